@@ -1,0 +1,2 @@
+// Public API of @mailroute/aws: named exports only.
+export {};

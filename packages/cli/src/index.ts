@@ -1,0 +1,3 @@
+export { main, buildProgram } from './main.js';
+export { createContext, type CliContext } from './context.js';
+export { UsageError, formatError } from './errors.js';

@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { commands } from './commands/index.js';
+import { formatError, UsageError } from './errors.js';
+import { createContext, type CliContext } from './context.js';
+
+/** Builds the `mailroute` program; every subcommand lives in `commands/<name>.ts`. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('mailroute')
+    .description('Clean, classify and route customer emails; train, evaluate, register and serve the model.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .exitOverride();
+  for (const register of commands) register(program, ctx);
+  for (const sub of program.commands) {
+    sub.exitOverride().showHelpAfterError('(run with --help for usage)');
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error. Only this file's caller exits. */
+export async function main(argv: string[], ctx: CliContext = createContext()): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      if (error.exitCode === 0) return 0;
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      ctx.stderr.write(`mailroute: ${error.message}\n(run with --help for usage)\n`);
+      return 2;
+    }
+    ctx.stderr.write(`mailroute: ${formatError(error)}\n`);
+    if (process.env.MAILROUTE_DEBUG === '1' && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}

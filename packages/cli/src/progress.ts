@@ -1,0 +1,43 @@
+import cliProgress from 'cli-progress';
+import type { CliContext } from './context.js';
+
+/** The progress callback libraries take: `done` of `total` units, with an optional label. */
+export type OnProgress = (done: number, total: number, label?: string) => void;
+
+/**
+ * A progress bar on stderr when it is a terminal; otherwise a plain line every 10%, so CI logs stay short.
+ * Returns the callback to hand to a library and a `stop()` to call when the work ends.
+ */
+export function createProgress(ctx: CliContext, title: string): { update: OnProgress; stop: () => void } {
+  if (ctx.stderr.isTTY && ctx.env.CI !== 'true') {
+    const bar = new cliProgress.SingleBar(
+      { format: `${title} [{bar}] {percentage}% {value}/{total} {label}`, stream: ctx.stderr as NodeJS.WriteStream, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update: (done, total, label = '') => {
+        if (!started) {
+          bar.start(total, done, { label });
+          started = true;
+        }
+        bar.setTotal(total);
+        bar.update(done, { label });
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let lastDecile = -1;
+  return {
+    update: (done, total, label = '') => {
+      const decile = total > 0 ? Math.floor((done / total) * 10) : 10;
+      if (decile !== lastDecile) {
+        lastDecile = decile;
+        ctx.stderr.write(`${title}: ${Math.min(100, decile * 10)}% (${done}/${total})${label ? ` ${label}` : ''}\n`);
+      }
+    },
+    stop: () => undefined,
+  };
+}

@@ -1,0 +1,2 @@
+// Public API of @mailroute/evaluation: named exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @mailroute/infra: named exports only.
+export {};

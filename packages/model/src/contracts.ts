@@ -1,0 +1,50 @@
+import type { Email } from '@mailroute/preprocess';
+import type { EmailPrediction } from './prediction.js';
+
+/**
+ * What serving needs of a classifier. The local `Classifier` (onnxruntime-node) and the AWS
+ * adapter that calls a SageMaker endpoint both implement it.
+ */
+export interface EmailClassifier {
+  readonly modelId: string;
+  /** Tasks in manifest order with their ordered labels. */
+  readonly tasks: ReadonlyArray<{ name: string; labels: readonly string[] }>;
+  predict(emails: readonly Email[]): Promise<EmailPrediction[]>;
+  release(): Promise<void>;
+}
+
+export const MODEL_STATUSES = ['PendingManualApproval', 'Approved', 'Rejected'] as const;
+export type ModelStatus = (typeof MODEL_STATUSES)[number];
+
+/** One registered model version (SageMaker: a model package). */
+export interface ModelVersion {
+  /** Stable id, e.g. `ngram-bag-20261129-101500-ab12cd`. */
+  id: string;
+  version: number;
+  status: ModelStatus;
+  createdAt: string;
+  family: string;
+  tasks: string[];
+  dataHash: string;
+  /** Headline metrics, e.g. `{ "queue.macro_f1": 0.81 }`. */
+  metrics: Record<string, number>;
+  statusChangedAt?: string;
+  statusChangedBy?: string;
+  note?: string;
+  runId?: string;
+}
+
+/** The model registry: a local directory by default, S3 + SageMaker Model Registry in AWS. */
+export interface ModelRegistry {
+  /** Copies a finished artifact directory in atomically; the new version is PendingManualApproval. */
+  register(artifactDir: string, options?: { note?: string; runId?: string }): Promise<ModelVersion>;
+  list(): Promise<ModelVersion[]>;
+  get(id: string): Promise<ModelVersion>;
+  /** Approve also makes the version the champion unless `{ promote: false }`. */
+  approve(id: string, options?: { by?: string; note?: string; promote?: boolean }): Promise<ModelVersion>;
+  reject(id: string, options?: { by?: string; note?: string }): Promise<ModelVersion>;
+  champion(): Promise<ModelVersion | undefined>;
+  setChampion(id: string): Promise<void>;
+  /** A local directory holding the artifact (remote registries download it to a cache first). */
+  artifactDir(id: string): Promise<string>;
+}

@@ -1,0 +1,2 @@
+export * from './prediction.js';
+export * from './contracts.js';

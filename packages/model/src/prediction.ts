@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** Manual triage: the route when any routing task abstains. */
+export const MANUAL_TRIAGE = 'manual_triage';
+
+export const ScoredLabelSchema = z.object({ label: z.string(), score: z.number() });
+export type ScoredLabel = z.infer<typeof ScoredLabelSchema>;
+
+/** The prediction of one task (label dimension) for one email. */
+export const TaskPredictionSchema = z.object({
+  label: z.string(),
+  /** Calibrated probability of `label`. */
+  confidence: z.number(),
+  /** The k best labels, best first. */
+  top: z.array(ScoredLabelSchema),
+  /** True when `confidence` is under the task's threshold. */
+  abstained: z.boolean(),
+});
+export type TaskPrediction = z.infer<typeof TaskPredictionSchema>;
+
+export const RouteSchema = z.object({
+  /** The queue to route to, or `manual_triage`. */
+  queue: z.string(),
+  reason: z.enum(['confident', 'low_confidence']),
+});
+export type Route = z.infer<typeof RouteSchema>;
+
+export const EmailPredictionSchema = z.object({
+  id: z.string().optional(),
+  tasks: z.record(z.string(), TaskPredictionSchema),
+  route: RouteSchema,
+  modelId: z.string(),
+  language: z.string().optional(),
+  /** True when the text was longer than the limit and was cut before classification. */
+  truncated: z.boolean().optional(),
+});
+export type EmailPrediction = z.infer<typeof EmailPredictionSchema>;

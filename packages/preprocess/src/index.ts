@@ -1,0 +1,1 @@
+export { EmailSchema, type Email } from './email.js';

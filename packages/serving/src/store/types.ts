@@ -1,0 +1,44 @@
+/** What serving keeps about each prediction: ids, labels and confidences, never the raw text unless configured. */
+export interface PredictionRecord {
+  predictionId: string;
+  emailId: string;
+  modelId: string;
+  createdAt: string;
+  /** Per task: predicted label. */
+  labels: Record<string, string>;
+  /** Per task: calibrated confidence of the predicted label. */
+  confidences: Record<string, number>;
+  /** Per task: whether it abstained. */
+  abstained: Record<string, boolean>;
+  queue: string;
+  latencyMs: number;
+  /** Only when text storage is configured, and then already PII-masked. */
+  text?: string;
+}
+
+/** What a person confirmed when the case closed. One per email: a later correction replaces it. */
+export interface FeedbackRecord {
+  emailId: string;
+  predictionId?: string;
+  labels: Record<string, string>;
+  closedAt: string;
+  receivedAt: string;
+}
+
+export interface FeedbackPair {
+  prediction: PredictionRecord;
+  feedback?: FeedbackRecord;
+}
+
+/** Predictions and feedback: SQLite locally, DynamoDB in AWS. Writes are durable when the promise resolves. */
+export interface PredictionStore {
+  savePredictions(records: readonly PredictionRecord[]): Promise<void>;
+  getPrediction(predictionId: string): Promise<PredictionRecord | undefined>;
+  /** The newest prediction for an email id. */
+  findPredictionByEmail(emailId: string): Promise<PredictionRecord | undefined>;
+  /** Upsert by `emailId`. */
+  saveFeedback(feedback: FeedbackRecord): Promise<void>;
+  /** Predictions created in [since, until), each with its feedback if any. */
+  listPairs(window: { since: string; until?: string; limit?: number }): Promise<FeedbackPair[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+// Public API of @mailroute/training: named exports only.
+export {};
