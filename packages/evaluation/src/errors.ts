@@ -1,0 +1,37 @@
+/** Errors of @mailroute/evaluation: small classes with a stable `code`. */
+
+/** Metric inputs that cannot be scored (length mismatch, empty input). */
+export class MetricInputError extends Error {
+  readonly code = 'METRIC_INPUT_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'MetricInputError';
+  }
+}
+
+/** A prediction line (JSONL) that does not match `PredictionLineSchema`, or a file that is not JSONL. */
+export class PredictionFileError extends Error {
+  readonly code = 'PREDICTION_LINE_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PredictionFileError';
+  }
+}
+
+/** Challenger and champion were not scored on the same test set. */
+export class ComparisonError extends Error {
+  readonly code = 'COMPARISON_MISMATCH';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ComparisonError';
+  }
+}
+
+/** A gate policy file that does not match `GatePolicySchema`. */
+export class GatePolicyError extends Error {
+  readonly code = 'GATE_POLICY_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GatePolicyError';
+  }
+}
