@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { TrainingConfigError } from './errors.js';
+
+const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
+
+/** One label dimension: where its label sits and how its taxonomy changed over time. */
+export const TaskConfigSchema = z.object({
+  name,
+  /** The column (CSV header or JSONL key) holding the label; defaults to the task name. */
+  column: z.string().min(1).optional(),
+  /** The allowed labels today. A label outside it (after aliases) is a bad row. Absent: any label is allowed. */
+  labels: z.array(z.string().min(1)).min(1).optional(),
+  /** Renames and merges: `{ "old name": "new name" }`; chains are followed. */
+  aliases: z.record(z.string(), z.string().min(1)).default({}),
+  /** Labels no longer used: such rows keep training the other tasks, with this task's label masked. */
+  retired: z.array(z.string()).default([]),
+  /** Labels with fewer examples than this are merged into `other` or dropped (masked), per `rare`. */
+  minCount: z.number().int().min(1).default(1),
+  rare: z.enum(['other', 'drop']).default('other'),
+});
+export type TaskConfig = z.infer<typeof TaskConfigSchema>;
+
+export const ColumnsSchema = z
+  .object({
+    id: z.string().optional(),
+    subject: z.string().optional(),
+    body: z.string().optional(),
+    html: z.string().optional(),
+    bank: z.string().optional(),
+    receivedAt: z.string().optional(),
+    from: z.string().optional(),
+  })
+  .refine((c) => c.subject !== undefined || c.body !== undefined || c.html !== undefined, {
+    message: 'at least one of subject, body, html must name a column',
+  });
+export type Columns = z.infer<typeof ColumnsSchema>;
+
+const share = z.number().min(0).max(0.9);
+
+export const SplitConfigSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('stratified'),
+    /** The task whose labels keep their proportions in every part. */
+    on: name,
+    testShare: share.default(0.2),
+    validShare: share.default(0.1),
+    seed: z.number().int().default(0),
+  }),
+  z.object({
+    /** The newest `testShare` of mail is the test set, the next newest `validShare` the validation set. */
+    kind: z.literal('time'),
+    testShare: share.default(0.2),
+    validShare: share.default(0.1),
+    seed: z.number().int().default(0),
+  }),
+]);
+export type SplitConfig = z.infer<typeof SplitConfigSchema>;
+
+export const TrainingConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    format: z.enum(['csv', 'jsonl']).default('csv'),
+    /** CSV field delimiter. */
+    delimiter: z.string().length(1).default(','),
+    /** Some exports hold the two characters `\n` instead of a newline; turn them into newlines. */
+    literalNewlines: z.boolean().default(false),
+    columns: ColumnsSchema,
+    tasks: z.array(TaskConfigSchema).min(1),
+    split: SplitConfigSchema,
+    /** Model family and its parameters, passed to the trainer (which validates them). */
+    family: z.literal('ngram-bag').default('ngram-bag'),
+    model: z.record(z.string(), z.unknown()).default({}),
+    routing: z.object({ queueTask: name }).optional(),
+    /** Precision each task's abstention threshold aims for on the validation split. */
+    targetPrecision: z.number().gt(0).max(1).default(0.9),
+    /** A bad row fails the load (listing the first errors) or is reported and skipped. */
+    onBadRow: z.enum(['fail', 'skip']).default('fail'),
+  })
+  .superRefine((cfg, ctx) => {
+    const names = cfg.tasks.map((t) => t.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task "${dup}" appears twice` });
+    if (cfg.split.kind === 'stratified' && !names.includes(cfg.split.on)) {
+      ctx.addIssue({ code: 'custom', path: ['split', 'on'], message: `split.on "${cfg.split.on}" is not a task` });
+    }
+    if (cfg.split.kind === 'time' && cfg.columns.receivedAt === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['columns', 'receivedAt'], message: 'a time split needs columns.receivedAt' });
+    }
+    if (cfg.routing && !names.includes(cfg.routing.queueTask)) {
+      ctx.addIssue({ code: 'custom', path: ['routing', 'queueTask'], message: `"${cfg.routing.queueTask}" is not a task` });
+    }
+    if (cfg.split.testShare + cfg.split.validShare >= 0.95) {
+      ctx.addIssue({ code: 'custom', path: ['split'], message: 'testShare + validShare leaves too little to train on' });
+    }
+  });
+export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
+export type TrainingConfigInput = z.input<typeof TrainingConfigSchema>;
+
+/** The column of a task's label. */
+export function taskColumn(task: TaskConfig): string {
+  return task.column ?? task.name;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
+
+export function parseTrainingConfig(value: unknown, source = 'training config'): TrainingConfig {
+  const result = TrainingConfigSchema.safeParse(value);
+  if (!result.success) throw new TrainingConfigError(`${source}: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+export async function loadTrainingConfig(file: string): Promise<TrainingConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new TrainingConfigError(`${file}: cannot read (${(cause as Error).message})`, { cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new TrainingConfigError(`${file}: not JSON (${(cause as Error).message})`, { cause });
+  }
+  return parseTrainingConfig(json, file);
+}

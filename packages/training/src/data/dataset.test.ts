@@ -1,0 +1,94 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTrainingConfig, type TrainingConfigInput } from '../config.js';
+import { DatasetError } from '../errors.js';
+import { loadDataset } from './dataset.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-dataset-'));
+function file(name: string, text: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const base: TrainingConfigInput = {
+  columns: { id: 'id', subject: 'subject', body: 'body', receivedAt: 'receivedAt' },
+  tasks: [
+    { name: 'queue', labels: ['payments', 'tax', 'support'], aliases: { zahlungen: 'payments', steuer: 'tax' }, retired: ['legacy'] },
+    { name: 'topic' },
+  ],
+  split: { kind: 'stratified', on: 'queue' },
+};
+const cfg = (over: Partial<TrainingConfigInput> = {}) => parseTrainingConfig({ ...base, ...over });
+
+const header = 'id,subject,body,receivedAt,queue,topic\n';
+
+describe('loadDataset', () => {
+  it('applies aliases, masks retired and missing labels, and keeps rows that still have a label', async () => {
+    const p = file(
+      'a.csv',
+      header +
+        '1,Überweisung,Bitte prüfen,2026-03-01T10:00:00Z,zahlungen,sepa\n' +
+        '2,Steuer,"Zeile eins\nZeile zwei",2026-03-02T10:00:00Z,steuer,fsa\n' +
+        '3,Alt,Altes Thema,2026-03-03T10:00:00Z,legacy,misc\n' +
+        '4,Ohne,Kein Label,,,\n' +
+        '5,Hilfe,Login geht nicht,2026-03-04T10:00:00Z,support,\n',
+    );
+    const ds = await loadDataset(p, cfg());
+    expect(ds.rows.map((r) => r.labels.queue)).toEqual(['payments', 'tax', null, 'support']);
+    expect(ds.rows.map((r) => r.labels.topic)).toEqual(['sepa', 'fsa', 'misc', null]);
+    expect(ds.unlabelled).toBe(1);
+    const q = ds.taxonomy[0];
+    expect(q.renamed).toEqual({ 'zahlungen -> payments': 1, 'steuer -> tax': 1 });
+    expect(q.retired).toBe(1);
+    expect(q.labels).toEqual(['payments', 'tax', 'support']);
+    expect(ds.rows[1].email.body).toBe('Zeile eins\nZeile zwei');
+    expect(ds.rows[3].line).toBe(7);
+    expect(ds.dataHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('merges labels under minCount into other, or drops them', async () => {
+    const rows = ['a', 'a', 'a', 'b', 'c'].map((t, i) => `${i},s${i},b${i},,payments,${t}`).join('\n');
+    const p = file('rare.csv', `${header}${rows}\n`);
+    const merged = await loadDataset(p, cfg({ tasks: [base.tasks[0], { name: 'topic', minCount: 2, rare: 'other' }] }));
+    expect(merged.rows.map((r) => r.labels.topic)).toEqual(['a', 'a', 'a', 'other', 'other']);
+    expect(merged.taxonomy[1].rare).toEqual({ b: 1, c: 1 });
+    expect(merged.taxonomy[1].labels).toEqual(['a', 'other']);
+    const dropped = await loadDataset(p, cfg({ tasks: [base.tasks[0], { name: 'topic', minCount: 2, rare: 'drop' }] }));
+    expect(dropped.rows.map((r) => r.labels.topic)).toEqual(['a', 'a', 'a', null, null]);
+    expect(dropped.taxonomy[1].labels).toEqual(['a']);
+  });
+
+  it('fails naming file, line and column of a bad label and a bad date', async () => {
+    const p = file('bad.csv', header + '1,s,b,2026-03-01,payments,x\n2,s,"two\nlines",2026-03-01,bogus,x\n3,s,b,yesterday,tax,x\n');
+    const err = await loadDataset(p, cfg()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatasetError);
+    const e = err as DatasetError;
+    expect(e.code).toBe('DATASET_ROW_INVALID');
+    expect(e.problems[0]).toBe(`${p}:3, column "queue" (5): label "bogus" is not in the queue taxonomy`);
+    expect(e.problems[1]).toContain(`${p}:5, column "receivedAt" (4): not a date/time`);
+  });
+
+  it('skips and reports bad rows when configured, never turning them into examples', async () => {
+    const p = file('skip.csv', header + '1,s,b,,payments,x\n2,,,,tax,x\n3,s,b,,nope,x\n');
+    const ds = await loadDataset(p, cfg({ onBadRow: 'skip' }));
+    expect(ds.rows.map((r) => r.id)).toEqual(['1']);
+    expect(ds.skipped).toHaveLength(2);
+    expect(ds.skipped[0]).toContain('skip.csv:3: no text');
+  });
+
+  it('names a missing header column and reads JSONL with line numbers', async () => {
+    const p = file('nohead.csv', 'id,subject,body\n1,a,b\n');
+    await expect(loadDataset(p, cfg())).rejects.toThrow(/nohead\.csv:1: header lacks column\(s\) "receivedAt", "queue", "topic"/);
+    const j = file('a.jsonl', '{"id":"1","subject":"s","body":"b","queue":"tax","topic":"t"}\n{"id":2,\n');
+    await expect(loadDataset(j, cfg({ format: 'jsonl' }))).rejects.toThrow(/a\.jsonl:2, column \d+: not JSON/);
+  });
+
+  it('maps labels to a trained model\'s labels when given', async () => {
+    const p = file('fixed.csv', header + '1,s,b,,payments,a\n2,s2,b2,,tax,zz\n');
+    const ds = await loadDataset(p, cfg(), { fixedLabels: { queue: ['payments', 'tax'], topic: ['a', 'other'] } });
+    expect(ds.rows.map((r) => r.labels.topic)).toEqual(['a', 'other']);
+  });
+});

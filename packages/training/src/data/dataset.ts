@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { EmailSchema, type Email } from '@mailroute/preprocess';
+import { taskColumn, type TrainingConfig } from '../config.js';
+import { DatasetError } from '../errors.js';
+import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
+import { cellLocation, readSourceFile, type SourceRecord } from './read-records.js';
+
+/** One usable example: the email, its labels per task (null = masked) and where it came from. */
+export interface DatasetRow {
+  id: string;
+  file: string;
+  line: number;
+  email: Email;
+  labels: Record<string, string | null>;
+  /** Lower-cased, whitespace-folded subject + body + html: equal keys are exact duplicates. */
+  dedupeKey: string;
+  /** Milliseconds since the epoch, when the row has a received time. */
+  time?: number;
+}
+
+export interface Dataset {
+  files: string[];
+  rows: DatasetRow[];
+  /** Problems of skipped rows (only with `onBadRow: 'skip'`). */
+  skipped: string[];
+  /** Rows dropped because every task's label ended masked. */
+  unlabelled: number;
+  taxonomy: TaskTaxonomyReport[];
+  /** sha256 of the normalised rows (fields and final labels, in file order). */
+  dataHash: string;
+}
+
+const MAX_LISTED = 5;
+
+export function normaliseText(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+interface PendingRow {
+  record: SourceRecord;
+  email: Email;
+  raw: Array<{ label: string | null; renamedFrom?: string; retired: boolean }>;
+}
+
+function fixNewlines(value: string | null, literal: boolean): string | undefined {
+  if (value === null || value === '') return undefined;
+  return literal ? value.replace(/\\r\\n|\\n/g, '\n') : value;
+}
+
+function readRow(record: SourceRecord, config: TrainingConfig, problems: string[]): PendingRow | undefined {
+  const c = config.columns;
+  const before = problems.length;
+  const get = (column: string | undefined) => (column === undefined ? undefined : fixNewlines(record.get(column), config.literalNewlines));
+  const email: Email = {};
+  const id = get(c.id)?.trim();
+  if (c.id !== undefined && !id) problems.push(`${cellLocation(record, c.id)}: empty id`);
+  email.id = id || `${path.basename(record.file)}:${record.line}`;
+  email.subject = get(c.subject);
+  email.body = get(c.body);
+  email.html = get(c.html);
+  email.bank = get(c.bank)?.trim() || undefined;
+  email.from = get(c.from);
+  const received = get(c.receivedAt)?.trim();
+  if (received && c.receivedAt !== undefined) {
+    const t = Date.parse(received);
+    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}"`);
+    else email.receivedAt = new Date(t).toISOString();
+  }
+  if (!email.subject?.trim() && !email.body?.trim() && !email.html?.trim()) {
+    problems.push(`${record.file}:${record.line}: no text (subject, body and html all empty)`);
+  }
+  const parsed = EmailSchema.safeParse(email);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      const column = (c as Record<string, string | undefined>)[field] ?? field;
+      problems.push(`${cellLocation(record, column)}: ${issue.message}`);
+    }
+  }
+  const raw: PendingRow['raw'] = [];
+  for (const task of config.tasks) {
+    const column = taskColumn(task);
+    const resolved = resolveLabel(task, record.get(column));
+    if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" is not in the ${task.name} taxonomy`);
+    else if (resolved.kind === 'alias-cycle') problems.push(`${cellLocation(record, column)}: aliases of "${resolved.label}" form a cycle`);
+    raw.push({
+      label: resolved.kind === 'label' ? resolved.label : null,
+      renamedFrom: resolved.kind === 'label' ? resolved.renamedFrom : undefined,
+      retired: resolved.kind === 'retired',
+    });
+  }
+  return problems.length === before ? { record, email: parsed.success ? parsed.data : email, raw } : undefined;
+}
+
+function checkColumns(file: string, columns: string[] | undefined, config: TrainingConfig): void {
+  if (columns === undefined) return;
+  const wanted = [...Object.values(config.columns).filter((v): v is string => v !== undefined), ...config.tasks.map(taskColumn)];
+  const missing = wanted.filter((w) => !columns.includes(w));
+  if (missing.length > 0) {
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}:1: header lacks column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${columns.join(', ')})`);
+  }
+}
+
+/**
+ * Reads one or more exports with the config's columns and taxonomy. A bad row fails the load (listing the
+ * first problems) or, with `onBadRow: 'skip'`, is left out and reported; it never becomes an example.
+ */
+export interface LoadOptions {
+  /**
+   * The labels a trained model knows, per task: used instead of minCount when reading data for an
+   * existing model (a label it does not know becomes `other` when it has one, else masked).
+   */
+  fixedLabels?: Record<string, readonly string[]>;
+  /** Keep rows whose labels are all masked (prediction needs every row; training does not). */
+  keepUnlabelled?: boolean;
+}
+
+function mapToFixed(labels: Array<string | null>, known: readonly string[]): Array<string | null> {
+  const set = new Set(known);
+  return labels.map((l) => (l === null || set.has(l) ? l : set.has(OTHER_LABEL) ? OTHER_LABEL : null));
+}
+
+export async function loadDataset(paths: string | readonly string[], config: TrainingConfig, options: LoadOptions = {}): Promise<Dataset> {
+  const files = typeof paths === 'string' ? [paths] : [...paths];
+  const problems: string[] = [];
+  const pending: PendingRow[] = [];
+  for (const file of files) {
+    const source = await readSourceFile(file, config.format, config.delimiter);
+    checkColumns(file, source.columns, config);
+    for (const record of source.records) {
+      const row = readRow(record, config, problems);
+      if (row) pending.push(row);
+    }
+  }
+  if (problems.length > 0 && config.onBadRow === 'fail') {
+    const listed = problems.slice(0, MAX_LISTED).join(' | ');
+    throw new DatasetError('DATASET_ROW_INVALID', `${problems.length} bad row problem(s): ${listed}`, problems);
+  }
+  const taxonomy: TaskTaxonomyReport[] = [];
+  const finalLabels: Array<Array<string | null>> = [];
+  config.tasks.forEach((task, t) => {
+    const renamed: Record<string, number> = {};
+    let retired = 0;
+    let missing = 0;
+    const labels = pending.map((p) => {
+      const r = p.raw[t];
+      if (r.renamedFrom !== undefined && r.label !== null) {
+        const key = `${r.renamedFrom} -> ${r.label}`;
+        renamed[key] = (renamed[key] ?? 0) + 1;
+      }
+      if (r.retired) retired++;
+      else if (r.label === null) missing++;
+      return r.label;
+    });
+    const fixed = options.fixedLabels?.[task.name];
+    const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed) : labels, { renamed, retired, missing }, fixed !== undefined);
+    taxonomy.push(result.report);
+    finalLabels.push(result.labels);
+  });
+  const rows: DatasetRow[] = [];
+  let unlabelled = 0;
+  const hash = createHash('sha256');
+  pending.forEach((p, i) => {
+    const labels: Record<string, string | null> = {};
+    config.tasks.forEach((task, t) => (labels[task.name] = finalLabels[t][i]));
+    if (!options.keepUnlabelled && Object.values(labels).every((l) => l === null)) {
+      unlabelled++;
+      return;
+    }
+    const e = p.email;
+    const dedupeKey = normaliseText(`${e.subject ?? ''}\n${e.body ?? ''}\n${e.html ?? ''}`);
+    const time = e.receivedAt ? Date.parse(e.receivedAt) : undefined;
+    rows.push({ id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey, time });
+    hash.update(JSON.stringify([e.id, dedupeKey, e.bank ?? null, e.receivedAt ?? null, labels]));
+    hash.update('\n');
+  });
+  if (rows.length === 0) throw new DatasetError('DATASET_EMPTY', `${files.join(', ')}: no usable rows`);
+  return { files, rows, skipped: problems, unlabelled, taxonomy, dataHash: hash.digest('hex') };
+}

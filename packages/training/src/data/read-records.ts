@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import { DatasetError } from '../errors.js';
+
+/** One record of an export, with where it came from, so every error can name file, line and column. */
+export interface SourceRecord {
+  file: string;
+  line: number;
+  /** Raw cell by column name; null when the cell is absent or JSON null. */
+  get(column: string): string | null;
+  /** 1-based column number of a column in this file (JSONL: undefined). */
+  columnNumber(column: string): number | undefined;
+}
+
+export interface SourceFile {
+  file: string;
+  columns: string[] | undefined;
+  records: SourceRecord[];
+}
+
+export async function readSourceFile(file: string, format: 'csv' | 'jsonl', delimiter = ','): Promise<SourceFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${(cause as Error).message})`, [], { cause });
+  }
+  return format === 'csv' ? parseCsv(file, text, delimiter) : parseJsonl(file, text);
+}
+
+interface CsvInfoRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+function parseCsv(file: string, text: string, delimiter: string): SourceFile {
+  let parsed: CsvInfoRecord[];
+  try {
+    parsed = parse(text, { bom: true, delimiter, info: true, skip_empty_lines: true, relax_quotes: false }) as unknown as CsvInfoRecord[];
+  } catch (cause) {
+    const err = cause as Error & { lines?: number; column?: number | string };
+    const where = err.lines !== undefined ? `:${err.lines}` : '';
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}${where}: CSV does not parse (${err.message})`, [], { cause });
+  }
+  if (parsed.length === 0) throw new DatasetError('DATASET_EMPTY', `${file}: no header line`);
+  const header = parsed[0].record.map((h) => h.trim());
+  const index = new Map(header.map((h, i) => [h, i]));
+  const records: SourceRecord[] = [];
+  let prevEnd = parsed[0].info.lines;
+  for (let r = 1; r < parsed.length; r++) {
+    const { record, info } = parsed[r];
+    const line = prevEnd + 1;
+    prevEnd = info.lines;
+    records.push({
+      file,
+      line,
+      get: (column) => {
+        const i = index.get(column);
+        return i === undefined ? null : (record[i] ?? null);
+      },
+      columnNumber: (column) => {
+        const i = index.get(column);
+        return i === undefined ? undefined : i + 1;
+      },
+    });
+  }
+  return { file, columns: header, records };
+}
+
+function cell(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+function parseJsonl(file: string, text: string): SourceFile {
+  const records: SourceRecord[] = [];
+  const problems: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].trim();
+    if (raw === '') continue;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(raw);
+    } catch (cause) {
+      const m = /position (\d+)/.exec((cause as Error).message);
+      const col = m ? `, column ${Number(m[1]) + 1}` : '';
+      problems.push(`${file}:${i + 1}${col}: not JSON (${(cause as Error).message})`);
+      continue;
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      problems.push(`${file}:${i + 1}: not a JSON object`);
+      continue;
+    }
+    const row = obj as Record<string, unknown>;
+    records.push({ file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined });
+  }
+  if (problems.length > 0) {
+    throw new DatasetError('DATASET_FILE_INVALID', `${problems.length} unreadable line(s): ${problems.slice(0, 5).join(' | ')}`, problems);
+  }
+  return { file, columns: undefined, records };
+}
+
+/** `file:line, column "x" (3)`: where a cell sits, for error messages. */
+export function cellLocation(record: SourceRecord, column: string): string {
+  const n = record.columnNumber(column);
+  return `${record.file}:${record.line}, column "${column}"${n !== undefined ? ` (${n})` : ''}`;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { SplitConfigSchema } from '../config.js';
+import type { DatasetRow } from './dataset.js';
+import { splitDataset } from './split.js';
+
+function row(i: number, label: string, text = `text ${i}`, time?: number): DatasetRow {
+  return { id: String(i), file: 'f', line: i + 2, email: { body: text }, labels: { queue: label }, dedupeKey: text, time };
+}
+
+describe('splitDataset', () => {
+  it('keeps label proportions in a stratified split and is the same for the same seed', () => {
+    const rows = [...Array.from({ length: 800 }, (_, i) => row(i, 'a')), ...Array.from({ length: 200 }, (_, i) => row(1000 + i, 'b'))];
+    const cfg = SplitConfigSchema.parse({ kind: 'stratified', on: 'queue', testShare: 0.2, validShare: 0.1, seed: 7 });
+    const s = splitDataset(rows, cfg);
+    expect(s.test).toHaveLength(200);
+    expect(s.valid).toHaveLength(100);
+    expect(s.test.filter((r) => r.labels.queue === 'b')).toHaveLength(40);
+    expect(s.valid.filter((r) => r.labels.queue === 'b')).toHaveLength(20);
+    expect(splitDataset(rows, cfg).test.map((r) => r.id)).toEqual(s.test.map((r) => r.id));
+    const other = splitDataset(rows, { ...cfg, seed: 8 });
+    expect(other.test.map((r) => r.id)).not.toEqual(s.test.map((r) => r.id));
+  });
+
+  it('keeps exact duplicates on one side', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => row(i, i % 2 ? 'a' : 'b', `dup ${i % 50}`));
+    const s = splitDataset(rows, SplitConfigSchema.parse({ kind: 'stratified', on: 'queue', testShare: 0.3, validShare: 0.2 }));
+    const side = new Map<string, string>();
+    for (const [name, part] of Object.entries({ train: s.train, valid: s.valid, test: s.test })) {
+      for (const r of part) {
+        expect(side.get(r.dedupeKey) ?? name).toBe(name);
+        side.set(r.dedupeKey, name);
+      }
+    }
+    expect(s.test.length).toBeGreaterThan(0);
+    expect(s.duplicateGroups).toBe(50);
+  });
+
+  it('puts the newest mail in the test set in a time split', () => {
+    const rows = Array.from({ length: 100 }, (_, i) => row(i, 'a', `t${i}`, Date.UTC(2026, 0, 1) + ((i * 37) % 100) * 86_400_000));
+    const s = splitDataset(rows, SplitConfigSchema.parse({ kind: 'time', testShare: 0.2, validShare: 0.1 }));
+    expect(s.test).toHaveLength(20);
+    expect(s.valid).toHaveLength(10);
+    const oldestTest = Math.min(...s.test.map((r) => r.time as number));
+    const newestValid = Math.max(...s.valid.map((r) => r.time as number));
+    const newestTrain = Math.max(...s.train.map((r) => r.time as number));
+    expect(newestValid).toBeLessThan(oldestTest);
+    expect(newestTrain).toBeLessThan(Math.min(...s.valid.map((r) => r.time as number)));
+  });
+
+  it('takes no test share when the test set is external', () => {
+    const rows = Array.from({ length: 100 }, (_, i) => row(i, 'a'));
+    const s = splitDataset(rows, SplitConfigSchema.parse({ kind: 'stratified', on: 'queue' }), { externalTest: true });
+    expect(s.test).toHaveLength(0);
+    expect(s.valid).toHaveLength(10);
+  });
+});

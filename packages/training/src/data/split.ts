@@ -1,0 +1,92 @@
+import type { SplitConfig } from '../config.js';
+import { SplitError } from '../errors.js';
+import { createRandom, shuffleInPlace } from '../random.js';
+import type { DatasetRow } from './dataset.js';
+
+export interface DatasetSplit {
+  train: DatasetRow[];
+  valid: DatasetRow[];
+  test: DatasetRow[];
+  /** Groups of two or more exact duplicates, each kept whole on one side. */
+  duplicateGroups: number;
+}
+
+const MISSING = '\u0000missing';
+
+/** Exact duplicates (same normalised text) form one group, so they can never straddle two sides. */
+function groupDuplicates(rows: readonly DatasetRow[]): number[][] {
+  const byKey = new Map<string, number[]>();
+  rows.forEach((row, i) => {
+    const g = byKey.get(row.dedupeKey);
+    if (g) g.push(i);
+    else byKey.set(row.dedupeKey, [i]);
+  });
+  return [...byKey.values()];
+}
+
+function collect(rows: readonly DatasetRow[], groups: number[][], side: Uint8Array): DatasetSplit {
+  const parts: DatasetRow[][] = [[], [], []];
+  groups.forEach((g, gi) => {
+    for (const i of g) parts[side[gi]].push(rows[i]);
+  });
+  const order = new Map(rows.map((r, i) => [r, i]));
+  for (const p of parts) p.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
+  const [train, valid, test] = parts;
+  if (train.length === 0) throw new SplitError('the split leaves no rows to train on');
+  return { train, valid, test, duplicateGroups: groups.filter((g) => g.length > 1).length };
+}
+
+const TRAIN = 0;
+const VALID = 1;
+const TEST = 2;
+
+/**
+ * Splits rows into train, validation and test without leakage. `stratified`: per label of the `on` task,
+ * a seeded shuffle of the duplicate groups, then `testShare` and `validShare` of each label's groups.
+ * `time`: the newest `testShare` of rows is the test set and the next newest `validShare` the validation
+ * set. With `externalTest` the test set comes from elsewhere and no test share is taken here.
+ */
+export function splitDataset(rows: readonly DatasetRow[], split: SplitConfig, options: { externalTest?: boolean } = {}): DatasetSplit {
+  const groups = groupDuplicates(rows);
+  const side = new Uint8Array(groups.length);
+  const testShare = options.externalTest ? 0 : split.testShare;
+  if (split.kind === 'stratified') {
+    const strata = new Map<string, number[]>();
+    groups.forEach((g, gi) => {
+      const key = rows[g[0]].labels[split.on] ?? MISSING;
+      const s = strata.get(key);
+      if (s) s.push(gi);
+      else strata.set(key, [gi]);
+    });
+    const random = createRandom(split.seed);
+    for (const key of [...strata.keys()].sort()) {
+      const members = shuffleInPlace(strata.get(key) as number[], random);
+      const n = members.length;
+      let nTest = Math.round(n * testShare);
+      let nValid = Math.round(n * split.validShare);
+      // Keep at least one group of each label for training.
+      while (n - nTest - nValid < 1 && nValid > 0) nValid--;
+      while (n - nTest - nValid < 1 && nTest > 0) nTest--;
+      members.forEach((gi, k) => (side[gi] = k < nTest ? TEST : k < nTest + nValid ? VALID : TRAIN));
+    }
+  } else {
+    const time = groups.map((g) => Math.max(...g.map((i) => rows[i].time ?? Number.NEGATIVE_INFINITY)));
+    const order = groups.map((_, gi) => gi).sort((a, b) => time[b] - time[a] || b - a);
+    const total = rows.length;
+    const wantTest = Math.round(total * testShare);
+    const wantValid = Math.round(total * split.validShare);
+    let nTest = 0;
+    let nValid = 0;
+    for (const gi of order) {
+      const size = groups[gi].length;
+      if (nTest < wantTest) {
+        side[gi] = TEST;
+        nTest += size;
+      } else if (nValid < wantValid) {
+        side[gi] = VALID;
+        nValid += size;
+      } else side[gi] = TRAIN;
+    }
+  }
+  return collect(rows, groups, side);
+}

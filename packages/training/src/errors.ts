@@ -1,0 +1,39 @@
+/** A row or file of a training export that cannot be read; the message names file, line and column. */
+export class DatasetError extends Error {
+  readonly code: 'DATASET_ROW_INVALID' | 'DATASET_FILE_INVALID' | 'DATASET_EMPTY';
+  /** Every problem found, one line each (the message lists the first few). */
+  readonly problems: string[];
+  constructor(code: DatasetError['code'], message: string, problems: string[] = [], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatasetError';
+    this.code = code;
+    this.problems = problems;
+  }
+}
+
+/** A training config that does not parse or contradicts itself. */
+export class TrainingConfigError extends Error {
+  readonly code = 'TRAINING_CONFIG_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TrainingConfigError';
+  }
+}
+
+/** A split that cannot be made from the data (e.g. a share leaves the training side empty). */
+export class SplitError extends Error {
+  readonly code = 'SPLIT_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SplitError';
+  }
+}
+
+/** A run record that is missing or unreadable. */
+export class RunNotFoundError extends Error {
+  readonly code = 'RUN_NOT_FOUND';
+  constructor(runId: string, options?: { cause?: unknown }) {
+    super(`no run "${runId}"`, options);
+    this.name = 'RunNotFoundError';
+  }
+}

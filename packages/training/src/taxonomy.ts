@@ -1,0 +1,101 @@
+import type { TaskConfig } from './config.js';
+
+export const OTHER_LABEL = 'other';
+
+/** What one raw label cell becomes under a task's taxonomy. */
+export type ResolvedLabel =
+  | { kind: 'label'; label: string; renamedFrom?: string }
+  | { kind: 'missing' }
+  | { kind: 'retired'; label: string }
+  | { kind: 'unknown'; label: string }
+  | { kind: 'alias-cycle'; label: string };
+
+/** Follows the task's aliases (renames and merges), then checks retired labels and the allowed labels. */
+export function resolveLabel(task: TaskConfig, raw: string | null | undefined): ResolvedLabel {
+  const value = raw?.trim() ?? '';
+  if (value === '') return { kind: 'missing' };
+  let label = value;
+  const seen = new Set<string>([label]);
+  while (Object.hasOwn(task.aliases, label)) {
+    label = task.aliases[label];
+    if (seen.has(label)) return { kind: 'alias-cycle', label: value };
+    seen.add(label);
+  }
+  if (task.retired.includes(label) || task.retired.includes(value)) return { kind: 'retired', label: value };
+  if (task.labels !== undefined && !task.labels.includes(label) && label !== OTHER_LABEL) return { kind: 'unknown', label: value };
+  return label === value ? { kind: 'label', label } : { kind: 'label', label, renamedFrom: value };
+}
+
+/** What the taxonomy did to one task, for the run record and the console. */
+export interface TaskTaxonomyReport {
+  task: string;
+  /** Final ordered labels the model learns. */
+  labels: string[];
+  /** Examples per final label. */
+  counts: Record<string, number>;
+  /** `old -> new`: rows renamed or merged by an alias. */
+  renamed: Record<string, number>;
+  retired: number;
+  missing: number;
+  /** Labels under minCount and how many rows they had. */
+  rare: Record<string, number>;
+  rareAction: 'other' | 'drop';
+  /** Labels of the configured taxonomy that no row carries (the model cannot learn them). */
+  absent: string[];
+}
+
+/**
+ * Applies minCount to resolved labels (one array per task, null = masked) and returns the final labels.
+ * Rare labels become `other` or null, as the task says. The final order is the configured taxonomy's
+ * order (then `other`), or sorted when the task has no taxonomy.
+ */
+export function finaliseTaskLabels(
+  task: TaskConfig,
+  labels: Array<string | null>,
+  stats: { renamed: Record<string, number>; retired: number; missing: number },
+  /** Labels already fixed by a trained model: report counts only, merge nothing. */
+  fixed = false,
+): { labels: Array<string | null>; report: TaskTaxonomyReport } {
+  const counts = new Map<string, number>();
+  for (const l of labels) if (l !== null) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const rare: Record<string, number> = {};
+  if (!fixed) for (const [label, n] of counts) if (n < task.minCount && label !== OTHER_LABEL) rare[label] = n;
+  const out = labels.map((l) => (l !== null && Object.hasOwn(rare, l) ? (task.rare === 'other' ? OTHER_LABEL : null) : l));
+  const finalCounts: Record<string, number> = {};
+  for (const l of out) if (l !== null) finalCounts[l] = (finalCounts[l] ?? 0) + 1;
+  const present = Object.keys(finalCounts);
+  const ordered = task.labels
+    ? [...task.labels.filter((l) => Object.hasOwn(finalCounts, l)), ...(Object.hasOwn(finalCounts, OTHER_LABEL) && !task.labels.includes(OTHER_LABEL) ? [OTHER_LABEL] : [])]
+    : present.sort();
+  const absent = task.labels ? task.labels.filter((l) => !Object.hasOwn(finalCounts, l) && !Object.hasOwn(rare, l)) : [];
+  return {
+    labels: out,
+    report: {
+      task: task.name,
+      labels: ordered,
+      counts: finalCounts,
+      renamed: stats.renamed,
+      retired: stats.retired,
+      missing: stats.missing,
+      rare,
+      rareAction: task.rare,
+      absent,
+    },
+  };
+}
+
+/** One line per task for a person: label count, renames, retired, rare merges. */
+export function formatTaxonomyReport(report: TaskTaxonomyReport): string {
+  const parts = [`${report.task}: ${report.labels.length} labels`];
+  const renamed = Object.entries(report.renamed);
+  if (renamed.length > 0) parts.push(`renamed ${renamed.map(([k, n]) => `${k} (${n})`).join(', ')}`);
+  if (report.retired > 0) parts.push(`${report.retired} retired (masked)`);
+  if (report.missing > 0) parts.push(`${report.missing} without label (masked)`);
+  const rare = Object.entries(report.rare);
+  if (rare.length > 0) {
+    const what = report.rareAction === 'other' ? `merged into ${OTHER_LABEL}` : 'dropped (masked)';
+    parts.push(`rare ${what}: ${rare.map(([k, n]) => `${k} (${n})`).join(', ')}`);
+  }
+  if (report.absent.length > 0) parts.push(`no examples: ${report.absent.join(', ')}`);
+  return parts.join('; ');
+}
