@@ -1,1 +1,45 @@
 export { EmailSchema, type Email } from './email.js';
+export {
+  cleanEmail,
+  cleanText,
+  normaliseText,
+  CleanResultSchema,
+  CleanScopeSchema,
+  RemovedPartSchema,
+  DEFAULT_MAX_INPUT_CHARS,
+  type CleanResult,
+  type CleanScope,
+  type CleanOptions,
+  type RemovedPart,
+} from './clean.js';
+export { parseEml, type ParsedEml, type EmlAttachment } from './eml.js';
+export { htmlToText, htmlToTextParts, type HtmlText } from './html.js';
+export {
+  redactPii,
+  isValidIban,
+  isValidLuhn,
+  RedactOptionsSchema,
+  RedactPatternSchema,
+  RedactionSchema,
+  type RedactOptions,
+  type RedactPattern,
+  type Redaction,
+  type RedactResult,
+} from './redact.js';
+export { detectLanguage } from './language.js';
+export { normaliseSubject } from './subject.js';
+export { InputTooLargeError, EmlParseError, CleanOptionsError } from './errors.js';
+export {
+  hashString,
+  hashPair,
+  hashStep,
+  hashFinish,
+  HashedNgramsParamsSchema,
+  FeaturizerSpecSchema,
+  featurizeHashed,
+  wordTokens,
+  isTruncated,
+  poolingWeight,
+  type HashedNgramsParams,
+  type FeaturizerSpec,
+} from './featurize/index.js';

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { cleanEmail, CleanResultSchema } from './clean.js';
+
+const german = `Hallo zusammen,
+
+bitte senden Sie mir die Depotauszüge für 2025.
+
+Mit freundlichen Grüßen
+Max Mustermann
+
+Von meinem iPhone gesendet
+
+Am 03.06.2026 um 09:43 schrieb Support Team
+<support@example.com>:
+> Sehr geehrter Herr Mustermann,
+> vielen Dank für Ihre Nachricht.`;
+
+describe('cleanEmail', () => {
+  it('removes a wrapped German reply header, the quote, the device line and the signature', () => {
+    const r = cleanEmail({ body: german, subject: 'AW: WG: Depotauszug' });
+    expect(CleanResultSchema.parse(r)).toEqual(r);
+    expect(r.text).toBe('Hallo zusammen,\n\nbitte senden Sie mir die Depotauszüge für 2025.');
+    expect(r.subject).toBe('Depotauszug');
+    expect(r.signature).toBe('Mit freundlichen Grüßen\nMax Mustermann');
+    expect(r.quoted).toContain('> vielen Dank');
+    expect(r.removed.map((p) => p.kind).sort()).toEqual(['device', 'quoted', 'signature']);
+    expect(r.language).toBe('de');
+  });
+
+  it('keeps the signature and device line in scope quotes', () => {
+    const r = cleanEmail({ body: german }, { scope: 'quotes' });
+    expect(r.text).toContain('Mit freundlichen Grüßen\nMax Mustermann');
+    expect(r.text).toContain('Von meinem iPhone gesendet');
+    expect(r.text).not.toContain('schrieb');
+  });
+
+  it('cleans an English reply with On ... wrote:', () => {
+    const body = 'Please close my account.\n\nBest regards,\nJane\n\nOn Tue, Jun 3, 2026 at 9:43 AM Support <help@example.com> wrote:\n> Hello Jane';
+    const r = cleanEmail({ body });
+    expect(r.text).toBe('Please close my account.');
+    expect(r.language).toBe('en');
+  });
+
+  it('masks PII by default and not when redaction is off', () => {
+    const body = 'Meine IBAN ist DE89 3704 0044 0532 0130 00, bitte prüfen.';
+    expect(cleanEmail({ body }).text).toBe('Meine IBAN ist [IBAN], bitte prüfen.');
+    expect(cleanEmail({ body }, { redact: false }).text).toBe(body);
+  });
+});

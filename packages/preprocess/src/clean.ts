@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import type { Email } from './email.js';
+import { CleanOptionsError, InputTooLargeError } from './errors.js';
+import { htmlToTextParts } from './html.js';
+import { detectLanguage } from './language.js';
+import { splitQuotes } from './quotes.js';
+import { RedactionSchema, redactPii, type RedactOptions } from './redact.js';
+import { removeDeviceLines, removeLegalTail, removeSignature, type RemovedKind } from './signature.js';
+import { normaliseSubject } from './subject.js';
+
+export const CleanScopeSchema = z.enum(['quotes', 'visible']);
+/** `quotes`: quoted and forwarded content only; `visible`: also signature, device lines, disclaimers, footers. */
+export type CleanScope = z.infer<typeof CleanScopeSchema>;
+
+export const RemovedPartSchema = z.object({
+  kind: z.enum(['quoted', 'signature', 'disclaimer', 'device', 'footer']),
+  text: z.string(),
+});
+export type RemovedPart = z.infer<typeof RemovedPartSchema>;
+
+export const CleanResultSchema = z.object({
+  /** The customer's new text, PII masked unless redaction is off. */
+  text: z.string(),
+  /** The subject without Re:/AW:/WG:/Fwd: prefixes. */
+  subject: z.string(),
+  signature: z.string().optional(),
+  quoted: z.string().optional(),
+  removed: z.array(RemovedPartSchema),
+  /** ISO 639-1 code, or 'und' when undetermined. */
+  language: z.string(),
+  /** Where each placeholder sits in `text`. */
+  redactions: z.array(RedactionSchema),
+});
+export type CleanResult = z.infer<typeof CleanResultSchema>;
+
+export interface CleanOptions {
+  scope?: CleanScope;
+  /** `true` (default) masks everything with the default detectors; `false` masks nothing. */
+  redact?: boolean | RedactOptions;
+  /** Inputs longer than this many characters are refused with `InputTooLargeError` (default 4 Mi). */
+  maxInputChars?: number;
+}
+
+export const DEFAULT_MAX_INPUT_CHARS = 4 * 1024 * 1024;
+const MAX_PASSES = 4;
+
+/** CRLF and CR to LF, no-break spaces to spaces, zero-width characters gone, trailing blanks cut. */
+export function normaliseText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00a0\u2007\u202f]/g, ' ')
+    .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
+}
+
+function tidyLines(lines: readonly string[]): string {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.trim() === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
+    out.push(line.trim() === '' ? '' : line);
+  }
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out.join('\n');
+}
+
+interface TextClean {
+  text: string;
+  removed: RemovedPart[];
+  signature?: string;
+}
+
+/** One pass of every rule over plain text. */
+function cleanPass(text: string, scope: CleanScope): TextClean {
+  const removed: RemovedPart[] = [];
+  const split = splitQuotes(text.split('\n'));
+  let lines = split.kept;
+  const quoted = tidyLines(split.quoted);
+  if (quoted !== '') removed.push({ kind: 'quoted', text: quoted });
+  let signature: string | undefined;
+  if (scope === 'visible') {
+    const legal = removeLegalTail(lines);
+    const device = removeDeviceLines(legal.lines);
+    const sig = removeSignature(device.lines);
+    const legal2 = removeLegalTail(sig.lines);
+    lines = legal2.lines;
+    signature = sig.signature;
+    removed.push(...legal.removed, ...device.removed, ...sig.removed, ...legal2.removed);
+  }
+  return { text: tidyLines(lines), removed, signature };
+}
+
+/**
+ * Cleans plain text: repeats the rules until the text no longer changes (at most a few passes), so that
+ * cleaning is idempotent.
+ */
+export function cleanText(text: string, scope: CleanScope = 'visible'): TextClean {
+  let current = tidyLines(normaliseText(text).split('\n'));
+  const removed: RemovedPart[] = [];
+  let signature: string | undefined;
+  for (let pass = 0; pass < MAX_PASSES; pass += 1) {
+    const r = cleanPass(current, scope);
+    removed.push(...r.removed);
+    signature = signature ?? r.signature;
+    if (r.text === current) break;
+    current = r.text;
+  }
+  return { text: current, removed, signature };
+}
+
+function joinParts(removed: readonly RemovedPart[], kind: RemovedPart['kind']): string | undefined {
+  const parts = removed.filter((r) => r.kind === kind).map((r) => r.text);
+  return parts.length > 0 ? parts.join('\n\n') : undefined;
+}
+
+/**
+ * Turns an email into the customer's new text: HTML to text, quoted replies and forwards removed, and for
+ * scope `visible` (default) also signature, device lines, disclaimers and footers; then PII masked (default on)
+ * and the language detected. Throws only `InputTooLargeError` and `CleanOptionsError`.
+ */
+export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResult {
+  const scope = CleanScopeSchema.safeParse(options.scope ?? 'visible');
+  if (!scope.success) throw new CleanOptionsError(`unknown scope ${String(options.scope)}`);
+  const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS;
+  const size = (email.body?.length ?? 0) + (email.html?.length ?? 0);
+  if (size > limit) throw new InputTooLargeError(size, limit);
+
+  const removed: RemovedPart[] = [];
+  let source = email.body ?? '';
+  if (source.trim() === '' && email.html) {
+    const parts = htmlToTextParts(email.html);
+    source = parts.text;
+    if (parts.quoted !== '') removed.push({ kind: 'quoted', text: parts.quoted });
+  }
+  const cleaned = cleanText(source, scope.data);
+  removed.push(...cleaned.removed);
+
+  const redactOptions = options.redact ?? true;
+  const red = redactOptions === false ? { text: cleaned.text, redactions: [] } : redactPii(cleaned.text, redactOptions === true ? {} : redactOptions);
+  const kinds = (k: RemovedKind) => joinParts(removed, k);
+  return {
+    text: red.text,
+    subject: normaliseSubject(email.subject),
+    signature: cleaned.signature,
+    quoted: kinds('quoted'),
+    removed,
+    language: detectLanguage(cleaned.text),
+    redactions: red.redactions,
+  };
+}

@@ -1,0 +1,29 @@
+/** An input larger than the configured limit: refused before any work, so cleaning stays bounded. */
+export class InputTooLargeError extends Error {
+  readonly code = 'PREPROCESS_INPUT_TOO_LARGE';
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`input is ${size} characters, over the limit of ${limit}`);
+    this.name = 'InputTooLargeError';
+  }
+}
+
+/** A raw RFC 822 message that the MIME parser could not read. */
+export class EmlParseError extends Error {
+  readonly code = 'PREPROCESS_EML_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EmlParseError';
+  }
+}
+
+/** Options that do not fit their schema (a bad redaction pattern, an unknown scope). */
+export class CleanOptionsError extends Error {
+  readonly code = 'PREPROCESS_OPTIONS_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CleanOptionsError';
+  }
+}

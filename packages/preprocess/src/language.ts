@@ -1,0 +1,51 @@
+// A stop-word scorer: on one- or two-sentence emails, function words carry the language far better
+// than character n-gram statistics (see bench/preprocess.ts for the measured comparison).
+const STOP_WORDS: Record<string, string> = {
+  de: 'aber als am an auch auf aus bei bin bis bitte da dann das dass dem den der des die dies diese doch du ein eine einem einen einer es für gibt habe haben hat hier ich ihr ihre ihnen im in ist ja jetzt kann keine können leider mein meine mich mir mit möchte nach nicht noch nur ob oder sehr sein sich sie sind so um und uns unser unsere von vom vor war was weil wenn wie wir wird wurde zu zum zur über danke grüße freundlichen hallo guten tag sehr geehrte geehrter damen herren konto überweisung',
+  en: 'a about after all also am an and any are as at be because been but by can could did do does for from had has have hello hi how i if in is it its me my no not of on or our please so than thank thanks that the their them there this to up us was we were what when which will with would you your dear regards account',
+  fr: 'au avec bonjour ce cette dans de des du elle en est et il je la le les leur mais merci ne nous on ou par pas pour qu que qui sa se ses son sur une vous votre vos été être avez',
+  es: 'al como con de del el en es esta este hola la las lo los muy no para pero por que se su sus un una usted y gracias estimado saludos',
+  nl: 'aan bij de dat een en het hij ik in is je met niet nog op te van voor wat we ze zijn u uw graag bedankt groeten',
+  it: 'al che con da del della di e il in la le lo non per più si sono un una grazie saluti buongiorno',
+};
+
+const LEXICON = new Map<string, string[]>();
+for (const [lang, words] of Object.entries(STOP_WORDS)) {
+  for (const w of words.split(' ')) {
+    const list = LEXICON.get(w) ?? [];
+    list.push(lang);
+    LEXICON.set(w, list);
+  }
+}
+
+const WORD = /[\p{L}']+/gu;
+/** Enough text to decide; longer inputs only cost time. */
+const MAX_CHARS = 4_000;
+
+/**
+ * The language of a text as an ISO 639-1 code ('de', 'en', 'fr', 'es', 'nl', 'it'), or 'und' when the
+ * text has too little evidence. Never throws.
+ */
+export function detectLanguage(text: string): string {
+  const sample = text.slice(0, MAX_CHARS).toLowerCase();
+  const scores = new Map<string, number>();
+  let words = 0;
+  for (const m of sample.matchAll(WORD)) {
+    words += 1;
+    const langs = LEXICON.get(m[0]);
+    if (!langs) continue;
+    // A word shared by several languages counts for each, but less.
+    for (const lang of langs) scores.set(lang, (scores.get(lang) ?? 0) + 1 / langs.length);
+  }
+  // German letters tip close calls between German and its neighbours.
+  if (/[äöüß]/.test(sample)) scores.set('de', (scores.get('de') ?? 0) + 0.5);
+  let best = 'und';
+  let bestScore = 0;
+  for (const [lang, score] of scores) {
+    if (score > bestScore) {
+      best = lang;
+      bestScore = score;
+    }
+  }
+  return words > 0 && bestScore >= 1 ? best : 'und';
+}

@@ -1,0 +1,114 @@
+// Line patterns for quotes and reply headers. Every pattern runs on one line cut to MAX_LINE characters,
+// has bounded quantifiers only, and is anchored, so the cost per line is bounded and the total is linear.
+export const MAX_LINE = 400;
+
+/** Strips Markdown-style bold/italic markers that Outlook and mail clients put around header keys. */
+export function stripMarkers(line: string): string {
+  return line.replace(/[*_]{1,3}/g, '').trim();
+}
+
+export const QUOTE_MARK = /^[ \t]{0,8}>/;
+
+const INTRO = String.raw`(?:on|am|le|el|op|il|em|w dniu|dnia|den|d\.|på|dne|в|у|στις|op|pe|vào|在|於)`;
+const VERB = String.raw`(?:wrote|writes|has written|schrieb|geschrieben|a écrit|a ecrit|écrit|escribió|escribio|ha escrito|schreef|ha scritto|scrisse|napisał(?:a|\(a\))?|napisal|skrev(?: følgende)?|escreveu|написал(?:а|\(а\))?|написав|kirjoitti|έγραψε|írta|a scris|đã viết|viết|写道|寫道|작성|のメッセージ)`;
+
+/** `On <date>, <name> wrote:` and its translations, whole on one line. */
+const HEADER_INTRO = new RegExp(String.raw`^${INTRO}\b.{0,300}${VERB}[^:：]{0,120}[:：]$`, 'iu');
+/** `<name> <addr> wrote:` without an intro word: needs a date, a time or an address to count. */
+const HEADER_BARE = new RegExp(String.raw`^.{0,250}\b${VERB}(?: am [^:]{0,100})?[:：]$`, 'iu');
+/** Start of a header wrapped over several lines. */
+export const HEADER_START = new RegExp(String.raw`^${INTRO}\s`, 'iu');
+
+export function isReplyHeader(line: string): boolean {
+  const l = stripMarkers(line.slice(0, MAX_LINE));
+  if (l.length < 6 || l.length > 330) return false;
+  if (HEADER_INTRO.test(l)) return true;
+  return HEADER_BARE.test(l) && /[@\d]/.test(l);
+}
+
+const SPLIT_PHRASES = [
+  'original message',
+  'original-nachricht',
+  'original nachricht',
+  'ursprüngliche nachricht',
+  'ursprungliche nachricht',
+  "message d'origine",
+  'message original',
+  'mensaje original',
+  'oorspronkelijk bericht',
+  'originalmeddelande',
+  'ursprungligt meddelande',
+  'messaggio originale',
+  'wiadomość oryginalna',
+  'oprindelig meddelelse',
+  'opprinnelig melding',
+  'mensagem original',
+  'alkuperäinen viesti',
+  'reply above this line',
+  'antworten sie über dieser zeile',
+  'schreiben sie über dieser zeile',
+];
+const FORWARD_PHRASES = [
+  'forwarded message',
+  'forwarded message follows',
+  'weitergeleitete nachricht',
+  'message transféré',
+  'message transfere',
+  'mensaje reenviado',
+  'doorgestuurd bericht',
+  'messaggio inoltrato',
+  'vidarebefordrat meddelande',
+  'videresendt meddelelse',
+  'wiadomość przekazana',
+  'mensagem encaminhada',
+];
+const FORWARD_LINES = /^(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|forwarded message|weitergeleitete nachricht)\s?:?$/i;
+
+export type SplitKind = 'splitter' | 'forward';
+
+/** `-----Original Message-----`, `---------- Forwarded message ---------`, `Begin forwarded message:` ... */
+export function splitterKind(line: string): SplitKind | undefined {
+  const raw = line.slice(0, MAX_LINE).trim();
+  if (raw.length < 8 || raw.length > 120) return undefined;
+  if (FORWARD_LINES.test(stripMarkers(raw))) return 'forward';
+  const inner = raw
+    .replace(/^[-=_*#~\s]{2,}/, '')
+    .replace(/[-=_*#~\s]{2,}$/, '')
+    .replace(/\s+/g, ' ')
+    .replace(/[:.]$/, '')
+    .toLowerCase();
+  if (inner.length === raw.length) {
+    return /reply above this line|über dieser zeile/.test(inner) ? 'splitter' : undefined;
+  }
+  if (FORWARD_PHRASES.includes(inner)) return 'forward';
+  if (SPLIT_PHRASES.includes(inner)) return 'splitter';
+  return undefined;
+}
+
+// Header keys of a quoted message's header block, per language; "from" keys may open a block.
+const FROM_KEYS = ['from', 'von', 'de', 'van', 'od', 'fra', 'från', 'da', 'lähettäjä', 'от', 'від', 'feladó', 'expéditeur', 'absender', 'afzender', 'remitente'];
+const OTHER_KEYS = [
+  'sent', 'date', 'to', 'cc', 'subject', 'reply-to',
+  'gesendet', 'datum', 'an', 'betreff', 'kopie', 'gesendet am',
+  'envoyé', 'envoye', 'à', 'a', 'objet', 'date d\'envoi',
+  'enviado', 'para', 'asunto', 'fecha',
+  'verzonden', 'aan', 'onderwerp',
+  'wysłano', 'do', 'temat', 'data',
+  'sendt', 'til', 'emne', 'skickat', 'till', 'ämne',
+  'inviato', 'oggetto',
+  'lähetetty', 'vastaanottaja', 'aihe',
+  'отправлено', 'кому', 'тема', 'дата',
+  'elküldve', 'címzett', 'tárgy',
+];
+const HEADER_KEY = /^([\p{L}' -]{1,20}?)\s?[:：]/u;
+
+/** The header key a line starts with (`From:`, `**Von:**`, `Betreff :`), lower-cased, with its class. */
+export function headerKey(line: string): { key: string; from: boolean } | undefined {
+  const l = stripMarkers(line.slice(0, 120));
+  const m = HEADER_KEY.exec(l);
+  if (!m) return undefined;
+  const key = m[1].trim().toLowerCase();
+  if (FROM_KEYS.includes(key)) return { key, from: true };
+  if (OTHER_KEYS.includes(key)) return { key, from: false };
+  return undefined;
+}

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { CleanOptionsError } from './errors.js';
+
+/** A user pattern, e.g. a depot number: `{ type: 'DEPOT', pattern: '\\bDP\\d{8}\\b' }` masks as `[DEPOT]`. */
+export const RedactPatternSchema = z.object({
+  type: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'type must be upper-case letters, digits or _'),
+  pattern: z.union([z.string().min(1), z.instanceof(RegExp)]),
+  placeholder: z.string().optional(),
+});
+export type RedactPattern = z.infer<typeof RedactPatternSchema>;
+
+export const RedactOptionsSchema = z.object({
+  iban: z.boolean().default(true),
+  card: z.boolean().default(true),
+  email: z.boolean().default(true),
+  phone: z.boolean().default(true),
+  patterns: z.array(RedactPatternSchema).default([]),
+});
+export type RedactOptions = z.input<typeof RedactOptionsSchema>;
+
+/** Where a placeholder sits in the redacted text (`start` inclusive, `end` exclusive). */
+export const RedactionSchema = z.object({ type: z.string(), start: z.number().int(), end: z.number().int() });
+export type Redaction = z.infer<typeof RedactionSchema>;
+
+export interface RedactResult {
+  text: string;
+  redactions: Redaction[];
+}
+
+interface Hit {
+  type: string;
+  start: number;
+  end: number;
+  placeholder: string;
+}
+
+/** ISO 13616 mod-97 check on a compact IBAN (letters moved to the end and turned into numbers). */
+export function isValidIban(compact: string): boolean {
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(compact)) return false;
+  const moved = compact.slice(4) + compact.slice(0, 4);
+  let rem = 0;
+  for (const ch of moved) {
+    const code = ch.charCodeAt(0);
+    const val = code >= 65 ? String(code - 55) : ch;
+    for (const d of val) rem = (rem * 10 + (d.charCodeAt(0) - 48)) % 97;
+  }
+  return rem === 1;
+}
+
+/** Luhn check on a string of digits. */
+export function isValidLuhn(digits: string): boolean {
+  if (!/^\d{12,19}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+// Every quantifier is bounded and the alternatives are disjoint, so matching stays linear.
+const IBAN_RE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
+const CARD_RE = /\b\d(?:[ -]?\d){11,18}\b/g;
+const PHONE_RE = /(?:\+|\b0)\d(?:[ ./-]?\(?\d\)?){5,16}\d\b/g;
+const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+
+function ibanHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  for (const m of text.matchAll(IBAN_RE)) {
+    // The greedy match may run into a following code; shorten at character boundaries until the checksum holds.
+    const raw = m[0];
+    for (let end = raw.length; end >= 15; end -= 1) {
+      if (raw[end - 1] === ' ') continue;
+      const next = raw[end];
+      if (next !== undefined && next !== ' ') continue;
+      if (isValidIban(raw.slice(0, end).replace(/ /g, ''))) {
+        hits.push({ type: 'IBAN', start: m.index, end: m.index + end, placeholder: '[IBAN]' });
+        break;
+      }
+    }
+  }
+  return hits;
+}
+
+function cardHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  for (const m of text.matchAll(CARD_RE)) {
+    const digits = m[0].replace(/[ -]/g, '');
+    if (digits.length >= 13 && isValidLuhn(digits)) hits.push({ type: 'CARD', start: m.index, end: m.index + m[0].length, placeholder: '[CARD]' });
+  }
+  return hits;
+}
+
+function emailHits(text: string): Hit[] {
+  // Scan from each '@' outwards instead of a regex: linear even on a megabyte of address characters.
+  const hits: Hit[] = [];
+  let at = text.indexOf('@');
+  let lastEnd = 0;
+  while (at !== -1) {
+    let s = at;
+    while (s > lastEnd && at - s < 64 && LOCAL_CHAR.test(text[s - 1])) s -= 1;
+    while (s < at && text[s] === '.') s += 1;
+    let e = at + 1;
+    while (e < text.length && e - at < 255 && DOMAIN_CHAR.test(text[e])) e += 1;
+    while (e > at + 1 && (text[e - 1] === '.' || text[e - 1] === '-')) e -= 1;
+    const domain = text.slice(at + 1, e);
+    if (s < at && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$/.test(domain)) {
+      hits.push({ type: 'EMAIL', start: s, end: e, placeholder: '[EMAIL]' });
+      lastEnd = e;
+    }
+    at = text.indexOf('@', Math.max(at + 1, e));
+  }
+  return hits;
+}
+
+function phoneHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  for (const m of text.matchAll(PHONE_RE)) {
+    const digits = m[0].replace(/\D/g, '');
+    if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(m[0])) continue;
+    hits.push({ type: 'PHONE', start: m.index, end: m.index + m[0].length, placeholder: '[PHONE]' });
+  }
+  return hits;
+}
+
+function patternHits(text: string, p: RedactPattern): Hit[] {
+  let re: RegExp;
+  try {
+    const src = typeof p.pattern === 'string' ? p.pattern : p.pattern.source;
+    const flags = typeof p.pattern === 'string' ? 'g' : p.pattern.flags.includes('g') ? p.pattern.flags : `${p.pattern.flags}g`;
+    re = new RegExp(src, flags);
+  } catch (cause) {
+    throw new CleanOptionsError(`redaction pattern for ${p.type} is not a valid regular expression`, { cause });
+  }
+  const hits: Hit[] = [];
+  for (const m of text.matchAll(re)) {
+    if (m[0].length === 0) continue;
+    hits.push({ type: p.type, start: m.index, end: m.index + m[0].length, placeholder: p.placeholder ?? `[${p.type}]` });
+  }
+  return hits;
+}
+
+/**
+ * Masks IBANs (mod-97 valid), card numbers (Luhn valid), email addresses, phone numbers and configured
+ * patterns with typed placeholders. Overlaps go to the earlier detector in that order (user patterns first).
+ * `redactions` give each placeholder's place in the returned text.
+ */
+export function redactPii(text: string, options: RedactOptions = {}): RedactResult {
+  const parsed = RedactOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new CleanOptionsError(`invalid redaction options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+  const o = parsed.data;
+  const groups: Hit[][] = [
+    ...o.patterns.map((p) => patternHits(text, p)),
+    o.iban ? ibanHits(text) : [],
+    o.card ? cardHits(text) : [],
+    o.email ? emailHits(text) : [],
+    o.phone ? phoneHits(text) : [],
+  ];
+  // Claim characters group by group; a later hit that overlaps a claimed span is dropped.
+  const claimed = new Uint8Array(text.length);
+  const chosen: Hit[] = [];
+  for (const group of groups) {
+    for (const h of group) {
+      let free = true;
+      for (let i = h.start; i < h.end && free; i += 1) if (claimed[i] === 1) free = false;
+      if (!free) continue;
+      claimed.fill(1, h.start, h.end);
+      chosen.push(h);
+    }
+  }
+  chosen.sort((a, b) => a.start - b.start);
+  let out = '';
+  let pos = 0;
+  const redactions: Redaction[] = [];
+  for (const h of chosen) {
+    out += text.slice(pos, h.start);
+    redactions.push({ type: h.type, start: out.length, end: out.length + h.placeholder.length });
+    out += h.placeholder;
+    pos = h.end;
+  }
+  out += text.slice(pos);
+  return { text: out, redactions };
+}
