@@ -1,2 +1,18 @@
 // Public API of @mailroute/aws: named exports only.
-export {};
+export * from './errors.js';
+export { SageMakerEndpointClassifier, InvocationsResponseSchema, parseInvocationsBody } from './sagemaker-endpoint-classifier.js';
+export type { SageMakerEndpointClassifierOptions, InvocationsResponse } from './sagemaker-endpoint-classifier.js';
+export { DynamoPredictionStore } from './dynamo-prediction-store.js';
+export type { DynamoPredictionStoreOptions } from './dynamo-prediction-store.js';
+export { DYNAMO_TABLE_LAYOUT } from './dynamo-layout.js';
+export { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
+export type { S3SageMakerRegistryOptions } from './s3-sagemaker-registry.js';
+export {
+  planDeployment,
+  deploymentName,
+  DeployerConfigSchema,
+  ModelPackageStateChangeSchema,
+} from './deployer/deploy-plan.js';
+export type { DeployerConfig, DeploymentPlan, ApprovedPackage, CurrentEndpoint, ModelPackageStateChange } from './deployer/deploy-plan.js';
+export { createDeployerHandler, deployerConfigFromEnv, toApprovedPackage, DEPLOYER_ENV } from './deployer/deployer-handler.js';
+export type { DeployResult } from './deployer/deployer-handler.js';

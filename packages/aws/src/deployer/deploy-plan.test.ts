@@ -1,0 +1,61 @@
+import { describe, it, expect } from 'vitest';
+import { deploymentName, planDeployment, type ApprovedPackage } from './deploy-plan.js';
+import { config, event } from './test-fixtures.js';
+
+const pkg: ApprovedPackage = {
+  arn: event.detail.ModelPackageArn,
+  version: 7,
+  status: 'Approved',
+  image: '222222222222.dkr.ecr.eu-central-1.amazonaws.com/mailroute-serving:1.4.0',
+  modelDataS3Uri: 's3://bucket/models/ngram-bag-x/',
+  compressed: false,
+  environment: { MAILROUTE_MODEL_ID: 'ngram-bag-x' },
+};
+
+const now = new Date('2026-11-29T10:15:00Z');
+
+describe('planDeployment', () => {
+  it('updates an existing endpoint blue/green with canary traffic and rollback alarms', () => {
+    const plan = planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'old' }, config, now });
+    if (plan.action !== 'deploy' || plan.endpoint.kind !== 'update') throw new Error('expected an update');
+    expect(plan.modelName).toBe('mailroute-prod-v7-20261129101500');
+    expect(plan.createModel.VpcConfig).toEqual({ Subnets: ['subnet-a', 'subnet-b'], SecurityGroupIds: ['sg-1'] });
+    expect(plan.createModel.PrimaryContainer?.ModelDataSource?.S3DataSource).toMatchObject({ S3DataType: 'S3Prefix', CompressionType: 'None' });
+    expect(plan.createEndpointConfig.KmsKeyId).toBe(config.kmsKeyArn);
+    expect(plan.createEndpointConfig.ProductionVariants?.[0]).toMatchObject({ VariantName: 'AllTraffic', InstanceType: 'ml.c6i.large', InitialInstanceCount: 2 });
+    const policy = plan.endpoint.input.DeploymentConfig?.BlueGreenUpdatePolicy;
+    expect(policy?.TrafficRoutingConfiguration).toEqual({ Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 300 });
+    expect(policy?.TerminationWaitInSeconds).toBe(600);
+    expect(plan.endpoint.input.DeploymentConfig?.AutoRollbackConfiguration?.Alarms).toEqual([
+      { AlarmName: 'mailroute-prod-endpoint-5xx' },
+      { AlarmName: 'mailroute-prod-endpoint-p99' },
+    ]);
+  });
+
+  it('creates the endpoint when there is none', () => {
+    const plan = planDeployment({ event, pkg: { ...pkg, compressed: true }, current: undefined, config, now });
+    if (plan.action !== 'deploy') throw new Error('expected a deploy');
+    expect(plan.endpoint.kind).toBe('create');
+    expect(plan.createModel.PrimaryContainer?.ModelDataSource?.S3DataSource).toMatchObject({ S3DataType: 'S3Object', CompressionType: 'Gzip' });
+  });
+
+  it('skips other groups, non-approved events and packages rejected since', () => {
+    expect(planDeployment({ event: { ...event, detail: { ...event.detail, ModelPackageGroupName: 'other' } }, pkg, current: undefined, config, now }).action).toBe('skip');
+    expect(planDeployment({ event: { ...event, detail: { ...event.detail, ModelApprovalStatus: 'Rejected' } }, pkg, current: undefined, config, now }).action).toBe('skip');
+    expect(planDeployment({ event, pkg: { ...pkg, status: 'Rejected' }, current: undefined, config, now }).action).toBe('skip');
+  });
+
+  it('refuses to update an endpoint that is busy', () => {
+    expect(() => planDeployment({ event, pkg, current: { status: 'Updating' }, config, now })).toThrow(
+      expect.objectContaining({ code: 'DEPLOY_ENDPOINT_BUSY' }),
+    );
+  });
+});
+
+describe('deploymentName', () => {
+  it('stays within 63 characters of letters, digits and hyphens', () => {
+    const name = deploymentName('x'.repeat(80), 12345, now);
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^[A-Za-z0-9-]+-v12345-20261129101500$/);
+  });
+});

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import type {
+  CreateEndpointCommandInput,
+  CreateEndpointConfigCommandInput,
+  CreateModelCommandInput,
+  UpdateEndpointCommandInput,
+} from '@aws-sdk/client-sagemaker';
+import { EndpointBusyError } from '../errors.js';
+
+/** The EventBridge event SageMaker sends when a model package changes state (fields used here). */
+export const ModelPackageStateChangeSchema = z.object({
+  source: z.literal('aws.sagemaker'),
+  'detail-type': z.literal('SageMaker Model Package State Change'),
+  time: z.string(),
+  detail: z.looseObject({
+    ModelPackageArn: z.string().startsWith('arn:'),
+    ModelPackageGroupName: z.string(),
+    ModelPackageVersion: z.number().int().optional(),
+    ModelApprovalStatus: z.string(),
+  }),
+});
+export type ModelPackageStateChange = z.infer<typeof ModelPackageStateChangeSchema>;
+
+/** The deployer Lambda's settings (from its environment, see deployer-handler.ts). */
+export const DeployerConfigSchema = z.object({
+  endpointName: z.string().min(1).max(63),
+  modelPackageGroupName: z.string().min(1),
+  executionRoleArn: z.string().startsWith('arn:'),
+  instanceType: z.string().startsWith('ml.'),
+  initialInstanceCount: z.number().int().min(1),
+  variantName: z.string().default('AllTraffic'),
+  subnetIds: z.array(z.string()).min(1),
+  securityGroupIds: z.array(z.string()).min(1),
+  kmsKeyArn: z.string().optional(),
+  /** CloudWatch alarms that roll the update back while traffic shifts. */
+  rollbackAlarmNames: z.array(z.string()).default([]),
+  /** Share of capacity that gets traffic first (canary), then waits this long before the rest. */
+  canaryPercent: z.number().min(1).max(50).default(10),
+  canaryWaitSeconds: z.number().int().min(0).max(3600).default(300),
+  /** How long the old (blue) fleet stays after all traffic moved, for a quick rollback. */
+  terminationWaitSeconds: z.number().int().min(0).max(3600).default(600),
+});
+export type DeployerConfig = z.input<typeof DeployerConfigSchema>;
+
+/** The model package as DescribeModelPackage returns it (fields used here). */
+export interface ApprovedPackage {
+  arn: string;
+  version: number;
+  status: string;
+  image: string;
+  modelDataS3Uri: string;
+  compressed: boolean;
+  environment?: Record<string, string>;
+}
+
+export interface CurrentEndpoint {
+  status: string;
+  endpointConfigName?: string;
+}
+
+export type DeploymentPlan =
+  | { action: 'skip'; reason: string }
+  | {
+      action: 'deploy';
+      modelName: string;
+      endpointConfigName: string;
+      createModel: CreateModelCommandInput;
+      createEndpointConfig: CreateEndpointConfigCommandInput;
+      endpoint: { kind: 'create'; input: CreateEndpointCommandInput } | { kind: 'update'; input: UpdateEndpointCommandInput };
+    };
+
+const BUSY = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting', 'UpdateRollbackFailed'];
+
+/** SageMaker names: letters, digits and hyphens, at most 63 characters. */
+export function deploymentName(endpointName: string, version: number, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const suffix = `-v${version}-${stamp}`;
+  return `${endpointName.slice(0, 63 - suffix.length)}${suffix}`.replace(/[^A-Za-z0-9-]/g, '-');
+}
+
+/**
+ * Pure planning: from an approved model package and the endpoint as it is now, the SageMaker calls
+ * that deploy it. An existing endpoint is updated blue/green (canary traffic shift, old fleet kept until
+ * the new one is healthy, automatic rollback on the alarms); a missing one is created.
+ */
+export function planDeployment(input: {
+  event: ModelPackageStateChange;
+  pkg: ApprovedPackage;
+  current: CurrentEndpoint | undefined;
+  config: DeployerConfig;
+  now: Date;
+}): DeploymentPlan {
+  const config = DeployerConfigSchema.parse(input.config);
+  const { event, pkg, current } = input;
+  if (event.detail.ModelPackageGroupName !== config.modelPackageGroupName) {
+    return { action: 'skip', reason: `package group ${event.detail.ModelPackageGroupName} is not ${config.modelPackageGroupName}` };
+  }
+  if (event.detail.ModelApprovalStatus !== 'Approved') {
+    return { action: 'skip', reason: `status ${event.detail.ModelApprovalStatus} is not Approved` };
+  }
+  // The event may arrive late: trust the package's current status, not the event's.
+  if (pkg.status !== 'Approved') return { action: 'skip', reason: `package is now ${pkg.status}` };
+  if (current && BUSY.includes(current.status)) {
+    throw new EndpointBusyError(`endpoint ${config.endpointName} is ${current.status}; retry later`);
+  }
+  const name = deploymentName(config.endpointName, pkg.version, input.now);
+  const tags = [
+    { Key: 'mailroute:model-package', Value: pkg.arn },
+    { Key: 'service', Value: 'mailroute' },
+  ];
+  const createModel: CreateModelCommandInput = {
+    ModelName: name,
+    ExecutionRoleArn: config.executionRoleArn,
+    PrimaryContainer: {
+      Image: pkg.image,
+      ModelDataSource: {
+        S3DataSource: {
+          S3Uri: pkg.modelDataS3Uri,
+          S3DataType: pkg.compressed ? 'S3Object' : 'S3Prefix',
+          CompressionType: pkg.compressed ? 'Gzip' : 'None',
+        },
+      },
+      Environment: { ...pkg.environment, MAILROUTE_MODEL_PACKAGE_ARN: pkg.arn },
+    },
+    VpcConfig: { Subnets: config.subnetIds, SecurityGroupIds: config.securityGroupIds },
+    EnableNetworkIsolation: true,
+    Tags: tags,
+  };
+  const createEndpointConfig: CreateEndpointConfigCommandInput = {
+    EndpointConfigName: name,
+    KmsKeyId: config.kmsKeyArn,
+    ProductionVariants: [
+      {
+        VariantName: config.variantName,
+        ModelName: name,
+        InstanceType: config.instanceType as never,
+        InitialInstanceCount: config.initialInstanceCount,
+        InitialVariantWeight: 1,
+      },
+    ],
+    Tags: tags,
+  };
+  if (!current) {
+    return {
+      action: 'deploy',
+      modelName: name,
+      endpointConfigName: name,
+      createModel,
+      createEndpointConfig,
+      endpoint: { kind: 'create', input: { EndpointName: config.endpointName, EndpointConfigName: name, Tags: tags } },
+    };
+  }
+  return {
+    action: 'deploy',
+    modelName: name,
+    endpointConfigName: name,
+    createModel,
+    createEndpointConfig,
+    endpoint: {
+      kind: 'update',
+      input: {
+        EndpointName: config.endpointName,
+        EndpointConfigName: name,
+        RetainAllVariantProperties: false,
+        DeploymentConfig: {
+          BlueGreenUpdatePolicy: {
+            TrafficRoutingConfiguration: {
+              Type: 'CANARY',
+              CanarySize: { Type: 'CAPACITY_PERCENT', Value: config.canaryPercent },
+              WaitIntervalInSeconds: config.canaryWaitSeconds,
+            },
+            TerminationWaitInSeconds: config.terminationWaitSeconds,
+          },
+          AutoRollbackConfiguration:
+            config.rollbackAlarmNames.length > 0
+              ? { Alarms: config.rollbackAlarmNames.map((AlarmName) => ({ AlarmName })) }
+              : undefined,
+        },
+      },
+    },
+  };
+}

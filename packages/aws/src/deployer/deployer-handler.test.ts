@@ -1,0 +1,91 @@
+import { describe, it, expect, beforeEach } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DescribeEndpointCommand,
+  DescribeModelPackageCommand,
+  SageMakerClient,
+  UpdateEndpointCommand,
+} from '@aws-sdk/client-sagemaker';
+import { createDeployerHandler, deployerConfigFromEnv, DEPLOYER_ENV } from './deployer-handler.js';
+import { config, event } from './test-fixtures.js';
+
+const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+const sm = mockClient(sagemaker);
+type Out = never;
+
+const described = {
+  ModelPackageArn: event.detail.ModelPackageArn,
+  ModelPackageVersion: 7,
+  ModelApprovalStatus: 'Approved',
+  InferenceSpecification: {
+    Containers: [{ Image: 'img:1', ModelDataSource: { S3DataSource: { S3Uri: 's3://b/models/x/', S3DataType: 'S3Prefix', CompressionType: 'None' } } }],
+  },
+};
+
+function validation(message: string): Error {
+  return Object.assign(new Error(message), { name: 'ValidationException' });
+}
+
+describe('createDeployerHandler', () => {
+  beforeEach(() => {
+    sm.reset();
+    sm.on(DescribeModelPackageCommand).resolves(described as Out);
+  });
+
+  it('creates model and config, then updates the existing endpoint', async () => {
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'old' } as Out);
+    const result = await createDeployerHandler({ sagemaker, config })(event);
+    expect(result).toEqual({ deployed: true, endpoint: 'updated', modelName: 'mailroute-prod-v7-20261129101500', endpointConfigName: 'mailroute-prod-v7-20261129101500' });
+    expect(sm.commandCalls(CreateModelCommand)).toHaveLength(1);
+    expect(sm.commandCalls(CreateEndpointConfigCommand)).toHaveLength(1);
+    expect(sm.commandCalls(UpdateEndpointCommand)[0].args[0].input.DeploymentConfig?.BlueGreenUpdatePolicy).toBeDefined();
+  });
+
+  it('creates the endpoint when DescribeEndpoint says it does not exist', async () => {
+    sm.on(DescribeEndpointCommand).rejects(validation('Could not find endpoint "mailroute-prod".'));
+    const result = await createDeployerHandler({ sagemaker, config })(event);
+    expect(result).toMatchObject({ deployed: true, endpoint: 'created' });
+    expect(sm.commandCalls(CreateEndpointCommand)).toHaveLength(1);
+  });
+
+  it('carries on when a redelivered event finds the model already created', async () => {
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'old' } as Out);
+    sm.on(CreateModelCommand).rejects(validation('Cannot create already existing model'));
+    await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: true });
+  });
+
+  it('does nothing when the endpoint already runs this deployment', async () => {
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v7-20261129101500' } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: false });
+    expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+  });
+
+  it('rejects other events and propagates other SageMaker errors', async () => {
+    await expect(createDeployerHandler({ sagemaker, config })({ source: 'aws.s3' })).rejects.toMatchObject({ code: 'DEPLOY_EVENT_INVALID' });
+    sm.on(DescribeEndpointCommand).rejects(validation('Access denied'));
+    await expect(createDeployerHandler({ sagemaker, config })(event)).rejects.toThrow(/Access denied/);
+  });
+});
+
+describe('deployerConfigFromEnv', () => {
+  it('reads the Lambda environment', () => {
+    const cfg = deployerConfigFromEnv({
+      [DEPLOYER_ENV.endpointName]: 'mailroute-dev',
+      [DEPLOYER_ENV.modelPackageGroupName]: 'mailroute-dev',
+      [DEPLOYER_ENV.executionRoleArn]: 'arn:aws:iam::111111111111:role/r',
+      [DEPLOYER_ENV.instanceType]: 'ml.t2.medium',
+      [DEPLOYER_ENV.initialInstanceCount]: '1',
+      [DEPLOYER_ENV.subnetIds]: 'subnet-a, subnet-b',
+      [DEPLOYER_ENV.securityGroupIds]: 'sg-1',
+      [DEPLOYER_ENV.rollbackAlarmNames]: 'a,b',
+    });
+    expect(cfg).toMatchObject({ subnetIds: ['subnet-a', 'subnet-b'], rollbackAlarmNames: ['a', 'b'], initialInstanceCount: 1 });
+  });
+
+  it('names the missing variable', () => {
+    expect(() => deployerConfigFromEnv({})).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID', message: expect.stringContaining('endpointName') }));
+  });
+});

@@ -1,0 +1,143 @@
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DescribeEndpointCommand,
+  DescribeModelPackageCommand,
+  UpdateEndpointCommand,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { z } from 'zod';
+import { AdapterConfigError, DeployEventError } from '../errors.js';
+import {
+  DeployerConfigSchema,
+  ModelPackageStateChangeSchema,
+  planDeployment,
+  type ApprovedPackage,
+  type CurrentEndpoint,
+  type DeployerConfig,
+} from './deploy-plan.js';
+
+/** Environment variable names of the deployer Lambda (the Pulumi program sets them). */
+export const DEPLOYER_ENV = {
+  endpointName: 'MAILROUTE_ENDPOINT_NAME',
+  modelPackageGroupName: 'MAILROUTE_MODEL_PACKAGE_GROUP',
+  executionRoleArn: 'MAILROUTE_SAGEMAKER_ROLE_ARN',
+  instanceType: 'MAILROUTE_INSTANCE_TYPE',
+  initialInstanceCount: 'MAILROUTE_INSTANCE_COUNT',
+  subnetIds: 'MAILROUTE_SUBNET_IDS',
+  securityGroupIds: 'MAILROUTE_SECURITY_GROUP_IDS',
+  kmsKeyArn: 'MAILROUTE_KMS_KEY_ARN',
+  rollbackAlarmNames: 'MAILROUTE_ROLLBACK_ALARMS',
+} as const;
+
+const list = (value: string | undefined) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+
+export function deployerConfigFromEnv(env: Record<string, string | undefined>): DeployerConfig {
+  const parsed = DeployerConfigSchema.safeParse({
+    endpointName: env[DEPLOYER_ENV.endpointName],
+    modelPackageGroupName: env[DEPLOYER_ENV.modelPackageGroupName],
+    executionRoleArn: env[DEPLOYER_ENV.executionRoleArn],
+    instanceType: env[DEPLOYER_ENV.instanceType],
+    initialInstanceCount: Number(env[DEPLOYER_ENV.initialInstanceCount] ?? '1'),
+    subnetIds: list(env[DEPLOYER_ENV.subnetIds]),
+    securityGroupIds: list(env[DEPLOYER_ENV.securityGroupIds]),
+    kmsKeyArn: env[DEPLOYER_ENV.kmsKeyArn] || undefined,
+    rollbackAlarmNames: list(env[DEPLOYER_ENV.rollbackAlarmNames]),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AdapterConfigError(`deployer environment invalid at ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export type DeployResult =
+  | { deployed: false; reason: string }
+  | { deployed: true; endpoint: 'created' | 'updated'; modelName: string; endpointConfigName: string };
+
+const PackageSchema = z.object({
+  ModelPackageArn: z.string(),
+  ModelPackageVersion: z.number().int().default(0),
+  ModelApprovalStatus: z.string(),
+  InferenceSpecification: z.object({
+    Containers: z
+      .array(
+        z.object({
+          Image: z.string(),
+          ModelDataUrl: z.string().optional(),
+          ModelDataSource: z.object({ S3DataSource: z.object({ S3Uri: z.string(), CompressionType: z.string().optional() }) }).optional(),
+          Environment: z.record(z.string(), z.string()).optional(),
+        }),
+      )
+      .min(1),
+  }),
+});
+
+export function toApprovedPackage(described: unknown): ApprovedPackage {
+  const parsed = PackageSchema.safeParse(described);
+  if (!parsed.success) throw new DeployEventError(`model package has no usable inference specification: ${parsed.error.issues[0]?.message}`);
+  const pkg = parsed.data;
+  const container = pkg.InferenceSpecification.Containers[0];
+  const source = container.ModelDataSource?.S3DataSource;
+  const uri = source?.S3Uri ?? container.ModelDataUrl;
+  if (!uri) throw new DeployEventError(`model package ${pkg.ModelPackageArn} names no model data`);
+  return {
+    arn: pkg.ModelPackageArn,
+    version: pkg.ModelPackageVersion,
+    status: pkg.ModelApprovalStatus,
+    image: container.Image,
+    modelDataS3Uri: uri,
+    compressed: source ? source.CompressionType === 'Gzip' : true,
+    environment: container.Environment,
+  };
+}
+
+function isMissingEndpoint(error: unknown): boolean {
+  return (error as { name?: string }).name === 'ValidationException' && /could not find endpoint/i.test(String((error as Error).message));
+}
+
+async function ignoreExisting(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    const existing = (error as { name?: string }).name === 'ValidationException' && /already exist/i.test(String((error as Error).message));
+    if (!existing) throw error;
+  }
+}
+
+/**
+ * The deployer Lambda: an approved model package becomes the endpoint's new production variant.
+ * Names derive from the event time, so a redelivered event finds its model and config already there
+ * and carries on instead of deploying twice.
+ */
+export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config: DeployerConfig }) {
+  return async (event: unknown): Promise<DeployResult> => {
+    const parsed = ModelPackageStateChangeSchema.safeParse(event);
+    if (!parsed.success) throw new DeployEventError(`not a model package state change event: ${parsed.error.issues[0]?.message}`);
+    const described = await deps.sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: parsed.data.detail.ModelPackageArn }));
+    const pkg = toApprovedPackage(described);
+    let current: CurrentEndpoint | undefined;
+    try {
+      const ep = await deps.sagemaker.send(new DescribeEndpointCommand({ EndpointName: deps.config.endpointName }));
+      current = { status: ep.EndpointStatus ?? 'Unknown', endpointConfigName: ep.EndpointConfigName };
+    } catch (error) {
+      if (!isMissingEndpoint(error)) throw error;
+    }
+    const plan = planDeployment({ event: parsed.data, pkg, current, config: deps.config, now: new Date(parsed.data.time) });
+    if (plan.action === 'skip') return { deployed: false, reason: plan.reason };
+    if (current?.endpointConfigName === plan.endpointConfigName) {
+      return { deployed: false, reason: `endpoint already runs ${plan.endpointConfigName}` };
+    }
+    await ignoreExisting(deps.sagemaker.send(new CreateModelCommand(plan.createModel)));
+    await ignoreExisting(deps.sagemaker.send(new CreateEndpointConfigCommand(plan.createEndpointConfig)));
+    if (plan.endpoint.kind === 'create') await deps.sagemaker.send(new CreateEndpointCommand(plan.endpoint.input));
+    else await deps.sagemaker.send(new UpdateEndpointCommand(plan.endpoint.input));
+    return {
+      deployed: true,
+      endpoint: plan.endpoint.kind === 'create' ? 'created' : 'updated',
+      modelName: plan.modelName,
+      endpointConfigName: plan.endpointConfigName,
+    };
+  };
+}

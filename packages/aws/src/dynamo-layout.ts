@@ -1,0 +1,36 @@
+/**
+ * Single-table layout of the prediction and feedback store. The Pulumi program builds the table from
+ * the same names (infra's test compares them), so keep them stable.
+ */
+export const DYNAMO_TABLE_LAYOUT = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Newest prediction per email: gsi1pk = EMAIL#<emailId>, gsi1sk = <createdAt>#<predictionId>. */
+  byEmailIndex: { name: 'by-email', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Predictions per UTC day: gsi2pk = DAY#<yyyy-mm-dd>, gsi2sk = <createdAt>#<predictionId>. */
+  byDayIndex: { name: 'by-day', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ttlAttribute: 'expiresAt',
+} as const;
+
+export const predictionKey = (predictionId: string) => ({ pk: `PRED#${predictionId}`, sk: 'PREDICTION' });
+export const feedbackKey = (emailId: string) => ({ pk: `EMAIL#${emailId}`, sk: 'FEEDBACK' });
+export const emailPartition = (emailId: string) => `EMAIL#${emailId}`;
+export const dayPartition = (isoDay: string) => `DAY#${isoDay}`;
+
+/** The UTC days touched by [since, until), as yyyy-mm-dd, oldest first. */
+export function daysInWindow(since: string, until: string): string[] {
+  const start = Date.parse(since);
+  const end = Date.parse(until);
+  if (Number.isNaN(start) || Number.isNaN(end)) throw new RangeError(`invalid window ${since} .. ${until}`);
+  const days: string[] = [];
+  const dayMs = 86_400_000;
+  for (let t = Math.floor(start / dayMs) * dayMs; t < end; t += dayMs) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+/** Epoch seconds `days` after `iso`: the TTL attribute DynamoDB deletes the item by. */
+export function expiryEpochSeconds(iso: string, days: number): number {
+  return Math.floor(Date.parse(iso) / 1000) + Math.round(days * 86_400);
+}

@@ -1,0 +1,222 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from '@mailroute/serving';
+import {
+  DYNAMO_TABLE_LAYOUT as L,
+  dayPartition,
+  daysInWindow,
+  emailPartition,
+  expiryEpochSeconds,
+  feedbackKey,
+  predictionKey,
+} from './dynamo-layout.js';
+import { PredictionExistsError, StoreRecordInvalidError } from './errors.js';
+
+const PredictionItemSchema = z.object({
+  predictionId: z.string(),
+  emailId: z.string(),
+  modelId: z.string(),
+  createdAt: z.string(),
+  labels: z.record(z.string(), z.string()),
+  confidences: z.record(z.string(), z.number()),
+  abstained: z.record(z.string(), z.boolean()),
+  queue: z.string(),
+  latencyMs: z.number(),
+  text: z.string().optional(),
+});
+
+const FeedbackItemSchema = z.object({
+  emailId: z.string(),
+  predictionId: z.string().optional(),
+  labels: z.record(z.string(), z.string()),
+  closedAt: z.string(),
+  receivedAt: z.string(),
+});
+
+export interface DynamoPredictionStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Days until DynamoDB's TTL deletes a record (GDPR retention); default 400. */
+  retentionDays?: number;
+  now?: () => Date;
+}
+
+/** DynamoDB transactions take at most 100 items. */
+const TRANSACTION_LIMIT = 100;
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * `PredictionStore` on one DynamoDB table (layout in dynamo-layout.ts). Predictions are written with
+ * `attribute_not_exists` so an id is never overwritten; feedback is upserted per email and a late,
+ * older delivery never replaces a newer correction.
+ */
+export class DynamoPredictionStore implements PredictionStore {
+  private readonly retentionDays: number;
+  constructor(private readonly options: DynamoPredictionStoreOptions) {
+    this.retentionDays = options.retentionDays ?? 400;
+  }
+
+  async savePredictions(records: readonly PredictionRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += TRANSACTION_LIMIT) {
+      const chunk = records.slice(i, i + TRANSACTION_LIMIT);
+      try {
+        await this.options.client.send(
+          new TransactWriteCommand({
+            TransactItems: chunk.map((record) => ({
+              Put: {
+                TableName: this.options.tableName,
+                Item: this.predictionItem(record),
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': L.partitionKey },
+              },
+            })),
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException) {
+          const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+          const clash = reasons.findIndex((r) => r?.Code === 'ConditionalCheckFailed');
+          const id = clash >= 0 ? chunk[clash]?.predictionId : undefined;
+          throw new PredictionExistsError(`prediction ${id ?? '(in batch)'} already stored`, { cause: error });
+        }
+        throw error;
+      }
+    }
+  }
+
+  async getPrediction(predictionId: string): Promise<PredictionRecord | undefined> {
+    const out = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: predictionKey(predictionId), ConsistentRead: true }),
+    );
+    return out.Item ? toPrediction(out.Item) : undefined;
+  }
+
+  async findPredictionByEmail(emailId: string): Promise<PredictionRecord | undefined> {
+    const out = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        IndexName: L.byEmailIndex.name,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': L.byEmailIndex.partitionKey },
+        ExpressionAttributeValues: { ':p': emailPartition(emailId) },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? toPrediction(item) : undefined;
+  }
+
+  async saveFeedback(feedback: FeedbackRecord): Promise<void> {
+    const parsed = FeedbackItemSchema.parse(feedback);
+    try {
+      await this.options.client.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: {
+            ...feedbackKey(parsed.emailId),
+            ...parsed,
+            [L.ttlAttribute]: expiryEpochSeconds(parsed.closedAt, this.retentionDays),
+          },
+          // Upsert, unless the stored correction is newer than this one (out-of-order delivery).
+          ConditionExpression: 'attribute_not_exists(#pk) OR #closedAt <= :closedAt',
+          ExpressionAttributeNames: { '#pk': L.partitionKey, '#closedAt': 'closedAt' },
+          ExpressionAttributeValues: { ':closedAt': parsed.closedAt },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return; // a newer correction already won
+      throw error;
+    }
+  }
+
+  async listPairs(window: { since: string; until?: string; limit?: number }): Promise<FeedbackPair[]> {
+    const until = window.until ?? (this.options.now?.() ?? new Date()).toISOString();
+    const limit = window.limit ?? Number.POSITIVE_INFINITY;
+    const predictions: PredictionRecord[] = [];
+    for (const day of daysInWindow(window.since, until)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await this.options.client.send(
+          new QueryCommand({
+            TableName: this.options.tableName,
+            IndexName: L.byDayIndex.name,
+            KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#p': L.byDayIndex.partitionKey, '#s': L.byDayIndex.sortKey },
+            ExpressionAttributeValues: { ':p': dayPartition(day), ':from': window.since, ':to': `${until}` },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const record = toPrediction(item);
+          if (record.createdAt >= window.since && record.createdAt < until) predictions.push(record);
+          if (predictions.length >= limit) break;
+        }
+        startKey = predictions.length >= limit ? undefined : out.LastEvaluatedKey;
+      } while (startKey);
+      if (predictions.length >= limit) break;
+    }
+    const feedback = await this.feedbackFor([...new Set(predictions.map((p) => p.emailId))]);
+    return predictions.map((prediction) => {
+      const fb = feedback.get(prediction.emailId);
+      return fb ? { prediction, feedback: fb } : { prediction };
+    });
+  }
+
+  async close(): Promise<void> {
+    // The document client belongs to the caller.
+  }
+
+  private predictionItem(record: PredictionRecord): Record<string, unknown> {
+    const parsed = PredictionItemSchema.parse(record);
+    const sortKey = `${parsed.createdAt}#${parsed.predictionId}`;
+    return {
+      ...predictionKey(parsed.predictionId),
+      ...parsed,
+      [L.byEmailIndex.partitionKey]: emailPartition(parsed.emailId),
+      [L.byEmailIndex.sortKey]: sortKey,
+      [L.byDayIndex.partitionKey]: dayPartition(parsed.createdAt.slice(0, 10)),
+      [L.byDayIndex.sortKey]: sortKey,
+      [L.ttlAttribute]: expiryEpochSeconds(parsed.createdAt, this.retentionDays),
+    };
+  }
+
+  private async feedbackFor(emailIds: string[]): Promise<Map<string, FeedbackRecord>> {
+    const found = new Map<string, FeedbackRecord>();
+    for (let i = 0; i < emailIds.length; i += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] | undefined = emailIds.slice(i, i + BATCH_GET_LIMIT).map(feedbackKey);
+      // Retry what DynamoDB leaves unprocessed under throttling.
+      for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt++) {
+        const out = await this.options.client.send(
+          new BatchGetCommand({ RequestItems: { [this.options.tableName]: { Keys: keys } } }),
+        );
+        for (const item of out.Responses?.[this.options.tableName] ?? []) {
+          const fb = toFeedback(item);
+          found.set(fb.emailId, fb);
+        }
+        keys = out.UnprocessedKeys?.[this.options.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return found;
+  }
+}
+
+function toPrediction(item: Record<string, unknown>): PredictionRecord {
+  const parsed = PredictionItemSchema.safeParse(item);
+  if (!parsed.success) throw new StoreRecordInvalidError(`stored prediction is malformed: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+function toFeedback(item: Record<string, unknown>): FeedbackRecord {
+  const parsed = FeedbackItemSchema.safeParse(item);
+  if (!parsed.success) throw new StoreRecordInvalidError(`stored feedback is malformed: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}

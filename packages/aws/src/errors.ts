@@ -1,0 +1,81 @@
+/** Errors of the AWS adapters: one small class per failure, each with a stable `code` and the `cause`. */
+
+export class EndpointInvocationError extends Error {
+  readonly code = 'SAGEMAKER_INVOKE_FAILED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EndpointInvocationError';
+  }
+}
+
+export class EndpointResponseError extends Error {
+  readonly code = 'SAGEMAKER_RESPONSE_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EndpointResponseError';
+  }
+}
+
+export class PredictionExistsError extends Error {
+  readonly code = 'PREDICTION_EXISTS';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PredictionExistsError';
+  }
+}
+
+export class StoreRecordInvalidError extends Error {
+  readonly code = 'STORE_RECORD_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreRecordInvalidError';
+  }
+}
+
+export class ModelVersionNotFoundError extends Error {
+  readonly code = 'REGISTRY_VERSION_NOT_FOUND';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelVersionNotFoundError';
+  }
+}
+
+export class RegistryArtifactError extends Error {
+  readonly code = 'REGISTRY_ARTIFACT_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RegistryArtifactError';
+  }
+}
+
+export class RegistryStateError extends Error {
+  readonly code = 'REGISTRY_STATE_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RegistryStateError';
+  }
+}
+
+export class DeployEventError extends Error {
+  readonly code = 'DEPLOY_EVENT_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DeployEventError';
+  }
+}
+
+export class EndpointBusyError extends Error {
+  readonly code = 'DEPLOY_ENDPOINT_BUSY';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EndpointBusyError';
+  }
+}
+
+export class AdapterConfigError extends Error {
+  readonly code = 'AWS_CONFIG_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AdapterConfigError';
+  }
+}

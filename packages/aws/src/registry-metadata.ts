@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { MODEL_STATUSES, type ModelStatus, type ModelVersion } from '@mailroute/model';
+import { RegistryArtifactError, RegistryStateError } from './errors.js';
+
+/**
+ * The few manifest fields the registry records. Parsed loosely on purpose: the model package owns the
+ * full manifest schema; the registry only needs the family, the task names and the data hash.
+ */
+export const ManifestSummarySchema = z.looseObject({
+  family: z.string().optional(),
+  featurizer: z.looseObject({ kind: z.string() }).optional(),
+  tasks: z.array(z.looseObject({ name: z.string() })).min(1),
+  dataHash: z.string().optional(),
+  trainingDataHash: z.string().optional(),
+});
+export type ManifestSummary = z.infer<typeof ManifestSummarySchema>;
+
+export function summarizeManifest(json: unknown): { family: string; tasks: string[]; dataHash: string } {
+  const parsed = ManifestSummarySchema.safeParse(json);
+  if (!parsed.success) throw new RegistryArtifactError(`manifest.json is not a model manifest: ${parsed.error.issues[0]?.message}`);
+  const m = parsed.data;
+  return {
+    family: m.family ?? m.featurizer?.kind ?? 'unknown',
+    tasks: m.tasks.map((t) => t.name),
+    dataHash: m.dataHash ?? m.trainingDataHash ?? 'unknown',
+  };
+}
+
+/** Flat numeric headline metrics from an artifact's metrics.json (nested objects are skipped). */
+export function headlineMetrics(json: unknown, max = 20): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!json || typeof json !== 'object') return out;
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    if (typeof value === 'number' && Number.isFinite(value) && Object.keys(out).length < max) out[key] = value;
+  }
+  return out;
+}
+
+/** `ngram-bag-20261129-101500-ab12cd`: sortable by time, unique by the random suffix. */
+export function newVersionId(family: string, now: Date, suffix: string): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const safeFamily = family.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  return `${safeFamily}-${stamp}-${suffix}`;
+}
+
+const META = 'mailroute:';
+const METRIC = 'mailroute:metric:';
+/** SageMaker caps customer metadata values at 256 characters. */
+const MAX_VALUE = 256;
+
+/** ModelVersion fields as SageMaker CustomerMetadataProperties (string to string). */
+export function toCustomerMetadata(v: Omit<ModelVersion, 'version' | 'status' | 'createdAt'>): Record<string, string> {
+  const props: Record<string, string> = {
+    [`${META}id`]: v.id,
+    [`${META}family`]: v.family,
+    [`${META}tasks`]: v.tasks.join(','),
+    [`${META}dataHash`]: v.dataHash,
+  };
+  if (v.runId) props[`${META}runId`] = v.runId;
+  if (v.note) props[`${META}note`] = v.note.slice(0, MAX_VALUE);
+  for (const [name, value] of Object.entries(v.metrics)) props[`${METRIC}${name}`] = String(value);
+  return props;
+}
+
+export function statusChangeMetadata(by: string | undefined, at: string, note: string | undefined): Record<string, string> {
+  const props: Record<string, string> = { [`${META}statusChangedAt`]: at };
+  if (by) props[`${META}statusChangedBy`] = by.slice(0, MAX_VALUE);
+  if (note) props[`${META}note`] = note.slice(0, MAX_VALUE);
+  return props;
+}
+
+export function toModelStatus(value: string | undefined): ModelStatus {
+  const status = MODEL_STATUSES.find((s) => s === value);
+  if (!status) throw new RegistryStateError(`unknown model approval status ${value}`);
+  return status;
+}
+
+/** A described SageMaker model package back to a ModelVersion. */
+export function fromModelPackage(pkg: {
+  ModelPackageVersion?: number;
+  ModelApprovalStatus?: string;
+  CreationTime?: Date;
+  CustomerMetadataProperties?: Record<string, string>;
+}): ModelVersion {
+  const props = pkg.CustomerMetadataProperties ?? {};
+  const id = props[`${META}id`];
+  if (!id) throw new RegistryStateError('model package lacks mailroute:id metadata (not registered by mailroute)');
+  const metrics: Record<string, number> = {};
+  for (const [key, value] of Object.entries(props)) {
+    if (key.startsWith(METRIC)) metrics[key.slice(METRIC.length)] = Number(value);
+  }
+  const version: ModelVersion = {
+    id,
+    version: pkg.ModelPackageVersion ?? 0,
+    status: toModelStatus(pkg.ModelApprovalStatus),
+    createdAt: (pkg.CreationTime ?? new Date(0)).toISOString(),
+    family: props[`${META}family`] ?? 'unknown',
+    tasks: (props[`${META}tasks`] ?? '').split(',').filter(Boolean),
+    dataHash: props[`${META}dataHash`] ?? 'unknown',
+    metrics,
+  };
+  const optional = { statusChangedAt: 'statusChangedAt', statusChangedBy: 'statusChangedBy', note: 'note', runId: 'runId' } as const;
+  for (const [field, key] of Object.entries(optional) as [keyof typeof optional, string][]) {
+    const value = props[`${META}${key}`];
+    if (value !== undefined) version[field] = value;
+  }
+  return version;
+}

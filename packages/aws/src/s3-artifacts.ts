@@ -1,0 +1,91 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { RegistryArtifactError } from './errors.js';
+
+/** Every file under `dir`, as paths relative to it with forward slashes, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(rel: string): Promise<void> {
+    for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(child);
+      else if (entry.isFile()) out.push(child);
+    }
+  }
+  await walk('');
+  return out.sort();
+}
+
+/** Uploads a directory under `s3://bucket/prefix` (prefix ends with `/`); returns the keys written. */
+export async function uploadDirectory(s3: S3Client, bucket: string, prefix: string, dir: string): Promise<string[]> {
+  const keys: string[] = [];
+  for (const rel of await listFiles(dir)) {
+    const file = path.join(dir, rel);
+    const { size } = await stat(file);
+    const key = `${prefix}${rel}`;
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: size }),
+    );
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** Keys under a prefix, all pages. */
+export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const obj of out.Contents ?? []) if (obj.Key) keys.push(obj.Key);
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
+
+/**
+ * Downloads everything under `prefix` into `target` atomically: files land in a sibling temporary
+ * directory that is renamed into place at the end, so a reader never sees half an artifact.
+ */
+export async function downloadPrefixAtomically(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  target: string,
+): Promise<string> {
+  try {
+    await stat(target);
+    return target;
+  } catch {
+    // not cached yet
+  }
+  const keys = await listKeys(s3, bucket, prefix);
+  if (keys.length === 0) throw new RegistryArtifactError(`no artifact under s3://${bucket}/${prefix}`);
+  await mkdir(path.dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${randomBytes(4).toString('hex')}`;
+  try {
+    for (const key of keys) {
+      const rel = key.slice(prefix.length);
+      if (!rel || rel.split('/').some((part) => part === '..' || part === '')) {
+        throw new RegistryArtifactError(`refusing to write unsafe key ${key}`);
+      }
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      if (!out.Body) throw new RegistryArtifactError(`empty object ${key}`);
+      const file = path.join(tmp, rel);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, await out.Body.transformToByteArray());
+    }
+    try {
+      await rename(tmp, target);
+    } catch (error) {
+      // Another process finished first: keep its copy.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return target;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import S3rver from 's3rver';
+import { mockClient } from 'aws-sdk-client-mock';
+import { S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateModelPackageCommand,
+  DescribeModelPackageCommand,
+  ListModelPackagesCommand,
+  SageMakerClient,
+  UpdateModelPackageCommand,
+} from '@aws-sdk/client-sagemaker';
+import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
+import { fromModelPackage, newVersionId, toCustomerMetadata } from './registry-metadata.js';
+
+const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials });
+const sm = mockClient(sagemaker);
+type Out = never;
+
+/** An in-memory model package group behind the SageMaker mock. */
+function fakeGroup() {
+  const packages: { arn: string; version: number; status: string; created: Date; props: Record<string, string>; input: unknown }[] = [];
+  sm.on(CreateModelPackageCommand).callsFake((input) => {
+    const version = packages.length + 1;
+    const arn = `arn:aws:sagemaker:eu-central-1:111111111111:model-package/${input.ModelPackageGroupName}/${version}`;
+    packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(Date.UTC(2026, 10, version)), props: { ...input.CustomerMetadataProperties }, input });
+    return { ModelPackageArn: arn } as Out;
+  });
+  sm.on(DescribeModelPackageCommand).callsFake((input) => {
+    const p = packages.find((x) => x.arn === input.ModelPackageName);
+    if (!p) throw new Error('ValidationException');
+    return { ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, CustomerMetadataProperties: p.props } as Out;
+  });
+  sm.on(ListModelPackagesCommand).callsFake(() => ({ ModelPackageSummaryList: [...packages].reverse().map((p) => ({ ModelPackageArn: p.arn })) }) as Out);
+  sm.on(UpdateModelPackageCommand).callsFake((input) => {
+    const p = packages.find((x) => x.arn === input.ModelPackageArn)!;
+    p.status = input.ModelApprovalStatus;
+    Object.assign(p.props, input.CustomerMetadataProperties);
+    return { ModelPackageArn: p.arn } as Out;
+  });
+  return packages;
+}
+
+describe('S3SageMakerRegistry against s3rver', () => {
+  let server: S3rver;
+  let root: string;
+  let s3: S3Client;
+  let registry: S3SageMakerRegistry;
+  let artifact: string;
+  let packages: ReturnType<typeof fakeGroup>;
+  let counter = 0;
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-aws-'));
+    server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: path.join(root, 's3'), configureBuckets: [{ name: 'artifacts' }] });
+    const { port } = await server.run();
+    s3 = new S3Client({ region: 'eu-central-1', endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, credentials,
+      // s3rver does not understand the aws-chunked trailing checksums the SDK sends for streams by default.
+      requestChecksumCalculation: 'WHEN_REQUIRED' });
+    artifact = path.join(root, 'artifact');
+    await mkdir(path.join(artifact, 'reports'), { recursive: true });
+    await writeFile(path.join(artifact, 'manifest.json'), JSON.stringify({ family: 'ngram-bag', tasks: [{ name: 'area' }, { name: 'queue' }], dataHash: 'sha256:abc' }));
+    await writeFile(path.join(artifact, 'metrics.json'), JSON.stringify({ 'queue.macro_f1': 0.81, perClass: { a: 1 } }));
+    await writeFile(path.join(artifact, 'model.onnx'), Buffer.from([1, 2, 3, 4]));
+    await writeFile(path.join(artifact, 'reports', 'report.md'), '# report');
+  });
+  afterAll(async () => {
+    s3?.destroy();
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    sm.reset();
+    packages = fakeGroup();
+    counter += 1;
+    registry = new S3SageMakerRegistry({
+      s3,
+      sagemaker,
+      bucket: 'artifacts',
+      prefix: `models-${counter}/`,
+      modelPackageGroupName: 'mailroute-dev',
+      inferenceImage: '111111111111.dkr.ecr.eu-central-1.amazonaws.com/mailroute-serving:1',
+      cacheDir: path.join(root, `cache-${counter}`),
+      now: () => new Date('2026-11-29T10:15:00Z'),
+      randomSuffix: () => `s${packages.length}`,
+    });
+  });
+
+  it('registers: uploads the files, then a pending model package pointing at them', async () => {
+    const v = await registry.register(artifact, { note: 'first', runId: 'run-1' });
+    expect(v).toMatchObject({ id: 'ngram-bag-20261129-101500-s0', version: 1, status: 'PendingManualApproval', family: 'ngram-bag', tasks: ['area', 'queue'], dataHash: 'sha256:abc', note: 'first', runId: 'run-1' });
+    expect(v.metrics['queue.macro_f1']).toBeCloseTo(0.81, 10);
+    const input = sm.commandCalls(CreateModelPackageCommand)[0].args[0].input;
+    const container = input.InferenceSpecification?.Containers?.[0];
+    expect(container?.ModelDataSource?.S3DataSource).toEqual({ S3Uri: `s3://artifacts/models-${counter}/${v.id}/`, S3DataType: 'S3Prefix', CompressionType: 'None' });
+  });
+
+  it('approve promotes to champion; artifactDir downloads the exact files atomically', async () => {
+    const a = await registry.register(artifact);
+    const b = await registry.register(artifact);
+    expect(await registry.champion()).toBeUndefined();
+    await registry.approve(a.id, { by: 'lead@example.com' });
+    await registry.approve(b.id, { promote: false });
+    expect((await registry.champion())?.id).toBe(a.id);
+    expect((await registry.get(a.id)).statusChangedBy).toBe('lead@example.com');
+    const dir = await registry.artifactDir(a.id);
+    expect(await readFile(path.join(dir, 'reports', 'report.md'), 'utf8')).toBe('# report');
+    expect([...(await readFile(path.join(dir, 'model.onnx')))]).toEqual([1, 2, 3, 4]);
+    expect((await readdir(path.dirname(dir))).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    expect(await registry.artifactDir(a.id)).toBe(dir); // cached
+  });
+
+  it('falls back to the newest Approved version without a champion pointer; refuses bad promotions', async () => {
+    const a = await registry.register(artifact);
+    const b = await registry.register(artifact);
+    await expect(registry.setChampion(a.id)).rejects.toMatchObject({ code: 'REGISTRY_STATE_INVALID' });
+    packages[0].status = 'Approved';
+    packages[1].status = 'Approved';
+    expect((await registry.champion())?.id).toBe(b.id);
+    await registry.setChampion(a.id);
+    await expect(registry.reject(a.id)).rejects.toMatchObject({ code: 'REGISTRY_STATE_INVALID' });
+    expect((await registry.reject(b.id)).status).toBe('Rejected');
+    expect((await registry.list()).map((v) => v.status)).toEqual(['Approved', 'Rejected']);
+  });
+
+  it('reports unknown ids and bad artifacts with coded errors', async () => {
+    await expect(registry.get('nope')).rejects.toMatchObject({ code: 'REGISTRY_VERSION_NOT_FOUND' });
+    const empty = await mkdtemp(path.join(root, 'empty-'));
+    await expect(registry.register(empty)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });
+    await writeFile(path.join(empty, 'manifest.json'), JSON.stringify({ tasks: [] }));
+    await expect(registry.register(empty)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });
+  });
+});
+
+describe('registry metadata', () => {
+  it('round-trips a version through SageMaker customer metadata', () => {
+    const props = toCustomerMetadata({ id: 'x-1', family: 'transformer', tasks: ['a', 'b'], dataHash: 'h', metrics: { f1: 0.5 }, note: 'n'.repeat(300) });
+    const v = fromModelPackage({ ModelPackageVersion: 3, ModelApprovalStatus: 'Rejected', CreationTime: new Date('2026-01-01T00:00:00Z'), CustomerMetadataProperties: props });
+    expect(v).toMatchObject({ id: 'x-1', version: 3, status: 'Rejected', tasks: ['a', 'b'], metrics: { f1: 0.5 } });
+    expect(v.note).toHaveLength(256);
+    expect(() => fromModelPackage({ ModelApprovalStatus: 'Approved' })).toThrow(/mailroute:id/);
+    expect(() => fromModelPackage({ ModelApprovalStatus: 'Maybe', CustomerMetadataProperties: props })).toThrow(/status/);
+  });
+
+  it('makes sortable ids', () => {
+    expect(newVersionId('NGram Bag', new Date('2026-11-29T10:15:00.123Z'), 'ab12cd')).toBe('ngram-bag-20261129-101500-ab12cd');
+  });
+});

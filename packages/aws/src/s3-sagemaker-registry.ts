@@ -1,0 +1,224 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateModelPackageCommand,
+  DescribeModelPackageCommand,
+  ListModelPackagesCommand,
+  UpdateModelPackageCommand,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { z } from 'zod';
+import type { ModelRegistry, ModelVersion } from '@mailroute/model';
+import { downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
+import {
+  fromModelPackage,
+  headlineMetrics,
+  newVersionId,
+  statusChangeMetadata,
+  summarizeManifest,
+  toCustomerMetadata,
+} from './registry-metadata.js';
+import { ModelVersionNotFoundError, RegistryArtifactError, RegistryStateError } from './errors.js';
+
+export interface S3SageMakerRegistryOptions {
+  s3: S3Client;
+  sagemaker: SageMakerClient;
+  bucket: string;
+  /** Key prefix of model artifacts, e.g. `models/`; each version lives under `<prefix><id>/`. */
+  prefix?: string;
+  modelPackageGroupName: string;
+  /** The serving container image the model package names (ECR URI with tag or digest). */
+  inferenceImage: string;
+  /** Local cache that `artifactDir` downloads into. */
+  cacheDir: string;
+  now?: () => Date;
+  randomSuffix?: () => string;
+}
+
+const ChampionSchema = z.object({ id: z.string(), setAt: z.string() });
+
+/**
+ * `ModelRegistry` on S3 (artifact files under a prefix, uncompressed, so SageMaker reads them with
+ * `CompressionType: None`) and the SageMaker Model Registry (one model package per version; its
+ * approval status is the version's status, 1:1). The champion is `<prefix>champion.json`, falling back
+ * to the newest Approved version.
+ */
+export class S3SageMakerRegistry implements ModelRegistry {
+  private readonly prefix: string;
+  private readonly now: () => Date;
+  private readonly randomSuffix: () => string;
+
+  constructor(private readonly options: S3SageMakerRegistryOptions) {
+    this.prefix = options.prefix ?? 'models/';
+    if (this.prefix && !this.prefix.endsWith('/')) throw new RangeError('prefix must end with "/"');
+    this.now = options.now ?? (() => new Date());
+    this.randomSuffix = options.randomSuffix ?? (() => randomBytes(3).toString('hex'));
+  }
+
+  artifactUri(id: string): string {
+    return `s3://${this.options.bucket}/${this.prefix}${id}/`;
+  }
+
+  async register(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<ModelVersion> {
+    const manifest = summarizeManifest(await readJson(path.join(artifactDir, 'manifest.json'), true));
+    const metrics = headlineMetrics(await readJson(path.join(artifactDir, 'metrics.json'), false));
+    const id = newVersionId(manifest.family, this.now(), this.randomSuffix());
+    // Files first, model package last: the package is the commit point, so a failed upload leaves
+    // only unreferenced objects (the bucket's lifecycle rule cleans them), never a broken version.
+    await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir);
+    const created = await this.options.sagemaker.send(
+      new CreateModelPackageCommand({
+        ModelPackageGroupName: this.options.modelPackageGroupName,
+        ModelPackageDescription: `mailroute ${id}`,
+        ModelApprovalStatus: 'PendingManualApproval',
+        CustomerMetadataProperties: toCustomerMetadata({ id, ...manifest, metrics, note: options.note, runId: options.runId }),
+        InferenceSpecification: {
+          Containers: [
+            {
+              Image: this.options.inferenceImage,
+              ModelDataSource: {
+                S3DataSource: { S3Uri: this.artifactUri(id), S3DataType: 'S3Prefix', CompressionType: 'None' },
+              },
+              Environment: { MAILROUTE_MODEL_ID: id },
+            },
+          ],
+          SupportedContentTypes: ['application/json'],
+          SupportedResponseMIMETypes: ['application/json'],
+        },
+      }),
+    );
+    if (!created.ModelPackageArn) throw new RegistryStateError('CreateModelPackage returned no ARN');
+    return this.describe(created.ModelPackageArn);
+  }
+
+  async list(): Promise<ModelVersion[]> {
+    const arns = await this.packageArns();
+    const versions = await Promise.all(arns.map((arn) => this.describe(arn)));
+    return versions.sort((a, b) => a.version - b.version);
+  }
+
+  async get(id: string): Promise<ModelVersion> {
+    return (await this.find(id)).version;
+  }
+
+  async approve(id: string, options: { by?: string; note?: string; promote?: boolean } = {}): Promise<ModelVersion> {
+    const updated = await this.setStatus(id, 'Approved', options);
+    if (options.promote !== false) await this.setChampion(id);
+    return updated;
+  }
+
+  async reject(id: string, options: { by?: string; note?: string } = {}): Promise<ModelVersion> {
+    const champion = await this.readChampionPointer();
+    if (champion?.id === id) throw new RegistryStateError(`${id} is the champion; set another champion first`);
+    return this.setStatus(id, 'Rejected', options);
+  }
+
+  async champion(): Promise<ModelVersion | undefined> {
+    const pointer = await this.readChampionPointer();
+    if (pointer) return this.get(pointer.id);
+    const approved = (await this.list()).filter((v) => v.status === 'Approved');
+    return approved[approved.length - 1];
+  }
+
+  async setChampion(id: string): Promise<void> {
+    const version = await this.get(id);
+    if (version.status !== 'Approved') throw new RegistryStateError(`${id} is ${version.status}; only an Approved version can be champion`);
+    await this.options.s3.send(
+      new PutObjectCommand({
+        Bucket: this.options.bucket,
+        Key: `${this.prefix}champion.json`,
+        ContentType: 'application/json',
+        Body: JSON.stringify({ id, setAt: this.now().toISOString() }),
+      }),
+    );
+  }
+
+  async artifactDir(id: string): Promise<string> {
+    await this.get(id); // unknown ids fail with the registry's error, not an S3 one
+    return downloadPrefixAtomically(
+      this.options.s3,
+      this.options.bucket,
+      `${this.prefix}${id}/`,
+      path.join(this.options.cacheDir, id),
+    );
+  }
+
+  private async setStatus(
+    id: string,
+    status: 'Approved' | 'Rejected',
+    options: { by?: string; note?: string },
+  ): Promise<ModelVersion> {
+    const { arn } = await this.find(id);
+    await this.options.sagemaker.send(
+      new UpdateModelPackageCommand({
+        ModelPackageArn: arn,
+        ModelApprovalStatus: status,
+        ApprovalDescription: options.note?.slice(0, 1000),
+        CustomerMetadataProperties: statusChangeMetadata(options.by, this.now().toISOString(), options.note),
+      }),
+    );
+    return this.describe(arn);
+  }
+
+  private async find(id: string): Promise<{ arn: string; version: ModelVersion }> {
+    for (const arn of await this.packageArns()) {
+      const version = await this.describe(arn);
+      if (version.id === id) return { arn, version };
+    }
+    throw new ModelVersionNotFoundError(`no model version ${id} in ${this.options.modelPackageGroupName}`);
+  }
+
+  private async describe(arn: string): Promise<ModelVersion> {
+    const pkg = await this.options.sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn }));
+    return fromModelPackage(pkg);
+  }
+
+  private async packageArns(): Promise<string[]> {
+    const arns: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.options.sagemaker.send(
+        new ListModelPackagesCommand({
+          ModelPackageGroupName: this.options.modelPackageGroupName,
+          ModelPackageType: 'Versioned',
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+          NextToken: token,
+        }),
+      );
+      for (const summary of out.ModelPackageSummaryList ?? []) if (summary.ModelPackageArn) arns.push(summary.ModelPackageArn);
+      token = out.NextToken;
+    } while (token);
+    return arns;
+  }
+
+  private async readChampionPointer(): Promise<z.infer<typeof ChampionSchema> | undefined> {
+    try {
+      const out = await this.options.s3.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: `${this.prefix}champion.json` }),
+      );
+      const text = (await out.Body?.transformToString()) ?? '';
+      return ChampionSchema.parse(JSON.parse(text));
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+}
+
+async function readJson(file: string, required: boolean): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    if (!required) return undefined;
+    throw new RegistryArtifactError(`${path.basename(file)} missing in ${path.dirname(file)}`, { cause });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new RegistryArtifactError(`${file} is not JSON`, { cause });
+  }
+}

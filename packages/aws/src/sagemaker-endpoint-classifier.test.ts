@@ -1,0 +1,77 @@
+import { describe, it, expect, beforeEach } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import type { EmailPrediction } from '@mailroute/model';
+import { SageMakerEndpointClassifier, parseInvocationsBody } from './sagemaker-endpoint-classifier.js';
+
+const client = new SageMakerRuntimeClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+const sm = mockClient(client);
+
+function prediction(id: string, modelId = 'ngram-bag-1'): EmailPrediction {
+  return {
+    id,
+    modelId,
+    tasks: { queue: { label: 'payments', confidence: 0.91, top: [{ label: 'payments', score: 0.91 }], abstained: false } },
+    route: { queue: 'payments', reason: 'confident' },
+  };
+}
+
+function encodeBody(value: unknown): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(value));
+}
+
+type InvokeOutput = never;
+
+describe('SageMakerEndpointClassifier', () => {
+  beforeEach(() => sm.reset());
+
+  it('sends { emails } as JSON and returns the results in order', async () => {
+    sm.on(InvokeEndpointCommand).callsFake((input) => {
+      const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id: string }[] };
+      return { Body: encodeBody({ results: sent.emails.map((e) => prediction(e.id, 'ngram-bag-7')) }) } as unknown as InvokeOutput;
+    });
+    const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'mailroute-dev', tasks: [{ name: 'queue', labels: ['payments'] }] });
+    const out = await classifier.predict([{ id: 'a', body: 'Hallo' }, { id: 'b', body: 'Guten Tag' }]);
+    expect(out.map((p) => p.id)).toEqual(['a', 'b']);
+    expect(classifier.modelId).toBe('ngram-bag-7');
+    const call = sm.commandCalls(InvokeEndpointCommand)[0].args[0].input;
+    expect(call.EndpointName).toBe('mailroute-dev');
+    expect(call.ContentType).toBe('application/json');
+  });
+
+  it('splits large batches into several calls', async () => {
+    sm.on(InvokeEndpointCommand).callsFake((input) => {
+      const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id: string }[] };
+      return { Body: encodeBody({ results: sent.emails.map((e) => prediction(e.id)) }) } as unknown as InvokeOutput;
+    });
+    const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'e', tasks: [], maxBatch: 2 });
+    const emails = ['1', '2', '3', '4', '5'].map((id) => ({ id, body: 'x' }));
+    const out = await classifier.predict(emails);
+    expect(out.map((p) => p.id)).toEqual(['1', '2', '3', '4', '5']);
+    expect(sm.commandCalls(InvokeEndpointCommand)).toHaveLength(3);
+  });
+
+  it('wraps SDK failures in a coded error', async () => {
+    sm.on(InvokeEndpointCommand).rejects(new Error('ModelError'));
+    const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'e', tasks: [] });
+    await expect(classifier.predict([{ body: 'x' }])).rejects.toMatchObject({ code: 'SAGEMAKER_INVOKE_FAILED' });
+  });
+
+  it('rejects a response with the wrong number of results', async () => {
+    sm.on(InvokeEndpointCommand).resolves({ Body: encodeBody({ results: [] }) } as unknown as InvokeOutput);
+    const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'e', tasks: [] });
+    await expect(classifier.predict([{ body: 'x' }])).rejects.toMatchObject({ code: 'SAGEMAKER_RESPONSE_INVALID' });
+  });
+});
+
+describe('parseInvocationsBody', () => {
+  it('rejects non-JSON, empty and mis-shaped bodies', () => {
+    expect(() => parseInvocationsBody(undefined, 1)).toThrow(/empty/);
+    expect(() => parseInvocationsBody(new TextEncoder().encode('<html>'), 1)).toThrow(/not JSON/);
+    expect(() => parseInvocationsBody(encodeBody({ predictions: [] }), 0)).toThrow(/results/);
+  });
+
+  it('accepts a well-formed body', () => {
+    expect(parseInvocationsBody(encodeBody({ results: [prediction('z')] }), 1)[0].route.queue).toBe('payments');
+  });
+});

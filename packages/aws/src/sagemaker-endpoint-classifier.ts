@@ -1,0 +1,100 @@
+import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { z } from 'zod';
+import { EmailPredictionSchema, type EmailClassifier, type EmailPrediction } from '@mailroute/model';
+import type { Email } from '@mailroute/preprocess';
+import { EndpointInvocationError, EndpointResponseError } from './errors.js';
+
+/** The body the serving container's `POST /invocations` returns. */
+export const InvocationsResponseSchema = z.object({ results: z.array(EmailPredictionSchema) });
+export type InvocationsResponse = z.infer<typeof InvocationsResponseSchema>;
+
+export interface SageMakerEndpointClassifierOptions {
+  client: SageMakerRuntimeClient;
+  endpointName: string;
+  /** Tasks in manifest order, as the deployed model has them (the API Lambda gets them from its config). */
+  tasks: ReadonlyArray<{ name: string; labels: readonly string[] }>;
+  /** The model id until the first response says which model answered. */
+  modelId?: string;
+  /** Emails per InvokeEndpoint call (the 6 MB payload limit of SageMaker real-time endpoints). */
+  maxBatch?: number;
+  /** Pin a production variant, e.g. during a canary. */
+  targetVariant?: string;
+}
+
+/**
+ * An `EmailClassifier` that sends emails to the serving container on a SageMaker real-time endpoint
+ * (`{ emails }` in, `{ results }` out), so serving code runs unchanged in front of it.
+ */
+export class SageMakerEndpointClassifier implements EmailClassifier {
+  readonly tasks: ReadonlyArray<{ name: string; labels: readonly string[] }>;
+  private lastModelId: string;
+  private readonly maxBatch: number;
+
+  constructor(private readonly options: SageMakerEndpointClassifierOptions) {
+    this.tasks = options.tasks;
+    this.lastModelId = options.modelId ?? 'unknown';
+    this.maxBatch = options.maxBatch ?? 64;
+    if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) {
+      throw new RangeError(`maxBatch must be a positive integer, got ${options.maxBatch}`);
+    }
+  }
+
+  /** The model that answered the last call (blue/green deployments change it under a running Lambda). */
+  get modelId(): string {
+    return this.lastModelId;
+  }
+
+  async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
+    const out: EmailPrediction[] = [];
+    for (let start = 0; start < emails.length; start += this.maxBatch) {
+      const chunk = emails.slice(start, start + this.maxBatch);
+      out.push(...(await this.invoke(chunk)));
+    }
+    return out;
+  }
+
+  async release(): Promise<void> {
+    // The SDK client belongs to the caller; nothing is held here.
+  }
+
+  private async invoke(emails: readonly Email[]): Promise<EmailPrediction[]> {
+    let body: Uint8Array | undefined;
+    try {
+      const response = await this.options.client.send(
+        new InvokeEndpointCommand({
+          EndpointName: this.options.endpointName,
+          ContentType: 'application/json',
+          Accept: 'application/json',
+          TargetVariant: this.options.targetVariant,
+          Body: new TextEncoder().encode(JSON.stringify({ emails })),
+        }),
+      );
+      body = response.Body;
+    } catch (cause) {
+      throw new EndpointInvocationError(`InvokeEndpoint ${this.options.endpointName} failed`, { cause });
+    }
+    const results = parseInvocationsBody(body, emails.length);
+    const last = results[results.length - 1];
+    if (last) this.lastModelId = last.modelId;
+    return results;
+  }
+}
+
+/** Decodes and validates an /invocations response; the result count must match the request. */
+export function parseInvocationsBody(body: Uint8Array | undefined, expected: number): EmailPrediction[] {
+  if (!body) throw new EndpointResponseError('endpoint returned an empty body');
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(body));
+  } catch (cause) {
+    throw new EndpointResponseError('endpoint returned a body that is not JSON', { cause });
+  }
+  const parsed = InvocationsResponseSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new EndpointResponseError(`endpoint response does not match { results }: ${parsed.error.issues[0]?.message}`);
+  }
+  if (parsed.data.results.length !== expected) {
+    throw new EndpointResponseError(`endpoint returned ${parsed.data.results.length} results for ${expected} emails`);
+  }
+  return parsed.data.results;
+}
