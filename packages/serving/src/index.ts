@@ -1,2 +1,43 @@
 // Public API of @mailroute/serving: named exports only.
 export type { PredictionRecord, FeedbackRecord, FeedbackPair, PredictionStore } from './store/types.js';
+export { createApp, type AppOptions, type ServingApp } from './app.js';
+export type { AppContext, AppEnv, ServingHono, TrainingDistribution } from './http/context.js';
+export { LimitsSchema, MAX_BODY_BYTES, type Limits, type LimitsInput } from './http/limits.js';
+export { silentLogger, systemClock, type Logger, type Clock } from './http/logger.js';
+export { problem, toProblem, PROBLEM_CONTENT_TYPE, type Problem } from './http/problem.js';
+export {
+  SCOPES,
+  ApiKeyEntrySchema,
+  ApiKeyFileSchema,
+  RateLimitSchema,
+  createApiKeyAuth,
+  createNoAuth,
+  hashApiKey,
+  generateApiKey,
+  type Scope,
+  type ApiKeyEntry,
+  type ApiKeyFile,
+  type RateLimit,
+  type Auth,
+  type Principal,
+} from './auth/api-keys.js';
+export {
+  createClassifierSource,
+  createStaticClassifierSource,
+  registryTarget,
+  type ClassifierSource,
+  type ClassifierSourceOptions,
+  type ClassifierLease,
+  type ClassifierStatus,
+  type ModelTarget,
+  type ReloadOutcome,
+  type SourceEvent,
+} from './model/classifier-source.js';
+export { verifyClassifier } from './model/verify.js';
+export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export { computeLiveQuality, type LiveQuality, type TaskScorer } from './quality/live-quality.js';
+export { populationStabilityIndex, jensenShannon } from './quality/drift.js';
+export { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
+export { startNodeServer, closeOnSignals, isLoopback, type NodeServerOptions, type RunningServer } from './adapters/node-server.js';
+export { createLambdaHandler, type LambdaHandler } from './adapters/lambda.js';
+export * from './errors.js';

@@ -1,0 +1,91 @@
+import type { AddressInfo } from 'node:net';
+import type { EventEmitter } from 'node:events';
+import { serve, type ServerType } from '@hono/node-server';
+import type { ServingApp } from '../app.js';
+import { ServingConfigError } from '../errors.js';
+import { silentLogger, type Logger } from '../http/logger.js';
+
+export interface NodeServerOptions {
+  serving: ServingApp;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  logger?: Logger;
+  /**
+   * Why listening on a public address without API keys is acceptable. Only `sagemaker`: there the
+   * container is reached solely through the SageMaker runtime, which authenticates callers with IAM.
+   */
+  unauthenticatedBecause?: 'sagemaker';
+}
+
+export interface RunningServer {
+  host: string;
+  port: number;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish, then releases the model and closes the store. */
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+/** Runs the app on Node's HTTP server. Refuses a non-loopback host when auth is off. */
+export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? silentLogger;
+  const { serving } = options;
+  if (!serving.context.auth.enabled && !isLoopback(options.host) && options.unauthenticatedBecause !== 'sagemaker') {
+    throw new ServingConfigError(
+      `Refusing to listen on ${options.host} without API keys: configure keys, or listen on 127.0.0.1.`,
+    );
+  }
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: serving.app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${host}:${address.port}`;
+  logger.info('listening', { url, auth: serving.context.auth.enabled });
+  let closing: Promise<void> | undefined;
+  return {
+    host: options.host,
+    port: address.port,
+    url,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Keep-alive sockets with no request in flight would hold close() open.
+          if ('closeIdleConnections' in server) server.closeIdleConnections();
+        });
+        await serving.close();
+        logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * Closes the server gracefully on SIGTERM or SIGINT (once) and resolves when it has stopped.
+ * `signals` is injectable for tests; the CLI passes the process.
+ */
+export function closeOnSignals(server: RunningServer, signals: EventEmitter, logger: Logger = silentLogger): Promise<string> {
+  return new Promise((resolve) => {
+    const onSignal = (name: string) => {
+      signals.off('SIGTERM', onTerm);
+      signals.off('SIGINT', onInt);
+      logger.info('shutting down', { signal: name });
+      server.close().then(
+        () => resolve(name),
+        () => resolve(name),
+      );
+    };
+    const onTerm = () => onSignal('SIGTERM');
+    const onInt = () => onSignal('SIGINT');
+    signals.once('SIGTERM', onTerm);
+    signals.once('SIGINT', onInt);
+  });
+}

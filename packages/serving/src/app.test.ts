@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeClassifier } from './test-support/fake-classifier.js';
+import { authed, buildTestApp, jsonRequest, KEYS } from './test-support/harness.js';
+import type { ServingApp } from './app.js';
+
+const invoiceEmail = { id: 'e-1', subject: 'Invoice missing', body: 'Where is my invoice for October?' };
+const vagueEmail = { id: 'e-2', subject: 'Hello', body: 'Just a question.' };
+
+let open: ServingApp[] = [];
+async function build(...args: Parameters<typeof buildTestApp>) {
+  const s = await buildTestApp(...args);
+  open.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(open.map((s) => s.close()));
+  open = [];
+});
+
+describe('POST /v1/classify', () => {
+  it('answers per email, in order, with ids, tasks, route, model id and prediction id', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, vagueEmail] }));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.modelId).toBe('fake-1');
+    expect(body.predictions.map((p: { id: string }) => p.id)).toEqual(['e-1', 'e-2']);
+    expect(body.predictions[0].tasks.queue).toMatchObject({ label: 'billing', abstained: false });
+    expect(body.predictions[0].route).toEqual({ queue: 'billing', reason: 'confident' });
+    expect(body.predictions[1].route).toEqual({ queue: 'manual_triage', reason: 'low_confidence' });
+    expect(body.predictions[0].predictionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.predictions[0].predictionId).not.toBe(body.predictions[1].predictionId);
+  });
+
+  it('stores a prediction record without the text by default', async () => {
+    const { app, context } = await build();
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
+    const { predictions } = await res.json();
+    const record = await context.store.getPrediction(predictions[0].predictionId);
+    expect(record).toMatchObject({ emailId: 'e-1', modelId: 'fake-1', labels: { queue: 'billing', topic: 'invoice' }, queue: 'billing' });
+    expect(record?.text).toBeUndefined();
+  });
+
+  it('stores masked text only when configured', async () => {
+    const { app, context } = await build({ maskText: (t) => t.replaceAll(/\d+/g, '#') });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'x', body: 'invoice 12345' }] }));
+    const { predictions } = await res.json();
+    expect((await context.store.getPrediction(predictions[0].predictionId))?.text).toBe('invoice #');
+  });
+
+  it('truncates long text and says so', async () => {
+    const { app } = await build({ limits: { maxTextChars: 100 } });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'long', body: `invoice ${'x'.repeat(500)}` }, invoiceEmail] }));
+    const body = await res.json();
+    expect(body.predictions[0].truncated).toBe(true);
+    expect(body.predictions[1].truncated).toBeUndefined();
+    expect(body.warnings[0]).toContain('1 email(s)');
+  });
+
+  it('rejects an empty batch and one over the limit with 400 and the issue path', async () => {
+    const { app } = await build({ limits: { maxBatch: 2 } });
+    for (const emails of [[], [invoiceEmail, invoiceEmail, invoiceEmail]]) {
+      const res = await app.request('/v1/classify', jsonRequest({ emails }));
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      const problem = await res.json();
+      expect(problem.code).toBe('REQUEST_INVALID');
+      expect(problem.issues[0].path).toEqual(['emails']);
+    }
+  });
+
+  it('reports the path of a bad field', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, { id: 'y', receivedAt: 'yesterday' }] }));
+    expect(res.status).toBe(400);
+    expect((await res.json()).issues[0].path).toEqual(['emails', 1, 'receivedAt']);
+  });
+
+  it('answers malformed JSON with a 400 problem', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/classify', jsonRequest('{"emails": ['));
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect((await res.json()).code).toBe('REQUEST_INVALID');
+  });
+
+  it('answers a wrong content type with 415', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }));
+    expect(res.status).toBe(415);
+    expect((await res.json()).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers a body over the limit with 413', async () => {
+    const { app } = await build({ limits: { maxBodyBytes: 1000 } });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'y'.repeat(2000) }] }));
+    expect(res.status).toBe(413);
+    expect((await res.json()).code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('never leaks a stack trace or email text in a 500', async () => {
+    const { app } = await build({ classifier: createFakeClassifier({ fail: true }) });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'my secret IBAN DE89370400440532013000' }] }));
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text).code).toBe('INTERNAL');
+    expect(text).not.toMatch(/secret|IBAN|DE89|at .*\.ts|session exploded/);
+  });
+});
+
+describe('auth and limits', () => {
+  it('401 without a key, 401 with a wrong key, 403 without the scope', async () => {
+    const { app } = await build();
+    const none = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, null));
+    expect(none.status).toBe(401);
+    expect((await none.json()).code).toBe('UNAUTHENTICATED');
+    const wrong = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, 'mr_wrong'));
+    expect(wrong.status).toBe(401);
+    const scope = await app.request('/v1/feedback', jsonRequest({ emailId: 'e', labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }, KEYS.classify));
+    expect(scope.status).toBe(403);
+    expect((await scope.json()).code).toBe('FORBIDDEN');
+    const admin = await app.request('/v1/admin/reload', authed(KEYS.classify, { method: 'POST' }));
+    expect(admin.status).toBe(403);
+  });
+
+  it('accepts the key in x-api-key too', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEYS.classify }, body: JSON.stringify({ emails: [invoiceEmail] }) });
+    expect(res.status).toBe(200);
+  });
+
+  it('429 with Retry-After past the key rate limit', async () => {
+    let now = 1_000_000;
+    const { app } = await build({ clock: { now: () => now } });
+    const send = () => app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, KEYS.slow));
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+    const limited = await send();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect((await limited.json()).code).toBe('RATE_LIMITED');
+    now += 1500;
+    expect((await send()).status).toBe(200);
+  });
+
+  it('503 with Retry-After beyond the concurrency cap', async () => {
+    const { app } = await build({ classifier: createFakeClassifier({ delayMs: 50 }), limits: { maxConcurrent: 2 } });
+    const results = await Promise.all([1, 2, 3, 4].map(() => app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 503, 503]);
+    const refused = results.find((r) => r.status === 503);
+    expect(refused?.headers.get('retry-after')).toBe('1');
+    expect((await (refused as Response).json()).code).toBe('OVERLOADED');
+  });
+
+  it('503 when a request runs past the timeout', async () => {
+    const { app } = await build({ classifier: createFakeClassifier({ delayMs: 200 }), limits: { requestTimeoutMs: 20 } });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
+    expect(res.status).toBe(503);
+    expect((await res.json()).code).toBe('REQUEST_TIMEOUT');
+  });
+
+  it('404 problem for an unknown route', async () => {
+    const { app } = await build();
+    const res = await app.request('/v2/nothing');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect((await res.json()).code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { ModelRegistry } from '@mailroute/model';
+import type { Email } from '@mailroute/preprocess';
+import type { Auth } from './auth/api-keys.js';
+import { createRateLimiter } from './auth/rate-limiter.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import type { AppContext, AppEnv, ServingHono, TrainingDistribution } from './http/context.js';
+import { LimitsSchema, type LimitsInput } from './http/limits.js';
+import { silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './http/problem.js';
+import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
+import type { ClassifierSource } from './model/classifier-source.js';
+import type { TaskScorer } from './quality/live-quality.js';
+import { evaluationScorer } from './quality/scorer.js';
+import { registerClassifyRoutes } from './routes/classify.js';
+import { registerDocsRoutes } from './routes/docs.js';
+import { registerFeedbackRoutes } from './routes/feedback.js';
+import { registerOpsRoutes } from './routes/ops.js';
+import { registerQualityRoutes } from './routes/quality.js';
+import type { PredictionStore } from './store/types.js';
+
+export interface AppOptions {
+  classifierSource: ClassifierSource;
+  store: PredictionStore;
+  auth: Auth;
+  registry?: ModelRegistry;
+  limits?: LimitsInput;
+  logger?: Logger;
+  clock?: Clock;
+  metrics?: ServingMetrics;
+  scorer?: TaskScorer;
+  parseEml?: (raw: string) => Email | Promise<Email>;
+  /** Keep a PII-masked copy of the text with each prediction (off when absent). */
+  maskText?: (text: string) => string;
+  trainingDistribution?: TrainingDistribution;
+  newId?: () => string;
+}
+
+export interface ServingApp {
+  app: ServingHono;
+  context: AppContext;
+  /** Waits for in-flight requests to the model, releases it and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Builds the Hono app from its dependencies; adapters (Node, Lambda, SageMaker) only run it. */
+export function createApp(options: AppOptions): ServingApp {
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? createServingMetrics();
+  const ctx: AppContext = {
+    source: options.classifierSource,
+    registry: options.registry,
+    store: options.store,
+    auth: options.auth,
+    limits: LimitsSchema.parse(options.limits ?? {}),
+    logger: options.logger ?? silentLogger,
+    clock,
+    metrics,
+    rateLimiter: createRateLimiter(clock),
+    scorer: options.scorer ?? evaluationScorer,
+    parseEml: options.parseEml,
+    maskText: options.maskText,
+    trainingDistribution: options.trainingDistribution,
+    newId: options.newId ?? randomUUID,
+    inFlight: { count: 0 },
+  };
+  metrics.setModel(ctx.source.current()?.modelId);
+  ctx.source.onEvent((event) => {
+    if (event.kind === 'loaded') {
+      metrics.setModel(event.modelId);
+      metrics.reloads.inc({ result: 'success' });
+    } else if (event.kind === 'load_failed') {
+      metrics.reloads.inc({ result: 'failure' });
+    }
+  });
+
+  const app: ServingHono = new OpenAPIHono<AppEnv>({
+    // One shape for every validation error: 400 problem with the zod issue paths.
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code }));
+        throw new ValidationError('The request does not match the schema.', issues);
+      }
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
+    const labels = { route, method: c.req.method, status: String(c.res.status) };
+    metrics.requests.inc(labels);
+    metrics.latency.observe({ route }, (performance.now() - started) / 1000);
+  });
+
+  app.onError((error, c) => {
+    const { body, headers } = toProblem(error);
+    if (body.status >= 500 && body.code === 'INTERNAL') {
+      // The cause is logged by name and message only; never the request body.
+      ctx.logger.error('request failed', { route: c.req.routePath, error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
+    }
+    return c.body(JSON.stringify(body), body.status as 500, { ...headers, 'content-type': PROBLEM_CONTENT_TYPE });
+  });
+  app.notFound(() => {
+    throw new NotFoundError('No such route.');
+  });
+
+  registerClassifyRoutes(app, ctx);
+  registerFeedbackRoutes(app, ctx);
+  registerQualityRoutes(app, ctx);
+  registerOpsRoutes(app, ctx);
+  registerDocsRoutes(app);
+
+  return {
+    app,
+    context: ctx,
+    async close() {
+      await ctx.source.close();
+      await ctx.store.close();
+    },
+  };
+}

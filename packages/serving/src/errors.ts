@@ -1,0 +1,115 @@
+/**
+ * Serving errors: one small class per failure with a stable `code` and the HTTP status it maps to.
+ * `app.onError` turns any of them into `application/problem+json` in one place.
+ */
+export abstract class ServingError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  /** Extra members of the problem document (never email text). */
+  readonly extra: Record<string, unknown>;
+  constructor(message: string, extra: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.extra = extra;
+  }
+}
+
+export interface IssuePath {
+  path: Array<string | number>;
+  message: string;
+  code: string;
+}
+
+export class ValidationError extends ServingError {
+  readonly code = 'REQUEST_INVALID';
+  readonly status = 400;
+  constructor(message: string, issues: IssuePath[]) {
+    super(message, { issues });
+  }
+}
+
+export class UnauthenticatedError extends ServingError {
+  readonly code = 'UNAUTHENTICATED';
+  readonly status = 401;
+}
+
+export class ForbiddenError extends ServingError {
+  readonly code = 'FORBIDDEN';
+  readonly status = 403;
+}
+
+export class NotFoundError extends ServingError {
+  readonly code = 'NOT_FOUND';
+  readonly status = 404;
+}
+
+export class PayloadTooLargeError extends ServingError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  readonly status = 413;
+}
+
+export class UnsupportedMediaTypeError extends ServingError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+  readonly status = 415;
+}
+
+export class UnknownLabelError extends ServingError {
+  readonly code = 'LABEL_NOT_IN_TAXONOMY';
+  readonly status = 422;
+}
+
+export class UnknownPredictionError extends ServingError {
+  readonly code = 'PREDICTION_UNKNOWN';
+  readonly status = 422;
+}
+
+export class RateLimitedError extends ServingError {
+  readonly code = 'RATE_LIMITED';
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+export class OverloadedError extends ServingError {
+  readonly code = 'OVERLOADED';
+  readonly status = 503;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+export class ModelNotReadyError extends ServingError {
+  readonly code = 'MODEL_NOT_READY';
+  readonly status = 503;
+  readonly retryAfterSeconds = 5;
+}
+
+export class RequestTimeoutError extends ServingError {
+  readonly code = 'REQUEST_TIMEOUT';
+  readonly status = 503;
+  readonly retryAfterSeconds = 1;
+}
+
+/** A model that failed to load or verify; the old one keeps serving. */
+export class ModelLoadError extends ServingError {
+  readonly code = 'MODEL_LOAD_FAILED';
+  readonly status = 500;
+}
+
+/** Refusing an unsafe configuration, e.g. listening on a public address without auth. */
+export class ServingConfigError extends ServingError {
+  readonly code = 'SERVING_CONFIG_INVALID';
+  readonly status = 500;
+}
+
+export class StoreError extends ServingError {
+  readonly code = 'STORE_FAILED';
+  readonly status = 500;
+}

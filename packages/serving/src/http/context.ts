@@ -1,0 +1,41 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { ModelRegistry } from '@mailroute/model';
+import type { Email } from '@mailroute/preprocess';
+import type { Auth, Principal } from '../auth/api-keys.js';
+import type { RateLimiter } from '../auth/rate-limiter.js';
+import type { ServingMetrics } from '../metrics/serving-metrics.js';
+import type { ClassifierSource } from '../model/classifier-source.js';
+import type { TaskScorer } from '../quality/live-quality.js';
+import type { PredictionStore } from '../store/types.js';
+import type { Limits } from './limits.js';
+import type { Clock, Logger } from './logger.js';
+
+export interface AppEnv {
+  Variables: { principal: Principal };
+}
+
+export type ServingHono = OpenAPIHono<AppEnv>;
+
+/** Training label shares per task, e.g. from the model manifest's metrics; undefined when unknown. */
+export type TrainingDistribution = () => Promise<Record<string, Record<string, number>> | undefined>;
+
+/** Everything the routes share, resolved from `createApp`'s options. */
+export interface AppContext {
+  source: ClassifierSource;
+  registry?: ModelRegistry;
+  store: PredictionStore;
+  auth: Auth;
+  limits: Limits;
+  logger: Logger;
+  clock: Clock;
+  metrics: ServingMetrics;
+  rateLimiter: RateLimiter;
+  scorer: TaskScorer;
+  parseEml?: (raw: string) => Email | Promise<Email>;
+  /** Set to keep a PII-masked copy of the text with each prediction; absent: text is never stored. */
+  maskText?: (text: string) => string;
+  trainingDistribution?: TrainingDistribution;
+  newId: () => string;
+  /** Requests being handled now (for the concurrency cap). */
+  inFlight: { count: number };
+}

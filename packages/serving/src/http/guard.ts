@@ -1,0 +1,86 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { presentedKey, type Scope } from '../auth/api-keys.js';
+import {
+  ForbiddenError,
+  OverloadedError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  RequestTimeoutError,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+} from '../errors.js';
+import type { AppContext, AppEnv } from './context.js';
+
+/** API key and scope; sets `principal`. */
+export function requireScope(ctx: AppContext, scope: Scope): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
+    const principal = ctx.auth.authenticate(key);
+    if (!principal) throw new UnauthenticatedError(key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid.');
+    if (!principal.scopes.has(scope)) throw new ForbiddenError(`The API key lacks the "${scope}" scope.`);
+    const limit = principal.rateLimit ?? ctx.limits.defaultRateLimit;
+    if (limit) {
+      const wait = ctx.rateLimiter.take(principal.keyId, limit);
+      if (wait > 0) {
+        ctx.metrics.rejected.inc({ reason: 'rate_limit' });
+        throw new RateLimitedError(`Rate limit of ${limit.perSecond}/s exceeded for this key.`, wait);
+      }
+    }
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+/** The declared media type must match (SageMaker's contract: 415 otherwise). */
+export function requireContentType(...types: string[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const declared = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (!types.includes(declared)) {
+      throw new UnsupportedMediaTypeError(`Content-Type must be ${types.join(' or ')}${declared ? `, not ${declared}` : ''}.`);
+    }
+    await next();
+  };
+}
+
+/** Content-Length checked up front; a chunked body is counted as it is read (hono's bodyLimit). */
+export function limitBody(ctx: AppContext): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize: ctx.limits.maxBodyBytes,
+    onError: () => {
+      ctx.metrics.rejected.inc({ reason: 'body_size' });
+      throw new PayloadTooLargeError(`The body is over the limit of ${ctx.limits.maxBodyBytes} bytes.`);
+    },
+  });
+}
+
+/**
+ * At most `maxConcurrent` requests at once (503 + Retry-After beyond, rather than a growing queue), and
+ * a deadline per request. A timed-out handler keeps its slot until it really ends, so the cap holds.
+ */
+export function admission(ctx: AppContext): MiddlewareHandler<AppEnv> {
+  return async (_c, next) => {
+    if (ctx.inFlight.count >= ctx.limits.maxConcurrent) {
+      ctx.metrics.rejected.inc({ reason: 'concurrency' });
+      throw new OverloadedError(`The server is handling ${ctx.limits.maxConcurrent} requests; retry shortly.`, 1);
+    }
+    ctx.inFlight.count += 1;
+    ctx.metrics.inFlight.set({}, ctx.inFlight.count);
+    const work = next().finally(() => {
+      ctx.inFlight.count -= 1;
+      ctx.metrics.inFlight.set({}, ctx.inFlight.count);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        ctx.metrics.rejected.inc({ reason: 'timeout' });
+        reject(new RequestTimeoutError(`The request took longer than ${ctx.limits.requestTimeoutMs} ms.`));
+      }, ctx.limits.requestTimeoutMs);
+    });
+    try {
+      await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

@@ -1,0 +1,73 @@
+import { HTTPException } from 'hono/http-exception';
+import { ServingError } from '../errors.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** RFC 9457 problem document: `code` is the stable machine-readable member. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  [extra: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Codes for errors raised by Hono itself (malformed JSON, wrong content type, body limit). */
+const HTTP_EXCEPTION_CODES: Record<number, string> = {
+  400: 'REQUEST_INVALID',
+  401: 'UNAUTHENTICATED',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+export function problem(status: number, code: string, detail?: string, extra: Record<string, unknown> = {}): Problem {
+  return {
+    type: `urn:mailroute:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    ...(detail === undefined ? {} : { detail }),
+    ...extra,
+  };
+}
+
+export interface ProblemWithHeaders {
+  body: Problem;
+  headers: Record<string, string>;
+}
+
+/**
+ * Any thrown value to a problem document. Only `ServingError` messages reach the client: they are
+ * written by this package and never hold email text. Anything else becomes a bare 500.
+ */
+export function toProblem(error: unknown): ProblemWithHeaders {
+  const headers: Record<string, string> = {};
+  if (error instanceof ServingError) {
+    const retry = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+    if (typeof retry === 'number') headers['retry-after'] = String(Math.max(1, Math.ceil(retry)));
+    return { body: problem(error.status, error.code, error.message, error.extra), headers };
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    const code = HTTP_EXCEPTION_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'REQUEST_INVALID');
+    // Hono's own messages are generic ("Malformed JSON in request body"), safe to pass on.
+    return { body: problem(status, code, error.message || TITLES[status]), headers };
+  }
+  return { body: problem(500, 'INTERNAL', 'The server failed to handle the request.'), headers };
+}

@@ -1,0 +1,109 @@
+import { z } from '@hono/zod-openapi';
+import { EmailPredictionSchema } from '@mailroute/model';
+import { EmailSchema } from '@mailroute/preprocess';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().openapi({ example: 'REQUEST_INVALID' }),
+    detail: z.string().optional(),
+    issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string() })).optional(),
+    validLabels: z.record(z.string(), z.array(z.string())).optional(),
+  })
+  .openapi('Problem');
+
+export function classifyRequestSchema(maxBatch: number) {
+  return z
+    .object({ emails: z.array(EmailSchema).min(1).max(maxBatch) })
+    .openapi('ClassifyRequest', {
+      example: { emails: [{ id: 'crm-4711', subject: 'Depotübertrag', body: 'Bitte übertragen Sie mein Depot zur neuen Bank.' }] },
+    });
+}
+
+export const ClassifiedEmailSchema = EmailPredictionSchema.extend({
+  /** Quote it in feedback; also the key of the stored prediction record. */
+  predictionId: z.string(),
+}).openapi('ClassifiedEmail');
+
+export const ClassifyResponseSchema = z
+  .object({
+    modelId: z.string(),
+    predictions: z.array(ClassifiedEmailSchema),
+    /** Present when at least one email was cut to the text limit. */
+    warnings: z.array(z.string()).optional(),
+  })
+  .openapi('ClassifyResponse');
+
+export const FeedbackRequestSchema = z
+  .object({
+    predictionId: z.string().min(1).max(200).optional(),
+    emailId: z.string().min(1).max(200).optional(),
+    labels: z.record(z.string(), z.string().min(1).max(200)),
+    closedAt: z.string().datetime({ offset: true }),
+  })
+  .refine((f) => f.predictionId !== undefined || f.emailId !== undefined, {
+    message: 'predictionId or emailId is required',
+    path: ['predictionId'],
+  })
+  .refine((f) => Object.keys(f.labels).length > 0, { message: 'at least one task label is required', path: ['labels'] })
+  .openapi('FeedbackRequest', { example: { predictionId: '7d1c…', labels: { queue: 'Billing and Payments' }, closedAt: '2026-11-29T10:00:00Z' } });
+
+export const FeedbackResponseSchema = z
+  .object({ emailId: z.string(), predictionId: z.string().optional(), status: z.literal('recorded') })
+  .openapi('FeedbackResponse');
+
+const BandSchema = z.object({ band: z.string(), predictions: z.number(), withFeedback: z.number(), accuracy: z.number().nullable() });
+const DriftSchema = z.object({
+  reference: z.enum(['training', 'previous_window', 'none']),
+  psi: z.number().nullable(),
+  jsDivergence: z.number().nullable(),
+  predicted: z.record(z.string(), z.number()),
+  expected: z.record(z.string(), z.number()).nullable(),
+});
+
+export const QualityQuerySchema = z.object({
+  /** Window length in hours, ending now (default 168 = 7 days). */
+  hours: z.coerce.number().positive().max(24 * 366).default(168).openapi({ param: { name: 'hours', in: 'query' } }),
+});
+
+export const QualityResponseSchema = z
+  .object({
+    modelId: z.string().nullable(),
+    window: z.object({ since: z.string(), until: z.string() }),
+    predictions: z.number(),
+    withFeedback: z.number(),
+    unchangedShare: z.number().nullable(),
+    tasks: z.record(
+      z.string(),
+      z.object({
+        predictions: z.number(),
+        withFeedback: z.number(),
+        accuracy: z.number().nullable(),
+        macroF1: z.number().nullable(),
+        coverage: z.number().nullable(),
+        bands: z.array(BandSchema),
+        drift: DriftSchema,
+      }),
+    ),
+  })
+  .openapi('Quality');
+
+export const ModelInfoSchema = z
+  .object({
+    modelId: z.string().nullable(),
+    tasks: z.array(z.object({ name: z.string(), labels: z.array(z.string()) })),
+    loadedAt: z.string().nullable(),
+    reloads: z.number(),
+    failedReloads: z.number(),
+    lastReloadAt: z.string().nullable(),
+    lastReloadError: z.object({ at: z.string(), message: z.string(), modelId: z.string().optional() }).nullable(),
+  })
+  .openapi('ModelInfo');
+
+export const ReloadResponseSchema = z
+  .object({ changed: z.boolean(), modelId: z.string().nullable(), previousModelId: z.string().nullable() })
+  .openapi('ReloadResult');
+
+export const HealthSchema = z.object({ status: z.string(), modelId: z.string().nullable().optional() }).openapi('Health');

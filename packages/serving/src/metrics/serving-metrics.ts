@@ -1,0 +1,60 @@
+import type { EmailPrediction } from '@mailroute/model';
+import { Counter, Gauge, Histogram, MetricsRegistry } from './prometheus.js';
+
+/** Latency buckets in seconds: the service aims at single-digit milliseconds. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface ServingMetrics {
+  registry: MetricsRegistry;
+  requests: Counter;
+  latency: Histogram;
+  predictions: Counter;
+  abstentions: Counter;
+  truncations: Counter;
+  modelInfo: Gauge;
+  reloads: Counter;
+  inFlight: Gauge;
+  rejected: Counter;
+  recordPredictions(predictions: readonly EmailPrediction[]): void;
+  setModel(modelId: string | undefined): void;
+}
+
+export function createServingMetrics(): ServingMetrics {
+  const registry = new MetricsRegistry();
+  const requests = registry.register(new Counter('mailroute_http_requests_total', 'HTTP requests by route, method and status.'));
+  const latency = registry.register(
+    new Histogram('mailroute_http_request_duration_seconds', 'HTTP request latency by route.', LATENCY_BUCKETS),
+  );
+  const predictions = registry.register(new Counter('mailroute_predictions_total', 'Predicted labels by task and label.'));
+  const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold.'));
+  const truncations = registry.register(new Counter('mailroute_truncated_emails_total', 'Emails cut to the text limit.'));
+  const modelInfo = registry.register(new Gauge('mailroute_model_info', 'The model being served (value 1).'));
+  const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result.'));
+  const inFlight = registry.register(new Gauge('mailroute_inflight_requests', 'Requests being handled now.'));
+  const rejected = registry.register(new Counter('mailroute_rejected_requests_total', 'Requests refused by a limit, by reason.'));
+  return {
+    registry,
+    requests,
+    latency,
+    predictions,
+    abstentions,
+    truncations,
+    modelInfo,
+    reloads,
+    inFlight,
+    rejected,
+    recordPredictions(list) {
+      for (const p of list) {
+        for (const [task, t] of Object.entries(p.tasks)) {
+          predictions.inc({ task, label: t.label });
+          if (t.abstained) abstentions.inc({ task });
+        }
+        if (p.truncated) truncations.inc();
+      }
+    },
+    setModel(modelId) {
+      modelInfo.reset();
+      if (modelId !== undefined) modelInfo.set({ model_id: modelId }, 1);
+    },
+  };
+}

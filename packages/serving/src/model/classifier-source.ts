@@ -1,0 +1,217 @@
+import type { EmailClassifier, ModelRegistry } from '@mailroute/model';
+import { ModelLoadError, ModelNotReadyError } from '../errors.js';
+import { silentLogger, systemClock, type Clock, type Logger } from '../http/logger.js';
+import { verifyClassifier } from './verify.js';
+
+/** What to load: a model id and the directory holding its artifact. */
+export interface ModelTarget {
+  id: string;
+  dir: string;
+}
+
+/** A borrowed classifier: call `release()` when the request is done with it. */
+export interface ClassifierLease {
+  readonly classifier: EmailClassifier;
+  release(): void;
+}
+
+export interface ReloadOutcome {
+  changed: boolean;
+  modelId: string | undefined;
+  previousModelId: string | undefined;
+}
+
+export interface ClassifierStatus {
+  modelId: string | undefined;
+  loadedAt: string | undefined;
+  reloads: number;
+  failedReloads: number;
+  lastReloadAt: string | undefined;
+  lastReloadError: { at: string; message: string; modelId?: string } | undefined;
+}
+
+/** Holds the served model and swaps it atomically (the classify path never waits on a load). */
+export interface ClassifierSource {
+  acquire(): ClassifierLease;
+  current(): EmailClassifier | undefined;
+  /** Loads the target if it changed (or always with `force`); a failure keeps the old model and rethrows. */
+  reload(options?: { force?: boolean }): Promise<ReloadOutcome>;
+  status(): ClassifierStatus;
+  /** Checks for a new champion every `intervalMs` (timer unref'd). */
+  startPolling(intervalMs: number): void;
+  /** Stops polling, waits for in-flight requests and releases the session. */
+  close(): Promise<void>;
+  onEvent(listener: (event: SourceEvent) => void): void;
+}
+
+export type SourceEvent =
+  | { kind: 'loaded'; modelId: string; previousModelId?: string }
+  | { kind: 'load_failed'; modelId?: string; message: string }
+  | { kind: 'released'; modelId: string };
+
+interface Slot {
+  classifier: EmailClassifier;
+  inFlight: number;
+  retired: boolean;
+  released: boolean;
+  drained: Promise<void>;
+  resolveDrained: () => void;
+}
+
+export interface ClassifierSourceOptions {
+  /** Which model should be served now (e.g. the registry champion); undefined when there is none. */
+  resolve: () => Promise<ModelTarget | undefined>;
+  load: (target: ModelTarget) => Promise<EmailClassifier>;
+  logger?: Logger;
+  clock?: Clock;
+  /** Checks a freshly loaded model before it serves; defaults to one canary prediction. */
+  verify?: (classifier: EmailClassifier) => Promise<void>;
+}
+
+export function createClassifierSource(options: ClassifierSourceOptions): ClassifierSource {
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const verify = options.verify ?? verifyClassifier;
+  const listeners: Array<(event: SourceEvent) => void> = [];
+  let slot: Slot | undefined;
+  let loadedAt: string | undefined;
+  let reloads = 0;
+  let failedReloads = 0;
+  let lastReloadAt: string | undefined;
+  let lastReloadError: ClassifierStatus['lastReloadError'];
+  let chain: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const iso = () => new Date(clock.now()).toISOString();
+  const emit = (event: SourceEvent) => listeners.forEach((l) => l(event));
+
+  function newSlot(classifier: EmailClassifier): Slot {
+    let resolveDrained = () => undefined as void;
+    const drained = new Promise<void>((r) => (resolveDrained = r));
+    return { classifier, inFlight: 0, retired: false, released: false, drained, resolveDrained };
+  }
+
+  function maybeRelease(s: Slot): void {
+    if (!s.retired || s.inFlight > 0 || s.released) return;
+    s.released = true;
+    const id = s.classifier.modelId;
+    s.classifier
+      .release()
+      .catch((error: unknown) => logger.warn('releasing the old model failed', { modelId: id, error: String(error) }))
+      .finally(() => {
+        s.resolveDrained();
+        emit({ kind: 'released', modelId: id });
+      });
+  }
+
+  async function doReload(force: boolean): Promise<ReloadOutcome> {
+    const previousModelId = slot?.classifier.modelId;
+    lastReloadAt = iso();
+    let target: ModelTarget | undefined;
+    let next: EmailClassifier | undefined;
+    try {
+      target = await options.resolve();
+      if (target === undefined) {
+        if (slot === undefined) throw new ModelLoadError('There is no model to serve (no champion in the registry).');
+        return { changed: false, modelId: previousModelId, previousModelId };
+      }
+      if (!force && slot !== undefined && target.id === previousModelId) {
+        return { changed: false, modelId: previousModelId, previousModelId };
+      }
+      next = await options.load(target);
+      await verify(next);
+    } catch (error) {
+      if (next) await next.release().catch(() => undefined);
+      failedReloads += 1;
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      lastReloadError = { at: iso(), message, modelId: target?.id };
+      logger.error('model load failed; the previous model keeps serving', { modelId: target?.id, message });
+      emit({ kind: 'load_failed', modelId: target?.id, message });
+      throw error instanceof ModelLoadError ? error : new ModelLoadError(`Loading model ${target?.id ?? '?'} failed: ${message}`, {}, { cause: error });
+    }
+    const old = slot;
+    slot = newSlot(next); // the swap: one assignment; requests that hold the old slot keep it.
+    loadedAt = iso();
+    reloads += 1;
+    lastReloadError = undefined;
+    logger.info('model loaded', { modelId: next.modelId, previousModelId });
+    emit({ kind: 'loaded', modelId: next.modelId, previousModelId });
+    if (old) {
+      old.retired = true;
+      maybeRelease(old);
+    }
+    return { changed: true, modelId: next.modelId, previousModelId };
+  }
+
+  const source: ClassifierSource = {
+    acquire() {
+      const s = slot;
+      if (s === undefined || closed) throw new ModelNotReadyError('No model is loaded yet.');
+      s.inFlight += 1;
+      let done = false;
+      return {
+        classifier: s.classifier,
+        release() {
+          if (done) return;
+          done = true;
+          s.inFlight -= 1;
+          maybeRelease(s);
+        },
+      };
+    },
+    current: () => slot?.classifier,
+    reload(opts = {}) {
+      const run = chain.then(() => doReload(opts.force === true));
+      chain = run.catch(() => undefined);
+      return run;
+    },
+    status: () => ({
+      modelId: slot?.classifier.modelId,
+      loadedAt,
+      reloads,
+      failedReloads,
+      lastReloadAt,
+      lastReloadError,
+    }),
+    startPolling(intervalMs) {
+      if (timer) clearInterval(timer);
+      timer = setInterval(() => {
+        source.reload().catch(() => undefined); // reported through the logger, the metric and status()
+      }, intervalMs);
+      timer.unref();
+    },
+    async close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      await chain;
+      const s = slot;
+      if (s) {
+        s.retired = true;
+        maybeRelease(s);
+        await s.drained;
+      }
+    },
+    onEvent(listener) {
+      listeners.push(listener);
+    },
+  };
+  return source;
+}
+
+/** Serves the registry's champion. */
+export function registryTarget(registry: ModelRegistry): () => Promise<ModelTarget | undefined> {
+  return async () => {
+    const champion = await registry.champion();
+    if (!champion) return undefined;
+    return { id: champion.id, dir: await registry.artifactDir(champion.id) };
+  };
+}
+
+/** Serves one fixed classifier (tests, or a caller that manages models itself). */
+export function createStaticClassifierSource(classifier: EmailClassifier, options: { verify?: (c: EmailClassifier) => Promise<void> } = {}): ClassifierSource {
+  return createClassifierSource({
+    resolve: async () => ({ id: classifier.modelId, dir: '' }),
+    load: async () => classifier,
+    verify: options.verify ?? (async () => undefined),
+  });
+}

@@ -1,0 +1,42 @@
+/** Label shares (summing to 1) from counts. */
+export function shares(counts: Record<string, number>): Record<string, number> {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(counts)) out[k] = total > 0 ? v / total : 0;
+  return out;
+}
+
+/** Small mass given to a label seen on one side only, so the logarithms stay finite. */
+const EPSILON = 1e-4;
+
+function aligned(actual: Record<string, number>, expected: Record<string, number>, labels: readonly string[]) {
+  const keys = [...new Set([...labels, ...Object.keys(actual), ...Object.keys(expected)])];
+  const norm = (d: Record<string, number>) => {
+    const raw = keys.map((k) => Math.max(d[k] ?? 0, EPSILON));
+    const sum = raw.reduce((a, b) => a + b, 0);
+    return raw.map((v) => v / sum);
+  };
+  return { p: norm(actual), q: norm(expected) };
+}
+
+/**
+ * Population stability index of the actual distribution against the expected one.
+ * Rule of thumb: < 0.1 stable, 0.1-0.25 moderate shift, > 0.25 large shift.
+ */
+export function populationStabilityIndex(actual: Record<string, number>, expected: Record<string, number>, labels: readonly string[] = []): number {
+  const { p, q } = aligned(actual, expected, labels);
+  let psi = 0;
+  for (let i = 0; i < p.length; i++) psi += (p[i] - q[i]) * Math.log(p[i] / q[i]);
+  return psi;
+}
+
+/** Jensen-Shannon divergence in bits (0 identical, 1 disjoint). */
+export function jensenShannon(actual: Record<string, number>, expected: Record<string, number>, labels: readonly string[] = []): number {
+  const { p, q } = aligned(actual, expected, labels);
+  let js = 0;
+  for (let i = 0; i < p.length; i++) {
+    const m = (p[i] + q[i]) / 2;
+    js += 0.5 * p[i] * Math.log2(p[i] / m) + 0.5 * q[i] * Math.log2(q[i] / m);
+  }
+  return Math.max(0, js);
+}

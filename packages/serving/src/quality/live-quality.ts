@@ -1,0 +1,147 @@
+import type { FeedbackPair, PredictionRecord } from '../store/types.js';
+import { jensenShannon, populationStabilityIndex, shares } from './drift.js';
+
+export interface TaskInfo {
+  name: string;
+  labels: readonly string[];
+}
+
+/** Accuracy and macro-F1 of one task; injected so the evaluation package's metrics can be used. */
+export type TaskScorer = (truth: readonly string[], predicted: readonly string[], labels: readonly string[]) => { accuracy: number; macroF1: number };
+
+export const CONFIDENCE_BANDS: ReadonlyArray<readonly [number, number]> = [
+  [0, 0.5],
+  [0.5, 0.7],
+  [0.7, 0.9],
+  [0.9, 1.0000001],
+];
+
+export interface BandQuality {
+  band: string;
+  predictions: number;
+  withFeedback: number;
+  accuracy: number | null;
+}
+
+export interface DriftReport {
+  reference: 'training' | 'previous_window' | 'none';
+  psi: number | null;
+  jsDivergence: number | null;
+  predicted: Record<string, number>;
+  expected: Record<string, number> | null;
+}
+
+export interface TaskQuality {
+  predictions: number;
+  withFeedback: number;
+  accuracy: number | null;
+  macroF1: number | null;
+  coverage: number | null;
+  bands: BandQuality[];
+  drift: DriftReport;
+}
+
+export interface LiveQuality {
+  window: { since: string; until: string };
+  predictions: number;
+  withFeedback: number;
+  /** Share of predictions with feedback whose every task label was confirmed unchanged. */
+  unchangedShare: number | null;
+  tasks: Record<string, TaskQuality>;
+}
+
+export interface LiveQualityInput {
+  pairs: readonly FeedbackPair[];
+  tasks: readonly TaskInfo[];
+  window: { since: string; until: string };
+  /** Training label shares per task (from the model manifest), if known. */
+  training?: Record<string, Record<string, number>>;
+  /** Predictions of the window before, the drift reference when training shares are unknown. */
+  previous?: readonly FeedbackPair[];
+  scorer: TaskScorer;
+}
+
+/**
+ * One prediction per email: the one the feedback names, else the newest. Pairs come from a join on the
+ * email id, so an email classified twice appears twice.
+ */
+export function dedupePairs(pairs: readonly FeedbackPair[]): FeedbackPair[] {
+  const byEmail = new Map<string, FeedbackPair>();
+  for (const pair of pairs) {
+    const key = pair.prediction.emailId;
+    const seen = byEmail.get(key);
+    const named = pair.feedback?.predictionId;
+    if (!seen) byEmail.set(key, pair);
+    else if (named !== undefined && named === pair.prediction.predictionId) byEmail.set(key, pair);
+    else if (seen.feedback?.predictionId !== seen.prediction.predictionId && pair.prediction.createdAt >= seen.prediction.createdAt) byEmail.set(key, pair);
+  }
+  return [...byEmail.values()];
+}
+
+function predictedCounts(preds: readonly PredictionRecord[], task: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const p of preds) {
+    const label = p.labels[task];
+    if (label !== undefined) counts[label] = (counts[label] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function bandName([lo, hi]: readonly [number, number]): string {
+  return `${lo.toFixed(1)}-${Math.min(hi, 1).toFixed(1)}`;
+}
+
+export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
+  const pairs = dedupePairs(input.pairs);
+  const previous = input.previous ? dedupePairs(input.previous).map((p) => p.prediction) : [];
+  const withFeedback = pairs.filter((p) => p.feedback !== undefined);
+  const tasks: Record<string, TaskQuality> = {};
+  for (const task of input.tasks) {
+    const preds = pairs.filter((p) => p.prediction.labels[task.name] !== undefined);
+    const judged = preds.filter((p) => p.feedback?.labels[task.name] !== undefined);
+    const truth = judged.map((p) => p.feedback?.labels[task.name] ?? '');
+    const predicted = judged.map((p) => p.prediction.labels[task.name]);
+    const scores = judged.length > 0 ? input.scorer(truth, predicted, task.labels) : undefined;
+    const notAbstained = preds.filter((p) => p.prediction.abstained[task.name] !== true).length;
+    const bands = CONFIDENCE_BANDS.map((band): BandQuality => {
+      const inBand = preds.filter((p) => {
+        const c = p.prediction.confidences[task.name] ?? 0;
+        return c >= band[0] && c < band[1];
+      });
+      const j = inBand.filter((p) => p.feedback?.labels[task.name] !== undefined);
+      const correct = j.filter((p) => p.feedback?.labels[task.name] === p.prediction.labels[task.name]).length;
+      return { band: bandName(band), predictions: inBand.length, withFeedback: j.length, accuracy: j.length > 0 ? correct / j.length : null };
+    });
+    const predictedShares = shares(predictedCounts(preds.map((p) => p.prediction), task.name));
+    const trainingShares = input.training?.[task.name];
+    const previousShares = previous.length > 0 ? shares(predictedCounts(previous, task.name)) : undefined;
+    const expected = trainingShares ?? previousShares;
+    const reference: DriftReport['reference'] = trainingShares ? 'training' : previousShares ? 'previous_window' : 'none';
+    const canDrift = expected !== undefined && preds.length > 0;
+    tasks[task.name] = {
+      predictions: preds.length,
+      withFeedback: judged.length,
+      accuracy: scores ? scores.accuracy : null,
+      macroF1: scores ? scores.macroF1 : null,
+      coverage: preds.length > 0 ? notAbstained / preds.length : null,
+      bands,
+      drift: {
+        reference,
+        psi: canDrift ? populationStabilityIndex(predictedShares, expected, task.labels) : null,
+        jsDivergence: canDrift ? jensenShannon(predictedShares, expected, task.labels) : null,
+        predicted: predictedShares,
+        expected: expected ?? null,
+      },
+    };
+  }
+  const unchanged = withFeedback.filter((p) =>
+    Object.entries(p.feedback?.labels ?? {}).every(([task, label]) => p.prediction.labels[task] === undefined || p.prediction.labels[task] === label),
+  ).length;
+  return {
+    window: input.window,
+    predictions: pairs.length,
+    withFeedback: withFeedback.length,
+    unchangedShare: withFeedback.length > 0 ? unchanged / withFeedback.length : null,
+    tasks,
+  };
+}

@@ -1,0 +1,64 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppContext, ServingHono } from '../http/context.js';
+import { admission, limitBody, requireContentType, requireScope } from '../http/guard.js';
+import { classifyRequestSchema, ClassifyResponseSchema } from '../http/schemas.js';
+import type { Email } from '@mailroute/preprocess';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { classifyEmails } from './classify-core.js';
+import { errorResponses } from './responses.js';
+
+export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void {
+  const Request = classifyRequestSchema(ctx.limits.maxBatch);
+  const jsonGuards = [requireScope(ctx, 'classify'), requireContentType('application/json'), limitBody(ctx), admission(ctx)] as const;
+
+  app.use('/v1/classify', ...jsonGuards);
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/classify',
+      summary: `Classify 1 to ${ctx.limits.maxBatch} emails`,
+      security: [{ apiKey: [] }],
+      request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
+      responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
+    }),
+    async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails), 200),
+  );
+
+  // SageMaker's inference contract: same body and answer as /v1/classify, JSON only.
+  app.use('/invocations', ...jsonGuards);
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/invocations',
+      summary: 'SageMaker inference contract (same as /v1/classify)',
+      security: [{ apiKey: [] }],
+      request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
+      responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
+    }),
+    async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails), 200),
+  );
+
+  app.use('/v1/classify/eml', requireScope(ctx, 'classify'), requireContentType('message/rfc822'), limitBody(ctx), admission(ctx));
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/classify/eml',
+      summary: 'Classify one raw RFC 822 email',
+      security: [{ apiKey: [] }],
+      request: { body: { content: { 'message/rfc822': { schema: z.string() } }, required: true } },
+      responses: { 200: { description: 'One prediction', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
+    }),
+    async (c) => {
+      if (!ctx.parseEml) throw new NotFoundError('This server has no .eml parser configured.');
+      const raw = await c.req.text();
+      if (raw.trim().length === 0) throw new ValidationError('The body is empty; send one message/rfc822 email.', [{ path: [], message: 'empty body', code: 'empty' }]);
+      let email: Email;
+      try {
+        email = await ctx.parseEml(raw);
+      } catch {
+        throw new ValidationError('The body is not a parsable RFC 822 email.', [{ path: [], message: 'unparsable message/rfc822', code: 'invalid_eml' }]);
+      }
+      return c.json(await classifyEmails(ctx, [email]), 200);
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import type { ServingHono } from '../http/context.js';
+
+/**
+ * A self-contained docs page (no CDN): it fetches /openapi.json and lists each operation with its
+ * request and response schemas. The document itself is generated from the zod schemas.
+ */
+const DOCS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>mailroute API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1b1f24}
+h1{margin-bottom:.2rem} .op{border:1px solid #d0d7de;border-radius:6px;margin:1rem 0;padding:.6rem 1rem}
+.m{display:inline-block;min-width:4rem;font-weight:700;text-transform:uppercase}.get{color:#0969da}.post{color:#1a7f37}
+code{font-family:ui-monospace,monospace} pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:13px}
+details summary{cursor:pointer;color:#57606a}
+</style></head>
+<body><h1>mailroute API</h1><p>Generated from <a href="/openapi.json">/openapi.json</a>.</p><div id="ops">Loading…</div>
+<script>
+const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
+fetch('/openapi.json').then((r) => r.json()).then((doc) => {
+  const out = [];
+  for (const [path, ops] of Object.entries(doc.paths || {})) {
+    for (const [method, op] of Object.entries(ops)) {
+      const body = op.requestBody ? JSON.stringify(op.requestBody.content, null, 2) : '';
+      const res = Object.entries(op.responses || {}).map(([s, r]) => s + ': ' + (r.description || '')).join('\\n');
+      out.push('<div class="op"><span class="m ' + method + '">' + method + '</span> <code>' + esc(path) + '</code><p>' + esc(op.summary || '') + '</p>'
+        + (body ? '<details><summary>request body</summary><pre>' + esc(body) + '</pre></details>' : '')
+        + '<details><summary>responses</summary><pre>' + esc(res) + '</pre></details></div>');
+    }
+  }
+  out.push('<h2>Schemas</h2><pre>' + esc(JSON.stringify((doc.components || {}).schemas || {}, null, 2)) + '</pre>');
+  document.getElementById('ops').innerHTML = out.join('');
+}).catch((e) => { document.getElementById('ops').textContent = 'Could not load /openapi.json: ' + e; });
+</script></body></html>`;
+
+export function registerDocsRoutes(app: ServingHono): void {
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'mailroute', version: '1', description: 'Classify and route customer emails; feedback and live quality.' },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <key>' });
+  app.get('/docs', (c) => c.html(DOCS_HTML));
+}

@@ -1,0 +1,64 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { EmailClassifier } from '@mailroute/model';
+import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
+import type { AppContext, ServingHono } from '../http/context.js';
+import { admission, limitBody, requireContentType, requireScope } from '../http/guard.js';
+import { FeedbackRequestSchema, FeedbackResponseSchema } from '../http/schemas.js';
+import type { PredictionRecord } from '../store/types.js';
+import { errorResponses } from './responses.js';
+
+/** Every task and label must be in the served model's taxonomy; 422 lists the valid ones. */
+export function checkTaxonomy(classifier: EmailClassifier, labels: Record<string, string>): void {
+  const valid = Object.fromEntries(classifier.tasks.map((t) => [t.name, [...t.labels]]));
+  for (const [task, label] of Object.entries(labels)) {
+    const allowed = valid[task];
+    if (allowed === undefined) throw new UnknownLabelError(`Task "${task}" is not one of the model's tasks.`, { validLabels: valid });
+    if (!allowed.includes(label)) {
+      throw new UnknownLabelError(`Label "${label}" is not in the taxonomy of task "${task}".`, { validLabels: { [task]: allowed } });
+    }
+  }
+}
+
+export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void {
+  app.use('/v1/feedback', requireScope(ctx, 'feedback'), requireContentType('application/json'), limitBody(ctx), admission(ctx));
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/feedback',
+      summary: 'Record the labels a person confirmed at case close (idempotent per email)',
+      security: [{ apiKey: [] }],
+      request: { body: { content: { 'application/json': { schema: FeedbackRequestSchema } }, required: true } },
+      responses: {
+        202: { description: 'Recorded durably', content: { 'application/json': { schema: FeedbackResponseSchema } } },
+        404: { description: 'Unknown predictionId', content: errorResponses[400].content },
+        422: { description: 'Label outside the taxonomy (valid labels in `validLabels`)', content: errorResponses[400].content },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const classifier = ctx.source.current();
+      if (!classifier) throw new ModelNotReadyError('No model is loaded, so labels cannot be checked yet.');
+      checkTaxonomy(classifier, body.labels);
+      let prediction: PredictionRecord | undefined;
+      if (body.predictionId !== undefined) {
+        prediction = await ctx.store.getPrediction(body.predictionId);
+        if (!prediction) throw new NotFoundError('No prediction has this predictionId.');
+        if (body.emailId !== undefined && body.emailId !== prediction.emailId) {
+          throw new ValidationError('emailId does not match the prediction.', [{ path: ['emailId'], message: 'does not match the prediction', code: 'mismatch' }]);
+        }
+      } else if (body.emailId !== undefined) {
+        prediction = await ctx.store.findPredictionByEmail(body.emailId);
+      }
+      const emailId = prediction?.emailId ?? body.emailId ?? '';
+      await ctx.store.saveFeedback({
+        emailId,
+        ...(prediction ? { predictionId: prediction.predictionId } : {}),
+        labels: body.labels,
+        closedAt: body.closedAt,
+        receivedAt: new Date(ctx.clock.now()).toISOString(),
+      });
+      return c.json({ emailId, ...(prediction ? { predictionId: prediction.predictionId } : {}), status: 'recorded' as const }, 202);
+    },
+  );
+}

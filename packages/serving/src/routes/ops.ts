@@ -1,0 +1,82 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ModelNotReadyError } from '../errors.js';
+import type { AppContext, ServingHono } from '../http/context.js';
+import { requireScope } from '../http/guard.js';
+import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/schemas.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
+import { errorResponses } from './responses.js';
+
+export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
+  const ready = () => {
+    const current = ctx.source.current();
+    if (!current) throw new ModelNotReadyError('No model is loaded yet.');
+    return current;
+  };
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/healthz', summary: 'Alive', responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthSchema } } } } }),
+    (c) => c.json({ status: 'ok' }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/readyz',
+      summary: 'A model is loaded',
+      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 503: errorResponses[503] },
+    }),
+    (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
+  );
+  // SageMaker's health check: 200 once the model is loaded.
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/ping',
+      summary: 'SageMaker health check',
+      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 503: errorResponses[503] },
+    }),
+    (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/model',
+      summary: 'The model being served and the last reload',
+      responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } } },
+    }),
+    (c) => {
+      const s = ctx.source.status();
+      const current = ctx.source.current();
+      return c.json(
+        {
+          modelId: s.modelId ?? null,
+          tasks: current ? current.tasks.map((t) => ({ name: t.name, labels: [...t.labels] })) : [],
+          loadedAt: s.loadedAt ?? null,
+          reloads: s.reloads,
+          failedReloads: s.failedReloads,
+          lastReloadAt: s.lastReloadAt ?? null,
+          lastReloadError: s.lastReloadError ?? null,
+        },
+        200,
+      );
+    },
+  );
+
+  app.get('/metrics', (c) => c.body(ctx.metrics.registry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
+
+  app.use('/v1/admin/reload', requireScope(ctx, 'admin'));
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/reload',
+      summary: 'Load the champion now (force: reload even if unchanged)',
+      security: [{ apiKey: [] }],
+      request: { query: z.object({ force: z.enum(['true', 'false']).optional() }) },
+      responses: { 200: { description: 'Reloaded or unchanged', content: { 'application/json': { schema: ReloadResponseSchema } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const outcome = await ctx.source.reload({ force: c.req.valid('query').force === 'true' });
+      return c.json({ changed: outcome.changed, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null }, 200);
+    },
+  );
+}

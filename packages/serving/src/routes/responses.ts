@@ -1,0 +1,16 @@
+import { PROBLEM_CONTENT_TYPE } from '../http/problem.js';
+import { ProblemSchema } from '../http/schemas.js';
+
+const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } };
+
+/** The problem responses every guarded route can give, for the OpenAPI document. */
+export const errorResponses = {
+  400: { description: 'Invalid request (zod issue paths in `issues`)', content: problemContent },
+  401: { description: 'No or unknown API key', content: problemContent },
+  403: { description: 'The key lacks the scope', content: problemContent },
+  413: { description: 'Body over the limit', content: problemContent },
+  415: { description: 'Wrong Content-Type', content: problemContent },
+  429: { description: 'Rate limit of the key exceeded (Retry-After)', content: problemContent },
+  503: { description: 'Overloaded, timed out or no model yet (Retry-After)', content: problemContent },
+  500: { description: 'Internal error (no details)', content: problemContent },
+} as const;

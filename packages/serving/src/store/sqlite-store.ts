@@ -1,0 +1,195 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { StoreError } from '../errors.js';
+import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
+
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:` for tests. */
+  file: string;
+  /**
+   * `NORMAL` (default): in WAL mode a commit is in the WAL file before the call returns, so it survives
+   * the process being killed (kill -9, OOM); only an OS crash or power cut can lose the last commits.
+   * `FULL` also fsyncs the WAL on every commit (survives power loss, costs an fsync per write).
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS predictions (
+  prediction_id TEXT PRIMARY KEY,
+  email_id TEXT NOT NULL,
+  model_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  confidences TEXT NOT NULL,
+  abstained TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  latency_ms REAL NOT NULL,
+  text TEXT
+);
+CREATE INDEX IF NOT EXISTS predictions_email ON predictions (email_id, created_at);
+CREATE INDEX IF NOT EXISTS predictions_created ON predictions (created_at);
+CREATE TABLE IF NOT EXISTS feedback (
+  email_id TEXT PRIMARY KEY,
+  prediction_id TEXT,
+  labels TEXT NOT NULL,
+  closed_at TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
+`;
+
+const RecordOfString = z.record(z.string(), z.string());
+const RecordOfNumber = z.record(z.string(), z.number());
+const RecordOfBoolean = z.record(z.string(), z.boolean());
+
+const PredictionRowSchema = z.object({
+  prediction_id: z.string(),
+  email_id: z.string(),
+  model_id: z.string(),
+  created_at: z.string(),
+  labels: z.string(),
+  confidences: z.string(),
+  abstained: z.string(),
+  queue: z.string(),
+  latency_ms: z.number(),
+  text: z.string().nullable(),
+});
+type PredictionRow = z.infer<typeof PredictionRowSchema>;
+
+const FeedbackRowSchema = z.object({
+  email_id: z.string(),
+  prediction_id: z.string().nullable(),
+  labels: z.string(),
+  closed_at: z.string(),
+  received_at: z.string(),
+});
+
+function toPrediction(row: unknown): PredictionRecord {
+  const r: PredictionRow = PredictionRowSchema.parse(row);
+  return {
+    predictionId: r.prediction_id,
+    emailId: r.email_id,
+    modelId: r.model_id,
+    createdAt: r.created_at,
+    labels: RecordOfString.parse(JSON.parse(r.labels)),
+    confidences: RecordOfNumber.parse(JSON.parse(r.confidences)),
+    abstained: RecordOfBoolean.parse(JSON.parse(r.abstained)),
+    queue: r.queue,
+    latencyMs: r.latency_ms,
+    ...(r.text === null ? {} : { text: r.text }),
+  };
+}
+
+function toFeedback(row: unknown): FeedbackRecord {
+  const r = FeedbackRowSchema.parse(row);
+  return {
+    emailId: r.email_id,
+    ...(r.prediction_id === null ? {} : { predictionId: r.prediction_id }),
+    labels: RecordOfString.parse(JSON.parse(r.labels)),
+    closedAt: r.closed_at,
+    receivedAt: r.received_at,
+  };
+}
+
+/** The local prediction and feedback store: one SQLite file in WAL mode (`<MAILROUTE_HOME>/mailroute.db`). */
+export function createSqliteStore(options: SqliteStoreOptions): PredictionStore {
+  if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(options.file);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+  } catch (error) {
+    throw new StoreError(`Cannot open the SQLite store at ${options.file}: ${String(error)}`, {}, { cause: error });
+  }
+  const insertPrediction = db.prepare(
+    `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text)
+     VALUES (@predictionId, @emailId, @modelId, @createdAt, @labels, @confidences, @abstained, @queue, @latencyMs, @text)`,
+  );
+  const insertMany = db.transaction((records: readonly PredictionRecord[]) => {
+    for (const r of records) {
+      insertPrediction.run({
+        predictionId: r.predictionId,
+        emailId: r.emailId,
+        modelId: r.modelId,
+        createdAt: r.createdAt,
+        labels: JSON.stringify(r.labels),
+        confidences: JSON.stringify(r.confidences),
+        abstained: JSON.stringify(r.abstained),
+        queue: r.queue,
+        latencyMs: r.latencyMs,
+        text: r.text ?? null,
+      });
+    }
+  });
+  const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');
+  const getByEmail = db.prepare('SELECT * FROM predictions WHERE email_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
+  const upsertFeedback = db.prepare(
+    `INSERT INTO feedback (email_id, prediction_id, labels, closed_at, received_at)
+     VALUES (@emailId, @predictionId, @labels, @closedAt, @receivedAt)
+     ON CONFLICT (email_id) DO UPDATE SET prediction_id = excluded.prediction_id, labels = excluded.labels,
+       closed_at = excluded.closed_at, received_at = excluded.received_at`,
+  );
+  const listWindow = db.prepare(
+    `SELECT p.*, f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
+            f.closed_at AS f_closed_at, f.received_at AS f_received_at
+     FROM predictions p LEFT JOIN feedback f ON f.email_id = p.email_id
+     WHERE p.created_at >= @since AND p.created_at < @until
+     ORDER BY p.created_at ASC LIMIT @limit`,
+  );
+  let open = true;
+  const guard = <T>(what: string, fn: () => T): Promise<T> => {
+    try {
+      if (!open) throw new StoreError('The store is closed.');
+      return Promise.resolve(fn());
+    } catch (error) {
+      if (error instanceof StoreError) return Promise.reject(error);
+      return Promise.reject(new StoreError(`SQLite ${what} failed.`, {}, { cause: error }));
+    }
+  };
+  return {
+    savePredictions: (records) => guard('insert', () => void insertMany(records)),
+    getPrediction: (id) => guard('read', () => {
+      const row = getById.get(id);
+      return row === undefined ? undefined : toPrediction(row);
+    }),
+    findPredictionByEmail: (emailId) => guard('read', () => {
+      const row = getByEmail.get(emailId);
+      return row === undefined ? undefined : toPrediction(row);
+    }),
+    saveFeedback: (f) => guard('upsert', () => {
+      upsertFeedback.run({
+        emailId: f.emailId,
+        predictionId: f.predictionId ?? null,
+        labels: JSON.stringify(f.labels),
+        closedAt: f.closedAt,
+        receivedAt: f.receivedAt,
+      });
+    }),
+    listPairs: (window) => guard('read', () => {
+      const rows = listWindow.all({ since: window.since, until: window.until ?? '9999-12-31T23:59:59.999Z', limit: window.limit ?? 100_000 });
+      return rows.map((row): FeedbackPair => {
+        const r = row as Record<string, unknown>;
+        const prediction = toPrediction(row);
+        if (r.f_email_id === null || r.f_email_id === undefined) return { prediction };
+        const feedback = toFeedback({
+          email_id: r.f_email_id,
+          prediction_id: r.f_prediction_id,
+          labels: r.f_labels,
+          closed_at: r.f_closed_at,
+          received_at: r.f_received_at,
+        });
+        return { prediction, feedback };
+      });
+    }),
+    close: async () => {
+      if (!open) return;
+      open = false;
+      db.close();
+    },
+  };
+}
