@@ -1,0 +1,180 @@
+/**
+ * The demo dataset: SYNTHETIC emails to an invented broker and wealth manager, generated from a seed.
+ * Every name, bank, account number, IBAN and card number is invented (IBANs pass mod-97 and card numbers
+ * pass Luhn only so that PII redaction has something realistic to find). It exists for the demo,
+ * `npm start` and the fast tests; it says nothing about real customer mail.
+ */
+import { writeFile } from 'node:fs/promises';
+import { createRandom, pick, pickWeighted } from '../random.js';
+import {
+  BANKS, DEVICES, ETFS, FIRST_NAMES, LAST_NAMES, OLD_QUEUE_NAMES, OLD_TOPIC_NAMES, RETIRED_TOPIC, STOCKS, TAXONOMY_CHANGE, TOPICS,
+  type Weights,
+} from './catalog.js';
+import { addTypos, amount, greeting, inventCardNumber, inventIban, inventIsin, plea, quotedReply, signature, toHtml, type Lang } from './noise.js';
+import { TEXTS_DE } from './texts-de.js';
+import { TEXTS_EN } from './texts-en.js';
+
+export interface DemoRow {
+  id: string;
+  subject: string;
+  body: string;
+  html: string;
+  from: string;
+  bank: string;
+  receivedAt: string;
+  language: Lang;
+  business_area: string;
+  queue: string;
+  topic: string;
+}
+
+export const DEMO_COLUMNS = ['id', 'subject', 'body', 'html', 'from', 'bank', 'receivedAt', 'language', 'business_area', 'queue', 'topic'] as const;
+
+export interface DemoOptions {
+  rows?: number;
+  seed?: number;
+}
+
+export const DEMO_DEFAULT_ROWS = 4000;
+export const DEMO_DEFAULT_SEED = 42;
+
+const START = Date.UTC(2026, 0, 5);
+const DAYS = 300;
+const MONTHS_DE = ['Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Dezember'];
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function receivedTime(random: () => number): Date {
+  const day = Math.floor(random() * DAYS);
+  // Mostly office hours, some evenings, few nights.
+  const hour = random() < 0.8 ? 7 + Math.floor(random() * 11) : Math.floor(random() * 24);
+  return new Date(START + day * 86_400_000 + hour * 3_600_000 + Math.floor(random() * 3_600_000));
+}
+
+function fill(template: string, lang: Lang, when: Date, random: () => number): string {
+  return template.replace(/\{(\w+)\}/g, (_, slot: string) => {
+    switch (slot) {
+      case 'amount': return amount(lang, random);
+      case 'iban': return inventIban(random);
+      case 'isin': return inventIsin(random);
+      case 'etf': return pick(ETFS, random);
+      case 'stock': return pick(STOCKS, random);
+      case 'bank': return pickWeighted(BANKS, random);
+      case 'depot': return String(100_000_000 + Math.floor(random() * 899_999_999));
+      case 'shares': return String(1 + Math.floor(random() * 250));
+      case 'device': return pick(DEVICES, random);
+      case 'rate': return (1 + Math.floor(random() * 30) / 10).toFixed(1).replace('.', lang === 'de' ? ',' : '.');
+      case 'year': return String(when.getUTCFullYear() - (when.getUTCMonth() < 5 ? 1 : 0));
+      case 'month': return (lang === 'de' ? MONTHS_DE : MONTHS_EN)[(when.getUTCMonth() + 11) % 12];
+      case 'date': {
+        const d = new Date(when.getTime() - Math.floor(random() * 20) * 86_400_000);
+        return lang === 'de'
+          ? `${String(d.getUTCDate()).padStart(2, '0')}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${d.getUTCFullYear()}`
+          : `${d.getUTCDate()} ${MONTHS_EN[d.getUTCMonth()]}`;
+      }
+      default: return slot;
+    }
+  });
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function oldName(current: string, table: Record<string, readonly string[]>, random: () => number): string {
+  const olds = table[current];
+  return olds ? pick(olds, random) : current;
+}
+
+function topicWeights(month: number): Weights {
+  return TOPICS.map((t) => [t.topic, t.weight * (t.season?.[month] ?? 1)] as const);
+}
+
+function message(lang: Lang, topic: string, when: Date, first: string, last: string, random: () => number): { subject: string; body: string } {
+  const texts = (lang === 'de' ? TEXTS_DE : TEXTS_EN)[topic];
+  const hello = greeting(lang, first, random);
+  const nCore = random() < 0.35 ? 2 : 1;
+  const core: string[] = [];
+  for (let i = 0; i < nCore; i++) {
+    const s = fill(pick(texts.b, random), lang, when, random);
+    if (!core.includes(s)) core.push(s);
+  }
+  let text = core.map((s, i) => (i > 0 || lang === 'en' || hello === '' ? capitalise(s) : s)).join(' ');
+  if (random() < 0.3) text = addTypos(text, random);
+  const paras = [hello, text].filter((p) => p !== '');
+  if (random() < 0.15) paras.push(`${lang === 'de' ? 'Meine IBAN lautet' : 'My IBAN is'} ${inventIban(random)}.`);
+  if (random() < 0.04) paras.push(`${lang === 'de' ? 'Meine Kartennummer ist' : 'My card number is'} ${inventCardNumber(random)}.`);
+  const please = plea(lang, random);
+  if (please) paras.push(please);
+  paras.push(signature(lang, first, last, random));
+  let subject = fill(pick(texts.s, random), lang, when, random);
+  if (random() < 0.22) {
+    paras.push(quotedReply(lang, when, random));
+    subject = `${lang === 'de' ? 'AW' : 'Re'}: ${subject}`;
+  } else if (random() < 0.04) subject = '';
+  return { subject, body: paras.join('\n\n') };
+}
+
+/** Deterministic for a seed: the same options give byte-identical rows. */
+export function generateDemoRows(options: DemoOptions = {}): DemoRow[] {
+  const n = options.rows ?? DEMO_DEFAULT_ROWS;
+  const random = createRandom(options.seed ?? DEMO_DEFAULT_SEED);
+  const rows: DemoRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const when = receivedTime(random);
+    const old = when.getTime() < TAXONOMY_CHANGE;
+    let topic = pickWeighted(topicWeights(when.getUTCMonth() + 1), random);
+    const spec = TOPICS.find((t) => t.topic === topic) ?? TOPICS[0];
+    let queue = pickWeighted(spec.queues, random);
+    let area = pickWeighted(spec.areas, random);
+    if (old && random() < 0.025) {
+      topic = RETIRED_TOPIC;
+      queue = 'account_management';
+    }
+    const lang: Lang = random() < 0.6 ? 'de' : 'en';
+    const first = pick(FIRST_NAMES, random);
+    const last = pick(LAST_NAMES, random);
+    const { subject, body } = message(lang, topic, when, first, last, random);
+    const asHtml = random() < 0.15;
+    let bank = pickWeighted(BANKS, random);
+    if (area === 'wealth_management' && random() < 0.5) bank = 'Alpenblick Privatbank';
+    if (random() < 0.05) bank = '';
+    if (old) {
+      queue = oldName(queue, OLD_QUEUE_NAMES, random);
+      topic = oldName(topic, OLD_TOPIC_NAMES, random);
+    }
+    if (random() < 0.03) topic = '';
+    if (random() < 0.015) area = '';
+    rows.push({
+      id: `demo-${String(i + 1).padStart(6, '0')}`,
+      subject,
+      body: asHtml ? '' : body,
+      html: asHtml ? toHtml(body) : '',
+      from: `${first}.${last}@mail.example`.toLowerCase(),
+      bank,
+      receivedAt: when.toISOString(),
+      language: lang,
+      business_area: area,
+      queue,
+      topic,
+    });
+  }
+  return rows;
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function demoRowsToCsv(rows: readonly DemoRow[]): string {
+  const lines = [DEMO_COLUMNS.join(',')];
+  for (const row of rows) lines.push(DEMO_COLUMNS.map((c) => csvField(row[c])).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes the demo dataset as CSV (or JSONL when the file ends in .jsonl) and returns the row count. */
+export async function writeDemoData(file: string, options: DemoOptions = {}): Promise<number> {
+  const rows = generateDemoRows(options);
+  const text = file.endsWith('.jsonl') ? rows.map((r) => JSON.stringify(r)).join('\n') + '\n' : demoRowsToCsv(rows);
+  await writeFile(file, text);
+  return rows.length;
+}
