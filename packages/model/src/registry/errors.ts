@@ -1,0 +1,17 @@
+export type RegistryErrorCode =
+  | 'REGISTRY_NOT_FOUND'
+  | 'REGISTRY_DUPLICATE'
+  | 'REGISTRY_ARTIFACT_INVALID'
+  | 'REGISTRY_INDEX_INVALID'
+  | 'REGISTRY_LOCK_TIMEOUT'
+  | 'REGISTRY_NOT_APPROVED';
+
+/** A registry operation that cannot be done; `code` is stable. */
+export class RegistryError extends Error {
+  readonly code: RegistryErrorCode;
+  constructor(code: RegistryErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RegistryError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+async function fsyncPath(p: string, flags = 'r'): Promise<void> {
+  const handle = await open(p, flags);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** fsync a directory so a rename inside it survives a crash (a no-op where directories cannot be opened). */
+export async function fsyncDir(dir: string): Promise<void> {
+  try {
+    await fsyncPath(dir);
+  } catch {
+    // Some platforms do not allow fsync on directories; the rename is still atomic.
+  }
+}
+
+/** Writes a file via a temp file in the same directory, fsync, then rename: readers see old or new, never half. */
+export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  await fsyncDir(path.dirname(file));
+}
+
+/** Copies a directory tree file by file, fsyncing each; `afterFile` is a test hook to crash half-way. */
+export async function copyDirDurable(from: string, to: string, afterFile?: (relative: string) => void | Promise<void>, rel = ''): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name);
+    const dst = path.join(to, entry.name);
+    const relative = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) await copyDirDurable(src, dst, afterFile, relative);
+    else if (entry.isFile()) {
+      await copyFile(src, dst);
+      await fsyncPath(dst, 'r+');
+      await afterFile?.(relative);
+    }
+  }
+  await fsyncDir(to);
+}

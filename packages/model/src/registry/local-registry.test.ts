@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { RegistryError } from './errors.js';
+import { createLocalRegistry } from './local-registry.js';
+
+const child = fileURLToPath(new URL('./register-child.ts', import.meta.url));
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-registry-'));
+
+function artifact(id: string, bytes = 64 * 1024): string {
+  const dir = path.join(tmp(), id);
+  mkdirSync(path.join(dir, 'reports'), { recursive: true });
+  writeFileSync(path.join(dir, 'model.onnx'), randomBytes(bytes));
+  writeFileSync(path.join(dir, 'reports', 'metrics.json'), '{}');
+  const manifest = { modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }, { name: 'topic' }], dataHash: 'd'.repeat(64), metrics: { queue: { macro_f1: 0.8 }, mean_macro_f1: 0.75 } };
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return dir;
+}
+
+function runChild(home: string, mode: string, dirs: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', child, home, mode, ...dirs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('error', reject);
+    p.on('close', (code, signal) => resolve({ code, signal, out }));
+  });
+}
+
+function visibleModels(home: string): string[] {
+  const dir = path.join(home, 'models');
+  return existsSync(dir) ? readdirSync(dir).filter((e) => !e.startsWith('.')) : [];
+}
+
+describe('LocalModelRegistry', () => {
+  it('registers, lists, approves (champion), rejects, and refuses duplicates', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    const a = await reg.register(artifact('m-a'), { runId: 'run-1' });
+    expect(a).toMatchObject({ id: 'm-a', version: 1, status: 'PendingManualApproval', tasks: ['queue', 'topic'], runId: 'run-1' });
+    expect(a.metrics['queue.macro_f1']).toBeCloseTo(0.8, 10);
+    const b = await reg.register(artifact('m-b'));
+    expect(b.version).toBe(2);
+    expect((await reg.list()).map((v) => v.id)).toEqual(['m-b', 'm-a']);
+    expect(await reg.champion()).toBeUndefined();
+    await expect(reg.setChampion('m-a')).rejects.toMatchObject({ code: 'REGISTRY_NOT_APPROVED' });
+    const approved = await reg.approve('m-a', { by: 'lead' });
+    expect(approved.status).toBe('Approved');
+    expect((await reg.champion())?.id).toBe('m-a');
+    await reg.approve('m-b', { promote: false });
+    expect((await reg.champion())?.id).toBe('m-a');
+    await reg.setChampion('m-b');
+    expect((await reg.champion())?.id).toBe('m-b');
+    await reg.reject('m-b', { note: 'worse on complaints' });
+    expect(await reg.champion()).toBeUndefined();
+    await expect(reg.register(artifact('m-a'))).rejects.toMatchObject({ code: 'REGISTRY_DUPLICATE' });
+    await expect(reg.get('nope')).rejects.toBeInstanceOf(RegistryError);
+    expect(existsSync(path.join(await reg.artifactDir('m-a'), 'reports', 'metrics.json'))).toBe(true);
+    expect(visibleModels(home).sort()).toEqual(['m-a', 'm-b']);
+  });
+
+  it('refuses an artifact without a valid manifest', async () => {
+    const dir = tmp();
+    await expect(createLocalRegistry({ home: tmp() }).register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });
+  });
+
+  it('leaves nothing visible when a writer is killed half-way through copying or before the index write', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-before'));
+    for (const mode of ['crash-copy', 'crash-index']) {
+      const result = await runChild(home, mode, [artifact(`m-${mode}`, 1024 * 1024)]);
+      expect(result.signal, result.out).toBe('SIGKILL');
+      expect((await reg.list()).map((v) => v.id)).toEqual(['m-before']);
+      await expect(reg.get(`m-${mode}`)).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
+    }
+    // The dead writer's lock is stale and its leftovers are collected by the next write.
+    const after = await reg.register(artifact('m-after'));
+    expect(after.version).toBe(2);
+    expect(visibleModels(home).sort()).toEqual(['m-after', 'm-before']);
+    expect(readdirSync(path.join(home, 'models')).filter((e) => e.startsWith('.staging'))).toEqual([]);
+  }, 60_000);
+
+  it('serialises concurrent writers: in one process and across two processes', async () => {
+    const home = tmp();
+    const r1 = createLocalRegistry({ home });
+    const r2 = createLocalRegistry({ home });
+    await Promise.all([r1.register(artifact('p-1')), r2.register(artifact('p-2')), r1.register(artifact('p-3')), r2.register(artifact('p-4'))]);
+    const [c1, c2] = await Promise.all([
+      runChild(home, 'ok', ['c1-a', 'c1-b', 'c1-c'].map((id) => artifact(id))),
+      runChild(home, 'ok', ['c2-a', 'c2-b', 'c2-c'].map((id) => artifact(id))),
+    ]);
+    expect(c1.code, c1.out).toBe(0);
+    expect(c2.code, c2.out).toBe(0);
+    const versions = await r1.list();
+    expect(versions).toHaveLength(10);
+    expect(new Set(versions.map((v) => v.version)).size).toBe(10);
+    expect(Math.max(...versions.map((v) => v.version))).toBe(10);
+    expect(visibleModels(home)).toHaveLength(10);
+  }, 60_000);
+});

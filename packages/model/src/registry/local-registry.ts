@@ -1,0 +1,235 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { MODEL_STATUSES, type ModelRegistry, type ModelVersion } from '../contracts.js';
+import { RegistryError } from './errors.js';
+import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
+import { withFileLock, type LockOptions } from './lock.js';
+
+export const ModelVersionSchema = z.object({
+  id: z.string().min(1),
+  version: z.number().int().positive(),
+  status: z.enum(MODEL_STATUSES),
+  createdAt: z.string(),
+  family: z.string(),
+  tasks: z.array(z.string()),
+  dataHash: z.string(),
+  metrics: z.record(z.string(), z.number()),
+  statusChangedAt: z.string().optional(),
+  statusChangedBy: z.string().optional(),
+  note: z.string().optional(),
+  runId: z.string().optional(),
+});
+
+export const RegistryIndexSchema = z.object({
+  schemaVersion: z.literal(1),
+  champion: z.string().nullable(),
+  versions: z.array(ModelVersionSchema),
+});
+export type RegistryIndex = z.infer<typeof RegistryIndexSchema>;
+
+/** What the registry needs of an artifact's manifest (the full schema is the Classifier's business). */
+const ManifestHeadSchema = z.object({
+  modelId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ - only'),
+  family: z.string(),
+  tasks: z.array(z.object({ name: z.string() })).min(1),
+  dataHash: z.string(),
+  metrics: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Test hooks: let a test kill the process at a chosen point of a write. */
+export interface RegistryHooks {
+  afterCopyFile?: (relative: string) => void | Promise<void>;
+  beforeIndexWrite?: () => void | Promise<void>;
+}
+
+export interface LocalRegistryOptions {
+  /** `MAILROUTE_HOME`: models/<id>/ holds each artifact, registry.json the index. */
+  home: string;
+  hooks?: RegistryHooks;
+  lock?: LockOptions;
+  now?: () => Date;
+}
+
+/** Numeric leaves of the manifest metrics, flattened with dots (`queue.macro_f1`). */
+function headlineMetrics(metrics: Record<string, unknown> | undefined, prefix = '', out: Record<string, number> = {}): Record<string, number> {
+  for (const [key, value] of Object.entries(metrics ?? {})) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'number' && Number.isFinite(value)) out[name] = value;
+    else if (value && typeof value === 'object' && !Array.isArray(value) && prefix.split('.').length < 3) {
+      headlineMetrics(value as Record<string, unknown>, name, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * The local model registry under `MAILROUTE_HOME`. Writes are atomic (artifacts are copied to a staging
+ * directory on the same filesystem, fsynced, then renamed; the index is replaced via temp file + rename)
+ * and serialised across processes by a lock file, so a crash never leaves a half model visible.
+ */
+export class LocalModelRegistry implements ModelRegistry {
+  readonly home: string;
+  private readonly modelsDir: string;
+  private readonly indexFile: string;
+  private readonly lockFile: string;
+
+  constructor(private readonly options: LocalRegistryOptions) {
+    this.home = path.resolve(options.home);
+    this.modelsDir = path.join(this.home, 'models');
+    this.indexFile = path.join(this.home, 'registry.json');
+    this.lockFile = path.join(this.home, 'registry.lock');
+  }
+
+  private now(): string {
+    return (this.options.now?.() ?? new Date()).toISOString();
+  }
+
+  private async readIndex(): Promise<RegistryIndex> {
+    let text: string;
+    try {
+      text = await readFile(this.indexFile, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 1, champion: null, versions: [] };
+      throw error;
+    }
+    const parsed = RegistryIndexSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new RegistryError('REGISTRY_INDEX_INVALID', `${this.indexFile}: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  }
+
+  private async writeIndex(index: RegistryIndex): Promise<void> {
+    await this.options.hooks?.beforeIndexWrite?.();
+    await writeFileAtomic(this.indexFile, `${JSON.stringify(index, null, 2)}\n`);
+  }
+
+  private async update<T>(fn: (index: RegistryIndex) => Promise<T> | T): Promise<T> {
+    await mkdir(this.home, { recursive: true });
+    return withFileLock(
+      this.lockFile,
+      async () => {
+        const index = await this.readIndex();
+        const result = await fn(index);
+        await this.writeIndex(index);
+        return result;
+      },
+      this.options.lock,
+    );
+  }
+
+  private find(index: RegistryIndex, id: string): ModelVersion {
+    const found = index.versions.find((v) => v.id === id);
+    if (!found) throw new RegistryError('REGISTRY_NOT_FOUND', `no model "${id}" in the registry at ${this.home}`);
+    return found;
+  }
+
+  /** Staging directories of writers that died, and artifact directories no index entry points to. */
+  private async collectGarbage(index: RegistryIndex): Promise<void> {
+    const known = new Set(index.versions.map((v) => v.id));
+    for (const entry of await readdir(this.modelsDir).catch(() => [] as string[])) {
+      const staging = /^\.staging-.+-(\d+)-[0-9a-f]+$/.exec(entry);
+      if (staging) {
+        const pid = Number(staging[1]);
+        let dead = pid !== process.pid;
+        try {
+          if (dead) process.kill(pid, 0);
+          dead = false;
+        } catch {
+          dead = true;
+        }
+        if (dead) await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
+      } else if (!entry.startsWith('.') && !known.has(entry)) {
+        await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
+      }
+    }
+  }
+
+  async register(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<ModelVersion> {
+    let head: z.infer<typeof ManifestHeadSchema>;
+    try {
+      head = ManifestHeadSchema.parse(JSON.parse(await readFile(path.join(artifactDir, 'manifest.json'), 'utf8')));
+    } catch (cause) {
+      throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${artifactDir}: no valid manifest.json (${(cause as Error).message.split('\n')[0]})`, { cause });
+    }
+    await mkdir(this.modelsDir, { recursive: true });
+    const staging = path.join(this.modelsDir, `.staging-${head.modelId}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      await copyDirDurable(artifactDir, staging, this.options.hooks?.afterCopyFile);
+      return await this.update(async (index) => {
+        if (index.versions.some((v) => v.id === head.modelId)) {
+          throw new RegistryError('REGISTRY_DUPLICATE', `model "${head.modelId}" is already registered`);
+        }
+        await this.collectGarbage(index);
+        const target = path.join(this.modelsDir, head.modelId);
+        await rename(staging, target);
+        await fsyncDir(this.modelsDir);
+        const version: ModelVersion = {
+          id: head.modelId,
+          version: index.versions.reduce((m, v) => Math.max(m, v.version), 0) + 1,
+          status: 'PendingManualApproval',
+          createdAt: this.now(),
+          family: head.family,
+          tasks: head.tasks.map((t) => t.name),
+          dataHash: head.dataHash,
+          metrics: headlineMetrics(head.metrics),
+          ...(options.note !== undefined ? { note: options.note } : {}),
+          ...(options.runId !== undefined ? { runId: options.runId } : {}),
+        };
+        index.versions.push(version);
+        return version;
+      });
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  async list(): Promise<ModelVersion[]> {
+    return (await this.readIndex()).versions.sort((a, b) => b.version - a.version);
+  }
+
+  async get(id: string): Promise<ModelVersion> {
+    return this.find(await this.readIndex(), id);
+  }
+
+  async approve(id: string, options: { by?: string; note?: string; promote?: boolean } = {}): Promise<ModelVersion> {
+    return this.update((index) => {
+      const v = this.find(index, id);
+      Object.assign(v, { status: 'Approved', statusChangedAt: this.now() }, options.by ? { statusChangedBy: options.by } : {}, options.note ? { note: options.note } : {});
+      if (options.promote !== false) index.champion = id;
+      return { ...v };
+    });
+  }
+
+  async reject(id: string, options: { by?: string; note?: string } = {}): Promise<ModelVersion> {
+    return this.update((index) => {
+      const v = this.find(index, id);
+      Object.assign(v, { status: 'Rejected', statusChangedAt: this.now() }, options.by ? { statusChangedBy: options.by } : {}, options.note ? { note: options.note } : {});
+      // A rejected model cannot stay champion.
+      if (index.champion === id) index.champion = null;
+      return { ...v };
+    });
+  }
+
+  async champion(): Promise<ModelVersion | undefined> {
+    const index = await this.readIndex();
+    return index.champion === null ? undefined : index.versions.find((v) => v.id === index.champion);
+  }
+
+  async setChampion(id: string): Promise<void> {
+    await this.update((index) => {
+      const v = this.find(index, id);
+      if (v.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `model "${id}" is ${v.status}; only an Approved model can be champion`);
+      index.champion = id;
+    });
+  }
+
+  async artifactDir(id: string): Promise<string> {
+    await this.get(id);
+    return path.join(this.modelsDir, id);
+  }
+}
+
+export function createLocalRegistry(options: LocalRegistryOptions): LocalModelRegistry {
+  return new LocalModelRegistry(options);
+}
