@@ -21,3 +21,63 @@ export {
 } from './task-metrics.js';
 export { classificationReportText } from './classification-report.js';
 export { pyFixed } from './python-format.js';
+export {
+  topKAccuracy,
+  calibration,
+  coverageCurve,
+  CalibrationSchema,
+  ReliabilityBinSchema,
+  CoverageCurveSchema,
+  CoveragePointSchema,
+  DEFAULT_THRESHOLDS,
+  DEFAULT_TARGET_PRECISIONS,
+  type Calibration,
+  type ReliabilityBin,
+  type CoverageCurve,
+  type CoveragePoint,
+} from './scores.js';
+export {
+  PredictionLineSchema,
+  LinePredictionSchema,
+  parsePredictionLines,
+  formatPredictionLines,
+  tasksOf,
+  confidenceOf,
+  type PredictionLine,
+  type LinePrediction,
+} from './prediction-line.js';
+export {
+  evaluatePredictions,
+  headlineMetrics,
+  mostConfusedPairs,
+  EvaluationReportSchema,
+  TaskReportSchema,
+  SliceSchema,
+  ConfusedPairSchema,
+  type EvaluationReport,
+  type TaskReport,
+  type Slice,
+  type ConfusedPair,
+  type EvaluateOptions,
+} from './evaluate.js';
+export {
+  comparePredictions,
+  pairedBootstrap,
+  ComparisonSchema,
+  TaskComparisonSchema,
+  BootstrapOptionsSchema,
+  type Comparison,
+  type TaskComparison,
+  type BootstrapOptions,
+} from './compare.js';
+export { applyGate, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
+export { mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
+export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report-text.js';
+export { evaluationHtml } from './report-html.js';
+export { modelCardMarkdown, type ModelCardOptions } from './model-card.js';
+export { confusionHeatmapSvg, supportOrder, type HeatmapOptions } from './svg-confusion.js';
+export { reliabilityDiagramSvg, coverageCurveSvg } from './svg-charts.js';
+export { reportPictures, slug, type Picture } from './pictures.js';
+export { svgToPng } from './png.js';
+export { writeEvaluationReport, type WriteReportOptions } from './write-report.js';
+export { syntheticPredictionLines, type SyntheticOptions } from './synthetic.js';

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { ComparisonError } from './errors.js';
+import { tasksOf, type PredictionLine } from './prediction-line.js';
+import { mcnemar, percentile, seededRandom } from './stats.js';
+import { accuracy, macroF1 } from './task-metrics.js';
+
+export const BootstrapOptionsSchema = z.object({
+  resamples: z.number().int().min(10).default(1000),
+  seed: z.number().int().default(20261129),
+  /** Two-sided confidence level of the intervals. */
+  confidence: z.number().gt(0).lt(1).default(0.95),
+});
+export type BootstrapOptions = z.infer<typeof BootstrapOptionsSchema>;
+
+export const IntervalSchema = z.object({ delta: z.number(), lo: z.number(), hi: z.number() });
+
+export const TaskComparisonSchema = z.object({
+  task: z.string(),
+  n: z.number().int(),
+  challenger: z.object({ macroF1: z.number(), accuracy: z.number() }),
+  champion: z.object({ macroF1: z.number(), accuracy: z.number() }),
+  /** challenger minus champion, with the paired-bootstrap interval. */
+  macroF1: IntervalSchema,
+  accuracy: IntervalSchema,
+  mcnemar: z.object({ b: z.number().int(), c: z.number().int(), statistic: z.number(), pValue: z.number(), method: z.enum(['exact', 'chi2-corrected']) }),
+});
+export type TaskComparison = z.infer<typeof TaskComparisonSchema>;
+
+export const ComparisonSchema = z.object({
+  n: z.number().int(),
+  bootstrap: BootstrapOptionsSchema,
+  tasks: z.array(TaskComparisonSchema),
+});
+export type Comparison = z.infer<typeof ComparisonSchema>;
+
+/** Pairs the two files' lines: by `id` when every line has one, else by position. */
+function align(challenger: readonly PredictionLine[], champion: readonly PredictionLine[]): Array<[PredictionLine, PredictionLine]> {
+  const withIds = [...challenger, ...champion].every((l) => l.id !== undefined);
+  if (withIds) {
+    const byId = new Map(champion.map((l) => [l.id as string, l]));
+    if (byId.size !== champion.length) throw new ComparisonError('champion predictions repeat an id');
+    if (challenger.length !== champion.length) {
+      throw new ComparisonError(`challenger has ${challenger.length} lines, champion ${champion.length}: not the same test set`);
+    }
+    return challenger.map((l) => {
+      const other = byId.get(l.id as string);
+      if (!other) throw new ComparisonError(`id ${l.id} is in the challenger's predictions only: not the same test set`);
+      return [l, other];
+    });
+  }
+  if (challenger.length !== champion.length) {
+    throw new ComparisonError(`challenger has ${challenger.length} lines, champion ${champion.length}: not the same test set`);
+  }
+  return challenger.map((l, i) => [l, champion[i]]);
+}
+
+function compareTask(pairs: ReadonlyArray<[PredictionLine, PredictionLine]>, task: string, boot: BootstrapOptions): TaskComparison | undefined {
+  const truth: string[] = [];
+  const a: string[] = [];
+  const b: string[] = [];
+  for (const [x, y] of pairs) {
+    const t = x.truth[task];
+    if (t === undefined || t === null) continue;
+    const u = y.truth[task];
+    if (u !== t) throw new ComparisonError(`task ${task}: line ${x.id ?? truth.length + 1} has truth "${t}" in one file and "${u}" in the other`);
+    const pa = x.prediction[task];
+    const pb = y.prediction[task];
+    if (!pa || !pb) continue;
+    truth.push(t);
+    a.push(pa.label);
+    b.push(pb.label);
+  }
+  if (truth.length === 0) return undefined;
+  const champ = { macroF1: macroF1(truth, b), accuracy: accuracy(truth, b) };
+  const chall = { macroF1: macroF1(truth, a), accuracy: accuracy(truth, a) };
+  let right = 0;
+  let wrong = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const okA = a[i] === truth[i];
+    const okB = b[i] === truth[i];
+    if (okA && !okB) right++;
+    if (!okA && okB) wrong++;
+  }
+  const { f1Deltas, accDeltas } = pairedBootstrap(truth, a, b, boot);
+  const alpha = (1 - boot.confidence) / 2;
+  const interval = (delta: number, values: number[]) => ({ delta, lo: percentile(values, alpha), hi: percentile(values, 1 - alpha) });
+  return {
+    task,
+    n: truth.length,
+    challenger: chall,
+    champion: champ,
+    macroF1: interval(chall.macroF1 - champ.macroF1, f1Deltas),
+    accuracy: interval(chall.accuracy - champ.accuracy, accDeltas),
+    mcnemar: mcnemar(right, wrong),
+  };
+}
+
+/**
+ * Paired bootstrap: resample examples with replacement (the same indices for both models) and
+ * record challenger minus champion of macro-F1 (over the labels present in each resample, as
+ * scikit-learn would) and of accuracy.
+ */
+export function pairedBootstrap(truth: readonly string[], a: readonly string[], b: readonly string[], boot: BootstrapOptions): { f1Deltas: number[]; accDeltas: number[] } {
+  const index = new Map<string, number>();
+  const code = (l: string): number => {
+    let i = index.get(l);
+    if (i === undefined) {
+      i = index.size;
+      index.set(l, i);
+    }
+    return i;
+  };
+  const n = truth.length;
+  const t = Int32Array.from(truth, code);
+  const pa = Int32Array.from(a, code);
+  const pb = Int32Array.from(b, code);
+  const L = index.size;
+  const actual = new Int32Array(L);
+  const predA = new Int32Array(L);
+  const predB = new Int32Array(L);
+  const tpA = new Int32Array(L);
+  const tpB = new Int32Array(L);
+  const random = seededRandom(boot.seed);
+  const f1Deltas: number[] = [];
+  const accDeltas: number[] = [];
+  const macro = (pred: Int32Array, tp: Int32Array): number => {
+    let s = 0;
+    let k = 0;
+    for (let l = 0; l < L; l++) {
+      if (actual[l] === 0 && pred[l] === 0) continue;
+      k++;
+      const p = pred[l] === 0 ? 0 : tp[l] / pred[l];
+      const r = actual[l] === 0 ? 0 : tp[l] / actual[l];
+      s += p + r === 0 ? 0 : (2 * p * r) / (p + r);
+    }
+    return k === 0 ? 0 : s / k;
+  };
+  for (let r = 0; r < boot.resamples; r++) {
+    actual.fill(0);
+    predA.fill(0);
+    predB.fill(0);
+    tpA.fill(0);
+    tpB.fill(0);
+    let hitsA = 0;
+    let hitsB = 0;
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(random() * n);
+      actual[t[j]]++;
+      predA[pa[j]]++;
+      predB[pb[j]]++;
+      if (pa[j] === t[j]) {
+        tpA[t[j]]++;
+        hitsA++;
+      }
+      if (pb[j] === t[j]) {
+        tpB[t[j]]++;
+        hitsB++;
+      }
+    }
+    f1Deltas.push(macro(predA, tpA) - macro(predB, tpB));
+    accDeltas.push((hitsA - hitsB) / n);
+  }
+  return { f1Deltas, accDeltas };
+}
+
+/** Challenger against champion on the same test set, task by task. */
+export function comparePredictions(
+  challenger: readonly PredictionLine[],
+  champion: readonly PredictionLine[],
+  options: { bootstrap?: Partial<BootstrapOptions>; tasks?: readonly string[]; onProgress?: (done: number, total: number, label?: string) => void } = {},
+): Comparison {
+  const boot = BootstrapOptionsSchema.parse(options.bootstrap ?? {});
+  const pairs = align(challenger, champion);
+  const tasks = options.tasks ? [...options.tasks] : tasksOf(challenger);
+  const out: TaskComparison[] = [];
+  tasks.forEach((task, i) => {
+    options.onProgress?.(i, tasks.length, task);
+    const c = compareTask(pairs, task, boot);
+    if (c) out.push(c);
+  });
+  options.onProgress?.(tasks.length, tasks.length);
+  if (out.length === 0) throw new ComparisonError('no task has truth labels and predictions from both models');
+  return { n: pairs.length, bootstrap: boot, tasks: out };
+}

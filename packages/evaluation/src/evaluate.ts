@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { MetricInputError } from './errors.js';
+import { confidenceOf, tasksOf, type PredictionLine } from './prediction-line.js';
+import { calibration, CalibrationSchema, coverageCurve, CoverageCurveSchema, topKAccuracy } from './scores.js';
+import { computeTaskMetrics, TaskMetricsSchema, type TaskMetrics } from './task-metrics.js';
+
+export const ConfusedPairSchema = z.object({
+  truth: z.string(),
+  predicted: z.string(),
+  count: z.number().int(),
+  /** Share of the true label's examples that went to `predicted`. */
+  shareOfTruth: z.number(),
+});
+export type ConfusedPair = z.infer<typeof ConfusedPairSchema>;
+
+export const SliceSchema = z.object({
+  key: z.string(),
+  values: z.array(
+    z.object({ value: z.string(), n: z.number().int(), accuracy: z.number(), macroF1: z.number(), weightedF1: z.number() }),
+  ),
+});
+export type Slice = z.infer<typeof SliceSchema>;
+
+export const TaskReportSchema = z.object({
+  task: z.string(),
+  metrics: TaskMetricsSchema,
+  /** Lines without a truth label for this task, and lines with a truth label but no prediction. */
+  skipped: z.object({ noTruth: z.number().int(), noPrediction: z.number().int() }),
+  topK: z.array(z.object({ k: z.number().int(), accuracy: z.number() })),
+  calibration: CalibrationSchema.nullable(),
+  coverage: CoverageCurveSchema.nullable(),
+  confusedPairs: z.array(ConfusedPairSchema),
+  slices: z.array(SliceSchema),
+});
+export type TaskReport = z.infer<typeof TaskReportSchema>;
+
+export const EvaluationReportSchema = z.object({
+  schemaVersion: z.literal(1),
+  modelId: z.string().optional(),
+  dataset: z.string().optional(),
+  createdAt: z.string().optional(),
+  /** Number of prediction lines read. */
+  lines: z.number().int(),
+  /** Share of lines with every truth-labelled task predicted right (lines with at least one task). */
+  exactMatch: z.number(),
+  tasks: z.array(TaskReportSchema),
+});
+export type EvaluationReport = z.infer<typeof EvaluationReportSchema>;
+
+export interface EvaluateOptions {
+  modelId?: string;
+  dataset?: string;
+  createdAt?: string;
+  /** Label order per task (e.g. the model manifest's); default: sorted labels of the data, as scikit-learn. */
+  labels?: Record<string, readonly string[]>;
+  /** Tasks to evaluate; default: every task with a truth label somewhere. */
+  tasks?: readonly string[];
+  /** k values for top-k accuracy; only those below the number of labels are reported. Default [3, 5]. */
+  topK?: readonly number[];
+  /** Reliability diagram bins. Default 10. */
+  bins?: number;
+  /** Meta keys to slice by; default: every meta key with 2 to 30 distinct string values. */
+  sliceBy?: readonly string[];
+  /** Most-confused pairs to keep per task. Default 15. */
+  confusedPairs?: number;
+  onProgress?: (done: number, total: number, label?: string) => void;
+}
+
+/** The most frequent off-diagonal cells of a confusion matrix, most frequent first. */
+export function mostConfusedPairs(metrics: TaskMetrics, limit = 15): ConfusedPair[] {
+  const pairs: ConfusedPair[] = [];
+  const { labels, counts } = metrics.confusion;
+  counts.forEach((row, i) => {
+    const rowSum = row.reduce((a, b) => a + b, 0);
+    row.forEach((c, j) => {
+      if (i !== j && c > 0) pairs.push({ truth: labels[i], predicted: labels[j], count: c, shareOfTruth: c / rowSum });
+    });
+  });
+  return pairs.sort((a, b) => b.count - a.count || b.shareOfTruth - a.shareOfTruth).slice(0, limit);
+}
+
+function metaValue(v: unknown): string {
+  return v === null || v === undefined ? '(missing)' : String(v);
+}
+
+function autoSliceKeys(lines: readonly PredictionLine[]): string[] {
+  const values = new Map<string, Set<string>>();
+  for (const l of lines) {
+    for (const [k, v] of Object.entries(l.meta ?? {})) {
+      if (typeof v !== 'string' && typeof v !== 'boolean') continue;
+      const set = values.get(k) ?? new Set<string>();
+      set.add(String(v));
+      values.set(k, set);
+    }
+  }
+  return [...values].filter(([, set]) => set.size >= 2 && set.size <= 30).map(([k]) => k);
+}
+
+function slicesOf(rows: ReadonlyArray<{ line: PredictionLine; truth: string; predicted: string }>, keys: readonly string[]): Slice[] {
+  return keys.map((key) => {
+    const groups = new Map<string, { truth: string[]; predicted: string[] }>();
+    for (const r of rows) {
+      const value = metaValue(r.line.meta?.[key]);
+      const g = groups.get(value) ?? { truth: [], predicted: [] };
+      g.truth.push(r.truth);
+      g.predicted.push(r.predicted);
+      groups.set(value, g);
+    }
+    const values = [...groups]
+      .map(([value, g]) => {
+        const m = computeTaskMetrics(g.truth, g.predicted);
+        return { value, n: m.n, accuracy: m.accuracy, macroF1: m.macro.f1, weightedF1: m.weighted.f1 };
+      })
+      .sort((a, b) => b.n - a.n || (a.value < b.value ? -1 : 1));
+    return { key, values };
+  });
+}
+
+function evaluateTask(lines: readonly PredictionLine[], task: string, options: EvaluateOptions, sliceKeys: readonly string[]): TaskReport {
+  const rows: Array<{ line: PredictionLine; truth: string; predicted: string }> = [];
+  let noTruth = 0;
+  let noPrediction = 0;
+  for (const line of lines) {
+    const truth = line.truth[task];
+    if (truth === undefined || truth === null) {
+      noTruth++;
+      continue;
+    }
+    const p = line.prediction[task];
+    if (!p) {
+      noPrediction++;
+      continue;
+    }
+    rows.push({ line, truth, predicted: p.label });
+  }
+  if (rows.length === 0) throw new MetricInputError(`task ${task}: no line has both a truth label and a prediction`);
+  const truth = rows.map((r) => r.truth);
+  const predicted = rows.map((r) => r.predicted);
+  const metrics = computeTaskMetrics(truth, predicted, options.labels?.[task] ? { labels: options.labels[task] } : {});
+
+  const withScores = rows.filter((r) => r.line.prediction[task].scores !== undefined);
+  const topK =
+    withScores.length === rows.length
+      ? (options.topK ?? [3, 5])
+          .filter((k) => k < metrics.labels.length)
+          .map((k) => ({ k, accuracy: topKAccuracy(truth, rows.map((r) => r.line.prediction[task].scores ?? {}), k, metrics.labels) }))
+      : [];
+
+  const confident = rows
+    .map((r) => ({ c: confidenceOf(r.line.prediction[task]), ok: r.truth === r.predicted }))
+    .filter((x): x is { c: number; ok: boolean } => x.c !== undefined);
+  const hasConfidence = confident.length === rows.length;
+  const conf = confident.map((x) => x.c);
+  const ok = confident.map((x) => x.ok);
+  return {
+    task,
+    metrics,
+    skipped: { noTruth, noPrediction },
+    topK,
+    calibration: hasConfidence ? calibration(conf, ok, options.bins ?? 10) : null,
+    coverage: hasConfidence ? coverageCurve(conf, ok) : null,
+    confusedPairs: mostConfusedPairs(metrics, options.confusedPairs ?? 15),
+    slices: slicesOf(rows, sliceKeys),
+  };
+}
+
+/** Every metric of every task from prediction lines: the content of `metrics.json` and of the reports. */
+export function evaluatePredictions(lines: readonly PredictionLine[], options: EvaluateOptions = {}): EvaluationReport {
+  const tasks = options.tasks ? [...options.tasks] : tasksOf(lines);
+  if (tasks.length === 0) throw new MetricInputError('no line has a truth label: nothing to evaluate');
+  const sliceKeys = options.sliceBy ? [...options.sliceBy] : autoSliceKeys(lines);
+  const reports: TaskReport[] = [];
+  tasks.forEach((task, i) => {
+    options.onProgress?.(i, tasks.length, task);
+    reports.push(evaluateTask(lines, task, options, sliceKeys));
+  });
+  options.onProgress?.(tasks.length, tasks.length);
+  let scored = 0;
+  let allRight = 0;
+  for (const line of lines) {
+    const labelled = tasks.filter((t) => line.truth[t] !== undefined && line.truth[t] !== null);
+    if (labelled.length === 0) continue;
+    scored++;
+    if (labelled.every((t) => line.prediction[t]?.label === line.truth[t])) allRight++;
+  }
+  return {
+    schemaVersion: 1,
+    ...(options.modelId !== undefined ? { modelId: options.modelId } : {}),
+    ...(options.dataset !== undefined ? { dataset: options.dataset } : {}),
+    ...(options.createdAt !== undefined ? { createdAt: options.createdAt } : {}),
+    lines: lines.length,
+    exactMatch: scored === 0 ? 0 : allRight / scored,
+    tasks: reports,
+  };
+}
+
+/** Headline figures keyed like the registry's `ModelVersion.metrics`: `<task>.macro_f1`, `<task>.accuracy`. */
+export function headlineMetrics(report: EvaluationReport): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of report.tasks) {
+    out[`${t.task}.macro_f1`] = t.metrics.macro.f1;
+    out[`${t.task}.accuracy`] = t.metrics.accuracy;
+    out[`${t.task}.weighted_f1`] = t.metrics.weighted.f1;
+  }
+  return out;
+}

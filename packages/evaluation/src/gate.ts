@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { Comparison } from './compare.js';
+import { GatePolicyError } from './errors.js';
+
+/** When a challenger may replace the champion. Points are percentage points (0.5 points = 0.005 F1). */
+export const GatePolicySchema = z.object({
+  /** No task's macro-F1 may drop by more than this many points. */
+  maxMacroF1DropPoints: z.number().nonnegative().default(0.5),
+  /** The mean macro-F1 over the gated tasks must not drop. */
+  meanMacroF1MustNotDrop: z.boolean().default(true),
+  /** Optional: no task's accuracy may drop by more than this many points. */
+  maxAccuracyDropPoints: z.number().nonnegative().optional(),
+  /** Tasks the gate looks at; default: every compared task. */
+  tasks: z.array(z.string()).optional(),
+});
+export type GatePolicy = z.infer<typeof GatePolicySchema>;
+
+export const GateCheckSchema = z.object({ name: z.string(), pass: z.boolean(), detail: z.string() });
+export const GateResultSchema = z.object({ pass: z.boolean(), policy: GatePolicySchema, checks: z.array(GateCheckSchema) });
+export type GateResult = z.infer<typeof GateResultSchema>;
+
+/** Parses a gate policy (e.g. from a JSON file); unknown keys are an error so that typos do not weaken the gate. */
+export function parseGatePolicy(input: unknown): GatePolicy {
+  const parsed = GatePolicySchema.strict().safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new GatePolicyError(`gate policy: ${issue.message}${issue.path.length ? ` at ${issue.path.join('.')}` : ''}`);
+  }
+  return parsed.data;
+}
+
+// Float noise must not fail a gate that is met exactly.
+const EPS = 1e-9;
+
+const pts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pts`;
+
+/** Applies the policy to a comparison: pass only when every check passes. */
+export function applyGate(comparison: Comparison, policyInput: Partial<GatePolicy> = {}): GateResult {
+  const policy = GatePolicySchema.parse(policyInput);
+  const tasks = policy.tasks ? comparison.tasks.filter((t) => policy.tasks?.includes(t.task)) : comparison.tasks;
+  const checks: GateResult['checks'] = [];
+  for (const wanted of policy.tasks ?? []) {
+    if (!tasks.some((t) => t.task === wanted)) checks.push({ name: `task ${wanted} compared`, pass: false, detail: 'no truth labels for this task' });
+  }
+  for (const t of tasks) {
+    const drop = -t.macroF1.delta * 100;
+    checks.push({
+      name: `${t.task}: macro-F1 drop <= ${policy.maxMacroF1DropPoints} pts`,
+      pass: drop <= policy.maxMacroF1DropPoints + EPS,
+      detail: `${t.champion.macroF1.toFixed(4)} -> ${t.challenger.macroF1.toFixed(4)} (${pts(t.macroF1.delta)})`,
+    });
+    if (policy.maxAccuracyDropPoints !== undefined) {
+      checks.push({
+        name: `${t.task}: accuracy drop <= ${policy.maxAccuracyDropPoints} pts`,
+        pass: -t.accuracy.delta * 100 <= policy.maxAccuracyDropPoints + EPS,
+        detail: `${t.champion.accuracy.toFixed(4)} -> ${t.challenger.accuracy.toFixed(4)} (${pts(t.accuracy.delta)})`,
+      });
+    }
+  }
+  if (policy.meanMacroF1MustNotDrop && tasks.length > 0) {
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const champ = mean(tasks.map((t) => t.champion.macroF1));
+    const chall = mean(tasks.map((t) => t.challenger.macroF1));
+    checks.push({
+      name: 'mean macro-F1 does not drop',
+      pass: chall >= champ - EPS,
+      detail: `${champ.toFixed(4)} -> ${chall.toFixed(4)} (${pts(chall - champ)})`,
+    });
+  }
+  return { pass: checks.every((c) => c.pass), policy, checks };
+}

@@ -1,0 +1,88 @@
+import type { EvaluationReport, TaskReport } from './evaluate.js';
+
+export interface ModelCardOptions {
+  /** What the model was trained on (e.g. the training data hash and export date). */
+  trainingData?: string;
+  /** Extra known weaknesses or notes, one per line. */
+  notes?: readonly string[];
+  /** Slices smaller than this are not named as weak (too few examples to say). Default 20. */
+  minSliceSize?: number;
+}
+
+const f = (x: number): string => x.toFixed(3);
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
+
+function weaknesses(t: TaskReport, minSlice: number): string[] {
+  const out: string[] = [];
+  const m = t.metrics;
+  const weak = [...m.perClass].filter((c) => c.support > 0).sort((a, b) => a.f1 - b.f1).slice(0, 5);
+  if (weak.length > 0) out.push(`Weakest labels by F1: ${weak.map((c) => `${code(c.label)} ${f(c.f1)} (n=${c.support})`).join(', ')}.`);
+  const rare = m.perClass.filter((c) => c.support > 0 && c.support < 5);
+  if (rare.length > 0) out.push(`${rare.length} label(s) have fewer than 5 test examples; their figures are rough estimates.`);
+  const neverTrue = m.perClass.filter((c) => c.support === 0);
+  if (neverTrue.length > 0) out.push(`Predicted but absent from the test set: ${neverTrue.map((c) => code(c.label)).join(', ')}.`);
+  const pairs = t.confusedPairs.slice(0, 3);
+  if (pairs.length > 0) out.push(`Most confused: ${pairs.map((p) => `${code(p.truth)} read as ${code(p.predicted)} (${p.count}×, ${pct(p.shareOfTruth)})`).join('; ')}.`);
+  for (const s of t.slices) {
+    const big = s.values.filter((v) => v.n >= minSlice);
+    if (big.length < 2) continue;
+    const worst = big.reduce((a, b) => (b.macroF1 < a.macroF1 ? b : a));
+    const best = big.reduce((a, b) => (b.macroF1 > a.macroF1 ? b : a));
+    if (best.macroF1 - worst.macroF1 >= 0.05) {
+      out.push(`By ${s.key}: macro-F1 ${f(worst.macroF1)} on ${code(worst.value)} (n=${worst.n}) against ${f(best.macroF1)} on ${code(best.value)}.`);
+    }
+  }
+  if (t.calibration && t.calibration.ece > 0.05) {
+    const dir = t.calibration.meanConfidence > t.calibration.accuracy ? 'over-confident' : 'under-confident';
+    out.push(`Calibration: ECE ${f(t.calibration.ece)}; the model is ${dir} on average (confidence ${f(t.calibration.meanConfidence)}, accuracy ${f(t.calibration.accuracy)}).`);
+  }
+  return out;
+}
+
+/** A model card in Markdown: intended use, data, labels, metrics, known weaknesses, from an evaluation report. */
+export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOptions = {}): string {
+  const minSlice = options.minSliceSize ?? 20;
+  const lines = [`# Model card: ${report.modelId ?? 'unnamed model'}`, ''];
+  lines.push(
+    '## Intended use',
+    '',
+    "Routes a bank's or broker's incoming customer emails: predicts one label per task (e.g. business area, queue, topic) so the CRM can file each email in the right queue. Predictions below the task's confidence threshold go to manual triage. It is an aid to routing, not a decision about a customer: it must not be used to decide on credit, complaints or fraud, and people handle every email it routes.",
+    '',
+    '## Data',
+    '',
+    `- Test set: ${report.dataset ?? 'not named'}, ${report.lines} emails${report.createdAt ? `, evaluated ${report.createdAt}` : ''}.`,
+  );
+  if (options.trainingData) lines.push(`- Training data: ${options.trainingData}.`);
+  for (const s of report.tasks[0]?.slices ?? []) {
+    lines.push(`- By ${s.key}: ${s.values.map((v) => `${code(v.value)} ${v.n}`).join(', ')}.`);
+  }
+  lines.push('', '## Labels', '');
+  for (const t of report.tasks) {
+    const shown = t.metrics.perClass.filter((c) => c.support > 0).sort((a, b) => b.support - a.support);
+    const head = shown.slice(0, 25).map((c) => `${code(c.label)} (${c.support})`).join(', ');
+    lines.push(`- **${t.task}**: ${t.metrics.labels.length} labels. ${head}${shown.length > 25 ? `, and ${shown.length - 25} more` : ''}.`);
+  }
+  lines.push('', '## Metrics', '', '| task | examples | accuracy | macro-F1 | weighted F1 | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const t of report.tasks) {
+    const m = t.metrics;
+    lines.push(`| ${t.task} | ${m.n} | ${f(m.accuracy)} | ${f(m.macro.f1)} | ${f(m.weighted.f1)} | ${t.calibration ? f(t.calibration.ece) : '–'} |`);
+  }
+  lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails.`, '');
+  const thresholds = report.tasks.filter((t) => t.coverage);
+  if (thresholds.length > 0) {
+    lines.push('## Choosing the abstention threshold', '');
+    for (const t of thresholds) {
+      const at = t.coverage?.forTargetPrecision.find((x) => x.target === 0.95)?.point;
+      lines.push(at ? `- **${t.task}**: precision 95% at threshold ${at.threshold.toFixed(3)}, routing ${pct(at.coverage)} of mail automatically.` : `- **${t.task}**: precision 95% is not reached at any threshold.`);
+    }
+    lines.push('');
+  }
+  lines.push('## Known weaknesses', '');
+  for (const t of report.tasks) {
+    const w = weaknesses(t, minSlice);
+    if (w.length > 0) lines.push(`### ${t.task}`, '', ...w.map((x) => `- ${x}`), '');
+  }
+  for (const n of options.notes ?? []) lines.push(`- ${n}`);
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { evaluatePredictions } from './evaluate.js';
+import { reportPictures } from './pictures.js';
+import { svgToPng } from './png.js';
+import { evaluationHtml } from './report-html.js';
+import { confusionHeatmapSvg, supportOrder } from './svg-confusion.js';
+import { syntheticPredictionLines } from './synthetic.js';
+import { writeEvaluationReport } from './write-report.js';
+
+const intents = Array.from({ length: 77 }, (_, i) => `intent_${String(i).padStart(2, '0')}`);
+const lines = syntheticPredictionLines({ n: 1500, seed: 11, tasks: { queue: ['payments', 'cards', 'loans', 'fraud'], intent: intents }, meta: { language: ['de', 'en'] } });
+const report = evaluatePredictions(lines, { modelId: 'demo', dataset: 'synthetic' });
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('pictures', () => {
+  it('draws a 77-label heatmap, most frequent label first, every label named', () => {
+    const intent = report.tasks.find((t) => t.task === 'intent');
+    expect(intent).toBeDefined();
+    if (!intent) return;
+    const order = supportOrder(intent.metrics);
+    const supports = order.map((i) => intent.metrics.perClass[i].support);
+    expect(supports).toEqual([...supports].sort((a, b) => b - a));
+    const svg = confusionHeatmapSvg(intent.metrics);
+    for (const label of intent.metrics.labels) expect(svg).toContain(`>${label}<`);
+    expect(svg).toContain('most frequent first');
+    // Small matrices carry counts; large ones do not (they would be unreadable).
+    expect(confusionHeatmapSvg(report.tasks[0].metrics)).toMatch(/fill="#fff">\d+</);
+  });
+
+  it('renders every picture to a PNG', () => {
+    const pictures = reportPictures(report);
+    expect(pictures.map((p) => p.name).sort()).toEqual(
+      ['intent-confusion', 'intent-coverage', 'intent-reliability', 'queue-confusion', 'queue-coverage', 'queue-reliability'].sort(),
+    );
+    const png = svgToPng(pictures[0].svg, 1);
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+    // Width from the IHDR chunk: the picture is a real raster, not a stub.
+    expect(png.readUInt32BE(16)).toBeGreaterThan(500);
+  });
+
+  it('writes the report directory with a self-contained HTML page', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-eval-'));
+    dirs.push(dir);
+    await writeEvaluationReport(dir, report, { png: false });
+    expect(readdirSync(dir).sort()).toEqual(['metrics.json', 'model-card.md', 'pictures', 'report.html', 'report.md', 'report.txt']);
+    const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+    expect(html).toBe(evaluationHtml(report, reportPictures(report)));
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html.match(/<svg /g)).toHaveLength(6);
+  });
+});

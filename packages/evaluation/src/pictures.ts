@@ -1,0 +1,36 @@
+import type { EvaluationReport } from './evaluate.js';
+import { coverageCurveSvg, reliabilityDiagramSvg } from './svg-charts.js';
+import { confusionHeatmapSvg } from './svg-confusion.js';
+
+export interface Picture {
+  task: string;
+  kind: 'confusion' | 'reliability' | 'coverage';
+  /** File name without extension, e.g. `queue-confusion`. */
+  name: string;
+  title: string;
+  svg: string;
+}
+
+/** A file-safe form of a task name. */
+export function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'task';
+}
+
+/** Every picture of a report, as SVG text: per task the confusion heatmap, and with confidences the reliability diagram and coverage curve. */
+export function reportPictures(report: EvaluationReport): Picture[] {
+  const out: Picture[] = [];
+  for (const t of report.tasks) {
+    const base = slug(t.task);
+    const confusionTitle = `Confusion matrix: ${t.task}`;
+    out.push({ task: t.task, kind: 'confusion', name: `${base}-confusion`, title: confusionTitle, svg: confusionHeatmapSvg(t.metrics, { title: confusionTitle }) });
+    if (t.calibration) {
+      const title = `Reliability diagram: ${t.task}`;
+      out.push({ task: t.task, kind: 'reliability', name: `${base}-reliability`, title, svg: reliabilityDiagramSvg(t.calibration, title) });
+    }
+    if (t.coverage) {
+      const title = `Precision vs. coverage: ${t.task}`;
+      out.push({ task: t.task, kind: 'coverage', name: `${base}-coverage`, title, svg: coverageCurveSvg(t.coverage, title) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { PredictionFileError } from './errors.js';
+
+/** One task's prediction in a prediction line: the label, optionally with scores per label. */
+export const LinePredictionSchema = z.object({
+  label: z.string(),
+  /** Probability (or score) per label; used for top-k accuracy, calibration and the coverage curve. */
+  scores: z.record(z.string(), z.number()).optional(),
+  /** Confidence of `label`, when the scores are not given. */
+  confidence: z.number().optional(),
+  abstained: z.boolean().optional(),
+});
+export type LinePrediction = z.infer<typeof LinePredictionSchema>;
+
+/**
+ * One line of a predictions JSONL file, written by `mailroute predict` and read by `evaluate` and
+ * `compare`. A task missing from `truth` (or null there) is skipped for that line.
+ */
+export const PredictionLineSchema = z.object({
+  id: z.string().optional(),
+  truth: z.record(z.string(), z.string().nullable()).default({}),
+  prediction: z.record(z.string(), LinePredictionSchema),
+  meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+export type PredictionLine = z.infer<typeof PredictionLineSchema>;
+
+/** Parses JSONL text into prediction lines; the error names the line number and what is wrong. */
+export function parsePredictionLines(text: string, source = 'predictions'): PredictionLine[] {
+  const lines: PredictionLine[] = [];
+  const raw = text.split('\n');
+  for (let i = 0; i < raw.length; i++) {
+    const line = raw[i].trim();
+    if (line === '') continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (cause) {
+      throw new PredictionFileError(`${source}:${i + 1}: not JSON`, { cause });
+    }
+    const parsed = PredictionLineSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      throw new PredictionFileError(`${source}:${i + 1}: ${issue.message}${where}`);
+    }
+    lines.push(parsed.data);
+  }
+  if (lines.length === 0) throw new PredictionFileError(`${source}: no prediction lines`);
+  return lines;
+}
+
+/** Serialises prediction lines as JSONL (one line each, newline-terminated). */
+export function formatPredictionLines(lines: readonly PredictionLine[]): string {
+  return lines.map((l) => `${JSON.stringify(PredictionLineSchema.parse(l))}\n`).join('');
+}
+
+/** The tasks with a truth label in at least one line, in first-seen order. */
+export function tasksOf(lines: readonly PredictionLine[]): string[] {
+  const tasks = new Set<string>();
+  for (const l of lines) for (const [task, label] of Object.entries(l.truth)) if (label !== null) tasks.add(task);
+  return [...tasks];
+}
+
+/** Confidence of a line's prediction: its `confidence`, else the score of its label, else the top score. */
+export function confidenceOf(p: LinePrediction): number | undefined {
+  if (p.confidence !== undefined) return p.confidence;
+  if (!p.scores) return undefined;
+  const own = p.scores[p.label];
+  if (own !== undefined) return own;
+  const values = Object.values(p.scores);
+  return values.length > 0 ? Math.max(...values) : undefined;
+}

@@ -1,0 +1,59 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluatePredictions } from './evaluate.js';
+import { syntheticPredictionLines } from './synthetic.js';
+import { writeEvaluationReport } from './write-report.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`skipping the HTML report browser test: ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium)`);
+
+describe.skipIf(!hasChromium)('HTML report in headless Chromium', () => {
+  let browser: Browser;
+  let dir: string;
+  const lines = syntheticPredictionLines({ n: 800, seed: 4, tasks: { queue: ['payments', 'cards', 'loans'], topic: ['a', 'b', 'c', 'd', 'e', 'f'] }, meta: { language: ['de', 'en'] } });
+  const report = evaluatePredictions(lines, { modelId: 'browser-test-model', dataset: 'synthetic' });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-html-'));
+    await writeEvaluationReport(dir, report, { png: false });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renders offline with the pictures and the key numbers', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${path.join(dir, 'report.html')}`);
+    expect(await page.title()).toBe('Evaluation of browser-test-model on synthetic');
+    // Every picture is drawn with a real size.
+    const sizes = await page.$$eval('figure.pic svg', (svgs) => svgs.map((s) => s.getBoundingClientRect().width));
+    expect(sizes).toHaveLength(6);
+    for (const w of sizes) expect(w).toBeGreaterThan(200);
+    for (const t of report.tasks) {
+      const shown = await page.textContent(`[data-metric="${t.task}.macro_f1"]`);
+      expect(shown).toBe(t.metrics.macro.f1.toFixed(4));
+      expect(await page.textContent(`[data-metric="${t.task}.accuracy"]`)).toBe(t.metrics.accuracy.toFixed(4));
+    }
+    const body = (await page.textContent('body')) ?? '';
+    expect(body).toContain('Most confused pairs');
+    expect(body).toContain('weighted avg');
+    expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

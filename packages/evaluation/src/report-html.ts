@@ -1,0 +1,116 @@
+import { classificationReportText } from './classification-report.js';
+import type { EvaluationReport, TaskReport } from './evaluate.js';
+import type { Picture } from './pictures.js';
+import { esc } from './svg-common.js';
+
+const f = (x: number): string => x.toFixed(4);
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+const STYLE = `
+body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:0;color:#1a1a1a;background:#fafafa}
+main{max-width:1200px;margin:0 auto;padding:24px 32px;background:#fff}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:21px;margin:36px 0 8px;border-bottom:2px solid #1f5fa8;padding-bottom:4px}
+h3{font-size:16px;margin:22px 0 6px}
+table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}
+th,td{border:1px solid #ddd;padding:4px 10px}th{background:#f0f4fa;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:13px}
+.headline{font-size:15px;color:#333}.kpi{display:inline-block;margin:6px 18px 6px 0;padding:10px 14px;border:1px solid #dde;border-radius:6px;background:#f7f9fc}
+.kpi b{display:block;font-size:22px}.pic{overflow-x:auto;margin:8px 0}.pic svg{max-width:100%;height:auto}
+.weak{color:#a50f15}details{margin:8px 0}
+`;
+
+function table(headers: string[], rows: string[][], numeric: boolean[] = []): string {
+  const head = headers.map((h) => `<th>${esc(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => (numeric[i] ? `<td class="n">${c}</td>` : `<td>${c}</td>`)).join('')}</tr>`).join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function picture(p: Picture | undefined): string {
+  if (!p) return '';
+  return `<figure class="pic" data-picture="${esc(p.name)}">${p.svg}</figure>`;
+}
+
+function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
+  const m = t.metrics;
+  const pic = (kind: Picture['kind']) => picture(pictures.find((p) => p.task === t.task && p.kind === kind));
+  const id = `task-${esc(t.task)}`;
+  const parts = [`<section id="${id}" data-task="${esc(t.task)}"><h2>${esc(t.task)}</h2>`];
+  parts.push(
+    `<div><span class="kpi">accuracy<b data-metric="${esc(t.task)}.accuracy">${f(m.accuracy)}</b></span>` +
+      `<span class="kpi">macro-F1<b data-metric="${esc(t.task)}.macro_f1">${f(m.macro.f1)}</b></span>` +
+      `<span class="kpi">weighted F1<b data-metric="${esc(t.task)}.weighted_f1">${f(m.weighted.f1)}</b></span>` +
+      t.topK.map((k) => `<span class="kpi">top-${k.k} accuracy<b>${f(k.accuracy)}</b></span>`).join('') +
+      (t.calibration ? `<span class="kpi">calibration error (ECE)<b>${f(t.calibration.ece)}</b></span>` : '') +
+      `<span class="kpi">examples<b>${m.n}</b></span></div>`,
+  );
+  const rows = [...m.perClass]
+    .sort((a, b) => a.f1 - b.f1 || b.support - a.support)
+    .map((c) => [c.f1 < m.macro.f1 - 0.2 ? `<span class="weak">${esc(c.label)}</span>` : esc(c.label), f(c.precision), f(c.recall), f(c.f1), String(c.support)]);
+  parts.push('<h3>Per class, weakest F1 first</h3>', table(['label', 'precision', 'recall', 'F1', 'support'], rows, [false, true, true, true, true]));
+  parts.push(`<details><summary>Classification report (scikit-learn layout)</summary><pre>${esc(classificationReportText(m, 4))}</pre></details>`);
+  parts.push('<h3>Confusion matrix</h3>', pic('confusion'));
+  if (t.confusedPairs.length > 0) {
+    parts.push(
+      '<h3>Most confused pairs</h3>',
+      table(
+        ['true label', 'predicted as', 'count', 'share of true label'],
+        t.confusedPairs.map((p) => [esc(p.truth), esc(p.predicted), String(p.count), pct(p.shareOfTruth)]),
+        [false, false, true, true],
+      ),
+    );
+  }
+  if (t.calibration) parts.push('<h3>Calibration</h3>', pic('reliability'));
+  if (t.coverage) {
+    parts.push('<h3>Abstention threshold: precision against coverage</h3>', pic('coverage'));
+    parts.push(
+      table(
+        ['threshold', 'routed automatically', 'precision of routed'],
+        t.coverage.atThresholds.map((p) => [p.threshold.toFixed(2), pct(p.coverage), f(p.precision)]),
+        [true, true, true],
+      ),
+    );
+    const targets = t.coverage.forTargetPrecision.map((x) => [
+      pct(x.target),
+      x.point ? x.point.threshold.toFixed(4) : 'not reached',
+      x.point ? pct(x.point.coverage) : '–',
+    ]);
+    parts.push(table(['target precision', 'lowest threshold', 'routed automatically'], targets, [true, true, true]));
+  }
+  for (const s of t.slices) {
+    parts.push(
+      `<h3>By ${esc(s.key)}</h3>`,
+      table(['value', 'examples', 'accuracy', 'macro-F1', 'weighted F1'], s.values.map((v) => [esc(v.value), String(v.n), f(v.accuracy), f(v.macroF1), f(v.weightedF1)]), [false, true, true, true, true]),
+    );
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+/** One self-contained HTML page (styles and SVG pictures inline, no scripts, no external assets). */
+export function evaluationHtml(report: EvaluationReport, pictures: readonly Picture[]): string {
+  const title = `Evaluation${report.modelId ? ` of ${report.modelId}` : ''}${report.dataset ? ` on ${report.dataset}` : ''}`;
+  const summary = table(
+    ['task', 'examples', 'labels', 'accuracy', 'macro-F1', 'weighted F1', 'ECE'],
+    report.tasks.map((t) => [
+      `<a href="#task-${esc(t.task)}">${esc(t.task)}</a>`,
+      String(t.metrics.n),
+      String(t.metrics.labels.length),
+      f(t.metrics.accuracy),
+      `<b>${f(t.metrics.macro.f1)}</b>`,
+      f(t.metrics.weighted.f1),
+      t.calibration ? f(t.calibration.ece) : '–',
+    ]),
+    [false, true, true, true, true, true, true],
+  );
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title><style>${STYLE}</style></head>
+<body><main>
+<h1>${esc(title)}</h1>
+<p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of them. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues.</p>
+${summary}
+${report.tasks.map((t) => taskSection(t, pictures)).join('\n')}
+</main></body></html>
+`;
+}

@@ -1,0 +1,104 @@
+import { classificationReportText } from './classification-report.js';
+import type { EvaluationReport, TaskReport } from './evaluate.js';
+import type { Comparison } from './compare.js';
+import type { GateResult } from './gate.js';
+
+const f = (x: number, d = 4): string => x.toFixed(d);
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** Plain text: one scikit-learn classification report per task, with the extra figures below it. */
+export function evaluationText(report: EvaluationReport, digits = 4): string {
+  const parts: string[] = [];
+  for (const t of report.tasks) {
+    parts.push(`== ${t.task} (${t.metrics.n} examples) ==\n`);
+    parts.push(classificationReportText(t.metrics, digits));
+    const extra: string[] = [];
+    for (const k of t.topK) extra.push(`top-${k.k} accuracy: ${f(k.accuracy)}`);
+    if (t.calibration) extra.push(`expected calibration error: ${f(t.calibration.ece)} (${t.calibration.bins.length} bins)`);
+    if (t.skipped.noPrediction > 0) extra.push(`lines with truth but no prediction (left out): ${t.skipped.noPrediction}`);
+    if (extra.length > 0) parts.push(`\n${extra.join('\n')}\n`);
+    parts.push('\n');
+  }
+  return parts.join('');
+}
+
+function taskSummaryRows(report: EvaluationReport): string[] {
+  return report.tasks.map((t) => {
+    const m = t.metrics;
+    const topk = t.topK.map((k) => `top-${k.k} ${f(k.accuracy)}`).join(', ') || '–';
+    const ece = t.calibration ? f(t.calibration.ece) : '–';
+    return `| ${cell(t.task)} | ${m.n} | ${m.labels.length} | ${f(m.accuracy)} | **${f(m.macro.f1)}** | ${f(m.weighted.f1)} | ${topk} | ${ece} |`;
+  });
+}
+
+function taskMarkdown(t: TaskReport, maxClasses: number): string[] {
+  const lines = [`## ${cell(t.task)}`, ''];
+  const m = t.metrics;
+  const sorted = [...m.perClass].sort((a, b) => a.f1 - b.f1 || b.support - a.support);
+  const shown = sorted.slice(0, maxClasses);
+  lines.push(
+    m.perClass.length > maxClasses ? `Per class (the ${maxClasses} weakest by F1 of ${m.perClass.length}):` : 'Per class (weakest F1 first):',
+    '',
+    '| label | precision | recall | F1 | support |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
+  for (const c of shown) lines.push(`| ${cell(c.label)} | ${f(c.precision)} | ${f(c.recall)} | ${f(c.f1)} | ${c.support} |`);
+  lines.push(
+    '',
+    `Averages: macro P/R/F1 ${f(m.macro.precision)} / ${f(m.macro.recall)} / ${f(m.macro.f1)}; weighted ${f(m.weighted.precision)} / ${f(m.weighted.recall)} / ${f(m.weighted.f1)}; micro ${f(m.micro.precision)} / ${f(m.micro.recall)} / ${f(m.micro.f1)}.`,
+    '',
+  );
+  if (t.confusedPairs.length > 0) {
+    lines.push('Most confused pairs:', '', '| true label | predicted as | count | share of true label |', '| --- | --- | ---: | ---: |');
+    for (const p of t.confusedPairs.slice(0, 10)) lines.push(`| ${cell(p.truth)} | ${cell(p.predicted)} | ${p.count} | ${pct(p.shareOfTruth)} |`);
+    lines.push('');
+  }
+  if (t.coverage) {
+    lines.push('Abstention threshold (route automatically when confidence >= threshold):', '', '| threshold | routed automatically | precision of routed |', '| ---: | ---: | ---: |');
+    for (const p of t.coverage.atThresholds) lines.push(`| ${p.threshold.toFixed(2)} | ${pct(p.coverage)} | ${f(p.precision)} |`);
+    lines.push('');
+  }
+  for (const s of t.slices) {
+    lines.push(`By ${cell(s.key)}:`, '', '| value | examples | accuracy | macro-F1 |', '| --- | ---: | ---: | ---: |');
+    for (const v of s.values) lines.push(`| ${cell(v.value)} | ${v.n} | ${f(v.accuracy)} | ${f(v.macroF1)} |`);
+    lines.push('');
+  }
+  return lines;
+}
+
+/** Markdown for pull-request comments and CI summaries: a summary table, then each task. */
+export function evaluationMarkdown(report: EvaluationReport, options: { maxClasses?: number } = {}): string {
+  const title = report.modelId ? `Evaluation of ${report.modelId}` : 'Evaluation';
+  const lines = [`# ${cell(title)}${report.dataset ? ` on ${cell(report.dataset)}` : ''}`, ''];
+  lines.push(`${report.lines} emails; all tasks right on ${pct(report.exactMatch)} of them.`, '');
+  lines.push('| task | examples | labels | accuracy | macro-F1 | weighted F1 | top-k | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+  lines.push(...taskSummaryRows(report), '');
+  for (const t of report.tasks) lines.push(...taskMarkdown(t, options.maxClasses ?? 20));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Markdown summary of a comparison and its gate: the verdict first, then the per-task deltas. */
+export function comparisonMarkdown(comparison: Comparison, gate: GateResult, names: { challenger?: string; champion?: string } = {}): string {
+  const chall = names.challenger ?? 'challenger';
+  const champ = names.champion ?? 'champion';
+  const level = `${Math.round(comparison.bootstrap.confidence * 100)}%`;
+  const lines = [
+    `# Gate: ${gate.pass ? 'PASS' : 'FAIL'} — ${cell(chall)} vs ${cell(champ)}`,
+    '',
+    `${comparison.n} emails. Deltas are ${cell(chall)} minus ${cell(champ)} in points (1 point = 0.01); ${level} paired-bootstrap intervals (${comparison.bootstrap.resamples} resamples, seed ${comparison.bootstrap.seed}); McNemar's test on which emails each gets right.`,
+    '',
+    `| task | n | macro-F1 ${cell(champ)} | macro-F1 ${cell(chall)} | Δ macro-F1 [${level} CI] | Δ accuracy [${level} CI] | McNemar p (b/c) |`,
+    '| --- | ---: | ---: | ---: | --- | --- | --- |',
+  ];
+  for (const t of comparison.tasks) {
+    lines.push(
+      `| ${cell(t.task)} | ${t.n} | ${f(t.champion.macroF1)} | ${f(t.challenger.macroF1)} | ${signedPts(t.macroF1.delta)} [${signedPts(t.macroF1.lo)}, ${signedPts(t.macroF1.hi)}] | ${signedPts(t.accuracy.delta)} [${signedPts(t.accuracy.lo)}, ${signedPts(t.accuracy.hi)}] | ${t.mcnemar.pValue.toPrecision(3)} (${t.mcnemar.b}/${t.mcnemar.c}) |`,
+    );
+  }
+  lines.push('', '| check | result | detail |', '| --- | --- | --- |');
+  for (const c of gate.checks) lines.push(`| ${cell(c.name)} | ${c.pass ? 'pass' : '**FAIL**'} | ${cell(c.detail)} |`);
+  lines.push('', 'b: emails only the challenger gets right; c: emails only the champion gets right.', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,88 @@
+/** Small helpers for the hand-written SVG pictures: escaping, colours, axes. */
+
+export const FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
+
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/** Rounds to 2 decimals so the SVG text stays short. */
+export const r2 = (x: number): string => String(Math.round(x * 100) / 100);
+
+type Rgb = [number, number, number];
+
+function mix(a: Rgb, b: Rgb, t: number): string {
+  const c = a.map((v, i) => Math.round(v + (b[i] - v) * t));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+const WHITE: Rgb = [255, 255, 255];
+const BLUE: Rgb = [8, 48, 107];
+const RED: Rgb = [165, 15, 21];
+
+/** Colour of a row-normalised cell: blues for the diagonal (right), reds off it (confusions). */
+export function cellColour(value: number, diagonal: boolean): string {
+  if (value <= 0) return 'rgb(255,255,255)';
+  // A square root scale so that small confusions are still visible next to a full diagonal.
+  const t = Math.sqrt(Math.min(1, value));
+  return mix(WHITE, diagonal ? BLUE : RED, 0.08 + 0.92 * t);
+}
+
+/** Text colour that reads on a cell of the given value. */
+export function textColour(value: number): string {
+  return Math.sqrt(value) > 0.55 ? '#fff' : '#222';
+}
+
+export interface Frame {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * A [0, 1] x [yMin, 1] plot frame with grid lines, ticks every tenth of each range (labels every
+ * second one) and axis titles.
+ */
+export function unitAxes(frame: Frame, xTitle: string, yTitle: string, xPercent = false, yMin = 0): string {
+  const { x, y, w, h } = frame;
+  const parts: string[] = [];
+  for (let i = 0; i <= 10; i++) {
+    const v = i / 10;
+    const gx = x + v * w;
+    const stroke = i % 2 === 0 ? '#ddd' : '#f0f0f0';
+    parts.push(`<line x1="${r2(gx)}" y1="${y}" x2="${r2(gx)}" y2="${y + h}" stroke="${stroke}"/>`);
+    if (i % 2 === 0) {
+      const xl = xPercent ? `${i * 10}%` : v.toFixed(1);
+      parts.push(`<text x="${r2(gx)}" y="${y + h + 18}" font-size="13" text-anchor="middle" fill="#333">${xl}</text>`);
+    }
+  }
+  // Round y ticks: the largest step of 0.01/0.02/0.05/0.1 that gives at most 10 intervals.
+  const range = 1 - yMin;
+  const step = [0.1, 0.05, 0.02, 0.01].reverse().find((s) => range / s <= 10.0001) ?? 0.1;
+  const ticks = Math.round(range / step);
+  for (let i = 0; i <= ticks; i++) {
+    const yv = yMin + i * step;
+    const gy = y + h - ((yv - yMin) / range) * h;
+    const major = step < 0.1 || i % 2 === 0;
+    parts.push(`<line x1="${x}" y1="${r2(gy)}" x2="${x + w}" y2="${r2(gy)}" stroke="${major ? '#ddd' : '#f0f0f0'}"/>`);
+    if (major) parts.push(`<text x="${x - 8}" y="${r2(gy + 4)}" font-size="13" text-anchor="end" fill="#333">${yv.toFixed(step < 0.1 ? 2 : 1)}</text>`);
+  }
+  parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="#666"/>`);
+  parts.push(`<text x="${x + w / 2}" y="${y + h + 42}" font-size="14" text-anchor="middle" fill="#111">${esc(xTitle)}</text>`);
+  parts.push(
+    `<text x="${x - 46}" y="${y + h / 2}" font-size="14" text-anchor="middle" fill="#111" transform="rotate(-90 ${x - 46} ${y + h / 2})">${esc(yTitle)}</text>`,
+  );
+  return parts.join('');
+}
+
+export function svgDocument(width: number, height: number, body: string, title: string): string {
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}" role="img" aria-label="${esc(title)}">` +
+    `<title>${esc(title)}</title><rect width="100%" height="100%" fill="#fff"/>${body}</svg>`
+  );
+}

@@ -1,0 +1,96 @@
+import { cellColour, esc, r2, svgDocument, textColour, truncate } from './svg-common.js';
+import type { TaskMetrics } from './task-metrics.js';
+
+export interface HeatmapOptions {
+  title?: string;
+  /** `support`: most frequent true label first (default); `labels`: the metrics' label order. */
+  order?: 'support' | 'labels';
+  /** Show counts in the cells; default when there are at most 25 labels. */
+  showCounts?: boolean;
+}
+
+/** Label indices, most frequent true label first (ties by label order), so the busy queues sit top left. */
+export function supportOrder(metrics: TaskMetrics): number[] {
+  return metrics.labels.map((_, i) => i).sort((a, b) => metrics.perClass[b].support - metrics.perClass[a].support || a - b);
+}
+
+/**
+ * Confusion-matrix heatmap, row-normalised (share of each true label), diagonal in blue and
+ * confusions in red; readable from 2 to about 100 labels: cells shrink, labels stay legible.
+ */
+export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOptions = {}): string {
+  const n = metrics.labels.length;
+  const order = options.order === 'labels' ? metrics.labels.map((_, i) => i) : supportOrder(metrics);
+  const cell = Math.max(11, Math.min(44, Math.floor(880 / Math.max(1, n))));
+  const fontSize = Math.max(9, Math.min(13, cell - 2));
+  const maxChars = Math.max(...metrics.labels.map((l) => l.length), 4);
+  const labelChars = Math.min(32, maxChars);
+  const supportChars = String(Math.max(...metrics.perClass.map((c) => c.support), 0)).length + 3;
+  const charW = fontSize * 0.62;
+  const left = Math.ceil((labelChars + supportChars) * charW) + 40;
+  const top = 80 + Math.ceil(labelChars * charW);
+  const grid = cell * n;
+  const legendW = 110;
+  const width = Math.max(left + grid + legendW + 30, 780);
+  const height = top + grid + 50;
+  const showCounts = options.showCounts ?? n <= 25;
+  const title = options.title ?? 'Confusion matrix';
+  const parts: string[] = [];
+  parts.push(`<text x="20" y="30" font-size="18" font-weight="bold" fill="#111">${esc(title)}</text>`);
+  parts.push(
+    `<text x="20" y="52" font-size="13" fill="#444">Share of each true label (row) predicted as each label (column); ${n} labels, most frequent first.</text>`,
+  );
+  order.forEach((ri, r) => {
+    const row = metrics.confusion.normalized[ri];
+    const y = top + r * cell;
+    const label = truncate(metrics.labels[ri], labelChars);
+    parts.push(
+      `<text x="${left - 6}" y="${r2(y + cell / 2 + fontSize * 0.35)}" font-size="${fontSize}" text-anchor="end" fill="#222">${esc(label)} (${metrics.perClass[ri].support})</text>`,
+    );
+    order.forEach((ci, c) => {
+      const v = row[ci];
+      const x = left + c * cell;
+      if (v > 0) parts.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${cellColour(v, ri === ci)}"/>`);
+      if (showCounts && metrics.confusion.counts[ri][ci] > 0) {
+        parts.push(
+          `<text x="${r2(x + cell / 2)}" y="${r2(y + cell / 2 + fontSize * 0.35)}" font-size="${Math.min(fontSize, 12)}" text-anchor="middle" fill="${textColour(v)}">${metrics.confusion.counts[ri][ci]}</text>`,
+        );
+      }
+    });
+  });
+  order.forEach((ci, c) => {
+    const x = left + c * cell + cell / 2 + fontSize * 0.35;
+    const y = top - 6;
+    parts.push(
+      `<text x="${r2(x)}" y="${y}" font-size="${fontSize}" text-anchor="start" fill="#222" transform="rotate(-90 ${r2(x)} ${y})">${esc(truncate(metrics.labels[ci], labelChars))}</text>`,
+    );
+  });
+  // Faint grid so a row can be followed across a large matrix.
+  const step = n > 30 ? 5 : 1;
+  for (let k = 0; k <= n; k += step) {
+    parts.push(`<line x1="${left}" y1="${top + k * cell}" x2="${left + grid}" y2="${top + k * cell}" stroke="#e3e3e3" stroke-width="0.6"/>`);
+    parts.push(`<line x1="${left + k * cell}" y1="${top}" x2="${left + k * cell}" y2="${top + grid}" stroke="#e3e3e3" stroke-width="0.6"/>`);
+  }
+  parts.push(`<rect x="${left}" y="${top}" width="${grid}" height="${grid}" fill="none" stroke="#888"/>`);
+  parts.push(`<text x="${left + grid / 2}" y="${top + grid + 30}" font-size="14" text-anchor="middle" fill="#111">predicted label</text>`);
+  parts.push(`<text x="16" y="${top + grid / 2}" font-size="14" text-anchor="middle" fill="#111" transform="rotate(-90 16 ${top + grid / 2})">true label (support)</text>`);
+  parts.push(legend(left + grid + 24, top));
+  return svgDocument(width, height, parts.join(''), title);
+}
+
+function legend(x: number, y: number): string {
+  const parts: string[] = [`<text x="${x}" y="${y - 8}" font-size="12" fill="#222">share of row</text>`];
+  const steps = 10;
+  const h = 16;
+  for (let i = 0; i < steps; i++) {
+    const v = (i + 1) / steps;
+    const yy = y + (steps - 1 - i) * h;
+    parts.push(`<rect x="${x}" y="${yy}" width="18" height="${h}" fill="${cellColour(v, true)}"/>`);
+    parts.push(`<rect x="${x + 20}" y="${yy}" width="18" height="${h}" fill="${cellColour(v, false)}"/>`);
+    if (i % 2 === 1) parts.push(`<text x="${x + 44}" y="${yy + 12}" font-size="11" fill="#333">${v.toFixed(1)}</text>`);
+  }
+  const below = y + steps * h + 16;
+  parts.push(`<text x="${x}" y="${below}" font-size="11" fill="#333">blue: right</text>`);
+  parts.push(`<text x="${x}" y="${below + 15}" font-size="11" fill="#333">red: confused</text>`);
+  return parts.join('');
+}

@@ -1,0 +1,49 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { EvaluationReport } from './evaluate.js';
+import { modelCardMarkdown, type ModelCardOptions } from './model-card.js';
+import { reportPictures } from './pictures.js';
+import { svgToPng } from './png.js';
+import { evaluationHtml } from './report-html.js';
+import { evaluationMarkdown, evaluationText } from './report-text.js';
+
+export interface WriteReportOptions {
+  /** Also write PNG versions of the pictures (slower: resvg). Default true. */
+  png?: boolean;
+  modelCard?: ModelCardOptions;
+  onProgress?: (done: number, total: number, label?: string) => void;
+}
+
+/**
+ * Writes a report directory: metrics.json, report.txt, report.md, report.html, model-card.md and
+ * pictures/<task>-{confusion,reliability,coverage}.{svg,png}. Returns the written paths.
+ */
+export async function writeEvaluationReport(dir: string, report: EvaluationReport, options: WriteReportOptions = {}): Promise<string[]> {
+  const pictures = reportPictures(report);
+  const picDir = path.join(dir, 'pictures');
+  await mkdir(picDir, { recursive: true });
+  const written: string[] = [];
+  const put = async (file: string, content: string | Buffer) => {
+    await writeFile(file, content);
+    written.push(file);
+  };
+  const total = 5 + pictures.length;
+  let done = 0;
+  const step = (label: string) => options.onProgress?.(++done, total, label);
+  await put(path.join(dir, 'metrics.json'), `${JSON.stringify(report, null, 2)}\n`);
+  step('metrics.json');
+  await put(path.join(dir, 'report.txt'), evaluationText(report));
+  step('report.txt');
+  await put(path.join(dir, 'report.md'), evaluationMarkdown(report));
+  step('report.md');
+  await put(path.join(dir, 'model-card.md'), modelCardMarkdown(report, options.modelCard));
+  step('model-card.md');
+  for (const p of pictures) {
+    await put(path.join(picDir, `${p.name}.svg`), p.svg);
+    if (options.png ?? true) await put(path.join(picDir, `${p.name}.png`), svgToPng(p.svg));
+    step(p.name);
+  }
+  await put(path.join(dir, 'report.html'), evaluationHtml(report, pictures));
+  step('report.html');
+  return written;
+}
