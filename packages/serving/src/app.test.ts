@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClassifier } from './test-support/fake-classifier.js';
-import { authed, buildTestApp, jsonRequest, KEYS } from './test-support/harness.js';
+import { authed, buildTestApp, json, jsonRequest, KEYS } from './test-support/harness.js';
 import type { ServingApp } from './app.js';
 
 const invoiceEmail = { id: 'e-1', subject: 'Invoice missing', body: 'Where is my invoice for October?' };
@@ -22,7 +22,7 @@ describe('POST /v1/classify', () => {
     const { app } = await build();
     const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, vagueEmail] }));
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.modelId).toBe('fake-1');
     expect(body.predictions.map((p: { id: string }) => p.id)).toEqual(['e-1', 'e-2']);
     expect(body.predictions[0].tasks.queue).toMatchObject({ label: 'billing', abstained: false });
@@ -35,23 +35,23 @@ describe('POST /v1/classify', () => {
   it('stores a prediction record without the text by default', async () => {
     const { app, context } = await build();
     const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
-    const { predictions } = await res.json();
+    const { predictions } = await json(res);
     const record = await context.store.getPrediction(predictions[0].predictionId);
     expect(record).toMatchObject({ emailId: 'e-1', modelId: 'fake-1', labels: { queue: 'billing', topic: 'invoice' }, queue: 'billing' });
     expect(record?.text).toBeUndefined();
   });
 
   it('stores masked text only when configured', async () => {
-    const { app, context } = await build({ maskText: (t) => t.replaceAll(/\d+/g, '#') });
+    const { app, context } = await build({ storeText: (t) => t.replaceAll(/\d+/g, '#') });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'x', body: 'invoice 12345' }] }));
-    const { predictions } = await res.json();
+    const { predictions } = await json(res);
     expect((await context.store.getPrediction(predictions[0].predictionId))?.text).toBe('invoice #');
   });
 
   it('truncates long text and says so', async () => {
     const { app } = await build({ limits: { maxTextChars: 100 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'long', body: `invoice ${'x'.repeat(500)}` }, invoiceEmail] }));
-    const body = await res.json();
+    const body = await json(res);
     expect(body.predictions[0].truncated).toBe(true);
     expect(body.predictions[1].truncated).toBeUndefined();
     expect(body.warnings[0]).toContain('1 email(s)');
@@ -63,7 +63,7 @@ describe('POST /v1/classify', () => {
       const res = await app.request('/v1/classify', jsonRequest({ emails }));
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
-      const problem = await res.json();
+      const problem = await json(res);
       expect(problem.code).toBe('REQUEST_INVALID');
       expect(problem.issues[0].path).toEqual(['emails']);
     }
@@ -73,7 +73,7 @@ describe('POST /v1/classify', () => {
     const { app } = await build();
     const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, { id: 'y', receivedAt: 'yesterday' }] }));
     expect(res.status).toBe(400);
-    expect((await res.json()).issues[0].path).toEqual(['emails', 1, 'receivedAt']);
+    expect((await json(res)).issues[0].path).toEqual(['emails', 1, 'receivedAt']);
   });
 
   it('answers malformed JSON with a 400 problem', async () => {
@@ -81,21 +81,21 @@ describe('POST /v1/classify', () => {
     const res = await app.request('/v1/classify', jsonRequest('{"emails": ['));
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect((await res.json()).code).toBe('REQUEST_INVALID');
+    expect((await json(res)).code).toBe('REQUEST_INVALID');
   });
 
   it('answers a wrong content type with 415', async () => {
     const { app } = await build();
     const res = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }));
     expect(res.status).toBe(415);
-    expect((await res.json()).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect((await json(res)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('answers a body over the limit with 413', async () => {
     const { app } = await build({ limits: { maxBodyBytes: 1000 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'y'.repeat(2000) }] }));
     expect(res.status).toBe(413);
-    expect((await res.json()).code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await json(res)).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('never leaks a stack trace or email text in a 500', async () => {
@@ -113,12 +113,12 @@ describe('auth and limits', () => {
     const { app } = await build();
     const none = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, null));
     expect(none.status).toBe(401);
-    expect((await none.json()).code).toBe('UNAUTHENTICATED');
+    expect((await json(none)).code).toBe('UNAUTHENTICATED');
     const wrong = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, 'mr_wrong'));
     expect(wrong.status).toBe(401);
     const scope = await app.request('/v1/feedback', jsonRequest({ emailId: 'e', labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }, KEYS.classify));
     expect(scope.status).toBe(403);
-    expect((await scope.json()).code).toBe('FORBIDDEN');
+    expect((await json(scope)).code).toBe('FORBIDDEN');
     const admin = await app.request('/v1/admin/reload', authed(KEYS.classify, { method: 'POST' }));
     expect(admin.status).toBe(403);
   });
@@ -138,7 +138,7 @@ describe('auth and limits', () => {
     const limited = await send();
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
-    expect((await limited.json()).code).toBe('RATE_LIMITED');
+    expect((await json(limited)).code).toBe('RATE_LIMITED');
     now += 1500;
     expect((await send()).status).toBe(200);
   });
@@ -150,14 +150,14 @@ describe('auth and limits', () => {
     expect(statuses).toEqual([200, 200, 503, 503]);
     const refused = results.find((r) => r.status === 503);
     expect(refused?.headers.get('retry-after')).toBe('1');
-    expect((await (refused as Response).json()).code).toBe('OVERLOADED');
+    expect((await json(refused as Response)).code).toBe('OVERLOADED');
   });
 
   it('503 when a request runs past the timeout', async () => {
     const { app } = await build({ classifier: createFakeClassifier({ delayMs: 200 }), limits: { requestTimeoutMs: 20 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
     expect(res.status).toBe(503);
-    expect((await res.json()).code).toBe('REQUEST_TIMEOUT');
+    expect((await json(res)).code).toBe('REQUEST_TIMEOUT');
   });
 
   it('404 problem for an unknown route', async () => {
@@ -165,6 +165,6 @@ describe('auth and limits', () => {
     const res = await app.request('/v2/nothing');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect((await res.json()).code).toBe('NOT_FOUND');
+    expect((await json(res)).code).toBe('NOT_FOUND');
   });
 });

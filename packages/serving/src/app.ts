@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ModelRegistry } from '@mailroute/model';
-import type { Email } from '@mailroute/preprocess';
+import { parseEml as parseRawEml, redactPii, type Email } from '@mailroute/preprocess';
 import type { Auth } from './auth/api-keys.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
 import { NotFoundError, ValidationError } from './errors.js';
@@ -31,8 +31,8 @@ export interface AppOptions {
   metrics?: ServingMetrics;
   scorer?: TaskScorer;
   parseEml?: (raw: string) => Email | Promise<Email>;
-  /** Keep a PII-masked copy of the text with each prediction (off when absent). */
-  maskText?: (text: string) => string;
+  /** Keep a PII-masked copy of the text with each prediction: `true` masks with `redactPii`. Off by default. */
+  storeText?: boolean | ((text: string) => string);
   trainingDistribution?: TrainingDistribution;
   newId?: () => string;
 }
@@ -42,6 +42,17 @@ export interface ServingApp {
   context: AppContext;
   /** Waits for in-flight requests to the model, releases it and closes the store. */
   close(): Promise<void>;
+}
+
+/** The email fields of a raw RFC 822 message (attachments are listed by the parser, not classified). */
+async function defaultParseEml(raw: string): Promise<Email> {
+  const { attachments: _attachments, ...email } = await parseRawEml(raw);
+  return email;
+}
+
+/** IBANs, card numbers, email addresses and phone numbers replaced before any text is stored. */
+export function maskPii(text: string): string {
+  return redactPii(text).text;
 }
 
 /** Builds the Hono app from its dependencies; adapters (Node, Lambda, SageMaker) only run it. */
@@ -59,8 +70,8 @@ export function createApp(options: AppOptions): ServingApp {
     metrics,
     rateLimiter: createRateLimiter(clock),
     scorer: options.scorer ?? evaluationScorer,
-    parseEml: options.parseEml,
-    maskText: options.maskText,
+    parseEml: options.parseEml ?? defaultParseEml,
+    maskText: options.storeText === true ? maskPii : typeof options.storeText === 'function' ? options.storeText : undefined,
     trainingDistribution: options.trainingDistribution,
     newId: options.newId ?? randomUUID,
     inFlight: { count: 0 },

@@ -1,6 +1,6 @@
 // Public API of @mailroute/serving: named exports only.
 export type { PredictionRecord, FeedbackRecord, FeedbackPair, PredictionStore } from './store/types.js';
-export { createApp, type AppOptions, type ServingApp } from './app.js';
+export { createApp, maskPii, type AppOptions, type ServingApp } from './app.js';
 export type { AppContext, AppEnv, ServingHono, TrainingDistribution } from './http/context.js';
 export { LimitsSchema, MAX_BODY_BYTES, type Limits, type LimitsInput } from './http/limits.js';
 export { silentLogger, systemClock, type Logger, type Clock } from './http/logger.js';

@@ -39,3 +39,11 @@ export function jsonRequest(body: unknown, key: string | null = KEYS.all, method
 export function authed(key: string = KEYS.all, init: RequestInit = {}): RequestInit {
   return { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${key}` } };
 }
+
+/** Response JSON, loosely typed: the assertions check its shape at run time. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-only, shapes asserted by expect()
+export type Loose = any;
+
+export async function json(res: Response | Promise<Response>): Promise<Loose> {
+  return (await res).json();
+}

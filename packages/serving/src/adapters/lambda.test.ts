@@ -1,0 +1,67 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import { buildTestApp, KEYS } from '../test-support/harness.js';
+import { createLambdaHandler } from './lambda.js';
+
+/** An API Gateway HTTP API (payload format 2.0) event, as AWS documents it. */
+function apiGatewayV2Event(method: string, rawPath: string, body?: unknown, headers: Record<string, string> = {}): LambdaEvent {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: '',
+    headers: { host: 'abc123.execute-api.eu-central-1.amazonaws.com', 'content-type': 'application/json', ...headers },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'abc123',
+      authentication: null,
+      authorizer: {},
+      domainName: 'abc123.execute-api.eu-central-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.10', userAgent: 'crm/1.0' },
+      requestId: 'req-1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '29/Nov/2026:10:00:00 +0000',
+      timeEpoch: 1_795_000_000_000,
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+const lambdaContext = { awsRequestId: 'req-1', functionName: 'mailroute-serve' } as unknown as LambdaContext;
+
+const serving = await buildTestApp();
+afterAll(() => serving.close());
+
+describe('createLambdaHandler', () => {
+  const handler = createLambdaHandler(async () => serving);
+
+  it('classifies through an API Gateway v2 event', async () => {
+    const event = apiGatewayV2Event('POST', '/v1/classify', { emails: [{ id: 'l1', body: 'invoice' }] }, { authorization: `Bearer ${KEYS.all}` });
+    const res = await handler(event, lambdaContext);
+    expect(res.statusCode).toBe(200);
+    const body = JSON.parse(res.body);
+    expect(body.predictions[0]).toMatchObject({ id: 'l1', route: { queue: 'billing', reason: 'confident' } });
+  });
+
+  it('returns problem+json errors through the adapter', async () => {
+    const res = await handler(apiGatewayV2Event('POST', '/v1/classify', { emails: [] }), lambdaContext);
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    const ping = await handler(apiGatewayV2Event('GET', '/ping'), lambdaContext);
+    expect(ping.statusCode).toBe(200);
+  });
+
+  it('retries the app factory after a failure', async () => {
+    let calls = 0;
+    const flaky = createLambdaHandler(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('cold start failed');
+      return serving;
+    });
+    await expect(flaky(apiGatewayV2Event('GET', '/healthz'), lambdaContext)).rejects.toThrow('cold start failed');
+    expect((await flaky(apiGatewayV2Event('GET', '/healthz'), lambdaContext)).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeClassifier, type FakeClassifier } from '../test-support/fake-classifier.js';
+import { createClassifierSource, type ModelTarget } from './classifier-source.js';
+
+function registryLike(initial: string) {
+  let champion = initial;
+  const loaded: FakeClassifier[] = [];
+  const broken = new Set<string>();
+  return {
+    setChampion: (id: string) => (champion = id),
+    breakModel: (id: string) => broken.add(id),
+    loaded,
+    resolve: async (): Promise<ModelTarget> => ({ id: champion, dir: `/models/${champion}` }),
+    load: async (t: ModelTarget) => {
+      if (broken.has(t.id)) throw new Error(`manifest of ${t.id} is invalid`);
+      const c = createFakeClassifier({ modelId: t.id, delayMs: 5 });
+      loaded.push(c);
+      return c;
+    },
+  };
+}
+
+describe('createClassifierSource', () => {
+  it('loads, verifies and swaps, releasing the old model only after its in-flight requests', async () => {
+    const reg = registryLike('m1');
+    const source = createClassifierSource(reg);
+    await source.reload();
+    const lease = source.acquire();
+    expect(lease.classifier.modelId).toBe('m1');
+    reg.setChampion('m2');
+    const outcome = await source.reload();
+    expect(outcome).toEqual({ changed: true, modelId: 'm2', previousModelId: 'm1' });
+    expect(source.current()?.modelId).toBe('m2');
+    expect(reg.loaded[0].released).toBe(false); // still leased
+    lease.release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(reg.loaded[0].released).toBe(true);
+    await source.close();
+    expect(reg.loaded[1].released).toBe(true);
+  });
+
+  it('does nothing when the champion is unchanged unless forced', async () => {
+    const reg = registryLike('m1');
+    const source = createClassifierSource(reg);
+    await source.reload();
+    expect((await source.reload()).changed).toBe(false);
+    expect((await source.reload({ force: true })).changed).toBe(true);
+    expect(reg.loaded).toHaveLength(2);
+    await source.close();
+  });
+
+  it('keeps the old model serving when the new one fails to load, and reports it', async () => {
+    const reg = registryLike('m1');
+    const events: string[] = [];
+    const source = createClassifierSource(reg);
+    source.onEvent((e) => events.push(e.kind));
+    await source.reload();
+    reg.setChampion('bad');
+    reg.breakModel('bad');
+    await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+    expect(source.current()?.modelId).toBe('m1');
+    expect(source.status()).toMatchObject({ modelId: 'm1', failedReloads: 1, lastReloadError: { modelId: 'bad', message: 'manifest of bad is invalid' } });
+    expect(events).toEqual(['loaded', 'load_failed']);
+    await source.close();
+  });
+
+  it('rejects a model whose canary prediction is outside its taxonomy, and releases it', async () => {
+    const bad = createFakeClassifier({ modelId: 'odd' });
+    Object.assign(bad, { tasks: [{ name: 'queue', labels: ['only-this'] }] });
+    const good = createFakeClassifier({ modelId: 'good' });
+    let next = good;
+    const source = createClassifierSource({ resolve: async () => ({ id: next.modelId, dir: '' }), load: async () => next });
+    await source.reload();
+    next = bad;
+    await expect(source.reload()).rejects.toThrow(/outside task queue/);
+    expect(bad.released).toBe(true);
+    expect(source.current()?.modelId).toBe('good');
+    await source.close();
+  });
+
+  it('polls the registry and swaps during a stream of requests with none failing', async () => {
+    const reg = registryLike('m1');
+    const source = createClassifierSource(reg);
+    await source.reload();
+    source.startPolling(10);
+    const failures: unknown[] = [];
+    const seen = new Set<string>();
+    let stop = false;
+    const worker = async () => {
+      while (!stop) {
+        const lease = source.acquire();
+        try {
+          const [p] = await lease.classifier.predict([{ body: 'invoice' }]);
+          seen.add(p.modelId);
+        } catch (error) {
+          failures.push(error);
+        } finally {
+          lease.release();
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    for (const id of ['m2', 'm3', 'm4']) {
+      reg.setChampion(id);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    stop = true;
+    await Promise.all(workers);
+    expect(failures).toEqual([]);
+    expect([...seen].sort()).toEqual(['m1', 'm2', 'm3', 'm4']);
+    await source.close();
+    expect(reg.loaded.every((c) => c.released)).toBe(true);
+  });
+});

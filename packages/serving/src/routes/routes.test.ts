@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ServingApp } from '../app.js';
+import { createClassifierSource } from '../model/classifier-source.js';
+import { createFakeClassifier } from '../test-support/fake-classifier.js';
+import { authed, buildTestApp, json, jsonRequest, KEYS } from '../test-support/harness.js';
+
+let open: ServingApp[] = [];
+async function build(...args: Parameters<typeof buildTestApp>) {
+  const s = await buildTestApp(...args);
+  open.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(open.map((s) => s.close()));
+  open = [];
+});
+
+async function classify(app: ServingApp['app'], emails: unknown[]) {
+  const res = await app.request('/v1/classify', jsonRequest({ emails }));
+  expect(res.status).toBe(200);
+  return (await json(res)).predictions as Array<{ id: string; predictionId: string }>;
+}
+
+const closedAt = '2026-11-29T10:00:00Z';
+
+describe('POST /v1/feedback', () => {
+  it('records feedback by prediction id with 202, idempotently per email', async () => {
+    const { app, context } = await build();
+    const [p] = await classify(app, [{ id: 'mail-1', body: 'invoice please' }]);
+    const first = await app.request('/v1/feedback', jsonRequest({ predictionId: p.predictionId, labels: { queue: 'technical' }, closedAt }));
+    expect(first.status).toBe(202);
+    expect(await json(first)).toEqual({ emailId: 'mail-1', predictionId: p.predictionId, status: 'recorded' });
+    const again = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-1', labels: { queue: 'billing', topic: 'invoice' }, closedAt }));
+    expect(again.status).toBe(202);
+    const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0].feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
+  });
+
+  it('422 with the valid labels for a label outside the taxonomy', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queue: 'lottery' }, closedAt }));
+    expect(res.status).toBe(422);
+    const problem = await json(res);
+    expect(problem.code).toBe('LABEL_NOT_IN_TAXONOMY');
+    expect(problem.validLabels).toEqual({ queue: ['billing', 'technical', 'general'] });
+    const task = await app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { mood: 'happy' }, closedAt }));
+    expect(task.status).toBe(422);
+    expect(Object.keys((await json(task)).validLabels)).toEqual(['queue', 'topic']);
+  });
+
+  it('404 for an unknown prediction id, 400 without any id', async () => {
+    const { app } = await build();
+    const unknown = await app.request('/v1/feedback', jsonRequest({ predictionId: 'nope', labels: { queue: 'billing' }, closedAt }));
+    expect(unknown.status).toBe(404);
+    const noId = await app.request('/v1/feedback', jsonRequest({ labels: { queue: 'billing' }, closedAt }));
+    expect(noId.status).toBe(400);
+    expect((await json(noId)).issues[0].path).toEqual(['predictionId']);
+  });
+});
+
+describe('GET /v1/quality', () => {
+  it('computes accuracy, macro-F1, unchanged share, coverage and bands from feedback', async () => {
+    const { app } = await build();
+    const preds = await classify(app, [
+      { id: 'a', body: 'invoice' },
+      { id: 'b', body: 'invoice' },
+      { id: 'c', body: 'password reset' },
+      { id: 'd', body: 'hello' },
+    ]);
+    const fb = (id: string, queue: string) => app.request('/v1/feedback', jsonRequest({ emailId: id, labels: { queue }, closedAt }));
+    expect((await fb('a', 'billing')).status).toBe(202);
+    expect((await fb('b', 'general')).status).toBe(202);
+    expect((await fb('c', 'technical')).status).toBe(202);
+    expect(preds).toHaveLength(4);
+    const res = await app.request('/v1/quality?hours=1', authed());
+    expect(res.status).toBe(200);
+    const q = await json(res);
+    expect(q.predictions).toBe(4);
+    expect(q.withFeedback).toBe(3);
+    expect(q.unchangedShare).toBeCloseTo(2 / 3, 9);
+    expect(q.tasks.queue.accuracy).toBeCloseTo(2 / 3, 9);
+    // truth [billing, general, technical], predicted [billing, billing, technical]: F1 1, 2/3, 0 for general... macro = (2/3 + 0 + 1) / 3
+    expect(q.tasks.queue.macroF1).toBeCloseTo((2 / 3 + 0 + 1) / 3, 9);
+    expect(q.tasks.queue.coverage).toBeCloseTo(3 / 4, 9);
+    const top = q.tasks.queue.bands.find((b: { band: string }) => b.band === '0.9-1.0');
+    expect(top).toEqual({ band: '0.9-1.0', predictions: 2, withFeedback: 2, accuracy: 0.5 });
+    expect(q.tasks.queue.drift.reference).toBe('none');
+  });
+
+  it('measures drift against the training distribution when it is known', async () => {
+    const { app } = await build({ trainingDistribution: async () => ({ queue: { billing: 0.2, technical: 0.4, general: 0.4 } }) });
+    await classify(app, [{ body: 'invoice' }, { body: 'invoice' }, { body: 'invoice' }, { body: 'invoice' }]);
+    const q = await json(app.request('/v1/quality', authed()));
+    expect(q.tasks.queue.drift.reference).toBe('training');
+    expect(q.tasks.queue.drift.psi).toBeGreaterThan(0.25);
+    expect(q.tasks.queue.drift.jsDivergence).toBeGreaterThan(0.3);
+    expect(q.tasks.queue.drift.predicted).toEqual({ billing: 1 });
+  });
+
+  it('needs the feedback scope', async () => {
+    const { app } = await build();
+    expect((await app.request('/v1/quality', authed(KEYS.classify))).status).toBe(403);
+  });
+});
+
+describe('operations routes', () => {
+  it('healthz, readyz, ping and model', async () => {
+    const { app } = await build();
+    expect((await app.request('/healthz')).status).toBe(200);
+    expect(await json(app.request('/readyz'))).toEqual({ status: 'ready', modelId: 'fake-1' });
+    expect((await app.request('/ping')).status).toBe(200);
+    const model = await json(app.request('/v1/model'));
+    expect(model).toMatchObject({ modelId: 'fake-1', reloads: 1, failedReloads: 0, lastReloadError: null });
+    expect(model.tasks[0]).toEqual({ name: 'queue', labels: ['billing', 'technical', 'general'] });
+  });
+
+  it('readyz and ping are 503 before a model is loaded', async () => {
+    const source = createClassifierSource({ resolve: async () => undefined, load: async () => createFakeClassifier() });
+    const { app } = await build({ classifierSource: source });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect((await json(res)).code).toBe('MODEL_NOT_READY');
+    expect((await app.request('/ping')).status).toBe(503);
+    expect((await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'x' }] }))).status).toBe(503);
+  });
+
+  it('exports Prometheus metrics: requests, latency, predictions, abstentions, model', async () => {
+    const { app } = await build();
+    await classify(app, [{ body: 'invoice' }, { body: 'hello' }]);
+    const res = await app.request('/metrics');
+    expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    const text = await res.text();
+    expect(text).toContain('mailroute_http_requests_total{method="POST",route="/v1/classify",status="200"} 1');
+    expect(text).toContain('mailroute_http_request_duration_seconds_bucket{route="/v1/classify",le="+Inf"} 1');
+    expect(text).toContain('mailroute_predictions_total{label="billing",task="queue"} 1');
+    expect(text).toContain('mailroute_abstentions_total{task="queue"} 1');
+    expect(text).toContain('mailroute_model_info{model_id="fake-1"} 1');
+  });
+
+  it('serves the OpenAPI document from the zod schemas and a self-contained docs page', async () => {
+    const { app } = await build({ limits: { maxBatch: 17 } });
+    const doc = await json(app.request('/openapi.json'));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/classify', '/v1/feedback', '/v1/quality', '/invocations', '/v1/model']));
+    expect(doc.components.schemas.ClassifyRequest.properties.emails.maxItems).toBe(17);
+    const html = await (await app.request('/docs')).text();
+    expect(html).toContain('/openapi.json');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+  });
+});
+
+describe('SageMaker contract and .eml', () => {
+  it('POST /invocations answers like /v1/classify and 415 for other content types', async () => {
+    const { app } = await build();
+    const ok = await app.request('/invocations', jsonRequest({ emails: [{ id: 's', body: 'invoice' }] }));
+    expect(ok.status).toBe(200);
+    expect((await json(ok)).predictions[0]).toMatchObject({ id: 's', route: { queue: 'billing' } });
+    const csv = await app.request('/invocations', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' }));
+    expect(csv.status).toBe(415);
+    expect(csv.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('POST /v1/classify/eml parses a raw message', async () => {
+    const { app } = await build();
+    const eml = ['From: Kim Muster <kim@example.org>', 'To: service@example.com', 'Subject: Invoice missing', 'Message-ID: <abc@example.org>', 'Content-Type: text/plain; charset=utf-8', '', 'Where is my invoice?', ''].join('\r\n');
+    const res = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
+    expect(res.status).toBe(200);
+    expect((await json(res)).predictions[0].route.queue).toBe('billing');
+    const wrongType = await app.request('/v1/classify/eml', jsonRequest({ emails: [] }));
+    expect(wrongType.status).toBe(415);
+  });
+});

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteStore } from './sqlite-store.js';
+import type { PredictionRecord } from './types.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function record(id: string, emailId: string, createdAt: string): PredictionRecord {
+  return {
+    predictionId: id,
+    emailId,
+    modelId: 'm1',
+    createdAt,
+    labels: { queue: 'billing' },
+    confidences: { queue: 0.9 },
+    abstained: { queue: false },
+    queue: 'billing',
+    latencyMs: 0.4,
+  };
+}
+
+describe('createSqliteStore', () => {
+  it('uses WAL and round-trips predictions and feedback through a reopen', async () => {
+    const file = path.join(dir, 'a', 'mailroute.db');
+    const store = createSqliteStore({ file });
+    await store.savePredictions([record('p1', 'e1', '2026-11-29T10:00:00.000Z'), record('p2', 'e1', '2026-11-29T10:05:00.000Z')]);
+    await store.saveFeedback({ emailId: 'e1', labels: { queue: 'general' }, closedAt: '2026-11-29T11:00:00Z', receivedAt: '2026-11-29T11:00:01Z' });
+    await store.saveFeedback({ emailId: 'e1', predictionId: 'p2', labels: { queue: 'billing' }, closedAt: '2026-11-29T12:00:00Z', receivedAt: '2026-11-29T12:00:01Z' });
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM feedback').get()).toEqual({ n: 1 });
+    raw.close();
+    const again = createSqliteStore({ file });
+    expect(await again.getPrediction('p1')).toEqual(record('p1', 'e1', '2026-11-29T10:00:00.000Z'));
+    expect((await again.findPredictionByEmail('e1'))?.predictionId).toBe('p2');
+    const pairs = await again.listPairs({ since: '2026-11-29T10:01:00.000Z' });
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0].feedback).toMatchObject({ predictionId: 'p2', labels: { queue: 'billing' } });
+    expect(await again.getPrediction('none')).toBeUndefined();
+    await again.close();
+    await expect(again.getPrediction('p1')).rejects.toMatchObject({ code: 'STORE_FAILED' });
+  });
+
+  it('rejects a duplicate prediction id with a coded error', async () => {
+    const store = createSqliteStore({ file: ':memory:' });
+    await store.savePredictions([record('p1', 'e1', '2026-11-29T10:00:00.000Z')]);
+    await expect(store.savePredictions([record('p1', 'e1', '2026-11-29T10:00:00.000Z')])).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    await store.close();
+  });
+});
