@@ -1,5 +1,25 @@
 export * from './prediction.js';
 export * from './contracts.js';
+export * from './ngram-bag/index.js';
+export { ArtifactError, PredictInputError, type ArtifactErrorCode } from './errors.js';
+export {
+  ManifestSchema,
+  ManifestTaskSchema,
+  OnnxSpecSchema,
+  MANIFEST_SCHEMA_VERSION,
+  MANIFEST_FILE,
+  manifestJsonSchema,
+  type Manifest,
+  type ManifestInput,
+  type ManifestTask,
+  type OnnxSpec,
+} from './manifest.js';
+export { writeArtifact, readVerifiedManifest, sha256 } from './artifact.js';
+export { prepareModelInput, metaValue, type ModelInput } from './model-input.js';
+export { routeFromPredictions, type RoutingPolicy } from './routing.js';
+export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type PaddedChunk } from './bag-batch.js';
+export { buildNgramBagOnnx, ngramBagOnnxNames, NGRAM_BAG_OPSET, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
+export { Classifier, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction } from './classifier.js';
 export { LocalModelRegistry, createLocalRegistry, ModelVersionSchema, RegistryIndexSchema, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks } from './registry/local-registry.js';
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
 export { withFileLock, type LockOptions } from './registry/lock.js';

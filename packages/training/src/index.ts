@@ -1,2 +1,16 @@
 // Public API of @mailroute/training: named exports only.
 export {};
+export * from './ngram-bag/index.js';
+export { TrainingConfigSchema, TaskConfigSchema, ColumnsSchema, SplitConfigSchema, parseTrainingConfig, loadTrainingConfig, taskColumn, type TrainingConfig, type TrainingConfigInput, type TaskConfig, type SplitConfig, type Columns } from './config.js';
+export { DatasetError, TrainingConfigError, SplitError, RunNotFoundError } from './errors.js';
+export { resolveLabel, finaliseTaskLabels, formatTaxonomyReport, OTHER_LABEL, type ResolvedLabel, type TaskTaxonomyReport } from './taxonomy.js';
+export { loadDataset, normaliseText, type Dataset, type DatasetRow, type LoadOptions } from './data/dataset.js';
+export { splitDataset, type DatasetSplit } from './data/split.js';
+export { generateDemoRows, demoRowsToCsv, writeDemoData, DEMO_COLUMNS, DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, type DemoRow, type DemoOptions } from './demo/generate.js';
+export { DEMO_CONFIG_PATH, loadDemoConfig } from './demo/demo-config.js';
+export { RunTracker, RunRecordSchema, EpochRecordSchema, readRun, listRuns, runsDir, newId, gitCommit, type RunRecord, type EpochRecord } from './tracking/run-record.js';
+export { formatEpochLine, runListRows, compareRunRows, formatTable } from './tracking/format.js';
+export { trainFromConfig, prepareInputs, type TrainFromConfigOptions, type TrainFromConfigResult } from './pipeline/train-from-config.js';
+export { predictDataset, resolveModelDir, type PredictDatasetOptions } from './pipeline/predict-dataset.js';
+export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
+export { headlineFromProbs, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';

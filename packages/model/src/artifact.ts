@@ -1,0 +1,76 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ArtifactError } from './errors.js';
+import { MANIFEST_FILE, ManifestSchema, type Manifest, type ManifestInput } from './manifest.js';
+
+export function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Writes an artifact atomically: every file and a manifest carrying their sha256 go to a temporary
+ * sibling directory, which is then renamed to `dir`. A crash leaves no half-written `dir`; an existing
+ * non-empty `dir` is refused (`ARTIFACT_EXISTS`).
+ */
+export async function writeArtifact(
+  dir: string,
+  files: Record<string, Uint8Array | string>,
+  manifest: Omit<ManifestInput, 'files'>,
+): Promise<Manifest> {
+  const hashes = Object.fromEntries(Object.entries(files).map(([name, data]) => [name, sha256(data)]));
+  const parsed = ManifestSchema.safeParse({ ...manifest, files: hashes });
+  if (!parsed.success) throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `manifest invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const target = path.resolve(dir);
+  await mkdir(path.dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await mkdir(tmp);
+  try {
+    for (const [name, data] of Object.entries(files)) await writeFile(path.join(tmp, name), data);
+    await writeFile(path.join(tmp, MANIFEST_FILE), `${JSON.stringify(parsed.data, null, 2)}\n`);
+    try {
+      await rename(tmp, target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') {
+        throw new ArtifactError('ARTIFACT_EXISTS', `${target} exists and is not empty`, { cause: error });
+      }
+      throw error;
+    }
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
+  return parsed.data;
+}
+
+/** Reads `manifest.json` of an artifact, validates it and checks the sha256 of every file it lists. */
+export async function readVerifiedManifest(dir: string): Promise<Manifest> {
+  let raw: string;
+  try {
+    raw = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
+  } catch (error) {
+    throw new ArtifactError('ARTIFACT_MISSING', `no ${MANIFEST_FILE} in ${dir}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${MANIFEST_FILE} in ${dir} is not JSON`, { cause: error });
+  }
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${MANIFEST_FILE} in ${dir} is invalid: ${issues}`);
+  }
+  for (const [name, expected] of Object.entries(parsed.data.files)) {
+    let data: Buffer;
+    try {
+      data = await readFile(path.join(dir, name));
+    } catch (error) {
+      throw new ArtifactError('ARTIFACT_MISSING', `${name} listed in the manifest is missing from ${dir}`, { cause: error });
+    }
+    if (sha256(data) !== expected) throw new ArtifactError('ARTIFACT_HASH_MISMATCH', `${name} in ${dir} does not match its sha256 in the manifest`);
+  }
+  return parsed.data;
+}

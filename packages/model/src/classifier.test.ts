@@ -1,0 +1,151 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256, writeArtifact } from './artifact.js';
+import { Classifier } from './classifier.js';
+import { ArtifactError } from './errors.js';
+import { MANIFEST_SCHEMA_VERSION, manifestJsonSchema, type Manifest } from './manifest.js';
+import type { NgramBagWeights } from './ngram-bag/weights.js';
+import { buildNgramBagOnnx, NGRAM_BAG_OPSET, ngramBagOnnxNames } from './onnx/build-ngram-bag.js';
+
+const buckets = 64;
+const dim = 4;
+// Embedding row 0 pushes towards queue label 0, every other row towards label 1; the head is the identity on 2 dims.
+function fixtureWeights(): NgramBagWeights {
+  const embedding = new Float32Array(buckets * dim);
+  for (let b = 0; b < buckets; b++) embedding[b * dim + (b % 2)] = 3;
+  const head = (task: string, k: number) => ({
+    task,
+    inSize: dim,
+    outSize: k,
+    weight: Float32Array.from({ length: dim * k }, (_, i) => (Math.floor(i / k) === i % k ? 1 : 0)),
+    bias: new Float32Array(k),
+  });
+  return { parts: [{ buckets, dim, embedding, heads: [head('queue', 2), head('topic', 3)] }] };
+}
+
+const names = ngramBagOnnxNames(['queue', 'topic']);
+
+async function writeFixture(dir: string, threshold: number): Promise<Manifest> {
+  return writeArtifact(dir, { 'model.onnx': buildNgramBagOnnx(fixtureWeights(), { queue: 1, topic: 1 }, names) }, {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    modelId: 'ngram-bag-test',
+    family: 'ngram-bag',
+    createdAt: '2026-11-29T10:00:00Z',
+    tasks: [
+      { name: 'queue', labels: ['payments', 'kyc'], temperature: 1, threshold },
+      { name: 'topic', labels: ['sparplan', 'login', 'steuer'], temperature: 1, threshold: 0 },
+    ],
+    routing: { queueTask: 'queue' },
+    featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets }) },
+    onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs },
+    dataHash: 'sha256:test',
+  });
+}
+
+describe('Classifier', () => {
+  let root: string;
+  let good: string;
+  let classifier: Classifier;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-classifier-'));
+    good = path.join(root, 'good');
+    await writeFixture(good, 0);
+    classifier = await Classifier.load(good);
+  });
+  afterAll(async () => {
+    await classifier?.release();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('predicts every task with ordered top labels and routes to the queue label', async () => {
+    const emails = [
+      { id: 'a', subject: 'Sparplan ändern', body: 'Hallo, ich möchte meinen Sparplan ändern.', bank: 'Comdirect' },
+      { id: 'b', body: '' },
+    ];
+    const predictions = await classifier.predict(emails);
+    expect(predictions).toHaveLength(2);
+    for (const [i, p] of predictions.entries()) {
+      expect(p.id).toBe(emails[i].id);
+      expect(p.modelId).toBe('ngram-bag-test');
+      expect(Object.keys(p.tasks)).toEqual(['queue', 'topic']);
+      expect(p.tasks.topic.top).toHaveLength(3);
+      expect(p.tasks.topic.top[0].score).toBeGreaterThanOrEqual(p.tasks.topic.top[1].score);
+      expect(p.tasks.queue.confidence).toBeCloseTo(p.tasks.queue.top[0].score, 6);
+      expect(p.route).toEqual({ queue: p.tasks.queue.label, reason: 'confident' });
+    }
+    // The empty email still has its meta token (lang=und), so the bag is not empty.
+    expect(predictions[1].language).toBe('und');
+  });
+
+  it('gives uniform probabilities for an empty bag and keeps the input order', async () => {
+    const { probs } = await classifier.predictPrepared([
+      { text: 'kyc', meta: [] },
+      { text: '', meta: [] },
+      { text: 'a b c d e f g h i j k l m n o p', meta: ['bank=x'] },
+    ]);
+    expect(probs.queue).toHaveLength(6);
+    expect(probs.queue[2]).toBeCloseTo(0.5, 6);
+    expect(probs.topic[3]).toBeCloseTo(1 / 3, 6);
+    expect(probs.queue[0] + probs.queue[1]).toBeCloseTo(1, 5);
+    expect(probs.queue[4] + probs.queue[5]).toBeCloseTo(1, 5);
+  });
+
+  it('sends mail to manual triage when the queue task abstains', async () => {
+    const dir = path.join(root, 'strict');
+    await writeFixture(dir, 0.999);
+    const strict = await Classifier.load(dir);
+    try {
+      const [p] = await strict.predict([{ body: 'Bitte um Rückruf wegen Login' }]);
+      expect(p.tasks.queue.abstained).toBe(true);
+      expect(p.route).toEqual({ queue: 'manual_triage', reason: 'low_confidence' });
+    } finally {
+      await strict.release();
+    }
+  });
+
+  it('refuses a tampered model.onnx', async () => {
+    const dir = path.join(root, 'tampered');
+    await cp(good, dir, { recursive: true });
+    const file = path.join(dir, 'model.onnx');
+    const bytes = await readFile(file);
+    bytes[bytes.length - 3] ^= 0xff;
+    await writeFile(file, bytes);
+    await expect(Classifier.load(dir)).rejects.toMatchObject({ code: 'ARTIFACT_HASH_MISMATCH' });
+  });
+
+  it('refuses ONNX names that differ from the manifest', async () => {
+    const dir = path.join(root, 'renamed');
+    await cp(good, dir, { recursive: true });
+    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    manifest.onnx.outputs.queue = 'probs_route';
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    await expect(Classifier.load(dir)).rejects.toMatchObject({ code: 'ARTIFACT_ONNX_MISMATCH' });
+  });
+
+  it('refuses a manifest that breaks the schema, and a missing artifact', async () => {
+    const dir = path.join(root, 'invalid');
+    await cp(good, dir, { recursive: true });
+    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    manifest.schemaVersion = 99;
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const error = await Classifier.load(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArtifactError);
+    expect((error as ArtifactError).code).toBe('ARTIFACT_MANIFEST_INVALID');
+    await expect(Classifier.load(path.join(root, 'nowhere'))).rejects.toMatchObject({ code: 'ARTIFACT_MISSING' });
+  });
+
+  it('never overwrites an existing artifact', async () => {
+    await expect(writeFixture(good, 0)).rejects.toMatchObject({ code: 'ARTIFACT_EXISTS' });
+    const manifest = JSON.parse(await readFile(path.join(good, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.files['model.onnx']).toBe(sha256(await readFile(path.join(good, 'model.onnx'))));
+  });
+
+  it('exports a JSON Schema of the manifest', () => {
+    const schema = manifestJsonSchema();
+    expect(schema.type).toBe('object');
+    expect(Object.keys(schema.properties as object)).toEqual(expect.arrayContaining(['schemaVersion', 'tasks', 'featurizer', 'onnx', 'files']));
+  });
+});

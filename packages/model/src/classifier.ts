@@ -1,0 +1,122 @@
+import path from 'node:path';
+import type { Email } from '@mailroute/preprocess';
+import { readVerifiedManifest } from './artifact.js';
+import { featurizeAll, padChunks, type PreparedText } from './bag-batch.js';
+import type { EmailClassifier } from './contracts.js';
+import { ArtifactError, PredictInputError } from './errors.js';
+import type { Manifest } from './manifest.js';
+import { prepareModelInput } from './model-input.js';
+import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
+import type { EmailPrediction, TaskPrediction } from './prediction.js';
+import { routeFromPredictions } from './routing.js';
+
+/** What the classifier may tell its host; every method is optional. */
+export interface ModelLogger {
+  info?(message: string, fields?: Record<string, unknown>): void;
+  warn?(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ClassifierOptions {
+  logger?: ModelLogger;
+  /** onnxruntime intra-op threads (default 1). */
+  intraOpThreads?: number;
+  /** Labels in each task's `top` list (default 3). */
+  topK?: number;
+}
+
+/** Calibrated probabilities of prepared inputs: per task a flat float32 [n * labels] array. */
+export interface PreparedPrediction {
+  probs: Record<string, Float32Array>;
+  truncated: boolean[];
+}
+
+/** Loads a model artifact, checks it, owns one ONNX session and classifies emails. */
+export class Classifier implements EmailClassifier {
+  readonly modelId: string;
+  readonly tasks: ReadonlyArray<{ name: string; labels: readonly string[] }>;
+
+  private constructor(
+    readonly manifest: Manifest,
+    private readonly session: OnnxSession,
+    private readonly topK: number,
+  ) {
+    this.modelId = manifest.modelId;
+    this.tasks = manifest.tasks.map((task) => ({ name: task.name, labels: [...task.labels] }));
+  }
+
+  /** Verifies the manifest (schema, sha256 of every file) and the ONNX input/output names, then opens the session. */
+  static async load(dir: string, options: ClassifierOptions = {}): Promise<Classifier> {
+    const manifest = await readVerifiedManifest(dir);
+    let session: OnnxSession;
+    try {
+      session = await createOnnxSession(path.join(dir, manifest.onnx.file), { intraOpThreads: options.intraOpThreads });
+    } catch (error) {
+      throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir} cannot be loaded by onnxruntime`, { cause: error });
+    }
+    const expectedInputs = [manifest.onnx.inputs.ids, manifest.onnx.inputs.weights].sort();
+    const expectedOutputs = manifest.tasks.map((task) => manifest.onnx.outputs[task.name]).sort();
+    const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((name, i) => name === b[i]);
+    if (!sameNames(session.inputNames, expectedInputs) || !sameNames(session.outputNames, expectedOutputs)) {
+      await session.release();
+      throw new ArtifactError(
+        'ARTIFACT_ONNX_MISMATCH',
+        `ONNX names [${session.inputNames.join(', ')}] -> [${session.outputNames.join(', ')}] differ from the manifest's [${expectedInputs.join(', ')}] -> [${expectedOutputs.join(', ')}]`,
+      );
+    }
+    options.logger?.info?.('model loaded', { modelId: manifest.modelId, family: manifest.family, tasks: manifest.tasks.map((t) => t.name) });
+    return new Classifier(manifest, session, options.topK ?? 3);
+  }
+
+  /** Probabilities for inputs already turned into model text (e.g. by `prepareModelInput`): the fast path for datasets. */
+  async predictPrepared(inputs: readonly PreparedText[]): Promise<PreparedPrediction> {
+    const bag = featurizeAll(this.manifest.featurizer, inputs);
+    const probs: Record<string, Float32Array> = {};
+    for (const task of this.manifest.tasks) probs[task.name] = new Float32Array(inputs.length * task.labels.length);
+    const outputNames = this.manifest.tasks.map((task) => this.manifest.onnx.outputs[task.name]);
+    for (const chunk of padChunks(bag)) {
+      const result = await this.session.runBag(this.manifest.onnx.inputs, chunk, outputNames);
+      this.manifest.tasks.forEach((task, t) => {
+        const out = result[outputNames[t]];
+        const k = task.labels.length;
+        if (out.length !== chunk.batch * k) throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `output of ${task.name} has ${out.length / chunk.batch} labels, manifest ${k}`);
+        chunk.rows.forEach((row, r) => probs[task.name].set(out.subarray(r * k, (r + 1) * k), row * k));
+      });
+    }
+    return { probs, truncated: bag.truncated };
+  }
+
+  async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
+    if (!Array.isArray(emails)) throw new PredictInputError('predict expects an array of emails');
+    const inputs = emails.map(prepareModelInput);
+    const { probs, truncated } = await this.predictPrepared(inputs);
+    const routing = this.manifest.routing;
+    return emails.map((email, i) => {
+      const tasks: Record<string, TaskPrediction> = {};
+      for (const task of this.manifest.tasks) {
+        const k = task.labels.length;
+        tasks[task.name] = taskPrediction(probs[task.name].subarray(i * k, (i + 1) * k), task.labels, task.threshold, this.topK);
+      }
+      const prediction: EmailPrediction = {
+        tasks,
+        route: routeFromPredictions(tasks, routing),
+        modelId: this.modelId,
+        language: inputs[i].language,
+      };
+      if (email.id !== undefined) prediction.id = email.id;
+      if (truncated[i]) prediction.truncated = true;
+      return prediction;
+    });
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Label, confidence, the top k and abstention of one task from its probabilities. */
+export function taskPrediction(probs: ArrayLike<number>, labels: readonly string[], threshold: number, topK: number): TaskPrediction {
+  const order = Array.from({ length: labels.length }, (_, c) => c).sort((a, b) => probs[b] - probs[a] || a - b);
+  const top = order.slice(0, Math.max(1, topK)).map((c) => ({ label: labels[c], score: probs[c] }));
+  const confidence = probs[order[0]];
+  return { label: labels[order[0]], confidence, top, abstained: confidence < threshold };
+}

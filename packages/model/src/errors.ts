@@ -1,0 +1,25 @@
+/** Stable codes of a refused model artifact. */
+export type ArtifactErrorCode =
+  | 'ARTIFACT_MISSING'
+  | 'ARTIFACT_MANIFEST_INVALID'
+  | 'ARTIFACT_HASH_MISMATCH'
+  | 'ARTIFACT_ONNX_MISMATCH'
+  | 'ARTIFACT_EXISTS';
+
+/** A corrupt, tampered, incomplete or mismatched model artifact. */
+export class ArtifactError extends Error {
+  override readonly name = 'ArtifactError';
+  constructor(
+    readonly code: ArtifactErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Bad input to a classifier call (e.g. a batch that is not an array of emails). */
+export class PredictInputError extends Error {
+  readonly code = 'PREDICT_INPUT_INVALID';
+  override readonly name = 'PredictInputError';
+}

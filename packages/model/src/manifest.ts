@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { FeaturizerSpecSchema } from '@mailroute/preprocess';
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+export const MANIFEST_FILE = 'manifest.json';
+
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256');
+const FileNameSchema = z.string().regex(/^[A-Za-z0-9._-]+$/, 'a plain file name').refine((name) => name !== MANIFEST_FILE && !name.startsWith('.'));
+
+export const ManifestTaskSchema = z.object({
+  name: z.string().min(1),
+  /** Ordered labels: index i is the i-th probability of the task's ONNX output. */
+  labels: z.array(z.string().min(1)).min(1),
+  /** Softmax temperature fitted on the validation split (already applied inside the ONNX graph). */
+  temperature: z.number().positive(),
+  /** Abstain when the calibrated confidence is below this. */
+  threshold: z.number().min(0).max(1),
+});
+export type ManifestTask = z.infer<typeof ManifestTaskSchema>;
+
+export const OnnxSpecSchema = z.object({
+  file: FileNameSchema.default('model.onnx'),
+  opset: z.number().int().positive(),
+  /** Input tensor names: `ids` int32 [batch, L] padded with 0, `weights` float32 [batch, L] (0 for padding). */
+  inputs: z.object({ ids: z.string().min(1), weights: z.string().min(1) }),
+  /** Output tensor name per task: float32 [batch, labels] calibrated probabilities. */
+  outputs: z.record(z.string(), z.string().min(1)),
+});
+export type OnnxSpec = z.infer<typeof OnnxSpecSchema>;
+
+/** The model artifact's manifest (`manifest.json`), versioned by `schemaVersion`. */
+export const ManifestSchema = z
+  .object({
+    schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
+    modelId: z.string().min(1).max(200),
+    family: z.enum(['ngram-bag', 'transformer']),
+    createdAt: z.string().datetime({ offset: true }),
+    tasks: z.array(ManifestTaskSchema).min(1),
+    /** Routing: the task whose label is the target queue, and the tasks whose abstention sends mail to manual triage. */
+    routing: z.object({ queueTask: z.string().min(1), abstainTasks: z.array(z.string()).optional() }),
+    featurizer: FeaturizerSpecSchema,
+    onnx: OnnxSpecSchema,
+    /** Hash of the training data (as the trainer computed it). */
+    dataHash: z.string().min(1),
+    metrics: z.record(z.string(), z.unknown()).default({}),
+    trainingConfig: z.unknown().optional(),
+    /** Trainer facts: hyper-parameters, best epoch, example counts. */
+    training: z.record(z.string(), z.unknown()).optional(),
+    /** sha256 of every file of the artifact except manifest.json. */
+    files: z.record(FileNameSchema, Sha256Schema),
+  })
+  .superRefine((manifest, ctx) => {
+    const names = manifest.tasks.map((task) => task.name);
+    if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['tasks'], message: 'task names must be unique' });
+    for (const task of manifest.tasks) {
+      if (new Set(task.labels).size !== task.labels.length) ctx.addIssue({ code: 'custom', path: ['tasks', task.name], message: 'labels must be unique' });
+      if (!manifest.onnx.outputs[task.name]) ctx.addIssue({ code: 'custom', path: ['onnx', 'outputs', task.name], message: 'no ONNX output for task' });
+    }
+    for (const routed of [manifest.routing.queueTask, ...(manifest.routing.abstainTasks ?? [])]) {
+      if (!names.includes(routed)) ctx.addIssue({ code: 'custom', path: ['routing'], message: `unknown task ${routed}` });
+    }
+    if (!(manifest.onnx.file in manifest.files)) ctx.addIssue({ code: 'custom', path: ['files'], message: `no hash for ${manifest.onnx.file}` });
+  });
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type ManifestInput = z.input<typeof ManifestSchema>;
+
+/** JSON Schema of the manifest, for writers outside TypeScript (the Python SageMaker trainer). */
+export function manifestJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ManifestSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,37 @@
+/**
+ * The weights of an `ngram-bag` model as plain typed arrays: what the trainer produces, the ONNX
+ * builder writes and the reference forward pass reads. Matrices are row-major, `[in][out]`.
+ */
+export interface DenseLayer {
+  /** `inSize * outSize` values, row-major `[in][out]`. */
+  weight: Float32Array;
+  bias: Float32Array;
+  inSize: number;
+  outSize: number;
+}
+
+export interface NgramBagHead extends DenseLayer {
+  task: string;
+}
+
+/**
+ * One embedding bag with its optional hidden layer and heads. A multi-task model has one part with
+ * every head; single-task mode has one part per task (independent models in one artifact).
+ */
+export interface NgramBagPart {
+  buckets: number;
+  dim: number;
+  /** `buckets * dim` values, row-major. */
+  embedding: Float32Array;
+  hidden?: DenseLayer;
+  heads: NgramBagHead[];
+}
+
+export interface NgramBagWeights {
+  parts: NgramBagPart[];
+}
+
+/** Task names in part order. */
+export function headTasks(weights: NgramBagWeights): string[] {
+  return weights.parts.flatMap((part) => part.heads.map((head) => head.task));
+}

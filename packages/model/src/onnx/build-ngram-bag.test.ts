@@ -1,0 +1,92 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forwardProbs } from '../ngram-bag/forward.js';
+import type { DenseLayer, NgramBagPart, NgramBagWeights } from '../ngram-bag/weights.js';
+import { buildNgramBagOnnx, ngramBagOnnxNames } from './build-ngram-bag.js';
+import { createOnnxSession, type OnnxSession } from './runtime.js';
+
+function rand(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) | 0;
+    return ((s >>> 0) / 2 ** 32) * 2 - 1;
+  };
+}
+
+function layer(r: () => number, inSize: number, outSize: number): DenseLayer {
+  return { inSize, outSize, weight: Float32Array.from({ length: inSize * outSize }, r), bias: Float32Array.from({ length: outSize }, r) };
+}
+
+function part(r: () => number, buckets: number, dim: number, hidden: number, tasks: Array<[string, number]>): NgramBagPart {
+  const featureSize = hidden > 0 ? hidden : dim;
+  return {
+    buckets,
+    dim,
+    embedding: Float32Array.from({ length: buckets * dim }, r),
+    hidden: hidden > 0 ? layer(r, dim, hidden) : undefined,
+    heads: tasks.map(([task, k]) => ({ task, ...layer(r, featureSize, k) })),
+  };
+}
+
+const r = rand(7);
+// Two parts (as single-task mode writes), one with a hidden layer.
+const weights: NgramBagWeights = {
+  parts: [part(r, 50, 8, 6, [['queue', 4], ['topic', 5]]), part(r, 50, 8, 0, [['area', 3]])],
+};
+const temperatures = { queue: 1.7, topic: 0.6, area: 1 };
+const names = ngramBagOnnxNames(['queue', 'topic', 'area']);
+
+// A padded batch: rows of different lengths, weights 1/n, padding weight 0.
+const rows = [[1, 2, 3, 2], [49], [], [5, 6, 7, 8, 9, 10, 11]];
+const L = 7;
+const ids = new Int32Array(rows.length * L);
+const w = new Float32Array(rows.length * L);
+rows.forEach((row, i) => row.forEach((id, k) => {
+  ids[i * L + k] = id;
+  w[i * L + k] = 1 / row.length;
+}));
+
+describe('buildNgramBagOnnx', () => {
+  let dir: string;
+  let session: OnnxSession;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-onnx-'));
+    const file = path.join(dir, 'model.onnx');
+    await writeFile(file, buildNgramBagOnnx(weights, temperatures, names));
+    session = await createOnnxSession(file);
+  });
+  afterAll(async () => {
+    await session?.release();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('names its inputs and outputs as asked', () => {
+    expect([...session.inputNames].sort()).toEqual(['ids', 'weights']);
+    expect([...session.outputNames].sort()).toEqual(['probs_area', 'probs_queue', 'probs_topic']);
+  });
+
+  it('agrees with the TypeScript forward pass within 1e-5 on a padded batch', async () => {
+    const out = await session.runBag(names.inputs, { ids, weights: w, batch: rows.length, length: L }, Object.values(names.outputs));
+    rows.forEach((row, i) => {
+      const expected = forwardProbs(weights, { ids: row, weights: row.map(() => 1 / row.length) }, temperatures);
+      for (const [task, probs] of Object.entries(expected)) {
+        const got = out[names.outputs[task]].subarray(i * probs.length, (i + 1) * probs.length);
+        probs.forEach((p, c) => expect(Math.abs(got[c] - p)).toBeLessThan(1e-5));
+        expect(Math.abs(got.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+      }
+    });
+  });
+
+  it('applies the temperature inside the graph', async () => {
+    const flat = buildNgramBagOnnx(weights, { queue: 1, topic: 1, area: 1 }, names);
+    expect(flat.length).toBeGreaterThan(0);
+    const sharp = forwardProbs(weights, { ids: rows[0], weights: [0.25, 0.25, 0.25, 0.25] }, { topic: 0.6 }).topic;
+    const plain = forwardProbs(weights, { ids: rows[0], weights: [0.25, 0.25, 0.25, 0.25] }).topic;
+    const out = await session.runBag(names.inputs, { ids, weights: w, batch: rows.length, length: L }, ['probs_topic']);
+    const got = out.probs_topic.subarray(0, 5);
+    expect(Math.max(...got)).toBeCloseTo(Math.max(...sharp), 5);
+    expect(Math.max(...sharp)).not.toBeCloseTo(Math.max(...plain), 3);
+  });
+});

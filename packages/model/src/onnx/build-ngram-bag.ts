@@ -1,0 +1,97 @@
+import p from 'onnx-proto';
+import type { DenseLayer, NgramBagWeights } from '../ngram-bag/weights.js';
+
+const { onnx } = p;
+
+export const NGRAM_BAG_OPSET = 17;
+
+export interface NgramBagOnnxNames {
+  inputs: { ids: string; weights: string };
+  /** Output name per task. */
+  outputs: Record<string, string>;
+}
+
+/** Default tensor names: `ids`, `weights`, and `probs_<task>` per task. */
+export function ngramBagOnnxNames(tasks: readonly string[]): NgramBagOnnxNames {
+  return { inputs: { ids: 'ids', weights: 'weights' }, outputs: Object.fromEntries(tasks.map((task) => [task, `probs_${task}`])) };
+}
+
+function floatTensor(name: string, dims: number[], values: Float32Array): p.onnx.ITensorProto {
+  const copy = Float32Array.from(values);
+  return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(copy.buffer) };
+}
+
+function int64Tensor(name: string, values: number[]): p.onnx.ITensorProto {
+  return { name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: values };
+}
+
+function valueInfo(name: string, elemType: number, dims: Array<string | number>): p.onnx.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+      },
+    },
+  };
+}
+
+/**
+ * Builds the ONNX graph of an `ngram-bag` model: per part, Gather(embedding, ids) * weights summed over
+ * the bag -> optional MatMul + Add + Relu -> per task MatMul + Add, divided by the task's temperature,
+ * Softmax. Inputs `ids` int32 [batch, L] and `weights` float32 [batch, L]; one output per task.
+ */
+export function buildNgramBagOnnx(
+  weights: NgramBagWeights,
+  temperatures: Record<string, number>,
+  names: NgramBagOnnxNames = ngramBagOnnxNames(weights.parts.flatMap((part) => part.heads.map((h) => h.task))),
+): Uint8Array {
+  const nodes: p.onnx.INodeProto[] = [];
+  const initializers: p.onnx.ITensorProto[] = [int64Tensor('axes_2', [2]), int64Tensor('axes_1', [1])];
+  const outputs: p.onnx.IValueInfoProto[] = [];
+  const node = (opType: string, input: string[], output: string, attribute: p.onnx.IAttributeProto[] = []): string => {
+    nodes.push({ opType, input, output: [output], name: `${opType}_${nodes.length}`, attribute });
+    return output;
+  };
+  const dense = (prefix: string, layer: DenseLayer, x: string): string => {
+    initializers.push(floatTensor(`${prefix}_w`, [layer.inSize, layer.outSize], layer.weight));
+    initializers.push(floatTensor(`${prefix}_b`, [layer.outSize], layer.bias));
+    return node('Add', [node('MatMul', [x, `${prefix}_w`], `${prefix}_xw`), `${prefix}_b`], `${prefix}_out`);
+  };
+  const w3 = node('Unsqueeze', [names.inputs.weights, 'axes_2'], 'weights_3d');
+  weights.parts.forEach((part, pi) => {
+    initializers.push(floatTensor(`p${pi}_embedding`, [part.buckets, part.dim], part.embedding));
+    const gathered = node('Gather', [`p${pi}_embedding`, names.inputs.ids], `p${pi}_gathered`, [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]);
+    const weighted = node('Mul', [gathered, w3], `p${pi}_weighted`);
+    let features = node('ReduceSum', [weighted, 'axes_1'], `p${pi}_pooled`, [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]);
+    if (part.hidden) features = node('Relu', [dense(`p${pi}_hidden`, part.hidden, features)], `p${pi}_hidden_relu`);
+    for (const head of part.heads) {
+      const output = names.outputs[head.task];
+      if (!output) throw new Error(`no output name for task ${head.task}`);
+      const logits = dense(`p${pi}_head_${outputs.length}`, head, features);
+      const tName = `temperature_${outputs.length}`;
+      initializers.push(floatTensor(tName, [], Float32Array.of(temperatures[head.task] ?? 1)));
+      const scaled = node('Div', [logits, tName], `${tName}_scaled`);
+      node('Softmax', [scaled], output, [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 }]);
+      outputs.push(valueInfo(output, onnx.TensorProto.DataType.FLOAT, ['batch', head.outSize]));
+    }
+  });
+  const model: p.onnx.IModelProto = {
+    irVersion: 8,
+    producerName: 'mailroute',
+    producerVersion: '1',
+    opsetImport: [{ domain: '', version: NGRAM_BAG_OPSET }],
+    graph: {
+      name: 'ngram_bag',
+      node: nodes,
+      initializer: initializers,
+      input: [
+        valueInfo(names.inputs.ids, onnx.TensorProto.DataType.INT32, ['batch', 'bag']),
+        valueInfo(names.inputs.weights, onnx.TensorProto.DataType.FLOAT, ['batch', 'bag']),
+      ],
+      output: outputs,
+    },
+  };
+  return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { hashString } from './hash.js';
+import { featurizeHashed, HashedNgramsParamsSchema, poolingWeight, wordTokens } from './hashed-ngrams.js';
+
+
+describe('hashString', () => {
+  it('is stable across releases (values are part of every trained model)', () => {
+    expect(hashString('', 0)).toBe(0);
+    expect(hashString('a', 0)).toBe(hashString('a', 0));
+    // Pinned values: changing the hash would silently break every artifact.
+    expect([hashString('freistellungsauftrag', 1), hashString('über', 2)]).toEqual([PINNED[0], PINNED[1]]);
+  });
+  it('depends on seed, order and every code unit', () => {
+    expect(hashString('ab', 1)).not.toBe(hashString('ba', 1));
+    expect(hashString('ab', 1)).not.toBe(hashString('ab', 2));
+    expect(hashString('über', 0)).not.toBe(hashString('uber', 0));
+  });
+});
+
+const PINNED = [3106324050, 258391720];
+
+describe('featurizeHashed', () => {
+  it('tokenises Unicode words in lower case and keeps umlauts and ß', () => {
+    expect(wordTokens('Grüße, Straße! Depotübertrag 2026 – OK?')).toEqual(['grüße', 'straße', 'depotübertrag', '2026', 'ok']);
+  });
+
+  it('emits word uni- and bigrams, char n-grams within word boundaries and meta tokens', () => {
+    const only = (over: object) => HashedNgramsParamsSchema.parse({ ...over });
+    // "ab cd": 2 unigrams + 1 bigram.
+    expect(featurizeHashed('ab cd', [], only({ charNgrams: [0, 0] })).length).toBe(3);
+    // " ab " has 4 units: n-grams of length 2..5: 3 + 2 + 1 = 6 per word, no word features.
+    expect(featurizeHashed('ab cd', [], only({ wordNgrams: 0 })).length).toBe(12);
+    expect(featurizeHashed('ab', ['bank=x', 'lang=de'], only({ wordNgrams: 0, charNgrams: [0, 0] })).length).toBe(2);
+  });
+
+  it('keeps every id inside the buckets and is deterministic', () => {
+    const small = HashedNgramsParamsSchema.parse({ buckets: 97 });
+    const ids = featurizeHashed('Sehr geehrte Damen und Herren, bitte Freistellungsauftrag ändern.', ['lang=de'], small);
+    expect(ids.every((id) => id >= 0 && id < 97)).toBe(true);
+    expect(Array.from(featurizeHashed('Sehr geehrte Damen und Herren, bitte Freistellungsauftrag ändern.', ['lang=de'], small))).toEqual(Array.from(ids));
+  });
+
+  it('tells word, char and meta features apart and is case-insensitive', () => {
+    const words = HashedNgramsParamsSchema.parse({ charNgrams: [0, 0], wordNgrams: 1 });
+    expect(Array.from(featurizeHashed('Depot', [], words))).toEqual(Array.from(featurizeHashed('DEPOT', [], words)));
+    expect(featurizeHashed('depot', [], words)[0]).not.toBe(featurizeHashed('', ['depot'], words)[0]);
+  });
+
+  it('cuts text at maxChars', () => {
+    const cut = HashedNgramsParamsSchema.parse({ maxChars: 5, charNgrams: [0, 0], wordNgrams: 1 });
+    expect(featurizeHashed('abcde fghij', [], cut).length).toBe(1);
+  });
+
+  it('weights ids by 1/n or 1/sqrt(n)', () => {
+    expect(poolingWeight(4, 'mean')).toBeCloseTo(0.25, 12);
+    expect(poolingWeight(4, 'sqrt')).toBeCloseTo(0.5, 12);
+    expect(poolingWeight(0, 'sqrt')).toBe(0);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Per-task calibration on the validation split: a softmax temperature (minimising the negative
+ * log-likelihood) and an abstention threshold (the lowest confidence reaching a target precision).
+ */
+
+function nll(logits: Float64Array[], gold: Int32Array, temperature: number): number {
+  let total = 0;
+  let n = 0;
+  for (let i = 0; i < logits.length; i++) {
+    const y = gold[i];
+    if (y < 0) continue;
+    const z = logits[i];
+    let max = -Infinity;
+    for (let c = 0; c < z.length; c++) if (z[c] > max) max = z[c];
+    let sum = 0;
+    for (let c = 0; c < z.length; c++) sum += Math.exp((z[c] - max) / temperature);
+    total += Math.log(sum) - (z[y] - max) / temperature;
+    n++;
+  }
+  return n === 0 ? 0 : total / n;
+}
+
+/** Temperature in [0.05, 20] minimising NLL (golden-section search over log T); 1 with no labelled data. */
+export function fitTemperature(logits: Float64Array[], gold: Int32Array): number {
+  if (!gold.some((y) => y >= 0)) return 1;
+  let lo = Math.log(0.05);
+  let hi = Math.log(20);
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  let a = hi - ratio * (hi - lo);
+  let b = lo + ratio * (hi - lo);
+  let fa = nll(logits, gold, Math.exp(a));
+  let fb = nll(logits, gold, Math.exp(b));
+  for (let iter = 0; iter < 60; iter++) {
+    if (fa < fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - ratio * (hi - lo);
+      fa = nll(logits, gold, Math.exp(a));
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + ratio * (hi - lo);
+      fb = nll(logits, gold, Math.exp(b));
+    }
+  }
+  return Math.exp((lo + hi) / 2);
+}
+
+export interface ThresholdChoice {
+  threshold: number;
+  /** Whether some threshold reached the target precision. */
+  reached: boolean;
+  /** Precision and coverage (share not abstained) on the validation split at that threshold. */
+  precision: number;
+  coverage: number;
+}
+
+/**
+ * The lowest confidence `t` such that the predictions with confidence >= t have precision >= target.
+ * When no threshold reaches it, the one with the best precision among those keeping at least 10% of
+ * the examples (so a model never abstains on nearly everything because of a handful of examples).
+ */
+export function chooseThreshold(confidence: ArrayLike<number>, correct: ArrayLike<boolean>, target: number): ThresholdChoice {
+  const n = confidence.length;
+  if (n === 0) return { threshold: 0, reached: false, precision: 0, coverage: 1 };
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => confidence[y] - confidence[x]);
+  let hits = 0;
+  let best: ThresholdChoice | undefined;
+  let fallback: ThresholdChoice | undefined;
+  const minKept = Math.max(1, Math.ceil(0.1 * n));
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    if (correct[i]) hits++;
+    // Only cut between distinct confidences: all ties are kept together.
+    if (k + 1 < n && confidence[order[k + 1]] === confidence[i]) continue;
+    const choice = { threshold: confidence[i], reached: true, precision: hits / (k + 1), coverage: (k + 1) / n };
+    if (choice.precision >= target) best = choice;
+    if (k + 1 >= minKept && (!fallback || choice.precision > fallback.precision)) fallback = { ...choice, reached: false };
+  }
+  return best ?? fallback ?? { threshold: 0, reached: false, precision: hits / n, coverage: 1 };
+}

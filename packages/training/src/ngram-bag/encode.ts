@@ -1,0 +1,62 @@
+import { featurizeHashed, poolingWeight, type HashedNgramsParams } from '@mailroute/preprocess';
+import type { EncodedExample } from './net.js';
+import { TrainerInputError } from './errors.js';
+
+/** Training input: model text, meta tokens and a label index per task (null: missing). */
+export interface TrainExample {
+  text: string;
+  meta: string[];
+  labels: Record<string, number | null>;
+}
+
+/** One label dimension: its name, ordered labels and optional class weights. */
+export interface TaskSpec {
+  name: string;
+  labels: string[];
+  classWeights?: number[];
+}
+
+export function encodeExamples(examples: readonly TrainExample[], tasks: readonly TaskSpec[], featurizer: HashedNgramsParams): EncodedExample[] {
+  return examples.map((example) => {
+    const ids = featurizeHashed(example.text, example.meta, featurizer);
+    const labels = new Int32Array(tasks.length);
+    tasks.forEach((task, t) => {
+      const y = example.labels[task.name];
+      labels[t] = y === null || y === undefined ? -1 : y;
+      if (labels[t] >= task.labels.length || (labels[t] < 0 && labels[t] !== -1)) {
+        throw new TrainerInputError(`label index ${labels[t]} out of range for task ${task.name}`);
+      }
+    });
+    return { ids, weight: poolingWeight(ids.length, featurizer.pooling), labels };
+  });
+}
+
+/** Class weights per task: the given ones, else computed from the training label counts. */
+export function classWeightsFor(
+  task: TaskSpec,
+  taskIndex: number,
+  examples: readonly EncodedExample[],
+  mode: 'none' | 'balanced' | 'sqrt',
+): Float64Array {
+  const k = task.labels.length;
+  if (task.classWeights) {
+    if (task.classWeights.length !== k) throw new TrainerInputError(`task ${task.name}: ${task.classWeights.length} class weights for ${k} labels`);
+    return Float64Array.from(task.classWeights);
+  }
+  const weights = new Float64Array(k).fill(1);
+  if (mode === 'none') return weights;
+  const counts = new Float64Array(k);
+  let n = 0;
+  for (const example of examples) {
+    const y = example.labels[taskIndex];
+    if (y >= 0) {
+      counts[y]++;
+      n++;
+    }
+  }
+  for (let c = 0; c < k; c++) {
+    const balanced = counts[c] > 0 ? n / (k * counts[c]) : 1;
+    weights[c] = mode === 'sqrt' ? Math.sqrt(balanced) : balanced;
+  }
+  return weights;
+}

@@ -1,0 +1,52 @@
+import { buildNgramBagOnnx, MANIFEST_SCHEMA_VERSION, NGRAM_BAG_OPSET, ngramBagOnnxNames, writeArtifact, type Manifest } from '@mailroute/model';
+import type { TrainedNgramBag } from './train.js';
+
+export interface ExportInfo {
+  modelId: string;
+  dataHash: string;
+  createdAt: string;
+  metrics?: Record<string, unknown>;
+  trainingConfig?: unknown;
+  /** The task whose label is the target queue (default: the first task). */
+  routing?: { queueTask: string; abstainTasks?: string[] };
+}
+
+/**
+ * Writes the trained model as an artifact directory (`model.onnx` + `manifest.json` with the sha256 of
+ * every file), atomically: nothing appears at `dir` until it is complete.
+ */
+export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: ExportInfo): Promise<Manifest> {
+  const taskNames = model.tasks.map((task) => task.name);
+  const names = ngramBagOnnxNames(taskNames);
+  const temperatures = Object.fromEntries(taskNames.map((name) => [name, model.calibration[name]?.temperature ?? 1]));
+  const onnxBytes = buildNgramBagOnnx(model.weights, temperatures, names);
+  return writeArtifact(
+    dir,
+    { 'model.onnx': onnxBytes },
+    {
+      schemaVersion: MANIFEST_SCHEMA_VERSION,
+      modelId: info.modelId,
+      family: 'ngram-bag',
+      createdAt: info.createdAt,
+      tasks: model.tasks.map((task) => ({
+        name: task.name,
+        labels: task.labels,
+        temperature: temperatures[task.name],
+        threshold: model.calibration[task.name]?.threshold ?? 0,
+      })),
+      routing: info.routing ?? { queueTask: taskNames[0] },
+      featurizer: model.featurizer,
+      onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs },
+      dataHash: info.dataHash,
+      metrics: info.metrics ?? {},
+      trainingConfig: info.trainingConfig,
+      training: {
+        params: model.params,
+        bestEpoch: model.bestEpoch,
+        bestEpochs: model.bestEpochs,
+        counts: model.counts,
+        calibration: model.calibration,
+      },
+    },
+  );
+}

@@ -1,0 +1,109 @@
+import { forwardLogits, type NgramBagPart } from '@mailroute/model';
+import { describe, expect, it } from 'vitest';
+import { accumulateExample, createPartState, type EncodedExample, type PartState } from './net.js';
+import { createPrng, fillUniform } from './prng.js';
+
+function tinyPart(hidden: number, seed: number): NgramBagPart {
+  const prng = createPrng(seed);
+  const dim = 3;
+  const buckets = 10;
+  const embedding = new Float32Array(buckets * dim);
+  fillUniform(embedding, 1, prng);
+  const dense = (inSize: number, outSize: number) => {
+    const weight = new Float32Array(inSize * outSize);
+    const bias = new Float32Array(outSize);
+    fillUniform(weight, 1, prng);
+    fillUniform(bias, 0.5, prng);
+    return { inSize, outSize, weight, bias };
+  };
+  const featureSize = hidden > 0 ? hidden : dim;
+  return {
+    buckets,
+    dim,
+    embedding,
+    hidden: hidden > 0 ? dense(dim, hidden) : undefined,
+    heads: [
+      { task: 'a', ...dense(featureSize, 3) },
+      { task: 'b', ...dense(featureSize, 2) },
+    ],
+  };
+}
+
+const classWeights = [Float64Array.of(1, 2, 0.5), Float64Array.of(1.5, 1)];
+
+/** The loss as the definition says, from the reference forward pass in @mailroute/model. */
+function referenceLoss(part: NgramBagPart, example: EncodedExample): number {
+  const logits = forwardLogits({ parts: [part] }, { ids: example.ids, weights: Array.from(example.ids, () => example.weight) });
+  let loss = 0;
+  ['a', 'b'].forEach((task, t) => {
+    const y = example.labels[t];
+    if (y < 0) return;
+    const z = logits[task];
+    const max = Math.max(...z);
+    const logSum = Math.log(z.reduce((s, v) => s + Math.exp(v - max), 0)) + max;
+    loss += classWeights[t][y] * (logSum - z[y]);
+  });
+  return loss;
+}
+
+function numericGradient(part: NgramBagPart, example: EncodedExample, params: Float32Array, index: number): number {
+  const saved = params[index];
+  const eps = 1e-2;
+  params[index] = saved + eps;
+  const up = params[index];
+  const lossUp = referenceLoss(part, example);
+  params[index] = saved - eps;
+  const down = params[index];
+  const lossDown = referenceLoss(part, example);
+  params[index] = saved;
+  return (lossUp - lossDown) / (up - down);
+}
+
+function checkGradients(state: PartState, example: EncodedExample): number {
+  const { part } = state;
+  let worst = 0;
+  const compare = (analytic: number, params: Float32Array, index: number) => {
+    const numeric = numericGradient(part, example, params, index);
+    worst = Math.max(worst, Math.abs(analytic - numeric) / Math.max(1e-3, Math.abs(analytic) + Math.abs(numeric)));
+  };
+  part.heads.forEach((head, h) => {
+    for (let i = 0; i < head.weight.length; i++) compare(state.gHeads[h].weight[i], head.weight, i);
+    for (let i = 0; i < head.bias.length; i++) compare(state.gHeads[h].bias[i], head.bias, i);
+  });
+  if (part.hidden && state.gHidden) {
+    for (let i = 0; i < part.hidden.weight.length; i++) compare(state.gHidden.weight[i], part.hidden.weight, i);
+    for (let i = 0; i < part.hidden.bias.length; i++) compare(state.gHidden.bias[i], part.hidden.bias, i);
+  }
+  for (let id = 0; id < part.buckets; id++) {
+    const slot = state.rowSlot[id];
+    for (let d = 0; d < part.dim; d++) {
+      const analytic = slot < 0 ? 0 : state.gRows[slot * part.dim + d];
+      compare(analytic, part.embedding, id * part.dim + d);
+    }
+  }
+  return worst;
+}
+
+describe('accumulateExample', () => {
+  const example: EncodedExample = { ids: Int32Array.of(1, 4, 4, 7), weight: 0.5, labels: Int32Array.of(1, 0) };
+
+  it.each([0, 4])('matches finite differences (hidden width %i)', (hidden) => {
+    const state = createPartState(tinyPart(hidden, 3), [0, 1], classWeights);
+    const loss = accumulateExample(state, example);
+    expect(loss).toBeCloseTo(referenceLoss(state.part, example), 6);
+    expect(checkGradients(state, example)).toBeLessThan(1e-3);
+  });
+
+  it('masks a missing label: its head gets no gradient and the loss leaves it out', () => {
+    const masked: EncodedExample = { ...example, labels: Int32Array.of(2, -1) };
+    const state = createPartState(tinyPart(4, 5), [0, 1], classWeights);
+    const loss = accumulateExample(state, masked);
+    expect(loss).toBeCloseTo(referenceLoss(state.part, masked), 6);
+    expect(state.gHeads[1].weight.every((g) => g === 0)).toBe(true);
+    expect(state.gHeads[0].weight.some((g) => g !== 0)).toBe(true);
+    expect(checkGradients(state, masked)).toBeLessThan(1e-3);
+    const none = createPartState(tinyPart(4, 5), [0, 1], classWeights);
+    expect(accumulateExample(none, { ...example, labels: Int32Array.of(-1, -1) })).toBe(0);
+    expect(none.touched).toHaveLength(0);
+  });
+});

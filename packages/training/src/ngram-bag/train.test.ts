@@ -1,0 +1,146 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Classifier, forwardProbs, ManifestSchema } from '@mailroute/model';
+import { featurizeHashed, poolingWeight } from '@mailroute/preprocess';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chooseThreshold, fitTemperature } from './calibrate.js';
+import type { TaskSpec, TrainExample } from './encode.js';
+import { exportNgramBag } from './export.js';
+import { createPrng } from './prng.js';
+import { trainNgramBag, type EpochReport } from './train.js';
+
+const tasks: TaskSpec[] = [
+  { name: 'queue', labels: ['payments', 'kyc', 'trading'] },
+  { name: 'topic', labels: ['sparplan', 'login'] },
+];
+
+// Each queue has its own words; the topic follows a second word. Some rows lack the topic label.
+const templates: Array<[string, number, number | null]> = [
+  ['Überweisung nicht angekommen sparplan', 0, 0],
+  ['Lastschrift zurückgeben login', 0, 1],
+  ['Ausweis hochladen Identifikation sparplan', 1, 0],
+  ['Video-Ident abgebrochen login', 1, 1],
+  ['Order storniert Börse Aktie sparplan', 2, 0],
+  ['Limit-Order Teilausführung login', 2, null],
+];
+const rows = (n: number): TrainExample[] =>
+  Array.from({ length: n }, (_, i) => {
+    const [text, queue, topic] = templates[i % templates.length];
+    return { text: `${text} ${i % 3 === 0 ? 'bitte' : 'danke'}`, meta: ['lang=de'], labels: { queue, topic } };
+  });
+
+const small = { dim: 8, buckets: 4096, epochs: 12, learningRate: 0.3, batchSize: 4, patience: 20, seed: 42 };
+
+describe('trainNgramBag', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('learns a tiny dataset perfectly and reports every epoch', () => {
+    const epochs: EpochReport[] = [];
+    const progress: number[] = [];
+    const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: small, onEpoch: (e) => epochs.push(e), onProgress: (done) => progress.push(done) });
+    expect(epochs).toHaveLength(12);
+    expect(epochs[epochs.length - 1].loss).toBeLessThan(epochs[0].loss);
+    const last = epochs[epochs.length - 1];
+    expect(last.perTask.queue.accuracy).toBe(1);
+    expect(last.perTask.topic.f1).toBe(1);
+    expect(last.meanF1).toBe(1);
+    expect(last.samplesPerSecond).toBeGreaterThan(0);
+    expect(progress[progress.length - 1]).toBe(12);
+    expect(model.bestEpoch).toBeGreaterThanOrEqual(1);
+    expect(model.weights.parts).toHaveLength(1);
+    for (const row of rows(6)) {
+      const ids = featurizeHashed(row.text, row.meta, model.featurizer.params);
+      const w = poolingWeight(ids.length, model.featurizer.params.pooling);
+      const probs = forwardProbs(model.weights, { ids, weights: Array.from(ids, () => w) });
+      expect(argmax(probs.queue)).toBe(row.labels.queue);
+    }
+  });
+
+  it('gives the same weights for the same seed and others for another seed', () => {
+    const a = trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 } });
+    const b = trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 } });
+    const c = trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3, seed: 7 } });
+    expect(Buffer.from(a.weights.parts[0].embedding.buffer).equals(Buffer.from(b.weights.parts[0].embedding.buffer))).toBe(true);
+    expect(Array.from(a.weights.parts[0].heads[1].weight)).toEqual(Array.from(b.weights.parts[0].heads[1].weight));
+    expect(Array.from(a.weights.parts[0].heads[0].weight)).not.toEqual(Array.from(c.weights.parts[0].heads[0].weight));
+  });
+
+  it('trains one independent part per task in single-task mode, with a hidden layer', () => {
+    const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, mode: 'single-task', hidden: 6 } });
+    expect(model.weights.parts.map((p) => p.heads.map((h) => h.task))).toEqual([['queue'], ['topic']]);
+    expect(model.weights.parts[0].hidden?.outSize).toBe(6);
+    expect(model.history[model.history.length - 1].perTask.queue.accuracy).toBe(1);
+    expect(Object.keys(model.bestEpochs)).toEqual(['queue', 'topic']);
+  });
+
+  it('exports an artifact whose ONNX probabilities match the trainer within 1e-5', async () => {
+    const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, hidden: 5 } });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-export-'));
+    dirs.push(dir);
+    const target = path.join(dir, 'artifact');
+    const manifest = await exportNgramBag(model, target, { modelId: 'ngram-bag-test', dataHash: 'abc', createdAt: '2026-11-29T10:00:00Z', routing: { queueTask: 'queue' } });
+    expect(ManifestSchema.parse(JSON.parse(await readFile(path.join(target, 'manifest.json'), 'utf8'))).tasks[0].labels).toEqual(tasks[0].labels);
+    expect(manifest.tasks.map((t) => t.temperature)).toEqual([model.calibration.queue.temperature, model.calibration.topic.temperature]);
+    const classifier = await Classifier.load(target);
+    try {
+      const inputs = rows(6).map((r) => ({ text: r.text, meta: r.meta }));
+      const { probs } = await classifier.predictPrepared(inputs);
+      const temperatures = { queue: model.calibration.queue.temperature, topic: model.calibration.topic.temperature };
+      inputs.forEach((input, i) => {
+        const ids = featurizeHashed(input.text, input.meta, model.featurizer.params);
+        const w = poolingWeight(ids.length, model.featurizer.params.pooling);
+        const expected = forwardProbs(model.weights, { ids, weights: Array.from(ids, () => w) }, temperatures);
+        for (const task of tasks) {
+          const k = task.labels.length;
+          for (let c = 0; c < k; c++) expect(Math.abs(probs[task.name][i * k + c] - expected[task.name][c])).toBeLessThan(1e-5);
+        }
+      });
+    } finally {
+      await classifier.release();
+    }
+  });
+});
+
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+describe('calibration', () => {
+  it('recovers the temperature that generated the labels', () => {
+    const prng = createPrng(1);
+    const trueT = 2.5;
+    const logits: Float64Array[] = [];
+    const gold: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const z = Float64Array.from({ length: 4 }, () => (prng.next() * 2 - 1) * 6);
+      const p = Array.from(z, (v) => Math.exp(v / trueT));
+      const sum = p.reduce((a, b) => a + b, 0);
+      let u = prng.next() * sum;
+      let y = 0;
+      while (y < 3 && u > p[y]) u -= p[y++];
+      logits.push(z);
+      gold.push(y);
+    }
+    expect(Math.abs(fitTemperature(logits, Int32Array.from(gold)) - trueT)).toBeLessThan(0.25);
+    expect(fitTemperature([], new Int32Array(0))).toBe(1);
+  });
+
+  it('picks the lowest confidence that reaches the target precision, and falls back sensibly', () => {
+    const confidence = [0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
+    const correct = [true, true, true, true, false, true, false, false, false, false];
+    const choice = chooseThreshold(confidence, correct, 0.8);
+    // Top 6: 5 of 6 correct = 0.833 >= 0.8; top 7: 5/7 < 0.8.
+    expect(choice).toMatchObject({ threshold: 0.5, reached: true });
+    expect(choice.precision).toBeCloseTo(5 / 6, 9);
+    expect(choice.coverage).toBeCloseTo(0.6, 9);
+    const never = chooseThreshold(confidence, correct.map(() => false), 0.9);
+    expect(never.reached).toBe(false);
+    expect(chooseThreshold(confidence, correct.map(() => true), 0.9).threshold).toBe(0.1);
+  });
+});

@@ -1,0 +1,243 @@
+import type { NgramBagPart, NgramBagWeights } from '@mailroute/model';
+import { HashedNgramsParamsSchema, type FeaturizerSpec } from '@mailroute/preprocess';
+import { chooseThreshold, fitTemperature } from './calibrate.js';
+import { classWeightsFor, encodeExamples, type TaskSpec, type TrainExample } from './encode.js';
+import { TrainerInputError } from './errors.js';
+import { accumulateExample, applyUpdate, createPartState, hasLabelFor, type EncodedExample, type PartState } from './net.js';
+import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
+import { createPrng, fillUniform, shuffleInPlace, type Prng } from './prng.js';
+import { argmax, meanNll, taskLogits, taskMetrics, type TaskEpochMetrics } from './validate.js';
+
+export interface EpochReport {
+  epoch: number;
+  /** Mean training loss per labelled example (summed over tasks). */
+  loss: number;
+  learningRate: number;
+  /** Mean validation cross-entropy over tasks; null without a validation split. */
+  valLoss: number | null;
+  perTask: Record<string, TaskEpochMetrics>;
+  /** Mean macro-F1 over tasks on the validation split; null without one. */
+  meanF1: number | null;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface TaskCalibration {
+  temperature: number;
+  threshold: number;
+  /** Whether the threshold reaches the target precision on the validation split. */
+  thresholdReached: boolean;
+  validPrecision: number;
+  validCoverage: number;
+}
+
+export interface TrainedNgramBag {
+  family: 'ngram-bag';
+  params: NgramBagParams;
+  featurizer: FeaturizerSpec;
+  tasks: TaskSpec[];
+  weights: NgramBagWeights;
+  calibration: Record<string, TaskCalibration>;
+  history: EpochReport[];
+  /** The epoch whose weights were kept (single-task mode: the latest among the tasks' best epochs). */
+  bestEpoch: number;
+  /** Per task, the epoch whose weights were kept. */
+  bestEpochs: Record<string, number>;
+  counts: { train: number; valid: number };
+}
+
+export interface TrainNgramBagInput {
+  train: readonly TrainExample[];
+  valid: readonly TrainExample[];
+  tasks: readonly TaskSpec[];
+  params?: Partial<NgramBagParams>;
+  onEpoch?: (report: EpochReport) => void;
+  onProgress?: (done: number, total: number, label?: string) => void;
+}
+
+function initPart(params: NgramBagParams, tasks: readonly TaskSpec[], prng: Prng): NgramBagPart {
+  const { dim, buckets, hidden } = params;
+  const embedding = new Float32Array(buckets * dim);
+  fillUniform(embedding, 1 / dim, prng);
+  const part: NgramBagPart = { buckets, dim, embedding, heads: [] };
+  let featureSize = dim;
+  if (hidden > 0) {
+    const weight = new Float32Array(dim * hidden);
+    fillUniform(weight, Math.sqrt(6 / dim), prng);
+    part.hidden = { weight, bias: new Float32Array(hidden), inSize: dim, outSize: hidden };
+    featureSize = hidden;
+  }
+  for (const task of tasks) {
+    const weight = new Float32Array(featureSize * task.labels.length);
+    fillUniform(weight, Math.sqrt(1 / featureSize) * 0.1, prng);
+    part.heads.push({ task: task.name, weight, bias: new Float32Array(task.labels.length), inSize: featureSize, outSize: task.labels.length });
+  }
+  return part;
+}
+
+function clonePart(part: NgramBagPart): NgramBagPart {
+  const dense = <T extends { weight: Float32Array; bias: Float32Array }>(layer: T): T => ({
+    ...layer,
+    weight: Float32Array.from(layer.weight),
+    bias: Float32Array.from(layer.bias),
+  });
+  return {
+    buckets: part.buckets,
+    dim: part.dim,
+    embedding: Float32Array.from(part.embedding),
+    hidden: part.hidden ? dense(part.hidden) : undefined,
+    heads: part.heads.map(dense),
+  };
+}
+
+interface PartTrack {
+  state: PartState;
+  /** Examples with a label for this part. */
+  order: Int32Array;
+  best: NgramBagPart;
+  bestScore: number;
+  bestEpoch: number;
+  stale: number;
+  done: boolean;
+}
+
+/**
+ * Trains an `ngram-bag` model: embedding bag -> optional hidden ReLU layer -> one softmax head per
+ * task, class-weighted cross-entropy masked per task, Adagrad with sparse embedding updates and a
+ * linearly decaying rate, early stopping on the validation mean macro-F1, then per-task temperature
+ * and threshold on the validation split. Deterministic for a seed. Pure: no I/O.
+ */
+export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
+  const params = NgramBagParamsSchema.parse(input.params ?? {});
+  const tasks = [...input.tasks];
+  if (tasks.length === 0) throw new TrainerInputError('at least one task is needed');
+  const featurizer: FeaturizerSpec = {
+    kind: 'hashed-ngrams',
+    params: HashedNgramsParamsSchema.parse({
+      buckets: params.buckets,
+      wordNgrams: params.wordNgrams,
+      charNgrams: params.charNgrams,
+      maxChars: params.maxChars,
+      pooling: params.pooling,
+    }),
+  };
+  const train = encodeExamples(input.train, tasks, featurizer.params);
+  const valid = encodeExamples(input.valid, tasks, featurizer.params);
+  const prng = createPrng(params.seed);
+  const groups = params.mode === 'multi-task' ? [tasks.map((_, t) => t)] : tasks.map((_, t) => [t]);
+  const tracks: PartTrack[] = groups.map((group) => {
+    const part = initPart(params, group.map((t) => tasks[t]), prng);
+    const weights = group.map((t) => classWeightsFor(tasks[t], t, train, params.classWeighting));
+    const state = createPartState(part, group, weights);
+    const order = Int32Array.from(train.flatMap((example, i) => (hasLabelFor(state, example) ? [i] : [])));
+    return { state, order, best: part, bestScore: -Infinity, bestEpoch: 0, stale: 0, done: false };
+  });
+
+  const history: EpochReport[] = [];
+  const totalSteps = params.epochs * tracks.reduce((sum, track) => sum + Math.ceil(track.order.length / params.batchSize), 0);
+  let step = 0;
+  for (let epoch = 1; epoch <= params.epochs && tracks.some((track) => !track.done); epoch++) {
+    const started = performance.now();
+    let lossSum = 0;
+    let seen = 0;
+    let lr = params.learningRate;
+    for (const track of tracks) {
+      shuffleInPlace(track.order, prng);
+      if (track.done) continue;
+      for (let start = 0; start < track.order.length; start += params.batchSize) {
+        const end = Math.min(track.order.length, start + params.batchSize);
+        for (let k = start; k < end; k++) lossSum += accumulateExample(track.state, train[track.order[k]]);
+        lr = params.learningRate * (1 - 0.9 * (step / Math.max(1, totalSteps)));
+        applyUpdate(track.state, lr, params.l2, end - start);
+        seen += end - start;
+        step++;
+      }
+    }
+    const report = validateEpoch(tracks, valid, tasks, epoch, params.patience);
+    const seconds = (performance.now() - started) / 1000;
+    const full: EpochReport = { epoch, loss: seen ? lossSum / seen : 0, learningRate: lr, ...report, seconds, samplesPerSecond: seconds > 0 ? seen / seconds : 0 };
+    history.push(full);
+    input.onEpoch?.(full);
+    input.onProgress?.(epoch, params.epochs, `epoch ${epoch}/${params.epochs}`);
+  }
+  input.onProgress?.(params.epochs, params.epochs, 'done');
+
+  const weights: NgramBagWeights = { parts: tracks.map((track) => (valid.length > 0 ? track.best : track.state.part)) };
+  const finalStates = tracks.map((track, p) => createPartState(weights.parts[p], track.state.taskIndex, track.state.classWeights));
+  const calibration = calibrate(finalStates, valid, tasks, params.targetPrecision);
+  const bestEpochs: Record<string, number> = {};
+  tracks.forEach((track, p) => {
+    for (const t of groups[p]) bestEpochs[tasks[t].name] = valid.length > 0 ? track.bestEpoch : history.length;
+  });
+  return {
+    family: 'ngram-bag',
+    params,
+    featurizer,
+    tasks,
+    weights,
+    calibration,
+    history,
+    bestEpoch: Math.max(...Object.values(bestEpochs)),
+    bestEpochs,
+    counts: { train: train.length, valid: valid.length },
+  };
+}
+
+function validateEpoch(
+  tracks: PartTrack[],
+  valid: EncodedExample[],
+  tasks: TaskSpec[],
+  epoch: number,
+  patience: number,
+): Pick<EpochReport, 'valLoss' | 'perTask' | 'meanF1'> {
+  if (valid.length === 0) return { valLoss: null, perTask: {}, meanF1: null };
+  const logits = taskLogits(tracks.map((track) => track.state), valid, tasks.length);
+  const perTask: Record<string, TaskEpochMetrics> = {};
+  let lossSum = 0;
+  tasks.forEach((task, t) => {
+    perTask[task.name] = taskMetrics(logits[t], valid, t, task);
+    lossSum += meanNll(logits[t], valid, t);
+  });
+  for (const track of tracks) {
+    if (track.done) continue;
+    const score = track.state.taskIndex.reduce((sum, t) => sum + perTask[tasks[t].name].f1, 0) / track.state.taskIndex.length;
+    if (score > track.bestScore + 1e-9) {
+      track.bestScore = score;
+      track.bestEpoch = epoch;
+      track.best = clonePart(track.state.part);
+      track.stale = 0;
+    } else if (++track.stale >= patience) {
+      track.done = true;
+    }
+  }
+  const f1s = tasks.map((task) => perTask[task.name].f1);
+  return { valLoss: lossSum / tasks.length, perTask, meanF1: f1s.reduce((a, b) => a + b, 0) / f1s.length };
+}
+
+function calibrate(states: PartState[], valid: EncodedExample[], tasks: TaskSpec[], target: number): Record<string, TaskCalibration> {
+  const logits = taskLogits(states, valid, tasks.length);
+  const result: Record<string, TaskCalibration> = {};
+  tasks.forEach((task, t) => {
+    const gold = Int32Array.from(valid, (example) => example.labels[t]);
+    const labelled = valid.flatMap((_, i) => (gold[i] >= 0 ? [i] : []));
+    const temperature = fitTemperature(labelled.map((i) => logits[t][i]), Int32Array.from(labelled, (i) => gold[i]));
+    const confidence = new Float64Array(labelled.length);
+    const correct = labelled.map((i, k) => {
+      const z = logits[t][i];
+      const best = argmax(z);
+      let sum = 0;
+      for (let c = 0; c < z.length; c++) sum += Math.exp((z[c] - z[best]) / temperature);
+      confidence[k] = 1 / sum;
+      return best === gold[i];
+    });
+    const choice = chooseThreshold(confidence, correct, target);
+    result[task.name] = {
+      temperature,
+      threshold: choice.threshold,
+      thresholdReached: choice.reached,
+      validPrecision: choice.precision,
+      validCoverage: choice.coverage,
+    };
+  });
+  return result;
+}
