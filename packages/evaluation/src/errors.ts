@@ -35,3 +35,12 @@ export class GatePolicyError extends Error {
     this.name = 'GatePolicyError';
   }
 }
+
+/** The challenger failed the gate policy: the caller exits non-zero. */
+export class GateFailedError extends Error {
+  readonly code = 'GATE_FAILED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'GateFailedError';
+  }
+}

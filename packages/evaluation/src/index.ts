@@ -1,5 +1,5 @@
 // Public API of @mailroute/evaluation: named exports only.
-export { MetricInputError, PredictionFileError, ComparisonError, GatePolicyError } from './errors.js';
+export { MetricInputError, PredictionFileError, ComparisonError, GatePolicyError, GateFailedError } from './errors.js';
 export { uniqueLabels, compareCodePoints } from './labels.js';
 export {
   computeTaskMetrics,

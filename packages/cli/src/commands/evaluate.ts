@@ -1,12 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import {
+  evaluatePredictions,
+  parsePredictionLines,
+  PredictionFileError,
+  writeEvaluationReport,
+  type EvaluationReport,
+  type PredictionLine,
+} from '@mailroute/evaluation';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { createProgress } from '../progress.js';
 
-// Placeholder until its issue lands: the command is listed but says plainly that it is not there yet.
-export function registerEvaluate(program: Command, _ctx: CliContext): void {
+/** Reads and validates a predictions JSONL file (relative to the working directory). */
+export async function readPredictionFile(ctx: CliContext, file: string): Promise<PredictionLine[]> {
+  const full = path.resolve(ctx.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (cause) {
+    throw new PredictionFileError(`cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'error'}`, { cause });
+  }
+  return parsePredictionLines(text, file);
+}
+
+/** `--model/--data` runs a model first; that needs the training package's dataset predictor. */
+export function modelModeUnavailable(command: string): UsageError {
+  return new UsageError(
+    `${command} --model/--data needs predictDataset from @mailroute/training, which is not there yet; ` +
+      'run `mailroute predict` to write a predictions file and pass it with --predictions',
+  );
+}
+
+export function parseIntFlag(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+function parseList(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+interface EvaluateFlags {
+  predictions?: string;
+  model?: string;
+  data?: string;
+  out?: string;
+  name?: string;
+  modelId?: string;
+  bins?: string;
+  topK?: string;
+  sliceBy?: string;
+  png: boolean;
+}
+
+function summary(report: EvaluationReport): string {
+  const rows = report.tasks.map((t) => {
+    const m = t.metrics;
+    return `${t.task.padEnd(16)} ${String(m.n).padStart(7)} ${m.accuracy.toFixed(4).padStart(9)} ${m.macro.f1.toFixed(4).padStart(9)} ${m.weighted.f1.toFixed(4).padStart(12)}`;
+  });
+  return [`${'task'.padEnd(16)} ${'n'.padStart(7)} ${'accuracy'.padStart(9)} ${'macro-F1'.padStart(9)} ${'weighted-F1'.padStart(12)}`, ...rows].join('\n');
+}
+
+export function registerEvaluate(program: Command, ctx: CliContext): void {
   program
     .command('evaluate')
     .description('Evaluate predictions or a model: metrics, reports and pictures')
-    .action(() => {
-      throw new Error('mailroute evaluate is not implemented yet');
+    .option('--predictions <file>', 'predictions JSONL (one {"truth","prediction","meta"} object per line)')
+    .option('--model <id|dir>', 'registry id or model directory to run on --data first')
+    .option('--data <file>', 'labelled test set for --model')
+    .option('--out <dir>', 'report directory: metrics.json, report.txt, report.md, report.html, model-card.md, pictures/')
+    .option('--name <name>', 'name of the test set in the reports')
+    .option('--model-id <id>', 'model id shown in the reports')
+    .option('--bins <n>', 'reliability diagram bins', '10')
+    .option('--top-k <list>', 'k values for top-k accuracy, comma-separated', '3,5')
+    .option('--slice-by <keys>', 'meta keys to slice by, comma-separated (default: every small categorical key)')
+    .option('--no-png', 'write SVG pictures only')
+    .action(async (flags: EvaluateFlags) => {
+      if (flags.model !== undefined || flags.data !== undefined) {
+        if (flags.predictions !== undefined) throw new UsageError('give either --predictions or --model with --data, not both');
+        throw modelModeUnavailable('evaluate');
+      }
+      if (flags.predictions === undefined) throw new UsageError('evaluate needs --predictions <file> (or --model with --data)');
+      if (flags.out === undefined) throw new UsageError('evaluate needs --out <dir>');
+      const bins = parseIntFlag('--bins', flags.bins, 1);
+      const topK = parseList(flags.topK)?.map((k) => parseIntFlag('--top-k', k, 1) as number);
+      const lines = await readPredictionFile(ctx, flags.predictions);
+      const progress = createProgress(ctx, 'evaluate');
+      const out = path.resolve(ctx.cwd, flags.out);
+      let report: EvaluationReport;
+      let files: string[];
+      try {
+        report = evaluatePredictions(lines, {
+          dataset: flags.name ?? path.basename(flags.predictions),
+          ...(flags.modelId !== undefined ? { modelId: flags.modelId } : {}),
+          createdAt: new Date().toISOString(),
+          bins,
+          topK,
+          sliceBy: parseList(flags.sliceBy),
+          onProgress: (done, total, label) => progress.update(done, total * 2, label),
+        });
+        const tasks = report.tasks.length;
+        files = await writeEvaluationReport(out, report, {
+          png: flags.png,
+          onProgress: (done, all, label) => progress.update(tasks + Math.round((done / all) * tasks), tasks * 2, label),
+        });
+      } finally {
+        progress.stop();
+      }
+      ctx.stdout.write(`${summary(report)}\n\nwrote ${files.length} files to ${out} (open report.html)\n`);
     });
 }

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-compare-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+async function run(argv: string[]) {
+  const out = capture();
+  const err = capture();
+  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { CI: 'true' }, cwd: dir });
+  const code = await main(argv, ctx);
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+const tasks = { queue: ['payments', 'cards', 'loans', 'fraud'], area: ['retail', 'wealth'] };
+const strong = syntheticPredictionLines({ n: 400, tasks, seed: 9, skill: 0.9 });
+const weakRun = syntheticPredictionLines({ n: 400, tasks, seed: 9, skill: 0.6 });
+const weak: PredictionLine[] = strong.map((l, i) => ({ ...weakRun[i], truth: l.truth }));
+writeFileSync(path.join(dir, 'strong.jsonl'), formatPredictionLines(strong));
+writeFileSync(path.join(dir, 'weak.jsonl'), formatPredictionLines(weak));
+
+describe('mailroute compare', () => {
+  it('passes a better challenger and writes the summary', async () => {
+    const { code, stdout } = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'weak.jsonl', '--resamples', '100', '--out', 'cmp']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^# Gate: PASS — strong\.jsonl vs weak\.jsonl/);
+    expect(stdout).toContain('Policy: default policy.');
+    expect(readFileSync(path.join(dir, 'cmp/gate.md'), 'utf8')).toBe(stdout);
+    const saved = JSON.parse(readFileSync(path.join(dir, 'cmp/comparison.json'), 'utf8')) as { gate: { pass: boolean } };
+    expect(saved.gate.pass).toBe(true);
+  });
+
+  it('exits 1 when the gate fails, after printing the Markdown', async () => {
+    const { code, stdout, stderr } = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('# Gate: FAIL');
+    expect(stderr).toContain('[GATE_FAILED] gate failed:');
+  });
+
+  it('reads a policy file and rejects an unknown key', async () => {
+    writeFileSync(path.join(dir, 'lenient.json'), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
+    const lenient = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100', '--policy', 'lenient.json']);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout).toContain('Policy: lenient.json.');
+    writeFileSync(path.join(dir, 'typo.json'), JSON.stringify({ maxMacroF1Drop: 1 }));
+    const typo = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--policy', 'typo.json']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('[GATE_POLICY_INVALID]');
+  });
+
+  it('exits 2 without both prediction files', async () => {
+    expect((await run(['compare', '--challenger', 'weak.jsonl'])).code).toBe(2);
+  });
+});

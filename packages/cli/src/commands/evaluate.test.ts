@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { EvaluationReportSchema, formatPredictionLines, syntheticPredictionLines } from '@mailroute/evaluation';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-eval-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+async function run(argv: string[]) {
+  const out = capture();
+  const err = capture();
+  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { CI: 'true' }, cwd: dir });
+  const code = await main(argv, ctx);
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+const lines = syntheticPredictionLines({ n: 300, seed: 2, tasks: { queue: ['payments', 'cards', 'loans', 'fraud'], topic: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, meta: { language: ['de', 'en'] } });
+writeFileSync(path.join(dir, 'preds.jsonl'), formatPredictionLines(lines));
+
+describe('mailroute evaluate', () => {
+  it('writes metrics.json, the reports and the pictures', async () => {
+    const { code, stdout, stderr } = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'report', '--no-png']);
+    expect(stderr).toContain('evaluate: 100%');
+    expect(code).toBe(0);
+    const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report/metrics.json'), 'utf8')));
+    expect(report.tasks.map((t) => t.task)).toEqual(['queue', 'topic']);
+    expect(stdout).toContain(report.tasks[0].metrics.macro.f1.toFixed(4));
+    for (const f of ['report.txt', 'report.md', 'report.html', 'model-card.md', 'pictures/queue-confusion.svg', 'pictures/topic-reliability.svg']) {
+      expect(readFileSync(path.join(dir, 'report', f), 'utf8').length).toBeGreaterThan(100);
+    }
+  });
+
+  it('exits 2 on missing or contradictory flags', async () => {
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl'])).code).toBe(2);
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'x', '--bins', 'zero'])).stderr).toContain('--bins must be an integer');
+    const model = await run(['evaluate', '--model', 'm1', '--data', 'test.csv', '--out', 'x']);
+    expect(model.code).toBe(2);
+    expect(model.stderr).toContain('needs predictDataset from @mailroute/training');
+  });
+
+  it('exits 1 with one coded line on a bad prediction line', async () => {
+    writeFileSync(path.join(dir, 'bad.jsonl'), `${formatPredictionLines(lines.slice(0, 2))}{"truth":{"queue":"a"},"prediction":{"queue":{}}}\n`);
+    const { code, stderr } = await run(['evaluate', '--predictions', 'bad.jsonl', '--out', 'bad']);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('[PREDICTION_LINE_INVALID] bad.jsonl:3:');
+    expect((await run(['evaluate', '--predictions', 'missing.jsonl', '--out', 'bad'])).stderr).toContain('cannot read missing.jsonl: ENOENT');
+  });
+});
