@@ -1,6 +1,184 @@
-import type { SectionResult } from './lib/report.js';
+/**
+ * `npm run bench -- preprocess`: the email cleaner against the reply fixtures of 13 public parsers
+ * (../shared/data/email-reply-fixtures, scored by its SOURCE.md rules), side by side with the npm peers
+ * email-reply-parser, node-email-reply-parser and planer; throughput on the same corpus; adversarial inputs;
+ * and the language detectors on short ticket texts.
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import EmailReplyParser from 'email-reply-parser';
+import nodeEmailReplyParser from 'node-email-reply-parser';
+import planer from 'planer';
+import { cleanEmail, htmlToText, type Email } from '@mailroute/preprocess';
+import { median, sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
+import { passes, readCases, tally, type ReplyCase } from './preprocess-cases.js';
+import { measureLanguage } from './preprocess-language.js';
 
-// Placeholder until the preprocess benchmark lands.
+type Cleaner = (c: ReplyCase) => string;
+
+function asEmail(c: ReplyCase): Email {
+  return c.format === 'html' ? { html: c.input } : { body: c.input };
+}
+
+/** The peers only have a text API here: HTML cases reach them as visible text. */
+function peerText(c: ReplyCase): string {
+  return c.format === 'html' ? htmlToText(c.input) : c.input;
+}
+
+const CLEANERS: Record<string, Cleaner> = {
+  mailroute: (c) => cleanEmail(asEmail(c), { scope: c.scope === 'quotes' ? 'quotes' : 'visible', redact: false }).text,
+  'email-reply-parser': (c) => new EmailReplyParser().read(peerText(c)).getVisibleText(),
+  'node-email-reply-parser': (c) => nodeEmailReplyParser(peerText(c), true),
+  planer: (c) => planer.extractFromPlain(peerText(c)),
+};
+
+function safe(fn: Cleaner, c: ReplyCase): string {
+  try {
+    return fn(c);
+  } catch {
+    return '\u0000error';
+  }
+}
+
+const pct = (p: number, t: number): number => (t === 0 ? 0 : Math.round((1000 * p) / t) / 10);
+const langGroup = (lang: string): string => (lang === 'de' || lang === 'en' ? lang : 'other');
+
+function score(cases: ReplyCase[]): { tables: Table[]; figures: Figure[]; failures: ReplyCase[] } {
+  const names = Object.keys(CLEANERS);
+  const results = names.map((name) => cases.map((c) => passes(c, safe(CLEANERS[name], c))));
+  const byKey = (key: (c: ReplyCase) => string) => {
+    const keys = [...new Set(cases.map(key))].sort();
+    const per = results.map((ok) => tally(cases.map((c, i) => ({ key: key(c), ok: ok[i] }))));
+    return keys.map((k) => [k, per[0].get(k)?.total ?? 0, ...per.map((t) => pct(t.get(k)?.pass ?? 0, t.get(k)?.total ?? 0))]);
+  };
+  const columns = (first: string) => [first, 'cases', ...names.map((n) => `${n} %`)];
+  const all = (filter: (c: ReplyCase) => boolean) =>
+    results.map((ok) => {
+      const idx = cases.map((c, i) => (filter(c) ? i : -1)).filter((i) => i >= 0);
+      return pct(idx.filter((i) => ok[i]).length, idx.length);
+    });
+  const overall = all(() => true);
+  const german = all((c) => c.lang === 'de');
+  const exact = all((c) => c.assertion === 'exact');
+  const tables: Table[] = [
+    { title: 'Pass rate per source repository', columns: columns('source repo'), rows: byKey((c) => c.source_repo) },
+    { title: 'Pass rate per language', columns: columns('language'), rows: byKey((c) => langGroup(c.lang)) },
+    { title: 'Pass rate per format and assertion', columns: columns('format/assertion'), rows: byKey((c) => `${c.format}/${c.assertion}`) },
+    {
+      title: 'Pass rate overall',
+      columns: ['cleaner', 'all %', 'German %', 'exact-assertion cases %'],
+      rows: names.map((n, i) => [n, overall[i], german[i], exact[i]]),
+    },
+  ];
+  const bestPeer = Math.max(...overall.slice(1));
+  const figures: Figure[] = [
+    { name: 'fixture cases passed (all)', value: overall[0], unit: '%', reference: { name: 'best peer', value: bestPeer }, note: 'target >= 85' },
+    { name: 'fixture cases passed (German)', value: german[0], unit: '%', reference: { name: 'best peer', value: Math.max(...german.slice(1)) }, note: 'target >= 90' },
+    { name: 'fixture cases passed (exact assertions)', value: exact[0], unit: '%', reference: { name: 'best peer', value: Math.max(...exact.slice(1)) } },
+  ];
+  return { tables, figures, failures: cases.filter((_, i) => !results[0][i]) };
+}
+
+function throughput(cases: ReplyCase[], runs: number): { table: Table; figures: Figure[] } {
+  const bytes = cases.reduce((s, c) => s + Buffer.byteLength(c.input), 0);
+  const fns: Record<string, Cleaner> = {
+    'mailroute (visible, redaction on)': (c) => cleanEmail(asEmail(c)).text,
+    'mailroute (quotes, redaction off)': (c) => cleanEmail(asEmail(c), { scope: 'quotes', redact: false }).text,
+    'email-reply-parser': (c) => new EmailReplyParser().read(c.input).getVisibleText(),
+    'node-email-reply-parser': (c) => nodeEmailReplyParser(c.input, true),
+    planer: (c) => planer.extractFromPlain(c.input),
+  };
+  const mbps: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    for (const c of cases) safe(fn, c); // warm-up
+    const times: number[] = [];
+    for (let r = 0; r < runs; r += 1) {
+      const t0 = performance.now();
+      for (const c of cases) safe(fn, c);
+      times.push(performance.now() - t0);
+    }
+    mbps[name] = bytes / 1e6 / (median(times) / 1000);
+  }
+  const peers = ['email-reply-parser', 'node-email-reply-parser', 'planer'];
+  const fastest = Math.max(...peers.map((p) => mbps[p]));
+  const ours = mbps['mailroute (visible, redaction on)'];
+  return {
+    table: {
+      title: `Throughput on the ${cases.length} fixture inputs (${(bytes / 1e6).toFixed(3)} MB), median of ${runs} runs; peers get the raw input`,
+      columns: ['cleaner', 'MB/s', 'ratio to fastest peer'],
+      rows: Object.entries(mbps).map(([n, v]) => [n, Math.round(v * 100) / 100, Math.round((v / fastest) * 100) / 100]),
+    },
+    figures: [
+      { name: 'throughput mailroute (visible, redaction on)', value: Math.round(ours * 100) / 100, unit: 'MB/s', reference: { name: 'fastest peer', value: Math.round(fastest * 100) / 100 } },
+      { name: 'throughput ratio to the fastest peer', value: Math.round((ours / fastest) * 100) / 100, unit: 'x', note: 'target >= 3' },
+    ],
+  };
+}
+
+function adversarial(): { table: Table; figures: Figure[] } {
+  const mb = 1024 * 1024;
+  const inputs: Record<string, Email> = {
+    '1 MB of ">" lines': { body: '>\n'.repeat(mb / 2) },
+    '1 MB of "> quoted text" lines': { body: '> quoted text\n'.repeat(Math.floor(mb / 14)) },
+    'one 1 MB line of letters': { body: 'a'.repeat(mb) },
+    'one 1 MB line of ">"': { body: '>'.repeat(mb) },
+    'one 1 MB line of digits and spaces': { body: '1 '.repeat(mb / 2) },
+    'one 1 MB line of "a@"': { body: 'a@'.repeat(mb / 2) },
+    '1 MB of "On x wrote" lines': { body: 'On Monday someone wrote something\n'.repeat(Math.floor(mb / 34)) },
+    'deeply nested HTML (100,000 divs)': { html: `${'<div>'.repeat(100_000)}text${'</div>'.repeat(100_000)}` },
+    'deeply nested HTML blockquotes (50,000)': { html: `new${'<blockquote type="cite">'.repeat(50_000)}old` },
+    'unclosed HTML tags (200,000)': { html: '<b><i>'.repeat(100_000) },
+  };
+  const rows: Table['rows'] = [];
+  let worst = 0;
+  for (const [name, email] of Object.entries(inputs)) {
+    const times: number[] = [];
+    let outcome = 'ok';
+    for (let r = 0; r < 3; r += 1) {
+      const t0 = performance.now();
+      try {
+        cleanEmail(email);
+      } catch (error) {
+        outcome = `error ${(error as { code?: string }).code ?? String(error)}`;
+      }
+      times.push(performance.now() - t0);
+    }
+    const ms = median(times);
+    worst = Math.max(worst, ms);
+    rows.push([name, Math.round(ms), outcome]);
+  }
+  return {
+    table: { title: 'Adversarial inputs (mailroute cleanEmail, default options), median of 3', columns: ['input', 'ms', 'outcome'], rows },
+    figures: [{ name: 'slowest adversarial input', value: Math.round(worst), unit: 'ms', note: 'target < 1000' }],
+  };
+}
+
 export async function run(): Promise<SectionResult> {
-  return { section: 'preprocess', figures: [], tables: [], notes: ['not implemented yet'] };
+  const data = sharedData();
+  if (!data) return { section: 'preprocess', figures: [], tables: [], notes: ['skipped: ../shared/data is absent, so there are no fixtures to score'] };
+  const cases = readCases(path.join(data, 'email-reply-fixtures', 'cases.jsonl'));
+  const scored = score(cases);
+  const speed = throughput(cases, Number(process.env.BENCH_RUNS ?? 5));
+  const adv = adversarial();
+  const lang = await measureLanguage(data);
+  return {
+    section: 'preprocess',
+    figures: [...scored.figures, ...speed.figures, ...adv.figures, ...lang.figures],
+    tables: [
+      ...scored.tables,
+      speed.table,
+      adv.table,
+      ...lang.tables,
+      {
+        title: 'mailroute failures',
+        columns: ['id', 'lang', 'assertion', 'scope'],
+        rows: scored.failures.map((c) => [c.id, c.lang, c.assertion, c.scope ?? '']),
+      },
+    ],
+    notes: [
+      'Scoring follows SOURCE.md: per assertion plus extra_assertions, with the record normalisation; scope quotes is compared with cleanEmail scope quotes, scopes signature and quotes+signature with scope visible; redaction off for scoring.',
+      'Peers have no scope switch and are called with their visible-text API; HTML cases reach them as htmlToText output (planer would need a DOM for its HTML API).',
+      'Peers are not run on the adversarial inputs: some backtrack for minutes.',
+    ],
+  };
 }

@@ -43,3 +43,4 @@ export {
   type HashedNgramsParams,
   type FeaturizerSpec,
 } from './featurize/index.js';
+export { CleanInputLineSchema, CleanOutputLineSchema, type CleanInputLine, type CleanOutputLine } from './batch.js';

@@ -1,12 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import {
+  cleanEmail,
+  CleanInputLineSchema,
+  CleanScopeSchema,
+  parseEml,
+  type CleanInputLine,
+  type CleanOutputLine,
+  type CleanScope,
+  type Email,
+} from '@mailroute/preprocess';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { createProgress } from '../progress.js';
 
-// Placeholder until its issue lands: the command is listed but says plainly that it is not there yet.
-export function registerClean(program: Command, _ctx: CliContext): void {
+/** The input file cannot be read at all (missing, a directory, unreadable). */
+export class CleanInputError extends Error {
+  readonly code = 'CLEAN_INPUT_UNREADABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CleanInputError';
+  }
+}
+
+interface CleanFlags {
+  in: string;
+  out: string;
+  scope: string;
+  redact: boolean;
+}
+
+async function toEmail(line: CleanInputLine): Promise<Email> {
+  if (line.format === 'text') return { body: line.input };
+  if (line.format === 'html') return { html: line.input };
+  const { attachments: _attachments, ...email } = await parseEml(line.input);
+  return email;
+}
+
+async function cleanOne(line: CleanInputLine, scope: CleanScope, redact: boolean): Promise<CleanOutputLine> {
+  const r = cleanEmail(await toEmail(line), { scope, redact });
+  return { id: line.id, text: r.text, signature: r.signature ?? null, quoted: r.quoted ?? null, language: r.language, redactions: r.redactions };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof SyntaxError) return 'invalid JSON';
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const prefix = typeof code === 'string' && code !== 'CLEAN_INPUT_UNREADABLE' ? `[${code}] ` : '';
+    return `${prefix}${error.message.split('\n')[0]}`;
+  }
+  return String(error);
+}
+
+/** Writes beside the target, then renames: readers never see a half-written file. */
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, content, 'utf8');
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw new CleanInputError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ written: number; skipped: number }> {
+  const scope = CleanScopeSchema.safeParse(flags.scope);
+  if (!scope.success) throw new UsageError(`--scope must be quotes or visible, not ${JSON.stringify(flags.scope)}`);
+  const inPath = path.resolve(ctx.cwd, flags.in);
+  const outPath = path.resolve(ctx.cwd, flags.out);
+  let raw: Buffer;
+  try {
+    raw = await readFile(inPath);
+  } catch (error) {
+    throw new CleanInputError(`cannot read ${flags.in}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
+  }
+  const outLines: string[] = [];
+  let skipped = 0;
+  const progress = createProgress(ctx, 'clean');
+  try {
+    if (inPath.toLowerCase().endsWith('.eml')) {
+      // A single message: parsed from bytes so that its declared charsets decide the decoding.
+      const email = await parseEml(new Uint8Array(raw));
+      const { attachments: _attachments, ...rest } = email;
+      const r = cleanEmail(rest, { scope: scope.data, redact: flags.redact });
+      const id = path.basename(inPath, path.extname(inPath));
+      const out: CleanOutputLine = { id, text: r.text, signature: r.signature ?? null, quoted: r.quoted ?? null, language: r.language, redactions: r.redactions };
+      outLines.push(JSON.stringify(out));
+      progress.update(1, 1);
+    } else {
+      const lines = raw.toString('utf8').split('\n');
+      const total = lines.filter((l) => l.trim() !== '').length;
+      let done = 0;
+      for (let i = 0; i < lines.length; i += 1) {
+        if (lines[i].trim() === '') continue;
+        try {
+          const parsed = CleanInputLineSchema.safeParse(JSON.parse(lines[i]));
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            throw new CleanInputError(`invalid line: ${issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`);
+          }
+          const line = parsed.data;
+          outLines.push(JSON.stringify(await cleanOne(line, scope.data, flags.redact)));
+        } catch (error) {
+          skipped += 1;
+          ctx.stderr.write(`${flags.in}:${i + 1}: skipped: ${describeError(error)}\n`);
+        }
+        done += 1;
+        progress.update(done, total);
+      }
+    }
+  } finally {
+    progress.stop();
+  }
+  await writeAtomically(outPath, outLines.length > 0 ? `${outLines.join('\n')}\n` : '');
+  ctx.stderr.write(`clean: wrote ${outLines.length} line(s) to ${flags.out}${skipped > 0 ? `, skipped ${skipped}` : ''}\n`);
+  return { written: outLines.length, skipped };
+}
+
+export function registerClean(program: Command, ctx: CliContext): void {
   program
     .command('clean')
     .description('Clean emails: strip quotes, signatures, disclaimers and HTML; mask personal data')
-    .action(() => {
-      throw new Error('mailroute clean is not implemented yet');
+    .requiredOption('--in <file>', 'JSONL with {"id","format":"text"|"html"|"eml","input"} per line, or a single .eml file')
+    .requiredOption('--out <file>', 'JSONL to write: {"id","text","signature","quoted","language","redactions"} per line')
+    .option('--scope <scope>', 'quotes: remove quoted and forwarded content only; visible: also signatures, device lines, disclaimers', 'visible')
+    .option('--no-redact', 'keep IBANs, card numbers, emails and phone numbers as they are')
+    .addHelpText('after', '\nBad lines are reported on stderr with their line number and skipped; the output is written atomically.')
+    .action(async (flags: CleanFlags) => {
+      await runClean(flags, ctx);
     });
 }

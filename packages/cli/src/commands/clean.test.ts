@@ -1,0 +1,103 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { CleanOutputLineSchema } from '@mailroute/preprocess';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+async function run(argv: string[], cwd: string) {
+  const out = capture();
+  const err = capture();
+  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: {}, cwd });
+  const code = await main(argv, ctx);
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+function readOut(file: string) {
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => CleanOutputLineSchema.parse(JSON.parse(l)));
+}
+
+const eml = [
+  'From: Erika Beispiel <erika@example.com>',
+  'To: service@example.com',
+  'Subject: =?ISO-8859-1?Q?AW:_Depot=FCbertrag?=',
+  'MIME-Version: 1.0',
+  'Content-Type: text/plain; charset=ISO-8859-1',
+  'Content-Transfer-Encoding: quoted-printable',
+  '',
+  'Guten Tag, bitte best=E4tigen Sie den Depot=FCbertrag.',
+  '',
+  'Viele Gr=FC=DFe',
+  'Erika',
+  '',
+].join('\r\n');
+
+describe('mailroute clean', () => {
+  it('cleans a JSONL batch, reports bad lines with their number and still writes the rest', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const lines = [
+      JSON.stringify({ id: 'a', format: 'text', input: 'Please close my account.\n\nOn Mon, 1 Jun 2026, Bank <help@example.com> wrote:\n> Hello' }),
+      '{not json',
+      JSON.stringify({ id: 'b', format: 'html', input: '<p>Neue Frage zu meinem Konto</p><blockquote type="cite">alte Nachricht</blockquote>' }),
+      JSON.stringify({ id: 'c', format: 'pdf', input: 'x' }),
+      JSON.stringify({ id: 'd', format: 'eml', input: eml }),
+    ];
+    writeFileSync(path.join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
+    const r = await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('in.jsonl:2: skipped: invalid JSON');
+    expect(r.stderr).toContain('in.jsonl:4: skipped: invalid line: format');
+    const out = readOut(path.join(dir, 'out.jsonl'));
+    expect(out.map((o) => o.id)).toEqual(['a', 'b', 'd']);
+    expect(out[0].text).toBe('Please close my account.');
+    expect(out[0].quoted).toContain('> Hello');
+    expect(out[1].text).toBe('Neue Frage zu meinem Konto');
+    expect(out[2].text).toBe('Guten Tag, bitte bestätigen Sie den Depotübertrag.');
+    expect(out[2].signature).toBe('Viele Grüße\nErika');
+    // No temporary file is left behind.
+    expect(readdirSync(dir).sort()).toEqual(['in.jsonl', 'out.jsonl']);
+  });
+
+  it('takes a single .eml file and honours --scope quotes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    writeFileSync(path.join(dir, 'message.eml'), Buffer.from(eml, 'latin1'));
+    const r = await run(['clean', '--in', 'message.eml', '--out', 'out.jsonl', '--scope', 'quotes'], dir);
+    expect(r.code).toBe(0);
+    const [line] = readOut(path.join(dir, 'out.jsonl'));
+    expect(line.id).toBe('message');
+    expect(line.text).toContain('Viele Grüße\nErika');
+    expect(line.language).toBe('de');
+  });
+
+  it('exits 2 on a bad --scope and 1 with one line on a missing input', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const bad = await run(['clean', '--in', 'x.jsonl', '--out', 'o.jsonl', '--scope', 'all'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--scope must be quotes or visible');
+    const missing = await run(['clean', '--in', 'missing.jsonl', '--out', 'o.jsonl'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('CLEAN_INPUT_UNREADABLE');
+  });
+
+  it('exits 2 without --in', async () => {
+    const r = await run(['clean', '--out', 'o.jsonl'], os.tmpdir());
+    expect(r.code).toBe(2);
+  });
+});
