@@ -1,0 +1,87 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
+import { Classifier, createLocalRegistry, RegistryError, type ModelRegistry } from '@mailroute/model';
+import { parseTrainingConfig, type TrainingConfig } from '../config.js';
+import { loadDataset } from '../data/dataset.js';
+import { TrainingConfigError } from '../errors.js';
+import { predictProbs, type OnProgress } from './evaluate-split.js';
+import { prepareInputs } from './train-from-config.js';
+
+export interface PredictDatasetOptions {
+  /** A registry id, `champion`, or an artifact directory. */
+  model: string;
+  dataPath: string | readonly string[];
+  /** How to read the data; default: the training config stored in the model's manifest. */
+  config?: TrainingConfig | unknown;
+  home: string;
+  onProgress?: OnProgress;
+  registry?: ModelRegistry;
+}
+
+async function isArtifactDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(path.join(p, 'manifest.json'))).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A model reference as the CLI takes it: a directory, `champion`, or a registry id. */
+export async function resolveModelDir(model: string, home: string, registry?: ModelRegistry): Promise<string> {
+  if (await isArtifactDir(model)) return path.resolve(model);
+  const reg = registry ?? createLocalRegistry({ home });
+  if (model === 'champion') {
+    const champion = await reg.champion();
+    if (!champion) throw new RegistryError('REGISTRY_NOT_FOUND', `no champion in the registry at ${home}`);
+    return reg.artifactDir(champion.id);
+  }
+  return reg.artifactDir(model);
+}
+
+/**
+ * Predicts every row of a dataset with a model and returns lines in the evaluation format:
+ * `{ id, truth: {task: label|null}, prediction: {task: {label, scores, confidence, abstained}}, meta: {language, bank} }`.
+ * Truth labels go through the same taxonomy (aliases, retired) and are mapped onto the model's labels.
+ */
+export async function predictDataset(options: PredictDatasetOptions): Promise<PredictionLine[]> {
+  const dir = await resolveModelDir(options.model, options.home, options.registry);
+  const classifier = await Classifier.load(dir);
+  try {
+    const stored = classifier.manifest.trainingConfig;
+    if (options.config === undefined && stored === undefined) {
+      throw new TrainingConfigError(`model ${classifier.modelId} carries no training config; pass one to read the data`);
+    }
+    const config = parseTrainingConfig(options.config ?? stored, options.config ? 'config' : `training config of ${classifier.modelId}`);
+    const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, t.labels]));
+    const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
+    const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true });
+    const inputs = prepareInputs(dataset.rows, options.onProgress);
+    const probs = await predictProbs(classifier, inputs, options.onProgress);
+    const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
+    return dataset.rows.map((row, i) => {
+      const truth: Record<string, string | null> = {};
+      const prediction: PredictionLine['prediction'] = {};
+      for (const task of classifier.tasks) {
+        truth[task.name] = row.labels[task.name] ?? null;
+        const k = task.labels.length;
+        const p = probs[task.name].subarray(i * k, (i + 1) * k);
+        const scores: Record<string, number> = {};
+        let best = 0;
+        for (let c = 0; c < k; c++) {
+          scores[task.labels[c]] = p[c];
+          if (p[c] > p[best]) best = c;
+        }
+        prediction[task.name] = { label: task.labels[best], scores, confidence: p[best], abstained: p[best] < (thresholds.get(task.name) ?? 0) };
+      }
+      return PredictionLineSchema.parse({
+        id: row.id,
+        truth,
+        prediction,
+        meta: { language: inputs[i].language, bank: row.email.bank ?? null },
+      });
+    });
+  } finally {
+    await classifier.release();
+  }
+}

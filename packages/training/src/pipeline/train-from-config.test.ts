@@ -1,0 +1,90 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PredictionLineSchema } from '@mailroute/evaluation';
+import { createLocalRegistry } from '@mailroute/model';
+import { describe, expect, it } from 'vitest';
+import { loadDemoConfig } from '../demo/demo-config.js';
+import { writeDemoData } from '../demo/generate.js';
+import { listRuns, readRun } from '../tracking/run-record.js';
+import { ensureDemoChampion } from './demo-champion.js';
+import { predictDataset } from './predict-dataset.js';
+import { trainFromConfig } from './train-from-config.js';
+
+const SMALL = { epochs: 4, buckets: 2 ** 14, dim: 24, patience: 2 };
+const EPOCH_LINE = /^\{'loss': \d+\.\d+, 'learning_rate': \d+\.\d+, 'eval_loss': \d+\.\d+, .*'eval_f1': \d+\.\d+, .*'epoch': \d+\.\d+\}$/;
+
+describe('trainFromConfig -> registry -> predictDataset', () => {
+  it('trains on a small demo set, records the run, registers the model and predicts lines that parse', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 700, seed: 5 });
+    const config = await loadDemoConfig();
+    const lines: string[] = [];
+    const progress: string[] = [];
+    const result = await trainFromConfig({
+      config: { ...config, model: SMALL },
+      dataPath: data,
+      home,
+      onEpoch: (_report, line) => lines.push(line),
+      onProgress: (_d, _t, label) => progress.push(label ?? ''),
+    });
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(EPOCH_LINE);
+    expect(progress).toContain('clean');
+    expect(result.metricsSplit).toBe('test');
+    expect(result.metrics['queue.accuracy']).toBeGreaterThan(0.4);
+    expect(result.counts.train + result.counts.valid + result.counts.test).toBe(result.counts.rows);
+
+    const registry = createLocalRegistry({ home });
+    const version = await registry.get(result.modelId);
+    expect(version.status).toBe('PendingManualApproval');
+    expect(version.runId).toBe(result.runId);
+    expect(version.metrics['queue.macro_f1']).toBeCloseTo(result.metrics['queue.macro_f1'], 10);
+
+    const run = await readRun(home, result.runId);
+    expect(run.status).toBe('finished');
+    expect(run.modelId).toBe(result.modelId);
+    expect(run.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.epochs.length).toBe(lines.length);
+    expect(run.epochs[0].perTask.queue.f1).toBeGreaterThanOrEqual(0);
+    expect((await listRuns(home)).map((r) => r.runId)).toEqual([result.runId]);
+
+    const predictions = await predictDataset({ model: result.modelId, dataPath: data, home });
+    expect(predictions).toHaveLength(700);
+    for (const p of predictions.slice(0, 50)) PredictionLineSchema.parse(JSON.parse(JSON.stringify(p)));
+    const first = predictions[0];
+    expect(Object.keys(first.prediction).sort()).toEqual(['business_area', 'queue', 'topic']);
+    const scores = Object.values(first.prediction.queue.scores ?? {});
+    expect(scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(['de', 'en']).toContain(first.meta?.language);
+    // Old label names in the export come back as today's names in the truth.
+    expect(predictions.some((p) => p.truth.queue === 'kyc')).toBe(false);
+    expect(predictions.some((p) => p.truth.queue === 'onboarding_kyc')).toBe(true);
+    // The same model by its artifact directory.
+    const byDir = await predictDataset({ model: result.artifactDir, dataPath: data, home });
+    expect(byDir[3].prediction.topic.label).toBe(predictions[3].prediction.topic.label);
+  }, 240_000);
+
+  it('records a failed run and rethrows when the data is bad', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    const config = await loadDemoConfig();
+    await expect(trainFromConfig({ config, dataPath: path.join(tmp, 'missing.csv'), home })).rejects.toMatchObject({ code: 'DATASET_FILE_INVALID' });
+    const [run] = await listRuns(home);
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('missing.csv');
+  });
+
+  it('ensureDemoChampion trains and approves a champion once, then returns it', async () => {
+    const home = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-champion-')), 'home');
+    const first = await ensureDemoChampion({ home, rows: 500 });
+    expect(first.status).toBe('Approved');
+    const registry = createLocalRegistry({ home });
+    expect((await registry.champion())?.id).toBe(first.id);
+    const again = await ensureDemoChampion({ home, rows: 500 });
+    expect(again.id).toBe(first.id);
+    expect(await registry.list()).toHaveLength(1);
+  }, 240_000);
+});

@@ -1,0 +1,171 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  Classifier, createLocalRegistry, ManifestSchema, prepareModelInput, writeFileAtomic,
+  type ModelInput, type ModelLogger, type ModelRegistry, type ModelVersion,
+} from '@mailroute/model';
+import { parseTrainingConfig, type TrainingConfig } from '../config.js';
+import { loadDataset, type DatasetRow } from '../data/dataset.js';
+import { splitDataset } from '../data/split.js';
+import { TrainingConfigError } from '../errors.js';
+import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
+import { formatTaxonomyReport, type TaskTaxonomyReport } from '../taxonomy.js';
+import { formatEpochLine } from '../tracking/format.js';
+import { gitCommit, newId, RunTracker } from '../tracking/run-record.js';
+import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
+
+export interface TrainFromConfigOptions {
+  /** A parsed config or its JSON value (parsed here). */
+  config: TrainingConfig | unknown;
+  /** One export or several read together. */
+  dataPath: string | readonly string[];
+  /** A separate test file (e.g. Banking77's test.csv): no test share is then split off the data. */
+  testDataPath?: string;
+  /** `MAILROUTE_HOME`: the registry and `runs/` live here. */
+  home: string;
+  onProgress?: OnProgress;
+  /** Each epoch's report and its `{'loss': ...}` line. */
+  onEpoch?: (report: EpochReport, line: string) => void;
+  logger?: ModelLogger;
+  /** Where to register (default: the local registry under `home`). */
+  registry?: ModelRegistry;
+  note?: string;
+}
+
+export interface TrainFromConfigResult {
+  modelId: string;
+  runId: string;
+  /** Test-split metrics (validation split when there is no test split; see `metricsSplit`). */
+  metrics: Record<string, number>;
+  metricsSplit: 'test' | 'valid';
+  /** The registered artifact directory. */
+  artifactDir: string;
+  version: ModelVersion;
+  taxonomy: TaskTaxonomyReport[];
+  counts: Record<string, number>;
+  trainingSeconds: number;
+}
+
+function toExamples(rows: readonly DatasetRow[], inputs: readonly ModelInput[], tasks: readonly TaskSpec[]): TrainExample[] {
+  const index = tasks.map((t) => new Map(t.labels.map((l, i) => [l, i])));
+  return rows.map((row, r) => {
+    const labels: Record<string, number | null> = {};
+    tasks.forEach((task, t) => {
+      const label = row.labels[task.name];
+      labels[task.name] = label === null ? null : (index[t].get(label) ?? null);
+    });
+    return { text: inputs[r].text, meta: inputs[r].meta, labels };
+  });
+}
+
+export function prepareInputs(rows: readonly DatasetRow[], onProgress?: OnProgress): ModelInput[] {
+  const out: ModelInput[] = new Array(rows.length);
+  const step = Math.max(1, Math.floor(rows.length / 20));
+  for (let i = 0; i < rows.length; i++) {
+    out[i] = prepareModelInput(rows[i].email);
+    if ((i + 1) % step === 0 || i + 1 === rows.length) onProgress?.(i + 1, rows.length, 'clean');
+  }
+  return out;
+}
+
+/**
+ * The local training run: load the export(s) with the config's taxonomy, split without leakage, clean
+ * every email exactly as serving does (`prepareModelInput`), train the ngram-bag model, export it, measure
+ * it on the test split through the exported ONNX artifact, register it as PendingManualApproval, and
+ * record the run under `<home>/runs/<runId>/`.
+ */
+export async function trainFromConfig(options: TrainFromConfigOptions): Promise<TrainFromConfigResult> {
+  const config = parseTrainingConfig(options.config);
+  const paramsResult = NgramBagParamsSchema.safeParse({ targetPrecision: config.targetPrecision, ...config.model });
+  if (!paramsResult.success) {
+    throw new TrainingConfigError(`model: ${paramsResult.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const params = paramsResult.data;
+  const dataPaths = (typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath]).map((p) => path.resolve(p));
+  const log = options.logger;
+  const tracker = await RunTracker.start(options.home, {
+    runId: newId('run'),
+    gitCommit: gitCommit(),
+    config,
+    dataPaths,
+    ...(options.testDataPath ? { testDataPath: path.resolve(options.testDataPath) } : {}),
+  });
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'mailroute-train-'));
+  try {
+    const dataset = await loadDataset(dataPaths, config);
+    for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
+    if (dataset.skipped.length > 0) log?.warn?.(`${dataset.skipped.length} bad row(s) skipped; first: ${dataset.skipped[0]}`);
+    const split = splitDataset(dataset.rows, config.split, { externalTest: options.testDataPath !== undefined });
+    const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
+    let testRows = split.test;
+    if (options.testDataPath) {
+      const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
+      testRows = (await loadDataset(options.testDataPath, config, { fixedLabels })).rows;
+    }
+    const counts = {
+      rows: dataset.rows.length,
+      train: split.train.length,
+      valid: split.valid.length,
+      test: testRows.length,
+      skipped: dataset.skipped.length,
+      unlabelled: dataset.unlabelled,
+      duplicateGroups: split.duplicateGroups,
+    };
+    await tracker.update({ dataHash: dataset.dataHash, counts, taxonomy: dataset.taxonomy });
+    log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${counts.train} train, ${counts.valid} valid, ${counts.test} test`);
+
+    const trainInputs = prepareInputs(split.train, options.onProgress);
+    const validInputs = prepareInputs(split.valid);
+    const epochWrites: Promise<void>[] = [];
+    const started = performance.now();
+    const model = trainNgramBag({
+      train: toExamples(split.train, trainInputs, tasks),
+      valid: toExamples(split.valid, validInputs, tasks),
+      tasks,
+      params,
+      onProgress: options.onProgress,
+      onEpoch: (report) => {
+        epochWrites.push(tracker.epoch(report));
+        options.onEpoch?.(report, formatEpochLine(report));
+      },
+    });
+    const trainingSeconds = (performance.now() - started) / 1000;
+    await Promise.all(epochWrites);
+
+    const modelId = newId('ngram-bag');
+    const staged = path.join(tmp, modelId);
+    await exportNgramBag(model, staged, {
+      modelId,
+      dataHash: dataset.dataHash,
+      createdAt: new Date().toISOString(),
+      trainingConfig: config,
+      ...(config.routing ? { routing: config.routing } : {}),
+    });
+    const evalRows = testRows.length > 0 ? testRows : split.valid;
+    const metricsSplit = testRows.length > 0 ? 'test' : 'valid';
+    const classifier = await Classifier.load(staged);
+    let metrics: Record<string, number>;
+    try {
+      const probs = await predictProbs(classifier, evalRows === split.valid ? validInputs : prepareInputs(evalRows), options.onProgress);
+      metrics = headlineFromProbs(classifier.tasks, evalRows, probs);
+    } finally {
+      await classifier.release();
+    }
+    // The manifest is not among the hashed files, so the measured metrics can be added before registering.
+    const manifestFile = path.join(staged, 'manifest.json');
+    const manifest = ManifestSchema.parse(JSON.parse(await readFile(manifestFile, 'utf8')));
+    await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
+
+    const registry = options.registry ?? createLocalRegistry({ home: options.home });
+    const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });
+    const artifactDir = await registry.artifactDir(version.id);
+    await tracker.finish({ metrics, metricsSplit, modelId, artifactDir, bestEpoch: model.bestEpoch, trainingSeconds });
+    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy: dataset.taxonomy, counts, trainingSeconds };
+  } catch (error) {
+    await tracker.fail(error);
+    throw error;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

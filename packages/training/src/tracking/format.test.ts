@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { compareRunRows, formatEpochLine, formatTable } from './format.js';
+import type { EpochRecord, RunRecord } from './run-record.js';
+
+const epoch: EpochRecord = {
+  epoch: 3,
+  loss: 0.123449,
+  learningRate: 0.05,
+  valLoss: 0.3,
+  perTask: { queue: { accuracy: 0.9, precision: 0.8, recall: 0.7, f1: 0.8123 }, topic: { accuracy: 0.5, precision: 0.6, recall: 0.5, f1: 0.5 } },
+  meanF1: 0.65615,
+  seconds: 1.5,
+  samplesPerSecond: 12345.67,
+};
+
+describe('formatEpochLine', () => {
+  it('prints a Python-dict line that SageMaker metric regexes read', () => {
+    const line = formatEpochLine(epoch);
+    expect(line).toBe(
+      "{'loss': 0.1234, 'learning_rate': 0.05, 'eval_loss': 0.3, 'eval_accuracy': 0.7, 'eval_precision': 0.7, 'eval_recall': 0.6, 'eval_f1': 0.6562, 'eval_queue_f1': 0.8123, 'eval_topic_f1': 0.5, 'train_samples_per_second': 12345.7, 'epoch_runtime': 1.5, 'epoch': 3.0}",
+    );
+    expect(/'eval_f1': ([0-9.]+)/.exec(line)?.[1]).toBe('0.6562');
+    expect(/'epoch': ([0-9.]+)/.exec(line)?.[1]).toBe('3.0');
+  });
+
+  it('leaves out validation fields when there is no validation split', () => {
+    const line = formatEpochLine({ ...epoch, valLoss: null, meanF1: null, perTask: {} });
+    expect(line).not.toContain('eval_');
+    expect(line).toContain("'loss': 0.1234");
+  });
+});
+
+describe('compareRunRows', () => {
+  it('puts two runs side by side with deltas', () => {
+    const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [epoch], metrics: { mean_macro_f1: 0.5 }, dataHash: 'x' };
+    const rows = compareRunRows(base, { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 }, dataHash: 'y' });
+    expect(rows.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '+0.1250']);
+    expect(rows.find((r) => r[0] === 'data hash')?.[3]).toBe('differs');
+    expect(formatTable(['a', 'b'], [['1', '22']]).split('\n')).toEqual(['a  b', '-  --', '1  22']);
+  });
+});

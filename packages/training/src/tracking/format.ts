@@ -1,0 +1,79 @@
+import type { EpochRecord, RunRecord } from './run-record.js';
+
+/** A float as Python prints it: always with a decimal point; metrics rounded to 4 places. */
+function pyFloat(value: number, places = 4): string {
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : value < 0 ? '-inf' : 'nan';
+  const rounded = Number(value.toFixed(places));
+  const text = String(rounded);
+  return /[.e]/.test(text) ? text : `${text}.0`;
+}
+
+/**
+ * One epoch in the style of Hugging Face / SageMaker training logs, e.g.
+ * `{'loss': 0.1234, 'learning_rate': 0.05, 'eval_loss': 0.3, 'eval_f1': 0.8123, 'epoch': 3.0}`, so the same
+ * metric regexes (`'eval_f1': ([0-9.]+)`) read local and cloud runs alike.
+ */
+export function formatEpochLine(epoch: EpochRecord): string {
+  const tasks = Object.values(epoch.perTask);
+  const mean = (pick: (t: EpochRecord['perTask'][string]) => number) => (tasks.length > 0 ? tasks.reduce((s, t) => s + pick(t), 0) / tasks.length : NaN);
+  const fields: Array<[string, string]> = [
+    ['loss', pyFloat(epoch.loss)],
+    ['learning_rate', pyFloat(epoch.learningRate, 6)],
+  ];
+  if (epoch.valLoss !== null) fields.push(['eval_loss', pyFloat(epoch.valLoss)]);
+  if (tasks.length > 0) {
+    fields.push(['eval_accuracy', pyFloat(mean((t) => t.accuracy))]);
+    fields.push(['eval_precision', pyFloat(mean((t) => t.precision))]);
+    fields.push(['eval_recall', pyFloat(mean((t) => t.recall))]);
+  }
+  if (epoch.meanF1 !== null) fields.push(['eval_f1', pyFloat(epoch.meanF1)]);
+  for (const [task, m] of Object.entries(epoch.perTask)) fields.push([`eval_${task}_f1`, pyFloat(m.f1)]);
+  fields.push(['train_samples_per_second', pyFloat(epoch.samplesPerSecond, 1)]);
+  fields.push(['epoch_runtime', pyFloat(epoch.seconds, 3)]);
+  fields.push(['epoch', pyFloat(epoch.epoch, 2)]);
+  return `{${fields.map(([k, v]) => `'${k}': ${v}`).join(', ')}}`;
+}
+
+function fmt(value: unknown): string {
+  if (value === undefined || value === null) return '-';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(4);
+  return String(value);
+}
+
+/** Rows of `runs list`: id, status, started, model, mean macro-F1, data hash. */
+export function runListRows(runs: readonly RunRecord[]): string[][] {
+  return runs.map((r) => [
+    r.runId,
+    r.status,
+    r.startedAt.slice(0, 19).replace('T', ' '),
+    r.modelId ?? '-',
+    fmt(r.metrics?.mean_macro_f1),
+    r.dataHash ? r.dataHash.slice(0, 12) : '-',
+  ]);
+}
+
+/** Side-by-side rows of two runs: [field, a, b, b - a] for every metric and count either has. */
+export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
+  const rows: string[][] = [
+    ['run', a.runId, b.runId, ''],
+    ['status', a.status, b.status, ''],
+    ['model', a.modelId ?? '-', b.modelId ?? '-', ''],
+    ['git commit', a.gitCommit?.slice(0, 12) ?? '-', b.gitCommit?.slice(0, 12) ?? '-', ''],
+    ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', a.dataHash === b.dataHash ? 'same' : 'differs'],
+    ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
+    ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
+    ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), ''],
+  ];
+  const numeric = (label: string, x: number | undefined, y: number | undefined) =>
+    rows.push([label, fmt(x), fmt(y), x !== undefined && y !== undefined ? `${y - x >= 0 ? '+' : ''}${(y - x).toFixed(4)}` : '']);
+  for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key]);
+  for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) numeric(key, a.metrics?.[key], b.metrics?.[key]);
+  return rows;
+}
+
+/** Plain aligned columns for a terminal. */
+export function formatTable(header: string[], rows: readonly string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

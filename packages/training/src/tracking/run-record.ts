@@ -1,0 +1,142 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '@mailroute/model';
+import { z } from 'zod';
+import { RunNotFoundError } from '../errors.js';
+
+const TaskEpochSchema = z.object({ accuracy: z.number(), precision: z.number(), recall: z.number(), f1: z.number() });
+
+/** One epoch as recorded: the trainer's report, in the run's own words. */
+export const EpochRecordSchema = z.object({
+  epoch: z.number(),
+  loss: z.number(),
+  learningRate: z.number(),
+  valLoss: z.number().nullable(),
+  perTask: z.record(z.string(), TaskEpochSchema),
+  meanF1: z.number().nullable(),
+  seconds: z.number(),
+  samplesPerSecond: z.number(),
+});
+export type EpochRecord = z.infer<typeof EpochRecordSchema>;
+
+export const RunRecordSchema = z.object({
+  runId: z.string(),
+  status: z.enum(['running', 'finished', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  durationSeconds: z.number().optional(),
+  gitCommit: z.string().nullable(),
+  config: z.unknown(),
+  dataPaths: z.array(z.string()),
+  testDataPath: z.string().optional(),
+  dataHash: z.string().optional(),
+  counts: z.record(z.string(), z.number()).optional(),
+  taxonomy: z.array(z.unknown()).optional(),
+  epochs: z.array(EpochRecordSchema).default([]),
+  bestEpoch: z.number().optional(),
+  /** Test-split metrics (`queue.macro_f1`, `mean_macro_f1`, ...). */
+  metrics: z.record(z.string(), z.number()).optional(),
+  metricsSplit: z.enum(['test', 'valid']).optional(),
+  modelId: z.string().optional(),
+  artifactDir: z.string().optional(),
+  trainingSeconds: z.number().optional(),
+  error: z.string().optional(),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/** `<prefix>-20261129-101500-ab12cd`: sortable by time, unique by the random tail. */
+export function newId(prefix: string, date = new Date()): string {
+  return `${prefix}-${stamp(date)}-${randomBytes(3).toString('hex')}`;
+}
+
+export function gitCommit(cwd = process.cwd()): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+export function runsDir(home: string): string {
+  return path.join(home, 'runs');
+}
+
+/** Writes `<home>/runs/<runId>/run.json` (atomically, after every change) and `epochs.jsonl`. */
+export class RunTracker {
+  readonly dir: string;
+  private record: RunRecord;
+
+  private constructor(home: string, record: RunRecord) {
+    this.dir = path.join(runsDir(home), record.runId);
+    this.record = record;
+  }
+
+  static async start(home: string, init: Omit<RunRecord, 'status' | 'epochs' | 'startedAt'> & { startedAt?: string }): Promise<RunTracker> {
+    const tracker = new RunTracker(home, { ...init, status: 'running', epochs: [], startedAt: init.startedAt ?? new Date().toISOString() });
+    await mkdir(tracker.dir, { recursive: true });
+    await tracker.save();
+    return tracker;
+  }
+
+  get runId(): string {
+    return this.record.runId;
+  }
+
+  private save(): Promise<void> {
+    return writeFileAtomic(path.join(this.dir, 'run.json'), `${JSON.stringify(this.record, null, 2)}\n`);
+  }
+
+  async update(patch: Partial<RunRecord>): Promise<void> {
+    this.record = { ...this.record, ...patch };
+    await this.save();
+  }
+
+  async epoch(epoch: EpochRecord): Promise<void> {
+    this.record.epochs.push(epoch);
+    await appendFile(path.join(this.dir, 'epochs.jsonl'), `${JSON.stringify(epoch)}\n`);
+  }
+
+  private finishedFields(): Pick<RunRecord, 'finishedAt' | 'durationSeconds'> {
+    const finishedAt = new Date();
+    return { finishedAt: finishedAt.toISOString(), durationSeconds: (finishedAt.getTime() - Date.parse(this.record.startedAt)) / 1000 };
+  }
+
+  async finish(patch: Partial<RunRecord>): Promise<RunRecord> {
+    await this.update({ ...patch, ...this.finishedFields(), status: 'finished' });
+    return this.record;
+  }
+
+  async fail(error: unknown): Promise<void> {
+    await this.update({ ...this.finishedFields(), status: 'failed', error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+  }
+}
+
+export async function readRun(home: string, runId: string): Promise<RunRecord> {
+  try {
+    const text = await readFile(path.join(runsDir(home), runId, 'run.json'), 'utf8');
+    return RunRecordSchema.parse(JSON.parse(text));
+  } catch (cause) {
+    throw new RunNotFoundError(runId, { cause });
+  }
+}
+
+/** All readable runs, newest first. */
+export async function listRuns(home: string): Promise<RunRecord[]> {
+  const ids = await readdir(runsDir(home)).catch(() => [] as string[]);
+  const runs: RunRecord[] = [];
+  for (const id of ids) {
+    if (id.startsWith('.')) continue;
+    try {
+      runs.push(await readRun(home, id));
+    } catch {
+      // A run directory without a readable record (e.g. being created) is not listed.
+    }
+  }
+  return runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.runId.localeCompare(a.runId));
+}
