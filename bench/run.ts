@@ -10,6 +10,7 @@ const sections: Record<string, () => Promise<Section>> = {
   preprocess: async () => (await import('./preprocess.js')).run,
   training: async () => (await import('./training.js')).run,
   serving: async () => (await import('./serving.js')).run,
+  evaluation: async () => (await import('./evaluation.js')).run,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
