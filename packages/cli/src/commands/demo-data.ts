@@ -1,12 +1,29 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, writeDemoData } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../errors.js';
 
-// Placeholder until its issue lands: the command is listed but says plainly that it is not there yet.
-export function registerDemoData(program: Command, _ctx: CliContext): void {
+function intFlag(name: string, value: string | undefined, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+/** `mailroute demo-data --out demo.csv [--rows N] [--seed S]`: the synthetic demo dataset. */
+export function registerDemoData(program: Command, ctx: CliContext): void {
   program
     .command('demo-data')
-    .description('Write the synthetic demo dataset')
-    .action(() => {
-      throw new Error('mailroute demo-data is not implemented yet');
+    .description('Write the synthetic demo dataset (invented German and English mail to a broker; CSV, or JSONL for *.jsonl)')
+    .requiredOption('--out <file>', 'file to write (.csv or .jsonl)')
+    .option('--rows <n>', `number of emails (default ${DEMO_DEFAULT_ROWS})`)
+    .option('--seed <s>', `random seed; the same seed gives the same file (default ${DEMO_DEFAULT_SEED})`)
+    .action(async (flags: { out: string; rows?: string; seed?: string }) => {
+      const rows = intFlag('--rows', flags.rows, 1, DEMO_DEFAULT_ROWS);
+      const seed = intFlag('--seed', flags.seed, 0, DEMO_DEFAULT_SEED);
+      const out = path.resolve(ctx.cwd, flags.out);
+      const n = await writeDemoData(out, { rows, seed });
+      ctx.stdout.write(`wrote ${n} synthetic emails to ${flags.out} (seed ${seed})\n`);
     });
 }

@@ -1,12 +1,46 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { formatPredictionLines } from '@mailroute/evaluation';
+import { loadTrainingConfig, predictDataset } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { createProgress } from '../progress.js';
 
-// Placeholder until its issue lands: the command is listed but says plainly that it is not there yet.
-export function registerPredict(program: Command, _ctx: CliContext): void {
+interface PredictFlags {
+  model: string;
+  data: string[];
+  out: string;
+  config?: string;
+}
+
+/** `mailroute predict --model <id|dir|champion> --data file --out preds.jsonl`: the evaluation line format. */
+export function registerPredict(program: Command, ctx: CliContext): void {
   program
     .command('predict')
-    .description('Predict labels for a dataset with a model')
-    .action(() => {
-      throw new Error('mailroute predict is not implemented yet');
+    .description('Predict every row of a dataset with a model; writes prediction lines (JSONL) for `mailroute evaluate`')
+    .requiredOption('--model <ref>', 'registry id, `champion`, or an artifact directory')
+    .requiredOption('--data <files...>', 'CSV or JSONL file(s)')
+    .requiredOption('--out <file>', 'predictions JSONL to write')
+    .option('--config <file>', 'training config to read the data with (default: the one stored in the model)')
+    .action(async (flags: PredictFlags) => {
+      const config = flags.config ? await loadTrainingConfig(path.resolve(ctx.cwd, flags.config)) : undefined;
+      const model = /[/\\]/.test(flags.model) || flags.model.startsWith('.') ? path.resolve(ctx.cwd, flags.model) : flags.model;
+      const progress = createProgress(ctx, 'predict');
+      const started = performance.now();
+      try {
+        const lines = await predictDataset({
+          model,
+          dataPath: flags.data.map((d) => path.resolve(ctx.cwd, d)),
+          ...(config ? { config } : {}),
+          home: ctx.home,
+          onProgress: progress.update,
+        });
+        progress.stop();
+        await writeFile(path.resolve(ctx.cwd, flags.out), formatPredictionLines(lines));
+        const seconds = (performance.now() - started) / 1000;
+        ctx.stdout.write(`wrote ${lines.length} prediction lines to ${flags.out} (${seconds.toFixed(1)} s)\n`);
+      } finally {
+        progress.stop();
+      }
     });
 }

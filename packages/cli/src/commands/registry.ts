@@ -1,12 +1,84 @@
 import type { Command } from 'commander';
+import { createLocalRegistry, type ModelVersion } from '@mailroute/model';
+import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 
-// Placeholder until its issue lands: the command is listed but says plainly that it is not there yet.
-export function registerRegistry(program: Command, _ctx: CliContext): void {
-  program
-    .command('registry')
-    .description('List, show, approve or reject registered models')
-    .action(() => {
-      throw new Error('mailroute registry is not implemented yet');
+function row(v: ModelVersion, champion: string | undefined): string[] {
+  const f1 = v.metrics.mean_macro_f1;
+  return [
+    String(v.version),
+    v.id === champion ? `${v.id} *` : v.id,
+    v.status,
+    v.createdAt.slice(0, 19).replace('T', ' '),
+    v.tasks.join(','),
+    f1 === undefined ? '-' : f1.toFixed(4),
+  ];
+}
+
+/** `mailroute registry list|show|approve|reject|champion`: the local registry under MAILROUTE_HOME. */
+export function registerRegistry(program: Command, ctx: CliContext): void {
+  const registry = () => createLocalRegistry({ home: ctx.home });
+  const print = (v: unknown): void => {
+    ctx.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+  };
+  const cmd = program.command('registry').description('List, show, approve or reject registered models; show or set the champion');
+
+  cmd
+    .command('list', { isDefault: true })
+    .description('Registered versions, newest first (* marks the champion)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const reg = registry();
+      const [versions, champion] = await Promise.all([reg.list(), reg.champion()]);
+      if (flags.json) {
+        print({ champion: champion?.id ?? null, versions });
+        return;
+      }
+      if (versions.length === 0) {
+        ctx.stdout.write(`no models registered in ${ctx.home}\n`);
+        return;
+      }
+      const header = ['version', 'id', 'status', 'created', 'tasks', 'mean macro-F1'];
+      ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id)))}\n`);
+    });
+
+  cmd
+    .command('show <id>')
+    .description('One version with its artifact directory')
+    .action(async (id: string) => {
+      const reg = registry();
+      const [version, champion] = await Promise.all([reg.get(id), reg.champion()]);
+      print({ ...version, champion: champion?.id === id, artifactDir: await reg.artifactDir(id) });
+    });
+
+  cmd
+    .command('approve <id>')
+    .description('Approve a version; it becomes the champion unless --no-promote')
+    .option('--by <name>', 'who approves')
+    .option('--note <text>', 'why')
+    .option('--no-promote', 'approve without making it champion')
+    .action(async (id: string, flags: { by?: string; note?: string; promote: boolean }) => {
+      const v = await registry().approve(id, { by: flags.by ?? ctx.env.USER, note: flags.note, promote: flags.promote });
+      ctx.stdout.write(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}\n`);
+    });
+
+  cmd
+    .command('reject <id>')
+    .description('Reject a version (a rejected champion stops being champion)')
+    .option('--by <name>', 'who rejects')
+    .option('--note <text>', 'why')
+    .action(async (id: string, flags: { by?: string; note?: string }) => {
+      const v = await registry().reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
+      ctx.stdout.write(`${v.id}: ${v.status}\n`);
+    });
+
+  cmd
+    .command('champion [id]')
+    .description('Show the champion, or make an Approved version champion')
+    .action(async (id: string | undefined) => {
+      const reg = registry();
+      if (id !== undefined) await reg.setChampion(id);
+      const champion = await reg.champion();
+      ctx.stdout.write(champion ? `${champion.id} (version ${champion.version}, ${champion.status})\n` : 'no champion\n');
     });
 }

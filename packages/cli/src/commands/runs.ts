@@ -1,12 +1,40 @@
 import type { Command } from 'commander';
+import { compareRunRows, formatTable, listRuns, readRun, runListRows } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 
-// Placeholder until its issue lands: the command is listed but says plainly that it is not there yet.
-export function registerRuns(program: Command, _ctx: CliContext): void {
-  program
-    .command('runs')
-    .description('List experiment runs or compare two')
-    .action(() => {
-      throw new Error('mailroute runs is not implemented yet');
+/** `mailroute runs [list] | runs show <id> | runs compare <a> <b>`: experiment runs under MAILROUTE_HOME/runs. */
+export function registerRuns(program: Command, ctx: CliContext): void {
+  const cmd = program.command('runs').description('List experiment runs, show one, or compare two side by side');
+
+  cmd
+    .command('list', { isDefault: true })
+    .description('Runs, newest first')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const runs = await listRuns(ctx.home);
+      if (flags.json) {
+        ctx.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+        return;
+      }
+      if (runs.length === 0) {
+        ctx.stdout.write(`no runs in ${ctx.home}\n`);
+        return;
+      }
+      ctx.stdout.write(`${formatTable(['run', 'status', 'started', 'model', 'mean macro-F1', 'data'], runListRows(runs))}\n`);
+    });
+
+  cmd
+    .command('show <runId>')
+    .description('The full run record (config, data hash, counts, epochs, metrics) as JSON')
+    .action(async (runId: string) => {
+      ctx.stdout.write(`${JSON.stringify(await readRun(ctx.home, runId), null, 2)}\n`);
+    });
+
+  cmd
+    .command('compare <a> <b>')
+    .description('Two runs side by side: data, counts, metrics and their differences (b - a)')
+    .action(async (a: string, b: string) => {
+      const [ra, rb] = await Promise.all([readRun(ctx.home, a), readRun(ctx.home, b)]);
+      ctx.stdout.write(`${formatTable(['', 'a', 'b', 'b - a'], compareRunRows(ra, rb))}\n`);
     });
 }

@@ -1,12 +1,54 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { DEMO_CONFIG_PATH, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { createProgress } from '../progress.js';
 
-// Placeholder until its issue lands: the command is listed but says plainly that it is not there yet.
-export function registerTrain(program: Command, _ctx: CliContext): void {
+interface TrainFlags {
+  config?: string;
+  data: string[];
+  testData?: string;
+  note?: string;
+}
+
+/**
+ * `mailroute train --config cfg.json --data export.csv`: trains, prints SageMaker-style epoch lines on
+ * stdout, registers the model as PendingManualApproval and prints its id last.
+ */
+export function registerTrain(program: Command, ctx: CliContext): void {
   program
     .command('train')
-    .description('Train a model from a CRM export and register it')
-    .action(() => {
-      throw new Error('mailroute train is not implemented yet');
+    .description('Train a model from a CRM export and register it (PendingManualApproval)')
+    .requiredOption('--data <files...>', 'CSV or JSONL export(s), read together')
+    .option('--config <file>', 'training config JSON (default: the demo config, for `mailroute demo-data` files)')
+    .option('--test-data <file>', 'a separate test file; then no test share is split off --data')
+    .option('--note <text>', 'a note stored with the registered version')
+    .action(async (flags: TrainFlags) => {
+      const configFile = flags.config ? path.resolve(ctx.cwd, flags.config) : DEMO_CONFIG_PATH;
+      if (!flags.config) ctx.stderr.write(`no --config: using the demo config (${path.relative(ctx.cwd, DEMO_CONFIG_PATH)})\n`);
+      const config = await loadTrainingConfig(configFile);
+      const progress = createProgress(ctx, 'train');
+      const log = (message: string) => ctx.stderr.write(`${message}\n`);
+      try {
+        const result = await trainFromConfig({
+          config,
+          dataPath: flags.data.map((d) => path.resolve(ctx.cwd, d)),
+          ...(flags.testData ? { testDataPath: path.resolve(ctx.cwd, flags.testData) } : {}),
+          home: ctx.home,
+          onProgress: progress.update,
+          onEpoch: (_report, line) => ctx.stdout.write(`${line}\n`),
+          logger: { info: log, warn: (m) => log(`warning: ${m}`) },
+          ...(flags.note ? { note: flags.note } : {}),
+        });
+        progress.stop();
+        const m = result.metrics;
+        const perTask = result.taxonomy
+          .map((t) => `${t.task} acc ${(m[`${t.task}.accuracy`] ?? NaN).toFixed(4)} macro-F1 ${(m[`${t.task}.macro_f1`] ?? NaN).toFixed(4)}`)
+          .join('; ');
+        ctx.stderr.write(`${result.metricsSplit} split: ${perTask}\ntraining ${result.trainingSeconds.toFixed(1)} s, run ${result.runId}\n`);
+        ctx.stdout.write(`registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`);
+      } finally {
+        progress.stop();
+      }
     });
 }

@@ -1,0 +1,43 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+
+function sink() {
+  let text = '';
+  const stream = new Writable({ write: (c, _e, done) => ((text += c.toString()), done()) });
+  return { stream, text: () => text };
+}
+
+async function run(argv: string[], cwd: string) {
+  const out = sink();
+  const err = sink();
+  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: {}, cwd, home: path.join(cwd, '.mailroute') });
+  const code = await main(argv, ctx);
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+describe('mailroute demo-data', () => {
+  it('writes the synthetic dataset deterministically', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-demo-'));
+    const a = await run(['demo-data', '--out', 'a.csv', '--rows', '150', '--seed', '3'], cwd);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('wrote 150 synthetic emails to a.csv');
+    await run(['demo-data', '--out', 'b.csv', '--rows', '150', '--seed', '3'], cwd);
+    const text = readFileSync(path.join(cwd, 'a.csv'), 'utf8');
+    expect(text.startsWith('id,subject,body,html,from,bank,receivedAt,language,business_area,queue,topic\n')).toBe(true);
+    expect(readFileSync(path.join(cwd, 'b.csv'), 'utf8')).toBe(text);
+  });
+
+  it('refuses a bad --rows with exit code 2 and needs --out', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-demo-'));
+    const bad = await run(['demo-data', '--out', 'x.csv', '--rows', 'many'], cwd);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--rows must be an integer');
+    expect(existsSync(path.join(cwd, 'x.csv'))).toBe(false);
+    expect((await run(['demo-data'], cwd)).code).toBe(2);
+  });
+});

@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createLocalRegistry } from '@mailroute/model';
+import { describe, expect, it } from 'vitest';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+
+function sink() {
+  let text = '';
+  const stream = new Writable({ write: (c, _e, done) => ((text += c.toString()), done()) });
+  return { stream, text: () => text };
+}
+
+async function run(argv: string[], home: string) {
+  const out = sink();
+  const err = sink();
+  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { USER: 'tester' }, cwd: home, home });
+  const code = await main(argv, ctx);
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+function artifact(id: string): string {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), id);
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'model.onnx'), 'x');
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { mean_macro_f1: 0.8 } }));
+  return dir;
+}
+
+describe('mailroute registry', () => {
+  it('lists, shows, approves (champion), rejects and sets the champion', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-'));
+    expect((await run(['registry', 'list'], home)).stdout).toContain('no models registered');
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('model-a'));
+    await reg.register(artifact('model-b'));
+
+    const list = await run(['registry'], home);
+    expect(list.stdout).toMatch(/2\s+model-b\s+PendingManualApproval/);
+    expect(list.stdout).toContain('0.8000');
+    expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
+
+    const approved = await run(['registry', 'approve', 'model-a', '--note', 'good'], home);
+    expect(approved.stdout).toBe('model-a: Approved, champion\n');
+    const shown = JSON.parse((await run(['registry', 'show', 'model-a'], home)).stdout);
+    expect(shown).toMatchObject({ id: 'model-a', status: 'Approved', statusChangedBy: 'tester', champion: true });
+    expect((await run(['registry', 'list'], home)).stdout).toContain('model-a *');
+
+    const notApproved = await run(['registry', 'champion', 'model-b'], home);
+    expect(notApproved.code).toBe(1);
+    expect(notApproved.stderr).toContain('[REGISTRY_NOT_APPROVED]');
+    await run(['registry', 'approve', 'model-b', '--no-promote'], home);
+    expect((await run(['registry', 'champion'], home)).stdout).toContain('model-a');
+    expect((await run(['registry', 'champion', 'model-b'], home)).stdout).toContain('model-b (version 2, Approved)');
+    expect((await run(['registry', 'reject', 'model-b'], home)).stdout).toBe('model-b: Rejected\n');
+    expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
+    const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout);
+    expect(json.versions.map((v: { status: string }) => v.status)).toEqual(['Rejected', 'Approved']);
+    const missing = await run(['registry', 'show', 'nope'], home);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('[REGISTRY_NOT_FOUND]');
+  });
+});

@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { parsePredictionLines } from '@mailroute/evaluation';
+import { DEMO_CONFIG_PATH } from '@mailroute/training';
+import { describe, expect, it } from 'vitest';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+
+function sink() {
+  let text = '';
+  const stream = new Writable({ write: (c, _e, done) => ((text += c.toString()), done()) });
+  return { stream, text: () => text };
+}
+
+async function run(argv: string[], cwd: string) {
+  const out = sink();
+  const err = sink();
+  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { CI: 'true' }, cwd, home: path.join(cwd, '.mailroute') });
+  const code = await main(argv, ctx);
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+describe('mailroute train / predict / runs', () => {
+  it('trains from a config, registers as PendingManualApproval, predicts, and lists and compares runs', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-train-'));
+    expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '500', '--seed', '9'], cwd)).code).toBe(0);
+    const config = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8'));
+    writeFileSync(path.join(cwd, 'cfg.json'), JSON.stringify({ ...config, model: { epochs: 3, buckets: 16384, dim: 16 } }));
+
+    const trained = await run(['train', '--config', 'cfg.json', '--data', 'demo.csv'], cwd);
+    expect(trained.code, trained.stderr).toBe(0);
+    const epochLines = trained.stdout.split('\n').filter((l) => l.startsWith("{'loss': "));
+    expect(epochLines.length).toBeGreaterThan(0);
+    expect(epochLines[0]).toMatch(/'eval_f1': \d\.\d+/);
+    const id = /registered (\S+) \(version 1, PendingManualApproval\)/.exec(trained.stdout)?.[1];
+    expect(id).toBeDefined();
+    expect(trained.stderr).toContain('queue: 9 labels');
+    expect(trained.stderr).toMatch(/train: \d+% /);
+
+    const list = await run(['registry', 'list'], cwd);
+    expect(list.stdout).toContain(id);
+    expect(list.stdout).toContain('PendingManualApproval');
+
+    const predicted = await run(['predict', '--model', id as string, '--data', 'demo.csv', '--out', 'preds.jsonl'], cwd);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const lines = parsePredictionLines(readFileSync(path.join(cwd, 'preds.jsonl'), 'utf8'));
+    expect(lines).toHaveLength(500);
+    expect(lines[0].prediction.queue.label).toBeTypeOf('string');
+
+    // A second run (demo config by default) to compare with.
+    const second = await run(['train', '--data', 'demo.csv'], cwd);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain('no --config: using the demo config');
+    const runs = await run(['runs'], cwd);
+    const ids = runs.stdout.split('\n').slice(2).map((l) => l.split(/\s+/)[0]).filter((s) => s.startsWith('run-'));
+    expect(ids).toHaveLength(2);
+    const compared = await run(['runs', 'compare', ids[1], ids[0]], cwd);
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toMatch(/mean_macro_f1\s+\d\.\d{4}\s+\d\.\d{4}\s+[+-]\d\.\d{4}/);
+    expect(compared.stdout).toMatch(/data hash .* same/);
+  }, 240_000);
+
+  it('fails with a located one-line error on a bad export and exit 2 without --data', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-train-'));
+    writeFileSync(path.join(cwd, 'bad.csv'), 'id,subject,body,html,from,bank,receivedAt,business_area,queue,topic\n1,Hallo,Text,,,,,brokerage,no_such_queue,sparplan\n');
+    const bad = await run(['train', '--data', 'bad.csv'], cwd);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/\[DATASET_ROW_INVALID\] .*bad\.csv:2, column "queue" \(9\): label "no_such_queue" is not in the queue taxonomy/);
+    expect(bad.stderr).not.toContain('    at ');
+    expect((await run(['train'], cwd)).code).toBe(2);
+    const unknown = await run(['predict', '--model', 'no-such-model', '--data', 'bad.csv', '--out', 'p.jsonl'], cwd);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('[REGISTRY_NOT_FOUND]');
+  });
+});
