@@ -41,3 +41,5 @@ export { createServingMetrics, type ServingMetrics } from './metrics/serving-met
 export { startNodeServer, closeOnSignals, isLoopback, type NodeServerOptions, type RunningServer } from './adapters/node-server.js';
 export { createLambdaHandler, type LambdaHandler } from './adapters/lambda.js';
 export * from './errors.js';
+export { createLocalModelSource, trainingDistributionOf, type LocalModelSource, type LocalModelSourceOptions } from './model/local-model.js';
+export { createLocalServing, loadAuth, DB_FILE, API_KEYS_FILE, type LocalServingOptions } from './local-serving.js';

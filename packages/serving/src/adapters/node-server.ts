@@ -22,6 +22,8 @@ export interface RunningServer {
   host: string;
   port: number;
   url: string;
+  /** Whether callers need an API key. */
+  authEnabled: boolean;
   /** Stops accepting, lets in-flight requests finish, then releases the model and closes the store. */
   close(): Promise<void>;
 }
@@ -53,11 +55,18 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     host: options.host,
     port: address.port,
     url,
+    authEnabled: serving.context.auth.enabled,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Keep-alive sockets with no request in flight would hold close() open.
+          // Keep-alive sockets would hold close() open: drop each one as soon as its request is answered.
+          const sweep = setInterval(() => {
+            if ('closeIdleConnections' in server) server.closeIdleConnections();
+          }, 25);
+          server.close(() => {
+            clearInterval(sweep);
+            resolve();
+          });
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         });
         await serving.close();

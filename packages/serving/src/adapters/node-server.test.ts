@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { createLocalRegistry } from '@mailroute/model';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalServing, DB_FILE } from '../local-serving.js';
+import { writeFixtureModel } from '../test-support/fixture-model.js';
+import { json } from '../test-support/harness.js';
+import { closeOnSignals, isLoopback, startNodeServer, type RunningServer } from './node-server.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let root: string;
+let home: string;
+let server: RunningServer;
+
+async function addModel(id: string, approve = true): Promise<string> {
+  const dir = path.join(root, 'artifacts', id);
+  await writeFixtureModel(dir, id);
+  const registry = createLocalRegistry({ home });
+  const version = await registry.register(dir);
+  if (approve) await registry.approve(version.id);
+  return version.id;
+}
+
+async function post(url: string, body: unknown) {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-e2e-'));
+  home = path.join(root, 'home');
+  await addModel('m1');
+  server = await startNodeServer({ serving: await createLocalServing({ home, pollSeconds: 0 }), host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('Node server on an ephemeral loopback port, real ONNX model', () => {
+  it('classifies, and refuses a public address without auth', async () => {
+    const res = await post(`${server.url}/v1/classify`, { emails: [{ id: 'a', subject: 'Sparplan', body: 'Bitte den Sparplan ändern.' }] });
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.modelId).toBe('m1');
+    expect(['payments', 'kyc']).toContain(body.predictions[0].tasks.queue.label);
+    expect(body.predictions[0].tasks.queue.confidence).toBeGreaterThan(0);
+    expect(isLoopback('127.0.0.1') && isLoopback('::1') && !isLoopback('0.0.0.0')).toBe(true);
+    const open = await createLocalServing({ home: path.join(root, 'other'), modelDir: path.join(root, 'artifacts', 'm1') });
+    await expect(startNodeServer({ serving: open, host: '0.0.0.0', port: 0 })).rejects.toMatchObject({ code: 'SERVING_CONFIG_INVALID' });
+    await open.close();
+  });
+
+  it('hot-swaps to a new champion during a stream of requests with none failing', async () => {
+    const statuses: number[] = [];
+    const models = new Set<string>();
+    let stop = false;
+    const client = async () => {
+      while (!stop) {
+        const res = await post(`${server.url}/v1/classify`, { emails: [{ body: 'Depot Übertrag bitte' }, { body: 'login geht nicht' }] });
+        statuses.push(res.status);
+        if (res.status === 200) models.add((await json(res)).modelId);
+        else await res.body?.cancel();
+      }
+    };
+    const clients = Array.from({ length: 6 }, client);
+    await new Promise((r) => setTimeout(r, 100));
+    await addModel('m2');
+    const reload = await fetch(`${server.url}/v1/admin/reload`, { method: 'POST' });
+    expect(await json(reload)).toEqual({ changed: true, modelId: 'm2', previousModelId: 'm1' });
+    await new Promise((r) => setTimeout(r, 100));
+    stop = true;
+    await Promise.all(clients);
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect([...models].sort()).toEqual(['m1', 'm2']);
+  });
+
+  it('keeps serving the old model when the new champion fails to load, and reports it', async () => {
+    const id = await addModel('m3-broken', false);
+    const registry = createLocalRegistry({ home });
+    await writeFile(path.join(await registry.artifactDir(id), 'model.onnx'), 'not an onnx file');
+    await registry.approve(id);
+    const reload = await fetch(`${server.url}/v1/admin/reload`, { method: 'POST' });
+    expect(reload.status).toBe(500);
+    expect((await json(reload)).code).toBe('MODEL_LOAD_FAILED');
+    const model = await json(fetch(`${server.url}/v1/model`));
+    expect(model.modelId).toBe('m2');
+    expect(model.lastReloadError.modelId).toBe('m3-broken');
+    expect((await post(`${server.url}/v1/classify`, { emails: [{ body: 'noch da?' }] })).status).toBe(200);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('mailroute_model_reloads_total{result="failure"} 1');
+    expect(metrics).toContain('mailroute_model_info{model_id="m2"} 1');
+    await registry.approve('m2');
+  });
+
+  it('measures drift against the training distribution recorded in the manifest', async () => {
+    const q = await json(fetch(`${server.url}/v1/quality?hours=1`));
+    expect(q.tasks.queue.drift.reference).toBe('training');
+    expect(q.tasks.queue.drift.expected).toEqual({ payments: 0.3, kyc: 0.7 });
+    expect(q.tasks.queue.drift.psi).toBeGreaterThanOrEqual(0);
+  });
+
+  it('shuts down gracefully on SIGTERM: closes the port, releases the model, closes the DB', async () => {
+    const own = await startNodeServer({ serving: await createLocalServing({ home: path.join(root, 'sig'), modelDir: path.join(root, 'artifacts', 'm1') }), host: '127.0.0.1', port: 0 });
+    const signals = new EventEmitter();
+    const done = closeOnSignals(own, signals);
+    const inFlight = post(`${own.url}/v1/classify`, { emails: [{ body: 'last one' }] });
+    await new Promise((r) => setTimeout(r, 5));
+    signals.emit('SIGTERM');
+    expect(await done).toBe('SIGTERM');
+    expect((await inFlight).status).toBe(200);
+    await expect(fetch(`${own.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('feedback durability', () => {
+  it('a feedback answered 202 survives kill -9 of the server a moment later', async () => {
+    const childHome = path.join(root, 'kill');
+    await writeFixtureModel(path.join(root, 'artifacts', 'k1'), 'k1');
+    const registry = createLocalRegistry({ home: childHome });
+    await registry.approve((await registry.register(path.join(root, 'artifacts', 'k1'))).id);
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../test-support/child-server.ts'), childHome], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /LISTENING (\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.once('exit', () => reject(new Error(`server exited early: ${out}`)));
+    });
+    const classified = await json(post(`${url}/v1/classify`, { emails: [{ id: 'crm-77', body: 'Kontoeröffnung' }] }));
+    const predictionId = classified.predictions[0].predictionId;
+    const fb = await post(`${url}/v1/feedback`, { predictionId, labels: { queue: 'kyc', topic: 'login' }, closedAt: '2026-11-29T10:00:00Z' });
+    expect(fb.status).toBe(202);
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const db = new Database(path.join(childHome, DB_FILE), { readonly: true });
+    const row = db.prepare('SELECT email_id, prediction_id, labels FROM feedback WHERE email_id = ?').get('crm-77');
+    db.close();
+    expect(row).toEqual({ email_id: 'crm-77', prediction_id: predictionId, labels: JSON.stringify({ queue: 'kyc', topic: 'login' }) });
+  }, 60_000);
+});

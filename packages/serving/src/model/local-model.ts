@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Classifier, MANIFEST_FILE, type EmailClassifier, type Manifest, type ModelRegistry } from '@mailroute/model';
+import { z } from 'zod';
+import type { TrainingDistribution } from '../http/context.js';
+import { silentLogger, type Logger } from '../http/logger.js';
+import { createClassifierSource, registryTarget, type ClassifierSource, type ModelTarget } from './classifier-source.js';
+
+const DistributionSchema = z.record(z.string(), z.record(z.string(), z.number().nonnegative()));
+
+/**
+ * Training label shares per task, if the trainer recorded them in the manifest as
+ * `training.labelDistribution` or `metrics.labelDistribution` (`{ task: { label: count or share } }`).
+ */
+export function trainingDistributionOf(manifest: Pick<Manifest, 'metrics' | 'training'>): Record<string, Record<string, number>> | undefined {
+  const candidate = manifest.training?.labelDistribution ?? manifest.metrics?.labelDistribution;
+  const parsed = DistributionSchema.safeParse(candidate);
+  if (!parsed.success) return undefined;
+  const out: Record<string, Record<string, number>> = {};
+  for (const [task, counts] of Object.entries(parsed.data)) {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (total > 0) out[task] = Object.fromEntries(Object.entries(counts).map(([l, v]) => [l, v / total]));
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The model id a directory holds now (cheap: no hashing; `Classifier.load` verifies it fully). */
+async function manifestModelId(dir: string): Promise<string> {
+  const raw: unknown = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8'));
+  return z.object({ modelId: z.string().min(1) }).parse(raw).modelId;
+}
+
+export interface LocalModelSourceOptions {
+  /** Serve the registry's champion (polled), or ... */
+  registry?: ModelRegistry;
+  /** ... one fixed artifact directory (SageMaker: /opt/ml/model). */
+  modelDir?: string;
+  logger?: Logger;
+  /** onnxruntime threads per session. */
+  intraOpThreads?: number;
+}
+
+export interface LocalModelSource {
+  source: ClassifierSource;
+  trainingDistribution: TrainingDistribution;
+}
+
+/** A classifier source over onnxruntime `Classifier`s loaded from local artifact directories. */
+export function createLocalModelSource(options: LocalModelSourceOptions): LocalModelSource {
+  const logger = options.logger ?? silentLogger;
+  const distributions = new Map<string, Record<string, Record<string, number>> | undefined>();
+  const { registry, modelDir } = options;
+  let resolve: () => Promise<ModelTarget | undefined>;
+  if (registry) resolve = registryTarget(registry);
+  else if (modelDir) resolve = async () => ({ id: await manifestModelId(modelDir), dir: modelDir });
+  else throw new Error('createLocalModelSource needs a registry or a modelDir');
+  const load = async (target: ModelTarget): Promise<EmailClassifier> => {
+    const classifier = await Classifier.load(target.dir, { logger, intraOpThreads: options.intraOpThreads });
+    distributions.set(classifier.modelId, trainingDistributionOf(classifier.manifest));
+    return classifier;
+  };
+  const source = createClassifierSource({ resolve, load, logger });
+  return {
+    source,
+    trainingDistribution: async () => {
+      const id = source.current()?.modelId;
+      return id === undefined ? undefined : distributions.get(id);
+    },
+  };
+}
