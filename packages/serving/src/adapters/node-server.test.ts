@@ -53,7 +53,7 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     const open = await createLocalServing({ home: path.join(root, 'other'), modelDir: path.join(root, 'artifacts', 'm1') });
     await expect(startNodeServer({ serving: open, host: '0.0.0.0', port: 0 })).rejects.toMatchObject({ code: 'SERVING_CONFIG_INVALID' });
     await open.close();
-  });
+  }, 30_000);
 
   it('hot-swaps to a new champion during a stream of requests with none failing', async () => {
     const statuses: number[] = [];
@@ -78,7 +78,7 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     expect(statuses.length).toBeGreaterThan(10);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     expect([...models].sort()).toEqual(['m1', 'm2']);
-  });
+  }, 30_000);
 
   it('keeps serving the old model when the new champion fails to load, and reports it', async () => {
     const id = await addModel('m3-broken', false);
@@ -96,7 +96,7 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     expect(metrics).toContain('mailroute_model_reloads_total{result="failure"} 1');
     expect(metrics).toContain('mailroute_model_info{model_id="m2"} 1');
     await registry.approve('m2');
-  });
+  }, 30_000);
 
   it('measures drift against the training distribution recorded in the manifest', async () => {
     const q = await json(fetch(`${server.url}/v1/quality?hours=1`));
@@ -115,7 +115,7 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     expect(await done).toBe('SIGTERM');
     expect((await inFlight).status).toBe(200);
     await expect(fetch(`${own.url}/healthz`)).rejects.toThrow();
-  });
+  }, 30_000);
 });
 
 describe('feedback durability', () => {
