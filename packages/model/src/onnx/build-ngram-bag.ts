@@ -38,8 +38,8 @@ function valueInfo(name: string, elemType: number, dims: Array<string | number>)
 }
 
 /**
- * Builds the ONNX graph of an `ngram-bag` model: per part, Gather(embedding, ids) * weights summed over
- * the bag -> optional MatMul + Add + Relu -> per task MatMul + Add, divided by the task's temperature,
+ * Builds the ONNX graph of an `ngram-bag` model: per part, Gather(embedding, ids) pooled with the
+ * weights (a batched MatMul) -> optional MatMul + Add + Relu -> per task MatMul + Add, divided by the task's temperature,
  * Softmax. Inputs `ids` int32 [batch, L] and `weights` float32 [batch, L]; one output per task.
  */
 export function buildNgramBagOnnx(
@@ -48,7 +48,7 @@ export function buildNgramBagOnnx(
   names: NgramBagOnnxNames = ngramBagOnnxNames(weights.parts.flatMap((part) => part.heads.map((h) => h.task))),
 ): Uint8Array {
   const nodes: p.onnx.INodeProto[] = [];
-  const initializers: p.onnx.ITensorProto[] = [int64Tensor('axes_2', [2]), int64Tensor('axes_1', [1])];
+  const initializers: p.onnx.ITensorProto[] = [int64Tensor('axes_1', [1])];
   const outputs: p.onnx.IValueInfoProto[] = [];
   const node = (opType: string, input: string[], output: string, attribute: p.onnx.IAttributeProto[] = []): string => {
     nodes.push({ opType, input, output: [output], name: `${opType}_${nodes.length}`, attribute });
@@ -59,12 +59,13 @@ export function buildNgramBagOnnx(
     initializers.push(floatTensor(`${prefix}_b`, [layer.outSize], layer.bias));
     return node('Add', [node('MatMul', [x, `${prefix}_w`], `${prefix}_xw`), `${prefix}_b`], `${prefix}_out`);
   };
-  const w3 = node('Unsqueeze', [names.inputs.weights, 'axes_2'], 'weights_3d');
+  // Pooling as a batched MatMul, [batch, 1, L] x [batch, L, dim]: one pass over the gathered rows.
+  const w3 = node('Unsqueeze', [names.inputs.weights, 'axes_1'], 'weights_row');
   weights.parts.forEach((part, pi) => {
     initializers.push(floatTensor(`p${pi}_embedding`, [part.buckets, part.dim], part.embedding));
     const gathered = node('Gather', [`p${pi}_embedding`, names.inputs.ids], `p${pi}_gathered`, [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]);
-    const weighted = node('Mul', [gathered, w3], `p${pi}_weighted`);
-    let features = node('ReduceSum', [weighted, 'axes_1'], `p${pi}_pooled`, [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]);
+    const summed = node('MatMul', [w3, gathered], `p${pi}_summed`);
+    let features = node('Squeeze', [summed, 'axes_1'], `p${pi}_pooled`);
     if (part.hidden) features = node('Relu', [dense(`p${pi}_hidden`, part.hidden, features)], `p${pi}_hidden_relu`);
     for (const head of part.heads) {
       const output = names.outputs[head.task];

@@ -48,7 +48,7 @@ export function featurizeHashed(text: string, meta: readonly string[], params: H
   const { buckets, wordNgrams, charNgrams, maxChars } = params;
   const tokens = wordTokens(text.length > maxChars ? text.slice(0, maxChars) : text);
   const [cmin, cmax] = charNgrams;
-  const out: number[] = [];
+  const out = new IdBuffer();
   const wordHashes = new Array<number>(tokens.length);
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t];
@@ -65,18 +65,34 @@ export function featurizeHashed(text: string, meta: readonly string[], params: H
     }
   }
   for (const m of meta) out.push(hashString(m, SEED_META) % buckets);
-  return Int32Array.from(out);
+  return out.take();
+}
+
+/** A growable id list over one shared scratch array (the featurizer is synchronous, so it is never shared). */
+class IdBuffer {
+  private static scratch = new Int32Array(4096);
+  private length = 0;
+  push(id: number): void {
+    if (this.length === IdBuffer.scratch.length) {
+      const grown = new Int32Array(IdBuffer.scratch.length * 2);
+      grown.set(IdBuffer.scratch);
+      IdBuffer.scratch = grown;
+    }
+    IdBuffer.scratch[this.length++] = id;
+  }
+  take(): Int32Array {
+    return IdBuffer.scratch.slice(0, this.length);
+  }
 }
 
 /** Character n-grams of ` token ` with lengths cmin..cmax. */
-function pushCharNgrams(token: string, cmin: number, cmax: number, buckets: number, out: number[]): void {
+function pushCharNgrams(token: string, cmin: number, cmax: number, buckets: number, out: IdBuffer): void {
   const len = token.length + 2;
-  const code = (i: number): number => (i === 0 || i === len - 1 ? SPACE : token.charCodeAt(i - 1));
   for (let i = 0; i < len; i++) {
     let state = SEED_CHAR;
     const end = Math.min(len, i + cmax);
     for (let j = i; j < end; j++) {
-      state = hashStep(state, code(j));
+      state = hashStep(state, j === 0 || j === len - 1 ? SPACE : token.charCodeAt(j - 1));
       const n = j - i + 1;
       if (n >= cmin) out.push(hashFinish(state, n) % buckets);
     }

@@ -1,6 +1,6 @@
 import { forwardLogits, type NgramBagPart } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
-import { accumulateExample, createPartState, type EncodedExample, type PartState } from './net.js';
+import { accumulateExample, createPartState, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { createPrng, fillUniform } from './prng.js';
 
 function tinyPart(hidden: number, seed: number): NgramBagPart {
@@ -74,13 +74,10 @@ function checkGradients(state: PartState, example: EncodedExample): number {
     for (let i = 0; i < part.hidden.weight.length; i++) compare(state.gHidden.weight[i], part.hidden.weight, i);
     for (let i = 0; i < part.hidden.bias.length; i++) compare(state.gHidden.bias[i], part.hidden.bias, i);
   }
-  for (let id = 0; id < part.buckets; id++) {
-    const slot = state.rowSlot[id];
-    for (let d = 0; d < part.dim; d++) {
-      const analytic = slot < 0 ? 0 : state.gRows[slot * part.dim + d];
-      compare(analytic, part.embedding, id * part.dim + d);
-    }
-  }
+  // Each occurrence of an id receives weight * dPooled.
+  const embeddingGrad = new Float64Array(part.embedding.length);
+  for (const id of example.ids) for (let d = 0; d < part.dim; d++) embeddingGrad[id * part.dim + d] += example.weight * state.dPooled[d];
+  for (let i = 0; i < part.embedding.length; i++) compare(embeddingGrad[i], part.embedding, i);
   return worst;
 }
 
@@ -104,6 +101,25 @@ describe('accumulateExample', () => {
     expect(checkGradients(state, masked)).toBeLessThan(1e-3);
     const none = createPartState(tinyPart(4, 5), [0, 1], classWeights);
     expect(accumulateExample(none, { ...example, labels: Int32Array.of(-1, -1) })).toBe(0);
-    expect(none.touched).toHaveLength(0);
+    expect(none.dPooled.every((g) => g === 0)).toBe(true);
+  });
+});
+
+describe('updateEmbedding', () => {
+  it('moves only the touched rows, against the gradient, and lowers the loss', () => {
+    const example: EncodedExample = { ids: Int32Array.of(2, 5), weight: 0.5, labels: Int32Array.of(0, 1) };
+    const state = createPartState(tinyPart(0, 9), [0, 1], classWeights);
+    const before = Float32Array.from(state.part.embedding);
+    const loss = accumulateExample(state, example);
+    updateEmbedding(state, example, 0.05, 0);
+    for (let id = 0; id < state.part.buckets; id++) {
+      for (let d = 0; d < state.part.dim; d++) {
+        const delta = state.part.embedding[id * 3 + d] - before[id * 3 + d];
+        if (id === 2 || id === 5) expect(Math.sign(delta)).toBe(-Math.sign(state.dPooled[d]));
+        else expect(delta).toBe(0);
+      }
+    }
+    expect(state.accEmbedding[2]).toBeGreaterThan(state.accEmbedding[0]);
+    expect(referenceLoss(state.part, example)).toBeLessThan(loss);
   });
 });

@@ -24,9 +24,8 @@ export interface PartState {
   classWeights: Float64Array[];
   gHidden?: DenseGrad;
   gHeads: DenseGrad[];
-  rowSlot: Int32Array;
-  touched: number[];
-  gRows: Float64Array;
+  /** Gradient of the loss with respect to the pooled embedding of the last example (every id row gets `weight *` it). */
+  dPooled: Float64Array;
   /** Row-wise Adagrad: one accumulator per embedding row (the mean squared gradient of the row). */
   accEmbedding: Float32Array;
   accHidden?: { weight: Float32Array; bias: Float32Array };
@@ -34,7 +33,6 @@ export interface PartState {
   pooled: Float64Array;
   hiddenOut: Float64Array;
   dFeatures: Float64Array;
-  dHidden: Float64Array;
   probs: Float64Array[];
 }
 
@@ -59,16 +57,13 @@ export function createPartState(part: NgramBagPart, taskIndex: number[], classWe
     classWeights,
     gHidden: part.hidden ? denseGrad(part.hidden) : undefined,
     gHeads: part.heads.map(denseGrad),
-    rowSlot: new Int32Array(part.buckets).fill(-1),
-    touched: [],
-    gRows: new Float64Array(part.dim * 1024),
+    dPooled: new Float64Array(part.dim),
     accEmbedding: new Float32Array(part.buckets).fill(ACC_INIT),
     accHidden: part.hidden ? denseAcc(part.hidden) : undefined,
     accHeads: part.heads.map(denseAcc),
     pooled: new Float64Array(part.dim),
     hiddenOut: new Float64Array(part.hidden ? part.hidden.outSize : 0),
     dFeatures: new Float64Array(featureSize),
-    dHidden: new Float64Array(part.dim),
     probs: part.heads.map((head) => new Float64Array(head.outSize)),
   };
 }
@@ -99,7 +94,8 @@ export function forwardPart(state: PartState, ids: Int32Array, weight: number): 
 
 /**
  * Adds the gradient of one example's loss (class-weighted cross-entropy summed over the labelled
- * heads) to the part's gradient buffers and returns that loss. Missing labels contribute nothing.
+ * heads) to the dense layers' gradient buffers, leaves the gradient of the pooled embedding in
+ * `dPooled` (all zero when no head has a label) and returns the loss. Missing labels contribute nothing.
  */
 export function accumulateExample(state: PartState, example: EncodedExample): number {
   const { part, dFeatures } = state;
@@ -135,15 +131,18 @@ export function accumulateExample(state: PartState, example: EncodedExample): nu
       dFeatures[i] += back;
     }
   }
-  if (!any) return 0;
-  let dPooled = dFeatures;
+  const dPooled = state.dPooled;
+  if (!any) {
+    dPooled.fill(0);
+    return 0;
+  }
+  if (!part.hidden) dPooled.set(dFeatures);
   if (part.hidden && state.gHidden) {
     const hidden = part.hidden;
     const H = hidden.outSize;
     const dH = dFeatures;
     for (let o = 0; o < H; o++) if (state.hiddenOut[o] <= 0) dH[o] = 0;
     const grad = state.gHidden;
-    dPooled = state.dHidden;
     for (let o = 0; o < H; o++) grad.bias[o] += dH[o];
     for (let i = 0; i < hidden.inSize; i++) {
       const xi = state.pooled[i];
@@ -156,29 +155,35 @@ export function accumulateExample(state: PartState, example: EncodedExample): nu
       dPooled[i] = back;
     }
   }
-  addEmbeddingGrad(state, example, dPooled);
   return loss;
 }
 
-function addEmbeddingGrad(state: PartState, example: EncodedExample, dPooled: Float64Array): void {
-  const { dim } = state.part;
+/**
+ * Row-wise Adagrad step on the embedding rows of one example, right after its backward pass (lazy:
+ * only the rows the example touches move). Every occurrence of an id gets `weight * dPooled`, so one
+ * mean square serves all rows; each row keeps its own accumulator.
+ */
+export function updateEmbedding(state: PartState, example: EncodedExample, lr: number, l2: number): void {
+  const { dim, embedding } = state.part;
+  const { dPooled, accEmbedding } = state;
   const w = example.weight;
-  for (let k = 0; k < example.ids.length; k++) {
-    const id = example.ids[k];
-    let slot = state.rowSlot[id];
-    if (slot < 0) {
-      slot = state.touched.length;
-      state.touched.push(id);
-      state.rowSlot[id] = slot;
-      if ((slot + 1) * dim > state.gRows.length) {
-        const grown = new Float64Array(state.gRows.length * 2);
-        grown.set(state.gRows);
-        state.gRows = grown;
-      }
-      state.gRows.fill(0, slot * dim, (slot + 1) * dim);
+  let squares = 0;
+  for (let d = 0; d < dim; d++) squares += dPooled[d] * dPooled[d];
+  if (squares === 0 || w === 0) return;
+  const meanSquare = (w * w * squares) / dim;
+  const ids = example.ids;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k];
+    const row = id * dim;
+    accEmbedding[id] += meanSquare;
+    const step = lr / Math.sqrt(accEmbedding[id]);
+    const stepW = step * w;
+    if (l2 > 0) {
+      const decay = 1 - step * l2;
+      for (let d = 0; d < dim; d++) embedding[row + d] = embedding[row + d] * decay - stepW * dPooled[d];
+    } else {
+      for (let d = 0; d < dim; d++) embedding[row + d] -= stepW * dPooled[d];
     }
-    const base = slot * dim;
-    for (let d = 0; d < dim; d++) state.gRows[base + d] += w * dPooled[d];
   }
 }
 
@@ -186,23 +191,19 @@ function adagrad(
   params: Float32Array,
   acc: Float32Array,
   grad: Float64Array,
-  offset: number,
-  gOffset: number,
-  n: number,
   lr: number,
   scale: number,
   l2: number,
 ): void {
-  for (let i = 0; i < n; i++) {
-    const p = offset + i;
-    const g = grad[gOffset + i] * scale + l2 * params[p];
+  for (let i = 0; i < params.length; i++) {
+    const g = grad[i] * scale + l2 * params[i];
     if (g === 0) continue;
-    acc[p] += g * g;
-    params[p] -= (lr * g) / Math.sqrt(acc[p]);
+    acc[i] += g * g;
+    params[i] -= (lr * g) / Math.sqrt(acc[i]);
   }
 }
 
-/** One Adagrad step with the gradients averaged over `batchCount` examples; clears the buffers. */
+/** One Adagrad step of the dense layers with the gradients averaged over `batchCount` examples; clears the buffers. */
 export function applyUpdate(state: PartState, lr: number, l2: number, batchCount: number): void {
   if (batchCount === 0) return;
   const scale = 1 / batchCount;
@@ -212,27 +213,9 @@ export function applyUpdate(state: PartState, lr: number, l2: number, batchCount
   );
   if (part.hidden && state.gHidden && state.accHidden) layers.push([part.hidden, state.gHidden, state.accHidden]);
   for (const [layer, grad, acc] of layers) {
-    adagrad(layer.weight, acc.weight, grad.weight, 0, 0, layer.weight.length, lr, scale, l2);
-    adagrad(layer.bias, acc.bias, grad.bias, 0, 0, layer.bias.length, lr, scale, 0);
+    adagrad(layer.weight, acc.weight, grad.weight, lr, scale, l2);
+    adagrad(layer.bias, acc.bias, grad.bias, lr, scale, 0);
     grad.weight.fill(0);
     grad.bias.fill(0);
   }
-  const { dim, embedding } = part;
-  const { gRows, accEmbedding } = state;
-  for (let slot = 0; slot < state.touched.length; slot++) {
-    const id = state.touched[slot];
-    const row = id * dim;
-    const base = slot * dim;
-    let squares = 0;
-    for (let d = 0; d < dim; d++) {
-      const g = gRows[base + d] * scale + l2 * embedding[row + d];
-      gRows[base + d] = g;
-      squares += g * g;
-    }
-    accEmbedding[id] += squares / dim;
-    const step = lr / Math.sqrt(accEmbedding[id]);
-    for (let d = 0; d < dim; d++) embedding[row + d] -= step * gRows[base + d];
-    state.rowSlot[id] = -1;
-  }
-  state.touched.length = 0;
 }

@@ -3,7 +3,7 @@ import { HashedNgramsParamsSchema, type FeaturizerSpec } from '@mailroute/prepro
 import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, encodeExamples, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
-import { accumulateExample, applyUpdate, createPartState, hasLabelFor, type EncodedExample, type PartState } from './net.js';
+import { accumulateExample, applyUpdate, createPartState, hasLabelFor, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
 import { createPrng, fillUniform, shuffleInPlace, type Prng } from './prng.js';
 import { argmax, meanNll, taskLogits, taskMetrics, type TaskEpochMetrics } from './validate.js';
@@ -103,8 +103,8 @@ interface PartTrack {
 
 /**
  * Trains an `ngram-bag` model: embedding bag -> optional hidden ReLU layer -> one softmax head per
- * task, class-weighted cross-entropy masked per task, Adagrad with sparse embedding updates and a
- * linearly decaying rate, early stopping on the validation mean macro-F1, then per-task temperature
+ * task, class-weighted cross-entropy masked per task, Adagrad (mini-batches for the dense layers,
+ * lazy row-wise updates of the touched embedding rows per example) with a linearly decaying rate, early stopping on the validation mean macro-F1, then per-task temperature
  * and threshold on the validation split. Deterministic for a seed. Pure: no I/O.
  */
 export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
@@ -146,8 +146,12 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
       if (track.done) continue;
       for (let start = 0; start < track.order.length; start += params.batchSize) {
         const end = Math.min(track.order.length, start + params.batchSize);
-        for (let k = start; k < end; k++) lossSum += accumulateExample(track.state, train[track.order[k]]);
         lr = params.learningRate * (1 - 0.9 * (step / Math.max(1, totalSteps)));
+        for (let k = start; k < end; k++) {
+          const example = train[track.order[k]];
+          lossSum += accumulateExample(track.state, example);
+          updateEmbedding(track.state, example, lr, params.l2);
+        }
         applyUpdate(track.state, lr, params.l2, end - start);
         seen += end - start;
         step++;

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { metaValue, prepareModelInput } from './model-input.js';
+import { routeFromPredictions } from './routing.js';
+
+describe('prepareModelInput', () => {
+  it('joins the normalised subject and the cleaned body, with language and bank meta tokens', () => {
+    const input = prepareModelInput({
+      subject: 'AW: Freistellungsauftrag ändern',
+      body: 'Hallo zusammen,\n\nich möchte meinen Freistellungsauftrag auf 500 Euro ändern. Meine IBAN ist DE89 3704 0044 0532 0130 00.\n\nViele Grüße\nErika Mustermann\n\nVon meinem iPhone gesendet',
+      bank: 'Comdirect Bank',
+    });
+    expect(input.text.startsWith('Freistellungsauftrag ändern\n')).toBe(true);
+    expect(input.text).toContain('Freistellungsauftrag auf 500 Euro');
+    expect(input.text).not.toContain('DE89 3704');
+    expect(input.text).not.toContain('iPhone');
+    expect(input.language).toBe('de');
+    expect(input.meta).toEqual(['lang=de', 'bank=comdirect-bank']);
+  });
+
+  it('works without subject or bank', () => {
+    const input = prepareModelInput({ body: 'Please reset my two-factor authentication, the app lost my device.' });
+    expect(input.text.startsWith('Please reset')).toBe(true);
+    expect(input.meta).toEqual([`lang=${input.language}`]);
+    expect(metaValue('  DKB  AG ')).toBe('dkb-ag');
+  });
+});
+
+describe('routeFromPredictions', () => {
+  const task = (label: string, abstained: boolean) => ({ label, confidence: 0.5, top: [{ label, score: 0.5 }], abstained });
+  it('routes to the queue label when no routing task abstains', () => {
+    expect(routeFromPredictions({ queue: task('payments', false), topic: task('sparplan', true) }, { queueTask: 'queue' })).toEqual({ queue: 'payments', reason: 'confident' });
+  });
+  it('falls back to manual triage when the queue task or a watched task abstains', () => {
+    expect(routeFromPredictions({ queue: task('payments', true) }, { queueTask: 'queue' })).toEqual({ queue: 'manual_triage', reason: 'low_confidence' });
+    expect(routeFromPredictions({ queue: task('payments', false), area: task('savings', true) }, { queueTask: 'queue', abstainTasks: ['queue', 'area'] }).queue).toBe('manual_triage');
+  });
+});
