@@ -2,16 +2,26 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { applyGate, comparePredictions, comparisonMarkdown, GateFailedError, GatePolicyError, parseGatePolicy, type GatePolicy } from '@mailroute/evaluation';
+import {
+  applyGate,
+  comparePredictions,
+  comparisonMarkdown,
+  GateFailedError,
+  GatePolicyError,
+  parseGatePolicy,
+  type GatePolicy,
+  type PredictionLine,
+} from '@mailroute/evaluation';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
-import { modelModeUnavailable, parseIntFlag, readPredictionFile } from './evaluate.js';
+import { modelLabel, parseIntFlag, predictWithModel, readPredictionFile } from './evaluate.js';
 
 interface CompareFlags {
   challenger?: string;
   champion?: string;
   data?: string;
+  config?: string;
   policy?: string;
   out?: string;
   resamples?: string;
@@ -37,19 +47,21 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .description('Compare a challenger with the champion and apply the gate (exit 1 when it fails)')
     .option('--challenger <file>', "the challenger's predictions JSONL (or a model with --data)")
     .option('--champion <file>', "the champion's predictions JSONL on the same test set (or a model with --data)")
-    .option('--data <file>', 'labelled test set, when --challenger and --champion are models')
+    .option('--data <file>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
+    .option('--config <file>', 'training config to read --data with (default: the one stored in each model)')
     .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and no mean drop)')
     .option('--out <dir>', 'write comparison.json and gate.md here')
     .option('--resamples <n>', 'paired-bootstrap resamples', '1000')
     .option('--seed <n>', 'bootstrap seed', '20261129')
     .action(async (flags: CompareFlags) => {
-      if (flags.data !== undefined) throw modelModeUnavailable('compare');
-      if (flags.challenger === undefined || flags.champion === undefined) throw new UsageError('compare needs --challenger <file> and --champion <file>');
+      if (flags.challenger === undefined || flags.champion === undefined) throw new UsageError('compare needs --challenger and --champion');
       const resamples = parseIntFlag('--resamples', flags.resamples, 10);
       const seed = parseIntFlag('--seed', flags.seed, 0);
       const { policy, source } = await loadPolicy(ctx, flags.policy);
-      const challenger = await readPredictionFile(ctx, flags.challenger);
-      const champion = await readPredictionFile(ctx, flags.champion);
+      const load = (ref: string, title: string): Promise<PredictionLine[]> =>
+        flags.data !== undefined ? predictWithModel(ctx, ref, flags.data, flags.config, title) : readPredictionFile(ctx, ref);
+      const challenger = await load(flags.challenger, 'predict challenger');
+      const champion = await load(flags.champion, 'predict champion');
       const progress = createProgress(ctx, 'compare');
       let comparison;
       try {
@@ -58,7 +70,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         progress.stop();
       }
       const gate = applyGate(comparison, policy);
-      const names = { challenger: path.basename(flags.challenger), champion: path.basename(flags.champion) };
+      const name = async (ref: string) => (flags.data !== undefined ? modelLabel(ctx, ref) : path.basename(ref));
+      const names = { challenger: await name(flags.challenger), champion: await name(flags.champion) };
       const markdown = `${comparisonMarkdown(comparison, gate, names)}\nPolicy: ${source === 'default policy' ? source : path.relative(ctx.cwd, source) || source}.\n`;
       ctx.stdout.write(markdown);
       if (flags.out !== undefined) {

@@ -48,9 +48,10 @@ describe('mailroute evaluate', () => {
   it('exits 2 on missing or contradictory flags', async () => {
     expect((await run(['evaluate', '--predictions', 'preds.jsonl'])).code).toBe(2);
     expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'x', '--bins', 'zero'])).stderr).toContain('--bins must be an integer');
-    const model = await run(['evaluate', '--model', 'm1', '--data', 'test.csv', '--out', 'x']);
+    const model = await run(['evaluate', '--model', 'm1', '--out', 'x']);
     expect(model.code).toBe(2);
-    expect(model.stderr).toContain('needs predictDataset from @mailroute/training');
+    expect(model.stderr).toContain('--model and --data go together');
+    expect((await run(['evaluate', '--model', 'm1', '--data', 't.csv', '--predictions', 'preds.jsonl', '--out', 'x'])).code).toBe(2);
   });
 
   it('exits 1 with one coded line on a bad prediction line', async () => {

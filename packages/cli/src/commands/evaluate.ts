@@ -1,14 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
   evaluatePredictions,
+  formatPredictionLines,
   parsePredictionLines,
   PredictionFileError,
   writeEvaluationReport,
   type EvaluationReport,
   type PredictionLine,
 } from '@mailroute/evaluation';
+import { loadTrainingConfig, predictDataset, resolveModelDir } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
@@ -25,12 +27,26 @@ export async function readPredictionFile(ctx: CliContext, file: string): Promise
   return parsePredictionLines(text, file);
 }
 
-/** `--model/--data` runs a model first; that needs the training package's dataset predictor. */
-export function modelModeUnavailable(command: string): UsageError {
-  return new UsageError(
-    `${command} --model/--data needs predictDataset from @mailroute/training, which is not there yet; ` +
-      'run `mailroute predict` to write a predictions file and pass it with --predictions',
-  );
+/** Runs a model (registry id, `champion` or artifact directory) on a labelled dataset: prediction lines. */
+export async function predictWithModel(ctx: CliContext, model: string, data: string, configFile: string | undefined, title: string): Promise<PredictionLine[]> {
+  const config = configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, configFile)) : undefined;
+  const ref = /[/\\]/.test(model) || model.startsWith('.') ? path.resolve(ctx.cwd, model) : model;
+  const progress = createProgress(ctx, title);
+  try {
+    return await predictDataset({ model: ref, dataPath: path.resolve(ctx.cwd, data), ...(config ? { config } : {}), home: ctx.home, onProgress: progress.update });
+  } finally {
+    progress.stop();
+  }
+}
+
+/** The model id shown in reports for a `--model` reference: the registry version (also for `champion`) or the directory name. */
+export async function modelLabel(ctx: CliContext, model: string): Promise<string> {
+  const ref = /[/\\]/.test(model) || model.startsWith('.') ? path.resolve(ctx.cwd, model) : model;
+  try {
+    return path.basename(await resolveModelDir(ref, ctx.home));
+  } catch {
+    return path.basename(ref);
+  }
 }
 
 export function parseIntFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -48,6 +64,7 @@ interface EvaluateFlags {
   predictions?: string;
   model?: string;
   data?: string;
+  config?: string;
   out?: string;
   name?: string;
   modelId?: string;
@@ -71,7 +88,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     .description('Evaluate predictions or a model: metrics, reports and pictures')
     .option('--predictions <file>', 'predictions JSONL (one {"truth","prediction","meta"} object per line)')
     .option('--model <id|dir>', 'registry id or model directory to run on --data first')
-    .option('--data <file>', 'labelled test set for --model')
+    .option('--data <file>', 'labelled test set (CSV or JSONL) for --model')
+    .option('--config <file>', 'training config to read --data with (default: the one stored in the model)')
     .option('--out <dir>', 'report directory: metrics.json, report.txt, report.md, report.html, model-card.md, pictures/')
     .option('--name <name>', 'name of the test set in the reports')
     .option('--model-id <id>', 'model id shown in the reports')
@@ -80,23 +98,36 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     .option('--slice-by <keys>', 'meta keys to slice by, comma-separated (default: every small categorical key)')
     .option('--no-png', 'write SVG pictures only')
     .action(async (flags: EvaluateFlags) => {
-      if (flags.model !== undefined || flags.data !== undefined) {
-        if (flags.predictions !== undefined) throw new UsageError('give either --predictions or --model with --data, not both');
-        throw modelModeUnavailable('evaluate');
-      }
-      if (flags.predictions === undefined) throw new UsageError('evaluate needs --predictions <file> (or --model with --data)');
+      const modelMode = flags.model !== undefined || flags.data !== undefined;
+      if (modelMode && flags.predictions !== undefined) throw new UsageError('give either --predictions or --model with --data, not both');
+      if (modelMode && (flags.model === undefined || flags.data === undefined)) throw new UsageError('--model and --data go together');
+      if (!modelMode && flags.predictions === undefined) throw new UsageError('evaluate needs --predictions <file> (or --model with --data)');
       if (flags.out === undefined) throw new UsageError('evaluate needs --out <dir>');
       const bins = parseIntFlag('--bins', flags.bins, 1);
       const topK = parseList(flags.topK)?.map((k) => parseIntFlag('--top-k', k, 1) as number);
-      const lines = await readPredictionFile(ctx, flags.predictions);
-      const progress = createProgress(ctx, 'evaluate');
       const out = path.resolve(ctx.cwd, flags.out);
+      let lines: PredictionLine[];
+      let dataset: string;
+      let modelId = flags.modelId;
+      if (flags.model !== undefined && flags.data !== undefined) {
+        lines = await predictWithModel(ctx, flags.model, flags.data, flags.config, 'predict');
+        // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
+        await mkdir(out, { recursive: true });
+        await writeFile(path.join(out, 'predictions.jsonl'), formatPredictionLines(lines));
+        dataset = flags.name ?? path.basename(flags.data);
+        modelId ??= await modelLabel(ctx, flags.model);
+      } else {
+        const file = flags.predictions as string;
+        lines = await readPredictionFile(ctx, file);
+        dataset = flags.name ?? path.basename(file);
+      }
+      const progress = createProgress(ctx, 'evaluate');
       let report: EvaluationReport;
       let files: string[];
       try {
         report = evaluatePredictions(lines, {
-          dataset: flags.name ?? path.basename(flags.predictions),
-          ...(flags.modelId !== undefined ? { modelId: flags.modelId } : {}),
+          dataset,
+          ...(modelId !== undefined ? { modelId } : {}),
           createdAt: new Date().toISOString(),
           bins,
           topK,

@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { EvaluationReportSchema, parsePredictionLines } from '@mailroute/evaluation';
+import { ensureDemoChampion, writeDemoData } from '@mailroute/training';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+
+// `evaluate --model/--data` and `compare --data`: a small demo champion trained once, a fresh demo test set.
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-model-'));
+const home = path.join(dir, 'home');
+let championId = '';
+beforeAll(async () => {
+  championId = (await ensureDemoChampion({ home, rows: 400 })).id;
+  await writeDemoData(path.join(dir, 'test.csv'), { rows: 200, seed: 99 });
+}, 180_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+async function run(argv: string[]) {
+  const out = capture();
+  const err = capture();
+  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { CI: 'true', MAILROUTE_HOME: home }, cwd: dir });
+  const code = await main(argv, ctx);
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+describe('evaluate and compare with a model', () => {
+  it('evaluates the champion on a CSV and keeps its predictions', async () => {
+    const { code, stderr } = await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--out', 'rep', '--no-png']);
+    expect(stderr).toContain('predict: 100%');
+    expect(code).toBe(0);
+    const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep/metrics.json'), 'utf8')));
+    expect(report.modelId).toBe(championId);
+    expect(report.tasks.length).toBeGreaterThanOrEqual(1);
+    expect(parsePredictionLines(readFileSync(path.join(dir, 'rep/predictions.jsonl'), 'utf8'))).toHaveLength(200);
+    expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toContain(`# Model card: ${championId}`);
+  }, 120_000);
+
+  it('compares a model with itself on the same data and passes', async () => {
+    const { code, stdout } = await run(['compare', '--challenger', championId, '--champion', 'champion', '--data', 'test.csv', '--resamples', '50']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`# Gate: PASS — ${championId} vs ${championId}`);
+  }, 120_000);
+});
