@@ -4,7 +4,8 @@
  * pass Luhn only so that PII redaction has something realistic to find). It exists for the demo,
  * `npm start` and the fast tests; it says nothing about real customer mail.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createRandom, pick, pickWeighted } from '../random.js';
 import {
   BANKS, DEVICES, ETFS, FIRST_NAMES, LAST_NAMES, OLD_QUEUE_NAMES, OLD_TOPIC_NAMES, RETIRED_TOPIC, STOCKS, TAXONOMY_CHANGE, TOPICS,
@@ -175,6 +176,7 @@ export function demoRowsToCsv(rows: readonly DemoRow[]): string {
 export async function writeDemoData(file: string, options: DemoOptions = {}): Promise<number> {
   const rows = generateDemoRows(options);
   const text = file.endsWith('.jsonl') ? rows.map((r) => JSON.stringify(r)).join('\n') + '\n' : demoRowsToCsv(rows);
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, text);
   return rows.length;
 }

@@ -31,7 +31,7 @@ export async function ensureDemoChampion(options: EnsureDemoChampionOptions): Pr
     await writeDemoData(data, { rows: options.rows ?? 2000 });
     const config = await loadDemoConfig();
     const result = await trainFromConfig({
-      config: { ...config, model: { epochs: 8, buckets: 2 ** 16, dim: 48, ...config.model } },
+      config: { ...config, model: { ...config.model, epochs: 8, buckets: 2 ** 16 } },
       dataPath: data,
       home: options.home,
       onProgress: options.onProgress,
