@@ -1,0 +1,49 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { tlsOnlyBucketPolicy } from '../iam-documents.js';
+import { artifactLifecycleRules } from '../storage-plan.js';
+import { physicalName } from '../naming.js';
+import { dataStoreOptions, tagsWith, type StackContext } from './common.js';
+
+/** S3 for training data, model artifacts and reports: versioned, SSE-KMS, private, TLS only. */
+export class ArtifactStorage extends pulumi.ComponentResource {
+  readonly bucketName: pulumi.Output<string>;
+  readonly bucketArn: pulumi.Output<string>;
+
+  constructor(name: string, ctx: StackContext & { kmsKeyArn: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
+    super('mailroute:storage:ArtifactStorage', name, {}, opts);
+    const { config } = ctx;
+    // Bucket names are global: the account id keeps dev and prod (and other users) apart.
+    const bucketName = physicalName(config, `artifacts-${config.accountId}`);
+    const bucket = new aws.s3.Bucket(
+      `${name}-bucket`,
+      { bucket: bucketName, forceDestroy: config.environment !== 'prod', tags: tagsWith(ctx, bucketName) },
+      { parent: this, ...dataStoreOptions(config) },
+    );
+    const child = { parent: this };
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, child);
+    const pab = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access`,
+      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      child,
+    );
+    new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      {
+        bucket: bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: ctx.kmsKeyArn }, bucketKeyEnabled: true }],
+      },
+      child,
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-tls-only`,
+      { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))) },
+      { parent: this, dependsOn: [pab] },
+    );
+    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: artifactLifecycleRules(config) }, child);
+    this.bucketName = bucket.bucket;
+    this.bucketArn = bucket.arn;
+    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+  }
+}

@@ -1,0 +1,24 @@
+import type * as pulumi from '@pulumi/pulumi';
+import type { StackConfig } from '../config.js';
+import { standardTags } from '../naming.js';
+
+/** What every component gets: the parsed config and the tags it puts on what it creates. */
+export interface StackContext {
+  config: StackConfig;
+  tags: Record<string, string>;
+}
+
+export function stackContext(config: StackConfig): StackContext {
+  return { config, tags: standardTags(config) };
+}
+
+/** Options of a data store: prod keeps it even when the stack or the resource is deleted. */
+export function dataStoreOptions(config: Pick<StackConfig, 'environment'>): pulumi.CustomResourceOptions {
+  const prod = config.environment === 'prod';
+  return { protect: prod, retainOnDelete: prod };
+}
+
+export const tagsWith = (ctx: StackContext, name: string): Record<string, string> => ({ ...ctx.tags, Name: name });
+
+/** CloudWatch alarm ARN from its name (IAM needs it before the alarm exists). */
+export const alarmArn = (config: StackConfig, name: string) => `arn:aws:cloudwatch:${config.region}:${config.accountId}:alarm:${name}`;

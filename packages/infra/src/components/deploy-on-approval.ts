@@ -1,0 +1,122 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { deployerLambdaPolicy } from '../iam-documents.js';
+import { DEPLOYER_LAMBDA_ENV } from '../lambda-env.js';
+import { approvalEventPattern } from '../storage-plan.js';
+import { physicalName } from '../naming.js';
+import { createVpcLambda } from './vpc-lambda.js';
+import { alarmArn, tagsWith, type StackContext } from './common.js';
+
+export interface DeployOnApprovalArgs {
+  codeDir: string;
+  kmsKeyArn: pulumi.Input<string>;
+  endpointName: pulumi.Input<string>;
+  modelPackageGroupName: pulumi.Input<string>;
+  executionRoleArn: pulumi.Input<string>;
+  subnetIds: pulumi.Input<string>[];
+  securityGroupId: pulumi.Input<string>;
+  /** Alarms that roll a blue/green update back (names are known before the alarms exist). */
+  rollbackAlarmNames: string[];
+}
+
+/**
+ * EventBridge rule on "SageMaker Model Package State Change" with status Approved for this stack's
+ * group -> the deployer Lambda (new model + endpoint config, blue/green UpdateEndpoint). Failed
+ * deliveries land in an encrypted dead-letter queue.
+ */
+export class DeployOnApproval extends pulumi.ComponentResource {
+  readonly functionName: string;
+  readonly ruleName: pulumi.Output<string>;
+
+  constructor(name: string, ctx: StackContext & DeployOnApprovalArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('mailroute:ml:DeployOnApproval', name, {}, opts);
+    const { config } = ctx;
+    const endpointName = pulumi.output(ctx.endpointName);
+    const { fn, functionName } = createVpcLambda(
+      `${name}-deployer`,
+      ctx,
+      {
+        part: 'deployer',
+        description: 'mailroute: deploy an approved model package to the endpoint (blue/green)',
+        codeDir: ctx.codeDir,
+        memoryMb: 256,
+        timeoutSeconds: 60,
+        kmsKeyArn: ctx.kmsKeyArn,
+        subnetIds: ctx.subnetIds,
+        securityGroupId: ctx.securityGroupId,
+        environment: {
+          [DEPLOYER_LAMBDA_ENV.endpointName]: ctx.endpointName,
+          [DEPLOYER_LAMBDA_ENV.modelPackageGroupName]: ctx.modelPackageGroupName,
+          [DEPLOYER_LAMBDA_ENV.executionRoleArn]: ctx.executionRoleArn,
+          [DEPLOYER_LAMBDA_ENV.instanceType]: config.serving.instanceType,
+          [DEPLOYER_LAMBDA_ENV.initialInstanceCount]: String(config.serving.initialInstanceCount),
+          [DEPLOYER_LAMBDA_ENV.subnetIds]: pulumi.all(ctx.subnetIds).apply((ids) => ids.join(',')),
+          [DEPLOYER_LAMBDA_ENV.securityGroupIds]: ctx.securityGroupId,
+          [DEPLOYER_LAMBDA_ENV.kmsKeyArn]: ctx.kmsKeyArn,
+          [DEPLOYER_LAMBDA_ENV.rollbackAlarmNames]: ctx.rollbackAlarmNames.join(','),
+        },
+        policy: (logGroupArn) =>
+          pulumi
+            .all([endpointName, ctx.modelPackageGroupName, ctx.executionRoleArn, ctx.kmsKeyArn, logGroupArn])
+            .apply(([ep, group, roleArn, kmsKeyArn, lg]) =>
+              deployerLambdaPolicy({
+                accountId: config.accountId,
+                region: config.region,
+                endpointName: ep,
+                modelPackageGroupName: group,
+                sagemakerRoleArn: roleArn,
+                kmsKeyArn,
+                logGroupArn: lg,
+                alarmArns: ctx.rollbackAlarmNames.map((n) => alarmArn(config, n)),
+              }),
+            ),
+      },
+      this,
+    );
+    const ruleName = physicalName(config, 'model-approved');
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-rule`,
+      {
+        name: ruleName,
+        description: 'A model package of this stack was approved',
+        eventPattern: pulumi.output(ctx.modelPackageGroupName).apply((group) => JSON.stringify(approvalEventPattern(group))),
+        tags: tagsWith(ctx, ruleName),
+      },
+      { parent: this },
+    );
+    const dlqName = physicalName(config, 'deploy-dlq');
+    const dlq = new aws.sqs.Queue(
+      `${name}-dlq`,
+      { name: dlqName, kmsMasterKeyId: ctx.kmsKeyArn, messageRetentionSeconds: 1_209_600, tags: tagsWith(ctx, dlqName) },
+      { parent: this },
+    );
+    new aws.sqs.QueuePolicy(
+      `${name}-dlq-policy`,
+      {
+        queueUrl: dlq.url,
+        policy: pulumi.all([dlq.arn, rule.arn]).apply(([queueArn, ruleArn]) =>
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Sid: 'EventBridgeDeadLetters', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } },
+            ],
+          }),
+        ),
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      { rule: rule.name, arn: fn.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 }, deadLetterConfig: { arn: dlq.arn } },
+      { parent: this },
+    );
+    new aws.lambda.Permission(
+      `${name}-invoke`,
+      { action: 'lambda:InvokeFunction', function: fn.name, principal: 'events.amazonaws.com', sourceArn: rule.arn },
+      { parent: this },
+    );
+    this.functionName = functionName;
+    this.ruleName = rule.name;
+    this.registerOutputs({ ruleName: this.ruleName });
+  }
+}

@@ -1,0 +1,52 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { physicalName } from '../naming.js';
+import { dataStoreOptions, tagsWith, type StackContext } from './common.js';
+
+/** Key and index names of the single-table layout; equal to DYNAMO_TABLE_LAYOUT in @mailroute/aws. */
+export const FEEDBACK_TABLE_LAYOUT = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  byEmailIndex: { name: 'by-email', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  byDayIndex: { name: 'by-day', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** Predictions and CRM feedback: on-demand DynamoDB, point-in-time recovery, the stack CMK, TTL. */
+export class FeedbackStorage extends pulumi.ComponentResource {
+  readonly tableName: pulumi.Output<string>;
+  readonly tableArn: pulumi.Output<string>;
+
+  constructor(name: string, ctx: StackContext & { kmsKeyArn: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
+    super('mailroute:storage:FeedbackStorage', name, {}, opts);
+    const { config } = ctx;
+    const L = FEEDBACK_TABLE_LAYOUT;
+    const tableName = physicalName(config, 'predictions', 255);
+    const keys = [L.partitionKey, L.sortKey, L.byEmailIndex.partitionKey, L.byEmailIndex.sortKey, L.byDayIndex.partitionKey, L.byDayIndex.sortKey];
+    const table = new aws.dynamodb.Table(
+      `${name}-table`,
+      {
+        name: tableName,
+        billingMode: 'PAY_PER_REQUEST',
+        hashKey: L.partitionKey,
+        rangeKey: L.sortKey,
+        attributes: keys.map((k) => ({ name: k, type: 'S' })),
+        globalSecondaryIndexes: [L.byEmailIndex, L.byDayIndex].map((index) => ({
+          name: index.name,
+          hashKey: index.partitionKey,
+          rangeKey: index.sortKey,
+          projectionType: 'ALL',
+        })),
+        ttl: { attributeName: L.ttlAttribute, enabled: true },
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: ctx.kmsKeyArn },
+        deletionProtectionEnabled: config.environment === 'prod',
+        tags: tagsWith(ctx, tableName),
+      },
+      { parent: this, ...dataStoreOptions(config) },
+    );
+    this.tableName = table.name;
+    this.tableArn = table.arn;
+    this.registerOutputs({ tableName: this.tableName, tableArn: this.tableArn });
+  }
+}

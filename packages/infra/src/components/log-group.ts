@@ -1,0 +1,17 @@
+import type * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import type { StackContext } from './common.js';
+
+/** Every log group the stack writes to is created here: retention and the CMK, never left to a service default. */
+export function managedLogGroup(
+  resourceName: string,
+  logGroupName: pulumi.Input<string>,
+  ctx: StackContext & { kmsKeyArn: pulumi.Input<string> },
+  parent: pulumi.Resource,
+): aws.cloudwatch.LogGroup {
+  return new aws.cloudwatch.LogGroup(
+    resourceName,
+    { name: logGroupName, retentionInDays: ctx.config.monitoring.logRetentionDays, kmsKeyId: ctx.kmsKeyArn, tags: ctx.tags },
+    { parent },
+  );
+}

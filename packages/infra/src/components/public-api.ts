@@ -1,0 +1,141 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { apiLambdaPolicy } from '../iam-documents.js';
+import { API_LAMBDA_ENV, API_ROUTES } from '../lambda-env.js';
+import { SERVING_NAMESPACE } from '../monitoring-plan.js';
+import { ARTIFACT_PREFIXES } from '../storage-plan.js';
+import { physicalName } from '../naming.js';
+import { managedLogGroup } from './log-group.js';
+import { createVpcLambda } from './vpc-lambda.js';
+import { tagsWith, type StackContext } from './common.js';
+
+export interface PublicApiArgs {
+  codeDir: string;
+  kmsKeyArn: pulumi.Input<string>;
+  endpointName: pulumi.Input<string>;
+  endpointArn: pulumi.Input<string>;
+  tableName: pulumi.Input<string>;
+  tableArn: pulumi.Input<string>;
+  bucketName: pulumi.Input<string>;
+  bucketArn: pulumi.Input<string>;
+  subnetIds: pulumi.Input<string>[];
+  securityGroupId: pulumi.Input<string>;
+}
+
+/**
+ * The CRM's entry: an HTTP API with a JWT authorizer (audiences = the CRM caller allow-list) and stage
+ * throttling, in front of the Lambda that runs the Hono app with the AWS adapters.
+ */
+export class PublicApi extends pulumi.ComponentResource {
+  readonly url: pulumi.Output<string>;
+  readonly apiId: pulumi.Output<string>;
+  readonly stageName: string;
+  readonly functionName: string;
+
+  constructor(name: string, ctx: StackContext & PublicApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('mailroute:serving:PublicApi', name, {}, opts);
+    const { config } = ctx;
+    const { fn, functionName } = createVpcLambda(
+      `${name}-handler`,
+      ctx,
+      {
+        part: 'api',
+        description: 'mailroute HTTP API (Hono app, Lambda adapter)',
+        codeDir: ctx.codeDir,
+        memoryMb: config.serving.lambdaMemoryMb,
+        timeoutSeconds: config.serving.lambdaTimeoutSeconds,
+        kmsKeyArn: ctx.kmsKeyArn,
+        subnetIds: ctx.subnetIds,
+        securityGroupId: ctx.securityGroupId,
+        environment: {
+          [API_LAMBDA_ENV.endpointName]: ctx.endpointName,
+          [API_LAMBDA_ENV.tableName]: ctx.tableName,
+          [API_LAMBDA_ENV.artifactBucket]: ctx.bucketName,
+          [API_LAMBDA_ENV.modelsPrefix]: ARTIFACT_PREFIXES.models,
+          [API_LAMBDA_ENV.feedbackTtlDays]: String(config.feedback.ttlDays),
+          [API_LAMBDA_ENV.environment]: config.environment,
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+        policy: (logGroupArn) =>
+          pulumi.all([ctx.endpointArn, ctx.tableArn, ctx.kmsKeyArn, logGroupArn, ctx.bucketArn]).apply(([endpointArn, tableArn, kmsKeyArn, lg, bucketArn]) =>
+            apiLambdaPolicy({
+              endpointArn,
+              tableArn,
+              kmsKeyArn,
+              logGroupArn: lg,
+              metricNamespace: SERVING_NAMESPACE,
+              readObjectArns: [`${bucketArn}/${ARTIFACT_PREFIXES.models}*`],
+            }),
+          ),
+      },
+      this,
+    );
+    const apiName = physicalName(config, 'api');
+    const api = new aws.apigatewayv2.Api(
+      `${name}-api`,
+      { name: apiName, protocolType: 'HTTP', description: 'mailroute: classify emails and take CRM feedback', tags: tagsWith(ctx, apiName) },
+      { parent: this },
+    );
+    const authorizer = new aws.apigatewayv2.Authorizer(
+      `${name}-jwt`,
+      {
+        apiId: api.id,
+        name: 'crm-jwt',
+        authorizerType: 'JWT',
+        identitySources: ['$request.header.Authorization'],
+        jwtConfiguration: { issuer: config.api.issuer, audiences: config.api.allowedClientIds },
+      },
+      { parent: this },
+    );
+    const integration = new aws.apigatewayv2.Integration(
+      `${name}-integration`,
+      { apiId: api.id, integrationType: 'AWS_PROXY', integrationUri: fn.invokeArn, payloadFormatVersion: '2.0', timeoutMilliseconds: 29_000 },
+      { parent: this },
+    );
+    for (const routeKey of API_ROUTES) {
+      new aws.apigatewayv2.Route(
+        `${name}-route-${routeKey.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').toLowerCase()}`,
+        { apiId: api.id, routeKey, authorizationType: 'JWT', authorizerId: authorizer.id, target: pulumi.interpolate`integrations/${integration.id}` },
+        { parent: this },
+      );
+    }
+    const accessLogs = managedLogGroup(`${name}-access-logs`, `/aws/apigateway/${apiName}`, { ...ctx }, this);
+    this.stageName = '$default';
+    new aws.apigatewayv2.Stage(
+      `${name}-stage`,
+      {
+        apiId: api.id,
+        name: this.stageName,
+        autoDeploy: true,
+        defaultRouteSettings: { throttlingRateLimit: config.api.throttleRatePerSecond, throttlingBurstLimit: config.api.throttleBurst },
+        accessLogSettings: { destinationArn: accessLogs.arn, format: JSON.stringify(accessLogFormat()) },
+        tags: tagsWith(ctx, `${apiName}-default`),
+      },
+      { parent: this },
+    );
+    new aws.lambda.Permission(
+      `${name}-invoke`,
+      { action: 'lambda:InvokeFunction', function: fn.name, principal: 'apigateway.amazonaws.com', sourceArn: pulumi.interpolate`${api.executionArn}/*/*` },
+      { parent: this },
+    );
+    this.url = api.apiEndpoint;
+    this.apiId = api.id;
+    this.functionName = functionName;
+    this.registerOutputs({ url: this.url, apiId: this.apiId });
+  }
+}
+
+/** Access log line: who (JWT client id), what, how it went; never bodies. */
+export function accessLogFormat(): Record<string, string> {
+  return {
+    requestId: '$context.requestId',
+    time: '$context.requestTime',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    latencyMs: '$context.responseLatency',
+    integrationStatus: '$context.integrationStatus',
+    clientId: '$context.authorizer.claims.client_id',
+    sourceIp: '$context.identity.sourceIp',
+    error: '$context.error.message',
+  };
+}

@@ -1,0 +1,54 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import type { StackConfig } from '../config.js';
+import { schedulerTargetPolicy, serviceTrustPolicy } from '../iam-documents.js';
+import { physicalName } from '../naming.js';
+import { tagsWith, type StackContext } from './common.js';
+
+/** The retraining target: the configured one, or the stack's SageMaker pipeline `mailroute-<env>-retrain`. */
+export function retrainingTarget(config: StackConfig): { kind: 'sagemaker-pipeline' | 'lambda'; arn: string } {
+  const t = config.retraining.target ?? { kind: 'sagemaker-pipeline' as const, pipelineName: physicalName(config, 'retrain') };
+  if (t.kind === 'lambda') return { kind: 'lambda', arn: t.functionArn };
+  return { kind: 'sagemaker-pipeline', arn: `arn:aws:sagemaker:${config.region}:${config.accountId}:pipeline/${t.pipelineName}` };
+}
+
+/** EventBridge Scheduler: monthly by default, starting the configured retraining target. */
+export class Retraining extends pulumi.ComponentResource {
+  readonly scheduleName: pulumi.Output<string>;
+
+  constructor(name: string, ctx: StackContext & { kmsKeyArn: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
+    super('mailroute:ml:Retraining', name, {}, opts);
+    const { config } = ctx;
+    const target = retrainingTarget(config);
+    const roleName = physicalName(config, 'retrain-scheduler', 64);
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      { name: roleName, assumeRolePolicy: JSON.stringify(serviceTrustPolicy('scheduler.amazonaws.com', config.accountId)), tags: tagsWith(ctx, roleName) },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: JSON.stringify(schedulerTargetPolicy(target)) }, { parent: this });
+    const schedule = new aws.scheduler.Schedule(
+      `${name}-schedule`,
+      {
+        name: physicalName(config, 'retrain-monthly'),
+        description: 'mailroute: retrain on last month’s feedback',
+        scheduleExpression: config.retraining.schedule,
+        scheduleExpressionTimezone: config.retraining.timezone,
+        state: config.retraining.enabled ? 'ENABLED' : 'DISABLED',
+        flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 60 },
+        kmsKeyArn: ctx.kmsKeyArn,
+        target: {
+          arn: target.arn,
+          roleArn: role.arn,
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          ...(target.kind === 'sagemaker-pipeline'
+            ? { sagemakerPipelineParameters: { pipelineParameters: [{ name: 'Environment', value: config.environment }] } }
+            : { input: JSON.stringify({ source: 'mailroute.retraining', environment: config.environment }) }),
+        },
+      },
+      { parent: this },
+    );
+    this.scheduleName = schedule.name;
+    this.registerOutputs({ scheduleName: this.scheduleName });
+  }
+}

@@ -1,0 +1,83 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { sagemakerExecutionPolicy, serviceTrustPolicy } from '../iam-documents.js';
+import { SERVING_NAMESPACE } from '../monitoring-plan.js';
+import { sagemakerPrefixes } from '../storage-plan.js';
+import { physicalName } from '../naming.js';
+import { dataStoreOptions, tagsWith, type StackContext } from './common.js';
+
+/** Keep the newest 30 images; untagged layers go after a week. */
+export function ecrLifecyclePolicy(): string {
+  return JSON.stringify({
+    rules: [
+      { rulePriority: 1, description: 'drop untagged', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } },
+      { rulePriority: 2, description: 'keep 30 images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 }, action: { type: 'expire' } },
+    ],
+  });
+}
+
+/** The SageMaker execution role (training jobs and endpoint containers) and the image repository. */
+export class Training extends pulumi.ComponentResource {
+  readonly roleArn: pulumi.Output<string>;
+  readonly repositoryUrl: pulumi.Output<string>;
+  readonly repositoryArn: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    ctx: StackContext & { bucketArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super('mailroute:ml:Training', name, {}, opts);
+    const { config } = ctx;
+    const repoName = physicalName(config, 'serving');
+    const repo = new aws.ecr.Repository(
+      `${name}-repository`,
+      {
+        name: repoName,
+        imageTagMutability: 'IMMUTABLE',
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [{ encryptionType: 'KMS', kmsKey: ctx.kmsKeyArn }],
+        forceDelete: config.environment !== 'prod',
+        tags: tagsWith(ctx, repoName),
+      },
+      { parent: this, ...dataStoreOptions(config) },
+    );
+    new aws.ecr.LifecyclePolicy(`${name}-repository-lifecycle`, { repository: repo.name, policy: ecrLifecyclePolicy() }, { parent: this });
+    const roleName = physicalName(config, 'sagemaker-execution', 64);
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: roleName,
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy('sagemaker.amazonaws.com', config.accountId)),
+        maxSessionDuration: 43_200,
+        tags: tagsWith(ctx, roleName),
+      },
+      { parent: this },
+    );
+    const prefixes = sagemakerPrefixes();
+    new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      {
+        role: role.id,
+        policy: pulumi.all([ctx.bucketArn, ctx.kmsKeyArn, repo.arn]).apply(([bucketArn, kmsKeyArn, ecrRepositoryArn]) =>
+          JSON.stringify(
+            sagemakerExecutionPolicy({
+              bucketArn,
+              readPrefixes: prefixes.read,
+              writePrefixes: prefixes.write,
+              kmsKeyArn,
+              ecrRepositoryArn,
+              logGroupArnPrefix: `arn:aws:logs:${config.region}:${config.accountId}:log-group:/aws/sagemaker/`,
+              metricNamespace: SERVING_NAMESPACE,
+            }),
+          ),
+        ),
+      },
+      { parent: this },
+    );
+    this.roleArn = role.arn;
+    this.repositoryUrl = repo.repositoryUrl;
+    this.repositoryArn = repo.arn;
+    this.registerOutputs({ roleArn: this.roleArn, repositoryUrl: this.repositoryUrl });
+  }
+}

@@ -1,0 +1,83 @@
+import { describe, it, expect } from 'vitest';
+import { parseStackConfig, rawConfigFrom, type StackConfigInput } from './config.js';
+import { validateScheduleExpression } from './schedule.js';
+import { loadStackConfigFile } from './testing/pulumi-harness.js';
+
+const minimal: StackConfigInput = {
+  environment: 'dev',
+  accountId: '111111111111',
+  region: 'eu-central-1',
+  deployRoleArn: 'arn:aws:iam::111111111111:role/deploy',
+  costCentre: 'cc-1',
+  api: { issuer: 'https://login.example.com', allowedClientIds: ['crm'] },
+  monitoring: { alarmEmail: 'ops@example.com' },
+};
+
+describe('parseStackConfig', () => {
+  it('parses the committed stack files', () => {
+    const dev = loadStackConfigFile('dev');
+    const prod = loadStackConfigFile('prod');
+    expect(dev.accountId).toBe('111111111111');
+    expect(prod.accountId).toBe('222222222222');
+    expect(prod.serving.minInstances).toBeGreaterThanOrEqual(2);
+    expect(prod.monitoring.logRetentionDays).toBe(365);
+  });
+
+  it('fills defaults: monthly retraining, 30-day logs, one endpoint instance', () => {
+    const config = parseStackConfig(minimal);
+    expect(config.retraining.schedule).toBe('cron(0 3 1 * ? *)');
+    expect(config.retraining.enabled).toBe(true);
+    expect(config.monitoring.logRetentionDays).toBe(30);
+    expect(config.serving.initialInstanceCount).toBe(1);
+    expect(config.network.azCount).toBe(2);
+  });
+
+  it('refuses a deploy role in another account', () => {
+    expect(() => parseStackConfig({ ...minimal, deployRoleArn: 'arn:aws:iam::999999999999:role/deploy' })).toThrow(/deployRoleArn: role is in account 999999999999/);
+  });
+
+  it('names each bad key', () => {
+    try {
+      parseStackConfig({ ...minimal, accountId: '123', monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 10 }, serving: { minInstances: 3, maxInstances: 2 } });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as { code: string }).code).toBe('STACK_CONFIG_INVALID');
+      const message = (error as Error).message;
+      expect(message).toContain('mailroute:accountId');
+      expect(message).toContain('mailroute:monitoring.logRetentionDays');
+      expect(message).toContain('mailroute:serving.minInstances');
+    }
+  });
+
+  it('refuses a config file used for the wrong stack', () => {
+    expect(() => parseStackConfig(minimal, 'prod')).toThrow(/stack prod has mailroute:environment dev/);
+  });
+
+  it('takes a Lambda as the retraining target', () => {
+    const config = parseStackConfig({ ...minimal, retraining: { target: { kind: 'lambda', functionArn: 'arn:aws:lambda:eu-central-1:111111111111:function:retrain' } } });
+    expect(config.retraining.target?.kind).toBe('lambda');
+    expect(() => parseStackConfig({ ...minimal, retraining: { target: { kind: 'lambda', functionArn: 'retrain' } } })).toThrow(/retraining.target/);
+  });
+});
+
+describe('rawConfigFrom', () => {
+  it('decodes objects and keeps scalars as strings', () => {
+    const values: Record<string, string> = { accountId: '111111111111', serving: '{"maxInstances":3}', api: ' {"allowedClientIds":["a"]}' };
+    const raw = rawConfigFrom((key) => values[key]);
+    expect(raw).toEqual({ accountId: '111111111111', serving: { maxInstances: 3 }, api: { allowedClientIds: ['a'] } });
+  });
+});
+
+describe('validateScheduleExpression', () => {
+  it('accepts cron, rate and at expressions', () => {
+    for (const ok of ['cron(0 3 1 * ? *)', 'cron(0 3 ? * MON *)', 'rate(1 day)', 'rate(30 days)', 'at(2027-01-01T03:00:00)']) {
+      expect(validateScheduleExpression(ok)).toBeUndefined();
+    }
+  });
+  it('rejects malformed ones with a reason', () => {
+    expect(validateScheduleExpression('cron(0 3 1 * *)')).toMatch(/6 fields/);
+    expect(validateScheduleExpression('cron(0 3 1 * MON *)')).toMatch(/exactly one/);
+    expect(validateScheduleExpression('rate(1 days)')).toMatch(/use "1 day"/);
+    expect(validateScheduleExpression('monthly')).toMatch(/not a schedule/);
+  });
+});

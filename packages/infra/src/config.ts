@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { validateScheduleExpression } from './schedule.js';
+
+/** Retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits');
+
+const RetrainingTargetSchema = z.discriminatedUnion('kind', [
+  /** A SageMaker pipeline in this account (the default: `<prefix>-retrain`). */
+  z.object({ kind: z.literal('sagemaker-pipeline'), pipelineName: z.string().min(1).max(256) }),
+  /** Any Lambda function, e.g. one that starts a CodeBuild or Step Functions run. */
+  z.object({ kind: z.literal('lambda'), functionArn: z.string().startsWith('arn:aws:lambda:') }),
+]);
+
+/** One stack's configuration (`Pulumi.<stack>.yaml`, namespace `mailroute`), parsed once at the edge. */
+export const StackConfigSchema = z
+  .object({
+    environment: z.enum(['dev', 'prod']),
+    accountId: AccountId,
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1'),
+    /** The role Pulumi assumes in the target account (its account id must be `accountId`). */
+    deployRoleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/),
+    costCentre: z.string().min(1).max(64),
+    network: z
+      .object({ cidr: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/).default('10.40.0.0/16'), azCount: z.number().int().min(2).max(3).default(2) })
+      .prefault({}),
+    serving: z
+      .object({
+        /** The serving container in this stack's ECR repository. */
+        imageTag: z.string().min(1).default('latest'),
+        instanceType: z.string().startsWith('ml.').default('ml.c6i.large'),
+        initialInstanceCount: z.number().int().min(1).default(1),
+        minInstances: z.number().int().min(1).default(1),
+        maxInstances: z.number().int().min(1).default(2),
+        /** Autoscaling target: invocations per instance per minute. */
+        invocationsPerInstance: z.number().int().min(1).default(600),
+        /** S3 key (in the artifact bucket) of the model the endpoint starts with, before any approval. */
+        bootstrapModelKey: z.string().min(1).default('models/bootstrap/'),
+        lambdaMemoryMb: z.number().int().min(128).max(10240).default(1024),
+        lambdaTimeoutSeconds: z.number().int().min(1).max(29).default(15),
+        /** Expected API requests per month, for the cost estimate. */
+        monthlyRequests: z.number().int().min(0).default(1_000_000),
+      })
+      .prefault({}),
+    api: z.object({
+      /** JWT issuer of the CRM's identity provider (OIDC discovery URL base). */
+      issuer: z.string().url().startsWith('https://'),
+      /** The CRM caller allow-list: client ids (JWT audiences) that may call the API. */
+      allowedClientIds: z.array(z.string().min(1)).min(1),
+      throttleRatePerSecond: z.number().min(1).default(50),
+      throttleBurst: z.number().int().min(1).default(100),
+    }),
+    training: z
+      .object({
+        instanceType: z.string().startsWith('ml.').default('ml.g5.xlarge'),
+        /** Hours of training per month, for the cost estimate. */
+        hoursPerMonth: z.number().min(0).default(2),
+      })
+      .prefault({}),
+    retraining: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** EventBridge Scheduler expression; monthly on the 1st at 03:00 by default. */
+        schedule: z.string().default('cron(0 3 1 * ? *)'),
+        timezone: z.string().default('Europe/Berlin'),
+        target: RetrainingTargetSchema.optional(),
+      })
+      .prefault({}),
+    monitoring: z.object({
+      alarmEmail: z.string().email(),
+      logRetentionDays: z
+        .number()
+        .int()
+        .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), 'a retention CloudWatch Logs accepts')
+        .default(30),
+      p99LatencyMs: z.number().positive().default(500),
+      /** Alarm when live macro F1 (from CRM feedback) falls under this. */
+      minLiveMacroF1: z.number().min(0).max(1).default(0.7),
+    }),
+    feedback: z.object({ ttlDays: z.number().int().min(1).max(3650).default(400) }).prefault({}),
+    artifacts: z
+      .object({
+        noncurrentVersionDays: z.number().int().min(1).default(90),
+        /** Uploads abandoned half-way are removed after this many days. */
+        abortMultipartDays: z.number().int().min(1).default(7),
+        /** Training data snapshots move to infrequent access after this many days. */
+        dataInfrequentAccessDays: z.number().int().min(30).default(60),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const roleAccount = config.deployRoleArn.split(':')[4];
+    if (roleAccount !== config.accountId) {
+      ctx.addIssue({ code: 'custom', path: ['deployRoleArn'], message: `role is in account ${roleAccount}, not ${config.accountId}` });
+    }
+    if (config.serving.minInstances > config.serving.maxInstances) {
+      ctx.addIssue({ code: 'custom', path: ['serving', 'minInstances'], message: 'minInstances exceeds maxInstances' });
+    }
+    const scheduleProblem = validateScheduleExpression(config.retraining.schedule);
+    if (scheduleProblem) ctx.addIssue({ code: 'custom', path: ['retraining', 'schedule'], message: scheduleProblem });
+  });
+export type StackConfig = z.infer<typeof StackConfigSchema>;
+export type StackConfigInput = z.input<typeof StackConfigSchema>;
+
+export class StackConfigError extends Error {
+  readonly code = 'STACK_CONFIG_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StackConfigError';
+  }
+}
+
+/** Parses raw stack config; the error names every bad key (`serving.maxInstances: ...`). */
+export function parseStackConfig(raw: unknown, stackName?: string): StackConfig {
+  const parsed = StackConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `mailroute:${i.path.join('.')}: ${i.message}`);
+    throw new StackConfigError(`invalid stack config:\n  ${lines.join('\n  ')}`);
+  }
+  if (stackName && parsed.data.environment !== stackName) {
+    throw new StackConfigError(`stack ${stackName} has mailroute:environment ${parsed.data.environment}`);
+  }
+  return parsed.data;
+}
+
+/** Top-level keys read from the Pulumi config namespace `mailroute`. */
+export const CONFIG_KEYS = [
+  'environment', 'accountId', 'region', 'deployRoleArn', 'costCentre', 'network', 'serving', 'api',
+  'training', 'retraining', 'monitoring', 'feedback', 'artifacts',
+] as const;
+
+/**
+ * Raw config from Pulumi's string values: objects (`serving:`, `api:` ...) arrive as JSON text; scalars
+ * stay strings, so an account id is never read as a number.
+ */
+export function rawConfigFrom(get: (key: string) => string | undefined): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = get(key);
+    if (value === undefined) continue;
+    const trimmed = value.trim();
+    raw[key] = trimmed.startsWith('{') || trimmed.startsWith('[') ? JSON.parse(trimmed) : value;
+  }
+  return raw;
+}

@@ -1,0 +1,34 @@
+import { describe, it, expect } from 'vitest';
+import { estimateMonthlyCost, HOURS_PER_MONTH, PRICE_LIST } from './cost.js';
+import { loadStackConfigFile } from './testing/pulumi-harness.js';
+
+describe('estimateMonthlyCost', () => {
+  it('prices the endpoint at its minimum size for a month', () => {
+    const prod = loadStackConfigFile('prod');
+    const estimate = estimateMonthlyCost(prod);
+    const endpoint = estimate.lines.find((l) => l.item.startsWith('SageMaker endpoint'))!;
+    expect(endpoint.monthlyUsd).toBeCloseTo(2 * HOURS_PER_MONTH * PRICE_LIST.regions['eu-central-1'].sagemakerHostingPerHour['ml.c6i.large'], 6);
+    expect(estimate.source).toMatch(/AWS list prices, us-east-1\/eu-central-1, as of/);
+  });
+
+  it('sums its lines, and prod costs more than dev', () => {
+    const dev = estimateMonthlyCost(loadStackConfigFile('dev'));
+    const prod = estimateMonthlyCost(loadStackConfigFile('prod'));
+    expect(dev.totalUsd).toBeCloseTo(dev.lines.reduce((s, l) => s + l.monthlyUsd, 0), 1);
+    expect(prod.totalUsd).toBeGreaterThan(dev.totalUsd);
+    // Interface endpoints are the floor of a NAT-less VPC: 7 endpoints x AZs x hours.
+    const endpoints = dev.lines.find((l) => l.item.startsWith('Interface VPC endpoints'))!;
+    expect(endpoints.quantity).toBe(7 * 2 * HOURS_PER_MONTH);
+  });
+
+  it('is cheaper in us-east-1 than in eu-central-1 for the same sizes', () => {
+    const prod = loadStackConfigFile('prod');
+    expect(estimateMonthlyCost({ ...prod, region: 'us-east-1' }).totalUsd).toBeLessThan(estimateMonthlyCost(prod).totalUsd);
+  });
+
+  it('refuses to guess unpriced regions and instance types', () => {
+    const prod = loadStackConfigFile('prod');
+    expect(() => estimateMonthlyCost({ ...prod, region: 'ap-south-1' })).toThrow(expect.objectContaining({ code: 'COST_UNPRICED' }));
+    expect(() => estimateMonthlyCost({ ...prod, serving: { ...prod.serving, instanceType: 'ml.p5.48xlarge' } })).toThrow(/ml.p5.48xlarge/);
+  });
+});

@@ -1,0 +1,123 @@
+import type { StackConfig } from './config.js';
+import { vpcEndpointPlan } from './network-plan.js';
+
+/**
+ * AWS list prices (USD, on-demand) used by the monthly estimate. Source: AWS list prices,
+ * us-east-1/eu-central-1, as of 2025-06, transcribed from the public pricing pages (SageMaker, VPC
+ * PrivateLink, Lambda, API Gateway, DynamoDB, S3, KMS, CloudWatch). They were not re-fetched on the
+ * machine that wrote this (no internet); check them before budgeting.
+ */
+export const PRICE_LIST = {
+  asOf: '2025-06',
+  source: 'AWS list prices, us-east-1/eu-central-1, as of 2025-06',
+  regions: {
+    'us-east-1': {
+      sagemakerHostingPerHour: { 'ml.t2.medium': 0.056, 'ml.m5.large': 0.115, 'ml.c5.large': 0.102, 'ml.c6i.large': 0.102, 'ml.m5.xlarge': 0.23, 'ml.g4dn.xlarge': 0.7364, 'ml.g5.xlarge': 1.408 },
+      sagemakerTrainingPerHour: { 'ml.m5.large': 0.115, 'ml.m5.xlarge': 0.23, 'ml.g4dn.xlarge': 0.7364, 'ml.g5.xlarge': 1.408 },
+      interfaceEndpointPerAzHour: 0.01,
+      lambdaPerGbSecondArm: 0.0000133334,
+      lambdaPerMillionRequests: 0.2,
+      httpApiPerMillionRequests: 1.0,
+      dynamoPerMillionWrites: 0.625,
+      dynamoPerMillionReads: 0.125,
+      dynamoStoragePerGbMonth: 0.25,
+      dynamoPitrPerGbMonth: 0.2,
+      s3StandardPerGbMonth: 0.023,
+      kmsKeyPerMonth: 1.0,
+      cloudwatchAlarmPerMonth: 0.1,
+      cloudwatchDashboardPerMonth: 3.0,
+      logsIngestPerGb: 0.5,
+      ecrStoragePerGbMonth: 0.1,
+    },
+    'eu-central-1': {
+      sagemakerHostingPerHour: { 'ml.t2.medium': 0.065, 'ml.m5.large': 0.138, 'ml.c5.large': 0.122, 'ml.c6i.large': 0.122, 'ml.m5.xlarge': 0.276, 'ml.g4dn.xlarge': 0.9198, 'ml.g5.xlarge': 1.7626 },
+      sagemakerTrainingPerHour: { 'ml.m5.large': 0.138, 'ml.m5.xlarge': 0.276, 'ml.g4dn.xlarge': 0.9198, 'ml.g5.xlarge': 1.7626 },
+      interfaceEndpointPerAzHour: 0.012,
+      lambdaPerGbSecondArm: 0.0000133334,
+      lambdaPerMillionRequests: 0.2,
+      httpApiPerMillionRequests: 1.2,
+      dynamoPerMillionWrites: 0.7625,
+      dynamoPerMillionReads: 0.1525,
+      dynamoStoragePerGbMonth: 0.306,
+      dynamoPitrPerGbMonth: 0.2448,
+      s3StandardPerGbMonth: 0.0245,
+      kmsKeyPerMonth: 1.0,
+      cloudwatchAlarmPerMonth: 0.1,
+      cloudwatchDashboardPerMonth: 3.0,
+      logsIngestPerGb: 0.63,
+      ecrStoragePerGbMonth: 0.1,
+    },
+  },
+} as const;
+
+export type PricedRegion = keyof typeof PRICE_LIST.regions;
+export const HOURS_PER_MONTH = 730;
+
+/** Usage the sizes in the config do not say; the defaults describe one CRM's mail volume. */
+export interface UsageAssumptions {
+  /** Average Lambda duration per API request, ms. */
+  lambdaMsPerRequest: number;
+  storageGb: number;
+  tableGb: number;
+  logsGbPerMonth: number;
+  imagesGb: number;
+}
+export const DEFAULT_USAGE: UsageAssumptions = { lambdaMsPerRequest: 60, storageGb: 50, tableGb: 5, logsGbPerMonth: 5, imagesGb: 5 };
+
+export interface CostLine {
+  item: string;
+  quantity: number;
+  unit: string;
+  unitPriceUsd: number;
+  monthlyUsd: number;
+}
+
+export class UnpricedError extends Error {
+  readonly code = 'COST_UNPRICED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnpricedError';
+  }
+}
+
+/** Monthly cost of one stack at list prices: the endpoint at its minimum size plus usage-driven lines. */
+export function estimateMonthlyCost(
+  config: Pick<StackConfig, 'region' | 'serving' | 'training' | 'network'>,
+  usage: UsageAssumptions = DEFAULT_USAGE,
+): { lines: CostLine[]; totalUsd: number; source: string } {
+  const prices = PRICE_LIST.regions[config.region as PricedRegion];
+  if (!prices) throw new UnpricedError(`no list prices for ${config.region} (priced: ${Object.keys(PRICE_LIST.regions).join(', ')})`);
+  const hosting = (prices.sagemakerHostingPerHour as Record<string, number>)[config.serving.instanceType];
+  if (hosting === undefined) throw new UnpricedError(`no hosting price for ${config.serving.instanceType}`);
+  const training = (prices.sagemakerTrainingPerHour as Record<string, number>)[config.training.instanceType];
+  if (training === undefined) throw new UnpricedError(`no training price for ${config.training.instanceType}`);
+  const requests = config.serving.monthlyRequests;
+  const interfaces = vpcEndpointPlan(config.region).filter((e) => e.type === 'Interface').length;
+  const line = (item: string, quantity: number, unit: string, unitPriceUsd: number): CostLine => ({
+    item,
+    quantity,
+    unit,
+    unitPriceUsd,
+    monthlyUsd: quantity * unitPriceUsd,
+  });
+  const lines = [
+    line(`SageMaker endpoint ${config.serving.instanceType} x${config.serving.minInstances}`, config.serving.minInstances * HOURS_PER_MONTH, 'instance-hours', hosting),
+    line(`SageMaker training ${config.training.instanceType}`, config.training.hoursPerMonth, 'instance-hours', training),
+    line(`Interface VPC endpoints (${interfaces} x ${config.network.azCount} AZ)`, interfaces * config.network.azCount * HOURS_PER_MONTH, 'endpoint-AZ-hours', prices.interfaceEndpointPerAzHour),
+    line('Lambda compute (arm64)', (requests * usage.lambdaMsPerRequest * config.serving.lambdaMemoryMb) / 1000 / 1024, 'GB-seconds', prices.lambdaPerGbSecondArm),
+    line('Lambda requests', requests / 1e6, 'million requests', prices.lambdaPerMillionRequests),
+    line('HTTP API requests', requests / 1e6, 'million requests', prices.httpApiPerMillionRequests),
+    // One prediction write per request; feedback roughly one per email; listPairs reads are small.
+    line('DynamoDB writes', (requests * 2) / 1e6, 'million write units', prices.dynamoPerMillionWrites),
+    line('DynamoDB reads', requests / 1e6, 'million read units', prices.dynamoPerMillionReads),
+    line('DynamoDB storage + PITR', usage.tableGb, 'GB-months', prices.dynamoStoragePerGbMonth + prices.dynamoPitrPerGbMonth),
+    line('S3 artifacts', usage.storageGb, 'GB-months', prices.s3StandardPerGbMonth),
+    line('ECR images', usage.imagesGb, 'GB-months', prices.ecrStoragePerGbMonth),
+    line('KMS key', 1, 'keys', prices.kmsKeyPerMonth),
+    line('CloudWatch alarms', 7, 'alarms', prices.cloudwatchAlarmPerMonth),
+    line('CloudWatch dashboard', 1, 'dashboards', prices.cloudwatchDashboardPerMonth),
+    line('CloudWatch Logs ingestion', usage.logsGbPerMonth, 'GB', prices.logsIngestPerGb),
+  ];
+  const totalUsd = Math.round(lines.reduce((sum, l) => sum + l.monthlyUsd, 0) * 100) / 100;
+  return { lines, totalUsd, source: PRICE_LIST.source };
+}

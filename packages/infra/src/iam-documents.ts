@@ -1,0 +1,238 @@
+/**
+ * IAM and resource policy documents as pure functions of resolved ARNs. Components feed them
+ * `pulumi.all(...)` values; tests and the policy checks read the JSON they produce.
+ */
+export interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: '*' | Record<string, string | string[]>;
+  Action: string | string[];
+  /** Absent only in trust policies. */
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: Statement[];
+}
+
+const doc = (...statements: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
+
+/** Trust policy for an AWS service, limited to calls on behalf of this account (confused deputy). */
+export function serviceTrustPolicy(service: string, accountId: string): PolicyDocument {
+  return doc({
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+  });
+}
+
+/** Deny every request to the bucket that does not use TLS. */
+export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
+  return doc({
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': false } },
+  });
+}
+
+/**
+ * Key policy of the stack's customer managed key. `Resource: "*"` in a key policy means this key
+ * (AWS requires it); the account root keeps administration so IAM policies can grant use.
+ */
+export function kmsKeyPolicy(input: { accountId: string; region: string }): PolicyDocument {
+  const { accountId, region } = input;
+  return doc(
+    { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' },
+    {
+      Sid: 'CloudWatchLogsEncrypts',
+      Effect: 'Allow',
+      Principal: { Service: `logs.${region}.amazonaws.com` },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${accountId}:*` } },
+    },
+    {
+      Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+    },
+  );
+}
+
+const ENI_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:CreateNetworkInterfacePermission',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DeleteNetworkInterfacePermission',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeDhcpOptions',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+/** Network interfaces in the VPC: EC2 takes no resource-level ARNs for these (see the allow-list). */
+function vpcAccess(): Statement {
+  return { Sid: 'VpcNetworkInterfaces', Effect: 'Allow', Action: ENI_ACTIONS, Resource: '*' };
+}
+
+function metricsIn(namespace: string): Statement {
+  return {
+    Sid: 'PutMetricsInOwnNamespace',
+    Effect: 'Allow',
+    Action: 'cloudwatch:PutMetricData',
+    Resource: '*',
+    Condition: { StringEquals: { 'cloudwatch:namespace': namespace } },
+  };
+}
+
+function logsTo(logGroupArns: string[]): Statement {
+  return {
+    Sid: 'WriteOwnLogs',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+    Resource: logGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
+  };
+}
+
+function useKey(kmsKeyArn: string): Statement {
+  return { Sid: 'UseStackKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: kmsKeyArn };
+}
+
+/** The SageMaker execution role: training jobs and the endpoint's containers. */
+export function sagemakerExecutionPolicy(input: {
+  bucketArn: string;
+  readPrefixes: string[];
+  writePrefixes: string[];
+  kmsKeyArn: string;
+  ecrRepositoryArn: string;
+  logGroupArnPrefix: string;
+  metricNamespace: string;
+}): PolicyDocument {
+  const { bucketArn } = input;
+  return doc(
+    {
+      Sid: 'ListOwnPrefixes',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucketArn,
+      Condition: { StringLike: { 's3:prefix': [...new Set([...input.readPrefixes, ...input.writePrefixes])].map((p) => `${p}*`) } },
+    },
+    { Sid: 'ReadPrefixes', Effect: 'Allow', Action: 's3:GetObject', Resource: input.readPrefixes.map((p) => `${bucketArn}/${p}*`) },
+    {
+      Sid: 'WritePrefixes',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: input.writePrefixes.map((p) => `${bucketArn}/${p}*`),
+    },
+    useKey(input.kmsKeyArn),
+    {
+      Sid: 'PullServingAndTrainingImages',
+      Effect: 'Allow',
+      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+      Resource: input.ecrRepositoryArn,
+    },
+    { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+    {
+      Sid: 'JobAndEndpointLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      Resource: [`${input.logGroupArnPrefix}*`],
+    },
+    metricsIn(input.metricNamespace),
+    vpcAccess(),
+  );
+}
+
+/** The API Lambda: invoke the endpoint, read and write the feedback table, its own logs. */
+export function apiLambdaPolicy(input: {
+  endpointArn: string;
+  tableArn: string;
+  kmsKeyArn: string;
+  logGroupArn: string;
+  metricNamespace: string;
+  /** Objects it may read (the champion pointer and manifests, for the task list). */
+  readObjectArns: string[];
+}): PolicyDocument {
+  return doc(
+    { Sid: 'ReadModelManifests', Effect: 'Allow', Action: 's3:GetObject', Resource: input.readObjectArns },
+    { Sid: 'InvokeEndpoint', Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: input.endpointArn },
+    {
+      Sid: 'PredictionAndFeedbackTable',
+      Effect: 'Allow',
+      Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'],
+      Resource: [input.tableArn, `${input.tableArn}/index/*`],
+    },
+    useKey(input.kmsKeyArn),
+    logsTo([input.logGroupArn]),
+    metricsIn(input.metricNamespace),
+    vpcAccess(),
+  );
+}
+
+/** The deployer Lambda: a new model and endpoint config from an approved package, then the update. */
+export function deployerLambdaPolicy(input: {
+  accountId: string;
+  region: string;
+  endpointName: string;
+  modelPackageGroupName: string;
+  sagemakerRoleArn: string;
+  kmsKeyArn: string;
+  logGroupArn: string;
+  alarmArns: string[];
+}): PolicyDocument {
+  const sm = `arn:aws:sagemaker:${input.region}:${input.accountId}`;
+  return doc(
+    {
+      Sid: 'ReadApprovedPackages',
+      Effect: 'Allow',
+      Action: 'sagemaker:DescribeModelPackage',
+      Resource: `${sm}:model-package/${input.modelPackageGroupName}/*`,
+    },
+    {
+      Sid: 'CreateModelsAndConfigs',
+      Effect: 'Allow',
+      Action: ['sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:AddTags'],
+      Resource: [`${sm}:model/${input.endpointName}-*`, `${sm}:endpoint-config/${input.endpointName}-*`],
+    },
+    {
+      Sid: 'UpdateOwnEndpoint',
+      Effect: 'Allow',
+      Action: ['sagemaker:DescribeEndpoint', 'sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:AddTags'],
+      Resource: `${sm}:endpoint/${input.endpointName}`,
+    },
+    {
+      Sid: 'PassExecutionRoleToSageMaker',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: input.sagemakerRoleArn,
+      Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    },
+    { Sid: 'RollbackAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: input.alarmArns },
+    {
+      Sid: 'EncryptEndpointVolumes',
+      Effect: 'Allow',
+      Action: ['kms:CreateGrant', 'kms:DescribeKey', 'kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: input.kmsKeyArn,
+    },
+    logsTo([input.logGroupArn]),
+    vpcAccess(),
+  );
+}
+
+/** EventBridge Scheduler's role: start the retraining target, nothing else. */
+export function schedulerTargetPolicy(target: { kind: 'sagemaker-pipeline'; arn: string } | { kind: 'lambda'; arn: string }): PolicyDocument {
+  return target.kind === 'lambda'
+    ? doc({ Sid: 'InvokeRetraining', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: target.arn })
+    : doc({ Sid: 'StartRetrainingPipeline', Effect: 'Allow', Action: 'sagemaker:StartPipelineExecution', Resource: target.arn });
+}

@@ -1,0 +1,22 @@
+// The Pulumi program's entry (compiled to dist/program/main.js by `npm run build -w packages/infra`).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as pulumi from '@pulumi/pulumi';
+import { parseStackConfig, rawConfigFrom } from './config.js';
+import { createProgram } from './stack.js';
+
+const config = new pulumi.Config('mailroute');
+const stackConfig = parseStackConfig(rawConfigFrom((key) => config.get(key)), pulumi.getStack());
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { outputs } = createProgram(stackConfig, { lambdaDistDir: path.resolve(here, '..') });
+
+export const apiUrl = outputs.apiUrl;
+export const endpointName = outputs.endpointName;
+export const artifactBucket = outputs.artifactBucket;
+export const modelPackageGroup = outputs.modelPackageGroup;
+export const ecrRepositoryUrl = outputs.ecrRepositoryUrl;
+export const sagemakerRoleArn = outputs.sagemakerRoleArn;
+export const feedbackTable = outputs.feedbackTable;
+export const alarmTopicArn = outputs.alarmTopicArn;
+export const dashboard = outputs.dashboard;
+export const monthlyCostEstimateUsd = outputs.monthlyCostEstimateUsd;

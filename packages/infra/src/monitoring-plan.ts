@@ -1,0 +1,122 @@
+import type { StackConfig } from './config.js';
+import { physicalName } from './naming.js';
+
+/** The namespace the API Lambda publishes live quality to (macro F1 over closed cases, from CRM feedback). */
+export const QUALITY_NAMESPACE = 'Mailroute/Quality';
+export const LIVE_QUALITY_METRIC = 'LiveMacroF1';
+/** Namespace of the API Lambda's own metrics (least-privilege condition on PutMetricData). */
+export const SERVING_NAMESPACE = 'Mailroute';
+
+export interface AlarmSpec {
+  key: string;
+  name: string;
+  description: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  statistic?: 'Sum' | 'Average' | 'Minimum' | 'Maximum';
+  extendedStatistic?: string;
+  period: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  threshold: number;
+  comparisonOperator: 'GreaterThanThreshold' | 'LessThanThreshold';
+  treatMissingData: 'notBreaching' | 'missing' | 'breaching';
+  /** The deployer rolls a blue/green update back when one of these fires. */
+  rollback: boolean;
+}
+
+/** Alarm names are needed before the alarms exist (deployer settings and IAM), so they are pure. */
+export function alarmName(config: Pick<StackConfig, 'environment'>, key: string): string {
+  return physicalName(config, key, 255);
+}
+
+export function alarmSpecs(
+  config: Pick<StackConfig, 'environment' | 'monitoring'>,
+  names: { endpointName: string; variantName: string; apiFunctionName: string; deployerFunctionName: string; apiId: string; stage: string },
+): AlarmSpec[] {
+  const m = config.monitoring;
+  const endpoint = { EndpointName: names.endpointName, VariantName: names.variantName };
+  const base = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: 'notBreaching' as const, rollback: false };
+  const spec = (s: Omit<AlarmSpec, 'name' | keyof typeof base> & Partial<typeof base>): AlarmSpec => ({
+    ...base,
+    ...s,
+    name: alarmName(config, s.key),
+  });
+  const lambda = (fn: string, key: string, metricName: string, description: string) =>
+    spec({ key, description, namespace: 'AWS/Lambda', metricName, dimensions: { FunctionName: fn }, statistic: 'Sum', threshold: 0, comparisonOperator: 'GreaterThanThreshold' });
+  return [
+    spec({
+      key: 'endpoint-5xx',
+      description: 'SageMaker endpoint returns 5xx',
+      namespace: 'AWS/SageMaker',
+      metricName: 'Invocation5XXErrors',
+      dimensions: endpoint,
+      statistic: 'Sum',
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      rollback: true,
+    }),
+    spec({
+      key: 'endpoint-p99-latency',
+      description: `SageMaker model latency p99 over ${m.p99LatencyMs} ms`,
+      namespace: 'AWS/SageMaker',
+      metricName: 'ModelLatency',
+      dimensions: endpoint,
+      extendedStatistic: 'p99',
+      // ModelLatency is reported in microseconds.
+      threshold: m.p99LatencyMs * 1000,
+      comparisonOperator: 'GreaterThanThreshold',
+      rollback: true,
+    }),
+    lambda(names.apiFunctionName, 'api-lambda-errors', 'Errors', 'API Lambda errors'),
+    lambda(names.apiFunctionName, 'api-lambda-throttles', 'Throttles', 'API Lambda throttled'),
+    lambda(names.deployerFunctionName, 'deployer-lambda-errors', 'Errors', 'Deployer Lambda failed to deploy an approved model'),
+    spec({
+      key: 'api-5xx',
+      description: 'HTTP API answers 5xx',
+      namespace: 'AWS/ApiGateway',
+      metricName: '5xx',
+      dimensions: { ApiId: names.apiId, Stage: names.stage },
+      statistic: 'Sum',
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    }),
+    spec({
+      key: 'live-quality',
+      description: `Live macro F1 from CRM feedback under ${m.minLiveMacroF1}`,
+      namespace: QUALITY_NAMESPACE,
+      metricName: LIVE_QUALITY_METRIC,
+      dimensions: { Environment: config.environment },
+      statistic: 'Minimum',
+      period: 86_400,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      threshold: m.minLiveMacroF1,
+      comparisonOperator: 'LessThanThreshold',
+      // No feedback for a day is not a quality drop; the feedback volume widget shows it.
+      treatMissingData: 'notBreaching',
+    }),
+  ];
+}
+
+/** CloudWatch dashboard body: one metric widget per alarm, in the stack's region. */
+export function dashboardBody(region: string, specs: readonly AlarmSpec[]): string {
+  const widgets = specs.map((s, i) => ({
+    type: 'metric',
+    x: (i % 2) * 12,
+    y: Math.floor(i / 2) * 6,
+    width: 12,
+    height: 6,
+    properties: {
+      title: s.description,
+      region,
+      view: 'timeSeries',
+      stat: s.extendedStatistic ?? s.statistic,
+      period: s.period,
+      metrics: [[s.namespace, s.metricName, ...Object.entries(s.dimensions).flat()]],
+      annotations: { horizontal: [{ label: 'alarm', value: s.threshold }] },
+    },
+  }));
+  return JSON.stringify({ widgets });
+}

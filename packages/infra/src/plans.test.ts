@@ -1,0 +1,125 @@
+import { describe, it, expect } from 'vitest';
+import { carveSubnets, privateSubnetPlan, vpcEndpointPlan } from './network-plan.js';
+import { approvalEventPattern, artifactLifecycleRules, endpointScaling, sagemakerPrefixes } from './storage-plan.js';
+import { alarmSpecs, dashboardBody } from './monitoring-plan.js';
+import { physicalName, standardTags } from './naming.js';
+import { apiLambdaPolicy, deployerLambdaPolicy, kmsKeyPolicy, sagemakerExecutionPolicy, serviceTrustPolicy, tlsOnlyBucketPolicy } from './iam-documents.js';
+import { parseStackConfig } from './config.js';
+
+const config = parseStackConfig({
+  environment: 'prod',
+  accountId: '222222222222',
+  region: 'eu-central-1',
+  deployRoleArn: 'arn:aws:iam::222222222222:role/deploy',
+  costCentre: 'cc-2',
+  api: { issuer: 'https://login.example.com', allowedClientIds: ['crm'] },
+  monitoring: { alarmEmail: 'ops@example.com', p99LatencyMs: 250 },
+  serving: { minInstances: 2, maxInstances: 4 },
+});
+
+describe('network plan', () => {
+  it('carves aligned, non-overlapping /20 subnets per AZ', () => {
+    expect(privateSubnetPlan('10.40.0.0/16', 'eu-central-1', 3)).toEqual([
+      { az: 'eu-central-1a', cidr: '10.40.0.0/20' },
+      { az: 'eu-central-1b', cidr: '10.40.16.0/20' },
+      { az: 'eu-central-1c', cidr: '10.40.32.0/20' },
+    ]);
+    expect(() => carveSubnets('10.40.0.0/24', 20, 1)).toThrow(RangeError);
+    expect(() => carveSubnets('10.40.0.1/16', 20, 1)).toThrow(/network address/);
+    expect(() => carveSubnets('10.40.0.0/19', 20, 3)).toThrow(/fewer than 3/);
+  });
+
+  it('lists gateway endpoints for S3 and DynamoDB and interface endpoints for the rest', () => {
+    const plan = vpcEndpointPlan('eu-central-1');
+    expect(plan.filter((e) => e.type === 'Gateway').map((e) => e.key)).toEqual(['s3', 'dynamodb']);
+    expect(plan.map((e) => e.serviceName)).toEqual(expect.arrayContaining([
+      'com.amazonaws.eu-central-1.sagemaker.api',
+      'com.amazonaws.eu-central-1.sagemaker.runtime',
+      'com.amazonaws.eu-central-1.ecr.api',
+      'com.amazonaws.eu-central-1.ecr.dkr',
+      'com.amazonaws.eu-central-1.logs',
+      'com.amazonaws.eu-central-1.sts',
+    ]));
+  });
+});
+
+describe('storage and deployment plans', () => {
+  it('expires noncurrent versions and scratch, moves old data to IA', () => {
+    const rules = artifactLifecycleRules(config);
+    expect(rules.find((r) => r.id === 'expire-noncurrent-versions')?.noncurrentVersionExpiration?.noncurrentDays).toBe(90);
+    expect(rules.find((r) => r.id === 'training-data-to-infrequent-access')?.filter).toEqual({ prefix: 'data/' });
+  });
+
+  it('gives SageMaker no write access to training data', () => {
+    const p = sagemakerPrefixes();
+    expect(p.write).not.toContain('data/');
+    expect(p.read).toContain('models/');
+  });
+
+  it('matches only approvals of its own group', () => {
+    expect(approvalEventPattern('g')).toEqual({
+      source: ['aws.sagemaker'],
+      'detail-type': ['SageMaker Model Package State Change'],
+      detail: { ModelPackageGroupName: ['g'], ModelApprovalStatus: ['Approved'] },
+    });
+  });
+
+  it('scales the endpoint variant between the configured bounds', () => {
+    expect(endpointScaling(config, 'ep')).toMatchObject({ resourceId: 'endpoint/ep/variant/AllTraffic', minCapacity: 2, maxCapacity: 4 });
+  });
+});
+
+describe('monitoring plan', () => {
+  const specs = alarmSpecs(config, { endpointName: 'ep', variantName: 'AllTraffic', apiFunctionName: 'api', deployerFunctionName: 'dep', apiId: 'abc', stage: '$default' });
+  it('has the seven alarms, p99 in microseconds, quality as a floor', () => {
+    expect(specs.map((s) => s.key)).toEqual(['endpoint-5xx', 'endpoint-p99-latency', 'api-lambda-errors', 'api-lambda-throttles', 'deployer-lambda-errors', 'api-5xx', 'live-quality']);
+    const p99 = specs.find((s) => s.key === 'endpoint-p99-latency')!;
+    expect(p99.extendedStatistic).toBe('p99');
+    expect(p99.threshold).toBe(250_000);
+    const quality = specs.find((s) => s.key === 'live-quality')!;
+    expect(quality.comparisonOperator).toBe('LessThanThreshold');
+    expect(quality.threshold).toBeCloseTo(0.7, 10);
+    expect(specs.filter((s) => s.rollback).map((s) => s.name)).toEqual(['mailroute-prod-endpoint-5xx', 'mailroute-prod-endpoint-p99-latency']);
+  });
+  it('draws one widget per alarm', () => {
+    const body = JSON.parse(dashboardBody('eu-central-1', specs)) as { widgets: { properties: { metrics: string[][] } }[] };
+    expect(body.widgets).toHaveLength(7);
+    expect(body.widgets[0].properties.metrics[0]).toEqual(['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', 'ep', 'VariantName', 'AllTraffic']);
+  });
+});
+
+describe('naming', () => {
+  it('prefixes and bounds names', () => {
+    expect(physicalName(config, 'api')).toBe('mailroute-prod-api');
+    expect(() => physicalName(config, 'x'.repeat(60))).toThrow(/longer than 63/);
+    expect(() => physicalName(config, 'Bad_Name')).toThrow(/characters/);
+    expect(standardTags(config)).toMatchObject({ environment: 'prod', service: 'mailroute', 'cost-centre': 'cc-2' });
+  });
+});
+
+describe('policy documents', () => {
+  it('trust policies carry the source-account condition and no Resource', () => {
+    const s = serviceTrustPolicy('lambda.amazonaws.com', '222222222222').Statement[0];
+    expect(s.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '222222222222' } });
+    expect(s.Resource).toBeUndefined();
+  });
+  it('denies plain HTTP on bucket and objects', () => {
+    const s = tlsOnlyBucketPolicy('arn:aws:s3:::b').Statement[0];
+    expect(s).toMatchObject({ Effect: 'Deny', Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'], Condition: { Bool: { 'aws:SecureTransport': false } } });
+  });
+  it('limits CloudWatch Logs use of the key to this account’s log groups', () => {
+    const s = kmsKeyPolicy({ accountId: '222222222222', region: 'eu-central-1' }).Statement.find((x) => x.Sid === 'CloudWatchLogsEncrypts');
+    expect(s?.Condition).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-central-1:222222222222:*' } });
+  });
+  it('scopes SageMaker to its prefixes', () => {
+    const d = sagemakerExecutionPolicy({ bucketArn: 'arn:aws:s3:::b', readPrefixes: ['data/'], writePrefixes: ['models/'], kmsKeyArn: 'k', ecrRepositoryArn: 'r', logGroupArnPrefix: 'lg', metricNamespace: 'M' });
+    expect(d.Statement.find((s) => s.Sid === 'ReadPrefixes')?.Resource).toEqual(['arn:aws:s3:::b/data/*']);
+    expect(d.Statement.find((s) => s.Sid === 'WritePrefixes')?.Resource).toEqual(['arn:aws:s3:::b/models/*']);
+  });
+  it('lets the API Lambda invoke only its endpoint and the deployer pass only the SageMaker role', () => {
+    const api = apiLambdaPolicy({ endpointArn: 'arn:ep', tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', metricNamespace: 'M', readObjectArns: ['arn:aws:s3:::b/models/*'] });
+    expect(api.Statement.find((s) => s.Sid === 'InvokeEndpoint')?.Resource).toBe('arn:ep');
+    const dep = deployerLambdaPolicy({ accountId: '2', region: 'r', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'k', logGroupArn: 'lg', alarmArns: ['a'] });
+    expect(dep.Statement.find((s) => s.Sid === 'PassExecutionRoleToSageMaker')).toMatchObject({ Resource: 'arn:role', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } });
+  });
+});

@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createProgram } from '../stack.js';
+import { loadStackConfigFile, runMocked, type RecordedResource } from '../testing/pulumi-harness.js';
+import { ALL_RULES, runPolicies } from './rules.js';
+import { T, type PolicyContext } from './graph.js';
+import { WILDCARD_RESOURCE_ALLOW_LIST } from './wildcard-allow-list.js';
+
+// Each policy must pass on the real prod graph and fail once one resource in it is made bad.
+let graph: RecordedResource[];
+let context: PolicyContext;
+
+beforeAll(async () => {
+  const config = loadStackConfigFile('prod');
+  context = { environment: 'prod', accountId: config.accountId };
+  ({ graph } = await runMocked(config, (rootOpts) => createProgram(config, { lambdaDistDir: '/opt/dist' }, rootOpts).outputs));
+}, 60_000);
+
+/** A deep copy of the graph with `mutate` applied to the first resource of `type` (or added). */
+function broken(type: string, mutate: (r: RecordedResource) => void, name?: string): RecordedResource[] {
+  const copy = structuredClone(graph);
+  const target = copy.find((r) => r.type === type && (name === undefined || r.name === name));
+  if (!target) throw new Error(`no ${type} in graph`);
+  mutate(target);
+  return copy;
+}
+
+const violationsOf = (policy: string, g: RecordedResource[]) => runPolicies(g, context).filter((v) => v.policy === policy);
+
+const cases: [policy: string, why: string, graph: () => RecordedResource[]][] = [
+  ['no-public-buckets', 'public access block switched off', () => broken(T.bucketPab, (r) => { r.inputs.restrictPublicBuckets = false; })],
+  ['no-public-buckets', 'bucket policy allowing anyone', () => broken(T.bucketPolicy, (r) => { r.inputs.policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }); })],
+  ['no-public-endpoints', 'route without authorizer', () => broken(T.route, (r) => { r.inputs.authorizationType = 'NONE'; })],
+  ['no-public-endpoints', 'ingress from anywhere', () => broken(T.securityGroup, (r) => { r.inputs.ingress = [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'] }]; }, 'network-endpoints')],
+  ['no-public-endpoints', 'Lambda permission without source', () => broken(T.lambdaPermission, (r) => { delete r.inputs.sourceArn; })],
+  ['no-public-endpoints', 'a NAT gateway', () => [...graph, { type: T.natGateway, name: 'nat', inputs: {} }]],
+  ['encryption-at-rest', 'bucket with SSE-S3', () => broken(T.bucketSse, (r) => { r.inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }]; })],
+  ['encryption-at-rest', 'table without CMK', () => broken(T.table, (r) => { r.inputs.serverSideEncryption = { enabled: false }; })],
+  ['encryption-at-rest', 'log group without key', () => broken(T.logGroup, (r) => { delete r.inputs.kmsKeyId; })],
+  ['encryption-at-rest', 'key rotation off', () => broken(T.kmsKey, (r) => { r.inputs.enableKeyRotation = false; })],
+  ['encryption-at-rest', 'endpoint volumes unencrypted', () => broken(T.endpointConfig, (r) => { delete r.inputs.kmsArn; delete r.inputs.kmsKeyArn; })],
+  ['least-privilege', 'Action "*"', () => broken(T.rolePolicy, (r) => { r.inputs.policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::b' }] }); })],
+  ['least-privilege', 'Resource "*" for a data action', () => broken(T.rolePolicy, (r) => { r.inputs.policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }] }); })],
+  ['least-privilege', 'AdministratorAccess attached', () => [...graph, { type: T.rolePolicyAttachment, name: 'admin', inputs: { policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', role: 'r' } }]],
+  ['compute-in-vpc', 'Lambda outside the VPC', () => broken(T.lambda, (r) => { delete r.inputs.vpcConfig; })],
+  ['compute-in-vpc', 'SageMaker model outside the VPC', () => broken(T.sagemakerModel, (r) => { delete r.inputs.vpcConfig; })],
+  ['log-retention', 'log group kept forever', () => broken(T.logGroup, (r) => { delete r.inputs.retentionInDays; })],
+  ['log-retention', 'Lambda logging to an unmanaged group', () => broken(T.lambda, (r) => { r.inputs.loggingConfig = { logFormat: 'JSON', logGroup: '/aws/lambda/other' }; })],
+  ['log-retention', 'stage without access logs', () => broken(T.stage, (r) => { delete r.inputs.accessLogSettings; })],
+  ['prod-data-retained', 'prod table deletable', () => broken(T.table, (r) => { r.retainOnDelete = false; })],
+  ['prod-data-retained', 'prod bucket unprotected', () => broken(T.bucket, (r) => { r.protect = false; })],
+  ['tags-everywhere', 'untagged queue', () => broken(T.queue, (r) => { r.inputs.tags = { service: 'mailroute' }; })],
+  ['tags-everywhere', 'provider without default tags', () => broken(T.provider, (r) => { r.inputs.defaultTags = { tags: {} }; })],
+  ['account-guard', 'provider allowed into another account', () => broken(T.provider, (r) => { r.inputs.allowedAccountIds = ['333333333333']; })],
+  ['account-guard', 'provider assuming a role elsewhere', () => broken(T.provider, (r) => { r.inputs.assumeRoles = [{ roleArn: 'arn:aws:iam::333333333333:role/x' }]; })],
+];
+
+describe('policies over the prod graph', () => {
+  it('all pass on the program as written', () => {
+    expect(runPolicies(graph, context)).toEqual([]);
+  });
+
+  it.each(cases)('%s fails on %s', (policy, _why, make) => {
+    expect(violationsOf(policy, make()).length).toBeGreaterThan(0);
+  });
+
+  it('every policy has at least one failing case', () => {
+    for (const rule of ALL_RULES) expect(cases.some(([p]) => p === rule.name), rule.name).toBe(true);
+  });
+
+  it('prod-data-retained does not apply to dev', () => {
+    const g = broken(T.table, (r) => { r.retainOnDelete = false; });
+    expect(runPolicies(g, { ...context, environment: 'dev' }).filter((v) => v.policy === 'prod-data-retained')).toEqual([]);
+  });
+
+  it('gives a reason for every wildcard-resource exception', () => {
+    for (const entry of WILDCARD_RESOURCE_ALLOW_LIST) expect(entry.reason.length).toBeGreaterThan(20);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * The only actions an Allow statement may pair with `Resource: "*"`, each with AWS's reason. Any other
+ * action on "*" fails the least-privilege policy.
+ */
+export const WILDCARD_RESOURCE_ALLOW_LIST: ReadonlyArray<{ actions: readonly string[]; reason: string }> = [
+  {
+    actions: ['ecr:GetAuthorizationToken'],
+    reason: 'ECR issues registry-wide login tokens; the action has no resource-level permissions.',
+  },
+  {
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:CreateNetworkInterfacePermission',
+      'ec2:DeleteNetworkInterface',
+      'ec2:DeleteNetworkInterfacePermission',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeVpcs',
+      'ec2:DescribeDhcpOptions',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeSecurityGroups',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    reason: 'Lambda and SageMaker attach network interfaces in the VPC; EC2 Describe* and ENI creation take no resource ARNs before the ENI exists.',
+  },
+  {
+    actions: ['cloudwatch:PutMetricData'],
+    reason: 'CloudWatch metrics have no ARNs; statements are limited by the cloudwatch:namespace condition instead.',
+  },
+];
+
+/** In a KMS key policy `Resource: "*"` means the key itself; AWS requires exactly that. */
+export const KEY_POLICY_REASON = 'A key policy applies to its own key; AWS requires Resource "*" there.';
+
+export function allowedOnWildcard(action: string): boolean {
+  return WILDCARD_RESOURCE_ALLOW_LIST.some((entry) => entry.actions.includes(action));
+}

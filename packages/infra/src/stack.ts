@@ -1,0 +1,125 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import type { StackConfig } from './config.js';
+import { estimateMonthlyCost } from './cost.js';
+import { alarmSpecs } from './monitoring-plan.js';
+import { physicalName, standardTags } from './naming.js';
+import { stackContext } from './components/common.js';
+import { StackKey } from './components/stack-key.js';
+import { Network } from './components/network.js';
+import { ArtifactStorage } from './components/artifact-storage.js';
+import { ModelRegistry } from './components/model-registry.js';
+import { Training } from './components/training.js';
+import { ServingEndpoint, VARIANT_NAME } from './components/serving-endpoint.js';
+import { PublicApi } from './components/public-api.js';
+import { DeployOnApproval } from './components/deploy-on-approval.js';
+import { FeedbackStorage } from './components/feedback-storage.js';
+import { Retraining } from './components/retraining.js';
+import { Monitoring } from './components/monitoring.js';
+
+export interface ProgramOptions {
+  /** Where `npm run build -w packages/infra` put the Lambda bundles (`api/`, `deployer/`). */
+  lambdaDistDir: string;
+}
+
+/**
+ * The AWS provider of a stack: pinned to the stack's account (it refuses to touch another) and
+ * reaching it through the stack's deploy role; default tags on everything it creates.
+ */
+export function createAwsProvider(config: StackConfig, opts?: pulumi.CustomResourceOptions): aws.Provider {
+  return new aws.Provider(
+    `aws-${config.environment}`,
+    {
+      region: config.region as aws.Region,
+      allowedAccountIds: [config.accountId],
+      assumeRoles: [{ roleArn: config.deployRoleArn, sessionName: `pulumi-mailroute-${config.environment}` }],
+      defaultTags: { tags: standardTags(config) },
+    },
+    opts,
+  );
+}
+
+/** The whole system of one stack; every component is a child, so provider and options flow down. */
+export class MailrouteStack extends pulumi.ComponentResource {
+  readonly outputs: Record<string, pulumi.Input<unknown>>;
+
+  constructor(config: StackConfig, options: ProgramOptions, opts?: pulumi.ComponentResourceOptions) {
+    super('mailroute:index:Stack', physicalName(config, 'stack'), {}, opts);
+    const ctx = stackContext(config);
+    const child = { parent: this };
+    const key = new StackKey('key', ctx, child);
+    const kmsKeyArn = key.arn;
+    const network = new Network('network', ctx, child);
+    const artifacts = new ArtifactStorage('artifacts', { ...ctx, kmsKeyArn }, child);
+    const registry = new ModelRegistry('registry', ctx, child);
+    const training = new Training('training', { ...ctx, bucketArn: artifacts.bucketArn, kmsKeyArn }, child);
+    const feedback = new FeedbackStorage('feedback', { ...ctx, kmsKeyArn }, child);
+    const vpc = { subnetIds: network.privateSubnetIds, securityGroupId: network.workloadSecurityGroupId };
+    const endpoint = new ServingEndpoint(
+      'serving',
+      { ...ctx, ...vpc, kmsKeyArn, executionRoleArn: training.roleArn, repositoryUrl: training.repositoryUrl, bucketName: artifacts.bucketName },
+      child,
+    );
+    const api = new PublicApi(
+      'api',
+      {
+        ...ctx,
+        ...vpc,
+        codeDir: `${options.lambdaDistDir}/api`,
+        kmsKeyArn,
+        endpointName: endpoint.endpointName,
+        endpointArn: endpoint.endpointArn,
+        tableName: feedback.tableName,
+        tableArn: feedback.tableArn,
+        bucketName: artifacts.bucketName,
+        bucketArn: artifacts.bucketArn,
+      },
+      child,
+    );
+    const endpointName = physicalName(config, 'classifier');
+    const deployerFunctionName = physicalName(config, 'deployer', 64);
+    const rollbackAlarmNames = alarmSpecs(config, { endpointName, variantName: VARIANT_NAME, apiFunctionName: api.functionName, deployerFunctionName, apiId: '', stage: api.stageName })
+      .filter((s) => s.rollback)
+      .map((s) => s.name);
+    const deployer = new DeployOnApproval(
+      'deploy-on-approval',
+      {
+        ...ctx,
+        ...vpc,
+        codeDir: `${options.lambdaDistDir}/deployer`,
+        kmsKeyArn,
+        endpointName: endpoint.endpointName,
+        modelPackageGroupName: registry.groupName,
+        executionRoleArn: training.roleArn,
+        rollbackAlarmNames,
+      },
+      child,
+    );
+    new Retraining('retraining', { ...ctx, kmsKeyArn }, child);
+    const monitoring = new Monitoring(
+      'monitoring',
+      { ...ctx, kmsKeyArn, endpointName, variantName: VARIANT_NAME, apiFunctionName: api.functionName, deployerFunctionName: deployer.functionName, apiId: api.apiId, stage: api.stageName },
+      child,
+    );
+    this.outputs = {
+      apiUrl: api.url,
+      endpointName: endpoint.endpointName,
+      artifactBucket: artifacts.bucketName,
+      modelPackageGroup: registry.groupName,
+      ecrRepositoryUrl: training.repositoryUrl,
+      sagemakerRoleArn: training.roleArn,
+      feedbackTable: feedback.tableName,
+      alarmTopicArn: monitoring.topicArn,
+      dashboard: monitoring.dashboardName,
+      monthlyCostEstimateUsd: estimateMonthlyCost(config).totalUsd,
+    };
+    this.registerOutputs(this.outputs);
+  }
+}
+
+/** Builds one stack: its pinned provider and everything under one root component. */
+export function createProgram(config: StackConfig, options: ProgramOptions, rootOpts: pulumi.ComponentResourceOptions = {}) {
+  const provider = createAwsProvider(config);
+  const stack = new MailrouteStack(config, options, { ...rootOpts, providers: { aws: provider } });
+  return { provider, stack, outputs: stack.outputs };
+}

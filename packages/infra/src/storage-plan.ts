@@ -1,0 +1,70 @@
+import type { StackConfig } from './config.js';
+
+/** Prefixes of the artifact bucket and who uses them. */
+export const ARTIFACT_PREFIXES = {
+  data: 'data/',
+  models: 'models/',
+  reports: 'reports/',
+  trainingOutput: 'training-output/',
+} as const;
+
+/** Lifecycle rules of the artifact bucket (input shape of aws.s3.BucketLifecycleConfiguration). */
+export function artifactLifecycleRules(config: Pick<StackConfig, 'artifacts'>) {
+  const a = config.artifacts;
+  return [
+    {
+      id: 'expire-noncurrent-versions',
+      status: 'Enabled',
+      filter: {},
+      noncurrentVersionExpiration: { noncurrentDays: a.noncurrentVersionDays },
+    },
+    {
+      id: 'abort-incomplete-uploads',
+      status: 'Enabled',
+      filter: {},
+      abortIncompleteMultipartUpload: { daysAfterInitiation: a.abortMultipartDays },
+    },
+    {
+      id: 'training-data-to-infrequent-access',
+      status: 'Enabled',
+      filter: { prefix: ARTIFACT_PREFIXES.data },
+      transitions: [{ days: a.dataInfrequentAccessDays, storageClass: 'STANDARD_IA' }],
+    },
+    {
+      id: 'expire-training-scratch',
+      status: 'Enabled',
+      filter: { prefix: ARTIFACT_PREFIXES.trainingOutput },
+      expiration: { days: 30 },
+    },
+  ];
+}
+
+/** SageMaker reads data and models and writes models, reports and job output; nothing else. */
+export function sagemakerPrefixes(): { read: string[]; write: string[] } {
+  const p = ARTIFACT_PREFIXES;
+  return { read: [p.data, p.models], write: [p.models, p.reports, p.trainingOutput] };
+}
+
+/** The approval event of one model package group (EventBridge pattern). */
+export function approvalEventPattern(modelPackageGroupName: string) {
+  return {
+    source: ['aws.sagemaker'],
+    'detail-type': ['SageMaker Model Package State Change'],
+    detail: { ModelPackageGroupName: [modelPackageGroupName], ModelApprovalStatus: ['Approved'] },
+  };
+}
+
+/** Endpoint autoscaling (target tracking on invocations per instance). */
+export function endpointScaling(config: Pick<StackConfig, 'serving'>, endpointName: string, variantName = 'AllTraffic') {
+  const s = config.serving;
+  return {
+    resourceId: `endpoint/${endpointName}/variant/${variantName}`,
+    scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    serviceNamespace: 'sagemaker',
+    minCapacity: s.minInstances,
+    maxCapacity: s.maxInstances,
+    targetValue: s.invocationsPerInstance,
+    scaleInCooldown: 600,
+    scaleOutCooldown: 60,
+  };
+}

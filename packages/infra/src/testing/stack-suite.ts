@@ -1,0 +1,168 @@
+// Test-only: the assertions every stack must pass, run by stack-dev.test.ts and stack-prod.test.ts.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { StackConfig } from '../config.js';
+import { createProgram } from '../stack.js';
+import { runPolicies } from '../policies/rules.js';
+import { T, first, policyStatements } from '../policies/graph.js';
+import { API_LAMBDA_ENV, API_ROUTES, DEPLOYER_LAMBDA_ENV } from '../lambda-env.js';
+import { loadStackConfigFile, runMocked, type RecordedResource } from './pulumi-harness.js';
+
+export function stackSuite(stack: 'dev' | 'prod') {
+  let config: StackConfig;
+  let graph: RecordedResource[];
+  let outputs: Record<string, unknown>;
+  const one = (type: string, name?: string) => {
+    const found = graph.filter((r) => r.type === type && (name === undefined || r.name === name));
+    expect(found, `${type} ${name ?? ''}`).toHaveLength(1);
+    return found[0];
+  };
+  const all = (type: string) => graph.filter((r) => r.type === type);
+  const inputs = (type: string, name?: string) => one(type, name).inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  beforeAll(async () => {
+    config = loadStackConfigFile(stack);
+    ({ graph, outputs } = await runMocked(config, (rootOpts) => createProgram(config, { lambdaDistDir: '/opt/mailroute/dist' }, rootOpts).outputs));
+  }, 60_000);
+
+  describe(`stack ${stack}`, () => {
+    it('passes every policy', () => {
+      expect(runPolicies(graph, { environment: stack, accountId: config.accountId })).toEqual([]);
+    });
+
+    it('pins the provider to the stack’s account and role', () => {
+      const p = inputs(T.provider);
+      expect(p.allowedAccountIds).toEqual([config.accountId]);
+      expect(p.assumeRoles[0].roleArn).toBe(config.deployRoleArn);
+      expect(p.region).toBe(config.region);
+      expect(p.defaultTags.tags).toMatchObject({ environment: stack, service: 'mailroute', 'cost-centre': config.costCentre });
+    });
+
+    it('builds every resource inside a mailroute component', () => {
+      const components = new Set(graph.filter((r) => r.type.startsWith('mailroute:')).map((r) => r.name));
+      expect([...components].sort()).toEqual(
+        ['api', 'artifacts', 'deploy-on-approval', 'feedback', 'key', 'monitoring', 'network', 'registry', 'retraining', 'serving', 'training', `mailroute-${stack}-stack`].sort(),
+      );
+      for (const r of graph.filter((x) => x.type.startsWith('aws:'))) expect(components.has(r.parentName ?? ''), r.name).toBe(true);
+    });
+
+    it('Network: private subnets per AZ, nine endpoints, no internet path', () => {
+      expect(inputs(T.provider).region).toBe(config.region);
+      expect(inputs('aws:ec2/vpc:Vpc').cidrBlock).toBe(config.network.cidr);
+      const subnets = all(T.subnet);
+      expect(subnets).toHaveLength(config.network.azCount);
+      expect(subnets.every((s) => s.inputs.mapPublicIpOnLaunch === false)).toBe(true);
+      const endpoints = all('aws:ec2/vpcEndpoint:VpcEndpoint');
+      expect(endpoints).toHaveLength(9);
+      expect(endpoints.filter((e) => e.inputs.vpcEndpointType === 'Interface').every((e) => e.inputs.privateDnsEnabled === true)).toBe(true);
+      const workloads = inputs(T.securityGroup, 'network-workloads');
+      expect(workloads.ingress ?? []).toEqual([]);
+    });
+
+    it('StackKey and ArtifactStorage: rotating CMK, versioned private TLS-only bucket with lifecycle', () => {
+      expect(inputs(T.kmsKey).enableKeyRotation).toBe(true);
+      expect(inputs(T.bucket).bucket).toBe(`mailroute-${stack}-artifacts-${config.accountId}`);
+      expect(inputs(T.bucket).forceDestroy).toBe(stack === 'dev');
+      expect(inputs(T.bucketVersioning).versioningConfiguration.status).toBe('Enabled');
+      expect(first(inputs(T.bucketSse).rules)?.bucketKeyEnabled).toBe(true);
+      const deny = policyStatements(inputs(T.bucketPolicy).policy)[0];
+      expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
+      const lifecycle = inputs('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration');
+      expect(lifecycle.rules.map((r: { id: string }) => r.id)).toContain('expire-noncurrent-versions');
+    });
+
+    it('ModelRegistry and Training: package group, immutable KMS repository, scoped role', () => {
+      expect(inputs(T.modelPackageGroup).modelPackageGroupName).toBe(`mailroute-${stack}-email-classifier`);
+      const repo = inputs(T.ecr);
+      expect(repo.imageTagMutability).toBe('IMMUTABLE');
+      expect(repo.imageScanningConfiguration.scanOnPush).toBe(true);
+      const trust = JSON.parse(inputs(T.role, 'training-role').assumeRolePolicy);
+      expect(trust.Statement[0].Principal).toEqual({ Service: 'sagemaker.amazonaws.com' });
+      const statements = policyStatements(inputs(T.rolePolicy, 'training-role-policy').policy);
+      const read = statements.find((s) => s.Sid === 'ReadPrefixes')!;
+      expect(read.Resource).toEqual([`arn:aws:mock:${config.region}:${config.accountId}:artifacts-bucket/data/*`, `arn:aws:mock:${config.region}:${config.accountId}:artifacts-bucket/models/*`]);
+    });
+
+    it('FeedbackStorage: single table with GSIs, TTL, PITR and the CMK', () => {
+      const t = inputs(T.table);
+      expect(t.billingMode).toBe('PAY_PER_REQUEST');
+      expect([t.hashKey, t.rangeKey]).toEqual(['pk', 'sk']);
+      expect(t.globalSecondaryIndexes.map((g: { name: string }) => g.name)).toEqual(['by-email', 'by-day']);
+      expect(t.ttl).toEqual({ attributeName: 'expiresAt', enabled: true });
+      expect(t.pointInTimeRecovery.enabled).toBe(true);
+      expect(t.deletionProtectionEnabled).toBe(stack === 'prod');
+    });
+
+    it('ServingEndpoint: bootstrap model in the VPC, sized config, endpoint left to the deployer, autoscaling', () => {
+      const model = inputs(T.sagemakerModel);
+      expect(model.primaryContainer.image).toBe(`${config.accountId}.dkr.ecr.${config.region}.amazonaws.com/mailroute-${stack}-serving:${config.serving.imageTag}`);
+      expect(model.enableNetworkIsolation).toBe(true);
+      expect(model.vpcConfig.subnets).toHaveLength(config.network.azCount);
+      const variant = inputs(T.endpointConfig).productionVariants[0];
+      expect(variant).toMatchObject({ variantName: 'AllTraffic', instanceType: config.serving.instanceType, initialInstanceCount: config.serving.initialInstanceCount });
+      const endpoint = one('aws:sagemaker/endpoint:Endpoint');
+      expect(endpoint.inputs.name).toBe(`mailroute-${stack}-classifier`);
+      expect(endpoint.ignoreChanges).toEqual(['endpointConfigName']);
+      expect(inputs('aws:appautoscaling/target:Target')).toMatchObject({ minCapacity: config.serving.minInstances, maxCapacity: config.serving.maxInstances });
+      expect(inputs('aws:appautoscaling/policy:Policy').targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType).toBe('SageMakerVariantInvocationsPerInstance');
+    });
+
+    it('PublicApi: JWT authorizer with the CRM allow-list on every route, throttled stage, Lambda wiring', () => {
+      const auth = inputs('aws:apigatewayv2/authorizer:Authorizer');
+      expect(auth.authorizerType).toBe('JWT');
+      expect(auth.jwtConfiguration).toEqual({ issuer: config.api.issuer, audiences: config.api.allowedClientIds });
+      expect(all(T.route).map((r) => r.inputs.routeKey).sort()).toEqual([...API_ROUTES].sort());
+      const stage = inputs(T.stage);
+      expect(stage.defaultRouteSettings).toMatchObject({ throttlingRateLimit: config.api.throttleRatePerSecond, throttlingBurstLimit: config.api.throttleBurst });
+      const fn = inputs(T.lambda, 'api-handler-function');
+      expect(fn.environment.variables[API_LAMBDA_ENV.endpointName]).toBe(`mailroute-${stack}-classifier`);
+      expect(fn.environment.variables[API_LAMBDA_ENV.tableName]).toBe(`mailroute-${stack}-predictions`);
+      expect(fn.memorySize).toBe(config.serving.lambdaMemoryMb);
+      expect(fn.code).toEqual({ archive: '/opt/mailroute/dist/api' });
+      expect(inputs(T.lambdaPermission, 'api-invoke').principal).toBe('apigateway.amazonaws.com');
+      expect(outputs.apiUrl).toMatch(/^https:\/\//);
+    });
+
+    it('DeployOnApproval: rule on approvals of this group, DLQ, deployer settings', () => {
+      const pattern = JSON.parse(inputs('aws:cloudwatch/eventRule:EventRule').eventPattern);
+      expect(pattern.detail).toEqual({ ModelPackageGroupName: [`mailroute-${stack}-email-classifier`], ModelApprovalStatus: ['Approved'] });
+      expect(inputs('aws:cloudwatch/eventTarget:EventTarget').deadLetterConfig.arn).toContain('deploy-on-approval-dlq');
+      const env = inputs(T.lambda, 'deploy-on-approval-deployer-function').environment.variables;
+      expect(inputs(T.lambda, 'deploy-on-approval-deployer-function').code).toEqual({ archive: '/opt/mailroute/dist/deployer' });
+      expect(env[DEPLOYER_LAMBDA_ENV.instanceType]).toBe(config.serving.instanceType);
+      expect(env[DEPLOYER_LAMBDA_ENV.rollbackAlarmNames]).toBe(`mailroute-${stack}-endpoint-5xx,mailroute-${stack}-endpoint-p99-latency`);
+      expect(env[DEPLOYER_LAMBDA_ENV.subnetIds].split(',')).toHaveLength(config.network.azCount);
+    });
+
+    it('Retraining: the configured schedule against the retraining pipeline', () => {
+      const s = inputs('aws:scheduler/schedule:Schedule');
+      expect(s.scheduleExpression).toBe(config.retraining.schedule);
+      expect(s.state).toBe(config.retraining.enabled ? 'ENABLED' : 'DISABLED');
+      expect(s.target.arn).toBe(`arn:aws:sagemaker:${config.region}:${config.accountId}:pipeline/mailroute-${stack}-retrain`);
+    });
+
+    it('Monitoring: seven alarms to the encrypted topic, email subscription, dashboard, log retention', () => {
+      const alarms = all('aws:cloudwatch/metricAlarm:MetricAlarm');
+      expect(alarms).toHaveLength(7);
+      const topic = `arn:aws:mock:${config.region}:${config.accountId}:monitoring-topic`;
+      expect(alarms.every((a) => (a.inputs.alarmActions as string[])[0] === topic)).toBe(true);
+      expect(inputs('aws:sns/topicSubscription:TopicSubscription')).toMatchObject({ protocol: 'email', endpoint: config.monitoring.alarmEmail });
+      const api5xx = alarms.find((a) => a.name === 'monitoring-api-5xx')!;
+      expect(api5xx.inputs.dimensions).toEqual({ ApiId: 'api-api-id', Stage: '$default' });
+      expect(all(T.logGroup).every((g) => g.inputs.retentionInDays === config.monitoring.logRetentionDays)).toBe(true);
+      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(7);
+    });
+
+    it('keeps data stores on delete in prod only', () => {
+      const stores = [T.bucket, T.table, T.kmsKey, T.ecr, T.modelPackageGroup].map((t) => one(t));
+      for (const s of stores) {
+        expect(s.protect, s.name).toBe(stack === 'prod');
+        expect(s.retainOnDelete, s.name).toBe(stack === 'prod');
+      }
+    });
+
+    it('exports the stack outputs with a cost estimate', () => {
+      expect(outputs.endpointName).toBe(`mailroute-${stack}-classifier`);
+      expect(outputs.monthlyCostEstimateUsd).toBeGreaterThan(0);
+    });
+  });
+}
