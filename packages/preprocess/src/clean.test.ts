@@ -27,10 +27,10 @@ describe('cleanEmail', () => {
     expect(r.language).toBe('de');
   });
 
-  it('keeps the signature and device line in scope quotes', () => {
+  it('keeps the signature in scope quotes, but drops the device line (it carries no customer text)', () => {
     const r = cleanEmail({ body: german }, { scope: 'quotes' });
     expect(r.text).toContain('Mit freundlichen Grüßen\nMax Mustermann');
-    expect(r.text).toContain('Von meinem iPhone gesendet');
+    expect(r.text).not.toContain('Von meinem iPhone gesendet');
     expect(r.text).not.toContain('schrieb');
   });
 

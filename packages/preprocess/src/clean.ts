@@ -49,7 +49,7 @@ export function normaliseText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/[\u00a0\u2007\u202f]/g, ' ')
-    .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, '')
     .split('\n')
     .map((l) => l.trimEnd())
     .join('\n');
@@ -79,6 +79,11 @@ function cleanPass(text: string, scope: CleanScope): TextClean {
   const quoted = tidyLines(split.quoted);
   if (quoted !== '') removed.push({ kind: 'quoted', text: quoted });
   let signature: string | undefined;
+  if (scope === 'quotes') {
+    const device = removeDeviceLines(lines);
+    lines = device.lines;
+    removed.push(...device.removed);
+  }
   if (scope === 'visible') {
     const legal = removeLegalTail(lines);
     const device = removeDeviceLines(legal.lines);

@@ -1,4 +1,4 @@
-import { HTMLElement, NodeType, parse, type Node } from 'node-html-parser';
+import { Parser } from 'htmlparser2';
 import { headerKey } from './patterns.js';
 
 /** Elements whose content is never visible text. */
@@ -18,90 +18,92 @@ export interface HtmlText {
   quoted: string;
 }
 
-function classes(el: HTMLElement): string[] {
-  const c = el.getAttribute('class');
-  return c ? c.toLowerCase().split(/\s+/) : [];
+type Attribs = Record<string, string | undefined>;
+
+function classes(a: Attribs): string[] {
+  return a.class ? a.class.toLowerCase().split(/\s+/) : [];
 }
+
+const QUOTE_CLASSES = ['gmail_quote', 'gmail_extra', 'yahoo_quoted', 'moz-cite-prefix', 'protonmail_quote', 'zmail_extra', 'x_gmail_quote', 'gmail_quote_container'];
 
 /** A quoted element that may sit between new text (inline replies): drop it alone. */
-function isQuoteElement(el: HTMLElement): boolean {
-  const tag = el.rawTagName?.toLowerCase();
-  const cls = classes(el);
-  if (tag === 'blockquote' && (el.getAttribute('type') ?? '').toLowerCase() === 'cite') return true;
-  if (cls.includes('gmail_quote') || cls.includes('gmail_extra') || cls.includes('yahoo_quoted') || cls.includes('moz-cite-prefix')) return true;
-  if (cls.includes('protonmail_quote') || cls.includes('zmail_extra') || cls.includes('x_gmail_quote') || cls.includes('gmail_quote_container')) return true;
-  return tag === 'blockquote' && el.getAttribute('cite') !== undefined;
+function isQuoteElement(tag: string, a: Attribs): boolean {
+  if (tag === 'blockquote' && ((a.type ?? '').toLowerCase() === 'cite' || a.cite !== undefined)) return true;
+  const cls = classes(a);
+  return QUOTE_CLASSES.some((c) => cls.includes(c));
 }
 
+const CUT_IDS = ['divrplyfwdmsg', 'x_divrplyfwdmsg', 'olk_src_body_section', 'x_olk_src_body_section'];
+
 /** A marker after which everything in document order is quoted (Outlook's reply header sections). */
-function isCutElement(el: HTMLElement): boolean {
-  const id = (el.getAttribute('id') ?? '').toLowerCase();
-  if (id === 'divrplyfwdmsg' || id === 'x_divrplyfwdmsg' || id === 'olk_src_body_section' || id === 'x_olk_src_body_section') return true;
-  if (id === 'appendonsend') return false;
-  const cls = classes(el);
+function isCutElement(a: Attribs): boolean {
+  if (CUT_IDS.includes((a.id ?? '').toLowerCase())) return true;
+  const cls = classes(a);
   return cls.includes('outlookmessageheader') || cls.includes('divrplyfwdmsg');
 }
 
 interface Frame {
-  node: Node;
   quoted: boolean;
-  closing?: string;
+  skip: boolean;
+  pre: boolean;
+  close: string;
 }
 
 /**
  * Visible text of an HTML email, with paragraph and line structure kept and entities decoded. Quoted parts
  * marked up by mail clients go to `quoted`, and so does everything after an `<hr>` that is followed by a
- * From/Von header block. Iterative, so deeply nested markup cannot overflow the stack.
+ * From/Von header block. A streaming tokenizer (htmlparser2) and a flat stack: linear in the input, and
+ * deeply nested markup cannot overflow the call stack.
  */
 export function htmlToTextParts(html: string, options: { detectQuotes?: boolean } = {}): HtmlText {
   const detect = options.detectQuotes !== false;
-  const root = parse(html, { comment: false, lowerCaseTagName: true });
   const out = { text: [] as string[], quoted: [] as string[] };
   const hrMarks: number[] = [];
   let cut = false;
-  const stack: Frame[] = [{ node: root, quoted: false }];
+  const root: Frame = { quoted: false, skip: false, pre: false, close: '' };
+  const stack: Frame[] = [root];
   const emit = (quoted: boolean, s: string): void => {
     (quoted || cut ? out.quoted : out.text).push(s);
   };
-  while (stack.length > 0) {
-    const frame = stack.pop() as Frame;
-    if (frame.closing !== undefined) {
-      emit(frame.quoted, frame.closing);
-      continue;
-    }
-    const node = frame.node;
-    if (node.nodeType === NodeType.TEXT_NODE) {
-      const parentTag = (node.parentNode as HTMLElement | null)?.rawTagName?.toLowerCase();
-      const raw = node.text;
-      emit(frame.quoted, parentTag === 'pre' ? raw : raw.replace(/[ \t\r\n\f]+/g, ' '));
-      continue;
-    }
-    if (node.nodeType !== NodeType.ELEMENT_NODE) continue;
-    const el = node as HTMLElement;
-    const tag = el.rawTagName?.toLowerCase() ?? '';
-    if (SKIP.has(tag)) continue;
-    let quoted = frame.quoted;
-    if (detect && !quoted && !cut && isCutElement(el)) cut = true;
-    if (detect && !quoted && isQuoteElement(el)) quoted = true;
-    if (detect && tag === 'hr' && !quoted && !cut) hrMarks.push(out.text.length);
-    let open = '';
-    let close = '';
-    if (BREAK.has(tag)) open = '\n';
-    else if (PARAGRAPH.has(tag)) {
-      open = '\n\n';
-      close = '\n\n';
-    } else if (BLOCK.has(tag)) {
-      open = '\n';
-      close = '\n';
-    } else if (CELL.has(tag)) close = ' ';
-    if (open) emit(quoted, open);
-    if (close) stack.push({ node: el, quoted, closing: close });
-    const children = el.childNodes;
-    for (let i = children.length - 1; i >= 0; i -= 1) stack.push({ node: children[i], quoted });
-  }
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        const parent = stack[stack.length - 1];
+        const tag = name.toLowerCase();
+        const frame: Frame = { quoted: parent.quoted, skip: parent.skip || SKIP.has(tag), pre: parent.pre || tag === 'pre', close: '' };
+        stack.push(frame);
+        if (frame.skip) return;
+        if (detect && !frame.quoted && !cut && isCutElement(attribs)) cut = true;
+        if (detect && !frame.quoted && isQuoteElement(tag, attribs)) frame.quoted = true;
+        if (detect && tag === 'hr' && !frame.quoted && !cut) hrMarks.push(out.text.length);
+        if (BREAK.has(tag)) emit(frame.quoted, '\n');
+        else if (PARAGRAPH.has(tag)) {
+          emit(frame.quoted, '\n\n');
+          frame.close = '\n\n';
+        } else if (BLOCK.has(tag)) {
+          emit(frame.quoted, '\n');
+          frame.close = '\n';
+        } else if (CELL.has(tag)) frame.close = ' ';
+      },
+      onclosetag() {
+        const frame = stack.length > 1 ? (stack.pop() as Frame) : root;
+        if (!frame.skip && frame.close) emit(frame.quoted, frame.close);
+      },
+      ontext(text) {
+        const frame = stack[stack.length - 1];
+        if (frame.skip) return;
+        emit(frame.quoted, frame.pre ? text : text.replace(/[ \t\r\n\f]+/g, ' '));
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
   // `<hr>` then a From:/Von: block: Outlook and Thunderbird forwards/replies without marked-up ids.
   for (const at of hrMarks) {
-    const rest = out.text.slice(at).join('').split('\n').filter((l) => l.trim() !== '').slice(0, 4);
+    let head = '';
+    for (let i = at; i < out.text.length && head.length < 800; i += 1) head += out.text[i];
+    const rest = head.split('\n').filter((l) => l.trim() !== '').slice(0, 4);
     if (rest.length >= 2 && headerKey(rest[0])?.from && rest.slice(1).some((l) => headerKey(l) !== undefined)) {
       out.quoted.unshift(...out.text.slice(at));
       out.text.length = at;

@@ -9,20 +9,37 @@ export function stripMarkers(line: string): string {
 
 export const QUOTE_MARK = /^[ \t]{0,8}>/;
 
-const INTRO = String.raw`(?:on|am|le|el|op|il|em|w dniu|dnia|den|d\.|på|dne|в|у|στις|op|pe|vào|在|於)`;
-const VERB = String.raw`(?:wrote|writes|has written|schrieb|geschrieben|a écrit|a ecrit|écrit|escribió|escribio|ha escrito|schreef|ha scritto|scrisse|napisał(?:a|\(a\))?|napisal|skrev(?: følgende)?|escreveu|написал(?:а|\(а\))?|написав|kirjoitti|έγραψε|írta|a scris|đã viết|viết|写道|寫道|작성|のメッセージ)`;
+const INTRO = String.raw`(?:on|am|le|el|op|il|em|w dniu|dnia|den|d\.|på|dne|в|у|στις|pe|vào|在|於|في)`;
+const VERB = String.raw`(?:wrote|writes|sent|has written|schrieb|geschrieben|a écrit|a ecrit|écrit|escribió|escribio|escribieron|ha escrito|schreef|geschreven|ha scritto|scrisse|napisał(?:a|\(a\))?|napisana|napisal|pisze|skrev(?: følgende)?|escreveu|написал(?:а|\(а\))?|написав|kirjoitti|έγραψε|írta|a scris|đã viết|viết|写道|寫道|작성|のメッセージ|كتب)`;
 
 /** `On <date>, <name> wrote:` and its translations, whole on one line. */
-const HEADER_INTRO = new RegExp(String.raw`^${INTRO}\b.{0,300}${VERB}[^:：]{0,120}[:：]$`, 'iu');
+const HEADER_INTRO = new RegExp(String.raw`^${INTRO}[\s,].{0,300}${VERB}.{0,150}[:：]$`, 'iu');
 /** `<name> <addr> wrote:` without an intro word: needs a date, a time or an address to count. */
-const HEADER_BARE = new RegExp(String.raw`^.{0,250}\b${VERB}(?: am [^:]{0,100})?[:：]$`, 'iu');
+const HEADER_BARE = new RegExp(String.raw`^.{0,250}[\s>"')]${VERB}.{0,150}[:：]$`, 'iu');
+/** `---- John Smith wrote ----` (Android) and `---- On ... wrote ----` (Zoho): a verb between dashes. */
+const HEADER_DASHED = new RegExp(String.raw`^-{2,}.{0,250}\s${VERB}\s?-{2,}$`, 'iu');
+/** `2014-03-20 8:48 GMT+01:00 Name <a@b.c>:`, `26.06.2014, 14:41, "Name" <a@b.c>:`: a date first, then an address. */
+const DATE_FIRST = /^(?:\d{1,4}[-./] ?\d{1,2}[-./] ?\d{1,4}|\p{L}{2,4}\.?,? \d{1,2}\.? \p{L}{3,5}\.? \d{4}|\p{L}{3}, \d{1,2} \p{L}{3} \d{4})/u;
+const TIME = /\d{1,2}[:.]\d{2}/;
 /** Start of a header wrapped over several lines. */
 export const HEADER_START = new RegExp(String.raw`^${INTRO}\s`, 'iu');
 
 export function isReplyHeader(line: string): boolean {
-  const l = stripMarkers(line.slice(0, MAX_LINE));
+  if (line.length > MAX_LINE) return false;
+  const t = line.trim();
+  const last = t[t.length - 1];
+  if (last === '-' && t[0] === '-') return HEADER_DASHED.test(t);
+  // Cheap gate first: a header ends with a colon (possibly inside bold markers), or is a bare date-and-address line.
+  const l = stripMarkers(t).replace(/^[-=\s]+/, '');
   if (l.length < 6 || l.length > 330) return false;
+  const end = l[l.length - 1];
+  const dateFirst = DATE_FIRST.test(l);
+  if (end !== ':' && end !== '：') {
+    // `2013/7/20 sam via Discourse <x@y.z>` or `On Tue, ... 10:07 PM John <mailto:...>`: date, time, address, no verb.
+    return (dateFirst || HEADER_START.test(l)) && l.includes('@') && l.includes('<') && TIME.test(l) && l.length < 200;
+  }
   if (HEADER_INTRO.test(l)) return true;
+  if (dateFirst && (l.includes('@') || TIME.test(l))) return true;
   return HEADER_BARE.test(l) && /[@\d]/.test(l);
 }
 
@@ -67,9 +84,12 @@ const FORWARD_LINES = /^(?:begin forwarded message|anfang der weitergeleiteten n
 export type SplitKind = 'splitter' | 'forward';
 
 /** `-----Original Message-----`, `---------- Forwarded message ---------`, `Begin forwarded message:` ... */
+const SPLIT_GATE = /^[-=_*#~]|[:：]$|above this line|dieser zeile/i;
+
 export function splitterKind(line: string): SplitKind | undefined {
-  const raw = line.slice(0, MAX_LINE).trim();
-  if (raw.length < 8 || raw.length > 120) return undefined;
+  if (line.length > 200) return undefined;
+  const raw = line.trim();
+  if (raw.length < 8 || raw.length > 120 || !SPLIT_GATE.test(raw)) return undefined;
   if (FORWARD_LINES.test(stripMarkers(raw))) return 'forward';
   const inner = raw
     .replace(/^[-=_*#~\s]{2,}/, '')
@@ -104,6 +124,8 @@ const HEADER_KEY = /^([\p{L}' -]{1,20}?)\s?[:：]/u;
 
 /** The header key a line starts with (`From:`, `**Von:**`, `Betreff :`), lower-cased, with its class. */
 export function headerKey(line: string): { key: string; from: boolean } | undefined {
+  const colon = line.indexOf(':');
+  if ((colon < 0 || colon > 40) && !line.slice(0, 40).includes('：')) return undefined;
   const l = stripMarkers(line.slice(0, 120));
   const m = HEADER_KEY.exec(l);
   if (!m) return undefined;

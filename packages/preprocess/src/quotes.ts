@@ -85,26 +85,67 @@ export interface QuoteSplit {
 }
 
 const STARTS_QUOTE = new Set<LineMark>(['header', 'splitter', 'forward', 'block']);
+const RULE_LINE = /^[-_=*~]{3,}$/;
+
+/** Text between two quoted runs after a reply began: an inline (interleaved) reply. */
+function isInlineReply(marks: readonly LineMark[]): boolean {
+  let state = 0; // 0: before any quote, 1: in/after a quote run, 2: text after a quote run
+  for (const m of marks) {
+    if (m === 'empty') continue;
+    if (m === 'splitter' || m === 'forward' || m === 'block') return false;
+    if (m === 'quote') {
+      if (state === 2) return true;
+      state = 1;
+    } else if (m === 'text' && state === 1) state = 2;
+  }
+  return false;
+}
+
+/** Moves separator lines (`_____`, `-----`) and blank lines at the end of `kept` over to `quoted`. */
+function moveTrailingRules(kept: string[], quoted: string[]): void {
+  const moved: string[] = [];
+  while (kept.length > 0) {
+    const t = kept[kept.length - 1].trim();
+    if (t !== '' && !RULE_LINE.test(t)) break;
+    moved.unshift(kept.pop() as string);
+  }
+  quoted.push(...moved);
+}
 
 /**
- * Splits lines into the new text and the quoted part. A reply header, separator or header block ends
- * the new text when new text stands above it; with nothing above (bottom posting, a bare forward) the
- * header itself is dropped and the text below is read again. Lines marked `>` are quoted wherever they are.
+ * Splits lines into the new text and the quoted part.
+ * - A reply header, separator or header block ends the new text when new text stands above it, unless a
+ *   `>` block follows it directly: then only that block goes and the text after it stays (bottom posting).
+ * - With nothing above (bottom posting, a bare forward) the header itself is dropped and the text below read on.
+ * - `>` lines are quoted wherever they are, except in inline replies (text between quoted runs): kept whole.
+ * - Forwarded messages count as quoted only when `forwards` is true.
  */
-export function splitQuotes(lines: readonly string[]): QuoteSplit {
+export function splitQuotes(lines: readonly string[], options: { forwards?: boolean } = {}): QuoteSplit {
   const marks = markLines(lines);
+  if (isInlineReply(marks)) return { kept: [...lines], quoted: [] };
   const kept: string[] = [];
   const quoted: string[] = [];
   let seenText = false;
   for (let i = 0; i < lines.length; i += 1) {
     const mark = marks[i];
+    if (mark === 'forward' && options.forwards === false && seenText) return { kept: [...lines], quoted: [] };
     if (STARTS_QUOTE.has(mark)) {
-      if (seenText) {
-        for (let j = i; j < lines.length; j += 1) quoted.push(lines[j]);
-        break;
+      if (!seenText) {
+        quoted.push(lines[i]);
+        continue;
       }
-      quoted.push(lines[i]);
-      continue;
+      let j = i;
+      while (j < lines.length && (STARTS_QUOTE.has(marks[j]) || marks[j] === 'empty')) j += 1;
+      if (mark === 'header' && j < lines.length && marks[j] === 'quote') {
+        // The header introduces a `>` block: drop both, keep reading after the block.
+        moveTrailingRules(kept, quoted);
+        for (let k = i; k < j; k += 1) quoted.push(lines[k]);
+        i = j - 1;
+        continue;
+      }
+      moveTrailingRules(kept, quoted);
+      for (let k = i; k < lines.length; k += 1) quoted.push(lines[k]);
+      break;
     }
     if (mark === 'quote') {
       quoted.push(lines[i]);

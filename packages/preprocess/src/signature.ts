@@ -1,4 +1,4 @@
-import { MAX_LINE, stripMarkers } from './patterns.js';
+import { stripMarkers } from './patterns.js';
 
 export type RemovedKind = 'quoted' | 'signature' | 'disclaimer' | 'device' | 'footer';
 
@@ -36,19 +36,22 @@ export function isSignOff(line: string): boolean {
 }
 
 const DEVICE = [
-  /^(?:sent|gesendet|envoyé|enviado|verzonden|inviato|skickat|sendt|wysłane|lähetetty)\s(?:from|von|with|mit|via|de|depuis|desde|vanaf|met|da|från|fra|z|aus)\s.{1,60}$/i,
+  /^(?:sent|gesendet|envoyé|enviado|verzonden|inviato|skickat|sendt|wysłane|lähetetty|trimis|küldve)\s(?:from|von|with|mit|via|de|depuis|desde|do|vanaf|met|da|från|fra|z|aus|à partir de)\s[^,;]{1,50}$/i,
   /^(?:von|vom) meine[mn]? .{1,50} (?:gesendet|verschickt)\.?$/i,
   /^get outlook for (?:ios|android)\.?$/i,
   /^(?:holen sie sich|hol dir) outlook für (?:ios|android)\.?$/i,
   /^diese nachricht wurde von meinem .{1,60} gesendet\.?$/i,
-  /^(?:envoyé de mon|enviado desde mi|verzonden vanaf mijn|inviato dal mio) .{1,40}$/i,
 ];
+/** A short line naming a phone or mail app: "Enviado do meu iPhone", "Az iPhone-omról küldve", "أُرسلت من الـ iPhone". */
+const DEVICE_NAME = /\b(?:iphone|ipad|android|blackberry|samsung|galaxy|huawei|xiaomi|outlook for|windows phone|mobile)/i;
+const SENT_WORD = /sent|gesendet|envoy|enviad|verzonden|inviat|skickat|sendt|wysłan|lähetetty|trimis|küldve|отправлено|أُرسلت|从|從|送信/i;
 
 /** `Sent from my iPhone`, `Von meinem iPhone gesendet`, `Gesendet von Outlook für Android` ... */
 export function isDeviceLine(line: string): boolean {
-  const l = stripMarkers(line.slice(0, 120));
-  if (l.length > 100) return false;
-  return DEVICE.some((re) => re.test(l));
+  if (line.length > 80) return false;
+  const l = stripMarkers(line);
+  if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 9;
+  return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
 }
 
 const DISCLAIMER =
@@ -99,31 +102,43 @@ export function removeDeviceLines(input: readonly string[]): TailRemoval {
   const lines: string[] = [];
   const removed: TailRemoval['removed'] = [];
   for (const line of input) {
-    if (line.length <= MAX_LINE && isDeviceLine(line)) removed.push({ kind: 'device', text: line.trim() });
+    if (isDeviceLine(line)) removed.push({ kind: 'device', text: line.trim() });
     else lines.push(line);
   }
   return { lines, removed };
 }
 
 const SIG_MAX_LINES = 12;
-const SIG_LINE_MAX = 100;
+/** Lines under a sign-off longer than this are prose, not a signature (talon uses the same bound). */
+const SIG_LINE_MAX = 60;
+/** `-Abhishek Kona`, `- roman`, `-Lev.`: a dash and a short name as the last line. */
+const DASH_NAME = /^-\s?\p{L}[\p{L}.'-]{0,30}(?:\s[\p{L}.'-]{1,30}){0,2}$/u;
+
+function isDelimiter(line: string): boolean {
+  const t = line.trimEnd();
+  return t === '--' || t === '-- ' || t === '—' || t === '__';
+}
 
 /**
- * Finds the signature: a `-- ` delimiter, or a sign-off line followed only by a few short lines
- * (name, role, contact). The earliest such start within the tail wins; the text above must not be empty.
+ * Finds the signature in the last lines: a `-- ` delimiter (the highest one wins), else the lowest sign-off line
+ * (`Viele Grüße`, `Best regards, Anna`) followed only by short lines, else a final `-Name` line.
+ * The text above it must not be empty.
  */
 export function removeSignature(input: readonly string[]): TailRemoval {
   const lines = [...input];
   let last = lines.length - 1;
   while (last >= 0 && lines[last].trim() === '') last -= 1;
-  let start = -1;
-  for (let i = last; i >= 0 && last - i <= SIG_MAX_LINES; i -= 1) {
+  let delimiter = -1;
+  let signOff = -1;
+  for (let i = last; i > 0 && last - i <= SIG_MAX_LINES; i -= 1) {
     const line = lines[i];
+    if (isDelimiter(line)) delimiter = i;
+    else if (signOff < 0 && isSignOff(line)) signOff = i;
     if (line.length > SIG_LINE_MAX && i !== last) break;
-    const t = line.trimEnd();
-    if (t === '--' || t === '-- ' || t === '—' || isSignOff(line)) start = i;
   }
-  if (start < 0) return { lines, removed: [] };
+  let start = delimiter >= 0 ? delimiter : signOff;
+  if (start < 0 && last > 0 && DASH_NAME.test(lines[last].trim())) start = last;
+  if (start <= 0) return { lines, removed: [] };
   const above = lines.slice(0, start);
   if (!above.some((l) => l.trim() !== '')) return { lines, removed: [] };
   const signature = lines.slice(start, last + 1).join('\n').trim();
