@@ -1,12 +1,129 @@
-import type { Command } from 'commander';
+import type { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import {
+  closeOnSignals,
+  createLocalServing,
+  isLoopback,
+  startNodeServer,
+  type Logger,
+  type LimitsInput,
+  type RunningServer,
+} from '@mailroute/serving';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../errors.js';
 
-// Placeholder until its issue lands: the command is listed but says plainly that it is not there yet.
-export function registerServe(program: Command, _ctx: CliContext): void {
-  program
-    .command('serve')
-    .description('Serve the champion model over HTTP')
-    .action(() => {
-      throw new Error('mailroute serve is not implemented yet');
+/** Where SIGTERM/SIGINT come from; tests swap in their own emitter (injection, not module mocking). */
+export const shutdownSignals: { emitter: EventEmitter } = { emitter: process };
+
+export interface ServeFlags {
+  host?: string;
+  port?: number;
+  home?: string;
+  modelDir?: string;
+  apiKeys?: string;
+  pollSeconds?: number;
+  maxBatch?: number;
+  maxBodyBytes?: number;
+  timeoutMs?: number;
+  maxConcurrent?: number;
+  storeText?: boolean;
+  sagemaker?: boolean;
+}
+
+function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+/** One JSON line per event on stderr: the server's log. */
+export function lineLogger(ctx: CliContext): Logger {
+  const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void ctx.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+  return { info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+export function addServeOptions(command: Command): Command {
+  return command
+    .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
+    .option('--port <port>', 'port, 0 for any free one (env PORT; default 8080)', integer('--port', 0, 65535))
+    .option('--home <dir>', 'registry and database location (env MAILROUTE_HOME)')
+    .option('--api-keys <file>', 'API key file (default <home>/api-keys.json; none: no auth, loopback only)')
+    .option('--poll-seconds <n>', 'seconds between champion checks, 0 to stop polling', integer('--poll-seconds', 0, 86_400))
+    .option('--max-batch <n>', 'emails per request (default 256)', integer('--max-batch', 1, 10_000))
+    .option('--max-body-bytes <n>', 'request body limit (default 1 MB, at most 6 MB)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
+    .option('--timeout-ms <n>', 'request timeout (default 10000)', integer('--timeout-ms', 1, 600_000))
+    .option('--max-concurrent <n>', 'requests handled at once before 503 (default 64)', integer('--max-concurrent', 1, 100_000));
+}
+
+/** Starts the server from flags and environment, prints where it listens, and returns it. */
+export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger: Logger): Promise<RunningServer> {
+  const sagemaker = flags.sagemaker === true || ctx.env.MAILROUTE_SAGEMAKER === '1';
+  const envPort = ctx.env.PORT === undefined ? undefined : integer('PORT', 0, 65535)(ctx.env.PORT);
+  const host = flags.host ?? ctx.env.HOST ?? (sagemaker ? '0.0.0.0' : '127.0.0.1');
+  const port = flags.port ?? envPort ?? 8080;
+  const home = flags.home ? path.resolve(ctx.cwd, flags.home) : sagemaker && !ctx.env.MAILROUTE_HOME ? '/tmp/mailroute' : ctx.home;
+  const modelDir = flags.modelDir ?? (sagemaker ? (ctx.env.SM_MODEL_DIR ?? '/opt/ml/model') : undefined);
+  const limits: LimitsInput = {
+    ...(flags.maxBatch === undefined ? {} : { maxBatch: flags.maxBatch }),
+    ...(flags.maxBodyBytes === undefined ? {} : { maxBodyBytes: flags.maxBodyBytes }),
+    ...(flags.timeoutMs === undefined ? {} : { requestTimeoutMs: flags.timeoutMs }),
+    ...(flags.maxConcurrent === undefined ? {} : { maxConcurrent: flags.maxConcurrent }),
+    // SageMaker allows 6 MB per invocation.
+    ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: 6 * 1024 * 1024 } : {}),
+  };
+  const serving = await createLocalServing({
+    home,
+    modelDir: modelDir ? path.resolve(ctx.cwd, modelDir) : undefined,
+    apiKeysFile: flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE,
+    limits,
+    storeText: flags.storeText === true,
+    pollSeconds: flags.pollSeconds,
+    logger,
+  });
+  if (!serving.context.auth.enabled && !isLoopback(host) && !sagemaker) {
+    await serving.close();
+    throw new UsageError(`refusing to listen on ${host} without API keys; add keys (--api-keys) or use --host 127.0.0.1`);
+  }
+  try {
+    return await startNodeServer({ serving, host, port, logger, ...(sagemaker ? { unauthenticatedBecause: 'sagemaker' as const } : {}) });
+  } catch (error) {
+    await serving.close();
+    throw error;
+  }
+}
+
+export function printBanner(ctx: CliContext, server: RunningServer): void {
+  const { authEnabled } = server;
+  const base = server.url.replace('://0.0.0.0:', '://127.0.0.1:');
+  const keyHeader = authEnabled ? ` -H 'Authorization: Bearer <key>'` : '';
+  ctx.stdout.write(
+    [
+      `mailroute is serving on ${server.url}`,
+      authEnabled ? 'auth: API keys required' : 'auth: OFF (loopback only; add <home>/api-keys.json to require keys)',
+      `  classify  POST ${base}/v1/classify`,
+      `  docs      ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
+      `  quality   ${base}/v1/quality   metrics ${base}/metrics   model ${base}/v1/model`,
+      'try:',
+      `  curl -s ${base}/v1/classify -H 'content-type: application/json'${keyHeader} -d '{"emails":[{"id":"1","subject":"Depotübertrag","body":"Bitte übertragen Sie mein Depot zur neuen Bank."}]}'`,
+      '',
+    ].join('\n'),
+  );
+}
+
+export function registerServe(program: Command, ctx: CliContext): void {
+  addServeOptions(program.command('serve').description('Serve the champion model over HTTP (Node server; SageMaker container with --sagemaker)'))
+    .option('--model-dir <dir>', 'serve this artifact directory instead of the registry champion')
+    .option('--store-text', 'keep a PII-masked copy of each email text with its prediction')
+    .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
+    .action(async (flags: ServeFlags) => {
+      const logger = lineLogger(ctx);
+      const server = await startFromFlags(ctx, flags, logger);
+      printBanner(ctx, server);
+      await closeOnSignals(server, shutdownSignals.emitter, logger);
     });
 }
+

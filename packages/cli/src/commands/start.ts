@@ -1,12 +1,30 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { closeOnSignals } from '@mailroute/serving';
+import { ensureDemoChampion } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { createProgress } from '../progress.js';
+import { addServeOptions, lineLogger, printBanner, shutdownSignals, startFromFlags, type ServeFlags } from './serve.js';
 
-// Placeholder until its issue lands: the command is listed but says plainly that it is not there yet.
-export function registerStart(program: Command, _ctx: CliContext): void {
-  program
-    .command('start')
-    .description('Train a demo model if there is no champion, then serve it on localhost')
-    .action(() => {
-      throw new Error('mailroute start is not implemented yet');
-    });
+/**
+ * `npm start`: a champion model (trained on the synthetic demo data and approved when the registry has
+ * none), then the server on 127.0.0.1:8080 until SIGTERM/SIGINT.
+ */
+export function registerStart(program: Command, ctx: CliContext): void {
+  addServeOptions(program.command('start').description('Train a demo model if there is no champion, then serve it on localhost')).action(
+    async (flags: ServeFlags) => {
+      const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
+      const progress = createProgress(ctx, 'training the demo model');
+      const champion = await ensureDemoChampion({
+        home,
+        onProgress: progress.update,
+        logger: { info: (message) => void ctx.stderr.write(`${message}\n`), warn: (message) => void ctx.stderr.write(`warning: ${message}\n`) },
+      }).finally(() => progress.stop());
+      ctx.stderr.write(`champion model: ${champion.id}\n`);
+      const logger = lineLogger(ctx);
+      const server = await startFromFlags(ctx, { ...flags, home }, logger);
+      printBanner(ctx, server);
+      await closeOnSignals(server, shutdownSignals.emitter, logger);
+    },
+  );
 }

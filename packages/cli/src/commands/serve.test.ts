@@ -1,0 +1,140 @@
+import { EventEmitter } from 'node:events';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { hashApiKey } from '@mailroute/serving';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+import { shutdownSignals } from './serve.js';
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+/** Runs a long-lived command; resolves once it printed its URL. `stop()` sends SIGTERM and gives the exit code. */
+async function launch(argv: string[], env: Record<string, string> = {}) {
+  const out = capture();
+  const err = capture();
+  const signals = new EventEmitter();
+  shutdownSignals.emitter = signals;
+  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env, cwd: process.cwd() });
+  const exit = main(argv, ctx);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /serving on (http:\/\/\S+)/.exec(out.text());
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]);
+      }
+    }, 20);
+    exit.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`exited ${code}: ${err.text()}`));
+    });
+  });
+  return {
+    url,
+    stdout: out.text,
+    stderr: err.text,
+    stop: async () => {
+      signals.emit('SIGTERM');
+      return exit;
+    },
+  };
+}
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  const out = capture();
+  const err = capture();
+  const code = await main(argv, createContext({ stdout: out.stream, stderr: err.stream, env, cwd: process.cwd() }));
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+let root: string;
+let home: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-cli-serve-'));
+  home = path.join(root, 'home');
+});
+afterAll(async () => {
+  shutdownSignals.emitter = process;
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('mailroute start', () => {
+  it('trains and approves a demo champion when there is none, serves it on loopback without auth and says so', async () => {
+    const app = await launch(['start', '--port', '0', '--home', home, '--poll-seconds', '0']);
+    expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(app.stdout()).toContain('auth: OFF');
+    expect(app.stdout()).toContain(`curl -s ${app.url}/v1/classify`);
+    expect(app.stderr()).toContain('champion model:');
+    const res = await fetch(`${app.url}/v1/classify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ emails: [{ id: 'd1', subject: 'Depotübertrag', body: 'Bitte übertragen Sie mein Depot zur neuen Bank.' }] }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { modelId: string; predictions: Array<{ id: string; tasks: Record<string, { label: string }> }> };
+    expect(body.predictions[0].id).toBe('d1');
+    expect(Object.keys(body.predictions[0].tasks).length).toBeGreaterThan(0);
+    expect(await app.stop()).toBe(0);
+    expect(await readdir(home)).toContain('mailroute.db');
+  }, 240_000);
+});
+
+describe('mailroute serve', () => {
+  it('serves the champion with API keys from the key file', async () => {
+    const keysFile = path.join(root, 'keys.json');
+    await writeFile(keysFile, JSON.stringify({ keys: [{ id: 'crm', sha256: hashApiKey('mr_secret'), scopes: ['classify'] }] }));
+    const app = await launch(['serve', '--port', '0', '--home', home, '--api-keys', keysFile]);
+    expect(app.stdout()).toContain('auth: API keys required');
+    const send = (key?: string) =>
+      fetch(`${app.url}/v1/classify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify({ emails: [{ body: 'Kontoauszug fehlt' }] }),
+      });
+    expect((await send()).status).toBe(401);
+    expect((await send('mr_secret')).status).toBe(200);
+    expect(await app.stop()).toBe(0);
+  }, 60_000);
+
+  it('refuses a public host without keys (exit 2) and bad flags (exit 2)', async () => {
+    const open = await run(['serve', '--host', '0.0.0.0', '--port', '0', '--home', home]);
+    expect(open.code).toBe(2);
+    expect(open.stderr).toContain('refusing to listen on 0.0.0.0 without API keys');
+    const bad = await run(['serve', '--port', 'eighty']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--port must be an integer');
+  }, 60_000);
+
+  it('fails in one coded line when there is no model', async () => {
+    const res = await run(['serve', '--port', '0', '--home', path.join(root, 'empty')]);
+    expect(res.code).toBe(1);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^mailroute: \[MODEL_LOAD_FAILED\] There is no model to serve/);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('runs the SageMaker contract from a model directory (--sagemaker)', async () => {
+    const modelsDir = path.join(home, 'models');
+    const [modelId] = await readdir(modelsDir);
+    const app = await launch(['serve', '--sagemaker', '--host', '127.0.0.1', '--port', '0', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm')]);
+    expect((await fetch(`${app.url}/ping`)).status).toBe(200);
+    const ok = await fetch(`${app.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: [{ body: 'Hallo' }] }) });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { modelId: string }).modelId).toBe(modelId);
+    const csv = await fetch(`${app.url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' });
+    expect(csv.status).toBe(415);
+    expect(await app.stop()).toBe(0);
+  }, 60_000);
+});
