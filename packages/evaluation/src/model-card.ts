@@ -54,8 +54,9 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     `- Test set: ${report.dataset ?? 'not named'}, ${report.lines} emails${report.createdAt ? `, evaluated ${report.createdAt}` : ''}.`,
   );
   if (options.trainingData) lines.push(`- Training data: ${options.trainingData}.`);
-  for (const s of report.tasks[0]?.slices ?? []) {
-    lines.push(`- By ${s.key}: ${s.values.map((v) => `${code(v.value)} ${v.n}`).join(', ')}.`);
+  const widest = [...report.tasks].sort((a, b) => b.metrics.n - a.metrics.n)[0];
+  for (const s of widest?.slices ?? []) {
+    lines.push(`- By ${s.key} (of the ${widest.metrics.n} emails with a ${widest.task} label): ${s.values.map((v) => `${code(v.value)} ${v.n}`).join(', ')}.`);
   }
   lines.push('', '## Labels', '');
   for (const t of report.tasks) {

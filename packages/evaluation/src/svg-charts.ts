@@ -69,7 +69,7 @@ export function coverageCurveSvg(curve: CoverageCurve, title = 'Precision vs. co
     if (last && Math.abs(cx - last.x) < 48 && Math.abs(ly - last.y) < 15) ly = last.y + 15;
     const anchor = cx > frame.x + frame.w - 40 ? 'end' : 'start';
     const lx = anchor === 'end' ? cx - 6 : cx + 6;
-    parts.push(`<text x="${r2(lx)}" y="${r2(ly)}" font-size="12" text-anchor="${anchor}" fill="#a04000">t=${p.threshold}</text>`);
+    parts.push(`<text x="${r2(lx)}" y="${r2(ly)}" font-size="12" font-weight="bold" text-anchor="${anchor}" fill="#a04000" stroke="#fff" stroke-width="3" paint-order="stroke">t=${p.threshold}</text>`);
     last = { x: cx, y: ly };
   }
   return svgDocument(680, frame.y + frame.h + 60, parts.join(''), title);
