@@ -125,10 +125,18 @@ describe('mailroute serve', () => {
     expect(res.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
-  it('runs the SageMaker contract from a model directory (--sagemaker)', async () => {
+  it('runs the SageMaker contract as the container does: `serve` with the Dockerfile environment', async () => {
     const modelsDir = path.join(home, 'models');
     const [modelId] = await readdir(modelsDir);
-    const app = await launch(['serve', '--sagemaker', '--host', '127.0.0.1', '--port', '0', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm')]);
+    // The Dockerfile sets MAILROUTE_SAGEMAKER, SM_MODEL_DIR, MAILROUTE_HOME and PORT; HOST only keeps the test on loopback.
+    const app = await launch(['serve'], {
+      MAILROUTE_SAGEMAKER: '1',
+      SM_MODEL_DIR: path.join(modelsDir, modelId),
+      MAILROUTE_HOME: path.join(root, 'sm'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    expect(app.stdout()).toContain('auth: OFF');
     expect((await fetch(`${app.url}/ping`)).status).toBe(200);
     const ok = await fetch(`${app.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: [{ body: 'Hallo' }] }) });
     expect(ok.status).toBe(200);
