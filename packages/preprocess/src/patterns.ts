@@ -24,6 +24,12 @@ const TIME = /\d{1,2}[:.]\d{2}/;
 /** Start of a header wrapped over several lines. */
 export const HEADER_START = new RegExp(String.raw`^${INTRO}\s`, 'iu');
 
+/** A line that may be the first of a reply header wrapped over several lines. */
+export function mayStartHeader(line: string): boolean {
+  const l = line.trim();
+  return l.length < 200 && (HEADER_START.test(l) || DATE_FIRST.test(l));
+}
+
 export function isReplyHeader(line: string): boolean {
   if (line.length > MAX_LINE) return false;
   const t = line.trim();
@@ -36,6 +42,7 @@ export function isReplyHeader(line: string): boolean {
   const dateFirst = DATE_FIRST.test(l);
   if (end !== ':' && end !== '：') {
     // `2013/7/20 sam via Discourse <x@y.z>` or `On Tue, ... 10:07 PM John <mailto:...>`: date, time, address, no verb.
+    if (dateFirst && TIME.test(l) && /\b(?:GMT|UTC)[+-]\d|[+-]\d{4}\b/.test(l) && l.length < 120) return true;
     return (dateFirst || HEADER_START.test(l)) && l.includes('@') && l.includes('<') && TIME.test(l) && l.length < 200;
   }
   if (HEADER_INTRO.test(l)) return true;
@@ -110,7 +117,7 @@ const FROM_KEYS = ['from', 'von', 'de', 'van', 'od', 'fra', 'från', 'da', 'läh
 const OTHER_KEYS = [
   'sent', 'date', 'to', 'cc', 'subject', 'reply-to',
   'gesendet', 'datum', 'an', 'betreff', 'kopie', 'gesendet am',
-  'envoyé', 'envoye', 'à', 'a', 'objet', 'date d\'envoi',
+  'envoyé', 'envoye', 'à', 'a', 'objet', 'date d\'envoi', 'sujet', 'copie à', 'répondre à', 'message du', 'cci',
   'enviado', 'para', 'asunto', 'fecha',
   'verzonden', 'aan', 'onderwerp',
   'wysłano', 'do', 'temat', 'data',

@@ -1,7 +1,8 @@
-import { headerKey, HEADER_START, isReplyHeader, QUOTE_MARK, splitterKind } from './patterns.js';
+import { headerKey, isReplyHeader, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
+import { isDeviceLine } from './signature.js';
 
 /** How a line takes part in quote detection. */
-export type LineMark = 'text' | 'empty' | 'quote' | 'header' | 'splitter' | 'forward' | 'block';
+export type LineMark = 'text' | 'empty' | 'quote' | 'header' | 'splitter' | 'forward' | 'block' | 'device';
 
 const MAX_WRAP = 3;
 
@@ -58,7 +59,7 @@ export function markLines(lines: readonly string[]): LineMark[] {
       marks[i] = 'header';
       continue;
     }
-    if (HEADER_START.test(line.trim())) {
+    if (mayStartHeader(line)) {
       let joined = line.trim();
       for (let k = 1; k < MAX_WRAP && i + k < lines.length && lines[i + k].trim() !== ''; k += 1) {
         joined += ` ${lines[i + k].trim()}`;
@@ -74,7 +75,7 @@ export function markLines(lines: readonly string[]): LineMark[] {
       for (let j = i; j < i + block; j += 1) marks[j] = 'block';
       continue;
     }
-    marks[i] = 'text';
+    marks[i] = isDeviceLine(line) ? 'device' : 'text';
   }
   return marks;
 }
@@ -150,6 +151,11 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
     if (mark === 'quote') {
       quoted.push(lines[i]);
       continue;
+    }
+    if (mark === 'device' && seenText && marks.indexOf('text', i + 1) > i) {
+      // "Sent from my iPhone" under the reply: what follows is the quoted message without markers.
+      for (let k = i; k < lines.length; k += 1) quoted.push(lines[k]);
+      break;
     }
     if (mark === 'text') seenText = true;
     kept.push(lines[i]);

@@ -19,6 +19,12 @@ const SIGN_OFFS = [
   'met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'groeten', 'cordiali saluti', 'distinti saluti', 'saluti',
 ];
 const SIGN_OFF_SET = new Set(SIGN_OFFS);
+/** Thanks are often the last words of the message itself: they start a signature only with a name under them. */
+const THANKS = /^(?:thanks|thank you|many thanks|thanks again|thanks in advance|thank you very much|thanks so much|thx|danke|danke schön|vielen dank|besten dank|merci)\b/;
+
+function isThanks(line: string): boolean {
+  return THANKS.test(stripMarkers(line).toLowerCase());
+}
 
 /** A line that is a sign-off, optionally followed by a short name: `Viele Grüße`, `Thanks, Anna`. */
 export function isSignOff(line: string): boolean {
@@ -57,7 +63,7 @@ export function isDeviceLine(line: string): boolean {
 const DISCLAIMER =
   /confidential|intended (?:solely )?(?:only )?for the (?:use of the )?(?:addressee|recipient|person)|received this (?:e-?mail|message|communication) in error|vertraulich|nicht der (?:richtige|beabsichtigte) (?:adressat|empfänger)|irrtümlich|unbefugte|haftungsausschluss|disclaimer|sitz der gesellschaft|amtsgericht|handelsregister|\bhrb\b|registergericht|geschäftsführer(?:in)?:|ust-?id|registered (?:office|in england)|company (?:number|registration)|authorised and regulated|authorized and regulated|bafin/i;
 const FOOTER =
-  /unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences/i;
+  /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences/i;
 const RULE = /^[-_=*~#.\s]{3,}$/;
 
 export interface TailRemoval {
@@ -136,6 +142,7 @@ export function removeSignature(input: readonly string[]): TailRemoval {
     else if (signOff < 0 && isSignOff(line)) signOff = i;
     if (line.length > SIG_LINE_MAX && i !== last) break;
   }
+  if (signOff >= 0 && signOff === last && isThanks(lines[signOff])) signOff = -1;
   let start = delimiter >= 0 ? delimiter : signOff;
   if (start < 0 && last > 0 && DASH_NAME.test(lines[last].trim())) start = last;
   if (start <= 0) return { lines, removed: [] };
