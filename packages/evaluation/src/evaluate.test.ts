@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PredictionFileError } from './errors.js';
-import { EvaluationReportSchema, evaluatePredictions, headlineMetrics } from './evaluate.js';
+import { EvaluationReportSchema, evaluatePredictions, headlineMetrics, sliceTaskMetrics } from './evaluate.js';
 import { formatPredictionLines, parsePredictionLines, type PredictionLine } from './prediction-line.js';
 import { evaluationMarkdown, evaluationText } from './report-text.js';
 import { modelCardMarkdown } from './model-card.js';
@@ -49,6 +49,10 @@ describe('evaluatePredictions', () => {
     const t = r.tasks[0];
     expect(t.slices.map((s) => s.key).sort()).toEqual(['bank', 'language']);
     for (const s of t.slices) expect(s.values.reduce((a, v) => a + v.n, 0)).toBe(400);
+    const full = sliceTaskMetrics(data, 'queue', 'language');
+    const de = t.slices.find((s) => s.key === 'language')?.values.find((v) => v.value === 'de');
+    expect(Math.abs(full.de.macro.f1 - (de?.macroF1 ?? -1))).toBeLessThan(1e-12);
+    expect(full.de.n + full.en.n).toBe(400);
     expect(t.topK.map((k) => k.k)).toEqual([3, 5]);
     expect(t.topK[0].accuracy).toBeGreaterThanOrEqual(t.metrics.accuracy);
     expect(t.confusedPairs.length).toBeGreaterThan(0);

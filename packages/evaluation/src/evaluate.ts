@@ -194,6 +194,22 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
   };
 }
 
+/** Every metric of one task on each value of one meta key (the full form of a report's slice table). */
+export function sliceTaskMetrics(lines: readonly PredictionLine[], task: string, key: string): Record<string, TaskMetrics> {
+  const groups = new Map<string, { truth: string[]; predicted: string[] }>();
+  for (const line of lines) {
+    const t = line.truth[task];
+    const p = line.prediction[task];
+    if (t === undefined || t === null || !p) continue;
+    const value = metaValue(line.meta?.[key]);
+    const g = groups.get(value) ?? { truth: [], predicted: [] };
+    g.truth.push(t);
+    g.predicted.push(p.label);
+    groups.set(value, g);
+  }
+  return Object.fromEntries([...groups].map(([value, g]) => [value, computeTaskMetrics(g.truth, g.predicted)]));
+}
+
 /** Headline figures keyed like the registry's `ModelVersion.metrics`: `<task>.macro_f1`, `<task>.accuracy`. */
 export function headlineMetrics(report: EvaluationReport): Record<string, number> {
   const out: Record<string, number> = {};

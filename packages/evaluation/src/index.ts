@@ -48,6 +48,7 @@ export {
 } from './prediction-line.js';
 export {
   evaluatePredictions,
+  sliceTaskMetrics,
   headlineMetrics,
   mostConfusedPairs,
   EvaluationReportSchema,

@@ -21,10 +21,10 @@ function capture() {
   return { stream, text: () => text };
 }
 
-async function run(argv: string[]) {
+async function run(argv: string[], env: Record<string, string> = {}) {
   const out = capture();
   const err = capture();
-  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { CI: 'true' }, cwd: dir });
+  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { CI: 'true', ...env }, cwd: dir });
   const code = await main(argv, ctx);
   return { code, stdout: out.text(), stderr: err.text() };
 }
@@ -48,8 +48,10 @@ describe('mailroute compare', () => {
   });
 
   it('exits 1 when the gate fails, after printing the Markdown', async () => {
-    const { code, stdout, stderr } = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100']);
+    const summary = path.join(dir, 'step-summary.md');
+    const { code, stdout, stderr } = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100'], { GITHUB_STEP_SUMMARY: summary });
     expect(code).toBe(1);
+    expect(readFileSync(summary, 'utf8')).toContain('# Gate: FAIL');
     expect(stdout).toContain('# Gate: FAIL');
     expect(stderr).toContain('[GATE_FAILED] gate failed:');
   });

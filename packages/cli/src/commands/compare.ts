@@ -15,7 +15,7 @@ import {
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
-import { modelLabel, parseIntFlag, predictWithModel, readPredictionFile } from './evaluate.js';
+import { appendCiSummary, modelLabel, parseIntFlag, predictWithModel, readPredictionFile } from './evaluate.js';
 
 interface CompareFlags {
   challenger?: string;
@@ -74,6 +74,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const names = { challenger: await name(flags.challenger), champion: await name(flags.champion) };
       const markdown = `${comparisonMarkdown(comparison, gate, names)}\nPolicy: ${source === 'default policy' ? source : path.relative(ctx.cwd, source) || source}.\n`;
       ctx.stdout.write(markdown);
+      await appendCiSummary(ctx, markdown);
       if (flags.out !== undefined) {
         const out = path.resolve(ctx.cwd, flags.out);
         await mkdir(out, { recursive: true });

@@ -1,8 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
   evaluatePredictions,
+  evaluationMarkdown,
   formatPredictionLines,
   parsePredictionLines,
   PredictionFileError,
@@ -25,6 +26,12 @@ export async function readPredictionFile(ctx: CliContext, file: string): Promise
     throw new PredictionFileError(`cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'error'}`, { cause });
   }
   return parsePredictionLines(text, file);
+}
+
+/** In GitHub Actions, appends Markdown to the job summary (`GITHUB_STEP_SUMMARY`); elsewhere does nothing. */
+export async function appendCiSummary(ctx: CliContext, markdown: string): Promise<void> {
+  const file = ctx.env.GITHUB_STEP_SUMMARY;
+  if (file) await appendFile(file, `${markdown}\n`);
 }
 
 /** Runs a model (registry id, `champion` or artifact directory) on a labelled dataset: prediction lines. */
@@ -142,6 +149,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       } finally {
         progress.stop();
       }
+      await appendCiSummary(ctx, evaluationMarkdown(report, { maxClasses: 10 }));
       ctx.stdout.write(`${summary(report)}\n\nwrote ${files.length} files to ${out} (open report.html)\n`);
     });
 }
