@@ -28,11 +28,12 @@ describe('SageMakerEndpointClassifier', () => {
   it('sends { emails } as JSON and returns the results in order', async () => {
     sm.on(InvokeEndpointCommand).callsFake((input) => {
       const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id: string }[] };
-      return { Body: encodeBody({ results: sent.emails.map((e) => prediction(e.id, 'ngram-bag-7')) }) } as unknown as InvokeOutput;
+      return { Body: encodeBody({ modelId: 'ngram-bag-7', predictions: sent.emails.map((e) => ({ ...prediction(e.id, 'ngram-bag-7'), predictionId: `c-${e.id}` })) }) } as unknown as InvokeOutput;
     });
     const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'mailroute-dev', tasks: [{ name: 'queue', labels: ['payments'] }] });
     const out = await classifier.predict([{ id: 'a', body: 'Hallo' }, { id: 'b', body: 'Guten Tag' }]);
     expect(out.map((p) => p.id)).toEqual(['a', 'b']);
+    expect(out[0]).not.toHaveProperty('predictionId');
     expect(classifier.modelId).toBe('ngram-bag-7');
     const call = sm.commandCalls(InvokeEndpointCommand)[0].args[0].input;
     expect(call.EndpointName).toBe('mailroute-dev');
@@ -42,7 +43,7 @@ describe('SageMakerEndpointClassifier', () => {
   it('splits large batches into several calls', async () => {
     sm.on(InvokeEndpointCommand).callsFake((input) => {
       const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id: string }[] };
-      return { Body: encodeBody({ results: sent.emails.map((e) => prediction(e.id)) }) } as unknown as InvokeOutput;
+      return { Body: encodeBody({ modelId: 'ngram-bag-1', predictions: sent.emails.map((e) => prediction(e.id)) }) } as unknown as InvokeOutput;
     });
     const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'e', tasks: [], maxBatch: 2 });
     const emails = ['1', '2', '3', '4', '5'].map((id) => ({ id, body: 'x' }));
@@ -58,7 +59,7 @@ describe('SageMakerEndpointClassifier', () => {
   });
 
   it('rejects a response with the wrong number of results', async () => {
-    sm.on(InvokeEndpointCommand).resolves({ Body: encodeBody({ results: [] }) } as unknown as InvokeOutput);
+    sm.on(InvokeEndpointCommand).resolves({ Body: encodeBody({ modelId: 'm', predictions: [] }) } as unknown as InvokeOutput);
     const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'e', tasks: [] });
     await expect(classifier.predict([{ body: 'x' }])).rejects.toMatchObject({ code: 'SAGEMAKER_RESPONSE_INVALID' });
   });
@@ -68,10 +69,12 @@ describe('parseInvocationsBody', () => {
   it('rejects non-JSON, empty and mis-shaped bodies', () => {
     expect(() => parseInvocationsBody(undefined, 1)).toThrow(/empty/);
     expect(() => parseInvocationsBody(new TextEncoder().encode('<html>'), 1)).toThrow(/not JSON/);
-    expect(() => parseInvocationsBody(encodeBody({ predictions: [] }), 0)).toThrow(/results/);
+    expect(() => parseInvocationsBody(encodeBody({ results: [] }), 0)).toThrow(/modelId, predictions/);
   });
 
   it('accepts a well-formed body', () => {
-    expect(parseInvocationsBody(encodeBody({ results: [prediction('z')] }), 1)[0].route.queue).toBe('payments');
+    const parsed = parseInvocationsBody(encodeBody({ modelId: 'm', predictions: [prediction('z')] }), 1);
+    expect(parsed.predictions[0].route.queue).toBe('payments');
+    expect(parsed.modelId).toBe('m');
   });
 });

@@ -4,8 +4,16 @@ import { EmailPredictionSchema, type EmailClassifier, type EmailPrediction } fro
 import type { Email } from '@mailroute/preprocess';
 import { EndpointInvocationError, EndpointResponseError } from './errors.js';
 
-/** The body the serving container's `POST /invocations` returns. */
-export const InvocationsResponseSchema = z.object({ results: z.array(EmailPredictionSchema) });
+/**
+ * The body the serving container's `POST /invocations` returns (serving's ClassifyResponse:
+ * `{ modelId, predictions, warnings? }`; each prediction also carries the container's `predictionId`,
+ * which is dropped here: the API Lambda records its own predictions).
+ */
+export const InvocationsResponseSchema = z.object({
+  modelId: z.string(),
+  predictions: z.array(EmailPredictionSchema),
+  warnings: z.array(z.string()).optional(),
+});
 export type InvocationsResponse = z.infer<typeof InvocationsResponseSchema>;
 
 export interface SageMakerEndpointClassifierOptions {
@@ -23,7 +31,7 @@ export interface SageMakerEndpointClassifierOptions {
 
 /**
  * An `EmailClassifier` that sends emails to the serving container on a SageMaker real-time endpoint
- * (`{ emails }` in, `{ results }` out), so serving code runs unchanged in front of it.
+ * (`{ emails }` in, `{ modelId, predictions }` out), so serving code runs unchanged in front of it.
  */
 export class SageMakerEndpointClassifier implements EmailClassifier {
   readonly tasks: ReadonlyArray<{ name: string; labels: readonly string[] }>;
@@ -73,15 +81,14 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
     } catch (cause) {
       throw new EndpointInvocationError(`InvokeEndpoint ${this.options.endpointName} failed`, { cause });
     }
-    const results = parseInvocationsBody(body, emails.length);
-    const last = results[results.length - 1];
-    if (last) this.lastModelId = last.modelId;
-    return results;
+    const parsed = parseInvocationsBody(body, emails.length);
+    this.lastModelId = parsed.modelId;
+    return parsed.predictions;
   }
 }
 
 /** Decodes and validates an /invocations response; the result count must match the request. */
-export function parseInvocationsBody(body: Uint8Array | undefined, expected: number): EmailPrediction[] {
+export function parseInvocationsBody(body: Uint8Array | undefined, expected: number): InvocationsResponse {
   if (!body) throw new EndpointResponseError('endpoint returned an empty body');
   let json: unknown;
   try {
@@ -91,10 +98,11 @@ export function parseInvocationsBody(body: Uint8Array | undefined, expected: num
   }
   const parsed = InvocationsResponseSchema.safeParse(json);
   if (!parsed.success) {
-    throw new EndpointResponseError(`endpoint response does not match { results }: ${parsed.error.issues[0]?.message}`);
+    const issue = parsed.error.issues[0];
+    throw new EndpointResponseError(`endpoint response does not match { modelId, predictions }: ${issue?.path.join('.')}: ${issue?.message}`);
   }
-  if (parsed.data.results.length !== expected) {
-    throw new EndpointResponseError(`endpoint returned ${parsed.data.results.length} results for ${expected} emails`);
+  if (parsed.data.predictions.length !== expected) {
+    throw new EndpointResponseError(`endpoint returned ${parsed.data.predictions.length} predictions for ${expected} emails`);
   }
-  return parsed.data.results;
+  return parsed.data;
 }

@@ -1,0 +1,116 @@
+import { describe, it, expect, beforeEach } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { LambdaHandler } from '@mailroute/serving';
+import { API_ENV, apiConfigFromEnv, createApiLambdaHandler } from './api-handler.js';
+import { createGatewayJwtAuth } from './gateway-auth.js';
+
+type LambdaEvent = Parameters<LambdaHandler>[0];
+type LambdaContext = Parameters<LambdaHandler>[1];
+
+const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
+const s3 = new S3Client({ region: 'eu-central-1', credentials });
+const runtime = new SageMakerRuntimeClient({ region: 'eu-central-1', credentials });
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1', credentials }));
+const s3Mock = mockClient(s3);
+const smMock = mockClient(runtime);
+const ddbMock = mockClient(dynamo);
+type Out = never;
+
+const env = {
+  [API_ENV.endpointName]: 'mailroute-dev-classifier',
+  [API_ENV.tableName]: 'mailroute-dev-predictions',
+  [API_ENV.artifactBucket]: 'mailroute-dev-artifacts-111111111111',
+  [API_ENV.modelsPrefix]: 'models/',
+};
+
+const body = (text: string) => ({ Body: { transformToString: async () => text } }) as Out;
+/** An unsigned token with the claims API Gateway's authorizer would have verified. */
+const token = `e30.${Buffer.from(JSON.stringify({ client_id: 'crm-dev-client' })).toString('base64url')}.sig`;
+
+function event(method: string, rawPath: string, payload?: unknown, headers: Record<string, string> = {}): LambdaEvent {
+  return {
+    version: '2.0',
+    routeKey: 'ANY /v1/{proxy+}',
+    rawPath,
+    rawQueryString: '',
+    headers: { host: 'api.example.com', 'content-type': 'application/json', ...headers },
+    requestContext: {
+      accountId: '111111111111',
+      apiId: 'abc123',
+      authentication: null,
+      authorizer: {},
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.10', userAgent: 'crm/1.0' },
+      requestId: 'req-1',
+      routeKey: 'ANY /v1/{proxy+}',
+      stage: '$default',
+      time: '29/Nov/2026:10:00:00 +0000',
+      timeEpoch: 1_795_000_000_000,
+    },
+    body: payload === undefined ? null : JSON.stringify(payload),
+    isBase64Encoded: false,
+  } as LambdaEvent;
+}
+const context = { awsRequestId: 'req-1', functionName: 'mailroute-dev-api' } as unknown as LambdaContext;
+
+describe('API Lambda wired with the AWS adapters', () => {
+  beforeEach(() => {
+    s3Mock.reset();
+    smMock.reset();
+    ddbMock.reset();
+    s3Mock.on(GetObjectCommand, { Key: 'models/champion.json' }).resolves(body(JSON.stringify({ id: 'ngram-bag-1', setAt: '2026-11-01T00:00:00Z' })));
+    s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-1/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['payments', 'cards'] }] })));
+    smMock.on(InvokeEndpointCommand).callsFake((input) => {
+      const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id?: string }[] };
+      const predictions = sent.emails.map((e) => ({
+        id: e.id,
+        modelId: 'ngram-bag-1',
+        predictionId: 'inside-container',
+        tasks: { queue: { label: 'payments', confidence: 0.9, top: [{ label: 'payments', score: 0.9 }], abstained: false } },
+        route: { queue: 'payments', reason: 'confident' },
+      }));
+      return { Body: new TextEncoder().encode(JSON.stringify({ modelId: 'ngram-bag-1', predictions })) } as Out;
+    });
+    ddbMock.on(TransactWriteCommand).resolves({} as Out);
+  });
+
+  it('classifies through the endpoint and records the prediction in DynamoDB', async () => {
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const res = await handler(event('POST', '/v1/classify', { emails: [{ id: 'crm-1', subject: 'Karte gesperrt', body: 'Bitte entsperren.' }] }, { authorization: `Bearer ${token}` }), context);
+    expect(res.statusCode).toBe(200);
+    const json = JSON.parse(res.body) as { modelId: string; predictions: { id: string; route: { queue: string }; predictionId: string }[] };
+    expect(json.predictions[0]).toMatchObject({ id: 'crm-1', route: { queue: 'payments' } });
+    expect(json.predictions[0].predictionId).not.toBe('inside-container');
+    expect(smMock.commandCalls(InvokeEndpointCommand)[0].args[0].input.EndpointName).toBe('mailroute-dev-classifier');
+    const put = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0].Put;
+    expect(put?.TableName).toBe('mailroute-dev-predictions');
+    expect(put?.Item).toMatchObject({ emailId: 'crm-1', modelId: 'ngram-bag-1', queue: 'payments' });
+  });
+
+  it('answers 401 without a token (the authorizer would have stopped it earlier)', async () => {
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const res = await handler(event('POST', '/v1/classify', { emails: [{ body: 'x' }] }), context);
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('fails the first request with a config error when the environment is incomplete', async () => {
+    expect(() => apiConfigFromEnv({})).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID' }));
+    const handler = createApiLambdaHandler({}, { s3, runtime, dynamo });
+    await expect(handler(event('GET', '/v1/model'), context)).rejects.toMatchObject({ code: 'AWS_CONFIG_INVALID' });
+  });
+});
+
+describe('createGatewayJwtAuth', () => {
+  it('names the caller from the token and grants classify and feedback only', () => {
+    const principal = createGatewayJwtAuth().authenticate(token);
+    expect(principal?.keyId).toBe('crm-dev-client');
+    expect([...(principal?.scopes ?? [])].sort()).toEqual(['classify', 'feedback']);
+    expect(createGatewayJwtAuth().authenticate(undefined)).toBeUndefined();
+    expect(createGatewayJwtAuth().authenticate('not-a-jwt')).toBeUndefined();
+  });
+});

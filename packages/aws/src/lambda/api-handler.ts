@@ -1,0 +1,84 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  createApp,
+  createLambdaHandler,
+  createStaticClassifierSource,
+  type LambdaHandler,
+  type Logger,
+  type ServingApp,
+} from '@mailroute/serving';
+import { AdapterConfigError } from '../errors.js';
+import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
+import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
+import { createGatewayJwtAuth } from './gateway-auth.js';
+import { loadChampionTasks } from './champion-tasks.js';
+
+/** Environment variable names of the API Lambda (the Pulumi program sets them). */
+export const API_ENV = {
+  endpointName: 'MAILROUTE_ENDPOINT_NAME',
+  tableName: 'MAILROUTE_TABLE_NAME',
+  artifactBucket: 'MAILROUTE_ARTIFACT_BUCKET',
+  modelsPrefix: 'MAILROUTE_MODELS_PREFIX',
+  feedbackTtlDays: 'MAILROUTE_FEEDBACK_TTL_DAYS',
+  environment: 'MAILROUTE_ENVIRONMENT',
+} as const;
+
+const ApiConfigSchema = z.object({
+  endpointName: z.string().min(1),
+  tableName: z.string().min(1),
+  artifactBucket: z.string().min(1),
+  modelsPrefix: z.string().endsWith('/').default('models/'),
+  feedbackTtlDays: z.coerce.number().int().min(1).default(400),
+});
+export type ApiLambdaConfig = z.infer<typeof ApiConfigSchema>;
+
+export function apiConfigFromEnv(env: Record<string, string | undefined>): ApiLambdaConfig {
+  const parsed = ApiConfigSchema.safeParse({
+    endpointName: env[API_ENV.endpointName],
+    tableName: env[API_ENV.tableName],
+    artifactBucket: env[API_ENV.artifactBucket],
+    modelsPrefix: env[API_ENV.modelsPrefix] || undefined,
+    feedbackTtlDays: env[API_ENV.feedbackTtlDays] || undefined,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AdapterConfigError(`API Lambda environment invalid at ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export interface AwsServingDeps {
+  s3: S3Client;
+  runtime: SageMakerRuntimeClient;
+  dynamo: DynamoDBDocumentClient;
+  logger?: Logger;
+}
+
+/** SDK clients for the Lambda's region (from the Lambda environment), created once per container. */
+export function defaultAwsServingDeps(logger?: Logger): AwsServingDeps {
+  return {
+    s3: new S3Client({}),
+    runtime: new SageMakerRuntimeClient({}),
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+    logger,
+  };
+}
+
+/** The serving app wired with the AWS adapters: the endpoint as classifier, DynamoDB as store. */
+export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServingDeps): Promise<ServingApp> {
+  const { modelId, tasks } = await loadChampionTasks(deps.s3, config.artifactBucket, config.modelsPrefix);
+  const classifier = new SageMakerEndpointClassifier({ client: deps.runtime, endpointName: config.endpointName, tasks, modelId });
+  const source = createStaticClassifierSource(classifier);
+  await source.reload();
+  const store = new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName, retentionDays: config.feedbackTtlDays });
+  return createApp({ classifierSource: source, store, auth: createGatewayJwtAuth(), logger: deps.logger });
+}
+
+/** The API Lambda's handler: config from the environment, app built on the first event. */
+export function createApiLambdaHandler(env: Record<string, string | undefined>, deps?: AwsServingDeps): LambdaHandler {
+  return createLambdaHandler(async () => createAwsServing(apiConfigFromEnv(env), deps ?? defaultAwsServingDeps()));
+}

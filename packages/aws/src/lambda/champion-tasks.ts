@@ -1,0 +1,35 @@
+import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { RegistryArtifactError } from '../errors.js';
+
+const TasksManifestSchema = z.looseObject({
+  tasks: z.array(z.looseObject({ name: z.string(), labels: z.array(z.string()).min(1) })).min(1),
+});
+
+async function readJson(s3: S3Client, bucket: string, key: string): Promise<unknown | undefined> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return JSON.parse((await out.Body?.transformToString()) ?? 'null');
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The task list of the model the registry calls champion (or the bootstrap model before the first
+ * approval), read from its manifest in S3: the API Lambda needs it for `EmailClassifier.tasks`
+ * without loading the model.
+ */
+export async function loadChampionTasks(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+): Promise<{ modelId: string; tasks: { name: string; labels: string[] }[] }> {
+  const pointer = (await readJson(s3, bucket, `${prefix}champion.json`)) as { id?: unknown } | undefined;
+  const modelId = typeof pointer?.id === 'string' ? pointer.id : 'bootstrap';
+  const manifest = await readJson(s3, bucket, `${prefix}${modelId}/manifest.json`);
+  const parsed = TasksManifestSchema.safeParse(manifest);
+  if (!parsed.success) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json has no task list`);
+  return { modelId, tasks: parsed.data.tasks.map((t) => ({ name: t.name, labels: t.labels })) };
+}
