@@ -30,13 +30,38 @@ function time<T>(repeats: number, fn: () => T): { ms: number; value: T } {
   return { ms: median(times), value };
 }
 
+/** The last field of every record of a CSV text (quoted fields may hold commas, quotes and newlines). */
+function csvLastColumn(text: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') field = '';
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      out.push(field);
+      field = '';
+    } else field += ch;
+  }
+  if (field !== '') out.push(field);
+  return out;
+}
+
 /** BANKING77 test labels when the shared data is there (3,080 rows, 77 intents), else a synthetic stand-in. */
 function banking77Truth(notes: string[]): string[] {
   const dir = sharedData();
   if (dir) {
-    const rows = readFileSync(path.join(dir, 'banking77/test.csv'), 'utf8').trim().split('\n').slice(1);
-    notes.push('Truth labels: the 3,080 BANKING77 test labels from ../shared/data/banking77/test.csv; predictions are invented (seeded noise).');
-    return rows.map((r) => r.slice(r.lastIndexOf(',') + 1).trim());
+    const labels = csvLastColumn(readFileSync(path.join(dir, 'banking77/test.csv'), 'utf8')).slice(1);
+    notes.push(`Truth labels: the ${labels.length} BANKING77 test labels (${new Set(labels).size} intents) from ../shared/data/banking77/test.csv; predictions are invented (seeded noise).`);
+    return labels;
   }
   notes.push('../shared/data is absent: truth labels are a synthetic 77-label stand-in of the same size.');
   const random = seededRandom(77);
