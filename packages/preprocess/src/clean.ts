@@ -135,8 +135,12 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
   let source = email.body ?? '';
   if (source.trim() === '' && email.html) {
     const parts = htmlToTextParts(email.html);
-    source = parts.text;
-    if (parts.quoted !== '') removed.push({ kind: 'quoted', text: parts.quoted });
+    // A message that is all quote (a bare forward, a reply someone wrapped in a blockquote) keeps its text.
+    if (parts.text.trim() === '' && parts.quoted !== '') source = parts.quoted;
+    else {
+      source = parts.text;
+      if (parts.quoted !== '') removed.push({ kind: 'quoted', text: parts.quoted });
+    }
   }
   const cleaned = cleanText(source, scope.data);
   removed.push(...cleaned.removed);

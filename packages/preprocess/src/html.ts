@@ -28,7 +28,8 @@ const QUOTE_CLASSES = ['gmail_quote', 'gmail_extra', 'yahoo_quoted', 'moz-cite-p
 
 /** A quoted element that may sit between new text (inline replies): drop it alone. */
 function isQuoteElement(tag: string, a: Attribs): boolean {
-  if (tag === 'blockquote' && ((a.type ?? '').toLowerCase() === 'cite' || a.cite !== undefined)) return true;
+  // Any blockquote: mail clients quote with it; a message that is nothing but a blockquote is kept by the caller.
+  if (tag === 'blockquote') return true;
   const cls = classes(a);
   return QUOTE_CLASSES.some((c) => cls.includes(c));
 }
@@ -92,7 +93,8 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
       ontext(text) {
         const frame = stack[stack.length - 1];
         if (frame.skip) return;
-        emit(frame.quoted, frame.pre ? text : text.replace(/[ \t\r\n\f]+/g, ' '));
+        // Source line breaks survive as line breaks (talon and the fixtures keep them); other runs become one space.
+        emit(frame.quoted, frame.pre ? text : text.replace(/[ \t\r\n\f]+/g, (ws) => (ws.includes('\n') ? '\n' : ' ')));
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
@@ -104,7 +106,8 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
     let head = '';
     for (let i = at; i < out.text.length && head.length < 800; i += 1) head += out.text[i];
     const rest = head.split('\n').filter((l) => l.trim() !== '').slice(0, 4);
-    if (rest.length >= 2 && headerKey(rest[0])?.from && rest.slice(1).some((l) => headerKey(l) !== undefined)) {
+    const sameLine = /\b(?:date|sent|to|subject|datum|gesendet|an|betreff)\s?:/i.test(rest[0]?.slice(5) ?? '');
+    if (rest.length >= 1 && headerKey(rest[0])?.from && (sameLine || rest.slice(1).some((l) => headerKey(l) !== undefined))) {
       out.quoted.unshift(...out.text.slice(at));
       out.text.length = at;
       break;

@@ -22,7 +22,7 @@ const HEADER_DASHED = new RegExp(String.raw`^-{2,}.{0,250}\s${VERB}\s?-{2,}$`, '
 const DATE_FIRST = /^(?:\d{1,4}[-./] ?\d{1,2}[-./] ?\d{1,4}|\p{L}{2,4}\.?,? \d{1,2}\.? \p{L}{3,5}\.? \d{4}|\p{L}{3}, \d{1,2} \p{L}{3} \d{4})/u;
 const TIME = /\d{1,2}[:.]\d{2}/;
 /** Start of a header wrapped over several lines. */
-export const HEADER_START = new RegExp(String.raw`^${INTRO}\s`, 'iu');
+export const HEADER_START = new RegExp(String.raw`^${INTRO}(?:\s|$)`, 'iu');
 
 /** A line that may be the first of a reply header wrapped over several lines. */
 export function mayStartHeader(line: string): boolean {
@@ -41,6 +41,7 @@ export function isReplyHeader(line: string): boolean {
   const end = l[l.length - 1];
   const dateFirst = DATE_FIRST.test(l);
   if (end !== ':' && end !== '：') {
+    if (dateFirst && /<[^<>\s]{1,100}@[^<>\s]{1,100}>$/.test(l) && l.length < 150) return true;
     // `2013/7/20 sam via Discourse <x@y.z>` or `On Tue, ... 10:07 PM John <mailto:...>`: date, time, address, no verb.
     if (dateFirst && TIME.test(l) && /\b(?:GMT|UTC)[+-]\d|[+-]\d{4}\b/.test(l) && l.length < 120) return true;
     return (dateFirst || HEADER_START.test(l)) && l.includes('@') && l.includes('<') && TIME.test(l) && l.length < 200;

@@ -75,6 +75,12 @@ export function markLines(lines: readonly string[]): LineMark[] {
       for (let j = i; j < i + block; j += 1) marks[j] = 'block';
       continue;
     }
+    // A lower-case line right under a `>` line is the rest of a quoted line that the mailer wrapped.
+    const prev = i > 0 ? marks[i - 1] : undefined;
+    if (prev === 'quote' && /^\p{Ll}/u.test(line.trimStart())) {
+      marks[i] = 'quote';
+      continue;
+    }
     marks[i] = isDeviceLine(line) ? 'device' : 'text';
   }
   return marks;
@@ -104,13 +110,16 @@ function isInlineReply(marks: readonly LineMark[]): boolean {
 
 /** Moves separator lines (`_____`, `-----`) and blank lines at the end of `kept` over to `quoted`. */
 function moveTrailingRules(kept: string[], quoted: string[]): void {
-  const moved: string[] = [];
-  while (kept.length > 0) {
-    const t = kept[kept.length - 1].trim();
+  let n = kept.length;
+  let cut = n;
+  while (n > 0) {
+    const t = kept[n - 1].trim();
     if (t !== '' && !RULE_LINE.test(t)) break;
-    moved.unshift(kept.pop() as string);
+    n -= 1;
+    if (t !== '') cut = n;
   }
-  quoted.push(...moved);
+  // Only a separator line moves (with the blank lines around it); plain blank lines stay with the text.
+  if (cut < kept.length) quoted.push(...kept.splice(cut));
 }
 
 /**
@@ -138,7 +147,8 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
       let j = i;
       while (j < lines.length && (STARTS_QUOTE.has(marks[j]) || marks[j] === 'empty')) j += 1;
       if (mark === 'header' && j < lines.length && marks[j] === 'quote') {
-        // The header introduces a `>` block: drop both, keep reading after the block.
+        // The header introduces a `>` block: drop both with the blank lines after, keep reading below.
+        while (j < lines.length && (marks[j] === 'quote' || marks[j] === 'empty')) j += 1;
         moveTrailingRules(kept, quoted);
         for (let k = i; k < j; k += 1) quoted.push(lines[k]);
         i = j - 1;
@@ -150,6 +160,13 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
     }
     if (mark === 'quote') {
       quoted.push(lines[i]);
+      // Blank lines between a quoted block and the text under it go with the quote.
+      let j = i + 1;
+      while (j < lines.length && marks[j] === 'empty') j += 1;
+      if (j < lines.length && marks[j] !== 'quote' && j > i + 1) {
+        for (let k = i + 1; k < j; k += 1) quoted.push(lines[k]);
+        i = j - 1;
+      }
       continue;
     }
     if (mark === 'device' && seenText && marks.indexOf('text', i + 1) > i) {
