@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PredictionFileError } from './errors.js';
 import { EvaluationReportSchema, evaluatePredictions, headlineMetrics, sliceTaskMetrics } from './evaluate.js';
+import { predictionLineJsonSchema } from './json-schema.js';
 import { formatPredictionLines, parsePredictionLines, type PredictionLine } from './prediction-line.js';
 import { evaluationMarkdown, evaluationText } from './report-text.js';
 import { modelCardMarkdown } from './model-card.js';
@@ -21,6 +22,7 @@ describe('prediction lines', () => {
     expect(() => parsePredictionLines(`${text}{"truth":{}}\n`, 'p.jsonl')).toThrow(/p\.jsonl:5: .*prediction/);
     expect(() => parsePredictionLines('{oops\n')).toThrow(PredictionFileError);
     expect(() => parsePredictionLines('\n\n')).toThrow(/no prediction lines/);
+    expect((predictionLineJsonSchema() as { required: string[] }).required).toEqual(['prediction']);
   });
 });
 

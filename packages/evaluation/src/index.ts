@@ -82,3 +82,4 @@ export { reportPictures, slug, type Picture } from './pictures.js';
 export { svgToPng } from './png.js';
 export { writeEvaluationReport, type WriteReportOptions } from './write-report.js';
 export { syntheticPredictionLines, type SyntheticOptions } from './synthetic.js';
+export { evaluationReportJsonSchema, predictionLineJsonSchema } from './json-schema.js';

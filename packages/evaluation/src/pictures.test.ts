@@ -46,7 +46,9 @@ describe('pictures', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-eval-'));
     dirs.push(dir);
     await writeEvaluationReport(dir, report, { png: false });
-    expect(readdirSync(dir).sort()).toEqual(['metrics.json', 'model-card.md', 'pictures', 'report.html', 'report.md', 'report.txt']);
+    expect(readdirSync(dir).sort()).toEqual(['metrics.json', 'metrics.schema.json', 'model-card.md', 'pictures', 'report.html', 'report.md', 'report.txt']);
+    const schema = JSON.parse(readFileSync(path.join(dir, 'metrics.schema.json'), 'utf8')) as { required: string[] };
+    expect(schema.required).toEqual(expect.arrayContaining(['schemaVersion', 'tasks', 'lines']));
     const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
     expect(html).toBe(evaluationHtml(report, reportPictures(report)));
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvaluationReport } from './evaluate.js';
+import { evaluationReportJsonSchema } from './json-schema.js';
 import { modelCardMarkdown, type ModelCardOptions } from './model-card.js';
 import { reportPictures } from './pictures.js';
 import { svgToPng } from './png.js';
@@ -15,7 +16,7 @@ export interface WriteReportOptions {
 }
 
 /**
- * Writes a report directory: metrics.json, report.txt, report.md, report.html, model-card.md and
+ * Writes a report directory: metrics.json (and its JSON Schema, metrics.schema.json), report.txt, report.md, report.html, model-card.md and
  * pictures/<task>-{confusion,reliability,coverage}.{svg,png}. Returns the written paths.
  */
 export async function writeEvaluationReport(dir: string, report: EvaluationReport, options: WriteReportOptions = {}): Promise<string[]> {
@@ -31,6 +32,7 @@ export async function writeEvaluationReport(dir: string, report: EvaluationRepor
   let done = 0;
   const step = (label: string) => options.onProgress?.(++done, total, label);
   await put(path.join(dir, 'metrics.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await put(path.join(dir, 'metrics.schema.json'), `${JSON.stringify(evaluationReportJsonSchema(), null, 2)}\n`);
   step('metrics.json');
   await put(path.join(dir, 'report.txt'), evaluationText(report));
   step('report.txt');
