@@ -55,13 +55,14 @@ export function normaliseText(text: string): string {
     .join('\n');
 }
 
+/** Blank lines at both ends dropped; blank lines inside kept as the sender wrote them. */
 function tidyLines(lines: readonly string[]): string {
+  let start = 0;
+  let end = lines.length;
+  while (start < end && lines[start].trim() === '') start += 1;
+  while (end > start && lines[end - 1].trim() === '') end -= 1;
   const out: string[] = [];
-  for (const line of lines) {
-    if (line.trim() === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
-    out.push(line.trim() === '' ? '' : line);
-  }
-  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  for (let i = start; i < end; i += 1) out.push(lines[i].trim() === '' ? '' : lines[i]);
   return out.join('\n');
 }
 

@@ -21,13 +21,14 @@ const HEADER_DASHED = new RegExp(String.raw`^-{2,}.{0,250}\s${VERB}\s?-{2,}$`, '
 /** `2014-03-20 8:48 GMT+01:00 Name <a@b.c>:`, `26.06.2014, 14:41, "Name" <a@b.c>:`: a date first, then an address. */
 const DATE_FIRST = /^(?:\d{1,4}[-./] ?\d{1,2}[-./] ?\d{1,4}|\p{L}{2,4}\.?,? \d{1,2}\.? \p{L}{3,5}\.? \d{4}|\p{L}{3}, \d{1,2} \p{L}{3} \d{4})/u;
 const TIME = /\d{1,2}[:.]\d{2}/;
+const VERB_WORD = new RegExp(String.raw`\s${VERB}\s`, 'iu');
 /** Start of a header wrapped over several lines. */
 export const HEADER_START = new RegExp(String.raw`^${INTRO}(?:\s|$)`, 'iu');
 
 /** A line that may be the first of a reply header wrapped over several lines. */
 export function mayStartHeader(line: string): boolean {
   const l = line.trim();
-  return l.length < 200 && (HEADER_START.test(l) || DATE_FIRST.test(l));
+  return l.length < 200 && (HEADER_START.test(l) || DATE_FIRST.test(l) || (l.includes('@') && VERB_WORD.test(l)));
 }
 
 export function isReplyHeader(line: string): boolean {
@@ -118,7 +119,7 @@ const FROM_KEYS = ['from', 'von', 'de', 'van', 'od', 'fra', 'från', 'da', 'läh
 const OTHER_KEYS = [
   'sent', 'date', 'to', 'cc', 'subject', 'reply-to',
   'gesendet', 'datum', 'an', 'betreff', 'kopie', 'gesendet am',
-  'envoyé', 'envoye', 'à', 'a', 'objet', 'date d\'envoi', 'sujet', 'copie à', 'répondre à', 'message du', 'cci',
+  'envoyé', 'envoye', 'envoyé le', 'à', 'a', 'objet', 'date d\'envoi', 'sujet', 'copie à', 'répondre à', 'message du', 'cci',
   'enviado', 'para', 'asunto', 'fecha',
   'verzonden', 'aan', 'onderwerp',
   'wysłano', 'do', 'temat', 'data',

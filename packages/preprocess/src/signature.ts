@@ -61,7 +61,7 @@ export function isDeviceLine(line: string): boolean {
 }
 
 const DISCLAIMER =
-  /confidential|intended (?:solely )?(?:only )?for the (?:use of the )?(?:addressee|recipient|person)|received this (?:e-?mail|message|communication) in error|vertraulich|nicht der (?:richtige|beabsichtigte) (?:adressat|empfänger)|irrtümlich|unbefugte|haftungsausschluss|disclaimer|sitz der gesellschaft|amtsgericht|handelsregister|\bhrb\b|registergericht|geschäftsführer(?:in)?:|ust-?id|registered (?:office|in england)|company (?:number|registration)|authorised and regulated|authorized and regulated|bafin/i;
+  /confidential|intended (?:solely )?(?:only )?for the (?:use of the )?(?:addressee|recipient|person)|received this (?:e-?mail|message|communication) in error|vertraulich|nicht der (?:richtige|beabsichtigte) (?:adressat|empfänger)|irrtümlich|unbefugte|haftungsausschluss|disclaimer|sitz der gesellschaft|amtsgericht|handelsregister|\bhrb\b|registergericht|geschäftsführer(?:in)?:|ust-?id|registered (?:office|in england)|company (?:number|registration)|authorised and regulated|authorized and regulated|bafin|riservat|destinatari|confidentiel|destinataire|confidencial|vertrouwelijk|geadresseerde|poufn/i;
 const FOOTER =
   /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences/i;
 const RULE = /^[-_=*~#.\s]{3,}$/;
@@ -120,6 +120,36 @@ const SIG_LINE_MAX = 60;
 /** `-Abhishek Kona`, `- roman`, `-Lev.`: a dash and a short name as the last line. */
 const DASH_NAME = /^-\s?\p{L}[\p{L}.'-]{0,30}(?:\s[\p{L}.'-]{1,30}){0,2}$/u;
 
+const CONTACT = /@|https?:\/\/|www\.|\+?\(?\d{2,5}\)?[ ./-]?\d{3,}[ ./-]?\d{2,}|^(?:tel|fon|fax|mobil|mobile|phone|skype|t|f|m)\.?\s?:?\s/i;
+
+/**
+ * A closing paragraph of short lines (name, company, phone, address, web) with at least two contact
+ * lines, after the last long line of prose: a signature without a sign-off.
+ */
+function contactBlockStart(lines: readonly string[], last: number): number {
+  let i = last;
+  let count = 0;
+  let contacts = 0;
+  while (i >= 0 && count <= SIG_MAX_LINES) {
+    const t = lines[i].trim();
+    if (t.length > SIG_LINE_MAX) break;
+    if (t !== '') {
+      count += 1;
+      if (CONTACT.test(t)) contacts += 1;
+    }
+    i -= 1;
+  }
+  if (count > SIG_MAX_LINES || contacts < 2) return -1;
+  // Start at the first paragraph that begins after a blank line within the short tail.
+  let start = i + 1;
+  while (start <= last && lines[start].trim() !== '') start += 1;
+  while (start <= last && lines[start].trim() === '') start += 1;
+  if (start > last) return -1;
+  let c = 0;
+  for (let k = start; k <= last; k += 1) if (CONTACT.test(lines[k])) c += 1;
+  return c >= 2 ? start : -1;
+}
+
 function isDelimiter(line: string): boolean {
   const t = line.trimEnd();
   return t === '--' || t === '-- ' || t === '—' || t === '__';
@@ -145,6 +175,7 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   if (signOff >= 0 && signOff === last && isThanks(lines[signOff])) signOff = -1;
   let start = delimiter >= 0 ? delimiter : signOff;
   if (start < 0 && last > 0 && DASH_NAME.test(lines[last].trim())) start = last;
+  if (start < 0) start = contactBlockStart(lines, last);
   if (start <= 0) return { lines, removed: [] };
   const above = lines.slice(0, start);
   if (!above.some((l) => l.trim() !== '')) return { lines, removed: [] };
