@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalRegistry } from '@mailroute/model';
 import { createApp, type ServingApp } from './app.js';
-import { ApiKeyFileSchema, createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
-import { ServingConfigError } from './errors.js';
+import { createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
+import { readKeyFile } from './auth/key-file.js';
 import type { LimitsInput } from './http/limits.js';
 import { silentLogger, type Logger } from './http/logger.js';
 import { createLocalModelSource } from './model/local-model.js';
@@ -12,22 +11,11 @@ import { createSqliteStore } from './store/sqlite-store.js';
 export const DB_FILE = 'mailroute.db';
 export const API_KEYS_FILE = 'api-keys.json';
 
-/** API keys from a JSON file (`{ "keys": [{ id, sha256, scopes, rateLimit? }] }`), or none when it is absent. */
+/** API keys from a JSON file (`{ "keys": [{ id, sha256, scopes, rateLimit? }] }`), or none when it is absent or empty. */
 export function loadAuth(file: string | undefined): Auth {
-  if (file === undefined || !existsSync(file)) return createNoAuth();
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ServingConfigError(`API key file ${file} is not valid JSON.`, {}, { cause: error });
-  }
-  const parsed = ApiKeyFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ServingConfigError(`API key file ${file}: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  if (parsed.data.keys.length === 0) return createNoAuth();
-  return createApiKeyAuth(parsed.data.keys);
+  if (file === undefined) return createNoAuth();
+  const { keys } = readKeyFile(file);
+  return keys.length === 0 ? createNoAuth() : createApiKeyAuth(keys);
 }
 
 export interface LocalServingOptions {

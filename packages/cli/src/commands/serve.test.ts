@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -107,6 +107,19 @@ describe('mailroute serve', () => {
     expect((await send('mr_secret')).status).toBe(200);
     expect(await app.stop()).toBe(0);
   }, 60_000);
+
+  it('creates an API key with --new-key, stored hashed, that the server then requires', async () => {
+    const keyHome = path.join(root, 'keyed');
+    const made = await run(['serve', '--home', keyHome, '--new-key', 'crm', '--scopes', 'classify']);
+    expect(made.code).toBe(0);
+    const key = made.stdout.trim();
+    expect(key).toMatch(/^mr_[A-Za-z0-9_-]{40,}$/);
+    const stored = await readFile(path.join(keyHome, 'api-keys.json'), 'utf8');
+    expect(stored).not.toContain(key);
+    expect(stored).toContain(hashApiKey(key));
+    const bad = await run(['serve', '--home', keyHome, '--new-key', 'x', '--scopes', 'root']);
+    expect(bad.code).toBe(2);
+  });
 
   it('refuses a public host without keys (exit 2) and bad flags (exit 2)', async () => {
     const open = await run(['serve', '--host', '0.0.0.0', '--port', '0', '--home', home]);

@@ -2,6 +2,9 @@ import type { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
+  addApiKey,
+  API_KEYS_FILE,
+  SCOPES,
   closeOnSignals,
   createLocalServing,
   isLoopback,
@@ -9,6 +12,7 @@ import {
   type Logger,
   type LimitsInput,
   type RunningServer,
+  type Scope,
 } from '@mailroute/serving';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -29,6 +33,15 @@ export interface ServeFlags {
   maxConcurrent?: number;
   storeText?: boolean;
   sagemaker?: boolean;
+  newKey?: string;
+  scopes?: Scope[];
+}
+
+function scopeList(value: string): Scope[] {
+  const scopes = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (scopes.length === 0 || bad.length > 0) throw new InvalidArgumentError(`scopes are a comma-separated list of ${SCOPES.join(', ')}.`);
+  return scopes as Scope[];
 }
 
 function integer(name: string, min: number, max: number) {
@@ -119,7 +132,17 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--model-dir <dir>', 'serve this artifact directory instead of the registry champion')
     .option('--store-text', 'keep a PII-masked copy of each email text with its prediction')
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
+    .option('--new-key <id>', 'create an API key with this id in the key file, print it once, and exit')
+    .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin)', scopeList, ['classify', 'feedback'] as Scope[])
     .action(async (flags: ServeFlags) => {
+      if (flags.newKey !== undefined) {
+        const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
+        const file = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE ?? path.join(home, API_KEYS_FILE);
+        const key = addApiKey(file, flags.newKey, flags.scopes ?? ['classify', 'feedback']);
+        ctx.stdout.write(`${key}\n`);
+        ctx.stderr.write(`API key "${flags.newKey}" (${(flags.scopes ?? []).join(', ')}) stored hashed in ${file}; it is shown only now.\n`);
+        return;
+      }
       const logger = lineLogger(ctx);
       const server = await startFromFlags(ctx, flags, logger);
       printBanner(ctx, server);

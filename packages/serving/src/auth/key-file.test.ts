@@ -1,0 +1,32 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApiKeyAuth, hashApiKey } from './api-keys.js';
+import { addApiKey, readKeyFile } from './key-file.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-keys-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('API key file', () => {
+  it('stores only the hash; the returned key authenticates with its scopes; same id replaces', () => {
+    const file = path.join(dir, 'api-keys.json');
+    const first = addApiKey(file, 'crm', ['classify']);
+    const second = addApiKey(file, 'crm', ['classify', 'feedback']);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(second);
+    expect(text).toContain(hashApiKey(second));
+    const { keys } = readKeyFile(file);
+    expect(keys).toHaveLength(1);
+    const auth = createApiKeyAuth(keys);
+    expect(auth.authenticate(first)).toBeUndefined();
+    expect([...(auth.authenticate(second)?.scopes ?? [])]).toEqual(['classify', 'feedback']);
+    expect(auth.authenticate(`${second}x`)).toBeUndefined();
+  });
+
+  it('rejects a malformed file with a coded error', () => {
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ keys: [{ id: 'x', sha256: 'plaintext-key', scopes: ['classify'] }] }));
+    expect(() => readKeyFile(file)).toThrow(expect.objectContaining({ code: 'SERVING_CONFIG_INVALID' }));
+  });
+});
