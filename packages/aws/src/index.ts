@@ -14,7 +14,7 @@ export {
   ModelPackageStateChangeSchema,
 } from './deployer/deploy-plan.js';
 export type { DeployerConfig, DeploymentPlan, ApprovedPackage, CurrentEndpoint, ModelPackageStateChange } from './deployer/deploy-plan.js';
-export { createDeployerHandler, deployerConfigFromEnv, toApprovedPackage, DEPLOYER_ENV } from './deployer/deployer-handler.js';
+export { createDeployerHandler, createDeployerHandlerFromEnv, deployerConfigFromEnv, toApprovedPackage, DEPLOYER_ENV } from './deployer/deployer-handler.js';
 export type { DeployResult } from './deployer/deployer-handler.js';
 export { createApiLambdaHandler, createAwsServing, apiConfigFromEnv, defaultAwsServingDeps, API_ENV } from './lambda/api-handler.js';
 export type { ApiLambdaConfig, AwsServingDeps } from './lambda/api-handler.js';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { DEPLOYER_ENV, DYNAMO_TABLE_LAYOUT } from '@mailroute/aws';
-import { DEPLOYER_LAMBDA_ENV } from './lambda-env.js';
+import { API_ENV, DEPLOYER_ENV, DYNAMO_TABLE_LAYOUT } from '@mailroute/aws';
+import { API_LAMBDA_ENV, DEPLOYER_LAMBDA_ENV } from './lambda-env.js';
 import { FEEDBACK_TABLE_LAYOUT } from './components/feedback-storage.js';
 
 // The program repeats these names so it does not load the AWS SDK; they must equal the adapters'.
@@ -8,7 +8,8 @@ describe('contract between the program and the code it deploys', () => {
   it('builds the table the DynamoDB store expects', () => {
     expect(FEEDBACK_TABLE_LAYOUT).toEqual(DYNAMO_TABLE_LAYOUT);
   });
-  it('sets the environment the deployer reads', () => {
+  it('sets the environment the deployer and the API Lambda read', () => {
     expect(DEPLOYER_LAMBDA_ENV).toEqual(DEPLOYER_ENV);
+    expect(API_LAMBDA_ENV).toEqual(API_ENV);
   });
 });

@@ -9,7 +9,7 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { createDeployerHandler, deployerConfigFromEnv, DEPLOYER_ENV } from './deployer-handler.js';
+import { createDeployerHandler, createDeployerHandlerFromEnv, deployerConfigFromEnv, DEPLOYER_ENV } from './deployer-handler.js';
 import { config, event } from './test-fixtures.js';
 
 const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
@@ -87,5 +87,11 @@ describe('deployerConfigFromEnv', () => {
 
   it('names the missing variable', () => {
     expect(() => deployerConfigFromEnv({})).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID', message: expect.stringContaining('endpointName') }));
+  });
+});
+
+describe('createDeployerHandlerFromEnv', () => {
+  it('refuses to start without its settings', () => {
+    expect(() => createDeployerHandlerFromEnv({}, sagemaker)).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID' }));
   });
 });

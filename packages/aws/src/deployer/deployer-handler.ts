@@ -4,8 +4,8 @@ import {
   CreateModelCommand,
   DescribeEndpointCommand,
   DescribeModelPackageCommand,
+  SageMakerClient,
   UpdateEndpointCommand,
-  type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { z } from 'zod';
 import { AdapterConfigError, DeployEventError } from '../errors.js';
@@ -140,4 +140,10 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
       endpointConfigName: plan.endpointConfigName,
     };
   };
+}
+
+/** The deployer Lambda's handler: settings from the environment, a SageMaker client for its region. */
+export function createDeployerHandlerFromEnv(env: Record<string, string | undefined>, sagemaker?: SageMakerClient) {
+  const config = deployerConfigFromEnv(env);
+  return createDeployerHandler({ sagemaker: sagemaker ?? new SageMakerClient({}), config });
 }

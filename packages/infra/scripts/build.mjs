@@ -1,0 +1,67 @@
+// Builds what `pulumi up` deploys: the two Lambda bundles and the compiled Pulumi program.
+//   dist/api/index.mjs        API Lambda (serving's Hono app + AWS adapters, AWS SDK included)
+//   dist/deployer/index.mjs   deployer Lambda
+//   dist/program/main.js      the Pulumi program (Pulumi.yaml `main`), @pulumi/* left to node_modules
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+
+// ESM bundles still hold CommonJS dependencies that call require().
+const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+// Native modules the Lambda never uses (the local ONNX runtime, SQLite and the PNG renderer live
+// behind serving's local wiring and evaluation's reports): a CommonJS stub whose every export throws
+// when called, so loading works and a stray use fails loudly.
+const NATIVE = /^(onnxruntime-node|better-sqlite3|@resvg\/resvg-js)$/;
+const nativeStub = {
+  name: 'native-stub',
+  setup(b) {
+    b.onResolve({ filter: NATIVE }, (args) => ({ path: args.path, namespace: 'native-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'native-stub' }, (args) => ({
+      contents: `const fail = function () { throw new Error(${JSON.stringify(`${args.path} is not available in this Lambda`)}); };
+module.exports = new Proxy({}, { get: (_t, prop) => (prop === '__esModule' || typeof prop === 'symbol' ? undefined : fail) });`,
+      loader: 'js',
+    }));
+  },
+};
+
+const lambda = (name) =>
+  build({
+    entryPoints: [path.join(root, 'src/lambda', `${name}.ts`)],
+    outfile: path.join(dist, name, 'index.mjs'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: true,
+    legalComments: 'none',
+    banner: { js: requireShim },
+    plugins: [nativeStub],
+    metafile: true,
+    logLevel: 'warning',
+  });
+
+await rm(dist, { recursive: true, force: true });
+const results = await Promise.all([
+  lambda('api'),
+  lambda('deployer'),
+  build({
+    entryPoints: [path.join(root, 'src/main.ts')],
+    outfile: path.join(dist, 'program', 'main.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  }),
+]);
+for (const [i, name] of ['api', 'deployer'].entries()) {
+  const bytes = Object.values(results[i].metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  process.stdout.write(`dist/${name}: ${(bytes / 1e6).toFixed(1)} MB\n`);
+}

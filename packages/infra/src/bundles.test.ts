@@ -1,0 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INFRA_ROOT } from './testing/pulumi-harness.js';
+
+const dist = path.join(INFRA_ROOT, 'dist');
+const built = existsSync(path.join(dist, 'api', 'index.mjs')) && existsSync(path.join(dist, 'deployer', 'index.mjs'));
+
+// Loads the esbuild bundles in a fresh Node, as Lambda would. Needs `npm run build -w packages/infra`.
+describe.skipIf(!built)('Lambda bundles (skipped: run `npm run build -w packages/infra` first)', () => {
+  it('load under plain Node and export their handlers', () => {
+    const script = `
+      Object.assign(process.env, { AWS_REGION: 'eu-central-1', MAILROUTE_ENDPOINT_NAME: 'ep', MAILROUTE_MODEL_PACKAGE_GROUP: 'g',
+        MAILROUTE_SAGEMAKER_ROLE_ARN: 'arn:aws:iam::111111111111:role/r', MAILROUTE_INSTANCE_TYPE: 'ml.t2.medium',
+        MAILROUTE_INSTANCE_COUNT: '1', MAILROUTE_SUBNET_IDS: 'a', MAILROUTE_SECURITY_GROUP_IDS: 'sg' });
+      const api = await import(${JSON.stringify(path.join(dist, 'api', 'index.mjs'))});
+      const deployer = await import(${JSON.stringify(path.join(dist, 'deployer', 'index.mjs'))});
+      let code = 'none';
+      try { await deployer.handler({ source: 'aws.s3' }); } catch (error) { code = error.code; }
+      process.stdout.write(JSON.stringify({ api: typeof api.handler, deployer: typeof deployer.handler, code }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(JSON.parse(out)).toEqual({ api: 'function', deployer: 'function', code: 'DEPLOY_EVENT_INVALID' });
+  }, 60_000);
+});

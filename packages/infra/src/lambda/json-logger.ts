@@ -1,0 +1,12 @@
+// One JSON line per log entry on stdout: Lambda ships it to the function's log group (JSON log format).
+type Fields = Record<string, unknown>;
+
+function write(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields?: Fields): void {
+  process.stdout.write(`${JSON.stringify({ level, message, ...fields, time: new Date().toISOString() })}\n`);
+}
+
+export const jsonLogger = {
+  info: (message: string, fields?: Fields) => write('INFO', message, fields),
+  warn: (message: string, fields?: Fields) => write('WARN', message, fields),
+  error: (message: string, fields?: Fields) => write('ERROR', message, fields),
+};

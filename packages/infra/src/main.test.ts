@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
+import { INFRA_ROOT } from './testing/pulumi-harness.js';
+
+function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+}
+
+// The real entry (main.ts) as `pulumi up -s prod` would run it: config from Pulumi.prod.yaml as the
+// engine passes it (strings, objects as JSON), resources mocked.
+describe('main.ts (the program entry)', () => {
+  it('reads the stack config the engine passes and exports the outputs', async () => {
+    const file = parse(readFileSync(path.join(INFRA_ROOT, 'Pulumi.prod.yaml'), 'utf8')) as { config: Record<string, unknown> };
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(file.config)) config[key] = typeof value === 'string' ? value : JSON.stringify(value);
+    pulumi.runtime.setAllConfig(config);
+    const created: string[] = [];
+    pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          created.push(args.type);
+          return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:::${args.name}`, name: args.inputs.name ?? args.name, apiEndpoint: 'https://api.example.com' } };
+        },
+        call: (args) => args.inputs,
+      },
+      'mailroute',
+      'prod',
+      false,
+    );
+    const program = (await import('./main.js')) as Record<string, pulumi.Output<unknown>>;
+    expect(await promiseOf(program.endpointName)).toBe('mailroute-prod-classifier');
+    expect(await promiseOf(program.apiUrl)).toBe('https://api.example.com');
+    expect(program.monthlyCostEstimateUsd).toBeGreaterThan(0);
+    expect(created).toContain('pulumi:providers:aws');
+    expect(created).toContain('aws:sagemaker/endpoint:Endpoint');
+  }, 60_000);
+});
