@@ -32,3 +32,12 @@ describe('training config', () => {
     expect(resolveLabel(cyc, 'a').kind).toBe('alias-cycle');
   });
 });
+
+describe('trainingConfigJsonSchema', () => {
+  it('describes the config for tools outside TypeScript', async () => {
+    const { trainingConfigJsonSchema } = await import('./config.js');
+    const schema = trainingConfigJsonSchema() as { properties: Record<string, unknown>; required?: string[] };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['columns', 'tasks', 'split', 'model', 'onBadRow']));
+    expect(schema.required).toEqual(expect.arrayContaining(['columns', 'tasks', 'split']));
+  });
+});

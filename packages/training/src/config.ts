@@ -128,3 +128,8 @@ export async function loadTrainingConfig(file: string): Promise<TrainingConfig> 
   }
   return parseTrainingConfig(json, file);
 }
+
+/** JSON Schema of the training config (for editors and the future Python/SageMaker trainer). */
+export function trainingConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(TrainingConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
