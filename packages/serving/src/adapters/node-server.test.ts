@@ -90,6 +90,7 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     expect((await json(reload)).code).toBe('MODEL_LOAD_FAILED');
     const model = await json(fetch(`${server.url}/v1/model`));
     expect(model.modelId).toBe('m2');
+    expect(model.registry).toMatchObject({ status: 'Approved', family: 'ngram-bag' });
     expect(model.lastReloadError.modelId).toBe('m3-broken');
     expect((await post(`${server.url}/v1/classify`, { emails: [{ body: 'noch da?' }] })).status).toBe(200);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();

@@ -99,6 +99,10 @@ export const ModelInfoSchema = z
     failedReloads: z.number(),
     lastReloadAt: z.string().nullable(),
     lastReloadError: z.object({ at: z.string(), message: z.string(), modelId: z.string().optional() }).nullable(),
+    /** The registry's record of the served version, when served from a registry. */
+    registry: z
+      .object({ version: z.number(), status: z.string(), createdAt: z.string(), family: z.string(), metrics: z.record(z.string(), z.number()) })
+      .nullable(),
   })
   .openapi('ModelInfo');
 

@@ -44,9 +44,10 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       summary: 'The model being served and the last reload',
       responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } } },
     }),
-    (c) => {
+    async (c) => {
       const s = ctx.source.status();
       const current = ctx.source.current();
+      const version = current && ctx.registry ? await ctx.registry.get(current.modelId).catch(() => undefined) : undefined;
       return c.json(
         {
           modelId: s.modelId ?? null,
@@ -56,6 +57,9 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
           failedReloads: s.failedReloads,
           lastReloadAt: s.lastReloadAt ?? null,
           lastReloadError: s.lastReloadError ?? null,
+          registry: version
+            ? { version: version.version, status: version.status, createdAt: version.createdAt, family: version.family, metrics: version.metrics }
+            : null,
         },
         200,
       );
