@@ -39,7 +39,7 @@ async function writeFixture(dir: string, threshold: number): Promise<Manifest> {
       { name: 'topic', labels: ['sparplan', 'login', 'steuer'], temperature: 1, threshold: 0 },
     ],
     routing: { queueTask: 'queue' },
-    featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets }) },
+    featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets, pooling: 'mean' }) },
     onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs },
     dataHash: 'sha256:test',
   });

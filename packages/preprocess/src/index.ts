@@ -37,10 +37,12 @@ export {
   HashedNgramsParamsSchema,
   FeaturizerSpecSchema,
   featurizeHashed,
+  featurizeHashedBag,
   wordTokens,
   isTruncated,
   poolingWeight,
   type HashedNgramsParams,
+  type HashedBag,
   type FeaturizerSpec,
 } from './featurize/index.js';
 export { CleanInputLineSchema, CleanOutputLineSchema, type CleanInputLine, type CleanOutputLine } from './batch.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashString } from './hash.js';
-import { featurizeHashed, HashedNgramsParamsSchema, poolingWeight, wordTokens } from './hashed-ngrams.js';
+import { featurizeHashed, featurizeHashedBag, HashedNgramsParamsSchema, poolingWeight, wordTokens } from './hashed-ngrams.js';
 
 
 describe('hashString', () => {
@@ -55,5 +55,18 @@ describe('featurizeHashed', () => {
     expect(poolingWeight(4, 'mean')).toBeCloseTo(0.25, 12);
     expect(poolingWeight(4, 'sqrt')).toBeCloseTo(0.5, 12);
     expect(poolingWeight(0, 'sqrt')).toBe(0);
+  });
+
+  it('weighs each group (words, chars, meta) by 1/sqrt of its size with group-sqrt pooling', () => {
+    const p = HashedNgramsParamsSchema.parse({ pooling: 'group-sqrt' });
+    // "ab cd": 3 word ids, 12 char ids, 2 meta ids.
+    const bag = featurizeHashedBag('ab cd', ['bank=x', 'lang=de'], p);
+    expect(Array.from(bag.ids)).toEqual(Array.from(featurizeHashed('ab cd', ['bank=x', 'lang=de'], p)));
+    expect(bag.weights[0]).toBeCloseTo(1 / Math.sqrt(3), 6);
+    expect(bag.weights[3]).toBeCloseTo(1 / Math.sqrt(12), 6);
+    expect(bag.weights[16]).toBeCloseTo(1 / Math.sqrt(2), 6);
+    const mean = featurizeHashedBag('ab cd', ['bank=x', 'lang=de'], { ...p, pooling: 'mean' });
+    expect(mean.weights.every((w) => Math.abs(w - 1 / 17) < 1e-7)).toBe(true);
+    expect(featurizeHashedBag('', [], p).ids).toHaveLength(0);
   });
 });

@@ -14,8 +14,12 @@ export const HashedNgramsParamsSchema = z.object({
   charNgrams: z.tuple([z.number().int().min(0).max(8), z.number().int().min(0).max(8)]).default([2, 5]),
   /** Characters of model text read at most; the rest is cut (and reported as truncated). */
   maxChars: z.number().int().min(1).default(5_000),
-  /** Pooling weight of each id: `mean` = 1/n, `sqrt` = 1/sqrt(n) over the n ids of a text. */
-  pooling: z.enum(['mean', 'sqrt']).default('mean'),
+  /**
+   * Pooling weight of each id: `mean` = 1/n, `sqrt` = 1/sqrt(n) over the n ids of a text; `group-sqrt` =
+   * 1/sqrt(n_g) within each group (word n-grams, char n-grams, meta tokens), so the many char n-grams
+   * do not drown the words (as a union of separately normalised TF-IDF blocks).
+   */
+  pooling: z.enum(['mean', 'sqrt', 'group-sqrt']).default('group-sqrt'),
 });
 export type HashedNgramsParams = z.infer<typeof HashedNgramsParamsSchema>;
 
@@ -45,17 +49,39 @@ export function wordTokens(text: string): string[] {
  * incrementally, never built as strings.
  */
 export function featurizeHashed(text: string, meta: readonly string[], params: HashedNgramsParams): Int32Array {
+  return collect(text, meta, params).take();
+}
+
+/** Ids and their pooling weights (see `pooling`): the bag a model reads. */
+export interface HashedBag {
+  ids: Int32Array;
+  weights: Float32Array;
+}
+
+export function featurizeHashedBag(text: string, meta: readonly string[], params: HashedNgramsParams): HashedBag {
+  const out = collect(text, meta, params);
+  const ids = out.take();
+  const weights = new Float32Array(ids.length);
+  if (params.pooling === 'group-sqrt') {
+    const [words, chars] = out.groups;
+    const bounds = [0, words, words + chars, ids.length];
+    for (let g = 0; g < 3; g++) weights.fill(poolingWeight(bounds[g + 1] - bounds[g], 'sqrt'), bounds[g], bounds[g + 1]);
+  } else {
+    weights.fill(poolingWeight(ids.length, params.pooling));
+  }
+  return { ids, weights };
+}
+
+/** Word n-grams first, then char n-grams, then meta tokens; `groups` holds the first two counts. */
+function collect(text: string, meta: readonly string[], params: HashedNgramsParams): IdBuffer {
   const { buckets, wordNgrams, charNgrams, maxChars } = params;
   const tokens = wordTokens(text.length > maxChars ? text.slice(0, maxChars) : text);
   const [cmin, cmax] = charNgrams;
   const out = new IdBuffer();
   const wordHashes = new Array<number>(tokens.length);
   for (let t = 0; t < tokens.length; t++) {
-    const token = tokens[t];
-    const h = hashString(token, SEED_WORD);
-    wordHashes[t] = h;
-    if (wordNgrams >= 1) out.push(h % buckets);
-    if (cmax > 0 && cmin > 0) pushCharNgrams(token, cmin, cmax, buckets, out);
+    wordHashes[t] = hashString(tokens[t], SEED_WORD);
+    if (wordNgrams >= 1) out.push(wordHashes[t] % buckets);
   }
   for (let n = 2; n <= wordNgrams; n++) {
     for (let t = 0; t + n <= tokens.length; t++) {
@@ -64,14 +90,18 @@ export function featurizeHashed(text: string, meta: readonly string[], params: H
       out.push(h % buckets);
     }
   }
+  const words = out.length;
+  if (cmax > 0 && cmin > 0) for (const token of tokens) pushCharNgrams(token, cmin, cmax, buckets, out);
+  out.groups = [words, out.length - words];
   for (const m of meta) out.push(hashString(m, SEED_META) % buckets);
-  return out.take();
+  return out;
 }
 
 /** A growable id list over one shared scratch array (the featurizer is synchronous, so it is never shared). */
 class IdBuffer {
   private static scratch = new Int32Array(4096);
-  private length = 0;
+  length = 0;
+  groups: [number, number] = [0, 0];
   push(id: number): void {
     if (this.length === IdBuffer.scratch.length) {
       const grown = new Int32Array(IdBuffer.scratch.length * 2);
@@ -104,8 +134,8 @@ export function isTruncated(text: string, params: Pick<HashedNgramsParams, 'maxC
   return text.length > params.maxChars;
 }
 
-/** The pooling weight of every id of a text with `n` ids. */
-export function poolingWeight(n: number, pooling: HashedNgramsParams['pooling']): number {
+/** The pooling weight of every id of a bag (or group) with `n` ids. */
+export function poolingWeight(n: number, pooling: 'mean' | 'sqrt'): number {
   if (n === 0) return 0;
   return pooling === 'sqrt' ? 1 / Math.sqrt(n) : 1 / n;
 }

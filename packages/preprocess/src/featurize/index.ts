@@ -3,9 +3,11 @@ export {
   HashedNgramsParamsSchema,
   FeaturizerSpecSchema,
   featurizeHashed,
+  featurizeHashedBag,
   wordTokens,
   isTruncated,
   poolingWeight,
   type HashedNgramsParams,
+  type HashedBag,
   type FeaturizerSpec,
 } from './hashed-ngrams.js';

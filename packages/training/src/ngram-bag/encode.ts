@@ -1,4 +1,4 @@
-import { featurizeHashed, poolingWeight, type HashedNgramsParams } from '@mailroute/preprocess';
+import { featurizeHashedBag, type HashedNgramsParams } from '@mailroute/preprocess';
 import type { EncodedExample } from './net.js';
 import { TrainerInputError } from './errors.js';
 
@@ -18,7 +18,7 @@ export interface TaskSpec {
 
 export function encodeExamples(examples: readonly TrainExample[], tasks: readonly TaskSpec[], featurizer: HashedNgramsParams): EncodedExample[] {
   return examples.map((example) => {
-    const ids = featurizeHashed(example.text, example.meta, featurizer);
+    const { ids, weights } = featurizeHashedBag(example.text, example.meta, featurizer);
     const labels = new Int32Array(tasks.length);
     tasks.forEach((task, t) => {
       const y = example.labels[task.name];
@@ -27,7 +27,7 @@ export function encodeExamples(examples: readonly TrainExample[], tasks: readonl
         throw new TrainerInputError(`label index ${labels[t]} out of range for task ${task.name}`);
       }
     });
-    return { ids, weight: poolingWeight(ids.length, featurizer.pooling), labels };
+    return { ids, weights, labels };
   });
 }
 

@@ -33,7 +33,7 @@ const classWeights = [Float64Array.of(1, 2, 0.5), Float64Array.of(1.5, 1)];
 
 /** The loss as the definition says, from the reference forward pass in @mailroute/model. */
 function referenceLoss(part: NgramBagPart, example: EncodedExample): number {
-  const logits = forwardLogits({ parts: [part] }, { ids: example.ids, weights: Array.from(example.ids, () => example.weight) });
+  const logits = forwardLogits({ parts: [part] }, { ids: example.ids, weights: example.weights });
   let loss = 0;
   ['a', 'b'].forEach((task, t) => {
     const y = example.labels[t];
@@ -74,15 +74,17 @@ function checkGradients(state: PartState, example: EncodedExample): number {
     for (let i = 0; i < part.hidden.weight.length; i++) compare(state.gHidden.weight[i], part.hidden.weight, i);
     for (let i = 0; i < part.hidden.bias.length; i++) compare(state.gHidden.bias[i], part.hidden.bias, i);
   }
-  // Each occurrence of an id receives weight * dPooled.
+  // Occurrence k of an id receives weights[k] * dPooled.
   const embeddingGrad = new Float64Array(part.embedding.length);
-  for (const id of example.ids) for (let d = 0; d < part.dim; d++) embeddingGrad[id * part.dim + d] += example.weight * state.dPooled[d];
+  example.ids.forEach((id, k) => {
+    for (let d = 0; d < part.dim; d++) embeddingGrad[id * part.dim + d] += example.weights[k] * state.dPooled[d];
+  });
   for (let i = 0; i < part.embedding.length; i++) compare(embeddingGrad[i], part.embedding, i);
   return worst;
 }
 
 describe('accumulateExample', () => {
-  const example: EncodedExample = { ids: Int32Array.of(1, 4, 4, 7), weight: 0.5, labels: Int32Array.of(1, 0) };
+  const example: EncodedExample = { ids: Int32Array.of(1, 4, 4, 7), weights: Float32Array.of(0.5, 0.25, 0.25, 0.7), labels: Int32Array.of(1, 0) };
 
   it.each([0, 4])('matches finite differences (hidden width %i)', (hidden) => {
     const state = createPartState(tinyPart(hidden, 3), [0, 1], classWeights);
@@ -107,7 +109,7 @@ describe('accumulateExample', () => {
 
 describe('updateEmbedding', () => {
   it('moves only the touched rows, against the gradient, and lowers the loss', () => {
-    const example: EncodedExample = { ids: Int32Array.of(2, 5), weight: 0.5, labels: Int32Array.of(0, 1) };
+    const example: EncodedExample = { ids: Int32Array.of(2, 5), weights: Float32Array.of(0.5, 0.5), labels: Int32Array.of(0, 1) };
     const state = createPartState(tinyPart(0, 9), [0, 1], classWeights);
     const before = Float32Array.from(state.part.embedding);
     const loss = accumulateExample(state, example);

@@ -1,10 +1,10 @@
 import type { DenseLayer, NgramBagPart } from '@mailroute/model';
 import { denseForward, softmaxInPlace } from '@mailroute/model';
 
-/** One featurized training example: ids, their common pooling weight, a label index per task (-1: missing). */
+/** One featurized training example: ids, their pooling weights, a label index per task (-1: missing). */
 export interface EncodedExample {
   ids: Int32Array;
-  weight: number;
+  weights: Float32Array;
   labels: Int32Array;
 }
 
@@ -37,15 +37,17 @@ export interface PartState {
 }
 
 const ACC_INIT = 1e-6;
+// The hidden layer starts with a larger accumulator: sign-sized first steps would kill its ReLUs.
+const HIDDEN_ACC_INIT = 0.1;
 
 function denseGrad(layer: DenseLayer): DenseGrad {
   return { weight: new Float64Array(layer.weight.length), bias: new Float64Array(layer.bias.length) };
 }
 
-function denseAcc(layer: DenseLayer): { weight: Float32Array; bias: Float32Array } {
+function denseAcc(layer: DenseLayer, init = ACC_INIT): { weight: Float32Array; bias: Float32Array } {
   return {
-    weight: new Float32Array(layer.weight.length).fill(ACC_INIT),
-    bias: new Float32Array(layer.bias.length).fill(ACC_INIT),
+    weight: new Float32Array(layer.weight.length).fill(init),
+    bias: new Float32Array(layer.bias.length).fill(init),
   };
 }
 
@@ -59,7 +61,7 @@ export function createPartState(part: NgramBagPart, taskIndex: number[], classWe
     gHeads: part.heads.map(denseGrad),
     dPooled: new Float64Array(part.dim),
     accEmbedding: new Float32Array(part.buckets).fill(ACC_INIT),
-    accHidden: part.hidden ? denseAcc(part.hidden) : undefined,
+    accHidden: part.hidden ? denseAcc(part.hidden, HIDDEN_ACC_INIT) : undefined,
     accHeads: part.heads.map(denseAcc),
     pooled: new Float64Array(part.dim),
     hiddenOut: new Float64Array(part.hidden ? part.hidden.outSize : 0),
@@ -74,15 +76,15 @@ export function hasLabelFor(state: PartState, example: EncodedExample): boolean 
 }
 
 /** Pools the example and runs the layers: fills `pooled`, `hiddenOut` and the head logits in `probs`. */
-export function forwardPart(state: PartState, ids: Int32Array, weight: number): Float64Array {
+export function forwardPart(state: PartState, ids: Int32Array, weights: Float32Array): Float64Array {
   const { part, pooled } = state;
   const { dim, embedding } = part;
   pooled.fill(0);
   for (let k = 0; k < ids.length; k++) {
     const row = ids[k] * dim;
-    for (let d = 0; d < dim; d++) pooled[d] += embedding[row + d];
+    const w = weights[k];
+    for (let d = 0; d < dim; d++) pooled[d] += w * embedding[row + d];
   }
-  for (let d = 0; d < dim; d++) pooled[d] *= weight;
   let features = pooled;
   if (part.hidden) {
     denseForward(part.hidden, pooled, state.hiddenOut, true);
@@ -99,7 +101,7 @@ export function forwardPart(state: PartState, ids: Int32Array, weight: number): 
  */
 export function accumulateExample(state: PartState, example: EncodedExample): number {
   const { part, dFeatures } = state;
-  const features = forwardPart(state, example.ids, example.weight);
+  const features = forwardPart(state, example.ids, example.weights);
   dFeatures.fill(0);
   let loss = 0;
   let any = false;
@@ -160,22 +162,23 @@ export function accumulateExample(state: PartState, example: EncodedExample): nu
 
 /**
  * Row-wise Adagrad step on the embedding rows of one example, right after its backward pass (lazy:
- * only the rows the example touches move). Every occurrence of an id gets `weight * dPooled`, so one
- * mean square serves all rows; each row keeps its own accumulator.
+ * only the rows the example touches move). Occurrence k of an id gets `weights[k] * dPooled`; each
+ * row keeps one accumulator of its mean squared gradient.
  */
 export function updateEmbedding(state: PartState, example: EncodedExample, lr: number, l2: number): void {
   const { dim, embedding } = state.part;
   const { dPooled, accEmbedding } = state;
-  const w = example.weight;
   let squares = 0;
   for (let d = 0; d < dim; d++) squares += dPooled[d] * dPooled[d];
-  if (squares === 0 || w === 0) return;
-  const meanSquare = (w * w * squares) / dim;
-  const ids = example.ids;
+  if (squares === 0) return;
+  const meanSquare = squares / dim;
+  const { ids, weights } = example;
   for (let k = 0; k < ids.length; k++) {
+    const w = weights[k];
+    if (w === 0) continue;
     const id = ids[k];
     const row = id * dim;
-    accEmbedding[id] += meanSquare;
+    accEmbedding[id] += w * w * meanSquare;
     const step = lr / Math.sqrt(accEmbedding[id]);
     const stepW = step * w;
     if (l2 > 0) {

@@ -10,8 +10,8 @@ export const NgramBagParamsSchema = z.object({
   wordNgrams: z.number().int().min(0).max(4).default(2),
   /** Character n-gram lengths [min, max] inside word boundaries; [0, 0]: none. */
   charNgrams: z.tuple([z.number().int().min(0).max(8), z.number().int().min(0).max(8)]).default([2, 5]),
-  /** Pooling weight per id: mean (1/n) or sqrt (1/sqrt(n)). */
-  pooling: z.enum(['mean', 'sqrt']).default('sqrt'),
+  /** Pooling weight per id: mean (1/n), sqrt (1/sqrt(n)), or group-sqrt (1/sqrt(n) within words, chars, meta). */
+  pooling: z.enum(['mean', 'sqrt', 'group-sqrt']).default('group-sqrt'),
   /** Characters of model text featurized at most. */
   maxChars: z.number().int().min(1).default(5_000),
   /** Width of the shared hidden ReLU layer; 0: none (heads read the pooled embedding). */
@@ -20,6 +20,8 @@ export const NgramBagParamsSchema = z.object({
   /** Adagrad learning rate (decays linearly to 10% over the epochs). */
   learningRate: z.number().positive().default(0.2),
   batchSize: z.number().int().min(1).max(4096).default(8),
+  /** Share of a training example's ids dropped at random in each step (a regulariser); 0: none. */
+  dropout: z.number().min(0).max(0.9).default(0),
   /** L2 penalty on the rows and weights an update touches. */
   l2: z.number().min(0).default(0),
   /** Epochs without improvement of the validation mean macro-F1 before stopping. */

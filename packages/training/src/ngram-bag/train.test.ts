@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Classifier, forwardProbs, ManifestSchema } from '@mailroute/model';
-import { featurizeHashed, poolingWeight } from '@mailroute/preprocess';
+import { featurizeHashedBag } from '@mailroute/preprocess';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chooseThreshold, fitTemperature } from './calibrate.js';
 import type { TaskSpec, TrainExample } from './encode.js';
@@ -53,9 +53,7 @@ describe('trainNgramBag', () => {
     expect(model.bestEpoch).toBeGreaterThanOrEqual(1);
     expect(model.weights.parts).toHaveLength(1);
     for (const row of rows(6)) {
-      const ids = featurizeHashed(row.text, row.meta, model.featurizer.params);
-      const w = poolingWeight(ids.length, model.featurizer.params.pooling);
-      const probs = forwardProbs(model.weights, { ids, weights: Array.from(ids, () => w) });
+      const probs = forwardProbs(model.weights, featurizeHashedBag(row.text, row.meta, model.featurizer.params));
       expect(argmax(probs.queue)).toBe(row.labels.queue);
     }
   });
@@ -91,9 +89,7 @@ describe('trainNgramBag', () => {
       const { probs } = await classifier.predictPrepared(inputs);
       const temperatures = { queue: model.calibration.queue.temperature, topic: model.calibration.topic.temperature };
       inputs.forEach((input, i) => {
-        const ids = featurizeHashed(input.text, input.meta, model.featurizer.params);
-        const w = poolingWeight(ids.length, model.featurizer.params.pooling);
-        const expected = forwardProbs(model.weights, { ids, weights: Array.from(ids, () => w) }, temperatures);
+        const expected = forwardProbs(model.weights, featurizeHashedBag(input.text, input.meta, model.featurizer.params), temperatures);
         for (const task of tasks) {
           const k = task.labels.length;
           for (let c = 0; c < k; c++) expect(Math.abs(probs[task.name][i * k + c] - expected[task.name][c])).toBeLessThan(1e-5);

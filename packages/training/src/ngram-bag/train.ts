@@ -75,16 +75,28 @@ function initPart(params: NgramBagParams, tasks: readonly TaskSpec[], prng: Prng
   return part;
 }
 
+/** A copy of the example without a random share of its ids; the kept ones weigh 1/(1 - rate) more. */
+function dropIds(example: EncodedExample, rate: number, prng: Prng): EncodedExample {
+  const keep: number[] = [];
+  for (let k = 0; k < example.ids.length; k++) if (prng.next() >= rate) keep.push(k);
+  const scale = 1 / (1 - rate);
+  return {
+    ids: Int32Array.from(keep, (k) => example.ids[k]),
+    weights: Float32Array.from(keep, (k) => example.weights[k] * scale),
+    labels: example.labels,
+  };
+}
+
 function clonePart(part: NgramBagPart): NgramBagPart {
   const dense = <T extends { weight: Float32Array; bias: Float32Array }>(layer: T): T => ({
     ...layer,
-    weight: Float32Array.from(layer.weight),
-    bias: Float32Array.from(layer.bias),
+    weight: layer.weight.slice(),
+    bias: layer.bias.slice(),
   });
   return {
     buckets: part.buckets,
     dim: part.dim,
-    embedding: Float32Array.from(part.embedding),
+    embedding: part.embedding.slice(),
     hidden: part.hidden ? dense(part.hidden) : undefined,
     heads: part.heads.map(dense),
   };
@@ -148,7 +160,7 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
         const end = Math.min(track.order.length, start + params.batchSize);
         lr = params.learningRate * (1 - 0.9 * (step / Math.max(1, totalSteps)));
         for (let k = start; k < end; k++) {
-          const example = train[track.order[k]];
+          const example = params.dropout > 0 ? dropIds(train[track.order[k]], params.dropout, prng) : train[track.order[k]];
           lossSum += accumulateExample(track.state, example);
           updateEmbedding(track.state, example, lr, params.l2);
         }

@@ -14,7 +14,7 @@ export function taskLogits(states: readonly PartState[], examples: readonly Enco
   const out: Float64Array[][] = Array.from({ length: taskCount }, () => new Array<Float64Array>(examples.length));
   for (const state of states) {
     for (let i = 0; i < examples.length; i++) {
-      forwardPart(state, examples[i].ids, examples[i].weight);
+      forwardPart(state, examples[i].ids, examples[i].weights);
       state.taskIndex.forEach((t, h) => {
         out[t][i] = Float64Array.from(state.probs[h]);
       });
