@@ -11,7 +11,7 @@ export interface EnsureDemoChampionOptions {
   home: string;
   onProgress?: OnProgress;
   logger?: ModelLogger;
-  /** Demo rows to train on (default 2000: seconds on a laptop). */
+  /** Demo rows to train on (default 1500: seconds on a laptop). */
   rows?: number;
 }
 
@@ -28,10 +28,10 @@ export async function ensureDemoChampion(options: EnsureDemoChampionOptions): Pr
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'mailroute-demo-'));
   try {
     const data = path.join(tmp, 'demo.csv');
-    await writeDemoData(data, { rows: options.rows ?? 2000 });
+    await writeDemoData(data, { rows: options.rows ?? 1500 });
     const config = await loadDemoConfig();
     const result = await trainFromConfig({
-      config: { ...config, model: { ...config.model, epochs: 8, buckets: 2 ** 16 } },
+      config: { ...config, model: { ...config.model, epochs: 6, buckets: 2 ** 16 } },
       dataPath: data,
       home: options.home,
       onProgress: options.onProgress,
