@@ -11,6 +11,14 @@ export interface EmlAttachment {
 
 export type ParsedEml = Email & { attachments: EmlAttachment[] };
 
+// Windows-1252 at 0x80-0x9F. Some decoders treat windows-1252 as ISO-8859-1 and leave C1 control codes,
+// which never occur in real text; mapping them back restores the euro sign, quotes and dashes.
+const CP1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function fixC1(text: string | undefined): string | undefined {
+  return text?.replace(/[\u0080-\u009f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80]);
+}
+
 function byteSize(content: ArrayBuffer | Uint8Array | string): number {
   if (typeof content === 'string') return content.length;
   return content.byteLength;
@@ -35,8 +43,8 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   let receivedAt: string | undefined;
   if (parsed.date && !Number.isNaN(Date.parse(parsed.date))) receivedAt = new Date(parsed.date).toISOString();
   return {
-    subject: parsed.subject?.slice(0, 2_000),
-    body: parsed.text,
+    subject: fixC1(parsed.subject)?.slice(0, 2_000),
+    body: fixC1(parsed.text),
     html: parsed.html,
     from: fromText?.slice(0, 500),
     receivedAt,

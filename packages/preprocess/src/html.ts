@@ -1,4 +1,4 @@
-import { Parser } from 'htmlparser2';
+import { tokenizeHtml } from './html-tokens.js';
 import { headerKey } from './patterns.js';
 
 /** Elements whose content is never visible text. */
@@ -44,76 +44,109 @@ function isCutElement(a: Attribs): boolean {
 }
 
 interface Frame {
+  tag: string;
   quoted: boolean;
   skip: boolean;
   pre: boolean;
-  close: string;
+  close: number;
+}
+
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+/** How far down the stack a closing tag looks for its opening tag; deeper mismatches are ignored. */
+const CLOSE_SEARCH = 64;
+
+/** Collects text with line breaks requested by block elements and written only between pieces of text. */
+class Sink {
+  readonly parts: string[] = [];
+  private pending = 0;
+
+  text(s: string): void {
+    if (s === '') return;
+    if (this.pending > 0 && this.parts.length > 0) this.parts.push('\n'.repeat(this.pending));
+    this.pending = 0;
+    this.parts.push(s);
+  }
+
+  lineBreak(n: number): void {
+    this.pending = Math.max(this.pending, n);
+  }
+
+  /** `<br>` always adds a line, even after another one. */
+  hardBreak(): void {
+    if (this.pending > 0 && this.parts.length > 0) this.parts.push('\n'.repeat(this.pending));
+    this.pending = 0;
+    this.parts.push('\n');
+  }
 }
 
 /**
  * Visible text of an HTML email, with paragraph and line structure kept and entities decoded. Quoted parts
  * marked up by mail clients go to `quoted`, and so does everything after an `<hr>` that is followed by a
- * From/Von header block. A streaming tokenizer (htmlparser2) and a flat stack: linear in the input, and
- * deeply nested markup cannot overflow the call stack.
+ * From/Von header block. One linear pass over tokens with a flat stack: deep nesting costs no recursion.
  */
 export function htmlToTextParts(html: string, options: { detectQuotes?: boolean } = {}): HtmlText {
   const detect = options.detectQuotes !== false;
-  const out = { text: [] as string[], quoted: [] as string[] };
+  const text = new Sink();
+  const quoted = new Sink();
   const hrMarks: number[] = [];
   let cut = false;
-  const root: Frame = { quoted: false, skip: false, pre: false, close: '' };
+  const root: Frame = { tag: '', quoted: false, skip: false, pre: false, close: 0 };
   const stack: Frame[] = [root];
-  const emit = (quoted: boolean, s: string): void => {
-    (quoted || cut ? out.quoted : out.text).push(s);
-  };
-  const parser = new Parser(
-    {
-      onopentag(name, attribs) {
-        const parent = stack[stack.length - 1];
-        const tag = name.toLowerCase();
-        const frame: Frame = { quoted: parent.quoted, skip: parent.skip || SKIP.has(tag), pre: parent.pre || tag === 'pre', close: '' };
-        stack.push(frame);
-        if (frame.skip) return;
-        if (detect && !frame.quoted && !cut && isCutElement(attribs)) cut = true;
-        if (detect && !frame.quoted && isQuoteElement(tag, attribs)) frame.quoted = true;
-        if (detect && tag === 'hr' && !frame.quoted && !cut) hrMarks.push(out.text.length);
-        if (BREAK.has(tag)) emit(frame.quoted, '\n');
-        else if (PARAGRAPH.has(tag)) {
-          emit(frame.quoted, '\n\n');
-          frame.close = '\n\n';
-        } else if (BLOCK.has(tag)) {
-          emit(frame.quoted, '\n');
-          frame.close = '\n';
-        } else if (CELL.has(tag)) frame.close = ' ';
-      },
-      onclosetag() {
-        const frame = stack.length > 1 ? (stack.pop() as Frame) : root;
-        if (!frame.skip && frame.close) emit(frame.quoted, frame.close);
-      },
-      ontext(text) {
-        const frame = stack[stack.length - 1];
-        if (frame.skip) return;
-        // Source line breaks survive as line breaks (talon and the fixtures keep them); other runs become one space.
-        emit(frame.quoted, frame.pre ? text : text.replace(/[ \t\r\n\f]+/g, (ws) => (ws.includes('\n') ? '\n' : ' ')));
-      },
-    },
-    { decodeEntities: true, lowerCaseTags: true },
-  );
-  parser.write(html);
-  parser.end();
+  const sink = (q: boolean): Sink => (q || cut ? quoted : text);
+  for (const tok of tokenizeHtml(html)) {
+    const top = stack[stack.length - 1];
+    if (tok.kind === 'text') {
+      if (top.skip) continue;
+      // Source line breaks survive as line breaks (talon and the fixtures keep them); other runs become one space.
+      sink(top.quoted).text(top.pre ? tok.text : tok.text.replace(/[ \t\r\n\f]+/g, (ws) => (ws.includes('\n') ? '\n' : ' ')));
+      continue;
+    }
+    if (tok.kind === 'close') {
+      for (let k = stack.length - 1; k > 0 && k >= stack.length - CLOSE_SEARCH; k -= 1) {
+        if (stack[k].tag !== tok.name) continue;
+        while (stack.length > k) {
+          const f = stack.pop() as Frame;
+          if (!f.skip && f.close > 0) sink(f.quoted).lineBreak(f.close);
+        }
+        break;
+      }
+      continue;
+    }
+    const tag = tok.name;
+    if (tag === 'body') {
+      // An unclosed <head> must not swallow the body.
+      const head = stack.findIndex((f) => f.tag === 'head');
+      if (head > 0) stack.length = head;
+    }
+    const frame: Frame = { tag, quoted: top.quoted, skip: top.skip || SKIP.has(tag), pre: top.pre || tag === 'pre', close: 0 };
+    if (!frame.skip) {
+      if (detect && !frame.quoted && !cut && isCutElement(tok.attrs)) cut = true;
+      if (detect && !frame.quoted && isQuoteElement(tag, tok.attrs)) frame.quoted = true;
+      if (detect && tag === 'hr' && !frame.quoted && !cut) hrMarks.push(text.parts.length);
+      const out = sink(frame.quoted);
+      if (BREAK.has(tag)) out.hardBreak();
+      else if (PARAGRAPH.has(tag)) {
+        out.lineBreak(2);
+        frame.close = 2;
+      } else if (BLOCK.has(tag)) {
+        out.lineBreak(1);
+        frame.close = 1;
+      } else if (CELL.has(tag)) out.text(' ');
+    }
+    if (!VOID.has(tag) && !tok.selfClosing) stack.push(frame);
+  }
   // `<hr>` then a From:/Von: block: Outlook and Thunderbird forwards/replies without marked-up ids.
   for (const at of hrMarks) {
     let head = '';
-    for (let i = at; i < out.text.length && head.length < 800; i += 1) head += out.text[i];
+    for (let i = at; i < text.parts.length && head.length < 800; i += 1) head += text.parts[i];
     const rest = head.split('\n').filter((l) => l.trim() !== '').slice(0, 4);
     const sameLine = /\b(?:date|sent|to|subject|datum|gesendet|an|betreff)\s?:/i.test(rest[0]?.slice(5) ?? '');
     if (rest.length >= 1 && headerKey(rest[0])?.from && (sameLine || rest.slice(1).some((l) => headerKey(l) !== undefined))) {
-      out.quoted.unshift(...out.text.slice(at));
-      out.text.length = at;
+      quoted.parts.unshift(...text.parts.splice(at), '\n');
       break;
     }
   }
-  return { text: tidy(out.text.join('')), quoted: tidy(out.quoted.join('')) };
+  return { text: tidy(text.parts.join('')), quoted: tidy(quoted.parts.join('')) };
 }
 
 /** Lines trimmed at the end, spaces after a line break removed, at most one blank line in a row. */

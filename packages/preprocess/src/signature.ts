@@ -56,7 +56,7 @@ const SENT_WORD = /sent|gesendet|envoy|enviad|verzonden|inviat|skickat|sendt|wys
 export function isDeviceLine(line: string): boolean {
   if (line.length > 80) return false;
   const l = stripMarkers(line);
-  if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 9;
+  if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 12;
   return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
 }
 
@@ -170,7 +170,7 @@ export function removeSignature(input: readonly string[]): TailRemoval {
     const line = lines[i];
     if (isDelimiter(line)) delimiter = i;
     else if (signOff < 0 && isSignOff(line)) signOff = i;
-    if (line.length > SIG_LINE_MAX && i !== last) break;
+    if (line.length > SIG_LINE_MAX) break;
   }
   if (signOff >= 0 && signOff === last && isThanks(lines[signOff])) signOff = -1;
   let start = delimiter >= 0 ? delimiter : signOff;

@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cleanEmail, normaliseText } from './clean.js';
+
+// Lines that exercise the rules: headers, quotes, sign-offs, device lines, separators, plain prose.
+const lineArb = fc.oneof(
+  fc.string({ maxLength: 60 }),
+  fc.constantFrom(
+    '> quoted line',
+    '>',
+    'On Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:',
+    'Am 03.06.2026 um 09:43 schrieb Support Team',
+    '<support@example.com>:',
+    '-----Ursprüngliche Nachricht-----',
+    '---------- Forwarded message ---------',
+    'Von: Support <help@example.com>',
+    'Gesendet: Mittwoch, 3. Juni 2026 09:43',
+    'An: Max Mustermann',
+    'Betreff: Ihre Anfrage',
+    '**From:** Bank',
+    '**Sent:** Monday',
+    'Mit freundlichen Grüßen',
+    'Best regards,',
+    'Thanks',
+    '-- ',
+    'Max Mustermann',
+    'Tel. +49 170 1234567',
+    'www.example.com',
+    'Von meinem iPhone gesendet',
+    'Sent from my iPhone',
+    'Diese E-Mail ist vertraulich und nur für den Empfänger bestimmt.',
+    '________________________________',
+    'Bitte überweisen Sie den Betrag auf mein Konto.',
+    'Please close my account.',
+    '',
+  ),
+);
+const emailArb = fc.array(lineArb, { maxLength: 25 }).map((lines) => lines.join('\n'));
+const anyText = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), emailArb);
+
+describe('cleanEmail properties', () => {
+  it('never throws on arbitrary strings, as text or as HTML', () => {
+    fc.assert(
+      fc.property(anyText, fc.constantFrom('quotes' as const, 'visible' as const), (s, scope) => {
+        cleanEmail({ body: s }, { scope });
+        cleanEmail({ html: s }, { scope });
+        cleanEmail({ subject: s, body: '', html: s });
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('is idempotent on its own output', () => {
+    fc.assert(
+      fc.property(anyText, fc.constantFrom('quotes' as const, 'visible' as const), fc.boolean(), (s, scope, redact) => {
+        const once = cleanEmail({ body: s }, { scope, redact }).text;
+        const twice = cleanEmail({ body: once }, { scope, redact }).text;
+        expect(twice).toBe(once);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('draws every output line from the normalised input', () => {
+    fc.assert(
+      fc.property(anyText, fc.constantFrom('quotes' as const, 'visible' as const), (s, scope) => {
+        const inputLines = new Set(normaliseText(s).split('\n'));
+        for (const line of cleanEmail({ body: s }, { scope, redact: false }).text.split('\n')) {
+          if (line !== '') expect(inputLines.has(line)).toBe(true);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('draws every output line from the input apart from placeholders when redacting', () => {
+    fc.assert(
+      fc.property(emailArb, (s) => {
+        const r = cleanEmail({ body: `${s}\nIBAN DE89 3704 0044 0532 0130 00 und max@example.com` });
+        for (const red of r.redactions) expect(r.text.slice(red.start, red.end)).toBe(`[${red.type}]`);
+        const pattern = normaliseText(s);
+        for (const line of r.text.split('\n')) {
+          if (line !== '' && !line.includes('[')) expect(pattern.split('\n')).toContain(line);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { parseEml } from './eml.js';
+import { cleanEmail } from './clean.js';
+
+const crlf = (lines: string[]) => lines.join('\r\n');
+
+describe('parseEml', () => {
+  it('decodes quoted-printable ISO-8859-1 with umlauts intact', async () => {
+    const raw = crlf([
+      'From: Erika Beispiel <erika@example.com>',
+      'Subject: =?ISO-8859-1?Q?AW:_Kontoer=F6ffnung?=',
+      'Date: Wed, 03 Jun 2026 09:43:00 +0200',
+      'Content-Type: text/plain; charset=ISO-8859-1',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Gr=FC=DFe aus K=F6ln',
+    ]);
+    const email = await parseEml(Buffer.from(raw, 'latin1'));
+    expect(email.body?.trim()).toBe('Grüße aus Köln');
+    expect(email.subject).toBe('AW: Kontoeröffnung');
+    expect(email.from).toBe('Erika Beispiel <erika@example.com>');
+    expect(email.receivedAt).toBe('2026-06-03T07:43:00.000Z');
+    expect(cleanEmail(email).subject).toBe('Kontoeröffnung');
+  });
+
+  it('reads multipart/alternative with base64 Windows-1252 and lists attachments without reading them', async () => {
+    // Windows-1252 puts the euro sign at 0x80.
+    const body = Buffer.concat([Buffer.from('Überweisung über 100 ', 'latin1'), Buffer.from([0x80]), Buffer.from(' bitte prüfen', 'latin1')]);
+    const raw = crlf([
+      'From: max@example.com',
+      'Subject: Test',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: multipart/alternative; boundary="b2"',
+      '',
+      '--b2',
+      'Content-Type: text/plain; charset=windows-1252',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from(body).toString('base64'),
+      '--b2',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>HTML</p>',
+      '--b2--',
+      '--b1',
+      'Content-Type: application/pdf; name="auszug.pdf"',
+      'Content-Disposition: attachment; filename="auszug.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('%PDF-1.4 fake').toString('base64'),
+      '--b1--',
+      '',
+    ]);
+    const email = await parseEml(raw);
+    expect(email.body?.trim()).toBe('Überweisung über 100 € bitte prüfen');
+    expect(email.html).toContain('<p>HTML</p>');
+    expect(email.attachments).toEqual([{ filename: 'auszug.pdf', contentType: 'application/pdf', size: 13 }]);
+  });
+});

@@ -1,0 +1,91 @@
+import { decodeHTML } from 'entities';
+
+/** One step of an HTML document: text (entities decoded), an opening tag with its attributes, or a closing tag. */
+export type HtmlToken =
+  | { kind: 'text'; text: string }
+  | { kind: 'open'; name: string; attrs: Record<string, string>; selfClosing: boolean }
+  | { kind: 'close'; name: string };
+
+/** Elements whose content is raw text up to their closing tag. */
+const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'noscript', 'template']);
+const NAME = /^[a-zA-Z][^\s/>]*/;
+const ATTR = /([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
+
+function parseAttrs(src: string): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  for (const m of src.matchAll(ATTR)) {
+    const key = m[1].toLowerCase();
+    if (!(key in attrs)) attrs[key] = decodeHTML(m[2] ?? m[3] ?? m[4] ?? '');
+  }
+  return attrs;
+}
+
+/** Index of the `>` that ends a tag starting at `from`, skipping quoted attribute values; -1 if none. */
+function tagEnd(html: string, from: number): number {
+  let quote = '';
+  for (let i = from; i < html.length; i += 1) {
+    const c = html[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") {
+      // Only a quote right after `=` opens a value; stray quotes elsewhere are text.
+      if (html[i - 1] === '=' || (html[i - 1] === ' ' && html[i - 2] === '=')) quote = c;
+    } else if (c === '>') return i;
+  }
+  return -1;
+}
+
+/**
+ * A small forgiving HTML tokenizer: one forward pass, every scan moves on, so the cost is linear in the
+ * input whatever its nesting. Comments, doctypes and processing instructions are skipped.
+ */
+export function* tokenizeHtml(html: string): Generator<HtmlToken> {
+  let i = 0;
+  const n = html.length;
+  while (i < n) {
+    const lt = html.indexOf('<', i);
+    const textEnd = lt < 0 ? n : lt;
+    if (textEnd > i) yield { kind: 'text', text: decodeHTML(html.slice(i, textEnd)) };
+    if (lt < 0) return;
+    i = lt;
+    if (html.startsWith('<!--', i)) {
+      const end = html.indexOf('-->', i + 4);
+      i = end < 0 ? n : end + 3;
+      continue;
+    }
+    const next = html[i + 1];
+    if (next === '!' || next === '?') {
+      const end = html.indexOf('>', i + 2);
+      i = end < 0 ? n : end + 1;
+      continue;
+    }
+    const closing = next === '/';
+    const nameMatch = NAME.exec(html.slice(i + (closing ? 2 : 1), i + (closing ? 2 : 1) + 64));
+    if (!nameMatch) {
+      // A lone `<` is text.
+      yield { kind: 'text', text: '<' };
+      i += 1;
+      continue;
+    }
+    const name = nameMatch[0].toLowerCase();
+    const end = tagEnd(html, i + 1);
+    if (end < 0) return;
+    if (closing) {
+      yield { kind: 'close', name };
+      i = end + 1;
+      continue;
+    }
+    const inner = html.slice(i + 1 + nameMatch[0].length, end);
+    const selfClosing = inner.endsWith('/');
+    yield { kind: 'open', name, attrs: parseAttrs(inner), selfClosing };
+    i = end + 1;
+    if (RAW_TEXT.has(name) && !selfClosing) {
+      const closeRe = new RegExp(`</${name}`, 'gi');
+      closeRe.lastIndex = i;
+      const close = closeRe.exec(html);
+      const stop = close ? close.index : n;
+      if (stop > i) yield { kind: 'text', text: name === 'title' || name === 'textarea' ? decodeHTML(html.slice(i, stop)) : html.slice(i, stop) };
+      i = stop;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { htmlToText, htmlToTextParts } from './html.js';
+
+describe('htmlToText', () => {
+  it('drops head, style, script, comments and tracking pixels and decodes entities', () => {
+    const html =
+      '<html><head><title>T</title><style>p{color:red}</style></head><body><script>alert(1)</script><!-- note --><p>Gr&uuml;&szlig;e &amp; Dank&nbsp;!</p><img src="https://t.example.com/p.gif" width="1" height="1" alt="pixel"></body></html>';
+    expect(htmlToText(html)).toBe('Grüße & Dank !');
+  });
+
+  it('keeps paragraph and line structure', () => {
+    expect(htmlToText('<p>Eins</p><p>Zwei<br>Drei</p><ul><li>a</li><li>b</li></ul>')).toBe('Eins\n\nZwei\nDrei\n\na\nb');
+  });
+
+  it('moves Gmail, Apple and Outlook quotes to `quoted`', () => {
+    const gmail = htmlToTextParts('<div>Neu</div><div class="gmail_quote"><div class="gmail_attr">Am Mo schrieb X:</div><blockquote class="gmail_quote">Alt</blockquote></div>');
+    expect(gmail).toEqual({ text: 'Neu', quoted: 'Am Mo schrieb X:\n\nAlt' });
+    expect(htmlToTextParts('<div>Neu</div><blockquote type="cite">Alt</blockquote>').text).toBe('Neu');
+    const outlook = htmlToTextParts('<p>Neu</p><hr><div id="divRplyFwdMsg"><b>Von:</b> X</div><div>Alt</div>');
+    expect(outlook.text).toBe('Neu');
+    expect(outlook.quoted).toContain('Alt');
+    expect(htmlToTextParts('<p>New</p><div id="OLK_SRC_BODY_SECTION"><b>From:</b> X</div><p>Old</p>').text).toBe('New');
+  });
+
+  it('cuts at an <hr> followed by a From block', () => {
+    const r = htmlToTextParts('<div>Reply</div><hr><div><b>From:</b> bob@example.com<br><b>Sent:</b> Monday</div><div>Old</div>');
+    expect(r.text).toBe('Reply');
+    expect(r.quoted).toContain('Old');
+  });
+
+  it('handles 100,000 nested divs without overflowing the stack', () => {
+    const t0 = performance.now();
+    expect(htmlToText(`${'<div>'.repeat(100_000)}tief${'</div>'.repeat(100_000)}`)).toBe('tief');
+    expect(performance.now() - t0).toBeLessThan(3_000);
+  });
+});

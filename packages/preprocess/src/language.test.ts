@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { detectLanguage } from './language.js';
+import { normaliseSubject } from './subject.js';
+
+describe('detectLanguage', () => {
+  it('tells German from English on one sentence', () => {
+    expect(detectLanguage('Bitte überweisen Sie mir den Betrag bis Freitag.')).toBe('de');
+    expect(detectLanguage('Ich habe eine Frage zu meinem Depot.')).toBe('de');
+    expect(detectLanguage('Please send me the statement for my account.')).toBe('en');
+    expect(detectLanguage('I would like to close my account.')).toBe('en');
+  });
+
+  it('says und when there is no evidence, and never throws', () => {
+    expect(detectLanguage('')).toBe('und');
+    expect(detectLanguage('12345 !!!')).toBe('und');
+    expect(detectLanguage('\u0000\ud800')).toBe('und');
+  });
+});
+
+describe('normaliseSubject', () => {
+  it('removes stacked reply and forward prefixes', () => {
+    expect(normaliseSubject('AW: WG: Re: Fwd: Depotübertrag')).toBe('Depotübertrag');
+    expect(normaliseSubject('RE[2]:  Frage   zur Karte')).toBe('Frage zur Karte');
+    expect(normaliseSubject(undefined)).toBe('');
+    expect(normaliseSubject('Rechnung: März')).toBe('Rechnung: März');
+  });
+});

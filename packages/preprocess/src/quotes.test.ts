@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { cleanText } from './clean.js';
+
+const quotes = (s: string) => cleanText(s, 'quotes').text;
+const visible = (s: string) => cleanText(s, 'visible').text;
+
+describe('quoted replies in plain text', () => {
+  it('cuts at a German reply header on one line', () => {
+    expect(quotes('Danke, passt so.\n\nAm 03.06.2026 um 09:43 schrieb Kundenservice <service@example.com>:\n> Guten Tag')).toBe('Danke, passt so.');
+  });
+
+  it('cuts at a German reply header wrapped over two lines', () => {
+    expect(quotes('Bitte stornieren.\n\nAm 03.06.2026 um 09:43 schrieb Kundenservice\n<service@example.com>:\n> Guten Tag')).toBe('Bitte stornieren.');
+  });
+
+  it('cuts at "<name> schrieb am <date>:" wrapped after the date', () => {
+    expect(quotes('Okay.\n\nErika Beispiel <erika@example.com> schrieb am Di., 16. Aug. 2026\num 12:52 Uhr:\n\n> Hallo')).toBe('Okay.');
+  });
+
+  it('cuts at an English "On ... wrote:" header', () => {
+    expect(quotes('Works for me.\n\nOn Tue, Jun 2, 2026 at 9:43 AM Support <help@example.com> wrote:\n> Hello')).toBe('Works for me.');
+  });
+
+  it('cuts at -----Ursprüngliche Nachricht----- and -----Original Message-----', () => {
+    expect(quotes('Siehe unten.\n\n-----Ursprüngliche Nachricht-----\nVon: Bank\nalter Text')).toBe('Siehe unten.');
+    expect(quotes('See below.\n\n-----Original Message-----\nFrom: Bank\nold text')).toBe('See below.');
+  });
+
+  it('cuts at a Von/Gesendet/An/Betreff block, also with bold markers', () => {
+    const de = 'Neue Frage.\n\n**Von:** Service <s@example.com>\n**Gesendet:** Mittwoch, 3. Juni 2026 09:43\n**An:** Max\n**Betreff:** Depot\n\nalter Text';
+    expect(quotes(de)).toBe('Neue Frage.');
+    const en = 'New question.\n________________________________\nFrom: Service <s@example.com>\nSent: Wednesday, June 3, 2026 9:43 AM\nTo: Max\nSubject: Depot\n\nold text';
+    expect(quotes(en)).toBe('New question.');
+  });
+
+  it('keeps the reply under a header block at the very top (bottom posting)', () => {
+    const text = '**Gesendet:** Mittwoch, 3. Juni 2026 um 09:43\n\n**Von:** "Support" <support@example.com>\n\n**An:** "Max" <max@example.com>\n\n**Betreff:** Karte\n\nGuten Tag,\n\nbitte senden Sie mir das Geld zurück.';
+    expect(quotes(text)).toBe('Guten Tag,\n\nbitte senden Sie mir das Geld zurück.');
+  });
+
+  it('cuts at forwarded-message separators', () => {
+    expect(quotes('FYI\n\n---------- Forwarded message ---------\nFrom: Bank <b@example.com>\nText')).toBe('FYI');
+    expect(quotes('Zur Info\n\n-------- Weitergeleitete Nachricht --------\nBetreff: Depot\nText')).toBe('Zur Info');
+  });
+
+  it('removes > lines and keeps new text below a quote (bottom posting)', () => {
+    expect(quotes('> Können Sie das bestätigen?\n\nJa, ich bestätige.')).toBe('Ja, ich bestätige.');
+    expect(quotes('Test reply\nOn 04/19/2026 07:10 AM, Anna wrote:\n\n> Test.\n\nRegards, Max')).toBe('Test reply\nRegards, Max');
+  });
+
+  it('keeps inline replies whole', () => {
+    const text = 'See inline\nOn 04/19/2026 07:10 AM, Anna wrote:\n\n> Question 1\nAnswer 1\n> Question 2\nAnswer 2';
+    expect(quotes(text)).toBe(text);
+  });
+
+  it('keeps the signature in scope quotes and drops it in scope visible', () => {
+    const text = 'Bitte um Rückruf.\n\nViele Grüße\nMax Mustermann\n\nAm 03.06.2026 um 09:43 schrieb Service <s@example.com>:\n> Hallo';
+    expect(quotes(text)).toBe('Bitte um Rückruf.\n\nViele Grüße\nMax Mustermann');
+    expect(visible(text)).toBe('Bitte um Rückruf.');
+  });
+
+  it('treats a device line with text under it as the end of the reply', () => {
+    expect(visible('Ja, gerne.\n\nVon meinem iPhone gesendet\n\nSehr geehrter Herr Mustermann, alter Text')).toBe('Ja, gerne.');
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { isValidIban, isValidLuhn, redactPii } from './redact.js';
+
+describe('redactPii', () => {
+  it('masks IBANs that pass mod-97, with or without spaces, and leaves failing ones', () => {
+    expect(isValidIban('DE89370400440532013000')).toBe(true);
+    expect(isValidIban('DE89370400440532013001')).toBe(false);
+    const r = redactPii('IBAN DE89 3704 0044 0532 0130 00 und GB82WEST12345698765432, nicht DE89370400440532013001.');
+    expect(r.text).toBe('IBAN [IBAN] und [IBAN], nicht DE89370400440532013001.');
+    expect(r.redactions.map((x) => x.type)).toEqual(['IBAN', 'IBAN']);
+  });
+
+  it('masks card numbers that pass Luhn only', () => {
+    expect(isValidLuhn('4111111111111111')).toBe(true);
+    expect(isValidLuhn('4111111111111112')).toBe(false);
+    expect(redactPii('Karte 4111 1111 1111 1111, Referenz 4111 1111 1111 1112').text).toBe('Karte [CARD], Referenz 4111 1111 1111 1112');
+  });
+
+  it('masks email addresses and phone numbers but not dates or amounts', () => {
+    const r = redactPii('Schreiben Sie an max.mustermann@example.de oder rufen Sie +49 170 1234567 bzw. 030/12345678 an. Am 03.06.2026 kamen 1.250,00 EUR.');
+    expect(r.text).toBe('Schreiben Sie an [EMAIL] oder rufen Sie [PHONE] bzw. [PHONE] an. Am 03.06.2026 kamen 1.250,00 EUR.');
+  });
+
+  it('gives each placeholder its place in the returned text', () => {
+    const r = redactPii('a@example.com und b@example.org');
+    for (const x of r.redactions) expect(r.text.slice(x.start, x.end)).toBe('[EMAIL]');
+    expect(r.redactions).toEqual([
+      { type: 'EMAIL', start: 0, end: 7 },
+      { type: 'EMAIL', start: 12, end: 19 },
+    ]);
+  });
+
+  it('applies configured patterns first and can switch detectors off', () => {
+    const r = redactPii('Depot DP12345678, Mail a@example.com', { email: false, patterns: [{ type: 'DEPOT', pattern: String.raw`\bDP\d{8}\b` }] });
+    expect(r.text).toBe('Depot [DEPOT], Mail a@example.com');
+    expect(() => redactPii('x', { patterns: [{ type: 'BAD', pattern: '(' }] })).toThrow(/not a valid regular expression/);
+  });
+
+  it('stays fast on a megabyte of digits and at-signs', () => {
+    const t0 = performance.now();
+    redactPii('1 '.repeat(500_000));
+    redactPii('a@'.repeat(500_000));
+    expect(performance.now() - t0).toBeLessThan(3_000);
+  });
+});
