@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INFRA_ROOT } from './testing/pulumi-harness.js';
+import { INFRA_ROOT } from './testing/stack-files.js';
 
 const dist = path.join(INFRA_ROOT, 'dist');
 const built = existsSync(path.join(dist, 'api', 'index.mjs')) && existsSync(path.join(dist, 'deployer', 'index.mjs'));

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { parseStackConfig, rawConfigFrom, type StackConfigInput } from './config.js';
 import { validateScheduleExpression } from './schedule.js';
-import { loadStackConfigFile } from './testing/pulumi-harness.js';
+import { loadStackConfigFile } from './testing/stack-files.js';
 
 const minimal: StackConfigInput = {
   environment: 'dev',

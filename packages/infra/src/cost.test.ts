@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { estimateMonthlyCost, HOURS_PER_MONTH, PRICE_LIST } from './cost.js';
-import { loadStackConfigFile } from './testing/pulumi-harness.js';
+import { loadStackConfigFile } from './testing/stack-files.js';
 
 describe('estimateMonthlyCost', () => {
   it('prices the endpoint at its minimum size for a month', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
-import { INFRA_ROOT } from './testing/pulumi-harness.js';
+import { INFRA_ROOT } from './testing/stack-files.js';
 
 function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));

@@ -1,24 +1,9 @@
 // Test-only: runs the program under pulumi.runtime.setMocks and returns the resource graph.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
-import { parse } from 'yaml';
-import { parseStackConfig, type StackConfig } from '../config.js';
+import type { StackConfig } from '../config.js';
 import type { ResourceRecord } from '../policies/graph.js';
 
-export const INFRA_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The committed `Pulumi.<stack>.yaml`, parsed exactly as the program parses its config. */
-export function loadStackConfigFile(stack: 'dev' | 'prod'): StackConfig {
-  const file = parse(readFileSync(path.join(INFRA_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
-  const raw = Object.fromEntries(
-    Object.entries(file.config)
-      .filter(([key]) => key.startsWith('mailroute:'))
-      .map(([key, value]) => [key.slice('mailroute:'.length), value]),
-  );
-  return parseStackConfig(raw, stack);
-}
+export { INFRA_ROOT, loadStackConfigFile } from './stack-files.js';
 
 export interface RecordedResource extends ResourceRecord {
   parentName?: string;
