@@ -100,6 +100,13 @@ describe('DynamoPredictionStore', () => {
     expect(await store.getPrediction('nope')).toBeUndefined();
   });
 
+  it('leaves optional fields out instead of writing undefined', async () => {
+    await store.savePredictions([{ ...record('p2', 'e2', '2026-11-01T10:00:00.000Z'), text: undefined }]);
+    await store.saveFeedback({ emailId: 'e2', predictionId: undefined, labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-01T09:00:00.000Z' });
+    expect(Object.keys(items.get('PRED#p2|PREDICTION') ?? {})).not.toContain('text');
+    expect(Object.keys(items.get('EMAIL#e2|FEEDBACK') ?? {})).not.toContain('predictionId');
+  });
+
   it('refuses to overwrite a prediction id with a coded error', async () => {
     await store.savePredictions([record('p1', 'e1', '2026-11-01T10:00:00.000Z')]);
     await expect(store.savePredictions([record('p1', 'e9', '2026-11-02T10:00:00.000Z')])).rejects.toMatchObject({

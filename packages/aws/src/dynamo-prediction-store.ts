@@ -123,7 +123,7 @@ export class DynamoPredictionStore implements PredictionStore {
           TableName: this.options.tableName,
           Item: {
             ...feedbackKey(parsed.emailId),
-            ...parsed,
+            ...withoutUndefined(parsed),
             [L.ttlAttribute]: expiryEpochSeconds(parsed.closedAt, this.retentionDays),
           },
           // Upsert, unless the stored correction is newer than this one (out-of-order delivery).
@@ -180,7 +180,7 @@ export class DynamoPredictionStore implements PredictionStore {
     const sortKey = `${parsed.createdAt}#${parsed.predictionId}`;
     return {
       ...predictionKey(parsed.predictionId),
-      ...parsed,
+      ...withoutUndefined(parsed),
       [L.byEmailIndex.partitionKey]: emailPartition(parsed.emailId),
       [L.byEmailIndex.sortKey]: sortKey,
       [L.byDayIndex.partitionKey]: dayPartition(parsed.createdAt.slice(0, 10)),
@@ -207,6 +207,11 @@ export class DynamoPredictionStore implements PredictionStore {
     }
     return found;
   }
+}
+
+/** The document client refuses `undefined` unless told otherwise; optional fields are simply left out. */
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function toPrediction(item: Record<string, unknown>): PredictionRecord {

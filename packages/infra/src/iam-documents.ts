@@ -57,6 +57,14 @@ export function kmsKeyPolicy(input: { accountId: string; region: string }): Poli
       Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${accountId}:*` } },
     },
     {
+      Sid: 'EventBridgeWritesEncryptedDeadLetters',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+    },
+    {
       Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
@@ -230,9 +238,14 @@ export function deployerLambdaPolicy(input: {
   );
 }
 
-/** EventBridge Scheduler's role: start the retraining target, nothing else. */
-export function schedulerTargetPolicy(target: { kind: 'sagemaker-pipeline'; arn: string } | { kind: 'lambda'; arn: string }): PolicyDocument {
-  return target.kind === 'lambda'
-    ? doc({ Sid: 'InvokeRetraining', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: target.arn })
-    : doc({ Sid: 'StartRetrainingPipeline', Effect: 'Allow', Action: 'sagemaker:StartPipelineExecution', Resource: target.arn });
+/** EventBridge Scheduler's role: start the retraining target and read its (CMK-encrypted) schedule. */
+export function schedulerTargetPolicy(
+  target: { kind: 'sagemaker-pipeline'; arn: string } | { kind: 'lambda'; arn: string },
+  kmsKeyArn: string,
+): PolicyDocument {
+  const start: Statement =
+    target.kind === 'lambda'
+      ? { Sid: 'InvokeRetraining', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: target.arn }
+      : { Sid: 'StartRetrainingPipeline', Effect: 'Allow', Action: 'sagemaker:StartPipelineExecution', Resource: target.arn };
+  return doc(start, { Sid: 'DecryptSchedule', Effect: 'Allow', Action: 'kms:Decrypt', Resource: kmsKeyArn });
 }

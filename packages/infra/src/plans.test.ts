@@ -3,7 +3,7 @@ import { carveSubnets, privateSubnetPlan, vpcEndpointPlan } from './network-plan
 import { approvalEventPattern, artifactLifecycleRules, endpointScaling, sagemakerPrefixes } from './storage-plan.js';
 import { alarmSpecs, dashboardBody } from './monitoring-plan.js';
 import { physicalName, standardTags } from './naming.js';
-import { apiLambdaPolicy, deployerLambdaPolicy, kmsKeyPolicy, sagemakerExecutionPolicy, serviceTrustPolicy, tlsOnlyBucketPolicy } from './iam-documents.js';
+import { apiLambdaPolicy, deployerLambdaPolicy, kmsKeyPolicy, sagemakerExecutionPolicy, schedulerTargetPolicy, serviceTrustPolicy, tlsOnlyBucketPolicy } from './iam-documents.js';
 import { parseStackConfig } from './config.js';
 
 const config = parseStackConfig({
@@ -121,5 +121,19 @@ describe('policy documents', () => {
     expect(api.Statement.find((s) => s.Sid === 'InvokeEndpoint')?.Resource).toBe('arn:ep');
     const dep = deployerLambdaPolicy({ accountId: '2', region: 'r', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'k', logGroupArn: 'lg', alarmArns: ['a'] });
     expect(dep.Statement.find((s) => s.Sid === 'PassExecutionRoleToSageMaker')).toMatchObject({ Resource: 'arn:role', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } });
+  });
+});
+
+describe('key policy and scheduler role', () => {
+  it('lets EventBridge write to the encrypted dead-letter queue, in this account only', () => {
+    const s = kmsKeyPolicy({ accountId: '222222222222', region: 'eu-central-1' }).Statement.find((x) => x.Sid === 'EventBridgeWritesEncryptedDeadLetters');
+    expect(s).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } });
+  });
+  it('lets the scheduler start only its target', () => {
+    const d = schedulerTargetPolicy({ kind: 'sagemaker-pipeline', arn: 'arn:aws:sagemaker:eu-central-1:2:pipeline/p' }, 'arn:key');
+    expect(d.Statement.map((s) => [s.Action, s.Resource])).toEqual([
+      ['sagemaker:StartPipelineExecution', 'arn:aws:sagemaker:eu-central-1:2:pipeline/p'],
+      ['kms:Decrypt', 'arn:key'],
+    ]);
   });
 });

@@ -26,7 +26,11 @@ export class Retraining extends pulumi.ComponentResource {
       { name: roleName, assumeRolePolicy: JSON.stringify(serviceTrustPolicy('scheduler.amazonaws.com', config.accountId)), tags: tagsWith(ctx, roleName) },
       { parent: this },
     );
-    new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: JSON.stringify(schedulerTargetPolicy(target)) }, { parent: this });
+    new aws.iam.RolePolicy(
+      `${name}-policy`,
+      { role: role.id, policy: pulumi.output(ctx.kmsKeyArn).apply((kmsKeyArn) => JSON.stringify(schedulerTargetPolicy(target, kmsKeyArn))) },
+      { parent: this },
+    );
     const schedule = new aws.scheduler.Schedule(
       `${name}-schedule`,
       {
