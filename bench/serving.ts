@@ -121,16 +121,25 @@ export async function run(): Promise<SectionResult> {
     const one = JSON.stringify({ emails: [sample[0]] });
     const hundred = JSON.stringify({ emails: sample.slice(0, 100) });
     const rows: LoadRow[] = [];
-    const constant = await startChild('constant', home);
-    const constantRow = await load('constant Hono route (1 email body)', constant, one, 1);
-    rows.push({ ...constantRow, rssMiB: await constant.stop() });
+    const loadBefore = os.loadavg()[0];
+    // The constant route runs before and after mailroute: the machine is shared, so its ceiling drifts.
+    const constantRun = async (when: string) => {
+      const child = await startChild('constant', home);
+      const row = await load(`constant Hono route (${when})`, child, one, 1);
+      rows.push({ ...row, rssMiB: await child.stop() });
+      return row;
+    };
+    const before = await constantRun('before');
     const server = await startChild('mailroute', home);
     const singleRow = await load('POST /v1/classify, 1 email', server, one, 1);
     const batchRow = await load('POST /v1/classify, batch of 100', server, hundred, 100);
     const rss = await server.stop();
     rows.push({ ...singleRow, rssMiB: rss }, { ...batchRow, rssMiB: rss });
-
+    const after = await constantRun('after');
+    const loadAfter = os.loadavg()[0];
+    const constantRow = { reqPerSec: (before.reqPerSec + after.reqPerSec) / 2 };
     const share = singleRow.reqPerSec / constantRow.reqPerSec;
+
     const figures: Figure[] = [
       { name: 'in-process predict, 1 email, p50', value: local.p50, unit: 'ms' },
       { name: 'in-process predict, 1 email, p99', value: local.p99, unit: 'ms' },
@@ -139,7 +148,7 @@ export async function run(): Promise<SectionResult> {
         name: 'HTTP single-email classify vs constant route',
         value: share,
         unit: 'ratio (target >= 0.30)',
-        reference: { name: 'constant route req/s', value: constantRow.reqPerSec },
+        reference: { name: 'constant route req/s (mean of before and after)', value: constantRow.reqPerSec },
       },
       { name: 'HTTP single-email p99 at 16 connections', value: singleRow.p99, unit: 'ms (target < 10)' },
       { name: 'HTTP emails/s in batches of 100', value: batchRow.emailsPerSec, unit: 'emails/s (target >= 20000)' },
@@ -159,7 +168,8 @@ export async function run(): Promise<SectionResult> {
         `Model: ${champion.id}, the demo champion (ngram-bag, onnxruntime-node, 1 intra-op thread), trained in this run on synthetic demo data; request emails are demo rows.`,
         'The mailroute server stores every prediction in SQLite (WAL) before answering, as in production; the constant route does no work.',
         `Targets: single-email >= 30% of the constant route: ${verdict(share >= 0.3)} (${(share * 100).toFixed(1)}%); p99 < 10 ms: ${verdict(singleRow.p99 < 10)}; >= 20,000 emails/s in batches of 100: ${verdict(batchRow.emailsPerSec >= 20_000)}.`,
-        `The load generator and the server share this machine's ${os.cpus().length} cores (and other users' work), so absolute figures are a floor; the ratio to the constant route measured in the same run is the comparable figure.`,
+        `The load generator and the server share this machine's ${os.cpus().length} cores with other users' work (1-minute load average ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end), so absolute figures are a floor; the ratio to the constant route measured in the same run is the comparable figure.`,
+        `In process, one email costs ${local.p50.toFixed(3)} ms (p50) in Classifier.predict alone (cleaning, featurizing, ONNX), i.e. at most ${Math.round(1000 / local.p50)} emails/s per core before any HTTP work; in batches ${Math.round(local.batchPerSecond)} emails/s. The HTTP targets are bounded by that.`,
       ],
     };
   } finally {

@@ -116,7 +116,11 @@ export function printBanner(ctx: CliContext, server: RunningServer): void {
   ctx.stdout.write(
     [
       `mailroute is serving on ${server.url}`,
-      authEnabled ? 'auth: API keys required' : 'auth: OFF (loopback only; add <home>/api-keys.json to require keys)',
+      authEnabled
+        ? 'auth: API keys required'
+        : isLoopback(server.host)
+          ? 'auth: OFF (loopback only; `mailroute serve --new-key <id>` adds a key and turns it on)'
+          : 'auth: none in the container (the SageMaker runtime authenticates callers with IAM)',
       `  classify  POST ${base}/v1/classify`,
       `  docs      ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
       `  quality   ${base}/v1/quality   metrics ${base}/metrics   model ${base}/v1/model`,

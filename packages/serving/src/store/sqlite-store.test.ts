@@ -53,3 +53,19 @@ describe('createSqliteStore', () => {
     await store.close();
   });
 });
+
+describe('group commit', () => {
+  it('commits concurrent saves together and isolates a failing one', async () => {
+    const store = createSqliteStore({ file: ':memory:' });
+    await store.savePredictions([record('dup', 'e0', '2026-11-29T09:00:00.000Z')]);
+    const results = await Promise.allSettled([
+      store.savePredictions([record('a', 'e1', '2026-11-29T10:00:00.000Z')]),
+      store.savePredictions([record('dup', 'e2', '2026-11-29T10:00:00.000Z')]),
+      store.savePredictions([record('b', 'e3', '2026-11-29T10:00:00.000Z'), record('c', 'e4', '2026-11-29T10:00:00.000Z')]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const pairs = await store.listPairs({ since: '2026-11-29T10:00:00.000Z' });
+    expect(pairs.map((p) => p.prediction.predictionId).sort()).toEqual(['a', 'b', 'c']);
+    await store.close();
+  });
+});

@@ -151,8 +151,34 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       return Promise.reject(new StoreError(`SQLite ${what} failed.`, {}, { cause: error }));
     }
   };
+  // Group commit: predictions saved in the same event-loop turn share one transaction (one WAL append
+  // instead of one per request); each promise resolves only after that transaction has committed.
+  let pending: Array<{ records: readonly PredictionRecord[]; resolve: () => void; reject: (e: unknown) => void }> = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    try {
+      if (!open) throw new StoreError('The store is closed.');
+      insertMany(batch.flatMap((b) => b.records));
+      batch.forEach((b) => b.resolve());
+    } catch (error) {
+      if (batch.length === 1) {
+        const e = error instanceof StoreError ? error : new StoreError('SQLite insert failed.', {}, { cause: error });
+        batch[0].reject(e);
+        return;
+      }
+      // One bad request (e.g. a duplicate id) must not fail the others: retry each on its own.
+      for (const b of batch) {
+        guard('insert', () => void insertMany(b.records)).then(b.resolve, b.reject);
+      }
+    }
+  };
   return {
-    savePredictions: (records) => guard('insert', () => void insertMany(records)),
+    savePredictions: (records) =>
+      new Promise<void>((resolve, reject) => {
+        if (pending.length === 0) setImmediate(flush);
+        pending.push({ records, resolve, reject });
+      }),
     getPrediction: (id) => guard('read', () => {
       const row = getById.get(id);
       return row === undefined ? undefined : toPrediction(row);
@@ -188,6 +214,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     }),
     close: async () => {
       if (!open) return;
+      if (pending.length > 0) flush();
       open = false;
       db.close();
     },
