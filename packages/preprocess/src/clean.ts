@@ -46,13 +46,17 @@ const MAX_PASSES = 4;
 
 /** CRLF and CR to LF, no-break spaces to spaces, zero-width characters gone, trailing blanks cut. */
 export function normaliseText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u00a0\u2007\u202f]/g, ' ')
-    .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, '')
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n');
+  // Each step runs only when its characters occur: most emails need none of them.
+  let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  if (/[\u00a0\u2007\u202f]/.test(t)) t = t.replace(/[\u00a0\u2007\u202f]/g, ' ');
+  if (/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/.test(t)) t = t.replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, '');
+  if (/\s\n|\s$/.test(t)) {
+    t = t
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n');
+  }
+  return t;
 }
 
 /** Blank lines at both ends dropped; blank lines inside kept as the sender wrote them. */
@@ -72,12 +76,21 @@ interface TextClean {
   signature?: string;
 }
 
-/** One pass of every rule over plain text. */
-function cleanPass(text: string, scope: CleanScope): TextClean {
+/** Blank lines dropped at both ends (a view, no copying of the lines themselves). */
+function trimEdges(lines: string[]): string[] {
+  let start = 0;
+  let end = lines.length;
+  while (start < end && lines[start].trim() === '') start += 1;
+  while (end > start && lines[end - 1].trim() === '') end -= 1;
+  return start === 0 && end === lines.length ? lines : lines.slice(start, end);
+}
+
+/** One pass of every rule. Rules only ever drop lines, so an unchanged length means nothing changed. */
+function cleanPass(input: string[], scope: CleanScope): { lines: string[]; removed: RemovedPart[]; signature?: string } {
   const removed: RemovedPart[] = [];
-  const split = splitQuotes(text.split('\n'));
+  const split = splitQuotes(input);
   let lines = split.kept;
-  const quoted = tidyLines(split.quoted);
+  const quoted = split.quoted.join('\n').trim();
   if (quoted !== '') removed.push({ kind: 'quoted', text: quoted });
   let signature: string | undefined;
   if (scope === 'quotes') {
@@ -94,25 +107,26 @@ function cleanPass(text: string, scope: CleanScope): TextClean {
     signature = sig.signature;
     removed.push(...legal.removed, ...device.removed, ...sig.removed, ...legal2.removed);
   }
-  return { text: tidyLines(lines), removed, signature };
+  return { lines, removed, signature };
 }
 
 /**
- * Cleans plain text: repeats the rules until the text no longer changes (at most a few passes), so that
- * cleaning is idempotent.
+ * Cleans plain text: repeats the rules until nothing more goes (at most a few passes), so that cleaning is
+ * idempotent.
  */
 export function cleanText(text: string, scope: CleanScope = 'visible'): TextClean {
-  let current = tidyLines(normaliseText(text).split('\n'));
+  let current = trimEdges(normaliseText(text).split('\n'));
   const removed: RemovedPart[] = [];
   let signature: string | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
     const r = cleanPass(current, scope);
     removed.push(...r.removed);
     signature = signature ?? r.signature;
-    if (r.text === current) break;
-    current = r.text;
+    const next = trimEdges(r.lines);
+    if (next.length === current.length) break;
+    current = next;
   }
-  return { text: current, removed, signature };
+  return { text: tidyLines(current), removed, signature };
 }
 
 function joinParts(removed: readonly RemovedPart[], kind: RemovedPart['kind']): string | undefined {

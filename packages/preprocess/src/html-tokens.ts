@@ -3,7 +3,7 @@ import { decodeHTML } from 'entities';
 /** One step of an HTML document: text (entities decoded), an opening tag with its attributes, or a closing tag. */
 export type HtmlToken =
   | { kind: 'text'; text: string }
-  | { kind: 'open'; name: string; attrs: Record<string, string>; selfClosing: boolean }
+  | { kind: 'open'; name: string; attrs: string; selfClosing: boolean }
   | { kind: 'close'; name: string };
 
 /** Elements whose content is raw text up to their closing tag. */
@@ -11,7 +11,8 @@ const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'noscri
 const NAME = /^[a-zA-Z][^\s/>]*/;
 const ATTR = /([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
 
-function parseAttrs(src: string): Record<string, string> {
+/** The attributes of an opening tag's source (`class="a" id=b`), names lower-cased, values decoded. */
+export function parseAttrs(src: string): Record<string, string> {
   const attrs: Record<string, string> = {};
   for (const m of src.matchAll(ATTR)) {
     const key = m[1].toLowerCase();
@@ -45,7 +46,10 @@ export function* tokenizeHtml(html: string): Generator<HtmlToken> {
   while (i < n) {
     const lt = html.indexOf('<', i);
     const textEnd = lt < 0 ? n : lt;
-    if (textEnd > i) yield { kind: 'text', text: decodeHTML(html.slice(i, textEnd)) };
+    if (textEnd > i) {
+      const raw = html.slice(i, textEnd);
+      yield { kind: 'text', text: raw.includes('&') ? decodeHTML(raw) : raw };
+    }
     if (lt < 0) return;
     i = lt;
     if (html.startsWith('<!--', i)) {
@@ -60,7 +64,9 @@ export function* tokenizeHtml(html: string): Generator<HtmlToken> {
       continue;
     }
     const closing = next === '/';
-    const nameMatch = NAME.exec(html.slice(i + (closing ? 2 : 1), i + (closing ? 2 : 1) + 64));
+    const nameStart = i + (closing ? 2 : 1);
+    const c = html.charCodeAt(nameStart) | 0x20;
+    const nameMatch = c >= 97 && c <= 122 ? NAME.exec(html.slice(nameStart, nameStart + 64)) : null;
     if (!nameMatch) {
       // A lone `<` is text.
       yield { kind: 'text', text: '<' };
@@ -77,7 +83,7 @@ export function* tokenizeHtml(html: string): Generator<HtmlToken> {
     }
     const inner = html.slice(i + 1 + nameMatch[0].length, end);
     const selfClosing = inner.endsWith('/');
-    yield { kind: 'open', name, attrs: parseAttrs(inner), selfClosing };
+    yield { kind: 'open', name, attrs: inner, selfClosing };
     i = end + 1;
     if (RAW_TEXT.has(name) && !selfClosing) {
       const closeRe = new RegExp(`</${name}`, 'gi');

@@ -1,4 +1,4 @@
-import { tokenizeHtml } from './html-tokens.js';
+import { parseAttrs, tokenizeHtml } from './html-tokens.js';
 import { headerKey } from './patterns.js';
 
 /** Elements whose content is never visible text. */
@@ -42,6 +42,10 @@ function isCutElement(a: Attribs): boolean {
   const cls = classes(a);
   return cls.includes('outlookmessageheader') || cls.includes('divrplyfwdmsg');
 }
+
+const WS_TO_FOLD = /[\t\r\n\f]| {2}/;
+const MAY_MARK_QUOTE = /quote|extra|cite|rplyfwd|olk_src|messageheader/i;
+const NO_ATTRS: Attribs = {};
 
 interface Frame {
   tag: string;
@@ -98,7 +102,8 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
     if (tok.kind === 'text') {
       if (top.skip) continue;
       // Source line breaks survive as line breaks (talon and the fixtures keep them); other runs become one space.
-      sink(top.quoted).text(top.pre ? tok.text : tok.text.replace(/[ \t\r\n\f]+/g, (ws) => (ws.includes('\n') ? '\n' : ' ')));
+      const t = tok.text;
+      sink(top.quoted).text(top.pre || !WS_TO_FOLD.test(t) ? t : t.replace(/[ \t\r\n\f]+/g, (ws) => (ws.includes('\n') ? '\n' : ' ')));
       continue;
     }
     if (tok.kind === 'close') {
@@ -120,8 +125,10 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
     }
     const frame: Frame = { tag, quoted: top.quoted, skip: top.skip || SKIP.has(tag), pre: top.pre || tag === 'pre', close: 0 };
     if (!frame.skip) {
-      if (detect && !frame.quoted && !cut && isCutElement(tok.attrs)) cut = true;
-      if (detect && !frame.quoted && isQuoteElement(tag, tok.attrs)) frame.quoted = true;
+      // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
+      const attrs = detect && !frame.quoted && MAY_MARK_QUOTE.test(tok.attrs) ? parseAttrs(tok.attrs) : NO_ATTRS;
+      if (detect && !frame.quoted && !cut && isCutElement(attrs)) cut = true;
+      if (detect && !frame.quoted && (tag === 'blockquote' || isQuoteElement(tag, attrs))) frame.quoted = true;
       if (detect && tag === 'hr' && !frame.quoted && !cut) hrMarks.push(text.parts.length);
       const out = sink(frame.quoted);
       if (BREAK.has(tag)) out.hardBreak();

@@ -20,7 +20,7 @@ for (const [lang, words] of Object.entries(STOP_WORDS)) {
 
 const WORD = /[\p{L}']+/gu;
 /** Enough text to decide; longer inputs only cost time. */
-const MAX_CHARS = 1_500;
+const MAX_CHARS = 1_000;
 
 /**
  * The language of a text as an ISO 639-1 code ('de', 'en', 'fr', 'es', 'nl', 'it'), or 'und' when the

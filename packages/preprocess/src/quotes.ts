@@ -42,7 +42,12 @@ export function markLines(lines: readonly string[]): LineMark[] {
   for (let i = 0; i < lines.length; i += 1) {
     if (marks[i] !== undefined) continue;
     const line = lines[i];
-    if (line.trim() === '') {
+    const c0 = line.charCodeAt(0);
+    if (c0 === 62) {
+      marks[i] = 'quote';
+      continue;
+    }
+    if (line === '' || (c0 <= 32 && line.trim() === '')) {
       marks[i] = 'empty';
       continue;
     }
