@@ -79,3 +79,11 @@ export class AdapterConfigError extends Error {
     this.name = 'AdapterConfigError';
   }
 }
+
+export class ModelVersionExistsError extends Error {
+  readonly code = 'REGISTRY_DUPLICATE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelVersionExistsError';
+  }
+}

@@ -7,32 +7,45 @@ import { RegistryArtifactError, RegistryStateError } from './errors.js';
  * full manifest schema; the registry only needs the family, the task names and the data hash.
  */
 export const ManifestSummarySchema = z.looseObject({
+  modelId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).max(200).optional(),
   family: z.string().optional(),
   featurizer: z.looseObject({ kind: z.string() }).optional(),
   tasks: z.array(z.looseObject({ name: z.string() })).min(1),
   dataHash: z.string().optional(),
   trainingDataHash: z.string().optional(),
+  metrics: z.record(z.string(), z.unknown()).optional(),
 });
 export type ManifestSummary = z.infer<typeof ManifestSummarySchema>;
 
-export function summarizeManifest(json: unknown): { family: string; tasks: string[]; dataHash: string } {
+export function summarizeManifest(json: unknown): { modelId?: string; family: string; tasks: string[]; dataHash: string; metrics: Record<string, number> } {
   const parsed = ManifestSummarySchema.safeParse(json);
   if (!parsed.success) throw new RegistryArtifactError(`manifest.json is not a model manifest: ${parsed.error.issues[0]?.message}`);
   const m = parsed.data;
   return {
+    modelId: m.modelId,
+    metrics: headlineMetrics(m.metrics),
     family: m.family ?? m.featurizer?.kind ?? 'unknown',
     tasks: m.tasks.map((t) => t.name),
     dataHash: m.dataHash ?? m.trainingDataHash ?? 'unknown',
   };
 }
 
-/** Flat numeric headline metrics from an artifact's metrics.json (nested objects are skipped). */
-export function headlineMetrics(json: unknown, max = 20): Record<string, number> {
+/**
+ * Numeric headline metrics, nested objects flattened with dots (`queue.macro_f1`) as the local registry
+ * does; at most `max` of them, since SageMaker takes 50 customer metadata entries per package.
+ */
+export function headlineMetrics(json: unknown, max = 40): Record<string, number> {
   const out: Record<string, number> = {};
-  if (!json || typeof json !== 'object') return out;
-  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
-    if (typeof value === 'number' && Number.isFinite(value) && Object.keys(out).length < max) out[key] = value;
-  }
+  const walk = (value: unknown, prefix: string, depth: number) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      if (Object.keys(out).length >= max) return;
+      const name = prefix ? `${prefix}.${key}` : key;
+      if (typeof v === 'number' && Number.isFinite(v)) out[name] = v;
+      else if (depth < 3) walk(v, name, depth + 1);
+    }
+  };
+  walk(json, '', 1);
   return out;
 }
 

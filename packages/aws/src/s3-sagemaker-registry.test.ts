@@ -121,9 +121,23 @@ describe('S3SageMakerRegistry against s3rver', () => {
     packages[1].status = 'Approved';
     expect((await registry.champion())?.id).toBe(b.id);
     await registry.setChampion(a.id);
-    await expect(registry.reject(a.id)).rejects.toMatchObject({ code: 'REGISTRY_STATE_INVALID' });
+    expect((await registry.champion())?.id).toBe(a.id);
     expect((await registry.reject(b.id)).status).toBe('Rejected');
-    expect((await registry.list()).map((v) => v.status)).toEqual(['Approved', 'Rejected']);
+    expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([[2, 'Rejected'], [1, 'Approved']]);
+    // Rejecting the champion leaves no champion, not some other version.
+    await registry.reject(a.id);
+    expect(await registry.champion()).toBeUndefined();
+  });
+
+  it('uses the manifest modelId as the version id and refuses it twice', async () => {
+    const dir = await mkdtemp(path.join(root, 'named-'));
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-aa', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { queue: { macro_f1: 0.8, accuracy: 0.9 }, note: 'x' } }));
+    await writeFile(path.join(dir, 'model.onnx'), Buffer.from([9]));
+    const v = await registry.register(dir);
+    expect(v.id).toBe('ngram-bag-20261129-0900-aa');
+    expect(v.metrics).toEqual({ 'queue.macro_f1': 0.8, 'queue.accuracy': 0.9 });
+    await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_DUPLICATE' });
+    expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(1);
   });
 
   it('reports unknown ids and bad artifacts with coded errors', async () => {

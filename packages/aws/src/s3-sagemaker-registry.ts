@@ -20,7 +20,7 @@ import {
   summarizeManifest,
   toCustomerMetadata,
 } from './registry-metadata.js';
-import { ModelVersionNotFoundError, RegistryArtifactError, RegistryStateError } from './errors.js';
+import { ModelVersionExistsError, ModelVersionNotFoundError, RegistryArtifactError, RegistryStateError } from './errors.js';
 
 export interface S3SageMakerRegistryOptions {
   s3: S3Client;
@@ -37,13 +37,14 @@ export interface S3SageMakerRegistryOptions {
   randomSuffix?: () => string;
 }
 
-const ChampionSchema = z.object({ id: z.string(), setAt: z.string() });
+const ChampionSchema = z.object({ id: z.string().nullable(), setAt: z.string() });
 
 /**
  * `ModelRegistry` on S3 (artifact files under a prefix, uncompressed, so SageMaker reads them with
  * `CompressionType: None`) and the SageMaker Model Registry (one model package per version; its
- * approval status is the version's status, 1:1). The champion is `<prefix>champion.json`, falling back
- * to the newest Approved version.
+ * approval status is the version's status, 1:1). The version id is the manifest's `modelId`. The
+ * champion is `<prefix>champion.json` (`{ id: null }` after the champion was rejected), falling back to
+ * the newest Approved version when the pointer was never written.
  */
 export class S3SageMakerRegistry implements ModelRegistry {
   private readonly prefix: string;
@@ -62,9 +63,11 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   async register(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<ModelVersion> {
-    const manifest = summarizeManifest(await readJson(path.join(artifactDir, 'manifest.json'), true));
-    const metrics = headlineMetrics(await readJson(path.join(artifactDir, 'metrics.json'), false));
-    const id = newVersionId(manifest.family, this.now(), this.randomSuffix());
+    const { modelId, metrics: manifestMetrics, ...manifest } = summarizeManifest(await readJson(path.join(artifactDir, 'manifest.json'), true));
+    const metrics = Object.keys(manifestMetrics).length > 0 ? manifestMetrics : headlineMetrics(await readJson(path.join(artifactDir, 'metrics.json'), false));
+    // The manifest's modelId is the version id (as in the local registry); older artifacts get one.
+    const id = modelId ?? newVersionId(manifest.family, this.now(), this.randomSuffix());
+    if ((await this.list()).some((v) => v.id === id)) throw new ModelVersionExistsError(`model "${id}" is already registered`);
     // Files first, model package last: the package is the commit point, so a failed upload leaves
     // only unreferenced objects (the bucket's lifecycle rule cleans them), never a broken version.
     await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir);
@@ -96,7 +99,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
   async list(): Promise<ModelVersion[]> {
     const arns = await this.packageArns();
     const versions = await Promise.all(arns.map((arn) => this.describe(arn)));
-    return versions.sort((a, b) => a.version - b.version);
+    return versions.sort((a, b) => b.version - a.version); // newest first, as the local registry
   }
 
   async get(id: string): Promise<ModelVersion> {
@@ -110,21 +113,25 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   async reject(id: string, options: { by?: string; note?: string } = {}): Promise<ModelVersion> {
-    const champion = await this.readChampionPointer();
-    if (champion?.id === id) throw new RegistryStateError(`${id} is the champion; set another champion first`);
-    return this.setStatus(id, 'Rejected', options);
+    const rejected = await this.setStatus(id, 'Rejected', options);
+    // A rejected model cannot stay champion: the pointer then says "none" (no fallback to another).
+    if ((await this.readChampionPointer())?.id === id) await this.writeChampionPointer(null);
+    return rejected;
   }
 
   async champion(): Promise<ModelVersion | undefined> {
     const pointer = await this.readChampionPointer();
-    if (pointer) return this.get(pointer.id);
-    const approved = (await this.list()).filter((v) => v.status === 'Approved');
-    return approved[approved.length - 1];
+    if (pointer) return pointer.id === null ? undefined : this.get(pointer.id);
+    return (await this.list()).find((v) => v.status === 'Approved');
   }
 
   async setChampion(id: string): Promise<void> {
     const version = await this.get(id);
     if (version.status !== 'Approved') throw new RegistryStateError(`${id} is ${version.status}; only an Approved version can be champion`);
+    await this.writeChampionPointer(id);
+  }
+
+  private async writeChampionPointer(id: string | null): Promise<void> {
     await this.options.s3.send(
       new PutObjectCommand({
         Bucket: this.options.bucket,
