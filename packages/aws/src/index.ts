@@ -20,3 +20,6 @@ export { createApiLambdaHandler, createAwsServing, apiConfigFromEnv, defaultAwsS
 export type { ApiLambdaConfig, AwsServingDeps } from './lambda/api-handler.js';
 export { createGatewayJwtAuth } from './lambda/gateway-auth.js';
 export { loadChampionTasks } from './lambda/champion-tasks.js';
+export { createQualityReporter, qualityMetricRecords, macroF1Scorer, QUALITY_METRIC } from './quality/quality-report.js';
+export type { QualityReporterDeps } from './quality/quality-report.js';
+export { createQualityReporterHandlerFromEnv, QUALITY_ENV } from './quality/quality-handler.js';

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { AdapterConfigError } from '../errors.js';
+import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
+import { loadChampionTasks } from '../lambda/champion-tasks.js';
+import { defaultAwsServingDeps, type AwsServingDeps } from '../lambda/api-handler.js';
+import { createQualityReporter } from './quality-report.js';
+
+/** Environment variable names of the quality reporter Lambda (the Pulumi program sets them). */
+export const QUALITY_ENV = {
+  tableName: 'MAILROUTE_TABLE_NAME',
+  artifactBucket: 'MAILROUTE_ARTIFACT_BUCKET',
+  modelsPrefix: 'MAILROUTE_MODELS_PREFIX',
+  environment: 'MAILROUTE_ENVIRONMENT',
+  windowDays: 'MAILROUTE_QUALITY_WINDOW_DAYS',
+  minFeedback: 'MAILROUTE_QUALITY_MIN_FEEDBACK',
+} as const;
+
+const QualityConfigSchema = z.object({
+  tableName: z.string().min(1),
+  artifactBucket: z.string().min(1),
+  modelsPrefix: z.string().endsWith('/').default('models/'),
+  environment: z.string().min(1),
+  windowDays: z.coerce.number().int().min(1).max(366).default(30),
+  minFeedback: z.coerce.number().int().min(1).default(30),
+});
+
+/** The daily quality reporter's handler: live macro F1 per task as EMF lines on stdout. */
+export function createQualityReporterHandlerFromEnv(
+  env: Record<string, string | undefined>,
+  write: (line: string) => void,
+  deps: Pick<AwsServingDeps, 's3' | 'dynamo'> = defaultAwsServingDeps(),
+) {
+  const parsed = QualityConfigSchema.safeParse(
+    Object.fromEntries(Object.entries(QUALITY_ENV).map(([key, name]) => [key, env[name] || undefined])),
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AdapterConfigError(`quality reporter environment invalid at ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  const config = parsed.data;
+  return createQualityReporter({
+    store: new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName }),
+    tasks: async () => (await loadChampionTasks(deps.s3, config.artifactBucket, config.modelsPrefix)).tasks,
+    environment: config.environment,
+    windowDays: config.windowDays,
+    minFeedback: config.minFeedback,
+    write,
+  });
+}

@@ -1,0 +1,65 @@
+import { describe, it, expect } from 'vitest';
+import type { FeedbackPair, PredictionStore } from '@mailroute/serving';
+import { createQualityReporter, qualityMetricRecords, QUALITY_METRIC } from './quality-report.js';
+import { createQualityReporterHandlerFromEnv } from './quality-handler.js';
+
+function pair(i: number, predicted: string, truth?: string): FeedbackPair {
+  const prediction = {
+    predictionId: `p${i}`,
+    emailId: `e${i}`,
+    modelId: 'm',
+    createdAt: `2026-11-2${i % 9}T10:00:00.000Z`,
+    labels: { queue: predicted },
+    confidences: { queue: 0.8 },
+    abstained: { queue: false },
+    queue: predicted,
+    latencyMs: 2,
+  };
+  return truth === undefined ? { prediction } : { prediction, feedback: { emailId: `e${i}`, labels: { queue: truth }, closedAt: '2026-11-28T00:00:00.000Z', receivedAt: '2026-11-20T00:00:00.000Z' } };
+}
+
+const storeWith = (pairs: FeedbackPair[]): PredictionStore & { windows: unknown[] } => {
+  const windows: unknown[] = [];
+  return {
+    windows,
+    savePredictions: async () => undefined,
+    getPrediction: async () => undefined,
+    findPredictionByEmail: async () => undefined,
+    saveFeedback: async () => undefined,
+    listPairs: async (w) => { windows.push(w); return pairs; },
+    close: async () => undefined,
+  };
+};
+
+describe('quality reporter', () => {
+  const tasks = async () => [{ name: 'queue', labels: ['cards', 'payments'] }];
+  const now = () => new Date('2026-11-29T03:00:00Z');
+
+  it('publishes the macro F1 of each task with enough feedback as an EMF line', async () => {
+    // 4 judged: cards->cards, cards->cards, payments->payments, payments->cards (truth cards): cards F1 = 0.8 (P 1, R 2/3), payments F1 = 2/3 (P 1/2, R 1)
+    const pairs = [pair(1, 'cards', 'cards'), pair(2, 'cards', 'cards'), pair(3, 'payments', 'payments'), pair(4, 'payments', 'cards'), pair(5, 'cards')];
+    const lines: string[] = [];
+    const store = storeWith(pairs);
+    const result = await createQualityReporter({ store, tasks, environment: 'prod', windowDays: 30, minFeedback: 3, write: (l) => lines.push(l), now })();
+    expect(result).toEqual({ published: 1, withFeedback: 4 });
+    expect(store.windows[0]).toEqual({ since: '2026-10-30T03:00:00.000Z', until: '2026-11-29T03:00:00.000Z' });
+    const record = JSON.parse(lines[0]);
+    expect(record._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Mailroute/Quality', Dimensions: [['Environment'], ['Environment', 'Task']] });
+    expect(record).toMatchObject({ Environment: 'prod', Task: 'queue', LiveFeedbackCount: 4 });
+    expect(record[QUALITY_METRIC.name]).toBeCloseTo((0.8 + 2 / 3) / 2, 6);
+  });
+
+  it('publishes nothing when feedback is too thin', () => {
+    const quality = { window: { since: 'a', until: 'b' }, predictions: 2, withFeedback: 1, unchangedShare: 1, tasks: { queue: { predictions: 2, withFeedback: 1, accuracy: 1, macroF1: 1, coverage: 1, bands: [], drift: { reference: 'none' as const, psi: null, jsDivergence: null, predicted: {}, expected: null } } } };
+    expect(qualityMetricRecords(quality, 'dev', now(), 30)).toEqual([]);
+    expect(qualityMetricRecords(quality, 'dev', now(), 1)).toHaveLength(1);
+  });
+});
+
+describe('createQualityReporterHandlerFromEnv', () => {
+  it('names the missing setting', () => {
+    expect(() => createQualityReporterHandlerFromEnv({ MAILROUTE_TABLE_NAME: 't' }, () => undefined)).toThrow(
+      expect.objectContaining({ code: 'AWS_CONFIG_INVALID', message: expect.stringContaining('artifactBucket') }),
+    );
+  });
+});

@@ -1,0 +1,68 @@
+import { computeTaskMetrics } from '@mailroute/evaluation';
+import { computeLiveQuality, type LiveQuality, type PredictionStore, type TaskScorer } from '@mailroute/serving';
+
+/** The metric the prod/dev "live-quality" alarm watches (infra's monitoring plan uses the same names). */
+export const QUALITY_METRIC = { namespace: 'Mailroute/Quality', name: 'LiveMacroF1' } as const;
+
+export const macroF1Scorer: TaskScorer = (truth, predicted) => {
+  const m = computeTaskMetrics(truth, predicted);
+  return { accuracy: m.accuracy, macroF1: m.macro.f1 };
+};
+
+/**
+ * CloudWatch Embedded Metric Format records (one log line each, no SDK call): per task with enough
+ * feedback, its macro F1 under the dimension sets {Environment} (the alarm takes the minimum: the worst
+ * task) and {Environment, Task} (the dashboard).
+ */
+export function qualityMetricRecords(quality: LiveQuality, environment: string, now: Date, minFeedback: number): Record<string, unknown>[] {
+  const records: Record<string, unknown>[] = [];
+  for (const [task, q] of Object.entries(quality.tasks)) {
+    if (q.macroF1 === null || q.withFeedback < minFeedback) continue;
+    records.push({
+      _aws: {
+        Timestamp: now.getTime(),
+        CloudWatchMetrics: [
+          {
+            Namespace: QUALITY_METRIC.namespace,
+            Dimensions: [['Environment'], ['Environment', 'Task']],
+            Metrics: [{ Name: QUALITY_METRIC.name, Unit: 'None' }, { Name: 'LiveFeedbackCount', Unit: 'Count' }],
+          },
+        ],
+      },
+      Environment: environment,
+      Task: task,
+      [QUALITY_METRIC.name]: q.macroF1,
+      LiveFeedbackCount: q.withFeedback,
+      accuracy: q.accuracy,
+      window: quality.window,
+    });
+  }
+  return records;
+}
+
+export interface QualityReporterDeps {
+  store: PredictionStore;
+  /** The served model's tasks with their labels. */
+  tasks: () => Promise<{ name: string; labels: string[] }[]>;
+  environment: string;
+  /** Days of predictions (with their feedback) scored at each run. */
+  windowDays: number;
+  /** Tasks with less feedback than this publish nothing (too noisy to alarm on). */
+  minFeedback: number;
+  /** Where the EMF lines go (the Lambda's stdout). */
+  write: (line: string) => void;
+  now?: () => Date;
+}
+
+/** The daily quality reporter: live macro F1 per task from CRM feedback, as EMF metric lines. */
+export function createQualityReporter(deps: QualityReporterDeps) {
+  return async (): Promise<{ published: number; withFeedback: number }> => {
+    const now = deps.now?.() ?? new Date();
+    const window = { since: new Date(now.getTime() - deps.windowDays * 86_400_000).toISOString(), until: now.toISOString() };
+    const pairs = await deps.store.listPairs(window);
+    const quality = computeLiveQuality({ pairs, tasks: await deps.tasks(), window, scorer: macroF1Scorer });
+    const records = qualityMetricRecords(quality, deps.environment, now, deps.minFeedback);
+    for (const record of records) deps.write(JSON.stringify(record));
+    return { published: records.length, withFeedback: quality.withFeedback };
+  };
+}
