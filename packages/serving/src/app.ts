@@ -10,6 +10,7 @@ import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './http/problem.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
+import { createPredictBatcher } from './model/batcher.js';
 import type { ClassifierSource } from './model/classifier-source.js';
 import type { TaskScorer } from './quality/live-quality.js';
 import { evaluationScorer } from './quality/scorer.js';
@@ -74,6 +75,7 @@ export function createApp(options: AppOptions): ServingApp {
     maskText: options.storeText === true ? maskPii : typeof options.storeText === 'function' ? options.storeText : undefined,
     trainingDistribution: options.trainingDistribution,
     newId: options.newId ?? randomUUID,
+    batcher: createPredictBatcher(LimitsSchema.parse(options.limits ?? {}).maxBatch),
     inFlight: { count: 0 },
   };
   metrics.setModel(ctx.source.current()?.modelId);

@@ -4,6 +4,7 @@ import type { Email } from '@mailroute/preprocess';
 import type { Auth, Principal } from '../auth/api-keys.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
+import type { PredictBatcher } from '../model/batcher.js';
 import type { ClassifierSource } from '../model/classifier-source.js';
 import type { TaskScorer } from '../quality/live-quality.js';
 import type { PredictionStore } from '../store/types.js';
@@ -36,6 +37,8 @@ export interface AppContext {
   maskText?: (text: string) => string;
   trainingDistribution?: TrainingDistribution;
   newId: () => string;
+  /** Requests of the same event-loop turn share one predict call. */
+  batcher: PredictBatcher;
   /** Requests being handled now (for the concurrency cap). */
   inFlight: { count: number };
 }

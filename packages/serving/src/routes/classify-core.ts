@@ -28,7 +28,7 @@ export async function classifyEmails(ctx: AppContext, input: readonly Email[]): 
   const lease = ctx.source.acquire();
   try {
     const started = performance.now();
-    const predictions = await lease.classifier.predict(prepared.map((p) => p.email));
+    const predictions = await ctx.batcher.predict(lease.classifier, prepared.map((p) => p.email));
     const latencyMs = performance.now() - started;
     const createdAt = new Date(ctx.clock.now()).toISOString();
     const modelId = lease.classifier.modelId;
