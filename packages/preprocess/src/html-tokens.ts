@@ -1,10 +1,11 @@
 import { decodeHTML } from 'entities';
 
-/** One step of an HTML document: text (entities decoded), an opening tag with its attributes, or a closing tag. */
-export type HtmlToken =
-  | { kind: 'text'; text: string }
-  | { kind: 'open'; name: string; attrs: string; selfClosing: boolean }
-  | { kind: 'close'; name: string };
+/** What the tokenizer reports: text (entities decoded), opening tags with their raw attributes, closing tags. */
+export interface HtmlHandler {
+  text(text: string): void;
+  open(name: string, attrs: string, selfClosing: boolean): void;
+  close(name: string): void;
+}
 
 /** Elements whose content is raw text up to their closing tag. */
 const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'noscript', 'template']);
@@ -21,34 +22,38 @@ export function parseAttrs(src: string): Record<string, string> {
   return attrs;
 }
 
-/** Index of the `>` that ends a tag starting at `from`, skipping quoted attribute values; -1 if none. */
-function tagEnd(html: string, from: number): number {
-  let quote = '';
-  for (let i = from; i < html.length; i += 1) {
-    const c = html[i];
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") {
-      // Only a quote right after `=` opens a value; stray quotes elsewhere are text.
-      if (html[i - 1] === '=' || (html[i - 1] === ' ' && html[i - 2] === '=')) quote = c;
-    } else if (c === '>') return i;
-  }
-  return -1;
+// The rest of a tag: unquoted characters, or quoted values that may hold `>`; the tokens are disjoint, so linear.
+const TAG_REST = /[^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>/y;
+
+/**
+ * Index of the `>` that ends a tag starting at `from`, skipping quoted attribute values; -1 if none.
+ * After one unbalanced quote the document's quoting is not trusted again, so no tag rescans to the end twice.
+ */
+function tagEnd(html: string, from: number, state: { quotesBroken: boolean }): number {
+  const gt = html.indexOf('>', from);
+  if (gt < 0 || state.quotesBroken) return gt;
+  const inner = html.slice(from, gt);
+  if (!inner.includes('"') && !inner.includes("'")) return gt;
+  TAG_REST.lastIndex = from;
+  if (TAG_REST.exec(html)) return TAG_REST.lastIndex - 1;
+  state.quotesBroken = true;
+  return gt;
 }
 
 /**
  * A small forgiving HTML tokenizer: one forward pass, every scan moves on, so the cost is linear in the
  * input whatever its nesting. Comments, doctypes and processing instructions are skipped.
  */
-export function* tokenizeHtml(html: string): Generator<HtmlToken> {
+export function tokenizeHtml(html: string, h: HtmlHandler): void {
   let i = 0;
   const n = html.length;
+  const state = { quotesBroken: false };
   while (i < n) {
     const lt = html.indexOf('<', i);
     const textEnd = lt < 0 ? n : lt;
     if (textEnd > i) {
       const raw = html.slice(i, textEnd);
-      yield { kind: 'text', text: raw.includes('&') ? decodeHTML(raw) : raw };
+      h.text(raw.includes('&') ? decodeHTML(raw) : raw);
     }
     if (lt < 0) return;
     i = lt;
@@ -69,28 +74,28 @@ export function* tokenizeHtml(html: string): Generator<HtmlToken> {
     const nameMatch = c >= 97 && c <= 122 ? NAME.exec(html.slice(nameStart, nameStart + 64)) : null;
     if (!nameMatch) {
       // A lone `<` is text.
-      yield { kind: 'text', text: '<' };
+      h.text('<');
       i += 1;
       continue;
     }
     const name = nameMatch[0].toLowerCase();
-    const end = tagEnd(html, i + 1);
+    const end = tagEnd(html, i + 1, state);
     if (end < 0) return;
     if (closing) {
-      yield { kind: 'close', name };
+      h.close(name);
       i = end + 1;
       continue;
     }
     const inner = html.slice(i + 1 + nameMatch[0].length, end);
     const selfClosing = inner.endsWith('/');
-    yield { kind: 'open', name, attrs: inner, selfClosing };
+    h.open(name, inner, selfClosing);
     i = end + 1;
     if (RAW_TEXT.has(name) && !selfClosing) {
       const closeRe = new RegExp(`</${name}`, 'gi');
       closeRe.lastIndex = i;
       const close = closeRe.exec(html);
       const stop = close ? close.index : n;
-      if (stop > i) yield { kind: 'text', text: name === 'title' || name === 'textarea' ? decodeHTML(html.slice(i, stop)) : html.slice(i, stop) };
+      if (stop > i) h.text(name === 'title' || name === 'textarea' ? decodeHTML(html.slice(i, stop)) : html.slice(i, stop));
       i = stop;
     }
   }

@@ -97,51 +97,50 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
   const root: Frame = { tag: '', quoted: false, skip: false, pre: false, close: 0 };
   const stack: Frame[] = [root];
   const sink = (q: boolean): Sink => (q || cut ? quoted : text);
-  for (const tok of tokenizeHtml(html)) {
-    const top = stack[stack.length - 1];
-    if (tok.kind === 'text') {
-      if (top.skip) continue;
+  tokenizeHtml(html, {
+    text(t) {
+      const top = stack[stack.length - 1];
+      if (top.skip) return;
       // Source line breaks survive as line breaks (talon and the fixtures keep them); other runs become one space.
-      const t = tok.text;
-      sink(top.quoted).text(top.pre || !WS_TO_FOLD.test(t) ? t : t.replace(/[ \t\r\n\f]+/g, (ws) => (ws.includes('\n') ? '\n' : ' ')));
-      continue;
-    }
-    if (tok.kind === 'close') {
+      sink(top.quoted).text(top.pre || !WS_TO_FOLD.test(t) ? t : t.replace(/[ \t\r\f]+/g, ' ').replace(/ ?\n[ \n]*/g, '\n'));
+    },
+    close(name) {
       for (let k = stack.length - 1; k > 0 && k >= stack.length - CLOSE_SEARCH; k -= 1) {
-        if (stack[k].tag !== tok.name) continue;
+        if (stack[k].tag !== name) continue;
         while (stack.length > k) {
           const f = stack.pop() as Frame;
           if (!f.skip && f.close > 0) sink(f.quoted).lineBreak(f.close);
         }
-        break;
+        return;
       }
-      continue;
-    }
-    const tag = tok.name;
-    if (tag === 'body') {
-      // An unclosed <head> must not swallow the body.
-      const head = stack.findIndex((f) => f.tag === 'head');
-      if (head > 0) stack.length = head;
-    }
-    const frame: Frame = { tag, quoted: top.quoted, skip: top.skip || SKIP.has(tag), pre: top.pre || tag === 'pre', close: 0 };
-    if (!frame.skip) {
-      // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
-      const attrs = detect && !frame.quoted && MAY_MARK_QUOTE.test(tok.attrs) ? parseAttrs(tok.attrs) : NO_ATTRS;
-      if (detect && !frame.quoted && !cut && isCutElement(attrs)) cut = true;
-      if (detect && !frame.quoted && (tag === 'blockquote' || isQuoteElement(tag, attrs))) frame.quoted = true;
-      if (detect && tag === 'hr' && !frame.quoted && !cut) hrMarks.push(text.parts.length);
-      const out = sink(frame.quoted);
-      if (BREAK.has(tag)) out.hardBreak();
-      else if (PARAGRAPH.has(tag)) {
-        out.lineBreak(2);
-        frame.close = 2;
-      } else if (BLOCK.has(tag)) {
-        out.lineBreak(1);
-        frame.close = 1;
-      } else if (CELL.has(tag)) out.text(' ');
-    }
-    if (!VOID.has(tag) && !tok.selfClosing) stack.push(frame);
-  }
+    },
+    open(tag, attrSrc, selfClosing) {
+      if (tag === 'body') {
+        // An unclosed <head> must not swallow the body.
+        const head = stack.findIndex((f) => f.tag === 'head');
+        if (head > 0) stack.length = head;
+      }
+      const top = stack[stack.length - 1];
+      const frame: Frame = { tag, quoted: top.quoted, skip: top.skip || SKIP.has(tag), pre: top.pre || tag === 'pre', close: 0 };
+      if (!frame.skip) {
+        // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
+        const attrs = detect && !frame.quoted && MAY_MARK_QUOTE.test(attrSrc) ? parseAttrs(attrSrc) : NO_ATTRS;
+        if (detect && !frame.quoted && !cut && isCutElement(attrs)) cut = true;
+        if (detect && !frame.quoted && (tag === 'blockquote' || isQuoteElement(tag, attrs))) frame.quoted = true;
+        if (detect && tag === 'hr' && !frame.quoted && !cut) hrMarks.push(text.parts.length);
+        const out = sink(frame.quoted);
+        if (BREAK.has(tag)) out.hardBreak();
+        else if (PARAGRAPH.has(tag)) {
+          out.lineBreak(2);
+          frame.close = 2;
+        } else if (BLOCK.has(tag)) {
+          out.lineBreak(1);
+          frame.close = 1;
+        } else if (CELL.has(tag)) out.text(' ');
+      }
+      if (!VOID.has(tag) && !selfClosing) stack.push(frame);
+    },
+  });
   // `<hr>` then a From:/Von: block: Outlook and Thunderbird forwards/replies without marked-up ids.
   for (const at of hrMarks) {
     let head = '';

@@ -4,7 +4,7 @@ export const MAX_LINE = 400;
 
 /** Strips Markdown-style bold/italic markers that Outlook and mail clients put around header keys. */
 export function stripMarkers(line: string): string {
-  return line.replace(/[*_]{1,3}/g, '').trim();
+  return line.includes('*') || line.includes('_') ? line.replace(/[*_]{1,3}/g, '').trim() : line.trim();
 }
 
 export const QUOTE_MARK = /^[ \t]{0,8}>/;
@@ -37,11 +37,15 @@ export function isReplyHeader(line: string): boolean {
   const last = t[t.length - 1];
   if (last === '-' && t[0] === '-') return HEADER_DASHED.test(t);
   // Cheap gate first: a header ends with a colon (possibly inside bold markers), or is a bare date-and-address line.
-  const l = stripMarkers(t).replace(/^[-=\s]+/, '');
+  const s = stripMarkers(t);
+  const l = s[0] === '-' || s[0] === '=' ? s.replace(/^[-=\s]+/, '') : s;
   if (l.length < 6 || l.length > 330) return false;
   const end = l[l.length - 1];
-  const dateFirst = DATE_FIRST.test(l);
+  const c0 = l.charCodeAt(0);
+  // Only a date (digit or weekday) or an intro word can start a header that does not end with a colon.
+  const dateFirst = ((c0 >= 48 && c0 <= 57) || /^\p{L}{2,4}\.?,? \d/u.test(l)) && DATE_FIRST.test(l);
   if (end !== ':' && end !== '：') {
+    if (!dateFirst && !l.includes('@')) return false;
     if (dateFirst && /<[^<>\s]{1,100}@[^<>\s]{1,100}>$/.test(l) && l.length < 150) return true;
     // `2013/7/20 sam via Discourse <x@y.z>` or `On Tue, ... 10:07 PM John <mailto:...>`: date, time, address, no verb.
     if (dateFirst && TIME.test(l) && /\b(?:GMT|UTC)[+-]\d|[+-]\d{4}\b/.test(l) && l.length < 120) return true;

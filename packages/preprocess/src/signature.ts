@@ -53,8 +53,10 @@ const DEVICE_NAME = /\b(?:iphone|ipad|android|blackberry|samsung|galaxy|huawei|x
 const SENT_WORD = /sent|gesendet|envoy|enviad|verzonden|inviat|skickat|sendt|wysłan|lähetetty|trimis|küldve|отправлено|أُرسلت|从|從|送信/i;
 
 /** `Sent from my iPhone`, `Von meinem iPhone gesendet`, `Gesendet von Outlook für Android` ... */
+const DEVICE_HINT = /phone|ipad|android|blackberry|samsung|galaxy|huawei|xiaomi|outlook|mobil|gesendet|sent |envoy|enviad|verzonden|inviat|skickat|sendt|wysłan|lähetetty|trimis|küldve/i;
+
 export function isDeviceLine(line: string): boolean {
-  if (line.length > 80) return false;
+  if (line.length > 80 || line.length < 8 || !DEVICE_HINT.test(line)) return false;
   const l = stripMarkers(line);
   if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 12;
   return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
