@@ -69,4 +69,16 @@ describe('featurizeHashed', () => {
     expect(mean.weights.every((w) => Math.abs(w - 1 / 17) < 1e-7)).toBe(true);
     expect(featurizeHashedBag('', [], p).ids).toHaveLength(0);
   });
+
+  it('merges repeated ids with sublinear counts (1 + ln count) before normalising', () => {
+    const p = HashedNgramsParamsSchema.parse({ charNgrams: [0, 0], wordNgrams: 2, pooling: 'sqrt' });
+    const bag = featurizeHashedBag('ok ok ok', [], p);
+    expect(bag.ids).toHaveLength(2);
+    const a = 1 + Math.log(3);
+    const b = 1 + Math.log(2);
+    expect(bag.weights[0]).toBeCloseTo(a / Math.hypot(a, b), 6);
+    expect(bag.weights[1]).toBeCloseTo(b / Math.hypot(a, b), 6);
+    const mean = featurizeHashedBag('ok ok ok', [], { ...p, pooling: 'mean' });
+    expect(mean.weights[0] + mean.weights[1]).toBeCloseTo(1, 6);
+  });
 });

@@ -58,18 +58,65 @@ export interface HashedBag {
   weights: Float32Array;
 }
 
+/**
+ * The bag a model reads: each distinct id once, with its pooling weight. A repeated n-gram counts
+ * `1 + ln(count)` times (sublinear, as TF-IDF's `sublinear_tf`); `group-sqrt` then divides each group
+ * (word n-grams, char n-grams, meta) by its L2 norm, `sqrt` the whole bag by its L2 norm, `mean` by
+ * the number of ids.
+ */
 export function featurizeHashedBag(text: string, meta: readonly string[], params: HashedNgramsParams): HashedBag {
   const out = collect(text, meta, params);
-  const ids = out.take();
-  const weights = new Float32Array(ids.length);
-  if (params.pooling === 'group-sqrt') {
-    const [words, chars] = out.groups;
-    const bounds = [0, words, words + chars, ids.length];
-    for (let g = 0; g < 3; g++) weights.fill(poolingWeight(bounds[g + 1] - bounds[g], 'sqrt'), bounds[g], bounds[g + 1]);
-  } else {
-    weights.fill(poolingWeight(ids.length, params.pooling));
+  const all = out.view();
+  const [words, chars] = out.groups;
+  const bounds = [0, words, words + chars, all.length];
+  const ids: number[] = [];
+  const weights: number[] = [];
+  for (let g = 0; g < 3; g++) {
+    const start = ids.length;
+    mergeCounts(all.subarray(bounds[g], bounds[g + 1]), ids, weights);
+    if (params.pooling === 'group-sqrt') normalise(weights, start, weights.length, 'sqrt');
   }
-  return { ids, weights };
+  if (params.pooling !== 'group-sqrt') normalise(weights, 0, weights.length, params.pooling);
+  return { ids: Int32Array.from(ids), weights: Float32Array.from(weights) };
+}
+
+const table = { keys: new Int32Array(1024), slots: new Int32Array(1024) };
+
+/** Appends each distinct id of `source` once (first-seen order) with weight 1 + ln(count). */
+function mergeCounts(source: Int32Array, ids: number[], weights: number[]): void {
+  if (source.length === 0) return;
+  let size = table.keys.length;
+  while (size < source.length * 2) size *= 2;
+  if (size !== table.keys.length) {
+    table.keys = new Int32Array(size);
+    table.slots = new Int32Array(size);
+  }
+  const { keys, slots } = table;
+  keys.fill(-1, 0, size);
+  const mask = size - 1;
+  const start = ids.length;
+  for (let i = 0; i < source.length; i++) {
+    const id = source[i];
+    let h = Math.imul(id, 0x9e3779b1) & mask;
+    while (keys[h] !== -1 && keys[h] !== id) h = (h + 1) & mask;
+    if (keys[h] === id) {
+      weights[slots[h]] += 1;
+    } else {
+      keys[h] = id;
+      slots[h] = ids.length;
+      ids.push(id);
+      weights.push(1);
+    }
+  }
+  for (let k = start; k < weights.length; k++) if (weights[k] > 1) weights[k] = 1 + Math.log(weights[k]);
+}
+
+function normalise(weights: number[], start: number, end: number, pooling: 'mean' | 'sqrt'): void {
+  let total = 0;
+  for (let k = start; k < end; k++) total += pooling === 'sqrt' ? weights[k] * weights[k] : weights[k];
+  if (total === 0) return;
+  const scale = pooling === 'sqrt' ? 1 / Math.sqrt(total) : 1 / total;
+  for (let k = start; k < end; k++) weights[k] *= scale;
 }
 
 /** Word n-grams first, then char n-grams, then meta tokens; `groups` holds the first two counts. */
@@ -112,6 +159,10 @@ class IdBuffer {
   }
   take(): Int32Array {
     return IdBuffer.scratch.slice(0, this.length);
+  }
+  /** The ids without a copy: valid until the next featurizer call. */
+  view(): Int32Array {
+    return IdBuffer.scratch.subarray(0, this.length);
   }
 }
 
