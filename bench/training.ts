@@ -111,6 +111,11 @@ export async function run(): Promise<SectionResult> {
       data: [path.join(tickets, 'v4_dataset-tickets-multi-lang-4-20k.prefix.csv'), path.join(tickets, 'v5_aa_dataset-tickets-multi-lang-5-2-50-version.prefix.csv')],
     },
   ];
+  if (process.env.MAILROUTE_BENCH_SINGLE_TASK === '1') {
+    specs.push({ ...specs[1], name: 'tickets single-task', config: 'bench/configs/tickets-single-task.json' });
+  } else {
+    notes.push('Multi-task vs single-task: set MAILROUTE_BENCH_SINGLE_TASK=1 to add the tickets in single-task mode (one model per task).');
+  }
   const quality: Table = { title: 'Quality on the test set (ours vs scikit-learn reference, same split)', columns: ['dataset', 'task', 'test rows', 'accuracy', 'macro-F1', 'ref accuracy', 'ref macro-F1', 'macro-F1 - ref'], rows: [] };
   const cost: Table = {
     title: 'Cost',
@@ -121,7 +126,7 @@ export async function run(): Promise<SectionResult> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-bench-training-'));
   try {
     for (const spec of specs) {
-      const dir = mkdtempSync(path.join(tmp, `${spec.name}-`));
+      const dir = mkdtempSync(path.join(tmp, `${spec.name.replace(/\W+/g, '-')}-`));
       const test = await writeReferenceInput(spec, dir);
       const ref = hasReference ? runReference(dir) : undefined;
       if (typeof ref === 'string') notes.push(`${spec.name}: ${ref}`);
