@@ -37,8 +37,6 @@ export interface PartState {
 }
 
 const ACC_INIT = 1e-6;
-// The hidden layer starts with a larger accumulator: sign-sized first steps would kill its ReLUs.
-const HIDDEN_ACC_INIT = 0.1;
 
 function denseGrad(layer: DenseLayer): DenseGrad {
   return { weight: new Float64Array(layer.weight.length), bias: new Float64Array(layer.bias.length) };
@@ -61,7 +59,7 @@ export function createPartState(part: NgramBagPart, taskIndex: number[], classWe
     gHeads: part.heads.map(denseGrad),
     dPooled: new Float64Array(part.dim),
     accEmbedding: new Float32Array(part.buckets).fill(ACC_INIT),
-    accHidden: part.hidden ? denseAcc(part.hidden, HIDDEN_ACC_INIT) : undefined,
+    accHidden: part.hidden ? denseAcc(part.hidden) : undefined,
     accHeads: part.heads.map(denseAcc),
     pooled: new Float64Array(part.dim),
     hiddenOut: new Float64Array(part.hidden ? part.hidden.outSize : 0),
