@@ -48,6 +48,16 @@ describe('POST /v1/classify', () => {
     expect((await context.store.getPrediction(predictions[0].predictionId))?.text).toBe('invoice #');
   });
 
+  it('with storeText: true keeps the text only after PII masking', async () => {
+    const { app, context } = await build({ storeText: true });
+    const body = 'Bitte überweisen Sie an DE89 3704 0044 0532 0130 00, Rückfragen an kim.muster@example.org';
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'pii', subject: 'invoice', body }] }));
+    const { predictions } = await json(res);
+    const text = (await context.store.getPrediction(predictions[0].predictionId))?.text ?? '';
+    expect(text).toContain('invoice');
+    expect(text).not.toMatch(/DE89|0532|kim\.muster@example\.org/);
+  });
+
   it('truncates long text and says so', async () => {
     const { app } = await build({ limits: { maxTextChars: 100 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'long', body: `invoice ${'x'.repeat(500)}` }, invoiceEmail] }));
