@@ -90,7 +90,23 @@ function topicWeights(month: number): Weights {
   return TOPICS.map((t) => [t.topic, t.weight * (t.season?.[month] ?? 1)] as const);
 }
 
-function message(lang: Lang, topic: string, when: Date, first: string, last: string, random: () => number): { subject: string; body: string } {
+/** Hints at the business area that customers often give (which account they mean); sometimes absent. */
+const AREA_HINTS: Record<string, Record<Lang, string[]>> = {
+  brokerage: {
+    de: ['Es geht um mein Wertpapierdepot {depot}.', 'Depotnummer: {depot}', 'Ich handle über Ihr Online-Depot.'],
+    en: ['This is about my brokerage account {depot}.', 'Securities account no. {depot}', 'I trade through your online depot.'],
+  },
+  savings: {
+    de: ['Es betrifft mein Tagesgeldkonto.', 'Ich spare bei Ihnen über das Sparkonto.', 'Kontonummer Sparkonto: {depot}'],
+    en: ['This concerns my savings account.', 'I save with you through the overnight account.', 'Savings account no. {depot}'],
+  },
+  wealth_management: {
+    de: ['Ich bin Mandant Ihrer Vermögensverwaltung.', 'Mein Mandat wird von Ihrem Private-Banking-Team betreut.', 'Betreff: Vermögensverwaltungsmandat {depot}'],
+    en: ['I am a client of your wealth management service.', 'My mandate is looked after by your private banking team.', 'Re: discretionary mandate {depot}'],
+  },
+};
+
+function message(lang: Lang, topic: string, area: string, when: Date, first: string, last: string, random: () => number): { subject: string; body: string } {
   const texts = (lang === 'de' ? TEXTS_DE : TEXTS_EN)[topic];
   const hello = greeting(lang, first, random);
   const nCore = random() < 0.35 ? 2 : 1;
@@ -101,6 +117,8 @@ function message(lang: Lang, topic: string, when: Date, first: string, last: str
   }
   let text = core.map((s, i) => (i > 0 || lang === 'en' || hello === '' ? capitalise(s) : s)).join(' ');
   if (random() < 0.3) text = addTypos(text, random);
+  const hints = AREA_HINTS[area]?.[lang];
+  if (hints && random() < 0.55) text = `${text} ${fill(pick(hints, random), lang, when, random)}`;
   const paras = [hello, text].filter((p) => p !== '');
   if (random() < 0.15) paras.push(`${lang === 'de' ? 'Meine IBAN lautet' : 'My IBAN is'} ${inventIban(random)}.`);
   if (random() < 0.04) paras.push(`${lang === 'de' ? 'Meine Kartennummer ist' : 'My card number is'} ${inventCardNumber(random)}.`);
@@ -134,7 +152,7 @@ export function generateDemoRows(options: DemoOptions = {}): DemoRow[] {
     const lang: Lang = random() < 0.6 ? 'de' : 'en';
     const first = pick(FIRST_NAMES, random);
     const last = pick(LAST_NAMES, random);
-    const { subject, body } = message(lang, topic, when, first, last, random);
+    const { subject, body } = message(lang, topic, area, when, first, last, random);
     const asHtml = random() < 0.15;
     let bank = pickWeighted(BANKS, random);
     if (area === 'wealth_management' && random() < 0.5) bank = 'Alpenblick Privatbank';

@@ -36,6 +36,7 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(result.metricsSplit).toBe('test');
     expect(result.metrics['queue.accuracy']).toBeGreaterThan(0.4);
     expect(result.counts.train + result.counts.valid + result.counts.test).toBe(result.counts.rows);
+    expect(result.counts.testSeenInTraining).toBe(0);
 
     const registry = createLocalRegistry({ home });
     const version = await registry.get(result.modelId);

@@ -103,6 +103,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
       testRows = (await loadDataset(options.testDataPath, config, { fixedLabels })).rows;
     }
+    // An external test file may repeat training texts: count them, so the test figure can be judged.
+    const seen = new Set([...split.train, ...split.valid].map((r) => r.dedupeKey));
     const counts = {
       rows: dataset.rows.length,
       train: split.train.length,
@@ -111,9 +113,11 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       skipped: dataset.skipped.length,
       unlabelled: dataset.unlabelled,
       duplicateGroups: split.duplicateGroups,
+      testSeenInTraining: testRows.filter((r) => seen.has(r.dedupeKey)).length,
     };
     await tracker.update({ dataHash: dataset.dataHash, counts, taxonomy: dataset.taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${counts.train} train, ${counts.valid} valid, ${counts.test} test`);
+    if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text exactly`);
 
     const trainInputs = prepareInputs(split.train, options.onProgress);
     const validInputs = prepareInputs(split.valid);
