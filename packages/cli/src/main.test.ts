@@ -36,7 +36,7 @@ describe('mailroute', () => {
   });
 
   it('exits with 2 on an unknown option of a subcommand', async () => {
-    const { code, stderr } = await run(['clean', '--no-such-flag']);
+    const { code, stderr } = await run(['registry', 'list', '--no-such-flag']);
     expect(code).toBe(2);
     expect(stderr).toContain('--no-such-flag');
   });
