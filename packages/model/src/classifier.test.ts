@@ -4,7 +4,7 @@ import path from 'node:path';
 import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, writeArtifact } from './artifact.js';
-import { Classifier } from './classifier.js';
+import { Classifier, taskPrediction } from './classifier.js';
 import { ArtifactError } from './errors.js';
 import { MANIFEST_SCHEMA_VERSION, manifestJsonSchema, type Manifest } from './manifest.js';
 import type { NgramBagWeights } from './ngram-bag/weights.js';
@@ -147,5 +147,16 @@ describe('Classifier', () => {
     const schema = manifestJsonSchema();
     expect(schema.type).toBe('object');
     expect(Object.keys(schema.properties as object)).toEqual(expect.arrayContaining(['schemaVersion', 'tasks', 'featurizer', 'onnx', 'files']));
+  });
+});
+
+describe('taskPrediction', () => {
+  it('returns the k best labels in order, the first on ties, and abstains under the threshold', () => {
+    const labels = ['a', 'b', 'c', 'd'];
+    const p = taskPrediction([0.1, 0.4, 0.1, 0.4], labels, 0.5, 3);
+    expect(p.top.map((t) => t.label)).toEqual(['b', 'd', 'a']);
+    expect(p).toMatchObject({ label: 'b', abstained: true });
+    expect(p.confidence).toBeCloseTo(0.4, 9);
+    expect(taskPrediction([0.7, 0.3], ['x', 'y'], 0.5, 5)).toMatchObject({ label: 'x', abstained: false, top: [{ label: 'x' }, { label: 'y' }] });
   });
 });

@@ -115,8 +115,15 @@ export class Classifier implements EmailClassifier {
 
 /** Label, confidence, the top k and abstention of one task from its probabilities. */
 export function taskPrediction(probs: ArrayLike<number>, labels: readonly string[], threshold: number, topK: number): TaskPrediction {
-  const order = Array.from({ length: labels.length }, (_, c) => c).sort((a, b) => probs[b] - probs[a] || a - b);
-  const top = order.slice(0, Math.max(1, topK)).map((c) => ({ label: labels[c], score: probs[c] }));
-  const confidence = probs[order[0]];
-  return { label: labels[order[0]], confidence, top, abstained: confidence < threshold };
+  // Partial selection: k passes beat sorting every label (k is small, labels may be many).
+  const k = Math.min(labels.length, Math.max(1, topK));
+  const chosen: number[] = [];
+  for (let r = 0; r < k; r++) {
+    let best = -1;
+    for (let c = 0; c < labels.length; c++) if (!chosen.includes(c) && (best < 0 || probs[c] > probs[best])) best = c;
+    chosen.push(best);
+  }
+  const top = chosen.map((c) => ({ label: labels[c], score: probs[c] }));
+  const confidence = probs[chosen[0]];
+  return { label: labels[chosen[0]], confidence, top, abstained: confidence < threshold };
 }

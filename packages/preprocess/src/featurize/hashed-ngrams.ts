@@ -69,54 +69,67 @@ export function featurizeHashedBag(text: string, meta: readonly string[], params
   const all = out.view();
   const [words, chars] = out.groups;
   const bounds = [0, words, words + chars, all.length];
-  const ids: number[] = [];
-  const weights: number[] = [];
+  const bag = new BagBuilder(all.length);
   for (let g = 0; g < 3; g++) {
-    const start = ids.length;
-    mergeCounts(all.subarray(bounds[g], bounds[g + 1]), ids, weights);
-    if (params.pooling === 'group-sqrt') normalise(weights, start, weights.length, 'sqrt');
+    const start = bag.length;
+    bag.mergeCounts(all, bounds[g], bounds[g + 1]);
+    if (params.pooling === 'group-sqrt') bag.normalise(start, bag.length, 'sqrt');
   }
-  if (params.pooling !== 'group-sqrt') normalise(weights, 0, weights.length, params.pooling);
-  return { ids: Int32Array.from(ids), weights: Float32Array.from(weights) };
+  if (params.pooling !== 'group-sqrt') bag.normalise(0, bag.length, params.pooling);
+  return { ids: bag.ids.slice(0, bag.length), weights: bag.weights.slice(0, bag.length) };
 }
 
-const table = { keys: new Int32Array(1024), slots: new Int32Array(1024) };
+/** Distinct ids with weights, merged through a small open-addressing table reused across calls. */
+class BagBuilder {
+  private static keys = new Int32Array(1024);
+  private static slots = new Int32Array(1024);
+  readonly ids: Int32Array;
+  readonly weights: Float32Array;
+  length = 0;
 
-/** Appends each distinct id of `source` once (first-seen order) with weight 1 + ln(count). */
-function mergeCounts(source: Int32Array, ids: number[], weights: number[]): void {
-  if (source.length === 0) return;
-  let size = table.keys.length;
-  while (size < source.length * 2) size *= 2;
-  if (size !== table.keys.length) {
-    table.keys = new Int32Array(size);
-    table.slots = new Int32Array(size);
-  }
-  const { keys, slots } = table;
-  keys.fill(-1, 0, size);
-  const mask = size - 1;
-  const start = ids.length;
-  for (let i = 0; i < source.length; i++) {
-    const id = source[i];
-    let h = Math.imul(id, 0x9e3779b1) & mask;
-    while (keys[h] !== -1 && keys[h] !== id) h = (h + 1) & mask;
-    if (keys[h] === id) {
-      weights[slots[h]] += 1;
-    } else {
-      keys[h] = id;
-      slots[h] = ids.length;
-      ids.push(id);
-      weights.push(1);
+  constructor(capacity: number) {
+    this.ids = new Int32Array(capacity);
+    this.weights = new Float32Array(capacity);
+    let size = BagBuilder.keys.length;
+    while (size < capacity * 2) size *= 2;
+    if (size !== BagBuilder.keys.length) {
+      BagBuilder.keys = new Int32Array(size);
+      BagBuilder.slots = new Int32Array(size);
     }
   }
-  for (let k = start; k < weights.length; k++) if (weights[k] > 1) weights[k] = 1 + Math.log(weights[k]);
-}
 
-function normalise(weights: number[], start: number, end: number, pooling: 'mean' | 'sqrt'): void {
-  let total = 0;
-  for (let k = start; k < end; k++) total += pooling === 'sqrt' ? weights[k] * weights[k] : weights[k];
-  if (total === 0) return;
-  const scale = pooling === 'sqrt' ? 1 / Math.sqrt(total) : 1 / total;
-  for (let k = start; k < end; k++) weights[k] *= scale;
+  /** Appends each distinct id of source[from, to) once (first-seen order) with weight 1 + ln(count). */
+  mergeCounts(source: Int32Array, from: number, to: number): void {
+    if (to <= from) return;
+    const { keys, slots } = BagBuilder;
+    let size = 16;
+    while (size < (to - from) * 2) size *= 2;
+    keys.fill(-1, 0, size);
+    const mask = size - 1;
+    const start = this.length;
+    for (let i = from; i < to; i++) {
+      const id = source[i];
+      let h = Math.imul(id, 0x9e3779b1) & mask;
+      while (keys[h] !== -1 && keys[h] !== id) h = (h + 1) & mask;
+      if (keys[h] === id) {
+        this.weights[slots[h]] += 1;
+      } else {
+        keys[h] = id;
+        slots[h] = this.length;
+        this.ids[this.length] = id;
+        this.weights[this.length++] = 1;
+      }
+    }
+    for (let k = start; k < this.length; k++) if (this.weights[k] > 1) this.weights[k] = 1 + Math.log(this.weights[k]);
+  }
+
+  normalise(start: number, end: number, pooling: 'mean' | 'sqrt'): void {
+    let total = 0;
+    for (let k = start; k < end; k++) total += pooling === 'sqrt' ? this.weights[k] * this.weights[k] : this.weights[k];
+    if (total === 0) return;
+    const scale = pooling === 'sqrt' ? 1 / Math.sqrt(total) : 1 / total;
+    for (let k = start; k < end; k++) this.weights[k] *= scale;
+  }
 }
 
 /** Word n-grams first, then char n-grams, then meta tokens; `groups` holds the first two counts. */
