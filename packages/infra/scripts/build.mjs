@@ -1,6 +1,7 @@
 // Builds what `pulumi up` deploys: the two Lambda bundles and the compiled Pulumi program.
 //   dist/api/index.mjs        API Lambda (serving's Hono app + AWS adapters, AWS SDK included)
 //   dist/deployer/index.mjs   deployer Lambda
+//   dist/quality/index.mjs    daily live-quality reporter Lambda
 //   dist/program/main.js      the Pulumi program (Pulumi.yaml `main`), @pulumi/* left to node_modules
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
@@ -49,6 +50,7 @@ await rm(dist, { recursive: true, force: true });
 const results = await Promise.all([
   lambda('api'),
   lambda('deployer'),
+  lambda('quality'),
   build({
     entryPoints: [path.join(root, 'src/main.ts')],
     outfile: path.join(dist, 'program', 'main.js'),
@@ -61,7 +63,7 @@ const results = await Promise.all([
     logLevel: 'warning',
   }),
 ]);
-for (const [i, name] of ['api', 'deployer'].entries()) {
+for (const [i, name] of ['api', 'deployer', 'quality'].entries()) {
   const bytes = Object.values(results[i].metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
   process.stdout.write(`dist/${name}: ${(bytes / 1e6).toFixed(1)} MB\n`);
 }

@@ -188,6 +188,22 @@ export function apiLambdaPolicy(input: {
   );
 }
 
+/** The daily quality reporter: read predictions and feedback, the champion's manifest, its own logs. */
+export function qualityReporterPolicy(input: { tableArn: string; kmsKeyArn: string; logGroupArn: string; readObjectArns: string[] }): PolicyDocument {
+  return doc(
+    { Sid: 'ReadModelManifests', Effect: 'Allow', Action: 's3:GetObject', Resource: input.readObjectArns },
+    {
+      Sid: 'ReadPredictionsAndFeedback',
+      Effect: 'Allow',
+      Action: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+      Resource: [input.tableArn, `${input.tableArn}/index/*`],
+    },
+    useKey(input.kmsKeyArn),
+    logsTo([input.logGroupArn]),
+    vpcAccess(),
+  );
+}
+
 /** The deployer Lambda: a new model and endpoint config from an approved package, then the update. */
 export function deployerLambdaPolicy(input: {
   accountId: string;

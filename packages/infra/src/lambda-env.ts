@@ -26,3 +26,12 @@ export const DEPLOYER_LAMBDA_ENV = {
 
 /** Routes of the HTTP API; every one goes through the JWT authorizer. */
 export const API_ROUTES = ['ANY /v1/{proxy+}', 'GET /openapi.json'] as const;
+
+export const QUALITY_LAMBDA_ENV = {
+  tableName: 'MAILROUTE_TABLE_NAME',
+  artifactBucket: 'MAILROUTE_ARTIFACT_BUCKET',
+  modelsPrefix: 'MAILROUTE_MODELS_PREFIX',
+  environment: 'MAILROUTE_ENVIRONMENT',
+  windowDays: 'MAILROUTE_QUALITY_WINDOW_DAYS',
+  minFeedback: 'MAILROUTE_QUALITY_MIN_FEEDBACK',
+} as const;

@@ -16,9 +16,10 @@ import { DeployOnApproval } from './components/deploy-on-approval.js';
 import { FeedbackStorage } from './components/feedback-storage.js';
 import { Retraining } from './components/retraining.js';
 import { Monitoring } from './components/monitoring.js';
+import { QualityReporter } from './components/quality-reporter.js';
 
 export interface ProgramOptions {
-  /** Where `npm run build -w packages/infra` put the Lambda bundles (`api/`, `deployer/`). */
+  /** Where `npm run build -w packages/infra` put the Lambda bundles (`api/`, `deployer/`, `quality/`). */
   lambdaDistDir: string;
 }
 
@@ -96,6 +97,20 @@ export class MailrouteStack extends pulumi.ComponentResource {
       child,
     );
     new Retraining('retraining', { ...ctx, kmsKeyArn }, child);
+    new QualityReporter(
+      'quality',
+      {
+        ...ctx,
+        ...vpc,
+        codeDir: `${options.lambdaDistDir}/quality`,
+        kmsKeyArn,
+        tableName: feedback.tableName,
+        tableArn: feedback.tableArn,
+        bucketName: artifacts.bucketName,
+        bucketArn: artifacts.bucketArn,
+      },
+      child,
+    );
     const monitoring = new Monitoring(
       'monitoring',
       { ...ctx, kmsKeyArn, endpointName, variantName: VARIANT_NAME, apiFunctionName: api.functionName, deployerFunctionName: deployer.functionName, apiId: api.apiId, stage: api.stageName },

@@ -4,7 +4,7 @@ import type { StackConfig } from '../config.js';
 import { createProgram } from '../stack.js';
 import { runPolicies } from '../policies/rules.js';
 import { T, first, policyStatements } from '../policies/graph.js';
-import { API_LAMBDA_ENV, API_ROUTES, DEPLOYER_LAMBDA_ENV } from '../lambda-env.js';
+import { API_LAMBDA_ENV, API_ROUTES, DEPLOYER_LAMBDA_ENV, QUALITY_LAMBDA_ENV } from '../lambda-env.js';
 import { loadStackConfigFile, runMocked, type RecordedResource } from './pulumi-harness.js';
 
 export function stackSuite(stack: 'dev' | 'prod') {
@@ -40,7 +40,7 @@ export function stackSuite(stack: 'dev' | 'prod') {
     it('builds every resource inside a mailroute component', () => {
       const components = new Set(graph.filter((r) => r.type.startsWith('mailroute:')).map((r) => r.name));
       expect([...components].sort()).toEqual(
-        ['api', 'artifacts', 'deploy-on-approval', 'feedback', 'key', 'monitoring', 'network', 'registry', 'retraining', 'serving', 'training', `mailroute-${stack}-stack`].sort(),
+        ['api', 'artifacts', 'deploy-on-approval', 'feedback', 'key', 'monitoring', 'network', 'quality', 'registry', 'retraining', 'serving', 'training', `mailroute-${stack}-stack`].sort(),
       );
       for (const r of graph.filter((x) => x.type.startsWith('aws:'))) expect(components.has(r.parentName ?? ''), r.name).toBe(true);
     });
@@ -123,9 +123,9 @@ export function stackSuite(stack: 'dev' | 'prod') {
     });
 
     it('DeployOnApproval: rule on approvals of this group, DLQ, deployer settings', () => {
-      const pattern = JSON.parse(inputs('aws:cloudwatch/eventRule:EventRule').eventPattern);
+      const pattern = JSON.parse(inputs('aws:cloudwatch/eventRule:EventRule', 'deploy-on-approval-rule').eventPattern);
       expect(pattern.detail).toEqual({ ModelPackageGroupName: [`mailroute-${stack}-email-classifier`], ModelApprovalStatus: ['Approved'] });
-      expect(inputs('aws:cloudwatch/eventTarget:EventTarget').deadLetterConfig.arn).toContain('deploy-on-approval-dlq');
+      expect(inputs('aws:cloudwatch/eventTarget:EventTarget', 'deploy-on-approval-target').deadLetterConfig.arn).toContain('deploy-on-approval-dlq');
       const env = inputs(T.lambda, 'deploy-on-approval-deployer-function').environment.variables;
       expect(inputs(T.lambda, 'deploy-on-approval-deployer-function').code).toEqual({ archive: '/opt/mailroute/dist/deployer' });
       expect(env[DEPLOYER_LAMBDA_ENV.instanceType]).toBe(config.serving.instanceType);
@@ -150,6 +150,19 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(api5xx.inputs.dimensions).toEqual({ ApiId: 'api-api-id', Stage: '$default' });
       expect(all(T.logGroup).every((g) => g.inputs.retentionInDays === config.monitoring.logRetentionDays)).toBe(true);
       expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(7);
+    });
+
+    it('QualityReporter: daily rule -> reporter Lambda reading the table, feeding the live-quality alarm', () => {
+      const rule = inputs('aws:cloudwatch/eventRule:EventRule', 'quality-schedule');
+      expect(rule.scheduleExpression).toBe('cron(0 2 * * ? *)');
+      const fn = inputs(T.lambda, 'quality-reporter-function');
+      expect(fn.code).toEqual({ archive: '/opt/mailroute/dist/quality' });
+      expect(fn.environment.variables[QUALITY_LAMBDA_ENV.tableName]).toBe(`mailroute-${stack}-predictions`);
+      expect(fn.environment.variables[QUALITY_LAMBDA_ENV.environment]).toBe(stack);
+      const actions = policyStatements(inputs(T.rolePolicy, 'quality-reporter-policy').policy).flatMap((s) => [s.Action].flat());
+      expect(actions).toContain('dynamodb:Query');
+      expect(actions).not.toContain('dynamodb:PutItem');
+      expect(inputs(T.lambdaPermission, 'quality-invoke').sourceArn).toContain('quality-schedule');
     });
 
     it('keeps data stores on delete in prod only', () => {
