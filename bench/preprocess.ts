@@ -88,23 +88,24 @@ function throughput(cases: ReplyCase[], runs: number): { table: Table; figures: 
     'node-email-reply-parser': (c) => nodeEmailReplyParser(c.input, true),
     planer: (c) => planer.extractFromPlain(c.input),
   };
-  const mbps: Record<string, number> = {};
-  for (const [name, fn] of Object.entries(fns)) {
-    for (const c of cases) safe(fn, c); // warm-up
-    const times: number[] = [];
-    for (let r = 0; r < runs; r += 1) {
+  // Interleaved: every run times each cleaner once, so load changes on a shared machine hit all of them alike.
+  const times: Record<string, number[]> = {};
+  for (const fn of Object.values(fns)) for (const c of cases) safe(fn, c); // warm-up
+  for (let r = 0; r < runs; r += 1) {
+    for (const [name, fn] of Object.entries(fns)) {
       const t0 = performance.now();
       for (const c of cases) safe(fn, c);
-      times.push(performance.now() - t0);
+      (times[name] ??= []).push(performance.now() - t0);
     }
-    mbps[name] = bytes / 1e6 / (median(times) / 1000);
   }
+  const mbps: Record<string, number> = {};
+  for (const [name, t] of Object.entries(times)) mbps[name] = bytes / 1e6 / (median(t) / 1000);
   const peers = ['email-reply-parser', 'node-email-reply-parser', 'planer'];
   const fastest = Math.max(...peers.map((p) => mbps[p]));
   const ours = mbps['mailroute (visible, redaction on)'];
   return {
     table: {
-      title: `Throughput on the ${cases.length} fixture inputs (${(bytes / 1e6).toFixed(3)} MB), median of ${runs} runs; peers get the raw input`,
+      title: `Throughput on the ${cases.length} fixture inputs (${(bytes / 1e6).toFixed(3)} MB), median of ${runs} interleaved runs; peers get the raw input`,
       columns: ['cleaner', 'MB/s', 'ratio to fastest peer'],
       rows: Object.entries(mbps).map(([n, v]) => [n, Math.round(v * 100) / 100, Math.round((v / fastest) * 100) / 100]),
     },
@@ -158,7 +159,7 @@ export async function run(): Promise<SectionResult> {
   if (!data) return { section: 'preprocess', figures: [], tables: [], notes: ['skipped: ../shared/data is absent, so there are no fixtures to score'] };
   const cases = readCases(path.join(data, 'email-reply-fixtures', 'cases.jsonl'));
   const scored = score(cases);
-  const speed = throughput(cases, Number(process.env.BENCH_RUNS ?? 5));
+  const speed = throughput(cases, Number(process.env.BENCH_RUNS ?? 15));
   const adv = adversarial();
   const lang = await measureLanguage(data);
   return {

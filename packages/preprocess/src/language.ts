@@ -19,8 +19,20 @@ for (const [lang, words] of Object.entries(STOP_WORDS)) {
 }
 
 const WORD = /[\p{L}']+/gu;
+const DE_SHAPE = /[äöüß]|sch|(?:ung|ungen|keit|heit|lich|isch|chen|schaft|ierung|tät)$|^(?:ge|be|ver|zer|ent)\p{L}{3,}(?:t|en)$/u;
+const EN_SHAPE = /(?:ing|tion|tions|ness|ment|ments|ship|ity|ies|ed|ly|ful|ous)$|^th|w[hr]|ck$/u;
+
+/** A weak vote from the shape of one word: German suffixes and letters, English suffixes and clusters. */
+function shapeHint(word: string): string | undefined {
+  if (word.length < 4) return undefined;
+  const de = DE_SHAPE.test(word);
+  const en = EN_SHAPE.test(word);
+  return de === en ? undefined : de ? 'de' : 'en';
+}
 /** Enough text to decide; longer inputs only cost time. */
 const MAX_CHARS = 1_000;
+/** Stop reading once one language leads by this much: short emails decide within a sentence. */
+const CLEAR_LEAD = 4;
 
 /**
  * The language of a text as an ISO 639-1 code ('de', 'en', 'fr', 'es', 'nl', 'it'), or 'und' when the
@@ -30,12 +42,30 @@ export function detectLanguage(text: string): string {
   const sample = text.slice(0, MAX_CHARS).toLowerCase();
   const scores = new Map<string, number>();
   let words = 0;
+  let top = 0;
+  let second = 0;
   for (const m of sample.matchAll(WORD)) {
     words += 1;
     const langs = LEXICON.get(m[0]);
-    if (!langs) continue;
+    if (!langs) {
+      // Word shapes settle texts without function words (subjects, noun phrases); they weigh less.
+      const hint = shapeHint(m[0]);
+      if (hint) scores.set(hint, (scores.get(hint) ?? 0) + 0.4);
+      continue;
+    }
     // A word shared by several languages counts for each, but less.
     for (const lang of langs) scores.set(lang, (scores.get(lang) ?? 0) + 1 / langs.length);
+    if (words % 8 === 0) {
+      top = 0;
+      second = 0;
+      for (const v of scores.values()) {
+        if (v > top) {
+          second = top;
+          top = v;
+        } else if (v > second) second = v;
+      }
+      if (top - second >= CLEAR_LEAD) break;
+    }
   }
   // German letters tip close calls between German and its neighbours.
   if (/[äöüß]/.test(sample)) scores.set('de', (scores.get('de') ?? 0) + 0.5);
@@ -47,5 +77,5 @@ export function detectLanguage(text: string): string {
       bestScore = score;
     }
   }
-  return words > 0 && bestScore >= 1 ? best : 'und';
+  return words > 0 && bestScore >= 0.8 ? best : 'und';
 }
