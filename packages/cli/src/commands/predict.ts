@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { formatPredictionLines } from '@mailroute/evaluation';
 import { loadTrainingConfig, predictDataset } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { createProgress } from '../progress.js';
+import { stagedProgress } from './train.js';
 
 interface PredictFlags {
   model: string;
@@ -25,7 +25,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .action(async (flags: PredictFlags) => {
       const config = flags.config ? await loadTrainingConfig(path.resolve(ctx.cwd, flags.config)) : undefined;
       const model = /[/\\]/.test(flags.model) || flags.model.startsWith('.') ? path.resolve(ctx.cwd, flags.model) : flags.model;
-      const progress = createProgress(ctx, 'predict');
+      const progress = stagedProgress(ctx, 'predict');
       const started = performance.now();
       try {
         const lines = await predictDataset({

@@ -37,7 +37,8 @@ describe('mailroute train / predict / runs', () => {
     const id = /registered (\S+) \(version 1, PendingManualApproval\)/.exec(trained.stdout)?.[1];
     expect(id).toBeDefined();
     expect(trained.stderr).toContain('queue: 9 labels');
-    expect(trained.stderr).toMatch(/train: \d+% /);
+    expect(trained.stderr).toMatch(/train clean: 100% /);
+    expect(trained.stderr).toMatch(/train epoch: \d+% /);
 
     const list = await run(['registry', 'list'], cwd);
     expect(list.stdout).toContain(id);

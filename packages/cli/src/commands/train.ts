@@ -2,7 +2,30 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DEMO_CONFIG_PATH, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { createProgress } from '../progress.js';
+import { createProgress, type OnProgress } from '../progress.js';
+
+/**
+ * One progress bar per stage (`clean`, `epoch ...`, `predict`): a library reports its stages through the
+ * label, and each stage starts again from 0%.
+ */
+export function stagedProgress(ctx: CliContext, title: string): { update: OnProgress; stop: () => void } {
+  let stage: string | undefined;
+  let current: ReturnType<typeof createProgress> | undefined;
+  return {
+    update: (done, total, label = '') => {
+      // `done` closes the running stage rather than opening one.
+      const first = label.split(' ')[0];
+      const name = first === 'done' && stage !== undefined ? stage : first;
+      if (current === undefined || name !== stage) {
+        current?.stop();
+        stage = name;
+        current = createProgress(ctx, name ? `${title} ${name}` : title);
+      }
+      current.update(done, total, label);
+    },
+    stop: () => current?.stop(),
+  };
+}
 
 interface TrainFlags {
   config?: string;
@@ -27,7 +50,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       const configFile = flags.config ? path.resolve(ctx.cwd, flags.config) : DEMO_CONFIG_PATH;
       if (!flags.config) ctx.stderr.write(`no --config: using the demo config (${path.relative(ctx.cwd, DEMO_CONFIG_PATH)})\n`);
       const config = await loadTrainingConfig(configFile);
-      const progress = createProgress(ctx, 'train');
+      const progress = stagedProgress(ctx, 'train');
       const log = (message: string) => ctx.stderr.write(`${message}\n`);
       try {
         const result = await trainFromConfig({
