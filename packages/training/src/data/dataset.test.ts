@@ -49,6 +49,15 @@ describe('loadDataset', () => {
     expect(ds.dataHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('merges two old labels into one new label', async () => {
+    const p = file('merge.csv', header + '1,a,b,,zahlungen,x\n2,c,d,,ueberweisung,x\n3,e,f,,payments,x\n');
+    const tasks = [{ ...base.tasks[0], aliases: { zahlungen: 'payments', ueberweisung: 'payments' } }, { name: 'topic' }];
+    const ds = await loadDataset(p, cfg({ tasks }));
+    expect(ds.rows.map((r) => r.labels.queue)).toEqual(['payments', 'payments', 'payments']);
+    expect(ds.taxonomy[0].counts).toEqual({ payments: 3 });
+    expect(ds.taxonomy[0].renamed).toEqual({ 'zahlungen -> payments': 1, 'ueberweisung -> payments': 1 });
+  });
+
   it('merges labels under minCount into other, or drops them', async () => {
     const rows = ['a', 'a', 'a', 'b', 'c'].map((t, i) => `${i},s${i},b${i},,payments,${t}`).join('\n');
     const p = file('rare.csv', `${header}${rows}\n`);
