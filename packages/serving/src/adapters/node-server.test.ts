@@ -37,8 +37,11 @@ beforeAll(async () => {
   server = await startNodeServer({ serving: await createLocalServing({ home, pollSeconds: 0 }), host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
-  await server?.close();
-  await rm(root, { recursive: true, force: true });
+  try {
+    await server?.close();
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });
 
 describe('Node server on an ephemeral loopback port, real ONNX model', () => {
