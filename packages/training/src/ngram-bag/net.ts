@@ -34,9 +34,13 @@ export interface PartState {
   hiddenOut: Float64Array;
   dFeatures: Float64Array;
   probs: Float64Array[];
+  /** Scratch: indices of the classes with a gradient in the current head. */
+  active: Int32Array;
 }
 
 const ACC_INIT = 1e-6;
+/** Head gradients smaller than this (per class and example) are left out of the update. */
+export const SKIP_GRADIENT = 1e-6;
 
 function denseGrad(layer: DenseLayer): DenseGrad {
   return { weight: new Float64Array(layer.weight.length), bias: new Float64Array(layer.bias.length) };
@@ -65,6 +69,7 @@ export function createPartState(part: NgramBagPart, taskIndex: number[], classWe
     hiddenOut: new Float64Array(part.hidden ? part.hidden.outSize : 0),
     dFeatures: new Float64Array(featureSize),
     probs: part.heads.map((head) => new Float64Array(head.outSize)),
+    active: new Int32Array(Math.max(1, ...part.heads.map((head) => head.outSize))),
   };
 }
 
@@ -114,19 +119,25 @@ export function accumulateExample(state: PartState, example: EncodedExample): nu
     loss += -cw * Math.log(Math.max(probs[y], 1e-12));
     const grad = state.gHeads[h];
     const C = head.outSize;
+    // Classes whose gradient is negligible are skipped: once the model is confident, few remain.
+    const active = state.active;
+    let nActive = 0;
     for (let c = 0; c < C; c++) {
       const g = cw * (probs[c] - (c === y ? 1 : 0));
-      probs[c] = g; // reuse as dLogits
+      if (g > -SKIP_GRADIENT && g < SKIP_GRADIENT) continue;
+      probs[nActive] = g; // reuse as the dense list of active dLogits
+      active[nActive++] = c;
       grad.bias[c] += g;
     }
     for (let i = 0; i < head.inSize; i++) {
       const fi = features[i];
       const row = i * C;
       let back = 0;
-      for (let c = 0; c < C; c++) {
-        const g = probs[c];
-        grad.weight[row + c] += fi * g;
-        back += head.weight[row + c] * g;
+      for (let a = 0; a < nActive; a++) {
+        const c = row + active[a];
+        const g = probs[a];
+        grad.weight[c] += fi * g;
+        back += head.weight[c] * g;
       }
       dFeatures[i] += back;
     }

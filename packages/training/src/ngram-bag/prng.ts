@@ -27,7 +27,18 @@ export function shuffleInPlace<T>(items: T[] | Int32Array, prng: Prng): void {
   }
 }
 
-/** Fills with uniform values in [-scale, scale). */
+/**
+ * Fills with uniform values in [-scale, scale): a mulberry32 stream seeded from `prng`, inlined because
+ * an embedding table has millions of entries.
+ */
 export function fillUniform(target: Float32Array, scale: number, prng: Prng): void {
-  for (let i = 0; i < target.length; i++) target[i] = (prng.next() * 2 - 1) * scale;
+  let state = Math.floor(prng.next() * 4294967296) | 0;
+  const factor = (2 * scale) / 4294967296;
+  for (let i = 0; i < target.length; i++) {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    target[i] = ((t ^ (t >>> 14)) >>> 0) * factor - scale;
+  }
 }

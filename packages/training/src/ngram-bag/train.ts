@@ -102,6 +102,20 @@ function clonePart(part: NgramBagPart): NgramBagPart {
   };
 }
 
+/** Copies the weights of `source` into `target` (same shapes), reusing target's buffers. */
+function copyPartInto(target: NgramBagPart, source: NgramBagPart): NgramBagPart {
+  target.embedding.set(source.embedding);
+  if (target.hidden && source.hidden) {
+    target.hidden.weight.set(source.hidden.weight);
+    target.hidden.bias.set(source.hidden.bias);
+  }
+  target.heads.forEach((head, h) => {
+    head.weight.set(source.heads[h].weight);
+    head.bias.set(source.heads[h].bias);
+  });
+  return target;
+}
+
 interface PartTrack {
   state: PartState;
   /** Examples with a label for this part. */
@@ -220,7 +234,7 @@ function validateEpoch(
     if (score > track.bestScore + 1e-9) {
       track.bestScore = score;
       track.bestEpoch = epoch;
-      track.best = clonePart(track.state.part);
+      track.best = track.best === track.state.part ? clonePart(track.state.part) : copyPartInto(track.best, track.state.part);
       track.stale = 0;
     } else if (++track.stale >= patience) {
       track.done = true;
