@@ -9,7 +9,9 @@ export interface HtmlHandler {
 
 /** Elements whose content is raw text up to their closing tag. */
 const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'noscript', 'template']);
-const NAME = /^[a-zA-Z][^\s/>]*/;
+// Whitespace, '/' and '>' end a tag name.
+const NAME_END = new Set([9, 10, 12, 13, 32, 47, 62]);
+const CLOSERS = new Map<string, RegExp>();
 const ATTR = /([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
 
 /** The attributes of an opening tag's source (`class="a" id=b`), names lower-cased, values decoded. */
@@ -71,14 +73,16 @@ export function tokenizeHtml(html: string, h: HtmlHandler): void {
     const closing = next === '/';
     const nameStart = i + (closing ? 2 : 1);
     const c = html.charCodeAt(nameStart) | 0x20;
-    const nameMatch = c >= 97 && c <= 122 ? NAME.exec(html.slice(nameStart, nameStart + 64)) : null;
-    if (!nameMatch) {
+    if (c < 97 || c > 122) {
       // A lone `<` is text.
       h.text('<');
       i += 1;
       continue;
     }
-    const name = nameMatch[0].toLowerCase();
+    let nameEnd = nameStart + 1;
+    while (nameEnd < n && nameEnd - nameStart < 64 && !NAME_END.has(html.charCodeAt(nameEnd))) nameEnd += 1;
+    const rawName = html.slice(nameStart, nameEnd);
+    const name = rawName.toLowerCase();
     const end = tagEnd(html, i + 1, state);
     if (end < 0) return;
     if (closing) {
@@ -86,12 +90,16 @@ export function tokenizeHtml(html: string, h: HtmlHandler): void {
       i = end + 1;
       continue;
     }
-    const inner = html.slice(i + 1 + nameMatch[0].length, end);
+    const inner = html.slice(nameEnd, end);
     const selfClosing = inner.endsWith('/');
     h.open(name, inner, selfClosing);
     i = end + 1;
     if (RAW_TEXT.has(name) && !selfClosing) {
-      const closeRe = new RegExp(`</${name}`, 'gi');
+      let closeRe = CLOSERS.get(name);
+      if (!closeRe) {
+        closeRe = new RegExp(`</${name}`, 'gi');
+        CLOSERS.set(name, closeRe);
+      }
       closeRe.lastIndex = i;
       const close = closeRe.exec(html);
       const stop = close ? close.index : n;
