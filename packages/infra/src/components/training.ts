@@ -4,6 +4,7 @@ import { sagemakerExecutionPolicy, serviceTrustPolicy } from '../iam-documents.j
 import { SERVING_NAMESPACE } from '../monitoring-plan.js';
 import { sagemakerPrefixes } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
+import { managedLogGroup } from './log-group.js';
 import { dataStoreOptions, tagsWith, type StackContext } from './common.js';
 
 /** Keep the newest 30 images; untagged layers go after a week. */
@@ -75,6 +76,9 @@ export class Training extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // SageMaker would create this group on the first job, without retention or the CMK. In an account
+    // where jobs already ran, import it first: `pulumi import aws:cloudwatch/logGroup:LogGroup training-job-logs /aws/sagemaker/TrainingJobs`.
+    managedLogGroup(`${name}-job-logs`, '/aws/sagemaker/TrainingJobs', ctx, this);
     this.roleArn = role.arn;
     this.repositoryUrl = repo.repositoryUrl;
     this.repositoryArn = repo.arn;

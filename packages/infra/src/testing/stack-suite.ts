@@ -79,6 +79,7 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(trust.Statement[0].Principal).toEqual({ Service: 'sagemaker.amazonaws.com' });
       const statements = policyStatements(inputs(T.rolePolicy, 'training-role-policy').policy);
       const read = statements.find((s) => s.Sid === 'ReadPrefixes')!;
+      expect(inputs(T.logGroup, 'training-job-logs')).toMatchObject({ name: '/aws/sagemaker/TrainingJobs', retentionInDays: config.monitoring.logRetentionDays });
       expect(read.Resource).toEqual([`arn:aws:mock:${config.region}:${config.accountId}:artifacts-bucket/data/*`, `arn:aws:mock:${config.region}:${config.accountId}:artifacts-bucket/models/*`]);
     });
 
