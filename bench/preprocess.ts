@@ -6,6 +6,8 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import EmailReplyParser from 'email-reply-parser';
 import nodeEmailReplyParser from 'node-email-reply-parser';
 import planer from 'planer';
@@ -15,6 +17,13 @@ import { passes, readCases, tally, type ReplyCase } from './preprocess-cases.js'
 import { measureLanguage } from './preprocess-language.js';
 
 type Cleaner = (c: ReplyCase) => string;
+
+/** A full garbage collection before each timed run, so no cleaner pays for the garbage of the one before. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as (() => void) | undefined;
+  gc?.();
+}
 
 function asEmail(c: ReplyCase): Email {
   return c.format === 'html' ? { html: c.input } : { body: c.input };
@@ -93,6 +102,7 @@ function throughput(cases: ReplyCase[], runs: number): { table: Table; figures: 
   for (const fn of Object.values(fns)) for (const c of cases) safe(fn, c); // warm-up
   for (let r = 0; r < runs; r += 1) {
     for (const [name, fn] of Object.entries(fns)) {
+      collectGarbage();
       const t0 = performance.now();
       for (const c of cases) safe(fn, c);
       (times[name] ??= []).push(performance.now() - t0);
@@ -136,6 +146,7 @@ function adversarial(): { table: Table; figures: Figure[] } {
     const times: number[] = [];
     let outcome = 'ok';
     for (let r = 0; r < 3; r += 1) {
+      collectGarbage();
       const t0 = performance.now();
       try {
         cleanEmail(email);

@@ -140,8 +140,8 @@ function joinParts(removed: readonly RemovedPart[], kind: RemovedPart['kind']): 
  * and the language detected. Throws only `InputTooLargeError` and `CleanOptionsError`.
  */
 export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResult {
-  const scope = CleanScopeSchema.safeParse(options.scope ?? 'visible');
-  if (!scope.success) throw new CleanOptionsError(`unknown scope ${String(options.scope)}`);
+  const scope = options.scope ?? 'visible';
+  if (scope !== 'quotes' && scope !== 'visible') throw new CleanOptionsError(`unknown scope ${String(options.scope)}`);
   const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS;
   const size = (email.body?.length ?? 0) + (email.html?.length ?? 0);
   if (size > limit) throw new InputTooLargeError(size, limit);
@@ -157,7 +157,7 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
       if (parts.quoted !== '') removed.push({ kind: 'quoted', text: parts.quoted });
     }
   }
-  const cleaned = cleanText(source, scope.data);
+  const cleaned = cleanText(source, scope);
   removed.push(...cleaned.removed);
 
   const redactOptions = options.redact ?? true;

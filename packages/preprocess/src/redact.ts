@@ -22,6 +22,8 @@ export type RedactOptions = z.input<typeof RedactOptionsSchema>;
 export const RedactionSchema = z.object({ type: z.string(), start: z.number().int(), end: z.number().int() });
 export type Redaction = z.infer<typeof RedactionSchema>;
 
+const DEFAULTS = RedactOptionsSchema.parse({});
+
 export interface RedactResult {
   text: string;
   redactions: Redaction[];
@@ -152,15 +154,20 @@ function patternHits(text: string, p: RedactPattern): Hit[] {
  * `redactions` give each placeholder's place in the returned text.
  */
 export function redactPii(text: string, options: RedactOptions = {}): RedactResult {
-  const parsed = RedactOptionsSchema.safeParse(options);
-  if (!parsed.success) throw new CleanOptionsError(`invalid redaction options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
-  const o = parsed.data;
+  let o = DEFAULTS;
+  if (Object.keys(options).length > 0) {
+    const parsed = RedactOptionsSchema.safeParse(options);
+    if (!parsed.success) throw new CleanOptionsError(`invalid redaction options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    o = parsed.data;
+  }
+  // Most texts have no digits or no '@': skip the detectors that cannot match.
+  const digits = /\d/.test(text);
   const groups: Hit[][] = [
     ...o.patterns.map((p) => patternHits(text, p)),
-    o.iban ? ibanHits(text) : [],
-    o.card ? cardHits(text) : [],
+    o.iban && digits ? ibanHits(text) : [],
+    o.card && digits ? cardHits(text) : [],
     o.email ? emailHits(text) : [],
-    o.phone ? phoneHits(text) : [],
+    o.phone && digits ? phoneHits(text) : [],
   ];
   // Claim characters group by group; a later hit that overlaps a claimed span is dropped.
   const claimed = new Uint8Array(text.length);
