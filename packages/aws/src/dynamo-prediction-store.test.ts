@@ -152,6 +152,9 @@ describe('DynamoPredictionStore', () => {
     expect(pairs.map((p) => p.prediction.predictionId)).toEqual(['a', 'b']);
     expect(pairs[0].feedback).toBeUndefined();
     expect(pairs[1].feedback?.labels.queue).toBe('cards');
+    // A bound in another ISO form (10:00Z written as 11:00+01:00) still includes the prediction at 10:00Z.
+    const sameWindow = await store.listPairs({ since: '2026-11-01T11:00:00+01:00', until: '2026-11-03T00:00:00Z' });
+    expect(sameWindow.map((p) => p.prediction.predictionId)).toEqual(['a', 'b']);
     const limited = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-03T00:00:00.000Z', limit: 1 });
     expect(limited).toHaveLength(1);
   });

@@ -139,10 +139,13 @@ export class DynamoPredictionStore implements PredictionStore {
   }
 
   async listPairs(window: { since: string; until?: string; limit?: number }): Promise<FeedbackPair[]> {
-    const until = window.until ?? (this.options.now?.() ?? new Date()).toISOString();
+    // Bounds in the same canonical form as stored createdAt values (toISOString), so the lexical key
+    // range matches the time range whatever ISO form the caller used.
+    const since = canonicalTime(window.since);
+    const until = canonicalTime(window.until ?? (this.options.now?.() ?? new Date()).toISOString());
     const limit = window.limit ?? Number.POSITIVE_INFINITY;
     const predictions: PredictionRecord[] = [];
-    for (const day of daysInWindow(window.since, until)) {
+    for (const day of daysInWindow(since, until)) {
       let startKey: Record<string, unknown> | undefined;
       do {
         const out = await this.options.client.send(
@@ -151,13 +154,13 @@ export class DynamoPredictionStore implements PredictionStore {
             IndexName: L.byDayIndex.name,
             KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
             ExpressionAttributeNames: { '#p': L.byDayIndex.partitionKey, '#s': L.byDayIndex.sortKey },
-            ExpressionAttributeValues: { ':p': dayPartition(day), ':from': window.since, ':to': `${until}` },
+            ExpressionAttributeValues: { ':p': dayPartition(day), ':from': since, ':to': until },
             ExclusiveStartKey: startKey,
           }),
         );
         for (const item of out.Items ?? []) {
           const record = toPrediction(item);
-          if (record.createdAt >= window.since && record.createdAt < until) predictions.push(record);
+          if (record.createdAt >= since && record.createdAt < until) predictions.push(record);
           if (predictions.length >= limit) break;
         }
         startKey = predictions.length >= limit ? undefined : out.LastEvaluatedKey;
@@ -207,6 +210,12 @@ export class DynamoPredictionStore implements PredictionStore {
     }
     return found;
   }
+}
+
+function canonicalTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${iso}`);
+  return new Date(ms).toISOString();
 }
 
 /** The document client refuses `undefined` unless told otherwise; optional fields are simply left out. */
