@@ -52,6 +52,9 @@ describe('trainNgramBag', () => {
     expect(progress[progress.length - 1]).toBe(12);
     expect(model.bestEpoch).toBeGreaterThanOrEqual(1);
     expect(model.weights.parts).toHaveLength(1);
+    // Weight averaging of the last 3 epochs is kept only when it scores at least as well.
+    expect([0, 3]).toContain(model.averagedEpochs.queue);
+    expect(model.averagedEpochs.topic).toBe(model.averagedEpochs.queue);
     for (const row of rows(6)) {
       const probs = forwardProbs(model.weights, featurizeHashedBag(row.text, row.meta, model.featurizer.params));
       expect(argmax(probs.queue)).toBe(row.labels.queue);

@@ -3,6 +3,7 @@ import { HashedNgramsParamsSchema, type FeaturizerSpec } from '@mailroute/prepro
 import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, encodeExamples, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
+import { foldIntoAverage } from './average.js';
 import { accumulateExample, applyUpdate, createPartState, hasLabelFor, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
 import { createPrng, fillUniform, shuffleInPlace, type Prng } from './prng.js';
@@ -41,8 +42,10 @@ export interface TrainedNgramBag {
   history: EpochReport[];
   /** The epoch whose weights were kept (single-task mode: the latest among the tasks' best epochs). */
   bestEpoch: number;
-  /** Per task, the epoch whose weights were kept. */
+  /** Per task, the epoch whose weights were kept (the last averaged one when the average won). */
   bestEpochs: Record<string, number>;
+  /** Per task, how many final epochs were averaged into the kept weights (0: a single epoch's weights). */
+  averagedEpochs: Record<string, number>;
   counts: { train: number; valid: number };
 }
 
@@ -125,6 +128,9 @@ interface PartTrack {
   bestEpoch: number;
   stale: number;
   done: boolean;
+  average?: NgramBagPart;
+  averaged: number;
+  usedAverage: boolean;
 }
 
 /**
@@ -156,7 +162,7 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
     const weights = group.map((t) => classWeightsFor(tasks[t], t, train, params.classWeighting));
     const state = createPartState(part, group, weights);
     const order = Int32Array.from(train.flatMap((example, i) => (hasLabelFor(state, example) ? [i] : [])));
-    return { state, order, best: part, bestScore: -Infinity, bestEpoch: 0, stale: 0, done: false };
+    return { state, order, best: part, bestScore: -Infinity, bestEpoch: 0, stale: 0, done: false, averaged: 0, usedAverage: false };
   });
 
   const history: EpochReport[] = [];
@@ -183,6 +189,13 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
         step++;
       }
     }
+    if (params.averageLast > 0 && epoch > params.epochs - params.averageLast) {
+      for (const track of tracks) {
+        if (track.done) continue;
+        track.average = foldIntoAverage(track.average, track.state.part, track.averaged);
+        track.averaged++;
+      }
+    }
     const report = validateEpoch(tracks, valid, tasks, epoch, params.patience);
     const seconds = (performance.now() - started) / 1000;
     const full: EpochReport = { epoch, loss: seen ? lossSum / seen : 0, learningRate: lr, ...report, seconds, samplesPerSecond: seconds > 0 ? seen / seconds : 0 };
@@ -192,11 +205,14 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
   }
   input.onProgress?.(params.epochs, params.epochs, 'done');
 
-  const weights: NgramBagWeights = { parts: tracks.map((track) => (valid.length > 0 ? track.best : track.state.part)) };
+  if (valid.length > 0) for (const track of tracks) preferAverage(track, valid, tasks, history.length);
+  const weights: NgramBagWeights = { parts: tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part))) };
   const finalStates = tracks.map((track, p) => createPartState(weights.parts[p], track.state.taskIndex, track.state.classWeights));
   const calibration = calibrate(finalStates, valid, tasks, params.targetPrecision);
   const bestEpochs: Record<string, number> = {};
+  const averagedEpochs: Record<string, number> = {};
   tracks.forEach((track, p) => {
+    for (const t of groups[p]) averagedEpochs[tasks[t].name] = track.usedAverage || (valid.length === 0 && track.average) ? track.averaged : 0;
     for (const t of groups[p]) bestEpochs[tasks[t].name] = valid.length > 0 ? track.bestEpoch : history.length;
   });
   return {
@@ -209,8 +225,23 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
     history,
     bestEpoch: Math.max(...Object.values(bestEpochs)),
     bestEpochs,
+    averagedEpochs,
     counts: { train: train.length, valid: valid.length },
   };
+}
+
+/** Keeps the averaged weights when they score at least as well as the best epoch on validation. */
+function preferAverage(track: PartTrack, valid: EncodedExample[], tasks: TaskSpec[], lastEpoch: number): void {
+  if (!track.average || track.averaged < 2) return;
+  const state = createPartState(track.average, track.state.taskIndex, track.state.classWeights);
+  const logits = taskLogits([state], valid, tasks.length);
+  const score = state.taskIndex.reduce((sum, t) => sum + taskMetrics(logits[t], valid, t, tasks[t]).f1, 0) / state.taskIndex.length;
+  if (score >= track.bestScore) {
+    track.best = track.average;
+    track.bestScore = score;
+    track.bestEpoch = lastEpoch;
+    track.usedAverage = true;
+  }
 }
 
 function validateEpoch(
