@@ -100,8 +100,10 @@ function throughput(cases: ReplyCase[], runs: number): { table: Table; figures: 
   // Interleaved: every run times each cleaner once, so load changes on a shared machine hit all of them alike.
   const times: Record<string, number[]> = {};
   for (const fn of Object.values(fns)) for (const c of cases) safe(fn, c); // warm-up
+  const entries = Object.entries(fns);
   for (let r = 0; r < runs; r += 1) {
-    for (const [name, fn] of Object.entries(fns)) {
+    // Rotate the order every run: no cleaner always comes right after the same one.
+    for (const [name, fn] of [...entries.slice(r % entries.length), ...entries.slice(0, r % entries.length)]) {
       collectGarbage();
       const t0 = performance.now();
       for (const c of cases) safe(fn, c);
@@ -115,7 +117,7 @@ function throughput(cases: ReplyCase[], runs: number): { table: Table; figures: 
   const ours = mbps['mailroute (visible, redaction on)'];
   return {
     table: {
-      title: `Throughput on the ${cases.length} fixture inputs (${(bytes / 1e6).toFixed(3)} MB), median of ${runs} interleaved runs; peers get the raw input`,
+      title: `Throughput on the ${cases.length} fixture inputs (${(bytes / 1e6).toFixed(3)} MB), median of ${runs} interleaved runs in rotating order; peers get the raw input`,
       columns: ['cleaner', 'MB/s', 'ratio to fastest peer'],
       rows: Object.entries(mbps).map(([n, v]) => [n, Math.round(v * 100) / 100, Math.round((v / fastest) * 100) / 100]),
     },

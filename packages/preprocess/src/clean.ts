@@ -102,7 +102,8 @@ function cleanPass(input: string[], scope: CleanScope): { lines: string[]; remov
     const legal = removeLegalTail(lines);
     const device = removeDeviceLines(legal.lines);
     const sig = removeSignature(device.lines);
-    const legal2 = removeLegalTail(sig.lines);
+    // A disclaimer under the signature only surfaces once the signature is gone.
+    const legal2 = sig.removed.length > 0 ? removeLegalTail(sig.lines) : { lines: sig.lines, removed: [] };
     lines = legal2.lines;
     signature = sig.signature;
     removed.push(...legal.removed, ...device.removed, ...sig.removed, ...legal2.removed);

@@ -96,7 +96,9 @@ export function removeLegalTail(input: readonly string[]): TailRemoval {
   let cut = lines.length;
   for (let p = paras.length - 1; p > 0; p -= 1) {
     const [s, e] = paras[p];
-    const text = lines.slice(s, e).join('\n').slice(0, 4_000);
+    // Legal and marketing wording shows in a paragraph's first lines; reading more only costs time.
+    let text = '';
+    for (let k = s; k < e && text.length < 800; k += 1) text += `${lines[k]}\n`;
     const kind: RemovedKind | undefined = DISCLAIMER.test(text) ? 'disclaimer' : FOOTER.test(text) ? 'footer' : RULE.test(text) ? 'footer' : undefined;
     if (!kind) break;
     removed.unshift({ kind, text: lines.slice(s, e).join('\n') });
