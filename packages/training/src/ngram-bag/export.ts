@@ -44,6 +44,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
         params: model.params,
         bestEpoch: model.bestEpoch,
         bestEpochs: model.bestEpochs,
+        averagedEpochs: model.averagedEpochs,
         counts: model.counts,
         calibration: model.calibration,
       },
