@@ -41,7 +41,16 @@ export function padChunks(bag: FeaturizedBag, maxCells = 1 << 17, maxBatch = 102
   let start = 0;
   while (start < order.length) {
     let end = start + 1;
-    while (end < order.length && end - start < maxBatch && (end - start + 1) * Math.max(1, bags[order[end]].ids.length) <= maxCells) end++;
+    // A new batch also starts when rows grow much longer than the batch's first (padding would dominate).
+    const limit = Math.max(16, Math.ceil(bags[order[start]].ids.length * 1.5));
+    while (
+      end < order.length &&
+      end - start < maxBatch &&
+      (end - start + 1) * Math.max(1, bags[order[end]].ids.length) <= maxCells &&
+      (end - start < 32 || bags[order[end]].ids.length <= limit)
+    ) {
+      end++;
+    }
     const rows = order.slice(start, end);
     const length = Math.max(1, bags[rows[rows.length - 1]].ids.length);
     const ids = new Int32Array(rows.length * length);
