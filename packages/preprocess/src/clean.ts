@@ -41,15 +41,17 @@ export interface CleanOptions {
   maxInputChars?: number;
 }
 
+const NEEDS_NORMALISING = /[\r\u00a0\u2007\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]|[^\S\n]\n|\s$/;
+
 export const DEFAULT_MAX_INPUT_CHARS = 4 * 1024 * 1024;
 const MAX_PASSES = 4;
 
 /** CRLF and CR to LF, no-break spaces to spaces, zero-width characters gone, trailing blanks cut. */
 export function normaliseText(text: string): string {
-  // Each step runs only when its characters occur: most emails need none of them.
+  // One scan decides whether any step is needed: most emails need none.
+  if (!NEEDS_NORMALISING.test(text)) return text;
   let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-  if (/[\u00a0\u2007\u202f]/.test(t)) t = t.replace(/[\u00a0\u2007\u202f]/g, ' ');
-  if (/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/.test(t)) t = t.replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, '');
+  t = t.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, '');
   if (/\s\n|\s$/.test(t)) {
     t = t
       .split('\n')

@@ -44,13 +44,12 @@ export function detectLanguage(text: string): string {
   let words = 0;
   let top = 0;
   let second = 0;
+  const unknown: string[] = [];
   for (const m of sample.matchAll(WORD)) {
     words += 1;
     const langs = LEXICON.get(m[0]);
     if (!langs) {
-      // Word shapes settle texts without function words (subjects, noun phrases); they weigh less.
-      const hint = shapeHint(m[0]);
-      if (hint) scores.set(hint, (scores.get(hint) ?? 0) + 0.4);
+      if (unknown.length < 40) unknown.push(m[0]);
       continue;
     }
     // A word shared by several languages counts for each, but less.
@@ -65,6 +64,16 @@ export function detectLanguage(text: string): string {
         } else if (v > second) second = v;
       }
       if (top - second >= CLEAR_LEAD) break;
+    }
+  }
+  // Word shapes settle texts with few function words (subjects, noun phrases); they weigh less and are
+  // only read when the function words did not decide.
+  let maxScore = 0;
+  for (const v of scores.values()) maxScore = Math.max(maxScore, v);
+  if (maxScore < 3) {
+    for (const w of unknown) {
+      const hint = shapeHint(w);
+      if (hint) scores.set(hint, (scores.get(hint) ?? 0) + 0.4);
     }
   }
   // German letters tip close calls between German and its neighbours.

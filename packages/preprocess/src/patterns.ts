@@ -32,7 +32,17 @@ export function mayStartHeader(line: string): boolean {
 }
 
 export function isReplyHeader(line: string): boolean {
-  if (line.length > MAX_LINE) return false;
+  if (line.length > MAX_LINE || line.length < 6) return false;
+  // Cheapest gate: a header ends with ':' (maybe inside bold markers or dashes), or has an address or a leading date.
+  let e = line.length - 1;
+  while (e > 0 && line.charCodeAt(e) <= 32) e -= 1;
+  const lastCh = line[e];
+  if (lastCh !== ':' && lastCh !== '：' && lastCh !== '*' && lastCh !== '_' && lastCh !== '-' && !line.includes('@')) {
+    let b = 0;
+    while (b < line.length && line.charCodeAt(b) <= 32) b += 1;
+    const c = line.charCodeAt(b);
+    if (c < 48 || c > 57) return false;
+  }
   const t = line.trim();
   const last = t[t.length - 1];
   if (last === '-' && t[0] === '-') return HEADER_DASHED.test(t);
@@ -100,9 +110,13 @@ export type SplitKind = 'splitter' | 'forward';
 const SPLIT_GATE = /^[-=_*#~]|[:：]$|above this line|dieser zeile/i;
 
 export function splitterKind(line: string): SplitKind | undefined {
-  if (line.length > 200) return undefined;
+  if (line.length > 200 || line.length < 8) return undefined;
   const raw = line.trim();
-  if (raw.length < 8 || raw.length > 120 || !SPLIT_GATE.test(raw)) return undefined;
+  if (raw.length < 8 || raw.length > 120) return undefined;
+  const first = raw[0];
+  const last = raw[raw.length - 1];
+  const gate = '-=_*#~'.includes(first) || last === ':' || last === '：' || raw.includes('line') || raw.includes('zeile');
+  if (!gate || !SPLIT_GATE.test(raw)) return undefined;
   if (FORWARD_LINES.test(stripMarkers(raw))) return 'forward';
   const inner = raw
     .replace(/^[-=_*#~\s]{2,}/, '')
