@@ -41,7 +41,8 @@ export interface CleanOptions {
   maxInputChars?: number;
 }
 
-const NEEDS_NORMALISING = /[\r\u00a0\u2007\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]|[^\S\n]\n|\s$/;
+const NEEDS_NORMALISING = /[\r\u00a0\u2007\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/;
+const TRAILING_BLANK = /[ \t\f\v]\n/;
 
 export const DEFAULT_MAX_INPUT_CHARS = 4 * 1024 * 1024;
 const MAX_PASSES = 4;
@@ -49,7 +50,8 @@ const MAX_PASSES = 4;
 /** CRLF and CR to LF, no-break spaces to spaces, zero-width characters gone, trailing blanks cut. */
 export function normaliseText(text: string): string {
   // One scan decides whether any step is needed: most emails need none.
-  if (!NEEDS_NORMALISING.test(text)) return text;
+  const lastCode = text.charCodeAt(text.length - 1);
+  if (!NEEDS_NORMALISING.test(text) && !TRAILING_BLANK.test(text) && !(lastCode <= 32 && lastCode !== 10)) return text;
   let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   t = t.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, '');
   if (/\s\n|\s$/.test(t)) {

@@ -18,7 +18,7 @@ for (const [lang, words] of Object.entries(STOP_WORDS)) {
   }
 }
 
-const WORD = /[\p{L}']+/gu;
+const NON_WORD = /[^\p{L}']+/u;
 const DE_SHAPE = /[äöüß]|sch|(?:ung|ungen|keit|heit|lich|isch|chen|schaft|ierung|tät)$|^(?:ge|be|ver|zer|ent)\p{L}{3,}(?:t|en)$/u;
 const EN_SHAPE = /(?:ing|tion|tions|ness|ment|ments|ship|ity|ies|ed|ly|ful|ous)$|^th|w[hr]|ck$/u;
 
@@ -45,11 +45,12 @@ export function detectLanguage(text: string): string {
   let top = 0;
   let second = 0;
   const unknown: string[] = [];
-  for (const m of sample.matchAll(WORD)) {
+  for (const word of sample.split(NON_WORD)) {
+    if (word === '') continue;
     words += 1;
-    const langs = LEXICON.get(m[0]);
+    const langs = LEXICON.get(word);
     if (!langs) {
-      if (unknown.length < 40) unknown.push(m[0]);
+      if (unknown.length < 40) unknown.push(word);
       continue;
     }
     // A word shared by several languages counts for each, but less.

@@ -111,12 +111,16 @@ const SPLIT_GATE = /^[-=_*#~]|[:：]$|above this line|dieser zeile/i;
 
 export function splitterKind(line: string): SplitKind | undefined {
   if (line.length > 200 || line.length < 8) return undefined;
+  let b = 0;
+  while (b < line.length && line.charCodeAt(b) <= 32) b += 1;
+  let e = line.length - 1;
+  while (e > b && line.charCodeAt(e) <= 32) e -= 1;
+  const first = line[b];
+  const last = line[e];
+  const gate = '-=_*#~'.includes(first) || last === ':' || last === '：' || line.includes('line') || line.includes('zeile');
+  if (!gate) return undefined;
   const raw = line.trim();
-  if (raw.length < 8 || raw.length > 120) return undefined;
-  const first = raw[0];
-  const last = raw[raw.length - 1];
-  const gate = '-=_*#~'.includes(first) || last === ':' || last === '：' || raw.includes('line') || raw.includes('zeile');
-  if (!gate || !SPLIT_GATE.test(raw)) return undefined;
+  if (raw.length < 8 || raw.length > 120 || !SPLIT_GATE.test(raw)) return undefined;
   if (FORWARD_LINES.test(stripMarkers(raw))) return 'forward';
   const inner = raw
     .replace(/^[-=_*#~\s]{2,}/, '')
