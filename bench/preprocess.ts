@@ -6,8 +6,6 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import EmailReplyParser from 'email-reply-parser';
 import nodeEmailReplyParser from 'node-email-reply-parser';
 import planer from 'planer';
@@ -17,15 +15,6 @@ import { passes, readCases, tally, type ReplyCase } from './preprocess-cases.js'
 import { measureLanguage } from './preprocess-language.js';
 
 type Cleaner = (c: ReplyCase) => string;
-
-// Obtained once: changing V8 flags later would throw away optimised code.
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as (() => void) | undefined;
-
-/** A full garbage collection before each timed run, so no cleaner pays for the garbage of the one before. */
-function collectGarbage(): void {
-  gc?.();
-}
 
 function asEmail(c: ReplyCase): Email {
   return c.format === 'html' ? { html: c.input } : { body: c.input };
@@ -100,13 +89,13 @@ function throughput(cases: ReplyCase[], runs: number): { table: Table; figures: 
     planer: (c) => planer.extractFromPlain(c.input),
   };
   // Interleaved: every run times each cleaner once, so load changes on a shared machine hit all of them alike.
+  // No forced GC between runs: a forced full GC flushes compiled code, which punishes the larger code base.
   const times: Record<string, number[]> = {};
   for (const fn of Object.values(fns)) for (const c of cases) safe(fn, c); // warm-up
   const entries = Object.entries(fns);
   for (let r = 0; r < runs; r += 1) {
     // Rotate the order every run: no cleaner always comes right after the same one.
     for (const [name, fn] of [...entries.slice(r % entries.length), ...entries.slice(0, r % entries.length)]) {
-      collectGarbage();
       const t0 = performance.now();
       for (const c of cases) safe(fn, c);
       (times[name] ??= []).push(performance.now() - t0);
@@ -150,7 +139,6 @@ function adversarial(): { table: Table; figures: Figure[] } {
     const times: number[] = [];
     let outcome = 'ok';
     for (let r = 0; r < 3; r += 1) {
-      collectGarbage();
       const t0 = performance.now();
       try {
         cleanEmail(email);
