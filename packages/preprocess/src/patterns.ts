@@ -25,10 +25,18 @@ const VERB_WORD = new RegExp(String.raw`\s${VERB}\s`, 'iu');
 /** Start of a header wrapped over several lines. */
 export const HEADER_START = new RegExp(String.raw`^${INTRO}(?:\s|$)`, 'iu');
 
+const HEADER_START_LOOSE = new RegExp(String.raw`^\s*${INTRO}(?:\s|$)`, 'iu');
+const DATE_FIRST_LOOSE = new RegExp(String.raw`^\s*(?:${DATE_FIRST.source.slice(1)})`, 'u');
+
 /** A line that may be the first of a reply header wrapped over several lines. */
 export function mayStartHeader(line: string): boolean {
-  const l = line.trim();
-  return l.length < 200 && (HEADER_START.test(l) || DATE_FIRST.test(l) || (l.includes('@') && VERB_WORD.test(l)));
+  if (line.length >= 200) return false;
+  if (line.includes('@')) {
+    const l = line.trim();
+    return HEADER_START.test(l) || DATE_FIRST.test(l) || VERB_WORD.test(l);
+  }
+  // Without an address only an intro word or a date can open a wrapped header; both sit at the start.
+  return HEADER_START_LOOSE.test(line) || DATE_FIRST_LOOSE.test(line);
 }
 
 export function isReplyHeader(line: string): boolean {
