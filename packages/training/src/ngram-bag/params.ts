@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Hyper-parameters of the `ngram-bag` trainer; every field has a default. The defaults were tuned on
- * Banking77 (train.csv with 10% held out -> test.csv): about 91.5-92% accuracy in 4-5 epochs.
+ * Banking77 (train.csv with 10% held out -> test.csv): 91.1-92.0% accuracy over seeds 0-3 (mean 91.6%).
  */
 export const NgramBagParamsSchema = z.object({
   /** Embedding width. */
@@ -12,14 +12,14 @@ export const NgramBagParamsSchema = z.object({
   /** Word n-grams 1..wordNgrams. */
   wordNgrams: z.number().int().min(0).max(4).default(3),
   /** Character n-gram lengths [min, max] inside word boundaries; [0, 0]: none. */
-  charNgrams: z.tuple([z.number().int().min(0).max(8), z.number().int().min(0).max(8)]).default([3, 6]),
+  charNgrams: z.tuple([z.number().int().min(0).max(8), z.number().int().min(0).max(8)]).default([3, 5]),
   /** Pooling weight per id: mean (1/n), sqrt (1/sqrt(n)), or group-sqrt (1/sqrt(n) within words, chars, meta). */
   pooling: z.enum(['mean', 'sqrt', 'group-sqrt']).default('group-sqrt'),
   /** Characters of model text featurized at most. */
   maxChars: z.number().int().min(1).default(5_000),
   /** Width of the shared hidden ReLU layer; 0: none (heads read the pooled embedding). */
   hidden: z.number().int().min(0).max(4096).default(0),
-  epochs: z.number().int().min(1).max(1000).default(5),
+  epochs: z.number().int().min(1).max(1000).default(4),
   /** Adagrad learning rate (decays linearly to 10% over the epochs). */
   learningRate: z.number().positive().default(0.05),
   batchSize: z.number().int().min(1).max(4096).default(8),
