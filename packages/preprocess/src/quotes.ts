@@ -86,7 +86,10 @@ export function markLines(lines: readonly string[]): LineMark[] {
       marks[i] = 'quote';
       continue;
     }
-    marks[i] = isDeviceLine(line) ? 'device' : 'text';
+    // A device line that ends the reply stands alone: a blank line or a header under it.
+    const next = lines[i + 1];
+    const alone = next === undefined || next.trim() === '' || isReplyHeader(next);
+    marks[i] = alone && isDeviceLine(line) ? 'device' : 'text';
   }
   return marks;
 }

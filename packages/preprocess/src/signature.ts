@@ -54,12 +54,12 @@ const SENT_WORD = /sent|gesendet|envoy|enviad|verzonden|inviat|skickat|sendt|wys
 
 /** `Sent from my iPhone`, `Von meinem iPhone gesendet`, `Gesendet von Outlook für Android` ... */
 // Cheap gates before the patterns: a brand name anywhere (plain substring search), or a "sent" word first.
-const BRANDS = ['iPhone', 'iphone', 'IPhone', 'iPad', 'Android', 'android', 'Outlook', 'Samsung', 'Galaxy', 'BlackBerry', 'Huawei', 'Xiaomi', 'obil'];
+const BRANDS = /iPhone|iphone|IPhone|iPad|[Aa]ndroid|Outlook|Samsung|Galaxy|BlackBerry|Huawei|Xiaomi|obil/;
 const SENT_START = /^[\s*_]{0,4}(?:sent|gesendet|von|vom|envoy|enviad|verzonden|inviat|skickat|sendt|wysłan|lähetetty|trimis|get|holen|hol|diese)/i;
 
 export function isDeviceLine(line: string): boolean {
   if (line.length > 80 || line.length < 8) return false;
-  if (!BRANDS.some((b) => line.includes(b)) && !SENT_START.test(line)) return false;
+  if (!BRANDS.test(line) && !SENT_START.test(line)) return false;
   const l = stripMarkers(line);
   if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 12;
   return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
