@@ -157,13 +157,18 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
 
 /** Lines trimmed at the end, spaces after a line break removed, at most one blank line in a row. */
 function tidy(text: string): string {
-  return text
-    .replace(/\u00a0/g, ' ')
-    .split('\n')
-    .map((l) => l.replace(/^ +/, '').trimEnd())
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  const lines = (text.includes('\u00a0') ? text.replace(/\u00a0/g, ' ') : text).split('\n');
+  const out: string[] = [];
+  let blanks = 0;
+  for (const line of lines) {
+    const t = line.trim();
+    if (t === '') {
+      blanks += 1;
+      if (blanks > 1) continue;
+    } else blanks = 0;
+    out.push(t);
+  }
+  return out.join('\n').trim();
 }
 
 /** Visible text of an HTML document, quoted parts included (`htmlToTextParts` separates them). */
