@@ -78,6 +78,18 @@ describe('trainNgramBag', () => {
     expect(Object.keys(model.bestEpochs)).toEqual(['queue', 'topic']);
   });
 
+  it('trains without a validation split: no early stopping, neutral calibration', () => {
+    const model = trainNgramBag({ train: rows(30), valid: [], tasks, params: { ...small, epochs: 3 } });
+    expect(model.history.map((e) => e.valLoss)).toEqual([null, null, null]);
+    expect(model.bestEpoch).toBe(3);
+    expect(model.calibration.queue).toMatchObject({ temperature: 1, threshold: 0, thresholdReached: false });
+  });
+
+  it('refuses label indices outside a task', () => {
+    const bad = [{ text: 'x', meta: [], labels: { queue: 7, topic: null } }];
+    expect(() => trainNgramBag({ train: bad, valid: [], tasks })).toThrow(expect.objectContaining({ code: 'TRAINER_INPUT_INVALID' }));
+  });
+
   it('exports an artifact whose ONNX probabilities match the trainer within 1e-5', async () => {
     const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, hidden: 5 } });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-export-'));
