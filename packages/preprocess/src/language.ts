@@ -1,5 +1,7 @@
-// A stop-word scorer: on one- or two-sentence emails, function words carry the language far better
-// than character n-gram statistics (see bench/preprocess.ts for the measured comparison).
+// A stop-word scorer with word-shape hints. Measured in bench/preprocess.ts on 4,588 short de/en ticket
+// texts: one sentence 99.6 %, two sentences 100 %, bare subjects 81.7 %; franc-min 6.2 restricted to de/en
+// 98.8 / 99.9 / 91.8 %, tinyld 1.3 restricted to de/en 95.9 / 98.8 / 90.2 %, both several times slower and
+// without an 'und' answer. On emails of one or two sentences the scorer is as accurate, so no dependency.
 const STOP_WORDS: Record<string, string> = {
   de: 'aber als am an auch auf aus bei bin bis bitte da dann das dass dem den der des die dies diese doch du ein eine einem einen einer es für gibt habe haben hat hier ich ihr ihre ihnen im in ist ja jetzt kann keine können leider mein meine mich mir mit möchte nach nicht noch nur ob oder sehr sein sich sie sind so um und uns unser unsere von vom vor war was weil wenn wie wir wird wurde zu zum zur über danke grüße freundlichen hallo guten tag sehr geehrte geehrter damen herren konto überweisung',
   en: 'a about after all also am an and any are as at be because been but by can could did do does for from had has have hello hi how i if in is it its me my no not of on or our please so than thank thanks that the their them there this to up us was we were what when which will with would you your dear regards account',
