@@ -1,24 +1,9 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createContext } from './context.js';
-import { main } from './main.js';
+import { runCli } from './test-support.js';
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 function run(argv: string[]) {
-  const out = capture();
-  const err = capture();
-  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: {}, cwd: process.cwd() });
-  return main(argv, ctx).then((code) => ({ code, stdout: out.text(), stderr: err.text() }));
+  return runCli(argv);
 }
 
 describe('mailroute', () => {

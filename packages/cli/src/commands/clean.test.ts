@@ -1,29 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CleanOutputLineSchema } from '@mailroute/preprocess';
-import { createContext } from '../context.js';
-import { main } from '../main.js';
+import { runCli } from '../test-support.js';
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
-async function run(argv: string[], cwd: string) {
-  const out = capture();
-  const err = capture();
-  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: {}, cwd });
-  const code = await main(argv, ctx);
-  return { code, stdout: out.text(), stderr: err.text() };
+function run(argv: string[], cwd: string) {
+  return runCli(argv, { cwd });
 }
 
 function readOut(file: string) {

@@ -1,32 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createContext } from '../context.js';
-import { main } from '../main.js';
+import { runCli } from '../test-support.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
-async function run(argv: string[], env: Record<string, string> = {}) {
-  const out = capture();
-  const err = capture();
-  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { CI: 'true', ...env }, cwd: dir });
-  const code = await main(argv, ctx);
-  return { code, stdout: out.text(), stderr: err.text() };
+function run(argv: string[], env: Record<string, string> = {}) {
+  return runCli(argv, { env: { CI: 'true', ...env }, cwd: dir });
 }
 
 const tasks = { queue: ['payments', 'cards', 'loans', 'fraud'], area: ['retail', 'wealth'] };

@@ -1,23 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createContext } from '../context.js';
-import { main } from '../main.js';
+import { runCli } from '../test-support.js';
 
-function sink() {
-  let text = '';
-  const stream = new Writable({ write: (c, _e, done) => ((text += c.toString()), done()) });
-  return { stream, text: () => text };
-}
 
-async function run(argv: string[], cwd: string) {
-  const out = sink();
-  const err = sink();
-  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: {}, cwd, home: path.join(cwd, '.mailroute') });
-  const code = await main(argv, ctx);
-  return { code, stdout: out.text(), stderr: err.text() };
+function run(argv: string[], cwd: string) {
+  return runCli(argv, { cwd, home: path.join(cwd, '.mailroute') });
 }
 
 describe('mailroute demo-data', () => {

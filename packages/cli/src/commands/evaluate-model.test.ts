@@ -1,12 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { EvaluationReportSchema, parsePredictionLines } from '@mailroute/evaluation';
 import { ensureDemoChampion, writeDemoData } from '@mailroute/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../context.js';
-import { main } from '../main.js';
+import { runCli } from '../test-support.js';
 
 // `evaluate --model/--data` and `compare --data`: a small demo champion trained once, a fresh demo test set.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-model-'));
@@ -18,23 +16,9 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
-async function run(argv: string[]) {
-  const out = capture();
-  const err = capture();
-  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { CI: 'true', MAILROUTE_HOME: home }, cwd: dir });
-  const code = await main(argv, ctx);
-  return { code, stdout: out.text(), stderr: err.text() };
+function run(argv: string[]) {
+  return runCli(argv, { env: { CI: 'true', MAILROUTE_HOME: home }, cwd: dir });
 }
 
 describe('evaluate and compare with a model', () => {

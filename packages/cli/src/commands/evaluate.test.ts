@@ -1,32 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { EvaluationReportSchema, formatPredictionLines, syntheticPredictionLines } from '@mailroute/evaluation';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createContext } from '../context.js';
-import { main } from '../main.js';
+import { runCli } from '../test-support.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
-async function run(argv: string[]) {
-  const out = capture();
-  const err = capture();
-  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { CI: 'true' }, cwd: dir });
-  const code = await main(argv, ctx);
-  return { code, stdout: out.text(), stderr: err.text() };
+function run(argv: string[]) {
+  return runCli(argv, { env: { CI: 'true' }, cwd: dir });
 }
 
 const lines = syntheticPredictionLines({ n: 300, seed: 2, tasks: { queue: ['payments', 'cards', 'loans', 'fraud'], topic: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, meta: { language: ['de', 'en'] } });

@@ -1,24 +1,13 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { createLocalRegistry } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
-import { createContext } from '../context.js';
-import { main } from '../main.js';
+import { runCli } from '../test-support.js';
 
-function sink() {
-  let text = '';
-  const stream = new Writable({ write: (c, _e, done) => ((text += c.toString()), done()) });
-  return { stream, text: () => text };
-}
 
-async function run(argv: string[], home: string) {
-  const out = sink();
-  const err = sink();
-  const ctx = createContext({ stdout: out.stream, stderr: err.stream, env: { USER: 'tester' }, cwd: home, home });
-  const code = await main(argv, ctx);
-  return { code, stdout: out.text(), stderr: err.text() };
+function run(argv: string[], home: string) {
+  return runCli(argv, { env: { USER: 'tester' }, cwd: home, home });
 }
 
 function artifact(id: string): string {

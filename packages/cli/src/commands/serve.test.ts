@@ -2,28 +2,18 @@ import { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { hashApiKey } from '@mailroute/serving';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../context.js';
 import { main } from '../main.js';
 import { shutdownSignals } from './serve.js';
+import { captureStream, runCli } from '../test-support.js';
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 /** Runs a long-lived command; resolves once it printed its URL. `stop()` sends SIGTERM and gives the exit code. */
 async function launch(argv: string[], env: Record<string, string> = {}) {
-  const out = capture();
-  const err = capture();
+  const out = captureStream();
+  const err = captureStream();
   const signals = new EventEmitter();
   shutdownSignals.emitter = signals;
   const ctx = createContext({ stdout: out.stream, stderr: err.stream, env, cwd: process.cwd() });
@@ -52,11 +42,8 @@ async function launch(argv: string[], env: Record<string, string> = {}) {
   };
 }
 
-async function run(argv: string[], env: Record<string, string> = {}) {
-  const out = capture();
-  const err = capture();
-  const code = await main(argv, createContext({ stdout: out.stream, stderr: err.stream, env, cwd: process.cwd() }));
-  return { code, stdout: out.text(), stderr: err.text() };
+function run(argv: string[], env: Record<string, string> = {}) {
+  return runCli(argv, { env });
 }
 
 let root: string;
