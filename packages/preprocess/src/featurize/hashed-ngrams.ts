@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { buildBag, rawScratch } from './bag-scratch.js';
 import { hashFinish, hashPair, hashStep, hashString } from './hash.js';
 
 /**
@@ -49,7 +50,8 @@ export function wordTokens(text: string): string[] {
  * incrementally, never built as strings.
  */
 export function featurizeHashed(text: string, meta: readonly string[], params: HashedNgramsParams): Int32Array {
-  return collect(text, meta, params).take();
+  const bounds = collect(text, meta, params);
+  return rawScratch(0).slice(0, bounds[3]);
 }
 
 /** Ids and their pooling weights (see `pooling`): the bag a model reads. */
@@ -65,132 +67,64 @@ export interface HashedBag {
  * the number of ids.
  */
 export function featurizeHashedBag(text: string, meta: readonly string[], params: HashedNgramsParams): HashedBag {
-  const out = collect(text, meta, params);
-  const all = out.view();
-  const [words, chars] = out.groups;
-  const bounds = [0, words, words + chars, all.length];
-  const bag = new BagBuilder(all.length);
-  for (let g = 0; g < 3; g++) {
-    const start = bag.length;
-    bag.mergeCounts(all, bounds[g], bounds[g + 1]);
-    if (params.pooling === 'group-sqrt') bag.normalise(start, bag.length, 'sqrt');
-  }
-  if (params.pooling !== 'group-sqrt') bag.normalise(0, bag.length, params.pooling);
-  return { ids: bag.ids.slice(0, bag.length), weights: bag.weights.slice(0, bag.length) };
+  const bounds = collect(text, meta, params);
+  return buildBag(rawScratch(0), bounds, params.pooling);
 }
 
-/** Distinct ids with weights, merged through a small open-addressing table reused across calls. */
-class BagBuilder {
-  private static keys = new Int32Array(1024);
-  private static slots = new Int32Array(1024);
-  readonly ids: Int32Array;
-  readonly weights: Float32Array;
-  length = 0;
-
-  constructor(capacity: number) {
-    this.ids = new Int32Array(capacity);
-    this.weights = new Float32Array(capacity);
-    let size = BagBuilder.keys.length;
-    while (size < capacity * 2) size *= 2;
-    if (size !== BagBuilder.keys.length) {
-      BagBuilder.keys = new Int32Array(size);
-      BagBuilder.slots = new Int32Array(size);
-    }
-  }
-
-  /** Appends each distinct id of source[from, to) once (first-seen order) with weight 1 + ln(count). */
-  mergeCounts(source: Int32Array, from: number, to: number): void {
-    if (to <= from) return;
-    const { keys, slots } = BagBuilder;
-    let size = 16;
-    while (size < (to - from) * 2) size *= 2;
-    keys.fill(-1, 0, size);
-    const mask = size - 1;
-    const start = this.length;
-    for (let i = from; i < to; i++) {
-      const id = source[i];
-      let h = Math.imul(id, 0x9e3779b1) & mask;
-      while (keys[h] !== -1 && keys[h] !== id) h = (h + 1) & mask;
-      if (keys[h] === id) {
-        this.weights[slots[h]] += 1;
-      } else {
-        keys[h] = id;
-        slots[h] = this.length;
-        this.ids[this.length] = id;
-        this.weights[this.length++] = 1;
-      }
-    }
-    for (let k = start; k < this.length; k++) if (this.weights[k] > 1) this.weights[k] = 1 + Math.log(this.weights[k]);
-  }
-
-  normalise(start: number, end: number, pooling: 'mean' | 'sqrt'): void {
-    let total = 0;
-    for (let k = start; k < end; k++) total += pooling === 'sqrt' ? this.weights[k] * this.weights[k] : this.weights[k];
-    if (total === 0) return;
-    const scale = pooling === 'sqrt' ? 1 / Math.sqrt(total) : 1 / total;
-    for (let k = start; k < end; k++) this.weights[k] *= scale;
-  }
-}
-
-/** Word n-grams first, then char n-grams, then meta tokens; `groups` holds the first two counts. */
-function collect(text: string, meta: readonly string[], params: HashedNgramsParams): IdBuffer {
+/**
+ * Hashes word n-grams, then char n-grams, then meta tokens into the raw-id scratch; returns the group
+ * bounds [0, words, words + chars, all]. The scratch is sized once up front, so the loops never check it.
+ */
+function collect(text: string, meta: readonly string[], params: HashedNgramsParams): [number, number, number, number] {
   const { buckets, wordNgrams, charNgrams, maxChars } = params;
   const tokens = wordTokens(text.length > maxChars ? text.slice(0, maxChars) : text);
   const [cmin, cmax] = charNgrams;
-  const out = new IdBuffer();
+  const chars = cmax > 0 && cmin > 0;
+  let letters = 0;
+  if (chars) for (let t = 0; t < tokens.length; t++) letters += tokens[t].length + 2;
+  const out = rawScratch(tokens.length * Math.max(wordNgrams, 1) + (chars ? letters * (cmax - cmin + 1) : 0) + meta.length);
+  // Buckets are a power of two in practice: a mask then gives the same remainder without a float modulo.
+  const mask = (buckets & (buckets - 1)) === 0 ? buckets - 1 : -1;
+  let n = 0;
   const wordHashes = new Array<number>(tokens.length);
   for (let t = 0; t < tokens.length; t++) {
-    wordHashes[t] = hashString(tokens[t], SEED_WORD);
-    if (wordNgrams >= 1) out.push(wordHashes[t] % buckets);
+    const h = hashString(tokens[t], SEED_WORD);
+    wordHashes[t] = h;
+    if (wordNgrams >= 1) out[n++] = mask >= 0 ? h & mask : h % buckets;
   }
-  for (let n = 2; n <= wordNgrams; n++) {
-    for (let t = 0; t + n <= tokens.length; t++) {
+  for (let g = 2; g <= wordNgrams; g++) {
+    for (let t = 0; t + g <= tokens.length; t++) {
       let h = wordHashes[t];
-      for (let k = 1; k < n; k++) h = hashPair(h, wordHashes[t + k], SEED_WORD + n);
-      out.push(h % buckets);
+      for (let k = 1; k < g; k++) h = hashPair(h, wordHashes[t + k], SEED_WORD + g);
+      out[n++] = mask >= 0 ? h & mask : h % buckets;
     }
   }
-  const words = out.length;
-  if (cmax > 0 && cmin > 0) for (const token of tokens) pushCharNgrams(token, cmin, cmax, buckets, out);
-  out.groups = [words, out.length - words];
-  for (const m of meta) out.push(hashString(m, SEED_META) % buckets);
-  return out;
+  const words = n;
+  if (chars) for (let t = 0; t < tokens.length; t++) n = pushCharNgrams(tokens[t], cmin, cmax, buckets, mask, out, n);
+  const charEnd = n;
+  for (const m of meta) {
+    const h = hashString(m, SEED_META);
+    out[n++] = mask >= 0 ? h & mask : h % buckets;
+  }
+  return [0, words, charEnd, n];
 }
 
-/** A growable id list over one shared scratch array (the featurizer is synchronous, so it is never shared). */
-class IdBuffer {
-  private static scratch = new Int32Array(4096);
-  length = 0;
-  groups: [number, number] = [0, 0];
-  push(id: number): void {
-    if (this.length === IdBuffer.scratch.length) {
-      const grown = new Int32Array(IdBuffer.scratch.length * 2);
-      grown.set(IdBuffer.scratch);
-      IdBuffer.scratch = grown;
-    }
-    IdBuffer.scratch[this.length++] = id;
-  }
-  take(): Int32Array {
-    return IdBuffer.scratch.slice(0, this.length);
-  }
-  /** The ids without a copy: valid until the next featurizer call. */
-  view(): Int32Array {
-    return IdBuffer.scratch.subarray(0, this.length);
-  }
-}
-
-/** Character n-grams of ` token ` with lengths cmin..cmax. */
-function pushCharNgrams(token: string, cmin: number, cmax: number, buckets: number, out: IdBuffer): void {
+/** Character n-grams of ` token ` with lengths cmin..cmax, written at `n`; returns the new end. */
+function pushCharNgrams(token: string, cmin: number, cmax: number, buckets: number, mask: number, out: Int32Array, n: number): number {
   const len = token.length + 2;
   for (let i = 0; i < len; i++) {
     let state = SEED_CHAR;
     const end = Math.min(len, i + cmax);
     for (let j = i; j < end; j++) {
       state = hashStep(state, j === 0 || j === len - 1 ? SPACE : token.charCodeAt(j - 1));
-      const n = j - i + 1;
-      if (n >= cmin) out.push(hashFinish(state, n) % buckets);
+      const size = j - i + 1;
+      if (size >= cmin) {
+        const h = hashFinish(state, size);
+        out[n++] = mask >= 0 ? h & mask : h % buckets;
+      }
     }
   }
+  return n;
 }
 
 /** Whether `featurizeHashed` would cut this text. */

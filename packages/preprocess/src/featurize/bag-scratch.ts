@@ -1,0 +1,104 @@
+// Scratch buffers of the featurizer, reused across calls (it is synchronous, so they are never shared):
+// a text's ids are hashed into one typed array and merged into distinct ids without a Map or Set.
+
+let raw = new Int32Array(4096);
+let ids = new Int32Array(4096);
+let weights = new Float32Array(4096);
+/** Open-addressing table: `stamp[h] === generation` marks a slot of the current merge as taken. */
+let stamp = new Uint32Array(8192);
+let slotOf = new Int32Array(8192);
+let generation = 0;
+
+/** The raw-id scratch with room for at least `n` ids (its contents are not kept when it grows). */
+export function rawScratch(n: number): Int32Array {
+  if (raw.length < n) {
+    let size = raw.length;
+    while (size < n) size *= 2;
+    raw = new Int32Array(size);
+  }
+  return raw;
+}
+
+function ensureBag(n: number): void {
+  if (ids.length < n) {
+    let size = ids.length;
+    while (size < n) size *= 2;
+    ids = new Int32Array(size);
+    weights = new Float32Array(size);
+  }
+  let table = stamp.length;
+  while (table < n * 2) table *= 2;
+  if (table !== stamp.length) {
+    stamp = new Uint32Array(table);
+    slotOf = new Int32Array(table);
+    generation = 0;
+  }
+}
+
+/**
+ * Appends each distinct id of source[from, to) once (first-seen order) at `length` with weight
+ * 1 + ln(count); returns the new length. Weights are float32 throughout, as the model reads them.
+ */
+function mergeCounts(source: Int32Array, from: number, to: number, length: number): number {
+  if (to <= from) return length;
+  let size = 16;
+  while (size < (to - from) * 2) size *= 2;
+  const mask = size - 1;
+  generation += 1;
+  if (generation === 0xffffffff) {
+    stamp.fill(0);
+    generation = 1;
+  }
+  const gen = generation;
+  const start = length;
+  for (let i = from; i < to; i++) {
+    const id = source[i];
+    let h = Math.imul(id, 0x9e3779b1) & mask;
+    for (;;) {
+      if (stamp[h] !== gen) {
+        stamp[h] = gen;
+        slotOf[h] = length;
+        ids[length] = id;
+        weights[length++] = 1;
+        break;
+      }
+      const slot = slotOf[h];
+      if (ids[slot] === id) {
+        weights[slot] += 1;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+  }
+  for (let k = start; k < length; k++) if (weights[k] > 1) weights[k] = 1 + Math.log(weights[k]);
+  return length;
+}
+
+function normalise(start: number, end: number, pooling: 'mean' | 'sqrt'): void {
+  let total = 0;
+  if (pooling === 'sqrt') for (let k = start; k < end; k++) total += weights[k] * weights[k];
+  else for (let k = start; k < end; k++) total += weights[k];
+  if (total === 0) return;
+  const scale = pooling === 'sqrt' ? 1 / Math.sqrt(total) : 1 / total;
+  for (let k = start; k < end; k++) weights[k] *= scale;
+}
+
+/**
+ * Distinct ids of source[0, bounds[3]) with their pooling weights, merged per group [bounds[g], bounds[g + 1]);
+ * `group-sqrt` normalises each group by its L2 norm, `sqrt` and `mean` the whole bag.
+ */
+export function buildBag(
+  source: Int32Array,
+  bounds: readonly [number, number, number, number],
+  pooling: 'mean' | 'sqrt' | 'group-sqrt',
+): { ids: Int32Array; weights: Float32Array } {
+  ensureBag(bounds[3]);
+  let length = 0;
+  for (let g = 0; g < 3; g++) {
+    const start = length;
+    length = mergeCounts(source, bounds[g], bounds[g + 1], length);
+    if (pooling === 'group-sqrt') normalise(start, length, 'sqrt');
+  }
+  if (pooling !== 'group-sqrt') normalise(0, length, pooling);
+  return { ids: ids.slice(0, length), weights: weights.slice(0, length) };
+}
