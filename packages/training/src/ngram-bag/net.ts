@@ -36,6 +36,10 @@ export interface PartState {
   probs: Float64Array[];
   /** Scratch: indices of the classes with a gradient in the current head. */
   active: Int32Array;
+  /** Per head, the classes with a gradient since the last update (flags and list), so the update can skip the rest. */
+  touchedFlags: Uint8Array[];
+  touched: Int32Array[];
+  touchedCount: Int32Array;
 }
 
 const ACC_INIT = 1e-6;
@@ -70,6 +74,9 @@ export function createPartState(part: NgramBagPart, taskIndex: number[], classWe
     dFeatures: new Float64Array(featureSize),
     probs: part.heads.map((head) => new Float64Array(head.outSize)),
     active: new Int32Array(Math.max(1, ...part.heads.map((head) => head.outSize))),
+    touchedFlags: part.heads.map((head) => new Uint8Array(head.outSize)),
+    touched: part.heads.map((head) => new Int32Array(head.outSize)),
+    touchedCount: new Int32Array(part.heads.length),
   };
 }
 
@@ -121,6 +128,8 @@ export function accumulateExample(state: PartState, example: EncodedExample): nu
     const C = head.outSize;
     // Classes whose gradient is negligible are skipped: once the model is confident, few remain.
     const active = state.active;
+    const flags = state.touchedFlags[h];
+    const touched = state.touched[h];
     let nActive = 0;
     for (let c = 0; c < C; c++) {
       const g = cw * (probs[c] - (c === y ? 1 : 0));
@@ -128,6 +137,10 @@ export function accumulateExample(state: PartState, example: EncodedExample): nu
       probs[nActive] = g; // reuse as the dense list of active dLogits
       active[nActive++] = c;
       grad.bias[c] += g;
+      if (flags[c] === 0) {
+        flags[c] = 1;
+        touched[state.touchedCount[h]++] = c;
+      }
     }
     for (let i = 0; i < head.inSize; i++) {
       const fi = features[i];
@@ -215,14 +228,50 @@ function adagrad(
   }
 }
 
+/**
+ * Adagrad on the columns of a head that had a gradient in this batch (the others have none, so without
+ * L2 they would not move); clears their gradients and the touched list.
+ */
+function adagradTouchedColumns(state: PartState, h: number, lr: number, scale: number): void {
+  const head = state.part.heads[h];
+  const grad = state.gHeads[h];
+  const acc = state.accHeads[h];
+  const C = head.outSize;
+  const touched = state.touched[h];
+  const flags = state.touchedFlags[h];
+  for (let a = 0; a < state.touchedCount[h]; a++) {
+    const c = touched[a];
+    flags[c] = 0;
+    for (let j = c; j < head.weight.length; j += C) {
+      const g = grad.weight[j] * scale;
+      grad.weight[j] = 0;
+      if (g === 0) continue;
+      acc.weight[j] += g * g;
+      head.weight[j] -= (lr * g) / Math.sqrt(acc.weight[j]);
+    }
+    const g = grad.bias[c] * scale;
+    grad.bias[c] = 0;
+    if (g === 0) continue;
+    acc.bias[c] += g * g;
+    head.bias[c] -= (lr * g) / Math.sqrt(acc.bias[c]);
+  }
+  state.touchedCount[h] = 0;
+}
+
 /** One Adagrad step of the dense layers with the gradients averaged over `batchCount` examples; clears the buffers. */
 export function applyUpdate(state: PartState, lr: number, l2: number, batchCount: number): void {
   if (batchCount === 0) return;
   const scale = 1 / batchCount;
   const { part } = state;
-  const layers: Array<[DenseLayer, DenseGrad, { weight: Float32Array; bias: Float32Array }]> = part.heads.map(
-    (head, h) => [head, state.gHeads[h], state.accHeads[h]],
-  );
+  const layers: Array<[DenseLayer, DenseGrad, { weight: Float32Array; bias: Float32Array }]> = [];
+  part.heads.forEach((head, h) => {
+    if (l2 === 0) adagradTouchedColumns(state, h, lr, scale);
+    else {
+      layers.push([head, state.gHeads[h], state.accHeads[h]]);
+      state.touchedFlags[h].fill(0);
+      state.touchedCount[h] = 0;
+    }
+  });
   if (part.hidden && state.gHidden && state.accHidden) layers.push([part.hidden, state.gHidden, state.accHidden]);
   for (const [layer, grad, acc] of layers) {
     adagrad(layer.weight, acc.weight, grad.weight, lr, scale, l2);

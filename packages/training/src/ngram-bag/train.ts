@@ -3,7 +3,7 @@ import { HashedNgramsParamsSchema, type FeaturizerSpec } from '@mailroute/prepro
 import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, encodeExamples, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
-import { foldIntoAverage } from './average.js';
+import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
 import { accumulateExample, applyUpdate, createPartState, hasLabelFor, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
 import { createPrng, fillUniform, shuffleInPlace, type Prng } from './prng.js';
@@ -105,24 +105,12 @@ function clonePart(part: NgramBagPart): NgramBagPart {
   };
 }
 
-/** Copies the weights of `source` into `target` (same shapes), reusing target's buffers. */
-function copyPartInto(target: NgramBagPart, source: NgramBagPart): NgramBagPart {
-  target.embedding.set(source.embedding);
-  if (target.hidden && source.hidden) {
-    target.hidden.weight.set(source.hidden.weight);
-    target.hidden.bias.set(source.hidden.bias);
-  }
-  target.heads.forEach((head, h) => {
-    head.weight.set(source.heads[h].weight);
-    head.bias.set(source.heads[h].bias);
-  });
-  return target;
-}
-
 interface PartTrack {
   state: PartState;
   /** Examples with a label for this part. */
   order: Int32Array;
+  /** The embedding rows its examples touch (the only ones training moves). */
+  rows: Int32Array;
   best: NgramBagPart;
   bestScore: number;
   bestEpoch: number;
@@ -162,7 +150,8 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
     const weights = group.map((t) => classWeightsFor(tasks[t], t, train, params.classWeighting));
     const state = createPartState(part, group, weights);
     const order = Int32Array.from(train.flatMap((example, i) => (hasLabelFor(state, example) ? [i] : [])));
-    return { state, order, best: part, bestScore: -Infinity, bestEpoch: 0, stale: 0, done: false, averaged: 0, usedAverage: false };
+    const rows = touchedRows(params.buckets, Array.from(order, (i) => train[i]));
+    return { state, order, rows, best: part, bestScore: -Infinity, bestEpoch: 0, stale: 0, done: false, averaged: 0, usedAverage: false };
   });
 
   const history: EpochReport[] = [];
@@ -192,7 +181,7 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
     if (params.averageLast > 0 && epoch > params.epochs - params.averageLast) {
       for (const track of tracks) {
         if (track.done) continue;
-        track.average = foldIntoAverage(track.average, track.state.part, track.averaged);
+        track.average = foldIntoAverage(track.average, track.state.part, track.averaged, track.rows);
         track.averaged++;
       }
     }
@@ -265,7 +254,7 @@ function validateEpoch(
     if (score > track.bestScore + 1e-9) {
       track.bestScore = score;
       track.bestEpoch = epoch;
-      track.best = track.best === track.state.part ? clonePart(track.state.part) : copyPartInto(track.best, track.state.part);
+      track.best = track.best === track.state.part ? clonePart(track.state.part) : copyPartInto(track.best, track.state.part, track.rows);
       track.stale = 0;
     } else if (++track.stale >= patience) {
       track.done = true;
