@@ -1,4 +1,4 @@
-import { featurizeHashedBag, isTruncated, type FeaturizerSpec, type HashedBag } from '@mailroute/preprocess';
+import { featurizeHashedBags, isTruncated, type FeaturizerSpec, type HashedBag } from '@mailroute/preprocess';
 
 export interface PreparedText {
   text: string;
@@ -12,13 +12,13 @@ export interface FeaturizedBag {
 }
 
 /** Featurizers by manifest kind; a new kind is one more entry, never an if-chain. */
-const FEATURIZERS: Record<FeaturizerSpec['kind'], (spec: FeaturizerSpec, input: PreparedText) => HashedBag> = {
-  'hashed-ngrams': (spec, input) => featurizeHashedBag(input.text, input.meta, spec.params),
+const FEATURIZERS: Record<FeaturizerSpec['kind'], (spec: FeaturizerSpec, inputs: readonly PreparedText[]) => HashedBag[]> = {
+  'hashed-ngrams': (spec, inputs) => featurizeHashedBags(inputs, spec.params),
 };
 
 export function featurizeAll(spec: FeaturizerSpec, inputs: readonly PreparedText[]): FeaturizedBag {
   const featurize = FEATURIZERS[spec.kind];
-  return { bags: inputs.map((input) => featurize(spec, input)), truncated: inputs.map((input) => isTruncated(input.text, spec.params)) };
+  return { bags: featurize(spec, inputs), truncated: inputs.map((input) => isTruncated(input.text, spec.params)) };
 }
 
 export interface PaddedChunk {

@@ -38,6 +38,7 @@ export {
   FeaturizerSpecSchema,
   featurizeHashed,
   featurizeHashedBag,
+  featurizeHashedBags,
   wordTokens,
   isTruncated,
   poolingWeight,

@@ -85,13 +85,10 @@ function normalise(start: number, end: number, pooling: 'mean' | 'sqrt'): void {
 
 /**
  * Distinct ids of source[0, bounds[3]) with their pooling weights, merged per group [bounds[g], bounds[g + 1]);
- * `group-sqrt` normalises each group by its L2 norm, `sqrt` and `mean` the whole bag.
+ * `group-sqrt` normalises each group by its L2 norm, `sqrt` and `mean` the whole bag. The bag is left in
+ * the scratch (see `bagScratch`); returns its length.
  */
-export function buildBag(
-  source: Int32Array,
-  bounds: readonly [number, number, number, number],
-  pooling: 'mean' | 'sqrt' | 'group-sqrt',
-): { ids: Int32Array; weights: Float32Array } {
+export function mergeBag(source: Int32Array, bounds: readonly [number, number, number, number], pooling: 'mean' | 'sqrt' | 'group-sqrt'): number {
   ensureBag(bounds[3]);
   let length = 0;
   for (let g = 0; g < 3; g++) {
@@ -100,5 +97,10 @@ export function buildBag(
     if (pooling === 'group-sqrt') normalise(start, length, 'sqrt');
   }
   if (pooling !== 'group-sqrt') normalise(0, length, pooling);
-  return { ids: ids.slice(0, length), weights: weights.slice(0, length) };
+  return length;
+}
+
+/** The bag scratch: valid until the next `mergeBag`. */
+export function bagScratch(): { ids: Int32Array; weights: Float32Array } {
+  return { ids, weights };
 }

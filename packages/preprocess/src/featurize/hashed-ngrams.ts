@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { buildBag, rawScratch } from './bag-scratch.js';
+import { bagScratch, mergeBag, rawScratch } from './bag-scratch.js';
 import { hashFinish, hashPair, hashStep, hashString } from './hash.js';
 
 /**
@@ -67,8 +67,46 @@ export interface HashedBag {
  * the number of ids.
  */
 export function featurizeHashedBag(text: string, meta: readonly string[], params: HashedNgramsParams): HashedBag {
-  const bounds = collect(text, meta, params);
-  return buildBag(rawScratch(0), bounds, params.pooling);
+  const bounds = collect(text, meta, params); // first: it may grow the scratch
+  const length = mergeBag(rawScratch(0), bounds, params.pooling);
+  const bag = bagScratch();
+  return { ids: bag.ids.slice(0, length), weights: bag.weights.slice(0, length) };
+}
+
+/**
+ * `featurizeHashedBag` of many texts at once: the bags are views into two shared arrays, so a batch
+ * costs two allocations instead of two per text.
+ */
+export function featurizeHashedBags(inputs: ReadonlyArray<{ text: string; meta: readonly string[] }>, params: HashedNgramsParams): HashedBag[] {
+  let ids = new Int32Array(Math.max(1024, inputs.length * 128));
+  let weights = new Float32Array(ids.length);
+  const ends = new Int32Array(inputs.length);
+  let n = 0;
+  for (let i = 0; i < inputs.length; i++) {
+    const bounds = collect(inputs[i].text, inputs[i].meta, params);
+    const length = mergeBag(rawScratch(0), bounds, params.pooling);
+    if (n + length > ids.length) {
+      let size = ids.length * 2;
+      while (size < n + length) size *= 2;
+      const grownIds = new Int32Array(size);
+      grownIds.set(ids.subarray(0, n));
+      const grownWeights = new Float32Array(size);
+      grownWeights.set(weights.subarray(0, n));
+      ids = grownIds;
+      weights = grownWeights;
+    }
+    const bag = bagScratch();
+    ids.set(bag.ids.subarray(0, length), n);
+    weights.set(bag.weights.subarray(0, length), n);
+    n += length;
+    ends[i] = n;
+  }
+  const bags = new Array<HashedBag>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const start = i === 0 ? 0 : ends[i - 1];
+    bags[i] = { ids: ids.subarray(start, ends[i]), weights: weights.subarray(start, ends[i]) };
+  }
+  return bags;
 }
 
 /**

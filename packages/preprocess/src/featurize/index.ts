@@ -4,6 +4,7 @@ export {
   FeaturizerSpecSchema,
   featurizeHashed,
   featurizeHashedBag,
+  featurizeHashedBags,
   wordTokens,
   isTruncated,
   poolingWeight,
