@@ -110,12 +110,27 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
   });
 
   it('shuts down gracefully on SIGTERM: closes the port, releases the model, closes the DB', async () => {
-    const own = await startNodeServer({ serving: await createLocalServing({ home: path.join(root, 'sig'), modelDir: path.join(root, 'artifacts', 'm1') }), host: '127.0.0.1', port: 0 });
+    const serving = await createLocalServing({ home: path.join(root, 'sig'), modelDir: path.join(root, 'artifacts', 'm1') });
+    // Hold the classify request inside the server until SIGTERM has been sent, so it is surely in flight.
+    let arrived!: () => void;
+    const arrivedAtServer = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const original = serving.app.fetch;
+    serving.app.fetch = async (request, ...rest) => {
+      if (new URL(request.url).pathname === '/v1/classify') {
+        arrived();
+        await gate;
+      }
+      return original(request, ...rest);
+    };
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
     const signals = new EventEmitter();
     const done = closeOnSignals(own, signals);
     const inFlight = post(`${own.url}/v1/classify`, { emails: [{ body: 'last one' }] });
-    await new Promise((r) => setTimeout(r, 5));
+    await arrivedAtServer;
     signals.emit('SIGTERM');
+    setTimeout(release, 50);
     expect(await done).toBe('SIGTERM');
     expect((await inFlight).status).toBe(200);
     await expect(fetch(`${own.url}/healthz`)).rejects.toThrow();
