@@ -11,16 +11,37 @@ const STOP_WORDS: Record<string, string> = {
   it: 'al che con da del della di e il in la le lo non per più si sono un una grazie saluti buongiorno',
 };
 
-const LEXICON = new Map<string, string[]>();
-for (const [lang, words] of Object.entries(STOP_WORDS)) {
-  for (const w of words.split(' ')) {
+const LANGS = Object.keys(STOP_WORDS);
+const DE = LANGS.indexOf('de');
+/** Each stop word's languages as indices into LANGS, in the order of STOP_WORDS. */
+const LEXICON = new Map<string, number[]>();
+for (const [l, lang] of LANGS.entries()) {
+  for (const w of STOP_WORDS[lang].split(' ')) {
     const list = LEXICON.get(w) ?? [];
-    list.push(lang);
+    list.push(l);
     LEXICON.set(w, list);
   }
 }
 
-const NON_WORD = /[^\p{L}']+/u;
+const LETTER = /^\p{L}$/u;
+/** Per UTF-16 code unit: 1 letter, 2 not, 0 not looked at yet (filled lazily, so only seen characters cost a regex). */
+const LETTER_CLASS = new Uint8Array(65536);
+
+/** Length of the word character (a letter or `'`) at i: 0, 1, or 2 for a letter outside the BMP. */
+function wordCharLength(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 39 ? 1 : 0;
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return LETTER.test(text.slice(i, i + 2)) ? 2 : 0;
+  }
+  let k = LETTER_CLASS[c];
+  if (k === 0) {
+    k = LETTER.test(String.fromCharCode(c)) ? 1 : 2;
+    LETTER_CLASS[c] = k;
+  }
+  return k === 1 ? 1 : 0;
+}
 const DE_SHAPE = /[äöüß]|sch|(?:ung|ungen|keit|heit|lich|isch|chen|schaft|ierung|tät)$|^(?:ge|be|ver|zer|ent)\p{L}{3,}(?:t|en)$/u;
 const EN_SHAPE = /(?:ing|tion|tions|ness|ment|ments|ship|ity|ies|ed|ly|ful|ous)$|^th|w[hr]|ck$/u;
 
@@ -36,19 +57,43 @@ const MAX_CHARS = 1_000;
 /** Stop reading once one language leads by this much: short emails decide within a sentence. */
 const CLEAR_LEAD = 4;
 
+// Scratch of detectLanguage (synchronous, so never shared): scores per language index, and the order in
+// which languages first scored, which breaks ties as a Map's insertion order would.
+const SCORES = new Float64Array(LANGS.length);
+const ORDER: number[] = [];
+
+function addScore(l: number, v: number): void {
+  if (SCORES[l] === 0 && !ORDER.includes(l)) ORDER.push(l);
+  SCORES[l] += v;
+}
+
 /**
  * The language of a text as an ISO 639-1 code ('de', 'en', 'fr', 'es', 'nl', 'it'), or 'und' when the
  * text has too little evidence. Never throws.
  */
 export function detectLanguage(text: string): string {
   const sample = text.slice(0, MAX_CHARS).toLowerCase();
-  const scores = new Map<string, number>();
+  const scores = SCORES.fill(0);
+  const order = ORDER;
+  order.length = 0;
   let words = 0;
   let top = 0;
   let second = 0;
   const unknown: string[] = [];
-  for (const word of sample.split(NON_WORD)) {
-    if (word === '') continue;
+  // Words are runs of letters and apostrophes, read in place (no split into an array).
+  let i = 0;
+  while (i < sample.length) {
+    let step = wordCharLength(sample, i);
+    if (step === 0) {
+      i += 1;
+      continue;
+    }
+    const start = i;
+    while (step > 0) {
+      i += step;
+      step = i < sample.length ? wordCharLength(sample, i) : 0;
+    }
+    const word = sample.slice(start, i);
     words += 1;
     const langs = LEXICON.get(word);
     if (!langs) {
@@ -56,11 +101,11 @@ export function detectLanguage(text: string): string {
       continue;
     }
     // A word shared by several languages counts for each, but less.
-    for (const lang of langs) scores.set(lang, (scores.get(lang) ?? 0) + 1 / langs.length);
+    for (const l of langs) addScore(l, 1 / langs.length);
     if (words % 8 === 0) {
       top = 0;
       second = 0;
-      for (const v of scores.values()) {
+      for (const v of scores) {
         if (v > top) {
           second = top;
           top = v;
@@ -72,21 +117,21 @@ export function detectLanguage(text: string): string {
   // Word shapes settle texts with few function words (subjects, noun phrases); they weigh less and are
   // only read when the function words did not decide.
   let maxScore = 0;
-  for (const v of scores.values()) maxScore = Math.max(maxScore, v);
+  for (const v of scores) maxScore = Math.max(maxScore, v);
   if (maxScore < 3) {
     for (const w of unknown) {
       const hint = shapeHint(w);
-      if (hint) scores.set(hint, (scores.get(hint) ?? 0) + 0.4);
+      if (hint) addScore(LANGS.indexOf(hint), 0.4);
     }
   }
   // German letters tip close calls between German and its neighbours.
-  if (/[äöüß]/.test(sample)) scores.set('de', (scores.get('de') ?? 0) + 0.5);
+  if (/[äöüß]/.test(sample)) addScore(DE, 0.5);
   let best = 'und';
   let bestScore = 0;
-  for (const [lang, score] of scores) {
-    if (score > bestScore) {
-      best = lang;
-      bestScore = score;
+  for (const l of order) {
+    if (scores[l] > bestScore) {
+      best = LANGS[l];
+      bestScore = scores[l];
     }
   }
   return words > 0 && bestScore >= 0.8 ? best : 'und';
