@@ -4,6 +4,7 @@ import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, encodeExamples, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
+import { compactPart, compactRows, expandPart, remapExamples } from './compact.js';
 import { accumulateExample, applyUpdate, createPartState, hasLabelFor, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
 import { createPrng, fillUniform, shuffleInPlace, type Prng } from './prng.js';
@@ -111,6 +112,8 @@ interface PartTrack {
   order: Int32Array;
   /** The embedding rows its examples touch (the only ones training moves). */
   rows: Int32Array;
+  /** The full-size initial embedding; the trained compact rows are written back into it at the end. */
+  fullEmbedding: Float32Array;
   best: NgramBagPart;
   bestScore: number;
   bestEpoch: number;
@@ -141,17 +144,21 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
       pooling: params.pooling,
     }),
   };
-  const train = encodeExamples(input.train, tasks, featurizer.params);
-  const valid = encodeExamples(input.valid, tasks, featurizer.params);
+  const encodedTrain = encodeExamples(input.train, tasks, featurizer.params);
+  const encodedValid = encodeExamples(input.valid, tasks, featurizer.params);
+  const compact = compactRows(params.buckets, encodedTrain, encodedValid);
+  const train = remapExamples(encodedTrain, compact);
+  const valid = remapExamples(encodedValid, compact);
   const prng = createPrng(params.seed);
   const groups = params.mode === 'multi-task' ? [tasks.map((_, t) => t)] : tasks.map((_, t) => [t]);
   const tracks: PartTrack[] = groups.map((group) => {
-    const part = initPart(params, group.map((t) => tasks[t]), prng);
+    const full = initPart(params, group.map((t) => tasks[t]), prng);
+    const part = compactPart(full, compact);
     const weights = group.map((t) => classWeightsFor(tasks[t], t, train, params.classWeighting));
     const state = createPartState(part, group, weights);
     const order = Int32Array.from(train.flatMap((example, i) => (hasLabelFor(state, example) ? [i] : [])));
-    const rows = touchedRows(params.buckets, Array.from(order, (i) => train[i]));
-    return { state, order, rows, best: part, bestScore: -Infinity, bestEpoch: 0, stale: 0, done: false, averaged: 0, usedAverage: false };
+    const rows = touchedRows(part.buckets, Array.from(order, (i) => train[i]));
+    return { state, order, rows, fullEmbedding: full.embedding, best: part, bestScore: -Infinity, bestEpoch: 0, stale: 0, done: false, averaged: 0, usedAverage: false };
   });
 
   const history: EpochReport[] = [];
@@ -195,9 +202,10 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
   input.onProgress?.(params.epochs, params.epochs, 'done');
 
   if (valid.length > 0) for (const track of tracks) preferAverage(track, valid, tasks, history.length);
-  const weights: NgramBagWeights = { parts: tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part))) };
-  const finalStates = tracks.map((track, p) => createPartState(weights.parts[p], track.state.taskIndex, track.state.classWeights));
+  const kept = tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part)));
+  const finalStates = tracks.map((track, p) => createPartState(kept[p], track.state.taskIndex, track.state.classWeights));
   const calibration = calibrate(finalStates, valid, tasks, params.targetPrecision);
+  const weights: NgramBagWeights = { parts: tracks.map((track, p) => expandPart(kept[p], track.fullEmbedding, compact)) };
   const bestEpochs: Record<string, number> = {};
   const averagedEpochs: Record<string, number> = {};
   tracks.forEach((track, p) => {

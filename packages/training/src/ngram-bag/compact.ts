@@ -1,0 +1,47 @@
+import type { NgramBagPart } from '@mailroute/model';
+import type { EncodedExample } from './net.js';
+
+/**
+ * The embedding rows the training and validation examples use, packed into a small table while
+ * training: `rows[j]` is the bucket of compact row j, most frequent in training first (so the hot rows
+ * share cache lines and stay in cache); `index[bucket]` is its compact row, -1 for the unused buckets.
+ * Training on the compact table does the same arithmetic on the same values as on the full one.
+ */
+export interface CompactRows {
+  rows: Int32Array;
+  index: Int32Array;
+}
+
+export function compactRows(buckets: number, train: readonly EncodedExample[], valid: readonly EncodedExample[]): CompactRows {
+  const counts = new Int32Array(buckets);
+  const used = new Uint8Array(buckets);
+  for (const { ids } of train) for (let k = 0; k < ids.length; k++) counts[ids[k]]++;
+  for (const { ids } of valid) for (let k = 0; k < ids.length; k++) used[ids[k]] = 1;
+  const ids: number[] = [];
+  for (let id = 0; id < buckets; id++) if (counts[id] > 0 || used[id] === 1) ids.push(id);
+  ids.sort((a, b) => counts[b] - counts[a] || a - b);
+  const rows = Int32Array.from(ids);
+  const index = new Int32Array(buckets).fill(-1);
+  for (let j = 0; j < rows.length; j++) index[rows[j]] = j;
+  return { rows, index };
+}
+
+/** The examples with their ids renumbered into the compact table (weights and labels shared). */
+export function remapExamples(examples: readonly EncodedExample[], compact: CompactRows): EncodedExample[] {
+  return examples.map(({ ids, weights, labels }) => ({ ids: ids.map((id) => compact.index[id]), weights, labels }));
+}
+
+/** A part whose embedding holds only the compact rows of `full`'s (dense layers shared with `full`). */
+export function compactPart(full: NgramBagPart, compact: CompactRows): NgramBagPart {
+  const { dim } = full;
+  const embedding = new Float32Array(compact.rows.length * dim);
+  for (let j = 0; j < compact.rows.length; j++) embedding.set(full.embedding.subarray(compact.rows[j] * dim, compact.rows[j] * dim + dim), j * dim);
+  return { ...full, buckets: compact.rows.length, embedding };
+}
+
+/** The full-size part: `compactPart`'s rows written back into `fullEmbedding` (overwritten), whose other rows are kept. */
+export function expandPart(part: NgramBagPart, fullEmbedding: Float32Array, compact: CompactRows): NgramBagPart {
+  const { dim } = part;
+  for (let j = 0; j < compact.rows.length; j++) fullEmbedding.set(part.embedding.subarray(j * dim, j * dim + dim), compact.rows[j] * dim);
+  return { ...part, buckets: compact.index.length, embedding: fullEmbedding };
+}
