@@ -36,7 +36,16 @@ export function mayStartHeader(line: string): boolean {
     return HEADER_START.test(l) || DATE_FIRST.test(l) || VERB_WORD.test(l);
   }
   // Without an address only an intro word or a date can open a wrapped header; both sit at the start.
-  return HEADER_START_LOOSE.test(line) || DATE_FIRST_LOOSE.test(line);
+  return HEADER_START_LOOSE.test(line) || (hasDigit(line) && DATE_FIRST_LOOSE.test(line));
+}
+
+/** Whether a line holds an ASCII digit: every date pattern needs one, and most lines have none. */
+function hasDigit(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
 }
 
 export function isReplyHeader(line: string): boolean {

@@ -51,7 +51,8 @@ export function markLines(lines: readonly string[]): LineMark[] {
       marks[i] = 'empty';
       continue;
     }
-    if (QUOTE_MARK.test(line)) {
+    // Only a line starting with a space or tab can still be a `>` line (one starting with `>` was marked above).
+    if ((c0 === 32 || c0 === 9) && QUOTE_MARK.test(line)) {
       marks[i] = 'quote';
       continue;
     }
