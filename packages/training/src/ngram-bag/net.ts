@@ -1,5 +1,6 @@
 import type { DenseLayer, NgramBagPart } from '@mailroute/model';
-import { denseForward, softmaxInPlace } from '@mailroute/model';
+import { softmaxInPlace } from '@mailroute/model';
+import { denseRows, headBackward, poolRows, updateRows } from './kernels.js';
 
 /** One featurized training example: ids, their pooling weights, a label index per task (-1: missing). */
 export interface EncodedExample {
@@ -89,18 +90,17 @@ export function hasLabelFor(state: PartState, example: EncodedExample): boolean 
 export function forwardPart(state: PartState, ids: Int32Array, weights: Float32Array): Float64Array {
   const { part, pooled } = state;
   const { dim, embedding } = part;
-  pooled.fill(0);
-  for (let k = 0; k < ids.length; k++) {
-    const row = ids[k] * dim;
-    const w = weights[k];
-    for (let d = 0; d < dim; d++) pooled[d] += w * embedding[row + d];
-  }
+  poolRows(embedding, dim, ids, weights, pooled);
   let features = pooled;
-  if (part.hidden) {
-    denseForward(part.hidden, pooled, state.hiddenOut, true);
+  const hidden = part.hidden;
+  if (hidden) {
+    denseRows(hidden.weight, hidden.bias, hidden.inSize, hidden.outSize, pooled, state.hiddenOut, true);
     features = state.hiddenOut;
   }
-  for (let h = 0; h < part.heads.length; h++) denseForward(part.heads[h], features, state.probs[h], false);
+  for (let h = 0; h < part.heads.length; h++) {
+    const head = part.heads[h];
+    denseRows(head.weight, head.bias, head.inSize, head.outSize, features, state.probs[h], false);
+  }
   return features;
 }
 
@@ -142,18 +142,7 @@ export function accumulateExample(state: PartState, example: EncodedExample): nu
         touched[state.touchedCount[h]++] = c;
       }
     }
-    for (let i = 0; i < head.inSize; i++) {
-      const fi = features[i];
-      const row = i * C;
-      let back = 0;
-      for (let a = 0; a < nActive; a++) {
-        const c = row + active[a];
-        const g = probs[a];
-        grad.weight[c] += fi * g;
-        back += head.weight[c] * g;
-      }
-      dFeatures[i] += back;
-    }
+    headBackward(head.weight, grad.weight, head.inSize, C, features, active, probs, nActive, dFeatures);
   }
   const dPooled = state.dPooled;
   if (!any) {
@@ -195,6 +184,10 @@ export function updateEmbedding(state: PartState, example: EncodedExample, lr: n
   if (squares === 0) return;
   const meanSquare = squares / dim;
   const { ids, weights } = example;
+  if (l2 === 0) {
+    updateRows(embedding, accEmbedding, dim, ids, weights, dPooled, meanSquare, lr);
+    return;
+  }
   for (let k = 0; k < ids.length; k++) {
     const w = weights[k];
     if (w === 0) continue;
