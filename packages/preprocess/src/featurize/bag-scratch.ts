@@ -19,13 +19,18 @@ export function rawScratch(n: number): Int32Array {
   return raw;
 }
 
-function ensureBag(n: number): void {
+/** The bag scratch with room for `n` ids: valid until the next call. */
+export function bagScratch(n: number): { ids: Int32Array; weights: Float32Array } {
   if (ids.length < n) {
     let size = ids.length;
     while (size < n) size *= 2;
     ids = new Int32Array(size);
     weights = new Float32Array(size);
   }
+  return { ids, weights };
+}
+
+function ensureTable(n: number): void {
   let table = stamp.length;
   while (table < n * 2) table *= 2;
   if (table !== stamp.length) {
@@ -36,10 +41,10 @@ function ensureBag(n: number): void {
 }
 
 /**
- * Appends each distinct id of source[from, to) once (first-seen order) at `length` with weight
+ * Appends each distinct id of source[from, to) once (first-seen order) to out at `length` with weight
  * 1 + ln(count); returns the new length. Weights are float32 throughout, as the model reads them.
  */
-function mergeCounts(source: Int32Array, from: number, to: number, length: number): number {
+function mergeCounts(source: Int32Array, from: number, to: number, outIds: Int32Array, outWeights: Float32Array, length: number): number {
   if (to <= from) return length;
   let size = 16;
   while (size < (to - from) * 2) size *= 2;
@@ -58,49 +63,51 @@ function mergeCounts(source: Int32Array, from: number, to: number, length: numbe
       if (stamp[h] !== gen) {
         stamp[h] = gen;
         slotOf[h] = length;
-        ids[length] = id;
-        weights[length++] = 1;
+        outIds[length] = id;
+        outWeights[length++] = 1;
         break;
       }
       const slot = slotOf[h];
-      if (ids[slot] === id) {
-        weights[slot] += 1;
+      if (outIds[slot] === id) {
+        outWeights[slot] += 1;
         break;
       }
       h = (h + 1) & mask;
     }
   }
-  for (let k = start; k < length; k++) if (weights[k] > 1) weights[k] = 1 + Math.log(weights[k]);
+  for (let k = start; k < length; k++) if (outWeights[k] > 1) outWeights[k] = 1 + Math.log(outWeights[k]);
   return length;
 }
 
-function normalise(start: number, end: number, pooling: 'mean' | 'sqrt'): void {
+function normalise(w: Float32Array, start: number, end: number, pooling: 'mean' | 'sqrt'): void {
   let total = 0;
-  if (pooling === 'sqrt') for (let k = start; k < end; k++) total += weights[k] * weights[k];
-  else for (let k = start; k < end; k++) total += weights[k];
+  if (pooling === 'sqrt') for (let k = start; k < end; k++) total += w[k] * w[k];
+  else for (let k = start; k < end; k++) total += w[k];
   if (total === 0) return;
   const scale = pooling === 'sqrt' ? 1 / Math.sqrt(total) : 1 / total;
-  for (let k = start; k < end; k++) weights[k] *= scale;
+  for (let k = start; k < end; k++) w[k] *= scale;
 }
 
 /**
- * Distinct ids of source[0, bounds[3]) with their pooling weights, merged per group [bounds[g], bounds[g + 1]);
- * `group-sqrt` normalises each group by its L2 norm, `sqrt` and `mean` the whole bag. The bag is left in
- * the scratch (see `bagScratch`); returns its length.
+ * Distinct ids of source[0, bounds[3]) with their pooling weights, merged per group [bounds[g], bounds[g + 1])
+ * and written to out from `at` (room for bounds[3] ids needed); `group-sqrt` normalises each group by its
+ * L2 norm, `sqrt` and `mean` the whole bag. Returns the end of the bag in out.
  */
-export function mergeBag(source: Int32Array, bounds: readonly [number, number, number, number], pooling: 'mean' | 'sqrt' | 'group-sqrt'): number {
-  ensureBag(bounds[3]);
-  let length = 0;
+export function mergeBagInto(
+  source: Int32Array,
+  bounds: readonly [number, number, number, number],
+  pooling: 'mean' | 'sqrt' | 'group-sqrt',
+  outIds: Int32Array,
+  outWeights: Float32Array,
+  at: number,
+): number {
+  ensureTable(bounds[3]);
+  let length = at;
   for (let g = 0; g < 3; g++) {
     const start = length;
-    length = mergeCounts(source, bounds[g], bounds[g + 1], length);
-    if (pooling === 'group-sqrt') normalise(start, length, 'sqrt');
+    length = mergeCounts(source, bounds[g], bounds[g + 1], outIds, outWeights, length);
+    if (pooling === 'group-sqrt') normalise(outWeights, start, length, 'sqrt');
   }
-  if (pooling !== 'group-sqrt') normalise(0, length, pooling);
+  if (pooling !== 'group-sqrt') normalise(outWeights, at, length, pooling);
   return length;
-}
-
-/** The bag scratch: valid until the next `mergeBag`. */
-export function bagScratch(): { ids: Int32Array; weights: Float32Array } {
-  return { ids, weights };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashString } from './hash.js';
-import { featurizeHashed, featurizeHashedBag, HashedNgramsParamsSchema, poolingWeight, wordTokens } from './hashed-ngrams.js';
+import { featurizeHashed, featurizeHashedBag, featurizeHashedBags, HashedNgramsParamsSchema, poolingWeight, wordTokens } from './hashed-ngrams.js';
 
 
 describe('hashString', () => {
@@ -80,5 +80,24 @@ describe('featurizeHashed', () => {
     expect(bag.weights[1]).toBeCloseTo(b / Math.hypot(a, b), 6);
     const mean = featurizeHashedBag('ok ok ok', [], { ...p, pooling: 'mean' });
     expect(mean.weights[0] + mean.weights[1]).toBeCloseTo(1, 6);
+  });
+});
+
+describe('featurizeHashedBags', () => {
+  it('gives each text the bag featurizeHashedBag gives it, also when the shared arrays grow', () => {
+    const p = HashedNgramsParamsSchema.parse({ pooling: 'group-sqrt' });
+    const inputs = [
+      { text: 'Sehr geehrte Damen und Herren, bitte Freistellungsauftrag ändern.', meta: ['lang=de'] },
+      { text: '', meta: [] },
+      { text: 'ok ok ok', meta: ['bank=x', 'lang=en'] },
+      { text: 'Depotübertrag '.repeat(300), meta: ['lang=de'] },
+    ];
+    const bags = featurizeHashedBags(inputs, p);
+    expect(bags).toHaveLength(inputs.length);
+    inputs.forEach((input, i) => {
+      const one = featurizeHashedBag(input.text, input.meta, p);
+      expect(Array.from(bags[i].ids)).toEqual(Array.from(one.ids));
+      expect(Array.from(bags[i].weights)).toEqual(Array.from(one.weights));
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bagScratch, mergeBag, rawScratch } from './bag-scratch.js';
+import { bagScratch, mergeBagInto, rawScratch } from './bag-scratch.js';
 import { hashFinish, hashPair, hashStep, hashString } from './hash.js';
 
 /**
@@ -68,8 +68,8 @@ export interface HashedBag {
  */
 export function featurizeHashedBag(text: string, meta: readonly string[], params: HashedNgramsParams): HashedBag {
   const bounds = collect(text, meta, params); // first: it may grow the scratch
-  const length = mergeBag(rawScratch(0), bounds, params.pooling);
-  const bag = bagScratch();
+  const bag = bagScratch(bounds[3]);
+  const length = mergeBagInto(rawScratch(0), bounds, params.pooling, bag.ids, bag.weights, 0);
   return { ids: bag.ids.slice(0, length), weights: bag.weights.slice(0, length) };
 }
 
@@ -78,16 +78,18 @@ export function featurizeHashedBag(text: string, meta: readonly string[], params
  * costs two allocations instead of two per text.
  */
 export function featurizeHashedBags(inputs: ReadonlyArray<{ text: string; meta: readonly string[] }>, params: HashedNgramsParams): HashedBag[] {
-  let ids = new Int32Array(Math.max(1024, inputs.length * 128));
+  // About two distinct ids per character of text: growing (and touching fresh memory) is then rare.
+  let chars = 0;
+  for (const input of inputs) chars += Math.min(input.text.length, params.maxChars) + 8;
+  let ids = new Int32Array(Math.max(1024, chars * 2));
   let weights = new Float32Array(ids.length);
   const ends = new Int32Array(inputs.length);
   let n = 0;
   for (let i = 0; i < inputs.length; i++) {
     const bounds = collect(inputs[i].text, inputs[i].meta, params);
-    const length = mergeBag(rawScratch(0), bounds, params.pooling);
-    if (n + length > ids.length) {
+    if (n + bounds[3] > ids.length) {
       let size = ids.length * 2;
-      while (size < n + length) size *= 2;
+      while (size < n + bounds[3]) size *= 2;
       const grownIds = new Int32Array(size);
       grownIds.set(ids.subarray(0, n));
       const grownWeights = new Float32Array(size);
@@ -95,10 +97,8 @@ export function featurizeHashedBags(inputs: ReadonlyArray<{ text: string; meta: 
       ids = grownIds;
       weights = grownWeights;
     }
-    const bag = bagScratch();
-    ids.set(bag.ids.subarray(0, length), n);
-    weights.set(bag.weights.subarray(0, length), n);
-    n += length;
+    // Merged straight into the shared arrays: no copy per text.
+    n = mergeBagInto(rawScratch(0), bounds, params.pooling, ids, weights, n);
     ends[i] = n;
   }
   const bags = new Array<HashedBag>(inputs.length);
