@@ -28,20 +28,35 @@ export function compactRows(buckets: number, train: readonly EncodedExample[], v
 
 /** The examples with their ids renumbered into the compact table (weights and labels shared). */
 export function remapExamples(examples: readonly EncodedExample[], compact: CompactRows): EncodedExample[] {
-  return examples.map(({ ids, weights, labels }) => ({ ids: ids.map((id) => compact.index[id]), weights, labels }));
+  const { index } = compact;
+  return examples.map(({ ids, weights, labels }) => {
+    const mapped = new Int32Array(ids.length);
+    for (let k = 0; k < ids.length; k++) mapped[k] = index[ids[k]];
+    return { ids: mapped, weights, labels };
+  });
 }
 
 /** A part whose embedding holds only the compact rows of `full`'s (dense layers shared with `full`). */
 export function compactPart(full: NgramBagPart, compact: CompactRows): NgramBagPart {
   const { dim } = full;
   const embedding = new Float32Array(compact.rows.length * dim);
-  for (let j = 0; j < compact.rows.length; j++) embedding.set(full.embedding.subarray(compact.rows[j] * dim, compact.rows[j] * dim + dim), j * dim);
+  const source = full.embedding;
+  for (let j = 0; j < compact.rows.length; j++) {
+    const from = compact.rows[j] * dim;
+    const to = j * dim;
+    for (let d = 0; d < dim; d++) embedding[to + d] = source[from + d];
+  }
   return { ...full, buckets: compact.rows.length, embedding };
 }
 
 /** The full-size part: `compactPart`'s rows written back into `fullEmbedding` (overwritten), whose other rows are kept. */
 export function expandPart(part: NgramBagPart, fullEmbedding: Float32Array, compact: CompactRows): NgramBagPart {
   const { dim } = part;
-  for (let j = 0; j < compact.rows.length; j++) fullEmbedding.set(part.embedding.subarray(j * dim, j * dim + dim), compact.rows[j] * dim);
+  const source = part.embedding;
+  for (let j = 0; j < compact.rows.length; j++) {
+    const to = compact.rows[j] * dim;
+    const from = j * dim;
+    for (let d = 0; d < dim; d++) fullEmbedding[to + d] = source[from + d];
+  }
   return { ...part, buckets: compact.index.length, embedding: fullEmbedding };
 }
