@@ -1,6 +1,6 @@
 /**
- * The hot loops of training, unrolled four ways over ids (or inputs) so that each pass over a
- * 64-float row reads and writes the accumulator once for four rows. Every accumulator still adds its
+ * The hot loops of training, unrolled over ids (or inputs) so that each pass over a 64-float row
+ * reads and writes the accumulator once for four (pooling: eight) rows. Every accumulator still adds its
  * terms in the original order, left to right in doubles, so the results are the same bit for bit as
  * the plain loops (about 3x faster pooling in V8).
  */
@@ -10,17 +10,27 @@ export function poolRows(embedding: Float32Array, dim: number, ids: Int32Array, 
   pooled.fill(0);
   const n = ids.length;
   let k = 0;
-  for (; k + 3 < n; k += 4) {
+  for (; k + 7 < n; k += 8) {
     const r1 = ids[k] * dim;
     const r2 = ids[k + 1] * dim;
     const r3 = ids[k + 2] * dim;
     const r4 = ids[k + 3] * dim;
+    const r5 = ids[k + 4] * dim;
+    const r6 = ids[k + 5] * dim;
+    const r7 = ids[k + 6] * dim;
+    const r8 = ids[k + 7] * dim;
     const w1 = weights[k];
     const w2 = weights[k + 1];
     const w3 = weights[k + 2];
     const w4 = weights[k + 3];
+    const w5 = weights[k + 4];
+    const w6 = weights[k + 5];
+    const w7 = weights[k + 6];
+    const w8 = weights[k + 7];
     for (let d = 0; d < dim; d++) {
-      pooled[d] = pooled[d] + w1 * embedding[r1 + d] + w2 * embedding[r2 + d] + w3 * embedding[r3 + d] + w4 * embedding[r4 + d];
+      pooled[d] =
+        pooled[d] + w1 * embedding[r1 + d] + w2 * embedding[r2 + d] + w3 * embedding[r3 + d] + w4 * embedding[r4 + d] +
+        w5 * embedding[r5 + d] + w6 * embedding[r6 + d] + w7 * embedding[r7 + d] + w8 * embedding[r8 + d];
     }
   }
   for (; k < n; k++) {
