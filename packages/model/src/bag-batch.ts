@@ -32,9 +32,11 @@ export interface PaddedChunk {
 
 /**
  * Groups examples into padded batches of similar length (sorted by bag size) so padding stays small,
- * with at most `maxCells` ids per batch to bound the memory of the gathered embeddings.
+ * with at most `maxCells` ids per batch to bound the memory of the gathered embeddings. The defaults keep
+ * that gathered tensor (cells x embedding dim) within a few MiB, so ONNX works in cache: measured faster
+ * per email than 2^17 cells in batches of 1,024.
  */
-export function padChunks(bag: FeaturizedBag, maxCells = 1 << 17, maxBatch = 1024): PaddedChunk[] {
+export function padChunks(bag: FeaturizedBag, maxCells = 1 << 14, maxBatch = 64): PaddedChunk[] {
   const { bags } = bag;
   const order = bags.map((_, i) => i).sort((a, b) => bags[a].ids.length - bags[b].ids.length);
   const chunks: PaddedChunk[] = [];
