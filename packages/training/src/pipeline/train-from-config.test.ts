@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PredictionLineSchema } from '@mailroute/evaluation';
@@ -43,6 +43,11 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(version.status).toBe('PendingManualApproval');
     expect(version.runId).toBe(result.runId);
     expect(version.metrics['queue.macro_f1']).toBeCloseTo(result.metrics['queue.macro_f1'], 10);
+    // The training label counts travel in the manifest, for serving's drift measure.
+    const manifest = JSON.parse(readFileSync(path.join(result.artifactDir, 'manifest.json'), 'utf8'));
+    const queueCounts: Record<string, number> = manifest.training.labelDistribution.queue;
+    expect(Object.values(queueCounts).reduce((a, b) => a + b, 0)).toBe(result.counts.train);
+    expect(queueCounts.kyc).toBeUndefined();
 
     const run = await readRun(home, result.runId);
     expect(run.status).toBe('finished');

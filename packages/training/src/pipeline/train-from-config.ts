@@ -59,6 +59,20 @@ function toExamples(rows: readonly DatasetRow[], inputs: readonly ModelInput[], 
   });
 }
 
+/** Label counts per task over the training rows: serving measures live drift against them. */
+export function labelDistribution(rows: readonly DatasetRow[], tasks: readonly TaskSpec[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const task of tasks) {
+    const counts: Record<string, number> = Object.fromEntries(task.labels.map((l) => [l, 0]));
+    for (const row of rows) {
+      const label = row.labels[task.name];
+      if (label !== null && label in counts) counts[label] += 1;
+    }
+    out[task.name] = counts;
+  }
+  return out;
+}
+
 export function prepareInputs(rows: readonly DatasetRow[], onProgress?: OnProgress): ModelInput[] {
   const out: ModelInput[] = new Array(rows.length);
   const step = Math.max(1, Math.floor(rows.length / 20));
@@ -159,7 +173,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // The manifest is not among the hashed files, so the measured metrics can be added before registering.
     const manifestFile = path.join(staged, 'manifest.json');
     const manifest = ManifestSchema.parse(JSON.parse(await readFile(manifestFile, 'utf8')));
-    await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
+    const training = { ...manifest.training, labelDistribution: labelDistribution(split.train, tasks) };
+    await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 
     const registry = options.registry ?? createLocalRegistry({ home: options.home });
     const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });
