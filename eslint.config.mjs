@@ -5,7 +5,7 @@ import globals from 'globals';
 
 // Module boundaries: the import direction of ARCHITECTURE.md, and heavy or cloud dependencies kept where they belong.
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'bench-results/**', 'coverage/**', '.mailroute/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'bench-results/**', 'coverage/**', '.mailroute/**', '.scratch*/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
