@@ -2,6 +2,8 @@
  * IAM and resource policy documents as pure functions of resolved ARNs. Components feed them
  * `pulumi.all(...)` values; tests and the policy checks read the JSON they produce.
  */
+import { ENI_ACTIONS } from './policies/wildcard-allow-list.js';
+
 export interface Statement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
@@ -75,23 +77,9 @@ export function kmsKeyPolicy(input: { accountId: string; region: string }): Poli
   );
 }
 
-const ENI_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:CreateNetworkInterfacePermission',
-  'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeSecurityGroups',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-];
-
 /** Network interfaces in the VPC: EC2 takes no resource-level ARNs for these (see the allow-list). */
 function vpcAccess(): Statement {
-  return { Sid: 'VpcNetworkInterfaces', Effect: 'Allow', Action: ENI_ACTIONS, Resource: '*' };
+  return { Sid: 'VpcNetworkInterfaces', Effect: 'Allow', Action: [...ENI_ACTIONS], Resource: '*' };
 }
 
 function metricsIn(namespace: string): Statement {

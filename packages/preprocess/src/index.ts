@@ -29,21 +29,5 @@ export {
 export { detectLanguage } from './language.js';
 export { normaliseSubject } from './subject.js';
 export { InputTooLargeError, EmlParseError, CleanOptionsError } from './errors.js';
-export {
-  hashString,
-  hashPair,
-  hashStep,
-  hashFinish,
-  HashedNgramsParamsSchema,
-  FeaturizerSpecSchema,
-  featurizeHashed,
-  featurizeHashedBag,
-  featurizeHashedBags,
-  wordTokens,
-  isTruncated,
-  poolingWeight,
-  type HashedNgramsParams,
-  type HashedBag,
-  type FeaturizerSpec,
-} from './featurize/index.js';
+export * from './featurize/index.js';
 export { CleanInputLineSchema, CleanOutputLineSchema, type CleanInputLine, type CleanOutputLine } from './batch.js';

@@ -2,25 +2,28 @@
  * The only actions an Allow statement may pair with `Resource: "*"`, each with AWS's reason. Any other
  * action on "*" fails the least-privilege policy.
  */
+/** Network interfaces in the VPC: EC2 takes no resource-level ARNs for these before the ENI exists. */
+export const ENI_ACTIONS: readonly string[] = [
+  'ec2:CreateNetworkInterface',
+  'ec2:CreateNetworkInterfacePermission',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DeleteNetworkInterfacePermission',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeDhcpOptions',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
 export const WILDCARD_RESOURCE_ALLOW_LIST: ReadonlyArray<{ actions: readonly string[]; reason: string }> = [
   {
     actions: ['ecr:GetAuthorizationToken'],
     reason: 'ECR issues registry-wide login tokens; the action has no resource-level permissions.',
   },
   {
-    actions: [
-      'ec2:CreateNetworkInterface',
-      'ec2:CreateNetworkInterfacePermission',
-      'ec2:DeleteNetworkInterface',
-      'ec2:DeleteNetworkInterfacePermission',
-      'ec2:DescribeNetworkInterfaces',
-      'ec2:DescribeVpcs',
-      'ec2:DescribeDhcpOptions',
-      'ec2:DescribeSubnets',
-      'ec2:DescribeSecurityGroups',
-      'ec2:AssignPrivateIpAddresses',
-      'ec2:UnassignPrivateIpAddresses',
-    ],
+    actions: ENI_ACTIONS,
     reason: 'Lambda and SageMaker attach network interfaces in the VPC; EC2 Describe* and ENI creation take no resource ARNs before the ENI exists.',
   },
   {
