@@ -1,15 +1,31 @@
+import { decodeHTML } from 'entities';
 import { parseAttrs, tokenizeHtml } from './html-tokens.js';
 import { headerKey } from './patterns.js';
 
-/** Elements whose content is never visible text. */
-const SKIP = new Set(['head', 'style', 'script', 'title', 'noscript', 'template', 'svg', 'object', 'iframe', 'meta', 'link']);
-const BREAK = new Set(['br']);
-const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'blockquote', 'pre', 'hr']);
-const BLOCK = new Set([
-  'div', 'li', 'tr', 'section', 'article', 'header', 'footer', 'aside', 'nav', 'main', 'dd', 'dt', 'dl', 'address', 'center',
-  'figure', 'figcaption', 'form', 'fieldset', 'body', 'html',
-]);
-const CELL = new Set(['td', 'th']);
+// What a tag does to the text, as bits: one map lookup per tag instead of one set per kind.
+/** Content never visible. */
+const SKIP = 1;
+/** `<br>`: a line break, always. */
+const BREAK = 2;
+/** A paragraph: a blank line before and after. */
+const PARAGRAPH = 4;
+/** A block: a line break before and after. */
+const BLOCK = 8;
+/** A table cell: a space before. */
+const CELL = 16;
+/** No content and no closing tag. */
+const VOID = 32;
+
+const TAGS = new Map<string, number>();
+function tags(kind: number, names: string): void {
+  for (const name of names.split(' ')) TAGS.set(name, (TAGS.get(name) ?? 0) | kind);
+}
+tags(SKIP, 'head style script title noscript template svg object iframe meta link');
+tags(BREAK, 'br');
+tags(PARAGRAPH, 'p h1 h2 h3 h4 h5 h6 table ul ol blockquote pre hr');
+tags(BLOCK, 'div li tr section article header footer aside nav main dd dt dl address center figure figcaption form fieldset body html');
+tags(CELL, 'td th');
+tags(VOID, 'area base br col embed hr img input link meta param source track wbr');
 
 export interface HtmlText {
   /** The visible text outside quoted parts. */
@@ -43,7 +59,6 @@ function isCutElement(a: Attribs): boolean {
   return cls.includes('outlookmessageheader') || cls.includes('divrplyfwdmsg');
 }
 
-const WS_TO_FOLD = /[\t\r\n\f]| {2}/;
 const MAY_MARK_QUOTE = /quote|extra|cite|rplyfwd|olk_src|messageheader/i;
 const NO_ATTRS: Attribs = {};
 
@@ -55,9 +70,49 @@ interface Frame {
   close: number;
 }
 
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 /** How far down the stack a closing tag looks for its opening tag; deeper mismatches are ignored. */
 const CLOSE_SEARCH = 64;
+
+/** Whether `s` holds the character code `code` in [start, end). */
+function holds(s: string, start: number, end: number, code: number): boolean {
+  for (let i = start; i < end; i += 1) if (s.charCodeAt(i) === code) return true;
+  return false;
+}
+
+/** Space, tab, CR, LF or FF: the blanks that fold. */
+function isFoldBlank(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
+}
+
+/**
+ * `s` from `start` to `end` with every run of blanks folded: source line breaks survive as one line break
+ * (talon and the fixtures keep them), other runs become one space. Copies only what changes.
+ */
+function foldBlanks(s: string, start: number, end: number): string {
+  let out = '';
+  let copied = start;
+  let i = start;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (!isFoldBlank(c)) {
+      i += 1;
+      continue;
+    }
+    const run = i;
+    let lineBreak = false;
+    for (; i < end; i += 1) {
+      const d = s.charCodeAt(i);
+      if (d === 10) lineBreak = true;
+      else if (!isFoldBlank(d)) break;
+    }
+    // A single space stays as it is.
+    if (!lineBreak && c === 32 && i === run + 1) continue;
+    out += s.slice(copied, run) + (lineBreak ? '\n' : ' ');
+    copied = i;
+  }
+  if (copied === start) return start === 0 && end === s.length ? s : s.slice(start, end);
+  return copied < end ? out + s.slice(copied, end) : out;
+}
 
 /** Collects text with line breaks requested by block elements and written only between pieces of text. */
 class Sink {
@@ -98,11 +153,12 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
   const stack: Frame[] = [root];
   const sink = (q: boolean): Sink => (q || cut ? quoted : text);
   tokenizeHtml(html, {
-    text(t) {
+    text(src, start, end, decode) {
       const top = stack[stack.length - 1];
       if (top.skip) return;
-      // Source line breaks survive as line breaks (talon and the fixtures keep them); other runs become one space.
-      sink(top.quoted).text(top.pre || !WS_TO_FOLD.test(t) ? t : t.replace(/[ \t\r\f]+/g, ' ').replace(/ ?\n[ \n]*/g, '\n'));
+      const t = decode && holds(src, start, end, 38) ? decodeHTML(src.slice(start, end)) : undefined;
+      if (t !== undefined) sink(top.quoted).text(top.pre ? t : foldBlanks(t, 0, t.length));
+      else sink(top.quoted).text(top.pre ? src.slice(start, end) : foldBlanks(src, start, end));
     },
     close(name) {
       for (let k = stack.length - 1; k > 0 && k >= stack.length - CLOSE_SEARCH; k -= 1) {
@@ -121,7 +177,8 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
         if (head > 0) stack.length = head;
       }
       const top = stack[stack.length - 1];
-      const frame: Frame = { tag, quoted: top.quoted, skip: top.skip || SKIP.has(tag), pre: top.pre || tag === 'pre', close: 0 };
+      const kind = TAGS.get(tag) ?? 0;
+      const frame: Frame = { tag, quoted: top.quoted, skip: top.skip || (kind & SKIP) !== 0, pre: top.pre || tag === 'pre', close: 0 };
       if (!frame.skip) {
         // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
         const attrs = detect && !frame.quoted && MAY_MARK_QUOTE.test(attrSrc) ? parseAttrs(attrSrc) : NO_ATTRS;
@@ -129,16 +186,16 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
         if (detect && !frame.quoted && (tag === 'blockquote' || isQuoteElement(tag, attrs))) frame.quoted = true;
         if (detect && tag === 'hr' && !frame.quoted && !cut) hrMarks.push(text.parts.length);
         const out = sink(frame.quoted);
-        if (BREAK.has(tag)) out.hardBreak();
-        else if (PARAGRAPH.has(tag)) {
+        if ((kind & BREAK) !== 0) out.hardBreak();
+        else if ((kind & PARAGRAPH) !== 0) {
           out.lineBreak(2);
           frame.close = 2;
-        } else if (BLOCK.has(tag)) {
+        } else if ((kind & BLOCK) !== 0) {
           out.lineBreak(1);
           frame.close = 1;
-        } else if (CELL.has(tag)) out.text(' ');
+        } else if ((kind & CELL) !== 0) out.text(' ');
       }
-      if (!VOID.has(tag) && !selfClosing) stack.push(frame);
+      if ((kind & VOID) === 0 && !selfClosing) stack.push(frame);
     },
   });
   // `<hr>` then a From:/Von: block: Outlook and Thunderbird forwards/replies without marked-up ids.
