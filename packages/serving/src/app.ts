@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ModelRegistry } from '@mailroute/model';
 import { parseEml as parseRawEml, redactPii, type Email } from '@mailroute/preprocess';
@@ -19,6 +18,7 @@ import { registerDocsRoutes } from './routes/docs.js';
 import { registerFeedbackRoutes } from './routes/feedback.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerQualityRoutes } from './routes/quality.js';
+import { timeOrderedId } from './store/time-ordered-id.js';
 import type { PredictionStore } from './store/types.js';
 
 export interface AppOptions {
@@ -74,7 +74,7 @@ export function createApp(options: AppOptions): ServingApp {
     parseEml: options.parseEml ?? defaultParseEml,
     maskText: options.storeText === true ? maskPii : typeof options.storeText === 'function' ? options.storeText : undefined,
     trainingDistribution: options.trainingDistribution,
-    newId: options.newId ?? randomUUID,
+    newId: options.newId ?? (() => timeOrderedId()),
     batcher: createPredictBatcher(LimitsSchema.parse(options.limits ?? {}).maxBatch),
     inFlight: { count: 0 },
   };

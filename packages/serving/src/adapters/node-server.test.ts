@@ -58,6 +58,25 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     await open.close();
   }, 30_000);
 
+  it('refuses a body over the limit with 413, whether its length is declared or it comes chunked', async () => {
+    const big = JSON.stringify({ emails: [{ body: 'x'.repeat(1_100_000) }] });
+    const declared = await fetch(`${server.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    expect(declared.status).toBe(413);
+    expect((await json(declared)).code).toBe('PAYLOAD_TOO_LARGE');
+    const bytes = new TextEncoder().encode(big);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.length; at += 64 * 1024) controller.enqueue(bytes.subarray(at, at + 64 * 1024));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${server.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunked, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await json(streamed)).code).toBe('PAYLOAD_TOO_LARGE');
+    const ok = await post(`${server.url}/v1/classify`, { emails: [{ body: 'Bitte den Sparplan ändern.' }] });
+    expect(ok.status).toBe(200);
+  }, 30_000);
+
   it('hot-swaps to a new champion during a stream of requests with none failing', async () => {
     const statuses: number[] = [];
     const models = new Set<string>();

@@ -43,15 +43,26 @@ export function requireContentType(...types: string[]): MiddlewareHandler<AppEnv
   };
 }
 
-/** Content-Length checked up front; a chunked body is counted as it is read (hono's bodyLimit). */
+/**
+ * Content-Length checked up front without touching the body (so the Node adapter can read it straight
+ * from the socket); a chunked body without a length is counted as it is read (hono's bodyLimit).
+ */
 export function limitBody(ctx: AppContext): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize: ctx.limits.maxBodyBytes,
-    onError: () => {
-      ctx.metrics.rejected.inc({ reason: 'body_size' });
-      throw new PayloadTooLargeError(`The body is over the limit of ${ctx.limits.maxBodyBytes} bytes.`);
-    },
-  });
+  const max = ctx.limits.maxBodyBytes;
+  const tooLarge = (): never => {
+    ctx.metrics.rejected.inc({ reason: 'body_size' });
+    throw new PayloadTooLargeError(`The body is over the limit of ${max} bytes.`);
+  };
+  const counted = bodyLimit({ maxSize: max, onError: tooLarge });
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined && /^\d+$/.test(length)) {
+      if (Number(length) > max) tooLarge();
+      await next();
+      return;
+    }
+    await counted(c, next);
+  };
 }
 
 /**

@@ -46,17 +46,24 @@ describe('createSqliteStore', () => {
     await expect(again.getPrediction('p1')).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
 
+});
+
+// Writes run on a writer thread for files and on this thread for `:memory:`; both keep the same contract.
+const modes = [
+  { name: 'writer thread (file)', open: (n: string) => createSqliteStore({ file: path.join(dir, `${n}.db`) }) },
+  { name: 'inline (:memory:)', open: () => createSqliteStore({ file: ':memory:' }) },
+];
+
+describe.each(modes)('writes through the $name', ({ open }) => {
   it('rejects a duplicate prediction id with a coded error', async () => {
-    const store = createSqliteStore({ file: ':memory:' });
+    const store = open('dup');
     await store.savePredictions([record('p1', 'e1', '2026-11-29T10:00:00.000Z')]);
     await expect(store.savePredictions([record('p1', 'e1', '2026-11-29T10:00:00.000Z')])).rejects.toMatchObject({ code: 'STORE_FAILED' });
     await store.close();
   });
-});
 
-describe('group commit', () => {
   it('commits concurrent saves together and isolates a failing one', async () => {
-    const store = createSqliteStore({ file: ':memory:' });
+    const store = open('group');
     await store.savePredictions([record('dup', 'e0', '2026-11-29T09:00:00.000Z')]);
     const results = await Promise.allSettled([
       store.savePredictions([record('a', 'e1', '2026-11-29T10:00:00.000Z')]),
@@ -67,5 +74,15 @@ describe('group commit', () => {
     const pairs = await store.listPairs({ since: '2026-11-29T10:00:00.000Z' });
     expect(pairs.map((p) => p.prediction.predictionId).sort()).toEqual(['a', 'b', 'c']);
     await store.close();
+  });
+
+  it('is readable as soon as a save resolves, commits what was queued before close, then refuses', async () => {
+    const store = open('close');
+    await store.savePredictions([record('r1', 'e1', '2026-11-29T10:00:00.000Z')]);
+    expect((await store.getPrediction('r1'))?.emailId).toBe('e1');
+    const queued = store.saveFeedback({ emailId: 'e1', predictionId: 'r1', labels: { queue: 'billing' }, closedAt: '2026-11-29T11:00:00Z', receivedAt: '2026-11-29T11:00:01Z' });
+    await store.close();
+    await expect(queued).resolves.toBeUndefined();
+    await expect(store.savePredictions([record('r2', 'e2', '2026-11-29T10:00:00.000Z')])).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
 });

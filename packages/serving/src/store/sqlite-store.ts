@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { StoreError } from '../errors.js';
+import { createInlineWrites, createThreadWrites } from './sqlite-write-transport.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -14,6 +15,8 @@ export interface SqliteStoreOptions {
    * `FULL` also fsyncs the WAL on every commit (survives power loss, costs an fsync per write).
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /** Where writes run: a writer thread (default for files) or this thread (always for `:memory:`). */
+  writer?: 'thread' | 'inline';
 }
 
 const SCHEMA = `
@@ -93,47 +96,28 @@ function toFeedback(row: unknown): FeedbackRecord {
   };
 }
 
-/** The local prediction and feedback store: one SQLite file in WAL mode (`<MAILROUTE_HOME>/mailroute.db`). */
+/**
+ * The local prediction and feedback store: one SQLite file in WAL mode (`<MAILROUTE_HOME>/mailroute.db`).
+ * Reads run on this thread; writes go to a writer thread (`writer: 'thread'`, the default for files), so
+ * inserts and commits do not hold up requests, or run here (`'inline'`, always for `:memory:`).
+ */
 export function createSqliteStore(options: SqliteStoreOptions): PredictionStore {
   if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
+  const synchronous = options.synchronous ?? 'NORMAL';
   let db: Database.Database;
   try {
     db = new Database(options.file);
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
   } catch (error) {
     throw new StoreError(`Cannot open the SQLite store at ${options.file}: ${String(error)}`, {}, { cause: error });
   }
-  const insertPrediction = db.prepare(
-    `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text)
-     VALUES (@predictionId, @emailId, @modelId, @createdAt, @labels, @confidences, @abstained, @queue, @latencyMs, @text)`,
-  );
-  const insertMany = db.transaction((records: readonly PredictionRecord[]) => {
-    for (const r of records) {
-      insertPrediction.run({
-        predictionId: r.predictionId,
-        emailId: r.emailId,
-        modelId: r.modelId,
-        createdAt: r.createdAt,
-        labels: JSON.stringify(r.labels),
-        confidences: JSON.stringify(r.confidences),
-        abstained: JSON.stringify(r.abstained),
-        queue: r.queue,
-        latencyMs: r.latencyMs,
-        text: r.text ?? null,
-      });
-    }
-  });
+  const inline = options.file === ':memory:' || options.writer === 'inline';
+  const writes = inline ? createInlineWrites(db) : createThreadWrites(options.file, synchronous);
   const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');
   const getByEmail = db.prepare('SELECT * FROM predictions WHERE email_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
-  const upsertFeedback = db.prepare(
-    `INSERT INTO feedback (email_id, prediction_id, labels, closed_at, received_at)
-     VALUES (@emailId, @predictionId, @labels, @closedAt, @receivedAt)
-     ON CONFLICT (email_id) DO UPDATE SET prediction_id = excluded.prediction_id, labels = excluded.labels,
-       closed_at = excluded.closed_at, received_at = excluded.received_at`,
-  );
   const listWindow = db.prepare(
     `SELECT p.*, f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
             f.closed_at AS f_closed_at, f.received_at AS f_received_at
@@ -151,34 +135,8 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       return Promise.reject(new StoreError(`SQLite ${what} failed.`, {}, { cause: error }));
     }
   };
-  // Group commit: predictions saved in the same event-loop turn share one transaction (one WAL append
-  // instead of one per request); each promise resolves only after that transaction has committed.
-  let pending: Array<{ records: readonly PredictionRecord[]; resolve: () => void; reject: (e: unknown) => void }> = [];
-  const flush = () => {
-    const batch = pending;
-    pending = [];
-    try {
-      if (!open) throw new StoreError('The store is closed.');
-      insertMany(batch.flatMap((b) => b.records));
-      batch.forEach((b) => b.resolve());
-    } catch (error) {
-      if (batch.length === 1) {
-        const e = error instanceof StoreError ? error : new StoreError('SQLite insert failed.', {}, { cause: error });
-        batch[0].reject(e);
-        return;
-      }
-      // One bad request (e.g. a duplicate id) must not fail the others: retry each on its own.
-      for (const b of batch) {
-        guard('insert', () => void insertMany(b.records)).then(b.resolve, b.reject);
-      }
-    }
-  };
   return {
-    savePredictions: (records) =>
-      new Promise<void>((resolve, reject) => {
-        if (pending.length === 0) setImmediate(flush);
-        pending.push({ records, resolve, reject });
-      }),
+    savePredictions: (records) => (open ? writes.write((id) => ({ id, kind: 'predictions', records })) : Promise.reject(new StoreError('The store is closed.'))),
     getPrediction: (id) => guard('read', () => {
       const row = getById.get(id);
       return row === undefined ? undefined : toPrediction(row);
@@ -187,15 +145,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       const row = getByEmail.get(emailId);
       return row === undefined ? undefined : toPrediction(row);
     }),
-    saveFeedback: (f) => guard('upsert', () => {
-      upsertFeedback.run({
-        emailId: f.emailId,
-        predictionId: f.predictionId ?? null,
-        labels: JSON.stringify(f.labels),
-        closedAt: f.closedAt,
-        receivedAt: f.receivedAt,
-      });
-    }),
+    saveFeedback: (feedback) => (open ? writes.write((id) => ({ id, kind: 'feedback', feedback })) : Promise.reject(new StoreError('The store is closed.'))),
     listPairs: (window) => guard('read', () => {
       const rows = listWindow.all({ since: window.since, until: window.until ?? '9999-12-31T23:59:59.999Z', limit: window.limit ?? 100_000 });
       return rows.map((row): FeedbackPair => {
@@ -214,8 +164,8 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     }),
     close: async () => {
       if (!open) return;
-      if (pending.length > 0) flush();
       open = false;
+      await writes.close();
       db.close();
     },
   };

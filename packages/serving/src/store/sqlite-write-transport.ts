@@ -1,0 +1,84 @@
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { StoreError } from '../errors.js';
+import { createGroupWriter, type WriteMessage } from './sqlite-writes.mjs';
+
+/** Sends writes to the group writer and resolves each promise once its transaction has committed. */
+export interface WriteTransport {
+  write(message: (id: number) => WriteMessage): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Waiter = { resolve: () => void; reject: (e: unknown) => void };
+
+/** Promises waiting for their commit, by message id; `busy(true)` when the first starts waiting, `busy(false)` when none is left. */
+function waiters(busy: (waiting: boolean) => void = () => {}) {
+  const waiting = new Map<number, Waiter>();
+  let next = 1;
+  return {
+    add(resolve: Waiter['resolve'], reject: Waiter['reject']): number {
+      const id = next++;
+      if (waiting.size === 0) busy(true);
+      waiting.set(id, { resolve, reject });
+      return id;
+    },
+    settle(id: number, error: string | undefined): void {
+      const w = waiting.get(id);
+      if (!w) return;
+      waiting.delete(id);
+      if (waiting.size === 0) busy(false);
+      if (error === undefined) w.resolve();
+      else w.reject(new StoreError('SQLite write failed.', {}, { cause: new Error(error) }));
+    },
+    failAll(reason: string): void {
+      for (const id of [...waiting.keys()]) this.settle(id, reason);
+    },
+  };
+}
+
+/** Writes on this thread (`:memory:` databases, which a second connection cannot see). */
+export function createInlineWrites(db: Database.Database): WriteTransport {
+  const w = waiters();
+  const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error?.message));
+  return {
+    write: (message) => new Promise((resolve, reject) => writer.submit(message(w.add(resolve, reject)))),
+    close: async () => writer.flush(),
+  };
+}
+
+/**
+ * Writes on a writer thread with its own connection; a thread that dies fails what waits and all later
+ * writes. The thread keeps the process alive only while a write waits for its commit.
+ */
+export function createThreadWrites(file: string, synchronous: string): WriteTransport {
+  const worker = new Worker(new URL('./sqlite-writer.worker.mjs', import.meta.url), { workerData: { file, synchronous } });
+  worker.unref();
+  const w = waiters((waiting) => (waiting ? worker.ref() : worker.unref()));
+  let broken: string | undefined;
+  let closed: (() => void) | undefined;
+  worker.on('message', (m: { id?: number; ok?: boolean; message?: string; kind?: string }) => {
+    if (m.kind === 'closed') closed?.();
+    else if (m.id !== undefined) w.settle(m.id, m.ok ? undefined : (m.message ?? 'unknown error'));
+  });
+  const die = (reason: string) => {
+    broken ??= reason;
+    w.failAll(reason);
+    closed?.();
+  };
+  worker.on('error', (error) => die(`the SQLite writer thread failed: ${error.message}`));
+  worker.on('exit', (code) => die(`the SQLite writer thread exited (${code})`));
+  return {
+    write: (message) =>
+      new Promise((resolve, reject) => {
+        if (broken) reject(new StoreError('SQLite write failed.', {}, { cause: new Error(broken) }));
+        else worker.postMessage(message(w.add(resolve, reject)));
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (broken) return resolve();
+        closed = resolve;
+        worker.ref();
+        worker.postMessage({ kind: 'close' });
+      }),
+  };
+}

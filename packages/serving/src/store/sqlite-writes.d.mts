@@ -1,0 +1,13 @@
+import type Database from 'better-sqlite3';
+import type { FeedbackRecord, PredictionRecord } from './types.js';
+
+export type WriteMessage =
+  | { id: number; kind: 'predictions'; records: readonly PredictionRecord[] }
+  | { id: number; kind: 'feedback'; feedback: FeedbackRecord };
+
+export interface GroupWriter {
+  submit(message: WriteMessage): void;
+  flush(): void;
+}
+
+export function createGroupWriter(db: Database.Database, answer: (message: WriteMessage, error: Error | undefined) => void): GroupWriter;

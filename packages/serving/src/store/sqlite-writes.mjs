@@ -1,0 +1,73 @@
+// Writes of the SQLite store, shared by its writer thread (sqlite-writer.worker.mjs) and its in-thread
+// mode (`:memory:` databases). Plain JavaScript so that a worker thread can load it without a TS loader.
+
+/**
+ * Group commit: every message submitted in one event-loop turn shares one transaction (one WAL append
+ * instead of one per request). `answer(message, error)` is called for each message after its
+ * transaction has committed (error undefined) or failed; one bad message (e.g. a duplicate id) is
+ * retried alone so it cannot fail the others.
+ */
+export function createGroupWriter(db, answer) {
+  const insertPrediction = db.prepare(
+    `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const upsertFeedback = db.prepare(
+    `INSERT INTO feedback (email_id, prediction_id, labels, closed_at, received_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (email_id) DO UPDATE SET prediction_id = excluded.prediction_id, labels = excluded.labels,
+       closed_at = excluded.closed_at, received_at = excluded.received_at`,
+  );
+
+  function apply(message) {
+    if (message.kind === 'feedback') {
+      const f = message.feedback;
+      upsertFeedback.run(f.emailId, f.predictionId ?? null, JSON.stringify(f.labels), f.closedAt, f.receivedAt);
+      return;
+    }
+    for (const r of message.records) {
+      insertPrediction.run(
+        r.predictionId,
+        r.emailId,
+        r.modelId,
+        r.createdAt,
+        JSON.stringify(r.labels),
+        JSON.stringify(r.confidences),
+        JSON.stringify(r.abstained),
+        r.queue,
+        r.latencyMs,
+        r.text ?? null,
+      );
+    }
+  }
+  const applyAll = db.transaction((messages) => messages.forEach(apply));
+  const applyOne = db.transaction(apply);
+
+  let pending = [];
+  function flush() {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    try {
+      applyAll(batch);
+      for (const m of batch) answer(m, undefined);
+    } catch {
+      for (const m of batch) {
+        try {
+          applyOne(m);
+          answer(m, undefined);
+        } catch (error) {
+          answer(m, error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+    }
+  }
+
+  return {
+    submit(message) {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push(message);
+    },
+    /** Commits what is queued now (before closing). */
+    flush,
+  };
+}
