@@ -9,6 +9,24 @@ export function stripMarkers(line: string): string {
 
 export const QUOTE_MARK = /^[ \t]{0,8}>/;
 
+// What a line holds that several patterns below ask about, found once per line (bits of `lineFacts`).
+/** An '@' anywhere. */
+const HAS_AT = 1;
+/** A ':' at index 40 or before, or a '：' before index 40: a header key may open the line. */
+const KEY_COLON = 2;
+/** 'line' or 'zeile' anywhere ("reply above this line", "über dieser Zeile"). */
+const LINE_WORD = 4;
+
+/** The facts about a line that `splitterKind`, `isReplyHeader`, `mayStartHeader` and `headerKey` share. */
+export function lineFacts(line: string): number {
+  let facts = line.includes('@') ? HAS_AT : 0;
+  const colon = line.indexOf(':');
+  const wide = colon >= 0 && colon <= 40 ? -1 : line.indexOf('：');
+  if ((colon >= 0 && colon <= 40) || (wide >= 0 && wide < 40)) facts |= KEY_COLON;
+  if (line.includes('line') || line.includes('zeile')) facts |= LINE_WORD;
+  return facts;
+}
+
 const INTRO = String.raw`(?:on|am|le|el|op|il|em|w dniu|dnia|den|d\.|på|dne|в|у|στις|pe|vào|在|於|في)`;
 const VERB = String.raw`(?:wrote|writes|sent|has written|schrieb|geschrieben|a écrit|a ecrit|écrit|escribió|escribio|escribieron|ha escrito|schreef|geschreven|ha scritto|scrisse|napisał(?:a|\(a\))?|napisana|napisal|pisze|skrev(?: følgende)?|escreveu|написал(?:а|\(а\))?|написав|kirjoitti|έγραψε|írta|a scris|đã viết|viết|写道|寫道|작성|のメッセージ|كتب)`;
 
@@ -29,35 +47,54 @@ const HEADER_START_LOOSE = new RegExp(String.raw`^\s*${INTRO}(?:\s|$)`, 'iu');
 const DATE_FIRST_LOOSE = new RegExp(String.raw`^\s*(?:${DATE_FIRST.source.slice(1)})`, 'u');
 
 /** A line that may be the first of a reply header wrapped over several lines. */
-export function mayStartHeader(line: string): boolean {
+export function mayStartHeader(line: string, facts = lineFacts(line)): boolean {
   if (line.length >= 200) return false;
-  if (line.includes('@')) {
+  if ((facts & HAS_AT) !== 0) {
     const l = line.trim();
     return HEADER_START.test(l) || DATE_FIRST.test(l) || VERB_WORD.test(l);
   }
   // Without an address only an intro word or a date can open a wrapped header; both sit at the start.
-  return HEADER_START_LOOSE.test(line) || (hasDigit(line) && DATE_FIRST_LOOSE.test(line));
+  const b = firstNonBlank(line);
+  return (mayStartIntro(line.charCodeAt(b)) && HEADER_START_LOOSE.test(line)) || (digitNear(line, b) && DATE_FIRST_LOOSE.test(line));
 }
 
-/** Whether a line holds an ASCII digit: every date pattern needs one, and most lines have none. */
-function hasDigit(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
+/** Index of the first character above U+0020 (the line's length when there is none). */
+function firstNonBlank(line: string): number {
+  let b = 0;
+  while (b < line.length && line.charCodeAt(b) <= 32) b += 1;
+  return b;
+}
+
+/** Whether an intro word (`on`, `am`, `le`, `в` ...) may start with this character: any non-ASCII one may. */
+function mayStartIntro(c: number): boolean {
+  if (c > 127) return true;
+  const l = c | 0x20;
+  return l === 111 || l === 97 || l === 108 || l === 101 || l === 105 || l === 119 || l === 100 || l === 112 || l === 118;
+}
+
+/**
+ * Whether a date may start at `b`: a date opens with a digit, or with a short weekday (at most four letters,
+ * a dot, a comma and a space) before one. Any non-ASCII first character may be a letter or a blank: yes.
+ */
+function digitNear(line: string, b: number): boolean {
+  const c = line.charCodeAt(b);
+  if (c > 127 || (c >= 48 && c <= 57)) return true;
+  const end = Math.min(line.length, b + 12);
+  for (let i = b + 1; i < end; i += 1) {
+    const d = line.charCodeAt(i);
+    if (d >= 48 && d <= 57) return true;
   }
   return false;
 }
 
-export function isReplyHeader(line: string): boolean {
+export function isReplyHeader(line: string, facts?: number): boolean {
   if (line.length > MAX_LINE || line.length < 6) return false;
   // Cheapest gate: a header ends with ':' (maybe inside bold markers or dashes), or has an address or a leading date.
   let e = line.length - 1;
   while (e > 0 && line.charCodeAt(e) <= 32) e -= 1;
   const lastCh = line[e];
-  if (lastCh !== ':' && lastCh !== '：' && lastCh !== '*' && lastCh !== '_' && lastCh !== '-' && !line.includes('@')) {
-    let b = 0;
-    while (b < line.length && line.charCodeAt(b) <= 32) b += 1;
-    const c = line.charCodeAt(b);
+  if (lastCh !== ':' && lastCh !== '：' && lastCh !== '*' && lastCh !== '_' && lastCh !== '-' && (facts === undefined ? !line.includes('@') : (facts & HAS_AT) === 0)) {
+    const c = line.charCodeAt(firstNonBlank(line));
     if (c < 48 || c > 57) return false;
   }
   const t = line.trim();
@@ -126,15 +163,18 @@ export type SplitKind = 'splitter' | 'forward';
 /** `-----Original Message-----`, `---------- Forwarded message ---------`, `Begin forwarded message:` ... */
 const SPLIT_GATE = /^[-=_*#~]|[:：]$|above this line|dieser zeile/i;
 
-export function splitterKind(line: string): SplitKind | undefined {
+export function splitterKind(line: string, facts?: number): SplitKind | undefined {
   if (line.length > 200 || line.length < 8) return undefined;
-  let b = 0;
-  while (b < line.length && line.charCodeAt(b) <= 32) b += 1;
+  const b = firstNonBlank(line);
   let e = line.length - 1;
   while (e > b && line.charCodeAt(e) <= 32) e -= 1;
   const first = line[b];
   const last = line[e];
-  const gate = '-=_*#~'.includes(first) || last === ':' || last === '：' || line.includes('line') || line.includes('zeile');
+  const gate =
+    '-=_*#~'.includes(first) ||
+    last === ':' ||
+    last === '：' ||
+    (facts === undefined ? line.includes('line') || line.includes('zeile') : (facts & LINE_WORD) !== 0);
   if (!gate) return undefined;
   const raw = line.trim();
   if (raw.length < 8 || raw.length > 120 || !SPLIT_GATE.test(raw)) return undefined;
@@ -171,9 +211,13 @@ const OTHER_KEYS = [
 const HEADER_KEY = /^([\p{L}' -]{1,20}?)\s?[:：]/u;
 
 /** The header key a line starts with (`From:`, `**Von:**`, `Betreff :`), lower-cased, with its class. */
-export function headerKey(line: string): { key: string; from: boolean } | undefined {
-  const colon = line.indexOf(':');
-  if ((colon < 0 || colon > 40) && !line.slice(0, 40).includes('：')) return undefined;
+export function headerKey(line: string, facts?: number): { key: string; from: boolean } | undefined {
+  if (facts !== undefined) {
+    if ((facts & KEY_COLON) === 0) return undefined;
+  } else {
+    const colon = line.indexOf(':');
+    if ((colon < 0 || colon > 40) && !line.slice(0, 40).includes('：')) return undefined;
+  }
   const l = stripMarkers(line.slice(0, 120));
   const m = HEADER_KEY.exec(l);
   if (!m) return undefined;

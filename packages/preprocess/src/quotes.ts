@@ -1,4 +1,4 @@
-import { headerKey, isReplyHeader, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
+import { headerKey, isReplyHeader, lineFacts, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
 import { isDeviceLine } from './signature.js';
 
 /** How a line takes part in quote detection. */
@@ -7,8 +7,8 @@ export type LineMark = 'text' | 'empty' | 'quote' | 'header' | 'splitter' | 'for
 const MAX_WRAP = 3;
 
 /** Length of the header block (From/Sent/To/Subject) starting at `i`, or 0 when there is none. */
-function headerBlockLength(lines: readonly string[], i: number): number {
-  const first = headerKey(lines[i]);
+function headerBlockLength(lines: readonly string[], i: number, facts: number): number {
+  const first = headerKey(lines[i], facts);
   if (!first) return 0;
   const keys = new Set([first.key]);
   let hasFrom = first.from;
@@ -36,9 +36,27 @@ function headerBlockLength(lines: readonly string[], i: number): number {
   return keys.size >= 2 && (hasFrom || keys.has('sent') || keys.has('gesendet') || keys.has('date') || keys.has('datum')) ? end - i : 0;
 }
 
+/** Whether a line is empty or blank (`trim() === ''`) without copying it. */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line.charCodeAt(i);
+    if (c > 32 ? !isWideSpace(c) : c !== 32 && (c < 9 || c > 13)) return false;
+  }
+  return true;
+}
+
+/** The white space above U+007F that `String.prototype.trim` removes. */
+function isWideSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 /** Marks every line; reply headers wrapped over up to three lines are marked on each of them. */
 export function markLines(lines: readonly string[]): LineMark[] {
   const marks: LineMark[] = new Array<LineMark>(lines.length);
+  // What was found about the line under the current one (asked for device lines), kept for its own turn.
+  let ahead = -1;
+  let aheadFacts = 0;
+  let aheadHeader = false;
   for (let i = 0; i < lines.length; i += 1) {
     if (marks[i] !== undefined) continue;
     const line = lines[i];
@@ -56,16 +74,17 @@ export function markLines(lines: readonly string[]): LineMark[] {
       marks[i] = 'quote';
       continue;
     }
-    const split = splitterKind(line);
+    const f = ahead === i ? aheadFacts : lineFacts(line);
+    const split = splitterKind(line, f);
     if (split) {
       marks[i] = split;
       continue;
     }
-    if (isReplyHeader(line)) {
+    if (ahead === i ? aheadHeader : isReplyHeader(line, f)) {
       marks[i] = 'header';
       continue;
     }
-    if (mayStartHeader(line)) {
+    if (mayStartHeader(line, f)) {
       let joined = line.trim();
       for (let k = 1; k < MAX_WRAP && i + k < lines.length && lines[i + k].trim() !== ''; k += 1) {
         joined += ` ${lines[i + k].trim()}`;
@@ -76,7 +95,7 @@ export function markLines(lines: readonly string[]): LineMark[] {
       }
       if (marks[i] !== undefined) continue;
     }
-    const block = headerBlockLength(lines, i);
+    const block = headerBlockLength(lines, i, f);
     if (block > 0) {
       for (let j = i; j < i + block; j += 1) marks[j] = 'block';
       continue;
@@ -88,8 +107,13 @@ export function markLines(lines: readonly string[]): LineMark[] {
       continue;
     }
     // A device line that ends the reply stands alone: a blank line or a header under it.
-    const next = lines[i + 1];
-    const alone = next === undefined || next.trim() === '' || isReplyHeader(next);
+    let alone = i + 1 === lines.length || isBlank(lines[i + 1]);
+    if (!alone) {
+      ahead = i + 1;
+      aheadFacts = lineFacts(lines[ahead]);
+      aheadHeader = isReplyHeader(lines[ahead], aheadFacts);
+      alone = aheadHeader;
+    }
     marks[i] = alone && isDeviceLine(line) ? 'device' : 'text';
   }
   return marks;
