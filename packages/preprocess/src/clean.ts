@@ -41,26 +41,30 @@ export interface CleanOptions {
   maxInputChars?: number;
 }
 
-const NEEDS_NORMALISING = /[\r\u00a0\u2007\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/;
-const TRAILING_BLANK = /[ \t\f\v]\n/;
+// One scan decides whether any step is needed: most emails need none.
+const NEEDS_NORMALISING = /[\r\u00a0\u2007\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]|[ \t\f\v]\n/;
 
 export const DEFAULT_MAX_INPUT_CHARS = 4 * 1024 * 1024;
 const MAX_PASSES = 4;
 
-/** CRLF and CR to LF, no-break spaces to spaces, zero-width characters gone, trailing blanks cut. */
-export function normaliseText(text: string): string {
-  // One scan decides whether any step is needed: most emails need none.
+function needsNormalising(text: string): boolean {
   const lastCode = text.charCodeAt(text.length - 1);
-  if (!NEEDS_NORMALISING.test(text) && !TRAILING_BLANK.test(text) && !(lastCode <= 32 && lastCode !== 10)) return text;
+  return NEEDS_NORMALISING.test(text) || (lastCode <= 32 && lastCode !== 10);
+}
+
+/** The lines of `normaliseText(text)`, without joining them first. */
+function normalisedLines(text: string): string[] {
+  if (!needsNormalising(text)) return text.split('\n');
   let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   t = t.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, '');
-  if (/\s\n|\s$/.test(t)) {
-    t = t
-      .split('\n')
-      .map((l) => l.trimEnd())
-      .join('\n');
-  }
-  return t;
+  const lines = t.split('\n');
+  if (/\s\n|\s$/.test(t)) for (let i = 0; i < lines.length; i += 1) lines[i] = lines[i].trimEnd();
+  return lines;
+}
+
+/** CRLF and CR to LF, no-break spaces to spaces, zero-width characters gone, trailing blanks cut. */
+export function normaliseText(text: string): string {
+  return needsNormalising(text) ? normalisedLines(text).join('\n') : text;
 }
 
 /** Blank lines at both ends dropped; blank lines inside kept as the sender wrote them. */
@@ -120,7 +124,7 @@ function cleanPass(input: string[], scope: CleanScope): { lines: string[]; remov
  * idempotent.
  */
 export function cleanText(text: string, scope: CleanScope = 'visible'): TextClean {
-  let current = trimEdges(normaliseText(text).split('\n'));
+  let current = trimEdges(normalisedLines(text));
   const removed: RemovedPart[] = [];
   let signature: string | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
@@ -133,6 +137,9 @@ export function cleanText(text: string, scope: CleanScope = 'visible'): TextClea
   }
   return { text: tidyLines(current), removed, signature };
 }
+
+/** Any character that `trim()` keeps: `\s` is the white space and line terminators that `trim()` removes. */
+const NOT_BLANK = /\S/;
 
 function joinParts(removed: readonly RemovedPart[], kind: RemovedPart['kind']): string | undefined {
   const parts = removed.filter((r) => r.kind === kind).map((r) => r.text);
@@ -153,10 +160,10 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
 
   const removed: RemovedPart[] = [];
   let source = email.body ?? '';
-  if (source.trim() === '' && email.html) {
+  if (!NOT_BLANK.test(source) && email.html) {
     const parts = htmlToTextParts(email.html);
     // A message that is all quote (a bare forward, a reply someone wrapped in a blockquote) keeps its text.
-    if (parts.text.trim() === '' && parts.quoted !== '') source = parts.quoted;
+    if (!NOT_BLANK.test(parts.text) && parts.quoted !== '') source = parts.quoted;
     else {
       source = parts.text;
       if (parts.quoted !== '') removed.push({ kind: 'quoted', text: parts.quoted });

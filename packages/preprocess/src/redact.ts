@@ -169,6 +169,7 @@ export function redactPii(text: string, options: RedactOptions = {}): RedactResu
     o.email ? emailHits(text) : [],
     o.phone && digits ? phoneHits(text) : [],
   ];
+  if (groups.every((g) => g.length === 0)) return { text, redactions: [] };
   // Claim characters group by group; a later hit that overlaps a claimed span is dropped.
   const claimed = new Uint8Array(text.length);
   const chosen: Hit[] = [];
