@@ -32,6 +32,8 @@ export interface ServeFlags {
   timeoutMs?: number;
   maxConcurrent?: number;
   storeText?: boolean;
+  /** commander's `--no-model-thread`: false runs the model on the request thread. */
+  modelThread?: boolean;
   sagemaker?: boolean;
   newKey?: string;
   scopes?: Scope[];
@@ -69,7 +71,8 @@ export function addServeOptions(command: Command): Command {
     .option('--max-batch <n>', 'emails per request (default 256)', integer('--max-batch', 1, 10_000))
     .option('--max-body-bytes <n>', 'request body limit (default 1 MB, at most 6 MB)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
     .option('--timeout-ms <n>', 'request timeout (default 10000)', integer('--timeout-ms', 1, 600_000))
-    .option('--max-concurrent <n>', 'requests handled at once before 503 (default 64)', integer('--max-concurrent', 1, 100_000));
+    .option('--max-concurrent <n>', 'requests handled at once before 503 (default 64)', integer('--max-concurrent', 1, 100_000))
+    .option('--no-model-thread', 'run the model on the request thread (default: on a worker thread of its own)');
 }
 
 /** Starts the server from flags and environment, prints where it listens, and returns it. */
@@ -95,6 +98,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     limits,
     storeText: flags.storeText === true,
     pollSeconds: flags.pollSeconds,
+    modelThread: flags.modelThread,
     logger,
   });
   if (!serving.context.auth.enabled && !isLoopback(host) && !sagemaker) {

@@ -4,12 +4,19 @@
  */
 type Labels = Record<string, string>;
 
+/** `a="1",b="2"`: labels in name order, values escaped. Runs several times per request, so no arrays are built when avoidable. */
 function labelKey(labels: Labels): string {
-  const keys = Object.keys(labels).sort();
-  return keys.map((k) => `${k}="${escapeLabel(labels[k])}"`).join(',');
+  const keys = Object.keys(labels);
+  if (keys.length > 1) keys.sort();
+  let key = '';
+  for (const k of keys) key += `${key ? ',' : ''}${k}="${escapeLabel(labels[k])}"`;
+  return key;
 }
 
+const NEEDS_ESCAPE = /[\\\n"]/;
+
 function escapeLabel(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('"', '\\"');
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { TrainingDistribution } from '../http/context.js';
 import { silentLogger, type Logger } from '../http/logger.js';
 import { createClassifierSource, registryTarget, type ClassifierSource, type ModelTarget } from './classifier-source.js';
+import { loadClassifierInThread } from './thread-classifier.js';
 
 const DistributionSchema = z.record(z.string(), z.record(z.string(), z.number().nonnegative()));
 
@@ -38,6 +39,11 @@ export interface LocalModelSourceOptions {
   logger?: Logger;
   /** onnxruntime threads per session. */
   intraOpThreads?: number;
+  /**
+   * Run each model on a worker thread of its own (default), so cleaning, featurizing and ONNX runs do
+   * not hold up the request thread; `false` runs them on the calling thread.
+   */
+  thread?: boolean;
 }
 
 export interface LocalModelSource {
@@ -55,7 +61,10 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
   else if (modelDir) resolve = async () => ({ id: await manifestModelId(modelDir), dir: modelDir });
   else throw new Error('createLocalModelSource needs a registry or a modelDir');
   const load = async (target: ModelTarget): Promise<EmailClassifier> => {
-    const classifier = await Classifier.load(target.dir, { logger, intraOpThreads: options.intraOpThreads });
+    const classifier =
+      options.thread === false
+        ? await Classifier.load(target.dir, { logger, intraOpThreads: options.intraOpThreads })
+        : await loadClassifierInThread(target.dir, { intraOpThreads: options.intraOpThreads });
     distributions.set(classifier.modelId, trainingDistributionOf(classifier.manifest));
     return classifier;
   };

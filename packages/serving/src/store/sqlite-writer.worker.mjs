@@ -22,5 +22,6 @@ parentPort.on('message', (message) => {
     parentPort.close();
     return;
   }
-  writer.submit(message);
+  // An array: everything the main thread wrote in one of its event-loop turns.
+  for (const m of message) writer.submit(m);
 });

@@ -1,0 +1,55 @@
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Classifier } from '@mailroute/model';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFixtureModel } from '../test-support/fixture-model.js';
+import { loadClassifierInThread } from './thread-classifier.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-thread-'));
+  await writeFixtureModel(path.join(root, 'm1'), 'm1');
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+const emails = [
+  { id: 'a', subject: 'Depot', body: 'Bitte übertragen Sie mein Depot.' },
+  { id: 'b', body: 'My card was stolen yesterday, please block it.' },
+  { body: '' },
+];
+
+describe('a model on its own worker thread', () => {
+  it('predicts what the same model predicts on this thread, then ends with release', async () => {
+    const local = await Classifier.load(path.join(root, 'm1'));
+    const threaded = await loadClassifierInThread(path.join(root, 'm1'));
+    try {
+      expect(threaded.modelId).toBe('m1');
+      expect(threaded.tasks).toEqual(local.tasks);
+      expect(threaded.manifest.modelId).toBe('m1');
+      const [mine, theirs] = await Promise.all([local.predict(emails), threaded.predict(emails)]);
+      expect(theirs).toHaveLength(3);
+      theirs.forEach((p, i) => {
+        for (const [task, t] of Object.entries(p.tasks)) {
+          expect(t.label).toBe(mine[i].tasks[task].label);
+          expect(t.confidence).toBeCloseTo(mine[i].tasks[task].confidence, 6);
+        }
+        expect(p.id).toBe(mine[i].id);
+      });
+    } finally {
+      await local.release();
+    }
+    const pending = threaded.predict(emails.slice(0, 1));
+    await threaded.release();
+    await expect(pending).resolves.toHaveLength(1); // sent before release: answered first
+    await expect(threaded.predict(emails)).rejects.toThrow(/released/);
+  }, 30_000);
+
+  it('refuses a tampered artifact with the loader error and its code', async () => {
+    const dir = path.join(root, 'bad');
+    await writeFixtureModel(dir, 'bad');
+    await appendFile(path.join(dir, 'model.onnx'), Buffer.from([0]));
+    await expect(loadClassifierInThread(dir)).rejects.toMatchObject({ code: expect.stringMatching(/^ARTIFACT_/) });
+    await expect(loadClassifierInThread(path.join(root, 'missing'))).rejects.toMatchObject({ code: expect.stringMatching(/^ARTIFACT_/) });
+  }, 30_000);
+});
