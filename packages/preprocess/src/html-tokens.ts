@@ -1,12 +1,12 @@
 import { decodeHTML } from 'entities';
 
 /**
- * What the tokenizer reports. Text comes as a range of the source (`decode`: whether it may hold entities
- * to decode), so that the common run of blanks between two tags costs no copy; opening tags come with
+ * What the tokenizer reports. Text comes as a range of the source (`decode`: whether entities in it are
+ * decoded), so that the common run of blanks between two tags costs no copy; opening tags come with
  * their raw attribute source.
  */
 export interface HtmlHandler {
-  text(html: string, start: number, end: number, decode: boolean): void;
+  text(start: number, end: number, decode: boolean): void;
   open(name: string, attrs: string, selfClosing: boolean): void;
   close(name: string): void;
 }
@@ -90,7 +90,7 @@ export function tokenizeHtml(html: string, h: HtmlHandler): void {
   while (i < n) {
     const lt = html.indexOf('<', i);
     const textEnd = lt < 0 ? n : lt;
-    if (textEnd > i) h.text(html, i, textEnd, true);
+    if (textEnd > i) h.text(i, textEnd, true);
     if (lt < 0) return;
     i = lt;
     const next = html.charCodeAt(i + 1);
@@ -106,7 +106,7 @@ export function tokenizeHtml(html: string, h: HtmlHandler): void {
     const c = html.charCodeAt(nameStart) | 0x20;
     if (c < 97 || c > 122) {
       // A lone `<` is text.
-      h.text(html, i, i + 1, false);
+      h.text(i, i + 1, false);
       i += 1;
       continue;
     }
@@ -132,7 +132,7 @@ export function tokenizeHtml(html: string, h: HtmlHandler): void {
     const decodeRaw = RAW_TEXT.get(name);
     if (decodeRaw !== undefined && !selfClosing) {
       const stop = rawTextEnd(html, name, i);
-      if (stop > i) h.text(html, i, stop, decodeRaw);
+      if (stop > i) h.text(i, stop, decodeRaw);
       i = stop;
     }
   }

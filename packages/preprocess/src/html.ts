@@ -1,5 +1,6 @@
 import { decodeHTML } from 'entities';
 import { parseAttrs, tokenizeHtml } from './html-tokens.js';
+import { foldBlanks, holds, Sink, tidy } from './html-text.js';
 import { headerKey } from './patterns.js';
 
 // What a tag does to the text, as bits: one map lookup per tag instead of one set per kind.
@@ -73,71 +74,6 @@ interface Frame {
 /** How far down the stack a closing tag looks for its opening tag; deeper mismatches are ignored. */
 const CLOSE_SEARCH = 64;
 
-/** Whether `s` holds the character code `code` in [start, end). */
-function holds(s: string, start: number, end: number, code: number): boolean {
-  for (let i = start; i < end; i += 1) if (s.charCodeAt(i) === code) return true;
-  return false;
-}
-
-/** Space, tab, CR, LF or FF: the blanks that fold. */
-function isFoldBlank(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
-}
-
-/**
- * `s` from `start` to `end` with every run of blanks folded: source line breaks survive as one line break
- * (talon and the fixtures keep them), other runs become one space. Copies only what changes.
- */
-function foldBlanks(s: string, start: number, end: number): string {
-  let out = '';
-  let copied = start;
-  let i = start;
-  while (i < end) {
-    const c = s.charCodeAt(i);
-    if (!isFoldBlank(c)) {
-      i += 1;
-      continue;
-    }
-    const run = i;
-    let lineBreak = false;
-    for (; i < end; i += 1) {
-      const d = s.charCodeAt(i);
-      if (d === 10) lineBreak = true;
-      else if (!isFoldBlank(d)) break;
-    }
-    // A single space stays as it is.
-    if (!lineBreak && c === 32 && i === run + 1) continue;
-    out += s.slice(copied, run) + (lineBreak ? '\n' : ' ');
-    copied = i;
-  }
-  if (copied === start) return start === 0 && end === s.length ? s : s.slice(start, end);
-  return copied < end ? out + s.slice(copied, end) : out;
-}
-
-/** Collects text with line breaks requested by block elements and written only between pieces of text. */
-class Sink {
-  readonly parts: string[] = [];
-  private pending = 0;
-
-  text(s: string): void {
-    if (s === '') return;
-    if (this.pending > 0 && this.parts.length > 0) this.parts.push('\n'.repeat(this.pending));
-    this.pending = 0;
-    this.parts.push(s);
-  }
-
-  lineBreak(n: number): void {
-    this.pending = Math.max(this.pending, n);
-  }
-
-  /** `<br>` always adds a line, even after another one. */
-  hardBreak(): void {
-    if (this.pending > 0 && this.parts.length > 0) this.parts.push('\n'.repeat(this.pending));
-    this.pending = 0;
-    this.parts.push('\n');
-  }
-}
-
 /**
  * Visible text of an HTML email, with paragraph and line structure kept and entities decoded. Quoted parts
  * marked up by mail clients go to `quoted`, and so does everything after an `<hr>` that is followed by a
@@ -153,12 +89,12 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
   const stack: Frame[] = [root];
   const sink = (q: boolean): Sink => (q || cut ? quoted : text);
   tokenizeHtml(html, {
-    text(src, start, end, decode) {
+    text(start, end, decode) {
       const top = stack[stack.length - 1];
       if (top.skip) return;
-      const t = decode && holds(src, start, end, 38) ? decodeHTML(src.slice(start, end)) : undefined;
+      const t = decode && holds(html, start, end, 38) ? decodeHTML(html.slice(start, end)) : undefined;
       if (t !== undefined) sink(top.quoted).text(top.pre ? t : foldBlanks(t, 0, t.length));
-      else sink(top.quoted).text(top.pre ? src.slice(start, end) : foldBlanks(src, start, end));
+      else sink(top.quoted).text(top.pre ? html.slice(start, end) : foldBlanks(html, start, end));
     },
     close(name) {
       for (let k = stack.length - 1; k > 0 && k >= stack.length - CLOSE_SEARCH; k -= 1) {
@@ -210,22 +146,6 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
     }
   }
   return { text: tidy(text.parts.join('')), quoted: tidy(quoted.parts.join('')) };
-}
-
-/** Lines trimmed at the end, spaces after a line break removed, at most one blank line in a row. */
-function tidy(text: string): string {
-  const lines = (text.includes('\u00a0') ? text.replace(/\u00a0/g, ' ') : text).split('\n');
-  const out: string[] = [];
-  let blanks = 0;
-  for (const line of lines) {
-    const t = line.trim();
-    if (t === '') {
-      blanks += 1;
-      if (blanks > 1) continue;
-    } else blanks = 0;
-    out.push(t);
-  }
-  return out.join('\n').trim();
 }
 
 /** Visible text of an HTML document, quoted parts included (`htmlToTextParts` separates them). */

@@ -1,3 +1,4 @@
+import { isBlank } from './blank.js';
 import { headerKey, isReplyHeader, lineFacts, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
 import { isDeviceLine } from './signature.js';
 
@@ -34,20 +35,6 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number): 
     } else break;
   }
   return keys.size >= 2 && (hasFrom || keys.has('sent') || keys.has('gesendet') || keys.has('date') || keys.has('datum')) ? end - i : 0;
-}
-
-/** Whether a line is empty or blank (`trim() === ''`) without copying it. */
-function isBlank(line: string): boolean {
-  for (let i = 0; i < line.length; i += 1) {
-    const c = line.charCodeAt(i);
-    if (c > 32 ? !isWideSpace(c) : c !== 32 && (c < 9 || c > 13)) return false;
-  }
-  return true;
-}
-
-/** The white space above U+007F that `String.prototype.trim` removes. */
-function isWideSpace(c: number): boolean {
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** Marks every line; reply headers wrapped over up to three lines are marked on each of them. */

@@ -1,0 +1,81 @@
+
+/** Space, tab, CR, LF or FF: the blanks that fold. */
+function isFoldBlank(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
+}
+
+/**
+ * `s` from `start` to `end` with every run of blanks folded: source line breaks survive as one line break
+ * (talon and the fixtures keep them), other runs become one space. Copies only what changes.
+ */
+export function foldBlanks(s: string, start: number, end: number): string {
+  let out = '';
+  let copied = start;
+  let i = start;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (!isFoldBlank(c)) {
+      i += 1;
+      continue;
+    }
+    const run = i;
+    let lineBreak = false;
+    for (; i < end; i += 1) {
+      const d = s.charCodeAt(i);
+      if (d === 10) lineBreak = true;
+      else if (!isFoldBlank(d)) break;
+    }
+    // A single space stays as it is.
+    if (!lineBreak && c === 32 && i === run + 1) continue;
+    out += s.slice(copied, run) + (lineBreak ? '\n' : ' ');
+    copied = i;
+  }
+  if (copied === start) return start === 0 && end === s.length ? s : s.slice(start, end);
+  return copied < end ? out + s.slice(copied, end) : out;
+}
+
+/** Whether `s` holds the character code `code` in [start, end). */
+export function holds(s: string, start: number, end: number, code: number): boolean {
+  for (let i = start; i < end; i += 1) if (s.charCodeAt(i) === code) return true;
+  return false;
+}
+
+/** Collects text with line breaks requested by block elements and written only between pieces of text. */
+export class Sink {
+  readonly parts: string[] = [];
+  private pending = 0;
+
+  text(s: string): void {
+    if (s === '') return;
+    if (this.pending > 0 && this.parts.length > 0) this.parts.push('\n'.repeat(this.pending));
+    this.pending = 0;
+    this.parts.push(s);
+  }
+
+  lineBreak(n: number): void {
+    this.pending = Math.max(this.pending, n);
+  }
+
+  /** `<br>` always adds a line, even after another one. */
+  hardBreak(): void {
+    if (this.pending > 0 && this.parts.length > 0) this.parts.push('\n'.repeat(this.pending));
+    this.pending = 0;
+    this.parts.push('\n');
+  }
+}
+
+/** Lines trimmed at the end, spaces after a line break removed, at most one blank line in a row. */
+export function tidy(text: string): string {
+  const lines = (text.includes('\u00a0') ? text.replace(/\u00a0/g, ' ') : text).split('\n');
+  const out: string[] = [];
+  let blanks = 0;
+  for (const line of lines) {
+    const t = line.trim();
+    if (t === '') {
+      blanks += 1;
+      if (blanks > 1) continue;
+    } else blanks = 0;
+    out.push(t);
+  }
+  return out.join('\n').trim();
+}
