@@ -30,15 +30,15 @@ export interface LocalServingOptions {
   /** Seconds between champion checks (0: no polling). */
   pollSeconds?: number;
   logger?: Logger;
-  /** Run the model on a worker thread of its own (default true); false: on the request thread. */
-  modelThread?: boolean;
+  /** Worker threads running the model (default 1); 0: on the request thread. */
+  modelThreads?: number;
 }
 
 /** The local default wiring: local registry (or a fixed model dir), SQLite store, keys file; model loaded. */
 export async function createLocalServing(options: LocalServingOptions): Promise<ServingApp> {
   const logger = options.logger ?? silentLogger;
   const registry = options.modelDir ? undefined : createLocalRegistry({ home: options.home });
-  const { source, trainingDistribution } = createLocalModelSource({ registry, modelDir: options.modelDir, logger, thread: options.modelThread });
+  const { source, trainingDistribution } = createLocalModelSource({ registry, modelDir: options.modelDir, logger, threads: options.modelThreads });
   const auth = loadAuth(options.apiKeysFile ?? path.join(options.home, API_KEYS_FILE));
   await source.reload(); // the first model must load, or there is nothing to serve
   const store = createSqliteStore({ file: path.join(options.home, DB_FILE) });

@@ -32,8 +32,7 @@ export interface ServeFlags {
   timeoutMs?: number;
   maxConcurrent?: number;
   storeText?: boolean;
-  /** commander's `--no-model-thread`: false runs the model on the request thread. */
-  modelThread?: boolean;
+  modelThreads?: number;
   sagemaker?: boolean;
   newKey?: string;
   scopes?: Scope[];
@@ -72,7 +71,7 @@ export function addServeOptions(command: Command): Command {
     .option('--max-body-bytes <n>', 'request body limit (default 1 MB, at most 6 MB)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
     .option('--timeout-ms <n>', 'request timeout (default 10000)', integer('--timeout-ms', 1, 600_000))
     .option('--max-concurrent <n>', 'requests handled at once before 503 (default 64)', integer('--max-concurrent', 1, 100_000))
-    .option('--no-model-thread', 'run the model on the request thread (default: on a worker thread of its own)');
+    .option('--model-threads <n>', 'worker threads running the model, 0 to run it on the request thread (default 1)', integer('--model-threads', 0, 64));
 }
 
 /** Starts the server from flags and environment, prints where it listens, and returns it. */
@@ -98,7 +97,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     limits,
     storeText: flags.storeText === true,
     pollSeconds: flags.pollSeconds,
-    modelThread: flags.modelThread,
+    modelThreads: flags.modelThreads,
     logger,
   });
   if (!serving.context.auth.enabled && !isLoopback(host) && !sagemaker) {

@@ -40,10 +40,10 @@ export interface LocalModelSourceOptions {
   /** onnxruntime threads per session. */
   intraOpThreads?: number;
   /**
-   * Run each model on a worker thread of its own (default), so cleaning, featurizing and ONNX runs do
-   * not hold up the request thread; `false` runs them on the calling thread.
+   * Worker threads per served model (default 1), each with its own ONNX session, so cleaning,
+   * featurizing and ONNX runs do not hold up the request thread; 0 runs the model on the calling thread.
    */
-  thread?: boolean;
+  threads?: number;
 }
 
 export interface LocalModelSource {
@@ -62,9 +62,9 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
   else throw new Error('createLocalModelSource needs a registry or a modelDir');
   const load = async (target: ModelTarget): Promise<EmailClassifier> => {
     const classifier =
-      options.thread === false
+      options.threads === 0
         ? await Classifier.load(target.dir, { logger, intraOpThreads: options.intraOpThreads })
-        : await loadClassifierInThread(target.dir, { intraOpThreads: options.intraOpThreads });
+        : await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads });
     distributions.set(classifier.modelId, trainingDistributionOf(classifier.manifest));
     return classifier;
   };

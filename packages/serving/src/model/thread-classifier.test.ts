@@ -45,6 +45,18 @@ describe('a model on its own worker thread', () => {
     await expect(threaded.predict(emails)).rejects.toThrow(/released/);
   }, 30_000);
 
+  it('spreads concurrent batches over a pool of threads with the same answers', async () => {
+    const single = await loadClassifierInThread(path.join(root, 'm1'));
+    const pool = await loadClassifierInThread(path.join(root, 'm1'), { threads: 2 });
+    try {
+      const expected = await single.predict(emails);
+      const answers = await Promise.all(Array.from({ length: 6 }, () => pool.predict(emails)));
+      for (const answer of answers) expect(answer.map((p) => p.tasks.queue.label)).toEqual(expected.map((p) => p.tasks.queue.label));
+    } finally {
+      await Promise.all([single.release(), pool.release()]);
+    }
+  }, 30_000);
+
   it('refuses a tampered artifact with the loader error and its code', async () => {
     const dir = path.join(root, 'bad');
     await writeFixtureModel(dir, 'bad');

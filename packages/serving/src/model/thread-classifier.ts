@@ -19,74 +19,103 @@ function rebuild(e: ThreadError): Error {
   return Object.assign(new Error(e.message), { name: e.name, ...(e.code ? { code: e.code } : {}) });
 }
 
+interface ModelThread {
+  ready: Promise<Manifest>;
+  /** Batches sent and not yet answered. */
+  pending(): number;
+  predict(emails: readonly Email[]): Promise<EmailPrediction[]>;
+  /** Lets the batches already sent finish, releases the ONNX session and ends the thread. */
+  release(): Promise<void>;
+}
+
+function startModelThread(dir: string, intraOpThreads: number | undefined): ModelThread {
+  const worker = new Worker(new URL('./classifier-thread.worker.mjs', import.meta.url), { workerData: { dir, intraOpThreads } });
+  const waiting = new Map<number, { resolve: (p: EmailPrediction[]) => void; reject: (e: unknown) => void }>();
+  let nextId = 1;
+  let ended: Error | undefined;
+  let loaded: { resolve: (m: Manifest) => void; reject: (e: unknown) => void } | undefined;
+  const ready = new Promise<Manifest>((resolve, reject) => (loaded = { resolve, reject }));
+  let exited: () => void = () => {};
+  const exit = new Promise<void>((resolve) => (exited = resolve));
+
+  const fail = (error: Error) => {
+    ended ??= error;
+    loaded?.reject(error);
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  };
+  worker.on('error', (error) => fail(error));
+  worker.on('exit', (code) => {
+    fail(new Error(`The model thread exited (${code}).`));
+    exited();
+  });
+  worker.on('message', (m: FromThread) => {
+    if ('kind' in m) {
+      if (m.kind === 'failed') return fail(rebuild(m.error));
+      // Loaded: from now on the thread keeps the process alive only while a batch waits for it.
+      worker.unref();
+      return loaded?.resolve(m.manifest);
+    }
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (waiting.size === 0 && !ended) worker.unref();
+    if ('predictions' in m) w.resolve(m.predictions);
+    else w.reject(rebuild(m.error));
+  });
+  return {
+    ready,
+    pending: () => waiting.size,
+    predict(emails) {
+      if (ended) return Promise.reject(ended);
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        if (waiting.size === 0) worker.ref();
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, emails });
+      });
+    },
+    async release() {
+      if (!ended) {
+        ended = new Error('The model was released.');
+        worker.ref();
+        worker.postMessage({ kind: 'release' });
+      }
+      await exit;
+    },
+  };
+}
+
 export interface ThreadClassifier extends EmailClassifier {
   readonly manifest: Manifest;
 }
 
 /**
- * Loads a model artifact on a worker thread of its own (the same verified `Classifier.load`) and
- * returns a classifier that sends it each batch. One thread per model version: a hot swap loads the new
- * one beside the old, and `release()` ends the old thread once its requests are done.
+ * Loads a model artifact on `threads` worker threads (each the same verified `Classifier.load`, each
+ * its own ONNX session) and returns a classifier that sends each batch to the least busy one. Threads
+ * belong to one model version: a hot swap loads the new version's beside the old, and `release()`
+ * ends the old ones once their batches are done.
  */
-export function loadClassifierInThread(dir: string, options: { intraOpThreads?: number } = {}): Promise<ThreadClassifier> {
-  const worker = new Worker(new URL('./classifier-thread.worker.mjs', import.meta.url), { workerData: { dir, intraOpThreads: options.intraOpThreads } });
-  const waiting = new Map<number, { resolve: (p: EmailPrediction[]) => void; reject: (e: unknown) => void }>();
-  let nextId = 1;
-  // The thread keeps the process alive only while a batch waits for it (or while it loads or ends).
-  const settle = (id: number) => {
-    waiting.delete(id);
-    if (waiting.size === 0 && !ended) worker.unref();
+export async function loadClassifierInThread(dir: string, options: { threads?: number; intraOpThreads?: number } = {}): Promise<ThreadClassifier> {
+  const pool = Array.from({ length: Math.max(1, options.threads ?? 1) }, () => startModelThread(dir, options.intraOpThreads));
+  let manifest: Manifest;
+  try {
+    [manifest] = await Promise.all(pool.map((t) => t.ready));
+  } catch (error) {
+    await Promise.all(pool.map((t) => t.release()));
+    throw error;
+  }
+  return {
+    manifest,
+    modelId: manifest.modelId,
+    tasks: manifest.tasks.map((t) => ({ name: t.name, labels: [...t.labels] })),
+    predict(emails) {
+      let idlest = pool[0];
+      for (const t of pool) if (t.pending() < idlest.pending()) idlest = t;
+      return idlest.predict(emails);
+    },
+    async release() {
+      await Promise.all(pool.map((t) => t.release()));
+    },
   };
-  let ended: Error | undefined;
-  let exited: () => void = () => {};
-  const exit = new Promise<void>((resolve) => (exited = resolve));
-
-  return new Promise<ThreadClassifier>((resolveLoad, rejectLoad) => {
-    const fail = (error: Error) => {
-      ended ??= error;
-      rejectLoad(error);
-      for (const w of waiting.values()) w.reject(error);
-      waiting.clear();
-    };
-    worker.on('error', (error) => fail(error));
-    worker.on('exit', (code) => {
-      fail(new Error(`The model thread exited (${code}).`));
-      exited();
-    });
-    worker.on('message', (m: FromThread) => {
-      if ('kind' in m && m.kind === 'failed') return fail(rebuild(m.error));
-      if ('kind' in m && m.kind === 'ready') {
-        const { manifest } = m;
-        worker.unref();
-        return resolveLoad({
-          manifest,
-          modelId: manifest.modelId,
-          tasks: manifest.tasks.map((t) => ({ name: t.name, labels: [...t.labels] })),
-          predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
-            if (ended) return Promise.reject(ended);
-            return new Promise((resolve, reject) => {
-              const id = nextId++;
-              if (waiting.size === 0) worker.ref();
-              waiting.set(id, { resolve, reject });
-              worker.postMessage({ id, emails });
-            });
-          },
-          async release(): Promise<void> {
-            if (!ended) {
-              ended = new Error('The model was released.');
-              worker.ref();
-              worker.postMessage({ kind: 'release' });
-            }
-            await exit;
-          },
-        });
-      }
-      if (!('id' in m)) return;
-      const w = waiting.get(m.id);
-      if (!w) return;
-      settle(m.id);
-      if ('predictions' in m) w.resolve(m.predictions);
-      else w.reject(rebuild(m.error));
-    });
-  });
 }

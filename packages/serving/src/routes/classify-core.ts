@@ -8,18 +8,31 @@ type ClassifyResponse = z.infer<typeof ClassifyResponseSchema>;
 
 const TEXT_FIELDS = ['subject', 'body', 'html'] as const;
 
-/** Cuts every text field to `max` characters; says whether anything was cut. */
+/** Cuts every text field to `max` characters; says whether anything was cut (the email itself is never changed). */
 export function truncateEmail(email: Email, max: number): { email: Email; truncated: boolean } {
-  let truncated = false;
-  const out: Email = { ...email };
+  let out: Email | undefined;
   for (const field of TEXT_FIELDS) {
-    const value = out[field];
+    const value = email[field];
     if (value !== undefined && value.length > max) {
+      out ??= { ...email };
       out[field] = value.slice(0, max);
-      truncated = true;
     }
   }
-  return { email: out, truncated };
+  return out === undefined ? { email, truncated: false } : { email: out, truncated: true };
+}
+
+/** What the store keeps of one answered prediction (labels, confidences, abstentions per task; no text unless configured). */
+function toRecord(p: ClassifyResponse['predictions'][number], createdAt: string, latencyMs: number): PredictionRecord {
+  const labels: Record<string, string> = {};
+  const confidences: Record<string, number> = {};
+  const abstained: Record<string, boolean> = {};
+  for (const task in p.tasks) {
+    const t = p.tasks[task];
+    labels[task] = t.label;
+    confidences[task] = t.confidence;
+    abstained[task] = t.abstained;
+  }
+  return { predictionId: p.predictionId, emailId: p.id ?? p.predictionId, modelId: p.modelId, createdAt, labels, confidences, abstained, queue: p.route.queue, latencyMs };
 }
 
 /** The one classify path behind /v1/classify, /v1/classify/eml and /invocations. */
@@ -29,27 +42,18 @@ export async function classifyEmails(ctx: AppContext, input: readonly Email[]): 
   try {
     const started = performance.now();
     const predictions = await ctx.batcher.predict(lease.classifier, prepared.map((p) => p.email));
-    const latencyMs = performance.now() - started;
+    const latencyMs = (performance.now() - started) / predictions.length;
     const createdAt = new Date(ctx.clock.now()).toISOString();
     const modelId = lease.classifier.modelId;
+    let cut = 0;
     const out = predictions.map((p, i) => {
-      const email = input[i];
       const truncated = prepared[i].truncated || p.truncated === true;
-      return { ...p, id: email.id ?? p.id, predictionId: ctx.newId(), ...(truncated ? { truncated: true } : {}) };
+      if (truncated) cut++;
+      // Answered as the model gave it, plus the caller's email id and the id to quote in feedback.
+      return Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {});
     });
-    const records = out.map((p, i): PredictionRecord => {
-      const tasks = Object.entries(p.tasks);
-      const record: PredictionRecord = {
-        predictionId: p.predictionId,
-        emailId: p.id ?? p.predictionId,
-        modelId: p.modelId,
-        createdAt,
-        labels: Object.fromEntries(tasks.map(([t, v]) => [t, v.label])),
-        confidences: Object.fromEntries(tasks.map(([t, v]) => [t, v.confidence])),
-        abstained: Object.fromEntries(tasks.map(([t, v]) => [t, v.abstained])),
-        queue: p.route.queue,
-        latencyMs: latencyMs / out.length,
-      };
+    const records = out.map((p, i) => {
+      const record = toRecord(p, createdAt, latencyMs);
       if (ctx.maskText) {
         const e = prepared[i].email;
         record.text = ctx.maskText([e.subject, e.body ?? e.html].filter((x) => x !== undefined).join('\n\n'));
@@ -58,7 +62,6 @@ export async function classifyEmails(ctx: AppContext, input: readonly Email[]): 
     });
     await ctx.store.savePredictions(records);
     ctx.metrics.recordPredictions(out);
-    const cut = out.filter((p) => p.truncated).length;
     return {
       modelId,
       predictions: out,
