@@ -19,7 +19,7 @@ export { prepareModelInput, metaValue, type ModelInput } from './model-input.js'
 export { routeFromPredictions, type RoutingPolicy } from './routing.js';
 export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type PaddedChunk } from './bag-batch.js';
 export { buildNgramBagOnnx, ngramBagOnnxNames, NGRAM_BAG_OPSET, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
-export { Classifier, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction } from './classifier.js';
+export { assemblePredictions, Classifier, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction, type ScoredBatch } from './classifier.js';
 export { LocalModelRegistry, createLocalRegistry, ModelVersionSchema, RegistryIndexSchema, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks } from './registry/local-registry.js';
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
 export { withFileLock, type LockOptions } from './registry/lock.js';

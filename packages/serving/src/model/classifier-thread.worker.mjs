@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { Classifier } = await import('@mailroute/model');
+const { Classifier, prepareModelInput } = await import('@mailroute/model');
 
 const describe = (error) => ({
   name: error?.name ?? 'Error',
@@ -31,8 +31,14 @@ parentPort.on('message', (message) => {
       .finally(() => parentPort.close());
     return;
   }
-  const run = classifier.predict(message.emails).then(
-    (predictions) => parentPort.postMessage({ id: message.id, predictions }),
+  // The heavy part here: cleaning, featurizing, ONNX. Only the probabilities go back (their buffers
+  // moved, not copied); the request thread turns them into answers (assemblePredictions).
+  const run = (async () => {
+    const inputs = message.emails.map(prepareModelInput);
+    const { probs, truncated } = await classifier.predictPrepared(inputs);
+    return { probs, truncated, languages: inputs.map((input) => input.language) };
+  })().then(
+    (scored) => parentPort.postMessage({ id: message.id, scored }, Object.values(scored.probs).map((p) => p.buffer)),
     (error) => parentPort.postMessage({ id: message.id, error: describe(error) }),
   );
   running.add(run);

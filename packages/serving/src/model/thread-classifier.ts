@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { EmailClassifier, EmailPrediction, Manifest } from '@mailroute/model';
+import { assemblePredictions, type EmailClassifier, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 
 interface ThreadError {
@@ -11,7 +11,7 @@ interface ThreadError {
 type FromThread =
   | { kind: 'ready'; manifest: Manifest }
   | { kind: 'failed'; error: ThreadError }
-  | { id: number; predictions: EmailPrediction[] }
+  | { id: number; scored: ScoredBatch }
   | { id: number; error: ThreadError };
 
 /** The error the thread reported, with its name and code kept (messages never carry email text). */
@@ -23,14 +23,14 @@ interface ModelThread {
   ready: Promise<Manifest>;
   /** Batches sent and not yet answered. */
   pending(): number;
-  predict(emails: readonly Email[]): Promise<EmailPrediction[]>;
+  predict(emails: readonly Email[]): Promise<ScoredBatch>;
   /** Lets the batches already sent finish, releases the ONNX session and ends the thread. */
   release(): Promise<void>;
 }
 
 function startModelThread(dir: string, intraOpThreads: number | undefined): ModelThread {
   const worker = new Worker(new URL('./classifier-thread.worker.mjs', import.meta.url), { workerData: { dir, intraOpThreads } });
-  const waiting = new Map<number, { resolve: (p: EmailPrediction[]) => void; reject: (e: unknown) => void }>();
+  const waiting = new Map<number, { resolve: (p: ScoredBatch) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
   let ended: Error | undefined;
   let loaded: { resolve: (m: Manifest) => void; reject: (e: unknown) => void } | undefined;
@@ -60,7 +60,7 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
     if (!w) return;
     waiting.delete(m.id);
     if (waiting.size === 0 && !ended) worker.unref();
-    if ('predictions' in m) w.resolve(m.predictions);
+    if ('scored' in m) w.resolve(m.scored);
     else w.reject(rebuild(m.error));
   });
   return {
@@ -109,10 +109,10 @@ export async function loadClassifierInThread(dir: string, options: { threads?: n
     manifest,
     modelId: manifest.modelId,
     tasks: manifest.tasks.map((t) => ({ name: t.name, labels: [...t.labels] })),
-    predict(emails) {
+    async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
       let idlest = pool[0];
       for (const t of pool) if (t.pending() < idlest.pending()) idlest = t;
-      return idlest.predict(emails);
+      return assemblePredictions(manifest, emails, await idlest.predict(emails));
     },
     async release() {
       await Promise.all(pool.map((t) => t.release()));
