@@ -53,6 +53,18 @@ describe('a model on its own worker thread', () => {
     }
   }, 30_000);
 
+  it('merges batches that wait for a busy thread and gives each caller its own rows back', async () => {
+    const local = await Classifier.load(path.join(root, 'm1'));
+    const threaded = await loadClassifierInThread(path.join(root, 'm1'));
+    try {
+      const calls = Array.from({ length: 12 }, (_, i) => emails.slice(i % 3, (i % 3) + 1 + (i % 2)));
+      const [expected, answers] = await Promise.all([Promise.all(calls.map((c) => local.predict(c))), Promise.all(calls.map((c) => threaded.predict(c)))]);
+      expect(answers).toEqual(expected);
+    } finally {
+      await Promise.all([local.release(), threaded.release()]);
+    }
+  }, 30_000);
+
   it('refuses a tampered artifact with the loader error and its code', async () => {
     const dir = path.join(root, 'bad');
     await writeFixtureModel(dir, 'bad');

@@ -21,16 +21,41 @@ function rebuild(e: ThreadError): Error {
 
 interface ModelThread {
   ready: Promise<Manifest>;
-  /** Batches sent and not yet answered. */
+  /** Batches waiting for this thread or being worked on. */
   pending(): number;
   predict(emails: readonly Email[]): Promise<ScoredBatch>;
   /** Lets the batches already sent finish, releases the ONNX session and ends the thread. */
   release(): Promise<void>;
 }
 
+interface Part {
+  emails: readonly Email[];
+  resolve: (scored: ScoredBatch) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Emails sent to a thread in one message at most (bounds the wait of the first of them). */
+const MAX_MERGED_EMAILS = 512;
+
+/** The rows [from, from + n) of a scored batch. */
+function sliceScored(scored: ScoredBatch, from: number, n: number): ScoredBatch {
+  const probs: Record<string, Float32Array> = {};
+  for (const [task, p] of Object.entries(scored.probs)) {
+    const k = p.length / scored.truncated.length;
+    probs[task] = p.subarray(from * k, (from + n) * k);
+  }
+  return { probs, truncated: scored.truncated.slice(from, from + n), languages: scored.languages.slice(from, from + n) };
+}
+
+/**
+ * One model thread. At most one message is in flight: batches that come while the thread works are
+ * merged into the next message, so under load the thread runs fewer, larger ONNX batches and the
+ * request thread sends fewer messages. If a merged message fails, each batch is retried alone.
+ */
 function startModelThread(dir: string, intraOpThreads: number | undefined): ModelThread {
   const worker = new Worker(new URL('./classifier-thread.worker.mjs', import.meta.url), { workerData: { dir, intraOpThreads } });
   const waiting = new Map<number, { resolve: (p: ScoredBatch) => void; reject: (e: unknown) => void }>();
+  let queued: Part[] = [];
   let nextId = 1;
   let ended: Error | undefined;
   let loaded: { resolve: (m: Manifest) => void; reject: (e: unknown) => void } | undefined;
@@ -38,11 +63,39 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
   let exited: () => void = () => {};
   const exit = new Promise<void>((resolve) => (exited = resolve));
 
+  const post = (emails: readonly Email[], resolve: (s: ScoredBatch) => void, reject: (e: unknown) => void) => {
+    const id = nextId++;
+    if (waiting.size === 0) worker.ref();
+    waiting.set(id, { resolve, reject });
+    worker.postMessage({ id, emails });
+  };
+  const sendQueued = () => {
+    if (waiting.size > 0 || queued.length === 0 || ended) return;
+    let n = 0;
+    let take = 0;
+    while (take < queued.length && (take === 0 || n + queued[take].emails.length <= MAX_MERGED_EMAILS)) n += queued[take++].emails.length;
+    const parts = queued.slice(0, take);
+    queued = queued.slice(take);
+    if (parts.length === 1) return post(parts[0].emails, parts[0].resolve, parts[0].reject);
+    post(
+      parts.flatMap((p) => p.emails),
+      (scored) => {
+        let at = 0;
+        for (const p of parts) {
+          p.resolve(sliceScored(scored, at, p.emails.length));
+          at += p.emails.length;
+        }
+      },
+      () => parts.forEach((p) => post(p.emails, p.resolve, p.reject)),
+    );
+  };
   const fail = (error: Error) => {
     ended ??= error;
     loaded?.reject(error);
     for (const w of waiting.values()) w.reject(error);
     waiting.clear();
+    for (const p of queued) p.reject(error);
+    queued = [];
   };
   worker.on('error', (error) => fail(error));
   worker.on('exit', (code) => {
@@ -59,24 +112,28 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
     const w = waiting.get(m.id);
     if (!w) return;
     waiting.delete(m.id);
-    if (waiting.size === 0 && !ended) worker.unref();
     if ('scored' in m) w.resolve(m.scored);
     else w.reject(rebuild(m.error));
+    sendQueued();
+    if (waiting.size === 0 && !ended) worker.unref();
   });
   return {
     ready,
-    pending: () => waiting.size,
+    pending: () => waiting.size + queued.length,
     predict(emails) {
       if (ended) return Promise.reject(ended);
       return new Promise((resolve, reject) => {
-        const id = nextId++;
-        if (waiting.size === 0) worker.ref();
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, emails });
+        queued.push({ emails, resolve, reject });
+        sendQueued();
       });
     },
     async release() {
       if (!ended) {
+        // Batches still queued go first; the release message follows them.
+        while (queued.length > 0) {
+          const p = queued.shift() as Part;
+          post(p.emails, p.resolve, p.reject);
+        }
         ended = new Error('The model was released.');
         worker.ref();
         worker.postMessage({ kind: 'release' });
