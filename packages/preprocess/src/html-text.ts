@@ -1,3 +1,5 @@
+import { decodeHTML } from 'entities';
+
 
 /** Space, tab, CR, LF or FF: the blanks that fold. */
 function isFoldBlank(c: number): boolean {
@@ -34,10 +36,48 @@ export function foldBlanks(s: string, start: number, end: number): string {
   return copied < end ? out + s.slice(copied, end) : out;
 }
 
-/** Whether `s` holds the character code `code` in [start, end). */
-export function holds(s: string, start: number, end: number, code: number): boolean {
-  for (let i = start; i < end; i += 1) if (s.charCodeAt(i) === code) return true;
-  return false;
+const COMMON_ENTITIES = new Map([
+  ['nbsp', '\u00a0'],
+  ['quot', '"'],
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['apos', "'"],
+]);
+/** The longest reference read here, `&#x10FFFF;`; longer ones go to `decodeHTML`. */
+const MAX_REFERENCE = 10;
+const DECIMAL = /^#\d+$/;
+const HEX = /^#[xX][\dA-Fa-f]+$/;
+
+/** A numeric reference's character when `decodeHTML` would keep its code point as it is. */
+function numericReference(name: string): string | undefined {
+  const hex = HEX.test(name);
+  if (!hex && !DECIMAL.test(name)) return undefined;
+  const cp = hex ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+  const plain = (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp < 0xd800) || (cp >= 0xe000 && cp <= 0x10ffff);
+  return plain ? String.fromCodePoint(cp) : undefined;
+}
+
+/**
+ * `s` with its character references decoded, the same as `decodeHTML(s)`: the common named references and
+ * numeric ones are read here (the trie decoder costs far more per call); any other reference hands the
+ * whole string to `decodeHTML`.
+ */
+export function decodeEntities(s: string): string {
+  let out = '';
+  let copied = 0;
+  let amp = s.indexOf('&');
+  while (amp >= 0) {
+    const semi = s.indexOf(';', amp + 1);
+    if (semi < 0 || semi - amp > MAX_REFERENCE) return decodeHTML(s);
+    const name = s.slice(amp + 1, semi);
+    const char = COMMON_ENTITIES.get(name) ?? numericReference(name);
+    if (char === undefined) return decodeHTML(s);
+    out += s.slice(copied, amp) + char;
+    copied = semi + 1;
+    amp = s.indexOf('&', copied);
+  }
+  return copied === 0 ? s : out + s.slice(copied);
 }
 
 /** Collects text with line breaks requested by block elements and written only between pieces of text. */

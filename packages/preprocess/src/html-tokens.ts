@@ -1,8 +1,8 @@
 import { decodeHTML } from 'entities';
 
 /**
- * What the tokenizer reports. Text comes as a range of the source (`decode`: whether entities in it are
- * decoded), so that the common run of blanks between two tags costs no copy; opening tags come with
+ * What the tokenizer reports. Text comes as a range of the source (`decode`: whether it holds entities to
+ * decode), so that the common run of blanks between two tags costs no copy; opening tags come with
  * their raw attribute source.
  */
 export interface HtmlHandler {
@@ -40,32 +40,59 @@ function endsName(c: number): boolean {
   return c === 32 || c === 62 || c === 47 || c === 10 || c === 9 || c === 13 || c === 12;
 }
 
-interface ScanState {
+/**
+ * Where the next `>`, `"`, `'` and `&` lie, searched natively and kept until passed: tags and text are asked
+ * for in document order, so each search covers new ground and the whole scan stays linear.
+ */
+class Cursors {
   /** After one unbalanced quote the document's quoting is not trusted again, so no tag rescans to the end twice. */
-  quotesBroken: boolean;
+  private quotesBroken = false;
+  private readonly at = [-1, -1, -1, -1];
+
+  constructor(private readonly html: string) {}
+
+  /** Index of the first `char` (one of CURSOR_CHARS) at or after `from`; the length of the document if none. */
+  private next(slot: number, from: number): number {
+    if (this.at[slot] < from) {
+      const k = this.html.indexOf(CURSOR_CHARS[slot], from);
+      this.at[slot] = k < 0 ? this.html.length : k;
+    }
+    return this.at[slot];
+  }
+
+  /** Whether `[start, end)` holds an `&` (an entity to decode). */
+  hasEntity(start: number, end: number): boolean {
+    return this.next(AMP, start) < end;
+  }
+
+  /**
+   * Index of the `>` that ends a tag starting at `from`, skipping quoted attribute values (which may hold `>`);
+   * -1 if none. A quote left open to the end of the document counts as no quote: the first `>` ends the tag.
+   */
+  tagEnd(from: number): number {
+    const n = this.html.length;
+    if (this.quotesBroken) return this.html.indexOf('>', from);
+    let j = from;
+    for (;;) {
+      const gt = this.next(GT, j);
+      const q = Math.min(this.next(DQ, j), this.next(SQ, j));
+      if (gt < q) return gt;
+      if (q >= n) break;
+      const close = this.next(q === this.at[DQ] ? DQ : SQ, q + 1);
+      if (close >= n) break;
+      j = close + 1;
+    }
+    const gt = this.html.indexOf('>', from);
+    if (gt >= 0) this.quotesBroken = true;
+    return gt;
+  }
 }
 
-/**
- * Index of the `>` that ends a tag starting at `from`, skipping quoted attribute values (which may hold `>`);
- * -1 if none. A quote left open to the end of the document counts as no quote: the first `>` ends the tag.
- */
-function tagEnd(html: string, from: number, state: ScanState): number {
-  if (state.quotesBroken) return html.indexOf('>', from);
-  const n = html.length;
-  let j = from;
-  while (j < n) {
-    const c = html.charCodeAt(j);
-    if (c === 62) return j;
-    if (c === 34 || c === 39) {
-      const close = html.indexOf(c === 34 ? '"' : "'", j + 1);
-      if (close < 0) break;
-      j = close + 1;
-    } else j += 1;
-  }
-  const gt = html.indexOf('>', from);
-  if (gt >= 0) state.quotesBroken = true;
-  return gt;
-}
+const CURSOR_CHARS = ['>', '"', "'", '&'];
+const GT = 0;
+const DQ = 1;
+const SQ = 2;
+const AMP = 3;
 
 /** Index of the closing tag of a raw-text element (`</style`, any case) at or after `from`, or the end. */
 function rawTextEnd(html: string, name: string, from: number): number {
@@ -86,11 +113,11 @@ function rawTextEnd(html: string, name: string, from: number): number {
 export function tokenizeHtml(html: string, h: HtmlHandler): void {
   let i = 0;
   const n = html.length;
-  const state: ScanState = { quotesBroken: false };
+  const cursors = new Cursors(html);
   while (i < n) {
     const lt = html.indexOf('<', i);
     const textEnd = lt < 0 ? n : lt;
-    if (textEnd > i) h.text(i, textEnd, true);
+    if (textEnd > i) h.text(i, textEnd, cursors.hasEntity(i, textEnd));
     if (lt < 0) return;
     i = lt;
     const next = html.charCodeAt(i + 1);
@@ -120,7 +147,7 @@ export function tokenizeHtml(html: string, h: HtmlHandler): void {
     }
     const rawName = html.slice(nameStart, nameEnd);
     const name = upper ? rawName.toLowerCase() : rawName;
-    const end = tagEnd(html, i + 1, state);
+    const end = cursors.tagEnd(i + 1);
     if (end < 0) return;
     i = end + 1;
     if (closing) {
@@ -132,7 +159,7 @@ export function tokenizeHtml(html: string, h: HtmlHandler): void {
     const decodeRaw = RAW_TEXT.get(name);
     if (decodeRaw !== undefined && !selfClosing) {
       const stop = rawTextEnd(html, name, i);
-      if (stop > i) h.text(i, stop, decodeRaw);
+      if (stop > i) h.text(i, stop, decodeRaw && cursors.hasEntity(i, stop));
       i = stop;
     }
   }

@@ -1,6 +1,5 @@
-import { decodeHTML } from 'entities';
 import { parseAttrs, tokenizeHtml } from './html-tokens.js';
-import { foldBlanks, holds, Sink, tidy } from './html-text.js';
+import { decodeEntities, foldBlanks, Sink, tidy } from './html-text.js';
 import { headerKey } from './patterns.js';
 
 // What a tag does to the text, as bits: one map lookup per tag instead of one set per kind.
@@ -61,7 +60,6 @@ function isCutElement(a: Attribs): boolean {
 }
 
 const MAY_MARK_QUOTE = /quote|extra|cite|rplyfwd|olk_src|messageheader/i;
-const NO_ATTRS: Attribs = {};
 
 interface Frame {
   tag: string;
@@ -92,7 +90,7 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
     text(start, end, decode) {
       const top = stack[stack.length - 1];
       if (top.skip) return;
-      const t = decode && holds(html, start, end, 38) ? decodeHTML(html.slice(start, end)) : undefined;
+      const t = decode ? decodeEntities(html.slice(start, end)) : undefined;
       if (t !== undefined) sink(top.quoted).text(top.pre ? t : foldBlanks(t, 0, t.length));
       else sink(top.quoted).text(top.pre ? html.slice(start, end) : foldBlanks(html, start, end));
     },
@@ -116,11 +114,13 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
       const kind = TAGS.get(tag) ?? 0;
       const frame: Frame = { tag, quoted: top.quoted, skip: top.skip || (kind & SKIP) !== 0, pre: top.pre || tag === 'pre', close: 0 };
       if (!frame.skip) {
-        // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
-        const attrs = detect && !frame.quoted && MAY_MARK_QUOTE.test(attrSrc) ? parseAttrs(attrSrc) : NO_ATTRS;
-        if (detect && !frame.quoted && !cut && isCutElement(attrs)) cut = true;
-        if (detect && !frame.quoted && (tag === 'blockquote' || isQuoteElement(tag, attrs))) frame.quoted = true;
-        if (detect && tag === 'hr' && !frame.quoted && !cut) hrMarks.push(text.parts.length);
+        if (detect && !frame.quoted) {
+          // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
+          const attrs = MAY_MARK_QUOTE.test(attrSrc) ? parseAttrs(attrSrc) : undefined;
+          if (attrs !== undefined && !cut && isCutElement(attrs)) cut = true;
+          if (tag === 'blockquote' || (attrs !== undefined && isQuoteElement(tag, attrs))) frame.quoted = true;
+          if (tag === 'hr' && !frame.quoted && !cut) hrMarks.push(text.parts.length);
+        }
         const out = sink(frame.quoted);
         if ((kind & BREAK) !== 0) out.hardBreak();
         else if ((kind & PARAGRAPH) !== 0) {

@@ -17,13 +17,16 @@ const KEY_COLON = 2;
 /** 'line' or 'zeile' anywhere ("reply above this line", "über dieser Zeile"). */
 const LINE_WORD = 4;
 
+const LINE_WORD_HINT = /[lz](?:ine|eile)/;
+
 /** The facts about a line that `splitterKind`, `isReplyHeader`, `mayStartHeader` and `headerKey` share. */
 export function lineFacts(line: string): number {
   let facts = line.includes('@') ? HAS_AT : 0;
   const colon = line.indexOf(':');
   const wide = colon >= 0 && colon <= 40 ? -1 : line.indexOf('：');
   if ((colon >= 0 && colon <= 40) || (wide >= 0 && wide < 40)) facts |= KEY_COLON;
-  if (line.includes('line') || line.includes('zeile')) facts |= LINE_WORD;
+  // One native scan for either word's tail rules out most lines before the two exact searches.
+  if (LINE_WORD_HINT.test(line) && (line.includes('line') || line.includes('zeile'))) facts |= LINE_WORD;
   return facts;
 }
 
