@@ -1,3 +1,4 @@
+import { isBlank } from './blank.js';
 import { stripMarkers } from './patterns.js';
 
 export type RemovedKind = 'quoted' | 'signature' | 'disclaimer' | 'device' | 'footer';
@@ -77,37 +78,36 @@ export interface TailRemoval {
   signature?: string;
 }
 
-/** Splits `lines` into paragraphs: [start, end) ranges of non-blank runs. */
-function paragraphs(lines: readonly string[]): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let start = -1;
-  for (let i = 0; i <= lines.length; i += 1) {
-    const blank = i === lines.length || lines[i].trim() === '';
-    if (blank && start >= 0) {
-      out.push([start, i]);
-      start = -1;
-    } else if (!blank && start < 0) start = i;
-  }
-  return out;
+/** What a trailing paragraph's first lines read like: a disclaimer, a footer, or neither. */
+function legalKind(text: string): RemovedKind | undefined {
+  return DISCLAIMER.test(text) ? 'disclaimer' : FOOTER.test(text) ? 'footer' : RULE.test(text) ? 'footer' : undefined;
 }
 
-/** Removes disclaimers and marketing footers: trailing paragraphs that read like one. */
+/**
+ * Removes disclaimers and marketing footers: trailing paragraphs (runs of non-blank lines) that read like one,
+ * never the first paragraph. Paragraphs are found from the end, so only the tail is read.
+ */
 export function removeLegalTail(input: readonly string[]): TailRemoval {
-  const lines = [...input];
   const removed: TailRemoval['removed'] = [];
-  const paras = paragraphs(lines);
-  let cut = lines.length;
-  for (let p = paras.length - 1; p > 0; p -= 1) {
-    const [s, e] = paras[p];
+  let cut = input.length;
+  let end = input.length;
+  for (;;) {
+    while (end > 0 && isBlank(input[end - 1])) end -= 1;
+    let start = end;
+    while (start > 0 && !isBlank(input[start - 1])) start -= 1;
+    let above = start;
+    while (above > 0 && isBlank(input[above - 1])) above -= 1;
+    if (end === 0 || above === 0) break;
     // Legal and marketing wording shows in a paragraph's first lines; reading more only costs time.
     let text = '';
-    for (let k = s; k < e && text.length < 800; k += 1) text += `${lines[k]}\n`;
-    const kind: RemovedKind | undefined = DISCLAIMER.test(text) ? 'disclaimer' : FOOTER.test(text) ? 'footer' : RULE.test(text) ? 'footer' : undefined;
+    for (let k = start; k < end && text.length < 800; k += 1) text += `${input[k]}\n`;
+    const kind = legalKind(text);
     if (!kind) break;
-    removed.unshift({ kind, text: lines.slice(s, e).join('\n') });
-    cut = s;
+    removed.unshift({ kind, text: input.slice(start, end).join('\n') });
+    cut = start;
+    end = above;
   }
-  return { lines: lines.slice(0, cut), removed };
+  return { lines: input.slice(0, cut), removed };
 }
 
 /** Removes device lines ("Sent from my iPhone") wherever they stand. */
