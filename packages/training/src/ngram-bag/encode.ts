@@ -31,6 +31,27 @@ export function encodeExamples(examples: readonly TrainExample[], tasks: readonl
   });
 }
 
+/**
+ * Smooth inverse document frequency per bucket over the examples' bags: ln((1 + n) / (1 + df)) + 1
+ * with df the number of bags holding the bucket, as scikit-learn's TfidfVectorizer; unseen buckets get
+ * the largest value.
+ */
+export function idfTable(examples: readonly EncodedExample[], buckets: number): Float32Array {
+  const df = new Float64Array(buckets);
+  const lastBag = new Int32Array(buckets).fill(-1);
+  examples.forEach(({ ids }, bag) => {
+    for (let k = 0; k < ids.length; k++) {
+      if (lastBag[ids[k]] === bag) continue; // a bucket in two groups of one bag counts once
+      lastBag[ids[k]] = bag;
+      df[ids[k]]++;
+    }
+  });
+  const idf = new Float32Array(buckets);
+  const n = examples.length;
+  for (let id = 0; id < buckets; id++) idf[id] = Math.log((1 + n) / (1 + df[id])) + 1;
+  return idf;
+}
+
 /** Class weights per task: the given ones, else computed from the training label counts. */
 export function classWeightsFor(
   task: TaskSpec,

@@ -46,6 +46,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
         bestEpochs: model.bestEpochs,
         averagedEpochs: model.averagedEpochs,
         counts: model.counts,
+        ...(model.refit ? { refit: model.refit } : {}),
         calibration: model.calibration,
       },
     },

@@ -1,6 +1,6 @@
 import { forwardLogits, type NgramBagPart } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
-import { accumulateExample, createPartState, updateEmbedding, type EncodedExample, type PartState } from './net.js';
+import { accumulateExample, createPartState, updateEmbedding, type EncodedExample, type PartState, type TrainingLoss } from './net.js';
 import { createPrng, fillUniform } from './prng.js';
 
 function tinyPart(hidden: number, seed: number): NgramBagPart {
@@ -32,13 +32,18 @@ function tinyPart(hidden: number, seed: number): NgramBagPart {
 const classWeights = [Float64Array.of(1, 2, 0.5), Float64Array.of(1.5, 1)];
 
 /** The loss as the definition says, from the reference forward pass in @mailroute/model. */
-function referenceLoss(part: NgramBagPart, example: EncodedExample): number {
+function referenceLoss(part: NgramBagPart, example: EncodedExample, kind: TrainingLoss = 'softmax'): number {
   const logits = forwardLogits({ parts: [part] }, { ids: example.ids, weights: example.weights });
   let loss = 0;
   ['a', 'b'].forEach((task, t) => {
     const y = example.labels[t];
     if (y < 0) return;
     const z = logits[task];
+    if (kind === 'squared-hinge') {
+      // One-vs-rest: the label's logit should be >= 1, every other <= -1.
+      z.forEach((v, c) => (loss += (classWeights[t][y] * Math.max(0, 1 - (c === y ? v : -v)) ** 2) / 2));
+      return;
+    }
     const max = Math.max(...z);
     const logSum = Math.log(z.reduce((s, v) => s + Math.exp(v - max), 0)) + max;
     loss += classWeights[t][y] * (logSum - z[y]);
@@ -46,15 +51,15 @@ function referenceLoss(part: NgramBagPart, example: EncodedExample): number {
   return loss;
 }
 
-function numericGradient(part: NgramBagPart, example: EncodedExample, params: Float32Array, index: number): number {
+function numericGradient(part: NgramBagPart, example: EncodedExample, params: Float32Array, index: number, kind: TrainingLoss): number {
   const saved = params[index];
-  const eps = 1e-2;
+  const eps = kind === 'squared-hinge' ? 1e-3 : 1e-2; // the hinge's curvature jumps at the margin: a smaller step
   params[index] = saved + eps;
   const up = params[index];
-  const lossUp = referenceLoss(part, example);
+  const lossUp = referenceLoss(part, example, kind);
   params[index] = saved - eps;
   const down = params[index];
-  const lossDown = referenceLoss(part, example);
+  const lossDown = referenceLoss(part, example, kind);
   params[index] = saved;
   return (lossUp - lossDown) / (up - down);
 }
@@ -63,7 +68,7 @@ function checkGradients(state: PartState, example: EncodedExample): number {
   const { part } = state;
   let worst = 0;
   const compare = (analytic: number, params: Float32Array, index: number) => {
-    const numeric = numericGradient(part, example, params, index);
+    const numeric = numericGradient(part, example, params, index, state.loss);
     worst = Math.max(worst, Math.abs(analytic - numeric) / Math.max(1e-3, Math.abs(analytic) + Math.abs(numeric)));
   };
   part.heads.forEach((head, h) => {
@@ -90,6 +95,15 @@ describe('accumulateExample', () => {
     const state = createPartState(tinyPart(hidden, 3), [0, 1], classWeights);
     const loss = accumulateExample(state, example);
     expect(loss).toBeCloseTo(referenceLoss(state.part, example), 6);
+    expect(checkGradients(state, example)).toBeLessThan(1e-3);
+  });
+
+  it.each([0, 4])('matches finite differences with the squared hinge loss (hidden width %i)', (hidden) => {
+    const state = createPartState(tinyPart(hidden, 3), [0, 1], classWeights, 'squared-hinge');
+    const loss = accumulateExample(state, example);
+    expect(loss).toBeCloseTo(referenceLoss(state.part, example, 'squared-hinge'), 6);
+    // Not the cross-entropy: the two losses differ on this example.
+    expect(Math.abs(loss - referenceLoss(state.part, example))).toBeGreaterThan(1e-3);
     expect(checkGradients(state, example)).toBeLessThan(1e-3);
   });
 

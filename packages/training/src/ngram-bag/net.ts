@@ -23,6 +23,7 @@ export interface PartState {
   /** For each head, the index of its task in the example's `labels`. */
   taskIndex: number[];
   classWeights: Float64Array[];
+  loss: TrainingLoss;
   gHidden?: DenseGrad;
   gHeads: DenseGrad[];
   /** Gradient of the loss with respect to the pooled embedding of the last example (every id row gets `weight *` it). */
@@ -43,6 +44,8 @@ export interface PartState {
   touchedCount: Int32Array;
 }
 
+export type TrainingLoss = 'softmax' | 'squared-hinge';
+
 const ACC_INIT = 1e-6;
 /** Head gradients smaller than this (per class and example) are left out of the update. */
 export const SKIP_GRADIENT = 1e-6;
@@ -58,12 +61,13 @@ function denseAcc(layer: DenseLayer, init = ACC_INIT): { weight: Float32Array; b
   };
 }
 
-export function createPartState(part: NgramBagPart, taskIndex: number[], classWeights: Float64Array[]): PartState {
+export function createPartState(part: NgramBagPart, taskIndex: number[], classWeights: Float64Array[], loss: TrainingLoss = 'softmax'): PartState {
   const featureSize = part.hidden ? part.hidden.outSize : part.dim;
   return {
     part,
     taskIndex,
     classWeights,
+    loss,
     gHidden: part.hidden ? denseGrad(part.hidden) : undefined,
     gHeads: part.heads.map(denseGrad),
     dPooled: new Float64Array(part.dim),
@@ -105,9 +109,31 @@ export function forwardPart(state: PartState, ids: Int32Array, weights: Float32A
 }
 
 /**
- * Adds the gradient of one example's loss (class-weighted cross-entropy summed over the labelled
- * heads) to the dense layers' gradient buffers, leaves the gradient of the pooled embedding in
- * `dPooled` (all zero when no head has a label) and returns the loss. Missing labels contribute nothing.
+ * Turns a head's logits into the gradient of its loss for label y, unweighted, in place; returns the loss.
+ * Softmax: probs - onehot and -ln p_y. Squared hinge: -t_c max(0, 1 - t_c z_c) and the sum of the
+ * halved squares, with t_c = +1 for y and -1 otherwise.
+ */
+function lossGradient(z: Float64Array, y: number, loss: TrainingLoss): number {
+  if (loss === 'softmax') {
+    softmaxInPlace(z);
+    const value = -Math.log(Math.max(z[y], 1e-12));
+    z[y] -= 1;
+    return value;
+  }
+  let value = 0;
+  for (let c = 0; c < z.length; c++) {
+    const t = c === y ? 1 : -1;
+    const margin = Math.max(0, 1 - t * z[c]);
+    value += 0.5 * margin * margin;
+    z[c] = -t * margin;
+  }
+  return value;
+}
+
+/**
+ * Adds the gradient of one example's loss (class-weighted cross-entropy or squared hinge, summed over
+ * the labelled heads) to the dense layers' gradient buffers, leaves the gradient of the pooled embedding
+ * in `dPooled` (all zero when no head has a label) and returns the loss. Missing labels contribute nothing.
  */
 export function accumulateExample(state: PartState, example: EncodedExample): number {
   const { part, dFeatures } = state;
@@ -121,9 +147,8 @@ export function accumulateExample(state: PartState, example: EncodedExample): nu
     any = true;
     const head = part.heads[h];
     const probs = state.probs[h];
-    softmaxInPlace(probs);
     const cw = state.classWeights[h][y];
-    loss += -cw * Math.log(Math.max(probs[y], 1e-12));
+    loss += cw * lossGradient(probs, y, state.loss);
     const grad = state.gHeads[h];
     const C = head.outSize;
     // Classes whose gradient is negligible are skipped: once the model is confident, few remain.
@@ -132,7 +157,7 @@ export function accumulateExample(state: PartState, example: EncodedExample): nu
     const touched = state.touched[h];
     let nActive = 0;
     for (let c = 0; c < C; c++) {
-      const g = cw * (probs[c] - (c === y ? 1 : 0));
+      const g = cw * probs[c];
       if (g > -SKIP_GRADIENT && g < SKIP_GRADIENT) continue;
       probs[nActive] = g; // reuse as the dense list of active dLogits
       active[nActive++] = c;

@@ -17,6 +17,12 @@ export const NgramBagParamsSchema = z.object({
   charNgrams: z.tuple([z.number().int().min(0).max(8), z.number().int().min(0).max(8)]).default([3, 5]),
   /** Pooling weight per id: mean (1/n), sqrt (1/sqrt(n)), or group-sqrt (1/sqrt(n) within words, chars, meta). */
   pooling: z.enum(['mean', 'sqrt', 'group-sqrt']).default('group-sqrt'),
+  /**
+   * Weigh each id by its inverse document frequency on the training split, ln((1 + n) / (1 + df)) + 1
+   * (scikit-learn's smooth IDF), the bag rescaled to its norm without IDF; the table is stored in the
+   * model (an ONNX initializer) and applied in the graph.
+   */
+  idf: z.boolean().default(false),
   /** Characters of model text featurized at most. */
   maxChars: z.number().int().min(1).default(5_000),
   /** Width of the shared hidden ReLU layer; 0: none (heads read the pooled embedding). */
@@ -35,6 +41,18 @@ export const NgramBagParamsSchema = z.object({
   patience: z.number().int().min(1).default(3),
   seed: z.number().int().default(0),
   mode: z.enum(['multi-task', 'single-task']).default('multi-task'),
+  /**
+   * Training loss per task: softmax cross-entropy, or one-vs-rest squared hinge on the logits
+   * (sum over classes of max(0, 1 - t_c z_c)^2 / 2 with t_c = +1 for the label, -1 otherwise, as a linear
+   * SVM's); both class-weighted. Probabilities are softmax(logits / temperature) either way.
+   */
+  loss: z.enum(['softmax', 'squared-hinge']).default('softmax'),
+  /**
+   * After early stopping and calibration, train once more from the start on the training and validation
+   * rows together for the kept number of epochs (same rate schedule and averaging), keeping the first
+   * run's temperatures and thresholds: the validation rows then teach the model too. About 1.5x the time.
+   */
+  refit: z.boolean().default(false),
   /** Class weights when a task gives none: none, balanced (n / (k * count)), or sqrt of balanced. */
   classWeighting: z.enum(['none', 'balanced', 'sqrt']).default('sqrt'),
   /** Precision the abstention threshold of each task aims for on the validation split. */

@@ -90,8 +90,31 @@ describe('trainNgramBag', () => {
     expect(() => trainNgramBag({ train: bad, valid: [], tasks })).toThrow(expect.objectContaining({ code: 'TRAINER_INPUT_INVALID' }));
   });
 
-  it('exports an artifact whose ONNX probabilities match the trainer within 1e-5', async () => {
-    const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, hidden: 5 } });
+  it('refits on the training and validation rows, keeping the first run\'s epochs and calibration', () => {
+    // A case only the validation rows show: the refit learns it, the first run cannot.
+    const unseen = (i: number): TrainExample => ({ text: `Sonderfall Xylophon Quittung ${i}`, meta: ['lang=de'], labels: { queue: 1, topic: null } });
+    const valid = [...rows(12), ...Array.from({ length: 6 }, (_, i) => unseen(i))];
+    const params = { ...small, idf: true, epochs: 6 };
+    const plain = trainNgramBag({ train: rows(60), valid, tasks, params });
+    const refit = trainNgramBag({ train: rows(60), valid, tasks, params: { ...params, refit: true } });
+    expect(refit.refit).toEqual({ rows: 60 + valid.length });
+    expect(plain.refit).toBeUndefined();
+    expect(refit.calibration).toEqual(plain.calibration);
+    expect(refit.bestEpochs).toEqual(plain.bestEpochs);
+    expect(refit.history).toEqual(plain.history.map((e) => ({ ...e, seconds: expect.any(Number), samplesPerSecond: expect.any(Number) })));
+    // The IDF table of the refit counts the validation rows too.
+    expect(Array.from(refit.weights.idf ?? [])).not.toEqual(Array.from(plain.weights.idf ?? []));
+    const probe = unseen(99);
+    const queueProb = (model: typeof plain) => forwardProbs(model.weights, featurizeHashedBag(probe.text, probe.meta, model.featurizer.params)).queue[1];
+    expect(queueProb(refit)).toBeGreaterThan(0.5);
+    expect(queueProb(refit)).toBeGreaterThan(queueProb(plain) + 0.2);
+  });
+
+  it.each([
+    ['a hidden layer', { hidden: 5 }],
+    ['IDF, squared hinge and refit', { idf: true, loss: 'squared-hinge' as const, refit: true }],
+  ])('exports an artifact whose ONNX probabilities match the trainer within 1e-5 (%s)', async (_, extra) => {
+    const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, ...extra } });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-export-'));
     dirs.push(dir);
     const target = path.join(dir, 'artifact');

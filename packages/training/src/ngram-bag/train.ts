@@ -1,7 +1,7 @@
-import type { NgramBagPart, NgramBagWeights } from '@mailroute/model';
+import { idfWeights, type NgramBagPart, type NgramBagWeights } from '@mailroute/model';
 import { HashedNgramsParamsSchema, type FeaturizerSpec } from '@mailroute/preprocess';
 import { chooseThreshold, fitTemperature } from './calibrate.js';
-import { classWeightsFor, encodeExamples, type TaskSpec, type TrainExample } from './encode.js';
+import { classWeightsFor, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
 import { compactPart, compactRows, expandPart, remapExamples } from './compact.js';
@@ -48,6 +48,8 @@ export interface TrainedNgramBag {
   /** Per task, how many final epochs were averaged into the kept weights (0: a single epoch's weights). */
   averagedEpochs: Record<string, number>;
   counts: { train: number; valid: number };
+  /** With `refit`: the rows of the second run (training + validation), whose weights were kept. */
+  refit?: { rows: number };
 }
 
 export interface TrainNgramBagInput {
@@ -117,6 +119,12 @@ interface PartTrack {
   best: NgramBagPart;
   bestScore: number;
   bestEpoch: number;
+  /** The last epoch this part trained (it may stop before the others). */
+  lastEpoch: number;
+  /** Epochs after which this part stops (the refit's plan); Infinity: early stopping decides. */
+  stopAfter: number;
+  /** Whether this part folds its last epochs into an average. */
+  averaging: boolean;
   stale: number;
   done: boolean;
   average?: NgramBagPart;
@@ -125,10 +133,12 @@ interface PartTrack {
 }
 
 /**
- * Trains an `ngram-bag` model: embedding bag -> optional hidden ReLU layer -> one softmax head per
- * task, class-weighted cross-entropy masked per task, Adagrad (mini-batches for the dense layers,
- * lazy row-wise updates of the touched embedding rows per example) with a linearly decaying rate, early stopping on the validation mean macro-F1, then per-task temperature
- * and threshold on the validation split. Deterministic for a seed. Pure: no I/O.
+ * Trains an `ngram-bag` model: embedding bag (optionally IDF-weighted) -> optional hidden ReLU layer ->
+ * one head per task, class-weighted cross-entropy or squared hinge masked per task, Adagrad (mini-batches
+ * for the dense layers, lazy row-wise updates of the touched embedding rows per example) with a linearly
+ * decaying rate, early stopping on the validation mean macro-F1, then per-task temperature and threshold
+ * on the validation split; with `refit`, a second run on training + validation rows for the kept epochs.
+ * Deterministic for a seed. Pure: no I/O.
  */
 export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
   const params = NgramBagParamsSchema.parse(input.params ?? {});
@@ -144,21 +154,56 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
       pooling: params.pooling,
     }),
   };
-  const encodedTrain = encodeExamples(input.train, tasks, featurizer.params);
-  const encodedValid = encodeExamples(input.valid, tasks, featurizer.params);
+  const train = encodeExamples(input.train, tasks, featurizer.params);
+  const valid = encodeExamples(input.valid, tasks, featurizer.params);
+  const first = fit({ train, valid, tasks, params, featurizer }, input);
+  if (!params.refit || valid.length === 0) return first.model;
+  const onProgress = (done: number, total: number) => input.onProgress?.(done, total, `refit ${done}/${total}`);
+  const refit = fit({ train: [...train, ...valid], valid: [], tasks, params, featurizer }, { onProgress }, first.plan);
+  return { ...first.model, weights: refit.model.weights, refit: { rows: refit.model.counts.train } };
+}
+
+interface FitData {
+  /** Featurized without IDF (a run weighs copies with its own table). */
+  train: readonly EncodedExample[];
+  valid: readonly EncodedExample[];
+  tasks: TaskSpec[];
+  params: NgramBagParams;
+  featurizer: FeaturizerSpec;
+}
+
+interface PartPlan {
+  epochs: number;
+  average: boolean;
+}
+
+/**
+ * One training run. Without `plan`: early stopping and weight averaging as validated; with it (the
+ * refit): each part trains exactly its planned epochs, averaged or not as planned. Returns the model and
+ * the plan that reproduces its kept weights.
+ */
+function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgress'>, plan?: PartPlan[]): { model: TrainedNgramBag; plan: PartPlan[] } {
+  const { tasks, params, featurizer } = data;
+  const idf = params.idf ? idfTable(data.train, params.buckets) : undefined;
+  const weigh = (examples: readonly EncodedExample[]): readonly EncodedExample[] =>
+    idf ? examples.map((e) => ({ ...e, weights: idfWeights(e.ids, e.weights, idf, new Float32Array(e.ids.length)) })) : examples;
+  const encodedTrain = weigh(data.train);
+  const encodedValid = weigh(data.valid);
   const compact = compactRows(params.buckets, encodedTrain, encodedValid);
   const train = remapExamples(encodedTrain, compact);
   const valid = remapExamples(encodedValid, compact);
   const prng = createPrng(params.seed);
   const groups = params.mode === 'multi-task' ? [tasks.map((_, t) => t)] : tasks.map((_, t) => [t]);
-  const tracks: PartTrack[] = groups.map((group) => {
+  const tracks: PartTrack[] = groups.map((group, p) => {
     const full = initPart(params, group.map((t) => tasks[t]), prng);
     const part = compactPart(full, compact);
     const weights = group.map((t) => classWeightsFor(tasks[t], t, train, params.classWeighting));
-    const state = createPartState(part, group, weights);
+    const state = createPartState(part, group, weights, params.loss);
     const order = Int32Array.from(train.flatMap((example, i) => (hasLabelFor(state, example) ? [i] : [])));
     const rows = touchedRows(part.buckets, Array.from(order, (i) => train[i]));
-    return { state, order, rows, fullEmbedding: full.embedding, best: part, bestScore: -Infinity, bestEpoch: 0, stale: 0, done: false, averaged: 0, usedAverage: false };
+    const stopAfter = plan ? plan[p].epochs : Infinity;
+    const averaging = plan ? plan[p].average : params.averageLast > 0;
+    return { state, order, rows, fullEmbedding: full.embedding, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, stale: 0, done: false, averaged: 0, usedAverage: false };
   });
 
   const history: EpochReport[] = [];
@@ -185,12 +230,14 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
         step++;
       }
     }
-    if (params.averageLast > 0 && epoch > params.epochs - params.averageLast) {
-      for (const track of tracks) {
-        if (track.done) continue;
+    for (const track of tracks) {
+      if (track.done) continue;
+      track.lastEpoch = epoch;
+      if (track.averaging && epoch > params.epochs - params.averageLast) {
         track.average = foldIntoAverage(track.average, track.state.part, track.averaged, track.rows);
         track.averaged++;
       }
+      if (epoch >= track.stopAfter) track.done = true;
     }
     const report = validateEpoch(tracks, valid, tasks, epoch, params.patience);
     const seconds = (performance.now() - started) / 1000;
@@ -201,18 +248,18 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
   }
   input.onProgress?.(params.epochs, params.epochs, 'done');
 
-  if (valid.length > 0) for (const track of tracks) preferAverage(track, valid, tasks, history.length);
+  if (valid.length > 0) for (const track of tracks) preferAverage(track, valid, tasks);
   const kept = tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part)));
   const finalStates = tracks.map((track, p) => createPartState(kept[p], track.state.taskIndex, track.state.classWeights));
   const calibration = calibrate(finalStates, valid, tasks, params.targetPrecision);
-  const weights: NgramBagWeights = { parts: tracks.map((track, p) => expandPart(kept[p], track.fullEmbedding, compact)) };
+  const weights: NgramBagWeights = { parts: tracks.map((track, p) => expandPart(kept[p], track.fullEmbedding, compact)), ...(idf ? { idf } : {}) };
   const bestEpochs: Record<string, number> = {};
   const averagedEpochs: Record<string, number> = {};
   tracks.forEach((track, p) => {
     for (const t of groups[p]) averagedEpochs[tasks[t].name] = track.usedAverage || (valid.length === 0 && track.average) ? track.averaged : 0;
     for (const t of groups[p]) bestEpochs[tasks[t].name] = valid.length > 0 ? track.bestEpoch : history.length;
   });
-  return {
+  const model: TrainedNgramBag = {
     family: 'ngram-bag',
     params,
     featurizer,
@@ -225,10 +272,12 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
     averagedEpochs,
     counts: { train: train.length, valid: valid.length },
   };
+  const keptPlan = tracks.map((track) => (track.usedAverage ? { epochs: track.lastEpoch, average: true } : { epochs: track.bestEpoch, average: false }));
+  return { model, plan: keptPlan };
 }
 
 /** Keeps the averaged weights when they score at least as well as the best epoch on validation. */
-function preferAverage(track: PartTrack, valid: EncodedExample[], tasks: TaskSpec[], lastEpoch: number): void {
+function preferAverage(track: PartTrack, valid: EncodedExample[], tasks: TaskSpec[]): void {
   if (!track.average || track.averaged < 2) return;
   const state = createPartState(track.average, track.state.taskIndex, track.state.classWeights);
   const logits = taskLogits([state], valid, tasks.length);
@@ -236,7 +285,7 @@ function preferAverage(track: PartTrack, valid: EncodedExample[], tasks: TaskSpe
   if (score >= track.bestScore) {
     track.best = track.average;
     track.bestScore = score;
-    track.bestEpoch = lastEpoch;
+    track.bestEpoch = track.lastEpoch;
     track.usedAverage = true;
   }
 }
