@@ -85,7 +85,7 @@ interface TextClean {
 }
 
 /** Blank lines dropped at both ends (a view, no copying of the lines themselves). */
-function trimEdges(lines: string[]): string[] {
+function trimEdges(lines: readonly string[]): readonly string[] {
   let start = 0;
   let end = lines.length;
   while (start < end && lines[start].trim() === '') start += 1;
@@ -94,10 +94,10 @@ function trimEdges(lines: string[]): string[] {
 }
 
 /** One pass of every rule. Rules only ever drop lines, so an unchanged length means nothing changed. */
-function cleanPass(input: string[], scope: CleanScope): { lines: string[]; removed: RemovedPart[]; signature?: string } {
+function cleanPass(input: readonly string[], scope: CleanScope): { lines: readonly string[]; removed: RemovedPart[]; signature?: string } {
   const removed: RemovedPart[] = [];
   const split = splitQuotes(input);
-  let lines = split.kept;
+  let lines: readonly string[] = split.kept;
   const quoted = split.quoted.join('\n').trim();
   if (quoted !== '') removed.push({ kind: 'quoted', text: quoted });
   let signature: string | undefined;

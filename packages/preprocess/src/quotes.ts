@@ -107,7 +107,8 @@ export function markLines(lines: readonly string[]): LineMark[] {
 }
 
 export interface QuoteSplit {
-  kept: string[];
+  /** The lines kept: the input array itself when nothing is quoted. */
+  kept: readonly string[];
   quoted: string[];
 }
 
@@ -152,13 +153,13 @@ function moveTrailingRules(kept: string[], quoted: string[]): void {
  */
 export function splitQuotes(lines: readonly string[], options: { forwards?: boolean } = {}): QuoteSplit {
   const marks = markLines(lines);
-  if (isInlineReply(marks)) return { kept: [...lines], quoted: [] };
+  if (isInlineReply(marks) || marks.every((m) => m === 'text' || m === 'empty')) return { kept: lines, quoted: [] };
   const kept: string[] = [];
   const quoted: string[] = [];
   let seenText = false;
   for (let i = 0; i < lines.length; i += 1) {
     const mark = marks[i];
-    if (mark === 'forward' && options.forwards === false && seenText) return { kept: [...lines], quoted: [] };
+    if (mark === 'forward' && options.forwards === false && seenText) return { kept: lines, quoted: [] };
     if (STARTS_QUOTE.has(mark)) {
       if (!seenText) {
         quoted.push(lines[i]);

@@ -73,7 +73,8 @@ const FOOTER =
 const RULE = /^[-_=*~#.\s]{3,}$/;
 
 export interface TailRemoval {
-  lines: string[];
+  /** The lines kept: the input array itself when nothing was removed. */
+  lines: readonly string[];
   removed: Array<{ kind: RemovedKind; text: string }>;
   signature?: string;
 }
@@ -107,15 +108,19 @@ export function removeLegalTail(input: readonly string[]): TailRemoval {
     cut = start;
     end = above;
   }
-  return { lines: input.slice(0, cut), removed };
+  return { lines: cut === input.length ? input : input.slice(0, cut), removed };
 }
 
 /** Removes device lines ("Sent from my iPhone") wherever they stand. */
 export function removeDeviceLines(input: readonly string[]): TailRemoval {
-  const lines: string[] = [];
+  let first = 0;
+  while (first < input.length && !isDeviceLine(input[first])) first += 1;
+  if (first === input.length) return { lines: input, removed: [] };
+  const lines = input.slice(0, first);
   const removed: TailRemoval['removed'] = [];
-  for (const line of input) {
-    if (isDeviceLine(line)) removed.push({ kind: 'device', text: line.trim() });
+  for (let i = first; i < input.length; i += 1) {
+    const line = input[i];
+    if (i === first || isDeviceLine(line)) removed.push({ kind: 'device', text: line.trim() });
     else lines.push(line);
   }
   return { lines, removed };
@@ -168,7 +173,7 @@ function isDelimiter(line: string): boolean {
  * The text above it must not be empty.
  */
 export function removeSignature(input: readonly string[]): TailRemoval {
-  const lines = [...input];
+  const lines = input;
   let last = lines.length - 1;
   while (last >= 0 && lines[last].trim() === '') last -= 1;
   let delimiter = -1;

@@ -4,6 +4,7 @@ const PREFIX = /^\s*(?:re|aw|wg|fwd?|sv|vs|tr|rv|odp|antw|antwort|doorst|enc|res
 
 /** The subject without its stack of reply/forward prefixes and with whitespace folded. */
 export function normaliseSubject(subject: string | undefined): string {
+  if (subject === undefined || subject === '') return '';
   let s = (subject ?? '').replace(/\s+/g, ' ').trim();
   // Bounded loop: each pass removes at least one prefix character.
   for (let i = 0; i < 50; i += 1) {
