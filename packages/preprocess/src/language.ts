@@ -23,6 +23,35 @@ for (const [l, lang] of LANGS.entries()) {
   }
 }
 
+/** Adds one UTF-16 code unit to a word's hash. */
+function hashStep(h: number, c: number): number {
+  return (Math.imul(h, 31) + c) | 0;
+}
+
+// The stop words in an open-addressing table by hash, so that a word of the text is looked up where it
+// stands (compared in place) instead of being cut out as a string and hashed again by a Map.
+const TABLE_MASK = 2047;
+const TABLE = new Int32Array(TABLE_MASK + 1);
+const TABLE_WORDS: string[] = [];
+const TABLE_LANGS: number[][] = [];
+for (const [w, langs] of LEXICON) {
+  let h = 0;
+  for (let k = 0; k < w.length; k += 1) h = hashStep(h, w.charCodeAt(k));
+  let slot = h & TABLE_MASK;
+  while (TABLE[slot] !== 0) slot = (slot + 1) & TABLE_MASK;
+  TABLE[slot] = TABLE_WORDS.push(w);
+  TABLE_LANGS.push(langs);
+}
+
+/** The languages of the stop word `text[start, end)` with hash `h`, if it is one. */
+function stopWordLangs(text: string, start: number, end: number, h: number): number[] | undefined {
+  for (let slot = h & TABLE_MASK; TABLE[slot] !== 0; slot = (slot + 1) & TABLE_MASK) {
+    const w = TABLE_WORDS[TABLE[slot] - 1];
+    if (w.length === end - start && text.startsWith(w, start)) return TABLE_LANGS[TABLE[slot] - 1];
+  }
+  return undefined;
+}
+
 const LETTER = /^\p{L}$/u;
 /** Per UTF-16 code unit: 1 letter, 2 not, 0 not looked at yet (filled lazily, so only seen characters cost a regex). */
 const LETTER_CLASS = new Uint8Array(65536);
@@ -61,6 +90,9 @@ const CLEAR_LEAD = 4;
 // which languages first scored, which breaks ties as a Map's insertion order would.
 const SCORES = new Float64Array(LANGS.length);
 const ORDER: number[] = [];
+/** The first MAX_UNKNOWN words that are no stop word, as [start, end) pairs of the sample. */
+const MAX_UNKNOWN = 40;
+const UNKNOWN = new Int32Array(2 * MAX_UNKNOWN);
 
 function addScore(l: number, v: number): void {
   if (SCORES[l] === 0 && !ORDER.includes(l)) ORDER.push(l);
@@ -79,8 +111,8 @@ export function detectLanguage(text: string): string {
   let words = 0;
   let top = 0;
   let second = 0;
-  const unknown: string[] = [];
-  // Words are runs of letters and apostrophes, read in place (no split into an array).
+  let unknown = 0;
+  // Words are runs of letters and apostrophes, read and looked up in place (no split, no copies).
   let i = 0;
   while (i < sample.length) {
     let step = wordCharLength(sample, i);
@@ -89,15 +121,21 @@ export function detectLanguage(text: string): string {
       continue;
     }
     const start = i;
+    let h = 0;
     while (step > 0) {
+      h = hashStep(h, sample.charCodeAt(i));
+      if (step === 2) h = hashStep(h, sample.charCodeAt(i + 1));
       i += step;
       step = i < sample.length ? wordCharLength(sample, i) : 0;
     }
-    const word = sample.slice(start, i);
     words += 1;
-    const langs = LEXICON.get(word);
+    const langs = stopWordLangs(sample, start, i, h);
     if (!langs) {
-      if (unknown.length < 40) unknown.push(word);
+      if (unknown < MAX_UNKNOWN) {
+        UNKNOWN[2 * unknown] = start;
+        UNKNOWN[2 * unknown + 1] = i;
+        unknown += 1;
+      }
       continue;
     }
     // A word shared by several languages counts for each, but less.
@@ -119,8 +157,8 @@ export function detectLanguage(text: string): string {
   let maxScore = 0;
   for (const v of scores) maxScore = Math.max(maxScore, v);
   if (maxScore < 3) {
-    for (const w of unknown) {
-      const hint = shapeHint(w);
+    for (let u = 0; u < unknown; u += 1) {
+      const hint = shapeHint(sample.slice(UNKNOWN[2 * u], UNKNOWN[2 * u + 1]));
       if (hint) addScore(LANGS.indexOf(hint), 0.4);
     }
   }
