@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Email } from './email.js';
 import { CleanOptionsError, InputTooLargeError } from './errors.js';
-import { htmlToTextParts } from './html.js';
+import { htmlParts } from './html.js';
 import { detectLanguage } from './language.js';
 import { splitQuotes } from './quotes.js';
 import { RedactionSchema, redactPii, type RedactOptions } from './redact.js';
@@ -52,14 +52,14 @@ function needsNormalising(text: string): boolean {
   return NEEDS_NORMALISING.test(text) || (lastCode <= 32 && lastCode !== 10);
 }
 
-/** The lines of `normaliseText(text)`, without joining them first. */
-function normalisedLines(text: string): string[] {
-  if (!needsNormalising(text)) return text.split('\n');
+/** The lines of `normaliseText(text)`, without joining them first; `lines`, when given, are the text's lines. */
+function normalisedLines(text: string, lines?: readonly string[]): readonly string[] {
+  if (!needsNormalising(text)) return lines ?? text.split('\n');
   let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   t = t.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, '');
-  const lines = t.split('\n');
-  if (/\s\n|\s$/.test(t)) for (let i = 0; i < lines.length; i += 1) lines[i] = lines[i].trimEnd();
-  return lines;
+  const split = t.split('\n');
+  if (/\s\n|\s$/.test(t)) for (let i = 0; i < split.length; i += 1) split[i] = split[i].trimEnd();
+  return split;
 }
 
 /** CRLF and CR to LF, no-break spaces to spaces, zero-width characters gone, trailing blanks cut. */
@@ -124,7 +124,12 @@ function cleanPass(input: readonly string[], scope: CleanScope): { lines: readon
  * idempotent.
  */
 export function cleanText(text: string, scope: CleanScope = 'visible'): TextClean {
-  let current = trimEdges(normalisedLines(text));
+  return cleanLines(text, undefined, scope);
+}
+
+/** `cleanText`, given the text's lines when they are at hand (`text.split('\n')`; none for an empty text). */
+function cleanLines(text: string, lines: readonly string[] | undefined, scope: CleanScope): TextClean {
+  let current = trimEdges(normalisedLines(text, lines));
   const removed: RemovedPart[] = [];
   let signature: string | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
@@ -160,16 +165,18 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
 
   const removed: RemovedPart[] = [];
   let source = email.body ?? '';
+  let sourceLines: readonly string[] | undefined;
   if (!NOT_BLANK.test(source) && email.html) {
-    const parts = htmlToTextParts(email.html);
+    const parts = htmlParts(email.html);
     // A message that is all quote (a bare forward, a reply someone wrapped in a blockquote) keeps its text.
     if (!NOT_BLANK.test(parts.text) && parts.quoted !== '') source = parts.quoted;
     else {
       source = parts.text;
+      sourceLines = parts.textLines;
       if (parts.quoted !== '') removed.push({ kind: 'quoted', text: parts.quoted });
     }
   }
-  const cleaned = cleanText(source, scope);
+  const cleaned = cleanLines(source, sourceLines, scope);
   removed.push(...cleaned.removed);
 
   const redactOptions = options.redact ?? true;

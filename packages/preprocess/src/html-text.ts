@@ -104,18 +104,23 @@ export class Sink {
   }
 }
 
-/** Lines trimmed at the end, spaces after a line break removed, at most one blank line in a row. */
-export function tidy(text: string): string {
+/**
+ * The lines of a text trimmed, at most one blank line in a row, none at either end, no-break spaces as spaces:
+ * `tidyLines(t).join('\n')` is the tidy text, and its lines are handed on so they need not be split again.
+ */
+export function tidyLines(text: string): string[] {
   const lines = (text.includes('\u00a0') ? text.replace(/\u00a0/g, ' ') : text).split('\n');
   const out: string[] = [];
   let blanks = 0;
   for (const line of lines) {
     const t = line.trim();
     if (t === '') {
+      // Blank lines before the first text line are dropped, and a run of them counts once.
       blanks += 1;
-      if (blanks > 1) continue;
+      if (blanks > 1 || out.length === 0) continue;
     } else blanks = 0;
     out.push(t);
   }
-  return out.join('\n').trim();
+  if (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out;
 }

@@ -1,5 +1,5 @@
 import { parseAttrs, tokenizeHtml } from './html-tokens.js';
-import { decodeEntities, foldBlanks, Sink, tidy } from './html-text.js';
+import { decodeEntities, foldBlanks, Sink, tidyLines } from './html-text.js';
 import { headerKey } from './patterns.js';
 
 // What a tag does to the text, as bits: one map lookup per tag instead of one set per kind.
@@ -78,6 +78,12 @@ const CLOSE_SEARCH = 64;
  * From/Von header block. One linear pass over tokens with a flat stack: deep nesting costs no recursion.
  */
 export function htmlToTextParts(html: string, options: { detectQuotes?: boolean } = {}): HtmlText {
+  const { text, quoted } = htmlParts(html, options);
+  return { text, quoted };
+}
+
+/** `htmlToTextParts` with the lines of `text` as well, for cleaning them without splitting the text again. */
+export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}): HtmlText & { textLines: string[] } {
   const detect = options.detectQuotes !== false;
   const text = new Sink();
   const quoted = new Sink();
@@ -145,7 +151,8 @@ export function htmlToTextParts(html: string, options: { detectQuotes?: boolean 
       break;
     }
   }
-  return { text: tidy(text.parts.join('')), quoted: tidy(quoted.parts.join('')) };
+  const textLines = tidyLines(text.parts.join(''));
+  return { text: textLines.join('\n'), quoted: tidyLines(quoted.parts.join('')).join('\n'), textLines };
 }
 
 /** Visible text of an HTML document, quoted parts included (`htmlToTextParts` separates them). */
