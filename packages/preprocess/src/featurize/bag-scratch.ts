@@ -4,10 +4,8 @@
 let raw = new Int32Array(4096);
 let ids = new Int32Array(4096);
 let weights = new Float32Array(4096);
-/** Open-addressing table: `stamp[h] === generation` marks a slot of the current merge as taken. */
-let stamp = new Uint32Array(8192);
-let slotOf = new Int32Array(8192);
-let generation = 0;
+/** Open-addressing table of one merge: `slotPlusOne[h]` is 1 + the out index of the id at h, 0 when free (cleared per merge). */
+let slotPlusOne = new Int32Array(8192);
 
 /** The raw-id scratch with room for at least `n` ids (its contents are not kept when it grows). */
 export function rawScratch(n: number): Int32Array {
@@ -31,13 +29,9 @@ export function bagScratch(n: number): { ids: Int32Array; weights: Float32Array 
 }
 
 function ensureTable(n: number): void {
-  let table = stamp.length;
+  let table = slotPlusOne.length;
   while (table < n * 2) table *= 2;
-  if (table !== stamp.length) {
-    stamp = new Uint32Array(table);
-    slotOf = new Int32Array(table);
-    generation = 0;
-  }
+  if (table !== slotPlusOne.length) slotPlusOne = new Int32Array(table);
 }
 
 /**
@@ -49,27 +43,23 @@ function mergeCounts(source: Int32Array, from: number, to: number, outIds: Int32
   let size = 16;
   while (size < (to - from) * 2) size *= 2;
   const mask = size - 1;
-  generation += 1;
-  if (generation === 0xffffffff) {
-    stamp.fill(0);
-    generation = 1;
-  }
-  const gen = generation;
+  const table = slotPlusOne;
+  table.fill(0, 0, size);
   const start = length;
   for (let i = from; i < to; i++) {
     const id = source[i];
-    let h = Math.imul(id, 0x9e3779b1) & mask;
+    // Ids are hash values already: their low bits are spread well enough to index the table.
+    let h = id & mask;
     for (;;) {
-      if (stamp[h] !== gen) {
-        stamp[h] = gen;
-        slotOf[h] = length;
+      const slot = table[h] - 1;
+      if (slot < 0) {
+        table[h] = length + 1;
         outIds[length] = id;
         outWeights[length++] = 1;
         break;
       }
-      const slot = slotOf[h];
       if (outIds[slot] === id) {
-        outWeights[slot] += 1;
+        outWeights[slot]++;
         break;
       }
       h = (h + 1) & mask;

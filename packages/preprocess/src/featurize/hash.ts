@@ -9,12 +9,19 @@ const C2 = 0x1b873593;
 
 /** Mixes one 32-bit block (here: one UTF-16 code unit, or one hash) into the running state. */
 export function hashStep(state: number, block: number): number {
-  let k = Math.imul(block, C1);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, C2);
-  let h = state ^ k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+  return hashStepKey(state, blockKey(block));
+}
+
+/** The first half of `hashStep`, which depends on the block alone: computed once per character, reused by every n-gram. */
+export function blockKey(block: number): number {
+  const k = Math.imul(block, C1);
+  return Math.imul((k << 15) | (k >>> 17), C2);
+}
+
+/** The second half of `hashStep`: `hashStep(state, block) === hashStepKey(state, blockKey(block))`. */
+export function hashStepKey(state: number, key: number): number {
+  const h = state ^ key;
+  return (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
 }
 
 /** Murmur3's finaliser: avalanches the state; `length` is the number of blocks mixed in. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hashString } from './hash.js';
+import { blockKey, hashStep, hashStepKey, hashString } from './hash.js';
 import { featurizeHashed, featurizeHashedBag, featurizeHashedBags, HashedNgramsParamsSchema, poolingWeight, wordTokens } from './hashed-ngrams.js';
+import { tokenSpans } from './token-spans.js';
 
 
 describe('hashString', () => {
@@ -19,6 +20,28 @@ describe('hashString', () => {
 
 const PINNED = [3106324050, 258391720];
 
+describe('hashStepKey', () => {
+  it('is hashStep split in two: the block half computed once, the state half per step', () => {
+    for (const [state, block] of [[0, 0], [0x5eed0002, 32], [-123456789, 0xfc], [2 ** 31 - 1, 0xd83d], [7, 2 ** 32 - 1]]) {
+      expect(hashStepKey(state, blockKey(block))).toBe(hashStep(state, block));
+    }
+  });
+});
+
+describe('tokenSpans', () => {
+  it('finds the tokens the Unicode regex finds, surrogate pairs and lone surrogates included', () => {
+    const texts = [
+      '', '   ', 'abc', 'Grüße, Straße! Depotübertrag 2026 – OK?', 'İstanbul ǅ Ⅻ ½ ² ٣٤ 中文 かな', 'emoji 😀 𝒜𝒷𝒸 𐐀𐐨x ok',
+      'lone \ud800 a\udc00b \ud800', 'a\u0301b-c_d.e', 'x'.repeat(3000) + ' y',
+    ].map((t) => t.toLowerCase());
+    for (const text of texts) {
+      const { spans, count } = tokenSpans(text);
+      const found = Array.from({ length: count }, (_, t) => text.slice(spans[2 * t], spans[2 * t + 1]));
+      expect(found).toEqual(text.match(/[\p{L}\p{N}]+/gu) ?? []);
+    }
+  });
+});
+
 describe('featurizeHashed', () => {
   it('tokenises Unicode words in lower case and keeps umlauts and ß', () => {
     expect(wordTokens('Grüße, Straße! Depotübertrag 2026 – OK?')).toEqual(['grüße', 'straße', 'depotübertrag', '2026', 'ok']);
@@ -31,6 +54,15 @@ describe('featurizeHashed', () => {
     // " ab " has 4 units: n-grams of length 2..5: 3 + 2 + 1 = 6 per word, no word features.
     expect(featurizeHashed('ab cd', [], only({ wordNgrams: 0 })).length).toBe(12);
     expect(featurizeHashed('ab', ['bank=x', 'lang=de'], only({ wordNgrams: 0, charNgrams: [0, 0] })).length).toBe(2);
+  });
+
+  it('gives the ids it always gave (they are part of every trained model)', () => {
+    const p = HashedNgramsParamsSchema.parse({ buckets: 4096, wordNgrams: 2, charNgrams: [3, 4] });
+    // Pinned from the featurizer before it hashed in place: words, bigrams, char n-grams, meta.
+    expect(Array.from(featurizeHashed('Grüße: Depot 2026!', ['lang=de'], p))).toEqual([
+      3875, 3069, 1417, 2036, 1421, 1667, 3581, 1958, 450, 1754, 0, 3163, 1429, 1008, 1236, 2008, 484, 3534, 1880, 1681, 895, 460, 523, 1536, 105, 2852, 212,
+      962, 3352, 1964, 802,
+    ]);
   });
 
   it('keeps every id inside the buckets and is deterministic', () => {

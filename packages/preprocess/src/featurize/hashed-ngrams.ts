@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bagScratch, mergeBagInto, rawScratch } from './bag-scratch.js';
-import { hashFinish, hashPair, hashStep, hashString } from './hash.js';
+import { blockKey, hashFinish, hashPair, hashStepKey, hashString } from './hash.js';
+import { tokenSpans } from './token-spans.js';
 
 /**
  * Parameters of the `hashed-ngrams` featurizer. They are written into a model's manifest, so a model
@@ -109,36 +110,64 @@ export function featurizeHashedBags(inputs: ReadonlyArray<{ text: string; meta: 
   return bags;
 }
 
+/** Per character of the current token (padded with a space on both sides): its `blockKey`. */
+let keys = new Int32Array(64);
+/** Per token: its word hash (unsigned 32-bit). */
+let wordHashes = new Float64Array(256);
+const SPACE_KEY = blockKey(SPACE);
+
 /**
  * Hashes word n-grams, then char n-grams, then meta tokens into the raw-id scratch; returns the group
- * bounds [0, words, words + chars, all]. The scratch is sized once up front, so the loops never check it.
+ * bounds [0, words, words + chars, all]. Tokens are spans of the lower-cased text (no string per token);
+ * each character's half of the hash step is computed once and shared by the word hash and all the
+ * char n-grams over it (the same values as `hashString` and `hashStep`). The scratch is sized once up
+ * front, so the loops never check it.
  */
 function collect(text: string, meta: readonly string[], params: HashedNgramsParams): [number, number, number, number] {
   const { buckets, wordNgrams, charNgrams, maxChars } = params;
-  const tokens = wordTokens(text.length > maxChars ? text.slice(0, maxChars) : text);
+  const lower = (text.length > maxChars ? text.slice(0, maxChars) : text).toLowerCase();
+  const { spans, count } = tokenSpans(lower);
   const [cmin, cmax] = charNgrams;
   const chars = cmax > 0 && cmin > 0;
+  let words = 0;
+  for (let g = 1; g <= wordNgrams; g++) words += Math.max(0, count - g + 1);
   let letters = 0;
-  if (chars) for (let t = 0; t < tokens.length; t++) letters += tokens[t].length + 2;
-  const out = rawScratch(tokens.length * Math.max(wordNgrams, 1) + (chars ? letters * (cmax - cmin + 1) : 0) + meta.length);
+  let longest = 0;
+  for (let t = 0; t < count; t++) {
+    const len = spans[2 * t + 1] - spans[2 * t];
+    letters += len + 2;
+    if (len > longest) longest = len;
+  }
+  const out = rawScratch(words + (chars ? letters * (cmax - cmin + 1) : 0) + meta.length);
+  if (keys.length < longest + 2) keys = new Int32Array(2 * (longest + 2));
+  if (wordHashes.length < count) wordHashes = new Float64Array(2 * count);
   // Buckets are a power of two in practice: a mask then gives the same remainder without a float modulo.
   const mask = (buckets & (buckets - 1)) === 0 ? buckets - 1 : -1;
-  let n = 0;
-  const wordHashes = new Array<number>(tokens.length);
-  for (let t = 0; t < tokens.length; t++) {
-    const h = hashString(tokens[t], SEED_WORD);
+  let n = words;
+  for (let t = 0; t < count; t++) {
+    const start = spans[2 * t];
+    const len = spans[2 * t + 1] - start;
+    let state = SEED_WORD;
+    keys[0] = SPACE_KEY;
+    for (let j = 0; j < len; j++) {
+      const key = blockKey(lower.charCodeAt(start + j));
+      keys[j + 1] = key;
+      state = hashStepKey(state, key);
+    }
+    keys[len + 1] = SPACE_KEY;
+    const h = hashFinish(state, len);
     wordHashes[t] = h;
-    if (wordNgrams >= 1) out[n++] = mask >= 0 ? h & mask : h % buckets;
+    if (wordNgrams >= 1) out[t] = mask >= 0 ? h & mask : h % buckets;
+    if (chars) n = pushCharNgrams(len + 2, cmin, cmax, buckets, mask, out, n);
   }
+  let w = wordNgrams >= 1 ? count : 0;
   for (let g = 2; g <= wordNgrams; g++) {
-    for (let t = 0; t + g <= tokens.length; t++) {
+    for (let t = 0; t + g <= count; t++) {
       let h = wordHashes[t];
       for (let k = 1; k < g; k++) h = hashPair(h, wordHashes[t + k], SEED_WORD + g);
-      out[n++] = mask >= 0 ? h & mask : h % buckets;
+      out[w++] = mask >= 0 ? h & mask : h % buckets;
     }
   }
-  const words = n;
-  if (chars) for (let t = 0; t < tokens.length; t++) n = pushCharNgrams(tokens[t], cmin, cmax, buckets, mask, out, n);
   const charEnd = n;
   for (const m of meta) {
     const h = hashString(m, SEED_META);
@@ -147,14 +176,13 @@ function collect(text: string, meta: readonly string[], params: HashedNgramsPara
   return [0, words, charEnd, n];
 }
 
-/** Character n-grams of ` token ` with lengths cmin..cmax, written at `n`; returns the new end. */
-function pushCharNgrams(token: string, cmin: number, cmax: number, buckets: number, mask: number, out: Int32Array, n: number): number {
-  const len = token.length + 2;
+/** Character n-grams (lengths cmin..cmax) of the padded token whose `len` keys are in `keys`, written at `n`; returns the new end. */
+function pushCharNgrams(len: number, cmin: number, cmax: number, buckets: number, mask: number, out: Int32Array, n: number): number {
   for (let i = 0; i < len; i++) {
     let state = SEED_CHAR;
     const end = Math.min(len, i + cmax);
     for (let j = i; j < end; j++) {
-      state = hashStep(state, j === 0 || j === len - 1 ? SPACE : token.charCodeAt(j - 1));
+      state = hashStepKey(state, keys[j]);
       const size = j - i + 1;
       if (size >= cmin) {
         const h = hashFinish(state, size);
