@@ -61,13 +61,15 @@ function isCutElement(a: Attribs): boolean {
 
 const MAY_MARK_QUOTE = /quote|extra|cite|rplyfwd|olk_src|messageheader/i;
 
-interface Frame {
-  tag: string;
-  quoted: boolean;
-  skip: boolean;
-  pre: boolean;
-  close: number;
-}
+// An open element on the stack: its tag name, and its state as bits (no object per element).
+/** Inside a quoted part. */
+const IN_QUOTE = 1;
+/** Inside content that is never visible. */
+const IN_SKIP = 2;
+/** Inside `<pre>`: blanks kept. */
+const IN_PRE = 4;
+/** Line breaks its closing tag asks for (0, 1 or 2), stored as a multiple of this. */
+const CLOSE_BREAKS = 8;
 
 /** How far down the stack a closing tag looks for its opening tag; deeper mismatches are ignored. */
 const CLOSE_SEARCH = 64;
@@ -89,23 +91,27 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
   const quoted = new Sink();
   const hrMarks: number[] = [];
   let cut = false;
-  const root: Frame = { tag: '', quoted: false, skip: false, pre: false, close: 0 };
-  const stack: Frame[] = [root];
+  const tags: string[] = [''];
+  const states: number[] = [0];
   const sink = (q: boolean): Sink => (q || cut ? quoted : text);
   tokenizeHtml(html, {
     text(start, end, decode) {
-      const top = stack[stack.length - 1];
-      if (top.skip) return;
+      const top = states[states.length - 1];
+      if ((top & IN_SKIP) !== 0) return;
+      const out = sink((top & IN_QUOTE) !== 0);
+      const pre = (top & IN_PRE) !== 0;
       const t = decode ? decodeEntities(html.slice(start, end)) : undefined;
-      if (t !== undefined) sink(top.quoted).text(top.pre ? t : foldBlanks(t, 0, t.length));
-      else sink(top.quoted).text(top.pre ? html.slice(start, end) : foldBlanks(html, start, end));
+      if (t !== undefined) out.text(pre ? t : foldBlanks(t, 0, t.length));
+      else out.text(pre ? html.slice(start, end) : foldBlanks(html, start, end));
     },
     close(name) {
-      for (let k = stack.length - 1; k > 0 && k >= stack.length - CLOSE_SEARCH; k -= 1) {
-        if (stack[k].tag !== name) continue;
-        while (stack.length > k) {
-          const f = stack.pop() as Frame;
-          if (!f.skip && f.close > 0) sink(f.quoted).lineBreak(f.close);
+      for (let k = tags.length - 1; k > 0 && k >= tags.length - CLOSE_SEARCH; k -= 1) {
+        if (tags[k] !== name) continue;
+        while (tags.length > k) {
+          tags.pop();
+          const f = states.pop() as number;
+          const breaks = Math.floor(f / CLOSE_BREAKS);
+          if ((f & IN_SKIP) === 0 && breaks > 0) sink((f & IN_QUOTE) !== 0).lineBreak(breaks);
         }
         return;
       }
@@ -113,31 +119,34 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
     open(tag, attrSrc, selfClosing) {
       if (tag === 'body') {
         // An unclosed <head> must not swallow the body.
-        const head = stack.findIndex((f) => f.tag === 'head');
-        if (head > 0) stack.length = head;
+        const head = tags.indexOf('head');
+        if (head > 0) tags.length = states.length = head;
       }
-      const top = stack[stack.length - 1];
+      const top = states[states.length - 1];
       const kind = TAGS.get(tag) ?? 0;
-      const frame: Frame = { tag, quoted: top.quoted, skip: top.skip || (kind & SKIP) !== 0, pre: top.pre || tag === 'pre', close: 0 };
-      if (!frame.skip) {
-        if (detect && !frame.quoted) {
+      let state = (top & (IN_QUOTE | IN_SKIP | IN_PRE)) | ((kind & SKIP) !== 0 ? IN_SKIP : 0) | (tag === 'pre' ? IN_PRE : 0);
+      if ((state & IN_SKIP) === 0) {
+        if (detect && (state & IN_QUOTE) === 0) {
           // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
           const attrs = MAY_MARK_QUOTE.test(attrSrc) ? parseAttrs(attrSrc) : undefined;
           if (attrs !== undefined && !cut && isCutElement(attrs)) cut = true;
-          if (tag === 'blockquote' || (attrs !== undefined && isQuoteElement(tag, attrs))) frame.quoted = true;
-          if (tag === 'hr' && !frame.quoted && !cut) hrMarks.push(text.parts.length);
+          if (tag === 'blockquote' || (attrs !== undefined && isQuoteElement(tag, attrs))) state |= IN_QUOTE;
+          if (tag === 'hr' && (state & IN_QUOTE) === 0 && !cut) hrMarks.push(text.parts.length);
         }
-        const out = sink(frame.quoted);
+        const out = sink((state & IN_QUOTE) !== 0);
         if ((kind & BREAK) !== 0) out.hardBreak();
         else if ((kind & PARAGRAPH) !== 0) {
           out.lineBreak(2);
-          frame.close = 2;
+          state += 2 * CLOSE_BREAKS;
         } else if ((kind & BLOCK) !== 0) {
           out.lineBreak(1);
-          frame.close = 1;
+          state += CLOSE_BREAKS;
         } else if ((kind & CELL) !== 0) out.text(' ');
       }
-      if ((kind & VOID) === 0 && !selfClosing) stack.push(frame);
+      if ((kind & VOID) === 0 && !selfClosing) {
+        tags.push(tag);
+        states.push(state);
+      }
     },
   });
   // `<hr>` then a From:/Von: block: Outlook and Thunderbird forwards/replies without marked-up ids.
