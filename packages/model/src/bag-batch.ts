@@ -12,13 +12,14 @@ export interface FeaturizedBag {
 }
 
 /** Featurizers by manifest kind; a new kind is one more entry, never an if-chain. */
-const FEATURIZERS: Record<FeaturizerSpec['kind'], (spec: FeaturizerSpec, inputs: readonly PreparedText[]) => HashedBag[]> = {
-  'hashed-ngrams': (spec, inputs) => featurizeHashedBags(inputs, spec.params),
+const FEATURIZERS: Record<FeaturizerSpec['kind'], (spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array) => HashedBag[]> = {
+  'hashed-ngrams': (spec, inputs, idf) => featurizeHashedBags(inputs, spec.params, idf),
 };
 
-export function featurizeAll(spec: FeaturizerSpec, inputs: readonly PreparedText[]): FeaturizedBag {
+/** The bags of `inputs`; `idf`: the model's IDF table, needed when the featurizer's params ask for IDF. */
+export function featurizeAll(spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array): FeaturizedBag {
   const featurize = FEATURIZERS[spec.kind];
-  return { bags: featurize(spec, inputs), truncated: inputs.map((input) => isTruncated(input.text, spec.params)) };
+  return { bags: featurize(spec, inputs, idf), truncated: inputs.map((input) => isTruncated(input.text, spec.params)) };
 }
 
 export interface PaddedChunk {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, writeArtifact } from './artifact.js';
 import { Classifier, taskPrediction } from './classifier.js';
 import { ArtifactError } from './errors.js';
+import { encodeIdfTable, IDF_FILE } from './idf-file.js';
 import { MANIFEST_SCHEMA_VERSION, manifestJsonSchema, type Manifest } from './manifest.js';
 import type { NgramBagWeights } from './ngram-bag/weights.js';
 import { buildNgramBagOnnx, NGRAM_BAG_OPSET, ngramBagOnnxNames } from './onnx/build-ngram-bag.js';
@@ -28,8 +29,9 @@ function fixtureWeights(): NgramBagWeights {
 
 const names = ngramBagOnnxNames(['queue', 'topic']);
 
-async function writeFixture(dir: string, threshold: number): Promise<Manifest> {
-  return writeArtifact(dir, { 'model.onnx': buildNgramBagOnnx(fixtureWeights(), { queue: 1, topic: 1 }, names) }, {
+async function writeFixture(dir: string, threshold: number, idf?: Uint8Array): Promise<Manifest> {
+  const files = { 'model.onnx': buildNgramBagOnnx(fixtureWeights(), { queue: 1, topic: 1 }, names), ...(idf ? { [IDF_FILE]: idf } : {}) };
+  return writeArtifact(dir, files, {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     modelId: 'ngram-bag-test',
     family: 'ngram-bag',
@@ -39,7 +41,7 @@ async function writeFixture(dir: string, threshold: number): Promise<Manifest> {
       { name: 'topic', labels: ['sparplan', 'login', 'steuer'], temperature: 1, threshold: 0 },
     ],
     routing: { queueTask: 'queue' },
-    featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets, pooling: 'mean' }) },
+    featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets, pooling: 'mean', idf: idf !== undefined }) },
     onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs },
     dataHash: 'sha256:test',
   });
@@ -104,6 +106,30 @@ describe('Classifier', () => {
     } finally {
       await strict.release();
     }
+  });
+
+  it('weighs the bag by the artifact\'s IDF table when its featurizer asks for it', async () => {
+    // Odd buckets (queue label 1) weigh 50x more than even ones (label 0).
+    const idf = Float32Array.from({ length: buckets }, (_, b) => (b % 2 === 1 ? 50 : 1));
+    const dir = path.join(root, 'idf');
+    await writeFixture(dir, 0, encodeIdfTable(idf));
+    const weighted = await Classifier.load(dir);
+    try {
+      const inputs = [{ text: 'Depotübertrag bitte heute erledigen, danke', meta: ['lang=de'] }];
+      const plain = (await classifier.predictPrepared(inputs)).probs.queue;
+      const withIdf = (await weighted.predictPrepared(inputs)).probs.queue;
+      expect(withIdf[1]).toBeGreaterThan(plain[1] + 0.05);
+    } finally {
+      await weighted.release();
+    }
+    await expect(writeFixture(path.join(root, 'idf-missing'), 0, undefined).then(async (manifest) => {
+      const broken = path.join(root, 'idf-missing');
+      await writeFile(path.join(broken, 'manifest.json'), JSON.stringify({ ...manifest, featurizer: { ...manifest.featurizer, params: { ...manifest.featurizer.params, idf: true } } }));
+      return Classifier.load(broken);
+    })).rejects.toMatchObject({ code: 'ARTIFACT_MANIFEST_INVALID' });
+    const short = path.join(root, 'idf-short');
+    await writeFixture(short, 0, encodeIdfTable(idf.subarray(1)));
+    await expect(Classifier.load(short)).rejects.toThrow(/252 bytes, 256 expected/);
   });
 
   it('refuses a tampered model.onnx', async () => {

@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Email } from '@mailroute/preprocess';
 import { readVerifiedManifest } from './artifact.js';
 import { featurizeAll, padChunks, type PreparedText } from './bag-batch.js';
 import type { EmailClassifier } from './contracts.js';
 import { ArtifactError, PredictInputError } from './errors.js';
+import { decodeIdfTable, IDF_FILE } from './idf-file.js';
 import type { Manifest } from './manifest.js';
 import { prepareModelInput } from './model-input.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
@@ -39,6 +41,8 @@ export class Classifier implements EmailClassifier {
     readonly manifest: Manifest,
     private readonly session: OnnxSession,
     private readonly topK: number,
+    /** The featurizer's IDF table, when its params ask for IDF. */
+    private readonly idf: Float32Array | undefined,
   ) {
     this.modelId = manifest.modelId;
     this.tasks = manifest.tasks.map((task) => ({ name: task.name, labels: [...task.labels] }));
@@ -47,6 +51,8 @@ export class Classifier implements EmailClassifier {
   /** Verifies the manifest (schema, sha256 of every file) and the ONNX input/output names, then opens the session. */
   static async load(dir: string, options: ClassifierOptions = {}): Promise<Classifier> {
     const manifest = await readVerifiedManifest(dir);
+    const idf = manifest.featurizer.params.idf ? decodeIdfTable(await readFile(path.join(dir, IDF_FILE)), manifest.featurizer.params.buckets) : undefined;
+    if (typeof idf === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${idf} in ${dir}`);
     let session: OnnxSession;
     try {
       session = await createOnnxSession(path.join(dir, manifest.onnx.file), { intraOpThreads: options.intraOpThreads });
@@ -64,12 +70,12 @@ export class Classifier implements EmailClassifier {
       );
     }
     options.logger?.info?.('model loaded', { modelId: manifest.modelId, family: manifest.family, tasks: manifest.tasks.map((t) => t.name) });
-    return new Classifier(manifest, session, options.topK ?? 3);
+    return new Classifier(manifest, session, options.topK ?? 3, idf);
   }
 
   /** Probabilities for inputs already turned into model text (e.g. by `prepareModelInput`): the fast path for datasets. */
   async predictPrepared(inputs: readonly PreparedText[]): Promise<PreparedPrediction> {
-    const bag = featurizeAll(this.manifest.featurizer, inputs);
+    const bag = featurizeAll(this.manifest.featurizer, inputs, this.idf);
     const probs: Record<string, Float32Array> = {};
     for (const task of this.manifest.tasks) probs[task.name] = new Float32Array(inputs.length * task.labels.length);
     const outputNames = this.manifest.tasks.map((task) => this.manifest.onnx.outputs[task.name]);

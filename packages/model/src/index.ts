@@ -15,6 +15,7 @@ export {
   type OnnxSpec,
 } from './manifest.js';
 export { writeArtifact, readVerifiedManifest, sha256 } from './artifact.js';
+export { IDF_FILE, encodeIdfTable, decodeIdfTable } from './idf-file.js';
 export { prepareModelInput, metaValue, type ModelInput } from './model-input.js';
 export { routeFromPredictions, type RoutingPolicy } from './routing.js';
 export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type PaddedChunk } from './bag-batch.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FeaturizerSpecSchema } from '@mailroute/preprocess';
+import { IDF_FILE } from './idf-file.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
@@ -60,6 +61,7 @@ export const ManifestSchema = z
       if (!names.includes(routed)) ctx.addIssue({ code: 'custom', path: ['routing'], message: `unknown task ${routed}` });
     }
     if (!(manifest.onnx.file in manifest.files)) ctx.addIssue({ code: 'custom', path: ['files'], message: `no hash for ${manifest.onnx.file}` });
+    if (manifest.featurizer.params.idf && !(IDF_FILE in manifest.files)) ctx.addIssue({ code: 'custom', path: ['files'], message: `the featurizer uses IDF: ${IDF_FILE} is needed` });
   });
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestInput = z.input<typeof ManifestSchema>;

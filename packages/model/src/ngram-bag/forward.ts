@@ -32,30 +32,6 @@ export function poolEmbedding(part: NgramBagPart, input: BagInput, out: Float64A
   }
 }
 
-/**
- * The pooling weights of a bag with IDF: `weights[k] * idf[ids[k]]`, rescaled to the L2 norm of
- * `weights` (an all-zero bag stays zero). Written to `out`, which may be `weights` itself.
- */
-export function idfWeights<T extends Float32Array | Float64Array = Float64Array>(
-  ids: ArrayLike<number>,
-  weights: ArrayLike<number>,
-  idf: Float32Array,
-  out: T = new Float64Array(ids.length) as T,
-): T {
-  let before = 0;
-  let after = 0;
-  for (let k = 0; k < ids.length; k++) {
-    const w = weights[k];
-    const v = w * idf[ids[k]];
-    before += w * w;
-    after += v * v;
-    out[k] = v;
-  }
-  const scale = after > 0 ? Math.sqrt(before / after) : 0;
-  for (let k = 0; k < ids.length; k++) out[k] *= scale;
-  return out;
-}
-
 /** Softmax of `logits / temperature` in place. */
 export function softmaxInPlace(logits: Float64Array, temperature = 1): void {
   let max = -Infinity;
@@ -74,7 +50,6 @@ export function softmaxInPlace(logits: Float64Array, temperature = 1): void {
  */
 export function forwardLogits(weights: NgramBagWeights, input: BagInput): Record<string, Float64Array> {
   const result: Record<string, Float64Array> = {};
-  if (weights.idf) input = { ids: input.ids, weights: idfWeights(input.ids, input.weights, weights.idf) };
   for (const part of weights.parts) {
     const pooled = new Float64Array(part.dim);
     poolEmbedding(part, input, pooled);

@@ -29,12 +29,6 @@ export interface NgramBagPart {
 
 export interface NgramBagWeights {
   parts: NgramBagPart[];
-  /**
-   * Optional IDF weight per bucket (length: the parts' buckets). The bag's pooling weights are then
-   * multiplied by `idf[id]` and rescaled to the L2 norm they had before (`idfWeights`), in the ONNX graph
-   * and the TypeScript forward pass alike, so rare n-grams weigh more than common ones (as TF-IDF).
-   */
-  idf?: Float32Array;
 }
 
 /** Task names in part order. */

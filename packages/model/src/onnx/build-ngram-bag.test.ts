@@ -79,35 +79,6 @@ describe('buildNgramBagOnnx', () => {
     });
   });
 
-  it('applies an IDF table inside the graph as idfWeights does (empty rows stay finite)', async () => {
-    const idf = Float32Array.from({ length: 50 }, (_, id) => 1 + (id % 7) * 0.75);
-    const withIdf: NgramBagWeights = { ...weights, idf };
-    const file = path.join(dir, 'idf.onnx');
-    await writeFile(file, buildNgramBagOnnx(withIdf, temperatures, names));
-    const idfSession = await createOnnxSession(file);
-    try {
-      const out = await idfSession.runBag(names.inputs, { ids, weights: w, batch: rows.length, length: L }, Object.values(names.outputs));
-      let moved = 0;
-      rows.forEach((row, i) => {
-        const bag = { ids: row, weights: row.map(() => 1 / row.length) };
-        const expected = forwardProbs(withIdf, bag, temperatures);
-        const plain = forwardProbs(weights, bag, temperatures);
-        for (const [task, probs] of Object.entries(expected)) {
-          const got = out[names.outputs[task]].subarray(i * probs.length, (i + 1) * probs.length);
-          probs.forEach((p, c) => {
-            expect(Math.abs(got[c] - p)).toBeLessThan(1e-5);
-            moved = Math.max(moved, Math.abs(p - plain[task][c]));
-          });
-        }
-      });
-      // The table changes the answer (a graph that ignored it would fail above).
-      expect(moved).toBeGreaterThan(1e-3);
-    } finally {
-      await idfSession.release();
-    }
-    expect(() => buildNgramBagOnnx({ ...weights, idf: new Float32Array(49) }, temperatures, names)).toThrow(/idf has 49 values/);
-  });
-
   it('applies the temperature inside the graph', async () => {
     const flat = buildNgramBagOnnx(weights, { queue: 1, topic: 1, area: 1 }, names);
     expect(flat.length).toBeGreaterThan(0);

@@ -25,24 +25,6 @@ function int64Tensor(name: string, values: number[]): p.onnx.ITensorProto {
   return { name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: values };
 }
 
-type AddNode = (opType: string, input: string[], output: string, attribute?: p.onnx.IAttributeProto[]) => string;
-
-/** The nodes of `idfWeights`: weights * idf[ids], times ||weights|| / max(||weights * idf||, tiny) per row. */
-function idfScaled(idf: Float32Array, parts: NgramBagWeights['parts'], inputs: { ids: string; weights: string }, initializers: p.onnx.ITensorProto[], node: AddNode): string {
-  for (const part of parts) if (part.buckets !== idf.length) throw new Error(`idf has ${idf.length} values, the embedding ${part.buckets} rows`);
-  initializers.push(floatTensor('idf', [idf.length], idf), floatTensor('norm_floor', [], Float32Array.of(1e-30)));
-  const rowNorm = (x: string, out: string) =>
-    node('ReduceL2', [x], out, [
-      { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] },
-      { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
-    ]);
-  const gathered = node('Gather', ['idf', inputs.ids], 'idf_gathered', [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]);
-  const weighted = node('Mul', [inputs.weights, gathered], 'idf_weighted');
-  const floor = node('Max', [rowNorm(weighted, 'idf_norm'), 'norm_floor'], 'idf_norm_floored');
-  const scale = node('Div', [rowNorm(inputs.weights, 'weights_norm'), floor], 'idf_scale');
-  return node('Mul', [weighted, scale], 'idf_weights');
-}
-
 function valueInfo(name: string, elemType: number, dims: Array<string | number>): p.onnx.IValueInfoProto {
   return {
     name,
@@ -56,11 +38,9 @@ function valueInfo(name: string, elemType: number, dims: Array<string | number>)
 }
 
 /**
- * Builds the ONNX graph of an `ngram-bag` model: with an IDF table, the weights first become
- * `weights * Gather(idf, ids)` rescaled per row to the L2 norm of `weights` (as `idfWeights`); then per
- * part, Gather(embedding, ids) pooled with the weights (a batched MatMul) -> optional MatMul + Add + Relu
- * -> per task MatMul + Add, divided by the task's temperature, Softmax. Inputs `ids` int32 [batch, L] and
- * `weights` float32 [batch, L]; one output per task.
+ * Builds the ONNX graph of an `ngram-bag` model: per part, Gather(embedding, ids) pooled with the
+ * weights (a batched MatMul) -> optional MatMul + Add + Relu -> per task MatMul + Add, divided by the task's temperature,
+ * Softmax. Inputs `ids` int32 [batch, L] and `weights` float32 [batch, L]; one output per task.
  */
 export function buildNgramBagOnnx(
   weights: NgramBagWeights,
@@ -79,9 +59,8 @@ export function buildNgramBagOnnx(
     initializers.push(floatTensor(`${prefix}_b`, [layer.outSize], layer.bias));
     return node('Add', [node('MatMul', [x, `${prefix}_w`], `${prefix}_xw`), `${prefix}_b`], `${prefix}_out`);
   };
-  const pooling = weights.idf ? idfScaled(weights.idf, weights.parts, names.inputs, initializers, node) : names.inputs.weights;
   // Pooling as a batched MatMul, [batch, 1, L] x [batch, L, dim]: one pass over the gathered rows.
-  const w3 = node('Unsqueeze', [pooling, 'axes_1'], 'weights_row');
+  const w3 = node('Unsqueeze', [names.inputs.weights, 'axes_1'], 'weights_row');
   weights.parts.forEach((part, pi) => {
     initializers.push(floatTensor(`p${pi}_embedding`, [part.buckets, part.dim], part.embedding));
     const gathered = node('Gather', [`p${pi}_embedding`, names.inputs.ids], `p${pi}_gathered`, [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]);

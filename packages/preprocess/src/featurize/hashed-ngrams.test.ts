@@ -133,3 +133,28 @@ describe('featurizeHashedBags', () => {
     });
   });
 });
+
+describe('IDF weighting', () => {
+  const p = HashedNgramsParamsSchema.parse({ buckets: 256, pooling: 'group-sqrt', idf: true });
+  const idf = Float32Array.from({ length: 256 }, (_, id) => 1 + (id % 5));
+  const norm = (w: Float32Array) => Math.hypot(...Array.from(w));
+
+  it('multiplies each weight by idf[id] and keeps the bag norm of the plain bag', () => {
+    const plain = featurizeHashedBag('Depotübertrag bitte heute', ['lang=de'], { ...p, idf: false });
+    const weighted = featurizeHashedBag('Depotübertrag bitte heute', ['lang=de'], p, idf);
+    expect(Array.from(weighted.ids)).toEqual(Array.from(plain.ids));
+    expect(norm(weighted.weights)).toBeCloseTo(norm(plain.weights), 5);
+    const ratio = (k: number) => weighted.weights[k] / plain.weights[k] / idf[plain.ids[k]];
+    for (let k = 1; k < plain.ids.length; k++) expect(ratio(k)).toBeCloseTo(ratio(0), 5);
+    expect(idf.some((v) => v !== idf[plain.ids[0]])).toBe(true);
+  });
+
+  it('gives batches the bags one text gets, and refuses a missing or wrong-sized table', () => {
+    const inputs = [{ text: 'Sparplan ändern', meta: ['lang=de'] }, { text: '', meta: [] }, { text: 'ok ok', meta: ['lang=en'] }];
+    featurizeHashedBags(inputs, p, idf).forEach((bag, i) => {
+      expect(Array.from(bag.weights)).toEqual(Array.from(featurizeHashedBag(inputs[i].text, inputs[i].meta, p, idf).weights));
+    });
+    expect(() => featurizeHashedBag('x', [], p)).toThrow(/table of 256 values/);
+    expect(() => featurizeHashedBags(inputs, p, new Float32Array(255))).toThrow(/got 255/);
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bagScratch, mergeBagInto, rawScratch } from './bag-scratch.js';
 import { blockKey, hashFinish, hashPair, hashStepKey, hashString } from './hash.js';
+import { weighByIdf } from './idf.js';
 import { tokenSpans } from './token-spans.js';
 
 /**
@@ -22,6 +23,11 @@ export const HashedNgramsParamsSchema = z.object({
    * do not drown the words (as a union of separately normalised TF-IDF blocks).
    */
   pooling: z.enum(['mean', 'sqrt', 'group-sqrt']).default('group-sqrt'),
+  /**
+   * Weigh each id by an IDF table (one value per bucket, learnt by the trainer and carried by the model
+   * artifact), the bag rescaled to its norm without IDF (`weighByIdf`); the featurizer then needs the table.
+   */
+  idf: z.boolean().default(false),
 });
 export type HashedNgramsParams = z.infer<typeof HashedNgramsParamsSchema>;
 
@@ -65,12 +71,14 @@ export interface HashedBag {
  * The bag a model reads: each distinct id once, with its pooling weight. A repeated n-gram counts
  * `1 + ln(count)` times (sublinear, as TF-IDF's `sublinear_tf`); `group-sqrt` then divides each group
  * (word n-grams, char n-grams, meta) by its L2 norm, `sqrt` the whole bag by its L2 norm, `mean` by
- * the number of ids.
+ * the number of ids. With `params.idf`, the weights are then IDF-weighted by `idf` (`weighByIdf`).
  */
-export function featurizeHashedBag(text: string, meta: readonly string[], params: HashedNgramsParams): HashedBag {
+export function featurizeHashedBag(text: string, meta: readonly string[], params: HashedNgramsParams, idf?: Float32Array): HashedBag {
+  const table = requiredIdf(params, idf);
   const bounds = collect(text, meta, params); // first: it may grow the scratch
   const bag = bagScratch(bounds[3]);
   const length = mergeBagInto(rawScratch(0), bounds, params.pooling, bag.ids, bag.weights, 0);
+  if (table) weighByIdf(bag.ids, bag.weights, table, 0, length);
   return { ids: bag.ids.slice(0, length), weights: bag.weights.slice(0, length) };
 }
 
@@ -78,7 +86,8 @@ export function featurizeHashedBag(text: string, meta: readonly string[], params
  * `featurizeHashedBag` of many texts at once: the bags are views into two shared arrays, so a batch
  * costs two allocations instead of two per text.
  */
-export function featurizeHashedBags(inputs: ReadonlyArray<{ text: string; meta: readonly string[] }>, params: HashedNgramsParams): HashedBag[] {
+export function featurizeHashedBags(inputs: ReadonlyArray<{ text: string; meta: readonly string[] }>, params: HashedNgramsParams, idf?: Float32Array): HashedBag[] {
+  const table = requiredIdf(params, idf);
   // About two distinct ids per character of text: growing (and touching fresh memory) is then rare.
   let chars = 0;
   for (const input of inputs) chars += Math.min(input.text.length, params.maxChars) + 8;
@@ -99,7 +108,9 @@ export function featurizeHashedBags(inputs: ReadonlyArray<{ text: string; meta: 
       weights = grownWeights;
     }
     // Merged straight into the shared arrays: no copy per text.
+    const start = n;
     n = mergeBagInto(rawScratch(0), bounds, params.pooling, ids, weights, n);
+    if (table) weighByIdf(ids, weights, table, start, n);
     ends[i] = n;
   }
   const bags = new Array<HashedBag>(inputs.length);
@@ -108,6 +119,13 @@ export function featurizeHashedBags(inputs: ReadonlyArray<{ text: string; meta: 
     bags[i] = { ids: ids.subarray(start, ends[i]), weights: weights.subarray(start, ends[i]) };
   }
   return bags;
+}
+
+/** The IDF table to apply: required (one value per bucket) when `params.idf`, ignored otherwise. */
+function requiredIdf(params: HashedNgramsParams, idf: Float32Array | undefined): Float32Array | undefined {
+  if (!params.idf) return undefined;
+  if (!idf || idf.length !== params.buckets) throw new RangeError(`the featurizer's params ask for IDF: a table of ${params.buckets} values is needed, got ${idf ? idf.length : 'none'}`);
+  return idf;
 }
 
 /** Per character of the current token (padded with a space on both sides): its `blockKey`. */

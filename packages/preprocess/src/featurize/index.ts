@@ -1,4 +1,5 @@
 export { hashString, hashPair, hashStep, hashFinish } from './hash.js';
+export { weighByIdf } from './idf.js';
 export {
   HashedNgramsParamsSchema,
   FeaturizerSpecSchema,

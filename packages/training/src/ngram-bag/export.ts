@@ -1,4 +1,4 @@
-import { buildNgramBagOnnx, MANIFEST_SCHEMA_VERSION, NGRAM_BAG_OPSET, ngramBagOnnxNames, writeArtifact, type Manifest } from '@mailroute/model';
+import { buildNgramBagOnnx, encodeIdfTable, IDF_FILE, MANIFEST_SCHEMA_VERSION, NGRAM_BAG_OPSET, ngramBagOnnxNames, writeArtifact, type Manifest } from '@mailroute/model';
 import type { TrainedNgramBag } from './train.js';
 
 export interface ExportInfo {
@@ -12,8 +12,8 @@ export interface ExportInfo {
 }
 
 /**
- * Writes the trained model as an artifact directory (`model.onnx` + `manifest.json` with the sha256 of
- * every file), atomically: nothing appears at `dir` until it is complete.
+ * Writes the trained model as an artifact directory (`model.onnx`, `idf.f32` for a model with IDF, and
+ * `manifest.json` with the sha256 of every file), atomically: nothing appears at `dir` until it is complete.
  */
 export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: ExportInfo): Promise<Manifest> {
   const taskNames = model.tasks.map((task) => task.name);
@@ -22,7 +22,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
   const onnxBytes = buildNgramBagOnnx(model.weights, temperatures, names);
   return writeArtifact(
     dir,
-    { 'model.onnx': onnxBytes },
+    { 'model.onnx': onnxBytes, ...(model.idf ? { [IDF_FILE]: encodeIdfTable(model.idf) } : {}) },
     {
       schemaVersion: MANIFEST_SCHEMA_VERSION,
       modelId: info.modelId,

@@ -18,9 +18,9 @@ export const NgramBagParamsSchema = z.object({
   /** Pooling weight per id: mean (1/n), sqrt (1/sqrt(n)), or group-sqrt (1/sqrt(n) within words, chars, meta). */
   pooling: z.enum(['mean', 'sqrt', 'group-sqrt']).default('group-sqrt'),
   /**
-   * Weigh each id by its inverse document frequency on the training split, ln((1 + n) / (1 + df)) + 1
-   * (scikit-learn's smooth IDF), the bag rescaled to its norm without IDF; the table is stored in the
-   * model (an ONNX initializer) and applied in the graph.
+   * Weigh each id by its inverse document frequency on the training rows, ln((1 + n) / (1 + df)) + 1
+   * (scikit-learn's smooth IDF), the bag rescaled to its norm without IDF; the table goes into the
+   * artifact (`idf.f32`) and the featurizer applies it, in training and serving alike.
    */
   idf: z.boolean().default(false),
   /** Characters of model text featurized at most. */

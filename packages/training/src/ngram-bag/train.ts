@@ -1,5 +1,5 @@
-import { idfWeights, type NgramBagPart, type NgramBagWeights } from '@mailroute/model';
-import { HashedNgramsParamsSchema, type FeaturizerSpec } from '@mailroute/preprocess';
+import type { NgramBagPart, NgramBagWeights } from '@mailroute/model';
+import { HashedNgramsParamsSchema, weighByIdf, type FeaturizerSpec } from '@mailroute/preprocess';
 import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
@@ -39,6 +39,8 @@ export interface TrainedNgramBag {
   featurizer: FeaturizerSpec;
   tasks: TaskSpec[];
   weights: NgramBagWeights;
+  /** With `idf`: the featurizer's IDF table (one value per bucket), which the artifact carries. */
+  idf?: Float32Array;
   calibration: Record<string, TaskCalibration>;
   history: EpochReport[];
   /** The epoch whose weights were kept (single-task mode: the latest among the tasks' best epochs). */
@@ -152,15 +154,18 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
       charNgrams: params.charNgrams,
       maxChars: params.maxChars,
       pooling: params.pooling,
+      idf: params.idf,
     }),
   };
-  const train = encodeExamples(input.train, tasks, featurizer.params);
-  const valid = encodeExamples(input.valid, tasks, featurizer.params);
+  // Featurized without IDF: each run weighs copies with the table of its own training rows.
+  const plain = { ...featurizer.params, idf: false };
+  const train = encodeExamples(input.train, tasks, plain);
+  const valid = encodeExamples(input.valid, tasks, plain);
   const first = fit({ train, valid, tasks, params, featurizer }, input);
   if (!params.refit || valid.length === 0) return first.model;
   const onProgress = (done: number, total: number) => input.onProgress?.(done, total, `refit ${done}/${total}`);
   const refit = fit({ train: [...train, ...valid], valid: [], tasks, params, featurizer }, { onProgress }, first.plan);
-  return { ...first.model, weights: refit.model.weights, refit: { rows: refit.model.counts.train } };
+  return { ...first.model, weights: refit.model.weights, idf: refit.model.idf, refit: { rows: refit.model.counts.train } };
 }
 
 interface FitData {
@@ -186,7 +191,11 @@ function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgr
   const { tasks, params, featurizer } = data;
   const idf = params.idf ? idfTable(data.train, params.buckets) : undefined;
   const weigh = (examples: readonly EncodedExample[]): readonly EncodedExample[] =>
-    idf ? examples.map((e) => ({ ...e, weights: idfWeights(e.ids, e.weights, idf, new Float32Array(e.ids.length)) })) : examples;
+    idf ? examples.map((e) => {
+      const weights = Float32Array.from(e.weights);
+      weighByIdf(e.ids, weights, idf);
+      return { ...e, weights };
+    }) : examples;
   const encodedTrain = weigh(data.train);
   const encodedValid = weigh(data.valid);
   const compact = compactRows(params.buckets, encodedTrain, encodedValid);
@@ -252,7 +261,7 @@ function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgr
   const kept = tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part)));
   const finalStates = tracks.map((track, p) => createPartState(kept[p], track.state.taskIndex, track.state.classWeights));
   const calibration = calibrate(finalStates, valid, tasks, params.targetPrecision);
-  const weights: NgramBagWeights = { parts: tracks.map((track, p) => expandPart(kept[p], track.fullEmbedding, compact)), ...(idf ? { idf } : {}) };
+  const weights: NgramBagWeights = { parts: tracks.map((track, p) => expandPart(kept[p], track.fullEmbedding, compact)) };
   const bestEpochs: Record<string, number> = {};
   const averagedEpochs: Record<string, number> = {};
   tracks.forEach((track, p) => {
@@ -265,6 +274,7 @@ function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgr
     featurizer,
     tasks,
     weights,
+    ...(idf ? { idf } : {}),
     calibration,
     history,
     bestEpoch: Math.max(...Object.values(bestEpochs)),
