@@ -36,9 +36,10 @@ function ensureTable(n: number): void {
 
 /**
  * Appends each distinct id of source[from, to) once (first-seen order) to out at `length` with weight
- * 1 + ln(count); returns the new length. Weights are float32 throughout, as the model reads them.
+ * 1 + ln(count), times idf[id] when given; returns the new length. Weights are float32 throughout, as
+ * the model reads them.
  */
-function mergeCounts(source: Int32Array, from: number, to: number, outIds: Int32Array, outWeights: Float32Array, length: number): number {
+function mergeCounts(source: Int32Array, from: number, to: number, outIds: Int32Array, outWeights: Float32Array, length: number, idf?: Float32Array): number {
   if (to <= from) return length;
   let size = 16;
   while (size < (to - from) * 2) size *= 2;
@@ -66,6 +67,7 @@ function mergeCounts(source: Int32Array, from: number, to: number, outIds: Int32
     }
   }
   for (let k = start; k < length; k++) if (outWeights[k] > 1) outWeights[k] = 1 + Math.log(outWeights[k]);
+  if (idf) for (let k = start; k < length; k++) outWeights[k] *= idf[outIds[k]];
   return length;
 }
 
@@ -80,8 +82,9 @@ function normalise(w: Float32Array, start: number, end: number, pooling: 'mean' 
 
 /**
  * Distinct ids of source[0, bounds[3]) with their pooling weights, merged per group [bounds[g], bounds[g + 1])
- * and written to out from `at` (room for bounds[3] ids needed); `group-sqrt` normalises each group by its
- * L2 norm, `sqrt` and `mean` the whole bag. Returns the end of the bag in out.
+ * and written to out from `at` (room for bounds[3] ids needed); with `idf`, each sublinear count is
+ * multiplied by idf[id] (TF-IDF); then `group-sqrt` normalises each group by its L2 norm, `sqrt` and
+ * `mean` the whole bag. Returns the end of the bag in out.
  */
 export function mergeBagInto(
   source: Int32Array,
@@ -90,12 +93,13 @@ export function mergeBagInto(
   outIds: Int32Array,
   outWeights: Float32Array,
   at: number,
+  idf?: Float32Array,
 ): number {
   ensureTable(bounds[3]);
   let length = at;
   for (let g = 0; g < 3; g++) {
     const start = length;
-    length = mergeCounts(source, bounds[g], bounds[g + 1], outIds, outWeights, length);
+    length = mergeCounts(source, bounds[g], bounds[g + 1], outIds, outWeights, length, idf);
     if (pooling === 'group-sqrt') normalise(outWeights, start, length, 'sqrt');
   }
   if (pooling !== 'group-sqrt') normalise(outWeights, at, length, pooling);

@@ -136,17 +136,20 @@ describe('featurizeHashedBags', () => {
 
 describe('IDF weighting', () => {
   const p = HashedNgramsParamsSchema.parse({ buckets: 256, pooling: 'group-sqrt', idf: true });
-  const idf = Float32Array.from({ length: 256 }, (_, id) => 1 + (id % 5));
+  const idf = Float32Array.from({ length: 256 }, (_, id) => 1 + (id % 7) * 0.5);
   const norm = (w: Float32Array) => Math.hypot(...Array.from(w));
 
-  it('multiplies each weight by idf[id] and keeps the bag norm of the plain bag', () => {
-    const plain = featurizeHashedBag('Depotübertrag bitte heute', ['lang=de'], { ...p, idf: false });
-    const weighted = featurizeHashedBag('Depotübertrag bitte heute', ['lang=de'], p, idf);
+  it('multiplies each sublinear count by idf[id] before normalising each group (TF-IDF)', () => {
+    const words = { ...p, charNgrams: [0, 0] as [number, number], wordNgrams: 1 };
+    const plain = featurizeHashedBag('depot depot depot bitte', [], { ...words, idf: false });
+    const weighted = featurizeHashedBag('depot depot depot bitte', [], words, idf);
     expect(Array.from(weighted.ids)).toEqual(Array.from(plain.ids));
-    expect(norm(weighted.weights)).toBeCloseTo(norm(plain.weights), 5);
-    const ratio = (k: number) => weighted.weights[k] / plain.weights[k] / idf[plain.ids[k]];
-    for (let k = 1; k < plain.ids.length; k++) expect(ratio(k)).toBeCloseTo(ratio(0), 5);
-    expect(idf.some((v) => v !== idf[plain.ids[0]])).toBe(true);
+    const tfidf = [(1 + Math.log(3)) * idf[plain.ids[0]], idf[plain.ids[1]]];
+    expect(weighted.weights[0]).toBeCloseTo(tfidf[0] / Math.hypot(...tfidf), 6);
+    expect(weighted.weights[1]).toBeCloseTo(tfidf[1] / Math.hypot(...tfidf), 6);
+    expect(idf[plain.ids[0]]).not.toBe(idf[plain.ids[1]]);
+    // Each group still has norm 1.
+    expect(norm(featurizeHashedBag('Depotübertrag bitte heute', ['lang=de'], p, idf).weights)).toBeCloseTo(Math.sqrt(3), 5);
   });
 
   it('gives batches the bags one text gets, and refuses a missing or wrong-sized table', () => {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { bagScratch, mergeBagInto, rawScratch } from './bag-scratch.js';
 import { blockKey, hashFinish, hashPair, hashStepKey, hashString } from './hash.js';
-import { weighByIdf } from './idf.js';
 import { tokenSpans } from './token-spans.js';
 
 /**
@@ -24,8 +23,8 @@ export const HashedNgramsParamsSchema = z.object({
    */
   pooling: z.enum(['mean', 'sqrt', 'group-sqrt']).default('group-sqrt'),
   /**
-   * Weigh each id by an IDF table (one value per bucket, learnt by the trainer and carried by the model
-   * artifact), the bag rescaled to its norm without IDF (`weighByIdf`); the featurizer then needs the table.
+   * Multiply each id's sublinear count by an IDF table (one value per bucket, learnt by the trainer and
+   * carried by the model artifact) before the pooling normalisation; the featurizer then needs the table.
    */
   idf: z.boolean().default(false),
 });
@@ -71,14 +70,14 @@ export interface HashedBag {
  * The bag a model reads: each distinct id once, with its pooling weight. A repeated n-gram counts
  * `1 + ln(count)` times (sublinear, as TF-IDF's `sublinear_tf`); `group-sqrt` then divides each group
  * (word n-grams, char n-grams, meta) by its L2 norm, `sqrt` the whole bag by its L2 norm, `mean` by
- * the number of ids. With `params.idf`, the weights are then IDF-weighted by `idf` (`weighByIdf`).
+ * the number of ids. With `params.idf`, each count is multiplied by `idf[id]` before that normalisation
+ * (TF-IDF, as scikit-learn's TfidfVectorizer with sublinear_tf).
  */
 export function featurizeHashedBag(text: string, meta: readonly string[], params: HashedNgramsParams, idf?: Float32Array): HashedBag {
   const table = requiredIdf(params, idf);
   const bounds = collect(text, meta, params); // first: it may grow the scratch
   const bag = bagScratch(bounds[3]);
-  const length = mergeBagInto(rawScratch(0), bounds, params.pooling, bag.ids, bag.weights, 0);
-  if (table) weighByIdf(bag.ids, bag.weights, table, 0, length);
+  const length = mergeBagInto(rawScratch(0), bounds, params.pooling, bag.ids, bag.weights, 0, table);
   return { ids: bag.ids.slice(0, length), weights: bag.weights.slice(0, length) };
 }
 
@@ -108,9 +107,7 @@ export function featurizeHashedBags(inputs: ReadonlyArray<{ text: string; meta: 
       weights = grownWeights;
     }
     // Merged straight into the shared arrays: no copy per text.
-    const start = n;
-    n = mergeBagInto(rawScratch(0), bounds, params.pooling, ids, weights, n);
-    if (table) weighByIdf(ids, weights, table, start, n);
+    n = mergeBagInto(rawScratch(0), bounds, params.pooling, ids, weights, n, table);
     ends[i] = n;
   }
   const bags = new Array<HashedBag>(inputs.length);

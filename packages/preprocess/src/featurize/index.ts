@@ -1,5 +1,4 @@
 export { hashString, hashPair, hashStep, hashFinish } from './hash.js';
-export { weighByIdf } from './idf.js';
 export {
   HashedNgramsParamsSchema,
   FeaturizerSpecSchema,

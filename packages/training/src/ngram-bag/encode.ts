@@ -16,9 +16,10 @@ export interface TaskSpec {
   classWeights?: number[];
 }
 
-export function encodeExamples(examples: readonly TrainExample[], tasks: readonly TaskSpec[], featurizer: HashedNgramsParams): EncodedExample[] {
+/** Featurizes each example (with `idf`, the table its featurizer params ask for) and checks its labels. */
+export function encodeExamples(examples: readonly TrainExample[], tasks: readonly TaskSpec[], featurizer: HashedNgramsParams, idf?: Float32Array): EncodedExample[] {
   return examples.map((example) => {
-    const { ids, weights } = featurizeHashedBag(example.text, example.meta, featurizer);
+    const { ids, weights } = featurizeHashedBag(example.text, example.meta, featurizer, idf);
     const labels = new Int32Array(tasks.length);
     tasks.forEach((task, t) => {
       const y = example.labels[task.name];

@@ -1,5 +1,5 @@
 import type { NgramBagPart, NgramBagWeights } from '@mailroute/model';
-import { HashedNgramsParamsSchema, weighByIdf, type FeaturizerSpec } from '@mailroute/preprocess';
+import { HashedNgramsParamsSchema, type FeaturizerSpec } from '@mailroute/preprocess';
 import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
@@ -157,21 +157,26 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
       idf: params.idf,
     }),
   };
-  // Featurized without IDF: each run weighs copies with the table of its own training rows.
+  // Without IDF the bags are final; with it they give the document frequencies, and each run featurizes
+  // again with the table of its own training rows.
   const plain = { ...featurizer.params, idf: false };
   const train = encodeExamples(input.train, tasks, plain);
   const valid = encodeExamples(input.valid, tasks, plain);
-  const first = fit({ train, valid, tasks, params, featurizer }, input);
+  const data = { tasks, params, featurizer };
+  const first = fit({ ...data, train, valid, rows: { train: input.train, valid: input.valid } }, input);
   if (!params.refit || valid.length === 0) return first.model;
   const onProgress = (done: number, total: number) => input.onProgress?.(done, total, `refit ${done}/${total}`);
-  const refit = fit({ train: [...train, ...valid], valid: [], tasks, params, featurizer }, { onProgress }, first.plan);
+  const all = { train: [...input.train, ...input.valid], valid: [] };
+  const refit = fit({ ...data, train: [...train, ...valid], valid: [], rows: all }, { onProgress }, first.plan);
   return { ...first.model, weights: refit.model.weights, idf: refit.model.idf, refit: { rows: refit.model.counts.train } };
 }
 
 interface FitData {
-  /** Featurized without IDF (a run weighs copies with its own table). */
+  /** Featurized without IDF. */
   train: readonly EncodedExample[];
   valid: readonly EncodedExample[];
+  /** The examples themselves, featurized again with the run's IDF table when there is one. */
+  rows: { train: readonly TrainExample[]; valid: readonly TrainExample[] };
   tasks: TaskSpec[];
   params: NgramBagParams;
   featurizer: FeaturizerSpec;
@@ -190,14 +195,8 @@ interface PartPlan {
 function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgress'>, plan?: PartPlan[]): { model: TrainedNgramBag; plan: PartPlan[] } {
   const { tasks, params, featurizer } = data;
   const idf = params.idf ? idfTable(data.train, params.buckets) : undefined;
-  const weigh = (examples: readonly EncodedExample[]): readonly EncodedExample[] =>
-    idf ? examples.map((e) => {
-      const weights = Float32Array.from(e.weights);
-      weighByIdf(e.ids, weights, idf);
-      return { ...e, weights };
-    }) : examples;
-  const encodedTrain = weigh(data.train);
-  const encodedValid = weigh(data.valid);
+  const encodedTrain = idf ? encodeExamples(data.rows.train, tasks, featurizer.params, idf) : data.train;
+  const encodedValid = idf ? encodeExamples(data.rows.valid, tasks, featurizer.params, idf) : data.valid;
   const compact = compactRows(params.buckets, encodedTrain, encodedValid);
   const train = remapExamples(encodedTrain, compact);
   const valid = remapExamples(encodedValid, compact);
