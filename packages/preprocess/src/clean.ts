@@ -5,7 +5,7 @@ import { htmlParts } from './html.js';
 import { detectLanguage } from './language.js';
 import { splitQuotes } from './quotes.js';
 import { RedactionSchema, redactPii, type RedactOptions } from './redact.js';
-import { removeDeviceLines, removeLegalTail, removeSignature, type RemovedKind } from './signature.js';
+import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type RemovedKind } from './signature.js';
 import { normaliseSubject } from './subject.js';
 
 export const CleanScopeSchema = z.enum(['quotes', 'visible']);
@@ -94,21 +94,25 @@ function trimEdges(lines: readonly string[]): readonly string[] {
 }
 
 /** One pass of every rule. Rules only ever drop lines, so an unchanged length means nothing changed. */
-function cleanPass(input: readonly string[], scope: CleanScope): { lines: readonly string[]; removed: RemovedPart[]; signature?: string } {
+function cleanPass(
+  input: readonly string[],
+  scope: CleanScope,
+  isDevice: DeviceTest,
+): { lines: readonly string[]; removed: RemovedPart[]; signature?: string } {
   const removed: RemovedPart[] = [];
-  const split = splitQuotes(input);
+  const split = splitQuotes(input, { isDevice });
   let lines: readonly string[] = split.kept;
   const quoted = split.quoted.join('\n').trim();
   if (quoted !== '') removed.push({ kind: 'quoted', text: quoted });
   let signature: string | undefined;
   if (scope === 'quotes') {
-    const device = removeDeviceLines(lines);
+    const device = removeDeviceLines(lines, isDevice);
     lines = device.lines;
     removed.push(...device.removed);
   }
   if (scope === 'visible') {
     const legal = removeLegalTail(lines);
-    const device = removeDeviceLines(legal.lines);
+    const device = removeDeviceLines(legal.lines, isDevice);
     const sig = removeSignature(device.lines);
     // A disclaimer under the signature only surfaces once the signature is gone.
     const legal2 = sig.removed.length > 0 ? removeLegalTail(sig.lines) : { lines: sig.lines, removed: [] };
@@ -132,8 +136,9 @@ function cleanLines(text: string, lines: readonly string[] | undefined, scope: C
   let current = trimEdges(normalisedLines(text, lines));
   const removed: RemovedPart[] = [];
   let signature: string | undefined;
+  const isDevice = deviceLineMemo();
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
-    const r = cleanPass(current, scope);
+    const r = cleanPass(current, scope, isDevice);
     removed.push(...r.removed);
     signature = signature ?? r.signature;
     const next = trimEdges(r.lines);

@@ -1,6 +1,6 @@
 import { isBlank } from './blank.js';
 import { headerKey, isReplyHeader, lineFacts, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
-import { isDeviceLine } from './signature.js';
+import { isDeviceLine, type DeviceTest } from './signature.js';
 
 /** How a line takes part in quote detection. */
 export type LineMark = 'text' | 'empty' | 'quote' | 'header' | 'splitter' | 'forward' | 'block' | 'device';
@@ -38,7 +38,7 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number): 
 }
 
 /** Marks every line; reply headers wrapped over up to three lines are marked on each of them. */
-export function markLines(lines: readonly string[]): LineMark[] {
+export function markLines(lines: readonly string[], isDevice: DeviceTest = isDeviceLine): LineMark[] {
   const marks: LineMark[] = new Array<LineMark>(lines.length);
   // What was found about the line under the current one (asked for device lines), kept for its own turn.
   let ahead = -1;
@@ -101,7 +101,7 @@ export function markLines(lines: readonly string[]): LineMark[] {
       aheadHeader = isReplyHeader(lines[ahead], aheadFacts);
       alone = aheadHeader;
     }
-    marks[i] = alone && isDeviceLine(line) ? 'device' : 'text';
+    marks[i] = alone && isDevice(line) ? 'device' : 'text';
   }
   return marks;
 }
@@ -151,8 +151,8 @@ function moveTrailingRules(kept: string[], quoted: string[]): void {
  * - `>` lines are quoted wherever they are, except in inline replies (text between quoted runs): kept whole.
  * - Forwarded messages count as quoted only when `forwards` is true.
  */
-export function splitQuotes(lines: readonly string[], options: { forwards?: boolean } = {}): QuoteSplit {
-  const marks = markLines(lines);
+export function splitQuotes(lines: readonly string[], options: { forwards?: boolean; isDevice?: DeviceTest } = {}): QuoteSplit {
+  const marks = markLines(lines, options.isDevice);
   if (isInlineReply(marks) || marks.every((m) => m === 'text' || m === 'empty')) return { kept: lines, quoted: [] };
   const kept: string[] = [];
   const quoted: string[] = [];

@@ -69,8 +69,15 @@ const IBAN_RE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
 const CARD_RE = /\b\d(?:[ -]?\d){11,18}\b/g;
 const PHONE_RE = /(?:\+|\b0)\d(?:[ ./-]?\(?\d\)?){5,16}\d\b/g;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
-const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
-const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+/** `[A-Za-z0-9.-]`: a character of a domain name. */
+function isDomainChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+}
+
+/** `[A-Za-z0-9._%+-]`: a character of an address's local part. */
+function isLocalChar(c: number): boolean {
+  return isDomainChar(c) || c === 95 || c === 37 || c === 43;
+}
 
 function ibanHits(text: string): Hit[] {
   const hits: Hit[] = [];
@@ -106,10 +113,10 @@ function emailHits(text: string): Hit[] {
   let lastEnd = 0;
   while (at !== -1) {
     let s = at;
-    while (s > lastEnd && at - s < 64 && LOCAL_CHAR.test(text[s - 1])) s -= 1;
+    while (s > lastEnd && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s -= 1;
     while (s < at && text[s] === '.') s += 1;
     let e = at + 1;
-    while (e < text.length && e - at < 255 && DOMAIN_CHAR.test(text[e])) e += 1;
+    while (e < text.length && e - at < 255 && isDomainChar(text.charCodeAt(e))) e += 1;
     while (e > at + 1 && (text[e - 1] === '.' || text[e - 1] === '-')) e -= 1;
     const domain = text.slice(at + 1, e);
     if (s < at && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$/.test(domain)) {

@@ -112,15 +112,35 @@ export function removeLegalTail(input: readonly string[]): TailRemoval {
 }
 
 /** Removes device lines ("Sent from my iPhone") wherever they stand. */
-export function removeDeviceLines(input: readonly string[]): TailRemoval {
+/** A test for device lines: `isDeviceLine`, or a `deviceLineMemo`. */
+export type DeviceTest = (line: string) => boolean;
+
+/**
+ * `isDeviceLine` remembered per line text, for the lines of one email: its passes and rules ask about the
+ * same lines again and again.
+ */
+export function deviceLineMemo(): DeviceTest {
+  const known = new Map<string, boolean>();
+  return (line) => {
+    if (line.length > 80 || line.length < 8) return false;
+    let device = known.get(line);
+    if (device === undefined) {
+      device = isDeviceLine(line);
+      known.set(line, device);
+    }
+    return device;
+  };
+}
+
+export function removeDeviceLines(input: readonly string[], isDevice: DeviceTest = isDeviceLine): TailRemoval {
   let first = 0;
-  while (first < input.length && !isDeviceLine(input[first])) first += 1;
+  while (first < input.length && !isDevice(input[first])) first += 1;
   if (first === input.length) return { lines: input, removed: [] };
   const lines = input.slice(0, first);
   const removed: TailRemoval['removed'] = [];
   for (let i = first; i < input.length; i += 1) {
     const line = input[i];
-    if (i === first || isDeviceLine(line)) removed.push({ kind: 'device', text: line.trim() });
+    if (i === first || isDevice(line)) removed.push({ kind: 'device', text: line.trim() });
     else lines.push(line);
   }
   return { lines, removed };
