@@ -36,27 +36,35 @@ export function remapExamples(examples: readonly EncodedExample[], compact: Comp
   });
 }
 
-/** A part whose embedding holds only the compact rows of `full`'s (dense layers shared with `full`). */
-export function compactPart(full: NgramBagPart, compact: CompactRows): NgramBagPart {
-  const { dim } = full;
+/** Writes the initial values of one bucket's embedding row (`dim` values) to `target` from `at`. */
+export type InitRow = (target: Float32Array, at: number, bucket: number) => void;
+
+/**
+ * A part whose embedding holds only the compact rows, each with its initial values: the full table is
+ * never built while training (dense layers shared with `part`).
+ */
+export function compactPart(part: Omit<NgramBagPart, 'embedding'>, compact: CompactRows, initRow: InitRow): NgramBagPart {
+  const { dim } = part;
   const embedding = new Float32Array(compact.rows.length * dim);
-  const source = full.embedding;
-  for (let j = 0; j < compact.rows.length; j++) {
-    const from = compact.rows[j] * dim;
-    const to = j * dim;
-    for (let d = 0; d < dim; d++) embedding[to + d] = source[from + d];
-  }
-  return { ...full, buckets: compact.rows.length, embedding };
+  for (let j = 0; j < compact.rows.length; j++) initRow(embedding, j * dim, compact.rows[j]);
+  return { ...part, buckets: compact.rows.length, embedding };
 }
 
-/** The full-size part: `compactPart`'s rows written back into `fullEmbedding` (overwritten), whose other rows are kept. */
-export function expandPart(part: NgramBagPart, fullEmbedding: Float32Array, compact: CompactRows): NgramBagPart {
+/** The full-size part: the compact rows where training has them, the initial values in every other row. */
+export function expandPart(part: NgramBagPart, compact: CompactRows, initRow: InitRow): NgramBagPart {
   const { dim } = part;
+  const buckets = compact.index.length;
+  const full = new Float32Array(buckets * dim);
   const source = part.embedding;
-  for (let j = 0; j < compact.rows.length; j++) {
-    const to = compact.rows[j] * dim;
+  for (let bucket = 0; bucket < buckets; bucket++) {
+    const j = compact.index[bucket];
+    if (j < 0) {
+      initRow(full, bucket * dim, bucket);
+      continue;
+    }
+    const to = bucket * dim;
     const from = j * dim;
-    for (let d = 0; d < dim; d++) fullEmbedding[to + d] = source[from + d];
+    for (let d = 0; d < dim; d++) full[to + d] = source[from + d];
   }
-  return { ...part, buckets: compact.index.length, embedding: fullEmbedding };
+  return { ...part, buckets, embedding: full };
 }

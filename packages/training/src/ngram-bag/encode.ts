@@ -1,4 +1,4 @@
-import { featurizeHashedBag, type HashedNgramsParams } from '@mailroute/preprocess';
+import { featurizeHashed, featurizeHashedBag, type HashedNgramsParams } from '@mailroute/preprocess';
 import type { EncodedExample } from './net.js';
 import { TrainerInputError } from './errors.js';
 
@@ -33,23 +33,30 @@ export function encodeExamples(examples: readonly TrainExample[], tasks: readonl
 }
 
 /**
- * Smooth inverse document frequency per bucket over the examples' bags: ln((1 + n) / (1 + df)) + 1
- * with df the number of bags holding the bucket, as scikit-learn's TfidfVectorizer; unseen buckets get
- * the largest value.
+ * Per bucket, how many examples hash some n-gram or meta token to it (document frequency), from the
+ * raw ids of `featurizeHashed` (no bags needed).
  */
-export function idfTable(examples: readonly EncodedExample[], buckets: number): Float32Array {
-  const df = new Float64Array(buckets);
-  const lastBag = new Int32Array(buckets).fill(-1);
-  examples.forEach(({ ids }, bag) => {
+export function documentFrequencies(examples: readonly TrainExample[], featurizer: HashedNgramsParams): Float64Array {
+  const df = new Float64Array(featurizer.buckets);
+  const lastExample = new Int32Array(featurizer.buckets).fill(-1);
+  examples.forEach((example, e) => {
+    const ids = featurizeHashed(example.text, example.meta, featurizer);
     for (let k = 0; k < ids.length; k++) {
-      if (lastBag[ids[k]] === bag) continue; // a bucket in two groups of one bag counts once
-      lastBag[ids[k]] = bag;
+      if (lastExample[ids[k]] === e) continue;
+      lastExample[ids[k]] = e;
       df[ids[k]]++;
     }
   });
-  const idf = new Float32Array(buckets);
-  const n = examples.length;
-  for (let id = 0; id < buckets; id++) idf[id] = Math.log((1 + n) / (1 + df[id])) + 1;
+  return df;
+}
+
+/**
+ * Smooth inverse document frequency per bucket over `n` examples: ln((1 + n) / (1 + df)) + 1, as
+ * scikit-learn's TfidfVectorizer; buckets no example uses get the largest value.
+ */
+export function idfTable(df: Float64Array, n: number): Float32Array {
+  const idf = new Float32Array(df.length);
+  for (let id = 0; id < df.length; id++) idf[id] = Math.log((1 + n) / (1 + df[id])) + 1;
   return idf;
 }
 

@@ -27,18 +27,35 @@ export function shuffleInPlace<T>(items: T[] | Int32Array, prng: Prng): void {
   }
 }
 
+/** A stream of uniform values in [-scale, scale): mulberry32 from a start drawn from a `Prng`, any value computable on its own. */
+export interface UniformStream {
+  start: number;
+  scale: number;
+}
+
+export function uniformStream(prng: Prng, scale: number): UniformStream {
+  return { start: Math.floor(prng.next() * 4294967296) | 0, scale };
+}
+
 /**
- * Fills with uniform values in [-scale, scale): a mulberry32 stream seeded from `prng`, inlined because
- * an embedding table has millions of entries.
+ * Writes values [from, from + count) of the stream to target from `at`. Mulberry32's state is a Weyl
+ * sequence, so value i starts from start + i * increment: no need to run through the values before it.
+ * Inlined because an embedding table has millions of entries.
  */
-export function fillUniform(target: Float32Array, scale: number, prng: Prng): void {
-  let state = Math.floor(prng.next() * 4294967296) | 0;
+export function fillUniformRange(target: Float32Array, at: number, stream: UniformStream, from: number, count: number): void {
+  const { scale } = stream;
   const factor = (2 * scale) / 4294967296;
-  for (let i = 0; i < target.length; i++) {
+  let state = (stream.start + Math.imul(from, 0x6d2b79f5)) | 0;
+  for (let i = 0; i < count; i++) {
     state = (state + 0x6d2b79f5) | 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    target[i] = ((t ^ (t >>> 14)) >>> 0) * factor - scale;
+    target[at + i] = ((t ^ (t >>> 14)) >>> 0) * factor - scale;
   }
+}
+
+/** Fills with uniform values in [-scale, scale): the first `target.length` values of a new stream from `prng`. */
+export function fillUniform(target: Float32Array, scale: number, prng: Prng): void {
+  fillUniformRange(target, 0, uniformStream(prng, scale), 0, target.length);
 }

@@ -1,13 +1,13 @@
 import type { NgramBagPart, NgramBagWeights } from '@mailroute/model';
 import { HashedNgramsParamsSchema, type FeaturizerSpec } from '@mailroute/preprocess';
 import { chooseThreshold, fitTemperature } from './calibrate.js';
-import { classWeightsFor, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
+import { classWeightsFor, documentFrequencies, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
-import { compactPart, compactRows, expandPart, remapExamples } from './compact.js';
+import { compactPart, compactRows, expandPart, remapExamples, type InitRow } from './compact.js';
 import { accumulateExample, applyUpdate, createPartState, hasLabelFor, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
-import { createPrng, fillUniform, shuffleInPlace, type Prng } from './prng.js';
+import { createPrng, fillUniform, fillUniformRange, shuffleInPlace, uniformStream, type Prng } from './prng.js';
 import { argmax, meanNll, taskLogits, taskMetrics, type TaskEpochMetrics } from './validate.js';
 
 export interface EpochReport {
@@ -63,11 +63,15 @@ export interface TrainNgramBagInput {
   onProgress?: (done: number, total: number, label?: string) => void;
 }
 
-function initPart(params: NgramBagParams, tasks: readonly TaskSpec[], prng: Prng): NgramBagPart {
+/**
+ * A new part's dense layers, and its embedding as a function of the bucket: the table a full
+ * `fillUniform` would give, row by row, so that only the rows training uses are ever made.
+ */
+function initPart(params: NgramBagParams, tasks: readonly TaskSpec[], prng: Prng): { part: Omit<NgramBagPart, 'embedding'>; initRow: InitRow } {
   const { dim, buckets, hidden } = params;
-  const embedding = new Float32Array(buckets * dim);
-  fillUniform(embedding, 1 / dim, prng);
-  const part: NgramBagPart = { buckets, dim, embedding, heads: [] };
+  const stream = uniformStream(prng, 1 / dim);
+  const initRow: InitRow = (target, at, bucket) => fillUniformRange(target, at, stream, bucket * dim, dim);
+  const part: Omit<NgramBagPart, 'embedding'> = { buckets, dim, heads: [] };
   let featureSize = dim;
   if (hidden > 0) {
     const weight = new Float32Array(dim * hidden);
@@ -80,7 +84,7 @@ function initPart(params: NgramBagParams, tasks: readonly TaskSpec[], prng: Prng
     fillUniform(weight, Math.sqrt(1 / featureSize) * 0.1, prng);
     part.heads.push({ task: task.name, weight, bias: new Float32Array(task.labels.length), inSize: featureSize, outSize: task.labels.length });
   }
-  return part;
+  return { part, initRow };
 }
 
 /** A copy of the example without a random share of its ids; the kept ones weigh 1/(1 - rate) more. */
@@ -116,8 +120,8 @@ interface PartTrack {
   order: Int32Array;
   /** The embedding rows its examples touch (the only ones training moves). */
   rows: Int32Array;
-  /** The full-size initial embedding; the trained compact rows are written back into it at the end. */
-  fullEmbedding: Float32Array;
+  /** The initial values of any embedding row: the rows outside the compact table keep them in the model. */
+  initRow: InitRow;
   best: NgramBagPart;
   bestScore: number;
   bestEpoch: number;
@@ -157,26 +161,34 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
       idf: params.idf,
     }),
   };
-  // Without IDF the bags are final; with it they give the document frequencies, and each run featurizes
-  // again with the table of its own training rows.
-  const plain = { ...featurizer.params, idf: false };
-  const train = encodeExamples(input.train, tasks, plain);
-  const valid = encodeExamples(input.valid, tasks, plain);
+  // With IDF, each run's table comes from the document frequencies of its own training rows.
+  const dfTrain = params.idf ? documentFrequencies(input.train, featurizer.params) : undefined;
+  const encodeRun = (train: readonly TrainExample[], valid: readonly TrainExample[], df: Float64Array | undefined) => {
+    const idf = df ? idfTable(df, train.length) : undefined;
+    return { train: encodeExamples(train, tasks, featurizer.params, idf), valid: encodeExamples(valid, tasks, featurizer.params, idf), idf };
+  };
   const data = { tasks, params, featurizer };
-  const first = fit({ ...data, train, valid, rows: { train: input.train, valid: input.valid } }, input);
-  if (!params.refit || valid.length === 0) return first.model;
+  const firstRun = encodeRun(input.train, input.valid, dfTrain);
+  const first = fit({ ...data, ...firstRun }, input);
+  if (!params.refit || input.valid.length === 0) return { ...first.model, weights: first.weights() };
   const onProgress = (done: number, total: number) => input.onProgress?.(done, total, `refit ${done}/${total}`);
-  const all = { train: [...input.train, ...input.valid], valid: [] };
-  const refit = fit({ ...data, train: [...train, ...valid], valid: [], rows: all }, { onProgress }, first.plan);
-  return { ...first.model, weights: refit.model.weights, idf: refit.model.idf, refit: { rows: refit.model.counts.train } };
+  const all = dfTrain
+    ? encodeRun([...input.train, ...input.valid], [], addCounts(dfTrain, documentFrequencies(input.valid, featurizer.params)))
+    : { train: [...firstRun.train, ...firstRun.valid], valid: [], idf: undefined };
+  const refit = fit({ ...data, ...all }, { onProgress }, first.plan);
+  const { idf } = refit.model;
+  return { ...first.model, weights: refit.weights(), ...(idf ? { idf } : {}), refit: { rows: refit.model.counts.train } };
+}
+
+function addCounts(a: Float64Array, b: Float64Array): Float64Array {
+  return a.map((value, i) => value + b[i]);
 }
 
 interface FitData {
-  /** Featurized without IDF. */
   train: readonly EncodedExample[];
   valid: readonly EncodedExample[];
-  /** The examples themselves, featurized again with the run's IDF table when there is one. */
-  rows: { train: readonly TrainExample[]; valid: readonly TrainExample[] };
+  /** The IDF table the examples were featurized with, if any. */
+  idf?: Float32Array;
   tasks: TaskSpec[];
   params: NgramBagParams;
   featurizer: FeaturizerSpec;
@@ -192,26 +204,27 @@ interface PartPlan {
  * refit): each part trains exactly its planned epochs, averaged or not as planned. Returns the model and
  * the plan that reproduces its kept weights.
  */
-function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgress'>, plan?: PartPlan[]): { model: TrainedNgramBag; plan: PartPlan[] } {
-  const { tasks, params, featurizer } = data;
-  const idf = params.idf ? idfTable(data.train, params.buckets) : undefined;
-  const encodedTrain = idf ? encodeExamples(data.rows.train, tasks, featurizer.params, idf) : data.train;
-  const encodedValid = idf ? encodeExamples(data.rows.valid, tasks, featurizer.params, idf) : data.valid;
-  const compact = compactRows(params.buckets, encodedTrain, encodedValid);
-  const train = remapExamples(encodedTrain, compact);
-  const valid = remapExamples(encodedValid, compact);
+function fit(
+  data: FitData,
+  input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgress'>,
+  plan?: PartPlan[],
+): { model: Omit<TrainedNgramBag, 'weights'>; weights: () => NgramBagWeights; plan: PartPlan[] } {
+  const { tasks, params, featurizer, idf } = data;
+  const compact = compactRows(params.buckets, data.train, data.valid);
+  const train = remapExamples(data.train, compact);
+  const valid = remapExamples(data.valid, compact);
   const prng = createPrng(params.seed);
   const groups = params.mode === 'multi-task' ? [tasks.map((_, t) => t)] : tasks.map((_, t) => [t]);
   const tracks: PartTrack[] = groups.map((group, p) => {
-    const full = initPart(params, group.map((t) => tasks[t]), prng);
-    const part = compactPart(full, compact);
+    const init = initPart(params, group.map((t) => tasks[t]), prng);
+    const part = compactPart(init.part, compact, init.initRow);
     const weights = group.map((t) => classWeightsFor(tasks[t], t, train, params.classWeighting));
     const state = createPartState(part, group, weights, params.loss);
     const order = Int32Array.from(train.flatMap((example, i) => (hasLabelFor(state, example) ? [i] : [])));
     const rows = touchedRows(part.buckets, Array.from(order, (i) => train[i]));
     const stopAfter = plan ? plan[p].epochs : Infinity;
     const averaging = plan ? plan[p].average : params.averageLast > 0;
-    return { state, order, rows, fullEmbedding: full.embedding, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, stale: 0, done: false, averaged: 0, usedAverage: false };
+    return { state, order, rows, initRow: init.initRow, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, stale: 0, done: false, averaged: 0, usedAverage: false };
   });
 
   const history: EpochReport[] = [];
@@ -260,19 +273,19 @@ function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgr
   const kept = tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part)));
   const finalStates = tracks.map((track, p) => createPartState(kept[p], track.state.taskIndex, track.state.classWeights));
   const calibration = calibrate(finalStates, valid, tasks, params.targetPrecision);
-  const weights: NgramBagWeights = { parts: tracks.map((track, p) => expandPart(kept[p], track.fullEmbedding, compact)) };
+  // The full tables are made only for the weights that are kept (not for a first run before its refit).
+  const weights = (): NgramBagWeights => ({ parts: tracks.map((track, p) => expandPart(kept[p], compact, track.initRow)) });
   const bestEpochs: Record<string, number> = {};
   const averagedEpochs: Record<string, number> = {};
   tracks.forEach((track, p) => {
     for (const t of groups[p]) averagedEpochs[tasks[t].name] = track.usedAverage || (valid.length === 0 && track.average) ? track.averaged : 0;
     for (const t of groups[p]) bestEpochs[tasks[t].name] = valid.length > 0 ? track.bestEpoch : history.length;
   });
-  const model: TrainedNgramBag = {
+  const model: Omit<TrainedNgramBag, 'weights'> = {
     family: 'ngram-bag',
     params,
     featurizer,
     tasks,
-    weights,
     ...(idf ? { idf } : {}),
     calibration,
     history,
@@ -282,7 +295,7 @@ function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgr
     counts: { train: train.length, valid: valid.length },
   };
   const keptPlan = tracks.map((track) => (track.usedAverage ? { epochs: track.lastEpoch, average: true } : { epochs: track.bestEpoch, average: false }));
-  return { model, plan: keptPlan };
+  return { model, weights, plan: keptPlan };
 }
 
 /** Keeps the averaged weights when they score at least as well as the best epoch on validation. */
