@@ -36,35 +36,41 @@ export function remapExamples(examples: readonly EncodedExample[], compact: Comp
   });
 }
 
-/** Writes the initial values of one bucket's embedding row (`dim` values) to `target` from `at`. */
-export type InitRow = (target: Float32Array, at: number, bucket: number) => void;
+/** Writes the initial values of `count` consecutive embedding rows from `bucket` (`count * dim` values) to `target` from `at`. */
+export type InitRows = (target: Float32Array, at: number, bucket: number, count: number) => void;
 
 /**
  * A part whose embedding holds only the compact rows, each with its initial values: the full table is
  * never built while training (dense layers shared with `part`).
  */
-export function compactPart(part: Omit<NgramBagPart, 'embedding'>, compact: CompactRows, initRow: InitRow): NgramBagPart {
+export function compactPart(part: Omit<NgramBagPart, 'embedding'>, compact: CompactRows, initRows: InitRows): NgramBagPart {
   const { dim } = part;
   const embedding = new Float32Array(compact.rows.length * dim);
-  for (let j = 0; j < compact.rows.length; j++) initRow(embedding, j * dim, compact.rows[j]);
+  for (let j = 0; j < compact.rows.length; j++) initRows(embedding, j * dim, compact.rows[j], 1);
   return { ...part, buckets: compact.rows.length, embedding };
 }
 
 /** The full-size part: the compact rows where training has them, the initial values in every other row. */
-export function expandPart(part: NgramBagPart, compact: CompactRows, initRow: InitRow): NgramBagPart {
+export function expandPart(part: NgramBagPart, compact: CompactRows, initRows: InitRows): NgramBagPart {
   const { dim } = part;
-  const buckets = compact.index.length;
+  const { index } = compact;
+  const buckets = index.length;
   const full = new Float32Array(buckets * dim);
   const source = part.embedding;
-  for (let bucket = 0; bucket < buckets; bucket++) {
-    const j = compact.index[bucket];
+  for (let bucket = 0; bucket < buckets; ) {
+    const j = index[bucket];
     if (j < 0) {
-      initRow(full, bucket * dim, bucket);
+      // A run of untrained rows: one call for all of them.
+      let end = bucket + 1;
+      while (end < buckets && index[end] < 0) end++;
+      initRows(full, bucket * dim, bucket, end - bucket);
+      bucket = end;
       continue;
     }
     const to = bucket * dim;
     const from = j * dim;
     for (let d = 0; d < dim; d++) full[to + d] = source[from + d];
+    bucket++;
   }
   return { ...part, buckets, embedding: full };
 }

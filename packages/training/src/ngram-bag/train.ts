@@ -4,7 +4,7 @@ import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, documentFrequencies, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
-import { compactPart, compactRows, expandPart, remapExamples, type InitRow } from './compact.js';
+import { compactPart, compactRows, expandPart, remapExamples, type InitRows } from './compact.js';
 import { accumulateExample, applyUpdate, createPartState, hasLabelFor, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
 import { createPrng, fillUniform, fillUniformRange, shuffleInPlace, uniformStream, type Prng } from './prng.js';
@@ -67,10 +67,10 @@ export interface TrainNgramBagInput {
  * A new part's dense layers, and its embedding as a function of the bucket: the table a full
  * `fillUniform` would give, row by row, so that only the rows training uses are ever made.
  */
-function initPart(params: NgramBagParams, tasks: readonly TaskSpec[], prng: Prng): { part: Omit<NgramBagPart, 'embedding'>; initRow: InitRow } {
+function initPart(params: NgramBagParams, tasks: readonly TaskSpec[], prng: Prng): { part: Omit<NgramBagPart, 'embedding'>; initRows: InitRows } {
   const { dim, buckets, hidden } = params;
   const stream = uniformStream(prng, 1 / dim);
-  const initRow: InitRow = (target, at, bucket) => fillUniformRange(target, at, stream, bucket * dim, dim);
+  const initRows: InitRows = (target, at, bucket, count) => fillUniformRange(target, at, stream, bucket * dim, count * dim);
   const part: Omit<NgramBagPart, 'embedding'> = { buckets, dim, heads: [] };
   let featureSize = dim;
   if (hidden > 0) {
@@ -84,7 +84,7 @@ function initPart(params: NgramBagParams, tasks: readonly TaskSpec[], prng: Prng
     fillUniform(weight, Math.sqrt(1 / featureSize) * 0.1, prng);
     part.heads.push({ task: task.name, weight, bias: new Float32Array(task.labels.length), inSize: featureSize, outSize: task.labels.length });
   }
-  return { part, initRow };
+  return { part, initRows };
 }
 
 /** A copy of the example without a random share of its ids; the kept ones weigh 1/(1 - rate) more. */
@@ -120,8 +120,8 @@ interface PartTrack {
   order: Int32Array;
   /** The embedding rows its examples touch (the only ones training moves). */
   rows: Int32Array;
-  /** The initial values of any embedding row: the rows outside the compact table keep them in the model. */
-  initRow: InitRow;
+  /** The initial values of any embedding rows: the rows outside the compact table keep them in the model. */
+  initRows: InitRows;
   best: NgramBagPart;
   bestScore: number;
   bestEpoch: number;
@@ -217,14 +217,14 @@ function fit(
   const groups = params.mode === 'multi-task' ? [tasks.map((_, t) => t)] : tasks.map((_, t) => [t]);
   const tracks: PartTrack[] = groups.map((group, p) => {
     const init = initPart(params, group.map((t) => tasks[t]), prng);
-    const part = compactPart(init.part, compact, init.initRow);
+    const part = compactPart(init.part, compact, init.initRows);
     const weights = group.map((t) => classWeightsFor(tasks[t], t, train, params.classWeighting));
     const state = createPartState(part, group, weights, params.loss);
     const order = Int32Array.from(train.flatMap((example, i) => (hasLabelFor(state, example) ? [i] : [])));
     const rows = touchedRows(part.buckets, Array.from(order, (i) => train[i]));
     const stopAfter = plan ? plan[p].epochs : Infinity;
     const averaging = plan ? plan[p].average : params.averageLast > 0;
-    return { state, order, rows, initRow: init.initRow, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, stale: 0, done: false, averaged: 0, usedAverage: false };
+    return { state, order, rows, initRows: init.initRows, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, stale: 0, done: false, averaged: 0, usedAverage: false };
   });
 
   const history: EpochReport[] = [];
@@ -274,7 +274,7 @@ function fit(
   const finalStates = tracks.map((track, p) => createPartState(kept[p], track.state.taskIndex, track.state.classWeights));
   const calibration = calibrate(finalStates, valid, tasks, params.targetPrecision);
   // The full tables are made only for the weights that are kept (not for a first run before its refit).
-  const weights = (): NgramBagWeights => ({ parts: tracks.map((track, p) => expandPart(kept[p], compact, track.initRow)) });
+  const weights = (): NgramBagWeights => ({ parts: tracks.map((track, p) => expandPart(kept[p], compact, track.initRows)) });
   const bestEpochs: Record<string, number> = {};
   const averagedEpochs: Record<string, number> = {};
   tracks.forEach((track, p) => {
