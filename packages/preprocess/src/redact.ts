@@ -155,6 +155,17 @@ function patternHits(text: string, p: RedactPattern): Hit[] {
   return hits;
 }
 
+// Scratch of redactPii (synchronous, so never shared): which characters a hit already claimed. Reused up to
+// SCRATCH_MAX characters, because allocating a typed array per email costs more than the masking itself.
+const SCRATCH_MAX = 1 << 16;
+let scratch = new Uint8Array(1024);
+
+function claimedScratch(length: number): Uint8Array {
+  if (length > SCRATCH_MAX) return new Uint8Array(length);
+  if (scratch.length < length) scratch = new Uint8Array(SCRATCH_MAX);
+  return scratch.fill(0, 0, length);
+}
+
 /**
  * Masks IBANs (mod-97 valid), card numbers (Luhn valid), email addresses, phone numbers and configured
  * patterns with typed placeholders. Overlaps go to the earlier detector in that order (user patterns first).
@@ -178,7 +189,7 @@ export function redactPii(text: string, options: RedactOptions = {}): RedactResu
   ];
   if (groups.every((g) => g.length === 0)) return { text, redactions: [] };
   // Claim characters group by group; a later hit that overlaps a claimed span is dropped.
-  const claimed = new Uint8Array(text.length);
+  const claimed = claimedScratch(text.length);
   const chosen: Hit[] = [];
   for (const group of groups) {
     for (const h of group) {
