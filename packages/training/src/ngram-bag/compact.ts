@@ -17,10 +17,18 @@ export function compactRows(buckets: number, train: readonly EncodedExample[], v
   const used = new Uint8Array(buckets);
   for (const { ids } of train) for (let k = 0; k < ids.length; k++) counts[ids[k]]++;
   for (const { ids } of valid) for (let k = 0; k < ids.length; k++) used[ids[k]] = 1;
-  const ids: number[] = [];
-  for (let id = 0; id < buckets; id++) if (counts[id] > 0 || used[id] === 1) ids.push(id);
-  ids.sort((a, b) => counts[b] - counts[a] || a - b);
-  const rows = Int32Array.from(ids);
+  // Counting sort by count, descending, buckets ascending within a count (no comparator over 10^5 ids).
+  let maxCount = 0;
+  let n = 0;
+  for (let id = 0; id < buckets; id++) {
+    if (counts[id] > maxCount) maxCount = counts[id];
+    if (counts[id] > 0 || used[id] === 1) n++;
+  }
+  const starts = new Int32Array(maxCount + 2);
+  for (let id = 0; id < buckets; id++) if (counts[id] > 0 || used[id] === 1) starts[maxCount - counts[id] + 1]++;
+  for (let c = 1; c < starts.length; c++) starts[c] += starts[c - 1];
+  const rows = new Int32Array(n);
+  for (let id = 0; id < buckets; id++) if (counts[id] > 0 || used[id] === 1) rows[starts[maxCount - counts[id]]++] = id;
   const index = new Int32Array(buckets).fill(-1);
   for (let j = 0; j < rows.length; j++) index[rows[j]] = j;
   return { rows, index };
