@@ -77,17 +77,18 @@ function mayStartIntro(c: number): boolean {
 
 /**
  * Whether a date may start at `b`: a date opens with a digit, or with a short weekday (at most four letters,
- * a dot, a comma and a space) before one. Any non-ASCII first character may be a letter or a blank: yes.
+ * maybe outside the BMP, then a dot, a comma and a space) before one, so its first space comes at most ten
+ * code units on and a digit follows it. Any non-ASCII first character may be a letter or a blank: yes.
  */
 function digitNear(line: string, b: number): boolean {
   const c = line.charCodeAt(b);
   if (c > 127 || (c >= 48 && c <= 57)) return true;
-  const end = Math.min(line.length, b + 12);
-  for (let i = b + 1; i < end; i += 1) {
-    const d = line.charCodeAt(i);
-    if (d >= 48 && d <= 57) return true;
-  }
-  return false;
+  const l = c | 0x20;
+  if (l < 97 || l > 122) return false;
+  const space = line.indexOf(' ', b + 1);
+  if (space < 0 || space > b + 10) return false;
+  const d = line.charCodeAt(space + 1);
+  return d >= 48 && d <= 57;
 }
 
 export function isReplyHeader(line: string, facts?: number): boolean {
@@ -95,8 +96,9 @@ export function isReplyHeader(line: string, facts?: number): boolean {
   // Cheapest gate: a header ends with ':' (maybe inside bold markers or dashes), or has an address or a leading date.
   let e = line.length - 1;
   while (e > 0 && line.charCodeAt(e) <= 32) e -= 1;
-  const lastCh = line[e];
-  if (lastCh !== ':' && lastCh !== '：' && lastCh !== '*' && lastCh !== '_' && lastCh !== '-' && (facts === undefined ? !line.includes('@') : (facts & HAS_AT) === 0)) {
+  const lastCh = line.charCodeAt(e);
+  const endsLikeHeader = lastCh === 58 || lastCh === 0xff1a || lastCh === 42 || lastCh === 95 || lastCh === 45;
+  if (!endsLikeHeader && (facts === undefined ? !line.includes('@') : (facts & HAS_AT) === 0)) {
     const c = line.charCodeAt(firstNonBlank(line));
     if (c < 48 || c > 57) return false;
   }
@@ -166,17 +168,22 @@ export type SplitKind = 'splitter' | 'forward';
 /** `-----Original Message-----`, `---------- Forwarded message ---------`, `Begin forwarded message:` ... */
 const SPLIT_GATE = /^[-=_*#~]|[:：]$|above this line|dieser zeile/i;
 
+/** `-`, `=`, `_`, `*`, `#` or `~`: what separator lines are drawn with. */
+function isRuleChar(c: number): boolean {
+  return c === 45 || c === 61 || c === 95 || c === 42 || c === 35 || c === 126;
+}
+
 export function splitterKind(line: string, facts?: number): SplitKind | undefined {
   if (line.length > 200 || line.length < 8) return undefined;
   const b = firstNonBlank(line);
   let e = line.length - 1;
   while (e > b && line.charCodeAt(e) <= 32) e -= 1;
-  const first = line[b];
-  const last = line[e];
+  const first = line.charCodeAt(b);
+  const last = line.charCodeAt(e);
   const gate =
-    '-=_*#~'.includes(first) ||
-    last === ':' ||
-    last === '：' ||
+    isRuleChar(first) ||
+    last === 58 ||
+    last === 0xff1a ||
     (facts === undefined ? line.includes('line') || line.includes('zeile') : (facts & LINE_WORD) !== 0);
   if (!gate) return undefined;
   const raw = line.trim();
