@@ -52,7 +52,7 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
       marks[i] = 'quote';
       continue;
     }
-    if (line === '' || (c0 <= 32 && line.trim() === '')) {
+    if (line === '' || (c0 <= 32 && isBlank(line))) {
       marks[i] = 'empty';
       continue;
     }
