@@ -16,7 +16,8 @@ export function foldBlanks(s: string, start: number, end: number): string {
   let i = start;
   while (i < end) {
     const c = s.charCodeAt(i);
-    if (!isFoldBlank(c)) {
+    // Most characters are above U+0020: one comparison moves past them.
+    if (c > 32 || !isFoldBlank(c)) {
       i += 1;
       continue;
     }
