@@ -28,6 +28,16 @@ describe('htmlToText', () => {
     expect(r.quoted).toContain('Old');
   });
 
+  it('reads quoted attribute values holding ">" as part of the tag, and an unclosed quote as none', () => {
+    expect(htmlToText('<p title="a>b">x</p><p>y</p>')).toBe('x\n\ny');
+    expect(htmlToText("<a title='it>ok</a> more <b>text</b>")).toBe('ok more text');
+    expect(htmlToTextParts('<div class="gmail_quote" data-x="a>b">old</div>new')).toEqual({ text: 'new', quoted: 'old' });
+  });
+
+  it('decodes named and numeric character references in text', () => {
+    expect(htmlToText('x &amp;&#39;&copy; &lt;b&gt; &#x1F600;')).toBe("x &'© <b> 😀");
+  });
+
   it('handles 100,000 nested divs without overflowing the stack', () => {
     const t0 = performance.now();
     expect(htmlToText(`${'<div>'.repeat(100_000)}tief${'</div>'.repeat(100_000)}`)).toBe('tief');
