@@ -58,7 +58,7 @@ export function mayStartHeader(line: string, facts = lineFacts(line)): boolean {
   }
   // Without an address only an intro word or a date can open a wrapped header; both sit at the start.
   const b = firstNonBlank(line);
-  return (mayStartIntro(line.charCodeAt(b)) && HEADER_START_LOOSE.test(line)) || (digitNear(line, b) && DATE_FIRST_LOOSE.test(line));
+  return (mayStartIntro(line, b) && HEADER_START_LOOSE.test(line)) || (digitNear(line, b) && DATE_FIRST_LOOSE.test(line));
 }
 
 /** Index of the first character above U+0020 (the line's length when there is none). */
@@ -68,11 +68,35 @@ function firstNonBlank(line: string): number {
   return b;
 }
 
-/** Whether an intro word (`on`, `am`, `le`, `в` ...) may start with this character: any non-ASCII one may. */
-function mayStartIntro(c: number): boolean {
-  if (c > 127) return true;
-  const l = c | 0x20;
-  return l === 111 || l === 97 || l === 108 || l === 101 || l === 105 || l === 119 || l === 100 || l === 112 || l === 118;
+/**
+ * Whether an intro word (`on`, `am`, `le`, `в` ...) may start at `b`: its first two characters are those of an
+ * ASCII intro word (on op am le el em il `w ` dn de `d.` pe), or one of them is not ASCII (`på`, `vào`, `в`,
+ * `στις`: the regex judges those).
+ */
+function mayStartIntro(line: string, b: number): boolean {
+  const c1 = line.charCodeAt(b);
+  const c2 = line.charCodeAt(b + 1);
+  if (c1 > 127 || c2 > 127) return true;
+  const l2 = c2 | 0x20;
+  switch (c1 | 0x20) {
+    case 111: // o
+      return l2 === 110 || l2 === 112;
+    case 97: // a
+      return l2 === 109;
+    case 108: // l
+    case 112: // p
+      return l2 === 101;
+    case 101: // e
+      return l2 === 108 || l2 === 109;
+    case 105: // i
+      return l2 === 108;
+    case 119: // w
+      return c2 === 32;
+    case 100: // d
+      return l2 === 110 || l2 === 101 || c2 === 46;
+    default:
+      return false;
+  }
 }
 
 /**
