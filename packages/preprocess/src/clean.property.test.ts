@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanEmail, normaliseText } from './clean.js';
+import { cleanEmail, cleanText, cleanTextAfresh, normaliseText } from './clean.js';
 
 // Lines that exercise the rules: headers, quotes, sign-offs, device lines, separators, plain prose.
 const lineArb = fc.oneof(
@@ -84,6 +84,15 @@ describe('cleanEmail properties', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('gives the same result when later passes skip the rules that cannot change their lines', () => {
+    fc.assert(
+      fc.property(fc.oneof(emailArb, anyText), fc.constantFrom('quotes' as const, 'visible' as const), (s, scope) => {
+        expect(cleanText(s, scope)).toEqual(cleanTextAfresh(s, scope));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -3,9 +3,9 @@ import type { Email } from './email.js';
 import { CleanOptionsError, InputTooLargeError } from './errors.js';
 import { htmlParts } from './html.js';
 import { detectLanguage } from './language.js';
-import { splitQuotes } from './quotes.js';
+import { splitQuotes, type LineMark } from './quotes.js';
 import { RedactionSchema, redactPii, type RedactOptions } from './redact.js';
-import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type RemovedKind } from './signature.js';
+import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type RemovedKind, type TailRemoval } from './signature.js';
 import { normaliseSubject } from './subject.js';
 
 export const CleanScopeSchema = z.enum(['quotes', 'visible']);
@@ -93,26 +93,45 @@ function trimEdges(lines: readonly string[]): readonly string[] {
   return start === 0 && end === lines.length ? lines : lines.slice(start, end);
 }
 
+/**
+ * What a pass may take as known about its input lines from the pass before. `deviceFree`: they all passed the
+ * device-line removal, so none is a device line and removing them again changes nothing. `plain`: `markLines`
+ * marks every one text or empty, so `splitQuotes` keeps them all and quotes nothing.
+ */
+interface Known {
+  deviceFree: boolean;
+  plain: boolean;
+}
+
+const NOTHING_KNOWN: Known = { deviceFree: false, plain: false };
+
 /** One pass of every rule. Rules only ever drop lines, so an unchanged length means nothing changed. */
 function cleanPass(
   input: readonly string[],
   scope: CleanScope,
   isDevice: DeviceTest,
-): { lines: readonly string[]; removed: RemovedPart[]; signature?: string } {
+  known: Known,
+): { lines: readonly string[]; removed: RemovedPart[]; signature?: string; marks?: readonly LineMark[] } {
   const removed: RemovedPart[] = [];
-  const split = splitQuotes(input, { isDevice });
-  let lines: readonly string[] = split.kept;
-  const quoted = split.quoted.join('\n').trim();
-  if (quoted !== '') removed.push({ kind: 'quoted', text: quoted });
+  let lines = input;
+  let marks: readonly LineMark[] | undefined;
+  if (!known.plain) {
+    const split = splitQuotes(input, { isDevice });
+    lines = split.kept;
+    marks = split.marks;
+    const quoted = split.quoted.join('\n').trim();
+    if (quoted !== '') removed.push({ kind: 'quoted', text: quoted });
+  }
+  const dropDevices = (l: readonly string[]): TailRemoval => (known.deviceFree ? { lines: l, removed: [] } : removeDeviceLines(l, isDevice));
   let signature: string | undefined;
   if (scope === 'quotes') {
-    const device = removeDeviceLines(lines, isDevice);
+    const device = dropDevices(lines);
     lines = device.lines;
     removed.push(...device.removed);
   }
   if (scope === 'visible') {
     const legal = removeLegalTail(lines);
-    const device = removeDeviceLines(legal.lines, isDevice);
+    const device = dropDevices(legal.lines);
     const sig = removeSignature(device.lines);
     // A disclaimer under the signature only surfaces once the signature is gone.
     const legal2 = sig.removed.length > 0 ? removeLegalTail(sig.lines) : { lines: sig.lines, removed: [] };
@@ -120,7 +139,28 @@ function cleanPass(
     signature = sig.signature;
     removed.push(...legal.removed, ...device.removed, ...sig.removed, ...legal2.removed);
   }
-  return { lines, removed, signature };
+  return { lines, removed, signature, marks };
+}
+
+/**
+ * Whether `inner` equals a run of consecutive lines of `outer` (the run that starts at the first line equal to
+ * `inner[0]`) that are all marked text or empty; `marks` are outer's marks, or none when all of outer's lines
+ * are known to be text or empty.
+ *
+ * Such a run, once free of device lines, is marked text or empty again when it stands alone: a line's mark
+ * comes from the line itself, from the lines below it (which the run keeps up to its end, and fewer lines
+ * below never add a reply header or a header block) and from a `>` line above it (there is none in the run).
+ */
+function isPlainRun(outer: readonly string[], inner: readonly string[], marks: readonly LineMark[] | undefined): boolean {
+  if (inner.length === 0) return true;
+  const start = outer.indexOf(inner[0]);
+  if (start < 0 || start + inner.length > outer.length) return false;
+  for (let j = 0; j < inner.length; j += 1) {
+    if (outer[start + j] !== inner[j]) return false;
+    const mark = marks?.[start + j];
+    if (mark !== undefined && mark !== 'text' && mark !== 'empty') return false;
+  }
+  return true;
 }
 
 /**
@@ -128,21 +168,32 @@ function cleanPass(
  * idempotent.
  */
 export function cleanText(text: string, scope: CleanScope = 'visible'): TextClean {
-  return cleanLines(text, undefined, scope);
+  return cleanLines(text, undefined, scope, true);
 }
 
-/** `cleanText`, given the text's lines when they are at hand (`text.split('\n')`; none for an empty text). */
-function cleanLines(text: string, lines: readonly string[] | undefined, scope: CleanScope): TextClean {
+/** `cleanText` without carrying what one pass learnt into the next: every rule reads every line again (for tests). */
+export function cleanTextAfresh(text: string, scope: CleanScope = 'visible'): TextClean {
+  return cleanLines(text, undefined, scope, false);
+}
+
+/**
+ * `cleanText`, given the text's lines when they are at hand (`text.split('\n')`; none for an empty text).
+ * With `reuse`, a pass skips the rules that cannot change its lines given what the pass before found.
+ */
+function cleanLines(text: string, lines: readonly string[] | undefined, scope: CleanScope, reuse: boolean): TextClean {
   let current = trimEdges(normalisedLines(text, lines));
   const removed: RemovedPart[] = [];
   let signature: string | undefined;
   const isDevice = deviceLineMemo();
+  let known = NOTHING_KNOWN;
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
-    const r = cleanPass(current, scope, isDevice);
+    const r = cleanPass(current, scope, isDevice, known);
     removed.push(...r.removed);
     signature = signature ?? r.signature;
     const next = trimEdges(r.lines);
     if (next.length === current.length) break;
+    // Every line left passed the device-line removal of this pass.
+    if (reuse) known = { deviceFree: true, plain: isPlainRun(current, next, r.marks) };
     current = next;
   }
   return { text: tidyLines(current), removed, signature };
@@ -181,7 +232,7 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
       if (parts.quoted !== '') removed.push({ kind: 'quoted', text: parts.quoted });
     }
   }
-  const cleaned = cleanLines(source, sourceLines, scope);
+  const cleaned = cleanLines(source, sourceLines, scope, true);
   removed.push(...cleaned.removed);
 
   const redactOptions = options.redact ?? true;

@@ -110,6 +110,8 @@ export interface QuoteSplit {
   /** The lines kept: the input array itself when nothing is quoted. */
   kept: readonly string[];
   quoted: string[];
+  /** The mark of every input line. */
+  marks: readonly LineMark[];
 }
 
 const STARTS_QUOTE = new Set<LineMark>(['header', 'splitter', 'forward', 'block']);
@@ -153,13 +155,13 @@ function moveTrailingRules(kept: string[], quoted: string[]): void {
  */
 export function splitQuotes(lines: readonly string[], options: { forwards?: boolean; isDevice?: DeviceTest } = {}): QuoteSplit {
   const marks = markLines(lines, options.isDevice);
-  if (isInlineReply(marks) || marks.every((m) => m === 'text' || m === 'empty')) return { kept: lines, quoted: [] };
+  if (isInlineReply(marks) || marks.every((m) => m === 'text' || m === 'empty')) return { kept: lines, quoted: [], marks };
   const kept: string[] = [];
   const quoted: string[] = [];
   let seenText = false;
   for (let i = 0; i < lines.length; i += 1) {
     const mark = marks[i];
-    if (mark === 'forward' && options.forwards === false && seenText) return { kept: lines, quoted: [] };
+    if (mark === 'forward' && options.forwards === false && seenText) return { kept: lines, quoted: [], marks };
     if (STARTS_QUOTE.has(mark)) {
       if (!seenText) {
         quoted.push(lines[i]);
@@ -198,5 +200,5 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
     if (mark === 'text') seenText = true;
     kept.push(lines[i]);
   }
-  return { kept, quoted };
+  return { kept, quoted, marks };
 }
