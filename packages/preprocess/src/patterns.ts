@@ -149,7 +149,7 @@ export function isReplyHeader(line: string, facts?: number): boolean {
   return HEADER_BARE.test(l) && /[@\d]/.test(l);
 }
 
-const SPLIT_PHRASES = [
+export const SPLIT_PHRASES = [
   'original message',
   'original-nachricht',
   'original nachricht',
@@ -171,7 +171,7 @@ const SPLIT_PHRASES = [
   'antworten sie über dieser zeile',
   'schreiben sie über dieser zeile',
 ];
-const FORWARD_PHRASES = [
+export const FORWARD_PHRASES = [
   'forwarded message',
   'forwarded message follows',
   'weitergeleitete nachricht',
@@ -185,7 +185,24 @@ const FORWARD_PHRASES = [
   'wiadomość przekazana',
   'mensagem encaminhada',
 ];
-const FORWARD_LINES = /^(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|forwarded message|weitergeleitete nachricht)\s?:?$/i;
+/** Whole lines that start a forwarded message (maybe with a colon). */
+export const FORWARD_LINE_PHRASES = [
+  'begin forwarded message',
+  'anfang der weitergeleiteten nachricht',
+  'début du message réexpédié',
+  'inicio del mensaje reenviado',
+  'forwarded message',
+  'weitergeleitete nachricht',
+];
+const FORWARD_LINES = new RegExp(`^(?:${FORWARD_LINE_PHRASES.join('|')})\\s?:?$`, 'i');
+
+/**
+ * Words (ASCII, lower case) one of which every phrase above holds. The phrases are matched after `*` and `_`
+ * (FORWARD_LINES) or blanks (the others) are taken out and the line is lower-cased, none of which splits a
+ * word of letters: a line that holds none of these words then names no separator (tests check both).
+ */
+export const SPLIT_WORDS = ['origin', 'nachricht', 'mess', 'mens', 'bericht', 'meddel', 'wiadomo', 'melding', 'viesti', 'line', 'zeile'];
+const SPLIT_WORD = new RegExp(SPLIT_WORDS.join('|'));
 
 export type SplitKind = 'splitter' | 'forward';
 
@@ -211,7 +228,19 @@ export function splitterKind(line: string, facts?: number): SplitKind | undefine
     (facts === undefined ? line.includes('line') || line.includes('zeile') : (facts & LINE_WORD) !== 0);
   if (!gate) return undefined;
   const raw = line.trim();
-  if (raw.length < 8 || raw.length > 120 || !SPLIT_GATE.test(raw)) return undefined;
+  if (raw.length < 8 || raw.length > 120) return undefined;
+  return mayNameSplit(raw) ? splitKindOf(raw) : undefined;
+}
+
+/** Whether a trimmed line holds one of SPLIT_WORDS once its `*` and `_` are out and it is lower-cased. */
+export function mayNameSplit(raw: string): boolean {
+  const bare = raw.includes('*') || raw.includes('_') ? raw.replace(/[*_]/g, '') : raw;
+  return SPLIT_WORD.test(bare.toLowerCase());
+}
+
+/** The separator a trimmed line of 8 to 120 characters names, by the phrases alone (`splitterKind` gates it). */
+export function splitKindOf(raw: string): SplitKind | undefined {
+  if (!SPLIT_GATE.test(raw)) return undefined;
   if (FORWARD_LINES.test(stripMarkers(raw))) return 'forward';
   const inner = raw
     .replace(/^[-=_*#~\s]{2,}/, '')

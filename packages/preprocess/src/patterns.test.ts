@@ -1,0 +1,48 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FORWARD_LINE_PHRASES, FORWARD_PHRASES, mayNameSplit, SPLIT_PHRASES, SPLIT_WORDS, splitKindOf, splitterKind } from './patterns.js';
+
+const PHRASES = [...SPLIT_PHRASES, ...FORWARD_PHRASES, ...FORWARD_LINE_PHRASES, 'reply above this line', 'über dieser zeile'];
+
+/** A phrase as a mail client may draw it: any case, markers inside, blank runs, rules around, a colon after. */
+const separatorArb = fc
+  .tuple(
+    fc.constantFrom(...PHRASES),
+    fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+    fc.array(fc.tuple(fc.nat(40), fc.constantFrom('*', '_', '**', '__', ' ', '\t', '  ', 'İ', 'K')), { maxLength: 3 }),
+    fc.constantFrom('', '-----', '---------- ', '** ', '==== ', '~~ ', '# '),
+    fc.constantFrom('', '-----', ' ----------', ' **', ':', '.', ' :', '：', ' ===='),
+  )
+  .map(([phrase, upper, inserts, before, after]) => {
+    let s = [...phrase].map((c, i) => (upper[i % upper.length] ? c.toUpperCase() : c)).join('');
+    for (const [at, piece] of inserts) s = s.slice(0, at % (s.length + 1)) + piece + s.slice(at % (s.length + 1));
+    return `${before}${s}${after}`.trim();
+  })
+  .filter((s) => s.length >= 8 && s.length <= 120);
+
+describe('splitterKind word gate', () => {
+  it('every separator phrase holds one of the gate words', () => {
+    for (const phrase of PHRASES) expect(SPLIT_WORDS.some((w) => phrase.includes(w))).toBe(true);
+  });
+
+  it('lets every line through that the phrase rules call a separator', () => {
+    const found = fc.sample(separatorArb, { numRuns: 2000, seed: 1 }).filter((s) => splitKindOf(s) !== undefined);
+    // The generator does produce separators, so the property below is not empty.
+    expect(found.length).toBeGreaterThan(300);
+    fc.assert(
+      fc.property(fc.oneof(separatorArb, fc.string({ minLength: 8, maxLength: 120 }).map((s) => s.trim())), (raw) => {
+        if (raw.length < 8 || splitKindOf(raw) === undefined) return;
+        expect(mayNameSplit(raw)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('still finds separators behind the gate', () => {
+    expect(splitterKind('-----Original Message-----')).toBe('splitter');
+    expect(splitterKind('-------- Weitergeleitete Nachricht --------')).toBe('forward');
+    expect(splitterKind('**Begin forwarded message:**')).toBe('forward');
+    expect(splitterKind('## Reply above this line ##')).toBe('splitter');
+    expect(splitterKind('Dear team, see my note:')).toBeUndefined();
+  });
+});
