@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FORWARD_LINE_PHRASES, FORWARD_PHRASES, mayNameSplit, SPLIT_PHRASES, SPLIT_WORDS, splitKindOf, splitterKind } from './patterns.js';
+import {
+  FORWARD_LINE_PHRASES,
+  FORWARD_PHRASES,
+  isReplyHeader,
+  mayBeReplyHeader,
+  mayNameSplit,
+  replyHeaderRules,
+  SPLIT_PHRASES,
+  SPLIT_WORDS,
+  splitKindOf,
+  splitterKind,
+} from './patterns.js';
 
 const PHRASES = [...SPLIT_PHRASES, ...FORWARD_PHRASES, ...FORWARD_LINE_PHRASES, 'reply above this line', 'über dieser zeile'];
 
@@ -44,5 +55,38 @@ describe('splitterKind word gate', () => {
     expect(splitterKind('**Begin forwarded message:**')).toBe('forward');
     expect(splitterKind('## Reply above this line ##')).toBe('splitter');
     expect(splitterKind('Dear team, see my note:')).toBeUndefined();
+  });
+});
+
+/** Lines shaped like reply headers, with and without dates, addresses and intro words, in any case. */
+const headerArb = fc
+  .tuple(
+    fc.constantFrom('On', 'ON', 'am', 'Le', 'El', 'op', 'Il', 'Em', 'W dniu', 'dnia', 'Den', 'd.', 'På', 'PÅ', 'В', 'у', 'Στις', 'pe', 'Vào', '在', 'في', 'Hi', 'Dear', 'See', 'Kelvin', '', 'ſo'),
+    fc.constantFrom('', ' Monday,', ' 3. Juni 2026 um 09:43', ' Tue, Jun 3, 2026 at 9:43 AM', ' Mittwoch', ' lundi', ' 2026-06-03 09:43', ' Mon 12.01.'),
+    fc.constantFrom('', ' John Smith', ' Support <help@example.com>', ' "Anna"', ' Kundenservice'),
+    fc.constantFrom(' wrote', ' schrieb', ' a écrit', ' escribió', ' napisał', ' skrev', ' написал', ' 写道', ' writes', ' said', ''),
+    fc.constantFrom(':', '：', '', ' :', ' <x@y.z>'),
+  )
+  .map((parts) => parts.join('').trim())
+  .filter((l) => l.length >= 6 && l.length <= 330);
+
+describe('isReplyHeader gate', () => {
+  it('lets every line through that the reply-header rules accept', () => {
+    const found = fc.sample(headerArb, { numRuns: 2000, seed: 2 }).filter((l) => replyHeaderRules(l));
+    // Headers without a digit or an address are among them, so the intro-word half of the gate is exercised.
+    expect(found.filter((l) => !/[@\d]/.test(l)).length).toBeGreaterThan(50);
+    fc.assert(
+      fc.property(fc.oneof(headerArb, fc.string({ minLength: 6, maxLength: 80 }).map((s) => s.trim())), (l) => {
+        if (l.length < 6 || !replyHeaderRules(l)) return;
+        expect(mayBeReplyHeader(l)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('still finds reply headers behind the gate', () => {
+    expect(isReplyHeader('On Monday, John Smith wrote:')).toBe(true);
+    expect(isReplyHeader('Am 03.06.2026 um 09:43 schrieb Support <s@example.com>:')).toBe(true);
+    expect(isReplyHeader('Please see my notes below:')).toBe(false);
   });
 });

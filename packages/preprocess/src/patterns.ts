@@ -133,6 +133,21 @@ export function isReplyHeader(line: string, facts?: number): boolean {
   const s = stripMarkers(t);
   const l = s[0] === '-' || s[0] === '=' ? s.replace(/^[-=\s]+/, '') : s;
   if (l.length < 6 || l.length > 330) return false;
+  return mayBeReplyHeader(l) && replyHeaderRules(l);
+}
+
+const AT_OR_DIGIT = /[@\d]/;
+
+/**
+ * Whether a trimmed line without markers may pass `replyHeaderRules`: each of its rules needs an intro word at
+ * the start, a date (so a digit), or an address (tests check the rules against this gate).
+ */
+export function mayBeReplyHeader(l: string): boolean {
+  return mayStartIntro(l, 0) || AT_OR_DIGIT.test(l);
+}
+
+/** The reply-header rules on a trimmed line without markers, of 6 to 330 characters (`isReplyHeader` gates them). */
+export function replyHeaderRules(l: string): boolean {
   const end = l[l.length - 1];
   const c0 = l.charCodeAt(0);
   // Only a date (digit or weekday) or an intro word can start a header that does not end with a colon.
