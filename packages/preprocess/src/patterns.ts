@@ -272,8 +272,8 @@ export function splitKindOf(raw: string): SplitKind | undefined {
 }
 
 // Header keys of a quoted message's header block, per language; "from" keys may open a block.
-const FROM_KEYS = ['from', 'von', 'de', 'van', 'od', 'fra', 'från', 'da', 'lähettäjä', 'от', 'від', 'feladó', 'expéditeur', 'absender', 'afzender', 'remitente'];
-const OTHER_KEYS = [
+const FROM_KEYS = new Set(['from', 'von', 'de', 'van', 'od', 'fra', 'från', 'da', 'lähettäjä', 'от', 'від', 'feladó', 'expéditeur', 'absender', 'afzender', 'remitente']);
+const OTHER_KEYS = new Set([
   'sent', 'date', 'to', 'cc', 'subject', 'reply-to',
   'gesendet', 'datum', 'an', 'betreff', 'kopie', 'gesendet am',
   'envoyé', 'envoye', 'envoyé le', 'à', 'a', 'objet', 'date d\'envoi', 'sujet', 'copie à', 'répondre à', 'message du', 'cci',
@@ -285,7 +285,7 @@ const OTHER_KEYS = [
   'lähetetty', 'vastaanottaja', 'aihe',
   'отправлено', 'кому', 'тема', 'дата',
   'elküldve', 'címzett', 'tárgy',
-];
+]);
 const HEADER_KEY = /^([\p{L}' -]{1,20}?)\s?[:：]/u;
 
 /** The header key a line starts with (`From:`, `**Von:**`, `Betreff :`), lower-cased, with its class. */
@@ -300,7 +300,7 @@ export function headerKey(line: string, facts?: number): { key: string; from: bo
   const m = HEADER_KEY.exec(l);
   if (!m) return undefined;
   const key = m[1].trim().toLowerCase();
-  if (FROM_KEYS.includes(key)) return { key, from: true };
-  if (OTHER_KEYS.includes(key)) return { key, from: false };
+  if (FROM_KEYS.has(key)) return { key, from: true };
+  if (OTHER_KEYS.has(key)) return { key, from: false };
   return undefined;
 }

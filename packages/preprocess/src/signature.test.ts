@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanText } from './clean.js';
-import { isDeviceLine, isSignOff } from './signature.js';
+import { stripMarkers } from './patterns.js';
+import { isDeviceLine, isSignOff, maySignOff, SIGN_OFFS, signOffRules } from './signature.js';
 
 const visible = (s: string) => cleanText(s, 'visible');
 
@@ -45,3 +47,35 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(r.removed.map((p) => p.kind)).toEqual(['disclaimer', 'footer']);
   });
 });
+
+/** Lines that start like sign-offs: any case, punctuation and blanks after, a name, markers around. */
+const signOffLineArb = fc
+  .tuple(
+    fc.constantFrom(...SIGN_OFFS, 'Grüße', 'Best', 'Thanks a lot', 'Regards from Berlin', 'Hello'),
+    fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
+    fc.constantFrom('', ',', '!', '.', ' ,', ' -', ':', ';', '\t', ' \u00a0', ', Anna', ',  Max Mustermann', ', the team.', ',Anna?'),
+    fc.constantFrom('', '**', '_'),
+  )
+  .map(([s, upper, after, marker]) => `${marker}${[...s].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')}${marker}${after}`);
+
+describe('isSignOff gate', () => {
+  it('every sign-off is words of letters with one space between them', () => {
+    for (const s of SIGN_OFFS) expect(s).toMatch(/^\p{L}+(?: \p{L}+)*$/u);
+  });
+
+  it('lets every line through that the sign-off rules accept', () => {
+    const lower = (line: string) => stripMarkers(line.slice(0, 80)).toLowerCase();
+    const accepted = fc.sample(signOffLineArb, { numRuns: 2000, seed: 3 }).filter((line) => signOffRules(lower(line)));
+    expect(accepted.length).toBeGreaterThan(500);
+    fc.assert(
+      fc.property(fc.oneof(signOffLineArb, fc.string({ maxLength: 70 })), (line) => {
+        const l = lower(line);
+        if (l.length === 0 || l.length > 60 || !signOffRules(l)) return;
+        expect(maySignOff(l)).toBe(true);
+        expect(isSignOff(line)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+

@@ -1,9 +1,9 @@
-import { isBlank } from './blank.js';
+import { isBlank, isTrimSpace } from './blank.js';
 import { stripMarkers } from './patterns.js';
 
 export type RemovedKind = 'quoted' | 'signature' | 'disclaimer' | 'device' | 'footer';
 
-const SIGN_OFFS = [
+export const SIGN_OFFS = [
   // German
   'mit freundlichen grüßen', 'mit freundlichen grüssen', 'mit freundlichem gruß', 'mit freundlichem gruss', 'freundliche grüße',
   'freundliche grüsse', 'freundlichen gruß', 'viele grüße', 'viele grüsse', 'beste grüße', 'beste grüsse', 'liebe grüße',
@@ -27,10 +27,33 @@ function isThanks(line: string): boolean {
   return THANKS.test(stripMarkers(line).toLowerCase());
 }
 
+/** The first word of every sign-off (they are words of letters with one space between them, as a test checks). */
+const SIGN_OFF_FIRST_WORDS = new Set(SIGN_OFFS.map((s) => s.split(' ')[0]));
+
+/** `,` `.` `!` `:` `;` `-`: with the blanks, what may follow a sign-off on its line. */
+function endsSignOffWord(c: number): boolean {
+  return c === 44 || c === 46 || c === 33 || c === 58 || c === 59 || c === 45 || isTrimSpace(c);
+}
+
+/**
+ * Whether a lower-cased line without markers may pass `signOffRules`: it starts with the first word of a
+ * sign-off, ended by a blank or one of `,.!:;-` or the line's end (tests check the rules against this gate).
+ */
+export function maySignOff(l: string): boolean {
+  let end = 0;
+  while (end < l.length && !endsSignOffWord(l.charCodeAt(end))) end += 1;
+  return SIGN_OFF_FIRST_WORDS.has(l.slice(0, end));
+}
+
 /** A line that is a sign-off, optionally followed by a short name: `Viele Grüße`, `Thanks, Anna`. */
 export function isSignOff(line: string): boolean {
   const l = stripMarkers(line.slice(0, 80)).toLowerCase();
   if (l.length === 0 || l.length > 60) return false;
+  return maySignOff(l) && signOffRules(l);
+}
+
+/** The sign-off rules on a lower-cased line without markers, of 1 to 60 characters (`isSignOff` gates them). */
+export function signOffRules(l: string): boolean {
   const bare = l.replace(/[\s,.!:;-]+$/, '');
   if (SIGN_OFF_SET.has(bare)) return true;
   const comma = bare.indexOf(',');
