@@ -5,7 +5,7 @@
 type Labels = Record<string, string>;
 
 /** `a="1",b="2"`: labels in name order, values escaped. Runs several times per request, so no arrays are built when avoidable. */
-function labelKey(labels: Labels): string {
+export function labelKey(labels: Labels): string {
   const keys = Object.keys(labels);
   if (keys.length > 1) keys.sort();
   let key = '';
@@ -38,7 +38,10 @@ export class Counter implements Metric {
     readonly help: string,
   ) {}
   inc(labels: Labels = {}, by = 1): void {
-    const key = labelKey(labels);
+    this.incKey(labelKey(labels), by);
+  }
+  /** `inc` with the series key already made by `labelKey` (for hot paths that cache keys). */
+  incKey(key: string, by = 1): void {
     this.values.set(key, (this.values.get(key) ?? 0) + by);
   }
   get(labels: Labels = {}): number {

@@ -1,5 +1,5 @@
 import type { EmailPrediction } from '@mailroute/model';
-import { Counter, Gauge, Histogram, MetricsRegistry } from './prometheus.js';
+import { Counter, Gauge, Histogram, labelKey, MetricsRegistry } from './prometheus.js';
 
 /** Latency buckets in seconds: the service aims at single-digit milliseconds. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -32,6 +32,15 @@ export function createServingMetrics(): ServingMetrics {
   const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result.'));
   const inFlight = registry.register(new Gauge('mailroute_inflight_requests', 'Requests being handled now.'));
   const rejected = registry.register(new Counter('mailroute_rejected_requests_total', 'Requests refused by a limit, by reason.'));
+  // Series keys by task and label, made once: recordPredictions runs for every email.
+  const predictionKeys = new Map<string, Map<string, string>>();
+  const predictionKey = (task: string, label: string): string => {
+    let byLabel = predictionKeys.get(task);
+    if (!byLabel) predictionKeys.set(task, (byLabel = new Map()));
+    let key = byLabel.get(label);
+    if (key === undefined) byLabel.set(label, (key = labelKey({ task, label })));
+    return key;
+  };
   return {
     registry,
     requests,
@@ -45,8 +54,9 @@ export function createServingMetrics(): ServingMetrics {
     rejected,
     recordPredictions(list) {
       for (const p of list) {
-        for (const [task, t] of Object.entries(p.tasks)) {
-          predictions.inc({ task, label: t.label });
+        for (const task in p.tasks) {
+          const t = p.tasks[task];
+          predictions.incKey(predictionKey(task, t.label));
           if (t.abstained) abstentions.inc({ task });
         }
         if (p.truncated) truncations.inc();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -46,6 +46,32 @@ describe('createSqliteStore', () => {
     await expect(again.getPrediction('p1')).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
 
+
+  it('checkpoints the WAL into the database file on its own thread, without waiting for the backstop', async () => {
+    const file = path.join(dir, 'ckpt', 'mailroute.db');
+    const store = createSqliteStore({ file });
+    await store.savePredictions(Array.from({ length: 50 }, (_, i) => record(`c${i}`, `e${i}`, '2026-11-29T10:00:00.000Z')));
+    // The main file alone (no -wal beside it) holds the rows only once a checkpoint has copied them.
+    const rowsInMainFile = () => {
+      const copy = path.join(dir, 'ckpt', `copy-${Date.now()}.db`);
+      copyFileSync(file, copy);
+      const raw = new Database(copy, { readonly: true });
+      try {
+        // Before the first checkpoint even the table is only in the WAL.
+        const table = raw.prepare("SELECT 1 FROM sqlite_master WHERE name = 'predictions'").get();
+        return table === undefined ? 0 : (raw.prepare('SELECT COUNT(*) AS n FROM predictions').get() as { n: number }).n;
+      } finally {
+        raw.close();
+      }
+    };
+    let rows = rowsInMainFile();
+    for (let i = 0; i < 50 && rows < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = rowsInMainFile();
+    }
+    expect(rows).toBe(50);
+    await store.close();
+  });
 });
 
 // Writes run on a writer thread for files and on this thread for `:memory:`; both keep the same contract.

@@ -46,6 +46,8 @@ export function createInlineWrites(db: Database.Database): WriteTransport {
   };
 }
 
+const CHECKPOINT_MS = 200;
+
 /**
  * Writes on a writer thread with its own connection; a thread that dies fails what waits and all later
  * writes. The thread keeps the process alive only while a write waits for its commit.
@@ -53,12 +55,17 @@ export function createInlineWrites(db: Database.Database): WriteTransport {
 export function createThreadWrites(file: string, synchronous: string): WriteTransport {
   const worker = new Worker(new URL('./sqlite-writer.worker.mjs', import.meta.url), { workerData: { file, synchronous } });
   worker.unref();
+  // Checkpoints (WAL copied into the database file, then fsync) on their own thread, every CHECKPOINT_MS.
+  const checkpointer = new Worker(new URL('./sqlite-checkpointer.worker.mjs', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_MS } });
+  checkpointer.unref();
+  checkpointer.on('error', () => {}); // the writer's autocheckpoint still bounds the WAL
   const w = waiters((waiting) => (waiting ? worker.ref() : worker.unref()));
   let broken: string | undefined;
   let closed: (() => void) | undefined;
-  worker.on('message', (m: { id?: number; ok?: boolean; message?: string; kind?: string }) => {
-    if (m.kind === 'closed') closed?.();
-    else if (m.id !== undefined) w.settle(m.id, m.ok ? undefined : (m.message ?? 'unknown error'));
+  worker.on('message', (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; failed: { id: number; message: string }[] }) => {
+    if (m.kind === 'closed') return closed?.();
+    for (const id of m.committed) w.settle(id, undefined);
+    for (const f of m.failed) w.settle(f.id, f.message);
   });
   const die = (reason: string) => {
     broken ??= reason;
@@ -83,6 +90,7 @@ export function createThreadWrites(file: string, synchronous: string): WriteTran
       }),
     close: () =>
       new Promise<void>((resolve) => {
+        checkpointer.postMessage({ kind: 'close' });
         if (broken) return resolve();
         closed = resolve;
         worker.ref();

@@ -9,10 +9,26 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${workerData.synchronous}`);
 db.pragma('busy_timeout = 5000');
+// Checkpoints run on the checkpointer thread; this large autocheckpoint is only the backstop that
+// bounds the WAL (about 40 MB) should that thread fall behind.
+db.pragma('wal_autocheckpoint = 10000');
 
-const writer = createGroupWriter(db, (message, error) => {
-  parentPort.postMessage(error ? { id: message.id, ok: false, message: error.message.slice(0, 300) } : { id: message.id, ok: true });
-});
+// The answers of one group go back in one message: ids committed, and failures with their reason.
+let committed = [];
+let failed = [];
+const writer = createGroupWriter(
+  db,
+  (message, error) => {
+    if (error) failed.push({ id: message.id, message: error.message.slice(0, 300) });
+    else committed.push(message.id);
+  },
+  () => {
+    if (committed.length === 0 && failed.length === 0) return;
+    parentPort.postMessage({ kind: 'answers', committed, failed });
+    committed = [];
+    failed = [];
+  },
+);
 
 parentPort.on('message', (message) => {
   if (message.kind === 'close') {

@@ -10,4 +10,8 @@ export interface GroupWriter {
   flush(): void;
 }
 
-export function createGroupWriter(db: Database.Database, answer: (message: WriteMessage, error: Error | undefined) => void): GroupWriter;
+export function createGroupWriter(
+  db: Database.Database,
+  answer: (message: WriteMessage, error: Error | undefined) => void,
+  flushed?: () => void,
+): GroupWriter;

@@ -5,9 +5,10 @@
  * Group commit: every message submitted in one event-loop turn shares one transaction (one WAL append
  * instead of one per request). `answer(message, error)` is called for each message after its
  * transaction has committed (error undefined) or failed; one bad message (e.g. a duplicate id) is
- * retried alone so it cannot fail the others.
+ * retried alone so it cannot fail the others. `flushed()`, if given, is called after each group's answers
+ * (the writer thread sends them to the request thread then, in one message).
  */
-export function createGroupWriter(db, answer) {
+export function createGroupWriter(db, answer, flushed = () => {}) {
   const insertPrediction = db.prepare(
     `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -60,6 +61,7 @@ export function createGroupWriter(db, answer) {
         }
       }
     }
+    flushed();
   }
 
   return {
