@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Classifier } from '@mailroute/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixtureModel } from '../test-support/fixture-model.js';
-import { loadClassifierInThread } from './thread-classifier.js';
+import { loadClassifierInThread, pickThread } from './thread-classifier.js';
 
 let root: string;
 beforeAll(async () => {
@@ -41,12 +41,22 @@ describe('a model on its own worker thread', () => {
     await expect(threaded.predict(emails)).rejects.toThrow(/released/);
   }, 30_000);
 
-  it('spreads concurrent batches over a pool of threads with the same answers', async () => {
+  it('keeps light traffic on the first thread and spills over when it holds too many emails', () => {
+    const pool = [3, 0, 0].map((n, i) => ({ i, load: () => n }));
+    expect(pickThread(pool, 4).i).toBe(0);
+    expect(pickThread(pool, 3).i).toBe(1);
+    const busy = [9, 5, 7].map((n, i) => ({ i, load: () => n }));
+    expect(pickThread(busy, 4).i).toBe(1);
+  });
+
+  it('spreads big concurrent batches over a pool of threads with the same answers', async () => {
     const single = await loadClassifierInThread(path.join(root, 'm1'));
     const pool = await loadClassifierInThread(path.join(root, 'm1'), { threads: 2 });
     try {
-      const expected = await single.predict(emails);
-      const answers = await Promise.all(Array.from({ length: 6 }, () => pool.predict(emails)));
+      const big = Array.from({ length: 100 }, (_, i) => emails[i % 3]);
+      const expected = await single.predict(big);
+      // 6 x 100 emails: more than one thread may hold, so both threads work.
+      const answers = await Promise.all(Array.from({ length: 6 }, () => pool.predict(big)));
       for (const answer of answers) expect(answer.map((p) => p.tasks.queue.label)).toEqual(expected.map((p) => p.tasks.queue.label));
     } finally {
       await Promise.all([single.release(), pool.release()]);

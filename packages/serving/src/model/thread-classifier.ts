@@ -21,8 +21,8 @@ function rebuild(e: ThreadError): Error {
 
 interface ModelThread {
   ready: Promise<Manifest>;
-  /** Batches waiting for this thread or being worked on. */
-  pending(): number;
+  /** Emails waiting for this thread or being worked on. */
+  load(): number;
   predict(emails: readonly Email[]): Promise<ScoredBatch>;
   /** Lets the batches already sent finish, releases the ONNX session and ends the thread. */
   release(): Promise<void>;
@@ -36,6 +36,12 @@ interface Part {
 
 /** Emails sent to a thread in one message at most (bounds the wait of the first of them). */
 const MAX_MERGED_EMAILS = 512;
+/**
+ * With at least this many emails waiting, a second message goes out while the thread still works on
+ * the first, so the thread never idles while the request thread handles its answer. Fewer wait for
+ * the thread to finish and merge into one message (one ONNX run instead of several small ones).
+ */
+const PIPELINE_EMAILS = 64;
 
 /** The rows [from, from + n) of a scored batch. */
 function sliceScored(scored: ScoredBatch, from: number, n: number): ScoredBatch {
@@ -48,14 +54,18 @@ function sliceScored(scored: ScoredBatch, from: number, n: number): ScoredBatch 
 }
 
 /**
- * One model thread. At most one message is in flight: batches that come while the thread works are
- * merged into the next message, so under load the thread runs fewer, larger ONNX batches and the
- * request thread sends fewer messages. If a merged message fails, each batch is retried alone.
+ * One model thread. Batches that come while the thread works are merged into the next message, so
+ * under load the thread runs fewer, larger ONNX batches and the request thread sends fewer messages;
+ * a second message is sent early only when PIPELINE_EMAILS wait. If a merged message fails, each batch
+ * is retried alone.
  */
 function startModelThread(dir: string, intraOpThreads: number | undefined): ModelThread {
   const worker = new Worker(new URL('./classifier-thread.worker.mjs', import.meta.url), { workerData: { dir, intraOpThreads } });
-  const waiting = new Map<number, { resolve: (p: ScoredBatch) => void; reject: (e: unknown) => void }>();
+  const waiting = new Map<number, { emails: number; resolve: (p: ScoredBatch) => void; reject: (e: unknown) => void }>();
   let queued: Part[] = [];
+  /** Emails queued here and in flight; in flight alone. */
+  let load = 0;
+  let inFlight = 0;
   let nextId = 1;
   let ended: Error | undefined;
   let loaded: { resolve: (m: Manifest) => void; reject: (e: unknown) => void } | undefined;
@@ -66,11 +76,15 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
   const post = (emails: readonly Email[], resolve: (s: ScoredBatch) => void, reject: (e: unknown) => void) => {
     const id = nextId++;
     if (waiting.size === 0) worker.ref();
-    waiting.set(id, { resolve, reject });
+    waiting.set(id, { emails: emails.length, resolve, reject });
+    inFlight += emails.length;
     worker.postMessage({ id, emails });
   };
+  const canSend = () => queued.length > 0 && !ended && (waiting.size === 0 || (waiting.size === 1 && load - inFlight >= PIPELINE_EMAILS));
   const sendQueued = () => {
-    if (waiting.size > 0 || queued.length === 0 || ended) return;
+    while (canSend()) sendNext();
+  };
+  const sendNext = () => {
     let n = 0;
     let take = 0;
     while (take < queued.length && (take === 0 || n + queued[take].emails.length <= MAX_MERGED_EMAILS)) n += queued[take++].emails.length;
@@ -86,7 +100,12 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
           at += p.emails.length;
         }
       },
-      () => parts.forEach((p) => post(p.emails, p.resolve, p.reject)),
+      // Retried one by one: each retry is in flight again (its emails left the load with the failed message).
+      () =>
+        parts.forEach((p) => {
+          load += p.emails.length;
+          post(p.emails, p.resolve, p.reject);
+        }),
     );
   };
   const fail = (error: Error) => {
@@ -96,6 +115,8 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
     waiting.clear();
     for (const p of queued) p.reject(error);
     queued = [];
+    load = 0;
+    inFlight = 0;
   };
   worker.on('error', (error) => fail(error));
   worker.on('exit', (code) => {
@@ -112,6 +133,8 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
     const w = waiting.get(m.id);
     if (!w) return;
     waiting.delete(m.id);
+    load -= w.emails;
+    inFlight -= w.emails;
     if ('scored' in m) w.resolve(m.scored);
     else w.reject(rebuild(m.error));
     sendQueued();
@@ -119,10 +142,11 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
   });
   return {
     ready,
-    pending: () => waiting.size + queued.length,
+    load: () => load,
     predict(emails) {
       if (ended) return Promise.reject(ended);
       return new Promise((resolve, reject) => {
+        load += emails.length;
         queued.push({ emails, resolve, reject });
         sendQueued();
       });
@@ -148,8 +172,25 @@ export interface ThreadClassifier extends EmailClassifier {
 }
 
 /**
+ * Emails a thread may hold (queued and in flight) before the next batch goes to the following thread:
+ * light traffic stays on the first thread, where waiting batches merge into one ONNX run, and more
+ * threads wake up only when the work would otherwise queue.
+ */
+const SPILL_EMAILS = 128;
+
+/** The first thread with room under SPILL_EMAILS, else the least loaded. */
+export function pickThread<T extends { load(): number }>(pool: readonly T[], spill = SPILL_EMAILS): T {
+  let least = pool[0];
+  for (const t of pool) {
+    if (t.load() < spill) return t;
+    if (t.load() < least.load()) least = t;
+  }
+  return least;
+}
+
+/**
  * Loads a model artifact on `threads` worker threads (each the same verified `Classifier.load`, each
- * its own ONNX session) and returns a classifier that sends each batch to the least busy one. Threads
+ * its own ONNX session) and returns a classifier that sends each batch to a thread by `pickThread`. Threads
  * belong to one model version: a hot swap loads the new version's beside the old, and `release()`
  * ends the old ones once their batches are done.
  */
@@ -167,9 +208,7 @@ export async function loadClassifierInThread(dir: string, options: { threads?: n
     modelId: manifest.modelId,
     tasks: manifest.tasks.map((t) => ({ name: t.name, labels: [...t.labels] })),
     async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
-      let idlest = pool[0];
-      for (const t of pool) if (t.pending() < idlest.pending()) idlest = t;
-      return assemblePredictions(manifest, emails, await idlest.predict(emails));
+      return assemblePredictions(manifest, emails, await pickThread(pool).predict(emails));
     },
     async release() {
       await Promise.all(pool.map((t) => t.release()));
