@@ -88,9 +88,14 @@ export class Sink {
 
   text(s: string): void {
     if (s === '') return;
-    if (this.pending > 0 && this.parts.length > 0) this.parts.push('\n'.repeat(this.pending));
-    this.pending = 0;
+    this.flush();
     this.parts.push(s);
+  }
+
+  /** The line breaks asked for, written when text came before them. */
+  private flush(): void {
+    if (this.pending > 0 && this.parts.length > 0) this.parts.push(this.pending === 1 ? '\n' : '\n'.repeat(this.pending));
+    this.pending = 0;
   }
 
   lineBreak(n: number): void {
@@ -99,8 +104,7 @@ export class Sink {
 
   /** `<br>` always adds a line, even after another one. */
   hardBreak(): void {
-    if (this.pending > 0 && this.parts.length > 0) this.parts.push('\n'.repeat(this.pending));
-    this.pending = 0;
+    this.flush();
     this.parts.push('\n');
   }
 }

@@ -128,7 +128,7 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
       if ((state & IN_SKIP) === 0) {
         if (detect && (state & IN_QUOTE) === 0) {
           // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
-          const attrs = MAY_MARK_QUOTE.test(attrSrc) ? parseAttrs(attrSrc) : undefined;
+          const attrs = attrSrc.length >= 4 && MAY_MARK_QUOTE.test(attrSrc) ? parseAttrs(attrSrc) : undefined;
           if (attrs !== undefined && !cut && isCutElement(attrs)) cut = true;
           if (tag === 'blockquote' || (attrs !== undefined && isQuoteElement(tag, attrs))) state |= IN_QUOTE;
           if (tag === 'hr' && (state & IN_QUOTE) === 0 && !cut) hrMarks.push(text.parts.length);
