@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isBlank } from './blank.js';
 import type { Email } from './email.js';
 import { CleanOptionsError, InputTooLargeError } from './errors.js';
 import { htmlParts } from './html.js';
@@ -71,10 +72,10 @@ export function normaliseText(text: string): string {
 function tidyLines(lines: readonly string[]): string {
   let start = 0;
   let end = lines.length;
-  while (start < end && lines[start].trim() === '') start += 1;
-  while (end > start && lines[end - 1].trim() === '') end -= 1;
+  while (start < end && isBlank(lines[start])) start += 1;
+  while (end > start && isBlank(lines[end - 1])) end -= 1;
   const out: string[] = [];
-  for (let i = start; i < end; i += 1) out.push(lines[i].trim() === '' ? '' : lines[i]);
+  for (let i = start; i < end; i += 1) out.push(isBlank(lines[i]) ? '' : lines[i]);
   return out.join('\n');
 }
 
@@ -88,30 +89,41 @@ interface TextClean {
 function trimEdges(lines: readonly string[]): readonly string[] {
   let start = 0;
   let end = lines.length;
-  while (start < end && lines[start].trim() === '') start += 1;
-  while (end > start && lines[end - 1].trim() === '') end -= 1;
+  while (start < end && isBlank(lines[start])) start += 1;
+  while (end > start && isBlank(lines[end - 1])) end -= 1;
   return start === 0 && end === lines.length ? lines : lines.slice(start, end);
 }
 
 /**
  * What a pass may take as known about its input lines from the pass before. `deviceFree`: they all passed the
  * device-line removal, so none is a device line and removing them again changes nothing. `plain`: `markLines`
- * marks every one text or empty, so `splitQuotes` keeps them all and quotes nothing.
+ * marks every one text or empty, so `splitQuotes` keeps them all and quotes nothing. With `plain`, the tail
+ * rules then see the input itself: `legalDone`, `removeLegalTail` removes nothing from it; `signatureDone`,
+ * `removeSignature` removes nothing from it either.
  */
 interface Known {
   deviceFree: boolean;
   plain: boolean;
+  legalDone: boolean;
+  signatureDone: boolean;
 }
 
-const NOTHING_KNOWN: Known = { deviceFree: false, plain: false };
+const NOTHING_KNOWN: Known = { deviceFree: false, plain: false, legalDone: false, signatureDone: false };
+
+/** What one pass did, and what the next pass may take as known about `trimEdges(lines)`. */
+interface PassResult {
+  lines: readonly string[];
+  removed: RemovedPart[];
+  signature?: string;
+  marks?: readonly LineMark[];
+  legalDone: boolean;
+  signatureDone: boolean;
+}
+
+const NOTHING_REMOVED: TailRemoval = { lines: [], removed: [] };
 
 /** One pass of every rule. Rules only ever drop lines, so an unchanged length means nothing changed. */
-function cleanPass(
-  input: readonly string[],
-  scope: CleanScope,
-  isDevice: DeviceTest,
-  known: Known,
-): { lines: readonly string[]; removed: RemovedPart[]; signature?: string; marks?: readonly LineMark[] } {
+function cleanPass(input: readonly string[], scope: CleanScope, isDevice: DeviceTest, known: Known): PassResult {
   const removed: RemovedPart[] = [];
   let lines = input;
   let marks: readonly LineMark[] | undefined;
@@ -122,24 +134,29 @@ function cleanPass(
     const quoted = split.quoted.join('\n').trim();
     if (quoted !== '') removed.push({ kind: 'quoted', text: quoted });
   }
-  const dropDevices = (l: readonly string[]): TailRemoval => (known.deviceFree ? { lines: l, removed: [] } : removeDeviceLines(l, isDevice));
-  let signature: string | undefined;
+  const skip = (done: boolean, l: readonly string[]): TailRemoval | undefined => (done ? { ...NOTHING_REMOVED, lines: l } : undefined);
   if (scope === 'quotes') {
-    const device = dropDevices(lines);
-    lines = device.lines;
+    const device = skip(known.deviceFree, lines) ?? removeDeviceLines(lines, isDevice);
     removed.push(...device.removed);
+    return { lines: device.lines, removed, marks, legalDone: false, signatureDone: false };
   }
-  if (scope === 'visible') {
-    const legal = removeLegalTail(lines);
-    const device = dropDevices(legal.lines);
-    const sig = removeSignature(device.lines);
-    // A disclaimer under the signature only surfaces once the signature is gone.
-    const legal2 = sig.removed.length > 0 ? removeLegalTail(sig.lines) : { lines: sig.lines, removed: [] };
-    lines = legal2.lines;
-    signature = sig.signature;
-    removed.push(...legal.removed, ...device.removed, ...sig.removed, ...legal2.removed);
-  }
-  return { lines, removed, signature, marks };
+  const legal = skip(known.plain && known.legalDone, lines) ?? removeLegalTail(lines);
+  const device = skip(known.deviceFree, legal.lines) ?? removeDeviceLines(legal.lines, isDevice);
+  const sig = skip(known.plain && known.legalDone && known.signatureDone, device.lines) ?? removeSignature(device.lines);
+  // A disclaimer under the signature only surfaces once the signature is gone.
+  const legal2 = sig.removed.length > 0 ? removeLegalTail(sig.lines) : undefined;
+  for (const part of [legal, device, sig, legal2]) if (part !== undefined) removed.push(...part.removed);
+  // Blank lines at either end change nothing for removeLegalTail, and blank lines at the end nothing for
+  // removeSignature: run again on the lines they returned, they would remove nothing.
+  const untouched = sig.removed.length === 0 && device.removed.length === 0;
+  return {
+    lines: legal2?.lines ?? sig.lines,
+    removed,
+    signature: sig.signature,
+    marks,
+    legalDone: legal2 !== undefined || untouched,
+    signatureDone: untouched && (sig.lines.length === 0 || !isBlank(sig.lines[0])),
+  };
 }
 
 /**
@@ -193,7 +210,7 @@ function cleanLines(text: string, lines: readonly string[] | undefined, scope: C
     const next = trimEdges(r.lines);
     if (next.length === current.length) break;
     // Every line left passed the device-line removal of this pass.
-    if (reuse) known = { deviceFree: true, plain: isPlainRun(current, next, r.marks) };
+    if (reuse) known = { deviceFree: true, plain: isPlainRun(current, next, r.marks), legalDone: r.legalDone, signatureDone: r.signatureDone };
     current = next;
   }
   return { text: tidyLines(current), removed, signature };
@@ -203,8 +220,9 @@ function cleanLines(text: string, lines: readonly string[] | undefined, scope: C
 const NOT_BLANK = /\S/;
 
 function joinParts(removed: readonly RemovedPart[], kind: RemovedPart['kind']): string | undefined {
-  const parts = removed.filter((r) => r.kind === kind).map((r) => r.text);
-  return parts.length > 0 ? parts.join('\n\n') : undefined;
+  let joined: string | undefined;
+  for (const r of removed) if (r.kind === kind) joined = joined === undefined ? r.text : `${joined}\n\n${r.text}`;
+  return joined;
 }
 
 /**
