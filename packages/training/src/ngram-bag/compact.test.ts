@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactRows } from './compact.js';
+import { compactRows, expandPart } from './compact.js';
 import type { EncodedExample } from './net.js';
 import { createPrng } from './prng.js';
 
@@ -19,5 +19,16 @@ describe('compactRows', () => {
     expect(Array.from(rows)).toEqual(expected);
     expect(Array.from(rows, (id) => index[id])).toEqual(expected.map((_, j) => j));
     expect(index.filter((j) => j >= 0)).toHaveLength(used.size);
+  });
+
+  it('expandPart puts each compact row back at its bucket and leaves the unused buckets zero', () => {
+    const compact = compactRows(6, [bag([4, 1, 4])], [bag([2])]);
+    const dim = 2;
+    const embedding = Float32Array.from({ length: compact.rows.length * dim }, (_, k) => k + 1);
+    const full = expandPart({ buckets: compact.rows.length, dim, embedding, heads: [] }, compact);
+    expect(full.buckets).toBe(6);
+    const row = (bucket: number) => Array.from(full.embedding.subarray(bucket * dim, (bucket + 1) * dim));
+    compact.rows.forEach((bucket, j) => expect(row(bucket)).toEqual([2 * j + 1, 2 * j + 2]));
+    for (const bucket of [0, 3, 5]) expect(row(bucket)).toEqual([0, 0]);
   });
 });

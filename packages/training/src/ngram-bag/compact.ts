@@ -58,27 +58,20 @@ export function compactPart(part: Omit<NgramBagPart, 'embedding'>, compact: Comp
   return { ...part, buckets: compact.rows.length, embedding };
 }
 
-/** The full-size part: the compact rows where training has them, the initial values in every other row. */
-export function expandPart(part: NgramBagPart, compact: CompactRows, initRows: InitRows): NgramBagPart {
+/**
+ * The full-size part: the compact rows where training has them, zero in every other row (an n-gram that
+ * no training or validation row has adds nothing to a bag, as a vocabulary would leave it out; a fresh
+ * zero table also costs no random numbers for the many unused rows).
+ */
+export function expandPart(part: NgramBagPart, compact: CompactRows): NgramBagPart {
   const { dim } = part;
   const { index } = compact;
   const buckets = index.length;
   const full = new Float32Array(buckets * dim);
   const source = part.embedding;
-  for (let bucket = 0; bucket < buckets; ) {
+  for (let bucket = 0; bucket < buckets; bucket++) {
     const j = index[bucket];
-    if (j < 0) {
-      // A run of untrained rows: one call for all of them.
-      let end = bucket + 1;
-      while (end < buckets && index[end] < 0) end++;
-      initRows(full, bucket * dim, bucket, end - bucket);
-      bucket = end;
-      continue;
-    }
-    const to = bucket * dim;
-    const from = j * dim;
-    for (let d = 0; d < dim; d++) full[to + d] = source[from + d];
-    bucket++;
+    if (j >= 0) full.set(source.subarray(j * dim, (j + 1) * dim), bucket * dim);
   }
   return { ...part, buckets, embedding: full };
 }
