@@ -16,9 +16,9 @@ export function ngramBagOnnxNames(tasks: readonly string[]): NgramBagOnnxNames {
   return { inputs: { ids: 'ids', weights: 'weights' }, outputs: Object.fromEntries(tasks.map((task) => [task, `probs_${task}`])) };
 }
 
+/** The values' bytes as a view (no copy: an embedding table can be 100+ MB); the proto is encoded before they change. */
 function floatTensor(name: string, dims: number[], values: Float32Array): p.onnx.ITensorProto {
-  const copy = Float32Array.from(values);
-  return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(copy.buffer) };
+  return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
 }
 
 function int64Tensor(name: string, values: number[]): p.onnx.ITensorProto {
