@@ -53,6 +53,12 @@ export const NgramBagParamsSchema = z.object({
    * run's temperatures and thresholds: the validation rows then teach the model too. About 1.5x the time.
    */
   refit: z.boolean().default(false),
+  /**
+   * Members trained with seeds seed, seed + 1000, ... (each with the params above) and merged into one
+   * model whose logits are their mean: one embedding of width ensemble x dim, so prediction costs about
+   * what one model of that width costs, and training about `ensemble` times one model.
+   */
+  ensemble: z.number().int().min(1).max(8).default(1),
   /** Class weights when a task gives none: none, balanced (n / (k * count)), or sqrt of balanced. */
   classWeighting: z.enum(['none', 'balanced', 'sqrt']).default('sqrt'),
   /** Precision the abstention threshold of each task aims for on the validation split. */

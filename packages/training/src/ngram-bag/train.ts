@@ -4,6 +4,7 @@ import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, documentFrequencies, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
+import { meanLogits, mergeMembers } from './ensemble.js';
 import { compactPart, compactRows, expandPart, remapExamples, type InitRows } from './compact.js';
 import { accumulateExample, applyUpdate, createPartState, hasLabelFor, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
@@ -120,8 +121,6 @@ interface PartTrack {
   order: Int32Array;
   /** The embedding rows its examples touch (the only ones training moves). */
   rows: Int32Array;
-  /** The initial values of any embedding rows: the rows outside the compact table keep them in the model. */
-  initRows: InitRows;
   best: NgramBagPart;
   bestScore: number;
   bestEpoch: number;
@@ -143,7 +142,8 @@ interface PartTrack {
  * one head per task, class-weighted cross-entropy or squared hinge masked per task, Adagrad (mini-batches
  * for the dense layers, lazy row-wise updates of the touched embedding rows per example) with a linearly
  * decaying rate, early stopping on the validation mean macro-F1, then per-task temperature and threshold
- * on the validation split; with `refit`, a second run on training + validation rows for the kept epochs.
+ * on the validation split; with `refit`, a second run on training + validation rows for the kept epochs;
+ * with `ensemble` N, N such members (their own seeds) merged into one model of their mean logits.
  * Deterministic for a seed. Pure: no I/O.
  */
 export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
@@ -167,17 +167,31 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
     const idf = df ? idfTable(df, train.length) : undefined;
     return { train: encodeExamples(train, tasks, featurizer.params, idf), valid: encodeExamples(valid, tasks, featurizer.params, idf), idf };
   };
-  const data = { tasks, params, featurizer };
   const firstRun = encodeRun(input.train, input.valid, dfTrain);
-  const first = fit({ ...data, ...firstRun }, input);
-  if (!params.refit || input.valid.length === 0) return { ...first.model, weights: first.weights() };
-  const onProgress = (done: number, total: number) => input.onProgress?.(done, total, `refit ${done}/${total}`);
-  const all = dfTrain
-    ? encodeRun([...input.train, ...input.valid], [], addCounts(dfTrain, documentFrequencies(input.valid, featurizer.params)))
-    : { train: [...firstRun.train, ...firstRun.valid], valid: [], idf: undefined };
-  const refit = fit({ ...data, ...all }, { onProgress }, first.plan);
+  const refitting = params.refit && input.valid.length > 0;
+  // With IDF the refit's table counts the validation rows too; without, the encoded rows are reused.
+  const all = !refitting
+    ? undefined
+    : dfTrain
+      ? encodeRun([...input.train, ...input.valid], [], addCounts(dfTrain, documentFrequencies(input.valid, featurizer.params)))
+      : { train: [...firstRun.train, ...firstRun.valid], valid: [], idf: undefined };
+  const members = Array.from({ length: params.ensemble }, (_, m) => {
+    // Member 0 is the single model of the same seed; the others differ only in their seed.
+    const data = { tasks, params: m === 0 ? params : { ...params, seed: params.seed + 1000 * m }, featurizer };
+    const first = fit({ ...data, ...firstRun }, m === 0 ? input : { onProgress: input.onProgress });
+    if (!all) return { first, weights: first.weights() };
+    const onProgress = (done: number, total: number) => input.onProgress?.(done, total, `refit ${done}/${total}`);
+    const refit = fit({ ...data, ...all }, { onProgress }, first.plan);
+    return { first, weights: refit.weights(), refit };
+  });
+  const { first, refit } = members[0];
+  const weights = mergeMembers(members.map((member) => member.weights));
+  // An ensemble's temperatures and thresholds come from its mean logits on the validation split.
+  const calibration = members.length === 1 ? first.model.calibration : calibrate(meanLogits(members.map((member) => member.first.validLogits)), firstRun.valid, tasks, params.targetPrecision);
+  const model = { ...first.model, params, weights, calibration };
+  if (!refit) return model;
   const { idf } = refit.model;
-  return { ...first.model, weights: refit.weights(), ...(idf ? { idf } : {}), refit: { rows: refit.model.counts.train } };
+  return { ...model, ...(idf ? { idf } : {}), refit: { rows: refit.model.counts.train } };
 }
 
 function addCounts(a: Float64Array, b: Float64Array): Float64Array {
@@ -208,7 +222,7 @@ function fit(
   data: FitData,
   input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgress'>,
   plan?: PartPlan[],
-): { model: Omit<TrainedNgramBag, 'weights'>; weights: () => NgramBagWeights; plan: PartPlan[] } {
+): { model: Omit<TrainedNgramBag, 'weights'>; weights: () => NgramBagWeights; plan: PartPlan[]; validLogits: Float64Array[][] } {
   const { tasks, params, featurizer, idf } = data;
   const compact = compactRows(params.buckets, data.train, data.valid);
   const train = remapExamples(data.train, compact);
@@ -224,7 +238,7 @@ function fit(
     const rows = touchedRows(part.buckets, Array.from(order, (i) => train[i]));
     const stopAfter = plan ? plan[p].epochs : Infinity;
     const averaging = plan ? plan[p].average : params.averageLast > 0;
-    return { state, order, rows, initRows: init.initRows, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, stale: 0, done: false, averaged: 0, usedAverage: false };
+    return { state, order, rows, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, stale: 0, done: false, averaged: 0, usedAverage: false };
   });
 
   const history: EpochReport[] = [];
@@ -272,9 +286,10 @@ function fit(
   if (valid.length > 0) for (const track of tracks) preferAverage(track, valid, tasks);
   const kept = tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part)));
   const finalStates = tracks.map((track, p) => createPartState(kept[p], track.state.taskIndex, track.state.classWeights));
-  const calibration = calibrate(finalStates, valid, tasks, params.targetPrecision);
+  const validLogits = taskLogits(finalStates, valid, tasks.length);
+  const calibration = calibrate(validLogits, valid, tasks, params.targetPrecision);
   // The full tables are made only for the weights that are kept (not for a first run before its refit).
-  const weights = (): NgramBagWeights => ({ parts: tracks.map((track, p) => expandPart(kept[p], compact, track.initRows)) });
+  const weights = (): NgramBagWeights => ({ parts: tracks.map((track, p) => expandPart(kept[p], compact)) });
   const bestEpochs: Record<string, number> = {};
   const averagedEpochs: Record<string, number> = {};
   tracks.forEach((track, p) => {
@@ -295,7 +310,7 @@ function fit(
     counts: { train: train.length, valid: valid.length },
   };
   const keptPlan = tracks.map((track) => (track.usedAverage ? { epochs: track.lastEpoch, average: true } : { epochs: track.bestEpoch, average: false }));
-  return { model, weights, plan: keptPlan };
+  return { model, weights, plan: keptPlan, validLogits };
 }
 
 /** Keeps the averaged weights when they score at least as well as the best epoch on validation. */
@@ -343,8 +358,8 @@ function validateEpoch(
   return { valLoss: lossSum / tasks.length, perTask, meanF1: f1s.reduce((a, b) => a + b, 0) / f1s.length };
 }
 
-function calibrate(states: PartState[], valid: EncodedExample[], tasks: TaskSpec[], target: number): Record<string, TaskCalibration> {
-  const logits = taskLogits(states, valid, tasks.length);
+/** Per task, the temperature and abstention threshold fitted to the validation logits. */
+function calibrate(logits: Float64Array[][], valid: readonly EncodedExample[], tasks: TaskSpec[], target: number): Record<string, TaskCalibration> {
   const result: Record<string, TaskCalibration> = {};
   tasks.forEach((task, t) => {
     const gold = Int32Array.from(valid, (example) => example.labels[t]);
