@@ -21,13 +21,13 @@ export function denseForward(layer: DenseLayer, x: ArrayLike<number>, out: Float
 
 /** Weighted sum of embedding rows; `out` (length dim) is overwritten. */
 export function poolEmbedding(part: NgramBagPart, input: BagInput, out: Float64Array): void {
-  const { dim, embedding } = part;
+  const { dim, embedding, rowOf } = part;
   out.fill(0);
   const { ids, weights } = input;
   for (let k = 0; k < ids.length; k++) {
     const w = weights[k];
     if (w === 0) continue;
-    const row = ids[k] * dim;
+    const row = (rowOf ? rowOf[ids[k]] : ids[k]) * dim;
     for (let d = 0; d < dim; d++) out[d] += w * embedding[row + d];
   }
 }

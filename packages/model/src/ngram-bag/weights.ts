@@ -21,8 +21,13 @@ export interface NgramBagHead extends DenseLayer {
 export interface NgramBagPart {
   buckets: number;
   dim: number;
-  /** `buckets * dim` values, row-major. */
+  /** Row-major, `dim` values a row: `buckets` rows, or with `rowOf` the rows it points to. */
   embedding: Float32Array;
+  /**
+   * Bucket -> embedding row (`buckets` values), when the table holds only the rows training used and the
+   * unused buckets point to a zero row: many buckets then cost 4 bytes each, not `4 * dim`.
+   */
+  rowOf?: Int32Array;
   hidden?: DenseLayer;
   heads: NgramBagHead[];
 }

@@ -30,10 +30,18 @@ function part(r: () => number, buckets: number, dim: number, hidden: number, tas
   };
 }
 
+/** A compact table: 12 rows, bucket b at row b % 13 (row 12, zeros, for every 13th bucket). */
+function compact(full: NgramBagPart): NgramBagPart {
+  const rowOf = Int32Array.from({ length: full.buckets }, (_, b) => b % 13);
+  const embedding = new Float32Array(13 * full.dim);
+  embedding.set(full.embedding.subarray(0, 12 * full.dim));
+  return { ...full, embedding, rowOf };
+}
+
 const r = rand(7);
-// Two parts (as single-task mode writes), one with a hidden layer.
+// Two parts (as single-task mode writes), one with a hidden layer, one with a compact table.
 const weights: NgramBagWeights = {
-  parts: [part(r, 50, 8, 6, [['queue', 4], ['topic', 5]]), part(r, 50, 8, 0, [['area', 3]])],
+  parts: [part(r, 50, 8, 6, [['queue', 4], ['topic', 5]]), compact(part(r, 50, 8, 0, [['area', 3]]))],
 };
 const temperatures = { queue: 1.7, topic: 0.6, area: 1 };
 const names = ngramBagOnnxNames(['queue', 'topic', 'area']);

@@ -21,6 +21,10 @@ function floatTensor(name: string, dims: number[], values: Float32Array): p.onnx
   return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
 }
 
+function int32Tensor(name: string, dims: number[], values: Int32Array): p.onnx.ITensorProto {
+  return { name, dims, dataType: onnx.TensorProto.DataType.INT32, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+}
+
 function int64Tensor(name: string, values: number[]): p.onnx.ITensorProto {
   return { name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: values };
 }
@@ -38,7 +42,8 @@ function valueInfo(name: string, elemType: number, dims: Array<string | number>)
 }
 
 /**
- * Builds the ONNX graph of an `ngram-bag` model: per part, Gather(embedding, ids) pooled with the
+ * Builds the ONNX graph of an `ngram-bag` model: per part, Gather(embedding, ids) (a compact table's
+ * `rowOf` gathered first) pooled with the
  * weights (a batched MatMul) -> optional MatMul + Add + Relu -> per task MatMul + Add, divided by the task's temperature,
  * Softmax. Inputs `ids` int32 [batch, L] and `weights` float32 [batch, L]; one output per task.
  */
@@ -62,8 +67,15 @@ export function buildNgramBagOnnx(
   // Pooling as a batched MatMul, [batch, 1, L] x [batch, L, dim]: one pass over the gathered rows.
   const w3 = node('Unsqueeze', [names.inputs.weights, 'axes_1'], 'weights_row');
   weights.parts.forEach((part, pi) => {
-    initializers.push(floatTensor(`p${pi}_embedding`, [part.buckets, part.dim], part.embedding));
-    const gathered = node('Gather', [`p${pi}_embedding`, names.inputs.ids], `p${pi}_gathered`, [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]);
+    const axis0 = [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }];
+    initializers.push(floatTensor(`p${pi}_embedding`, [part.embedding.length / part.dim, part.dim], part.embedding));
+    let rows = names.inputs.ids;
+    if (part.rowOf) {
+      // A compact table: the ids become its rows first.
+      initializers.push(int32Tensor(`p${pi}_row_of`, [part.buckets], part.rowOf));
+      rows = node('Gather', [`p${pi}_row_of`, names.inputs.ids], `p${pi}_rows`, axis0);
+    }
+    const gathered = node('Gather', [`p${pi}_embedding`, rows], `p${pi}_gathered`, axis0);
     const summed = node('MatMul', [w3, gathered], `p${pi}_summed`);
     let features = node('Squeeze', [summed, 'axes_1'], `p${pi}_pooled`);
     if (part.hidden) features = node('Relu', [dense(`p${pi}_hidden`, part.hidden, features)], `p${pi}_hidden_relu`);

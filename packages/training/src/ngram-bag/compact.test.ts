@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactRows, expandPart } from './compact.js';
+import { compactRows, exportPart } from './compact.js';
 import type { EncodedExample } from './net.js';
 import { createPrng } from './prng.js';
 
@@ -21,14 +21,18 @@ describe('compactRows', () => {
     expect(index.filter((j) => j >= 0)).toHaveLength(used.size);
   });
 
-  it('expandPart puts each compact row back at its bucket and leaves the unused buckets zero', () => {
+  it('exportPart keeps the compact rows, one zero row, and each bucket pointing at its row (unused buckets at the zero row)', () => {
     const compact = compactRows(6, [bag([4, 1, 4])], [bag([2])]);
     const dim = 2;
     const embedding = Float32Array.from({ length: compact.rows.length * dim }, (_, k) => k + 1);
-    const full = expandPart({ buckets: compact.rows.length, dim, embedding, heads: [] }, compact);
-    expect(full.buckets).toBe(6);
-    const row = (bucket: number) => Array.from(full.embedding.subarray(bucket * dim, (bucket + 1) * dim));
+    const part = exportPart({ buckets: compact.rows.length, dim, embedding, heads: [] }, compact);
+    expect(part.buckets).toBe(6);
+    const row = (bucket: number) => {
+      const j = (part.rowOf as Int32Array)[bucket];
+      return Array.from(part.embedding.subarray(j * dim, (j + 1) * dim));
+    };
     compact.rows.forEach((bucket, j) => expect(row(bucket)).toEqual([2 * j + 1, 2 * j + 2]));
     for (const bucket of [0, 3, 5]) expect(row(bucket)).toEqual([0, 0]);
+    expect(part.embedding).toHaveLength((compact.rows.length + 1) * dim);
   });
 });

@@ -59,19 +59,16 @@ export function compactPart(part: Omit<NgramBagPart, 'embedding'>, compact: Comp
 }
 
 /**
- * The full-size part: the compact rows where training has them, zero in every other row (an n-gram that
- * no training or validation row has adds nothing to a bag, as a vocabulary would leave it out; a fresh
- * zero table also costs no random numbers for the many unused rows).
+ * The part as the model keeps it: the compact rows and one zero row after them, with `rowOf` pointing
+ * each bucket at its row and every unused bucket at the zero row (an n-gram that no training or
+ * validation row has adds nothing to a bag, as a vocabulary would leave it out). Many buckets then cost
+ * the artifact and its memory 4 bytes each, not a full embedding row.
  */
-export function expandPart(part: NgramBagPart, compact: CompactRows): NgramBagPart {
+export function exportPart(part: NgramBagPart, compact: CompactRows): NgramBagPart {
   const { dim } = part;
-  const { index } = compact;
-  const buckets = index.length;
-  const full = new Float32Array(buckets * dim);
-  const source = part.embedding;
-  for (let bucket = 0; bucket < buckets; bucket++) {
-    const j = index[bucket];
-    if (j >= 0) full.set(source.subarray(j * dim, (j + 1) * dim), bucket * dim);
-  }
-  return { ...part, buckets, embedding: full };
+  const zeroRow = compact.rows.length;
+  const embedding = new Float32Array((zeroRow + 1) * dim);
+  embedding.set(part.embedding.subarray(0, zeroRow * dim));
+  const rowOf = compact.index.map((j) => (j < 0 ? zeroRow : j));
+  return { ...part, buckets: compact.index.length, embedding, rowOf };
 }

@@ -1,7 +1,7 @@
 import type { DenseLayer, NgramBagPart, NgramBagWeights } from '@mailroute/model';
 
 /**
- * Members trained alike (same featurizer, same parts and tasks, different seeds) merged into one model
+ * Members trained alike (same rows, featurizer, parts and tasks; different seeds) merged into one model
  * whose logits are the mean of theirs: per part, the embedding rows side by side (width members x dim),
  * a block-diagonal hidden layer, and the heads stacked over the wider input, scaled by 1/members, with
  * the mean bias. The ONNX graph and the forward pass are those of one model.
@@ -12,18 +12,26 @@ export function mergeMembers(members: readonly NgramBagWeights[]): NgramBagWeigh
   return { parts };
 }
 
+/** Members trained on the same rows share their compact table's layout (`rowOf`), so rows merge row by row. */
 function mergeParts(parts: readonly NgramBagPart[]): NgramBagPart {
   const n = parts.length;
-  const { buckets, dim } = parts[0];
+  const { buckets, dim, rowOf } = parts[0];
+  if (parts.some((part) => !sameRows(part.rowOf, rowOf))) throw new Error('ensemble members with different embedding rows');
+  const rows = parts[0].embedding.length / dim;
   const width = n * dim;
-  const embedding = new Float32Array(buckets * width);
+  const embedding = new Float32Array(rows * width);
   parts.forEach((part, m) => {
     const source = part.embedding;
-    for (let b = 0; b < buckets; b++) embedding.set(source.subarray(b * dim, (b + 1) * dim), b * width + m * dim);
+    for (let b = 0; b < rows; b++) embedding.set(source.subarray(b * dim, (b + 1) * dim), b * width + m * dim);
   });
   const hidden = parts[0].hidden ? blockDiagonal(parts.map((part) => part.hidden as DenseLayer)) : undefined;
   const heads = parts[0].heads.map((head, h) => ({ ...stackMean(parts.map((part) => part.heads[h])), task: head.task }));
-  return { buckets, dim: width, embedding, ...(hidden ? { hidden } : {}), heads };
+  return { buckets, dim: width, embedding, ...(rowOf ? { rowOf } : {}), ...(hidden ? { hidden } : {}), heads };
+}
+
+function sameRows(a: Int32Array | undefined, b: Int32Array | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((row, i) => row === b[i]);
 }
 
 /** Layers side by side: input i of member m feeds only member m's outputs. */

@@ -5,7 +5,7 @@ import { classWeightsFor, documentFrequencies, encodeExamples, idfTable, type Ta
 import { TrainerInputError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
 import { meanLogits, mergeMembers } from './ensemble.js';
-import { compactPart, compactRows, expandPart, remapExamples, type InitRows } from './compact.js';
+import { compactPart, compactRows, exportPart, remapExamples, type InitRows } from './compact.js';
 import { accumulateExample, applyUpdate, createPartState, hasLabelFor, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
 import { createPrng, fillUniform, fillUniformRange, shuffleInPlace, uniformStream, type Prng } from './prng.js';
@@ -288,8 +288,8 @@ function fit(
   const finalStates = tracks.map((track, p) => createPartState(kept[p], track.state.taskIndex, track.state.classWeights));
   const validLogits = taskLogits(finalStates, valid, tasks.length);
   const calibration = calibrate(validLogits, valid, tasks, params.targetPrecision);
-  // The full tables are made only for the weights that are kept (not for a first run before its refit).
-  const weights = (): NgramBagWeights => ({ parts: tracks.map((track, p) => expandPart(kept[p], compact)) });
+  // The model's tables are made only for the weights that are kept (not for a first run before its refit).
+  const weights = (): NgramBagWeights => ({ parts: tracks.map((track, p) => exportPart(kept[p], compact)) });
   const bestEpochs: Record<string, number> = {};
   const averagedEpochs: Record<string, number> = {};
   tracks.forEach((track, p) => {
