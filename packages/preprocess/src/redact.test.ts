@@ -21,6 +21,12 @@ describe('redactPii', () => {
     expect(r.text).toBe('Schreiben Sie an [EMAIL] oder rufen Sie [PHONE] bzw. [PHONE] an. Am 03.06.2026 kamen 1.250,00 EUR.');
   });
 
+  it('finds every match from the start of each text, whatever the text before it held', () => {
+    const long = `${'x '.repeat(50)}Karte 4111 1111 1111 1111, Tel. +49 170 1234567, IBAN GB82WEST12345698765432`;
+    expect(redactPii(long).text).toBe(`${'x '.repeat(50)}Karte [CARD], Tel. [PHONE], IBAN [IBAN]`);
+    expect(redactPii('4111 1111 1111 1111 / +49 170 1234567 / GB82WEST12345698765432').text).toBe('[CARD] / [PHONE] / [IBAN]');
+  });
+
   it('gives each placeholder its place in the returned text', () => {
     const r = redactPii('a@example.com und b@example.org');
     for (const x of r.redactions) expect(r.text.slice(x.start, x.end)).toBe('[EMAIL]');

@@ -79,9 +79,20 @@ function isLocalChar(c: number): boolean {
   return isDomainChar(c) || c === 95 || c === 37 || c === 43;
 }
 
+/**
+ * The matches of one of the global patterns above, in order: what `text.matchAll(re)` gives, without the copy of
+ * the pattern it makes per call (none of these patterns matches the empty string).
+ */
+function allMatches(re: RegExp, text: string): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) found.push(m);
+  return found;
+}
+
 function ibanHits(text: string): Hit[] {
   const hits: Hit[] = [];
-  for (const m of text.matchAll(IBAN_RE)) {
+  for (const m of allMatches(IBAN_RE, text)) {
     // The greedy match may run into a following code; shorten at character boundaries until the checksum holds.
     const raw = m[0];
     for (let end = raw.length; end >= 15; end -= 1) {
@@ -99,7 +110,7 @@ function ibanHits(text: string): Hit[] {
 
 function cardHits(text: string): Hit[] {
   const hits: Hit[] = [];
-  for (const m of text.matchAll(CARD_RE)) {
+  for (const m of allMatches(CARD_RE, text)) {
     const digits = m[0].replace(/[ -]/g, '');
     if (digits.length >= 13 && isValidLuhn(digits)) hits.push({ type: 'CARD', start: m.index, end: m.index + m[0].length, placeholder: '[CARD]' });
   }
@@ -130,7 +141,7 @@ function emailHits(text: string): Hit[] {
 
 function phoneHits(text: string): Hit[] {
   const hits: Hit[] = [];
-  for (const m of text.matchAll(PHONE_RE)) {
+  for (const m of allMatches(PHONE_RE, text)) {
     const digits = m[0].replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(m[0])) continue;
     hits.push({ type: 'PHONE', start: m.index, end: m.index + m[0].length, placeholder: '[PHONE]' });
