@@ -14,21 +14,34 @@ export interface CompactRows {
 
 export function compactRows(buckets: number, train: readonly EncodedExample[], valid: readonly EncodedExample[]): CompactRows {
   const counts = new Int32Array(buckets);
-  const used = new Uint8Array(buckets);
-  for (const { ids } of train) for (let k = 0; k < ids.length; k++) counts[ids[k]]++;
-  for (const { ids } of valid) for (let k = 0; k < ids.length; k++) used[ids[k]] = 1;
+  const seen = new Uint8Array(buckets);
+  // The distinct ids, gathered while counting: the passes below walk them, not every bucket.
+  let used = new Int32Array(1024);
+  let n = 0;
+  const see = (id: number): void => {
+    if (seen[id] === 1) return;
+    seen[id] = 1;
+    if (n === used.length) {
+      const grown = new Int32Array(2 * n);
+      grown.set(used);
+      used = grown;
+    }
+    used[n++] = id;
+  };
+  for (const { ids } of train) for (let k = 0; k < ids.length; k++) {
+    see(ids[k]);
+    counts[ids[k]]++;
+  }
+  for (const { ids } of valid) for (let k = 0; k < ids.length; k++) see(ids[k]);
+  const distinct = used.subarray(0, n).sort();
   // Counting sort by count, descending, buckets ascending within a count (no comparator over 10^5 ids).
   let maxCount = 0;
-  let n = 0;
-  for (let id = 0; id < buckets; id++) {
-    if (counts[id] > maxCount) maxCount = counts[id];
-    if (counts[id] > 0 || used[id] === 1) n++;
-  }
+  for (let k = 0; k < n; k++) if (counts[distinct[k]] > maxCount) maxCount = counts[distinct[k]];
   const starts = new Int32Array(maxCount + 2);
-  for (let id = 0; id < buckets; id++) if (counts[id] > 0 || used[id] === 1) starts[maxCount - counts[id] + 1]++;
+  for (let k = 0; k < n; k++) starts[maxCount - counts[distinct[k]] + 1]++;
   for (let c = 1; c < starts.length; c++) starts[c] += starts[c - 1];
   const rows = new Int32Array(n);
-  for (let id = 0; id < buckets; id++) if (counts[id] > 0 || used[id] === 1) rows[starts[maxCount - counts[id]]++] = id;
+  for (let k = 0; k < n; k++) rows[starts[maxCount - counts[distinct[k]]]++] = distinct[k];
   const index = new Int32Array(buckets).fill(-1);
   for (let j = 0; j < rows.length; j++) index[rows[j]] = j;
   return { rows, index };
@@ -69,6 +82,7 @@ export function exportPart(part: NgramBagPart, compact: CompactRows): NgramBagPa
   const zeroRow = compact.rows.length;
   const embedding = new Float32Array((zeroRow + 1) * dim);
   embedding.set(part.embedding.subarray(0, zeroRow * dim));
-  const rowOf = compact.index.map((j) => (j < 0 ? zeroRow : j));
+  const rowOf = new Int32Array(compact.index.length).fill(zeroRow);
+  for (let j = 0; j < zeroRow; j++) rowOf[compact.rows[j]] = j;
   return { ...part, buckets: compact.index.length, embedding, rowOf };
 }
