@@ -36,20 +36,22 @@ function endsSignOffWord(c: number): boolean {
 }
 
 /**
- * Whether a lower-cased line without markers may pass `signOffRules`: it starts with the first word of a
- * sign-off, ended by a blank or one of `,.!:;-` or the line's end (tests check the rules against this gate).
+ * Whether a line without markers, lower-cased or not, may pass `signOffRules` once lower-cased: it starts with
+ * the first word of a sign-off, ended by a blank or one of `,.!:;-` or the line's end (tests check the rules
+ * against this gate). Lower-casing changes none of those ends, so the word alone is lower-cased.
  */
-export function maySignOff(l: string): boolean {
+export function maySignOff(s: string): boolean {
   let end = 0;
-  while (end < l.length && !endsSignOffWord(l.charCodeAt(end))) end += 1;
-  return SIGN_OFF_FIRST_WORDS.has(l.slice(0, end));
+  while (end < s.length && !endsSignOffWord(s.charCodeAt(end))) end += 1;
+  return SIGN_OFF_FIRST_WORDS.has(s.slice(0, end).toLowerCase());
 }
 
 /** A line that is a sign-off, optionally followed by a short name: `Viele Grüße`, `Thanks, Anna`. */
 export function isSignOff(line: string): boolean {
-  const l = stripMarkers(line.slice(0, 80)).toLowerCase();
-  if (l.length === 0 || l.length > 60) return false;
-  return maySignOff(l) && signOffRules(l);
+  const s = stripMarkers(line.slice(0, 80));
+  if (s.length === 0 || !maySignOff(s)) return false;
+  const l = s.toLowerCase();
+  return l.length <= 60 && signOffRules(l);
 }
 
 /** The sign-off rules on a lower-cased line without markers, of 1 to 60 characters (`isSignOff` gates them). */
