@@ -36,22 +36,20 @@ function endsSignOffWord(c: number): boolean {
 }
 
 /**
- * Whether a line without markers, lower-cased or not, may pass `signOffRules` once lower-cased: it starts with
- * the first word of a sign-off, ended by a blank or one of `,.!:;-` or the line's end (tests check the rules
- * against this gate). Lower-casing changes none of those ends, so the word alone is lower-cased.
+ * Whether a lower-cased line without markers may pass `signOffRules`: it starts with the first word of a
+ * sign-off, ended by a blank or one of `,.!:;-` or the line's end (tests check the rules against this gate).
  */
-export function maySignOff(s: string): boolean {
+export function maySignOff(l: string): boolean {
   let end = 0;
-  while (end < s.length && !endsSignOffWord(s.charCodeAt(end))) end += 1;
-  return SIGN_OFF_FIRST_WORDS.has(s.slice(0, end).toLowerCase());
+  while (end < l.length && !endsSignOffWord(l.charCodeAt(end))) end += 1;
+  return SIGN_OFF_FIRST_WORDS.has(l.slice(0, end));
 }
 
 /** A line that is a sign-off, optionally followed by a short name: `Viele Grüße`, `Thanks, Anna`. */
 export function isSignOff(line: string): boolean {
-  const s = stripMarkers(line.slice(0, 80));
-  if (s.length === 0 || !maySignOff(s)) return false;
-  const l = s.toLowerCase();
-  return l.length <= 60 && signOffRules(l);
+  const l = stripMarkers(line.slice(0, 80)).toLowerCase();
+  if (l.length === 0 || l.length > 60) return false;
+  return maySignOff(l) && signOffRules(l);
 }
 
 /** The sign-off rules on a lower-cased line without markers, of 1 to 60 characters (`isSignOff` gates them). */
