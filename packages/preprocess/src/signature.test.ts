@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanText } from './clean.js';
 import { stripMarkers } from './patterns.js';
-import { isDeviceLine, isSignOff, maySentStart, maySignOff, sentStart, SIGN_OFFS, signOffRules } from './signature.js';
+import { isDeviceLine, isSignOff, maySignOff, SIGN_OFFS, signOffRules } from './signature.js';
 
 const visible = (s: string) => cleanText(s, 'visible');
 
@@ -73,22 +73,6 @@ describe('isSignOff gate', () => {
         if (l.length === 0 || l.length > 60 || !signOffRules(l)) return;
         expect(maySignOff(l)).toBe(true);
         expect(isSignOff(line)).toBe(true);
-      }),
-      { numRuns: 3000 },
-    );
-  });
-});
-
-describe('isDeviceLine gate', () => {
-  it('lets every line through that starts with a "sent" word', () => {
-    const words = ['sent', 'gesendet', 'von', 'vom', 'envoyé', 'enviado', 'verzonden', 'inviato', 'skickat', 'sendt', 'wysłane', 'lähetetty', 'trimis', 'get', 'holen', 'hol', 'diese', 'ſent', 'Kelvin', 'mit'];
-    const lineArb = fc
-      .tuple(fc.constantFrom('', ' ', '  ', '\t', '**', '_ ', ' * _', '\u00a0', '     '), fc.constantFrom(...words), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), fc.string({ maxLength: 20 }))
-      .map(([lead, w, upper, rest]) => `${lead}${[...w].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')}${rest}`);
-    expect(fc.sample(lineArb, { numRuns: 500, seed: 4 }).filter(sentStart).length).toBeGreaterThan(200);
-    fc.assert(
-      fc.property(fc.oneof(lineArb, fc.string({ maxLength: 30 })), (line) => {
-        if (sentStart(line)) expect(maySentStart(line)).toBe(true);
       }),
       { numRuns: 3000 },
     );

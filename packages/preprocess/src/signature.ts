@@ -81,31 +81,9 @@ const SENT_WORD = /sent|gesendet|envoy|enviad|verzonden|inviat|skickat|sendt|wys
 const BRANDS = /iPhone|iphone|IPhone|iPad|[Aa]ndroid|Outlook|Samsung|Galaxy|BlackBerry|Huawei|Xiaomi|obil/;
 const SENT_START = /^[\s*_]{0,4}(?:sent|gesendet|von|vom|envoy|enviad|verzonden|inviat|skickat|sendt|wysłan|lähetetty|trimis|get|holen|hol|diese)/i;
 
-/** First letters (lower case) of the words SENT_START looks for. */
-const SENT_FIRST_LETTERS = new Set([...'sgveiwlthd'].map((c) => c.charCodeAt(0)));
-
-/**
- * Whether a line may match SENT_START: at most four blanks, `*` or `_`, then an ASCII letter that starts one of
- * its words (a case-insensitive regex without the `u` flag matches ASCII letters only by ASCII letters).
- */
-export function maySentStart(line: string): boolean {
-  let k = 0;
-  while (k < line.length && k <= 4) {
-    const c = line.charCodeAt(k);
-    if (c !== 42 && c !== 95 && !isTrimSpace(c)) return SENT_FIRST_LETTERS.has(c | 0x20) && ((c >= 65 && c <= 90) || (c >= 97 && c <= 122));
-    k += 1;
-  }
-  return false;
-}
-
-/** `SENT_START.test(line)` without the gate (for tests). */
-export function sentStart(line: string): boolean {
-  return SENT_START.test(line);
-}
-
 export function isDeviceLine(line: string): boolean {
   if (line.length > 80 || line.length < 8) return false;
-  if (!BRANDS.test(line) && !(maySentStart(line) && SENT_START.test(line))) return false;
+  if (!BRANDS.test(line) && !SENT_START.test(line)) return false;
   const l = stripMarkers(line);
   if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 12;
   return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
