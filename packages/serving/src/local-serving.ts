@@ -32,13 +32,15 @@ export interface LocalServingOptions {
   logger?: Logger;
   /** Worker threads running the model (default 1); 0: on the request thread. */
   modelThreads?: number;
+  /** Batches of at most this many emails are scored on the request thread anyway (default 32). */
+  inlineEmails?: number;
 }
 
 /** The local default wiring: local registry (or a fixed model dir), SQLite store, keys file; model loaded. */
 export async function createLocalServing(options: LocalServingOptions): Promise<ServingApp> {
   const logger = options.logger ?? silentLogger;
   const registry = options.modelDir ? undefined : createLocalRegistry({ home: options.home });
-  const { source, trainingDistribution } = createLocalModelSource({ registry, modelDir: options.modelDir, logger, threads: options.modelThreads });
+  const { source, trainingDistribution } = createLocalModelSource({ registry, modelDir: options.modelDir, logger, threads: options.modelThreads, inlineEmails: options.inlineEmails });
   const auth = loadAuth(options.apiKeysFile ?? path.join(options.home, API_KEYS_FILE));
   await source.reload(); // the first model must load, or there is nothing to serve
   const store = createSqliteStore({ file: path.join(options.home, DB_FILE) });

@@ -33,6 +33,7 @@ export interface ServeFlags {
   maxConcurrent?: number;
   storeText?: boolean;
   modelThreads?: number;
+  inlineEmails?: number;
   sagemaker?: boolean;
   newKey?: string;
   scopes?: Scope[];
@@ -71,7 +72,8 @@ export function addServeOptions(command: Command): Command {
     .option('--max-body-bytes <n>', 'request body limit (default 1 MB, at most 6 MB)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
     .option('--timeout-ms <n>', 'request timeout (default 10000)', integer('--timeout-ms', 1, 600_000))
     .option('--max-concurrent <n>', 'requests handled at once before 503 (default 64)', integer('--max-concurrent', 1, 100_000))
-    .option('--model-threads <n>', 'worker threads running the model, 0 to run it on the request thread (default 1)', integer('--model-threads', 0, 64));
+    .option('--model-threads <n>', 'worker threads running the model, 0 to run it on the request thread (default 1)', integer('--model-threads', 0, 64))
+    .option('--inline-emails <n>', 'batches of at most n emails are scored on the request thread, saving the hop to a model thread (default 32; 0: none)', integer('--inline-emails', 0, 10_000));
 }
 
 /** Starts the server from flags and environment, prints where it listens, and returns it. */
@@ -98,6 +100,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     storeText: flags.storeText === true,
     pollSeconds: flags.pollSeconds,
     modelThreads: flags.modelThreads,
+    inlineEmails: flags.inlineEmails,
     logger,
   });
   if (!serving.context.auth.enabled && !isLoopback(host) && !sagemaker) {

@@ -41,9 +41,30 @@ export interface LocalModelSourceOptions {
   intraOpThreads?: number;
   /**
    * Worker threads per served model (default 1), each with its own ONNX session, so cleaning,
-   * featurizing and ONNX runs do not hold up the request thread; 0 runs the model on the calling thread.
+   * featurizing and ONNX runs of big batches do not hold up the request thread; 0 runs every batch on
+   * the calling thread.
    */
   threads?: number;
+  /**
+   * Batches of at most this many emails are scored on the calling thread even when model threads run
+   * (default 32; 0: every batch goes to a model thread): for a few emails, the hop to a model thread
+   * and back costs more than the work, while big batches would hold up the request thread.
+   */
+  inlineEmails?: number;
+}
+
+export const DEFAULT_INLINE_EMAILS = 32;
+
+/** Small batches on `inline` (this thread), larger ones on `threaded`; both the same model. */
+export function splitBySize(inline: EmailClassifier, threaded: EmailClassifier, maxInline: number): EmailClassifier {
+  return {
+    modelId: threaded.modelId,
+    tasks: threaded.tasks,
+    predict: (emails) => (emails.length <= maxInline ? inline : threaded).predict(emails),
+    release: async () => {
+      await Promise.all([inline.release(), threaded.release()]);
+    },
+  };
 }
 
 export interface LocalModelSource {
@@ -61,12 +82,21 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
   else if (modelDir) resolve = async () => ({ id: await manifestModelId(modelDir), dir: modelDir });
   else throw new Error('createLocalModelSource needs a registry or a modelDir');
   const load = async (target: ModelTarget): Promise<EmailClassifier> => {
-    const classifier =
-      options.threads === 0
-        ? await Classifier.load(target.dir, { logger, intraOpThreads: options.intraOpThreads })
-        : await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads });
-    distributions.set(classifier.modelId, trainingDistributionOf(classifier.manifest));
-    return classifier;
+    if (options.threads === 0) {
+      const classifier = await Classifier.load(target.dir, { logger, intraOpThreads: options.intraOpThreads });
+      distributions.set(classifier.modelId, trainingDistributionOf(classifier.manifest));
+      return classifier;
+    }
+    const threaded = await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads });
+    distributions.set(threaded.modelId, trainingDistributionOf(threaded.manifest));
+    const inlineEmails = options.inlineEmails ?? DEFAULT_INLINE_EMAILS;
+    if (inlineEmails <= 0) return threaded;
+    try {
+      return splitBySize(await Classifier.load(target.dir, { logger, intraOpThreads: options.intraOpThreads }), threaded, inlineEmails);
+    } catch (error) {
+      await threaded.release();
+      throw error;
+    }
   };
   const source = createClassifierSource({ resolve, load, logger });
   return {

@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Classifier } from '@mailroute/model';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeClassifier } from '../test-support/fake-classifier.js';
+import { writeFixtureModel } from '../test-support/fixture-model.js';
+import { createLocalModelSource, splitBySize } from './local-model.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-local-model-'));
+  await writeFixtureModel(path.join(root, 'm1'), 'm1');
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+const emails = [
+  { id: 'a', subject: 'Depot', body: 'Bitte übertragen Sie mein Depot.' },
+  { id: 'b', body: 'My card was stolen yesterday, please block it.' },
+  { body: 'Wo finde ich meine Steuerbescheinigung?' },
+];
+
+describe('splitBySize', () => {
+  it('scores small batches on the inline classifier and larger ones on the threaded one, and releases both', async () => {
+    const inline = createFakeClassifier();
+    const threaded = createFakeClassifier();
+    const split = splitBySize(inline, threaded, 2);
+    await split.predict(emails.slice(0, 2));
+    expect([inline.calls, threaded.calls]).toEqual([1, 0]);
+    await split.predict(emails);
+    expect([inline.calls, threaded.calls]).toEqual([1, 1]);
+    await split.release();
+    expect([inline.released, threaded.released]).toEqual([true, true]);
+  });
+});
+
+describe('createLocalModelSource with model threads and inline small batches', () => {
+  it('answers small and big batches as the model does on this thread', async () => {
+    const { source } = createLocalModelSource({ modelDir: path.join(root, 'm1'), threads: 1, inlineEmails: 2 });
+    const local = await Classifier.load(path.join(root, 'm1'));
+    try {
+      await source.reload();
+      const lease = source.acquire();
+      const big = Array.from({ length: 40 }, (_, i) => emails[i % 3]);
+      try {
+        expect(await lease.classifier.predict(emails.slice(0, 1))).toEqual(await local.predict(emails.slice(0, 1)));
+        expect(await lease.classifier.predict(big)).toEqual(await local.predict(big));
+      } finally {
+        lease.release();
+      }
+    } finally {
+      await local.release();
+      await source.close();
+    }
+  }, 30_000);
+});
