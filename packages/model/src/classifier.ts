@@ -91,11 +91,16 @@ export class Classifier implements EmailClassifier {
     return { probs, truncated: bag.truncated };
   }
 
-  async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
+  /** The heavy part of `predict`: cleaning, featurizing and ONNX, giving probabilities (no answers built). */
+  async score(emails: readonly Email[]): Promise<ScoredBatch> {
     if (!Array.isArray(emails)) throw new PredictInputError('predict expects an array of emails');
     const inputs = emails.map(prepareModelInput);
     const { probs, truncated } = await this.predictPrepared(inputs);
-    return assemblePredictions(this.manifest, emails, { probs, truncated, languages: inputs.map((input) => input.language) }, this.topK);
+    return { probs, truncated, languages: inputs.map((input) => input.language) };
+  }
+
+  async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
+    return assemblePredictions(this.manifest, emails, await this.score(emails), this.topK);
   }
 
   async release(): Promise<void> {

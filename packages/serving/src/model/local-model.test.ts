@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Classifier } from '@mailroute/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
-import { writeFixtureModel } from '../test-support/fixture-model.js';
+import { FIXTURE_EMAILS, writeFixtureModel } from '../test-support/fixture-model.js';
 import { createLocalModelSource, splitBySize } from './local-model.js';
 
 let root: string;
@@ -14,11 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-const emails = [
-  { id: 'a', subject: 'Depot', body: 'Bitte übertragen Sie mein Depot.' },
-  { id: 'b', body: 'My card was stolen yesterday, please block it.' },
-  { body: 'Wo finde ich meine Steuerbescheinigung?' },
-];
+const emails = FIXTURE_EMAILS;
 
 describe('splitBySize', () => {
   it('scores small batches on the inline classifier and larger ones on the threaded one, and releases both', async () => {

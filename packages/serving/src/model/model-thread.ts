@@ -4,7 +4,7 @@
  * buffers moved rather than copied; the request thread turns them into answers (`assemblePredictions`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Classifier, prepareModelInput, type ScoredBatch } from '@mailroute/model';
+import { Classifier } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 
 const port = parentPort;
@@ -19,12 +19,6 @@ function describe(error: unknown) {
     message: String(e?.message ?? error).slice(0, 1000),
     code: typeof e?.code === 'string' ? e.code : undefined,
   };
-}
-
-async function score(classifier: Classifier, emails: readonly Email[]): Promise<ScoredBatch> {
-  const inputs = emails.map(prepareModelInput);
-  const { probs, truncated } = await classifier.predictPrepared(inputs);
-  return { probs, truncated, languages: inputs.map((input) => input.language) };
 }
 
 let classifier: Classifier;
@@ -45,7 +39,7 @@ port.on('message', (message: { kind: 'release' } | { id: number; emails: Email[]
       .finally(() => port.close());
     return;
   }
-  const run = score(classifier, message.emails).then(
+  const run = classifier.score(message.emails).then(
     (scored) => port.postMessage({ id: message.id, scored }, Object.values(scored.probs).map((p) => p.buffer as ArrayBuffer)),
     (error: unknown) => port.postMessage({ id: message.id, error: describe(error) }),
   );

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Classifier } from '@mailroute/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFixtureModel } from '../test-support/fixture-model.js';
+import { FIXTURE_EMAILS, writeFixtureModel } from '../test-support/fixture-model.js';
 import { loadClassifierInThread, pickThread } from './thread-classifier.js';
 
 let root: string;
@@ -13,11 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-const emails = [
-  { id: 'a', subject: 'Depot', body: 'Bitte übertragen Sie mein Depot.' },
-  { id: 'b', body: 'My card was stolen yesterday, please block it.' },
-  { body: '' },
-];
+const emails = FIXTURE_EMAILS;
 
 describe('a model on its own worker thread', () => {
   it('predicts what the same model predicts on this thread, then ends with release', async () => {

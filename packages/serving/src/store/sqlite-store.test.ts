@@ -46,7 +46,6 @@ describe('createSqliteStore', () => {
     await expect(again.getPrediction('p1')).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
 
-
   it('checkpoints the WAL into the database file on its own thread, without waiting for the backstop', async () => {
     const file = path.join(dir, 'ckpt', 'mailroute.db');
     const store = createSqliteStore({ file });

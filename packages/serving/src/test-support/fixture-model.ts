@@ -8,6 +8,13 @@ import {
 } from '@mailroute/model';
 import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
 
+/** Three example emails for model tests (one without an id, one German, one English). */
+export const FIXTURE_EMAILS = [
+  { id: 'a', subject: 'Depot', body: 'Bitte übertragen Sie mein Depot.' },
+  { id: 'b', body: 'My card was stolen yesterday, please block it.' },
+  { body: '' },
+];
+
 const BUCKETS = 64;
 const DIM = 4;
 
