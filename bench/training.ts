@@ -8,9 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Classifier } from '@mailroute/model';
-import { loadDataset, loadTrainingConfig, predictProbs, prepareInputs, splitDataset, type DatasetRow } from '@mailroute/training';
-import { median, sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
+import { loadDataset, loadTrainingConfig, splitDataset, type DatasetRow } from '@mailroute/training';
+import { sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
 
 interface Spec {
   name: string;
@@ -38,14 +37,16 @@ interface Reference {
 }
 
 const PYTHON = '/usr/bin/python3';
+/** Throughput samples per model (each predicts every test row once); the median is reported. */
+const THROUGHPUT_SAMPLES = 7;
 
 function referenceText(row: DatasetRow): string {
   const e = row.email;
   return [e.subject, e.body ?? e.html].filter((s) => s && s.trim() !== '').join('\n');
 }
 
-/** The same split as trainFromConfig (same functions, same seed), written for the reference. */
-async function writeReferenceInput(spec: Spec, dir: string): Promise<DatasetRow[]> {
+/** The same split as trainFromConfig (same functions, same seed), written for the reference; the test emails also for the throughput child. */
+async function writeReferenceInput(spec: Spec, dir: string): Promise<void> {
   const config = await loadTrainingConfig(spec.config);
   const dataset = await loadDataset(spec.data, config);
   const split = splitDataset(dataset.rows, config.split, { externalTest: spec.test !== undefined });
@@ -55,7 +56,7 @@ async function writeReferenceInput(spec: Spec, dir: string): Promise<DatasetRow[
   // The reference needs no validation split: it trains on everything that is not test.
   writeFileSync(path.join(dir, 'train.jsonl'), [...split.train, ...split.valid].map(line).join('\n') + '\n');
   writeFileSync(path.join(dir, 'test.jsonl'), test.map(line).join('\n') + '\n');
-  return test;
+  writeFileSync(path.join(dir, 'emails.jsonl'), test.map((r) => JSON.stringify(r.email)).join('\n') + '\n');
 }
 
 function runReference(dir: string): Reference | string {
@@ -71,26 +72,12 @@ function runTraining(spec: Spec, home: string): ChildResult {
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as ChildResult;
 }
 
-/** Emails per second in this (single) thread: cleaning + featurizing + ONNX (intra-op threads 1). */
-async function throughput(artifactDir: string, rows: readonly DatasetRow[]): Promise<{ endToEnd: number; modelOnly: number }> {
-  const classifier = await Classifier.load(artifactDir, { intraOpThreads: 1 });
-  try {
-    const inputs = prepareInputs(rows);
-    await predictProbs(classifier, inputs.slice(0, 256));
-    const e2e: number[] = [];
-    const model: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      let t = performance.now();
-      await predictProbs(classifier, prepareInputs(rows));
-      e2e.push(rows.length / ((performance.now() - t) / 1000));
-      t = performance.now();
-      await predictProbs(classifier, inputs);
-      model.push(rows.length / ((performance.now() - t) / 1000));
-    }
-    return { endToEnd: median(e2e), modelOnly: median(model) };
-  } finally {
-    await classifier.release();
-  }
+/** Emails per second in one thread (cleaning + featurizing + ONNX with one intra-op thread), measured in a fresh process. */
+function throughput(artifactDir: string, emailsFile: string): { endToEnd: number; modelOnly: number; endToEndSamples: number[] } {
+  const args = ['--import', 'tsx', path.resolve('bench/throughput-child.ts'), artifactDir, emailsFile, String(THROUGHPUT_SAMPLES)];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`throughput of ${artifactDir} failed: ${r.stderr.split('\n').slice(-5).join(' ')}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as { endToEnd: number; modelOnly: number; endToEndSamples: number[] };
 }
 
 const r4 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 10_000) / 10_000);
@@ -127,12 +114,13 @@ export async function run(): Promise<SectionResult> {
   try {
     for (const spec of specs) {
       const dir = mkdtempSync(path.join(tmp, `${spec.name.replace(/\W+/g, '-')}-`));
-      const test = await writeReferenceInput(spec, dir);
+      await writeReferenceInput(spec, dir);
       const ref = hasReference ? runReference(dir) : undefined;
       if (typeof ref === 'string') notes.push(`${spec.name}: ${ref}`);
       const reference = typeof ref === 'object' ? ref : undefined;
       const ours = runTraining(spec, path.join(tmp, 'home'));
-      const speed = await throughput(ours.artifactDir, test);
+      const speed = throughput(ours.artifactDir, path.join(dir, 'emails.jsonl'));
+      notes.push(`${spec.name} throughput samples, end to end (emails/s): ${speed.endToEndSamples.join(', ')}.`);
       const tasks = Object.keys(ours.metrics).filter((k) => k.endsWith('.macro_f1')).map((k) => k.slice(0, -'.macro_f1'.length));
       for (const task of tasks) {
         const refTask = reference?.tasks[task];
@@ -159,7 +147,7 @@ export async function run(): Promise<SectionResult> {
   notes.push(
     'Ours: the configs in bench/configs/ through trainFromConfig (clean with prepareModelInput, ngram-bag trainer, ONNX export, test metrics through onnxruntime). "trainer s" is trainNgramBag alone; "whole run s" adds loading, cleaning, export, evaluation and registration.',
     'Reference: bench/sklearn_reference.py on raw subject + body of the same rows (train = our train + validation rows; test identical); "ref fit s" is vectorizer fit + LinearSVC fit for all tasks.',
-    'Throughput: the test rows predicted by Classifier.predictPrepared in batches of 2048 with one onnxruntime intra-op thread; end to end includes prepareModelInput (cleaning); median of 3.',
+    `Throughput: the test rows predicted by Classifier.predictPrepared in batches of 2048 with one onnxruntime intra-op thread, in a fresh process (bench/throughput-child.ts) so that this process's datasets and garbage do not weigh on it; end to end includes prepareModelInput (cleaning); median of ${THROUGHPUT_SAMPLES} passes over the test rows.`,
     'This machine is shared (2 cores for several people at once), so times are noisy; ratios within one run are the fairer figure.',
   );
   return { section, figures, tables: [quality, cost], notes };

@@ -1,0 +1,37 @@
+/**
+ * Measures prediction throughput for bench/training.ts in a process of its own, as a `mailroute predict`
+ * or serving process would run it: the benchmark's parent holds datasets and the garbage of earlier
+ * sections, which made its garbage collections (and so its figures) depend on what ran before.
+ * argv: artifact dir, JSONL file of emails, samples. Prints one JSON line:
+ * { endToEnd, modelOnly, endToEndSamples, modelOnlySamples } in emails per second.
+ */
+import { readFileSync } from 'node:fs';
+import { Classifier, prepareModelInput } from '@mailroute/model';
+import type { Email } from '@mailroute/preprocess';
+import { predictProbs } from '@mailroute/training';
+import { median } from './lib/report.js';
+
+const [artifactDir, emailsFile, samplesArg] = process.argv.slice(2);
+const samples = Math.max(1, Number(samplesArg ?? 7));
+const emails = readFileSync(emailsFile, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '')
+  .map((line) => JSON.parse(line) as Email);
+const classifier = await Classifier.load(artifactDir, { intraOpThreads: 1 });
+const prepare = () => emails.map(prepareModelInput);
+const inputs = prepare();
+// Warm-up: every code path compiled before timing (cleaning, featurizing, ONNX).
+await predictProbs(classifier, prepare());
+const endToEnd: number[] = [];
+const modelOnly: number[] = [];
+for (let i = 0; i < samples; i++) {
+  let t = performance.now();
+  await predictProbs(classifier, prepare());
+  endToEnd.push(emails.length / ((performance.now() - t) / 1000));
+  t = performance.now();
+  await predictProbs(classifier, inputs);
+  modelOnly.push(emails.length / ((performance.now() - t) / 1000));
+}
+await classifier.release();
+const round = (xs: number[]) => xs.map((x) => Math.round(x));
+process.stdout.write(`${JSON.stringify({ endToEnd: median(endToEnd), modelOnly: median(modelOnly), endToEndSamples: round(endToEnd), modelOnlySamples: round(modelOnly) })}\n`);
