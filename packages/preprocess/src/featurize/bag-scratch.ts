@@ -95,13 +95,44 @@ export function mergeBagInto(
   at: number,
   idf?: Float32Array,
 ): number {
+  const length = countGroupsInto(source, bounds, outIds, outWeights, at, idf, groupEnds);
+  poolGroups(outWeights, at, groupEnds, pooling);
+  return length;
+}
+
+const groupEnds = new Int32Array(3);
+
+/**
+ * The first half of `mergeBagInto`: each group's distinct ids with 1 + ln(count), times idf[id] when given,
+ * written to out from `at`; the end of each group goes to `ends`. Returns the end of the bag.
+ */
+export function countGroupsInto(
+  source: Int32Array,
+  bounds: readonly [number, number, number, number],
+  outIds: Int32Array,
+  outWeights: Float32Array,
+  at: number,
+  idf: Float32Array | undefined,
+  ends: Int32Array,
+): number {
   ensureTable(bounds[3]);
   let length = at;
   for (let g = 0; g < 3; g++) {
-    const start = length;
     length = mergeCounts(source, bounds[g], bounds[g + 1], outIds, outWeights, length, idf);
-    if (pooling === 'group-sqrt') normalise(outWeights, start, length, 'sqrt');
+    ends[g] = length;
   }
-  if (pooling !== 'group-sqrt') normalise(outWeights, at, length, pooling);
   return length;
+}
+
+/** The second half of `mergeBagInto`: the pooling normalisation of a bag at `at` whose groups end at `ends`. */
+export function poolGroups(weights: Float32Array, at: number, ends: ArrayLike<number>, pooling: 'mean' | 'sqrt' | 'group-sqrt'): void {
+  if (pooling !== 'group-sqrt') {
+    normalise(weights, at, ends[2], pooling);
+    return;
+  }
+  let start = at;
+  for (let g = 0; g < 3; g++) {
+    normalise(weights, start, ends[g], 'sqrt');
+    start = ends[g];
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockKey, hashStep, hashStepKey, hashString } from './hash.js';
-import { featurizeHashed, featurizeHashedBag, featurizeHashedBags, HashedNgramsParamsSchema, poolingWeight, wordTokens } from './hashed-ngrams.js';
+import { featurizeCounted, featurizeHashed, featurizeHashedBag, featurizeHashedBags, HashedNgramsParamsSchema, poolingWeight, weighCountedBag, wordTokens } from './hashed-ngrams.js';
 import { tokenSpans } from './token-spans.js';
 
 
@@ -159,5 +159,39 @@ describe('IDF weighting', () => {
     });
     expect(() => featurizeHashedBag('x', [], p)).toThrow(/table of 256 values/);
     expect(() => featurizeHashedBags(inputs, p, new Float32Array(255))).toThrow(/got 255/);
+  });
+});
+
+describe('featurizeCounted and weighCountedBag', () => {
+  const texts = [
+    { text: 'Bitte den Freistellungsauftrag ändern, bitte bitte.', meta: ['lang=de', 'bank=x'] },
+    { text: '', meta: [] },
+    { text: 'ok ok ok', meta: ['lang=en'] },
+  ];
+  it('weigh a counted text to exactly the bag featurizeHashedBag gives it, for every pooling, with and without IDF', () => {
+    const idf = Float32Array.from({ length: 512 }, (_, id) => 1 + (id % 5) * 0.25);
+    for (const pooling of ['group-sqrt', 'sqrt', 'mean'] as const) {
+      for (const withIdf of [false, true]) {
+        const p = HashedNgramsParamsSchema.parse({ buckets: 512, pooling, idf: withIdf });
+        for (const { text, meta } of texts) {
+          const counted = featurizeCounted(text, meta, p);
+          const bag = weighCountedBag(counted, p, withIdf ? idf : undefined);
+          const direct = featurizeHashedBag(text, meta, p, withIdf ? idf : undefined);
+          expect(Array.from(bag.ids)).toEqual(Array.from(direct.ids));
+          expect(Array.from(bag.weights)).toEqual(Array.from(direct.weights));
+        }
+      }
+    }
+  });
+  it('keeps the counts apart from the weights: one counted bag weighs with two tables', () => {
+    const p = HashedNgramsParamsSchema.parse({ buckets: 512, idf: true });
+    const counted = featurizeCounted(texts[0].text, texts[0].meta, p);
+    const before = Array.from(counted.counts);
+    const a = weighCountedBag(counted, p, new Float32Array(512).fill(1));
+    const b = weighCountedBag(counted, p, Float32Array.from({ length: 512 }, (_, id) => 1 + (id % 3)));
+    expect(Array.from(counted.counts)).toEqual(before);
+    expect(Array.from(a.weights)).not.toEqual(Array.from(b.weights));
+    expect(counted.ends[2]).toBe(counted.ids.length);
+    expect(() => weighCountedBag(counted, p)).toThrow(/table of 512 values/);
   });
 });

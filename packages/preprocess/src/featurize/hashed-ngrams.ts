@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bagScratch, mergeBagInto, rawScratch } from './bag-scratch.js';
+import { bagScratch, countGroupsInto, mergeBagInto, poolGroups, rawScratch } from './bag-scratch.js';
 import { blockKey, hashFinish, hashPair, hashStepKey, hashString } from './hash.js';
 import { tokenSpans } from './token-spans.js';
 
@@ -79,6 +79,35 @@ export function featurizeHashedBag(text: string, meta: readonly string[], params
   const bag = bagScratch(bounds[3]);
   const length = mergeBagInto(rawScratch(0), bounds, params.pooling, bag.ids, bag.weights, 0, table);
   return { ids: bag.ids.slice(0, length), weights: bag.weights.slice(0, length) };
+}
+
+/**
+ * A text's distinct ids with their sublinear counts (1 + ln(count)) before IDF and pooling, grouped as
+ * word n-grams, char n-grams, meta tokens: a trainer that weighs the same texts with more than one IDF
+ * table hashes each text once and weighs it with `weighCountedBag`.
+ */
+export interface CountedBag {
+  ids: Int32Array;
+  counts: Float32Array;
+  /** Where each of the three groups ends in `ids`. */
+  ends: Int32Array;
+}
+
+export function featurizeCounted(text: string, meta: readonly string[], params: HashedNgramsParams): CountedBag {
+  const bounds = collect(text, meta, params);
+  const bag = bagScratch(bounds[3]);
+  const ends = new Int32Array(3);
+  const length = countGroupsInto(rawScratch(0), bounds, bag.ids, bag.weights, 0, undefined, ends);
+  return { ids: bag.ids.slice(0, length), counts: bag.weights.slice(0, length), ends };
+}
+
+/** The bag `featurizeHashedBag` gives the counted text (the same values): IDF, when asked for, then pooling. The ids are shared. */
+export function weighCountedBag(bag: CountedBag, params: HashedNgramsParams, idf?: Float32Array): HashedBag {
+  const table = requiredIdf(params, idf);
+  const weights = bag.counts.slice();
+  if (table) for (let k = 0; k < weights.length; k++) weights[k] *= table[bag.ids[k]];
+  poolGroups(weights, 0, bag.ends, params.pooling);
+  return { ids: bag.ids, weights };
 }
 
 /**

@@ -5,10 +5,13 @@ export {
   featurizeHashed,
   featurizeHashedBag,
   featurizeHashedBags,
+  featurizeCounted,
+  weighCountedBag,
   wordTokens,
   isTruncated,
   poolingWeight,
   type HashedNgramsParams,
   type HashedBag,
+  type CountedBag,
   type FeaturizerSpec,
 } from './hashed-ngrams.js';

@@ -1,4 +1,4 @@
-import { featurizeHashed, featurizeHashedBag, type HashedNgramsParams } from '@mailroute/preprocess';
+import { featurizeCounted, weighCountedBag, type CountedBag, type HashedNgramsParams } from '@mailroute/preprocess';
 import type { EncodedExample } from './net.js';
 import { TrainerInputError } from './errors.js';
 
@@ -16,10 +16,18 @@ export interface TaskSpec {
   classWeights?: number[];
 }
 
-/** Featurizes each example (with `idf`, the table its featurizer params ask for) and checks its labels. */
-export function encodeExamples(examples: readonly TrainExample[], tasks: readonly TaskSpec[], featurizer: HashedNgramsParams, idf?: Float32Array): EncodedExample[] {
-  return examples.map((example) => {
-    const { ids, weights } = featurizeHashedBag(example.text, example.meta, featurizer, idf);
+/** Hashes each example's text once: its counted bag, weighed later with the IDF table of each run (`encodeExamples`). */
+export function countExamples(examples: readonly TrainExample[], featurizer: HashedNgramsParams): CountedBag[] {
+  return examples.map((example) => featurizeCounted(example.text, example.meta, featurizer));
+}
+
+/**
+ * The examples as the trainer reads them: each counted bag (`countExamples`, same order) weighed with
+ * `idf` when the featurizer params ask for it, and the labels checked.
+ */
+export function encodeExamples(examples: readonly TrainExample[], bags: readonly CountedBag[], tasks: readonly TaskSpec[], featurizer: HashedNgramsParams, idf?: Float32Array): EncodedExample[] {
+  return examples.map((example, e) => {
+    const { ids, weights } = weighCountedBag(bags[e], featurizer, idf);
     const labels = new Int32Array(tasks.length);
     tasks.forEach((task, t) => {
       const y = example.labels[task.name];
@@ -32,31 +40,25 @@ export function encodeExamples(examples: readonly TrainExample[], tasks: readonl
   });
 }
 
-/**
- * Per bucket, how many examples hash some n-gram or meta token to it (document frequency), from the
- * raw ids of `featurizeHashed` (no bags needed).
- */
-export function documentFrequencies(examples: readonly TrainExample[], featurizer: HashedNgramsParams): Float64Array {
-  const df = new Float64Array(featurizer.buckets);
-  const lastExample = new Int32Array(featurizer.buckets).fill(-1);
-  examples.forEach((example, e) => {
-    const ids = featurizeHashed(example.text, example.meta, featurizer);
+/** Per bucket, the number of bags that hold it (an id in two groups of one bag counts once). */
+export function documentFrequencies(bags: readonly CountedBag[], buckets: number): Float64Array {
+  const df = new Float64Array(buckets);
+  const lastBag = new Int32Array(buckets).fill(-1);
+  bags.forEach(({ ids }, b) => {
     for (let k = 0; k < ids.length; k++) {
-      if (lastExample[ids[k]] === e) continue;
-      lastExample[ids[k]] = e;
+      if (lastBag[ids[k]] === b) continue;
+      lastBag[ids[k]] = b;
       df[ids[k]]++;
     }
   });
   return df;
 }
 
-/**
- * Smooth inverse document frequency per bucket over `n` examples: ln((1 + n) / (1 + df)) + 1, as
- * scikit-learn's TfidfVectorizer; buckets no example uses get the largest value.
- */
+/** scikit-learn's smooth IDF, ln((1 + n) / (1 + df)) + 1, per bucket (unused buckets get the largest value). */
 export function idfTable(df: Float64Array, n: number): Float32Array {
-  const idf = new Float32Array(df.length);
-  for (let id = 0; id < df.length; id++) idf[id] = Math.log((1 + n) / (1 + df[id])) + 1;
+  // Most buckets are unused (df 0): one fill, then a logarithm only for the used ones.
+  const idf = new Float32Array(df.length).fill(Math.log((1 + n) / 1) + 1);
+  for (let id = 0; id < df.length; id++) if (df[id] !== 0) idf[id] = Math.log((1 + n) / (1 + df[id])) + 1;
   return idf;
 }
 

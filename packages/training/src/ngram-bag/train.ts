@@ -1,7 +1,7 @@
 import type { NgramBagPart, NgramBagWeights } from '@mailroute/model';
-import { HashedNgramsParamsSchema, type FeaturizerSpec } from '@mailroute/preprocess';
+import { HashedNgramsParamsSchema, type CountedBag, type FeaturizerSpec } from '@mailroute/preprocess';
 import { chooseThreshold, fitTemperature } from './calibrate.js';
-import { classWeightsFor, documentFrequencies, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
+import { classWeightsFor, countExamples, documentFrequencies, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
 import { TrainerInputError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
 import { meanLogits, mergeMembers } from './ensemble.js';
@@ -161,19 +161,21 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
       idf: params.idf,
     }),
   };
-  // With IDF, each run's table comes from the document frequencies of its own training rows.
-  const dfTrain = params.idf ? documentFrequencies(input.train, featurizer.params) : undefined;
-  const encodeRun = (train: readonly TrainExample[], valid: readonly TrainExample[], df: Float64Array | undefined) => {
+  // Each text is hashed once; with IDF, each run weighs the counted bags with the table of its own training rows.
+  const trainBags = countExamples(input.train, featurizer.params);
+  const validBags = countExamples(input.valid, featurizer.params);
+  const dfTrain = params.idf ? documentFrequencies(trainBags, params.buckets) : undefined;
+  const encodeRun = (train: readonly TrainExample[], valid: readonly TrainExample[], bags: { train: CountedBag[]; valid: CountedBag[] }, df: Float64Array | undefined) => {
     const idf = df ? idfTable(df, train.length) : undefined;
-    return { train: encodeExamples(train, tasks, featurizer.params, idf), valid: encodeExamples(valid, tasks, featurizer.params, idf), idf };
+    return { train: encodeExamples(train, bags.train, tasks, featurizer.params, idf), valid: encodeExamples(valid, bags.valid, tasks, featurizer.params, idf), idf };
   };
-  const firstRun = encodeRun(input.train, input.valid, dfTrain);
+  const firstRun = encodeRun(input.train, input.valid, { train: trainBags, valid: validBags }, dfTrain);
   const refitting = params.refit && input.valid.length > 0;
   // With IDF the refit's table counts the validation rows too; without, the encoded rows are reused.
   const all = !refitting
     ? undefined
     : dfTrain
-      ? encodeRun([...input.train, ...input.valid], [], addCounts(dfTrain, documentFrequencies(input.valid, featurizer.params)))
+      ? encodeRun([...input.train, ...input.valid], [], { train: [...trainBags, ...validBags], valid: [] }, addCounts(dfTrain, documentFrequencies(validBags, params.buckets)))
       : { train: [...firstRun.train, ...firstRun.valid], valid: [], idf: undefined };
   const members = Array.from({ length: params.ensemble }, (_, m) => {
     // Member 0 is the single model of the same seed; the others differ only in their seed.
@@ -195,7 +197,9 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
 }
 
 function addCounts(a: Float64Array, b: Float64Array): Float64Array {
-  return a.map((value, i) => value + b[i]);
+  const sum = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) sum[i] = a[i] + b[i];
+  return sum;
 }
 
 interface FitData {
