@@ -47,12 +47,19 @@ export function compactRows(buckets: number, train: readonly EncodedExample[], v
   return { rows, index };
 }
 
-/** The examples with their ids renumbered into the compact table (weights and labels shared). */
-export function remapExamples(examples: readonly EncodedExample[], compact: CompactRows): EncodedExample[] {
+/**
+ * The examples with their ids renumbered into the compact table (weights and labels shared). With `memo`,
+ * an ids array seen before (the same texts in a refit) reuses its renumbered copy.
+ */
+export function remapExamples(examples: readonly EncodedExample[], compact: CompactRows, memo?: WeakMap<Int32Array, Int32Array>): EncodedExample[] {
   const { index } = compact;
   return examples.map(({ ids, weights, labels }) => {
-    const mapped = new Int32Array(ids.length);
-    for (let k = 0; k < ids.length; k++) mapped[k] = index[ids[k]];
+    let mapped = memo?.get(ids);
+    if (!mapped) {
+      mapped = new Int32Array(ids.length);
+      for (let k = 0; k < ids.length; k++) mapped[k] = index[ids[k]];
+      memo?.set(ids, mapped);
+    }
     return { ids: mapped, weights, labels };
   });
 }

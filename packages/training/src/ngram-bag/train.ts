@@ -5,7 +5,7 @@ import { classWeightsFor, countExamples, documentFrequencies, encodeExamples, id
 import { TrainerInputError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
 import { meanLogits, mergeMembers } from './ensemble.js';
-import { compactPart, compactRows, exportPart, remapExamples, type InitRows } from './compact.js';
+import { compactPart, compactRows, exportPart, remapExamples, type CompactRows, type InitRows } from './compact.js';
 import { accumulateExample, applyUpdate, createPartState, hasLabelFor, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
 import { createPrng, fillUniform, fillUniformRange, shuffleInPlace, uniformStream, type Prng } from './prng.js';
@@ -180,10 +180,12 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
   const members = Array.from({ length: params.ensemble }, (_, m) => {
     // Member 0 is the single model of the same seed; the others differ only in their seed.
     const data = { tasks, params: m === 0 ? params : { ...params, seed: params.seed + 1000 * m }, featurizer };
-    const first = fit({ ...data, ...firstRun }, m === 0 ? input : { onProgress: input.onProgress });
+    // The refit reads the same texts: it reuses the compact table, the renumbered ids and the initial rows.
+    const cache: FitCache | undefined = all ? { mapped: new WeakMap(), initial: [] } : undefined;
+    const first = fit({ ...data, ...firstRun }, m === 0 ? input : { onProgress: input.onProgress }, undefined, cache);
     if (!all) return { first, weights: first.weights() };
     const onProgress = (done: number, total: number) => input.onProgress?.(done, total, `refit ${done}/${total}`);
-    const refit = fit({ ...data, ...all }, { onProgress }, first.plan);
+    const refit = fit({ ...data, ...all }, { onProgress }, first.plan, cache);
     return { first, weights: refit.weights(), refit };
   });
   const { first, refit } = members[0];
@@ -212,6 +214,18 @@ interface FitData {
   featurizer: FeaturizerSpec;
 }
 
+/**
+ * What a refit takes over from its first run. Its rows are the first run's training and validation rows, so
+ * the compact table covers them (row order changes no arithmetic, only which rows share cache lines), their
+ * renumbered ids are the same, and the same seed gives the same initial embedding rows.
+ */
+interface FitCache {
+  compact?: CompactRows;
+  mapped: WeakMap<Int32Array, Int32Array>;
+  /** Per part, a copy of its initial compact embedding. */
+  initial: Float32Array[];
+}
+
 interface PartPlan {
   epochs: number;
   average: boolean;
@@ -226,16 +240,20 @@ function fit(
   data: FitData,
   input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgress'>,
   plan?: PartPlan[],
+  cache?: FitCache,
 ): { model: Omit<TrainedNgramBag, 'weights'>; weights: () => NgramBagWeights; plan: PartPlan[]; validLogits: Float64Array[][] } {
   const { tasks, params, featurizer, idf } = data;
-  const compact = compactRows(params.buckets, data.train, data.valid);
-  const train = remapExamples(data.train, compact);
-  const valid = remapExamples(data.valid, compact);
+  const compact = cache?.compact ?? compactRows(params.buckets, data.train, data.valid);
+  if (cache) cache.compact = compact;
+  const train = remapExamples(data.train, compact, cache?.mapped);
+  const valid = remapExamples(data.valid, compact, cache?.mapped);
   const prng = createPrng(params.seed);
   const groups = params.mode === 'multi-task' ? [tasks.map((_, t) => t)] : tasks.map((_, t) => [t]);
   const tracks: PartTrack[] = groups.map((group, p) => {
     const init = initPart(params, group.map((t) => tasks[t]), prng);
-    const part = compactPart(init.part, compact, init.initRows);
+    const initial = cache?.initial[p];
+    const part = initial ? { ...init.part, buckets: compact.rows.length, embedding: initial.slice() } : compactPart(init.part, compact, init.initRows);
+    if (cache && !initial) cache.initial[p] = part.embedding.slice();
     const weights = group.map((t) => classWeightsFor(tasks[t], t, train, params.classWeighting));
     const state = createPartState(part, group, weights, params.loss);
     const order = Int32Array.from(train.flatMap((example, i) => (hasLabelFor(state, example) ? [i] : [])));
