@@ -29,10 +29,13 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const { hours } = c.req.valid('query');
       const now = ctx.clock.now();
       const span = hours * 3_600_000;
-      const until = new Date(now).toISOString();
-      const since = new Date(now - span).toISOString();
+      // Windows are [since, until): the current one ends just after now, so a prediction made in this
+      // millisecond counts (a CRM that classifies and then asks at once sees it).
+      const end = now + 1;
+      const until = new Date(end).toISOString();
+      const since = new Date(end - span).toISOString();
       const pairs = await ctx.store.listPairs({ since, until });
-      const previous = await ctx.store.listPairs({ since: new Date(now - 2 * span).toISOString(), until: since });
+      const previous = await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since });
       const training = ctx.trainingDistribution ? await ctx.trainingDistribution() : undefined;
       const quality = computeLiveQuality({
         pairs,

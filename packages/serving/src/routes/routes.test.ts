@@ -88,6 +88,15 @@ describe('GET /v1/quality', () => {
     expect(q.tasks.queue.drift.reference).toBe('none');
   });
 
+  it('counts a prediction made in the same millisecond as the question', async () => {
+    const frozen = Date.parse('2026-11-29T12:00:00.000Z');
+    const { app } = await build({ clock: { now: () => frozen } });
+    await classify(app, [{ body: 'invoice' }]);
+    const q = await json(app.request('/v1/quality?hours=1', authed()));
+    expect(q.predictions).toBe(1);
+    expect(q.window.until > new Date(frozen).toISOString()).toBe(true);
+  });
+
   it('measures drift against the training distribution when it is known', async () => {
     const { app } = await build({ trainingDistribution: async () => ({ queue: { billing: 0.2, technical: 0.4, general: 0.4 } }) });
     await classify(app, [{ body: 'invoice' }, { body: 'invoice' }, { body: 'invoice' }, { body: 'invoice' }]);
