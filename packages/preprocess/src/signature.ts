@@ -81,9 +81,13 @@ const SENT_WORD = /sent|gesendet|envoy|enviad|verzonden|inviat|skickat|sendt|wys
 const BRANDS = /iPhone|iphone|IPhone|iPad|[Aa]ndroid|Outlook|Samsung|Galaxy|BlackBerry|Huawei|Xiaomi|obil/;
 const SENT_START = /^[\s*_]{0,4}(?:sent|gesendet|von|vom|envoy|enviad|verzonden|inviat|skickat|sendt|wysłan|lähetetty|trimis|get|holen|hol|diese)/i;
 
+/** The cheap gates of `isDeviceLine`: false means it is no device line. */
+function mayBeDeviceLine(line: string): boolean {
+  return line.length <= 80 && line.length >= 8 && (BRANDS.test(line) || SENT_START.test(line));
+}
+
 export function isDeviceLine(line: string): boolean {
-  if (line.length > 80 || line.length < 8) return false;
-  if (!BRANDS.test(line) && !SENT_START.test(line)) return false;
+  if (!mayBeDeviceLine(line)) return false;
   const l = stripMarkers(line);
   if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 12;
   return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
@@ -145,7 +149,8 @@ export type DeviceTest = (line: string) => boolean;
 export function deviceLineMemo(): DeviceTest {
   const known = new Map<string, boolean>();
   return (line) => {
-    if (line.length > 80 || line.length < 8) return false;
+    // Most lines fail the gates, which cost less than remembering them.
+    if (!mayBeDeviceLine(line)) return false;
     let device = known.get(line);
     if (device === undefined) {
       device = isDeviceLine(line);
