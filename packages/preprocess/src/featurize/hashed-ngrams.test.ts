@@ -168,7 +168,7 @@ describe('featurizeCounted and weighCountedBag', () => {
     { text: '', meta: [] },
     { text: 'ok ok ok', meta: ['lang=en'] },
   ];
-  it('weigh a counted text to exactly the bag featurizeHashedBag gives it, for every pooling, with and without IDF', () => {
+  it('gives a counted text, once weighed, exactly the bag featurizeHashedBag gives it, for every pooling, with and without IDF', () => {
     const idf = Float32Array.from({ length: 512 }, (_, id) => 1 + (id % 5) * 0.25);
     for (const pooling of ['group-sqrt', 'sqrt', 'mean'] as const) {
       for (const withIdf of [false, true]) {
