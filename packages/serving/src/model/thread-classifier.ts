@@ -63,8 +63,8 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
   const worker = new Worker(new URL('./classifier-thread.worker.mjs', import.meta.url), { workerData: { dir, intraOpThreads } });
   const waiting = new Map<number, { emails: number; resolve: (p: ScoredBatch) => void; reject: (e: unknown) => void }>();
   let queued: Part[] = [];
-  /** Emails queued here and in flight; in flight alone. */
-  let load = 0;
+  /** Emails in `queued`, and emails sent to the thread and not yet answered. */
+  let queuedEmails = 0;
   let inFlight = 0;
   let nextId = 1;
   let ended: Error | undefined;
@@ -80,7 +80,7 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
     inFlight += emails.length;
     worker.postMessage({ id, emails });
   };
-  const canSend = () => queued.length > 0 && !ended && (waiting.size === 0 || (waiting.size === 1 && load - inFlight >= PIPELINE_EMAILS));
+  const canSend = () => queued.length > 0 && !ended && (waiting.size === 0 || (waiting.size === 1 && queuedEmails >= PIPELINE_EMAILS));
   const sendQueued = () => {
     while (canSend()) sendNext();
   };
@@ -90,6 +90,7 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
     while (take < queued.length && (take === 0 || n + queued[take].emails.length <= MAX_MERGED_EMAILS)) n += queued[take++].emails.length;
     const parts = queued.slice(0, take);
     queued = queued.slice(take);
+    queuedEmails -= n;
     if (parts.length === 1) return post(parts[0].emails, parts[0].resolve, parts[0].reject);
     post(
       parts.flatMap((p) => p.emails),
@@ -100,12 +101,8 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
           at += p.emails.length;
         }
       },
-      // Retried one by one: each retry is in flight again (its emails left the load with the failed message).
-      () =>
-        parts.forEach((p) => {
-          load += p.emails.length;
-          post(p.emails, p.resolve, p.reject);
-        }),
+      // Retried one by one.
+      () => parts.forEach((p) => post(p.emails, p.resolve, p.reject)),
     );
   };
   const fail = (error: Error) => {
@@ -115,7 +112,7 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
     waiting.clear();
     for (const p of queued) p.reject(error);
     queued = [];
-    load = 0;
+    queuedEmails = 0;
     inFlight = 0;
   };
   worker.on('error', (error) => fail(error));
@@ -133,7 +130,6 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
     const w = waiting.get(m.id);
     if (!w) return;
     waiting.delete(m.id);
-    load -= w.emails;
     inFlight -= w.emails;
     if ('scored' in m) w.resolve(m.scored);
     else w.reject(rebuild(m.error));
@@ -142,11 +138,11 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
   });
   return {
     ready,
-    load: () => load,
+    load: () => queuedEmails + inFlight,
     predict(emails) {
       if (ended) return Promise.reject(ended);
       return new Promise((resolve, reject) => {
-        load += emails.length;
+        queuedEmails += emails.length;
         queued.push({ emails, resolve, reject });
         sendQueued();
       });
@@ -156,6 +152,7 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
         // Batches still queued go first; the release message follows them.
         while (queued.length > 0) {
           const p = queued.shift() as Part;
+          queuedEmails -= p.emails.length;
           post(p.emails, p.resolve, p.reject);
         }
         ended = new Error('The model was released.');
