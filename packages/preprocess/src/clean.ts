@@ -68,15 +68,11 @@ export function normaliseText(text: string): string {
   return needsNormalising(text) ? normalisedLines(text).join('\n') : text;
 }
 
-/** Blank lines at both ends dropped; blank lines inside kept as the sender wrote them. */
+/** Blank lines at both ends dropped; blank lines inside kept, emptied. */
 function tidyLines(lines: readonly string[]): string {
-  let start = 0;
-  let end = lines.length;
-  while (start < end && isBlank(lines[start])) start += 1;
-  while (end > start && isBlank(lines[end - 1])) end -= 1;
-  const out: string[] = [];
-  for (let i = start; i < end; i += 1) out.push(isBlank(lines[i]) ? '' : lines[i]);
-  return out.join('\n');
+  return trimEdges(lines)
+    .map((line) => (isBlank(line) ? '' : line))
+    .join('\n');
 }
 
 interface TextClean {
