@@ -87,7 +87,11 @@ function mayBeDeviceLine(line: string): boolean {
 }
 
 export function isDeviceLine(line: string): boolean {
-  if (!mayBeDeviceLine(line)) return false;
+  return mayBeDeviceLine(line) && deviceLineRules(line);
+}
+
+/** The patterns of `isDeviceLine`, for a line that passed its gates. */
+function deviceLineRules(line: string): boolean {
   const l = stripMarkers(line);
   if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 12;
   return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
@@ -153,7 +157,7 @@ export function deviceLineMemo(): DeviceTest {
     if (!mayBeDeviceLine(line)) return false;
     let device = known.get(line);
     if (device === undefined) {
-      device = isDeviceLine(line);
+      device = deviceLineRules(line);
       known.set(line, device);
     }
     return device;
