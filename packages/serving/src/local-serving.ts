@@ -34,6 +34,8 @@ export interface LocalServingOptions {
   modelThreads?: number;
   /** Batches of at most this many emails are scored on the request thread anyway (default 32). */
   inlineEmails?: number;
+  /** Predictions commit within this many ms after their answer (default 5); 0: before it. */
+  predictionBufferMs?: number;
 }
 
 /** The local default wiring: local registry (or a fixed model dir), SQLite store, keys file; model loaded. */
@@ -43,7 +45,11 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
   const { source, trainingDistribution } = createLocalModelSource({ registry, modelDir: options.modelDir, logger, threads: options.modelThreads, inlineEmails: options.inlineEmails });
   const auth = loadAuth(options.apiKeysFile ?? path.join(options.home, API_KEYS_FILE));
   await source.reload(); // the first model must load, or there is nothing to serve
-  const store = createSqliteStore({ file: path.join(options.home, DB_FILE) });
+  const store = createSqliteStore({
+    file: path.join(options.home, DB_FILE),
+    bufferMs: options.predictionBufferMs,
+    onError: (error) => logger.error('prediction_write_failed', { message: error.message, cause: String(error.cause) }),
+  });
   const serving = createApp({ classifierSource: source, registry, store, auth, limits: options.limits, logger, storeText: options.storeText, trainingDistribution });
   if (registry && (options.pollSeconds ?? 5) > 0) source.startPolling((options.pollSeconds ?? 5) * 1000);
   return serving;

@@ -34,6 +34,7 @@ export interface ServeFlags {
   storeText?: boolean;
   modelThreads?: number;
   inlineEmails?: number;
+  predictionBufferMs?: number;
   sagemaker?: boolean;
   newKey?: string;
   scopes?: Scope[];
@@ -73,7 +74,12 @@ export function addServeOptions(command: Command): Command {
     .option('--timeout-ms <n>', 'request timeout (default 10000)', integer('--timeout-ms', 1, 600_000))
     .option('--max-concurrent <n>', 'requests handled at once before 503 (default 64)', integer('--max-concurrent', 1, 100_000))
     .option('--model-threads <n>', 'worker threads running the model, 0 to run it on the request thread (default 1)', integer('--model-threads', 0, 64))
-    .option('--inline-emails <n>', 'batches of at most n emails are scored on the request thread, saving the hop to a model thread (default 32; 0: none)', integer('--inline-emails', 0, 10_000));
+    .option('--inline-emails <n>', 'batches of at most n emails are scored on the request thread, saving the hop to a model thread (default 32; 0: none)', integer('--inline-emails', 0, 10_000))
+    .option(
+      '--prediction-buffer-ms <n>',
+      'predictions are answered at once and committed within n ms, in one transaction with other requests (default 5); 0: each committed before its answer',
+      integer('--prediction-buffer-ms', 0, 1000),
+    );
 }
 
 /** Starts the server from flags and environment, prints where it listens, and returns it. */
@@ -101,6 +107,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     pollSeconds: flags.pollSeconds,
     modelThreads: flags.modelThreads,
     inlineEmails: flags.inlineEmails,
+    predictionBufferMs: flags.predictionBufferMs,
     logger,
   });
   if (!serving.context.auth.enabled && !isLoopback(host) && !sagemaker) {

@@ -60,7 +60,9 @@ export async function classifyEmails(ctx: AppContext, input: readonly Email[]): 
       }
       return record;
     });
-    await ctx.store.savePredictions(records);
+    // A store that can commit later (SQLite: within a few ms, shared with other requests) is not waited for.
+    const saving = ctx.store.queuePredictions ? ctx.store.queuePredictions(records) : ctx.store.savePredictions(records);
+    if (saving) await saving;
     ctx.metrics.recordPredictions(out);
     return {
       modelId,

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSqliteStore } from './sqlite-store.js';
+import { BACKLOG_LIMIT } from './sqlite-write-transport.js';
+import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { PredictionRecord } from './types.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-store-'));
@@ -74,9 +75,10 @@ describe('createSqliteStore', () => {
 });
 
 // Writes run on a writer thread for files and on this thread for `:memory:`; both keep the same contract.
+type Extra = Pick<SqliteStoreOptions, 'onError'>;
 const modes = [
-  { name: 'writer thread (file)', open: (n: string) => createSqliteStore({ file: path.join(dir, `${n}.db`) }) },
-  { name: 'inline (:memory:)', open: () => createSqliteStore({ file: ':memory:' }) },
+  { name: 'writer thread (file)', open: (n: string, extra: Extra = {}) => createSqliteStore({ file: path.join(dir, `${n}.db`), ...extra }) },
+  { name: 'inline (:memory:)', open: (_n: string, extra: Extra = {}) => createSqliteStore({ file: ':memory:', ...extra }) },
 ];
 
 describe.each(modes)('writes through the $name', ({ open }) => {
@@ -101,6 +103,20 @@ describe.each(modes)('writes through the $name', ({ open }) => {
     await store.close();
   });
 
+  it('does not wait for queued predictions, reads them back, and reports a failed one to onError', async () => {
+    const errors: unknown[] = [];
+    const store = open('queued', { onError: (error) => errors.push(error) });
+    await store.savePredictions([record('q0', 'e0', '2026-11-29T10:00:00.000Z')]);
+    expect(store.queuePredictions?.([record('q1', 'e1', '2026-11-29T10:00:00.000Z')])).toBeUndefined();
+    expect(store.queuePredictions?.([record('q0', 'e2', '2026-11-29T10:00:00.000Z')])).toBeUndefined();
+    // A read first waits for what was queued before it; the duplicate id failed alone.
+    expect((await store.getPrediction('q1'))?.emailId).toBe('e1');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'STORE_FAILED' });
+    expect(await store.findPredictionByEmail('e2')).toBeUndefined();
+    await store.close();
+  });
+
   it('is readable as soon as a save resolves, commits what was queued before close, then refuses', async () => {
     const store = open('close');
     await store.savePredictions([record('r1', 'e1', '2026-11-29T10:00:00.000Z')]);
@@ -109,5 +125,41 @@ describe.each(modes)('writes through the $name', ({ open }) => {
     await store.close();
     await expect(queued).resolves.toBeUndefined();
     await expect(store.savePredictions([record('r2', 'e2', '2026-11-29T10:00:00.000Z')])).rejects.toMatchObject({ code: 'STORE_FAILED' });
+  });
+});
+
+describe('queued predictions on the writer thread', () => {
+  it('are committed within the buffer time with nobody reading, and close commits the rest', async () => {
+    const file = path.join(dir, 'buffer', 'mailroute.db');
+    const store = createSqliteStore({ file, bufferMs: 20 });
+    store.queuePredictions?.([record('b1', 'e1', '2026-11-29T10:00:00.000Z')]);
+    const raw = new Database(file, { readonly: true });
+    const count = () => (raw.prepare('SELECT COUNT(*) AS n FROM predictions').get() as { n: number }).n;
+    for (let i = 0; i < 100 && count() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(count()).toBe(1);
+    store.queuePredictions?.([record('b2', 'e2', '2026-11-29T10:00:00.000Z')]);
+    await store.close();
+    expect(count()).toBe(2);
+    raw.close();
+  });
+
+  it('with bufferMs 0 has no queue, so each prediction is committed before its save resolves', () => {
+    const store = createSqliteStore({ file: path.join(dir, 'strict.db'), bufferMs: 0 });
+    expect(store.queuePredictions).toBeUndefined();
+    return store.close();
+  });
+
+  it('asks the caller to wait once too many writes wait for their commit', async () => {
+    const store = createSqliteStore({ file: path.join(dir, 'backlog.db'), bufferMs: 1000 });
+    let waitedAt = -1;
+    let wait: Promise<void> | undefined;
+    for (let i = 0; i <= BACKLOG_LIMIT && wait === undefined; i++) {
+      wait = store.queuePredictions?.([record(`k${i}`, `e${i}`, '2026-11-29T10:00:00.000Z')]);
+      if (wait) waitedAt = i;
+    }
+    expect(waitedAt).toBe(BACKLOG_LIMIT);
+    await expect(wait).resolves.toBeUndefined();
+    expect((await store.listPairs({ since: '2026-11-29T00:00:00.000Z' })).length).toBe(BACKLOG_LIMIT + 1);
+    await store.close();
   });
 });

@@ -17,7 +17,18 @@ export interface SqliteStoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** Where writes run: a writer thread (default for files) or this thread (always for `:memory:`). */
   writer?: 'thread' | 'inline';
+  /**
+   * `queuePredictions` commits within this many milliseconds (default 5), in one transaction with the
+   * other requests' predictions, so a `kill -9` can lose the predictions of this window (feedback is
+   * always committed before it is answered). 0: no `queuePredictions`, so each prediction is committed
+   * before its answer.
+   */
+  bufferMs?: number;
+  /** Failures of queued writes, which nobody awaits (default: written to stderr). */
+  onError?: (error: StoreError) => void;
 }
+
+export const DEFAULT_BUFFER_MS = 5;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS predictions (
@@ -115,7 +126,11 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     throw new StoreError(`Cannot open the SQLite store at ${options.file}: ${String(error)}`, {}, { cause: error });
   }
   const inline = options.file === ':memory:' || options.writer === 'inline';
-  const writes = inline ? createInlineWrites(db) : createThreadWrites(options.file, synchronous);
+  const buffer = {
+    bufferMs: options.bufferMs ?? DEFAULT_BUFFER_MS,
+    onError: options.onError ?? ((error: StoreError) => process.stderr.write(`mailroute: ${error.message} ${String(error.cause)}\n`)),
+  };
+  const writes = inline ? createInlineWrites(db, buffer) : createThreadWrites(options.file, synchronous, buffer);
   const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');
   const getByEmail = db.prepare('SELECT * FROM predictions WHERE email_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
   const listWindow = db.prepare(
@@ -126,27 +141,31 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
      ORDER BY p.created_at ASC LIMIT @limit`,
   );
   let open = true;
-  const guard = <T>(what: string, fn: () => T): Promise<T> => {
+  /** Reads see every write made before them: queued predictions are committed first. */
+  const read = async <T>(fn: () => T): Promise<T> => {
+    if (!open) throw new StoreError('The store is closed.');
+    await writes.settled();
     try {
-      if (!open) throw new StoreError('The store is closed.');
-      return Promise.resolve(fn());
+      return fn();
     } catch (error) {
-      if (error instanceof StoreError) return Promise.reject(error);
-      return Promise.reject(new StoreError(`SQLite ${what} failed.`, {}, { cause: error }));
+      throw error instanceof StoreError ? error : new StoreError('SQLite read failed.', {}, { cause: error });
     }
   };
+  const closedError = () => new StoreError('The store is closed.');
   return {
-    savePredictions: (records) => (open ? writes.write((id) => ({ id, kind: 'predictions', records })) : Promise.reject(new StoreError('The store is closed.'))),
-    getPrediction: (id) => guard('read', () => {
+    savePredictions: (records) => (open ? writes.write((id) => ({ id, kind: 'predictions', records })) : Promise.reject(closedError())),
+    queuePredictions:
+      buffer.bufferMs > 0 ? (records) => (open ? writes.queue((id) => ({ id, kind: 'predictions', records })) : Promise.reject(closedError())) : undefined,
+    getPrediction: (id) => read(() => {
       const row = getById.get(id);
       return row === undefined ? undefined : toPrediction(row);
     }),
-    findPredictionByEmail: (emailId) => guard('read', () => {
+    findPredictionByEmail: (emailId) => read(() => {
       const row = getByEmail.get(emailId);
       return row === undefined ? undefined : toPrediction(row);
     }),
-    saveFeedback: (feedback) => (open ? writes.write((id) => ({ id, kind: 'feedback', feedback })) : Promise.reject(new StoreError('The store is closed.'))),
-    listPairs: (window) => guard('read', () => {
+    saveFeedback: (feedback) => (open ? writes.write((id) => ({ id, kind: 'feedback', feedback })) : Promise.reject(closedError())),
+    listPairs: (window) => read(() => {
       const rows = listWindow.all({ since: window.since, until: window.until ?? '9999-12-31T23:59:59.999Z', limit: window.limit ?? 100_000 });
       return rows.map((row): FeedbackPair => {
         const r = row as Record<string, unknown>;

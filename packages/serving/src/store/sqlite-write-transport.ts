@@ -3,19 +3,42 @@ import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { createGroupWriter, type WriteMessage } from './sqlite-writes.mjs';
 
-/** Sends writes to the group writer and resolves each promise once its transaction has committed. */
+type NewMessage = (id: number) => WriteMessage;
+
+/** Sends writes to the group writer. */
 export interface WriteTransport {
-  write(message: (id: number) => WriteMessage): Promise<void>;
+  /** Goes in this event-loop turn, with everything queued before it; resolves once committed. */
+  write(message: NewMessage): Promise<void>;
+  /**
+   * Goes with the next group commit, at most `bufferMs` later, and is not waited for: a failure goes to
+   * `onError`. Returns a promise (resolved at the commit) only when so many writes wait that the caller
+   * should slow down.
+   */
+  queue(message: NewMessage): Promise<void> | undefined;
+  /** Resolves once every write made before the call has committed or failed. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
+export interface BufferOptions {
+  /** How long a queued write may wait for others to share its commit (milliseconds). */
+  bufferMs: number;
+  /** Where failures of queued writes go (nobody awaits them). */
+  onError: (error: StoreError) => void;
+}
+
 type Waiter = { resolve: () => void; reject: (e: unknown) => void };
+
+const writeFailed = (reason: string) => new StoreError('SQLite write failed.', {}, { cause: new Error(reason) });
 
 /** Promises waiting for their commit, by message id; `busy(true)` when the first starts waiting, `busy(false)` when none is left. */
 function waiters(busy: (waiting: boolean) => void = () => {}) {
   const waiting = new Map<number, Waiter>();
   let next = 1;
   return {
+    get size() {
+      return waiting.size;
+    },
     add(resolve: Waiter['resolve'], reject: Waiter['reject']): number {
       const id = next++;
       if (waiting.size === 0) busy(true);
@@ -28,7 +51,7 @@ function waiters(busy: (waiting: boolean) => void = () => {}) {
       waiting.delete(id);
       if (waiting.size === 0) busy(false);
       if (error === undefined) w.resolve();
-      else w.reject(new StoreError('SQLite write failed.', {}, { cause: new Error(error) }));
+      else w.reject(writeFailed(error));
     },
     failAll(reason: string): void {
       for (const id of [...waiting.keys()]) this.settle(id, reason);
@@ -36,23 +59,39 @@ function waiters(busy: (waiting: boolean) => void = () => {}) {
   };
 }
 
+type Waiters = ReturnType<typeof waiters>;
+
+/** A queued write's waiter: nobody awaits it, so a failure is reported instead. */
+function reported(w: Waiters, message: NewMessage, onError: BufferOptions['onError']): WriteMessage {
+  return message(w.add(() => {}, (error) => onError(error as StoreError)));
+}
+
 /** Writes on this thread (`:memory:` databases, which a second connection cannot see). */
-export function createInlineWrites(db: Database.Database): WriteTransport {
+export function createInlineWrites(db: Database.Database, buffer: BufferOptions): WriteTransport {
   const w = waiters();
   const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error?.message));
   return {
     write: (message) => new Promise((resolve, reject) => writer.submit(message(w.add(resolve, reject)))),
+    queue: (message) => {
+      writer.submit(reported(w, message, buffer.onError));
+      return undefined;
+    },
+    settled: async () => writer.flush(),
     close: async () => writer.flush(),
   };
 }
 
 const CHECKPOINT_MS = 200;
+/** Queued records that go at once rather than wait for the buffer time. */
+const SEND_AT_RECORDS = 256;
+/** Writes waiting for their commit beyond which `queue` asks the caller to wait (the writer is behind). */
+export const BACKLOG_LIMIT = 4096;
 
 /**
  * Writes on a writer thread with its own connection; a thread that dies fails what waits and all later
  * writes. The thread keeps the process alive only while a write waits for its commit.
  */
-export function createThreadWrites(file: string, synchronous: string): WriteTransport {
+export function createThreadWrites(file: string, synchronous: string, buffer: BufferOptions): WriteTransport {
   const worker = new Worker(new URL('./sqlite-writer.worker.mjs', import.meta.url), { workerData: { file, synchronous } });
   worker.unref();
   // Checkpoints (WAL copied into the database file, then fsync) on their own thread, every CHECKPOINT_MS.
@@ -74,27 +113,57 @@ export function createThreadWrites(file: string, synchronous: string): WriteTran
   };
   worker.on('error', (error) => die(`the SQLite writer thread failed: ${error.message}`));
   worker.on('exit', (code) => die(`the SQLite writer thread exited (${code})`));
-  // One postMessage per event-loop turn: cloning one array is much cheaper than one message per request.
+  // Writes leave in one postMessage: at the end of the turn for a `write`, or when the buffer time is
+  // up (or enough records wait) for queued ones. Each message costs both threads a wake-up, so under
+  // load fewer, larger messages leave more time for requests.
   let outbox: WriteMessage[] = [];
+  let outboxRecords = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let immediate = false;
   const send = () => {
+    immediate = false;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (outbox.length === 0 || broken) return;
     const batch = outbox;
     outbox = [];
-    if (!broken) worker.postMessage(batch);
+    outboxRecords = 0;
+    worker.postMessage(batch);
   };
+  const sendThisTurn = () => {
+    if (immediate) return;
+    immediate = true;
+    setImmediate(send);
+  };
+  const write = (message: NewMessage): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (broken) return reject(writeFailed(broken));
+      outbox.push(message(w.add(resolve, reject)));
+      sendThisTurn();
+    });
   return {
-    write: (message) =>
-      new Promise((resolve, reject) => {
-        if (broken) return reject(new StoreError('SQLite write failed.', {}, { cause: new Error(broken) }));
-        if (outbox.length === 0) setImmediate(send);
-        outbox.push(message(w.add(resolve, reject)));
-      }),
+    write,
+    queue: (message) => {
+      if (broken) {
+        buffer.onError(writeFailed(broken));
+        return undefined;
+      }
+      if (w.size >= BACKLOG_LIMIT) return write(message);
+      const m = reported(w, message, buffer.onError);
+      outbox.push(m);
+      outboxRecords += m.kind === 'predictions' ? m.records.length : 1;
+      if (outboxRecords >= SEND_AT_RECORDS) sendThisTurn();
+      else timer ??= setTimeout(send, buffer.bufferMs);
+      return undefined;
+    },
+    settled: () => (w.size === 0 || broken ? Promise.resolve() : write((id) => ({ id, kind: 'barrier' })).catch(() => {})),
     close: () =>
       new Promise<void>((resolve) => {
         checkpointer.postMessage({ kind: 'close' });
         if (broken) return resolve();
         closed = resolve;
         worker.ref();
-        if (outbox.length > 0) send();
+        send();
         worker.postMessage({ kind: 'close' });
       }),
   };

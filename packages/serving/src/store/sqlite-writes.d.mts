@@ -3,7 +3,9 @@ import type { FeedbackRecord, PredictionRecord } from './types.js';
 
 export type WriteMessage =
   | { id: number; kind: 'predictions'; records: readonly PredictionRecord[] }
-  | { id: number; kind: 'feedback'; feedback: FeedbackRecord };
+  | { id: number; kind: 'feedback'; feedback: FeedbackRecord }
+  /** Writes nothing; answered once everything sent before it has committed. */
+  | { id: number; kind: 'barrier' };
 
 export interface GroupWriter {
   submit(message: WriteMessage): void;

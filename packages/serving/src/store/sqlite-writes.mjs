@@ -20,6 +20,7 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
   );
 
   function apply(message) {
+    if (message.kind === 'barrier') return;
     if (message.kind === 'feedback') {
       const f = message.feedback;
       upsertFeedback.run(f.emailId, f.predictionId ?? null, JSON.stringify(f.labels), f.closedAt, f.receivedAt);

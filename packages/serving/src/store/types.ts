@@ -33,6 +33,13 @@ export interface FeedbackPair {
 /** Predictions and feedback: SQLite locally, DynamoDB in AWS. Writes are durable when the promise resolves. */
 export interface PredictionStore {
   savePredictions(records: readonly PredictionRecord[]): Promise<void>;
+  /**
+   * Optional: saves predictions without making the caller wait for the commit (it follows within a few
+   * milliseconds, shared with other requests). Reads and feedback writes wait for queued predictions
+   * first, so a caller always finds what it was answered. Returns a promise only when the caller should
+   * wait after all (the store is behind). Stores without it are awaited through `savePredictions`.
+   */
+  queuePredictions?(records: readonly PredictionRecord[]): Promise<void> | undefined;
   getPrediction(predictionId: string): Promise<PredictionRecord | undefined>;
   /** The newest prediction for an email id. */
   findPredictionByEmail(emailId: string): Promise<PredictionRecord | undefined>;
