@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { StoreError } from '../errors.js';
 import { createInlineWrites, createThreadWrites } from './sqlite-write-transport.js';
+import { predictionRows } from './sqlite-writes.mjs';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -153,9 +154,9 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   };
   const closedError = () => new StoreError('The store is closed.');
   return {
-    savePredictions: (records) => (open ? writes.write((id) => ({ id, kind: 'predictions', records })) : Promise.reject(closedError())),
+    savePredictions: (records) => (open ? writes.write((id) => ({ id, kind: 'predictions', rows: predictionRows(records) })) : Promise.reject(closedError())),
     queuePredictions:
-      buffer.bufferMs > 0 ? (records) => (open ? writes.queue((id) => ({ id, kind: 'predictions', records })) : Promise.reject(closedError())) : undefined,
+      buffer.bufferMs > 0 ? (records) => (open ? writes.queue((id) => ({ id, kind: 'predictions', rows: predictionRows(records) })) : Promise.reject(closedError())) : undefined,
     getPrediction: (id) => read(() => {
       const row = getById.get(id);
       return row === undefined ? undefined : toPrediction(row);

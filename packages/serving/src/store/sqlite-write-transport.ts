@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
-import { createGroupWriter, type WriteMessage } from './sqlite-writes.mjs';
+import { createGroupWriter, PREDICTION_COLUMNS, type WriteMessage } from './sqlite-writes.mjs';
 
 type NewMessage = (id: number) => WriteMessage;
 
@@ -151,7 +151,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
       if (w.size >= BACKLOG_LIMIT) return write(message);
       const m = reported(w, message, buffer.onError);
       outbox.push(m);
-      outboxRecords += m.kind === 'predictions' ? m.records.length : 1;
+      outboxRecords += m.kind === 'predictions' ? m.rows.length / PREDICTION_COLUMNS : 1;
       if (outboxRecords >= SEND_AT_RECORDS) sendThisTurn();
       else timer ??= setTimeout(send, buffer.bufferMs);
       return undefined;
