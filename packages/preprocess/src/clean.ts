@@ -6,7 +6,7 @@ import { htmlParts } from './html.js';
 import { detectLanguage } from './language.js';
 import { splitQuotes, type LineMark } from './quotes.js';
 import { RedactionSchema, redactPii, type RedactOptions } from './redact.js';
-import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type RemovedKind, type TailRemoval } from './signature.js';
+import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type TailRemoval } from './signature.js';
 import { normaliseSubject } from './subject.js';
 
 export const CleanScopeSchema = z.enum(['quotes', 'visible']);
@@ -118,6 +118,11 @@ interface PassResult {
 
 const NOTHING_REMOVED: TailRemoval = { lines: [], removed: [] };
 
+/** Nothing removed from `lines` when `done` (a rule already known to find nothing), else undefined. */
+function skip(done: boolean, lines: readonly string[]): TailRemoval | undefined {
+  return done ? { ...NOTHING_REMOVED, lines } : undefined;
+}
+
 /** One pass of every rule. Rules only ever drop lines, so an unchanged length means nothing changed. */
 function cleanPass(input: readonly string[], scope: CleanScope, isDevice: DeviceTest, known: Known): PassResult {
   const removed: RemovedPart[] = [];
@@ -130,7 +135,6 @@ function cleanPass(input: readonly string[], scope: CleanScope, isDevice: Device
     const quoted = split.quoted.join('\n').trim();
     if (quoted !== '') removed.push({ kind: 'quoted', text: quoted });
   }
-  const skip = (done: boolean, l: readonly string[]): TailRemoval | undefined => (done ? { ...NOTHING_REMOVED, lines: l } : undefined);
   if (scope === 'quotes') {
     const device = skip(known.deviceFree, lines) ?? removeDeviceLines(lines, isDevice);
     removed.push(...device.removed);
@@ -251,12 +255,11 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
 
   const redactOptions = options.redact ?? true;
   const red = redactOptions === false ? { text: cleaned.text, redactions: [] } : redactPii(cleaned.text, redactOptions === true ? {} : redactOptions);
-  const kinds = (k: RemovedKind) => joinParts(removed, k);
   return {
     text: red.text,
     subject: normaliseSubject(email.subject),
     signature: cleaned.signature,
-    quoted: kinds('quoted'),
+    quoted: joinParts(removed, 'quoted'),
     removed,
     language: detectLanguage(cleaned.text),
     redactions: red.redactions,
