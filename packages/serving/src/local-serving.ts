@@ -5,6 +5,7 @@ import { createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
 import { readKeyFile } from './auth/key-file.js';
 import type { LimitsInput } from './http/limits.js';
 import { silentLogger, type Logger } from './http/logger.js';
+import { createServingMetrics } from './metrics/serving-metrics.js';
 import { createLocalModelSource } from './model/local-model.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 
@@ -45,12 +46,17 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
   const { source, trainingDistribution } = createLocalModelSource({ registry, modelDir: options.modelDir, logger, threads: options.modelThreads, inlineEmails: options.inlineEmails });
   const auth = loadAuth(options.apiKeysFile ?? path.join(options.home, API_KEYS_FILE));
   await source.reload(); // the first model must load, or there is nothing to serve
+  const metrics = createServingMetrics();
   const store = createSqliteStore({
     file: path.join(options.home, DB_FILE),
     bufferMs: options.predictionBufferMs,
-    onError: (error) => logger.error('prediction_write_failed', { message: error.message, cause: String(error.cause) }),
+    // Queued predictions fail after their answer has gone: logged and counted, as nobody awaits them.
+    onError: (error) => {
+      metrics.storeWriteFailures.inc();
+      logger.error('prediction_write_failed', { message: error.message, cause: String(error.cause) });
+    },
   });
-  const serving = createApp({ classifierSource: source, registry, store, auth, limits: options.limits, logger, storeText: options.storeText, trainingDistribution });
+  const serving = createApp({ classifierSource: source, registry, store, auth, limits: options.limits, logger, storeText: options.storeText, trainingDistribution, metrics });
   if (registry && (options.pollSeconds ?? 5) > 0) source.startPolling((options.pollSeconds ?? 5) * 1000);
   return serving;
 }

@@ -15,6 +15,8 @@ export interface ServingMetrics {
   reloads: Counter;
   inFlight: Gauge;
   rejected: Counter;
+  /** Prediction records that failed to commit after their answer had gone (queued writes). */
+  storeWriteFailures: Counter;
   recordPredictions(predictions: readonly EmailPrediction[]): void;
   setModel(modelId: string | undefined): void;
 }
@@ -32,6 +34,10 @@ export function createServingMetrics(): ServingMetrics {
   const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result.'));
   const inFlight = registry.register(new Gauge('mailroute_inflight_requests', 'Requests being handled now.'));
   const rejected = registry.register(new Counter('mailroute_rejected_requests_total', 'Requests refused by a limit, by reason.'));
+  const storeWriteFailures = registry.register(
+    new Counter('mailroute_store_write_failures_total', 'Prediction records that failed to commit after their answer was sent.'),
+  );
+  storeWriteFailures.inc({}, 0);
   // Series keys by task and label, made once: recordPredictions runs for every email.
   const predictionKeys = new Map<string, Map<string, string>>();
   const predictionKey = (task: string, label: string): string => {
@@ -52,6 +58,7 @@ export function createServingMetrics(): ServingMetrics {
     reloads,
     inFlight,
     rejected,
+    storeWriteFailures,
     recordPredictions(list) {
       for (const p of list) {
         for (const task in p.tasks) {
