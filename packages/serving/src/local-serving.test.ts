@@ -1,0 +1,45 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createLocalRegistry } from '@mailroute/model';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLocalServing, DB_FILE } from './local-serving.js';
+import { writeFixtureModel } from './test-support/fixture-model.js';
+
+let root: string | undefined;
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe('createLocalServing', () => {
+  it('answers before a prediction commits, then logs and counts a record that fails to commit', async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-local-'));
+    const home = path.join(root, 'home');
+    const artifact = path.join(root, 'artifact');
+    await writeFixtureModel(artifact, 'm1');
+    const registry = createLocalRegistry({ home });
+    await registry.approve((await registry.register(artifact)).id);
+    const errors: string[] = [];
+    const logger = { info: () => undefined, warn: () => undefined, error: (message: string) => void errors.push(message) };
+    const serving = await createLocalServing({ home, pollSeconds: 0, logger, predictionBufferMs: 20 });
+    try {
+      // From now on every insert into predictions fails in the writer thread's transaction.
+      const other = new Database(path.join(home, DB_FILE));
+      other.exec("CREATE TRIGGER refuse BEFORE INSERT ON predictions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+      other.close();
+      const res = await serving.app.request('/v1/classify', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ emails: [{ id: 'crm-1', body: 'Bitte übertragen Sie mein Depot.' }] }),
+      });
+      expect(res.status).toBe(200);
+      for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(errors).toEqual(['prediction_write_failed']);
+      const metrics = await (await serving.app.request('/metrics')).text();
+      expect(metrics).toMatch(/^mailroute_store_write_failures_total 1$/m);
+    } finally {
+      await serving.close();
+    }
+  });
+});
