@@ -29,7 +29,7 @@ export interface SqliteStoreOptions {
   onError?: (error: StoreError) => void;
 }
 
-export const DEFAULT_BUFFER_MS = 5;
+const DEFAULT_BUFFER_MS = 5;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS predictions (
@@ -153,10 +153,11 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     }
   };
   const closedError = () => new StoreError('The store is closed.');
+  const predictionsMessage = (records: readonly PredictionRecord[]) => (id: number) => ({ id, kind: 'predictions' as const, rows: predictionRows(records) });
   return {
-    savePredictions: (records) => (open ? writes.write((id) => ({ id, kind: 'predictions', rows: predictionRows(records) })) : Promise.reject(closedError())),
+    savePredictions: (records) => (open ? writes.write(predictionsMessage(records)) : Promise.reject(closedError())),
     queuePredictions:
-      buffer.bufferMs > 0 ? (records) => (open ? writes.queue((id) => ({ id, kind: 'predictions', rows: predictionRows(records) })) : Promise.reject(closedError())) : undefined,
+      buffer.bufferMs > 0 ? (records) => (open ? writes.queue(predictionsMessage(records)) : Promise.reject(closedError())) : undefined,
     getPrediction: (id) => read(() => {
       const row = getById.get(id);
       return row === undefined ? undefined : toPrediction(row);
