@@ -185,4 +185,13 @@ describe('taskPrediction', () => {
     expect(p.confidence).toBeCloseTo(0.4, 9);
     expect(taskPrediction([0.7, 0.3], ['x', 'y'], 0.5, 5)).toMatchObject({ label: 'x', abstained: false, top: [{ label: 'x' }, { label: 'y' }] });
   });
+
+  it('answers scores to 6 decimals but abstains on the exact probability', () => {
+    const probs = new Float32Array([0.8999997, 0.0999, 0.0001003]);
+    const p = taskPrediction(probs, ['x', 'y', 'z'], 0.9, 3);
+    expect(p.confidence).toBe(0.9);
+    expect(p.abstained).toBe(true);
+    expect(p.top.map((t) => t.score)).toEqual([0.9, 0.0999, 0.0001]);
+    expect(JSON.stringify(p.top[1])).toBe('{"label":"y","score":0.0999}');
+  });
 });

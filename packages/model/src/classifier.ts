@@ -143,7 +143,15 @@ export function taskPrediction(probs: ArrayLike<number>, labels: readonly string
     for (let c = 0; c < labels.length; c++) if (!chosen.includes(c) && (best < 0 || probs[c] > probs[best])) best = c;
     chosen.push(best);
   }
-  const top = chosen.map((c) => ({ label: labels[c], score: probs[c] }));
-  const confidence = probs[chosen[0]];
-  return { label: labels[chosen[0]], confidence, top, abstained: confidence < threshold };
+  const top = chosen.map((c) => ({ label: labels[c], score: roundScore(probs[c]) }));
+  // Abstention compares the exact probability; rounding is for the answer only.
+  return { label: labels[chosen[0]], confidence: top[0].score, top, abstained: probs[chosen[0]] < threshold };
+}
+
+/**
+ * A probability to 6 decimals, about what its float32 holds: 0.80379 rather than the double
+ * 0.8037899732589722. Answers get shorter, and JSON.stringify writes such numbers about twice as fast.
+ */
+export function roundScore(p: number): number {
+  return Math.round(p * 1e6) / 1e6;
 }
