@@ -9,6 +9,7 @@ type Section = () => Promise<SectionResult>;
 const sections: Record<string, () => Promise<Section>> = {
   preprocess: async () => (await import('./preprocess.js')).run,
   training: async () => (await import('./training.js')).run,
+  'training-splits': async () => (await import('./training-splits.js')).run,
   serving: async () => (await import('./serving.js')).run,
   evaluation: async () => (await import('./evaluation.js')).run,
 };

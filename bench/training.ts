@@ -5,10 +5,11 @@
  * LinearSVC) on the same split in the same run. Training runs in a child process so its peak RSS is its own.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadDataset, loadTrainingConfig, splitDataset, type DatasetRow } from '@mailroute/training';
+import { loadTrainingConfig } from '@mailroute/training';
+import { hasReference, REFERENCE_ABSENT, runReference, ticketFiles, writeReferenceInput } from './lib/reference.js';
 import { sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
 
 interface Spec {
@@ -27,43 +28,8 @@ interface ChildResult {
   maxRssMiB: number;
 }
 
-interface Reference {
-  tasks: Record<string, { accuracy: number; macro_f1: number; support: number }>;
-  fit_seconds: number;
-  predict_seconds: number;
-  test_rows: number;
-  max_rss_mib: number;
-  sklearn: string;
-}
-
-const PYTHON = '/usr/bin/python3';
 /** Throughput samples per model (each predicts every test row once); the median is reported. */
 const THROUGHPUT_SAMPLES = 9;
-
-function referenceText(row: DatasetRow): string {
-  const e = row.email;
-  return [e.subject, e.body ?? e.html].filter((s) => s && s.trim() !== '').join('\n');
-}
-
-/** The same split as trainFromConfig (same functions, same seed), written for the reference; the test emails also for the throughput child. */
-async function writeReferenceInput(spec: Spec, dir: string): Promise<void> {
-  const config = await loadTrainingConfig(spec.config);
-  const dataset = await loadDataset(spec.data, config);
-  const split = splitDataset(dataset.rows, config.split, { externalTest: spec.test !== undefined });
-  const fixedLabels = Object.fromEntries(dataset.taxonomy.map((t) => [t.task, t.labels]));
-  const test = spec.test ? (await loadDataset(spec.test, config, { fixedLabels })).rows : split.test;
-  const line = (r: DatasetRow) => JSON.stringify({ text: referenceText(r), labels: r.labels });
-  // The reference needs no validation split: it trains on everything that is not test.
-  writeFileSync(path.join(dir, 'train.jsonl'), [...split.train, ...split.valid].map(line).join('\n') + '\n');
-  writeFileSync(path.join(dir, 'test.jsonl'), test.map(line).join('\n') + '\n');
-  writeFileSync(path.join(dir, 'emails.jsonl'), test.map((r) => JSON.stringify(r.email)).join('\n') + '\n');
-}
-
-function runReference(dir: string): Reference | string {
-  const r = spawnSync(PYTHON, [path.resolve('bench/sklearn_reference.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) return `reference failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')}`;
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Reference;
-}
 
 function runTraining(spec: Spec, home: string): ChildResult {
   const args = ['--import', 'tsx', path.resolve('bench/training-child.ts'), home, spec.config, spec.test ?? '-', ...spec.data];
@@ -86,17 +52,12 @@ export async function run(): Promise<SectionResult> {
   const shared = sharedData();
   const section = 'training';
   if (!shared) return { section, figures: [], tables: [], notes: ['Skipped: ../shared/data is absent (set MAILROUTE_SHARED_DATA to its path).'] };
-  const hasReference = spawnSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0;
+  const withReference = hasReference();
   const notes: string[] = [];
-  if (!hasReference) notes.push('The scikit-learn reference is ABSENT (Debian python3-sklearn not installed): no side-by-side figures; `apt-get install -y python3-sklearn` to get them.');
-  const tickets = path.join(shared, 'customer_support_tickets_bueck');
+  if (!withReference) notes.push(REFERENCE_ABSENT);
   const specs: Spec[] = [
     { name: 'banking77', config: 'bench/configs/banking77.json', data: [path.join(shared, 'banking77/train.csv')], test: path.join(shared, 'banking77/test.csv') },
-    {
-      name: 'tickets',
-      config: 'bench/configs/tickets.json',
-      data: [path.join(tickets, 'v4_dataset-tickets-multi-lang-4-20k.prefix.csv'), path.join(tickets, 'v5_aa_dataset-tickets-multi-lang-5-2-50-version.prefix.csv')],
-    },
+    { name: 'tickets', config: 'bench/configs/tickets.json', data: ticketFiles(shared) },
   ];
   if (process.env.MAILROUTE_BENCH_SINGLE_TASK === '1') {
     specs.push({ ...specs[1], name: 'tickets single-task', config: 'bench/configs/tickets-single-task.json' });
@@ -114,8 +75,8 @@ export async function run(): Promise<SectionResult> {
   try {
     for (const spec of specs) {
       const dir = mkdtempSync(path.join(tmp, `${spec.name.replace(/\W+/g, '-')}-`));
-      await writeReferenceInput(spec, dir);
-      const ref = hasReference ? runReference(dir) : undefined;
+      await writeReferenceInput(await loadTrainingConfig(spec.config), spec.data, dir, spec.test);
+      const ref = withReference ? runReference(dir) : undefined;
       if (typeof ref === 'string') notes.push(`${spec.name}: ${ref}`);
       const reference = typeof ref === 'object' ? ref : undefined;
       const ours = runTraining(spec, path.join(tmp, 'home'));
