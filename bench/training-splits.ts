@@ -20,7 +20,7 @@ const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Standard error of the mean (sample standard deviation / sqrt(n)); 0 for fewer than two values. */
-export function standardError(xs: readonly number[]): number {
+function standardError(xs: readonly number[]): number {
   if (xs.length < 2) return 0;
   const m = mean(xs);
   const variance = xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);

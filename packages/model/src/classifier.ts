@@ -152,6 +152,6 @@ export function taskPrediction(probs: ArrayLike<number>, labels: readonly string
  * A probability to 6 decimals, about what its float32 holds: 0.80379 rather than the double
  * 0.8037899732589722. Answers get shorter, and JSON.stringify writes such numbers about twice as fast.
  */
-export function roundScore(p: number): number {
+function roundScore(p: number): number {
   return Math.round(p * 1e6) / 1e6;
 }
