@@ -46,6 +46,33 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(r.text).toBe('Bitte Konto schließen.');
     expect(r.removed.map((p) => p.kind)).toEqual(['disclaimer', 'footer']);
   });
+
+  it('removes disclaimers and company footers in their usual wordings', () => {
+    for (const tail of [
+      'This message is confidential. If you have received it in error, please delete it.',
+      "Ce message et ses pièces jointes sont confidentiels et établis à l'intention exclusive de ses destinataires.",
+      'Beispiel Bank AG, Sitz der Gesellschaft: Frankfurt am Main, Amtsgericht Frankfurt HRB 12345',
+      'Amtsgericht Frankfurt am Main, HRB 12345, USt-IdNr. DE000000000',
+    ]) {
+      const r = visible(`Bitte Konto schließen.\n\n${tail}`);
+      expect(r.text, tail).toBe('Bitte Konto schließen.');
+      expect(r.removed.map((p) => p.kind)).toEqual(['disclaimer']);
+    }
+  });
+
+  it("keeps a customer's last paragraph that uses a word of disclaimers", () => {
+    for (const last of [
+      'Gestern wurden irrtümlich 500 EUR an eine falsche IBAN überwiesen. Können Sie die Überweisung zurückholen?',
+      'Please treat this as confidential: my former partner may call you about my account.',
+      'Wenn das nicht bis Freitag erledigt ist, beschwere ich mich bei der BaFin.',
+      'Anbei der Beschluss vom Amtsgericht zur Kontopfändung.',
+      'Jemand hat unbefugt auf mein Konto zugegriffen. Bitte behandeln Sie das vertraulich.',
+      'Bitte melden Sie mich vom Newsletter ab.',
+    ]) {
+      const text = `Guten Tag,\n\n${last}`;
+      expect(visible(text).text).toBe(text);
+    }
+  });
 });
 
 /** Lines that start like sign-offs: any case, punctuation and blanks after, a name, markers around. */

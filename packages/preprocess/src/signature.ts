@@ -97,8 +97,20 @@ function deviceLineRules(line: string): boolean {
   return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
 }
 
-const DISCLAIMER =
-  /confidential|intended (?:solely )?(?:only )?for the (?:use of the )?(?:addressee|recipient|person)|received this (?:e-?mail|message|communication) in error|vertraulich|nicht der (?:richtige|beabsichtigte) (?:adressat|empfänger)|irrtümlich|unbefugte|haftungsausschluss|disclaimer|sitz der gesellschaft|amtsgericht|handelsregister|\bhrb\b|registergericht|geschäftsführer(?:in)?:|ust-?id|registered (?:office|in england)|company (?:number|registration)|authorised and regulated|authorized and regulated|bafin|riservat|destinatari|confidentiel|destinataire|confidencial|vertrouwelijk|geadresseerde|poufn/i;
+/**
+ * Wording found only in legal boilerplate: one match makes a trailing paragraph a disclaimer.
+ */
+const DISCLAIMER_PHRASE =
+  /intended (?:solely )?(?:only )?for the (?:use of the )?(?:addressee|recipient|person)|intended recipient|received (?:this|it)(?: e-?mail| message| communication)? (?:in error|by mistake)|nicht der (?:richtige|beabsichtigte) (?:adressat|empfänger)|für den (?:adressaten|empfänger) bestimmt|haftungsausschluss|disclaimer|sitz der gesellschaft|registered (?:office|in england)|company (?:number|registration)|authori[sz]ed and regulated/i;
+/**
+ * Words of disclaimers and company footers that a customer may write too ("irrtümlich überwiesen",
+ * "please treat this as confidential", "Beschwerde bei der BaFin", "Beschluss vom Amtsgericht"): a
+ * paragraph needs two different ones, and no first person, to count as a disclaimer.
+ */
+const DISCLAIMER_WORD =
+  /confidential|vertraulich|irrtümlich|unbefugt|unerlaubt|bafin|amtsgericht|handelsregister|\bhrb\b|registergericht|geschäftsführer|vorstand:|ust-?id|riservat|destinatari|confidentiel|destinataire|confidencial|vertrouwelijk|geadresseerde|poufn|adresat/gi;
+/** The sender writing about themselves: boilerplate is impersonal. */
+const FIRST_PERSON = /\b(?:ich|mein|meine|meinen|meinem|meiner|meines|mir|mich|my|me)\b|\bI(?:'m|'ve|'d| am| have| was| would| will)\b/i;
 const FOOTER =
   /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences/i;
 const RULE = /^[-_=*~#.\s]{3,}$/;
@@ -112,7 +124,11 @@ export interface TailRemoval {
 
 /** What a trailing paragraph's first lines read like: a disclaimer, a footer, or neither. */
 function legalKind(text: string): RemovedKind | undefined {
-  return DISCLAIMER.test(text) ? 'disclaimer' : FOOTER.test(text) ? 'footer' : RULE.test(text) ? 'footer' : undefined;
+  if (DISCLAIMER_PHRASE.test(text)) return 'disclaimer';
+  if (RULE.test(text)) return 'footer';
+  if (FIRST_PERSON.test(text)) return undefined;
+  if (new Set(text.match(DISCLAIMER_WORD)?.map((w) => w.toLowerCase())).size >= 2) return 'disclaimer';
+  return FOOTER.test(text) ? 'footer' : undefined;
 }
 
 /**
