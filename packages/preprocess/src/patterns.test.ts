@@ -89,4 +89,17 @@ describe('isReplyHeader gate', () => {
     expect(isReplyHeader('Am 03.06.2026 um 09:43 schrieb Support <s@example.com>:')).toBe(true);
     expect(isReplyHeader('Please see my notes below:')).toBe(false);
   });
+
+  it("does not take a sender's own sentence about earlier mail for a reply header", () => {
+    for (const line of [
+      'am 18.10.2026 schrieb ich Ihnen bereits, dass meine Überweisung fehlt:',
+      'Am Montag haben wir Ihnen geschrieben:',
+      'On Monday I wrote to you about this:',
+      'On 3 June we already wrote:',
+    ]) {
+      expect(isReplyHeader(line), line).toBe(false);
+    }
+    expect(isReplyHeader('Am 18.10.2026 um 17:05 schrieb Kundenservice <service@broker.example>:')).toBe(true);
+    expect(isReplyHeader('On Tue, Oct 18, 2026 at 5:05 PM Wendy <wendy@example.com> wrote:')).toBe(true);
+  });
 });

@@ -146,8 +146,15 @@ export function mayBeReplyHeader(l: string): boolean {
   return mayStartIntro(l, 0) || AT_OR_DIGIT.test(l);
 }
 
+/**
+ * A sender writing in the first person, or to the reader: `am 18.10. schrieb ich Ihnen bereits, dass ...:`,
+ * `On Monday I wrote to you about this:`. A header names the writer in the third person.
+ */
+const PROSE_HEADER = new RegExp(String.raw`\b(?:ich|wir)\b|\b(?:I|we)\s+(?:already\s+|have\s+|had\s+)?${VERB}|${VERB}\s+(?:ihnen|euch|dir|(?:to\s+)?you)\b`, 'iu');
+
 /** The reply-header rules on a trimmed line without markers, of 6 to 330 characters (`isReplyHeader` gates them). */
 export function replyHeaderRules(l: string): boolean {
+  if (PROSE_HEADER.test(l)) return false;
   const end = l[l.length - 1];
   const c0 = l.charCodeAt(0);
   // Only a date (digit or weekday) or an intro word can start a header that does not end with a colon.

@@ -18,6 +18,13 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(r.signature).toBe('Mit freundlichen Grüßen\nMax Mustermann\nMusterstraße 1\n12345 Berlin');
   });
 
+  it('keeps a postscript under the signature', () => {
+    const r = visible('Was kostet ein Depotübertrag?\n\nViele Grüße\nAnna Beispiel\n\nPS: Bitte auch die Gebühren für den Sparplan nennen.');
+    expect(r.text).toBe('Was kostet ein Depotübertrag?\n\nPS: Bitte auch die Gebühren für den Sparplan nennen.');
+    expect(r.signature).toBe('Viele Grüße\nAnna Beispiel');
+    expect(visible('Call me back.\n\nThanks, Anna\nP.S. my new number is in the attachment').text).toBe('Call me back.\n\nP.S. my new number is in the attachment');
+  });
+
   it('removes a "-- " signature block', () => {
     expect(visible('Please call me back.\n\n-- \nJane Doe\nExample Ltd').text).toBe('Please call me back.');
   });

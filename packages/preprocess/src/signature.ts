@@ -230,6 +230,9 @@ function contactBlockStart(lines: readonly string[], last: number): number {
   return c >= 2 ? start : -1;
 }
 
+/** `PS:`, `P.S.`, `PPS:` opening a line. */
+const POSTSCRIPT = /^(?:p\.? ?)+s\.?(?::|\s|$)/i;
+
 function isDelimiter(line: string): boolean {
   const t = line.trimEnd();
   return t === '--' || t === '-- ' || t === '—' || t === '__';
@@ -259,6 +262,15 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   if (start <= 0) return { lines, removed: [] };
   const above = lines.slice(0, start);
   if (!above.some((l) => l.trim() !== '')) return { lines, removed: [] };
-  const signature = lines.slice(start, last + 1).join('\n').trim();
-  return { lines: above, removed: [{ kind: 'signature', text: signature }], signature };
+  // A postscript under the signature is the sender's text again: it stays.
+  let end = last + 1;
+  for (let k = start + 1; k <= last; k += 1) {
+    if (POSTSCRIPT.test(stripMarkers(lines[k]).trim())) {
+      end = k;
+      break;
+    }
+  }
+  const signature = lines.slice(start, end).join('\n').trim();
+  const kept = end > last ? above : [...above, ...lines.slice(end, last + 1)];
+  return { lines: kept, removed: [{ kind: 'signature', text: signature }], signature };
 }
