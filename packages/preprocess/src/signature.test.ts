@@ -18,6 +18,13 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(r.signature).toBe('Mit freundlichen Grüßen\nMax Mustermann\nMusterstraße 1\n12345 Berlin');
   });
 
+  it("keeps the sender's sentence above contact lines, and still removes a contact block with a title", () => {
+    const text = 'Hallo,\n\nbitte rufen Sie mich zurück.\nTel. 030 1234567\nE-Mail: anna@example.com\n\nDanke';
+    expect(visible(text).text).toBe(text);
+    const signed = visible('The report is attached, see page 3 for the totals and the rest below.\n\nJohn E. Doe, Ph.D.\nPresident\njohn@example.com\nwww.example.com');
+    expect(signed.text).toBe('The report is attached, see page 3 for the totals and the rest below.');
+  });
+
   it('keeps a postscript under the signature', () => {
     const r = visible('Was kostet ein Depotübertrag?\n\nViele Grüße\nAnna Beispiel\n\nPS: Bitte auch die Gebühren für den Sparplan nennen.');
     expect(r.text).toBe('Was kostet ein Depotübertrag?\n\nPS: Bitte auch die Gebühren für den Sparplan nennen.');

@@ -202,9 +202,18 @@ const DASH_NAME = /^-\s?\p{L}[\p{L}.'-]{0,30}(?:\s[\p{L}.'-]{1,30}){0,2}$/u;
 
 const CONTACT = /@|https?:\/\/|www\.|\+?\(?\d{2,5}\)?[ ./-]?\d{3,}[ ./-]?\d{2,}|^(?:tel|fon|fax|mobil|mobile|phone|skype|t|f|m)\.?\s?:?\s/i;
 
+/** Pronouns and auxiliaries of a sentence; a signature line (`John E. Doe, Ph.D.`, `Beispiel Bank AG.`) has none. */
+const SENTENCE_WORD = /\b(?:bitte|ich|mich|mir|sie|ihnen|wir|uns|ist|sind|habe|haben|hat|kann|können|wurde|wird|please|me|my|you|your|we|us|is|are|was|have|has|can|could|would|will)\b/i;
+
+/** A short line that reads as the sender's sentence (`Bitte rufen Sie mich zurück.`), not a signature line. */
+function isSentence(t: string): boolean {
+  const end = t[t.length - 1];
+  return (end === '.' || end === '?' || end === '!') && t.split(/\s+/).length >= 3 && SENTENCE_WORD.test(t) && !CONTACT.test(t);
+}
+
 /**
  * A closing paragraph of short lines (name, company, phone, address, web) with at least two contact
- * lines, after the last long line of prose: a signature without a sign-off.
+ * lines, after the last long line or sentence of prose: a signature without a sign-off.
  */
 function contactBlockStart(lines: readonly string[], last: number): number {
   let i = last;
@@ -212,7 +221,7 @@ function contactBlockStart(lines: readonly string[], last: number): number {
   let contacts = 0;
   while (i >= 0 && count <= SIG_MAX_LINES) {
     const t = lines[i].trim();
-    if (t.length > SIG_LINE_MAX) break;
+    if (t.length > SIG_LINE_MAX || isSentence(t)) break;
     if (t !== '') {
       count += 1;
       if (CONTACT.test(t)) contacts += 1;
