@@ -34,6 +34,12 @@ describe('signatures, device lines, disclaimers and footers', () => {
 
   it('removes a "-- " signature block', () => {
     expect(visible('Please call me back.\n\n-- \nJane Doe\nExample Ltd').text).toBe('Please call me back.');
+    expect(visible('Please call me back.\n\n--\nJane Doe\nExample Ltd').text).toBe('Please call me back.');
+  });
+
+  it('keeps a sentence under a bare "--" line: a dash in prose, not a signature', () => {
+    const text = 'Hallo,\n\nich habe die 500 EUR überwiesen\n--\nbitte bestätigen Sie den Eingang.';
+    expect(visible(text).text).toBe(text);
   });
 
   it('keeps a closing "Thanks" without a name under it', () => {

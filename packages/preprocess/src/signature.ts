@@ -242,9 +242,18 @@ function contactBlockStart(lines: readonly string[], last: number): number {
 /** `PS:`, `P.S.`, `PPS:` opening a line. */
 const POSTSCRIPT = /^(?:p\.? ?)+s\.?(?::|\s|$)/i;
 
-function isDelimiter(line: string): boolean {
+/**
+ * A signature delimiter at `lines[i]`: `-- ` (RFC 3676), or a bare `--`, `—` or `__` when the line under it
+ * is not a sentence (`ich habe überwiesen\n--\nbitte bestätigen Sie den Eingang.` is prose).
+ */
+function isDelimiterAt(lines: readonly string[], i: number): boolean {
+  const line = lines[i];
+  if (line === '-- ') return true;
   const t = line.trimEnd();
-  return t === '--' || t === '-- ' || t === '—' || t === '__';
+  if (t !== '--' && t !== '-- ' && t !== '—' && t !== '__') return false;
+  let next = i + 1;
+  while (next < lines.length && lines[next].trim() === '') next += 1;
+  return next >= lines.length || !isSentence(lines[next].trim());
 }
 
 /**
@@ -260,7 +269,7 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   let signOff = -1;
   for (let i = last; i > 0 && last - i <= SIG_MAX_LINES; i -= 1) {
     const line = lines[i];
-    if (isDelimiter(line)) delimiter = i;
+    if (isDelimiterAt(lines, i)) delimiter = i;
     else if (signOff < 0 && isSignOff(line)) signOff = i;
     if (line.length > SIG_LINE_MAX) break;
   }
