@@ -42,10 +42,25 @@ describe('redactPii', () => {
     expect(() => redactPii('x', { patterns: [{ type: 'BAD', pattern: '(' }] })).toThrow(/not a valid regular expression/);
   });
 
+  it('masks the numbers a keyword names and keeps the keyword', () => {
+    const r = redactPii('Meine Kundennummer ist 90045241, Depot-Nr. 1234567890, Steuer-ID 12 345 678 901, geboren am 12.03.1980, CVV 123.');
+    expect(r.text).toBe('Meine Kundennummer ist [ACCOUNT], Depot-Nr. [ACCOUNT], Steuer-ID [TAX_ID], geboren am [BIRTHDATE], CVV [CVV].');
+    expect(redactPii('My account number: 12345678, customer ID #A1234567, date of birth 1980-03-12, security code is 4321').text).toBe(
+      'My account number: [ACCOUNT], customer ID #[ACCOUNT], date of birth [BIRTHDATE], security code is [CVV]',
+    );
+  });
+
+  it('leaves numbers without such a keyword, and keyed numbers when `ids` is off', () => {
+    const plain = 'Bitte 250 Stück zu 12,50 EUR kaufen, Auftrag 12345678 vom 12.03.2026, Sparplan 100 EUR.';
+    expect(redactPii(plain).text).toBe(plain);
+    expect(redactPii('Kundennummer 90045241', { ids: false }).text).toBe('Kundennummer 90045241');
+  });
+
   it('stays fast on a megabyte of digits and at-signs', () => {
     const t0 = performance.now();
     redactPii('1 '.repeat(500_000));
     redactPii('a@'.repeat(500_000));
+    redactPii('Kundennummer 1-'.repeat(70_000));
     expect(performance.now() - t0).toBeLessThan(3_000);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CleanOptionsError } from './errors.js';
+import { keyedHits } from './keyed-numbers.js';
 
 /** A user pattern, e.g. a depot number: `{ type: 'DEPOT', pattern: '\\bDP\\d{8}\\b' }` masks as `[DEPOT]`. */
 export const RedactPatternSchema = z.object({
@@ -14,6 +15,11 @@ export const RedactOptionsSchema = z.object({
   card: z.boolean().default(true),
   email: z.boolean().default(true),
   phone: z.boolean().default(true),
+  /**
+   * Numbers a keyword names: customer, account, depot and contract numbers (`[ACCOUNT]`), tax ids
+   * (`[TAX_ID]`), card security codes (`[CVV]`) and dates of birth (`[BIRTHDATE]`). The keyword stays.
+   */
+  ids: z.boolean().default(true),
   patterns: z.array(RedactPatternSchema).default([]),
 });
 export type RedactOptions = z.input<typeof RedactOptionsSchema>;
@@ -178,9 +184,10 @@ function claimedScratch(length: number): Uint8Array {
 }
 
 /**
- * Masks IBANs (mod-97 valid), card numbers (Luhn valid), email addresses, phone numbers and configured
- * patterns with typed placeholders. Overlaps go to the earlier detector in that order (user patterns first).
- * `redactions` give each placeholder's place in the returned text.
+ * Masks IBANs (mod-97 valid), card numbers (Luhn valid), email addresses, numbers named by a keyword
+ * (`ids`), phone numbers and configured patterns with typed placeholders. Overlaps go to the earlier
+ * detector: user patterns first, then that order. `redactions` give each placeholder's place in the
+ * returned text.
  */
 export function redactPii(text: string, options: RedactOptions = {}): RedactResult {
   let o = DEFAULTS;
@@ -197,6 +204,7 @@ export function redactPii(text: string, options: RedactOptions = {}): RedactResu
     o.iban && digits ? ibanHits(text) : [],
     o.card && digits ? cardHits(text) : [],
     o.email ? emailHits(text) : [],
+    o.ids && digits ? keyedHits(text) : [],
     o.phone && digits ? phoneHits(text) : [],
   ];
   if (groups.every((g) => g.length === 0)) return { text, redactions: [] };

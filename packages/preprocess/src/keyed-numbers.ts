@@ -1,0 +1,131 @@
+/**
+ * Numbers that a keyword names, for `redactPii`'s `ids` detector: customer, account, depot and contract
+ * numbers, tax ids, card security codes and dates of birth. The keyword stays; only the value is masked.
+ */
+
+/** A value to mask: its type (also its placeholder, `[TYPE]`) and where it stands. */
+export interface KeyedHit {
+  type: string;
+  start: number;
+  end: number;
+  placeholder: string;
+}
+
+const KEY_TAIL = String.raw`\s?[:#]?\s{0,3}(?:(?:ist|lautet|is)\s{1,3})?$`;
+/**
+ * Numbers named by a keyword: `before` ends where the value starts (the keyword, then `:`, `#`, `ist`,
+ * `is` or blanks), `value` is the number itself (sticky). `letters`: the value may start with up to
+ * three letters (`customer ID #A1234567`).
+ */
+const KEYED_RULES: ReadonlyArray<{ type: string; before: RegExp; value: RegExp; letters?: boolean }> = [
+  {
+    type: 'ACCOUNT',
+    before: new RegExp(
+      String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummer|nr\.?)|\bkd\.?-?nr\.?|\b(?:account|customer|client|contract|depot|membership) (?:number|no\.?|id)|\bacct\.? no\.?)` + KEY_TAIL,
+      'i',
+    ),
+    value: /[A-Z]{0,3}\d(?:[ -]?\d){4,17}\b/iy,
+    letters: true,
+  },
+  {
+    type: 'TAX_ID',
+    before: new RegExp(String.raw`(?:\bsteuer-?id(?:entifikationsnummer)?|\bsteuer-?nummer|\bst\.?-?nr\.?|\btax (?:id|number|identification number)|\btin)` + KEY_TAIL, 'i'),
+    value: /\d(?:[ /-]?\d){7,12}\b/y,
+  },
+  { type: 'CVV', before: new RegExp(String.raw`(?:\bcvv2?|\bcvc2?|kartenprüfnummer|\bprüfnummer|\bprüfziffer|\bsecurity code)` + KEY_TAIL, 'i'), value: /\d{3,4}\b/y },
+  {
+    type: 'BIRTHDATE',
+    before: /(?:\bgeboren am|\bgeb\.|\bgeburtsdatum|\bdate of birth|\bd\.?o\.?b\.?|\bborn on)\s?[:#]?\s{0,3}$/i,
+    value: /(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2})(?!\d)/y,
+  },
+];
+/** Characters before a value that its keyword may take (the longest keyword and its tail fit). */
+const KEY_WINDOW = 48;
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isAsciiLetter = (c: number) => (c | 0x20) >= 97 && (c | 0x20) <= 122;
+
+/** The value of a keyed rule that starts at `at`, if the text before it ends with the rule's keyword. */
+function keyedAt(text: string, at: number, rule: (typeof KEYED_RULES)[number]): KeyedHit | undefined {
+  if (!rule.before.test(text.slice(Math.max(0, at - KEY_WINDOW), at))) return undefined;
+  rule.value.lastIndex = at;
+  const m = rule.value.exec(text);
+  return m ? { type: rule.type, start: at, end: at + m[0].length, placeholder: `[${rule.type}]` } : undefined;
+}
+
+/** The last word of every keyword: a number whose preceding word is none of them is not asked about further. */
+const KEY_LAST_WORDS = new Set(
+  'kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer st.-nr. st.nr. stnr stnr. st-nr. tin cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer code geb. geburtsdatum birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'born on'),
+);
+/** `am` and `on` end a keyword only after these (`geboren am`, `born on`): dates in prose stay cheap. */
+const BEFORE_AM_ON = new Set(['geboren', 'born']);
+const TAIL_WORDS = new Set(['ist', 'lautet', 'is']);
+
+/** Whether the word before `at` (or its part after the last `-`: `Depot-Nr.`) may end a keyword. */
+function keyWordBefore(text: string, at: number): boolean {
+  const word = wordBefore(text, at);
+  return KEY_LAST_WORDS.has(word) || KEY_LAST_WORDS.has(word.slice(word.lastIndexOf('-') + 1));
+}
+
+const isWordChar = (c: number) => isAsciiLetter(c) || c === 46 || c === 45 || c >= 0xc0;
+
+/** Where the word before `at` starts, over blanks, `:` and `#` (at most 8 of them); `at` itself when none. */
+function wordStart(text: string, at: number): [start: number, end: number] {
+  let e = at;
+  while (e > 0 && at - e < 8) {
+    const c = text.charCodeAt(e - 1);
+    if (c !== 32 && c !== 58 && c !== 35 && c !== 9 && c !== 160) break;
+    e -= 1;
+  }
+  let b = e;
+  while (b > 0 && e - b < 40 && isWordChar(text.charCodeAt(b - 1))) b -= 1;
+  return [b, e];
+}
+
+/** The lower-cased word before `at`, over one `ist` / `lautet` / `is`; `geboren am` and `born on` as one. */
+function wordBefore(text: string, at: number): string {
+  let [b, e] = wordStart(text, at);
+  let word = text.slice(b, e).toLowerCase();
+  if (TAIL_WORDS.has(word)) {
+    [b, e] = wordStart(text, b);
+    word = text.slice(b, e).toLowerCase();
+  }
+  if (word === 'am' || word === 'on') {
+    const [pb, pe] = wordStart(text, b);
+    const before = text.slice(pb, pe).toLowerCase();
+    return BEFORE_AM_ON.has(before) ? `${before} ${word}` : '';
+  }
+  return word;
+}
+
+/** Where a value may start: three digits or more, or digits that go on after a separator (`12 345 678`, `12.03.1980`). */
+const VALUE_START = /\d{3,}|\d{1,2}(?=[./ -]\d)/g;
+
+/**
+ * Numbers named by a keyword. Driven by the digits: only where a number that could be a value starts
+ * (three digits or more, or a date) is the word before it looked up, and only after a keyword's last
+ * word are the rules tried, so prose with times, counts and amounts costs little more than a scan.
+ */
+export function keyedHits(text: string): KeyedHit[] {
+  const hits: KeyedHit[] = [];
+  VALUE_START.lastIndex = 0;
+  for (let m = VALUE_START.exec(text); m !== null; m = VALUE_START.exec(text)) {
+    const i = m.index;
+    if (i === 0 || isDigit(text.charCodeAt(i - 1))) continue;
+    // `#A1234567`: up to three letters before the digits, not the tail of a longer word.
+    let p = i;
+    while (p > i - 3 && p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) p -= 1;
+    if (p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) p = i;
+    if (!keyWordBefore(text, i) && !(p < i && keyWordBefore(text, p))) continue;
+    for (const rule of KEYED_RULES) {
+      const found = keyedAt(text, i, rule) ?? (rule.letters && p < i ? keyedAt(text, p, rule) : undefined);
+      if (found) {
+        hits.push(found);
+        VALUE_START.lastIndex = found.end;
+        break;
+      }
+    }
+  }
+  return hits;
+}
+
