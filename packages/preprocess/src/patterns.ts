@@ -150,11 +150,16 @@ export function mayBeReplyHeader(l: string): boolean {
  * A sender writing in the first person, or to the reader: `am 18.10. schrieb ich Ihnen bereits, dass ...:`,
  * `On Monday I wrote to you about this:`. A header names the writer in the third person.
  */
-const PROSE_HEADER = new RegExp(String.raw`\b(?:ich|wir)\b|\b(?:I|we)\s+(?:already\s+|have\s+|had\s+)?${VERB}|${VERB}\s+(?:ihnen|euch|dir|(?:to\s+)?you)\b`, 'iu');
+const PROSE_HEADER = /\b(?:ich|wir)\b|\b(?:i|we)\s+(?:already\s+|have\s+|had\s+)?(?:wrote|written|sent)\b|\b(?:schrieb|geschrieben|wrote|sent)\s+(?:ihnen|euch|dir|(?:to\s+)?you)\b/i;
 
 /** The reply-header rules on a trimmed line without markers, of 6 to 330 characters (`isReplyHeader` gates them). */
 export function replyHeaderRules(l: string): boolean {
-  if (PROSE_HEADER.test(l)) return false;
+  // The prose test last: few lines have a header's shape, and it is the costlier test.
+  return headerShape(l) && !PROSE_HEADER.test(l);
+}
+
+/** A date, intro word, verb, address or colon where a reply header has them. */
+function headerShape(l: string): boolean {
   const end = l[l.length - 1];
   const c0 = l.charCodeAt(0);
   // Only a date (digit or weekday) or an intro word can start a header that does not end with a colon.

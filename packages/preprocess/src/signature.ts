@@ -114,6 +114,7 @@ const FIRST_PERSON = /\b(?:ich|mein|meine|meinen|meinem|meiner|meines|mir|mich|m
 const FOOTER =
   /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences/i;
 const RULE = /^[-_=*~#.\s]{3,}$/;
+const LEGAL_ANY = new RegExp(`${DISCLAIMER_PHRASE.source}|${DISCLAIMER_WORD.source}|${FOOTER.source}`, 'i');
 
 export interface TailRemoval {
   /** The lines kept: the input array itself when nothing was removed. */
@@ -124,6 +125,8 @@ export interface TailRemoval {
 
 /** What a trailing paragraph's first lines read like: a disclaimer, a footer, or neither. */
 function legalKind(text: string): RemovedKind | undefined {
+  // One test rules out most paragraphs: the finer rules below run only on those with a legal word.
+  if (!LEGAL_ANY.test(text)) return RULE.test(text) ? 'footer' : undefined;
   if (DISCLAIMER_PHRASE.test(text)) return 'disclaimer';
   if (RULE.test(text)) return 'footer';
   if (FIRST_PERSON.test(text)) return undefined;
@@ -208,7 +211,10 @@ const SENTENCE_WORD = /\b(?:bitte|ich|mich|mir|sie|ihnen|wir|uns|ist|sind|habe|h
 /** A short line that reads as the sender's sentence (`Bitte rufen Sie mich zurück.`), not a signature line. */
 function isSentence(t: string): boolean {
   const end = t[t.length - 1];
-  return (end === '.' || end === '?' || end === '!') && t.split(/\s+/).length >= 3 && SENTENCE_WORD.test(t) && !CONTACT.test(t);
+  if (end !== '.' && end !== '?' && end !== '!') return false;
+  // Three words or more: two blanks at least (the line is trimmed).
+  const blank = t.indexOf(' ');
+  return blank > 0 && t.indexOf(' ', blank + 1) > 0 && SENTENCE_WORD.test(t) && !CONTACT.test(t);
 }
 
 /**
@@ -239,8 +245,8 @@ function contactBlockStart(lines: readonly string[], last: number): number {
   return c >= 2 ? start : -1;
 }
 
-/** `PS:`, `P.S.`, `PPS:` opening a line. */
-const POSTSCRIPT = /^(?:p\.? ?)+s\.?(?::|\s|$)/i;
+/** `PS:`, `P.S.`, `PPS:` opening a line (after blanks and emphasis markers). */
+const POSTSCRIPT = /^[\s*_]{0,4}(?:p\.? ?)+s\.?(?::|\s|$)/i;
 
 /**
  * A signature delimiter at `lines[i]`: `-- ` (RFC 3676), or a bare `--`, `—` or `__` when the line under it
@@ -283,7 +289,7 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   // A postscript under the signature is the sender's text again: it stays.
   let end = last + 1;
   for (let k = start + 1; k <= last; k += 1) {
-    if (POSTSCRIPT.test(stripMarkers(lines[k]).trim())) {
+    if (POSTSCRIPT.test(lines[k])) {
       end = k;
       break;
     }
