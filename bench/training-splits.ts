@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadTrainingConfig, trainFromConfig, type TrainingConfig } from '@mailroute/training';
-import { hasReference, REFERENCE_ABSENT, runReference, ticketFiles, writeReferenceInput, type Reference } from './lib/reference.js';
+import { hasReference, REFERENCE_ABSENT, runReference, ticketFiles, writeReferenceInput } from './lib/reference.js';
 import { sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
 
 const CONFIG = 'bench/configs/tickets.json';
@@ -54,7 +54,7 @@ async function reference(config: TrainingConfig, files: string[], tmp: string): 
   const dir = mkdtempSync(path.join(tmp, 'reference-'));
   try {
     await writeReferenceInput(config, files, dir);
-    const result: Reference | string = runReference(dir);
+    const result = runReference(dir);
     if (typeof result === 'string') throw new Error(`split seed ${config.split.seed}: ${result}`);
     return Object.fromEntries(Object.entries(result.tasks).map(([task, t]) => [task, t.macro_f1]));
   } finally {

@@ -2,14 +2,7 @@
  * Numbers that a keyword names, for `redactPii`'s `ids` detector: customer, account, depot and contract
  * numbers, tax ids, card security codes and dates of birth. The keyword stays; only the value is masked.
  */
-
-/** A value to mask: its type (also its placeholder, `[TYPE]`) and where it stands. */
-export interface KeyedHit {
-  type: string;
-  start: number;
-  end: number;
-  placeholder: string;
-}
+import type { Hit } from './redact.js';
 
 const KEY_TAIL = String.raw`\s?[:#]?\s{0,3}(?:(?:ist|lautet|is)\s{1,3})?$`;
 /**
@@ -46,14 +39,17 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number) => (c | 0x20) >= 97 && (c | 0x20) <= 122;
 
 /** The value of a keyed rule that starts at `at`, if the text before it ends with the rule's keyword. */
-function keyedAt(text: string, at: number, rule: (typeof KEYED_RULES)[number]): KeyedHit | undefined {
+function keyedAt(text: string, at: number, rule: (typeof KEYED_RULES)[number]): Hit | undefined {
   if (!rule.before.test(text.slice(Math.max(0, at - KEY_WINDOW), at))) return undefined;
   rule.value.lastIndex = at;
   const m = rule.value.exec(text);
   return m ? { type: rule.type, start: at, end: at + m[0].length, placeholder: `[${rule.type}]` } : undefined;
 }
 
-/** The last word of every keyword: a number whose preceding word is none of them is not asked about further. */
+/**
+ * The last word of every keyword of KEYED_RULES: a number whose preceding word is none of them is not
+ * asked about further. A keyword added to a rule needs its last word here too, or it is never tried.
+ */
 const KEY_LAST_WORDS = new Set(
   'kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer st.-nr. st.nr. stnr stnr. st-nr. tin cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer code geb. geburtsdatum birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'born on'),
 );
@@ -106,8 +102,8 @@ const VALUE_START = /\d{3,}|\d{1,2}(?=[./ -]\d)/g;
  * (three digits or more, or a date) is the word before it looked up, and only after a keyword's last
  * word are the rules tried, so prose with times, counts and amounts costs little more than a scan.
  */
-export function keyedHits(text: string): KeyedHit[] {
-  const hits: KeyedHit[] = [];
+export function keyedHits(text: string): Hit[] {
+  const hits: Hit[] = [];
   VALUE_START.lastIndex = 0;
   for (let m = VALUE_START.exec(text); m !== null; m = VALUE_START.exec(text)) {
     const i = m.index;

@@ -35,7 +35,8 @@ export interface RedactResult {
   redactions: Redaction[];
 }
 
-interface Hit {
+/** A span to mask, with its type and the placeholder that replaces it. */
+export interface Hit {
   type: string;
   start: number;
   end: number;

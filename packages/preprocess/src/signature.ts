@@ -256,7 +256,7 @@ function isDelimiterAt(lines: readonly string[], i: number): boolean {
   const line = lines[i];
   if (line === '-- ') return true;
   const t = line.trimEnd();
-  if (t !== '--' && t !== '-- ' && t !== '—' && t !== '__') return false;
+  if (t !== '--' && t !== '—' && t !== '__') return false;
   let next = i + 1;
   while (next < lines.length && lines[next].trim() === '') next += 1;
   return next >= lines.length || !isSentence(lines[next].trim());
