@@ -47,6 +47,25 @@ describe('createSqliteStore', () => {
     await expect(again.getPrediction('p1')).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
 
+  it('keeps every field of queued predictions through the writer thread (several tasks, text, unicode)', async () => {
+    const file = path.join(dir, 'fields', 'mailroute.db');
+    const store = createSqliteStore({ file });
+    const full: PredictionRecord = {
+      ...record('f1', 'crm-ß-"1"', '2026-11-29T10:00:00.000Z'),
+      labels: { business_area: 'savings', queue: 'tax_documents' },
+      confidences: { business_area: 0.80379, queue: 0.30000000000000004 },
+      abstained: { business_area: false, queue: true },
+      queue: 'manual_triage',
+      text: 'Grüße, Konto [IBAN] 😀',
+    };
+    const plain = record('f2', 'e2', '2026-11-29T10:00:01.000Z');
+    expect(store.queuePredictions?.([full])).toBeUndefined();
+    expect(store.queuePredictions?.([plain])).toBeUndefined();
+    expect(await store.getPrediction('f1')).toEqual(full);
+    expect(await store.getPrediction('f2')).toEqual(plain);
+    await store.close();
+  });
+
   it('checkpoints the WAL into the database file on its own thread, without waiting for the backstop', async () => {
     const file = path.join(dir, 'ckpt', 'mailroute.db');
     const store = createSqliteStore({ file });

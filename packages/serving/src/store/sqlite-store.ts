@@ -4,7 +4,6 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { StoreError } from '../errors.js';
 import { createInlineWrites, createThreadWrites } from './sqlite-write-transport.js';
-import { predictionRows } from './sqlite-writes.mjs';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -153,7 +152,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     }
   };
   const closedError = () => new StoreError('The store is closed.');
-  const predictionsMessage = (records: readonly PredictionRecord[]) => (id: number) => ({ id, kind: 'predictions' as const, rows: predictionRows(records) });
+  const predictionsMessage = (records: readonly PredictionRecord[]) => (id: number) => ({ id, kind: 'predictions' as const, records });
   return {
     savePredictions: (records) => (open ? writes.write(predictionsMessage(records)) : Promise.reject(closedError())),
     queuePredictions:

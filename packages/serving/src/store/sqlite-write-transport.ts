@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
-import { createGroupWriter, PREDICTION_COLUMNS, type WriteMessage } from './sqlite-writes.mjs';
+import { createPredictionPacker, type PredictionPack } from './prediction-pack.mjs';
+import { createGroupWriter, type WriteMessage } from './sqlite-writes.mjs';
 
 type NewMessage = (id: number) => WriteMessage;
 
@@ -31,54 +32,82 @@ type Waiter = { resolve: () => void; reject: (e: unknown) => void };
 
 const writeFailed = (reason: string) => new StoreError('SQLite write failed.', {}, { cause: new Error(reason) });
 
-/** Promises waiting for their commit, by message id; `busy(true)` when the first starts waiting, `busy(false)` when none is left. */
-function waiters(busy: (waiting: boolean) => void = () => {}) {
+/** The id of a queued write: nobody awaits it, so it is only counted (and its failure reported). */
+const QUEUED = 0;
+
+/**
+ * Writes waiting for their commit: awaited ones by message id with their promise, queued ones (id
+ * QUEUED) only counted, a failure going to `onError`, so a queued prediction costs no map entry or
+ * closures. `busy(true)` when the first write starts waiting, `busy(false)` when none is left.
+ */
+function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => void = () => {}) {
   const waiting = new Map<number, Waiter>();
+  let queued = 0;
   let next = 1;
+  const size = () => waiting.size + queued;
   return {
     get size() {
-      return waiting.size;
+      return size();
     },
     add(resolve: Waiter['resolve'], reject: Waiter['reject']): number {
       const id = next++;
-      if (waiting.size === 0) busy(true);
+      if (size() === 0) busy(true);
       waiting.set(id, { resolve, reject });
       return id;
     },
+    addQueued(): number {
+      if (size() === 0) busy(true);
+      queued += 1;
+      return QUEUED;
+    },
     settle(id: number, error: string | undefined): void {
+      if (id === QUEUED) {
+        if (queued === 0) return;
+        queued -= 1;
+        if (size() === 0) busy(false);
+        if (error !== undefined) onError(writeFailed(error));
+        return;
+      }
       const w = waiting.get(id);
       if (!w) return;
       waiting.delete(id);
-      if (waiting.size === 0) busy(false);
+      if (size() === 0) busy(false);
       if (error === undefined) w.resolve();
       else w.reject(writeFailed(error));
     },
+    /** `n` queued writes committed. */
+    settleQueued(n: number): void {
+      const before = queued;
+      queued = Math.max(0, queued - n);
+      if (before > 0 && size() === 0) busy(false);
+    },
     failAll(reason: string): void {
       for (const id of [...waiting.keys()]) this.settle(id, reason);
+      while (queued > 0) this.settle(QUEUED, reason);
     },
   };
 }
 
-type Waiters = ReturnType<typeof waiters>;
-
-/** A queued write's waiter: nobody awaits it, so a failure is reported instead. */
-function reported(w: Waiters, message: NewMessage, onError: BufferOptions['onError']): WriteMessage {
-  return message(w.add(() => {}, (error) => onError(error as StoreError)));
-}
-
 /** Writes on this thread (`:memory:` databases, which a second connection cannot see). */
 export function createInlineWrites(db: Database.Database, buffer: BufferOptions): WriteTransport {
-  const w = waiters();
+  const w = waiters(buffer.onError);
   const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error?.message));
   return {
     write: (message) => new Promise((resolve, reject) => writer.submit(message(w.add(resolve, reject)))),
     queue: (message) => {
-      writer.submit(reported(w, message, buffer.onError));
+      writer.submit(message(w.addQueued()));
       return undefined;
     },
     settled: async () => writer.flush(),
     close: async () => writer.flush(),
   };
+}
+
+/** What the writer thread gets: the writes of one send, predictions as `packed` places in the pack. */
+type OutboxEntry = Exclude<WriteMessage, { kind: 'predictions' }> | { id: number; kind: 'packed'; n: number };
+interface ThreadBatch {
+  messages: OutboxEntry[];
+  pack: PredictionPack | undefined;
 }
 
 const CHECKPOINT_MS = 200;
@@ -98,11 +127,12 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   const checkpointer = new Worker(new URL('./sqlite-checkpointer.worker.mjs', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_MS } });
   checkpointer.unref();
   checkpointer.on('error', () => {}); // the writer's autocheckpoint still bounds the WAL
-  const w = waiters((waiting) => (waiting ? worker.ref() : worker.unref()));
+  const w = waiters(buffer.onError, (waiting) => (waiting ? worker.ref() : worker.unref()));
   let broken: string | undefined;
   let closed: (() => void) | undefined;
-  worker.on('message', (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; failed: { id: number; message: string }[] }) => {
+  worker.on('message', (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; queued: number; failed: { id: number; message: string }[] }) => {
     if (m.kind === 'closed') return closed?.();
+    w.settleQueued(m.queued);
     for (const id of m.committed) w.settle(id, undefined);
     for (const f of m.failed) w.settle(f.id, f.message);
   });
@@ -115,9 +145,22 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   worker.on('exit', (code) => die(`the SQLite writer thread exited (${code})`));
   // Writes leave in one postMessage: at the end of the turn for a `write`, or when the buffer time is
   // up (or enough records wait) for queued ones. Each message costs both threads a wake-up, so under
-  // load fewer, larger messages leave more time for requests.
-  let outbox: WriteMessage[] = [];
+  // load fewer, larger messages leave more time for requests. Prediction records go packed (see
+  // prediction-pack.mjs); their place in the outbox keeps only the id and the number of records.
+  let outbox: OutboxEntry[] = [];
+  /** Records in the outbox (other writes count one each). */
   let outboxRecords = 0;
+  const packer = createPredictionPacker();
+  const enqueue = (m: WriteMessage) => {
+    if (m.kind !== 'predictions') {
+      outbox.push(m);
+      outboxRecords += 1;
+      return;
+    }
+    packer.add(m.records);
+    outboxRecords += m.records.length;
+    outbox.push({ id: m.id, kind: 'packed', n: m.records.length });
+  };
   let timer: NodeJS.Timeout | undefined;
   let immediate = false;
   const send = () => {
@@ -125,10 +168,11 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (outbox.length === 0 || broken) return;
-    const batch = outbox;
+    const pack = packer.size > 0 ? packer.take() : undefined;
+    const batch: ThreadBatch = { messages: outbox, pack };
     outbox = [];
     outboxRecords = 0;
-    worker.postMessage(batch);
+    worker.postMessage(batch, pack ? [pack.lengths.buffer, pack.nums.buffer] : []);
   };
   const sendThisTurn = () => {
     if (immediate) return;
@@ -138,7 +182,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   const write = (message: NewMessage): Promise<void> =>
     new Promise((resolve, reject) => {
       if (broken) return reject(writeFailed(broken));
-      outbox.push(message(w.add(resolve, reject)));
+      enqueue(message(w.add(resolve, reject)));
       sendThisTurn();
     });
   return {
@@ -149,9 +193,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
         return undefined;
       }
       if (w.size >= BACKLOG_LIMIT) return write(message);
-      const m = reported(w, message, buffer.onError);
-      outbox.push(m);
-      outboxRecords += m.kind === 'predictions' ? m.rows.length / PREDICTION_COLUMNS : 1;
+      enqueue(message(w.addQueued()));
       if (outboxRecords >= SEND_AT_RECORDS) sendThisTurn();
       else timer ??= setTimeout(send, buffer.bufferMs);
       return undefined;

@@ -3,6 +3,7 @@
 // each message is answered only after its transaction has committed ("in the WAL file").
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { createPredictionUnpacker } from './prediction-pack.mjs';
 import { createGroupWriter } from './sqlite-writes.mjs';
 
 const db = new Database(workerData.file);
@@ -13,19 +14,23 @@ db.pragma('busy_timeout = 5000');
 // bounds the WAL (about 40 MB) should that thread fall behind.
 db.pragma('wal_autocheckpoint = 10000');
 
-// The answers of one group go back in one message: ids committed, and failures with their reason.
+// The answers of one group go back in one message: ids committed, how many queued writes (id 0, which
+// nobody awaits) committed, and failures with their reason.
 let committed = [];
+let queued = 0;
 let failed = [];
 const writer = createGroupWriter(
   db,
   (message, error) => {
     if (error) failed.push({ id: message.id, message: error.message.slice(0, 300) });
+    else if (message.id === 0) queued++;
     else committed.push(message.id);
   },
   () => {
-    if (committed.length === 0 && failed.length === 0) return;
-    parentPort.postMessage({ kind: 'answers', committed, failed });
+    if (committed.length === 0 && queued === 0 && failed.length === 0) return;
+    parentPort.postMessage({ kind: 'answers', committed, queued, failed });
     committed = [];
+    queued = 0;
     failed = [];
   },
 );
@@ -38,6 +43,15 @@ parentPort.on('message', (message) => {
     parentPort.close();
     return;
   }
-  // An array: everything the main thread wrote in one of its event-loop turns.
-  for (const m of message) writer.submit(m);
+  // Everything the main thread sent at once; each `packed` entry is its next n records of the pack.
+  const pack = message.pack && createPredictionUnpacker(message.pack);
+  for (const m of message.messages) {
+    if (m.kind !== 'packed') {
+      writer.submit(m);
+      continue;
+    }
+    const records = new Array(m.n);
+    for (let i = 0; i < m.n; i++) records[i] = pack.next();
+    writer.submit({ id: m.id, kind: 'predictions', records });
+  }
 });

@@ -2,14 +2,10 @@ import type Database from 'better-sqlite3';
 import type { FeedbackRecord, PredictionRecord } from './types.js';
 
 export type WriteMessage =
-  /** `predictionRows` of the records. */
-  | { id: number; kind: 'predictions'; rows: readonly (string | number | null)[] }
+  | { id: number; kind: 'predictions'; records: readonly PredictionRecord[] }
   | { id: number; kind: 'feedback'; feedback: FeedbackRecord }
   /** Writes nothing; answered once everything sent before it has committed. */
   | { id: number; kind: 'barrier' };
-
-export const PREDICTION_COLUMNS: number;
-export function predictionRows(records: readonly PredictionRecord[]): (string | number | null)[];
 
 export interface GroupWriter {
   submit(message: WriteMessage): void;

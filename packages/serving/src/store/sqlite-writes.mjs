@@ -8,31 +8,6 @@
  * retried alone so it cannot fail the others. `flushed()`, if given, is called after each group's answers
  * (the writer thread sends them to the request thread then, in one message).
  */
-/** Values per prediction in a `predictions` message, in the column order of the insert. */
-export const PREDICTION_COLUMNS = 10;
-
-/**
- * Predictions as one flat array of strings and numbers (labels, confidences and abstentions as their JSON
- * columns): cloned for the writer thread several times faster than the records' nested objects.
- */
-export function predictionRows(records) {
-  const rows = new Array(records.length * PREDICTION_COLUMNS);
-  let at = 0;
-  for (const r of records) {
-    rows[at++] = r.predictionId;
-    rows[at++] = r.emailId;
-    rows[at++] = r.modelId;
-    rows[at++] = r.createdAt;
-    rows[at++] = JSON.stringify(r.labels);
-    rows[at++] = JSON.stringify(r.confidences);
-    rows[at++] = JSON.stringify(r.abstained);
-    rows[at++] = r.queue;
-    rows[at++] = r.latencyMs;
-    rows[at++] = r.text ?? null;
-  }
-  return rows;
-}
-
 export function createGroupWriter(db, answer, flushed = () => {}) {
   const insertPrediction = db.prepare(
     `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text)
@@ -51,9 +26,19 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
       upsertFeedback.run(f.emailId, f.predictionId ?? null, JSON.stringify(f.labels), f.closedAt, f.receivedAt);
       return;
     }
-    const rows = message.rows;
-    for (let at = 0; at < rows.length; at += PREDICTION_COLUMNS) {
-      insertPrediction.run(rows[at], rows[at + 1], rows[at + 2], rows[at + 3], rows[at + 4], rows[at + 5], rows[at + 6], rows[at + 7], rows[at + 8], rows[at + 9]);
+    for (const r of message.records) {
+      insertPrediction.run(
+        r.predictionId,
+        r.emailId,
+        r.modelId,
+        r.createdAt,
+        JSON.stringify(r.labels),
+        JSON.stringify(r.confidences),
+        JSON.stringify(r.abstained),
+        r.queue,
+        r.latencyMs,
+        r.text ?? null,
+      );
     }
   }
   const applyAll = db.transaction((messages) => messages.forEach(apply));

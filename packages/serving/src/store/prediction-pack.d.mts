@@ -1,0 +1,19 @@
+import type { PredictionRecord } from './types.js';
+
+export interface PredictionPack {
+  /** Every distinct string of the pack, joined. */
+  text: string;
+  /** Length of each string in `text`, in order. */
+  lengths: Uint32Array<ArrayBuffer>;
+  /** Per record: string indexes and numbers (see prediction-pack.mjs). */
+  nums: Float64Array<ArrayBuffer>;
+}
+
+export interface PredictionPacker {
+  readonly size: number;
+  add(records: readonly PredictionRecord[]): void;
+  take(): PredictionPack;
+}
+
+export function createPredictionPacker(): PredictionPacker;
+export function createPredictionUnpacker(pack: PredictionPack): { next(): PredictionRecord };
