@@ -2,9 +2,13 @@ import { randomFillSync } from 'node:crypto';
 
 const POOL_IDS = 256;
 const pool = Buffer.alloc(8 * POOL_IDS);
+/** The pool as hex, made once per refill: each id slices its 12 random hex digits from it. */
+let poolHex = '';
 let poolAt = pool.length;
 let lastMs = -1;
 let counter = 0;
+/** The id's first two groups (the milliseconds), made once per millisecond. */
+let msPrefix = '';
 
 function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
@@ -20,18 +24,24 @@ export function timeOrderedId(now: number = Date.now()): string {
   if (now > lastMs) {
     lastMs = now;
     counter = 0;
+    msPrefix = '';
   } else if (++counter > 0xfff) {
     // More than 4,096 ids in one millisecond (or the clock stepped back): borrow the next millisecond.
     lastMs += 1;
     counter = 0;
+    msPrefix = '';
+  }
+  if (msPrefix === '') {
+    const ms = hex(lastMs, 12);
+    msPrefix = `${ms.slice(0, 8)}-${ms.slice(8)}-7`;
   }
   if (poolAt === pool.length) {
     randomFillSync(pool);
+    poolHex = pool.toString('hex');
     poolAt = 0;
   }
-  const r = pool.subarray(poolAt, poolAt + 8);
+  const variant = hex(0x8000 | ((pool[poolAt] & 0x3f) << 8) | pool[poolAt + 1], 4);
+  const random = poolHex.slice(2 * poolAt + 4, 2 * poolAt + 16);
   poolAt += 8;
-  const ms = hex(lastMs, 12);
-  const variant = hex(0x8000 | ((r[0] & 0x3f) << 8) | r[1], 4);
-  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${hex(counter, 3)}-${variant}-${r.subarray(2, 8).toString('hex')}`;
+  return `${msPrefix}${hex(counter, 3)}-${variant}-${random}`;
 }
