@@ -9,7 +9,7 @@ import { ArtifactError } from './errors.js';
 import { encodeIdfTable, IDF_FILE } from './idf-file.js';
 import { MANIFEST_SCHEMA_VERSION, manifestJsonSchema, type Manifest } from './manifest.js';
 import type { NgramBagWeights } from './ngram-bag/weights.js';
-import { buildNgramBagOnnx, NGRAM_BAG_OPSET, ngramBagOnnxNames } from './onnx/build-ngram-bag.js';
+import { buildNgramBagOnnx, NGRAM_BAG_OPSET, ngramBagOnnxNames, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
 
 const buckets = 64;
 const dim = 4;
@@ -29,8 +29,8 @@ function fixtureWeights(): NgramBagWeights {
 
 const names = ngramBagOnnxNames(['queue', 'topic']);
 
-async function writeFixture(dir: string, threshold: number, idf?: Uint8Array): Promise<Manifest> {
-  const files = { 'model.onnx': buildNgramBagOnnx(fixtureWeights(), { queue: 1, topic: 1 }, names), ...(idf ? { [IDF_FILE]: idf } : {}) };
+async function writeFixture(dir: string, threshold: number, idf?: Uint8Array, onnxNames: NgramBagOnnxNames = names): Promise<Manifest> {
+  const files = { 'model.onnx': buildNgramBagOnnx(fixtureWeights(), { queue: 1, topic: 1 }, onnxNames), ...(idf ? { [IDF_FILE]: idf } : {}) };
   return writeArtifact(dir, files, {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     modelId: 'ngram-bag-test',
@@ -42,7 +42,7 @@ async function writeFixture(dir: string, threshold: number, idf?: Uint8Array): P
     ],
     routing: { queueTask: 'queue' },
     featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets, pooling: 'mean', idf: idf !== undefined }) },
-    onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs },
+    onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: onnxNames.inputs, outputs: onnxNames.outputs, combined: onnxNames.combined },
     dataHash: 'sha256:test',
   });
 }
@@ -93,6 +93,33 @@ describe('Classifier', () => {
     expect(probs.topic[3]).toBeCloseTo(1 / 3, 6);
     expect(probs.queue[0] + probs.queue[1]).toBeCloseTo(1, 5);
     expect(probs.queue[4] + probs.queue[5]).toBeCloseTo(1, 5);
+  });
+
+  it('reads every task from the one combined output, as an artifact without it does from one output per task', async () => {
+    expect(classifier.manifest.onnx.combined).toBe('probs');
+    const dir = path.join(root, 'per-task');
+    const { combined: _combined, ...perTask } = names;
+    await writeFixture(dir, 0, undefined, perTask);
+    const older = await Classifier.load(dir);
+    try {
+      expect(older.manifest.onnx.combined).toBeUndefined();
+      const inputs = [
+        { text: 'kyc login', meta: [] },
+        { text: 'sparplan steuer sparplan', meta: ['bank=x'] },
+        { text: 'a b c d e f g h i j k l m n o p', meta: [] },
+      ];
+      const a = await classifier.predictPrepared(inputs);
+      const b = await older.predictPrepared(inputs);
+      for (const task of ['queue', 'topic']) {
+        expect(a.probs[task]).toHaveLength(b.probs[task].length);
+        a.probs[task].forEach((p, i) => expect(p).toBeCloseTo(b.probs[task][i], 6));
+      }
+      // Not uniform: the rows really come from the model, each task from its own place in the row.
+      expect(Math.abs(a.probs.queue[0] - a.probs.queue[1])).toBeGreaterThan(0.1);
+      expect(a.probs.topic[3] + a.probs.topic[4] + a.probs.topic[5]).toBeCloseTo(1, 5);
+    } finally {
+      await older.release();
+    }
   });
 
   it('sends mail to manual triage when the queue task abstains', async () => {
@@ -147,6 +174,10 @@ describe('Classifier', () => {
     await cp(good, dir, { recursive: true });
     const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
     manifest.onnx.outputs.queue = 'probs_route';
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    await expect(Classifier.load(dir)).rejects.toMatchObject({ code: 'ARTIFACT_ONNX_MISMATCH' });
+    manifest.onnx.outputs.queue = 'probs_queue';
+    manifest.onnx.combined = 'probs_all';
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
     await expect(Classifier.load(dir)).rejects.toMatchObject({ code: 'ARTIFACT_ONNX_MISMATCH' });
   });

@@ -46,7 +46,12 @@ export class Classifier implements EmailClassifier {
   ) {
     this.modelId = manifest.modelId;
     this.tasks = manifest.tasks.map((task) => ({ name: task.name, labels: [...task.labels] }));
+    this.offsets = [0];
+    for (const task of manifest.tasks) this.offsets.push(this.offsets[this.offsets.length - 1] + task.labels.length);
   }
+
+  /** Where each task's labels start in a row of the combined output; the last entry is the row width. */
+  private readonly offsets: number[];
 
   /** Verifies the manifest (schema, sha256 of every file) and the ONNX input/output names, then opens the session. */
   static async load(dir: string, options: ClassifierOptions = {}): Promise<Classifier> {
@@ -60,7 +65,7 @@ export class Classifier implements EmailClassifier {
       throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir} cannot be loaded by onnxruntime`, { cause: error });
     }
     const expectedInputs = [manifest.onnx.inputs.ids, manifest.onnx.inputs.weights].sort();
-    const expectedOutputs = manifest.tasks.map((task) => manifest.onnx.outputs[task.name]).sort();
+    const expectedOutputs = [...manifest.tasks.map((task) => manifest.onnx.outputs[task.name]), ...(manifest.onnx.combined ? [manifest.onnx.combined] : [])].sort();
     const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((name, i) => name === b[i]);
     if (!sameNames(session.inputNames, expectedInputs) || !sameNames(session.outputNames, expectedOutputs)) {
       await session.release();
@@ -76,16 +81,21 @@ export class Classifier implements EmailClassifier {
   /** Probabilities for inputs already turned into model text (e.g. by `prepareModelInput`): the fast path for datasets. */
   async predictPrepared(inputs: readonly PreparedText[]): Promise<PreparedPrediction> {
     const bag = featurizeAll(this.manifest.featurizer, inputs, this.idf);
+    const { tasks, onnx } = this.manifest;
     const probs: Record<string, Float32Array> = {};
-    for (const task of this.manifest.tasks) probs[task.name] = new Float32Array(inputs.length * task.labels.length);
-    const outputNames = this.manifest.tasks.map((task) => this.manifest.onnx.outputs[task.name]);
+    for (const task of tasks) probs[task.name] = new Float32Array(inputs.length * task.labels.length);
+    // With a combined output, one tensor holds every task: row width = all labels, task t from its offset.
+    const fetch = onnx.combined ? [onnx.combined] : tasks.map((task) => onnx.outputs[task.name]);
+    const width = onnx.combined ? this.offsets[tasks.length] : 0;
     for (const chunk of padChunks(bag)) {
-      const result = await this.session.runBag(this.manifest.onnx.inputs, chunk, outputNames);
-      this.manifest.tasks.forEach((task, t) => {
-        const out = result[outputNames[t]];
+      const result = await this.session.runBag(onnx.inputs, chunk, fetch);
+      tasks.forEach((task, t) => {
         const k = task.labels.length;
-        if (out.length !== chunk.batch * k) throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `output of ${task.name} has ${out.length / chunk.batch} labels, manifest ${k}`);
-        chunk.rows.forEach((row, r) => probs[task.name].set(out.subarray(r * k, (r + 1) * k), row * k));
+        const out = onnx.combined ? result[onnx.combined] : result[fetch[t]];
+        const stride = onnx.combined ? width : k;
+        const from = onnx.combined ? this.offsets[t] : 0;
+        if (out.length !== chunk.batch * stride) throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `output ${onnx.combined ?? fetch[t]} has ${out.length / chunk.batch} values per email, the manifest ${stride}`);
+        chunk.rows.forEach((row, r) => probs[task.name].set(out.subarray(r * stride + from, r * stride + from + k), row * k));
       });
     }
     return { probs, truncated: bag.truncated };

@@ -26,6 +26,12 @@ export const OnnxSpecSchema = z.object({
   inputs: z.object({ ids: z.string().min(1), weights: z.string().min(1) }),
   /** Output tensor name per task: float32 [batch, labels] calibrated probabilities. */
   outputs: z.record(z.string(), z.string().min(1)),
+  /**
+   * Optional: one more output holding every task's probabilities side by side, in the order of `tasks`:
+   * float32 [batch, sum of the label counts]. When it is there the runtime fetches only it, as each
+   * output tensor costs onnxruntime-node a few microseconds per run, more than the Concat that makes it.
+   */
+  combined: z.string().min(1).optional(),
 });
 export type OnnxSpec = z.infer<typeof OnnxSpecSchema>;
 
@@ -56,6 +62,9 @@ export const ManifestSchema = z
     for (const task of manifest.tasks) {
       if (new Set(task.labels).size !== task.labels.length) ctx.addIssue({ code: 'custom', path: ['tasks', task.name], message: 'labels must be unique' });
       if (!manifest.onnx.outputs[task.name]) ctx.addIssue({ code: 'custom', path: ['onnx', 'outputs', task.name], message: 'no ONNX output for task' });
+    }
+    if (manifest.onnx.combined !== undefined && Object.values(manifest.onnx.outputs).includes(manifest.onnx.combined)) {
+      ctx.addIssue({ code: 'custom', path: ['onnx', 'combined'], message: 'the combined output needs a name of its own' });
     }
     for (const routed of [manifest.routing.queueTask, ...(manifest.routing.abstainTasks ?? [])]) {
       if (!names.includes(routed)) ctx.addIssue({ code: 'custom', path: ['routing'], message: `unknown task ${routed}` });

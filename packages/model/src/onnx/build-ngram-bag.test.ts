@@ -72,7 +72,31 @@ describe('buildNgramBagOnnx', () => {
 
   it('names its inputs and outputs as asked', () => {
     expect([...session.inputNames].sort()).toEqual(['ids', 'weights']);
-    expect([...session.outputNames].sort()).toEqual(['probs_area', 'probs_queue', 'probs_topic']);
+    expect([...session.outputNames].sort()).toEqual(['probs', 'probs_area', 'probs_queue', 'probs_topic']);
+  });
+
+  it('puts every task side by side in the combined output, in the order of the names, not of the parts', async () => {
+    const order = ['area', 'topic', 'queue'];
+    const file = path.join(dir, 'reordered.onnx');
+    await writeFile(file, buildNgramBagOnnx(weights, temperatures, ngramBagOnnxNames(order)));
+    const reordered = await createOnnxSession(file);
+    try {
+      const out = await reordered.runBag(names.inputs, { ids, weights: w, batch: rows.length, length: L }, ['probs']);
+      const width = 3 + 5 + 4;
+      expect(out.probs).toHaveLength(rows.length * width);
+      rows.forEach((row, i) => {
+        const expected = forwardProbs(weights, { ids: row, weights: row.map(() => 1 / row.length) }, temperatures);
+        const got = Array.from(out.probs.subarray(i * width, (i + 1) * width));
+        const want = order.flatMap((task) => Array.from(expected[task]));
+        want.forEach((p, c) => expect(Math.abs(got[c] - p)).toBeLessThan(1e-5));
+      });
+    } finally {
+      await reordered.release();
+    }
+  });
+
+  it('refuses a combined output over a task that has no head', () => {
+    expect(() => buildNgramBagOnnx(weights, temperatures, ngramBagOnnxNames(['queue', 'topic', 'area', 'priority']))).toThrow(/no head for task priority/);
   });
 
   it('agrees with the TypeScript forward pass within 1e-5 on a padded batch', async () => {

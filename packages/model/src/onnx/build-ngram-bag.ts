@@ -7,13 +7,15 @@ export const NGRAM_BAG_OPSET = 17;
 
 export interface NgramBagOnnxNames {
   inputs: { ids: string; weights: string };
-  /** Output name per task. */
+  /** Output name per task; its order is the order of the tasks in `combined`. */
   outputs: Record<string, string>;
+  /** Every task's probabilities side by side in one more output (see the manifest's `onnx.combined`). */
+  combined?: string;
 }
 
-/** Default tensor names: `ids`, `weights`, and `probs_<task>` per task. */
+/** Default tensor names: `ids`, `weights`, `probs_<task>` per task, and `probs` for all tasks together. */
 export function ngramBagOnnxNames(tasks: readonly string[]): NgramBagOnnxNames {
-  return { inputs: { ids: 'ids', weights: 'weights' }, outputs: Object.fromEntries(tasks.map((task) => [task, `probs_${task}`])) };
+  return { inputs: { ids: 'ids', weights: 'weights' }, outputs: Object.fromEntries(tasks.map((task) => [task, `probs_${task}`])), combined: 'probs' };
 }
 
 /** The values' bytes as a view (no copy: an embedding table can be 100+ MB); the proto is encoded before they change. */
@@ -45,7 +47,8 @@ function valueInfo(name: string, elemType: number, dims: Array<string | number>)
  * Builds the ONNX graph of an `ngram-bag` model: per part, Gather(embedding, ids) (a compact table's
  * `rowOf` gathered first) pooled with the
  * weights (a batched MatMul) -> optional MatMul + Add + Relu -> per task MatMul + Add, divided by the task's temperature,
- * Softmax. Inputs `ids` int32 [batch, L] and `weights` float32 [batch, L]; one output per task.
+ * Softmax. Inputs `ids` int32 [batch, L] and `weights` float32 [batch, L]; one output per task, and with
+ * `names.combined` one more: the tasks' outputs concatenated, in the order of `names.outputs`.
  */
 export function buildNgramBagOnnx(
   weights: NgramBagWeights,
@@ -55,6 +58,8 @@ export function buildNgramBagOnnx(
   const nodes: p.onnx.INodeProto[] = [];
   const initializers: p.onnx.ITensorProto[] = [int64Tensor('axes_1', [1])];
   const outputs: p.onnx.IValueInfoProto[] = [];
+  /** Labels per task, as the heads are built. */
+  const labelCounts = new Map<string, number>();
   const node = (opType: string, input: string[], output: string, attribute: p.onnx.IAttributeProto[] = []): string => {
     nodes.push({ opType, input, output: [output], name: `${opType}_${nodes.length}`, attribute });
     return output;
@@ -88,8 +93,20 @@ export function buildNgramBagOnnx(
       const scaled = node('Div', [logits, tName], `${tName}_scaled`);
       node('Softmax', [scaled], output, [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 }]);
       outputs.push(valueInfo(output, onnx.TensorProto.DataType.FLOAT, ['batch', head.outSize]));
+      labelCounts.set(head.task, head.outSize);
     }
   });
+  if (names.combined !== undefined) {
+    const tasks = Object.keys(names.outputs);
+    let width = 0;
+    for (const task of tasks) {
+      const count = labelCounts.get(task);
+      if (count === undefined) throw new Error(`no head for task ${task}`);
+      width += count;
+    }
+    node('Concat', tasks.map((task) => names.outputs[task]), names.combined, [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }]);
+    outputs.push(valueInfo(names.combined, onnx.TensorProto.DataType.FLOAT, ['batch', width]));
+  }
   const model: p.onnx.IModelProto = {
     irVersion: 8,
     producerName: 'mailroute',

@@ -46,7 +46,7 @@ export async function writeFixtureModel(dir: string, modelId: string): Promise<v
     ],
     routing: { queueTask: 'queue' },
     featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets: BUCKETS }) },
-    onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs },
+    onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs, combined: names.combined },
     dataHash: 'sha256:fixture',
     metrics: { labelDistribution: { queue: { payments: 30, kyc: 70 } } },
   });

@@ -36,7 +36,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
       })),
       routing: info.routing ?? { queueTask: taskNames[0] },
       featurizer: model.featurizer,
-      onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs },
+      onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs, combined: names.combined },
       dataHash: info.dataHash,
       metrics: info.metrics ?? {},
       trainingConfig: info.trainingConfig,
