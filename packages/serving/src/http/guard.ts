@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { presentedKey, type Scope } from '../auth/api-keys.js';
 import {
@@ -12,56 +12,58 @@ import {
 } from '../errors.js';
 import type { AppContext, AppEnv } from './context.js';
 
+/** API key, scope and rate limit; sets `principal` or throws (401, 403, 429). */
+function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
+  const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
+  const principal = ctx.auth.authenticate(key);
+  if (!principal) throw new UnauthenticatedError(key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid.');
+  if (!principal.scopes.has(scope)) throw new ForbiddenError(`The API key lacks the "${scope}" scope.`);
+  const limit = principal.rateLimit ?? ctx.limits.defaultRateLimit;
+  if (limit) {
+    const wait = ctx.rateLimiter.take(principal.keyId, limit);
+    if (wait > 0) {
+      ctx.metrics.rejected.inc({ reason: 'rate_limit' });
+      throw new RateLimitedError(`Rate limit of ${limit.perSecond}/s exceeded for this key.`, wait);
+    }
+  }
+  c.set('principal', principal);
+}
+
 /** API key and scope; sets `principal`. */
 export function requireScope(ctx: AppContext, scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
-    const principal = ctx.auth.authenticate(key);
-    if (!principal) throw new UnauthenticatedError(key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid.');
-    if (!principal.scopes.has(scope)) throw new ForbiddenError(`The API key lacks the "${scope}" scope.`);
-    const limit = principal.rateLimit ?? ctx.limits.defaultRateLimit;
-    if (limit) {
-      const wait = ctx.rateLimiter.take(principal.keyId, limit);
-      if (wait > 0) {
-        ctx.metrics.rejected.inc({ reason: 'rate_limit' });
-        throw new RateLimitedError(`Rate limit of ${limit.perSecond}/s exceeded for this key.`, wait);
-      }
-    }
-    c.set('principal', principal);
+    authorize(ctx, c, scope);
     await next();
   };
 }
 
 /** The declared media type must match (SageMaker's contract: 415 otherwise). */
-export function requireContentType(...types: string[]): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const declared = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    if (!types.includes(declared)) {
-      throw new UnsupportedMediaTypeError(`Content-Type must be ${types.join(' or ')}${declared ? `, not ${declared}` : ''}.`);
-    }
-    await next();
-  };
+function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
+  const declared = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (!types.includes(declared)) {
+    throw new UnsupportedMediaTypeError(`Content-Type must be ${types.join(' or ')}${declared ? `, not ${declared}` : ''}.`);
+  }
 }
 
 /**
- * Content-Length checked up front without touching the body (so the Node adapter can read it straight
- * from the socket); a chunked body without a length is counted as it is read (hono's bodyLimit).
+ * Body size: a Content-Length is checked up front without touching the body (so the Node adapter can
+ * read it straight from the socket); a chunked body without a length is counted as it is read (hono's
+ * bodyLimit, which then runs `next`).
  */
-export function limitBody(ctx: AppContext): MiddlewareHandler<AppEnv> {
+function bodyLimiter(ctx: AppContext) {
   const max = ctx.limits.maxBodyBytes;
   const tooLarge = (): never => {
     ctx.metrics.rejected.inc({ reason: 'body_size' });
     throw new PayloadTooLargeError(`The body is over the limit of ${max} bytes.`);
   };
   const counted = bodyLimit({ maxSize: max, onError: tooLarge });
-  return async (c, next) => {
+  return (c: Context<AppEnv>, next: Next): Promise<void> => {
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined && /^\d+$/.test(length)) {
       if (Number(length) > max) tooLarge();
-      await next();
-      return;
+      return next();
     }
-    await counted(c, next);
+    return counted(c, next) as Promise<void>;
   };
 }
 
@@ -69,8 +71,8 @@ export function limitBody(ctx: AppContext): MiddlewareHandler<AppEnv> {
  * At most `maxConcurrent` requests at once (503 + Retry-After beyond, rather than a growing queue), and
  * a deadline per request. A timed-out handler keeps its slot until it really ends, so the cap holds.
  */
-export function admission(ctx: AppContext): MiddlewareHandler<AppEnv> {
-  return async (_c, next) => {
+function admitter(ctx: AppContext) {
+  return async (next: Next): Promise<void> => {
     if (ctx.inFlight.count >= ctx.limits.maxConcurrent) {
       ctx.metrics.rejected.inc({ reason: 'concurrency' });
       throw new OverloadedError(`The server is handling ${ctx.limits.maxConcurrent} requests; retry shortly.`, 1);
@@ -93,5 +95,20 @@ export function admission(ctx: AppContext): MiddlewareHandler<AppEnv> {
     } finally {
       clearTimeout(timer);
     }
+  };
+}
+
+/**
+ * The guards of a route that takes a body, in one middleware (one async step instead of four on every
+ * request): API key, scope and rate limit (401/403/429), media type (415), body size (413), then
+ * admission: the concurrency cap (503) and the deadline (408).
+ */
+export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]): MiddlewareHandler<AppEnv> {
+  const limitBody = bodyLimiter(ctx);
+  const admit = admitter(ctx);
+  return async (c, next) => {
+    authorize(ctx, c, scope);
+    checkContentType(c, types);
+    await limitBody(c, () => admit(next));
   };
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext, ServingHono } from '../http/context.js';
-import { admission, limitBody, requireContentType, requireScope } from '../http/guard.js';
+import { guardBodyRoute } from '../http/guard.js';
 import { classifyRequestSchema, ClassifyResponseSchema } from '../http/schemas.js';
 import type { Email } from '@mailroute/preprocess';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -9,9 +9,9 @@ import { errorResponses } from './responses.js';
 
 export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void {
   const Request = classifyRequestSchema(ctx.limits.maxBatch);
-  const jsonGuards = [requireScope(ctx, 'classify'), requireContentType('application/json'), limitBody(ctx), admission(ctx)] as const;
+  const jsonGuard = guardBodyRoute(ctx, 'classify', 'application/json');
 
-  app.use('/v1/classify', ...jsonGuards);
+  app.use('/v1/classify', jsonGuard);
   app.openapi(
     createRoute({
       method: 'post',
@@ -25,7 +25,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
   );
 
   // SageMaker's inference contract: same body and answer as /v1/classify, JSON only.
-  app.use('/invocations', ...jsonGuards);
+  app.use('/invocations', jsonGuard);
   app.openapi(
     createRoute({
       method: 'post',
@@ -38,7 +38,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails), 200),
   );
 
-  app.use('/v1/classify/eml', requireScope(ctx, 'classify'), requireContentType('message/rfc822'), limitBody(ctx), admission(ctx));
+  app.use('/v1/classify/eml', guardBodyRoute(ctx, 'classify', 'message/rfc822'));
   app.openapi(
     createRoute({
       method: 'post',

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { EmailClassifier } from '@mailroute/model';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
-import { admission, limitBody, requireContentType, requireScope } from '../http/guard.js';
+import { guardBodyRoute } from '../http/guard.js';
 import { FeedbackRequestSchema, FeedbackResponseSchema } from '../http/schemas.js';
 import type { PredictionRecord } from '../store/types.js';
 import { errorResponses } from './responses.js';
@@ -20,7 +20,7 @@ export function checkTaxonomy(classifier: EmailClassifier, labels: Record<string
 }
 
 export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void {
-  app.use('/v1/feedback', requireScope(ctx, 'feedback'), requireContentType('application/json'), limitBody(ctx), admission(ctx));
+  app.use('/v1/feedback', guardBodyRoute(ctx, 'feedback', 'application/json'));
   app.openapi(
     createRoute({
       method: 'post',
