@@ -17,3 +17,6 @@ export interface PredictionPacker {
 
 export function createPredictionPacker(): PredictionPacker;
 export function createPredictionUnpacker(pack: PredictionPack): { next(): PredictionRecord };
+
+/** Throws a TypeError unless every value of the records has its type. */
+export function checkPredictionRecords(records: readonly PredictionRecord[]): void;

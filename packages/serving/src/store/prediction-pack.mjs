@@ -9,6 +9,25 @@
 
 const NO_TEXT = -1;
 
+/** Throws (before anything is packed) unless every value of the records has the type it is packed as. */
+export function checkPredictionRecords(list) {
+  const fail = (what) => {
+    throw new TypeError(`a prediction record needs ${what}`);
+  };
+  const mapOf = (map, type, what) => {
+    if (typeof map !== 'object' || map === null) fail(what);
+    for (const task in map) if (typeof map[task] !== type) fail(what);
+  };
+  for (const r of list) {
+    for (const key of ['predictionId', 'emailId', 'modelId', 'createdAt', 'queue']) if (typeof r[key] !== 'string') fail(`a string ${key}`);
+    if (typeof r.latencyMs !== 'number') fail('a number latencyMs');
+    if (r.text !== undefined && typeof r.text !== 'string') fail('a string text or none');
+    mapOf(r.labels, 'string', 'labels of strings');
+    mapOf(r.confidences, 'number', 'confidences of numbers');
+    mapOf(r.abstained, 'boolean', 'abstained of booleans');
+  }
+}
+
 /** Appends records as they are queued; `take()` hands over what was added and starts a new pack. */
 export function createPredictionPacker() {
   let strings = [];
@@ -56,7 +75,9 @@ export function createPredictionPacker() {
     get size() {
       return records;
     },
+    /** Adds all the records, or (a TypeError) none of them. */
     add(list) {
+      checkPredictionRecords(list);
       for (const r of list) {
         room(8);
         nums[at++] = unique(r.predictionId);

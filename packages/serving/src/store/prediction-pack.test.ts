@@ -62,6 +62,18 @@ describe('prediction pack', () => {
     expect(unpackAll(pack, 1000)).toEqual(records);
   });
 
+  it('refuses a malformed record and packs nothing of its call', () => {
+    const packer = createPredictionPacker();
+    packer.add([record(1)]);
+    const bad = [record(2), { ...record(3), labels: { queue: 7 } }] as unknown as PredictionRecord[];
+    expect(() => packer.add(bad)).toThrow(/labels of strings/);
+    expect(() => packer.add([{ ...record(4), latencyMs: '1' } as unknown as PredictionRecord])).toThrow(/latencyMs/);
+    expect(packer.size).toBe(1);
+    const pack = packer.take();
+    expect(unpackAll(pack, 1)).toEqual([record(1)]);
+    expect(pack.lengths.length).toBe(2 + 3 + 3 + 3);
+  });
+
   it('refuses to read past the last record', () => {
     const packer = createPredictionPacker();
     packer.add([record(1)]);

@@ -136,6 +136,20 @@ describe.each(modes)('writes through the $name', ({ open }) => {
     await store.close();
   });
 
+  it('fails a malformed record alone, on the writer thread path too, and stores the others', async () => {
+    const errors: unknown[] = [];
+    const store = open('malformed', { onError: (error) => errors.push(error) });
+    const bad = { ...record('m1', 'e1', '2026-11-29T10:00:00.000Z'), confidences: { queue: 'high' } } as unknown as PredictionRecord;
+    expect(store.queuePredictions?.([bad])).toBeUndefined();
+    expect(store.queuePredictions?.([record('m2', 'e2', '2026-11-29T10:00:00.000Z')])).toBeUndefined();
+    await expect(store.savePredictions([bad])).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    expect(await store.getPrediction('m2')).toEqual(record('m2', 'e2', '2026-11-29T10:00:00.000Z'));
+    expect(await store.getPrediction('m1')).toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(String((errors[0] as Error).cause)).toMatch(/confidences of numbers/);
+    await store.close();
+  });
+
   it('is readable as soon as a save resolves, commits what was queued before close, then refuses', async () => {
     const store = open('close');
     await store.savePredictions([record('r1', 'e1', '2026-11-29T10:00:00.000Z')]);

@@ -157,7 +157,13 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
       outboxRecords += 1;
       return;
     }
-    packer.add(m.records);
+    try {
+      packer.add(m.records);
+    } catch (error) {
+      // Nothing of a malformed message was packed: it alone fails.
+      w.settle(m.id, error instanceof Error ? error.message : String(error));
+      return;
+    }
     outboxRecords += m.records.length;
     outbox.push({ id: m.id, kind: 'packed', n: m.records.length });
   };
