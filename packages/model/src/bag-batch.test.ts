@@ -26,6 +26,14 @@ describe('padChunks', () => {
     expect(cells / real).toBeLessThan(1.6);
   });
 
+  it('writes every cell of arrays it is lent, padding included', () => {
+    const input = bag([3, 7, 5, 0]);
+    const dirty = (cells: number) => ({ ids: new Int32Array(cells).fill(99), weights: new Float32Array(cells).fill(9) });
+    const lent = padChunks(input, 1 << 14, 64, dirty);
+    const fresh = padChunks(input);
+    expect(lent.map((c) => [c.rows, Array.from(c.ids), Array.from(c.weights)])).toEqual(fresh.map((c) => [c.rows, Array.from(c.ids), Array.from(c.weights)]));
+  });
+
   it('bounds the cells of one batch', () => {
     const chunks = padChunks(bag([100, 100, 100, 100]), 250, 1024);
     expect(chunks.every((c) => c.batch * c.length <= 250)).toBe(true);

@@ -1,4 +1,4 @@
-import { featurizeHashedBags, isTruncated, type FeaturizerSpec, type HashedBag } from '@mailroute/preprocess';
+import { featurizeHashedBags, isTruncated, type BagArrays, type FeaturizerSpec, type HashedBag } from '@mailroute/preprocess';
 
 export interface PreparedText {
   text: string;
@@ -12,14 +12,25 @@ export interface FeaturizedBag {
 }
 
 /** Featurizers by manifest kind; a new kind is one more entry, never an if-chain. */
-const FEATURIZERS: Record<FeaturizerSpec['kind'], (spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array) => HashedBag[]> = {
-  'hashed-ngrams': (spec, inputs, idf) => featurizeHashedBags(inputs, spec.params, idf),
+const FEATURIZERS: Record<FeaturizerSpec['kind'], (spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array, into?: BagArrays) => HashedBag[]> = {
+  'hashed-ngrams': (spec, inputs, idf, into) => featurizeHashedBags(inputs, spec.params, idf, into),
 };
 
-/** The bags of `inputs`; `idf`: the model's IDF table, needed when the featurizer's params ask for IDF. */
-export function featurizeAll(spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array): FeaturizedBag {
+/**
+ * The bags of `inputs`; `idf`: the model's IDF table, needed when the featurizer's params ask for IDF.
+ * With `into`, the bags are views into its arrays (see `featurizeHashedBags`): use them before `into` is
+ * used again.
+ */
+export function featurizeAll(spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array, into?: BagArrays): FeaturizedBag {
   const featurize = FEATURIZERS[spec.kind];
-  return { bags: featurize(spec, inputs, idf), truncated: inputs.map((input) => isTruncated(input.text, spec.params)) };
+  return { bags: featurize(spec, inputs, idf, into), truncated: inputs.map((input) => isTruncated(input.text, spec.params)) };
+}
+
+/** Ids in one padded chunk at most (by default). */
+export const MAX_CHUNK_CELLS = 1 << 14;
+
+function newBagArrays(cells: number): BagArrays {
+  return { ids: new Int32Array(cells), weights: new Float32Array(cells) };
 }
 
 export interface PaddedChunk {
@@ -35,9 +46,10 @@ export interface PaddedChunk {
  * Groups examples into padded batches of similar length (sorted by bag size) so padding stays small,
  * with at most `maxCells` ids per batch to bound the memory of the gathered embeddings. The defaults keep
  * that gathered tensor (cells x embedding dim) within a few MiB, so ONNX works in cache: measured faster
- * per email than 2^17 cells in batches of 1,024.
+ * per email than 2^17 cells in batches of 1,024. `alloc(cells)` gives each chunk its two arrays of exactly
+ * `cells` values (default: new ones); they may hold old values, as every cell is written.
  */
-export function padChunks(bag: FeaturizedBag, maxCells = 1 << 14, maxBatch = 64): PaddedChunk[] {
+export function padChunks(bag: FeaturizedBag, maxCells = MAX_CHUNK_CELLS, maxBatch = 64, alloc: (cells: number) => BagArrays = newBagArrays): PaddedChunk[] {
   const { bags } = bag;
   const order = bags.map((_, i) => i).sort((a, b) => bags[a].ids.length - bags[b].ids.length);
   const chunks: PaddedChunk[] = [];
@@ -56,11 +68,14 @@ export function padChunks(bag: FeaturizedBag, maxCells = 1 << 14, maxBatch = 64)
     }
     const rows = order.slice(start, end);
     const length = Math.max(1, bags[rows[rows.length - 1]].ids.length);
-    const ids = new Int32Array(rows.length * length);
-    const weights = new Float32Array(rows.length * length);
+    const { ids, weights } = alloc(rows.length * length);
     rows.forEach((row, r) => {
+      const n = bags[row].ids.length;
       ids.set(bags[row].ids, r * length);
       weights.set(bags[row].weights, r * length);
+      // Padding: id 0 with weight 0.
+      ids.fill(0, r * length + n, (r + 1) * length);
+      weights.fill(0, r * length + n, (r + 1) * length);
     });
     chunks.push({ rows, ids, weights, batch: rows.length, length });
     start = end;

@@ -122,6 +122,18 @@ describe('Classifier', () => {
     }
   });
 
+  it('gives overlapping calls the answers each gets alone (they share no buffer while ONNX runs)', async () => {
+    const texts = ['kyc login', 'sparplan steuer sparplan', 'a b c d e f g h i j k l m n o p', 'kyc', 'login login'];
+    const alone: Awaited<ReturnType<Classifier['predictPrepared']>>[] = [];
+    for (const text of texts) alone.push(await classifier.predictPrepared([{ text, meta: [] }]));
+    const together = await Promise.all(texts.map((text) => classifier.predictPrepared([{ text, meta: [] }])));
+    together.forEach((got, i) => {
+      for (const task of ['queue', 'topic']) expect(Array.from(got.probs[task])).toEqual(Array.from(alone[i].probs[task]));
+    });
+    // The inputs differ, so equal answers are not a matter of course.
+    expect(Array.from(alone[0].probs.queue)).not.toEqual(Array.from(alone[1].probs.queue));
+  });
+
   it('sends mail to manual triage when the queue task abstains', async () => {
     const dir = path.join(root, 'strict');
     await writeFixture(dir, 0.999);

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Email } from '@mailroute/preprocess';
 import { readVerifiedManifest } from './artifact.js';
-import { featurizeAll, padChunks, type PreparedText } from './bag-batch.js';
+import { featurizeAll, MAX_CHUNK_CELLS, padChunks, type PreparedText } from './bag-batch.js';
+import type { BagArrays } from '@mailroute/preprocess';
 import type { EmailClassifier } from './contracts.js';
 import { ArtifactError, PredictInputError } from './errors.js';
 import { decodeIdfTable, IDF_FILE } from './idf-file.js';
@@ -52,6 +53,14 @@ export class Classifier implements EmailClassifier {
 
   /** Where each task's labels start in a row of the combined output; the last entry is the row width. */
   private readonly offsets: number[];
+  /**
+   * Typed arrays over 64 bytes cost a few microseconds each to allocate and collect, as much as the
+   * work on a short email, so predictPrepared reuses two pairs: `featureArrays` for the bags (used and
+   * done with before its first await, so calls never share it) and `spare` for one chunk's padded ONNX
+   * inputs (onnxruntime reads them after an await: lent to one call at a time, others allocate).
+   */
+  private readonly featureArrays: BagArrays = { ids: new Int32Array(MAX_CHUNK_CELLS), weights: new Float32Array(MAX_CHUNK_CELLS) };
+  private spare: BagArrays | undefined = { ids: new Int32Array(MAX_CHUNK_CELLS), weights: new Float32Array(MAX_CHUNK_CELLS) };
 
   /** Verifies the manifest (schema, sha256 of every file) and the ONNX input/output names, then opens the session. */
   static async load(dir: string, options: ClassifierOptions = {}): Promise<Classifier> {
@@ -80,23 +89,37 @@ export class Classifier implements EmailClassifier {
 
   /** Probabilities for inputs already turned into model text (e.g. by `prepareModelInput`): the fast path for datasets. */
   async predictPrepared(inputs: readonly PreparedText[]): Promise<PreparedPrediction> {
-    const bag = featurizeAll(this.manifest.featurizer, inputs, this.idf);
+    const bag = featurizeAll(this.manifest.featurizer, inputs, this.idf, this.featureArrays);
+    let borrowed: BagArrays | undefined;
+    const chunks = padChunks(bag, MAX_CHUNK_CELLS, undefined, (cells) => {
+      if (borrowed || !this.spare || this.spare.ids.length < cells) return { ids: new Int32Array(cells), weights: new Float32Array(cells) };
+      borrowed = this.spare;
+      this.spare = undefined;
+      return { ids: borrowed.ids.subarray(0, cells), weights: borrowed.weights.subarray(0, cells) };
+    });
     const { tasks, onnx } = this.manifest;
+    const n = inputs.length;
+    // One array for every task's probabilities (task after task), each task a view of it.
+    const all = new Float32Array(n * this.offsets[tasks.length]);
     const probs: Record<string, Float32Array> = {};
-    for (const task of tasks) probs[task.name] = new Float32Array(inputs.length * task.labels.length);
+    tasks.forEach((task, t) => (probs[task.name] = all.subarray(n * this.offsets[t], n * this.offsets[t + 1])));
     // With a combined output, one tensor holds every task: row width = all labels, task t from its offset.
     const fetch = onnx.combined ? [onnx.combined] : tasks.map((task) => onnx.outputs[task.name]);
     const width = onnx.combined ? this.offsets[tasks.length] : 0;
-    for (const chunk of padChunks(bag)) {
-      const result = await this.session.runBag(onnx.inputs, chunk, fetch);
-      tasks.forEach((task, t) => {
-        const k = task.labels.length;
-        const out = onnx.combined ? result[onnx.combined] : result[fetch[t]];
-        const stride = onnx.combined ? width : k;
-        const from = onnx.combined ? this.offsets[t] : 0;
-        if (out.length !== chunk.batch * stride) throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `output ${onnx.combined ?? fetch[t]} has ${out.length / chunk.batch} values per email, the manifest ${stride}`);
-        chunk.rows.forEach((row, r) => probs[task.name].set(out.subarray(r * stride + from, r * stride + from + k), row * k));
-      });
+    try {
+      for (const chunk of chunks) {
+        const result = await this.session.runBag(onnx.inputs, chunk, fetch);
+        tasks.forEach((task, t) => {
+          const k = task.labels.length;
+          const out = onnx.combined ? result[onnx.combined] : result[fetch[t]];
+          const stride = onnx.combined ? width : k;
+          const from = onnx.combined ? this.offsets[t] : 0;
+          if (out.length !== chunk.batch * stride) throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `output ${onnx.combined ?? fetch[t]} has ${out.length / chunk.batch} values per email, the manifest ${stride}`);
+          chunk.rows.forEach((row, r) => probs[task.name].set(out.subarray(r * stride + from, r * stride + from + k), row * k));
+        });
+      }
+    } finally {
+      if (borrowed) this.spare = borrowed;
     }
     return { probs, truncated: bag.truncated };
   }

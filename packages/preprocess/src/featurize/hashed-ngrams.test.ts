@@ -132,6 +132,23 @@ describe('featurizeHashedBags', () => {
       expect(Array.from(bags[i].weights)).toEqual(Array.from(one.weights));
     });
   });
+
+  it('writes into lent arrays when they are big enough, and uses its own (leaving them as they were) when not', () => {
+    const p = HashedNgramsParamsSchema.parse({ pooling: 'group-sqrt' });
+    const short = [{ text: 'Bitte Freistellungsauftrag ändern.', meta: ['lang=de'] }];
+    const into = { ids: new Int32Array(4096).fill(-7), weights: new Float32Array(4096).fill(-7) };
+    const lent = featurizeHashedBags(short, p, undefined, into);
+    const own = featurizeHashedBags(short, p);
+    expect(lent[0].ids.buffer).toBe(into.ids.buffer);
+    expect(Array.from(lent[0].ids)).toEqual(Array.from(own[0].ids));
+    expect(Array.from(lent[0].weights)).toEqual(Array.from(own[0].weights));
+    const tiny = { ids: new Int32Array(8), weights: new Float32Array(8) };
+    const long = [{ text: 'Depotübertrag zur neuen Bank '.repeat(50), meta: [] }];
+    const grown = featurizeHashedBags(long, p, undefined, tiny);
+    expect(grown[0].ids.buffer).not.toBe(tiny.ids.buffer);
+    expect(tiny.ids.length).toBe(8);
+    expect(Array.from(grown[0].ids)).toEqual(Array.from(featurizeHashedBag(long[0].text, [], p).ids));
+  });
 });
 
 describe('IDF weighting', () => {

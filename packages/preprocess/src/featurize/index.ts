@@ -11,6 +11,7 @@ export {
   isTruncated,
   poolingWeight,
   type HashedNgramsParams,
+  type BagArrays,
   type HashedBag,
   type CountedBag,
   type FeaturizerSpec,

@@ -40,7 +40,8 @@ port.on('message', (message: { kind: 'release' } | { id: number; emails: Email[]
     return;
   }
   const run = classifier.score(message.emails).then(
-    (scored) => port.postMessage({ id: message.id, scored }, Object.values(scored.probs).map((p) => p.buffer as ArrayBuffer)),
+    // The tasks' probabilities may share one buffer: each buffer is moved once.
+    (scored) => port.postMessage({ id: message.id, scored }, [...new Set(Object.values(scored.probs).map((p) => p.buffer as ArrayBuffer))]),
     (error: unknown) => port.postMessage({ id: message.id, error: describe(error) }),
   );
   running.add(run);
