@@ -10,6 +10,7 @@
 // writer thread.
 
 const NO_TEXT = -1;
+const STRING_FIELDS = ['predictionId', 'emailId', 'modelId', 'createdAt', 'queue'];
 
 /** Throws (before anything is packed) unless every value of the records has the type it is packed as. */
 export function checkPredictionRecords(list) {
@@ -21,7 +22,7 @@ export function checkPredictionRecords(list) {
     for (const task in map) if (typeof map[task] !== type) fail(what);
   };
   for (const r of list) {
-    for (const key of ['predictionId', 'emailId', 'modelId', 'createdAt', 'queue']) if (typeof r[key] !== 'string') fail(`a string ${key}`);
+    for (const key of STRING_FIELDS) if (typeof r[key] !== 'string') fail(`a string ${key}`);
     if (typeof r.latencyMs !== 'number') fail('a number latencyMs');
     if (r.text !== undefined && typeof r.text !== 'string') fail('a string text or none');
     mapOf(r.labels, 'string', 'labels of strings');

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
-import { createPredictionPacker, type PredictionPack } from './prediction-pack.mjs';
+import { checkPredictionRecords, createPredictionPacker, type PredictionPack } from './prediction-pack.mjs';
 import { createGroupWriter, type WriteMessage } from './sqlite-writes.mjs';
 
 type NewMessage = (id: number) => WriteMessage;
@@ -88,14 +88,30 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
   };
 }
 
+type Waiters = ReturnType<typeof waiters>;
+
+/** Runs `use`, which checks a message's prediction records before it keeps anything: a malformed message alone fails. */
+function aloneIfMalformed(w: Waiters, id: number, use: () => void): void {
+  try {
+    use();
+  } catch (error) {
+    w.settle(id, error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** Writes on this thread (`:memory:` databases, which a second connection cannot see). */
 export function createInlineWrites(db: Database.Database, buffer: BufferOptions): WriteTransport {
   const w = waiters(buffer.onError);
   const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error?.message));
+  const submit = (m: WriteMessage) =>
+    aloneIfMalformed(w, m.id, () => {
+      if (m.kind === 'predictions') checkPredictionRecords(m.records);
+      writer.submit(m);
+    });
   return {
-    write: (message) => new Promise((resolve, reject) => writer.submit(message(w.add(resolve, reject)))),
+    write: (message) => new Promise((resolve, reject) => submit(message(w.add(resolve, reject)))),
     queue: (message) => {
-      writer.submit(message(w.addQueued()));
+      submit(message(w.addQueued()));
       return undefined;
     },
     settled: async () => writer.flush(),
@@ -157,15 +173,12 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
       outboxRecords += 1;
       return;
     }
-    try {
+    // `packer.add` checks the records first and packs nothing of a malformed message.
+    aloneIfMalformed(w, m.id, () => {
       packer.add(m.records);
-    } catch (error) {
-      // Nothing of a malformed message was packed: it alone fails.
-      w.settle(m.id, error instanceof Error ? error.message : String(error));
-      return;
-    }
-    outboxRecords += m.records.length;
-    outbox.push({ id: m.id, kind: 'packed', n: m.records.length });
+      outboxRecords += m.records.length;
+      outbox.push({ id: m.id, kind: 'packed', n: m.records.length });
+    });
   };
   let timer: NodeJS.Timeout | undefined;
   let immediate = false;

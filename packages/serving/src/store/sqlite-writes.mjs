@@ -1,6 +1,5 @@
 // Writes of the SQLite store, shared by its writer thread (sqlite-writer.worker.mjs) and its in-thread
 // mode (`:memory:` databases). Plain JavaScript so that a worker thread can load it without a TS loader.
-import { checkPredictionRecords } from './prediction-pack.mjs';
 
 /**
  * Group commit: every message submitted in one event-loop turn shares one transaction (one WAL append
@@ -27,8 +26,6 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
       upsertFeedback.run(f.emailId, f.predictionId ?? null, JSON.stringify(f.labels), f.closedAt, f.receivedAt);
       return;
     }
-    // A malformed record fails its message alone (packed ones were already checked before packing).
-    checkPredictionRecords(message.records);
     for (const r of message.records) {
       insertPrediction.run(
         r.predictionId,
