@@ -1,13 +1,11 @@
-/** mulberry32: a small seeded PRNG, so splits and demo data are the same for the same seed everywhere. */
+import { seededRandom } from '@mailroute/evaluation';
+
+/**
+ * The seeded generator of splits and demo data (mulberry32, as evaluation's `seededRandom`, on the seed
+ * mixed with a constant): the same seed gives the same splits and demo rows everywhere.
+ */
 export function createRandom(seed: number): () => number {
-  let a = (seed >>> 0) ^ 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom((seed >>> 0) ^ 0x9e3779b9);
 }
 
 /** Fisher-Yates shuffle in place with the given random source. */
