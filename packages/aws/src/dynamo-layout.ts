@@ -1,17 +1,4 @@
-/**
- * Single-table layout of the prediction and feedback store. The Pulumi program builds the table from
- * the same names (infra's test compares them), so keep them stable.
- */
-export const DYNAMO_TABLE_LAYOUT = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  /** Newest prediction per email: gsi1pk = EMAIL#<emailId>, gsi1sk = <createdAt>#<predictionId>. */
-  byEmailIndex: { name: 'by-email', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** Predictions per UTC day: gsi2pk = DAY#<yyyy-mm-dd>, gsi2sk = <createdAt>#<predictionId>. */
-  byDayIndex: { name: 'by-day', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-  ttlAttribute: 'expiresAt',
-} as const;
-
+/** Item keys of the single-table layout (its key and index names are DYNAMO_TABLE_LAYOUT in contracts.ts). */
 export const predictionKey = (predictionId: string) => ({ pk: `PRED#${predictionId}`, sk: 'PREDICTION' });
 export const feedbackKey = (emailId: string) => ({ pk: `EMAIL#${emailId}`, sk: 'FEEDBACK' });
 export const emailPartition = (emailId: string) => `EMAIL#${emailId}`;

@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from '@mailroute/serving';
+import { DYNAMO_TABLE_LAYOUT as L } from './contracts.js';
 import {
-  DYNAMO_TABLE_LAYOUT as L,
   dayPartition,
   daysInWindow,
   emailPartition,

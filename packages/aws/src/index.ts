@@ -4,7 +4,7 @@ export { SageMakerEndpointClassifier, InvocationsResponseSchema, parseInvocation
 export type { SageMakerEndpointClassifierOptions, InvocationsResponse } from './sagemaker-endpoint-classifier.js';
 export { DynamoPredictionStore } from './dynamo-prediction-store.js';
 export type { DynamoPredictionStoreOptions } from './dynamo-prediction-store.js';
-export { DYNAMO_TABLE_LAYOUT } from './dynamo-layout.js';
+export { API_ENV, DEPLOYER_ENV, QUALITY_ENV, DYNAMO_TABLE_LAYOUT, QUALITY_METRIC } from './contracts.js';
 export { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 export type { S3SageMakerRegistryOptions } from './s3-sagemaker-registry.js';
 export {
@@ -14,12 +14,12 @@ export {
   ModelPackageStateChangeSchema,
 } from './deployer/deploy-plan.js';
 export type { DeployerConfig, DeploymentPlan, ApprovedPackage, CurrentEndpoint, ModelPackageStateChange } from './deployer/deploy-plan.js';
-export { createDeployerHandler, createDeployerHandlerFromEnv, deployerConfigFromEnv, toApprovedPackage, DEPLOYER_ENV } from './deployer/deployer-handler.js';
+export { createDeployerHandler, createDeployerHandlerFromEnv, deployerConfigFromEnv, toApprovedPackage } from './deployer/deployer-handler.js';
 export type { DeployResult } from './deployer/deployer-handler.js';
-export { createApiLambdaHandler, createAwsServing, apiConfigFromEnv, defaultAwsServingDeps, API_ENV } from './lambda/api-handler.js';
+export { createApiLambdaHandler, createAwsServing, apiConfigFromEnv, defaultAwsServingDeps } from './lambda/api-handler.js';
 export type { ApiLambdaConfig, AwsServingDeps } from './lambda/api-handler.js';
 export { createGatewayJwtAuth } from './lambda/gateway-auth.js';
 export { loadChampionTasks } from './lambda/champion-tasks.js';
-export { createQualityReporter, qualityMetricRecords, macroF1Scorer, QUALITY_METRIC } from './quality/quality-report.js';
+export { createQualityReporter, qualityMetricRecords, macroF1Scorer } from './quality/quality-report.js';
 export type { QualityReporterDeps } from './quality/quality-report.js';
-export { createQualityReporterHandlerFromEnv, QUALITY_ENV } from './quality/quality-handler.js';
+export { createQualityReporterHandlerFromEnv } from './quality/quality-handler.js';

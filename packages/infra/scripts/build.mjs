@@ -2,7 +2,8 @@
 //   dist/api/index.mjs        API Lambda (serving's Hono app + AWS adapters, AWS SDK included)
 //   dist/deployer/index.mjs   deployer Lambda
 //   dist/quality/index.mjs    daily live-quality reporter Lambda
-//   dist/program/main.js      the Pulumi program (Pulumi.yaml `main`), @pulumi/* left to node_modules
+//   dist/program/main.js      the Pulumi program (Pulumi.yaml `main`): the workspace's own TypeScript
+//                             (@mailroute/aws/contracts) bundled in, every other package left to node_modules
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -27,6 +28,15 @@ const nativeStub = {
 module.exports = new Proxy({}, { get: (_t, prop) => (prop === '__esModule' || typeof prop === 'symbol' ? undefined : fail) });`,
       loader: 'js',
     }));
+  },
+};
+
+// The program keeps npm packages external, but the workspace's packages export TypeScript sources,
+// which node cannot load: those are bundled.
+const workspaceBundled = {
+  name: 'workspace-bundled',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@mailroute/') ? undefined : { path: args.path, external: true }));
   },
 };
 
@@ -58,7 +68,7 @@ const results = await Promise.all([
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    packages: 'external',
+    plugins: [workspaceBundled],
     sourcemap: true,
     logLevel: 'warning',
   }),

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INFRA_ROOT } from './testing/stack-files.js';
 
 const dist = path.join(INFRA_ROOT, 'dist');
 const built = ['api', 'deployer', 'quality'].every((name) => existsSync(path.join(dist, name, 'index.mjs')));
+const program = path.join(dist, 'program', 'main.js');
 
 // Loads the esbuild bundles in a fresh Node, as Lambda would. Needs `npm run build -w packages/infra`.
 describe.skipIf(!built)('Lambda bundles (skipped: run `npm run build -w packages/infra` first)', () => {
@@ -24,4 +25,14 @@ describe.skipIf(!built)('Lambda bundles (skipped: run `npm run build -w packages
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     expect(JSON.parse(out)).toEqual({ api: 'function', deployer: 'function', quality: 'function', code: 'DEPLOY_EVENT_INVALID' });
   }, 60_000);
+});
+
+// Pulumi runs the compiled program in plain Node: the workspace's packages export TypeScript, so none may
+// be left as an import (npm packages are).
+describe.skipIf(!existsSync(program))('Pulumi program bundle (skipped: run `npm run build -w packages/infra` first)', () => {
+  it('imports only npm packages and node builtins', () => {
+    const specifiers = [...readFileSync(program, 'utf8').matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    expect(specifiers).toContain('@pulumi/pulumi');
+    expect(specifiers.filter((s) => s.startsWith('@mailroute/') || s.startsWith('.'))).toEqual([]);
+  });
 });

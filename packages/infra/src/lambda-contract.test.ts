@@ -1,20 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
-import { API_ENV, DEPLOYER_ENV, DYNAMO_TABLE_LAYOUT, QUALITY_ENV, QUALITY_METRIC } from '@mailroute/aws';
-import { API_LAMBDA_ENV, DEPLOYER_LAMBDA_ENV, QUALITY_LAMBDA_ENV } from './lambda-env.js';
-import { LIVE_QUALITY_METRIC, QUALITY_NAMESPACE } from './monitoring-plan.js';
-import { FEEDBACK_TABLE_LAYOUT } from './components/feedback-storage.js';
 
-// The program repeats these names so it does not load the AWS SDK; they must equal the adapters'.
+// The program and the adapters it deploys share one set of names (@mailroute/aws/contracts). The program
+// must reach them without loading the AWS SDK, so that module imports nothing and the program never
+// imports the package's root (only the Lambda entry points under lambda/, bundled apart, do).
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function programSources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'lambda' ? [] : programSources(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
 describe('contract between the program and the code it deploys', () => {
-  it('builds the table the DynamoDB store expects', () => {
-    expect(FEEDBACK_TABLE_LAYOUT).toEqual(DYNAMO_TABLE_LAYOUT);
+  it('reads the shared names from a module that imports nothing', () => {
+    const contracts = readFileSync(path.resolve(here, '../../aws/src/contracts.ts'), 'utf8');
+    expect(contracts).not.toMatch(/^\s*import\b|\brequire\(|\bimport\(/m);
   });
-  it('sets the environment the deployer and the API Lambda read', () => {
-    expect(DEPLOYER_LAMBDA_ENV).toEqual(DEPLOYER_ENV);
-    expect(API_LAMBDA_ENV).toEqual(API_ENV);
-    expect(QUALITY_LAMBDA_ENV).toEqual(QUALITY_ENV);
-  });
-  it('alarms on the metric the quality reporter publishes', () => {
-    expect({ namespace: QUALITY_NAMESPACE, name: LIVE_QUALITY_METRIC }).toEqual(QUALITY_METRIC);
+
+  it('never imports the AWS package root outside the Lambda entry points', () => {
+    const sources = programSources(here);
+    expect(sources.length).toBeGreaterThan(10);
+    const offenders = sources.filter((file) => /from '@mailroute\/aws'/.test(readFileSync(file, 'utf8')));
+    expect(offenders.map((f) => path.relative(here, f))).toEqual([]);
   });
 });

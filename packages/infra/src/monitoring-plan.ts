@@ -1,9 +1,7 @@
+import { QUALITY_METRIC } from '@mailroute/aws/contracts';
 import type { StackConfig } from './config.js';
 import { physicalName } from './naming.js';
 
-/** The namespace the API Lambda publishes live quality to (macro F1 over closed cases, from CRM feedback). */
-export const QUALITY_NAMESPACE = 'Mailroute/Quality';
-export const LIVE_QUALITY_METRIC = 'LiveMacroF1';
 /** Namespace of the API Lambda's own metrics (least-privilege condition on PutMetricData). */
 export const SERVING_NAMESPACE = 'Mailroute';
 
@@ -85,8 +83,9 @@ export function alarmSpecs(
     spec({
       key: 'live-quality',
       description: `Live macro F1 from CRM feedback under ${m.minLiveMacroF1}`,
-      namespace: QUALITY_NAMESPACE,
-      metricName: LIVE_QUALITY_METRIC,
+      // What the quality reporter Lambda publishes (macro F1 over closed cases, from CRM feedback).
+      namespace: QUALITY_METRIC.namespace,
+      metricName: QUALITY_METRIC.name,
       dimensions: { Environment: config.environment },
       statistic: 'Minimum',
       period: 86_400,

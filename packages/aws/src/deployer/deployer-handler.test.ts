@@ -9,7 +9,8 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { createDeployerHandler, createDeployerHandlerFromEnv, deployerConfigFromEnv, DEPLOYER_ENV } from './deployer-handler.js';
+import { DEPLOYER_ENV } from '../contracts.js';
+import { createDeployerHandler, createDeployerHandlerFromEnv, deployerConfigFromEnv } from './deployer-handler.js';
 import { config, event } from './test-fixtures.js';
 
 const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });

@@ -17,19 +17,8 @@ import {
   type CurrentEndpoint,
   type DeployerConfig,
 } from './deploy-plan.js';
+import { DEPLOYER_ENV } from '../contracts.js';
 
-/** Environment variable names of the deployer Lambda (the Pulumi program sets them). */
-export const DEPLOYER_ENV = {
-  endpointName: 'MAILROUTE_ENDPOINT_NAME',
-  modelPackageGroupName: 'MAILROUTE_MODEL_PACKAGE_GROUP',
-  executionRoleArn: 'MAILROUTE_SAGEMAKER_ROLE_ARN',
-  instanceType: 'MAILROUTE_INSTANCE_TYPE',
-  initialInstanceCount: 'MAILROUTE_INSTANCE_COUNT',
-  subnetIds: 'MAILROUTE_SUBNET_IDS',
-  securityGroupIds: 'MAILROUTE_SECURITY_GROUP_IDS',
-  kmsKeyArn: 'MAILROUTE_KMS_KEY_ARN',
-  rollbackAlarmNames: 'MAILROUTE_ROLLBACK_ALARMS',
-} as const;
 
 const list = (value: string | undefined) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
 

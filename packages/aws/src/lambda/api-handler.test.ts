@@ -5,7 +5,8 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaHandler } from '@mailroute/serving';
-import { API_ENV, apiConfigFromEnv, createApiLambdaHandler } from './api-handler.js';
+import { API_ENV } from '../contracts.js';
+import { apiConfigFromEnv, createApiLambdaHandler } from './api-handler.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
 
 type LambdaEvent = Parameters<LambdaHandler>[0];

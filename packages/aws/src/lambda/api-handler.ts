@@ -16,16 +16,8 @@ import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
 import { loadChampionTasks } from './champion-tasks.js';
+import { API_ENV } from '../contracts.js';
 
-/** Environment variable names of the API Lambda (the Pulumi program sets them). */
-export const API_ENV = {
-  endpointName: 'MAILROUTE_ENDPOINT_NAME',
-  tableName: 'MAILROUTE_TABLE_NAME',
-  artifactBucket: 'MAILROUTE_ARTIFACT_BUCKET',
-  modelsPrefix: 'MAILROUTE_MODELS_PREFIX',
-  feedbackTtlDays: 'MAILROUTE_FEEDBACK_TTL_DAYS',
-  environment: 'MAILROUTE_ENVIRONMENT',
-} as const;
 
 const ApiConfigSchema = z.object({
   endpointName: z.string().min(1),

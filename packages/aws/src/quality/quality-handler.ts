@@ -4,16 +4,8 @@ import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { loadChampionTasks } from '../lambda/champion-tasks.js';
 import { defaultAwsServingDeps, type AwsServingDeps } from '../lambda/api-handler.js';
 import { createQualityReporter } from './quality-report.js';
+import { QUALITY_ENV } from '../contracts.js';
 
-/** Environment variable names of the quality reporter Lambda (the Pulumi program sets them). */
-export const QUALITY_ENV = {
-  tableName: 'MAILROUTE_TABLE_NAME',
-  artifactBucket: 'MAILROUTE_ARTIFACT_BUCKET',
-  modelsPrefix: 'MAILROUTE_MODELS_PREFIX',
-  environment: 'MAILROUTE_ENVIRONMENT',
-  windowDays: 'MAILROUTE_QUALITY_WINDOW_DAYS',
-  minFeedback: 'MAILROUTE_QUALITY_MIN_FEEDBACK',
-} as const;
 
 const QualityConfigSchema = z.object({
   tableName: z.string().min(1),

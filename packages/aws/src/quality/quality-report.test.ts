@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { FeedbackPair, PredictionStore } from '@mailroute/serving';
-import { createQualityReporter, qualityMetricRecords, QUALITY_METRIC } from './quality-report.js';
+import { QUALITY_METRIC } from '../contracts.js';
+import { createQualityReporter, qualityMetricRecords } from './quality-report.js';
 import { createQualityReporterHandlerFromEnv } from './quality-handler.js';
 
 function pair(i: number, predicted: string, truth?: string): FeedbackPair {

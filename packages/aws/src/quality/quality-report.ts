@@ -1,8 +1,8 @@
 import { computeTaskMetrics } from '@mailroute/evaluation';
 import { computeLiveQuality, type LiveQuality, type PredictionStore, type TaskScorer } from '@mailroute/serving';
 
-/** The metric the prod/dev "live-quality" alarm watches (infra's monitoring plan uses the same names). */
-export const QUALITY_METRIC = { namespace: 'Mailroute/Quality', name: 'LiveMacroF1' } as const;
+import { QUALITY_METRIC } from '../contracts.js';
+
 
 export const macroF1Scorer: TaskScorer = (truth, predicted) => {
   const m = computeTaskMetrics(truth, predicted);

@@ -1,16 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
+import { DYNAMO_TABLE_LAYOUT } from '@mailroute/aws/contracts';
 import { physicalName } from '../naming.js';
 import { dataStoreOptions, tagsWith, type StackContext } from './common.js';
-
-/** Key and index names of the single-table layout; equal to DYNAMO_TABLE_LAYOUT in @mailroute/aws. */
-export const FEEDBACK_TABLE_LAYOUT = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  byEmailIndex: { name: 'by-email', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  byDayIndex: { name: 'by-day', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-  ttlAttribute: 'expiresAt',
-} as const;
 
 /** Predictions and CRM feedback: on-demand DynamoDB, point-in-time recovery, the stack CMK, TTL. */
 export class FeedbackStorage extends pulumi.ComponentResource {
@@ -20,7 +12,7 @@ export class FeedbackStorage extends pulumi.ComponentResource {
   constructor(name: string, ctx: StackContext & { kmsKeyArn: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
     super('mailroute:storage:FeedbackStorage', name, {}, opts);
     const { config } = ctx;
-    const L = FEEDBACK_TABLE_LAYOUT;
+    const L = DYNAMO_TABLE_LAYOUT; // the key and index names the DynamoDB store reads
     const tableName = physicalName(config, 'predictions', 255);
     const keys = [L.partitionKey, L.sortKey, L.byEmailIndex.partitionKey, L.byEmailIndex.sortKey, L.byDayIndex.partitionKey, L.byDayIndex.sortKey];
     const table = new aws.dynamodb.Table(

@@ -1,0 +1,53 @@
+/**
+ * Names shared by the AWS adapters and the Pulumi program that deploys them: the Lambda environment
+ * variables, the DynamoDB table layout and the live-quality metric. This module imports nothing, so the
+ * program reads it as `@mailroute/aws/contracts` without loading the AWS SDK; both sides use these
+ * objects, so they cannot drift apart.
+ */
+
+/** Environment variable names of the API Lambda. */
+export const API_ENV = {
+  endpointName: 'MAILROUTE_ENDPOINT_NAME',
+  tableName: 'MAILROUTE_TABLE_NAME',
+  artifactBucket: 'MAILROUTE_ARTIFACT_BUCKET',
+  modelsPrefix: 'MAILROUTE_MODELS_PREFIX',
+  feedbackTtlDays: 'MAILROUTE_FEEDBACK_TTL_DAYS',
+  environment: 'MAILROUTE_ENVIRONMENT',
+} as const;
+
+/** Environment variable names of the deployer Lambda. */
+export const DEPLOYER_ENV = {
+  endpointName: 'MAILROUTE_ENDPOINT_NAME',
+  modelPackageGroupName: 'MAILROUTE_MODEL_PACKAGE_GROUP',
+  executionRoleArn: 'MAILROUTE_SAGEMAKER_ROLE_ARN',
+  instanceType: 'MAILROUTE_INSTANCE_TYPE',
+  initialInstanceCount: 'MAILROUTE_INSTANCE_COUNT',
+  subnetIds: 'MAILROUTE_SUBNET_IDS',
+  securityGroupIds: 'MAILROUTE_SECURITY_GROUP_IDS',
+  kmsKeyArn: 'MAILROUTE_KMS_KEY_ARN',
+  rollbackAlarmNames: 'MAILROUTE_ROLLBACK_ALARMS',
+} as const;
+
+/** Environment variable names of the quality reporter Lambda. */
+export const QUALITY_ENV = {
+  tableName: 'MAILROUTE_TABLE_NAME',
+  artifactBucket: 'MAILROUTE_ARTIFACT_BUCKET',
+  modelsPrefix: 'MAILROUTE_MODELS_PREFIX',
+  environment: 'MAILROUTE_ENVIRONMENT',
+  windowDays: 'MAILROUTE_QUALITY_WINDOW_DAYS',
+  minFeedback: 'MAILROUTE_QUALITY_MIN_FEEDBACK',
+} as const;
+
+/** Single-table layout of the prediction and feedback store; keep the names stable (live tables use them). */
+export const DYNAMO_TABLE_LAYOUT = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Newest prediction per email: gsi1pk = EMAIL#<emailId>, gsi1sk = <createdAt>#<predictionId>. */
+  byEmailIndex: { name: 'by-email', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Predictions per UTC day: gsi2pk = DAY#<yyyy-mm-dd>, gsi2sk = <createdAt>#<predictionId>. */
+  byDayIndex: { name: 'by-day', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** The metric the quality reporter publishes and the "live-quality" alarm watches. */
+export const QUALITY_METRIC = { namespace: 'Mailroute/Quality', name: 'LiveMacroF1' } as const;
