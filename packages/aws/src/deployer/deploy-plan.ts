@@ -140,22 +140,12 @@ export function planDeployment(input: {
     ],
     Tags: tags,
   };
+  const common = { action: 'deploy' as const, modelName: name, endpointConfigName: name, createModel, createEndpointConfig };
   if (!current) {
-    return {
-      action: 'deploy',
-      modelName: name,
-      endpointConfigName: name,
-      createModel,
-      createEndpointConfig,
-      endpoint: { kind: 'create', input: { EndpointName: config.endpointName, EndpointConfigName: name, Tags: tags } },
-    };
+    return { ...common, endpoint: { kind: 'create', input: { EndpointName: config.endpointName, EndpointConfigName: name, Tags: tags } } };
   }
   return {
-    action: 'deploy',
-    modelName: name,
-    endpointConfigName: name,
-    createModel,
-    createEndpointConfig,
+    ...common,
     endpoint: {
       kind: 'update',
       input: {
