@@ -109,6 +109,12 @@ export class ServingConfigError extends ServingError {
   readonly status = 500;
 }
 
+/** The address could not be bound: the port is taken, or it needs privileges this process lacks. */
+export class ListenError extends ServingError {
+  readonly code = 'LISTEN_FAILED';
+  readonly status = 500;
+}
+
 export class StoreError extends ServingError {
   readonly code = 'STORE_FAILED';
   readonly status = 500;

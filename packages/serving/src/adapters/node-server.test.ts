@@ -58,6 +58,19 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     await open.close();
   }, 30_000);
 
+  it('says what to do when the port is taken, and the first server keeps serving', async () => {
+    const second = await createLocalServing({ home: path.join(root, 'second'), modelDir: path.join(root, 'artifacts', 'm1') });
+    try {
+      const failed = startNodeServer({ serving: second, host: '127.0.0.1', port: server.port });
+      await expect(failed).rejects.toMatchObject({ code: 'LISTEN_FAILED' });
+      await expect(failed).rejects.toThrow(`Port ${server.port} on 127.0.0.1 is already in use`);
+    } finally {
+      await second.close();
+    }
+    const res = await post(`${server.url}/v1/classify`, { emails: [{ subject: 'Sparplan', body: 'Bitte den Sparplan ändern.' }] });
+    expect(res.status).toBe(200);
+  }, 30_000);
+
   it('refuses a body over the limit with 413, whether its length is declared or it comes chunked', async () => {
     const big = JSON.stringify({ emails: [{ body: 'x'.repeat(1_100_000) }] });
     const declared = await fetch(`${server.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });

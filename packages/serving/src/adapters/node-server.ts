@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { EventEmitter } from 'node:events';
 import { serve, type ServerType } from '@hono/node-server';
 import type { ServingApp } from '../app.js';
-import { ServingConfigError } from '../errors.js';
+import { ListenError, ServingConfigError } from '../errors.js';
 import { silentLogger, type Logger } from '../http/logger.js';
 
 export interface NodeServerOptions {
@@ -33,6 +33,21 @@ export function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
+/** A bind failure said in terms of what to do about it; other errors pass unchanged. */
+function listenError(error: Error, host: string, port: number): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new ListenError(`Port ${port} on ${host} is already in use (another mailroute server?): stop it, or choose another port (--port or PORT).`, {}, { cause: error });
+  }
+  if (code === 'EACCES') {
+    return new ListenError(`Not allowed to listen on port ${port} of ${host} (ports under 1024 need privileges): choose a port from 1024 up (--port or PORT).`, {}, { cause: error });
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return new ListenError(`${host} is not an address of this machine: choose another host (--host or HOST).`, {}, { cause: error });
+  }
+  return error;
+}
+
 /** Runs the app on Node's HTTP server. Refuses a non-loopback host when auth is off. */
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
@@ -44,7 +59,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   }
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: serving.app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (error) => reject(listenError(error, options.host, options.port)));
   });
   const address = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
