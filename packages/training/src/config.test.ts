@@ -14,6 +14,11 @@ describe('training config', () => {
     expect(c.split).toEqual({ kind: 'stratified', on: 'queue', testShare: 0.2, validShare: 0.1, seed: 0 });
   });
 
+  it('splits stratified on the first task when the config names no split', () => {
+    const c = parseTrainingConfig({ columns: { body: 'body' }, tasks: [{ name: 'topic' }, { name: 'queue' }] });
+    expect(c.split).toEqual({ kind: 'stratified', on: 'topic', testShare: 0.2, validShare: 0.1, seed: 0 });
+  });
+
   it('refuses a split on an unknown task, a time split without times, duplicate tasks', () => {
     expect(() => parseTrainingConfig({ ...ok, split: { kind: 'stratified', on: 'topic' } })).toThrow(/split\.on: split\.on "topic" is not a task/);
     expect(() => parseTrainingConfig({ ...ok, split: { kind: 'time' } })).toThrow(TrainingConfigError);
@@ -38,6 +43,7 @@ describe('trainingConfigJsonSchema', () => {
     const { trainingConfigJsonSchema } = await import('./config.js');
     const schema = trainingConfigJsonSchema() as { properties: Record<string, unknown>; required?: string[] };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['columns', 'tasks', 'split', 'model', 'onBadRow']));
-    expect(schema.required).toEqual(expect.arrayContaining(['columns', 'tasks', 'split']));
+    expect(schema.required).toEqual(expect.arrayContaining(['columns', 'tasks']));
+    expect(schema.required).not.toContain('split');
   });
 });

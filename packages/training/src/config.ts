@@ -57,6 +57,11 @@ export const SplitConfigSchema = z.discriminatedUnion('kind', [
 ]);
 export type SplitConfig = z.infer<typeof SplitConfigSchema>;
 
+/** The split of a config that names none: stratified on its first task with the usual shares. */
+function defaultSplit(task: string): SplitConfig {
+  return { kind: 'stratified', on: task, testShare: 0.2, validShare: 0.1, seed: 0 };
+}
+
 export const TrainingConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -68,7 +73,8 @@ export const TrainingConfigSchema = z
     literalNewlines: z.boolean().default(false),
     columns: ColumnsSchema,
     tasks: z.array(TaskConfigSchema).min(1),
-    split: SplitConfigSchema,
+    /** Default: stratified on the first task, 20% test, 10% validation, seed 0. */
+    split: SplitConfigSchema.optional(),
     /** Model family and its parameters, passed to the trainer (which validates them). */
     family: z.literal('ngram-bag').default('ngram-bag'),
     model: z.record(z.string(), z.unknown()).default({}),
@@ -82,19 +88,20 @@ export const TrainingConfigSchema = z
     const names = cfg.tasks.map((t) => t.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task "${dup}" appears twice` });
-    if (cfg.split.kind === 'stratified' && !names.includes(cfg.split.on)) {
+    if (cfg.split?.kind === 'stratified' && !names.includes(cfg.split.on)) {
       ctx.addIssue({ code: 'custom', path: ['split', 'on'], message: `split.on "${cfg.split.on}" is not a task` });
     }
-    if (cfg.split.kind === 'time' && cfg.columns.receivedAt === undefined) {
+    if (cfg.split?.kind === 'time' && cfg.columns.receivedAt === undefined) {
       ctx.addIssue({ code: 'custom', path: ['columns', 'receivedAt'], message: 'a time split needs columns.receivedAt' });
     }
     if (cfg.routing && !names.includes(cfg.routing.queueTask)) {
       ctx.addIssue({ code: 'custom', path: ['routing', 'queueTask'], message: `"${cfg.routing.queueTask}" is not a task` });
     }
-    if (cfg.split.testShare + cfg.split.validShare >= 0.95) {
+    if (cfg.split && cfg.split.testShare + cfg.split.validShare >= 0.95) {
       ctx.addIssue({ code: 'custom', path: ['split'], message: 'testShare + validShare leaves too little to train on' });
     }
-  });
+  })
+  .transform((cfg) => ({ ...cfg, split: cfg.split ?? defaultSplit(cfg.tasks[0].name) }));
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 export type TrainingConfigInput = z.input<typeof TrainingConfigSchema>;
 

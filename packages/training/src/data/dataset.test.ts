@@ -78,6 +78,7 @@ describe('loadDataset', () => {
     expect(e.code).toBe('DATASET_ROW_INVALID');
     expect(e.problems[0]).toBe(`${p}:3, column "queue" (5): label "bogus" is not in the queue taxonomy`);
     expect(e.problems[1]).toContain(`${p}:5, column "receivedAt" (4): not a date/time`);
+    expect(e.message).toContain('set "onBadRow": "skip"');
   });
 
   it('skips and reports bad rows when configured, never turning them into examples', async () => {
@@ -85,7 +86,7 @@ describe('loadDataset', () => {
     const ds = await loadDataset(p, cfg({ onBadRow: 'skip' }));
     expect(ds.rows.map((r) => r.id)).toEqual(['1']);
     expect(ds.skipped).toHaveLength(2);
-    expect(ds.skipped[0]).toContain('skip.csv:3: no text');
+    expect(ds.skipped[0]).toContain('skip.csv:3: no text (the text columns subject, body are empty)');
   });
 
   it('names a missing header column and reads JSONL with line numbers', async () => {

@@ -68,7 +68,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
     else email.receivedAt = new Date(t).toISOString();
   }
   if (!email.subject?.trim() && !email.body?.trim() && !email.html?.trim()) {
-    problems.push(`${record.file}:${record.line}: no text (subject, body and html all empty)`);
+    const mapped = [c.subject, c.body, c.html].filter((column) => column !== undefined);
+    problems.push(`${record.file}:${record.line}: no text (the text column${mapped.length > 1 ? 's' : ''} ${mapped.join(', ')} ${mapped.length > 1 ? 'are' : 'is'} empty)`);
   }
   const parsed = EmailSchema.safeParse(email);
   if (!parsed.success) {
@@ -135,7 +136,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   }
   if (problems.length > 0 && config.onBadRow === 'fail') {
     const listed = problems.slice(0, MAX_LISTED).join(' | ');
-    throw new DatasetError('DATASET_ROW_INVALID', `${problems.length} bad row problem(s): ${listed}`, problems);
+    const hint = ' (fix them, or set "onBadRow": "skip" in the config to train without them)';
+    throw new DatasetError('DATASET_ROW_INVALID', `${problems.length} bad row problem(s): ${listed}${hint}`, problems);
   }
   const taxonomy: TaskTaxonomyReport[] = [];
   const finalLabels: Array<Array<string | null>> = [];
