@@ -177,4 +177,22 @@ describe('auth and limits', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect((await json(res)).code).toBe('NOT_FOUND');
   });
+
+  it('405 with Allow for a known route asked with another method, before any body check', async () => {
+    const { app } = await build();
+    const get = await app.request('/v1/classify');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(get.headers.get('content-type')).toBe('application/problem+json');
+    expect(await json(get)).toMatchObject({ code: 'METHOD_NOT_ALLOWED', allow: ['POST'] });
+    const put = await app.request('/v1/feedback', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(put.status).toBe(405);
+    const post = await app.request('/healthz', { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect((await app.request('/healthz', { method: 'HEAD' })).status).toBe(200);
+    expect((await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))).status).toBe(200);
+    const metrics = await (await app.request('/metrics')).text();
+    expect(metrics).toMatch(/status="405"/);
+  });
 });

@@ -3,11 +3,11 @@ import type { ModelRegistry } from '@mailroute/model';
 import { parseEml as parseRawEml, redactPii, type Email } from '@mailroute/preprocess';
 import type { Auth } from './auth/api-keys.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
 import type { AppContext, AppEnv, ServingHono, TrainingDistribution } from './http/context.js';
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
-import { PROBLEM_CONTENT_TYPE, toProblem } from './http/problem.js';
+import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemWithHeaders } from './http/problem.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
 import { createPredictBatcher } from './model/batcher.js';
 import type { ClassifierSource } from './model/classifier-source.js';
@@ -98,9 +98,23 @@ export function createApp(options: AppOptions): ServingApp {
     },
   });
 
+  // Methods per route path, read from the app's routes once they are all registered (first request).
+  let methodsByPath: Map<string, string[]> | undefined;
+  const wrongMethod = (method: string, path: string): MethodNotAllowedError | undefined => {
+    methodsByPath ??= routeMethods(app);
+    const allow = methodsByPath.get(path);
+    if (allow === undefined || allow.includes(method)) return undefined;
+    return new MethodNotAllowedError(`${path} takes ${allow.join(', ')}, not ${method}.`, allow);
+  };
+  const problemResponse = ({ body, headers }: ProblemWithHeaders): Response =>
+    new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'content-type': PROBLEM_CONTENT_TYPE } });
+
   app.use('*', async (c, next) => {
     const started = performance.now();
-    await next();
+    // Before any guard, so a GET to a POST route is a 405, not a 415 for its missing body.
+    const refused = wrongMethod(c.req.method, c.req.path);
+    if (refused) c.res = problemResponse(toProblem(refused));
+    else await next();
     const route = c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
     const labels = { route, method: c.req.method, status: String(c.res.status) };
     metrics.requests.inc(labels);
@@ -108,12 +122,12 @@ export function createApp(options: AppOptions): ServingApp {
   });
 
   app.onError((error, c) => {
-    const { body, headers } = toProblem(error);
-    if (body.status >= 500 && body.code === 'INTERNAL') {
+    const problem = toProblem(error);
+    if (problem.body.status >= 500 && problem.body.code === 'INTERNAL') {
       // The cause is logged by name and message only; never the request body.
       ctx.logger.error('request failed', { route: c.req.routePath, error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
     }
-    return c.body(JSON.stringify(body), body.status as 500, { ...headers, 'content-type': PROBLEM_CONTENT_TYPE });
+    return problemResponse(problem);
   });
   app.notFound(() => {
     throw new NotFoundError('No such route.');
@@ -133,4 +147,16 @@ export function createApp(options: AppOptions): ServingApp {
       await ctx.store.close();
     },
   };
+}
+
+/** The methods of every concrete route path (middleware and wildcards left out); GET routes also take HEAD. */
+function routeMethods(app: ServingHono): Map<string, string[]> {
+  const byPath = new Map<string, string[]>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL' || route.path.includes('*') || route.path.includes(':')) continue;
+    const methods = byPath.get(route.path) ?? [];
+    for (const m of route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]) if (!methods.includes(m)) methods.push(m);
+    byPath.set(route.path, methods);
+  }
+  return byPath;
 }

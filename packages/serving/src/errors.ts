@@ -43,6 +43,18 @@ export class NotFoundError extends ServingError {
   readonly status = 404;
 }
 
+/** A known path asked with a method it does not take; `allow` becomes the `Allow` header. */
+export class MethodNotAllowedError extends ServingError {
+  readonly code = 'METHOD_NOT_ALLOWED';
+  readonly status = 405;
+  constructor(
+    message: string,
+    readonly allow: readonly string[],
+  ) {
+    super(message, { allow });
+  }
+}
+
 export class PayloadTooLargeError extends ServingError {
   readonly code = 'PAYLOAD_TOO_LARGE';
   readonly status = 413;

@@ -61,6 +61,8 @@ export function toProblem(error: unknown): ProblemWithHeaders {
   if (error instanceof ServingError) {
     const retry = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
     if (typeof retry === 'number') headers['retry-after'] = String(Math.max(1, Math.ceil(retry)));
+    const allow = (error as { allow?: readonly string[] }).allow;
+    if (allow) headers.allow = allow.join(', ');
     return { body: problem(error.status, error.code, error.message, error.extra), headers };
   }
   if (error instanceof HTTPException) {
