@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { ModelRegistry } from '@mailroute/model';
 import { parseEml as parseRawEml, redactPii, type Email } from '@mailroute/preprocess';
 import type { Auth } from './auth/api-keys.js';
@@ -106,14 +107,14 @@ export function createApp(options: AppOptions): ServingApp {
     if (allow === undefined || allow.includes(method)) return undefined;
     return new MethodNotAllowedError(`${path} takes ${allow.join(', ')}, not ${method}.`, allow);
   };
-  const problemResponse = ({ body, headers }: ProblemWithHeaders): Response =>
-    new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'content-type': PROBLEM_CONTENT_TYPE } });
+  const problemResponse = (c: Context<AppEnv>, { body, headers }: ProblemWithHeaders): Response =>
+    c.body(JSON.stringify(body), body.status as 500, { ...headers, 'content-type': PROBLEM_CONTENT_TYPE });
 
   app.use('*', async (c, next) => {
     const started = performance.now();
     // Before any guard, so a GET to a POST route is a 405, not a 415 for its missing body.
     const refused = wrongMethod(c.req.method, c.req.path);
-    if (refused) c.res = problemResponse(toProblem(refused));
+    if (refused) c.res = problemResponse(c, toProblem(refused));
     else await next();
     const route = c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
     const labels = { route, method: c.req.method, status: String(c.res.status) };
@@ -127,7 +128,7 @@ export function createApp(options: AppOptions): ServingApp {
       // The cause is logged by name and message only; never the request body.
       ctx.logger.error('request failed', { route: c.req.routePath, error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
     }
-    return problemResponse(problem);
+    return problemResponse(c, problem);
   });
   app.notFound(() => {
     throw new NotFoundError('No such route.');
