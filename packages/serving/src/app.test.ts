@@ -50,12 +50,13 @@ describe('POST /v1/classify', () => {
 
   it('with storeText: true keeps the text only after PII masking', async () => {
     const { app, context } = await build({ storeText: true });
-    const body = 'Bitte überweisen Sie an DE89 3704 0044 0532 0130 00, Rückfragen an kim.muster@example.org';
+    const body = 'Sehr geehrte Frau Schneider, bitte überweisen Sie an DE89 3704 0044 0532 0130 00, Rückfragen an kim.muster@example.org, Musterstraße 12, 10115 Berlin';
     const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'pii', subject: 'invoice', body }] }));
     const { predictions } = await json(res);
     const text = (await context.store.getPrediction(predictions[0].predictionId))?.text ?? '';
     expect(text).toContain('invoice');
-    expect(text).not.toMatch(/DE89|0532|kim\.muster@example\.org/);
+    expect(text).not.toMatch(/DE89|0532|kim\.muster@example\.org|Schneider|Musterstraße|Berlin/);
+    expect(text).toContain('Frau [NAME]');
   });
 
   it('truncates long text and says so', async () => {

@@ -52,9 +52,12 @@ async function defaultParseEml(raw: string): Promise<Email> {
   return email;
 }
 
-/** IBANs, card numbers, email addresses and phone numbers replaced before any text is stored. */
+/** Every detector of `redactPii`, names and addresses included: stored text leaves the request. */
+const STORED_TEXT_MASKING = { names: true };
+
+/** IBANs, cards, emails, phones, keyed numbers, names and addresses replaced before any text is stored. */
 export function maskPii(text: string): string {
-  return redactPii(text).text;
+  return redactPii(text, STORED_TEXT_MASKING).text;
 }
 
 /** Builds the Hono app from its dependencies; adapters (Node, Lambda, SageMaker) only run it. */

@@ -53,9 +53,16 @@ describe('mailroute clean', () => {
     expect(out[0].quoted).toContain('> Hello');
     expect(out[1].text).toBe('Neue Frage zu meinem Konto');
     expect(out[2].text).toBe('Guten Tag, bitte bestätigen Sie den Depotübertrag.');
-    expect(out[2].signature).toBe('Viele Grüße\nErika');
+    // The removed parts are written masked too: the file must not give back what `text` hides.
+    expect(out[0].quoted).not.toContain('help@example.com');
+    expect(out[2].signature).toBe('Viele Grüße\n[NAME]');
     // No temporary file is left behind.
     expect(readdirSync(dir).sort()).toEqual(['in.jsonl', 'out.jsonl']);
+    const raw = await run(['clean', '--in', 'in.jsonl', '--out', 'raw.jsonl', '--no-redact'], dir);
+    expect(raw.code).toBe(0);
+    const kept = readOut(path.join(dir, 'raw.jsonl'));
+    expect(kept[0].quoted).toContain('help@example.com');
+    expect(kept[2].signature).toBe('Viele Grüße\nErika');
   });
 
   it('takes a single .eml file and honours --scope quotes', async () => {
@@ -65,7 +72,7 @@ describe('mailroute clean', () => {
     expect(r.code).toBe(0);
     const [line] = readOut(path.join(dir, 'out.jsonl'));
     expect(line.id).toBe('message');
-    expect(line.text).toContain('Viele Grüße\nErika');
+    expect(line.text).toContain('Viele Grüße\n[NAME]'); // the signature stays in scope quotes, its name masked
     expect(line.language).toBe('de');
   });
 

@@ -7,6 +7,7 @@ import {
   CleanInputLineSchema,
   CleanScopeSchema,
   parseEml,
+  redactPii,
   type CleanInputLine,
   type CleanOutputLine,
   type CleanScope,
@@ -39,9 +40,21 @@ async function toEmail(line: CleanInputLine): Promise<Email> {
   return email;
 }
 
+/** Text written to a file leaves mailroute: every detector, names and addresses included. */
+const ALL_DETECTORS = { names: true };
+
+/**
+ * One output line. The removed signature and quoted text are written too, so with redaction on they are
+ * masked as well: the file must not give back what `text` hides.
+ */
+function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean): CleanOutputLine {
+  const r = cleanEmail(email, { scope, redact: redact ? ALL_DETECTORS : false });
+  const mask = (part: string | undefined) => (part === undefined ? null : redact ? redactPii(part, ALL_DETECTORS).text : part);
+  return { id, text: r.text, signature: mask(r.signature), quoted: mask(r.quoted), language: r.language, redactions: r.redactions };
+}
+
 async function cleanOne(line: CleanInputLine, scope: CleanScope, redact: boolean): Promise<CleanOutputLine> {
-  const r = cleanEmail(await toEmail(line), { scope, redact });
-  return { id: line.id, text: r.text, signature: r.signature ?? null, quoted: r.quoted ?? null, language: r.language, redactions: r.redactions };
+  return outputLine(line.id, await toEmail(line), scope, redact);
 }
 
 function describeError(error: unknown): string {
@@ -85,10 +98,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
       // A single message: parsed from bytes so that its declared charsets decide the decoding.
       const email = await parseEml(new Uint8Array(raw));
       const { attachments: _attachments, ...rest } = email;
-      const r = cleanEmail(rest, { scope: scope.data, redact: flags.redact });
-      const id = path.basename(inPath, path.extname(inPath));
-      const out: CleanOutputLine = { id, text: r.text, signature: r.signature ?? null, quoted: r.quoted ?? null, language: r.language, redactions: r.redactions };
-      outLines.push(JSON.stringify(out));
+      outLines.push(JSON.stringify(outputLine(path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact)));
       progress.update(1, 1);
     } else {
       const lines = raw.toString('utf8').split('\n');
@@ -127,7 +137,7 @@ export function registerClean(program: Command, ctx: CliContext): void {
     .requiredOption('--in <file>', 'JSONL with {"id","format":"text"|"html"|"eml","input"} per line, or a single .eml file')
     .requiredOption('--out <file>', 'JSONL to write: {"id","text","signature","quoted","language","redactions"} per line')
     .option('--scope <scope>', 'quotes: remove quoted and forwarded content only; visible: also signatures, device lines, disclaimers', 'visible')
-    .option('--no-redact', 'keep IBANs, card numbers, emails and phone numbers as they are')
+    .option('--no-redact', 'keep IBANs, card numbers, emails, phone numbers, numbers a keyword names, names and addresses as they are (in text, signature and quoted)')
     .addHelpText('after', '\nBad lines are reported on stderr with their line number and skipped; the output is written atomically.')
     .action(async (flags: CleanFlags) => {
       await runClean(flags, ctx);

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { redactPii } from './redact.js';
+
+const NAMES = { names: true };
+const masked = (text: string) => redactPii(text, NAMES).text;
+
+describe('names and addresses in redactPii', () => {
+  it('masks the name after a salutation or title and keeps the title', () => {
+    expect(masked('Sehr geehrte Frau Schneider,')).toBe('Sehr geehrte Frau [NAME],');
+    expect(masked('Hallo Herr Dr. Meier, bitte an Herrn Müller-Lüdenscheidt weiterleiten.')).toBe('Hallo Herr Dr. [NAME], bitte an Herrn [NAME] weiterleiten.');
+    expect(masked('Frau Prof. Dr. med. von der Heide hat angerufen.')).toBe('Frau Prof. Dr. med. [NAME] hat angerufen.');
+    expect(masked("Dear Mr. Smith, Mrs O'Neill and Ms McDonald")).toBe('Dear Mr. [NAME], Mrs [NAME] and Ms [NAME]');
+  });
+
+  it('masks a name the writer gives or signs with after a closing', () => {
+    expect(masked('Mein Name ist Anna Maria Schneider und ich habe eine Frage.')).toBe('Mein Name ist [NAME] und ich habe eine Frage.');
+    expect(masked('My name is Mary Jones. Name: Peter Lustig')).toBe('My name is [NAME]. Name: [NAME]');
+    expect(masked('Viele Grüße, Anna')).toBe('Viele Grüße, [NAME]');
+    expect(masked('Mit freundlichen Grüßen\nAnna Schneider\n')).toBe('Mit freundlichen Grüßen\n[NAME]\n');
+    expect(masked('Best regards,\r\nJohn Smith\r\nCEO')).toBe('Best regards,\r\n[NAME]\r\nCEO');
+  });
+
+  it('masks a street and house number with the postal code and town after it', () => {
+    expect(masked('Neue Adresse: Musterstraße 12, 10115 Berlin. Danke!')).toBe('Neue Adresse: [ADDRESS]. Danke!');
+    expect(masked('Ich wohne in der Hauptstr. 5a, D-80331 München.')).toBe('Ich wohne in der [ADDRESS].');
+    expect(masked('Bitte an Berliner Allee 3 schicken.')).toBe('Bitte an [ADDRESS] schicken.');
+    expect(masked('Please send it to 221 Baker Street or 10 Downing St. today')).toBe('Please send it to [ADDRESS] or [ADDRESS] today');
+  });
+
+  it('leaves capitalised words, numbers and closings that name no one', () => {
+    const plain = [
+      'Sehr geehrte Damen und Herren, meine Frau und ich möchten ein Depot eröffnen.',
+      'Platz 1 im Ranking, Fr. 12.03. um 10 Uhr, Sparplan 100 EUR, 3 days, way too long, 2 Close calls.',
+      'Danke Schön\nbis bald',
+      'Thanks Team for the help',
+      'Username: bob, Dr. med. dent. is a degree, the ring 5 times',
+      'Herr MÜLLER',
+    ];
+    for (const text of plain) expect(masked(text)).toBe(text);
+  });
+
+  it('keeps names and addresses unless asked (the default), and places the placeholders', () => {
+    expect(redactPii('Frau Schneider, Musterstraße 12').text).toBe('Frau Schneider, Musterstraße 12');
+    const r = redactPii('Frau Schneider, Musterstraße 12', NAMES);
+    expect(r.redactions).toEqual([
+      { type: 'NAME', start: 5, end: 11 },
+      { type: 'ADDRESS', start: 13, end: 22 },
+    ]);
+    for (const x of r.redactions) expect(r.text.slice(x.start, x.end)).toBe(`[${x.type}]`);
+  });
+
+  it('stays fast on long runs of cues', () => {
+    const t0 = performance.now();
+    masked('Herr Frau '.repeat(100_000));
+    masked('Musterstraße 1 '.repeat(60_000));
+    masked('Grüße,\n'.repeat(100_000));
+    masked('1 Baker Street '.repeat(60_000));
+    masked(`${'Aaaaaaaaaa-'.repeat(50_000)}straße 1`);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+});

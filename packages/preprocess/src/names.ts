@@ -1,0 +1,114 @@
+/**
+ * Names and street addresses, for `redactPii`'s `names` detector. Only what the text itself marks is
+ * taken, so ordinary capitalised nouns stay:
+ * - a name after a salutation or title (`Frau Schneider`, `Herrn Dr. Meier`, `Mr. Smith`): the title
+ *   stays, the name becomes `[NAME]`;
+ * - a name the writer gives (`mein Name ist Anna Schneider`, `ich heiße`, `my name is`, `Name:`) or signs
+ *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line;
+ * - a street and house number (`Musterstraße 12`, `Hauptstr. 5a`, `Berliner Allee 3`, `221 Baker Street`),
+ *   with the postal code and town that follow it (`, 10115 Berlin`), as `[ADDRESS]`.
+ */
+import type { Hit } from './redact.js';
+
+// Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
+/** `Anna`, `O'Neill`, `McDonald`; two of them joined by a hyphen (`Heide-Schulz`); never `Dr.` or `Prof.`. */
+const PART = String.raw`\p{Lu}(?:['’]\p{Lu}|\p{Ll}{1,2}\p{Lu})?\p{Ll}{1,30}`;
+const WORD = String.raw`(?!(?:Dr|Prof)\.)${PART}(?:-${PART})?`;
+const PARTICLE = String.raw`(?:von|van|de|der|den|zu|di|da|du|le|la|ten|ter)`;
+/** One to `n` name words, with the particles of family names between them (`Anna von der Heide`). */
+const nameWords = (n: number) => String.raw`(?:${PARTICLE}[ \t]){0,2}${WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${WORD}){0,${n - 1}}`;
+const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
+
+// One cheap scan finds the cues (a title, a naming phrase, a closing, a street word); the full pattern
+// then runs only where a cue is, anchored there. Scanning with the full patterns, or with a lookbehind,
+// costs several times more on every text, and most texts hold no cue.
+const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke)/g;
+const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
+
+const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)`;
+/** Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`). */
+const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.)){0,4}`;
+/** At a title: the title, then the name (group 1). */
+const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}(${nameWords(2)})${END_OF_WORD}`, 'uy');
+/** At `Name`, `name` or `heiße`: the phrase a writer gives a name with, then the name (group 1). */
+const GIVEN = new RegExp(
+  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}`,
+  'uy',
+);
+/** At a closing (its first letter may be before the cue), then a name alone on the rest of its line or the next (group 1). */
+const SIGNED = new RegExp(
+  String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Dd])anke)(?:,[ \t]{1,3}|[,!.]?[ \t]{0,8}\r?\n[ \t]{0,8})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
+  'uy',
+);
+
+/**
+ * A German street word with its house number (`…straße 12`, `Str. 5`, `Allee 3`): case-blind, because
+ * the engine scans that way several times faster, and GERMAN_STREET then checks the case.
+ */
+const GERMAN_CUE = /(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|damm|ring|ufer)[ \t]?\d/gi;
+/** An English street type (`Baker Street`, `Downing St.`). */
+const ENGLISH_CUE = /(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Way|Close|Court|Place|Square)(?![a-zß-ÿ])/g;
+/** From the start of the street name: the street, its house number, and a postal code and town after it. */
+const TOWN = String.raw`(?:,[ \t]{0,3}|[ \t]{1,3})(?:D-)?\d{5}[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD})?`;
+const GERMAN_STREET = new RegExp(
+  String.raw`${BEFORE}\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))[ \t]?\d{1,4}(?:[ \t]?[a-z])?${END_OF_WORD}(?:${TOWN}${END_OF_WORD})?`,
+  'uy',
+);
+/** The house number and one to three capitalised words that end right before the street type. */
+const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
+
+/** The match of a sticky pattern at `at`, if any. */
+function stickyAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(text);
+}
+
+const nameHit = (m: RegExpExecArray): Hit => ({ type: 'NAME', start: m.index + m[0].length - m[1].length, end: m.index + m[0].length, placeholder: '[NAME]' });
+
+/** Names after a title, given by the writer or signed after a closing (`[NAME]`), in text order. */
+export function nameHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  NAME_CUE.lastIndex = 0;
+  for (let cue = NAME_CUE.exec(text); cue !== null; cue = NAME_CUE.exec(text)) {
+    const at = cue.index;
+    const m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : SIGNED, text, at);
+    if (m === null) continue;
+    hits.push(nameHit(m));
+    NAME_CUE.lastIndex = m.index + m[0].length;
+  }
+  return hits;
+}
+
+/** Where the street name before a cue at `at` starts: its own word, or the word before a separate street word. */
+function streetStart(text: string, at: number): number {
+  let b = at;
+  while (b > 0 && at - b < 41 && /[\p{L}-]/u.test(text[b - 1])) b -= 1;
+  if (b === at && (text[b - 1] === ' ' || text[b - 1] === '\t')) {
+    b -= 1;
+    while (b > 0 && at - b < 42 && /[\p{L}-]/u.test(text[b - 1])) b -= 1;
+  }
+  return b;
+}
+
+/** Streets with a house number, and the postal code and town after them (`[ADDRESS]`), in text order. */
+export function addressHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  GERMAN_CUE.lastIndex = 0;
+  for (let cue = GERMAN_CUE.exec(text); cue !== null; cue = GERMAN_CUE.exec(text)) {
+    const start = streetStart(text, cue.index);
+    const street = stickyAt(GERMAN_STREET, text, start);
+    if (street === null) continue;
+    hits.push({ type: 'ADDRESS', start, end: start + street[0].length, placeholder: '[ADDRESS]' });
+    GERMAN_CUE.lastIndex = Math.max(GERMAN_CUE.lastIndex, start + street[0].length);
+  }
+  ENGLISH_CUE.lastIndex = 0;
+  for (let cue = ENGLISH_CUE.exec(text); cue !== null; cue = ENGLISH_CUE.exec(text)) {
+    // After a lower-case letter and a blank (`Baker Street`), checked here: a lookbehind slows the scan.
+    const before = text.charCodeAt(cue.index - 2);
+    if (!(text[cue.index - 1] === ' ' || text[cue.index - 1] === '\t') || !(before >= 97 && before <= 122)) continue;
+    const from = Math.max(0, cue.index - 100);
+    const number = ENGLISH_NUMBER.exec(text.slice(from, cue.index));
+    if (number) hits.push({ type: 'ADDRESS', start: from + number.index, end: cue.index + cue[0].length, placeholder: '[ADDRESS]' });
+  }
+  return hits.sort((a, b) => a.start - b.start);
+}
