@@ -79,13 +79,15 @@ export function nameHits(text: string): Hit[] {
   return hits;
 }
 
+const LETTER_OR_HYPHEN = /[\p{L}-]/u;
+
 /** Where the street name before a cue at `at` starts: its own word, or the word before a separate street word. */
 function streetStart(text: string, at: number): number {
   let b = at;
-  while (b > 0 && at - b < 41 && /[\p{L}-]/u.test(text[b - 1])) b -= 1;
+  while (b > 0 && at - b < 41 && LETTER_OR_HYPHEN.test(text[b - 1])) b -= 1;
   if (b === at && (text[b - 1] === ' ' || text[b - 1] === '\t')) {
     b -= 1;
-    while (b > 0 && at - b < 42 && /[\p{L}-]/u.test(text[b - 1])) b -= 1;
+    while (b > 0 && at - b < 42 && LETTER_OR_HYPHEN.test(text[b - 1])) b -= 1;
   }
   return b;
 }
