@@ -124,6 +124,7 @@ describe('auth and limits', () => {
     const { app } = await build();
     const none = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, null));
     expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="mailroute"');
     expect((await json(none)).code).toBe('UNAUTHENTICATED');
     const wrong = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, 'mr_wrong'));
     expect(wrong.status).toBe(401);

@@ -2,6 +2,8 @@ import { HTTPException } from 'hono/http-exception';
 import { ServingError } from '../errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+/** What a 401 must name (RFC 9110): how to authenticate. */
+const BEARER_CHALLENGE = 'Bearer realm="mailroute"';
 
 /** RFC 9457 problem document: `code` is the stable machine-readable member. */
 export interface Problem {
@@ -63,11 +65,13 @@ export function toProblem(error: unknown): ProblemWithHeaders {
     if (typeof retry === 'number') headers['retry-after'] = String(Math.max(1, Math.ceil(retry)));
     const allow = (error as { allow?: readonly string[] }).allow;
     if (allow) headers.allow = allow.join(', ');
+    if (error.status === 401) headers['www-authenticate'] = BEARER_CHALLENGE;
     return { body: problem(error.status, error.code, error.message, error.extra), headers };
   }
   if (error instanceof HTTPException) {
     const status = error.status;
     const code = HTTP_EXCEPTION_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'REQUEST_INVALID');
+    if (status === 401) headers['www-authenticate'] = BEARER_CHALLENGE;
     // Hono's own messages are generic ("Malformed JSON in request body"), safe to pass on.
     return { body: problem(status, code, error.message || TITLES[status]), headers };
   }
