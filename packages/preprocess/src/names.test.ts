@@ -12,6 +12,13 @@ describe('names and addresses in redactPii', () => {
     expect(masked("Dear Mr. Smith, Mrs O'Neill and Ms McDonald")).toBe('Dear Mr. [NAME], Mrs [NAME] and Ms [NAME]');
   });
 
+  it('masks a name greeted without a title, before the greeting comma', () => {
+    expect(masked('Hallo Anna,\nbitte um Rückruf.')).toBe('Hallo [NAME],\nbitte um Rückruf.');
+    // A greeted team is masked too: in text that leaves mailroute, masking too much is the safe side.
+    expect(masked('Dear John Smith, thank you. Hi Team, hello world')).toBe('Dear [NAME], thank you. Hi [NAME], hello world');
+    expect(masked('Hallo zusammen, Dear Sir or Madam, Hi there')).toBe('Hallo zusammen, Dear Sir or Madam, Hi there');
+  });
+
   it('masks a name the writer gives or signs with after a closing', () => {
     expect(masked('Mein Name ist Anna Maria Schneider und ich habe eine Frage.')).toBe('Mein Name ist [NAME] und ich habe eine Frage.');
     expect(masked('My name is Mary Jones. Name: Peter Lustig')).toBe('My name is [NAME]. Name: [NAME]');
@@ -52,6 +59,7 @@ describe('names and addresses in redactPii', () => {
   it('stays fast on long runs of cues', () => {
     const t0 = performance.now();
     masked('Herr Frau '.repeat(100_000));
+    masked('Hallo Anna Anna '.repeat(60_000));
     masked('Musterstraße 1 '.repeat(60_000));
     masked('Grüße,\n'.repeat(100_000));
     masked('1 Baker Street '.repeat(60_000));

@@ -3,6 +3,7 @@
  * taken, so ordinary capitalised nouns stay:
  * - a name after a salutation or title (`Frau Schneider`, `Herrn Dr. Meier`, `Mr. Smith`): the title
  *   stays, the name becomes `[NAME]`;
+ * - a name greeted without a title, before the greeting's comma (`Hallo Anna,`, `Dear John Smith,`);
  * - a name the writer gives (`mein Name ist Anna Schneider`, `ich heiße`, `my name is`, `Name:`) or signs
  *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line;
  * - a street and house number (`Musterstraße 12`, `Hauptstr. 5a`, `Berliner Allee 3`, `221 Baker Street`),
@@ -22,7 +23,7 @@ const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a street word); the full pattern
 // then runs only where a cue is, anchored there. Scanning with the full patterns, or with a lookbehind,
 // costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke)/g;
+const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)/g;
 const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 
 const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)`;
@@ -40,6 +41,9 @@ const SIGNED = new RegExp(
   String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Dd])anke)(?:,[ \t]{1,3}|[,!.]?[ \t]{0,8}\r?\n[ \t]{0,8})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
   'uy',
 );
+
+/** At a greeting without a title: the first name(s) right before the greeting's comma (group 1): `Hallo Anna,`. */
+const GREETED = new RegExp(String.raw`${BEFORE}(?:Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)[ \t]{1,3}(${nameWords(2)})(?=[ \t]{0,3},)`, 'uy');
 
 /**
  * A German street word with its house number (`…straße 12`, `Str. 5`, `Allee 3`): case-blind, because
@@ -65,13 +69,13 @@ function stickyAt(re: RegExp, text: string, at: number): RegExpExecArray | null 
 
 const nameHit = (m: RegExpExecArray): Hit => ({ type: 'NAME', start: m.index + m[0].length - m[1].length, end: m.index + m[0].length, placeholder: '[NAME]' });
 
-/** Names after a title, given by the writer or signed after a closing (`[NAME]`), in text order. */
+/** Names after a title or greeting, given by the writer or signed after a closing (`[NAME]`), in text order. */
 export function nameHits(text: string): Hit[] {
   const hits: Hit[] = [];
   NAME_CUE.lastIndex = 0;
   for (let cue = NAME_CUE.exec(text); cue !== null; cue = NAME_CUE.exec(text)) {
     const at = cue.index;
-    const m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : SIGNED, text, at);
+    const m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at);
     if (m === null) continue;
     hits.push(nameHit(m));
     NAME_CUE.lastIndex = m.index + m[0].length;

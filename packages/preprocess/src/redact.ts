@@ -22,8 +22,8 @@ export const RedactOptionsSchema = z.object({
    */
   ids: z.boolean().default(true),
   /**
-   * Names the text marks (after a salutation or title, which stays; given by the writer; signed after a
-   * closing: `[NAME]`) and streets with a house number, with the postal code and town after them
+   * Names the text marks (after a salutation or title, which stays; greeted before a comma; given by the
+   * writer; signed after a closing: `[NAME]`) and streets with a house number, with the postal code and town after them
    * (`[ADDRESS]`). Off by default: it made cleaning the reply-parser fixtures 4-13% slower, and the
    * model's input never leaves the process. On where text does leave: `mailroute clean` and stored
    * prediction text.
