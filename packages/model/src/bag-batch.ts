@@ -29,7 +29,8 @@ export function featurizeAll(spec: FeaturizerSpec, inputs: readonly PreparedText
 /** Ids in one padded chunk at most (by default). */
 export const MAX_CHUNK_CELLS = 1 << 14;
 
-function newBagArrays(cells: number): BagArrays {
+/** Two fresh arrays of `cells` values for one padded chunk or one batch of bags. */
+export function newBagArrays(cells: number): BagArrays {
   return { ids: new Int32Array(cells), weights: new Float32Array(cells) };
 }
 

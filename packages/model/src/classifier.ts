@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Email } from '@mailroute/preprocess';
 import { readVerifiedManifest } from './artifact.js';
-import { featurizeAll, MAX_CHUNK_CELLS, padChunks, type PreparedText } from './bag-batch.js';
+import { featurizeAll, MAX_CHUNK_CELLS, newBagArrays, padChunks, type PreparedText } from './bag-batch.js';
 import type { BagArrays } from '@mailroute/preprocess';
 import type { EmailClassifier } from './contracts.js';
 import { ArtifactError, PredictInputError } from './errors.js';
@@ -59,8 +59,8 @@ export class Classifier implements EmailClassifier {
    * done with before its first await, so calls never share it) and `spare` for one chunk's padded ONNX
    * inputs (onnxruntime reads them after an await: lent to one call at a time, others allocate).
    */
-  private readonly featureArrays: BagArrays = { ids: new Int32Array(MAX_CHUNK_CELLS), weights: new Float32Array(MAX_CHUNK_CELLS) };
-  private spare: BagArrays | undefined = { ids: new Int32Array(MAX_CHUNK_CELLS), weights: new Float32Array(MAX_CHUNK_CELLS) };
+  private readonly featureArrays: BagArrays = newBagArrays(MAX_CHUNK_CELLS);
+  private spare: BagArrays | undefined = newBagArrays(MAX_CHUNK_CELLS);
 
   /** Verifies the manifest (schema, sha256 of every file) and the ONNX input/output names, then opens the session. */
   static async load(dir: string, options: ClassifierOptions = {}): Promise<Classifier> {
@@ -92,7 +92,7 @@ export class Classifier implements EmailClassifier {
     const bag = featurizeAll(this.manifest.featurizer, inputs, this.idf, this.featureArrays);
     let borrowed: BagArrays | undefined;
     const chunks = padChunks(bag, MAX_CHUNK_CELLS, undefined, (cells) => {
-      if (borrowed || !this.spare || this.spare.ids.length < cells) return { ids: new Int32Array(cells), weights: new Float32Array(cells) };
+      if (borrowed || !this.spare || this.spare.ids.length < cells) return newBagArrays(cells);
       borrowed = this.spare;
       this.spare = undefined;
       return { ids: borrowed.ids.subarray(0, cells), weights: borrowed.weights.subarray(0, cells) };
@@ -103,18 +103,21 @@ export class Classifier implements EmailClassifier {
     const all = new Float32Array(n * this.offsets[tasks.length]);
     const probs: Record<string, Float32Array> = {};
     tasks.forEach((task, t) => (probs[task.name] = all.subarray(n * this.offsets[t], n * this.offsets[t + 1])));
-    // With a combined output, one tensor holds every task: row width = all labels, task t from its offset.
-    const fetch = onnx.combined ? [onnx.combined] : tasks.map((task) => onnx.outputs[task.name]);
-    const width = onnx.combined ? this.offsets[tasks.length] : 0;
+    // Where each task's probabilities are: with a combined output, one tensor holds every task (row width =
+    // all labels, task t from its offset); otherwise each task has its own tensor.
+    const { combined } = onnx;
+    const sources = tasks.map((task, t) =>
+      combined ? { output: combined, stride: this.offsets[tasks.length], from: this.offsets[t] } : { output: onnx.outputs[task.name], stride: task.labels.length, from: 0 },
+    );
+    const fetch = combined ? [combined] : sources.map((s) => s.output);
     try {
       for (const chunk of chunks) {
         const result = await this.session.runBag(onnx.inputs, chunk, fetch);
         tasks.forEach((task, t) => {
           const k = task.labels.length;
-          const out = onnx.combined ? result[onnx.combined] : result[fetch[t]];
-          const stride = onnx.combined ? width : k;
-          const from = onnx.combined ? this.offsets[t] : 0;
-          if (out.length !== chunk.batch * stride) throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `output ${onnx.combined ?? fetch[t]} has ${out.length / chunk.batch} values per email, the manifest ${stride}`);
+          const { output, stride, from } = sources[t];
+          const out = result[output];
+          if (out.length !== chunk.batch * stride) throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `output ${output} has ${out.length / chunk.batch} values per email, the manifest ${stride}`);
           chunk.rows.forEach((row, r) => probs[task.name].set(out.subarray(r * stride + from, r * stride + from + k), row * k));
         });
       }

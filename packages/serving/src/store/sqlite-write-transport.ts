@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { checkPredictionRecords, createPredictionPacker, type PredictionPack } from './prediction-pack.mjs';
-import { createGroupWriter, type WriteMessage } from './sqlite-writes.mjs';
+import { createGroupWriter, QUEUED_ID as QUEUED, type WriteMessage } from './sqlite-writes.mjs';
 
 type NewMessage = (id: number) => WriteMessage;
 
@@ -31,9 +31,6 @@ export interface BufferOptions {
 type Waiter = { resolve: () => void; reject: (e: unknown) => void };
 
 const writeFailed = (reason: string) => new StoreError('SQLite write failed.', {}, { cause: new Error(reason) });
-
-/** The id of a queued write: nobody awaits it, so it is only counted (and its failure reported). */
-const QUEUED = 0;
 
 /**
  * Writes waiting for their commit: awaited ones by message id with their promise, queued ones (id

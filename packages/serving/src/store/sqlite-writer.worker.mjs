@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createPredictionUnpacker } from './prediction-pack.mjs';
-import { createGroupWriter } from './sqlite-writes.mjs';
+import { createGroupWriter, QUEUED_ID } from './sqlite-writes.mjs';
 
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
@@ -14,8 +14,8 @@ db.pragma('busy_timeout = 5000');
 // bounds the WAL (about 40 MB) should that thread fall behind.
 db.pragma('wal_autocheckpoint = 10000');
 
-// The answers of one group go back in one message: ids committed, how many queued writes (id 0, which
-// nobody awaits) committed, and failures with their reason.
+// The answers of one group go back in one message: ids committed, how many queued writes (QUEUED_ID,
+// which nobody awaits) committed, and failures with their reason.
 let committed = [];
 let queued = 0;
 let failed = [];
@@ -23,7 +23,7 @@ const writer = createGroupWriter(
   db,
   (message, error) => {
     if (error) failed.push({ id: message.id, message: error.message.slice(0, 300) });
-    else if (message.id === 0) queued++;
+    else if (message.id === QUEUED_ID) queued++;
     else committed.push(message.id);
   },
   () => {

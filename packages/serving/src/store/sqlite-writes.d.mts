@@ -7,6 +7,8 @@ export type WriteMessage =
   /** Writes nothing; answered once everything sent before it has committed. */
   | { id: number; kind: 'barrier' };
 
+export const QUEUED_ID: 0;
+
 export interface GroupWriter {
   submit(message: WriteMessage): void;
   flush(): void;

@@ -8,6 +8,9 @@
  * retried alone so it cannot fail the others. `flushed()`, if given, is called after each group's answers
  * (the writer thread sends them to the request thread then, in one message).
  */
+/** The id of a queued write: nobody awaits it, so the request thread only counts it (and reports its failure). */
+export const QUEUED_ID = 0;
+
 export function createGroupWriter(db, answer, flushed = () => {}) {
   const insertPrediction = db.prepare(
     `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text)
