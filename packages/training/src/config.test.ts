@@ -33,8 +33,57 @@ describe('training config', () => {
     expect(resolveLabel(task, 'old')).toEqual({ kind: 'retired', label: 'old' });
     expect(resolveLabel(task, '')).toEqual({ kind: 'missing' });
     expect(resolveLabel(task, 'zzz')).toEqual({ kind: 'unknown', label: 'zzz' });
-    const cyc = parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', aliases: { a: 'b', b: 'a' } }] }).tasks[0];
+    // The config refuses a loop (below); a task built in code is still guarded.
+    const cyc = { ...parseTrainingConfig(ok).tasks[0], aliases: { a: 'b', b: 'a' } };
     expect(resolveLabel(cyc, 'a').kind).toBe('alias-cycle');
+  });
+});
+
+describe('config mistakes', () => {
+  it('refuses unknown keys at any level, naming the path and the likely meant key', () => {
+    expect(() => parseTrainingConfig({ ...ok, taks: [] })).toThrow(/^training config: \(root\): unknown key "taks" \(did you mean "tasks"\?\)/);
+    expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', minCont: 5 }] })).toThrow(/tasks\.0: unknown key "minCont" \(did you mean "minCount"\?\)/);
+    expect(() => parseTrainingConfig({ ...ok, split: { kind: 'stratified', on: 'queue', testshare: 0.3 } })).toThrow(/split: unknown key "testshare" \(did you mean "testShare"\?\)/);
+    expect(() => parseTrainingConfig({ ...ok, model: { epoch: 3 } })).toThrow(/model: unknown key "epoch" \(did you mean "epochs"\?\)/);
+    expect(() => parseTrainingConfig({ ...ok, zzzzzz: 1 })).toThrow(/unknown key "zzzzzz"(?! \(did)/);
+  });
+
+  it('checks the model parameters before any data is read', () => {
+    expect(() => parseTrainingConfig({ ...ok, model: { epochs: 0 } })).toThrow(/model\.epochs: Too small/);
+    expect(parseTrainingConfig({ ...ok, model: { epochs: 2, dim: 16 } }).model).toEqual({ epochs: 2, dim: 16 });
+  });
+
+  it('refuses taxonomies that contradict themselves', () => {
+    const task = (t: object) => ({ ...ok, tasks: [{ name: 'queue', ...t }] });
+    expect(() => parseTrainingConfig(task({ labels: ['a', 'b', 'a'] }))).toThrow(/tasks\.0\.labels: label "a" appears twice/);
+    expect(() => parseTrainingConfig(task({ labels: ['a'], aliases: { x: 'y' } }))).toThrow(/tasks\.0\.aliases\.x: alias "x" leads to "y", which is not in the task's labels/);
+    expect(() => parseTrainingConfig(task({ aliases: { a: 'b', b: 'a' } }))).toThrow(/aliases loop: a -> b -> a/);
+    expect(parseTrainingConfig(task({ labels: ['c'], aliases: { a: 'b', b: 'c', old: 'gone' }, retired: ['gone'] })).tasks[0].labels).toEqual(['c']);
+  });
+});
+
+describe('where a config breaks', () => {
+  it('finds the line and column of the first JSON error', async () => {
+    const { jsonErrorPlace, jsonErrorOffset } = await import('./config-errors.js');
+    expect(jsonErrorPlace('{\n  "a": [1, 2,,]\n}')).toBe(':2:14');
+    expect(jsonErrorPlace('{"a": 1,}')).toBe(':1:9');
+    expect(jsonErrorPlace('{"a": tru}')).toBe(':1:7');
+    expect(jsonErrorPlace('{"a": "x')).toBe(':1:9');
+    expect(jsonErrorPlace('{"a": 1} x')).toBe(':1:10');
+    for (const good of ['{"a": [1, -2.5e3, "q\\"", true, null, {}]}', ' [] ', '"s"']) {
+      expect(() => JSON.parse(good)).not.toThrow();
+      expect(jsonErrorOffset(good)).toBeUndefined();
+    }
+  });
+
+  it('names the file, line and column of a config that is not JSON', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { loadTrainingConfig } = await import('./config.js');
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'cfg-')), 'bad.json');
+    await writeFile(file, '{\n  "columns": {"body": "body"},,\n}');
+    await expect(loadTrainingConfig(file)).rejects.toThrow(`${file}:2:31: not JSON`);
   });
 });
 

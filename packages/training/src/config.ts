@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { TrainingConfigError } from './errors.js';
+import { jsonErrorPlace, unknownKeyMessage } from './config-errors.js';
+import { NgramBagParamsSchema } from './ngram-bag/params.js';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
 
 /** One label dimension: where its label sits and how its taxonomy changed over time. */
-export const TaskConfigSchema = z.object({
+export const TaskConfigSchema = z.strictObject({
   name,
   /** The column (CSV header or JSONL key) holding the label; defaults to the task name. */
   column: z.string().min(1).optional(),
@@ -22,7 +24,7 @@ export const TaskConfigSchema = z.object({
 export type TaskConfig = z.infer<typeof TaskConfigSchema>;
 
 export const ColumnsSchema = z
-  .object({
+  .strictObject({
     id: z.string().optional(),
     subject: z.string().optional(),
     body: z.string().optional(),
@@ -39,7 +41,7 @@ export type Columns = z.infer<typeof ColumnsSchema>;
 const share = z.number().min(0).max(0.9);
 
 export const SplitConfigSchema = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('stratified'),
     /** The task whose labels keep their proportions in every part. */
     on: name,
@@ -47,7 +49,7 @@ export const SplitConfigSchema = z.discriminatedUnion('kind', [
     validShare: share.default(0.1),
     seed: z.number().int().default(0),
   }),
-  z.object({
+  z.strictObject({
     /** The newest `testShare` of mail is the test set, the next newest `validShare` the validation set. */
     kind: z.literal('time'),
     testShare: share.default(0.2),
@@ -62,48 +64,86 @@ function defaultSplit(task: string): SplitConfig {
   return { kind: 'stratified', on: task, testShare: 0.2, validShare: 0.1, seed: 0 };
 }
 
-export const TrainingConfigSchema = z
-  .object({
-    $schema: z.string().optional(),
-    description: z.string().optional(),
-    format: z.enum(['csv', 'jsonl']).default('csv'),
-    /** CSV field delimiter. */
-    delimiter: z.string().length(1).default(','),
-    /** Some exports hold the two characters `\n` instead of a newline; turn them into newlines. */
-    literalNewlines: z.boolean().default(false),
-    columns: ColumnsSchema,
-    tasks: z.array(TaskConfigSchema).min(1),
-    /** Default: stratified on the first task, 20% test, 10% validation, seed 0. */
-    split: SplitConfigSchema.optional(),
-    /** Model family and its parameters, passed to the trainer (which validates them). */
-    family: z.literal('ngram-bag').default('ngram-bag'),
-    model: z.record(z.string(), z.unknown()).default({}),
-    routing: z.object({ queueTask: name }).optional(),
-    /** Precision each task's abstention threshold aims for on the validation split. */
-    targetPrecision: z.number().gt(0).max(1).default(0.9),
-    /** A bad row fails the load (listing the first errors) or is reported and skipped. */
-    onBadRow: z.enum(['fail', 'skip']).default('fail'),
-  })
-  .superRefine((cfg, ctx) => {
-    const names = cfg.tasks.map((t) => t.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task "${dup}" appears twice` });
-    if (cfg.split?.kind === 'stratified' && !names.includes(cfg.split.on)) {
-      ctx.addIssue({ code: 'custom', path: ['split', 'on'], message: `split.on "${cfg.split.on}" is not a task` });
-    }
-    if (cfg.split?.kind === 'time' && cfg.columns.receivedAt === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['columns', 'receivedAt'], message: 'a time split needs columns.receivedAt' });
-    }
-    if (cfg.routing && !names.includes(cfg.routing.queueTask)) {
-      ctx.addIssue({ code: 'custom', path: ['routing', 'queueTask'], message: `"${cfg.routing.queueTask}" is not a task` });
-    }
-    if (cfg.split && cfg.split.testShare + cfg.split.validShare >= 0.95) {
-      ctx.addIssue({ code: 'custom', path: ['split'], message: 'testShare + validShare leaves too little to train on' });
-    }
-  })
-  .transform((cfg) => ({ ...cfg, split: cfg.split ?? defaultSplit(cfg.tasks[0].name) }));
+const TrainingConfigFields = z.strictObject({
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  format: z.enum(['csv', 'jsonl']).default('csv'),
+  /** CSV field delimiter. */
+  delimiter: z.string().length(1).default(','),
+  /** Some exports hold the two characters `\n` instead of a newline; turn them into newlines. */
+  literalNewlines: z.boolean().default(false),
+  columns: ColumnsSchema,
+  tasks: z.array(TaskConfigSchema).min(1),
+  /** Default: stratified on the first task, 20% test, 10% validation, seed 0. */
+  split: SplitConfigSchema.optional(),
+  /** Model family and its parameters, passed to the trainer (which validates them). */
+  family: z.literal('ngram-bag').default('ngram-bag'),
+  model: z.record(z.string(), z.unknown()).default({}),
+  routing: z.strictObject({ queueTask: name }).optional(),
+  /** Precision each task's abstention threshold aims for on the validation split. */
+  targetPrecision: z.number().gt(0).max(1).default(0.9),
+  /** A bad row fails the load (listing the first errors) or is reported and skipped. */
+  onBadRow: z.enum(['fail', 'skip']).default('fail'),
+});
+
+/** Every key a config may hold, at any level: the candidates for "did you mean". */
+const KNOWN_KEYS = [
+  ...Object.keys(TrainingConfigFields.shape),
+  ...Object.keys(TaskConfigSchema.shape),
+  ...Object.keys(ColumnsSchema.shape),
+  ...SplitConfigSchema.options.flatMap((o) => Object.keys(o.shape)),
+  'queueTask',
+  ...Object.keys(NgramBagParamsSchema.shape),
+];
+
+/** What the field schemas cannot see: references between fields, taxonomies, the trainer's parameters. */
+function checkConfig(cfg: z.output<typeof TrainingConfigFields>, ctx: z.RefinementCtx): void {
+  const names = cfg.tasks.map((t) => t.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task "${dup}" appears twice` });
+  if (cfg.split?.kind === 'stratified' && !names.includes(cfg.split.on)) {
+    ctx.addIssue({ code: 'custom', path: ['split', 'on'], message: `split.on "${cfg.split.on}" is not a task` });
+  }
+  if (cfg.split?.kind === 'time' && cfg.columns.receivedAt === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['columns', 'receivedAt'], message: 'a time split needs columns.receivedAt' });
+  }
+  if (cfg.routing && !names.includes(cfg.routing.queueTask)) {
+    ctx.addIssue({ code: 'custom', path: ['routing', 'queueTask'], message: `"${cfg.routing.queueTask}" is not a task` });
+  }
+  if (cfg.split && cfg.split.testShare + cfg.split.validShare >= 0.95) {
+    ctx.addIssue({ code: 'custom', path: ['split'], message: 'testShare + validShare leaves too little to train on' });
+  }
+  cfg.tasks.forEach((task, i) => checkTaxonomy(task, ['tasks', i], ctx));
+  // The trainer's parameters are checked here too, so a typo fails before any data is read.
+  const params = NgramBagParamsSchema.strict().safeParse(cfg.model);
+  if (!params.success) for (const issue of params.error.issues) ctx.addIssue({ ...issue, path: ['model', ...issue.path] } as z.core.$ZodRawIssue);
+}
+
+export const TrainingConfigSchema = TrainingConfigFields.superRefine(checkConfig).transform((cfg) => ({ ...cfg, split: cfg.split ?? defaultSplit(cfg.tasks[0].name) }));
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 export type TrainingConfigInput = z.input<typeof TrainingConfigSchema>;
+
+/** A taxonomy that contradicts itself: repeated labels, aliases that loop or lead outside the labels. */
+function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.RefinementCtx): void {
+  const labels = task.labels;
+  const dup = labels?.find((l, i) => labels.indexOf(l) !== i);
+  if (dup !== undefined) ctx.addIssue({ code: 'custom', path: [...at, 'labels'], message: `label "${dup}" appears twice` });
+  for (const from of Object.keys(task.aliases)) {
+    let label = from;
+    const seen = new Set([label]);
+    while (Object.hasOwn(task.aliases, label)) {
+      label = task.aliases[label];
+      if (seen.has(label)) {
+        ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `aliases loop: ${[...seen, label].join(' -> ')}` });
+        return;
+      }
+      seen.add(label);
+    }
+    if (labels && !labels.includes(label) && !task.retired.includes(label)) {
+      ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `alias "${from}" leads to "${label}", which is not in the task's labels` });
+    }
+  }
+}
 
 /** The column of a task's label. */
 export function taskColumn(task: TaskConfig): string {
@@ -111,7 +151,15 @@ export function taskColumn(task: TaskConfig): string {
 }
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+  const issues = error.issues;
+  // A misspelt required key also shows as a missing one; the unknown key says more, so it comes first.
+  const ordered = [...issues.filter((i) => i.code === 'unrecognized_keys'), ...issues.filter((i) => i.code !== 'unrecognized_keys')];
+  return ordered
+    .map((i) => {
+      const where = i.path.length > 0 ? i.path.join('.') : '(root)';
+      return `${where}: ${i.code === 'unrecognized_keys' ? unknownKeyMessage(i.keys, KNOWN_KEYS) : i.message}`;
+    })
+    .join('; ');
 }
 
 export function parseTrainingConfig(value: unknown, source = 'training config'): TrainingConfig {
@@ -131,7 +179,7 @@ export async function loadTrainingConfig(file: string): Promise<TrainingConfig> 
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new TrainingConfigError(`${file}: not JSON (${(cause as Error).message})`, { cause });
+    throw new TrainingConfigError(`${file}${jsonErrorPlace(text)}: not JSON (${(cause as Error).message})`, { cause });
   }
   return parseTrainingConfig(json, file);
 }

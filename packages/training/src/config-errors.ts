@@ -1,0 +1,124 @@
+/** Helpers that make config errors point at the mistake: where JSON breaks, what a misspelt key meant. */
+
+class JsonStop {
+  constructor(readonly offset: number) {}
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/**
+ * The offset of the first character where `text` stops being JSON, or undefined when it parses.
+ * Only used after `JSON.parse` failed, to say where (V8's messages often give no position).
+ */
+export function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const expect = (c: string) => {
+    if (text[i] !== c) throw new JsonStop(i);
+    i++;
+  };
+  const string = () => {
+    expect('"');
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"') return void i++;
+      if (c === '\\') i += 2;
+      else if (c < ' ') throw new JsonStop(i);
+      else i++;
+    }
+    throw new JsonStop(text.length);
+  };
+  const list = (close: string, item: () => void) => {
+    i++;
+    ws();
+    if (text[i] === close) return void i++;
+    for (;;) {
+      ws();
+      item();
+      ws();
+      if (text[i] === close) return void i++;
+      expect(',');
+      ws();
+      if (text[i] === close) throw new JsonStop(i); // a trailing comma
+    }
+  };
+  const value = (): void => {
+    const c = text[i];
+    if (c === '{') {
+      list('}', () => {
+        string();
+        ws();
+        expect(':');
+        ws();
+        value();
+      });
+    } else if (c === '[') list(']', value);
+    else if (c === '"') string();
+    else if (c === '-' || (c >= '0' && c <= '9')) {
+      NUMBER.lastIndex = i;
+      if (!NUMBER.test(text)) throw new JsonStop(i);
+      i = NUMBER.lastIndex;
+    } else {
+      const word = ['true', 'false', 'null'].find((w) => text.startsWith(w, i));
+      if (!word) throw new JsonStop(i);
+      i += word.length;
+    }
+  };
+  try {
+    ws();
+    value();
+    ws();
+    if (i < text.length) throw new JsonStop(i);
+    return undefined;
+  } catch (stop) {
+    if (stop instanceof JsonStop) return Math.min(stop.offset, text.length);
+    throw stop;
+  }
+}
+
+/** `:line:column` (1-based) of the first JSON error in `text`, or '' when none is found. */
+export function jsonErrorPlace(text: string): string {
+  const offset = jsonErrorOffset(text);
+  if (offset === undefined) return '';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return `:${line}:${column}`;
+}
+
+/** Edit distance (insertions, deletions, substitutions, swaps of neighbours), for key suggestions. */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The known key closest to `key` (case ignored), if it is close enough to be a typo. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const dist = distance(key.toLowerCase(), candidate.toLowerCase());
+    if (dist < bestDistance) [best, bestDistance] = [candidate, dist];
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/** `unknown key "taks" (did you mean "tasks"?)`, for each key. */
+export function unknownKeyMessage(keys: readonly string[], known: readonly string[]): string {
+  return keys
+    .map((key) => {
+      const guess = closestKey(key, known);
+      return `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`;
+    })
+    .join(', ');
+}
