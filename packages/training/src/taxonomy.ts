@@ -86,7 +86,7 @@ export function finaliseTaskLabels(
 
 /** One line per task for a person: label count, renames, retired, rare merges. */
 export function formatTaxonomyReport(report: TaskTaxonomyReport): string {
-  const parts = [`${report.task}: ${report.labels.length} labels`];
+  const parts = [`${report.task}: ${report.labels.length} label${report.labels.length === 1 ? '' : 's'}`];
   const renamed = Object.entries(report.renamed);
   if (renamed.length > 0) parts.push(`renamed ${renamed.map(([k, n]) => `${k} (${n})`).join(', ')}`);
   if (report.retired > 0) parts.push(`${report.retired} retired (masked)`);

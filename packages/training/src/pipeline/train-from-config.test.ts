@@ -83,6 +83,21 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(run.error).toContain('missing.csv');
   });
 
+  it('refuses data too small to train, before training, and registers nothing', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    const data = path.join(tmp, 'one.csv');
+    await writeDemoData(data, { rows: 1, seed: 5 });
+    const epochs: string[] = [];
+    await expect(trainFromConfig({ config: await loadDemoConfig(), dataPath: data, home, onEpoch: (_r, line) => epochs.push(line) })).rejects.toMatchObject({
+      code: 'DATASET_TOO_SMALL',
+      message: expect.stringMatching(/task "business_area" has only the label "\w+" left.*the validation split is empty/),
+    });
+    expect(epochs).toEqual([]);
+    expect(await createLocalRegistry({ home }).list()).toEqual([]);
+    expect((await listRuns(home))[0].status).toBe('failed');
+  });
+
   it('ensureDemoChampion trains and approves a champion once, then returns it', async () => {
     const home = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-champion-')), 'home');
     const first = await ensureDemoChampion({ home, rows: 500 });

@@ -13,6 +13,7 @@ import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, 
 import { formatTaxonomyReport, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, newId, RunTracker } from '../tracking/run-record.js';
+import { checkTrainable } from './trainable.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 
 export interface TrainFromConfigOptions {
@@ -132,6 +133,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     await tracker.update({ dataHash: dataset.dataHash, counts, taxonomy: dataset.taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${counts.train} train, ${counts.valid} valid, ${counts.test} test`);
     if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text exactly`);
+    for (const warning of checkTrainable(dataset.taxonomy, counts)) log?.warn?.(warning);
 
     const trainInputs = prepareInputs(split.train, options.onProgress);
     const validInputs = prepareInputs(split.valid);

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskTaxonomyReport } from '../taxonomy.js';
+import { checkTrainable } from './trainable.js';
+
+const task = (name: string, labels: string[], rare: Record<string, number> = {}): TaskTaxonomyReport => ({
+  task: name,
+  labels,
+  counts: Object.fromEntries(labels.map((l) => [l, 10])),
+  renamed: {},
+  retired: 0,
+  missing: 0,
+  rare,
+  rareAction: 'other',
+  absent: [],
+});
+
+describe('checkTrainable', () => {
+  it('passes data with two labels per task and enough rows, without warnings', () => {
+    expect(checkTrainable([task('queue', ['a', 'b'])], { train: 700, valid: 100, test: 200 })).toEqual([]);
+  });
+
+  it('refuses a task merged down to one label, saying why', () => {
+    expect(() => checkTrainable([task('queue', ['a', 'b']), task('topic', ['other'], { x: 3, y: 2 })], { train: 700, valid: 100, test: 200 })).toThrow(
+      /^cannot train on this data: task "topic" has only the label "other" left \(2 label\(s\) under minCount were merged into other: lower minCount or add rows\); a classifier needs at least 2$/,
+    );
+  });
+
+  it('refuses empty training or validation splits, all problems in one error', () => {
+    try {
+      checkTrainable([task('queue', [])], { train: 0, valid: 0, test: 0 });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'DATASET_TOO_SMALL' });
+      expect((error as { problems: string[] }).problems).toEqual([
+        'task "queue" has no label left; a classifier needs at least 2',
+        'the training split is empty',
+        'the validation split is empty (early stopping and calibration need it): add rows or raise split.validShare',
+      ]);
+    }
+  });
+
+  it('warns when few rows measure the model: test rows, or validation rows without a test split', () => {
+    expect(checkTrainable([task('queue', ['a', 'b'])], { train: 40, valid: 5, test: 2 })).toEqual(['only 2 test row(s) measure the model: its metrics are rough']);
+    expect(checkTrainable([task('queue', ['a', 'b'])], { train: 40, valid: 5, test: 0 })).toEqual(['only 5 validation row(s) measure the model: its metrics are rough']);
+  });
+});
