@@ -8,10 +8,18 @@ const ok = { columns: { body: 'body' }, tasks: [{ name: 'queue' }], split: { kin
 describe('training config', () => {
   it('fills defaults', () => {
     const c = parseTrainingConfig(ok);
-    expect(c.format).toBe('csv');
+    expect(c.format).toBeUndefined();
     expect(c.onBadRow).toBe('fail');
     expect(c.tasks[0].minCount).toBe(1);
     expect(c.split).toEqual({ kind: 'stratified', on: 'queue', testShare: 0.2, validShare: 0.1, seed: 0 });
+  });
+
+  it('reads a file by its name unless the config names a format', async () => {
+    const { formatOf } = await import('./config.js');
+    const c = parseTrainingConfig(ok);
+    expect(['a.csv', 'a.jsonl', 'b.NDJSON', 'export.txt'].map((f) => formatOf(c, f))).toEqual(['csv', 'jsonl', 'jsonl', 'csv']);
+    expect(formatOf(parseTrainingConfig({ ...ok, format: 'csv' }), 'a.jsonl')).toBe('csv');
+    expect(formatOf(parseTrainingConfig({ ...ok, format: 'jsonl' }), 'a.csv')).toBe('jsonl');
   });
 
   it('splits stratified on the first task when the config names no split', () => {

@@ -67,7 +67,8 @@ function defaultSplit(task: string): SplitConfig {
 const TrainingConfigFields = z.strictObject({
   $schema: z.string().optional(),
   description: z.string().optional(),
-  format: z.enum(['csv', 'jsonl']).default('csv'),
+  /** Default: by each file's name, `.jsonl` or `.ndjson` read as JSONL, any other as CSV. */
+  format: z.enum(['csv', 'jsonl']).optional(),
   /** CSV field delimiter. */
   delimiter: z.string().length(1).default(','),
   /** Some exports hold the two characters `\n` instead of a newline; turn them into newlines. */
@@ -143,6 +144,11 @@ function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.Refinem
       ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `alias "${from}" leads to "${label}", which is not in the task's labels` });
     }
   }
+}
+
+/** How a file is read: the config's format, else by its name (`.jsonl` / `.ndjson`: JSONL, else CSV). */
+export function formatOf(config: Pick<TrainingConfig, 'format'>, file: string): 'csv' | 'jsonl' {
+  return config.format ?? (/\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'csv');
 }
 
 /** The column of a task's label. */

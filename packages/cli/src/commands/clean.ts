@@ -14,6 +14,7 @@ import {
   type Email,
 } from '@mailroute/preprocess';
 import type { CliContext } from '../context.js';
+import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 
@@ -83,13 +84,13 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   const scope = CleanScopeSchema.safeParse(flags.scope);
   if (!scope.success) throw new UsageError(`--scope must be quotes or visible, not ${JSON.stringify(flags.scope)}`);
   const inPath = path.resolve(ctx.cwd, flags.in);
-  const outPath = path.resolve(ctx.cwd, flags.out);
   let raw: Buffer;
   try {
     raw = await readFile(inPath);
   } catch (error) {
     throw new CleanInputError(`cannot read ${flags.in}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
   }
+  const outPath = await prepareOutput(ctx.cwd, flags.out, 'file');
   const outLines: string[] = [];
   let skipped = 0;
   const progress = createProgress(ctx, 'clean');

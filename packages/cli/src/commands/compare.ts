@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -13,6 +13,7 @@ import {
   type PredictionLine,
 } from '@mailroute/evaluation';
 import type { CliContext } from '../context.js';
+import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { appendCiSummary, modelLabel, parseIntFlag, predictWithModel, readPredictionFile } from './evaluate.js';
@@ -76,8 +77,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       ctx.stdout.write(markdown);
       await appendCiSummary(ctx, markdown);
       if (flags.out !== undefined) {
-        const out = path.resolve(ctx.cwd, flags.out);
-        await mkdir(out, { recursive: true });
+        const out = await prepareOutput(ctx.cwd, flags.out, 'dir');
         await writeFile(path.join(out, 'comparison.json'), `${JSON.stringify({ comparison, gate }, null, 2)}\n`);
         await writeFile(path.join(out, 'gate.md'), markdown);
       }

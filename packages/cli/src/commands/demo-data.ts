@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, writeDemoData } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 
 function intFlag(name: string, value: string | undefined, min: number, fallback: number): number {
@@ -22,7 +22,8 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
     .action(async (flags: { out: string; rows?: string; seed?: string }) => {
       const rows = intFlag('--rows', flags.rows, 1, DEMO_DEFAULT_ROWS);
       const seed = intFlag('--seed', flags.seed, 0, DEMO_DEFAULT_SEED);
-      const out = path.resolve(ctx.cwd, flags.out);
+      if (!/\.(csv|jsonl)$/.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .csv or .jsonl (it picks the format)`);
+      const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const n = await writeDemoData(out, { rows, seed });
       ctx.stdout.write(`wrote ${n} synthetic emails to ${flags.out} (seed ${seed})\n`);
     });

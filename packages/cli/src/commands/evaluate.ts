@@ -13,6 +13,7 @@ import {
 } from '@mailroute/evaluation';
 import { loadTrainingConfig, predictDataset, resolveModelDir } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 
@@ -40,7 +41,7 @@ export async function predictWithModel(ctx: CliContext, model: string, data: str
   const ref = /[/\\]/.test(model) || model.startsWith('.') ? path.resolve(ctx.cwd, model) : model;
   const progress = createProgress(ctx, title);
   try {
-    return await predictDataset({ model: ref, dataPath: path.resolve(ctx.cwd, data), ...(config ? { config } : {}), home: ctx.home, onProgress: progress.update });
+    return await predictDataset({ model: ref, dataPath: path.resolve(ctx.cwd, data), ...(config ? { config } : {}), home: ctx.home, labels: 'required', onProgress: progress.update });
   } finally {
     progress.stop();
   }
@@ -112,7 +113,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       if (flags.out === undefined) throw new UsageError('evaluate needs --out <dir>');
       const bins = parseIntFlag('--bins', flags.bins, 1);
       const topK = parseList(flags.topK)?.map((k) => parseIntFlag('--top-k', k, 1) as number);
-      const out = path.resolve(ctx.cwd, flags.out);
+      const out = await prepareOutput(ctx.cwd, flags.out, 'dir');
       let lines: PredictionLine[];
       let dataset: string;
       let modelId = flags.modelId;

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { formatPredictionLines } from '@mailroute/evaluation';
 import { loadTrainingConfig, predictDataset } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { prepareOutput } from '../output-path.js';
 import { stagedProgress } from './train.js';
 
 interface PredictFlags {
@@ -17,7 +18,7 @@ interface PredictFlags {
 export function registerPredict(program: Command, ctx: CliContext): void {
   program
     .command('predict')
-    .description('Predict every row of a dataset with a model; writes prediction lines (JSONL) for `mailroute evaluate`')
+    .description('Predict every row of a dataset with a model; writes prediction lines (JSONL) for `mailroute evaluate`. Labels are optional: a file of unlabelled emails needs only a text column of the model\'s config')
     .requiredOption('--model <ref>', 'registry id, `champion`, or an artifact directory')
     .requiredOption('--data <files...>', 'CSV or JSONL file(s)')
     .requiredOption('--out <file>', 'predictions JSONL to write')
@@ -25,6 +26,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .action(async (flags: PredictFlags) => {
       const config = flags.config ? await loadTrainingConfig(path.resolve(ctx.cwd, flags.config)) : undefined;
       const model = /[/\\]/.test(flags.model) || flags.model.startsWith('.') ? path.resolve(ctx.cwd, flags.model) : flags.model;
+      const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const progress = stagedProgress(ctx, 'predict');
       const started = performance.now();
       try {
@@ -36,7 +38,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
           onProgress: progress.update,
         });
         progress.stop();
-        await writeFile(path.resolve(ctx.cwd, flags.out), formatPredictionLines(lines));
+        await writeFile(out, formatPredictionLines(lines));
         const seconds = (performance.now() - started) / 1000;
         ctx.stdout.write(`wrote ${lines.length} prediction lines to ${flags.out} (${seconds.toFixed(1)} s)\n`);
       } finally {

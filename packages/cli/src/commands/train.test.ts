@@ -39,6 +39,23 @@ describe('mailroute train / predict / runs', () => {
     expect(lines).toHaveLength(500);
     expect(lines[0].prediction.queue.label).toBeTypeOf('string');
 
+    // A CRM export of unlabelled emails needs only a text column; its truths are null.
+    writeFileSync(path.join(cwd, 'inbox.csv'), 'subject,body\nFreistellungsauftrag,Bitte den Freistellungsauftrag auf 1000 EUR erhöhen.\n');
+    const inbox = await run(['predict', '--model', id as string, '--data', 'inbox.csv', '--out', 'out/inbox.jsonl'], cwd);
+    expect(inbox.code, inbox.stderr).toBe(0);
+    const [scored] = parsePredictionLines(readFileSync(path.join(cwd, 'out', 'inbox.jsonl'), 'utf8'));
+    expect(scored.truth).toEqual({ business_area: null, queue: null, topic: null });
+    expect(scored.id).toBe('inbox.csv:2');
+    // An --out that cannot be written is refused before the work, not with a raw ENOENT after it.
+    const toDir = await run(['predict', '--model', id as string, '--data', 'inbox.csv', '--out', 'out'], cwd);
+    expect(toDir.code).toBe(1);
+    expect(toDir.stderr).toContain('[OUTPUT_PATH_INVALID] --out out is a directory; it must name a file');
+    const underFile = await run(['evaluate', '--model', id as string, '--data', 'demo.csv', '--out', 'demo.csv/report'], cwd);
+    expect(underFile.stderr).toContain('[OUTPUT_PATH_INVALID] --out demo.csv/report: cannot create its folder (a file stands where a folder is needed)');
+    // A path that is no model says so.
+    const notModel = await run(['predict', '--model', './out', '--data', 'inbox.csv', '--out', 'p.jsonl'], cwd);
+    expect(notModel.stderr).toMatch(/\[ARTIFACT_MISSING\] .*out: no manifest\.json here, so not a model directory/);
+
     // A second run (demo config by default) to compare with.
     const second = await run(['train', '--data', 'demo.csv'], cwd);
     expect(second.code, second.stderr).toBe(0);

@@ -102,3 +102,34 @@ describe('loadDataset', () => {
     expect(ds.rows.map((r) => r.labels.topic)).toEqual(['a', 'other']);
   });
 });
+
+describe('reading files that are not what the config says', () => {
+  it('reads a .jsonl file as JSONL when the config names no format', async () => {
+    const p = file('by-name.jsonl', '{"id":"1","subject":"Steuer","body":"Bescheinigung bitte","queue":"tax","topic":"x"}\n');
+    expect((await loadDataset(p, cfg())).rows[0].labels.queue).toBe('tax');
+  });
+
+  it('hints at JSONL or another delimiter when CSV does not parse', async () => {
+    const jsonl = file('lines.csv', '{"id":"1","subject":"a, \\"b\\"","body":"c"}\n');
+    await expect(loadDataset(jsonl, cfg())).rejects.toThrow(/CSV does not parse .*it looks like JSONL: name it \.jsonl or set "format": "jsonl"/);
+    const semi = file('semi.csv', 'id;subject;body;receivedAt;queue;topic\n1;"a "b;c;;tax;x\n');
+    await expect(loadDataset(semi, cfg())).rejects.toThrow(/its first line is split by ";": set "delimiter" in the config/);
+  });
+});
+
+describe('reading emails to predict (textColumnsOnly)', () => {
+  it('needs only a text column: labels missing from the file are masked, ids come from file and line', async () => {
+    const p = file('unlabelled.csv', 'subject,body\nSteuer,Bescheinigung bitte\n');
+    const ds = await loadDataset(p, cfg(), { keepUnlabelled: true, textColumnsOnly: true });
+    expect(ds.rows).toHaveLength(1);
+    expect(ds.rows[0].labels).toEqual({ queue: null, topic: null });
+    expect(ds.rows[0].id).toBe('unlabelled.csv:2');
+    // Training still wants every configured column.
+    await expect(loadDataset(p, cfg())).rejects.toThrow(/header lacks column\(s\) "id", "receivedAt", "queue", "topic"/);
+  });
+
+  it('refuses a file without any of the text columns', async () => {
+    const p = file('no-text.csv', 'id,queue\n1,tax\n');
+    await expect(loadDataset(p, cfg(), { keepUnlabelled: true, textColumnsOnly: true })).rejects.toThrow(/header lacks a text column \(wants one of "subject", "body"; has id, queue\)/);
+  });
+});

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { EmailSchema, type Email } from '@mailroute/preprocess';
-import { taskColumn, type TrainingConfig } from '../config.js';
+import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { DatasetError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
 import { cellLocation, readSourceFile, type SourceRecord } from './read-records.js';
@@ -115,6 +115,23 @@ export interface LoadOptions {
   fixedLabels?: Record<string, readonly string[]>;
   /** Keep rows whose labels are all masked (prediction needs every row; training does not). */
   keepUnlabelled?: boolean;
+  /**
+   * Emails to predict: a file needs one of the configured text columns only; label and other columns it
+   * lacks read as empty (labels masked, ids from file and line).
+   */
+  textColumnsOnly?: boolean;
+}
+
+const TEXT_COLUMNS = ['subject', 'body', 'html'] as const;
+
+/** The config's columns this file has (CSV), for reading emails to predict; at least one text column. */
+function presentColumns(file: string, columns: string[], config: TrainingConfig): TrainingConfig {
+  const kept = Object.fromEntries(Object.entries(config.columns).filter(([, column]) => column !== undefined && columns.includes(column)));
+  if (!TEXT_COLUMNS.some((key) => kept[key] !== undefined)) {
+    const wanted = TEXT_COLUMNS.map((key) => config.columns[key]).filter((c) => c !== undefined);
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}:1: header lacks a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${columns.join(', ')})`);
+  }
+  return { ...config, columns: kept };
 }
 
 function mapToFixed(labels: Array<string | null>, known: readonly string[]): Array<string | null> {
@@ -127,10 +144,12 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const problems: string[] = [];
   const pending: PendingRow[] = [];
   for (const file of files) {
-    const source = await readSourceFile(file, config.format, config.delimiter);
-    checkColumns(file, source.columns, config);
+    const source = await readSourceFile(file, formatOf(config, file), config.delimiter);
+    let fileConfig = config;
+    if (options.textColumnsOnly && source.columns) fileConfig = presentColumns(file, source.columns, config);
+    else checkColumns(file, source.columns, config);
     for (const record of source.records) {
-      const row = readRow(record, config, problems);
+      const row = readRow(record, fileConfig, problems);
       if (row) pending.push(row);
     }
   }

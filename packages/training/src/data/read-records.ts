@@ -33,6 +33,19 @@ interface CsvInfoRecord {
   info: { lines: number };
 }
 
+/** Why a file that fails as CSV may not be CSV at all, read from its first line. */
+function csvHint(text: string, delimiter: string): string {
+  const end = text.indexOf('\n');
+  const first = (end < 0 ? text : text.slice(0, end)).trim();
+  if (first.startsWith('{')) return '; it looks like JSONL: name it .jsonl or set "format": "jsonl" in the config';
+  for (const other of [';', '\t', '|']) {
+    if (other !== delimiter && first.split(other).length > 2 && !first.includes(delimiter)) {
+      return `; its first line is split by ${other === '\t' ? 'tabs' : `"${other}"`}: set "delimiter" in the config`;
+    }
+  }
+  return '';
+}
+
 function parseCsv(file: string, text: string, delimiter: string): SourceFile {
   let parsed: CsvInfoRecord[];
   try {
@@ -40,7 +53,7 @@ function parseCsv(file: string, text: string, delimiter: string): SourceFile {
   } catch (cause) {
     const err = cause as Error & { lines?: number; column?: number | string };
     const where = err.lines !== undefined ? `:${err.lines}` : '';
-    throw new DatasetError('DATASET_FILE_INVALID', `${file}${where}: CSV does not parse (${err.message})`, [], { cause });
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}${where}: CSV does not parse (${err.message})${csvHint(text, delimiter)}`, [], { cause });
   }
   if (parsed.length === 0) throw new DatasetError('DATASET_EMPTY', `${file}: no header line`);
   const header = parsed[0].record.map((h) => h.trim());

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
-import { Classifier, createLocalRegistry, RegistryError, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, createLocalRegistry, RegistryError, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset } from '../data/dataset.js';
 import { TrainingConfigError } from '../errors.js';
@@ -17,6 +17,11 @@ export interface PredictDatasetOptions {
   home: string;
   onProgress?: OnProgress;
   registry?: ModelRegistry;
+  /**
+   * `optional` (default): unlabelled emails can be scored; a file needs only a text column, and lacking
+   * labels are `null` truths. `required`: every configured column must be there (for evaluation).
+   */
+  labels?: 'optional' | 'required';
 }
 
 async function isArtifactDir(p: string): Promise<boolean> {
@@ -30,6 +35,12 @@ async function isArtifactDir(p: string): Promise<boolean> {
 /** A model reference as the CLI takes it: a directory, `champion`, or a registry id. */
 export async function resolveModelDir(model: string, home: string, registry?: ModelRegistry): Promise<string> {
   if (await isArtifactDir(model)) return path.resolve(model);
+  // A path (registry ids never hold a separator) that is not an artifact: say so, not "no such id".
+  if (path.isAbsolute(model) || /[/\\]/.test(model)) {
+    const kind = await stat(model).then((s) => (s.isDirectory() ? 'dir' : 'file'), () => 'none');
+    const what = kind === 'none' ? 'no such directory' : kind === 'file' ? 'a file, not a model directory' : 'no manifest.json here, so not a model directory';
+    throw new ArtifactError('ARTIFACT_MISSING', `${model}: ${what} (a model is a registry id, champion, or a directory written by mailroute train)`);
+  }
   const reg = registry ?? createLocalRegistry({ home });
   if (model === 'champion') {
     const champion = await reg.champion();
@@ -55,7 +66,7 @@ export async function predictDataset(options: PredictDatasetOptions): Promise<Pr
     const config = parseTrainingConfig(options.config ?? stored, options.config ? 'config' : `training config of ${classifier.modelId}`);
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, t.labels]));
     const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
-    const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true });
+    const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required' });
     const inputs = prepareInputs(dataset.rows, options.onProgress);
     const probs = await predictProbs(classifier, inputs, options.onProgress);
     const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
