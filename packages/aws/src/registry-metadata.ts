@@ -75,11 +75,15 @@ export function toCustomerMetadata(v: Omit<ModelVersion, 'version' | 'status' | 
   return props;
 }
 
-export function statusChangeMetadata(by: string | undefined, at: string, note: string | undefined): Record<string, string> {
+/** The metadata of a decision, and the keys of the previous decision it leaves out (to remove). */
+export function statusChangeMetadata(by: string | undefined, at: string, note: string | undefined): { props: Record<string, string>; remove: string[] } {
   const props: Record<string, string> = { [`${META}statusChangedAt`]: at };
+  const remove: string[] = [];
   if (by) props[`${META}statusChangedBy`] = by.slice(0, MAX_VALUE);
-  if (note) props[`${META}note`] = note.slice(0, MAX_VALUE);
-  return props;
+  else remove.push(`${META}statusChangedBy`);
+  if (note) props[`${META}statusNote`] = note.slice(0, MAX_VALUE);
+  else remove.push(`${META}statusNote`);
+  return { props, remove };
 }
 
 export function toModelStatus(value: string | undefined): ModelStatus {
@@ -112,7 +116,7 @@ export function fromModelPackage(pkg: {
     dataHash: props[`${META}dataHash`] ?? 'unknown',
     metrics,
   };
-  const optional = { statusChangedAt: 'statusChangedAt', statusChangedBy: 'statusChangedBy', note: 'note', runId: 'runId' } as const;
+  const optional = { statusChangedAt: 'statusChangedAt', statusChangedBy: 'statusChangedBy', statusNote: 'statusNote', note: 'note', runId: 'runId' } as const;
   for (const [field, key] of Object.entries(optional) as [keyof typeof optional, string][]) {
     const value = props[`${META}${key}`];
     if (value !== undefined) version[field] = value;

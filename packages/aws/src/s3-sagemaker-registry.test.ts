@@ -39,6 +39,7 @@ function fakeGroup() {
     const p = packages.find((x) => x.arn === input.ModelPackageArn)!;
     p.status = input.ModelApprovalStatus;
     Object.assign(p.props, input.CustomerMetadataProperties);
+    for (const key of input.CustomerMetadataPropertiesToRemove ?? []) delete p.props[key];
     return { ModelPackageArn: p.arn } as Out;
   });
   return packages;
@@ -127,6 +128,17 @@ describe('S3SageMakerRegistry against s3rver', () => {
     // Rejecting the champion leaves no champion, not some other version.
     await registry.reject(a.id);
     expect(await registry.champion()).toBeUndefined();
+  });
+
+  it('keeps a rejection unless approval is forced; the decision note does not replace the registration note', async () => {
+    const a = await registry.register(artifact, { note: 'monthly retrain' });
+    await registry.reject(a.id, { by: 'bob', note: 'queue too weak' });
+    await expect(registry.approve(a.id, { by: 'carol' })).rejects.toMatchObject({ code: 'REGISTRY_STATE_INVALID', message: expect.stringContaining('was rejected by bob') });
+    expect((await registry.get(a.id)).status).toBe('Rejected');
+    const forced = await registry.approve(a.id, { by: 'carol', force: true });
+    expect(forced).toMatchObject({ status: 'Approved', statusChangedBy: 'carol', note: 'monthly retrain' });
+    expect(forced.statusNote).toBeUndefined(); // the rejection's note went with it
+    expect((await registry.champion())?.id).toBe(a.id);
   });
 
   it('uses the manifest modelId as the version id and refuses it twice', async () => {

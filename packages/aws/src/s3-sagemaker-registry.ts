@@ -10,7 +10,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { z } from 'zod';
-import type { ModelRegistry, ModelVersion } from '@mailroute/model';
+import type { ModelRegistry, ModelVersion, StatusChangeOptions } from '@mailroute/model';
 import { downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
 import {
   fromModelPackage,
@@ -106,13 +106,17 @@ export class S3SageMakerRegistry implements ModelRegistry {
     return (await this.find(id)).version;
   }
 
-  async approve(id: string, options: { by?: string; note?: string; promote?: boolean } = {}): Promise<ModelVersion> {
+  async approve(id: string, options: StatusChangeOptions & { promote?: boolean; force?: boolean } = {}): Promise<ModelVersion> {
+    const current = await this.get(id);
+    if (current.status === 'Rejected' && !options.force) {
+      throw new RegistryStateError(`${id} was rejected${current.statusChangedBy ? ` by ${current.statusChangedBy}` : ''}; approving it undoes that decision: pass force to do so`);
+    }
     const updated = await this.setStatus(id, 'Approved', options);
     if (options.promote !== false) await this.setChampion(id);
     return updated;
   }
 
-  async reject(id: string, options: { by?: string; note?: string } = {}): Promise<ModelVersion> {
+  async reject(id: string, options: StatusChangeOptions = {}): Promise<ModelVersion> {
     const rejected = await this.setStatus(id, 'Rejected', options);
     // A rejected model cannot stay champion: the pointer then says "none" (no fallback to another).
     if ((await this.readChampionPointer())?.id === id) await this.writeChampionPointer(null);
@@ -155,15 +159,17 @@ export class S3SageMakerRegistry implements ModelRegistry {
   private async setStatus(
     id: string,
     status: 'Approved' | 'Rejected',
-    options: { by?: string; note?: string },
+    options: StatusChangeOptions,
   ): Promise<ModelVersion> {
     const { arn } = await this.find(id);
+    const metadata = statusChangeMetadata(options.by, this.now().toISOString(), options.note);
     await this.options.sagemaker.send(
       new UpdateModelPackageCommand({
         ModelPackageArn: arn,
         ModelApprovalStatus: status,
         ApprovalDescription: options.note?.slice(0, 1000),
-        CustomerMetadataProperties: statusChangeMetadata(options.by, this.now().toISOString(), options.note),
+        CustomerMetadataProperties: metadata.props,
+        CustomerMetadataPropertiesToRemove: metadata.remove,
       }),
     );
     return this.describe(arn);

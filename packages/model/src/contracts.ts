@@ -16,6 +16,21 @@ export interface EmailClassifier {
 export const MODEL_STATUSES = ['PendingManualApproval', 'Approved', 'Rejected'] as const;
 export type ModelStatus = (typeof MODEL_STATUSES)[number];
 
+/** One decision on a version: who set which status when, and why. */
+export interface StatusChange {
+  status: ModelStatus;
+  at: string;
+  by?: string;
+  note?: string;
+}
+
+/** What approve and reject take. */
+export interface StatusChangeOptions {
+  by?: string;
+  /** Why; kept as `statusNote` and in the history, never over the registration note. */
+  note?: string;
+}
+
 /** One registered model version (SageMaker: a model package). */
 export interface ModelVersion {
   /** Stable id, e.g. `ngram-bag-20261129-101500-ab12cd`. */
@@ -28,10 +43,15 @@ export interface ModelVersion {
   dataHash: string;
   /** Headline metrics, e.g. `{ "queue.macro_f1": 0.81 }`. */
   metrics: Record<string, number>;
+  /** The last approval or rejection: when, by whom, and its note. */
   statusChangedAt?: string;
   statusChangedBy?: string;
+  statusNote?: string;
+  /** The note given at registration (`mailroute train --note`). */
   note?: string;
   runId?: string;
+  /** Every status the version had, oldest first (the local registry keeps it; SageMaker keeps its own). */
+  history?: StatusChange[];
 }
 
 /** The model registry: a local directory by default, S3 + SageMaker Model Registry in AWS. */
@@ -40,9 +60,12 @@ export interface ModelRegistry {
   register(artifactDir: string, options?: { note?: string; runId?: string }): Promise<ModelVersion>;
   list(): Promise<ModelVersion[]>;
   get(id: string): Promise<ModelVersion>;
-  /** Approve also makes the version the champion unless `{ promote: false }`. */
-  approve(id: string, options?: { by?: string; note?: string; promote?: boolean }): Promise<ModelVersion>;
-  reject(id: string, options?: { by?: string; note?: string }): Promise<ModelVersion>;
+  /**
+   * Approve also makes the version the champion unless `{ promote: false }`. A Rejected version is
+   * approved only with `{ force: true }` (a rejection is a person's decision; undoing it must be meant).
+   */
+  approve(id: string, options?: StatusChangeOptions & { promote?: boolean; force?: boolean }): Promise<ModelVersion>;
+  reject(id: string, options?: StatusChangeOptions): Promise<ModelVersion>;
   champion(): Promise<ModelVersion | undefined>;
   setChampion(id: string): Promise<void>;
   /** A local directory holding the artifact (remote registries download it to a cache first). */

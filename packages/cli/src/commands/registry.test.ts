@@ -43,10 +43,21 @@ describe('mailroute registry', () => {
     await run(['registry', 'approve', 'model-b', '--no-promote'], home);
     expect((await run(['registry', 'champion'], home)).stdout).toContain('model-a');
     expect((await run(['registry', 'champion', 'model-b'], home)).stdout).toContain('model-b (version 2, Approved)');
-    expect((await run(['registry', 'reject', 'model-b'], home)).stdout).toBe('model-b: Rejected\n');
+    expect((await run(['registry', 'reject', 'model-b', '--note', 'worse on complaints'], home)).stdout).toBe(
+      'model-b: Rejected; it was the champion: there is no champion now (approve or name another with `mailroute registry champion <id>`)\n',
+    );
     expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
     const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout);
     expect(json.versions.map((v: { status: string }) => v.status)).toEqual(['Rejected', 'Approved']);
+    expect((await run(['registry', 'reject', 'model-a'], home)).stdout).toBe('model-a: Rejected\n'); // not the champion
+    // A rejection stands until someone means to undo it; both decisions stay in the history.
+    const refused = await run(['registry', 'approve', 'model-b'], home);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/\[REGISTRY_REJECTED\] model "model-b" was rejected by tester at \S+ \("worse on complaints"\); approving it undoes that decision: add --force to approve it anyway/);
+    expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
+    expect((await run(['registry', 'approve', 'model-b', '--force', '--by', 'lead'], home)).stdout).toBe('model-b: Approved, champion\n');
+    const history = JSON.parse((await run(['registry', 'show', 'model-b'], home)).stdout).history;
+    expect(history.map((h: { status: string; by?: string }) => `${h.status}:${h.by ?? ''}`)).toEqual(['PendingManualApproval:', 'Approved:tester', 'Rejected:tester', 'Approved:lead']);
     const missing = await run(['registry', 'show', 'nope'], home);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('[REGISTRY_NOT_FOUND]');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLocalRegistry, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, RegistryError, type ModelVersion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 
@@ -44,7 +44,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('show <id>')
-    .description('One version with its artifact directory')
+    .description('One version with its artifact directory and the history of its status')
     .action(async (id: string) => {
       const reg = registry();
       const [version, champion] = await Promise.all([reg.get(id), reg.champion()]);
@@ -57,8 +57,15 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .option('--by <name>', 'who approves')
     .option('--note <text>', 'why')
     .option('--no-promote', 'approve without making it champion')
-    .action(async (id: string, flags: { by?: string; note?: string; promote: boolean }) => {
-      const v = await registry().approve(id, { by: flags.by ?? ctx.env.USER, note: flags.note, promote: flags.promote });
+    .option('--force', 'approve a version that was rejected (undoes that decision; both stay in its history)')
+    .action(async (id: string, flags: { by?: string; note?: string; promote: boolean; force?: boolean }) => {
+      const v = await registry()
+        .approve(id, { by: flags.by ?? ctx.env.USER, note: flags.note, promote: flags.promote, force: flags.force === true })
+        .catch((error: unknown) => {
+          // The registry says "pass force"; on the command line that is a flag.
+          if (error instanceof RegistryError && error.code === 'REGISTRY_REJECTED') throw new RegistryError(error.code, error.message.replace(/pass force\b.*$/, 'add --force to approve it anyway'));
+          throw error;
+        });
       ctx.stdout.write(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}\n`);
     });
 
@@ -68,8 +75,10 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .option('--by <name>', 'who rejects')
     .option('--note <text>', 'why')
     .action(async (id: string, flags: { by?: string; note?: string }) => {
-      const v = await registry().reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
-      ctx.stdout.write(`${v.id}: ${v.status}\n`);
+      const reg = registry();
+      const wasChampion = (await reg.champion())?.id === id;
+      const v = await reg.reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
+      ctx.stdout.write(`${v.id}: ${v.status}${wasChampion ? '; it was the champion: there is no champion now (approve or name another with `mailroute registry champion <id>`)' : ''}\n`);
     });
 
   cmd

@@ -4,7 +4,8 @@ export type RegistryErrorCode =
   | 'REGISTRY_ARTIFACT_INVALID'
   | 'REGISTRY_INDEX_INVALID'
   | 'REGISTRY_LOCK_TIMEOUT'
-  | 'REGISTRY_NOT_APPROVED';
+  | 'REGISTRY_NOT_APPROVED'
+  | 'REGISTRY_REJECTED';
 
 /** A registry operation that cannot be done; `code` is stable. */
 export class RegistryError extends Error {

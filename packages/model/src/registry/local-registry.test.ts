@@ -64,6 +64,28 @@ describe('LocalModelRegistry', () => {
     expect(visibleModels(home).sort()).toEqual(['m-a', 'm-b']);
   });
 
+  it('keeps a rejection unless approval is forced, and keeps every decision and the registration note', async () => {
+    let clock = Date.parse('2026-11-30T08:00:00Z');
+    const reg = createLocalRegistry({ home: tmp(), now: () => new Date((clock += 60_000)) });
+    await reg.register(artifact('m-r'), { note: 'monthly retrain' });
+    await reg.reject('m-r', { by: 'bob', note: 'queue too weak' });
+    await expect(reg.approve('m-r', { by: 'carol' })).rejects.toMatchObject({
+      code: 'REGISTRY_REJECTED',
+      message: 'model "m-r" was rejected by bob at 2026-11-30T08:02:00.000Z ("queue too weak"); approving it undoes that decision: pass force to do so',
+    });
+    expect((await reg.get('m-r')).status).toBe('Rejected');
+    expect(await reg.champion()).toBeUndefined();
+    const forced = await reg.approve('m-r', { by: 'carol', force: true });
+    expect(forced).toMatchObject({ status: 'Approved', statusChangedBy: 'carol', note: 'monthly retrain' });
+    expect(forced.statusNote).toBeUndefined();
+    expect((await reg.get('m-r')).history).toEqual([
+      { status: 'PendingManualApproval', at: '2026-11-30T08:01:00.000Z' },
+      { status: 'Rejected', at: '2026-11-30T08:02:00.000Z', by: 'bob', note: 'queue too weak' },
+      { status: 'Approved', at: '2026-11-30T08:03:00.000Z', by: 'carol' },
+    ]);
+    expect((await reg.champion())?.id).toBe('m-r');
+  });
+
   it('refuses an artifact without a valid manifest', async () => {
     const dir = tmp();
     await expect(createLocalRegistry({ home: tmp() }).register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });

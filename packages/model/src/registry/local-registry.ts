@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { MODEL_STATUSES, type ModelRegistry, type ModelVersion } from '../contracts.js';
+import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '../contracts.js';
 import { RegistryError } from './errors.js';
 import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
@@ -18,8 +18,10 @@ export const ModelVersionSchema = z.object({
   metrics: z.record(z.string(), z.number()),
   statusChangedAt: z.string().optional(),
   statusChangedBy: z.string().optional(),
+  statusNote: z.string().optional(),
   note: z.string().optional(),
   runId: z.string().optional(),
+  history: z.array(z.object({ status: z.enum(MODEL_STATUSES), at: z.string(), by: z.string().optional(), note: z.string().optional() })).optional(),
 });
 
 export const RegistryIndexSchema = z.object({
@@ -164,17 +166,19 @@ export class LocalModelRegistry implements ModelRegistry {
         const target = path.join(this.modelsDir, head.modelId);
         await rename(staging, target);
         await fsyncDir(this.modelsDir);
+        const createdAt = this.now();
         const version: ModelVersion = {
           id: head.modelId,
           version: index.versions.reduce((m, v) => Math.max(m, v.version), 0) + 1,
           status: 'PendingManualApproval',
-          createdAt: this.now(),
+          createdAt,
           family: head.family,
           tasks: head.tasks.map((t) => t.name),
           dataHash: head.dataHash,
           metrics: headlineMetrics(head.metrics),
           ...(options.note !== undefined ? { note: options.note } : {}),
           ...(options.runId !== undefined ? { runId: options.runId } : {}),
+          history: [{ status: 'PendingManualApproval', at: createdAt }],
         };
         index.versions.push(version);
         return version;
@@ -192,23 +196,40 @@ export class LocalModelRegistry implements ModelRegistry {
     return this.find(await this.readIndex(), id);
   }
 
-  async approve(id: string, options: { by?: string; note?: string; promote?: boolean } = {}): Promise<ModelVersion> {
+  async approve(id: string, options: StatusChangeOptions & { promote?: boolean; force?: boolean } = {}): Promise<ModelVersion> {
     return this.update((index) => {
       const v = this.find(index, id);
-      Object.assign(v, { status: 'Approved', statusChangedAt: this.now() }, options.by ? { statusChangedBy: options.by } : {}, options.note ? { note: options.note } : {});
+      if (v.status === 'Rejected' && !options.force) {
+        const who = [v.statusChangedBy && `by ${v.statusChangedBy}`, v.statusChangedAt && `at ${v.statusChangedAt}`, v.statusNote && `("${v.statusNote}")`].filter(Boolean).join(' ');
+        throw new RegistryError('REGISTRY_REJECTED', `model "${id}" was rejected${who ? ` ${who}` : ''}; approving it undoes that decision: pass force to do so`);
+      }
+      this.recordStatus(v, 'Approved', options);
       if (options.promote !== false) index.champion = id;
       return { ...v };
     });
   }
 
-  async reject(id: string, options: { by?: string; note?: string } = {}): Promise<ModelVersion> {
+  async reject(id: string, options: StatusChangeOptions = {}): Promise<ModelVersion> {
     return this.update((index) => {
       const v = this.find(index, id);
-      Object.assign(v, { status: 'Rejected', statusChangedAt: this.now() }, options.by ? { statusChangedBy: options.by } : {}, options.note ? { note: options.note } : {});
+      this.recordStatus(v, 'Rejected', options);
       // A rejected model cannot stay champion.
       if (index.champion === id) index.champion = null;
       return { ...v };
     });
+  }
+
+  /** Sets a decided status: the last decision's fields (the registration note stays) and the history. */
+  private recordStatus(v: ModelVersion, status: 'Approved' | 'Rejected', options: StatusChangeOptions): void {
+    const at = this.now();
+    v.status = status;
+    v.statusChangedAt = at;
+    if (options.by) v.statusChangedBy = options.by;
+    else delete v.statusChangedBy;
+    if (options.note) v.statusNote = options.note;
+    else delete v.statusNote;
+    const history = v.history ?? [{ status: 'PendingManualApproval' as const, at: v.createdAt }];
+    v.history = [...history, { status, at, ...(options.by ? { by: options.by } : {}), ...(options.note ? { note: options.note } : {}) }];
   }
 
   async champion(): Promise<ModelVersion | undefined> {
