@@ -1,6 +1,6 @@
 /** A row or file of a training export that cannot be read; the message names file, line and column. */
 export class DatasetError extends Error {
-  readonly code: 'DATASET_ROW_INVALID' | 'DATASET_FILE_INVALID' | 'DATASET_EMPTY' | 'DATASET_TOO_SMALL';
+  readonly code: 'DATASET_ROW_INVALID' | 'DATASET_FILE_INVALID' | 'DATASET_EMPTY' | 'DATASET_TOO_SMALL' | 'DATASET_MISMATCH';
   /** Every problem found, one line each (the message lists the first few). */
   readonly problems: string[];
   constructor(code: DatasetError['code'], message: string, problems: string[] = [], options?: { cause?: unknown }) {

@@ -16,12 +16,13 @@ import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
-import { appendCiSummary, modelLabel, parseIntFlag, predictWithModel, readPredictionFile } from './evaluate.js';
+import { appendCiSummary, modelLabel, parseIntFlag, parseSplitFlag, predictWithModel, readPredictionFile } from './evaluate.js';
 
 interface CompareFlags {
   challenger?: string;
   champion?: string;
-  data?: string;
+  data?: string[];
+  split?: string;
   config?: string;
   policy?: string;
   out?: string;
@@ -48,7 +49,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .description('Compare a challenger with the champion and apply the gate (exit 1 when it fails)')
     .option('--challenger <file>', "the challenger's predictions JSONL (or a model with --data)")
     .option('--champion <file>', "the champion's predictions JSONL on the same test set (or a model with --data)")
-    .option('--data <file>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
+    .option('--data <files...>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
+    .option('--split <name>', '"test": compare on the rows held out when the models were trained from --data (both must have trained on it)')
     .option('--config <file>', 'training config to read --data with (default: the one stored in each model)')
     .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and no mean drop)')
     .option('--out <dir>', 'write comparison.json and gate.md here')
@@ -58,9 +60,12 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       if (flags.challenger === undefined || flags.champion === undefined) throw new UsageError('compare needs --challenger and --champion');
       const resamples = parseIntFlag('--resamples', flags.resamples, 10);
       const seed = parseIntFlag('--seed', flags.seed, 0);
+      const split = parseSplitFlag(flags.split);
+      if (split && flags.data === undefined) throw new UsageError('--split goes with --data');
       const { policy, source } = await loadPolicy(ctx, flags.policy);
+      const data = flags.data;
       const load = (ref: string, title: string): Promise<PredictionLine[]> =>
-        flags.data !== undefined ? predictWithModel(ctx, ref, flags.data, flags.config, title) : readPredictionFile(ctx, ref);
+        data !== undefined ? predictWithModel(ctx, ref, data, { configFile: flags.config, split, title }) : readPredictionFile(ctx, ref);
       const challenger = await load(flags.challenger, 'predict challenger');
       const champion = await load(flags.champion, 'predict champion');
       const progress = createProgress(ctx, 'compare');

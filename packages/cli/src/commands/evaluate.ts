@@ -35,13 +35,32 @@ export async function appendCiSummary(ctx: CliContext, markdown: string): Promis
   if (file) await appendFile(file, `${markdown}\n`);
 }
 
+/** `--split`: only `test` (the rows the model was tested on when trained). */
+export function parseSplitFlag(value: string | undefined): 'test' | undefined {
+  if (value === undefined || value === 'test') return value;
+  throw new UsageError(`--split takes "test" (the model's held-out rows), not "${value}"`);
+}
+
 /** Runs a model (registry id, `champion` or artifact directory) on a labelled dataset: prediction lines. */
-export async function predictWithModel(ctx: CliContext, model: string, data: string, configFile: string | undefined, title: string): Promise<PredictionLine[]> {
-  const config = configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, configFile)) : undefined;
+export async function predictWithModel(
+  ctx: CliContext,
+  model: string,
+  data: readonly string[],
+  options: { configFile?: string; split?: 'test'; title: string },
+): Promise<PredictionLine[]> {
+  const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : undefined;
   const ref = /[/\\]/.test(model) || model.startsWith('.') ? path.resolve(ctx.cwd, model) : model;
-  const progress = createProgress(ctx, title);
+  const progress = createProgress(ctx, options.title);
   try {
-    return await predictDataset({ model: ref, dataPath: path.resolve(ctx.cwd, data), ...(config ? { config } : {}), home: ctx.home, labels: 'required', onProgress: progress.update });
+    return await predictDataset({
+      model: ref,
+      dataPath: data.map((d) => path.resolve(ctx.cwd, d)),
+      ...(config ? { config } : {}),
+      home: ctx.home,
+      labels: 'required',
+      ...(options.split ? { split: options.split } : {}),
+      onProgress: progress.update,
+    });
   } finally {
     progress.stop();
   }
@@ -71,7 +90,8 @@ function parseList(value: string | undefined): string[] | undefined {
 interface EvaluateFlags {
   predictions?: string;
   model?: string;
-  data?: string;
+  data?: string[];
+  split?: string;
   config?: string;
   out?: string;
   name?: string;
@@ -96,7 +116,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     .description('Evaluate predictions or a model: metrics, reports and pictures')
     .option('--predictions <file>', 'predictions JSONL (one {"truth","prediction","meta"} object per line)')
     .option('--model <id|dir>', 'registry id or model directory to run on --data first')
-    .option('--data <file>', 'labelled test set (CSV or JSONL) for --model')
+    .option('--data <files...>', 'labelled test set (CSV or JSONL file(s)) for --model')
+    .option('--split <name>', '"test": evaluate on the rows --model held out when trained from --data (the same file(s))')
     .option('--config <file>', 'training config to read --data with (default: the one stored in the model)')
     .option('--out <dir>', 'report directory: metrics.json, report.txt, report.md, report.html, model-card.md, pictures/')
     .option('--name <name>', 'name of the test set in the reports')
@@ -113,16 +134,18 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       if (flags.out === undefined) throw new UsageError('evaluate needs --out <dir>');
       const bins = parseIntFlag('--bins', flags.bins, 1);
       const topK = parseList(flags.topK)?.map((k) => parseIntFlag('--top-k', k, 1) as number);
+      const split = parseSplitFlag(flags.split);
+      if (split && !modelMode) throw new UsageError('--split goes with --model and --data');
       const out = await prepareOutput(ctx.cwd, flags.out, 'dir');
       let lines: PredictionLine[];
       let dataset: string;
       let modelId = flags.modelId;
       if (flags.model !== undefined && flags.data !== undefined) {
-        lines = await predictWithModel(ctx, flags.model, flags.data, flags.config, 'predict');
+        lines = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict' });
         // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
         await mkdir(out, { recursive: true });
         await writeFile(path.join(out, 'predictions.jsonl'), formatPredictionLines(lines));
-        dataset = flags.name ?? path.basename(flags.data);
+        dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
         modelId ??= await modelLabel(ctx, flags.model);
       } else {
         const file = flags.predictions as string;

@@ -5,6 +5,7 @@ import { formatPredictionLines } from '@mailroute/evaluation';
 import { loadTrainingConfig, predictDataset } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
+import { parseSplitFlag } from './evaluate.js';
 import { stagedProgress } from './train.js';
 
 interface PredictFlags {
@@ -12,6 +13,7 @@ interface PredictFlags {
   data: string[];
   out: string;
   config?: string;
+  split?: string;
 }
 
 /** `mailroute predict --model <id|dir|champion> --data file --out preds.jsonl`: the evaluation line format. */
@@ -23,9 +25,11 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .requiredOption('--data <files...>', 'CSV or JSONL file(s)')
     .requiredOption('--out <file>', 'predictions JSONL to write')
     .option('--config <file>', 'training config to read the data with (default: the one stored in the model)')
+    .option('--split <name>', '"test": predict only the rows the model held out when trained from --data (the same file(s))')
     .action(async (flags: PredictFlags) => {
       const config = flags.config ? await loadTrainingConfig(path.resolve(ctx.cwd, flags.config)) : undefined;
       const model = /[/\\]/.test(flags.model) || flags.model.startsWith('.') ? path.resolve(ctx.cwd, flags.model) : flags.model;
+      const split = parseSplitFlag(flags.split);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const progress = stagedProgress(ctx, 'predict');
       const started = performance.now();
@@ -35,6 +39,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
           dataPath: flags.data.map((d) => path.resolve(ctx.cwd, d)),
           ...(config ? { config } : {}),
           home: ctx.home,
+          ...(split ? { split } : {}),
           onProgress: progress.update,
         });
         progress.stop();

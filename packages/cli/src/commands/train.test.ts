@@ -15,6 +15,7 @@ describe('mailroute train / predict / runs', () => {
   it('trains from a config, registers as PendingManualApproval, predicts, and lists and compares runs', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-train-'));
     expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '500', '--seed', '9'], cwd)).code).toBe(0);
+    expect((await run(['demo-data', '--out', 'inbox-labelled.csv', '--rows', '60', '--seed', '3'], cwd)).code).toBe(0);
     const config = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8'));
     writeFileSync(path.join(cwd, 'cfg.json'), JSON.stringify({ ...config, model: { epochs: 3, buckets: 16384, dim: 16 } }));
 
@@ -38,6 +39,17 @@ describe('mailroute train / predict / runs', () => {
     const lines = parsePredictionLines(readFileSync(path.join(cwd, 'preds.jsonl'), 'utf8'));
     expect(lines).toHaveLength(500);
     expect(lines[0].prediction.queue.label).toBeTypeOf('string');
+
+    // The rows the model held out, found again in the same file: no training row is evaluated.
+    const testRows = Number(/data \w+: \d+ train, \d+ valid, (\d+) test/.exec(trained.stderr)?.[1]);
+    const heldOut = await run(['predict', '--model', id as string, '--data', 'demo.csv', '--split', 'test', '--out', 'held-out.jsonl'], cwd);
+    expect(heldOut.code, heldOut.stderr).toBe(0);
+    const heldOutLines = parsePredictionLines(readFileSync(path.join(cwd, 'held-out.jsonl'), 'utf8'));
+    expect(heldOutLines.length).toBe(testRows);
+    expect(testRows).toBeGreaterThan(50);
+    const otherData = await run(['evaluate', '--model', id as string, '--data', 'inbox-labelled.csv', '--split', 'test', '--out', 'rep'], cwd);
+    expect(otherData.stderr).toMatch(/\[DATASET_MISMATCH\] --split test: \S*inbox-labelled\.csv is not the data model \S+ was trained on/);
+    expect((await run(['predict', '--model', id as string, '--data', 'demo.csv', '--split', 'valid', '--out', 'x.jsonl'], cwd)).code).toBe(2);
 
     // A CRM export of unlabelled emails needs only a text column; its truths are null.
     writeFileSync(path.join(cwd, 'inbox.csv'), 'subject,body\nFreistellungsauftrag,Bitte den Freistellungsauftrag auf 1000 EUR erhöhen.\n');

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
 import { ArtifactError, Classifier, createLocalRegistry, RegistryError, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
-import { loadDataset } from '../data/dataset.js';
-import { TrainingConfigError } from '../errors.js';
+import { loadDataset, type DatasetRow } from '../data/dataset.js';
+import { splitDataset } from '../data/split.js';
+import { DatasetError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
 import { prepareInputs } from './train-from-config.js';
 
@@ -22,6 +23,26 @@ export interface PredictDatasetOptions {
    * labels are `null` truths. `required`: every configured column must be there (for evaluation).
    */
   labels?: 'optional' | 'required';
+  /**
+   * `test`: only the rows the model was tested on when trained, found again by splitting the data as its
+   * training did (the data must be its training data: the hash is checked; labels are then required).
+   */
+  split?: 'test';
+}
+
+/** The held-out test rows of a model's training data, split again exactly as its training split them. */
+async function heldOutRows(classifier: Classifier, paths: string[], config: TrainingConfig): Promise<DatasetRow[]> {
+  const { manifest, modelId } = classifier;
+  const testedOn = manifest.training?.testedOn;
+  if (testedOn !== 'held-out-split') {
+    const why = testedOn === 'external-file' ? 'was tested on a separate file (train --test-data): evaluate on that file' : testedOn === 'validation-split' ? 'was trained without a test split' : 'does not record how it was tested (trained before mailroute kept it)';
+    throw new TrainingConfigError(`--split test: model ${modelId} ${why}`);
+  }
+  const dataset = await loadDataset(paths, config);
+  if (dataset.dataHash !== manifest.dataHash) {
+    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}); give the same file(s), or leave out --split to predict all rows`);
+  }
+  return splitDataset(dataset.rows, config.split).test;
 }
 
 async function isArtifactDir(p: string): Promise<boolean> {
@@ -66,11 +87,14 @@ export async function predictDataset(options: PredictDatasetOptions): Promise<Pr
     const config = parseTrainingConfig(options.config ?? stored, options.config ? 'config' : `training config of ${classifier.modelId}`);
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, t.labels]));
     const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
-    const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required' });
-    const inputs = prepareInputs(dataset.rows, options.onProgress);
+    const rows =
+      options.split === 'test'
+        ? await heldOutRows(classifier, paths, config)
+        : (await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required' })).rows;
+    const inputs = prepareInputs(rows, options.onProgress);
     const probs = await predictProbs(classifier, inputs, options.onProgress);
     const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
-    return dataset.rows.map((row, i) => {
+    return rows.map((row, i) => {
       const truth: Record<string, string | null> = {};
       const prediction: PredictionLine['prediction'] = {};
       for (const task of classifier.tasks) {

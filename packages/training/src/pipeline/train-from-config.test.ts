@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PredictionLineSchema } from '@mailroute/evaluation';
+import { evaluatePredictions, PredictionLineSchema } from '@mailroute/evaluation';
 import { createLocalRegistry } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
 import { loadDemoConfig } from '../demo/demo-config.js';
@@ -68,6 +68,13 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     // Old label names in the export come back as today's names in the truth.
     expect(predictions.some((p) => p.truth.queue === 'kyc')).toBe(false);
     expect(predictions.some((p) => p.truth.queue === 'onboarding_kyc')).toBe(true);
+    // The held-out rows found again: the same rows and the same figures as at training time.
+    const heldOut = await predictDataset({ model: result.modelId, dataPath: data, home, split: 'test' });
+    expect(heldOut).toHaveLength(result.counts.test);
+    const report = evaluatePredictions(heldOut, { dataset: 'demo', createdAt: '2026-11-30T00:00:00Z' });
+    for (const task of ['business_area', 'queue', 'topic']) {
+      expect(report.tasks.find((t) => t.task === task)?.metrics.macro.f1).toBeCloseTo(result.metrics[`${task}.macro_f1`], 6);
+    }
     // The same model by its artifact directory.
     const byDir = await predictDataset({ model: result.artifactDir, dataPath: data, home });
     expect(byDir[3].prediction.topic.label).toBe(predictions[3].prediction.topic.label);

@@ -175,7 +175,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // The manifest is not among the hashed files, so the measured metrics can be added before registering.
     const manifestFile = path.join(staged, 'manifest.json');
     const manifest = ManifestSchema.parse(JSON.parse(await readFile(manifestFile, 'utf8')));
-    const training = { ...manifest.training, labelDistribution: labelDistribution(split.train, tasks) };
+    // `testedOn` tells `predict --split test` whether the held-out rows can be found again in the data.
+    const testedOn = options.testDataPath ? 'external-file' : testRows.length > 0 ? 'held-out-split' : 'validation-split';
+    const training = { ...manifest.training, labelDistribution: labelDistribution(split.train, tasks), testedOn };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 
     const registry = options.registry ?? createLocalRegistry({ home: options.home });
