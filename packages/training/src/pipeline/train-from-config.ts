@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -12,7 +12,7 @@ import { TrainingConfigError } from '../errors.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
 import { formatTaxonomyReport, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
-import { gitCommit, newId, RunTracker } from '../tracking/run-record.js';
+import { gitCommit, newId, processAlive, RunTracker } from '../tracking/run-record.js';
 import { checkTrainable } from './trainable.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 
@@ -85,6 +85,19 @@ export function prepareInputs(rows: readonly DatasetRow[], onProgress?: OnProgre
 }
 
 /**
+ * A scratch directory for this run's staged artifact, named by this process; scratch left by runs whose
+ * process is gone (Ctrl-C or kill during training: no cleanup ran) is removed first.
+ */
+export async function scratchDir(): Promise<string> {
+  const tmp = os.tmpdir();
+  for (const name of await readdir(tmp).catch(() => [] as string[])) {
+    const pid = Number(/^mailroute-train-(\d+)-/.exec(name)?.[1]);
+    if (pid > 0 && pid !== process.pid && !processAlive(pid)) await rm(path.join(tmp, name), { recursive: true, force: true });
+  }
+  return mkdtemp(path.join(tmp, `mailroute-train-${process.pid}-`));
+}
+
+/**
  * The local training run: load the export(s) with the config's taxonomy, split without leakage, clean
  * every email exactly as serving does (`prepareModelInput`), train the ngram-bag model, export it, measure
  * it on the test split through the exported ONNX artifact, register it as PendingManualApproval, and
@@ -106,7 +119,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     dataPaths,
     ...(options.testDataPath ? { testDataPath: path.resolve(options.testDataPath) } : {}),
   });
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'mailroute-train-'));
+  const tmp = await scratchDir();
   try {
     const dataset = await loadDataset(dataPaths, config);
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));

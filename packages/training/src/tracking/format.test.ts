@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRunRows, formatEpochLine, formatTable } from './format.js';
+import { compareRunRows, formatEpochLine, formatTable, runListRows } from './format.js';
 import type { EpochRecord, RunRecord } from './run-record.js';
 
 const epoch: EpochRecord = {
@@ -37,5 +37,13 @@ describe('compareRunRows', () => {
     expect(rows.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '+0.1250']);
     expect(rows.find((r) => r[0] === 'data hash')?.[3]).toBe('differs');
     expect(formatTable(['a', 'b'], [['1', '22']]).split('\n')).toEqual(['a  b', '-  --', '1  22']);
+  });
+
+  it('says when two runs were measured on different rows', () => {
+    const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], metrics: { accuracy: 0.9 }, metricsSplit: 'valid', dataHash: 'x' };
+    const external = { ...base, runId: 'b', metricsSplit: 'test' as const, testDataPath: '/data/banking77/test.csv' };
+    expect(compareRunRows(base, external).find((r) => r[0] === 'metrics on')).toEqual(['metrics on', 'validation split', 'test file test.csv', 'differs: the metrics below do not compare']);
+    expect(compareRunRows(external, external).find((r) => r[0] === 'metrics on')?.[3]).toBe('same');
+    expect(runListRows([{ ...base, metricsSplit: 'test' }])[0][5]).toBe('held-out test split');
   });
 });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { EpochRecord, RunRecord } from './run-record.js';
 
 /** A float as Python prints it: always with a decimal point; metrics rounded to 4 places. */
@@ -40,7 +41,14 @@ function fmt(value: unknown): string {
   return String(value);
 }
 
-/** Rows of `runs list`: id, status, started, model, mean macro-F1, data hash. */
+/** Which rows a run's metrics come from: figures measured on different rows do not compare. */
+export function measuredOn(r: RunRecord): string {
+  if (r.metricsSplit === undefined) return '-';
+  if (r.testDataPath !== undefined) return `test file ${path.basename(r.testDataPath)}`;
+  return r.metricsSplit === 'valid' ? 'validation split' : 'held-out test split';
+}
+
+/** Rows of `runs list`: id, status, started, model, mean macro-F1, measured on, data hash. */
 export function runListRows(runs: readonly RunRecord[]): string[][] {
   return runs.map((r) => [
     r.runId,
@@ -48,6 +56,7 @@ export function runListRows(runs: readonly RunRecord[]): string[][] {
     r.startedAt.slice(0, 19).replace('T', ' '),
     r.modelId ?? '-',
     fmt(r.metrics?.mean_macro_f1),
+    measuredOn(r),
     r.dataHash ? r.dataHash.slice(0, 12) : '-',
   ]);
 }
@@ -60,6 +69,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['model', a.modelId ?? '-', b.modelId ?? '-', ''],
     ['git commit', a.gitCommit?.slice(0, 12) ?? '-', b.gitCommit?.slice(0, 12) ?? '-', ''],
     ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', a.dataHash === b.dataHash ? 'same' : 'differs'],
+    ['metrics on', measuredOn(a), measuredOn(b), measuredOn(a) === measuredOn(b) ? 'same' : 'differs: the metrics below do not compare'],
     ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), ''],

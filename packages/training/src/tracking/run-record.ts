@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '@mailroute/model';
 import { z } from 'zod';
 import { RunNotFoundError } from '../errors.js';
@@ -23,7 +25,11 @@ export type EpochRecord = z.infer<typeof EpochRecordSchema>;
 
 export const RunRecordSchema = z.object({
   runId: z.string(),
-  status: z.enum(['running', 'finished', 'failed']),
+  /** `interrupted`: never written; a `running` run whose process is gone reads so (Ctrl-C, kill -9). */
+  status: z.enum(['running', 'finished', 'failed', 'interrupted']),
+  /** The training process, so a run left `running` by a killed process can be told apart. */
+  pid: z.number().int().optional(),
+  host: z.string().optional(),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   durationSeconds: z.number().optional(),
@@ -55,7 +61,24 @@ export function newId(prefix: string, date = new Date()): string {
   return `${prefix}-${stamp(date)}-${randomBytes(3).toString('hex')}`;
 }
 
-export function gitCommit(cwd = process.cwd()): string | null {
+/** Whether a process of this machine is alive (EPERM: alive, someone else's). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A run still marked running whose process on this machine is gone was interrupted. */
+function withLiveness(run: RunRecord): RunRecord {
+  const gone = run.status === 'running' && run.pid !== undefined && run.host === os.hostname() && !processAlive(run.pid);
+  return gone ? { ...run, status: 'interrupted' } : run;
+}
+
+/** The commit of the mailroute checkout this code runs from (not of the directory it is run in); null outside git. */
+export function gitCommit(cwd = path.dirname(fileURLToPath(import.meta.url))): string | null {
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
   } catch {
@@ -78,7 +101,7 @@ export class RunTracker {
   }
 
   static async start(home: string, init: Omit<RunRecord, 'status' | 'epochs' | 'startedAt'> & { startedAt?: string }): Promise<RunTracker> {
-    const tracker = new RunTracker(home, { ...init, status: 'running', epochs: [], startedAt: init.startedAt ?? new Date().toISOString() });
+    const tracker = new RunTracker(home, { ...init, status: 'running', pid: process.pid, host: os.hostname(), epochs: [], startedAt: init.startedAt ?? new Date().toISOString() });
     await mkdir(tracker.dir, { recursive: true });
     await tracker.save();
     return tracker;
@@ -120,7 +143,7 @@ export class RunTracker {
 export async function readRun(home: string, runId: string): Promise<RunRecord> {
   try {
     const text = await readFile(path.join(runsDir(home), runId, 'run.json'), 'utf8');
-    return RunRecordSchema.parse(JSON.parse(text));
+    return withLiveness(RunRecordSchema.parse(JSON.parse(text)));
   } catch (cause) {
     throw new RunNotFoundError(runId, { cause });
   }

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../pipeline/train-from-config.js';
+import { gitCommit, listRuns, processAlive, readRun, RunTracker } from './run-record.js';
+
+/** The pid of a process that has ended. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  const pid = Number(child.stdout.toString());
+  expect(processAlive(pid)).toBe(false);
+  return pid;
+}
+
+describe('run records', () => {
+  it('reads a run left running by a process that is gone as interrupted; a live one stays running', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    const live = await RunTracker.start(home, { runId: 'run-live', gitCommit: null, config: {}, dataPaths: [] });
+    expect((await readRun(home, live.runId)).status).toBe('running');
+    const dir = path.join(home, 'runs', 'run-killed');
+    mkdirSync(dir, { recursive: true });
+    const record = { runId: 'run-killed', status: 'running', startedAt: '2026-11-30T05:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], pid: deadPid(), host: os.hostname() };
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify(record));
+    expect((await listRuns(home)).map((r) => [r.runId, r.status])).toEqual([
+      [live.runId, 'running'],
+      ['run-killed', 'interrupted'],
+    ]);
+    // Another machine's run cannot be checked: it stays as written.
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...record, host: 'elsewhere' }));
+    expect((await readRun(home, 'run-killed')).status).toBe('running');
+  });
+
+  it("records the mailroute checkout's commit wherever it is run from", () => {
+    const inRepo = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: path.dirname(new URL(import.meta.url).pathname) });
+    if (inRepo.status !== 0) return expect(gitCommit()).toBeNull();
+    expect(gitCommit()).toBe(inRepo.stdout.toString().trim());
+    expect(gitCommit(os.tmpdir())).toBeNull();
+  });
+
+  it("removes the training scratch of processes that are gone, not of live ones", async () => {
+    const stale = path.join(os.tmpdir(), `mailroute-train-${deadPid()}-zz`);
+    const mine = await scratchDir();
+    const parent = path.join(os.tmpdir(), `mailroute-train-${process.ppid}-zz`);
+    mkdirSync(stale, { recursive: true });
+    mkdirSync(parent, { recursive: true });
+    const next = await scratchDir();
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(parent)).toBe(true);
+    expect(existsSync(mine)).toBe(true);
+    expect(path.basename(next)).toMatch(new RegExp(`^mailroute-train-${process.pid}-`));
+    for (const d of [mine, next, parent]) rmSync(d, { recursive: true, force: true });
+  });
+});
