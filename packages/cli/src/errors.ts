@@ -7,6 +7,15 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * For a command group whose default subcommand is `list`: words after the group name that are no
+ * subcommand reach `list` as arguments; name them as an unknown command instead of "too many arguments".
+ */
+export function refuseUnknownSubcommand(group: { name(): string; commands: readonly { name(): string }[] }, words: readonly string[]): void {
+  if (words.length === 0) return;
+  throw new UsageError(`unknown ${group.name()} command "${words[0]}" (commands: ${group.commands.map((c) => c.name()).join(', ')})`);
+}
+
 /** One line for a person: the error's code (when it has one) and message, never a stack trace. */
 export function formatError(error: unknown): string {
   if (error instanceof Error) {

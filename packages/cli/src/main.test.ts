@@ -12,6 +12,8 @@ describe('mailroute', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: mailroute');
     expect(stdout).toContain('train');
+    expect(stdout).toMatch(/MAILROUTE_HOME +where the registry/);
+    expect(stdout).toContain('Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.');
   });
 
   it('exits with 2 on an unknown command', async () => {

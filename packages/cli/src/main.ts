@@ -10,7 +10,19 @@ export function buildProgram(ctx: CliContext): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Environment:',
+        '  MAILROUTE_HOME   where the registry, runs and the prediction database live (default .mailroute)',
+        '  MAILROUTE_DEBUG  1: print the stack of an error as well',
+        '  PORT, HOST       the address of serve and start (as --port, --host)',
+        '',
+        'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.',
+      ].join('\n'),
+    );
   for (const register of commands) register(program, ctx);
   for (const sub of program.commands) {
     sub.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -8,7 +8,14 @@ export type OnProgress = (done: number, total: number, label?: string) => void;
  * A progress bar on stderr when it is a terminal; otherwise a plain line every 10%, so CI logs stay short.
  * Returns the callback to hand to a library and a `stop()` to call when the work ends.
  */
-export function createProgress(ctx: CliContext, title: string): { update: OnProgress; stop: () => void } {
+export interface Progress {
+  update: OnProgress;
+  stop: () => void;
+  /** Clears the bar's line, so a line written now starts at the left edge; the bar redraws on the next update. */
+  clearLine: () => void;
+}
+
+export function createProgress(ctx: CliContext, title: string): Progress {
   if (ctx.stderr.isTTY && ctx.env.CI !== 'true') {
     const bar = new cliProgress.SingleBar(
       { format: `${title} [{bar}] {percentage}% {value}/{total} {label}`, stream: ctx.stderr as NodeJS.WriteStream, hideCursor: true },
@@ -27,6 +34,9 @@ export function createProgress(ctx: CliContext, title: string): { update: OnProg
       stop: () => {
         if (started) bar.stop();
       },
+      clearLine: () => {
+        if (started) ctx.stderr.write('\r\x1b[2K');
+      },
     };
   }
   let lastDecile = -1;
@@ -39,5 +49,6 @@ export function createProgress(ctx: CliContext, title: string): { update: OnProg
       }
     },
     stop: () => undefined,
+    clearLine: () => undefined,
   };
 }

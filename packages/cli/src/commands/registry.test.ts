@@ -58,6 +58,10 @@ describe('mailroute registry', () => {
     expect((await run(['registry', 'approve', 'model-b', '--force', '--by', 'lead'], home)).stdout).toBe('model-b: Approved, champion\n');
     const history = JSON.parse((await run(['registry', 'show', 'model-b'], home)).stdout).history;
     expect(history.map((h: { status: string; by?: string }) => `${h.status}:${h.by ?? ''}`)).toEqual(['PendingManualApproval:', 'Approved:tester', 'Rejected:tester', 'Approved:lead']);
+    const typo = await run(['registry', 'frob'], home);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown registry command "frob" (commands: list, show, approve, reject, champion)');
+    expect((await run(['runs', 'lsit'], home)).stderr).toContain('unknown runs command "lsit" (commands: list, show, compare)');
     const missing = await run(['registry', 'show', 'nope'], home);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('[REGISTRY_NOT_FOUND]');

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createLocalRegistry, RegistryError, type ModelVersion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { refuseUnknownSubcommand } from '../errors.js';
 
 function row(v: ModelVersion, champion: string | undefined): string[] {
   const f1 = v.metrics.mean_macro_f1;
@@ -27,7 +28,9 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .command('list', { isDefault: true })
     .description('Registered versions, newest first (* marks the champion)')
     .option('--json', 'print JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .allowExcessArguments()
+    .action(async (flags: { json?: boolean }, list: Command) => {
+      refuseUnknownSubcommand(cmd, list.args);
       const reg = registry();
       const [versions, champion] = await Promise.all([reg.list(), reg.champion()]);
       if (flags.json) {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { compareRunRows, formatTable, listRuns, readRun, runListRows } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { refuseUnknownSubcommand } from '../errors.js';
 
 /** `mailroute runs [list] | runs show <id> | runs compare <a> <b>`: experiment runs under MAILROUTE_HOME/runs. */
 export function registerRuns(program: Command, ctx: CliContext): void {
@@ -10,7 +11,9 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .command('list', { isDefault: true })
     .description('Runs, newest first')
     .option('--json', 'print JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .allowExcessArguments()
+    .action(async (flags: { json?: boolean }, list: Command) => {
+      refuseUnknownSubcommand(cmd, list.args);
       const runs = await listRuns(ctx.home);
       if (flags.json) {
         ctx.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);

@@ -2,15 +2,15 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DEMO_CONFIG_PATH, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { createProgress, type OnProgress } from '../progress.js';
+import { createProgress, type Progress } from '../progress.js';
 
 /**
  * One progress bar per stage (`clean`, `epoch ...`, `predict`): a library reports its stages through the
  * label, and each stage starts again from 0%.
  */
-export function stagedProgress(ctx: CliContext, title: string): { update: OnProgress; stop: () => void } {
+export function stagedProgress(ctx: CliContext, title: string): Progress {
   let stage: string | undefined;
-  let current: ReturnType<typeof createProgress> | undefined;
+  let current: Progress | undefined;
   return {
     update: (done, total, label = '') => {
       // `done` closes the running stage rather than opening one.
@@ -24,6 +24,7 @@ export function stagedProgress(ctx: CliContext, title: string): { update: OnProg
       current.update(done, total, label);
     },
     stop: () => current?.stop(),
+    clearLine: () => current?.clearLine(),
   };
 }
 
@@ -51,7 +52,11 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       if (!flags.config) ctx.stderr.write(`no --config: using the demo config (${path.relative(ctx.cwd, DEMO_CONFIG_PATH)})\n`);
       const config = await loadTrainingConfig(configFile);
       const progress = stagedProgress(ctx, 'train');
-      const log = (message: string) => ctx.stderr.write(`${message}\n`);
+      // Lines written while a bar is drawn start on a cleared line, not glued to the bar.
+      const log = (message: string) => {
+        progress.clearLine();
+        ctx.stderr.write(`${message}\n`);
+      };
       try {
         const result = await trainFromConfig({
           config,
@@ -59,7 +64,10 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           ...(flags.testData ? { testDataPath: path.resolve(ctx.cwd, flags.testData) } : {}),
           home: ctx.home,
           onProgress: progress.update,
-          onEpoch: (_report, line) => ctx.stdout.write(`${line}\n`),
+          onEpoch: (_report, line) => {
+            progress.clearLine();
+            ctx.stdout.write(`${line}\n`);
+          },
           logger: { info: log, warn: (m) => log(`warning: ${m}`) },
           ...(flags.note ? { note: flags.note } : {}),
         });

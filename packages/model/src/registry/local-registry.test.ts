@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,19 @@ describe('LocalModelRegistry', () => {
       { status: 'Approved', at: '2026-11-30T08:03:00.000Z', by: 'carol' },
     ]);
     expect((await reg.champion())?.id).toBe('m-r');
+  });
+
+  it('names the index file when it is damaged, and changes nothing', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-i'));
+    const index = path.join(home, 'registry.json');
+    writeFileSync(index, '{ "schemaVersion": 1,, }');
+    await expect(reg.list()).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringMatching(/registry\.json: not JSON \(.*\); restore it or fix it by hand$/) });
+    await expect(reg.approve('m-i')).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID' });
+    expect(readFileSync(index, 'utf8')).toBe('{ "schemaVersion": 1,, }');
+    writeFileSync(index, JSON.stringify({ schemaVersion: 1, champion: null, versions: [{ id: 'x' }] }));
+    await expect(reg.list()).rejects.toThrow(/registry\.json: versions\.0\.version: /);
   });
 
   it('refuses an artifact without a valid manifest', async () => {

@@ -96,8 +96,18 @@ export class LocalModelRegistry implements ModelRegistry {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 1, champion: null, versions: [] };
       throw error;
     }
-    const parsed = RegistryIndexSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new RegistryError('REGISTRY_INDEX_INVALID', `${this.indexFile}: ${parsed.error.issues[0]?.message}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      // Writes are atomic, so this is a hand edit or a damaged disk: say which file, touch nothing.
+      throw new RegistryError('REGISTRY_INDEX_INVALID', `${this.indexFile}: not JSON (${(cause as Error).message}); restore it or fix it by hand`, { cause });
+    }
+    const parsed = RegistryIndexSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new RegistryError('REGISTRY_INDEX_INVALID', `${this.indexFile}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    }
     return parsed.data;
   }
 

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { createContext } from './context.js';
+import { createProgress } from './progress.js';
+import { captureStream } from './test-support.js';
+
+describe('createProgress', () => {
+  it('in a terminal, clears the bar line before other output so lines do not run into the bar', () => {
+    const err = captureStream();
+    Object.assign(err.stream, { isTTY: true, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    const progress = createProgress(createContext({ env: {}, stdout: captureStream().stream, stderr: err.stream }), 'train');
+    progress.clearLine(); // nothing drawn yet: nothing to clear
+    expect(err.text()).toBe('');
+    progress.update(5, 10, 'clean');
+    progress.clearLine();
+    expect(err.text().endsWith('\r\x1b[2K')).toBe(true);
+    progress.stop();
+  });
+
+  it('in a log, writes a line per tenth and clears nothing', () => {
+    const err = captureStream();
+    const progress = createProgress(createContext({ env: { CI: 'true' }, stdout: captureStream().stream, stderr: err.stream }), 'predict');
+    for (let i = 0; i <= 20; i++) progress.update(i, 20);
+    progress.clearLine();
+    expect(err.text().split('\n').filter(Boolean)).toHaveLength(11);
+    expect(err.text()).not.toContain('\x1b');
+  });
+});
