@@ -59,6 +59,18 @@ describe('POST /v1/classify', () => {
     expect(text).toContain('Frau [NAME]');
   });
 
+  it('with storeText: true masks an HTML-only email as text, entities and tags read', async () => {
+    const { app, context } = await build({ storeText: true });
+    const html = '<p>Viele Gr&uuml;&szlig;e<br>Max Mustermann<br>Musterstra&szlig;e 12, 10115 Berlin<br>Tel. +49 30 1234567</p>';
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'h1', subject: 'invoice', html }] }));
+    const { predictions } = await json(res);
+    const text = (await context.store.getPrediction(predictions[0].predictionId))?.text ?? '';
+    expect(text).toContain('Viele Grüße');
+    expect(text).toContain('[NAME]');
+    expect(text).toContain('[ADDRESS]');
+    expect(text).not.toMatch(/Mustermann|Musterstra|Berlin|1234567|<p>|&uuml;/);
+  });
+
   it('truncates long text and says so', async () => {
     const { app } = await build({ limits: { maxTextChars: 100 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'long', body: `invoice ${'x'.repeat(500)}` }, invoiceEmail] }));
@@ -178,6 +190,11 @@ describe('auth and limits', () => {
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect((await json(res)).code).toBe('NOT_FOUND');
+    // Counted, under one route label (a scan of paths must show, without a series per path).
+    await app.request('/wp-login.php');
+    const metrics = await (await app.request('/metrics')).text();
+    expect(metrics).toContain('mailroute_http_requests_total{method="GET",route="unmatched",status="404"} 2');
+    expect(metrics).not.toContain('wp-login');
   });
 
   it('405 with Allow for a known route asked with another method, before any body check', async () => {

@@ -32,7 +32,7 @@ export interface AppOptions {
   clock?: Clock;
   metrics?: ServingMetrics;
   scorer?: TaskScorer;
-  parseEml?: (raw: string) => Email | Promise<Email>;
+  parseEml?: (raw: Uint8Array) => Email | Promise<Email>;
   /** Keep a PII-masked copy of the text with each prediction: `true` masks with `redactPii`. Off by default. */
   storeText?: boolean | ((text: string) => string);
   trainingDistribution?: TrainingDistribution;
@@ -47,7 +47,7 @@ export interface ServingApp {
 }
 
 /** The email fields of a raw RFC 822 message (attachments are listed by the parser, not classified). */
-async function defaultParseEml(raw: string): Promise<Email> {
+async function defaultParseEml(raw: Uint8Array): Promise<Email> {
   const { attachments: _attachments, ...email } = await parseRawEml(raw);
   return email;
 }
@@ -133,9 +133,8 @@ export function createApp(options: AppOptions): ServingApp {
     }
     return problemResponse(c, problem);
   });
-  app.notFound(() => {
-    throw new NotFoundError('No such route.');
-  });
+  // Answered here, not thrown: a throw from notFound skips the rest of the metrics middleware.
+  app.notFound((c) => problemResponse(c, toProblem(new NotFoundError('No such route.'))));
 
   registerClassifyRoutes(app, ctx);
   registerFeedbackRoutes(app, ctx);

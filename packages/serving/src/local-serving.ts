@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalRegistry } from '@mailroute/model';
 import { createApp, type ServingApp } from './app.js';
 import { createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
 import { readKeyFile } from './auth/key-file.js';
+import { ServingConfigError } from './errors.js';
 import type { LimitsInput } from './http/limits.js';
 import { silentLogger, type Logger } from './http/logger.js';
 import { createServingMetrics } from './metrics/serving-metrics.js';
@@ -12,10 +14,18 @@ import { createSqliteStore } from './store/sqlite-store.js';
 export const DB_FILE = 'mailroute.db';
 export const API_KEYS_FILE = 'api-keys.json';
 
-/** API keys from a JSON file (`{ "keys": [{ id, sha256, scopes, rateLimit? }] }`), or none when it is absent or empty. */
-export function loadAuth(file: string | undefined): Auth {
+/**
+ * API keys from a JSON file (`{ "keys": [{ id, sha256, scopes, rateLimit? }] }`); none when the default
+ * file is absent or empty. A file named on purpose (`required`) must exist and hold a key: a typo in its
+ * path must not turn auth off.
+ */
+export function loadAuth(file: string | undefined, options: { required?: boolean } = {}): Auth {
   if (file === undefined) return createNoAuth();
+  if (options.required && !existsSync(file)) {
+    throw new ServingConfigError(`API key file ${file} does not exist (create a key in it with: mailroute serve --new-key <id> --api-keys ${file}).`, { file });
+  }
   const { keys } = readKeyFile(file);
+  if (options.required && keys.length === 0) throw new ServingConfigError(`API key file ${file} holds no keys.`, { file });
   return keys.length === 0 ? createNoAuth() : createApiKeyAuth(keys);
 }
 
@@ -44,7 +54,7 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
   const logger = options.logger ?? silentLogger;
   const registry = options.modelDir ? undefined : createLocalRegistry({ home: options.home });
   const { source, trainingDistribution } = createLocalModelSource({ registry, modelDir: options.modelDir, logger, threads: options.modelThreads, inlineEmails: options.inlineEmails });
-  const auth = loadAuth(options.apiKeysFile ?? path.join(options.home, API_KEYS_FILE));
+  const auth = options.apiKeysFile !== undefined ? loadAuth(options.apiKeysFile, { required: true }) : loadAuth(path.join(options.home, API_KEYS_FILE));
   await source.reload(); // the first model must load, or there is nothing to serve
   const metrics = createServingMetrics();
   const store = createSqliteStore({

@@ -106,7 +106,27 @@ describe('mailroute serve', () => {
     expect(stored).toContain(hashApiKey(key));
     const bad = await run(['serve', '--home', keyHome, '--new-key', 'x', '--scopes', 'root']);
     expect(bad.code).toBe(2);
+    // An id that exists is not silently replaced; --rotate replaces it and keeps its rate limit.
+    const file = path.join(keyHome, 'api-keys.json');
+    const withLimit = JSON.parse(stored);
+    withLimit.keys[0].rateLimit = { perSecond: 2, burst: 3 };
+    await writeFile(file, JSON.stringify(withLimit));
+    const again = await run(['serve', '--home', keyHome, '--new-key', 'crm']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('API key "crm" already exists');
+    const rotated = await run(['serve', '--home', keyHome, '--new-key', 'crm', '--rotate']);
+    expect(rotated.code).toBe(0);
+    const after = JSON.parse(await readFile(file, 'utf8'));
+    expect(after.keys).toHaveLength(1);
+    expect(after.keys[0]).toMatchObject({ id: 'crm', sha256: hashApiKey(rotated.stdout.trim()), rateLimit: { perSecond: 2, burst: 3 } });
   });
+
+  it('refuses a named key file that is not there instead of serving without auth', async () => {
+    const missing = path.join(root, 'typo-keys.json');
+    const res = await run(['serve', '--port', '0', '--home', home, '--api-keys', missing]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`[SERVING_CONFIG_INVALID] API key file ${missing} does not exist`);
+  }, 60_000);
 
   it('refuses a public host without keys (exit 2) and bad flags (exit 2)', async () => {
     const open = await run(['serve', '--host', '0.0.0.0', '--port', '0', '--home', home]);
@@ -115,6 +135,9 @@ describe('mailroute serve', () => {
     const bad = await run(['serve', '--port', 'eighty']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--port must be an integer');
+    const badEnv = await run(['serve', '--home', home], { PORT: 'abc' });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toContain('PORT must be an integer from 0 to 65535. (got "abc")');
   }, 60_000);
 
   it('fails in one coded line when there is no model', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
   addApiKey,
+  readKeyFile,
   API_KEYS_FILE,
   SCOPES,
   closeOnSignals,
@@ -38,6 +39,7 @@ export interface ServeFlags {
   sagemaker?: boolean;
   newKey?: string;
   scopes?: Scope[];
+  rotate?: boolean;
 }
 
 function scopeList(value: string): Scope[] {
@@ -85,8 +87,15 @@ export function addServeOptions(command: Command): Command {
 /** Starts the server from flags and environment, prints where it listens, and returns it. */
 export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger: Logger): Promise<RunningServer> {
   const sagemaker = flags.sagemaker === true || ctx.env.MAILROUTE_SAGEMAKER === '1';
-  const envPort = ctx.env.PORT === undefined ? undefined : integer('PORT', 0, 65535)(ctx.env.PORT);
-  const host = flags.host ?? ctx.env.HOST ?? (sagemaker ? '0.0.0.0' : '127.0.0.1');
+  let envPort: number | undefined;
+  try {
+    envPort = ctx.env.PORT === undefined || flags.port !== undefined ? undefined : integer('PORT', 0, 65535)(ctx.env.PORT);
+  } catch (error) {
+    // Thrown outside Commander's parsing, its own error would end the command without a word.
+    throw new UsageError(`${(error as Error).message} (got "${ctx.env.PORT}")`);
+  }
+  const envHost = ctx.env.HOST?.trim() === '' ? undefined : ctx.env.HOST;
+  const host = flags.host ?? envHost ?? (sagemaker ? '0.0.0.0' : '127.0.0.1');
   const port = flags.port ?? envPort ?? 8080;
   const home = flags.home ? path.resolve(ctx.cwd, flags.home) : sagemaker && !ctx.env.MAILROUTE_HOME ? '/tmp/mailroute' : ctx.home;
   const modelDir = flags.modelDir ?? (sagemaker ? (ctx.env.SM_MODEL_DIR ?? '/opt/ml/model') : undefined);
@@ -132,7 +141,7 @@ export function printBanner(ctx: CliContext, server: RunningServer): void {
       authEnabled
         ? 'auth: API keys required'
         : isLoopback(server.host)
-          ? 'auth: OFF (loopback only; `mailroute serve --new-key <id>` adds a key and turns it on)'
+          ? 'auth: OFF (loopback only; `mailroute serve --new-key <id>` adds a key, and auth is on from the next start)'
           : 'auth: none in the container (the SageMaker runtime authenticates callers with IAM)',
       `  classify  POST ${base}/v1/classify`,
       `  docs      ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
@@ -151,13 +160,17 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id in the key file, print it once, and exit')
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin)', scopeList, ['classify', 'feedback'] as Scope[])
+    .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its rate limit stays)')
     .action(async (flags: ServeFlags) => {
       if (flags.newKey !== undefined) {
         const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
         const file = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE ?? path.join(home, API_KEYS_FILE);
-        const key = addApiKey(file, flags.newKey, flags.scopes ?? ['classify', 'feedback']);
+        if (flags.rotate !== true && readKeyFile(file).keys.some((k) => k.id === flags.newKey)) {
+          throw new UsageError(`API key "${flags.newKey}" already exists in ${file}; add --rotate to replace it (the old key stops working), or pick another id`);
+        }
+        const key = addApiKey(file, flags.newKey, flags.scopes ?? ['classify', 'feedback'], { rotate: flags.rotate === true });
         ctx.stdout.write(`${key}\n`);
-        ctx.stderr.write(`API key "${flags.newKey}" (${(flags.scopes ?? []).join(', ')}) stored hashed in ${file}; it is shown only now.\n`);
+        ctx.stderr.write(`API key "${flags.newKey}" (${(flags.scopes ?? []).join(', ')}) stored hashed in ${file}; it is shown only now. A running server reads keys at start: restart it.\n`);
         return;
       }
       const logger = lineLogger(ctx);

@@ -9,10 +9,11 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('API key file', () => {
-  it('stores only the hash; the returned key authenticates with its scopes; same id replaces', () => {
+  it('stores only the hash; the returned key authenticates with its scopes; the same id is replaced only when rotated', () => {
     const file = path.join(dir, 'api-keys.json');
     const first = addApiKey(file, 'crm', ['classify']);
-    const second = addApiKey(file, 'crm', ['classify', 'feedback']);
+    expect(() => addApiKey(file, 'crm', ['classify'])).toThrow(/API key "crm" already exists/);
+    const second = addApiKey(file, 'crm', ['classify', 'feedback'], { rotate: true });
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain(second);
     expect(text).toContain(hashApiKey(second));

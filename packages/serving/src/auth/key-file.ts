@@ -20,13 +20,19 @@ export function readKeyFile(file: string): ApiKeyFile {
 }
 
 /**
- * Creates a key, stores only its sha256 in the key file (replacing an entry with the same id) and
- * returns the key: the one moment it exists in clear.
+ * Creates a key, stores only its sha256 in the key file and returns the key: the one moment it exists
+ * in clear. An id already in the file is refused unless `rotate` (the old key then stops working; its
+ * rate limit is kept).
  */
-export function addApiKey(file: string, id: string, scopes: readonly Scope[]): string {
+export function addApiKey(file: string, id: string, scopes: readonly Scope[], options: { rotate?: boolean } = {}): string {
   const current = readKeyFile(file);
+  const old = current.keys.find((k) => k.id === id);
+  if (old && !options.rotate) {
+    throw new ServingConfigError(`API key "${id}" already exists in ${file}; rotate it on purpose (the old key stops working), or pick another id.`, { keyId: id });
+  }
   const key = generateApiKey();
-  const next: ApiKeyFile = { keys: [...current.keys.filter((k) => k.id !== id), { id, sha256: hashApiKey(key), scopes: [...scopes] }] };
+  const entry = { id, sha256: hashApiKey(key), scopes: [...scopes], ...(old?.rateLimit ? { rateLimit: old.rateLimit } : {}) };
+  const next: ApiKeyFile = { keys: [...current.keys.filter((k) => k.id !== id), entry] };
   ApiKeyFileSchema.parse(next);
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

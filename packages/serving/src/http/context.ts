@@ -32,7 +32,8 @@ export interface AppContext {
   metrics: ServingMetrics;
   rateLimiter: RateLimiter;
   scorer: TaskScorer;
-  parseEml?: (raw: string) => Email | Promise<Email>;
+  /** The raw bytes of one message/rfc822 body: 8-bit parts in other charsets than UTF-8 decode as declared. */
+  parseEml?: (raw: Uint8Array) => Email | Promise<Email>;
   /** Set to keep a PII-masked copy of the text with each prediction; absent: text is never stored. */
   maskText?: (text: string) => string;
   trainingDistribution?: TrainingDistribution;

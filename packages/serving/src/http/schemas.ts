@@ -48,7 +48,9 @@ export const FeedbackRequestSchema = z
     path: ['predictionId'],
   })
   .refine((f) => Object.keys(f.labels).length > 0, { message: 'at least one task label is required', path: ['labels'] })
-  .openapi('FeedbackRequest', { example: { predictionId: '7d1c…', labels: { queue: 'Billing and Payments' }, closedAt: '2026-11-29T10:00:00Z' } });
+  .openapi('FeedbackRequest', {
+    example: { predictionId: '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9e', labels: { queue: 'tax_documents', topic: 'freistellungsauftrag' }, closedAt: '2026-11-29T10:00:00Z' },
+  });
 
 export const FeedbackResponseSchema = z
   .object({ emailId: z.string(), predictionId: z.string().optional(), status: z.literal('recorded') })

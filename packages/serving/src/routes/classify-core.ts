@@ -1,4 +1,4 @@
-import type { Email } from '@mailroute/preprocess';
+import { htmlToText, type Email } from '@mailroute/preprocess';
 import type { AppContext } from '../http/context.js';
 import type { PredictionRecord } from '../store/types.js';
 import type { z } from '@hono/zod-openapi';
@@ -19,6 +19,15 @@ export function truncateEmail(email: Email, max: number): { email: Email; trunca
     }
   }
   return out === undefined ? { email, truncated: false } : { email: out, truncated: true };
+}
+
+/**
+ * The text `--store-text` keeps, before masking: the subject and the body, or the HTML's visible text
+ * (masking reads text: tags and entities such as `Gr&uuml;&szlig;e` would hide names from it).
+ */
+export function storedText(email: Email): string {
+  const body = email.body ?? (email.html !== undefined ? htmlToText(email.html) : undefined);
+  return [email.subject, body].filter((x) => x !== undefined).join('\n\n');
 }
 
 /** What the store keeps of one answered prediction (labels, confidences, abstentions per task; no text unless configured). */
@@ -54,10 +63,7 @@ export async function classifyEmails(ctx: AppContext, input: readonly Email[]): 
     });
     const records = out.map((p, i) => {
       const record = toRecord(p, createdAt, latencyMs);
-      if (ctx.maskText) {
-        const e = prepared[i].email;
-        record.text = ctx.maskText([e.subject, e.body ?? e.html].filter((x) => x !== undefined).join('\n\n'));
-      }
+      if (ctx.maskText) record.text = ctx.maskText(storedText(prepared[i].email));
       return record;
     });
     // A store that can commit later (SQLite: within a few ms, shared with other requests) is not waited for.

@@ -50,8 +50,9 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       if (!ctx.parseEml) throw new NotFoundError('This server has no .eml parser configured.');
-      const raw = await c.req.text();
-      if (raw.trim().length === 0) throw new ValidationError('The body is empty; send one message/rfc822 email.', [{ path: [], message: 'empty body', code: 'empty' }]);
+      // Bytes, not text: a part sent 8-bit in ISO-8859-1 must reach the MIME parser undecoded.
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      if (!raw.some((byte) => byte > 0x20)) throw new ValidationError('The body is empty; send one message/rfc822 email.', [{ path: [], message: 'empty body', code: 'empty' }]);
       let email: Email;
       try {
         email = await ctx.parseEml(raw);

@@ -9,9 +9,11 @@ import { errorResponses } from './responses.js';
 
 /** Every task and label must be in the served model's taxonomy; 422 lists the valid ones. */
 export function checkTaxonomy(classifier: EmailClassifier, labels: Record<string, string>): void {
-  const valid = Object.fromEntries(classifier.tasks.map((t) => [t.name, [...t.labels]]));
+  // A Map: a task named "constructor" or "toString" must not find Object's own members.
+  const known = new Map(classifier.tasks.map((t) => [t.name, [...t.labels]]));
+  const valid = Object.fromEntries(known);
   for (const [task, label] of Object.entries(labels)) {
-    const allowed = valid[task];
+    const allowed = known.get(task);
     if (allowed === undefined) throw new UnknownLabelError(`Task "${task}" is not one of the model's tasks.`, { validLabels: valid });
     if (!allowed.includes(label)) {
       throw new UnknownLabelError(`Label "${label}" is not in the taxonomy of task "${task}".`, { validLabels: { [task]: allowed } });

@@ -47,6 +47,12 @@ describe('POST /v1/feedback', () => {
     const task = await app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { mood: 'happy' }, closedAt }));
     expect(task.status).toBe(422);
     expect(Object.keys((await json(task)).validLabels)).toEqual(['queue', 'topic']);
+    // Names of Object's own members are tasks like any other unknown one, not a crash.
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const own = await app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queue: 'billing', [name]: 'x' }, closedAt }));
+      expect(own.status).toBe(422);
+      expect((await json(own)).detail).toBe(`Task "${name}" is not one of the model's tasks.`);
+    }
   });
 
   it('404 for an unknown prediction id, 400 without any id', async () => {
@@ -177,5 +183,17 @@ describe('SageMaker contract and .eml', () => {
     expect((await json(res)).predictions[0].route.queue).toBe('billing');
     const wrongType = await app.request('/v1/classify/eml', jsonRequest({ emails: [] }));
     expect(wrongType.status).toBe(415);
+  });
+
+  it('POST /v1/classify/eml decodes an 8-bit part in the charset it declares, not as UTF-8', async () => {
+    const { app, context } = await build({ storeText: (t) => t });
+    const head = ['From: kim@example.org', 'Subject: invoice', 'Content-Type: text/plain; charset=iso-8859-1', 'Content-Transfer-Encoding: 8bit', '', ''].join('\r\n');
+    const body = Buffer.concat([Buffer.from(head, 'ascii'), Buffer.from('Meine \u00dcberweisung \u00fcber 500 Euro, Gr\u00fc\u00dfe', 'latin1')]);
+    const res = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body }));
+    expect(res.status).toBe(200);
+    const stored = await context.store.getPrediction((await json(res)).predictions[0].predictionId);
+    expect(stored?.text?.trimEnd()).toBe('invoice\n\nMeine Überweisung über 500 Euro, Grüße');
+    const blank = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: ' \r\n ' }));
+    expect(blank.status).toBe(400);
   });
 });
