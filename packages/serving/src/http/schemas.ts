@@ -97,6 +97,7 @@ export const ModelInfoSchema = z
     modelId: z.string().nullable(),
     tasks: z.array(z.object({ name: z.string(), labels: z.array(z.string()) })),
     loadedAt: z.string().nullable(),
+    /** Models loaded in place of another (the first load is not counted). */
     reloads: z.number(),
     failedReloads: z.number(),
     lastReloadAt: z.string().nullable(),

@@ -64,6 +64,25 @@ describe('createClassifierSource', () => {
     await source.close();
   });
 
+  it('does not retry a failed champion on every poll; a forced reload or a new champion does', async () => {
+    const reg = registryLike('m1');
+    const source = createClassifierSource({ ...reg, load: async (t) => (t.id === 'bad' ? Promise.reject(new Error(`/srv/home/models/${t.id}/model.onnx: sha256 mismatch`)) : reg.load(t)) });
+    await source.reload();
+    reg.setChampion('bad');
+    await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+    const tried = source.status().lastReloadAt;
+    for (let i = 0; i < 3; i++) expect((await source.reload()).changed).toBe(false); // polls
+    expect(source.status()).toMatchObject({ failedReloads: 1, lastReloadAt: tried, reloads: 0 });
+    // The public status names the file, not where it lives.
+    expect(source.status().lastReloadError?.message).toBe('model.onnx: sha256 mismatch');
+    await expect(source.reload({ force: true })).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+    expect(source.status().failedReloads).toBe(2);
+    reg.setChampion('m2');
+    expect(await source.reload()).toMatchObject({ changed: true, modelId: 'm2' });
+    expect(source.status()).toMatchObject({ reloads: 1, lastReloadError: undefined });
+    await source.close();
+  });
+
   it('rejects a model whose canary prediction is outside its taxonomy, and releases it', async () => {
     const bad = createFakeClassifier({ modelId: 'odd' });
     Object.assign(bad, { tasks: [{ name: 'queue', labels: ['only-this'] }] });

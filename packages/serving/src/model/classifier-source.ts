@@ -24,8 +24,10 @@ export interface ReloadOutcome {
 export interface ClassifierStatus {
   modelId: string | undefined;
   loadedAt: string | undefined;
+  /** Models loaded in place of another (the first load is not counted). */
   reloads: number;
   failedReloads: number;
+  /** When a load was last tried (a poll that finds the same champion tries none). */
   lastReloadAt: string | undefined;
   lastReloadError: { at: string; message: string; modelId?: string } | undefined;
 }
@@ -34,7 +36,10 @@ export interface ClassifierStatus {
 export interface ClassifierSource {
   acquire(): ClassifierLease;
   current(): EmailClassifier | undefined;
-  /** Loads the target if it changed (or always with `force`); a failure keeps the old model and rethrows. */
+  /**
+   * Loads the target if it changed (or always with `force`); a failure keeps the old model and rethrows.
+   * A target that failed is not tried again until it changes or the reload is forced.
+   */
   reload(options?: { force?: boolean }): Promise<ReloadOutcome>;
   status(): ClassifierStatus;
   /** Checks for a new champion every `intervalMs` (timer unref'd). */
@@ -79,6 +84,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
   let failedReloads = 0;
   let lastReloadAt: string | undefined;
   let lastReloadError: ClassifierStatus['lastReloadError'];
+  let failedTargetId: string | undefined;
   let chain: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -106,7 +112,6 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
 
   async function doReload(force: boolean): Promise<ReloadOutcome> {
     const previousModelId = slot?.classifier.modelId;
-    lastReloadAt = iso();
     let target: ModelTarget | undefined;
     let next: EmailClassifier | undefined;
     try {
@@ -118,13 +123,20 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       if (!force && slot !== undefined && target.id === previousModelId) {
         return { changed: false, modelId: previousModelId, previousModelId };
       }
+      // A champion that failed stays failed (artifacts do not change under an id): not retried, and not
+      // logged again, every poll; a new champion or a forced reload tries again.
+      if (!force && slot !== undefined && target.id === failedTargetId) {
+        return { changed: false, modelId: previousModelId, previousModelId };
+      }
+      lastReloadAt = iso();
       next = await options.load(target);
       await verify(next);
     } catch (error) {
       if (next) await next.release().catch(() => undefined);
       failedReloads += 1;
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      lastReloadError = { at: iso(), message, modelId: target?.id };
+      lastReloadError = { at: iso(), message: withoutPaths(message), modelId: target?.id };
+      failedTargetId = target?.id;
       logger.error('model load failed; the previous model keeps serving', { modelId: target?.id, message });
       emit({ kind: 'load_failed', modelId: target?.id, message });
       throw error instanceof ModelLoadError ? error : new ModelLoadError(`Loading model ${target?.id ?? '?'} failed: ${message}`, {}, { cause: error });
@@ -132,8 +144,9 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     const old = slot;
     slot = newSlot(next); // the swap: one assignment; requests that hold the old slot keep it.
     loadedAt = iso();
-    reloads += 1;
+    if (old) reloads += 1;
     lastReloadError = undefined;
+    failedTargetId = undefined;
     logger.info('model loaded', { modelId: next.modelId, previousModelId });
     emit({ kind: 'loaded', modelId: next.modelId, previousModelId });
     if (old) {
@@ -196,6 +209,11 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     },
   };
   return source;
+}
+
+/** A message with absolute file paths cut to their last part: `status()` is public (GET /v1/model). */
+export function withoutPaths(message: string): string {
+  return message.replace(/(?<![^\s'"`(=])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'"`]+)+[\\/]([^\s\\/:'"`]+)/g, '$1');
 }
 
 /** Serves the registry's champion. */

@@ -126,7 +126,7 @@ describe('operations routes', () => {
     expect(await json(app.request('/readyz'))).toEqual({ status: 'ready', modelId: 'fake-1' });
     expect((await app.request('/ping')).status).toBe(200);
     const model = await json(app.request('/v1/model'));
-    expect(model).toMatchObject({ modelId: 'fake-1', reloads: 1, failedReloads: 0, lastReloadError: null });
+    expect(model).toMatchObject({ modelId: 'fake-1', reloads: 0, failedReloads: 0, lastReloadError: null });
     expect(model.tasks[0]).toEqual({ name: 'queue', labels: ['billing', 'technical', 'general'] });
   });
 
