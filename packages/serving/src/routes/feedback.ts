@@ -7,6 +7,9 @@ import { FeedbackRequestSchema, FeedbackResponseSchema } from '../http/schemas.j
 import type { PredictionRecord } from '../store/types.js';
 import { errorResponses } from './responses.js';
 
+/** How far a CRM's clock may run ahead of this server's. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 /** Every task and label must be in the served model's taxonomy; 422 lists the valid ones. */
 export function checkTaxonomy(classifier: EmailClassifier, labels: Record<string, string>): void {
   // A Map: a task named "constructor" or "toString" must not find Object's own members.
@@ -27,7 +30,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
     createRoute({
       method: 'post',
       path: '/v1/feedback',
-      summary: 'Record the labels a person confirmed at case close (idempotent per email)',
+      summary: 'Record the labels a person confirmed at case close (idempotent per email; the latest closedAt wins)',
       security: [{ apiKey: [] }],
       request: { body: { content: { 'application/json': { schema: FeedbackRequestSchema } }, required: true } },
       responses: {
@@ -39,6 +42,11 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const body = c.req.valid('json');
+      // One form (UTC, ms) so stores compare closedAt as text; a case cannot close in the future.
+      const closedAt = new Date(body.closedAt).toISOString();
+      if (Date.parse(closedAt) > ctx.clock.now() + CLOCK_SKEW_MS) {
+        throw new ValidationError('closedAt lies in the future.', [{ path: ['closedAt'], message: 'in the future', code: 'future' }]);
+      }
       const classifier = ctx.source.current();
       if (!classifier) throw new ModelNotReadyError('No model is loaded, so labels cannot be checked yet.');
       checkTaxonomy(classifier, body.labels);
@@ -57,7 +65,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
         emailId,
         ...(prediction ? { predictionId: prediction.predictionId } : {}),
         labels: body.labels,
-        closedAt: body.closedAt,
+        closedAt,
         receivedAt: new Date(ctx.clock.now()).toISOString(),
       });
       return c.json({ emailId, ...(prediction ? { predictionId: prediction.predictionId } : {}), status: 'recorded' as const }, 202);

@@ -31,6 +31,8 @@ describe('createSqliteStore', () => {
     await store.savePredictions([record('p1', 'e1', '2026-11-29T10:00:00.000Z'), record('p2', 'e1', '2026-11-29T10:05:00.000Z')]);
     await store.saveFeedback({ emailId: 'e1', labels: { queue: 'general' }, closedAt: '2026-11-29T11:00:00Z', receivedAt: '2026-11-29T11:00:01Z' });
     await store.saveFeedback({ emailId: 'e1', predictionId: 'p2', labels: { queue: 'billing' }, closedAt: '2026-11-29T12:00:00Z', receivedAt: '2026-11-29T12:00:01Z' });
+    // A correction that arrives late but closed earlier loses to the newer one (as in the DynamoDB store).
+    await store.saveFeedback({ emailId: 'e1', labels: { queue: 'stale' }, closedAt: '2026-11-29T11:30:00Z', receivedAt: '2026-11-29T12:30:00Z' });
     await store.close();
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -19,7 +19,8 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
   const upsertFeedback = db.prepare(
     `INSERT INTO feedback (email_id, prediction_id, labels, closed_at, received_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (email_id) DO UPDATE SET prediction_id = excluded.prediction_id, labels = excluded.labels,
-       closed_at = excluded.closed_at, received_at = excluded.received_at`,
+       closed_at = excluded.closed_at, received_at = excluded.received_at
+     WHERE excluded.closed_at >= feedback.closed_at`,
   );
 
   function apply(message) {
