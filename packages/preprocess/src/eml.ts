@@ -42,7 +42,10 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   const fromText = from ? (from.address ? (from.name ? `${from.name} <${from.address}>` : from.address) : from.name) : undefined;
   let receivedAt: string | undefined;
   if (parsed.date && !Number.isNaN(Date.parse(parsed.date))) receivedAt = new Date(parsed.date).toISOString();
+  // The Message-ID (without its angle brackets) names the email, e.g. in feedback by emailId.
+  const messageId = parsed.messageId?.trim().replace(/^<(.*)>$/, '$1').slice(0, 200);
   return {
+    ...(messageId ? { id: messageId } : {}),
     subject: fixC1(parsed.subject)?.slice(0, 2_000),
     body: fixC1(parsed.text),
     html: parsed.html,

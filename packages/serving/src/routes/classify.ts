@@ -43,9 +43,12 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     createRoute({
       method: 'post',
       path: '/v1/classify/eml',
-      summary: 'Classify one raw RFC 822 email',
+      summary: 'Classify one raw RFC 822 email (its id: ?id=, else its Message-ID)',
       security: [{ apiKey: [] }],
-      request: { body: { content: { 'message/rfc822': { schema: z.string() } }, required: true } },
+      request: {
+        query: z.object({ id: z.string().min(1).max(200).optional().openapi({ description: "The email's id in the CRM; default: the message's Message-ID" }) }),
+        body: { content: { 'message/rfc822': { schema: z.string() } }, required: true },
+      },
       responses: { 200: { description: 'One prediction', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
     }),
     async (c) => {
@@ -59,7 +62,8 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       } catch {
         throw new ValidationError('The body is not a parsable RFC 822 email.', [{ path: [], message: 'unparsable message/rfc822', code: 'invalid_eml' }]);
       }
-      return c.json(await classifyEmails(ctx, [email]), 200);
+      const { id } = c.req.valid('query');
+      return c.json(await classifyEmails(ctx, [id === undefined ? email : { ...email, id }]), 200);
     },
   );
 }

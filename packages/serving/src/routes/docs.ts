@@ -38,6 +38,10 @@ export function registerDocsRoutes(app: ServingHono): void {
     openapi: '3.1.0',
     info: { title: 'mailroute', version: '1', description: 'Classify and route customer emails; feedback and live quality.' },
   });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <key>' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: `Authorization: Bearer <key>` (or, for clients that cannot set that header, `x-api-key: <key>`)',
+  });
   app.get('/docs', (c) => c.html(DOCS_HTML));
 }

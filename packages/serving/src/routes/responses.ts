@@ -9,6 +9,7 @@ export const errorResponses = {
   401: { description: 'No or unknown API key', content: problemContent },
   403: { description: 'The key lacks the scope', content: problemContent },
   413: { description: 'Body over the limit', content: problemContent },
+  405: { description: 'Another method than the route takes (Allow lists them)', content: problemContent },
   415: { description: 'Wrong Content-Type', content: problemContent },
   429: { description: 'Rate limit of the key exceeded (Retry-After)', content: problemContent },
   503: { description: 'Overloaded, timed out or no model yet (Retry-After)', content: problemContent },

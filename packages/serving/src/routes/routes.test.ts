@@ -193,7 +193,9 @@ describe('SageMaker contract and .eml', () => {
     const eml = ['From: Kim Muster <kim@example.org>', 'To: service@example.com', 'Subject: Invoice missing', 'Message-ID: <abc@example.org>', 'Content-Type: text/plain; charset=utf-8', '', 'Where is my invoice?', ''].join('\r\n');
     const res = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
     expect(res.status).toBe(200);
-    expect((await json(res)).predictions[0].route.queue).toBe('billing');
+    expect((await json(res)).predictions[0]).toMatchObject({ id: 'abc@example.org', route: { queue: 'billing' } });
+    const named = await app.request('/v1/classify/eml?id=crm-77', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
+    expect((await json(named)).predictions[0].id).toBe('crm-77');
     const wrongType = await app.request('/v1/classify/eml', jsonRequest({ emails: [] }));
     expect(wrongType.status).toBe(415);
   });
