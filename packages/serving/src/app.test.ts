@@ -177,11 +177,14 @@ describe('auth and limits', () => {
     expect((await json(refused as Response)).code).toBe('OVERLOADED');
   });
 
-  it('503 when a request runs past the timeout', async () => {
-    const { app } = await build({ classifier: createFakeClassifier({ delayMs: 200 }), limits: { requestTimeoutMs: 20 } });
+  it('503 when a request runs past the timeout, and the prediction the caller never saw is not stored', async () => {
+    const { app, context } = await build({ classifier: createFakeClassifier({ delayMs: 200 }), limits: { requestTimeoutMs: 20 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
     expect(res.status).toBe(503);
     expect((await json(res)).code).toBe('REQUEST_TIMEOUT');
+    await new Promise((r) => setTimeout(r, 300)); // the classifier finishes after the answer
+    expect(await context.store.listPairs({ since: '2000-01-01T00:00:00Z' })).toEqual([]);
+    expect(await (await app.request('/metrics')).text()).not.toMatch(/mailroute_predictions_total\{/);
   });
 
   it('404 problem for an unknown route', async () => {

@@ -12,7 +12,8 @@ import type { Limits } from './limits.js';
 import type { Clock, Logger } from './logger.js';
 
 export interface AppEnv {
-  Variables: { principal: Principal };
+  /** `timedOut`: the caller was answered 503 REQUEST_TIMEOUT; work still running should not record results. */
+  Variables: { principal: Principal; timedOut?: boolean };
 }
 
 export type ServingHono = OpenAPIHono<AppEnv>;

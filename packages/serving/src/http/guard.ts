@@ -72,7 +72,7 @@ function bodyLimiter(ctx: AppContext) {
  * a deadline per request. A timed-out handler keeps its slot until it really ends, so the cap holds.
  */
 function admitter(ctx: AppContext) {
-  return async (next: Next): Promise<void> => {
+  return async (c: Context<AppEnv>, next: Next): Promise<void> => {
     if (ctx.inFlight.count >= ctx.limits.maxConcurrent) {
       ctx.metrics.rejected.inc({ reason: 'concurrency' });
       throw new OverloadedError(`The server is handling ${ctx.limits.maxConcurrent} requests; retry shortly.`, 1);
@@ -86,6 +86,7 @@ function admitter(ctx: AppContext) {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        c.set('timedOut', true);
         ctx.metrics.rejected.inc({ reason: 'timeout' });
         reject(new RequestTimeoutError(`The request took longer than ${ctx.limits.requestTimeoutMs} ms.`));
       }, ctx.limits.requestTimeoutMs);
@@ -109,6 +110,6 @@ export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]
   return async (c, next) => {
     authorize(ctx, c, scope);
     checkContentType(c, types);
-    await limitBody(c, () => admit(next));
+    await limitBody(c, () => admit(c, next));
   };
 }

@@ -45,7 +45,12 @@ function toRecord(p: ClassifyResponse['predictions'][number], createdAt: string,
 }
 
 /** The one classify path behind /v1/classify, /v1/classify/eml and /invocations. */
-export async function classifyEmails(ctx: AppContext, input: readonly Email[]): Promise<ClassifyResponse> {
+export async function classifyEmails(
+  ctx: AppContext,
+  input: readonly Email[],
+  /** True once the caller got a 503 REQUEST_TIMEOUT: predictions it never saw are not stored or counted. */
+  abandoned: () => boolean = () => false,
+): Promise<ClassifyResponse> {
   const prepared = input.map((e) => truncateEmail(e, ctx.limits.maxTextChars));
   const lease = ctx.source.acquire();
   try {
@@ -61,6 +66,7 @@ export async function classifyEmails(ctx: AppContext, input: readonly Email[]): 
       // Answered as the model gave it, plus the caller's email id and the id to quote in feedback.
       return Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {});
     });
+    if (abandoned()) return { modelId, predictions: out };
     const records = out.map((p, i) => {
       const record = toRecord(p, createdAt, latencyMs);
       if (ctx.maskText) record.text = ctx.maskText(storedText(prepared[i].email));

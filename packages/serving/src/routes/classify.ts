@@ -21,7 +21,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
       responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
     }),
-    async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails), 200),
+    async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails, () => c.get('timedOut') === true), 200),
   );
 
   // SageMaker's inference contract: same body and answer as /v1/classify, JSON only.
@@ -35,7 +35,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
       responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
     }),
-    async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails), 200),
+    async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails, () => c.get('timedOut') === true), 200),
   );
 
   app.use('/v1/classify/eml', guardBodyRoute(ctx, 'classify', 'message/rfc822'));
@@ -63,7 +63,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
         throw new ValidationError('The body is not a parsable RFC 822 email.', [{ path: [], message: 'unparsable message/rfc822', code: 'invalid_eml' }]);
       }
       const { id } = c.req.valid('query');
-      return c.json(await classifyEmails(ctx, [id === undefined ? email : { ...email, id }]), 200);
+      return c.json(await classifyEmails(ctx, [id === undefined ? email : { ...email, id }], () => c.get('timedOut') === true), 200);
     },
   );
 }
