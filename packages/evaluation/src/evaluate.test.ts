@@ -22,6 +22,8 @@ describe('prediction lines', () => {
     expect(() => parsePredictionLines(`${text}{"truth":{}}\n`, 'p.jsonl')).toThrow(/p\.jsonl:5: .*prediction/);
     expect(() => parsePredictionLines('{oops\n')).toThrow(PredictionFileError);
     expect(() => parsePredictionLines('\n\n')).toThrow(/no prediction lines/);
+    // A misspelt key is an error, not a line quietly left out of every metric.
+    expect(() => parsePredictionLines('{"truht":{"queue":"a"},"prediction":{"queue":{"label":"a"}}}\n', 'p.jsonl')).toThrow(/p\.jsonl:1: Unrecognized key: "truht"/);
     expect((predictionLineJsonSchema() as { required: string[] }).required).toEqual(['prediction']);
   });
 });
@@ -59,6 +61,7 @@ describe('evaluatePredictions', () => {
     expect(t.topK[0].accuracy).toBeGreaterThanOrEqual(t.metrics.accuracy);
     expect(t.confusedPairs.length).toBeGreaterThan(0);
     expect(t.confusedPairs[0].count).toBeGreaterThanOrEqual(t.confusedPairs[t.confusedPairs.length - 1].count);
+    expect(() => evaluatePredictions(data, { sliceBy: ['bank', 'nosuchkey'] })).toThrow('no line has the meta key(s) "nosuchkey" to slice by (keys: language, bank)');
   });
 
   it('writes text, Markdown and a model card with the key numbers', () => {

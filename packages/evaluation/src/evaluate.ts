@@ -169,6 +169,13 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
   const tasks = options.tasks ? [...options.tasks] : tasksOf(lines);
   if (tasks.length === 0) throw new MetricInputError('no line has a truth label: nothing to evaluate');
   const sliceKeys = options.sliceBy ? [...options.sliceBy] : autoSliceKeys(lines);
+  if (options.sliceBy) {
+    const present = new Set(lines.flatMap((l) => Object.keys(l.meta ?? {})));
+    const unknown = options.sliceBy.filter((k) => !present.has(k));
+    if (unknown.length > 0) {
+      throw new MetricInputError(`no line has the meta key(s) ${unknown.map((k) => `"${k}"`).join(', ')} to slice by (keys: ${[...present].join(', ') || 'none'})`);
+    }
+  }
   const reports: TaskReport[] = [];
   tasks.forEach((task, i) => {
     options.onProgress?.(i, tasks.length, task);

@@ -14,9 +14,10 @@ export type LinePrediction = z.infer<typeof LinePredictionSchema>;
 
 /**
  * One line of a predictions JSONL file, written by `mailroute predict` and read by `evaluate` and
- * `compare`. A task missing from `truth` (or null there) is skipped for that line.
+ * `compare`. A task missing from `truth` (or null there) is skipped for that line. Unknown keys are an
+ * error: a misspelt `truth` would otherwise leave the line out of every metric without a word.
  */
-export const PredictionLineSchema = z.object({
+export const PredictionLineSchema = z.strictObject({
   id: z.string().optional(),
   truth: z.record(z.string(), z.string().nullable()).default({}),
   prediction: z.record(z.string(), LinePredictionSchema),

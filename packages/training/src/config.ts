@@ -69,6 +69,8 @@ const TrainingConfigFields = z.strictObject({
   description: z.string().optional(),
   /** Default: by each file's name, `.jsonl` or `.ndjson` read as JSONL, any other as CSV. */
   format: z.enum(['csv', 'jsonl']).optional(),
+  /** Character encoding of the export files (default UTF-8; a file that is not valid UTF-8 is refused). */
+  encoding: z.enum(['utf-8', 'windows-1252']).optional(),
   /** CSV field delimiter. */
   delimiter: z.string().length(1).default(','),
   /** Some exports hold the two characters `\n` instead of a newline; turn them into newlines. */

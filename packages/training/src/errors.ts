@@ -29,6 +29,15 @@ export class SplitError extends Error {
   }
 }
 
+/** A run record that is there but damaged (not JSON, or not a run record). */
+export class RunRecordError extends Error {
+  readonly code = 'RUN_RECORD_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunRecordError';
+  }
+}
+
 /** A run record that is missing or unreadable. */
 export class RunNotFoundError extends Error {
   readonly code = 'RUN_NOT_FOUND';

@@ -115,7 +115,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     .command('evaluate')
     .description('Evaluate predictions or a model: metrics, reports and pictures')
     .option('--predictions <file>', 'predictions JSONL (one {"truth","prediction","meta"} object per line)')
-    .option('--model <id|dir>', 'registry id or model directory to run on --data first')
+    .option('--model <ref>', 'registry id, `champion`, or a model directory, to run on --data first')
     .option('--data <files...>', 'labelled test set (CSV or JSONL file(s)) for --model')
     .option('--split <name>', '"test": evaluate on the rows --model held out when trained from --data (the same file(s))')
     .option('--config <file>', 'training config to read --data with (default: the one stored in the model)')

@@ -14,7 +14,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .allowExcessArguments()
     .action(async (flags: { json?: boolean }, list: Command) => {
       refuseUnknownSubcommand(cmd, list.args);
-      const runs = await listRuns(ctx.home);
+      const runs = await listRuns(ctx.home, { onDamaged: (error) => ctx.stderr.write(`warning: ${error.message}; not listed\n`) });
       if (flags.json) {
         ctx.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
         return;

@@ -133,3 +133,27 @@ describe('reading emails to predict (textColumnsOnly)', () => {
     await expect(loadDataset(p, cfg(), { keepUnlabelled: true, textColumnsOnly: true })).rejects.toThrow(/header lacks a text column \(wants one of "subject", "body"; has id, queue\)/);
   });
 });
+
+describe('encodings and repeated ids', () => {
+  const latin1 = Buffer.from('id,subject,body,receivedAt,queue,topic\n1,Überweisung,Grüße aus Köln,,tax,x\n', 'latin1');
+
+  it('refuses a file that is not UTF-8, naming the line, instead of training on mojibake', async () => {
+    const p = path.join(dir, 'latin1.csv');
+    writeFileSync(p, latin1);
+    await expect(loadDataset(p, cfg())).rejects.toThrow(/latin1\.csv:2: not UTF-8 .*"encoding": "windows-1252"/);
+  });
+
+  it('reads it with "encoding": "windows-1252"', async () => {
+    const p = path.join(dir, 'latin1-ok.csv');
+    writeFileSync(p, latin1);
+    const ds = await loadDataset(p, cfg({ encoding: 'windows-1252' }));
+    expect(ds.rows[0].email.subject).toBe('Überweisung');
+    expect(ds.rows[0].email.body).toBe('Grüße aus Köln');
+  });
+
+  it('reports ids that several rows carry, e.g. the same export read twice', async () => {
+    const p = file('twice.csv', `${header}7,Steuer,Bescheinigung bitte,,tax,x\n8,Hilfe,Login,,support,y\n`);
+    expect((await loadDataset(p, cfg())).repeatedIds).toEqual([]);
+    expect((await loadDataset([p, p], cfg())).repeatedIds).toEqual(['7', '8']);
+  });
+});

@@ -29,6 +29,8 @@ export interface Dataset {
   taxonomy: TaskTaxonomyReport[];
   /** sha256 of the normalised rows (fields and final labels, in file order). */
   dataHash: string;
+  /** Ids of the id column that more than one row carries (e.g. the same export given twice), at most 5. */
+  repeatedIds: string[];
 }
 
 const MAX_LISTED = 5;
@@ -144,7 +146,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const problems: string[] = [];
   const pending: PendingRow[] = [];
   for (const file of files) {
-    const source = await readSourceFile(file, formatOf(config, file), config.delimiter);
+    const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding);
     let fileConfig = config;
     if (options.textColumnsOnly && source.columns) fileConfig = presentColumns(file, source.columns, config);
     else checkColumns(file, source.columns, config);
@@ -197,5 +199,17 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     hash.update('\n');
   });
   if (rows.length === 0) throw new DatasetError('DATASET_EMPTY', `${files.join(', ')}: no usable rows`);
-  return { files, rows, skipped: problems, unlabelled, taxonomy, dataHash: hash.digest('hex') };
+  return { files, rows, skipped: problems, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)) };
+}
+
+/** Values that occur more than once, the first `MAX_LISTED` of them. */
+function repeated(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) twice.add(v);
+    else seen.add(v);
+    if (twice.size >= MAX_LISTED) break;
+  }
+  return [...twice];
 }

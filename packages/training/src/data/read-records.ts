@@ -18,13 +18,28 @@ export interface SourceFile {
   records: SourceRecord[];
 }
 
-export async function readSourceFile(file: string, format: 'csv' | 'jsonl', delimiter = ','): Promise<SourceFile> {
-  let text: string;
+export type FileEncoding = 'utf-8' | 'windows-1252';
+
+/** The file's text; a file that is not valid UTF-8 (an old Latin-1 export) is refused, not read as mojibake. */
+function decode(file: string, bytes: Buffer, encoding: FileEncoding): string {
+  if (encoding === 'windows-1252') return new TextDecoder('windows-1252').decode(bytes);
   try {
-    text = await readFile(file, 'utf8');
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}:${line}: not UTF-8 (an older export in Latin-1 or Windows-1252?): convert it, or set "encoding": "windows-1252" in the config`);
+  }
+}
+
+export async function readSourceFile(file: string, format: 'csv' | 'jsonl', delimiter = ',', encoding: FileEncoding = 'utf-8'): Promise<SourceFile> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
   } catch (cause) {
     throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${(cause as Error).message})`, [], { cause });
   }
+  const text = decode(file, bytes, encoding);
   return format === 'csv' ? parseCsv(file, text, delimiter) : parseJsonl(file, text);
 }
 

@@ -124,6 +124,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const dataset = await loadDataset(dataPaths, config);
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
     if (dataset.skipped.length > 0) log?.warn?.(`${dataset.skipped.length} bad row(s) skipped; first: ${dataset.skipped[0]}`);
+    if (dataset.repeatedIds.length > 0) log?.warn?.(`ids that several rows carry (the same export twice?): ${dataset.repeatedIds.join(', ')}`);
     const split = splitDataset(dataset.rows, config.split, { externalTest: options.testDataPath !== undefined });
     const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
     let testRows = split.test;

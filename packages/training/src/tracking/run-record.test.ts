@@ -32,6 +32,19 @@ describe('run records', () => {
     expect((await readRun(home, 'run-killed')).status).toBe('running');
   });
 
+  it('names a damaged record instead of calling the run missing, and lists the others', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    await RunTracker.start(home, { runId: 'run-ok', gitCommit: null, config: {}, dataPaths: [] });
+    mkdirSync(path.join(home, 'runs', 'run-bad'), { recursive: true });
+    writeFileSync(path.join(home, 'runs', 'run-bad', 'run.json'), '{"runId": ');
+    mkdirSync(path.join(home, 'runs', 'run-new'), { recursive: true }); // being created: no record yet
+    await expect(readRun(home, 'run-bad')).rejects.toMatchObject({ code: 'RUN_RECORD_INVALID', message: expect.stringMatching(/run-bad\/run\.json: not JSON/) });
+    await expect(readRun(home, 'run-new')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    const damaged: string[] = [];
+    expect((await listRuns(home, { onDamaged: (e) => damaged.push(e.message) })).map((r) => r.runId)).toEqual(['run-ok']);
+    expect(damaged).toHaveLength(1);
+  });
+
   it("records the mailroute checkout's commit wherever it is run from", () => {
     const inRepo = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: path.dirname(new URL(import.meta.url).pathname) });
     if (inRepo.status !== 0) return expect(gitCommit()).toBeNull();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '@mailroute/model';
 import { z } from 'zod';
-import { RunNotFoundError } from '../errors.js';
+import { RunNotFoundError, RunRecordError } from '../errors.js';
 
 const TaskEpochSchema = z.object({ accuracy: z.number(), precision: z.number(), recall: z.number(), f1: z.number() });
 
@@ -141,24 +141,41 @@ export class RunTracker {
 }
 
 export async function readRun(home: string, runId: string): Promise<RunRecord> {
+  const file = path.join(runsDir(home), runId, 'run.json');
+  let text: string;
   try {
-    const text = await readFile(path.join(runsDir(home), runId, 'run.json'), 'utf8');
-    return withLiveness(RunRecordSchema.parse(JSON.parse(text)));
+    text = await readFile(file, 'utf8');
   } catch (cause) {
     throw new RunNotFoundError(runId, { cause });
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new RunRecordError(`${file}: not JSON (${(cause as Error).message})`, { cause });
+  }
+  const parsed = RunRecordSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RunRecordError(`${file}: not a run record (${issue.path.join('.') || '(root)'}: ${issue.message})`);
+  }
+  return withLiveness(parsed.data);
 }
 
-/** All readable runs, newest first. */
-export async function listRuns(home: string): Promise<RunRecord[]> {
+/**
+ * All readable runs, newest first. A directory without its record yet (a run being created) is left
+ * out; a damaged record too, reported to `onDamaged`.
+ */
+export async function listRuns(home: string, options: { onDamaged?: (error: RunRecordError) => void } = {}): Promise<RunRecord[]> {
   const ids = await readdir(runsDir(home)).catch(() => [] as string[]);
   const runs: RunRecord[] = [];
   for (const id of ids) {
     if (id.startsWith('.')) continue;
     try {
       runs.push(await readRun(home, id));
-    } catch {
-      // A run directory without a readable record (e.g. being created) is not listed.
+    } catch (error) {
+      if (error instanceof RunRecordError) options.onDamaged?.(error);
+      else if (!(error instanceof RunNotFoundError)) throw error;
     }
   }
   return runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.runId.localeCompare(a.runId));
