@@ -83,7 +83,7 @@ export class Classifier implements EmailClassifier {
         `ONNX names [${session.inputNames.join(', ')}] -> [${session.outputNames.join(', ')}] differ from the manifest's [${expectedInputs.join(', ')}] -> [${expectedOutputs.join(', ')}]`,
       );
     }
-    options.logger?.info?.('model loaded', { modelId: manifest.modelId, family: manifest.family, tasks: manifest.tasks.map((t) => t.name) });
+    options.logger?.info?.('onnx session opened', { modelId: manifest.modelId, family: manifest.family, tasks: manifest.tasks.map((t) => t.name) });
     return new Classifier(manifest, session, options.topK ?? 3, idf);
   }
 

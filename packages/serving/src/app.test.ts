@@ -140,6 +140,12 @@ describe('auth and limits', () => {
     expect((await json(none)).code).toBe('UNAUTHENTICATED');
     const wrong = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, 'mr_wrong'));
     expect(wrong.status).toBe(401);
+    expect((await json(wrong)).detail).toBe('The API key is not valid.');
+    const basic = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${KEYS.all}` }, body: '{}' });
+    expect((await json(basic)).detail).toBe('The Authorization scheme must be Bearer, not Basic (Authorization: Bearer <key>).');
+    const longType = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': `text/${'x'.repeat(5000)}` }, body: '{}' }));
+    expect(longType.status).toBe(415);
+    expect((await json(longType)).detail.length).toBeLessThan(200);
     const scope = await app.request('/v1/feedback', jsonRequest({ emailId: 'e', labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }, KEYS.classify));
     expect(scope.status).toBe(403);
     expect((await json(scope)).code).toBe('FORBIDDEN');

@@ -16,7 +16,13 @@ import type { AppContext, AppEnv } from './context.js';
 function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
   const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
   const principal = ctx.auth.authenticate(key);
-  if (!principal) throw new UnauthenticatedError(key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid.');
+  if (!principal) {
+    const authorization = c.req.header('authorization');
+    const scheme = key === undefined && authorization ? /^\S+/.exec(authorization.trim())?.[0].slice(0, 20) : undefined;
+    throw new UnauthenticatedError(
+      scheme ? `The Authorization scheme must be Bearer, not ${scheme} (Authorization: Bearer <key>).` : key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid.',
+    );
+  }
   if (!principal.scopes.has(scope)) throw new ForbiddenError(`The API key lacks the "${scope}" scope.`);
   const limit = principal.rateLimit ?? ctx.limits.defaultRateLimit;
   if (limit) {
@@ -41,7 +47,9 @@ export function requireScope(ctx: AppContext, scope: Scope): MiddlewareHandler<A
 function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
   const declared = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (!types.includes(declared)) {
-    throw new UnsupportedMediaTypeError(`Content-Type must be ${types.join(' or ')}${declared ? `, not ${declared}` : ''}.`);
+    // The declared type is echoed cut short: a header can be kilobytes long.
+    const shown = declared.length > 80 ? `${declared.slice(0, 80)}…` : declared;
+    throw new UnsupportedMediaTypeError(`Content-Type must be ${types.join(' or ')}${shown ? `, not ${shown}` : ''}.`);
   }
 }
 
