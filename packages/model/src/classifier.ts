@@ -8,6 +8,7 @@ import type { EmailClassifier } from './contracts.js';
 import { ArtifactError, PredictInputError } from './errors.js';
 import { decodeIdfTable, IDF_FILE } from './idf-file.js';
 import type { Manifest } from './manifest.js';
+import { classifierTasks, type ClassifierTask } from './task-labels.js';
 import { prepareModelInput } from './model-input.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
 import type { EmailPrediction, TaskPrediction } from './prediction.js';
@@ -36,7 +37,7 @@ export interface PreparedPrediction {
 /** Loads a model artifact, checks it, owns one ONNX session and classifies emails. */
 export class Classifier implements EmailClassifier {
   readonly modelId: string;
-  readonly tasks: ReadonlyArray<{ name: string; labels: readonly string[] }>;
+  readonly tasks: ReadonlyArray<ClassifierTask>;
 
   private constructor(
     readonly manifest: Manifest,
@@ -46,7 +47,7 @@ export class Classifier implements EmailClassifier {
     private readonly idf: Float32Array | undefined,
   ) {
     this.modelId = manifest.modelId;
-    this.tasks = manifest.tasks.map((task) => ({ name: task.name, labels: [...task.labels] }));
+    this.tasks = classifierTasks(manifest);
     this.offsets = [0];
     for (const task of manifest.tasks) this.offsets.push(this.offsets[this.offsets.length - 1] + task.labels.length);
   }

@@ -1,5 +1,6 @@
 import type { Email } from '@mailroute/preprocess';
 import type { EmailPrediction } from './prediction.js';
+import type { ClassifierTask } from './task-labels.js';
 
 /**
  * What serving needs of a classifier. The local `Classifier` (onnxruntime-node) and the AWS
@@ -7,8 +8,8 @@ import type { EmailPrediction } from './prediction.js';
  */
 export interface EmailClassifier {
   readonly modelId: string;
-  /** Tasks in manifest order with their ordered labels. */
-  readonly tasks: ReadonlyArray<{ name: string; labels: readonly string[] }>;
+  /** Tasks in manifest order with their ordered labels (and old label names, when the model knows them). */
+  readonly tasks: ReadonlyArray<ClassifierTask>;
   predict(emails: readonly Email[]): Promise<EmailPrediction[]>;
   release(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { assemblePredictions, type EmailClassifier, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
+import { assemblePredictions, classifierTasks, type EmailClassifier, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 
 interface ThreadError {
@@ -203,7 +203,7 @@ export async function loadClassifierInThread(dir: string, options: { threads?: n
   return {
     manifest,
     modelId: manifest.modelId,
-    tasks: manifest.tasks.map((t) => ({ name: t.name, labels: [...t.labels] })),
+    tasks: classifierTasks(manifest),
     async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
       return assemblePredictions(manifest, emails, await pickThread(pool).predict(emails));
     },

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { EmailClassifier } from '@mailroute/model';
+import { currentLabel, type EmailClassifier } from '@mailroute/model';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
@@ -10,18 +10,27 @@ import { errorResponses } from './responses.js';
 /** How far a CRM's clock may run ahead of this server's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-/** Every task and label must be in the served model's taxonomy; 422 lists the valid ones. */
-export function checkTaxonomy(classifier: EmailClassifier, labels: Record<string, string>): void {
+/**
+ * Every task and label must be in the served model's taxonomy (422 lists the valid ones); a label under
+ * an old name that the model's training config renamed or merged counts under its current name. Returns
+ * the labels under their current names.
+ */
+export function checkTaxonomy(classifier: EmailClassifier, labels: Record<string, string>): Record<string, string> {
   // A Map: a task named "constructor" or "toString" must not find Object's own members.
-  const known = new Map(classifier.tasks.map((t) => [t.name, [...t.labels]]));
-  const valid = Object.fromEntries(known);
-  for (const [task, label] of Object.entries(labels)) {
-    const allowed = known.get(task);
-    if (allowed === undefined) throw new UnknownLabelError(`Task "${task}" is not one of the model's tasks.`, { validLabels: valid });
-    if (!allowed.includes(label)) {
-      throw new UnknownLabelError(`Label "${label}" is not in the taxonomy of task "${task}".`, { validLabels: { [task]: allowed } });
+  const known = new Map(classifier.tasks.map((t) => [t.name, t]));
+  const current: Record<string, string> = {};
+  for (const [name, label] of Object.entries(labels)) {
+    const task = known.get(name);
+    if (task === undefined) {
+      throw new UnknownLabelError(`Task "${name}" is not one of the model's tasks.`, { validLabels: Object.fromEntries(classifier.tasks.map((t) => [t.name, [...t.labels]])) });
     }
+    const renamed = currentLabel(task, label);
+    if (!task.labels.includes(renamed)) {
+      throw new UnknownLabelError(`Label "${label}" is not in the taxonomy of task "${name}".`, { validLabels: { [name]: [...task.labels] } });
+    }
+    current[name] = renamed;
   }
+  return current;
 }
 
 export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void {
@@ -49,7 +58,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       }
       const classifier = ctx.source.current();
       if (!classifier) throw new ModelNotReadyError('No model is loaded, so labels cannot be checked yet.');
-      checkTaxonomy(classifier, body.labels);
+      const labels = checkTaxonomy(classifier, body.labels);
       let prediction: PredictionRecord | undefined;
       if (body.predictionId !== undefined) {
         prediction = await ctx.store.getPrediction(body.predictionId);
@@ -64,7 +73,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       await ctx.store.saveFeedback({
         emailId,
         ...(prediction ? { predictionId: prediction.predictionId } : {}),
-        labels: body.labels,
+        labels,
         closedAt,
         receivedAt: new Date(ctx.clock.now()).toISOString(),
       });

@@ -50,6 +50,19 @@ describe('POST /v1/feedback', () => {
     expect((await json(future)).issues[0]).toMatchObject({ path: ['closedAt'], code: 'future' });
   });
 
+  it('takes a label under an old name the training config renamed, and stores it under the current one', async () => {
+    const classifier = createFakeClassifier();
+    const aliased = { ...classifier, tasks: classifier.tasks.map((t) => (t.name === 'queue' ? { ...t, aliases: { rechnung: 'payments', payments: 'billing' } } : t)) };
+    const { app, context } = await build({ classifier: aliased });
+    expect((await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'old-name', body: 'invoice' }] }))).status).toBe(200);
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'old-name', labels: { queue: 'rechnung', topic: 'invoice' }, closedAt }));
+    expect(res.status).toBe(202);
+    const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pair.feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
+    const unknown = await app.request('/v1/feedback', jsonRequest({ emailId: 'old-name', labels: { queue: 'lottery' }, closedAt }));
+    expect(unknown.status).toBe(422);
+  });
+
   it('422 with the valid labels for a label outside the taxonomy', async () => {
     const { app } = await build();
     const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queue: 'lottery' }, closedAt }));
