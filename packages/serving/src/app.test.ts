@@ -80,6 +80,14 @@ describe('POST /v1/classify', () => {
     expect(body.warnings[0]).toContain('1 email(s)');
   });
 
+  it('warns when an email has no text to classify', async () => {
+    const { app } = await build();
+    const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'blank', subject: ' ' }, invoiceEmail] })));
+    expect(body.predictions).toHaveLength(2);
+    expect(body.warnings).toEqual(['1 email(s) had no subject, body or html text; their labels are guesses.']);
+    expect((await json(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })))).warnings).toBeUndefined();
+  });
+
   it('rejects an empty batch and one over the limit with 400 and the issue path', async () => {
     const { app } = await build({ limits: { maxBatch: 2 } });
     for (const emails of [[], [invoiceEmail, invoiceEmail, invoiceEmail]]) {
