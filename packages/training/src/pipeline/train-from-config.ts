@@ -13,8 +13,8 @@ import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, 
 import { formatTaxonomyReport, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, newId, processAlive, RunTracker } from '../tracking/run-record.js';
-import { checkTrainable } from './trainable.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
+import { checkTrainable } from './trainable.js';
 
 export interface TrainFromConfigOptions {
   /** A parsed config or its JSON value (parsed here). */
