@@ -58,9 +58,12 @@ export interface ThresholdChoice {
 }
 
 /**
- * The lowest confidence `t` such that the predictions with confidence >= t have precision >= target.
- * When no threshold reaches it, the one with the best precision among those keeping at least 10% of
- * the examples (so a model never abstains on nearly everything because of a handful of examples).
+ * The threshold that keeps the most validation predictions while their precision stays >= target: the
+ * cut falls midway between the last kept confidence and the next one, and at 0 when every prediction is
+ * kept (a validation split the model gets all right must not make it abstain below the least confident
+ * of them: with a sharp temperature that is 0.9999..., and new mail at 0.95 would all abstain). When no
+ * cut reaches the target, the one with the best precision among those keeping at least 10% of the
+ * examples (so a model never abstains on nearly everything because of a handful of examples).
  */
 export function chooseThreshold(confidence: ArrayLike<number>, correct: ArrayLike<boolean>, target: number): ThresholdChoice {
   const n = confidence.length;
@@ -75,7 +78,8 @@ export function chooseThreshold(confidence: ArrayLike<number>, correct: ArrayLik
     if (correct[i]) hits++;
     // Only cut between distinct confidences: all ties are kept together.
     if (k + 1 < n && confidence[order[k + 1]] === confidence[i]) continue;
-    const choice = { threshold: confidence[i], reached: true, precision: hits / (k + 1), coverage: (k + 1) / n };
+    const threshold = k + 1 < n ? (confidence[i] + confidence[order[k + 1]]) / 2 : 0;
+    const choice = { threshold, reached: true, precision: hits / (k + 1), coverage: (k + 1) / n };
     if (choice.precision >= target) best = choice;
     if (k + 1 >= minKept && (!fallback || choice.precision > fallback.precision)) fallback = { ...choice, reached: false };
   }

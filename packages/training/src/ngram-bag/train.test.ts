@@ -166,16 +166,19 @@ describe('calibration', () => {
     expect(fitTemperature([], new Int32Array(0))).toBe(1);
   });
 
-  it('picks the lowest confidence that reaches the target precision, and falls back sensibly', () => {
+  it('cuts below the last confidence that keeps the target precision, and falls back sensibly', () => {
     const confidence = [0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
     const correct = [true, true, true, true, false, true, false, false, false, false];
     const choice = chooseThreshold(confidence, correct, 0.8);
-    // Top 6: 5 of 6 correct = 0.833 >= 0.8; top 7: 5/7 < 0.8.
-    expect(choice).toMatchObject({ threshold: 0.5, reached: true });
+    // Top 6: 5 of 6 correct = 0.833 >= 0.8; top 7: 5/7 < 0.8. The cut: midway between 0.5 and 0.4.
+    expect(choice.reached).toBe(true);
+    expect(choice.threshold).toBeCloseTo(0.45, 12);
     expect(choice.precision).toBeCloseTo(5 / 6, 9);
     expect(choice.coverage).toBeCloseTo(0.6, 9);
     const never = chooseThreshold(confidence, correct.map(() => false), 0.9);
     expect(never.reached).toBe(false);
-    expect(chooseThreshold(confidence, correct.map(() => true), 0.9).threshold).toBe(0.1);
+    // All right: nothing to cut, so no abstention at all (not "abstain below 0.1").
+    expect(chooseThreshold(confidence, correct.map(() => true), 0.9)).toMatchObject({ threshold: 0, coverage: 1, precision: 1 });
+    expect(chooseThreshold([0.9999999999, 0.99999999995], [true, true], 0.9).threshold).toBe(0);
   });
 });
