@@ -23,6 +23,21 @@ describe('parseEml', () => {
     expect(cleanEmail(email).subject).toBe('Kontoeröffnung');
   });
 
+  it('keeps the euro sign and quotes of a Windows-1252 HTML part, and takes the Message-ID as the id', async () => {
+    const raw = crlf([
+      'From: kunde@example.com',
+      'Message-ID: <4711@mail.example.com>',
+      'Subject: Gebuehr',
+      'Content-Type: text/html; charset=windows-1252',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      '<p>Die Geb=FChr von 20 =80 ist zu hoch =96 bitte =84erstatten=93.</p>',
+    ]);
+    const email = await parseEml(Buffer.from(raw, 'latin1'));
+    expect(email.id).toBe('4711@mail.example.com');
+    expect(email.html).toContain('Die Gebühr von 20 € ist zu hoch – bitte „erstatten“.');
+  });
+
   it('reads multipart/alternative with base64 Windows-1252 and lists attachments without reading them', async () => {
     // Windows-1252 puts the euro sign at 0x80.
     const body = Buffer.concat([Buffer.from('Überweisung über 100 ', 'latin1'), Buffer.from([0x80]), Buffer.from(' bitte prüfen', 'latin1')]);

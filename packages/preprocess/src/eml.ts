@@ -48,7 +48,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
     ...(messageId ? { id: messageId } : {}),
     subject: fixC1(parsed.subject)?.slice(0, 2_000),
     body: fixC1(parsed.text),
-    html: parsed.html,
+    html: fixC1(parsed.html),
     from: fromText?.slice(0, 500),
     receivedAt,
     attachments: parsed.attachments.map((a) => ({

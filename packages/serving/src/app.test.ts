@@ -80,6 +80,17 @@ describe('POST /v1/classify', () => {
     expect(body.warnings[0]).toContain('1 email(s)');
   });
 
+  it('takes null as an absent field and a long subject as text to cut, not as a failed batch', async () => {
+    const { app } = await build({ limits: { maxTextChars: 3000 } });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'n', subject: 'invoice', body: null, html: null, bank: null, receivedAt: null }, { id: 'long', subject: `invoice ${'x'.repeat(4000)}` }] }));
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.predictions.map((p: { id: string }) => p.id)).toEqual(['n', 'long']);
+    expect(body.predictions[1].truncated).toBe(true);
+    const spec = await json(app.request('/openapi.json'));
+    expect(spec.components.schemas.Email.properties.body.anyOf ?? spec.components.schemas.Email.properties.body.type).toBeDefined();
+  });
+
   it('warns when an email has no text to classify', async () => {
     const { app } = await build();
     const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'blank', subject: ' ' }, invoiceEmail] })));
@@ -154,6 +165,11 @@ describe('auth and limits', () => {
     const longType = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': `text/${'x'.repeat(5000)}` }, body: '{}' }));
     expect(longType.status).toBe(415);
     expect((await json(longType)).detail.length).toBeLessThan(200);
+    const latin1 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; charset=iso-8859-1' }, body: '{}' }));
+    expect(latin1.status).toBe(415);
+    expect((await json(latin1)).detail).toContain('JSON must be UTF-8, not iso-8859-1');
+    const utf8 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; charset="UTF-8"' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+    expect(utf8.status).toBe(200);
     const scope = await app.request('/v1/feedback', jsonRequest({ emailId: 'e', labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }, KEYS.classify));
     expect(scope.status).toBe(403);
     expect((await json(scope)).code).toBe('FORBIDDEN');

@@ -159,18 +159,21 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--store-text', 'keep a PII-masked copy of each email text with its prediction')
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id in the key file, print it once, and exit')
-    .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin)', scopeList, ['classify', 'feedback'] as Scope[])
-    .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its rate limit stays)')
+    .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin; default classify,feedback, or the rotated key\'s own)', scopeList)
+    .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit stay)')
     .action(async (flags: ServeFlags) => {
       if (flags.newKey !== undefined) {
         const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
         const file = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE ?? path.join(home, API_KEYS_FILE);
-        if (flags.rotate !== true && readKeyFile(file).keys.some((k) => k.id === flags.newKey)) {
+        const old = readKeyFile(file).keys.find((k) => k.id === flags.newKey);
+        if (old && flags.rotate !== true) {
           throw new UsageError(`API key "${flags.newKey}" already exists in ${file}; add --rotate to replace it (the old key stops working), or pick another id`);
         }
-        const key = addApiKey(file, flags.newKey, flags.scopes ?? ['classify', 'feedback'], { rotate: flags.rotate === true });
+        if (!old && flags.rotate === true) throw new UsageError(`there is no API key "${flags.newKey}" in ${file} to rotate; leave out --rotate to create it`);
+        const scopes = flags.scopes ?? old?.scopes ?? (['classify', 'feedback'] as Scope[]);
+        const key = addApiKey(file, flags.newKey, scopes, { rotate: flags.rotate === true });
         ctx.stdout.write(`${key}\n`);
-        ctx.stderr.write(`API key "${flags.newKey}" (${(flags.scopes ?? []).join(', ')}) stored hashed in ${file}; it is shown only now. A running server reads keys at start: restart it.\n`);
+        ctx.stderr.write(`API key "${flags.newKey}" (${scopes.join(', ')}) stored hashed in ${file}; it is shown only now. A running server reads keys at start: restart it.\n`);
         return;
       }
       const logger = lineLogger(ctx);

@@ -45,7 +45,13 @@ export function requireScope(ctx: AppContext, scope: Scope): MiddlewareHandler<A
 
 /** The declared media type must match (SageMaker's contract: 415 otherwise). */
 function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
-  const declared = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const header = c.req.header('content-type') ?? '';
+  const declared = header.split(';')[0].trim().toLowerCase();
+  // JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as replacement characters.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(header)?.[1].toLowerCase();
+  if (declared === 'application/json' && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new UnsupportedMediaTypeError(`JSON must be UTF-8, not ${charset.slice(0, 40)}: send the body as UTF-8 (charset=utf-8 or none).`);
+  }
   if (!types.includes(declared)) {
     // The declared type is echoed cut short: a header can be kilobytes long.
     const shown = declared.length > 80 ? `${declared.slice(0, 80)}…` : declared;

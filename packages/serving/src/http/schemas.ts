@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { EmailPredictionSchema } from '@mailroute/model';
-import { EmailSchema } from '@mailroute/preprocess';
+import { EmailSchema, type Email } from '@mailroute/preprocess';
 
 export const ProblemSchema = z
   .object({
@@ -14,9 +14,40 @@ export const ProblemSchema = z
   })
   .openapi('Problem');
 
+/**
+ * An email as a CRM sends it: the fields of `EmailSchema`, where `null` means absent (many serializers
+ * write null for an empty field) and a subject of any length is cut to `maxTextChars` like the body,
+ * with a warning, instead of failing the whole batch.
+ */
+export const RequestEmailSchema = z
+  .object({
+    id: EmailSchema.shape.id.unwrap().nullish(),
+    subject: z.string().nullish(),
+    body: z.string().nullish(),
+    html: z.string().nullish(),
+    from: EmailSchema.shape.from.unwrap().nullish(),
+    bank: EmailSchema.shape.bank.unwrap().nullish(),
+    receivedAt: EmailSchema.shape.receivedAt.unwrap().nullish(),
+    metadata: EmailSchema.shape.metadata.unwrap().nullish(),
+  })
+  .openapi('Email');
+type RequestEmail = z.infer<typeof RequestEmailSchema>;
+
+/** The email without its null fields (they mean absent). */
+export function withoutNulls(email: RequestEmail): Email {
+  let out: Record<string, unknown> | undefined;
+  for (const key in email) {
+    if (email[key as keyof RequestEmail] === null) {
+      out ??= { ...email };
+      delete out[key];
+    }
+  }
+  return (out ?? email) as Email;
+}
+
 export function classifyRequestSchema(maxBatch: number) {
   return z
-    .object({ emails: z.array(EmailSchema).min(1).max(maxBatch) })
+    .object({ emails: z.array(RequestEmailSchema).min(1).max(maxBatch) })
     .openapi('ClassifyRequest', {
       example: { emails: [{ id: 'crm-4711', subject: 'Depotübertrag', body: 'Bitte übertragen Sie mein Depot zur neuen Bank.' }] },
     });
