@@ -25,6 +25,13 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Viele Grüße, Anna')).toBe('Viele Grüße, [NAME]');
     expect(masked('Mit freundlichen Grüßen\nAnna Schneider\n')).toBe('Mit freundlichen Grüßen\n[NAME]\n');
     expect(masked('Best regards,\r\nJohn Smith\r\nCEO')).toBe('Best regards,\r\n[NAME]\r\nCEO');
+    // Blank lines after the closing, short and English closings, German ones without a comma.
+    expect(masked('Viele Grüße,\n\nAnna Schmidt')).toBe('Viele Grüße,\n\n[NAME]');
+    expect(masked('All the best,\n\nPaul')).toBe('All the best,\n\n[NAME]');
+    expect(masked('Best wishes,\nMary')).toBe('Best wishes,\n[NAME]');
+    expect(masked('MfG\nHans Meier')).toBe('MfG\n[NAME]');
+    expect(masked('LG Tom\n')).toBe('LG [NAME]\n');
+    expect(masked('Gruß Anna')).toBe('Gruß [NAME]');
   });
 
   it('masks a street and house number with the postal code and town after it', () => {
@@ -32,6 +39,8 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Ich wohne in der Hauptstr. 5a, D-80331 München.')).toBe('Ich wohne in der [ADDRESS].');
     expect(masked('Bitte an Berliner Allee 3 schicken.')).toBe('Bitte an [ADDRESS] schicken.');
     expect(masked('Please send it to 221 Baker Street or 10 Downing St. today')).toBe('Please send it to [ADDRESS] or [ADDRESS] today');
+    // A signature's postal code and town on the line under the street.
+    expect(masked('Anna Schmidt\nMusterstraße 12\n10115 Berlin\nTel. 030')).toBe('Anna Schmidt\n[ADDRESS]\nTel. 030');
   });
 
   it('leaves capitalised words, numbers and closings that name no one', () => {

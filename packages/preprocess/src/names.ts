@@ -23,7 +23,7 @@ const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a street word); the full pattern
 // then runs only where a cue is, anchored there. Scanning with the full patterns, or with a lookbehind,
 // costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)/g;
+const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)/g;
 const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 
 const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)`;
@@ -36,11 +36,17 @@ const GIVEN = new RegExp(
   String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}`,
   'uy',
 );
-/** At a closing (its first letter may be before the cue), then a name alone on the rest of its line or the next (group 1). */
+/**
+ * At a closing (its first letter may be before the cue), then a name alone on the rest of its line or
+ * on a line after it, blank lines between allowed (group 1).
+ */
 const SIGNED = new RegExp(
-  String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Dd])anke)(?:,[ \t]{1,3}|[,!.]?[ \t]{0,8}\r?\n[ \t]{0,8})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
+  String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Dd])anke|${BEFORE}(?:MfG|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes)(?:,[ \t]{1,3}|[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
   'uy',
 );
+
+/** At a short German closing without a comma, then the name to the end of the line (group 1): `LG Tom`, `Gruß Anna`. */
+const SIGNED_SHORT = new RegExp(String.raw`${BEFORE}(?:MfG|LG|VG|Gr(?:ü(?:ß|ss)e|uß))[ \t]{1,3}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
 
 /** At a greeting without a title: the first name(s) right before the greeting's comma (group 1): `Hallo Anna,`. */
 const GREETED = new RegExp(String.raw`${BEFORE}(?:Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)[ \t]{1,3}(${nameWords(2)})(?=[ \t]{0,3},)`, 'uy');
@@ -53,7 +59,7 @@ const GERMAN_CUE = /(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|damm|ring|ufer
 /** An English street type (`Baker Street`, `Downing St.`). */
 const ENGLISH_CUE = /(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Way|Close|Court|Place|Square)(?![a-zß-ÿ])/g;
 /** From the start of the street name: the street, its house number, and a postal code and town after it. */
-const TOWN = String.raw`(?:,[ \t]{0,3}|[ \t]{1,3})(?:D-)?\d{5}[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD})?`;
+const TOWN = String.raw`(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:D-)?\d{5}[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD})?`;
 const GERMAN_STREET = new RegExp(
   String.raw`${BEFORE}\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))[ \t]?\d{1,4}(?:[ \t]?[a-z])?${END_OF_WORD}(?:${TOWN}${END_OF_WORD})?`,
   'uy',
@@ -75,7 +81,9 @@ export function nameHits(text: string): Hit[] {
   NAME_CUE.lastIndex = 0;
   for (let cue = NAME_CUE.exec(text); cue !== null; cue = NAME_CUE.exec(text)) {
     const at = cue.index;
-    const m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at);
+    const m =
+      stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at) ??
+      (cue[3] !== undefined ? stickyAt(SIGNED_SHORT, text, at) : null);
     if (m === null) continue;
     hits.push(nameHit(m));
     NAME_CUE.lastIndex = m.index + m[0].length;

@@ -34,7 +34,8 @@ export const RedactOptionsSchema = z.object({
 export type RedactOptions = z.input<typeof RedactOptionsSchema>;
 
 /** Where a placeholder sits in the redacted text (`start` inclusive, `end` exclusive). */
-export const RedactionSchema = z.object({ type: z.string(), start: z.number().int(), end: z.number().int() });
+/** One masked span: its detector and offsets; `part` says it is in the signature or the quoted text (absent: in the text). */
+export const RedactionSchema = z.object({ type: z.string(), start: z.number().int(), end: z.number().int(), part: z.enum(['signature', 'quoted']).optional() });
 export type Redaction = z.infer<typeof RedactionSchema>;
 
 const DEFAULTS = RedactOptionsSchema.parse({});

@@ -56,6 +56,9 @@ describe('mailroute clean', () => {
     // The removed parts are written masked too: the file must not give back what `text` hides.
     expect(out[0].quoted).not.toContain('help@example.com');
     expect(out[2].signature).toBe('Viele Grüße\n[NAME]');
+    // What was masked in the signature and quoted parts is listed too, with the part it is in.
+    expect(out[2].redactions).toContainEqual(expect.objectContaining({ type: 'NAME', part: 'signature' }));
+    expect(out[0].redactions).toContainEqual(expect.objectContaining({ type: 'EMAIL', part: 'quoted' }));
     // No temporary file is left behind.
     expect(readdirSync(dir).sort()).toEqual(['in.jsonl', 'out.jsonl']);
     const raw = await run(['clean', '--in', 'in.jsonl', '--out', 'raw.jsonl', '--no-redact'], dir);

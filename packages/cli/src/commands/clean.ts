@@ -50,8 +50,17 @@ const ALL_DETECTORS = { names: true };
  */
 function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean): CleanOutputLine {
   const r = cleanEmail(email, { scope, redact: redact ? ALL_DETECTORS : false });
-  const mask = (part: string | undefined) => (part === undefined ? null : redact ? redactPii(part, ALL_DETECTORS).text : part);
-  return { id, text: r.text, signature: mask(r.signature), quoted: mask(r.quoted), language: r.language, redactions: r.redactions };
+  const redactions: CleanOutputLine['redactions'] = [...r.redactions];
+  const mask = (text: string | undefined, part: 'signature' | 'quoted') => {
+    if (text === undefined) return null;
+    if (!redact) return text;
+    const masked = redactPii(text, ALL_DETECTORS);
+    for (const x of masked.redactions) redactions.push({ ...x, part });
+    return masked.text;
+  };
+  const signature = mask(r.signature, 'signature');
+  const quoted = mask(r.quoted, 'quoted');
+  return { id, text: r.text, signature, quoted, language: r.language, redactions };
 }
 
 async function cleanOne(line: CleanInputLine, scope: CleanScope, redact: boolean): Promise<CleanOutputLine> {
