@@ -38,4 +38,15 @@ describe('evaluate and compare with a model', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`# Gate: PASS — ${championId} vs ${championId}`);
   }, 120_000);
+
+  it('compares a new model with the demo champion on the rows both held out, as the README walkthrough does', async () => {
+    // `demo-data` writes what the demo champion was trained on (here its 400 rows), so the split is the same.
+    expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '400'])).code).toBe(0);
+    const trained = await run(['train', '--data', 'demo.csv']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    const res = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', 'demo.csv', '--split', 'test', '--resamples', '50']);
+    expect(res.stderr).not.toContain('DATASET_MISMATCH');
+    expect(res.stdout).toContain(`vs ${championId}`);
+  }, 180_000);
 });
