@@ -11,7 +11,7 @@ export const GatePolicySchema = z.object({
   /** Optional: no task's accuracy may drop by more than this many points. */
   maxAccuracyDropPoints: z.number().nonnegative().optional(),
   /** Tasks the gate looks at; default: every compared task. */
-  tasks: z.array(z.string()).optional(),
+  tasks: z.array(z.string()).min(1, 'name at least one task, or leave tasks out to gate them all').optional(),
 });
 export type GatePolicy = z.infer<typeof GatePolicySchema>;
 
@@ -40,7 +40,9 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
   const tasks = policy.tasks ? comparison.tasks.filter((t) => policy.tasks?.includes(t.task)) : comparison.tasks;
   const checks: GateResult['checks'] = [];
   for (const wanted of policy.tasks ?? []) {
-    if (!tasks.some((t) => t.task === wanted)) checks.push({ name: `task ${wanted} compared`, pass: false, detail: 'no truth labels for this task' });
+    if (!tasks.some((t) => t.task === wanted)) {
+      checks.push({ name: `task ${wanted} compared`, pass: false, detail: `not among the compared tasks (${comparison.tasks.map((t) => t.task).join(', ')}): a typo, or no truth labels for it` });
+    }
   }
   for (const t of tasks) {
     const drop = -t.macroF1.delta * 100;

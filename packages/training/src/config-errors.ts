@@ -117,7 +117,8 @@ export function closestKey(key: string, known: readonly string[]): string | unde
 export function unknownKeyMessage(keys: readonly string[], known: readonly string[]): string {
   return keys
     .map((key) => {
-      const guess = closestKey(key, known);
+      // A key known elsewhere but not here (`on` in a time split) suggests nothing.
+      const guess = closestKey(key, known.filter((k) => k !== key));
       return `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`;
     })
     .join(', ');

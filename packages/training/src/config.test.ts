@@ -54,6 +54,7 @@ describe('config mistakes', () => {
     expect(() => parseTrainingConfig({ ...ok, split: { kind: 'stratified', on: 'queue', testshare: 0.3 } })).toThrow(/split: unknown key "testshare" \(did you mean "testShare"\?\)/);
     expect(() => parseTrainingConfig({ ...ok, model: { epoch: 3 } })).toThrow(/model: unknown key "epoch" \(did you mean "epochs"\?\)/);
     expect(() => parseTrainingConfig({ ...ok, zzzzzz: 1 })).toThrow(/unknown key "zzzzzz"(?! \(did)/);
+    expect(() => parseTrainingConfig({ ...ok, columns: { body: 'body', receivedAt: 'at' }, split: { kind: 'time', on: 'queue' } })).toThrow(/split: unknown key "on"(?! \(did)/);
   });
 
   it('checks the model parameters before any data is read', () => {
@@ -66,6 +67,8 @@ describe('config mistakes', () => {
     expect(() => parseTrainingConfig(task({ labels: ['a', 'b', 'a'] }))).toThrow(/tasks\.0\.labels: label "a" appears twice/);
     expect(() => parseTrainingConfig(task({ labels: ['a'], aliases: { x: 'y' } }))).toThrow(/tasks\.0\.aliases\.x: alias "x" leads to "y", which is not in the task's labels/);
     expect(() => parseTrainingConfig(task({ aliases: { a: 'b', b: 'a' } }))).toThrow(/aliases loop: a -> b -> a/);
+    expect(() => parseTrainingConfig(task({ labels: ['a', 'b'], retired: ['b'] }))).toThrow(/tasks\.0\.retired: "b" is both retired and in labels/);
+    expect(() => parseTrainingConfig(task({ labels: ['a'], aliases: { kyc: 'a' }, retired: ['kyc'] }))).toThrow(/"kyc" is both retired and an alias/);
     expect(parseTrainingConfig(task({ labels: ['c'], aliases: { a: 'b', b: 'c', old: 'gone' }, retired: ['gone'] })).tasks[0].labels).toEqual(['c']);
   });
 });
@@ -98,9 +101,14 @@ describe('where a config breaks', () => {
 describe('trainingConfigJsonSchema', () => {
   it('describes the config for tools outside TypeScript', async () => {
     const { trainingConfigJsonSchema } = await import('./config.js');
-    const schema = trainingConfigJsonSchema() as { properties: Record<string, unknown>; required?: string[] };
+    const schema = trainingConfigJsonSchema() as { properties: Record<string, unknown>; required?: string[]; additionalProperties?: boolean };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['columns', 'tasks', 'split', 'model', 'onBadRow']));
     expect(schema.required).toEqual(expect.arrayContaining(['columns', 'tasks']));
     expect(schema.required).not.toContain('split');
+    // As strict as the config: unknown keys, and the trainer's parameters, are described.
+    expect(schema.additionalProperties).toBe(false);
+    const model = schema.properties.model as { additionalProperties: boolean; properties: Record<string, unknown> };
+    expect(model.additionalProperties).toBe(false);
+    expect(Object.keys(model.properties)).toEqual(expect.arrayContaining(['epochs', 'dim', 'buckets']));
   });
 });

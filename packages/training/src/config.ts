@@ -131,6 +131,10 @@ function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.Refinem
   const labels = task.labels;
   const dup = labels?.find((l, i) => labels.indexOf(l) !== i);
   if (dup !== undefined) ctx.addIssue({ code: 'custom', path: [...at, 'labels'], message: `label "${dup}" appears twice` });
+  for (const old of task.retired) {
+    if (labels?.includes(old)) ctx.addIssue({ code: 'custom', path: [...at, 'retired'], message: `"${old}" is both retired and in labels: a model cannot learn a label its rows are masked for` });
+    if (Object.hasOwn(task.aliases, old)) ctx.addIssue({ code: 'custom', path: [...at, 'retired'], message: `"${old}" is both retired and an alias (of "${task.aliases[old]}"): say which it is` });
+  }
   for (const from of Object.keys(task.aliases)) {
     let label = from;
     const seen = new Set([label]);
@@ -194,5 +198,10 @@ export async function loadTrainingConfig(file: string): Promise<TrainingConfig> 
 
 /** JSON Schema of the training config (for editors and the future Python/SageMaker trainer). */
 export function trainingConfigJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(TrainingConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(TrainingConfigSchema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, unknown> };
+  // `model` is a free record to zod (the family's trainer owns it); for editors, the ngram-bag parameters.
+  const model = z.toJSONSchema(NgramBagParamsSchema.strict(), { io: 'input' }) as Record<string, unknown>;
+  delete model.$schema;
+  schema.properties.model = { ...model, description: 'Parameters of the ngram-bag trainer; every one has a default.' };
+  return schema;
 }

@@ -49,6 +49,20 @@ describe('mailroute compare', () => {
     const typo = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--policy', 'typo.json']);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('[GATE_POLICY_INVALID]');
+    expect(typo.stderr).toContain('typo.json: gate policy:');
+    writeFileSync(path.join(dir, 'broken.json'), '{\n  "tasks": ["queue"],,\n}');
+    expect((await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--policy', 'broken.json'])).stderr).toMatch(/broken\.json:2:22: not JSON/);
+    writeFileSync(path.join(dir, 'none.json'), JSON.stringify({ tasks: [] }));
+    expect((await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--policy', 'none.json'])).stderr).toContain('name at least one task');
+    writeFileSync(path.join(dir, 'queu.json'), JSON.stringify({ tasks: ['queu'], maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
+    expect((await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '50', '--policy', 'queu.json'])).stdout).toContain('not among the compared tasks (queue, area)');
+    expect((await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--policy', 'missing.json'])).stderr).toContain('missing.json: no such file');
+  });
+
+  it('says that models need --data', async () => {
+    const res = await run(['compare', '--challenger', 'ngram-bag-1', '--champion', 'champion']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('ngram-bag-1: no such predictions file; to compare models (registry ids, champion, directories), add --data');
   });
 
   it('exits 2 without both prediction files', async () => {

@@ -12,6 +12,7 @@ import {
   type GatePolicy,
   type PredictionLine,
 } from '@mailroute/evaluation';
+import { jsonErrorPlace } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
@@ -34,13 +35,25 @@ interface CompareFlags {
 async function loadPolicy(ctx: CliContext, file: string | undefined): Promise<{ policy: GatePolicy; source: string }> {
   const candidate = file !== undefined ? path.resolve(ctx.cwd, file) : path.join(ctx.home, 'gate.json');
   if (file === undefined && !existsSync(candidate)) return { policy: parseGatePolicy({}), source: 'default policy' };
+  let text: string;
+  try {
+    text = await readFile(candidate, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new GatePolicyError(`cannot read gate policy ${candidate}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(cause))}`, { cause });
+  }
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(candidate, 'utf8'));
+    json = JSON.parse(text);
   } catch (cause) {
-    throw new GatePolicyError(`cannot read gate policy ${candidate}: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`, { cause });
+    throw new GatePolicyError(`${candidate}${jsonErrorPlace(text)}: not JSON (${(cause as Error).message.split('\n')[0]})`, { cause });
   }
-  return { policy: parseGatePolicy(json), source: candidate };
+  try {
+    return { policy: parseGatePolicy(json), source: candidate };
+  } catch (error) {
+    if (error instanceof GatePolicyError) throw new GatePolicyError(`${candidate}: ${error.message}`);
+    throw error;
+  }
 }
 
 export function registerCompare(program: Command, ctx: CliContext): void {
@@ -64,6 +77,11 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       if (split && flags.data === undefined) throw new UsageError('--split goes with --data');
       const { policy, source } = await loadPolicy(ctx, flags.policy);
       const data = flags.data;
+      if (data === undefined) {
+        for (const ref of [flags.challenger, flags.champion]) {
+          if (!existsSync(path.resolve(ctx.cwd, ref))) throw new UsageError(`${ref}: no such predictions file; to compare models (registry ids, champion, directories), add --data <file(s)>`);
+        }
+      }
       const load = (ref: string, title: string): Promise<PredictionLine[]> =>
         data !== undefined ? predictWithModel(ctx, ref, data, { configFile: flags.config, split, title }) : readPredictionFile(ctx, ref);
       const challenger = await load(flags.challenger, 'predict challenger');

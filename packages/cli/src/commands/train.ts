@@ -76,7 +76,8 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         const perTask = result.taxonomy
           .map((t) => `${t.task} acc ${(m[`${t.task}.accuracy`] ?? NaN).toFixed(4)} macro-F1 ${(m[`${t.task}.macro_f1`] ?? NaN).toFixed(4)}`)
           .join('; ');
-        ctx.stderr.write(`${result.metricsSplit} split: ${perTask}\ntraining ${result.trainingSeconds.toFixed(1)} s, run ${result.runId}\n`);
+        const measuredOn = flags.testData ? `test file ${path.basename(flags.testData)}` : `${result.metricsSplit} split`;
+        ctx.stderr.write(`${measuredOn}: ${perTask}\ntraining ${result.trainingSeconds.toFixed(1)} s, run ${result.runId}\n`);
         ctx.stdout.write(`registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`);
       } finally {
         progress.stop();

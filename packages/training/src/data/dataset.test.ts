@@ -128,6 +128,13 @@ describe('reading emails to predict (textColumnsOnly)', () => {
     await expect(loadDataset(p, cfg())).rejects.toThrow(/header lacks column\(s\) "id", "receivedAt", "queue", "topic"/);
   });
 
+  it('gives a JSONL line without an id key its file and line, as a CSV without the column; a blank id is still wrong', async () => {
+    const p = file('no-ids.jsonl', '{"body":"Bitte Freistellungsauftrag ändern"}\n');
+    expect((await loadDataset(p, cfg(), { keepUnlabelled: true, textColumnsOnly: true })).rows[0].id).toBe('no-ids.jsonl:1');
+    const blank = file('blank-id.jsonl', '{"id":" ","body":"Hallo","queue":"tax"}\n');
+    await expect(loadDataset(blank, cfg())).rejects.toThrow(/blank-id\.jsonl:1, column "id": empty id/);
+  });
+
   it('refuses a file without any of the text columns', async () => {
     const p = file('no-text.csv', 'id,queue\n1,tax\n');
     await expect(loadDataset(p, cfg(), { keepUnlabelled: true, textColumnsOnly: true })).rejects.toThrow(/header lacks a text column \(wants one of "subject", "body"; has id, queue\)/);

@@ -5,7 +5,7 @@ import { ArtifactError, Classifier, createLocalRegistry, RegistryError, type Mod
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
-import { DatasetError, TrainingConfigError } from '../errors.js';
+import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
 import { prepareInputs } from './train-from-config.js';
 
@@ -35,8 +35,14 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   const { manifest, modelId } = classifier;
   const testedOn = manifest.training?.testedOn;
   if (testedOn !== 'held-out-split') {
-    const why = testedOn === 'external-file' ? 'was tested on a separate file (train --test-data): evaluate on that file' : testedOn === 'validation-split' ? 'was trained without a test split' : 'does not record how it was tested (trained before mailroute kept it)';
-    throw new TrainingConfigError(`--split test: model ${modelId} ${why}`);
+    const file = typeof manifest.training?.testFile === 'string' ? ` ${manifest.training.testFile}` : '';
+    const why =
+      testedOn === 'external-file'
+        ? `was tested on a separate file${file} (train --test-data): its test rows are that file, so give it as --data without --split`
+        : testedOn === 'validation-split'
+          ? 'was trained without a test split'
+          : 'does not record how it was tested (trained before mailroute kept it)';
+    throw new SplitError(`--split test: model ${modelId} ${why}`);
   }
   const dataset = await loadDataset(paths, config);
   if (dataset.dataHash !== manifest.dataHash) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { evaluatePredictions, PredictionLineSchema } from '@mailroute/evaluation';
@@ -103,6 +103,19 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(epochs).toEqual([]);
     expect(await createLocalRegistry({ home }).list()).toEqual([]);
     expect((await listRuns(home))[0].status).toBe('failed');
+  });
+
+  it('fails before training when the registry cannot take the model', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(path.join(home, 'registry.json'), '{ damaged');
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 300, seed: 5 });
+    const epochs: string[] = [];
+    await expect(trainFromConfig({ config: await loadDemoConfig(), dataPath: data, home, onEpoch: (_r, l) => epochs.push(l) })).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID' });
+    expect(epochs).toEqual([]);
+    expect(await listRuns(home)).toEqual([]);
   });
 
   it('ensureDemoChampion trains and approves a champion once, then returns it', async () => {

@@ -112,6 +112,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   const params = paramsResult.data;
   const dataPaths = (typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath]).map((p) => path.resolve(p));
   const log = options.logger;
+  // A registry that cannot take the model fails now, not after the training (its index is read first).
+  const registry = options.registry ?? createLocalRegistry({ home: options.home });
+  await registry.list();
   const tracker = await RunTracker.start(options.home, {
     runId: newId('run'),
     gitCommit: gitCommit(),
@@ -191,10 +194,10 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const manifest = ManifestSchema.parse(JSON.parse(await readFile(manifestFile, 'utf8')));
     // `testedOn` tells `predict --split test` whether the held-out rows can be found again in the data.
     const testedOn = options.testDataPath ? 'external-file' : testRows.length > 0 ? 'held-out-split' : 'validation-split';
-    const training = { ...manifest.training, labelDistribution: labelDistribution(split.train, tasks), testedOn };
+    const testFile = options.testDataPath ? { testFile: path.basename(options.testDataPath) } : {};
+    const training = { ...manifest.training, labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 
-    const registry = options.registry ?? createLocalRegistry({ home: options.home });
     const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });
     const artifactDir = await registry.artifactDir(version.id);
     await tracker.finish({ metrics, metricsSplit, modelId, artifactDir, bestEpoch: model.bestEpoch, trainingSeconds });

@@ -75,7 +75,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), ''],
   ];
   const numeric = (label: string, x: number | undefined, y: number | undefined) =>
-    rows.push([label, fmt(x), fmt(y), x !== undefined && y !== undefined ? `${y - x >= 0 ? '+' : ''}${(y - x).toFixed(4)}` : '']);
+    rows.push([label, fmt(x), fmt(y), x !== undefined && y !== undefined ? `${y - x >= 0 ? '+' : ''}${Number.isInteger(x) && Number.isInteger(y) ? y - x : (y - x).toFixed(4)}` : '']);
   for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key]);
   for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) numeric(key, a.metrics?.[key], b.metrics?.[key]);
   return rows;

@@ -152,7 +152,7 @@ export async function readRun(home: string, runId: string): Promise<RunRecord> {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new RunRecordError(`${file}: not JSON (${(cause as Error).message})`, { cause });
+    throw new RunRecordError(`${file}: not JSON (${(cause as Error).message.split('\n')[0]})`, { cause });
   }
   const parsed = RunRecordSchema.safeParse(json);
   if (!parsed.success) {
