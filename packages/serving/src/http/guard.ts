@@ -68,7 +68,7 @@ function bodyLimiter(ctx: AppContext) {
   const max = ctx.limits.maxBodyBytes;
   const tooLarge = (): never => {
     ctx.metrics.rejected.inc({ reason: 'body_size' });
-    throw new PayloadTooLargeError(`The body is over the limit of ${max} bytes (the server's --max-body-bytes; up to 6 MB).`);
+    throw new PayloadTooLargeError(`The body is over the limit of ${max} bytes (the server's maxBodyBytes setting, --max-body-bytes of mailroute serve; SageMaker allows up to 6 MB).`);
   };
   const counted = bodyLimit({ maxSize: max, onError: tooLarge });
   return (c: Context<AppEnv>, next: Next): Promise<void> => {

@@ -141,7 +141,13 @@ export const ModelInfoSchema = z
   .openapi('ModelInfo');
 
 export const ReloadResponseSchema = z
-  .object({ changed: z.boolean(), modelId: z.string().nullable(), previousModelId: z.string().nullable() })
+  .object({
+    changed: z.boolean(),
+    modelId: z.string().nullable(),
+    previousModelId: z.string().nullable(),
+    /** Set when the champion failed to load before and was not tried again: `?force=true` tries it. */
+    note: z.string().optional(),
+  })
   .openapi('ReloadResult');
 
 export const HealthSchema = z.object({ status: z.string(), modelId: z.string().nullable().optional() }).openapi('Health');

@@ -71,7 +71,7 @@ describe('createClassifierSource', () => {
     reg.setChampion('bad');
     await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
     const tried = source.status().lastReloadAt;
-    for (let i = 0; i < 3; i++) expect((await source.reload()).changed).toBe(false); // polls
+    for (let i = 0; i < 3; i++) expect(await source.reload()).toMatchObject({ changed: false, skippedFailed: 'bad' }); // polls
     expect(source.status()).toMatchObject({ failedReloads: 1, lastReloadAt: tried, reloads: 0 });
     // The public status names the file, not where it lives.
     expect(source.status().lastReloadError?.message).toBe('model.onnx: sha256 mismatch');

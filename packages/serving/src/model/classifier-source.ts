@@ -19,6 +19,8 @@ export interface ReloadOutcome {
   changed: boolean;
   modelId: string | undefined;
   previousModelId: string | undefined;
+  /** The champion was not tried because it failed before (a forced reload tries it again). */
+  skippedFailed?: string;
 }
 
 export interface ClassifierStatus {
@@ -126,7 +128,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       // A champion that failed stays failed (artifacts do not change under an id): not retried, and not
       // logged again, every poll; a new champion or a forced reload tries again.
       if (!force && slot !== undefined && target.id === failedTargetId) {
-        return { changed: false, modelId: previousModelId, previousModelId };
+        return { changed: false, modelId: previousModelId, previousModelId, skippedFailed: target.id };
       }
       lastReloadAt = iso();
       next = await options.load(target);

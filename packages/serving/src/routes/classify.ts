@@ -5,7 +5,7 @@ import { classifyRequestSchema, ClassifyResponseSchema, withoutNulls } from '../
 import type { Email } from '@mailroute/preprocess';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { classifyEmails } from './classify-core.js';
-import { errorResponses } from './responses.js';
+import { API_KEY_SECURITY, errorResponses } from './responses.js';
 
 export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void {
   const Request = classifyRequestSchema(ctx.limits.maxBatch);
@@ -17,7 +17,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       method: 'post',
       path: '/v1/classify',
       summary: `Classify 1 to ${ctx.limits.maxBatch} emails`,
-      security: [{ apiKey: [] }],
+      security: API_KEY_SECURITY,
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
       responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
     }),
@@ -31,7 +31,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       method: 'post',
       path: '/invocations',
       summary: 'SageMaker inference contract (same as /v1/classify)',
-      security: [{ apiKey: [] }],
+      security: API_KEY_SECURITY,
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
       responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
     }),
@@ -44,7 +44,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       method: 'post',
       path: '/v1/classify/eml',
       summary: 'Classify one raw RFC 822 email (its id: ?id=, else its Message-ID)',
-      security: [{ apiKey: [] }],
+      security: API_KEY_SECURITY,
       request: {
         query: z.object({ id: z.string().min(1).max(200).optional().openapi({ description: "The email's id in the CRM; default: the message's Message-ID" }) }),
         body: { content: { 'message/rfc822': { schema: z.string() } }, required: true },

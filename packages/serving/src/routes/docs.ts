@@ -41,7 +41,13 @@ export function registerDocsRoutes(app: ServingHono): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key: `Authorization: Bearer <key>` (or, for clients that cannot set that header, `x-api-key: <key>`)',
+    description: 'An API key: `Authorization: Bearer <key>`',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKeyHeader', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-api-key',
+    description: 'The same API key, for clients that cannot set an Authorization header',
   });
   app.get('/docs', (c) => c.html(DOCS_HTML));
 }

@@ -5,7 +5,7 @@ import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
 import { FeedbackRequestSchema, FeedbackResponseSchema } from '../http/schemas.js';
 import type { PredictionRecord } from '../store/types.js';
-import { errorResponses } from './responses.js';
+import { API_KEY_SECURITY, errorResponses } from './responses.js';
 
 /** How far a CRM's clock may run ahead of this server's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -40,7 +40,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       method: 'post',
       path: '/v1/feedback',
       summary: 'Record the labels a person confirmed at case close (idempotent per email; the latest closedAt wins)',
-      security: [{ apiKey: [] }],
+      security: API_KEY_SECURITY,
       request: { body: { content: { 'application/json': { schema: FeedbackRequestSchema } }, required: true } },
       responses: {
         202: { description: 'Recorded durably', content: { 'application/json': { schema: FeedbackResponseSchema } } },

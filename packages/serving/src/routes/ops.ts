@@ -4,7 +4,7 @@ import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
 import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/schemas.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
-import { errorResponses } from './responses.js';
+import { API_KEY_SECURITY, errorResponses } from './responses.js';
 
 export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   const ready = () => {
@@ -74,13 +74,14 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'post',
       path: '/v1/admin/reload',
       summary: 'Load the champion now (force: reload even if unchanged)',
-      security: [{ apiKey: [] }],
+      security: API_KEY_SECURITY,
       request: { query: z.object({ force: z.enum(['true', 'false']).optional() }) },
       responses: { 200: { description: 'Reloaded or unchanged', content: { 'application/json': { schema: ReloadResponseSchema } } }, ...errorResponses },
     }),
     async (c) => {
       const outcome = await ctx.source.reload({ force: c.req.valid('query').force === 'true' });
-      return c.json({ changed: outcome.changed, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null }, 200);
+      const note = outcome.skippedFailed === undefined ? {} : { note: `The champion ${outcome.skippedFailed} failed to load before (see /v1/model); reload with ?force=true to try it again.` };
+      return c.json({ changed: outcome.changed, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null, ...note }, 200);
     },
   );
 }

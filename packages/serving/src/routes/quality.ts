@@ -4,7 +4,7 @@ import { requireScope } from '../http/guard.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQuality, type TaskInfo } from '../quality/live-quality.js';
 import type { FeedbackPair } from '../store/types.js';
-import { errorResponses } from './responses.js';
+import { API_KEY_SECURITY, errorResponses } from './responses.js';
 
 /** Tasks of the served model, or, with none loaded, the task names found in the stored predictions. */
 function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[]): TaskInfo[] {
@@ -21,7 +21,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/v1/quality',
       summary: 'Live quality from feedback: accuracy, macro-F1, unchanged share, coverage, confidence bands, drift',
-      security: [{ apiKey: [] }],
+      security: API_KEY_SECURITY,
       request: { query: QualityQuerySchema },
       responses: { 200: { description: 'Live quality', content: { 'application/json': { schema: QualityResponseSchema } } }, ...errorResponses },
     }),

@@ -3,6 +3,9 @@ import { ProblemSchema } from '../http/schemas.js';
 
 const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } };
 
+/** Either way of sending a key (the schemes are registered in docs.ts). */
+export const API_KEY_SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { apiKeyHeader: [] }];
+
 /** The problem responses every guarded route can give, for the OpenAPI document. */
 export const errorResponses = {
   400: { description: 'Invalid request (zod issue paths in `issues`)', content: problemContent },

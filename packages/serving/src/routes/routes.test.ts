@@ -184,6 +184,9 @@ describe('operations routes', () => {
     const doc = await json(app.request('/openapi.json'));
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/classify', '/v1/feedback', '/v1/quality', '/invocations', '/v1/model']));
     expect(doc.components.schemas.ClassifyRequest.properties.emails.maxItems).toBe(17);
+    // Both ways of sending a key, as schemes client generators understand.
+    expect(doc.components.securitySchemes.apiKeyHeader).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }));
+    expect(doc.paths['/v1/classify'].post.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);
     const html = await (await app.request('/docs')).text();
     expect(html).toContain('/openapi.json');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);

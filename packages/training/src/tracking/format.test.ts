@@ -42,8 +42,13 @@ describe('compareRunRows', () => {
   it('says when two runs were measured on different rows', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], metrics: { accuracy: 0.9 }, metricsSplit: 'valid', dataHash: 'x' };
     const external = { ...base, runId: 'b', metricsSplit: 'test' as const, testDataPath: '/data/banking77/test.csv' };
-    expect(compareRunRows(base, external).find((r) => r[0] === 'metrics on')).toEqual(['metrics on', 'validation split', 'test file test.csv', 'differs: the metrics below do not compare']);
-    expect(compareRunRows(external, external).find((r) => r[0] === 'metrics on')?.[3]).toBe('same');
-    expect(runListRows([{ ...base, metricsSplit: 'test' }])[0][5]).toBe('held-out test split');
+    expect(compareRunRows(base, external).find((r) => r[0] === 'metrics on')).toEqual(['metrics on', 'validation split', 'test file test.csv', 'different rows: the metrics below do not compare']);
+    expect(compareRunRows(external, external).find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows');
+    // Held-out rows of the same data are the same rows only with the same split, and of other data never.
+    const held = (seed: number, dataHash = 'x'): RunRecord => ({ ...base, metricsSplit: 'test', dataHash, config: { split: { kind: 'stratified', seed, testShare: 0.2 } } });
+    expect(runListRows([held(0)])[0][5]).toBe('held-out test split (seed 0, 0.2)');
+    expect(compareRunRows(held(0), held(0)).find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows');
+    expect(compareRunRows(held(0), held(5)).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
+    expect(compareRunRows(held(0), held(0, 'y')).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
   });
 });

@@ -41,11 +41,24 @@ function fmt(value: unknown): string {
   return String(value);
 }
 
+/** The split a run's config asked for, as `seed 0` / `time`, to tell held-out rows of one data apart. */
+function splitOf(r: RunRecord): string {
+  const split = (r.config as { split?: { kind?: string; seed?: number; testShare?: number } } | undefined)?.split;
+  if (split?.kind === 'time') return `time, ${split.testShare ?? '?'}`;
+  return split?.seed === undefined ? '' : `seed ${split.seed}, ${split.testShare ?? '?'}`;
+}
+
 /** Which rows a run's metrics come from: figures measured on different rows do not compare. */
 export function measuredOn(r: RunRecord): string {
   if (r.metricsSplit === undefined) return '-';
   if (r.testDataPath !== undefined) return `test file ${path.basename(r.testDataPath)}`;
-  return r.metricsSplit === 'valid' ? 'validation split' : 'held-out test split';
+  const split = splitOf(r);
+  return `${r.metricsSplit === 'valid' ? 'validation split' : 'held-out test split'}${split ? ` (${split})` : ''}`;
+}
+
+/** Whether two runs' metrics were measured on the same rows: the same data (or test file) and split. */
+function sameRows(a: RunRecord, b: RunRecord): boolean {
+  return measuredOn(a) === measuredOn(b) && (a.testDataPath !== undefined || a.dataHash === b.dataHash);
 }
 
 /** Rows of `runs list`: id, status, started, model, mean macro-F1, measured on, data hash. */
@@ -69,7 +82,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['model', a.modelId ?? '-', b.modelId ?? '-', ''],
     ['git commit', a.gitCommit?.slice(0, 12) ?? '-', b.gitCommit?.slice(0, 12) ?? '-', ''],
     ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', a.dataHash === b.dataHash ? 'same' : 'differs'],
-    ['metrics on', measuredOn(a), measuredOn(b), measuredOn(a) === measuredOn(b) ? 'same' : 'differs: the metrics below do not compare'],
+    ['metrics on', measuredOn(a), measuredOn(b), sameRows(a, b) ? 'same rows' : 'different rows: the metrics below do not compare'],
     ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), ''],
