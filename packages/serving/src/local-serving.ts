@@ -47,6 +47,8 @@ export interface LocalServingOptions {
   inlineEmails?: number;
   /** Predictions commit within this many ms after their answer (default 5); 0: before it. */
   predictionBufferMs?: number;
+  /** Days records are kept in the database (default 400; 0: for ever). */
+  retentionDays?: number;
 }
 
 /** The local default wiring: local registry (or a fixed model dir), SQLite store, keys file; model loaded. */
@@ -60,6 +62,7 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
   const store = createSqliteStore({
     file: path.join(options.home, DB_FILE),
     bufferMs: options.predictionBufferMs,
+    retentionDays: options.retentionDays,
     // Queued predictions fail after their answer has gone: logged and counted, as nobody awaits them.
     onError: (error) => {
       metrics.storeWriteFailures.inc();

@@ -36,6 +36,7 @@ export interface ServeFlags {
   modelThreads?: number;
   inlineEmails?: number;
   predictionBufferMs?: number;
+  retentionDays?: number;
   sagemaker?: boolean;
   newKey?: string;
   scopes?: Scope[];
@@ -81,7 +82,8 @@ export function addServeOptions(command: Command): Command {
       '--prediction-buffer-ms <n>',
       'predictions are answered at once and committed within n ms, in one transaction with other requests (default 5); 0: each committed before its answer',
       integer('--prediction-buffer-ms', 0, 1000),
-    );
+    )
+    .option('--retention-days <n>', 'days predictions (and their stored text) and feedback are kept in the database (default 400; 0: for ever)', integer('--retention-days', 0, 100_000));
 }
 
 /** Starts the server from flags and environment, prints where it listens, and returns it. */
@@ -117,6 +119,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     modelThreads: flags.modelThreads,
     inlineEmails: flags.inlineEmails,
     predictionBufferMs: flags.predictionBufferMs,
+    retentionDays: flags.retentionDays,
     logger,
   });
   if (!serving.context.auth.enabled && !isLoopback(host) && !sagemaker) {

@@ -25,6 +25,27 @@ function record(id: string, emailId: string, createdAt: string): PredictionRecor
 }
 
 describe('createSqliteStore', () => {
+  it('deletes records past the retention: at open, and on prune', async () => {
+    const file = path.join(dir, 'retention', 'mailroute.db');
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const recent = new Date(Date.now() - 3_600_000).toISOString();
+    const first = createSqliteStore({ file, retentionDays: 0 });
+    await first.savePredictions([record('old', 'e-old', old), record('new', 'e-new', recent)]);
+    await first.saveFeedback({ emailId: 'e-old', labels: { queue: 'billing' }, closedAt: old, receivedAt: old });
+    await first.saveFeedback({ emailId: 'e-new', labels: { queue: 'billing' }, closedAt: recent, receivedAt: recent });
+    expect(await first.getPrediction('old')).toBeDefined(); // 0: kept for ever
+    await first.close();
+    const again = createSqliteStore({ file, retentionDays: 7 });
+    const pairs = await again.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pairs.map((p) => [p.prediction.predictionId, p.feedback?.emailId])).toEqual([['new', 'e-new']]);
+    await again.prune?.(new Date().toISOString());
+    expect(await again.listPairs({ since: '2000-01-01T00:00:00Z' })).toEqual([]);
+    await again.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM feedback').get()).toEqual({ n: 0 });
+    raw.close();
+  });
+
   it('uses WAL and round-trips predictions and feedback through a reopen', async () => {
     const file = path.join(dir, 'a', 'mailroute.db');
     const store = createSqliteStore({ file });
@@ -185,7 +206,7 @@ describe('queued predictions on the writer thread', () => {
   });
 
   it('asks the caller to wait once too many writes wait for their commit', async () => {
-    const store = createSqliteStore({ file: path.join(dir, 'backlog.db'), bufferMs: 1000 });
+    const store = createSqliteStore({ file: path.join(dir, 'backlog.db'), bufferMs: 1000, retentionDays: 0 });
     let waitedAt = -1;
     let wait: Promise<void> | undefined;
     for (let i = 0; i <= BACKLOG_LIMIT && wait === undefined; i++) {

@@ -26,7 +26,15 @@ export interface SqliteStoreOptions {
   bufferMs?: number;
   /** Failures of queued writes, which nobody awaits (default: written to stderr). */
   onError?: (error: StoreError) => void;
+  /**
+   * Days a prediction (with its text, when stored) and a feedback are kept: older ones are deleted when the
+   * store opens and every hour (default 400, as the DynamoDB store's TTL; 0: kept for ever).
+   */
+  retentionDays?: number;
 }
+
+export const DEFAULT_RETENTION_DAYS = 400;
+const PRUNE_EVERY_MS = 3_600_000;
 
 const DEFAULT_BUFFER_MS = 5;
 
@@ -152,6 +160,17 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     }
   };
   const closedError = () => new StoreError('The store is closed.');
+  const prune = (before: string) => (open ? writes.write((id) => ({ id, kind: 'prune' as const, before })) : Promise.reject(closedError()));
+  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  let pruner: NodeJS.Timeout | undefined;
+  if (retentionDays > 0) {
+    const pruneOld = () => {
+      prune(new Date(Date.now() - retentionDays * 86_400_000).toISOString()).catch((error: unknown) => buffer.onError(error instanceof StoreError ? error : new StoreError('Pruning old records failed.', {}, { cause: error })));
+    };
+    pruneOld();
+    pruner = setInterval(pruneOld, PRUNE_EVERY_MS);
+    pruner.unref();
+  }
   const predictionsMessage = (records: readonly PredictionRecord[]) => (id: number) => ({ id, kind: 'predictions' as const, records });
   return {
     savePredictions: (records) => (open ? writes.write(predictionsMessage(records)) : Promise.reject(closedError())),
@@ -166,6 +185,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       return row === undefined ? undefined : toPrediction(row);
     }),
     saveFeedback: (feedback) => (open ? writes.write((id) => ({ id, kind: 'feedback', feedback })) : Promise.reject(closedError())),
+    prune,
     listPairs: (window) => read(() => {
       const rows = listWindow.all({ since: window.since, until: window.until ?? '9999-12-31T23:59:59.999Z', limit: window.limit ?? 100_000 });
       return rows.map((row): FeedbackPair => {
@@ -184,6 +204,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     }),
     close: async () => {
       if (!open) return;
+      if (pruner) clearInterval(pruner);
       open = false;
       await writes.close();
       db.close();

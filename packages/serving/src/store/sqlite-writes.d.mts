@@ -5,7 +5,9 @@ export type WriteMessage =
   | { id: number; kind: 'predictions'; records: readonly PredictionRecord[] }
   | { id: number; kind: 'feedback'; feedback: FeedbackRecord }
   /** Writes nothing; answered once everything sent before it has committed. */
-  | { id: number; kind: 'barrier' };
+  | { id: number; kind: 'barrier' }
+  /** Deletes predictions created, and feedback closed, before `before` (ISO time). */
+  | { id: number; kind: 'prune'; before: string };
 
 export const QUEUED_ID: 0;
 

@@ -23,8 +23,16 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
      WHERE excluded.closed_at >= feedback.closed_at`,
   );
 
+  const prunePredictions = db.prepare('DELETE FROM predictions WHERE created_at < ?');
+  const pruneFeedback = db.prepare('DELETE FROM feedback WHERE closed_at < ?');
+
   function apply(message) {
     if (message.kind === 'barrier') return;
+    if (message.kind === 'prune') {
+      prunePredictions.run(message.before);
+      pruneFeedback.run(message.before);
+      return;
+    }
     if (message.kind === 'feedback') {
       const f = message.feedback;
       upsertFeedback.run(f.emailId, f.predictionId ?? null, JSON.stringify(f.labels), f.closedAt, f.receivedAt);

@@ -45,6 +45,8 @@ export interface PredictionStore {
   findPredictionByEmail(emailId: string): Promise<PredictionRecord | undefined>;
   /** Upsert by `emailId`. */
   saveFeedback(feedback: FeedbackRecord): Promise<void>;
+  /** Optional: deletes predictions created, and feedback closed, before `before` (retention). */
+  prune?(before: string): Promise<void>;
   /** Predictions created in [since, until), each with its feedback if any. */
   listPairs(window: { since: string; until?: string; limit?: number }): Promise<FeedbackPair[]>;
   close(): Promise<void>;
