@@ -48,5 +48,10 @@ describe('evaluate and compare with a model', () => {
     const res = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', 'demo.csv', '--split', 'test', '--resamples', '50']);
     expect(res.stderr).not.toContain('DATASET_MISMATCH');
     expect(res.stdout).toContain(`vs ${championId}`);
+    expect(res.stderr).not.toContain('warning: these are the rows');
+    // Without --split, the rows the models trained on: said, not silently scored.
+    const all = await run(['evaluate', '--model', id, '--data', 'demo.csv', '--out', 'all', '--no-png']);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toContain(`warning: these are the rows model ${id} was trained on (same data hash): its metrics on them flatter it; add --split test`);
   }, 180_000);
 });

@@ -60,6 +60,10 @@ export async function predictWithModel(
       labels: 'required',
       ...(options.split ? { split: options.split } : {}),
       onProgress: progress.update,
+      onWarning: (message) => {
+        progress.clearLine();
+        ctx.stderr.write(`warning: ${message}\n`);
+      },
     });
   } finally {
     progress.stop();

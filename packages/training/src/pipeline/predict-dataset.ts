@@ -28,6 +28,17 @@ export interface PredictDatasetOptions {
    * training did (the data must be its training data: the hash is checked; labels are then required).
    */
   split?: 'test';
+  /** Told when the rows are the model's own training data (labels required, no split): its metrics flatter it. */
+  onWarning?: (message: string) => void;
+}
+
+/** Whether these files are the data the model was trained on, read as its training read them. */
+async function isTrainingData(classifier: Classifier, paths: string[], config: TrainingConfig): Promise<boolean> {
+  try {
+    return (await loadDataset(paths, config)).dataHash === classifier.manifest.dataHash;
+  } catch {
+    return false;
+  }
 }
 
 /** The held-out test rows of a model's training data, split again exactly as its training split them. */
@@ -97,6 +108,10 @@ export async function predictDataset(options: PredictDatasetOptions): Promise<Pr
       options.split === 'test'
         ? await heldOutRows(classifier, paths, config)
         : (await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required' })).rows;
+    if (options.onWarning && options.labels === 'required' && options.split === undefined && (await isTrainingData(classifier, paths, config))) {
+      const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
+      options.onWarning(`these are the rows model ${classifier.modelId} was trained on (same data hash): its metrics on them flatter it${held}`);
+    }
     const inputs = prepareInputs(rows, options.onProgress);
     const probs = await predictProbs(classifier, inputs, options.onProgress);
     const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
