@@ -136,7 +136,7 @@ describe('DynamoPredictionStore', () => {
     const fb = { emailId: 'e1', labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-01T09:00:00.000Z' };
     await store.saveFeedback(fb);
     await store.saveFeedback({ ...fb, labels: { queue: 'loans' }, closedAt: '2026-11-06T00:00:00.000Z' });
-    await store.saveFeedback({ ...fb, labels: { queue: 'stale' }, closedAt: '2026-11-04T00:00:00.000Z' });
+    expect(await store.saveFeedback({ ...fb, labels: { queue: 'stale' }, closedAt: '2026-11-04T00:00:00.000Z' })).toBe('superseded');
     expect(items.get('EMAIL#e1|FEEDBACK')).toMatchObject({ labels: { queue: 'loans' } });
   });
 

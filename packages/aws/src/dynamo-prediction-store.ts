@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from '@mailroute/serving';
+import type { FeedbackOutcome, FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from '@mailroute/serving';
 import { DYNAMO_TABLE_LAYOUT as L } from './contracts.js';
 import {
   dayPartition,
@@ -115,7 +115,7 @@ export class DynamoPredictionStore implements PredictionStore {
     return item ? toPrediction(item) : undefined;
   }
 
-  async saveFeedback(feedback: FeedbackRecord): Promise<void> {
+  async saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome> {
     const parsed = FeedbackItemSchema.parse(feedback);
     try {
       await this.options.client.send(
@@ -133,9 +133,10 @@ export class DynamoPredictionStore implements PredictionStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return; // a newer correction already won
+      if (error instanceof ConditionalCheckFailedException) return 'superseded'; // a newer correction already won
       throw error;
     }
+    return 'recorded';
   }
 
   async listPairs(window: { since: string; until?: string; limit?: number }): Promise<FeedbackPair[]> {

@@ -84,7 +84,12 @@ export const FeedbackRequestSchema = z
   });
 
 export const FeedbackResponseSchema = z
-  .object({ emailId: z.string(), predictionId: z.string().optional(), status: z.literal('recorded') })
+  .object({
+    emailId: z.string(),
+    predictionId: z.string().optional(),
+    /** `superseded`: a feedback for this email that closed later is kept; this one changed nothing. */
+    status: z.enum(['recorded', 'superseded']),
+  })
   .openapi('FeedbackResponse');
 
 const BandSchema = z.object({ band: z.string(), predictions: z.number(), withFeedback: z.number(), accuracy: z.number().nullable() });

@@ -70,14 +70,15 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
         prediction = await ctx.store.findPredictionByEmail(body.emailId);
       }
       const emailId = prediction?.emailId ?? body.emailId ?? '';
-      await ctx.store.saveFeedback({
+      const outcome = await ctx.store.saveFeedback({
         emailId,
         ...(prediction ? { predictionId: prediction.predictionId } : {}),
         labels,
         closedAt,
         receivedAt: new Date(ctx.clock.now()).toISOString(),
       });
-      return c.json({ emailId, ...(prediction ? { predictionId: prediction.predictionId } : {}), status: 'recorded' as const }, 202);
+      const status = outcome === 'superseded' ? ('superseded' as const) : ('recorded' as const);
+      return c.json({ emailId, ...(prediction ? { predictionId: prediction.predictionId } : {}), status }, 202);
     },
   );
 }

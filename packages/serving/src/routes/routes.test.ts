@@ -42,7 +42,9 @@ describe('POST /v1/feedback', () => {
     expect((await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'late', body: 'invoice' }] }))).status).toBe(200);
     const post = (labels: Record<string, string>, at: string) => app.request('/v1/feedback', jsonRequest({ emailId: 'late', labels, closedAt: at }));
     expect((await post({ queue: 'billing' }, '2026-11-29T11:00:00+01:00')).status).toBe(202);
-    expect((await post({ queue: 'technical' }, '2026-11-29T09:30:00Z')).status).toBe(202); // closed earlier, arrived later
+    const stale = await post({ queue: 'technical' }, '2026-11-29T09:30:00Z'); // closed earlier, arrived later
+    expect(stale.status).toBe(202);
+    expect((await json(stale)).status).toBe('superseded');
     const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
     expect(pair.feedback).toMatchObject({ labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00.000Z' });
     const future = await post({ queue: 'billing' }, new Date(Date.now() + 3_600_000).toISOString());

@@ -179,7 +179,7 @@ describe.each(modes)('writes through the $name', ({ open }) => {
     expect((await store.getPrediction('r1'))?.emailId).toBe('e1');
     const queued = store.saveFeedback({ emailId: 'e1', predictionId: 'r1', labels: { queue: 'billing' }, closedAt: '2026-11-29T11:00:00Z', receivedAt: '2026-11-29T11:00:01Z' });
     await store.close();
-    await expect(queued).resolves.toBeUndefined();
+    await expect(queued).resolves.toBe('recorded');
     await expect(store.savePredictions([record('r2', 'e2', '2026-11-29T10:00:00.000Z')])).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
 });

@@ -140,6 +140,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   };
   const writes = inline ? createInlineWrites(db, buffer) : createThreadWrites(options.file, synchronous, buffer);
   const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');
+  const getFeedbackClosedAt = db.prepare('SELECT closed_at FROM feedback WHERE email_id = ?');
   const getByEmail = db.prepare('SELECT * FROM predictions WHERE email_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
   const listWindow = db.prepare(
     `SELECT p.*, f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
@@ -184,7 +185,15 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       const row = getByEmail.get(emailId);
       return row === undefined ? undefined : toPrediction(row);
     }),
-    saveFeedback: (feedback) => (open ? writes.write((id) => ({ id, kind: 'feedback', feedback })) : Promise.reject(closedError())),
+    saveFeedback: async (feedback) => {
+      if (!open) throw closedError();
+      await writes.write((id) => ({ id, kind: 'feedback', feedback }));
+      // The upsert keeps a feedback that closed later; read back which one the email has now (unless the
+      // store closed meanwhile: the write is committed, which is what the caller waits for).
+      if (!open) return 'recorded';
+      const stored = getFeedbackClosedAt.get(feedback.emailId) as { closed_at: string } | undefined;
+      return stored !== undefined && stored.closed_at > feedback.closedAt ? 'superseded' : 'recorded';
+    },
     prune,
     listPairs: (window) => read(() => {
       const rows = listWindow.all({ since: window.since, until: window.until ?? '9999-12-31T23:59:59.999Z', limit: window.limit ?? 100_000 });

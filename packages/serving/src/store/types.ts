@@ -31,6 +31,8 @@ export interface FeedbackPair {
 }
 
 /** Predictions and feedback: SQLite locally, DynamoDB in AWS. Writes are durable when the promise resolves. */
+export type FeedbackOutcome = 'recorded' | 'superseded';
+
 export interface PredictionStore {
   savePredictions(records: readonly PredictionRecord[]): Promise<void>;
   /**
@@ -43,8 +45,11 @@ export interface PredictionStore {
   getPrediction(predictionId: string): Promise<PredictionRecord | undefined>;
   /** The newest prediction for an email id. */
   findPredictionByEmail(emailId: string): Promise<PredictionRecord | undefined>;
-  /** Upsert by `emailId`. */
-  saveFeedback(feedback: FeedbackRecord): Promise<void>;
+  /**
+   * Upsert by `emailId`, unless the stored feedback closed later (out-of-order delivery): `superseded`
+   * then; `recorded` (or nothing, for stores that cannot tell) otherwise.
+   */
+  saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome | void>;
   /** Optional: deletes predictions created, and feedback closed, before `before` (retention). */
   prune?(before: string): Promise<void>;
   /** Predictions created in [since, until), each with its feedback if any. */
