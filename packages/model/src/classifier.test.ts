@@ -95,6 +95,13 @@ describe('Classifier', () => {
     expect(probs.queue[4] + probs.queue[5]).toBeCloseTo(1, 5);
   });
 
+  it('flags an email with no text left after cleaning', async () => {
+    const [blank, quoted, real] = await classifier.predict([{ id: 'b', html: '<p> </p>' }, { id: 'q', body: '> only a quoted line\n> and another' }, { id: 'r', body: 'kyc' }]);
+    expect(blank.noText).toBe(true);
+    expect(quoted.noText).toBe(true);
+    expect(real.noText).toBeUndefined();
+  });
+
   it('reads every task from the one combined output, as an artifact without it does from one output per task', async () => {
     expect(classifier.manifest.onnx.combined).toBe('probs');
     const dir = path.join(root, 'per-task');

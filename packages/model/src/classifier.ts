@@ -133,7 +133,7 @@ export class Classifier implements EmailClassifier {
     if (!Array.isArray(emails)) throw new PredictInputError('predict expects an array of emails');
     const inputs = emails.map(prepareModelInput);
     const { probs, truncated } = await this.predictPrepared(inputs);
-    return { probs, truncated, languages: inputs.map((input) => input.language) };
+    return { probs, truncated, languages: inputs.map((input) => input.language), noText: inputs.map((input) => !NOT_BLANK.test(input.text)) };
   }
 
   async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
@@ -148,7 +148,11 @@ export class Classifier implements EmailClassifier {
 /** What `assemblePredictions` needs besides the emails: their probabilities, truncation and language. */
 export interface ScoredBatch extends PreparedPrediction {
   languages: ReadonlyArray<string | undefined>;
+  /** Per email: no text left after cleaning. */
+  noText?: readonly boolean[];
 }
+
+const NOT_BLANK = /\S/;
 
 /**
  * The answers for a batch from its probabilities: per task label, confidence, top k and abstention,
@@ -166,6 +170,7 @@ export function assemblePredictions(manifest: Manifest, emails: readonly Pick<Em
     if (scored.languages[i] !== undefined) prediction.language = scored.languages[i];
     if (email.id !== undefined) prediction.id = email.id;
     if (scored.truncated[i]) prediction.truncated = true;
+    if (scored.noText?.[i]) prediction.noText = true;
     return prediction;
   });
 }

@@ -33,5 +33,7 @@ export const EmailPredictionSchema = z.object({
   language: z.string().optional(),
   /** True when the text was longer than the limit and was cut before classification. */
   truncated: z.boolean().optional(),
+  /** True when nothing was left to classify after cleaning (an empty or quote-only email): the labels are guesses. */
+  noText: z.boolean().optional(),
 });
 export type EmailPrediction = z.infer<typeof EmailPredictionSchema>;

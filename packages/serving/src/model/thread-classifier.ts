@@ -50,7 +50,8 @@ function sliceScored(scored: ScoredBatch, from: number, n: number): ScoredBatch 
     const k = p.length / scored.truncated.length;
     probs[task] = p.subarray(from * k, (from + n) * k);
   }
-  return { probs, truncated: scored.truncated.slice(from, from + n), languages: scored.languages.slice(from, from + n) };
+  const noText = scored.noText ? { noText: scored.noText.slice(from, from + n) } : {};
+  return { probs, truncated: scored.truncated.slice(from, from + n), languages: scored.languages.slice(from, from + n), ...noText };
 }
 
 /**

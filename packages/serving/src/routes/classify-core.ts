@@ -30,10 +30,6 @@ export function storedText(email: Email): string {
   return [email.subject, body].filter((x) => x !== undefined).join('\n\n');
 }
 
-function hasNoText(email: Email): boolean {
-  return !email.subject?.trim() && !email.body?.trim() && !email.html?.trim();
-}
-
 /** What the store keeps of one answered prediction (labels, confidences, abstentions per task; no text unless configured). */
 function toRecord(p: ClassifyResponse['predictions'][number], createdAt: string, latencyMs: number): PredictionRecord {
   const labels: Record<string, string> = {};
@@ -81,11 +77,11 @@ export async function classifyEmails(
     if (saving) await saving;
     ctx.metrics.recordPredictions(out);
     let empty = 0;
-    for (const email of input) if (hasNoText(email)) empty++;
+    for (const p of out) if (p.noText) empty++;
     if (cut === 0 && empty === 0) return { modelId, predictions: out };
     const warnings: string[] = [];
     if (cut > 0) warnings.push(`${cut} email(s) had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
-    if (empty > 0) warnings.push(`${empty} email(s) had no subject, body or html text; their labels are guesses.`);
+    if (empty > 0) warnings.push(`${empty} email(s) had no text left to classify after cleaning (see noText); their labels are guesses.`);
     return { modelId, predictions: out, warnings };
   } finally {
     lease.release();

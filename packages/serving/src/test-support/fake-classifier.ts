@@ -43,6 +43,7 @@ export function createFakeClassifier(options: { modelId?: string; delayMs?: numb
             topic: { label: topic, confidence, top: [{ label: topic, score: confidence }], abstained },
           },
           route: abstained ? { queue: 'manual_triage', reason: 'low_confidence' } : { queue, reason: 'confident' },
+          ...(text.trim() === '' && !e.html?.replace(/<[^>]*>/g, '').trim() ? { noText: true } : {}),
         };
       });
     },
