@@ -152,6 +152,10 @@ describe('mailroute serve', () => {
     const lines = res.stderr.trim().split('\n');
     expect(lines.at(-1)).toMatch(/^mailroute: \[MODEL_LOAD_FAILED\] There is no model to serve/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
+    const dir = path.join(root, 'no-model-here');
+    const noDir = await run(['serve', '--port', '0', '--home', path.join(root, 'empty'), '--model-dir', dir]);
+    expect(noDir.code).toBe(1);
+    expect(noDir.stderr).toContain(`[MODEL_LOAD_FAILED] There is no model in ${dir}: it has no manifest.json`);
   }, 60_000);
 
   it('runs the SageMaker contract as the container does: `serve` with the Dockerfile environment', async () => {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Classifier, MANIFEST_FILE, type EmailClassifier, type Manifest, type ModelRegistry } from '@mailroute/model';
 import { z } from 'zod';
+import { ModelLoadError } from '../errors.js';
 import type { TrainingDistribution } from '../http/context.js';
 import { silentLogger, type Logger } from '../http/logger.js';
 import { createClassifierSource, registryTarget, type ClassifierSource, type ModelTarget } from './classifier-source.js';
@@ -27,8 +28,14 @@ export function trainingDistributionOf(manifest: Pick<Manifest, 'metrics' | 'tra
 
 /** The model id a directory holds now (cheap: no hashing; `Classifier.load` verifies it fully). */
 async function manifestModelId(dir: string): Promise<string> {
-  const raw: unknown = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8'));
-  return z.object({ modelId: z.string().min(1) }).parse(raw).modelId;
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    throw new ModelLoadError(`There is no model in ${dir}: it has no ${MANIFEST_FILE} (give the directory of a model artifact).`, {}, { cause });
+  }
+  return z.object({ modelId: z.string().min(1) }).parse(JSON.parse(text)).modelId;
 }
 
 export interface LocalModelSourceOptions {
