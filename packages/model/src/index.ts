@@ -1,6 +1,6 @@
 export * from './prediction.js';
 export * from './contracts.js';
-export { classifierTasks, currentLabel, type ClassifierTask } from './task-labels.js';
+export { classifierTasks, currentLabel, followAliases, type ClassifierTask } from './task-labels.js';
 export * from './ngram-bag/index.js';
 export { ArtifactError, PredictInputError, type ArtifactErrorCode } from './errors.js';
 export {
@@ -25,4 +25,5 @@ export { assemblePredictions, Classifier, taskPrediction, type ClassifierOptions
 export { LocalModelRegistry, createLocalRegistry, ModelVersionSchema, RegistryIndexSchema, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks } from './registry/local-registry.js';
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
 export { withFileLock, type LockOptions } from './registry/lock.js';
+export { processAlive } from './registry/process-alive.js';
 export { writeFileAtomic, copyDirDurable } from './registry/fs-atomic.js';

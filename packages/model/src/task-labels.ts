@@ -21,14 +21,26 @@ export function classifierTasks(manifest: Pick<Manifest, 'tasks' | 'trainingConf
   });
 }
 
-/** A label under its current name: aliases followed (loops stop where they began), else as given. */
-export function currentLabel(task: ClassifierTask, label: string): string {
+/**
+ * Follows renames and merges (`{ "old": "new" }`) from `label`: the name it ends at, the names on the way
+ * (ending with the repeated one when they loop), and whether they loop.
+ */
+export function followAliases(aliases: Readonly<Record<string, string>>, label: string): { label: string; chain: string[]; loop: boolean } {
+  const chain = [label];
+  const seen = new Set(chain);
   let current = label;
-  const seen = new Set([current]);
-  while (task.aliases && Object.hasOwn(task.aliases, current)) {
-    current = task.aliases[current];
-    if (seen.has(current)) return label;
+  while (Object.hasOwn(aliases, current)) {
+    current = aliases[current];
+    chain.push(current);
+    if (seen.has(current)) return { label: current, chain, loop: true };
     seen.add(current);
   }
-  return current;
+  return { label: current, chain, loop: false };
+}
+
+/** A label under its current name: aliases followed (a loop leaves it as given). */
+export function currentLabel(task: ClassifierTask, label: string): string {
+  if (!task.aliases) return label;
+  const followed = followAliases(task.aliases, label);
+  return followed.loop ? label : followed.label;
 }

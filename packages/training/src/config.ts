@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { followAliases } from '@mailroute/model';
 import { z } from 'zod';
 import { TrainingConfigError } from './errors.js';
 import { jsonErrorPlace, unknownKeyMessage } from './config-errors.js';
@@ -89,6 +90,9 @@ const TrainingConfigFields = z.strictObject({
   onBadRow: z.enum(['fail', 'skip']).default('fail'),
 });
 
+/** The trainer's parameters as a config may give them: unknown keys refused. */
+const StrictModelParams = NgramBagParamsSchema.strict();
+
 /** Every key a config may hold, at any level: the candidates for "did you mean". */
 const KNOWN_KEYS = [
   ...Object.keys(TrainingConfigFields.shape),
@@ -118,7 +122,7 @@ function checkConfig(cfg: z.output<typeof TrainingConfigFields>, ctx: z.Refineme
   }
   cfg.tasks.forEach((task, i) => checkTaxonomy(task, ['tasks', i], ctx));
   // The trainer's parameters are checked here too, so a typo fails before any data is read.
-  const params = NgramBagParamsSchema.strict().safeParse(cfg.model);
+  const params = StrictModelParams.safeParse(cfg.model);
   if (!params.success) for (const issue of params.error.issues) ctx.addIssue({ ...issue, path: ['model', ...issue.path] } as z.core.$ZodRawIssue);
 }
 
@@ -136,15 +140,10 @@ function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.Refinem
     if (Object.hasOwn(task.aliases, old)) ctx.addIssue({ code: 'custom', path: [...at, 'retired'], message: `"${old}" is both retired and an alias (of "${task.aliases[old]}"): say which it is` });
   }
   for (const from of Object.keys(task.aliases)) {
-    let label = from;
-    const seen = new Set([label]);
-    while (Object.hasOwn(task.aliases, label)) {
-      label = task.aliases[label];
-      if (seen.has(label)) {
-        ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `aliases loop: ${[...seen, label].join(' -> ')}` });
-        return;
-      }
-      seen.add(label);
+    const { label, chain, loop } = followAliases(task.aliases, from);
+    if (loop) {
+      ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `aliases loop: ${chain.join(' -> ')}` });
+      return;
     }
     if (labels && !labels.includes(label) && !task.retired.includes(label)) {
       ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `alias "${from}" leads to "${label}", which is not in the task's labels` });
@@ -200,7 +199,7 @@ export async function loadTrainingConfig(file: string): Promise<TrainingConfig> 
 export function trainingConfigJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(TrainingConfigSchema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, unknown> };
   // `model` is a free record to zod (the family's trainer owns it); for editors, the ngram-bag parameters.
-  const model = z.toJSONSchema(NgramBagParamsSchema.strict(), { io: 'input' }) as Record<string, unknown>;
+  const model = z.toJSONSchema(StrictModelParams, { io: 'input' }) as Record<string, unknown>;
   delete model.$schema;
   schema.properties.model = { ...model, description: 'Parameters of the ngram-bag trainer; every one has a default.' };
   return schema;

@@ -1,3 +1,4 @@
+import { followAliases } from '@mailroute/model';
 import type { TaskConfig } from './config.js';
 
 export const OTHER_LABEL = 'other';
@@ -14,13 +15,9 @@ export type ResolvedLabel =
 export function resolveLabel(task: TaskConfig, raw: string | null | undefined): ResolvedLabel {
   const value = raw?.trim() ?? '';
   if (value === '') return { kind: 'missing' };
-  let label = value;
-  const seen = new Set<string>([label]);
-  while (Object.hasOwn(task.aliases, label)) {
-    label = task.aliases[label];
-    if (seen.has(label)) return { kind: 'alias-cycle', label: value };
-    seen.add(label);
-  }
+  const followed = followAliases(task.aliases, value);
+  if (followed.loop) return { kind: 'alias-cycle', label: value };
+  const label = followed.label;
   if (task.retired.includes(label) || task.retired.includes(value)) return { kind: 'retired', label: value };
   if (task.labels !== undefined && !task.labels.includes(label) && label !== OTHER_LABEL) return { kind: 'unknown', label: value };
   return label === value ? { kind: 'label', label } : { kind: 'label', label, renamedFrom: value };

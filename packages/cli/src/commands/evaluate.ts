@@ -35,6 +35,11 @@ export async function appendCiSummary(ctx: CliContext, markdown: string): Promis
   if (file) await appendFile(file, `${markdown}\n`);
 }
 
+/** A `--model` value as the libraries take it: a path (it holds a separator or starts with `.`) made absolute, else a registry id or `champion`. */
+export function modelRef(ctx: CliContext, model: string): string {
+  return /[/\\]/.test(model) || model.startsWith('.') ? path.resolve(ctx.cwd, model) : model;
+}
+
 /** `--split`: only `test` (the rows the model was tested on when trained). */
 export function parseSplitFlag(value: string | undefined): 'test' | undefined {
   if (value === undefined || value === 'test') return value;
@@ -49,7 +54,7 @@ export async function predictWithModel(
   options: { configFile?: string; split?: 'test'; title: string },
 ): Promise<PredictionLine[]> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : undefined;
-  const ref = /[/\\]/.test(model) || model.startsWith('.') ? path.resolve(ctx.cwd, model) : model;
+  const ref = modelRef(ctx, model);
   const progress = createProgress(ctx, options.title);
   try {
     return await predictDataset({
@@ -72,7 +77,7 @@ export async function predictWithModel(
 
 /** The model id shown in reports for a `--model` reference: the registry version (also for `champion`) or the directory name. */
 export async function modelLabel(ctx: CliContext, model: string): Promise<string> {
-  const ref = /[/\\]/.test(model) || model.startsWith('.') ? path.resolve(ctx.cwd, model) : model;
+  const ref = modelRef(ctx, model);
   try {
     return path.basename(await resolveModelDir(ref, ctx.home));
   } catch {

@@ -5,7 +5,7 @@ import { formatPredictionLines } from '@mailroute/evaluation';
 import { loadTrainingConfig, predictDataset } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
-import { parseSplitFlag } from './evaluate.js';
+import { modelRef, parseSplitFlag } from './evaluate.js';
 import { stagedProgress } from './train.js';
 
 interface PredictFlags {
@@ -28,7 +28,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .option('--split <name>', '"test": predict only the rows the model held out when trained from --data (the same file(s))')
     .action(async (flags: PredictFlags) => {
       const config = flags.config ? await loadTrainingConfig(path.resolve(ctx.cwd, flags.config)) : undefined;
-      const model = /[/\\]/.test(flags.model) || flags.model.startsWith('.') ? path.resolve(ctx.cwd, flags.model) : flags.model;
+      const model = modelRef(ctx, flags.model);
       const split = parseSplitFlag(flags.split);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const progress = stagedProgress(ctx, 'predict');

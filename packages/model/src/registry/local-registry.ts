@@ -6,6 +6,7 @@ import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChang
 import { RegistryError } from './errors.js';
 import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
+import { processAlive } from './process-alive.js';
 
 export const ModelVersionSchema = z.object({
   id: z.string().min(1),
@@ -143,14 +144,7 @@ export class LocalModelRegistry implements ModelRegistry {
       const staging = /^\.staging-.+-(\d+)-[0-9a-f]+$/.exec(entry);
       if (staging) {
         const pid = Number(staging[1]);
-        let dead = pid !== process.pid;
-        try {
-          if (dead) process.kill(pid, 0);
-          dead = false;
-        } catch {
-          dead = true;
-        }
-        if (dead) await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
+        if (pid !== process.pid && !processAlive(pid)) await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
       } else if (!entry.startsWith('.') && !known.has(entry)) {
         await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
       }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { RegistryError } from './errors.js';
+import { processAlive } from './process-alive.js';
 
 export interface LockOptions {
   /** Give up after this long (ms). */
@@ -9,22 +10,13 @@ export interface LockOptions {
   staleMs?: number;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function isStale(file: string, staleMs: number): Promise<boolean> {
   try {
     const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
     if (Date.now() - info.mtimeMs > staleMs) return true;
     const holder = JSON.parse(text) as { pid?: unknown; host?: unknown };
     // Only a holder on this machine can be checked; a dead process never releases its lock.
-    return typeof holder.pid === 'number' && holder.host === hostname() && !alive(holder.pid);
+    return typeof holder.pid === 'number' && holder.host === hostname() && !processAlive(holder.pid);
   } catch {
     // Unreadable: being written right now (not stale), or gone (the next try succeeds).
     return false;

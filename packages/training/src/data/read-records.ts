@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { jsonErrorOffset } from '../config-errors.js';
 import { DatasetError } from '../errors.js';
 
 /** One record of an export, with where it came from, so every error can name file, line and column. */
@@ -113,8 +114,8 @@ function parseJsonl(file: string, text: string): SourceFile {
     try {
       obj = JSON.parse(raw);
     } catch (cause) {
-      const m = /position (\d+)/.exec((cause as Error).message);
-      const col = m ? `, column ${Number(m[1]) + 1}` : '';
+      const offset = jsonErrorOffset(raw);
+      const col = offset === undefined ? '' : `, column ${offset + 1}`;
       problems.push(`${file}:${i + 1}${col}: not JSON (${(cause as Error).message})`);
       continue;
     }

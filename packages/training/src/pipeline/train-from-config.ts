@@ -2,17 +2,16 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  Classifier, createLocalRegistry, ManifestSchema, prepareModelInput, writeFileAtomic,
+  Classifier, createLocalRegistry, ManifestSchema, prepareModelInput, processAlive, writeFileAtomic,
   type ModelInput, type ModelLogger, type ModelRegistry, type ModelVersion,
 } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
-import { TrainingConfigError } from '../errors.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
 import { formatTaxonomyReport, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
-import { gitCommit, newId, processAlive, RunTracker } from '../tracking/run-record.js';
+import { gitCommit, newId, RunTracker } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { checkTrainable } from './trainable.js';
 
@@ -105,11 +104,8 @@ export async function scratchDir(): Promise<string> {
  */
 export async function trainFromConfig(options: TrainFromConfigOptions): Promise<TrainFromConfigResult> {
   const config = parseTrainingConfig(options.config);
-  const paramsResult = NgramBagParamsSchema.safeParse({ targetPrecision: config.targetPrecision, ...config.model });
-  if (!paramsResult.success) {
-    throw new TrainingConfigError(`model: ${paramsResult.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const params = paramsResult.data;
+  // The config's check already refused bad parameters; this fills in the defaults.
+  const params = NgramBagParamsSchema.parse({ targetPrecision: config.targetPrecision, ...config.model });
   const dataPaths = (typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath]).map((p) => path.resolve(p));
   const log = options.logger;
   // A registry that cannot take the model fails now, not after the training (its index is read first).

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../pipeline/train-from-config.js';
-import { gitCommit, listRuns, processAlive, readRun, RunTracker } from './run-record.js';
+import { processAlive } from '@mailroute/model';
+import { gitCommit, listRuns, readRun, RunTracker } from './run-record.js';
 
 /** The pid of a process that has ended. */
 function deadPid(): number {

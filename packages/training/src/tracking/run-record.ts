@@ -4,7 +4,7 @@ import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '@mailroute/model';
+import { processAlive, writeFileAtomic } from '@mailroute/model';
 import { z } from 'zod';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
 
@@ -59,16 +59,6 @@ function stamp(date: Date): string {
 /** `<prefix>-20261129-101500-ab12cd`: sortable by time, unique by the random tail. */
 export function newId(prefix: string, date = new Date()): string {
   return `${prefix}-${stamp(date)}-${randomBytes(3).toString('hex')}`;
-}
-
-/** Whether a process of this machine is alive (EPERM: alive, someone else's). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A run still marked running whose process on this machine is gone was interrupted. */
