@@ -18,7 +18,7 @@ export {
 export { writeArtifact, readVerifiedManifest, sha256 } from './artifact.js';
 export { IDF_FILE, encodeIdfTable, decodeIdfTable } from './idf-file.js';
 export { prepareModelInput, metaValue, type ModelInput } from './model-input.js';
-export { routeFromPredictions, type RoutingPolicy } from './routing.js';
+export { CATCH_ALL_LABEL, routeFromPredictions, type RoutingPolicy } from './routing.js';
 export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type PaddedChunk } from './bag-batch.js';
 export { buildNgramBagOnnx, ngramBagOnnxNames, NGRAM_BAG_OPSET, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
 export { assemblePredictions, Classifier, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction, type ScoredBatch } from './classifier.js';

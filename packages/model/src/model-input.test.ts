@@ -34,4 +34,9 @@ describe('routeFromPredictions', () => {
     expect(routeFromPredictions({ queue: task('payments', true) }, { queueTask: 'queue' })).toEqual({ queue: 'manual_triage', reason: 'low_confidence' });
     expect(routeFromPredictions({ queue: task('payments', false), area: task('savings', true) }, { queueTask: 'queue', abstainTasks: ['queue', 'area'] }).queue).toBe('manual_triage');
   });
+  it('sends a confident `other` queue (rare queues merged at training) to manual triage', () => {
+    expect(routeFromPredictions({ queue: task('other', false) }, { queueTask: 'queue' })).toEqual({ queue: 'manual_triage', reason: 'no_queue' });
+    // Only the queue task's `other` matters; a topic of `other` still routes.
+    expect(routeFromPredictions({ queue: task('payments', false), topic: task('other', false) }, { queueTask: 'queue' })).toEqual({ queue: 'payments', reason: 'confident' });
+  });
 });

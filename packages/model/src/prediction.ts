@@ -21,7 +21,12 @@ export type TaskPrediction = z.infer<typeof TaskPredictionSchema>;
 export const RouteSchema = z.object({
   /** The queue to route to, or `manual_triage`. */
   queue: z.string(),
-  reason: z.enum(['confident', 'low_confidence']),
+  /**
+   * `confident`: routed to the predicted queue; `low_confidence`: manual triage because a routing task
+   * abstained; `no_queue`: manual triage because the queue task chose `other`, the catch-all of labels
+   * too rare to learn alone at training time, which names no queue.
+   */
+  reason: z.enum(['confident', 'low_confidence', 'no_queue']),
 });
 export type Route = z.infer<typeof RouteSchema>;
 

@@ -1,7 +1,8 @@
-import { followAliases } from '@mailroute/model';
+import { CATCH_ALL_LABEL, followAliases } from '@mailroute/model';
 import type { TaskConfig } from './config.js';
 
-export const OTHER_LABEL = 'other';
+/** Rare labels merge into this one; a queue predicted as `other` is routed to manual triage. */
+export const OTHER_LABEL = CATCH_ALL_LABEL;
 
 /** What one raw label cell becomes under a task's taxonomy. */
 export type ResolvedLabel =
