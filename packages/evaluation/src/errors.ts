@@ -9,12 +9,16 @@ export class MetricInputError extends Error {
   }
 }
 
-/** A prediction line (JSONL) that does not match `PredictionLineSchema`, or a file that is not JSONL. */
+/**
+ * A prediction line (JSONL) that does not match `PredictionLineSchema`, or a file that is not JSONL
+ * (`PREDICTION_LINE_INVALID`); a predictions file that cannot be read at all (`PREDICTION_FILE_UNREADABLE`).
+ */
 export class PredictionFileError extends Error {
-  readonly code = 'PREDICTION_LINE_INVALID';
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly code: 'PREDICTION_LINE_INVALID' | 'PREDICTION_FILE_UNREADABLE';
+  constructor(message: string, options?: { cause?: unknown; code?: 'PREDICTION_FILE_UNREADABLE' }) {
     super(message, options);
     this.name = 'PredictionFileError';
+    this.code = options?.code ?? 'PREDICTION_LINE_INVALID';
   }
 }
 

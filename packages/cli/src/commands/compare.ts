@@ -17,7 +17,7 @@ import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
-import { appendCiSummary, modelLabel, parseIntFlag, parseSplitFlag, predictWithModel, readPredictionFile } from './evaluate.js';
+import { appendCiSummary, modelLabel, parseIntFlag, parseSplitFlag, prepareWithModel, readPredictionFile } from './evaluate.js';
 
 interface CompareFlags {
   challenger?: string;
@@ -56,6 +56,29 @@ async function loadPolicy(ctx: CliContext, file: string | undefined): Promise<{ 
   }
 }
 
+/**
+ * Both models' predictions on --data. Both are loaded and their rows checked (the file, --split test)
+ * before either predicts, so a mistake about the second model does not come after the first's run.
+ */
+async function predictBoth(
+  ctx: CliContext,
+  models: { challenger: string; champion: string },
+  data: readonly string[],
+  options: { configFile?: string; split?: 'test' },
+): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[] }> {
+  const challenger = await prepareWithModel(ctx, models.challenger, data, { ...options, title: 'predict challenger' });
+  try {
+    const champion = await prepareWithModel(ctx, models.champion, data, { ...options, title: 'predict champion' });
+    try {
+      return { challenger: await challenger.run(), champion: await champion.run() };
+    } finally {
+      await champion.release();
+    }
+  } finally {
+    await challenger.release();
+  }
+}
+
 export function registerCompare(program: Command, ctx: CliContext): void {
   program
     .command('compare')
@@ -82,10 +105,10 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           if (!existsSync(path.resolve(ctx.cwd, ref))) throw new UsageError(`${ref}: no such predictions file; to compare models (registry ids, champion, directories), add --data <file(s)>`);
         }
       }
-      const load = (ref: string, title: string): Promise<PredictionLine[]> =>
-        data !== undefined ? predictWithModel(ctx, ref, data, { configFile: flags.config, split, title }) : readPredictionFile(ctx, ref);
-      const challenger = await load(flags.challenger, 'predict challenger');
-      const champion = await load(flags.champion, 'predict champion');
+      const { challenger, champion } =
+        data !== undefined
+          ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split })
+          : { challenger: await readPredictionFile(ctx, flags.challenger), champion: await readPredictionFile(ctx, flags.champion) };
       const progress = createProgress(ctx, 'compare');
       let comparison;
       try {

@@ -44,6 +44,6 @@ describe('mailroute evaluate', () => {
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain('[PREDICTION_LINE_INVALID] bad.jsonl:3:');
-    expect((await run(['evaluate', '--predictions', 'missing.jsonl', '--out', 'bad'])).stderr).toContain('cannot read missing.jsonl: ENOENT');
+    expect((await run(['evaluate', '--predictions', 'missing.jsonl', '--out', 'bad'])).stderr).toContain('[PREDICTION_FILE_UNREADABLE] cannot read predictions missing.jsonl: no such file');
   });
 });

@@ -11,7 +11,7 @@ import {
   type EvaluationReport,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import { loadTrainingConfig, predictDataset, resolveModelDir } from '@mailroute/training';
+import { loadTrainingConfig, preparePrediction, resolveModelDir } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
@@ -24,7 +24,9 @@ export async function readPredictionFile(ctx: CliContext, file: string): Promise
   try {
     text = await readFile(full, 'utf8');
   } catch (cause) {
-    throw new PredictionFileError(`cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'error'}`, { cause });
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (code ?? 'error');
+    throw new PredictionFileError(`cannot read predictions ${file}: ${why}`, { cause, code: 'PREDICTION_FILE_UNREADABLE' });
   }
   return parsePredictionLines(text, file);
 }
@@ -46,32 +48,51 @@ export function parseSplitFlag(value: string | undefined): 'test' | undefined {
   throw new UsageError(`--split takes "test" (the model's held-out rows), not "${value}"`);
 }
 
-/** Runs a model (registry id, `champion` or artifact directory) on a labelled dataset: prediction lines. */
+/**
+ * Loads a model (registry id, `champion` or artifact directory) and reads and checks a labelled dataset
+ * for it; `run` then predicts with a progress bar titled `title`.
+ */
+export async function prepareWithModel(
+  ctx: CliContext,
+  model: string,
+  data: readonly string[],
+  options: { configFile?: string; split?: 'test'; title: string },
+): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void> }> {
+  const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : undefined;
+  const prepared = await preparePrediction({
+    model: modelRef(ctx, model),
+    dataPath: data.map((d) => path.resolve(ctx.cwd, d)),
+    ...(config ? { config } : {}),
+    home: ctx.home,
+    labels: 'required',
+    ...(options.split ? { split: options.split } : {}),
+    onWarning: (message) => ctx.stderr.write(`warning: ${message}\n`),
+  });
+  return {
+    async run() {
+      const progress = createProgress(ctx, options.title);
+      try {
+        return await prepared.run(progress.update);
+      } finally {
+        progress.stop();
+      }
+    },
+    release: () => prepared.release(),
+  };
+}
+
+/** Runs a model on a labelled dataset: prediction lines. */
 export async function predictWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
   options: { configFile?: string; split?: 'test'; title: string },
 ): Promise<PredictionLine[]> {
-  const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : undefined;
-  const ref = modelRef(ctx, model);
-  const progress = createProgress(ctx, options.title);
+  const prepared = await prepareWithModel(ctx, model, data, options);
   try {
-    return await predictDataset({
-      model: ref,
-      dataPath: data.map((d) => path.resolve(ctx.cwd, d)),
-      ...(config ? { config } : {}),
-      home: ctx.home,
-      labels: 'required',
-      ...(options.split ? { split: options.split } : {}),
-      onProgress: progress.update,
-      onWarning: (message) => {
-        progress.clearLine();
-        ctx.stderr.write(`warning: ${message}\n`);
-      },
-    });
+    return await prepared.run();
   } finally {
-    progress.stop();
+    await prepared.release();
   }
 }
 

@@ -79,6 +79,15 @@ describe('mailroute train / predict / runs', () => {
     expect(compared.code).toBe(0);
     expect(compared.stdout).toMatch(/mean_macro_f1\s+\d\.\d{4}\s+\d\.\d{4}\s+[+-]\d\.\d{4}/);
     expect(compared.stdout).toMatch(/data hash .* same/);
+
+    // compare --split test finds that the champion's data differ before predicting with the challenger.
+    expect((await run(['demo-data', '--out', 'other.csv', '--rows', '300', '--seed', '4'], cwd)).code).toBe(0);
+    const third = await run(['train', '--config', 'cfg.json', '--data', 'other.csv'], cwd);
+    const thirdId = /registered (\S+) \(version/.exec(third.stdout)?.[1] as string;
+    const mixed = await run(['compare', '--challenger', id as string, '--champion', thirdId, '--data', 'demo.csv', '--split', 'test'], cwd);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toMatch(new RegExp(`\\[DATASET_MISMATCH\\] --split test: \\S*demo\\.csv is not the data model ${thirdId} was trained on`));
+    expect(mixed.stderr).not.toContain('predict challenger');
   }, 240_000);
 
   it('fails with a located one-line error on a bad export and exit 2 without --data', async () => {

@@ -88,12 +88,19 @@ export async function resolveModelDir(model: string, home: string, registry?: Mo
   return reg.artifactDir(model);
 }
 
+/** A model loaded and its rows read and checked, not yet predicted: `run` scores them, `release` frees the model. */
+export interface PreparedPrediction {
+  modelId: string;
+  rows: number;
+  run(onProgress?: OnProgress): Promise<PredictionLine[]>;
+  release(): Promise<void>;
+}
+
 /**
- * Predicts every row of a dataset with a model and returns lines in the evaluation format:
- * `{ id, truth: {task: label|null}, prediction: {task: {label, scores, confidence, abstained}}, meta: {language, bank} }`.
- * Truth labels go through the same taxonomy (aliases, retired) and are mapped onto the model's labels.
+ * Loads the model and reads (and checks) the rows, without predicting: a caller with two models (compare)
+ * finds a wrong file or split for either before spending time on the other's predictions.
  */
-export async function predictDataset(options: PredictDatasetOptions): Promise<PredictionLine[]> {
+export async function preparePrediction(options: Omit<PredictDatasetOptions, 'onProgress'>): Promise<PreparedPrediction> {
   const dir = await resolveModelDir(options.model, options.home, options.registry);
   const classifier = await Classifier.load(dir);
   try {
@@ -112,32 +119,56 @@ export async function predictDataset(options: PredictDatasetOptions): Promise<Pr
       const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
       options.onWarning(`these are the rows model ${classifier.modelId} was trained on (same data hash): its metrics on them flatter it${held}`);
     }
-    const inputs = prepareInputs(rows, options.onProgress);
-    const probs = await predictProbs(classifier, inputs, options.onProgress);
-    const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
-    return rows.map((row, i) => {
-      const truth: Record<string, string | null> = {};
-      const prediction: PredictionLine['prediction'] = {};
-      for (const task of classifier.tasks) {
-        truth[task.name] = row.labels[task.name] ?? null;
-        const k = task.labels.length;
-        const p = probs[task.name].subarray(i * k, (i + 1) * k);
-        const scores: Record<string, number> = {};
-        let best = 0;
-        for (let c = 0; c < k; c++) {
-          scores[task.labels[c]] = p[c];
-          if (p[c] > p[best]) best = c;
-        }
-        prediction[task.name] = { label: task.labels[best], scores, confidence: p[best], abstained: p[best] < (thresholds.get(task.name) ?? 0) };
-      }
-      return PredictionLineSchema.parse({
-        id: row.id,
-        truth,
-        prediction,
-        meta: { language: inputs[i].language, bank: row.email.bank ?? null },
-      });
-    });
-  } finally {
+    return {
+      modelId: classifier.modelId,
+      rows: rows.length,
+      run: (onProgress) => predictRows(classifier, rows, onProgress),
+      release: () => classifier.release(),
+    };
+  } catch (error) {
     await classifier.release();
+    throw error;
+  }
+}
+
+async function predictRows(classifier: Classifier, rows: readonly DatasetRow[], onProgress?: OnProgress): Promise<PredictionLine[]> {
+  const inputs = prepareInputs(rows, onProgress);
+  const probs = await predictProbs(classifier, inputs, onProgress);
+  const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
+  return rows.map((row, i) => {
+    const truth: Record<string, string | null> = {};
+    const prediction: PredictionLine['prediction'] = {};
+    for (const task of classifier.tasks) {
+      truth[task.name] = row.labels[task.name] ?? null;
+      const k = task.labels.length;
+      const p = probs[task.name].subarray(i * k, (i + 1) * k);
+      const scores: Record<string, number> = {};
+      let best = 0;
+      for (let c = 0; c < k; c++) {
+        scores[task.labels[c]] = p[c];
+        if (p[c] > p[best]) best = c;
+      }
+      prediction[task.name] = { label: task.labels[best], scores, confidence: p[best], abstained: p[best] < (thresholds.get(task.name) ?? 0) };
+    }
+    return PredictionLineSchema.parse({
+      id: row.id,
+      truth,
+      prediction,
+      meta: { language: inputs[i].language, bank: row.email.bank ?? null },
+    });
+  });
+}
+
+/**
+ * Predicts every row of a dataset with a model and returns lines in the evaluation format:
+ * `{ id, truth: {task: label|null}, prediction: {task: {label, scores, confidence, abstained}}, meta: {language, bank} }`.
+ * Truth labels go through the same taxonomy (aliases, retired) and are mapped onto the model's labels.
+ */
+export async function predictDataset(options: PredictDatasetOptions): Promise<PredictionLine[]> {
+  const prepared = await preparePrediction(options);
+  try {
+    return await prepared.run(options.onProgress);
+  } finally {
+    await prepared.release();
   }
 }
