@@ -24,4 +24,13 @@ describe('createProgress', () => {
     expect(err.text().split('\n').filter(Boolean)).toHaveLength(11);
     expect(err.text()).not.toContain('\x1b');
   });
+
+  it('in a log, prints the share done, not the tenth it falls in', () => {
+    const err = captureStream();
+    const progress = createProgress(createContext({ env: { CI: 'true' }, stdout: captureStream().stream, stderr: err.stream }), 'predict');
+    progress.update(5, 102, 'clean');
+    progress.update(27, 102, 'clean');
+    progress.update(102, 102, 'clean');
+    expect(err.text()).toBe('predict: 4% (5/102) clean\npredict: 26% (27/102) clean\npredict: 100% (102/102) clean\n');
+  });
 });

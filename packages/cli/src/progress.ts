@@ -45,7 +45,9 @@ export function createProgress(ctx: CliContext, title: string): Progress {
       const decile = total > 0 ? Math.floor((done / total) * 10) : 10;
       if (decile !== lastDecile) {
         lastDecile = decile;
-        ctx.stderr.write(`${title}: ${Math.min(100, decile * 10)}% (${done}/${total})${label ? ` ${label}` : ''}\n`);
+        // The share done, not the tenth it falls in: 5 of 102 is 4%, not 0%.
+        const percent = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100;
+        ctx.stderr.write(`${title}: ${percent}% (${done}/${total})${label ? ` ${label}` : ''}\n`);
       }
     },
     stop: () => undefined,
