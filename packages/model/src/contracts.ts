@@ -44,6 +44,8 @@ export interface ModelVersion {
   dataHash: string;
   /** Headline metrics, e.g. `{ "queue.macro_f1": 0.81 }`. */
   metrics: Record<string, number>;
+  /** Which rows `metrics` were measured on, e.g. `held-out test split (seed 0, 0.2)`; absent when unknown. */
+  measuredOn?: string;
   /** The last approval or rejection: when, by whom, and its note. */
   statusChangedAt?: string;
   statusChangedBy?: string;

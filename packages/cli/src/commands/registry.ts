@@ -13,6 +13,7 @@ function row(v: ModelVersion, champion: string | undefined): string[] {
     v.createdAt.slice(0, 19).replace('T', ' '),
     v.tasks.join(','),
     f1 === undefined ? '-' : f1.toFixed(4),
+    v.measuredOn ?? '-',
   ];
 }
 
@@ -41,7 +42,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         ctx.stdout.write(`no models registered in ${ctx.home}\n`);
         return;
       }
-      const header = ['version', 'id', 'status', 'created', 'tasks', 'mean macro-F1'];
+      const header = ['version', 'id', 'status', 'created', 'tasks', 'mean macro-F1', 'measured on'];
       ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id)))}\n`);
     });
 

@@ -33,6 +33,7 @@ describe('mailroute train / predict / runs', () => {
     const list = await run(['registry', 'list'], cwd);
     expect(list.stdout).toContain(id);
     expect(list.stdout).toContain('PendingManualApproval');
+    expect(list.stdout).toMatch(/measured on\n[- ]+\n.*held-out test split \(seed \d+, 0\.\d+\)/);
 
     const predicted = await run(['predict', '--model', id as string, '--data', 'demo.csv', '--out', 'preds.jsonl'], cwd);
     expect(predicted.code, predicted.stderr).toBe(0);

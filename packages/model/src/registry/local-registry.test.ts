@@ -11,12 +11,12 @@ import { createLocalRegistry } from './local-registry.js';
 const child = fileURLToPath(new URL('./register-child.ts', import.meta.url));
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-registry-'));
 
-function artifact(id: string, bytes = 64 * 1024): string {
+function artifact(id: string, bytes = 64 * 1024, extra: Record<string, unknown> = {}): string {
   const dir = path.join(tmp(), id);
   mkdirSync(path.join(dir, 'reports'), { recursive: true });
   writeFileSync(path.join(dir, 'model.onnx'), randomBytes(bytes));
   writeFileSync(path.join(dir, 'reports', 'metrics.json'), '{}');
-  const manifest = { modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }, { name: 'topic' }], dataHash: 'd'.repeat(64), metrics: { queue: { macro_f1: 0.8 }, mean_macro_f1: 0.75 } };
+  const manifest = { modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }, { name: 'topic' }], dataHash: 'd'.repeat(64), metrics: { queue: { macro_f1: 0.8 }, mean_macro_f1: 0.75 }, ...extra };
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   return dir;
 }
@@ -44,8 +44,12 @@ describe('LocalModelRegistry', () => {
     const a = await reg.register(artifact('m-a'), { runId: 'run-1' });
     expect(a).toMatchObject({ id: 'm-a', version: 1, status: 'PendingManualApproval', tasks: ['queue', 'topic'], runId: 'run-1' });
     expect(a.metrics['queue.macro_f1']).toBeCloseTo(0.8, 10);
-    const b = await reg.register(artifact('m-b'));
+    expect(a.measuredOn).toBeUndefined(); // the manifest does not say
+    const b = await reg.register(artifact('m-b', 1024, { training: { testedOn: 'held-out-split' }, trainingConfig: { split: { kind: 'stratified', seed: 3, testShare: 0.2 } } }));
     expect(b.version).toBe(2);
+    expect(b.measuredOn).toBe('held-out test split (seed 3, 0.2)');
+    const c = await createLocalRegistry({ home: tmp() }).register(artifact('m-c', 1024, { training: { testedOn: 'external-file', testFile: 'march.csv' } }));
+    expect(c.measuredOn).toBe('test file march.csv');
     expect((await reg.list()).map((v) => v.id)).toEqual(['m-b', 'm-a']);
     expect(await reg.champion()).toBeUndefined();
     await expect(reg.setChampion('m-a')).rejects.toMatchObject({ code: 'REGISTRY_NOT_APPROVED' });

@@ -6,6 +6,7 @@ import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChang
 import { RegistryError } from './errors.js';
 import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
+import { describeMeasuredOn } from './measured-on.js';
 import { processAlive } from './process-alive.js';
 
 export const ModelVersionSchema = z.object({
@@ -17,6 +18,8 @@ export const ModelVersionSchema = z.object({
   tasks: z.array(z.string()),
   dataHash: z.string(),
   metrics: z.record(z.string(), z.number()),
+  /** Which rows `metrics` were measured on (`held-out test split (seed 0, 0.2)`); absent when unknown. */
+  measuredOn: z.string().optional(),
   statusChangedAt: z.string().optional(),
   statusChangedBy: z.string().optional(),
   statusNote: z.string().optional(),
@@ -39,6 +42,8 @@ const ManifestHeadSchema = z.object({
   tasks: z.array(z.object({ name: z.string() })).min(1),
   dataHash: z.string(),
   metrics: z.record(z.string(), z.unknown()).optional(),
+  training: z.looseObject({ testedOn: z.string().optional(), testFile: z.string().optional() }).optional().catch(undefined),
+  trainingConfig: z.looseObject({ split: z.looseObject({ kind: z.string().optional(), seed: z.number().optional(), testShare: z.number().optional() }).optional().catch(undefined) }).optional().catch(undefined),
 });
 
 /** Test hooks: let a test kill the process at a chosen point of a write. */
@@ -53,6 +58,13 @@ export interface LocalRegistryOptions {
   hooks?: RegistryHooks;
   lock?: LockOptions;
   now?: () => Date;
+}
+
+/** `{ measuredOn }` from the manifest's test facts, or nothing when it records none. */
+function measuredOnOf(head: z.infer<typeof ManifestHeadSchema>): { measuredOn?: string } {
+  const split = head.trainingConfig?.split;
+  const measuredOn = describeMeasuredOn({ ...head.training, ...(split ? { split } : {}) });
+  return measuredOn === undefined ? {} : { measuredOn };
 }
 
 /** Numeric leaves of the manifest metrics, flattened with dots (`queue.macro_f1`). */
@@ -180,6 +192,7 @@ export class LocalModelRegistry implements ModelRegistry {
           tasks: head.tasks.map((t) => t.name),
           dataHash: head.dataHash,
           metrics: headlineMetrics(head.metrics),
+          ...measuredOnOf(head),
           ...(options.note !== undefined ? { note: options.note } : {}),
           ...(options.runId !== undefined ? { runId: options.runId } : {}),
           history: [{ status: 'PendingManualApproval', at: createdAt }],

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { describeMeasuredOn, type MeasuredOnFacts } from '@mailroute/model';
 import type { EpochRecord, RunRecord } from './run-record.js';
 
 /** A float as Python prints it: always with a decimal point; metrics rounded to 4 places. */
@@ -41,19 +42,12 @@ function fmt(value: unknown): string {
   return String(value);
 }
 
-/** The split a run's config asked for, as `seed 0` / `time`, to tell held-out rows of one data apart. */
-function splitOf(r: RunRecord): string {
-  const split = (r.config as { split?: { kind?: string; seed?: number; testShare?: number } } | undefined)?.split;
-  if (split?.kind === 'time') return `time, ${split.testShare ?? '?'}`;
-  return split?.seed === undefined ? '' : `seed ${split.seed}, ${split.testShare ?? '?'}`;
-}
-
 /** Which rows a run's metrics come from: figures measured on different rows do not compare. */
 export function measuredOn(r: RunRecord): string {
   if (r.metricsSplit === undefined) return '-';
-  if (r.testDataPath !== undefined) return `test file ${path.basename(r.testDataPath)}`;
-  const split = splitOf(r);
-  return `${r.metricsSplit === 'valid' ? 'validation split' : 'held-out test split'}${split ? ` (${split})` : ''}`;
+  const testedOn = r.metricsSplit === 'valid' ? 'validation-split' : r.testDataPath !== undefined ? 'external-file' : 'held-out-split';
+  const split = (r.config as { split?: MeasuredOnFacts['split'] } | undefined)?.split;
+  return describeMeasuredOn({ testedOn, ...(r.testDataPath !== undefined ? { testFile: path.basename(r.testDataPath) } : {}), ...(split ? { split } : {}) }) ?? '-';
 }
 
 /** Whether two runs' metrics were measured on the same rows: the same data (or test file) and split. */

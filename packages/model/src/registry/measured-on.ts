@@ -1,0 +1,23 @@
+/** How a model's test metrics were measured, as its manifest and run record tell it. */
+export interface MeasuredOnFacts {
+  /** `held-out-split`, `external-file` or `validation-split` (the manifest's `training.testedOn`). */
+  testedOn?: string;
+  /** The separate test file's name, for `external-file`. */
+  testFile?: string;
+  /** The training config's split, to tell held-out rows of one data apart. */
+  split?: { kind?: string; seed?: number; testShare?: number };
+}
+
+/**
+ * Which rows the metrics come from, in words (`held-out test split (seed 0, 0.2)`, `validation split`,
+ * `test file x.csv`); undefined when unknown. Figures measured on different rows do not compare.
+ */
+export function describeMeasuredOn(facts: MeasuredOnFacts): string | undefined {
+  if (facts.testedOn === 'external-file') return `test file ${facts.testFile ?? '?'}`;
+  const split = facts.split;
+  const detail = split?.kind === 'time' ? `time, ${split.testShare ?? '?'}` : split?.seed === undefined ? '' : `seed ${split.seed}, ${split.testShare ?? '?'}`;
+  const suffix = detail ? ` (${detail})` : '';
+  if (facts.testedOn === 'held-out-split') return `held-out test split${suffix}`;
+  if (facts.testedOn === 'validation-split') return `validation split${suffix}`;
+  return undefined;
+}
