@@ -23,6 +23,17 @@ describe('parseEml', () => {
     expect(cleanEmail(email).subject).toBe('Kontoeröffnung');
   });
 
+  it('reads raw 8-bit Windows-1252 header bytes as letters, and leaves raw UTF-8 headers as they are', async () => {
+    const lines = (subject: string) => crlf(['From: Jürgen Müller <jm@example.com>', `Subject: ${subject}`, 'Content-Type: text/plain; charset=utf-8', '', 'Grüße']);
+    // Windows-1252 bytes: Ü is 0xDC, € is 0x80.
+    const latin = await parseEml(Buffer.from(lines('Überweisung über 50 \x80 storniert'), 'latin1'));
+    expect(latin.subject).toBe('Überweisung über 50 € storniert');
+    expect(latin.from).toBe('Jürgen Müller <jm@example.com>');
+    const utf8 = await parseEml(Buffer.from(lines('Überweisung über 50 € storniert'), 'utf8'));
+    expect(utf8.subject).toBe('Überweisung über 50 € storniert');
+    expect(utf8.body?.trim()).toBe('Grüße');
+  });
+
   it('keeps the euro sign and quotes of a Windows-1252 HTML part, and takes the Message-ID as the id', async () => {
     const raw = crlf([
       'From: kunde@example.com',

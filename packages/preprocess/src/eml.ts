@@ -19,6 +19,37 @@ function fixC1(text: string | undefined): string | undefined {
   return text?.replace(/[\u0080-\u009f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80]);
 }
 
+/** Where the header block ends (the blank line), or the length when there is none. */
+function headerEnd(bytes: Uint8Array): number {
+  for (let i = 0; i + 1 < bytes.length; i++) {
+    if (bytes[i] !== 0x0a) continue;
+    if (bytes[i + 1] === 0x0a) return i + 1;
+    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return i + 1;
+  }
+  return bytes.length;
+}
+
+/**
+ * Raw 8-bit header bytes that are not UTF-8 (a Subject or sender name written in Windows-1252 without
+ * RFC 2047 encoding, as old mailers and scanners send it) are re-encoded as UTF-8, so they reach the
+ * parser as the letters they were and not as U+FFFD. Valid UTF-8 and 7-bit headers are left as they are.
+ */
+function utf8Headers(raw: Uint8Array): Uint8Array {
+  const end = headerEnd(raw);
+  const head = raw.subarray(0, end);
+  if (!head.some((b) => b >= 0x80)) return raw;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head);
+    return raw;
+  } catch {
+    const fixed = new TextEncoder().encode(new TextDecoder('windows-1252').decode(head));
+    const out = new Uint8Array(fixed.length + raw.length - end);
+    out.set(fixed, 0);
+    out.set(raw.subarray(end), fixed.length);
+    return out;
+  }
+}
+
 function byteSize(content: ArrayBuffer | Uint8Array | string): number {
   if (typeof content === 'string') return content.length;
   return content.byteLength;
@@ -34,7 +65,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (size > limit) throw new InputTooLargeError(size, limit);
   let parsed: Awaited<ReturnType<typeof PostalMime.parse>>;
   try {
-    parsed = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+    parsed = await PostalMime.parse(typeof raw === 'string' ? raw : utf8Headers(raw), { attachmentEncoding: 'arraybuffer' });
   } catch (cause) {
     throw new EmlParseError('the message could not be parsed as RFC 822 / MIME', { cause });
   }
