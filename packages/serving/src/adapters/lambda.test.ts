@@ -46,6 +46,21 @@ describe('createLambdaHandler', () => {
     expect(body.predictions[0]).toMatchObject({ id: 'l1', route: { queue: 'billing', reason: 'confident' } });
   });
 
+  it('serves the same routes under a named stage (its prefix taken off the path)', async () => {
+    const staged = (method: string, stagePath: string, stage: string, body?: unknown) => {
+      const event = apiGatewayV2Event(method, stagePath, body, { authorization: `Bearer ${KEYS.all}` }) as LambdaEvent & { requestContext: { stage: string } };
+      event.requestContext.stage = stage;
+      return event;
+    };
+    const res = await handler(staged('POST', '/prod/v1/classify', 'prod', { emails: [{ id: 's1', body: 'invoice' }] }), lambdaContext);
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body).predictions[0].id).toBe('s1');
+    expect((await handler(staged('GET', '/prod', 'prod'), lambdaContext)).statusCode).toBe(404); // the root: no route
+    // A path that merely starts like the stage name is left alone.
+    expect((await handler(staged('GET', '/production/ping', 'prod'), lambdaContext)).statusCode).toBe(404);
+    expect((await handler(staged('GET', '/ping', '$default'), lambdaContext)).statusCode).toBe(200);
+  });
+
   it('returns problem+json errors through the adapter', async () => {
     const res = await handler(apiGatewayV2Event('POST', '/v1/classify', { emails: [] }), lambdaContext);
     expect(res.statusCode).toBe(401);
