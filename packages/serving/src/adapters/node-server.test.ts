@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -164,8 +165,50 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     signals.emit('SIGTERM');
     setTimeout(release, 50);
     expect(await done).toBe('SIGTERM');
-    expect((await inFlight).status).toBe(200);
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    // The client is told not to reuse the connection, so its next request cannot race the close.
+    expect(answer.headers.get('connection')).toBe('close');
     await expect(fetch(`${own.url}/healthz`)).rejects.toThrow();
+  }, 30_000);
+});
+
+describe('shutdown under load', () => {
+  it('resets no keep-alive request: each answer during the drain says Connection: close, then the port is refused', async () => {
+    const serving = await createLocalServing({ home: path.join(root, 'drain'), modelDir: path.join(root, 'artifacts', 'm1') });
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+    const body = JSON.stringify({ emails: [{ body: 'Bitte das Depot übertragen.' }] });
+    const { port } = new URL(own.url);
+    const send = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/v1/classify', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const ends: string[] = [];
+    let answered = 0;
+    const loops = Array.from({ length: 8 }, async () => {
+      for (;;) {
+        try {
+          expect(await send()).toBe(200);
+          answered += 1;
+        } catch (error) {
+          ends.push((error as NodeJS.ErrnoException).code ?? String(error));
+          return;
+        }
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await own.close();
+    await Promise.all(loops);
+    agent.destroy();
+    expect(answered).toBeGreaterThan(0);
+    // Each client loop ends on a refused new connection, never on a reset of a reused one.
+    expect(ends).toEqual(Array(8).fill('ECONNREFUSED'));
   }, 30_000);
 });
 

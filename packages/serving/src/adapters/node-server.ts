@@ -1,4 +1,5 @@
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import type { EventEmitter } from 'node:events';
 import { serve, type ServerType } from '@hono/node-server';
 import type { ServingApp } from '../app.js';
@@ -48,6 +49,9 @@ function listenError(error: Error, host: string, port: number): Error {
   return error;
 }
 
+/** How long idle keep-alive sockets stay open after shutdown begins, for a request already on its way. */
+const DRAIN_GRACE_MS = 100;
+
 /** Runs the app on Node's HTTP server. Refuses a non-loopback host when auth is off. */
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
@@ -61,6 +65,19 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     const s = serve({ fetch: serving.app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
     s.once('error', (error) => reject(listenError(error, options.host, options.port)));
   });
+  // Responses not yet started when shutdown begins (and requests that still come on open keep-alive
+  // sockets) say `Connection: close`: the client then opens a new connection for its next request
+  // instead of reusing one that is about to close under it (a reset, not an answer).
+  const unanswered = new Set<ServerResponse>();
+  let draining = false;
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    if (draining) {
+      response.setHeader('connection', 'close');
+      return;
+    }
+    unanswered.add(response);
+    response.once('close', () => unanswered.delete(response));
+  });
   const address = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${address.port}`;
@@ -73,16 +90,24 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     authEnabled: serving.context.auth.enabled,
     close() {
       closing ??= (async () => {
+        draining = true;
+        for (const response of unanswered) if (!response.headersSent) response.setHeader('connection', 'close');
+        unanswered.clear();
         await new Promise<void>((resolve) => {
-          // Keep-alive sockets would hold close() open: drop each one as soon as its request is answered.
-          const sweep = setInterval(() => {
-            if ('closeIdleConnections' in server) server.closeIdleConnections();
-          }, 25);
-          server.close(() => {
-            clearInterval(sweep);
+          // Stop accepting (net's close: http's would also close idle keep-alive sockets at once, under a
+          // client that is sending on one right now: a reset). For a short grace, a request that comes on
+          // an open socket is answered with Connection: close; then sockets still idle are closed, and
+          // again every 250 ms for those whose answer had begun before shutdown (they stay keep-alive).
+          let sweep: NodeJS.Timeout | undefined;
+          net.Server.prototype.close.call(server, () => {
+            clearTimeout(sweep);
             resolve();
           });
-          if ('closeIdleConnections' in server) server.closeIdleConnections();
+          const closeIdle = () => {
+            if ('closeIdleConnections' in server) server.closeIdleConnections();
+            sweep = setTimeout(closeIdle, 250);
+          };
+          sweep = setTimeout(closeIdle, DRAIN_GRACE_MS);
         });
         await serving.close();
         logger.info('stopped');
