@@ -208,6 +208,16 @@ describe('auth and limits', () => {
     expect((await json(refused as Response)).code).toBe('OVERLOADED');
   });
 
+  it('feedback has its own concurrency cap: classify at its cap does not turn it away', async () => {
+    const { app } = await build({ classifier: createFakeClassifier({ delayMs: 100 }), limits: { maxConcurrent: 2 } });
+    const first = await json(await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })));
+    const busy = [1, 2, 3].map(() => app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the classify requests hold both slots now
+    const feedback = await app.request('/v1/feedback', jsonRequest({ predictionId: first.predictions[0].predictionId, labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }));
+    expect(feedback.status).toBe(202);
+    expect((await Promise.all(busy)).map((r) => r.status).sort()).toEqual([200, 200, 503]);
+  });
+
   it('503 when a request runs past the timeout, and the prediction the caller never saw is not stored', async () => {
     const { app, context } = await build({ classifier: createFakeClassifier({ delayMs: 200 }), limits: { requestTimeoutMs: 20 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));

@@ -80,7 +80,7 @@ export function createApp(options: AppOptions): ServingApp {
     trainingDistribution: options.trainingDistribution,
     newId: options.newId ?? (() => timeOrderedId()),
     batcher: createPredictBatcher(LimitsSchema.parse(options.limits ?? {}).maxBatch),
-    inFlight: { count: 0 },
+    inFlight: { count: 0, byScope: {} },
   };
   metrics.setModel(ctx.source.current()?.modelId);
   ctx.source.onEvent((event) => {

@@ -75,7 +75,7 @@ export function addServeOptions(command: Command): Command {
     .option('--max-batch <n>', 'emails per request (default 256)', integer('--max-batch', 1, 10_000))
     .option('--max-body-bytes <n>', 'request body limit (default 1 MB, at most 6 MB)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
     .option('--timeout-ms <n>', 'request timeout (default 10000)', integer('--timeout-ms', 1, 600_000))
-    .option('--max-concurrent <n>', 'requests handled at once before 503 (default 64)', integer('--max-concurrent', 1, 100_000))
+    .option('--max-concurrent <n>', 'requests of one kind (classify, feedback) handled at once before 503 (default 64 each)', integer('--max-concurrent', 1, 100_000))
     .option('--model-threads <n>', 'worker threads running the model, 0 to run it on the request thread (default 1)', integer('--model-threads', 0, 64))
     .option('--inline-emails <n>', 'batches of at most n emails are scored on the request thread, saving the hop to a model thread (default 32; 0: none)', integer('--inline-emails', 0, 10_000))
     .option(

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ModelRegistry } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
-import type { Auth, Principal } from '../auth/api-keys.js';
+import type { Auth, Principal, Scope } from '../auth/api-keys.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import type { PredictBatcher } from '../model/batcher.js';
@@ -41,6 +41,9 @@ export interface AppContext {
   newId: () => string;
   /** Requests of the same event-loop turn share one predict call. */
   batcher: PredictBatcher;
-  /** Requests being handled now (for the concurrency cap). */
-  inFlight: { count: number };
+  /**
+   * Requests being handled now: `count` in all (the gauge), `byScope` per kind, each kind capped at
+   * `maxConcurrent` on its own, so a flood of classify requests never turns feedback away.
+   */
+  inFlight: { count: number; byScope: Partial<Record<Scope, number>> };
 }

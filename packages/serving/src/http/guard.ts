@@ -82,20 +82,25 @@ function bodyLimiter(ctx: AppContext) {
 }
 
 /**
- * At most `maxConcurrent` requests at once (503 + Retry-After beyond, rather than a growing queue), and
- * a deadline per request. A timed-out handler keeps its slot until it really ends, so the cap holds.
+ * At most `maxConcurrent` requests of one scope at once (503 + Retry-After beyond, rather than a growing
+ * queue; classify and feedback each have their own), and a deadline per request. A timed-out handler
+ * keeps its slot until it really ends, so the cap holds.
  */
-function admitter(ctx: AppContext) {
+function admitter(ctx: AppContext, scope: Scope) {
+  const { inFlight } = ctx;
   return async (c: Context<AppEnv>, next: Next): Promise<void> => {
-    if (ctx.inFlight.count >= ctx.limits.maxConcurrent) {
+    const mine = inFlight.byScope[scope] ?? 0;
+    if (mine >= ctx.limits.maxConcurrent) {
       ctx.metrics.rejected.inc({ reason: 'concurrency' });
-      throw new OverloadedError(`The server is handling ${ctx.limits.maxConcurrent} requests; retry shortly.`, 1);
+      throw new OverloadedError(`The server is handling ${ctx.limits.maxConcurrent} ${scope} requests; retry shortly.`, 1);
     }
-    ctx.inFlight.count += 1;
-    ctx.metrics.inFlight.set({}, ctx.inFlight.count);
+    inFlight.byScope[scope] = mine + 1;
+    inFlight.count += 1;
+    ctx.metrics.inFlight.set({}, inFlight.count);
     const work = next().finally(() => {
-      ctx.inFlight.count -= 1;
-      ctx.metrics.inFlight.set({}, ctx.inFlight.count);
+      inFlight.byScope[scope] = (inFlight.byScope[scope] ?? 1) - 1;
+      inFlight.count -= 1;
+      ctx.metrics.inFlight.set({}, inFlight.count);
     });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -120,7 +125,7 @@ function admitter(ctx: AppContext) {
  */
 export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]): MiddlewareHandler<AppEnv> {
   const limitBody = bodyLimiter(ctx);
-  const admit = admitter(ctx);
+  const admit = admitter(ctx, scope);
   return async (c, next) => {
     authorize(ctx, c, scope);
     checkContentType(c, types);

@@ -10,7 +10,7 @@ export const LimitsSchema = z.object({
   /** Characters per text field (subject, body, html); longer text is cut and the response says so. */
   maxTextChars: z.number().int().min(100).default(20_000),
   requestTimeoutMs: z.number().int().positive().default(10_000),
-  /** Requests handled at once; beyond it 503 with Retry-After instead of a queue. */
+  /** Requests of one scope (classify, feedback) handled at once; beyond it 503 with Retry-After instead of a queue. */
   maxConcurrent: z.number().int().positive().default(64),
   /** Applied to keys that have no rate limit of their own; none when absent. */
   defaultRateLimit: RateLimitSchema.optional(),
