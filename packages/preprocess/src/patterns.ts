@@ -41,7 +41,12 @@ const HEADER_BARE = new RegExp(String.raw`^.{0,250}[\s>"')]${VERB}.{0,150}[:：]
 const HEADER_DASHED = new RegExp(String.raw`^-{2,}.{0,250}\s${VERB}\s?-{2,}$`, 'iu');
 /** `2014-03-20 8:48 GMT+01:00 Name <a@b.c>:`, `26.06.2014, 14:41, "Name" <a@b.c>:`: a date first, then an address. */
 const DATE_FIRST = /^(?:\d{1,4}[-./] ?\d{1,2}[-./] ?\d{1,4}|\p{L}{2,4}\.?,? \d{1,2}\.? \p{L}{3,5}\.? \d{4}|\p{L}{3}, \d{1,2} \p{L}{3} \d{4})/u;
-const TIME = /\d{1,2}[:.]\d{2}/;
+/** A clock time (`10:15`, `8.48`), not a piece of an amount (`1200.00`) or of a date (`03.11.2025`). */
+const TIME = /(?<![\d.,:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d|[.,]\d)/;
+/** A zone offset (`+0200`, `GMT+1`), not a signed amount (`-1200.00`, `-1200,00`). */
+const ZONE = /\b(?:GMT|UTC)[+-]\d|(?<![\d.,])[+-](?:0\d|1[0-4])[0-5]\d(?![\d.,])/;
+/** After the time of a `<date> <time> <name>:` header only a name may come: capitalised words (`Max Mustermann`). */
+const NAME_AFTER_TIME = /^[\s,]*(?:(?:Uhr|[AaPp]\.?[Mm]\.?|(?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?)[\s,]+)*(?:(?:\p{Lu}[\p{L}'.-]*|von|van|de|da|di|del|le|la|du|zu|ten|ter)[\s,]*){1,5}:$/u;
 const VERB_WORD = new RegExp(String.raw`\s${VERB}\s`, 'iu');
 /** Start of a header wrapped over several lines. */
 export const HEADER_START = new RegExp(String.raw`^${INTRO}(?:\s|$)`, 'iu');
@@ -163,16 +168,24 @@ function headerShape(l: string): boolean {
   const end = l[l.length - 1];
   const c0 = l.charCodeAt(0);
   // Only a date (digit or weekday) or an intro word can start a header that does not end with a colon.
-  const dateFirst = ((c0 >= 48 && c0 <= 57) || /^\p{L}{2,4}\.?,? \d/u.test(l)) && DATE_FIRST.test(l);
+  const date = (c0 >= 48 && c0 <= 57) || /^\p{L}{2,4}\.?,? \d/u.test(l) ? DATE_FIRST.exec(l) : null;
+  const dateFirst = date !== null;
+  // What follows the date: a time looked for there is not a piece of the date itself.
+  const rest = date ? l.slice(date[0].length) : l;
   if (end !== ':' && end !== '：') {
     if (!dateFirst && !l.includes('@')) return false;
     if (dateFirst && /<[^<>\s]{1,100}@[^<>\s]{1,100}>$/.test(l) && l.length < 150) return true;
     // `2013/7/20 sam via Discourse <x@y.z>` or `On Tue, ... 10:07 PM John <mailto:...>`: date, time, address, no verb.
-    if (dateFirst && TIME.test(l) && /\b(?:GMT|UTC)[+-]\d|[+-]\d{4}\b/.test(l) && l.length < 120) return true;
-    return (dateFirst || HEADER_START.test(l)) && l.includes('@') && l.includes('<') && TIME.test(l) && l.length < 200;
+    if (dateFirst && TIME.test(rest) && ZONE.test(rest) && l.length < 120) return true;
+    return (dateFirst || HEADER_START.test(l)) && l.includes('@') && l.includes('<') && TIME.test(rest) && l.length < 200;
   }
   if (HEADER_INTRO.test(l)) return true;
-  if (dateFirst && (l.includes('@') || TIME.test(l))) return true;
+  if (dateFirst && l.includes('@')) return true;
+  // `2014-03-20 8:48 Max Mustermann:`; not `03.11.2025 10:15 your hotline told me:`, a customer's own line.
+  if (dateFirst) {
+    const time = TIME.exec(rest);
+    if (time && NAME_AFTER_TIME.test(rest.slice(time.index + time[0].length))) return true;
+  }
   return HEADER_BARE.test(l) && /[@\d]/.test(l);
 }
 

@@ -17,6 +17,22 @@ describe('quoted replies in plain text', () => {
     expect(quotes('Okay.\n\nErika Beispiel <erika@example.com> schrieb am Di., 16. Aug. 2026\num 12:52 Uhr:\n\n> Hallo')).toBe('Okay.');
   });
 
+  it('keeps the customer's own lines that start with a date: statements, call notes', () => {
+    const statement = 'Hi,\n\nmy statement shows:\n2025-11-04 -1200.00 Rent\n2025-11-05 -49.99 Gym (not authorised!)\n\nPlease reverse the gym charge.';
+    expect(quotes(statement)).toBe(statement);
+    const umsaetze = 'Hallo,\n\nmeine Umsätze:\n03.11.2025 +2500,00 Gehalt\n04.11.2025 -1200,00 Miete\n\nBitte die Lastschrift zurückbuchen.';
+    expect(quotes(umsaetze)).toBe(umsaetze);
+    const call = 'Hello,\n\n12/11/2025 at 2:30 pm your hotline told me:\nthe refund would arrive in 5 days.\n\nPlease escalate.';
+    expect(quotes(call)).toBe(call);
+    const note = 'Hallo,\n\n03.11.2025 Anruf bei der Hotline, Ergebnis:\nDie Karte wird neu versendet.';
+    expect(quotes(note)).toBe(note);
+  });
+
+  it('still cuts at a date-first header: date, time and a name, or an address', () => {
+    expect(quotes('Danke!\n\n20.06.2014 14:41 Max Mustermann:\n> alte Nachricht')).toBe('Danke!');
+    expect(quotes('Danke!\n\n2014-03-20 8:48 GMT+01:00 Max Mustermann <max@example.com>:\n> alte Nachricht')).toBe('Danke!');
+  });
+
   it('cuts at an English "On ... wrote:" header', () => {
     expect(quotes('Works for me.\n\nOn Tue, Jun 2, 2026 at 9:43 AM Support <help@example.com> wrote:\n> Hello')).toBe('Works for me.');
   });
