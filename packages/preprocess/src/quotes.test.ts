@@ -17,7 +17,7 @@ describe('quoted replies in plain text', () => {
     expect(quotes('Okay.\n\nErika Beispiel <erika@example.com> schrieb am Di., 16. Aug. 2026\num 12:52 Uhr:\n\n> Hallo')).toBe('Okay.');
   });
 
-  it('keeps the customer's own lines that start with a date: statements, call notes', () => {
+  it("keeps the customer's own lines that start with a date: statements, call notes", () => {
     const statement = 'Hi,\n\nmy statement shows:\n2025-11-04 -1200.00 Rent\n2025-11-05 -49.99 Gym (not authorised!)\n\nPlease reverse the gym charge.';
     expect(quotes(statement)).toBe(statement);
     const umsaetze = 'Hallo,\n\nmeine Umsätze:\n03.11.2025 +2500,00 Gehalt\n04.11.2025 -1200,00 Miete\n\nBitte die Lastschrift zurückbuchen.';

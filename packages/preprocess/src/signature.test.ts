@@ -12,6 +12,24 @@ describe('signatures, device lines, disclaimers and footers', () => {
     for (const l of ['Grüße an Ihr Team und bitte um Antwort bis Freitag', 'Regards to the way you handled this.']) expect(isSignOff(l)).toBe(false);
   });
 
+  it("keeps a customer's paragraph that names boilerplate: reported, quoted, asked about or requested", () => {
+    const kept = [
+      'Hello,\n\nI received an email from you that I think is phishing. It said: If you are not the intended recipient, please notify the sender. Is this really from you?',
+      "Hi,\n\nsorry, your colleague's email was intended for the recipient Anna, not me.",
+      'Guten Tag,\n\nder Haftungsausschluss in Ihrem Kreditvertrag widerspricht § 309 BGB. Bitte um Stellungnahme bis 15.12.',
+      'Hallo,\n\nbitte vom Newsletter abmelden und keine Werbung mehr per Post.',
+      'Hello,\n\nUnsubscribe this address from all marketing newsletters, please.',
+      'Hello,\n\nplease close my account.\n\nThis message is confidential. Please delete it if you received it in error. Also, I want my balance of 3,400 EUR sent to my new bank.',
+    ];
+    for (const text of kept) expect(visible(text).text).toBe(text);
+  });
+
+  it('still removes impersonal disclaimers, also under a Disclaimer heading', () => {
+    expect(visible('Bitte Depot übertragen.\n\nDiese E-Mail ist vertraulich. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte den Absender.').text).toBe('Bitte Depot übertragen.');
+    expect(visible('Bitte Depot übertragen.\n\nDisclaimer: This email is for its addressee only.').text).toBe('Bitte Depot übertragen.');
+    expect(visible('Danke!\n\nThis e-mail is intended only for the addressee. If you received this in error, delete it.').text).toBe('Danke!');
+  });
+
   it('removes a sign-off with name and contact lines', () => {
     const r = visible('Bitte senden Sie mir den Depotauszug.\n\nMit freundlichen Grüßen\nMax Mustermann\nMusterstraße 1\n12345 Berlin');
     expect(r.text).toBe('Bitte senden Sie mir den Depotauszug.');

@@ -101,20 +101,24 @@ function deviceLineRules(line: string): boolean {
  * Wording found only in legal boilerplate: one match makes a trailing paragraph a disclaimer.
  */
 const DISCLAIMER_PHRASE =
-  /intended (?:solely )?(?:only )?for the (?:use of the )?(?:addressee|recipient|person)|intended recipient|received (?:this|it)(?: e-?mail| message| communication)? (?:in error|by mistake)|nicht der (?:richtige|beabsichtigte) (?:adressat|empfänger)|für den (?:adressaten|empfänger) bestimmt|haftungsausschluss|disclaimer|sitz der gesellschaft|registered (?:office|in england)|company (?:number|registration)|authori[sz]ed and regulated/i;
+  /intended (?:solely )?(?:only )?for the (?:use of the )?(?:addressee|recipient|person)|intended recipient|received (?:this|it)(?: e-?mail| message| communication)? (?:in error|by mistake)|nicht der (?:richtige|beabsichtigte) (?:adressat|empfänger)|für den (?:adressaten|empfänger) bestimmt|sitz der gesellschaft|registered (?:office|in england)|company (?:number|registration)|authori[sz]ed and regulated/i;
+/** A paragraph headed `Disclaimer:` / `Haftungsausschluss` (a customer may name the word in prose too). */
+const DISCLAIMER_HEADING = /^[\W_]*(?:disclaimer|haftungsausschluss|rechtlicher hinweis|legal notice)\b/i;
 /**
  * Words of disclaimers and company footers that a customer may write too ("irrtümlich überwiesen",
  * "please treat this as confidential", "Beschwerde bei der BaFin", "Beschluss vom Amtsgericht"): a
  * paragraph needs two different ones, and no first person, to count as a disclaimer.
  */
 const DISCLAIMER_WORD =
-  /confidential|vertraulich|irrtümlich|unbefugt|unerlaubt|bafin|amtsgericht|handelsregister|\bhrb\b|registergericht|geschäftsführer|vorstand:|ust-?id|riservat|destinatari|confidentiel|destinataire|confidencial|vertrouwelijk|geadresseerde|poufn|adresat/gi;
+  /confidential|disclaimer|haftungsausschluss|vertraulich|irrtümlich|unbefugt|unerlaubt|bafin|amtsgericht|handelsregister|\bhrb\b|registergericht|geschäftsführer|vorstand:|ust-?id|riservat|destinatari|confidentiel|destinataire|confidencial|vertrouwelijk|geadresseerde|poufn|adresat/gi;
 /** The sender writing about themselves: boilerplate is impersonal. */
 const FIRST_PERSON = /\b(?:ich|mein|meine|meinen|meinem|meiner|meines|mir|mich|my|me)\b|\bI(?:'m|'ve|'d| am| have| was| would| will)\b/i;
 const FOOTER =
   /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences/i;
 const RULE = /^[-_=*~#.\s]{3,}$/;
 const LEGAL_ANY = new RegExp(`${DISCLAIMER_PHRASE.source}|${DISCLAIMER_WORD.source}|${FOOTER.source}`, 'i');
+/** A greeting line on its own (`Hallo,`, `Dear Sir or Madam,`): what is left when a customer's only paragraph is cut. */
+const GREETING_ONLY = /^\s*(?:hallo|hello|hi|hey|moin|servus|guten (?:tag|morgen|abend)|good (?:morning|afternoon|evening)|sehr geehrte|dear|liebe|lieber)\b[^\n]{0,50}$/i;
 
 export interface TailRemoval {
   /** The lines kept: the input array itself when nothing was removed. */
@@ -127,11 +131,25 @@ export interface TailRemoval {
 function legalKind(text: string): RemovedKind | undefined {
   // One test rules out most paragraphs: the finer rules below run only on those with a legal word.
   if (!LEGAL_ANY.test(text)) return RULE.test(text) ? 'footer' : undefined;
-  if (DISCLAIMER_PHRASE.test(text)) return 'disclaimer';
+  if (DISCLAIMER_HEADING.test(text)) return 'disclaimer';
   if (RULE.test(text)) return 'footer';
-  if (FIRST_PERSON.test(text)) return undefined;
+  // A customer quoting or reporting boilerplate ("I got a mail that said: intended recipient ...") writes
+  // in the first person or asks; boilerplate does neither.
+  if (FIRST_PERSON.test(text) || text.includes('?')) return undefined;
+  if (DISCLAIMER_PHRASE.test(text)) return 'disclaimer';
   if (new Set(text.match(DISCLAIMER_WORD)?.map((w) => w.toLowerCase())).size >= 2) return 'disclaimer';
   return FOOTER.test(text) ? 'footer' : undefined;
+}
+
+/** Whether the lines before `end` are one greeting line and blanks. */
+function isGreetingOnly(input: readonly string[], end: number): boolean {
+  let content: string | undefined;
+  for (let k = 0; k < end; k += 1) {
+    if (isBlank(input[k])) continue;
+    if (content !== undefined) return false;
+    content = input[k];
+  }
+  return content !== undefined && GREETING_ONLY.test(content);
 }
 
 /**
@@ -154,6 +172,8 @@ export function removeLegalTail(input: readonly string[]): TailRemoval {
     for (let k = start; k < end && text.length < 800; k += 1) text += `${input[k]}\n`;
     const kind = legalKind(text);
     if (!kind) break;
+    // Never cut down to a bare greeting: the paragraph after `Hallo,` is the customer's message.
+    if (isGreetingOnly(input, above)) break;
     removed.unshift({ kind, text: input.slice(start, end).join('\n') });
     cut = start;
     end = above;
