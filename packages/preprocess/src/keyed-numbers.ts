@@ -5,6 +5,8 @@
 import type { Hit } from './redact.js';
 
 const KEY_TAIL = String.raw`\s?[:#]?\s{0,3}(?:(?:ist|lautet|is)\s{1,3})?$`;
+/** The first three letters of German and English month names (`10. August 1990`, `3 Mär 1985`). */
+const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec';
 /**
  * Numbers named by a keyword: `before` ends where the value starts (the keyword, then `:`, `#`, `ist`,
  * `is` or blanks), `value` is the number itself (sticky). `letters`: the value may start with up to
@@ -14,7 +16,7 @@ const KEYED_RULES: ReadonlyArray<{ type: string; before: RegExp; value: RegExp; 
   {
     type: 'ACCOUNT',
     before: new RegExp(
-      String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummer|nr\.?)|\bkd\.?-?nr\.?|\b(?:account|customer|client|contract|depot|membership) (?:number|no\.?|id)|\bacct\.? no\.?)` + KEY_TAIL,
+      String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummer|nr\.?)|\bkd\.?-?nr\.?|\b(?:account|customer|client|contract|depot|membership) (?:number|no\.?|id)|\bacct\.? no\.?|\b(?:depots?|kontos?|account))` + KEY_TAIL,
       'i',
     ),
     value: /[A-Z]{0,3}\d(?:[ -]?\d){4,17}\b/iy,
@@ -22,14 +24,14 @@ const KEYED_RULES: ReadonlyArray<{ type: string; before: RegExp; value: RegExp; 
   },
   {
     type: 'TAX_ID',
-    before: new RegExp(String.raw`(?:\bsteuer-?id(?:entifikationsnummer)?|\bsteuer-?nummer|\bst\.?-?nr\.?|\btax (?:id|number|identification number)|\btin)` + KEY_TAIL, 'i'),
+    before: new RegExp(String.raw`(?:\bsteuer-?id(?:entifikationsnummer)?|\bsteuer-?nummer|\bst\.?-?nr\.?|\btax (?:id|number|identification number)|\btin|identifikationsnummer|\bid-?nr\.?)` + KEY_TAIL, 'i'),
     value: /\d(?:[ /-]?\d){7,12}\b/y,
   },
   { type: 'CVV', before: new RegExp(String.raw`(?:\bcvv2?|\bcvc2?|kartenprüfnummer|\bprüfnummer|\bprüfziffer|\bsecurity code)` + KEY_TAIL, 'i'), value: /\d{3,4}\b/y },
   {
     type: 'BIRTHDATE',
-    before: /(?:\bgeboren am|\bgeb\.|\bgeburtsdatum|\bdate of birth|\bd\.?o\.?b\.?|\bborn on)\s?[:#]?\s{0,3}$/i,
-    value: /(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2})(?!\d)/y,
+    before: new RegExp(String.raw`(?:\bgeboren am|\bgeb\.(?:-?datum)?|\bgeburtsdatum|\bdate of birth|\bd\.?o\.?b\.?|\bborn on)` + KEY_TAIL, 'i'),
+    value: new RegExp(String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\.? (?:${MONTH})\p{L}*\.? \d{4})(?!\d)`, 'iuy'),
   },
 ];
 /** Characters before a value that its keyword may take (the longest keyword and its tail fit). */
@@ -51,7 +53,7 @@ function keyedAt(text: string, at: number, rule: (typeof KEYED_RULES)[number]): 
  * asked about further. A keyword added to a rule needs its last word here too, or it is never tried.
  */
 const KEY_LAST_WORDS = new Set(
-  'kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer st.-nr. st.nr. stnr stnr. st-nr. tin cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer code geb. geburtsdatum birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'born on'),
+  'kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account identifikationsnummer idnr idnr. id-nr. geb.-datum geb.datum steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer st.-nr. st.nr. stnr stnr. st-nr. tin cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer code geb. geburtsdatum birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'born on'),
 );
 /** `am` and `on` end a keyword only after these (`geboren am`, `born on`): dates in prose stay cheap. */
 const BEFORE_AM_ON = new Set(['geboren', 'born']);
@@ -94,8 +96,8 @@ function wordBefore(text: string, at: number): string {
   return word;
 }
 
-/** Where a value may start: three digits or more, or digits that go on after a separator (`12 345 678`, `12.03.1980`). */
-const VALUE_START = /\d{3,}|\d{1,2}(?=[./ -]\d)/g;
+/** Where a value may start: three digits or more, digits that go on after a separator (`12 345 678`, `12.03.1980`), or a day before a month name. */
+const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=\.? (?:${MONTH}))`, 'giu');
 
 /**
  * Numbers named by a keyword. Driven by the digits: only where a number that could be a value starts

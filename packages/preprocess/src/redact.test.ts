@@ -2,12 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { isValidIban, isValidLuhn, redactPii } from './redact.js';
 
 describe('redactPii', () => {
-  it('masks IBANs that pass mod-97, with or without spaces, and leaves failing ones', () => {
+  it('masks IBANs that pass mod-97, with or without spaces, and leaves failing ones of no known length', () => {
     expect(isValidIban('DE89370400440532013000')).toBe(true);
     expect(isValidIban('DE89370400440532013001')).toBe(false);
-    const r = redactPii('IBAN DE89 3704 0044 0532 0130 00 und GB82WEST12345698765432, nicht DE89370400440532013001.');
-    expect(r.text).toBe('IBAN [IBAN] und [IBAN], nicht DE89370400440532013001.');
+    const r = redactPii('IBAN DE89 3704 0044 0532 0130 00 und GB82WEST12345698765432, nicht XY89370400440532013001.');
+    expect(r.text).toBe('IBAN [IBAN] und [IBAN], nicht XY89370400440532013001.');
     expect(r.redactions.map((x) => x.type)).toEqual(['IBAN', 'IBAN']);
+  });
+
+  it("masks IBANs in lower case, grouped by dashes, and mistyped ones of their country's length", () => {
+    for (const iban of ['de89370400440532013000', 'de89 3704 0044 0532 0130 00', 'DE89-3704-0044-0532-0130-00', 'DE89370400440532013001']) {
+      expect(redactPii(`IBAN ${iban} bitte`).text).toBe('IBAN [IBAN] bitte');
+    }
+    // Too short for a German IBAN and failing the checksum: not an IBAN.
+    expect(redactPii('Ref DE8937040044053201 ok').text).toBe('Ref DE8937040044053201 ok');
+  });
+
+  it('leaves dates with a time or an amount, years and order numbers alone', () => {
+    for (const text of ['am 03.11.2025 10:15 habe ich angerufen.', '01.10.2025 1.200,00 EUR Miete', 'Im Jahr 2010 2011 2012 2013 gab es Dividenden.', 'Order 20251103123456']) {
+      expect(redactPii(text).text).toBe(text);
+    }
+    expect(redactPii('Am 03.11.2025 angerufen, Tel. 0171 2345678').text).toBe('Am 03.11.2025 angerufen, Tel. [PHONE]');
+  });
+
+  it('masks phone numbers written with a slash between blanks or an area code in brackets', () => {
+    expect(redactPii('Telefonnummer: 069 / 123 45 67').text).toBe('Telefonnummer: [PHONE]');
+    expect(redactPii('Tel. (030) 123 4567').text).toBe('Tel. [PHONE]');
   });
 
   it('masks card numbers that pass Luhn only', () => {
@@ -48,6 +68,17 @@ describe('redactPii', () => {
     expect(redactPii('My account number: 12345678, customer ID #A1234567, date of birth 1980-03-12, security code is 4321').text).toBe(
       'My account number: [ACCOUNT], customer ID #[ACCOUNT], date of birth [BIRTHDATE], security code is [CVV]',
     );
+  });
+
+  it('knows short keywords, a plain Depot or Konto, the tax IdNr. and birth dates said with is/ist or a month name', () => {
+    const cases: Array<[string, string]> = [
+      ['Kundennr. 99887766, Kontonr. 1234567890, Depotnr. 123456789, Vertragsnr. 55443322', 'Kundennr. [ACCOUNT], Kontonr. [ACCOUNT], Depotnr. [ACCOUNT], Vertragsnr. [ACCOUNT]'],
+      ['Mein Depot 555444333, Mitinhaber des Depots 123456789, account 00123456789', 'Mein Depot [ACCOUNT], Mitinhaber des Depots [ACCOUNT], account [ACCOUNT]'],
+      ['Identifikationsnummer 12345678901, IdNr. 12345678901', 'Identifikationsnummer [TAX_ID], IdNr. [TAX_ID]'],
+      ['My date of birth is 10.08.1990; born on 10 August 1990; Geb.-Datum: 10.8.1990; geboren am 3. März 1985', 'My date of birth is [BIRTHDATE]; born on [BIRTHDATE]; Geb.-Datum: [BIRTHDATE]; geboren am [BIRTHDATE]'],
+    ];
+    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+    expect(redactPii('Depot 2 mal geändert, Konto 12').text).toBe('Depot 2 mal geändert, Konto 12');
   });
 
   it('leaves numbers without such a keyword, and keyed numbers when `ids` is off', () => {

@@ -82,10 +82,19 @@ export function isValidLuhn(digits: string): boolean {
 }
 
 // Every quantifier is bounded and the alternatives are disjoint, so matching stays linear.
-const IBAN_RE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
+// IBANs in any case, grouped by blanks or dashes (`de89 3704 ...`, `DE89-3704-...`).
+const IBAN_RE = /\b[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}\b/g;
+/**
+ * IBAN lengths of the countries a German or Swiss bank's customers write most: a number of exactly this
+ * shape is masked even when its checksum fails (a typo in an IBAN is still the customer's account).
+ */
+const IBAN_LENGTHS: Readonly<Record<string, number>> = { DE: 22, AT: 20, CH: 21, LI: 21, LU: 20, NL: 18, BE: 16, FR: 27, IT: 27, ES: 24, GB: 22, IE: 22, PL: 28, DK: 18, SE: 24, FI: 18, PT: 25, CZ: 24 };
 const CARD_RE = /\b\d(?:[ -]?\d){11,18}\b/g;
-const PHONE_RE = /(?:\+|\b0)\d(?:[ ./-]?\(?\d\)?){5,16}\d\b/g;
+// A leading `(` belongs to the number (`(030) 123 4567`); groups may be split by ` / ` as well as by one character.
+const PHONE_RE = /\(?(?:\+|\b0)\d(?:(?: ?[./-] ?| )?\(?\d\)?){5,16}\d\b/g;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
+/** A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone. */
+const DATE_FIRST = /^\(?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
 /** `[A-Za-z0-9.-]`: a character of a domain name. */
 function isDomainChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
@@ -107,29 +116,49 @@ function allMatches(re: RegExp, text: string): RegExpExecArray[] {
   return found;
 }
 
+const isIbanGap = (c: string | undefined) => c === ' ' || c === '-';
+
 function ibanHits(text: string): Hit[] {
   const hits: Hit[] = [];
   for (const m of allMatches(IBAN_RE, text)) {
-    // The greedy match may run into a following code; shorten at character boundaries until the checksum holds.
+    // The greedy match may run into a following code; shorten at group boundaries until the checksum holds,
+    // else take the longest prefix of the country's IBAN length (a mistyped IBAN).
     const raw = m[0];
-    for (let end = raw.length; end >= 15; end -= 1) {
-      if (raw[end - 1] === ' ') continue;
+    const expected = IBAN_LENGTHS[raw.slice(0, 2).toUpperCase()];
+    let found: number | undefined;
+    let shaped: number | undefined;
+    for (let end = raw.length; end >= 15 && found === undefined; end -= 1) {
+      if (isIbanGap(raw[end - 1])) continue;
       const next = raw[end];
-      if (next !== undefined && next !== ' ') continue;
-      if (isValidIban(raw.slice(0, end).replace(/ /g, ''))) {
-        hits.push({ type: 'IBAN', start: m.index, end: m.index + end, placeholder: '[IBAN]' });
-        break;
-      }
+      if (next !== undefined && !isIbanGap(next)) continue;
+      const compact = raw.slice(0, end).replace(/[ -]/g, '').toUpperCase();
+      if (isValidIban(compact)) found = end;
+      else if (shaped === undefined && compact.length === expected && /^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(compact)) shaped = end;
     }
+    const end = found ?? shaped;
+    if (end !== undefined) hits.push({ type: 'IBAN', start: m.index, end: m.index + end, placeholder: '[IBAN]' });
   }
   return hits;
+}
+
+/**
+ * Whether digits start as a payment card's do (issuer ranges: Visa 4, Mastercard 51-55 and 2221-2720,
+ * Mir 2200-2204, Amex, Diners and JCB 3, Maestro, Discover and UnionPay 5-6): years (`2010 2011 ...`) and
+ * order numbers (`2025...`) that pass Luhn by chance do not.
+ */
+function isCardPrefix(digits: string): boolean {
+  const first = digits.charCodeAt(0) - 48;
+  if (first >= 3 && first <= 6) return true;
+  if (first !== 2) return false;
+  const four = Number(digits.slice(0, 4));
+  return (four >= 2221 && four <= 2720) || (four >= 2200 && four <= 2204);
 }
 
 function cardHits(text: string): Hit[] {
   const hits: Hit[] = [];
   for (const m of allMatches(CARD_RE, text)) {
     const digits = m[0].replace(/[ -]/g, '');
-    if (digits.length >= 13 && isValidLuhn(digits)) hits.push({ type: 'CARD', start: m.index, end: m.index + m[0].length, placeholder: '[CARD]' });
+    if (digits.length >= 13 && isCardPrefix(digits) && isValidLuhn(digits)) hits.push({ type: 'CARD', start: m.index, end: m.index + m[0].length, placeholder: '[CARD]' });
   }
   return hits;
 }
@@ -158,10 +187,19 @@ function emailHits(text: string): Hit[] {
 
 function phoneHits(text: string): Hit[] {
   const hits: Hit[] = [];
-  for (const m of allMatches(PHONE_RE, text)) {
+  PHONE_RE.lastIndex = 0;
+  for (let m = PHONE_RE.exec(text); m !== null; m = PHONE_RE.exec(text)) {
+    const date = DATE_FIRST.exec(m[0]);
+    if (date) {
+      // A date and what follows it (a time, an amount): look again after the date.
+      PHONE_RE.lastIndex = m.index + date[0].length;
+      continue;
+    }
     const digits = m[0].replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(m[0])) continue;
-    hits.push({ type: 'PHONE', start: m.index, end: m.index + m[0].length, placeholder: '[PHONE]' });
+    // `(` only with its `)`: `(030) 123` keeps both inside the mask, a lone `(` stays outside.
+    const start = m[0].startsWith('(') && !m[0].includes(')') ? m.index + 1 : m.index;
+    hits.push({ type: 'PHONE', start, end: m.index + m[0].length, placeholder: '[PHONE]' });
   }
   return hits;
 }
@@ -195,7 +233,8 @@ function claimedScratch(length: number): Uint8Array {
 }
 
 /**
- * Masks IBANs (mod-97 valid), card numbers (Luhn valid), email addresses, numbers named by a keyword
+ * Masks IBANs (mod-97 valid, or of their country's exact length: a typo), card numbers (Luhn valid, in
+ * an issuer's range), email addresses, numbers named by a keyword
  * (`ids`), phone numbers, configured patterns and, when asked, marked names and street addresses
  * (`names`) with typed placeholders. Overlaps go to the earlier
  * detector: user patterns first, then that order. `redactions` give each placeholder's place in the
