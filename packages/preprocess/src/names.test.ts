@@ -19,6 +19,14 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Hallo zusammen, Dear Sir or Madam, Hi there')).toBe('Hallo zusammen, Dear Sir or Madam, Hi there');
   });
 
+  it('masks the display names in quoted and forwarded header lines', () => {
+    expect(masked('> Von: Erika Mustermann <erika@example.com>\n> An: Hans-Peter Müller <hp@example.com>')).toBe('> Von: [NAME] <[EMAIL]>\n> An: [NAME] <[EMAIL]>');
+    expect(masked('From: "Anna von der Heide" <a@example.com>\nTo: Jane <jane@example.com>')).toBe('From: "[NAME]" <[EMAIL]>\nTo: [NAME] <[EMAIL]>');
+    // Outlook's fields run together on one line.
+    expect(masked('Von: Support [mailto:s@example.com] Gesendet: Montag An: Tim Betreff: Order')).toBe('Von: [NAME] [mailto:[EMAIL]] Gesendet: Montag An: [NAME] Betreff: Order');
+    expect(masked('Bitte an: Kundenservice schicken. Von: 12 Uhr bis 14 Uhr')).toBe('Bitte an: Kundenservice schicken. Von: 12 Uhr bis 14 Uhr');
+  });
+
   it('masks a name the writer gives or signs with after a closing', () => {
     expect(masked('Mein Name ist Anna Maria Schneider und ich habe eine Frage.')).toBe('Mein Name ist [NAME] und ich habe eine Frage.');
     expect(masked('My name is Mary Jones. Name: Peter Lustig')).toBe('My name is [NAME]. Name: [NAME]');

@@ -6,6 +6,7 @@
  * - a name greeted without a title, before the greeting's comma (`Hallo Anna,`, `Dear John Smith,`);
  * - a name the writer gives (`mein Name ist Anna Schneider`, `ich heiße`, `my name is`, `Name:`) or signs
  *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line;
+ * - the display name in a quoted or forwarded header (`Von: Erika Mustermann <…>`, `To: Jane <…>`);
  * - a street and house number (`Musterstraße 12`, `Hauptstr. 5a`, `Berliner Allee 3`, `221 Baker Street`),
  *   with the postal code and town that follow it (`, 10115 Berlin`), as `[ADDRESS]`.
  */
@@ -23,7 +24,7 @@ const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a street word); the full pattern
 // then runs only where a cue is, anchored there. Scanning with the full patterns, or with a lookbehind,
 // costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)/g;
+const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)/g;
 const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 
 const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)`;
@@ -50,6 +51,17 @@ const SIGNED_SHORT = new RegExp(String.raw`${BEFORE}(?:MfG|LG|VG|Gr(?:ü(?:ß|ss
 
 /** At a greeting without a title: the first name(s) right before the greeting's comma (group 1): `Hallo Anna,`. */
 const GREETED = new RegExp(String.raw`${BEFORE}(?:Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)[ \t]{1,3}(${nameWords(2)})(?=[ \t]{0,3},)`, 'uy');
+
+/** Header fields of a quoted or forwarded mail that may follow a display name on the same line (Outlook runs them together). */
+const NEXT_FIELD = String.raw`(?:Betreff|Subject|Gesendet|Sent|Datum|Date|Cc|CC|An|To):`;
+/**
+ * At a header field of a quoted or forwarded mail (`Von:`, `From:`, `An:`, `To:`, `Cc:`): the sender's or
+ * recipient's display name (group 1), before the address, `[mailto:`, the line's end or the next field.
+ */
+const HEADER_NAME = new RegExp(
+  String.raw`${BEFORE}(?:Von|From|An|To|Cc|CC|Absender|Sender):[ \t]{1,3}"?(${nameWords(4)})(?="?(?:[ \t]{0,3}(?:<|\[mailto:|\(|;|,|\r?\n|$)|[ \t]{1,3}${NEXT_FIELD}))`,
+  'uy',
+);
 
 /**
  * A German street word with its house number (`…straße 12`, `Str. 5`, `Allee 3`): case-blind, because
@@ -82,7 +94,7 @@ export function nameHits(text: string): Hit[] {
   for (let cue = NAME_CUE.exec(text); cue !== null; cue = NAME_CUE.exec(text)) {
     const at = cue.index;
     const m =
-      stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at) ??
+      stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : cue[4] !== undefined ? GREETED : HEADER_NAME, text, at) ??
       (cue[3] !== undefined ? stickyAt(SIGNED_SHORT, text, at) : null);
     if (m === null) continue;
     hits.push(nameHit(m));
