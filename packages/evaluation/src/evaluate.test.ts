@@ -5,6 +5,7 @@ import { predictionLineJsonSchema } from './json-schema.js';
 import { formatPredictionLines, parsePredictionLines, type PredictionLine } from './prediction-line.js';
 import { evaluationMarkdown, evaluationText } from './report-text.js';
 import { modelCardMarkdown } from './model-card.js';
+import { evaluationHtml } from './report-html.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { computeTaskMetrics } from './task-metrics.js';
 
@@ -76,5 +77,57 @@ describe('evaluatePredictions', () => {
     expect(card).toContain('## Intended use');
     expect(card).toContain('## Known weaknesses');
     expect(card).toContain('| queue | 3 |');
+  });
+
+  it('warns in every report when lines with a label have no prediction for it', () => {
+    const dropped: PredictionLine[] = [...lines, { truth: { queue: 'loans' }, prediction: { area: { label: 'retail' } } }, { truth: { queue: 'cards' }, prediction: { area: { label: 'retail' } } }];
+    const r = evaluatePredictions(dropped);
+    expect(r.tasks[0].skipped.noPrediction).toBe(2);
+    const warning = '2 lines with a queue label have no queue prediction and are left out of its figures';
+    expect(evaluationMarkdown(r)).toContain(`> **Warning:** ${warning}`);
+    expect(modelCardMarkdown(r)).toContain(warning);
+    expect(evaluationHtml(r, [])).toContain(`<p class="warning" role="alert"><b>Warning:</b> ${warning}`);
+    expect(evaluationMarkdown(evaluatePredictions(lines))).not.toContain('Warning');
+  });
+
+  it('shows no precision where a threshold routes nothing, and says how many emails a 95% point rests on', () => {
+    const few: PredictionLine[] = Array.from({ length: 5 }, (_, i) => ({ truth: { queue: i === 0 ? 'cards' : 'loans' }, prediction: { queue: { label: 'cards', confidence: i === 0 ? 0.92 : 0.5 } } }));
+    const r = evaluatePredictions(few);
+    const md = evaluationMarkdown(r);
+    expect(md).toContain('| 0.95 | 0.0% | – |');
+    expect(md).toContain('| 0.90 | 20.0% | 1.0000 |');
+    expect(modelCardMarkdown(r)).toContain('(1 of 5 test emails). Only 1 email routed: a rough estimate.');
+  });
+
+  it('names the labels the model scores that the test set lacks, in the model card', () => {
+    const r = evaluatePredictions([
+      { truth: { queue: 'cards' }, prediction: { queue: { label: 'cards', scores: { cards: 0.7, loans: 0.2, tax: 0.1 } } } },
+      { truth: { queue: 'cards' }, prediction: { queue: { label: 'loans', scores: { cards: 0.3, loans: 0.6, tax: 0.1 } } } },
+    ]);
+    expect(r.tasks[0].untested).toEqual(['loans', 'tax']);
+    expect(modelCardMarkdown(r)).toContain("**2 labels of the model have no test example** (`loans`, `tax`)");
+    expect(evaluatePredictions(lines).tasks[0].untested).toEqual([]);
+  });
+
+  it('counts a true label the model gave no score as outside its top k', () => {
+    const r = evaluatePredictions([
+      // `zeta` has no score: tied at 0 with the unscored labels before it, it used to count as third.
+      { truth: { queue: 'zeta' }, prediction: { queue: { label: 'cards', scores: { cards: 0.6, loans: 0.4 } } } },
+      { truth: { queue: 'tax' }, prediction: { queue: { label: 'savings', scores: { savings: 0.5, tax: 0.3, cards: 0.2 } } } },
+    ], { topK: [3] });
+    expect(r.tasks[0].topK).toEqual([{ k: 3, accuracy: 0.5 }]);
+  });
+
+  it('refuses a confidence outside 0 to 1 and an empty label', () => {
+    expect(() => parsePredictionLines('{"truth":{"q":"a"},"prediction":{"q":{"label":"a","confidence":1.7}}}\n', 'p.jsonl')).toThrow(/p\.jsonl:1: a confidence is a probability from 0 to 1 at prediction\.q\.confidence/);
+    expect(() => parsePredictionLines('{"truth":{"q":""},"prediction":{"q":{"label":"a"}}}\n', 'p.jsonl')).toThrow(/a truth label is not empty/);
+    expect(() => parsePredictionLines('{"truth":{"q":"a"},"prediction":{"q":{"label":""}}}\n', 'p.jsonl')).toThrow(/a label is not empty/);
+  });
+
+  it('escapes HTML in labels and meta values in Markdown', () => {
+    const md = evaluationMarkdown(evaluatePredictions([{ truth: { queue: '<b>cards</b>' }, prediction: { queue: { label: 'A & B' } }, meta: { bank: '<i>x</i>' } }]));
+    expect(md).toContain('&lt;b&gt;cards&lt;/b&gt;');
+    expect(md).toContain('A &amp; B');
+    expect(md).not.toMatch(/<b>|<i>/);
   });
 });

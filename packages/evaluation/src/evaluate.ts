@@ -31,6 +31,8 @@ export const TaskReportSchema = z.object({
   coverage: CoverageCurveSchema.nullable(),
   confusedPairs: z.array(ConfusedPairSchema),
   slices: z.array(SliceSchema),
+  /** Labels the model gave scores for that no test line has as its truth: untested (absent without scores). */
+  untested: z.array(z.string()).optional(),
 });
 export type TaskReport = z.infer<typeof TaskReportSchema>;
 
@@ -146,6 +148,11 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
           .map((k) => ({ k, accuracy: topKAccuracy(truth, rows.map((r) => r.line.prediction[task].scores ?? {}), k, metrics.labels) }))
       : [];
 
+  const scored = new Set<string>();
+  for (const r of withScores) for (const label of Object.keys(r.line.prediction[task].scores ?? {})) scored.add(label);
+  const truthSet = new Set(truth);
+  const untested = [...scored].filter((l) => !truthSet.has(l)).sort();
+
   const confident = rows
     .map((r) => ({ c: confidenceOf(r.line.prediction[task]), ok: r.truth === r.predicted }))
     .filter((x): x is { c: number; ok: boolean } => x.c !== undefined);
@@ -161,6 +168,7 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
     coverage: hasConfidence ? coverageCurve(conf, ok) : null,
     confusedPairs: mostConfusedPairs(metrics, options.confusedPairs ?? 15),
     slices: slicesOf(rows, sliceKeys),
+    ...(scored.size > 0 ? { untested } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { EvaluationReport, TaskReport } from './evaluate.js';
+import { leftOutWarning } from './report-text.js';
 
 export interface ModelCardOptions {
   /** What the model was trained on (e.g. the training data hash and export date). */
@@ -13,8 +14,19 @@ const f = (x: number): string => x.toFixed(3);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
+/** ` N labels of the model have no test example (…)` when the predictions score labels the test set lacks. */
+function untestedNote(t: TaskReport): string {
+  const untested = t.untested ?? [];
+  if (untested.length === 0) return '';
+  const named = untested.slice(0, 15).map(code).join(', ');
+  const n = untested.length;
+  return ` **${n} label${n === 1 ? '' : 's'} of the model ${n === 1 ? 'has' : 'have'} no test example** (${named}${n > 15 ? ', …' : ''}): the figures say nothing about ${n === 1 ? 'it' : 'them'}.`;
+}
+
 function weaknesses(t: TaskReport, minSlice: number): string[] {
   const out: string[] = [];
+  const leftOut = leftOutWarning(t);
+  if (leftOut) out.push(leftOut);
   const m = t.metrics;
   const weak = [...m.perClass].filter((c) => c.support > 0).sort((a, b) => a.f1 - b.f1).slice(0, 5);
   if (weak.length > 0) out.push(`Weakest labels by F1: ${weak.map((c) => `${code(c.label)} ${f(c.f1)} (n=${c.support})`).join(', ')}.`);
@@ -62,20 +74,25 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   for (const t of report.tasks) {
     const shown = t.metrics.perClass.filter((c) => c.support > 0).sort((a, b) => b.support - a.support);
     const head = shown.slice(0, 25).map((c) => `${code(c.label)} (${c.support})`).join(', ');
-    lines.push(`- **${t.task}**: ${t.metrics.labels.length} labels. ${head}${shown.length > 25 ? `, and ${shown.length - 25} more` : ''}.`);
+    lines.push(`- **${t.task}**: ${t.metrics.labels.length} labels. ${head}${shown.length > 25 ? `, and ${shown.length - 25} more` : ''}.${untestedNote(t)}`);
   }
   lines.push('', '## Metrics', '', '| task | examples | accuracy | macro-F1 | weighted F1 | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const t of report.tasks) {
     const m = t.metrics;
     lines.push(`| ${t.task} | ${m.n} | ${f(m.accuracy)} | ${f(m.macro.f1)} | ${f(m.weighted.f1)} | ${t.calibration ? f(t.calibration.ece) : '–'} |`);
   }
-  lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails.`, '');
+  lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails with a label.`, '');
   const thresholds = report.tasks.filter((t) => t.coverage);
   if (thresholds.length > 0) {
     lines.push('## Choosing the abstention threshold', '');
     for (const t of thresholds) {
       const at = t.coverage?.forTargetPrecision.find((x) => x.target === 0.95)?.point;
-      lines.push(at ? `- **${t.task}**: precision 95% at threshold ${at.threshold.toFixed(3)}, routing ${pct(at.coverage)} of mail automatically.` : `- **${t.task}**: precision 95% is not reached at any threshold.`);
+      const few = at && at.routed < 20 ? ` Only ${at.routed} email${at.routed === 1 ? '' : 's'} routed: a rough estimate.` : '';
+      lines.push(
+        at
+          ? `- **${t.task}**: precision 95% at threshold ${at.threshold.toFixed(3)}, routing ${pct(at.coverage)} of mail automatically (${at.routed} of ${t.metrics.n} test emails).${few}`
+          : `- **${t.task}**: precision 95% is not reached at any threshold.`,
+      );
     }
     lines.push('');
   }

@@ -3,11 +3,11 @@ import { PredictionFileError } from './errors.js';
 
 /** One task's prediction in a prediction line: the label, optionally with scores per label. */
 export const LinePredictionSchema = z.object({
-  label: z.string(),
+  label: z.string().min(1, 'a label is not empty'),
   /** Probability (or score) per label; used for top-k accuracy, calibration and the coverage curve. */
   scores: z.record(z.string(), z.number()).optional(),
-  /** Confidence of `label`, when the scores are not given. */
-  confidence: z.number().optional(),
+  /** Confidence of `label` (a probability, 0 to 1; float rounding of 1e-6 over 1 is allowed), when the scores are not given. */
+  confidence: z.number().min(0, 'a confidence is a probability from 0 to 1').max(1 + 1e-6, 'a confidence is a probability from 0 to 1').optional(),
   abstained: z.boolean().optional(),
 });
 export type LinePrediction = z.infer<typeof LinePredictionSchema>;
@@ -19,7 +19,7 @@ export type LinePrediction = z.infer<typeof LinePredictionSchema>;
  */
 export const PredictionLineSchema = z.strictObject({
   id: z.string().optional(),
-  truth: z.record(z.string(), z.string().nullable()).default({}),
+  truth: z.record(z.string(), z.string().min(1, 'a truth label is not empty (null when unknown)').nullable()).default({}),
   prediction: z.record(z.string(), LinePredictionSchema),
   meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });

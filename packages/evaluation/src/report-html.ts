@@ -1,6 +1,7 @@
 import { classificationReportText } from './classification-report.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
+import { leftOutWarning, routedPrecision } from './report-text.js';
 import { esc } from './svg-common.js';
 
 const f = (x: number): string => x.toFixed(4);
@@ -16,7 +17,7 @@ th,td{border:1px solid #ddd;padding:4px 10px}th{background:#f0f4fa;text-align:le
 pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:13px}
 .headline{font-size:15px;color:#333}.kpi{display:inline-block;margin:6px 18px 6px 0;padding:10px 14px;border:1px solid #dde;border-radius:6px;background:#f7f9fc}
 .kpi b{display:block;font-size:22px}.pic{overflow-x:auto;margin:8px 0}.pic svg{max-width:100%;height:auto}
-.weak{color:#a50f15}details{margin:8px 0}
+.weak{color:#a50f15}.warning{background:#fff4e5;border-left:4px solid #e08a00;padding:6px 10px}details{margin:8px 0}
 `;
 
 function table(headers: string[], rows: string[][], numeric: boolean[] = []): string {
@@ -35,6 +36,8 @@ function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
   const pic = (kind: Picture['kind']) => picture(pictures.find((p) => p.task === t.task && p.kind === kind));
   const id = `task-${esc(t.task)}`;
   const parts = [`<section id="${id}" data-task="${esc(t.task)}"><h2>${esc(t.task)}</h2>`];
+  const leftOut = leftOutWarning(t);
+  if (leftOut) parts.push(`<p class="warning" role="alert"><b>Warning:</b> ${esc(leftOut)}</p>`);
   parts.push(
     `<div><span class="kpi">accuracy<b data-metric="${esc(t.task)}.accuracy">${f(m.accuracy)}</b></span>` +
       `<span class="kpi">macro-F1<b data-metric="${esc(t.task)}.macro_f1">${f(m.macro.f1)}</b></span>` +
@@ -65,7 +68,7 @@ function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
     parts.push(
       table(
         ['threshold', 'routed automatically', 'precision of routed'],
-        t.coverage.atThresholds.map((p) => [p.threshold.toFixed(2), pct(p.coverage), f(p.precision)]),
+        t.coverage.atThresholds.map((p) => [p.threshold.toFixed(2), pct(p.coverage), routedPrecision(p)]),
         [true, true, true],
       ),
     );
@@ -108,7 +111,7 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
 <title>${esc(title)}</title><style>${STYLE}</style></head>
 <body><main>
 <h1>${esc(title)}</h1>
-<p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of them. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues.</p>
+<p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues.</p>
 ${summary}
 ${report.tasks.map((t) => taskSection(t, pictures)).join('\n')}
 </main></body></html>

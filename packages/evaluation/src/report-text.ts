@@ -6,7 +6,20 @@ import type { GateResult } from './gate.js';
 const f = (x: number, d = 4): string => x.toFixed(d);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// Labels and values come from data: HTML in them is shown, not rendered, and a `|` does not split the cell.
+const cell = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The warning for lines that have a task's label but no prediction for it (left out of its figures), if any. */
+export function leftOutWarning(t: TaskReport): string | undefined {
+  const n = t.skipped.noPrediction;
+  if (n === 0) return undefined;
+  return `${n} line${n === 1 ? '' : 's'} with a ${t.task} label ${n === 1 ? 'has' : 'have'} no ${t.task} prediction and ${n === 1 ? 'is' : 'are'} left out of its figures: the model or pipeline dropped ${n === 1 ? 'it' : 'them'}.`;
+}
+
+/** Precision of the emails routed at a threshold, or `–` when none is routed (undefined, not 0). */
+export function routedPrecision(p: { routed: number; precision: number }, digits = 4): string {
+  return p.routed === 0 ? '–' : p.precision.toFixed(digits);
+}
 
 /** Plain text: one scikit-learn classification report per task, with the extra figures below it. */
 export function evaluationText(report: EvaluationReport, digits = 4): string {
@@ -57,7 +70,7 @@ function taskMarkdown(t: TaskReport, maxClasses: number): string[] {
   }
   if (t.coverage) {
     lines.push('Abstention threshold (route automatically when confidence >= threshold):', '', '| threshold | routed automatically | precision of routed |', '| ---: | ---: | ---: |');
-    for (const p of t.coverage.atThresholds) lines.push(`| ${p.threshold.toFixed(2)} | ${pct(p.coverage)} | ${f(p.precision)} |`);
+    for (const p of t.coverage.atThresholds) lines.push(`| ${p.threshold.toFixed(2)} | ${pct(p.coverage)} | ${routedPrecision(p)} |`);
     lines.push('');
   }
   for (const s of t.slices) {
@@ -72,9 +85,11 @@ function taskMarkdown(t: TaskReport, maxClasses: number): string[] {
 export function evaluationMarkdown(report: EvaluationReport, options: { maxClasses?: number } = {}): string {
   const title = report.modelId ? `Evaluation of ${report.modelId}` : 'Evaluation';
   const lines = [`# ${cell(title)}${report.dataset ? ` on ${cell(report.dataset)}` : ''}`, ''];
-  lines.push(`${report.lines} emails; all tasks right on ${pct(report.exactMatch)} of them.`, '');
+  lines.push(`${report.lines} emails; all tasks right on ${pct(report.exactMatch)} of those with a label.`, '');
   lines.push('| task | examples | labels | accuracy | macro-F1 | weighted F1 | top-k | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
   lines.push(...taskSummaryRows(report), '');
+  const warnings = report.tasks.map(leftOutWarning).filter((w): w is string => w !== undefined);
+  if (warnings.length > 0) lines.push(...warnings.map((w) => `> **Warning:** ${cell(w)}`), '');
   for (const t of report.tasks) lines.push(...taskMarkdown(t, options.maxClasses ?? 20));
   return `${lines.join('\n')}\n`;
 }

@@ -24,7 +24,9 @@ export function topKAccuracy(
     const t = index.get(truth[i]);
     if (t === undefined) continue;
     const row = scores[i];
-    const mine = row[truth[i]] ?? 0;
+    // A true label the model gave no score is not in its top k, whatever the tie order.
+    const mine = row[truth[i]];
+    if (mine === undefined) continue;
     // Rank of the true label: labels scoring higher, or equal and later in the order, come first.
     let ahead = 0;
     for (let j = 0; j < order.length && ahead < k; j++) {
