@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKLOG_LIMIT } from './sqlite-write-transport.js';
@@ -24,7 +26,28 @@ function record(id: string, emailId: string, createdAt: string): PredictionRecor
   };
 }
 
+function openCloseChild(file: string): Promise<{ code: number | null; out: string }> {
+  const child = fileURLToPath(new URL('../test-support/open-close-child.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', child, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, out }));
+  });
+}
+
 describe('createSqliteStore', () => {
+  it('close() resolves even when the startup prune commits while it waits (no exit with the close unanswered)', async () => {
+    // Before the fix, the prune's commit let the writer thread stop holding the process open, and the
+    // process often exited (code 13, an unsettled top-level await) before the thread confirmed the close.
+    for (let i = 0; i < 6; i++) {
+      const run = await openCloseChild(path.join(dir, `open-close-${i}`, 'mailroute.db'));
+      expect(run, run.out).toEqual({ code: 0, out: 'closed\n' });
+    }
+  }, 60_000);
+
   it('deletes records past the retention: at open, and on prune', async () => {
     const file = path.join(dir, 'retention', 'mailroute.db');
     const old = new Date(Date.now() - 10 * 86_400_000).toISOString();

@@ -140,9 +140,11 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   const checkpointer = new Worker(new URL('./sqlite-checkpointer.worker.mjs', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_MS } });
   checkpointer.unref();
   checkpointer.on('error', () => {}); // the writer's autocheckpoint still bounds the WAL
-  const w = waiters(buffer.onError, (waiting) => (waiting ? worker.ref() : worker.unref()));
   let broken: string | undefined;
   let closed: (() => void) | undefined;
+  // While closing, the thread keeps the process alive until it says it has closed, even when the last
+  // waiting write commits first (else the process could exit with the close still unanswered).
+  const w = waiters(buffer.onError, (waiting) => (waiting || closed !== undefined ? worker.ref() : worker.unref()));
   worker.on('message', (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; queued: number; failed: { id: number; message: string }[] }) => {
     if (m.kind === 'closed') return closed?.();
     w.settleQueued(m.queued);
