@@ -138,6 +138,7 @@ describe('mailroute serve', () => {
     const open = await run(['serve', '--host', '0.0.0.0', '--port', '0', '--home', home]);
     expect(open.code).toBe(2);
     expect(open.stderr).toContain('refusing to listen on 0.0.0.0 without API keys');
+    expect(`${open.stdout}${open.stderr}`).not.toContain('model loaded'); // refused before loading the model
     const bad = await run(['serve', '--port', 'eighty']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--port must be an integer');
@@ -150,7 +151,7 @@ describe('mailroute serve', () => {
     const res = await run(['serve', '--port', '0', '--home', path.join(root, 'empty')]);
     expect(res.code).toBe(1);
     const lines = res.stderr.trim().split('\n');
-    expect(lines.at(-1)).toMatch(/^mailroute: \[MODEL_LOAD_FAILED\] There is no model to serve/);
+    expect(lines.at(-1)).toMatch(/^mailroute: \[MODEL_LOAD_FAILED\] There is no model to serve: the registry at \S+empty has no champion\. Approve a version \(mailroute registry approve <id>\), run mailroute start/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
     const dir = path.join(root, 'no-model-here');
     const noDir = await run(['serve', '--port', '0', '--home', path.join(root, 'empty'), '--model-dir', dir]);

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
@@ -9,6 +10,7 @@ import {
   closeOnSignals,
   createLocalServing,
   isLoopback,
+  ModelLoadError,
   startNodeServer,
   type Logger,
   type LimitsInput,
@@ -71,7 +73,7 @@ export function addServeOptions(command: Command): Command {
     .option('--port <port>', 'port, 0 for any free one (env PORT; default 8080)', integer('--port', 0, 65535))
     .option('--home <dir>', 'registry and database location (env MAILROUTE_HOME)')
     .option('--api-keys <file>', 'API key file (default <home>/api-keys.json; none: no auth, loopback only)')
-    .option('--poll-seconds <n>', 'seconds between champion checks, 0 to stop polling', integer('--poll-seconds', 0, 86_400))
+    .option('--poll-seconds <n>', 'seconds between champion checks (default 5), 0 to stop polling', integer('--poll-seconds', 0, 86_400))
     .option('--max-batch <n>', 'emails per request (default 256)', integer('--max-batch', 1, 10_000))
     .option('--max-body-bytes <n>', 'request body limit (default 1 MB, at most 6 MB)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
     .option('--timeout-ms <n>', 'request timeout (default 10000)', integer('--timeout-ms', 1, 600_000))
@@ -109,19 +111,35 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     // SageMaker allows 6 MB per invocation.
     ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: 6 * 1024 * 1024 } : {}),
   };
-  const serving = await createLocalServing({
-    home,
-    modelDir: modelDir ? path.resolve(ctx.cwd, modelDir) : undefined,
-    apiKeysFile: flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE,
-    limits,
-    storeText: flags.storeText === true,
-    pollSeconds: flags.pollSeconds,
-    modelThreads: flags.modelThreads,
-    inlineEmails: flags.inlineEmails,
-    predictionBufferMs: flags.predictionBufferMs,
-    retentionDays: flags.retentionDays,
-    logger,
-  });
+  const explicitKeys = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE;
+  // Refused before the model loads: without keys, only loopback (the same check runs again on the keys read).
+  if (explicitKeys === undefined && !existsSync(path.join(home, API_KEYS_FILE)) && !isLoopback(host) && !sagemaker) {
+    throw new UsageError(`refusing to listen on ${host} without API keys; add keys (--api-keys) or use --host 127.0.0.1`);
+  }
+  let serving: Awaited<ReturnType<typeof createLocalServing>>;
+  try {
+    serving = await createLocalServing({
+      home,
+      modelDir: modelDir ? path.resolve(ctx.cwd, modelDir) : undefined,
+      apiKeysFile: explicitKeys,
+      limits,
+      storeText: flags.storeText === true,
+      pollSeconds: flags.pollSeconds,
+      modelThreads: flags.modelThreads,
+      inlineEmails: flags.inlineEmails,
+      predictionBufferMs: flags.predictionBufferMs,
+      retentionDays: flags.retentionDays,
+      logger,
+    });
+  } catch (error) {
+    // The library says what is missing; the CLI adds what to do about it.
+    if (error instanceof ModelLoadError && /no champion/.test(error.message) && modelDir === undefined) {
+      throw new ModelLoadError(
+        `There is no model to serve: the registry at ${home} has no champion. Approve a version (mailroute registry approve <id>), run mailroute start to train and approve a demo model, or serve a model directory with --model-dir.`,
+      );
+    }
+    throw error;
+  }
   if (!serving.context.auth.enabled && !isLoopback(host) && !sagemaker) {
     await serving.close();
     throw new UsageError(`refusing to listen on ${host} without API keys; add keys (--api-keys) or use --host 127.0.0.1`);
