@@ -45,7 +45,7 @@ describe('mailroute clean', () => {
     writeFileSync(path.join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
     const r = await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl'], dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('in.jsonl:2: skipped: invalid JSON');
+    expect(r.stderr).toMatch(/in\.jsonl:2: skipped: column 2: not JSON \(.+\)/);
     expect(r.stderr).toContain('in.jsonl:4: skipped: invalid line: format');
     const out = readOut(path.join(dir, 'out.jsonl'));
     expect(out.map((o) => o.id)).toEqual(['a', 'b', 'd']);
@@ -74,7 +74,10 @@ describe('mailroute clean', () => {
     const r = await run(['clean', '--in', 'message.eml', '--out', 'out.jsonl', '--scope', 'quotes'], dir);
     expect(r.code).toBe(0);
     const [line] = readOut(path.join(dir, 'out.jsonl'));
-    expect(line.id).toBe('message');
+    expect(line.id).toBe('message'); // no Message-ID: the file name
+    writeFileSync(path.join(dir, 'named.eml'), Buffer.from(`Message-ID: <4711@mail.example.com>\r\n${eml}`, 'latin1'));
+    expect((await run(['clean', '--in', 'named.eml', '--out', 'named.jsonl'], dir)).code).toBe(0);
+    expect(readOut(path.join(dir, 'named.jsonl'))[0].id).toBe('4711@mail.example.com'); // as POST /v1/classify/eml names it
     expect(line.text).toContain('Viele Grüße\n[NAME]'); // the signature stays in scope quotes, its name masked
     expect(line.language).toBe('de');
   });

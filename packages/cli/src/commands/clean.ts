@@ -13,6 +13,7 @@ import {
   type CleanScope,
   type Email,
 } from '@mailroute/preprocess';
+import { jsonErrorOffset } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
@@ -68,7 +69,6 @@ async function cleanOne(line: CleanInputLine, scope: CleanScope, redact: boolean
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof SyntaxError) return 'invalid JSON';
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const prefix = typeof code === 'string' && code !== 'CLEAN_INPUT_UNREADABLE' ? `[${code}] ` : '';
@@ -107,8 +107,9 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     if (inPath.toLowerCase().endsWith('.eml')) {
       // A single message: parsed from bytes so that its declared charsets decide the decoding.
       const email = await parseEml(new Uint8Array(raw));
-      const { attachments: _attachments, ...rest } = email;
-      outLines.push(JSON.stringify(outputLine(path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact)));
+      const { attachments: _attachments, id, ...rest } = email;
+      // Its Message-ID names it, as in serving's /v1/classify/eml; the file name when it has none.
+      outLines.push(JSON.stringify(outputLine(id ?? path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact)));
       progress.update(1, 1);
     } else {
       const lines = raw.toString('utf8').split('\n');
@@ -117,7 +118,14 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
       for (let i = 0; i < lines.length; i += 1) {
         if (lines[i].trim() === '') continue;
         try {
-          const parsed = CleanInputLineSchema.safeParse(JSON.parse(lines[i]));
+          let json: unknown;
+          try {
+            json = JSON.parse(lines[i]);
+          } catch (cause) {
+            const offset = jsonErrorOffset(lines[i]);
+            throw new CleanInputError(`${offset === undefined ? '' : `column ${offset + 1}: `}not JSON (${(cause as Error).message.split('\n')[0]})`);
+          }
+          const parsed = CleanInputLineSchema.safeParse(json);
           if (!parsed.success) {
             const issue = parsed.error.issues[0];
             throw new CleanInputError(`invalid line: ${issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`);
