@@ -27,4 +27,15 @@ describe('mailroute', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('--no-such-flag');
   });
+
+  it('names a mistyped option that Commander reports as a missing required one', async () => {
+    const { code, stderr } = await run(['train', '--datas', 'x.csv']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("required option '--data <files...>' not specified");
+    expect(stderr).toContain("mailroute: unknown option '--datas' (did you mean --data?)");
+    // Known options, --no- forms and values are not taken for unknown ones.
+    const clean = await run(['clean', '--no-redact', '--scope', 'quotes', '--out', 'o.jsonl']);
+    expect(clean.code).toBe(2);
+    expect(clean.stderr).not.toContain('unknown option');
+  });
 });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
+import { closestKey } from '@mailroute/training';
 import { formatError, UsageError } from './errors.js';
 import { createContext, type CliContext } from './context.js';
 
@@ -32,6 +33,35 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/**
+ * Commander reports a missing required option before an unknown one, so `train --datas x` says only that
+ * --data is missing. This finds the unknown long options of the command the arguments name, with the
+ * nearest known one.
+ */
+export function unknownOptionHint(program: Command, argv: readonly string[]): string | undefined {
+  let command = program;
+  const unknown: string[] = [];
+  for (const token of argv) {
+    if (token === '--') break;
+    if (!token.startsWith('-')) {
+      command = command.commands.find((c) => c.name() === token || c.aliases().includes(token)) ?? command;
+      continue;
+    }
+    if (!token.startsWith('--')) continue;
+    const name = token.split('=')[0];
+    const known = [...command.options, ...program.options].flatMap((o) => [o.long, o.negate ? undefined : o.long?.replace(/^--/, '--no-')]);
+    if (!known.includes(name) && name !== '--help') unknown.push(name);
+  }
+  if (unknown.length === 0) return undefined;
+  const known = command.options.map((o) => o.long).filter((l): l is string => l !== undefined);
+  return unknown
+    .map((name) => {
+      const guess = closestKey(name, known);
+      return `unknown option '${name}'${guess ? ` (did you mean ${guess}?)` : ''}`;
+    })
+    .join('; ');
+}
+
 /** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error. Only this file's caller exits. */
 export async function main(argv: string[], ctx: CliContext = createContext()): Promise<number> {
   const program = buildProgram(ctx);
@@ -42,6 +72,10 @@ export async function main(argv: string[], ctx: CliContext = createContext()): P
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       if (error.exitCode === 0) return 0;
+      if (error.code === 'commander.missingMandatoryOptionValue') {
+        const hint = unknownOptionHint(program, argv);
+        if (hint) ctx.stderr.write(`mailroute: ${hint}\n`);
+      }
       return 2;
     }
     if (error instanceof UsageError) {
