@@ -70,11 +70,6 @@ export class UnknownLabelError extends ServingError {
   readonly status = 422;
 }
 
-export class UnknownPredictionError extends ServingError {
-  readonly code = 'PREDICTION_UNKNOWN';
-  readonly status = 422;
-}
-
 export class RateLimitedError extends ServingError {
   readonly code = 'RATE_LIMITED';
   readonly status = 429;
