@@ -79,6 +79,7 @@ describe('redactPii', () => {
     ];
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
     expect(redactPii('Depot 2 mal geändert, Konto 12').text).toBe('Depot 2 mal geändert, Konto 12');
+    expect(redactPii('Der Sicherheitscode ist 321.').text).toBe('Der Sicherheitscode ist [CVV].');
   });
 
   it('leaves numbers without such a keyword, and keyed numbers when `ids` is off', () => {
