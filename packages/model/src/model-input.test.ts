@@ -25,6 +25,14 @@ describe('prepareModelInput', () => {
   });
 });
 
+describe('prepareModelInput on forwards', () => {
+  it('reads the forwarded message under a short cover note, and detects its language', () => {
+    const input = prepareModelInput({ subject: 'Fwd: Depot', body: 'FYI\n\n---------- Forwarded message ---------\nFrom: Tim <t@example.com>\nSubject: Depot\n\nPlease transfer my securities account to another bank, thank you very much.' });
+    expect(input.text).toBe('Depot\nFYI\n\nPlease transfer my securities account to another bank, thank you very much.');
+    expect(input.language).toBe('en');
+  });
+});
+
 describe('routeFromPredictions', () => {
   const task = (label: string, abstained: boolean) => ({ label, confidence: 0.5, top: [{ label, score: 0.5 }], abstained });
   it('routes to the queue label when no routing task abstains', () => {

@@ -1,4 +1,4 @@
-import { cleanEmail, type Email } from '@mailroute/preprocess';
+import { cleanEmail, detectLanguage, forwardedText, type Email } from '@mailroute/preprocess';
 
 export interface ModelInput {
   /** Normalised subject, a newline, the cleaned and redacted body. */
@@ -15,12 +15,17 @@ export function metaValue(value: string): string {
 
 /**
  * The one way an email becomes model input, in training and serving alike (so they never drift):
- * clean (quotes, signatures, device lines, disclaimers gone; PII redacted), subject + body, meta tokens.
+ * clean (quotes, signatures, device lines, disclaimers gone; PII redacted; a forward's message kept when
+ * the customer wrote no more than a cover note above it), subject + body, meta tokens.
  */
 export function prepareModelInput(email: Email): ModelInput {
   const cleaned = cleanEmail(email, { scope: 'visible', redact: true });
-  const text = cleaned.subject ? `${cleaned.subject}\n${cleaned.text}` : cleaned.text;
-  const meta = [`lang=${cleaned.language}`];
+  // A forward with no note or a short one ("Zur Info."): the forwarded message is what it is about.
+  const forwarded = forwardedText(email, cleaned);
+  const body = forwarded === undefined ? cleaned.text : cleaned.text.trim() === '' ? forwarded : `${cleaned.text}\n\n${forwarded}`;
+  const language = forwarded === undefined ? cleaned.language : detectLanguage(body);
+  const text = cleaned.subject ? `${cleaned.subject}\n${body}` : body;
+  const meta = [`lang=${language}`];
   if (email.bank && email.bank.trim() !== '') meta.push(`bank=${metaValue(email.bank)}`);
-  return { text, meta, language: cleaned.language };
+  return { text, meta, language };
 }

@@ -12,6 +12,7 @@ export {
   type CleanOptions,
   type RemovedPart,
 } from './clean.js';
+export { forwardedText, forwardedBody, COVER_NOTE_MAX_WORDS } from './forward.js';
 export { parseEml, type ParsedEml, type EmlAttachment } from './eml.js';
 export { htmlToText, htmlToTextParts, type HtmlText } from './html.js';
 export {

@@ -1,0 +1,57 @@
+/**
+ * Forwards: a customer who forwards a message with no note, or a note such as "Zur Info." above it, means
+ * the forwarded message. Cutting it as a quote would leave the classifier nothing (or two words) to read.
+ */
+import { isBlank } from './blank.js';
+import { cleanEmail, type CleanResult } from './clean.js';
+import type { Email } from './email.js';
+import type { RedactOptions } from './redact.js';
+import { splitKindOf, stripMarkers } from './patterns.js';
+
+/** A forward by its subject: `WG:`, `Fwd:`, `FW:`, `TR:`, `RV:`, `Enc:`, after any reply prefixes. */
+const FORWARD_SUBJECT = /^\s*(?:(?:re|aw|sv|vs)\s*:\s*)*(?:wg|fwd?|tr|rv|enc)\s*:/i;
+/** A note this short above a forward says nothing of its own ("Zur Info.", "FYI, see below."). */
+export const COVER_NOTE_MAX_WORDS = 8;
+const SEPARATOR = /^[-_=*#~\s]{3,}$/;
+/** A header line of the forwarded message: `Von: ...`, `Gesendet: ...`, `**Subject:** ...`. */
+const HEADER_LINE = /^\W{0,4}\p{L}[\p{L} .-]{0,25}\W{0,4}:/u;
+
+function wordCount(text: string): number {
+  const words = text.trim().match(/\S+/g);
+  return words ? words.length : 0;
+}
+
+/** Whether the quoted part is a forward: by the subject, or by its first line (`---------- Forwarded message ----------`). */
+function isForward(subject: string | undefined, quoted: string): boolean {
+  if (subject !== undefined && FORWARD_SUBJECT.test(subject)) return true;
+  const first = quoted.split('\n').find((l) => !isBlank(l));
+  return first !== undefined && splitKindOf(stripMarkers(first).trim()) === 'forward';
+}
+
+/** The forwarded message's own text: without separator and forward lines, its header block and `>` markers. */
+export function forwardedBody(quoted: string): string {
+  let lines = quoted.split('\n');
+  if (lines.filter((l) => !isBlank(l)).every((l) => /^\s*>/.test(l))) lines = lines.map((l) => l.replace(/^\s*>\s?/, ''));
+  let i = 0;
+  // Separators and forward lines, then a header block to its blank line; `Begin forwarded message:` above
+  // the header block reads as a block of its own, hence a second round.
+  for (let round = 0; round < 3; round += 1) {
+    while (i < lines.length && (isBlank(lines[i]) || SEPARATOR.test(lines[i]) || splitKindOf(lines[i].trim()) !== undefined)) i += 1;
+    if (i >= lines.length || !HEADER_LINE.test(lines[i])) break;
+    while (i < lines.length && !isBlank(lines[i])) i += 1;
+  }
+  return lines.slice(i).join('\n');
+}
+
+/**
+ * The forwarded message, cleaned and masked as `cleanEmail` cleans the email itself, when what the customer
+ * wrote is at most a cover note (nothing, or a few words) above a quoted part that is a forward: then the
+ * forwarded message is what the email is about. Undefined otherwise. `cleanEmail`'s `text` stays the
+ * customer's own words (as reply parsers define them); the model reads both (`prepareModelInput`).
+ */
+export function forwardedText(email: Email, cleaned: CleanResult, redact: boolean | RedactOptions = true): string | undefined {
+  const { quoted } = cleaned;
+  if (quoted === undefined || wordCount(cleaned.text) > COVER_NOTE_MAX_WORDS || !isForward(email.subject, quoted)) return undefined;
+  const text = cleanEmail({ body: forwardedBody(quoted) }, { scope: 'visible', redact }).text;
+  return text.trim() === '' ? undefined : text;
+}
