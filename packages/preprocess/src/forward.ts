@@ -16,16 +16,28 @@ const SEPARATOR = /^[-_=*#~\s]{3,}$/;
 /** A header line of the forwarded message: `Von: ...`, `Gesendet: ...`, `**Subject:** ...`. */
 const HEADER_LINE = /^\W{0,4}\p{L}[\p{L} .-]{0,25}\W{0,4}:/u;
 
-function wordCount(text: string): number {
-  const words = text.trim().match(/\S+/g);
-  return words ? words.length : 0;
+const WORD = /\S+/g;
+
+/** Whether `text` has at most `max` words (counted only as far as needed: most emails have many). */
+function atMostWords(text: string, max: number): boolean {
+  WORD.lastIndex = 0;
+  let n = 0;
+  while (WORD.exec(text) !== null) if (++n > max) return false;
+  return true;
 }
 
 /** Whether the quoted part is a forward: by the subject, or by its first line (`---------- Forwarded message ----------`). */
 function isForward(subject: string | undefined, quoted: string): boolean {
   if (subject !== undefined && FORWARD_SUBJECT.test(subject)) return true;
-  const first = quoted.split('\n').find((l) => !isBlank(l));
-  return first !== undefined && splitKindOf(stripMarkers(first).trim()) === 'forward';
+  let start = 0;
+  while (start < quoted.length) {
+    const end = quoted.indexOf('\n', start);
+    const line = quoted.slice(start, end === -1 ? quoted.length : end);
+    if (!isBlank(line)) return splitKindOf(stripMarkers(line).trim()) === 'forward';
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return false;
 }
 
 /** The forwarded message's own text: without separator and forward lines, its header block and `>` markers. */
@@ -51,7 +63,7 @@ export function forwardedBody(quoted: string): string {
  */
 export function forwardedText(email: Email, cleaned: CleanResult, redact: boolean | RedactOptions = true): string | undefined {
   const { quoted } = cleaned;
-  if (quoted === undefined || wordCount(cleaned.text) > COVER_NOTE_MAX_WORDS || !isForward(email.subject, quoted)) return undefined;
+  if (quoted === undefined || !atMostWords(cleaned.text, COVER_NOTE_MAX_WORDS) || !isForward(email.subject, quoted)) return undefined;
   const text = cleanEmail({ body: forwardedBody(quoted) }, { scope: 'visible', redact }).text;
   return text.trim() === '' ? undefined : text;
 }
