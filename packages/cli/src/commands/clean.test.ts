@@ -68,6 +68,21 @@ describe('mailroute clean', () => {
     expect(kept[2].signature).toBe('Viele Grüße\nErika');
   });
 
+  it('warns of repeated ids and of emails with nothing left after cleaning', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const lines = [
+      { id: 'a', format: 'text', input: 'Bitte Depot übertragen.' },
+      { id: 'a', format: 'text', input: 'Bitte Sparplan ändern.' },
+      { id: 'b', format: 'html', input: '<style>p{color:red}</style>' },
+    ];
+    writeFileSync(path.join(dir, 'in.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const r = await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: nothing is left after cleaning in 1 email(s) (empty, markup only or all quote): b');
+    expect(r.stderr).toContain('warning: 1 id(s) occur more than once, so the output lines cannot be told apart by id: a');
+    expect(readOut(path.join(dir, 'out.jsonl'))).toHaveLength(3);
+  });
+
   it('takes a single .eml file and honours --scope quotes', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     writeFileSync(path.join(dir, 'message.eml'), Buffer.from(eml, 'latin1'));

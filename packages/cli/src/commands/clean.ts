@@ -102,6 +102,16 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   const outPath = await prepareOutput(ctx.cwd, flags.out, 'file');
   const outLines: string[] = [];
   let skipped = 0;
+  /** Ids seen, and those seen twice or more; ids of emails with no text left. */
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  const empty: string[] = [];
+  const keep = (out: CleanOutputLine) => {
+    if (seen.has(out.id)) repeated.add(out.id);
+    seen.add(out.id);
+    if (out.text.trim() === '') empty.push(out.id);
+    outLines.push(JSON.stringify(out));
+  };
   const progress = createProgress(ctx, 'clean');
   try {
     if (inPath.toLowerCase().endsWith('.eml')) {
@@ -109,7 +119,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
       const email = await parseEml(new Uint8Array(raw));
       const { attachments: _attachments, id, ...rest } = email;
       // Its Message-ID names it, as in serving's /v1/classify/eml; the file name when it has none.
-      outLines.push(JSON.stringify(outputLine(id ?? path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact)));
+      keep(outputLine(id ?? path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact));
       progress.update(1, 1);
     } else {
       const lines = raw.toString('utf8').split('\n');
@@ -131,7 +141,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
             throw new CleanInputError(`invalid line: ${issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`);
           }
           const line = parsed.data;
-          outLines.push(JSON.stringify(await cleanOne(line, scope.data, flags.redact)));
+          keep(await cleanOne(line, scope.data, flags.redact));
         } catch (error) {
           skipped += 1;
           ctx.stderr.write(`${flags.in}:${i + 1}: skipped: ${describeError(error)}\n`);
@@ -144,6 +154,9 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     progress.stop();
   }
   await writeAtomically(outPath, outLines.length > 0 ? `${outLines.join('\n')}\n` : '');
+  const some = (ids: readonly string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? `, and ${ids.length - 5} more` : ''}`;
+  if (empty.length > 0) ctx.stderr.write(`warning: nothing is left after cleaning in ${empty.length} email(s) (empty, markup only or all quote): ${some(empty)}\n`);
+  if (repeated.size > 0) ctx.stderr.write(`warning: ${repeated.size} id(s) occur more than once, so the output lines cannot be told apart by id: ${some([...repeated])}\n`);
   ctx.stderr.write(`clean: wrote ${outLines.length} line(s) to ${flags.out}${skipped > 0 ? `, skipped ${skipped}` : ''}\n`);
   return { written: outLines.length, skipped };
 }
