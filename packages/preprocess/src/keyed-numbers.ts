@@ -19,7 +19,8 @@ const KEYED_RULES: ReadonlyArray<{ type: string; before: RegExp; value: RegExp; 
       String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummer|nr\.?)|\bkd\.?-?nr\.?|\b(?:account|customer|client|contract|depot|membership) (?:number|no\.?|id)|\bacct\.? no\.?|\b(?:depots?|kontos?|account))` + KEY_TAIL,
       'i',
     ),
-    value: /[A-Z]{0,3}\d(?:[ -]?\d){4,17}\b/iy,
+    // Not an amount or a quantity (`Konto 25000 Euro`, `Depot 12500 Stück`).
+    value: /[A-Z]{0,3}\d(?:[ -]?\d){4,17}\b(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))/iy,
     letters: true,
   },
   {

@@ -16,6 +16,13 @@ describe('redactPii', () => {
     }
     // Too short for a German IBAN and failing the checksum: not an IBAN.
     expect(redactPii('Ref DE8937040044053201 ok').text).toBe('Ref DE8937040044053201 ok');
+    expect(redactPii('IBAN gb82 west 1234 5698 7654 32').text).toBe('IBAN [IBAN]');
+  });
+
+  it('leaves ISINs, product codes and words after two letters and two digits alone', () => {
+    for (const text of ['Verkauf von DE0007164600 sofort bitte ausführen.', 'Bitte kaufen Sie DE0005140008 und 1000 Stk SAP.', 'Order für FR0000120271 stornieren danke', 'Die Rechnung KW34 Lieferung fehlt noch.', 'Tarif BE16 Premium wurde gekündigt']) {
+      expect(redactPii(text).text).toBe(text);
+    }
   });
 
   it('leaves dates with a time or an amount, years and order numbers alone', () => {
@@ -23,6 +30,11 @@ describe('redactPii', () => {
       expect(redactPii(text).text).toBe(text);
     }
     expect(redactPii('Am 03.11.2025 angerufen, Tel. 0171 2345678').text).toBe('Am 03.11.2025 angerufen, Tel. [PHONE]');
+  });
+
+  it('leaves month and date ranges, spaced dates, page numbers and lists of short numbers alone', () => {
+    const texts = ['Zeitraum 01/2024 - 12/2024 bitte', 'Zeitraum 01.2024 - 12.2024', 'Zeitraum 2024-01-01 - 2024-12-31', 'Am 03. 11. 2025 09:30', '05.11. 05.11. 1.200,00', 'Seite 01 / 2024 / 03', 'Konten 0815 - 0816 - 0817', 'Buchung 2024-01-15 1200,00 EUR', '05.11 1200,00 EUR'];
+    for (const text of texts) expect(redactPii(text).text).toBe(text);
   });
 
   it('masks phone numbers written with a slash between blanks or an area code in brackets', () => {
@@ -80,6 +92,10 @@ describe('redactPii', () => {
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
     expect(redactPii('Depot 2 mal geändert, Konto 12').text).toBe('Depot 2 mal geändert, Konto 12');
     expect(redactPii('Der Sicherheitscode ist 321.').text).toBe('Der Sicherheitscode ist [CVV].');
+    // Amounts and quantities after a plain keyword are not account numbers.
+    for (const text of ['Ich habe auf mein Konto 25000 Euro eingezahlt.', 'Auf das Konto 10 000 EUR überweisen', 'Depot 12500 Stück Telekom', 'I deposited to my account 15000 dollars']) {
+      expect(redactPii(text).text).toBe(text);
+    }
   });
 
   it('leaves numbers without such a keyword, and keyed numbers when `ids` is off', () => {

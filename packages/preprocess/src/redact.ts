@@ -82,16 +82,28 @@ export function isValidLuhn(digits: string): boolean {
 }
 
 // Every quantifier is bounded and the alternatives are disjoint, so matching stays linear.
-// IBANs in any case, grouped by blanks or dashes (`de89 3704 ...`, `DE89-3704-...`).
-const IBAN_RE = /\b[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}\b/g;
+// IBANs as they are written: in one piece, or in groups of four split by single blanks or dashes
+// (`DE89 3704 0044 ...`, `de89-3704-...`). Bounded, so a candidate is at most 44 characters.
+const IBAN_RE = /\b[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ -][A-Za-z0-9]{4}){2,7}(?:[ -][A-Za-z0-9]{1,4})?)\b/g;
 /**
  * IBAN lengths of the countries a German or Swiss bank's customers write most: a number of exactly this
  * shape is masked even when its checksum fails (a typo in an IBAN is still the customer's account).
  */
 const IBAN_LENGTHS: Readonly<Record<string, number>> = { DE: 22, AT: 20, CH: 21, LI: 21, LU: 20, NL: 18, BE: 16, FR: 27, IT: 27, ES: 24, GB: 22, IE: 22, PL: 28, DK: 18, SE: 24, FI: 18, PT: 25, CZ: 24 };
+/** The account part (BBAN) of those countries: digits only, except where a bank code has letters. */
+const BBAN_SHAPES: Readonly<Record<string, RegExp>> = { GB: /^[A-Z]{4}\d{14}$/, IE: /^[A-Z]{4}\d{14}$/, NL: /^[A-Z]{4}\d{10}$/, IT: /^[A-Z]\d{10}[A-Z0-9]{12}$/, FR: /^\d{10}[A-Z0-9]{11}\d{2}$/ };
+const DIGITS = /^\d+$/;
+
+/** Whether a compact upper-case IBAN has its country's length and account shape. */
+function hasCountryShape(compact: string): boolean {
+  const country = compact.slice(0, 2);
+  if (IBAN_LENGTHS[country] !== compact.length) return false;
+  return (BBAN_SHAPES[country] ?? DIGITS).test(compact.slice(4));
+}
 const CARD_RE = /\b\d(?:[ -]?\d){11,18}\b/g;
-// A leading `(` belongs to the number (`(030) 123 4567`); groups may be split by ` / ` as well as by one character.
-const PHONE_RE = /\(?(?:\+|\b0)\d(?:(?: ?[./-] ?| )?\(?\d\)?){5,16}\d\b/g;
+// A leading `(` belongs to the number (`(030) 123 4567`); a national number starts with a 0 and at least
+// two more digits (an area code: `030`, `069`, `0171`; not `01/2024`); groups split by one character or ` / `.
+const PHONE_RE = /\(?(?:\+\d|\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 /** A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone. */
 const DATE_FIRST = /^\(?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
@@ -118,22 +130,27 @@ function allMatches(re: RegExp, text: string): RegExpExecArray[] {
 
 const isIbanGap = (c: string | undefined) => c === ' ' || c === '-';
 
+/**
+ * IBANs: in upper case with a valid checksum, as always; in lower case, or mistyped (checksum failing),
+ * only with a known country's exact length and account shape, so that ISINs, product codes and words
+ * never pass by the 1-in-97 chance of a checksum.
+ */
 function ibanHits(text: string): Hit[] {
   const hits: Hit[] = [];
   for (const m of allMatches(IBAN_RE, text)) {
-    // The greedy match may run into a following code; shorten at group boundaries until the checksum holds,
-    // else take the longest prefix of the country's IBAN length (a mistyped IBAN).
+    // The match may run into a following code; shorten at group boundaries until it is an IBAN.
     const raw = m[0];
-    const expected = IBAN_LENGTHS[raw.slice(0, 2).toUpperCase()];
     let found: number | undefined;
     let shaped: number | undefined;
     for (let end = raw.length; end >= 15 && found === undefined; end -= 1) {
       if (isIbanGap(raw[end - 1])) continue;
       const next = raw[end];
       if (next !== undefined && !isIbanGap(next)) continue;
-      const compact = raw.slice(0, end).replace(/[ -]/g, '').toUpperCase();
-      if (isValidIban(compact)) found = end;
-      else if (shaped === undefined && compact.length === expected && /^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(compact)) shaped = end;
+      const written = raw.slice(0, end);
+      const compact = written.replace(/[ -]/g, '').toUpperCase();
+      const shape = hasCountryShape(compact);
+      if (isValidIban(compact) && (shape || written === written.toUpperCase())) found = end;
+      else if (shaped === undefined && shape) shaped = end;
     }
     const end = found ?? shaped;
     if (end !== undefined) hits.push({ type: 'IBAN', start: m.index, end: m.index + end, placeholder: '[IBAN]' });
