@@ -24,6 +24,32 @@ describe('signatures, device lines, disclaimers and footers', () => {
     for (const text of kept) expect(visible(text).text).toBe(text);
   });
 
+  it('keeps requests and customer sentences with footer or legal words, after any greeting', () => {
+    const kept = [
+      'Sehr geehrter Herr Meier,\n\nbitte den Newsletter abbestellen.',
+      'Liebes Team,\n\nNewsletter abbestellen.',
+      'Hallo,\n\nKonto kündigen.\n\nBitte den Newsletter ebenfalls abbestellen und die Daten löschen.',
+      'Hello,\n\nplease close my account.\n\nAlso unsubscribe us from the newsletter and remove the data.',
+      'Dear team,\n\nplease close the account.\n\nThe court order (Amtsgericht Hamburg) is confidential; a copy follows by post.',
+    ];
+    for (const text of kept) expect(visible(text).text).toBe(text);
+  });
+
+  it('removes boilerplate about this message even when it says me, and footers that ask a question, and the signature above them', () => {
+    const above = 'Hallo,\n\nbitte senden Sie mir die Steuerbescheinigung 2024 zu.\n\nViele Grüße\nJonas Weber\n\n';
+    for (const tail of [
+      'This message is confidential. If you are not the intended recipient, please notify me immediately and delete it.',
+      'Diese Nachricht ist vertraulich. Sollten Sie nicht der richtige Adressat sein, teilen Sie mir das bitte mit und löschen Sie die Nachricht.',
+      'Vertraulichkeitshinweis: Diese E-Mail ist vertraulich. Haben Sie diese E-Mail irrtümlich erhalten? Dann informieren Sie bitte den Absender.',
+      'Please notify the sender immediately if you have received this e-mail in error and delete it.',
+      'Sie möchten diesen Newsletter nicht mehr erhalten? Hier abmelden.',
+    ]) {
+      const r = visible(`${above}${tail}`);
+      expect(r.text, tail).toBe('Hallo,\n\nbitte senden Sie mir die Steuerbescheinigung 2024 zu.');
+      expect(r.signature).toBe('Viele Grüße\nJonas Weber');
+    }
+  });
+
   it('still removes impersonal disclaimers, also under a Disclaimer heading', () => {
     expect(visible('Bitte Depot übertragen.\n\nDiese E-Mail ist vertraulich. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte den Absender.').text).toBe('Bitte Depot übertragen.');
     expect(visible('Bitte Depot übertragen.\n\nDisclaimer: This email is for its addressee only.').text).toBe('Bitte Depot übertragen.');

@@ -118,7 +118,7 @@ const FOOTER =
 const RULE = /^[-_=*~#.\s]{3,}$/;
 const LEGAL_ANY = new RegExp(`${DISCLAIMER_PHRASE.source}|${DISCLAIMER_WORD.source}|${FOOTER.source}`, 'i');
 /** A greeting line on its own (`Hallo,`, `Dear Sir or Madam,`): what is left when a customer's only paragraph is cut. */
-const GREETING_ONLY = /^\s*(?:hallo|hello|hi|hey|moin|servus|guten (?:tag|morgen|abend)|good (?:morning|afternoon|evening)|sehr geehrte|dear|liebe|lieber)\b[^\n]{0,50}$/i;
+const GREETING_ONLY = /^\s*(?:hallo|hello|hi|hey|moin|servus|grüß gott|grüezi|guten (?:tag|morgen|abend)|good (?:morning|afternoon|evening|day)|greetings|to whom it may concern|sehr geehrte[rsn]?|dear|liebe[rsn]?)\b[^\n]{0,100}$|^[^\n]{1,60},\s*$/i;
 
 export interface TailRemoval {
   /** The lines kept: the input array itself when nothing was removed. */
@@ -127,18 +127,36 @@ export interface TailRemoval {
   signature?: string;
 }
 
+/** Boilerplate speaks of the message it is attached to: `this e-mail`, `diese Nachricht`. */
+const SELF_REFERENCE =
+  /\b(?:this|the) (?:e-?mail|message|communication|transmission)\b|\bdiese[rsn]? (?:e-?mail|nachricht|mitteilung)\b|\bcet?t?e? (?:message|e-?mail|courriel)\b|\bquest[oa] (?:messaggio|e-?mail)\b|\beste (?:mensaje|correo)\b|\b(?:dit|deze) (?:bericht|e-?mail)\b/i;
+/** The customer as the subject of a sentence: boilerplate says `me` (notify me), never `I`. */
+const CUSTOMER_SUBJECT = /\bich\b|\bI\b/;
+/** A paragraph that opens with a request is the customer's (`Bitte ...`, `Please ...`), not a footer. */
+const REQUEST_START = /^\W{0,3}(?:bitte|please|pls|kindly|könnten sie|können sie|could you|can you)\b/i;
+/** Footer words a customer uses too (`newsletter abbestellen`): they count only with a footer's context. */
+const WEAK_FOOTER = /^(?:unsubscribe|abmelden|abbestellen|newsletter)$/i;
+const FOOTER_CONTEXT = /https?:|www\.|\||click|klicken|\bhier\b|\bhere\b|erhalten|receiv|©|impressum|privacy|datenschutz|follow/i;
+
 /** What a trailing paragraph's first lines read like: a disclaimer, a footer, or neither. */
 function legalKind(text: string): RemovedKind | undefined {
   // One test rules out most paragraphs: the finer rules below run only on those with a legal word.
   if (!LEGAL_ANY.test(text)) return RULE.test(text) ? 'footer' : undefined;
   if (DISCLAIMER_HEADING.test(text)) return 'disclaimer';
   if (RULE.test(text)) return 'footer';
-  // A customer quoting or reporting boilerplate ("I got a mail that said: intended recipient ...") writes
-  // in the first person or asks; boilerplate does neither.
-  if (FIRST_PERSON.test(text) || text.includes('?')) return undefined;
+  const words = new Set(text.match(DISCLAIMER_WORD)?.map((w) => w.toLowerCase()));
+  const customerSubject = CUSTOMER_SUBJECT.test(text);
+  // Boilerplate about this very message (`This e-mail is confidential ... intended recipient`).
+  if (!customerSubject && SELF_REFERENCE.test(text) && (DISCLAIMER_PHRASE.test(text) || words.size >= 1)) return 'disclaimer';
+  // The customer writing about themselves or asking for something: theirs, whatever words it uses.
+  if (customerSubject || FIRST_PERSON.test(text) || REQUEST_START.test(text)) return undefined;
   if (DISCLAIMER_PHRASE.test(text)) return 'disclaimer';
-  if (new Set(text.match(DISCLAIMER_WORD)?.map((w) => w.toLowerCase())).size >= 2) return 'disclaimer';
-  return FOOTER.test(text) ? 'footer' : undefined;
+  // Two legal words make a company footer only with a third or a word about this message (`Amtsgericht,
+  // HRB, Vorstand`); `The court order (Amtsgericht Hamburg) is confidential` is a customer's sentence.
+  if (words.size >= 3) return 'disclaimer';
+  const footer = text.match(FOOTER)?.[0];
+  if (footer === undefined) return undefined;
+  return !WEAK_FOOTER.test(footer) || FOOTER_CONTEXT.test(text) ? 'footer' : undefined;
 }
 
 /** Whether the lines before `end` are one greeting line and blanks. */
