@@ -46,7 +46,13 @@ const TIME = /(?<![\d.,:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d|[.,]\d)/;
 /** A zone offset (`+0200`, `GMT+1`), not a signed amount (`-1200.00`, `-1200,00`). */
 const ZONE = /\b(?:GMT|UTC)[+-]\d|(?<![\d.,])[+-](?:0\d|1[0-4])[0-5]\d(?![\d.,])/;
 /** After the time of a `<date> <time> <name>:` header only a name may come: capitalised words (`Max Mustermann`). */
-const NAME_AFTER_TIME = /^[\s,]*(?:(?:Uhr|[AaPp]\.?[Mm]\.?|(?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?)[\s,]+)*(?:(?:\p{Lu}[\p{L}'.-]*|von|van|de|da|di|del|le|la|du|zu|ten|ter)[\s,]*){1,5}:$/u;
+const NAME_AFTER_TIME = /^[\s,]*(?:(?:Uhr|[AaPp]\.?[Mm]\.?|(?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?)[\s,]+)*(?:[\p{L}\d"'’()&/.-]+[\s,]*){1,6}:$/u;
+/**
+ * Words of a customer's own notes and statement rows after a date and time (`10:15 your hotline told me:`,
+ * `10:15 Kartenzahlung REWE:`): such a line is not a reply header, whatever else it holds.
+ */
+const NOTE_WORDS =
+  /(?:^|[\s,(])(?:i|me|my|we|you|your|ich|mir|mich|mein\w*|wir|uns|sie|ihr\w*|told|said|called|says|sagte|hat|habe|haben|war|wurde|ist|is|was|at|am|um|anruf|telefonat|gespräch|ergebnis|notiz|result|note|call|buchung|zahlung|kartenzahlung|lastschrift|überweisung|gutschrift|abbuchung|payment|transfer|debit|credit|purchase|einkauf|kauf|verkauf|order)(?=$|[\s,:.)])/iu;
 const VERB_WORD = new RegExp(String.raw`\s${VERB}\s`, 'iu');
 /** Start of a header wrapped over several lines. */
 export const HEADER_START = new RegExp(String.raw`^${INTRO}(?:\s|$)`, 'iu');
@@ -180,11 +186,13 @@ function headerShape(l: string): boolean {
     return (dateFirst || HEADER_START.test(l)) && l.includes('@') && l.includes('<') && TIME.test(rest) && l.length < 200;
   }
   if (HEADER_INTRO.test(l)) return true;
-  if (dateFirst && l.includes('@')) return true;
+  // `<date> <name> <address>:`; an address alone in a note (`03.11.2025 E-Mail an service@bank.de:`) is not enough.
+  if (dateFirst && /<[^<>\s]{1,100}@[^<>\s]{1,100}>/.test(l)) return true;
   // `2014-03-20 8:48 Max Mustermann:`; not `03.11.2025 10:15 your hotline told me:`, a customer's own line.
   if (dateFirst) {
     const time = TIME.exec(rest);
-    if (time && NAME_AFTER_TIME.test(rest.slice(time.index + time[0].length))) return true;
+    const after = time ? rest.slice(time.index + time[0].length) : '';
+    if (time && NAME_AFTER_TIME.test(after) && !NOTE_WORDS.test(after)) return true;
   }
   return HEADER_BARE.test(l) && /[@\d]/.test(l);
 }

@@ -28,6 +28,15 @@ describe('quoted replies in plain text', () => {
     expect(quotes(note)).toBe(note);
   });
 
+  it('cuts at date-time headers naming a person, a team or a firm, and keeps statement rows and notes', () => {
+    for (const header of ['03.11.2025 10:15 Anna von der Heide:', '03.11.2025 10:15 Kundenservice der Beispielbank:', '03.11.2025 10:15 "Service Team":', '03.11.2025 10:15 Müller & Partner:', '03.11.2025 10:15 service team:']) {
+      expect(quotes(`Danke, erledigt.\n\n${header}\nBitte senden Sie uns Ihre Unterlagen.`), header).toBe('Danke, erledigt.');
+    }
+    for (const text of ['Hallo,\n\nBuchungen:\n03.11.2025 10:15 Kartenzahlung REWE:\n-45,20 EUR\n\nDiese Zahlung war nicht ich!', 'Hallo,\n\nmein Verlauf:\n03.11.2025 E-Mail an service@bank.de:\nKeine Antwort erhalten.']) {
+      expect(quotes(text)).toBe(text);
+    }
+  });
+
   it('still cuts at a date-first header: date, time and a name, or an address', () => {
     expect(quotes('Danke!\n\n20.06.2014 14:41 Max Mustermann:\n> alte Nachricht')).toBe('Danke!');
     expect(quotes('Danke!\n\n2014-03-20 8:48 GMT+01:00 Max Mustermann <max@example.com>:\n> alte Nachricht')).toBe('Danke!');
