@@ -27,6 +27,12 @@ describe('forwardedText', () => {
     expect(forwardedText(long, cleanEmail(long))).toBeUndefined();
   });
 
+  it("keeps the forwarded message's own key: value lines", () => {
+    const body = 'Zur Info.\n\n---------- Forwarded message ---------\nVon: Inkasso GmbH <info@inkasso.example>\nDatum: Mo., 3. Nov. 2025\nBetreff: Mahnung\nAn: <kunde@example.de>\n\nKundennummer: 4711\nOffener Betrag: 89,90 EUR\nFällig am: 01.12.2025\n\nSehr geehrte Damen und Herren,\nbitte zahlen Sie umgehend.';
+    const email = { subject: 'WG: Mahnung', body };
+    expect(forwardedText(email, cleanEmail(email), false)).toBe('Kundennummer: 4711\nOffener Betrag: 89,90 EUR\nFällig am: 01.12.2025\n\nSehr geehrte Damen und Herren,\nbitte zahlen Sie umgehend.');
+  });
+
   it('takes off separator lines, the header block and > markers', () => {
     expect(forwardedBody('> Begin forwarded message:\n>\n> From: A <a@example.com>\n> Subject: X\n>\n> Body line')).toBe('Body line');
   });

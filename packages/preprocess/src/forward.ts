@@ -13,8 +13,11 @@ const FORWARD_SUBJECT = /^\s*(?:(?:re|aw|sv|vs)\s*:\s*)*(?:wg|fwd?|tr|rv|enc)\s*
 /** A note this short above a forward says nothing of its own ("Zur Info.", "FYI, see below."). */
 export const COVER_NOTE_MAX_WORDS = 8;
 const SEPARATOR = /^[-_=*#~\s]{3,}$/;
-/** A header line of the forwarded message: `Von: ...`, `Gesendet: ...`, `**Subject:** ...`. */
-const HEADER_LINE = /^\W{0,4}\p{L}[\p{L} .-]{0,25}\W{0,4}:/u;
+/** A header line of the forwarded message: `Von: ...`, `Gesendet: ...`, `**Subject:** ...` (known keys only). */
+const HEADER_LINE =
+  /^\W{0,4}(?:von|from|an|to|cc|bcc|betreff|subject|datum|date|gesendet|sent|reply-to|antwort an|absender|sender|de|à|objet|envoyé|da|a|oggetto|inviato|van|aan|onderwerp|verzonden|begin forwarded message|anfang der weitergeleiteten nachricht)\W{0,4}:/iu;
+/** Forwarded messages longer than this are read from their start only: cleaning them again must stay cheap. */
+const MAX_FORWARDED_CHARS = 20_000;
 
 const WORD = /\S+/g;
 
@@ -64,6 +67,6 @@ export function forwardedBody(quoted: string): string {
 export function forwardedText(email: Email, cleaned: CleanResult, redact: boolean | RedactOptions = true): string | undefined {
   const { quoted } = cleaned;
   if (quoted === undefined || !atMostWords(cleaned.text, COVER_NOTE_MAX_WORDS) || !isForward(email.subject, quoted)) return undefined;
-  const text = cleanEmail({ body: forwardedBody(quoted) }, { scope: 'visible', redact }).text;
+  const text = cleanEmail({ body: forwardedBody(quoted.slice(0, MAX_FORWARDED_CHARS)) }, { scope: 'visible', redact }).text;
   return text.trim() === '' ? undefined : text;
 }
