@@ -58,10 +58,27 @@ const NEXT_FIELD = String.raw`(?:Betreff|Subject|Gesendet|Sent|Datum|Date|Cc|CC|
  * At a header field of a quoted or forwarded mail (`Von:`, `From:`, `An:`, `To:`, `Cc:`): the sender's or
  * recipient's display name (group 1), before the address, `[mailto:`, the line's end or the next field.
  */
-const HEADER_NAME = new RegExp(
-  String.raw`${BEFORE}(?:Von|From|An|To|Cc|CC|Absender|Sender):[ \t]{1,3}"?(${nameWords(4)})(?="?(?:[ \t]{0,3}(?:<|\[mailto:|\(|;|,|\r?\n|$)|[ \t]{1,3}${NEXT_FIELD}))`,
-  'uy',
-);
+const NAME_END = String.raw`(?="?(?:[ \t]{0,3}(?:<|\[mailto:|\(|;|,|\r?\n|$)|[ \t]{1,3}${NEXT_FIELD}))`;
+/** A display name, also as Outlook writes it: `Mustermann, Erika`. */
+const DISPLAY_NAME = String.raw`${nameWords(4)}(?:,[ \t]${nameWords(2)}(?=[ \t]{0,3}[<"\[]))?`;
+const HEADER_NAME = new RegExp(String.raw`${BEFORE}(?:Von|From|An|To|Cc|CC|Absender|Sender):[ \t]{1,3}(?:${TITLE}${MORE_TITLES}[ \t]{1,3})?"?(${DISPLAY_NAME})${NAME_END}`, 'uy');
+/** The next recipient of a list (`An: Dr. Max Müller; Erika Mustermann <...>`): after the `;`. */
+const NEXT_RECIPIENT = new RegExp(String.raw`[^;\r\n]{0,200}?;[ \t]{0,3}(?:${TITLE}${MORE_TITLES}[ \t]{1,3})?"?(${DISPLAY_NAME})${NAME_END}`, 'uy');
+/** Header keys a line of a quoted header starts with, so that `Bitte überweisen An: Finanzamt` is no header. */
+const HEADER_LINE_START = /^[\s>*]*(?:(?:Von|From|An|To|Cc|CC|Absender|Sender|Gesendet|Sent|Datum|Date|Betreff|Subject):|$)/;
+
+/** How far back a header field's line may start: Outlook's run-together fields fit, a megabyte line is not scanned. */
+const HEADER_LINE_LOOKBACK = 300;
+
+/** Whether the text before `at` on its line is empty (markers aside) or itself a header field (Outlook runs them together). */
+function atHeaderLine(text: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && text[start - 1] !== '\n') {
+    if (at - start >= HEADER_LINE_LOOKBACK) return false;
+    start -= 1;
+  }
+  return HEADER_LINE_START.test(text.slice(start, at));
+}
 
 /**
  * A German street word with its house number (`…straße 12`, `Str. 5`, `Allee 3`): case-blind, because
@@ -93,8 +110,17 @@ export function nameHits(text: string): Hit[] {
   NAME_CUE.lastIndex = 0;
   for (let cue = NAME_CUE.exec(text); cue !== null; cue = NAME_CUE.exec(text)) {
     const at = cue.index;
+    if (cue[5] !== undefined) {
+      if (!atHeaderLine(text, at)) continue;
+      // The field's first name, then each further recipient after a `;`.
+      for (let m = stickyAt(HEADER_NAME, text, at); m !== null; m = stickyAt(NEXT_RECIPIENT, text, m.index + m[0].length)) {
+        hits.push(nameHit(m));
+        NAME_CUE.lastIndex = m.index + m[0].length;
+      }
+      continue;
+    }
     const m =
-      stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : cue[4] !== undefined ? GREETED : HEADER_NAME, text, at) ??
+      stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at) ??
       (cue[3] !== undefined ? stickyAt(SIGNED_SHORT, text, at) : null);
     if (m === null) continue;
     hits.push(nameHit(m));
