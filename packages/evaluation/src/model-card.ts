@@ -1,5 +1,5 @@
 import type { EvaluationReport, TaskReport } from './evaluate.js';
-import { leftOutWarning } from './report-text.js';
+import { cell, leftOutWarning } from './report-text.js';
 
 export interface ModelCardOptions {
   /** What the model was trained on (e.g. the training data hash and export date). */
@@ -74,12 +74,12 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   for (const t of report.tasks) {
     const shown = t.metrics.perClass.filter((c) => c.support > 0).sort((a, b) => b.support - a.support);
     const head = shown.slice(0, 25).map((c) => `${code(c.label)} (${c.support})`).join(', ');
-    lines.push(`- **${t.task}**: ${t.metrics.labels.length} labels. ${head}${shown.length > 25 ? `, and ${shown.length - 25} more` : ''}.${untestedNote(t)}`);
+    lines.push(`- **${cell(t.task)}**: ${t.metrics.labels.length} labels. ${head}${shown.length > 25 ? `, and ${shown.length - 25} more` : ''}.${untestedNote(t)}`);
   }
   lines.push('', '## Metrics', '', '| task | examples | accuracy | macro-F1 | weighted F1 | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const t of report.tasks) {
     const m = t.metrics;
-    lines.push(`| ${t.task} | ${m.n} | ${f(m.accuracy)} | ${f(m.macro.f1)} | ${f(m.weighted.f1)} | ${t.calibration ? f(t.calibration.ece) : '–'} |`);
+    lines.push(`| ${cell(t.task)} | ${m.n} | ${f(m.accuracy)} | ${f(m.macro.f1)} | ${f(m.weighted.f1)} | ${t.calibration ? f(t.calibration.ece) : '–'} |`);
   }
   lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails with a label.`, '');
   const thresholds = report.tasks.filter((t) => t.coverage);

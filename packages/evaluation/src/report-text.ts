@@ -7,7 +7,7 @@ const f = (x: number, d = 4): string => x.toFixed(d);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
 // Labels and values come from data: HTML in them is shown, not rendered, and a `|` does not split the cell.
-const cell = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+export const cell = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The warning for lines that have a task's label but no prediction for it (left out of its figures), if any. */
 export function leftOutWarning(t: TaskReport): string | undefined {
