@@ -90,8 +90,8 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
       const few = at && at.routed < 20 ? ` Only ${at.routed} email${at.routed === 1 ? '' : 's'} routed: a rough estimate.` : '';
       lines.push(
         at
-          ? `- **${t.task}**: precision 95% at threshold ${at.threshold.toFixed(3)}, routing ${pct(at.coverage)} of mail automatically (${at.routed} of ${t.metrics.n} test emails).${few}`
-          : `- **${t.task}**: precision 95% is not reached at any threshold.`,
+          ? `- **${cell(t.task)}**: precision 95% at threshold ${at.threshold.toFixed(3)}, routing ${pct(at.coverage)} of mail automatically (${at.routed} of ${t.metrics.n} test emails).${few}`
+          : `- **${cell(t.task)}**: precision 95% is not reached at any threshold.`,
       );
     }
     lines.push('');
@@ -99,7 +99,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   lines.push('## Known weaknesses', '');
   for (const t of report.tasks) {
     const w = weaknesses(t, minSlice);
-    if (w.length > 0) lines.push(`### ${t.task}`, '', ...w.map((x) => `- ${x}`), '');
+    if (w.length > 0) lines.push(`### ${cell(t.task)}`, '', ...w.map((x) => `- ${x}`), '');
   }
   for (const n of options.notes ?? []) lines.push(`- ${n}`);
   return `${lines.join('\n').trimEnd()}\n`;
