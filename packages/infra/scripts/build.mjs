@@ -46,7 +46,7 @@ const lambda = (name) =>
     outfile: path.join(dist, name, 'index.mjs'),
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'esm',
     sourcemap: true,
     legalComments: 'none',

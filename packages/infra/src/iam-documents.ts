@@ -202,6 +202,8 @@ export function deployerLambdaPolicy(input: {
   kmsKeyArn: string;
   logGroupArn: string;
   alarmArns: string[];
+  /** Where Lambda sends an approval event whose deployment failed after its retries. */
+  deadLetterQueueArn: string;
 }): PolicyDocument {
   const sm = `arn:aws:sagemaker:${input.region}:${input.accountId}`;
   return doc(
@@ -231,6 +233,7 @@ export function deployerLambdaPolicy(input: {
       Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     },
     { Sid: 'RollbackAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: input.alarmArns },
+    { Sid: 'FailedApprovalsToDeadLetterQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: input.deadLetterQueueArn },
     {
       Sid: 'EncryptEndpointVolumes',
       Effect: 'Allow',

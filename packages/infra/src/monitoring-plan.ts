@@ -24,6 +24,11 @@ export interface AlarmSpec {
   rollback: boolean;
 }
 
+/** The deploy-on-approval dead-letter queue's name (pure: its alarm is planned before it exists). */
+export function deployDeadLetterQueueName(config: Pick<StackConfig, 'environment'>): string {
+  return physicalName(config, 'deploy-dlq');
+}
+
 /** Alarm names are needed before the alarms exist (deployer settings and IAM), so they are pure. */
 export function alarmName(config: Pick<StackConfig, 'environment'>, key: string): string {
   return physicalName(config, key, 255);
@@ -69,7 +74,21 @@ export function alarmSpecs(
     }),
     lambda(names.apiFunctionName, 'api-lambda-errors', 'Errors', 'API Lambda errors'),
     lambda(names.apiFunctionName, 'api-lambda-throttles', 'Throttles', 'API Lambda throttled'),
-    lambda(names.deployerFunctionName, 'deployer-lambda-errors', 'Errors', 'Deployer Lambda failed to deploy an approved model'),
+    // One failed deployment is worth a page: an approval must not go unserved unnoticed.
+    { ...lambda(names.deployerFunctionName, 'deployer-lambda-errors', 'Errors', 'Deployer Lambda failed to deploy an approved model'), evaluationPeriods: 1, datapointsToAlarm: 1 },
+    spec({
+      key: 'deploy-dlq-messages',
+      description: 'An approval event the deployer gave up on waits in the dead-letter queue',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: deployDeadLetterQueueName(config) },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    }),
     spec({
       key: 'api-5xx',
       description: 'HTTP API answers 5xx',

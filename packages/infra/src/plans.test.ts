@@ -71,8 +71,10 @@ describe('storage and deployment plans', () => {
 
 describe('monitoring plan', () => {
   const specs = alarmSpecs(config, { endpointName: 'ep', variantName: 'AllTraffic', apiFunctionName: 'api', deployerFunctionName: 'dep', apiId: 'abc', stage: '$default' });
-  it('has the seven alarms, p99 in microseconds, quality as a floor', () => {
-    expect(specs.map((s) => s.key)).toEqual(['endpoint-5xx', 'endpoint-p99-latency', 'api-lambda-errors', 'api-lambda-throttles', 'deployer-lambda-errors', 'api-5xx', 'live-quality']);
+  it('has the eight alarms, p99 in microseconds, quality as a floor, one failed deployment enough to page', () => {
+    expect(specs.map((s) => s.key)).toEqual(['endpoint-5xx', 'endpoint-p99-latency', 'api-lambda-errors', 'api-lambda-throttles', 'deployer-lambda-errors', 'deploy-dlq-messages', 'api-5xx', 'live-quality']);
+    expect(specs.find((s) => s.key === 'deployer-lambda-errors')).toMatchObject({ evaluationPeriods: 1, datapointsToAlarm: 1 });
+    expect(specs.find((s) => s.key === 'deploy-dlq-messages')).toMatchObject({ namespace: 'AWS/SQS', dimensions: { QueueName: 'mailroute-prod-deploy-dlq' }, threshold: 0, datapointsToAlarm: 1 });
     const p99 = specs.find((s) => s.key === 'endpoint-p99-latency')!;
     expect(p99.extendedStatistic).toBe('p99');
     expect(p99.threshold).toBe(250_000);
@@ -83,7 +85,7 @@ describe('monitoring plan', () => {
   });
   it('draws one widget per alarm', () => {
     const body = JSON.parse(dashboardBody('eu-central-1', specs)) as { widgets: { properties: { metrics: string[][] } }[] };
-    expect(body.widgets).toHaveLength(7);
+    expect(body.widgets).toHaveLength(8);
     expect(body.widgets[0].properties.metrics[0]).toEqual(['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', 'ep', 'VariantName', 'AllTraffic']);
   });
 });
@@ -119,7 +121,8 @@ describe('policy documents', () => {
   it('lets the API Lambda invoke only its endpoint and the deployer pass only the SageMaker role', () => {
     const api = apiLambdaPolicy({ endpointArn: 'arn:ep', tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', metricNamespace: 'M', readObjectArns: ['arn:aws:s3:::b/models/*'] });
     expect(api.Statement.find((s) => s.Sid === 'InvokeEndpoint')?.Resource).toBe('arn:ep');
-    const dep = deployerLambdaPolicy({ accountId: '2', region: 'r', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'k', logGroupArn: 'lg', alarmArns: ['a'] });
+    const dep = deployerLambdaPolicy({ accountId: '2', region: 'r', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'k', logGroupArn: 'lg', alarmArns: ['a'], deadLetterQueueArn: 'arn:dlq' });
+    expect(dep.Statement.find((s) => s.Sid === 'FailedApprovalsToDeadLetterQueue')).toMatchObject({ Action: 'sqs:SendMessage', Resource: 'arn:dlq' });
     expect(dep.Statement.find((s) => s.Sid === 'PassExecutionRoleToSageMaker')).toMatchObject({ Resource: 'arn:role', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } });
   });
 });

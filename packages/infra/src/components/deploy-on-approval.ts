@@ -4,6 +4,7 @@ import { deployerLambdaPolicy } from '../iam-documents.js';
 import { DEPLOYER_LAMBDA_ENV } from '../lambda-env.js';
 import { approvalEventPattern } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
+import { deployDeadLetterQueueName } from '../monitoring-plan.js';
 import { createVpcLambda } from './vpc-lambda.js';
 import { alarmArn, tagsWith, type StackContext } from './common.js';
 
@@ -22,7 +23,8 @@ export interface DeployOnApprovalArgs {
 /**
  * EventBridge rule on "SageMaker Model Package State Change" with status Approved for this stack's
  * group -> the deployer Lambda (new model + endpoint config, blue/green UpdateEndpoint). Failed
- * deliveries land in an encrypted dead-letter queue.
+ * deliveries, and deployments that still fail after Lambda's retries, land in an encrypted dead-letter
+ * queue with an alarm on it.
  */
 export class DeployOnApproval extends pulumi.ComponentResource {
   readonly functionName: string;
@@ -32,6 +34,12 @@ export class DeployOnApproval extends pulumi.ComponentResource {
     super('mailroute:ml:DeployOnApproval', name, {}, opts);
     const { config } = ctx;
     const endpointName = pulumi.output(ctx.endpointName);
+    const dlqName = deployDeadLetterQueueName(config);
+    const dlq = new aws.sqs.Queue(
+      `${name}-dlq`,
+      { name: dlqName, kmsMasterKeyId: ctx.kmsKeyArn, messageRetentionSeconds: 1_209_600, tags: tagsWith(ctx, dlqName) },
+      { parent: this },
+    );
     const { fn, functionName } = createVpcLambda(
       `${name}-deployer`,
       ctx,
@@ -57,8 +65,8 @@ export class DeployOnApproval extends pulumi.ComponentResource {
         },
         policy: (logGroupArn) =>
           pulumi
-            .all([endpointName, ctx.modelPackageGroupName, ctx.executionRoleArn, ctx.kmsKeyArn, logGroupArn])
-            .apply(([ep, group, roleArn, kmsKeyArn, lg]) =>
+            .all([endpointName, ctx.modelPackageGroupName, ctx.executionRoleArn, ctx.kmsKeyArn, logGroupArn, dlq.arn])
+            .apply(([ep, group, roleArn, kmsKeyArn, lg, deadLetterQueueArn]) =>
               deployerLambdaPolicy({
                 accountId: config.accountId,
                 region: config.region,
@@ -68,6 +76,7 @@ export class DeployOnApproval extends pulumi.ComponentResource {
                 kmsKeyArn,
                 logGroupArn: lg,
                 alarmArns: ctx.rollbackAlarmNames.map((n) => alarmArn(config, n)),
+                deadLetterQueueArn,
               }),
             ),
       },
@@ -82,12 +91,6 @@ export class DeployOnApproval extends pulumi.ComponentResource {
         eventPattern: pulumi.output(ctx.modelPackageGroupName).apply((group) => JSON.stringify(approvalEventPattern(group))),
         tags: tagsWith(ctx, ruleName),
       },
-      { parent: this },
-    );
-    const dlqName = physicalName(config, 'deploy-dlq');
-    const dlq = new aws.sqs.Queue(
-      `${name}-dlq`,
-      { name: dlqName, kmsMasterKeyId: ctx.kmsKeyArn, messageRetentionSeconds: 1_209_600, tags: tagsWith(ctx, dlqName) },
       { parent: this },
     );
     new aws.sqs.QueuePolicy(
@@ -108,6 +111,14 @@ export class DeployOnApproval extends pulumi.ComponentResource {
     new aws.cloudwatch.EventTarget(
       `${name}-target`,
       { rule: rule.name, arn: fn.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 }, deadLetterConfig: { arn: dlq.arn } },
+      { parent: this },
+    );
+    // EventBridge invokes the deployer asynchronously: its retry policy and DLQ above cover delivery only.
+    // A deployment that fails (an endpoint still Updating, a bad package) is retried by Lambda and then
+    // sent to the same queue, whose alarm pages; nothing is dropped silently.
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-async`,
+      { functionName: fn.name, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600, destinationConfig: { onFailure: { destination: dlq.arn } } },
       { parent: this },
     );
     new aws.lambda.Permission(

@@ -41,7 +41,7 @@ export function createVpcLambda(name: string, ctx: StackContext, args: VpcLambda
     {
       name: functionName,
       description: args.description,
-      runtime: 'nodejs20.x',
+      runtime: 'nodejs22.x',
       architectures: ['arm64'],
       handler: 'index.handler',
       code: new pulumi.asset.FileArchive(args.codeDir),

@@ -176,7 +176,7 @@ export const prodDataRetained: PolicyRule = {
  * Types that take no tags of their own (settings of another resource, or, like EventBridge Scheduler
  * schedules, an AWS type without tagging); all others must carry them.
  */
-const UNTAGGED = /bucket(Versioning|ServerSideEncryptionConfiguration|PublicAccessBlock|Policy|LifecycleConfiguration|OwnershipControls)|rolePolicy|routeTableAssociation|lambda\/permission|apigatewayv2\/(route|integration|authorizer)|eventTarget|appautoscaling\/policy|topicSubscription|kms\/alias|ecr\/lifecyclePolicy|dashboard|queuePolicy|scheduler\/schedule:|^pulumi:|^mailroute:/;
+const UNTAGGED = /bucket(Versioning|ServerSideEncryptionConfiguration|PublicAccessBlock|Policy|LifecycleConfiguration|OwnershipControls)|rolePolicy|routeTableAssociation|lambda\/(permission|functionEventInvokeConfig)|apigatewayv2\/(route|integration|authorizer)|eventTarget|appautoscaling\/policy|topicSubscription|kms\/alias|ecr\/lifecyclePolicy|dashboard|queuePolicy|scheduler\/schedule:|^pulumi:|^mailroute:/;
 
 export const tagsEverywhere: PolicyRule = {
   name: 'tags-everywhere',

@@ -37,6 +37,10 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(p.defaultTags.tags).toMatchObject({ environment: stack, service: 'mailroute', 'cost-centre': config.costCentre });
     });
 
+    it('runs every Lambda on a supported Node runtime (Node 20 reached its end of life in April 2026)', () => {
+      expect(all(T.lambda).map((f) => f.inputs.runtime)).toEqual(Array(3).fill('nodejs22.x'));
+    });
+
     it('builds every resource inside a mailroute component', () => {
       const components = new Set(graph.filter((r) => r.type.startsWith('mailroute:')).map((r) => r.name));
       expect([...components].sort()).toEqual(
@@ -127,6 +131,11 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const pattern = JSON.parse(inputs('aws:cloudwatch/eventRule:EventRule', 'deploy-on-approval-rule').eventPattern);
       expect(pattern.detail).toEqual({ ModelPackageGroupName: [`mailroute-${stack}-email-classifier`], ModelApprovalStatus: ['Approved'] });
       expect(inputs('aws:cloudwatch/eventTarget:EventTarget', 'deploy-on-approval-target').deadLetterConfig.arn).toContain('deploy-on-approval-dlq');
+      // A deployment that fails after Lambda's own retries goes to the same queue, which the deployer may write to.
+      const asyncConfig = inputs('aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig', 'deploy-on-approval-async');
+      expect(asyncConfig.destinationConfig.onFailure.destination).toContain('deploy-on-approval-dlq');
+      const deployerPolicy = JSON.parse(inputs('aws:iam/rolePolicy:RolePolicy', 'deploy-on-approval-deployer-policy').policy);
+      expect(deployerPolicy.Statement.find((x: { Sid: string }) => x.Sid === 'FailedApprovalsToDeadLetterQueue').Resource).toContain('deploy-on-approval-dlq');
       const env = inputs(T.lambda, 'deploy-on-approval-deployer-function').environment.variables;
       expect(inputs(T.lambda, 'deploy-on-approval-deployer-function').code).toEqual({ archive: '/opt/mailroute/dist/deployer' });
       expect(env[DEPLOYER_LAMBDA_ENV.instanceType]).toBe(config.serving.instanceType);
@@ -141,16 +150,16 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(s.target.arn).toBe(`arn:aws:sagemaker:${config.region}:${config.accountId}:pipeline/mailroute-${stack}-retrain`);
     });
 
-    it('Monitoring: seven alarms to the encrypted topic, email subscription, dashboard, log retention', () => {
+    it('Monitoring: eight alarms to the encrypted topic, email subscription, dashboard, log retention', () => {
       const alarms = all('aws:cloudwatch/metricAlarm:MetricAlarm');
-      expect(alarms).toHaveLength(7);
+      expect(alarms).toHaveLength(8);
       const topic = `arn:aws:mock:${config.region}:${config.accountId}:monitoring-topic`;
       expect(alarms.every((a) => (a.inputs.alarmActions as string[])[0] === topic)).toBe(true);
       expect(inputs('aws:sns/topicSubscription:TopicSubscription')).toMatchObject({ protocol: 'email', endpoint: config.monitoring.alarmEmail });
       const api5xx = alarms.find((a) => a.name === 'monitoring-api-5xx')!;
       expect(api5xx.inputs.dimensions).toEqual({ ApiId: 'api-api-id', Stage: '$default' });
       expect(all(T.logGroup).every((g) => g.inputs.retentionInDays === config.monitoring.logRetentionDays)).toBe(true);
-      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(7);
+      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(8);
     });
 
     it('QualityReporter: daily rule -> reporter Lambda reading the table, feeding the live-quality alarm', () => {
