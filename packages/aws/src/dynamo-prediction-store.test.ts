@@ -20,6 +20,25 @@ const ddb = mockClient(doc);
 type Item = Record<string, unknown>;
 type Out = never;
 
+const QUERY_PAGE = 2;
+
+/**
+ * The condition expressions the store writes (`attribute_not_exists(#a)`, `#a <= :v`, joined by OR / AND),
+ * evaluated on the stored item: the fake table must not know the store's intent, only its words.
+ */
+function conditionHolds(expression: string, item: Item | undefined, names: Record<string, string>, values: Record<string, unknown>): boolean {
+  const term = (t: string): boolean => {
+    const missing = /^attribute_not_exists\((#\w+)\)$/.exec(t);
+    if (missing) return item === undefined || item[names[missing[1]]] === undefined;
+    const cmp = /^(#\w+) (<=|<|>=|>|=) (:\w+)$/.exec(t);
+    if (!cmp) throw new Error(`fake table: unsupported condition ${t}`);
+    if (item === undefined) return false;
+    const [a, b] = [String(item[names[cmp[1]]]), String(values[cmp[3]])];
+    return { '<=': a <= b, '<': a < b, '>=': a >= b, '>': a > b, '=': a === b }[cmp[2] as '<=']!;
+  };
+  return expression.split(/ OR /).some((alt) => alt.split(/ AND /).every((t) => term(t.trim())));
+}
+
 /**
  * A tiny in-memory table behind the SDK mock: enough of DynamoDB's semantics (conditions used by the
  * store, GSI queries, sort order) to test the store's access patterns, not the SDK.
@@ -37,8 +56,8 @@ function fakeTable() {
     return {} as Out;
   });
   ddb.on(PutCommand).callsFake((input) => {
-    const old = items.get(key(input.Item));
-    if (old && String(old.closedAt) > String(input.ExpressionAttributeValues[':closedAt'])) {
+    // The store's own condition decides, evaluated here, so a wrong condition fails the tests.
+    if (input.ConditionExpression && !conditionHolds(input.ConditionExpression, items.get(key(input.Item)), input.ExpressionAttributeNames ?? {}, input.ExpressionAttributeValues ?? {})) {
       throw new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
     }
     items.set(key(input.Item), input.Item);
@@ -53,7 +72,11 @@ function fakeTable() {
     if (values[':from']) found = found.filter((i) => String(i[skName]) >= values[':from'] && String(i[skName]) <= values[':to']);
     found.sort((a, b) => String(a[skName]).localeCompare(String(b[skName])));
     if (input.ScanIndexForward === false) found.reverse();
-    return { Items: input.Limit ? found.slice(0, input.Limit) : found } as Out;
+    if (input.Limit) return { Items: found.slice(0, input.Limit) } as Out;
+    // Pages of two items, as DynamoDB pages by size: a store that ignores LastEvaluatedKey misses items.
+    const from = input.ExclusiveStartKey ? found.findIndex((i) => key(i) === key(input.ExclusiveStartKey)) + 1 : 0;
+    const page = found.slice(from, from + QUERY_PAGE);
+    return { Items: page, ...(from + QUERY_PAGE < found.length ? { LastEvaluatedKey: { pk: page.at(-1)?.pk, sk: page.at(-1)?.sk } } : {}) } as Out;
   });
   ddb.on(BatchGetCommand).callsFake((input) => {
     const [table, req] = Object.entries(input.RequestItems as Record<string, { Keys: Item[] }>)[0];
@@ -157,6 +180,36 @@ describe('DynamoPredictionStore', () => {
     expect(sameWindow.map((p) => p.prediction.predictionId)).toEqual(['a', 'b']);
     const limited = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-03T00:00:00.000Z', limit: 1 });
     expect(limited).toHaveLength(1);
+  });
+
+  it('follows the query pages of a busy day', async () => {
+    await store.savePredictions(Array.from({ length: 5 }, (_, i) => record(`d${i}`, `e${i}`, `2026-11-01T1${i}:00:00.000Z`)));
+    const pairs = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z' });
+    expect(pairs.map((p) => p.prediction.predictionId)).toEqual(['d0', 'd1', 'd2', 'd3', 'd4']);
+  });
+
+  it('retries a transaction cancelled for a conflict, and says when DynamoDB keeps refusing', async () => {
+    let cancels = 2;
+    const saved = items;
+    ddb.on(TransactWriteCommand).callsFake((input) => {
+      if (cancels-- > 0) throw new TransactionCanceledException({ message: 'conflict', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] });
+      for (const t of input.TransactItems ?? []) saved.set(`${t.Put.Item.pk}|${t.Put.Item.sk}`, t.Put.Item);
+      return {} as Out;
+    });
+    await store.savePredictions([record('p7', 'e7', '2026-11-01T10:00:00.000Z')]);
+    expect((await store.getPrediction('p7'))?.emailId).toBe('e7');
+    ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'throttled', $metadata: {}, CancellationReasons: [{ Code: 'ThrottlingError' }] }));
+    await expect(store.savePredictions([record('p8', 'e8', '2026-11-01T10:00:00.000Z')])).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    // Any other cancellation (an item too large) is passed on as it is, not called a duplicate.
+    ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'too big', $metadata: {}, CancellationReasons: [{ Code: 'ValidationError' }] }));
+    await expect(store.savePredictions([record('p9', 'e9', '2026-11-01T10:00:00.000Z')])).rejects.toBeInstanceOf(TransactionCanceledException);
+  });
+
+  it('fails with a coded error rather than drop feedback DynamoDB leaves unprocessed', async () => {
+    await store.savePredictions([record('a', 'e1', '2026-11-01T10:00:00.000Z')]);
+    await store.saveFeedback({ emailId: 'e1', labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-01T09:00:00.000Z' });
+    ddb.on(BatchGetCommand).callsFake((input) => ({ Responses: {}, UnprocessedKeys: input.RequestItems }) as Out);
+    await expect(store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z' })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
 
   it('rejects a malformed stored item with a coded error', async () => {

@@ -18,7 +18,7 @@ import {
   feedbackKey,
   predictionKey,
 } from './dynamo-layout.js';
-import { PredictionExistsError, StoreRecordInvalidError } from './errors.js';
+import { PredictionExistsError, StoreRecordInvalidError, StoreUnavailableError } from './errors.js';
 
 const PredictionItemSchema = z.object({
   predictionId: z.string(),
@@ -58,6 +58,15 @@ const BATCH_GET_LIMIT = 100;
  * `attribute_not_exists` so an id is never overwritten; feedback is upserted per email and a late,
  * older delivery never replaces a newer correction.
  */
+/** Tries of a write or read DynamoDB throttles or cancels for a conflict, before giving up with a coded error. */
+const MAX_ATTEMPTS = 5;
+const RETRYABLE_CANCELLATIONS = new Set(['None', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/** Full-jitter exponential backoff: up to 50, 100, 200, 400 ms. */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** (attempt - 1)));
+}
+
 export class DynamoPredictionStore implements PredictionStore {
   private readonly retentionDays: number;
   constructor(private readonly options: DynamoPredictionStoreOptions) {
@@ -67,27 +76,33 @@ export class DynamoPredictionStore implements PredictionStore {
   async savePredictions(records: readonly PredictionRecord[]): Promise<void> {
     for (let i = 0; i < records.length; i += TRANSACTION_LIMIT) {
       const chunk = records.slice(i, i + TRANSACTION_LIMIT);
-      try {
-        await this.options.client.send(
-          new TransactWriteCommand({
-            TransactItems: chunk.map((record) => ({
-              Put: {
-                TableName: this.options.tableName,
-                Item: this.predictionItem(record),
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': L.partitionKey },
-              },
-            })),
-          }),
-        );
-      } catch (error) {
-        if (error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException) {
-          const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+      const command = new TransactWriteCommand({
+        TransactItems: chunk.map((record) => ({
+          Put: {
+            TableName: this.options.tableName,
+            Item: this.predictionItem(record),
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': L.partitionKey },
+          },
+        })),
+      });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.options.client.send(command);
+          break;
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) throw new PredictionExistsError('prediction already stored', { cause: error });
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          // Only a failed condition means a duplicate id; a conflict with another transaction or
+          // throttling cancels the whole transaction and is worth another try.
           const clash = reasons.findIndex((r) => r?.Code === 'ConditionalCheckFailed');
-          const id = clash >= 0 ? chunk[clash]?.predictionId : undefined;
-          throw new PredictionExistsError(`prediction ${id ?? '(in batch)'} already stored`, { cause: error });
+          if (clash >= 0) throw new PredictionExistsError(`prediction ${chunk[clash]?.predictionId ?? '(in batch)'} already stored`, { cause: error });
+          const retryable = reasons.length > 0 && reasons.every((r) => RETRYABLE_CANCELLATIONS.has(r?.Code ?? 'None'));
+          if (!retryable) throw error;
+          if (attempt >= MAX_ATTEMPTS) throw new StoreUnavailableError(`DynamoDB cancelled the write of ${chunk.length} prediction(s) ${attempt} times (${reasons.map((r) => r?.Code).filter((c) => c !== 'None').join(', ')})`, { cause: error });
+          await backoff(attempt);
         }
-        throw error;
       }
     }
   }
@@ -197,8 +212,10 @@ export class DynamoPredictionStore implements PredictionStore {
     const found = new Map<string, FeedbackRecord>();
     for (let i = 0; i < emailIds.length; i += BATCH_GET_LIMIT) {
       let keys: Record<string, unknown>[] | undefined = emailIds.slice(i, i + BATCH_GET_LIMIT).map(feedbackKey);
-      // Retry what DynamoDB leaves unprocessed under throttling.
-      for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt++) {
+      // Retry what DynamoDB leaves unprocessed under throttling, with backoff; never drop it: missing
+      // feedback would skew the live quality figures without a word.
+      for (let attempt = 1; keys && keys.length > 0; attempt++) {
+        if (attempt > 1) await backoff(attempt - 1);
         const out = await this.options.client.send(
           new BatchGetCommand({ RequestItems: { [this.options.tableName]: { Keys: keys } } }),
         );
@@ -207,6 +224,9 @@ export class DynamoPredictionStore implements PredictionStore {
           found.set(fb.emailId, fb);
         }
         keys = out.UnprocessedKeys?.[this.options.tableName]?.Keys as Record<string, unknown>[] | undefined;
+        if (keys && keys.length > 0 && attempt >= MAX_ATTEMPTS) {
+          throw new StoreUnavailableError(`DynamoDB left ${keys.length} feedback key(s) unprocessed after ${attempt} tries`);
+        }
       }
     }
     return found;

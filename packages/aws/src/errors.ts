@@ -24,6 +24,15 @@ export class PredictionExistsError extends Error {
   }
 }
 
+/** DynamoDB still refused (throttled, conflicting) after the store's retries: nothing was lost silently. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export class StoreRecordInvalidError extends Error {
   readonly code = 'STORE_RECORD_INVALID';
   constructor(message: string, options?: { cause?: unknown }) {
