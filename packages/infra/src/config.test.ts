@@ -49,6 +49,16 @@ describe('parseStackConfig', () => {
     }
   });
 
+  it('refuses a VPC block that cannot hold a /20 per AZ, is no network address or has a bad octet', () => {
+    const network = (cidr: string, azCount = 2) => () => parseStackConfig({ ...minimal, network: { cidr, azCount } });
+    expect(network('10.40.0.0/24')).toThrow('mailroute:network.cidr: 10.40.0.0/24: the VPC needs a /16 to /19 block for 2 private /20 subnets');
+    expect(network('10.40.0.0/19', 3)).toThrow('the VPC needs a /16 to /18 block for 3 private /20 subnets');
+    expect(network('10.0.0.5/16')).toThrow('10.0.0.5/16 is not a network address');
+    expect(network('999.0.0.0/16')).toThrow('999.0.0.0/16: an octet is over 255');
+    expect(parseStackConfig({ ...minimal, network: { cidr: '10.40.0.0/19', azCount: 2 } }).network.cidr).toBe('10.40.0.0/19');
+    expect(parseStackConfig({ ...minimal, network: { cidr: '10.40.0.0/18', azCount: 3 } }).network.azCount).toBe(3);
+  });
+
   it('refuses a config file used for the wrong stack', () => {
     expect(() => parseStackConfig(minimal, 'prod')).toThrow(/stack prod has mailroute:environment dev/);
   });

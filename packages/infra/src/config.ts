@@ -13,6 +13,22 @@ const RetrainingTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('lambda'), functionArn: z.string().startsWith('arn:aws:lambda:') }),
 ]);
 
+/**
+ * Why a VPC block cannot hold one private /20 subnet per AZ (see network-plan.ts), or undefined: octets
+ * 0-255, a network address, and a prefix from /16 to /19 (two AZs) or /18 (three).
+ */
+export function cidrProblem(cidr: string, azCount: number): string | undefined {
+  const [ip, bits] = cidr.split('/');
+  const octets = ip.split('.').map(Number);
+  if (octets.some((o) => o > 255)) return `${cidr}: an octet is over 255`;
+  const prefix = Number(bits);
+  const largest = 20 - Math.ceil(Math.log2(azCount));
+  if (prefix < 16 || prefix > largest) return `${cidr}: the VPC needs a /16 to /${largest} block for ${azCount} private /20 subnets`;
+  const start = octets.reduce((acc, o) => acc * 256 + o, 0);
+  if (start % 2 ** (32 - prefix) !== 0) return `${cidr} is not a network address (its host bits are not 0)`;
+  return undefined;
+}
+
 /** One stack's configuration (`Pulumi.<stack>.yaml`, namespace `mailroute`), parsed once at the edge. */
 export const StackConfigSchema = z
   .object({
@@ -23,7 +39,11 @@ export const StackConfigSchema = z
     deployRoleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/),
     costCentre: z.string().min(1).max(64),
     network: z
-      .object({ cidr: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/).default('10.40.0.0/16'), azCount: z.number().int().min(2).max(3).default(2) })
+      .object({ cidr: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/, 'a CIDR block such as 10.40.0.0/16').default('10.40.0.0/16'), azCount: z.number().int().min(2).max(3).default(2) })
+      .superRefine((network, ctx) => {
+        const problem = cidrProblem(network.cidr, network.azCount);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['cidr'], message: problem });
+      })
       .prefault({}),
     serving: z
       .object({
