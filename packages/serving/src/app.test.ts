@@ -182,6 +182,9 @@ describe('auth and limits', () => {
     const { app } = await build();
     const res = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEYS.classify }, body: JSON.stringify({ emails: [invoiceEmail] }) });
     expect(res.status).toBe(200);
+    // With both headers, Authorization names the caller (behind API Gateway it is the verified token).
+    const both = await app.request('/v1/admin/reload', { method: 'POST', headers: { authorization: `Bearer ${KEYS.classify}`, 'x-api-key': KEYS.all } });
+    expect(both.status).toBe(403);
   });
 
   it('429 with Retry-After past the key rate limit', async () => {

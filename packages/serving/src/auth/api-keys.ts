@@ -76,10 +76,12 @@ export function createNoAuth(rateLimit?: RateLimit): Auth {
 
 /** `Authorization: Bearer <key>` or `x-api-key: <key>`. */
 export function presentedKey(authorization: string | undefined, apiKeyHeader: string | undefined): string | undefined {
-  if (apiKeyHeader) return apiKeyHeader.trim();
+  // Authorization first: behind API Gateway it is the token the JWT authorizer verified, and a second
+  // header must not name another caller (and so another rate-limit bucket).
   if (authorization) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (match) return match[1].trim();
   }
+  if (apiKeyHeader) return apiKeyHeader.trim();
   return undefined;
 }
