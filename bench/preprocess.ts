@@ -148,6 +148,7 @@ function adversarial(): { table: Table; figures: Figure[] } {
     'one 1 MB line of digits and spaces': { body: '1 '.repeat(mb / 2) },
     'one 1 MB line of "a@"': { body: 'a@'.repeat(mb / 2) },
     '1 MB of "On x wrote" lines': { body: 'On Monday someone wrote something\n'.repeat(Math.floor(mb / 34)) },
+    '1 MB of "Von：" header-key lines': { body: 'Von：\n'.repeat(Math.floor(mb / 7)) },
     'deeply nested HTML (100,000 divs)': { html: `${'<div>'.repeat(100_000)}text${'</div>'.repeat(100_000)}` },
     'deeply nested HTML blockquotes (50,000)': { html: `new${'<blockquote type="cite">'.repeat(50_000)}old` },
     'unclosed HTML tags (200,000)': { html: '<b><i>'.repeat(100_000) },

@@ -7,8 +7,21 @@ export type LineMark = 'text' | 'empty' | 'quote' | 'header' | 'splitter' | 'for
 
 const MAX_WRAP = 3;
 
+type HeaderKey = ReturnType<typeof headerKey>;
+/** `headerKey` of each trimmed line, as far as asked (null: not a header line): a run of `Von:` lines asks about each up to 13 times. */
+type KeyMemo = Array<HeaderKey | null>;
+
+function memoKey(lines: readonly string[], j: number, memo: KeyMemo): HeaderKey {
+  let k = memo[j];
+  if (k === undefined) {
+    k = headerKey(lines[j].trim()) ?? null;
+    memo[j] = k;
+  }
+  return k ?? undefined;
+}
+
 /** Length of the header block (From/Sent/To/Subject) starting at `i`, or 0 when there is none. */
-function headerBlockLength(lines: readonly string[], i: number, facts: number): number {
+function headerBlockLength(lines: readonly string[], i: number, facts: number, memo: KeyMemo): number {
   const first = headerKey(lines[i], facts);
   if (!first) return 0;
   const keys = new Set([first.key]);
@@ -23,7 +36,7 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number): 
       if (blanks > 1) break;
       continue;
     }
-    const k = headerKey(line);
+    const k = memoKey(lines, j, memo);
     if (k) {
       keys.add(k.key);
       hasFrom = hasFrom || k.from;
@@ -40,6 +53,7 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number): 
 /** Marks every line; reply headers wrapped over up to three lines are marked on each of them. */
 export function markLines(lines: readonly string[], isDevice: DeviceTest = isDeviceLine): LineMark[] {
   const marks: LineMark[] = new Array<LineMark>(lines.length);
+  const keyMemo: KeyMemo = [];
   // What was found about the line under the current one (asked for device lines), kept for its own turn.
   let ahead = -1;
   let aheadFacts = 0;
@@ -82,7 +96,7 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
       }
       if (marks[i] !== undefined) continue;
     }
-    const block = headerBlockLength(lines, i, f);
+    const block = headerBlockLength(lines, i, f, keyMemo);
     if (block > 0) {
       for (let j = i; j < i + block; j += 1) marks[j] = 'block';
       continue;
