@@ -45,14 +45,14 @@ const DATE_FIRST = /^(?:\d{1,4}[-./] ?\d{1,2}[-./] ?\d{1,4}|\p{L}{2,4}\.?,? \d{1
 const TIME = /(?<![\d.,:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d|[.,]\d)/;
 /** A zone offset (`+0200`, `GMT+1`), not a signed amount (`-1200.00`, `-1200,00`). */
 const ZONE = /\b(?:GMT|UTC)[+-]\d|(?<![\d.,])[+-](?:0\d|1[0-4])[0-5]\d(?![\d.,])/;
-/** After the time of a `<date> <time> <name>:` header only a name may come: capitalised words (`Max Mustermann`). */
+/** After the time of a `<date> <time> <name>:` header: a few words of a name, team or firm (`Max Mustermann`, `"Service Team"`, `Müller & Partner`). */
 const NAME_AFTER_TIME = /^[\s,]*(?:(?:Uhr|[AaPp]\.?[Mm]\.?|(?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?)[\s,]+)*(?:[\p{L}\d"'’()&/.-]+[\s,]*){1,6}:$/u;
 /**
  * Words of a customer's own notes and statement rows after a date and time (`10:15 your hotline told me:`,
  * `10:15 Kartenzahlung REWE:`): such a line is not a reply header, whatever else it holds.
  */
 const NOTE_WORDS =
-  /(?:^|[\s,(])(?:i|me|my|we|you|your|ich|mir|mich|mein\w*|wir|uns|sie|ihr\w*|told|said|called|says|sagte|hat|habe|haben|war|wurde|ist|is|was|at|am|um|anruf|telefonat|gespräch|ergebnis|notiz|result|note|call|buchung|zahlung|kartenzahlung|lastschrift|überweisung|gutschrift|abbuchung|payment|transfer|debit|credit|purchase|einkauf|kauf|verkauf|order)(?=$|[\s,:.)])/iu;
+  /(?:^|[\s,(])(?:i|me|my|we|you|your|ich|mir|mich|mein\w*|wir|uns|sie|ihr\w*|told|said|called|says|sagte|hat|habe|haben|war|wurde|ist|is|was|anruf|telefonat|gespräch|ergebnis|notiz|result|note|call|buchung|zahlung|kartenzahlung|lastschrift|überweisung|gutschrift|abbuchung|payment|transfer|debit|credit|purchase|einkauf|kauf|verkauf|order)(?=$|[\s,:.)])/iu;
 const VERB_WORD = new RegExp(String.raw`\s${VERB}\s`, 'iu');
 /** Start of a header wrapped over several lines. */
 export const HEADER_START = new RegExp(String.raw`^${INTRO}(?:\s|$)`, 'iu');

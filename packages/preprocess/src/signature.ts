@@ -98,7 +98,7 @@ function deviceLineRules(line: string): boolean {
 }
 
 /**
- * Wording found only in legal boilerplate: one match makes a trailing paragraph a disclaimer.
+ * Wording found only in legal boilerplate: one match makes an impersonal trailing paragraph a disclaimer.
  */
 const DISCLAIMER_PHRASE =
   /intended (?:solely )?(?:only )?for the (?:use of the )?(?:addressee|recipient|person)|intended recipient|received (?:this|it)(?: e-?mail| message| communication)? (?:in error|by mistake)|nicht der (?:richtige|beabsichtigte) (?:adressat|empfänger)|für den (?:adressaten|empfänger) bestimmt|sitz der gesellschaft|registered (?:office|in england)|company (?:number|registration)|authori[sz]ed and regulated/i;
@@ -106,8 +106,8 @@ const DISCLAIMER_PHRASE =
 const DISCLAIMER_HEADING = /^[\W_]*(?:disclaimer|haftungsausschluss|rechtlicher hinweis|legal notice)\b/i;
 /**
  * Words of disclaimers and company footers that a customer may write too ("irrtümlich überwiesen",
- * "please treat this as confidential", "Beschwerde bei der BaFin", "Beschluss vom Amtsgericht"): a
- * paragraph needs two different ones, and no first person, to count as a disclaimer.
+ * "please treat this as confidential", "Beschwerde bei der BaFin", "Beschluss vom Amtsgericht"): an
+ * impersonal paragraph needs one with words about this very message, or three different ones, to count.
  */
 const DISCLAIMER_WORD =
   /confidential|disclaimer|haftungsausschluss|vertraulich|irrtümlich|unbefugt|unerlaubt|bafin|amtsgericht|handelsregister|\bhrb\b|registergericht|geschäftsführer|vorstand:|ust-?id|riservat|destinatari|confidentiel|destinataire|confidencial|vertrouwelijk|geadresseerde|poufn|adresat/gi;
