@@ -27,20 +27,31 @@ export interface SageMakerEndpointClassifierOptions {
   maxBatch?: number;
   /** Pin a production variant, e.g. during a canary. */
   targetVariant?: string;
+  /**
+   * The task list of a model by id. When an answer comes from another model than the one `tasks` belong
+   * to (a deployment happened, in the console or by rollback), the tasks follow the model that answers:
+   * the endpoint, not a pointer file, says which model serves.
+   */
+  tasksOf?: (modelId: string) => Promise<ReadonlyArray<{ name: string; labels: readonly string[] }>>;
 }
+
+type Tasks = ReadonlyArray<{ name: string; labels: readonly string[] }>;
 
 /**
  * An `EmailClassifier` that sends emails to the serving container on a SageMaker real-time endpoint
  * (`{ emails }` in, `{ modelId, predictions }` out), so serving code runs unchanged in front of it.
  */
 export class SageMakerEndpointClassifier implements EmailClassifier {
-  readonly tasks: ReadonlyArray<{ name: string; labels: readonly string[] }>;
+  private currentTasks: Tasks;
+  /** The model `currentTasks` belong to. */
+  private tasksModelId: string;
   private lastModelId: string;
   private readonly maxBatch: number;
 
   constructor(private readonly options: SageMakerEndpointClassifierOptions) {
-    this.tasks = options.tasks;
+    this.currentTasks = options.tasks;
     this.lastModelId = options.modelId ?? 'unknown';
+    this.tasksModelId = this.lastModelId;
     this.maxBatch = options.maxBatch ?? 64;
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) {
       throw new RangeError(`maxBatch must be a positive integer, got ${options.maxBatch}`);
@@ -50,6 +61,16 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
   /** The model that answered the last call (blue/green deployments change it under a running Lambda). */
   get modelId(): string {
     return this.lastModelId;
+  }
+
+  /** The tasks and labels of the model that answered last (with `tasksOf`), else those given. */
+  get tasks(): Tasks {
+    return this.currentTasks;
+  }
+
+  /** Asks the endpoint which model serves (one small call) and takes that model's tasks: for a cold start. */
+  async refresh(): Promise<void> {
+    await this.invoke([{ id: 'mailroute-canary', subject: 'canary', body: 'canary' }]);
   }
 
   async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
@@ -83,6 +104,10 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
     }
     const parsed = parseInvocationsBody(body, emails.length);
     this.lastModelId = parsed.modelId;
+    if (this.options.tasksOf && parsed.modelId !== this.tasksModelId) {
+      this.currentTasks = await this.options.tasksOf(parsed.modelId);
+      this.tasksModelId = parsed.modelId;
+    }
     return parsed.predictions;
   }
 }

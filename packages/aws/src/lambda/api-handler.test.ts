@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaHandler } from '@mailroute/serving';
 import { API_ENV } from '../contracts.js';
 import { apiConfigFromEnv, createApiLambdaHandler } from './api-handler.js';
@@ -91,6 +91,31 @@ describe('API Lambda wired with the AWS adapters', () => {
     const put = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0].Put;
     expect(put?.TableName).toBe('mailroute-dev-predictions');
     expect(put?.Item).toMatchObject({ emailId: 'crm-1', modelId: 'ngram-bag-1', queue: 'payments' });
+  });
+
+  it('takes its task list from the model the endpoint says it serves, not from a stale champion.json', async () => {
+    // champion.json still names ngram-bag-1, but the endpoint was updated to ngram-bag-2 (approved in the console).
+    s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-2/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['payments', 'cards', 'tax_documents'] }] })));
+    smMock.on(InvokeEndpointCommand).callsFake((input) => {
+      const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id?: string }[] };
+      const predictions = sent.emails.map((e) => ({
+        id: e.id,
+        modelId: 'ngram-bag-2',
+        tasks: { queue: { label: 'tax_documents', confidence: 0.9, top: [{ label: 'tax_documents', score: 0.9 }], abstained: false } },
+        route: { queue: 'tax_documents', reason: 'confident' },
+      }));
+      return { Body: new TextEncoder().encode(JSON.stringify({ modelId: 'ngram-bag-2', predictions })) } as Out;
+    });
+    ddbMock.on(PutCommand).resolves({} as Out);
+    ddbMock.on(GetCommand).resolves({} as Out);
+    ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const model = JSON.parse((await handler(event('GET', '/v1/model', undefined, { authorization: `Bearer ${token}` }), context)).body) as { modelId: string; tasks: { labels: string[] }[] };
+    expect(model.modelId).toBe('ngram-bag-2');
+    expect(model.tasks[0].labels).toContain('tax_documents');
+    // Feedback with the new model's label is accepted (it was refused against champion.json's old labels).
+    const fb = await handler(event('POST', '/v1/feedback', { emailId: 'crm-9', labels: { queue: 'tax_documents' }, closedAt: '2026-11-29T10:00:00Z' }, { authorization: `Bearer ${token}` }), context);
+    expect(fb.statusCode).toBe(202);
   });
 
   it('answers 401 without a token (the authorizer would have stopped it earlier)', async () => {

@@ -15,7 +15,7 @@ import { AdapterConfigError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
-import { loadChampionTasks } from './champion-tasks.js';
+import { loadChampionTasks, loadModelTasks } from './champion-tasks.js';
 import { API_ENV } from '../contracts.js';
 
 
@@ -63,7 +63,16 @@ export function defaultAwsServingDeps(logger?: Logger): AwsServingDeps {
 /** The serving app wired with the AWS adapters: the endpoint as classifier, DynamoDB as store. */
 export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServingDeps): Promise<ServingApp> {
   const { modelId, tasks } = await loadChampionTasks(deps.s3, config.artifactBucket, config.modelsPrefix);
-  const classifier = new SageMakerEndpointClassifier({ client: deps.runtime, endpointName: config.endpointName, tasks, modelId });
+  const classifier = new SageMakerEndpointClassifier({
+    client: deps.runtime,
+    endpointName: config.endpointName,
+    tasks,
+    modelId,
+    // The endpoint says which model serves; champion.json can lag behind it (an approval in the console,
+    // a rollback), so the tasks follow every answer's model id, starting with one canary call.
+    tasksOf: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id),
+  });
+  await classifier.refresh();
   const source = createStaticClassifierSource(classifier);
   await source.reload();
   const store = new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName, retentionDays: config.feedbackTtlDays });

@@ -28,8 +28,13 @@ export async function loadChampionTasks(
 ): Promise<{ modelId: string; tasks: { name: string; labels: string[] }[] }> {
   const pointer = (await readJson(s3, bucket, `${prefix}champion.json`)) as { id?: unknown } | undefined;
   const modelId = typeof pointer?.id === 'string' ? pointer.id : 'bootstrap';
+  return { modelId, tasks: await loadModelTasks(s3, bucket, prefix, modelId) };
+}
+
+/** The task list of one model, from its manifest in S3 (`<prefix><modelId>/manifest.json`). */
+export async function loadModelTasks(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<{ name: string; labels: string[] }[]> {
   const manifest = await readJson(s3, bucket, `${prefix}${modelId}/manifest.json`);
   const parsed = TasksManifestSchema.safeParse(manifest);
   if (!parsed.success) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json has no task list`);
-  return { modelId, tasks: parsed.data.tasks.map((t) => ({ name: t.name, labels: t.labels })) };
+  return parsed.data.tasks.map((t) => ({ name: t.name, labels: t.labels }));
 }
