@@ -1,5 +1,6 @@
 import type { StackConfig } from './config.js';
 import { vpcEndpointPlan } from './network-plan.js';
+import { alarmSpecs } from './monitoring-plan.js';
 
 /**
  * AWS list prices (USD, on-demand) used by the monthly estimate. Source: AWS list prices,
@@ -82,7 +83,7 @@ export class UnpricedError extends Error {
 
 /** Monthly cost of one stack at list prices: the endpoint at its minimum size plus usage-driven lines. */
 export function estimateMonthlyCost(
-  config: Pick<StackConfig, 'region' | 'serving' | 'training' | 'network'>,
+  config: Pick<StackConfig, 'region' | 'serving' | 'training' | 'network' | 'environment' | 'monitoring'>,
   usage: UsageAssumptions = DEFAULT_USAGE,
 ): { lines: CostLine[]; totalUsd: number; source: string } {
   const prices = PRICE_LIST.regions[config.region as PricedRegion];
@@ -114,7 +115,7 @@ export function estimateMonthlyCost(
     line('S3 artifacts', usage.storageGb, 'GB-months', prices.s3StandardPerGbMonth),
     line('ECR images', usage.imagesGb, 'GB-months', prices.ecrStoragePerGbMonth),
     line('KMS key', 1, 'keys', prices.kmsKeyPerMonth),
-    line('CloudWatch alarms', 7, 'alarms', prices.cloudwatchAlarmPerMonth),
+    line('CloudWatch alarms', alarmSpecs(config, { endpointName: '', variantName: '', apiFunctionName: '', deployerFunctionName: '', apiId: '', stage: '' }).length, 'alarms', prices.cloudwatchAlarmPerMonth),
     line('CloudWatch dashboard', 1, 'dashboards', prices.cloudwatchDashboardPerMonth),
     line('CloudWatch Logs ingestion', usage.logsGbPerMonth, 'GB', prices.logsIngestPerGb),
   ];

@@ -24,6 +24,11 @@ export interface AlarmSpec {
   rollback: boolean;
 }
 
+/** The quality reporter Lambda's name (pure, as the Lambda names itself: `createVpcLambda` part `quality`). */
+export function qualityFunctionName(config: Pick<StackConfig, 'environment'>): string {
+  return physicalName(config, 'quality', 64);
+}
+
 /** The deploy-on-approval dead-letter queue's name (pure: its alarm is planned before it exists). */
 export function deployDeadLetterQueueName(config: Pick<StackConfig, 'environment'>): string {
   return physicalName(config, 'deploy-dlq');
@@ -76,6 +81,8 @@ export function alarmSpecs(
     lambda(names.apiFunctionName, 'api-lambda-throttles', 'Throttles', 'API Lambda throttled'),
     // One failed deployment is worth a page: an approval must not go unserved unnoticed.
     { ...lambda(names.deployerFunctionName, 'deployer-lambda-errors', 'Errors', 'Deployer Lambda failed to deploy an approved model'), evaluationPeriods: 1, datapointsToAlarm: 1 },
+    // When the daily reporter fails, the live-quality alarm (missing data: not breaching) goes quiet.
+    { ...lambda(qualityFunctionName(config), 'quality-lambda-errors', 'Errors', 'Quality reporter failed: live quality is not being measured'), period: 3600, evaluationPeriods: 1, datapointsToAlarm: 1 },
     spec({
       key: 'deploy-dlq-messages',
       description: 'An approval event the deployer gave up on waits in the dead-letter queue',

@@ -71,8 +71,9 @@ describe('storage and deployment plans', () => {
 
 describe('monitoring plan', () => {
   const specs = alarmSpecs(config, { endpointName: 'ep', variantName: 'AllTraffic', apiFunctionName: 'api', deployerFunctionName: 'dep', apiId: 'abc', stage: '$default' });
-  it('has the eight alarms, p99 in microseconds, quality as a floor, one failed deployment enough to page', () => {
-    expect(specs.map((s) => s.key)).toEqual(['endpoint-5xx', 'endpoint-p99-latency', 'api-lambda-errors', 'api-lambda-throttles', 'deployer-lambda-errors', 'deploy-dlq-messages', 'api-5xx', 'live-quality']);
+  it('has the nine alarms, p99 in microseconds, quality as a floor, one failed deployment or report enough to page', () => {
+    expect(specs.map((s) => s.key)).toEqual(['endpoint-5xx', 'endpoint-p99-latency', 'api-lambda-errors', 'api-lambda-throttles', 'deployer-lambda-errors', 'quality-lambda-errors', 'deploy-dlq-messages', 'api-5xx', 'live-quality']);
+    expect(specs.find((s) => s.key === 'quality-lambda-errors')).toMatchObject({ dimensions: { FunctionName: 'mailroute-prod-quality' }, datapointsToAlarm: 1 });
     expect(specs.find((s) => s.key === 'deployer-lambda-errors')).toMatchObject({ evaluationPeriods: 1, datapointsToAlarm: 1 });
     expect(specs.find((s) => s.key === 'deploy-dlq-messages')).toMatchObject({ namespace: 'AWS/SQS', dimensions: { QueueName: 'mailroute-prod-deploy-dlq' }, threshold: 0, datapointsToAlarm: 1 });
     const p99 = specs.find((s) => s.key === 'endpoint-p99-latency')!;
@@ -85,7 +86,7 @@ describe('monitoring plan', () => {
   });
   it('draws one widget per alarm', () => {
     const body = JSON.parse(dashboardBody('eu-central-1', specs)) as { widgets: { properties: { metrics: string[][] } }[] };
-    expect(body.widgets).toHaveLength(8);
+    expect(body.widgets).toHaveLength(9);
     expect(body.widgets[0].properties.metrics[0]).toEqual(['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', 'ep', 'VariantName', 'AllTraffic']);
   });
 });

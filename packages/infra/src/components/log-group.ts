@@ -2,7 +2,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import type { StackContext } from './common.js';
 
-/** Every log group the stack writes to is created here: retention and the CMK, never left to a service default. */
+/** Every log group the stack writes to is created here: retention and the CMK, never left to a service default; kept on delete in prod. */
 export function managedLogGroup(
   resourceName: string,
   logGroupName: pulumi.Input<string>,
@@ -12,6 +12,7 @@ export function managedLogGroup(
   return new aws.cloudwatch.LogGroup(
     resourceName,
     { name: logGroupName, retentionInDays: ctx.config.monitoring.logRetentionDays, kmsKeyId: ctx.kmsKeyArn, tags: ctx.tags },
-    { parent },
+    // Prod's logs are an audit trail: a destroyed or renamed resource leaves them to expire by retention.
+    { parent, retainOnDelete: ctx.config.environment === 'prod' },
   );
 }

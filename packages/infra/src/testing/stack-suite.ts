@@ -150,16 +150,18 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(s.target.arn).toBe(`arn:aws:sagemaker:${config.region}:${config.accountId}:pipeline/mailroute-${stack}-retrain`);
     });
 
-    it('Monitoring: eight alarms to the encrypted topic, email subscription, dashboard, log retention', () => {
+    it('Monitoring: nine alarms to the encrypted topic, email subscription, dashboard, log retention', () => {
       const alarms = all('aws:cloudwatch/metricAlarm:MetricAlarm');
-      expect(alarms).toHaveLength(8);
+      expect(alarms).toHaveLength(9);
+      // The quality reporter's errors alarm watches the function the stack really creates.
+      expect(alarms.find((a) => a.name === 'monitoring-quality-lambda-errors')?.inputs.dimensions).toEqual({ FunctionName: inputs(T.lambda, 'quality-reporter-function').name });
       const topic = `arn:aws:mock:${config.region}:${config.accountId}:monitoring-topic`;
       expect(alarms.every((a) => (a.inputs.alarmActions as string[])[0] === topic)).toBe(true);
       expect(inputs('aws:sns/topicSubscription:TopicSubscription')).toMatchObject({ protocol: 'email', endpoint: config.monitoring.alarmEmail });
       const api5xx = alarms.find((a) => a.name === 'monitoring-api-5xx')!;
       expect(api5xx.inputs.dimensions).toEqual({ ApiId: 'api-api-id', Stage: '$default' });
       expect(all(T.logGroup).every((g) => g.inputs.retentionInDays === config.monitoring.logRetentionDays)).toBe(true);
-      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(8);
+      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(9);
     });
 
     it('QualityReporter: daily rule -> reporter Lambda reading the table, feeding the live-quality alarm', () => {
@@ -181,6 +183,8 @@ export function stackSuite(stack: 'dev' | 'prod') {
         expect(s.protect, s.name).toBe(stack === 'prod');
         expect(s.retainOnDelete, s.name).toBe(stack === 'prod');
       }
+      // Logs outlive what wrote them in prod (retention still applies), and are not protected against changes.
+      for (const g of all(T.logGroup)) expect(Boolean(g.retainOnDelete), g.name).toBe(stack === 'prod');
     });
 
     it('exports the stack outputs with a cost estimate', () => {
