@@ -19,7 +19,7 @@ export type { DeployResult } from './deployer/deployer-handler.js';
 export { createApiLambdaHandler, createAwsServing, apiConfigFromEnv, defaultAwsServingDeps } from './lambda/api-handler.js';
 export type { ApiLambdaConfig, AwsServingDeps } from './lambda/api-handler.js';
 export { createGatewayJwtAuth } from './lambda/gateway-auth.js';
-export { loadChampionTasks } from './lambda/champion-tasks.js';
+export { loadChampionTasks, loadModelTasks } from './lambda/champion-tasks.js';
 export { createQualityReporter, qualityMetricRecords, macroF1Scorer } from './quality/quality-report.js';
 export type { QualityReporterDeps } from './quality/quality-report.js';
 export { createQualityReporterHandlerFromEnv } from './quality/quality-handler.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AdapterConfigError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
-import { loadChampionTasks } from '../lambda/champion-tasks.js';
+import { loadChampionTasks, loadModelTasks } from '../lambda/champion-tasks.js';
 import { defaultAwsServingDeps, type AwsServingDeps } from '../lambda/api-handler.js';
 import { createQualityReporter } from './quality-report.js';
 import { QUALITY_ENV } from '../contracts.js';
@@ -32,7 +32,11 @@ export function createQualityReporterHandlerFromEnv(
   const config = parsed.data;
   return createQualityReporter({
     store: new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName }),
-    tasks: async () => (await loadChampionTasks(deps.s3, config.artifactBucket, config.modelsPrefix)).tasks,
+    // The labels of the model that made most of the window's predictions; the champion pointer without any.
+    tasks: async (modelIds) =>
+      modelIds.length > 0
+        ? loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, modelIds[0])
+        : (await loadChampionTasks(deps.s3, config.artifactBucket, config.modelsPrefix)).tasks,
     environment: config.environment,
     windowDays: config.windowDays,
     minFeedback: config.minFeedback,

@@ -50,6 +50,14 @@ describe('quality reporter', () => {
     expect(record[QUALITY_METRIC.name]).toBeCloseTo((0.8 + 2 / 3) / 2, 6);
   });
 
+  it("scores with the labels of the model that made most of the window's predictions", async () => {
+    const pairs = [pair(1, 'cards', 'cards'), pair(2, 'cards', 'cards'), pair(3, 'payments', 'payments')];
+    pairs[0] = { ...pairs[0], prediction: { ...pairs[0].prediction, modelId: 'older' } };
+    const asked: string[][] = [];
+    await createQualityReporter({ store: storeWith(pairs), tasks: async (ids) => (asked.push(ids), [{ name: 'queue', labels: ['cards', 'payments'] }]), environment: 'prod', windowDays: 30, minFeedback: 1, write: () => undefined, now })();
+    expect(asked).toEqual([[pairs[1].prediction.modelId, 'older']]);
+  });
+
   it('publishes nothing when feedback is too thin', () => {
     const quality = { window: { since: 'a', until: 'b' }, predictions: 2, withFeedback: 1, unchangedShare: 1, tasks: { queue: { predictions: 2, withFeedback: 1, accuracy: 1, macroF1: 1, coverage: 1, bands: [], drift: { reference: 'none' as const, psi: null, jsDivergence: null, predicted: {}, expected: null } } } };
     expect(qualityMetricRecords(quality, 'dev', now(), 30)).toEqual([]);

@@ -42,8 +42,11 @@ export function qualityMetricRecords(quality: LiveQuality, environment: string, 
 
 export interface QualityReporterDeps {
   store: PredictionStore;
-  /** The served model's tasks with their labels. */
-  tasks: () => Promise<{ name: string; labels: string[] }[]>;
+  /**
+   * The tasks with their labels to score, given the ids of the models that made the window's
+   * predictions, most predictions first (the model that served, not a pointer that may lag behind it).
+   */
+  tasks: (modelIds: string[]) => Promise<{ name: string; labels: string[] }[]>;
   environment: string;
   /** Days of predictions (with their feedback) scored at each run. */
   windowDays: number;
@@ -60,7 +63,10 @@ export function createQualityReporter(deps: QualityReporterDeps) {
     const now = deps.now?.() ?? new Date();
     const window = { since: new Date(now.getTime() - deps.windowDays * 86_400_000).toISOString(), until: now.toISOString() };
     const pairs = await deps.store.listPairs(window);
-    const quality = computeLiveQuality({ pairs, tasks: await deps.tasks(), window, scorer: macroF1Scorer });
+    const counts = new Map<string, number>();
+    for (const p of pairs) counts.set(p.prediction.modelId, (counts.get(p.prediction.modelId) ?? 0) + 1);
+    const modelIds = [...counts].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    const quality = computeLiveQuality({ pairs, tasks: await deps.tasks(modelIds), window, scorer: macroF1Scorer });
     const records = qualityMetricRecords(quality, deps.environment, now, deps.minFeedback);
     for (const record of records) deps.write(JSON.stringify(record));
     return { published: records.length, withFeedback: quality.withFeedback };
