@@ -45,6 +45,13 @@ describe('planDeployment', () => {
     expect(planDeployment({ event, pkg: { ...pkg, status: 'Rejected' }, current: undefined, config, now }).action).toBe('skip');
   });
 
+  it('skips the version the endpoint already serves, and deploys an older one approved again (a rollback)', () => {
+    const skip = planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'mailroute-prod-v7-20261101090000' }, config, now });
+    expect(skip).toEqual({ action: 'skip', reason: 'endpoint mailroute-prod already serves version 7 (mailroute-prod-v7-20261101090000)' });
+    expect(planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'mailroute-prod-v8-20261101090000' }, config, now }).action).toBe('deploy');
+    expect(planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'mailroute-prod-bootstrap' }, config, now }).action).toBe('deploy');
+  });
+
   it('refuses to update an endpoint that is busy', () => {
     expect(() => planDeployment({ event, pkg, current: { status: 'Updating' }, config, now })).toThrow(
       expect.objectContaining({ code: 'DEPLOY_ENDPOINT_BUSY' }),

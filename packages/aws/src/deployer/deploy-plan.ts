@@ -103,6 +103,13 @@ export function planDeployment(input: {
   if (current && BUSY.includes(current.status)) {
     throw new EndpointBusyError(`endpoint ${config.endpointName} is ${current.status}; retry later`);
   }
+  // Another Approved event for the version already serving (a re-approval, a repeated event) deploys
+  // nothing: the config the deployer named for it is in place. An older version approved again is a
+  // deliberate rollback and is deployed.
+  const serving = /-v(\d+)-\d{14}$/.exec(current?.endpointConfigName ?? '');
+  if (serving && Number(serving[1]) === pkg.version) {
+    return { action: 'skip', reason: `endpoint ${config.endpointName} already serves version ${pkg.version} (${current?.endpointConfigName})` };
+  }
   const name = deploymentName(config.endpointName, pkg.version, input.now);
   const tags = [
     { Key: 'mailroute:model-package', Value: pkg.arn },
