@@ -26,6 +26,7 @@ describe('planDeployment', () => {
     const policy = plan.endpoint.input.DeploymentConfig?.BlueGreenUpdatePolicy;
     expect(policy?.TrafficRoutingConfiguration).toEqual({ Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 300 });
     expect(policy?.TerminationWaitInSeconds).toBe(600);
+    expect(plan.endpoint.input.RetainAllVariantProperties).toBe(true); // the scaled instance count stays
     expect(plan.endpoint.input.DeploymentConfig?.AutoRollbackConfiguration?.Alarms).toEqual([
       { AlarmName: 'mailroute-prod-endpoint-5xx' },
       { AlarmName: 'mailroute-prod-endpoint-p99' },

@@ -158,7 +158,9 @@ export function planDeployment(input: {
       input: {
         EndpointName: config.endpointName,
         EndpointConfigName: name,
-        RetainAllVariantProperties: false,
+        // Keep the instance count autoscaling has reached (and the variant weight): the config's
+        // InitialInstanceCount would size the new fleet back to its minimum during a busy hour.
+        RetainAllVariantProperties: true,
         DeploymentConfig: {
           BlueGreenUpdatePolicy: {
             TrafficRoutingConfiguration: {
