@@ -74,7 +74,8 @@ export class PublicApi extends pulumi.ComponentResource {
     const api = new aws.apigatewayv2.Api(
       `${name}-api`,
       { name: apiName, protocolType: 'HTTP', description: 'mailroute: classify emails and take CRM feedback', tags: tagsWith(ctx, apiName) },
-      { parent: this },
+      // Its URL is configured in the CRM: in prod it is never replaced or destroyed by accident.
+      { parent: this, protect: config.environment === 'prod' },
     );
     const authorizer = new aws.apigatewayv2.Authorizer(
       `${name}-jwt`,

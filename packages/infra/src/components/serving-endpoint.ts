@@ -64,7 +64,8 @@ export class ServingEndpoint extends pulumi.ComponentResource {
     const endpoint = new aws.sagemaker.Endpoint(
       `${name}-endpoint`,
       { name: endpointName, endpointConfigName: endpointConfig.name, tags: tagsWith(ctx, endpointName) },
-      { parent: this, ignoreChanges: ['endpointConfigName'] },
+      // Prod's endpoint is what the CRM calls: no `pulumi destroy` or replacement takes it down unannounced.
+      { parent: this, ignoreChanges: ['endpointConfigName'], protect: config.environment === 'prod' },
     );
     const scaling = endpointScaling(config, endpointName, VARIANT_NAME);
     const target = new aws.appautoscaling.Target(

@@ -183,6 +183,8 @@ export function stackSuite(stack: 'dev' | 'prod') {
         expect(s.protect, s.name).toBe(stack === 'prod');
         expect(s.retainOnDelete, s.name).toBe(stack === 'prod');
       }
+      // What the CRM calls (the endpoint, the API and its URL) cannot be destroyed by accident in prod.
+      for (const t of ['aws:sagemaker/endpoint:Endpoint', 'aws:apigatewayv2/api:Api']) expect(Boolean(one(t).protect), t).toBe(stack === 'prod');
       // Logs outlive what wrote them in prod (retention still applies), and are not protected against changes.
       for (const g of all(T.logGroup)) expect(Boolean(g.retainOnDelete), g.name).toBe(stack === 'prod');
     });
