@@ -249,10 +249,17 @@ export function deployerLambdaPolicy(input: {
 export function schedulerTargetPolicy(
   target: { kind: 'sagemaker-pipeline'; arn: string } | { kind: 'lambda'; arn: string },
   kmsKeyArn: string,
+  /** Where the scheduler puts a run its target refused after the retries (an encrypted SQS queue). */
+  deadLetterQueueArn: string,
 ): PolicyDocument {
   const start: Statement =
     target.kind === 'lambda'
       ? { Sid: 'InvokeRetraining', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: target.arn }
       : { Sid: 'StartRetrainingPipeline', Effect: 'Allow', Action: 'sagemaker:StartPipelineExecution', Resource: target.arn };
-  return doc(start, { Sid: 'DecryptSchedule', Effect: 'Allow', Action: 'kms:Decrypt', Resource: kmsKeyArn });
+  return doc(
+    start,
+    { Sid: 'FailedRunsToDeadLetterQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetterQueueArn },
+    // Decrypt: the schedule itself; GenerateDataKey: messages to the CMK-encrypted dead-letter queue.
+    { Sid: 'UseStackKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+  );
 }

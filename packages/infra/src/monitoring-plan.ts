@@ -29,6 +29,11 @@ export function qualityFunctionName(config: Pick<StackConfig, 'environment'>): s
   return physicalName(config, 'quality', 64);
 }
 
+/** The retraining schedule's dead-letter queue's name (pure, like the deploy one). */
+export function retrainDeadLetterQueueName(config: Pick<StackConfig, 'environment'>): string {
+  return physicalName(config, 'retrain-dlq');
+}
+
 /** The deploy-on-approval dead-letter queue's name (pure: its alarm is planned before it exists). */
 export function deployDeadLetterQueueName(config: Pick<StackConfig, 'environment'>): string {
   return physicalName(config, 'deploy-dlq');
@@ -89,6 +94,19 @@ export function alarmSpecs(
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: deployDeadLetterQueueName(config) },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    }),
+    spec({
+      key: 'retrain-dlq-messages',
+      description: 'A scheduled retraining run failed to start and waits in the dead-letter queue',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: retrainDeadLetterQueueName(config) },
       statistic: 'Maximum',
       period: 300,
       evaluationPeriods: 1,

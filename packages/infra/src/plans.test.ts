@@ -71,8 +71,9 @@ describe('storage and deployment plans', () => {
 
 describe('monitoring plan', () => {
   const specs = alarmSpecs(config, { endpointName: 'ep', variantName: 'AllTraffic', apiFunctionName: 'api', deployerFunctionName: 'dep', apiId: 'abc', stage: '$default' });
-  it('has the nine alarms, p99 in microseconds, quality as a floor, one failed deployment or report enough to page', () => {
-    expect(specs.map((s) => s.key)).toEqual(['endpoint-5xx', 'endpoint-p99-latency', 'api-lambda-errors', 'api-lambda-throttles', 'deployer-lambda-errors', 'quality-lambda-errors', 'deploy-dlq-messages', 'api-5xx', 'live-quality']);
+  it('has the ten alarms, p99 in microseconds, quality as a floor, one failed deployment, report or retraining enough to page', () => {
+    expect(specs.map((s) => s.key)).toEqual(['endpoint-5xx', 'endpoint-p99-latency', 'api-lambda-errors', 'api-lambda-throttles', 'deployer-lambda-errors', 'quality-lambda-errors', 'deploy-dlq-messages', 'retrain-dlq-messages', 'api-5xx', 'live-quality']);
+    expect(specs.find((s) => s.key === 'retrain-dlq-messages')?.dimensions).toEqual({ QueueName: 'mailroute-prod-retrain-dlq' });
     expect(specs.find((s) => s.key === 'quality-lambda-errors')).toMatchObject({ dimensions: { FunctionName: 'mailroute-prod-quality' }, datapointsToAlarm: 1 });
     expect(specs.find((s) => s.key === 'deployer-lambda-errors')).toMatchObject({ evaluationPeriods: 1, datapointsToAlarm: 1 });
     expect(specs.find((s) => s.key === 'deploy-dlq-messages')).toMatchObject({ namespace: 'AWS/SQS', dimensions: { QueueName: 'mailroute-prod-deploy-dlq' }, threshold: 0, datapointsToAlarm: 1 });
@@ -86,7 +87,7 @@ describe('monitoring plan', () => {
   });
   it('draws one widget per alarm', () => {
     const body = JSON.parse(dashboardBody('eu-central-1', specs)) as { widgets: { properties: { metrics: string[][] } }[] };
-    expect(body.widgets).toHaveLength(9);
+    expect(body.widgets).toHaveLength(10);
     expect(body.widgets[0].properties.metrics[0]).toEqual(['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', 'ep', 'VariantName', 'AllTraffic']);
   });
 });
@@ -134,10 +135,11 @@ describe('key policy and scheduler role', () => {
     expect(s).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } });
   });
   it('lets the scheduler start only its target', () => {
-    const d = schedulerTargetPolicy({ kind: 'sagemaker-pipeline', arn: 'arn:aws:sagemaker:eu-central-1:2:pipeline/p' }, 'arn:key');
+    const d = schedulerTargetPolicy({ kind: 'sagemaker-pipeline', arn: 'arn:aws:sagemaker:eu-central-1:2:pipeline/p' }, 'arn:key', 'arn:dlq');
     expect(d.Statement.map((s) => [s.Action, s.Resource])).toEqual([
       ['sagemaker:StartPipelineExecution', 'arn:aws:sagemaker:eu-central-1:2:pipeline/p'],
-      ['kms:Decrypt', 'arn:key'],
+      ['sqs:SendMessage', 'arn:dlq'],
+      [['kms:Decrypt', 'kms:GenerateDataKey'], 'arn:key'],
     ]);
   });
 });

@@ -3,6 +3,7 @@ import * as aws from '@pulumi/aws';
 import type { StackConfig } from '../config.js';
 import { schedulerTargetPolicy, serviceTrustPolicy } from '../iam-documents.js';
 import { physicalName } from '../naming.js';
+import { retrainDeadLetterQueueName } from '../monitoring-plan.js';
 import { tagsWith, type StackContext } from './common.js';
 
 /** The retraining target: the configured one, or the stack's SageMaker pipeline `mailroute-<env>-retrain`. */
@@ -26,9 +27,20 @@ export class Retraining extends pulumi.ComponentResource {
       { name: roleName, assumeRolePolicy: JSON.stringify(serviceTrustPolicy('scheduler.amazonaws.com', config.accountId)), tags: tagsWith(ctx, roleName) },
       { parent: this },
     );
+    // A run the target refuses (a missing pipeline, a throttled start) lands here after the retries, and
+    // its alarm pages: a monthly retraining never fails silently.
+    const dlqName = retrainDeadLetterQueueName(config);
+    const dlq = new aws.sqs.Queue(
+      `${name}-dlq`,
+      { name: dlqName, kmsMasterKeyId: ctx.kmsKeyArn, messageRetentionSeconds: 1_209_600, tags: tagsWith(ctx, dlqName) },
+      { parent: this },
+    );
     new aws.iam.RolePolicy(
       `${name}-policy`,
-      { role: role.id, policy: pulumi.output(ctx.kmsKeyArn).apply((kmsKeyArn) => JSON.stringify(schedulerTargetPolicy(target, kmsKeyArn))) },
+      {
+        role: role.id,
+        policy: pulumi.all([ctx.kmsKeyArn, dlq.arn]).apply(([kmsKeyArn, dlqArn]) => JSON.stringify(schedulerTargetPolicy(target, kmsKeyArn, dlqArn))),
+      },
       { parent: this },
     );
     const schedule = new aws.scheduler.Schedule(
@@ -45,6 +57,7 @@ export class Retraining extends pulumi.ComponentResource {
           arn: target.arn,
           roleArn: role.arn,
           retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: dlq.arn },
           ...(target.kind === 'sagemaker-pipeline'
             ? { sagemakerPipelineParameters: { pipelineParameters: [{ name: 'Environment', value: config.environment }] } }
             : { input: JSON.stringify({ source: 'mailroute.retraining', environment: config.environment }) }),

@@ -148,11 +148,15 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(s.scheduleExpression).toBe(config.retraining.schedule);
       expect(s.state).toBe(config.retraining.enabled ? 'ENABLED' : 'DISABLED');
       expect(s.target.arn).toBe(`arn:aws:sagemaker:${config.region}:${config.accountId}:pipeline/mailroute-${stack}-retrain`);
+      // A run the target refuses goes to a queue the scheduler's role may write to (and the alarm watches).
+      expect(s.target.deadLetterConfig.arn).toContain('retraining-dlq');
+      const policy = JSON.parse(inputs(T.rolePolicy, 'retraining-policy').policy);
+      expect(policy.Statement.find((x: { Sid: string }) => x.Sid === 'FailedRunsToDeadLetterQueue').Resource).toContain('retraining-dlq');
     });
 
-    it('Monitoring: nine alarms to the encrypted topic, email subscription, dashboard, log retention', () => {
+    it('Monitoring: ten alarms to the encrypted topic, email subscription, dashboard, log retention', () => {
       const alarms = all('aws:cloudwatch/metricAlarm:MetricAlarm');
-      expect(alarms).toHaveLength(9);
+      expect(alarms).toHaveLength(10);
       // The quality reporter's errors alarm watches the function the stack really creates.
       expect(alarms.find((a) => a.name === 'monitoring-quality-lambda-errors')?.inputs.dimensions).toEqual({ FunctionName: inputs(T.lambda, 'quality-reporter-function').name });
       const topic = `arn:aws:mock:${config.region}:${config.accountId}:monitoring-topic`;
@@ -161,7 +165,7 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const api5xx = alarms.find((a) => a.name === 'monitoring-api-5xx')!;
       expect(api5xx.inputs.dimensions).toEqual({ ApiId: 'api-api-id', Stage: '$default' });
       expect(all(T.logGroup).every((g) => g.inputs.retentionInDays === config.monitoring.logRetentionDays)).toBe(true);
-      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(9);
+      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(10);
     });
 
     it('QualityReporter: daily rule -> reporter Lambda reading the table, feeding the live-quality alarm', () => {
