@@ -105,6 +105,11 @@ function useKey(kmsKeyArn: string): Statement {
   return { Sid: 'UseStackKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: kmsKeyArn };
 }
 
+/** VPC flow logs' delivery role: write to its own log group only. */
+export function flowLogsPolicy(logGroupArn: string): PolicyDocument {
+  return doc({ ...logsTo([logGroupArn]), Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:DescribeLogGroups'] });
+}
+
 /** The SageMaker execution role: training jobs and the endpoint's containers. */
 export function sagemakerExecutionPolicy(input: {
   bucketArn: string;

@@ -50,7 +50,7 @@ export class MailrouteStack extends pulumi.ComponentResource {
     const child = { parent: this };
     const key = new StackKey('key', ctx, child);
     const kmsKeyArn = key.arn;
-    const network = new Network('network', ctx, child);
+    const network = new Network('network', { ...ctx, kmsKeyArn }, child);
     const artifacts = new ArtifactStorage('artifacts', { ...ctx, kmsKeyArn }, child);
     const registry = new ModelRegistry('registry', ctx, child);
     const training = new Training('training', { ...ctx, bucketArn: artifacts.bucketArn, kmsKeyArn }, child);

@@ -2,7 +2,9 @@ import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { privateSubnetPlan, vpcEndpointPlan } from '../network-plan.js';
 import { physicalName } from '../naming.js';
+import { flowLogsPolicy, serviceTrustPolicy } from '../iam-documents.js';
 import { tagsWith, type StackContext } from './common.js';
+import { managedLogGroup } from './log-group.js';
 
 /**
  * A VPC with private subnets only. S3 and DynamoDB through gateway endpoints, SageMaker, ECR, Logs,
@@ -14,7 +16,7 @@ export class Network extends pulumi.ComponentResource {
   /** For Lambda functions and SageMaker containers: egress to the endpoints only. */
   readonly workloadSecurityGroupId: pulumi.Output<string>;
 
-  constructor(name: string, ctx: StackContext, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, ctx: StackContext & { kmsKeyArn: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
     super('mailroute:network:Network', name, {}, opts);
     const { config } = ctx;
     const cidr = config.network.cidr;
@@ -85,6 +87,21 @@ export class Network extends pulumi.ComponentResource {
         ],
         tags: tagsWith(ctx, physicalName(config, 'workloads')),
       },
+      { parent: this },
+    );
+    // Flow logs of all traffic (accepted and rejected) to a managed, encrypted log group: the audit trail
+    // of who talked to what inside the VPC.
+    const flowLogGroup = managedLogGroup(`${name}-flow-logs`, `/mailroute/${config.environment}/vpc-flow-logs`, ctx, this);
+    const flowRoleName = physicalName(config, 'vpc-flow-logs', 64);
+    const flowRole = new aws.iam.Role(
+      `${name}-flow-logs-role`,
+      { name: flowRoleName, assumeRolePolicy: JSON.stringify(serviceTrustPolicy('vpc-flow-logs.amazonaws.com', config.accountId)), tags: tagsWith(ctx, flowRoleName) },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(`${name}-flow-logs-policy`, { role: flowRole.id, policy: flowLogGroup.arn.apply((arn) => JSON.stringify(flowLogsPolicy(arn))) }, { parent: this });
+    new aws.ec2.FlowLog(
+      `${name}-flow-log`,
+      { vpcId: vpc.id, trafficType: 'ALL', logDestinationType: 'cloud-watch-logs', logDestination: flowLogGroup.arn, iamRoleArn: flowRole.arn, tags: tagsWith(ctx, physicalName(config, 'vpc-flow-log')) },
       { parent: this },
     );
     this.vpcId = vpc.id;

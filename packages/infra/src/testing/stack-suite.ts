@@ -60,6 +60,11 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(endpoints.filter((e) => e.inputs.vpcEndpointType === 'Interface').every((e) => e.inputs.privateDnsEnabled === true)).toBe(true);
       const workloads = inputs(T.securityGroup, 'network-workloads');
       expect(workloads.ingress ?? []).toEqual([]);
+      // Every flow, accepted or rejected, to the stack's encrypted flow-log group.
+      const flow = inputs('aws:ec2/flowLog:FlowLog');
+      expect(flow).toMatchObject({ trafficType: 'ALL', logDestinationType: 'cloud-watch-logs' });
+      expect(flow.logDestination).toContain('network-flow-logs');
+      expect(inputs(T.logGroup, 'network-flow-logs').kmsKeyId).toBeDefined();
     });
 
     it('StackKey and ArtifactStorage: rotating CMK, versioned private TLS-only bucket with lifecycle', () => {
