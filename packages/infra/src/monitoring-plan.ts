@@ -56,6 +56,21 @@ export function alarmSpecs(
     ...s,
     name: alarmName(config, s.key),
   });
+  /** Any message in a dead-letter queue pages: something the system gave up on waits there. */
+  const waiting = (queueName: string, key: string, description: string) =>
+    spec({
+      key,
+      description,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: queueName },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
   const lambda = (fn: string, key: string, metricName: string, description: string) =>
     spec({ key, description, namespace: 'AWS/Lambda', metricName, dimensions: { FunctionName: fn }, statistic: 'Sum', threshold: 0, comparisonOperator: 'GreaterThanThreshold' });
   return [
@@ -88,32 +103,8 @@ export function alarmSpecs(
     { ...lambda(names.deployerFunctionName, 'deployer-lambda-errors', 'Errors', 'Deployer Lambda failed to deploy an approved model'), evaluationPeriods: 1, datapointsToAlarm: 1 },
     // When the daily reporter fails, the live-quality alarm (missing data: not breaching) goes quiet.
     { ...lambda(qualityFunctionName(config), 'quality-lambda-errors', 'Errors', 'Quality reporter failed: live quality is not being measured'), period: 3600, evaluationPeriods: 1, datapointsToAlarm: 1 },
-    spec({
-      key: 'deploy-dlq-messages',
-      description: 'An approval event the deployer gave up on waits in the dead-letter queue',
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: deployDeadLetterQueueName(config) },
-      statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-    }),
-    spec({
-      key: 'retrain-dlq-messages',
-      description: 'A scheduled retraining run failed to start and waits in the dead-letter queue',
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: retrainDeadLetterQueueName(config) },
-      statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-    }),
+    waiting(deployDeadLetterQueueName(config), 'deploy-dlq-messages', 'An approval event the deployer gave up on waits in the dead-letter queue'),
+    waiting(retrainDeadLetterQueueName(config), 'retrain-dlq-messages', 'A scheduled retraining run failed to start and waits in the dead-letter queue'),
     spec({
       key: 'api-5xx',
       description: 'HTTP API answers 5xx',

@@ -1,4 +1,5 @@
 import type * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
 import type { StackConfig } from '../config.js';
 import { standardTags } from '../naming.js';
 
@@ -22,3 +23,8 @@ export const tagsWith = (ctx: StackContext, name: string): Record<string, string
 
 /** CloudWatch alarm ARN from its name (IAM needs it before the alarm exists). */
 export const alarmArn = (config: StackConfig, name: string) => `arn:aws:cloudwatch:${config.region}:${config.accountId}:alarm:${name}`;
+
+/** A dead-letter queue: encrypted with the stack key, messages kept 14 days (its alarm is in monitoring-plan.ts). */
+export function deadLetterQueue(resourceName: string, queueName: string, ctx: StackContext & { kmsKeyArn: pulumi.Input<string> }, parent: pulumi.Resource): aws.sqs.Queue {
+  return new aws.sqs.Queue(resourceName, { name: queueName, kmsMasterKeyId: ctx.kmsKeyArn, messageRetentionSeconds: 1_209_600, tags: tagsWith(ctx, queueName) }, { parent });
+}

@@ -6,7 +6,7 @@ import { approvalEventPattern } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
 import { deployDeadLetterQueueName } from '../monitoring-plan.js';
 import { createVpcLambda } from './vpc-lambda.js';
-import { alarmArn, tagsWith, type StackContext } from './common.js';
+import { alarmArn, deadLetterQueue, tagsWith, type StackContext } from './common.js';
 
 export interface DeployOnApprovalArgs {
   codeDir: string;
@@ -34,12 +34,7 @@ export class DeployOnApproval extends pulumi.ComponentResource {
     super('mailroute:ml:DeployOnApproval', name, {}, opts);
     const { config } = ctx;
     const endpointName = pulumi.output(ctx.endpointName);
-    const dlqName = deployDeadLetterQueueName(config);
-    const dlq = new aws.sqs.Queue(
-      `${name}-dlq`,
-      { name: dlqName, kmsMasterKeyId: ctx.kmsKeyArn, messageRetentionSeconds: 1_209_600, tags: tagsWith(ctx, dlqName) },
-      { parent: this },
-    );
+    const dlq = deadLetterQueue(`${name}-dlq`, deployDeadLetterQueueName(config), ctx, this);
     const { fn, functionName } = createVpcLambda(
       `${name}-deployer`,
       ctx,

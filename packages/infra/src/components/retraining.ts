@@ -4,7 +4,7 @@ import type { StackConfig } from '../config.js';
 import { schedulerTargetPolicy, serviceTrustPolicy } from '../iam-documents.js';
 import { physicalName } from '../naming.js';
 import { retrainDeadLetterQueueName } from '../monitoring-plan.js';
-import { tagsWith, type StackContext } from './common.js';
+import { deadLetterQueue, tagsWith, type StackContext } from './common.js';
 
 /** The retraining target: the configured one, or the stack's SageMaker pipeline `mailroute-<env>-retrain`. */
 export function retrainingTarget(config: StackConfig): { kind: 'sagemaker-pipeline' | 'lambda'; arn: string } {
@@ -29,12 +29,7 @@ export class Retraining extends pulumi.ComponentResource {
     );
     // A run the target refuses (a missing pipeline, a throttled start) lands here after the retries, and
     // its alarm pages: a monthly retraining never fails silently.
-    const dlqName = retrainDeadLetterQueueName(config);
-    const dlq = new aws.sqs.Queue(
-      `${name}-dlq`,
-      { name: dlqName, kmsMasterKeyId: ctx.kmsKeyArn, messageRetentionSeconds: 1_209_600, tags: tagsWith(ctx, dlqName) },
-      { parent: this },
-    );
+    const dlq = deadLetterQueue(`${name}-dlq`, retrainDeadLetterQueueName(config), ctx, this);
     new aws.iam.RolePolicy(
       `${name}-policy`,
       {
