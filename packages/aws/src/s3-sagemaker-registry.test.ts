@@ -125,9 +125,25 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect((await registry.champion())?.id).toBe(a.id);
     expect((await registry.reject(b.id)).status).toBe('Rejected');
     expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([[2, 'Rejected'], [1, 'Approved']]);
-    // Rejecting the champion leaves no champion, not some other version.
+    expect((await registry.champion())?.id).toBe(a.id); // b was not the champion
+    // Rejecting the champion with no other Approved version leaves no champion.
     await registry.reject(a.id);
     expect(await registry.champion()).toBeUndefined();
+  });
+
+  it('rolls the champion back to the newest other Approved version when the champion is rejected', async () => {
+    const a = await registry.register(artifact);
+    const b = await registry.register(artifact);
+    const c = await registry.register(artifact);
+    await registry.approve(a.id);
+    await registry.approve(b.id);
+    await registry.approve(c.id);
+    expect((await registry.champion())?.id).toBe(c.id);
+    await registry.reject(c.id, { note: 'misroutes complaints' });
+    expect((await registry.champion())?.id).toBe(b.id);
+    // The pointer names it, so a later approval without promotion does not move the champion.
+    await registry.approve(c.id, { force: true, promote: false });
+    expect((await registry.champion())?.id).toBe(b.id);
   });
 
   it('keeps a rejection unless approval is forced; the decision note does not replace the registration note', async () => {

@@ -10,7 +10,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { z } from 'zod';
-import type { ModelRegistry, ModelVersion, StatusChangeOptions } from '@mailroute/model';
+import { newestApproved, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
 import { downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
 import {
   fromModelPackage,
@@ -117,9 +117,11 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   async reject(id: string, options: StatusChangeOptions = {}): Promise<ModelVersion> {
+    const wasChampion = (await this.champion())?.id === id;
     const rejected = await this.setStatus(id, 'Rejected', options);
-    // A rejected model cannot stay champion: the pointer then says "none" (no fallback to another).
-    if ((await this.readChampionPointer())?.id === id) await this.writeChampionPointer(null);
+    // A rejected model cannot stay champion: the newest other Approved version takes over (a
+    // rollback), or the pointer says "none".
+    if (wasChampion) await this.writeChampionPointer(newestApproved(await this.list())?.id ?? null);
     return rejected;
   }
 

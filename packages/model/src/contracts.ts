@@ -68,6 +68,10 @@ export interface ModelRegistry {
    * approved only with `{ force: true }` (a rejection is a person's decision; undoing it must be meant).
    */
   approve(id: string, options?: StatusChangeOptions & { promote?: boolean; force?: boolean }): Promise<ModelVersion>;
+  /**
+   * Rejecting the champion hands the alias to the newest other Approved version (a rollback that
+   * servers pick up at their next poll), or leaves no champion when none is Approved.
+   */
   reject(id: string, options?: StatusChangeOptions): Promise<ModelVersion>;
   champion(): Promise<ModelVersion | undefined>;
   setChampion(id: string): Promise<void>;

@@ -42,4 +42,39 @@ describe('createLocalServing', () => {
       await serving.close();
     }
   });
+
+  it('rolls back to the previous Approved model when the champion is rejected, and keeps the last one serving when none is left', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-rollback-'));
+    try {
+      const home = path.join(dir, 'home');
+      const registry = createLocalRegistry({ home });
+      for (const id of ['m-old', 'm-new']) {
+        await writeFixtureModel(path.join(dir, id), id);
+        await registry.approve((await registry.register(path.join(dir, id))).id);
+      }
+      const warnings: string[] = [];
+      const logger = { info: () => undefined, warn: (message: string) => void warnings.push(message), error: () => undefined };
+      const serving = await createLocalServing({ home, pollSeconds: 0, logger });
+      const served = async () => ((await (await serving.app.request('/v1/model')).json()) as { modelId: string; registry: { status: string } | null });
+      const reload = async () => (await serving.app.request('/v1/admin/reload', { method: 'POST' })).json() as Promise<{ modelId: string; changed: boolean; note?: string }>;
+      try {
+        expect((await served()).modelId).toBe('m-new');
+        await registry.reject('m-new', { note: 'misroutes complaints' });
+        expect(await reload()).toMatchObject({ changed: true, modelId: 'm-old' });
+        expect((await served()).modelId).toBe('m-old');
+        await registry.reject('m-old');
+        for (let i = 0; i < 3; i++) {
+          const outcome = await reload();
+          expect(outcome).toMatchObject({ changed: false, modelId: 'm-old' });
+          expect(outcome.note).toContain('no champion');
+        }
+        expect(await served()).toMatchObject({ modelId: 'm-old', registry: { status: 'Rejected' } });
+        expect(warnings.filter((w) => w.includes('no champion'))).toHaveLength(1); // said once, not every poll
+      } finally {
+        await serving.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -44,12 +44,15 @@ describe('mailroute registry', () => {
     expect((await run(['registry', 'champion'], home)).stdout).toContain('model-a');
     expect((await run(['registry', 'champion', 'model-b'], home)).stdout).toContain('model-b (version 2, Approved)');
     expect((await run(['registry', 'reject', 'model-b', '--note', 'worse on complaints'], home)).stdout).toBe(
-      'model-b: Rejected; it was the champion: there is no champion now (approve or name another with `mailroute registry champion <id>`)\n',
+      'model-b: Rejected; it was the champion: the champion is now model-a (version 1, the newest other Approved version); servers switch to it at their next poll\n',
     );
-    expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
+    expect((await run(['registry', 'champion'], home)).stdout).toContain('model-a');
     const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout);
     expect(json.versions.map((v: { status: string }) => v.status)).toEqual(['Rejected', 'Approved']);
-    expect((await run(['registry', 'reject', 'model-a'], home)).stdout).toBe('model-a: Rejected\n'); // not the champion
+    expect((await run(['registry', 'reject', 'model-a'], home)).stdout).toBe(
+      'model-a: Rejected; it was the champion: no other version is Approved, so there is no champion now and running servers keep serving model-a until you approve another (`mailroute registry approve <id>`)\n',
+    );
+    expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
     // A rejection stands until someone means to undo it; both decisions stay in the history.
     const refused = await run(['registry', 'approve', 'model-b'], home);
     expect(refused.code).toBe(1);

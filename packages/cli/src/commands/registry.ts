@@ -75,14 +75,23 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('reject <id>')
-    .description('Reject a version (a rejected champion stops being champion)')
+    .description('Reject a version (a rejected champion hands over to the newest other Approved version, if any)')
     .option('--by <name>', 'who rejects')
     .option('--note <text>', 'why')
     .action(async (id: string, flags: { by?: string; note?: string }) => {
       const reg = registry();
       const wasChampion = (await reg.champion())?.id === id;
       const v = await reg.reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
-      ctx.stdout.write(`${v.id}: ${v.status}${wasChampion ? '; it was the champion: there is no champion now (approve or name another with `mailroute registry champion <id>`)' : ''}\n`);
+      if (!wasChampion) {
+        ctx.stdout.write(`${v.id}: ${v.status}\n`);
+        return;
+      }
+      const next = await reg.champion();
+      ctx.stdout.write(
+        next
+          ? `${v.id}: ${v.status}; it was the champion: the champion is now ${next.id} (version ${next.version}, the newest other Approved version); servers switch to it at their next poll\n`
+          : `${v.id}: ${v.status}; it was the champion: no other version is Approved, so there is no champion now and running servers keep serving ${v.id} until you approve another (\`mailroute registry approve <id>\`)\n`,
+      );
     });
 
   cmd

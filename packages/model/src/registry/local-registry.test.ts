@@ -61,7 +61,9 @@ describe('LocalModelRegistry', () => {
     await reg.setChampion('m-b');
     expect((await reg.champion())?.id).toBe('m-b');
     await reg.reject('m-b', { note: 'worse on complaints' });
-    expect(await reg.champion()).toBeUndefined();
+    expect((await reg.champion())?.id).toBe('m-a'); // rolled back to the newest other Approved version
+    await reg.reject('m-a');
+    expect(await reg.champion()).toBeUndefined(); // none is Approved now
     await expect(reg.register(artifact('m-a'))).rejects.toMatchObject({ code: 'REGISTRY_DUPLICATE' });
     await expect(reg.get('nope')).rejects.toBeInstanceOf(RegistryError);
     expect(existsSync(path.join(await reg.artifactDir('m-a'), 'reports', 'metrics.json'))).toBe(true);

@@ -8,6 +8,7 @@ import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { describeMeasuredOn } from './measured-on.js';
 import { processAlive } from './process-alive.js';
+import { newestApproved } from './rollback.js';
 
 export const ModelVersionSchema = z.object({
   id: z.string().min(1),
@@ -230,8 +231,9 @@ export class LocalModelRegistry implements ModelRegistry {
     return this.update((index) => {
       const v = this.find(index, id);
       this.recordStatus(v, 'Rejected', options);
-      // A rejected model cannot stay champion.
-      if (index.champion === id) index.champion = null;
+      // A rejected model cannot stay champion: the newest other Approved version takes over (a
+      // rollback, as SageMaker's "latest Approved"), or none is left.
+      if (index.champion === id) index.champion = newestApproved(index.versions)?.id ?? null;
       return { ...v };
     });
   }

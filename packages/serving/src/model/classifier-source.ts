@@ -21,6 +21,8 @@ export interface ReloadOutcome {
   previousModelId: string | undefined;
   /** The champion was not tried because it failed before (a forced reload tries it again). */
   skippedFailed?: string;
+  /** The registry has no champion (e.g. it was rejected with no other Approved version): the loaded model stays. */
+  noChampion?: true;
 }
 
 export interface ClassifierStatus {
@@ -87,6 +89,8 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
   let lastReloadAt: string | undefined;
   let lastReloadError: ClassifierStatus['lastReloadError'];
   let failedTargetId: string | undefined;
+  /** The last poll found no champion (warned once until one is back). */
+  let championMissing = false;
   let chain: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -120,8 +124,12 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       target = await options.resolve();
       if (target === undefined) {
         if (slot === undefined) throw new ModelLoadError('There is no model to serve (no champion in the registry).');
-        return { changed: false, modelId: previousModelId, previousModelId };
+        // Said once, not every poll: serving the last model beats answering nothing.
+        if (!championMissing) logger.warn('the registry has no champion now; the loaded model keeps serving until another is approved', { modelId: previousModelId });
+        championMissing = true;
+        return { changed: false, modelId: previousModelId, previousModelId, noChampion: true };
       }
+      championMissing = false;
       if (!force && slot !== undefined && target.id === previousModelId) {
         return { changed: false, modelId: previousModelId, previousModelId };
       }

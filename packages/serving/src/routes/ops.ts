@@ -80,7 +80,12 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     }),
     async (c) => {
       const outcome = await ctx.source.reload({ force: c.req.valid('query').force === 'true' });
-      const note = outcome.skippedFailed === undefined ? {} : { note: `The champion ${outcome.skippedFailed} failed to load before (see /v1/model); reload with ?force=true to try it again.` };
+      const note =
+        outcome.skippedFailed !== undefined
+          ? { note: `The champion ${outcome.skippedFailed} failed to load before (see /v1/model); reload with ?force=true to try it again.` }
+          : outcome.noChampion
+            ? { note: `The registry has no champion (was ${outcome.modelId ?? 'the model'} rejected with no other version Approved?): the loaded model keeps serving until one is approved.` }
+            : {};
       return c.json({ changed: outcome.changed, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null, ...note }, 200);
     },
   );
