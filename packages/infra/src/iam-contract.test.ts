@@ -18,6 +18,7 @@ const IAM_ACTION: Record<string, string[]> = {
   BatchGetCommand: ['dynamodb:BatchGetItem'],
   GetObjectCommand: ['s3:GetObject'],
   DescribeModelPackageCommand: ['sagemaker:DescribeModelPackage'],
+  ListModelPackagesCommand: ['sagemaker:ListModelPackages'],
   CreateModelCommand: ['sagemaker:CreateModel'],
   CreateEndpointConfigCommand: ['sagemaker:CreateEndpointConfig'],
   DescribeEndpointCommand: ['sagemaker:DescribeEndpoint'],
@@ -63,6 +64,7 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
   it('deployer: package, model, endpoint config, endpoint', () => {
     const commands = commandsIn('deployer/deployer-handler.ts');
     expect(commands).toContain('UpdateEndpointCommand');
+    expect(commands).toContain('ListModelPackagesCommand'); // the rollback when the serving version is rejected
     const policy = deployerLambdaPolicy({ accountId: '2', region: 'eu-central-1', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg', alarmArns: ['arn:alarm'], deadLetterQueueArn: 'arn:dlq' });
     expect(missingActions(commands, policy)).toEqual([]);
   });

@@ -98,6 +98,22 @@ export function planDeployment(input: {
   if (event.detail.ModelApprovalStatus !== 'Approved') {
     return { action: 'skip', reason: `status ${event.detail.ModelApprovalStatus} is not Approved` };
   }
+  return planPackageDeployment({ pkg, current, config, now: input.now });
+}
+
+/** The version an endpoint config the deployer named serves (`<endpoint>-v<version>-<stamp>`), if it is one. */
+export function servedVersion(endpointConfigName: string | undefined): number | undefined {
+  const m = /-v(\d+)-\d{14}$/.exec(endpointConfigName ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The SageMaker calls that put an Approved package on the endpoint (after the event was checked): for an
+ * approval event its own package, for a rejection of the version serving the newest Approved one.
+ */
+export function planPackageDeployment(input: { pkg: ApprovedPackage; current: CurrentEndpoint | undefined; config: DeployerConfig; now: Date }): DeploymentPlan {
+  const config = DeployerConfigSchema.parse(input.config);
+  const { pkg, current } = input;
   // The event may arrive late: trust the package's current status, not the event's.
   if (pkg.status !== 'Approved') return { action: 'skip', reason: `package is now ${pkg.status}` };
   if (current && BUSY.includes(current.status)) {
@@ -106,8 +122,7 @@ export function planDeployment(input: {
   // Another Approved event for the version already serving (a re-approval, a repeated event) deploys
   // nothing: the config the deployer named for it is in place. An older version approved again is a
   // deliberate rollback and is deployed.
-  const serving = /-v(\d+)-\d{14}$/.exec(current?.endpointConfigName ?? '');
-  if (serving && Number(serving[1]) === pkg.version) {
+  if (servedVersion(current?.endpointConfigName) === pkg.version) {
     return { action: 'skip', reason: `endpoint ${config.endpointName} already serves version ${pkg.version} (${current?.endpointConfigName})` };
   }
   const name = deploymentName(config.endpointName, pkg.version, input.now);

@@ -6,6 +6,7 @@ import {
   CreateModelCommand,
   DescribeEndpointCommand,
   DescribeModelPackageCommand,
+  ListModelPackagesCommand,
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
@@ -68,6 +69,45 @@ describe('createDeployerHandler', () => {
     await expect(createDeployerHandler({ sagemaker, config })({ source: 'aws.s3' })).rejects.toMatchObject({ code: 'DEPLOY_EVENT_INVALID' });
     sm.on(DescribeEndpointCommand).rejects(validation('Access denied'));
     await expect(createDeployerHandler({ sagemaker, config })(event)).rejects.toThrow(/Access denied/);
+  });
+});
+
+describe('createDeployerHandler: a rejected version', () => {
+  const rejectedArn = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/mailroute-prod/8';
+  const rejection = { ...event, time: '2026-11-30T09:00:00Z', detail: { ...event.detail, ModelPackageArn: rejectedArn, ModelApprovalStatus: 'Rejected' } };
+  const version8 = (status: string) => ({ ...described, ModelPackageArn: rejectedArn, ModelPackageVersion: 8, ModelApprovalStatus: status });
+  beforeEach(() => {
+    sm.reset();
+    sm.on(DescribeModelPackageCommand, { ModelPackageName: rejectedArn }).resolves(version8('Rejected') as Out);
+    sm.on(DescribeModelPackageCommand, { ModelPackageName: event.detail.ModelPackageArn }).resolves(described as Out);
+    sm.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: [{ ModelPackageArn: event.detail.ModelPackageArn }] } as Out);
+  });
+
+  it('that the endpoint serves is rolled back to the newest Approved version, blue/green', async () => {
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129120000' } as Out);
+    const result = await createDeployerHandler({ sagemaker, config })(rejection);
+    expect(result).toEqual({ deployed: true, endpoint: 'updated', modelName: 'mailroute-prod-v7-20261130090000', endpointConfigName: 'mailroute-prod-v7-20261130090000', rolledBackFrom: 8 });
+    expect(sm.commandCalls(ListModelPackagesCommand)[0].args[0].input).toMatchObject({ ModelPackageGroupName: 'mailroute-prod', ModelApprovalStatus: 'Approved', SortOrder: 'Descending' });
+    expect(sm.commandCalls(UpdateEndpointCommand)[0].args[0].input).toMatchObject({ EndpointConfigName: 'mailroute-prod-v7-20261130090000' });
+  });
+
+  it('that the endpoint does not serve, or that was approved again since, changes nothing', async () => {
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v7-20261129101500' } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(rejection)).resolves.toEqual({
+      deployed: false,
+      reason: 'the endpoint serves version 7, not the rejected version 8: nothing to roll back',
+    });
+    sm.on(DescribeModelPackageCommand, { ModelPackageName: rejectedArn }).resolves(version8('Approved') as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(rejection)).resolves.toEqual({ deployed: false, reason: 'version 8 is now Approved' });
+    expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+  });
+
+  it('with no other Approved version keeps the endpoint as it is and says so', async () => {
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129120000' } as Out);
+    sm.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: [] } as Out);
+    const result = await createDeployerHandler({ sagemaker, config })(rejection);
+    expect(result).toEqual({ deployed: false, reason: 'version 8 was rejected and no other version is Approved: the endpoint keeps serving it until one is' });
+    expect(sm.commandCalls(CreateModelCommand)).toHaveLength(0);
   });
 });
 

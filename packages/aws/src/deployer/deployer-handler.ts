@@ -4,6 +4,7 @@ import {
   CreateModelCommand,
   DescribeEndpointCommand,
   DescribeModelPackageCommand,
+  ListModelPackagesCommand,
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
@@ -13,9 +14,13 @@ import {
   DeployerConfigSchema,
   ModelPackageStateChangeSchema,
   planDeployment,
+  planPackageDeployment,
+  servedVersion,
   type ApprovedPackage,
   type CurrentEndpoint,
   type DeployerConfig,
+  type DeploymentPlan,
+  type ModelPackageStateChange,
 } from './deploy-plan.js';
 import { DEPLOYER_ENV } from '../contracts.js';
 
@@ -43,7 +48,14 @@ export function deployerConfigFromEnv(env: Record<string, string | undefined>): 
 
 export type DeployResult =
   | { deployed: false; reason: string }
-  | { deployed: true; endpoint: 'created' | 'updated'; modelName: string; endpointConfigName: string };
+  | {
+      deployed: true;
+      endpoint: 'created' | 'updated';
+      modelName: string;
+      endpointConfigName: string;
+      /** Set when a rejection of this version, which the endpoint served, rolled it back. */
+      rolledBackFrom?: number;
+    };
 
 const PackageSchema = z.object({
   ModelPackageArn: z.string(),
@@ -96,38 +108,77 @@ async function ignoreExisting(call: Promise<unknown>): Promise<void> {
 }
 
 /**
- * The deployer Lambda: an approved model package becomes the endpoint's new production variant.
- * Names derive from the event time, so a redelivered event finds its model and config already there
- * and carries on instead of deploying twice.
+ * The deployer Lambda: an approved model package becomes the endpoint's new production variant, and
+ * a rejection of the version the endpoint serves rolls it back to the newest Approved version (as the
+ * registries' champion does). Names derive from the event time, so a redelivered event finds its model
+ * and config already there and carries on instead of deploying twice.
  */
 export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config: DeployerConfig }) {
-  return async (event: unknown): Promise<DeployResult> => {
-    const parsed = ModelPackageStateChangeSchema.safeParse(event);
-    if (!parsed.success) throw new DeployEventError(`not a model package state change event: ${parsed.error.issues[0]?.message}`);
-    const described = await deps.sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: parsed.data.detail.ModelPackageArn }));
-    const pkg = toApprovedPackage(described);
-    let current: CurrentEndpoint | undefined;
+  const { sagemaker, config } = deps;
+  const describePackage = async (arn: string) => toApprovedPackage(await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn })));
+
+  async function describeEndpoint(): Promise<CurrentEndpoint | undefined> {
     try {
-      const ep = await deps.sagemaker.send(new DescribeEndpointCommand({ EndpointName: deps.config.endpointName }));
-      current = { status: ep.EndpointStatus ?? 'Unknown', endpointConfigName: ep.EndpointConfigName };
+      const ep = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: config.endpointName }));
+      return { status: ep.EndpointStatus ?? 'Unknown', endpointConfigName: ep.EndpointConfigName };
     } catch (error) {
       if (!isMissingEndpoint(error)) throw error;
+      return undefined;
     }
-    const plan = planDeployment({ event: parsed.data, pkg, current, config: deps.config, now: new Date(parsed.data.time) });
+  }
+
+  async function carryOut(plan: DeploymentPlan, current: CurrentEndpoint | undefined, rolledBackFrom?: number): Promise<DeployResult> {
     if (plan.action === 'skip') return { deployed: false, reason: plan.reason };
     if (current?.endpointConfigName === plan.endpointConfigName) {
       return { deployed: false, reason: `endpoint already runs ${plan.endpointConfigName}` };
     }
-    await ignoreExisting(deps.sagemaker.send(new CreateModelCommand(plan.createModel)));
-    await ignoreExisting(deps.sagemaker.send(new CreateEndpointConfigCommand(plan.createEndpointConfig)));
-    if (plan.endpoint.kind === 'create') await deps.sagemaker.send(new CreateEndpointCommand(plan.endpoint.input));
-    else await deps.sagemaker.send(new UpdateEndpointCommand(plan.endpoint.input));
+    await ignoreExisting(sagemaker.send(new CreateModelCommand(plan.createModel)));
+    await ignoreExisting(sagemaker.send(new CreateEndpointConfigCommand(plan.createEndpointConfig)));
+    if (plan.endpoint.kind === 'create') await sagemaker.send(new CreateEndpointCommand(plan.endpoint.input));
+    else await sagemaker.send(new UpdateEndpointCommand(plan.endpoint.input));
     return {
       deployed: true,
       endpoint: plan.endpoint.kind === 'create' ? 'created' : 'updated',
       modelName: plan.modelName,
       endpointConfigName: plan.endpointConfigName,
+      ...(rolledBackFrom === undefined ? {} : { rolledBackFrom }),
     };
+  }
+
+  /** A rejected version that the endpoint serves gives way to the newest Approved one; any other rejection changes nothing. */
+  async function rollBack(event: ModelPackageStateChange): Promise<DeployResult> {
+    const rejected = await describePackage(event.detail.ModelPackageArn);
+    // The event may arrive late: a version approved again since is not rolled back.
+    if (rejected.status !== 'Rejected') return { deployed: false, reason: `version ${rejected.version} is now ${rejected.status}` };
+    const current = await describeEndpoint();
+    const serving = servedVersion(current?.endpointConfigName);
+    if (serving !== rejected.version) {
+      return { deployed: false, reason: `the endpoint serves ${serving === undefined ? 'no version of this deployer' : `version ${serving}`}, not the rejected version ${rejected.version}: nothing to roll back` };
+    }
+    const newest = await sagemaker.send(
+      new ListModelPackagesCommand({
+        ModelPackageGroupName: config.modelPackageGroupName,
+        ModelApprovalStatus: 'Approved',
+        ModelPackageType: 'Versioned',
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        MaxResults: 1,
+      }),
+    );
+    const arn = newest.ModelPackageSummaryList?.[0]?.ModelPackageArn;
+    if (!arn) return { deployed: false, reason: `version ${rejected.version} was rejected and no other version is Approved: the endpoint keeps serving it until one is` };
+    const pkg = await describePackage(arn);
+    return carryOut(planPackageDeployment({ pkg, current, config, now: new Date(event.time) }), current, rejected.version);
+  }
+
+  return async (event: unknown): Promise<DeployResult> => {
+    const parsed = ModelPackageStateChangeSchema.safeParse(event);
+    if (!parsed.success) throw new DeployEventError(`not a model package state change event: ${parsed.error.issues[0]?.message}`);
+    const { detail } = parsed.data;
+    if (detail.ModelApprovalStatus === 'Rejected' && detail.ModelPackageGroupName === config.modelPackageGroupName) return rollBack(parsed.data);
+    const pkg = await describePackage(detail.ModelPackageArn);
+    const current = await describeEndpoint();
+    return carryOut(planDeployment({ event: parsed.data, pkg, current, config, now: new Date(parsed.data.time) }), current);
   };
 }
 

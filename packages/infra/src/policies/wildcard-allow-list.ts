@@ -27,6 +27,10 @@ export const WILDCARD_RESOURCE_ALLOW_LIST: ReadonlyArray<{ actions: readonly str
     reason: 'Lambda and SageMaker attach network interfaces in the VPC; EC2 Describe* and ENI creation take no resource ARNs before the ENI exists.',
   },
   {
+    actions: ['sagemaker:ListModelPackages'],
+    reason: "SageMaker's List actions take no resource ARNs; the deployer lists package names and statuses to find the newest Approved version when the serving one is rejected.",
+  },
+  {
     actions: ['cloudwatch:PutMetricData'],
     reason: 'CloudWatch metrics have no ARNs; statements are limited by the cloudwatch:namespace condition instead.',
   },
