@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODEL_STATUSES, type ModelStatus, type ModelVersion } from '@mailroute/model';
+import { describeMeasuredOn, MODEL_STATUSES, type ModelStatus, type ModelVersion } from '@mailroute/model';
 import { RegistryArtifactError, RegistryStateError } from './errors.js';
 
 /**
@@ -14,14 +14,20 @@ export const ManifestSummarySchema = z.looseObject({
   dataHash: z.string().optional(),
   trainingDataHash: z.string().optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
+  training: z.looseObject({ testedOn: z.string().optional(), testFile: z.string().optional() }).optional().catch(undefined),
+  trainingConfig: z.looseObject({ split: z.looseObject({ kind: z.string().optional(), seed: z.number().optional(), testShare: z.number().optional() }).optional().catch(undefined) }).optional().catch(undefined),
 });
 export type ManifestSummary = z.infer<typeof ManifestSummarySchema>;
 
-export function summarizeManifest(json: unknown): { modelId?: string; family: string; tasks: string[]; dataHash: string; metrics: Record<string, number> } {
+export function summarizeManifest(json: unknown): { modelId?: string; family: string; tasks: string[]; dataHash: string; metrics: Record<string, number>; measuredOn?: string } {
   const parsed = ManifestSummarySchema.safeParse(json);
   if (!parsed.success) throw new RegistryArtifactError(`manifest.json is not a model manifest: ${parsed.error.issues[0]?.message}`);
   const m = parsed.data;
+  const split = m.trainingConfig?.split;
+  // Which rows the metrics come from, as the local registry records it (`registry list`'s "measured on").
+  const measuredOn = describeMeasuredOn({ ...m.training, ...(split ? { split } : {}) });
   return {
+    ...(measuredOn === undefined ? {} : { measuredOn }),
     modelId: m.modelId,
     metrics: headlineMetrics(m.metrics),
     family: m.family ?? m.featurizer?.kind ?? 'unknown',
@@ -70,6 +76,7 @@ export function toCustomerMetadata(v: Omit<ModelVersion, 'version' | 'status' | 
     [`${META}dataHash`]: v.dataHash,
   };
   if (v.runId) props[`${META}runId`] = v.runId;
+  if (v.measuredOn) props[`${META}measuredOn`] = v.measuredOn.slice(0, MAX_VALUE);
   if (v.note) props[`${META}note`] = v.note.slice(0, MAX_VALUE);
   for (const [name, value] of Object.entries(v.metrics)) props[`${METRIC}${name}`] = String(value);
   return props;
@@ -116,7 +123,7 @@ export function fromModelPackage(pkg: {
     dataHash: props[`${META}dataHash`] ?? 'unknown',
     metrics,
   };
-  const optional = { statusChangedAt: 'statusChangedAt', statusChangedBy: 'statusChangedBy', statusNote: 'statusNote', note: 'note', runId: 'runId' } as const;
+  const optional = { statusChangedAt: 'statusChangedAt', statusChangedBy: 'statusChangedBy', statusNote: 'statusNote', note: 'note', runId: 'runId', measuredOn: 'measuredOn' } as const;
   for (const [field, key] of Object.entries(optional) as [keyof typeof optional, string][]) {
     const value = props[`${META}${key}`];
     if (value !== undefined) version[field] = value;

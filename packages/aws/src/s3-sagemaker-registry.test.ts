@@ -159,10 +159,11 @@ describe('S3SageMakerRegistry against s3rver', () => {
 
   it('uses the manifest modelId as the version id and refuses it twice', async () => {
     const dir = await mkdtemp(path.join(root, 'named-'));
-    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-aa', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { queue: { macro_f1: 0.8, accuracy: 0.9 }, note: 'x' } }));
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-aa', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { queue: { macro_f1: 0.8, accuracy: 0.9 }, note: 'x' }, training: { testedOn: 'held-out-split' }, trainingConfig: { split: { kind: 'stratified', seed: 3, testShare: 0.2 } } }));
     await writeFile(path.join(dir, 'model.onnx'), Buffer.from([9]));
     const v = await registry.register(dir);
     expect(v.id).toBe('ngram-bag-20261129-0900-aa');
+    expect(v.measuredOn).toBe('held-out test split (seed 3, 0.2)'); // as the local registry says it
     expect(v.metrics).toEqual({ 'queue.macro_f1': 0.8, 'queue.accuracy': 0.9 });
     await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_DUPLICATE' });
     expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(1);
@@ -183,6 +184,9 @@ describe('registry metadata', () => {
     const v = fromModelPackage({ ModelPackageVersion: 3, ModelApprovalStatus: 'Rejected', CreationTime: new Date('2026-01-01T00:00:00Z'), CustomerMetadataProperties: props });
     expect(v).toMatchObject({ id: 'x-1', version: 3, status: 'Rejected', tasks: ['a', 'b'], metrics: { f1: 0.5 } });
     expect(v.note).toHaveLength(256);
+    expect(v.measuredOn).toBeUndefined();
+    const measured = toCustomerMetadata({ id: 'x-2', family: 'f', tasks: ['a'], dataHash: 'h', metrics: {}, measuredOn: 'test file march.csv' });
+    expect(fromModelPackage({ ModelApprovalStatus: 'Approved', CustomerMetadataProperties: measured }).measuredOn).toBe('test file march.csv');
     expect(() => fromModelPackage({ ModelApprovalStatus: 'Approved' })).toThrow(/mailroute:id/);
     expect(() => fromModelPackage({ ModelApprovalStatus: 'Maybe', CustomerMetadataProperties: props })).toThrow(/status/);
   });
