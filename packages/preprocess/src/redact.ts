@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CleanOptionsError } from './errors.js';
+import { documentHits } from './id-documents.js';
 import { keyedHits } from './keyed-numbers.js';
 import { addressHits, nameHits } from './names.js';
 
@@ -18,7 +19,8 @@ export const RedactOptionsSchema = z.object({
   phone: z.boolean().default(true),
   /**
    * Numbers a keyword names: customer, account, depot and contract numbers (`[ACCOUNT]`), tax ids
-   * (`[TAX_ID]`), card security codes (`[CVV]`) and dates of birth (`[BIRTHDATE]`). The keyword stays.
+   * (`[TAX_ID]`), card security codes (`[CVV]`), dates of birth (`[BIRTHDATE]`), passport and identity card
+   * numbers (`[ID_DOCUMENT]`) and social security numbers (`[SOCIAL_SECURITY]`). The keyword stays.
    */
   ids: z.boolean().default(true),
   /**
@@ -273,6 +275,7 @@ export function redactPii(text: string, options: RedactOptions = {}): RedactResu
     o.card && digits ? cardHits(text) : [],
     o.email ? emailHits(text) : [],
     o.ids && digits ? keyedHits(text) : [],
+    o.ids && digits ? documentHits(text) : [],
     o.phone && digits ? phoneHits(text) : [],
     o.names ? nameHits(text) : [],
     o.names && digits ? addressHits(text) : [],
