@@ -77,6 +77,7 @@ export function toCustomerMetadata(v: Omit<ModelVersion, 'version' | 'status' | 
   };
   if (v.runId) props[`${META}runId`] = v.runId;
   if (v.measuredOn) props[`${META}measuredOn`] = v.measuredOn.slice(0, MAX_VALUE);
+  if (v.manifestSha256) props[`${META}manifestSha256`] = v.manifestSha256;
   if (v.note) props[`${META}note`] = v.note.slice(0, MAX_VALUE);
   for (const [name, value] of Object.entries(v.metrics)) props[`${METRIC}${name}`] = String(value);
   return props;
@@ -123,7 +124,7 @@ export function fromModelPackage(pkg: {
     dataHash: props[`${META}dataHash`] ?? 'unknown',
     metrics,
   };
-  const optional = { statusChangedAt: 'statusChangedAt', statusChangedBy: 'statusChangedBy', statusNote: 'statusNote', note: 'note', runId: 'runId', measuredOn: 'measuredOn' } as const;
+  const optional = { statusChangedAt: 'statusChangedAt', statusChangedBy: 'statusChangedBy', statusNote: 'statusNote', note: 'note', runId: 'runId', measuredOn: 'measuredOn', manifestSha256: 'manifestSha256' } as const;
   for (const [field, key] of Object.entries(optional) as [keyof typeof optional, string][]) {
     const value = props[`${META}${key}`];
     if (value !== undefined) version[field] = value;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { mockClient } from 'aws-sdk-client-mock';
-import { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
   DescribeModelPackageCommand,
@@ -112,6 +112,13 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect([...(await readFile(path.join(dir, 'model.onnx')))]).toEqual([1, 2, 3, 4]);
     expect((await readdir(path.dirname(dir))).filter((n) => n.includes('.tmp-'))).toEqual([]);
     expect(await registry.artifactDir(a.id)).toBe(dir); // cached
+  });
+
+  it('refuses an artifact whose manifest.json was changed in the bucket after registration', async () => {
+    const a = await registry.register(artifact);
+    expect(a.manifestSha256).toMatch(/^[0-9a-f]{64}$/);
+    await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/${a.id}/manifest.json`, Body: JSON.stringify({ family: 'ngram-bag', tasks: [{ name: 'queue' }, { name: 'area' }], dataHash: 'sha256:abc' }) }));
+    await expect(registry.artifactDir(a.id)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_TAMPERED' });
   });
 
   it('falls back to the newest Approved version without a champion pointer; refuses bad promotions', async () => {

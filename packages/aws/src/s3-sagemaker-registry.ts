@@ -10,7 +10,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { z } from 'zod';
-import { newestApproved, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
+import { checkManifest, newestApproved, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
 import { downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
 import {
   fromModelPackage,
@@ -70,13 +70,14 @@ export class S3SageMakerRegistry implements ModelRegistry {
     if ((await this.list()).some((v) => v.id === id)) throw new ModelVersionExistsError(`model "${id}" is already registered`);
     // Files first, model package last: the package is the commit point, so a failed upload leaves
     // only unreferenced objects (the bucket's lifecycle rule cleans them), never a broken version.
+    const manifestSha256 = sha256(await readFile(path.join(artifactDir, 'manifest.json')));
     await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir);
     const created = await this.options.sagemaker.send(
       new CreateModelPackageCommand({
         ModelPackageGroupName: this.options.modelPackageGroupName,
         ModelPackageDescription: `mailroute ${id}`,
         ModelApprovalStatus: 'PendingManualApproval',
-        CustomerMetadataProperties: toCustomerMetadata({ id, ...manifest, metrics, note: options.note, runId: options.runId }),
+        CustomerMetadataProperties: toCustomerMetadata({ id, ...manifest, metrics, note: options.note, runId: options.runId, manifestSha256 }),
         InferenceSpecification: {
           Containers: [
             {
@@ -148,14 +149,12 @@ export class S3SageMakerRegistry implements ModelRegistry {
     );
   }
 
+  /** Downloads the artifact (once, into the cache), then checks its manifest is the one registered. */
   async artifactDir(id: string): Promise<string> {
-    await this.get(id); // unknown ids fail with the registry's error, not an S3 one
-    return downloadPrefixAtomically(
-      this.options.s3,
-      this.options.bucket,
-      `${this.prefix}${id}/`,
-      path.join(this.options.cacheDir, id),
-    );
+    const version = await this.get(id); // unknown ids fail with the registry's error, not an S3 one
+    const dir = await downloadPrefixAtomically(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, path.join(this.options.cacheDir, id));
+    if (version.manifestSha256 !== undefined) await checkManifest(dir, id, version.manifestSha256);
+    return dir;
   }
 
   private async setStatus(

@@ -53,6 +53,11 @@ export interface ModelVersion {
   /** The note given at registration (`mailroute train --note`). */
   note?: string;
   runId?: string;
+  /**
+   * sha256 of `manifest.json` as registered: the manifest lists the other files' hashes but cannot hold its
+   * own, so the registry keeps it, and `artifactDir` refuses an artifact whose manifest changed since.
+   */
+  manifestSha256?: string;
   /** Every status the version had, oldest first (the local registry keeps it; SageMaker keeps its own). */
   history?: StatusChange[];
 }

@@ -52,7 +52,15 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .action(async (id: string) => {
       const reg = registry();
       const [version, champion] = await Promise.all([reg.get(id), reg.champion()]);
-      print({ ...version, champion: champion?.id === id, artifactDir: await reg.artifactDir(id) });
+      // A tampered artifact is shown, with what is wrong, rather than hidden behind the error.
+      const artifact = await reg.artifactDir(id).then(
+        (dir) => ({ artifactDir: dir }),
+        (error: unknown) => {
+          if (error instanceof RegistryError && error.code === 'REGISTRY_ARTIFACT_TAMPERED') return { artifactError: error.message };
+          throw error;
+        },
+      );
+      print({ ...version, champion: champion?.id === id, ...artifact });
     });
 
   cmd

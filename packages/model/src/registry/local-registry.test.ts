@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,7 +125,44 @@ describe('LocalModelRegistry', () => {
     expect(after.version).toBe(2);
     expect(visibleModels(home).sort()).toEqual(['m-after', 'm-before']);
     expect(readdirSync(path.join(home, 'models')).filter((e) => e.startsWith('.staging'))).toEqual([]);
+    // The directory renamed in just before the kill is moved aside, not deleted: it may be the only copy.
+    expect(readdirSync(path.join(home, 'models')).filter((e) => e.startsWith('.unlisted-m-crash-index-'))).toHaveLength(1);
   }, 60_000);
+
+  it('refuses an artifact whose manifest changed after registration (the manifest cannot hold its own hash)', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    const v = await reg.register(artifact('m-t'));
+    expect(v.manifestSha256).toMatch(/^[0-9a-f]{64}$/);
+    const file = path.join(await reg.artifactDir('m-t'), 'manifest.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    manifest.tasks.reverse(); // e.g. labels swapped by hand: every file hash still matches
+    writeFileSync(file, JSON.stringify(manifest));
+    await expect(reg.artifactDir('m-t')).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_TAMPERED', message: expect.stringContaining('manifest.json was changed after registration') });
+    rmSync(file);
+    await expect(reg.artifactDir('m-t')).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_TAMPERED', message: expect.stringContaining('cannot be read') });
+    expect((await reg.get('m-t')).id).toBe('m-t'); // the entry itself stays readable
+  });
+
+  it('never deletes artifacts: a missing index beside models is refused, an older index moves the newer ones aside', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-1'));
+    const backup = readFileSync(path.join(home, 'registry.json'), 'utf8');
+    await reg.register(artifact('m-2'));
+    rmSync(path.join(home, 'registry.json'));
+    await expect(reg.register(artifact('m-3'))).rejects.toMatchObject({
+      code: 'REGISTRY_INDEX_MISSING',
+      message: expect.stringContaining('holds 2 model(s) (m-1, m-2): restore registry.json from a backup'),
+    });
+    expect(visibleModels(home).sort()).toEqual(['m-1', 'm-2']);
+    writeFileSync(path.join(home, 'registry.json'), backup); // an older backup: it lists m-1 only
+    await reg.register(artifact('m-3'));
+    expect(visibleModels(home).sort()).toEqual(['m-1', 'm-3']);
+    const aside = readdirSync(path.join(home, 'models')).filter((e) => e.startsWith('.unlisted-m-2-'));
+    expect(aside).toHaveLength(1);
+    expect(existsSync(path.join(home, 'models', aside[0], 'manifest.json'))).toBe(true);
+  });
 
   it('serialises concurrent writers: in one process and across two processes', async () => {
     const home = tmp();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import { withFileLock, type LockOptions } from './lock.js';
 import { describeMeasuredOn } from './measured-on.js';
 import { processAlive } from './process-alive.js';
 import { newestApproved } from './rollback.js';
+import { sha256 } from '../artifact.js';
 
 export const ModelVersionSchema = z.object({
   id: z.string().min(1),
@@ -26,6 +28,7 @@ export const ModelVersionSchema = z.object({
   statusNote: z.string().optional(),
   note: z.string().optional(),
   runId: z.string().optional(),
+  manifestSha256: z.string().optional(),
   history: z.array(z.object({ status: z.enum(MODEL_STATUSES), at: z.string(), by: z.string().optional(), note: z.string().optional() })).optional(),
 });
 
@@ -150,18 +153,33 @@ export class LocalModelRegistry implements ModelRegistry {
     return found;
   }
 
-  /** Staging directories of writers that died, and artifact directories no index entry points to. */
+  /**
+   * Removes staging directories of writers that died. An artifact directory no index entry points to
+   * (a writer killed between its rename and its index write, or an index restored from an older backup)
+   * is moved aside to `models/.unlisted-<id>-<time>`, never deleted: it may be the only copy. A missing
+   * index beside artifacts is refused: every model would look unlisted.
+   */
   private async collectGarbage(index: RegistryIndex): Promise<void> {
     const known = new Set(index.versions.map((v) => v.id));
-    for (const entry of await readdir(this.modelsDir).catch(() => [] as string[])) {
+    const entries = await readdir(this.modelsDir).catch(() => [] as string[]);
+    const unlisted = entries.filter((e) => !e.startsWith('.') && !known.has(e));
+    if (unlisted.length > 0 && !existsSync(this.indexFile)) {
+      const shown = unlisted.slice(0, 3).join(', ') + (unlisted.length > 3 ? ', ...' : '');
+      throw new RegistryError(
+        'REGISTRY_INDEX_MISSING',
+        `${this.indexFile} is missing but ${this.modelsDir} holds ${unlisted.length} model(s) (${shown}): restore registry.json from a backup, or move models/ aside to start a new registry`,
+      );
+    }
+    for (const entry of entries) {
       const staging = /^\.staging-.+-(\d+)-[0-9a-f]+$/.exec(entry);
       if (staging) {
         const pid = Number(staging[1]);
         if (pid !== process.pid && !processAlive(pid)) await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
-      } else if (!entry.startsWith('.') && !known.has(entry)) {
-        await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
       }
     }
+    if (unlisted.length === 0) return;
+    const stamp = new Date().toISOString().replace(/[-:.]/g, '');
+    for (const entry of unlisted) await rename(path.join(this.modelsDir, entry), path.join(this.modelsDir, `.unlisted-${entry}-${stamp}`));
   }
 
   async register(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<ModelVersion> {
@@ -196,6 +214,7 @@ export class LocalModelRegistry implements ModelRegistry {
           ...measuredOnOf(head),
           ...(options.note !== undefined ? { note: options.note } : {}),
           ...(options.runId !== undefined ? { runId: options.runId } : {}),
+          manifestSha256: sha256(await readFile(path.join(target, 'manifest.json'))),
           history: [{ status: 'PendingManualApproval', at: createdAt }],
         };
         index.versions.push(version);
@@ -264,9 +283,28 @@ export class LocalModelRegistry implements ModelRegistry {
     });
   }
 
+  /** The artifact's directory, once its manifest is the one registered (versions registered before that check have no hash to compare). */
   async artifactDir(id: string): Promise<string> {
-    await this.get(id);
-    return path.join(this.modelsDir, id);
+    const version = await this.get(id);
+    const dir = path.join(this.modelsDir, id);
+    if (version.manifestSha256 !== undefined) await checkManifest(dir, id, version.manifestSha256);
+    return dir;
+  }
+}
+
+/** Refuses an artifact whose manifest.json is not the one registered (sha256), with `REGISTRY_ARTIFACT_TAMPERED`. */
+export async function checkManifest(dir: string, id: string, expected: string): Promise<void> {
+  let actual: string;
+  try {
+    actual = sha256(await readFile(path.join(dir, 'manifest.json')));
+  } catch (cause) {
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${(cause as Error).message.split('\n')[0]}); restore the artifact or register the model again`, { cause });
+  }
+  if (actual !== expected) {
+    throw new RegistryError(
+      'REGISTRY_ARTIFACT_TAMPERED',
+      `model "${id}": manifest.json was changed after registration (sha256 ${actual.slice(0, 12)}..., registered ${expected.slice(0, 12)}...): labels, thresholds or temperatures may no longer be the trained ones; restore the artifact or register the model again`,
+    );
   }
 }
 
