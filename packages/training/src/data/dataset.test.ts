@@ -92,8 +92,15 @@ describe('loadDataset', () => {
   it('names a missing header column and reads JSONL with line numbers', async () => {
     const p = file('nohead.csv', 'id,subject,body\n1,a,b\n');
     await expect(loadDataset(p, cfg())).rejects.toThrow(/nohead\.csv:1: header lacks column\(s\) "receivedAt", "queue", "topic"/);
-    const j = file('a.jsonl', '{"id":"1","subject":"s","body":"b","queue":"tax","topic":"t"}\n{"id":2,\n');
-    await expect(loadDataset(j, cfg({ format: 'jsonl' }))).rejects.toThrow(/a\.jsonl:2, column \d+: not JSON/);
+    const j = file('a.jsonl', '{"id":"1","subject":"s","body":"b","receivedAt":"","queue":"tax","topic":"t"}\n{"id":2,\n');
+    await expect(loadDataset(j, cfg({ format: 'jsonl' }))).rejects.toMatchObject({ code: 'DATASET_ROW_INVALID', message: expect.stringMatching(/a\.jsonl:2, column \d+: not JSON/) });
+    // With onBadRow skip, an unreadable line is a skipped row like any other.
+    const skipped = await loadDataset(j, cfg({ format: 'jsonl', onBadRow: 'skip' }));
+    expect(skipped.rows.map((r) => r.id)).toEqual(['1']);
+    expect(skipped.skipped[0]).toMatch(/a\.jsonl:2, column \d+: not JSON/);
+    // A configured key that no line has is a typo in the config (CSV: a header without the column).
+    const typo = file('typo.jsonl', '{"id":"1","subjet":"s","body":"b","receivedAt":"","queue":"tax","topic":"t"}\n');
+    await expect(loadDataset(typo, cfg({ format: 'jsonl' }))).rejects.toThrow(/typo\.jsonl: no line has column\(s\) "subject" \(has id, subjet, body, receivedAt, queue, topic\)/);
   });
 
   it('maps labels to a trained model\'s labels when given', async () => {
@@ -105,7 +112,7 @@ describe('loadDataset', () => {
 
 describe('reading files that are not what the config says', () => {
   it('reads a .jsonl file as JSONL when the config names no format', async () => {
-    const p = file('by-name.jsonl', '{"id":"1","subject":"Steuer","body":"Bescheinigung bitte","queue":"tax","topic":"x"}\n');
+    const p = file('by-name.jsonl', '{"id":"1","subject":"Steuer","body":"Bescheinigung bitte","receivedAt":null,"queue":"tax","topic":"x"}\n');
     expect((await loadDataset(p, cfg())).rows[0].labels.queue).toBe('tax');
   });
 
@@ -131,7 +138,7 @@ describe('reading emails to predict (textColumnsOnly)', () => {
   it('gives a JSONL line without an id key its file and line, as a CSV without the column; a blank id is still wrong', async () => {
     const p = file('no-ids.jsonl', '{"body":"Bitte Freistellungsauftrag ändern"}\n');
     expect((await loadDataset(p, cfg(), { keepUnlabelled: true, textColumnsOnly: true })).rows[0].id).toBe('no-ids.jsonl:1');
-    const blank = file('blank-id.jsonl', '{"id":" ","body":"Hallo","queue":"tax"}\n');
+    const blank = file('blank-id.jsonl', '{"id":" ","subject":"","body":"Hallo","receivedAt":"","queue":"tax","topic":""}\n');
     await expect(loadDataset(blank, cfg())).rejects.toThrow(/blank-id\.jsonl:1, column "id": empty id/);
   });
 

@@ -4,7 +4,8 @@ import { EmailSchema, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { DatasetError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
-import { cellLocation, readSourceFile, type SourceRecord } from './read-records.js';
+import { cellLocation, readSourceFile, type SourceFile, type SourceRecord } from './read-records.js';
+import { parseReceivedTime } from './received-time.js';
 
 /** One usable example: the email, its labels per task (null = masked) and where it came from. */
 export interface DatasetRow {
@@ -66,8 +67,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   email.from = get(c.from);
   const received = get(c.receivedAt)?.trim();
   if (received && c.receivedAt !== undefined) {
-    const t = Date.parse(received);
-    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}"`);
+    const t = parseReceivedTime(received);
+    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}" (use ISO 8601, e.g. 2025-11-03T10:15:00Z, or a Date header's form)`);
     else email.receivedAt = new Date(t).toISOString();
   }
   if (!email.subject?.trim() && !email.body?.trim() && !email.html?.trim()) {
@@ -97,12 +98,19 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   return problems.length === before ? { record, email: parsed.success ? parsed.data : email, raw } : undefined;
 }
 
-function checkColumns(file: string, columns: string[] | undefined, config: TrainingConfig): void {
-  if (columns === undefined) return;
+/** The columns a file has: its CSV header, or the keys its JSONL lines have (none known for an empty file). */
+function presentIn(source: SourceFile): { columns: string[]; lacks: string } | undefined {
+  if (source.columns) return { columns: source.columns, lacks: `${source.file}:1: header lacks` };
+  if (source.keys && source.records.length > 0) return { columns: source.keys, lacks: `${source.file}: no line has` };
+  return undefined;
+}
+
+function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingConfig): void {
+  if (present === undefined) return;
   const wanted = [...Object.values(config.columns).filter((v): v is string => v !== undefined), ...config.tasks.map(taskColumn)];
-  const missing = wanted.filter((w) => !columns.includes(w));
+  const missing = wanted.filter((w) => !present.columns.includes(w));
   if (missing.length > 0) {
-    throw new DatasetError('DATASET_FILE_INVALID', `${file}:1: header lacks column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${columns.join(', ')})`);
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${present.columns.join(', ')})`);
   }
 }
 
@@ -127,12 +135,12 @@ export interface LoadOptions {
 
 const TEXT_COLUMNS = ['subject', 'body', 'html'] as const;
 
-/** The config's columns this file has (CSV), for reading emails to predict; at least one text column. */
-function presentColumns(file: string, columns: string[], config: TrainingConfig): TrainingConfig {
-  const kept = Object.fromEntries(Object.entries(config.columns).filter(([, column]) => column !== undefined && columns.includes(column)));
+/** The config's columns this file has, for reading emails to predict; at least one text column. */
+function presentColumns(present: NonNullable<ReturnType<typeof presentIn>>, config: TrainingConfig): TrainingConfig {
+  const kept = Object.fromEntries(Object.entries(config.columns).filter(([, column]) => column !== undefined && present.columns.includes(column)));
   if (!TEXT_COLUMNS.some((key) => kept[key] !== undefined)) {
     const wanted = TEXT_COLUMNS.map((key) => config.columns[key]).filter((c) => c !== undefined);
-    throw new DatasetError('DATASET_FILE_INVALID', `${file}:1: header lacks a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${columns.join(', ')})`);
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${present.columns.join(', ')})`);
   }
   return { ...config, columns: kept };
 }
@@ -148,9 +156,11 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const pending: PendingRow[] = [];
   for (const file of files) {
     const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding);
+    problems.push(...(source.problems ?? []));
     let fileConfig = config;
-    if (options.textColumnsOnly && source.columns) fileConfig = presentColumns(file, source.columns, config);
-    else checkColumns(file, source.columns, config);
+    const present = presentIn(source);
+    if (options.textColumnsOnly) fileConfig = present ? presentColumns(present, config) : config;
+    else checkColumns(present, config);
     for (const record of source.records) {
       const row = readRow(record, fileConfig, problems);
       if (row) pending.push(row);

@@ -15,8 +15,13 @@ export interface SourceRecord {
 
 export interface SourceFile {
   file: string;
+  /** The CSV header; undefined for JSONL, whose lines may each leave keys out. */
   columns: string[] | undefined;
+  /** JSONL: every key some line has (a configured key that no line has is a typo, not a blank). */
+  keys?: string[];
   records: SourceRecord[];
+  /** JSONL lines that could not be read (not JSON, not an object): bad rows, reported as the config says. */
+  problems?: string[];
 }
 
 export type FileEncoding = 'utf-8' | 'windows-1252';
@@ -106,6 +111,7 @@ function cell(value: unknown): string | null {
 function parseJsonl(file: string, text: string): SourceFile {
   const records: SourceRecord[] = [];
   const problems: string[] = [];
+  const keys = new Set<string>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i].trim();
@@ -124,12 +130,10 @@ function parseJsonl(file: string, text: string): SourceFile {
       continue;
     }
     const row = obj as Record<string, unknown>;
+    for (const key in row) keys.add(key);
     records.push({ file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined });
   }
-  if (problems.length > 0) {
-    throw new DatasetError('DATASET_FILE_INVALID', `${problems.length} unreadable line(s): ${problems.slice(0, 5).join(' | ')}`, problems);
-  }
-  return { file, columns: undefined, records };
+  return { file, columns: undefined, keys: [...keys], records, problems };
 }
 
 /** `file:line, column "x" (3)`: where a cell sits, for error messages. */

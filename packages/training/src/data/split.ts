@@ -70,7 +70,13 @@ export function splitDataset(rows: readonly DatasetRow[], split: SplitConfig, op
       members.forEach((gi, k) => (side[gi] = k < nTest ? TEST : k < nTest + nValid ? VALID : TRAIN));
     }
   } else {
-    const time = groups.map((g) => Math.max(...g.map((i) => rows[i].time ?? Number.NEGATIVE_INFINITY)));
+    // Without a time a row cannot be placed before or after the others: it would silently go to training.
+    const untimed = rows.filter((r) => r.time === undefined);
+    if (untimed.length > 0) {
+      const shown = untimed.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ');
+      throw new SplitError(`a time split needs every row's received time: ${untimed.length} of ${rows.length} row(s) have none (${shown}${untimed.length > 3 ? ', ...' : ''}); fill them in, leave those rows out, or use a stratified split`);
+    }
+    const time = groups.map((g) => Math.max(...g.map((i) => rows[i].time as number)));
     const order = groups.map((_, gi) => gi).sort((a, b) => time[b] - time[a] || b - a);
     const total = rows.length;
     const wantTest = Math.round(total * testShare);

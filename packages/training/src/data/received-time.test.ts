@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parseReceivedTime } from './received-time.js';
+
+const iso = (text: string) => new Date(parseReceivedTime(text)).toISOString();
+
+describe('parseReceivedTime', () => {
+  it('reads ISO 8601 dates and date-times, a missing zone as UTC', () => {
+    expect(iso('2025-11-03')).toBe('2025-11-03T00:00:00.000Z');
+    expect(iso('2025-11-03T10:15:00Z')).toBe('2025-11-03T10:15:00.000Z');
+    expect(iso('2025-11-03 10:15')).toBe('2025-11-03T10:15:00.000Z');
+    expect(iso('2025-11-03T10:15:30.5+01:00')).toBe('2025-11-03T09:15:30.500Z');
+    expect(iso('2025-11-03T10:15:00+0100')).toBe('2025-11-03T09:15:00.000Z');
+    expect(iso('2025-11-03T10:15:00-05')).toBe('2025-11-03T15:15:00.000Z');
+  });
+
+  it('reads RFC 2822 Date headers', () => {
+    expect(iso('Mon, 3 Nov 2025 10:15:00 +0100')).toBe('2025-11-03T09:15:00.000Z');
+    expect(iso('3 Nov 2025 10:15 GMT')).toBe('2025-11-03T10:15:00.000Z');
+  });
+
+  it('refuses what only looks like a time, and impossible dates', () => {
+    for (const text of ['1', '12', 'Mon 3', '03.11.2025', '11/03/2025', 'yesterday', '2025-13-01', '2025-11-03T25:00']) expect(parseReceivedTime(text), text).toBeNaN();
+  });
+});
