@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** An `--out` that cannot be written: said before any work is done, not as a raw ENOENT after it. */
@@ -18,12 +18,22 @@ async function kindOf(p: string): Promise<'file' | 'dir' | 'none'> {
   }
 }
 
+/** The file's real path (links followed), or its resolved path when it does not exist yet. */
+async function real(p: string): Promise<string> {
+  return realpath(p).catch(() => p);
+}
+
 /**
  * Makes sure `--out` can be written as a `file` (its folder is created) or a `dir` (created), and
- * returns its absolute path. `flag` names the option in the message.
+ * returns its absolute path. `flag` names the option in the message. `inputs`: files the command reads;
+ * an `--out` that is one of them is refused (it would be overwritten with the command's output).
  */
-export async function prepareOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out'): Promise<string> {
+export async function prepareOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = []): Promise<string> {
   const full = path.resolve(cwd, out);
+  const target = await real(full);
+  for (const input of inputs) {
+    if ((await real(path.resolve(cwd, input))) === target) throw new OutputPathError(`${flag} ${out} is also an input file; it would be overwritten: choose another ${flag}`);
+  }
   const kind = await kindOf(full);
   if (kind !== 'none' && kind !== want) {
     throw new OutputPathError(`${flag} ${out} is a ${kind === 'dir' ? 'directory' : 'file'}; it must name a ${want === 'dir' ? 'directory' : 'file'}`);

@@ -99,7 +99,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   } catch (error) {
     throw new CleanInputError(`cannot read ${flags.in}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
   }
-  const outPath = await prepareOutput(ctx.cwd, flags.out, 'file');
+  const outPath = await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [flags.in]);
   const outLines: string[] = [];
   let skipped = 0;
   /** Ids seen, and those seen twice or more; ids of emails with no text left. */

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatPredictionLines } from '@mailroute/evaluation';
+import { writeFileAtomic } from '@mailroute/model';
 import { loadTrainingConfig, predictDataset } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
@@ -30,7 +30,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
       const config = flags.config ? await loadTrainingConfig(path.resolve(ctx.cwd, flags.config)) : undefined;
       const model = modelRef(ctx, flags.model);
       const split = parseSplitFlag(flags.split);
-      const out = await prepareOutput(ctx.cwd, flags.out, 'file');
+      const out = await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [...flags.data, ...(flags.config ? [flags.config] : [])]);
       const progress = stagedProgress(ctx, 'predict');
       const started = performance.now();
       try {
@@ -43,7 +43,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
           onProgress: progress.update,
         });
         progress.stop();
-        await writeFile(out, formatPredictionLines(lines));
+        await writeFileAtomic(out, formatPredictionLines(lines)); // never a half-written file
         const seconds = (performance.now() - started) / 1000;
         ctx.stdout.write(`wrote ${lines.length} prediction lines to ${flags.out} (${seconds.toFixed(1)} s)\n`);
       } finally {

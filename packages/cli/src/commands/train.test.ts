@@ -63,6 +63,10 @@ describe('mailroute train / predict / runs', () => {
     const toDir = await run(['predict', '--model', id as string, '--data', 'inbox.csv', '--out', 'out'], cwd);
     expect(toDir.code).toBe(1);
     expect(toDir.stderr).toContain('[OUTPUT_PATH_INVALID] --out out is a directory; it must name a file');
+    // An --out that is the input itself would overwrite the export with predictions.
+    const ontoInput = await run(['predict', '--model', id as string, '--data', 'inbox.csv', '--out', './inbox.csv'], cwd);
+    expect(ontoInput.stderr).toContain('[OUTPUT_PATH_INVALID] --out ./inbox.csv is also an input file; it would be overwritten: choose another --out');
+    expect(readFileSync(path.join(cwd, 'inbox.csv'), 'utf8')).toMatch(/^subject,body\n/);
     const underFile = await run(['evaluate', '--model', id as string, '--data', 'demo.csv', '--out', 'demo.csv/report'], cwd);
     expect(underFile.stderr).toContain('[OUTPUT_PATH_INVALID] --out demo.csv/report: cannot create its folder (a file stands where a folder is needed)');
     // A path that is no model says so.
