@@ -104,12 +104,18 @@ const DriftSchema = z.object({
 export const QualityQuerySchema = z.object({
   /** Window length in hours, ending now (default 168 = 7 days). */
   hours: z.coerce.number().positive().max(24 * 366).default(168).openapi({ param: { name: 'hours', in: 'query' } }),
+  /** Whose predictions to measure: a model id, or `all`; default the model served now (a window can span a model swap). */
+  model: z.string().min(1).max(200).optional().openapi({ param: { name: 'model', in: 'query' }, description: 'a model id, or all; default: the model served now' }),
 });
 
 export const QualityResponseSchema = z
   .object({
+    /** The model measured (`all`: every model's predictions in the window), null when none is loaded and none asked for. */
     modelId: z.string().nullable(),
     window: z.object({ since: z.string(), until: z.string() }),
+    /** Emails predicted in the window, per model, before the `model` filter (one per email: its latest prediction). */
+    models: z.record(z.string(), z.number()),
+    /** Emails the measured model predicted in the window (an email predicted twice counts once, by its latest prediction). */
     predictions: z.number(),
     withFeedback: z.number(),
     unchangedShare: z.number().nullable(),

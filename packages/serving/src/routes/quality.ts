@@ -2,16 +2,25 @@ import { createRoute } from '@hono/zod-openapi';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
-import { computeLiveQuality, type TaskInfo } from '../quality/live-quality.js';
+import { computeLiveQuality, dedupePairs, type TaskInfo } from '../quality/live-quality.js';
 import type { FeedbackPair } from '../store/types.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
 
-/** Tasks of the served model, or, with none loaded, the task names found in the stored predictions. */
-function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[]): TaskInfo[] {
+/** Tasks of the served model when it is the one measured, else the task names found in the stored predictions. */
+function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[], scope: string): TaskInfo[] {
   const current = ctx.source.current();
-  if (current) return current.tasks.map((t) => ({ name: t.name, labels: t.labels }));
+  if (current && current.modelId === scope) return current.tasks.map((t) => ({ name: t.name, labels: t.labels }));
   const names = new Set(pairs.flatMap((p) => Object.keys(p.prediction.labels)));
   return [...names].map((name) => ({ name, labels: [] }));
+}
+
+const ALL = 'all';
+
+/** Emails predicted per model (an email counts once, by the prediction the quality figures keep for it). */
+function emailsPerModel(pairs: readonly FeedbackPair[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of dedupePairs(pairs)) out[p.prediction.modelId] = (out[p.prediction.modelId] ?? 0) + 1;
+  return out;
 }
 
 export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
@@ -26,7 +35,10 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       responses: { 200: { description: 'Live quality', content: { 'application/json': { schema: QualityResponseSchema } } }, ...errorResponses },
     }),
     async (c) => {
-      const { hours } = c.req.valid('query');
+      const { hours, model } = c.req.valid('query');
+      const servedId = ctx.source.current()?.modelId;
+      const scope = model ?? servedId ?? ALL;
+      const measured = (pairs: FeedbackPair[]) => (scope === ALL ? pairs : pairs.filter((p) => p.prediction.modelId === scope));
       const now = ctx.clock.now();
       const span = hours * 3_600_000;
       // Windows are [since, until): the current one ends just after now, so a prediction made in this
@@ -34,18 +46,20 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const end = now + 1;
       const until = new Date(end).toISOString();
       const since = new Date(end - span).toISOString();
-      const pairs = await ctx.store.listPairs({ since, until });
-      const previous = await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since });
-      const training = ctx.trainingDistribution ? await ctx.trainingDistribution() : undefined;
+      const all = await ctx.store.listPairs({ since, until });
+      const pairs = measured(all);
+      const previous = measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since }));
+      // The training distribution is the served model's: drift against it means something for its own predictions only.
+      const training = scope === servedId && ctx.trainingDistribution ? await ctx.trainingDistribution() : undefined;
       const quality = computeLiveQuality({
         pairs,
         previous,
         training,
-        tasks: tasksOf(ctx, pairs),
+        tasks: tasksOf(ctx, pairs, scope),
         window: { since, until },
         scorer: ctx.scorer,
       });
-      return c.json({ modelId: ctx.source.current()?.modelId ?? null, ...quality }, 200);
+      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models: emailsPerModel(all), ...quality }, 200);
     },
   );
 }

@@ -141,6 +141,25 @@ describe('GET /v1/quality', () => {
     expect(q.tasks.queue.drift.predicted).toEqual({ billing: 1 });
   });
 
+  it('measures the served model by default, another model or all of them on request, and counts emails per model', async () => {
+    const { app, context } = await build();
+    const [served] = await classify(app, [{ id: 'new-1', body: 'invoice' }]);
+    expect(served).toBeDefined();
+    const servedId = context.source.current()?.modelId as string;
+    // Before a swap, an older model predicted two emails; one was closed with another queue.
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    const old = (emailId: string) => ({ predictionId: `old-${emailId}`, emailId, modelId: 'old-model', createdAt, labels: { queue: 'billing' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'billing', latencyMs: 1 });
+    await context.store.savePredictions([old('old-1'), old('old-2')]);
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'old-1', labels: { queue: 'technical' }, closedAt }))).status).toBe(202);
+    const mine = await json(app.request('/v1/quality?hours=1', authed()));
+    expect(mine).toMatchObject({ modelId: servedId, models: { [servedId]: 1, 'old-model': 2 }, predictions: 1, withFeedback: 0 });
+    const before = await json(app.request('/v1/quality?hours=1&model=old-model', authed()));
+    expect(before).toMatchObject({ modelId: 'old-model', predictions: 2, withFeedback: 1 });
+    expect(before.tasks.queue.accuracy).toBeCloseTo(0, 9);
+    const all = await json(app.request('/v1/quality?hours=1&model=all', authed()));
+    expect(all).toMatchObject({ modelId: 'all', predictions: 3, withFeedback: 1 });
+  });
+
   it('needs the feedback scope', async () => {
     const { app } = await build();
     expect((await app.request('/v1/quality', authed(KEYS.classify))).status).toBe(403);
