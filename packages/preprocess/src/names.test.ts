@@ -47,6 +47,15 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Gruß Anna')).toBe('Gruß [NAME]');
   });
 
+  it('masks a found name wherever else it stands in the text, and its surname alone, as whole words', () => {
+    const text = 'Überweisung von Max Mustermann\n\nSehr geehrte Damen und Herren,\nbitte überweisen Sie 500 EUR. Mustermann ist informiert, Mustermannsohn nicht.\nMit freundlichen Grüßen\nMax Mustermann';
+    expect(redactPii(text, { names: true }).text).toBe(
+      'Überweisung von [NAME]\n\nSehr geehrte Damen und Herren,\nbitte überweisen Sie 500 EUR. [NAME] ist informiert, Mustermannsohn nicht.\nMit freundlichen Grüßen\n[NAME]',
+    );
+    // A short last word (`Li`) is not looked for alone: it could be part of anything.
+    expect(redactPii('Li ist hier. Viele Grüße\nAnna Li', { names: true }).text).toBe('Li ist hier. Viele Grüße\n[NAME]');
+  });
+
   it('masks a street and house number with the postal code and town after it', () => {
     expect(masked('Neue Adresse: Musterstraße 12, 10115 Berlin. Danke!')).toBe('Neue Adresse: [ADDRESS]. Danke!');
     expect(masked('Ich wohne in der Hauptstr. 5a, D-80331 München.')).toBe('Ich wohne in der [ADDRESS].');

@@ -126,7 +126,37 @@ export function nameHits(text: string): Hit[] {
     hits.push(nameHit(m));
     NAME_CUE.lastIndex = m.index + m[0].length;
   }
-  return hits;
+  return hits.length === 0 ? hits : withEchoes(text, hits);
+}
+
+const LETTER = /\p{L}/u;
+
+/**
+ * A name found by its cue, found again anywhere else in the text (`Überweisung von Max Mustermann` in the
+ * subject of a mail signed `Max Mustermann`): the whole name, and its last word alone when it has four
+ * letters or more (`Herr Mustermann` is found by its title; `Mustermann` alone only this way). Whole
+ * words only, case as written. Hits come back in text order.
+ */
+function withEchoes(text: string, hits: Hit[]): Hit[] {
+  const names = new Set<string>();
+  for (const h of hits) {
+    const name = text.slice(h.start, h.end);
+    names.add(name);
+    const last = name.slice(name.search(/\S+$/u));
+    if (last !== name && [...last].length >= 4) names.add(last);
+  }
+  const taken = new Set(hits.map((h) => h.start));
+  const out = [...hits];
+  for (const name of names) {
+    for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + name.length)) {
+      const end = at + name.length;
+      if (taken.has(at) || LETTER.test(text[at - 1] ?? '') || LETTER.test(text[end] ?? '')) continue;
+      taken.add(at);
+      out.push({ type: 'NAME', start: at, end, placeholder: '[NAME]' });
+    }
+  }
+  // Longer spans first at one start, so the whole name wins over its last word where both match.
+  return out.sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
 const LETTER_OR_HYPHEN = /[\p{L}-]/u;
