@@ -90,13 +90,26 @@ describe('evaluatePredictions', () => {
     expect(evaluationMarkdown(evaluatePredictions(lines))).not.toContain('Warning');
   });
 
-  it('shows no precision where a threshold routes nothing, and says how many emails a 95% point rests on', () => {
+  it('shows no precision where a threshold routes nothing, and says how many emails a precision point rests on', () => {
     const few: PredictionLine[] = Array.from({ length: 5 }, (_, i) => ({ truth: { queue: i === 0 ? 'cards' : 'loans' }, prediction: { queue: { label: 'cards', confidence: i === 0 ? 0.92 : 0.5 } } }));
     const r = evaluatePredictions(few);
     const md = evaluationMarkdown(r);
     expect(md).toContain('| 0.95 | 0.0% | – |');
     expect(md).toContain('| 0.90 | 20.0% | 1.0000 |');
-    expect(modelCardMarkdown(r)).toContain('(1 of 5 test emails). Only 1 email routed: a rough estimate.');
+    const card = modelCardMarkdown(r);
+    expect(card).toContain('| task | precision 80.0% | precision 90.0% | precision 95.0% | precision 99.0% |');
+    expect(card).toContain('| queue | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough |');
+    expect(card).not.toContain('Where the model routes'); // the lines do not say whether the model abstained
+  });
+
+  it("states where the model routes at its own thresholds, from the lines' abstained flags", () => {
+    const lines: PredictionLine[] = Array.from({ length: 10 }, (_, i) => ({
+      truth: { queue: i < 7 ? 'cards' : 'loans' },
+      prediction: { queue: { label: 'cards', confidence: i < 6 ? 0.9 : 0.4, abstained: i >= 6 } },
+    }));
+    const r = evaluatePredictions(lines);
+    expect(r.tasks[0].operating).toEqual({ routed: 6, coverage: 0.6, precision: 1 });
+    expect(modelCardMarkdown(r)).toContain('- **queue**: routes 60.0% automatically (6 of 10) at precision 100.0%; the rest goes to manual triage. Only 6 routed: a rough estimate.');
   });
 
   it('names the labels the model scores that the test set lacks, in the model card', () => {

@@ -33,6 +33,11 @@ export const TaskReportSchema = z.object({
   slices: z.array(SliceSchema),
   /** Labels the model gave scores for that no test line has as its truth: untested (absent without scores). */
   untested: z.array(z.string()).optional(),
+  /**
+   * Where the model operates: the lines it did not abstain on (its own threshold, from each line's
+   * `abstained`), their share and precision. Absent when the lines do not say whether they abstained.
+   */
+  operating: z.object({ routed: z.number().int(), coverage: z.number(), precision: z.number().nullable() }).optional(),
 });
 export type TaskReport = z.infer<typeof TaskReportSchema>;
 
@@ -159,6 +164,9 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   const hasConfidence = confident.length === rows.length;
   const conf = confident.map((x) => x.c);
   const ok = confident.map((x) => x.ok);
+  const says = rows.every((r) => r.line.prediction[task].abstained !== undefined);
+  const routed = rows.filter((r) => r.line.prediction[task].abstained === false);
+  const routedRight = routed.filter((r) => r.truth === r.predicted).length;
   return {
     task,
     metrics,
@@ -169,6 +177,7 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
     confusedPairs: mostConfusedPairs(metrics, options.confusedPairs ?? 15),
     slices: slicesOf(rows, sliceKeys),
     ...(scored.size > 0 ? { untested } : {}),
+    ...(says ? { operating: { routed: routed.length, coverage: routed.length / rows.length, precision: routed.length > 0 ? routedRight / routed.length : null } } : {}),
   };
 }
 

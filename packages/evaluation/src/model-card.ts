@@ -82,17 +82,27 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     lines.push(`| ${cell(t.task)} | ${m.n} | ${f(m.accuracy)} | ${f(m.macro.f1)} | ${f(m.weighted.f1)} | ${t.calibration ? f(t.calibration.ece) : '–'} |`);
   }
   lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails with a label.`, '');
-  const thresholds = report.tasks.filter((t) => t.coverage);
-  if (thresholds.length > 0) {
-    lines.push('## Choosing the abstention threshold', '');
-    for (const t of thresholds) {
-      const at = t.coverage?.forTargetPrecision.find((x) => x.target === 0.95)?.point;
-      const few = at && at.routed < 20 ? ` Only ${at.routed} email${at.routed === 1 ? '' : 's'} routed: a rough estimate.` : '';
-      lines.push(
-        at
-          ? `- **${cell(t.task)}**: precision 95% at threshold ${at.threshold.toFixed(3)}, routing ${pct(at.coverage)} of mail automatically (${at.routed} of ${t.metrics.n} test emails).${few}`
-          : `- **${cell(t.task)}**: precision 95% is not reached at any threshold.`,
-      );
+  const operating = report.tasks.filter((t) => t.operating);
+  if (operating.length > 0) {
+    lines.push('## Where the model routes', '', "At the model's own abstention thresholds (chosen on its validation split for its target precision), on these emails:", '');
+    for (const t of operating) {
+      const o = t.operating as NonNullable<TaskReport['operating']>;
+      const few = o.routed > 0 && o.routed < 20 ? ` Only ${o.routed} routed: a rough estimate.` : '';
+      lines.push(`- **${cell(t.task)}**: routes ${pct(o.coverage)} automatically (${o.routed} of ${t.metrics.n}) at precision ${o.precision === null ? '–' : pct(o.precision)}; the rest goes to manual triage.${few}`);
+    }
+    lines.push('');
+  }
+  const curves = report.tasks.filter((t) => t.coverage);
+  if (curves.length > 0) {
+    lines.push('## Choosing the abstention threshold', '', 'The lowest confidence threshold that reaches each precision on these emails, and the share it routes:', '');
+    const targets = curves[0].coverage?.forTargetPrecision.map((x) => x.target) ?? [];
+    lines.push(`| task | ${targets.map((x) => `precision ${pct(x)}`).join(' | ')} |`, `| --- | ${targets.map(() => '---').join(' | ')} |`);
+    for (const t of curves) {
+      const at = (target: number) => {
+        const p = t.coverage?.forTargetPrecision.find((x) => x.target === target)?.point;
+        return p ? `${p.threshold.toFixed(3)}: ${pct(p.coverage)} (${p.routed})${p.routed < 20 ? ' rough' : ''}` : 'not reached';
+      };
+      lines.push(`| ${cell(t.task)} | ${targets.map(at).join(' | ')} |`);
     }
     lines.push('');
   }
