@@ -15,7 +15,7 @@ export const ManifestSummarySchema = z.looseObject({
   trainingDataHash: z.string().optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
   training: z.looseObject({ testedOn: z.string().optional(), testFile: z.string().optional() }).optional().catch(undefined),
-  trainingConfig: z.looseObject({ split: z.looseObject({ kind: z.string().optional(), seed: z.number().optional(), testShare: z.number().optional() }).optional().catch(undefined) }).optional().catch(undefined),
+  trainingConfig: z.looseObject({ split: z.looseObject({ kind: z.string().optional(), seed: z.number().optional(), testShare: z.number().optional(), validShare: z.number().optional() }).optional().catch(undefined) }).optional().catch(undefined),
 });
 export type ManifestSummary = z.infer<typeof ManifestSummarySchema>;
 

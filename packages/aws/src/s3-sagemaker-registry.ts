@@ -112,7 +112,8 @@ export class S3SageMakerRegistry implements ModelRegistry {
     if (current.status === 'Rejected' && !options.force) {
       throw new RegistryStateError(`${id} was rejected${current.statusChangedBy ? ` by ${current.statusChangedBy}` : ''}; approving it undoes that decision: pass force to do so`);
     }
-    const updated = await this.setStatus(id, 'Approved', options);
+    // Approving an Approved version again keeps the first decision on record (and sends no new event).
+    const updated = current.status === 'Approved' ? current : await this.setStatus(id, 'Approved', options);
     if (options.promote !== false) await this.setChampion(id);
     return updated;
   }

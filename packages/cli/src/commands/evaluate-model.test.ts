@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EvaluationReportSchema, parsePredictionLines } from '@mailroute/evaluation';
@@ -23,9 +23,14 @@ function run(argv: string[]) {
 
 describe('evaluate and compare with a model', () => {
   it('evaluates the champion on a CSV and keeps its predictions', async () => {
-    const { code, stderr } = await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--out', 'rep', '--no-png']);
+    const { code, stderr, stdout } = await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--out', 'rep', '--no-png']);
     expect(stderr).toContain('predict: 100%');
     expect(code).toBe(0);
+    // The count said is the count written, predictions.jsonl included.
+    const written = readdirSync(path.join(dir, 'rep'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    expect(stdout).toContain(`wrote ${written} files to`);
+    // The model card says where the model routes at its own thresholds (predict writes abstained).
+    expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toMatch(/## Where the model routes[\s\S]*- \*\*queue\*\*: routes \d+\.\d% automatically/);
     const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep/metrics.json'), 'utf8')));
     expect(report.modelId).toBe(championId);
     expect(report.tasks.length).toBeGreaterThanOrEqual(1);

@@ -170,11 +170,14 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       let lines: PredictionLine[];
       let dataset: string;
       let modelId = flags.modelId;
+      /** Files written besides the report's own (the predictions, with --model). */
+      let extraFiles = 0;
       if (flags.model !== undefined && flags.data !== undefined) {
         lines = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict' });
         // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
         await mkdir(out, { recursive: true });
         await writeFile(path.join(out, 'predictions.jsonl'), formatPredictionLines(lines));
+        extraFiles += 1;
         dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
         modelId ??= await modelLabel(ctx, flags.model);
       } else {
@@ -204,6 +207,6 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         progress.stop();
       }
       await appendCiSummary(ctx, evaluationMarkdown(report, { maxClasses: 10 }));
-      ctx.stdout.write(`${summary(report)}\n\nwrote ${files.length} files to ${out} (open report.html)\n`);
+      ctx.stdout.write(`${summary(report)}\n\nwrote ${files.length + extraFiles} files to ${out} (open report.html)\n`);
     });
 }

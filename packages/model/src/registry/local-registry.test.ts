@@ -58,6 +58,9 @@ describe('LocalModelRegistry', () => {
     expect((await reg.champion())?.id).toBe('m-a');
     await reg.approve('m-b', { promote: false });
     expect((await reg.champion())?.id).toBe('m-a');
+    // Approving again promotes only: the first decision stays on record, once.
+    await reg.approve('m-a', { by: 'someone else' });
+    expect(await reg.get('m-a')).toMatchObject({ statusChangedBy: 'lead', history: [{ status: 'PendingManualApproval' }, { status: 'Approved', by: 'lead' }] });
     await reg.setChampion('m-b');
     expect((await reg.champion())?.id).toBe('m-b');
     await reg.reject('m-b', { note: 'worse on complaints' });

@@ -47,7 +47,7 @@ const ManifestHeadSchema = z.object({
   dataHash: z.string(),
   metrics: z.record(z.string(), z.unknown()).optional(),
   training: z.looseObject({ testedOn: z.string().optional(), testFile: z.string().optional() }).optional().catch(undefined),
-  trainingConfig: z.looseObject({ split: z.looseObject({ kind: z.string().optional(), seed: z.number().optional(), testShare: z.number().optional() }).optional().catch(undefined) }).optional().catch(undefined),
+  trainingConfig: z.looseObject({ split: z.looseObject({ kind: z.string().optional(), seed: z.number().optional(), testShare: z.number().optional(), validShare: z.number().optional() }).optional().catch(undefined) }).optional().catch(undefined),
 });
 
 /** Test hooks: let a test kill the process at a chosen point of a write. */
@@ -240,7 +240,9 @@ export class LocalModelRegistry implements ModelRegistry {
         const who = [v.statusChangedBy && `by ${v.statusChangedBy}`, v.statusChangedAt && `at ${v.statusChangedAt}`, v.statusNote && `("${v.statusNote}")`].filter(Boolean).join(' ');
         throw new RegistryError('REGISTRY_REJECTED', `model "${id}" was rejected${who ? ` ${who}` : ''}; approving it undoes that decision: pass force to do so`);
       }
-      this.recordStatus(v, 'Approved', options);
+      // Approving an Approved version again changes nothing but the champion: the first approval (who,
+      // when, why) stays the decision on record.
+      if (v.status !== 'Approved') this.recordStatus(v, 'Approved', options);
       if (options.promote !== false) index.champion = id;
       return { ...v };
     });

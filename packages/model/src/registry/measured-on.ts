@@ -5,7 +5,7 @@ export interface MeasuredOnFacts {
   /** The separate test file's name, for `external-file`. */
   testFile?: string;
   /** The training config's split, to tell held-out rows of one data apart. */
-  split?: { kind?: string; seed?: number; testShare?: number };
+  split?: { kind?: string; seed?: number; testShare?: number; validShare?: number };
 }
 
 /**
@@ -15,7 +15,9 @@ export interface MeasuredOnFacts {
 export function describeMeasuredOn(facts: MeasuredOnFacts): string | undefined {
   if (facts.testedOn === 'external-file') return `test file ${facts.testFile ?? '?'}`;
   const split = facts.split;
-  const detail = split?.kind === 'time' ? `time, ${split.testShare ?? '?'}` : split?.seed === undefined ? '' : `seed ${split.seed}, ${split.testShare ?? '?'}`;
+  // The share of the rows measured on: the test share, or for a validation split its own share.
+  const share = facts.testedOn === 'validation-split' ? split?.validShare : split?.testShare;
+  const detail = split?.kind === 'time' ? `time, ${share ?? '?'}` : split?.seed === undefined ? '' : `seed ${split.seed}, ${share ?? '?'}`;
   const suffix = detail ? ` (${detail})` : '';
   if (facts.testedOn === 'held-out-split') return `held-out test split${suffix}`;
   if (facts.testedOn === 'validation-split') return `validation split${suffix}`;

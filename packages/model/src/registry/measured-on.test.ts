@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { describeMeasuredOn } from './measured-on.js';
+
+describe('describeMeasuredOn', () => {
+  it('names the rows and the share that was measured on', () => {
+    const split = { kind: 'stratified', seed: 1, testShare: 0, validShare: 0.2 };
+    expect(describeMeasuredOn({ testedOn: 'validation-split', split })).toBe('validation split (seed 1, 0.2)');
+    expect(describeMeasuredOn({ testedOn: 'held-out-split', split: { ...split, testShare: 0.3 } })).toBe('held-out test split (seed 1, 0.3)');
+    expect(describeMeasuredOn({ testedOn: 'held-out-split', split: { kind: 'time', testShare: 0.25 } })).toBe('held-out test split (time, 0.25)');
+    expect(describeMeasuredOn({ testedOn: 'external-file', testFile: 'march.csv', split })).toBe('test file march.csv');
+    expect(describeMeasuredOn({})).toBeUndefined();
+  });
+});
