@@ -86,7 +86,7 @@ export function createApp(options: AppOptions): ServingApp {
   ctx.source.onEvent((event) => {
     if (event.kind === 'loaded') {
       metrics.setModel(event.modelId);
-      if (event.previousModelId !== undefined) metrics.reloads.inc({ result: 'success' });
+      if (event.previousModelId !== undefined && event.previousModelId !== event.modelId) metrics.reloads.inc({ result: 'success' });
     } else if (event.kind === 'load_failed') {
       metrics.reloads.inc({ result: 'failure' });
     }

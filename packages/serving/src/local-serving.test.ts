@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -70,6 +71,22 @@ describe('createLocalServing', () => {
         }
         expect(await served()).toMatchObject({ modelId: 'm-old', registry: { status: 'Rejected' } });
         expect(warnings.filter((w) => w.includes('no champion'))).toHaveLength(1); // said once, not every poll
+        // A champion onnxruntime cannot load: the public answer names the file, not the server's paths.
+        const broken = path.join(dir, 'm-broken');
+        await writeFixtureModel(broken, 'm-broken');
+        const manifestFile = path.join(broken, 'manifest.json');
+        const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+        await writeFile(path.join(broken, 'model.onnx'), 'not an onnx model');
+        manifest.files['model.onnx'] = createHash('sha256').update('not an onnx model').digest('hex');
+        await writeFile(manifestFile, JSON.stringify(manifest));
+        await registry.approve((await registry.register(broken)).id);
+        const failed = await serving.app.request('/v1/admin/reload?force=true', { method: 'POST' });
+        expect(failed.status).toBe(500);
+        const problem = (await failed.json()) as { code: string; detail: string };
+        expect(problem.code).toBe('MODEL_LOAD_FAILED');
+        expect(problem.detail).toContain('m-broken');
+        expect(problem.detail).not.toContain(dir);
+        expect((await served()).modelId).toBe('m-old');
       } finally {
         await serving.close();
       }

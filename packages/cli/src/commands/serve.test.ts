@@ -106,6 +106,11 @@ describe('mailroute serve', () => {
     expect(stored).toContain(hashApiKey(key));
     const bad = await run(['serve', '--home', keyHome, '--new-key', 'x', '--scopes', 'root']);
     expect(bad.code).toBe(2);
+    for (const id of ['', ' crm', 'x'.repeat(101)]) {
+      const badId = await run(['serve', '--home', keyHome, '--new-key', id]);
+      expect(badId.code).toBe(2);
+      expect(badId.stderr).toContain('--new-key needs an id of 1 to 100 characters without leading or trailing blanks');
+    }
     // An id that exists is not silently replaced; --rotate replaces it and keeps its rate limit.
     const file = path.join(keyHome, 'api-keys.json');
     const withLimit = JSON.parse(stored);

@@ -184,6 +184,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit stay)')
     .action(async (flags: ServeFlags) => {
       if (flags.newKey !== undefined) {
+        if (!/^\S.{0,99}$/u.test(flags.newKey) || /\s$/u.test(flags.newKey)) {
+          throw new UsageError(`--new-key needs an id of 1 to 100 characters without leading or trailing blanks (e.g. crm-prod), not "${flags.newKey.slice(0, 40)}${flags.newKey.length > 40 ? '…' : ''}"`);
+        }
         const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
         const file = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE ?? path.join(home, API_KEYS_FILE);
         const old = readKeyFile(file).keys.find((k) => k.id === flags.newKey);

@@ -107,7 +107,7 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     await new Promise((r) => setTimeout(r, 100));
     await addModel('m2');
     const reload = await fetch(`${server.url}/v1/admin/reload`, { method: 'POST' });
-    expect(await json(reload)).toEqual({ changed: true, modelId: 'm2', previousModelId: 'm1' });
+    expect(await json(reload)).toEqual({ changed: true, loaded: true, modelId: 'm2', previousModelId: 'm1' });
     await new Promise((r) => setTimeout(r, 100));
     stop = true;
     await Promise.all(clients);

@@ -153,7 +153,10 @@ export const ModelInfoSchema = z
 
 export const ReloadResponseSchema = z
   .object({
+    /** Another model is served now. */
     changed: z.boolean(),
+    /** A fresh session was loaded: also for `?force=true` on the model already served. */
+    loaded: z.boolean(),
     modelId: z.string().nullable(),
     previousModelId: z.string().nullable(),
     /** Set when the champion failed to load before and was not tried again: `?force=true` tries it. */

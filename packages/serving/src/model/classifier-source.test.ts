@@ -29,7 +29,7 @@ describe('createClassifierSource', () => {
     expect(lease.classifier.modelId).toBe('m1');
     reg.setChampion('m2');
     const outcome = await source.reload();
-    expect(outcome).toEqual({ changed: true, modelId: 'm2', previousModelId: 'm1' });
+    expect(outcome).toEqual({ changed: true, loaded: true, modelId: 'm2', previousModelId: 'm1' });
     expect(source.current()?.modelId).toBe('m2');
     expect(reg.loaded[0].released).toBe(false); // still leased
     lease.release();
@@ -44,8 +44,10 @@ describe('createClassifierSource', () => {
     const source = createClassifierSource(reg);
     await source.reload();
     expect((await source.reload()).changed).toBe(false);
-    expect((await source.reload({ force: true })).changed).toBe(true);
+    // A forced reload opens a fresh session of the same model: loaded, but no other model, no reload counted.
+    expect(await source.reload({ force: true })).toMatchObject({ changed: false, loaded: true, modelId: 'm1', previousModelId: 'm1' });
     expect(reg.loaded).toHaveLength(2);
+    expect(source.status().reloads).toBe(0);
     await source.close();
   });
 

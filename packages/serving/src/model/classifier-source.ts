@@ -16,7 +16,10 @@ export interface ClassifierLease {
 }
 
 export interface ReloadOutcome {
+  /** Another model is served now (or the first one is). */
   changed: boolean;
+  /** A session was opened: also true for a forced reload of the model already served. */
+  loaded?: true;
   modelId: string | undefined;
   previousModelId: string | undefined;
   /** The champion was not tried because it failed before (a forced reload tries it again). */
@@ -154,7 +157,9 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     const old = slot;
     slot = newSlot(next); // the swap: one assignment; requests that hold the old slot keep it.
     loadedAt = iso();
-    if (old) reloads += 1;
+    // A forced reload of the model already served opens a fresh session but loads no other model.
+    const replaced = old !== undefined && old.classifier.modelId !== next.modelId;
+    if (replaced) reloads += 1;
     lastReloadError = undefined;
     failedTargetId = undefined;
     logger.info('model loaded', { modelId: next.modelId, previousModelId });
@@ -163,7 +168,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       old.retired = true;
       maybeRelease(old);
     }
-    return { changed: true, modelId: next.modelId, previousModelId };
+    return { changed: replaced || old === undefined, loaded: true, modelId: next.modelId, previousModelId };
   }
 
   const source: ClassifierSource = {

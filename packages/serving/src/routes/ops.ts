@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ModelNotReadyError } from '../errors.js';
+import { ModelLoadError, ModelNotReadyError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
 import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/schemas.js';
+import { withoutPaths } from '../model/classifier-source.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
 
@@ -79,14 +80,18 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       responses: { 200: { description: 'Reloaded or unchanged', content: { 'application/json': { schema: ReloadResponseSchema } } }, ...errorResponses },
     }),
     async (c) => {
-      const outcome = await ctx.source.reload({ force: c.req.valid('query').force === 'true' });
+      const outcome = await ctx.source.reload({ force: c.req.valid('query').force === 'true' }).catch((error: unknown) => {
+        // The answer is public as /v1/model is: server paths cut to the file name there too.
+        if (error instanceof ModelLoadError) throw new ModelLoadError(withoutPaths(error.message), {}, { cause: error });
+        throw error;
+      });
       const note =
         outcome.skippedFailed !== undefined
           ? { note: `The champion ${outcome.skippedFailed} failed to load before (see /v1/model); reload with ?force=true to try it again.` }
           : outcome.noChampion
             ? { note: `The registry has no champion (was ${outcome.modelId ?? 'the model'} rejected with no other version Approved?): the loaded model keeps serving until one is approved.` }
             : {};
-      return c.json({ changed: outcome.changed, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null, ...note }, 200);
+      return c.json({ changed: outcome.changed, loaded: outcome.loaded === true, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null, ...note }, 200);
     },
   );
 }
