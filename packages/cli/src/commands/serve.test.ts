@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hashApiKey } from '@mailroute/serving';
@@ -144,6 +145,12 @@ describe('mailroute serve', () => {
     expect(open.code).toBe(2);
     expect(open.stderr).toContain('refusing to listen on 0.0.0.0 without API keys');
     expect(`${open.stdout}${open.stderr}`).not.toContain('model loaded'); // refused before loading the model
+    // `start` refuses before it trains and approves a demo model in an empty home.
+    const fresh = path.join(root, 'fresh-home');
+    const started = await run(['start', '--host', '0.0.0.0', '--port', '0', '--home', fresh]);
+    expect(started.code).toBe(2);
+    expect(started.stderr).toContain('refusing to listen on 0.0.0.0 without API keys');
+    expect(existsSync(path.join(fresh, 'registry.json'))).toBe(false);
     const bad = await run(['serve', '--port', 'eighty']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--port must be an integer');

@@ -89,7 +89,8 @@ export function addServeOptions(command: Command): Command {
 }
 
 /** Starts the server from flags and environment, prints where it listens, and returns it. */
-export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger: Logger): Promise<RunningServer> {
+/** Where the server will listen, from the flags and the environment; a bad PORT is a usage error. */
+function listenAddress(ctx: CliContext, flags: ServeFlags) {
   const sagemaker = flags.sagemaker === true || ctx.env.MAILROUTE_SAGEMAKER === '1';
   let envPort: number | undefined;
   try {
@@ -102,6 +103,23 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
   const host = flags.host ?? envHost ?? (sagemaker ? '0.0.0.0' : '127.0.0.1');
   const port = flags.port ?? envPort ?? 8080;
   const home = flags.home ? path.resolve(ctx.cwd, flags.home) : sagemaker && !ctx.env.MAILROUTE_HOME ? '/tmp/mailroute' : ctx.home;
+  return { sagemaker, host, port, home };
+}
+
+/**
+ * Refuses, before any work (a model load, or `start`'s demo training), to listen on a public address
+ * without API keys: only loopback may run without them (the check runs again on the keys read).
+ */
+export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
+  const { sagemaker, host, home } = listenAddress(ctx, flags);
+  const explicitKeys = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE;
+  if (explicitKeys === undefined && !existsSync(path.join(home, API_KEYS_FILE)) && !isLoopback(host) && !sagemaker) {
+    throw new UsageError(`refusing to listen on ${host} without API keys; add keys (--api-keys) or use --host 127.0.0.1`);
+  }
+}
+
+export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger: Logger): Promise<RunningServer> {
+  const { sagemaker, host, port, home } = listenAddress(ctx, flags);
   const modelDir = flags.modelDir ?? (sagemaker ? (ctx.env.SM_MODEL_DIR ?? '/opt/ml/model') : undefined);
   const limits: LimitsInput = {
     ...(flags.maxBatch === undefined ? {} : { maxBatch: flags.maxBatch }),
@@ -111,17 +129,13 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     // SageMaker allows 6 MB per invocation.
     ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: 6 * 1024 * 1024 } : {}),
   };
-  const explicitKeys = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE;
-  // Refused before the model loads: without keys, only loopback (the same check runs again on the keys read).
-  if (explicitKeys === undefined && !existsSync(path.join(home, API_KEYS_FILE)) && !isLoopback(host) && !sagemaker) {
-    throw new UsageError(`refusing to listen on ${host} without API keys; add keys (--api-keys) or use --host 127.0.0.1`);
-  }
+  refuseUnsafeListen(ctx, flags);
   let serving: Awaited<ReturnType<typeof createLocalServing>>;
   try {
     serving = await createLocalServing({
       home,
       modelDir: modelDir ? path.resolve(ctx.cwd, modelDir) : undefined,
-      apiKeysFile: explicitKeys,
+      apiKeysFile: flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE,
       limits,
       storeText: flags.storeText === true,
       pollSeconds: flags.pollSeconds,

@@ -4,7 +4,7 @@ import { closeOnSignals } from '@mailroute/serving';
 import { ensureDemoChampion } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { createProgress } from '../progress.js';
-import { addServeOptions, lineLogger, printBanner, shutdownSignals, startFromFlags, type ServeFlags } from './serve.js';
+import { addServeOptions, lineLogger, printBanner, refuseUnsafeListen, shutdownSignals, startFromFlags, type ServeFlags } from './serve.js';
 
 /**
  * `npm start`: a champion model (trained on the synthetic demo data and approved when the registry has
@@ -14,6 +14,8 @@ export function registerStart(program: Command, ctx: CliContext): void {
   addServeOptions(program.command('start').description('Train a demo model if there is no champion, then serve it on localhost')).action(
     async (flags: ServeFlags) => {
       const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
+      // A public address without keys, or a bad PORT, is refused before the demo model is trained.
+      refuseUnsafeListen(ctx, { ...flags, home });
       const progress = createProgress(ctx, 'training the demo model');
       const champion = await ensureDemoChampion({
         home,
