@@ -1,7 +1,8 @@
 import type { ServingHono } from '../http/context.js';
 
 /**
- * A self-contained docs page (no CDN): it fetches /openapi.json and lists each operation with its
+ * A self-contained docs page (no CDN): it fetches openapi.json beside it (a relative path, so it works
+ * under a named API Gateway stage's prefix too) and lists each operation with its
  * request and response schemas. The document itself is generated from the zod schemas.
  */
 const DOCS_HTML = `<!doctype html>
@@ -14,10 +15,10 @@ h1{margin-bottom:.2rem} .op{border:1px solid #d0d7de;border-radius:6px;margin:1r
 code{font-family:ui-monospace,monospace} pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:13px}
 details summary{cursor:pointer;color:#57606a}
 </style></head>
-<body><h1>mailroute API</h1><p>Generated from <a href="/openapi.json">/openapi.json</a>.</p><div id="ops">Loading…</div>
+<body><h1>mailroute API</h1><p>Generated from <a href="openapi.json">openapi.json</a>.</p><div id="ops">Loading…</div>
 <script>
 const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
-fetch('/openapi.json').then((r) => r.json()).then((doc) => {
+fetch('openapi.json').then((r) => r.json()).then((doc) => {
   const out = [];
   for (const [path, ops] of Object.entries(doc.paths || {})) {
     for (const [method, op] of Object.entries(ops)) {

@@ -209,7 +209,10 @@ describe('operations routes', () => {
     expect(doc.components.securitySchemes.apiKeyHeader).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }));
     expect(doc.paths['/v1/classify'].post.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);
     const html = await (await app.request('/docs')).text();
-    expect(html).toContain('/openapi.json');
+    // Relative, so behind a named stage (/prod/docs) the page loads /prod/openapi.json.
+    expect(html).toContain("fetch('openapi.json')");
+    expect(new URL('openapi.json', 'https://api.example.com/prod/docs').pathname).toBe('/prod/openapi.json');
+    expect(html).not.toContain("'/openapi.json'");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
   });
 });
