@@ -11,6 +11,8 @@ export const ProblemSchema = z
     detail: z.string().optional(),
     issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string() })).optional(),
     validLabels: z.record(z.string(), z.array(z.string())).optional(),
+    /** 405: the methods the path takes (also in the Allow header). */
+    allow: z.array(z.string()).optional(),
   })
   .openapi('Problem');
 

@@ -5,7 +5,7 @@ import { requireScope } from '../http/guard.js';
 import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/schemas.js';
 import { withoutPaths } from '../model/classifier-source.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
-import { API_KEY_SECURITY, errorResponses } from './responses.js';
+import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
 
 export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   const ready = () => {
@@ -23,7 +23,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/readyz',
       summary: 'A model is loaded',
-      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 503: errorResponses[503] },
+      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 503: noBodyErrorResponses[503] },
     }),
     (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
   );
@@ -33,7 +33,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/ping',
       summary: 'SageMaker health check',
-      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 503: errorResponses[503] },
+      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 503: noBodyErrorResponses[503] },
     }),
     (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
   );
@@ -77,7 +77,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       summary: 'Load the champion now (force: reload even if unchanged)',
       security: API_KEY_SECURITY,
       request: { query: z.object({ force: z.enum(['true', 'false']).optional() }) },
-      responses: { 200: { description: 'Reloaded or unchanged', content: { 'application/json': { schema: ReloadResponseSchema } } }, ...errorResponses },
+      responses: { 200: { description: 'Reloaded or unchanged', content: { 'application/json': { schema: ReloadResponseSchema } } }, ...noBodyErrorResponses },
     }),
     async (c) => {
       const outcome = await ctx.source.reload({ force: c.req.valid('query').force === 'true' }).catch((error: unknown) => {

@@ -4,7 +4,7 @@ import { requireScope } from '../http/guard.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQuality, dedupePairs, type TaskInfo } from '../quality/live-quality.js';
 import type { FeedbackPair } from '../store/types.js';
-import { API_KEY_SECURITY, errorResponses } from './responses.js';
+import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
 
 /** Tasks of the served model when it is the one measured, else the task names found in the stored predictions. */
 function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[], scope: string): TaskInfo[] {
@@ -32,7 +32,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       summary: 'Live quality from feedback: accuracy, macro-F1, unchanged share, coverage, confidence bands, drift',
       security: API_KEY_SECURITY,
       request: { query: QualityQuerySchema },
-      responses: { 200: { description: 'Live quality', content: { 'application/json': { schema: QualityResponseSchema } } }, ...errorResponses },
+      responses: { 200: { description: 'Live quality', content: { 'application/json': { schema: QualityResponseSchema } } }, ...noBodyErrorResponses },
     }),
     async (c) => {
       const { hours, model } = c.req.valid('query');

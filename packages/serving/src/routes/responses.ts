@@ -7,14 +7,19 @@ const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } };
 export const API_KEY_SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { apiKeyHeader: [] }];
 
 /** The problem responses every guarded route can give, for the OpenAPI document. */
-export const errorResponses = {
+export const noBodyErrorResponses = {
   400: { description: 'Invalid request (zod issue paths in `issues`)', content: problemContent },
   401: { description: 'No or unknown API key', content: problemContent },
   403: { description: 'The key lacks the scope', content: problemContent },
-  413: { description: 'Body over the limit', content: problemContent },
-  405: { description: 'Another method than the route takes (Allow lists them)', content: problemContent },
-  415: { description: 'Wrong Content-Type', content: problemContent },
+  405: { description: 'Another method than the route takes (`allow` and the Allow header list them)', content: problemContent },
   429: { description: 'Rate limit of the key exceeded (Retry-After)', content: problemContent },
   503: { description: 'Overloaded, timed out or no model yet (Retry-After)', content: problemContent },
   500: { description: 'Internal error (no details)', content: problemContent },
+} as const;
+
+/** ... and those of a route that takes a body: its size and its media type. */
+export const errorResponses = {
+  ...noBodyErrorResponses,
+  413: { description: 'Body over the limit', content: problemContent },
+  415: { description: 'Wrong Content-Type', content: problemContent },
 } as const;

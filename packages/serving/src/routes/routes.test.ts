@@ -208,6 +208,11 @@ describe('operations routes', () => {
     // Both ways of sending a key, as schemes client generators understand.
     expect(doc.components.securitySchemes.apiKeyHeader).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }));
     expect(doc.paths['/v1/classify'].post.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);
+    // A 405 body's `allow` is in the schema; routes without a body do not promise 413 or 415.
+    expect(doc.components.schemas.Problem.properties.allow).toEqual(expect.objectContaining({ type: 'array' }));
+    expect(Object.keys(doc.paths['/v1/classify'].post.responses)).toEqual(expect.arrayContaining(['413', '415']));
+    expect(Object.keys(doc.paths['/v1/quality'].get.responses)).not.toContain('415');
+    expect(Object.keys(doc.paths['/v1/admin/reload'].post.responses)).not.toContain('413');
     const html = await (await app.request('/docs')).text();
     // Relative, so behind a named stage (/prod/docs) the page loads /prod/openapi.json.
     expect(html).toContain("fetch('openapi.json')");
