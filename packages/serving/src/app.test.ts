@@ -260,5 +260,8 @@ describe('auth and limits', () => {
     expect((await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))).status).toBe(200);
     const metrics = await (await app.request('/metrics')).text();
     expect(metrics).toMatch(/status="405"/);
+    // Counted under the route asked for, not as unmatched.
+    expect(metrics).toContain('mailroute_http_requests_total{method="GET",route="/v1/classify",status="405"} 1');
+    expect(metrics).not.toMatch(/route="unmatched",status="405"/);
   });
 });

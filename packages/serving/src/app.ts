@@ -119,7 +119,8 @@ export function createApp(options: AppOptions): ServingApp {
     const refused = wrongMethod(c.req.method, c.req.path);
     if (refused) c.res = problemResponse(c, toProblem(refused));
     else await next();
-    const route = c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
+    // A refused method is counted under its route (the path is a route's, or it would not be a 405).
+    const route = refused ? c.req.path : c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
     const labels = { route, method: c.req.method, status: String(c.res.status) };
     metrics.requests.inc(labels);
     metrics.latency.observe({ route }, (performance.now() - started) / 1000);
