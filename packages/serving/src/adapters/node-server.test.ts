@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
+import net from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -170,6 +171,24 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     // The client is told not to reuse the connection, so its next request cannot race the close.
     expect(answer.headers.get('connection')).toBe('close');
     await expect(fetch(`${own.url}/healthz`)).rejects.toThrow();
+  }, 30_000);
+});
+
+describe('shutdown with a stalled client', () => {
+  it('cuts a connection that never finishes its request once the request timeout and the grace are over', async () => {
+    const serving = await createLocalServing({ home: path.join(root, 'stalled'), modelDir: path.join(root, 'artifacts', 'm1'), limits: { requestTimeoutMs: 300 } });
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    const socket = net.connect(own.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('POST /v1/classify HTTP/1.1\r\nHost: x\r\n'); // headers never finished
+    const closedBySocket = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await own.close();
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(300);
+    expect(took).toBeLessThan(5_000); // without the deadline: until Node's own header timeout, a minute
+    await closedBySocket;
   }, 30_000);
 });
 

@@ -99,8 +99,16 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
           // an open socket is answered with Connection: close; then sockets still idle are closed, and
           // again every 250 ms for those whose answer had begun before shutdown (they stay keep-alive).
           let sweep: NodeJS.Timeout | undefined;
+          // A handler ends within the request timeout; a connection still open past it plus the grace
+          // (a client that never finishes sending its headers) would hold the shutdown for ever: cut.
+          const deadlineMs = serving.context.limits.requestTimeoutMs + DRAIN_GRACE_MS;
+          const deadline = setTimeout(() => {
+            logger.warn('closing the connections still open at the shutdown deadline', { afterMs: deadlineMs });
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }, deadlineMs);
           net.Server.prototype.close.call(server, () => {
             clearTimeout(sweep);
+            clearTimeout(deadline);
             resolve();
           });
           const closeIdle = () => {
