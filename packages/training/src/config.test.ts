@@ -41,6 +41,10 @@ describe('training config', () => {
     expect(resolveLabel(task, 'old')).toEqual({ kind: 'retired', label: 'old' });
     expect(resolveLabel(task, '')).toEqual({ kind: 'missing' });
     expect(resolveLabel(task, 'zzz')).toEqual({ kind: 'unknown', label: 'zzz' });
+    // `other` is what rare labels merge into, not a free pass: in the data it must be in the taxonomy.
+    expect(resolveLabel(task, 'other')).toEqual({ kind: 'unknown', label: 'other' });
+    const withOther = parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', labels: ['c', 'other'] }] }).tasks[0];
+    expect(resolveLabel(withOther, 'other')).toEqual({ kind: 'label', label: 'other' });
     // The config refuses a loop (below); a task built in code is still guarded.
     const cyc = { ...parseTrainingConfig(ok).tasks[0], aliases: { a: 'b', b: 'a' } };
     expect(resolveLabel(cyc, 'a').kind).toBe('alias-cycle');

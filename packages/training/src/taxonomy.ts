@@ -20,7 +20,7 @@ export function resolveLabel(task: TaskConfig, raw: string | null | undefined): 
   if (followed.loop) return { kind: 'alias-cycle', label: value };
   const label = followed.label;
   if (task.retired.includes(label) || task.retired.includes(value)) return { kind: 'retired', label: value };
-  if (task.labels !== undefined && !task.labels.includes(label) && label !== OTHER_LABEL) return { kind: 'unknown', label: value };
+  if (task.labels !== undefined && !task.labels.includes(label)) return { kind: 'unknown', label: value };
   return label === value ? { kind: 'label', label } : { kind: 'label', label, renamedFrom: value };
 }
 
