@@ -78,7 +78,10 @@ describe('loadDataset', () => {
     expect(e.code).toBe('DATASET_ROW_INVALID');
     expect(e.problems[0]).toBe(`${p}:3, column "queue" (5): label "bogus" is not in the queue taxonomy`);
     expect(e.problems[1]).toContain(`${p}:5, column "receivedAt" (4): not a date/time`);
-    expect(e.message).toContain('set "onBadRow": "skip"');
+    expect(e.message).toContain('set "onBadRow": "skip" in the config to train without them');
+    // Read for a trained model (predict, evaluate), the config is the model's: the way out is --config.
+    const forModel = (await loadDataset(p, cfg(), { modelConfig: true }).catch((x: unknown) => x)) as DatasetError;
+    expect(forModel.message).toContain('pass --config with a copy of the model\'s config that sets "onBadRow": "skip"');
   });
 
   it('skips and reports bad rows when configured, never turning them into examples', async () => {

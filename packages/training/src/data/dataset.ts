@@ -124,6 +124,8 @@ export interface LoadOptions {
    * existing model (a label it does not know becomes `other` when it has one, else masked).
    */
   fixedLabels?: Record<string, readonly string[]>;
+  /** The config is a trained model's own (predict, evaluate): the hint for bad rows names --config. */
+  modelConfig?: boolean;
   /** Keep rows whose labels are all masked (prediction needs every row; training does not). */
   keepUnlabelled?: boolean;
   /**
@@ -168,7 +170,10 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   }
   if (problems.length > 0 && config.onBadRow === 'fail') {
     const listed = problems.slice(0, MAX_LISTED).join(' | ');
-    const hint = ' (fix them, or set "onBadRow": "skip" in the config to train without them)';
+    // Reading for a trained model (predict, evaluate), the config is the model's own: a new one is passed with --config.
+    const hint = options.modelConfig
+      ? ' (fix them, or pass --config with a copy of the model\'s config that sets "onBadRow": "skip" to leave them out)'
+      : ' (fix them, or set "onBadRow": "skip" in the config to train without them)';
     throw new DatasetError('DATASET_ROW_INVALID', `${problems.length} bad row problem(s): ${listed}${hint}`, problems);
   }
   const taxonomy: TaskTaxonomyReport[] = [];

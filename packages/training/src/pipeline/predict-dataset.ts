@@ -114,7 +114,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     const rows =
       options.split === 'test'
         ? await heldOutRows(classifier, paths, config)
-        : (await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required' })).rows;
+        : (await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', modelConfig: options.config === undefined })).rows;
     if (options.onWarning && options.labels === 'required' && options.split === undefined && (await isTrainingData(classifier, paths, config))) {
       const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
       options.onWarning(`these are the rows model ${classifier.modelId} was trained on (same data hash): its metrics on them flatter it${held}`);
