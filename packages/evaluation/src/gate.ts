@@ -47,15 +47,15 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
   for (const t of tasks) {
     const drop = -t.macroF1.delta * 100;
     checks.push({
-      name: `${t.task}: macro-F1 drop <= ${policy.maxMacroF1DropPoints} pts`,
+      name: `${t.task}: macro-F1 drop ≤ ${policy.maxMacroF1DropPoints} pts`,
       pass: drop <= policy.maxMacroF1DropPoints + EPS,
-      detail: `${t.champion.macroF1.toFixed(4)} -> ${t.challenger.macroF1.toFixed(4)} (${pts(t.macroF1.delta)})`,
+      detail: `${t.champion.macroF1.toFixed(4)} → ${t.challenger.macroF1.toFixed(4)} (${pts(t.macroF1.delta)})`,
     });
     if (policy.maxAccuracyDropPoints !== undefined) {
       checks.push({
-        name: `${t.task}: accuracy drop <= ${policy.maxAccuracyDropPoints} pts`,
+        name: `${t.task}: accuracy drop ≤ ${policy.maxAccuracyDropPoints} pts`,
         pass: -t.accuracy.delta * 100 <= policy.maxAccuracyDropPoints + EPS,
-        detail: `${t.champion.accuracy.toFixed(4)} -> ${t.challenger.accuracy.toFixed(4)} (${pts(t.accuracy.delta)})`,
+        detail: `${t.champion.accuracy.toFixed(4)} → ${t.challenger.accuracy.toFixed(4)} (${pts(t.accuracy.delta)})`,
       });
     }
   }
@@ -66,7 +66,7 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
     checks.push({
       name: 'mean macro-F1 does not drop',
       pass: chall >= champ - EPS,
-      detail: `${champ.toFixed(4)} -> ${chall.toFixed(4)} (${pts(chall - champ)})`,
+      detail: `${champ.toFixed(4)} → ${chall.toFixed(4)} (${pts(chall - champ)})`,
     });
   }
   return { pass: checks.every((c) => c.pass), policy, checks };
