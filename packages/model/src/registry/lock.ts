@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { RegistryError } from './errors.js';
 import { processAlive } from './process-alive.js';
 
@@ -10,17 +11,39 @@ export interface LockOptions {
   staleMs?: number;
 }
 
-async function isStale(file: string, staleMs: number): Promise<boolean> {
+/** A holder writes its pid right after creating the file: empty for longer than this, it crashed between. */
+const EMPTY_STALE_MS = 2_000;
+
+/** The lock file's inode when its holder is gone (dead pid on this host, empty too long, or older than staleMs). */
+async function staleInode(file: string, staleMs: number): Promise<number | undefined> {
   try {
     const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-    if (Date.now() - info.mtimeMs > staleMs) return true;
+    const age = Date.now() - info.mtimeMs;
+    if (age > staleMs || (text === '' && age > EMPTY_STALE_MS)) return info.ino;
     const holder = JSON.parse(text) as { pid?: unknown; host?: unknown };
     // Only a holder on this machine can be checked; a dead process never releases its lock.
-    return typeof holder.pid === 'number' && holder.host === hostname() && !processAlive(holder.pid);
+    return typeof holder.pid === 'number' && holder.host === hostname() && !processAlive(holder.pid) ? info.ino : undefined;
   } catch {
     // Unreadable: being written right now (not stale), or gone (the next try succeeds).
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Removes a stale lock without removing a fresh one: two writers that both judged it stale must not
+ * delete each other's new lock. The file is renamed aside (atomic, so one of them gets it); if what was
+ * moved is not the stale file (another writer replaced it in between), it is linked back.
+ */
+async function removeStale(file: string, ino: number): Promise<void> {
+  const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(file, aside);
+  } catch {
+    return; // already taken away by another writer
+  }
+  const moved = await stat(aside).catch(() => undefined);
+  if (moved && moved.ino !== ino) await link(aside, file).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,8 +67,9 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await isStale(file, staleMs)) {
-        await unlink(file).catch(() => undefined);
+      const stale = await staleInode(file, staleMs);
+      if (stale !== undefined) {
+        await removeStale(file, stale);
         continue;
       }
       if (Date.now() - start > timeoutMs) throw new RegistryError('REGISTRY_LOCK_TIMEOUT', `registry is locked by another writer (${file})`);
