@@ -73,6 +73,15 @@ export class DeployEventError extends Error {
   }
 }
 
+/** A rejected version is serving and no other version is Approved: a person must approve one (the error pages). */
+export class NoApprovedVersionError extends Error {
+  readonly code = 'DEPLOY_NO_APPROVED_VERSION';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NoApprovedVersionError';
+  }
+}
+
 export class EndpointBusyError extends Error {
   readonly code = 'DEPLOY_ENDPOINT_BUSY';
   constructor(message: string, options?: { cause?: unknown }) {

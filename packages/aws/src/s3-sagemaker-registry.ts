@@ -43,8 +43,9 @@ const ChampionSchema = z.object({ id: z.string().nullable(), setAt: z.string() }
  * `ModelRegistry` on S3 (artifact files under a prefix, uncompressed, so SageMaker reads them with
  * `CompressionType: None`) and the SageMaker Model Registry (one model package per version; its
  * approval status is the version's status, 1:1). The version id is the manifest's `modelId`. The
- * champion is `<prefix>champion.json` (`{ id: null }` after the champion was rejected), falling back to
- * the newest Approved version when the pointer was never written.
+ * champion is `<prefix>champion.json` (after the champion was rejected: the newest other Approved version,
+ * or `{ id: null }` when none is), falling back to the newest Approved version when the pointer was never
+ * written.
  */
 export class S3SageMakerRegistry implements ModelRegistry {
   private readonly prefix: string;

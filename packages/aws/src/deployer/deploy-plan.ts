@@ -56,6 +56,8 @@ export interface ApprovedPackage {
 export interface CurrentEndpoint {
   status: string;
   endpointConfigName?: string;
+  /** The config an update in progress is rolling out (DescribeEndpoint's PendingDeploymentSummary). */
+  pendingConfigName?: string;
 }
 
 export type DeploymentPlan =
@@ -69,7 +71,7 @@ export type DeploymentPlan =
       endpoint: { kind: 'create'; input: CreateEndpointCommandInput } | { kind: 'update'; input: UpdateEndpointCommandInput };
     };
 
-const BUSY = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting', 'UpdateRollbackFailed'];
+export const BUSY = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting', 'UpdateRollbackFailed'];
 
 /** SageMaker names: letters, digits and hyphens, at most 63 characters. */
 export function deploymentName(endpointName: string, version: number, now: Date): string {

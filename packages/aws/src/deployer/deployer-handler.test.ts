@@ -91,6 +91,28 @@ describe('createDeployerHandler: a rejected version', () => {
     expect(sm.commandCalls(UpdateEndpointCommand)[0].args[0].input).toMatchObject({ EndpointConfigName: 'mailroute-prod-v7-20261130090000' });
   });
 
+  it('follows the pages of ListModelPackages: a first page can be empty though Approved versions exist', async () => {
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129120000' } as Out);
+    sm.on(ListModelPackagesCommand)
+      .resolvesOnce({ ModelPackageSummaryList: [], NextToken: 'page-2' } as Out)
+      .resolvesOnce({ ModelPackageSummaryList: [{ ModelPackageArn: event.detail.ModelPackageArn, ModelApprovalStatus: 'Approved' }] } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(rejection)).resolves.toMatchObject({ deployed: true, rolledBackFrom: 8 });
+    expect(sm.commandCalls(ListModelPackagesCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'page-2']);
+  });
+
+  it('while the endpoint updates (maybe rolling out the rejected version) fails as busy, to be retried or redriven', async () => {
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointStatus: 'Updating',
+      EndpointConfigName: 'mailroute-prod-v7-20261129101500',
+      PendingDeploymentSummary: { EndpointConfigName: 'mailroute-prod-v8-20261129120000' },
+    } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(rejection)).rejects.toMatchObject({
+      code: 'DEPLOY_ENDPOINT_BUSY',
+      message: expect.stringContaining('is Updating (rolling out version 8)'),
+    });
+    expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+  });
+
   it('that the endpoint does not serve, or that was approved again since, changes nothing', async () => {
     sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v7-20261129101500' } as Out);
     await expect(createDeployerHandler({ sagemaker, config })(rejection)).resolves.toEqual({
@@ -102,11 +124,13 @@ describe('createDeployerHandler: a rejected version', () => {
     expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
   });
 
-  it('with no other Approved version keeps the endpoint as it is and says so', async () => {
+  it('with no other Approved version keeps the endpoint as it is and fails, so the error alarm pages', async () => {
     sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129120000' } as Out);
     sm.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: [] } as Out);
-    const result = await createDeployerHandler({ sagemaker, config })(rejection);
-    expect(result).toEqual({ deployed: false, reason: 'version 8 was rejected and no other version is Approved: the endpoint keeps serving it until one is' });
+    await expect(createDeployerHandler({ sagemaker, config })(rejection)).rejects.toMatchObject({
+      code: 'DEPLOY_NO_APPROVED_VERSION',
+      message: 'version 8 was rejected while it serves and no other version of mailroute-prod is Approved: approve one to roll back to',
+    });
     expect(sm.commandCalls(CreateModelCommand)).toHaveLength(0);
   });
 });

@@ -9,8 +9,9 @@ import {
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
 import { z } from 'zod';
-import { AdapterConfigError, DeployEventError } from '../errors.js';
+import { AdapterConfigError, DeployEventError, EndpointBusyError, NoApprovedVersionError } from '../errors.js';
 import {
+  BUSY,
   DeployerConfigSchema,
   ModelPackageStateChangeSchema,
   planDeployment,
@@ -120,7 +121,11 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
   async function describeEndpoint(): Promise<CurrentEndpoint | undefined> {
     try {
       const ep = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: config.endpointName }));
-      return { status: ep.EndpointStatus ?? 'Unknown', endpointConfigName: ep.EndpointConfigName };
+      return {
+        status: ep.EndpointStatus ?? 'Unknown',
+        endpointConfigName: ep.EndpointConfigName,
+        ...(ep.PendingDeploymentSummary?.EndpointConfigName ? { pendingConfigName: ep.PendingDeploymentSummary.EndpointConfigName } : {}),
+      };
     } catch (error) {
       if (!isMissingEndpoint(error)) throw error;
       return undefined;
@@ -145,28 +150,55 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
     };
   }
 
+  /**
+   * The newest Approved package of the group. Pages are followed: SageMaker may cut a page before it
+   * filters by status, so a first page can be empty while Approved versions exist.
+   */
+  async function newestApproved(): Promise<string | undefined> {
+    let token: string | undefined;
+    do {
+      const page = await sagemaker.send(
+        new ListModelPackagesCommand({
+          ModelPackageGroupName: config.modelPackageGroupName,
+          ModelApprovalStatus: 'Approved',
+          ModelPackageType: 'Versioned',
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+          MaxResults: 100,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      );
+      const found = page.ModelPackageSummaryList?.find((s) => s.ModelApprovalStatus === undefined || s.ModelApprovalStatus === 'Approved');
+      if (found?.ModelPackageArn) return found.ModelPackageArn;
+      token = page.NextToken;
+    } while (token);
+    return undefined;
+  }
+
   /** A rejected version that the endpoint serves gives way to the newest Approved one; any other rejection changes nothing. */
   async function rollBack(event: ModelPackageStateChange): Promise<DeployResult> {
     const rejected = await describePackage(event.detail.ModelPackageArn);
     // The event may arrive late: a version approved again since is not rolled back.
     if (rejected.status !== 'Rejected') return { deployed: false, reason: `version ${rejected.version} is now ${rejected.status}` };
     const current = await describeEndpoint();
+    // An update in progress still reports the old config as the one serving, and may be rolling out the
+    // rejected version: nothing can be decided (or updated) until it ends. Busy: retried, then the
+    // dead-letter queue, whose alarm pages; never "nothing to roll back" while the rejected one goes live.
+    if (current && BUSY.includes(current.status)) {
+      const pending = servedVersion(current.pendingConfigName);
+      throw new EndpointBusyError(
+        `endpoint ${config.endpointName} is ${current.status}${pending === undefined ? '' : ` (rolling out version ${pending})`}: the rejection of version ${rejected.version} is decided when it is InService; redrive this event from the dead-letter queue then`,
+      );
+    }
     const serving = servedVersion(current?.endpointConfigName);
     if (serving !== rejected.version) {
       return { deployed: false, reason: `the endpoint serves ${serving === undefined ? 'no version of this deployer' : `version ${serving}`}, not the rejected version ${rejected.version}: nothing to roll back` };
     }
-    const newest = await sagemaker.send(
-      new ListModelPackagesCommand({
-        ModelPackageGroupName: config.modelPackageGroupName,
-        ModelApprovalStatus: 'Approved',
-        ModelPackageType: 'Versioned',
-        SortBy: 'CreationTime',
-        SortOrder: 'Descending',
-        MaxResults: 1,
-      }),
-    );
-    const arn = newest.ModelPackageSummaryList?.[0]?.ModelPackageArn;
-    if (!arn) return { deployed: false, reason: `version ${rejected.version} was rejected and no other version is Approved: the endpoint keeps serving it until one is` };
+    const arn = await newestApproved();
+    if (!arn) {
+      // A model people rejected is serving and nothing can replace it: fail, so the deployer's error alarm pages.
+      throw new NoApprovedVersionError(`version ${rejected.version} was rejected while it serves and no other version of ${config.modelPackageGroupName} is Approved: approve one to roll back to`);
+    }
     const pkg = await describePackage(arn);
     return carryOut(planPackageDeployment({ pkg, current, config, now: new Date(event.time) }), current, rejected.version);
   }

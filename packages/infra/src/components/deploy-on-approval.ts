@@ -41,7 +41,7 @@ export class DeployOnApproval extends pulumi.ComponentResource {
       ctx,
       {
         part: 'deployer',
-        description: 'mailroute: deploy an approved model package to the endpoint (blue/green)',
+        description: 'mailroute: deploy an approved model package to the endpoint (blue/green); roll back a rejected one that serves',
         codeDir: ctx.codeDir,
         memoryMb: 256,
         timeoutSeconds: 60,
@@ -83,7 +83,7 @@ export class DeployOnApproval extends pulumi.ComponentResource {
       `${name}-rule`,
       {
         name: ruleName,
-        description: 'A model package of this stack was approved',
+        description: 'A model package of this stack was approved or rejected',
         eventPattern: pulumi.output(ctx.modelPackageGroupName).apply((group) => JSON.stringify(approvalEventPattern(group))),
         tags: tagsWith(ctx, ruleName),
       },
