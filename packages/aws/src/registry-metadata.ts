@@ -40,7 +40,7 @@ export function summarizeManifest(json: unknown): { modelId?: string; family: st
  * Numeric headline metrics, nested objects flattened with dots (`queue.macro_f1`) as the local registry
  * does; at most `max` of them, since SageMaker takes 50 customer metadata entries per package.
  */
-export function headlineMetrics(json: unknown, max = 40): Record<string, number> {
+export function headlineMetrics(json: unknown, max = MAX_METRICS): Record<string, number> {
   const out: Record<string, number> = {};
   const walk = (value: unknown, prefix: string, depth: number) => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return;
@@ -64,32 +64,69 @@ export function newVersionId(family: string, now: Date, suffix: string): string 
 
 const META = 'mailroute:';
 const METRIC = 'mailroute:metric:';
-/** SageMaker caps customer metadata values at 256 characters. */
+/** SageMaker's limits on customer metadata: 256 characters per value, 128 per key, 50 entries per package. */
 const MAX_VALUE = 256;
+const MAX_KEY = 128;
+/**
+ * Entries besides the metrics a package can carry: id, family, tasks, dataHash, runId, measuredOn,
+ * manifestSha256 and note at registration, then statusChangedAt, statusChangedBy and statusNote.
+ */
+const FIXED_ENTRIES = 11;
+/** Headline metrics kept per package, so that every entry fits SageMaker's 50. */
+export const MAX_METRICS = 50 - FIXED_ENTRIES;
 
-/** ModelVersion fields as SageMaker CustomerMetadataProperties (string to string). */
+/** The characters SageMaker allows in a metadata key or value (`^([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)$`); `=` is the escape here. */
+const ALLOWED = /[\p{L}\p{Z}\p{N}_.:/+\-@]/u;
+
+/**
+ * A value SageMaker takes: every other character (`,` `(` `'` `!`, and `=` itself) as `=XX` per UTF-8
+ * byte, readable enough in the console (`held-out test split =28seed 3=2C 0.2=29`); cut to `max`
+ * characters between whole characters, never inside an escape.
+ */
+export function encodeMeta(value: string, max = MAX_VALUE): string {
+  let out = '';
+  for (const ch of value) {
+    const piece = ALLOWED.test(ch) ? ch : [...new TextEncoder().encode(ch)].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    if (out.length + piece.length > max) break;
+    out += piece;
+  }
+  return out;
+}
+
+export function decodeMeta(value: string): string {
+  if (!value.includes('=')) return value;
+  return value.replace(/(?:=[0-9A-F]{2})+/g, (run) => new TextDecoder().decode(Uint8Array.from(run.slice(1).split('=').map((h) => parseInt(h, 16)))));
+}
+
+/** ModelVersion fields as SageMaker CustomerMetadataProperties (string to string, in SageMaker's characters). */
 export function toCustomerMetadata(v: Omit<ModelVersion, 'version' | 'status' | 'createdAt'>): Record<string, string> {
   const props: Record<string, string> = {
-    [`${META}id`]: v.id,
-    [`${META}family`]: v.family,
-    [`${META}tasks`]: v.tasks.join(','),
-    [`${META}dataHash`]: v.dataHash,
+    [`${META}id`]: encodeMeta(v.id),
+    [`${META}family`]: encodeMeta(v.family || 'unknown'),
+    [`${META}tasks`]: encodeMeta(v.tasks.join(',')),
+    [`${META}dataHash`]: encodeMeta(v.dataHash || 'unknown'),
   };
-  if (v.runId) props[`${META}runId`] = v.runId;
-  if (v.measuredOn) props[`${META}measuredOn`] = v.measuredOn.slice(0, MAX_VALUE);
+  if (v.runId) props[`${META}runId`] = encodeMeta(v.runId);
+  if (v.measuredOn) props[`${META}measuredOn`] = encodeMeta(v.measuredOn);
   if (v.manifestSha256) props[`${META}manifestSha256`] = v.manifestSha256;
-  if (v.note) props[`${META}note`] = v.note.slice(0, MAX_VALUE);
-  for (const [name, value] of Object.entries(v.metrics)) props[`${METRIC}${name}`] = String(value);
+  if (v.note) props[`${META}note`] = encodeMeta(v.note);
+  let metrics = 0;
+  for (const [name, value] of Object.entries(v.metrics)) {
+    const key = `${METRIC}${encodeMeta(name, MAX_KEY)}`;
+    if (key.length > MAX_KEY || metrics >= MAX_METRICS) continue;
+    props[key] = String(value);
+    metrics += 1;
+  }
   return props;
 }
 
 /** The metadata of a decision, and the keys of the previous decision it leaves out (to remove). */
 export function statusChangeMetadata(by: string | undefined, at: string, note: string | undefined): { props: Record<string, string>; remove: string[] } {
-  const props: Record<string, string> = { [`${META}statusChangedAt`]: at };
+  const props: Record<string, string> = { [`${META}statusChangedAt`]: encodeMeta(at) };
   const remove: string[] = [];
-  if (by) props[`${META}statusChangedBy`] = by.slice(0, MAX_VALUE);
+  if (by) props[`${META}statusChangedBy`] = encodeMeta(by);
   else remove.push(`${META}statusChangedBy`);
-  if (note) props[`${META}statusNote`] = note.slice(0, MAX_VALUE);
+  if (note) props[`${META}statusNote`] = encodeMeta(note);
   else remove.push(`${META}statusNote`);
   return { props, remove };
 }
@@ -108,26 +145,27 @@ export function fromModelPackage(pkg: {
   CustomerMetadataProperties?: Record<string, string>;
 }): ModelVersion {
   const props = pkg.CustomerMetadataProperties ?? {};
-  const id = props[`${META}id`];
+  const raw = props[`${META}id`];
+  const id = raw === undefined ? undefined : decodeMeta(raw);
   if (!id) throw new RegistryStateError('model package lacks mailroute:id metadata (not registered by mailroute)');
   const metrics: Record<string, number> = {};
   for (const [key, value] of Object.entries(props)) {
-    if (key.startsWith(METRIC)) metrics[key.slice(METRIC.length)] = Number(value);
+    if (key.startsWith(METRIC)) metrics[decodeMeta(key.slice(METRIC.length))] = Number(value);
   }
   const version: ModelVersion = {
     id,
     version: pkg.ModelPackageVersion ?? 0,
     status: toModelStatus(pkg.ModelApprovalStatus),
     createdAt: (pkg.CreationTime ?? new Date(0)).toISOString(),
-    family: props[`${META}family`] ?? 'unknown',
-    tasks: (props[`${META}tasks`] ?? '').split(',').filter(Boolean),
-    dataHash: props[`${META}dataHash`] ?? 'unknown',
+    family: decodeMeta(props[`${META}family`] ?? 'unknown'),
+    tasks: decodeMeta(props[`${META}tasks`] ?? '').split(',').filter(Boolean),
+    dataHash: decodeMeta(props[`${META}dataHash`] ?? 'unknown'),
     metrics,
   };
   const optional = { statusChangedAt: 'statusChangedAt', statusChangedBy: 'statusChangedBy', statusNote: 'statusNote', note: 'note', runId: 'runId', measuredOn: 'measuredOn', manifestSha256: 'manifestSha256' } as const;
   for (const [field, key] of Object.entries(optional) as [keyof typeof optional, string][]) {
     const value = props[`${META}${key}`];
-    if (value !== undefined) version[field] = value;
+    if (value !== undefined) version[field] = decodeMeta(value);
   }
   return version;
 }

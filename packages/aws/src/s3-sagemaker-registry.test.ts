@@ -13,7 +13,7 @@ import {
   UpdateModelPackageCommand,
 } from '@aws-sdk/client-sagemaker';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
-import { fromModelPackage, newVersionId, toCustomerMetadata } from './registry-metadata.js';
+import { decodeMeta, encodeMeta, fromModelPackage, MAX_METRICS, newVersionId, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
 
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials });
@@ -119,6 +119,9 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(a.manifestSha256).toMatch(/^[0-9a-f]{64}$/);
     await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/${a.id}/manifest.json`, Body: JSON.stringify({ family: 'ngram-bag', tasks: [{ name: 'queue' }, { name: 'area' }], dataHash: 'sha256:abc' }) }));
     await expect(registry.artifactDir(a.id)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_TAMPERED' });
+    // Restored in the bucket, it downloads again: the failed copy did not stay in the cache.
+    await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/${a.id}/manifest.json`, Body: await readFile(path.join(artifact, 'manifest.json')) }));
+    expect(await registry.artifactDir(a.id)).toContain(a.id);
   });
 
   it('falls back to the newest Approved version without a champion pointer; refuses bad promotions', async () => {
@@ -196,6 +199,38 @@ describe('registry metadata', () => {
     expect(fromModelPackage({ ModelApprovalStatus: 'Approved', CustomerMetadataProperties: measured }).measuredOn).toBe('test file march.csv');
     expect(() => fromModelPackage({ ModelApprovalStatus: 'Approved' })).toThrow(/mailroute:id/);
     expect(() => fromModelPackage({ ModelApprovalStatus: 'Maybe', CustomerMetadataProperties: props })).toThrow(/status/);
+  });
+
+  it("writes only what SageMaker takes (its characters, 256 per value, 128 per key, 50 entries) and reads it back as written", () => {
+    const PATTERN = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
+    const metrics = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`queue.f1 (label #${i})`, i / 100]));
+    const v = {
+      id: 'ngram-bag-20261129-101500-ab12cd',
+      family: 'ngram-bag',
+      tasks: ['business_area', 'queue', 'topic'],
+      dataHash: 'sha256:abc',
+      metrics,
+      measuredOn: 'held-out test split (seed 3, 0.2)',
+      manifestSha256: 'a'.repeat(64),
+      runId: 'run-20261129-101500-ab12',
+      note: "Monatliches Retraining, 'März' (Kosten: 5 €) = ok! ".repeat(8),
+    };
+    const decision = statusChangeMetadata('lead@example.com', '2026-11-29T10:15:00.000Z', 'worse on complaints (queue F1 -0.04), see #12');
+    const all = { ...toCustomerMetadata(v), ...decision.props };
+    expect(Object.keys(all).length).toBeLessThanOrEqual(50);
+    for (const [key, value] of Object.entries(all)) {
+      expect(key, key).toMatch(PATTERN);
+      expect(value, key).toMatch(PATTERN);
+      expect(key.length).toBeLessThanOrEqual(128);
+      expect(value.length).toBeGreaterThanOrEqual(1);
+      expect(value.length).toBeLessThanOrEqual(256);
+    }
+    const back = fromModelPackage({ ModelApprovalStatus: 'Approved', CustomerMetadataProperties: all });
+    expect(back).toMatchObject({ tasks: ['business_area', 'queue', 'topic'], measuredOn: 'held-out test split (seed 3, 0.2)', statusNote: 'worse on complaints (queue F1 -0.04), see #12' });
+    expect(v.note.startsWith(back.note as string)).toBe(true); // cut to fit, at a whole character
+    expect(back.metrics['queue.f1 (label #0)']).toBeCloseTo(0, 12);
+    expect(Object.keys(back.metrics)).toHaveLength(MAX_METRICS);
+    expect(decodeMeta(encodeMeta('a=b, €'))).toBe('a=b, €');
   });
 
   it('makes sortable ids', () => {

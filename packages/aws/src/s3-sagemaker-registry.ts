@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -155,7 +155,13 @@ export class S3SageMakerRegistry implements ModelRegistry {
   async artifactDir(id: string): Promise<string> {
     const version = await this.get(id); // unknown ids fail with the registry's error, not an S3 one
     const dir = await downloadPrefixAtomically(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, path.join(this.options.cacheDir, id));
-    if (version.manifestSha256 !== undefined) await checkManifest(dir, id, version.manifestSha256);
+    if (version.manifestSha256 !== undefined) {
+      // A copy that fails the check leaves the cache, so the next call downloads again (the bucket may be restored by then).
+      await checkManifest(dir, id, version.manifestSha256).catch(async (error: unknown) => {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      });
+    }
     return dir;
   }
 
