@@ -50,12 +50,16 @@ describe('quality reporter', () => {
     expect(record[QUALITY_METRIC.name]).toBeCloseTo((0.8 + 2 / 3) / 2, 6);
   });
 
-  it("scores with the labels of the model that made most of the window's predictions", async () => {
-    const pairs = [pair(1, 'cards', 'cards'), pair(2, 'cards', 'cards'), pair(3, 'payments', 'payments')];
-    pairs[0] = { ...pairs[0], prediction: { ...pairs[0].prediction, modelId: 'older' } };
+  it("measures the model serving now (the newest prediction's) alone, with its labels", async () => {
+    // A rolled-back model predicted more, and wrongly, before the swap; the model serving now is right on its own two.
+    const before = [4, 5, 6].map((i) => pair(i, 'payments', 'cards')).map((p) => ({ ...p, prediction: { ...p.prediction, modelId: 'rolled-back', createdAt: '2026-11-21T10:00:00.000Z' } }));
+    const now2 = [pair(7, 'cards', 'cards'), pair(8, 'payments', 'payments')].map((p) => ({ ...p, prediction: { ...p.prediction, modelId: 'serving' } }));
     const asked: string[][] = [];
-    await createQualityReporter({ store: storeWith(pairs), tasks: async (ids) => (asked.push(ids), [{ name: 'queue', labels: ['cards', 'payments'] }]), environment: 'prod', windowDays: 30, minFeedback: 1, write: () => undefined, now })();
-    expect(asked).toEqual([[pairs[1].prediction.modelId, 'older']]);
+    const lines: string[] = [];
+    const result = await createQualityReporter({ store: storeWith([...before, ...now2]), tasks: async (ids) => (asked.push(ids), [{ name: 'queue', labels: ['cards', 'payments'] }]), environment: 'prod', windowDays: 30, minFeedback: 1, write: (l) => lines.push(l), now })();
+    expect(asked).toEqual([['serving']]);
+    expect(result.withFeedback).toBe(2);
+    expect(JSON.parse(lines[0])[QUALITY_METRIC.name]).toBeCloseTo(1, 9);
   });
 
   it('publishes nothing when feedback is too thin', () => {

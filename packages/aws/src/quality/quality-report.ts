@@ -43,8 +43,8 @@ export function qualityMetricRecords(quality: LiveQuality, environment: string, 
 export interface QualityReporterDeps {
   store: PredictionStore;
   /**
-   * The tasks with their labels to score, given the ids of the models that made the window's
-   * predictions, most predictions first (the model that served, not a pointer that may lag behind it).
+   * The tasks with their labels to score, given the id of the model measured: the one of the window's
+   * newest prediction (the model that serves, not a pointer that may lag behind it); none for an empty window.
    */
   tasks: (modelIds: string[]) => Promise<{ name: string; labels: string[] }[]>;
   environment: string;
@@ -62,11 +62,14 @@ export function createQualityReporter(deps: QualityReporterDeps) {
   return async (): Promise<{ published: number; withFeedback: number }> => {
     const now = deps.now?.() ?? new Date();
     const window = { since: new Date(now.getTime() - deps.windowDays * 86_400_000).toISOString(), until: now.toISOString() };
-    const pairs = await deps.store.listPairs(window);
-    const counts = new Map<string, number>();
-    for (const p of pairs) counts.set(p.prediction.modelId, (counts.get(p.prediction.modelId) ?? 0) + 1);
-    const modelIds = [...counts].sort((a, b) => b[1] - a[1]).map(([id]) => id);
-    const quality = computeLiveQuality({ pairs, tasks: await deps.tasks(modelIds), window, scorer: macroF1Scorer });
+    const all = await deps.store.listPairs(window);
+    // The model serving now (that of the newest prediction) is the one measured: after a swap or a
+    // rollback, the window's older predictions are another model's and would keep its figures in the alarm.
+    let newest: (typeof all)[number] | undefined;
+    for (const p of all) if (!newest || p.prediction.createdAt > newest.prediction.createdAt) newest = p;
+    const serving = newest?.prediction.modelId;
+    const pairs = serving === undefined ? all : all.filter((p) => p.prediction.modelId === serving);
+    const quality = computeLiveQuality({ pairs, tasks: await deps.tasks(serving === undefined ? [] : [serving]), window, scorer: macroF1Scorer });
     const records = qualityMetricRecords(quality, deps.environment, now, deps.minFeedback);
     for (const record of records) deps.write(JSON.stringify(record));
     return { published: records.length, withFeedback: quality.withFeedback };
