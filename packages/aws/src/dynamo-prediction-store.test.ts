@@ -143,6 +143,19 @@ describe('DynamoPredictionStore', () => {
     await store.savePredictions(many);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
     expect(items.size).toBe(150);
+    // Each transaction carries an idempotency token of its own (DynamoDB: at most 36 characters), the same on every try.
+    const tokens = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.ClientRequestToken);
+    expect(new Set(tokens).size).toBe(2);
+    for (const t of tokens) expect(t).toMatch(/^[0-9a-f]{36}$/);
+  });
+
+  it('keeps each transaction under 4 MB when stored text makes the items large', async () => {
+    const big = Array.from({ length: 40 }, (_, i) => ({ ...record(`t${i}`, `te${i}`, '2026-11-01T10:00:00.000Z'), text: 'x'.repeat(200_000) }));
+    await store.savePredictions(big);
+    const sizes = ddb.commandCalls(TransactWriteCommand).map((c) => Buffer.byteLength(JSON.stringify(c.args[0].input.TransactItems)));
+    expect(sizes.length).toBeGreaterThan(2);
+    for (const s of sizes) expect(s).toBeLessThan(4_000_000);
+    expect(items.size).toBe(40);
   });
 
   it('finds the newest prediction of an email', async () => {

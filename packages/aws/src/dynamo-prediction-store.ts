@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -51,6 +52,8 @@ export interface DynamoPredictionStoreOptions {
 
 /** DynamoDB transactions take at most 100 items. */
 const TRANSACTION_LIMIT = 100;
+/** DynamoDB refuses transactions over 4 MB; items are measured as JSON, a little over their stored size. */
+const TRANSACTION_BYTES = 3_500_000;
 const BATCH_GET_LIMIT = 100;
 
 /**
@@ -73,18 +76,39 @@ export class DynamoPredictionStore implements PredictionStore {
     this.retentionDays = options.retentionDays ?? 400;
   }
 
+  /** Transactions of at most 100 items and well under DynamoDB's 4 MB (stored text can make items large). */
+  private transactions(records: readonly PredictionRecord[]): { records: PredictionRecord[]; items: Record<string, unknown>[] }[] {
+    const out: { records: PredictionRecord[]; items: Record<string, unknown>[] }[] = [];
+    let bytes = 0;
+    for (const record of records) {
+      const item = this.predictionItem(record);
+      const size = Buffer.byteLength(JSON.stringify(item));
+      const last = out.at(-1);
+      if (!last || last.items.length >= TRANSACTION_LIMIT || bytes + size > TRANSACTION_BYTES) {
+        out.push({ records: [record], items: [item] });
+        bytes = size;
+      } else {
+        last.records.push(record);
+        last.items.push(item);
+        bytes += size;
+      }
+    }
+    return out;
+  }
+
   async savePredictions(records: readonly PredictionRecord[]): Promise<void> {
-    for (let i = 0; i < records.length; i += TRANSACTION_LIMIT) {
-      const chunk = records.slice(i, i + TRANSACTION_LIMIT);
+    for (const { records: chunk, items } of this.transactions(records)) {
       const command = new TransactWriteCommand({
-        TransactItems: chunk.map((record) => ({
+        TransactItems: items.map((Item) => ({
           Put: {
             TableName: this.options.tableName,
-            Item: this.predictionItem(record),
+            Item,
             ConditionExpression: 'attribute_not_exists(#pk)',
             ExpressionAttributeNames: { '#pk': L.partitionKey },
           },
         })),
+        // The same token on every try: a retry after a lost answer is not refused as a duplicate of itself.
+        ClientRequestToken: createHash('sha256').update(chunk.map((r) => r.predictionId).join('\n')).digest('hex').slice(0, 36),
       });
       for (let attempt = 1; ; attempt++) {
         try {
