@@ -36,6 +36,25 @@ describe('comparePredictions', () => {
     expect(() => comparePredictions(strong, weak.slice(1))).toThrow(ComparisonError);
     const other = weak.map((l) => ({ ...l, truth: { ...l.truth, queue: l.truth.queue === 'cards' ? 'loans' : 'cards' } }));
     expect(() => comparePredictions(strong, other)).toThrow(/truth/);
+    const repeated = strong.map((l, i) => (i === 1 ? { ...strong[0] } : l));
+    expect(() => comparePredictions(repeated, strong)).toThrow('challenger predictions repeat an id');
+  });
+
+  it('fails the gate for a challenger that leaves out its mistakes, or a whole task, instead of measuring it on the rest', () => {
+    // The weak challenger drops its queue predictions wherever they are wrong: on the rest it is perfect.
+    const cherry = weak.map((l) => (l.prediction.queue.label === l.truth.queue ? l : { ...l, prediction: { area: l.prediction.area } }));
+    const c = comparePredictions(cherry, strong, { bootstrap: { resamples: 50 } });
+    const dropped = weak.filter((l) => l.prediction.queue.label !== l.truth.queue).length;
+    expect(c.missing).toEqual([{ task: 'queue', labelled: 600, challenger: dropped, champion: 0 }]);
+    const gate = applyGate(c);
+    expect(gate.pass).toBe(false);
+    expect(gate.checks.find((x) => !x.pass)).toEqual({ name: 'queue: every labelled email predicted by both models', pass: false, detail: `of 600 labelled emails, unpredicted by challenger ${dropped}` });
+    // A whole task without predictions is not quietly left out of the table and the checks.
+    const noArea = strong.map((l) => ({ ...l, prediction: { queue: l.prediction.queue } }));
+    const d = comparePredictions(noArea, strong, { bootstrap: { resamples: 50 } });
+    expect(d.tasks.map((t) => t.task)).toEqual(['queue']);
+    expect(applyGate(d).pass).toBe(false);
+    expect(comparisonMarkdown(d, applyGate(d))).toContain('**area: 600 labelled emails, unpredicted by challenger 600, by champion 0 (no email has both: the task is not compared at all).**');
   });
 });
 
@@ -62,6 +81,7 @@ describe('gate', () => {
     expect(parseGatePolicy({})).toEqual({ maxMacroF1DropPoints: 0.5, meanMacroF1MustNotDrop: true });
     expect(() => parseGatePolicy({ maxMacroF1Drop: 1 })).toThrow(GatePolicyError);
     expect(() => parseGatePolicy({ maxMacroF1DropPoints: -1 })).toThrow(/maxMacroF1DropPoints/);
+    expect(() => parseGatePolicy(null)).toThrow(GatePolicyError); // a file holding null is not the default policy
     const md = comparisonMarkdown(worse, applyGate(worse), { challenger: 'model-b', champion: 'model-a' });
     expect(md).toMatch(/^# Gate: FAIL — model-b vs model-a/);
     expect(md).toContain('| queue | 600 |');

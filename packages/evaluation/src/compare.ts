@@ -26,10 +26,22 @@ export const TaskComparisonSchema = z.object({
 });
 export type TaskComparison = z.infer<typeof TaskComparisonSchema>;
 
+/** Emails with a truth label that a model gave no prediction for: left out of the figures, and failing the gate. */
+export const MissingPredictionsSchema = z.object({
+  task: z.string(),
+  /** Emails with a truth label for the task. */
+  labelled: z.number().int(),
+  challenger: z.number().int(),
+  champion: z.number().int(),
+});
+export type MissingPredictions = z.infer<typeof MissingPredictionsSchema>;
+
 export const ComparisonSchema = z.object({
   n: z.number().int(),
   bootstrap: BootstrapOptionsSchema,
   tasks: z.array(TaskComparisonSchema),
+  /** Tasks where a model left labelled emails unpredicted (a whole task, when none has both predictions). */
+  missing: z.array(MissingPredictionsSchema).default([]),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
@@ -39,12 +51,15 @@ function align(challenger: readonly PredictionLine[], champion: readonly Predict
   if (withIds) {
     const byId = new Map(champion.map((l) => [l.id as string, l]));
     if (byId.size !== champion.length) throw new ComparisonError('champion predictions repeat an id');
+    if (new Set(challenger.map((l) => l.id)).size !== challenger.length) throw new ComparisonError('challenger predictions repeat an id');
     if (challenger.length !== champion.length) {
       throw new ComparisonError(`challenger has ${challenger.length} lines, champion ${champion.length}: not the same test set`);
     }
     return challenger.map((l) => {
       const other = byId.get(l.id as string);
-      if (!other) throw new ComparisonError(`id ${l.id} is in the challenger's predictions only: not the same test set`);
+      if (!other) {
+        throw new ComparisonError(`id ${l.id} is in the challenger's predictions only: not the same test set (models trained with different split seeds or shares hold out different rows: compare them on one test file instead of --split test)`);
+      }
       return [l, other];
     });
   }
@@ -54,23 +69,34 @@ function align(challenger: readonly PredictionLine[], champion: readonly Predict
   return challenger.map((l, i) => [l, champion[i]]);
 }
 
-function compareTask(pairs: ReadonlyArray<[PredictionLine, PredictionLine]>, task: string, boot: BootstrapOptions): TaskComparison | undefined {
+function compareTask(
+  pairs: ReadonlyArray<[PredictionLine, PredictionLine]>,
+  task: string,
+  boot: BootstrapOptions,
+): { comparison?: TaskComparison; missing?: MissingPredictions } {
   const truth: string[] = [];
   const a: string[] = [];
   const b: string[] = [];
+  let labelled = 0;
+  let missingA = 0;
+  let missingB = 0;
   for (const [x, y] of pairs) {
     const t = x.truth[task];
     if (t === undefined || t === null) continue;
     const u = y.truth[task];
-    if (u !== t) throw new ComparisonError(`task ${task}: line ${x.id ?? truth.length + 1} has truth "${t}" in one file and "${u}" in the other`);
+    if (u !== t) throw new ComparisonError(`task ${task}: line ${x.id ?? labelled + 1} has truth "${t}" in one file and "${u}" in the other`);
+    labelled++;
     const pa = x.prediction[task];
     const pb = y.prediction[task];
+    if (!pa) missingA++;
+    if (!pb) missingB++;
     if (!pa || !pb) continue;
     truth.push(t);
     a.push(pa.label);
     b.push(pb.label);
   }
-  if (truth.length === 0) return undefined;
+  const missing = missingA + missingB > 0 ? { task, labelled, challenger: missingA, champion: missingB } : undefined;
+  if (truth.length === 0) return missing ? { missing } : {};
   const champ = { macroF1: macroF1(truth, b), accuracy: accuracy(truth, b) };
   const chall = { macroF1: macroF1(truth, a), accuracy: accuracy(truth, a) };
   let right = 0;
@@ -84,7 +110,7 @@ function compareTask(pairs: ReadonlyArray<[PredictionLine, PredictionLine]>, tas
   const { f1Deltas, accDeltas } = pairedBootstrap(truth, a, b, boot);
   const alpha = (1 - boot.confidence) / 2;
   const interval = (delta: number, values: number[]) => ({ delta, lo: percentile(values, alpha), hi: percentile(values, 1 - alpha) });
-  return {
+  const comparison = {
     task,
     n: truth.length,
     challenger: chall,
@@ -93,6 +119,7 @@ function compareTask(pairs: ReadonlyArray<[PredictionLine, PredictionLine]>, tas
     accuracy: interval(chall.accuracy - champ.accuracy, accDeltas),
     mcnemar: mcnemar(right, wrong),
   };
+  return missing ? { comparison, missing } : { comparison };
 }
 
 /**
@@ -171,14 +198,16 @@ export function comparePredictions(
 ): Comparison {
   const boot = BootstrapOptionsSchema.parse(options.bootstrap ?? {});
   const pairs = align(challenger, champion);
-  const tasks = options.tasks ? [...options.tasks] : tasksOf(challenger);
+  const tasks = options.tasks ? [...options.tasks] : [...new Set([...tasksOf(challenger), ...tasksOf(champion)])];
   const out: TaskComparison[] = [];
+  const missing: MissingPredictions[] = [];
   tasks.forEach((task, i) => {
     options.onProgress?.(i, tasks.length, task);
     const c = compareTask(pairs, task, boot);
-    if (c) out.push(c);
+    if (c.comparison) out.push(c.comparison);
+    if (c.missing) missing.push(c.missing);
   });
   options.onProgress?.(tasks.length, tasks.length);
-  if (out.length === 0) throw new ComparisonError('no task has truth labels and predictions from both models');
-  return { n: pairs.length, bootstrap: boot, tasks: out };
+  if (out.length === 0 && missing.length === 0) throw new ComparisonError('no task has truth labels and predictions from both models');
+  return { n: pairs.length, bootstrap: boot, tasks: out, missing };
 }

@@ -21,7 +21,8 @@ export type GateResult = z.infer<typeof GateResultSchema>;
 
 /** Parses a gate policy (e.g. from a JSON file); unknown keys are an error so that typos do not weaken the gate. */
 export function parseGatePolicy(input: unknown): GatePolicy {
-  const parsed = GatePolicySchema.strict().safeParse(input ?? {});
+  // A file holding `null` is not "no policy": it is refused like any other malformed policy.
+  const parsed = GatePolicySchema.strict().safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new GatePolicyError(`gate policy: ${issue.message}${issue.path.length ? ` at ${issue.path.join('.')}` : ''}`);
@@ -39,8 +40,14 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
   const policy = GatePolicySchema.parse(policyInput);
   const tasks = policy.tasks ? comparison.tasks.filter((t) => policy.tasks?.includes(t.task)) : comparison.tasks;
   const checks: GateResult['checks'] = [];
+  // A model that leaves labelled emails unpredicted is measured on fewer (and maybe easier) emails: it fails.
+  for (const m of comparison.missing ?? []) {
+    if (policy.tasks && !policy.tasks.includes(m.task)) continue;
+    const who = [m.challenger > 0 ? `challenger ${m.challenger}` : '', m.champion > 0 ? `champion ${m.champion}` : ''].filter(Boolean).join(', ');
+    checks.push({ name: `${m.task}: every labelled email predicted by both models`, pass: false, detail: `of ${m.labelled} labelled emails, unpredicted by ${who}` });
+  }
   for (const wanted of policy.tasks ?? []) {
-    if (!tasks.some((t) => t.task === wanted)) {
+    if (!tasks.some((t) => t.task === wanted) && !(comparison.missing ?? []).some((m) => m.task === wanted)) {
       checks.push({ name: `task ${wanted} compared`, pass: false, detail: `not among the compared tasks (${comparison.tasks.map((t) => t.task).join(', ')}): a typo, or no truth labels for it` });
     }
   }

@@ -112,6 +112,13 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
       `| ${cell(t.task)} | ${t.n} | ${f(t.champion.macroF1)} | ${f(t.challenger.macroF1)} | ${signedPts(t.macroF1.delta)} [${signedPts(t.macroF1.lo)}, ${signedPts(t.macroF1.hi)}] | ${signedPts(t.accuracy.delta)} [${signedPts(t.accuracy.lo)}, ${signedPts(t.accuracy.hi)}] | ${t.mcnemar.pValue.toPrecision(3)} (${t.mcnemar.b}/${t.mcnemar.c}) |`,
     );
   }
+  for (const m of comparison.missing ?? []) {
+    const whole = !comparison.tasks.some((t) => t.task === m.task);
+    lines.push(
+      '',
+      `**${cell(m.task)}: ${m.labelled} labelled emails, unpredicted by ${cell(chall)} ${m.challenger}, by ${cell(champ)} ${m.champion}${whole ? ' (no email has both: the task is not compared at all)' : ' (left out of the figures above)'}.**`,
+    );
+  }
   lines.push('', '| check | result | detail |', '| --- | --- | --- |');
   for (const c of gate.checks) lines.push(`| ${cell(c.name)} | ${c.pass ? 'pass' : '**FAIL**'} | ${cell(c.detail)} |`);
   lines.push('', 'b: emails only the challenger gets right; c: emails only the champion gets right.', '');

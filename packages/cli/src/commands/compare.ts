@@ -124,7 +124,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       await appendCiSummary(ctx, markdown);
       if (flags.out !== undefined) {
         const out = await prepareOutput(ctx.cwd, flags.out, 'dir');
-        await writeFile(path.join(out, 'comparison.json'), `${JSON.stringify({ comparison, gate }, null, 2)}\n`);
+        const policyFile = source === 'default policy' ? null : source;
+        await writeFile(path.join(out, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, comparison, gate }, null, 2)}\n`);
         await writeFile(path.join(out, 'gate.md'), markdown);
       }
       if (!gate.pass) {
