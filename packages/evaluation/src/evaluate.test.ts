@@ -131,10 +131,23 @@ describe('evaluatePredictions', () => {
     expect(r.tasks[0].topK).toEqual([{ k: 3, accuracy: 0.5 }]);
   });
 
+  it("ranks the truth among every label the model scores, as scikit-learn's top_k_accuracy_score", () => {
+    // x1 and x2 never occur in the test set, yet they outrank the true label `b` on the first line.
+    const r = evaluatePredictions([
+      { truth: { q: 'a' }, prediction: { q: { label: 'x1', scores: { x1: 0.5, x2: 0.3, a: 0.2, b: 0 } } } },
+      { truth: { q: 'b' }, prediction: { q: { label: 'b', scores: { b: 0.7, a: 0.1, x1: 0.1, x2: 0.1 } } } },
+    ], { topK: [2, 3] });
+    // sklearn: top_k_accuracy_score(['a','b'], scores over [a, b, x1, x2], k=2) = 0.5, k=3 = 1.0
+    expect(r.tasks[0].topK).toEqual([{ k: 2, accuracy: 0.5 }, { k: 3, accuracy: 1 }]);
+  });
+
   it('refuses a confidence outside 0 to 1 and an empty label', () => {
     expect(() => parsePredictionLines('{"truth":{"q":"a"},"prediction":{"q":{"label":"a","confidence":1.7}}}\n', 'p.jsonl')).toThrow(/p\.jsonl:1: a confidence is a probability from 0 to 1 at prediction\.q\.confidence/);
     expect(() => parsePredictionLines('{"truth":{"q":""},"prediction":{"q":{"label":"a"}}}\n', 'p.jsonl')).toThrow(/a truth label is not empty/);
     expect(() => parsePredictionLines('{"truth":{"q":"a"},"prediction":{"q":{"label":""}}}\n', 'p.jsonl')).toThrow(/a label is not empty/);
+    // Scores are probabilities too, and a misspelt key (`confidance`) is an error, not a silently lost field.
+    expect(() => parsePredictionLines('{"truth":{"q":"a"},"prediction":{"q":{"label":"a","scores":{"a":3,"b":-1}}}}\n', 'p.jsonl')).toThrow(/a score is a probability from 0 to 1 at prediction\.q\.scores\.a/);
+    expect(() => parsePredictionLines('{"truth":{"q":"a"},"prediction":{"q":{"label":"a","confidance":0.5}}}\n', 'p.jsonl')).toThrow(/confidance/);
   });
 
   it('escapes HTML in labels and meta values in Markdown', () => {

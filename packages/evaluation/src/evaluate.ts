@@ -146,15 +146,18 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   const metrics = computeTaskMetrics(truth, predicted, options.labels?.[task] ? { labels: options.labels[task] } : {});
 
   const withScores = rows.filter((r) => r.line.prediction[task].scores !== undefined);
+  const scored = new Set<string>();
+  for (const r of withScores) for (const label of Object.keys(r.line.prediction[task].scores ?? {})) scored.add(label);
+  // Ranked among every label the model scores (as scikit-learn's top_k_accuracy_score over the score
+  // columns), not only those the test set holds: a label it never meets still outranks the truth.
+  const ranked = [...metrics.labels, ...[...scored].filter((l) => !metrics.labels.includes(l)).sort()];
   const topK =
     withScores.length === rows.length
       ? (options.topK ?? [3, 5])
-          .filter((k) => k < metrics.labels.length)
-          .map((k) => ({ k, accuracy: topKAccuracy(truth, rows.map((r) => r.line.prediction[task].scores ?? {}), k, metrics.labels) }))
+          .filter((k) => k < ranked.length)
+          .map((k) => ({ k, accuracy: topKAccuracy(truth, rows.map((r) => r.line.prediction[task].scores ?? {}), k, ranked) }))
       : [];
 
-  const scored = new Set<string>();
-  for (const r of withScores) for (const label of Object.keys(r.line.prediction[task].scores ?? {})) scored.add(label);
   const truthSet = new Set(truth);
   const untested = [...scored].filter((l) => !truthSet.has(l)).sort();
 

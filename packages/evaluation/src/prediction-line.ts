@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { PredictionFileError } from './errors.js';
 
 /** One task's prediction in a prediction line: the label, optionally with scores per label. */
-export const LinePredictionSchema = z.object({
+export const LinePredictionSchema = z.strictObject({
   label: z.string().min(1, 'a label is not empty'),
-  /** Probability (or score) per label; used for top-k accuracy, calibration and the coverage curve. */
-  scores: z.record(z.string(), z.number()).optional(),
+  /** Probability per label (0 to 1, float rounding of 1e-6 allowed); used for top-k accuracy, calibration and the coverage curve. */
+  scores: z.record(z.string(), z.number().min(0, 'a score is a probability from 0 to 1').max(1 + 1e-6, 'a score is a probability from 0 to 1')).optional(),
   /** Confidence of `label` (a probability, 0 to 1; float rounding of 1e-6 over 1 is allowed), when the scores are not given. */
   confidence: z.number().min(0, 'a confidence is a probability from 0 to 1').max(1 + 1e-6, 'a confidence is a probability from 0 to 1').optional(),
   abstained: z.boolean().optional(),
