@@ -109,7 +109,10 @@ describe('evaluatePredictions', () => {
     }));
     const r = evaluatePredictions(lines);
     expect(r.tasks[0].operating).toEqual({ routed: 6, coverage: 0.6, precision: 1 });
-    expect(modelCardMarkdown(r)).toContain('- **queue**: routes 60.0% automatically (6 of 10) at precision 100.0%; the rest goes to manual triage. Only 6 routed: a rough estimate.');
+    const card = modelCardMarkdown(r, { warnings: ['the data is the model\'s training data'] });
+    expect(card).toContain('- **queue**: answers 60.0% (6 of 10) at precision 100.0%; abstains on the other 4. Only 6 answered: a rough estimate.');
+    expect(card).toContain('an email goes to manual triage when its queue task abstains');
+    expect(card.split('\n').slice(0, 3)).toEqual(['# Model card: unnamed model', '', "**Warning: the data is the model's training data**"]);
   });
 
   it('names the labels the model scores that the test set lacks, in the model card', () => {

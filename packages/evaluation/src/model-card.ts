@@ -4,6 +4,8 @@ import { cell, leftOutWarning } from './report-text.js';
 export interface ModelCardOptions {
   /** What the model was trained on (e.g. the training data hash and export date). */
   trainingData?: string;
+  /** Said first, in bold, under the title: what makes the figures untrustworthy (e.g. measured on training data). */
+  warnings?: readonly string[];
   /** Extra known weaknesses or notes, one per line. */
   notes?: readonly string[];
   /** Slices smaller than this are not named as weak (too few examples to say). Default 20. */
@@ -27,8 +29,11 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
   const out: string[] = [];
   const leftOut = leftOutWarning(t);
   if (leftOut) out.push(leftOut);
+  const untested = t.untested ?? [];
+  if (untested.length > 0) out.push(`Untested: ${untested.length} label${untested.length === 1 ? '' : 's'} of the model with no test example (${untested.slice(0, 15).map(code).join(', ')}${untested.length > 15 ? ', …' : ''}).`);
   const m = t.metrics;
-  const weak = [...m.perClass].filter((c) => c.support > 0).sort((a, b) => a.f1 - b.f1).slice(0, 5);
+  // Only labels it gets wrong at all: a label at F1 1.000 is no weakness.
+  const weak = [...m.perClass].filter((c) => c.support > 0 && c.f1 < 1).sort((a, b) => a.f1 - b.f1).slice(0, 5);
   if (weak.length > 0) out.push(`Weakest labels by F1: ${weak.map((c) => `${code(c.label)} ${f(c.f1)} (n=${c.support})`).join(', ')}.`);
   const rare = m.perClass.filter((c) => c.support > 0 && c.support < 5);
   if (rare.length > 0) out.push(`${rare.length} label(s) have fewer than 5 test examples; their figures are rough estimates.`);
@@ -56,6 +61,7 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
 export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOptions = {}): string {
   const minSlice = options.minSliceSize ?? 20;
   const lines = [`# Model card: ${report.modelId ?? 'unnamed model'}`, ''];
+  for (const w of options.warnings ?? []) lines.push(`**Warning: ${cell(w)}**`, '');
   lines.push(
     '## Intended use',
     '',
@@ -74,7 +80,8 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   for (const t of report.tasks) {
     const shown = t.metrics.perClass.filter((c) => c.support > 0).sort((a, b) => b.support - a.support);
     const head = shown.slice(0, 25).map((c) => `${code(c.label)} (${c.support})`).join(', ');
-    lines.push(`- **${cell(t.task)}**: ${t.metrics.labels.length} labels. ${head}${shown.length > 25 ? `, and ${shown.length - 25} more` : ''}.${untestedNote(t)}`);
+    const n = t.metrics.labels.length;
+    lines.push(`- **${cell(t.task)}**: ${n} label${n === 1 ? '' : 's'}. ${head}${shown.length > 25 ? `, and ${shown.length - 25} more` : ''}.${untestedNote(t)}`);
   }
   lines.push('', '## Metrics', '', '| task | examples | accuracy | macro-F1 | weighted F1 | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const t of report.tasks) {
@@ -84,11 +91,17 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails with a label.`, '');
   const operating = report.tasks.filter((t) => t.operating);
   if (operating.length > 0) {
-    lines.push('## Where the model routes', '', "At the model's own abstention thresholds (chosen on its validation split for its target precision), on these emails:", '');
+    lines.push(
+      '## Where the model answers',
+      '',
+      "At the model's own thresholds (chosen on its validation split for its target precision), on these emails. Below its threshold a task abstains; an email goes to manual triage when its queue task abstains (or its queue is `other`), while another task's abstention is only shown.",
+      '',
+    );
     for (const t of operating) {
       const o = t.operating as NonNullable<TaskReport['operating']>;
-      const few = o.routed > 0 && o.routed < 20 ? ` Only ${o.routed} routed: a rough estimate.` : '';
-      lines.push(`- **${cell(t.task)}**: routes ${pct(o.coverage)} automatically (${o.routed} of ${t.metrics.n}) at precision ${o.precision === null ? '–' : pct(o.precision)}; the rest goes to manual triage.${few}`);
+      const few = o.routed > 0 && o.routed < 20 ? ` Only ${o.routed} answered: a rough estimate.` : '';
+      const rest = t.metrics.n - o.routed;
+      lines.push(`- **${cell(t.task)}**: answers ${pct(o.coverage)} (${o.routed} of ${t.metrics.n}) at precision ${o.precision === null ? '–' : pct(o.precision)}; abstains on ${rest === 0 ? 'none' : `the other ${rest}`}.${few}`);
     }
     lines.push('');
   }

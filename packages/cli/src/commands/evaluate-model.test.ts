@@ -29,8 +29,8 @@ describe('evaluate and compare with a model', () => {
     // The count said is the count written, predictions.jsonl included.
     const written = readdirSync(path.join(dir, 'rep'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
     expect(stdout).toContain(`wrote ${written} files to`);
-    // The model card says where the model routes at its own thresholds (predict writes abstained).
-    expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toMatch(/## Where the model routes[\s\S]*- \*\*queue\*\*: routes \d+\.\d% automatically/);
+    // The model card says where the model answers at its own thresholds (predict writes abstained).
+    expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toMatch(/## Where the model answers[\s\S]*- \*\*queue\*\*: answers \d+\.\d% \(\d+ of 200\)/);
     const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep/metrics.json'), 'utf8')));
     expect(report.modelId).toBe(championId);
     expect(report.tasks.length).toBeGreaterThanOrEqual(1);
@@ -58,5 +58,7 @@ describe('evaluate and compare with a model', () => {
     const all = await run(['evaluate', '--model', id, '--data', 'demo.csv', '--out', 'all', '--no-png']);
     expect(all.code).toBe(0);
     expect(all.stderr).toContain(`warning: these are the rows model ${id} was trained on (same data hash): its metrics on them flatter it; add --split test`);
+    // ... and in the model card a lead reads, not only on the terminal.
+    expect(readFileSync(path.join(dir, 'all/model-card.md'), 'utf8')).toContain(`**Warning: these are the rows model ${id} was trained on`);
   }, 180_000);
 });

@@ -56,7 +56,7 @@ export async function prepareWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; split?: 'test'; title: string },
+  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[] },
 ): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void> }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : undefined;
   const prepared = await preparePrediction({
@@ -66,7 +66,10 @@ export async function prepareWithModel(
     home: ctx.home,
     labels: 'required',
     ...(options.split ? { split: options.split } : {}),
-    onWarning: (message) => ctx.stderr.write(`warning: ${message}\n`),
+    onWarning: (message) => {
+      ctx.stderr.write(`warning: ${message}\n`);
+      options.warnings?.push(message);
+    },
   });
   return {
     async run() {
@@ -86,7 +89,7 @@ export async function predictWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; split?: 'test'; title: string },
+  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[] },
 ): Promise<PredictionLine[]> {
   const prepared = await prepareWithModel(ctx, model, data, options);
   try {
@@ -170,10 +173,12 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       let lines: PredictionLine[];
       let dataset: string;
       let modelId = flags.modelId;
+      /** What predicting warned about (e.g. the data is the model's training data): said in the model card too. */
+      const warnings: string[] = [];
       /** Files written besides the report's own (the predictions, with --model). */
       let extraFiles = 0;
       if (flags.model !== undefined && flags.data !== undefined) {
-        lines = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict' });
+        lines = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings });
         // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
         await mkdir(out, { recursive: true });
         await writeFile(path.join(out, 'predictions.jsonl'), formatPredictionLines(lines));
@@ -201,6 +206,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         const tasks = report.tasks.length;
         files = await writeEvaluationReport(out, report, {
           png: flags.png,
+          modelCard: { warnings },
           onProgress: (done, all, label) => progress.update(tasks + Math.round((done / all) * tasks), tasks * 2, label),
         });
       } finally {
