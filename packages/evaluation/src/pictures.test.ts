@@ -31,6 +31,22 @@ describe('pictures', () => {
     expect(confusionHeatmapSvg(report.tasks[0].metrics)).toMatch(/fill="#fff">\d+</);
   });
 
+  it('names picture files so that no task overwrites another, and keeps letters such as ä', () => {
+    const two = evaluatePredictions([
+      { truth: { queue: 'a', Queue: 'b', Geschäft: 'x' }, prediction: { queue: { label: 'a' }, Queue: { label: 'b' }, Geschäft: { label: 'x' } } },
+    ]);
+    expect(reportPictures(two).map((p) => p.name)).toEqual(['queue-confusion', 'queue-2-confusion', 'geschäft-confusion']);
+  });
+
+  it('keeps the legend inside the picture for a matrix of two labels', () => {
+    const two = evaluatePredictions(syntheticPredictionLines({ n: 50, seed: 3, tasks: { area: ['retail', 'wealth'] } })).tasks[0].metrics;
+    const svg = confusionHeatmapSvg(two);
+    const height = Number(/<svg[^>]*height="(\d+)"/.exec(svg)?.[1]);
+    const lowest = Math.max(...[...svg.matchAll(/<text[^>]* y="([\d.]+)"/g)].map((m) => Number(m[1])));
+    expect(lowest).toBeLessThan(height);
+    expect(svg).toContain('red: confused');
+  });
+
   it('renders every picture to a PNG', () => {
     const pictures = reportPictures(report);
     expect(pictures.map((p) => p.name).sort()).toEqual(

@@ -13,14 +13,19 @@ export interface Picture {
 
 /** A file-safe form of a task name. */
 export function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'task';
+  // Letters of any script stay (`geschäft`, not `gesch-ft`); what a file system may refuse becomes `-`.
+  return s.toLowerCase().normalize('NFC').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'task';
 }
 
 /** Every picture of a report, as SVG text: per task the confusion heatmap, and with confidences the reliability diagram and coverage curve. */
 export function reportPictures(report: EvaluationReport): Picture[] {
   const out: Picture[] = [];
+  const taken = new Set<string>();
   for (const t of report.tasks) {
-    const base = slug(t.task);
+    // Two tasks whose names slug alike (`queue`, `Queue`) get `queue` and `queue-2`: no file overwrites another.
+    let base = slug(t.task);
+    for (let i = 2; taken.has(base); i++) base = `${slug(t.task)}-${i}`;
+    taken.add(base);
     const confusionTitle = `Confusion matrix: ${t.task}`;
     out.push({ task: t.task, kind: 'confusion', name: `${base}-confusion`, title: confusionTitle, svg: confusionHeatmapSvg(t.metrics, { title: confusionTitle }) });
     if (t.calibration) {

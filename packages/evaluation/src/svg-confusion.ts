@@ -32,13 +32,14 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
   const grid = cell * n;
   const legendW = 110;
   const width = Math.max(left + grid + legendW + 30, 780);
-  const height = top + grid + 50;
+  // Tall enough for the legend too (10 steps, its two captions), which a grid of few labels is not.
+  const height = top + Math.max(grid + 50, LEGEND_HEIGHT + 20);
   const showCounts = options.showCounts ?? n <= 25;
   const title = options.title ?? 'Confusion matrix';
   const parts: string[] = [];
   parts.push(`<text x="20" y="30" font-size="18" font-weight="bold" fill="#111">${esc(title)}</text>`);
   parts.push(
-    `<text x="20" y="52" font-size="13" fill="#444">Share of each true label (row) predicted as each label (column); ${n} labels, most frequent first.</text>`,
+    `<text x="20" y="52" font-size="13" fill="#444">Emails of each true label (row) predicted as each label (column), coloured by their share of the row; ${n} labels, most frequent first.</text>`,
   );
   order.forEach((ri, r) => {
     const row = metrics.confusion.normalized[ri];
@@ -77,6 +78,9 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
   parts.push(legend(left + grid + 24, top));
   return svgDocument(width, height, parts.join(''), title);
 }
+
+/** From the legend's top square to its last caption's baseline. */
+const LEGEND_HEIGHT = 10 * 16 + 16 + 15 + 4;
 
 function legend(x: number, y: number): string {
   const parts: string[] = [`<text x="${x}" y="${y - 8}" font-size="12" fill="#222">share of row</text>`];

@@ -109,10 +109,12 @@ export async function modelLabel(ctx: CliContext, model: string): Promise<string
   }
 }
 
-export function parseIntFlag(name: string, value: string | undefined, min: number): number | undefined {
+export function parseIntFlag(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got "${value}"`);
+  }
   return n;
 }
 
@@ -155,7 +157,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     .option('--out <dir>', 'report directory: metrics.json, report.txt, report.md, report.html, model-card.md, pictures/')
     .option('--name <name>', 'name of the test set in the reports')
     .option('--model-id <id>', 'model id shown in the reports')
-    .option('--bins <n>', 'reliability diagram bins', '10')
+    .option('--bins <n>', 'reliability diagram bins (1 to 100)', '10')
     .option('--top-k <list>', 'k values for top-k accuracy, comma-separated', '3,5')
     .option('--slice-by <keys>', 'meta keys to slice by, comma-separated (default: every small categorical key)')
     .option('--no-png', 'write SVG pictures only')
@@ -165,7 +167,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       if (modelMode && (flags.model === undefined || flags.data === undefined)) throw new UsageError('--model and --data go together');
       if (!modelMode && flags.predictions === undefined) throw new UsageError('evaluate needs --predictions <file> (or --model with --data)');
       if (flags.out === undefined) throw new UsageError('evaluate needs --out <dir>');
-      const bins = parseIntFlag('--bins', flags.bins, 1);
+      // More bins than a reliability diagram can show only swell metrics.json and report.html.
+      const bins = parseIntFlag('--bins', flags.bins, 1, 100);
       const topK = parseList(flags.topK)?.map((k) => parseIntFlag('--top-k', k, 1) as number);
       const split = parseSplitFlag(flags.split);
       if (split && !modelMode) throw new UsageError('--split goes with --model and --data');
