@@ -153,6 +153,16 @@ describe('evaluatePredictions', () => {
     expect(() => parsePredictionLines('{"truth":{"q":"a"},"prediction":{"q":{"label":"a","confidance":0.5}}}\n', 'p.jsonl')).toThrow(/confidance/);
   });
 
+  it('rounds a figure the same in the text, Markdown and HTML reports (as Python, half to even on the exact value)', () => {
+    // Precision of `a` is exactly 1/32 = 0.03125: 0.0312 in scikit-learn's report, so everywhere.
+    const lines: PredictionLine[] = Array.from({ length: 32 }, (_, i) => ({ truth: { q: i === 0 ? 'a' : 'b' }, prediction: { q: { label: 'a' } } }));
+    const r = evaluatePredictions(lines);
+    expect(r.tasks[0].metrics.perClass.find((c) => c.label === 'a')?.precision).toBe(1 / 32);
+    expect(evaluationText(r)).toContain('0.0312');
+    expect(evaluationMarkdown(r)).toContain('0.0312');
+    expect(evaluationMarkdown(r)).not.toContain('0.0313');
+  });
+
   it('escapes HTML in labels and meta values in Markdown', () => {
     const md = evaluationMarkdown(evaluatePredictions([{ truth: { queue: '<b>cards</b>' }, prediction: { queue: { label: 'A & B' } }, meta: { bank: '<i>x</i>' } }]));
     expect(md).toContain('&lt;b&gt;cards&lt;/b&gt;');

@@ -3,8 +3,10 @@ import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
 import { leftOutWarning, routedPrecision } from './report-text.js';
 import { esc } from './svg-common.js';
+import { pyFixed } from './python-format.js';
 
-const f = (x: number): string => x.toFixed(4);
+// As the classification report rounds (Python's %f): one figure reads the same in every table of the page.
+const f = (x: number): string => pyFixed(x, 4);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 const STYLE = `

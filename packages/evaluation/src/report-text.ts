@@ -2,8 +2,10 @@ import { classificationReportText } from './classification-report.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Comparison } from './compare.js';
 import type { GateResult } from './gate.js';
+import { pyFixed } from './python-format.js';
 
-const f = (x: number, d = 4): string => x.toFixed(d);
+// As the classification report rounds (Python's %f), so that one figure reads the same in every report.
+const f = (x: number, d = 4): string => pyFixed(x, d);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
 // Labels and values come from data: HTML in them is shown, not rendered, and a `|` does not split the cell.
