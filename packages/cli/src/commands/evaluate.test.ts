@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EvaluationReportSchema, formatPredictionLines, syntheticPredictionLines } from '@mailroute/evaluation';
@@ -27,6 +27,16 @@ describe('mailroute evaluate', () => {
     for (const f of ['report.txt', 'report.md', 'report.html', 'model-card.md', 'pictures/queue-confusion.svg', 'pictures/topic-reliability.svg']) {
       expect(readFileSync(path.join(dir, 'report', f), 'utf8').length).toBeGreaterThan(100);
     }
+    // The directory reused: an earlier report's stray picture and predictions do not stay beside the new one,
+    // while a predictions file read from that very directory is kept.
+    writeFileSync(path.join(dir, 'report/pictures/other-task-confusion.svg'), '<svg/>');
+    writeFileSync(path.join(dir, 'report/predictions.jsonl'), readFileSync(path.join(dir, 'preds.jsonl')));
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'report', '--no-png'])).code).toBe(0);
+    expect(existsSync(path.join(dir, 'report/pictures/other-task-confusion.svg'))).toBe(false);
+    expect(existsSync(path.join(dir, 'report/predictions.jsonl'))).toBe(false);
+    writeFileSync(path.join(dir, 'report/predictions.jsonl'), readFileSync(path.join(dir, 'preds.jsonl')));
+    expect((await run(['evaluate', '--predictions', 'report/predictions.jsonl', '--out', 'report', '--no-png'])).code).toBe(0);
+    expect(existsSync(path.join(dir, 'report/predictions.jsonl'))).toBe(true);
   });
 
   it('exits 2 on missing or contradictory flags', async () => {

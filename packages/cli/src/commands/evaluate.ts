@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -173,6 +173,10 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       const split = parseSplitFlag(flags.split);
       if (split && !modelMode) throw new UsageError('--split goes with --model and --data');
       const out = await prepareOutput(ctx.cwd, flags.out, 'dir');
+      // A directory reused for another report keeps none of the last one's pictures or predictions beside it.
+      await rm(path.join(out, 'pictures'), { recursive: true, force: true });
+      const oldPredictions = path.join(out, 'predictions.jsonl');
+      if (flags.predictions === undefined || path.resolve(ctx.cwd, flags.predictions) !== oldPredictions) await rm(oldPredictions, { force: true });
       let lines: PredictionLine[];
       let dataset: string;
       let modelId = flags.modelId;
