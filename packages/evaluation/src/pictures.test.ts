@@ -7,6 +7,8 @@ import { reportPictures } from './pictures.js';
 import { svgToPng } from './png.js';
 import { evaluationHtml } from './report-html.js';
 import { confusionHeatmapSvg, supportOrder } from './svg-confusion.js';
+import { coverageCurveSvg } from './svg-charts.js';
+import { coverageCurve } from './scores.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { writeEvaluationReport } from './write-report.js';
 
@@ -36,6 +38,19 @@ describe('pictures', () => {
       { truth: { queue: 'a', Queue: 'b', Geschäft: 'x' }, prediction: { queue: { label: 'a' }, Queue: { label: 'b' }, Geschäft: { label: 'x' } } },
     ]);
     expect(reportPictures(two).map((p) => p.name)).toEqual(['queue-confusion', 'queue-2-confusion', 'geschäft-confusion']);
+  });
+
+  it('labels each threshold point at its own point on the coverage curve, or not at all where labels would collide', () => {
+    // Confidences bunched so that several round thresholds land on nearly the same point.
+    const conf = Array.from({ length: 200 }, (_, i) => (i < 100 ? 0.99 : 0.55 + (i % 10) / 100));
+    const curve = coverageCurve(conf, conf.map((c, i) => i % 7 !== 0));
+    const svg = coverageCurveSvg(curve, 'coverage');
+    const circles = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*>t=[\d.]+</g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    expect(labels.length).toBeGreaterThan(0);
+    expect(labels.length).toBeLessThanOrEqual(circles.length);
+    // Every label sits 16 px under a point of its own, 6 px to its side: never shifted under a neighbour's.
+    for (const l of labels) expect(circles.some((c) => Math.abs(l.y - c.y - 16) < 0.01 && Math.abs(Math.abs(l.x - c.x) - 6) < 0.01)).toBe(true);
   });
 
   it('keeps the legend inside the picture for a matrix of two labels', () => {

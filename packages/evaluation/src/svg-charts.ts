@@ -59,18 +59,19 @@ export function coverageCurveSvg(curve: CoverageCurve, title = 'Precision vs. co
   const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${r2(X(p.coverage))},${r2(Y(p.precision))}`).join(' ');
   parts.push(`<path d="${d}" fill="none" stroke="#1f5fa8" stroke-width="2.5"/>`);
   const marked = curve.atThresholds.filter((p) => p.routed > 0 && p.threshold > 0);
-  let last: { x: number; y: number } | undefined;
+  const placed: { x: number; y: number }[] = [];
   for (const p of marked) {
     const cx = X(p.coverage);
     const cy = Y(p.precision);
     parts.push(`<circle cx="${r2(cx)}" cy="${r2(cy)}" r="4.5" fill="#e67e22" stroke="#fff"/>`);
-    // Label to the lower right of its point; move it down when it would sit on the previous label.
-    let ly = cy + 16;
-    if (last && Math.abs(cx - last.x) < 48 && Math.abs(ly - last.y) < 15) ly = last.y + 15;
+    // Label to the lower right of its own point. Where it would sit on a label already placed, the point
+    // stays unlabelled (the table beside gives every threshold): a label moved away reads as another point's.
+    const ly = cy + 16;
+    if (placed.some((q) => Math.abs(cx - q.x) < 48 && Math.abs(ly - q.y) < 15)) continue;
     const anchor = cx > frame.x + frame.w - 40 ? 'end' : 'start';
     const lx = anchor === 'end' ? cx - 6 : cx + 6;
     parts.push(`<text x="${r2(lx)}" y="${r2(ly)}" font-size="12" font-weight="bold" text-anchor="${anchor}" fill="#a04000" stroke="#fff" stroke-width="3" paint-order="stroke">t=${p.threshold}</text>`);
-    last = { x: cx, y: ly };
+    placed.push({ x: cx, y: ly });
   }
   return svgDocument(680, frame.y + frame.h + 60, parts.join(''), title);
 }
