@@ -159,6 +159,9 @@ describe('LocalModelRegistry', () => {
       message: expect.stringContaining('holds 2 model(s) (m-1, m-2): restore registry.json from a backup'),
     });
     expect(visibleModels(home).sort()).toEqual(['m-1', 'm-2']);
+    // Reads say so too, rather than show an empty registry.
+    await expect(reg.list()).rejects.toMatchObject({ code: 'REGISTRY_INDEX_MISSING' });
+    await expect(reg.champion()).rejects.toMatchObject({ code: 'REGISTRY_INDEX_MISSING' });
     writeFileSync(path.join(home, 'registry.json'), backup); // an older backup: it lists m-1 only
     await reg.register(artifact('m-3'));
     expect(visibleModels(home).sort()).toEqual(['m-1', 'm-3']);

@@ -110,8 +110,12 @@ export class LocalModelRegistry implements ModelRegistry {
     try {
       text = await readFile(this.indexFile, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 1, champion: null, versions: [] };
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // No index yet is a new registry, unless models are there: then it was lost, and reading on would
+      // show an empty registry (and the next write would find every model unlisted).
+      const models = (await readdir(this.modelsDir).catch(() => [] as string[])).filter((e) => !e.startsWith('.'));
+      if (models.length > 0) throw this.indexMissing(models);
+      return { schemaVersion: 1, champion: null, versions: [] };
     }
     let json: unknown;
     try {
@@ -147,6 +151,14 @@ export class LocalModelRegistry implements ModelRegistry {
     );
   }
 
+  private indexMissing(models: readonly string[]): RegistryError {
+    const shown = models.slice(0, 3).join(', ') + (models.length > 3 ? ', ...' : '');
+    return new RegistryError(
+      'REGISTRY_INDEX_MISSING',
+      `${this.indexFile} is missing but ${this.modelsDir} holds ${models.length} model(s) (${shown}): restore registry.json from a backup, or move models/ aside to start a new registry`,
+    );
+  }
+
   private find(index: RegistryIndex, id: string): ModelVersion {
     const found = index.versions.find((v) => v.id === id);
     if (!found) throw new RegistryError('REGISTRY_NOT_FOUND', `no model "${id}" in the registry at ${this.home}`);
@@ -163,13 +175,7 @@ export class LocalModelRegistry implements ModelRegistry {
     const known = new Set(index.versions.map((v) => v.id));
     const entries = await readdir(this.modelsDir).catch(() => [] as string[]);
     const unlisted = entries.filter((e) => !e.startsWith('.') && !known.has(e));
-    if (unlisted.length > 0 && !existsSync(this.indexFile)) {
-      const shown = unlisted.slice(0, 3).join(', ') + (unlisted.length > 3 ? ', ...' : '');
-      throw new RegistryError(
-        'REGISTRY_INDEX_MISSING',
-        `${this.indexFile} is missing but ${this.modelsDir} holds ${unlisted.length} model(s) (${shown}): restore registry.json from a backup, or move models/ aside to start a new registry`,
-      );
-    }
+    if (unlisted.length > 0 && !existsSync(this.indexFile)) throw this.indexMissing(unlisted);
     for (const entry of entries) {
       const staging = /^\.staging-.+-(\d+)-[0-9a-f]+$/.exec(entry);
       if (staging) {
@@ -198,6 +204,9 @@ export class LocalModelRegistry implements ModelRegistry {
           throw new RegistryError('REGISTRY_DUPLICATE', `model "${head.modelId}" is already registered`);
         }
         await this.collectGarbage(index);
+        // The first model of a new registry: its index exists before the model does, so a crash between
+        // the two leaves an unlisted model (moved aside later), not a models/ without an index.
+        if (!existsSync(this.indexFile)) await this.writeIndex(index);
         const target = path.join(this.modelsDir, head.modelId);
         await rename(staging, target);
         await fsyncDir(this.modelsDir);
