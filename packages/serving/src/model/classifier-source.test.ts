@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeClassifier, type FakeClassifier } from '../test-support/fake-classifier.js';
-import { createClassifierSource, type ModelTarget } from './classifier-source.js';
+import { createClassifierSource, registryTarget, type ModelTarget } from './classifier-source.js';
 
 function registryLike(initial: string) {
   let champion = initial;
@@ -63,6 +63,27 @@ describe('createClassifierSource', () => {
     expect(source.current()?.modelId).toBe('m1');
     expect(source.status()).toMatchObject({ modelId: 'm1', failedReloads: 1, lastReloadError: { modelId: 'bad', message: 'manifest of bad is invalid' } });
     expect(events).toEqual(['loaded', 'load_failed']);
+    await source.close();
+  });
+
+  it('takes a champion the registry refuses (a tampered artifact) as its failed load: reported once, not retried every poll', async () => {
+    let champion = 'm1';
+    let artifactDirCalls = 0;
+    const registry = {
+      champion: async () => ({ id: champion }),
+      artifactDir: async (id: string) => {
+        artifactDirCalls++;
+        if (id === 'tampered') throw Object.assign(new Error(`model "${id}": manifest.json was changed after registration`), { code: 'REGISTRY_ARTIFACT_TAMPERED' });
+        return `/models/${id}`;
+      },
+    } as unknown as Parameters<typeof registryTarget>[0];
+    const source = createClassifierSource({ resolve: registryTarget(registry), load: async (t) => createFakeClassifier({ modelId: t.id }), verify: async () => undefined });
+    await source.reload();
+    champion = 'tampered';
+    await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringContaining('Loading model tampered failed: model "tampered": manifest.json was changed') });
+    for (let i = 0; i < 3; i++) expect(await source.reload()).toMatchObject({ changed: false, modelId: 'm1', skippedFailed: 'tampered' });
+    expect(source.status()).toMatchObject({ modelId: 'm1', failedReloads: 1, lastReloadError: { modelId: 'tampered' } });
+    expect(artifactDirCalls).toBe(5);
     await source.close();
   });
 

@@ -7,6 +7,8 @@ import { verifyClassifier } from './verify.js';
 export interface ModelTarget {
   id: string;
   dir: string;
+  /** Why the target cannot be loaded, found while resolving it (e.g. a tampered artifact): a failed load of `id`. */
+  unusable?: unknown;
 }
 
 /** A borrowed classifier: call `release()` when the request is done with it. */
@@ -142,6 +144,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
         return { changed: false, modelId: previousModelId, previousModelId, skippedFailed: target.id };
       }
       lastReloadAt = iso();
+      if (target.unusable !== undefined) throw target.unusable;
       next = await options.load(target);
       await verify(next);
     } catch (error) {
@@ -236,7 +239,12 @@ export function registryTarget(registry: ModelRegistry): () => Promise<ModelTarg
   return async () => {
     const champion = await registry.champion();
     if (!champion) return undefined;
-    return { id: champion.id, dir: await registry.artifactDir(champion.id) };
+    // An artifact the registry refuses (a manifest changed since registration) is this champion's failed
+    // load: reported once and not retried every poll, like a model onnxruntime cannot load.
+    return registry.artifactDir(champion.id).then(
+      (dir) => ({ id: champion.id, dir }),
+      (unusable: unknown) => ({ id: champion.id, dir: '', unusable }),
+    );
   };
 }
 
