@@ -28,6 +28,7 @@ export {
   type RedactResult,
 } from './redact.js';
 export { detectLanguage } from './language.js';
+export { namesFound } from './names.js';
 export { normaliseSubject } from './subject.js';
 export { InputTooLargeError, EmlParseError, CleanOptionsError } from './errors.js';
 export * from './featurize/index.js';

@@ -104,8 +104,22 @@ function stickyAt(re: RegExp, text: string, at: number): RegExpExecArray | null 
 
 const nameHit = (m: RegExpExecArray): Hit => ({ type: 'NAME', start: m.index + m[0].length - m[1].length, end: m.index + m[0].length, placeholder: '[NAME]' });
 
-/** Names after a title or greeting, given by the writer or signed after a closing (`[NAME]`), in text order. */
-export function nameHits(text: string): Hit[] {
+/** The names a text's cues give (after a title, greeting, closing or header field), each once. */
+export function namesFound(text: string): string[] {
+  return [...new Set(cuedNameHits(text).map((h) => text.slice(h.start, h.end)))];
+}
+
+/**
+ * Names after a title or greeting, given by the writer or signed after a closing (`[NAME]`), then each of
+ * them, and each of `known` (names found in another part of the same email), wherever else it stands; in
+ * text order.
+ */
+export function nameHits(text: string, known: readonly string[] = []): Hit[] {
+  const hits = cuedNameHits(text);
+  return hits.length === 0 && known.length === 0 ? hits : withEchoes(text, hits, known);
+}
+
+function cuedNameHits(text: string): Hit[] {
   const hits: Hit[] = [];
   NAME_CUE.lastIndex = 0;
   for (let cue = NAME_CUE.exec(text); cue !== null; cue = NAME_CUE.exec(text)) {
@@ -126,7 +140,7 @@ export function nameHits(text: string): Hit[] {
     hits.push(nameHit(m));
     NAME_CUE.lastIndex = m.index + m[0].length;
   }
-  return hits.length === 0 ? hits : withEchoes(text, hits);
+  return hits;
 }
 
 const LETTER = /\p{L}/u;
@@ -137,10 +151,10 @@ const LETTER = /\p{L}/u;
  * letters or more (`Herr Mustermann` is found by its title; `Mustermann` alone only this way). Whole
  * words only, case as written. Hits come back in text order.
  */
-function withEchoes(text: string, hits: Hit[]): Hit[] {
+function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] {
   const names = new Set<string>();
-  for (const h of hits) {
-    const name = text.slice(h.start, h.end);
+  for (const name of [...hits.map((h) => text.slice(h.start, h.end)), ...known]) {
+    if (name.trim() === '') continue;
     names.add(name);
     const last = name.slice(name.search(/\S+$/u));
     if (last !== name && [...last].length >= 4) names.add(last);

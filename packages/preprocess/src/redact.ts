@@ -31,6 +31,8 @@ export const RedactOptionsSchema = z.object({
    * prediction text.
    */
   names: z.boolean().default(false),
+  /** With `names`: names found elsewhere in the same email (e.g. signed in its signature), masked wherever they stand here too. */
+  knownNames: z.array(z.string()).default([]),
   patterns: z.array(RedactPatternSchema).default([]),
 });
 export type RedactOptions = z.input<typeof RedactOptionsSchema>;
@@ -277,7 +279,7 @@ export function redactPii(text: string, options: RedactOptions = {}): RedactResu
     o.ids && digits ? keyedHits(text) : [],
     o.ids && digits ? documentHits(text) : [],
     o.phone && digits ? phoneHits(text) : [],
-    o.names ? nameHits(text) : [],
+    o.names ? nameHits(text, o.knownNames) : [],
     o.names && digits ? addressHits(text) : [],
   ];
   if (groups.every((g) => g.length === 0)) return { text, redactions: [] };

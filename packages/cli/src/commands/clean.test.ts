@@ -83,6 +83,16 @@ describe('mailroute clean', () => {
     expect(readOut(path.join(dir, 'out.jsonl'))).toHaveLength(3);
   });
 
+  it('masks a name signed in the signature wherever it stands in the text and the quoted part too', async () => {
+    const input = 'Guten Tag,\nbitte prüfen Sie mein Konto. Mustermann war gestern in der Filiale.\n\nViele Grüße\nErika Mustermann\n\n> Am 3. November schrieb Service:\n> Liebe Frau Mustermann, danke.';
+    writeFileSync(path.join(dir, 'sig.jsonl'), `${JSON.stringify({ id: 's', format: 'text', input })}\n`);
+    expect((await run(['clean', '--in', 'sig.jsonl', '--out', 'sig-out.jsonl'], dir)).code).toBe(0);
+    const [out] = readOut(path.join(dir, 'sig-out.jsonl'));
+    expect(out.text).toBe('Guten Tag,\nbitte prüfen Sie mein Konto. [NAME] war gestern in der Filiale.');
+    expect(out.signature).toBe('Viele Grüße\n[NAME]');
+    expect(JSON.stringify(out)).not.toContain('Mustermann');
+  });
+
   it('takes a single .eml file and honours --scope quotes', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     writeFileSync(path.join(dir, 'message.eml'), Buffer.from(eml, 'latin1'));

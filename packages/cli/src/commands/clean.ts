@@ -7,6 +7,7 @@ import {
   CleanInputLineSchema,
   CleanScopeSchema,
   parseEml,
+  namesFound,
   redactPii,
   type CleanInputLine,
   type CleanOutputLine,
@@ -50,12 +51,16 @@ const ALL_DETECTORS = { names: true };
  * masked as well: the file must not give back what `text` hides.
  */
 function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean): CleanOutputLine {
-  const r = cleanEmail(email, { scope, redact: redact ? ALL_DETECTORS : false });
+  // Names are found by their cues in any part (a name signed in the signature) and masked in every part.
+  const raw = redact ? cleanEmail(email, { scope, redact: false }) : undefined;
+  const knownNames = raw ? [...new Set([raw.text, raw.signature ?? '', raw.quoted ?? '', email.subject ?? ''].flatMap(namesFound))] : [];
+  const detectors = { ...ALL_DETECTORS, knownNames };
+  const r = cleanEmail(email, { scope, redact: redact ? detectors : false });
   const redactions: CleanOutputLine['redactions'] = [...r.redactions];
   const mask = (text: string | undefined, part: 'signature' | 'quoted') => {
     if (text === undefined) return null;
     if (!redact) return text;
-    const masked = redactPii(text, ALL_DETECTORS);
+    const masked = redactPii(text, detectors);
     for (const x of masked.redactions) redactions.push({ ...x, part });
     return masked.text;
   };
