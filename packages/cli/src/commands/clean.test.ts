@@ -84,6 +84,7 @@ describe('mailroute clean', () => {
   });
 
   it('masks a name signed in the signature wherever it stands in the text and the quoted part too', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     const input = 'Guten Tag,\nbitte prüfen Sie mein Konto. Mustermann war gestern in der Filiale.\n\nViele Grüße\nErika Mustermann\n\n> Am 3. November schrieb Service:\n> Liebe Frau Mustermann, danke.';
     writeFileSync(path.join(dir, 'sig.jsonl'), `${JSON.stringify({ id: 's', format: 'text', input })}\n`);
     expect((await run(['clean', '--in', 'sig.jsonl', '--out', 'sig-out.jsonl'], dir)).code).toBe(0);
