@@ -65,7 +65,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   lines.push(
     '## Intended use',
     '',
-    "Routes a bank's or broker's incoming customer emails: predicts one label per task (e.g. business area, queue, topic) so the CRM can file each email in the right queue. Predictions below the task's confidence threshold go to manual triage. It is an aid to routing, not a decision about a customer: it must not be used to decide on credit, complaints or fraud, and people handle every email it routes.",
+    "Routes a bank's or broker's incoming customer emails: predicts one label per task (e.g. business area, queue, topic) so the CRM can file each email in the right queue. An email goes to manual triage when its queue task is below its confidence threshold (or predicts `other`); the other tasks only flag their abstention. It is an aid to routing, not a decision about a customer: it must not be used to decide on credit, complaints or fraud, and people handle every email it routes.",
     '',
     '## Data',
     '',

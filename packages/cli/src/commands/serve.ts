@@ -114,7 +114,7 @@ export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
   const { sagemaker, host, home } = listenAddress(ctx, flags);
   const explicitKeys = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE;
   if (explicitKeys === undefined && !existsSync(path.join(home, API_KEYS_FILE)) && !isLoopback(host) && !sagemaker) {
-    throw new UsageError(`refusing to listen on ${host} without API keys; add keys (--api-keys) or use --host 127.0.0.1`);
+    throw new UsageError(`refusing to listen on ${host} without API keys; create a key (`mailroute serve --new-key <id>`) or name a key file (--api-keys), or use --host 127.0.0.1`);
   }
 }
 
@@ -156,7 +156,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
   }
   if (!serving.context.auth.enabled && !isLoopback(host) && !sagemaker) {
     await serving.close();
-    throw new UsageError(`refusing to listen on ${host} without API keys; add keys (--api-keys) or use --host 127.0.0.1`);
+    throw new UsageError(`refusing to listen on ${host} without API keys; create a key (`mailroute serve --new-key <id>`) or name a key file (--api-keys), or use --host 127.0.0.1`);
   }
   try {
     return await startNodeServer({ serving, host, port, logger, ...(sagemaker ? { unauthenticatedBecause: 'sagemaker' as const } : {}) });
@@ -193,7 +193,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--model-dir <dir>', 'serve this artifact directory instead of the registry champion')
     .option('--store-text', 'keep a PII-masked copy of each email text with its prediction')
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
-    .option('--new-key <id>', 'create an API key with this id in the key file, print it once, and exit')
+    .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin; default classify,feedback, or the rotated key\'s own)', scopeList)
     .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit stay)')
     .action(async (flags: ServeFlags) => {

@@ -113,13 +113,13 @@ export const QualityQuerySchema = z.object({
 export const QualityResponseSchema = z
   .object({
     /** The model measured (`all`: every model's predictions in the window), null when none is loaded and none asked for. */
-    modelId: z.string().nullable(),
+    modelId: z.string().nullable().openapi({ description: 'The model measured: the served one unless ?model= names another or all' }),
     window: z.object({ since: z.string(), until: z.string() }),
-    /** Emails predicted in the window, per model, before the `model` filter (one per email: its latest prediction). */
-    models: z.record(z.string(), z.number()),
+    /** Emails each model predicted in the window, before the `model` filter (an email predicted by two models counts for both). */
+    models: z.record(z.string(), z.number()).openapi({ description: 'Emails each model predicted in the window, before the model filter' }),
     /** Emails the measured model predicted in the window (an email predicted twice counts once, by its latest prediction). */
-    predictions: z.number(),
-    withFeedback: z.number(),
+    predictions: z.number().openapi({ description: 'Emails the measured model predicted in the window (each once)' }),
+    withFeedback: z.number().openapi({ description: 'Of those, emails whose case was closed with confirmed labels' }),
     unchangedShare: z.number().nullable(),
     tasks: z.record(
       z.string(),
@@ -156,9 +156,9 @@ export const ModelInfoSchema = z
 export const ReloadResponseSchema = z
   .object({
     /** Another model is served now. */
-    changed: z.boolean(),
+    changed: z.boolean().openapi({ description: 'Another model is served now' }),
     /** A fresh session was loaded: also for `?force=true` on the model already served. */
-    loaded: z.boolean(),
+    loaded: z.boolean().openapi({ description: 'A session was opened (also for force=true on the model already served)' }),
     modelId: z.string().nullable(),
     previousModelId: z.string().nullable(),
     /** Set when the champion failed to load before and was not tried again: `?force=true` tries it. */

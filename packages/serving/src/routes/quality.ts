@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
-import { computeLiveQuality, dedupePairs, type TaskInfo } from '../quality/live-quality.js';
+import { computeLiveQuality, type TaskInfo } from '../quality/live-quality.js';
 import type { FeedbackPair } from '../store/types.js';
 import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
 
@@ -16,11 +16,15 @@ function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[], scope: string)
 
 const ALL = 'all';
 
-/** Emails predicted per model (an email counts once, by the prediction the quality figures keep for it). */
+/** Emails each model predicted in the window (an email predicted by two models counts for both). */
 function emailsPerModel(pairs: readonly FeedbackPair[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const p of dedupePairs(pairs)) out[p.prediction.modelId] = (out[p.prediction.modelId] ?? 0) + 1;
-  return out;
+  const emails = new Map<string, Set<string>>();
+  for (const p of pairs) {
+    const set = emails.get(p.prediction.modelId) ?? new Set<string>();
+    set.add(p.prediction.emailId);
+    emails.set(p.prediction.modelId, set);
+  }
+  return Object.fromEntries([...emails].map(([model, set]) => [model, set.size]));
 }
 
 export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {

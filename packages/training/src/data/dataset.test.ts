@@ -81,7 +81,7 @@ describe('loadDataset', () => {
     expect(e.message).toContain('set "onBadRow": "skip" in the config to train without them');
     // Read for a trained model (predict, evaluate), the config is the model's: the way out is --config.
     const forModel = (await loadDataset(p, cfg(), { modelConfig: true }).catch((x: unknown) => x)) as DatasetError;
-    expect(forModel.message).toContain('pass --config with a copy of the model\'s config that sets "onBadRow": "skip"');
+    expect(forModel.message).toContain('pass --config with a copy of the model\'s config, the trainingConfig of its manifest.json, that sets "onBadRow": "skip"');
   });
 
   it('skips and reports bad rows when configured, never turning them into examples', async () => {

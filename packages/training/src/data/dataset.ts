@@ -172,7 +172,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const listed = problems.slice(0, MAX_LISTED).join(' | ');
     // Reading for a trained model (predict, evaluate), the config is the model's own: a new one is passed with --config.
     const hint = options.modelConfig
-      ? ' (fix them, or pass --config with a copy of the model\'s config that sets "onBadRow": "skip" to leave them out)'
+      ? ' (fix them, or pass --config with a copy of the model\'s config, the trainingConfig of its manifest.json, that sets "onBadRow": "skip" to leave them out)'
       : ' (fix them, or set "onBadRow": "skip" in the config to train without them)';
     throw new DatasetError('DATASET_ROW_INVALID', `${problems.length} bad row problem(s): ${listed}${hint}`, problems);
   }
