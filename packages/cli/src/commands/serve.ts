@@ -114,7 +114,7 @@ export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
   const { sagemaker, host, home } = listenAddress(ctx, flags);
   const explicitKeys = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE;
   if (explicitKeys === undefined && !existsSync(path.join(home, API_KEYS_FILE)) && !isLoopback(host) && !sagemaker) {
-    throw new UsageError(`refusing to listen on ${host} without API keys; create a key (`mailroute serve --new-key <id>`) or name a key file (--api-keys), or use --host 127.0.0.1`);
+    throw new UsageError(`refusing to listen on ${host} without API keys; create a key (mailroute serve --new-key <id>) or name a key file (--api-keys), or use --host 127.0.0.1`);
   }
 }
 
@@ -156,7 +156,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
   }
   if (!serving.context.auth.enabled && !isLoopback(host) && !sagemaker) {
     await serving.close();
-    throw new UsageError(`refusing to listen on ${host} without API keys; create a key (`mailroute serve --new-key <id>`) or name a key file (--api-keys), or use --host 127.0.0.1`);
+    throw new UsageError(`refusing to listen on ${host} without API keys; create a key (mailroute serve --new-key <id>) or name a key file (--api-keys), or use --host 127.0.0.1`);
   }
   try {
     return await startNodeServer({ serving, host, port, logger, ...(sagemaker ? { unauthenticatedBecause: 'sagemaker' as const } : {}) });
