@@ -54,6 +54,23 @@ describe('names and addresses in redactPii', () => {
     );
     // A short last word (`Li`) is not looked for alone: it could be part of anything.
     expect(redactPii('Li ist hier. Viele Grüße\nAnna Li', { names: true }).text).toBe('Li ist hier. Viele Grüße\n[NAME]');
+    // After a title the title stays, and the surname is looked for alone.
+    expect(masked('Hallo Frau Müller,\nFrau Müller war hier. Müller kommt morgen.')).toBe('Hallo [NAME],\nFrau [NAME] war hier. [NAME] kommt morgen.');
+  });
+
+  it('looks for no word a cue mistook for a name: a single greeted word, a bank, a closing', () => {
+    for (const [text, expected] of [
+      ['Hi Support,\nSupport told me nothing. Support is slow.', 'Hi [NAME],\nSupport told me nothing. Support is slow.'],
+      ['Hallo Team,\ndas Team hat nicht geantwortet.', 'Hallo [NAME],\ndas Team hat nicht geantwortet.'],
+      ['Die Deutsche Bank hat abgebucht. Bank sagt nichts.\nMit freundlichen Grüßen\nDeutsche Bank', 'Die Deutsche Bank hat abgebucht. Bank sagt nichts.\nMit freundlichen Grüßen\n[NAME]'],
+    ]) expect(masked(text)).toBe(expected);
+  });
+
+  it('stays linear on a text of many distinct names (it looks for at most 20)', () => {
+    const letters = (i: number) => [...i.toString(26)].map((d) => String.fromCharCode(97 + parseInt(d, 26))).join('');
+    const many = Array.from({ length: 5000 }, (_, i) => `Frau Q${letters(i)}x war da.`).join('\n');
+    const out = masked(many);
+    expect(out.split('\n').every((l) => l === 'Frau [NAME] war da.')).toBe(true); // each still masked by its own cue
   });
 
   it('masks a street and house number with the postal code and town after it', () => {

@@ -145,20 +145,51 @@ function cuedNameHits(text: string): Hit[] {
 
 const LETTER = /\p{L}/u;
 
+/** Titles a greeting may carry before the name (`Hallo Frau Müller`): never echoed themselves. */
+const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof', 'prof.', 'mr', 'mr.', 'mrs', 'mrs.', 'ms', 'ms.', 'miss', 'mx', 'mx.']);
 /**
- * A name found by its cue, found again anywhere else in the text (`Überweisung von Max Mustermann` in the
- * subject of a mail signed `Max Mustermann`): the whole name, and its last word alone when it has four
- * letters or more (`Herr Mustermann` is found by its title; `Mustermann` alone only this way). Whole
- * words only, case as written. Hits come back in text order.
+ * Words a cue takes for a name that are no person's (`Hi Support,`, `Ihre Sparkasse`, a closing read as
+ * a signature): a name holding one is not looked for elsewhere.
+ */
+const NOT_NAME_WORDS = new Set(
+  'support team service services customer customers kundenservice kundensupport kundenbetreuung bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi dear sehr geehrte geehrter damen herren all alle zusammen'.split(' '),
+);
+/** Distinct names looked for at most: beyond that a text is a list or an attack, and the cost would grow with names × length. */
+const MAX_ECHOED_NAMES = 20;
+
+/**
+ * What of a cued name is looked for elsewhere: a person's name, not what a cue mistook for one. With a
+ * title (`Frau Müller`), the name after it, and its surname; without, only a name of two capitalised
+ * words or more (`Erika Mustermann`: a single greeted word is too often `Support` or `Team`), and its
+ * surname when it has four letters or more. None of the words may be a known non-name word.
+ */
+function echoesOf(name: string): string[] {
+  const words = name.trim().split(/\s+/u);
+  let titled = false;
+  while (words.length > 0 && TITLE_WORDS.has(words[0].toLowerCase())) {
+    words.shift();
+    titled = true;
+  }
+  if (words.length === 0 || words.length > 4) return [];
+  if (words.some((w) => NOT_NAME_WORDS.has(w.toLowerCase()) || !/^\p{Lu}/u.test(w))) return [];
+  if (!titled && words.length < 2) return [];
+  const last = words[words.length - 1];
+  const out = words.length >= 2 ? [words.join(' ')] : [];
+  if ([...last].length >= (titled ? 3 : 4)) out.push(last);
+  return out;
+}
+
+/**
+ * A person's name found by its cue, found again anywhere else in the text (`Überweisung von Max
+ * Mustermann` in the subject of a mail signed `Max Mustermann`), and `known` names (found in another part
+ * of the email): the name without its title, and its surname alone (see `echoesOf`). Whole words only,
+ * case as written; at most MAX_ECHOED_NAMES names, so the cost stays linear in the text. Hits come back in
+ * text order.
  */
 function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] {
   const names = new Set<string>();
-  for (const name of [...hits.map((h) => text.slice(h.start, h.end)), ...known]) {
-    if (name.trim() === '') continue;
-    names.add(name);
-    const last = name.slice(name.search(/\S+$/u));
-    if (last !== name && [...last].length >= 4) names.add(last);
-  }
+  for (const name of [...hits.map((h) => text.slice(h.start, h.end)), ...known]) for (const echo of echoesOf(name)) names.add(echo);
+  if (names.size === 0 || names.size > MAX_ECHOED_NAMES) return hits;
   const taken = new Set(hits.map((h) => h.start));
   const out = [...hits];
   for (const name of names) {
