@@ -12,6 +12,23 @@ describe('identity documents and social security numbers (ids detector)', () => 
     expect(masked('ID card number: ab1234567')).toBe('ID card number: [ID_DOCUMENT]');
   });
 
+  it('takes the ways people write them: Nr. after the word, a colon after lautet, brackets, genitive, compounds, ß', () => {
+    for (const [text, expected] of [
+      ['Reisepass Nr. C01X00T47', 'Reisepass Nr. [ID_DOCUMENT]'],
+      ['Ausweisnummer lautet: L01X00T47', 'Ausweisnummer lautet: [ID_DOCUMENT]'],
+      ['passport number is: 533380006', 'passport number is: [ID_DOCUMENT]'],
+      ['Personalausweis (L01X00T47)', 'Personalausweis ([ID_DOCUMENT])'],
+      ['Nummer des Reisepasses: C01X00T47', 'Nummer des Reisepasses: [ID_DOCUMENT]'],
+      ['Kinderreisepass C01X00T47', 'Kinderreisepass [ID_DOCUMENT]'],
+      ['Reisepaß-Nr. C01X00T47', 'Reisepaß-Nr. [ID_DOCUMENT]'],
+      ['ID-Karte L01X00T47', 'ID-Karte [ID_DOCUMENT]'],
+      ['Personalausweis T220001293D', 'Personalausweis [ID_DOCUMENT]'],
+      ['SSN 123456789', 'SSN [SOCIAL_SECURITY]'],
+      ['social security #: 123 45 6789', 'social security #: [SOCIAL_SECURITY]'],
+      ['RV-Nummer 65-170839-J-003', 'RV-Nummer [SOCIAL_SECURITY]'],
+    ]) expect(masked(text)).toBe(expected);
+  });
+
   it('masks German, US and UK social security numbers after their keyword', () => {
     expect(masked('Sozialversicherungsnummer 65 170839 J 003')).toBe('Sozialversicherungsnummer [SOCIAL_SECURITY]');
     expect(masked('SV-Nr.: 65170839J003 für den Antrag')).toBe('SV-Nr.: [SOCIAL_SECURITY] für den Antrag');
@@ -27,6 +44,9 @@ describe('identity documents and social security numbers (ids detector)', () => 
       'bitte ausweisen 1234567',
       'Passwort 12345678 vergessen',
       'SSN unknown, see 123-45',
+      'Ausweis 150000 EUR',
+      'Reisepass ist 1000000 wert',
+      'Nino QQ123456C', // a first name, not the NINO keyword
     ]) expect(masked(text)).toBe(text);
   });
 

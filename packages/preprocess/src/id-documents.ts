@@ -6,14 +6,21 @@
  */
 import type { Hit } from './redact.js';
 
-const DOCUMENT_KEY = String.raw`(?:reise)?pass(?:-?nummer|-?nr\.?)|reisepass|personalausweis(?:-?nummer|-?nr\.?)?|ausweis(?:-?nummer|-?nr\.?)?|passport(?: (?:number|no\.?))?|(?:national )?id(?:entity)? card(?: (?:number|no\.?))?`;
-const SOCIAL_KEY = String.raw`(?:sozial|renten)versicherungs-?(?:nummer|nr\.?)|sv-?(?:nummer|nr\.?)|social security (?:number|no\.?)|ssn|national insurance (?:number|no\.?)|ni number|nino`;
-/** A keyword (not the start of a longer word), then `:`, `#`, `ist`, `lautet`, `is` or blanks. */
-const KEY = new RegExp(String.raw`(?<![a-zäöüß])(?:(${DOCUMENT_KEY})|(${SOCIAL_KEY}))(?![a-zäöüß])\s?[:#]?\s{0,3}(?:(?:ist|lautet|is)\s{1,3})?`, 'gi');
-/** Passport and identity card numbers: 6 to 10 letters and digits (German ones: 9), checked for two digits or more. */
-const DOCUMENT_VALUE = /[a-z0-9]{6,10}(?![a-z0-9])/iy;
-/** German (`65 170839 J 003`), US (`123-45-6789`) and UK (`QQ 12 34 56 C`) social security numbers. */
-const SOCIAL_VALUE = /(?:\d{2} ?\d{6} ?[a-z] ?\d{3}|\d{3}-\d{2}-\d{4}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])(?![a-z0-9])/iy;
+/** `Nr.`, `No.`, `Nummer`, `number`, `#` or `ID` after a document's word (`Reisepass Nr.`, `Ausweis-ID`). */
+const NUMBER_WORD = String.raw`(?:[- ]?(?:nummer|nr\.?|no\.?|number|id|#))?`;
+const DOCUMENT_KEY = String.raw`(?:(?:kinder)?reisepa(?:ss|ß)(?:es)?|(?:personal|dienst|kinder)?ausweis(?:es)?|passport|id[- ]?(?:card|karte)|identity card|perso)${NUMBER_WORD}|pa(?:ss|ß)[- ]?(?:nummer|nr\.?)`;
+const SOCIAL_KEY = String.raw`(?:sozial|renten)versicherungs-?(?:nummer|nr\.?)|(?:sv|rv)[- ]?(?:nummer|nr\.?)|social security(?: (?:number|no\.?|#))?|ssn|national insurance (?:number|no\.?)|ni number`;
+/**
+ * A keyword (not inside a longer word, but `Kinderreisepass` and `Dienstausweis` are keywords), then `:`,
+ * `#`, `(`, `ist`, `lautet` or `is` (with or without a colon after it) and blanks.
+ */
+const KEY = new RegExp(String.raw`(?<![a-zäöüß])(?:(${DOCUMENT_KEY})|(${SOCIAL_KEY}))(?![a-zäöüß])\s?[:#(]?\s{0,3}(?:(?:ist|lautet|is)\s{0,3}:?\s{0,3})?`, 'gi');
+/** An amount or a value after the number: `Ausweis 150000 EUR`, `Reisepass ist 1000000 wert` stay. */
+const NOT_AFTER = String.raw`(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|wert\b|worth\b))`;
+/** Passport and identity card numbers: 6 to 12 letters and digits (German ones: 9 or 10), checked for two digits or more. */
+const DOCUMENT_VALUE = new RegExp(String.raw`[a-z0-9]{6,12}(?![a-z0-9])${NOT_AFTER}`, 'iy');
+/** German (`65 170839 J 003`), US (`123-45-6789`, `123 45 6789`, `123456789`) and UK (`QQ 12 34 56 C`) social security numbers. */
+const SOCIAL_VALUE = /(?:\d{2}[ -]?\d{6}[ -]?[a-z][ -]?\d{3}|\d{3}[- ]?\d{2}[- ]?\d{4}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])(?![a-z0-9])/iy;
 
 function digitCount(s: string): number {
   let n = 0;
