@@ -58,11 +58,17 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Hallo Frau Müller,\nFrau Müller war hier. Müller kommt morgen.')).toBe('Hallo [NAME],\nFrau [NAME] war hier. [NAME] kommt morgen.');
   });
 
+  it('takes a second closing line for a closing, not a name, and masks the name under it', () => {
+    expect(masked('Danke!\nViele Grüße\nAnna Schmidt')).toBe('Danke!\nViele Grüße\n[NAME]');
+    expect(masked('Thanks!\nBest Regards\nJohn Smith')).toBe('Thanks!\nBest Regards\n[NAME]');
+  });
+
   it('looks for no word a cue mistook for a name: a single greeted word, a bank, a closing', () => {
     for (const [text, expected] of [
       ['Hi Support,\nSupport told me nothing. Support is slow.', 'Hi [NAME],\nSupport told me nothing. Support is slow.'],
       ['Hallo Team,\ndas Team hat nicht geantwortet.', 'Hallo [NAME],\ndas Team hat nicht geantwortet.'],
-      ['Die Deutsche Bank hat abgebucht. Bank sagt nichts.\nMit freundlichen Grüßen\nDeutsche Bank', 'Die Deutsche Bank hat abgebucht. Bank sagt nichts.\nMit freundlichen Grüßen\n[NAME]'],
+      // A company signing is no person: not even its signature line is taken for a name.
+      ['Die Deutsche Bank hat abgebucht. Bank sagt nichts.\nMit freundlichen Grüßen\nDeutsche Bank', 'Die Deutsche Bank hat abgebucht. Bank sagt nichts.\nMit freundlichen Grüßen\nDeutsche Bank'],
     ]) expect(masked(text)).toBe(expected);
   });
 

@@ -137,10 +137,21 @@ function cuedNameHits(text: string): Hit[] {
       stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at) ??
       (cue[3] !== undefined ? stickyAt(SIGNED_SHORT, text, at) : null);
     if (m === null) continue;
-    hits.push(nameHit(m));
+    const hit = nameHit(m);
+    // `Danke!` then `Viele Grüße` then the name: the second closing is no name; it is a cue of its own.
+    if (cue[3] !== undefined && isClosingPhrase(text.slice(hit.start, hit.end))) {
+      NAME_CUE.lastIndex = hit.start;
+      continue;
+    }
+    hits.push(hit);
     NAME_CUE.lastIndex = m.index + m[0].length;
   }
   return hits;
+}
+
+/** A phrase of closing and greeting words only (`Viele Grüße`, `Best Regards`): what a signature line is not. */
+function isClosingPhrase(words: string): boolean {
+  return words.trim().split(/\s+/u).every((w) => NOT_NAME_WORDS.has(w.toLowerCase().replace(/[,.!]+$/u, '')));
 }
 
 const LETTER = /\p{L}/u;
