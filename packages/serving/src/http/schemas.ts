@@ -71,8 +71,9 @@ export const ClassifyResponseSchema = z
 
 export const FeedbackRequestSchema = z
   .object({
-    predictionId: z.string().min(1).max(200).optional(),
-    emailId: z.string().min(1).max(200).optional(),
+    // null is absent, as in /v1/classify (many serializers write null for an empty field).
+    predictionId: z.string().min(1).max(200).nullish().transform((v) => v ?? undefined),
+    emailId: z.string().min(1).max(200).nullish().transform((v) => v ?? undefined),
     labels: z.record(z.string(), z.string().min(1).max(200)),
     closedAt: z.string().datetime({ offset: true }),
   })

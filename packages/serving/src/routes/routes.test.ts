@@ -37,6 +37,16 @@ describe('POST /v1/feedback', () => {
     expect(pairs[0].feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
   });
 
+  it('reads a null predictionId or emailId as absent, as /v1/classify reads null fields', async () => {
+    const { app } = await build();
+    await classify(app, [{ id: 'mail-n', body: 'invoice please' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ predictionId: null, emailId: 'mail-n', labels: { queue: 'billing' }, closedAt }));
+    expect(res.status).toBe(202);
+    const neither = await app.request('/v1/feedback', jsonRequest({ predictionId: null, emailId: null, labels: { queue: 'billing' }, closedAt }));
+    expect(neither.status).toBe(400);
+    expect(JSON.stringify(await json(neither))).toContain('predictionId or emailId is required');
+  });
+
   it('stores closedAt in UTC, keeps the correction that closed last, and refuses a case closed in the future', async () => {
     const { app, context } = await build();
     expect((await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'late', body: 'invoice' }] }))).status).toBe(200);
