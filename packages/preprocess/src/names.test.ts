@@ -58,6 +58,13 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Hallo Frau Müller,\nFrau Müller war hier. Müller kommt morgen.')).toBe('Hallo [NAME],\nFrau [NAME] war hier. [NAME] kommt morgen.');
   });
 
+  it('masks the display name before an <address>: reply attribution lines, quoted senders', () => {
+    expect(masked('Am 03.11.2025 um 10:15 schrieb Peter Lange <p.lange@example.com>:\n> Hallo')).toBe('Am 03.11.2025 um 10:15 schrieb [NAME] <[EMAIL]>:\n> Hallo');
+    expect(masked('On Mon, Nov 3, 2025 at 10:15 AM Christine Spang <c@example.com> wrote:')).toBe('On Mon, Nov 3, 2025 at 10:15 AM [NAME] <[EMAIL]> wrote:');
+    expect(masked('"Erika Mustermann" <erika@example.com>')).toBe('"[NAME]" <[EMAIL]>');
+    expect(masked('Kundenservice <service@bank.example>')).toBe('Kundenservice <[EMAIL]>'); // not preceded by a name
+  });
+
   it('takes a second closing line for a closing, not a name, and masks the name under it', () => {
     expect(masked('Danke!\nViele Grüße\nAnna Schmidt')).toBe('Danke!\nViele Grüße\n[NAME]');
     expect(masked('Thanks!\nBest Regards\nJohn Smith')).toBe('Thanks!\nBest Regards\n[NAME]');

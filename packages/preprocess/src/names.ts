@@ -146,7 +146,35 @@ function cuedNameHits(text: string): Hit[] {
     hits.push(hit);
     NAME_CUE.lastIndex = m.index + m[0].length;
   }
-  return hits;
+  return addressedNameHits(text, hits);
+}
+
+/** An address in angle brackets: the display name before it is a name (`Am 3.11. schrieb Peter Lange <p@x.de>:`). */
+const ADDRESS = /<[^<>\s@]{1,64}@[^<>\s]{1,255}>/g;
+const NAME_BEFORE_ADDRESS = new RegExp(String.raw`${BEFORE}(${nameWords(3)})"?[ \t]*$`, 'u');
+
+/**
+ * The display names in front of `<address>`s (reply attribution lines, forwarded headers, signatures),
+ * added to `hits` where no hit covers them yet, in text order.
+ */
+function addressedNameHits(text: string, hits: Hit[]): Hit[] {
+  if (!text.includes('@')) return hits;
+  const added: Hit[] = [];
+  // `hits` are in text order, as the addresses: one pass tells which cue hit a name would overlap.
+  let j = 0;
+  ADDRESS.lastIndex = 0;
+  for (let a = ADDRESS.exec(text); a !== null; a = ADDRESS.exec(text)) {
+    const from = Math.max(0, a.index - 80);
+    const m = NAME_BEFORE_ADDRESS.exec(text.slice(from, a.index));
+    if (!m) continue;
+    const start = from + m.index + m[0].indexOf(m[1]);
+    const end = start + m[1].length;
+    while (j < hits.length && hits[j].end <= start) j++;
+    const overlaps = j < hits.length && hits[j].start < end;
+    if (overlaps || isClosingPhrase(m[1]) || (added.length > 0 && added[added.length - 1].end > start)) continue;
+    added.push({ type: 'NAME', start, end, placeholder: '[NAME]' });
+  }
+  return added.length === 0 ? hits : [...hits, ...added].sort((x, y) => x.start - y.start);
 }
 
 /** A phrase of closing and greeting words only (`Viele Grüße`, `Best Regards`): what a signature line is not. */
