@@ -118,6 +118,19 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(fb.statusCode).toBe(202);
   });
 
+  it('serves before the first approval: the bootstrap artifact answers with its own model id, which has no directory', async () => {
+    s3Mock.reset();
+    s3Mock.on(GetObjectCommand).rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }));
+    s3Mock.on(GetObjectCommand, { Key: 'models/bootstrap/manifest.json' }).resolves(body(JSON.stringify({ modelId: 'ngram-bag-1', tasks: [{ name: 'queue', labels: ['payments', 'cards'] }] })));
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    for (let i = 0; i < 2; i++) {
+      const res = await handler(event('POST', '/v1/classify', { emails: [{ id: `crm-${i}`, body: 'Karte gesperrt' }] }, { authorization: `Bearer ${token}` }), context);
+      expect(res.statusCode).toBe(200);
+    }
+    const model = JSON.parse((await handler(event('GET', '/v1/model', undefined, { authorization: `Bearer ${token}` }), context)).body) as { tasks: { labels: string[] }[] };
+    expect(model.tasks[0].labels).toEqual(['payments', 'cards']);
+  });
+
   it('answers 401 without a token (the authorizer would have stopped it earlier)', async () => {
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
     const res = await handler(event('POST', '/v1/classify', { emails: [{ body: 'x' }] }), context);

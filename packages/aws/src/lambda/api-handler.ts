@@ -11,11 +11,11 @@ import {
   type Logger,
   type ServingApp,
 } from '@mailroute/serving';
-import { AdapterConfigError } from '../errors.js';
+import { AdapterConfigError, RegistryArtifactError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
-import { loadChampionTasks, loadModelTasks } from './champion-tasks.js';
+import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelTasks } from './champion-tasks.js';
 import { API_ENV } from '../contracts.js';
 
 
@@ -70,7 +70,16 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     modelId,
     // The endpoint says which model serves; champion.json can lag behind it (an approval in the console,
     // a rollback), so the tasks follow every answer's model id, starting with one canary call.
-    tasksOf: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id),
+    tasksOf: async (id) => {
+      try {
+        return await loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id);
+      } catch (error) {
+        // Before the first approval the endpoint serves the bootstrap artifact, whose manifest names its
+        // own model id: it has no directory of that id, and its tasks are the bootstrap manifest's.
+        if (error instanceof RegistryArtifactError && modelId === BOOTSTRAP_MODEL) return tasks;
+        throw error;
+      }
+    },
   });
   await classifier.refresh();
   const source = createStaticClassifierSource(classifier);

@@ -16,6 +16,9 @@ async function readJson(s3: S3Client, bucket: string, key: string): Promise<unkn
   }
 }
 
+/** The artifact directory the endpoint serves before the first approval (`<prefix>bootstrap/`). */
+export const BOOTSTRAP_MODEL = 'bootstrap';
+
 /**
  * The task list of the model the registry calls champion (or the bootstrap model before the first
  * approval), read from its manifest in S3: the API Lambda needs it for `EmailClassifier.tasks`
@@ -27,7 +30,7 @@ export async function loadChampionTasks(
   prefix: string,
 ): Promise<{ modelId: string; tasks: { name: string; labels: string[] }[] }> {
   const pointer = (await readJson(s3, bucket, `${prefix}champion.json`)) as { id?: unknown } | undefined;
-  const modelId = typeof pointer?.id === 'string' ? pointer.id : 'bootstrap';
+  const modelId = typeof pointer?.id === 'string' ? pointer.id : BOOTSTRAP_MODEL;
   return { modelId, tasks: await loadModelTasks(s3, bucket, prefix, modelId) };
 }
 
