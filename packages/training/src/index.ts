@@ -10,7 +10,7 @@ export { splitDataset, type DatasetSplit } from './data/split.js';
 export { generateDemoRows, demoRowsToCsv, writeDemoData, DEMO_COLUMNS, DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, type DemoRow, type DemoOptions } from './demo/generate.js';
 export { DEMO_CONFIG_PATH, loadDemoConfig } from './demo/demo-config.js';
 export { RunTracker, RunRecordSchema, EpochRecordSchema, readRun, listRuns, runsDir, newId, gitCommit, type RunRecord, type EpochRecord } from './tracking/run-record.js';
-export { formatEpochLine, runListRows, compareRunRows, formatTable } from './tracking/format.js';
+export { formatEpochLine, formatFinalLine, runListRows, compareRunRows, formatTable } from './tracking/format.js';
 export { trainFromConfig, prepareInputs, type TrainFromConfigOptions, type TrainFromConfigResult } from './pipeline/train-from-config.js';
 export { predictDataset, preparePrediction, resolveModelDir, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
 export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';

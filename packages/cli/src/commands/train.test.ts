@@ -24,6 +24,13 @@ describe('mailroute train / predict / runs', () => {
     const epochLines = trained.stdout.split('\n').filter((l) => l.startsWith("{'loss': "));
     expect(epochLines.length).toBeGreaterThan(0);
     expect(epochLines[0]).toMatch(/'eval_f1': \d\.\d+/);
+    // After the epochs, one line for metric regexes: the kept epoch's eval_f1 is the last 'eval_f1' match,
+    // then the held-out figures.
+    const final = trained.stdout.split('\n').find((l) => l.startsWith("{'eval_f1': ") && l.includes("'best_epoch'"));
+    expect(final).toMatch(/^\{'eval_f1': \d\.\d+, 'best_epoch': \d\.0, 'test_accuracy': \d\.\d+, 'test_f1': \d\.\d+, 'test_business_area_f1': /);
+    const evalF1s = [...trained.stdout.matchAll(/'eval_f1': ([0-9.]+)/g)].map((m) => Number(m[1]));
+    const best = Number(/'best_epoch': (\d+)/.exec(final ?? '')?.[1]);
+    expect(evalF1s.at(-1)).toBeCloseTo(evalF1s[best - 1], 4); // the kept epoch's own line
     const id = /registered (\S+) \(version 1, PendingManualApproval\)/.exec(trained.stdout)?.[1];
     expect(id).toBeDefined();
     expect(trained.stderr).toContain('queue: 9 labels');

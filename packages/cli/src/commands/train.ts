@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DEMO_CONFIG_PATH, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
+import { DEMO_CONFIG_PATH, formatFinalLine, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { createProgress, type Progress } from '../progress.js';
 
@@ -57,6 +57,14 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         progress.clearLine();
         ctx.stderr.write(`${message}\n`);
       };
+      // Ctrl-C: the bar gives the terminal back its cursor, and the run keeps its epochs (recorded as they
+      // come); it then reads as interrupted.
+      const onInterrupt = () => {
+        progress.stop();
+        ctx.stderr.write('\ninterrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered\n');
+        process.exit(130);
+      };
+      process.once('SIGINT', onInterrupt);
       try {
         const result = await trainFromConfig({
           config,
@@ -72,6 +80,9 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           ...(flags.note ? { note: flags.note } : {}),
         });
         progress.stop();
+        // For metric regexes (SageMaker's): the kept epoch's eval_f1 comes last, then the measured figures.
+        const tasks = result.taxonomy.map((t) => t.task);
+        ctx.stdout.write(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`);
         const m = result.metrics;
         const perTask = result.taxonomy
           .map((t) => `${t.task} acc ${(m[`${t.task}.accuracy`] ?? NaN).toFixed(4)} macro-F1 ${(m[`${t.task}.macro_f1`] ?? NaN).toFixed(4)}`)
@@ -80,6 +91,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         ctx.stderr.write(`${measuredOn}: ${perTask}\ntraining ${result.trainingSeconds.toFixed(1)} s, run ${result.runId}\n`);
         ctx.stdout.write(`registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`);
       } finally {
+        process.off('SIGINT', onInterrupt);
         progress.stop();
       }
     });

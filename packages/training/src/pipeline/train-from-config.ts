@@ -11,7 +11,7 @@ import { splitDataset } from '../data/split.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
 import { formatTaxonomyReport, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
-import { gitCommit, newId, RunTracker } from '../tracking/run-record.js';
+import { gitCommit, newId, RunTracker, type EpochRecord } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { checkTrainable } from './trainable.js';
 
@@ -45,6 +45,9 @@ export interface TrainFromConfigResult {
   taxonomy: TaskTaxonomyReport[];
   counts: Record<string, number>;
   trainingSeconds: number;
+  /** The epoch whose weights were kept (early stopping), and its mean validation macro-F1. */
+  bestEpoch: number;
+  bestValidF1: number | null;
 }
 
 function toExamples(rows: readonly DatasetRow[], inputs: readonly ModelInput[], tasks: readonly TaskSpec[]): TrainExample[] {
@@ -152,6 +155,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const validInputs = prepareInputs(split.valid);
     const epochWrites: Promise<void>[] = [];
     const started = performance.now();
+    const reports: EpochRecord[] = [];
     const model = trainNgramBag({
       train: toExamples(split.train, trainInputs, tasks),
       valid: toExamples(split.valid, validInputs, tasks),
@@ -159,6 +163,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       params,
       onProgress: options.onProgress,
       onEpoch: (report) => {
+        reports.push(report);
         epochWrites.push(tracker.epoch(report));
         options.onEpoch?.(report, formatEpochLine(report));
       },
@@ -197,7 +202,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });
     const artifactDir = await registry.artifactDir(version.id);
     await tracker.finish({ metrics, metricsSplit, modelId, artifactDir, bestEpoch: model.bestEpoch, trainingSeconds });
-    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy: dataset.taxonomy, counts, trainingSeconds };
+    const bestValidF1 = reports.find((r) => r.epoch === model.bestEpoch)?.meanF1 ?? null;
+    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy: dataset.taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1 };
   } catch (error) {
     await tracker.fail(error);
     throw error;

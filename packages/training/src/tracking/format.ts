@@ -15,6 +15,23 @@ function pyFloat(value: number, places = 4): string {
  * `{'loss': 0.1234, 'learning_rate': 0.05, 'eval_loss': 0.3, 'eval_f1': 0.8123, 'epoch': 3.0}`, so the same
  * metric regexes (`'eval_f1': ([0-9.]+)`) read local and cloud runs alike.
  */
+/**
+ * The line after the last epoch, in the same dict form: the kept epoch and its validation F1 (so that a
+ * metric regex's last `'eval_f1'` match, which SageMaker takes as the final value, is the kept model's,
+ * not the last epoch's after early stopping), then the figures measured on the test (or validation) split.
+ */
+export function formatFinalLine(input: { bestEpoch: number; bestValidF1: number | null; metrics: Record<string, number>; tasks: readonly string[]; split: 'test' | 'valid' }): string {
+  const fields: Array<[string, string]> = [];
+  if (input.bestValidF1 !== null) fields.push(['eval_f1', pyFloat(input.bestValidF1)]);
+  fields.push(['best_epoch', pyFloat(input.bestEpoch, 1)]);
+  const accuracies = input.tasks.map((t) => input.metrics[`${t}.accuracy`]).filter((x): x is number => x !== undefined);
+  if (accuracies.length > 0) fields.push([`${input.split}_accuracy`, pyFloat(accuracies.reduce((a, b) => a + b, 0) / accuracies.length)]);
+  const f1 = input.metrics.mean_macro_f1;
+  if (f1 !== undefined) fields.push([`${input.split}_f1`, pyFloat(f1)]);
+  for (const t of input.tasks) if (input.metrics[`${t}.macro_f1`] !== undefined) fields.push([`${input.split}_${t}_f1`, pyFloat(input.metrics[`${t}.macro_f1`])]);
+  return `{${fields.map(([k, v]) => `'${k}': ${v}`).join(', ')}}`;
+}
+
 export function formatEpochLine(epoch: EpochRecord): string {
   const tasks = Object.values(epoch.perTask);
   const mean = (pick: (t: EpochRecord['perTask'][string]) => number) => (tasks.length > 0 ? tasks.reduce((s, t) => s + pick(t), 0) / tasks.length : NaN);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,16 @@ describe('run records', () => {
     // Another machine's run cannot be checked: it stays as written.
     writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...record, host: 'elsewhere' }));
     expect((await readRun(home, 'run-killed')).status).toBe('running');
+  });
+
+  it('records each epoch at once, without waiting for the event loop (training does not yield between epochs)', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    const run = await RunTracker.start(home, { runId: 'run-epochs', gitCommit: null, config: {}, dataPaths: [] });
+    const epoch = { epoch: 1, loss: 0.5, learningRate: 0.08, valLoss: null, perTask: {}, meanF1: null, seconds: 1, samplesPerSecond: 100 };
+    void run.epoch(epoch); // not awaited: as a synchronous training loop calls it
+    void run.epoch({ ...epoch, epoch: 2 });
+    expect(readFileSync(path.join(home, 'runs', 'run-epochs', 'epochs.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(JSON.parse(readFileSync(path.join(home, 'runs', 'run-epochs', 'run.json'), 'utf8')).epochs).toHaveLength(2);
   });
 
   it('names a damaged record instead of calling the run missing, and lists the others', async () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,9 +111,18 @@ export class RunTracker {
     await this.save();
   }
 
+  /**
+   * Records an epoch at once, in epochs.jsonl and run.json. Written synchronously: training runs without
+   * yielding between epochs, so an asynchronous write would wait for its end, and a running or
+   * interrupted run would show no epoch at all.
+   */
   async epoch(epoch: EpochRecord): Promise<void> {
     this.record.epochs.push(epoch);
-    await appendFile(path.join(this.dir, 'epochs.jsonl'), `${JSON.stringify(epoch)}\n`);
+    appendFileSync(path.join(this.dir, 'epochs.jsonl'), `${JSON.stringify(epoch)}\n`);
+    const file = path.join(this.dir, 'run.json');
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(this.record, null, 2)}\n`);
+    renameSync(tmp, file);
   }
 
   private finishedFields(): Pick<RunRecord, 'finishedAt' | 'durationSeconds'> {
