@@ -132,7 +132,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     let testRows = split.test;
     if (options.testDataPath) {
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
-      testRows = (await loadDataset(options.testDataPath, config, { fixedLabels })).rows;
+      const test = await loadDataset(options.testDataPath, config, { fixedLabels });
+      testRows = test.rows;
+      await tracker.update({ testDataHash: test.dataHash });
     }
     // An external test file may repeat training texts: count them, so the test figure can be judged.
     const seen = new Set([...split.train, ...split.valid].map((r) => r.dedupeKey));

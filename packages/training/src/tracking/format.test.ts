@@ -41,9 +41,12 @@ describe('compareRunRows', () => {
 
   it('says when two runs were measured on different rows', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], metrics: { accuracy: 0.9 }, metricsSplit: 'valid', dataHash: 'x' };
-    const external = { ...base, runId: 'b', metricsSplit: 'test' as const, testDataPath: '/data/banking77/test.csv' };
+    const external = { ...base, runId: 'b', metricsSplit: 'test' as const, testDataPath: '/data/banking77/test.csv', testDataHash: 't1' };
     expect(compareRunRows(base, external).find((r) => r[0] === 'metrics on')).toEqual(['metrics on', 'validation split', 'test file test.csv', 'different rows: the metrics below do not compare']);
     expect(compareRunRows(external, external).find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows');
+    // Another file of the same name is other rows; without the hashes (older runs) it cannot be said.
+    expect(compareRunRows(external, { ...external, testDataPath: '/other/test.csv', testDataHash: 't2' }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
+    expect(compareRunRows({ ...external, testDataHash: undefined }, { ...external, testDataHash: undefined }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
     // Held-out rows of the same data are the same rows only with the same split, and of other data never.
     const held = (seed: number, dataHash = 'x'): RunRecord => ({ ...base, metricsSplit: 'test', dataHash, config: { split: { kind: 'stratified', seed, testShare: 0.2 } } });
     expect(runListRows([held(0)])[0][5]).toBe('held-out test split (seed 0, 0.2)');

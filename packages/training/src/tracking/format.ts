@@ -69,7 +69,10 @@ export function measuredOn(r: RunRecord): string {
 
 /** Whether two runs' metrics were measured on the same rows: the same data (or test file) and split. */
 function sameRows(a: RunRecord, b: RunRecord): boolean {
-  return measuredOn(a) === measuredOn(b) && (a.testDataPath !== undefined || a.dataHash === b.dataHash);
+  if (measuredOn(a) !== measuredOn(b)) return false;
+  // Test files: by their content, not their name (two `test.csv` of different exports); unknown without both hashes.
+  if (a.testDataPath !== undefined) return a.testDataHash !== undefined && a.testDataHash === b.testDataHash;
+  return a.dataHash === b.dataHash;
 }
 
 /** Rows of `runs list`: id, status, started, model, mean macro-F1, measured on, data hash. */

@@ -38,6 +38,8 @@ export const RunRecordSchema = z.object({
   config: z.unknown(),
   dataPaths: z.array(z.string()),
   testDataPath: z.string().optional(),
+  /** sha256 of the test file's rows (as `dataHash`): two files of one name are told apart. */
+  testDataHash: z.string().optional(),
   dataHash: z.string().optional(),
   counts: z.record(z.string(), z.number()).optional(),
   taxonomy: z.array(z.unknown()).optional(),
