@@ -13,6 +13,7 @@ import { cleanEmail, htmlToText, type Email } from '@mailroute/preprocess';
 import { median, sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
 import { passes, readCases, tally, type ReplyCase } from './preprocess-cases.js';
 import { measureLanguage } from './preprocess-language.js';
+import { countFromEnv } from './lib/env.js';
 
 type Cleaner = (c: ReplyCase) => string;
 
@@ -182,7 +183,7 @@ export async function run(): Promise<SectionResult> {
   if (!data) return { section: 'preprocess', figures: [], tables: [], notes: ['skipped: ../shared/data is absent, so there are no fixtures to score'] };
   const cases = readCases(path.join(data, 'email-reply-fixtures', 'cases.jsonl'));
   const scored = score(cases);
-  const speed = throughput(cases, Number(process.env.BENCH_RUNS ?? 15));
+  const speed = throughput(cases, countFromEnv('BENCH_RUNS', 15, 1, 1000));
   const adv = adversarial();
   const lang = await measureLanguage(data);
   const figures = [...scored.figures, ...speed.figures, ...adv.figures, ...lang.figures];

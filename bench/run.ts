@@ -14,7 +14,28 @@ const sections: Record<string, () => Promise<Section>> = {
   evaluation: async () => (await import('./evaluation.js')).run,
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`Usage: npm run bench [-- section ...]   (default: every section, in this order)
+
+Sections: ${Object.keys(sections).join(', ')}
+Each writes bench-results/<section>.json and .md, measured beside a reference in the same run.
+
+Environment:
+  BENCH_RUNS=N                   preprocess: throughput passes (default 15)
+  MAILROUTE_BENCH_SINGLE_TASK=1  training: add the tickets in single-task mode
+  MAILROUTE_BENCH_SPLITS=N       training-splits: split seeds 1..N (default 10)
+  MAILROUTE_BENCH_MODEL_SEEDS=M  training-splits: model seeds 0..M-1 (default 5)
+  MAILROUTE_BENCH_SECONDS=S      serving: seconds per load run (default 15)
+  MAILROUTE_BENCH_ROUNDS=R       serving: rounds of constant route + mailroute (default 3)`);
+  process.exit(0);
+}
+const options = args.filter((a) => a.startsWith('-'));
+if (options.length > 0) {
+  console.error(`bench: unknown option(s) ${options.join(', ')}; see npm run bench -- --help`);
+  process.exit(2);
+}
+const wanted = args;
 const unknown = wanted.filter((w) => !(w in sections));
 if (unknown.length > 0) {
   console.error(`bench: unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`);

@@ -17,11 +17,12 @@ import autocannon from 'autocannon';
 import { Classifier, createLocalRegistry } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 import { ensureDemoChampion, generateDemoRows } from '@mailroute/training';
+import { countFromEnv } from './lib/env.js';
 import { median, type Figure, type SectionResult, type Table } from './lib/report.js';
 
-const SECONDS = Number(process.env.MAILROUTE_BENCH_SECONDS ?? 15);
+const SECONDS = countFromEnv('MAILROUTE_BENCH_SECONDS', 15, 1, 600);
 const CONNECTIONS = 16;
-const ROUNDS = Number(process.env.MAILROUTE_BENCH_ROUNDS ?? 3);
+const ROUNDS = countFromEnv('MAILROUTE_BENCH_ROUNDS', 3, 1, 20);
 
 function emails(n: number, seed = 7): Email[] {
   return generateDemoRows({ rows: n, seed }).map((r) => ({ id: r.id, subject: r.subject, body: r.body, from: r.from, bank: r.bank, receivedAt: r.receivedAt }));

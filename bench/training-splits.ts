@@ -12,6 +12,7 @@ import path from 'node:path';
 import { loadTrainingConfig, trainFromConfig, type TrainingConfig } from '@mailroute/training';
 import { hasReference, REFERENCE_ABSENT, runReference, ticketFiles, writeReferenceInput } from './lib/reference.js';
 import { sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
+import { countFromEnv } from './lib/env.js';
 
 const CONFIG = 'bench/configs/tickets.json';
 
@@ -27,12 +28,6 @@ function standardError(xs: readonly number[]): number {
   return Math.sqrt(variance / xs.length);
 }
 
-function countFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name] ?? String(fallback);
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error(`${name} must be an integer from 0 to 100, not ${raw}`);
-  return n;
-}
 
 type F1ByTask = Record<string, number>;
 
