@@ -1,4 +1,21 @@
 /** Errors of the AWS adapters: one small class per failure, each with a stable `code` and the `cause`. */
+import { ServingError } from '@mailroute/serving';
+
+/**
+ * The endpoint cannot take the request now (throttled, scaling, the container's own 503 or 429): a 503
+ * with Retry-After, which a client retries, rather than a 500.
+ */
+export class EndpointUnavailableError extends ServingError {
+  readonly code = 'ENDPOINT_UNAVAILABLE';
+  readonly status = 503;
+  readonly retryAfterSeconds = 1;
+}
+
+/** The model container failed the request or answered something unusable: 502, its cause logged, not shown. */
+export class EndpointFailedError extends ServingError {
+  readonly code = 'ENDPOINT_FAILED';
+  readonly status = 502;
+}
 
 export class EndpointInvocationError extends Error {
   readonly code = 'SAGEMAKER_INVOKE_FAILED';
@@ -8,11 +25,12 @@ export class EndpointInvocationError extends Error {
   }
 }
 
-export class EndpointResponseError extends Error {
+/** The endpoint answered something that is not an /invocations answer for the emails sent: 502. */
+export class EndpointResponseError extends ServingError {
   readonly code = 'SAGEMAKER_RESPONSE_INVALID';
+  readonly status = 502;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EndpointResponseError';
+    super(message, {}, options);
   }
 }
 

@@ -2,7 +2,9 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { EmailPrediction } from '@mailroute/model';
-import { SageMakerEndpointClassifier, parseInvocationsBody } from './sagemaker-endpoint-classifier.js';
+import { toProblem } from '@mailroute/serving';
+import { EndpointResponseError } from './errors.js';
+import { endpointError, SageMakerEndpointClassifier, parseInvocationsBody } from './sagemaker-endpoint-classifier.js';
 
 const client = new SageMakerRuntimeClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const sm = mockClient(client);
@@ -56,6 +58,16 @@ describe('SageMakerEndpointClassifier', () => {
     sm.on(InvokeEndpointCommand).rejects(new Error('ModelError'));
     const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'e', tasks: [] });
     await expect(classifier.predict([{ body: 'x' }])).rejects.toMatchObject({ code: 'SAGEMAKER_INVOKE_FAILED' });
+  });
+
+  it('maps endpoint failures to what a client can act on: retry later (503), the model failed (502), a fault here (500)', () => {
+    const named = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(name), { name, ...extra });
+    for (const cause of [named('ThrottlingException'), named('ServiceUnavailable'), named('ModelError', { OriginalStatusCode: 503 }), named('ModelError', { OriginalStatusCode: 429 }), Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })]) {
+      expect(toProblem(endpointError('ep', cause))).toMatchObject({ body: { status: 503, code: 'ENDPOINT_UNAVAILABLE' }, headers: { 'retry-after': '1' } });
+    }
+    expect(toProblem(endpointError('ep', named('ModelError', { OriginalStatusCode: 500 }))).body).toMatchObject({ status: 502, code: 'ENDPOINT_FAILED', detail: 'The model container failed the request (500).' });
+    expect(toProblem(endpointError('ep', named('ValidationError'))).body).toMatchObject({ status: 500, code: 'INTERNAL' }); // e.g. no such endpoint: a configuration fault
+    expect(toProblem(new EndpointResponseError('endpoint returned an empty body')).body).toMatchObject({ status: 502, code: 'SAGEMAKER_RESPONSE_INVALID' });
   });
 
   it('rejects a response with the wrong number of results', async () => {

@@ -2,7 +2,7 @@ import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/cli
 import { z } from 'zod';
 import { EmailPredictionSchema, type EmailClassifier, type EmailPrediction } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
-import { EndpointInvocationError, EndpointResponseError } from './errors.js';
+import { EndpointFailedError, EndpointInvocationError, EndpointResponseError, EndpointUnavailableError } from './errors.js';
 
 /**
  * The body the serving container's `POST /invocations` returns (serving's ClassifyResponse:
@@ -100,7 +100,7 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
       );
       body = response.Body;
     } catch (cause) {
-      throw new EndpointInvocationError(`InvokeEndpoint ${this.options.endpointName} failed`, { cause });
+      throw endpointError(this.options.endpointName, cause);
     }
     const parsed = parseInvocationsBody(body, emails.length);
     this.lastModelId = parsed.modelId;
@@ -110,6 +110,24 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
     }
     return parsed.predictions;
   }
+}
+
+/** Throttling and capacity errors of the SageMaker runtime, and the container statuses that mean "later". */
+const UNAVAILABLE = new Set(['ThrottlingException', 'ServiceUnavailable', 'ServiceUnavailableException', 'ModelNotReadyException', 'InternalDependencyException', 'TimeoutError']);
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+
+/** What a failed InvokeEndpoint means for the caller: retry later (503), the model failed (502), or a fault here (500). */
+export function endpointError(endpointName: string, cause: unknown): Error {
+  const e = cause as { name?: string; code?: string; OriginalStatusCode?: number };
+  if (UNAVAILABLE.has(e.name ?? '') || NETWORK.has(e.code ?? '')) {
+    return new EndpointUnavailableError(`The model endpoint is busy or unreachable (${e.name ?? e.code}); retry shortly.`, {}, { cause });
+  }
+  if (e.name === 'ModelError') {
+    const status = e.OriginalStatusCode;
+    if (status === 503 || status === 429) return new EndpointUnavailableError(`The model container is overloaded (${status}); retry shortly.`, {}, { cause });
+    return new EndpointFailedError(`The model container failed the request${status === undefined ? '' : ` (${status})`}.`, {}, { cause });
+  }
+  return new EndpointInvocationError(`InvokeEndpoint ${endpointName} failed: ${e.name ?? 'error'}`, { cause });
 }
 
 /** Decodes and validates an /invocations response; the result count must match the request. */

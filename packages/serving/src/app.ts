@@ -128,9 +128,12 @@ export function createApp(options: AppOptions): ServingApp {
 
   app.onError((error, c) => {
     const problem = toProblem(error);
-    if (problem.body.status >= 500 && problem.body.code === 'INTERNAL') {
-      // The cause is logged by name and message only; never the request body.
-      ctx.logger.error('request failed', { route: c.req.routePath, error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
+    if (problem.body.status >= 500 && (problem.body.code === 'INTERNAL' || problem.body.status === 502)) {
+      // The error and its cause (e.g. the SDK error behind a failed endpoint call) by name and message
+      // only; never the request body.
+      const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message.slice(0, 200)}` : 'unknown');
+      const cause = error instanceof Error && error.cause !== undefined ? { cause: describe(error.cause) } : {};
+      ctx.logger.error('request failed', { route: c.req.routePath, code: problem.body.code, error: describe(error), ...cause });
     }
     return problemResponse(c, problem);
   });
