@@ -81,6 +81,12 @@ export class RateLimitedError extends ServingError {
   }
 }
 
+/** The caller accepts no type this route answers in (SageMaker's `Accept`): 406. */
+export class NotAcceptableError extends ServingError {
+  readonly code = 'NOT_ACCEPTABLE';
+  readonly status = 406;
+}
+
 export class OverloadedError extends ServingError {
   readonly code = 'OVERLOADED';
   readonly status = 503;

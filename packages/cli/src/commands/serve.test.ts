@@ -179,7 +179,9 @@ describe('mailroute serve', () => {
       MAILROUTE_SAGEMAKER: '1',
       SM_MODEL_DIR: path.join(modelsDir, modelId),
       MAILROUTE_HOME: path.join(root, 'sm'),
-      PORT: '0',
+      // SageMaker's own port variable wins in SageMaker mode (PORT, unusable here, is not read).
+      SAGEMAKER_BIND_TO_PORT: '0',
+      PORT: 'not-a-port',
       HOST: '127.0.0.1',
     });
     expect(app.stdout()).toContain('auth: OFF');
@@ -189,6 +191,12 @@ describe('mailroute serve', () => {
     expect(((await ok.json()) as { modelId: string }).modelId).toBe(modelId);
     const csv = await fetch(`${app.url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' });
     expect(csv.status).toBe(415);
+    // It answers JSON only: a caller asking for another type is told so (SageMaker passes Accept on).
+    const wantsCsv = await fetch(`${app.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/csv' }, body: JSON.stringify({ emails: [{ body: 'Hallo' }] }) });
+    expect(wantsCsv.status).toBe(406);
+    expect(((await wantsCsv.json()) as { code: string }).code).toBe('NOT_ACCEPTABLE');
+    const anyType = await fetch(`${app.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json;q=0.9, */*;q=0.1' }, body: JSON.stringify({ emails: [{ body: 'Hallo' }] }) });
+    expect(anyType.status).toBe(200);
     expect(await app.stop()).toBe(0);
   }, 60_000);
 });

@@ -92,12 +92,16 @@ export function addServeOptions(command: Command): Command {
 /** Where the server will listen, from the flags and the environment; a bad PORT is a usage error. */
 function listenAddress(ctx: CliContext, flags: ServeFlags) {
   const sagemaker = flags.sagemaker === true || ctx.env.MAILROUTE_SAGEMAKER === '1';
+  // SageMaker names the port in SAGEMAKER_BIND_TO_PORT when it runs several containers (inference
+  // pipelines); it wins over PORT in SageMaker mode.
+  const portVariable = sagemaker && ctx.env.SAGEMAKER_BIND_TO_PORT !== undefined ? 'SAGEMAKER_BIND_TO_PORT' : 'PORT';
+  const rawPort = ctx.env[portVariable];
   let envPort: number | undefined;
   try {
-    envPort = ctx.env.PORT === undefined || flags.port !== undefined ? undefined : integer('PORT', 0, 65535)(ctx.env.PORT);
+    envPort = rawPort === undefined || flags.port !== undefined ? undefined : integer(portVariable, 0, 65535)(rawPort);
   } catch (error) {
     // Thrown outside Commander's parsing, its own error would end the command without a word.
-    throw new UsageError(`${(error as Error).message} (got "${ctx.env.PORT}")`);
+    throw new UsageError(`${(error as Error).message} (got "${rawPort}")`);
   }
   const envHost = ctx.env.HOST?.trim() === '' ? undefined : ctx.env.HOST;
   const host = flags.host ?? envHost ?? (sagemaker ? '0.0.0.0' : '127.0.0.1');

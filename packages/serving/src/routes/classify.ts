@@ -3,9 +3,20 @@ import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
 import { classifyRequestSchema, ClassifyResponseSchema, withoutNulls } from '../http/schemas.js';
 import type { Email } from '@mailroute/preprocess';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyEmails } from './classify-core.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
+
+/** Whether an Accept header takes JSON: application/json, application/ or any type (or a blank header), with any q but 0. */
+export function acceptsJson(accept: string): boolean {
+  if (accept.trim() === '') return true;
+  return accept.split(',').some((part) => {
+    const [type, ...params] = part.trim().toLowerCase().split(';').map((s) => s.trim());
+    const q = params.find((p) => p.startsWith('q='));
+    if (q !== undefined && Number(q.slice(2)) === 0) return false;
+    return type === 'application/json' || type === 'application/*' || type === '*/*';
+  });
+}
 
 export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void {
   const Request = classifyRequestSchema(ctx.limits.maxBatch);
@@ -24,7 +35,12 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails.map(withoutNulls), () => c.get('timedOut') === true), 200),
   );
 
-  // SageMaker's inference contract: same body and answer as /v1/classify, JSON only.
+  // SageMaker's inference contract: same body and answer as /v1/classify, JSON only (both ways).
+  app.use('/invocations', async (c, next) => {
+    const accept = c.req.header('accept');
+    if (accept !== undefined && !acceptsJson(accept)) throw new NotAcceptableError(`/invocations answers application/json only, not ${accept.slice(0, 80)}.`);
+    await next();
+  });
   app.use('/invocations', jsonGuard);
   app.openapi(
     createRoute({
