@@ -76,7 +76,16 @@ describe('createLambdaHandler', () => {
       if (calls === 1) throw new Error('cold start failed');
       return serving;
     });
-    await expect(flaky(apiGatewayV2Event('GET', '/healthz'), lambdaContext)).rejects.toThrow('cold start failed');
+    // The failed start answers a 503 to retry, as problem+json (not API Gateway's bare 500).
+    const first = await flaky(apiGatewayV2Event('GET', '/healthz'), lambdaContext);
+    expect(first.statusCode).toBe(503);
+    expect(first.headers).toMatchObject({ 'content-type': 'application/problem+json', 'retry-after': '5' });
+    expect(JSON.parse(first.body)).toMatchObject({ code: 'NOT_READY' });
     expect((await flaky(apiGatewayV2Event('GET', '/healthz'), lambdaContext)).statusCode).toBe(200);
+  });
+
+  it('fails the invocation for a configuration fault, which no retry can mend', async () => {
+    const misconfigured = createLambdaHandler(async () => Promise.reject(Object.assign(new Error('no table name'), { code: 'AWS_CONFIG_INVALID' })));
+    await expect(misconfigured(apiGatewayV2Event('GET', '/healthz'), lambdaContext)).rejects.toMatchObject({ code: 'AWS_CONFIG_INVALID' });
   });
 });

@@ -1,5 +1,6 @@
 import { handle, type LambdaEvent, type LambdaContext, type APIGatewayProxyResult } from 'hono/aws-lambda';
 import type { ServingApp } from '../app.js';
+import { problem, PROBLEM_CONTENT_TYPE } from '../http/problem.js';
 
 export type LambdaHandler = (event: LambdaEvent, context: LambdaContext) => Promise<APIGatewayProxyResult>;
 
@@ -16,9 +17,20 @@ function withoutStagePrefix(event: LambdaEvent): LambdaEvent {
   return { ...event, rawPath: e.rawPath.slice(prefix.length) || '/' } as LambdaEvent;
 }
 
+/** A configuration fault (a missing setting): retrying cannot help, so the function fails and its alarm pages. */
+const isConfigFault = (error: unknown): boolean => /_CONFIG_INVALID$/.test(String((error as { code?: unknown }).code ?? ''));
+
+/** The answer while the app cannot be built (its model store or endpoint unreachable): a 503 to retry, as problem+json. */
+function notReady(): APIGatewayProxyResult {
+  const body = problem(503, 'NOT_READY', 'The service is starting or cannot reach its model yet; retry shortly.');
+  return { statusCode: 503, headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'retry-after': '5' }, body: JSON.stringify(body), isBase64Encoded: false };
+}
+
 /**
  * The AWS Lambda entry (API Gateway HTTP API, payload v2). The app is built once per container, on the
- * first event, so the model loads during the first invocation and stays warm after it.
+ * first event, so the model loads during the first invocation and stays warm after it. A build that
+ * fails answers 503 NOT_READY (logged; the next event tries again), or, for a configuration fault, fails
+ * the invocation.
  */
 export function createLambdaHandler(serving: ServingApp | (() => Promise<ServingApp>)): LambdaHandler {
   let ready: Promise<LambdaHandler> | undefined;
@@ -31,6 +43,15 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
       ready = undefined; // the next event tries again
       throw error;
     });
-    return (await ready)(withoutStagePrefix(event), context);
+    let handler: LambdaHandler;
+    try {
+      handler = await ready;
+    } catch (error) {
+      if (isConfigFault(error)) throw error;
+      const e = error as { name?: string; message?: string; cause?: { name?: string } };
+      console.error(JSON.stringify({ level: 'error', message: 'app not ready', error: `${e.name ?? 'Error'}: ${String(e.message ?? '').slice(0, 200)}`, cause: e.cause?.name }));
+      return notReady();
+    }
+    return handler(withoutStagePrefix(event), context);
   };
 }
