@@ -90,5 +90,6 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
 
 /** The API Lambda's handler: config from the environment, app built on the first event. */
 export function createApiLambdaHandler(env: Record<string, string | undefined>, deps?: AwsServingDeps): LambdaHandler {
-  return createLambdaHandler(async () => createAwsServing(apiConfigFromEnv(env), deps ?? defaultAwsServingDeps()));
+  const resolved = deps ?? defaultAwsServingDeps();
+  return createLambdaHandler(async () => createAwsServing(apiConfigFromEnv(env), resolved), { logger: resolved.logger });
 }

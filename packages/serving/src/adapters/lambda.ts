@@ -1,5 +1,6 @@
 import { handle, type LambdaEvent, type LambdaContext, type APIGatewayProxyResult } from 'hono/aws-lambda';
 import type { ServingApp } from '../app.js';
+import { silentLogger, type Logger } from '../http/logger.js';
 import { problem, PROBLEM_CONTENT_TYPE } from '../http/problem.js';
 
 export type LambdaHandler = (event: LambdaEvent, context: LambdaContext) => Promise<APIGatewayProxyResult>;
@@ -32,7 +33,8 @@ function notReady(): APIGatewayProxyResult {
  * fails answers 503 NOT_READY (logged; the next event tries again), or, for a configuration fault, fails
  * the invocation.
  */
-export function createLambdaHandler(serving: ServingApp | (() => Promise<ServingApp>)): LambdaHandler {
+export function createLambdaHandler(serving: ServingApp | (() => Promise<ServingApp>), options: { logger?: Logger } = {}): LambdaHandler {
+  const logger = options.logger ?? silentLogger;
   let ready: Promise<LambdaHandler> | undefined;
   const build = async (): Promise<LambdaHandler> => {
     const app = typeof serving === 'function' ? await serving() : serving;
@@ -49,7 +51,7 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
     } catch (error) {
       if (isConfigFault(error)) throw error;
       const e = error as { name?: string; message?: string; cause?: { name?: string } };
-      console.error(JSON.stringify({ level: 'error', message: 'app not ready', error: `${e.name ?? 'Error'}: ${String(e.message ?? '').slice(0, 200)}`, cause: e.cause?.name }));
+      logger.error('app not ready', { error: `${e.name ?? 'Error'}: ${String(e.message ?? '').slice(0, 200)}`, cause: e.cause?.name });
       return notReady();
     }
     return handler(withoutStagePrefix(event), context);
