@@ -85,7 +85,7 @@ export function addServeOptions(command: Command): Command {
       'predictions are answered at once and committed within n ms, in one transaction with other requests (default 5); 0: each committed before its answer',
       integer('--prediction-buffer-ms', 0, 1000),
     )
-    .option('--retention-days <n>', 'days predictions (and their stored text) and feedback are kept in the database (default 400; 0: for ever)', integer('--retention-days', 0, 100_000));
+    .option('--retention-days <n>', 'days predictions (and their stored text) and feedback are kept in the database (default 400, 1 with --sagemaker; 0: for ever)', integer('--retention-days', 0, 100_000));
 }
 
 /** Starts the server from flags and environment, prints where it listens, and returns it. */
@@ -146,7 +146,9 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       modelThreads: flags.modelThreads,
       inlineEmails: flags.inlineEmails,
       predictionBufferMs: flags.predictionBufferMs,
-      retentionDays: flags.retentionDays,
+      // In a SageMaker container the API Lambda keeps the records (DynamoDB): the container's copy is only a
+      // day's, not 400 days growing on the endpoint's volume.
+      retentionDays: flags.retentionDays ?? (sagemaker ? 1 : undefined),
       logger,
     });
   } catch (error) {
