@@ -11,7 +11,7 @@ import { splitDataset } from '../data/split.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
 import { formatTaxonomyReport, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
-import { gitCommit, newId, RunTracker, type EpochRecord } from '../tracking/run-record.js';
+import { gitCommit, gitDirty, newId, RunTracker, type EpochRecord } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { checkTrainable } from './trainable.js';
 
@@ -99,6 +99,12 @@ export async function scratchDir(): Promise<string> {
   return mkdtemp(path.join(tmp, `mailroute-train-${process.pid}-`));
 }
 
+/** `{ gitDirty }` when git can tell. */
+function dirtyFlag(): { gitDirty?: boolean } {
+  const dirty = gitDirty();
+  return dirty === undefined ? {} : { gitDirty: dirty };
+}
+
 /**
  * The local training run: load the export(s) with the config's taxonomy, split without leakage, clean
  * every email exactly as serving does (`prepareModelInput`), train the ngram-bag model, export it, measure
@@ -117,6 +123,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   const tracker = await RunTracker.start(options.home, {
     runId: newId('run'),
     gitCommit: gitCommit(),
+    ...dirtyFlag(),
     config,
     dataPaths,
     ...(options.testDataPath ? { testDataPath: path.resolve(options.testDataPath) } : {}),

@@ -67,6 +67,8 @@ export function measuredOn(r: RunRecord): string {
   return describeMeasuredOn({ testedOn, ...(r.testDataPath !== undefined ? { testFile: path.basename(r.testDataPath) } : {}), ...(split ? { split } : {}) }) ?? '-';
 }
 
+const commitOf = (r: RunRecord): string => `${r.gitCommit?.slice(0, 12) ?? '-'}${r.gitDirty ? ' (dirty)' : ''}`;
+
 /** Whether two runs' metrics were measured on the same rows: the same data (or test file) and split. */
 function sameRows(a: RunRecord, b: RunRecord): boolean {
   if (measuredOn(a) !== measuredOn(b)) return false;
@@ -94,7 +96,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['run', a.runId, b.runId, ''],
     ['status', a.status, b.status, ''],
     ['model', a.modelId ?? '-', b.modelId ?? '-', ''],
-    ['git commit', a.gitCommit?.slice(0, 12) ?? '-', b.gitCommit?.slice(0, 12) ?? '-', ''],
+    ['git commit', commitOf(a), commitOf(b), a.gitDirty || b.gitDirty ? 'uncommitted changes: the code may differ' : ''],
     ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', a.dataHash === b.dataHash ? 'same' : 'differs'],
     ['metrics on', measuredOn(a), measuredOn(b), sameRows(a, b) ? 'same rows' : 'different rows: the metrics below do not compare'],
     ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../pipeline/train-from-config.js';
 import { processAlive } from '@mailroute/model';
-import { gitCommit, listRuns, readRun, RunTracker } from './run-record.js';
+import { gitCommit, gitDirty, listRuns, readRun, RunTracker } from './run-record.js';
 
 /** The pid of a process that has ended. */
 function deadPid(): number {
@@ -61,6 +61,19 @@ describe('run records', () => {
     if (inRepo.status !== 0) return expect(gitCommit()).toBeNull();
     expect(gitCommit()).toBe(inRepo.stdout.toString().trim());
     expect(gitCommit(os.tmpdir())).toBeNull();
+  });
+
+  it('tells whether tracked files have uncommitted changes, in a repository of its own', () => {
+    const repo = mkdtempSync(path.join(os.tmpdir(), 'mailroute-git-'));
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: repo });
+    if (git('init', '-q').status !== 0) return expect(gitDirty(repo)).toBeUndefined(); // no git here
+    writeFileSync(path.join(repo, 'a.txt'), 'one');
+    git('add', 'a.txt');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'one');
+    expect(gitDirty(repo)).toBe(false);
+    writeFileSync(path.join(repo, 'a.txt'), 'two');
+    expect(gitDirty(repo)).toBe(true);
+    expect(gitDirty(os.tmpdir())).toBeUndefined();
   });
 
   it("removes the training scratch of processes that are gone, not of live ones", async () => {

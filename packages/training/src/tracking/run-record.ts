@@ -37,6 +37,8 @@ export const RunRecordSchema = z.object({
   gitCommit: z.string().nullable(),
   config: z.unknown(),
   dataPaths: z.array(z.string()),
+  /** The code had uncommitted changes to tracked files when the run started. */
+  gitDirty: z.boolean().optional(),
   testDataPath: z.string().optional(),
   /** sha256 of the test file's rows (as `dataHash`): two files of one name are told apart. */
   testDataHash: z.string().optional(),
@@ -76,6 +78,18 @@ export function gitCommit(cwd = path.dirname(fileURLToPath(import.meta.url))): s
     return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Whether the working tree of the code that runs has changes not in its commit (`git status --porcelain`
+ * for tracked files): a run with the same commit may then not be the same code. Undefined outside git.
+ */
+export function gitDirty(cwd = path.dirname(fileURLToPath(import.meta.url))): boolean | undefined {
+  try {
+    return execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() !== '';
+  } catch {
+    return undefined;
   }
 }
 
