@@ -124,6 +124,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     runId: newId('run'),
     gitCommit: gitCommit(),
     ...dirtyFlag(),
+    params: { ...params },
     config,
     dataPaths,
     ...(options.testDataPath ? { testDataPath: path.resolve(options.testDataPath) } : {}),

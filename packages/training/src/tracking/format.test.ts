@@ -35,6 +35,9 @@ describe('compareRunRows', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [epoch], metrics: { mean_macro_f1: 0.5 }, dataHash: 'x' };
     const rows = compareRunRows(base, { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 }, dataHash: 'y' });
     expect(rows.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '+0.1250']);
+    // Parameters that differ are named (defaults filled in); equal ones are left out.
+    const params = compareRunRows({ ...base, params: { seed: 0, dim: 32, epochs: 6 } }, { ...base, runId: 'b', params: { seed: 7, dim: 32, epochs: 6 } });
+    expect(params.filter((r) => r[0].startsWith('param '))).toEqual([['param seed', '0', '7', 'differs']]);
     // A run of uncommitted code says so: the same commit may not be the same code.
     const dirty = compareRunRows({ ...base, gitCommit: 'abcdef1234567890' }, { ...base, runId: 'b', gitCommit: 'abcdef1234567890', gitDirty: true });
     expect(dirty.find((r) => r[0] === 'git commit')).toEqual(['git commit', 'abcdef123456', 'abcdef123456 (dirty)', 'uncommitted changes: the code may differ']);

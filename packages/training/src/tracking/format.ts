@@ -103,6 +103,12 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), ''],
   ];
+  // The parameters that differ (defaults filled in): what else but the code or the data made the runs differ.
+  for (const key of [...new Set([...Object.keys(a.params ?? {}), ...Object.keys(b.params ?? {})])].sort()) {
+    const x = JSON.stringify(a.params?.[key]);
+    const y = JSON.stringify(b.params?.[key]);
+    if (x !== y) rows.push([`param ${key}`, x ?? '-', y ?? '-', 'differs']);
+  }
   const numeric = (label: string, x: number | undefined, y: number | undefined) =>
     rows.push([label, fmt(x), fmt(y), x !== undefined && y !== undefined ? `${y - x >= 0 ? '+' : ''}${Number.isInteger(x) && Number.isInteger(y) ? y - x : (y - x).toFixed(4)}` : '']);
   for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key]);

@@ -37,6 +37,8 @@ export const RunRecordSchema = z.object({
   gitCommit: z.string().nullable(),
   config: z.unknown(),
   dataPaths: z.array(z.string()),
+  /** The model parameters the trainer used, defaults filled in (the config may leave them out). */
+  params: z.record(z.string(), z.unknown()).optional(),
   /** The code had uncommitted changes to tracked files when the run started. */
   gitDirty: z.boolean().optional(),
   testDataPath: z.string().optional(),
