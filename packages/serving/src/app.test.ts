@@ -185,6 +185,11 @@ describe('auth and limits', () => {
     // With both headers, Authorization names the caller (behind API Gateway it is the verified token).
     const both = await app.request('/v1/admin/reload', { method: 'POST', headers: { authorization: `Bearer ${KEYS.classify}`, 'x-api-key': KEYS.all } });
     expect(both.status).toBe(403);
+    // A bare token in Authorization (API Gateway's authorizer takes one) is the key, and wins over x-api-key too.
+    const bare = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: KEYS.classify }, body: JSON.stringify({ emails: [invoiceEmail] }) });
+    expect(bare.status).toBe(200);
+    const bareBoth = await app.request('/v1/admin/reload', { method: 'POST', headers: { authorization: KEYS.classify, 'x-api-key': KEYS.all } });
+    expect(bareBoth.status).toBe(403);
   });
 
   it('429 with Retry-After past the key rate limit', async () => {

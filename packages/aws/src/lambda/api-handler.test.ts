@@ -91,6 +91,9 @@ describe('API Lambda wired with the AWS adapters', () => {
     const put = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0].Put;
     expect(put?.TableName).toBe('mailroute-dev-predictions');
     expect(put?.Item).toMatchObject({ emailId: 'crm-1', modelId: 'ngram-bag-1', queue: 'payments' });
+    // The authorizer also passes a bare token (no `Bearer`): so does the app, naming the caller from it.
+    const bare = await handler(event('POST', '/v1/classify', { emails: [{ id: 'crm-2', body: 'Bitte entsperren.' }] }, { authorization: token, 'x-api-key': 'forged' }), context);
+    expect(bare.statusCode).toBe(200);
   });
 
   it('takes its task list from the model the endpoint says it serves, not from a stale champion.json', async () => {

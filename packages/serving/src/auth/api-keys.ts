@@ -79,8 +79,11 @@ export function presentedKey(authorization: string | undefined, apiKeyHeader: st
   // Authorization first: behind API Gateway it is the token the JWT authorizer verified, and a second
   // header must not name another caller (and so another rate-limit bucket).
   if (authorization) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    const value = authorization.trim();
+    const match = /^Bearer\s+(.+)$/i.exec(value);
     if (match) return match[1].trim();
+    // A bare token (one word), as API Gateway's JWT authorizer also takes it: the caller's, not x-api-key's.
+    if (value !== '' && !/\s/.test(value)) return value;
   }
   if (apiKeyHeader) return apiKeyHeader.trim();
   return undefined;
