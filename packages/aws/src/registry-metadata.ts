@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeMeasuredOn, MODEL_STATUSES, type ModelStatus, type ModelVersion } from '@mailroute/model';
+import { ManifestTestFactsSchema, measuredOnOfManifest, MODEL_STATUSES, type ModelStatus, type ModelVersion } from '@mailroute/model';
 import { RegistryArtifactError, RegistryStateError } from './errors.js';
 
 /**
@@ -14,20 +14,16 @@ export const ManifestSummarySchema = z.looseObject({
   dataHash: z.string().optional(),
   trainingDataHash: z.string().optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
-  training: z.looseObject({ testedOn: z.string().optional(), testFile: z.string().optional() }).optional().catch(undefined),
-  trainingConfig: z.looseObject({ split: z.looseObject({ kind: z.string().optional(), seed: z.number().optional(), testShare: z.number().optional(), validShare: z.number().optional() }).optional().catch(undefined) }).optional().catch(undefined),
-});
+}).extend(ManifestTestFactsSchema.shape);
 export type ManifestSummary = z.infer<typeof ManifestSummarySchema>;
 
 export function summarizeManifest(json: unknown): { modelId?: string; family: string; tasks: string[]; dataHash: string; metrics: Record<string, number>; measuredOn?: string } {
   const parsed = ManifestSummarySchema.safeParse(json);
   if (!parsed.success) throw new RegistryArtifactError(`manifest.json is not a model manifest: ${parsed.error.issues[0]?.message}`);
   const m = parsed.data;
-  const split = m.trainingConfig?.split;
-  // Which rows the metrics come from, as the local registry records it (`registry list`'s "measured on").
-  const measuredOn = describeMeasuredOn({ ...m.training, ...(split ? { split } : {}) });
   return {
-    ...(measuredOn === undefined ? {} : { measuredOn }),
+    // Which rows the metrics come from, as the local registry records it (`registry list`'s "measured on").
+    ...measuredOnOfManifest(m),
     modelId: m.modelId,
     metrics: headlineMetrics(m.metrics),
     family: m.family ?? m.featurizer?.kind ?? 'unknown',

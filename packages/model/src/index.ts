@@ -22,7 +22,7 @@ export { CATCH_ALL_LABEL, routeFromPredictions, type RoutingPolicy } from './rou
 export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type PaddedChunk } from './bag-batch.js';
 export { buildNgramBagOnnx, ngramBagOnnxNames, NGRAM_BAG_OPSET, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
 export { assemblePredictions, Classifier, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction, type ScoredBatch } from './classifier.js';
-export { describeMeasuredOn, type MeasuredOnFacts } from './registry/measured-on.js';
+export { describeMeasuredOn, ManifestTestFactsSchema, measuredOnOfManifest, type MeasuredOnFacts } from './registry/measured-on.js';
 export { newestApproved } from './registry/rollback.js';
 export { checkManifest, LocalModelRegistry, createLocalRegistry, ModelVersionSchema, RegistryIndexSchema, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks } from './registry/local-registry.js';
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';

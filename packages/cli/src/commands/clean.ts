@@ -52,11 +52,12 @@ const ALL_DETECTORS = { names: true };
  */
 function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean): CleanOutputLine {
   // Names are found by their cues in any part (a name signed in the signature) and masked in every part.
-  const raw = redact ? cleanEmail(email, { scope, redact: false }) : undefined;
-  const knownNames = raw ? [...new Set([raw.text, raw.signature ?? '', raw.quoted ?? '', email.subject ?? ''].flatMap(namesFound))] : [];
+  const r = cleanEmail(email, { scope, redact: false });
+  const knownNames = redact ? [...new Set([r.text, r.signature ?? '', r.quoted ?? '', email.subject ?? ''].flatMap(namesFound))] : [];
   const detectors = { ...ALL_DETECTORS, knownNames };
-  const r = cleanEmail(email, { scope, redact: redact ? detectors : false });
-  const redactions: CleanOutputLine['redactions'] = [...r.redactions];
+  // The text masked here, as cleanEmail would mask it, once the names of every part are known.
+  const text = redact ? redactPii(r.text, detectors) : { text: r.text, redactions: [] };
+  const redactions: CleanOutputLine['redactions'] = [...text.redactions];
   const mask = (text: string | undefined, part: 'signature' | 'quoted') => {
     if (text === undefined) return null;
     if (!redact) return text;
@@ -66,7 +67,7 @@ function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean
   };
   const signature = mask(r.signature, 'signature');
   const quoted = mask(r.quoted, 'quoted');
-  return { id, text: r.text, signature, quoted, language: r.language, redactions };
+  return { id, text: text.text, signature, quoted, language: r.language, redactions };
 }
 
 async function cleanOne(line: CleanInputLine, scope: CleanScope, redact: boolean): Promise<CleanOutputLine> {

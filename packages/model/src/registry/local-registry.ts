@@ -7,7 +7,7 @@ import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChang
 import { RegistryError } from './errors.js';
 import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
-import { describeMeasuredOn } from './measured-on.js';
+import { ManifestTestFactsSchema, measuredOnOfManifest } from './measured-on.js';
 import { processAlive } from './process-alive.js';
 import { newestApproved } from './rollback.js';
 import { sha256 } from '../artifact.js';
@@ -46,9 +46,7 @@ const ManifestHeadSchema = z.object({
   tasks: z.array(z.object({ name: z.string() })).min(1),
   dataHash: z.string(),
   metrics: z.record(z.string(), z.unknown()).optional(),
-  training: z.looseObject({ testedOn: z.string().optional(), testFile: z.string().optional() }).optional().catch(undefined),
-  trainingConfig: z.looseObject({ split: z.looseObject({ kind: z.string().optional(), seed: z.number().optional(), testShare: z.number().optional(), validShare: z.number().optional() }).optional().catch(undefined) }).optional().catch(undefined),
-});
+}).extend(ManifestTestFactsSchema.shape);
 
 /** Test hooks: let a test kill the process at a chosen point of a write. */
 export interface RegistryHooks {
@@ -64,12 +62,6 @@ export interface LocalRegistryOptions {
   now?: () => Date;
 }
 
-/** `{ measuredOn }` from the manifest's test facts, or nothing when it records none. */
-function measuredOnOf(head: z.infer<typeof ManifestHeadSchema>): { measuredOn?: string } {
-  const split = head.trainingConfig?.split;
-  const measuredOn = describeMeasuredOn({ ...head.training, ...(split ? { split } : {}) });
-  return measuredOn === undefined ? {} : { measuredOn };
-}
 
 /** Numeric leaves of the manifest metrics, flattened with dots (`queue.macro_f1`). */
 function headlineMetrics(metrics: Record<string, unknown> | undefined, prefix = '', out: Record<string, number> = {}): Record<string, number> {
@@ -168,14 +160,13 @@ export class LocalModelRegistry implements ModelRegistry {
   /**
    * Removes staging directories of writers that died. An artifact directory no index entry points to
    * (a writer killed between its rename and its index write, or an index restored from an older backup)
-   * is moved aside to `models/.unlisted-<id>-<time>`, never deleted: it may be the only copy. A missing
-   * index beside artifacts is refused: every model would look unlisted.
+   * is moved aside to `models/.unlisted-<id>-<time>`, never deleted: it may be the only copy. (A missing
+   * index beside artifacts never gets here: `readIndex` refuses it.)
    */
   private async collectGarbage(index: RegistryIndex): Promise<void> {
     const known = new Set(index.versions.map((v) => v.id));
     const entries = await readdir(this.modelsDir).catch(() => [] as string[]);
     const unlisted = entries.filter((e) => !e.startsWith('.') && !known.has(e));
-    if (unlisted.length > 0 && !existsSync(this.indexFile)) throw this.indexMissing(unlisted);
     for (const entry of entries) {
       const staging = /^\.staging-.+-(\d+)-[0-9a-f]+$/.exec(entry);
       if (staging) {
@@ -220,7 +211,7 @@ export class LocalModelRegistry implements ModelRegistry {
           tasks: head.tasks.map((t) => t.name),
           dataHash: head.dataHash,
           metrics: headlineMetrics(head.metrics),
-          ...measuredOnOf(head),
+          ...measuredOnOfManifest(head),
           ...(options.note !== undefined ? { note: options.note } : {}),
           ...(options.runId !== undefined ? { runId: options.runId } : {}),
           manifestSha256: sha256(await readFile(path.join(target, 'manifest.json'))),

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** How a model's test metrics were measured, as its manifest and run record tell it. */
 export interface MeasuredOnFacts {
   /** `held-out-split`, `external-file` or `validation-split` (the manifest's `training.testedOn`). */
@@ -22,4 +24,20 @@ export function describeMeasuredOn(facts: MeasuredOnFacts): string | undefined {
   if (facts.testedOn === 'held-out-split') return `held-out test split${suffix}`;
   if (facts.testedOn === 'validation-split') return `validation split${suffix}`;
   return undefined;
+}
+
+/** The manifest fields that say which rows the metrics come from (loose: other fields pass, bad ones drop). */
+export const ManifestTestFactsSchema = z.object({
+  training: z.looseObject({ testedOn: z.string().optional(), testFile: z.string().optional() }).optional().catch(undefined),
+  trainingConfig: z
+    .looseObject({ split: z.looseObject({ kind: z.string().optional(), seed: z.number().optional(), testShare: z.number().optional(), validShare: z.number().optional() }).optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
+});
+
+/** `{ measuredOn }` from a manifest's test facts, or nothing when it records none. */
+export function measuredOnOfManifest(head: z.infer<typeof ManifestTestFactsSchema>): { measuredOn?: string } {
+  const split = head.trainingConfig?.split;
+  const measuredOn = describeMeasuredOn({ ...head.training, ...(split ? { split } : {}) });
+  return measuredOn === undefined ? {} : { measuredOn };
 }
