@@ -156,6 +156,11 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect((await registry.champion())?.id).toBe(b.id);
   });
 
+  it('reads an unreadable champion pointer again, then reports it with a code', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/champion.json`, Body: '' }));
+    await expect(registry.champion()).rejects.toMatchObject({ code: 'REGISTRY_STATE_INVALID', message: expect.stringContaining('champion.json is not a champion pointer') });
+  });
+
   it('keeps a rejection unless approval is forced; the decision note does not replace the registration note', async () => {
     const a = await registry.register(artifact, { note: 'monthly retrain' });
     await registry.reject(a.id, { by: 'bob', note: 'queue too weak' });

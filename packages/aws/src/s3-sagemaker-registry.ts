@@ -216,16 +216,28 @@ export class S3SageMakerRegistry implements ModelRegistry {
     return arns;
   }
 
+  /**
+   * The champion pointer. S3 itself is read-after-write consistent, but an S3-compatible store (s3rver in
+   * the tests, some self-hosted ones) can hand out an object still being replaced: an unreadable pointer
+   * is read again twice, 50 ms apart, before it is reported as damaged.
+   */
   private async readChampionPointer(): Promise<z.infer<typeof ChampionSchema> | undefined> {
-    try {
-      const out = await this.options.s3.send(
-        new GetObjectCommand({ Bucket: this.options.bucket, Key: `${this.prefix}champion.json` }),
-      );
-      const text = (await out.Body?.transformToString()) ?? '';
-      return ChampionSchema.parse(JSON.parse(text));
-    } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw error;
+    const key = `${this.prefix}champion.json`;
+    for (let attempt = 1; ; attempt++) {
+      let text: string;
+      try {
+        const out = await this.options.s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+        text = (await out.Body?.transformToString()) ?? '';
+      } catch (error) {
+        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+      try {
+        return ChampionSchema.parse(JSON.parse(text));
+      } catch (cause) {
+        if (attempt >= 3) throw new RegistryStateError(`s3://${this.options.bucket}/${key} is not a champion pointer ({ "id": ... }); set the champion again`, { cause });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     }
   }
 }
