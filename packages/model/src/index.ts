@@ -17,6 +17,7 @@ export {
 } from './manifest.js';
 export { writeArtifact, readVerifiedManifest, sha256 } from './artifact.js';
 export { IDF_FILE, encodeIdfTable, decodeIdfTable } from './idf-file.js';
+export { SEEN_TEXTS_FILE, encodeSeenTexts, decodeSeenTexts, type SeenTexts } from './seen-texts.js';
 export { prepareModelInput, metaValue, type ModelInput } from './model-input.js';
 export { CATCH_ALL_LABEL, routeFromPredictions, type RoutingPolicy } from './routing.js';
 export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type PaddedChunk } from './bag-batch.js';

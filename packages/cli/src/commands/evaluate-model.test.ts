@@ -33,6 +33,8 @@ describe('evaluate and compare with a model', () => {
     expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toMatch(/## Where the model answers[\s\S]*- \*\*queue\*\*: answers \d+\.\d% \(\d+ of 200\)/);
     const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep/metrics.json'), 'utf8')));
     expect(report.modelId).toBe(championId);
+    // Other mail than the model saw: no warning that it was trained on it.
+    expect(stderr).not.toContain('warning:');
     expect(report.tasks.length).toBeGreaterThanOrEqual(1);
     expect(parsePredictionLines(readFileSync(path.join(dir, 'rep/predictions.jsonl'), 'utf8'))).toHaveLength(200);
     expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toContain(`# Model card: ${championId}`);
@@ -60,5 +62,14 @@ describe('evaluate and compare with a model', () => {
     expect(all.stderr).toContain(`warning: these are the rows model ${id} was trained on (same data hash): its metrics on them flatter it; add --split test`);
     // ... and in the model card a lead reads, not only on the terminal.
     expect(readFileSync(path.join(dir, 'all/model-card.md'), 'utf8')).toContain(`**Warning: these are the rows model ${id} was trained on`);
+    // Part of its training file (the first 200 of the 400 rows): no data hash matches, the seen-texts filter tells.
+    expect((await run(['demo-data', '--out', 'part.csv', '--rows', '200'])).code).toBe(0);
+    const part = await run(['evaluate', '--model', id, '--data', 'part.csv', '--out', 'part', '--no-png']);
+    expect(part.code).toBe(0);
+    const seen = Number(/warning: (\d+) of these 200 rows \(\d+\.\d%\) repeat texts model \S+ was trained or validated on/.exec(part.stderr)?.[1]);
+    // About 80% of the rows were trained or validated on (the test split holds out 20%).
+    expect(seen).toBeGreaterThan(130);
+    expect(seen).toBeLessThan(190);
+    expect(readFileSync(path.join(dir, 'part/model-card.md'), 'utf8')).toContain(`of these 200 rows`);
   }, 180_000);
 });

@@ -1,4 +1,15 @@
-import { buildNgramBagOnnx, encodeIdfTable, IDF_FILE, MANIFEST_SCHEMA_VERSION, NGRAM_BAG_OPSET, ngramBagOnnxNames, writeArtifact, type Manifest } from '@mailroute/model';
+import {
+  buildNgramBagOnnx,
+  encodeIdfTable,
+  encodeSeenTexts,
+  IDF_FILE,
+  MANIFEST_SCHEMA_VERSION,
+  NGRAM_BAG_OPSET,
+  ngramBagOnnxNames,
+  SEEN_TEXTS_FILE,
+  writeArtifact,
+  type Manifest,
+} from '@mailroute/model';
 import type { TrainedNgramBag } from './train.js';
 
 export interface ExportInfo {
@@ -9,11 +20,14 @@ export interface ExportInfo {
   trainingConfig?: unknown;
   /** The task whose label is the target queue (default: the first task). */
   routing?: { queueTask: string; abstainTasks?: string[] };
+  /** Dedupe keys of the rows trained and validated on: kept as a filter (`seen-texts.bloom`), so evaluating on them is noticed. */
+  seenTexts?: Iterable<string>;
 }
 
 /**
- * Writes the trained model as an artifact directory (`model.onnx`, `idf.f32` for a model with IDF, and
- * `manifest.json` with the sha256 of every file), atomically: nothing appears at `dir` until it is complete.
+ * Writes the trained model as an artifact directory (`model.onnx`, `idf.f32` for a model with IDF,
+ * `seen-texts.bloom` when the training texts are given, and `manifest.json` with the sha256 of every
+ * file), atomically: nothing appears at `dir` until it is complete.
  */
 export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: ExportInfo): Promise<Manifest> {
   const taskNames = model.tasks.map((task) => task.name);
@@ -22,7 +36,11 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
   const onnxBytes = buildNgramBagOnnx(model.weights, temperatures, names);
   return writeArtifact(
     dir,
-    { 'model.onnx': onnxBytes, ...(model.idf ? { [IDF_FILE]: encodeIdfTable(model.idf) } : {}) },
+    {
+      'model.onnx': onnxBytes,
+      ...(model.idf ? { [IDF_FILE]: encodeIdfTable(model.idf) } : {}),
+      ...(info.seenTexts ? { [SEEN_TEXTS_FILE]: encodeSeenTexts(info.seenTexts) } : {}),
+    },
     {
       schemaVersion: MANIFEST_SCHEMA_VERSION,
       modelId: info.modelId,

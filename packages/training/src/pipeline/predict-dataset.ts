@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
-import { ArtifactError, Classifier, createLocalRegistry, RegistryError, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, createLocalRegistry, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
@@ -39,6 +39,22 @@ async function isTrainingData(classifier: Classifier, paths: string[], config: T
   } catch {
     return false;
   }
+}
+
+/**
+ * How many rows repeat a text the model was trained or validated on, by the artifact's seen-texts filter
+ * (undefined for a model without one): a warning when that is more than the filter's false positives
+ * explain, at least 3 rows and 1% of them.
+ */
+async function seenRowsWarning(classifier: Classifier, dir: string, rows: readonly DatasetRow[]): Promise<string | undefined> {
+  if (!(SEEN_TEXTS_FILE in classifier.manifest.files) || rows.length === 0) return undefined;
+  const filter = decodeSeenTexts(await readFile(path.join(dir, SEEN_TEXTS_FILE)));
+  if (typeof filter === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${filter} in ${dir}`);
+  const seen = rows.filter((row) => filter.has(row.dedupeKey)).length;
+  const expectedByChance = rows.length * filter.falsePositiveRate;
+  if (seen < 3 || seen - expectedByChance < 0.01 * rows.length) return undefined;
+  const share = ((100 * seen) / rows.length).toFixed(seen === rows.length ? 0 : 1);
+  return `${seen} of these ${rows.length} rows (${share}%) repeat texts model ${classifier.modelId} was trained or validated on: its metrics on them flatter it; evaluate on mail it has not seen`;
 }
 
 /** The held-out test rows of a model's training data, split again exactly as its training split them. */
@@ -115,9 +131,14 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       options.split === 'test'
         ? await heldOutRows(classifier, paths, config)
         : (await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', modelConfig: options.config === undefined })).rows;
-    if (options.onWarning && options.labels === 'required' && options.split === undefined && (await isTrainingData(classifier, paths, config))) {
-      const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
-      options.onWarning(`these are the rows model ${classifier.modelId} was trained on (same data hash): its metrics on them flatter it${held}`);
+    if (options.onWarning && options.labels === 'required' && options.split === undefined) {
+      if (await isTrainingData(classifier, paths, config)) {
+        const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
+        options.onWarning(`these are the rows model ${classifier.modelId} was trained on (same data hash): its metrics on them flatter it${held}`);
+      } else {
+        const warning = await seenRowsWarning(classifier, dir, rows);
+        if (warning) options.onWarning(warning);
+      }
     }
     return {
       modelId: classifier.modelId,

@@ -189,6 +189,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       createdAt: new Date().toISOString(),
       trainingConfig: config,
       ...(config.routing ? { routing: config.routing } : {}),
+      seenTexts: seen,
     });
     const evalRows = testRows.length > 0 ? testRows : split.valid;
     const metricsSplit = testRows.length > 0 ? 'test' : 'valid';
