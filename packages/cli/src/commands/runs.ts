@@ -23,7 +23,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         ctx.stdout.write(`no runs in ${ctx.home}\n`);
         return;
       }
-      ctx.stdout.write(`${formatTable(['run', 'status', 'started', 'model', 'mean macro-F1', 'measured on', 'data'], runListRows(runs))}\n`);
+      ctx.stdout.write(`${formatTable(['run', 'status', 'started', 'model', 'mean macro-F1', 'measured on', 'data', 'note'], runListRows(runs))}\n`);
     });
 
   cmd

@@ -46,7 +46,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .requiredOption('--data <files...>', 'CSV or JSONL export(s), read together')
     .option('--config <file>', 'training config JSON (default: the demo config, for `mailroute demo-data` files)')
     .option('--test-data <file>', 'a separate test file; then no test share is split off --data')
-    .option('--note <text>', 'a note stored with the registered version')
+    .option('--note <text>', 'a note stored with the run and the registered version (runs list shows it)')
     .action(async (flags: TrainFlags) => {
       const configFile = flags.config ? path.resolve(ctx.cwd, flags.config) : DEMO_CONFIG_PATH;
       if (!flags.config) ctx.stderr.write(`no --config: using the demo config (${path.relative(ctx.cwd, DEMO_CONFIG_PATH)})\n`);

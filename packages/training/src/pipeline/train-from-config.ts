@@ -128,6 +128,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     config,
     dataPaths,
     ...(options.testDataPath ? { testDataPath: path.resolve(options.testDataPath) } : {}),
+    ...(options.note ? { note: options.note } : {}),
   });
   const tmp = await scratchDir();
   try {

@@ -60,4 +60,14 @@ describe('compareRunRows', () => {
     expect(compareRunRows(held(0), held(5)).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
     expect(compareRunRows(held(0), held(0, 'y')).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
   });
+
+  it('shows the note of a run, cut short in the list, whole in a comparison', () => {
+    const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] };
+    const long = 'November export with the renamed KYC queue and the new topics';
+    const [plain, noted] = runListRows([base, { ...base, note: long }]);
+    expect(plain[7]).toBe('');
+    expect(noted[7]).toBe(`${long.slice(0, 39)}…`);
+    expect(compareRunRows(base, { ...base, note: long }).find((r) => r[0] === 'note')).toEqual(['note', '-', long, '']);
+    expect(compareRunRows(base, base).some((r) => r[0] === 'note')).toBe(false);
+  });
 });

@@ -87,6 +87,7 @@ export function runListRows(runs: readonly RunRecord[]): string[][] {
     fmt(r.metrics?.mean_macro_f1),
     measuredOn(r),
     r.dataHash ? r.dataHash.slice(0, 12) : '-',
+    r.note === undefined ? '' : r.note.length > 40 ? `${r.note.slice(0, 39)}…` : r.note,
   ]);
 }
 
@@ -96,6 +97,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['run', a.runId, b.runId, ''],
     ['status', a.status, b.status, ''],
     ['model', a.modelId ?? '-', b.modelId ?? '-', ''],
+    ...(a.note !== undefined || b.note !== undefined ? [['note', a.note ?? '-', b.note ?? '-', '']] : []),
     ['git commit', commitOf(a), commitOf(b), a.gitDirty || b.gitDirty ? 'uncommitted changes: the code may differ' : ''],
     ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', a.dataHash === b.dataHash ? 'same' : 'differs'],
     ['metrics on', measuredOn(a), measuredOn(b), sameRows(a, b) ? 'same rows' : 'different rows: the metrics below do not compare'],

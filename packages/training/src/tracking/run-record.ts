@@ -42,6 +42,8 @@ export const RunRecordSchema = z.object({
   /** The code had uncommitted changes to tracked files when the run started. */
   gitDirty: z.boolean().optional(),
   testDataPath: z.string().optional(),
+  /** What the person training said of the run (`train --note`), also kept with the registered version. */
+  note: z.string().optional(),
   /** sha256 of the test file's rows (as `dataHash`): two files of one name are told apart. */
   testDataHash: z.string().optional(),
   dataHash: z.string().optional(),
