@@ -197,6 +197,27 @@ function headerShape(l: string): boolean {
   return HEADER_BARE.test(l) && /[@\d]/.test(l);
 }
 
+/** An amount on a line of its own (`-49,99 EUR`, `EUR 1.234,56`, `12.50 €`): a statement row's second line. */
+const AMOUNT_LINE = /^[-+−]?\s*(?:(?:EUR|€|USD|\$|CHF|GBP|£)\s*[-+−]?\s*\d{1,3}(?:[.,' ]?\d{3})*(?:[.,]\d{1,2})?|\d{1,3}(?:[.,' ]?\d{3})*[.,]\d{2}(?:\s*(?:EUR|€|USD|\$|CHF|GBP|£))?|\d{1,3}(?:[.,' ]?\d{3})*\s*(?:EUR|€|USD|\$|CHF|GBP|£))\s*$/i;
+
+/**
+ * A line that passes as a reply header only by its `<date> <time> <name>:` shape (no address, no intro
+ * word) is a statement row a customer pasted (`03.11.2025 10:15 Amazon Marketplace:`) when the next
+ * non-blank line is an amount, or the line next to it (above or below) starts with another date: a reply
+ * header stands alone.
+ */
+export function isStatementRow(lines: readonly string[], i: number): boolean {
+  const t = lines[i].trim();
+  const c0 = t.charCodeAt(0);
+  if (c0 < 48 || c0 > 57 || t.includes('@') || HEADER_INTRO.test(t)) return false;
+  if (i > 0 && DATE_FIRST.test(lines[i - 1].trim())) return true;
+  let j = i + 1;
+  while (j < lines.length && lines[j].trim() === '') j += 1;
+  if (j === lines.length) return false;
+  const next = lines[j].trim();
+  return AMOUNT_LINE.test(next) || DATE_FIRST.test(next);
+}
+
 export const SPLIT_PHRASES = [
   'original message',
   'original-nachricht',

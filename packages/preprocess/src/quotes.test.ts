@@ -35,6 +35,14 @@ describe('quoted replies in plain text', () => {
     for (const text of ['Hallo,\n\nBuchungen:\n03.11.2025 10:15 Kartenzahlung REWE:\n-45,20 EUR\n\nDiese Zahlung war nicht ich!', 'Hallo,\n\nmein Verlauf:\n03.11.2025 E-Mail an service@bank.de:\nKeine Antwort erhalten.']) {
       expect(quotes(text)).toBe(text);
     }
+    // A merchant named after the time reads like a firm: the amount (or another dated row) under it tells.
+    for (const text of [
+      'Hallo,\n\nich kenne diese Buchung nicht:\n\n03.11.2025 10:15 Amazon Marketplace:\n-49,99 EUR\n\nBitte prüfen Sie das.',
+      'Hello,\n\n2025-11-03 10:15 Coffee Corner Ltd:\n\nEUR 4.50\n\nI was never there.',
+      'Hallo,\n\n03.11.2025 10:15 Amazon Marketplace:\n04.11.2025 09:02 Amazon Marketplace:\nbeide doppelt abgebucht.',
+    ]) {
+      expect(quotes(text)).toBe(text);
+    }
   });
 
   it('still cuts at a date-first header: date, time and a name, or an address', () => {

@@ -1,5 +1,5 @@
 import { isBlank } from './blank.js';
-import { headerKey, isReplyHeader, lineFacts, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
+import { headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
 import { isDeviceLine, type DeviceTest } from './signature.js';
 
 /** How a line takes part in quote detection. */
@@ -81,7 +81,7 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
       marks[i] = split;
       continue;
     }
-    if (ahead === i ? aheadHeader : isReplyHeader(line, f)) {
+    if ((ahead === i ? aheadHeader : isReplyHeader(line, f)) && !isStatementRow(lines, i)) {
       marks[i] = 'header';
       continue;
     }
