@@ -155,7 +155,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     // The library says what is missing; the CLI adds what to do about it.
     if (error instanceof ModelLoadError && /no champion/.test(error.message) && modelDir === undefined) {
       throw new ModelLoadError(
-        `There is no model to serve: the registry at ${home} has no champion. Approve a version (mailroute registry approve <id>), run mailroute start to train and approve a demo model, or serve a model directory with --model-dir.`,
+        `There is no model to serve: the registry at ${home} has no champion. Approve a version (mailroute registry approve <id>), serve a model directory with --model-dir, or, on an empty registry, run mailroute start to train and approve a demo model.`,
       );
     }
     throw error;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createLocalRegistry, type ModelLogger, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, RegistryError, type ModelLogger, type ModelVersion } from '@mailroute/model';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { DEMO_DEFAULT_ROWS, writeDemoData } from '../demo/generate.js';
 import { trainFromConfig } from './train-from-config.js';
@@ -17,14 +17,25 @@ export interface EnsureDemoChampionOptions {
 }
 
 /**
- * For `npm start` on a fresh machine: returns the registry's champion, or, when there is none, writes the
- * demo data to `<home>/demo.csv`, trains a model on it with the demo config, approves it (which makes it
- * champion) and returns it.
+ * For `npm start` on a fresh machine: returns the registry's champion, or, when the registry is empty,
+ * writes the demo data to `<home>/demo.csv`, trains a model on it with the demo config, approves it (which
+ * makes it champion) and returns it. A registry with versions but no champion is refused
+ * (`REGISTRY_NOT_APPROVED`): the demo never stands in for a decision the team has to make.
  */
 export async function ensureDemoChampion(options: EnsureDemoChampionOptions): Promise<ModelVersion> {
   const registry = createLocalRegistry({ home: options.home });
   const current = await registry.champion();
   if (current) return current;
+  // The demo bootstraps an empty registry only: with versions but no champion (none approved yet, or the
+  // champion rejected), approving a synthetic model would serve it in place of the team's decision.
+  const versions = await registry.list();
+  if (versions.length > 0) {
+    const pending = versions.filter((v) => v.status === 'PendingManualApproval').length;
+    throw new RegistryError(
+      'REGISTRY_NOT_APPROVED',
+      `the registry at ${options.home} has ${versions.length} version(s) but no champion (${pending} waiting for approval); approve one (mailroute registry approve <id>; mailroute registry list shows them), or point MAILROUTE_HOME at an empty folder for the demo model`,
+    );
+  }
   options.logger?.info?.('no champion model: training one on the synthetic demo data');
   const data = path.join(options.home, 'demo.csv');
   await writeDemoData(data, { rows: options.rows ?? DEMO_DEFAULT_ROWS });

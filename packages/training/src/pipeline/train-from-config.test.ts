@@ -127,5 +127,9 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     const again = await ensureDemoChampion({ home, rows: 500 });
     expect(again.id).toBe(first.id);
     expect(await registry.list()).toHaveLength(1);
+    // Rejected, the demo model is not replaced by another: the registry has versions, the team decides.
+    await registry.reject(first.id, { by: 'test' });
+    await expect(ensureDemoChampion({ home, rows: 500 })).rejects.toMatchObject({ code: 'REGISTRY_NOT_APPROVED', message: expect.stringMatching(/has 1 version\(s\) but no champion \(0 waiting for approval\); approve one/) });
+    expect(await registry.list()).toHaveLength(1);
   }, 240_000);
 });
