@@ -57,6 +57,11 @@ describe('mailroute train / predict / runs', () => {
     expect(testRows).toBeGreaterThan(50);
     const otherData = await run(['evaluate', '--model', id as string, '--data', 'inbox-labelled.csv', '--split', 'test', '--out', 'rep'], cwd);
     expect(otherData.stderr).toMatch(/\[DATASET_MISMATCH\] --split test: \S*inbox-labelled\.csv is not the data model \S+ was trained on/);
+    // Data the model's config cannot read (a label it does not know) is other data too, not a hint to train.
+    writeFileSync(path.join(cwd, 'other-labels.csv'), 'id,subject,body,html,bank,receivedAt,from,business_area,queue,topic\n1,Depot,Bitte Depot übertragen,,,,,,no_such_queue,\n');
+    const unreadable = await run(['evaluate', '--model', id as string, '--data', 'other-labels.csv', '--split', 'test', '--out', 'rep2'], cwd);
+    expect(unreadable.stderr).toMatch(/\[DATASET_MISMATCH\] --split test: \S*other-labels\.csv is not the data model \S+ was trained on \(read with its training config it has bad rows: /);
+    expect(unreadable.stderr).not.toContain('to train without them');
     expect((await run(['predict', '--model', id as string, '--data', 'demo.csv', '--split', 'valid', '--out', 'x.jsonl'], cwd)).code).toBe(2);
 
     // A CRM export of unlabelled emails needs only a text column; its truths are null.

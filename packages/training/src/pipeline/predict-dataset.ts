@@ -71,7 +71,15 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
           : 'does not record how it was tested (trained before mailroute kept it)';
     throw new SplitError(`--split test: model ${modelId} ${why}`);
   }
-  const dataset = await loadDataset(paths, config);
+  let dataset: Awaited<ReturnType<typeof loadDataset>>;
+  try {
+    dataset = await loadDataset(paths, config);
+  } catch (error) {
+    // The training data was read with this config when the model was trained: rows it cannot read are other data.
+    if (!(error instanceof DatasetError) || (error.code !== 'DATASET_ROW_INVALID' && error.code !== 'DATASET_FILE_INVALID')) throw error;
+    const why = error.code === 'DATASET_ROW_INVALID' ? `read with its training config it has bad rows: ${error.problems[0] ?? error.message}` : `its training config cannot read it: ${error.message}`;
+    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (${why}); give the same file(s), or leave out --split to predict all rows`, error.problems, { cause: error });
+  }
   if (dataset.dataHash !== manifest.dataHash) {
     throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}); give the same file(s), or leave out --split to predict all rows`);
   }

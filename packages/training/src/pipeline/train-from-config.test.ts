@@ -118,6 +118,18 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(await listRuns(home)).toEqual([]);
   });
 
+  it('fails before reading the training data when the test file cannot be read', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    const missing = path.join(tmp, 'nope.csv');
+    // The training file is never opened: a name that does not exist either would fail with the test file first.
+    await expect(trainFromConfig({ config: await loadDemoConfig(), dataPath: path.join(tmp, 'also-missing.csv'), testDataPath: missing, home })).rejects.toMatchObject({
+      code: 'DATASET_FILE_INVALID',
+      message: expect.stringContaining(`${missing}: cannot read`),
+    });
+    expect(await listRuns(home)).toEqual([]);
+  });
+
   it('ensureDemoChampion trains and approves a champion once, then returns it', async () => {
     const home = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-champion-')), 'home');
     const first = await ensureDemoChampion({ home, rows: 500 });

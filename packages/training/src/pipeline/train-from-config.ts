@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, constants, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -14,6 +14,7 @@ import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, gitDirty, newId, RunTracker, type EpochRecord } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { checkTrainable } from './trainable.js';
+import { DatasetError } from '../errors.js';
 
 export interface TrainFromConfigOptions {
   /** A parsed config or its JSON value (parsed here). */
@@ -120,6 +121,12 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   // A registry that cannot take the model fails now, not after the training (its index is read first).
   const registry = options.registry ?? createLocalRegistry({ home: options.home });
   await registry.list();
+  // So does a test file that cannot be read, before the training data is read and a run recorded.
+  if (options.testDataPath) {
+    await access(options.testDataPath, constants.R_OK).catch((cause: Error) => {
+      throw new DatasetError('DATASET_FILE_INVALID', `${options.testDataPath}: cannot read (${cause.message})`, [], { cause });
+    });
+  }
   const tracker = await RunTracker.start(options.home, {
     runId: newId('run'),
     gitCommit: gitCommit(),
