@@ -84,7 +84,10 @@ function compareTask(
     const t = x.truth[task];
     if (t === undefined || t === null) continue;
     const u = y.truth[task];
-    if (u !== t) throw new ComparisonError(`task ${task}: line ${x.id ?? labelled + 1} has truth "${t}" in one file and "${u}" in the other`);
+    if (u !== t) {
+      const shown = (v: string | null | undefined) => (typeof v === 'string' ? `"${v}"` : 'none');
+      throw new ComparisonError(`task ${task}: line ${x.id ?? labelled + 1} has truth ${shown(t)} for the challenger and ${shown(u)} for the champion (both must be scored on the same labels)`);
+    }
     labelled++;
     const pa = x.prediction[task];
     const pb = y.prediction[task];

@@ -12,6 +12,7 @@ export { DEMO_CONFIG_PATH, loadDemoConfig } from './demo/demo-config.js';
 export { RunTracker, RunRecordSchema, EpochRecordSchema, readRun, listRuns, runsDir, newId, gitCommit, type RunRecord, type EpochRecord } from './tracking/run-record.js';
 export { formatEpochLine, formatFinalLine, runListRows, compareRunRows, formatTable } from './tracking/format.js';
 export { trainFromConfig, prepareInputs, type TrainFromConfigOptions, type TrainFromConfigResult } from './pipeline/train-from-config.js';
+export { alignToTaxonomy, type TaxonomyAlignment } from './pipeline/align-taxonomy.js';
 export { predictDataset, preparePrediction, resolveModelDir, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
 export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
 export { headlineFromProbs, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';

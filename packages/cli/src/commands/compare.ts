@@ -12,7 +12,7 @@ import {
   type GatePolicy,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import { jsonErrorPlace } from '@mailroute/training';
+import { alignToTaxonomy, jsonErrorPlace } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
@@ -68,9 +68,20 @@ async function predictBoth(
 ): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[] }> {
   const challenger = await prepareWithModel(ctx, models.challenger, data, { ...options, title: 'predict challenger' });
   try {
-    const champion = await prepareWithModel(ctx, models.champion, data, { ...options, title: 'predict champion' });
+    // Without --split the champion reads the rows as the challenger does (its config: today's taxonomy);
+    // with it, each model finds its own held-out rows with its own config.
+    const shared = options.split || options.configFile ? {} : { config: challenger.config };
+    const champion = await prepareWithModel(ctx, models.champion, data, { ...options, ...shared, title: 'predict champion' });
     try {
-      return { challenger: await challenger.run(), champion: await champion.run() };
+      const lines = { challenger: await challenger.run(), champion: await champion.run() };
+      // Both are scored on the challenger's labels: a label renamed or merged since the champion was trained counts as its new name.
+      const aligned = alignToTaxonomy(lines.champion, lines.challenger, challenger.tasks);
+      const renamed = Object.entries(aligned.renamed);
+      if (renamed.length > 0) {
+        const shown = renamed.slice(0, 8).map(([change, n]) => `${change} (${n})`).join(', ');
+        ctx.stderr.write(`note: the champion's predictions are scored in the challenger's taxonomy: ${shown}${renamed.length > 8 ? ', …' : ''}\n`);
+      }
+      return { challenger: lines.challenger, champion: aligned.lines };
     } finally {
       await champion.release();
     }

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EvaluationReportSchema, parsePredictionLines } from '@mailroute/evaluation';
-import { ensureDemoChampion, writeDemoData } from '@mailroute/training';
+import { ensureDemoChampion, loadDemoConfig, writeDemoData } from '@mailroute/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 
@@ -45,6 +45,23 @@ describe('evaluate and compare with a model', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`# Gate: PASS — ${championId} vs ${championId}`);
   }, 120_000);
+
+  it('compares a challenger trained after a queue was renamed with the champion, on the challenger\'s labels', async () => {
+    // Next month's config: the queue `complaints` is now `customer_care` (old exports still say `complaints`).
+    const config = await loadDemoConfig();
+    const tasks = config.tasks.map((t) =>
+      t.name === 'queue' ? { ...t, labels: t.labels?.map((l) => (l === 'complaints' ? 'customer_care' : l)), aliases: { ...t.aliases, complaints: 'customer_care' } } : t,
+    );
+    writeFileSync(path.join(dir, 'renamed.json'), JSON.stringify({ ...config, tasks, model: { ...config.model, epochs: 3 } }));
+    expect((await run(['demo-data', '--out', 'month2.csv', '--rows', '400', '--seed', '5'])).code).toBe(0);
+    const trained = await run(['train', '--config', 'renamed.json', '--data', 'month2.csv']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    const res = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', 'test.csv', '--resamples', '50']);
+    expect(res.stderr).not.toMatch(/COMPARISON_MISMATCH|DATASET_ROW_INVALID/);
+    expect(res.stdout).toContain(`# Gate: `);
+    expect(res.stderr).toMatch(/note: the champion's predictions are scored in the challenger's taxonomy: .*queue: complaints -> customer_care \(\d+\)/);
+  }, 180_000);
 
   it('compares a new model with the demo champion on the rows both held out, as the README walkthrough does', async () => {
     // `demo-data` writes what the demo champion was trained on (here its 400 rows), so the split is the same.

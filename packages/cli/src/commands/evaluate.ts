@@ -11,7 +11,8 @@ import {
   type EvaluationReport,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import { loadTrainingConfig, preparePrediction, resolveModelDir } from '@mailroute/training';
+import type { ClassifierTask } from '@mailroute/model';
+import { loadTrainingConfig, preparePrediction, resolveModelDir, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
@@ -56,9 +57,9 @@ export async function prepareWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[] },
-): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void> }> {
-  const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : undefined;
+  options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[] },
+): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; config: TrainingConfig; tasks: ClassifierTask[] }> {
+  const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   const prepared = await preparePrediction({
     model: modelRef(ctx, model),
     dataPath: data.map((d) => path.resolve(ctx.cwd, d)),
@@ -81,6 +82,8 @@ export async function prepareWithModel(
       }
     },
     release: () => prepared.release(),
+    config: prepared.config,
+    tasks: prepared.tasks,
   };
 }
 

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
-import { ArtifactError, Classifier, createLocalRegistry, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, classifierTasks, createLocalRegistry, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ClassifierTask, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
@@ -116,6 +116,10 @@ export async function resolveModelDir(model: string, home: string, registry?: Mo
 export interface PreparedPrediction {
   modelId: string;
   rows: number;
+  /** The config the rows were read with (the given one, else the model's own). */
+  config: TrainingConfig;
+  /** The model's tasks, with the aliases of its training config. */
+  tasks: ClassifierTask[];
   run(onProgress?: OnProgress): Promise<PredictionLine[]>;
   release(): Promise<void>;
 }
@@ -151,6 +155,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     return {
       modelId: classifier.modelId,
       rows: rows.length,
+      config,
+      tasks: classifierTasks(classifier.manifest),
       run: (onProgress) => predictRows(classifier, rows, onProgress),
       release: () => classifier.release(),
     };

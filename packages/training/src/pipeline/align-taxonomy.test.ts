@@ -1,0 +1,53 @@
+import type { PredictionLine } from '@mailroute/evaluation';
+import type { ClassifierTask } from '@mailroute/model';
+import { describe, expect, it } from 'vitest';
+import { alignToTaxonomy } from './align-taxonomy.js';
+
+// The challenger renamed `complaints` to `customer_care`, merged two topics into `complaint`, and has no `festgeld`.
+const tasks: ClassifierTask[] = [
+  { name: 'queue', labels: ['customer_care', 'payments', 'other'], aliases: { complaints: 'customer_care' } },
+  { name: 'topic', labels: ['complaint', 'sparplan', 'other'], aliases: { fee_complaint: 'complaint', service_complaint: 'complaint' } },
+];
+
+const champion: PredictionLine[] = [
+  {
+    id: 'a',
+    truth: { queue: 'complaints', topic: 'fee_complaint' },
+    prediction: {
+      queue: { label: 'complaints', confidence: 0.7, scores: { complaints: 0.7, payments: 0.3 } },
+      topic: { label: 'fee_complaint', confidence: 0.5, scores: { fee_complaint: 0.5, service_complaint: 0.4, festgeld: 0.1 } },
+    },
+  },
+  { id: 'b', truth: { queue: 'payments', topic: null }, prediction: { queue: { label: 'payments', confidence: 0.9 }, topic: { label: 'festgeld', confidence: 0.6 } } },
+];
+const challenger: PredictionLine[] = [
+  { id: 'a', truth: { queue: 'customer_care', topic: 'complaint' }, prediction: { queue: { label: 'customer_care' }, topic: { label: 'complaint' } } },
+  { id: 'b', truth: { queue: 'payments', topic: 'other' }, prediction: { queue: { label: 'payments' }, topic: { label: 'sparplan' } } },
+];
+
+describe('alignToTaxonomy', () => {
+  const aligned = alignToTaxonomy(champion, challenger, tasks);
+
+  it('renames and merges predicted labels through the newer aliases, summing merged scores', () => {
+    const [a, b] = aligned.lines;
+    expect(a.prediction.queue).toMatchObject({ label: 'customer_care', scores: { customer_care: 0.7, payments: 0.3 } });
+    expect(a.prediction.topic.label).toBe('complaint');
+    expect(a.prediction.topic.confidence).toBeCloseTo(0.9, 6);
+    expect(a.prediction.topic.scores?.complaint).toBeCloseTo(0.9, 6);
+    // A label the newer model does not have becomes its catch-all, as a truth would.
+    expect(a.prediction.topic.scores?.other).toBeCloseTo(0.1, 6);
+    expect(b.prediction.topic.label).toBe('other');
+    expect(b.prediction.queue).toEqual({ label: 'payments', confidence: 0.9 });
+  });
+
+  it('takes the truths of the newer model for the same ids and counts what it renamed', () => {
+    expect(aligned.lines.map((l) => l.truth)).toEqual(challenger.map((l) => l.truth));
+    expect(aligned.truthsReplaced).toBe(2);
+    expect(aligned.renamed).toEqual({ 'queue: complaints -> customer_care': 1, 'topic: fee_complaint -> complaint': 1, 'topic: festgeld -> other': 1 });
+  });
+
+  it('leaves a task the newer model lacks, and lines of other ids, as they were', () => {
+    const extra: PredictionLine = { id: 'z', truth: { priority: 'high' }, prediction: { priority: { label: 'high' } } };
+    expect(alignToTaxonomy([extra], challenger, tasks).lines[0]).toEqual(extra);
+  });
+});

@@ -1,0 +1,62 @@
+import type { PredictionLine } from '@mailroute/evaluation';
+import { CATCH_ALL_LABEL, currentLabel, type ClassifierTask } from '@mailroute/model';
+
+/** What putting one model's predictions into another's taxonomy did. */
+export interface TaxonomyAlignment {
+  lines: PredictionLine[];
+  /** `task: old -> new` and the number of predicted labels renamed so. */
+  renamed: Record<string, number>;
+  /** Lines whose truth was taken from the reference lines (same id). */
+  truthsReplaced: number;
+}
+
+/** A label under the reference task's names: aliases followed, then `other` for a label it does not have (as truths are mapped). */
+function mapper(task: ClassifierTask): (label: string) => string {
+  const known = new Set(task.labels);
+  return (label) => {
+    const renamed = currentLabel(task, label);
+    return known.has(renamed) || !known.has(CATCH_ALL_LABEL) ? renamed : CATCH_ALL_LABEL;
+  };
+}
+
+/**
+ * Puts the predictions of an older model (the champion) into the taxonomy of a newer one (the challenger),
+ * so two models trained before and after a label was renamed, merged or retired are scored on the same
+ * labels: each predicted label (and its scores, summed where labels merge) goes through the newer model's
+ * aliases, and a label the newer model lacks becomes `other` when it has that catch-all, as a truth label
+ * would. Truths are taken from the newer model's lines of the same id (read with its config).
+ */
+export function alignToTaxonomy(lines: readonly PredictionLine[], reference: readonly PredictionLine[], tasks: readonly ClassifierTask[]): TaxonomyAlignment {
+  const maps = new Map(tasks.map((task) => [task.name, mapper(task)]));
+  const truthById = new Map<string, PredictionLine['truth']>();
+  for (const line of reference) if (line.id !== undefined) truthById.set(line.id, line.truth);
+  const renamed: Record<string, number> = {};
+  let truthsReplaced = 0;
+  const out = lines.map((line) => {
+    const prediction: PredictionLine['prediction'] = {};
+    for (const [task, p] of Object.entries(line.prediction)) {
+      const map = maps.get(task);
+      if (!map) {
+        prediction[task] = p;
+        continue;
+      }
+      const label = map(p.label);
+      if (label !== p.label) {
+        const key = `${task}: ${p.label} -> ${label}`;
+        renamed[key] = (renamed[key] ?? 0) + 1;
+      }
+      let scores: Record<string, number> | undefined;
+      if (p.scores) {
+        scores = {};
+        for (const [l, s] of Object.entries(p.scores)) scores[map(l)] = Math.min(1, (scores[map(l)] ?? 0) + s);
+      }
+      // The confidence of a merged label is the sum of its parts, as its score is.
+      const confidence = scores?.[label] ?? p.confidence;
+      prediction[task] = { ...p, label, ...(scores ? { scores } : {}), ...(confidence !== undefined ? { confidence } : {}) };
+    }
+    const truth = line.id !== undefined ? truthById.get(line.id) : undefined;
+    if (truth !== undefined) truthsReplaced += 1;
+    return { ...line, truth: truth ?? line.truth, prediction };
+  });
+  return { lines: out, renamed, truthsReplaced };
+}
