@@ -86,3 +86,11 @@ describe('parseEml', () => {
     expect(email.attachments).toEqual([{ filename: 'auszug.pdf', contentType: 'application/pdf', size: 13 }]);
   });
 });
+
+describe('parseEml limits', () => {
+  it('refuses a message of more lines than its size allows, before parsing it', async () => {
+    const raw = new Uint8Array(Buffer.from(`Subject: x\r\n\r\n${'\n'.repeat(100_000)}`));
+    await expect(parseEml(raw)).rejects.toThrow(/lines, over the limit/);
+    await expect(parseEml(crlf(['Subject: x', '', 'a', 'b']), { maxLines: 2 })).rejects.toThrow(/over the limit of 2/);
+  });
+});

@@ -44,3 +44,12 @@ describe('htmlToText', () => {
     expect(performance.now() - t0).toBeLessThan(3_000);
   });
 });
+
+describe('htmlToTextParts with many <hr>', () => {
+  it('reads the text after each <hr> once, not once per <hr>', () => {
+    const html = '<hr>'.repeat(10_000) + 'x\n'.repeat(20_000);
+    const started = performance.now();
+    expect(htmlToTextParts(html).text.startsWith('x')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});

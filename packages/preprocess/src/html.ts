@@ -71,6 +71,22 @@ const IN_PRE = 4;
 /** Line breaks its closing tag asks for (0, 1 or 2), stored as a multiple of this. */
 const CLOSE_BREAKS = 8;
 
+/** Characters of text after an `<hr>` read for a From:/Von: header block. */
+const HR_HEAD = 800;
+
+/** The first `n` lines of `s[start, end)` that are not blank. */
+function firstLines(s: string, start: number, end: number, n: number): string[] {
+  const out: string[] = [];
+  for (let i = start; i < end && out.length < n; ) {
+    const nl = s.indexOf('\n', i);
+    const stop = nl < 0 || nl > end ? end : nl;
+    const line = s.slice(i, stop);
+    if (line.trim() !== '') out.push(line);
+    i = stop + 1;
+  }
+  return out;
+}
+
 /** How far down the stack a closing tag looks for its opening tag; deeper mismatches are ignored. */
 const CLOSE_SEARCH = 64;
 
@@ -150,10 +166,18 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
     },
   });
   // `<hr>` then a From:/Von: block: Outlook and Thunderbird forwards/replies without marked-up ids.
+  // The text is joined once and each head read as a slice of at most HR_HEAD characters: built part by part
+  // and split whole, thousands of `<hr>`s over the same text cost a quadratic time (0.3 s for 20,000 characters).
+  const joined = hrMarks.length > 0 ? text.parts.join('') : '';
+  // Where each part starts in `joined`.
+  const offsets = [0];
+  if (hrMarks.length > 0) for (const part of text.parts) offsets.push(offsets[offsets.length - 1] + part.length);
+  let previous = -1;
   for (const at of hrMarks) {
-    let head = '';
-    for (let i = at; i < text.parts.length && head.length < 800; i += 1) head += text.parts[i];
-    const rest = head.split('\n').filter((l) => l.trim() !== '').slice(0, 4);
+    // `<hr>`s with no text between them have the same head, already found not to be a header block.
+    if (at === previous) continue;
+    previous = at;
+    const rest = firstLines(joined, offsets[at], Math.min(joined.length, offsets[at] + HR_HEAD), 4);
     const sameLine = /\b(?:date|sent|to|subject|datum|gesendet|an|betreff)\s?:/i.test(rest[0]?.slice(5) ?? '');
     if (rest.length >= 1 && headerKey(rest[0])?.from && (sameLine || rest.slice(1).some((l) => headerKey(l) !== undefined))) {
       quoted.parts.unshift(...text.parts.splice(at), '\n');

@@ -103,3 +103,20 @@ describe('isReplyHeader gate', () => {
     expect(isReplyHeader('On Tue, Oct 18, 2026 at 5:05 PM Wendy <wendy@example.com> wrote:')).toBe(true);
   });
 });
+
+describe('worst-case lines stay cheap', () => {
+  it('does not backtrack over a date, a time and one long word before `!:`', () => {
+    // `(?:word[\s,]*){1,6}` split the word n^5 ways: 60 letters took 0.5 to 3 s, 80 letters 20 s.
+    const started = performance.now();
+    expect(isReplyHeader(`03.11.2025 10:15 ${'a'.repeat(60)}!:`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(isReplyHeader('03.11.2025 10:15 Max Mustermann:')).toBe(true);
+  });
+
+  it('reads a long line of rules without a quadratic scan', () => {
+    const started = performance.now();
+    expect(splitKindOf(`x${'-'.repeat(100_000)}:`)).toBeUndefined();
+    expect(splitKindOf(`${'-'.repeat(300)} Forwarded message ${'-'.repeat(300)}`)).toBe('forward');
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});

@@ -1,5 +1,7 @@
 // Line patterns for quotes and reply headers. Every pattern runs on one line cut to MAX_LINE characters,
 // has bounded quantifiers only, and is anchored, so the cost per line is bounded and the total is linear.
+import { isTrimSpace } from './blank.js';
+
 export const MAX_LINE = 400;
 
 /** Strips Markdown-style bold/italic markers that Outlook and mail clients put around header keys. */
@@ -46,7 +48,9 @@ const TIME = /(?<![\d.,:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d|[.,]\d)/;
 /** A zone offset (`+0200`, `GMT+1`), not a signed amount (`-1200.00`, `-1200,00`). */
 const ZONE = /\b(?:GMT|UTC)[+-]\d|(?<![\d.,])[+-](?:0\d|1[0-4])[0-5]\d(?![\d.,])/;
 /** After the time of a `<date> <time> <name>:` header: a few words of a name, team or firm (`Max Mustermann`, `"Service Team"`, `Müller & Partner`). */
-const NAME_AFTER_TIME = /^[\s,]*(?:(?:Uhr|[AaPp]\.?[Mm]\.?|(?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?)[\s,]+)*(?:[\p{L}\d"'’()&/.-]+[\s,]*){1,6}:$/u;
+// The words are split by blanks or commas that the pattern requires (`(?:word[\s,]*){1,6}` could split one word of
+// n letters n^5 ways before failing: a 100-character line took seconds).
+const NAME_AFTER_TIME = /^[\s,]*(?:(?:Uhr|[AaPp]\.?[Mm]\.?|(?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?)[\s,]+)*[\p{L}\d"'’()&/.-]+(?:[\s,]+[\p{L}\d"'’()&/.-]+){0,5}[\s,]*:$/u;
 /**
  * Words of a customer's own notes and statement rows after a date and time (`10:15 your hotline told me:`,
  * `10:15 Kartenzahlung REWE:`): such a line is not a reply header, whatever else it holds.
@@ -307,13 +311,22 @@ export function mayNameSplit(raw: string): boolean {
   return SPLIT_WORD.test(bare.toLowerCase());
 }
 
+/**
+ * `s.replace(/[-=_*#~\s]{2,}$/, '')` in one backward scan: the regex tries every start in a long run of
+ * those characters that does not reach the end (`isForward` and `forwardedBody` call `splitKindOf` on lines
+ * of any length: a 20,000-character line took 0.4 s).
+ */
+function trimRuleEnd(s: string): string {
+  let e = s.length;
+  while (e > 0 && (isRuleChar(s.charCodeAt(e - 1)) || isTrimSpace(s.charCodeAt(e - 1)))) e -= 1;
+  return s.length - e >= 2 ? s.slice(0, e) : s;
+}
+
 /** The separator a trimmed line of 8 to 120 characters names, by the phrases alone (`splitterKind` gates it). */
 export function splitKindOf(raw: string): SplitKind | undefined {
   if (!SPLIT_GATE.test(raw)) return undefined;
   if (FORWARD_LINES.test(stripMarkers(raw))) return 'forward';
-  const inner = raw
-    .replace(/^[-=_*#~\s]{2,}/, '')
-    .replace(/[-=_*#~\s]{2,}$/, '')
+  const inner = trimRuleEnd(raw.replace(/^[-=_*#~\s]{2,}/, ''))
     .replace(/\s+/g, ' ')
     .replace(/[:.]$/, '')
     .toLowerCase();
