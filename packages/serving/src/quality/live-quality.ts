@@ -1,9 +1,35 @@
+import { currentLabel } from '@mailroute/model';
 import type { FeedbackPair, PredictionRecord } from '../store/types.js';
 import { jensenShannon, populationStabilityIndex, shares } from './drift.js';
 
 export interface TaskInfo {
   name: string;
   labels: readonly string[];
+  /**
+   * Renames and merges (`{ old: new }`) of the served model's training config: predicted and confirmed
+   * labels are compared under their current names, so a model trained before a rename, or feedback sent
+   * under an old name, is not scored wrong for the name alone.
+   */
+  aliases?: Readonly<Record<string, string>>;
+}
+
+/** Pairs with every task's labels under their current names (the tasks' aliases followed). */
+function underCurrentNames(pairs: readonly FeedbackPair[], tasks: readonly TaskInfo[]): readonly FeedbackPair[] {
+  const renaming = tasks.filter((t) => t.aliases !== undefined && Object.keys(t.aliases).length > 0);
+  if (renaming.length === 0) return pairs;
+  const rename = (labels: Record<string, string>): Record<string, string> => {
+    const out = { ...labels };
+    for (const task of renaming) {
+      const label = out[task.name];
+      if (label !== undefined) out[task.name] = currentLabel({ name: task.name, labels: task.labels, aliases: task.aliases }, label);
+    }
+    return out;
+  };
+  return pairs.map((p) => ({
+    ...p,
+    prediction: { ...p.prediction, labels: rename(p.prediction.labels) },
+    ...(p.feedback ? { feedback: { ...p.feedback, labels: rename(p.feedback.labels) } } : {}),
+  }));
 }
 
 /** Accuracy and macro-F1 of one task; injected so the evaluation package's metrics can be used. */
@@ -92,8 +118,8 @@ function bandName([lo, hi]: readonly [number, number]): string {
 }
 
 export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
-  const pairs = dedupePairs(input.pairs);
-  const previous = input.previous ? dedupePairs(input.previous).map((p) => p.prediction) : [];
+  const pairs = dedupePairs(underCurrentNames(input.pairs, input.tasks));
+  const previous = input.previous ? dedupePairs(underCurrentNames(input.previous, input.tasks)).map((p) => p.prediction) : [];
   const withFeedback = pairs.filter((p) => p.feedback !== undefined);
   const tasks: Record<string, TaskQuality> = {};
   for (const task of input.tasks) {

@@ -170,6 +170,24 @@ describe('GET /v1/quality', () => {
     expect(all).toMatchObject({ modelId: 'all', predictions: 3, withFeedback: 1 });
   });
 
+  it('scores labels under the served model\'s current names: an older model\'s renamed label is not wrong for the name alone', async () => {
+    // The served model was trained after `accounting` was renamed `billing`; the old model still predicted `accounting`.
+    const fake = createFakeClassifier();
+    const classifier = Object.assign(fake, { tasks: fake.tasks.map((t) => (t.name === 'queue' ? { ...t, aliases: { accounting: 'billing' } } : t)) });
+    const { app, context } = await build({ classifier });
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    const old = (emailId: string) => ({ predictionId: `old-${emailId}`, emailId, modelId: 'old-model', createdAt, labels: { queue: 'accounting' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'accounting', latencyMs: 1 });
+    await context.store.savePredictions([old('o1'), old('o2'), old('o3')]);
+    // Closed under the new name, under the old one (stored as the new), and as another queue.
+    for (const [emailId, queue] of [['o1', 'billing'], ['o2', 'accounting'], ['o3', 'technical']]) {
+      expect((await app.request('/v1/feedback', jsonRequest({ emailId, labels: { queue }, closedAt }))).status).toBe(202);
+    }
+    const before = await json(app.request('/v1/quality?hours=1&model=old-model', authed()));
+    expect(before.tasks.queue.accuracy).toBeCloseTo(2 / 3, 9);
+    expect(before.unchangedShare).toBeCloseTo(2 / 3, 9);
+    expect(before.tasks.queue.drift.predicted).toEqual({ billing: 1 });
+  });
+
   it('needs the feedback scope', async () => {
     const { app } = await build();
     expect((await app.request('/v1/quality', authed(KEYS.classify))).status).toBe(403);
