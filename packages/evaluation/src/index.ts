@@ -42,6 +42,7 @@ export {
   parsePredictionLines,
   formatPredictionLines,
   tasksOf,
+  modelIdsOf,
   confidenceOf,
   type PredictionLine,
   type LinePrediction,

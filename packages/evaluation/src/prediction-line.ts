@@ -19,6 +19,8 @@ export type LinePrediction = z.infer<typeof LinePredictionSchema>;
  */
 export const PredictionLineSchema = z.strictObject({
   id: z.string().optional(),
+  /** The model that made the prediction (`mailroute predict` writes it): evaluate and compare check it. */
+  modelId: z.string().min(1).optional(),
   truth: z.record(z.string(), z.string().min(1, 'a truth label is not empty (null when unknown)').nullable()).default({}),
   prediction: z.record(z.string(), LinePredictionSchema),
   meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
@@ -53,6 +55,11 @@ export function parsePredictionLines(text: string, source = 'predictions'): Pred
 /** Serialises prediction lines as JSONL (one line each, newline-terminated). */
 export function formatPredictionLines(lines: readonly PredictionLine[]): string {
   return lines.map((l) => `${JSON.stringify(PredictionLineSchema.parse(l))}\n`).join('');
+}
+
+/** The model ids the lines name (none when they name none). */
+export function modelIdsOf(lines: readonly PredictionLine[]): string[] {
+  return [...new Set(lines.flatMap((l) => (l.modelId === undefined ? [] : [l.modelId])))];
 }
 
 /** The tasks with a truth label in at least one line, in first-seen order. */

@@ -8,6 +8,7 @@ import {
   comparisonMarkdown,
   GateFailedError,
   GatePolicyError,
+  modelIdsOf,
   parseGatePolicy,
   type GatePolicy,
   type PredictionLine,
@@ -90,6 +91,19 @@ async function predictBoth(
   }
 }
 
+/** The two prediction files, with a warning when they are one file or one model's (the gate then shows nothing). */
+async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[] }> {
+  const challenger = await readPredictionFile(ctx, challengerFile);
+  const champion = await readPredictionFile(ctx, championFile);
+  const [a, b] = [modelIdsOf(challenger), modelIdsOf(champion)];
+  if (path.resolve(ctx.cwd, challengerFile) === path.resolve(ctx.cwd, championFile)) {
+    ctx.stderr.write('warning: --challenger and --champion are the same file: the comparison shows no difference\n');
+  } else if (a.length === 1 && b.length === 1 && a[0] === b[0]) {
+    ctx.stderr.write(`warning: both files hold predictions of model ${a[0]}: the comparison shows no difference between models\n`);
+  }
+  return { challenger, champion };
+}
+
 export function registerCompare(program: Command, ctx: CliContext): void {
   program
     .command('compare')
@@ -119,7 +133,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const { challenger, champion } =
         data !== undefined
           ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split })
-          : { challenger: await readPredictionFile(ctx, flags.challenger), champion: await readPredictionFile(ctx, flags.champion) };
+          : await readBothFiles(ctx, flags.challenger, flags.champion);
       const progress = createProgress(ctx, 'compare');
       let comparison;
       try {

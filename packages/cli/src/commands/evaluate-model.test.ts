@@ -38,6 +38,15 @@ describe('evaluate and compare with a model', () => {
     expect(report.tasks.length).toBeGreaterThanOrEqual(1);
     expect(parsePredictionLines(readFileSync(path.join(dir, 'rep/predictions.jsonl'), 'utf8'))).toHaveLength(200);
     expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toContain(`# Model card: ${championId}`);
+    // The kept lines name their model: a report from them carries its id, never another's.
+    const again = await run(['evaluate', '--predictions', 'rep/predictions.jsonl', '--out', 'rep-again', '--no-png']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep-again/metrics.json'), 'utf8'))).modelId).toBe(championId);
+    const renamed = await run(['evaluate', '--predictions', 'rep/predictions.jsonl', '--model-id', 'ngram-bag-other', '--out', 'rep-other', '--no-png']);
+    expect(renamed.code).toBe(2);
+    expect(renamed.stderr).toContain(`rep/predictions.jsonl was written by model ${championId}, not ngram-bag-other`);
+    const self = await run(['compare', '--challenger', 'rep/predictions.jsonl', '--champion', 'rep-again/../rep/predictions.jsonl', '--resamples', '20']);
+    expect(self.stderr).toContain('warning: --challenger and --champion are the same file');
   }, 120_000);
 
   it('compares a model with itself on the same data and passes', async () => {

@@ -5,6 +5,7 @@ import {
   evaluatePredictions,
   evaluationMarkdown,
   formatPredictionLines,
+  modelIdsOf,
   parsePredictionLines,
   PredictionFileError,
   writeEvaluationReport,
@@ -199,6 +200,17 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         const file = flags.predictions as string;
         lines = await readPredictionFile(ctx, file);
         dataset = flags.name ?? path.basename(file);
+        // The lines say which model wrote them (mailroute predict): a report must not carry another's name.
+        const written = modelIdsOf(lines);
+        if (modelId !== undefined && written.length > 0 && !written.includes(modelId)) {
+          throw new UsageError(`${file} was written by model ${written.join(', ')}, not ${modelId}: leave out --model-id, or give that model's predictions`);
+        }
+        if (written.length > 1) {
+          const warning = `${file} holds predictions of ${written.length} models (${written.join(', ')}): its metrics mix them`;
+          ctx.stderr.write(`warning: ${warning}\n`);
+          warnings.push(warning);
+        }
+        if (written.length === 1) modelId ??= written[0];
       }
       const progress = createProgress(ctx, 'evaluate');
       let report: EvaluationReport;

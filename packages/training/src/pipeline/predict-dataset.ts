@@ -187,6 +187,7 @@ async function predictRows(classifier: Classifier, rows: readonly DatasetRow[], 
     }
     return PredictionLineSchema.parse({
       id: row.id,
+      modelId: classifier.modelId,
       truth,
       prediction,
       meta: { language: inputs[i].language, bank: row.email.bank ?? null },
