@@ -14,6 +14,8 @@ function row(v: ModelVersion, champion: string | undefined): string[] {
     v.tasks.join(','),
     f1 === undefined ? '-' : f1.toFixed(4),
     v.measuredOn ?? '-',
+    // Held-out splits of other data are other rows: the hash tells two versions' figures apart.
+    v.dataHash.slice(0, 12),
   ];
 }
 
@@ -42,7 +44,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         ctx.stdout.write(`no models registered in ${ctx.home}\n`);
         return;
       }
-      const header = ['version', 'id', 'status', 'created', 'tasks', 'mean macro-F1', 'measured on'];
+      const header = ['version', 'id', 'status', 'created', 'tasks', 'mean macro-F1', 'measured on', 'data'];
       ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id)))}\n`);
     });
 

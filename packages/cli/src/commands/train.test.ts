@@ -40,7 +40,7 @@ describe('mailroute train / predict / runs', () => {
     const list = await run(['registry', 'list'], cwd);
     expect(list.stdout).toContain(id);
     expect(list.stdout).toContain('PendingManualApproval');
-    expect(list.stdout).toMatch(/measured on\n[- ]+\n.*held-out test split \(seed \d+, 0\.\d+\)/);
+    expect(list.stdout).toMatch(/measured on +data\n[- ]+\n.*held-out test split \(seed \d+, 0\.\d+\) +[0-9a-f]{12}\n/);
 
     const predicted = await run(['predict', '--model', id as string, '--data', 'demo.csv', '--out', 'preds.jsonl'], cwd);
     expect(predicted.code, predicted.stderr).toBe(0);
