@@ -61,6 +61,14 @@ describe('compareRunRows', () => {
     expect(compareRunRows(held(0), held(0, 'y')).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
   });
 
+  it('names the labels a task gained or lost between two runs (a rename, a merge, a new queue)', () => {
+    const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] };
+    const a = { ...base, taxonomy: [{ task: 'queue', labels: ['payments', 'complaints'] }, { task: 'topic', labels: ['sparplan'] }] };
+    const b = { ...base, runId: 'b', taxonomy: [{ task: 'queue', labels: ['payments', 'customer_care', 'other'] }, { task: 'topic', labels: ['sparplan'] }] };
+    expect(compareRunRows(a, b).filter((r) => r[0].startsWith('labels '))).toEqual([['labels queue', '2 labels', '3 labels', '+customer_care +other -complaints']]);
+    expect(compareRunRows(a, a).some((r) => r[0].startsWith('labels '))).toBe(false);
+  });
+
   it('shows the note of a run, cut short in the list, whole in a comparison', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] };
     const long = 'November export with the renamed KYC queue and the new topics';

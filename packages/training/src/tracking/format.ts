@@ -91,6 +91,32 @@ export function runListRows(runs: readonly RunRecord[]): string[][] {
   ]);
 }
 
+/** Each task's final labels, as a run's taxonomy report recorded them. */
+function labelsByTask(run: RunRecord): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const report of run.taxonomy ?? []) {
+    const r = report as { task?: unknown; labels?: unknown };
+    if (typeof r.task === 'string' && Array.isArray(r.labels)) out.set(r.task, r.labels.filter((l): l is string => typeof l === 'string'));
+  }
+  return out;
+}
+
+/** Tasks whose learnt labels differ (a rename, a merge, a label dropped or new): `+added -removed`. */
+function labelChanges(a: RunRecord, b: RunRecord): string[][] {
+  const [la, lb] = [labelsByTask(a), labelsByTask(b)];
+  const rows: string[][] = [];
+  for (const task of new Set([...la.keys(), ...lb.keys()])) {
+    const x = la.get(task) ?? [];
+    const y = lb.get(task) ?? [];
+    const added = y.filter((l) => !x.includes(l));
+    const removed = x.filter((l) => !y.includes(l));
+    if (added.length + removed.length === 0) continue;
+    const change = [...added.map((l) => `+${l}`), ...removed.map((l) => `-${l}`)].join(' ');
+    rows.push([`labels ${task}`, `${x.length} labels`, `${y.length} labels`, change.length > 80 ? `${change.slice(0, 79)}…` : change]);
+  }
+  return rows;
+}
+
 /** Side-by-side rows of two runs: [field, a, b, b - a] for every metric and count either has. */
 export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
   const rows: string[][] = [
@@ -111,6 +137,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     const y = JSON.stringify(b.params?.[key]);
     if (x !== y) rows.push([`param ${key}`, x ?? '-', y ?? '-', 'differs']);
   }
+  rows.push(...labelChanges(a, b));
   const numeric = (label: string, x: number | undefined, y: number | undefined) =>
     rows.push([label, fmt(x), fmt(y), x !== undefined && y !== undefined ? `${y - x >= 0 ? '+' : ''}${Number.isInteger(x) && Number.isInteger(y) ? y - x : (y - x).toFixed(4)}` : '']);
   for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key]);
