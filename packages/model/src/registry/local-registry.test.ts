@@ -108,6 +108,15 @@ describe('LocalModelRegistry', () => {
     await expect(reg.list()).rejects.toThrow(/registry\.json: versions\.0\.version: /);
   });
 
+  it('names the ids a shortened id or a version number may have meant', async () => {
+    const reg = createLocalRegistry({ home: tmp() });
+    await reg.register(artifact('ngram-bag-20261130-115328-aaaaaa'));
+    await reg.register(artifact('ngram-bag-20261130-120001-bbbbbb'));
+    await expect(reg.approve('ngram-bag-20261130-1153', { by: 'lead' })).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND', message: expect.stringMatching(/did you mean ngram-bag-20261130-115328-aaaaaa\?$/) });
+    await expect(reg.get('2')).rejects.toThrow(/did you mean ngram-bag-20261130-120001-bbbbbb\?$/);
+    await expect(reg.get('nope')).rejects.toThrow(/mailroute registry list shows the ids$/);
+  });
+
   it('refuses an artifact without a valid manifest', async () => {
     const dir = tmp();
     await expect(createLocalRegistry({ home: tmp() }).register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });

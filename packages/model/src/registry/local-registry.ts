@@ -153,7 +153,12 @@ export class LocalModelRegistry implements ModelRegistry {
 
   private find(index: RegistryIndex, id: string): ModelVersion {
     const found = index.versions.find((v) => v.id === id);
-    if (!found) throw new RegistryError('REGISTRY_NOT_FOUND', `no model "${id}" in the registry at ${this.home}`);
+    if (!found) {
+      // Ids are long: name the ones a shortened or mistyped id may have meant.
+      const near = index.versions.filter((v) => (id.length >= 4 && v.id.startsWith(id)) || String(v.version) === id).map((v) => v.id);
+      const hint = near.length > 0 ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : '; mailroute registry list shows the ids';
+      throw new RegistryError('REGISTRY_NOT_FOUND', `no model "${id}" in the registry at ${this.home}${hint}`);
+    }
     return found;
   }
 
