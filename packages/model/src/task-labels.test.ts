@@ -8,10 +8,10 @@ const tasks = [
 
 describe('classifierTasks', () => {
   it("carries each task's aliases from the stored training config", () => {
-    const trainingConfig = { columns: {}, tasks: [{ name: 'queue', aliases: { kyc: 'onboarding_kyc', transfers: 'payments', payments: 'payments_transfers' } }, { name: 'topic' }] };
+    const trainingConfig = { columns: {}, tasks: [{ name: 'queue', aliases: { kyc: 'onboarding_kyc', transfers: 'payments', payments: 'payments_transfers' } }, { name: 'topic', retired: ['paper_statements'] }] };
     const [queue, topic] = classifierTasks({ tasks, trainingConfig });
     expect(queue).toEqual({ name: 'queue', labels: ['onboarding_kyc', 'payments_transfers'], aliases: trainingConfig.tasks[0].aliases });
-    expect(topic).toEqual({ name: 'topic', labels: ['login_2fa'] });
+    expect(topic).toEqual({ name: 'topic', labels: ['login_2fa'], retired: ['paper_statements'] });
     expect(['kyc', 'transfers', 'onboarding_kyc', 'unknown'].map((l) => currentLabel(queue, l))).toEqual(['onboarding_kyc', 'payments_transfers', 'onboarding_kyc', 'unknown']);
   });
 

@@ -7,17 +7,28 @@ export interface ClassifierTask {
   labels: readonly string[];
   /** `{ "old name": "new name" }` from the training config: renamed and merged labels, chains followed. */
   aliases?: Readonly<Record<string, string>>;
+  /** Labels the training config retired: rows carrying them were masked, not learnt. */
+  retired?: readonly string[];
 }
 
-const StoredTasksSchema = z.object({ tasks: z.array(z.object({ name: z.string(), aliases: z.record(z.string(), z.string()).optional() }).loose()) }).loose();
+const StoredTasksSchema = z
+  .object({ tasks: z.array(z.object({ name: z.string(), aliases: z.record(z.string(), z.string()).optional(), retired: z.array(z.string()).optional() }).loose()) })
+  .loose();
 
-/** The manifest's tasks with the aliases of the training config stored in it (none when it has none). */
+/** The manifest's tasks with the aliases and retired labels of the training config stored in it (none when it has none). */
 export function classifierTasks(manifest: Pick<Manifest, 'tasks' | 'trainingConfig'>): ClassifierTask[] {
   const stored = StoredTasksSchema.safeParse(manifest.trainingConfig);
-  const aliases = new Map(stored.success ? stored.data.tasks.map((t) => [t.name, t.aliases ?? {}]) : []);
+  const configured = new Map(stored.success ? stored.data.tasks.map((t) => [t.name, t]) : []);
   return manifest.tasks.map((task) => {
-    const own = aliases.get(task.name);
-    return { name: task.name, labels: [...task.labels], ...(own && Object.keys(own).length > 0 ? { aliases: own } : {}) };
+    const own = configured.get(task.name);
+    const aliases = own?.aliases ?? {};
+    const retired = own?.retired ?? [];
+    return {
+      name: task.name,
+      labels: [...task.labels],
+      ...(Object.keys(aliases).length > 0 ? { aliases } : {}),
+      ...(retired.length > 0 ? { retired } : {}),
+    };
   });
 }
 

@@ -92,6 +92,8 @@ export const FeedbackResponseSchema = z
     predictionId: z.string().optional(),
     /** `superseded`: a feedback for this email that closed later is kept; this one changed nothing. */
     status: z.enum(['recorded', 'superseded']),
+    /** Tasks whose label was left out and why (a label the model's training config retired). */
+    ignored: z.record(z.string(), z.string()).optional(),
   })
   .openapi('FeedbackResponse');
 

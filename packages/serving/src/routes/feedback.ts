@@ -12,25 +12,36 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Every task and label must be in the served model's taxonomy (422 lists the valid ones); a label under
- * an old name that the model's training config renamed or merged counts under its current name. Returns
- * the labels under their current names.
+ * an old name that the model's training config renamed or merged counts under its current name. A label
+ * the config retired is left out (`ignored`), as training masks it, so the other tasks' labels still count;
+ * when nothing is left, 422. Returns the labels under their current names.
  */
-export function checkTaxonomy(classifier: EmailClassifier, labels: Record<string, string>): Record<string, string> {
+export function checkTaxonomy(classifier: EmailClassifier, labels: Record<string, string>): { labels: Record<string, string>; ignored: Record<string, string> } {
   // A Map: a task named "constructor" or "toString" must not find Object's own members.
   const known = new Map(classifier.tasks.map((t) => [t.name, t]));
   const current: Record<string, string> = {};
+  const ignored: Record<string, string> = {};
   for (const [name, label] of Object.entries(labels)) {
     const task = known.get(name);
     if (task === undefined) {
       throw new UnknownLabelError(`Task "${name}" is not one of the model's tasks.`, { validLabels: Object.fromEntries(classifier.tasks.map((t) => [t.name, [...t.labels]])) });
     }
     const renamed = currentLabel(task, label);
+    if (task.retired?.includes(label) || task.retired?.includes(renamed)) {
+      ignored[name] = `"${label}" is a retired label`;
+      continue;
+    }
     if (!task.labels.includes(renamed)) {
       throw new UnknownLabelError(`Label "${label}" is not in the taxonomy of task "${name}".`, { validLabels: { [name]: [...task.labels] } });
     }
     current[name] = renamed;
   }
-  return current;
+  if (Object.keys(current).length === 0) {
+    throw new UnknownLabelError(`Every label is retired (${Object.entries(ignored).map(([t, why]) => `${t}: ${why}`).join('; ')}): nothing to record.`, {
+      validLabels: Object.fromEntries(Object.keys(ignored).map((t) => [t, [...(known.get(t)?.labels ?? [])]])),
+    });
+  }
+  return { labels: current, ignored };
 }
 
 export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void {
@@ -58,7 +69,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       }
       const classifier = ctx.source.current();
       if (!classifier) throw new ModelNotReadyError('No model is loaded, so labels cannot be checked yet.');
-      const labels = checkTaxonomy(classifier, body.labels);
+      const { labels, ignored } = checkTaxonomy(classifier, body.labels);
       let prediction: PredictionRecord | undefined;
       if (body.predictionId !== undefined) {
         prediction = await ctx.store.getPrediction(body.predictionId);
@@ -78,7 +89,8 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
         receivedAt: new Date(ctx.clock.now()).toISOString(),
       });
       const status = outcome === 'superseded' ? ('superseded' as const) : ('recorded' as const);
-      return c.json({ emailId, ...(prediction ? { predictionId: prediction.predictionId } : {}), status }, 202);
+      const skipped = Object.keys(ignored).length > 0 ? { ignored } : {};
+      return c.json({ emailId, ...(prediction ? { predictionId: prediction.predictionId } : {}), status, ...skipped }, 202);
     },
   );
 }

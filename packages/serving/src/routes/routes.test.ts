@@ -93,6 +93,21 @@ describe('POST /v1/feedback', () => {
     }
   });
 
+  it('leaves out a retired label and records the others; 422 when every label is retired', async () => {
+    const fake = createFakeClassifier();
+    const classifier = Object.assign(fake, { tasks: fake.tasks.map((t) => (t.name === 'topic' ? { ...t, retired: ['paper_statements'] } : t)) });
+    const { app, context } = await build({ classifier });
+    await classify(app, [{ id: 'r1', body: 'invoice please' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'r1', labels: { queue: 'billing', topic: 'paper_statements' }, closedAt }));
+    expect(res.status).toBe(202);
+    expect(await json(res)).toMatchObject({ status: 'recorded', ignored: { topic: '"paper_statements" is a retired label' } });
+    const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pair.feedback?.labels).toEqual({ queue: 'billing' });
+    const only = await app.request('/v1/feedback', jsonRequest({ emailId: 'r1', labels: { topic: 'paper_statements' }, closedAt }));
+    expect(only.status).toBe(422);
+    expect((await json(only)).detail).toMatch(/^Every label is retired \(topic: "paper_statements" is a retired label\)/);
+  });
+
   it('404 for an unknown prediction id, 400 without any id', async () => {
     const { app } = await build();
     const unknown = await app.request('/v1/feedback', jsonRequest({ predictionId: 'nope', labels: { queue: 'billing' }, closedAt }));
