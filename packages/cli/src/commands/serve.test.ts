@@ -163,7 +163,7 @@ describe('mailroute serve', () => {
     const res = await run(['serve', '--port', '0', '--home', path.join(root, 'empty')]);
     expect(res.code).toBe(1);
     const lines = res.stderr.trim().split('\n');
-    expect(lines.at(-1)).toMatch(/^mailroute: \[MODEL_LOAD_FAILED\] There is no model to serve: the registry at \S+empty has no champion\. Approve a version \(mailroute registry approve <id>\), run mailroute start/);
+    expect(lines.at(-1)).toMatch(/^mailroute: \[MODEL_LOAD_FAILED\] There is no model to serve: the registry at \S+empty has no champion\. Approve a version \(mailroute registry approve <id>\), serve a model directory with --model-dir, or, on an empty registry, run mailroute start/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
     const dir = path.join(root, 'no-model-here');
     const noDir = await run(['serve', '--port', '0', '--home', path.join(root, 'empty'), '--model-dir', dir]);
