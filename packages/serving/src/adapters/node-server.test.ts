@@ -192,6 +192,46 @@ describe('shutdown with a stalled client', () => {
   }, 30_000);
 });
 
+describe('clients whose body stops arriving', () => {
+  /** A raw request that declares or starts a body and never finishes it; resolves with the status line of the answer. */
+  function stalledRequest(port: number, chunked: boolean): Promise<{ status: string; closed: Promise<void> }> {
+    return new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        const head = chunked ? 'Transfer-Encoding: chunked\r\n\r\n6\r\n{"emai\r\n' : 'Content-Length: 100\r\n\r\n{"emails":[';
+        socket.write(`POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${head}`);
+      });
+      const closed = new Promise<void>((r) => socket.once('close', () => r()));
+      socket.once('data', (chunk: Buffer) => resolve({ status: chunk.toString('latin1').split('\r\n')[0], closed }));
+    });
+  }
+
+  it('answer at the deadline, close the connection and give back their slot, declared length or chunked', async () => {
+    const serving = await createLocalServing({ home: path.join(root, 'slots'), modelDir: path.join(root, 'artifacts', 'm1'), limits: { requestTimeoutMs: 300, maxConcurrent: 2 } });
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    try {
+      const stalled = await Promise.all([stalledRequest(own.port, false), stalledRequest(own.port, true)]);
+      expect(stalled.map((s) => s.status)).toEqual(['HTTP/1.1 503 Service Unavailable', 'HTTP/1.1 503 Service Unavailable']);
+      await Promise.all(stalled.map((s) => s.closed));
+      // Both slots are free again: the cap of 2 admits two requests at once.
+      const answers = await Promise.all([1, 2].map(() => post(`${own.url}/v1/classify`, { emails: [{ body: 'Sparplan ändern' }] })));
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      const metrics = await (await fetch(`${own.url}/metrics`)).text();
+      expect(metrics).toMatch(/^mailroute_inflight_requests 0$/m);
+      // A client that gives up half-way through a chunked upload is its mistake (4xx), not a server fault.
+      const socket = net.connect(own.port, '127.0.0.1');
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      socket.write('POST /v1/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"ema\r\n');
+      await new Promise((r) => setTimeout(r, 50));
+      socket.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      const after = await (await fetch(`${own.url}/metrics`)).text();
+      expect(after).not.toMatch(/mailroute_http_requests_total\{[^}]*status="500"/);
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+});
+
 describe('shutdown under load', () => {
   it('resets no keep-alive request: each answer during the drain says Connection: close, then the port is refused', async () => {
     const serving = await createLocalServing({ home: path.join(root, 'drain'), modelDir: path.join(root, 'artifacts', 'm1') });

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { presentedKey, type Scope } from '../auth/api-keys.js';
@@ -86,6 +87,12 @@ function bodyLimiter(ctx: AppContext) {
  * queue; classify and feedback each have their own), and a deadline per request. A timed-out handler
  * keeps its slot until it really ends, so the cap holds.
  */
+/** The Node request and response under a request (undefined on Lambda and in `app.request` tests). */
+function nodeStreams(c: Context<AppEnv>): { incoming: IncomingMessage; outgoing: ServerResponse } | undefined {
+  const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+  return env?.incoming && env.outgoing ? { incoming: env.incoming, outgoing: env.outgoing } : undefined;
+}
+
 function admitter(ctx: AppContext, scope: Scope) {
   const { inFlight } = ctx;
   return async (c: Context<AppEnv>, next: Next): Promise<void> => {
@@ -97,16 +104,28 @@ function admitter(ctx: AppContext, scope: Scope) {
     inFlight.byScope[scope] = mine + 1;
     inFlight.count += 1;
     ctx.metrics.inFlight.set({}, inFlight.count);
-    const work = next().finally(() => {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       inFlight.byScope[scope] = (inFlight.byScope[scope] ?? 1) - 1;
       inFlight.count -= 1;
       ctx.metrics.inFlight.set({}, inFlight.count);
+    };
+    const work = next().finally(release);
+    // A body that stops arriving leaves the handler waiting on it for ever: its slot goes when the
+    // connection closes with the body still incomplete (the timeout's answer closes it).
+    const node = nodeStreams(c);
+    node?.outgoing.once('close', () => {
+      if (!node.incoming.complete) release();
     });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         c.set('timedOut', true);
         ctx.metrics.rejected.inc({ reason: 'timeout' });
+        // Still waiting for the body: answer, then close the connection rather than keep reading it.
+        if (node && !node.incoming.complete && !node.outgoing.headersSent) node.outgoing.setHeader('connection', 'close');
         reject(new RequestTimeoutError(`The request took longer than ${ctx.limits.requestTimeoutMs} ms.`));
       }, ctx.limits.requestTimeoutMs);
     });
@@ -120,8 +139,8 @@ function admitter(ctx: AppContext, scope: Scope) {
 
 /**
  * The guards of a route that takes a body, in one middleware (one async step instead of four on every
- * request): API key, scope and rate limit (401/403/429), media type (415), body size (413), then
- * admission: the concurrency cap (503) and the deadline (408).
+ * request): API key, scope and rate limit (401/403/429), media type (415), admission: the concurrency cap
+ * (503) and the deadline (408), then body size (413).
  */
 export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]): MiddlewareHandler<AppEnv> {
   const limitBody = bodyLimiter(ctx);
@@ -129,6 +148,7 @@ export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]
   return async (c, next) => {
     authorize(ctx, c, scope);
     checkContentType(c, types);
-    await limitBody(c, () => admit(c, next));
+    // Admitted first, so the deadline also bounds reading a chunked body (counted as it is read).
+    await admit(c, () => limitBody(c, next));
   };
 }

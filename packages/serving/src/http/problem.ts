@@ -77,5 +77,12 @@ export function toProblem(error: unknown): ProblemWithHeaders {
     // Hono's own messages are generic ("Malformed JSON in request body"), safe to pass on.
     return { body: problem(status, code, error.message || TITLES[status]), headers };
   }
+  // The client closed the connection while its body was being read (a chunked upload cut off): its doing, not a fault here.
+  if (isClientAbort(error)) return { body: problem(400, 'REQUEST_INVALID', 'The request body was cut off: the client closed the connection before sending all of it.'), headers };
   return { body: problem(500, 'INTERNAL', 'The server failed to handle the request.'), headers };
+}
+
+/** Node's error for a request stream whose client went away ("aborted"; not other resets, such as a failed call out). */
+function isClientAbort(error: unknown): boolean {
+  return error instanceof Error && error.message === 'aborted';
 }
