@@ -33,9 +33,17 @@ function decode(file: string, bytes: Buffer, encoding: FileEncoding): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     const text = new TextDecoder('utf-8').decode(bytes);
-    const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
+    const line = normaliseLineEnds(text.slice(0, text.indexOf('\uFFFD'))).split('\n').length;
     throw new DatasetError('DATASET_FILE_INVALID', `${file}:${line}: not UTF-8 (an older export in Latin-1 or Windows-1252?): convert it, or set "encoding": "windows-1252" in the config`);
   }
+}
+
+/**
+ * Line ends as an editor counts them: CRLF and a lone CR become LF before parsing, so a quoted field
+ * spanning lines in a Windows export does not count each line end twice, and values hold plain newlines.
+ */
+export function normaliseLineEnds(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
 }
 
 export async function readSourceFile(file: string, format: 'csv' | 'jsonl', delimiter = ',', encoding: FileEncoding = 'utf-8'): Promise<SourceFile> {
@@ -45,13 +53,14 @@ export async function readSourceFile(file: string, format: 'csv' | 'jsonl', deli
   } catch (cause) {
     throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${(cause as Error).message})`, [], { cause });
   }
-  const text = decode(file, bytes, encoding);
+  const text = normaliseLineEnds(decode(file, bytes, encoding)).replace(/^\uFEFF/, '');
   return format === 'csv' ? parseCsv(file, text, delimiter) : parseJsonl(file, text);
 }
 
 interface CsvInfoRecord {
   record: string[];
-  info: { lines: number };
+  /** The record's text as read, blank lines skipped before it included: consecutive raws are the whole file. */
+  raw: string;
 }
 
 /** Why a file that fails as CSV may not be CSV at all, read from its first line. */
@@ -67,27 +76,64 @@ function csvHint(text: string, delimiter: string): string {
   return '';
 }
 
+/**
+ * The line each record starts on, counted from the records' raw text as they are read: csv-parse's own
+ * line count is where a record ends, and a record may span lines (a quoted field) or follow blank lines.
+ */
+function recordLines(text: string): { start(raw: string): number; next(): number } {
+  let offset = 0;
+  let line = 1;
+  const advance = (to: number) => {
+    for (let i = text.indexOf('\n', offset); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) line++;
+    offset = to;
+  };
+  return {
+    /** The line of a record's first character (after the blank lines its raw text starts with); moves past it. */
+    start(raw) {
+      const end = offset + raw.length;
+      advance(offset + (raw.length - raw.replace(/^\n+/, '').length));
+      const first = line;
+      advance(end);
+      return first;
+    },
+    /** The line the next record starts on, for a parse error in it (its raw text may be unknown). */
+    next() {
+      advance(offset + (text.slice(offset).length - text.slice(offset).replace(/^\n+/, '').length));
+      return line;
+    },
+  };
+}
+
 function parseCsv(file: string, text: string, delimiter: string): SourceFile {
+  const lines = recordLines(text);
+  const starts: number[] = [];
   let parsed: CsvInfoRecord[];
   try {
-    parsed = parse(text, { bom: true, delimiter, info: true, skip_empty_lines: true, relax_quotes: false }) as unknown as CsvInfoRecord[];
+    parsed = parse(text, {
+      delimiter,
+      raw: true,
+      skip_empty_lines: true,
+      relax_quotes: false,
+      // With `raw`, each record comes as { record, raw } (the types do not say so).
+      on_record: (record: string[]) => {
+        starts.push(lines.start((record as unknown as CsvInfoRecord).raw));
+        return record;
+      },
+    }) as unknown as CsvInfoRecord[];
   } catch (cause) {
-    const err = cause as Error & { lines?: number; column?: number | string };
-    const where = err.lines !== undefined ? `:${err.lines}` : '';
-    throw new DatasetError('DATASET_FILE_INVALID', `${file}${where}: CSV does not parse (${err.message})${csvHint(text, delimiter)}`, [], { cause });
+    const err = cause as Error;
+    const why = err.message.replace(/ at line \d+/, '');
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}:${lines.next()}: CSV does not parse (${why})${csvHint(text, delimiter)}`, [], { cause });
   }
   if (parsed.length === 0) throw new DatasetError('DATASET_EMPTY', `${file}: no header line`);
   const header = parsed[0].record.map((h) => h.trim());
   const index = new Map(header.map((h, i) => [h, i]));
   const records: SourceRecord[] = [];
-  let prevEnd = parsed[0].info.lines;
   for (let r = 1; r < parsed.length; r++) {
-    const { record, info } = parsed[r];
-    const line = prevEnd + 1;
-    prevEnd = info.lines;
+    const { record } = parsed[r];
     records.push({
       file,
-      line,
+      line: starts[r],
       get: (column) => {
         const i = index.get(column);
         return i === undefined ? null : (record[i] ?? null);
