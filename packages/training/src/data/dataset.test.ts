@@ -92,6 +92,34 @@ describe('loadDataset', () => {
     expect(ds.skipped[0]).toContain('skip.csv:3: no text (the text columns subject, body are empty)');
   });
 
+  it('makes a row with more or fewer fields than the header a bad row, not a file that fails', async () => {
+    const p = file('ragged.csv', header + '1,s,b,,payments,x\n2,s,b,,tax\n3,s,b,,tax,x,extra\n4,s,b,,support,y\n');
+    const err = (await loadDataset(p, cfg()).catch((e: unknown) => e)) as DatasetError;
+    expect(err.code).toBe('DATASET_ROW_INVALID');
+    expect(err.problems).toEqual([
+      `${p}:3: 5 fields, the header has 6 (a line break in an unquoted value, or a missing delimiter?)`,
+      `${p}:4: 7 fields, the header has 6 (an unquoted delimiter in a value?)`,
+    ]);
+    const ds = await loadDataset(p, cfg({ onBadRow: 'skip' }));
+    expect(ds.rows.map((r) => r.id)).toEqual(['1', '4']);
+    expect(ds.skipped).toHaveLength(2);
+  });
+
+  it('reads a bare quote inside an unquoted field as text', async () => {
+    const p = file('quote.csv', header + '1,my 5" screen,broke "again",,support,x\n2,s,"quoted ""twice""",,tax,x\n');
+    const ds = await loadDataset(p, cfg());
+    expect(ds.rows.map((r) => [r.email.subject, r.email.body])).toEqual([
+      ['my 5" screen', 'broke "again"'],
+      ['s', 'quoted "twice"'],
+    ]);
+  });
+
+  it('counts JSONL columns from 1 in the line as it is, without V8\'s 0-based position', async () => {
+    const j = file('indented.jsonl', '  {"id":2,\n');
+    const err = (await loadDataset(j, cfg({ format: 'jsonl' })).catch((e: unknown) => e)) as DatasetError;
+    expect(err.problems[0]).toMatch(/indented\.jsonl:1, column 11: not JSON \(Expected double-quoted property name in JSON\)$/);
+  });
+
   it('names a missing header column and reads JSONL with line numbers', async () => {
     const p = file('nohead.csv', 'id,subject,body\n1,a,b\n');
     await expect(loadDataset(p, cfg())).rejects.toThrow(/nohead\.csv:1: header lacks column\(s\) "receivedAt", "queue", "topic"/);
@@ -119,9 +147,9 @@ describe('reading files that are not what the config says', () => {
     expect((await loadDataset(p, cfg())).rows[0].labels.queue).toBe('tax');
   });
 
-  it('hints at JSONL or another delimiter when CSV does not parse', async () => {
+  it('hints at JSONL or another delimiter when the header lacks the columns', async () => {
     const jsonl = file('lines.csv', '{"id":"1","subject":"a, \\"b\\"","body":"c"}\n');
-    await expect(loadDataset(jsonl, cfg())).rejects.toThrow(/CSV does not parse .*it looks like JSONL: name it \.jsonl or set "format": "jsonl"/);
+    await expect(loadDataset(jsonl, cfg())).rejects.toThrow(/header lacks .*it looks like JSONL: name it \.jsonl or set "format": "jsonl"/);
     const semi = file('semi.csv', 'id;subject;body;receivedAt;queue;topic\n1;"a "b;c;;tax;x\n');
     await expect(loadDataset(semi, cfg())).rejects.toThrow(/its first line is split by ";": set "delimiter" in the config/);
   });

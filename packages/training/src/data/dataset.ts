@@ -99,9 +99,9 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
 }
 
 /** The columns a file has: its CSV header, or the keys its JSONL lines have (none known for an empty file). */
-function presentIn(source: SourceFile): { columns: string[]; lacks: string } | undefined {
-  if (source.columns) return { columns: source.columns, lacks: `${source.file}:1: header lacks` };
-  if (source.keys && source.records.length > 0) return { columns: source.keys, lacks: `${source.file}: no line has` };
+function presentIn(source: SourceFile): { columns: string[]; lacks: string; hint: string } | undefined {
+  if (source.columns) return { columns: source.columns, lacks: `${source.file}:1: header lacks`, hint: source.hint ?? '' };
+  if (source.keys && source.records.length > 0) return { columns: source.keys, lacks: `${source.file}: no line has`, hint: '' };
   return undefined;
 }
 
@@ -110,7 +110,7 @@ function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingCon
   const wanted = [...Object.values(config.columns).filter((v): v is string => v !== undefined), ...config.tasks.map(taskColumn)];
   const missing = wanted.filter((w) => !present.columns.includes(w));
   if (missing.length > 0) {
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${present.columns.join(', ')})`);
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${present.columns.join(', ')})${present.hint}`);
   }
 }
 
@@ -142,7 +142,7 @@ function presentColumns(present: NonNullable<ReturnType<typeof presentIn>>, conf
   const kept = Object.fromEntries(Object.entries(config.columns).filter(([, column]) => column !== undefined && present.columns.includes(column)));
   if (!TEXT_COLUMNS.some((key) => kept[key] !== undefined)) {
     const wanted = TEXT_COLUMNS.map((key) => config.columns[key]).filter((c) => c !== undefined);
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${present.columns.join(', ')})`);
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${present.columns.join(', ')})${present.hint}`);
   }
   return { ...config, columns: kept };
 }

@@ -20,8 +20,13 @@ export interface SourceFile {
   /** JSONL: every key some line has (a configured key that no line has is a typo, not a blank). */
   keys?: string[];
   records: SourceRecord[];
-  /** JSONL lines that could not be read (not JSON, not an object): bad rows, reported as the config says. */
+  /**
+   * Rows that could not be read, one problem each (JSONL: not JSON, not an object; CSV: more or fewer
+   * fields than the header): bad rows, reported as the config says.
+   */
   problems?: string[];
+  /** CSV: why the file may not be CSV as configured (JSONL, another delimiter), for a header that lacks columns. */
+  hint?: string;
 }
 
 export type FileEncoding = 'utf-8' | 'windows-1252';
@@ -109,11 +114,14 @@ function parseCsv(file: string, text: string, delimiter: string): SourceFile {
   const starts: number[] = [];
   let parsed: CsvInfoRecord[];
   try {
+    // A row with more or fewer fields, or a bare quote inside an unquoted field (`my 5" screen`), is read,
+    // not fatal: the first is a bad row below, the second keeps its quote as text.
     parsed = parse(text, {
       delimiter,
       raw: true,
       skip_empty_lines: true,
-      relax_quotes: false,
+      relax_column_count: true,
+      relax_quotes: true,
       // With `raw`, each record comes as { record, raw } (the types do not say so).
       on_record: (record: string[]) => {
         starts.push(lines.start((record as unknown as CsvInfoRecord).raw));
@@ -129,8 +137,13 @@ function parseCsv(file: string, text: string, delimiter: string): SourceFile {
   const header = parsed[0].record.map((h) => h.trim());
   const index = new Map(header.map((h, i) => [h, i]));
   const records: SourceRecord[] = [];
+  const problems: string[] = [];
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
+    if (record.length !== header.length) {
+      problems.push(`${file}:${starts[r]}: ${fieldCount(record.length, header.length)}`);
+      continue;
+    }
     records.push({
       file,
       line: starts[r],
@@ -144,7 +157,13 @@ function parseCsv(file: string, text: string, delimiter: string): SourceFile {
       },
     });
   }
-  return { file, columns: header, records };
+  return { file, columns: header, records, problems, hint: csvHint(text, delimiter) || undefined };
+}
+
+/** `3 fields, the header has 4`, with the usual cause. */
+function fieldCount(n: number, header: number): string {
+  const cause = n > header ? 'an unquoted delimiter in a value?' : 'a line break in an unquoted value, or a missing delimiter?';
+  return `${n} field${n === 1 ? '' : 's'}, the header has ${header} (${cause})`;
 }
 
 function cell(value: unknown): string | null {
@@ -167,8 +186,10 @@ function parseJsonl(file: string, text: string): SourceFile {
       obj = JSON.parse(raw);
     } catch (cause) {
       const offset = jsonErrorOffset(raw);
-      const col = offset === undefined ? '' : `, column ${offset + 1}`;
-      problems.push(`${file}:${i + 1}${col}: not JSON (${(cause as Error).message})`);
+      // Columns count from 1 in the line as it is (before trimming); V8's 0-based "position" is left out.
+      const col = offset === undefined ? '' : `, column ${offset + 1 + lines[i].indexOf(raw)}`;
+      const why = (cause as Error).message.replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '');
+      problems.push(`${file}:${i + 1}${col}: not JSON (${why})`);
       continue;
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
