@@ -120,6 +120,15 @@ describe('loadDataset', () => {
     expect(err.problems[0]).toMatch(/indented\.jsonl:1, column 11: not JSON \(Expected double-quoted property name in JSON\)$/);
   });
 
+  it('refuses a header that names a configured column twice, instead of reading the last one', async () => {
+    const p = file('twice-body.csv', 'id,subject,body,receivedAt,queue,topic,body\n1,s,first,,tax,x,second\n');
+    await expect(loadDataset(p, cfg())).rejects.toThrow(/twice-body\.csv:1: the header has column "body" 2 times \(columns 3, 7\): rename all but the one to read/);
+    await expect(loadDataset(p, cfg(), { keepUnlabelled: true, textColumnsOnly: true })).rejects.toThrow(/column "body" 2 times/);
+    // A column the config does not read may repeat.
+    const other = file('twice-notes.csv', 'id,subject,body,receivedAt,queue,topic,notes,notes\n1,s,b,,tax,x,n1,n2\n');
+    expect((await loadDataset(other, cfg())).rows).toHaveLength(1);
+  });
+
   it('names a missing header column and reads JSONL with line numbers', async () => {
     const p = file('nohead.csv', 'id,subject,body\n1,a,b\n');
     await expect(loadDataset(p, cfg())).rejects.toThrow(/nohead\.csv:1: header lacks column\(s\) "receivedAt", "queue", "topic"/);

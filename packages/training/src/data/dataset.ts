@@ -105,9 +105,26 @@ function presentIn(source: SourceFile): { columns: string[]; lacks: string; hint
   return undefined;
 }
 
+/** Every column the config reads: its text, id and other columns, and each task's label column. */
+function configuredColumns(config: TrainingConfig): string[] {
+  return [...Object.values(config.columns).filter((v): v is string => v !== undefined), ...config.tasks.map(taskColumn)];
+}
+
+/** A configured column the CSV header names twice: which of the two is meant cannot be guessed, so it is refused. */
+function checkRepeatedColumns(source: SourceFile, config: TrainingConfig): void {
+  const header = source.columns;
+  if (header === undefined) return;
+  for (const column of new Set(configuredColumns(config))) {
+    const at = header.flatMap((h, i) => (h === column ? [i + 1] : []));
+    if (at.length > 1) {
+      throw new DatasetError('DATASET_FILE_INVALID', `${source.file}:1: the header has column "${column}" ${at.length} times (columns ${at.join(', ')}): rename all but the one to read`);
+    }
+  }
+}
+
 function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingConfig): void {
   if (present === undefined) return;
-  const wanted = [...Object.values(config.columns).filter((v): v is string => v !== undefined), ...config.tasks.map(taskColumn)];
+  const wanted = configuredColumns(config);
   const missing = wanted.filter((w) => !present.columns.includes(w));
   if (missing.length > 0) {
     throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${present.columns.join(', ')})${present.hint}`);
@@ -159,6 +176,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   for (const file of files) {
     const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding);
     problems.push(...(source.problems ?? []));
+    checkRepeatedColumns(source, config);
     let fileConfig = config;
     const present = presentIn(source);
     if (options.textColumnsOnly) fileConfig = present ? presentColumns(present, config) : config;
