@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSourceFile } from './read-records.js';
+import { decodeWindows1252, readSourceFile } from './read-records.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-records-'));
 function file(name: string, content: string | Buffer): string {
@@ -41,5 +41,26 @@ describe('CSV line numbers', () => {
     const source = await readSourceFile(file('cr.jsonl', '{"id":"1"}\r\r{"id":"2"}\r'), 'jsonl');
     expect(source.records.map((r) => r.line)).toEqual([1, 3]);
     expect(source.records[1].get('id')).toBe('2');
+  });
+});
+
+describe('encodings', () => {
+  it('decodes Windows-1252 bytes 0x80-0x9F as their characters, not as control characters', () => {
+    const bytes = Uint8Array.from([0x80, 0x84, 0x93, 0x94, 0x91, 0x92, 0x96, 0x97, 0x85, 0x8a, 0x9f, 0x20, 0xe4, 0xdf]);
+    expect(decodeWindows1252(bytes)).toBe('€„“”‘’–—…ŠŸ äß');
+    // The five bytes Windows-1252 leaves undefined keep their own code point (WHATWG).
+    expect(decodeWindows1252(Uint8Array.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]))).toBe('\u0081\u008D\u008F\u0090\u009D');
+  });
+
+  it('reads a Windows-1252 export with typographic quotes, dashes and the euro sign', async () => {
+    const p = file('cp1252.csv', Buffer.concat([Buffer.from('id,body\n1,'), Buffer.from([0x84, 0x61, 0x93, 0x20, 0x96, 0x20, 0x35, 0x80, 0x85]), Buffer.from('\n')]));
+    expect((await readSourceFile(p, 'csv', ',', 'windows-1252')).records[0].get('body')).toBe('„a“ – 5€…');
+  });
+
+  it('refuses a UTF-16 file, saying to save it as UTF-8', async () => {
+    const le = file('utf16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,body\n1,a\n', 'utf16le')]));
+    await expect(readSourceFile(le, 'csv')).rejects.toThrow(/utf16le\.csv: UTF-16 text .*save or export it as UTF-8/);
+    const be = file('utf16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('id,body\n1,a\n', 'utf16le').swap16()]));
+    await expect(readSourceFile(be, 'csv', ',', 'windows-1252')).rejects.toThrow(/utf16be\.csv: UTF-16 text/);
   });
 });
