@@ -143,6 +143,28 @@ describe('loadDataset', () => {
     await expect(loadDataset(typo, cfg({ format: 'jsonl' }))).rejects.toThrow(/typo\.jsonl: no line has column\(s\) "subject" \(has id, subjet, body, receivedAt, queue, topic\)/);
   });
 
+  it('makes a JSONL object, array or boolean where text or a label belongs a bad row; numbers stay labels and ids', async () => {
+    const line = (over: Record<string, unknown>) => JSON.stringify({ id: '1', subject: 's', body: 'b', receivedAt: null, queue: 'tax', topic: 't', ...over });
+    const j = file(
+      'types.jsonl',
+      [
+        line({ id: 7, topic: 42 }),
+        line({ id: '2', body: { text: 'hi' } }),
+        line({ id: '3', subject: ['a', 'b'] }),
+        line({ id: '4', topic: true }),
+        '{"id":12345678901234567890,"subject":"s","body":"b","queue":"tax","topic":"t"}',
+      ].join('\n'),
+    );
+    const ds = await loadDataset(j, cfg({ format: 'jsonl', onBadRow: 'skip' }));
+    expect(ds.rows.map((r) => [r.id, r.labels.topic])).toEqual([['7', '42']]);
+    expect(ds.skipped).toEqual([
+      `${j}:2, column "body": an object, not text`,
+      `${j}:3, column "subject": an array, not text`,
+      `${j}:4, column "topic": true, not a label`,
+      `${j}:5, column "id": the number 12345678901234567000 is beyond 2^53 - 1, so JSON has rounded it: export ids as strings`,
+    ]);
+  });
+
   it('maps labels to a trained model\'s labels when given', async () => {
     const p = file('fixed.csv', header + '1,s,b,,payments,a\n2,s2,b2,,tax,zz\n');
     const ds = await loadDataset(p, cfg(), { fixedLabels: { queue: ['payments', 'tax'], topic: ['a', 'other'] } });

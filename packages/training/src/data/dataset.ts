@@ -4,7 +4,7 @@ import { EmailSchema, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { DatasetError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
-import { cellLocation, readSourceFile, type SourceFile, type SourceRecord } from './read-records.js';
+import { cellLocation, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
 import { parseReceivedTime } from './received-time.js';
 
 /** One usable example: the email, its labels per task (null = masked) and where it came from. */
@@ -51,9 +51,23 @@ function fixNewlines(value: string | null, literal: boolean): string | undefined
   return literal ? value.replace(/\\r\\n|\\n/g, '\n') : value;
 }
 
+/** JSONL values that are not what their column is read as (an object as text, `true` as a label). */
+function checkValues(record: SourceRecord, config: TrainingConfig, problems: string[]): void {
+  if (record.badValue === undefined) return;
+  const uses: Array<readonly [string, CellUse]> = [
+    ...Object.entries(config.columns).flatMap(([key, column]) => (column === undefined ? [] : [[column, key === 'id' ? 'id' : 'text'] as const])),
+    ...config.tasks.map((task) => [taskColumn(task), 'label'] as const),
+  ];
+  for (const [column, use] of uses) {
+    const why = record.badValue(column, use);
+    if (why !== undefined) problems.push(`${cellLocation(record, column)}: ${why}`);
+  }
+}
+
 function readRow(record: SourceRecord, config: TrainingConfig, problems: string[]): PendingRow | undefined {
   const c = config.columns;
   const before = problems.length;
+  checkValues(record, config, problems);
   const get = (column: string | undefined) => (column === undefined ? undefined : fixNewlines(record.get(column), config.literalNewlines));
   const email: Email = {};
   const id = get(c.id)?.trim();

@@ -11,7 +11,15 @@ export interface SourceRecord {
   get(column: string): string | null;
   /** 1-based column number of a column in this file (JSONL: undefined). */
   columnNumber(column: string): number | undefined;
+  /**
+   * JSONL: why a cell's JSON value cannot be read as `what` (an object, array or boolean; a number beyond
+   * 2^53 - 1, already rounded by JSON.parse); undefined when it can. A CSV cell is always text.
+   */
+  badValue?(column: string, what: CellUse): string | undefined;
 }
+
+/** What a cell is read as: text (and dates, banks), a label, or an id. */
+export type CellUse = 'text' | 'label' | 'id';
 
 export interface SourceFile {
   file: string;
@@ -194,6 +202,21 @@ function cell(value: unknown): string | null {
   return JSON.stringify(value);
 }
 
+/**
+ * Why a JSONL value is not `what`: JSON.stringify would turn an object into text and `true` into a label
+ * silently. Numbers are fine (a label or id 3 is "3"), unless too big for a JSON number to hold exactly.
+ */
+function badValue(value: unknown, what: CellUse): string | undefined {
+  const noun = what === 'text' ? 'text' : `a ${what}`;
+  if (Array.isArray(value)) return `an array, not ${noun}`;
+  if (typeof value === 'object' && value !== null) return `an object, not ${noun}`;
+  if (typeof value === 'boolean') return `${value}, not ${noun}`;
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    return `the number ${value} is beyond 2^53 - 1, so JSON has rounded it: export ${what === 'text' ? 'it' : `${what}s`} as strings`;
+  }
+  return undefined;
+}
+
 function parseJsonl(file: string, text: string): SourceFile {
   const records: SourceRecord[] = [];
   const problems: string[] = [];
@@ -219,7 +242,7 @@ function parseJsonl(file: string, text: string): SourceFile {
     }
     const row = obj as Record<string, unknown>;
     for (const key in row) keys.add(key);
-    records.push({ file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined });
+    records.push({ file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined, badValue: (column, what) => badValue(row[column], what) });
   }
   return { file, columns: undefined, keys: [...keys], records, problems };
 }
