@@ -23,8 +23,12 @@ export interface DatasetRow {
 export interface Dataset {
   files: string[];
   rows: DatasetRow[];
-  /** Problems of skipped rows (only with `onBadRow: 'skip'`). */
+  /** Problems of skipped rows (only with `onBadRow: 'skip'`); a row may have several. */
   skipped: string[];
+  /** Rows read from the files (blank lines and all-blank CSV records not counted): `rows` + `unlabelled` + `badRows`. */
+  read: number;
+  /** Rows left out for one or more problems (only with `onBadRow: 'skip'`). */
+  badRows: number;
   /** Rows dropped because every task's label ended masked. */
   unlabelled: number;
   taxonomy: TaskTaxonomyReport[];
@@ -187,9 +191,14 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const files = typeof paths === 'string' ? [paths] : [...paths];
   const problems: string[] = [];
   const pending: PendingRow[] = [];
+  // Rows, not problems: a row with a bad label and a bad date is one bad row.
+  let badRows = 0;
+  let read = 0;
   for (const file of files) {
     const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding);
     problems.push(...(source.problems ?? []));
+    badRows += source.problems?.length ?? 0;
+    read += source.records.length + (source.problems?.length ?? 0);
     checkRepeatedColumns(source, config);
     let fileConfig = config;
     const present = presentIn(source);
@@ -198,6 +207,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     for (const record of source.records) {
       const row = readRow(record, fileConfig, problems);
       if (row) pending.push(row);
+      else badRows++;
     }
   }
   if (problems.length > 0 && config.onBadRow === 'fail') {
@@ -206,7 +216,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const hint = options.modelConfig
       ? ' (fix them, or pass --config with a copy of the model\'s config, the trainingConfig of its manifest.json, that sets "onBadRow": "skip" to leave them out)'
       : ' (fix them, or set "onBadRow": "skip" in the config to train without them)';
-    throw new DatasetError('DATASET_ROW_INVALID', `${problems.length} bad row problem(s): ${listed}${hint}`, problems);
+    throw new DatasetError('DATASET_ROW_INVALID', `${badRows} bad row(s) (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${listed}${hint}`, problems);
   }
   const taxonomy: TaskTaxonomyReport[] = [];
   const finalLabels: Array<Array<string | null>> = [];
@@ -247,7 +257,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     hash.update('\n');
   });
   if (rows.length === 0) throw new DatasetError('DATASET_EMPTY', `${files.join(', ')}: no usable rows`);
-  return { files, rows, skipped: problems, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)) };
+  return { files, rows, skipped: problems, read, badRows, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)) };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

@@ -169,6 +169,8 @@ function parseCsv(file: string, text: string, delimiter: string): SourceFile {
   const problems: string[] = [];
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
+    // A record of empty cells (`,,,,`, often an export's padding) is skipped as a blank line is.
+    if (record.every((value) => value.trim() === '')) continue;
     if (record.length !== header.length) {
       problems.push(`${file}:${starts[r]}: ${fieldCount(record.length, header.length)}`);
       continue;

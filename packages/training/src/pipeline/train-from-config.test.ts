@@ -37,6 +37,7 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(result.metrics['queue.accuracy']).toBeGreaterThan(0.4);
     expect(result.counts.train + result.counts.valid + result.counts.test).toBe(result.counts.rows);
     expect(result.counts.testSeenInTraining).toBe(0);
+    expect(result.counts.read).toBe(result.counts.rows + result.counts.unlabelled + result.counts.badRows);
 
     const registry = createLocalRegistry({ home });
     const version = await registry.get(result.modelId);
@@ -78,6 +79,22 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     // The same model by its artifact directory.
     const byDir = await predictDataset({ model: result.artifactDir, dataPath: data, home });
     expect(byDir[3].prediction.topic.label).toBe(predictions[3].prediction.topic.label);
+  }, 240_000);
+
+  it('warns of skipped bad rows counting rows, not problems, and records rows read', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 300, seed: 5 });
+    const csv = readFileSync(data, 'utf8');
+    // Blank id and no text: one row, two problems.
+    const bad = csv.slice(0, csv.indexOf('\n')).split(',').map((h) => (h === 'bank' ? 'x' : '')).join(',');
+    writeFileSync(data, `${csv.trimEnd()}\n${bad}\n`);
+    const warnings: string[] = [];
+    const config = { ...(await loadDemoConfig()), model: SMALL, onBadRow: 'skip' };
+    const result = await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
+    expect(warnings[0]).toMatch(/^1 bad row\(s\) skipped \(2 problems\); first: .*demo\.csv:\d+, column "id" \(\d+\): empty id$/);
+    expect(result.counts).toMatchObject({ badRows: 1, badRowProblems: 2 });
+    expect(result.counts.read).toBe(result.counts.rows + result.counts.unlabelled + 1);
   }, 240_000);
 
   it('records a failed run and rethrows when the data is bad', async () => {

@@ -100,6 +100,11 @@ export async function scratchDir(): Promise<string> {
   return mkdtemp(path.join(tmp, `mailroute-train-${process.pid}-`));
 }
 
+/** `3 bad row(s) skipped (4 problems)`: rows, as a row may have several problems. */
+function badRowsLine(rows: number, problems: number): string {
+  return `${rows} bad row(s) skipped (${problems} problem${problems === 1 ? '' : 's'})`;
+}
+
 /** `{ gitDirty }` when git can tell. */
 function dirtyFlag(): { gitDirty?: boolean } {
   const dirty = gitDirty();
@@ -141,7 +146,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   try {
     const dataset = await loadDataset(dataPaths, config);
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
-    if (dataset.skipped.length > 0) log?.warn?.(`${dataset.skipped.length} bad row(s) skipped; first: ${dataset.skipped[0]}`);
+    if (dataset.badRows > 0) log?.warn?.(`${badRowsLine(dataset.badRows, dataset.skipped.length)}; first: ${dataset.skipped[0]}`);
     if (dataset.repeatedIds.length > 0) log?.warn?.(`ids that several rows carry (the same export twice?): ${dataset.repeatedIds.join(', ')}`);
     const split = splitDataset(dataset.rows, config.split, { externalTest: options.testDataPath !== undefined });
     const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
@@ -155,11 +160,13 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // An external test file may repeat training texts: count them, so the test figure can be judged.
     const seen = new Set([...split.train, ...split.valid].map((r) => r.dedupeKey));
     const counts = {
+      read: dataset.read,
       rows: dataset.rows.length,
       train: split.train.length,
       valid: split.valid.length,
       test: testRows.length,
-      skipped: dataset.skipped.length,
+      badRows: dataset.badRows,
+      badRowProblems: dataset.skipped.length,
       unlabelled: dataset.unlabelled,
       duplicateGroups: split.duplicateGroups,
       testSeenInTraining: testRows.filter((r) => seen.has(r.dedupeKey)).length,
