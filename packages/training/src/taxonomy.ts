@@ -40,6 +40,21 @@ export interface TaskTaxonomyReport {
   rareAction: 'other' | 'drop';
   /** Labels of the configured taxonomy that no row carries (the model cannot learn them). */
   absent: string[];
+  /**
+   * A task without `labels`: groups of labels that differ only in case or spacing (`Billing`, `billing`),
+   * each with its row count, most rows first. They are separate classes unless aliases merge them.
+   */
+  lookalikes?: Array<Array<[label: string, rows: number]>>;
+}
+
+/** Labels equal but for case and spacing, in a task that lists no labels to refuse the odd one. */
+function lookalikeLabels(counts: ReadonlyMap<string, number>): Array<Array<[string, number]>> {
+  const groups = new Map<string, Array<[string, number]>>();
+  for (const [label, n] of counts) {
+    const key = label.toLowerCase().replace(/\s+/g, ' ');
+    groups.set(key, [...(groups.get(key) ?? []), [label, n]]);
+  }
+  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
 
 /**
@@ -66,6 +81,7 @@ export function finaliseTaskLabels(
     ? [...task.labels.filter((l) => Object.hasOwn(finalCounts, l)), ...(Object.hasOwn(finalCounts, OTHER_LABEL) && !task.labels.includes(OTHER_LABEL) ? [OTHER_LABEL] : [])]
     : present.sort();
   const absent = task.labels ? task.labels.filter((l) => !Object.hasOwn(finalCounts, l) && !Object.hasOwn(rare, l)) : [];
+  const lookalikes = task.labels || fixed ? [] : lookalikeLabels(counts);
   return {
     labels: out,
     report: {
@@ -78,8 +94,20 @@ export function finaliseTaskLabels(
       rare,
       rareAction: task.rare,
       absent,
+      ...(lookalikes.length > 0 ? { lookalikes } : {}),
     },
   };
+}
+
+/**
+ * A warning for labels that differ only in case or spacing, with the aliases that would merge each group
+ * into its most frequent spelling; undefined when there are none.
+ */
+export function lookalikeWarning(report: TaskTaxonomyReport): string | undefined {
+  if (!report.lookalikes?.length) return undefined;
+  const groups = report.lookalikes.map((g) => g.map(([label, n]) => `"${label}" (${n})`).join(', '));
+  const aliases = Object.fromEntries(report.lookalikes.flatMap((g) => g.slice(1).map(([label]) => [label, g[0][0]])));
+  return `${report.task}: labels that differ only in case or spacing are separate classes: ${groups.join('; ')}; if each group is one label, add to the task's aliases: ${JSON.stringify(aliases)}`;
 }
 
 /** One line per task for a person: label count, renames, retired, rare merges. */

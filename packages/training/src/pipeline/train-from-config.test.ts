@@ -10,6 +10,8 @@ import { listRuns, readRun } from '../tracking/run-record.js';
 import { ensureDemoChampion } from './demo-champion.js';
 import { predictDataset } from './predict-dataset.js';
 import { trainFromConfig } from './train-from-config.js';
+import { parseTrainingConfig } from '../config.js';
+import { loadDataset } from '../data/dataset.js';
 
 const SMALL = { epochs: 4, buckets: 2 ** 14, dim: 24, patience: 2 };
 const EPOCH_LINE = /^\{'loss': \d+\.\d+, 'learning_rate': \d+\.\d+, 'eval_loss': \d+\.\d+, .*'eval_f1': \d+\.\d+, .*'epoch': \d+\.\d+\}$/;
@@ -81,18 +83,23 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(byDir[3].prediction.topic.label).toBe(predictions[3].prediction.topic.label);
   }, 240_000);
 
-  it('warns of skipped bad rows counting rows, not problems, and records rows read', async () => {
+  it('warns of skipped bad rows counting rows, not problems, and of labels that differ only in case', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const data = path.join(tmp, 'demo.csv');
     await writeDemoData(data, { rows: 300, seed: 5 });
-    const csv = readFileSync(data, 'utf8');
-    // Blank id and no text: one row, two problems.
-    const bad = csv.slice(0, csv.indexOf('\n')).split(',').map((h) => (h === 'bank' ? 'x' : '')).join(',');
-    writeFileSync(data, `${csv.trimEnd()}\n${bad}\n`);
-    const warnings: string[] = [];
     const config = { ...(await loadDemoConfig()), model: SMALL, onBadRow: 'skip' };
+    const [area, queue, topic] = (await loadDataset(data, parseTrainingConfig(config))).taxonomy.map((t) => t.labels.find((l) => l !== 'other') ?? '');
+    const csv = readFileSync(data, 'utf8');
+    const header = csv.slice(0, csv.indexOf('\n')).split(',');
+    // Blank id and no text: one row, two problems. Then a topic that differs from another only in case.
+    const bad = header.map((h) => (h === 'bank' ? 'x' : '')).join(',');
+    const cells: Record<string, string> = { id: 'upper-1', subject: 'Hallo', body: 'Bitte melden', business_area: area, queue, topic: topic.toUpperCase() };
+    const upper = header.map((h) => cells[h] ?? '').join(',');
+    writeFileSync(data, `${csv.trimEnd()}\n${bad}\n${upper}\n`);
+    const warnings: string[] = [];
     const result = await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
-    expect(warnings[0]).toMatch(/^1 bad row\(s\) skipped \(2 problems\); first: .*demo\.csv:\d+, column "id" \(\d+\): empty id$/);
+    expect(warnings).toContainEqual(expect.stringMatching(/^1 bad row\(s\) skipped \(2 problems\); first: .*demo\.csv:\d+, column "id" \(\d+\): empty id$/));
+    expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^topic: labels that differ only in case or spacing are separate classes: "${topic}" \\(\\d+\\), "${topic.toUpperCase()}" \\(1\\);`)));
     expect(result.counts).toMatchObject({ badRows: 1, badRowProblems: 2 });
     expect(result.counts.read).toBe(result.counts.rows + result.counts.unlabelled + 1);
   }, 240_000);

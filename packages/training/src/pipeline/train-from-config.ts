@@ -9,7 +9,7 @@ import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
-import { formatTaxonomyReport, type TaskTaxonomyReport } from '../taxonomy.js';
+import { formatTaxonomyReport, lookalikeWarning, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, gitDirty, newId, RunTracker, type EpochRecord } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
@@ -146,6 +146,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   try {
     const dataset = await loadDataset(dataPaths, config);
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
+    for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     if (dataset.badRows > 0) log?.warn?.(`${badRowsLine(dataset.badRows, dataset.skipped.length)}; first: ${dataset.skipped[0]}`);
     if (dataset.repeatedIds.length > 0) log?.warn?.(`ids that several rows carry (the same export twice?): ${dataset.repeatedIds.join(', ')}`);
     const split = splitDataset(dataset.rows, config.split, { externalTest: options.testDataPath !== undefined });
