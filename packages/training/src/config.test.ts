@@ -75,6 +75,32 @@ describe('config mistakes', () => {
     expect(() => parseTrainingConfig(task({ labels: ['a'], aliases: { kyc: 'a' }, retired: ['kyc'] }))).toThrow(/"kyc" is both retired and an alias/);
     expect(parseTrainingConfig(task({ labels: ['c'], aliases: { a: 'b', b: 'c', old: 'gone' }, retired: ['gone'] })).tasks[0].labels).toEqual(['c']);
   });
+
+  it('refuses an alias of a label that is listed: that label could never occur', () => {
+    const task = (t: object) => ({ ...ok, tasks: [{ name: 'queue', ...t }] });
+    expect(() => parseTrainingConfig(task({ labels: ['billing', 'payments'], aliases: { billing: 'payments' } }))).toThrow(
+      /tasks\.0\.aliases\.billing: "billing" is both in labels and an alias \(of "payments"\): its rows become "payments", so the label "billing" can never occur \(remove it from labels or from aliases\)/,
+    );
+  });
+
+  it('reports every taxonomy problem together, not only the first alias loop', () => {
+    const config = { ...ok, tasks: [{ name: 'queue', labels: ['a', 'b', 'a', 'b', 'c'], aliases: { x: 'y', y: 'x', c: 'a', z: 'nowhere' } }] };
+    const message = (() => {
+      try {
+        parseTrainingConfig(config);
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message.split('; ')).toEqual([
+      'training config: tasks.0.labels: label "a" appears twice',
+      'tasks.0.labels: label "b" appears twice',
+      'tasks.0.aliases.x: aliases loop: x -> y -> x',
+      'tasks.0.aliases.c: "c" is both in labels and an alias (of "a"): its rows become "a", so the label "c" can never occur (remove it from labels or from aliases)',
+      'tasks.0.aliases.z: alias "z" leads to "nowhere", which is not in the task\'s labels',
+    ]);
+  });
 });
 
 describe('where a config breaks', () => {

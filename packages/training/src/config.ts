@@ -130,20 +130,32 @@ export const TrainingConfigSchema = TrainingConfigFields.superRefine(checkConfig
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 export type TrainingConfigInput = z.input<typeof TrainingConfigSchema>;
 
-/** A taxonomy that contradicts itself: repeated labels, aliases that loop or lead outside the labels. */
+/**
+ * A taxonomy that contradicts itself: repeated labels, aliases that loop, lead outside the labels or rename
+ * a label that is listed. Every problem is reported, so one edit of the config can fix them all.
+ */
 function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.RefinementCtx): void {
   const labels = task.labels;
-  const dup = labels?.find((l, i) => labels.indexOf(l) !== i);
-  if (dup !== undefined) ctx.addIssue({ code: 'custom', path: [...at, 'labels'], message: `label "${dup}" appears twice` });
+  for (const dup of new Set(labels?.filter((l, i) => labels.indexOf(l) !== i))) {
+    ctx.addIssue({ code: 'custom', path: [...at, 'labels'], message: `label "${dup}" appears twice` });
+  }
   for (const old of task.retired) {
     if (labels?.includes(old)) ctx.addIssue({ code: 'custom', path: [...at, 'retired'], message: `"${old}" is both retired and in labels: a model cannot learn a label its rows are masked for` });
     if (Object.hasOwn(task.aliases, old)) ctx.addIssue({ code: 'custom', path: [...at, 'retired'], message: `"${old}" is both retired and an alias (of "${task.aliases[old]}"): say which it is` });
   }
+  // A loop is reported once, from the first of its aliases, not again from each alias on it.
+  const looped = new Set<string>();
   for (const from of Object.keys(task.aliases)) {
+    if (looped.has(from)) continue;
     const { label, chain, loop } = followAliases(task.aliases, from);
     if (loop) {
+      for (const l of chain) looped.add(l);
       ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `aliases loop: ${chain.join(' -> ')}` });
-      return;
+      continue;
+    }
+    if (labels?.includes(from)) {
+      const message = `"${from}" is both in labels and an alias (of "${task.aliases[from]}"): its rows become "${label}", so the label "${from}" can never occur (remove it from labels or from aliases)`;
+      ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message });
     }
     if (labels && !labels.includes(label) && !task.retired.includes(label)) {
       ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `alias "${from}" leads to "${label}", which is not in the task's labels` });
