@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createContext } from './context.js';
+import { stagedProgress } from './commands/train.js';
 import { createProgress } from './progress.js';
 import { captureStream } from './test-support.js';
 
@@ -32,5 +33,13 @@ describe('createProgress', () => {
     progress.update(27, 102, 'clean');
     progress.update(102, 102, 'clean');
     expect(err.text()).toBe('predict: 4% (5/102) clean\npredict: 26% (27/102) clean\npredict: 100% (102/102) clean\n');
+  });
+
+  it('ends the epoch stage with the epochs run when training stopped early', () => {
+    const err = captureStream();
+    const progress = stagedProgress(createContext({ env: { CI: 'true' }, stdout: captureStream().stream, stderr: err.stream }), 'train');
+    for (let epoch = 1; epoch <= 5; epoch++) progress.update(epoch, 10, `epoch ${epoch}/10`);
+    progress.update(5, 5, 'done (stopped early after 5 of 10 epochs)');
+    expect(err.text().trimEnd().split('\n').pop()).toBe('train epoch: 100% (5/5) done (stopped early after 5 of 10 epochs)');
   });
 });

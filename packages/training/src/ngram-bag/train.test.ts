@@ -61,6 +61,19 @@ describe('trainNgramBag', () => {
     }
   });
 
+  it('ends its progress with the epochs run when it stops early', () => {
+    const progress: Array<[number, number, string | undefined]> = [];
+    const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, patience: 1 }, onProgress: (done, total, label) => progress.push([done, total, label]) });
+    const ran = model.history.length;
+    expect(ran).toBeLessThan(12);
+    expect(progress[progress.length - 2]).toEqual([ran, 12, `epoch ${ran}/12`]);
+    expect(progress[progress.length - 1]).toEqual([ran, ran, `done (stopped early after ${ran} of 12 epochs)`]);
+    // Run to the end, it says so as before.
+    const full: Array<string | undefined> = [];
+    trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 }, onProgress: (_d, _t, label) => full.push(label) });
+    expect(full[full.length - 1]).toBe('done');
+  });
+
   it('gives the same weights for the same seed and others for another seed', () => {
     const a = trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 } });
     const b = trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 } });

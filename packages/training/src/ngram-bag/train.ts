@@ -303,7 +303,7 @@ function fit(
     input.onEpoch?.(full);
     input.onProgress?.(epoch, params.epochs, `epoch ${epoch}/${params.epochs}`);
   }
-  input.onProgress?.(params.epochs, params.epochs, 'done');
+  input.onProgress?.(...finalProgress(history.length, params.epochs));
 
   if (valid.length > 0) for (const track of tracks) preferAverage(track, valid, tasks);
   const kept = tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part)));
@@ -333,6 +333,14 @@ function fit(
   };
   const keptPlan = tracks.map((track) => (track.usedAverage ? { epochs: track.lastEpoch, average: true } : { epochs: track.bestEpoch, average: false }));
   return { model, weights, plan: keptPlan, validLogits };
+}
+
+/**
+ * The last progress report: the epochs run, complete. After early stopping it is not `10/10 done` but
+ * `5/5 done (stopped early after 5 of 10 epochs)`, so the log says how long training really ran.
+ */
+function finalProgress(ran: number, epochs: number): [done: number, total: number, label: string] {
+  return ran < epochs ? [ran, ran, `done (stopped early after ${ran} of ${epochs} epochs)`] : [epochs, epochs, 'done'];
 }
 
 /** Keeps the averaged weights when they score at least as well as the best epoch on validation. */
