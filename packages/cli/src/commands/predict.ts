@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { formatPredictionLines } from '@mailroute/evaluation';
-import { writeFileAtomic } from '@mailroute/model';
-import { loadTrainingConfig, predictDataset } from '@mailroute/training';
+import { formatPredictionLines, type PredictionLine } from '@mailroute/evaluation';
+import { writeFileAtomicChunks } from '@mailroute/model';
+import { loadTrainingConfig, predictDatasetLines } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { modelRef, parseSplitFlag } from './evaluate.js';
@@ -14,6 +14,22 @@ interface PredictFlags {
   out: string;
   config?: string;
   split?: string;
+}
+
+/** Lines written per chunk: about 10 MB of JSON at 10 KB a line, so memory does not grow with the output. */
+const CHUNK_LINES = 1000;
+
+/** The prediction lines as JSONL, `size` lines a chunk, each line built only when its chunk is. */
+export function* predictionChunks(lines: Iterable<PredictionLine>, size = CHUNK_LINES): Generator<string> {
+  let batch: PredictionLine[] = [];
+  for (const line of lines) {
+    batch.push(line);
+    if (batch.length >= size) {
+      yield formatPredictionLines(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield formatPredictionLines(batch);
 }
 
 /** `mailroute predict --model <id|dir|champion> --data file --out preds.jsonl`: the evaluation line format. */
@@ -34,7 +50,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
       const progress = stagedProgress(ctx, 'predict');
       const started = performance.now();
       try {
-        const lines = await predictDataset({
+        const { rows, lines } = await predictDatasetLines({
           model,
           dataPath: flags.data.map((d) => path.resolve(ctx.cwd, d)),
           ...(config ? { config } : {}),
@@ -43,9 +59,10 @@ export function registerPredict(program: Command, ctx: CliContext): void {
           onProgress: progress.update,
         });
         progress.stop();
-        await writeFileAtomic(out, formatPredictionLines(lines)); // never a half-written file
+        // Chunk by chunk into a temp file renamed into place: never a half-written file, never one big string.
+        await writeFileAtomicChunks(out, predictionChunks(lines));
         const seconds = (performance.now() - started) / 1000;
-        ctx.stdout.write(`wrote ${lines.length} prediction lines to ${flags.out} (${seconds.toFixed(1)} s)\n`);
+        ctx.stdout.write(`wrote ${rows} prediction lines to ${flags.out} (${seconds.toFixed(1)} s)\n`);
       } finally {
         progress.stop();
       }

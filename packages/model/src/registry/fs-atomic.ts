@@ -22,15 +22,25 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 /** Writes a file via a temp file in the same directory, fsync, then rename: readers see old or new, never half. */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  await writeFileAtomicChunks(file, [data]);
+}
+
+/**
+ * `writeFileAtomic` for output made piece by piece (prediction lines): each chunk goes to the temp file as
+ * it comes, so the whole never sits in memory as one string. A chunk that fails leaves the old file as it
+ * was and no temp file.
+ */
+export async function writeFileAtomicChunks(file: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(tmp, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      // writeFile on a handle writes all of the chunk at the handle's position.
+      for await (const chunk of chunks) await handle.writeFile(chunk);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true });

@@ -121,6 +121,8 @@ export interface PreparedPrediction {
   /** The model's tasks, with the aliases of its training config. */
   tasks: ClassifierTask[];
   run(onProgress?: OnProgress): Promise<PredictionLine[]>;
+  /** Scores every row; each line is built as the result is iterated (once), so they need not all be held. */
+  lines(onProgress?: OnProgress): Promise<Iterable<PredictionLine>>;
   release(): Promise<void>;
 }
 
@@ -157,7 +159,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       rows: rows.length,
       config,
       tasks: classifierTasks(classifier.manifest),
-      run: (onProgress) => predictRows(classifier, rows, onProgress),
+      run: async (onProgress) => [...(await scoreRows(classifier, rows, onProgress))],
+      lines: (onProgress) => scoreRows(classifier, rows, onProgress),
       release: () => classifier.release(),
     };
   } catch (error) {
@@ -166,14 +169,22 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
   }
 }
 
-async function predictRows(classifier: Classifier, rows: readonly DatasetRow[], onProgress?: OnProgress): Promise<PredictionLine[]> {
+/**
+ * Scores the rows, then builds their lines lazily: a line with every label's score is about 10 KB, so
+ * 100k rows held as lines (or as one string) would take over a gigabyte. The model is not needed after
+ * scoring; the lines come from the probabilities.
+ */
+async function scoreRows(classifier: Classifier, rows: readonly DatasetRow[], onProgress?: OnProgress): Promise<Iterable<PredictionLine>> {
   const inputs = prepareInputs(rows, onProgress);
   const probs = await predictProbs(classifier, inputs, onProgress);
   const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
-  return rows.map((row, i) => {
+  const tasks = classifier.tasks;
+  // The cleaned texts are not kept for the lines, only each row's language.
+  const languages = inputs.map((input) => input.language);
+  const line = (row: DatasetRow, i: number): PredictionLine => {
     const truth: Record<string, string | null> = {};
     const prediction: PredictionLine['prediction'] = {};
-    for (const task of classifier.tasks) {
+    for (const task of tasks) {
       truth[task.name] = row.labels[task.name] ?? null;
       const k = task.labels.length;
       const p = probs[task.name].subarray(i * k, (i + 1) * k);
@@ -190,9 +201,12 @@ async function predictRows(classifier: Classifier, rows: readonly DatasetRow[], 
       modelId: classifier.modelId,
       truth,
       prediction,
-      meta: { language: inputs[i].language, bank: row.email.bank ?? null },
+      meta: { language: languages[i], bank: row.email.bank ?? null },
     });
-  });
+  };
+  return (function* lines() {
+    for (let i = 0; i < rows.length; i++) yield line(rows[i], i);
+  })();
 }
 
 /**
@@ -201,9 +215,17 @@ async function predictRows(classifier: Classifier, rows: readonly DatasetRow[], 
  * Truth labels go through the same taxonomy (aliases, retired) and are mapped onto the model's labels.
  */
 export async function predictDataset(options: PredictDatasetOptions): Promise<PredictionLine[]> {
+  return [...(await predictDatasetLines(options)).lines];
+}
+
+/**
+ * `predictDataset` for writing a big output: the lines are built one by one as `lines` is iterated (once),
+ * so a caller that writes each chunk as it comes never holds them all; `rows` says how many there are.
+ */
+export async function predictDatasetLines(options: PredictDatasetOptions): Promise<{ rows: number; lines: Iterable<PredictionLine> }> {
   const prepared = await preparePrediction(options);
   try {
-    return await prepared.run(options.onProgress);
+    return { rows: prepared.rows, lines: await prepared.lines(options.onProgress) };
   } finally {
     await prepared.release();
   }

@@ -8,7 +8,7 @@ import { loadDemoConfig } from '../demo/demo-config.js';
 import { writeDemoData } from '../demo/generate.js';
 import { listRuns, readRun } from '../tracking/run-record.js';
 import { ensureDemoChampion } from './demo-champion.js';
-import { predictDataset } from './predict-dataset.js';
+import { predictDataset, predictDatasetLines } from './predict-dataset.js';
 import { trainFromConfig } from './train-from-config.js';
 import { parseTrainingConfig } from '../config.js';
 import { loadDataset } from '../data/dataset.js';
@@ -62,6 +62,11 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
 
     const predictions = await predictDataset({ model: result.modelId, dataPath: data, home });
     expect(predictions).toHaveLength(700);
+    // For a big output the lines are built as they are iterated, not held as an array.
+    const streamed = await predictDatasetLines({ model: result.modelId, dataPath: data, home });
+    expect(streamed.rows).toBe(700);
+    expect(Array.isArray(streamed.lines)).toBe(false);
+    expect([...streamed.lines]).toEqual(predictions);
     for (const p of predictions.slice(0, 50)) PredictionLineSchema.parse(JSON.parse(JSON.stringify(p)));
     const first = predictions[0];
     expect(Object.keys(first.prediction).sort()).toEqual(['business_area', 'queue', 'topic']);

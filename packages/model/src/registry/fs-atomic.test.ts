@@ -1,0 +1,31 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeFileAtomicChunks } from './fs-atomic.js';
+
+describe('writeFileAtomicChunks', () => {
+  it('writes every chunk in order, from a generator, without a temp file left', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-atomic-'));
+    const file = path.join(dir, 'out.jsonl');
+    function* lines() {
+      for (let i = 0; i < 3; i++) yield `{"n":${i}}\n`;
+    }
+    await writeFileAtomicChunks(file, lines());
+    expect(readFileSync(file, 'utf8')).toBe('{"n":0}\n{"n":1}\n{"n":2}\n');
+    expect(readdirSync(dir)).toEqual(['out.jsonl']);
+  });
+
+  it('leaves the old file and no temp file when a chunk fails half-way', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-atomic-'));
+    const file = path.join(dir, 'out.jsonl');
+    writeFileSync(file, 'old\n');
+    async function* failing() {
+      yield 'new 1\n';
+      throw new Error('model failed');
+    }
+    await expect(writeFileAtomicChunks(file, failing())).rejects.toThrow('model failed');
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
+    expect(readdirSync(dir)).toEqual(['out.jsonl']);
+  });
+});
