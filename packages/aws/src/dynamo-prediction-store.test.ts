@@ -185,20 +185,21 @@ describe('DynamoPredictionStore', () => {
     ]);
     await store.saveFeedback({ emailId: 'e2', labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-02T09:00:00.000Z' });
     const pairs = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-03T00:00:00.000Z' });
-    expect(pairs.map((p) => p.prediction.predictionId)).toEqual(['a', 'b']);
-    expect(pairs[0].feedback).toBeUndefined();
-    expect(pairs[1].feedback?.labels.queue).toBe('cards');
+    // Newest first, so that a limit keeps the newest.
+    expect(pairs.map((p) => p.prediction.predictionId)).toEqual(['b', 'a']);
+    expect(pairs[1].feedback).toBeUndefined();
+    expect(pairs[0].feedback?.labels.queue).toBe('cards');
     // A bound in another ISO form (10:00Z written as 11:00+01:00) still includes the prediction at 10:00Z.
     const sameWindow = await store.listPairs({ since: '2026-11-01T11:00:00+01:00', until: '2026-11-03T00:00:00Z' });
-    expect(sameWindow.map((p) => p.prediction.predictionId)).toEqual(['a', 'b']);
+    expect(sameWindow.map((p) => p.prediction.predictionId)).toEqual(['b', 'a']);
     const limited = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-03T00:00:00.000Z', limit: 1 });
-    expect(limited).toHaveLength(1);
+    expect(limited.map((p) => p.prediction.predictionId)).toEqual(['b']);
   });
 
   it('follows the query pages of a busy day', async () => {
     await store.savePredictions(Array.from({ length: 5 }, (_, i) => record(`d${i}`, `e${i}`, `2026-11-01T1${i}:00:00.000Z`)));
     const pairs = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z' });
-    expect(pairs.map((p) => p.prediction.predictionId)).toEqual(['d0', 'd1', 'd2', 'd3', 'd4']);
+    expect(pairs.map((p) => p.prediction.predictionId)).toEqual(['d4', 'd3', 'd2', 'd1', 'd0']);
   });
 
   it('retries a transaction cancelled for a conflict, and says when DynamoDB keeps refusing', async () => {

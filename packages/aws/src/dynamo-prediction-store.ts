@@ -185,7 +185,8 @@ export class DynamoPredictionStore implements PredictionStore {
     const until = canonicalTime(window.until ?? (this.options.now?.() ?? new Date()).toISOString());
     const limit = window.limit ?? Number.POSITIVE_INFINITY;
     const predictions: PredictionRecord[] = [];
-    for (const day of daysInWindow(since, until)) {
+    // Newest first, so a limit keeps the newest predictions of the window.
+    for (const day of daysInWindow(since, until).reverse()) {
       let startKey: Record<string, unknown> | undefined;
       do {
         const out = await this.options.client.send(
@@ -195,6 +196,7 @@ export class DynamoPredictionStore implements PredictionStore {
             KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
             ExpressionAttributeNames: { '#p': L.byDayIndex.partitionKey, '#s': L.byDayIndex.sortKey },
             ExpressionAttributeValues: { ':p': dayPartition(day), ':from': since, ':to': until },
+            ScanIndexForward: false,
             ExclusiveStartKey: startKey,
           }),
         );

@@ -12,6 +12,8 @@ export const LimitsSchema = z.object({
   requestTimeoutMs: z.number().int().positive().default(10_000),
   /** Requests of one scope (classify, feedback) handled at once; beyond it 503 with Retry-After instead of a queue. */
   maxConcurrent: z.number().int().positive().default(64),
+  /** Predictions one `/v1/quality` answer reads at most (the newest of its window; about 1.5 s of work at 100,000). */
+  qualityMaxPredictions: z.number().int().positive().default(100_000),
   /** Applied to keys that have no rate limit of their own; none when absent. */
   defaultRateLimit: RateLimitSchema.optional(),
 });

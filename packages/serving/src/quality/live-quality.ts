@@ -91,6 +91,11 @@ export interface LiveQualityInput {
  * One prediction per email: the one the feedback names, else the newest. Pairs come from a join on the
  * email id, so an email classified twice appears twice.
  */
+/** Created later, or in the same millisecond with the later id (ids are time-ordered): whatever order a store lists them in. */
+function isNewer(a: PredictionRecord, b: PredictionRecord): boolean {
+  return a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.predictionId > b.predictionId);
+}
+
 export function dedupePairs(pairs: readonly FeedbackPair[]): FeedbackPair[] {
   const byEmail = new Map<string, FeedbackPair>();
   for (const pair of pairs) {
@@ -99,7 +104,7 @@ export function dedupePairs(pairs: readonly FeedbackPair[]): FeedbackPair[] {
     const named = pair.feedback?.predictionId;
     if (!seen) byEmail.set(key, pair);
     else if (named !== undefined && named === pair.prediction.predictionId) byEmail.set(key, pair);
-    else if (seen.feedback?.predictionId !== seen.prediction.predictionId && pair.prediction.createdAt >= seen.prediction.createdAt) byEmail.set(key, pair);
+    else if (seen.feedback?.predictionId !== seen.prediction.predictionId && isNewer(pair.prediction, seen.prediction)) byEmail.set(key, pair);
   }
   return [...byEmail.values()];
 }

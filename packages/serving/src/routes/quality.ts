@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { OverloadedError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
@@ -21,6 +22,8 @@ function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[], scope: string)
 }
 
 const ALL = 'all';
+/** Answers computed at once; more get 503 with Retry-After rather than each holding the request thread in turn. */
+const QUALITY_MAX_CONCURRENT = 2;
 
 /** Emails each model predicted in the window (an email predicted by two models counts for both). */
 function emailsPerModel(pairs: readonly FeedbackPair[]): Record<string, number> {
@@ -35,6 +38,19 @@ function emailsPerModel(pairs: readonly FeedbackPair[]): Record<string, number> 
 
 export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
   app.use('/v1/quality', requireScope(ctx, 'feedback'));
+  let computing = 0;
+  app.use('/v1/quality', async (_c, next) => {
+    if (computing >= QUALITY_MAX_CONCURRENT) {
+      ctx.metrics.rejected.inc({ reason: 'concurrency' });
+      throw new OverloadedError(`The server is computing ${QUALITY_MAX_CONCURRENT} quality answers; retry shortly.`, 1);
+    }
+    computing += 1;
+    try {
+      await next();
+    } finally {
+      computing -= 1;
+    }
+  });
   app.openapi(
     createRoute({
       method: 'get',
@@ -56,8 +72,10 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const end = now + 1;
       const until = new Date(end).toISOString();
       const since = new Date(end - span).toISOString();
-      const all = await ctx.store.listPairs({ since, until });
-      const pairs = measured(all);
+      const read = await ctx.store.listPairs({ since, until, limit: ctx.limits.qualityMaxPredictions });
+      // A window of more predictions than one answer reads: the newest are measured, and the window says from when.
+      const truncated = read.length >= ctx.limits.qualityMaxPredictions;
+      const pairs = measured(read);
       const previous = measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since }));
       // The training distribution is the served model's: drift against it means something for its own predictions only.
       const training = scope === servedId && ctx.trainingDistribution ? await ctx.trainingDistribution() : undefined;
@@ -69,7 +87,8 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
         window: { since, until },
         scorer: ctx.scorer,
       });
-      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models: emailsPerModel(all), ...quality }, 200);
+      const oldest = truncated ? read.reduce((min, p) => (p.prediction.createdAt < min ? p.prediction.createdAt : min), until) : since;
+      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models: emailsPerModel(read), truncated, ...quality, window: { since: oldest, until } }, 200);
     },
   );
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServingApp } from '../app.js';
 import { createClassifierSource } from '../model/classifier-source.js';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
+import { createSqliteStore } from '../store/sqlite-store.js';
 import { authed, buildTestApp, json, jsonRequest, KEYS } from '../test-support/harness.js';
 
 let open: ServingApp[] = [];
@@ -201,6 +202,35 @@ describe('GET /v1/quality', () => {
     expect(before.tasks.queue.accuracy).toBeCloseTo(2 / 3, 9);
     expect(before.unchangedShare).toBeCloseTo(2 / 3, 9);
     expect(before.tasks.queue.drift.predicted).toEqual({ billing: 1 });
+  });
+
+  it('measures the newest predictions of a window bigger than one answer reads, and says so', async () => {
+    const { app, context } = await build({ limits: { qualityMaxPredictions: 2 } });
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    const rec = (id: string, modelId: string, createdAt: string) => ({ predictionId: id, emailId: `e-${id}`, modelId, createdAt, labels: { queue: 'billing' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'billing', latencyMs: 1 });
+    await context.store.savePredictions([rec('p1', 'old-model', at(30)), rec('p2', 'old-model', at(20)), rec('p3', 'new-model', at(10)), rec('p4', 'new-model', at(5))]);
+    const q = await json(app.request('/v1/quality?hours=1&model=all', authed()));
+    expect(q).toMatchObject({ truncated: true, predictions: 2, models: { 'new-model': 2 } });
+    // The window starts at the oldest prediction read (p3, 10 minutes ago), not an hour ago.
+    expect(Math.abs(Date.parse(q.window.since) - (Date.now() - 10 * 60_000))).toBeLessThan(5_000);
+    const small = await build();
+    expect((await json(small.app.request('/v1/quality?hours=1', authed()))).truncated).toBe(false);
+  });
+
+  it('computes at most two answers at once: a third gets 503 with Retry-After', async () => {
+    const store = createSqliteStore({ file: ':memory:' });
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = Object.assign(Object.create(store) as typeof store, { listPairs: async (w: Parameters<typeof store.listPairs>[0]) => (await gate, store.listPairs(w)) });
+    const { app } = await build({ store: slow });
+    const first = [app.request('/v1/quality', authed()), app.request('/v1/quality', authed())];
+    await new Promise((r) => setTimeout(r, 20));
+    const third = await app.request('/v1/quality', authed());
+    expect(third.status).toBe(503);
+    expect(third.headers.get('retry-after')).toBe('1');
+    release();
+    expect((await Promise.all(first)).map((r) => r.status)).toEqual([200, 200]);
+    expect((await app.request('/v1/quality', authed())).status).toBe(200);
   });
 
   it('needs the feedback scope', async () => {

@@ -147,7 +147,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
             f.closed_at AS f_closed_at, f.received_at AS f_received_at
      FROM predictions p LEFT JOIN feedback f ON f.email_id = p.email_id
      WHERE p.created_at >= @since AND p.created_at < @until
-     ORDER BY p.created_at ASC LIMIT @limit`,
+     ORDER BY p.created_at DESC, p.rowid DESC LIMIT @limit`,
   );
   let open = true;
   /** Reads see every write made before them: queued predictions are committed first. */

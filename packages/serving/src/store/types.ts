@@ -52,7 +52,7 @@ export interface PredictionStore {
   saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome | void>;
   /** Optional: deletes predictions created, and feedback closed, before `before` (retention). */
   prune?(before: string): Promise<void>;
-  /** Predictions created in [since, until), each with its feedback if any. */
+  /** Predictions created in [since, until), each with its feedback if any; with `limit`, the newest `limit` of them. */
   listPairs(window: { since: string; until?: string; limit?: number }): Promise<FeedbackPair[]>;
   close(): Promise<void>;
 }
