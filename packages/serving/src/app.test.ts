@@ -171,6 +171,15 @@ describe('auth and limits', () => {
     expect((await json(latin1)).detail).toContain('JSON must be UTF-8, not iso-8859-1');
     const utf8 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; charset="UTF-8"' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
     expect(utf8.status).toBe(200);
+    // A form the body validator would refuse with a bare "Unsupported Media Type" is refused with a way out.
+    const spaced = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json ; charset=utf-8' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+    expect(spaced.status).toBe(415);
+    expect((await json(spaced)).detail).toMatch(/^Content-Type must be written application\/json or application\/json; charset=utf-8/);
+    const gzip = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+    expect(gzip.status).toBe(415);
+    expect((await json(gzip)).detail).toContain('Content-Encoding gzip is not supported');
+    const noToken = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer' }, body: '{}' });
+    expect((await json(noToken)).detail).toBe('An API key is required (Authorization: Bearer <key>).');
     const scope = await app.request('/v1/feedback', jsonRequest({ emailId: 'e', labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }, KEYS.classify));
     expect(scope.status).toBe(403);
     expect((await json(scope)).code).toBe('FORBIDDEN');
@@ -247,6 +256,8 @@ describe('auth and limits', () => {
     const metrics = await (await app.request('/metrics')).text();
     expect(metrics).toContain('mailroute_http_requests_total{method="GET",route="unmatched",status="404"} 2');
     expect(metrics).not.toContain('wp-login');
+    // No guarded request yet, and the in-flight gauge already reads 0 (an alert on it sees data).
+    expect(metrics).toMatch(/^mailroute_inflight_requests 0$/m);
   });
 
   it('405 with Allow for a known route asked with another method, before any body check', async () => {

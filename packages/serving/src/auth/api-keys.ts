@@ -82,6 +82,8 @@ export function presentedKey(authorization: string | undefined, apiKeyHeader: st
     const value = authorization.trim();
     const match = /^Bearer\s+(.+)$/i.exec(value);
     if (match) return match[1].trim();
+    // `Bearer` with no token names no key (not the key "Bearer").
+    if (/^bearer$/i.test(value)) return apiKeyHeader?.trim() || undefined;
     // A bare token (one word), as API Gateway's JWT authorizer also takes it: the caller's, not x-api-key's.
     if (value !== '' && !/\s/.test(value)) return value;
   }

@@ -19,7 +19,8 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
   const principal = ctx.auth.authenticate(key);
   if (!principal) {
     const authorization = c.req.header('authorization');
-    const scheme = key === undefined && authorization ? /^\S+/.exec(authorization.trim())?.[0].slice(0, 20) : undefined;
+    const first = key === undefined && authorization ? /^\S+/.exec(authorization.trim())?.[0].slice(0, 20) : undefined;
+    const scheme = first !== undefined && first.toLowerCase() !== 'bearer' ? first : undefined;
     throw new UnauthenticatedError(
       scheme ? `The Authorization scheme must be Bearer, not ${scheme} (Authorization: Bearer <key>).` : key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid.',
     );
@@ -58,7 +59,18 @@ function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
     const shown = declared.length > 80 ? `${declared.slice(0, 80)}…` : declared;
     throw new UnsupportedMediaTypeError(`Content-Type must be ${types.join(' or ')}${shown ? `, not ${shown}` : ''}.`);
   }
+  // The route's validator reads JSON only under this exact form (no space before ';', no empty parameter).
+  if (declared === 'application/json' && !JSON_CONTENT_TYPE.test(header)) {
+    throw new UnsupportedMediaTypeError('Content-Type must be written application/json or application/json; charset=utf-8 (no space before ";", no empty parameter).');
+  }
+  const encoding = c.req.header('content-encoding');
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && encoding.trim() !== '') {
+    throw new UnsupportedMediaTypeError(`Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed.`);
+  }
 }
+
+/** The form of a JSON Content-Type that @hono/zod-openapi's body validator accepts. */
+const JSON_CONTENT_TYPE = /^application\/json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
 
 /**
  * Body size: a Content-Length is checked up front without touching the body (so the Node adapter can

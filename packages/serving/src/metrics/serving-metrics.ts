@@ -33,6 +33,8 @@ export function createServingMetrics(): ServingMetrics {
   const modelInfo = registry.register(new Gauge('mailroute_model_info', 'The model being served (value 1).'));
   const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result.'));
   const inFlight = registry.register(new Gauge('mailroute_inflight_requests', 'Requests being handled now.'));
+  // 0 from the start, not absent until the first guarded request (an alert on it would see no data).
+  inFlight.set({}, 0);
   const rejected = registry.register(new Counter('mailroute_rejected_requests_total', 'Requests refused by a limit, by reason.'));
   const storeWriteFailures = registry.register(
     new Counter('mailroute_store_write_failures_total', 'Prediction records that failed to commit after their answer was sent.'),

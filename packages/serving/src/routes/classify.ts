@@ -49,7 +49,11 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       summary: 'SageMaker inference contract (same as /v1/classify)',
       security: API_KEY_SECURITY,
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
-      responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
+      responses: {
+        200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } },
+        406: { description: 'Accept names no JSON type (the contract answers application/json only)', content: errorResponses[400].content },
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails.map(withoutNulls), () => c.get('timedOut') === true), 200),
   );

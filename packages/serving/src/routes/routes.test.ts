@@ -285,6 +285,8 @@ describe('operations routes', () => {
     expect(doc.components.schemas.Problem.properties.allow).toEqual(expect.objectContaining({ type: 'array' }));
     expect(Object.keys(doc.paths['/v1/classify'].post.responses)).toEqual(expect.arrayContaining(['413', '415']));
     expect(Object.keys(doc.paths['/v1/quality'].get.responses)).not.toContain('415');
+    // The SageMaker route answers 406 to an Accept without JSON, and says so.
+    expect(Object.keys(doc.paths['/invocations'].post.responses)).toContain('406');
     expect(Object.keys(doc.paths['/v1/admin/reload'].post.responses)).not.toContain('413');
     const html = await (await app.request('/docs')).text();
     // Relative, so behind a named stage (/prod/docs) the page loads /prod/openapi.json.
