@@ -7,6 +7,7 @@ export { closestKey, jsonErrorOffset, jsonErrorPlace } from './config-errors.js'
 export { resolveLabel, finaliseTaskLabels, formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type ResolvedLabel, type TaskTaxonomyReport } from './taxonomy.js';
 export { loadDataset, normaliseText, type Dataset, type DatasetRow, type LoadOptions } from './data/dataset.js';
 export { splitDataset, type DatasetSplit } from './data/split.js';
+export { prepareModelRows, type ModelRows } from './pipeline/model-rows.js';
 export { generateDemoRows, demoRowsToCsv, writeDemoData, DEMO_COLUMNS, DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, type DemoRow, type DemoOptions } from './demo/generate.js';
 export { DEMO_CONFIG_PATH, loadDemoConfig } from './demo/demo-config.js';
 export { RunTracker, RunRecordSchema, EpochRecordSchema, readRun, listRuns, runsDir, newId, gitCommit, type RunRecord, type EpochRecord } from './tracking/run-record.js';

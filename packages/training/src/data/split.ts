@@ -13,13 +13,14 @@ export interface DatasetSplit {
 
 const MISSING = '\u0000missing';
 
-/** Exact duplicates (same normalised text) form one group, so they can never straddle two sides. */
-function groupDuplicates(rows: readonly DatasetRow[]): number[][] {
+/** Duplicates (same key: by default the normalised raw text) form one group, so they can never straddle two sides. */
+function groupDuplicates(rows: readonly DatasetRow[], keys?: readonly string[]): number[][] {
   const byKey = new Map<string, number[]>();
   rows.forEach((row, i) => {
-    const g = byKey.get(row.dedupeKey);
+    const key = keys?.[i] ?? row.dedupeKey;
+    const g = byKey.get(key);
     if (g) g.push(i);
-    else byKey.set(row.dedupeKey, [i]);
+    else byKey.set(key, [i]);
   });
   return [...byKey.values()];
 }
@@ -44,10 +45,11 @@ const TEST = 2;
  * Splits rows into train, validation and test without leakage. `stratified`: per label of the `on` task,
  * a seeded shuffle of the duplicate groups, then `testShare` and `validShare` of each label's groups.
  * `time`: the newest `testShare` of rows is the test set and the next newest `validShare` the validation
- * set. With `externalTest` the test set comes from elsewhere and no test share is taken here.
+ * set. With `externalTest` the test set comes from elsewhere and no test share is taken here. `keys`
+ * (one per row) say which rows are duplicates; by default their `dedupeKey`.
  */
-export function splitDataset(rows: readonly DatasetRow[], split: SplitConfig, options: { externalTest?: boolean } = {}): DatasetSplit {
-  const groups = groupDuplicates(rows);
+export function splitDataset(rows: readonly DatasetRow[], split: SplitConfig, options: { externalTest?: boolean; keys?: readonly string[] } = {}): DatasetSplit {
+  const groups = groupDuplicates(rows, options.keys);
   const side = new Uint8Array(groups.length);
   const testShare = options.externalTest ? 0 : split.testShare;
   if (split.kind === 'stratified') {

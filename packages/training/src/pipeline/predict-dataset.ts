@@ -7,6 +7,7 @@ import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
 import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
+import { prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { prepareInputs } from './train-from-config.js';
 
 export interface PredictDatasetOptions {
@@ -83,7 +84,17 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   if (dataset.dataHash !== manifest.dataHash) {
     throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}); give the same file(s), or leave out --split to predict all rows`);
   }
-  return splitDataset(dataset.rows, config.split).test;
+  // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
+  if (manifest.training?.splitKey !== 'clean-text') return splitDataset(dataset.rows, config.split).test;
+  const prepared = prepareModelRows(dataset.rows);
+  const test = splitDataset(prepared.rows, config.split, { keys: prepared.keys }).test;
+  const expected = manifest.training?.testRowsFingerprint;
+  if (typeof expected === 'string' && rowsFingerprint(test) !== expected) {
+    throw new SplitError(
+      `--split test: the rows model ${modelId} held out cannot be found again in ${paths.join(', ')}: the same data splits differently now (the cleaning changed since the model was trained, so other rows count as duplicates); evaluate it on a separate test file instead`,
+    );
+  }
+  return test;
 }
 
 async function isArtifactDir(p: string): Promise<boolean> {

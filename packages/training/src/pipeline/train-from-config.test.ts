@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { evaluatePredictions, PredictionLineSchema } from '@mailroute/evaluation';
@@ -39,7 +39,7 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(result.metrics['queue.accuracy']).toBeGreaterThan(0.4);
     expect(result.counts.train + result.counts.valid + result.counts.test).toBe(result.counts.rows);
     expect(result.counts.testSeenInTraining).toBe(0);
-    expect(result.counts.read).toBe(result.counts.rows + result.counts.unlabelled + result.counts.badRows);
+    expect(result.counts.read).toBe(result.counts.rows + result.counts.noText + result.counts.unlabelled + result.counts.badRows);
 
     const registry = createLocalRegistry({ home });
     const version = await registry.get(result.modelId);
@@ -86,6 +86,12 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     // The same model by its artifact directory.
     const byDir = await predictDataset({ model: result.artifactDir, dataPath: data, home });
     expect(byDir[3].prediction.topic.label).toBe(predictions[3].prediction.topic.label);
+    // Held-out rows that split differently now (as a change to cleaning could make them) are refused, not scored.
+    expect(manifest.training).toMatchObject({ splitKey: 'clean-text', testRowsFingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const moved = path.join(tmp, 'moved');
+    cpSync(result.artifactDir, moved, { recursive: true });
+    writeFileSync(path.join(moved, 'manifest.json'), JSON.stringify({ ...manifest, training: { ...manifest.training, testRowsFingerprint: '0'.repeat(64) } }));
+    await expect(predictDataset({ model: moved, dataPath: data, home, split: 'test' })).rejects.toThrow(/--split test: the rows model \S+ held out cannot be found again/);
   }, 240_000);
 
   it('warns of skipped bad rows counting rows, not problems, and of labels that differ only in case', async () => {

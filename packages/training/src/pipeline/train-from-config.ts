@@ -6,13 +6,14 @@ import {
   type ModelInput, type ModelLogger, type ModelRegistry, type ModelVersion,
 } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
-import { loadDataset, type DatasetRow } from '../data/dataset.js';
+import { loadDataset, normaliseText, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
 import { formatTaxonomyReport, lookalikeWarning, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, gitDirty, newId, RunTracker, type EpochRecord } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
+import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { checkTrainable } from './trainable.js';
 import { DatasetError } from '../errors.js';
 
@@ -149,20 +150,30 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     if (dataset.badRows > 0) log?.warn?.(`${badRowsLine(dataset.badRows, dataset.skipped.length)}; first: ${dataset.skipped[0]}`);
     if (dataset.repeatedIds.length > 0) log?.warn?.(`ids that several rows carry (the same export twice?): ${dataset.repeatedIds.join(', ')}`);
-    const split = splitDataset(dataset.rows, config.split, { externalTest: options.testDataPath !== undefined });
+    // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
+    // the split each), and a row with no text left trains nothing.
+    const prepared = prepareModelRows(dataset.rows, options.onProgress);
+    if (prepared.noText > 0) log?.warn?.(`${prepared.noText} row(s) left out: no text after cleaning (markup, a quoted reply or a signature only)`);
+    const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
     const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
     let testRows = split.test;
+    let testInputs: ModelInput[];
     if (options.testDataPath) {
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
       const test = await loadDataset(options.testDataPath, config, { fixedLabels });
       testRows = test.rows;
+      testInputs = prepareInputs(testRows);
       await tracker.update({ testDataHash: test.dataHash });
-    }
-    // An external test file may repeat training texts: count them, so the test figure can be judged.
-    const seen = new Set([...split.train, ...split.valid].map((r) => r.dedupeKey));
+    } else testInputs = inputsOf(prepared, testRows);
+    const trainValid = [...split.train, ...split.valid];
+    // An external test file may repeat training texts (as the model reads them): counted, so the test figure can be judged.
+    const seenClean = new Set(inputsOf(prepared, trainValid).map((input) => normaliseText(input.text)));
+    // The texts as exported, kept in the artifact (seen-texts.bloom) so that evaluating on them is noticed.
+    const seen = new Set(trainValid.map((r) => r.dedupeKey));
     const counts = {
       read: dataset.read,
-      rows: dataset.rows.length,
+      rows: prepared.rows.length,
+      noText: prepared.noText,
       train: split.train.length,
       valid: split.valid.length,
       test: testRows.length,
@@ -170,15 +181,15 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       badRowProblems: dataset.skipped.length,
       unlabelled: dataset.unlabelled,
       duplicateGroups: split.duplicateGroups,
-      testSeenInTraining: testRows.filter((r) => seen.has(r.dedupeKey)).length,
+      testSeenInTraining: testInputs.filter((input) => seenClean.has(normaliseText(input.text))).length,
     };
     await tracker.update({ dataHash: dataset.dataHash, counts, taxonomy: dataset.taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${counts.train} train, ${counts.valid} valid, ${counts.test} test`);
-    if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text exactly`);
+    if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text (as the model reads it, after cleaning)`);
     for (const warning of checkTrainable(dataset.taxonomy, counts)) log?.warn?.(warning);
 
-    const trainInputs = prepareInputs(split.train, options.onProgress);
-    const validInputs = prepareInputs(split.valid);
+    const trainInputs = inputsOf(prepared, split.train);
+    const validInputs = inputsOf(prepared, split.valid);
     const epochWrites: Promise<void>[] = [];
     const started = performance.now();
     const reports: EpochRecord[] = [];
@@ -212,7 +223,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const classifier = await Classifier.load(staged);
     let metrics: Record<string, number>;
     try {
-      const probs = await predictProbs(classifier, evalRows === split.valid ? validInputs : prepareInputs(evalRows), options.onProgress);
+      const evalInputs = evalRows === split.valid ? validInputs : testInputs;
+      const probs = await predictProbs(classifier, evalInputs, options.onProgress);
       metrics = headlineFromProbs(classifier.tasks, evalRows, probs);
     } finally {
       await classifier.release();
@@ -223,7 +235,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // `testedOn` tells `predict --split test` whether the held-out rows can be found again in the data.
     const testedOn = options.testDataPath ? 'external-file' : testRows.length > 0 ? 'held-out-split' : 'validation-split';
     const testFile = options.testDataPath ? { testFile: path.basename(options.testDataPath) } : {};
-    const training = { ...manifest.training, labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile };
+    // How the held-out rows are found again: grouped by their clean text, and which rows they were.
+    const heldOut = testedOn === 'held-out-split' ? { splitKey: 'clean-text', testRowsFingerprint: rowsFingerprint(testRows) } : {};
+    const training = { ...manifest.training, labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 
     const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { prepareModelInput, type ModelInput } from '@mailroute/model';
+import { normaliseText, type DatasetRow } from '../data/dataset.js';
+import type { OnProgress } from './evaluate-split.js';
+
+/**
+ * How a split groups duplicates. `clean-text`: by the text the model reads (cleaned and masked, then
+ * lower-cased and whitespace-folded), so two emails that differ only in a customer number, a signature or
+ * a quoted reply stay on one side; rows with no text left are not split at all. `raw`: by the export's
+ * own subject, body and HTML (models trained before mailroute grouped by the clean text).
+ */
+export type SplitKey = 'clean-text' | 'raw';
+
+/** Rows cleaned once, with their model input and the key their split groups them by. */
+export interface ModelRows {
+  rows: DatasetRow[];
+  inputs: ModelInput[];
+  keys: string[];
+  /** Rows left out: nothing to classify after cleaning (markup, a quoted reply or a signature only). */
+  noText: number;
+}
+
+/** Cleans every row once (the one way training and serving turn an email into model input). */
+export function prepareModelRows(all: readonly DatasetRow[], onProgress?: OnProgress): ModelRows {
+  const out: ModelRows = { rows: [], inputs: [], keys: [], noText: 0 };
+  const step = Math.max(1, Math.floor(all.length / 20));
+  for (let i = 0; i < all.length; i++) {
+    const input = prepareModelInput(all[i].email);
+    const key = normaliseText(input.text);
+    if (key === '') out.noText += 1;
+    else {
+      out.rows.push(all[i]);
+      out.inputs.push(input);
+      out.keys.push(key);
+    }
+    if ((i + 1) % step === 0 || i + 1 === all.length) onProgress?.(i + 1, all.length, 'clean');
+  }
+  return out;
+}
+
+/** The model inputs of some of the rows (each row is found by identity). */
+export function inputsOf(prepared: ModelRows, rows: readonly DatasetRow[]): ModelInput[] {
+  const at = new Map(prepared.rows.map((row, i) => [row, i]));
+  return rows.map((row) => {
+    const i = at.get(row);
+    if (i === undefined) throw new Error(`row ${row.id} was not prepared`);
+    return prepared.inputs[i];
+  });
+}
+
+/**
+ * A fingerprint of the held-out rows (their ids and text, in order): `predict --split test` checks that
+ * splitting the data again finds the same rows (a change to cleaning could move rows between sides).
+ */
+export function rowsFingerprint(rows: readonly DatasetRow[]): string {
+  const hash = createHash('sha256');
+  for (const row of rows) hash.update(`${row.id}\u0000${row.dedupeKey}\u0000`);
+  return hash.digest('hex');
+}
