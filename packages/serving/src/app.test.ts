@@ -134,11 +134,18 @@ describe('POST /v1/classify', () => {
     expect((await json(res)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('answers a body over the limit with 413', async () => {
-    const { app } = await build({ limits: { maxBodyBytes: 1000 } });
-    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'y'.repeat(2000) }] }));
-    expect(res.status).toBe(413);
-    expect((await json(res)).code).toBe('PAYLOAD_TOO_LARGE');
+  it('answers a body over the limit with 413, and a refused body keeps no concurrency slot', async () => {
+    const { app } = await build({ limits: { maxBodyBytes: 1000, maxConcurrent: 2 } });
+    const big = JSON.stringify({ emails: [{ body: 'y'.repeat(2000) }] });
+    for (let i = 0; i < 3; i++) {
+      // Declared (refused before the body is read) and undeclared (counted as it is read).
+      const init = jsonRequest(big);
+      const res = await app.request('/v1/classify', i === 2 ? init : { ...init, headers: { ...(init.headers as Record<string, string>), 'content-length': String(big.length) } });
+      expect(res.status).toBe(413);
+      expect((await json(res)).code).toBe('PAYLOAD_TOO_LARGE');
+    }
+    expect((await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))).status).toBe(200);
+    expect(await (await app.request('/metrics')).text()).toMatch(/^mailroute_inflight_requests 0$/m);
   });
 
   it('never leaks a stack trace or email text in a 500', async () => {

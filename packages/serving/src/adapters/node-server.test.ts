@@ -226,6 +226,7 @@ describe('clients whose body stops arriving', () => {
       await new Promise((r) => setTimeout(r, 100));
       const after = await (await fetch(`${own.url}/metrics`)).text();
       expect(after).not.toMatch(/mailroute_http_requests_total\{[^}]*status="500"/);
+      expect(after).toMatch(/mailroute_http_requests_total\{method="POST",route="\/v1\/feedback",status="400"\} 1/);
     } finally {
       await own.close();
     }

@@ -124,20 +124,27 @@ function admitter(ctx: AppContext, scope: Scope) {
       inFlight.count -= 1;
       ctx.metrics.inFlight.set({}, inFlight.count);
     };
-    const work = next().finally(release);
-    // A body that stops arriving leaves the handler waiting on it for ever: its slot goes when the
-    // connection closes with the body still incomplete (the timeout's answer closes it).
-    const node = nodeStreams(c);
-    node?.outgoing.once('close', () => {
-      if (!node.incoming.complete) release();
-    });
+    let work: Promise<void>;
+    try {
+      work = next().finally(release);
+    } catch (error) {
+      // Refused at once (a declared length over the limit): nothing runs on, the slot goes now.
+      release();
+      throw error;
+    }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         c.set('timedOut', true);
         ctx.metrics.rejected.inc({ reason: 'timeout' });
-        // Still waiting for the body: answer, then close the connection rather than keep reading it.
-        if (node && !node.incoming.complete && !node.outgoing.headersSent) node.outgoing.setHeader('connection', 'close');
+        // Still waiting for a body that stops arriving, the handler would hold its slot for ever: answer,
+        // close the connection rather than keep reading, and give the slot back once it is closed.
+        const node = nodeStreams(c);
+        if (node && !node.incoming.complete) {
+          if (!node.outgoing.headersSent) node.outgoing.setHeader('connection', 'close');
+          if (node.incoming.socket?.destroyed) release();
+          else node.outgoing.once('close', () => node.incoming.complete || release());
+        }
         reject(new RequestTimeoutError(`The request took longer than ${ctx.limits.requestTimeoutMs} ms.`));
       }, ctx.limits.requestTimeoutMs);
     });
@@ -152,7 +159,7 @@ function admitter(ctx: AppContext, scope: Scope) {
 /**
  * The guards of a route that takes a body, in one middleware (one async step instead of four on every
  * request): API key, scope and rate limit (401/403/429), media type (415), admission: the concurrency cap
- * (503) and the deadline (408), then body size (413).
+ * and the deadline (both 503, with Retry-After for the cap), then body size (413).
  */
 export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]): MiddlewareHandler<AppEnv> {
   const limitBody = bodyLimiter(ctx);
