@@ -71,10 +71,11 @@ function utf8Headers(raw: Uint8Array): Uint8Array {
 export const MAX_EML_LINES = 20_000;
 const BYTES_PER_LINE = 64;
 /**
- * Limits passed to postal-mime: header bytes (its default, 2 MiB of encoded words or address groups, took
- * over a second) and levels of attached messages parsed inline (each level parses its content again).
+ * Limits passed to postal-mime: header bytes of all parts together (its default, 2 MiB of encoded words or
+ * address groups, took over a second; 256 KiB, an eighth of that, leaves room for long Received and ARC
+ * chains) and levels of attached messages parsed inline (each level parses its content again).
  */
-const PARSER_LIMITS = { maxHeadersSize: 64 * 1024, maxRfc822NestingDepth: 1 };
+const PARSER_LIMITS = { maxHeadersSize: 256 * 1024, maxRfc822NestingDepth: 1 };
 
 function lineCount(raw: string | Uint8Array): number {
   let n = 0;

@@ -207,19 +207,26 @@ const AMOUNT_LINE = /^[-+−]?\s*(?:(?:EUR|€|USD|\$|CHF|GBP|£)\s*[-+−]?\s*\
 /**
  * A line that passes as a reply header only by its `<date> <time> <name>:` shape (no address, no intro
  * word) is a statement row a customer pasted (`03.11.2025 10:15 Amazon Marketplace:`) when the next
- * non-blank line is an amount, or the line next to it (above or below) starts with another date: a reply
- * header stands alone.
+ * non-blank line is an amount, or the line above it or the next non-blank line is another dated row (a
+ * date and a time): a reply header stands alone.
  */
 export function isStatementRow(lines: readonly string[], i: number): boolean {
   const t = lines[i].trim();
   const c0 = t.charCodeAt(0);
-  if (c0 < 48 || c0 > 57 || t.includes('@') || HEADER_INTRO.test(t)) return false;
-  if (i > 0 && DATE_FIRST.test(lines[i - 1].trim())) return true;
+  // A reply verb (`... Max Mustermann schrieb:`) makes it a header, whatever stands around it.
+  if (c0 < 48 || c0 > 57 || t.includes('@') || HEADER_BARE.test(t)) return false;
+  if (i > 0 && isDatedRow(lines[i - 1].trim())) return true;
   let j = i + 1;
   while (j < lines.length && lines[j].trim() === '') j += 1;
   if (j === lines.length) return false;
   const next = lines[j].trim();
-  return AMOUNT_LINE.test(next) || DATE_FIRST.test(next);
+  return AMOUNT_LINE.test(next) || isDatedRow(next);
+}
+
+/** Another row of the same kind: a date, then a time (a quoted mail that starts with a date has none there). */
+function isDatedRow(line: string): boolean {
+  const date = DATE_FIRST.exec(line);
+  return date !== null && TIME.test(line.slice(date[0].length, date[0].length + 12));
 }
 
 export const SPLIT_PHRASES = [

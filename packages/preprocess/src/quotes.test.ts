@@ -45,6 +45,12 @@ describe('quoted replies in plain text', () => {
     }
   });
 
+  it('still cuts at a date-first header whose quoted mail starts with a date', () => {
+    for (const header of ['03.11.2025 10:15 Max Mustermann schrieb:', '03.11.2025 10:15 Max Mustermann:']) {
+      expect(quotes(`Danke.\n\n${header}\n\n04.11.2025 wurde die Karte gesperrt.`), header).toBe('Danke.');
+    }
+  });
+
   it('still cuts at a date-first header: date, time and a name, or an address', () => {
     expect(quotes('Danke!\n\n20.06.2014 14:41 Max Mustermann:\n> alte Nachricht')).toBe('Danke!');
     expect(quotes('Danke!\n\n2014-03-20 8:48 GMT+01:00 Max Mustermann <max@example.com>:\n> alte Nachricht')).toBe('Danke!');
