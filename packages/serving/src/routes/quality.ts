@@ -72,11 +72,14 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const end = now + 1;
       const until = new Date(end).toISOString();
       const since = new Date(end - span).toISOString();
-      const read = await ctx.store.listPairs({ since, until, limit: ctx.limits.qualityMaxPredictions });
+      const max = ctx.limits.qualityMaxPredictions;
+      // One more than is measured, to tell a window of exactly `max` predictions from a bigger one.
+      const listed = await ctx.store.listPairs({ since, until, limit: max + 1 });
+      const read = listed.length > max ? listed.slice(0, max) : listed;
       // A window of more predictions than one answer reads: the newest are measured, and the window says from when.
-      const truncated = read.length >= ctx.limits.qualityMaxPredictions;
+      const truncated = listed.length > max;
       const pairs = measured(read);
-      const previous = measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since }));
+      const previous = measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since, limit: max }));
       // The training distribution is the served model's: drift against it means something for its own predictions only.
       const training = scope === servedId && ctx.trainingDistribution ? await ctx.trainingDistribution() : undefined;
       const quality = computeLiveQuality({

@@ -215,6 +215,10 @@ describe('GET /v1/quality', () => {
     expect(Math.abs(Date.parse(q.window.since) - (Date.now() - 10 * 60_000))).toBeLessThan(5_000);
     const small = await build();
     expect((await json(small.app.request('/v1/quality?hours=1', authed()))).truncated).toBe(false);
+    // Exactly as many as one answer reads: nothing left out.
+    const exact = await build({ limits: { qualityMaxPredictions: 4 } });
+    await exact.context.store.savePredictions([rec('p1', 'old-model', at(30)), rec('p2', 'old-model', at(20)), rec('p3', 'new-model', at(10)), rec('p4', 'new-model', at(5))]);
+    expect(await json(exact.app.request('/v1/quality?hours=1&model=all', authed()))).toMatchObject({ truncated: false, predictions: 4 });
   });
 
   it('computes at most two answers at once: a third gets 503 with Retry-After', async () => {
