@@ -81,6 +81,8 @@ describe('config mistakes', () => {
     expect(() => parseTrainingConfig(task({ labels: ['billing', 'payments'], aliases: { billing: 'payments' } }))).toThrow(
       /tasks\.0\.aliases\.billing: "billing" is both in labels and an alias \(of "payments"\): its rows become "payments", so the label "billing" can never occur \(remove it from labels or from aliases\)/,
     );
+    // A model trained before the rule still reads data with its own stored config.
+    expect(parseTrainingConfig(task({ labels: ['billing', 'payments'], aliases: { billing: 'payments' } }), 'stored', { stored: true }).tasks[0].aliases).toEqual({ billing: 'payments' });
   });
 
   it('reports every taxonomy problem together, not only the first alias loop', () => {

@@ -104,7 +104,8 @@ const KNOWN_KEYS = [
 ];
 
 /** What the field schemas cannot see: references between fields, taxonomies, the trainer's parameters. */
-function checkConfig(cfg: z.output<typeof TrainingConfigFields>, ctx: z.RefinementCtx): void {
+/** `stored`: the config of a model already trained, read back to read data as it did (rules added since are not applied). */
+const checkConfig = (stored: boolean) => (cfg: z.output<typeof TrainingConfigFields>, ctx: z.RefinementCtx): void => {
   const names = cfg.tasks.map((t) => t.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task "${dup}" appears twice` });
@@ -120,13 +121,15 @@ function checkConfig(cfg: z.output<typeof TrainingConfigFields>, ctx: z.Refineme
   if (cfg.split && cfg.split.testShare + cfg.split.validShare >= 0.95) {
     ctx.addIssue({ code: 'custom', path: ['split'], message: 'testShare + validShare leaves too little to train on' });
   }
-  cfg.tasks.forEach((task, i) => checkTaxonomy(task, ['tasks', i], ctx));
+  cfg.tasks.forEach((task, i) => checkTaxonomy(task, ['tasks', i], ctx, stored));
   // The trainer's parameters are checked here too, so a typo fails before any data is read.
   const params = StrictModelParams.safeParse(cfg.model);
   if (!params.success) for (const issue of params.error.issues) ctx.addIssue({ ...issue, path: ['model', ...issue.path] } as z.core.$ZodRawIssue);
-}
+};
 
-export const TrainingConfigSchema = TrainingConfigFields.superRefine(checkConfig).transform((cfg) => ({ ...cfg, split: cfg.split ?? defaultSplit(cfg.tasks[0].name) }));
+const withDefaultSplit = <T extends z.output<typeof TrainingConfigFields>>(cfg: T) => ({ ...cfg, split: cfg.split ?? defaultSplit(cfg.tasks[0].name) });
+export const TrainingConfigSchema = TrainingConfigFields.superRefine(checkConfig(false)).transform(withDefaultSplit);
+const StoredTrainingConfigSchema = TrainingConfigFields.superRefine(checkConfig(true)).transform(withDefaultSplit);
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 export type TrainingConfigInput = z.input<typeof TrainingConfigSchema>;
 
@@ -134,7 +137,7 @@ export type TrainingConfigInput = z.input<typeof TrainingConfigSchema>;
  * A taxonomy that contradicts itself: repeated labels, aliases that loop, lead outside the labels or rename
  * a label that is listed. Every problem is reported, so one edit of the config can fix them all.
  */
-function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.RefinementCtx): void {
+function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.RefinementCtx, stored: boolean): void {
   const labels = task.labels;
   for (const dup of new Set(labels?.filter((l, i) => labels.indexOf(l) !== i))) {
     ctx.addIssue({ code: 'custom', path: [...at, 'labels'], message: `label "${dup}" appears twice` });
@@ -153,7 +156,8 @@ function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.Refinem
       ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `aliases loop: ${chain.join(' -> ')}` });
       continue;
     }
-    if (labels?.includes(from)) {
+    // A rule newer than some trained models: their own configs still read their data.
+    if (labels?.includes(from) && !stored) {
       const message = `"${from}" is both in labels and an alias (of "${task.aliases[from]}"): its rows become "${label}", so the label "${from}" can never occur (remove it from labels or from aliases)`;
       ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message });
     }
@@ -185,8 +189,8 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export function parseTrainingConfig(value: unknown, source = 'training config'): TrainingConfig {
-  const result = TrainingConfigSchema.safeParse(value);
+export function parseTrainingConfig(value: unknown, source = 'training config', options: { stored?: boolean } = {}): TrainingConfig {
+  const result = (options.stored ? StoredTrainingConfigSchema : TrainingConfigSchema).safeParse(value);
   if (!result.success) throw new TrainingConfigError(`${source}: ${describeIssues(result.error)}`);
   return result.data;
 }

@@ -77,12 +77,14 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
     dataset = await loadDataset(paths, config);
   } catch (error) {
     // The training data was read with this config when the model was trained: rows it cannot read are other data.
-    if (!(error instanceof DatasetError) || (error.code !== 'DATASET_ROW_INVALID' && error.code !== 'DATASET_FILE_INVALID')) throw error;
+    // Rows or columns it cannot read mean other data; a file it cannot open or decode is said as it is.
+    const otherData = error instanceof DatasetError && (error.code === 'DATASET_ROW_INVALID' || (error.code === 'DATASET_FILE_INVALID' && /header lacks|lacks a text column/.test(error.message)));
+    if (!otherData) throw error;
     const why = error.code === 'DATASET_ROW_INVALID' ? `read with its training config it has bad rows: ${error.problems[0] ?? error.message}` : `its training config cannot read it: ${error.message}`;
     throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (${why}); give the same file(s), or leave out --split to predict all rows`, error.problems, { cause: error });
   }
   if (dataset.dataHash !== manifest.dataHash) {
-    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}); give the same file(s), or leave out --split to predict all rows`);
+    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}: other data, or the same read differently by this version of mailroute); give the same file(s), or leave out --split to predict all rows`);
   }
   // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
   if (manifest.training?.splitKey !== 'clean-text') return splitDataset(dataset.rows, config.split).test;
@@ -149,7 +151,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     if (options.config === undefined && stored === undefined) {
       throw new TrainingConfigError(`model ${classifier.modelId} carries no training config; pass one to read the data`);
     }
-    const config = parseTrainingConfig(options.config ?? stored, options.config ? 'config' : `training config of ${classifier.modelId}`);
+    const config = parseTrainingConfig(options.config ?? stored, options.config ? 'config' : `training config of ${classifier.modelId}`, { stored: options.config === undefined });
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, t.labels]));
     const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
     const rows =
