@@ -72,7 +72,8 @@ async function predictBoth(
     // Without --split the champion reads the rows as the challenger does (its config: today's taxonomy);
     // with it, each model finds its own held-out rows with its own config.
     const shared = options.split || options.configFile ? {} : { config: challenger.config };
-    const champion = await prepareWithModel(ctx, models.champion, data, { ...options, ...shared, title: 'predict champion' });
+    // Its truths are replaced by the challenger's below: no warning about labels it does not know.
+    const champion = await prepareWithModel(ctx, models.champion, data, { ...options, ...shared, title: 'predict champion', unknownTruthWarnings: false });
     try {
       const lines = { challenger: await challenger.run(), champion: await champion.run() };
       // Both are scored on the challenger's labels: a label renamed or merged since the champion was trained counts as its new name.

@@ -58,7 +58,7 @@ export async function prepareWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[] },
+  options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean },
 ): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; config: TrainingConfig; tasks: ClassifierTask[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   const prepared = await preparePrediction({
@@ -68,6 +68,7 @@ export async function prepareWithModel(
     home: ctx.home,
     labels: 'required',
     ...(options.split ? { split: options.split } : {}),
+    ...(options.unknownTruthWarnings === false ? { unknownTruthWarnings: false } : {}),
     onWarning: (message) => {
       ctx.stderr.write(`warning: ${message}\n`);
       options.warnings?.push(message);

@@ -36,6 +36,11 @@ export interface Dataset {
   dataHash: string;
   /** Ids of the id column that more than one row carries (e.g. the same export given twice), at most 5. */
   repeatedIds: string[];
+  /**
+   * With `fixedLabels` (a trained model's labels): per task, the labels of the data that model does not
+   * have and how many rows carry each; they became `other` where the model has it, else were left out.
+   */
+  notInModel: Record<string, Record<string, number>>;
 }
 
 const MAX_LISTED = 5;
@@ -182,9 +187,13 @@ function presentColumns(present: NonNullable<ReturnType<typeof presentIn>>, conf
   return { ...config, columns: kept };
 }
 
-function mapToFixed(labels: Array<string | null>, known: readonly string[]): Array<string | null> {
+function mapToFixed(labels: Array<string | null>, known: readonly string[], unknown: Record<string, number>): Array<string | null> {
   const set = new Set(known);
-  return labels.map((l) => (l === null || set.has(l) ? l : set.has(OTHER_LABEL) ? OTHER_LABEL : null));
+  return labels.map((l) => {
+    if (l === null || set.has(l)) return l;
+    unknown[l] = (unknown[l] ?? 0) + 1;
+    return set.has(OTHER_LABEL) ? OTHER_LABEL : null;
+  });
 }
 
 export async function loadDataset(paths: string | readonly string[], config: TrainingConfig, options: LoadOptions = {}): Promise<Dataset> {
@@ -220,6 +229,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   }
   const taxonomy: TaskTaxonomyReport[] = [];
   const finalLabels: Array<Array<string | null>> = [];
+  const notInModel: Record<string, Record<string, number>> = {};
   config.tasks.forEach((task, t) => {
     const renamed: Record<string, number> = {};
     let retired = 0;
@@ -235,7 +245,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       return r.label;
     });
     const fixed = options.fixedLabels?.[task.name];
-    const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed) : labels, { renamed, retired, missing }, fixed !== undefined);
+    const unknown: Record<string, number> = {};
+    const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed, unknown) : labels, { renamed, retired, missing }, fixed !== undefined);
+    if (Object.keys(unknown).length > 0) notInModel[task.name] = unknown;
     taxonomy.push(result.report);
     finalLabels.push(result.labels);
   });
@@ -257,7 +269,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     hash.update('\n');
   });
   if (rows.length === 0) throw new DatasetError('DATASET_EMPTY', `${files.join(', ')}: no usable rows`);
-  return { files, rows, skipped: problems, read, badRows, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)) };
+  return { files, rows, skipped: problems, read, badRows, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

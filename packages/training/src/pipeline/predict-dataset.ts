@@ -5,6 +5,7 @@ import { ArtifactError, Classifier, classifierTasks, createLocalRegistry, decode
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
+import { OTHER_LABEL } from '../taxonomy.js';
 import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
 import { prepareModelRows, rowsFingerprint } from './model-rows.js';
@@ -31,6 +32,8 @@ export interface PredictDatasetOptions {
   split?: 'test';
   /** Told when the rows are the model's own training data (labels required, no split): its metrics flatter it. */
   onWarning?: (message: string) => void;
+  /** Whether to warn of truths under labels the model does not know (default true; not when its truths are replaced, as compare does). */
+  unknownTruthWarnings?: boolean;
 }
 
 /** Whether these files are the data the model was trained on, read as its training read them. */
@@ -56,6 +59,19 @@ async function seenRowsWarning(classifier: Classifier, dir: string, rows: readon
   if (seen < 3 || seen - expectedByChance < 0.01 * rows.length) return undefined;
   const share = ((100 * seen) / rows.length).toFixed(seen === rows.length ? 0 : 1);
   return `${seen} of these ${rows.length} rows (${share}%) repeat texts model ${classifier.modelId} was trained or validated on: its metrics on them flatter it; evaluate on mail it has not seen`;
+}
+
+/**
+ * One warning per task whose truths carry labels the model does not have and that are therefore left out of
+ * its metrics. (A model with `other` counts them as `other`, as its training did with labels too rare to learn.)
+ */
+function notInModelWarnings(classifier: Classifier, notInModel: Record<string, Record<string, number>>): string[] {
+  const left = Object.entries(notInModel).filter(([task]) => !classifier.tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL));
+  return left.map(([task, labels]) => {
+    const total = Object.values(labels).reduce((a, b) => a + b, 0);
+    const shown = Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ');
+    return `${task}: ${total} row(s) whose truth is a label model ${classifier.modelId} does not know (${shown}) are left out of its metrics; to score it on them, map those labels to its own with aliases in the config`;
+  });
 }
 
 /** The held-out test rows of a model's training data, split again exactly as its training split them. */
@@ -154,10 +170,14 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     const config = parseTrainingConfig(options.config ?? stored, options.config ? 'config' : `training config of ${classifier.modelId}`, { stored: options.config === undefined });
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, t.labels]));
     const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
-    const rows =
-      options.split === 'test'
-        ? await heldOutRows(classifier, paths, config)
-        : (await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', modelConfig: options.config === undefined })).rows;
+    let rows: DatasetRow[];
+    if (options.split === 'test') rows = await heldOutRows(classifier, paths, config);
+    else {
+      const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', modelConfig: options.config === undefined });
+      rows = dataset.rows;
+      // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
+      if (options.labels === 'required' && options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel)) options.onWarning?.(warning);
+    }
     if (options.onWarning && options.labels === 'required' && options.split === undefined) {
       if (await isTrainingData(classifier, paths, config)) {
         const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
