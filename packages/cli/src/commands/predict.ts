@@ -57,6 +57,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
           home: ctx.home,
           ...(split ? { split } : {}),
           onProgress: progress.update,
+          onWarning: (message) => ctx.stderr.write(`warning: ${message}\n`),
         });
         progress.stop();
         // Chunk by chunk into a temp file renamed into place: never a half-written file, never one big string.

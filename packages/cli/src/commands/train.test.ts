@@ -71,6 +71,14 @@ describe('mailroute train / predict / runs', () => {
     const [scored] = parsePredictionLines(readFileSync(path.join(cwd, 'out', 'inbox.jsonl'), 'utf8'));
     expect(scored.truth).toEqual({ business_area: null, queue: null, topic: null });
     expect(scored.id).toBe('inbox.csv:2');
+    // With a config that skips bad rows, the rows left unpredicted are said.
+    writeFileSync(path.join(cwd, 'inbox-bad.csv'), 'subject,body,bank\nFreistellungsauftrag,Bitte erhöhen.,Comdirect\n,,Comdirect\n');
+    const demoConfig = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8'));
+    writeFileSync(path.join(cwd, 'skip.json'), JSON.stringify({ ...demoConfig, onBadRow: 'skip' }));
+    const skipping = await run(['predict', '--model', id as string, '--config', 'skip.json', '--data', 'inbox-bad.csv', '--out', 'out/inbox-bad.jsonl'], cwd);
+    expect(skipping.code, skipping.stderr).toBe(0);
+    expect(skipping.stderr).toMatch(/warning: 1 bad row\(s\) skipped, not predicted \(\d+ problem\(s\)\); first: \S*inbox-bad\.csv:3/);
+    expect(skipping.stdout).toContain('wrote 1 prediction lines');
     // An --out that cannot be written is refused before the work, not with a raw ENOENT after it.
     const toDir = await run(['predict', '--model', id as string, '--data', 'inbox.csv', '--out', 'out'], cwd);
     expect(toDir.code).toBe(1);

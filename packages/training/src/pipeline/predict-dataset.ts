@@ -30,7 +30,10 @@ export interface PredictDatasetOptions {
    * training did (the data must be its training data: the hash is checked; labels are then required).
    */
   split?: 'test';
-  /** Told when the rows are the model's own training data (labels required, no split): its metrics flatter it. */
+  /**
+   * Told when the rows are the model's own training data (labels required, no split: its metrics flatter
+   * it), repeat texts it was trained on, carry labels it does not know, or were skipped as bad rows.
+   */
   onWarning?: (message: string) => void;
   /** Whether to warn of truths under labels the model does not know (default true; not when its truths are replaced, as compare does). */
   unknownTruthWarnings?: boolean;
@@ -175,6 +178,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     else {
       const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', modelConfig: options.config === undefined });
       rows = dataset.rows;
+      // With onBadRow skip (a config given for it), the rows left out are said, as training says them.
+      if (dataset.badRows > 0) options.onWarning?.(`${dataset.badRows} bad row(s) skipped, not predicted (${dataset.skipped.length} problem(s)); first: ${dataset.skipped[0]}`);
       // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
       if (options.labels === 'required' && options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel)) options.onWarning?.(warning);
     }
