@@ -67,7 +67,15 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     },
   );
 
-  app.get('/metrics', (c) => c.body(ctx.metrics.registry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics: requests, latency histogram, predictions per label, abstentions, model version, in-flight requests',
+      responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } } },
+    }),
+    (c) => c.text(ctx.metrics.registry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }),
+  );
 
   app.use('/v1/admin/reload', requireScope(ctx, 'admin'));
   app.openapi(

@@ -291,6 +291,7 @@ describe('operations routes', () => {
     expect(Object.keys(doc.paths['/v1/quality'].get.responses)).not.toContain('415');
     // The SageMaker route answers 406 to an Accept without JSON, and says so.
     expect(Object.keys(doc.paths['/invocations'].post.responses)).toContain('406');
+    expect(doc.paths['/metrics'].get.responses['200'].content).toHaveProperty(['text/plain']);
     expect(Object.keys(doc.paths['/v1/admin/reload'].post.responses)).not.toContain('413');
     const html = await (await app.request('/docs')).text();
     // Relative, so behind a named stage (/prod/docs) the page loads /prod/openapi.json.
