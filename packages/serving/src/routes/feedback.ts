@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { currentLabel, type EmailClassifier } from '@mailroute/model';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { classifierTasks, currentLabel, MANIFEST_FILE, ManifestSchema, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
@@ -16,7 +18,7 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  * the config retired is left out (`ignored`), as training masks it, so the other tasks' labels still count;
  * when nothing is left, 422. Returns the labels under their current names.
  */
-export function checkTaxonomy(classifier: EmailClassifier, labels: Record<string, string>): { labels: Record<string, string>; ignored: Record<string, string> } {
+export function checkTaxonomy(classifier: Pick<EmailClassifier, 'tasks'>, labels: Record<string, string>): { labels: Record<string, string>; ignored: Record<string, string> } {
   // A Map: a task named "constructor" or "toString" must not find Object's own members.
   const known = new Map(classifier.tasks.map((t) => [t.name, t]));
   const current: Record<string, string> = {};
@@ -44,6 +46,50 @@ export function checkTaxonomy(classifier: EmailClassifier, labels: Record<string
   return { labels: current, ignored };
 }
 
+/** The tasks of registered models, read from their manifests once (a model does not change). */
+const tasksByModel = new WeakMap<AppContext, Map<string, Promise<ClassifierTask[] | undefined>>>();
+
+/** The tasks (labels, aliases, retired labels) of another model than the served one, if the registry has it. */
+function tasksOfModel(ctx: AppContext, modelId: string): Promise<ClassifierTask[] | undefined> {
+  const registry = ctx.registry;
+  if (!registry) return Promise.resolve(undefined);
+  let cache = tasksByModel.get(ctx);
+  if (!cache) tasksByModel.set(ctx, (cache = new Map()));
+  let tasks = cache.get(modelId);
+  if (!tasks) {
+    tasks = (async () => {
+      try {
+        const dir = await registry.artifactDir(modelId);
+        return classifierTasks(ManifestSchema.parse(JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8'))));
+      } catch {
+        return undefined;
+      }
+    })();
+    cache.set(modelId, tasks);
+  }
+  return tasks;
+}
+
+/**
+ * The labels checked against the served model's taxonomy, or, when that refuses them and another model
+ * made the prediction (a model swapped, or rolled back, since), against that model's: a correction in the
+ * names of the model that was asked is not lost because another one serves now.
+ */
+async function checkLabels(ctx: AppContext, served: EmailClassifier, labels: Record<string, string>, prediction: PredictionRecord | undefined) {
+  try {
+    return checkTaxonomy(served, labels);
+  } catch (error) {
+    if (!(error instanceof UnknownLabelError) || !prediction || prediction.modelId === served.modelId) throw error;
+    const tasks = await tasksOfModel(ctx, prediction.modelId);
+    if (!tasks) throw error;
+    try {
+      return checkTaxonomy({ tasks }, labels);
+    } catch {
+      throw error;
+    }
+  }
+}
+
 export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void {
   app.use('/v1/feedback', guardBodyRoute(ctx, 'feedback', 'application/json'));
   app.openapi(
@@ -69,7 +115,6 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       }
       const classifier = ctx.source.current();
       if (!classifier) throw new ModelNotReadyError('No model is loaded, so labels cannot be checked yet.');
-      const { labels, ignored } = checkTaxonomy(classifier, body.labels);
       let prediction: PredictionRecord | undefined;
       if (body.predictionId !== undefined) {
         prediction = await ctx.store.getPrediction(body.predictionId);
@@ -80,6 +125,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       } else if (body.emailId !== undefined) {
         prediction = await ctx.store.findPredictionByEmail(body.emailId);
       }
+      const { labels, ignored } = await checkLabels(ctx, classifier, body.labels, prediction);
       const emailId = prediction?.emailId ?? body.emailId ?? '';
       const outcome = await ctx.store.saveFeedback({
         emailId,

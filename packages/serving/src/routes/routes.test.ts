@@ -1,7 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ModelRegistry } from '@mailroute/model';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServingApp } from '../app.js';
 import { createClassifierSource } from '../model/classifier-source.js';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
+import { writeFixtureModel } from '../test-support/fixture-model.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
 import { authed, buildTestApp, json, jsonRequest, KEYS } from '../test-support/harness.js';
 
@@ -107,6 +112,25 @@ describe('POST /v1/feedback', () => {
     const only = await app.request('/v1/feedback', jsonRequest({ emailId: 'r1', labels: { topic: 'paper_statements' }, closedAt }));
     expect(only.status).toBe(422);
     expect((await json(only)).detail).toMatch(/^Every label is retired \(topic: "paper_statements" is a retired label\)/);
+  });
+
+  it('checks a label the served model lacks against the model that made the prediction (after a swap or a rollback)', async () => {
+    // The prediction came from another registered model whose queue taxonomy has `kyc`, which the served one lacks.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-feedback-model-'));
+    await writeFixtureModel(dir, 'other-model');
+    const registry = { artifactDir: async () => dir } as unknown as ModelRegistry;
+    const { app, context } = await build({ registry });
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    await context.store.savePredictions([{ predictionId: 'p-other', emailId: 'e-other', modelId: 'other-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ predictionId: 'p-other', labels: { queue: 'kyc' }, closedAt }));
+    expect(res.status).toBe(202);
+    // The served model's own emails are still checked against its own labels.
+    const [mine] = await classify(app, [{ id: 'e-mine', body: 'invoice' }]);
+    expect((await app.request('/v1/feedback', jsonRequest({ predictionId: mine.predictionId, labels: { queue: 'kyc' }, closedAt }))).status).toBe(422);
+    // Without a registry to ask, as before: 422.
+    const bare = await build();
+    await bare.context.store.savePredictions([{ predictionId: 'p-other', emailId: 'e-other', modelId: 'other-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
+    expect((await bare.app.request('/v1/feedback', jsonRequest({ predictionId: 'p-other', labels: { queue: 'kyc' }, closedAt }))).status).toBe(422);
   });
 
   it('404 for an unknown prediction id, 400 without any id', async () => {
