@@ -78,10 +78,10 @@ async function predictBoth(
       const lines = { challenger: await challenger.run(), champion: await champion.run() };
       // Both are scored on the challenger's labels: a label renamed or merged since the champion was trained counts as its new name.
       const aligned = alignToTaxonomy(lines.champion, lines.challenger, challenger.tasks);
-      const renamed = Object.entries(aligned.renamed);
+      // Renamed as the champion's rows were read (the challenger's config), then labels it lacks mapped to other.
+      const renamed = [...champion.renamedLabels, ...Object.entries(aligned.renamed).map(([change, n]) => `${change} (${n})`)];
       if (renamed.length > 0) {
-        const shown = renamed.slice(0, 8).map(([change, n]) => `${change} (${n})`).join(', ');
-        ctx.stderr.write(`note: the champion's predictions are scored in the challenger's taxonomy: ${shown}${renamed.length > 8 ? ', …' : ''}\n`);
+        ctx.stderr.write(`note: the champion's predictions are scored in the challenger's taxonomy: ${renamed.slice(0, 8).join(', ')}${renamed.length > 8 ? ', …' : ''}\n`);
       }
       return { challenger: lines.challenger, champion: aligned.lines };
     } finally {

@@ -59,7 +59,7 @@ export async function prepareWithModel(
   model: string,
   data: readonly string[],
   options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean },
-): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; config: TrainingConfig; tasks: ClassifierTask[] }> {
+): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; config: TrainingConfig; tasks: ClassifierTask[]; renamedLabels: string[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   const prepared = await preparePrediction({
     model: modelRef(ctx, model),
@@ -86,6 +86,7 @@ export async function prepareWithModel(
     release: () => prepared.release(),
     config: prepared.config,
     tasks: prepared.tasks,
+    renamedLabels: prepared.renamedLabels,
   };
 }
 
@@ -98,6 +99,7 @@ export async function predictWithModel(
 ): Promise<PredictionLine[]> {
   const prepared = await prepareWithModel(ctx, model, data, options);
   try {
+    if (prepared.renamedLabels.length > 0) ctx.stderr.write(`note: the model's labels are scored under the config's names: ${prepared.renamedLabels.join(', ')}\n`);
     return await prepared.run();
   } finally {
     await prepared.release();

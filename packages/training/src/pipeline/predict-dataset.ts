@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
-import { ArtifactError, Classifier, classifierTasks, createLocalRegistry, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ClassifierTask, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, classifierTasks, createLocalRegistry, currentLabel, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ClassifierTask, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
@@ -73,7 +73,7 @@ function notInModelWarnings(classifier: Classifier, notInModel: Record<string, R
   return left.map(([task, labels]) => {
     const total = Object.values(labels).reduce((a, b) => a + b, 0);
     const shown = Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ');
-    return `${task}: ${total} row(s) whose truth is a label model ${classifier.modelId} does not know (${shown}) are left out of its metrics; to score it on them, map those labels to its own with aliases in the config`;
+    return `${task}: ${total} row(s) whose truth is a label model ${classifier.modelId} does not know (${shown}) are left out of its metrics (the config neither names one of its labels so nor renames one to it)`;
   });
 }
 
@@ -148,6 +148,8 @@ export async function resolveModelDir(model: string, home: string, registry?: Mo
 export interface PreparedPrediction {
   modelId: string;
   rows: number;
+  /** `task: old -> new`: the model's labels that the given config names otherwise (its aliases); scored under the new names. */
+  renamedLabels: string[];
   /** The config the rows were read with (the given one, else the model's own). */
   config: TrainingConfig;
   /** The model's tasks, with the aliases of its training config. */
@@ -171,7 +173,9 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       throw new TrainingConfigError(`model ${classifier.modelId} carries no training config; pass one to read the data`);
     }
     const config = parseTrainingConfig(options.config ?? stored, options.config ? 'config' : `training config of ${classifier.modelId}`, { stored: options.config === undefined });
-    const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, t.labels]));
+    // Read with another config than the model's own (a newer taxonomy), its labels go by that config's names.
+    const names = options.config === undefined ? undefined : labelNamesIn(config, classifier.tasks);
+    const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, names?.[t.name] ?? t.labels]));
     const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
     let rows: DatasetRow[];
     if (options.split === 'test') rows = await heldOutRows(classifier, paths, config);
@@ -197,8 +201,9 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       rows: rows.length,
       config,
       tasks: classifierTasks(classifier.manifest),
-      run: async (onProgress) => [...(await scoreRows(classifier, rows, onProgress))],
-      lines: (onProgress) => scoreRows(classifier, rows, onProgress),
+      renamedLabels: renamedOf(classifier.tasks, names),
+      run: async (onProgress) => [...(await scoreRows(classifier, rows, onProgress, names))],
+      lines: (onProgress) => scoreRows(classifier, rows, onProgress, names),
       release: () => classifier.release(),
     };
   } catch (error) {
@@ -212,7 +217,24 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
  * 100k rows held as lines (or as one string) would take over a gigabyte. The model is not needed after
  * scoring; the lines come from the probabilities.
  */
-async function scoreRows(classifier: Classifier, rows: readonly DatasetRow[], onProgress?: OnProgress): Promise<Iterable<PredictionLine>> {
+/** Each task's labels under the names of `config` (its aliases followed): a model trained before a rename, read with the newer config. */
+function labelNamesIn(config: TrainingConfig, tasks: readonly { name: string; labels: readonly string[] }[]): Record<string, string[]> {
+  const byName = new Map(config.tasks.map((t) => [t.name, t]));
+  return Object.fromEntries(
+    tasks.map((task) => {
+      const aliases = byName.get(task.name)?.aliases ?? {};
+      return [task.name, task.labels.map((label) => currentLabel({ name: task.name, labels: task.labels, aliases }, label))];
+    }),
+  );
+}
+
+/** `task: old -> new` for every label that goes by another name. */
+function renamedOf(tasks: readonly { name: string; labels: readonly string[] }[], names: Record<string, string[]> | undefined): string[] {
+  if (!names) return [];
+  return tasks.flatMap((task) => task.labels.flatMap((label, c) => (names[task.name][c] !== label ? [`${task.name}: ${label} -> ${names[task.name][c]}`] : [])));
+}
+
+async function scoreRows(classifier: Classifier, rows: readonly DatasetRow[], onProgress?: OnProgress, names?: Record<string, string[]>): Promise<Iterable<PredictionLine>> {
   const inputs = prepareInputs(rows, onProgress);
   const probs = await predictProbs(classifier, inputs, onProgress);
   const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
@@ -226,13 +248,18 @@ async function scoreRows(classifier: Classifier, rows: readonly DatasetRow[], on
       truth[task.name] = row.labels[task.name] ?? null;
       const k = task.labels.length;
       const p = probs[task.name].subarray(i * k, (i + 1) * k);
+      const labels = names?.[task.name] ?? task.labels;
       const scores: Record<string, number> = {};
       let best = 0;
       for (let c = 0; c < k; c++) {
-        scores[task.labels[c]] = p[c];
+        // Two labels merged under one name since: their probabilities add up.
+        scores[labels[c]] = Math.min(1, (scores[labels[c]] ?? 0) + p[c]);
         if (p[c] > p[best]) best = c;
       }
-      prediction[task.name] = { label: task.labels[best], scores, confidence: p[best], abstained: p[best] < (thresholds.get(task.name) ?? 0) };
+      // Merged names can outweigh the single best label.
+      let label = labels[best];
+      if (names) for (const [name, score] of Object.entries(scores)) if (score > scores[label]) label = name;
+      prediction[task.name] = { label, scores, confidence: scores[label], abstained: p[best] < (thresholds.get(task.name) ?? 0) };
     }
     return PredictionLineSchema.parse({
       id: row.id,
