@@ -237,6 +237,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const testFile = options.testDataPath ? { testFile: path.basename(options.testDataPath) } : {};
     // How the held-out rows are found again: grouped by their clean text, and which rows they were.
     const heldOut = testedOn === 'held-out-split' ? { splitKey: 'clean-text', testRowsFingerprint: rowsFingerprint(testRows) } : {};
+    if (heldOut.testRowsFingerprint) await tracker.update({ testRowsFingerprint: heldOut.testRowsFingerprint });
     const training = { ...manifest.training, labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 

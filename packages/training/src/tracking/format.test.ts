@@ -59,6 +59,10 @@ describe('compareRunRows', () => {
     expect(compareRunRows(held(0), held(0)).find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows');
     expect(compareRunRows(held(0), held(5)).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
     expect(compareRunRows(held(0), held(0, 'y')).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
+    // With the held-out rows' fingerprints: the same emails under renamed labels (another data hash) still compare.
+    const renamed = compareRunRows({ ...held(0), testRowsFingerprint: 'f' }, { ...held(0, 'y'), testRowsFingerprint: 'f' });
+    expect(renamed.find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows, other labels (a taxonomy change)');
+    expect(compareRunRows({ ...held(0), testRowsFingerprint: 'f' }, { ...held(0), testRowsFingerprint: 'g' }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
   });
 
   it('names the labels a task gained or lost between two runs (a rename, a merge, a new queue)', () => {

@@ -74,6 +74,8 @@ function sameRows(a: RunRecord, b: RunRecord): boolean {
   if (measuredOn(a) !== measuredOn(b)) return false;
   // Test files: by their content, not their name (two `test.csv` of different exports); unknown without both hashes.
   if (a.testDataPath !== undefined) return a.testDataHash !== undefined && a.testDataHash === b.testDataHash;
+  // Held-out rows: by which rows they were (the data hash also covers the labels, which a renamed queue changes).
+  if (a.testRowsFingerprint !== undefined && b.testRowsFingerprint !== undefined) return a.testRowsFingerprint === b.testRowsFingerprint;
   return a.dataHash === b.dataHash;
 }
 
@@ -126,7 +128,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ...(a.note !== undefined || b.note !== undefined ? [['note', a.note ?? '-', b.note ?? '-', '']] : []),
     ['git commit', commitOf(a), commitOf(b), a.gitDirty || b.gitDirty ? 'uncommitted changes: the code may differ' : ''],
     ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', a.dataHash === b.dataHash ? 'same' : 'differs'],
-    ['metrics on', measuredOn(a), measuredOn(b), sameRows(a, b) ? 'same rows' : 'different rows: the metrics below do not compare'],
+    ['metrics on', measuredOn(a), measuredOn(b), sameRows(a, b) ? (a.dataHash === b.dataHash ? 'same rows' : 'same rows, other labels (a taxonomy change)') : 'different rows: the metrics below do not compare'],
     ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), ''],

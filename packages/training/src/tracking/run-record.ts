@@ -46,7 +46,10 @@ export const RunRecordSchema = z.object({
   note: z.string().optional(),
   /** sha256 of the test file's rows (as `dataHash`): two files of one name are told apart. */
   testDataHash: z.string().optional(),
+  /** sha256 over the data's rows and final labels: a renamed label changes it too. */
   dataHash: z.string().optional(),
+  /** Which rows were held out (ids and text, not labels): two runs measured on the same emails. */
+  testRowsFingerprint: z.string().optional(),
   counts: z.record(z.string(), z.number()).optional(),
   taxonomy: z.array(z.unknown()).optional(),
   epochs: z.array(EpochRecordSchema).default([]),
