@@ -115,6 +115,10 @@ describe('LocalModelRegistry', () => {
     await expect(reg.approve('ngram-bag-20261130-1153', { by: 'lead' })).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND', message: expect.stringMatching(/did you mean ngram-bag-20261130-115328-aaaaaa\?$/) });
     await expect(reg.get('2')).rejects.toThrow(/did you mean ngram-bag-20261130-120001-bbbbbb\?$/);
     await expect(reg.get('nope')).rejects.toThrow(/mailroute registry list shows the ids$/);
+    // The random end alone, or a typo (two digits swapped, one wrong character).
+    await expect(reg.get('aaaaaa')).rejects.toThrow(/did you mean ngram-bag-20261130-115328-aaaaaa\?$/);
+    await expect(reg.get('ngram-bag-20261130-120001-bbbbab')).rejects.toThrow(/did you mean ngram-bag-20261130-120001-bbbbbb\?$/);
+    await expect(reg.get('ngram-bag-20261130-115238-aaaaaa')).rejects.toThrow(/did you mean ngram-bag-20261130-115328-aaaaaa\?$/);
   });
 
   it('refuses an artifact without a valid manifest', async () => {

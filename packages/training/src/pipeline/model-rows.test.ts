@@ -24,6 +24,7 @@ describe('prepareModelRows and a split by the text the model reads', () => {
 
   it('leaves out a row with no text after cleaning, and cleans each other row once', () => {
     expect(prepared.noText).toBe(1);
+    expect(prepared.noTextAt).toEqual(['x.csv:61']);
     expect(prepared.rows.map((r) => r.id)).not.toContain('t60');
     expect(prepared.inputs).toHaveLength(60);
     expect(inputsOf(prepared, [rows[3]])[0]).toBe(prepared.inputs[3]);

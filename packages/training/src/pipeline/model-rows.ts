@@ -18,16 +18,21 @@ export interface ModelRows {
   keys: string[];
   /** Rows left out: nothing to classify after cleaning (markup, a quoted reply or a signature only). */
   noText: number;
+  /** Where the first of them are (`file:line`), at most 5. */
+  noTextAt: string[];
 }
 
 /** Cleans every row once (the one way training and serving turn an email into model input). */
 export function prepareModelRows(all: readonly DatasetRow[], onProgress?: OnProgress): ModelRows {
-  const out: ModelRows = { rows: [], inputs: [], keys: [], noText: 0 };
+  const out: ModelRows = { rows: [], inputs: [], keys: [], noText: 0, noTextAt: [] };
   const step = Math.max(1, Math.floor(all.length / 20));
   for (let i = 0; i < all.length; i++) {
     const input = prepareModelInput(all[i].email);
     const key = normaliseText(input.text);
-    if (key === '') out.noText += 1;
+    if (key === '') {
+      out.noText += 1;
+      if (out.noTextAt.length < 5) out.noTextAt.push(`${all[i].file}:${all[i].line}`);
+    }
     else {
       out.rows.push(all[i]);
       out.inputs.push(input);

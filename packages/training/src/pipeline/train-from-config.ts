@@ -153,7 +153,10 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
     // the split each), and a row with no text left trains nothing.
     const prepared = prepareModelRows(dataset.rows, options.onProgress);
-    if (prepared.noText > 0) log?.warn?.(`${prepared.noText} row(s) left out: no text after cleaning (markup, a quoted reply or a signature only)`);
+    if (prepared.noText > 0) {
+      const at = `${prepared.noTextAt.join(', ')}${prepared.noText > prepared.noTextAt.length ? ', ...' : ''}`;
+      log?.warn?.(`${prepared.noText} row(s) left out: no text after cleaning (markup, a quoted reply or a signature only): ${at}`);
+    }
     const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
     const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
     let testRows = split.test;
