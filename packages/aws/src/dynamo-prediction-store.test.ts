@@ -194,6 +194,9 @@ describe('DynamoPredictionStore', () => {
     expect(sameWindow.map((p) => p.prediction.predictionId)).toEqual(['b', 'a']);
     const limited = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-03T00:00:00.000Z', limit: 1 });
     expect(limited.map((p) => p.prediction.predictionId)).toEqual(['b']);
+    // Only the predictions with feedback, however many newer ones there are.
+    const judged = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-03T00:00:00.000Z', limit: 5, judgedOnly: true });
+    expect(judged.map((p) => p.prediction.predictionId)).toEqual(['b']);
   });
 
   it('follows the query pages of a busy day', async () => {

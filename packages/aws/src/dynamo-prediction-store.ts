@@ -9,7 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { FeedbackOutcome, FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from '@mailroute/serving';
+import type { FeedbackOutcome, FeedbackPair, FeedbackRecord, PairWindow, PredictionRecord, PredictionStore } from '@mailroute/serving';
 import { DYNAMO_TABLE_LAYOUT as L } from './contracts.js';
 import {
   dayPartition,
@@ -178,12 +178,13 @@ export class DynamoPredictionStore implements PredictionStore {
     return 'recorded';
   }
 
-  async listPairs(window: { since: string; until?: string; limit?: number }): Promise<FeedbackPair[]> {
+  async listPairs(window: PairWindow): Promise<FeedbackPair[]> {
     // Bounds in the same canonical form as stored createdAt values (toISOString), so the lexical key
     // range matches the time range whatever ISO form the caller used.
     const since = canonicalTime(window.since);
     const until = canonicalTime(window.until ?? (this.options.now?.() ?? new Date()).toISOString());
-    const limit = window.limit ?? Number.POSITIVE_INFINITY;
+    // Only the judged ones: every prediction of the window is read, the limit applies to those with feedback.
+    const limit = window.judgedOnly ? Number.POSITIVE_INFINITY : (window.limit ?? Number.POSITIVE_INFINITY);
     const predictions: PredictionRecord[] = [];
     // Newest first, so a limit keeps the newest predictions of the window.
     for (const day of daysInWindow(since, until).reverse()) {
@@ -210,10 +211,11 @@ export class DynamoPredictionStore implements PredictionStore {
       if (predictions.length >= limit) break;
     }
     const feedback = await this.feedbackFor([...new Set(predictions.map((p) => p.emailId))]);
-    return predictions.map((prediction) => {
+    const pairs: FeedbackPair[] = predictions.map((prediction) => {
       const fb = feedback.get(prediction.emailId);
       return fb ? { prediction, feedback: fb } : { prediction };
     });
+    return window.judgedOnly ? pairs.filter((p) => p.feedback !== undefined).slice(0, window.limit ?? Number.POSITIVE_INFINITY) : pairs;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 // Public API of @mailroute/serving: named exports only.
-export type { PredictionRecord, FeedbackRecord, FeedbackOutcome, FeedbackPair, PredictionStore } from './store/types.js';
+export type { PredictionRecord, FeedbackRecord, FeedbackOutcome, FeedbackPair, PairWindow, PredictionStore } from './store/types.js';
 export { createApp, maskPii, type AppOptions, type ServingApp } from './app.js';
 export type { AppContext, AppEnv, ServingHono, TrainingDistribution } from './http/context.js';
 export { LimitsSchema, MAX_BODY_BYTES, type Limits, type LimitsInput } from './http/limits.js';

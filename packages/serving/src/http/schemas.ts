@@ -120,8 +120,10 @@ export const QualityResponseSchema = z
     window: z.object({ since: z.string(), until: z.string() }),
     /** Emails each model predicted in the window, before the `model` filter (an email predicted by two models counts for both). */
     models: z.record(z.string(), z.number()).openapi({ description: 'Emails each model predicted in the window, before the model filter' }),
-    /** The window held more predictions than are read at once: the newest were measured, and `window.since` is moved up to the oldest read. */
-    truncated: z.boolean().openapi({ description: 'True when the window held more predictions than one answer reads (the newest are measured; window.since moves up)' }),
+    /** The window held more predictions than one answer reads: the newest were measured, and every one with feedback. */
+    truncated: z.boolean().openapi({ description: 'True when the window held more predictions than one answer reads: the newest are measured, with every prediction that has feedback' }),
+    /** When truncated: predictions without feedback are counted from this time on (those with feedback from the window's start). */
+    sampledSince: z.string().nullable().openapi({ description: 'When truncated, the oldest prediction without feedback that was read; null otherwise' }),
     /** Emails the measured model predicted in the window (an email predicted twice counts once, by its latest prediction). */
     predictions: z.number().openapi({ description: 'Emails the measured model predicted in the window (each once)' }),
     withFeedback: z.number().openapi({ description: 'Of those, emails whose case was closed with confirmed labels' }),

@@ -75,9 +75,16 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const max = ctx.limits.qualityMaxPredictions;
       // One more than is measured, to tell a window of exactly `max` predictions from a bigger one.
       const listed = await ctx.store.listPairs({ since, until, limit: max + 1 });
-      const read = listed.length > max ? listed.slice(0, max) : listed;
-      // A window of more predictions than one answer reads: the newest are measured, and the window says from when.
+      let read = listed.length > max ? listed.slice(0, max) : listed;
+      // A window of more predictions than one answer reads: the newest are measured, and with them every one
+      // whose case was closed (the feedback is what accuracy and F1 are made of, and it comes late).
       const truncated = listed.length > max;
+      const sampledSince = truncated ? read.reduce((min, p) => (p.prediction.createdAt < min ? p.prediction.createdAt : min), until) : null;
+      if (truncated) {
+        const inSample = new Set(read.map((p) => p.prediction.predictionId));
+        const judged = await ctx.store.listPairs({ since, until, limit: max, judgedOnly: true });
+        read = [...read, ...judged.filter((p) => !inSample.has(p.prediction.predictionId))];
+      }
       const pairs = measured(read);
       const previous = measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since, limit: max }));
       // The training distribution is the served model's: drift against it means something for its own predictions only.
@@ -90,8 +97,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
         window: { since, until },
         scorer: ctx.scorer,
       });
-      const oldest = truncated ? read.reduce((min, p) => (p.prediction.createdAt < min ? p.prediction.createdAt : min), until) : since;
-      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models: emailsPerModel(read), truncated, ...quality, window: { since: oldest, until } }, 200);
+      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models: emailsPerModel(read), truncated, sampledSince, ...quality }, 200);
     },
   );
 }

@@ -233,16 +233,19 @@ describe('GET /v1/quality', () => {
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
     const rec = (id: string, modelId: string, createdAt: string) => ({ predictionId: id, emailId: `e-${id}`, modelId, createdAt, labels: { queue: 'billing' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'billing', latencyMs: 1 });
     await context.store.savePredictions([rec('p1', 'old-model', at(30)), rec('p2', 'old-model', at(20)), rec('p3', 'new-model', at(10)), rec('p4', 'new-model', at(5))]);
+    // The oldest prediction has feedback: it is measured too, though it is older than the newest two.
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'e-p1', labels: { queue: 'billing' }, closedAt }))).status).toBe(202);
     const q = await json(app.request('/v1/quality?hours=1&model=all', authed()));
-    expect(q).toMatchObject({ truncated: true, predictions: 2, models: { 'new-model': 2 } });
-    // The window starts at the oldest prediction read (p3, 10 minutes ago), not an hour ago.
-    expect(Math.abs(Date.parse(q.window.since) - (Date.now() - 10 * 60_000))).toBeLessThan(5_000);
+    expect(q).toMatchObject({ truncated: true, predictions: 3, withFeedback: 1, models: { 'new-model': 2, 'old-model': 1 } });
+    expect(q.tasks.queue.accuracy).toBe(1);
+    // Predictions without feedback are counted from the oldest of the newest two read (p3, 10 minutes ago).
+    expect(Math.abs(Date.parse(q.sampledSince) - (Date.now() - 10 * 60_000))).toBeLessThan(5_000);
     const small = await build();
     expect((await json(small.app.request('/v1/quality?hours=1', authed()))).truncated).toBe(false);
     // Exactly as many as one answer reads: nothing left out.
     const exact = await build({ limits: { qualityMaxPredictions: 4 } });
     await exact.context.store.savePredictions([rec('p1', 'old-model', at(30)), rec('p2', 'old-model', at(20)), rec('p3', 'new-model', at(10)), rec('p4', 'new-model', at(5))]);
-    expect(await json(exact.app.request('/v1/quality?hours=1&model=all', authed()))).toMatchObject({ truncated: false, predictions: 4 });
+    expect(await json(exact.app.request('/v1/quality?hours=1&model=all', authed()))).toMatchObject({ truncated: false, sampledSince: null, predictions: 4 });
   });
 
   it('computes at most two answers at once: a third gets 503 with Retry-After', async () => {

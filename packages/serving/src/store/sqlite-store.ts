@@ -142,13 +142,16 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');
   const getFeedbackClosedAt = db.prepare('SELECT closed_at FROM feedback WHERE email_id = ?');
   const getByEmail = db.prepare('SELECT * FROM predictions WHERE email_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
-  const listWindow = db.prepare(
-    `SELECT p.*, f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
-            f.closed_at AS f_closed_at, f.received_at AS f_received_at
-     FROM predictions p LEFT JOIN feedback f ON f.email_id = p.email_id
-     WHERE p.created_at >= @since AND p.created_at < @until
-     ORDER BY p.created_at DESC, p.rowid DESC LIMIT @limit`,
-  );
+  const windowQuery = (join: 'LEFT' | 'INNER') =>
+    db.prepare(
+      `SELECT p.*, f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
+              f.closed_at AS f_closed_at, f.received_at AS f_received_at
+       FROM predictions p ${join} JOIN feedback f ON f.email_id = p.email_id
+       WHERE p.created_at >= @since AND p.created_at < @until
+       ORDER BY p.created_at DESC, p.rowid DESC LIMIT @limit`,
+    );
+  const listWindow = windowQuery('LEFT');
+  const listJudged = windowQuery('INNER');
   let open = true;
   /** Reads see every write made before them: queued predictions are committed first. */
   const read = async <T>(fn: () => T): Promise<T> => {
@@ -196,7 +199,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     },
     prune,
     listPairs: (window) => read(() => {
-      const rows = listWindow.all({ since: window.since, until: window.until ?? '9999-12-31T23:59:59.999Z', limit: window.limit ?? 100_000 });
+      const rows = (window.judgedOnly ? listJudged : listWindow).all({ since: window.since, until: window.until ?? '9999-12-31T23:59:59.999Z', limit: window.limit ?? 100_000 });
       return rows.map((row): FeedbackPair => {
         const r = row as Record<string, unknown>;
         const prediction = toPrediction(row);

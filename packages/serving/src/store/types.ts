@@ -25,6 +25,13 @@ export interface FeedbackRecord {
   receivedAt: string;
 }
 
+export interface PairWindow {
+  since: string;
+  until?: string;
+  limit?: number;
+  judgedOnly?: boolean;
+}
+
 export interface FeedbackPair {
   prediction: PredictionRecord;
   feedback?: FeedbackRecord;
@@ -52,7 +59,10 @@ export interface PredictionStore {
   saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome | void>;
   /** Optional: deletes predictions created, and feedback closed, before `before` (retention). */
   prune?(before: string): Promise<void>;
-  /** Predictions created in [since, until), each with its feedback if any; with `limit`, the newest `limit` of them. */
-  listPairs(window: { since: string; until?: string; limit?: number }): Promise<FeedbackPair[]>;
+  /**
+   * Predictions created in [since, until), each with its feedback if any; with `limit`, the newest `limit`
+   * of them; with `judgedOnly`, only those with feedback.
+   */
+  listPairs(window: PairWindow): Promise<FeedbackPair[]>;
   close(): Promise<void>;
 }
