@@ -122,6 +122,9 @@ function bandName([lo, hi]: readonly [number, number]): string {
   return `${lo.toFixed(1)}-${Math.min(hi, 1).toFixed(1)}`;
 }
 
+/** Predictions of a task a drift figure needs (below, psi and jsDivergence are null). */
+export const MIN_DRIFT_PREDICTIONS = 30;
+
 export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
   const pairs = dedupePairs(underCurrentNames(input.pairs, input.tasks));
   const previous = input.previous ? dedupePairs(underCurrentNames(input.previous, input.tasks)).map((p) => p.prediction) : [];
@@ -148,7 +151,8 @@ export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
     const previousShares = previous.length > 0 ? shares(predictedCounts(previous, task.name)) : undefined;
     const expected = trainingShares ?? previousShares;
     const reference: DriftReport['reference'] = trainingShares ? 'training' : previousShares ? 'previous_window' : 'none';
-    const canDrift = expected !== undefined && preds.length > 0;
+    // A handful of predictions gives a PSI of several units by chance alone: not a measure of drift yet.
+    const canDrift = expected !== undefined && preds.length >= MIN_DRIFT_PREDICTIONS;
     tasks[task.name] = {
       predictions: preds.length,
       withFeedback: judged.length,
