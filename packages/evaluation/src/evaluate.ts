@@ -51,6 +51,8 @@ export const EvaluationReportSchema = z.object({
   /** Share of lines with every truth-labelled task predicted right (lines with at least one task). */
   exactMatch: z.number(),
   tasks: z.array(TaskReportSchema),
+  /** What the person reading the figures must know first (e.g. the rows were the model's training data). */
+  warnings: z.array(z.string()).optional(),
 });
 export type EvaluationReport = z.infer<typeof EvaluationReportSchema>;
 
@@ -70,6 +72,8 @@ export interface EvaluateOptions {
   sliceBy?: readonly string[];
   /** Most-confused pairs to keep per task. Default 15. */
   confusedPairs?: number;
+  /** Warnings from predicting (training data, unknown labels, skipped rows): at the head of every report form. */
+  warnings?: readonly string[];
   onProgress?: (done: number, total: number, label?: string) => void;
 }
 
@@ -218,6 +222,7 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
     lines: lines.length,
     exactMatch: scored === 0 ? 0 : allRight / scored,
     tasks: reports,
+    ...(options.warnings && options.warnings.length > 0 ? { warnings: [...options.warnings] } : {}),
   };
 }
 

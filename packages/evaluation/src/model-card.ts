@@ -61,7 +61,7 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
 export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOptions = {}): string {
   const minSlice = options.minSliceSize ?? 20;
   const lines = [`# Model card: ${report.modelId ?? 'unnamed model'}`, ''];
-  for (const w of options.warnings ?? []) lines.push(`**Warning: ${cell(w)}**`, '');
+  for (const w of new Set([...(report.warnings ?? []), ...(options.warnings ?? [])])) lines.push(`**Warning: ${cell(w)}**`, '');
   lines.push(
     '## Intended use',
     '',

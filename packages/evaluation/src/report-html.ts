@@ -113,6 +113,7 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
 <title>${esc(title)}</title><style>${STYLE}</style></head>
 <body><main>
 <h1>${esc(title)}</h1>
+${(report.warnings ?? []).map((w) => `<p class="warning" role="alert"><b>Warning:</b> ${esc(w)}</p>`).join('\n')}
 <p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues.</p>
 ${summary}
 ${report.tasks.map((t) => taskSection(t, pictures)).join('\n')}

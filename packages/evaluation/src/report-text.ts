@@ -25,7 +25,7 @@ export function routedPrecision(p: { routed: number; precision: number }, digits
 
 /** Plain text: one scikit-learn classification report per task, with the extra figures below it. */
 export function evaluationText(report: EvaluationReport, digits = 4): string {
-  const parts: string[] = [];
+  const parts: string[] = (report.warnings ?? []).map((w) => `WARNING: ${w}\n\n`);
   for (const t of report.tasks) {
     parts.push(`== ${t.task} (${t.metrics.n} examples) ==\n`);
     parts.push(classificationReportText(t.metrics, digits));
@@ -87,6 +87,7 @@ function taskMarkdown(t: TaskReport, maxClasses: number): string[] {
 export function evaluationMarkdown(report: EvaluationReport, options: { maxClasses?: number } = {}): string {
   const title = report.modelId ? `Evaluation of ${report.modelId}` : 'Evaluation';
   const lines = [`# ${cell(title)}${report.dataset ? ` on ${cell(report.dataset)}` : ''}`, ''];
+  for (const w of report.warnings ?? []) lines.push(`> **Warning:** ${cell(w)}`, '');
   lines.push(`${report.lines} emails; all tasks right on ${pct(report.exactMatch)} of those with a label.`, '');
   lines.push('| task | examples | labels | accuracy | macro-F1 | weighted F1 | top-k | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
   lines.push(...taskSummaryRows(report), '');

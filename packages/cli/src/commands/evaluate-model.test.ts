@@ -99,6 +99,13 @@ describe('evaluate and compare with a model', () => {
     expect(all.stderr).toContain(`warning: these are the rows model ${id} was trained on (same data hash): its metrics on them flatter it; add --split test`);
     // ... and in the model card a lead reads, not only on the terminal.
     expect(readFileSync(path.join(dir, 'all/model-card.md'), 'utf8')).toContain(`**Warning: these are the rows model ${id} was trained on`);
+    // ... and at the head of every form of the report a lead may open, and again under the figures.
+    expect(readFileSync(path.join(dir, 'all/report.html'), 'utf8')).toContain(`<b>Warning:</b> these are the rows model ${id} was trained on`);
+    expect(readFileSync(path.join(dir, 'all/report.md'), 'utf8')).toContain(`> **Warning:** these are the rows model ${id} was trained on`);
+    expect(readFileSync(path.join(dir, 'all/report.txt'), 'utf8')).toMatch(/^WARNING: these are the rows model/);
+    expect(EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'all/metrics.json'), 'utf8'))).warnings?.[0]).toMatch(/^these are the rows model/);
+    expect(all.stdout).toContain(`warning: these are the rows model ${id} was trained on`);
+    expect(readFileSync(path.join(dir, 'all/model-card.md'), 'utf8').match(/\*\*Warning: these are the rows/g)).toHaveLength(1);
     // Part of its training file (the first 200 of the 400 rows): no data hash matches, the seen-texts filter tells.
     expect((await run(['demo-data', '--out', 'part.csv', '--rows', '200'])).code).toBe(0);
     const part = await run(['evaluate', '--model', id, '--data', 'part.csv', '--out', 'part', '--no-png']);

@@ -226,18 +226,20 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           bins,
           topK,
           sliceBy: parseList(flags.sliceBy),
+          warnings,
           onProgress: (done, total, label) => progress.update(done, total * 2, label),
         });
         const tasks = report.tasks.length;
         files = await writeEvaluationReport(out, report, {
           png: flags.png,
-          modelCard: { warnings },
           onProgress: (done, all, label) => progress.update(tasks + Math.round((done / all) * tasks), tasks * 2, label),
         });
       } finally {
         progress.stop();
       }
       await appendCiSummary(ctx, evaluationMarkdown(report, { maxClasses: 10 }));
-      ctx.stdout.write(`${summary(report)}\n\nwrote ${files.length + extraFiles} files to ${out} (open report.html)\n`);
+      // Said again under the figures: the first time scrolled away above the progress lines.
+      const repeat = warnings.map((w) => `warning: ${w}\n`).join('');
+      ctx.stdout.write(`${summary(report)}\n\n${repeat}wrote ${files.length + extraFiles} files to ${out} (open report.html)\n`);
     });
 }
