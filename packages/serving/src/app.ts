@@ -5,12 +5,13 @@ import { parseEml as parseRawEml, redactPii, type Email } from '@mailroute/prepr
 import type { Auth } from './auth/api-keys.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
-import type { AppContext, AppEnv, ServingHono, TrainingDistribution } from './http/context.js';
+import type { AppContext, AppEnv, ModelTasks, ServingHono, TrainingDistribution } from './http/context.js';
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemWithHeaders } from './http/problem.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
 import { createPredictBatcher } from './model/batcher.js';
+import { registryModelTasks } from './model/model-tasks.js';
 import type { ClassifierSource } from './model/classifier-source.js';
 import type { TaskScorer } from './quality/live-quality.js';
 import { evaluationScorer } from './quality/scorer.js';
@@ -27,6 +28,12 @@ export interface AppOptions {
   store: PredictionStore;
   auth: Auth;
   registry?: ModelRegistry;
+  /**
+   * The tasks (labels, aliases, retired labels) of a model by id, for feedback on another model's
+   * predictions; default: read from the registry's copy of its manifest. The Lambda reads the manifest
+   * alone from S3 rather than downloading the artifact.
+   */
+  modelTasks?: ModelTasks;
   limits?: LimitsInput;
   logger?: Logger;
   clock?: Clock;
@@ -67,6 +74,7 @@ export function createApp(options: AppOptions): ServingApp {
   const ctx: AppContext = {
     source: options.classifierSource,
     registry: options.registry,
+    modelTasks: options.modelTasks ?? (options.registry ? registryModelTasks(options.registry) : undefined),
     store: options.store,
     auth: options.auth,
     limits: LimitsSchema.parse(options.limits ?? {}),

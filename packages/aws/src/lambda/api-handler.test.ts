@@ -134,6 +134,30 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(model.tasks[0].labels).toEqual(['payments', 'cards']);
   });
 
+  it("checks feedback as on Node: the training config's renames and retired labels, and the labels of the model that made the prediction", async () => {
+    // The served model renamed `karten` to `cards` and retired `legacy`; a rolled-back model knew `tax_documents`.
+    const trainingConfig = { tasks: [{ name: 'queue', aliases: { karten: 'cards' }, retired: ['legacy'] }, { name: 'urgency' }] };
+    const served = { tasks: [{ name: 'queue', labels: ['payments', 'cards'] }, { name: 'urgency', labels: ['low', 'high'] }], trainingConfig };
+    s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-1/manifest.json' }).resolves(body(JSON.stringify(served)));
+    s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-2/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['payments', 'cards', 'tax_documents'] }] })));
+    ddbMock.on(PutCommand).resolves({} as Out);
+    ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
+    const byId = { predictionId: 'p2', emailId: 'e2', modelId: 'ngram-bag-2', createdAt: '2026-11-28T10:00:00.000Z', labels: { queue: 'tax_documents' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'tax_documents', latencyMs: 1 };
+    ddbMock.on(GetCommand).resolves({ Item: byId } as Out);
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const auth = { authorization: `Bearer ${token}` };
+    const closedAt = '2026-11-28T10:00:00Z';
+    const retired = await handler(event('POST', '/v1/feedback', { emailId: 'e1', labels: { queue: 'legacy', urgency: 'high' }, closedAt }, auth), context);
+    expect(retired.statusCode).toBe(202);
+    expect(JSON.parse(retired.body)).toMatchObject({ ignored: { queue: '"legacy" is a retired label' } });
+    expect((await handler(event('POST', '/v1/feedback', { emailId: 'e1', labels: { queue: 'karten' }, closedAt }, auth), context)).statusCode).toBe(202);
+    const other = await handler(event('POST', '/v1/feedback', { predictionId: 'p2', labels: { queue: 'tax_documents' }, closedAt }, auth), context);
+    expect(other.statusCode).toBe(202);
+    // The other model's manifest alone is read from S3 (no artifact download), once.
+    await handler(event('POST', '/v1/feedback', { predictionId: 'p2', labels: { queue: 'tax_documents' }, closedAt }, auth), context);
+    expect(s3Mock.commandCalls(GetObjectCommand, { Key: 'models/ngram-bag-2/manifest.json' })).toHaveLength(1);
+  });
+
   it('answers 401 without a token (the authorizer would have stopped it earlier)', async () => {
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
     const res = await handler(event('POST', '/v1/classify', { emails: [{ body: 'x' }] }), context);

@@ -85,7 +85,7 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
   const source = createStaticClassifierSource(classifier);
   await source.reload();
   const store = new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName, retentionDays: config.feedbackTtlDays });
-  return createApp({ classifierSource: source, store, auth: createGatewayJwtAuth(), logger: deps.logger });
+  return createApp({ classifierSource: source, store, auth: createGatewayJwtAuth(), logger: deps.logger, modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id) });
 }
 
 /** The API Lambda's handler: config from the environment, app built on the first event. */

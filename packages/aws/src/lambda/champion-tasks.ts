@@ -1,5 +1,6 @@
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { classifierTasks, type ClassifierTask, type Manifest } from '@mailroute/model';
 import { RegistryArtifactError } from '../errors.js';
 
 const TasksManifestSchema = z.looseObject({
@@ -28,16 +29,17 @@ export async function loadChampionTasks(
   s3: S3Client,
   bucket: string,
   prefix: string,
-): Promise<{ modelId: string; tasks: { name: string; labels: string[] }[] }> {
+): Promise<{ modelId: string; tasks: ClassifierTask[] }> {
   const pointer = (await readJson(s3, bucket, `${prefix}champion.json`)) as { id?: unknown } | undefined;
   const modelId = typeof pointer?.id === 'string' ? pointer.id : BOOTSTRAP_MODEL;
   return { modelId, tasks: await loadModelTasks(s3, bucket, prefix, modelId) };
 }
 
 /** The task list of one model, from its manifest in S3 (`<prefix><modelId>/manifest.json`). */
-export async function loadModelTasks(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<{ name: string; labels: string[] }[]> {
+export async function loadModelTasks(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<ClassifierTask[]> {
   const manifest = await readJson(s3, bucket, `${prefix}${modelId}/manifest.json`);
   const parsed = TasksManifestSchema.safeParse(manifest);
   if (!parsed.success) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json has no task list`);
-  return parsed.data.tasks.map((t) => ({ name: t.name, labels: t.labels }));
+  // The training config's aliases and retired labels come along: the feedback and quality routes need them.
+  return classifierTasks({ tasks: parsed.data.tasks as Manifest['tasks'], trainingConfig: parsed.data.trainingConfig });
 }

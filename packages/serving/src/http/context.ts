@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ModelRegistry } from '@mailroute/model';
+import type { ClassifierTask, ModelRegistry } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 import type { Auth, Principal, Scope } from '../auth/api-keys.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
@@ -22,9 +22,14 @@ export type ServingHono = OpenAPIHono<AppEnv>;
 export type TrainingDistribution = () => Promise<Record<string, Record<string, number>> | undefined>;
 
 /** Everything the routes share, resolved from `createApp`'s options. */
+/** The tasks of a registered model by id. */
+export type ModelTasks = (modelId: string) => Promise<ClassifierTask[]>;
+
 export interface AppContext {
   source: ClassifierSource;
   registry?: ModelRegistry;
+  /** The tasks of another model than the served one (feedback on its predictions); none when unknown. */
+  modelTasks?: ModelTasks;
   store: PredictionStore;
   auth: Auth;
   limits: Limits;

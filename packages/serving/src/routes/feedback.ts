@@ -1,7 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { classifierTasks, currentLabel, MANIFEST_FILE, ManifestSchema, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
+import { currentLabel, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
@@ -46,26 +44,25 @@ export function checkTaxonomy(classifier: Pick<EmailClassifier, 'tasks'>, labels
   return { labels: current, ignored };
 }
 
-/** The tasks of registered models, read from their manifests once (a model does not change). */
+/** The tasks of other models, read once each (a model does not change); a failed read is tried again next time. */
 const tasksByModel = new WeakMap<AppContext, Map<string, Promise<ClassifierTask[] | undefined>>>();
 
-/** The tasks (labels, aliases, retired labels) of another model than the served one, if the registry has it. */
+/** The tasks (labels, aliases, retired labels) of another model than the served one, if they can be read. */
 function tasksOfModel(ctx: AppContext, modelId: string): Promise<ClassifierTask[] | undefined> {
-  const registry = ctx.registry;
-  if (!registry) return Promise.resolve(undefined);
+  const read = ctx.modelTasks;
+  if (!read) return Promise.resolve(undefined);
   let cache = tasksByModel.get(ctx);
   if (!cache) tasksByModel.set(ctx, (cache = new Map()));
-  let tasks = cache.get(modelId);
+  const known = cache;
+  let tasks = known.get(modelId);
   if (!tasks) {
-    tasks = (async () => {
-      try {
-        const dir = await registry.artifactDir(modelId);
-        return classifierTasks(ManifestSchema.parse(JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8'))));
-      } catch {
-        return undefined;
-      }
-    })();
-    cache.set(modelId, tasks);
+    tasks = read(modelId).catch((error: unknown) => {
+      // Not kept: a throttled or unreachable registry is asked again by the next feedback.
+      known.delete(modelId);
+      ctx.logger.error('model tasks unreadable', { modelId, error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
+      return undefined;
+    });
+    known.set(modelId, tasks);
   }
   return tasks;
 }

@@ -133,6 +133,23 @@ describe('POST /v1/feedback', () => {
     expect((await bare.app.request('/v1/feedback', jsonRequest({ predictionId: 'p-other', labels: { queue: 'kyc' }, closedAt }))).status).toBe(422);
   });
 
+  it("asks again for another model's tasks after a failed read (a throttled registry is not remembered)", async () => {
+    let calls = 0;
+    const modelTasks = async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('SlowDown');
+      return [{ name: 'queue', labels: ['kyc'] }];
+    };
+    const { app, context } = await build({ modelTasks });
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    await context.store.savePredictions([{ predictionId: 'p-o', emailId: 'e-o', modelId: 'other-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
+    const post = () => app.request('/v1/feedback', jsonRequest({ predictionId: 'p-o', labels: { queue: 'kyc' }, closedAt }));
+    expect((await post()).status).toBe(422);
+    expect((await post()).status).toBe(202);
+    expect((await post()).status).toBe(202);
+    expect(calls).toBe(2);
+  });
+
   it('404 for an unknown prediction id, 400 without any id', async () => {
     const { app } = await build();
     const unknown = await app.request('/v1/feedback', jsonRequest({ predictionId: 'nope', labels: { queue: 'billing' }, closedAt }));
