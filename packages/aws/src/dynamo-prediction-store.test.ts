@@ -72,11 +72,12 @@ function fakeTable() {
     if (values[':from']) found = found.filter((i) => String(i[skName]) >= values[':from'] && String(i[skName]) <= values[':to']);
     found.sort((a, b) => String(a[skName]).localeCompare(String(b[skName])));
     if (input.ScanIndexForward === false) found.reverse();
-    if (input.Limit) return { Items: found.slice(0, input.Limit) } as Out;
     // Pages of two items, as DynamoDB pages by size: a store that ignores LastEvaluatedKey misses items.
+    // A Limit caps a page further, and a page that stops short of the end says where to go on.
+    const size = Math.min(input.Limit ?? QUERY_PAGE, QUERY_PAGE);
     const from = input.ExclusiveStartKey ? found.findIndex((i) => key(i) === key(input.ExclusiveStartKey)) + 1 : 0;
-    const page = found.slice(from, from + QUERY_PAGE);
-    return { Items: page, ...(from + QUERY_PAGE < found.length ? { LastEvaluatedKey: { pk: page.at(-1)?.pk, sk: page.at(-1)?.sk } } : {}) } as Out;
+    const page = found.slice(from, from + size);
+    return { Items: page, ...(from + size < found.length ? { LastEvaluatedKey: { pk: page.at(-1)?.pk, sk: page.at(-1)?.sk } } : {}) } as Out;
   });
   ddb.on(BatchGetCommand).callsFake((input) => {
     const [table, req] = Object.entries(input.RequestItems as Record<string, { Keys: Item[] }>)[0];
@@ -197,6 +198,20 @@ describe('DynamoPredictionStore', () => {
     // Only the predictions with feedback, however many newer ones there are.
     const judged = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-03T00:00:00.000Z', limit: 5, judgedOnly: true });
     expect(judged.map((p) => p.prediction.predictionId)).toEqual(['b']);
+  });
+
+  it('reads a judged-only window page by page and stops at the limit, not at the end of the window', async () => {
+    await store.savePredictions(Array.from({ length: 9 }, (_, i) => record(`j${i}`, `f${i}`, `2026-11-01T1${i}:00:00.000Z`)));
+    for (const i of [8, 7, 2]) await store.saveFeedback({ emailId: `f${i}`, labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-02T09:00:00.000Z' });
+    ddb.resetHistory();
+    const judged = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z', limit: 2, judgedOnly: true });
+    expect(judged.map((p) => p.prediction.predictionId)).toEqual(['j8', 'j7']);
+    // The newest page held both: one query, not the five pages of the day.
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    const all = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z', judgedOnly: true });
+    expect(all.map((p) => p.prediction.predictionId)).toEqual(['j8', 'j7', 'j2']);
+    const newest = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z', limit: 3 });
+    expect(newest.map((p) => p.prediction.predictionId)).toEqual(['j8', 'j7', 'j6']);
   });
 
   it('follows the query pages of a busy day', async () => {

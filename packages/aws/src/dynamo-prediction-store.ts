@@ -179,14 +179,29 @@ export class DynamoPredictionStore implements PredictionStore {
   }
 
   async listPairs(window: PairWindow): Promise<FeedbackPair[]> {
+    const limit = window.limit ?? Number.POSITIVE_INFINITY;
+    const pairs: FeedbackPair[] = [];
+    if (window.judgedOnly) {
+      // Page by page, newest first, the feedback of each page read with it: it stops at `limit` judged pairs
+      // (a window of sparse feedback is still read whole: feedback has no index by time).
+      for await (const page of this.predictionPages(window, Number.POSITIVE_INFINITY)) {
+        for (const pair of await this.withFeedback(page)) if (pair.feedback && pairs.length < limit) pairs.push(pair);
+        if (pairs.length >= limit) break;
+      }
+      return pairs;
+    }
+    const predictions: PredictionRecord[] = [];
+    for await (const page of this.predictionPages(window, limit)) predictions.push(...page);
+    return this.withFeedback(predictions.slice(0, limit));
+  }
+
+  /** The window's predictions, newest first, a query page at a time, at most `limit` of them. */
+  private async *predictionPages(window: PairWindow, limit: number): AsyncGenerator<PredictionRecord[]> {
     // Bounds in the same canonical form as stored createdAt values (toISOString), so the lexical key
     // range matches the time range whatever ISO form the caller used.
     const since = canonicalTime(window.since);
     const until = canonicalTime(window.until ?? (this.options.now?.() ?? new Date()).toISOString());
-    // Only the judged ones: every prediction of the window is read, the limit applies to those with feedback.
-    const limit = window.judgedOnly ? Number.POSITIVE_INFINITY : (window.limit ?? Number.POSITIVE_INFINITY);
-    const predictions: PredictionRecord[] = [];
-    // Newest first, so a limit keeps the newest predictions of the window.
+    let left = limit;
     for (const day of daysInWindow(since, until).reverse()) {
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -198,24 +213,26 @@ export class DynamoPredictionStore implements PredictionStore {
             ExpressionAttributeNames: { '#p': L.byDayIndex.partitionKey, '#s': L.byDayIndex.sortKey },
             ExpressionAttributeValues: { ':p': dayPartition(day), ':from': since, ':to': until },
             ScanIndexForward: false,
+            // A limited read pays for the items it needs (one more: the `until` bound is inclusive here), not a whole 1 MB page.
+            ...(Number.isFinite(left) ? { Limit: Math.min(left + 1, 10_000) } : {}),
             ExclusiveStartKey: startKey,
           }),
         );
-        for (const item of out.Items ?? []) {
-          const record = toPrediction(item);
-          if (record.createdAt >= since && record.createdAt < until) predictions.push(record);
-          if (predictions.length >= limit) break;
-        }
-        startKey = predictions.length >= limit ? undefined : out.LastEvaluatedKey;
+        const page = (out.Items ?? []).map(toPrediction).filter((r) => r.createdAt >= since && r.createdAt < until).slice(0, left);
+        left -= page.length;
+        if (page.length > 0) yield page;
+        startKey = left > 0 ? out.LastEvaluatedKey : undefined;
       } while (startKey);
-      if (predictions.length >= limit) break;
+      if (left <= 0) return;
     }
+  }
+
+  private async withFeedback(predictions: readonly PredictionRecord[]): Promise<FeedbackPair[]> {
     const feedback = await this.feedbackFor([...new Set(predictions.map((p) => p.emailId))]);
-    const pairs: FeedbackPair[] = predictions.map((prediction) => {
+    return predictions.map((prediction) => {
       const fb = feedback.get(prediction.emailId);
       return fb ? { prediction, feedback: fb } : { prediction };
     });
-    return window.judgedOnly ? pairs.filter((p) => p.feedback !== undefined).slice(0, window.limit ?? Number.POSITIVE_INFINITY) : pairs;
   }
 
   async close(): Promise<void> {

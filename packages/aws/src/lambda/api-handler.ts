@@ -85,8 +85,19 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
   const source = createStaticClassifierSource(classifier);
   await source.reload();
   const store = new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName, retentionDays: config.feedbackTtlDays });
-  return createApp({ classifierSource: source, store, auth: createGatewayJwtAuth(), logger: deps.logger, modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id) });
+  return createApp({
+    classifierSource: source,
+    store,
+    auth: createGatewayJwtAuth(),
+    logger: deps.logger,
+    modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id),
+    // DynamoDB pages and BatchGets cost far more than a local SQLite read: a quality answer must fit API Gateway's 29 s.
+    limits: { qualityMaxPredictions: LAMBDA_QUALITY_MAX_PREDICTIONS },
+  });
 }
+
+/** Predictions one `/v1/quality` answer reads on Lambda (the server's default is 100,000). */
+export const LAMBDA_QUALITY_MAX_PREDICTIONS = 20_000;
 
 /** The API Lambda's handler: config from the environment, app built on the first event. */
 export function createApiLambdaHandler(env: Record<string, string | undefined>, deps?: AwsServingDeps): LambdaHandler {
