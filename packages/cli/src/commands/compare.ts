@@ -113,7 +113,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--champion <file>', "the champion's predictions JSONL on the same test set (or a model with --data)")
     .option('--data <files...>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
     .option('--split <name>', '"test": compare on the rows held out when the models were trained from --data (both must have trained on it)')
-    .option('--config <file>', 'training config to read --data with (default: the one stored in each model)')
+    .option('--config <file>', 'training config to read --data with for both models (default: the challenger\'s stored config for both; with --split test, each model\'s own)')
     .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and no mean drop)')
     .option('--out <dir>', 'write comparison.json and gate.md here')
     .option('--resamples <n>', 'paired-bootstrap resamples', '1000')
