@@ -94,17 +94,18 @@ function bodyLimiter(ctx: AppContext) {
   };
 }
 
-/**
- * At most `maxConcurrent` requests of one scope at once (503 + Retry-After beyond, rather than a growing
- * queue; classify and feedback each have their own), and a deadline per request. A timed-out handler
- * keeps its slot until it really ends, so the cap holds.
- */
 /** The Node request and response under a request (undefined on Lambda and in `app.request` tests). */
 function nodeStreams(c: Context<AppEnv>): { incoming: IncomingMessage; outgoing: ServerResponse } | undefined {
   const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
   return env?.incoming && env.outgoing ? { incoming: env.incoming, outgoing: env.outgoing } : undefined;
 }
 
+/**
+ * At most `maxConcurrent` requests of one scope at once (503 + Retry-After beyond, rather than a growing
+ * queue; classify and feedback each have their own), and a deadline per request. A timed-out handler
+ * keeps its slot until it really ends, so the cap holds (one whose body stops arriving gives it back when
+ * its connection closes).
+ */
 function admitter(ctx: AppContext, scope: Scope) {
   const { inFlight } = ctx;
   return async (c: Context<AppEnv>, next: Next): Promise<void> => {
