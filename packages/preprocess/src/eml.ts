@@ -2,6 +2,7 @@ import PostalMime from 'postal-mime';
 import type { Email } from './email.js';
 import { EmlParseError, InputTooLargeError } from './errors.js';
 import { DEFAULT_MAX_INPUT_CHARS } from './clean.js';
+import { c1AsWindows1252 } from './windows-1252.js';
 
 export interface EmlAttachment {
   filename?: string;
@@ -11,23 +12,9 @@ export interface EmlAttachment {
 
 export type ParsedEml = Email & { attachments: EmlAttachment[] };
 
-// Windows-1252 at 0x80-0x9F. Some decoders treat windows-1252 as ISO-8859-1 and leave C1 control codes,
-// which never occur in real text; mapping them back restores the euro sign, quotes and dashes.
-const CP1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-
-const CP1252_CODES = Uint16Array.from(CP1252, (c) => c.charCodeAt(0));
-const C1 = /[\u0080-\u009f]/;
-const UTF16 = new TextDecoder('utf-16le');
-
-/** C1 codes as Windows-1252; mapped code by code (a replace callback per character took 0.13 s for a megabyte). */
+/** A decoded part's text with C1 codes read as Windows-1252 (see windows-1252.ts). */
 function fixC1(text: string | undefined): string | undefined {
-  if (text === undefined || !C1.test(text)) return text;
-  const codes = new Uint16Array(text.length);
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    codes[i] = c >= 0x80 && c <= 0x9f ? CP1252_CODES[c - 0x80] : c;
-  }
-  return UTF16.decode(codes);
+  return text === undefined ? undefined : c1AsWindows1252(text);
 }
 
 /** Where the header block ends (the blank line), or the length when there is none. */

@@ -1,5 +1,5 @@
 import { computeTaskMetrics } from '@mailroute/evaluation';
-import { computeLiveQuality, type LiveQuality, type PredictionStore, type TaskScorer } from '@mailroute/serving';
+import { computeLiveQuality, type LiveQuality, type PredictionStore, type TaskInfo, type TaskScorer } from '@mailroute/serving';
 
 import { QUALITY_METRIC } from '../contracts.js';
 
@@ -46,7 +46,7 @@ export interface QualityReporterDeps {
    * The tasks with their labels to score, given the id of the model measured: the one of the window's
    * newest prediction (the model that serves, not a pointer that may lag behind it); none for an empty window.
    */
-  tasks: (modelIds: string[]) => Promise<ReadonlyArray<{ name: string; labels: readonly string[]; aliases?: Readonly<Record<string, string>> }>>;
+  tasks: (modelIds: string[]) => Promise<readonly TaskInfo[]>;
   environment: string;
   /** Days of predictions (with their feedback) scored at each run. */
   windowDays: number;

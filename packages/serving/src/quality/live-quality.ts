@@ -1,17 +1,13 @@
-import { currentLabel } from '@mailroute/model';
+import { currentLabel, type ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair, PredictionRecord } from '../store/types.js';
 import { jensenShannon, populationStabilityIndex, shares } from './drift.js';
 
-export interface TaskInfo {
-  name: string;
-  labels: readonly string[];
-  /**
-   * Renames and merges (`{ old: new }`) of the served model's training config: predicted and confirmed
-   * labels are compared under their current names, so a model trained before a rename, or feedback sent
-   * under an old name, is not scored wrong for the name alone.
-   */
-  aliases?: Readonly<Record<string, string>>;
-}
+/**
+ * A task to measure. Its `aliases` (the served model's renames and merges): predicted and confirmed labels
+ * are compared under their current names, so a model trained before a rename, or feedback sent under an
+ * old name, is not scored wrong for the name alone.
+ */
+export type TaskInfo = Pick<ClassifierTask, 'name' | 'labels' | 'aliases'>;
 
 /** Pairs with every task's labels under their current names (the tasks' aliases followed). */
 function underCurrentNames(pairs: readonly FeedbackPair[], tasks: readonly TaskInfo[]): readonly FeedbackPair[] {
@@ -21,7 +17,7 @@ function underCurrentNames(pairs: readonly FeedbackPair[], tasks: readonly TaskI
     const out = { ...labels };
     for (const task of renaming) {
       const label = out[task.name];
-      if (label !== undefined) out[task.name] = currentLabel({ name: task.name, labels: task.labels, aliases: task.aliases }, label);
+      if (label !== undefined) out[task.name] = currentLabel(task, label);
     }
     return out;
   };

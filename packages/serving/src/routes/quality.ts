@@ -7,18 +7,19 @@ import { computeLiveQuality, type TaskInfo } from '../quality/live-quality.js';
 import type { FeedbackPair } from '../store/types.js';
 import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
 
-/** Tasks of the served model when it is the one measured, else the task names found in the stored predictions. */
-/** The tasks to measure; the served model's renames apply to every model's labels (they are the newest names). */
+/**
+ * The tasks to measure: the served model's when it is the one measured, else the task names found in the
+ * stored predictions. The served model's renames apply to every model's labels (they are the newest names).
+ */
 function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[], scope: string): TaskInfo[] {
   const current = ctx.source.current();
+  if (current && current.modelId === scope) return [...current.tasks];
   const served = new Map((current?.tasks ?? []).map((t) => [t.name, t]));
-  const aliasesOf = (name: string) => {
-    const aliases = served.get(name)?.aliases;
-    return aliases ? { aliases } : {};
-  };
-  if (current && current.modelId === scope) return current.tasks.map((t) => ({ name: t.name, labels: t.labels, ...aliasesOf(t.name) }));
   const names = new Set(pairs.flatMap((p) => Object.keys(p.prediction.labels)));
-  return [...names].map((name) => ({ name, labels: [], ...aliasesOf(name) }));
+  return [...names].map((name) => {
+    const aliases = served.get(name)?.aliases;
+    return { name, labels: [], ...(aliases ? { aliases } : {}) };
+  });
 }
 
 const ALL = 'all';

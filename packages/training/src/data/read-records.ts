@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { decodeWindows1252 } from '@mailroute/preprocess';
 import { jsonErrorOffset } from '../config-errors.js';
 import { DatasetError } from '../errors.js';
 
@@ -39,20 +40,8 @@ export interface SourceFile {
 
 export type FileEncoding = 'utf-8' | 'windows-1252';
 
-/**
- * Windows-1252's characters for bytes 0x80-0x9F (WHATWG's table: € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ);
- * the five bytes it leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) keep their own code point, as WHATWG says.
- */
-const CP1252_80_9F = '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F'
-  + '\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
-
-/**
- * Windows-1252 decoded here: Node 20.20's TextDecoder('windows-1252') decodes Latin-1, turning € „ “ ” – …
- * into control characters. Every other byte is its Latin-1 code point.
- */
-export function decodeWindows1252(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('latin1').replace(/[\x80-\x9F]/g, (c) => CP1252_80_9F[c.charCodeAt(0) - 0x80]);
-}
+// Node 20.20's TextDecoder('windows-1252') decodes Latin-1 (€ „ “ ” – … become control characters): preprocess's decoder instead.
+export { decodeWindows1252 };
 
 /** A UTF-16 file (Excel's "Unicode text") starts with FF FE or FE FF: neither encoding the config offers reads it. */
 function isUtf16(bytes: Buffer): boolean {

@@ -20,11 +20,13 @@ export interface ModelRows {
   noText: number;
   /** Where the first of them are (`file:line`), at most 5. */
   noTextAt: string[];
+  /** Each kept row's place in `rows` (and `inputs`, `keys`). */
+  at: Map<DatasetRow, number>;
 }
 
 /** Cleans every row once (the one way training and serving turn an email into model input). */
 export function prepareModelRows(all: readonly DatasetRow[], onProgress?: OnProgress): ModelRows {
-  const out: ModelRows = { rows: [], inputs: [], keys: [], noText: 0, noTextAt: [] };
+  const out: ModelRows = { rows: [], inputs: [], keys: [], noText: 0, noTextAt: [], at: new Map() };
   const step = Math.max(1, Math.floor(all.length / 20));
   for (let i = 0; i < all.length; i++) {
     const input = prepareModelInput(all[i].email);
@@ -32,8 +34,8 @@ export function prepareModelRows(all: readonly DatasetRow[], onProgress?: OnProg
     if (key === '') {
       out.noText += 1;
       if (out.noTextAt.length < 5) out.noTextAt.push(`${all[i].file}:${all[i].line}`);
-    }
-    else {
+    } else {
+      out.at.set(all[i], out.rows.length);
       out.rows.push(all[i]);
       out.inputs.push(input);
       out.keys.push(key);
@@ -45,9 +47,8 @@ export function prepareModelRows(all: readonly DatasetRow[], onProgress?: OnProg
 
 /** The model inputs of some of the rows (each row is found by identity). */
 export function inputsOf(prepared: ModelRows, rows: readonly DatasetRow[]): ModelInput[] {
-  const at = new Map(prepared.rows.map((row, i) => [row, i]));
   return rows.map((row) => {
-    const i = at.get(row);
+    const i = prepared.at.get(row);
     if (i === undefined) throw new Error(`row ${row.id} was not prepared`);
     return prepared.inputs[i];
   });

@@ -1,14 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
-import { ArtifactError, Classifier, classifierTasks, createLocalRegistry, currentLabel, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ClassifierTask, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ClassifierTask, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
 import { OTHER_LABEL } from '../taxonomy.js';
 import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
-import { prepareModelRows, rowsFingerprint } from './model-rows.js';
+import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { prepareInputs } from './train-from-config.js';
 
 export interface PredictDatasetOptions {
@@ -77,8 +77,11 @@ function notInModelWarnings(classifier: Classifier, notInModel: Record<string, R
   });
 }
 
-/** The held-out test rows of a model's training data, split again exactly as its training split them. */
-async function heldOutRows(classifier: Classifier, paths: string[], config: TrainingConfig): Promise<DatasetRow[]> {
+/**
+ * The held-out test rows of a model's training data, split again exactly as its training split them, with
+ * their model input when the split needed it (cleaned once, not again for scoring).
+ */
+async function heldOutRows(classifier: Classifier, paths: string[], config: TrainingConfig): Promise<{ rows: DatasetRow[]; inputs?: ModelInput[] }> {
   const { manifest, modelId } = classifier;
   const testedOn = manifest.training?.testedOn;
   if (testedOn !== 'held-out-split') {
@@ -95,8 +98,8 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   try {
     dataset = await loadDataset(paths, config);
   } catch (error) {
-    // The training data was read with this config when the model was trained: rows it cannot read are other data.
-    // Rows or columns it cannot read mean other data; a file it cannot open or decode is said as it is.
+    // The training data was read with this config when the model was trained: rows or columns it cannot read
+    // mean other data; a file it cannot open or decode is said as it is.
     const otherData = error instanceof DatasetError && (error.code === 'DATASET_ROW_INVALID' || (error.code === 'DATASET_FILE_INVALID' && /header lacks|lacks a text column/.test(error.message)));
     if (!otherData) throw error;
     const why = error.code === 'DATASET_ROW_INVALID' ? `read with its training config it has bad rows: ${error.problems[0] ?? error.message}` : `its training config cannot read it: ${error.message}`;
@@ -106,7 +109,7 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
     throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}: other data, or the same read differently by this version of mailroute); give the same file(s), or leave out --split to predict all rows`);
   }
   // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
-  if (manifest.training?.splitKey !== 'clean-text') return splitDataset(dataset.rows, config.split).test;
+  if (manifest.training?.splitKey !== 'clean-text') return { rows: splitDataset(dataset.rows, config.split).test };
   const prepared = prepareModelRows(dataset.rows);
   const test = splitDataset(prepared.rows, config.split, { keys: prepared.keys }).test;
   const expected = manifest.training?.testRowsFingerprint;
@@ -115,7 +118,7 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
       `--split test: the rows model ${modelId} held out cannot be found again in ${paths.join(', ')}: the same data splits differently now (the cleaning changed since the model was trained, so other rows count as duplicates); evaluate it on a separate test file instead`,
     );
   }
-  return test;
+  return { rows: test, inputs: inputsOf(prepared, test) };
 }
 
 async function isArtifactDir(p: string): Promise<boolean> {
@@ -178,7 +181,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, names?.[t.name] ?? t.labels]));
     const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
     let rows: DatasetRow[];
-    if (options.split === 'test') rows = await heldOutRows(classifier, paths, config);
+    let inputs: ModelInput[] | undefined;
+    if (options.split === 'test') ({ rows, inputs } = await heldOutRows(classifier, paths, config));
     else {
       const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', modelConfig: options.config === undefined });
       rows = dataset.rows;
@@ -200,10 +204,10 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       modelId: classifier.modelId,
       rows: rows.length,
       config,
-      tasks: classifierTasks(classifier.manifest),
+      tasks: [...classifier.tasks],
       renamedLabels: renamedOf(classifier.tasks, names),
-      run: async (onProgress) => [...(await scoreRows(classifier, rows, onProgress, names))],
-      lines: (onProgress) => scoreRows(classifier, rows, onProgress, names),
+      run: async (onProgress) => [...(await scoreRows(classifier, rows, inputs, onProgress, names))],
+      lines: (onProgress) => scoreRows(classifier, rows, inputs, onProgress, names),
       release: () => classifier.release(),
     };
   } catch (error) {
@@ -212,11 +216,6 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
   }
 }
 
-/**
- * Scores the rows, then builds their lines lazily: a line with every label's score is about 10 KB, so
- * 100k rows held as lines (or as one string) would take over a gigabyte. The model is not needed after
- * scoring; the lines come from the probabilities.
- */
 /** Each task's labels under the names of `config` (its aliases followed): a model trained before a rename, read with the newer config. */
 function labelNamesIn(config: TrainingConfig, tasks: readonly { name: string; labels: readonly string[] }[]): Record<string, string[]> {
   const byName = new Map(config.tasks.map((t) => [t.name, t]));
@@ -234,8 +233,19 @@ function renamedOf(tasks: readonly { name: string; labels: readonly string[] }[]
   return tasks.flatMap((task) => task.labels.flatMap((label, c) => (names[task.name][c] !== label ? [`${task.name}: ${label} -> ${names[task.name][c]}`] : [])));
 }
 
-async function scoreRows(classifier: Classifier, rows: readonly DatasetRow[], onProgress?: OnProgress, names?: Record<string, string[]>): Promise<Iterable<PredictionLine>> {
-  const inputs = prepareInputs(rows, onProgress);
+/**
+ * Scores the rows (cleaning them unless their inputs are given), then builds their lines lazily: a line with
+ * every label's score is about 10 KB, so 100k rows held as lines (or as one string) would take over a
+ * gigabyte. The model is not needed after scoring; the lines come from the probabilities.
+ */
+async function scoreRows(
+  classifier: Classifier,
+  rows: readonly DatasetRow[],
+  prepared: readonly ModelInput[] | undefined,
+  onProgress?: OnProgress,
+  names?: Record<string, string[]>,
+): Promise<Iterable<PredictionLine>> {
+  const inputs = prepared ?? prepareInputs(rows, onProgress);
   const probs = await predictProbs(classifier, inputs, onProgress);
   const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
   const tasks = classifier.tasks;

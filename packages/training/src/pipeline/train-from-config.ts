@@ -168,11 +168,11 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       testInputs = prepareInputs(testRows);
       await tracker.update({ testDataHash: test.dataHash });
     } else testInputs = inputsOf(prepared, testRows);
-    const trainValid = [...split.train, ...split.valid];
-    // An external test file may repeat training texts (as the model reads them): counted, so the test figure can be judged.
-    const seenClean = new Set(inputsOf(prepared, trainValid).map((input) => normaliseText(input.text)));
+    // An external test file may repeat training texts as the model reads them (every prepared row trains
+    // then): counted, so the test figure can be judged. Held-out rows cannot: the split keeps them apart.
+    const trainingKeys = new Set(options.testDataPath ? prepared.keys : []);
     // The texts as exported, kept in the artifact (seen-texts.bloom) so that evaluating on them is noticed.
-    const seen = new Set(trainValid.map((r) => r.dedupeKey));
+    const seen = new Set([...split.train, ...split.valid].map((r) => r.dedupeKey));
     const counts = {
       read: dataset.read,
       rows: prepared.rows.length,
@@ -184,7 +184,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       badRowProblems: dataset.skipped.length,
       unlabelled: dataset.unlabelled,
       duplicateGroups: split.duplicateGroups,
-      testSeenInTraining: testInputs.filter((input) => seenClean.has(normaliseText(input.text))).length,
+      testSeenInTraining: testInputs.filter((input) => trainingKeys.has(normaliseText(input.text))).length,
     };
     await tracker.update({ dataHash: dataset.dataHash, counts, taxonomy: dataset.taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${counts.train} train, ${counts.valid} valid, ${counts.test} test`);
