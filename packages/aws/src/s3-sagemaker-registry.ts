@@ -5,7 +5,6 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@a
 import {
   CreateModelPackageCommand,
   DescribeModelPackageCommand,
-  ListModelPackagesCommand,
   UpdateModelPackageCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -21,6 +20,7 @@ import {
   toCustomerMetadata,
 } from './registry-metadata.js';
 import { ModelVersionExistsError, ModelVersionNotFoundError, RegistryArtifactError, RegistryStateError } from './errors.js';
+import { modelPackageSummaries } from './model-packages.js';
 
 export interface S3SageMakerRegistryOptions {
   s3: S3Client;
@@ -199,20 +199,9 @@ export class S3SageMakerRegistry implements ModelRegistry {
 
   private async packageArns(): Promise<string[]> {
     const arns: string[] = [];
-    let token: string | undefined;
-    do {
-      const out = await this.options.sagemaker.send(
-        new ListModelPackagesCommand({
-          ModelPackageGroupName: this.options.modelPackageGroupName,
-          ModelPackageType: 'Versioned',
-          SortBy: 'CreationTime',
-          SortOrder: 'Descending',
-          NextToken: token,
-        }),
-      );
-      for (const summary of out.ModelPackageSummaryList ?? []) if (summary.ModelPackageArn) arns.push(summary.ModelPackageArn);
-      token = out.NextToken;
-    } while (token);
+    for await (const summary of modelPackageSummaries(this.options.sagemaker, this.options.modelPackageGroupName)) {
+      if (summary.ModelPackageArn) arns.push(summary.ModelPackageArn);
+    }
     return arns;
   }
 
