@@ -62,7 +62,6 @@ export interface LocalRegistryOptions {
   now?: () => Date;
 }
 
-
 /** Numeric leaves of the manifest metrics, flattened with dots (`queue.macro_f1`). */
 function headlineMetrics(metrics: Record<string, unknown> | undefined, prefix = '', out: Record<string, number> = {}): Record<string, number> {
   for (const [key, value] of Object.entries(metrics ?? {})) {
@@ -75,11 +74,6 @@ function headlineMetrics(metrics: Record<string, unknown> | undefined, prefix = 
   return out;
 }
 
-/**
- * The local model registry under `MAILROUTE_HOME`. Writes are atomic (artifacts are copied to a staging
- * directory on the same filesystem, fsynced, then renamed; the index is replaced via temp file + rename)
- * and serialised across processes by a lock file, so a crash never leaves a half model visible.
- */
 /** Whether `a` becomes `b` by one changed, added or dropped character, or two neighbours swapped (a typo). */
 function oneEditApart(a: string, b: string): boolean {
   if (a === b || Math.abs(a.length - b.length) > 1) return false;
@@ -92,6 +86,11 @@ function oneEditApart(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
+/**
+ * The local model registry under `MAILROUTE_HOME`. Writes are atomic (artifacts are copied to a staging
+ * directory on the same filesystem, fsynced, then renamed; the index is replaced via temp file + rename)
+ * and serialised across processes by a lock file, so a crash never leaves a half model visible.
+ */
 export class LocalModelRegistry implements ModelRegistry {
   readonly home: string;
   private readonly modelsDir: string;
