@@ -7,7 +7,7 @@ import { createRateLimiter } from './auth/rate-limiter.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
 import type { AppContext, AppEnv, ModelTasks, ServingHono, TrainingDistribution } from './http/context.js';
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
-import { silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
+import { describeError, silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemWithHeaders } from './http/problem.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
 import { createPredictBatcher } from './model/batcher.js';
@@ -139,9 +139,8 @@ export function createApp(options: AppOptions): ServingApp {
     if (problem.body.status >= 500 && (problem.body.code === 'INTERNAL' || problem.body.status === 502)) {
       // The error and its cause (e.g. the SDK error behind a failed endpoint call) by name and message
       // only; never the request body.
-      const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message.slice(0, 200)}` : 'unknown');
-      const cause = error instanceof Error && error.cause !== undefined ? { cause: describe(error.cause) } : {};
-      ctx.logger.error('request failed', { route: c.req.routePath, code: problem.body.code, error: describe(error), ...cause });
+      const cause = error instanceof Error && error.cause !== undefined ? { cause: describeError(error.cause) } : {};
+      ctx.logger.error('request failed', { route: c.req.routePath, code: problem.body.code, error: describeError(error), ...cause });
     }
     return problemResponse(c, problem);
   });

@@ -1,6 +1,6 @@
 import { handle, type LambdaEvent, type LambdaContext, type APIGatewayProxyResult } from 'hono/aws-lambda';
 import type { ServingApp } from '../app.js';
-import { silentLogger, type Logger } from '../http/logger.js';
+import { describeError, silentLogger, type Logger } from '../http/logger.js';
 import { problem, PROBLEM_CONTENT_TYPE } from '../http/problem.js';
 
 export type LambdaHandler = (event: LambdaEvent, context: LambdaContext) => Promise<APIGatewayProxyResult>;
@@ -50,8 +50,7 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
       handler = await ready;
     } catch (error) {
       if (isConfigFault(error)) throw error;
-      const e = error as { name?: string; message?: string; cause?: { name?: string } };
-      logger.error('app not ready', { error: `${e.name ?? 'Error'}: ${String(e.message ?? '').slice(0, 200)}`, cause: e.cause?.name });
+      logger.error('app not ready', { error: describeError(error), cause: (error as { cause?: { name?: string } }).cause?.name });
       return notReady();
     }
     return handler(withoutStagePrefix(event), context);

@@ -17,3 +17,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** An error for a log line: its name and the start of its message, never more (a message may quote input). */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown';
+}

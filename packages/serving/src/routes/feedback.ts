@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { currentLabel, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
+import { describeError } from '../http/logger.js';
 import { guardBodyRoute } from '../http/guard.js';
 import { FeedbackRequestSchema, FeedbackResponseSchema } from '../http/schemas.js';
 import type { PredictionRecord } from '../store/types.js';
@@ -59,7 +60,7 @@ function tasksOfModel(ctx: AppContext, modelId: string): Promise<ClassifierTask[
     tasks = read(modelId).catch((error: unknown) => {
       // Not kept: a throttled or unreachable registry is asked again by the next feedback.
       known.delete(modelId);
-      ctx.logger.error('model tasks unreadable', { modelId, error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown' });
+      ctx.logger.error('model tasks unreadable', { modelId, error: describeError(error) });
       return undefined;
     });
     known.set(modelId, tasks);
