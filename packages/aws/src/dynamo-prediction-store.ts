@@ -192,7 +192,7 @@ export class DynamoPredictionStore implements PredictionStore {
     }
     const predictions: PredictionRecord[] = [];
     for await (const page of this.predictionPages(window, limit)) predictions.push(...page);
-    return this.withFeedback(predictions.slice(0, limit));
+    return this.withFeedback(predictions);
   }
 
   /** The window's predictions, newest first, a query page at a time, at most `limit` of them. */
