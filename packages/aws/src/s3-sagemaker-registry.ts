@@ -5,6 +5,7 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@a
 import {
   CreateModelPackageCommand,
   DescribeModelPackageCommand,
+  ListModelPackagesCommand,
   UpdateModelPackageCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -20,7 +21,6 @@ import {
   toCustomerMetadata,
 } from './registry-metadata.js';
 import { ModelVersionExistsError, ModelVersionNotFoundError, RegistryArtifactError, RegistryStateError } from './errors.js';
-import { modelPackageSummaries } from './model-packages.js';
 
 export interface S3SageMakerRegistryOptions {
   s3: S3Client;
@@ -199,9 +199,20 @@ export class S3SageMakerRegistry implements ModelRegistry {
 
   private async packageArns(): Promise<string[]> {
     const arns: string[] = [];
-    for await (const summary of modelPackageSummaries(this.options.sagemaker, this.options.modelPackageGroupName)) {
-      if (summary.ModelPackageArn) arns.push(summary.ModelPackageArn);
-    }
+    let token: string | undefined;
+    do {
+      const out = await this.options.sagemaker.send(
+        new ListModelPackagesCommand({
+          ModelPackageGroupName: this.options.modelPackageGroupName,
+          ModelPackageType: 'Versioned',
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+          NextToken: token,
+        }),
+      );
+      for (const summary of out.ModelPackageSummaryList ?? []) if (summary.ModelPackageArn) arns.push(summary.ModelPackageArn);
+      token = out.NextToken;
+    } while (token);
     return arns;
   }
 

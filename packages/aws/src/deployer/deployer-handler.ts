@@ -4,6 +4,7 @@ import {
   CreateModelCommand,
   DescribeEndpointCommand,
   DescribeModelPackageCommand,
+  ListModelPackagesCommand,
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
@@ -23,7 +24,6 @@ import {
   type ModelPackageStateChange,
 } from './deploy-plan.js';
 import { DEPLOYER_ENV } from '../contracts.js';
-import { modelPackageSummaries } from '../model-packages.js';
 
 
 const list = (value: string | undefined) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
@@ -150,11 +150,28 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
     };
   }
 
-  /** The newest Approved package of the group. */
+  /**
+   * The newest Approved package of the group. Pages are followed: SageMaker may cut a page before it
+   * filters by status, so a first page can be empty while Approved versions exist.
+   */
   async function newestApproved(): Promise<string | undefined> {
-    for await (const s of modelPackageSummaries(sagemaker, config.modelPackageGroupName, 'Approved')) {
-      if (s.ModelPackageArn && (s.ModelApprovalStatus === undefined || s.ModelApprovalStatus === 'Approved')) return s.ModelPackageArn;
-    }
+    let token: string | undefined;
+    do {
+      const page = await sagemaker.send(
+        new ListModelPackagesCommand({
+          ModelPackageGroupName: config.modelPackageGroupName,
+          ModelApprovalStatus: 'Approved',
+          ModelPackageType: 'Versioned',
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+          MaxResults: 100,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      );
+      const found = page.ModelPackageSummaryList?.find((s) => s.ModelApprovalStatus === undefined || s.ModelApprovalStatus === 'Approved');
+      if (found?.ModelPackageArn) return found.ModelPackageArn;
+      token = page.NextToken;
+    } while (token);
     return undefined;
   }
 
