@@ -59,9 +59,14 @@ function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
     const shown = declared.length > 80 ? `${declared.slice(0, 80)}…` : declared;
     throw new UnsupportedMediaTypeError(`Content-Type must be ${types.join(' or ')}${shown ? `, not ${shown}` : ''}.`);
   }
-  // The route's validator reads JSON only under this exact form (no space before ';', no empty parameter).
+  // The route's validator reads JSON only under this exact form (no space before ';'): a form RFC 9110
+  // allows (`application/json ; charset=utf-8`) is rewritten to it; an empty parameter is refused.
   if (declared === 'application/json' && !JSON_CONTENT_TYPE.test(header)) {
-    throw new UnsupportedMediaTypeError('Content-Type must be written application/json or application/json; charset=utf-8 (no space before ";", no empty parameter).');
+    const compact = compactJsonContentType(header);
+    if (compact === undefined) {
+      throw new UnsupportedMediaTypeError('Content-Type must be written application/json or application/json; charset=utf-8 (no empty parameter).');
+    }
+    c.req.raw.headers.set('content-type', compact);
   }
   const encoding = c.req.header('content-encoding');
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && encoding.trim() !== '') {
@@ -71,6 +76,25 @@ function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
 
 /** The form of a JSON Content-Type that @hono/zod-openapi's body validator accepts. */
 const JSON_CONTENT_TYPE = /^application\/json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
+
+/**
+ * `header` (a JSON media type) without the blanks around its `;`s and `=`s (RFC 9110's OWS), in the form
+ * the body validator accepts; undefined when a parameter is empty or has no value (`application/json;`).
+ */
+export function compactJsonContentType(header: string): string | undefined {
+  const [type, ...params] = header.split(';');
+  const parts = [type.trim()];
+  for (const param of params) {
+    const eq = param.indexOf('=');
+    if (eq < 0) return undefined;
+    const name = param.slice(0, eq).trim();
+    const value = param.slice(eq + 1).trim();
+    if (!/^[a-zA-Z0-9-]+$/.test(name) || value === '') return undefined;
+    parts.push(`${name}=${value}`);
+  }
+  const compact = parts.join('; ');
+  return JSON_CONTENT_TYPE.test(compact) ? compact : undefined;
+}
 
 /**
  * Body size: a Content-Length is checked up front without touching the body (so the Node adapter can
