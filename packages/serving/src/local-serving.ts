@@ -66,7 +66,7 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
     // Queued predictions fail after their answer has gone: logged and counted, as nobody awaits them.
     onError: (error) => {
       metrics.storeWriteFailures.inc();
-      logger.error('prediction_write_failed', { message: error.message, cause: String(error.cause) });
+      logger.error('prediction_write_failed', { detail: error.message, cause: String(error.cause) });
     },
   });
   const serving = createApp({ classifierSource: source, registry, store, auth, limits: options.limits, logger, storeText: options.storeText, trainingDistribution, metrics });

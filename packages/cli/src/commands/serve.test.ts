@@ -7,7 +7,7 @@ import { hashApiKey } from '@mailroute/serving';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../context.js';
 import { main } from '../main.js';
-import { shutdownSignals } from './serve.js';
+import { lineLogger, shutdownSignals } from './serve.js';
 import { captureStream, runCli } from '../test-support.js';
 
 
@@ -163,13 +163,23 @@ describe('mailroute serve', () => {
     const res = await run(['serve', '--port', '0', '--home', path.join(root, 'empty')]);
     expect(res.code).toBe(1);
     const lines = res.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1); // said once: not also as a log line
     expect(lines.at(-1)).toMatch(/^mailroute: \[MODEL_LOAD_FAILED\] There is no model to serve: the registry at \S+empty has no champion\. Approve a version \(mailroute registry approve <id>\), serve a model directory with --model-dir, or, on an empty registry, run mailroute start/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
     const dir = path.join(root, 'no-model-here');
     const noDir = await run(['serve', '--port', '0', '--home', path.join(root, 'empty'), '--model-dir', dir]);
     expect(noDir.code).toBe(1);
     expect(noDir.stderr).toContain(`[MODEL_LOAD_FAILED] There is no model in ${dir}: it has no manifest.json`);
+    expect(noDir.stderr.trim().split('\n')).toHaveLength(1);
   }, 60_000);
+
+  it('logs JSON lines whose own keys no field can overwrite', () => {
+    const err = captureStream();
+    const logger = lineLogger(createContext({ stderr: err.stream }));
+    logger.error('model load failed', { modelId: 'm1', message: 'bad manifest', level: 'x' });
+    const line = JSON.parse(err.text()) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 'error', message: 'model load failed', modelId: 'm1', field_message: 'bad manifest', field_level: 'x' });
+  });
 
   it('runs the SageMaker contract as the container does: `serve` with the Dockerfile environment', async () => {
     const modelsDir = path.join(home, 'models');

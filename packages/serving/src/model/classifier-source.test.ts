@@ -54,7 +54,8 @@ describe('createClassifierSource', () => {
   it('keeps the old model serving when the new one fails to load, and reports it', async () => {
     const reg = registryLike('m1');
     const events: string[] = [];
-    const source = createClassifierSource(reg);
+    const logged: unknown[][] = [];
+    const source = createClassifierSource({ ...reg, logger: { info: () => undefined, warn: () => undefined, error: (...line) => logged.push(line) } });
     source.onEvent((e) => events.push(e.kind));
     await source.reload();
     reg.setChampion('bad');
@@ -63,6 +64,18 @@ describe('createClassifierSource', () => {
     expect(source.current()?.modelId).toBe('m1');
     expect(source.status()).toMatchObject({ modelId: 'm1', failedReloads: 1, lastReloadError: { modelId: 'bad', message: 'manifest of bad is invalid' } });
     expect(events).toEqual(['loaded', 'load_failed']);
+    expect(logged).toEqual([['model load failed; the previous model keeps serving', { modelId: 'bad', detail: 'manifest of bad is invalid' }]]);
+    await source.close();
+  });
+
+  it('leaves a failed first load to its caller: thrown, not also logged', async () => {
+    const reg = registryLike('bad');
+    reg.breakModel('bad');
+    const logged: unknown[][] = [];
+    const source = createClassifierSource({ ...reg, logger: { info: () => undefined, warn: () => undefined, error: (...line) => logged.push(line) } });
+    await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+    expect(source.status()).toMatchObject({ failedReloads: 1, lastReloadError: { modelId: 'bad' } });
+    expect(logged).toEqual([]);
     await source.close();
   });
 

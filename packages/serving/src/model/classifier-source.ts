@@ -153,7 +153,9 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
       lastReloadError = { at: iso(), message: withoutPaths(message), modelId: target?.id };
       failedTargetId = target?.id;
-      logger.error('model load failed; the previous model keeps serving', { modelId: target?.id, message });
+      // With no model yet (the first load), the caller gets the error and reports it: logged here too, a
+      // failed start said the same thing twice.
+      if (slot !== undefined) logger.error('model load failed; the previous model keeps serving', { modelId: target?.id, detail: message });
       emit({ kind: 'load_failed', modelId: target?.id, message });
       throw error instanceof ModelLoadError ? error : new ModelLoadError(`Loading model ${target?.id ?? '?'} failed: ${message}`, {}, { cause: error });
     }
