@@ -15,7 +15,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   };
 
   app.openapi(
-    createRoute({ method: 'get', path: '/healthz', summary: 'Alive', responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthSchema } } } } }),
+    createRoute({ method: 'get', path: '/healthz', summary: 'Alive', responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthSchema } } }, 405: noBodyErrorResponses[405] } }),
     (c) => c.json({ status: 'ok' }, 200),
   );
   app.openapi(
@@ -23,7 +23,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/readyz',
       summary: 'A model is loaded',
-      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 503: noBodyErrorResponses[503] },
+      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 405: noBodyErrorResponses[405], 503: noBodyErrorResponses[503] },
     }),
     (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
   );
@@ -33,7 +33,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/ping',
       summary: 'SageMaker health check',
-      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 503: noBodyErrorResponses[503] },
+      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 405: noBodyErrorResponses[405], 503: noBodyErrorResponses[503] },
     }),
     (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
   );
@@ -43,7 +43,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/v1/model',
       summary: 'The model being served and the last reload',
-      responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } } },
+      responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, 405: noBodyErrorResponses[405] },
     }),
     async (c) => {
       const s = ctx.source.status();
@@ -72,7 +72,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/metrics',
       summary: 'Prometheus metrics: requests, latency histogram, predictions per label, abstentions, model version, in-flight requests',
-      responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } } },
+      responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, 405: noBodyErrorResponses[405] },
     }),
     (c) => c.text(ctx.metrics.registry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }),
   );

@@ -341,6 +341,13 @@ describe('operations routes', () => {
     expect(Object.keys(doc.paths['/invocations'].post.responses)).toContain('406');
     expect(doc.paths['/metrics'].get.responses['200'].content).toHaveProperty(['text/plain']);
     expect(Object.keys(doc.paths['/v1/admin/reload'].post.responses)).not.toContain('413');
+    // Every path is in the document, with the 405 that every known path gives to another method.
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/openapi.json', '/docs', '/healthz', '/readyz', '/ping', '/metrics']));
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+      for (const op of Object.values(ops)) expect(Object.keys(op.responses), path).toContain('405');
+    }
+    expect(doc.paths['/docs'].get.responses['200'].content).toHaveProperty(['text/html']);
+    for (const path of ['/docs', '/openapi.json', '/healthz']) expect((await app.request(path, { method: 'POST' })).status, path).toBe(405);
     const html = await (await app.request('/docs')).text();
     // Relative, so behind a named stage (/prod/docs) the page loads /prod/openapi.json.
     expect(html).toContain("fetch('openapi.json')");
