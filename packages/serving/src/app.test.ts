@@ -210,6 +210,9 @@ describe('auth and limits', () => {
     expect(bare.status).toBe(200);
     const bareBoth = await app.request('/v1/admin/reload', { method: 'POST', headers: { authorization: KEYS.classify, 'x-api-key': KEYS.all } });
     expect(bareBoth.status).toBe(403);
+    // Another scheme carries no key of ours (a SigV4-signed call through an IAM-authorised gateway): x-api-key does.
+    const signed = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'AWS4-HMAC-SHA256 Credential=x/20261130/eu-central-1/execute-api/aws4_request, SignedHeaders=host, Signature=00', 'x-api-key': KEYS.classify }, body: JSON.stringify({ emails: [invoiceEmail] }) });
+    expect(signed.status).toBe(200);
   });
 
   it('429 with Retry-After past the key rate limit', async () => {

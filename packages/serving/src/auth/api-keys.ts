@@ -87,6 +87,8 @@ export function presentedKey(authorization: string | undefined, apiKeyHeader: st
     // A bare token (one word), as API Gateway's JWT authorizer also takes it: the caller's, not x-api-key's.
     if (value !== '' && !/\s/.test(value)) return value;
   }
+  // Another scheme (`AWS4-HMAC-SHA256 …` of an IAM-authorised gateway, `Basic …` of a proxy) carries no
+  // key of ours: x-api-key does, when sent.
   if (apiKeyHeader) return apiKeyHeader.trim();
   return undefined;
 }
