@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI straight from source: no build step between `npm ci` and `npx mailroute`.
+// The SageMaker container runs a bundle of `serve` with plain node instead (scripts/build.mjs).
 import { register } from 'tsx/esm/api';
 
 // `mailroute ... | head` closes the pipe early: stop quietly instead of crashing on EPIPE.

@@ -1,0 +1,68 @@
+// Assembles what the container's final stage holds (the Dockerfile copies it whole):
+//   <out>/mailroute.mjs, <out>/*.worker.mjs   the serve bundle (build.mjs)
+//   <out>/node_modules/                      the bundle's externals (externals.mjs) and the packages they
+//                                            require, copied from the workspace's installed node_modules,
+//                                            trimmed (externals.mjs: TRIM)
+// Usage: node scripts/stage.mjs <out> [--bundle <dir>]   (default bundle: dist/serve)
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EXTERNALS, TRIM } from './externals.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values, positionals } = parseArgs({ options: { bundle: { type: 'string' } }, allowPositionals: true });
+if (positionals.length !== 1) throw new Error('usage: node scripts/stage.mjs <out> [--bundle <dir>]');
+const out = path.resolve(positionals[0]);
+const bundle = path.resolve(values.bundle ?? path.join(root, 'dist/serve'));
+if (!existsSync(path.join(bundle, 'mailroute.mjs'))) throw new Error(`no serve bundle in ${bundle}: run npm run build -w packages/cli first`);
+
+/** The installed package `name` as node finds it from `dir`: the nearest node_modules/<name> above. */
+function locate(name, dir) {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const candidate = path.join(at, 'node_modules', name);
+    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
+    if (at === path.dirname(at)) return undefined;
+  }
+}
+
+/** Where a package goes under <out>: its place below the first node_modules (nesting kept). */
+const placeOf = (dir) => dir.slice(dir.indexOf(`${path.sep}node_modules${path.sep}`) + 1);
+
+// License files travel with every package.
+const LICENSE = /^(licen[cs]e|notice|copying)/i;
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+cpSync(bundle, out, { recursive: true });
+
+const copied = new Map();
+const pending = EXTERNALS.map((name) => ({ name, from: root, optional: false }));
+while (pending.length > 0) {
+  const { name, from, optional } = pending.shift();
+  const dir = locate(name, from);
+  if (dir === undefined) {
+    if (optional) continue;
+    throw new Error(`${name} is not installed (needed from ${from})`);
+  }
+  if (copied.has(dir)) continue;
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const rule = TRIM[name];
+  const target = path.join(out, placeOf(dir));
+  if (rule) {
+    for (const keep of rule.keep) {
+      if (!existsSync(path.join(dir, keep))) throw new Error(`${name} has no ${keep}`);
+      cpSync(path.join(dir, keep), path.join(target, keep), { recursive: true });
+    }
+    for (const entry of readdirSync(dir)) if (LICENSE.test(entry)) cpSync(path.join(dir, entry), path.join(target, entry));
+  } else {
+    // Nested node_modules hold dependencies, copied (or not) in their own turn.
+    cpSync(dir, target, { recursive: true, filter: (src) => path.basename(src) !== 'node_modules' });
+  }
+  copied.set(dir, manifest.version);
+  const skip = new Set(rule?.installOnly ?? []);
+  for (const dep of Object.keys(manifest.dependencies ?? {})) if (!skip.has(dep)) pending.push({ name: dep, from: dir, optional: false });
+  for (const dep of Object.keys(manifest.optionalDependencies ?? {})) if (!skip.has(dep)) pending.push({ name: dep, from: dir, optional: true });
+}
+const list = [...copied].map(([dir, version]) => `${placeOf(dir).slice('node_modules/'.length)}@${version}`);
+process.stdout.write(`${positionals[0]}: the serve bundle and node_modules with ${list.join(', ')}\n`);
