@@ -8,9 +8,32 @@ import { ensureDemoChampion } from '@mailroute/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The container's program built and staged as the Dockerfile does (scripts/build.mjs, then stage.mjs), and
-// run with plain node from a folder that holds nothing else: no tsx, no TypeScript, no workspace packages.
+// run as its final stage says, with plain node from a folder that holds nothing else: no tsx, no
+// TypeScript, no workspace packages. There is no Docker engine here to build the image itself.
 const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DOCKERFILE = path.resolve(CLI_ROOT, '../serving/docker/Dockerfile');
 const script = (name: string) => path.join(CLI_ROOT, 'scripts', name);
+
+interface Stage {
+  from: string;
+  lines: string[];
+}
+
+/** The Dockerfile's stages, each with its instructions (continuations joined, comments dropped, ARGs filled in). */
+function stages(text: string): Stage[] {
+  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter((l) => l !== '' && !l.startsWith('#'));
+  const args = new Map(lines.filter((l) => /^ARG \w+=/.test(l)).map((l) => l.slice(4).split('=') as [string, string]));
+  const fill = (l: string) => l.replace(/\$\{(\w+)\}/g, (_, name: string) => args.get(name) ?? '');
+  const found: Stage[] = [];
+  for (const line of lines.map(fill)) {
+    if (line.startsWith('FROM ')) found.push({ from: line.slice(5), lines: [] });
+    else found.at(-1)?.lines.push(line);
+  }
+  return found;
+}
+
+/** The arguments of each `<instruction>` of a stage. */
+const instructions = (stage: Stage, name: string) => stage.lines.filter((l) => l.startsWith(`${name} `)).map((l) => l.slice(name.length + 1));
 
 let dir: string;
 let app: string;
@@ -32,9 +55,14 @@ async function filesUnder(folder: string): Promise<string[]> {
   return (await readdir(folder, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.relative(folder, path.join(e.parentPath, e.name)));
 }
 
-/** Starts `node mailroute.mjs serve` in the staged folder with only the given environment; resolves once it listens. */
-async function serveStaged(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['mailroute.mjs', 'serve'], { cwd: app, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs the final stage's ENTRYPOINT + CMD on the staged folder (its WORKDIR) with its ENV and `env` over it; resolves once it listens. */
+async function runFinalStage(final: Stage, env: Record<string, string>) {
+  const [workdir] = instructions(final, 'WORKDIR');
+  const [node, ...args] = [...JSON.parse(instructions(final, 'ENTRYPOINT')[0]), ...JSON.parse(instructions(final, 'CMD')[0])] as string[];
+  expect(node).toBe('node');
+  const dockerEnv = Object.fromEntries(instructions(final, 'ENV').flatMap((l) => l.split(' ').map((kv) => kv.split('=') as [string, string])));
+  const argv = args.map((a) => (a.startsWith(`${workdir}/`) ? path.join(app, a.slice(workdir.length + 1)) : a));
+  const child = spawn(process.execPath, argv, { cwd: app, env: { PATH: process.env.PATH ?? '', ...dockerEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -58,6 +86,21 @@ async function serveStaged(env: Record<string, string>) {
 }
 
 describe('the serve bundle (the SageMaker container program)', () => {
+  it('is what the Dockerfile builds, stages and runs: the final stage holds the staged folder only, on Node 22, with the SageMaker contract', async () => {
+    const [build, final, ...more] = stages(await readFile(DOCKERFILE, 'utf8'));
+    expect(more).toEqual([]);
+    expect(build.lines.join('\n')).toMatch(/^RUN npm run build -w packages\/cli && node packages\/cli\/scripts\/stage\.mjs \/opt\/stage$/m);
+    expect(final.from).toMatch(/^node:22-bookworm-slim$/);
+    expect(instructions(final, 'COPY')).toEqual(['--from=build /opt/stage/ ./']);
+    expect(instructions(final, 'RUN')).toEqual([]);
+    expect(instructions(final, 'USER')).toEqual(['node']);
+    expect(instructions(final, 'EXPOSE')).toEqual(['8080']);
+    expect(instructions(final, 'LABEL')).toEqual(['com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true']);
+    expect(instructions(final, 'CMD')).toEqual(['["serve"]']);
+    expect(instructions(final, 'ENV').join(' ').split(' ').sort()).toEqual(['MAILROUTE_HOME=/tmp/mailroute', 'MAILROUTE_SAGEMAKER=1', 'NODE_ENV=production', 'PORT=8080', 'SM_MODEL_DIR=/opt/ml/model']);
+    expect(final.lines.join('\n')).not.toContain('tsx');
+  });
+
   it('holds the bundle and the native externals only, and every file the bundle loads by path', async () => {
     const files = await filesUnder(app);
     expect(files.filter((f) => !f.startsWith(`node_modules${path.sep}`))).toContain('mailroute.mjs');
@@ -75,16 +118,10 @@ describe('the serve bundle (the SageMaker container program)', () => {
     for (const f of loaded) expect(files, `${f} is loaded by the bundle`).toContain(path.normalize(f));
   });
 
-  it('serves the SageMaker contract under plain node with the Dockerfile environment', async () => {
-    // The Dockerfile's environment; HOST keeps the test on loopback, SAGEMAKER_BIND_TO_PORT picks a free port.
-    const server = await serveStaged({
-      NODE_ENV: 'production',
-      MAILROUTE_SAGEMAKER: '1',
-      SM_MODEL_DIR: modelDir,
-      MAILROUTE_HOME: path.join(dir, 'sm'),
-      SAGEMAKER_BIND_TO_PORT: '0',
-      HOST: '127.0.0.1',
-    });
+  it('serves the SageMaker contract under plain node as the final stage runs it', async () => {
+    const [, final] = stages(await readFile(DOCKERFILE, 'utf8'));
+    // The model where SageMaker would mount it; HOST keeps the test on loopback, SAGEMAKER_BIND_TO_PORT picks a free port.
+    const server = await runFinalStage(final, { SM_MODEL_DIR: modelDir, MAILROUTE_HOME: path.join(dir, 'sm'), SAGEMAKER_BIND_TO_PORT: '0', HOST: '127.0.0.1' });
     try {
       expect((await fetch(`${server.url}/ping`)).status).toBe(200);
       const res = await fetch(`${server.url}/invocations`, {
