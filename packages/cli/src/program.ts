@@ -8,9 +8,13 @@ import type { CliContext } from './context.js';
  * main.ts so that the container's bundle (serve-main.ts) holds `serve` alone, without the other
  * commands' packages.
  */
-export function buildProgramOf(ctx: CliContext, commands: readonly RegisterCommand[]): Command {
+export function buildProgramOf(
+  ctx: CliContext,
+  commands: readonly RegisterCommand[],
+  description = 'Clean, classify and route customer emails; train, evaluate, register and serve the model.',
+): Command {
   const program = new Command('mailroute')
-    .description('Clean, classify and route customer emails; train, evaluate, register and serve the model.')
+    .description(description)
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })

@@ -116,6 +116,10 @@ describe('the serve bundle (the SageMaker container program)', () => {
     }
     expect([...loaded]).toEqual(expect.arrayContaining(['./classifier-thread.worker.mjs', './sqlite-writer.worker.mjs', './sqlite-checkpointer.worker.mjs']));
     for (const f of loaded) expect(files, `${f} is loaded by the bundle`).toContain(path.normalize(f));
+    // Its help says what this build is: serve alone.
+    const help = execFileSync(process.execPath, [path.join(app, 'mailroute.mjs'), '--help'], { cwd: app, encoding: 'utf8' });
+    expect(help).toContain('serve command only');
+    expect(help).not.toMatch(/^\s+(train|evaluate|registry)\b/m);
   });
 
   it('serves the SageMaker contract under plain node as the final stage runs it', async () => {

@@ -6,4 +6,4 @@ import { createContext } from './context.js';
 import { buildProgramOf, runProgram } from './program.js';
 
 const ctx = createContext();
-process.exitCode = await runProgram(buildProgramOf(ctx, [registerServe]), process.argv.slice(2), ctx);
+process.exitCode = await runProgram(buildProgramOf(ctx, [registerServe], 'Serve the email classifier (this build holds the serve command only; the full CLI runs from source).'), process.argv.slice(2), ctx);
