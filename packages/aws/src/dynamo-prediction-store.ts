@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -8,9 +8,9 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import type { FeedbackOutcome, FeedbackPair, FeedbackRecord, PairWindow, PredictionRecord, PredictionStore } from '@mailroute/serving';
 import { DYNAMO_TABLE_LAYOUT as L } from './contracts.js';
+import { canonicalTime, FeedbackItemSchema, PredictionItemSchema, toFeedback, toPrediction, withoutUndefined } from './dynamo-items.js';
 import {
   dayPartition,
   daysInWindow,
@@ -19,28 +19,8 @@ import {
   feedbackKey,
   predictionKey,
 } from './dynamo-layout.js';
-import { PredictionExistsError, StoreRecordInvalidError, StoreUnavailableError } from './errors.js';
-
-const PredictionItemSchema = z.object({
-  predictionId: z.string(),
-  emailId: z.string(),
-  modelId: z.string(),
-  createdAt: z.string(),
-  labels: z.record(z.string(), z.string()),
-  confidences: z.record(z.string(), z.number()),
-  abstained: z.record(z.string(), z.boolean()),
-  queue: z.string(),
-  latencyMs: z.number(),
-  text: z.string().optional(),
-});
-
-const FeedbackItemSchema = z.object({
-  emailId: z.string(),
-  predictionId: z.string().optional(),
-  labels: z.record(z.string(), z.string()),
-  closedAt: z.string(),
-  receivedAt: z.string(),
-});
+import { backoff, MAX_ATTEMPTS, transactWithRetry } from './dynamo-retry.js';
+import { PredictionExistsError, StoreUnavailableError } from './errors.js';
 
 export interface DynamoPredictionStoreOptions {
   client: DynamoDBDocumentClient;
@@ -61,15 +41,6 @@ const BATCH_GET_LIMIT = 100;
  * `attribute_not_exists` so an id is never overwritten; feedback is upserted per email and a late,
  * older delivery never replaces a newer correction.
  */
-/** Tries of a write or read DynamoDB throttles or cancels for a conflict, before giving up with a coded error. */
-const MAX_ATTEMPTS = 5;
-const RETRYABLE_CANCELLATIONS = new Set(['None', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
-
-/** Full-jitter exponential backoff: up to 50, 100, 200, 400 ms. */
-function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** (attempt - 1)));
-}
-
 export class DynamoPredictionStore implements PredictionStore {
   private readonly retentionDays: number;
   constructor(private readonly options: DynamoPredictionStoreOptions) {
@@ -110,24 +81,9 @@ export class DynamoPredictionStore implements PredictionStore {
         // The same token on every try: a retry after a lost answer is not refused as a duplicate of itself.
         ClientRequestToken: createHash('sha256').update(chunk.map((r) => r.predictionId).join('\n')).digest('hex').slice(0, 36),
       });
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.options.client.send(command);
-          break;
-        } catch (error) {
-          if (error instanceof ConditionalCheckFailedException) throw new PredictionExistsError('prediction already stored', { cause: error });
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const reasons = error.CancellationReasons ?? [];
-          // Only a failed condition means a duplicate id; a conflict with another transaction or
-          // throttling cancels the whole transaction and is worth another try.
-          const clash = reasons.findIndex((r) => r?.Code === 'ConditionalCheckFailed');
-          if (clash >= 0) throw new PredictionExistsError(`prediction ${chunk[clash]?.predictionId ?? '(in batch)'} already stored`, { cause: error });
-          const retryable = reasons.length > 0 && reasons.every((r) => RETRYABLE_CANCELLATIONS.has(r?.Code ?? 'None'));
-          if (!retryable) throw error;
-          if (attempt >= MAX_ATTEMPTS) throw new StoreUnavailableError(`DynamoDB cancelled the write of ${chunk.length} prediction(s) ${attempt} times (${reasons.map((r) => r?.Code).filter((c) => c !== 'None').join(', ')})`, { cause: error });
-          await backoff(attempt);
-        }
-      }
+      const clash = await transactWithRetry(() => this.options.client.send(command), `${chunk.length} prediction(s)`);
+      // Only a failed condition means a duplicate id (a conflict or throttling was tried again).
+      if (clash) throw new PredictionExistsError(`prediction ${chunk[clash.failed[0]]?.predictionId ?? '(in batch)'} already stored`, { cause: clash.cause });
     }
   }
 
@@ -276,27 +232,4 @@ export class DynamoPredictionStore implements PredictionStore {
     }
     return found;
   }
-}
-
-function canonicalTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${iso}`);
-  return new Date(ms).toISOString();
-}
-
-/** The document client refuses `undefined` unless told otherwise; optional fields are simply left out. */
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function toPrediction(item: Record<string, unknown>): PredictionRecord {
-  const parsed = PredictionItemSchema.safeParse(item);
-  if (!parsed.success) throw new StoreRecordInvalidError(`stored prediction is malformed: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
-}
-
-function toFeedback(item: Record<string, unknown>): FeedbackRecord {
-  const parsed = FeedbackItemSchema.safeParse(item);
-  if (!parsed.success) throw new StoreRecordInvalidError(`stored feedback is malformed: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
 }
