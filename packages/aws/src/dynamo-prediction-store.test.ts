@@ -1,90 +1,22 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { PredictionRecord } from '@mailroute/serving';
 import { DynamoPredictionStore } from './dynamo-prediction-store.js';
 import { daysInWindow, expiryEpochSeconds } from './dynamo-layout.js';
+import { fakeDynamoTable, type Item } from './test-support/fake-dynamo-table.js';
 
 const doc = DynamoDBDocumentClient.from(
   new DynamoDBClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
 );
 const ddb = mockClient(doc);
-type Item = Record<string, unknown>;
 type Out = never;
-
-const QUERY_PAGE = 2;
-
-/**
- * The condition expressions the store writes (`attribute_not_exists(#a)`, `#a <= :v`, joined by OR / AND),
- * evaluated on the stored item: the fake table must not know the store's intent, only its words.
- */
-function conditionHolds(expression: string, item: Item | undefined, names: Record<string, string>, values: Record<string, unknown>): boolean {
-  const term = (t: string): boolean => {
-    const missing = /^attribute_not_exists\((#\w+)\)$/.exec(t);
-    if (missing) return item === undefined || item[names[missing[1]]] === undefined;
-    const cmp = /^(#\w+) (<=|<|>=|>|=) (:\w+)$/.exec(t);
-    if (!cmp) throw new Error(`fake table: unsupported condition ${t}`);
-    if (item === undefined) return false;
-    const [a, b] = [String(item[names[cmp[1]]]), String(values[cmp[3]])];
-    return { '<=': a <= b, '<': a < b, '>=': a >= b, '>': a > b, '=': a === b }[cmp[2] as '<=']!;
-  };
-  return expression.split(/ OR /).some((alt) => alt.split(/ AND /).every((t) => term(t.trim())));
-}
-
-/**
- * A tiny in-memory table behind the SDK mock: enough of DynamoDB's semantics (conditions used by the
- * store, GSI queries, sort order) to test the store's access patterns, not the SDK.
- */
-function fakeTable() {
-  const items = new Map<string, Item>();
-  const key = (k: Item) => `${k.pk}|${k.sk}`;
-  ddb.on(TransactWriteCommand).callsFake((input) => {
-    const puts = (input.TransactItems ?? []).map((t: { Put: { Item: Item } }) => t.Put.Item);
-    const reasons = puts.map((item: Item) => ({ Code: items.has(key(item)) ? 'ConditionalCheckFailed' : 'None' }));
-    if (reasons.some((r: { Code: string }) => r.Code !== 'None')) {
-      throw new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: reasons });
-    }
-    for (const item of puts) items.set(key(item), item);
-    return {} as Out;
-  });
-  ddb.on(PutCommand).callsFake((input) => {
-    // The store's own condition decides, evaluated here, so a wrong condition fails the tests.
-    if (input.ConditionExpression && !conditionHolds(input.ConditionExpression, items.get(key(input.Item)), input.ExpressionAttributeNames ?? {}, input.ExpressionAttributeValues ?? {})) {
-      throw new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
-    }
-    items.set(key(input.Item), input.Item);
-    return {} as Out;
-  });
-  ddb.on(GetCommand).callsFake((input) => ({ Item: items.get(key(input.Key)) }) as Out);
-  ddb.on(QueryCommand).callsFake((input) => {
-    const pkName = input.ExpressionAttributeNames['#p'];
-    const skName = pkName === 'gsi1pk' ? 'gsi1sk' : 'gsi2sk';
-    const values = input.ExpressionAttributeValues;
-    let found = [...items.values()].filter((i) => i[pkName] === values[':p']);
-    if (values[':from']) found = found.filter((i) => String(i[skName]) >= values[':from'] && String(i[skName]) <= values[':to']);
-    found.sort((a, b) => String(a[skName]).localeCompare(String(b[skName])));
-    if (input.ScanIndexForward === false) found.reverse();
-    // Pages of two items, as DynamoDB pages by size: a store that ignores LastEvaluatedKey misses items.
-    // A Limit caps a page further, and a page that stops short of the end says where to go on.
-    const size = Math.min(input.Limit ?? QUERY_PAGE, QUERY_PAGE);
-    const from = input.ExclusiveStartKey ? found.findIndex((i) => key(i) === key(input.ExclusiveStartKey)) + 1 : 0;
-    const page = found.slice(from, from + size);
-    return { Items: page, ...(from + size < found.length ? { LastEvaluatedKey: { pk: page.at(-1)?.pk, sk: page.at(-1)?.sk } } : {}) } as Out;
-  });
-  ddb.on(BatchGetCommand).callsFake((input) => {
-    const [table, req] = Object.entries(input.RequestItems as Record<string, { Keys: Item[] }>)[0];
-    return { Responses: { [table]: req.Keys.map((k) => items.get(key(k))).filter(Boolean) } } as Out;
-  });
-  return items;
-}
 
 function record(id: string, emailId: string, createdAt: string): PredictionRecord {
   return {
@@ -105,7 +37,7 @@ describe('DynamoPredictionStore', () => {
   let store: DynamoPredictionStore;
   beforeEach(() => {
     ddb.reset();
-    items = fakeTable();
+    items = fakeDynamoTable(ddb).items;
     store = new DynamoPredictionStore({ client: doc, tableName: 'mailroute-dev-feedback', retentionDays: 10 });
   });
 

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BACKLOG_LIMIT } from './sqlite-write-transport.js';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { PredictionRecord } from './types.js';
+import { describePredictionStoreContract } from './store-contract.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -242,3 +243,5 @@ describe('queued predictions on the writer thread', () => {
     await store.close();
   });
 });
+
+describePredictionStoreContract('SQLite', () => createSqliteStore({ file: ':memory:', retentionDays: 0 }));

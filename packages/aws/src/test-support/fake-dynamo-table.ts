@@ -1,0 +1,139 @@
+// A tiny in-memory DynamoDB table behind aws-sdk-client-mock, for the store's tests: enough of DynamoDB's
+// semantics (the condition and update expressions the store writes, all-or-nothing transactions, GSI queries
+// in key order, pages) to test its access patterns, not the SDK. It evaluates the store's words, never its intent.
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+
+export type Item = Record<string, unknown>;
+type Names = Record<string, string>;
+type Values = Record<string, unknown>;
+type Out = never;
+
+export interface FakeTableOptions {
+  /** Items a query page holds at most (DynamoDB pages by size: small pages find stores that ignore LastEvaluatedKey). */
+  pageItems?: number;
+  /** Bytes (as JSON) a query page holds at most; DynamoDB's page is 1 MB. */
+  pageBytes?: number;
+}
+
+/** What the table was asked to read: requests and items, as DynamoDB bills them. */
+export interface FakeTableReads {
+  queries: number;
+  queryItems: number;
+  queryBytes: number;
+  batchGets: number;
+  batchGetKeys: number;
+  gets: number;
+}
+
+const keyOf = (k: Item) => `${String(k.pk)}|${String(k.sk)}`;
+
+/** `attribute_exists(#a)`, `attribute_not_exists(#a)` and `#a <op> :v`, joined by OR / AND (AND binds first). */
+export function conditionHolds(expression: string, item: Item | undefined, names: Names, values: Values): boolean {
+  const term = (t: string): boolean => {
+    const exists = /^attribute_(not_)?exists\((#\w+)\)$/.exec(t);
+    if (exists) return (item?.[names[exists[2]]] !== undefined) === (exists[1] === undefined);
+    const cmp = /^(#\w+) (<=|<|>=|>|=) (:\w+)$/.exec(t);
+    if (!cmp) throw new Error(`fake table: unsupported condition ${t}`);
+    if (item === undefined) return false;
+    const [a, b] = [String(item[names[cmp[1]]]), String(values[cmp[3]])];
+    return { '<=': a <= b, '<': a < b, '>=': a >= b, '>': a > b, '=': a === b }[cmp[2] as '<=']!;
+  };
+  return expression.split(/ OR /).some((alt) => alt.split(/ AND /).every((t) => term(t.trim())));
+}
+
+/** `SET #a = #b, #c = :v`: a copy of another attribute (which must exist, as in DynamoDB) or a value. */
+function applyUpdate(expression: string, item: Item, names: Names, values: Values): Item {
+  const set = /^SET (.+)$/.exec(expression);
+  if (!set) throw new Error(`fake table: unsupported update ${expression}`);
+  const out = { ...item };
+  for (const assignment of set[1].split(',')) {
+    const [target, source] = assignment.split('=').map((s) => s.trim());
+    const value = source.startsWith(':') ? values[source] : item[names[source]];
+    if (value === undefined) throw new Error(`fake table: the update reads ${source}, which the item lacks`);
+    out[names[target]] = value;
+  }
+  return out;
+}
+
+type TransactItem = {
+  Put?: { Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values };
+  Update?: { Key: Item; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values };
+};
+
+/** Puts the fake behind `ddb` (reset it first); returns the items by `pk|sk` and the read counters. */
+export function fakeDynamoTable(ddb: AwsClientStub<DynamoDBDocumentClient>, options: FakeTableOptions = {}) {
+  const items = new Map<string, Item>();
+  const reads: FakeTableReads = { queries: 0, queryItems: 0, queryBytes: 0, batchGets: 0, batchGetKeys: 0, gets: 0 };
+  const pageItems = options.pageItems ?? 2;
+  const pageBytes = options.pageBytes ?? Number.POSITIVE_INFINITY;
+
+  ddb.on(TransactWriteCommand).callsFake((input: { TransactItems: TransactItem[] }) => {
+    const writes = input.TransactItems.map((t) => {
+      const op = t.Put ?? t.Update!;
+      const key = keyOf(t.Put ? t.Put.Item : t.Update!.Key);
+      const ok = !op.ConditionExpression || conditionHolds(op.ConditionExpression, items.get(key), op.ExpressionAttributeNames ?? {}, op.ExpressionAttributeValues ?? {});
+      return { t, key, ok };
+    });
+    if (writes.some((w) => !w.ok)) {
+      throw new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: writes.map((w) => ({ Code: w.ok ? 'None' : 'ConditionalCheckFailed' })) });
+    }
+    for (const { t, key } of writes) {
+      const next = t.Put ? t.Put.Item : applyUpdate(t.Update!.UpdateExpression, items.get(key)!, t.Update!.ExpressionAttributeNames ?? {}, t.Update!.ExpressionAttributeValues ?? {});
+      items.set(key, next);
+    }
+    return {} as Out;
+  });
+  ddb.on(PutCommand).callsFake((input: { Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values }) => {
+    if (input.ConditionExpression && !conditionHolds(input.ConditionExpression, items.get(keyOf(input.Item)), input.ExpressionAttributeNames ?? {}, input.ExpressionAttributeValues ?? {})) {
+      throw new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
+    }
+    items.set(keyOf(input.Item), input.Item);
+    return {} as Out;
+  });
+  ddb.on(GetCommand).callsFake((input: { Key: Item }) => {
+    reads.gets += 1;
+    return { Item: items.get(keyOf(input.Key)) } as Out;
+  });
+  ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeNames: Names; ExpressionAttributeValues: Values; ScanIndexForward?: boolean; Limit?: number; ExclusiveStartKey?: Item }) => {
+    const names = input.ExpressionAttributeNames;
+    const values = input.ExpressionAttributeValues;
+    const pkName = names['#p'];
+    const skName = names['#s'] ?? pkName.replace(/pk$/, 'sk');
+    let found = [...items.values()].filter((i) => i[pkName] === values[':p']);
+    if (values[':from'] !== undefined) found = found.filter((i) => String(i[skName]) >= String(values[':from']) && String(i[skName]) <= String(values[':to']));
+    found.sort((a, b) => String(a[skName]).localeCompare(String(b[skName])));
+    if (input.ScanIndexForward === false) found.reverse();
+    // A page ends at the page size, the byte size or the Limit, whichever comes first, and says where to go on.
+    const from = input.ExclusiveStartKey ? found.findIndex((i) => keyOf(i) === keyOf(input.ExclusiveStartKey!)) + 1 : 0;
+    const most = Math.min(input.Limit ?? pageItems, pageItems);
+    const page: Item[] = [];
+    let bytes = 0;
+    for (const item of found.slice(from, from + most)) {
+      const size = Buffer.byteLength(JSON.stringify(item));
+      if (page.length > 0 && bytes + size > pageBytes) break;
+      page.push(item);
+      bytes += size;
+    }
+    reads.queries += 1;
+    reads.queryItems += page.length;
+    reads.queryBytes += bytes;
+    const more = from + page.length < found.length;
+    return { Items: page, ...(more ? { LastEvaluatedKey: { pk: page.at(-1)?.pk, sk: page.at(-1)?.sk } } : {}) } as Out;
+  });
+  ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: Item[] }> }) => {
+    const [table, req] = Object.entries(input.RequestItems)[0];
+    reads.batchGets += 1;
+    reads.batchGetKeys += req.Keys.length;
+    return { Responses: { [table]: req.Keys.map((k) => items.get(keyOf(k))).filter(Boolean) } } as Out;
+  });
+  return { items, reads };
+}

@@ -1,0 +1,92 @@
+// The behaviour every PredictionStore shares (types.ts), as one vitest suite each store's tests run against
+// their own store: SQLite here, DynamoDB in @mailroute/aws (through `@mailroute/serving/testing`).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FeedbackRecord, PairWindow, PredictionRecord, PredictionStore } from './types.js';
+
+function prediction(predictionId: string, emailId: string, createdAt: string): PredictionRecord {
+  return {
+    predictionId,
+    emailId,
+    modelId: 'contract-model',
+    createdAt,
+    labels: { queue: 'payments' },
+    confidences: { queue: 0.75 },
+    abstained: { queue: false },
+    queue: 'payments',
+    latencyMs: 2,
+  };
+}
+
+function feedback(emailId: string, queue: string, closedAt = '2026-11-10T00:00:00.000Z'): FeedbackRecord {
+  return { emailId, labels: { queue }, closedAt, receivedAt: closedAt };
+}
+
+/** Hours after midnight of 2026-11-0<day>, as stored createdAt values are written (toISOString). */
+const at = (day: number, hour: number) => new Date(Date.UTC(2026, 10, day, hour)).toISOString();
+
+/**
+ * Runs the shared listPairs and feedback contract against the stores `open` makes: a fresh, empty store
+ * for each test, closed after it.
+ */
+export function describePredictionStoreContract(name: string, open: () => PredictionStore | Promise<PredictionStore>): void {
+  describe(`PredictionStore contract: ${name}`, () => {
+    let store: PredictionStore | undefined;
+    afterEach(async () => {
+      await store?.close();
+      store = undefined;
+    });
+    const fresh = async () => (store = await open());
+    const ids = async (s: PredictionStore, window: PairWindow) => (await s.listPairs(window)).map((p) => p.prediction.predictionId);
+    const days = { since: at(1, 0), until: at(4, 0) };
+
+    it('lists the predictions of [since, until), newest first, each with its email’s feedback', async () => {
+      const s = await fresh();
+      await s.savePredictions([prediction('before', 'e0', at(0, 23)), prediction('first', 'e1', at(1, 0)), prediction('second', 'e2', at(2, 9)), prediction('at-until', 'e3', at(4, 0))]);
+      await s.saveFeedback(feedback('e2', 'cards'));
+      const pairs = await s.listPairs(days);
+      expect(pairs.map((p) => p.prediction.predictionId)).toEqual(['second', 'first']);
+      expect(pairs[0]).toEqual({ prediction: prediction('second', 'e2', at(2, 9)), feedback: feedback('e2', 'cards') });
+      expect(pairs[1].feedback).toBeUndefined();
+      expect(await s.listPairs({ since: at(5, 0), until: at(6, 0) })).toEqual([]);
+    });
+
+    it('keeps the newest `limit` predictions of the window', async () => {
+      const s = await fresh();
+      await s.savePredictions([1, 2, 3].flatMap((day) => [prediction(`a${day}`, `ea${day}`, at(day, 8)), prediction(`b${day}`, `eb${day}`, at(day, 16))]));
+      expect(await ids(s, { ...days, limit: 3 })).toEqual(['b3', 'a3', 'b2']);
+      expect(await ids(s, { ...days, limit: 1 })).toEqual(['b3']);
+    });
+
+    it('judgedOnly: only the predictions with feedback, newest first; a limit keeps the newest judged ones however many unjudged are newer', async () => {
+      const s = await fresh();
+      await s.savePredictions([1, 2, 3].flatMap((day) => [4, 8, 12, 16].map((hour) => prediction(`p${day}-${hour}`, `e${day}-${hour}`, at(day, hour)))));
+      for (const email of ['e1-4', 'e1-12', 'e2-8', 'e3-4']) await s.saveFeedback(feedback(email, 'cards'));
+      expect(await ids(s, { ...days, judgedOnly: true })).toEqual(['p3-4', 'p2-8', 'p1-12', 'p1-4']);
+      expect(await ids(s, { ...days, judgedOnly: true, limit: 2 })).toEqual(['p3-4', 'p2-8']);
+      expect(await ids(s, { ...days, judgedOnly: true, limit: 3 })).toEqual(['p3-4', 'p2-8', 'p1-12']);
+      expect(await ids(s, { since: at(1, 6), until: at(2, 12), judgedOnly: true })).toEqual(['p2-8', 'p1-12']);
+      const pairs = await s.listPairs({ ...days, judgedOnly: true });
+      expect(pairs.every((p) => p.feedback?.emailId === p.prediction.emailId)).toBe(true);
+    });
+
+    it('joins feedback by email: each prediction of the email in the window carries it, judged or not', async () => {
+      const s = await fresh();
+      await s.savePredictions([prediction('old', 'e1', at(1, 9)), prediction('other', 'e2', at(2, 9)), prediction('again', 'e1', at(3, 9))]);
+      await s.saveFeedback({ ...feedback('e1', 'loans'), predictionId: 'again' });
+      expect(await ids(s, { ...days, judgedOnly: true })).toEqual(['again', 'old']);
+      const pairs = await s.listPairs(days);
+      expect(pairs.map((p) => p.feedback?.labels.queue)).toEqual(['loans', undefined, 'loans']);
+    });
+
+    it('a later correction replaces the feedback in every pair; an older one is superseded', async () => {
+      const s = await fresh();
+      await s.savePredictions([prediction('p', 'e1', at(2, 9))]);
+      expect(await s.saveFeedback(feedback('e1', 'cards', '2026-11-05T00:00:00.000Z'))).not.toBe('superseded');
+      expect(await s.saveFeedback(feedback('e1', 'loans', '2026-11-06T00:00:00.000Z'))).not.toBe('superseded');
+      expect(await s.saveFeedback(feedback('e1', 'stale', '2026-11-04T00:00:00.000Z'))).toBe('superseded');
+      const [judged] = await s.listPairs({ ...days, judgedOnly: true });
+      expect(judged.feedback?.labels.queue).toBe('loans');
+      expect((await s.listPairs(days))[0].feedback?.labels.queue).toBe('loans');
+    });
+  });
+}
