@@ -46,6 +46,11 @@ export const DYNAMO_TABLE_LAYOUT = {
   byEmailIndex: { name: 'by-email', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   /** Predictions per UTC day: gsi2pk = DAY#<yyyy-mm-dd>, gsi2sk = <createdAt>#<predictionId>. */
   byDayIndex: { name: 'by-day', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /**
+   * Judged predictions (their email has feedback) per UTC day, a sparse index: saving feedback copies the
+   * email's predictions' gsi2pk/gsi2sk into gsi3pk/gsi3sk, so only judged predictions carry them.
+   */
+  judgedByDayIndex: { name: 'judged-by-day', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ttlAttribute: 'expiresAt',
 } as const;
 

@@ -4,7 +4,10 @@ import { DYNAMO_TABLE_LAYOUT } from '@mailroute/aws/contracts';
 import { physicalName } from '../naming.js';
 import { dataStoreOptions, tagsWith, type StackContext } from './common.js';
 
-/** Predictions and CRM feedback: on-demand DynamoDB, point-in-time recovery, the stack CMK, TTL. */
+/**
+ * Predictions and CRM feedback: on-demand DynamoDB, point-in-time recovery, the stack CMK, TTL. Adding an
+ * index to a live table builds it in place (DynamoDB adds one global secondary index per update).
+ */
 export class FeedbackStorage extends pulumi.ComponentResource {
   readonly tableName: pulumi.Output<string>;
   readonly tableArn: pulumi.Output<string>;
@@ -14,7 +17,8 @@ export class FeedbackStorage extends pulumi.ComponentResource {
     const { config } = ctx;
     const L = DYNAMO_TABLE_LAYOUT; // the key and index names the DynamoDB store reads
     const tableName = physicalName(config, 'predictions', 255);
-    const keys = [L.partitionKey, L.sortKey, L.byEmailIndex.partitionKey, L.byEmailIndex.sortKey, L.byDayIndex.partitionKey, L.byDayIndex.sortKey];
+    const indexes = [L.byEmailIndex, L.byDayIndex, L.judgedByDayIndex];
+    const keys = [L.partitionKey, L.sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
     const table = new aws.dynamodb.Table(
       `${name}-table`,
       {
@@ -23,7 +27,9 @@ export class FeedbackStorage extends pulumi.ComponentResource {
         hashKey: L.partitionKey,
         rangeKey: L.sortKey,
         attributes: keys.map((k) => ({ name: k, type: 'S' })),
-        globalSecondaryIndexes: [L.byEmailIndex, L.byDayIndex].map((index) => ({
+        // judged-by-day is sparse: only predictions whose email has feedback carry its keys. Every index
+        // projects whole items, so a listing is one query per page, with no fetch of each item after it.
+        globalSecondaryIndexes: indexes.map((index) => ({
           name: index.name,
           hashKey: index.partitionKey,
           rangeKey: index.sortKey,

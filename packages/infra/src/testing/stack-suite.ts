@@ -96,7 +96,11 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const t = inputs(T.table);
       expect(t.billingMode).toBe('PAY_PER_REQUEST');
       expect([t.hashKey, t.rangeKey]).toEqual(['pk', 'sk']);
-      expect(t.globalSecondaryIndexes.map((g: { name: string }) => g.name)).toEqual(['by-email', 'by-day']);
+      expect(t.globalSecondaryIndexes.map((g: { name: string }) => g.name)).toEqual(['by-email', 'by-day', 'judged-by-day']);
+      // The sparse index of judged predictions the store's judged-only reads query, whole items projected.
+      expect(t.globalSecondaryIndexes[2]).toEqual({ name: 'judged-by-day', hashKey: 'gsi3pk', rangeKey: 'gsi3sk', projectionType: 'ALL' });
+      expect(t.attributes).toEqual(expect.arrayContaining([{ name: 'gsi3pk', type: 'S' }, { name: 'gsi3sk', type: 'S' }]));
+      expect(t.attributes).toHaveLength(8);
       expect(t.ttl).toEqual({ attributeName: 'expiresAt', enabled: true });
       expect(t.pointInTimeRecovery.enabled).toBe(true);
       expect(t.deletionProtectionEnabled).toBe(stack === 'prod');
