@@ -3,6 +3,8 @@ export const predictionKey = (predictionId: string) => ({ pk: `PRED#${prediction
 export const feedbackKey = (emailId: string) => ({ pk: `EMAIL#${emailId}`, sk: 'FEEDBACK' });
 export const emailPartition = (emailId: string) => `EMAIL#${emailId}`;
 export const dayPartition = (isoDay: string) => `DAY#${isoDay}`;
+/** The item that says from when on every judged prediction is in the judged-by-day index (written by its backfill). */
+export const judgedIndexMarkerKey = { pk: 'META#judged-by-day', sk: 'BACKFILL' } as const;
 
 /** The UTC days touched by [since, until), as yyyy-mm-dd, oldest first. */
 export function daysInWindow(since: string, until: string): string[] {

@@ -132,7 +132,7 @@ describe('DynamoPredictionStore', () => {
     expect(judged.map((p) => p.prediction.predictionId)).toEqual(['b']);
   });
 
-  it('reads a judged-only window page by page and stops at the limit, not at the end of the window', async () => {
+  it('without the judged-by-day index (a table not backfilled), reads a judged-only window page by page and stops at the limit, not at the end of the window', async () => {
     await store.savePredictions(Array.from({ length: 9 }, (_, i) => record(`j${i}`, `f${i}`, `2026-11-01T1${i}:00:00.000Z`)));
     for (const i of [8, 7, 2]) await store.saveFeedback({ emailId: `f${i}`, labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-02T09:00:00.000Z' });
     ddb.resetHistory();

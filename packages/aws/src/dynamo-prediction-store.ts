@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { FeedbackOutcome, FeedbackPair, FeedbackRecord, PairWindow, PredictionRecord, PredictionStore } from '@mailroute/serving';
+import type { FeedbackOutcome, FeedbackPair, FeedbackRecord, Logger, PairWindow, PredictionRecord, PredictionStore } from '@mailroute/serving';
 import { DYNAMO_TABLE_LAYOUT as L } from './contracts.js';
+import { JudgedIndex, TRANSACTION_LIMIT } from './dynamo-judged-index.js';
 import { canonicalTime, FeedbackItemSchema, PredictionItemSchema, toFeedback, toPrediction, withoutUndefined } from './dynamo-items.js';
 import {
   dayPartition,
@@ -28,10 +27,9 @@ export interface DynamoPredictionStoreOptions {
   /** Days until DynamoDB's TTL deletes a record (GDPR retention); default 400. */
   retentionDays?: number;
   now?: () => Date;
+  /** Told when a judged-only read cannot use the judged-by-day index (not backfilled that far back). */
+  logger?: Pick<Logger, 'warn'>;
 }
-
-/** DynamoDB transactions take at most 100 items. */
-const TRANSACTION_LIMIT = 100;
 /** DynamoDB refuses transactions over 4 MB; items are measured as JSON, a little over their stored size. */
 const TRANSACTION_BYTES = 3_500_000;
 const BATCH_GET_LIMIT = 100;
@@ -39,12 +37,14 @@ const BATCH_GET_LIMIT = 100;
 /**
  * `PredictionStore` on one DynamoDB table (layout in dynamo-layout.ts). Predictions are written with
  * `attribute_not_exists` so an id is never overwritten; feedback is upserted per email and a late,
- * older delivery never replaces a newer correction.
+ * older delivery never replaces a newer correction; saving it marks the email's predictions judged.
  */
 export class DynamoPredictionStore implements PredictionStore {
   private readonly retentionDays: number;
+  private readonly judged: JudgedIndex;
   constructor(private readonly options: DynamoPredictionStoreOptions) {
     this.retentionDays = options.retentionDays ?? 400;
+    this.judged = new JudgedIndex(options);
   }
 
   /** Transactions of at most 100 items and well under DynamoDB's 4 MB (stored text can make items large). */
@@ -110,49 +110,87 @@ export class DynamoPredictionStore implements PredictionStore {
     return item ? toPrediction(item) : undefined;
   }
 
+  /**
+   * Upserts the feedback and, in the same transaction, marks its email's predictions judged (the
+   * judged-by-day index). A prediction saved after its email's feedback is not marked until a later
+   * correction of that email, or the backfill: a read of the whole window pairs it, a judged-only one not.
+   */
   async saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome> {
     const parsed = FeedbackItemSchema.parse(feedback);
-    try {
-      await this.options.client.send(
-        new PutCommand({
-          TableName: this.options.tableName,
-          Item: {
-            ...feedbackKey(parsed.emailId),
-            ...withoutUndefined(parsed),
-            [L.ttlAttribute]: expiryEpochSeconds(parsed.closedAt, this.retentionDays),
-          },
-          // Upsert, unless the stored correction is newer than this one (out-of-order delivery).
-          ConditionExpression: 'attribute_not_exists(#pk) OR #closedAt <= :closedAt',
-          ExpressionAttributeNames: { '#pk': L.partitionKey, '#closedAt': 'closedAt' },
-          ExpressionAttributeValues: { ':closedAt': parsed.closedAt },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'superseded'; // a newer correction already won
-      throw error;
-    }
-    return 'recorded';
+    const put = {
+      Put: {
+        TableName: this.options.tableName,
+        Item: {
+          ...feedbackKey(parsed.emailId),
+          ...withoutUndefined(parsed),
+          [L.ttlAttribute]: expiryEpochSeconds(parsed.closedAt, this.retentionDays),
+        },
+        // Upsert, unless the stored correction is newer than this one (out-of-order delivery).
+        ConditionExpression: 'attribute_not_exists(#pk) OR #closedAt <= :closedAt',
+        ExpressionAttributeNames: { '#pk': L.partitionKey, '#closedAt': 'closedAt' },
+        ExpressionAttributeValues: { ':closedAt': parsed.closedAt },
+      },
+    };
+    const keys = await this.judged.predictionKeysOf(parsed.emailId, parsed.predictionId);
+    // Not written when a newer correction already won (its own save marked the predictions).
+    return (await this.judged.write(keys, put)) ? 'recorded' : 'superseded';
   }
 
   async listPairs(window: PairWindow): Promise<FeedbackPair[]> {
     const limit = window.limit ?? Number.POSITIVE_INFINITY;
-    const pairs: FeedbackPair[] = [];
-    if (window.judgedOnly) {
-      // Page by page, newest first, the feedback of each page read with it: it stops at `limit` judged pairs
-      // (a window of sparse feedback is still read whole: feedback has no index by time).
-      for await (const page of this.predictionPages(window, Number.POSITIVE_INFINITY)) {
-        for (const pair of await this.withFeedback(page)) if (pair.feedback && pairs.length < limit) pairs.push(pair);
-        if (pairs.length >= limit) break;
-      }
-      return pairs;
-    }
+    if (window.judgedOnly) return this.judgedPairs(window, limit);
     const predictions: PredictionRecord[] = [];
-    for await (const page of this.predictionPages(window, limit)) predictions.push(...page);
+    for await (const page of this.predictionPages(window, L.byDayIndex, limit)) predictions.push(...page);
     return this.withFeedback(predictions);
   }
 
-  /** The window's predictions, newest first, a query page at a time, at most `limit` of them. */
-  private async *predictionPages(window: PairWindow, limit: number): AsyncGenerator<PredictionRecord[]> {
+  /** The newest `limit` predictions of the window whose email has feedback, with it. */
+  private async judgedPairs(window: PairWindow, limit: number): Promise<FeedbackPair[]> {
+    const pairs: FeedbackPair[] = [];
+    if (await this.judged.covers(window.since)) {
+      // The index holds judged predictions only: the read pays for them, not for the window's others.
+      for await (const page of this.predictionPages(window, L.judgedByDayIndex, limit)) pairs.push(...(await this.withFeedback(page)));
+      // A mark outlives its feedback only where TTL took the feedback first: such a prediction is not judged.
+      return pairs.filter((p) => p.feedback);
+    }
+    this.options.logger?.warn('judged-only read of a window the judged-by-day index does not cover: the whole window is read', {
+      since: window.since,
+      remedy: 'run the judged-index backfill (packages/aws/README.md)',
+    });
+    // Page by page, newest first, the feedback of each page read with it: it stops at `limit` judged pairs.
+    for await (const page of this.predictionPages(window, L.byDayIndex, Number.POSITIVE_INFINITY)) {
+      for (const pair of await this.withFeedback(page)) if (pair.feedback && pairs.length < limit) pairs.push(pair);
+      if (pairs.length >= limit) break;
+    }
+    return pairs;
+  }
+
+  /**
+   * The backfill of data saved before the judged-by-day index existed: marks every prediction created from
+   * `since` until now whose email has feedback, then records that judged-only reads from `since` on may use
+   * the index. Run it once the code that marks on saveFeedback is deployed; it is idempotent, and reads the
+   * window as a judged-only read did before the index.
+   */
+  async backfillJudgedIndex(since: string): Promise<{ predictions: number; judged: number }> {
+    const now = this.options.now?.() ?? new Date();
+    let predictions = 0;
+    let judged = 0;
+    for await (const page of this.predictionPages({ since, until: now.toISOString() }, L.byDayIndex, Number.POSITIVE_INFINITY)) {
+      predictions += page.length;
+      const keys = (await this.withFeedback(page)).filter((p) => p.feedback).map((p) => predictionKey(p.prediction.predictionId));
+      await this.judged.write(keys);
+      judged += keys.length;
+    }
+    await this.judged.recordIndexedSince(since, now);
+    return { predictions, judged };
+  }
+
+  /** The window's predictions in a by-day index, newest first, a query page at a time, at most `limit` of them. */
+  private async *predictionPages(
+    window: PairWindow,
+    index: typeof L.byDayIndex | typeof L.judgedByDayIndex,
+    limit: number,
+  ): AsyncGenerator<PredictionRecord[]> {
     // Bounds in the same canonical form as stored createdAt values (toISOString), so the lexical key
     // range matches the time range whatever ISO form the caller used.
     const since = canonicalTime(window.since);
@@ -164,9 +202,9 @@ export class DynamoPredictionStore implements PredictionStore {
         const out = await this.options.client.send(
           new QueryCommand({
             TableName: this.options.tableName,
-            IndexName: L.byDayIndex.name,
+            IndexName: index.name,
             KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
-            ExpressionAttributeNames: { '#p': L.byDayIndex.partitionKey, '#s': L.byDayIndex.sortKey },
+            ExpressionAttributeNames: { '#p': index.partitionKey, '#s': index.sortKey },
             ExpressionAttributeValues: { ':p': dayPartition(day), ':from': since, ':to': until },
             ScanIndexForward: false,
             // A limited read pays for the items it needs (one more: the `until` bound is inclusive here), not a whole 1 MB page.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DYNAMO_TABLE_LAYOUT } from '@mailroute/aws/contracts';
 import { apiLambdaPolicy, deployerLambdaPolicy, qualityReporterPolicy, type PolicyDocument } from './iam-documents.js';
 
 /**
@@ -10,8 +11,10 @@ import { apiLambdaPolicy, deployerLambdaPolicy, qualityReporterPolicy, type Poli
  */
 const IAM_ACTION: Record<string, string[]> = {
   InvokeEndpointCommand: ['sagemaker:InvokeEndpoint'],
-  // lib-dynamodb's document commands; a transaction's Put needs PutItem (and ConditionCheckItem for its condition).
+  // lib-dynamodb's document commands; a transaction's Put needs PutItem (and ConditionCheckItem for its condition),
+  // an Update item in it UpdateItem.
   TransactWriteCommand: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+  'TransactWriteCommand Update': ['dynamodb:UpdateItem'],
   PutCommand: ['dynamodb:PutItem'],
   GetCommand: ['dynamodb:GetItem'],
   QueryCommand: ['dynamodb:Query'],
@@ -26,9 +29,28 @@ const IAM_ACTION: Record<string, string[]> = {
   UpdateEndpointCommand: ['sagemaker:UpdateEndpoint'],
 };
 
+const sourceOf = (file: string) => readFileSync(fileURLToPath(new URL(`../../aws/src/${file}`, import.meta.url)), 'utf8');
+
 function commandsIn(file: string): string[] {
-  const source = readFileSync(fileURLToPath(new URL(`../../aws/src/${file}`, import.meta.url)), 'utf8');
-  return [...new Set([...source.matchAll(/new ([A-Z][A-Za-z0-9]+Command)\(/g)].map((m) => m[1]))];
+  const source = sourceOf(file);
+  const commands = [...source.matchAll(/new ([A-Z][A-Za-z0-9]+Command)\(/g)].map((m) => m[1]);
+  // A transaction's Update items need an action of their own.
+  if (commands.includes('TransactWriteCommand') && /\bUpdate: \{/.test(source)) commands.push('TransactWriteCommand Update');
+  return [...new Set(commands)];
+}
+
+type Layout = typeof DYNAMO_TABLE_LAYOUT;
+/** The table's indexes a file names (`L.byDayIndex`, ...), by their names in the table. */
+function indexesIn(file: string): string[] {
+  const names = [...sourceOf(file).matchAll(/\bL\.(\w+Index)\b/g)].map((m) => (DYNAMO_TABLE_LAYOUT[m[1] as keyof Layout] as { name: string }).name);
+  return [...new Set(names)];
+}
+
+/** The indexes a Query on which the policy does not allow (an ARN pattern's `*` stands for anything). */
+function unqueryableIndexes(indexes: readonly string[], policy: PolicyDocument, tableArn: string): string[] {
+  const patterns = policy.Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('dynamodb:Query')).flatMap((s) => [s.Resource ?? []].flat());
+  const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(arn);
+  return indexes.filter((name) => !patterns.some((p) => matches(p, `${tableArn}/index/${name}`)));
 }
 
 function allowed(policy: PolicyDocument): Set<string> {
@@ -47,18 +69,29 @@ function missingActions(commands: readonly string[], policy: PolicyDocument): st
 const common = { kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg', tableArn: 'arn:table', readObjectArns: ['arn:aws:s3:::b/models/*'] };
 
 describe('IAM contract: the SDK commands each Lambda sends are allowed by its role', () => {
-  it('API Lambda: endpoint, prediction and feedback table, champion manifest', () => {
-    const commands = ['sagemaker-endpoint-classifier.ts', 'dynamo-prediction-store.ts', 'lambda/champion-tasks.ts'].flatMap(commandsIn);
+  it('API Lambda: endpoint, prediction and feedback table and the indexes it queries, champion manifest', () => {
+    const files = ['sagemaker-endpoint-classifier.ts', 'dynamo-prediction-store.ts', 'dynamo-judged-index.ts', 'lambda/champion-tasks.ts'];
+    const commands = files.flatMap(commandsIn);
     expect(commands).toContain('InvokeEndpointCommand');
-    expect(missingActions(commands, apiLambdaPolicy({ ...common, endpointArn: 'arn:ep', metricNamespace: 'Mailroute' }))).toEqual([]);
+    expect(commands).toContain('TransactWriteCommand Update'); // saveFeedback marks the predictions judged
+    const policy = apiLambdaPolicy({ ...common, endpointArn: 'arn:ep', metricNamespace: 'Mailroute' });
+    expect(missingActions(commands, policy)).toEqual([]);
+    const indexes = files.flatMap(indexesIn);
+    expect(indexes).toEqual(expect.arrayContaining(['by-email', 'by-day', 'judged-by-day']));
+    expect(unqueryableIndexes(indexes, policy, common.tableArn)).toEqual([]);
   });
 
   it('quality reporter: reads only (listPairs and the champion manifest)', () => {
-    // The reporter calls listPairs (Query, then BatchGet) and loadChampionTasks (GetObject), nothing that writes.
-    const used = ['QueryCommand', 'BatchGetCommand', 'GetObjectCommand'];
-    for (const c of used) expect([...commandsIn('dynamo-prediction-store.ts'), ...commandsIn('lambda/champion-tasks.ts')]).toContain(c);
+    // The reporter calls listPairs (Query by day or judged by day, the judged index's record by Get, then
+    // BatchGet) and loadChampionTasks (GetObject), nothing that writes.
+    const files = ['dynamo-prediction-store.ts', 'dynamo-judged-index.ts', 'lambda/champion-tasks.ts'];
+    const used = ['QueryCommand', 'GetCommand', 'BatchGetCommand', 'GetObjectCommand'];
+    for (const c of used) expect(files.flatMap(commandsIn)).toContain(c);
     expect(missingActions(used, qualityReporterPolicy(common))).toEqual([]);
     expect(allowed(qualityReporterPolicy(common)).has('dynamodb:PutItem')).toBe(false);
+    const indexes = ['by-day', 'judged-by-day'];
+    for (const name of indexes) expect(indexesIn('dynamo-prediction-store.ts')).toContain(name);
+    expect(unqueryableIndexes(indexes, qualityReporterPolicy(common), common.tableArn)).toEqual([]);
   });
 
   it('deployer: package, model, endpoint config, endpoint', () => {
@@ -71,5 +104,11 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
 
   it('fails for a command whose action the role lacks', () => {
     expect(missingActions(['PutCommand', 'ScanCommand'], qualityReporterPolicy(common))).toEqual(['PutCommand needs dynamodb:PutItem', 'ScanCommand: no IAM action known for it (add it to IAM_ACTION and to the role)']);
+  });
+
+  it('fails for an index the role may not query', () => {
+    expect(unqueryableIndexes(['by-email', 'by-day'], qualityReporterPolicy(common), common.tableArn)).toEqual(['by-email']);
+    const wildcard: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: 'arn:table/index/*' }] };
+    expect(unqueryableIndexes(['by-email', 'judged-by-day'], wildcard, common.tableArn)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
  * IAM and resource policy documents as pure functions of resolved ARNs. Components feed them
  * `pulumi.all(...)` values; tests and the policy checks read the JSON they produce.
  */
+import { DYNAMO_TABLE_LAYOUT as L } from '@mailroute/aws/contracts';
 import { ENI_ACTIONS } from './policies/wildcard-allow-list.js';
 
 export interface Statement {
@@ -155,6 +156,11 @@ export function sagemakerExecutionPolicy(input: {
   );
 }
 
+/** The table and the indexes named, not `index/*`: a new index is queried only once a role names it. */
+function tableAndIndexes(tableArn: string, indexes: readonly { name: string }[]): string[] {
+  return [tableArn, ...indexes.map((index) => `${tableArn}/index/${index.name}`)];
+}
+
 /** The API Lambda: invoke the endpoint, read and write the feedback table, its own logs. */
 export function apiLambdaPolicy(input: {
   endpointArn: string;
@@ -171,8 +177,9 @@ export function apiLambdaPolicy(input: {
     {
       Sid: 'PredictionAndFeedbackTable',
       Effect: 'Allow',
-      Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'],
-      Resource: [input.tableArn, `${input.tableArn}/index/*`],
+      // UpdateItem: saving feedback marks its email's predictions judged (the judged-by-day index).
+      Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem'],
+      Resource: tableAndIndexes(input.tableArn, [L.byEmailIndex, L.byDayIndex, L.judgedByDayIndex]),
     },
     useKey(input.kmsKeyArn),
     logsTo([input.logGroupArn]),
@@ -189,7 +196,8 @@ export function qualityReporterPolicy(input: { tableArn: string; kmsKeyArn: stri
       Sid: 'ReadPredictionsAndFeedback',
       Effect: 'Allow',
       Action: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem'],
-      Resource: [input.tableArn, `${input.tableArn}/index/*`],
+      // listPairs reads by day, judged-only reads the judged-by-day index; it never looks an email up.
+      Resource: tableAndIndexes(input.tableArn, [L.byDayIndex, L.judgedByDayIndex]),
     },
     useKey(input.kmsKeyArn),
     logsTo([input.logGroupArn]),

@@ -84,7 +84,7 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
   await classifier.refresh();
   const source = createStaticClassifierSource(classifier);
   await source.reload();
-  const store = new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName, retentionDays: config.feedbackTtlDays });
+  const store = new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName, retentionDays: config.feedbackTtlDays, logger: deps.logger });
   return createApp({
     classifierSource: source,
     store,
