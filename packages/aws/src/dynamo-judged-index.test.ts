@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { FeedbackRecord, PredictionRecord } from '@mailroute/serving';
+import type { FeedbackRecord } from '@mailroute/serving';
+import { predictionFixture as record } from '@mailroute/serving/testing';
 import { DynamoPredictionStore } from './dynamo-prediction-store.js';
 import { judgedIndexMarkerKey } from './dynamo-layout.js';
 import { fakeDynamoTable, type FakeTableReads, type Item } from './test-support/fake-dynamo-table.js';
@@ -12,9 +13,6 @@ const ddb = mockClient(doc);
 const MARKER = `${judgedIndexMarkerKey.pk}|${judgedIndexMarkerKey.sk}`;
 const NOW = new Date('2026-11-08T00:00:00.000Z');
 
-function record(id: string, emailId: string, createdAt: string): PredictionRecord {
-  return { predictionId: id, emailId, modelId: 'm', createdAt, labels: { queue: 'payments' }, confidences: { queue: 0.8 }, abstained: { queue: false }, queue: 'payments', latencyMs: 1 };
-}
 const fb = (emailId: string, extra: Partial<FeedbackRecord> = {}): FeedbackRecord => ({ emailId, labels: { queue: 'cards' }, closedAt: '2026-11-07T00:00:00.000Z', receivedAt: '2026-11-07T00:00:00.000Z', ...extra });
 const hour = (day: number, h: number) => new Date(Date.UTC(2026, 10, day, h)).toISOString();
 const queries = () => ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);

@@ -7,7 +7,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { PredictionRecord } from '@mailroute/serving';
+import { predictionFixture as record } from '@mailroute/serving/testing';
 import { DynamoPredictionStore } from './dynamo-prediction-store.js';
 import { daysInWindow, expiryEpochSeconds } from './dynamo-layout.js';
 import { fakeDynamoTable, type Item } from './test-support/fake-dynamo-table.js';
@@ -18,19 +18,6 @@ const doc = DynamoDBDocumentClient.from(
 const ddb = mockClient(doc);
 type Out = never;
 
-function record(id: string, emailId: string, createdAt: string): PredictionRecord {
-  return {
-    predictionId: id,
-    emailId,
-    modelId: 'ngram-bag-1',
-    createdAt,
-    labels: { queue: 'payments' },
-    confidences: { queue: 0.8 },
-    abstained: { queue: false },
-    queue: 'payments',
-    latencyMs: 3.5,
-  };
-}
 
 describe('DynamoPredictionStore', () => {
   let items: Map<string, Item>;

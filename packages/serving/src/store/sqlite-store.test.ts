@@ -8,24 +8,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BACKLOG_LIMIT } from './sqlite-write-transport.js';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { PredictionRecord } from './types.js';
-import { describePredictionStoreContract } from './store-contract.js';
+import { describePredictionStoreContract, predictionFixture as record } from './store-contract.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function record(id: string, emailId: string, createdAt: string): PredictionRecord {
-  return {
-    predictionId: id,
-    emailId,
-    modelId: 'm1',
-    createdAt,
-    labels: { queue: 'billing' },
-    confidences: { queue: 0.9 },
-    abstained: { queue: false },
-    queue: 'billing',
-    latencyMs: 0.4,
-  };
-}
 
 function openCloseChild(file: string): Promise<{ code: number | null; out: string }> {
   const child = fileURLToPath(new URL('../test-support/open-close-child.ts', import.meta.url));

@@ -3,11 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedbackRecord, PairWindow, PredictionRecord, PredictionStore } from './types.js';
 
-function prediction(predictionId: string, emailId: string, createdAt: string): PredictionRecord {
+/** A prediction record for store tests: one task, `queue`, predicted `payments`. */
+export function predictionFixture(predictionId: string, emailId: string, createdAt: string): PredictionRecord {
   return {
     predictionId,
     emailId,
-    modelId: 'contract-model',
+    modelId: 'test-model',
     createdAt,
     labels: { queue: 'payments' },
     confidences: { queue: 0.75 },
@@ -41,25 +42,25 @@ export function describePredictionStoreContract(name: string, open: () => Predic
 
     it('lists the predictions of [since, until), newest first, each with its email’s feedback', async () => {
       const s = await fresh();
-      await s.savePredictions([prediction('before', 'e0', at(0, 23)), prediction('first', 'e1', at(1, 0)), prediction('second', 'e2', at(2, 9)), prediction('at-until', 'e3', at(4, 0))]);
+      await s.savePredictions([predictionFixture('before', 'e0', at(0, 23)), predictionFixture('first', 'e1', at(1, 0)), predictionFixture('second', 'e2', at(2, 9)), predictionFixture('at-until', 'e3', at(4, 0))]);
       await s.saveFeedback(feedback('e2', 'cards'));
       const pairs = await s.listPairs(days);
       expect(pairs.map((p) => p.prediction.predictionId)).toEqual(['second', 'first']);
-      expect(pairs[0]).toEqual({ prediction: prediction('second', 'e2', at(2, 9)), feedback: feedback('e2', 'cards') });
+      expect(pairs[0]).toEqual({ prediction: predictionFixture('second', 'e2', at(2, 9)), feedback: feedback('e2', 'cards') });
       expect(pairs[1].feedback).toBeUndefined();
       expect(await s.listPairs({ since: at(5, 0), until: at(6, 0) })).toEqual([]);
     });
 
     it('keeps the newest `limit` predictions of the window', async () => {
       const s = await fresh();
-      await s.savePredictions([1, 2, 3].flatMap((day) => [prediction(`a${day}`, `ea${day}`, at(day, 8)), prediction(`b${day}`, `eb${day}`, at(day, 16))]));
+      await s.savePredictions([1, 2, 3].flatMap((day) => [predictionFixture(`a${day}`, `ea${day}`, at(day, 8)), predictionFixture(`b${day}`, `eb${day}`, at(day, 16))]));
       expect(await ids(s, { ...days, limit: 3 })).toEqual(['b3', 'a3', 'b2']);
       expect(await ids(s, { ...days, limit: 1 })).toEqual(['b3']);
     });
 
     it('judgedOnly: only the predictions with feedback, newest first; a limit keeps the newest judged ones however many unjudged are newer', async () => {
       const s = await fresh();
-      await s.savePredictions([1, 2, 3].flatMap((day) => [4, 8, 12, 16].map((hour) => prediction(`p${day}-${hour}`, `e${day}-${hour}`, at(day, hour)))));
+      await s.savePredictions([1, 2, 3].flatMap((day) => [4, 8, 12, 16].map((hour) => predictionFixture(`p${day}-${hour}`, `e${day}-${hour}`, at(day, hour)))));
       for (const email of ['e1-4', 'e1-12', 'e2-8', 'e3-4']) await s.saveFeedback(feedback(email, 'cards'));
       expect(await ids(s, { ...days, judgedOnly: true })).toEqual(['p3-4', 'p2-8', 'p1-12', 'p1-4']);
       expect(await ids(s, { ...days, judgedOnly: true, limit: 2 })).toEqual(['p3-4', 'p2-8']);
@@ -71,7 +72,7 @@ export function describePredictionStoreContract(name: string, open: () => Predic
 
     it('joins feedback by email: each prediction of the email in the window carries it, judged or not', async () => {
       const s = await fresh();
-      await s.savePredictions([prediction('old', 'e1', at(1, 9)), prediction('other', 'e2', at(2, 9)), prediction('again', 'e1', at(3, 9))]);
+      await s.savePredictions([predictionFixture('old', 'e1', at(1, 9)), predictionFixture('other', 'e2', at(2, 9)), predictionFixture('again', 'e1', at(3, 9))]);
       await s.saveFeedback({ ...feedback('e1', 'loans'), predictionId: 'again' });
       expect(await ids(s, { ...days, judgedOnly: true })).toEqual(['again', 'old']);
       const pairs = await s.listPairs(days);
@@ -80,7 +81,7 @@ export function describePredictionStoreContract(name: string, open: () => Predic
 
     it('a later correction replaces the feedback in every pair; an older one is superseded', async () => {
       const s = await fresh();
-      await s.savePredictions([prediction('p', 'e1', at(2, 9))]);
+      await s.savePredictions([predictionFixture('p', 'e1', at(2, 9))]);
       expect(await s.saveFeedback(feedback('e1', 'cards', '2026-11-05T00:00:00.000Z'))).not.toBe('superseded');
       expect(await s.saveFeedback(feedback('e1', 'loans', '2026-11-06T00:00:00.000Z'))).not.toBe('superseded');
       expect(await s.saveFeedback(feedback('e1', 'stale', '2026-11-04T00:00:00.000Z'))).toBe('superseded');
