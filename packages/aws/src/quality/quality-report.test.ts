@@ -27,7 +27,13 @@ const storeWith = (pairs: FeedbackPair[]): PredictionStore & { windows: unknown[
     getPrediction: async () => undefined,
     findPredictionByEmail: async () => undefined,
     saveFeedback: async () => undefined,
-    listPairs: async (w) => { windows.push(w); return pairs; },
+    // As a store answers: newest first, `judgedOnly` and `limit` applied.
+    listPairs: async (w) => {
+      windows.push(w);
+      const newestFirst = [...pairs].sort((a, b) => b.prediction.createdAt.localeCompare(a.prediction.createdAt));
+      const asked = w.judgedOnly ? newestFirst.filter((p) => p.feedback) : newestFirst;
+      return asked.slice(0, w.limit ?? asked.length);
+    },
     close: async () => undefined,
   };
 };
@@ -43,7 +49,9 @@ describe('quality reporter', () => {
     const store = storeWith(pairs);
     const result = await createQualityReporter({ store, tasks, environment: 'prod', windowDays: 30, minFeedback: 3, write: (l) => lines.push(l), now })();
     expect(result).toEqual({ published: 1, withFeedback: 4 });
-    expect(store.windows[0]).toEqual({ since: '2026-10-30T03:00:00.000Z', until: '2026-11-29T03:00:00.000Z' });
+    // The newest prediction names the model measured; then the judged predictions alone are read.
+    const window = { since: '2026-10-30T03:00:00.000Z', until: '2026-11-29T03:00:00.000Z' };
+    expect(store.windows).toEqual([{ ...window, limit: 1 }, { ...window, judgedOnly: true }]);
     const record = JSON.parse(lines[0]);
     expect(record._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Mailroute/Quality', Dimensions: [['Environment'], ['Environment', 'Task']] });
     expect(record).toMatchObject({ Environment: 'prod', Task: 'queue', LiveFeedbackCount: 4 });

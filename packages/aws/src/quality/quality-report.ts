@@ -62,13 +62,14 @@ export function createQualityReporter(deps: QualityReporterDeps) {
   return async (): Promise<{ published: number; withFeedback: number }> => {
     const now = deps.now?.() ?? new Date();
     const window = { since: new Date(now.getTime() - deps.windowDays * 86_400_000).toISOString(), until: now.toISOString() };
-    const all = await deps.store.listPairs(window);
     // The model serving now (that of the newest prediction) is the one measured: after a swap or a
     // rollback, the window's older predictions are another model's and would keep its figures in the alarm.
-    let newest: (typeof all)[number] | undefined;
-    for (const p of all) if (!newest || p.prediction.createdAt > newest.prediction.createdAt) newest = p;
+    const [newest] = await deps.store.listPairs({ ...window, limit: 1 });
     const serving = newest?.prediction.modelId;
-    const pairs = serving === undefined ? all : all.filter((p) => p.prediction.modelId === serving);
+    // What is published (macro F1, accuracy, feedback counts) is made of judged predictions alone: only
+    // those are read (DynamoDB: the judged-by-day index, not the whole window).
+    const judged = await deps.store.listPairs({ ...window, judgedOnly: true });
+    const pairs = serving === undefined ? judged : judged.filter((p) => p.prediction.modelId === serving);
     const quality = computeLiveQuality({ pairs, tasks: await deps.tasks(serving === undefined ? [] : [serving]), window, scorer: macroF1Scorer });
     const records = qualityMetricRecords(quality, deps.environment, now, deps.minFeedback);
     for (const record of records) deps.write(JSON.stringify(record));
