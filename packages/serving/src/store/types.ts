@@ -61,7 +61,8 @@ export interface PredictionStore {
   prune?(before: string): Promise<void>;
   /**
    * Predictions created in [since, until), each with its feedback if any; with `limit`, the newest `limit`
-   * of them; with `judgedOnly`, only those with feedback.
+   * of them; with `judgedOnly`, only those with feedback. (The DynamoDB store's judged-only read misses a
+   * prediction saved after its email's feedback until that feedback is saved again: packages/aws/README.md.)
    */
   listPairs(window: PairWindow): Promise<FeedbackPair[]>;
   close(): Promise<void>;
