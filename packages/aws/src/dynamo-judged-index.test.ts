@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedbackRecord } from '@mailroute/serving';
 import { predictionFixture as record } from '@mailroute/serving/testing';
 import { DynamoPredictionStore } from './dynamo-prediction-store.js';
@@ -156,7 +156,7 @@ describe('DynamoPredictionStore: the judged-by-day index', () => {
       delete item.gsi3sk;
     }
     expect(await store.backfillJudgedIndex(hour(2, 0))).toEqual({ predictions: 3, judged: 2 });
-    expect(items.get(MARKER)).toMatchObject({ indexedSince: hour(2, 0), backfilledAt: NOW.toISOString() });
+    expect(items.get(MARKER)).toMatchObject({ indexedSince: hour(2, 0), recordedAt: NOW.toISOString(), recordedBy: 'backfill' });
     expect([...items.values()].filter((i) => i.gsi3pk !== undefined).map((i) => i.predictionId)).toEqual(['kept', 'late']);
     ddb.resetHistory();
     expect((await store.listPairs({ since: hour(2, 0), until: NOW.toISOString(), judgedOnly: true })).map((p) => p.prediction.predictionId)).toEqual(['late', 'kept']);
@@ -167,6 +167,43 @@ describe('DynamoPredictionStore: the judged-by-day index', () => {
     await store.backfillJudgedIndex(hour(1, 0));
     expect(items.get(MARKER)).toMatchObject({ indexedSince: hour(1, 0) });
     expect(items.get('PRED#old|PREDICTION')).toHaveProperty('gsi3pk', 'DAY#2026-11-01');
+  });
+
+  it('records the index complete from the day after the first feedback it saves, so a new stack needs no backfill; never later than a backfill', async () => {
+    await store.savePredictions([record('a', 'e1', hour(7, 9))]);
+    expect(items.has(MARKER)).toBe(false);
+    await store.saveFeedback(fb('e1'));
+    // NOW is 2026-11-08T00:00Z: today may hold feedback saved by the previous code, so from the 9th on.
+    expect(items.get(MARKER)).toMatchObject({ indexedSince: hour(9, 0), recordedBy: 'first-feedback' });
+    ddb.resetHistory();
+    await store.saveFeedback(fb('e1', { closedAt: '2026-11-07T01:00:00.000Z' }));
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0); // once per instance
+    expect(warn).not.toHaveBeenCalled();
+    // A window from the 9th on uses the index; one from the 7th reads by day.
+    ddb.resetHistory();
+    await store.listPairs({ since: hour(9, 0), until: hour(10, 0), judgedOnly: true });
+    expect(queries().map((q) => q.IndexName)).toEqual(['judged-by-day']);
+    // An earlier backfill's record is not moved later by another instance's first feedback.
+    backfilled(hour(1, 0));
+    const other = new DynamoPredictionStore({ client: doc, tableName: 't', now: () => NOW, logger: { warn } });
+    await other.saveFeedback(fb('e1', { closedAt: '2026-11-07T02:00:00.000Z' }));
+    expect(items.get(MARKER)).toMatchObject({ indexedSince: hour(1, 0) });
+  });
+
+  it('saves the feedback when the record cannot be written, says so, and tries again with the next feedback', async () => {
+    await store.savePredictions([record('a', 'e1', hour(7, 9))]);
+    ddb.on(PutCommand).rejectsOnce(new Error('throttled'));
+    expect(await store.saveFeedback(fb('e1'))).toBe('recorded');
+    expect(items.get('EMAIL#e1|FEEDBACK')).toBeDefined();
+    expect(items.has(MARKER)).toBe(false);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('could not record'), expect.objectContaining({ error: expect.stringContaining('throttled') }));
+    // The table answers puts again (the record is the only put here; its condition holds on an empty key).
+    ddb.on(PutCommand).callsFake((input: { Item: Item }) => {
+      items.set(`${String(input.Item.pk)}|${String(input.Item.sk)}`, input.Item);
+      return {};
+    });
+    await store.saveFeedback(fb('e1', { closedAt: '2026-11-07T01:00:00.000Z' }));
+    expect(items.get(MARKER)).toMatchObject({ indexedSince: hour(9, 0) });
   });
 
   it('a prediction saved after its email’s feedback is judged by a whole-window read only, until a correction or the backfill marks it', async () => {

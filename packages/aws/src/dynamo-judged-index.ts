@@ -27,6 +27,8 @@ export const TRANSACTION_LIMIT = 100;
 export class JudgedIndex {
   /** From when on the index is known complete (the backfill's marker, once read). */
   private indexedSince: string | undefined;
+  /** Whether this instance has made sure the record exists (see recordOnFirstFeedback). */
+  private recordEnsured = false;
 
   constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
 
@@ -110,13 +112,27 @@ export class JudgedIndex {
     return this.indexedSince !== undefined && from >= this.indexedSince;
   }
 
+  /**
+   * Once per instance, on the first feedback it saves: with no record yet, records the index complete from
+   * the start of the next UTC day. Feedback this code saves marks its predictions; feedback saved before the
+   * deploy (or by an instance of the previous code still answering during it) did not, so today is not
+   * claimed. A new stack's judged-only reads so use the index from its second day on without a backfill;
+   * a backfill moves the record earlier, and this never moves it later. A failure is retried next time.
+   */
+  async recordOnFirstFeedback(now: Date): Promise<void> {
+    if (this.recordEnsured) return;
+    const tomorrow = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+    await this.recordIndexedSince(tomorrow.toISOString(), now, 'first-feedback');
+    this.recordEnsured = true;
+  }
+
   /** Records that the index is complete from `since` on; only ever moves it earlier (a later backfill keeps an earlier one's). */
-  async recordIndexedSince(since: string, now: Date): Promise<void> {
+  async recordIndexedSince(since: string, now: Date, by: 'backfill' | 'first-feedback' = 'backfill'): Promise<void> {
     try {
       await this.options.client.send(
         new PutCommand({
           TableName: this.options.tableName,
-          Item: { ...judgedIndexMarkerKey, indexedSince: canonicalTime(since), backfilledAt: now.toISOString() },
+          Item: { ...judgedIndexMarkerKey, indexedSince: canonicalTime(since), recordedAt: now.toISOString(), recordedBy: by },
           ConditionExpression: 'attribute_not_exists(#pk) OR #since > :since',
           ExpressionAttributeNames: { '#pk': L.partitionKey, '#since': 'indexedSince' },
           ExpressionAttributeValues: { ':since': canonicalTime(since) },

@@ -133,7 +133,12 @@ export class DynamoPredictionStore implements PredictionStore {
     };
     const keys = await this.judged.predictionKeysOf(parsed.emailId, parsed.predictionId);
     // Not written when a newer correction already won (its own save marked the predictions).
-    return (await this.judged.write(keys, put)) ? 'recorded' : 'superseded';
+    const outcome = (await this.judged.write(keys, put)) ? 'recorded' : 'superseded';
+    // The feedback is saved whatever happens here: a failed record is logged and tried with the next one.
+    await this.judged.recordOnFirstFeedback(this.options.now?.() ?? new Date()).catch((error: unknown) => {
+      this.options.logger?.warn('could not record from when the judged-by-day index is complete; tried again with the next feedback', { error: String(error).slice(0, 200) });
+    });
+    return outcome;
   }
 
   async listPairs(window: PairWindow): Promise<FeedbackPair[]> {
