@@ -50,6 +50,44 @@ describe('identity documents and social security numbers (ids detector)', () => 
     ]) expect(masked(text)).toBe(text);
   });
 
+  it('masks driving licence numbers after their keyword: German (11 characters), UK (16) and US (5-13)', () => {
+    for (const [text, expected] of [
+      ['Führerschein B072RRE2I55 liegt bei', 'Führerschein [ID_DOCUMENT] liegt bei'],
+      ['Führerscheinnummer: B072RRE2I55', 'Führerscheinnummer: [ID_DOCUMENT]'],
+      ['Führerschein-Nr. B072RRE2I55', 'Führerschein-Nr. [ID_DOCUMENT]'],
+      ['Fuehrerschein Nr.: B072RRE2I55', 'Fuehrerschein Nr.: [ID_DOCUMENT]'],
+      ['Nummer des Führerscheins: B072RRE2I55', 'Nummer des Führerscheins: [ID_DOCUMENT]'],
+      ['my driving licence number is MORGA753116SM9IJ.', 'my driving licence number is [ID_DOCUMENT].'],
+      ['Driving License No. MORGA753116SM9IJ', 'Driving License No. [ID_DOCUMENT]'],
+      ["driver's license: D1234567", "driver's license: [ID_DOCUMENT]"],
+      ['Driver’s License # 123456789012', 'Driver’s License # [ID_DOCUMENT]'],
+      ['drivers license A1234', 'drivers license [ID_DOCUMENT]'],
+      ['driver license number S530-460-56-320-0', 'driver license number [ID_DOCUMENT]'],
+    ]) expect(masked(text)).toBe(expected);
+  });
+
+  it('leaves words, years, classes, amounts and over-long runs after a driving licence keyword', () => {
+    for (const text of [
+      'Führerschein seit 2010, Klasse B',
+      'Führerschein 2010 gemacht',
+      'Führerschein 1500 EUR teuer',
+      'Führerscheinprüfung 12345678 bestanden',
+      "driver's license expires 2027",
+      'driving licence 2019-2024',
+      'Führerschein ABCDEFGHIJKLMNOPQRST12',
+      'DL no. 12345678', // too ambiguous a keyword
+    ]) expect(masked(text)).toBe(text);
+  });
+
+  it('stays fast on 100 KB of driving licence keywords and near-values', () => {
+    const fill = (s: string) => s.repeat(Math.ceil(100_000 / s.length));
+    for (const text of [fill('Führerschein '), `Führerschein ${fill('A1-')}`, fill('driving licence A1-'), fill("driver's license 12345678901234567 "), fill('Führerscheinnummer: 1'), `Führerschein ${fill('A1')} EUR`]) {
+      const t0 = performance.now();
+      masked(text);
+      expect(performance.now() - t0).toBeLessThan(100);
+    }
+  });
+
   it('is off with the other keyed numbers', () => {
     expect(redactPii('Reisepass C01X00T47', { ids: false }).text).toBe('Reisepass C01X00T47');
   });

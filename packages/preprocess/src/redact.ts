@@ -19,8 +19,8 @@ export const RedactOptionsSchema = z.object({
   phone: z.boolean().default(true),
   /**
    * Numbers a keyword names: customer, account, depot and contract numbers (`[ACCOUNT]`), tax ids
-   * (`[TAX_ID]`), card security codes (`[CVV]`), dates of birth (`[BIRTHDATE]`), passport and identity card
-   * numbers (`[ID_DOCUMENT]`) and social security numbers (`[SOCIAL_SECURITY]`). The keyword stays.
+   * (`[TAX_ID]`), card security codes (`[CVV]`), dates of birth (`[BIRTHDATE]`), passport, identity card and
+   * driving licence numbers (`[ID_DOCUMENT]`) and social security numbers (`[SOCIAL_SECURITY]`). The keyword stays.
    */
   ids: z.boolean().default(true),
   /**
