@@ -46,4 +46,13 @@ describe('cleanEmail', () => {
     expect(cleanEmail({ body }).text).toBe('Meine IBAN ist [IBAN], bitte prüfen.');
     expect(cleanEmail({ body }, { redact: false }).text).toBe(body);
   });
+
+  it('composes letters written with combining marks (NFD) first, so every rule and the model see one form', () => {
+    const nfd = (s: string) => s.normalize('NFD');
+    const r = cleanEmail({ body: nfd(german), subject: nfd('AW: Depotauszüge') });
+    expect(r.text).toBe('Hallo zusammen,\n\nbitte senden Sie mir die Depotauszüge für 2025.');
+    expect(r.signature).toBe('Mit freundlichen Grüßen\nMax Mustermann');
+    expect(r.subject).toBe('Depotauszüge');
+    expect(cleanEmail({ html: nfd('<p>Grüße aus Köln</p>') }, { redact: false }).text).toBe('Grüße aus Köln');
+  });
 });

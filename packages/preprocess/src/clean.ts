@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isBlank } from './blank.js';
+import { composeDiacritics } from './compose.js';
 import type { Email } from './email.js';
 import { CleanOptionsError, InputTooLargeError } from './errors.js';
 import { htmlParts } from './html.js';
@@ -42,8 +43,8 @@ export interface CleanOptions {
   maxInputChars?: number;
 }
 
-// One scan decides whether any step is needed: most emails need none.
-const NEEDS_NORMALISING = /[\r\u00a0\u2007\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]|[ \t\f\v]\n/;
+// One scan decides whether any step is needed (U+0300-U+036F: letters to compose): most emails need none.
+const NEEDS_NORMALISING = /[\u0300-\u036f\r\u00a0\u2007\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]|[ \t\f\v]\n/;
 
 export const DEFAULT_MAX_INPUT_CHARS = 4 * 1024 * 1024;
 const MAX_PASSES = 4;
@@ -57,13 +58,13 @@ function needsNormalising(text: string): boolean {
 function normalisedLines(text: string, lines?: readonly string[]): readonly string[] {
   if (!needsNormalising(text)) return lines ?? text.split('\n');
   let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-  t = t.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, '');
+  t = composeDiacritics(t.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, ''));
   const split = t.split('\n');
   if (/\s\n|\s$/.test(t)) for (let i = 0; i < split.length; i += 1) split[i] = split[i].trimEnd();
   return split;
 }
 
-/** CRLF and CR to LF, no-break spaces to spaces, zero-width characters gone, trailing blanks cut. */
+/** CRLF and CR to LF, no-break spaces to spaces, zero-width characters gone, decomposed letters composed (`composeDiacritics`), trailing blanks cut. */
 export function normaliseText(text: string): string {
   return needsNormalising(text) ? normalisedLines(text).join('\n') : text;
 }

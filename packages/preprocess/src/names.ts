@@ -10,6 +10,7 @@
  * - a street and house number (`Musterstraße 12`, `Hauptstr. 5a`, `Berliner Allee 3`, `221 Baker Street`),
  *   with the postal code and town that follow it (`, 10115 Berlin`), as `[ADDRESS]`.
  */
+import { composeDiacritics } from './compose.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
@@ -104,8 +105,9 @@ function stickyAt(re: RegExp, text: string, at: number): RegExpExecArray | null 
 
 const nameHit = (m: RegExpExecArray): Hit => ({ type: 'NAME', start: m.index + m[0].length - m[1].length, end: m.index + m[0].length, placeholder: '[NAME]' });
 
-/** The names a text's cues give (after a title, greeting, closing or header field), each once. */
-export function namesFound(text: string): string[] {
+/** The names a text's cues give (after a title, greeting, closing or header field), each once, with their letters composed. */
+export function namesFound(input: string): string[] {
+  const text = composeDiacritics(input);
   return [...new Set(cuedNameHits(text).map((h) => text.slice(h.start, h.end)))];
 }
 

@@ -112,4 +112,12 @@ describe('redactPii', () => {
     redactPii('Kundennummer 1-'.repeat(70_000));
     expect(performance.now() - t0).toBeLessThan(3_000);
   });
+
+  it('masks keyed numbers whose keyword is written with combining marks (NFD), and returns the text composed', () => {
+    const nfd = (s: string) => s.normalize('NFD');
+    expect(redactPii(nfd('geboren am 3. März 1985, Führerschein B072RRE2I55')).text).toBe('geboren am [BIRTHDATE], Führerschein [ID_DOCUMENT]');
+    const r = redactPii(nfd('Kartenprüfnummer 123, Grüße'));
+    expect(r.text).toBe('Kartenprüfnummer [CVV], Grüße');
+    expect(r.redactions).toEqual([{ type: 'CVV', start: 17, end: 22 }]);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { composeDiacritics } from './compose.js';
 import { CleanOptionsError } from './errors.js';
 import { documentHits } from './id-documents.js';
 import { keyedHits } from './keyed-numbers.js';
@@ -258,16 +259,18 @@ function claimedScratch(length: number): Uint8Array {
  * an issuer's range), email addresses, numbers named by a keyword
  * (`ids`), phone numbers, configured patterns and, when asked, marked names and street addresses
  * (`names`) with typed placeholders. Overlaps go to the earlier
- * detector: user patterns first, then that order. `redactions` give each placeholder's place in the
- * returned text.
+ * detector: user patterns first, then that order. Letters written decomposed come back composed
+ * (`composeDiacritics`); `redactions` give each placeholder's place in the returned text.
  */
-export function redactPii(text: string, options: RedactOptions = {}): RedactResult {
+export function redactPii(input: string, options: RedactOptions = {}): RedactResult {
   let o = DEFAULTS;
   if (Object.keys(options).length > 0) {
     const parsed = RedactOptionsSchema.safeParse(options);
     if (!parsed.success) throw new CleanOptionsError(`invalid redaction options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     o = parsed.data;
   }
+  // The detectors are written for composed letters (`ü`, not `u` and U+0308).
+  const text = composeDiacritics(input);
   // Most texts have no digits or no '@': skip the detectors that cannot match.
   const digits = /\d/.test(text);
   if (!digits && !o.names && o.patterns.length === 0 && !text.includes('@')) return { text, redactions: [] };
@@ -279,7 +282,7 @@ export function redactPii(text: string, options: RedactOptions = {}): RedactResu
     o.ids && digits ? keyedHits(text) : [],
     o.ids && digits ? documentHits(text) : [],
     o.phone && digits ? phoneHits(text) : [],
-    o.names ? nameHits(text, o.knownNames) : [],
+    o.names ? nameHits(text, o.knownNames.map(composeDiacritics)) : [],
     o.names && digits ? addressHits(text) : [],
   ];
   if (groups.every((g) => g.length === 0)) return { text, redactions: [] };
