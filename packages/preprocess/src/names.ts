@@ -9,17 +9,25 @@
  * - the display name in a quoted or forwarded header (`Von: Erika Mustermann <…>`, `To: Jane <…>`);
  * - a street and house number (`Musterstraße 12`, `Hauptstr. 5a`, `Berliner Allee 3`, `221 Baker Street`),
  *   with the postal code and town that follow it (`, 10115 Berlin`), as `[ADDRESS]`.
+ * A name in capitals (`Herr MÜLLER`, `ANNA SCHMIDT`, `Jean DUPONT`) is taken where its capitalised form would
+ * be, less the words in capitals at its ends that name no one (`Herrn Müller IBAN`); after a closing, a line
+ * in capitals with such a word (`Danke!\nBITTE UM RÜCKRUF`) is no name but more of the message.
  */
 import { composeDiacritics } from './compose.js';
+import { capsTrimmed, isCapsNotName, isClosingPhrase, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
 /** `Anna`, `O'Neill`, `McDonald`; two of them joined by a hyphen (`Heide-Schulz`); never `Dr.` or `Prof.`. */
 const PART = String.raw`\p{Lu}(?:['’]\p{Lu}|\p{Ll}{1,2}\p{Lu})?\p{Ll}{1,30}`;
 const WORD = String.raw`(?!(?:Dr|Prof)\.)${PART}(?:-${PART})?`;
-const PARTICLE = String.raw`(?:von|van|de|der|den|zu|di|da|du|le|la|ten|ter)`;
+/** `MÜLLER`, `O'NEILL`, `WEIß` (`ß` has no capital in common use): two letters or more, in capitals. */
+const CAPS_PART = String.raw`\p{Lu}(?:['’]\p{Lu})?[\p{Lu}ß]{1,30}`;
+/** A name word capitalised or in capitals (`ANNA SCHMIDT`, `Jean DUPONT`); never `DR.` or `PROF.`. */
+const NAME_WORD = String.raw`(?:${WORD}|(?!(?:DR|PROF)\.)${CAPS_PART}(?:-${CAPS_PART})?)`;
+const PARTICLE = String.raw`(?:von|van|de|der|den|zu|di|da|du|le|la|ten|ter|VON|VAN|DE|DER|DEN|ZU|DI|DA|DU|LE|LA|TEN|TER)`;
 /** One to `n` name words, with the particles of family names between them (`Anna von der Heide`). */
-const nameWords = (n: number) => String.raw`(?:${PARTICLE}[ \t]){0,2}${WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${WORD}){0,${n - 1}}`;
+const nameWords = (n: number) => String.raw`(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){0,${n - 1}}`;
 const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a street word); the full pattern
@@ -30,7 +38,7 @@ const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 
 const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)`;
 /** Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`). */
-const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.)){0,4}`;
+const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|DR\.|PROF\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.)){0,4}`;
 /** At a title: the title, then the name (group 1). */
 const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}(${nameWords(2)})${END_OF_WORD}`, 'uy');
 /** At `Name`, `name` or `heiße`: the phrase a writer gives a name with, then the name (group 1). */
@@ -103,7 +111,15 @@ function stickyAt(re: RegExp, text: string, at: number): RegExpExecArray | null 
   return re.exec(text);
 }
 
-const nameHit = (m: RegExpExecArray): Hit => ({ type: 'NAME', start: m.index + m[0].length - m[1].length, end: m.index + m[0].length, placeholder: '[NAME]' });
+/**
+ * The name of a cue's match (group 1, which ends the match), without the words in capitals at either end
+ * that name no one (`Müller IBAN`, `BITTE DRINGEND`); undefined when none is left.
+ */
+function nameHit(m: RegExpExecArray): Hit | undefined {
+  const at = m.index + m[0].length - m[1].length;
+  const [start, end] = capsTrimmed(m[1]);
+  return start === end ? undefined : { type: 'NAME', start: at + start, end: at + end, placeholder: '[NAME]' };
+}
 
 /** The names a text's cues give (after a title, greeting, closing or header field), each once, with their letters composed. */
 export function namesFound(input: string): string[] {
@@ -130,7 +146,8 @@ function cuedNameHits(text: string): Hit[] {
       if (!atHeaderLine(text, at)) continue;
       // The field's first name, then each further recipient after a `;`.
       for (let m = stickyAt(HEADER_NAME, text, at); m !== null; m = stickyAt(NEXT_RECIPIENT, text, m.index + m[0].length)) {
-        hits.push(nameHit(m));
+        const hit = nameHit(m);
+        if (hit !== undefined) hits.push(hit);
         NAME_CUE.lastIndex = m.index + m[0].length;
       }
       continue;
@@ -139,7 +156,11 @@ function cuedNameHits(text: string): Hit[] {
       stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at) ??
       (cue[3] !== undefined ? stickyAt(SIGNED_SHORT, text, at) : null);
     if (m === null) continue;
+    // After a closing the name is its whole line: one in capitals with a word that names no one (`Danke!` then
+    // `BITTE UM RÜCKRUF`) is more of the message.
+    if (cue[3] !== undefined && isCapsNotName(m[1])) continue;
     const hit = nameHit(m);
+    if (hit === undefined) continue;
     // `Danke!` then `Viele Grüße` then the name: the second closing is no name; it is a cue of its own.
     if (cue[3] !== undefined && isClosingPhrase(text.slice(hit.start, hit.end))) {
       NAME_CUE.lastIndex = hit.start;
@@ -168,9 +189,11 @@ function addressedNameHits(text: string, hits: Hit[]): Hit[] {
   for (let a = ADDRESS.exec(text); a !== null; a = ADDRESS.exec(text)) {
     const from = Math.max(0, a.index - 80);
     const m = NAME_BEFORE_ADDRESS.exec(text.slice(from, a.index));
-    if (!m) continue;
-    const start = from + m.index + m[0].indexOf(m[1]);
-    const end = start + m[1].length;
+    const [trimStart, trimEnd] = m ? capsTrimmed(m[1]) : [0, 0];
+    if (!m || trimStart === trimEnd) continue;
+    const at = from + m.index + m[0].indexOf(m[1]);
+    const start = at + trimStart;
+    const end = at + trimEnd;
     while (j < hits.length && hits[j].end <= start) j++;
     const overlaps = j < hits.length && hits[j].start < end;
     if (overlaps || isClosingPhrase(m[1]) || (added.length > 0 && added[added.length - 1].end > start)) continue;
@@ -179,22 +202,8 @@ function addressedNameHits(text: string, hits: Hit[]): Hit[] {
   return added.length === 0 ? hits : [...hits, ...added].sort((x, y) => x.start - y.start);
 }
 
-/** A phrase of closing and greeting words only (`Viele Grüße`, `Best Regards`): what a signature line is not. */
-function isClosingPhrase(words: string): boolean {
-  return words.trim().split(/\s+/u).every((w) => NOT_NAME_WORDS.has(w.toLowerCase().replace(/[,.!]+$/u, '')));
-}
-
 const LETTER = /\p{L}/u;
 
-/** Titles a greeting may carry before the name (`Hallo Frau Müller`): never echoed themselves. */
-const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof', 'prof.', 'mr', 'mr.', 'mrs', 'mrs.', 'ms', 'ms.', 'miss', 'mx', 'mx.']);
-/**
- * Words a cue takes for a name that are no person's (`Hi Support,`, `Ihre Sparkasse`, a closing read as
- * a signature): a name holding one is not looked for elsewhere.
- */
-const NOT_NAME_WORDS = new Set(
-  'support team service services customer customers kundenservice kundensupport kundenbetreuung bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi dear sehr geehrte geehrter damen herren all alle zusammen'.split(' '),
-);
 /** Distinct names looked for at most: beyond that a text is a list or an attack, and the cost would grow with names × length. */
 const MAX_ECHOED_NAMES = 20;
 

@@ -1,0 +1,51 @@
+/** Words that a cue of `names.ts` takes for a name and that name no one, and the checks made with them. */
+
+/** Titles a greeting may carry before the name (`Hallo Frau Müller`): never echoed themselves. */
+export const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof', 'prof.', 'mr', 'mr.', 'mrs', 'mrs.', 'ms', 'ms.', 'miss', 'mx', 'mx.']);
+/**
+ * Words a cue takes for a name that are no person's (`Hi Support,`, `Ihre Sparkasse`, a closing read as
+ * a signature): a name holding one is not looked for elsewhere.
+ */
+export const NOT_NAME_WORDS = new Set(
+  'support team service services customer customers kundenservice kundensupport kundenbetreuung bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi dear sehr geehrte geehrter damen herren all alle zusammen'.split(' '),
+);
+/**
+ * Words in capitals that are no part of a name next to them (`Herrn Müller IBAN`, `Frau SCHMIDT DRINGEND`,
+ * `10:15 AM Christine Spang`) and make a line in capitals after a closing no name (`Danke!\nBITTE UM
+ * RÜCKRUF`), besides NOT_NAME_WORDS: what customers and mail programs write in capitals.
+ */
+const NOT_NAME_CAPS = new Set(
+  'iban bic swift depot konto pin tan eur usd chf gbp ag gmbh kg se ltd inc llc plc urgent dringend eilt eilig wichtig important asap bitte please info fyi achtung hinweis ps it hr am pm und and oder or'.split(' '),
+);
+
+/** A phrase of closing and greeting words only (`Viele Grüße`, `Best Regards`): what a signature line is not. */
+export function isClosingPhrase(words: string): boolean {
+  return words.trim().split(/\s+/u).every((w) => NOT_NAME_WORDS.has(w.toLowerCase().replace(/[,.!]+$/u, '')));
+}
+
+/** A lower-case letter other than `ß`, which has no capital in common use (`WEIß`). */
+const LOWER_CASE = /(?!ß)\p{Ll}/u;
+
+const isNotNameWord = (word: string) => NOT_NAME_WORDS.has(word) || NOT_NAME_CAPS.has(word);
+
+/** A word in capitals that names no one, or of which a part does (`DEPOT-TEAM`). */
+const isCapsWordNotName = (word: string) => !LOWER_CASE.test(word) && word.toLowerCase().split('-').some(isNotNameWord);
+
+const NAME_WORD_SPANS = /[^ \t]+/g;
+
+/** Words all in capitals of which one names no one (`BITTE UM RÜCKRUF`, `URGENT REPLY NEEDED`). */
+export function isCapsNotName(words: string): boolean {
+  return !LOWER_CASE.test(words) && words.split(/[ \t]+/).some(isCapsWordNotName);
+}
+
+/**
+ * Where a name's words start and end without the words in capitals at either end that name no one
+ * (`Müller IBAN`, `10:15 AM Christine Spang`, `BITTE DRINGEND`); `[0, 0]` when none is left.
+ */
+export function capsTrimmed(name: string): [start: number, end: number] {
+  const words = [...name.matchAll(NAME_WORD_SPANS)];
+  const first = words.findIndex((w) => !isCapsWordNotName(w[0]));
+  if (first < 0) return [0, 0];
+  const last = words.findLastIndex((w) => !isCapsWordNotName(w[0]));
+  return [words[first].index, words[last].index + words[last][0].length];
+}
