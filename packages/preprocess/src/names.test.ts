@@ -86,6 +86,7 @@ describe('names and addresses in redactPii', () => {
       ['Mit freundlichen Grüßen\nANNA SCHMIDT', 'Mit freundlichen Grüßen\n[NAME]'],
       ['Viele Grüße,\nMAX MUSTERMANN\nTel. privat', 'Viele Grüße,\n[NAME]\nTel. privat'],
       ['Danke\nMAX MUSTERMANN', 'Danke\n[NAME]'],
+      ['Gruß ANNA\nLG\nTOM', 'Gruß [NAME]\nLG\n[NAME]'],
       ['Hallo ANNA,\nbitte um Rückruf.', 'Hallo [NAME],\nbitte um Rückruf.'],
       ['Mein Name ist MAX MUSTERMANN.', 'Mein Name ist [NAME].'],
       ['Von: MAX MUSTERMANN <max@example.de>', 'Von: [NAME] <[EMAIL]>'],
@@ -112,6 +113,8 @@ describe('names and addresses in redactPii', () => {
       ['Viele Grüße\nIHRE SPARKASSE', 'Viele Grüße\nIHRE SPARKASSE'],
       ['Hallo GRÜSSE, Name: IBAN DE89 3704 0044 0532 0130 00', 'Hallo GRÜSSE, Name: IBAN [IBAN]'],
       ['MfG\nDEPOT-TEAM', 'MfG\nDEPOT-TEAM'],
+      // `LG` and `VG` are names of their own (`LG OLED`, `VG WORT`): a short closing with a name in capitals on its line is one of them.
+      ['Mein Fernseher ist ein LG OLED\nBitte um Rückruf', 'Mein Fernseher ist ein LG OLED\nBitte um Rückruf'],
       ['URGENT: DEPOT GESPERRT, BITTE DRINGEND ANRUFEN\nWG: KONTO MAX', 'URGENT: DEPOT GESPERRT, BITTE DRINGEND ANRUFEN\nWG: KONTO MAX'],
     ]) expect(masked(text)).toBe(expected);
   });

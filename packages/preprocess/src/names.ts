@@ -55,8 +55,11 @@ const SIGNED = new RegExp(
   'uy',
 );
 
-/** At a short German closing without a comma, then the name to the end of the line (group 1): `LG Tom`, `Gruß Anna`. */
-const SIGNED_SHORT = new RegExp(String.raw`${BEFORE}(?:MfG|LG|VG|Gr(?:ü(?:ß|ss)e|uß))[ \t]{1,3}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
+/**
+ * At a short German closing without a comma, then the name to the end of the line (group 1): `LG Tom`, `Gruß
+ * Anna`, `Gruß ANNA`. After `MfG`, `LG` or `VG` not in capitals: `LG OLED` and `VG WORT` are names of their own.
+ */
+const SIGNED_SHORT = new RegExp(String.raw`${BEFORE}(?:(?:MfG|LG|VG)[ \t]{1,3}(?!\p{Lu}{2})|Gr(?:ü(?:ß|ss)e|uß)[ \t]{1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
 
 /** At a greeting without a title: the first name(s) right before the greeting's comma (group 1): `Hallo Anna,`. */
 const GREETED = new RegExp(String.raw`${BEFORE}(?:Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)[ \t]{1,3}(${nameWords(2)})(?=[ \t]{0,3},)`, 'uy');
