@@ -84,7 +84,7 @@ describe('identity documents and social security numbers (ids detector)', () => 
     for (const text of [fill('Führerschein '), `Führerschein ${fill('A1-')}`, fill('driving licence A1-'), fill("driver's license 12345678901234567 "), fill('Führerscheinnummer: 1'), `Führerschein ${fill('A1')} EUR`]) {
       const t0 = performance.now();
       masked(text);
-      expect(performance.now() - t0).toBeLessThan(100);
+      expect(performance.now() - t0).toBeLessThan(1_000); // about 30 ms here; a backtracking or quadratic pattern takes seconds
     }
   });
 

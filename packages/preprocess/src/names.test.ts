@@ -185,7 +185,7 @@ describe('names and addresses in redactPii', () => {
     for (const text of [fill('Herr MÜLLER IBAN '), fill('Grüße\nANNA SCHMIDT\n'), fill('Danke!\nBITTE DRINGEND\n'), `Herr ${fill('MÜLLER-')}`, `Herr ${fill("O'")}`, fill('Hallo AA AA AA '), `Herr ${'A'.repeat(100_000)}x`]) {
       const t0 = performance.now();
       masked(text);
-      expect(performance.now() - t0).toBeLessThan(100);
+      expect(performance.now() - t0).toBeLessThan(1_000); // about 30 ms here; a backtracking or quadratic pattern takes seconds
     }
   });
 
@@ -194,7 +194,7 @@ describe('names and addresses in redactPii', () => {
     for (const text of [`Herr Mu${'\u0301\u0323'.repeat(50_000)}ller`, `Herr ${'Mu\u0308ller '.repeat(12_000)}`]) {
       const t0 = performance.now();
       masked(text);
-      expect(performance.now() - t0).toBeLessThan(100);
+      expect(performance.now() - t0).toBeLessThan(1_000); // about 30 ms here; a backtracking or quadratic pattern takes seconds
     }
   });
 });
