@@ -15,8 +15,21 @@ export const NOT_NAME_WORDS = new Set(
  * RÜCKRUF`), besides NOT_NAME_WORDS: what customers and mail programs write in capitals.
  */
 const NOT_NAME_CAPS = new Set(
-  'iban bic swift depot konto pin tan eur usd chf gbp ag gmbh kg se ltd inc llc plc urgent dringend eilt eilig wichtig important asap bitte please info fyi achtung hinweis ps it hr am pm und and oder or'.split(' '),
+  [
+    'iban bic swift depot konto pin tan eur usd chf gbp ag gmbh kg se ltd inc llc plc urgent dringend eilt eilig wichtig important asap bitte please info fyi achtung hinweis ps it hr am pm und and oder or',
+    // What a fintech's customers write in capitals: products, indices, countries, orders, short replies.
+    'etf etfs fonds fund funds aktie aktien anleihe anleihen bond bonds dax mdax sdax tecdax msci world stoxx ftse nasdaq sp index usa us uk eu ing dkb n26 comdirect consorsbank',
+    'sparplan sparplans depotübertrag übertrag überweisung lastschrift dauerauftrag kündigung storno stornierung auftrag order kauf verkauf steuer steuern freistellungsauftrag steuerbescheinigung',
+    'ok okay yes no ja nein note notiz sir madam call me back rückruf sofort danke thanks',
+  ]
+    .join(' ')
+    .split(' '),
 );
+
+/** A name of capitals only (`ANNA SCHMIDT`, not `Jean DUPONT`). */
+export function isAllCaps(name: string): boolean {
+  return !LOWER_CASE.test(name) && /\p{Lu}/u.test(name);
+}
 
 /** A phrase of closing and greeting words only (`Viele Grüße`, `Best Regards`): what a signature line is not. */
 export function isClosingPhrase(words: string): boolean {

@@ -86,7 +86,8 @@ describe('names and addresses in redactPii', () => {
       ['Mit freundlichen Grüßen\nANNA SCHMIDT', 'Mit freundlichen Grüßen\n[NAME]'],
       ['Viele Grüße,\nMAX MUSTERMANN\nTel. privat', 'Viele Grüße,\n[NAME]\nTel. privat'],
       ['Danke\nMAX MUSTERMANN', 'Danke\n[NAME]'],
-      ['Gruß ANNA\nLG\nTOM', 'Gruß [NAME]\nLG\n[NAME]'],
+      // One word in capitals without a title: on the closing's line a name, on a line of its own not (`Danke\nOK`).
+      ['Gruß ANNA\nLG\nTOM', 'Gruß [NAME]\nLG\nTOM'],
       ['Hallo ANNA,\nbitte um Rückruf.', 'Hallo [NAME],\nbitte um Rückruf.'],
       ['Mein Name ist MAX MUSTERMANN.', 'Mein Name ist [NAME].'],
       ['Von: MAX MUSTERMANN <max@example.de>', 'Von: [NAME] <[EMAIL]>'],
@@ -97,13 +98,25 @@ describe('names and addresses in redactPii', () => {
       // The surname in capitals after a first name, as French and Swiss writers sign.
       ['Best regards,\nJean DUPONT', 'Best regards,\n[NAME]'],
       ['Sehr geehrter Herr Jean DUPONT,', 'Sehr geehrter Herr [NAME],'],
-      // A name found so is masked wherever else it stands, in capitals as found.
-      ['MUSTERMANN hat angerufen.\nMit freundlichen Grüßen\nMAX MUSTERMANN', '[NAME] hat angerufen.\nMit freundlichen Grüßen\n[NAME]'],
+      // A name found so is masked wherever else it stands, in capitals as found; without a title, whole only.
+      ['MAX MUSTERMANN hat angerufen.\nMit freundlichen Grüßen\nMAX MUSTERMANN', '[NAME] hat angerufen.\nMit freundlichen Grüßen\n[NAME]'],
     ]) expect(masked(text)).toBe(expected);
   });
 
   it('leaves words in capitals that name no one: next to a name, as a line after a closing, without a cue', () => {
     for (const [text, expected] of [
+      // What a fintech's customers write in capitals after a closing or greeting, and its spread.
+      ['Thanks\nMSCI WORLD\nI bought MSCI WORLD and WORLD shares.', 'Thanks\nMSCI WORLD\nI bought MSCI WORLD and WORLD shares.'],
+      ['Viele Grüße\nETF', 'Viele Grüße\nETF'],
+      ['Danke\nOK', 'Danke\nOK'],
+      ['Mit freundlichen Grüßen\nDAX USA', 'Mit freundlichen Grüßen\nDAX USA'],
+      ['Viele Grüße\nSTORNO AUFTRAG', 'Viele Grüße\nSTORNO AUFTRAG'],
+      ['Thanks\nCALL ME BACK', 'Thanks\nCALL ME BACK'],
+      ['Hallo ETF SPARPLAN,', 'Hallo ETF SPARPLAN,'],
+      ['Dear SIR,', 'Dear SIR,'],
+      ['Herr MÜLLER ETF', 'Herr [NAME] ETF'],
+      // A name in capitals before no known word is taken; its last word alone is not looked for elsewhere.
+      ['Thanks\nGREEN ENERGY\nGREEN ENERGY and ENERGY', 'Thanks\n[NAME]\n[NAME] and ENERGY'],
       ['Bitte an Herrn Müller IBAN DE89 3704 0044 0532 0130 00 überweisen', 'Bitte an Herrn [NAME] IBAN [IBAN] überweisen'],
       ['Sehr geehrte Frau SCHMIDT DRINGEND: DEPOT gesperrt', 'Sehr geehrte Frau [NAME] DRINGEND: DEPOT gesperrt'],
       ['Danke!\nBITTE DRINGEND', 'Danke!\nBITTE DRINGEND'],
@@ -144,6 +157,13 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Please send it to 221 Baker Street or 10 Downing St. today')).toBe('Please send it to [ADDRESS] or [ADDRESS] today');
     // A signature's postal code and town on the line under the street.
     expect(masked('Anna Schmidt\nMusterstraße 12\n10115 Berlin\nTel. 030')).toBe('Anna Schmidt\n[ADDRESS]\nTel. 030');
+    // A name that runs into the street after it keeps its own words; the whole address is still masked.
+    for (const [text, expected] of [
+      ['Herr MEYER Musterstraße 12, 10115 Berlin', 'Herr [NAME] [ADDRESS]'],
+      ['Herr Meyer Musterstraße 12, 10115 Berlin', 'Herr [NAME] [ADDRESS]'],
+      ['Frau SCHMIDT Berliner Allee 3, 40212 Düsseldorf', 'Frau [NAME] [ADDRESS]'],
+      ['Name: ANNA SCHMIDT Musterweg 4, 80331 München', 'Name: [NAME] [ADDRESS]'],
+    ]) expect(masked(text)).toBe(expected);
   });
 
   it('leaves capitalised words, numbers and closings that name no one', () => {

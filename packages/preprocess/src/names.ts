@@ -14,7 +14,7 @@
  * in capitals with such a word (`Danke!\nBITTE UM RÜCKRUF`) is no name but more of the message.
  */
 import { composeDiacritics } from './compose.js';
-import { capsTrimmed, isCapsNotName, isClosingPhrase, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
+import { capsTrimmed, isAllCaps, isCapsNotName, isClosingPhrase, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
@@ -164,6 +164,10 @@ function cuedNameHits(text: string): Hit[] {
     if (cue[3] !== undefined && isCapsNotName(m[1])) continue;
     const hit = nameHit(m);
     if (hit === undefined) continue;
+    // Without a title, one word in capitals on a line of its own is too often no name (`Viele Grüße\nETF`,
+    // `Danke\nOK`); on the cue's line (`Gruß ANNA`, `Hallo TOM,`) it is one unless NOT_NAME_CAPS knows it.
+    const name = text.slice(hit.start, hit.end);
+    if (cue[1] === undefined && isAllCaps(name) && !/[ \t]/.test(name) && text.slice(at, hit.start).includes('\n')) continue;
     // `Danke!` then `Viele Grüße` then the name: the second closing is no name; it is a cue of its own.
     if (cue[3] !== undefined && isClosingPhrase(text.slice(hit.start, hit.end))) {
       NAME_CUE.lastIndex = hit.start;
@@ -225,6 +229,9 @@ function echoesOf(name: string): string[] {
   }
   if (words.length === 0 || words.length > 4) return [];
   if (words.some((w) => NOT_NAME_WORDS.has(w.toLowerCase()) || !/^\p{Lu}/u.test(w))) return [];
+  // Capitals without a title are looked for whole only, not by their last word: a line in capitals taken
+  // for a name by mistake (`Thanks\nGREEN ENERGY`) would spread its last word through the text.
+  if (!titled && isAllCaps(words.join(' '))) return words.length >= 2 ? [words.join(' ')] : [];
   if (!titled && words.length < 2) return [];
   const last = words[words.length - 1];
   const out = words.length >= 2 ? [words.join(' ')] : [];

@@ -282,18 +282,25 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
     o.ids && digits ? keyedHits(text) : [],
     o.ids && digits ? documentHits(text) : [],
     o.phone && digits ? phoneHits(text) : [],
-    o.names ? nameHits(text, o.knownNames.map(composeDiacritics)) : [],
+    // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) is cut below.
     o.names && digits ? addressHits(text) : [],
+    o.names ? nameHits(text, o.knownNames.map(composeDiacritics)) : [],
   ];
   if (groups.every((g) => g.length === 0)) return { text, redactions: [] };
   // Claim characters group by group; a later hit that overlaps a claimed span is dropped.
   const claimed = claimedScratch(text.length);
   const chosen: Hit[] = [];
   for (const group of groups) {
-    for (const h of group) {
-      let free = true;
-      for (let i = h.start; i < h.end && free; i += 1) if (claimed[i] === 1) free = false;
-      if (!free) continue;
+    for (const hit of group) {
+      let h = hit;
+      let firstClaimed = -1;
+      for (let i = h.start; i < h.end && firstClaimed < 0; i += 1) if (claimed[i] === 1) firstClaimed = i;
+      if (firstClaimed >= 0) {
+        // A name keeps its words before a claimed span (the street it ran into); any other hit is dropped.
+        const kept = h.type === 'NAME' ? text.slice(h.start, firstClaimed).trimEnd() : '';
+        if (!/\p{L}$/u.test(kept)) continue;
+        h = { ...h, end: h.start + kept.length };
+      }
       claimed.fill(1, h.start, h.end);
       chosen.push(h);
     }
