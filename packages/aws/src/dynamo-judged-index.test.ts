@@ -50,12 +50,13 @@ describe('DynamoPredictionStore: the judged-by-day index', () => {
     expect(items.get('PRED#p3|PREDICTION')).not.toHaveProperty('gsi3pk');
   });
 
-  it('a superseded feedback writes nothing; a prediction gone meanwhile is left out and the rest marked', async () => {
+  it('a superseded feedback writes no feedback, only the marks; a prediction gone meanwhile is left out and the rest marked', async () => {
     await store.savePredictions([record('p1', 'e1', hour(1, 9))]);
     await store.saveFeedback(fb('e1', { closedAt: '2026-11-07T00:00:00.000Z' }));
     delete items.get('PRED#p1|PREDICTION')?.gsi3pk;
     expect(await store.saveFeedback(fb('e1', { closedAt: '2026-11-06T00:00:00.000Z', labels: { queue: 'stale' } }))).toBe('superseded');
-    expect(items.get('PRED#p1|PREDICTION')).not.toHaveProperty('gsi3pk');
+    expect(items.get('EMAIL#e1|FEEDBACK')).toMatchObject({ labels: { queue: 'cards' } });
+    expect(items.get('PRED#p1|PREDICTION')).toHaveProperty('gsi3pk', 'DAY#2026-11-01');
     ddb.resetHistory();
     // The feedback names a prediction TTL has deleted: its mark's condition fails, the feedback is written without it.
     expect(await store.saveFeedback(fb('e1', { predictionId: 'expired', closedAt: '2026-11-07T12:00:00.000Z' }))).toBe('recorded');
@@ -169,6 +170,28 @@ describe('DynamoPredictionStore: the judged-by-day index', () => {
     expect(items.get('PRED#old|PREDICTION')).toHaveProperty('gsi3pk', 'DAY#2026-11-01');
   });
 
+  it('a judged-only read with a limit reads on past marks whose feedback TTL took, so it still gives the newest `limit` judged pairs', async () => {
+    backfilled();
+    await store.savePredictions(Array.from({ length: 6 }, (_, i) => record(`t${i}`, `g${i}`, hour(5, 10 + i))));
+    for (let i = 0; i < 6; i++) await store.saveFeedback(fb(`g${i}`));
+    // TTL took the feedback of the two newest first; their marks stay.
+    items.delete('EMAIL#g5|FEEDBACK');
+    items.delete('EMAIL#g4|FEEDBACK');
+    const judged = await store.listPairs({ since: hour(5, 0), until: hour(6, 0), limit: 3, judgedOnly: true });
+    expect(judged.map((p) => p.prediction.predictionId)).toEqual(['t3', 't2', 't1']);
+    expect((await store.listPairs({ since: hour(5, 0), until: hour(6, 0), limit: 10, judgedOnly: true })).map((p) => p.prediction.predictionId)).toEqual(['t3', 't2', 't1', 't0']);
+  });
+
+  it('a feedback superseded by a newer correction still marks a prediction saved since that correction', async () => {
+    backfilled();
+    await store.savePredictions([record('first', 'e1', hour(5, 9))]);
+    await store.saveFeedback(fb('e1', { closedAt: '2026-11-07T12:00:00.000Z' }));
+    await store.savePredictions([record('again', 'e1', hour(5, 11))]);
+    expect(await store.saveFeedback(fb('e1', { closedAt: '2026-11-07T01:00:00.000Z', labels: { queue: 'stale' } }))).toBe('superseded');
+    expect(items.get('PRED#again|PREDICTION')).toHaveProperty('gsi3pk', 'DAY#2026-11-05');
+    expect(items.get('EMAIL#e1|FEEDBACK')).toMatchObject({ labels: { queue: 'cards' } });
+  });
+
   it('records the index complete from the day after the first feedback it saves, so a new stack needs no backfill; never later than a backfill', async () => {
     await store.savePredictions([record('a', 'e1', hour(7, 9))]);
     expect(items.has(MARKER)).toBe(false);
@@ -188,6 +211,11 @@ describe('DynamoPredictionStore: the judged-by-day index', () => {
     const other = new DynamoPredictionStore({ client: doc, tableName: 't', now: () => NOW, logger: { warn } });
     await other.saveFeedback(fb('e1', { closedAt: '2026-11-07T02:00:00.000Z' }));
     expect(items.get(MARKER)).toMatchObject({ indexedSince: hour(1, 0) });
+    // In a day's last hour the deploy may still run past midnight: from the day after tomorrow.
+    items.delete(MARKER);
+    const late = new DynamoPredictionStore({ client: doc, tableName: 't', now: () => new Date(hour(8, 23)), logger: { warn } });
+    await late.saveFeedback(fb('e1', { closedAt: '2026-11-07T03:00:00.000Z' }));
+    expect(items.get(MARKER)).toMatchObject({ indexedSince: hour(10, 0) });
   });
 
   it('saves the feedback when the record cannot be written, says so, and tries again with the next feedback', async () => {

@@ -114,15 +114,19 @@ export class JudgedIndex {
 
   /**
    * Once per instance, on the first feedback it saves: with no record yet, records the index complete from
-   * the start of the next UTC day. Feedback this code saves marks its predictions; feedback saved before the
-   * deploy (or by an instance of the previous code still answering during it) did not, so today is not
-   * claimed. A new stack's judged-only reads so use the index from its second day on without a backfill;
-   * a backfill moves the record earlier, and this never moves it later. A failure is retried next time.
+   * the start of the next UTC day (the one after, when saved in a day's last hour). Feedback this code
+   * saves marks its predictions; feedback saved before the deploy (or by an instance of the previous code
+   * still answering during it) did not, so today is not claimed. A new stack's judged-only reads so use the
+   * index from its second day on without a backfill; a backfill moves the record earlier, and this never
+   * moves it later. A failure is retried next time. Rolling back to code that does not mark: delete the
+   * record (packages/aws/README.md).
    */
   async recordOnFirstFeedback(now: Date): Promise<void> {
     if (this.recordEnsured) return;
-    const tomorrow = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
-    await this.recordIndexedSince(tomorrow.toISOString(), now, 'first-feedback');
+    // In the last hour of a day the deploy may still be under way after midnight: the day after tomorrow.
+    const days = now.getUTCHours() >= 23 ? 2 : 1;
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days));
+    await this.recordIndexedSince(from.toISOString(), now, 'first-feedback');
     this.recordEnsured = true;
   }
 

@@ -133,7 +133,12 @@ export class DynamoPredictionStore implements PredictionStore {
     };
     const keys = await this.judged.predictionKeysOf(parsed.emailId, parsed.predictionId);
     // Not written when a newer correction already won (its own save marked the predictions).
-    const outcome = (await this.judged.write(keys, put)) ? 'recorded' : 'superseded';
+    let outcome: FeedbackOutcome = 'recorded';
+    if (!(await this.judged.write(keys, put))) {
+      // A newer correction is stored; its save marked the predictions it found, not one saved since.
+      outcome = 'superseded';
+      await this.judged.write(keys);
+    }
     // The feedback is saved whatever happens here: a failed record is logged and tried with the next one.
     await this.judged.recordOnFirstFeedback(this.options.now?.() ?? new Date()).catch((error: unknown) => {
       this.options.logger?.warn('could not record from when the judged-by-day index is complete; tried again with the next feedback', { error: String(error).slice(0, 200) });
@@ -154,9 +159,23 @@ export class DynamoPredictionStore implements PredictionStore {
     const pairs: FeedbackPair[] = [];
     if (await this.judged.covers(window.since)) {
       // The index holds judged predictions only: the read pays for them, not for the window's others.
-      for await (const page of this.predictionPages(window, L.judgedByDayIndex, limit)) pairs.push(...(await this.withFeedback(page)));
+      let read = 0;
+      for await (const page of this.predictionPages(window, L.judgedByDayIndex, limit)) {
+        read += page.length;
+        for (const pair of await this.withFeedback(page)) if (pair.feedback) pairs.push(pair);
+      }
       // A mark outlives its feedback only where TTL took the feedback first: such a prediction is not judged.
-      return pairs.filter((p) => p.feedback);
+      // When the limit cut the read short, older judged predictions take their places.
+      if (pairs.length < limit && read >= limit) {
+        let skip = read;
+        for await (const page of this.predictionPages(window, L.judgedByDayIndex, Number.POSITIVE_INFINITY)) {
+          const older = page.slice(Math.min(skip, page.length));
+          skip -= page.length - older.length;
+          for (const pair of await this.withFeedback(older)) if (pair.feedback && pairs.length < limit) pairs.push(pair);
+          if (pairs.length >= limit) break;
+        }
+      }
+      return pairs;
     }
     this.options.logger?.warn('judged-only read of a window the judged-by-day index does not cover: the whole window is read', {
       since: window.since,
