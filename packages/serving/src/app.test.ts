@@ -176,6 +176,12 @@ describe('auth and limits', () => {
     const latin1 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; charset=iso-8859-1' }, body: '{}' }));
     expect(latin1.status).toBe(415);
     expect((await json(latin1)).detail).toContain('JSON must be UTF-8, not iso-8859-1');
+    // Every charset parameter, its whole value: a blank in quotes, a second parameter or a second word do not slip through.
+    for (const type of ['application/json; charset=" latin1"', 'application/json; charset=utf-8;charset=latin1', 'application/json; charset=utf-8 latin1', 'application/json; charset=""']) {
+      const res = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+      expect(res.status, type).toBe(415);
+      expect((await json(res)).detail, type).toMatch(/^JSON must be UTF-8, not /);
+    }
     const utf8 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; charset="UTF-8"' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
     expect(utf8.status).toBe(200);
     // Blanks around ';' and '=' (RFC 9110 allows them; the body validator does not) are read as JSON.

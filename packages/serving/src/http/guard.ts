@@ -50,9 +50,10 @@ function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
   const header = c.req.header('content-type') ?? '';
   const declared = header.split(';')[0].trim().toLowerCase();
   // JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as replacement characters.
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(header)?.[1].toLowerCase();
-  if (declared === 'application/json' && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    throw new UnsupportedMediaTypeError(`JSON must be UTF-8, not ${charset.slice(0, 40)}: send the body as UTF-8 (charset=utf-8 or none).`);
+  // Every charset parameter counts, its whole value (`charset=" latin1"`, `charset=utf-8 latin1`).
+  const charset = declared === 'application/json' ? charsetsOf(header).find((c) => c !== 'utf-8' && c !== 'utf8') : undefined;
+  if (charset !== undefined) {
+    throw new UnsupportedMediaTypeError(`JSON must be UTF-8, not ${charset.slice(0, 40) || 'an empty charset'}: send the body as UTF-8 (charset=utf-8 or none).`);
   }
   if (!types.includes(declared)) {
     // The declared type is echoed cut short: a header can be kilobytes long.
@@ -72,6 +73,17 @@ function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && encoding.trim() !== '') {
     throw new UnsupportedMediaTypeError(`Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed.`);
   }
+}
+
+/** The values of a media type's charset parameters, unquoted and in lower case. */
+function charsetsOf(header: string): string[] {
+  const out: string[] = [];
+  for (const param of header.split(';').slice(1)) {
+    const eq = param.indexOf('=');
+    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
+    out.push(param.slice(eq + 1).trim().replace(/^"(.*)"$/s, '$1').trim().toLowerCase());
+  }
+  return out;
 }
 
 /** The form of a JSON Content-Type that @hono/zod-openapi's body validator accepts. */
