@@ -95,6 +95,11 @@ describe('names and addresses in redactPii', () => {
       ['Frau Dr. ANNA VON DER HEIDE-SCHULZ hat angerufen.', 'Frau Dr. [NAME] hat angerufen.'],
       ['Sehr geehrte Frau VON DER HEIDE,', 'Sehr geehrte Frau [NAME],'],
       ['Herr DR. MÜLLER', 'Herr DR. [NAME]'],
+      // Titles in capitals too: an email written all in capitals.
+      ['SEHR GEEHRTER HERR MÜLLER,', 'SEHR GEEHRTER HERR [NAME],'],
+      ['ANTRAG VON FRAU SCHMIDT DRINGEND', 'ANTRAG VON FRAU [NAME] DRINGEND'],
+      ['DEAR MRS. SMITH', 'DEAR MRS. [NAME]'],
+      ['MS OFFICE LIZENZ', 'MS OFFICE LIZENZ'],
       // The surname in capitals after a first name, as French and Swiss writers sign.
       ['Best regards,\nJean DUPONT', 'Best regards,\n[NAME]'],
       ['Sehr geehrter Herr Jean DUPONT,', 'Sehr geehrter Herr [NAME],'],

@@ -33,10 +33,11 @@ const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a street word); the full pattern
 // then runs only where a cue is, anchored there. Scanning with the full patterns, or with a lookbehind,
 // costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)/g;
+const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|HERRN?|FRAU|MRS?\.|MS\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)/g;
 const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 
-const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)`;
+/** Titles, also in capitals where they cannot be mistaken (`HERR`, `FRAU`, `MRS.`; not `MS`, often Microsoft). */
+const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|HERRN?|FRAU|MRS?\.|MS\.)`;
 /** Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`). */
 const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|DR\.|PROF\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.)){0,4}`;
 /** At a title: the title, then the name (group 1). */
