@@ -21,6 +21,9 @@ const NOT_NAME_CAPS = new Set(
     'etf etfs fonds fund funds aktie aktien anleihe anleihen bond bonds dax mdax sdax tecdax msci world stoxx ftse nasdaq sp index usa us uk eu ing dkb n26 comdirect consorsbank',
     'sparplan sparplans depotübertrag übertrag überweisung lastschrift dauerauftrag kündigung storno stornierung auftrag order kauf verkauf steuer steuern freistellungsauftrag steuerbescheinigung',
     'ok okay yes no ja nein note notiz sir madam call me back rückruf sofort danke thanks',
+    // Verbs and small words an email in capitals puts after a name (`HERR MÜLLER HAT MIR ZUGESAGT`).
+    'hat haben habe hatte ist sind war waren wird werden wurde kann konnte soll sagt sagte meint schreibt ruft rief hier heute gestern morgen noch schon auch nicht mir mich uns ihnen ihm ihr sie er es wir ich',
+    'has have had is are was were will would can could said says says wrote writes called calls here today yesterday tomorrow also not me us him her they we i',
   ]
     .join(' ')
     .split(' '),

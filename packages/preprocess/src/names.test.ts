@@ -95,8 +95,20 @@ describe('names and addresses in redactPii', () => {
       ['Frau Dr. ANNA VON DER HEIDE-SCHULZ hat angerufen.', 'Frau Dr. [NAME] hat angerufen.'],
       ['Sehr geehrte Frau VON DER HEIDE,', 'Sehr geehrte Frau [NAME],'],
       ['Herr DR. MÜLLER', 'Herr DR. [NAME]'],
-      // Titles in capitals too: an email written all in capitals.
+      // Titles, closings and streets in capitals too: an email written all in capitals.
       ['SEHR GEEHRTER HERR MÜLLER,', 'SEHR GEEHRTER HERR [NAME],'],
+      ['MIT FREUNDLICHEN GRÜSSEN\nANNA SCHMIDT\nMUSTERSTRASSE 12\n10115 BERLIN', 'MIT FREUNDLICHEN GRÜSSEN\n[NAME]\n[ADDRESS]'],
+      ['MFG\nKARL WEBER', 'MFG\n[NAME]'],
+      ['KIND REGARDS\nJANE DOE', 'KIND REGARDS\n[NAME]'],
+      ['VIELE GRÜSSE\nKarl Weber', 'VIELE GRÜSSE\n[NAME]'],
+      ['Bitte an BERLINER ALLEE 3, 40212 DÜSSELDORF', 'Bitte an [ADDRESS]'],
+      // The verbs and small words after a name in capitals stay.
+      ['HERR MÜLLER HAT MIR ZUGESAGT', 'HERR [NAME] HAT MIR ZUGESAGT'],
+      ['MR. SMITH SAID NO', 'MR. [NAME] SAID NO'],
+      ['HERR HANS MÜLLER', 'HERR [NAME]'],
+      // After a title, the surname is masked wherever else it stands.
+      ['Sehr geehrte Frau Schmidt,\nbitte sorgen Sie dafür, dass Schmidt mich anruft.', 'Sehr geehrte Frau [NAME],\nbitte sorgen Sie dafür, dass [NAME] mich anruft.'],
+      ['SEHR GEEHRTER HERR MÜLLER, MÜLLER IST MEIN BERATER', 'SEHR GEEHRTER HERR [NAME], [NAME] IST MEIN BERATER'],
       ['ANTRAG VON FRAU SCHMIDT DRINGEND', 'ANTRAG VON FRAU [NAME] DRINGEND'],
       ['DEAR MRS. SMITH', 'DEAR MRS. [NAME]'],
       ['MS OFFICE LIZENZ', 'MS OFFICE LIZENZ'],

@@ -33,7 +33,7 @@ const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a street word); the full pattern
 // then runs only where a cue is, anchored there. Scanning with the full patterns, or with a lookbehind,
 // costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|HERRN?|FRAU|MRS?\.|MS\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)/g;
+const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|HERRN?|FRAU|MRS?\.|MS\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)/g;
 const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 
 /** Titles, also in capitals where they cannot be mistaken (`HERR`, `FRAU`, `MRS.`; not `MS`, often Microsoft). */
@@ -48,11 +48,12 @@ const GIVEN = new RegExp(
   'uy',
 );
 /**
- * At a closing (its first letter may be before the cue), then a name alone on the rest of its line or
- * on a line after it, blank lines between allowed (group 1).
+ * At a closing (its first letter may be before the cue; also in capitals: `MIT FREUNDLICHEN GRÜSSEN`,
+ * `KIND REGARDS`), then a name alone on the rest of its line or on a line after it, blank lines between
+ * allowed (group 1).
  */
 const SIGNED = new RegExp(
-  String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Dd])anke|${BEFORE}(?:MfG|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes)(?:,[ \t]{1,3}|[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
+  String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Dd])anke|${BEFORE}(?:MfG|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG)(?:,[ \t]{1,3}|[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
   'uy',
 );
 
@@ -100,10 +101,14 @@ function atHeaderLine(text: string, at: number): boolean {
 const GERMAN_CUE = /(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|damm|ring|ufer)[ \t]?\d/gi;
 /** An English street type (`Baker Street`, `Downing St.`). */
 const ENGLISH_CUE = /(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Way|Close|Court|Place|Square)(?![a-zß-ÿ])/g;
+/** A town capitalised or in capitals (`Berlin`, `BERLIN`, `FRANKFURT AM MAIN`). */
+const TOWN_WORD = String.raw`(?:${WORD}|\p{Lu}[\p{Lu}-]{1,40})`;
 /** From the start of the street name: the street, its house number, and a postal code and town after it. */
-const TOWN = String.raw`(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:D-)?\d{5}[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD})?`;
+const TOWN = String.raw`(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:D-)?\d{5}[ \t]{1,3}${TOWN_WORD}(?:[ \t](?:am|an der|im|ob der|AM|AN DER|IM|OB DER)[ \t]${TOWN_WORD})?`;
+/** A street written in capitals, as an all-capitals email writes it (`MUSTERSTRASSE`, `BERLINER ALLEE`). */
+const CAPS_STREET = String.raw`\p{Lu}[\p{Lu}-]{1,40}(?:(?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER)|[ \t](?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER))`;
 const GERMAN_STREET = new RegExp(
-  String.raw`${BEFORE}\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))[ \t]?\d{1,4}(?:[ \t]?[a-z])?${END_OF_WORD}(?:${TOWN}${END_OF_WORD})?`,
+  String.raw`${BEFORE}(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${CAPS_STREET})[ \t]?\d{1,4}(?:[ \t]?[a-zA-Z])?${END_OF_WORD}(?:${TOWN}${END_OF_WORD})?`,
   'uy',
 );
 /** The house number and one to three capitalised words that end right before the street type. */
@@ -211,6 +216,8 @@ function addressedNameHits(text: string, hits: Hit[]): Hit[] {
 }
 
 const LETTER = /\p{L}/u;
+/** A title (and academic titles) right before a name: `Frau `, `Herrn Dr. `, `MRS. `. */
+const TITLE_BEFORE = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}$`, 'u');
 
 /** Distinct names looked for at most: beyond that a text is a list or an attack, and the cost would grow with names × length. */
 const MAX_ECHOED_NAMES = 20;
@@ -249,7 +256,9 @@ function echoesOf(name: string): string[] {
  */
 function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] {
   const names = new Set<string>();
-  for (const name of [...hits.map((h) => text.slice(h.start, h.end)), ...known]) for (const echo of echoesOf(name)) names.add(echo);
+  // A cued name keeps its title for echoesOf (`Frau` then `Schmidt`: its surname is looked for too).
+  const cued = hits.map((h) => (TITLE_BEFORE.test(text.slice(Math.max(0, h.start - 40), h.start)) ? `Frau ${text.slice(h.start, h.end)}` : text.slice(h.start, h.end)));
+  for (const name of [...cued, ...known]) for (const echo of echoesOf(name)) names.add(echo);
   if (names.size === 0 || names.size > MAX_ECHOED_NAMES) return hits;
   const taken = new Set(hits.map((h) => h.start));
   const out = [...hits];
