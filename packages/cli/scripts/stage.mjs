@@ -3,19 +3,32 @@
 //   <out>/node_modules/                      the bundle's externals (externals.mjs) and the packages they
 //                                            require, copied from the workspace's installed node_modules,
 //                                            trimmed (externals.mjs: TRIM)
-// Usage: node scripts/stage.mjs <out> [--bundle <dir>]   (default bundle: dist/serve)
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// Usage: node scripts/stage.mjs <out> [--bundle <dir>]   (default bundle: dist/serve; paths relative to where
+// the command was typed). <out> must be new, empty or staged before: it is replaced whole.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EXTERNALS, TRIM } from './externals.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values, positionals } = parseArgs({ options: { bundle: { type: 'string' } }, allowPositionals: true });
-if (positionals.length !== 1) throw new Error('usage: node scripts/stage.mjs <out> [--bundle <dir>]');
-const out = path.resolve(positionals[0]);
-const bundle = path.resolve(values.bundle ?? path.join(root, 'dist/serve'));
-if (!existsSync(path.join(bundle, 'mailroute.mjs'))) throw new Error(`no serve bundle in ${bundle}: run npm run build -w packages/cli first`);
+/** Says what went wrong in one line and exits 1 (no stack trace: these are the user's mistakes). */
+function fail(message) {
+  process.stderr.write(`stage: ${message}\n`);
+  process.exit(1);
+}
+const { values, positionals } = parseArgs({ options: { bundle: { type: 'string' } }, allowPositionals: true, strict: false });
+if (positionals.length !== 1) fail('usage: node scripts/stage.mjs <out> [--bundle <dir>]   (npm run stage -w packages/cli -- <out>)');
+// Relative to where the command was typed: npm runs a workspace's script in the workspace's folder.
+const cwd = process.env.INIT_CWD ?? process.cwd();
+const out = path.resolve(cwd, positionals[0]);
+const bundle = path.resolve(cwd, values.bundle ?? path.join(root, 'dist/serve'));
+if (!existsSync(path.join(bundle, 'mailroute.mjs'))) fail(`no serve bundle in ${bundle}: run npm run build -w packages/cli first`);
+// <out> is replaced whole: only an empty folder or one this script filled before (its marker file).
+const MARKER = '.mailroute-stage';
+if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(path.join(out, MARKER))) {
+  fail(`${out} exists and is not a folder this script staged (no ${MARKER}): name a new or empty folder; it is replaced whole`);
+}
 
 /** The installed package `name` as node finds it from `dir`: the nearest node_modules/<name> above. */
 function locate(name, dir) {
@@ -35,6 +48,7 @@ const LICENSE = /^(licen[cs]e|notice|copying)/i;
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 cpSync(bundle, out, { recursive: true });
+writeFileSync(path.join(out, MARKER), 'Staged by packages/cli/scripts/stage.mjs; the next run replaces this folder whole.\n');
 
 const copied = new Map();
 const pending = EXTERNALS.map((name) => ({ name, from: root, optional: false }));

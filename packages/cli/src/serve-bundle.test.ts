@@ -1,5 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +99,23 @@ describe('the serve bundle (the SageMaker container program)', () => {
     expect(instructions(final, 'CMD')).toEqual(['["serve"]']);
     expect(instructions(final, 'ENV').join(' ').split(' ').sort()).toEqual(['MAILROUTE_HOME=/tmp/mailroute', 'MAILROUTE_SAGEMAKER=1', 'NODE_ENV=production', 'PORT=8080', 'SM_MODEL_DIR=/opt/ml/model']);
     expect(final.lines.join('\n')).not.toContain('tsx');
+  });
+
+  it('stages only into a new, empty or staged-before folder, relative to where the command was typed', async () => {
+    const stage = (out: string, cwd = dir) =>
+      spawnSync(process.execPath, [script('stage.mjs'), out, '--bundle', path.join(dir, 'bundle')], { cwd: CLI_ROOT, env: { ...process.env, INIT_CWD: cwd }, encoding: 'utf8' });
+    const mine = path.join(dir, 'mine');
+    await mkdir(mine);
+    await writeFile(path.join(mine, 'keep.txt'), 'important');
+    const refused = stage(mine);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^stage: \S+mine exists and is not a folder this script staged/);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect(await readFile(path.join(mine, 'keep.txt'), 'utf8')).toBe('important');
+    // A relative <out> is where the user typed the command (npm runs the script in packages/cli).
+    expect(stage('again', dir).status).toBe(0);
+    expect(await readdir(path.join(dir, 'again'))).toContain('mailroute.mjs');
+    expect(stage('again', dir).status).toBe(0); // staged before: replaced
   });
 
   it('holds the bundle and the native externals only, and every file the bundle loads by path', async () => {
