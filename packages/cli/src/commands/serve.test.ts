@@ -195,6 +195,7 @@ describe('mailroute serve', () => {
       HOST: '127.0.0.1',
     });
     expect(app.stdout()).toContain('auth: OFF');
+    expect(app.stdout()).toContain(`sagemaker GET ${app.url}/ping   POST ${app.url}/invocations`);
     expect((await fetch(`${app.url}/ping`)).status).toBe(200);
     const ok = await fetch(`${app.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: [{ body: 'Hallo' }] }) });
     expect(ok.status).toBe(200);

@@ -192,6 +192,7 @@ export function printBanner(ctx: CliContext, server: RunningServer): void {
       `  classify  POST ${base}/v1/classify`,
       `  docs      ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
       `  quality   ${base}/v1/quality   metrics ${base}/metrics   model ${base}/v1/model`,
+      `  sagemaker GET ${base}/ping   POST ${base}/invocations (the body of /v1/classify)`,
       'try:',
       `  curl -s ${base}/v1/classify -H 'content-type: application/json'${keyHeader} -d '{"emails":[{"id":"1","subject":"Depotübertrag","body":"Bitte übertragen Sie mein Depot zur neuen Bank."}]}'`,
       '',
