@@ -35,6 +35,7 @@ describe('mailroute registry', () => {
     expect(approved.stdout).toBe('model-a: Approved, champion\n');
     const shown = JSON.parse((await run(['registry', 'show', 'model-a'], home)).stdout);
     expect(shown).toMatchObject({ id: 'model-a', status: 'Approved', statusChangedBy: 'tester', champion: true });
+    expect(JSON.parse((await run(['registry', 'show', 'champion'], home)).stdout)).toMatchObject({ id: 'model-a', champion: true });
     expect((await run(['registry', 'list'], home)).stdout).toContain('model-a *');
 
     const notApproved = await run(['registry', 'champion', 'model-b'], home);

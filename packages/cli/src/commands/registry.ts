@@ -50,9 +50,13 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('show <id>')
-    .description('One version with its artifact directory and the history of its status')
-    .action(async (id: string) => {
+    .description('One version with its artifact directory and the history of its status (`champion`: the champion)')
+    .action(async (ref: string) => {
       const reg = registry();
+      // `champion` names the champion, as --model champion does elsewhere (registry ids never read so).
+      const championNow = ref === 'champion' ? await reg.champion() : undefined;
+      if (ref === 'champion' && !championNow) throw new RegistryError('REGISTRY_NOT_FOUND', 'there is no champion in the registry (mailroute registry list shows the versions)');
+      const id = championNow?.id ?? ref;
       const [version, champion] = await Promise.all([reg.get(id), reg.champion()]);
       // A tampered artifact is shown, with what is wrong, rather than hidden behind the error.
       const artifact = await reg.artifactDir(id).then(
