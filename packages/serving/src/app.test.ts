@@ -100,6 +100,15 @@ describe('POST /v1/classify', () => {
     expect((await json(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })))).warnings).toBeUndefined();
   });
 
+  it('warns when a body was not UTF-8: windows-1252 bytes sent as JSON arrive as replacement characters', async () => {
+    const { app } = await build();
+    // `Grüße` in windows-1252: the ü and ß are single bytes that are not UTF-8.
+    const body = Buffer.concat([Buffer.from('{"emails":[{"id":"cp","subject":"Rechnung","body":"Gr'), Buffer.from([0xfc, 0xdf]), Buffer.from('e"}]}')]);
+    const res = await json(app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body })));
+    expect(res.predictions).toHaveLength(1);
+    expect(res.warnings).toEqual([expect.stringMatching(/^1 email\(s\) hold U\+FFFD replacement characters, which bytes that are not UTF-8 become: send the body as UTF-8/)]);
+  });
+
   it('rejects an empty batch and one over the limit with 400 and the issue path', async () => {
     const { app } = await build({ limits: { maxBatch: 2 } });
     for (const emails of [[], [invoiceEmail, invoiceEmail, invoiceEmail]]) {

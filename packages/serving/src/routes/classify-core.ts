@@ -8,6 +8,15 @@ type ClassifyResponse = z.infer<typeof ClassifyResponseSchema>;
 
 const TEXT_FIELDS = ['subject', 'body', 'html'] as const;
 
+/**
+ * Whether a text field holds U+FFFD, what a decoder writes for bytes that are not UTF-8: a body sent in
+ * windows-1252 without saying so arrives so (JSON is UTF-8), and its umlauts are lost to the model.
+ */
+function hasReplacementCharacter(email: Email): boolean {
+  for (const field of TEXT_FIELDS) if (email[field]?.includes('\uFFFD')) return true;
+  return false;
+}
+
 /** Cuts every text field to `max` characters; says whether anything was cut (the email itself is never changed). */
 export function truncateEmail(email: Email, max: number): { email: Email; truncated: boolean } {
   let out: Email | undefined;
@@ -78,10 +87,15 @@ export async function classifyEmails(
     ctx.metrics.recordPredictions(out);
     let empty = 0;
     for (const p of out) if (p.noText) empty++;
-    if (cut === 0 && empty === 0) return { modelId, predictions: out };
+    let garbled = 0;
+    for (const e of input) if (hasReplacementCharacter(e)) garbled++;
+    if (cut === 0 && empty === 0 && garbled === 0) return { modelId, predictions: out };
     const warnings: string[] = [];
     if (cut > 0) warnings.push(`${cut} email(s) had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
     if (empty > 0) warnings.push(`${empty} email(s) had no text left to classify after cleaning (see noText); their labels are guesses.`);
+    if (garbled > 0) {
+      warnings.push(`${garbled} email(s) hold U+FFFD replacement characters, which bytes that are not UTF-8 become: send the body as UTF-8 (a CRM writing windows-1252 loses its umlauts so); they were classified as received.`);
+    }
     return { modelId, predictions: out, warnings };
   } finally {
     lease.release();
