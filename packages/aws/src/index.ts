@@ -1,5 +1,7 @@
 // Public API of @mailroute/aws: named exports only.
 export * from './errors.js';
+// The Lambda entries (packages/infra/src/lambda) log in the same line format as the server.
+export { logLine } from '@mailroute/serving';
 export { SageMakerEndpointClassifier, InvocationsResponseSchema, parseInvocationsBody } from './sagemaker-endpoint-classifier.js';
 export type { SageMakerEndpointClassifierOptions, InvocationsResponse } from './sagemaker-endpoint-classifier.js';
 export { DynamoPredictionStore } from './dynamo-prediction-store.js';

@@ -10,6 +10,7 @@ import {
   closeOnSignals,
   createLocalServing,
   isLoopback,
+  logLine,
   ModelLoadError,
   startNodeServer,
   type Logger,
@@ -60,16 +61,10 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-/** One JSON line per event on stderr: the server's log. A field named time, level or message is written as field_<name>, never over the line's own. */
+/** One JSON line per event on stderr: the server's log (`logLine`). */
 export function lineLogger(ctx: CliContext): Logger {
-  const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    void ctx.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...outsideLineKeys(fields) })}\n`);
+  const write = (level: string) => (message: string, fields?: Record<string, unknown>) => void ctx.stderr.write(`${logLine(level, message, fields)}\n`);
   return { info: write('info'), warn: write('warn'), error: write('error') };
-}
-
-function outsideLineKeys(fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (fields === undefined || !('time' in fields || 'level' in fields || 'message' in fields)) return fields;
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k === 'time' || k === 'level' || k === 'message' ? `field_${k}` : k, v]));
 }
 
 export function addServeOptions(command: Command): Command {

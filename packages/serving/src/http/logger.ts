@@ -11,6 +11,16 @@ export const silentLogger: Logger = {
   error: () => undefined,
 };
 
+/** The keys of a log line itself: a field named so is written as field_<name>, never over them. */
+const LINE_KEYS = new Set(['time', 'level', 'message']);
+
+/** One JSON log line (without its newline): time, level and message, then the fields. */
+export function logLine(level: string, message: string, fields?: Record<string, unknown>, time = new Date().toISOString()): string {
+  const line: Record<string, unknown> = { time, level, message };
+  if (fields) for (const [key, value] of Object.entries(fields)) line[LINE_KEYS.has(key) ? `field_${key}` : key] = value;
+  return JSON.stringify(line);
+}
+
 /** Milliseconds since the epoch; injected so tests can move time. */
 export interface Clock {
   now(): number;
