@@ -75,15 +75,20 @@ function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
   }
 }
 
+/** A media type's parameters, name and value trimmed (`; charset = utf-8`); a parameter without `=` has no value. */
+function paramsOf(header: string): { name: string; value?: string }[] {
+  return header
+    .split(';')
+    .slice(1)
+    .map((param) => {
+      const eq = param.indexOf('=');
+      return eq < 0 ? { name: param.trim() } : { name: param.slice(0, eq).trim(), value: param.slice(eq + 1).trim() };
+    });
+}
+
 /** The values of a media type's charset parameters, unquoted and in lower case. */
 function charsetsOf(header: string): string[] {
-  const out: string[] = [];
-  for (const param of header.split(';').slice(1)) {
-    const eq = param.indexOf('=');
-    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
-    out.push(param.slice(eq + 1).trim().replace(/^"(.*)"$/s, '$1').trim().toLowerCase());
-  }
-  return out;
+  return paramsOf(header).flatMap((p) => (p.value !== undefined && p.name.toLowerCase() === 'charset' ? [p.value.replace(/^"(.*)"$/s, '$1').trim().toLowerCase()] : []));
 }
 
 /** The form of a JSON Content-Type that @hono/zod-openapi's body validator accepts. */
@@ -94,17 +99,9 @@ const JSON_CONTENT_TYPE = /^application\/json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
  * the body validator accepts; undefined when a parameter is empty or has no value (`application/json;`).
  */
 export function compactJsonContentType(header: string): string | undefined {
-  const [type, ...params] = header.split(';');
-  const parts = [type.trim()];
-  for (const param of params) {
-    const eq = param.indexOf('=');
-    if (eq < 0) return undefined;
-    const name = param.slice(0, eq).trim();
-    const value = param.slice(eq + 1).trim();
-    if (!/^[a-zA-Z0-9-]+$/.test(name) || value === '') return undefined;
-    parts.push(`${name}=${value}`);
-  }
-  const compact = parts.join('; ');
+  const params = paramsOf(header);
+  if (params.some((p) => !p.value || !/^[a-zA-Z0-9-]+$/.test(p.name))) return undefined;
+  const compact = [header.split(';')[0].trim(), ...params.map((p) => `${p.name}=${p.value}`)].join('; ');
   return JSON_CONTENT_TYPE.test(compact) ? compact : undefined;
 }
 
