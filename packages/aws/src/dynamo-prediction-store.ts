@@ -159,34 +159,33 @@ export class DynamoPredictionStore implements PredictionStore {
     const pairs: FeedbackPair[] = [];
     if (await this.judged.covers(window.since)) {
       // The index holds judged predictions only: the read pays for them, not for the window's others.
-      let read = 0;
-      for await (const page of this.predictionPages(window, L.judgedByDayIndex, limit)) {
-        read += page.length;
-        for (const pair of await this.withFeedback(page)) if (pair.feedback) pairs.push(pair);
-      }
+      const read = await this.addJudged(this.predictionPages(window, L.judgedByDayIndex, limit), pairs, limit);
       // A mark outlives its feedback only where TTL took the feedback first: such a prediction is not judged.
       // When the limit cut the read short, older judged predictions take their places.
-      if (pairs.length < limit && read >= limit) {
-        let skip = read;
-        for await (const page of this.predictionPages(window, L.judgedByDayIndex, Number.POSITIVE_INFINITY)) {
-          const older = page.slice(Math.min(skip, page.length));
-          skip -= page.length - older.length;
-          for (const pair of await this.withFeedback(older)) if (pair.feedback && pairs.length < limit) pairs.push(pair);
-          if (pairs.length >= limit) break;
-        }
-      }
+      if (pairs.length < limit && read >= limit) await this.addJudged(this.predictionPages(window, L.judgedByDayIndex, Number.POSITIVE_INFINITY), pairs, limit, read);
       return pairs;
     }
     this.options.logger?.warn('judged-only read of a window the judged-by-day index does not cover: the whole window is read', {
       since: window.since,
       remedy: 'run the judged-index backfill (packages/aws/README.md)',
     });
-    // Page by page, newest first, the feedback of each page read with it: it stops at `limit` judged pairs.
-    for await (const page of this.predictionPages(window, L.byDayIndex, Number.POSITIVE_INFINITY)) {
-      for (const pair of await this.withFeedback(page)) if (pair.feedback && pairs.length < limit) pairs.push(pair);
+    await this.addJudged(this.predictionPages(window, L.byDayIndex, Number.POSITIVE_INFINITY), pairs, limit);
+    return pairs;
+  }
+
+  /**
+   * Adds to `pairs` the predictions of `pages` whose email has feedback (read page by page, newest first)
+   * until it holds `limit`, passing over the first `skip` predictions; says how many predictions it read.
+   */
+  private async addJudged(pages: AsyncGenerator<PredictionRecord[]>, pairs: FeedbackPair[], limit: number, skip = 0): Promise<number> {
+    let read = 0;
+    for await (const page of pages) {
+      const fresh = page.slice(Math.max(0, Math.min(skip - read, page.length)));
+      read += page.length;
+      for (const pair of await this.withFeedback(fresh)) if (pair.feedback && pairs.length < limit) pairs.push(pair);
       if (pairs.length >= limit) break;
     }
-    return pairs;
+    return read;
   }
 
   /**
