@@ -226,11 +226,12 @@ const MAX_ECHOED_NAMES = 20;
  * What of a cued name is looked for elsewhere: a person's name, not what a cue mistook for one. With a
  * title (`Frau Müller`), the name after it, and its surname; without, only a name of two capitalised
  * words or more (`Erika Mustermann`: a single greeted word is too often `Support` or `Team`), and its
- * surname when it has four letters or more. None of the words may be a known non-name word.
+ * surname when it has four letters or more. None of the words may be a known non-name word. `afterTitle`:
+ * the title stood before the cued name, outside it.
  */
-function echoesOf(name: string): string[] {
+function echoesOf(name: string, afterTitle = false): string[] {
   const words = name.trim().split(/\s+/u);
-  let titled = false;
+  let titled = afterTitle;
   while (words.length > 0 && TITLE_WORDS.has(words[0].toLowerCase())) {
     words.shift();
     titled = true;
@@ -256,9 +257,9 @@ function echoesOf(name: string): string[] {
  */
 function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] {
   const names = new Set<string>();
-  // A cued name keeps its title for echoesOf (`Frau` then `Schmidt`: its surname is looked for too).
-  const cued = hits.map((h) => (TITLE_BEFORE.test(text.slice(Math.max(0, h.start - 40), h.start)) ? `Frau ${text.slice(h.start, h.end)}` : text.slice(h.start, h.end)));
-  for (const name of [...cued, ...known]) for (const echo of echoesOf(name)) names.add(echo);
+  // A name right after its title (`Frau` then `Schmidt`) has its surname looked for too.
+  for (const h of hits) for (const echo of echoesOf(text.slice(h.start, h.end), TITLE_BEFORE.test(text.slice(Math.max(0, h.start - 40), h.start)))) names.add(echo);
+  for (const name of known) for (const echo of echoesOf(name)) names.add(echo);
   if (names.size === 0 || names.size > MAX_ECHOED_NAMES) return hits;
   const taken = new Set(hits.map((h) => h.start));
   const out = [...hits];
