@@ -1,4 +1,5 @@
 /** Helpers that make config errors point at the mistake: where JSON breaks, what a misspelt key meant. */
+import { editDistance } from '@mailroute/model';
 
 class JsonStop {
   constructor(readonly offset: number) {}
@@ -88,26 +89,12 @@ export function jsonErrorPlace(text: string): string {
   return `:${line}:${column}`;
 }
 
-/** Edit distance (insertions, deletions, substitutions, swaps of neighbours), for key suggestions. */
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
 /** The known key closest to `key` (case ignored), if it is close enough to be a typo. */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const dist = distance(key.toLowerCase(), candidate.toLowerCase());
+    const dist = editDistance(key.toLowerCase(), candidate.toLowerCase());
     if (dist < bestDistance) [best, bestDistance] = [candidate, dist];
   }
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;

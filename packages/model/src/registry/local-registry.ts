@@ -11,6 +11,7 @@ import { ManifestTestFactsSchema, measuredOnOfManifest } from './measured-on.js'
 import { processAlive } from './process-alive.js';
 import { newestApproved } from './rollback.js';
 import { sha256 } from '../artifact.js';
+import { editDistance } from '../edit-distance.js';
 
 export const ModelVersionSchema = z.object({
   id: z.string().min(1),
@@ -72,18 +73,6 @@ function headlineMetrics(metrics: Record<string, unknown> | undefined, prefix = 
     }
   }
   return out;
-}
-
-/** Whether `a` becomes `b` by one changed, added or dropped character, or two neighbours swapped (a typo). */
-function oneEditApart(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /**
@@ -166,7 +155,7 @@ export class LocalModelRegistry implements ModelRegistry {
     const found = index.versions.find((v) => v.id === id);
     if (!found) {
       // Ids are long: name the ones a shortened or mistyped id may have meant.
-      const near = index.versions.filter((v) => (id.length >= 4 && v.id.includes(id)) || String(v.version) === id || oneEditApart(v.id, id)).map((v) => v.id);
+      const near = index.versions.filter((v) => (id.length >= 4 && v.id.includes(id)) || String(v.version) === id || editDistance(v.id, id) === 1).map((v) => v.id);
       const hint = near.length > 0 ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : '; mailroute registry list shows the ids';
       throw new RegistryError('REGISTRY_NOT_FOUND', `no model "${id}" in the registry at ${this.home}${hint}`);
     }
