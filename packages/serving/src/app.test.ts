@@ -100,13 +100,26 @@ describe('POST /v1/classify', () => {
     expect((await json(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })))).warnings).toBeUndefined();
   });
 
-  it('warns when a body was not UTF-8: windows-1252 bytes sent as JSON arrive as replacement characters', async () => {
+  it('refuses a JSON body that is not UTF-8 (415, where), and warns about text mangled before it was sent', async () => {
     const { app } = await build();
     // `Grüße` in windows-1252: the ü and ß are single bytes that are not UTF-8.
-    const body = Buffer.concat([Buffer.from('{"emails":[{"id":"cp","subject":"Rechnung","body":"Gr'), Buffer.from([0xfc, 0xdf]), Buffer.from('e"}]}')]);
+    const before = '{"emails":[{"id":"cp","subject":"Rechnung","body":"Gr';
+    const latin = Buffer.concat([Buffer.from(before), Buffer.from([0xfc, 0xdf]), Buffer.from('e"}]}')]);
+    for (const path of ['/v1/classify', '/invocations']) {
+      const refused = await app.request(path, authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body: latin }));
+      expect(refused.status).toBe(415);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      const problem = await json(refused);
+      expect(problem.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(problem.detail).toMatch(new RegExp(`^The body is not UTF-8 at byte ${before.length} \\(0xFC\\)`));
+    }
+    const feedback = await app.request('/v1/feedback', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xe4, 0x7d]) }));
+    expect(feedback.status).toBe(415);
+    // U+FFFD sent as UTF-8: the text was mangled before it came; classified, with a warning.
+    const body = JSON.stringify({ emails: [{ id: 'cp', subject: 'Rechnung', body: 'Gr\uFFFD\uFFFDe' }] });
     const res = await json(app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body })));
     expect(res.predictions).toHaveLength(1);
-    expect(res.warnings).toEqual([expect.stringMatching(/^1 email\(s\) hold U\+FFFD replacement characters, which bytes that are not UTF-8 become: send the body as UTF-8/)]);
+    expect(res.warnings).toEqual([expect.stringMatching(/^1 email\(s\) hold U\+FFFD replacement characters: their text was decoded from bytes that were not UTF-8 before it was sent/)]);
   });
 
   it('rejects an empty batch and one over the limit with 400 and the issue path', async () => {

@@ -69,6 +69,15 @@ describe('createLambdaHandler', () => {
     expect(ping.statusCode).toBe(200);
   });
 
+  it('refuses a base64 body that is not UTF-8 with 415', async () => {
+    const event = apiGatewayV2Event('POST', '/v1/classify', undefined, { authorization: `Bearer ${KEYS.all}`, 'content-type': 'application/json' });
+    event.body = Buffer.concat([Buffer.from('{"emails":[{"body":"Gr'), Buffer.from([0xfc]), Buffer.from('ße"}]}')]).toString('base64');
+    event.isBase64Encoded = true;
+    const res = await handler(event, lambdaContext);
+    expect(res.statusCode).toBe(415);
+    expect(JSON.parse(res.body).detail).toMatch(/^The body is not UTF-8 at byte 22 \(0xFC\)/);
+  });
+
   it('retries the app factory after a failure', async () => {
     let calls = 0;
     const flaky = createLambdaHandler(async () => {

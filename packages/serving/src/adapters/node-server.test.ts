@@ -92,6 +92,24 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     expect(ok.status).toBe(200);
   }, 30_000);
 
+  it('refuses a JSON body that is not UTF-8 with 415, whether its length is declared or it comes chunked', async () => {
+    // windows-1252 `ä` (0xE4) inside an otherwise valid body.
+    const latin = Buffer.concat([Buffer.from('{"emails":[{"body":"Sparplan '), Buffer.from([0xe4]), Buffer.from('ndern"}]}')]);
+    const declared = await fetch(`${server.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: latin });
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(latin.subarray(0, 20));
+        controller.enqueue(latin.subarray(20));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${server.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunked, duplex: 'half' } as RequestInit);
+    for (const res of [declared, streamed]) {
+      expect(res.status).toBe(415);
+      expect((await json(res)).detail).toMatch(/^The body is not UTF-8 at byte 29 \(0xE4\)/);
+    }
+  });
+
   it('hot-swaps to a new champion during a stream of requests with none failing', async () => {
     const statuses: number[] = [];
     const models = new Set<string>();

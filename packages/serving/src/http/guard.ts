@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler, Next } from 'hono';
+import { isUtf8 } from 'node:buffer';
 import { bodyLimit } from 'hono/body-limit';
 import { presentedKey, type Scope } from '../auth/api-keys.js';
 import {
@@ -12,6 +13,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../errors.js';
 import type { AppContext, AppEnv } from './context.js';
+import { describeNonUtf8 } from './utf8.js';
 
 /** API key, scope and rate limit; sets `principal` or throws (401, 403, 429). */
 function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
@@ -45,8 +47,8 @@ export function requireScope(ctx: AppContext, scope: Scope): MiddlewareHandler<A
   };
 }
 
-/** The declared media type must match (SageMaker's contract: 415 otherwise). */
-function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
+/** The declared media type must match (SageMaker's contract: 415 otherwise); returns it, in lower case. */
+function checkContentType(c: Context<AppEnv>, types: readonly string[]): string {
   const header = c.req.header('content-type') ?? '';
   const declared = header.split(';')[0].trim().toLowerCase();
   // JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as replacement characters.
@@ -73,6 +75,23 @@ function checkContentType(c: Context<AppEnv>, types: readonly string[]): void {
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && encoding.trim() !== '') {
     throw new UnsupportedMediaTypeError(`Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed.`);
   }
+  return declared;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * Reads a JSON body and refuses it (415) unless its bytes are UTF-8: a CRM sending windows-1252 would
+ * otherwise have its umlauts turned into U+FFFD and be classified on the mangled text. The text is left
+ * in Hono's body cache, where the route's validator reads it, so the body is decoded once.
+ */
+async function readUtf8Body(c: Context<AppEnv>): Promise<void> {
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (!isUtf8(bytes)) {
+    throw new UnsupportedMediaTypeError(`The body is not UTF-8 at ${describeNonUtf8(bytes)}, as JSON must be (windows-1252 or Latin-1 bytes?): send it encoded as UTF-8.`);
+  }
+  // Hono keeps each body read as a promise under its kind (typed as the value; its `json()` reads `text`).
+  (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(utf8.decode(bytes));
 }
 
 /** A media type's parameters, name and value trimmed (`; charset = utf-8`); a parameter without `=` has no value. */
@@ -193,15 +212,16 @@ function admitter(ctx: AppContext, scope: Scope) {
 /**
  * The guards of a route that takes a body, in one middleware (one async step instead of four on every
  * request): API key, scope and rate limit (401/403/429), media type (415), admission: the concurrency cap
- * and the deadline (both 503, with Retry-After for the cap), then body size (413).
+ * and the deadline (both 503, with Retry-After for the cap), then body size (413) and, for JSON, its bytes
+ * (415 unless UTF-8).
  */
 export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]): MiddlewareHandler<AppEnv> {
   const limitBody = bodyLimiter(ctx);
   const admit = admitter(ctx, scope);
   return async (c, next) => {
     authorize(ctx, c, scope);
-    checkContentType(c, types);
+    const json = checkContentType(c, types) === 'application/json';
     // Admitted first, so the deadline also bounds reading a chunked body (counted as it is read).
-    await admit(c, () => limitBody(c, next));
+    await admit(c, () => limitBody(c, json ? () => readUtf8Body(c).then(next) : next));
   };
 }

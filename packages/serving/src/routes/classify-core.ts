@@ -9,8 +9,9 @@ type ClassifyResponse = z.infer<typeof ClassifyResponseSchema>;
 const TEXT_FIELDS = ['subject', 'body', 'html'] as const;
 
 /**
- * Whether a text field holds U+FFFD, what a decoder writes for bytes that are not UTF-8: a body sent in
- * windows-1252 without saying so arrives so (JSON is UTF-8), and its umlauts are lost to the model.
+ * Whether a text field holds U+FFFD, what a decoder writes for bytes that are not UTF-8. A JSON body that
+ * is not UTF-8 is refused before it gets here (415); this is text mangled before it was sent (a CRM that
+ * stored windows-1252 mail as UTF-8), or a raw email whose charset was wrong: its umlauts are lost.
  */
 function hasReplacementCharacter(email: Email): boolean {
   for (const field of TEXT_FIELDS) if (email[field]?.includes('\uFFFD')) return true;
@@ -94,7 +95,7 @@ export async function classifyEmails(
     if (cut > 0) warnings.push(`${cut} email(s) had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
     if (empty > 0) warnings.push(`${empty} email(s) had no text left to classify after cleaning (see noText); their labels are guesses.`);
     if (garbled > 0) {
-      warnings.push(`${garbled} email(s) hold U+FFFD replacement characters, which bytes that are not UTF-8 become: send the body as UTF-8 (a CRM writing windows-1252 loses its umlauts so); they were classified as received.`);
+      warnings.push(`${garbled} email(s) hold U+FFFD replacement characters: their text was decoded from bytes that were not UTF-8 before it was sent, and the characters there (umlauts, €) are lost; they were classified as received.`);
     }
     return { modelId, predictions: out, warnings };
   } finally {

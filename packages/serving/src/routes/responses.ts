@@ -21,5 +21,5 @@ export const noBodyErrorResponses = {
 export const errorResponses = {
   ...noBodyErrorResponses,
   413: { description: 'Body over the limit', content: problemContent },
-  415: { description: 'Wrong Content-Type', content: problemContent },
+  415: { description: 'Wrong Content-Type, or a JSON body that is not UTF-8', content: problemContent },
 } as const;
