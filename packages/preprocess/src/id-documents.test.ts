@@ -79,9 +79,40 @@ describe('identity documents and social security numbers (ids detector)', () => 
     ]) expect(masked(text)).toBe(text);
   });
 
+  it('masks driving licence numbers written in groups split by blanks, up to the first word that is no part of them', () => {
+    for (const [text, expected] of [
+      ['Führerscheinnummer: B072 RRE2 I55', 'Führerscheinnummer: [ID_DOCUMENT]'],
+      ['driving licence no. MORGA 753116 SM9IJ', 'driving licence no. [ID_DOCUMENT]'],
+      ['Führerschein B072 RRE2 I55 liegt bei', 'Führerschein [ID_DOCUMENT] liegt bei'],
+      ['my driving licence number is MORGA 753116 SM9IJ 35, issued in 2019', 'my driving licence number is [ID_DOCUMENT], issued in 2019'],
+      ["driver's license D123 4567 8901.", "driver's license [ID_DOCUMENT]."],
+      // A group of letters between groups with digits is part of it; words in capitals and a year after it are not.
+      ['Führerschein-Nr. B072 RREX 2I55 KLASSE B', 'Führerschein-Nr. [ID_DOCUMENT] KLASSE B'],
+      ['Führerschein B072 RRE2 I55 2019 ausgestellt', 'Führerschein [ID_DOCUMENT] 2019 ausgestellt'],
+      ['Führerschein B072RRE2I55 2019 ausgestellt', 'Führerschein [ID_DOCUMENT] 2019 ausgestellt'],
+    ]) expect(masked(text)).toBe(expected);
+  });
+
+  it('leaves classes, years, amounts and words in groups after a driving licence keyword', () => {
+    for (const text of [
+      'Führerschein Klasse B seit 2019',
+      'driving licence class C1 since 2019',
+      'Führerschein BE 2019 gemacht',
+      'Führerschein C1 2020',
+      'Führerschein B96 C1E 2018',
+      'Führerschein B BE C1 2018',
+      'Führerschein KLASSE B 2018',
+      'Führerschein 2010 2015 verlängert',
+      'driving licence 2019 - 2024',
+      'Führerschein 1 500 EUR',
+      'Führerschein AB12 CD34 EUR', // an amount after it, as for numbers in one piece
+      'Führerschein b072 rre2 i55', // lower case: prose, or too unusual to tell from it
+    ]) expect(masked(text)).toBe(text);
+  });
+
   it('stays fast on 100 KB of driving licence keywords and near-values', () => {
     const fill = (s: string) => s.repeat(Math.ceil(100_000 / s.length));
-    for (const text of [fill('Führerschein '), `Führerschein ${fill('A1-')}`, fill('driving licence A1-'), fill("driver's license 12345678901234567 "), fill('Führerscheinnummer: 1'), `Führerschein ${fill('A1')} EUR`]) {
+    for (const text of [fill('Führerschein '), `Führerschein ${fill('A1-')}`, fill('driving licence A1-'), fill("driver's license 12345678901234567 "), fill('Führerscheinnummer: 1'), `Führerschein ${fill('A1')} EUR`, fill('Führerschein B072 RRE2 I55 '), `Führerschein ${fill('AB12 ')}`, fill('Führerschein ABCDE ABCDE A1 '), `Führerschein ${fill('A ')}`]) {
       const t0 = performance.now();
       masked(text);
       expect(performance.now() - t0).toBeLessThan(1_000); // about 30 ms here; a backtracking or quadratic pattern takes seconds

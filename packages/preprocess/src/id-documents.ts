@@ -19,7 +19,9 @@ const SOCIAL_KEY = String.raw`(?:sozial|renten)versicherungs-?(?:nummer|nr\.?)|(
  */
 const KEY = new RegExp(String.raw`(?<![a-zäöüß])(?:(${DOCUMENT_KEY})|(${LICENCE_KEY})|(${SOCIAL_KEY}))(?![a-zäöüß])\s?[:#(]?\s{0,3}(?:(?:ist|lautet|is)\s{0,3}:?\s{0,3})?`, 'gi');
 /** An amount or a value after the number: `Ausweis 150000 EUR`, `Reisepass ist 1000000 wert` stay. */
-const NOT_AFTER = String.raw`(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|wert\b|worth\b))`;
+const AMOUNT_WORD = String.raw`[ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|wert\b|worth\b)`;
+const NOT_AFTER = `(?!${AMOUNT_WORD})`;
+const AMOUNT_AFTER = new RegExp(AMOUNT_WORD, 'iy');
 /** Passport and identity card numbers: 6 to 12 letters and digits (German ones: 9 or 10), checked for two digits or more. */
 const DOCUMENT_VALUE = new RegExp(String.raw`[a-z0-9]{6,12}(?![a-z0-9])${NOT_AFTER}`, 'iy');
 /**
@@ -28,6 +30,55 @@ const DOCUMENT_VALUE = new RegExp(String.raw`[a-z0-9]{6,12}(?![a-z0-9])${NOT_AFT
  * Dashes only after a leading letter: `2019-2024` is a range of years.
  */
 const LICENCE_VALUE = new RegExp(String.raw`(?:[a-z](?:-?[a-z0-9]){4,15}|\d[a-z0-9]{4,15})(?![a-z0-9]|-[a-z0-9])${NOT_AFTER}`, 'iy');
+/**
+ * A driving licence number written in groups split by single blanks (`B072 RRE2 I55`, `MORGA 753116 SM9IJ`,
+ * `D123 4567 8901`): two to six groups of capitals and digits, taken up to the first word with a lower-case
+ * letter (prose: `liegt bei`, `since`) or a mark; `spacedLicenceEnd` then decides how many of them are the
+ * number. Bounded and anchored at the keyword's end, so it stays linear.
+ */
+const SPACED_GROUPS = /[A-Z0-9]{1,16}(?: [A-Z0-9]{1,16}){1,5}(?![\p{L}\p{N}])/uy;
+/** Driving licence classes of two characters or more (`BE`, `C1`, `C1E`, `B96`): a list of classes is no number. */
+const LICENCE_CLASSES = new Set(['AM', 'A1', 'A2', 'BE', 'B1', 'B17', 'B96', 'C1', 'C1E', 'CE', 'D1', 'D1E', 'DE']);
+const DIGIT = /\d/;
+const LETTER = /[A-Z]/;
+/** Four digits that read as a year (`2019`): after a number it is the date it was issued, not part of it. */
+const YEAR = /^(?:19|20)\d\d$/;
+
+/**
+ * Where a driving licence number written in blank-separated groups (SPACED_GROUPS) and starting at `at` ends,
+ * or -1 when there is none of two groups or more. The rule, group by group, is meant to be safe rather than
+ * complete:
+ * - a licence class (`BE 2019`, `C1 C1E 2018`) ends it, and so does any group after a group of fewer than
+ *   three characters: only the last group may be short (`MORGA 753116 SM9IJ 35`);
+ * - a group without a digit, of five letters at most, may start it (`MORGA`) or stand between groups with
+ *   digits (`B072 RREX 2I55`), never two in a row (`KLASSE B`, `BITTE UM`);
+ * - it ends on its last group with a digit that is no year: words in capitals after it (`… I55 KLASSE B`) and
+ *   the year it was issued (`… I55 2019`) are not part of it.
+ * What is left must be 8 to 18 letters and digits, letters and two digits or more among them: digits alone
+ * are years and amounts (`2010 2015`, `1 500`), and a short run (`B96 2020`) is a class and a year.
+ */
+function spacedLicenceEnd(text: string, at: number): number {
+  SPACED_GROUPS.lastIndex = at;
+  const m = SPACED_GROUPS.exec(text);
+  if (!m) return -1;
+  const groups = m[0].split(' ');
+  let n = 0;
+  for (let i = 0; i < groups.length; i += 1) {
+    const g = groups[i];
+    if (LICENCE_CLASSES.has(g)) break;
+    if (i > 0 && groups[i - 1].length < 3) break;
+    if (!DIGIT.test(g) && (g.length > 5 || (i > 0 && !DIGIT.test(groups[i - 1])))) break;
+    n = i + 1;
+  }
+  while (n > 0 && (!DIGIT.test(groups[n - 1]) || YEAR.test(groups[n - 1]))) n -= 1;
+  if (n < 2) return -1;
+  const number = groups.slice(0, n).join(' ');
+  const compact = number.length - (n - 1);
+  if (compact < 8 || compact > 18 || !LETTER.test(number) || digitCount(number) < 2) return -1;
+  AMOUNT_AFTER.lastIndex = at + number.length;
+  return AMOUNT_AFTER.test(text) ? -1 : at + number.length;
+}
+
 /** German (`65 170839 J 003`), US (`123-45-6789`, `123 45 6789`, `123456789`) and UK (`QQ 12 34 56 C`) social security numbers. */
 const SOCIAL_VALUE = /(?:\d{2}[ -]?\d{6}[ -]?[a-z][ -]?\d{3}|\d{3}[- ]?\d{2}[- ]?\d{4}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])(?![a-z0-9])/iy;
 
@@ -50,6 +101,13 @@ export function documentHits(text: string): Hit[] {
   for (let m = KEY.exec(text); m !== null; m = KEY.exec(text)) {
     const at = m.index + m[0].length;
     const { type, value } = KINDS[m[1] !== undefined ? 0 : m[2] !== undefined ? 1 : 2];
+    // A driving licence number in groups (`B072 RRE2 I55`) first: its first group alone may pass as a number (`D1234 5678`).
+    const spaced = m[2] !== undefined ? spacedLicenceEnd(text, at) : -1;
+    if (spaced > 0) {
+      hits.push({ type, start: at, end: spaced, placeholder: `[${type}]` });
+      KEY.lastIndex = spaced;
+      continue;
+    }
     value.lastIndex = at;
     const v = value.exec(text);
     // A word after the keyword (`Personalausweis abgelaufen`, `passport is valid`) is not a number.
