@@ -18,7 +18,11 @@ const NOT_NAME_CAPS = new Set(
   [
     'iban bic swift depot konto pin tan eur usd chf gbp ag gmbh kg se ltd inc llc plc urgent dringend eilt eilig wichtig important asap bitte please info fyi achtung hinweis ps it hr am pm und and oder or',
     // What a fintech's customers write in capitals: products, indices, countries, orders, short replies.
-    'etf etfs fonds fund funds aktie aktien anleihe anleihen bond bonds dax mdax sdax tecdax msci world stoxx ftse nasdaq sp index usa us uk eu ing dkb n26 comdirect consorsbank',
+    'etf etfs fonds fund funds aktie aktien anleihe anleihen bond bonds dax mdax sdax tecdax msci world stoxx ftse nasdaq sp index usa us uk eu',
+    // Banks, brokers and payment firms, which an email in capitals names after a title-like word (`HERR ING DIBA`) or
+    // signs with (`TRADE REPUBLIC`); `BANK`, `SPARKASSE`, `VOLKSBANK`, `COMMERZBANK`, `DEUTSCHE` are in NOT_NAME_WORDS.
+    'ing diba ingdiba dkb n26 comdirect consors consorsbank postbank targobank norisbank hypovereinsbank hvb unicredit raiffeisenbank kreissparkasse stadtsparkasse psd gls',
+    'trade republic scalable capital flatex degiro onvista smartbroker justtrade maxblue revolut bunq paypal klarna barclays bnp paribas santander',
     'sparplan sparplans depotübertrag übertrag überweisung lastschrift dauerauftrag kündigung storno stornierung auftrag order kauf verkauf steuer steuern freistellungsauftrag steuerbescheinigung',
     'ok okay yes no ja nein note notiz sir madam call me back rückruf sofort danke thanks',
     // Verbs and small words an email in capitals puts after a name (`HERR MÜLLER HAT MIR ZUGESAGT`).

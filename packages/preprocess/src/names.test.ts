@@ -149,6 +149,24 @@ describe('names and addresses in redactPii', () => {
     ]) expect(masked(text)).toBe(expected);
   });
 
+  it('reads no bank or broker in capitals as a name: after a title, a greeting or a closing', () => {
+    for (const text of [
+      'HERR ING DIBA',
+      'SEHR GEEHRTER HERR ING-DIBA,',
+      'Hallo CONSORSBANK,',
+      'FRAU TARGOBANK',
+      'HERRN POSTBANK',
+      'MIT FREUNDLICHEN GRÜSSEN\nTRADE REPUBLIC',
+      'Viele Grüße\nSCALABLE CAPITAL',
+      'MFG\nCOMDIRECT',
+      'HERR DEUTSCHE BANK',
+      'Hallo SPARKASSE,',
+    ]) expect(masked(text)).toBe(text);
+    // A name next to one is still masked.
+    expect(masked('HERR MÜLLER ING DIBA')).toBe('HERR [NAME] ING DIBA');
+    expect(masked('MIT FREUNDLICHEN GRÜSSEN\nKARL WEBER\nDKB')).toBe('MIT FREUNDLICHEN GRÜSSEN\n[NAME]\nDKB');
+  });
+
   it('masks names and addresses written with combining marks (NFD) as it masks their composed form', () => {
     const nfd = (s: string) => s.normalize('NFD');
     expect(masked('Sehr geehrter Herr Mu\u0308ller,')).toBe('Sehr geehrter Herr [NAME],');
