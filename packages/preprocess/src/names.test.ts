@@ -201,6 +201,25 @@ describe('names and addresses in redactPii', () => {
     ]) expect(masked(text)).toBe(expected);
   });
 
+  it('reads a season or month with a year as a date, not as a street and house number', () => {
+    for (const text of [
+      'Die Kollektion Spring 2026 ist da.',
+      'SPRING 2026 SALE',
+      'Public Offering 2026',
+      'Sommer 2025, Herbst 2024, Frühjahr 2026, Q3 2026, März 2026, Summer 2026, AUTUMN 2025',
+    ]) expect(masked(text)).toBe(text);
+    // Streets still are addresses, a year-like house number too when the postal code and town follow it.
+    for (const [text, expected] of [
+      ['Musterstraße 12', '[ADDRESS]'],
+      ['Hauptstr. 5a', '[ADDRESS]'],
+      ['Kaiserring 12', '[ADDRESS]'],
+      ['MUSTERSTRASSE 12, 10115 BERLIN', '[ADDRESS]'],
+      ['12 Baker Street', '[ADDRESS]'],
+      ['Musterstraße 1999, 10115 Berlin', '[ADDRESS]'],
+      ['Spring 2026: Musterweg 4, 80331 München', 'Spring 2026: [ADDRESS]'],
+    ]) expect(masked(text)).toBe(expected);
+  });
+
   it('leaves capitalised words, numbers and closings that name no one', () => {
     const plain = [
       'Sehr geehrte Damen und Herren, meine Frau und ich möchten ein Depot eröffnen.',

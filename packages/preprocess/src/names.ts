@@ -8,7 +8,8 @@
  *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line;
  * - the display name in a quoted or forwarded header (`Von: Erika Mustermann <…>`, `To: Jane <…>`);
  * - a street and house number (`Musterstraße 12`, `Hauptstr. 5a`, `Berliner Allee 3`, `221 Baker Street`),
- *   with the postal code and town that follow it (`, 10115 Berlin`), as `[ADDRESS]`.
+ *   with the postal code and town that follow it (`, 10115 Berlin`), as `[ADDRESS]`; a house number that reads
+ *   as a year only with them (`Spring 2026` is a date).
  * A name in capitals (`Herr MÜLLER`, `ANNA SCHMIDT`, `Jean DUPONT`) is taken where its capitalised form would
  * be, less the words in capitals at its ends that name no one (`Herrn Müller IBAN`); after a closing, a line
  * in capitals with such a word (`Danke!\nBITTE UM RÜCKRUF`) is no name but more of the message.
@@ -107,10 +108,16 @@ const TOWN_WORD = String.raw`(?:${WORD}|\p{Lu}[\p{Lu}-]{1,40})`;
 const TOWN = String.raw`(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:D-)?\d{5}[ \t]{1,3}${TOWN_WORD}(?:[ \t](?:am|an der|im|ob der|AM|AN DER|IM|OB DER)[ \t]${TOWN_WORD})?`;
 /** A street written in capitals, as an all-capitals email writes it (`MUSTERSTRASSE`, `BERLINER ALLEE`). */
 const CAPS_STREET = String.raw`\p{Lu}[\p{Lu}-]{1,40}(?:(?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER)|[ \t](?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER))`;
+/** The house number (group 1), and the postal code and town (group 2) when they follow. */
 const GERMAN_STREET = new RegExp(
-  String.raw`${BEFORE}(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${CAPS_STREET})[ \t]?\d{1,4}(?:[ \t]?[a-zA-Z])?${END_OF_WORD}(?:${TOWN}${END_OF_WORD})?`,
+  String.raw`${BEFORE}(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
   'uy',
 );
+/**
+ * A house number that reads as a year: after a word ending like a street (`Spring 2026`, `SPRING 2026`,
+ * `Offering 2026`: `ring`) it is a date, unless a postal code and town follow (`Musterstraße 1999, 10115 Berlin`).
+ */
+const YEAR = /^(?:19|20)\d\d$/;
 /** The house number and one to three capitalised words that end right before the street type. */
 const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
 
@@ -295,7 +302,7 @@ export function addressHits(text: string): Hit[] {
   for (let cue = GERMAN_CUE.exec(text); cue !== null; cue = GERMAN_CUE.exec(text)) {
     const start = streetStart(text, cue.index);
     const street = stickyAt(GERMAN_STREET, text, start);
-    if (street === null) continue;
+    if (street === null || (YEAR.test(street[1]) && street[2] === undefined)) continue;
     hits.push({ type: 'ADDRESS', start, end: start + street[0].length, placeholder: '[ADDRESS]' });
     GERMAN_CUE.lastIndex = Math.max(GERMAN_CUE.lastIndex, start + street[0].length);
   }
