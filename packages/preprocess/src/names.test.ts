@@ -66,6 +66,34 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Kundenservice <service@bank.example>')).toBe('Kundenservice <[EMAIL]>'); // not preceded by a name
   });
 
+  it('masks a found name where it stands again in capitals or capitalised, the other way round from how it was found', () => {
+    for (const [text, expected] of [
+      // Found in capitals without a title: looked for whole, now also capitalised; its surname alone still not.
+      ['MIT FREUNDLICHEN GRÜSSEN\nKARL WEBER\nPS: Karl Weber ist mein Sohn.', 'MIT FREUNDLICHEN GRÜSSEN\n[NAME]\nPS: [NAME] ist mein Sohn.'],
+      ['MIT FREUNDLICHEN GRÜSSEN\nKARL WEBER\nWeber ist nicht Karl.', 'MIT FREUNDLICHEN GRÜSSEN\n[NAME]\nWeber ist nicht Karl.'],
+      // Found capitalised: the name and its surname also in capitals.
+      ['Mit freundlichen Grüßen\nKarl Weber\nWEBER HAT ANGERUFEN, KARL WEBER AUCH', 'Mit freundlichen Grüßen\n[NAME]\n[NAME] HAT ANGERUFEN, [NAME] AUCH'],
+      // After a title, either way.
+      ['SEHR GEEHRTER HERR WEBER,\nWeber sagte, ich solle warten.', 'SEHR GEEHRTER HERR [NAME],\n[NAME] sagte, ich solle warten.'],
+      ['Sehr geehrte Frau Schmidt,\nSCHMIDT HAT ABGEBUCHT', 'Sehr geehrte Frau [NAME],\n[NAME] HAT ABGEBUCHT'],
+      ["Thank you, Mrs O'NEILL.\nO'Neill called.", "Thank you, Mrs [NAME].\n[NAME] called."],
+      ['Hallo Frau WEIß,\nFrau Weiß und WEISS', 'Hallo [NAME],\nFrau [NAME] und [NAME]'],
+      // A line in capitals taken for a name by mistake spreads whole only, as before, not by its last word.
+      ['Thanks\nGREEN ENERGY\nGreen Energy and Energy and ENERGY', 'Thanks\n[NAME]\n[NAME] and Energy and ENERGY'],
+    ]) expect(masked(text)).toBe(expected);
+    // From another part of the email too.
+    expect(redactPii('Karl Weber hat angerufen.', { names: true, knownNames: ['KARL WEBER'] }).text).toBe('[NAME] hat angerufen.');
+  });
+
+  it('looks for a name in no other case: not in lower case, nor in capitals that name no one', () => {
+    for (const [text, expected] of [
+      ['Sehr geehrter Herr Weber,\nder weber webt.', 'Sehr geehrter Herr [NAME],\nder weber webt.'],
+      ['SEHR GEEHRTE FRAU KOCH,\nich koch heute.', 'SEHR GEEHRTE FRAU [NAME],\nich koch heute.'],
+      // A name that is also a word in capitals customers write (`ING`) stays in capitals.
+      ['Sehr geehrte Frau Ing,\nmein Konto bei der ING.', 'Sehr geehrte Frau [NAME],\nmein Konto bei der ING.'],
+    ]) expect(masked(text)).toBe(expected);
+  });
+
   it('takes a second closing line for a closing, not a name, and masks the name under it', () => {
     expect(masked('Danke!\nViele Grüße\nAnna Schmidt')).toBe('Danke!\nViele Grüße\n[NAME]');
     expect(masked('Thanks!\nBest Regards\nJohn Smith')).toBe('Thanks!\nBest Regards\n[NAME]');
@@ -256,7 +284,7 @@ describe('names and addresses in redactPii', () => {
 
   it('stays fast on 100 KB of names in capitals after their cues', () => {
     const fill = (s: string) => s.repeat(Math.ceil(100_000 / s.length));
-    for (const text of [fill('Herr MÜLLER IBAN '), fill('Grüße\nANNA SCHMIDT\n'), fill('Danke!\nBITTE DRINGEND\n'), `Herr ${fill('MÜLLER-')}`, `Herr ${fill("O'")}`, fill('Hallo AA AA AA '), `Herr ${'A'.repeat(100_000)}x`]) {
+    for (const text of [fill('Herr MÜLLER IBAN '), fill('Grüße\nANNA SCHMIDT\n'), fill('Danke!\nBITTE DRINGEND\n'), `Herr ${fill('MÜLLER-')}`, `Herr ${fill("O'")}`, fill('Hallo AA AA AA '), `Herr ${'A'.repeat(100_000)}x`, `Frau Weber ${fill('weber WEBER Weberin ')}`, `Frau ${'Aa'.repeat(20)} ${fill('a')}`]) {
       const t0 = performance.now();
       masked(text);
       expect(performance.now() - t0).toBeLessThan(1_000); // about 30 ms here; a backtracking or quadratic pattern takes seconds

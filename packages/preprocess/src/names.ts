@@ -255,11 +255,28 @@ function echoesOf(name: string, afterTitle = false): string[] {
   return out;
 }
 
+/** Lower case with the length kept: `İ` (U+0130), the one letter that grows in lower case (`i` and a dot), is read as `I`. */
+const folded = (s: string) => s.replace(/\u0130/g, 'I').toLowerCase();
+
+/** The particles of family names in lower case (`Anna von der Heide`), which a capitalised name keeps so. */
+const PARTICLES = new Set(['von', 'van', 'de', 'der', 'den', 'zu', 'di', 'da', 'du', 'le', 'la', 'ten', 'ter']);
+
+/**
+ * How else than as found an echo of a name may be written: in capitals (`WEBER` for `Weber`), unless a word of it
+ * names no one in capitals (`ING` for a name `Ing`), or capitalised (`Weber` for `WEBER`, `Anna von der Heide`);
+ * never in lower case (`weber`, `lange`: words, not names).
+ */
+function isEchoCase(written: string): boolean {
+  if (isAllCaps(written)) return !isCapsNotName(written);
+  return written.split(/[ \t]+/u).every((w) => /^\p{Lu}/u.test(w) || PARTICLES.has(w));
+}
+
 /**
  * A person's name found by its cue, found again anywhere else in the text (`Überweisung von Max
  * Mustermann` in the subject of a mail signed `Max Mustermann`), and `known` names (found in another part
- * of the email): the name without its title, and its surname alone (see `echoesOf`). Whole words only,
- * case as written; at most MAX_ECHOED_NAMES names, so the cost stays linear in the text. Hits come back in
+ * of the email): the name without its title, and its surname alone (see `echoesOf`). Whole words only, as
+ * found, in capitals or capitalised (`KARL WEBER` signed, `Karl Weber` elsewhere, and the reverse; see
+ * `isEchoCase`); at most MAX_ECHOED_NAMES names, so the cost stays linear in the text. Hits come back in
  * text order.
  */
 function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] {
@@ -268,14 +285,24 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
   for (const h of hits) for (const echo of echoesOf(text.slice(h.start, h.end), TITLE_BEFORE.test(text.slice(Math.max(0, h.start - 40), h.start)))) names.add(echo);
   for (const name of known) for (const echo of echoesOf(name)) names.add(echo);
   if (names.size === 0 || names.size > MAX_ECHOED_NAMES) return hits;
+  // Searched in lower case, where each character keeps its place in `text` (else, never seen, in the case written).
+  const lower = folded(text);
+  const caseBlind = lower.length === text.length;
+  const haystack = caseBlind ? lower : text;
   const taken = new Set(hits.map((h) => h.start));
   const out = [...hits];
   for (const name of names) {
-    for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + name.length)) {
-      const end = at + name.length;
-      if (taken.has(at) || LETTER.test(text[at - 1] ?? '') || LETTER.test(text[end] ?? '')) continue;
-      taken.add(at);
-      out.push({ type: 'NAME', start: at, end, placeholder: '[NAME]' });
+    const sought = caseBlind ? folded(name) : name;
+    // `WEIß` is also written `WEISS`, which is `weiss` in lower case.
+    for (const form of sought.includes('ß') ? [sought, sought.replaceAll('ß', 'ss')] : [sought]) {
+      for (let at = haystack.indexOf(form); at !== -1; at = haystack.indexOf(form, at + form.length)) {
+        const end = at + form.length;
+        if (taken.has(at) || LETTER.test(text[at - 1] ?? '') || LETTER.test(text[end] ?? '')) continue;
+        const written = text.slice(at, end);
+        if (written !== name && !isEchoCase(written)) continue;
+        taken.add(at);
+        out.push({ type: 'NAME', start: at, end, placeholder: '[NAME]' });
+      }
     }
   }
   // Longer spans first at one start, so the whole name wins over its last word where both match.
