@@ -91,6 +91,27 @@ describe('POST /v1/classify', () => {
     expect(spec.components.schemas.Email.properties.body.anyOf ?? spec.components.schemas.Email.properties.body.type).toBeDefined();
   });
 
+  it('names the fields it does not read, with the field probably meant, and classifies without them', async () => {
+    const { app, context } = await build({ storeText: (t: string) => t });
+    const res = await app.request(
+      '/v1/classify',
+      jsonRequest({ emails: [{ id: 'typo', subjekt: 'Depotübertrag', body: 'invoice', Received_At: '2026-11-30T10:00:00Z', to: 'service@bank.example' }, { id: 'ok', body: 'invoice' }], extra: 1 }),
+    );
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.predictions.map((p: { id: string }) => p.id)).toEqual(['typo', 'ok']);
+    expect(body.warnings).toEqual([
+      'Fields mailroute does not read were ignored, in emails: subjekt (did you mean subject?), Received_At (did you mean receivedAt?), to; beside emails: extra. ' +
+        "An email's fields are id, subject, body, html, from, bank, receivedAt, metadata; anything else can go in metadata.",
+    ]);
+    // Dropped before classification and storage: the stored text has only the body.
+    expect((await context.store.findPredictionByEmail('typo'))?.text).toBe('invoice');
+    // A long name is cut, and a long list counted.
+    const many = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`${'x'.repeat(50)}${i}`, 1]));
+    const cut = await json(app.request('/v1/classify', jsonRequest({ emails: [{ body: 'invoice', ...many }] })));
+    expect(cut.warnings[0]).toMatch(new RegExp(`^Fields mailroute does not read were ignored, in emails: ${'x'.repeat(40)}…, .* and 2 more\\. `));
+  });
+
   it('warns when an email has no text to classify', async () => {
     const { app } = await build();
     const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'blank', subject: ' ' }, invoiceEmail] })));

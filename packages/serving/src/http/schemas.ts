@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { EmailPredictionSchema } from '@mailroute/model';
+import { editDistance, EmailPredictionSchema } from '@mailroute/model';
 import { EmailSchema, type Email } from '@mailroute/preprocess';
 
 export const ProblemSchema = z
@@ -19,7 +19,8 @@ export const ProblemSchema = z
 /**
  * An email as a CRM sends it: the fields of `EmailSchema`, where `null` means absent (many serializers
  * write null for an empty field) and a subject of any length is cut to `maxTextChars` like the body,
- * with a warning, instead of failing the whole batch.
+ * with a warning, instead of failing the whole batch. Other fields are let through validation, to be
+ * named in a warning and dropped (`requestEmails`): a misspelt `subjekt` would otherwise vanish unseen.
  */
 export const RequestEmailSchema = z
   .object({
@@ -32,14 +33,19 @@ export const RequestEmailSchema = z
     receivedAt: EmailSchema.shape.receivedAt.unwrap().nullish(),
     metadata: EmailSchema.shape.metadata.unwrap().nullish(),
   })
+  .loose()
   .openapi('Email');
 type RequestEmail = z.infer<typeof RequestEmailSchema>;
 
-/** The email without its null fields (they mean absent). */
-export function withoutNulls(email: RequestEmail): Email {
+const EMAIL_FIELDS: ReadonlySet<string> = new Set(Object.keys(RequestEmailSchema.shape));
+
+/** The email without its null fields (they mean absent) and without fields it does not read, whose names go to `ignored`. */
+function toEmail(email: RequestEmail, ignored: Set<string>): Email {
   let out: Record<string, unknown> | undefined;
   for (const key in email) {
-    if (email[key as keyof RequestEmail] === null) {
+    const known = EMAIL_FIELDS.has(key);
+    if (!known) ignored.add(key);
+    if (!known || email[key] === null) {
       out ??= { ...email };
       delete out[key];
     }
@@ -47,9 +53,48 @@ export function withoutNulls(email: RequestEmail): Email {
   return (out ?? email) as Email;
 }
 
+/** A field name that is not read, cut short, with the known one it was probably meant as (`subjekt (did you mean subject?)`). */
+function describeIgnored(name: string, known: Iterable<string>): string {
+  const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+  if (name.length > 40) return shown;
+  let best: string | undefined;
+  // Two edits for a long name, one for a short one (`to` is not a misspelt `id`).
+  let bestDistance = name.length > 4 ? 3 : 2;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best === undefined ? shown : `${shown} (did you mean ${best}?)`;
+}
+
+/** Names listed in a warning at most. */
+const MAX_IGNORED_SHOWN = 5;
+
+function listIgnored(names: ReadonlySet<string>, known: Iterable<string>): string {
+  const shown = [...names].slice(0, MAX_IGNORED_SHOWN).map((n) => describeIgnored(n, known));
+  return names.size > MAX_IGNORED_SHOWN ? `${shown.join(', ')} and ${names.size - MAX_IGNORED_SHOWN} more` : shown.join(', ');
+}
+
+/**
+ * The emails of a classify request, ready for the classifier, and a warning naming the fields that were
+ * ignored (in an email or beside `emails`), or undefined when there were none.
+ */
+export function requestEmails(request: { emails: RequestEmail[] } & Record<string, unknown>): { emails: Email[]; ignoredWarning?: string } {
+  const ignored = new Set<string>();
+  const emails = request.emails.map((e) => toEmail(e, ignored));
+  const topLevel = Object.keys(request).filter((k) => k !== 'emails');
+  if (ignored.size === 0 && topLevel.length === 0) return { emails };
+  const parts = [
+    ...(ignored.size > 0 ? [`in emails: ${listIgnored(ignored, EMAIL_FIELDS)}`] : []),
+    ...(topLevel.length > 0 ? [`beside emails: ${listIgnored(new Set(topLevel), ['emails'])}`] : []),
+  ];
+  return { emails, ignoredWarning: `Fields mailroute does not read were ignored, ${parts.join('; ')}. An email's fields are ${[...EMAIL_FIELDS].join(', ')}; anything else can go in metadata.` };
+}
+
 export function classifyRequestSchema(maxBatch: number) {
   return z
     .object({ emails: z.array(RequestEmailSchema).min(1).max(maxBatch) })
+    .loose()
     .openapi('ClassifyRequest', {
       example: { emails: [{ id: 'crm-4711', subject: 'Depotübertrag', body: 'Bitte übertragen Sie mein Depot zur neuen Bank.' }] },
     });

@@ -60,6 +60,8 @@ export async function classifyEmails(
   input: readonly Email[],
   /** True once the caller got a 503 REQUEST_TIMEOUT: predictions it never saw are not stored or counted. */
   abandoned: () => boolean = () => false,
+  /** A warning about the request itself (fields it holds that are not read). */
+  requestWarning?: string,
 ): Promise<ClassifyResponse> {
   const prepared = input.map((e) => truncateEmail(e, ctx.limits.maxTextChars));
   const lease = ctx.source.acquire();
@@ -90,8 +92,8 @@ export async function classifyEmails(
     for (const p of out) if (p.noText) empty++;
     let garbled = 0;
     for (const e of input) if (hasReplacementCharacter(e)) garbled++;
-    if (cut === 0 && empty === 0 && garbled === 0) return { modelId, predictions: out };
-    const warnings: string[] = [];
+    if (cut === 0 && empty === 0 && garbled === 0 && requestWarning === undefined) return { modelId, predictions: out };
+    const warnings: string[] = requestWarning === undefined ? [] : [requestWarning];
     if (cut > 0) warnings.push(`${cut} email(s) had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
     if (empty > 0) warnings.push(`${empty} email(s) had no text left to classify after cleaning (see noText); their labels are guesses.`);
     if (garbled > 0) {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
-import { classifyRequestSchema, ClassifyResponseSchema, withoutNulls } from '../http/schemas.js';
+import { classifyRequestSchema, ClassifyResponseSchema, requestEmails } from '../http/schemas.js';
 import type { Email } from '@mailroute/preprocess';
 import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyEmails } from './classify-core.js';
@@ -32,7 +32,10 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
       responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
     }),
-    async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails.map(withoutNulls), () => c.get('timedOut') === true), 200),
+    async (c) => {
+      const { emails, ignoredWarning } = requestEmails(c.req.valid('json'));
+      return c.json(await classifyEmails(ctx, emails, () => c.get('timedOut') === true, ignoredWarning), 200);
+    },
   );
 
   // SageMaker's inference contract: same body and answer as /v1/classify, JSON only (both ways).
@@ -55,7 +58,10 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await classifyEmails(ctx, c.req.valid('json').emails.map(withoutNulls), () => c.get('timedOut') === true), 200),
+    async (c) => {
+      const { emails, ignoredWarning } = requestEmails(c.req.valid('json'));
+      return c.json(await classifyEmails(ctx, emails, () => c.get('timedOut') === true, ignoredWarning), 200);
+    },
   );
 
   app.use('/v1/classify/eml', guardBodyRoute(ctx, 'classify', 'message/rfc822'));
