@@ -2,6 +2,7 @@
  * `npm run bench [-- section ...]`: runs the benchmark sections (all by default) and writes
  * `bench-results/<section>.json` and `.md`. Each section is `bench/<section>.ts` exporting `run()`.
  */
+import { BenchSettingError } from './lib/env.js';
 import { writeSection, type SectionResult } from './lib/report.js';
 
 type Section = () => Promise<SectionResult>;
@@ -27,7 +28,8 @@ Environment:
   MAILROUTE_BENCH_SPLITS=N       training-splits: split seeds 1..N (default 10)
   MAILROUTE_BENCH_MODEL_SEEDS=M  training-splits: model seeds 0..M-1 (default 5)
   MAILROUTE_BENCH_SECONDS=S      serving: seconds per load run (default 15)
-  MAILROUTE_BENCH_ROUNDS=R       serving: rounds of constant route + mailroute (default 3)`);
+  MAILROUTE_BENCH_ROUNDS=R       serving: rounds of constant route + mailroute (default 3)
+  MAILROUTE_SHARED_DATA=DIR      all but serving: where the public data is (default ../shared/data)`);
   process.exit(0);
 }
 const options = args.filter((a) => a.startsWith('-'));
@@ -43,7 +45,14 @@ if (unknown.length > 0) {
 }
 for (const name of wanted.length > 0 ? wanted : Object.keys(sections)) {
   console.error(`bench: ${name} ...`);
-  const run = await sections[name]();
-  const result = await run();
-  for (const file of writeSection(result)) console.error(`bench: wrote ${file}`);
+  try {
+    const run = await sections[name]();
+    const result = await run();
+    for (const file of writeSection(result)) console.error(`bench: wrote ${file}`);
+  } catch (error) {
+    // A setting out of range is the caller's to fix: one line, not a stack.
+    if (!(error instanceof BenchSettingError)) throw error;
+    console.error(`bench: ${error.message}`);
+    process.exit(2);
+  }
 }
