@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
 import { classifyRequestSchema, ClassifyResponseSchema, requestEmails } from '../http/schemas.js';
-import type { Email } from '@mailroute/preprocess';
+import { EmlParseError, InputTooLargeError, type Email } from '@mailroute/preprocess';
 import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyEmails } from './classify-core.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
@@ -85,8 +85,11 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       let email: Email;
       try {
         email = await ctx.parseEml(raw);
-      } catch {
-        throw new ValidationError('The body is not a parsable RFC 822 email.', [{ path: [], message: 'unparsable message/rfc822', code: 'invalid_eml' }]);
+      } catch (error) {
+        // The parser's own limits say which (`the message has 250000 lines, over the limit of 200000`); other
+        // messages (a parser passed in) might quote the email, so they are not passed on.
+        const why = error instanceof EmlParseError || error instanceof InputTooLargeError ? `: ${error.message}` : '';
+        throw new ValidationError(`The body is not a parsable RFC 822 email${why}.`, [{ path: [], message: 'unparsable message/rfc822', code: 'invalid_eml' }]);
       }
       const { id } = c.req.valid('query');
       return c.json(await classifyEmails(ctx, [id === undefined ? email : { ...email, id }], () => c.get('timedOut') === true), 200);

@@ -391,4 +391,12 @@ describe('SageMaker contract and .eml', () => {
     const blank = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: ' \r\n ' }));
     expect(blank.status).toBe(400);
   });
+
+  it('POST /v1/classify/eml says which of the parser limits a message is over', async () => {
+    const { app } = await build();
+    const body = `Subject: x\r\n\r\n${'\n'.repeat(30_000)}`;
+    const res = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body }));
+    expect(res.status).toBe(400);
+    expect((await json(res)).detail).toBe('The body is not a parsable RFC 822 email: the message has 30002 lines, over the limit of 20000.');
+  });
 });
