@@ -133,6 +133,30 @@ describe('mailroute serve', () => {
     expect(nothing.stderr).toContain('there is no API key "nobody"');
   });
 
+  it('sets, changes and removes a key\'s rate limit with --rate-limit, which goes only with --new-key', async () => {
+    const keyHome = path.join(root, 'limited');
+    const file = path.join(keyHome, 'api-keys.json');
+    const made = await run(['serve', '--home', keyHome, '--new-key', 'crm', '--rate-limit', '20/50']);
+    expect(made.code).toBe(0);
+    expect(made.stderr).toContain('API key "crm" (classify, feedback, 20/s with bursts of 50) stored hashed');
+    expect(JSON.parse(await readFile(file, 'utf8')).keys[0].rateLimit).toEqual({ perSecond: 20, burst: 50 });
+    // A rate alone gets a burst of as many; a rotation without --rate-limit keeps it; off removes it.
+    expect((await run(['serve', '--home', keyHome, '--new-key', 'crm', '--rotate', '--rate-limit', '0.5'])).code).toBe(0);
+    expect(JSON.parse(await readFile(file, 'utf8')).keys[0].rateLimit).toEqual({ perSecond: 0.5, burst: 1 });
+    expect((await run(['serve', '--home', keyHome, '--new-key', 'crm', '--rotate'])).code).toBe(0);
+    expect(JSON.parse(await readFile(file, 'utf8')).keys[0].rateLimit).toEqual({ perSecond: 0.5, burst: 1 });
+    expect((await run(['serve', '--home', keyHome, '--new-key', 'crm', '--rotate', '--rate-limit', 'off'])).code).toBe(0);
+    expect(JSON.parse(await readFile(file, 'utf8')).keys[0].rateLimit).toBeUndefined();
+    for (const bad of ['0', '-1', 'fast', '20/0', '20/']) {
+      const res = await run(['serve', '--home', keyHome, '--new-key', 'other', '--rate-limit', bad]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain('a rate limit is requests per second');
+    }
+    const alone = await run(['serve', '--home', keyHome, '--rate-limit', '5']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--rate-limit goes only with --new-key <id>');
+  });
+
   it('refuses a named key file that is not there instead of serving without auth', async () => {
     const missing = path.join(root, 'typo-keys.json');
     const res = await run(['serve', '--port', '0', '--home', home, '--api-keys', missing]);

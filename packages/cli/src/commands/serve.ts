@@ -15,6 +15,7 @@ import {
   startNodeServer,
   type Logger,
   type LimitsInput,
+  type RateLimit,
   type RunningServer,
   type Scope,
 } from '@mailroute/serving';
@@ -44,6 +45,7 @@ export interface ServeFlags {
   newKey?: string;
   scopes?: Scope[];
   rotate?: boolean;
+  rateLimit?: RateLimit | null;
 }
 
 function scopeList(value: string): Scope[] {
@@ -51,6 +53,18 @@ function scopeList(value: string): Scope[] {
   const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
   if (scopes.length === 0 || bad.length > 0) throw new InvalidArgumentError(`scopes are a comma-separated list of ${SCOPES.join(', ')}.`);
   return scopes as Scope[];
+}
+
+/** `20` (per second, a burst of as many), `20/50` (a burst of 50), or `off`. */
+export function rateLimitArg(value: string): RateLimit | null {
+  if (value.trim().toLowerCase() === 'off') return null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(\d+)\s*)?$/.exec(value);
+  const perSecond = m ? Number(m[1]) : NaN;
+  const burst = m?.[2] !== undefined ? Number(m[2]) : Math.max(1, Math.ceil(perSecond));
+  if (!(perSecond > 0 && perSecond <= 100_000) || !(burst >= 1 && burst <= 1_000_000)) {
+    throw new InvalidArgumentError('a rate limit is requests per second, optionally with a burst (20, 0.5 or 20/50), or off.');
+  }
+  return { perSecond, burst };
 }
 
 function integer(name: string, min: number, max: number) {
@@ -202,8 +216,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin; default classify,feedback, or the rotated key\'s own)', scopeList)
-    .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit stay)')
+    .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit, unless --rate-limit, stay)')
+    .option('--rate-limit <rate>', 'with --new-key: requests per second for the key, with an optional burst (20, 20/50; default burst: the rate), or off; 429 with Retry-After beyond it', rateLimitArg)
     .action(async (flags: ServeFlags) => {
+      // Key options without a key to make would be dropped without a word.
+      const keyOnly = [flags.scopes && '--scopes', flags.rotate && '--rotate', flags.rateLimit !== undefined && '--rate-limit'].filter(Boolean);
+      if (flags.newKey === undefined && keyOnly.length > 0) throw new UsageError(`${keyOnly.join(', ')} ${keyOnly.length === 1 ? 'goes' : 'go'} only with --new-key <id> (describing the key it makes)`);
       if (flags.newKey !== undefined) {
         if (!/^\S.{0,99}$/u.test(flags.newKey) || /\s$/u.test(flags.newKey)) {
           throw new UsageError(`--new-key needs an id of 1 to 100 characters without leading or trailing blanks (e.g. crm-prod), not "${flags.newKey.slice(0, 40)}${flags.newKey.length > 40 ? '…' : ''}"`);
@@ -216,9 +234,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
         }
         if (!old && flags.rotate === true) throw new UsageError(`there is no API key "${flags.newKey}" in ${file} to rotate; leave out --rotate to create it`);
         const scopes = flags.scopes ?? old?.scopes ?? (['classify', 'feedback'] as Scope[]);
-        const key = addApiKey(file, flags.newKey, scopes, { rotate: flags.rotate === true });
+        const key = addApiKey(file, flags.newKey, scopes, { rotate: flags.rotate === true, rateLimit: flags.rateLimit });
+        const limit = flags.rateLimit === undefined ? old?.rateLimit : (flags.rateLimit ?? undefined);
+        const limitNote = limit ? `, ${limit.perSecond}/s with bursts of ${limit.burst}` : '';
         ctx.stdout.write(`${key}\n`);
-        ctx.stderr.write(`API key "${flags.newKey}" (${scopes.join(', ')}) stored hashed in ${file}; it is shown only now. A running server reads keys at start: restart it.\n`);
+        ctx.stderr.write(`API key "${flags.newKey}" (${scopes.join(', ')}${limitNote}) stored hashed in ${file}; it is shown only now. A running server reads keys at start: restart it.\n`);
         return;
       }
       const logger = lineLogger(ctx);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ServingConfigError } from '../errors.js';
-import { ApiKeyFileSchema, generateApiKey, hashApiKey, type ApiKeyFile, type Scope } from './api-keys.js';
+import { ApiKeyFileSchema, generateApiKey, hashApiKey, type ApiKeyFile, type RateLimit, type Scope } from './api-keys.js';
 
 export function readKeyFile(file: string): ApiKeyFile {
   if (!existsSync(file)) return { keys: [] };
@@ -22,16 +22,18 @@ export function readKeyFile(file: string): ApiKeyFile {
 /**
  * Creates a key, stores only its sha256 in the key file and returns the key: the one moment it exists
  * in clear. An id already in the file is refused unless `rotate` (the old key then stops working; its
- * rate limit is kept).
+ * rate limit is kept unless `rateLimit` is given: null removes it).
  */
-export function addApiKey(file: string, id: string, scopes: readonly Scope[], options: { rotate?: boolean } = {}): string {
+export function addApiKey(file: string, id: string, scopes: readonly Scope[], options: { rotate?: boolean; rateLimit?: RateLimit | null } = {}): string {
   const current = readKeyFile(file);
   const old = current.keys.find((k) => k.id === id);
   if (old && !options.rotate) {
     throw new ServingConfigError(`API key "${id}" already exists in ${file}; rotate it on purpose (the old key stops working), or pick another id.`, { keyId: id });
   }
   const key = generateApiKey();
-  const entry = { id, sha256: hashApiKey(key), scopes: [...scopes], ...(old?.rateLimit ? { rateLimit: old.rateLimit } : {}) };
+  // A rate limit given replaces the old one (null: none); else a rotated key keeps its own.
+  const rateLimit = options.rateLimit === undefined ? old?.rateLimit : (options.rateLimit ?? undefined);
+  const entry = { id, sha256: hashApiKey(key), scopes: [...scopes], ...(rateLimit ? { rateLimit } : {}) };
   const next: ApiKeyFile = { keys: [...current.keys.filter((k) => k.id !== id), entry] };
   ApiKeyFileSchema.parse(next);
   mkdirSync(path.dirname(file), { recursive: true });
