@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createContext } from './context.js';
-import { stagedProgress } from './commands/train.js';
-import { createProgress } from './progress.js';
+import { createProgress, stagedProgress } from './progress.js';
 import { captureStream } from './test-support.js';
 
 describe('createProgress', () => {
@@ -41,5 +40,33 @@ describe('createProgress', () => {
     for (let epoch = 1; epoch <= 5; epoch++) progress.update(epoch, 10, `epoch ${epoch}/10`);
     progress.update(5, 5, 'done (stopped early after 5 of 10 epochs)');
     expect(err.text().trimEnd().split('\n').pop()).toBe('train epoch: 100% (5/5) done (stopped early after 5 of 10 epochs)');
+  });
+
+  it('in a log, names a stage once: no label that only repeats the title or the counts', () => {
+    const err = captureStream();
+    const ctx = createContext({ env: { CI: 'true' }, stdout: captureStream().stream, stderr: err.stream });
+    // predict: the library reports its stages as `clean`, then `predict`.
+    const predict = stagedProgress(ctx, 'predict');
+    predict.update(797, 797, 'clean');
+    predict.update(797, 797, 'predict');
+    predict.stop();
+    // compare: each model's title already says predict.
+    const challenger = stagedProgress(ctx, 'predict challenger');
+    challenger.update(10, 10, 'clean');
+    challenger.update(10, 10, 'predict');
+    // train: epochs, then the report steps of evaluate with their task names.
+    const train = stagedProgress(ctx, 'train');
+    train.update(1, 10, 'epoch 1/10');
+    train.update(3, 3, 'refit 3/3');
+    createProgress(ctx, 'evaluate').update(2, 2, 'queue');
+    expect(err.text().split('\n').filter(Boolean)).toEqual([
+      'predict clean: 100% (797/797)',
+      'predict: 100% (797/797)',
+      'predict challenger clean: 100% (10/10)',
+      'predict challenger: 100% (10/10)',
+      'train epoch: 10% (1/10)',
+      'train refit: 100% (3/3)',
+      'evaluate: 100% (2/2) queue',
+    ]);
   });
 });

@@ -15,6 +15,17 @@ export interface Progress {
   clearLine: () => void;
 }
 
+/**
+ * The label shown after the counts: none when it only repeats the title's words, or a word of the title
+ * followed by the counts already shown (`predict` in `predict`, `epoch 3/10` in `train epoch` at 3 of 10).
+ */
+export function shownLabel(title: string, label: string, done: number, total: number): string {
+  const words = title.split(' ');
+  const parts = label.trim().split(/\s+/);
+  if (parts[0] === '' || (words.includes(parts[0]) && (parts.length === 1 || (parts.length === 2 && parts[1] === `${done}/${total}`)))) return '';
+  return label;
+}
+
 export function createProgress(ctx: CliContext, title: string): Progress {
   if (ctx.stderr.isTTY && ctx.env.CI !== 'true') {
     const bar = new cliProgress.SingleBar(
@@ -24,12 +35,13 @@ export function createProgress(ctx: CliContext, title: string): Progress {
     let started = false;
     return {
       update: (done, total, label = '') => {
+        const shown = shownLabel(title, label, done, total);
         if (!started) {
-          bar.start(total, done, { label });
+          bar.start(total, done, { label: shown });
           started = true;
         }
         bar.setTotal(total);
-        bar.update(done, { label });
+        bar.update(done, { label: shown });
       },
       stop: () => {
         if (started) bar.stop();
@@ -42,15 +54,41 @@ export function createProgress(ctx: CliContext, title: string): Progress {
   let lastDecile = -1;
   return {
     update: (done, total, label = '') => {
+      const shown = shownLabel(title, label, done, total);
       const decile = total > 0 ? Math.floor((done / total) * 10) : 10;
       if (decile !== lastDecile) {
         lastDecile = decile;
         // The share done, not the tenth it falls in: 5 of 102 is 4%, not 0%.
         const percent = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100;
-        ctx.stderr.write(`${title}: ${percent}% (${done}/${total})${label ? ` ${label}` : ''}\n`);
+        ctx.stderr.write(`${title}: ${percent}% (${done}/${total})${shown ? ` ${shown}` : ''}\n`);
       }
     },
     stop: () => undefined,
     clearLine: () => undefined,
+  };
+}
+
+/**
+ * One progress bar per stage (`clean`, `epoch ...`, `predict`): a library reports its stages through the
+ * label, and each stage starts again from 0%. The stage is named after the title unless the title already
+ * names it (`predict` in `predict` or `predict challenger`), and a label that only repeats it is not shown.
+ */
+export function stagedProgress(ctx: CliContext, title: string): Progress {
+  let stage: string | undefined;
+  let current: Progress | undefined;
+  return {
+    update: (done, total, label = '') => {
+      // `done` closes the running stage rather than opening one.
+      const first = label.split(' ')[0];
+      const name = first === 'done' && stage !== undefined ? stage : first;
+      if (current === undefined || name !== stage) {
+        current?.stop();
+        stage = name;
+        current = createProgress(ctx, name && !title.split(' ').includes(name) ? `${title} ${name}` : title);
+      }
+      current.update(done, total, label);
+    },
+    stop: () => current?.stop(),
+    clearLine: () => current?.clearLine(),
   };
 }

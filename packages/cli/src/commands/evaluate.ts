@@ -17,7 +17,7 @@ import { loadTrainingConfig, preparePrediction, resolveModelDir, type TrainingCo
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
-import { createProgress } from '../progress.js';
+import { createProgress, stagedProgress } from '../progress.js';
 
 /** Reads and validates a predictions JSONL file (relative to the working directory). */
 export async function readPredictionFile(ctx: CliContext, file: string): Promise<PredictionLine[]> {
@@ -76,7 +76,8 @@ export async function prepareWithModel(
   });
   return {
     async run() {
-      const progress = createProgress(ctx, options.title);
+      // Cleaning, then predicting: a line per stage, each from 0% (`predict clean: 40%`, `predict: 100%`).
+      const progress = stagedProgress(ctx, options.title);
       try {
         return await prepared.run(progress.update);
       } finally {

@@ -6,7 +6,7 @@ import { loadTrainingConfig, predictDatasetLines } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { modelRef, parseSplitFlag } from './evaluate.js';
-import { stagedProgress } from './train.js';
+import { stagedProgress } from '../progress.js';
 
 interface PredictFlags {
   model: string;

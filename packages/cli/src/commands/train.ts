@@ -2,31 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DEMO_CONFIG_PATH, formatFinalLine, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { createProgress, type Progress } from '../progress.js';
-
-/**
- * One progress bar per stage (`clean`, `epoch ...`, `predict`): a library reports its stages through the
- * label, and each stage starts again from 0%.
- */
-export function stagedProgress(ctx: CliContext, title: string): Progress {
-  let stage: string | undefined;
-  let current: Progress | undefined;
-  return {
-    update: (done, total, label = '') => {
-      // `done` closes the running stage rather than opening one.
-      const first = label.split(' ')[0];
-      const name = first === 'done' && stage !== undefined ? stage : first;
-      if (current === undefined || name !== stage) {
-        current?.stop();
-        stage = name;
-        current = createProgress(ctx, name ? `${title} ${name}` : title);
-      }
-      current.update(done, total, label);
-    },
-    stop: () => current?.stop(),
-    clearLine: () => current?.clearLine(),
-  };
-}
+import { stagedProgress } from '../progress.js';
 
 interface TrainFlags {
   config?: string;
