@@ -28,11 +28,27 @@ describe('mailroute', () => {
     expect(stderr).toContain('--no-such-flag');
   });
 
-  it('names a mistyped option that Commander reports as a missing required one', async () => {
-    const { code, stderr } = await run(['train', '--datas', 'x.csv']);
+  it('names a mistyped option that Commander reports as a missing required one, alone', async () => {
+    const { code, stderr } = await run(['train', '--dta', 'x.csv']);
     expect(code).toBe(2);
-    expect(stderr).toContain("required option '--data <files...>' not specified");
-    expect(stderr).toContain("mailroute: unknown option '--datas' (did you mean --data?)");
+    // The typo is the error, not the option it misspells.
+    expect(stderr).toBe("mailroute: unknown option '--dta' (did you mean --data?)\n(run with --help for usage)\n");
+    // So for every command with a required option, subcommands of a group included.
+    const predict = await run(['predict', '--modle', 'champion', '--data', 'x.csv', '--out', 'p.jsonl']);
+    expect(predict.code).toBe(2);
+    expect(predict.stderr.split('\n')[0]).toBe("mailroute: unknown option '--modle' (did you mean --model?)");
+    expect(predict.stderr).not.toContain('required option');
+    const typo = await run(['clean', '--in', 'x.jsonl', '--outt', 'o.jsonl']);
+    expect(typo.stderr.split('\n')[0]).toBe("mailroute: unknown option '--outt' (did you mean --out?)");
+    // A value that starts with a dash is a value, not an unknown option: the missing option is said.
+    const value = await run(['predict', '--data', 'x.csv', '--out', '--modle']);
+    expect(value.code).toBe(2);
+    expect(value.stderr).toContain("required option '--model <ref>' not specified");
+    expect(value.stderr).not.toContain('unknown option');
+    // An unknown option without a missing required one is Commander's own error, as before.
+    const other = await run(['registry', 'list', '--jsn']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("unknown option '--jsn'");
     // Known options, --no- forms and values are not taken for unknown ones.
     const clean = await run(['clean', '--no-redact', '--scope', 'quotes', '--out', 'o.jsonl']);
     expect(clean.code).toBe(2);

@@ -10,22 +10,32 @@ export function buildProgram(ctx: CliContext): Command {
 }
 
 /**
- * Commander reports a missing required option before an unknown one, so `train --datas x` says only that
+ * Commander reports a missing required option before an unknown one, so `train --dta x` would say only that
  * --data is missing. This finds the unknown long options of the command the arguments name, with the
- * nearest known one.
+ * nearest known one; runProgram then says them instead. An option's value is not taken for an option,
+ * even when it starts with a dash (`--note --draft`).
  */
 export function unknownOptionHint(program: Command, argv: readonly string[]): string | undefined {
   let command = program;
   const unknown: string[] = [];
-  for (const token of argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
     if (token === '--') break;
     if (!token.startsWith('-')) {
       command = command.commands.find((c) => c.name() === token || c.aliases().includes(token)) ?? command;
       continue;
     }
-    if (!token.startsWith('--')) continue;
     const name = token.split('=')[0];
-    const known = [...command.options, ...program.options].flatMap((o) => [o.long, o.negate ? undefined : o.long?.replace(/^--/, '--no-')]);
+    const options = [...command.options, ...program.options];
+    const option = options.find((o) => o.long === name || o.short === name);
+    if (option) {
+      // Its value is the next word: always for <value>, for [value] unless that word is an option.
+      const next = argv[i + 1];
+      if (!token.includes('=') && next !== undefined && (option.required || (option.optional && !next.startsWith('-')))) i++;
+      continue;
+    }
+    if (!token.startsWith('--')) continue;
+    const known = options.flatMap((o) => [o.long, o.negate ? undefined : o.long?.replace(/^--/, '--no-')]);
     if (!known.includes(name) && name !== '--help') unknown.push(name);
   }
   if (unknown.length === 0) return undefined;

@@ -40,24 +40,46 @@ export function buildProgramOf(
   return program;
 }
 
-/** Says more about a usage error Commander reported tersely (see main.ts's unknownOptionHint). */
+/** The unknown options the arguments give, said in one line with the nearest known ones (see main.ts's unknownOptionHint). */
 export type UsageHint = (program: Command, argv: readonly string[]) => string | undefined;
 
-/** Runs the program and returns the exit code: 0 ok, 1 failure, 2 usage error. Only the entry's caller exits. */
+/** The program and every subcommand under it. */
+function allCommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(allCommands)];
+}
+
+/**
+ * Runs the program and returns the exit code: 0 ok, 1 failure, 2 usage error. Only the entry's caller exits.
+ * `hint` names what Commander reported tersely: when it says a required option is missing while an unknown
+ * one was given (`train --dta x`: a typo of the one it misses), the unknown option is said instead.
+ */
 export async function runProgram(program: Command, argv: string[], ctx: CliContext, hint?: UsageHint): Promise<number> {
+  // Commander's messages are held until parsing ends (the action starts), so that one can be replaced.
+  let held: string | undefined = '';
+  const release = () => {
+    if (held) ctx.stderr.write(held);
+    held = undefined;
+  };
+  for (const command of allCommands(program)) command.configureOutput({ writeErr: (s) => (held === undefined ? ctx.stderr.write(s) : (held += s)) });
+  program.hook('preAction', release);
   try {
     await program.parseAsync(argv, { from: 'user' });
+    release();
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end here too, with exit code 0.
-      if (error.exitCode === 0) return 0;
-      if (error.code === 'commander.missingMandatoryOptionValue') {
-        const text = hint?.(program, argv);
-        if (text) ctx.stderr.write(`mailroute: ${text}\n`);
+      const text = error.code === 'commander.missingMandatoryOptionValue' ? hint?.(program, argv) : undefined;
+      if (text) {
+        // The unknown option alone: the option "missing" is most often the one it misspells.
+        held = undefined;
+        ctx.stderr.write(`mailroute: ${text}\n(run with --help for usage)\n`);
+        return 2;
       }
-      return 2;
+      release();
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
     }
+    release();
     if (error instanceof UsageError) {
       ctx.stderr.write(`mailroute: ${error.message}\n(run with --help for usage)\n`);
       return 2;
