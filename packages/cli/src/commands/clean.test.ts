@@ -108,6 +108,43 @@ describe('mailroute clean', () => {
     expect(line.language).toBe('de');
   });
 
+  it('says the first few skipped lines and counts the rest per reason', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const good = JSON.stringify({ id: 'ok', format: 'text', input: 'Bitte Depot übertragen.' });
+    const lines = ['{bad', '{bad', good, '{bad', JSON.stringify({ id: 'x', format: 'pdf', input: 'x' }), '{bad', '{bad', '{bad', JSON.stringify({ id: 'y', format: 'pdf', input: 'y' })];
+    writeFileSync(path.join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
+    const r = await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl'], dir);
+    expect(r.code).toBe(0);
+    const said = r.stderr.trim().split('\n').filter((l) => !/^clean: \d+% /.test(l));
+    expect(said.filter((l) => l.includes(': skipped: '))).toHaveLength(5);
+    expect(said).toContain('in.jsonl: … and 3 more line(s) skipped: 2 not JSON; 1 invalid line: format: Invalid option: expected one of "text"|"html"|"eml"');
+    expect(said.at(-1)).toBe('clean: wrote 1 line(s) to out.jsonl, skipped 8');
+    expect(readOut(path.join(dir, 'out.jsonl')).map((o) => o.id)).toEqual(['ok']);
+  });
+
+  it('exits 1 with one line saying what a line must be when no line can be used, not a line per input line', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    // A CSV export (as mailroute demo-data writes): each physical line is skipped as not JSON.
+    const csv = ['id,subject,body', ...Array.from({ length: 40 }, (_, i) => `${i},Depot,"Bitte\nübertragen"`)].join('\n');
+    writeFileSync(path.join(dir, 'demo.csv'), `${csv}\n`);
+    const r = await run(['clean', '--in', 'demo.csv', '--out', 'c.jsonl'], dir);
+    expect(r.code).toBe(1);
+    const said = r.stderr.trim().split('\n').filter((l) => !/^clean: \d+% /.test(l));
+    expect(said).toHaveLength(7);
+    expect(said.slice(0, 5).every((l) => /^demo\.csv:\d+: skipped: .*not JSON/.test(l))).toBe(true);
+    expect(said[5]).toBe('demo.csv: … and 76 more line(s) skipped for the same reason (not JSON)');
+    expect(said[6]).toBe(
+      'mailroute: [CLEAN_INPUT_INVALID] no line of demo.csv could be used (81 skipped) (it looks like CSV or plain text, not JSONL): each line must be a JSON object {"id":"…","format":"text"|"html"|"eml","input":"…"}, or --in one .eml file',
+    );
+    // Nothing written: no empty file that reads as a batch with nothing in it.
+    expect(readdirSync(dir)).toEqual(['demo.csv']);
+    // The demo JSONL (a training export): JSON, but not clean's lines.
+    writeFileSync(path.join(dir, 'demo.jsonl'), `${JSON.stringify({ id: 'demo-1', subject: 'Depot', body: 'Bitte übertragen', queue: 'securities' })}\n`);
+    const jsonl = await run(['clean', '--in', 'demo.jsonl', '--out', 'c.jsonl'], dir);
+    expect(jsonl.code).toBe(1);
+    expect(jsonl.stderr).toContain('[CLEAN_INPUT_INVALID] no line of demo.jsonl could be used (1 skipped) (its lines have id, subject, body, queue: a training export, not clean\'s input): each line must be');
+  });
+
   it('exits 2 on a bad --scope and 1 with one line on a missing input', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     const bad = await run(['clean', '--in', 'x.jsonl', '--out', 'o.jsonl', '--scope', 'all'], dir);

@@ -29,6 +29,31 @@ export class CleanInputError extends Error {
   }
 }
 
+/** No line of a batch could be used: the file is not a clean batch (a CSV, a training export). */
+export class CleanNothingUsableError extends Error {
+  readonly code = 'CLEAN_INPUT_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CleanNothingUsableError';
+  }
+}
+
+/** What one line of `--in` must be (clean's input format), for the messages. */
+const LINE_FORMAT = '{"id":"…","format":"text"|"html"|"eml","input":"…"}';
+
+/** Skip messages written in full; the rest are counted per reason and summed up at the end. */
+const SHOWN_SKIPS = 5;
+
+/** A skipped line: the message with its details, and the reason it shares with other lines (for the count). */
+class SkippedLine extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
 interface CleanFlags {
   in: string;
   out: string;
@@ -118,6 +143,9 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     if (out.text.trim() === '') empty.push(out.id);
     outLines.push(JSON.stringify(out));
   };
+  /** Skipped lines past the first few, per reason; the keys of the first JSON line that is no clean input line. */
+  const unshown = new Map<string, number>();
+  let firstKeys: string[] | undefined;
   const progress = createProgress(ctx, 'clean');
   try {
     if (inPath.toLowerCase().endsWith('.eml')) {
@@ -139,18 +167,25 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
             json = JSON.parse(lines[i]);
           } catch (cause) {
             const offset = jsonErrorOffset(lines[i]);
-            throw new CleanInputError(`${offset === undefined ? '' : `column ${offset + 1}: `}not JSON (${(cause as Error).message.split('\n')[0]})`);
+            throw new SkippedLine(`${offset === undefined ? '' : `column ${offset + 1}: `}not JSON (${(cause as Error).message.split('\n')[0]})`, 'not JSON');
           }
           const parsed = CleanInputLineSchema.safeParse(json);
           if (!parsed.success) {
+            firstKeys ??= json !== null && typeof json === 'object' && !Array.isArray(json) ? Object.keys(json) : [];
             const issue = parsed.error.issues[0];
-            throw new CleanInputError(`invalid line: ${issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`);
+            const why = `invalid line: ${issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`;
+            throw new SkippedLine(why, why);
           }
           const line = parsed.data;
           keep(await cleanOne(line, scope.data, flags.redact));
         } catch (error) {
           skipped += 1;
-          ctx.stderr.write(`${flags.in}:${i + 1}: skipped: ${describeError(error)}\n`);
+          const why = describeError(error);
+          if (skipped <= SHOWN_SKIPS) ctx.stderr.write(`${flags.in}:${i + 1}: skipped: ${why}\n`);
+          else {
+            const reason = error instanceof SkippedLine ? error.reason : why;
+            unshown.set(reason, (unshown.get(reason) ?? 0) + 1);
+          }
         }
         done += 1;
         progress.update(done, total);
@@ -158,6 +193,19 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     }
   } finally {
     progress.stop();
+  }
+  if (unshown.size > 0) {
+    const more = skipped - SHOWN_SKIPS;
+    const reasons = [...unshown.entries()].sort((a, b) => b[1] - a[1]);
+    const listed = reasons.length === 1 ? ` for the same reason (${reasons[0][0]})` : `: ${reasons.slice(0, 5).map(([why, n]) => `${n} ${why}`).join('; ')}${reasons.length > 5 ? `; ${reasons.slice(5).reduce((sum, [, n]) => sum + n, 0)} for other reasons` : ''}`;
+    ctx.stderr.write(`${flags.in}: … and ${more} more line(s) skipped${listed}\n`);
+  }
+  if (outLines.length === 0 && skipped > 0) {
+    // Not one line was a clean input line: another kind of file, said once, and no empty output written.
+    const text = raw.toString('utf8');
+    const first = text.trimStart().split('\n')[0] ?? '';
+    const looks = !first.startsWith('{') ? ' (it looks like CSV or plain text, not JSONL)' : firstKeys && firstKeys.length > 0 ? ` (its lines have ${firstKeys.slice(0, 6).join(', ')}${firstKeys.length > 6 ? ', …' : ''}: a training export, not clean's input)` : '';
+    throw new CleanNothingUsableError(`no line of ${flags.in} could be used (${skipped} skipped)${looks}: each line must be a JSON object ${LINE_FORMAT}, or --in one .eml file`);
   }
   await writeAtomically(outPath, outLines.length > 0 ? `${outLines.join('\n')}\n` : '');
   const some = (ids: readonly string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? `, and ${ids.length - 5} more` : ''}`;
@@ -175,7 +223,10 @@ export function registerClean(program: Command, ctx: CliContext): void {
     .requiredOption('--out <file>', 'JSONL to write: {"id","text","signature","quoted","language","redactions"} per line')
     .option('--scope <scope>', 'quotes: remove quoted and forwarded content only; visible: also signatures, device lines, disclaimers', 'visible')
     .option('--no-redact', 'keep IBANs, card numbers, emails, phone numbers, numbers a keyword names, names and addresses as they are (in text, signature and quoted)')
-    .addHelpText('after', '\nBad lines are reported on stderr with their line number and skipped; the output is written atomically.')
+    .addHelpText(
+      'after',
+      `\nBad lines are skipped and reported on stderr with their line number (the first ${SHOWN_SKIPS}; the rest counted per reason); the output is written atomically. When no line can be used (each must be ${LINE_FORMAT}), nothing is written and the exit code is 1.`,
+    )
     .action(async (flags: CleanFlags) => {
       await runClean(flags, ctx);
     });
