@@ -39,8 +39,8 @@ export const RedactOptionsSchema = z.object({
 export type RedactOptions = z.input<typeof RedactOptionsSchema>;
 
 /** Where a placeholder sits in the redacted text (`start` inclusive, `end` exclusive). */
-/** One masked span: its detector and offsets; `part` says it is in the signature or the quoted text (absent: in the text). */
-export const RedactionSchema = z.object({ type: z.string(), start: z.number().int(), end: z.number().int(), part: z.enum(['signature', 'quoted']).optional() });
+/** One masked span: its detector and offsets; `part` says it is in the signature, the quoted text or the subject (absent: in the text). */
+export const RedactionSchema = z.object({ type: z.string(), start: z.number().int(), end: z.number().int(), part: z.enum(['signature', 'quoted', 'subject']).optional() });
 export type Redaction = z.infer<typeof RedactionSchema>;
 
 const DEFAULTS = RedactOptionsSchema.parse({});

@@ -145,6 +145,23 @@ describe('mailroute clean', () => {
     expect(jsonl.stderr).toContain('[CLEAN_INPUT_INVALID] no line of demo.jsonl could be used (1 skipped) (its lines have id, subject, body, queue: a training export, not clean\'s input): each line must be');
   });
 
+  it('writes the subject of an .eml, cleaned and masked with the names found in any part', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const message = eml.replace('Subject: =?ISO-8859-1?Q?AW:_Depot=FCbertrag?=', 'Subject: AW: Depotuebertrag Erika Beispiel').replace('Viele Gr=FC=DFe\r\nErika', 'Viele Gr=FC=DFe\r\nErika Beispiel');
+    writeFileSync(path.join(dir, 'm.eml'), Buffer.from(message, 'latin1'));
+    expect((await run(['clean', '--in', 'm.eml', '--out', 'm.jsonl'], dir)).code).toBe(0);
+    const [line] = readOut(path.join(dir, 'm.jsonl'));
+    expect(line.subject).toBe('Depotuebertrag [NAME]');
+    expect(line.redactions).toContainEqual(expect.objectContaining({ type: 'NAME', part: 'subject' }));
+    expect(JSON.stringify(line)).not.toContain('Beispiel');
+    expect((await run(['clean', '--in', 'm.eml', '--out', 'raw.jsonl', '--no-redact'], dir)).code).toBe(0);
+    expect(readOut(path.join(dir, 'raw.jsonl'))[0].subject).toBe('Depotuebertrag Erika Beispiel');
+    // Text and HTML lines have no subject.
+    writeFileSync(path.join(dir, 't.jsonl'), `${JSON.stringify({ id: 't', format: 'text', input: 'Hallo' })}\n`);
+    expect((await run(['clean', '--in', 't.jsonl', '--out', 't-out.jsonl'], dir)).code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 't-out.jsonl'), 'utf8'))).toMatchObject({ id: 't', subject: null });
+  });
+
   it('exits 2 on a bad --scope and 1 with one line on a missing input', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     const bad = await run(['clean', '--in', 'x.jsonl', '--out', 'o.jsonl', '--scope', 'all'], dir);

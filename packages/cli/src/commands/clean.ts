@@ -83,16 +83,18 @@ function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean
   // The text masked here, as cleanEmail would mask it, once the names of every part are known.
   const text = redact ? redactPii(r.text, detectors) : { text: r.text, redactions: [] };
   const redactions: CleanOutputLine['redactions'] = [...text.redactions];
-  const mask = (text: string | undefined, part: 'signature' | 'quoted') => {
+  const mask = (text: string | undefined, part: 'signature' | 'quoted' | 'subject') => {
     if (text === undefined) return null;
     if (!redact) return text;
     const masked = redactPii(text, detectors);
     for (const x of masked.redactions) redactions.push({ ...x, part });
     return masked.text;
   };
+  // The subject as cleaned (prefixes cut); its names were looked for above, so they are masked in every part.
+  const subject = mask(email.subject?.trim() ? r.subject : undefined, 'subject');
   const signature = mask(r.signature, 'signature');
   const quoted = mask(r.quoted, 'quoted');
-  return { id, text: text.text, signature, quoted, language: r.language, redactions };
+  return { id, subject, text: text.text, signature, quoted, language: r.language, redactions };
 }
 
 async function cleanOne(line: CleanInputLine, scope: CleanScope, redact: boolean): Promise<CleanOutputLine> {
@@ -220,7 +222,7 @@ export function registerClean(program: Command, ctx: CliContext): void {
     .command('clean')
     .description('Clean emails: strip quotes, signatures, disclaimers and HTML; mask personal data')
     .requiredOption('--in <file>', 'JSONL with {"id","format":"text"|"html"|"eml","input"} per line, or a single .eml file')
-    .requiredOption('--out <file>', 'JSONL to write: {"id","text","signature","quoted","language","redactions"} per line')
+    .requiredOption('--out <file>', 'JSONL to write: {"id","subject","text","signature","quoted","language","redactions"} per line')
     .option('--scope <scope>', 'quotes: remove quoted and forwarded content only; visible: also signatures, device lines, disclaimers', 'visible')
     .option('--no-redact', 'keep IBANs, card numbers, emails, phone numbers, numbers a keyword names, names and addresses as they are (in text, signature and quoted)')
     .addHelpText(
