@@ -18,9 +18,9 @@ import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
-import { appendCiSummary, modelLabel, parseIntFlag, parseSplitFlag, prepareWithModel, readPredictionFile } from './evaluate.js';
+import { addReadFlags, appendCiSummary, modelLabel, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags } from './evaluate.js';
 
-interface CompareFlags {
+interface CompareFlags extends ReadFlags {
   challenger?: string;
   champion?: string;
   data?: string[];
@@ -65,7 +65,7 @@ async function predictBoth(
   ctx: CliContext,
   models: { challenger: string; champion: string },
   data: readonly string[],
-  options: { configFile?: string; split?: 'test' },
+  options: { configFile?: string; split?: 'test'; read?: ReadFlags },
 ): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[] }> {
   const challenger = await prepareWithModel(ctx, models.challenger, data, { ...options, title: 'predict challenger' });
   try {
@@ -106,14 +106,15 @@ async function readBothFiles(ctx: CliContext, challengerFile: string, championFi
 }
 
 export function registerCompare(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('compare')
     .description('Compare a challenger with the champion and apply the gate (exit 1 when it fails)')
     .option('--challenger <file>', "the challenger's predictions JSONL (or a model with --data)")
     .option('--champion <file>', "the champion's predictions JSONL on the same test set (or a model with --data)")
     .option('--data <files...>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
     .option('--split <name>', '"test": compare on the rows held out when the models were trained from --data (both must have trained on it)')
-    .option('--config <file>', 'training config to read --data with for both models (default: the challenger\'s stored config for both; with --split test, each model\'s own)')
+    .option('--config <file>', 'training config to read --data with for both models (default: the challenger\'s stored config for both; with --split test, each model\'s own)');
+  addReadFlags(command)
     .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and no mean drop)')
     .option('--out <dir>', 'write comparison.json and gate.md here')
     .option('--resamples <n>', 'paired-bootstrap resamples', '1000')
@@ -124,6 +125,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const seed = parseIntFlag('--seed', flags.seed, 0);
       const split = parseSplitFlag(flags.split);
       if (split && flags.data === undefined) throw new UsageError('--split goes with --data');
+      if (flags.data === undefined && (flags.onBadRow !== undefined || flags.delimiter !== undefined)) throw new UsageError('--on-bad-row and --delimiter go with --data');
+      readOptions(flags);
       const { policy, source } = await loadPolicy(ctx, flags.policy);
       const data = flags.data;
       if (data === undefined) {
@@ -133,7 +136,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       }
       const { challenger, champion } =
         data !== undefined
-          ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split })
+          ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read: flags })
           : await readBothFiles(ctx, flags.challenger, flags.champion);
       const progress = createProgress(ctx, 'compare');
       let comparison;

@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   evaluatePredictions,
   evaluationMarkdown,
@@ -50,6 +50,28 @@ export function parseSplitFlag(value: string | undefined): 'test' | undefined {
   throw new UsageError(`--split takes "test" (the model's held-out rows), not "${value}"`);
 }
 
+/** How to read --data otherwise than the model's config says: predict's, evaluate's and compare's --on-bad-row and --delimiter. */
+export interface ReadFlags {
+  onBadRow?: 'fail' | 'skip';
+  delimiter?: string;
+}
+
+/** The flags that override how the model's config reads --data; `--delimiter` takes one character or `tab`. */
+export function addReadFlags(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--on-bad-row <mode>', "skip: leave out rows that cannot be read (no text, a bad date, a label the config does not know) and list them on stderr; fail: stop at the first (default: the model's config, fail unless it says skip)").choices(['fail', 'skip']),
+    )
+    .option('--delimiter <char>', 'CSV field delimiter of --data, one character or `tab` (default: the model\'s config, usually ",")');
+}
+
+/** The read flags as the libraries take them. */
+export function readOptions(flags: ReadFlags): { onBadRow?: 'fail' | 'skip'; delimiter?: string } {
+  const delimiter = flags.delimiter === undefined ? undefined : flags.delimiter === 'tab' || flags.delimiter === '\\t' ? '\t' : flags.delimiter;
+  if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError(`--delimiter takes one character (or tab), not "${flags.delimiter}"`);
+  return { ...(flags.onBadRow ? { onBadRow: flags.onBadRow } : {}), ...(delimiter !== undefined ? { delimiter } : {}) };
+}
+
 /**
  * Loads a model (registry id, `champion` or artifact directory) and reads and checks a labelled dataset
  * for it; `run` then predicts with a progress bar titled `title`.
@@ -58,8 +80,8 @@ export async function prepareWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean },
-): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; config: TrainingConfig; tasks: ClassifierTask[]; renamedLabels: string[] }> {
+  options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean; read?: ReadFlags },
+): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; config: TrainingConfig; tasks: ClassifierTask[]; renamedLabels: string[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   const prepared = await preparePrediction({
     model: modelRef(ctx, model),
@@ -67,6 +89,7 @@ export async function prepareWithModel(
     ...(config ? { config } : {}),
     home: ctx.home,
     labels: 'required',
+    ...readOptions(options.read ?? {}),
     ...(options.split ? { split: options.split } : {}),
     ...(options.unknownTruthWarnings === false ? { unknownTruthWarnings: false } : {}),
     onWarning: (message) => {
@@ -85,6 +108,7 @@ export async function prepareWithModel(
       }
     },
     release: () => prepared.release(),
+    modelId: prepared.modelId,
     config: prepared.config,
     tasks: prepared.tasks,
     renamedLabels: prepared.renamedLabels,
@@ -96,7 +120,7 @@ export async function predictWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[] },
+  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[]; read?: ReadFlags },
 ): Promise<PredictionLine[]> {
   const prepared = await prepareWithModel(ctx, model, data, options);
   try {
@@ -130,7 +154,7 @@ function parseList(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-interface EvaluateFlags {
+interface EvaluateFlags extends ReadFlags {
   predictions?: string;
   model?: string;
   data?: string[];
@@ -154,14 +178,15 @@ function summary(report: EvaluationReport): string {
 }
 
 export function registerEvaluate(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('evaluate')
     .description('Evaluate predictions or a model: metrics, reports and pictures')
     .option('--predictions <file>', 'predictions JSONL (one {"id","modelId","truth","prediction","meta"} object per line, as mailroute predict writes)')
     .option('--model <ref>', 'registry id, `champion`, or a model directory, to run on --data first')
     .option('--data <files...>', 'labelled test set (CSV or JSONL file(s)) for --model')
     .option('--split <name>', '"test": evaluate on the rows --model held out when trained from --data (the same file(s))')
-    .option('--config <file>', 'training config to read --data with (default: the one stored in the model)')
+    .option('--config <file>', 'training config to read --data with (default: the one stored in the model)');
+  addReadFlags(command)
     .option('--out <dir>', 'report directory: metrics.json, report.txt, report.md, report.html, model-card.md, pictures/')
     .option('--name <name>', 'name of the test set in the reports')
     .option('--model-id <id>', 'model id shown in the reports (default: the model\'s, or the one the prediction lines name; refused when they name another)')
@@ -180,6 +205,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       const topK = parseList(flags.topK)?.map((k) => parseIntFlag('--top-k', k, 1) as number);
       const split = parseSplitFlag(flags.split);
       if (split && !modelMode) throw new UsageError('--split goes with --model and --data');
+      if (!modelMode && (flags.onBadRow !== undefined || flags.delimiter !== undefined)) throw new UsageError('--on-bad-row and --delimiter go with --model and --data');
+      readOptions(flags);
       const out = await prepareOutput(ctx.cwd, flags.out, 'dir');
       // A directory reused for another report keeps none of the last one's pictures or predictions beside it.
       await rm(path.join(out, 'pictures'), { recursive: true, force: true });
@@ -193,7 +220,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       /** Files written besides the report's own (the predictions, with --model). */
       let extraFiles = 0;
       if (flags.model !== undefined && flags.data !== undefined) {
-        lines = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings });
+        lines = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read: flags });
         // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
         await mkdir(out, { recursive: true });
         await writeFile(path.join(out, 'predictions.jsonl'), formatPredictionLines(lines));

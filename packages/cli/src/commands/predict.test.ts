@@ -1,5 +1,10 @@
-import type { PredictionLine } from '@mailroute/evaluation';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parsePredictionLines, type PredictionLine } from '@mailroute/evaluation';
+import { ensureDemoChampion, writeDemoData } from '@mailroute/training';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test-support.js';
 import { predictionChunks } from './predict.js';
 
 const line = (id: string): PredictionLine => ({
@@ -28,4 +33,62 @@ describe('predictionChunks', () => {
     expect(all.trimEnd().split('\n').map((l) => JSON.parse(l).id)).toEqual(['1', '2', '3', '4', '5']);
     expect(rest.map((c) => c.split('\n').length - 1)).toEqual([2, 1]);
   });
+});
+
+// Reading an export the model's own config cannot read as it is: --on-bad-row and --delimiter override it.
+describe('mailroute predict, evaluate and compare on an export with bad rows or another delimiter', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-predict-'));
+  const home = path.join(dir, 'home');
+  const run = (argv: string[]) => runCli(argv, { env: { CI: 'true', MAILROUTE_HOME: home }, cwd: dir });
+  beforeAll(async () => {
+    await ensureDemoChampion({ home, rows: 400 });
+    await writeDemoData(path.join(dir, 'labelled.csv'), { rows: 30, seed: 7 });
+  }, 180_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fails on a row with no text naming --on-bad-row, and with --on-bad-row skip predicts the rest and says which rows it left out', async () => {
+    // An unlabelled export: line 3 is an HTML-only email, its html column left out of the export.
+    writeFileSync(path.join(dir, 'inbox.csv'), 'subject,body,bank\nDepot,Bitte übertragen Sie mein Depot.,Comdirect\n,,Comdirect\nSteuer,Bitte den Freistellungsauftrag erhöhen.,\n');
+    const failed = await run(['predict', '--model', 'champion', '--data', 'inbox.csv', '--out', 'p.jsonl']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^mailroute: \[DATASET_ROW_INVALID\] 1 bad row\(s\) \(1 problem\): \S*inbox\.csv:3: no text .*\(fix them, or pass --on-bad-row skip to leave them out\)\n$/);
+    const skipped = await run(['predict', '--model', 'champion', '--data', 'inbox.csv', '--out', 'p.jsonl', '--on-bad-row', 'skip']);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toMatch(/warning: 1 bad row\(s\) skipped, not predicted \(1 problem\(s\)\): \S*inbox\.csv line 3; first: \S*inbox\.csv:3: no text/);
+    expect(skipped.stdout).toContain('wrote 2 prediction lines');
+    expect(parsePredictionLines(readFileSync(path.join(dir, 'p.jsonl'), 'utf8')).map((l) => l.id)).toEqual(['inbox.csv:2', 'inbox.csv:4']);
+    const bad = await run(['predict', '--model', 'champion', '--data', 'inbox.csv', '--out', 'p.jsonl', '--on-bad-row', 'maybe']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("argument 'maybe' is invalid. Allowed choices are fail, skip.");
+  }, 60_000);
+
+  it('reads a ;-delimited export with --delimiter, and says so when it is missing', async () => {
+    writeFileSync(path.join(dir, 'semi.csv'), 'subject;body\nDepot;Bitte übertragen Sie mein Depot, danke.\n');
+    const failed = await run(['predict', '--model', 'champion', '--data', 'semi.csv', '--out', 's.jsonl']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/its first line is split by ";": pass --delimiter ";"\n$/);
+    const read = await run(['predict', '--model', 'champion', '--data', 'semi.csv', '--out', 's.jsonl', '--delimiter', ';']);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toContain('wrote 1 prediction lines');
+    expect((await run(['predict', '--model', 'champion', '--data', 'semi.csv', '--out', 's.jsonl', '--delimiter', ';;'])).code).toBe(2);
+  }, 60_000);
+
+  it('takes --on-bad-row in evaluate and compare too, which read --data the same way', async () => {
+    // A labelled export with one row that has no text.
+    const labelled = readFileSync(path.join(dir, 'labelled.csv'), 'utf8');
+    const columns = labelled.split('\n')[0].split(',');
+    const empty = columns.map((c) => (c === 'id' ? 'no-text' : c === 'bank' ? 'Comdirect' : ''));
+    writeFileSync(path.join(dir, 'labelled-bad.csv'), `${labelled.trimEnd()}\n${empty.join(',')}\n`);
+    const failed = await run(['evaluate', '--model', 'champion', '--data', 'labelled-bad.csv', '--out', 'rep', '--no-png']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('pass --on-bad-row skip');
+    const evaluated = await run(['evaluate', '--model', 'champion', '--data', 'labelled-bad.csv', '--out', 'rep', '--no-png', '--on-bad-row', 'skip']);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stderr).toMatch(/warning: 1 bad row\(s\) skipped, not predicted \(1 problem\(s\)\): \S*labelled-bad\.csv line \d+;/);
+    const compared = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--data', 'labelled-bad.csv', '--resamples', '20', '--on-bad-row', 'skip']);
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(compared.stderr).toContain('warning: 1 bad row(s) skipped');
+    // With prediction files there is no --data to read.
+    expect((await run(['evaluate', '--predictions', 'rep/predictions.jsonl', '--out', 'rep2', '--on-bad-row', 'skip'])).code).toBe(2);
+  }, 90_000);
 });

@@ -5,10 +5,10 @@ import { writeFileAtomicChunks } from '@mailroute/model';
 import { loadTrainingConfig, predictDatasetLines } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
-import { modelRef, parseSplitFlag } from './evaluate.js';
+import { addReadFlags, modelRef, parseSplitFlag, readOptions, type ReadFlags } from './evaluate.js';
 import { stagedProgress } from '../progress.js';
 
-interface PredictFlags {
+interface PredictFlags extends ReadFlags {
   model: string;
   data: string[];
   out: string;
@@ -34,15 +34,17 @@ export function* predictionChunks(lines: Iterable<PredictionLine>, size = CHUNK_
 
 /** `mailroute predict --model <id|dir|champion> --data file --out preds.jsonl`: the evaluation line format. */
 export function registerPredict(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('predict')
     .description('Predict every row of a dataset with a model; writes prediction lines (JSONL) for `mailroute evaluate`. Labels are optional: a file of unlabelled emails needs only a text column of the model\'s config')
     .requiredOption('--model <ref>', 'registry id, `champion`, or an artifact directory')
     .requiredOption('--data <files...>', 'CSV or JSONL file(s)')
     .requiredOption('--out <file>', 'predictions JSONL to write')
     .option('--config <file>', 'training config to read the data with (default: the one stored in the model)')
-    .option('--split <name>', '"test": predict only the rows the model held out when trained from --data (the same file(s))')
+    .option('--split <name>', '"test": predict only the rows the model held out when trained from --data (the same file(s))');
+  addReadFlags(command)
     .action(async (flags: PredictFlags) => {
+      const read = readOptions(flags);
       const config = flags.config ? await loadTrainingConfig(path.resolve(ctx.cwd, flags.config)) : undefined;
       const model = modelRef(ctx, flags.model);
       const split = parseSplitFlag(flags.split);
@@ -56,6 +58,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
           ...(config ? { config } : {}),
           home: ctx.home,
           ...(split ? { split } : {}),
+          ...read,
           onProgress: progress.update,
           onWarning: (message) => ctx.stderr.write(`warning: ${message}\n`),
         });

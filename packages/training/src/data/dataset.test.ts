@@ -79,15 +79,18 @@ describe('loadDataset', () => {
     expect(e.problems[0]).toBe(`${p}:3, column "queue" (5): label "bogus" is not in the queue taxonomy`);
     expect(e.problems[1]).toContain(`${p}:5, column "receivedAt" (4): not a date/time`);
     expect(e.message).toContain('set "onBadRow": "skip" in the config to train without them');
-    // Read for a trained model (predict, evaluate), the config is the model's: the way out is --config.
-    const forModel = (await loadDataset(p, cfg(), { modelConfig: true }).catch((x: unknown) => x)) as DatasetError;
-    expect(forModel.message).toContain('pass --config with a copy of the model\'s config, the trainingConfig of its manifest.json, that sets "onBadRow": "skip"');
+    // Read for a trained model (predict, evaluate, compare), the config is the model's: the way out is their flag.
+    const forModel = (await loadDataset(p, cfg(), { forModel: true }).catch((x: unknown) => x)) as DatasetError;
+    expect(forModel.message).toContain('(fix them, or pass --on-bad-row skip to leave them out)');
+    expect(forModel.message).not.toContain('manifest.json');
   });
 
   it('skips and reports bad rows when configured, never turning them into examples', async () => {
     const p = file('skip.csv', header + '1,s,b,,payments,x\n2,,,,tax,x\n3,s,b,,nope,x\n');
     const ds = await loadDataset(p, cfg({ onBadRow: 'skip' }));
     expect(ds.rows.map((r) => r.id)).toEqual(['1']);
+    // Where each skipped row is, for the warning.
+    expect(ds.badRowPlaces).toEqual([`${p}:3`, `${p}:4`]);
     expect(ds.skipped).toHaveLength(2);
     expect(ds.skipped[0]).toContain('skip.csv:3: no text (the text columns subject, body are empty)');
   });
@@ -149,6 +152,7 @@ describe('loadDataset', () => {
     const skipped = await loadDataset(j, cfg({ format: 'jsonl', onBadRow: 'skip' }));
     expect(skipped.rows.map((r) => r.id)).toEqual(['1']);
     expect(skipped.skipped[0]).toMatch(/a\.jsonl:2, column \d+: not JSON/);
+    expect(skipped.badRowPlaces).toEqual([`${j}:2`]);
     // A configured key that no line has is a typo in the config (CSV: a header without the column).
     const typo = file('typo.jsonl', '{"id":"1","subjet":"s","body":"b","receivedAt":"","queue":"tax","topic":"t"}\n');
     await expect(loadDataset(typo, cfg({ format: 'jsonl' }))).rejects.toThrow(/typo\.jsonl: no line has column\(s\) "subject" \(has id, subjet, body, receivedAt, queue, topic\)/);
@@ -194,6 +198,9 @@ describe('reading files that are not what the config says', () => {
     await expect(loadDataset(jsonl, cfg())).rejects.toThrow(/header lacks .*it looks like JSONL: name it \.jsonl or set "format": "jsonl"/);
     const semi = file('semi.csv', 'id;subject;body;receivedAt;queue;topic\n1;"a "b;c;;tax;x\n');
     await expect(loadDataset(semi, cfg())).rejects.toThrow(/its first line is split by ";": set "delimiter" in the config/);
+    // Read for a trained model, the hint names the commands' flag, not the config the model carries.
+    await expect(loadDataset(semi, cfg(), { forModel: true })).rejects.toThrow(/its first line is split by ";": pass --delimiter ";"$/);
+    await expect(loadDataset(jsonl, cfg(), { forModel: true })).rejects.toThrow(/it looks like JSONL: name it \.jsonl$/);
   });
 });
 

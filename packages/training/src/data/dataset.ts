@@ -29,6 +29,8 @@ export interface Dataset {
   read: number;
   /** Rows left out for one or more problems (only with `onBadRow: 'skip'`). */
   badRows: number;
+  /** Where each of them is, `file:line`, in file order. */
+  badRowPlaces: string[];
   /** Rows dropped because every task's label ended masked. */
   unlabelled: number;
   taxonomy: TaskTaxonomyReport[];
@@ -164,8 +166,11 @@ export interface LoadOptions {
    * existing model (a label it does not know becomes `other` when it has one, else masked).
    */
   fixedLabels?: Record<string, readonly string[]>;
-  /** The config is a trained model's own (predict, evaluate): the hint for bad rows names --config. */
-  modelConfig?: boolean;
+  /**
+   * The data is read for a trained model (predict, evaluate, compare), with its own config: the hints for
+   * bad rows and another delimiter name those commands' flags (--on-bad-row, --delimiter), not config keys.
+   */
+  forModel?: boolean;
   /** Keep rows whose labels are all masked (prediction needs every row; training does not). */
   keepUnlabelled?: boolean;
   /**
@@ -202,11 +207,13 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const pending: PendingRow[] = [];
   // Rows, not problems: a row with a bad label and a bad date is one bad row.
   let badRows = 0;
+  const badRowPlaces: string[] = [];
   let read = 0;
   for (const file of files) {
-    const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding);
+    const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : 'config');
     problems.push(...(source.problems ?? []));
     badRows += source.problems?.length ?? 0;
+    badRowPlaces.push(...(source.problemLines ?? []).map((line) => `${file}:${line}`));
     read += source.records.length + (source.problems?.length ?? 0);
     checkRepeatedColumns(source, config);
     let fileConfig = config;
@@ -216,15 +223,16 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     for (const record of source.records) {
       const row = readRow(record, fileConfig, problems);
       if (row) pending.push(row);
-      else badRows++;
+      else {
+        badRows++;
+        badRowPlaces.push(`${record.file}:${record.line}`);
+      }
     }
   }
   if (problems.length > 0 && config.onBadRow === 'fail') {
     const listed = problems.slice(0, MAX_LISTED).join(' | ');
-    // Reading for a trained model (predict, evaluate), the config is the model's own: a new one is passed with --config.
-    const hint = options.modelConfig
-      ? ' (fix them, or pass --config with a copy of the model\'s config, the trainingConfig of its manifest.json, that sets "onBadRow": "skip" to leave them out)'
-      : ' (fix them, or set "onBadRow": "skip" in the config to train without them)';
+    // Reading for a trained model (predict, evaluate, compare), the config is the model's own: the commands' flag overrides it.
+    const hint = options.forModel ? ' (fix them, or pass --on-bad-row skip to leave them out)' : ' (fix them, or set "onBadRow": "skip" in the config to train without them)';
     throw new DatasetError('DATASET_ROW_INVALID', `${badRows} bad row(s) (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${listed}${hint}`, problems);
   }
   const taxonomy: TaskTaxonomyReport[] = [];
@@ -269,7 +277,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     hash.update('\n');
   });
   if (rows.length === 0) throw new DatasetError('DATASET_EMPTY', `${files.join(', ')}: no usable rows`);
-  return { files, rows, skipped: problems, read, badRows, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel };
+  return { files, rows, skipped: problems, read, badRows, badRowPlaces, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

@@ -34,6 +34,8 @@ export interface SourceFile {
    * fields than the header): bad rows, reported as the config says.
    */
   problems?: string[];
+  /** The line of each of `problems`, in the same order. */
+  problemLines?: number[];
   /** CSV: why the file may not be CSV as configured (JSONL, another delimiter), for a header that lacks columns. */
   hint?: string;
 }
@@ -69,7 +71,11 @@ export function normaliseLineEnds(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
-export async function readSourceFile(file: string, format: 'csv' | 'jsonl', delimiter = ',', encoding: FileEncoding = 'utf-8'): Promise<SourceFile> {
+/**
+ * `hints`: how the hints say to read the file otherwise: `config` (keys of the training config) or `flags`
+ * (the flags of predict, evaluate and compare, which read with a trained model's own config).
+ */
+export async function readSourceFile(file: string, format: 'csv' | 'jsonl', delimiter = ',', encoding: FileEncoding = 'utf-8', hints: 'config' | 'flags' = 'config'): Promise<SourceFile> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -77,7 +83,7 @@ export async function readSourceFile(file: string, format: 'csv' | 'jsonl', deli
     throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${(cause as Error).message})`, [], { cause });
   }
   const text = normaliseLineEnds(decode(file, bytes, encoding)).replace(/^\uFEFF/, '');
-  return format === 'csv' ? parseCsv(file, text, delimiter) : parseJsonl(file, text);
+  return format === 'csv' ? parseCsv(file, text, delimiter, hints) : parseJsonl(file, text);
 }
 
 interface CsvInfoRecord {
@@ -87,13 +93,14 @@ interface CsvInfoRecord {
 }
 
 /** Why a file that fails as CSV may not be CSV at all, read from its first line. */
-function csvHint(text: string, delimiter: string): string {
+function csvHint(text: string, delimiter: string, hints: 'config' | 'flags'): string {
   const end = text.indexOf('\n');
   const first = (end < 0 ? text : text.slice(0, end)).trim();
-  if (first.startsWith('{')) return '; it looks like JSONL: name it .jsonl or set "format": "jsonl" in the config';
+  if (first.startsWith('{')) return `; it looks like JSONL: name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}`;
   for (const other of [';', '\t', '|']) {
-    if (other !== delimiter && first.split(other).length > 2 && !first.includes(delimiter)) {
-      return `; its first line is split by ${other === '\t' ? 'tabs' : `"${other}"`}: set "delimiter" in the config`;
+    if (other !== delimiter && first.includes(other) && !first.includes(delimiter)) {
+      const how = hints === 'config' ? 'set "delimiter" in the config' : `pass --delimiter ${other === '\t' ? 'tab' : `"${other}"`}`;
+      return `; its first line is split by ${other === '\t' ? 'tabs' : `"${other}"`}: ${how}`;
     }
   }
   return '';
@@ -127,7 +134,7 @@ function recordLines(text: string): { start(raw: string): number; next(): number
   };
 }
 
-function parseCsv(file: string, text: string, delimiter: string): SourceFile {
+function parseCsv(file: string, text: string, delimiter: string, hints: 'config' | 'flags'): SourceFile {
   const lines = recordLines(text);
   const starts: number[] = [];
   let parsed: CsvInfoRecord[];
@@ -149,19 +156,21 @@ function parseCsv(file: string, text: string, delimiter: string): SourceFile {
   } catch (cause) {
     const err = cause as Error;
     const why = err.message.replace(/ at line \d+/, '');
-    throw new DatasetError('DATASET_FILE_INVALID', `${file}:${lines.next()}: CSV does not parse (${why})${csvHint(text, delimiter)}`, [], { cause });
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}:${lines.next()}: CSV does not parse (${why})${csvHint(text, delimiter, hints)}`, [], { cause });
   }
   if (parsed.length === 0) throw new DatasetError('DATASET_EMPTY', `${file}: no header line`);
   const header = parsed[0].record.map((h) => h.trim());
   const index = new Map(header.map((h, i) => [h, i]));
   const records: SourceRecord[] = [];
   const problems: string[] = [];
+  const problemLines: number[] = [];
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
     // A record of empty cells (`,,,,`, often an export's padding) is skipped as a blank line is.
     if (record.every((value) => value.trim() === '')) continue;
     if (record.length !== header.length) {
       problems.push(`${file}:${starts[r]}: ${fieldCount(record.length, header.length)}`);
+      problemLines.push(starts[r]);
       continue;
     }
     records.push({
@@ -177,7 +186,7 @@ function parseCsv(file: string, text: string, delimiter: string): SourceFile {
       },
     });
   }
-  return { file, columns: header, records, problems, hint: csvHint(text, delimiter) || undefined };
+  return { file, columns: header, records, problems, problemLines, hint: csvHint(text, delimiter, hints) || undefined };
 }
 
 /** `3 fields, the header has 4`, with the usual cause. */
@@ -211,6 +220,7 @@ function badValue(value: unknown, what: CellUse): string | undefined {
 function parseJsonl(file: string, text: string): SourceFile {
   const records: SourceRecord[] = [];
   const problems: string[] = [];
+  const problemLines: number[] = [];
   const keys = new Set<string>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -225,17 +235,19 @@ function parseJsonl(file: string, text: string): SourceFile {
       const col = offset === undefined ? '' : `, column ${offset + 1 + lines[i].indexOf(raw)}`;
       const why = (cause as Error).message.replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '');
       problems.push(`${file}:${i + 1}${col}: not JSON (${why})`);
+      problemLines.push(i + 1);
       continue;
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       problems.push(`${file}:${i + 1}: not a JSON object`);
+      problemLines.push(i + 1);
       continue;
     }
     const row = obj as Record<string, unknown>;
     for (const key in row) keys.add(key);
     records.push({ file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined, badValue: (column, what) => badValue(row[column], what) });
   }
-  return { file, columns: undefined, keys: [...keys], records, problems };
+  return { file, columns: undefined, keys: [...keys], records, problems, problemLines };
 }
 
 /** `file:line, column "x" (3)`: where a cell sits, for error messages. */

@@ -17,6 +17,10 @@ export interface PredictDatasetOptions {
   dataPath: string | readonly string[];
   /** How to read the data; default: the training config stored in the model's manifest. */
   config?: TrainingConfig | unknown;
+  /** Overrides the config's `onBadRow` (predict's --on-bad-row): `skip` predicts the rows it can and says which it left out. */
+  onBadRow?: 'fail' | 'skip';
+  /** Overrides the config's CSV `delimiter` (predict's --delimiter), for an export written with another. */
+  delimiter?: string;
   home: string;
   onProgress?: OnProgress;
   registry?: ModelRegistry;
@@ -175,7 +179,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     if (options.config === undefined && stored === undefined) {
       throw new TrainingConfigError(`model ${classifier.modelId} carries no training config; pass one to read the data`);
     }
-    const config = parseTrainingConfig(options.config ?? stored, options.config ? 'config' : `training config of ${classifier.modelId}`, { stored: options.config === undefined });
+    const read = parseTrainingConfig(options.config ?? stored, options.config ? 'config' : `training config of ${classifier.modelId}`, { stored: options.config === undefined });
+    const config: TrainingConfig = { ...read, ...(options.onBadRow ? { onBadRow: options.onBadRow } : {}), ...(options.delimiter ? { delimiter: options.delimiter } : {}) };
     // Read with another config than the model's own (a newer taxonomy), its labels go by that config's names.
     const names = options.config === undefined ? undefined : labelNamesIn(config, classifier.tasks);
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, names?.[t.name] ?? t.labels]));
@@ -184,10 +189,10 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     let inputs: ModelInput[] | undefined;
     if (options.split === 'test') ({ rows, inputs } = await heldOutRows(classifier, paths, config));
     else {
-      const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', modelConfig: options.config === undefined });
+      const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', forModel: true });
       rows = dataset.rows;
-      // With onBadRow skip (a config given for it), the rows left out are said, as training says them.
-      if (dataset.badRows > 0) options.onWarning?.(`${dataset.badRows} bad row(s) skipped, not predicted (${dataset.skipped.length} problem(s)); first: ${dataset.skipped[0]}`);
+      // With onBadRow skip, the rows left out are said, as training says them, with where they are.
+      if (dataset.badRows > 0) options.onWarning?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
       // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
       if (options.labels === 'required' && options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel)) options.onWarning?.(warning);
     }
@@ -214,6 +219,19 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     await classifier.release();
     throw error;
   }
+}
+
+/** How many rows were skipped as bad, the first few places (`file` lines `1847, 1903`), and the first problem. */
+export function badRowsWarning(places: readonly string[], problems: readonly string[], shown = 5): string {
+  const byFile = new Map<string, string[]>();
+  for (const place of places.slice(0, shown)) {
+    const at = place.lastIndexOf(':');
+    const file = place.slice(0, at);
+    byFile.set(file, [...(byFile.get(file) ?? []), place.slice(at + 1)]);
+  }
+  const where = [...byFile].map(([file, lines]) => `${file} line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}`).join('; ');
+  const more = places.length > shown ? ` and ${places.length - shown} more` : '';
+  return `${places.length} bad row(s) skipped, not predicted (${problems.length} problem(s)): ${where}${more}; first: ${problems[0]}`;
 }
 
 /** Each task's labels under the names of `config` (its aliases followed): a model trained before a rename, read with the newer config. */
