@@ -59,6 +59,21 @@ describe('mailroute compare', () => {
     expect((await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--policy', 'missing.json'])).stderr).toContain('missing.json: no such file');
   });
 
+  it('names prediction files by the model their lines name, and by the file name when they name none or several', async () => {
+    const named = (lines: PredictionLine[], modelId: string) => lines.map((l) => ({ ...l, modelId }));
+    writeFileSync(path.join(dir, 'preds.jsonl'), formatPredictionLines(named(strong, 'ngram-bag-new')));
+    writeFileSync(path.join(dir, 'preds_champ.jsonl'), formatPredictionLines(named(weak, 'ngram-bag-old')));
+    const byId = await run(['compare', '--challenger', 'preds.jsonl', '--champion', 'preds_champ.jsonl', '--resamples', '50', '--out', 'by-id']);
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(byId.stdout).toMatch(/^# Gate: PASS — ngram-bag-new vs ngram-bag-old/);
+    expect(JSON.parse(readFileSync(path.join(dir, 'by-id/comparison.json'), 'utf8'))).toMatchObject({ challenger: 'ngram-bag-new', champion: 'ngram-bag-old' });
+    // Lines of two models (or some without an id): the file's name.
+    const mixed = [...named(strong.slice(0, 200), 'ngram-bag-new'), ...named(strong.slice(200), 'ngram-bag-other')];
+    writeFileSync(path.join(dir, 'mixed.jsonl'), formatPredictionLines(mixed));
+    const fallback = await run(['compare', '--challenger', 'mixed.jsonl', '--champion', 'preds_champ.jsonl', '--resamples', '50']);
+    expect(fallback.stdout).toMatch(/^# Gate: PASS — mixed\.jsonl vs ngram-bag-old/);
+  });
+
   it('says that models need --data', async () => {
     const res = await run(['compare', '--challenger', 'ngram-bag-1', '--champion', 'champion']);
     expect(res.code).toBe(2);

@@ -109,7 +109,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
   const command = program
     .command('compare')
     .description('Compare a challenger with the champion and apply the gate (exit 1 when it fails)')
-    .option('--challenger <file>', "the challenger's predictions JSONL (or a model with --data)")
+    .option('--challenger <file>', "the challenger's predictions JSONL (or a model with --data); named in the report by the model id its lines carry, else by the file name")
     .option('--champion <file>', "the champion's predictions JSONL on the same test set (or a model with --data)")
     .option('--data <files...>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
     .option('--split <name>', '"test": compare on the rows held out when the models were trained from --data (both must have trained on it)')
@@ -146,8 +146,13 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         progress.stop();
       }
       const gate = applyGate(comparison, policy);
-      const name = async (ref: string) => (flags.data !== undefined ? modelLabel(ctx, ref) : path.basename(ref));
-      const names = { challenger: await name(flags.challenger), champion: await name(flags.champion) };
+      // Models by their id; prediction files by the model their lines name, else by the file's name.
+      const name = async (ref: string, lines: readonly PredictionLine[]) => {
+        if (flags.data !== undefined) return modelLabel(ctx, ref);
+        const ids = modelIdsOf(lines);
+        return ids.length === 1 && lines.every((l) => l.modelId !== undefined) ? ids[0] : path.basename(ref);
+      };
+      const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
       const markdown = `${comparisonMarkdown(comparison, gate, names)}\nPolicy: ${source === 'default policy' ? source : path.relative(ctx.cwd, source) || source}.\n`;
       ctx.stdout.write(markdown);
       await appendCiSummary(ctx, markdown);
