@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import {
   applyGate,
+  ComparisonError,
   comparePredictions,
   comparisonMarkdown,
   GateFailedError,
@@ -13,7 +14,7 @@ import {
   type GatePolicy,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import { alignToTaxonomy, jsonErrorPlace } from '@mailroute/training';
+import { alignToTaxonomy, jsonErrorPlace, type SplitConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
@@ -75,6 +76,8 @@ async function predictBoth(
     // Its truths are replaced by the challenger's below: no warning about labels it does not know.
     const champion = await prepareWithModel(ctx, models.champion, data, { ...options, ...shared, title: 'predict champion', unknownTruthWarnings: false });
     try {
+      // Each model's held-out rows, found with its own split settings: not one test set when those differ.
+      if (options.split) checkSameTestRows(challenger, champion);
       const lines = { challenger: await challenger.run(), champion: await champion.run() };
       // Both are scored on the challenger's labels: a label renamed or merged since the champion was trained counts as its new name.
       const aligned = alignToTaxonomy(lines.champion, lines.challenger, challenger.tasks);
@@ -90,6 +93,35 @@ async function predictBoth(
   } finally {
     await challenger.release();
   }
+}
+
+interface HeldOut {
+  modelId: string;
+  ids: readonly string[];
+  config: TrainingConfig;
+}
+
+/** The split settings in which two configs differ, as `seed 7 vs 0` (the challenger's first). */
+function splitDifferences(a: SplitConfig, b: SplitConfig): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as Array<keyof SplitConfig>;
+  const shown = (v: unknown) => (v === undefined ? 'none' : String(v));
+  return keys.filter((k) => a[k] !== b[k]).map((k) => `${k} ${shown(a[k])} vs ${shown(b[k])}`);
+}
+
+/**
+ * With --split test, both models must have held out the same rows of --data; when they did not, says why
+ * (their split settings, when those differ) and what to do, before either model predicts.
+ */
+function checkSameTestRows(challenger: HeldOut, champion: HeldOut): void {
+  const theirs = new Set(champion.ids);
+  const common = challenger.ids.filter((id) => theirs.has(id)).length;
+  if (common === challenger.ids.length && common === champion.ids.length) return;
+  const counts = `challenger ${challenger.modelId}: ${challenger.ids.length} rows, champion ${champion.modelId}: ${champion.ids.length}, ${common} in both`;
+  const differ = splitDifferences(challenger.config.split, champion.config.split);
+  const why = differ.length > 0 ? `they were trained with different split settings (${differ.join(', ')})` : 'their split settings agree, so one of them split the rows by other keys (trained by another version of mailroute)';
+  throw new ComparisonError(
+    `--split test: the models held out different rows of the data (${counts}): ${why}; compare them on a separate test file neither was trained on, with --data <file> and no --split`,
+  );
 }
 
 /** The two prediction files, with a warning when they are one file or one model's (the gate then shows nothing). */

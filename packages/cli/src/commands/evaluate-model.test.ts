@@ -83,6 +83,22 @@ describe('evaluate and compare with a model', () => {
     expect(queue?.metrics.labels).not.toContain('complaints');
   }, 180_000);
 
+  it('says, with --split test, that two models trained with other split settings held out different rows, and what to do', async () => {
+    // The champion's own training file, split with another seed and test share.
+    const config = await loadDemoConfig();
+    writeFileSync(path.join(dir, 'other-split.json'), JSON.stringify({ ...config, split: { ...config.split, seed: 7, testShare: 0.25 }, model: { ...config.model, epochs: 2 } }));
+    const trained = await run(['train', '--config', 'other-split.json', '--data', path.join(home, 'demo.csv')]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    const res = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', path.join(home, 'demo.csv'), '--split', 'test', '--resamples', '20']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      new RegExp(`^mailroute: \\[COMPARISON_MISMATCH\\] --split test: the models held out different rows of the data \\(challenger ${id}: \\d+ rows, champion ${championId}: \\d+, \\d+ in both\\): they were trained with different split settings \\(testShare 0\\.25 vs 0\\.2, seed 7 vs 0\\); compare them on a separate test file neither was trained on, with --data <file> and no --split\n$`),
+    );
+    // Said before either model predicts.
+    expect(res.stderr).not.toContain('predict challenger');
+  }, 120_000);
+
   it('compares a new model with the demo champion on the rows both held out, as the README walkthrough does', async () => {
     // `demo-data` writes what the demo champion was trained on (here its 400 rows), so the split is the same.
     expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '400'])).code).toBe(0);

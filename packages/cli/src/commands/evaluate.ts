@@ -81,7 +81,7 @@ export async function prepareWithModel(
   model: string,
   data: readonly string[],
   options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean; read?: ReadFlags },
-): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; config: TrainingConfig; tasks: ClassifierTask[]; renamedLabels: string[] }> {
+): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; config: TrainingConfig; tasks: ClassifierTask[]; renamedLabels: string[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   const prepared = await preparePrediction({
     model: modelRef(ctx, model),
@@ -109,6 +109,7 @@ export async function prepareWithModel(
     },
     release: () => prepared.release(),
     modelId: prepared.modelId,
+    ids: prepared.ids,
     config: prepared.config,
     tasks: prepared.tasks,
     renamedLabels: prepared.renamedLabels,

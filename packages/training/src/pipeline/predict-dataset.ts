@@ -155,6 +155,8 @@ export async function resolveModelDir(model: string, home: string, registry?: Mo
 export interface PreparedPrediction {
   modelId: string;
   rows: number;
+  /** The ids of the rows to predict, in order (compare checks that two models' held-out rows are the same). */
+  ids: readonly string[];
   /** `task: old -> new`: the model's labels that the given config names otherwise (its aliases); scored under the new names. */
   renamedLabels: string[];
   /** The config the rows were read with (the given one, else the model's own). */
@@ -208,6 +210,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     return {
       modelId: classifier.modelId,
       rows: rows.length,
+      ids: rows.map((r) => r.id),
       config,
       tasks: [...classifier.tasks],
       renamedLabels: renamedOf(classifier.tasks, names),
