@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './test-support.js';
+import { registerServe } from './commands/serve.js';
+import { createContext } from './context.js';
+import { buildProgramOf, runProgram } from './program.js';
+import { captureStream, runCli } from './test-support.js';
 
 
 function run(argv: string[]) {
@@ -20,6 +23,28 @@ describe('mailroute', () => {
     const { code, stderr } = await run(['no-such-command']);
     expect(code).toBe(2);
     expect(stderr).toContain("unknown command 'no-such-command'");
+  });
+
+  it('exits with 2 on an unknown command given with --help, not with the general help', async () => {
+    const { code, stdout, stderr } = await run(['trian', '--help']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain("unknown command 'trian'");
+    expect(stderr).toContain('(Did you mean train?)');
+    // A known command's help is still help.
+    expect((await run(['train', '--help'])).code).toBe(0);
+    expect((await run(['help', 'train'])).code).toBe(0);
+  });
+
+  it('says in one line, exit code 2, that a program of some commands only (the serve bundle) does not run another', async () => {
+    const out = captureStream();
+    const err = captureStream();
+    const ctx = createContext({ env: {}, stdout: out.stream, stderr: err.stream });
+    const program = buildProgramOf(ctx, [registerServe], 'serve only');
+    const code = await runProgram(program, ['train', '--help'], ctx, { unknownCommand: (name) => `this build runs only "serve", not "${name}"` });
+    expect(code).toBe(2);
+    expect(out.text()).toBe('');
+    expect(err.text()).toBe('mailroute: this build runs only "serve", not "train"\n');
   });
 
   it('exits with 2 on an unknown option of a subcommand', async () => {

@@ -50,5 +50,5 @@ export function unknownOptionHint(program: Command, argv: readonly string[]): st
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error. Only this file's caller exits. */
 export async function main(argv: string[], ctx: CliContext = createContext()): Promise<number> {
-  return runProgram(buildProgram(ctx), argv, ctx, unknownOptionHint);
+  return runProgram(buildProgram(ctx), argv, ctx, { hint: unknownOptionHint });
 }

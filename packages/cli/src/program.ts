@@ -43,6 +43,23 @@ export function buildProgramOf(
 /** The unknown options the arguments give, said in one line with the nearest known ones (see main.ts's unknownOptionHint). */
 export type UsageHint = (program: Command, argv: readonly string[]) => string | undefined;
 
+export interface RunOptions {
+  /** Says more about a usage error Commander reported tersely (main.ts's unknownOptionHint). */
+  hint?: UsageHint;
+  /**
+   * The one line said for a command this program does not have (the serve bundle: only serve), exit code 2.
+   * Without it, Commander's own error (with its "Did you mean").
+   */
+  unknownCommand?: (name: string) => string;
+}
+
+/** The command the arguments name (the one `help` names, for `help <command>`); the program's own options take no value. */
+function commandWord(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf('--');
+  const words = (end < 0 ? argv : argv.slice(0, end)).filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
 /** The program and every subcommand under it. */
 function allCommands(command: Command): Command[] {
   return [command, ...command.commands.flatMap(allCommands)];
@@ -53,7 +70,17 @@ function allCommands(command: Command): Command[] {
  * `hint` names what Commander reported tersely: when it says a required option is missing while an unknown
  * one was given (`train --dta x`: a typo of the one it misses), the unknown option is said instead.
  */
-export async function runProgram(program: Command, argv: string[], ctx: CliContext, hint?: UsageHint): Promise<number> {
+export async function runProgram(program: Command, argv: string[], ctx: CliContext, options: RunOptions = {}): Promise<number> {
+  const { hint } = options;
+  const word = commandWord(argv);
+  if (word !== undefined && !program.commands.some((c) => c.name() === word || c.aliases().includes(word))) {
+    if (options.unknownCommand) {
+      ctx.stderr.write(`mailroute: ${options.unknownCommand(word)}\n`);
+      return 2;
+    }
+    // Commander would answer `<unknown> --help` with the general help and exit code 0: the unknown command is the error.
+    argv = argv.filter((a) => a !== '--help' && a !== '-h');
+  }
   // Commander's messages are held until parsing ends (the action starts), so that one can be replaced.
   let held: string | undefined = '';
   const release = () => {

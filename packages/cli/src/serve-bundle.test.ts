@@ -137,6 +137,16 @@ describe('the serve bundle (the SageMaker container program)', () => {
     const help = execFileSync(process.execPath, [path.join(app, 'mailroute.mjs'), '--help'], { cwd: app, encoding: 'utf8' });
     expect(help).toContain('serve command only');
     expect(help).not.toMatch(/^\s+(train|evaluate|registry)\b/m);
+    // Any other command is refused in one line with a usage error, its --help too (not this build's help, exit 0).
+    for (const argv of [['train', '--help'], ['train', '--data', 'x.csv'], ['bogus'], ['help', 'predict']]) {
+      const other = spawnSync(process.execPath, [path.join(app, 'mailroute.mjs'), ...argv], { cwd: app, encoding: 'utf8' });
+      expect(other.status, argv.join(' ')).toBe(2);
+      expect(other.stdout).toBe('');
+      expect(other.stderr).toBe(`mailroute: this build runs only "serve" (the SageMaker container's bundle), not "${argv[0] === 'help' ? argv[1] : argv[0]}": run the other commands with the full CLI, from source (npx mailroute ${argv[0] === 'help' ? argv[1] : argv[0]})\n`);
+    }
+    const serveHelp = spawnSync(process.execPath, [path.join(app, 'mailroute.mjs'), 'serve', '--help'], { cwd: app, encoding: 'utf8' });
+    expect(serveHelp.status).toBe(0);
+    expect(serveHelp.stdout).toContain('--port');
   });
 
   it('serves the SageMaker contract under plain node as the final stage runs it', async () => {
