@@ -60,7 +60,7 @@ export interface ReadFlags {
 export function addReadFlags(command: Command): Command {
   return command
     .addOption(
-      new Option('--on-bad-row <mode>', "skip: leave out rows that cannot be read (no text, a bad date, a label the config does not know) and list them on stderr; fail: stop at the first (default: the model's config, fail unless it says skip)").choices(['fail', 'skip']),
+      new Option('--on-bad-row <mode>', "skip: leave out rows that cannot be read (no text, a bad date, a label the config does not know) and list them on stderr; fail: stop, listing the first (default: the model's config, fail unless it says skip)").choices(['fail', 'skip']),
     )
     .option('--delimiter <char>', 'CSV field delimiter of --data, one character or `tab` (default: the model\'s config, usually ",")');
 }
