@@ -5,8 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../data/dataset.js';
 import { TAXONOMY_CHANGE, TOPICS } from './catalog.js';
 import { loadDemoConfig } from './demo-config.js';
-import { demoRowsToCsv, generateDemoRows, writeDemoData } from './generate.js';
+import { demoRowsToCsv, generateDemoRecords, generateDemoRows, writeDemoData } from './generate.js';
 import { ibanIsValid, inventCardNumber, inventIban, luhnIsValid } from './noise.js';
+import { TEXTS_DE } from './texts-de.js';
+import { TEXTS_EN } from './texts-en.js';
+import { RELATED_TOPICS, TOPIC_NOISE_RATES, VAGUE_QUEUE, VAGUE_TEXTS } from './topic-noise.js';
 import { createRandom } from '../random.js';
 
 describe('demo data', () => {
@@ -54,6 +57,65 @@ describe('demo data', () => {
       const share = mine.filter((r) => r.queue === main).length / Math.max(1, mine.length);
       expect(share, spec.topic).toBeGreaterThan(spec.queues[0][1] - 0.15);
     }
+  });
+
+  it('does not write every topic in its email: vague mail, two topics, a related topic picked by the agent', () => {
+    const records = generateDemoRecords({ rows: 4000 });
+    const share = (kind: string) => records.filter((r) => r.topicNoise.kind === kind).length / records.length;
+    expect(share('vague')).toBeCloseTo(TOPIC_NOISE_RATES.vague, 1);
+    expect(share('two_topics')).toBeCloseTo(TOPIC_NOISE_RATES.twoTopics, 1);
+    expect(share('mislabelled')).toBeCloseTo(TOPIC_NOISE_RATES.mislabelled, 1);
+    expect(share('none')).toBeGreaterThan(0.8);
+    // An email says a sentence when it has that share of the sentence's words (typos change some; vague
+    // mail, whose topic sentences are all gone, shares a word or two with some by chance).
+    const words = (text: string) => text.toLowerCase().replace(/\{\w+\}/g, ' ').match(/\p{L}{4,}/gu) ?? [];
+    const says = (text: string, sentences: readonly string[], share = 0.5) => {
+      const have = new Set(words(text));
+      return sentences.some((b) => {
+        const own = [...new Set(words(b))];
+        return own.filter((w) => have.has(w)).length >= share * own.length;
+      });
+    };
+    let firstChosen = 0;
+    let secondChosen = 0;
+    for (const { row, topic, topicNoise } of records) {
+      if (row.topic === '' || Date.parse(row.receivedAt) < TAXONOMY_CHANGE) continue; // no label, or an old name
+      const text = `${row.subject}\n${row.body}${row.html}`;
+      const texts = (row.language === 'de' ? TEXTS_DE : TEXTS_EN);
+      if (topicNoise.kind === 'vague') {
+        expect(says(text, VAGUE_TEXTS[row.language].b), row.id).toBe(true);
+        expect(says(text, texts[topic].b, 0.8), row.id).toBe(false);
+        expect(row.topic).toBe(topic);
+        expect(row.queue).toBe(VAGUE_QUEUE);
+      } else if (topicNoise.kind === 'two_topics') {
+        expect(says(text, texts[topic].b) && says(text, texts[topicNoise.second].b), row.id).toBe(true);
+        expect([topic, topicNoise.second]).toContain(row.topic);
+        if (row.topic === topic) firstChosen++;
+        else secondChosen++;
+      } else if (topicNoise.kind === 'mislabelled') {
+        expect(says(text, texts[topic].b), row.id).toBe(true);
+        expect(RELATED_TOPICS[topic]).toContain(row.topic);
+      } else {
+        expect(row.topic).toBe(topic);
+      }
+    }
+    // The agent labels a two-topic email with either topic, the first more often.
+    expect(secondChosen).toBeGreaterThan(30);
+    expect(firstChosen).toBeGreaterThan(secondChosen);
+  });
+
+  it('draws the topic noise from its own stream: without it, the rows are the same but for the topic and its words', () => {
+    const noisy = generateDemoRecords({ rows: 2000, seed: 5 });
+    const clean = generateDemoRows({ rows: 2000, seed: 5, topicNoise: false });
+    expect(noisy.filter((r) => r.topicNoise.kind !== 'none').length).toBeGreaterThan(150);
+    noisy.forEach(({ row, topicNoise }, i) => {
+      const other = clean[i];
+      if (topicNoise.kind === 'none') expect(row).toEqual(other);
+      const { subject: _s, body: _b, html: _h, topic: _t, queue, ...rest } = row;
+      const { subject: _s2, body: _b2, html: _h2, topic: _t2, queue: queue2, ...rest2 } = other;
+      expect(rest).toEqual(rest2);
+      if (topicNoise.kind !== 'vague') expect(queue).toBe(queue2);
+    });
   });
 
   it('generates several thousand rows quickly and loads with the demo config', async () => {

@@ -14,6 +14,7 @@ import {
 import { addTypos, amount, greeting, inventCardNumber, inventIban, inventIsin, plea, quotedReply, signature, toHtml, type Lang } from './noise.js';
 import { TEXTS_DE } from './texts-de.js';
 import { TEXTS_EN } from './texts-en.js';
+import { drawTopicNoise, labelledTopic, SECOND_TOPIC_OPENERS, VAGUE_QUEUE, VAGUE_TEXTS, type TopicNoise } from './topic-noise.js';
 
 export interface DemoRow {
   id: string;
@@ -34,6 +35,19 @@ export const DEMO_COLUMNS = ['id', 'subject', 'body', 'html', 'from', 'bank', 'r
 export interface DemoOptions {
   rows?: number;
   seed?: number;
+  /**
+   * Vague emails, emails with two topics and topics mislabelled by the agent (`topic-noise.ts`); default on.
+   * Off, every email names its topic and the topic label is always right; the rows are otherwise the same
+   * (the noise draws from a random stream of its own).
+   */
+  topicNoise?: boolean;
+}
+
+/** One generated row and what happened to its topic (`topic` is the one the email is about, before any renaming). */
+export interface DemoRecord {
+  row: DemoRow;
+  topic: string;
+  topicNoise: TopicNoise;
 }
 
 export const DEMO_DEFAULT_ROWS = 4000;
@@ -106,8 +120,19 @@ const AREA_HINTS: Record<string, Record<Lang, string[]>> = {
   },
 };
 
-function message(lang: Lang, topic: string, area: string, when: Date, first: string, last: string, random: () => number): { subject: string; body: string } {
-  const texts = (lang === 'de' ? TEXTS_DE : TEXTS_EN)[topic];
+function textsOf(lang: Lang, topic: string): { s: string[]; b: string[] } {
+  return (lang === 'de' ? TEXTS_DE : TEXTS_EN)[topic];
+}
+
+/**
+ * The email's subject and body. `random` makes the same draws whatever the topic noise, whose own words come
+ * from `noiseRandom`, so that the noise changes no other row and, in its own row, only the topic's words.
+ */
+function message(
+  lang: Lang, topic: string, area: string, when: Date, first: string, last: string, random: () => number,
+  noise: TopicNoise, noiseRandom: () => number,
+): { subject: string; body: string } {
+  const texts = textsOf(lang, topic);
   const hello = greeting(lang, first, random);
   const nCore = random() < 0.35 ? 2 : 1;
   const core: string[] = [];
@@ -117,6 +142,14 @@ function message(lang: Lang, topic: string, area: string, when: Date, first: str
   }
   let text = core.map((s, i) => (i > 0 || lang === 'en' || hello === '' ? capitalise(s) : s)).join(' ');
   if (random() < 0.3) text = addTypos(text, random);
+  if (noise.kind === 'vague') {
+    const vague = fill(pick(VAGUE_TEXTS[lang].b, noiseRandom), lang, when, noiseRandom);
+    text = lang === 'en' || hello === '' ? capitalise(vague) : vague;
+  } else if (noise.kind === 'two_topics') {
+    const opener = pick(SECOND_TOPIC_OPENERS[lang], noiseRandom);
+    const other = fill(pick(textsOf(lang, noise.second).b, noiseRandom), lang, when, noiseRandom);
+    text = `${text} ${opener}${opener === '' || opener.endsWith(': ') ? capitalise(other) : other}`;
+  }
   const hints = AREA_HINTS[area]?.[lang];
   if (hints && random() < 0.55) text = `${text} ${fill(pick(hints, random), lang, when, random)}`;
   const paras = [hello, text].filter((p) => p !== '');
@@ -126,6 +159,7 @@ function message(lang: Lang, topic: string, area: string, when: Date, first: str
   if (please) paras.push(please);
   paras.push(signature(lang, first, last, random));
   let subject = fill(pick(texts.s, random), lang, when, random);
+  if (noise.kind === 'vague') subject = fill(pick(VAGUE_TEXTS[lang].s, noiseRandom), lang, when, noiseRandom);
   if (random() < 0.22) {
     paras.push(quotedReply(lang, when, random));
     subject = `${lang === 'de' ? 'AW' : 'Re'}: ${subject}`;
@@ -133,11 +167,21 @@ function message(lang: Lang, topic: string, area: string, when: Date, first: str
   return { subject, body: paras.join('\n\n') };
 }
 
+/** Mixed into the seed of the topic noise's own random stream. */
+const TOPIC_NOISE_STREAM = 0x70b1c5;
+
 /** Deterministic for a seed: the same options give byte-identical rows. */
 export function generateDemoRows(options: DemoOptions = {}): DemoRow[] {
+  return generateDemoRecords(options).map((r) => r.row);
+}
+
+/** The rows of `generateDemoRows`, each with the topic it is about and what happened to that topic. */
+export function generateDemoRecords(options: DemoOptions = {}): DemoRecord[] {
   const n = options.rows ?? DEMO_DEFAULT_ROWS;
-  const random = createRandom(options.seed ?? DEMO_DEFAULT_SEED);
-  const rows: DemoRow[] = [];
+  const seed = options.seed ?? DEMO_DEFAULT_SEED;
+  const random = createRandom(seed);
+  const noiseRandom = createRandom(seed ^ TOPIC_NOISE_STREAM);
+  const records: DemoRecord[] = [];
   for (let i = 0; i < n; i++) {
     const when = receivedTime(random);
     const old = when.getTime() < TAXONOMY_CHANGE;
@@ -152,18 +196,25 @@ export function generateDemoRows(options: DemoOptions = {}): DemoRow[] {
     const lang: Lang = random() < 0.6 ? 'de' : 'en';
     const first = pick(FIRST_NAMES, random);
     const last = pick(LAST_NAMES, random);
-    const { subject, body } = message(lang, topic, area, when, first, last, random);
+    const drawn = drawTopicNoise(topic, noiseRandom);
+    const noise: TopicNoise = options.topicNoise === false ? { kind: 'none' } : drawn;
+    const { subject, body } = message(lang, topic, area, when, first, last, random, noise, noiseRandom);
     const asHtml = random() < 0.15;
     let bank = pickWeighted(BANKS, random);
     if (area === 'wealth_management' && random() < 0.5) bank = 'Alpenblick Privatbank';
     if (random() < 0.05) bank = '';
+    let label = labelledTopic(topic, noise);
     if (old) {
       queue = oldName(queue, OLD_QUEUE_NAMES, random);
-      topic = oldName(topic, OLD_TOPIC_NAMES, random);
+      const renamed = oldName(topic, OLD_TOPIC_NAMES, random);
+      // A label the noise changed takes its old name from the noise's stream: `random` draws as without it.
+      label = label === topic ? renamed : oldName(label, OLD_TOPIC_NAMES, noiseRandom);
     }
-    if (random() < 0.03) topic = '';
+    // Mail that does not say what it is about goes to the general service team, which calls back.
+    if (noise.kind === 'vague') queue = VAGUE_QUEUE;
+    if (random() < 0.03) label = '';
     if (random() < 0.015) area = '';
-    rows.push({
+    const row: DemoRow = {
       id: `demo-${String(i + 1).padStart(6, '0')}`,
       subject,
       body: asHtml ? '' : body,
@@ -174,10 +225,11 @@ export function generateDemoRows(options: DemoOptions = {}): DemoRow[] {
       language: lang,
       business_area: area,
       queue,
-      topic,
-    });
+      topic: label,
+    };
+    records.push({ row, topic, topicNoise: noise });
   }
-  return rows;
+  return records;
 }
 
 function csvField(value: string): string {
