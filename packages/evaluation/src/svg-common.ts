@@ -10,6 +10,40 @@ export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
+/**
+ * Width in px of `text` in the pictures' font, estimated from above: every character counts as wide as the
+ * widest of its class in DejaVu Sans, the first and widest font of FONT (Helvetica and Arial, which a
+ * browser may use instead, are narrower), so text that fits by this estimate fits whichever draws it.
+ */
+export function textWidth(text: string, fontSize: number, bold = false): number {
+  let em = 0;
+  for (const ch of text) {
+    if (/[\s.,:;!'()[\]/\\|\-fijlrtIJ·]/.test(ch)) em += 0.43;
+    else if (/[mwMW@%#&+<=>^~…—]/.test(ch)) em += 1;
+    else if (/\p{Lu}/u.test(ch)) em += 0.8;
+    else em += 0.66;
+  }
+  return em * fontSize * (bold ? 1.15 : 1);
+}
+
+/**
+ * Breaks `text` at blanks into lines no wider than `maxWidth` by `textWidth`; a word wider than that on its
+ * own stays whole, on a line of its own.
+ */
+export function wrapText(text: string, maxWidth: number, fontSize: number, bold = false): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const longer = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && textWidth(longer, fontSize, bold) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = longer;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
 /** Rounds to 2 decimals so the SVG text stays short. */
 export const r2 = (x: number): string => String(Math.round(x * 100) / 100);
 
