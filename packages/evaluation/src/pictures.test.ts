@@ -4,11 +4,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluatePredictions } from './evaluate.js';
 import { reportPictures } from './pictures.js';
-import { svgToPng } from './png.js';
+import { renderSvg, svgToPng } from './png.js';
 import { evaluationHtml } from './report-html.js';
 import { confusionHeatmapSvg, supportOrder } from './svg-confusion.js';
 import { coverageCurveSvg } from './svg-charts.js';
 import { coverageCurve } from './scores.js';
+import { textWidth } from './svg-common.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { writeEvaluationReport } from './write-report.js';
 
@@ -60,6 +61,44 @@ describe('pictures', () => {
     const lowest = Math.max(...[...svg.matchAll(/<text[^>]* y="([\d.]+)"/g)].map((m) => Number(m[1])));
     expect(lowest).toBeLessThan(height);
     expect(svg).toContain('red: confused');
+  });
+
+  it('shows the whole subtitle of a matrix of three labels, on two lines, in the SVG and the PNG', () => {
+    const three = evaluatePredictions(syntheticPredictionLines({ n: 80, seed: 5, tasks: { business_area: ['brokerage', 'wealth_management', 'savings'] } })).tasks[0].metrics;
+    const svg = confusionHeatmapSvg(three, { title: 'Confusion matrix: business_area' });
+    const [, width, height] = (/<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg) ?? []).map(Number);
+    const lines = [...svg.matchAll(/<text x="20" y="(\d+)" font-size="13" fill="#444">([^<]*)<\/text>/g)].map((m) => ({ y: Number(m[1]), text: m[2] }));
+    expect(lines.map((l) => l.text)).toEqual([
+      'Emails of each true label (row) predicted as each label (column), coloured by their share of the',
+      'row; 3 labels, most frequent first.',
+    ]);
+    for (const line of lines) expect(20 + textWidth(line.text, 13)).toBeLessThanOrEqual(width - 20);
+    // Drawn as the PNG is, on a canvas 600 px wider than the picture: nothing lies beyond the picture's edge.
+    const wider = svg.replace(`width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"`, `width="${width + 600}" height="${height}" viewBox="0 0 ${width + 600} ${height}"`);
+    expect(wider).not.toBe(svg);
+    // (`pixels` copies the image at each read: read it once.)
+    const drawn = renderSvg(wider, 1);
+    const pixels = drawn.pixels;
+    let rightmost = -1;
+    for (let y = 0; y < drawn.height; y++) for (let x = 0; x < drawn.width; x++) if (pixels[(y * drawn.width + x) * 4] < 200) rightmost = Math.max(rightmost, x);
+    expect(rightmost).toBeGreaterThan(0);
+    expect(rightmost).toBeLessThan(width - 10);
+    // The column labels (rotated, above the matrix) start below the subtitle's second line and its descenders.
+    const bare = renderSvg(svg.replace(/<text x="20" y="\d+" font-size="13" fill="#444">[^<]*<\/text>/g, ''), 1);
+    const barePixels = bare.pixels;
+    let highest = Infinity;
+    for (let y = 40; y < bare.height && highest === Infinity; y++) {
+      for (let x = 0; x < bare.width; x++) if (barePixels[(y * bare.width + x) * 4] < 200) highest = y;
+    }
+    expect(highest).toBeGreaterThan(lines[1].y + 4);
+  });
+
+  it('widens a matrix picture to its title', () => {
+    const two = evaluatePredictions(syntheticPredictionLines({ n: 50, seed: 3, tasks: { area: ['retail', 'wealth'] } })).tasks[0].metrics;
+    const title = `Confusion matrix: ${'customer_segment_of_the_private_banking_division_'.repeat(2)}`;
+    const width = (svg: string) => Number(/<svg[^>]* width="(\d+)"/.exec(svg)?.[1]);
+    expect(width(confusionHeatmapSvg(two))).toBe(780);
+    expect(width(confusionHeatmapSvg(two, { title }))).toBeGreaterThanOrEqual(20 + textWidth(title, 18, true) + 20);
   });
 
   it('renders every picture to a PNG', () => {

@@ -1,4 +1,4 @@
-import { cellColour, esc, r2, svgDocument, textColour, truncate } from './svg-common.js';
+import { cellColour, esc, r2, svgDocument, textColour, textWidth, truncate, wrapText } from './svg-common.js';
 import type { TaskMetrics } from './task-metrics.js';
 
 export interface HeatmapOptions {
@@ -28,19 +28,24 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
   const supportChars = String(Math.max(...metrics.perClass.map((c) => c.support), 0)).length + 3;
   const charW = fontSize * 0.62;
   const left = Math.ceil((labelChars + supportChars) * charW) + 40;
-  const top = 80 + Math.ceil(labelChars * charW);
   const grid = cell * n;
   const legendW = 110;
-  const width = Math.max(left + grid + legendW + 30, 780);
+  const title = options.title ?? 'Confusion matrix';
+  const subtitle = `Emails of each true label (row) predicted as each label (column), coloured by their share of the row; ${n} labels, most frequent first.`;
+  // The matrix sets the width, and the title widens it; the subtitle wraps within it, so a matrix of few
+  // labels shows it whole on two lines (a word too long for any line widens the picture instead).
+  const fitted = Math.max(left + grid + legendW + 30, 780, Math.ceil(textWidth(title, TITLE_SIZE, true)) + 2 * MARGIN);
+  const lines = wrapText(subtitle, fitted - 2 * MARGIN, SUBTITLE_SIZE);
+  const width = Math.max(fitted, ...lines.map((l) => Math.ceil(textWidth(l, SUBTITLE_SIZE)) + 2 * MARGIN));
+  const top = 80 + (lines.length - 1) * SUBTITLE_LINE + Math.ceil(labelChars * charW);
   // Tall enough for the legend too (10 steps, its two captions), which a grid of few labels is not.
   const height = top + Math.max(grid + 50, LEGEND_HEIGHT + 20);
   const showCounts = options.showCounts ?? n <= 25;
-  const title = options.title ?? 'Confusion matrix';
   const parts: string[] = [];
-  parts.push(`<text x="20" y="30" font-size="18" font-weight="bold" fill="#111">${esc(title)}</text>`);
-  parts.push(
-    `<text x="20" y="52" font-size="13" fill="#444">Emails of each true label (row) predicted as each label (column), coloured by their share of the row; ${n} labels, most frequent first.</text>`,
-  );
+  parts.push(`<text x="${MARGIN}" y="30" font-size="${TITLE_SIZE}" font-weight="bold" fill="#111">${esc(title)}</text>`);
+  lines.forEach((line, i) => {
+    parts.push(`<text x="${MARGIN}" y="${52 + i * SUBTITLE_LINE}" font-size="${SUBTITLE_SIZE}" fill="#444">${esc(line)}</text>`);
+  });
   order.forEach((ri, r) => {
     const row = metrics.confusion.normalized[ri];
     const y = top + r * cell;
@@ -78,6 +83,12 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
   parts.push(legend(left + grid + 24, top));
   return svgDocument(width, height, parts.join(''), title);
 }
+
+const MARGIN = 20;
+const TITLE_SIZE = 18;
+const SUBTITLE_SIZE = 13;
+/** From one subtitle line's baseline to the next. */
+const SUBTITLE_LINE = 17;
 
 /** From the legend's top square to its last caption's baseline. */
 const LEGEND_HEIGHT = 10 * 16 + 16 + 15 + 4;
