@@ -1,0 +1,33 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Classifier, createLocalRegistry } from '@mailroute/model';
+import { EmailSchema } from '@mailroute/preprocess';
+import { describe, expect, it } from 'vitest';
+import { ensureDemoChampion } from './demo-champion.js';
+
+const README = path.resolve(import.meta.dirname, '../../../../README.md');
+
+/** The emails of the README's example `curl ... -d '{...}'`, as a reader would send them. */
+function readmeExample(): { emails: unknown[] } {
+  const m = /curl -s http:\/\/127\.0\.0\.1:8080\/v1\/classify[^\n]*-d '(\{[\s\S]*?\})'/.exec(readFileSync(README, 'utf8'));
+  if (!m) throw new Error('README.md has no example curl to /v1/classify');
+  return JSON.parse(m[1]) as { emails: unknown[] };
+}
+
+describe('the README quick start', () => {
+  it('routes its example email as the README says: the npm start champion sends it to tax_documents, confident', async () => {
+    // The same champion `npm start` trains on an empty MAILROUTE_HOME (4,000 demo emails, the demo config).
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-readme-'));
+    const champion = await ensureDemoChampion({ home });
+    const classifier = await Classifier.load(await createLocalRegistry({ home }).artifactDir(champion.id));
+    try {
+      const emails = readmeExample().emails.map((e) => EmailSchema.parse(e));
+      expect(emails).toHaveLength(1);
+      const [prediction] = await classifier.predict(emails);
+      expect(prediction.route).toEqual({ queue: 'tax_documents', reason: 'confident' });
+    } finally {
+      await classifier.release();
+    }
+  }, 120_000);
+});
