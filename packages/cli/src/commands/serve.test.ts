@@ -65,6 +65,9 @@ describe('mailroute start', () => {
     expect(app.stdout()).toContain('auth: OFF');
     expect(app.stdout()).toContain(`curl -s ${app.url}/v1/classify`);
     expect(app.stderr()).toContain('champion model:');
+    // Its progress names each stage once, in lines a log keeps (stderr is no terminal here).
+    expect(app.stderr()).toMatch(/^training the demo model clean: 100% \(4000\/4000\)$/m);
+    expect(app.stderr()).toMatch(/^training the demo model epoch: 100% \((\d+)\/\1\)$/m);
     const res = await fetch(`${app.url}/v1/classify`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

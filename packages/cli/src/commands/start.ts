@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { closeOnSignals } from '@mailroute/serving';
 import { ensureDemoChampion } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { createProgress } from '../progress.js';
+import { stagedProgress } from '../progress.js';
 import { addServeOptions, lineLogger, printBanner, refuseUnsafeListen, shutdownSignals, startFromFlags, type ServeFlags } from './serve.js';
 
 /**
@@ -16,7 +16,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
       const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
       // A public address without keys, or a bad PORT, is refused before the demo model is trained.
       refuseUnsafeListen(ctx, { ...flags, home });
-      const progress = createProgress(ctx, 'training the demo model');
+      const progress = stagedProgress(ctx, 'training the demo model');
       const champion = await ensureDemoChampion({
         home,
         onProgress: progress.update,
