@@ -34,6 +34,8 @@ describe('comparePredictions', () => {
 
   it('refuses two different test sets', () => {
     expect(() => comparePredictions(strong, weak.slice(1))).toThrow(ComparisonError);
+    // It says how to get two files of the same emails.
+    expect(() => comparePredictions(strong, weak.slice(1))).toThrow(/lines, champion \d+: not the same test set \(predict both models on one data file, with the same --split if any/);
     const other = weak.map((l) => ({ ...l, truth: { ...l.truth, queue: l.truth.queue === 'cards' ? 'loans' : 'cards' } }));
     expect(() => comparePredictions(strong, other)).toThrow(/truth/);
     const repeated = strong.map((l, i) => (i === 1 ? { ...strong[0] } : l));

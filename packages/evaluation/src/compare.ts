@@ -45,6 +45,9 @@ export const ComparisonSchema = z.object({
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
+/** How two prediction files come to cover the same emails. */
+const SAME_ROWS_HINT = 'predict both models on one data file, with the same --split if any; models trained with different split settings hold out different rows, so use a test file neither was trained on';
+
 /** Pairs the two files' lines: by `id` when every line has one, else by position. */
 function align(challenger: readonly PredictionLine[], champion: readonly PredictionLine[]): Array<[PredictionLine, PredictionLine]> {
   const withIds = [...challenger, ...champion].every((l) => l.id !== undefined);
@@ -53,18 +56,18 @@ function align(challenger: readonly PredictionLine[], champion: readonly Predict
     if (byId.size !== champion.length) throw new ComparisonError('champion predictions repeat an id');
     if (new Set(challenger.map((l) => l.id)).size !== challenger.length) throw new ComparisonError('challenger predictions repeat an id');
     if (challenger.length !== champion.length) {
-      throw new ComparisonError(`challenger has ${challenger.length} lines, champion ${champion.length}: not the same test set`);
+      throw new ComparisonError(`challenger has ${challenger.length} lines, champion ${champion.length}: not the same test set (${SAME_ROWS_HINT})`);
     }
     return challenger.map((l) => {
       const other = byId.get(l.id as string);
       if (!other) {
-        throw new ComparisonError(`id ${l.id} is in the challenger's predictions only: not the same test set (models trained with different split seeds or shares hold out different rows: compare them on one test file instead of --split test)`);
+        throw new ComparisonError(`id ${l.id} is in the challenger's predictions only: not the same test set (${SAME_ROWS_HINT})`);
       }
       return [l, other];
     });
   }
   if (challenger.length !== champion.length) {
-    throw new ComparisonError(`challenger has ${challenger.length} lines, champion ${champion.length}: not the same test set`);
+    throw new ComparisonError(`challenger has ${challenger.length} lines, champion ${champion.length}: not the same test set (${SAME_ROWS_HINT})`);
   }
   return challenger.map((l, i) => [l, champion[i]]);
 }
