@@ -19,10 +19,11 @@ const NOT_NAME_CAPS = new Set(
     'iban bic swift depot konto pin tan eur usd chf gbp ag gmbh kg se ltd inc llc plc urgent dringend eilt eilig wichtig important asap bitte please info fyi achtung hinweis ps it hr am pm und and oder or',
     // What a fintech's customers write in capitals: products, indices, countries, orders, short replies.
     'etf etfs fonds fund funds aktie aktien anleihe anleihen bond bonds dax mdax sdax tecdax msci world stoxx ftse nasdaq sp index usa us uk eu',
-    // Banks, brokers and payment firms, which an email in capitals names after a title-like word (`HERR ING DIBA`) or
-    // signs with (`TRADE REPUBLIC`); `BANK`, `SPARKASSE`, `VOLKSBANK`, `COMMERZBANK`, `DEUTSCHE` are in NOT_NAME_WORDS.
-    'ing diba ingdiba dkb n26 comdirect consors consorsbank postbank targobank norisbank hypovereinsbank hvb unicredit raiffeisenbank kreissparkasse stadtsparkasse psd gls',
-    'trade republic scalable capital flatex degiro onvista smartbroker justtrade maxblue revolut bunq paypal klarna barclays bnp paribas santander',
+    // Banks, brokers and payment firms, which an email in capitals names after a title-like word (`HERR POSTBANK`) or
+    // signs with (`COMDIRECT`); `BANK`, `SPARKASSE`, `VOLKSBANK`, `COMMERZBANK`, `DEUTSCHE` are in NOT_NAME_WORDS. Those
+    // whose name is also a surname or a word (`DIBA`, `SANTANDER`, `TRADE`) are in BANK_PHRASES instead.
+    'ing ingdiba dkb n26 comdirect consors consorsbank postbank targobank norisbank hypovereinsbank hvb unicredit raiffeisenbank kreissparkasse stadtsparkasse psd gls',
+    'flatex degiro onvista smartbroker justtrade maxblue revolut bunq paypal klarna bnp paribas',
     'sparplan sparplans depotübertrag übertrag überweisung lastschrift dauerauftrag kündigung storno stornierung auftrag order kauf verkauf steuer steuern freistellungsauftrag steuerbescheinigung',
     'ok okay yes no ja nein note notiz sir madam call me back rückruf sofort danke thanks',
     // Verbs and small words an email in capitals puts after a name (`HERR MÜLLER HAT MIR ZUGESAGT`).
@@ -32,6 +33,33 @@ const NOT_NAME_CAPS = new Set(
     .join(' ')
     .split(' '),
 );
+
+/**
+ * Banks and brokers named by words that are also surnames or plain words: they name no one only together
+ * (`ING DIBA`, `TRADE REPUBLIC`), while `HERR DIBA` or `MARIA SANTANDER` are people.
+ */
+const BANK_PHRASES: readonly (readonly string[])[] = [
+  ['ing', 'diba'],
+  ['trade', 'republic'],
+  ['scalable', 'capital'],
+  ['banco', 'santander'],
+  ['santander', 'consumer'],
+  ['santander', 'bank'],
+  ['barclays', 'bank'],
+  ['barclays', 'plc'],
+];
+
+/** Which of a run of words belong to one of BANK_PHRASES (`ING DIBA`: both; `FARAH DIBA`: neither). */
+function inBankPhrase(words: readonly string[]): boolean[] {
+  const lower = words.map((w) => w.toLowerCase());
+  const marked = lower.map(() => false);
+  for (let i = 0; i < lower.length; i++) {
+    for (const phrase of BANK_PHRASES) {
+      if (phrase.every((p, k) => lower[i + k] === p)) for (let k = 0; k < phrase.length; k++) marked[i + k] = true;
+    }
+  }
+  return marked;
+}
 
 /** A name of capitals only (`ANNA SCHMIDT`, not `Jean DUPONT`). */
 export function isAllCaps(name: string): boolean {
@@ -55,7 +83,10 @@ const NAME_WORD_SPANS = /[^ \t]+/g;
 
 /** Words all in capitals of which one names no one (`BITTE UM RÜCKRUF`, `URGENT REPLY NEEDED`). */
 export function isCapsNotName(words: string): boolean {
-  return !LOWER_CASE.test(words) && words.split(/[ \t]+/).some(isCapsWordNotName);
+  if (LOWER_CASE.test(words)) return false;
+  const parts = words.split(/[ \t]+/);
+  const banked = inBankPhrase(parts);
+  return parts.some((w, i) => banked[i] || isCapsWordNotName(w));
 }
 
 /**
@@ -64,8 +95,10 @@ export function isCapsNotName(words: string): boolean {
  */
 export function capsTrimmed(name: string): [start: number, end: number] {
   const words = [...name.matchAll(NAME_WORD_SPANS)];
-  const first = words.findIndex((w) => !isCapsWordNotName(w[0]));
+  const banked = LOWER_CASE.test(name) ? words.map(() => false) : inBankPhrase(words.map((w) => w[0]));
+  const named = (w: RegExpMatchArray, i: number) => !banked[i] && !isCapsWordNotName(w[0]);
+  const first = words.findIndex(named);
   if (first < 0) return [0, 0];
-  const last = words.findLastIndex((w) => !isCapsWordNotName(w[0]));
+  const last = words.findLastIndex(named);
   return [words[first].index, words[last].index + words[last][0].length];
 }

@@ -192,6 +192,15 @@ describe('names and addresses in redactPii', () => {
     ]) expect(masked(text)).toBe(text);
     // A name next to one is still masked.
     expect(masked('HERR MÜLLER ING DIBA')).toBe('HERR [NAME] ING DIBA');
+    // A bank that is also a surname (Diba, Santander) is one only as its phrase: alone, or with a given name, it is a person.
+    for (const [text, expected] of [
+      ['SEHR GEEHRTER HERR SANTANDER,', 'SEHR GEEHRTER HERR [NAME],'],
+      ['HERR DIBA', 'HERR [NAME]'],
+      ['MIT FREUNDLICHEN GRÜSSEN\nMARIA SANTANDER', 'MIT FREUNDLICHEN GRÜSSEN\n[NAME]'],
+      ['MIT FREUNDLICHEN GRÜSSEN\nFARAH DIBA', 'MIT FREUNDLICHEN GRÜSSEN\n[NAME]'],
+      ['Viele Grüße\nFarah Diba\nPS: FARAH DIBA', 'Viele Grüße\n[NAME]\nPS: [NAME]'],
+      ['HERR TRADE', 'HERR [NAME]'],
+    ]) expect(masked(text)).toBe(expected);
     expect(masked('MIT FREUNDLICHEN GRÜSSEN\nKARL WEBER\nDKB')).toBe('MIT FREUNDLICHEN GRÜSSEN\n[NAME]\nDKB');
   });
 
