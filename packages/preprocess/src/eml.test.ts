@@ -92,5 +92,8 @@ describe('parseEml limits', () => {
     const raw = new Uint8Array(Buffer.from(`Subject: x\r\n\r\n${'\n'.repeat(100_000)}`));
     await expect(parseEml(raw)).rejects.toThrow(/lines, over the limit/);
     await expect(parseEml(crlf(['Subject: x', '', 'a', 'b']), { maxLines: 2 })).rejects.toThrow(/over the limit of 2/);
+    // Headers over the parser's limit are said so, not as a message that cannot be parsed.
+    const headers = Array.from({ length: 3000 }, (_, i) => `X-H${i}: ${'v'.repeat(100)}`);
+    await expect(parseEml(crlf([...headers, 'Subject: x', '', 'a']))).rejects.toThrow('its headers are over the limit of 262144 bytes (all parts together)');
   });
 });

@@ -94,6 +94,10 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   try {
     parsed = await PostalMime.parse(typeof raw === 'string' ? raw : utf8Headers(raw), { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS });
   } catch (cause) {
+    // The header limit is the parser's to say (its message names only the limit, no email text).
+    if (cause instanceof Error && /^Maximum header size of \d+ bytes exceeded$/.test(cause.message)) {
+      throw new EmlParseError(`its headers are over the limit of ${PARSER_LIMITS.maxHeadersSize} bytes (all parts together)`, { cause });
+    }
     throw new EmlParseError('the message could not be parsed as RFC 822 / MIME', { cause });
   }
   const from = parsed.from;
