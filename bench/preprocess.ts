@@ -15,6 +15,9 @@ import { passes, readCases, tally, type ReplyCase } from './preprocess-cases.js'
 import { measureLanguage } from './preprocess-language.js';
 import { countFromEnv } from './lib/env.js';
 
+// Read when the section is loaded, so bench/run.ts stops on a bad value before any section runs.
+const RUNS = countFromEnv('BENCH_RUNS', 15, 1, 1000);
+
 type Cleaner = (c: ReplyCase) => string;
 
 function asEmail(c: ReplyCase): Email {
@@ -183,7 +186,7 @@ export async function run(): Promise<SectionResult> {
   if (!data) return { section: 'preprocess', figures: [], tables: [], notes: ['skipped: ../shared/data is absent, so there are no fixtures to score'] };
   const cases = readCases(path.join(data, 'email-reply-fixtures', 'cases.jsonl'));
   const scored = score(cases);
-  const speed = throughput(cases, countFromEnv('BENCH_RUNS', 15, 1, 1000));
+  const speed = throughput(cases, RUNS);
   const adv = adversarial();
   const lang = await measureLanguage(data);
   const figures = [...scored.figures, ...speed.figures, ...adv.figures, ...lang.figures];

@@ -43,16 +43,20 @@ if (unknown.length > 0) {
   console.error(`bench: unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`);
   process.exit(2);
 }
-for (const name of wanted.length > 0 ? wanted : Object.keys(sections)) {
+// Every section reads its settings when loaded: all are loaded first, so a bad one stops the run before any work.
+const chosen = wanted.length > 0 ? wanted : Object.keys(sections);
+let runs: Section[];
+try {
+  runs = [];
+  for (const name of chosen) runs.push(await sections[name]());
+} catch (error) {
+  // A setting out of range is the caller's to fix: one line, not a stack.
+  if (!(error instanceof BenchSettingError)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exit(2);
+}
+for (const [i, name] of chosen.entries()) {
   console.error(`bench: ${name} ...`);
-  try {
-    const run = await sections[name]();
-    const result = await run();
-    for (const file of writeSection(result)) console.error(`bench: wrote ${file}`);
-  } catch (error) {
-    // A setting out of range is the caller's to fix: one line, not a stack.
-    if (!(error instanceof BenchSettingError)) throw error;
-    console.error(`bench: ${error.message}`);
-    process.exit(2);
-  }
+  const result = await runs[i]();
+  for (const file of writeSection(result)) console.error(`bench: wrote ${file}`);
 }

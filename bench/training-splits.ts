@@ -14,6 +14,10 @@ import { hasReference, REFERENCE_ABSENT, runReference, ticketFiles, writeReferen
 import { sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
 import { countFromEnv } from './lib/env.js';
 
+// Read when the section is loaded, so bench/run.ts stops on a bad value before any section runs.
+const SPLITS = countFromEnv('MAILROUTE_BENCH_SPLITS', 10);
+const MODEL_SEEDS = countFromEnv('MAILROUTE_BENCH_MODEL_SEEDS', 5);
+
 const CONFIG = 'bench/configs/tickets.json';
 
 const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -67,8 +71,8 @@ export async function run(): Promise<SectionResult> {
   const shared = sharedData();
   if (!shared) return { section, figures: [], tables: [], notes: ['Skipped: ../shared/data is absent (set MAILROUTE_SHARED_DATA to its path).'] };
   if (!hasReference()) return { section, figures: [], tables: [], notes: [`Skipped: this section only compares with the reference. ${REFERENCE_ABSENT}`] };
-  const splits = countFromEnv('MAILROUTE_BENCH_SPLITS', 10);
-  const modelSeeds = countFromEnv('MAILROUTE_BENCH_MODEL_SEEDS', 5);
+  const splits = SPLITS;
+  const modelSeeds = MODEL_SEEDS;
   const files = ticketFiles(shared);
   const base = await loadTrainingConfig(CONFIG);
   const tables: Table[] = [];

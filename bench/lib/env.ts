@@ -1,9 +1,10 @@
+/** A benchmark setting out of range: bench/run.ts says it in one line. */
+export class BenchSettingError extends Error {}
+
 /**
  * A whole number from the environment, checked: a typo (`BENCH_RUNS=abc`) stops the benchmark with the
  * variable's name instead of writing NaN into its results.
  */
-export class BenchSettingError extends Error {}
-
 export function countFromEnv(name: string, fallback: number, min = 0, max = 100): number {
   const raw = process.env[name] ?? String(fallback);
   const n = Number(raw);
