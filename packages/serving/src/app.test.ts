@@ -136,6 +136,9 @@ describe('POST /v1/classify', () => {
     }
     const feedback = await app.request('/v1/feedback', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xe4, 0x7d]) }));
     expect(feedback.status).toBe(415);
+    // UTF-16 is named by its byte-order mark.
+    const utf16 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from('\uFEFF{"emails":[]}', 'utf16le') }));
+    expect((await json(utf16)).detail).toBe('The body is not UTF-8 at byte 0 (0xFF), as JSON must be (UTF-16, by its byte-order mark): send it encoded as UTF-8.');
     // U+FFFD sent as UTF-8: the text was mangled before it came; classified, with a warning.
     const body = JSON.stringify({ emails: [{ id: 'cp', subject: 'Rechnung', body: 'Gr\uFFFD\uFFFDe' }] });
     const res = await json(app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body })));

@@ -88,7 +88,10 @@ const utf8 = new TextDecoder();
 async function readUtf8Body(c: Context<AppEnv>): Promise<void> {
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   if (!isUtf8(bytes)) {
-    throw new UnsupportedMediaTypeError(`The body is not UTF-8 at ${describeNonUtf8(bytes)}, as JSON must be (windows-1252 or Latin-1 bytes?): send it encoded as UTF-8.`);
+    // A UTF-16 byte-order mark says what it is; anything else is most often a Western single-byte charset.
+    const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+    const guess = utf16 ? 'UTF-16, by its byte-order mark' : 'windows-1252 or Latin-1 bytes?';
+    throw new UnsupportedMediaTypeError(`The body is not UTF-8 at ${describeNonUtf8(bytes)}, as JSON must be (${guess}): send it encoded as UTF-8.`);
   }
   // Hono keeps each body read as a promise under its kind (typed as the value; its `json()` reads `text`).
   (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(utf8.decode(bytes));

@@ -18,19 +18,20 @@ describe('firstNonUtf8', () => {
   });
 
   it('refuses what isUtf8 refuses: overlong forms, surrogates, past U+10FFFF, cut sequences, stray continuations', () => {
-    const cases = [
-      bytes(0xc0, 0xaf), // overlong '/'
-      bytes(0xe0, 0x80, 0xaf), // overlong
-      bytes(0xed, 0xa0, 0x80), // surrogate D800
-      bytes(0xf4, 0x90, 0x80, 0x80), // U+110000
-      bytes(0xf5, 0x80, 0x80, 0x80),
-      bytes(0x61, 0xe2, 0x82), // '€' cut short
-      bytes(0x80),
-      bytes(0xe2, 0x28, 0xa1),
+    // Each with the place of the sequence that breaks it.
+    const cases: Array<[Uint8Array, number]> = [
+      [bytes(0xc0, 0xaf), 0], // overlong '/'
+      [bytes(0x61, 0xe0, 0x80, 0xaf), 1], // overlong
+      [bytes(0xed, 0xa0, 0x80), 0], // surrogate D800
+      [bytes(0x61, 0x62, 0xf4, 0x90, 0x80, 0x80), 2], // U+110000
+      [bytes(0xf5, 0x80, 0x80, 0x80), 0],
+      [bytes(0x61, 0xe2, 0x82), 1], // '€' cut short
+      [bytes(0x61, 0x80), 1],
+      [bytes(0xc3, 0xa4, 0xe2, 0x28, 0xa1), 2], // 'ä', then a broken sequence
     ];
-    for (const c of cases) {
+    for (const [c, at] of cases) {
       expect(isUtf8(c)).toBe(false);
-      expect(firstNonUtf8(c)).toBeGreaterThanOrEqual(0);
+      expect(firstNonUtf8(c)).toBe(at);
     }
     // The edges that are valid.
     for (const c of [bytes(0xc2, 0x80), bytes(0xe0, 0xa0, 0x80), bytes(0xed, 0x9f, 0xbf), bytes(0xf0, 0x90, 0x80, 0x80), bytes(0xf4, 0x8f, 0xbf, 0xbf)]) {
