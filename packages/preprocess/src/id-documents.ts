@@ -6,6 +6,7 @@
  * value right after one.
  */
 import type { Hit } from './redact.js';
+import { YEAR } from './patterns.js';
 
 /** `Nr.`, `No.`, `Nummer`, `number`, `#` or `ID` after a document's word (`Reisepass Nr.`, `Ausweis-ID`). */
 const NUMBER_WORD = String.raw`(?:[- ]?(?:nummer|nr\.?|no\.?|number|id|#))?`;
@@ -41,8 +42,6 @@ const SPACED_GROUPS = /[A-Z0-9]{1,16}(?: [A-Z0-9]{1,16}){1,5}(?![\p{L}\p{N}])/uy
 const LICENCE_CLASSES = new Set(['AM', 'A1', 'A2', 'BE', 'B1', 'B17', 'B96', 'C1', 'C1E', 'CE', 'D1', 'D1E', 'DE']);
 const DIGIT = /\d/;
 const LETTER = /[A-Z]/;
-/** Four digits that read as a year (`2019`): after a number it is the date it was issued, not part of it. */
-const YEAR = /^(?:19|20)\d\d$/;
 
 /**
  * Where a driving licence number written in blank-separated groups (SPACED_GROUPS) and starting at `at` ends,
@@ -70,6 +69,7 @@ function spacedLicenceEnd(text: string, at: number): number {
     if (!DIGIT.test(g) && (g.length > 5 || (i > 0 && !DIGIT.test(groups[i - 1])))) break;
     n = i + 1;
   }
+  // A year after the number is the date it was issued, not part of it.
   while (n > 0 && (!DIGIT.test(groups[n - 1]) || YEAR.test(groups[n - 1]))) n -= 1;
   if (n < 2) return -1;
   const number = groups.slice(0, n).join(' ');

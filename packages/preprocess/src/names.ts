@@ -16,6 +16,7 @@
  */
 import { composeDiacritics } from './compose.js';
 import { capsTrimmed, isAllCaps, isCapsNotName, isClosingPhrase, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
+import { YEAR } from './patterns.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
@@ -113,11 +114,6 @@ const GERMAN_STREET = new RegExp(
   String.raw`${BEFORE}(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
   'uy',
 );
-/**
- * A house number that reads as a year: after a word ending like a street (`Spring 2026`, `SPRING 2026`,
- * `Offering 2026`: `ring`) it is a date, unless a postal code and town follow (`Musterstraße 1999, 10115 Berlin`).
- */
-const YEAR = /^(?:19|20)\d\d$/;
 /** The house number and one to three capitalised words that end right before the street type. */
 const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
 
@@ -329,6 +325,8 @@ export function addressHits(text: string): Hit[] {
   for (let cue = GERMAN_CUE.exec(text); cue !== null; cue = GERMAN_CUE.exec(text)) {
     const start = streetStart(text, cue.index);
     const street = stickyAt(GERMAN_STREET, text, start);
+    // A house number that reads as a year after a word ending like a street (`Spring 2026`, `Offering 2026`) is a
+    // date, unless a postal code and town follow (`Musterstraße 1999, 10115 Berlin`).
     if (street === null || (YEAR.test(street[1]) && street[2] === undefined)) continue;
     hits.push({ type: 'ADDRESS', start, end: start + street[0].length, placeholder: '[ADDRESS]' });
     GERMAN_CUE.lastIndex = Math.max(GERMAN_CUE.lastIndex, start + street[0].length);

@@ -3,6 +3,8 @@
 import { isTrimSpace } from './blank.js';
 
 export const MAX_LINE = 400;
+/** Four digits that read as a year (`2019`, `2026`): an issue date after an id number, a date after a street-like word. */
+export const YEAR = /^(?:19|20)\d\d$/;
 
 /** Strips Markdown-style bold/italic markers that Outlook and mail clients put around header keys. */
 export function stripMarkers(line: string): string {
