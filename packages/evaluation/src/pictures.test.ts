@@ -93,6 +93,20 @@ describe('pictures', () => {
     expect(highest).toBeGreaterThan(lines[1].y + 4);
   });
 
+  it('makes room for wide row and column labels (capitals), by their measured width', () => {
+    const labels = ['W'.repeat(30), 'MMMMMMMMMMMMMMMMMMMM', 'ok'];
+    const wide = evaluatePredictions(syntheticPredictionLines({ n: 90, seed: 7, tasks: { queue: labels } })).tasks[0].metrics;
+    const svg = confusionHeatmapSvg(wide);
+    const [, left, top] = (/<rect x="(\d+)" y="(\d+)" width="\d+" height="\d+" fill="none" stroke="#888"\/>/.exec(svg) ?? []).map(Number);
+    const lastSubtitle = Math.max(...[...svg.matchAll(/<text x="20" y="(\d+)" font-size="13" fill="#444">/g)].map((m) => Number(m[1])));
+    for (const [i, label] of wide.labels.entries()) {
+      // A row label ends 6 px left of the matrix and starts right of the axis caption (x 16, about 10 px wide).
+      expect(left - 6 - textWidth(`${label} (${wide.perClass[i].support})`, 13), label).toBeGreaterThanOrEqual(30);
+      // A column label, rotated, ends 6 px above it and starts below the subtitle.
+      expect(top - 6 - textWidth(label, 13), label).toBeGreaterThan(lastSubtitle + 4);
+    }
+  });
+
   it('widens a matrix picture to its title', () => {
     const two = evaluatePredictions(syntheticPredictionLines({ n: 50, seed: 3, tasks: { area: ['retail', 'wealth'] } })).tasks[0].metrics;
     const title = `Confusion matrix: ${'customer_segment_of_the_private_banking_division_'.repeat(2)}`;

@@ -23,11 +23,11 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
   const order = options.order === 'labels' ? metrics.labels.map((_, i) => i) : supportOrder(metrics);
   const cell = Math.max(11, Math.min(44, Math.floor(880 / Math.max(1, n))));
   const fontSize = Math.max(9, Math.min(13, cell - 2));
-  const maxChars = Math.max(...metrics.labels.map((l) => l.length), 4);
-  const labelChars = Math.min(32, maxChars);
-  const supportChars = String(Math.max(...metrics.perClass.map((c) => c.support), 0)).length + 3;
-  const charW = fontSize * 0.62;
-  const left = Math.ceil((labelChars + supportChars) * charW) + 40;
+  const labelChars = 32;
+  // Room for the widest row label (`label (support)`) and the tallest rotated column label, by textWidth.
+  const rowLabels = metrics.labels.map((l, i) => `${truncate(l, labelChars)} (${metrics.perClass[i].support})`);
+  const left = Math.ceil(Math.max(textWidth('xxxx (0)', fontSize), ...rowLabels.map((l) => textWidth(l, fontSize)))) + 40;
+  const columnHeight = Math.ceil(Math.max(textWidth('xxxx', fontSize), ...metrics.labels.map((l) => textWidth(truncate(l, labelChars), fontSize))));
   const grid = cell * n;
   const legendW = 110;
   const title = options.title ?? 'Confusion matrix';
@@ -37,7 +37,7 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
   const fitted = Math.max(left + grid + legendW + 30, 780, Math.ceil(textWidth(title, TITLE_SIZE, true)) + 2 * MARGIN);
   const lines = wrapText(subtitle, fitted - 2 * MARGIN, SUBTITLE_SIZE);
   const width = Math.max(fitted, ...lines.map((l) => Math.ceil(textWidth(l, SUBTITLE_SIZE)) + 2 * MARGIN));
-  const top = 80 + (lines.length - 1) * SUBTITLE_LINE + Math.ceil(labelChars * charW);
+  const top = 80 + (lines.length - 1) * SUBTITLE_LINE + columnHeight;
   // Tall enough for the legend too (10 steps, its two captions), which a grid of few labels is not.
   const height = top + Math.max(grid + 50, LEGEND_HEIGHT + 20);
   const showCounts = options.showCounts ?? n <= 25;
@@ -49,9 +49,8 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
   order.forEach((ri, r) => {
     const row = metrics.confusion.normalized[ri];
     const y = top + r * cell;
-    const label = truncate(metrics.labels[ri], labelChars);
     parts.push(
-      `<text x="${left - 6}" y="${r2(y + cell / 2 + fontSize * 0.35)}" font-size="${fontSize}" text-anchor="end" fill="#222">${esc(label)} (${metrics.perClass[ri].support})</text>`,
+      `<text x="${left - 6}" y="${r2(y + cell / 2 + fontSize * 0.35)}" font-size="${fontSize}" text-anchor="end" fill="#222">${esc(rowLabels[ri])}</text>`,
     );
     order.forEach((ci, c) => {
       const v = row[ci];
