@@ -36,6 +36,8 @@ describe('comparePredictions', () => {
     expect(() => comparePredictions(strong, weak.slice(1))).toThrow(ComparisonError);
     // It says how to get two files of the same emails.
     expect(() => comparePredictions(strong, weak.slice(1))).toThrow(/lines, champion \d+: not the same test set \(predict both models on one data file, with the same --split if any/);
+    // Not only other split settings: another taxonomy of the split's task holds out other rows too.
+    expect(() => comparePredictions(strong, weak.slice(1))).toThrow(/different split settings or a different taxonomy of the split's task hold out different rows/);
     const other = weak.map((l) => ({ ...l, truth: { ...l.truth, queue: l.truth.queue === 'cards' ? 'loans' : 'cards' } }));
     expect(() => comparePredictions(strong, other)).toThrow(/truth/);
     const repeated = strong.map((l, i) => (i === 1 ? { ...strong[0] } : l));

@@ -46,7 +46,7 @@ export const ComparisonSchema = z.object({
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
 /** How two prediction files come to cover the same emails. */
-const SAME_ROWS_HINT = 'predict both models on one data file, with the same --split if any; models trained with different split settings hold out different rows, so use a test file neither was trained on';
+const SAME_ROWS_HINT = "predict both models on one data file, with the same --split if any; models trained with different split settings or a different taxonomy of the split's task hold out different rows, so use a test file neither was trained on";
 
 /** Pairs the two files' lines: by `id` when every line has one, else by position. */
 function align(challenger: readonly PredictionLine[], champion: readonly PredictionLine[]): Array<[PredictionLine, PredictionLine]> {

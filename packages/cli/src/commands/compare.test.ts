@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
+import { loadDemoConfig, parseTrainingConfig, type TrainingConfig } from '@mailroute/training';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
+import { splitShapeDifferences } from './compare.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,5 +84,26 @@ describe('mailroute compare', () => {
 
   it('exits 2 without both prediction files', async () => {
     expect((await run(['compare', '--challenger', 'weak.jsonl'])).code).toBe(2);
+  });
+});
+
+describe('what shapes the rows --split test holds out', () => {
+  const withQueue = (config: TrainingConfig, change: (t: TrainingConfig['tasks'][number]) => object): TrainingConfig =>
+    parseTrainingConfig({ ...config, tasks: config.tasks.map((t) => (t.name === 'queue' ? { ...t, ...change(t) } : t)) });
+
+  it('names the split task\'s taxonomy when only it differs (a queue merged into another), not the split settings', async () => {
+    const champion = await loadDemoConfig();
+    expect(champion.split).toMatchObject({ kind: 'stratified', on: 'queue' });
+    const merged = withQueue(champion, (t) => ({ labels: t.labels?.filter((l) => l !== 'complaints'), aliases: { ...t.aliases, complaints: 'account_management' } }));
+    expect(splitShapeDifferences(merged, champion)).toEqual([
+      "the queue task's taxonomy differs, and the split groups rows by its labels (labels complaints only in the champion's, aliases complaints->account_management only in the challenger's)",
+    ]);
+    const rare = withQueue(champion, (t) => ({ minCount: t.minCount + 5, rare: 'drop', retired: ['advisory'], labels: t.labels?.filter((l) => l !== 'advisory') }));
+    expect(splitShapeDifferences(rare, champion)[0]).toMatch(/labels advisory only in the champion's, retired advisory only in the challenger's, minCount 15 vs 10, rare labels become drop vs other\)$/);
+    // Another task's taxonomy does not group the rows; the settings and the text columns do.
+    const topic = parseTrainingConfig({ ...champion, tasks: champion.tasks.map((t) => (t.name === 'topic' ? { ...t, minCount: 99 } : t)) });
+    expect(splitShapeDifferences(topic, champion)).toEqual([]);
+    const other = parseTrainingConfig({ ...champion, split: { ...champion.split, seed: 3 }, columns: { ...champion.columns, body: 'text' } });
+    expect(splitShapeDifferences(other, champion)).toEqual([`they were trained with different split settings (seed 3 vs 0)`, `they read the text or ids from other columns (body text vs ${champion.columns.body})`]);
   });
 });

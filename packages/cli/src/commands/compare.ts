@@ -14,7 +14,7 @@ import {
   type GatePolicy,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import { alignToTaxonomy, jsonErrorPlace, type SplitConfig, type TrainingConfig } from '@mailroute/training';
+import { alignToTaxonomy, jsonErrorPlace, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
@@ -101,24 +101,76 @@ interface HeldOut {
   config: TrainingConfig;
 }
 
+const shown = (v: unknown) => (v === undefined ? 'none' : String(v));
+
 /** The split settings in which two configs differ, as `seed 7 vs 0` (the challenger's first). */
 function splitDifferences(a: SplitConfig, b: SplitConfig): string[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as Array<keyof SplitConfig>;
-  const shown = (v: unknown) => (v === undefined ? 'none' : String(v));
   return keys.filter((k) => a[k] !== b[k]).map((k) => `${k} ${shown(a[k])} vs ${shown(b[k])}`);
+}
+
+/** `x only in the challenger's`, `y only in the champion's`: what one list has and the other lacks. */
+function onlyIn(what: string, a: readonly string[], b: readonly string[]): string[] {
+  const inA = a.filter((x) => !b.includes(x));
+  const inB = b.filter((x) => !a.includes(x));
+  return [...(inA.length > 0 ? [`${what} ${inA.join(', ')} only in the challenger's`] : []), ...(inB.length > 0 ? [`${what} ${inB.join(', ')} only in the champion's`] : [])];
+}
+
+/**
+ * How two versions of one task's taxonomy differ (the challenger's first): its label column, labels,
+ * aliases, retired labels, minCount and what rare labels become. Each turns some rows' labels into others.
+ */
+export function taxonomyDifferences(a: TaskConfig, b: TaskConfig): string[] {
+  const out: string[] = [];
+  if (taskColumn(a) !== taskColumn(b)) out.push(`column ${taskColumn(a)} vs ${taskColumn(b)}`);
+  if (a.labels === undefined || b.labels === undefined) {
+    if (a.labels !== b.labels) out.push(`labels ${a.labels ? `${a.labels.length} listed` : 'any'} vs ${b.labels ? `${b.labels.length} listed` : 'any'}`);
+  } else out.push(...onlyIn('labels', a.labels, b.labels));
+  const aliasOf = (t: TaskConfig) => Object.entries(t.aliases).map(([from, to]) => `${from}->${to}`);
+  out.push(...onlyIn('aliases', aliasOf(a), aliasOf(b)));
+  out.push(...onlyIn('retired', a.retired, b.retired));
+  if (a.minCount !== b.minCount) out.push(`minCount ${a.minCount} vs ${b.minCount}`);
+  if (a.rare !== b.rare) out.push(`rare labels become ${a.rare} vs ${b.rare}`);
+  return out;
+}
+
+/**
+ * What in two training configs (the challenger's, the champion's) shapes which rows a split holds out, and
+ * differs: the split settings; for a stratified split, the taxonomy of its `on` task (the rows are grouped by
+ * that task's labels after aliases, retired labels and minCount, and the groups taken in the order of their
+ * names); the columns the text (the duplicate keys) and ids come from; for a time split, the time column.
+ * Empty when none of these differ.
+ */
+export function splitShapeDifferences(a: TrainingConfig, b: TrainingConfig): string[] {
+  const out: string[] = [];
+  const split = splitDifferences(a.split, b.split);
+  if (split.length > 0) out.push(`they were trained with different split settings (${split.join(', ')})`);
+  if (a.split.kind === 'stratified' && b.split.kind === 'stratified' && a.split.on === b.split.on) {
+    const on = a.split.on;
+    const [ta, tb] = [a.tasks.find((t) => t.name === on), b.tasks.find((t) => t.name === on)];
+    const differ = ta && tb ? taxonomyDifferences(ta, tb) : [];
+    if (differ.length > 0) out.push(`the ${on} task's taxonomy differs, and the split groups rows by its labels (${differ.join(', ')})`);
+  }
+  const keys = ['subject', 'body', 'html', 'id', ...(a.split.kind === 'time' || b.split.kind === 'time' ? (['receivedAt'] as const) : [])] as const;
+  const columns = keys.filter((k) => a.columns[k] !== b.columns[k]).map((k) => `${k} ${shown(a.columns[k])} vs ${shown(b.columns[k])}`);
+  if (a.literalNewlines !== b.literalNewlines) columns.push(`literalNewlines ${a.literalNewlines} vs ${b.literalNewlines}`);
+  if (columns.length > 0) out.push(`they read the text or ids from other columns (${columns.join(', ')})`);
+  return out;
 }
 
 /**
  * With --split test, both models must have held out the same rows of --data; when they did not, says why
- * (their split settings, when those differ) and what to do, before either model predicts.
+ * (what in their training configs shapes the split and differs) and what to do, before either model predicts.
  */
 function checkSameTestRows(challenger: HeldOut, champion: HeldOut): void {
   const theirs = new Set(champion.ids);
   const common = challenger.ids.filter((id) => theirs.has(id)).length;
   if (common === challenger.ids.length && common === champion.ids.length) return;
   const counts = `challenger ${challenger.modelId}: ${challenger.ids.length} rows, champion ${champion.modelId}: ${champion.ids.length}, ${common} in both`;
-  const differ = splitDifferences(challenger.config.split, champion.config.split);
-  const why = differ.length > 0 ? `they were trained with different split settings (${differ.join(', ')})` : 'their split settings agree, so one of them split the rows by other keys (trained by another version of mailroute)';
+  const differ = splitShapeDifferences(challenger.config, champion.config);
+  const split = challenger.config.split;
+  const agree = `their split settings${split.kind === 'stratified' ? `, the ${split.on} task's taxonomy` : ''} and text and id columns agree, yet the rows they split or the way they split them differ`;
+  const why = differ.length > 0 ? differ.join(' and ') : agree;
   throw new ComparisonError(
     `--split test: the models held out different rows of the data (${counts}): ${why}; compare them on a separate test file neither was trained on, with --data <file> and no --split`,
   );
@@ -144,7 +196,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--challenger <file>', "the challenger's predictions JSONL (or a model with --data); named in the report by the model id its lines carry, else by the file name")
     .option('--champion <file>', "the champion's predictions JSONL on the same test set (or a model with --data)")
     .option('--data <files...>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
-    .option('--split <name>', '"test": compare on the rows held out when the models were trained from --data (both must have trained on it)')
+    .option('--split <name>', '"test": compare on the rows held out when the models were trained from --data (both must have trained on it, with the same split settings and split-task taxonomy)')
     .option('--config <file>', 'training config to read --data with for both models (default: the challenger\'s stored config for both; with --split test, each model\'s own)');
   addReadFlags(command)
     .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and no mean drop)')

@@ -99,6 +99,23 @@ describe('evaluate and compare with a model', () => {
     expect(res.stderr).not.toContain('predict challenger');
   }, 120_000);
 
+  it('says, with --split test, that a challenger whose split task was merged held out other rows, naming the taxonomy, not a version', async () => {
+    // The champion's own file and split settings; the queue complaints merged into account_management.
+    const config = await loadDemoConfig();
+    const tasks = config.tasks.map((t) => (t.name === 'queue' ? { ...t, labels: t.labels?.filter((l) => l !== 'complaints'), aliases: { ...t.aliases, complaints: 'account_management' } } : t));
+    writeFileSync(path.join(dir, 'merged.json'), JSON.stringify({ ...config, tasks, model: { ...config.model, epochs: 2 } }));
+    const trained = await run(['train', '--config', 'merged.json', '--data', path.join(home, 'demo.csv')]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    const res = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', path.join(home, 'demo.csv'), '--split', 'test', '--resamples', '20']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      "in both): the queue task's taxonomy differs, and the split groups rows by its labels (labels complaints only in the champion's, aliases complaints->account_management only in the challenger's); compare them on a separate test file",
+    );
+    expect(res.stderr).not.toMatch(/version|split settings/);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+  }, 120_000);
+
   it('compares a new model with the demo champion on the rows both held out, as the README walkthrough does', async () => {
     // `demo-data` writes what the demo champion was trained on (here its 400 rows), so the split is the same.
     expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '400'])).code).toBe(0);
