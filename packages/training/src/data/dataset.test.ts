@@ -108,6 +108,23 @@ describe('loadDataset', () => {
     expect(ds.skipped).toHaveLength(2);
   });
 
+  it('lists skipped rows in file order, the reader\'s field-count problems among the rows\' own', async () => {
+    // Line 3: a bad date (found reading the row); line 5: 5 fields (found by the CSV reader, first).
+    const p = file('order.csv', header + '1,s,b,,payments,x\n2,s,b,yesterday,tax,x\n3,s,b,,tax,x\n4,s,b,,tax\n');
+    const ds = await loadDataset(p, cfg({ onBadRow: 'skip' }));
+    expect(ds.badRowPlaces).toEqual([`${p}:3`, `${p}:5`]);
+    expect(ds.skipped).toHaveLength(2);
+    expect(ds.skipped[0]).toContain(`${p}:3, column "receivedAt" (4): not a date/time`);
+    expect(ds.skipped[1]).toContain(`${p}:5: 5 fields, the header has 6`);
+    // And the first problems a failing load lists are the first in the file.
+    const err = (await loadDataset(p, cfg()).catch((e: unknown) => e)) as DatasetError;
+    expect(err.problems).toEqual(ds.skipped);
+    // Each file in turn, in the order given.
+    const q = file('order2.csv', header + '1,s,b,,tax\n2,s,b,,nope,x\n');
+    const two = await loadDataset([q, p], cfg({ onBadRow: 'skip' }));
+    expect(two.badRowPlaces).toEqual([`${q}:2`, `${q}:3`, `${p}:3`, `${p}:5`]);
+  });
+
   it('reads a bare quote inside an unquoted field as text', async () => {
     const p = file('quote.csv', header + '1,my 5" screen,broke "again",,support,x\n2,s,"quoted ""twice""",,tax,x\n');
     const ds = await loadDataset(p, cfg());

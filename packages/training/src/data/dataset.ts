@@ -211,9 +211,10 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   let read = 0;
   for (const file of files) {
     const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : 'config');
-    problems.push(...(source.problems ?? []));
+    // The reader's problems (a line with too many fields) and the rows' (a bad date) with their lines, put in file order below.
+    const found: Array<{ line: number; problem: string }> = (source.problems ?? []).map((problem, i) => ({ line: source.problemLines?.[i] ?? 0, problem }));
+    const badLines = [...(source.problemLines ?? [])];
     badRows += source.problems?.length ?? 0;
-    badRowPlaces.push(...(source.problemLines ?? []).map((line) => `${file}:${line}`));
     read += source.records.length + (source.problems?.length ?? 0);
     checkRepeatedColumns(source, config);
     let fileConfig = config;
@@ -221,13 +222,19 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     if (options.textColumnsOnly) fileConfig = present ? presentColumns(present, config) : config;
     else checkColumns(present, config);
     for (const record of source.records) {
-      const row = readRow(record, fileConfig, problems);
+      const rowProblems: string[] = [];
+      const row = readRow(record, fileConfig, rowProblems);
       if (row) pending.push(row);
       else {
         badRows++;
-        badRowPlaces.push(`${record.file}:${record.line}`);
+        badLines.push(record.line);
+        for (const problem of rowProblems) found.push({ line: record.line, problem });
       }
     }
+    // Stable: a row's problems keep their order (its columns').
+    found.sort((a, b) => a.line - b.line);
+    problems.push(...found.map((f) => f.problem));
+    badRowPlaces.push(...badLines.sort((a, b) => a - b).map((line) => `${file}:${line}`));
   }
   if (problems.length > 0 && config.onBadRow === 'fail') {
     const listed = problems.slice(0, MAX_LISTED).join(' | ');
