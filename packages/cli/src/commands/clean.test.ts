@@ -45,7 +45,7 @@ describe('mailroute clean', () => {
     writeFileSync(path.join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
     const r = await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl'], dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/in\.jsonl:2: skipped: column 2: not JSON \(.+\)/);
+    expect(r.stderr).toMatch(/in\.jsonl:2: skipped: column 2: not JSON\n/);
     expect(r.stderr).toContain('in.jsonl:4: skipped: invalid line: format');
     const out = readOut(path.join(dir, 'out.jsonl'));
     expect(out.map((o) => o.id)).toEqual(['a', 'b', 'd']);
@@ -106,6 +106,23 @@ describe('mailroute clean', () => {
     expect(readOut(path.join(dir, 'named.jsonl'))[0].id).toBe('4711@mail.example.com'); // as POST /v1/classify/eml names it
     expect(line.text).toContain('Viele Grüße\n[NAME]'); // the signature stays in scope quotes, its name masked
     expect(line.language).toBe('de');
+  });
+
+  it('reads a batch saved with a byte order mark from line 1, and never quotes a line that is not JSON', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    // One line, saved with a BOM (as Windows editors do): its line, not "no line could be used".
+    writeFileSync(path.join(dir, 'bom.jsonl'), `\uFEFF${JSON.stringify({ id: 'a', format: 'text', input: 'Bitte Depot übertragen.' })}\n`);
+    const bom = await run(['clean', '--in', 'bom.jsonl', '--out', 'bom.out.jsonl'], dir);
+    expect(bom.code, bom.stderr).toBe(0);
+    expect(readOut(path.join(dir, 'bom.out.jsonl')).map((o) => o.id)).toEqual(['a']);
+    // V8's message quotes the start of the line ("Sehr geeh"... is not valid JSON), which may be an email's text: only where it breaks is said.
+    const lines = ['Sehr geehrte Frau Beispiel, IBAN DE89370400440532013000', '{"id":"b","format":"text","input":"Kontostand 4711 EUR}', '{"id":"c","format":"text"} Erika', JSON.stringify({ id: 'd', format: 'text', input: 'ok' })];
+    writeFileSync(path.join(dir, 'leak.jsonl'), `${lines.join('\n')}\n`);
+    const leak = await run(['clean', '--in', 'leak.jsonl', '--out', 'leak.out.jsonl'], dir);
+    expect(leak.code).toBe(0);
+    const said = leak.stderr.split('\n').filter((l) => l.includes(': skipped: '));
+    expect(said).toEqual(['leak.jsonl:1: skipped: column 1: not JSON', 'leak.jsonl:2: skipped: column 56: not JSON', 'leak.jsonl:3: skipped: column 28: not JSON']);
+    expect(leak.stderr).not.toMatch(/Sehr|Kontostand|Erika|4711|valid JSON/);
   });
 
   it('says the first few skipped lines and counts the rest per reason', async () => {

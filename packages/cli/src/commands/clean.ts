@@ -148,6 +148,8 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   /** Skipped lines past the first few, per reason; the keys of the first JSON line that is no clean input line. */
   const unshown = new Map<string, number>();
   let firstKeys: string[] | undefined;
+  // A byte order mark (Windows editors save one) is not part of line 1, as in the training reader.
+  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
   const progress = createProgress(ctx, 'clean');
   try {
     if (inPath.toLowerCase().endsWith('.eml')) {
@@ -158,7 +160,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
       keep(outputLine(id ?? path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact));
       progress.update(1, 1);
     } else {
-      const lines = raw.toString('utf8').split('\n');
+      const lines = text.split('\n');
       const total = lines.filter((l) => l.trim() !== '').length;
       let done = 0;
       for (let i = 0; i < lines.length; i += 1) {
@@ -168,8 +170,9 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
           try {
             json = JSON.parse(lines[i]);
           } catch (cause) {
-            const offset = jsonErrorOffset(lines[i]);
-            throw new SkippedLine(`${offset === undefined ? '' : `column ${offset + 1}: `}not JSON (${(cause as Error).message.split('\n')[0]})`, 'not JSON');
+            // Only where the JSON breaks: V8's message quotes the line (`"id,subject"... is not valid JSON`), and the line may be email text.
+            const offset = jsonErrorOffset(lines[i]) ?? Number(/at position (\d+)/.exec((cause as Error).message)?.[1] ?? NaN);
+            throw new SkippedLine(`${Number.isNaN(offset) ? '' : `column ${offset + 1}: `}not JSON`, 'not JSON');
           }
           const parsed = CleanInputLineSchema.safeParse(json);
           if (!parsed.success) {
@@ -204,7 +207,6 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   }
   if (outLines.length === 0 && skipped > 0) {
     // Not one line was a clean input line: another kind of file, said once, and no empty output written.
-    const text = raw.toString('utf8');
     const first = text.trimStart().split('\n')[0] ?? '';
     const looks = !first.startsWith('{') ? ' (it looks like CSV or plain text, not JSONL)' : firstKeys && firstKeys.length > 0 ? ` (its lines have ${firstKeys.slice(0, 6).join(', ')}${firstKeys.length > 6 ? ', …' : ''}: a training export, not clean's input)` : '';
     throw new CleanNothingUsableError(`no line of ${flags.in} could be used (${skipped} skipped)${looks}: each line must be a JSON object ${LINE_FORMAT}, or --in one .eml file`);
