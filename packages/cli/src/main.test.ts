@@ -36,6 +36,20 @@ describe('mailroute', () => {
     expect((await run(['help', 'train'])).code).toBe(0);
   });
 
+  it('says the unknown command of `help <command>` as for the command itself, not the general help', async () => {
+    const said = await run(['trian']);
+    for (const argv of [['help', 'trian'], ['help', 'trian', '--help']]) {
+      const { code, stdout, stderr } = await run(argv);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(said.stderr);
+      expect(stderr).not.toContain('Usage:');
+    }
+    expect(said.stderr).toMatch(/^error: unknown command 'trian'\n\(Did you mean train\?\)\n/);
+    // `help` alone is still the general help.
+    expect((await run(['help'])).stdout).toContain('Usage: mailroute');
+  });
+
   it('says in one line, exit code 2, that a program of some commands only (the serve bundle) does not run another', async () => {
     const out = captureStream();
     const err = captureStream();

@@ -78,7 +78,10 @@ export async function runProgram(program: Command, argv: string[], ctx: CliConte
       ctx.stderr.write(`mailroute: ${options.unknownCommand(word)}\n`);
       return 2;
     }
-    // Commander would answer `<unknown> --help` with the general help and exit code 0: the unknown command is the error.
+    // Commander would answer `<unknown> --help` with the general help and exit code 0, and `help <unknown>` with it
+    // and exit code 2: the unknown command is the error, said as for `<unknown>` (with "Did you mean").
+    const helpAt = argv.findIndex((a) => !a.startsWith('-'));
+    if (argv[helpAt] === 'help') argv = argv.filter((_, i) => i !== helpAt);
     argv = argv.filter((a) => a !== '--help' && a !== '-h');
   }
   // Commander's messages are held until parsing ends (the action starts), so that one can be replaced.
