@@ -233,7 +233,8 @@ function parseJsonl(file: string, text: string): SourceFile {
       const offset = jsonErrorOffset(raw);
       // Columns count from 1 in the line as it is (before trimming); V8's 0-based "position" is left out.
       const col = offset === undefined ? '' : `, column ${offset + 1 + lines[i].indexOf(raw)}`;
-      const why = (cause as Error).message.replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '');
+      // V8's message without its position and without the start of the line it quotes (email text).
+      const why = (cause as Error).message.replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '').replace(/,? ".*"(?:\.\.\.)? is not valid JSON$/s, ' (not valid JSON)');
       problems.push(`${file}:${i + 1}${col}: not JSON (${why})`);
       problemLines.push(i + 1);
       continue;
