@@ -84,10 +84,10 @@ describe('mailroute', () => {
     expect(value.code).toBe(2);
     expect(value.stderr).toContain("required option '--model <ref>' not specified");
     expect(value.stderr).not.toContain('unknown option');
-    // An unknown option without a missing required one is Commander's own error, as before.
+    // An unknown option without a missing required one is said the same way, in one line.
     const other = await run(['registry', 'list', '--jsn']);
     expect(other.code).toBe(2);
-    expect(other.stderr).toContain("unknown option '--jsn'");
+    expect(other.stderr).toBe("mailroute: unknown option '--jsn' (did you mean --json?)\n(run with --help for usage)\n");
     // Known options, --no- forms and values are not taken for unknown ones.
     const clean = await run(['clean', '--no-redact', '--scope', 'quotes', '--out', 'o.jsonl']);
     expect(clean.code).toBe(2);

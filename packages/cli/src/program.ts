@@ -98,9 +98,10 @@ export async function runProgram(program: Command, argv: string[], ctx: CliConte
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      const text = error.code === 'commander.missingMandatoryOptionValue' ? hint?.(program, argv) : undefined;
+      // An unknown option is said in one line, with the nearest known one; so is one given where a required
+      // option is missing, alone: the option "missing" is most often the one it misspells.
+      const text = error.code === 'commander.missingMandatoryOptionValue' || error.code === 'commander.unknownOption' ? hint?.(program, argv) : undefined;
       if (text) {
-        // The unknown option alone: the option "missing" is most often the one it misspells.
         held = undefined;
         ctx.stderr.write(`mailroute: ${text}\n(run with --help for usage)\n`);
         return 2;
