@@ -233,9 +233,11 @@ function parseJsonl(file: string, text: string): SourceFile {
       const offset = jsonErrorOffset(raw);
       // Columns count from 1 in the line as it is (before trimming); V8's 0-based "position" is left out.
       const col = offset === undefined ? '' : `, column ${offset + 1 + lines[i].indexOf(raw)}`;
-      // V8's message without its position and without the start of the line it quotes (email text).
-      const why = (cause as Error).message.replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '').replace(/,? ".*"(?:\.\.\.)? is not valid JSON$/s, ' (not valid JSON)');
-      problems.push(`${file}:${i + 1}${col}: not JSON (${why})`);
+      // V8's message without its position, and only when it quotes nothing of the line (email text): `Unexpected
+      // token 'S', "Sehr geehr"... is not valid JSON` says only `not JSON`, the column saying where.
+      const message = (cause as Error).message.replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '');
+      const why = message.includes('"') || message.includes("'") ? '' : ` (${message})`;
+      problems.push(`${file}:${i + 1}${col}: not JSON${why}`);
       problemLines.push(i + 1);
       continue;
     }
