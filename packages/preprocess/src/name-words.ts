@@ -20,10 +20,10 @@ const NOT_NAME_CAPS = new Set(
     // What a fintech's customers write in capitals: products, indices, countries, orders, short replies.
     'etf etfs fonds fund funds aktie aktien anleihe anleihen bond bonds dax mdax sdax tecdax msci world stoxx ftse nasdaq sp index usa us uk eu',
     // Banks, brokers and payment firms, which an email in capitals names after a title-like word (`HERR POSTBANK`) or
-    // signs with (`COMDIRECT`); `BANK`, `SPARKASSE`, `VOLKSBANK`, `COMMERZBANK`, `DEUTSCHE` are in NOT_NAME_WORDS. Those
-    // whose name is also a surname or a word (`DIBA`, `SANTANDER`, `TRADE`) are in BANK_PHRASES instead.
+    // signs with (`TRADE REPUBLIC`); `BANK`, `SPARKASSE`, `VOLKSBANK`, `COMMERZBANK`, `DEUTSCHE` are in NOT_NAME_WORDS.
+    // Those whose name is also a surname (`DIBA`, `SANTANDER`, `BARCLAYS`) are in BANK_PHRASES instead.
     'ing ingdiba dkb n26 comdirect consors consorsbank postbank targobank norisbank hypovereinsbank hvb unicredit raiffeisenbank kreissparkasse stadtsparkasse psd gls',
-    'flatex degiro onvista smartbroker justtrade maxblue revolut bunq paypal klarna bnp paribas',
+    'trade republic scalable capital flatex degiro onvista smartbroker justtrade maxblue revolut bunq paypal klarna bnp paribas banco barclaycard',
     'sparplan sparplans depotübertrag übertrag überweisung lastschrift dauerauftrag kündigung storno stornierung auftrag order kauf verkauf steuer steuern freistellungsauftrag steuerbescheinigung',
     'ok okay yes no ja nein note notiz sir madam call me back rückruf sofort danke thanks',
     // Verbs and small words an email in capitals puts after a name (`HERR MÜLLER HAT MIR ZUGESAGT`).
@@ -35,13 +35,11 @@ const NOT_NAME_CAPS = new Set(
 );
 
 /**
- * Banks and brokers named by words that are also surnames or plain words: they name no one only together
- * (`ING DIBA`, `TRADE REPUBLIC`), while `HERR DIBA` or `MARIA SANTANDER` are people.
+ * Banks named by words that are also surnames: they name no one only in capitals and together (`ING DIBA`,
+ * `BANCO SANTANDER`), while `HERR DIBA` or `MARIA SANTANDER` are people.
  */
 const BANK_PHRASES: readonly (readonly string[])[] = [
   ['ing', 'diba'],
-  ['trade', 'republic'],
-  ['scalable', 'capital'],
   ['banco', 'santander'],
   ['santander', 'consumer'],
   ['santander', 'bank'],
@@ -49,9 +47,9 @@ const BANK_PHRASES: readonly (readonly string[])[] = [
   ['barclays', 'plc'],
 ];
 
-/** Which of a run of words belong to one of BANK_PHRASES (`ING DIBA`: both; `FARAH DIBA`: neither). */
+/** Which of a run of words belong to one of BANK_PHRASES written in capitals (`ING DIBA`: both; `FARAH DIBA`: neither). */
 function inBankPhrase(words: readonly string[]): boolean[] {
-  const lower = words.map((w) => w.toLowerCase());
+  const lower = words.map((w) => (LOWER_CASE.test(w) ? '' : w.toLowerCase()));
   const marked = lower.map(() => false);
   for (let i = 0; i < lower.length; i++) {
     for (const phrase of BANK_PHRASES) {
@@ -59,6 +57,24 @@ function inBankPhrase(words: readonly string[]): boolean[] {
     }
   }
   return marked;
+}
+
+/** The word right before `start` and right after `end` in `text`, if any (on the same line). */
+const WORD_BEFORE = /(\S+)[ \t]+$/u;
+const WORD_AFTER = /^[ \t]+(\S+)/u;
+
+/**
+ * Whether the words `text` holds in [start, end), in capitals, are part of a bank's name with the words next
+ * to them (`DIBA` in `… bei ING DIBA`): an echo of a person's name (`Farah Diba`) there names the bank.
+ */
+export function inBankPhraseAt(text: string, start: number, end: number): boolean {
+  const before = WORD_BEFORE.exec(text.slice(Math.max(0, start - 40), start))?.[1];
+  const after = WORD_AFTER.exec(text.slice(end, end + 40))?.[1];
+  const own = text.slice(start, end).split(/[ \t]+/u);
+  const words = [...(before ? [before] : []), ...own, ...(after ? [after] : [])];
+  const marked = inBankPhrase(words);
+  const from = before ? 1 : 0;
+  return marked.slice(from, from + own.length).some(Boolean);
 }
 
 /** A name of capitals only (`ANNA SCHMIDT`, not `Jean DUPONT`). */
@@ -95,7 +111,7 @@ export function isCapsNotName(words: string): boolean {
  */
 export function capsTrimmed(name: string): [start: number, end: number] {
   const words = [...name.matchAll(NAME_WORD_SPANS)];
-  const banked = LOWER_CASE.test(name) ? words.map(() => false) : inBankPhrase(words.map((w) => w[0]));
+  const banked = inBankPhrase(words.map((w) => w[0]));
   const named = (w: RegExpMatchArray, i: number) => !banked[i] && !isCapsWordNotName(w[0]);
   const first = words.findIndex(named);
   if (first < 0) return [0, 0];

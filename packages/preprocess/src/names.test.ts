@@ -199,7 +199,16 @@ describe('names and addresses in redactPii', () => {
       ['MIT FREUNDLICHEN GRÜSSEN\nMARIA SANTANDER', 'MIT FREUNDLICHEN GRÜSSEN\n[NAME]'],
       ['MIT FREUNDLICHEN GRÜSSEN\nFARAH DIBA', 'MIT FREUNDLICHEN GRÜSSEN\n[NAME]'],
       ['Viele Grüße\nFarah Diba\nPS: FARAH DIBA', 'Viele Grüße\n[NAME]\nPS: [NAME]'],
-      ['HERR TRADE', 'HERR [NAME]'],
+    ]) expect(masked(text)).toBe(expected);
+    // A bank's phrase stays whole next to a name, in a mixed-case name's run, with a hyphen, and where an echo of a
+    // surname it shares would fall inside it.
+    for (const [text, expected] of [
+      ['HERR MÜLLER TRADE REPUBLIC', 'HERR [NAME] TRADE REPUBLIC'],
+      ['HERR TRADE-REPUBLIC', 'HERR TRADE-REPUBLIC'],
+      ['Von: Max Müller SCALABLE CAPITAL <max@x.example>\nScalable Capital ist toll', 'Von: [NAME] SCALABLE CAPITAL <[EMAIL]>\nScalable Capital ist toll'],
+      ['Von: Max Müller ING DIBA <max@x.example>', 'Von: [NAME] ING DIBA <[EMAIL]>'],
+      ['Viele Grüße\nFarah Diba\nKundin bei ING DIBA, FARAH DIBA', 'Viele Grüße\n[NAME]\nKundin bei ING DIBA, [NAME]'],
+      ['Viele Grüße\nKarl Santander\nSANTANDER BANK', 'Viele Grüße\n[NAME]\nSANTANDER BANK'],
     ]) expect(masked(text)).toBe(expected);
     expect(masked('MIT FREUNDLICHEN GRÜSSEN\nKARL WEBER\nDKB')).toBe('MIT FREUNDLICHEN GRÜSSEN\n[NAME]\nDKB');
   });

@@ -15,7 +15,7 @@
  * in capitals with such a word (`Danke!\nBITTE UM RÜCKRUF`) is no name but more of the message.
  */
 import { composeDiacritics } from './compose.js';
-import { capsTrimmed, isAllCaps, isCapsNotName, isClosingPhrase, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
+import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
 import { YEAR } from './patterns.js';
 import type { Hit } from './redact.js';
 
@@ -296,6 +296,8 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
         if (taken.has(at) || LETTER.test(text[at - 1] ?? '') || LETTER.test(text[end] ?? '')) continue;
         const written = text.slice(at, end);
         if (written !== name && !isEchoCase(written)) continue;
+        // `Farah Diba` signed, then `ING DIBA`: the bank's name, not her.
+        if (isAllCaps(written) && inBankPhraseAt(text, at, end)) continue;
         taken.add(at);
         out.push({ type: 'NAME', start: at, end, placeholder: '[NAME]' });
       }
