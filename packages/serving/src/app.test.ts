@@ -139,6 +139,9 @@ describe('POST /v1/classify', () => {
     // UTF-16 is named by its byte-order mark.
     const utf16 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from('\uFEFF{"emails":[]}', 'utf16le') }));
     expect((await json(utf16)).detail).toBe('The body is not UTF-8 at byte 0 (0xFF), as JSON must be (UTF-16, by its byte-order mark): send it encoded as UTF-8.');
+    const utf32 = Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), ...[...'{}'].map((ch) => Buffer.from([ch.charCodeAt(0), 0, 0, 0]))]);
+    const refused32 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body: utf32 }));
+    expect((await json(refused32)).detail).toContain('(UTF-32, by its byte-order mark)');
     // U+FFFD sent as UTF-8: the text was mangled before it came; classified, with a warning.
     const body = JSON.stringify({ emails: [{ id: 'cp', subject: 'Rechnung', body: 'Gr\uFFFD\uFFFDe' }] });
     const res = await json(app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body })));

@@ -89,8 +89,9 @@ async function readUtf8Body(c: Context<AppEnv>): Promise<void> {
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   if (!isUtf8(bytes)) {
     // A UTF-16 byte-order mark says what it is; anything else is most often a Western single-byte charset.
+    const utf32 = bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0;
     const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
-    const guess = utf16 ? 'UTF-16, by its byte-order mark' : 'windows-1252 or Latin-1 bytes?';
+    const guess = utf32 ? 'UTF-32, by its byte-order mark' : utf16 ? 'UTF-16, by its byte-order mark' : 'windows-1252 or Latin-1 bytes?';
     throw new UnsupportedMediaTypeError(`The body is not UTF-8 at ${describeNonUtf8(bytes)}, as JSON must be (${guess}): send it encoded as UTF-8.`);
   }
   // Hono keeps each body read as a promise under its kind (typed as the value; its `json()` reads `text`).
