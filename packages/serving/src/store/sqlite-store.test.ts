@@ -113,6 +113,10 @@ describe('createSqliteStore', () => {
         // Before the first checkpoint even the table is only in the WAL.
         const table = raw.prepare("SELECT 1 FROM sqlite_master WHERE name = 'predictions'").get();
         return table === undefined ? 0 : (raw.prepare('SELECT COUNT(*) AS n FROM predictions').get() as { n: number }).n;
+      } catch (error) {
+        // A copy taken while the checkpoint writes the file can be torn: look again at the next one.
+        if ((error as { code?: string }).code === 'SQLITE_CORRUPT') return -1;
+        throw error;
       } finally {
         raw.close();
       }
