@@ -7,7 +7,7 @@ import { reportPictures } from './pictures.js';
 import { renderSvg, svgToPng } from './png.js';
 import { evaluationHtml } from './report-html.js';
 import { confusionHeatmapSvg, supportOrder } from './svg-confusion.js';
-import { coverageCurveSvg } from './svg-charts.js';
+import { coverageCurveSvg, reliabilityDiagramSvg } from './svg-charts.js';
 import { coverageCurve } from './scores.js';
 import { textWidth } from './svg-common.js';
 import { syntheticPredictionLines } from './synthetic.js';
@@ -105,6 +105,17 @@ describe('pictures', () => {
       // A column label, rotated, ends 6 px above it and starts below the subtitle.
       expect(top - 6 - textWidth(label, 13), label).toBeGreaterThan(lastSubtitle + 4);
     }
+  });
+
+  it('widens the reliability and coverage charts to a long title, and keeps their width for a short one', () => {
+    const { calibration, coverage } = report.tasks[0];
+    if (!calibration || !coverage) throw new Error('the synthetic report has calibration and coverage');
+    const title = `Reliability diagram: ${'customer_segment_of_the_private_banking_division_'.repeat(2)}`;
+    const width = (svg: string) => Number(/<svg[^>]* width="(\d+)"/.exec(svg)?.[1]);
+    expect(width(reliabilityDiagramSvg(calibration))).toBe(720);
+    expect(width(reliabilityDiagramSvg(calibration, title))).toBeGreaterThanOrEqual(20 + textWidth(title, 18, true) + 20);
+    expect(width(coverageCurveSvg(coverage))).toBe(680);
+    expect(width(coverageCurveSvg(coverage, title))).toBeGreaterThanOrEqual(20 + textWidth(title, 18, true) + 20);
   });
 
   it('widens a matrix picture to its title', () => {

@@ -1,5 +1,8 @@
 import type { Calibration, CoverageCurve } from './scores.js';
-import { esc, r2, svgDocument, unitAxes, type Frame } from './svg-common.js';
+import { esc, r2, svgDocument, textWidth, unitAxes, type Frame } from './svg-common.js';
+
+/** A chart's width: its own, or wider for a title that would not fit (`Reliability diagram: <a long task name>`). */
+const widthFor = (base: number, title: string) => Math.max(base, Math.ceil(textWidth(title, 18, true)) + 40);
 
 /** Reliability diagram: accuracy per confidence bin against the diagonal of perfect calibration, with bin counts. */
 export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability diagram'): string {
@@ -38,7 +41,7 @@ export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability dia
   parts.push(`<circle cx="${lx + 7}" cy="${frame.y + 30}" r="4" fill="#d62728"/><text x="${lx + 20}" y="${frame.y + 34}" font-size="12" fill="#222">mean confidence</text>`);
   parts.push(`<rect x="${lx}" y="${frame.y + 46}" width="14" height="14" fill="none" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 20}" y="${frame.y + 58}" font-size="12" fill="#222">gap to perfect</text>`);
   parts.push(`<line x1="${lx}" y1="${frame.y + 78}" x2="${lx + 14}" y2="${frame.y + 78}" stroke="#333" stroke-dasharray="4 3"/><text x="${lx + 20}" y="${frame.y + 82}" font-size="12" fill="#222">perfect</text>`);
-  return svgDocument(720, hy + hh + 20, parts.join(''), title);
+  return svgDocument(widthFor(720, title), hy + hh + 20, parts.join(''), title);
 }
 
 /** Precision of the automatically routed mail against the share routed, with the round thresholds marked. */
@@ -73,5 +76,5 @@ export function coverageCurveSvg(curve: CoverageCurve, title = 'Precision vs. co
     parts.push(`<text x="${r2(lx)}" y="${r2(ly)}" font-size="12" font-weight="bold" text-anchor="${anchor}" fill="#a04000" stroke="#fff" stroke-width="3" paint-order="stroke">t=${p.threshold}</text>`);
     placed.push({ x: cx, y: ly });
   }
-  return svgDocument(680, frame.y + frame.h + 60, parts.join(''), title);
+  return svgDocument(widthFor(680, title), frame.y + frame.h + 60, parts.join(''), title);
 }
