@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { commands } from './commands/index.js';
-import { closestKey } from '@mailroute/training';
+import { closestKey } from '@mailroute/model';
 import { createContext, type CliContext } from './context.js';
 import { buildProgramOf, runProgram } from './program.js';
 

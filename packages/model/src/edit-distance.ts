@@ -14,3 +14,14 @@ export function editDistance(a: string, b: string): number {
   }
   return d[a.length][b.length];
 }
+
+/** The known key closest to `key` (case ignored), if it is close enough to be a typo: one edit per three letters, at least one. */
+export function closestKey(key: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const dist = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (dist < bestDistance) [best, bestDistance] = [candidate, dist];
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
+}

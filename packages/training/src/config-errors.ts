@@ -1,5 +1,5 @@
 /** Helpers that make config errors point at the mistake: where JSON breaks, what a misspelt key meant. */
-import { editDistance } from '@mailroute/model';
+import { closestKey } from '@mailroute/model';
 
 class JsonStop {
   constructor(readonly offset: number) {}
@@ -87,17 +87,6 @@ export function jsonErrorPlace(text: string): string {
   const line = before.split('\n').length;
   const column = offset - (before.lastIndexOf('\n') + 1) + 1;
   return `:${line}:${column}`;
-}
-
-/** The known key closest to `key` (case ignored), if it is close enough to be a typo. */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const dist = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (dist < bestDistance) [best, bestDistance] = [candidate, dist];
-  }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
 }
 
 /** `unknown key "taks" (did you mean "tasks"?)`, for each key. */

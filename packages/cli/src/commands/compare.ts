@@ -19,7 +19,7 @@ import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
-import { addReadFlags, appendCiSummary, modelLabel, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags } from './evaluate.js';
+import { addReadFlags, appendCiSummary, modelLabel, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
 
 interface CompareFlags extends ReadFlags {
   challenger?: string;
@@ -66,7 +66,7 @@ async function predictBoth(
   ctx: CliContext,
   models: { challenger: string; champion: string },
   data: readonly string[],
-  options: { configFile?: string; split?: 'test'; read?: ReadFlags },
+  options: { configFile?: string; split?: 'test'; read?: ReadOptions },
 ): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[] }> {
   const challenger = await prepareWithModel(ctx, models.challenger, data, { ...options, title: 'predict challenger' });
   try {
@@ -210,7 +210,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const split = parseSplitFlag(flags.split);
       if (split && flags.data === undefined) throw new UsageError('--split goes with --data');
       if (flags.data === undefined && (flags.onBadRow !== undefined || flags.delimiter !== undefined)) throw new UsageError('--on-bad-row and --delimiter go with --data');
-      readOptions(flags);
+      const read = readOptions(flags);
       const { policy, source } = await loadPolicy(ctx, flags.policy);
       const data = flags.data;
       if (data === undefined) {
@@ -220,7 +220,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       }
       const { challenger, champion } =
         data !== undefined
-          ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read: flags })
+          ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })
           : await readBothFiles(ctx, flags.challenger, flags.champion);
       const progress = createProgress(ctx, 'compare');
       let comparison;

@@ -65,8 +65,14 @@ export function addReadFlags(command: Command): Command {
     .option('--delimiter <char>', 'CSV field delimiter of --data, one character or `tab` (default: the model\'s config, usually ",")');
 }
 
-/** The read flags as the libraries take them. */
-export function readOptions(flags: ReadFlags): { onBadRow?: 'fail' | 'skip'; delimiter?: string } {
+/** How the libraries read --data otherwise than the model's config says (the read flags, checked). */
+export interface ReadOptions {
+  onBadRow?: 'fail' | 'skip';
+  delimiter?: string;
+}
+
+/** The read flags as the libraries take them; a bad --delimiter is a usage error (checked before any model loads). */
+export function readOptions(flags: ReadFlags): ReadOptions {
   const delimiter = flags.delimiter === undefined ? undefined : flags.delimiter === 'tab' || flags.delimiter === '\\t' ? '\t' : flags.delimiter;
   if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError(`--delimiter takes one character (or tab), not "${flags.delimiter}"`);
   return { ...(flags.onBadRow ? { onBadRow: flags.onBadRow } : {}), ...(delimiter !== undefined ? { delimiter } : {}) };
@@ -80,7 +86,7 @@ export async function prepareWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean; read?: ReadFlags },
+  options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean; read?: ReadOptions },
 ): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; config: TrainingConfig; tasks: ClassifierTask[]; renamedLabels: string[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   const prepared = await preparePrediction({
@@ -89,7 +95,7 @@ export async function prepareWithModel(
     ...(config ? { config } : {}),
     home: ctx.home,
     labels: 'required',
-    ...readOptions(options.read ?? {}),
+    ...options.read,
     ...(options.split ? { split: options.split } : {}),
     ...(options.unknownTruthWarnings === false ? { unknownTruthWarnings: false } : {}),
     onWarning: (message) => {
@@ -121,7 +127,7 @@ export async function predictWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[]; read?: ReadFlags },
+  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[]; read?: ReadOptions },
 ): Promise<PredictionLine[]> {
   const prepared = await prepareWithModel(ctx, model, data, options);
   try {
@@ -207,7 +213,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       const split = parseSplitFlag(flags.split);
       if (split && !modelMode) throw new UsageError('--split goes with --model and --data');
       if (!modelMode && (flags.onBadRow !== undefined || flags.delimiter !== undefined)) throw new UsageError('--on-bad-row and --delimiter go with --model and --data');
-      readOptions(flags);
+      const read = readOptions(flags);
       const out = await prepareOutput(ctx.cwd, flags.out, 'dir');
       // A directory reused for another report keeps none of the last one's pictures or predictions beside it.
       await rm(path.join(out, 'pictures'), { recursive: true, force: true });
@@ -221,7 +227,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       /** Files written besides the report's own (the predictions, with --model). */
       let extraFiles = 0;
       if (flags.model !== undefined && flags.data !== undefined) {
-        lines = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read: flags });
+        lines = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read });
         // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
         await mkdir(out, { recursive: true });
         await writeFile(path.join(out, 'predictions.jsonl'), formatPredictionLines(lines));

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { editDistance, EmailPredictionSchema } from '@mailroute/model';
+import { closestKey, EmailPredictionSchema } from '@mailroute/model';
 import { EmailSchema, type Email } from '@mailroute/preprocess';
 
 export const ProblemSchema = z
@@ -55,16 +55,9 @@ function toEmail(email: RequestEmail, ignored: Set<string>): Email {
 
 /** A field name that is not read, cut short, with the known one it was probably meant as (`subjekt (did you mean subject?)`). */
 function describeIgnored(name: string, known: Iterable<string>): string {
-  const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
-  if (name.length > 40) return shown;
-  let best: string | undefined;
-  // Two edits for a long name, one for a short one (`to` is not a misspelt `id`).
-  let bestDistance = name.length > 4 ? 3 : 2;
-  for (const k of known) {
-    const d = editDistance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best === undefined ? shown : `${shown} (did you mean ${best}?)`;
+  if (name.length > 40) return `${name.slice(0, 40)}…`;
+  const best = closestKey(name, known);
+  return best === undefined ? name : `${name} (did you mean ${best}?)`;
 }
 
 /** Names listed in a warning at most. */
