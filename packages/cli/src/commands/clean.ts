@@ -148,8 +148,8 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   /** Skipped lines past the first few, per reason; the keys of the first JSON line that is no clean input line. */
   const unshown = new Map<string, number>();
   let firstKeys: string[] | undefined;
-  // A byte order mark (Windows editors save one) is not part of line 1, as in the training reader.
-  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+  /** The JSONL batch as text (an .eml file is parsed from its bytes instead). */
+  let text = '';
   const progress = createProgress(ctx, 'clean');
   try {
     if (inPath.toLowerCase().endsWith('.eml')) {
@@ -160,6 +160,8 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
       keep(outputLine(id ?? path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact));
       progress.update(1, 1);
     } else {
+      // A byte order mark (Windows editors save one) is not part of line 1, as in the training reader.
+      text = raw.toString('utf8').replace(/^\uFEFF/, '');
       const lines = text.split('\n');
       const total = lines.filter((l) => l.trim() !== '').length;
       let done = 0;
