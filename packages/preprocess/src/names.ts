@@ -281,17 +281,15 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
   for (const h of hits) for (const echo of echoesOf(text.slice(h.start, h.end), TITLE_BEFORE.test(text.slice(Math.max(0, h.start - 40), h.start)))) names.add(echo);
   for (const name of known) for (const echo of echoesOf(name)) names.add(echo);
   if (names.size === 0 || names.size > MAX_ECHOED_NAMES) return hits;
-  // Searched in lower case, where each character keeps its place in `text` (else, never seen, in the case written).
+  // Searched in lower case, where each character keeps its place in `text` (`folded` keeps the length).
   const lower = folded(text);
-  const caseBlind = lower.length === text.length;
-  const haystack = caseBlind ? lower : text;
   const taken = new Set(hits.map((h) => h.start));
   const out = [...hits];
   for (const name of names) {
-    const sought = caseBlind ? folded(name) : name;
+    const sought = folded(name);
     // `WEIß` is also written `WEISS`, which is `weiss` in lower case.
     for (const form of sought.includes('ß') ? [sought, sought.replaceAll('ß', 'ss')] : [sought]) {
-      for (let at = haystack.indexOf(form); at !== -1; at = haystack.indexOf(form, at + form.length)) {
+      for (let at = lower.indexOf(form); at !== -1; at = lower.indexOf(form, at + form.length)) {
         const end = at + form.length;
         if (taken.has(at) || LETTER.test(text[at - 1] ?? '') || LETTER.test(text[end] ?? '')) continue;
         const written = text.slice(at, end);

@@ -170,7 +170,10 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     } else testInputs = inputsOf(prepared, testRows);
     // An external test file may repeat training texts as the model reads them (every prepared row trains
     // then): counted, so the test figure can be judged. Held-out rows cannot: the split keeps them apart.
-    const trainingKeys = new Set(options.testDataPath ? prepared.keys : []);
+    const seenInTraining = (): number => {
+      const trainingKeys = new Set(prepared.keys);
+      return testInputs.filter((input) => trainingKeys.has(normaliseText(input.text))).length;
+    };
     // The texts as exported, kept in the artifact (seen-texts.bloom) so that evaluating on them is noticed.
     const seen = new Set([...split.train, ...split.valid].map((r) => r.dedupeKey));
     const counts = {
@@ -184,7 +187,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       badRowProblems: dataset.skipped.length,
       unlabelled: dataset.unlabelled,
       duplicateGroups: split.duplicateGroups,
-      testSeenInTraining: testInputs.filter((input) => trainingKeys.has(normaliseText(input.text))).length,
+      testSeenInTraining: options.testDataPath ? seenInTraining() : 0,
     };
     await tracker.update({ dataHash: dataset.dataHash, counts, taxonomy: dataset.taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${counts.train} train, ${counts.valid} valid, ${counts.test} test`);
