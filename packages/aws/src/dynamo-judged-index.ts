@@ -12,7 +12,7 @@ import { canonicalTime } from './dynamo-items.js';
 import { emailPartition, judgedIndexMarkerKey, predictionKey } from './dynamo-layout.js';
 import { transactWithRetry } from './dynamo-retry.js';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Key = Record<string, unknown>;
 
 /** DynamoDB transactions take at most 100 items. */

@@ -132,7 +132,6 @@ export class DynamoPredictionStore implements PredictionStore {
       },
     };
     const keys = await this.judged.predictionKeysOf(parsed.emailId, parsed.predictionId);
-    // Not written when a newer correction already won (its own save marked the predictions).
     let outcome: FeedbackOutcome = 'recorded';
     if (!(await this.judged.write(keys, put))) {
       // A newer correction is stored; its save marked the predictions it found, not one saved since.

@@ -8,7 +8,7 @@
  * The combining diacritical marks U+0300-U+036F: those of Latin, Greek and Cyrillic letters. Marks of other
  * scripts stay as written. One scan, which a text without a character above U+00FF skips at once.
  */
-export const COMBINING_MARK = /[\u0300-\u036f]/;
+const COMBINING_MARK = /[\u0300-\u036f]/;
 
 /**
  * A character and the combining marks after it, at most 30 (Unicode's stream-safe limit; real text has one

@@ -97,7 +97,7 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
 }
 
 /** Predictions one `/v1/quality` answer reads on Lambda (the server's default is 100,000). */
-export const LAMBDA_QUALITY_MAX_PREDICTIONS = 20_000;
+const LAMBDA_QUALITY_MAX_PREDICTIONS = 20_000;
 
 /** The API Lambda's handler: config from the environment, app built on the first event. */
 export function createApiLambdaHandler(env: Record<string, string | undefined>, deps?: AwsServingDeps): LambdaHandler {

@@ -37,7 +37,7 @@ export interface FakeTableReads {
 const keyOf = (k: Item) => `${String(k.pk)}|${String(k.sk)}`;
 
 /** `attribute_exists(#a)`, `attribute_not_exists(#a)` and `#a <op> :v`, joined by OR / AND (AND binds first). */
-export function conditionHolds(expression: string, item: Item | undefined, names: Names, values: Values): boolean {
+function conditionHolds(expression: string, item: Item | undefined, names: Names, values: Values): boolean {
   const term = (t: string): boolean => {
     const exists = /^attribute_(not_)?exists\((#\w+)\)$/.exec(t);
     if (exists) return (item?.[names[exists[2]]] !== undefined) === (exists[1] === undefined);

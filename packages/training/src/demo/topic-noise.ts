@@ -25,7 +25,7 @@ export const TOPIC_NOISE_RATES = {
 } as const;
 
 /** Of the two-topic emails, the share the agent labels with the first topic (the one the email opens with). */
-export const FIRST_TOPIC_CHOSEN = 0.6;
+const FIRST_TOPIC_CHOSEN = 0.6;
 
 /** Topics that customers raise together and agents confuse: the first is the likelier. */
 export const RELATED_TOPICS: Readonly<Record<string, readonly string[]>> = {

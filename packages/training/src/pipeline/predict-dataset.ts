@@ -225,7 +225,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
 }
 
 /** How many rows were skipped as bad, the first few places (`file` lines `1847, 1903`), and the first problem. */
-export function badRowsWarning(places: readonly string[], problems: readonly string[], shown = 5): string {
+function badRowsWarning(places: readonly string[], problems: readonly string[], shown = 5): string {
   const byFile = new Map<string, string[]>();
   for (const place of places.slice(0, shown)) {
     const at = place.lastIndexOf(':');
