@@ -205,17 +205,15 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const files = typeof paths === 'string' ? [paths] : [...paths];
   const problems: string[] = [];
   const pending: PendingRow[] = [];
-  // Rows, not problems: a row with a bad label and a bad date is one bad row.
-  let badRows = 0;
+  // Rows, not problems: a row with a bad label and a bad date is one bad row, one place.
   const badRowPlaces: string[] = [];
   let read = 0;
   for (const file of files) {
     const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : 'config');
     // The reader's problems (a line with too many fields) and the rows' (a bad date) with their lines, put in file order below.
-    const found: Array<{ line: number; problem: string }> = (source.problems ?? []).map((problem, i) => ({ line: source.problemLines?.[i] ?? 0, problem }));
-    const badLines = [...(source.problemLines ?? [])];
-    badRows += source.problems?.length ?? 0;
-    read += source.records.length + (source.problems?.length ?? 0);
+    const found = [...(source.problems ?? [])];
+    const badLines = found.map((f) => f.line);
+    read += source.records.length + found.length;
     checkRepeatedColumns(source, config);
     let fileConfig = config;
     const present = presentIn(source);
@@ -226,7 +224,6 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       const row = readRow(record, fileConfig, rowProblems);
       if (row) pending.push(row);
       else {
-        badRows++;
         badLines.push(record.line);
         for (const problem of rowProblems) found.push({ line: record.line, problem });
       }
@@ -240,7 +237,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const listed = problems.slice(0, MAX_LISTED).join(' | ');
     // Reading for a trained model (predict, evaluate, compare), the config is the model's own: the commands' flag overrides it.
     const hint = options.forModel ? ' (fix them, or pass --on-bad-row skip to leave them out)' : ' (fix them, or set "onBadRow": "skip" in the config to train without them)';
-    throw new DatasetError('DATASET_ROW_INVALID', `${badRows} bad row(s) (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${listed}${hint}`, problems);
+    throw new DatasetError('DATASET_ROW_INVALID', `${badRowPlaces.length} bad row(s) (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${listed}${hint}`, problems);
   }
   const taxonomy: TaskTaxonomyReport[] = [];
   const finalLabels: Array<Array<string | null>> = [];
@@ -284,7 +281,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     hash.update('\n');
   });
   if (rows.length === 0) throw new DatasetError('DATASET_EMPTY', `${files.join(', ')}: no usable rows`);
-  return { files, rows, skipped: problems, read, badRows, badRowPlaces, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel };
+  return { files, rows, skipped: problems, read, badRows: badRowPlaces.length, badRowPlaces, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

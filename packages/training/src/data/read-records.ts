@@ -22,6 +22,12 @@ export interface SourceRecord {
 /** What a cell is read as: text (and dates, banks), a label, or an id. */
 export type CellUse = 'text' | 'label' | 'id';
 
+/** A problem of a row, said with its place, and the line it is on (to put problems in file order). */
+export interface RowProblem {
+  line: number;
+  problem: string;
+}
+
 export interface SourceFile {
   file: string;
   /** The CSV header; undefined for JSONL, whose lines may each leave keys out. */
@@ -31,11 +37,9 @@ export interface SourceFile {
   records: SourceRecord[];
   /**
    * Rows that could not be read, one problem each (JSONL: not JSON, not an object; CSV: more or fewer
-   * fields than the header): bad rows, reported as the config says.
+   * fields than the header), with their lines: bad rows, reported as the config says.
    */
-  problems?: string[];
-  /** The line of each of `problems`, in the same order. */
-  problemLines?: number[];
+  problems?: RowProblem[];
   /** CSV: why the file may not be CSV as configured (JSONL, another delimiter), for a header that lacks columns. */
   hint?: string;
 }
@@ -162,15 +166,13 @@ function parseCsv(file: string, text: string, delimiter: string, hints: 'config'
   const header = parsed[0].record.map((h) => h.trim());
   const index = new Map(header.map((h, i) => [h, i]));
   const records: SourceRecord[] = [];
-  const problems: string[] = [];
-  const problemLines: number[] = [];
+  const problems: RowProblem[] = [];
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
     // A record of empty cells (`,,,,`, often an export's padding) is skipped as a blank line is.
     if (record.every((value) => value.trim() === '')) continue;
     if (record.length !== header.length) {
-      problems.push(`${file}:${starts[r]}: ${fieldCount(record.length, header.length)}`);
-      problemLines.push(starts[r]);
+      problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${fieldCount(record.length, header.length)}` });
       continue;
     }
     records.push({
@@ -186,7 +188,7 @@ function parseCsv(file: string, text: string, delimiter: string, hints: 'config'
       },
     });
   }
-  return { file, columns: header, records, problems, problemLines, hint: csvHint(text, delimiter, hints) || undefined };
+  return { file, columns: header, records, problems, hint: csvHint(text, delimiter, hints) || undefined };
 }
 
 /** `3 fields, the header has 4`, with the usual cause. */
@@ -219,8 +221,7 @@ function badValue(value: unknown, what: CellUse): string | undefined {
 
 function parseJsonl(file: string, text: string): SourceFile {
   const records: SourceRecord[] = [];
-  const problems: string[] = [];
-  const problemLines: number[] = [];
+  const problems: RowProblem[] = [];
   const keys = new Set<string>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -237,20 +238,18 @@ function parseJsonl(file: string, text: string): SourceFile {
       // token 'S', "Sehr geehr"... is not valid JSON` says only `not JSON`, the column saying where.
       const message = (cause as Error).message.replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '');
       const why = message.includes('"') || message.includes("'") ? '' : ` (${message})`;
-      problems.push(`${file}:${i + 1}${col}: not JSON${why}`);
-      problemLines.push(i + 1);
+      problems.push({ line: i + 1, problem: `${file}:${i + 1}${col}: not JSON${why}` });
       continue;
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      problems.push(`${file}:${i + 1}: not a JSON object`);
-      problemLines.push(i + 1);
+      problems.push({ line: i + 1, problem: `${file}:${i + 1}: not a JSON object` });
       continue;
     }
     const row = obj as Record<string, unknown>;
     for (const key in row) keys.add(key);
     records.push({ file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined, badValue: (column, what) => badValue(row[column], what) });
   }
-  return { file, columns: undefined, keys: [...keys], records, problems, problemLines };
+  return { file, columns: undefined, keys: [...keys], records, problems };
 }
 
 /** `file:line, column "x" (3)`: where a cell sits, for error messages. */
