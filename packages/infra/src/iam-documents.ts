@@ -2,7 +2,7 @@
  * IAM and resource policy documents as pure functions of resolved ARNs. Components feed them
  * `pulumi.all(...)` values; tests and the policy checks read the JSON they produce.
  */
-import { DYNAMO_TABLE_LAYOUT as L } from '@mailroute/aws/contracts';
+import { DYNAMO_TABLE_INDEXES, DYNAMO_TABLE_LAYOUT as L } from '@mailroute/aws/contracts';
 import { ENI_ACTIONS } from './policies/wildcard-allow-list.js';
 
 export interface Statement {
@@ -179,7 +179,7 @@ export function apiLambdaPolicy(input: {
       Effect: 'Allow',
       // UpdateItem: saving feedback marks its email's predictions judged (the judged-by-day index).
       Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem'],
-      Resource: tableAndIndexes(input.tableArn, [L.byEmailIndex, L.byDayIndex, L.judgedByDayIndex]),
+      Resource: tableAndIndexes(input.tableArn, DYNAMO_TABLE_INDEXES),
     },
     useKey(input.kmsKeyArn),
     logsTo([input.logGroupArn]),

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Manifest } from './manifest.js';
 
 /** A task as serving sees it: its ordered labels, and old label names that map onto them. */
 export interface ClassifierTask {
@@ -16,7 +15,7 @@ const StoredTasksSchema = z
   .loose();
 
 /** The manifest's tasks with the aliases and retired labels of the training config stored in it (none when it has none). */
-export function classifierTasks(manifest: Pick<Manifest, 'tasks' | 'trainingConfig'>): ClassifierTask[] {
+export function classifierTasks(manifest: { tasks: readonly { name: string; labels: readonly string[] }[]; trainingConfig?: unknown }): ClassifierTask[] {
   const stored = StoredTasksSchema.safeParse(manifest.trainingConfig);
   const configured = new Map(stored.success ? stored.data.tasks.map((t) => [t.name, t]) : []);
   return manifest.tasks.map((task) => {

@@ -1,6 +1,6 @@
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { classifierTasks, type ClassifierTask, type Manifest } from '@mailroute/model';
+import { classifierTasks, type ClassifierTask } from '@mailroute/model';
 import { RegistryArtifactError } from '../errors.js';
 
 const TasksManifestSchema = z.looseObject({
@@ -41,5 +41,5 @@ export async function loadModelTasks(s3: S3Client, bucket: string, prefix: strin
   const parsed = TasksManifestSchema.safeParse(manifest);
   if (!parsed.success) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json has no task list`);
   // The training config's aliases and retired labels come along: the feedback and quality routes need them.
-  return classifierTasks({ tasks: parsed.data.tasks as Manifest['tasks'], trainingConfig: parsed.data.trainingConfig });
+  return classifierTasks(parsed.data);
 }

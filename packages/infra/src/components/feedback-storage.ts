@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
-import { DYNAMO_TABLE_LAYOUT } from '@mailroute/aws/contracts';
+import { DYNAMO_TABLE_INDEXES, DYNAMO_TABLE_LAYOUT } from '@mailroute/aws/contracts';
 import { physicalName } from '../naming.js';
 import { dataStoreOptions, tagsWith, type StackContext } from './common.js';
 
@@ -17,7 +17,7 @@ export class FeedbackStorage extends pulumi.ComponentResource {
     const { config } = ctx;
     const L = DYNAMO_TABLE_LAYOUT; // the key and index names the DynamoDB store reads
     const tableName = physicalName(config, 'predictions', 255);
-    const indexes = [L.byEmailIndex, L.byDayIndex, L.judgedByDayIndex];
+    const indexes = DYNAMO_TABLE_INDEXES;
     const keys = [L.partitionKey, L.sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
     const table = new aws.dynamodb.Table(
       `${name}-table`,
