@@ -149,42 +149,36 @@ export class DynamoPredictionStore implements PredictionStore {
     const limit = window.limit ?? Number.POSITIVE_INFINITY;
     if (window.judgedOnly) return this.judgedPairs(window, limit);
     const predictions: PredictionRecord[] = [];
-    for await (const page of this.predictionPages(window, L.byDayIndex, limit)) predictions.push(...page);
+    const left = () => limit - predictions.length;
+    for await (const page of this.predictionPages(window, L.byDayIndex, left)) predictions.push(...page.slice(0, left()));
     return this.withFeedback(predictions);
   }
 
   /** The newest `limit` predictions of the window whose email has feedback, with it. */
   private async judgedPairs(window: PairWindow, limit: number): Promise<FeedbackPair[]> {
     const pairs: FeedbackPair[] = [];
+    const left = () => limit - pairs.length;
     if (await this.judged.covers(window.since)) {
-      // The index holds judged predictions only: the read pays for them, not for the window's others.
-      const read = await this.addJudged(this.predictionPages(window, L.judgedByDayIndex, limit), pairs, limit);
-      // A mark outlives its feedback only where TTL took the feedback first: such a prediction is not judged.
-      // When the limit cut the read short, older judged predictions take their places.
-      if (pairs.length < limit && read >= limit) await this.addJudged(this.predictionPages(window, L.judgedByDayIndex, Number.POSITIVE_INFINITY), pairs, limit, read);
+      // The index holds judged predictions only: the read pays for them, not for the window's others. A mark
+      // outlives its feedback only where TTL took the feedback first: such a prediction is not judged, and
+      // the read goes on to older ones until `limit` are.
+      await this.addJudged(this.predictionPages(window, L.judgedByDayIndex, left), pairs, limit);
       return pairs;
     }
     this.options.logger?.warn('judged-only read of a window the judged-by-day index does not cover: the whole window is read', {
       since: window.since,
       remedy: 'run the judged-index backfill (packages/aws/README.md)',
     });
-    await this.addJudged(this.predictionPages(window, L.byDayIndex, Number.POSITIVE_INFINITY), pairs, limit);
+    await this.addJudged(this.predictionPages(window, L.byDayIndex, () => Number.POSITIVE_INFINITY), pairs, limit);
     return pairs;
   }
 
-  /**
-   * Adds to `pairs` the predictions of `pages` whose email has feedback (read page by page, newest first)
-   * until it holds `limit`, passing over the first `skip` predictions; says how many predictions it read.
-   */
-  private async addJudged(pages: AsyncGenerator<PredictionRecord[]>, pairs: FeedbackPair[], limit: number, skip = 0): Promise<number> {
-    let read = 0;
+  /** Adds to `pairs` the predictions of `pages` whose email has feedback (read page by page, newest first) until it holds `limit`. */
+  private async addJudged(pages: AsyncGenerator<PredictionRecord[]>, pairs: FeedbackPair[], limit: number): Promise<void> {
     for await (const page of pages) {
-      const fresh = page.slice(Math.max(0, Math.min(skip - read, page.length)));
-      read += page.length;
-      for (const pair of await this.withFeedback(fresh)) if (pair.feedback && pairs.length < limit) pairs.push(pair);
+      for (const pair of await this.withFeedback(page)) if (pair.feedback && pairs.length < limit) pairs.push(pair);
       if (pairs.length >= limit) break;
     }
-    return read;
   }
 
   /**
@@ -197,7 +191,7 @@ export class DynamoPredictionStore implements PredictionStore {
     const now = this.options.now?.() ?? new Date();
     let predictions = 0;
     let judged = 0;
-    for await (const page of this.predictionPages({ since, until: now.toISOString() }, L.byDayIndex, Number.POSITIVE_INFINITY)) {
+    for await (const page of this.predictionPages({ since, until: now.toISOString() }, L.byDayIndex, () => Number.POSITIVE_INFINITY)) {
       predictions += page.length;
       const keys = (await this.withFeedback(page)).filter((p) => p.feedback).map((p) => predictionKey(p.prediction.predictionId));
       await this.judged.write(keys);
@@ -207,17 +201,19 @@ export class DynamoPredictionStore implements PredictionStore {
     return { predictions, judged };
   }
 
-  /** The window's predictions in a by-day index, newest first, a query page at a time, at most `limit` of them. */
+  /**
+   * The window's predictions in a by-day index, newest first, a query page at a time, while the caller still
+   * wants some: `left()`, asked before each query, says how many more (each query asks for no more than that).
+   */
   private async *predictionPages(
     window: PairWindow,
     index: typeof L.byDayIndex | typeof L.judgedByDayIndex,
-    limit: number,
+    left: () => number,
   ): AsyncGenerator<PredictionRecord[]> {
     // Bounds in the same canonical form as stored createdAt values (toISOString), so the lexical key
     // range matches the time range whatever ISO form the caller used.
     const since = canonicalTime(window.since);
     const until = canonicalTime(window.until ?? (this.options.now?.() ?? new Date()).toISOString());
-    let left = limit;
     for (const day of daysInWindow(since, until).reverse()) {
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -230,16 +226,15 @@ export class DynamoPredictionStore implements PredictionStore {
             ExpressionAttributeValues: { ':p': dayPartition(day), ':from': since, ':to': until },
             ScanIndexForward: false,
             // A limited read pays for the items it needs (one more: the `until` bound is inclusive here), not a whole 1 MB page.
-            ...(Number.isFinite(left) ? { Limit: Math.min(left + 1, 10_000) } : {}),
+            ...(Number.isFinite(left()) ? { Limit: Math.min(left() + 1, 10_000) } : {}),
             ExclusiveStartKey: startKey,
           }),
         );
-        const page = (out.Items ?? []).map(toPrediction).filter((r) => r.createdAt >= since && r.createdAt < until).slice(0, left);
-        left -= page.length;
+        const page = (out.Items ?? []).map(toPrediction).filter((r) => r.createdAt >= since && r.createdAt < until);
         if (page.length > 0) yield page;
-        startKey = left > 0 ? out.LastEvaluatedKey : undefined;
+        startKey = left() > 0 ? out.LastEvaluatedKey : undefined;
       } while (startKey);
-      if (left <= 0) return;
+      if (left() <= 0) return;
     }
   }
 
