@@ -27,19 +27,21 @@ const WORD = String.raw`(?!(?:Dr|Prof)\.)${PART}(?:-${PART})?`;
 const CAPS_PART = String.raw`\p{Lu}(?:['’]\p{Lu})?[\p{Lu}ß]{1,30}`;
 /** A name word capitalised or in capitals (`ANNA SCHMIDT`, `Jean DUPONT`); never `DR.` or `PROF.`. */
 const NAME_WORD = String.raw`(?:${WORD}|(?!(?:DR|PROF)\.)${CAPS_PART}(?:-${CAPS_PART})?)`;
-const PARTICLE = String.raw`(?:von|van|de|der|den|zu|di|da|du|le|la|ten|ter|VON|VAN|DE|DER|DEN|ZU|DI|DA|DU|LE|LA|TEN|TER)`;
+/** The particles of family names (`Anna von der Heide`, `JAN VAN DER BERG`): in lower case or in capitals. */
+const PARTICLE_WORDS = ['von', 'van', 'de', 'der', 'den', 'zu', 'di', 'da', 'du', 'le', 'la', 'ten', 'ter'];
+const PARTICLE = `(?:${[...PARTICLE_WORDS, ...PARTICLE_WORDS.map((w) => w.toUpperCase())].join('|')})`;
 /** One to `n` name words, with the particles of family names between them (`Anna von der Heide`). */
 const nameWords = (n: number) => String.raw`(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){0,${n - 1}}`;
 const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 
-// One cheap scan finds the cues (a title, a naming phrase, a closing, a street word); the full pattern
-// then runs only where a cue is, anchored there. Scanning with the full patterns, or with a lookbehind,
-// costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = /(Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|HERRN?|FRAU|MRS?\.|MS\.)|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)/g;
 const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 
 /** Titles, also in capitals where they cannot be mistaken (`HERR`, `FRAU`, `MRS.`; not `MS`, often Microsoft). */
 const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|HERRN?|FRAU|MRS?\.|MS\.)`;
+// One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
+// pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
+// lookbehind, costs several times more on every text, and most texts hold no cue.
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /** Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`). */
 const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|DR\.|PROF\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.)){0,4}`;
 /** At a title: the title, then the name (group 1). */
@@ -254,8 +256,8 @@ function echoesOf(name: string, afterTitle = false): string[] {
 /** Lower case with the length kept: `İ` (U+0130), the one letter that grows in lower case (`i` and a dot), is read as `I`. */
 const folded = (s: string) => s.replace(/\u0130/g, 'I').toLowerCase();
 
-/** The particles of family names in lower case (`Anna von der Heide`), which a capitalised name keeps so. */
-const PARTICLES = new Set(['von', 'van', 'de', 'der', 'den', 'zu', 'di', 'da', 'du', 'le', 'la', 'ten', 'ter']);
+/** The particles in lower case, which a capitalised name keeps so (`Anna von der Heide`). */
+const PARTICLES = new Set(PARTICLE_WORDS);
 
 /**
  * How else than as found an echo of a name may be written: in capitals (`WEBER` for `Weber`), unless a word of it
