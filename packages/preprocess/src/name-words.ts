@@ -1,7 +1,7 @@
 /** Words that a cue of `names.ts` takes for a name and that name no one, and the checks made with them. */
 
 /** Titles a greeting may carry before the name (`Hallo Frau Müller`): never echoed themselves. */
-export const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof', 'prof.', 'mr', 'mr.', 'mrs', 'mrs.', 'ms', 'ms.', 'miss', 'mx', 'mx.']);
+export const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof', 'prof.', 'mr', 'mr.', 'mrs', 'mrs.', 'ms', 'ms.', 'miss', 'mx', 'mx.', 'ing.', 'mag.', 'dipl.-ing.', 'dipl.-kfm.', 'dipl.-kffr.', 'dipl.-vw.']);
 /**
  * Words a cue takes for a name that are no person's (`Hi Support,`, `Ihre Sparkasse`, a closing read as
  * a signature): a name holding one is not looked for elsewhere.

@@ -11,6 +11,13 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Hallo Herr Dr. Meier, bitte an Herrn Müller-Lüdenscheidt weiterleiten.')).toBe('Hallo Herr Dr. [NAME], bitte an Herrn [NAME] weiterleiten.');
     expect(masked('Frau Prof. Dr. med. von der Heide hat angerufen.')).toBe('Frau Prof. Dr. med. [NAME] hat angerufen.');
     expect(masked("Dear Mr. Smith, Mrs O'Neill and Ms McDonald")).toBe('Dear Mr. [NAME], Mrs [NAME] and Ms [NAME]');
+    // Engineers' and economists' degrees, as German and Austrian mail writes them (`Ing.` was taken for the name).
+    expect(masked('Sehr geehrter Herr Ing. Müller, Frau Mag. Huber und Herr Dipl.-Kfm. Dr. Otto Lang')).toBe(
+      'Sehr geehrter Herr Ing. [NAME], Frau Mag. [NAME] und Herr Dipl.-Kfm. Dr. [NAME]',
+    );
+    expect(masked('Dipl.-Ing. Petra Schulz schreibt. Schulz ruft an.')).toBe('Dipl.-Ing. [NAME] schreibt. [NAME] ruft an.');
+    // `Ing.` alone is no title: it may end a sentence about the bank.
+    expect(masked('Ich bin Kunde bei der Ing. Mein Depot ist leer.')).toBe('Ich bin Kunde bei der Ing. Mein Depot ist leer.');
   });
 
   it('masks a name greeted without a title, before the greeting comma', () => {
@@ -266,6 +273,33 @@ describe('names and addresses in redactPii', () => {
     ]) expect(masked(text)).toBe(expected);
   });
 
+  it('reads an English word in -ring before a number as no street, unless a postal code and town follow', () => {
+    for (const text of ['Ich bin im Spring 26 Kurs, Monitoring 2 läuft, String 5 fehlt', 'SPRING 26 SALE', 'Public Offering 3, Engineering 4, Hiring 2'])
+      expect(masked(text)).toBe(text);
+    for (const [text, expected] of [
+      ['Kaiserring 12', '[ADDRESS]'],
+      ['Ostring 3', '[ADDRESS]'],
+      ['Innerer Ring 4', '[ADDRESS]'],
+      ['Hansaring 5, 50670 Köln', '[ADDRESS]'],
+    ]) expect(masked(text)).toBe(expected);
+  });
+
+  it('masks streets named after a person, with hyphens, and streets named by a preposition with their postal code and town', () => {
+    for (const [text, expected] of [
+      ['Konrad-Adenauer-Straße 5', '[ADDRESS]'],
+      ['Willy-Brandt-Platz 2, 60311 Frankfurt', '[ADDRESS]'],
+      ['Theodor-Heuss-Ring 7a', '[ADDRESS]'],
+      ['Herr Meyer Friedrich-Ebert-Allee 9, 53113 Bonn', 'Herr [NAME] [ADDRESS]'],
+      ['Mit freundlichen Grüßen\nKarl Weber\nAm Markt 3\n10115 Berlin', 'Mit freundlichen Grüßen\n[NAME]\n[ADDRESS]'],
+      ['An der Alster 5a, 20099 Hamburg', '[ADDRESS]'],
+      ['Unter den Linden 77, 10117 Berlin und Im Winkel 4, 50667 Köln', '[ADDRESS] und [ADDRESS]'],
+      ['Am Hauptplatz 3, 10115 Berlin', '[ADDRESS]'],
+    ]) expect(masked(text)).toBe(expected);
+    // Without the postal code and town right after it, a preposition, a word and a number are no street.
+    for (const text of ['Am Montag 3 Mal angerufen', 'Wir sind Am Markt 3 und in 10115 Berlin', 'Im Jahr 2025 waren es 12345 Euro'])
+      expect(masked(text)).toBe(text);
+  });
+
   it('leaves capitalised words, numbers and closings that name no one', () => {
     const plain = [
       'Sehr geehrte Damen und Herren, meine Frau und ich möchten ein Depot eröffnen.',
@@ -297,6 +331,7 @@ describe('names and addresses in redactPii', () => {
     masked(`${'Aaaaaaaaaa-'.repeat(50_000)}straße 1`);
     masked('Von: A '.repeat(150_000)); // header cues on one megabyte line (was quadratic: 21 s)
     masked('An: Max; '.repeat(100_000));
+    masked('Am Markt Am Markt 12345 Berlin '.repeat(30_000)); // prepositions before many postal codes
     expect(performance.now() - t0).toBeLessThan(5_000);
   });
 

@@ -7,9 +7,10 @@
  * - a name the writer gives (`mein Name ist Anna Schneider`, `ich heiße`, `my name is`, `Name:`) or signs
  *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line;
  * - the display name in a quoted or forwarded header (`Von: Erika Mustermann <…>`, `To: Jane <…>`);
- * - a street and house number (`Musterstraße 12`, `Hauptstr. 5a`, `Berliner Allee 3`, `221 Baker Street`),
- *   with the postal code and town that follow it (`, 10115 Berlin`), as `[ADDRESS]`; a house number that reads
- *   as a year only with them (`Spring 2026` is a date).
+ * - a street and house number (`Musterstraße 12`, `Hauptstr. 5a`, `Berliner Allee 3`, `Konrad-Adenauer-Straße 5`,
+ *   `221 Baker Street`), with the postal code and town that follow it (`, 10115 Berlin`), as `[ADDRESS]`; a house
+ *   number that reads as a year, an English word in -ring (`Spring 26`) and a street named by a preposition
+ *   (`Am Markt 3`) only with them.
  * A name in capitals (`Herr MÜLLER`, `ANNA SCHMIDT`, `Jean DUPONT`) is taken where its capitalised form would
  * be, less the words in capitals at its ends that name no one (`Herrn Müller IBAN`); after a closing, a line
  * in capitals with such a word (`Danke!\nBITTE UM RÜCKRUF`) is no name but more of the message.
@@ -22,7 +23,7 @@ import type { Hit } from './redact.js';
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
 /** `Anna`, `O'Neill`, `McDonald`; two of them joined by a hyphen (`Heide-Schulz`); never `Dr.` or `Prof.`. */
 const PART = String.raw`\p{Lu}(?:['’]\p{Lu}|\p{Ll}{1,2}\p{Lu})?\p{Ll}{1,30}`;
-const WORD = String.raw`(?!(?:Dr|Prof)\.)${PART}(?:-${PART})?`;
+const WORD = String.raw`(?!(?:Dr|Prof|Ing|Mag)\.)${PART}(?:-${PART})?`;
 /** `MÜLLER`, `O'NEILL`, `WEIß` (`ß` has no capital in common use): two letters or more, in capitals. */
 const CAPS_PART = String.raw`\p{Lu}(?:['’]\p{Lu})?[\p{Lu}ß]{1,30}`;
 /** A name word capitalised or in capitals (`ANNA SCHMIDT`, `Jean DUPONT`); never `DR.` or `PROF.`. */
@@ -36,14 +37,20 @@ const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 
 const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 
-/** Titles, also in capitals where they cannot be mistaken (`HERR`, `FRAU`, `MRS.`; not `MS`, often Microsoft). */
-const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|HERRN?|FRAU|MRS?\.|MS\.)`;
+/**
+ * Titles, also in capitals where they cannot be mistaken (`HERR`, `FRAU`, `MRS.`; not `MS`, often Microsoft), and
+ * the German engineer's and economist's degrees (`Dipl.-Ing.`, `Dipl.-Kfm.`).
+ */
+const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|HERRN?|FRAU|MRS?\.|MS\.)`;
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
 const NAME_CUE = new RegExp(String.raw`(${TITLE})|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
-/** Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`). */
-const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|DR\.|PROF\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.)){0,4}`;
+/**
+ * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Ing.`, `Frau Mag.`, `Herr
+ * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
+ */
+const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|DR\.|PROF\.|Ing\.|Mag\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.)){0,4}`;
 /** At a title: the title, then the name (group 1). */
 const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}(${nameWords(2)})${END_OF_WORD}`, 'uy');
 /** At `Name`, `name` or `heiße`: the phrase a writer gives a name with, then the name (group 1). */
@@ -111,11 +118,49 @@ const TOWN_WORD = String.raw`(?:${WORD}|\p{Lu}[\p{Lu}-]{1,40})`;
 const TOWN = String.raw`(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:D-)?\d{5}[ \t]{1,3}${TOWN_WORD}(?:[ \t](?:am|an der|im|ob der|AM|AN DER|IM|OB DER)[ \t]${TOWN_WORD})?`;
 /** A street written in capitals, as an all-capitals email writes it (`MUSTERSTRASSE`, `BERLINER ALLEE`). */
 const CAPS_STREET = String.raw`\p{Lu}[\p{Lu}-]{1,40}(?:(?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER)|[ \t](?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER))`;
+/** A street named after a person, its words joined by hyphens (`Konrad-Adenauer-Straße`, `Theodor-Heuss-Ring`). */
+const NAMED_STREET = String.raw`(?:\p{Lu}\p{Ll}{1,30}-){1,3}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer)`;
 /** The house number (group 1), and the postal code and town (group 2) when they follow. */
 const GERMAN_STREET = new RegExp(
-  String.raw`${BEFORE}(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
+  String.raw`${BEFORE}(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${NAMED_STREET}|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
   'uy',
 );
+/**
+ * A street named by a preposition instead of a street type (`Am Markt 3`, `An der Alster 5`, `Unter den Linden 77`),
+ * taken only with the postal code and town after it: without them, `Am Montag 3 Überweisungen` would be one.
+ */
+const PREPOSITION_STREET = new RegExp(
+  String.raw`${BEFORE}(?:Am|Im|An der|An den|Auf dem|Auf der|Auf den|Zum|Zur|Unter den|In der|In den|Hinter dem|Hinter der|Vor dem|Vor den|Alte[rns]?|Neue[rns]?|Große[rns]?|Kleine[rns]?|Hohe[rn]?)[ \t]{1,3}${WORD}(?:[ \t]${WORD}){0,2}[ \t]{1,3}\d{1,4}(?:[ \t]?[a-zA-Z])?${END_OF_WORD}${TOWN}${END_OF_WORD}`,
+  'uy',
+);
+/** A five-digit postal code before a capitalised word: where PREPOSITION_STREET may end. */
+const POSTAL_CUE = /(?<!\d)\d{5}[ \t]{1,3}\p{Lu}/gu;
+/** Where a street of PREPOSITION_STREET may start: its first word. */
+const PREPOSITION_CUE = /(?<![\p{L}\p{N}])(?:Am|Im|An|Auf|Zum|Zur|Unter|In|Hinter|Vor|Alte|Neue|Große|Kleine|Hohe)/gu;
+/** How far before its postal code such a street may start. */
+const PREPOSITION_LOOKBACK = 120;
+
+/** The streets of PREPOSITION_STREET with their postal code and town, in text order. */
+function prepositionStreetHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  let done = 0;
+  POSTAL_CUE.lastIndex = 0;
+  for (let cue = POSTAL_CUE.exec(text); cue !== null; cue = POSTAL_CUE.exec(text)) {
+    const from = Math.max(done, cue.index - PREPOSITION_LOOKBACK);
+    PREPOSITION_CUE.lastIndex = from;
+    for (let p = PREPOSITION_CUE.exec(text); p !== null && p.index < cue.index; p = PREPOSITION_CUE.exec(text)) {
+      const street = stickyAt(PREPOSITION_STREET, text, p.index);
+      // The street must end with this postal code's town, not run past it or stop before it.
+      if (street === null || street.index + street[0].length <= cue.index) continue;
+      hits.push({ type: 'ADDRESS', start: p.index, end: p.index + street[0].length, placeholder: '[ADDRESS]' });
+      done = p.index + street[0].length;
+      POSTAL_CUE.lastIndex = Math.max(POSTAL_CUE.lastIndex, done);
+      break;
+    }
+  }
+  return hits;
+}
+
 /** The house number and one to three capitalised words that end right before the street type. */
 const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
 
@@ -320,16 +365,29 @@ function streetStart(text: string, at: number): number {
   return b;
 }
 
+const VOWEL = /[aeiouäöü]/i;
+
+/**
+ * Whether a street cue at `at` is the end of an English word in -ring (`Monitoring`, `Offering`, `Spring`,
+ * `String`) rather than a German ring road (`Kaiserring`, `Ostring`): `ring` glued after a vowel or after one or
+ * two letters. A ring road written so (`Hansaring 5`) then needs its postal code and town to be taken.
+ */
+function englishRing(text: string, start: number, at: number): boolean {
+  if (text.slice(at, at + 4).toLowerCase() !== 'ring' || at === start || text[at - 1] === ' ' || text[at - 1] === '\t') return false;
+  return VOWEL.test(text[at - 1]) || at - start <= 2;
+}
+
 /** Streets with a house number, and the postal code and town after them (`[ADDRESS]`), in text order. */
 export function addressHits(text: string): Hit[] {
-  const hits: Hit[] = [];
+  const hits: Hit[] = prepositionStreetHits(text);
   GERMAN_CUE.lastIndex = 0;
   for (let cue = GERMAN_CUE.exec(text); cue !== null; cue = GERMAN_CUE.exec(text)) {
     const start = streetStart(text, cue.index);
     const street = stickyAt(GERMAN_STREET, text, start);
     // A house number that reads as a year after a word ending like a street (`Spring 2026`, `Offering 2026`) is a
-    // date, unless a postal code and town follow (`Musterstraße 1999, 10115 Berlin`).
-    if (street === null || (YEAR.test(street[1]) && street[2] === undefined)) continue;
+    // date, and an English word in -ring (`Spring 26`, `Monitoring 2`) no street, unless a postal code and town
+    // follow (`Musterstraße 1999, 10115 Berlin`).
+    if (street === null || ((YEAR.test(street[1]) || englishRing(text, start, cue.index)) && street[2] === undefined)) continue;
     hits.push({ type: 'ADDRESS', start, end: start + street[0].length, placeholder: '[ADDRESS]' });
     GERMAN_CUE.lastIndex = Math.max(GERMAN_CUE.lastIndex, start + street[0].length);
   }
