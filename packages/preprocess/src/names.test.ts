@@ -43,6 +43,13 @@ describe('names and addresses in redactPii', () => {
   it('masks a name the writer gives or signs with after a closing', () => {
     expect(masked('Mein Name ist Anna Maria Schneider und ich habe eine Frage.')).toBe('Mein Name ist [NAME] und ich habe eine Frage.');
     expect(masked('My name is Mary Jones. Name: Peter Lustig')).toBe('My name is [NAME]. Name: [NAME]');
+    // Fields of a payment or a contact that name a person.
+    for (const [text, expected] of [
+      ['Kontoinhaber: Max Mustermann, IBAN DE89370400440532013000', 'Kontoinhaber: [NAME], IBAN [IBAN]'],
+      ['Ansprechpartnerin: Julia Becker', 'Ansprechpartnerin: [NAME]'],
+      ['Empfänger: Erika Mustermann; Zahlungsempfänger: Karl Weber', 'Empfänger: [NAME]; Zahlungsempfänger: [NAME]'],
+      ['Beneficiary: John Smith. Account holder: Jane Doe', 'Beneficiary: [NAME]. Account holder: [NAME]'],
+    ]) expect(masked(text)).toBe(expected);
     expect(masked('Viele Grüße, Anna')).toBe('Viele Grüße, [NAME]');
     expect(masked('Mit freundlichen Grüßen\nAnna Schneider\n')).toBe('Mit freundlichen Grüßen\n[NAME]\n');
     expect(masked('Best regards,\r\nJohn Smith\r\nCEO')).toBe('Best regards,\r\n[NAME]\r\nCEO');
@@ -294,6 +301,12 @@ describe('names and addresses in redactPii', () => {
       ['An der Alster 5a, 20099 Hamburg', '[ADDRESS]'],
       ['Unter den Linden 77, 10117 Berlin und Im Winkel 4, 50667 Köln', '[ADDRESS] und [ADDRESS]'],
       ['Am Hauptplatz 3, 10115 Berlin', '[ADDRESS]'],
+      // Austrian and Swiss postal codes of four digits.
+      ['Mariahilfer Straße 12, 1060 Wien', '[ADDRESS]'],
+      ['Bahnhofstrasse 5 CH-8001 Zürich', '[ADDRESS]'],
+      ['Am Graben 1\n1010 Wien', '[ADDRESS]'],
+      // Four digits after a blank alone are no postal code: a year, a count.
+      ['Musterweg 4 2025 Umzug', '[ADDRESS] 2025 Umzug'],
     ]) expect(masked(text)).toBe(expected);
     // Without the postal code and town right after it, a preposition, a word and a number are no street.
     for (const text of ['Am Montag 3 Mal angerufen', 'Wir sind Am Markt 3 und in 10115 Berlin', 'Im Jahr 2025 waren es 12345 Euro'])

@@ -45,7 +45,7 @@ const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(Name|name|heiße)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(Name|name|heiße|Kontoinhaber|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -53,9 +53,12 @@ const NAME_CUE = new RegExp(String.raw`(${TITLE})|(Name|name|heiße)|(Grü(?:ß|
 const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|DR\.|PROF\.|Ing\.|Mag\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.)){0,4}`;
 /** At a title: the title, then the name (group 1). */
 const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}(${nameWords(2)})${END_OF_WORD}`, 'uy');
-/** At `Name`, `name` or `heiße`: the phrase a writer gives a name with, then the name (group 1). */
+/**
+ * At `Name`, `name` or `heiße`: the phrase a writer gives a name with, then the name (group 1); also a field that
+ * names a person (`Kontoinhaber:`, `Ansprechpartnerin:`, `Empfänger:`, `Beneficiary:`).
+ */
 const GIVEN = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}`,
+  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}(?:Kontoinhaber(?:in)?|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}`,
   'uy',
 );
 /**
@@ -114,8 +117,11 @@ const GERMAN_CUE = /(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|damm|ring|ufer
 const ENGLISH_CUE = /(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Way|Close|Court|Place|Square)(?![a-zß-ÿ])/g;
 /** A town capitalised or in capitals (`Berlin`, `BERLIN`, `FRANKFURT AM MAIN`). */
 const TOWN_WORD = String.raw`(?:${WORD}|\p{Lu}[\p{Lu}-]{1,40})`;
-/** From the start of the street name: the street, its house number, and a postal code and town after it. */
-const TOWN = String.raw`(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:D-)?\d{5}[ \t]{1,3}${TOWN_WORD}(?:[ \t](?:am|an der|im|ob der|AM|AN DER|IM|OB DER)[ \t]${TOWN_WORD})?`;
+/**
+ * After a street and house number: a German, Austrian or Swiss postal code (`10115`, `1060`, `CH-8001`) and town; four
+ * digits without `A-` or `CH-` only after a comma or line break (`Musterweg 4 2025 Umzug` holds no town).
+ */
+const TOWN = String.raw`(?:(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4})|(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})\d{4})[ \t]{1,3}${TOWN_WORD}(?:[ \t](?:am|an der|im|ob der|AM|AN DER|IM|OB DER)[ \t]${TOWN_WORD})?`;
 /** A street written in capitals, as an all-capitals email writes it (`MUSTERSTRASSE`, `BERLINER ALLEE`). */
 const CAPS_STREET = String.raw`\p{Lu}[\p{Lu}-]{1,40}(?:(?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER)|[ \t](?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER))`;
 /** A street named after a person, its words joined by hyphens (`Konrad-Adenauer-Straße`, `Theodor-Heuss-Ring`). */
@@ -133,8 +139,8 @@ const PREPOSITION_STREET = new RegExp(
   String.raw`${BEFORE}(?:Am|Im|An der|An den|Auf dem|Auf der|Auf den|Zum|Zur|Unter den|In der|In den|Hinter dem|Hinter der|Vor dem|Vor den|Alte[rns]?|Neue[rns]?|Große[rns]?|Kleine[rns]?|Hohe[rn]?)[ \t]{1,3}${WORD}(?:[ \t]${WORD}){0,2}[ \t]{1,3}\d{1,4}(?:[ \t]?[a-zA-Z])?${END_OF_WORD}${TOWN}${END_OF_WORD}`,
   'uy',
 );
-/** A five-digit postal code before a capitalised word: where PREPOSITION_STREET may end. */
-const POSTAL_CUE = /(?<!\d)\d{5}[ \t]{1,3}\p{Lu}/gu;
+/** A German, Austrian or Swiss postal code before a capitalised word: where PREPOSITION_STREET may end. */
+const POSTAL_CUE = /(?<!\d)\d{4,5}[ \t]{1,3}\p{Lu}/gu;
 /** Where a street of PREPOSITION_STREET may start: its first word. */
 const PREPOSITION_CUE = /(?<![\p{L}\p{N}])(?:Am|Im|An|Auf|Zum|Zur|Unter|In|Hinter|Vor|Alte|Neue|Große|Kleine|Hohe)/gu;
 /** How far before its postal code such a street may start. */
