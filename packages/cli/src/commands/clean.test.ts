@@ -151,15 +151,34 @@ describe('mailroute clean', () => {
     expect(said.slice(0, 5).every((l) => /^demo\.csv:\d+: skipped: .*not JSON/.test(l))).toBe(true);
     expect(said[5]).toBe('demo.csv: … and 76 more line(s) skipped for the same reason (not JSON)');
     expect(said[6]).toBe(
-      'mailroute: [CLEAN_INPUT_INVALID] no line of demo.csv could be used (81 skipped) (it looks like CSV or plain text, not JSONL): each line must be a JSON object {"id":"…","format":"text"|"html"|"eml","input":"…"}, or --in one .eml file',
+      'mailroute: [CLEAN_INPUT_INVALID] no line of demo.csv could be used (81 skipped) (it looks like CSV or plain text, not JSONL): each line must be a JSON object {"id":"…","format":"text"|"html"|"eml","input":"…"} or {"id":"…","subject":"…","body":"…","html":"…"}, or --in one .eml file',
     );
     // Nothing written: no empty file that reads as a batch with nothing in it.
     expect(readdirSync(dir)).toEqual(['demo.csv']);
-    // The demo JSONL (a training export): JSON, but not clean's lines.
-    writeFileSync(path.join(dir, 'demo.jsonl'), `${JSON.stringify({ id: 'demo-1', subject: 'Depot', body: 'Bitte übertragen', queue: 'securities' })}\n`);
-    const jsonl = await run(['clean', '--in', 'demo.jsonl', '--out', 'c.jsonl'], dir);
+    // JSON lines of neither shape: their keys are named.
+    writeFileSync(path.join(dir, 'other.jsonl'), `${JSON.stringify({ ticket: 'demo-1', text: 'Bitte übertragen', queue: 'securities' })}\n`);
+    const jsonl = await run(['clean', '--in', 'other.jsonl', '--out', 'c.jsonl'], dir);
     expect(jsonl.code).toBe(1);
-    expect(jsonl.stderr).toContain('[CLEAN_INPUT_INVALID] no line of demo.jsonl could be used (1 skipped) (its lines have id, subject, body, queue: a training export, not clean\'s input): each line must be');
+    expect(jsonl.stderr).toContain('[CLEAN_INPUT_INVALID] no line of other.jsonl could be used (1 skipped) (its lines have ticket, text, queue, but no subject, body or html): each line must be');
+  });
+
+  it('cleans lines in the shape of an email (/v1/classify, the demo data, JSONL exports), other keys ignored', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const lines = [
+      { id: 'e1', subject: 'AW: Depotübertrag', body: 'Bitte übertragen Sie mein Depot.\n\nViele Grüße\nErika Beispiel', html: '', queue: 'securities_transfers', bank: 'Nordhafen Depotbank' },
+      { id: 'e2', html: '<p>IBAN DE89370400440532013000 bitte ändern</p>', subject: null },
+      { id: 'e3', subject: ['x'] },
+      { id: '', body: 'x' },
+    ];
+    writeFileSync(path.join(dir, 'demo.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const r = await run(['clean', '--in', 'demo.jsonl', '--out', 'c.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('demo.jsonl:3: skipped: invalid email line: subject: a string or null is needed, not an array');
+    expect(r.stderr).toContain('demo.jsonl:4: skipped: invalid email line: id: a string of 1 to 200 characters is needed');
+    const out = readOut(path.join(dir, 'c.jsonl'));
+    expect(out.map((o) => o.id)).toEqual(['e1', 'e2']);
+    expect(out[0]).toMatchObject({ subject: 'Depotübertrag', text: 'Bitte übertragen Sie mein Depot.', signature: 'Viele Grüße\n[NAME]', language: 'de' });
+    expect(out[1]).toMatchObject({ subject: null, text: 'IBAN [IBAN] bitte ändern' });
   });
 
   it('writes the subject of an .eml, cleaned and masked with the names found in any part', async () => {

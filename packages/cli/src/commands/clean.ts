@@ -38,8 +38,29 @@ export class CleanNothingUsableError extends Error {
   }
 }
 
-/** What one line of `--in` must be (clean's input format), for the messages. */
-const LINE_FORMAT = '{"id":"…","format":"text"|"html"|"eml","input":"…"}';
+/** What one line of `--in` must be (clean's input format, or an email as /v1/classify takes it), for the messages. */
+const LINE_FORMAT = '{"id":"…","format":"text"|"html"|"eml","input":"…"} or {"id":"…","subject":"…","body":"…","html":"…"}';
+
+/** The parts of an email line (as /v1/classify takes an email, and as the demo data and JSONL exports hold it) that clean reads. */
+const EMAIL_PARTS = ['subject', 'body', 'html'] as const;
+
+/**
+ * A line in the shape of an email (`{"id","subject","body","html"}`, other keys such as labels ignored), or why it
+ * is none; undefined when the line is not of that shape at all (it has `format` or `input`, or none of the parts).
+ */
+function emailLine(json: object): { id: string; email: Email } | string | undefined {
+  const line = json as Record<string, unknown>;
+  if ('format' in line || 'input' in line || !EMAIL_PARTS.some((k) => k in line)) return undefined;
+  if (typeof line.id !== 'string' || line.id === '' || line.id.length > 200) return 'id: a string of 1 to 200 characters is needed';
+  const email: Email = {};
+  for (const k of EMAIL_PARTS) {
+    const value = line[k];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') return `${k}: a string or null is needed, not ${Array.isArray(value) ? 'an array' : typeof value}`;
+    email[k] = value;
+  }
+  return { id: line.id, email };
+}
 
 /** Skip messages written in full; the rest are counted per reason and summed up at the end. */
 const SHOWN_SKIPS = 5;
@@ -176,15 +197,19 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
             const offset = jsonErrorOffset(lines[i]) ?? Number(/at position (\d+)/.exec((cause as Error).message)?.[1] ?? NaN);
             throw new SkippedLine(`${Number.isNaN(offset) ? '' : `column ${offset + 1}: `}not JSON`, 'not JSON');
           }
-          const parsed = CleanInputLineSchema.safeParse(json);
-          if (!parsed.success) {
-            firstKeys ??= json !== null && typeof json === 'object' && !Array.isArray(json) ? Object.keys(json) : [];
-            const issue = parsed.error.issues[0];
-            const why = `invalid line: ${issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`;
-            throw new SkippedLine(why, why);
+          const asEmail = json !== null && typeof json === 'object' && !Array.isArray(json) ? emailLine(json) : undefined;
+          if (typeof asEmail === 'string') throw new SkippedLine(`invalid email line: ${asEmail}`, `invalid email line: ${asEmail}`);
+          if (asEmail !== undefined) keep(outputLine(asEmail.id, asEmail.email, scope.data, flags.redact));
+          else {
+            const parsed = CleanInputLineSchema.safeParse(json);
+            if (!parsed.success) {
+              firstKeys ??= json !== null && typeof json === 'object' && !Array.isArray(json) ? Object.keys(json) : [];
+              const issue = parsed.error.issues[0];
+              const why = `invalid line: ${issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`;
+              throw new SkippedLine(why, why);
+            }
+            keep(await cleanOne(parsed.data, scope.data, flags.redact));
           }
-          const line = parsed.data;
-          keep(await cleanOne(line, scope.data, flags.redact));
         } catch (error) {
           skipped += 1;
           const why = describeError(error);
@@ -210,7 +235,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   if (outLines.length === 0 && skipped > 0) {
     // Not one line was a clean input line: another kind of file, said once, and no empty output written.
     const first = text.trimStart().split('\n')[0] ?? '';
-    const looks = !first.startsWith('{') ? ' (it looks like CSV or plain text, not JSONL)' : firstKeys && firstKeys.length > 0 ? ` (its lines have ${firstKeys.slice(0, 6).join(', ')}${firstKeys.length > 6 ? ', …' : ''}: a training export, not clean's input)` : '';
+    const looks = !first.startsWith('{') ? ' (it looks like CSV or plain text, not JSONL)' : firstKeys && firstKeys.length > 0 ? ` (its lines have ${firstKeys.slice(0, 6).join(', ')}${firstKeys.length > 6 ? ', …' : ''}, but no subject, body or html)` : '';
     throw new CleanNothingUsableError(`no line of ${flags.in} could be used (${skipped} skipped)${looks}: each line must be a JSON object ${LINE_FORMAT}, or --in one .eml file`);
   }
   await writeAtomically(outPath, outLines.length > 0 ? `${outLines.join('\n')}\n` : '');
@@ -225,7 +250,7 @@ export function registerClean(program: Command, ctx: CliContext): void {
   program
     .command('clean')
     .description('Clean emails: strip quotes, signatures, disclaimers and HTML; mask personal data')
-    .requiredOption('--in <file>', 'JSONL with {"id","format":"text"|"html"|"eml","input"} per line, or a single .eml file')
+    .requiredOption('--in <file>', 'JSONL with {"id","format":"text"|"html"|"eml","input"} or {"id","subject","body","html"} (an email as /v1/classify takes it; other keys ignored) per line, or a single .eml file')
     .requiredOption('--out <file>', 'JSONL to write: {"id","subject","text","signature","quoted","language","redactions"} per line')
     .option('--scope <scope>', 'quotes: remove quoted and forwarded content only; visible: also signatures, device lines, disclaimers', 'visible')
     .option('--no-redact', 'keep IBANs, card numbers, emails, phone numbers, numbers a keyword names, names and addresses as they are (in text, signature and quoted)')
