@@ -87,6 +87,8 @@ describe('redactPii', () => {
       ['Kundennr. 99887766, Kontonr. 1234567890, Depotnr. 123456789, Vertragsnr. 55443322', 'Kundennr. [ACCOUNT], Kontonr. [ACCOUNT], Depotnr. [ACCOUNT], Vertragsnr. [ACCOUNT]'],
       ['Mein Depot 555444333, Mitinhaber des Depots 123456789, account 00123456789', 'Mein Depot [ACCOUNT], Mitinhaber des Depots [ACCOUNT], account [ACCOUNT]'],
       ['Es geht um mein Wertpapierdepot 412683278 und das Girokonto 1234567890, Mandat 439112559', 'Es geht um mein Wertpapierdepot [ACCOUNT] und das Girokonto [ACCOUNT], Mandat [ACCOUNT]'],
+      ['Re: discretionary mandate 887598690, reference number: 55512345, Portfolio no. 12345678', 'Re: discretionary mandate [ACCOUNT], reference number: [ACCOUNT], Portfolio no. [ACCOUNT]'],
+      ['the mandate 2026 review, Mandate fee 15000 EUR', 'the mandate 2026 review, Mandate fee 15000 EUR'],
       ['Identifikationsnummer 12345678901, IdNr. 12345678901', 'Identifikationsnummer [TAX_ID], IdNr. [TAX_ID]'],
       ['My date of birth is 10.08.1990; born on 10 August 1990; Geb.-Datum: 10.8.1990; geboren am 3. März 1985', 'My date of birth is [BIRTHDATE]; born on [BIRTHDATE]; Geb.-Datum: [BIRTHDATE]; geboren am [BIRTHDATE]'],
     ];
