@@ -108,6 +108,18 @@ describe('names and addresses in redactPii', () => {
     ]) expect(masked(text)).toBe(expected);
   });
 
+  it('masks a signed name of two words or more with more after a separator on its line', () => {
+    for (const [text, expected] of [
+      ['Mit freundlichen Grüßen\nAnna Schmidt, Berliner Allee 3, 40212 Düsseldorf', 'Mit freundlichen Grüßen\n[NAME], [ADDRESS]'],
+      ['Viele Grüße\nAnna Schmidt | Tel. 0211 123456', 'Viele Grüße\n[NAME] | Tel. [PHONE]'],
+      ['Best regards,\nJohn Smith - Customer since 2010', 'Best regards,\n[NAME] - Customer since 2010'],
+      ['Mit freundlichen Grüßen\nAnna von der Heide – Privatkundin', 'Mit freundlichen Grüßen\n[NAME] – Privatkundin'],
+    ]) expect(masked(text)).toBe(expected);
+    // One word before a comma starts a sentence as often as it signs; words that name no one are no name.
+    for (const text of ['Danke\nBitte, rufen Sie mich an', 'Danke\nAlso, ich wollte', 'Danke, Super, das hat geklappt', 'Viele Grüße\nIhre Kundin, heute'])
+      expect(masked(text)).toBe(text);
+  });
+
   it('takes a second closing line for a closing, not a name, and masks the name under it', () => {
     expect(masked('Danke!\nViele Grüße\nAnna Schmidt')).toBe('Danke!\nViele Grüße\n[NAME]');
     expect(masked('Thanks!\nBest Regards\nJohn Smith')).toBe('Thanks!\nBest Regards\n[NAME]');

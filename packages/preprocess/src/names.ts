@@ -5,7 +5,8 @@
  *   stays, the name becomes `[NAME]`;
  * - a name greeted without a title, before the greeting's comma (`Hallo Anna,`, `Dear John Smith,`);
  * - a name the writer gives (`mein Name ist Anna Schneider`, `ich heiße`, `my name is`, `Name:`) or signs
- *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line;
+ *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line, or of two
+ *   words or more on the next line before a separator (`Anna Schmidt | Tel. …`);
  * - the display name in a quoted or forwarded header (`Von: Erika Mustermann <…>`, `To: Jane <…>`);
  * - a street and house number (`Musterstraße 12`, `Hauptstr. 5a`, `Berliner Allee 3`, `Konrad-Adenauer-Straße 5`,
  *   `221 Baker Street`), with the postal code and town that follow it (`, 10115 Berlin`), as `[ADDRESS]`; a house
@@ -66,8 +67,17 @@ const GIVEN = new RegExp(
  * `KIND REGARDS`), then a name alone on the rest of its line or on a line after it, blank lines between
  * allowed (group 1).
  */
-const SIGNED = new RegExp(
-  String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Dd])anke|${BEFORE}(?:MfG|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG)(?:,[ \t]{1,3}|[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
+const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Dd])anke|${BEFORE}(?:MfG|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG)`;
+/** After a closing: the line breaks (blank lines allowed) before the line a signature starts. */
+const CLOSING_BREAK = String.raw`[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
+const SIGNED = new RegExp(String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
+/**
+ * At a closing, then on the next line a name of two or three words with more after a separator (group 1): `Anna
+ * Schmidt | Tel. 0211 …`, `Anna Schmidt, Berliner Allee 3, …`, `John Smith - Customer since 2010`. One word before a
+ * comma is too often a sentence's first (`Danke` then `Also, ich …`).
+ */
+const SIGNED_THEN_MORE = new RegExp(
+  String.raw`${CLOSING}${CLOSING_BREAK}((?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})(?=[ \t]*(?:[,|·•–—]|[-/][ \t]))`,
   'uy',
 );
 
@@ -219,7 +229,7 @@ function cuedNameHits(text: string): Hit[] {
     }
     const m =
       stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at) ??
-      (cue[3] !== undefined ? stickyAt(SIGNED_SHORT, text, at) : null);
+      (cue[3] !== undefined ? (stickyAt(SIGNED_SHORT, text, at) ?? signedThenMore(text, at)) : null);
     if (m === null) continue;
     // After a closing the name is its whole line: one in capitals with a word that names no one (`Danke!` then
     // `BITTE UM RÜCKRUF`) is more of the message.
@@ -239,6 +249,12 @@ function cuedNameHits(text: string): Hit[] {
     NAME_CUE.lastIndex = m.index + m[0].length;
   }
   return addressedNameHits(text, hits);
+}
+
+/** SIGNED_THEN_MORE's match at `at`, unless a word of it names no one (`Ihre Kundin, Frau Meier`). */
+function signedThenMore(text: string, at: number): RegExpExecArray | null {
+  const m = stickyAt(SIGNED_THEN_MORE, text, at);
+  return m && !m[1].split(/[ \t]+/u).some((w) => NOT_NAME_WORDS.has(w.toLowerCase())) ? m : null;
 }
 
 /** An address in angle brackets: the display name before it is a name (`Am 3.11. schrieb Peter Lange <p@x.de>:`). */
