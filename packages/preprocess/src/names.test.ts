@@ -270,6 +270,9 @@ describe('names and addresses in redactPii', () => {
       ['Herr Meyer Musterstraße 12, 10115 Berlin', 'Herr [NAME] [ADDRESS]'],
       ['Frau SCHMIDT Berliner Allee 3, 40212 Düsseldorf', 'Frau [NAME] [ADDRESS]'],
       ['Name: ANNA SCHMIDT Musterweg 4, 80331 München', 'Name: [NAME] [ADDRESS]'],
+      // The street's words are no part of the name, so they are not masked elsewhere as one.
+      ['Herr Meyer Musterstraße 12, 10115 Berlin. Die Musterstraße ist gesperrt.', 'Herr [NAME] [ADDRESS]. Die Musterstraße ist gesperrt.'],
+      ['Frau SCHMIDT Berliner Allee 3, 40212 Düsseldorf. Der Berliner Platz und SCHMIDT', 'Frau [NAME] [ADDRESS]. Der Berliner Platz und [NAME]'],
     ]) expect(masked(text)).toBe(expected);
   });
 

@@ -205,12 +205,28 @@ export function namesFound(input: string): string[] {
 /**
  * Names after a title or greeting, given by the writer or signed after a closing (`[NAME]`), then each of
  * them, and each of `known` (names found in another part of the same email), wherever else it stands; in
- * text order.
+ * text order. A name that runs into one of `addresses` (`Herr Meyer Musterstraße 12, …`) ends before it, so
+ * the street's words are not looked for elsewhere as a name.
  */
-export function nameHits(text: string, known: readonly string[] = []): Hit[] {
-  const hits = cuedNameHits(text);
+export function nameHits(text: string, known: readonly string[] = [], addresses: readonly Hit[] = []): Hit[] {
+  const hits = addresses.length === 0 ? cuedNameHits(text) : beforeAddresses(text, cuedNameHits(text), addresses);
   return hits.length === 0 && known.length === 0 ? hits : withEchoes(text, hits, known);
 }
+
+/** Each hit cut where an address starts inside it, less the blanks before; dropped when no letter is left. */
+function beforeAddresses(text: string, hits: readonly Hit[], addresses: readonly Hit[]): Hit[] {
+  const out: Hit[] = [];
+  for (const h of hits) {
+    const address = addresses.find((a) => a.start < h.end && a.end > h.start);
+    if (address === undefined) out.push(h);
+    else if (address.start > h.start) {
+      const kept = text.slice(h.start, address.start).trimEnd();
+      if (LETTER_AT_END.test(kept)) out.push({ ...h, end: h.start + kept.length });
+    }
+  }
+  return out;
+}
+const LETTER_AT_END = /\p{L}$/u;
 
 function cuedNameHits(text: string): Hit[] {
   const hits: Hit[] = [];

@@ -274,6 +274,7 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
   // Most texts have no digits or no '@': skip the detectors that cannot match.
   const digits = /\d/.test(text);
   if (!digits && !o.names && o.patterns.length === 0 && !text.includes('@')) return { text, redactions: [] };
+  const addresses = o.names && digits ? addressHits(text) : [];
   const groups: Hit[][] = [
     ...o.patterns.map((p) => patternHits(text, p)),
     o.iban && digits ? ibanHits(text) : [],
@@ -282,9 +283,9 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
     o.ids && digits ? keyedHits(text) : [],
     o.ids && digits ? documentHits(text) : [],
     o.phone && digits ? phoneHits(text) : [],
-    // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) is cut below.
-    o.names && digits ? addressHits(text) : [],
-    o.names ? nameHits(text, o.knownNames.map(composeDiacritics)) : [],
+    // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
+    addresses,
+    o.names ? nameHits(text, o.knownNames.map(composeDiacritics), addresses) : [],
   ];
   if (groups.every((g) => g.length === 0)) return { text, redactions: [] };
   // Claim characters group by group; a later hit that overlaps a claimed span is dropped.
