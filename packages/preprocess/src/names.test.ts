@@ -316,6 +316,11 @@ describe('names and addresses in redactPii', () => {
       ['An der Alster 5a, 20099 Hamburg', '[ADDRESS]'],
       ['Unter den Linden 77, 10117 Berlin und Im Winkel 4, 50667 Köln', '[ADDRESS] und [ADDRESS]'],
       ['Am Hauptplatz 3, 10115 Berlin', '[ADDRESS]'],
+      // A British postcode or a US state and ZIP code after an English street, with the town before it.
+      ['Flat 2, 10 Downing Street, London SW1A 2AA', 'Flat 2, [ADDRESS]'],
+      ['12 Baker Street\nLondon\nNW1 6XE', '[ADDRESS]'],
+      ['742 Evergreen Terrace Road, Springfield, IL 62704', '[ADDRESS]'],
+      ['12 Baker Street, London is nice', '[ADDRESS], London is nice'],
       // Austrian and Swiss postal codes of four digits.
       ['Mariahilfer Straße 12, 1060 Wien', '[ADDRESS]'],
       ['Bahnhofstrasse 5 CH-8001 Zürich', '[ADDRESS]'],

@@ -180,6 +180,15 @@ function prepositionStreetHits(text: string): Hit[] {
 /** The house number and one to three capitalised words that end right before the street type. */
 const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
 
+/**
+ * After an English street: the town and a British postcode (`, London SW1A 2AA`) or a US state and ZIP code
+ * (`, Springfield, IL 62704`), or the postcode alone.
+ */
+const ENGLISH_TOWN = new RegExp(
+  String.raw`(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:${TOWN_WORD}(?:[ \t]${TOWN_WORD}){0,2}(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3}))?(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]{2}[ \t]\d{5}(?:-\d{4})?)${END_OF_WORD}`,
+  'uy',
+);
+
 /** The match of a sticky pattern at `at`, if any. */
 function stickyAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
   re.lastIndex = at;
@@ -436,7 +445,10 @@ export function addressHits(text: string): Hit[] {
     if (!(text[cue.index - 1] === ' ' || text[cue.index - 1] === '\t') || !(before >= 97 && before <= 122)) continue;
     const from = Math.max(0, cue.index - 100);
     const number = ENGLISH_NUMBER.exec(text.slice(from, cue.index));
-    if (number) hits.push({ type: 'ADDRESS', start: from + number.index, end: cue.index + cue[0].length, placeholder: '[ADDRESS]' });
+    if (!number) continue;
+    const end = cue.index + cue[0].length;
+    const town = stickyAt(ENGLISH_TOWN, text, end);
+    hits.push({ type: 'ADDRESS', start: from + number.index, end: end + (town?.[0].length ?? 0), placeholder: '[ADDRESS]' });
   }
   return hits.sort((a, b) => a.start - b.start);
 }
