@@ -22,8 +22,10 @@ describe('names and addresses in redactPii', () => {
 
   it('masks a name greeted without a title, before the greeting comma', () => {
     expect(masked('Hallo Anna,\nbitte um Rückruf.')).toBe('Hallo [NAME],\nbitte um Rückruf.');
-    // A greeted team is masked too: in text that leaves mailroute, masking too much is the safe side.
-    expect(masked('Dear John Smith, thank you. Hi Team, hello world')).toBe('Dear [NAME], thank you. Hi [NAME], hello world');
+    // A greeting to a team or a desk names no one: every word of it is one that names no one.
+    expect(masked('Dear John Smith, thank you. Hi Team, hello world')).toBe('Dear [NAME], thank you. Hi Team, hello world');
+    for (const text of ['Dear Sir,', 'Hello Support Team,', 'Liebe Kundenbetreuung,', 'Hallo Kundenservice,', 'Dear Colleagues,']) expect(masked(text)).toBe(text);
+    expect(masked('Hi Team Anna,')).toBe('Hi [NAME],');
     expect(masked('Hallo zusammen, Dear Sir or Madam, Hi there')).toBe('Hallo zusammen, Dear Sir or Madam, Hi there');
   });
 
@@ -127,8 +129,9 @@ describe('names and addresses in redactPii', () => {
 
   it('looks for no word a cue mistook for a name: a single greeted word, a bank, a closing', () => {
     for (const [text, expected] of [
-      ['Hi Support,\nSupport told me nothing. Support is slow.', 'Hi [NAME],\nSupport told me nothing. Support is slow.'],
-      ['Hallo Team,\ndas Team hat nicht geantwortet.', 'Hallo [NAME],\ndas Team hat nicht geantwortet.'],
+      ['Hi Support,\nSupport told me nothing. Support is slow.', 'Hi Support,\nSupport told me nothing. Support is slow.'],
+      ['Hallo Team,\ndas Team hat nicht geantwortet.', 'Hallo Team,\ndas Team hat nicht geantwortet.'],
+      ['Hallo Tom,\nTom hat nicht geantwortet.', 'Hallo [NAME],\nTom hat nicht geantwortet.'],
       // A company signing is no person: not even its signature line is taken for a name.
       ['Die Deutsche Bank hat abgebucht. Bank sagt nichts.\nMit freundlichen Grüßen\nDeutsche Bank', 'Die Deutsche Bank hat abgebucht. Bank sagt nichts.\nMit freundlichen Grüßen\nDeutsche Bank'],
     ]) expect(masked(text)).toBe(expected);

@@ -259,6 +259,8 @@ function cuedNameHits(text: string): Hit[] {
     // After a closing the name is its whole line: one in capitals with a word that names no one (`Danke!` then
     // `BITTE UM RÜCKRUF`) is more of the message.
     if (cue[3] !== undefined && isCapsNotName(m[1])) continue;
+    // A greeting to a team or a desk (`Hi Team,`, `Hello Support Team,`, `Dear Sir,`, `Liebe Kundenbetreuung,`) names no one.
+    if (cue[4] !== undefined && m[1].split(/[ \t]+/u).every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
     const hit = nameHit(m);
     if (hit === undefined) continue;
     // Without a title, one word in capitals on a line of its own is too often no name (`Viele Grüße\nETF`,
