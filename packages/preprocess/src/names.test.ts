@@ -110,6 +110,22 @@ describe('names and addresses in redactPii', () => {
     ]) expect(masked(text)).toBe(expected);
   });
 
+  it('masks names signed for someone, after thanks or a closing from a place, and names written with an initial', () => {
+    for (const [text, expected] of [
+      ['Mit freundlichen Grüßen\ni.A. Max Mustermann', 'Mit freundlichen Grüßen\ni.A. [NAME]'],
+      ['Mit freundlichen Grüßen\nIhr Max Mustermann', 'Mit freundlichen Grüßen\nIhr [NAME]'],
+      ['gez. Max Mustermann', 'gez. [NAME]'],
+      ['Herzliche Grüße aus Berlin\nMax', 'Herzliche Grüße aus Berlin\n[NAME]'],
+      ['Vielen Dank im Voraus!\nLisa Müller', 'Vielen Dank im Voraus!\n[NAME]'],
+      ['Thank you in advance,\nJohn Smith', 'Thank you in advance,\n[NAME]'],
+      ['Sehr geehrte Frau A. Schmidt,', 'Sehr geehrte Frau [NAME],'],
+      ['Beste Grüße\nM. Schneider', 'Beste Grüße\n[NAME]'],
+      ['Regards,\nJ. Smith', 'Regards,\n[NAME]'],
+    ]) expect(masked(text)).toBe(expected);
+    for (const text of ['Thank you for the help', 'Vielen Dank für Ihre Hilfe.', 'Das Geld wurde gezahlt.', 'Mit freundlichen Grüßen\nIhr Kundenservice'])
+      expect(masked(text)).toBe(text);
+  });
+
   it('masks a signed name of two words or more with more after a separator on its line', () => {
     for (const [text, expected] of [
       ['Mit freundlichen Grüßen\nAnna Schmidt, Berliner Allee 3, 40212 Düsseldorf', 'Mit freundlichen Grüßen\n[NAME], [ADDRESS]'],
