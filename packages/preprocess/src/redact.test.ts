@@ -53,6 +53,15 @@ describe('redactPii', () => {
     expect(r.text).toBe('Schreiben Sie an [EMAIL] oder rufen Sie [PHONE] bzw. [PHONE] an. Am 03.06.2026 kamen 1.250,00 EUR.');
   });
 
+  it('masks addresses written with (at) or [at] to keep them from spam robots, and leaves other brackets', () => {
+    expect(redactPii('Bitte an max.mustermann(at)example.de oder anna [at] example [dot] com, nicht a@b.de').text).toBe('Bitte an [EMAIL] oder [EMAIL], nicht [EMAIL]');
+    for (const text of ['Treffen (at) Home', 'x (AT) y', 'Preis [at] 5 Euro']) expect(redactPii(text).text).toBe(text);
+    const t0 = performance.now();
+    redactPii('a(at)'.repeat(200_000));
+    redactPii(`${'a'.repeat(100_000)}(at)${'b.'.repeat(100_000)}`);
+    expect(performance.now() - t0).toBeLessThan(3_000);
+  });
+
   it('finds every match from the start of each text, whatever the text before it held', () => {
     const long = `${'x '.repeat(50)}Karte 4111 1111 1111 1111, Tel. +49 170 1234567, IBAN GB82WEST12345698765432`;
     expect(redactPii(long).text).toBe(`${'x '.repeat(50)}Karte [CARD], Tel. [PHONE], IBAN [IBAN]`);

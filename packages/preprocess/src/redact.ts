@@ -204,6 +204,18 @@ function emailHits(text: string): Hit[] {
     }
     at = text.indexOf('@', Math.max(at + 1, e));
   }
+  return OBFUSCATED_AT.test(text) ? [...hits, ...obfuscatedEmailHits(text)].sort((a, b) => a.start - b.start) : hits;
+}
+
+/** `(at)`, `[at]` or `{at}` written for '@', as people do to keep an address from spam robots. */
+const OBFUSCATED_AT = /[([{]at[)\]}]/i;
+/** `max.mustermann(at)example.de`, `anna [at] example [dot] com`: the local part, the `at`, the domain with `.` or `(dot)`. */
+const OBFUSCATED_EMAIL = /(?<![\w.+-])[\w.%+-]{1,64}[ \t]?[([{]at[)\]}][ \t]?[A-Za-z0-9-]{1,63}(?:(?:\.|[ \t]?[([{]dot[)\]}][ \t]?)[A-Za-z0-9-]{1,63}){0,4}?(?:\.|[ \t]?[([{]dot[)\]}][ \t]?)[A-Za-z]{2,24}(?![\w-])/gi;
+
+function obfuscatedEmailHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  OBFUSCATED_EMAIL.lastIndex = 0;
+  for (let m = OBFUSCATED_EMAIL.exec(text); m !== null; m = OBFUSCATED_EMAIL.exec(text)) hits.push({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, placeholder: '[EMAIL]' });
   return hits;
 }
 
@@ -273,7 +285,7 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
   const text = composeDiacritics(input);
   // Most texts have no digits or no '@': skip the detectors that cannot match.
   const digits = /\d/.test(text);
-  if (!digits && !o.names && o.patterns.length === 0 && !text.includes('@')) return { text, redactions: [] };
+  if (!digits && !o.names && o.patterns.length === 0 && !text.includes('@') && !OBFUSCATED_AT.test(text)) return { text, redactions: [] };
   const addresses = o.names && digits ? addressHits(text) : [];
   const groups: Hit[][] = [
     ...o.patterns.map((p) => patternHits(text, p)),
