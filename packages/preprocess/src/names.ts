@@ -1,5 +1,5 @@
 /**
- * Names and street addresses, for `redactPii`'s `names` detector. Only what the text itself marks is
+ * Names, for `redactPii`'s `names` detector (street addresses are in addresses.ts). Only what the text itself marks is
  * taken, so ordinary capitalised nouns stay:
  * - a name after a salutation or title (`Frau Schneider`, `Herrn Dr. Meier`, `Mr. Smith`): the title
  *   stays, the name becomes `[NAME]`;
@@ -7,24 +7,19 @@
  * - a name the writer gives (`mein Name ist Anna Schneider`, `ich heiße`, `my name is`, `Name:`) or signs
  *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line, or of two
  *   words or more on the next line before a separator (`Anna Schmidt | Tel. …`);
- * - the display name in a quoted or forwarded header (`Von: Erika Mustermann <…>`, `To: Jane <…>`);
- * - a street and house number (`Musterstraße 12`, `Hauptstr. 5a`, `Berliner Allee 3`, `Konrad-Adenauer-Straße 5`,
- *   `221 Baker Street`), with the postal code and town that follow it (`, 10115 Berlin`), as `[ADDRESS]`; a house
- *   number that reads as a year, an English word in -ring (`Spring 26`) and a street named by a preposition
- *   (`Am Markt 3`) only with them.
+ * - the display name in a quoted or forwarded header (`Von: Erika Mustermann <…>`, `To: Jane <…>`).
  * A name in capitals (`Herr MÜLLER`, `ANNA SCHMIDT`, `Jean DUPONT`) is taken where its capitalised form would
  * be, less the words in capitals at its ends that name no one (`Herrn Müller IBAN`); after a closing, a line
  * in capitals with such a word (`Danke!\nBITTE UM RÜCKRUF`) is no name but more of the message.
  */
 import { composeDiacritics } from './compose.js';
 import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
-import { YEAR } from './patterns.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
 /** `Anna`, `O'Neill`, `McDonald`; two of them joined by a hyphen (`Heide-Schulz`); never `Dr.` or `Prof.`. */
 const PART = String.raw`\p{Lu}(?:['’]\p{Lu}|\p{Ll}{1,2}\p{Lu})?\p{Ll}{1,30}`;
-const WORD = String.raw`(?!(?:Dr|Prof|Ing|Mag)\.)${PART}(?:-${PART})?`;
+export const WORD = String.raw`(?!(?:Dr|Prof|Ing|Mag)\.)${PART}(?:-${PART})?`;
 /** `MÜLLER`, `O'NEILL`, `WEIß` (`ß` has no capital in common use): two letters or more, in capitals. */
 const CAPS_PART = String.raw`\p{Lu}(?:['’]\p{Lu})?[\p{Lu}ß]{1,30}`;
 /** A name word capitalised or in capitals (`ANNA SCHMIDT`, `Jean DUPONT`); never `DR.` or `PROF.`. */
@@ -36,9 +31,9 @@ const PARTICLE = `(?:${[...PARTICLE_WORDS, ...PARTICLE_WORDS.map((w) => w.toUppe
 const nameWords = (n: number) => String.raw`(?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){0,${n - 1}}`;
 /** A first name written as its initial (`A. Schmidt`, `J. Smith`). */
 const INITIAL = String.raw`\p{Lu}\.[ \t]{1,2}`;
-const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
+export const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 
-const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
+export const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 
 /**
  * Titles, also in capitals where they cannot be mistaken (`HERR`, `FRAU`, `MRS.`; not `MS`, often Microsoft), and
@@ -122,79 +117,8 @@ function atHeaderLine(text: string, at: number): boolean {
   return HEADER_LINE_START.test(text.slice(start, at));
 }
 
-/**
- * A German street word with its house number (`…straße 12`, `Str. 5`, `Allee 3`): case-blind, because
- * the engine scans that way several times faster, and GERMAN_STREET then checks the case.
- */
-const GERMAN_CUE = /(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|damm|ring|ufer)[ \t]?\d/gi;
-/** An English street type (`Baker Street`, `Downing St.`). */
-const ENGLISH_CUE = /(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Way|Close|Court|Place|Square)(?![a-zß-ÿ])/g;
-/** A town capitalised or in capitals (`Berlin`, `BERLIN`, `FRANKFURT AM MAIN`). */
-const TOWN_WORD = String.raw`(?:${WORD}|\p{Lu}[\p{Lu}-]{1,40})`;
-/**
- * After a street and house number: a German, Austrian or Swiss postal code (`10115`, `1060`, `CH-8001`) and town; four
- * digits without `A-` or `CH-` only after a comma or line break (`Musterweg 4 2025 Umzug` holds no town).
- */
-const TOWN = String.raw`(?:(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4})|(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})\d{4})[ \t]{1,3}${TOWN_WORD}(?:[ \t](?:am|an der|im|ob der|AM|AN DER|IM|OB DER)[ \t]${TOWN_WORD})?`;
-/** A street written in capitals, as an all-capitals email writes it (`MUSTERSTRASSE`, `BERLINER ALLEE`). */
-const CAPS_STREET = String.raw`\p{Lu}[\p{Lu}-]{1,40}(?:(?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER)|[ \t](?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER))`;
-/** A street named after a person, its words joined by hyphens (`Konrad-Adenauer-Straße`, `Theodor-Heuss-Ring`). */
-const NAMED_STREET = String.raw`(?:\p{Lu}\p{Ll}{1,30}-){1,3}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer)`;
-/** The house number (group 1), and the postal code and town (group 2) when they follow. */
-const GERMAN_STREET = new RegExp(
-  String.raw`${BEFORE}(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${NAMED_STREET}|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
-  'uy',
-);
-/**
- * A street named by a preposition instead of a street type (`Am Markt 3`, `An der Alster 5`, `Unter den Linden 77`),
- * taken only with the postal code and town after it: without them, `Am Montag 3 Überweisungen` would be one.
- */
-const PREPOSITION_STREET = new RegExp(
-  String.raw`${BEFORE}(?:Am|Im|An der|An den|Auf dem|Auf der|Auf den|Zum|Zur|Unter den|In der|In den|Hinter dem|Hinter der|Vor dem|Vor den|Alte[rns]?|Neue[rns]?|Große[rns]?|Kleine[rns]?|Hohe[rn]?)[ \t]{1,3}${WORD}(?:[ \t]${WORD}){0,2}[ \t]{1,3}\d{1,4}(?:[ \t]?[a-zA-Z])?${END_OF_WORD}${TOWN}${END_OF_WORD}`,
-  'uy',
-);
-/** A German, Austrian or Swiss postal code before a capitalised word: where PREPOSITION_STREET may end. */
-const POSTAL_CUE = /(?<!\d)\d{4,5}[ \t]{1,3}\p{Lu}/gu;
-/** Where a street of PREPOSITION_STREET may start: its first word. */
-const PREPOSITION_CUE = /(?<![\p{L}\p{N}])(?:Am|Im|An|Auf|Zum|Zur|Unter|In|Hinter|Vor|Alte|Neue|Große|Kleine|Hohe)/gu;
-/** How far before its postal code such a street may start. */
-const PREPOSITION_LOOKBACK = 120;
-
-/** The streets of PREPOSITION_STREET with their postal code and town, in text order. */
-function prepositionStreetHits(text: string): Hit[] {
-  const hits: Hit[] = [];
-  let done = 0;
-  POSTAL_CUE.lastIndex = 0;
-  for (let cue = POSTAL_CUE.exec(text); cue !== null; cue = POSTAL_CUE.exec(text)) {
-    const from = Math.max(done, cue.index - PREPOSITION_LOOKBACK);
-    PREPOSITION_CUE.lastIndex = from;
-    for (let p = PREPOSITION_CUE.exec(text); p !== null && p.index < cue.index; p = PREPOSITION_CUE.exec(text)) {
-      const street = stickyAt(PREPOSITION_STREET, text, p.index);
-      // The street must end with this postal code's town, not run past it or stop before it.
-      if (street === null || street.index + street[0].length <= cue.index) continue;
-      hits.push({ type: 'ADDRESS', start: p.index, end: p.index + street[0].length, placeholder: '[ADDRESS]' });
-      done = p.index + street[0].length;
-      POSTAL_CUE.lastIndex = Math.max(POSTAL_CUE.lastIndex, done);
-      break;
-    }
-  }
-  return hits;
-}
-
-/** The house number and one to three capitalised words that end right before the street type. */
-const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
-
-/**
- * After an English street: the town and a British postcode (`, London SW1A 2AA`) or a US state and ZIP code
- * (`, Springfield, IL 62704`), or the postcode alone.
- */
-const ENGLISH_TOWN = new RegExp(
-  String.raw`(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:${TOWN_WORD}(?:[ \t]${TOWN_WORD}){0,2}(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3}))?(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]{2}[ \t]\d{5}(?:-\d{4})?)${END_OF_WORD}`,
-  'uy',
-);
-
 /** The match of a sticky pattern at `at`, if any. */
-function stickyAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
+export function stickyAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
   re.lastIndex = at;
   return re.exec(text);
 }
@@ -403,58 +327,4 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
   }
   // Longer spans first at one start, so the whole name wins over its last word where both match.
   return out.sort((a, b) => a.start - b.start || b.end - a.end);
-}
-
-const LETTER_OR_HYPHEN = /[\p{L}-]/u;
-
-/** Where the street name before a cue at `at` starts: its own word, or the word before a separate street word. */
-function streetStart(text: string, at: number): number {
-  let b = at;
-  while (b > 0 && at - b < 41 && LETTER_OR_HYPHEN.test(text[b - 1])) b -= 1;
-  if (b === at && (text[b - 1] === ' ' || text[b - 1] === '\t')) {
-    b -= 1;
-    while (b > 0 && at - b < 42 && LETTER_OR_HYPHEN.test(text[b - 1])) b -= 1;
-  }
-  return b;
-}
-
-const VOWEL = /[aeiouäöü]/i;
-
-/**
- * Whether a street cue at `at` is the end of an English word in -ring (`Monitoring`, `Offering`, `Spring`,
- * `String`) rather than a German ring road (`Kaiserring`, `Ostring`): `ring` glued after a vowel or after one or
- * two letters. A ring road written so (`Hansaring 5`) then needs its postal code and town to be taken.
- */
-function englishRing(text: string, start: number, at: number): boolean {
-  if (text.slice(at, at + 4).toLowerCase() !== 'ring' || at === start || text[at - 1] === ' ' || text[at - 1] === '\t') return false;
-  return VOWEL.test(text[at - 1]) || at - start <= 2;
-}
-
-/** Streets with a house number, and the postal code and town after them (`[ADDRESS]`), in text order. */
-export function addressHits(text: string): Hit[] {
-  const hits: Hit[] = prepositionStreetHits(text);
-  GERMAN_CUE.lastIndex = 0;
-  for (let cue = GERMAN_CUE.exec(text); cue !== null; cue = GERMAN_CUE.exec(text)) {
-    const start = streetStart(text, cue.index);
-    const street = stickyAt(GERMAN_STREET, text, start);
-    // A house number that reads as a year after a word ending like a street (`Spring 2026`, `Offering 2026`) is a
-    // date, and an English word in -ring (`Spring 26`, `Monitoring 2`) no street, unless a postal code and town
-    // follow (`Musterstraße 1999, 10115 Berlin`).
-    if (street === null || ((YEAR.test(street[1]) || englishRing(text, start, cue.index)) && street[2] === undefined)) continue;
-    hits.push({ type: 'ADDRESS', start, end: start + street[0].length, placeholder: '[ADDRESS]' });
-    GERMAN_CUE.lastIndex = Math.max(GERMAN_CUE.lastIndex, start + street[0].length);
-  }
-  ENGLISH_CUE.lastIndex = 0;
-  for (let cue = ENGLISH_CUE.exec(text); cue !== null; cue = ENGLISH_CUE.exec(text)) {
-    // After a lower-case letter and a blank (`Baker Street`), checked here: a lookbehind slows the scan.
-    const before = text.charCodeAt(cue.index - 2);
-    if (!(text[cue.index - 1] === ' ' || text[cue.index - 1] === '\t') || !(before >= 97 && before <= 122)) continue;
-    const from = Math.max(0, cue.index - 100);
-    const number = ENGLISH_NUMBER.exec(text.slice(from, cue.index));
-    if (!number) continue;
-    const end = cue.index + cue[0].length;
-    const town = stickyAt(ENGLISH_TOWN, text, end);
-    hits.push({ type: 'ADDRESS', start: from + number.index, end: end + (town?.[0].length ?? 0), placeholder: '[ADDRESS]' });
-  }
-  return hits.sort((a, b) => a.start - b.start);
 }

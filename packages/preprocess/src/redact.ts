@@ -3,7 +3,8 @@ import { composeDiacritics } from './compose.js';
 import { CleanOptionsError } from './errors.js';
 import { documentHits } from './id-documents.js';
 import { keyedHits } from './keyed-numbers.js';
-import { addressHits, nameHits } from './names.js';
+import { addressHits } from './addresses.js';
+import { nameHits } from './names.js';
 
 /** A user pattern, e.g. a depot number: `{ type: 'DEPOT', pattern: '\\bDP\\d{8}\\b' }` masks as `[DEPOT]`. */
 export const RedactPatternSchema = z.object({
