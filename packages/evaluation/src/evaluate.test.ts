@@ -115,6 +115,28 @@ describe('evaluatePredictions', () => {
     expect(card.split('\n').slice(0, 3)).toEqual(['# Model card: unnamed model', '', "**Warning: the data is the model's training data**"]);
   });
 
+  it("puts each task's operating point at the model's threshold in report.txt, report.md and report.html, beside its headline figures", () => {
+    const lines: PredictionLine[] = Array.from({ length: 10 }, (_, i) => ({
+      truth: { queue: i < 7 ? 'cards' : 'loans' },
+      prediction: { queue: { label: 'cards', confidence: i < 6 ? 0.9 : 0.4, abstained: i >= 6 } },
+    }));
+    const r = evaluatePredictions(lines, { thresholds: { queue: 0.7454 } });
+    expect(r.tasks[0].operating).toEqual({ routed: 6, coverage: 0.6, precision: 1, threshold: 0.7454 });
+    expect(EvaluationReportSchema.parse(r)).toEqual(r);
+    const said = 'answers 60.0% (6 of 10) at precision 100.0% (threshold 0.745); abstains on the other 4. Only 6 answered: a rough estimate.';
+    const text = evaluationText(r).split('\n');
+    expect(text.slice(0, 2)).toEqual(['== queue (10 examples) ==', `At the model's own threshold: ${said}`]);
+    const md = evaluationMarkdown(r).split('\n');
+    const heading = md.indexOf('## queue');
+    expect(md.slice(heading, heading + 5)).toEqual(['## queue', '', 'Accuracy 0.7000, macro-F1 **0.4118**, 10 examples.', '', `**At the model's own threshold:** ${said}`]);
+    const html = evaluationHtml(r, []);
+    expect(html).toContain(`<p class="operating" data-operating="queue"><b>At the model&#39;s own threshold:</b> ${said}</p>`);
+    expect(html.indexOf('data-operating="queue"')).toBeLessThan(html.indexOf('Per class'));
+    expect(modelCardMarkdown(r)).toContain(`- **queue**: ${said}`);
+    // Without the manifest (a predictions file), the point is said without its threshold.
+    expect(evaluationText(evaluatePredictions(lines))).toContain("At the model's own threshold: answers 60.0% (6 of 10) at precision 100.0%; abstains");
+  });
+
   it('names the labels the model scores that the test set lacks, in the model card', () => {
     const r = evaluatePredictions([
       { truth: { queue: 'cards' }, prediction: { queue: { label: 'cards', scores: { cards: 0.7, loans: 0.2, tax: 0.1 } } } },

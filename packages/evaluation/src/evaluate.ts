@@ -35,9 +35,10 @@ export const TaskReportSchema = z.object({
   untested: z.array(z.string()).optional(),
   /**
    * Where the model operates: the lines it did not abstain on (its own threshold, from each line's
-   * `abstained`), their share and precision. Absent when the lines do not say whether they abstained.
+   * `abstained`), their share and precision, and the threshold when the model's manifest was at hand.
+   * Absent when the lines do not say whether they abstained.
    */
-  operating: z.object({ routed: z.number().int(), coverage: z.number(), precision: z.number().nullable() }).optional(),
+  operating: z.object({ routed: z.number().int(), coverage: z.number(), precision: z.number().nullable(), threshold: z.number().optional() }).optional(),
 });
 export type TaskReport = z.infer<typeof TaskReportSchema>;
 
@@ -72,6 +73,8 @@ export interface EvaluateOptions {
   sliceBy?: readonly string[];
   /** Most-confused pairs to keep per task. Default 15. */
   confusedPairs?: number;
+  /** Each task's abstention threshold (the model manifest's), said beside its operating point. */
+  thresholds?: Readonly<Record<string, number>>;
   /** Warnings from predicting (training data, unknown labels, skipped rows): at the head of every report form. */
   warnings?: readonly string[];
   onProgress?: (done: number, total: number, label?: string) => void;
@@ -125,6 +128,10 @@ function slicesOf(rows: ReadonlyArray<{ line: PredictionLine; truth: string; pre
       .sort((a, b) => b.n - a.n || (a.value < b.value ? -1 : 1));
     return { key, values };
   });
+}
+
+function operatingPoint(routed: number, right: number, n: number, threshold: number | undefined): NonNullable<TaskReport['operating']> {
+  return { routed, coverage: routed / n, precision: routed > 0 ? right / routed : null, ...(threshold !== undefined ? { threshold } : {}) };
 }
 
 function evaluateTask(lines: readonly PredictionLine[], task: string, options: EvaluateOptions, sliceKeys: readonly string[]): TaskReport {
@@ -184,7 +191,7 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
     confusedPairs: mostConfusedPairs(metrics, options.confusedPairs ?? 15),
     slices: slicesOf(rows, sliceKeys),
     ...(scored.size > 0 ? { untested } : {}),
-    ...(says ? { operating: { routed: routed.length, coverage: routed.length / rows.length, precision: routed.length > 0 ? routedRight / routed.length : null } } : {}),
+    ...(says ? { operating: operatingPoint(routed.length, routedRight, rows.length, options.thresholds?.[task]) } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { EvaluationReport, TaskReport } from './evaluate.js';
-import { cell, leftOutWarning } from './report-text.js';
+import { cell, leftOutWarning, operatingSentence } from './report-text.js';
 
 export interface ModelCardOptions {
   /** What the model was trained on (e.g. the training data hash and export date). */
@@ -97,12 +97,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
       "At the model's own thresholds (chosen on its validation split for its target precision), on these emails. Below its threshold a task abstains; an email goes to manual triage when its queue task abstains (or its queue is `other`), while another task's abstention is only shown.",
       '',
     );
-    for (const t of operating) {
-      const o = t.operating as NonNullable<TaskReport['operating']>;
-      const few = o.routed > 0 && o.routed < 20 ? ` Only ${o.routed} answered: a rough estimate.` : '';
-      const rest = t.metrics.n - o.routed;
-      lines.push(`- **${cell(t.task)}**: answers ${pct(o.coverage)} (${o.routed} of ${t.metrics.n}) at precision ${o.precision === null ? '–' : pct(o.precision)}; abstains on ${rest === 0 ? 'none' : `the other ${rest}`}.${few}`);
-    }
+    for (const t of operating) lines.push(`- **${cell(t.task)}**: ${operatingSentence(t)}`);
     lines.push('');
   }
   const curves = report.tasks.filter((t) => t.coverage);

@@ -41,17 +41,33 @@ describe('pictures', () => {
     expect(reportPictures(two).map((p) => p.name)).toEqual(['queue-confusion', 'queue-2-confusion', 'geschäft-confusion']);
   });
 
-  it('labels each threshold point at its own point on the coverage curve, or not at all where labels would collide', () => {
+  it('labels every threshold point beside its own point, names those with no room, and marks the model\'s own threshold', () => {
     // Confidences bunched so that several round thresholds land on nearly the same point.
     const conf = Array.from({ length: 200 }, (_, i) => (i < 100 ? 0.99 : 0.55 + (i % 10) / 100));
     const curve = coverageCurve(conf, conf.map((c, i) => i % 7 !== 0));
-    const svg = coverageCurveSvg(curve, 'coverage');
+    const svg = coverageCurveSvg(curve, 'coverage', { coverage: 0.75, precision: 0.9, threshold: 0.6 });
     const circles = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
-    const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*>t=[\d.]+</g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
-    expect(labels.length).toBeGreaterThan(0);
-    expect(labels.length).toBeLessThanOrEqual(circles.length);
-    // Every label sits 16 px under a point of its own, 6 px to its side: never shifted under a neighbour's.
-    for (const l of labels) expect(circles.some((c) => Math.abs(l.y - c.y - 16) < 0.01 && Math.abs(Math.abs(l.x - c.x) - 6) < 0.01)).toBe(true);
+    const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*text-anchor="(start|end)"[^>]*>(t=[\d., ]+)</g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), anchor: m[3], text: m[4] }));
+    // Each round threshold is on the chart: in a label beside a point, or named in the key under it.
+    const key = [...svg.matchAll(/<text x="98"[^>]*>([^<]*)</g)].map((m) => m[1]).join(' ');
+    for (const p of curve.atThresholds.filter((q) => q.routed > 0)) {
+      const t = `${p.threshold}`;
+      const inLabel = labels.some((l) => l.text.slice(2).split(', ').includes(t));
+      expect(inLabel || key.includes(`t=${t}`) || key.includes(`, ${t}`), `t=${t}`).toBe(true);
+    }
+    // Every label sits next to a point of its own (within 10 px across, 17 px down or 8 px up), and no two overlap.
+    for (const l of labels) expect(circles.some((c) => Math.abs(Math.abs(l.x - c.x) - 8) <= 1.01 && (Math.abs(l.y - c.y - 17) < 0.01 || Math.abs(l.y - c.y + 8) < 0.01 || Math.abs(l.y - c.y - 4) < 0.01))).toBe(true);
+    const boxes = labels.map((l) => {
+      const w = textWidth(l.text, 12, true);
+      return { x0: l.anchor === 'start' ? l.x : l.x - w, x1: l.anchor === 'start' ? l.x + w : l.x, y0: l.y - 12, y1: l.y + 3 };
+    });
+    for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) expect(a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1).toBe(false);
+    // Thresholds that route the same emails share one point and one label, not two labels on one point.
+    expect(labels.map((l) => l.text)).toContain('t=0.5, 0.3, 0');
+    // The model's own point: a diamond of its own, labelled, and said in the key.
+    expect(svg).toContain('data-marker="model"');
+    expect(svg).toMatch(/>model t=0\.6</);
+    expect(svg).toContain("the model&#39;s threshold t=0.6: 75.0% routed at precision 90.0%".replace('&#39;', "'"));
   });
 
   it('keeps the legend inside the picture for a matrix of two labels', () => {

@@ -1,7 +1,7 @@
 import { classificationReportText } from './classification-report.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
-import { leftOutWarning, routedPrecision } from './report-text.js';
+import { leftOutWarning, operatingSentence, routedPrecision } from './report-text.js';
 import { esc } from './svg-common.js';
 import { pyFixed } from './python-format.js';
 
@@ -19,7 +19,7 @@ th,td{border:1px solid #ddd;padding:4px 10px}th{background:#f0f4fa;text-align:le
 pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:13px}
 .headline{font-size:15px;color:#333}.kpi{display:inline-block;margin:6px 18px 6px 0;padding:10px 14px;border:1px solid #dde;border-radius:6px;background:#f7f9fc}
 .kpi b{display:block;font-size:22px}.pic{overflow-x:auto;margin:8px 0}.pic svg{max-width:100%;height:auto}
-.weak{color:#a50f15}.warning{background:#fff4e5;border-left:4px solid #e08a00;padding:6px 10px}details{margin:8px 0}
+.weak{color:#a50f15}.operating{font-size:15px;background:#f4f0fa;border-left:4px solid #5b2c83;padding:6px 10px}.warning{background:#fff4e5;border-left:4px solid #e08a00;padding:6px 10px}details{margin:8px 0}
 `;
 
 function table(headers: string[], rows: string[][], numeric: boolean[] = []): string {
@@ -48,6 +48,8 @@ function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
       (t.calibration ? `<span class="kpi">calibration error (ECE)<b>${f(t.calibration.ece)}</b></span>` : '') +
       `<span class="kpi">examples<b>${m.n}</b></span></div>`,
   );
+  const operating = operatingSentence(t);
+  if (operating) parts.push(`<p class="operating" data-operating="${esc(t.task)}"><b>At the model&#39;s own threshold:</b> ${esc(operating)}</p>`);
   const rows = [...m.perClass]
     .sort((a, b) => a.f1 - b.f1 || b.support - a.support)
     .map((c) => [c.f1 < m.macro.f1 - 0.2 ? `<span class="weak">${esc(c.label)}</span>` : esc(c.label), f(c.precision), f(c.recall), f(c.f1), String(c.support)]);

@@ -1,5 +1,5 @@
 import type { Calibration, CoverageCurve } from './scores.js';
-import { esc, r2, svgDocument, textWidth, unitAxes, type Frame } from './svg-common.js';
+import { esc, r2, svgDocument, textWidth, unitAxes, wrapText, type Frame } from './svg-common.js';
 
 /** A chart's width: its own, or wider for a title that would not fit (`Reliability diagram: <a long task name>`). */
 const widthFor = (base: number, title: string) => Math.max(base, Math.ceil(textWidth(title, 18, true)) + 40);
@@ -44,11 +44,60 @@ export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability dia
   return svgDocument(widthFor(720, title), hy + hh + 20, parts.join(''), title);
 }
 
-/** Precision of the automatically routed mail against the share routed, with the round thresholds marked. */
-export function coverageCurveSvg(curve: CoverageCurve, title = 'Precision vs. coverage of the abstention threshold'): string {
+/** Where the model answers at its own threshold, as `TaskReport.operating` holds it. */
+export interface OperatingPoint {
+  coverage: number;
+  precision: number | null;
+  threshold?: number;
+}
+
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+/**
+ * A place for a label of `width` next to its point (cx, cy): the first of a few positions around it that
+ * stays inside `bounds` and clear of every box in `taken` (other labels and the points themselves).
+ * Undefined when none is: the caller says which points went unlabelled, as a label moved further off
+ * reads as another point's.
+ */
+export function placeLabel(cx: number, cy: number, width: number, taken: readonly Box[], bounds: Box): { x: number; y: number; anchor: 'start' | 'end' } | undefined {
+  const candidates: Array<[number, number, 'start' | 'end']> = [
+    [cx + 7, cy + 17, 'start'],
+    [cx + 7, cy - 8, 'start'],
+    [cx - 7, cy + 17, 'end'],
+    [cx - 7, cy - 8, 'end'],
+    [cx + 9, cy + 4, 'start'],
+    [cx - 9, cy + 4, 'end'],
+  ];
+  for (const [x, y, anchor] of candidates) {
+    const box = { x0: anchor === 'start' ? x - 1 : x - width - 1, x1: anchor === 'start' ? x + width + 1 : x + 1, y0: y - 12, y1: y + 3 };
+    if (box.x0 < bounds.x0 || box.x1 > bounds.x1 || box.y0 < bounds.y0 || box.y1 > bounds.y1) continue;
+    if (taken.some((t) => overlaps(t, box))) continue;
+    return { x, y, anchor };
+  }
+  return undefined;
+}
+
+const thresholdText = (t: number): string => String(Math.round(t * 1000) / 1000);
+
+/**
+ * Precision of the automatically routed mail against the share routed, with the round thresholds marked and,
+ * when given, the model's own operating point (a distinct diamond). Every marked point is labelled where
+ * its label fits beside it; those that do not fit are named under the chart. Round thresholds that route
+ * the same emails share one point and one label (`t=0.3, 0.5`).
+ */
+export function coverageCurveSvg(curve: CoverageCurve, title = 'Precision vs. coverage of the abstention threshold', operating?: OperatingPoint): string {
   const frame: Frame = { x: 80, y: 92, w: 520, h: 380 };
+  const width = widthFor(680, title);
   // Zoom the precision axis to where the curve lives (in steps of 0.1), so differences read.
-  const lowest = Math.min(...curve.points.map((p) => p.precision));
+  const model = operating && operating.precision !== null && operating.coverage > 0 ? { ...operating, precision: operating.precision } : undefined;
+  const lowest = Math.min(...curve.points.map((p) => p.precision), ...(model ? [model.precision] : []));
   const yMin = Math.max(0, Math.min(0.9, Math.floor(lowest * 10 - 1e-9) / 10));
   const X = (v: number) => frame.x + v * frame.w;
   const Y = (v: number) => frame.y + frame.h - ((v - yMin) / (1 - yMin)) * frame.h;
@@ -61,20 +110,58 @@ export function coverageCurveSvg(curve: CoverageCurve, title = 'Precision vs. co
   const pts = [...curve.points].sort((a, b) => a.coverage - b.coverage);
   const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${r2(X(p.coverage))},${r2(Y(p.precision))}`).join(' ');
   parts.push(`<path d="${d}" fill="none" stroke="#1f5fa8" stroke-width="2.5"/>`);
-  const marked = curve.atThresholds.filter((p) => p.routed > 0 && p.threshold > 0);
-  const placed: { x: number; y: number }[] = [];
-  for (const p of marked) {
-    const cx = X(p.coverage);
-    const cy = Y(p.precision);
-    parts.push(`<circle cx="${r2(cx)}" cy="${r2(cy)}" r="4.5" fill="#e67e22" stroke="#fff"/>`);
-    // Label to the lower right of its own point. Where it would sit on a label already placed, the point
-    // stays unlabelled (the table beside gives every threshold): a label moved away reads as another point's.
-    const ly = cy + 16;
-    if (placed.some((q) => Math.abs(cx - q.x) < 48 && Math.abs(ly - q.y) < 15)) continue;
-    const anchor = cx > frame.x + frame.w - 40 ? 'end' : 'start';
-    const lx = anchor === 'end' ? cx - 6 : cx + 6;
-    parts.push(`<text x="${r2(lx)}" y="${r2(ly)}" font-size="12" font-weight="bold" text-anchor="${anchor}" fill="#a04000" stroke="#fff" stroke-width="3" paint-order="stroke">t=${p.threshold}</text>`);
-    placed.push({ x: cx, y: ly });
+  // Round thresholds that route the same emails are one point: grouped, highest threshold first.
+  const groups: Array<{ thresholds: number[]; coverage: number; precision: number }> = [];
+  for (const p of [...curve.atThresholds].filter((q) => q.routed > 0).sort((a, b) => b.threshold - a.threshold)) {
+    const same = groups.find((g) => g.coverage === p.coverage && g.precision === p.precision);
+    if (same) same.thresholds.push(p.threshold);
+    else groups.push({ thresholds: [p.threshold], coverage: p.coverage, precision: p.precision });
   }
-  return svgDocument(widthFor(680, title), frame.y + frame.h + 60, parts.join(''), title);
+  const bounds: Box = { x0: frame.x + 2, y0: frame.y + 2, x1: width - 4, y1: frame.y + frame.h - 2 };
+  const dot = (cx: number, cy: number, r: number): Box => ({ x0: cx - r, y0: cy - r, x1: cx + r, y1: cy + r });
+  const taken: Box[] = groups.map((g) => dot(X(g.coverage), Y(g.precision), 5));
+  const label = (cx: number, cy: number, text: string, colour: string): boolean => {
+    const w = textWidth(text, 12, true);
+    const at = placeLabel(cx, cy, w, taken, bounds);
+    if (!at) return false;
+    taken.push({ x0: at.anchor === 'start' ? at.x : at.x - w, x1: at.anchor === 'start' ? at.x + w : at.x, y0: at.y - 12, y1: at.y + 3 });
+    parts.push(`<text x="${r2(at.x)}" y="${r2(at.y)}" font-size="12" font-weight="bold" text-anchor="${at.anchor}" fill="${colour}" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(text)}</text>`);
+    return true;
+  };
+  for (const g of groups) parts.push(`<circle cx="${r2(X(g.coverage))}" cy="${r2(Y(g.precision))}" r="4.5" fill="#e67e22" stroke="#fff"/>`);
+  if (model) {
+    // The model's own point first: it is the one a reader looks for, so it gets the first choice of place.
+    const cx = X(model.coverage);
+    const cy = Y(model.precision);
+    const s = 7;
+    taken.push(dot(cx, cy, 5));
+    parts.push(`<path data-marker="model" d="M${r2(cx)},${r2(cy - s)} L${r2(cx + s)},${r2(cy)} L${r2(cx)},${r2(cy + s)} L${r2(cx - s)},${r2(cy)} Z" fill="#5b2c83" stroke="#fff" stroke-width="1.5"/>`);
+    const text = `model${model.threshold === undefined ? '' : ` t=${thresholdText(model.threshold)}`}`;
+    // Unlabelled when no place fits: the key under the chart names it all the same.
+    label(cx, cy, text, '#5b2c83');
+  }
+  const unlabelled: string[] = [];
+  for (const g of groups) {
+    const text = `t=${g.thresholds.map(thresholdText).join(', ')}`;
+    if (!label(X(g.coverage), Y(g.precision), text, '#a04000')) unlabelled.push(text);
+  }
+  // Under the axes: the key to the markers, and the points whose label found no room beside them.
+  let y = frame.y + frame.h + 66;
+  const lx = frame.x;
+  if (model) {
+    const at = model.threshold === undefined ? "the model's own threshold" : `the model's threshold t=${thresholdText(model.threshold)}`;
+    parts.push(`<path d="M${lx + 6},${y - 11} L${lx + 12},${y - 5} L${lx + 6},${y + 1} L${lx},${y - 5} Z" fill="#5b2c83"/>`);
+    parts.push(`<text x="${lx + 18}" y="${y}" font-size="13" fill="#222">${esc(`${at}: ${(model.coverage * 100).toFixed(1)}% routed at precision ${(model.precision * 100).toFixed(1)}%`)}</text>`);
+    y += 20;
+  }
+  if (groups.length > 0) {
+    parts.push(`<circle cx="${lx + 6}" cy="${y - 5}" r="4.5" fill="#e67e22"/>`);
+    const rest = unlabelled.length > 0 ? `; no room beside the point for ${unlabelled.join('; ')} (in the table)` : '';
+    for (const line of wrapText(`round thresholds t${rest}`, width - lx - 30, 13)) {
+      parts.push(`<text x="${lx + 18}" y="${y}" font-size="13" fill="#222">${esc(line)}</text>`);
+      y += 18;
+    }
+    y += 2;
+  }
+  return svgDocument(width, y, parts.join(''), title);
 }

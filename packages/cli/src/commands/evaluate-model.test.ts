@@ -33,6 +33,13 @@ describe('evaluate and compare with a model', () => {
     expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toMatch(/## Where the model answers[\s\S]*- \*\*queue\*\*: answers \d+\.\d% \(\d+ of 200\)/);
     const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep/metrics.json'), 'utf8')));
     expect(report.modelId).toBe(championId);
+    // Each task's operating point carries the manifest's threshold, and every report form says it.
+    const manifest = JSON.parse(readFileSync(path.join(home, 'models', championId, 'manifest.json'), 'utf8')) as { tasks: Array<{ name: string; threshold: number }> };
+    const queueThreshold = manifest.tasks.find((t) => t.name === 'queue')?.threshold ?? -1;
+    expect(report.tasks.find((t) => t.task === 'queue')?.operating?.threshold).toBe(queueThreshold);
+    for (const form of ['report.md', 'report.txt', 'report.html']) {
+      expect(readFileSync(path.join(dir, 'rep', form), 'utf8'), form).toMatch(new RegExp(`answers \\d+\\.\\d% \\(\\d+ of 200\\) at precision [\\d.]+% \\(threshold ${queueThreshold.toFixed(3)}\\)`));
+    }
     // Other mail than the model saw: no warning that it was trained on it.
     expect(stderr).not.toContain('warning:');
     expect(report.tasks.length).toBeGreaterThanOrEqual(1);

@@ -12,7 +12,7 @@ import {
   type EvaluationReport,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import type { ClassifierTask } from '@mailroute/model';
+import type { ClassifierTask, Manifest } from '@mailroute/model';
 import { loadTrainingConfig, preparePrediction, resolveModelDir, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
@@ -87,7 +87,7 @@ export async function prepareWithModel(
   model: string,
   data: readonly string[],
   options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean; read?: ReadOptions },
-): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; config: TrainingConfig; tasks: ClassifierTask[]; renamedLabels: string[] }> {
+): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; config: TrainingConfig; tasks: ClassifierTask[]; manifest: Manifest; renamedLabels: string[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   const prepared = await preparePrediction({
     model: modelRef(ctx, model),
@@ -118,21 +118,22 @@ export async function prepareWithModel(
     ids: prepared.ids,
     config: prepared.config,
     tasks: prepared.tasks,
+    manifest: prepared.manifest,
     renamedLabels: prepared.renamedLabels,
   };
 }
 
-/** Runs a model on a labelled dataset: prediction lines. */
+/** Runs a model on a labelled dataset: prediction lines, and the model's manifest. */
 export async function predictWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
   options: { configFile?: string; split?: 'test'; title: string; warnings?: string[]; read?: ReadOptions },
-): Promise<PredictionLine[]> {
+): Promise<{ lines: PredictionLine[]; manifest: Manifest }> {
   const prepared = await prepareWithModel(ctx, model, data, options);
   try {
     if (prepared.renamedLabels.length > 0) ctx.stderr.write(`note: the model's labels are scored under the config's names: ${prepared.renamedLabels.join(', ')}\n`);
-    return await prepared.run();
+    return { lines: await prepared.run(), manifest: prepared.manifest };
   } finally {
     await prepared.release();
   }
@@ -226,8 +227,12 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       const warnings: string[] = [];
       /** Files written besides the report's own (the predictions, with --model). */
       let extraFiles = 0;
+      /** The model's manifest, with --model: its thresholds go beside each task's operating point. */
+      let manifest: Manifest | undefined;
       if (flags.model !== undefined && flags.data !== undefined) {
-        lines = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read });
+        const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read });
+        lines = predicted.lines;
+        manifest = predicted.manifest;
         // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
         await mkdir(out, { recursive: true });
         await writeFile(path.join(out, 'predictions.jsonl'), formatPredictionLines(lines));
@@ -257,6 +262,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         report = evaluatePredictions(lines, {
           dataset,
           ...(modelId !== undefined ? { modelId } : {}),
+          ...(manifest ? { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])) } : {}),
           createdAt: new Date().toISOString(),
           bins,
           topK,

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
-import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ClassifierTask, type ModelInput, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
@@ -163,6 +163,8 @@ export interface PreparedPrediction {
   config: TrainingConfig;
   /** The model's tasks, with the aliases of its training config. */
   tasks: ClassifierTask[];
+  /** The model's manifest (its thresholds and training facts, for the reports). */
+  manifest: Manifest;
   run(onProgress?: OnProgress): Promise<PredictionLine[]>;
   /** Scores every row; each line is built as the result is iterated (once), so they need not all be held. */
   lines(onProgress?: OnProgress): Promise<Iterable<PredictionLine>>;
@@ -213,6 +215,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       ids: rows.map((r) => r.id),
       config,
       tasks: [...classifier.tasks],
+      manifest: classifier.manifest,
       renamedLabels: renamedOf(classifier.tasks, names),
       run: async (onProgress) => [...(await scoreRows(classifier, rows, inputs, onProgress, names))],
       lines: (onProgress) => scoreRows(classifier, rows, inputs, onProgress, names),
