@@ -137,6 +137,22 @@ describe('evaluatePredictions', () => {
     expect(evaluationText(evaluatePredictions(lines))).toContain("At the model's own threshold: answers 60.0% (6 of 10) at precision 100.0%; abstains");
   });
 
+  it('lists every label of a task with many in report.md, and cuts only where asked, saying so', () => {
+    const labels = Array.from({ length: 22 }, (_, i) => `topic_${String(i).padStart(2, '0')}`);
+    const lines: PredictionLine[] = labels.flatMap((l, i) => [
+      { truth: { topic: l }, prediction: { topic: { label: l } } },
+      { truth: { topic: l }, prediction: { topic: { label: labels[(i + 1) % 22] } } },
+    ]);
+    const md = evaluationMarkdown(evaluatePredictions(lines));
+    const perClassRow = (l: string) => new RegExp(`\\| ${l} \\| \\d\\.\\d{4} \\|`);
+    for (const l of labels) expect(md).toMatch(perClassRow(l));
+    expect(md).toContain('Per class (weakest F1 first):');
+    expect(md).not.toContain('weakest by F1 of');
+    const cut = evaluationMarkdown(evaluatePredictions(lines), { maxClasses: 10 });
+    expect(cut).toContain('Per class (the 10 weakest by F1 of 22; the other 12 are left out here for space, report.md lists every label):');
+    expect(labels.filter((l) => perClassRow(l).test(cut))).toHaveLength(10);
+  });
+
   it('names the labels the model scores that the test set lacks, in the model card', () => {
     const r = evaluatePredictions([
       { truth: { queue: 'cards' }, prediction: { queue: { label: 'cards', scores: { cards: 0.7, loans: 0.2, tax: 0.1 } } } },

@@ -63,7 +63,7 @@ function taskSummaryRows(report: EvaluationReport): string[] {
   });
 }
 
-function taskMarkdown(t: TaskReport, maxClasses: number): string[] {
+function taskMarkdown(t: TaskReport, maxClasses = Number.POSITIVE_INFINITY): string[] {
   const lines = [`## ${cell(t.task)}`, ''];
   const m = t.metrics;
   lines.push(`Accuracy ${f(m.accuracy)}, macro-F1 **${f(m.macro.f1)}**, ${m.n} examples.`, '');
@@ -72,7 +72,9 @@ function taskMarkdown(t: TaskReport, maxClasses: number): string[] {
   const sorted = [...m.perClass].sort((a, b) => a.f1 - b.f1 || b.support - a.support);
   const shown = sorted.slice(0, maxClasses);
   lines.push(
-    m.perClass.length > maxClasses ? `Per class (the ${maxClasses} weakest by F1 of ${m.perClass.length}):` : 'Per class (weakest F1 first):',
+    m.perClass.length > maxClasses
+      ? `Per class (the ${maxClasses} weakest by F1 of ${m.perClass.length}; the other ${m.perClass.length - maxClasses} are left out here for space, report.md lists every label):`
+      : 'Per class (weakest F1 first):',
     '',
     '| label | precision | recall | F1 | support |',
     '| --- | ---: | ---: | ---: | ---: |',
@@ -101,7 +103,11 @@ function taskMarkdown(t: TaskReport, maxClasses: number): string[] {
   return lines;
 }
 
-/** Markdown for pull-request comments and CI summaries: a summary table, then each task. */
+/**
+ * Markdown for report.md, pull-request comments and CI summaries: a summary table, then each task with every
+ * label (a file a person scrolls). `maxClasses` cuts each per-class table to its weakest labels, and says
+ * so, where space is short (the CI job summary).
+ */
 export function evaluationMarkdown(report: EvaluationReport, options: { maxClasses?: number } = {}): string {
   const title = report.modelId ? `Evaluation of ${report.modelId}` : 'Evaluation';
   const lines = [`# ${cell(title)}${report.dataset ? ` on ${cell(report.dataset)}` : ''}`, ''];
@@ -111,7 +117,7 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   lines.push(...taskSummaryRows(report), '');
   const warnings = report.tasks.map(leftOutWarning).filter((w): w is string => w !== undefined);
   if (warnings.length > 0) lines.push(...warnings.map((w) => `> **Warning:** ${cell(w)}`), '');
-  for (const t of report.tasks) lines.push(...taskMarkdown(t, options.maxClasses ?? 20));
+  for (const t of report.tasks) lines.push(...taskMarkdown(t, options.maxClasses));
   return `${lines.join('\n')}\n`;
 }
 
