@@ -153,6 +153,18 @@ describe('evaluatePredictions', () => {
     expect(labels.filter((l) => perClassRow(l).test(cut))).toHaveLength(10);
   });
 
+  it("says in the model card's Data section what the model was trained on: rows, data hash, config hash, date", () => {
+    const r = evaluatePredictions([{ truth: { queue: 'cards' }, prediction: { queue: { label: 'cards' } } }], { dataset: 'test.csv' });
+    const card = modelCardMarkdown(r, { training: { trainedAt: '2026-11-30T18:46:27.000Z', dataHash: '3d2c33bef89344ae9c8b', trainRows: 2799, validRows: 401, configSha256: '5dbedf8896a7bf9930bb' } });
+    const data = card.slice(card.indexOf('## Data'), card.indexOf('## Labels'));
+    expect(data).toContain('- Test set: test.csv, 1 emails.');
+    expect(data).toContain('- Training: 2,799 training rows and 401 validation rows, data hash `3d2c33bef893`, trained 2026-11-30T18:46:27.000Z.');
+    expect(data).toContain('- Training config: sha256 `5dbedf8896a7` of the `trainingConfig` in manifest.json');
+    // Only what is known is said.
+    expect(modelCardMarkdown(r, { training: { dataHash: 'abc' } })).toContain('- Training: data hash `abc`.');
+    expect(modelCardMarkdown(r)).not.toContain('- Training');
+  });
+
   it('names the labels the model scores that the test set lacks, in the model card', () => {
     const r = evaluatePredictions([
       { truth: { queue: 'cards' }, prediction: { queue: { label: 'cards', scores: { cards: 0.7, loans: 0.2, tax: 0.1 } } } },

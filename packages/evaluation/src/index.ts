@@ -76,7 +76,7 @@ export { applyGate, parseGatePolicy, GatePolicySchema, GateResultSchema, type Ga
 export { mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
 export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report-text.js';
 export { evaluationHtml } from './report-html.js';
-export { modelCardMarkdown, type ModelCardOptions } from './model-card.js';
+export { modelCardMarkdown, type ModelCardOptions, type TrainingFacts } from './model-card.js';
 export { confusionHeatmapSvg, supportOrder, type HeatmapOptions } from './svg-confusion.js';
 export { reliabilityDiagramSvg, coverageCurveSvg } from './svg-charts.js';
 export { reportPictures, slug, type Picture } from './pictures.js';

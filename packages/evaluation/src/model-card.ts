@@ -1,9 +1,24 @@
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import { cell, leftOutWarning, operatingSentence } from './report-text.js';
 
+/** What the model's manifest records of its training, for the model card's Data section. */
+export interface TrainingFacts {
+  /** When the model was trained (the manifest's `createdAt`). */
+  trainedAt?: string;
+  /** Hash of the training data, as the trainer computed it (the manifest's `dataHash`). */
+  dataHash?: string;
+  /** Rows the model was trained and validated on (the split's train and valid parts). */
+  trainRows?: number;
+  validRows?: number;
+  /** sha256 of the training config stored in manifest.json, as compact JSON. */
+  configSha256?: string;
+}
+
 export interface ModelCardOptions {
-  /** What the model was trained on (e.g. the training data hash and export date). */
+  /** What the model was trained on, in words (e.g. the export's name and date). */
   trainingData?: string;
+  /** The training facts the manifest records: rows, data hash, config hash, date. */
+  training?: TrainingFacts;
   /** Said first, in bold, under the title: what makes the figures untrustworthy (e.g. measured on training data). */
   warnings?: readonly string[];
   /** Extra known weaknesses or notes, one per line. */
@@ -57,6 +72,19 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
   return out;
 }
 
+const count = (n: number | undefined, what: string): string | undefined => (n === undefined ? undefined : `${n.toLocaleString('en-US')} ${what}`);
+
+/** The Data section's lines on training: what the manifest records, each fact only when it is there. */
+function trainingLines(t: TrainingFacts | undefined): string[] {
+  if (!t) return [];
+  const out: string[] = [];
+  const rows = [count(t.trainRows, 'training rows'), count(t.validRows, 'validation rows')].filter((x) => x !== undefined).join(' and ');
+  const facts = [rows, t.dataHash ? `data hash ${code(t.dataHash.slice(0, 12))}` : '', t.trainedAt ? `trained ${t.trainedAt}` : ''].filter((x) => x !== '');
+  if (facts.length > 0) out.push(`- Training: ${facts.join(', ')}.`);
+  if (t.configSha256) out.push(`- Training config: sha256 ${code(t.configSha256.slice(0, 12))} of the \`trainingConfig\` in manifest.json (\`jq -j -c .trainingConfig manifest.json | sha256sum\`).`);
+  return out;
+}
+
 /** A model card in Markdown: intended use, data, labels, metrics, known weaknesses, from an evaluation report. */
 export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOptions = {}): string {
   const minSlice = options.minSliceSize ?? 20;
@@ -72,6 +100,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     `- Test set: ${report.dataset ?? 'not named'}, ${report.lines} emails${report.createdAt ? `, evaluated ${report.createdAt}` : ''}.`,
   );
   if (options.trainingData) lines.push(`- Training data: ${options.trainingData}.`);
+  lines.push(...trainingLines(options.training));
   const widest = [...report.tasks].sort((a, b) => b.metrics.n - a.metrics.n)[0];
   for (const s of widest?.slices ?? []) {
     lines.push(`- By ${s.key} (of the ${widest.metrics.n} emails with a ${widest.task} label): ${s.values.map((v) => `${code(v.value)} ${v.n}`).join(', ')}.`);

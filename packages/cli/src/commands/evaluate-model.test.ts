@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { EvaluationReportSchema, parsePredictionLines } from '@mailroute/evaluation';
@@ -44,7 +45,13 @@ describe('evaluate and compare with a model', () => {
     expect(stderr).not.toContain('warning:');
     expect(report.tasks.length).toBeGreaterThanOrEqual(1);
     expect(parsePredictionLines(readFileSync(path.join(dir, 'rep/predictions.jsonl'), 'utf8'))).toHaveLength(200);
-    expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toContain(`# Model card: ${championId}`);
+    const card = readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8');
+    expect(card).toContain(`# Model card: ${championId}`);
+    // The Data section says what the model was trained on, from its manifest.
+    const stored = JSON.parse(readFileSync(path.join(home, 'models', championId, 'manifest.json'), 'utf8')) as { createdAt: string; dataHash: string; trainingConfig: unknown; training: { counts: { train: number; valid: number } } };
+    const { train, valid } = stored.training.counts;
+    expect(card).toContain(`- Training: ${train.toLocaleString('en-US')} training rows and ${valid.toLocaleString('en-US')} validation rows, data hash \`${stored.dataHash.slice(0, 12)}\`, trained ${stored.createdAt}.`);
+    expect(card).toContain(`- Training config: sha256 \`${createHash('sha256').update(JSON.stringify(stored.trainingConfig)).digest('hex').slice(0, 12)}\``);
     // The kept lines name their model: a report from them carries its id, never another's.
     const again = await run(['evaluate', '--predictions', 'rep/predictions.jsonl', '--out', 'rep-again', '--no-png']);
     expect(again.code, again.stderr).toBe(0);

@@ -18,6 +18,7 @@ import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress, stagedProgress } from '../progress.js';
+import { trainingFactsOf } from './training-facts.js';
 
 /** Reads and validates a predictions JSONL file (relative to the working directory). */
 export async function readPredictionFile(ctx: CliContext, file: string): Promise<PredictionLine[]> {
@@ -273,6 +274,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         const tasks = report.tasks.length;
         files = await writeEvaluationReport(out, report, {
           png: flags.png,
+          ...(manifest ? { modelCard: { training: trainingFactsOf(manifest) } } : {}),
           onProgress: (done, all, label) => progress.update(tasks + Math.round((done / all) * tasks), tasks * 2, label),
         });
       } finally {

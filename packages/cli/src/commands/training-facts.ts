@@ -1,0 +1,20 @@
+import type { TrainingFacts } from '@mailroute/evaluation';
+import { sha256, type Manifest } from '@mailroute/model';
+
+const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
+
+/** What a model's manifest records of its training, for the model card: rows, data hash, config hash, date. */
+export function trainingFactsOf(manifest: Manifest): TrainingFacts {
+  // `training` is the trainer's free-form record: its counts are read only when they are counts.
+  const counts = manifest.training?.counts;
+  const rows = typeof counts === 'object' && counts !== null ? (counts as Record<string, unknown>) : {};
+  const trainRows = count(rows.train);
+  const validRows = count(rows.valid);
+  return {
+    trainedAt: manifest.createdAt,
+    dataHash: manifest.dataHash,
+    ...(trainRows !== undefined ? { trainRows } : {}),
+    ...(validRows !== undefined ? { validRows } : {}),
+    ...(manifest.trainingConfig !== undefined ? { configSha256: sha256(JSON.stringify(manifest.trainingConfig)) } : {}),
+  };
+}
