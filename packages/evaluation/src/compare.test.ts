@@ -3,7 +3,7 @@ import { comparePredictions } from './compare.js';
 import { ComparisonError, GatePolicyError } from './errors.js';
 import { applyGate, parseGatePolicy } from './gate.js';
 import type { PredictionLine } from './prediction-line.js';
-import { comparisonMarkdown } from './report-text.js';
+import { comparisonMarkdown, shortNames } from './report-text.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { macroF1 } from './task-metrics.js';
 
@@ -90,5 +90,17 @@ describe('gate', () => {
     expect(md).toMatch(/^# Gate: FAIL — model-b vs model-a/);
     expect(md).toContain('| queue | 600 |');
     expect(md).toContain('**FAIL**');
+  });
+
+  it('heads the summary columns by role, with the ids said once above the table', () => {
+    const names = { challenger: 'ngram-bag-20261130-184944-ddd97d', champion: 'ngram-bag-20261130-184627-b3bdf3' };
+    const md = comparisonMarkdown(worse, applyGate(worse), names).split('\n');
+    expect(md).toContain('- champion: ngram-bag-20261130-184627-b3bdf3');
+    expect(md).toContain('- challenger: ngram-bag-20261130-184944-ddd97d');
+    expect(md).toContain("| task | n | champion (…b3bdf3) | challenger (…ddd97d) | Δ macro-F1 [95% CI] | Δ accuracy [95% CI] | McNemar p (b/c) |");
+    expect(md.find((l) => l.includes('Δ is challenger minus champion'))).toContain("The champion and challenger columns are each model's macro-F1");
+    // Short names stay whole; ids sharing their last 6 characters keep as many as tell them apart.
+    expect(shortNames('model-a', 'model-b')).toEqual(['model-a', 'model-b']);
+    expect(shortNames('ngram-bag-20261130-1-x-abcdef', 'ngram-bag-20261130-2-y-abcdef')).toEqual(['…x-abcdef', '…y-abcdef']);
   });
 });

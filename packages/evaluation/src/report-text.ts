@@ -121,17 +121,33 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Short forms of two model names for column heads: whole when both are short, else `…` and as many of
+ * their last characters as tell them apart (6 at least), so `ngram-bag-20261130-184627-b3bdf3` is `…b3bdf3`.
+ */
+export function shortNames(a: string, b: string, max = 16): [string, string] {
+  if (a.length <= max && b.length <= max) return [a, b];
+  let n = 6;
+  while (n < Math.max(a.length, b.length) && a !== b && a.slice(-n) === b.slice(-n)) n++;
+  const short = (s: string) => (s.length <= n + 1 ? s : `…${s.slice(-n)}`);
+  return [short(a), short(b)];
+}
+
 /** Markdown summary of a comparison and its gate: the verdict first, then the per-task deltas. */
 export function comparisonMarkdown(comparison: Comparison, gate: GateResult, names: { challenger?: string; champion?: string } = {}): string {
   const chall = names.challenger ?? 'challenger';
   const champ = names.champion ?? 'champion';
   const level = `${Math.round(comparison.bootstrap.confidence * 100)}%`;
+  const [champShort, challShort] = shortNames(champ, chall);
   const lines = [
     `# Gate: ${gate.pass ? 'PASS' : 'FAIL'} — ${cell(chall)} vs ${cell(champ)}`,
     '',
-    `${comparison.n} emails. Deltas are ${cell(chall)} minus ${cell(champ)} in points (1 point = 0.01); ${level} paired-bootstrap intervals (${comparison.bootstrap.resamples} resamples, seed ${comparison.bootstrap.seed}); McNemar's test on which emails each gets right.`,
+    `- champion: ${cell(champ)}`,
+    `- challenger: ${cell(chall)}`,
     '',
-    `| task | n | macro-F1 ${cell(champ)} | macro-F1 ${cell(chall)} | Δ macro-F1 [${level} CI] | Δ accuracy [${level} CI] | McNemar p (b/c) |`,
+    `${comparison.n} emails. The champion and challenger columns are each model's macro-F1; Δ is challenger minus champion in points (1 point = 0.01); ${level} paired-bootstrap intervals (${comparison.bootstrap.resamples} resamples, seed ${comparison.bootstrap.seed}); McNemar's test on which emails each gets right.`,
+    '',
+    `| task | n | champion (${cell(champShort)}) | challenger (${cell(challShort)}) | Δ macro-F1 [${level} CI] | Δ accuracy [${level} CI] | McNemar p (b/c) |`,
     '| --- | ---: | ---: | ---: | --- | --- | --- |',
   ];
   for (const t of comparison.tasks) {
