@@ -3,11 +3,14 @@ export class DatasetError extends Error {
   readonly code: 'DATASET_ROW_INVALID' | 'DATASET_FILE_INVALID' | 'DATASET_EMPTY' | 'DATASET_TOO_SMALL' | 'DATASET_MISMATCH';
   /** Every problem found, one line each (the message lists the first few). */
   readonly problems: string[];
-  constructor(code: DatasetError['code'], message: string, problems: string[] = [], options?: { cause?: unknown }) {
-    super(message, options);
+  /** A CSV whose header has the wanted columns when split by another delimiter than the configured one: that delimiter. */
+  readonly delimiter?: string;
+  constructor(code: DatasetError['code'], message: string, problems: string[] = [], options?: { cause?: unknown; delimiter?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DatasetError';
     this.code = code;
     this.problems = problems;
+    if (options?.delimiter !== undefined) this.delimiter = options.delimiter;
   }
 }
 

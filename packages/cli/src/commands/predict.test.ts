@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parsePredictionLines, type PredictionLine } from '@mailroute/evaluation';
-import { ensureDemoChampion, writeDemoData } from '@mailroute/training';
+import { createLocalRegistry } from '@mailroute/model';
+import { DEMO_COLUMNS, ensureDemoChampion, generateDemoRows, writeDemoData } from '@mailroute/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 import { predictionChunks } from './predict.js';
@@ -45,6 +46,11 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     await writeDemoData(path.join(dir, 'labelled.csv'), { rows: 30, seed: 7 });
   }, 180_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const champion = async () => {
+    const c = await createLocalRegistry({ home }).champion();
+    if (!c) throw new Error('the demo champion is there');
+    return c;
+  };
 
   it('fails on a row with no text naming --on-bad-row, and with --on-bad-row skip predicts the rest and says which rows it left out', async () => {
     // An unlabelled export: line 3 is an HTML-only email, its html column left out of the export.
@@ -72,6 +78,32 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(read.stdout).toContain('wrote 1 prediction lines');
     expect((await run(['predict', '--model', 'champion', '--data', 'semi.csv', '--out', 's.jsonl', '--delimiter', ';;'])).code).toBe(2);
   }, 60_000);
+
+  it('names the delimiter that reads the header in predict, evaluate and compare, in either direction', async () => {
+    // The model's config read with ";" (as a model trained from a ;-export carries it), on a comma file.
+    const config = JSON.parse(readFileSync(path.join(home, 'models', (await champion()).id, 'manifest.json'), 'utf8')).trainingConfig as Record<string, unknown>;
+    writeFileSync(path.join(dir, 'semi-config.json'), JSON.stringify({ ...config, delimiter: ';' }));
+    const hint = /; its first line is split by ",": pass --delimiter ","\n$/;
+    const predicted = await run(['predict', '--model', 'champion', '--config', 'semi-config.json', '--data', 'labelled.csv', '--out', 'c.jsonl']);
+    expect(predicted.stderr).toMatch(/header lacks a text column \(wants one of "subject", "body", "html"; has id,subject,body,/);
+    expect(predicted.stderr).toMatch(hint);
+    const evaluated = await run(['evaluate', '--model', 'champion', '--config', 'semi-config.json', '--data', 'labelled.csv', '--out', 'rep-c', '--no-png']);
+    expect(evaluated.stderr).toMatch(hint);
+    const compared = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--config', 'semi-config.json', '--data', 'labelled.csv', '--resamples', '20']);
+    expect(compared.stderr).toMatch(hint);
+    // The model's own training rows exported with ";": the same data (same hash read with --delimiter), so
+    // --split test says the config cannot read it and which flag does, not that it is other data.
+    const quote = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+    const rows = generateDemoRows({ rows: 400 });
+    writeFileSync(path.join(dir, 'train-semi.csv'), `${[DEMO_COLUMNS.join(';'), ...rows.map((r) => DEMO_COLUMNS.map((c) => quote(r[c])).join(';'))].join('\n')}\n`);
+    const split = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--data', 'train-semi.csv', '--split', 'test', '--resamples', '20']);
+    expect(split.code).toBe(1);
+    expect(split.stderr).toContain('train-semi.csv cannot be read with the training config of model');
+    expect(split.stderr).not.toContain('is not the data model');
+    expect(split.stderr).toMatch(/; its first line is split by ";": pass --delimiter ";"\n$/);
+    const read = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--data', 'train-semi.csv', '--split', 'test', '--resamples', '20', '--delimiter', ';']);
+    expect(read.code, read.stderr).toBe(0);
+  }, 90_000);
 
   it('takes --on-bad-row in evaluate and compare too, which read --data the same way', async () => {
     // A labelled export with one row that has no text.

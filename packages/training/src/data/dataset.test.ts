@@ -224,6 +224,26 @@ describe('reading files that are not what the config says', () => {
     await expect(loadDataset(semi, cfg(), { forModel: true })).rejects.toThrow(/its first line is split by ";": pass --delimiter ";"$/);
     await expect(loadDataset(jsonl, cfg(), { forModel: true })).rejects.toThrow(/it looks like JSONL: name it \.jsonl$/);
   });
+
+  it('tries the other common delimiters on a header that lacks the columns, and names the one that gives them', async () => {
+    const semiConfig = { ...cfg(), delimiter: ';' };
+    // A comma export read with a ;-config: every wanted name is in what was found, and "," is what splits them.
+    const comma = file('comma.csv', 'id,subject,body,receivedAt,queue,topic\n1,a,b,,tax,x\n');
+    await expect(loadDataset(comma, semiConfig, { forModel: true })).rejects.toThrow(/header lacks column\(s\) .*; its first line is split by ",": pass --delimiter ","$/);
+    await expect(loadDataset(comma, semiConfig, { keepUnlabelled: true, textColumnsOnly: true, forModel: true })).rejects.toThrow(/header lacks a text column .*; its first line is split by ",": pass --delimiter ","$/);
+    await expect(loadDataset(comma, semiConfig)).rejects.toThrow(/; its first line is split by ",": set "delimiter" in the config$/);
+    // A header holding the configured delimiter too (a ; in a column name) is still split by each other one.
+    const mixed = file('mixed.csv', 'ticket_id,subject,body,Kunde;Name,receivedAt,queue,topic\n1,a,b,c,,tax,x\n');
+    const error = await loadDataset(mixed, { ...semiConfig, columns: { ...semiConfig.columns, id: 'ticket_id' } }, { forModel: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as DatasetError).message).toMatch(/header lacks column\(s\) "ticket_id", .*\); its first line is split by ",": pass --delimiter ","$/);
+    expect((error as DatasetError).delimiter).toBe(',');
+    // Tabs and pipes too; a header no delimiter mends gets no such hint.
+    await expect(loadDataset(file('tabs.csv', 'id\tsubject\tbody\treceivedAt\tqueue\ttopic\n'), cfg(), { forModel: true })).rejects.toThrow(/split by tabs: pass --delimiter tab$/);
+    await expect(loadDataset(file('pipes.csv', 'id|subject|body|receivedAt|queue|topic\n'), cfg(), { forModel: true })).rejects.toThrow(/split by "\|": pass --delimiter "\|"$/);
+    const other = await loadDataset(file('other.csv', 'id;Betreff;Nachricht\n1;a;b\n'), semiConfig, { forModel: true }).catch((e: unknown) => e);
+    expect((other as DatasetError).delimiter).toBeUndefined();
+  });
 });
 
 describe('reading emails to predict (textColumnsOnly)', () => {

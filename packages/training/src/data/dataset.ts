@@ -4,7 +4,7 @@ import { EmailSchema, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { DatasetError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
-import { cellLocation, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
+import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
 import { parseReceivedTime } from './received-time.js';
 
 /** One usable example: the email, its labels per task (null = masked) and where it came from. */
@@ -124,9 +124,9 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
 }
 
 /** The columns a file has: its CSV header, or the keys its JSONL lines have (none known for an empty file). */
-function presentIn(source: SourceFile): { columns: string[]; lacks: string; hint: string } | undefined {
-  if (source.columns) return { columns: source.columns, lacks: `${source.file}:1: header lacks`, hint: source.hint ?? '' };
-  if (source.keys && source.records.length > 0) return { columns: source.keys, lacks: `${source.file}: no line has`, hint: '' };
+function presentIn(source: SourceFile): { columns: string[]; lacks: string; hint: string; source: SourceFile } | undefined {
+  if (source.columns) return { columns: source.columns, lacks: `${source.file}:1: header lacks`, hint: source.hint ?? '', source };
+  if (source.keys && source.records.length > 0) return { columns: source.keys, lacks: `${source.file}: no line has`, hint: '', source };
   return undefined;
 }
 
@@ -152,7 +152,9 @@ function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingCon
   const wanted = configuredColumns(config);
   const missing = wanted.filter((w) => !present.columns.includes(w));
   if (missing.length > 0) {
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${present.columns.join(', ')})${present.hint}`);
+    // Split by another common delimiter, the header may have every column: say which one to pass.
+    const other = otherDelimiterFor(present.source, (columns) => wanted.every((w) => columns.includes(w)));
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${present.columns.join(', ')})${other?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
   }
 }
 
@@ -187,7 +189,8 @@ function presentColumns(present: NonNullable<ReturnType<typeof presentIn>>, conf
   const kept = Object.fromEntries(Object.entries(config.columns).filter(([, column]) => column !== undefined && present.columns.includes(column)));
   if (!TEXT_COLUMNS.some((key) => kept[key] !== undefined)) {
     const wanted = TEXT_COLUMNS.map((key) => config.columns[key]).filter((c) => c !== undefined);
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${present.columns.join(', ')})${present.hint}`);
+    const other = otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${present.columns.join(', ')})${other?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
   }
   return { ...config, columns: kept };
 }

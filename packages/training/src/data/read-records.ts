@@ -42,6 +42,47 @@ export interface SourceFile {
   problems?: RowProblem[];
   /** CSV: why the file may not be CSV as configured (JSONL, another delimiter), for a header that lacks columns. */
   hint?: string;
+  /** CSV: the header as the other common delimiters split it, to find one that gives the wanted columns. */
+  headerSplitBy?: ReadonlyArray<{ delimiter: string; columns: string[] }>;
+  /** How hints say to read the file otherwise: config keys, or the flags of predict, evaluate and compare. */
+  hints?: 'config' | 'flags';
+}
+
+/** The delimiters tried when a CSV header lacks the wanted columns. */
+export const COMMON_DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** How to ask for another delimiter: the config key, or the flag of predict, evaluate and compare. */
+export function delimiterHow(delimiter: string, hints: 'config' | 'flags'): string {
+  const shown = delimiter === '\t' ? 'tab' : `"${delimiter}"`;
+  return hints === 'config' ? 'set "delimiter" in the config' : `pass --delimiter ${shown}`;
+}
+
+/**
+ * Another common delimiter that splits the header into columns that `fits` accepts (the wanted columns are
+ * there), when the configured one does not: a file exported with `;` read with `,`, or the other way round.
+ */
+export function otherDelimiterFor(source: SourceFile, fits: (columns: readonly string[]) => boolean): { delimiter: string; hint: string } | undefined {
+  for (const other of source.headerSplitBy ?? []) {
+    if (!fits(other.columns)) continue;
+    const shown = other.delimiter === '\t' ? 'tabs' : `"${other.delimiter}"`;
+    return { delimiter: other.delimiter, hint: `; its first line is split by ${shown}: ${delimiterHow(other.delimiter, source.hints ?? 'config')}` };
+  }
+  return undefined;
+}
+
+/** The first line of a CSV split by each common delimiter other than `delimiter` (quotes respected). */
+function headerSplits(headerText: string, delimiter: string): Array<{ delimiter: string; columns: string[] }> {
+  const out: Array<{ delimiter: string; columns: string[] }> = [];
+  for (const other of COMMON_DELIMITERS) {
+    if (other === delimiter || !headerText.includes(other)) continue;
+    try {
+      const [first] = parse(headerText, { delimiter: other, relax_column_count: true, relax_quotes: true, to_line: 1 }) as string[][];
+      if (first) out.push({ delimiter: other, columns: first.map((h) => h.trim()) });
+    } catch {
+      // A header that does not parse with this delimiter is not split by it.
+    }
+  }
+  return out;
 }
 
 export type FileEncoding = 'utf-8' | 'windows-1252';
@@ -101,7 +142,7 @@ function csvHint(text: string, delimiter: string, hints: 'config' | 'flags'): st
   const end = text.indexOf('\n');
   const first = (end < 0 ? text : text.slice(0, end)).trim();
   if (first.startsWith('{')) return `; it looks like JSONL: name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}`;
-  for (const other of [';', '\t', '|']) {
+  for (const other of COMMON_DELIMITERS) {
     if (other !== delimiter && first.includes(other) && !first.includes(delimiter)) {
       const how = hints === 'config' ? 'set "delimiter" in the config' : `pass --delimiter ${other === '\t' ? 'tab' : `"${other}"`}`;
       return `; its first line is split by ${other === '\t' ? 'tabs' : `"${other}"`}: ${how}`;
@@ -188,7 +229,8 @@ function parseCsv(file: string, text: string, delimiter: string, hints: 'config'
       },
     });
   }
-  return { file, columns: header, records, problems, hint: csvHint(text, delimiter, hints) || undefined };
+  const headerSplitBy = headerSplits(parsed[0].raw.replace(/^\n+/, '').replace(/\n$/, ''), delimiter);
+  return { file, columns: header, records, problems, hint: csvHint(text, delimiter, hints) || undefined, headerSplitBy, hints };
 }
 
 /** `3 fields, the header has 4`, with the usual cause. */

@@ -100,10 +100,15 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   }
   let dataset: Awaited<ReturnType<typeof loadDataset>>;
   try {
-    dataset = await loadDataset(paths, config);
+    dataset = await loadDataset(paths, config, { forModel: true });
   } catch (error) {
     // The training data was read with this config when the model was trained: rows or columns it cannot read
     // mean other data; a file it cannot open or decode is said as it is.
+    // Another delimiter splits the header into the wanted columns: the same data, perhaps, exported otherwise.
+    if (error instanceof DatasetError && error.delimiter !== undefined) {
+      const shown = (d: string) => (d === '\t' ? 'tab' : `"${d}"`);
+      throw new DatasetError('DATASET_FILE_INVALID', `--split test: ${paths.join(', ')} cannot be read with the training config of model ${modelId} (delimiter ${shown(config.delimiter)}): ${error.message}`, error.problems, { cause: error, delimiter: error.delimiter });
+    }
     const otherData = error instanceof DatasetError && (error.code === 'DATASET_ROW_INVALID' || (error.code === 'DATASET_FILE_INVALID' && /header lacks|lacks a text column/.test(error.message)));
     if (!otherData) throw error;
     const why = error.code === 'DATASET_ROW_INVALID' ? `read with its training config it has bad rows: ${error.problems[0] ?? error.message}` : `its training config cannot read it: ${error.message}`;
