@@ -60,7 +60,7 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(failed.stderr).toMatch(/^mailroute: \[DATASET_ROW_INVALID\] 1 bad row\(s\) \(1 problem\): \S*inbox\.csv:3: no text .*\(fix them, or pass --on-bad-row skip to leave them out\)\n$/);
     const skipped = await run(['predict', '--model', 'champion', '--data', 'inbox.csv', '--out', 'p.jsonl', '--on-bad-row', 'skip']);
     expect(skipped.code, skipped.stderr).toBe(0);
-    expect(skipped.stderr).toMatch(/warning: 1 bad row\(s\) skipped, not predicted \(1 problem\(s\)\): \S*inbox\.csv line 3; first: \S*inbox\.csv:3: no text/);
+    expect(skipped.stderr).toMatch(/warning: 1 bad row\(s\) skipped, not predicted \(1 problem\): \S*inbox\.csv line 3; first: \S*inbox\.csv:3: no text/);
     expect(skipped.stdout).toContain('wrote 2 prediction lines');
     expect(parsePredictionLines(readFileSync(path.join(dir, 'p.jsonl'), 'utf8')).map((l) => l.id)).toEqual(['inbox.csv:2', 'inbox.csv:4']);
     const bad = await run(['predict', '--model', 'champion', '--data', 'inbox.csv', '--out', 'p.jsonl', '--on-bad-row', 'maybe']);
@@ -116,7 +116,7 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(failed.stderr).toContain('pass --on-bad-row skip');
     const evaluated = await run(['evaluate', '--model', 'champion', '--data', 'labelled-bad.csv', '--out', 'rep', '--no-png', '--on-bad-row', 'skip']);
     expect(evaluated.code, evaluated.stderr).toBe(0);
-    expect(evaluated.stderr).toMatch(/warning: 1 bad row\(s\) skipped, not predicted \(1 problem\(s\)\): \S*labelled-bad\.csv line \d+;/);
+    expect(evaluated.stderr).toMatch(/warning: 1 bad row\(s\) skipped, not predicted \(1 problem\): \S*labelled-bad\.csv line \d+;/);
     const compared = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--data', 'labelled-bad.csv', '--resamples', '20', '--on-bad-row', 'skip']);
     expect(compared.code, compared.stderr).toBe(0);
     expect(compared.stderr).toContain('warning: 1 bad row(s) skipped');

@@ -77,7 +77,7 @@ describe('mailroute train / predict / runs', () => {
     writeFileSync(path.join(cwd, 'skip.json'), JSON.stringify({ ...demoConfig, onBadRow: 'skip' }));
     const skipping = await run(['predict', '--model', id as string, '--config', 'skip.json', '--data', 'inbox-bad.csv', '--out', 'out/inbox-bad.jsonl'], cwd);
     expect(skipping.code, skipping.stderr).toBe(0);
-    expect(skipping.stderr).toMatch(/warning: 1 bad row\(s\) skipped, not predicted \(\d+ problem\(s\)\): \S*inbox-bad\.csv line 3; first: \S*inbox-bad\.csv:3/);
+    expect(skipping.stderr).toMatch(/warning: 1 bad row\(s\) skipped, not predicted \(\d+ problems?\): \S*inbox-bad\.csv line 3; first: \S*inbox-bad\.csv:3/);
     expect(skipping.stdout).toContain('wrote 1 prediction lines');
     // An --out that cannot be written is refused before the work, not with a raw ENOENT after it.
     const toDir = await run(['predict', '--model', id as string, '--data', 'inbox.csv', '--out', 'out'], cwd);

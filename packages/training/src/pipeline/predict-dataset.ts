@@ -10,6 +10,7 @@ import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
 import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { prepareInputs } from './train-from-config.js';
+import { badRowsWarning } from './bad-rows.js';
 
 export interface PredictDatasetOptions {
   /** A registry id, `champion`, or an artifact directory. */
@@ -201,7 +202,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', forModel: true });
       rows = dataset.rows;
       // With onBadRow skip, the rows left out are said, as training says them, with where they are.
-      if (dataset.badRows > 0) options.onWarning?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
+      if (dataset.badRows > 0) options.onWarning?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped, { what: 'skipped, not predicted' }));
       // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
       if (options.labels === 'required' && options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel)) options.onWarning?.(warning);
     }
@@ -230,19 +231,6 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     await classifier.release();
     throw error;
   }
-}
-
-/** How many rows were skipped as bad, the first few places (`file` lines `1847, 1903`), and the first problem. */
-function badRowsWarning(places: readonly string[], problems: readonly string[], shown = 5): string {
-  const byFile = new Map<string, string[]>();
-  for (const place of places.slice(0, shown)) {
-    const at = place.lastIndexOf(':');
-    const file = place.slice(0, at);
-    byFile.set(file, [...(byFile.get(file) ?? []), place.slice(at + 1)]);
-  }
-  const where = [...byFile].map(([file, lines]) => `${file} line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}`).join('; ');
-  const more = places.length > shown ? ` and ${places.length - shown} more` : '';
-  return `${places.length} bad row(s) skipped, not predicted (${problems.length} problem(s)): ${where}${more}; first: ${problems[0]}`;
 }
 
 /** Each task's labels under the names of `config` (its aliases followed): a model trained before a rename, read with the newer config. */

@@ -109,10 +109,28 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     writeFileSync(data, `${csv.trimEnd()}\n${bad}\n${upper}\n`);
     const warnings: string[] = [];
     const result = await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
-    expect(warnings).toContainEqual(expect.stringMatching(/^1 bad row\(s\) skipped \(2 problems\); first: .*demo\.csv:\d+, column "id" \(\d+\): empty id$/));
+    expect(warnings).toContainEqual(expect.stringMatching(/^1 bad row\(s\) skipped \(2 problems\): \S*demo\.csv line \d+; first: .*demo\.csv:\d+, column "id" \(\d+\): empty id$/));
     expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^topic: labels that differ only in case or spacing are separate classes: "${topic}" \\(\\d+\\), "${topic.toUpperCase()}" \\(1\\);`)));
     expect(result.counts).toMatchObject({ badRows: 1, badRowProblems: 2 });
     expect(result.counts.read).toBe(result.counts.rows + result.counts.unlabelled + 1);
+  }, 240_000);
+
+  it('warns of and counts the --test-data file\'s skipped bad rows as it does the training data\'s', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const data = path.join(tmp, 'demo.csv');
+    const holdout = path.join(tmp, 'holdout.jsonl');
+    await writeDemoData(data, { rows: 300, seed: 5 });
+    await writeDemoData(holdout, { rows: 40, seed: 6 });
+    const config = { ...(await loadDemoConfig()), model: SMALL, onBadRow: 'skip' };
+    const lines = readFileSync(holdout, 'utf8').trimEnd().split('\n');
+    // Lines 3 and 5: a queue outside the taxonomy.
+    for (const i of [2, 4]) lines[i] = JSON.stringify({ ...JSON.parse(lines[i]), queue: 'NoSuchQueue' });
+    writeFileSync(holdout, `${lines.join('\n')}\n`);
+    const warnings: string[] = [];
+    const result = await trainFromConfig({ config, dataPath: data, testDataPath: holdout, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
+    expect(warnings).toContainEqual(expect.stringMatching(/^2 bad row\(s\) skipped \(2 problems\): \S*holdout\.jsonl lines 3, 5; first: \S*holdout\.jsonl:3, \S+ "queue".*: label "NoSuchQueue" is not in the queue taxonomy/));
+    expect(result.counts).toMatchObject({ badRows: 0, testBadRows: 2, testBadRowProblems: 2, test: 38 });
+    expect((await readRun(path.join(tmp, 'home'), result.runId)).counts).toMatchObject({ testBadRows: 2 });
   }, 240_000);
 
   it('records a failed run and rethrows when the data is bad', async () => {

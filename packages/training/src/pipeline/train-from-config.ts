@@ -15,6 +15,7 @@ import { gitCommit, gitDirty, newId, RunTracker, type EpochRecord } from '../tra
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { checkTrainable } from './trainable.js';
+import { badRowsWarning } from './bad-rows.js';
 import { DatasetError } from '../errors.js';
 
 export interface TrainFromConfigOptions {
@@ -101,11 +102,6 @@ export async function scratchDir(): Promise<string> {
   return mkdtemp(path.join(tmp, `mailroute-train-${process.pid}-`));
 }
 
-/** `3 bad row(s) skipped (4 problems)`: rows, as a row may have several problems. */
-function badRowsLine(rows: number, problems: number): string {
-  return `${rows} bad row(s) skipped (${problems} problem${problems === 1 ? '' : 's'})`;
-}
-
 /** `{ gitDirty }` when git can tell. */
 function dirtyFlag(): { gitDirty?: boolean } {
   const dirty = gitDirty();
@@ -148,7 +144,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const dataset = await loadDataset(dataPaths, config);
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
     for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
-    if (dataset.badRows > 0) log?.warn?.(`${badRowsLine(dataset.badRows, dataset.skipped.length)}; first: ${dataset.skipped[0]}`);
+    if (dataset.badRows > 0) log?.warn?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
     if (dataset.repeatedIds.length > 0) log?.warn?.(`ids that several rows carry (the same export twice?): ${dataset.repeatedIds.join(', ')}`);
     // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
     // the split each), and a row with no text left trains nothing.
@@ -161,10 +157,14 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
     let testRows = split.test;
     let testInputs: ModelInput[];
+    // The test file's bad rows (onBadRow skip) are said and counted as the training data's are.
+    let testBad: { testBadRows?: number; testBadRowProblems?: number } = {};
     if (options.testDataPath) {
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
       const test = await loadDataset(options.testDataPath, config, { fixedLabels });
       testRows = test.rows;
+      if (test.badRows > 0) log?.warn?.(badRowsWarning(test.badRowPlaces, test.skipped));
+      testBad = { testBadRows: test.badRows, testBadRowProblems: test.skipped.length };
       testInputs = prepareInputs(testRows);
       await tracker.update({ testDataHash: test.dataHash });
     } else testInputs = inputsOf(prepared, testRows);
@@ -188,6 +188,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       unlabelled: dataset.unlabelled,
       duplicateGroups: split.duplicateGroups,
       testSeenInTraining: options.testDataPath ? seenInTraining() : 0,
+      ...testBad,
     };
     await tracker.update({ dataHash: dataset.dataHash, counts, taxonomy: dataset.taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${counts.train} train, ${counts.valid} valid, ${counts.test} test`);
