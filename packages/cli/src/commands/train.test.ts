@@ -24,13 +24,16 @@ describe('mailroute train / predict / runs', () => {
     const epochLines = trained.stdout.split('\n').filter((l) => l.startsWith("{'loss': "));
     expect(epochLines.length).toBeGreaterThan(0);
     expect(epochLines[0]).toMatch(/'eval_f1': \d\.\d+/);
-    // After the epochs, one line for metric regexes: the kept epoch's eval_f1 is the last 'eval_f1' match,
+    // After the epochs, one line for metric regexes: the kept weights' eval_f1 is the last 'eval_f1' match,
     // then the held-out figures.
     const final = trained.stdout.split('\n').find((l) => l.startsWith("{'eval_f1': ") && l.includes("'best_epoch'"));
-    expect(final).toMatch(/^\{'eval_f1': \d\.\d+, 'best_epoch': \d\.0, 'test_accuracy': \d\.\d+, 'test_f1': \d\.\d+, 'test_business_area_f1': /);
+    expect(final).toMatch(/^\{'eval_f1': \d\.\d+, 'best_epoch': \d\.0, ('averaged_epochs': \d+, )?'test_accuracy': \d\.\d+, 'test_f1': \d\.\d+, 'test_business_area_f1': /);
     const evalF1s = [...trained.stdout.matchAll(/'eval_f1': ([0-9.]+)/g)].map((m) => Number(m[1]));
     const best = Number(/'best_epoch': (\d+)/.exec(final ?? '')?.[1]);
-    expect(evalF1s.at(-1)).toBeCloseTo(evalF1s[best - 1], 4); // the kept epoch's own line
+    const averaged = /'averaged_epochs': (\d+)/.exec(final ?? '');
+    // One epoch's weights: that epoch's own line; the average of the last epochs: its own score, kept only when it is at least the best epoch's.
+    if (averaged) expect(evalF1s.at(-1)).toBeGreaterThanOrEqual(Math.max(...evalF1s.slice(0, -1)) - 1e-4);
+    else expect(evalF1s.at(-1)).toBeCloseTo(evalF1s[best - 1], 4);
     const id = /registered (\S+) \(version 1, PendingManualApproval\)/.exec(trained.stdout)?.[1];
     expect(id).toBeDefined();
     expect(trained.stderr).toContain('queue: 9 labels');
@@ -104,6 +107,11 @@ describe('mailroute train / predict / runs', () => {
     expect(compared.code).toBe(0);
     expect(compared.stdout).toMatch(/mean_macro_f1\s+\d\.\d{4}\s+\d\.\d{4}\s+[+-]\d\.\d{4}/);
     expect(compared.stdout).toMatch(/data hash .* same/);
+    // The run records the final line's eval_f1 (the kept weights'), and compare shows it.
+    const shown = JSON.parse((await run(['runs', 'show', ids[1]], cwd)).stdout) as { bestValidF1?: number; averagedEpochs?: number };
+    expect(shown.bestValidF1).toBeCloseTo(Number(/'eval_f1': ([0-9.]+)/.exec(final ?? '')?.[1]), 4);
+    expect(shown.averagedEpochs ?? 0).toBe(Number(averaged?.[1] ?? 0));
+    expect(compared.stdout).toMatch(new RegExp(`best valid F1\\s+${shown.bestValidF1?.toFixed(4)}\\s+\\d\\.\\d{4}`));
 
     // compare --split test finds that the champion's data differ before predicting with the challenger.
     expect((await run(['demo-data', '--out', 'other.csv', '--rows', '300', '--seed', '4'], cwd)).code).toBe(0);

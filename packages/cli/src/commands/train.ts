@@ -56,9 +56,9 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           ...(flags.note ? { note: flags.note } : {}),
         });
         progress.stop();
-        // For metric regexes (SageMaker's): the kept epoch's eval_f1 comes last, then the measured figures.
+        // For metric regexes (SageMaker's): the kept weights' eval_f1 comes last, then the measured figures.
         const tasks = result.taxonomy.map((t) => t.task);
-        ctx.stdout.write(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`);
+        ctx.stdout.write(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, averagedEpochs: result.averagedEpochs, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`);
         const m = result.metrics;
         const perTask = result.taxonomy
           .map((t) => `${t.task} acc ${(m[`${t.task}.accuracy`] ?? NaN).toFixed(4)} macro-F1 ${(m[`${t.task}.macro_f1`] ?? NaN).toFixed(4)}`)

@@ -50,6 +50,11 @@ export interface TrainedNgramBag {
   bestEpochs: Record<string, number>;
   /** Per task, how many final epochs were averaged into the kept weights (0: a single epoch's weights). */
   averagedEpochs: Record<string, number>;
+  /**
+   * The mean validation macro-F1 of the weights kept (the average's when it was kept, not its last epoch's;
+   * an ensemble's mean logits; before a refit); null without a validation split.
+   */
+  keptValidF1: number | null;
   counts: { train: number; valid: number };
   /** With `refit`: the rows of the second run (training + validation), whose weights were kept. */
   refit?: { rows: number };
@@ -191,8 +196,10 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
   const { first, refit } = members[0];
   const weights = mergeMembers(members.map((member) => member.weights));
   // An ensemble's temperatures and thresholds come from its mean logits on the validation split.
-  const calibration = members.length === 1 ? first.model.calibration : calibrate(meanLogits(members.map((member) => member.first.validLogits)), firstRun.valid, tasks, params.targetPrecision);
-  const model = { ...first.model, params, weights, calibration };
+  const ensembleLogits = members.length === 1 ? undefined : meanLogits(members.map((member) => member.first.validLogits));
+  const calibration = ensembleLogits ? calibrate(ensembleLogits, firstRun.valid, tasks, params.targetPrecision) : first.model.calibration;
+  const keptValidF1 = ensembleLogits ? meanValidF1(ensembleLogits, firstRun.valid, tasks) : first.model.keptValidF1;
+  const model = { ...first.model, params, weights, calibration, keptValidF1 };
   if (!refit) return model;
   const { idf } = refit.model;
   return { ...model, ...(idf ? { idf } : {}), refit: { rows: refit.model.counts.train } };
@@ -310,6 +317,7 @@ function fit(
   const finalStates = tracks.map((track, p) => createPartState(kept[p], track.state.taskIndex, track.state.classWeights));
   const validLogits = taskLogits(finalStates, valid, tasks.length);
   const calibration = calibrate(validLogits, valid, tasks, params.targetPrecision);
+  const keptValidF1 = meanValidF1(validLogits, valid, tasks);
   // The model's tables are made only for the weights that are kept (not for a first run before its refit).
   const weights = (): NgramBagWeights => ({ parts: tracks.map((track, p) => exportPart(kept[p], compact)) });
   const bestEpochs: Record<string, number> = {};
@@ -329,6 +337,7 @@ function fit(
     bestEpoch: Math.max(...Object.values(bestEpochs)),
     bestEpochs,
     averagedEpochs,
+    keptValidF1,
     counts: { train: train.length, valid: valid.length },
   };
   const keptPlan = tracks.map((track) => (track.usedAverage ? { epochs: track.lastEpoch, average: true } : { epochs: track.bestEpoch, average: false }));
@@ -341,6 +350,12 @@ function fit(
  */
 function finalProgress(ran: number, epochs: number): [done: number, total: number, label: string] {
   return ran < epochs ? [ran, ran, `done (stopped early after ${ran} of ${epochs} epochs)`] : [epochs, epochs, 'done'];
+}
+
+/** Mean over tasks of the validation macro-F1 of these logits (the score early stopping and averaging compare); null without rows. */
+function meanValidF1(logits: readonly (readonly Float64Array[])[], valid: readonly EncodedExample[], tasks: readonly TaskSpec[]): number | null {
+  if (valid.length === 0) return null;
+  return tasks.reduce((sum, task, t) => sum + taskMetrics(logits[t], valid, t, task).f1, 0) / tasks.length;
 }
 
 /** Keeps the averaged weights when they score at least as well as the best epoch on validation. */

@@ -11,7 +11,7 @@ import { splitDataset } from '../data/split.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
 import { formatTaxonomyReport, lookalikeWarning, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
-import { gitCommit, gitDirty, newId, RunTracker, type EpochRecord } from '../tracking/run-record.js';
+import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { checkTrainable } from './trainable.js';
@@ -48,9 +48,12 @@ export interface TrainFromConfigResult {
   taxonomy: TaskTaxonomyReport[];
   counts: Record<string, number>;
   trainingSeconds: number;
-  /** The epoch whose weights were kept (early stopping), and its mean validation macro-F1. */
+  /** The epoch whose weights were kept (early stopping; the last averaged one when an average was kept). */
   bestEpoch: number;
+  /** The mean validation macro-F1 of the weights kept (the average's when an average was kept). */
   bestValidF1: number | null;
+  /** How many final epochs were averaged into the kept weights (0: one epoch's weights). */
+  averagedEpochs: number;
 }
 
 function toExamples(rows: readonly DatasetRow[], inputs: readonly ModelInput[], tasks: readonly TaskSpec[]): TrainExample[] {
@@ -199,7 +202,6 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const validInputs = inputsOf(prepared, split.valid);
     const epochWrites: Promise<void>[] = [];
     const started = performance.now();
-    const reports: EpochRecord[] = [];
     const model = trainNgramBag({
       train: toExamples(split.train, trainInputs, tasks),
       valid: toExamples(split.valid, validInputs, tasks),
@@ -207,7 +209,6 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       params,
       onProgress: options.onProgress,
       onEpoch: (report) => {
-        reports.push(report);
         epochWrites.push(tracker.epoch(report));
         options.onEpoch?.(report, formatEpochLine(report));
       },
@@ -250,9 +251,12 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
 
     const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });
     const artifactDir = await registry.artifactDir(version.id);
-    await tracker.finish({ metrics, metricsSplit, modelId, artifactDir, bestEpoch: model.bestEpoch, trainingSeconds });
-    const bestValidF1 = reports.find((r) => r.epoch === model.bestEpoch)?.meanF1 ?? null;
-    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy: dataset.taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1 };
+    // Not the kept epoch's line: when the average of the last epochs is kept, its own score is the one that counts.
+    const bestValidF1 = model.keptValidF1;
+    const averagedEpochs = Math.max(0, ...Object.values(model.averagedEpochs));
+    const kept = { bestEpoch: model.bestEpoch, ...(bestValidF1 === null ? {} : { bestValidF1 }), ...(averagedEpochs > 0 ? { averagedEpochs } : {}) };
+    await tracker.finish({ metrics, metricsSplit, modelId, artifactDir, ...kept, trainingSeconds });
+    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy: dataset.taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs };
   } catch (error) {
     await tracker.fail(error);
     throw error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRunRows, formatEpochLine, formatTable, runListRows } from './format.js';
+import { compareRunRows, formatEpochLine, formatFinalLine, formatTable, runListRows } from './format.js';
 import type { EpochRecord, RunRecord } from './run-record.js';
 
 const epoch: EpochRecord = {
@@ -30,11 +30,31 @@ describe('formatEpochLine', () => {
   });
 });
 
+describe('formatFinalLine', () => {
+  const metrics = { 'queue.accuracy': 0.8, 'queue.macro_f1': 0.7, mean_macro_f1: 0.7 };
+
+  it('gives the kept weights\' validation F1 and epoch, then the test figures, for metric regexes', () => {
+    const line = formatFinalLine({ bestEpoch: 2, bestValidF1: 0.41666, metrics, tasks: ['queue'], split: 'test' });
+    expect(line).toBe("{'eval_f1': 0.4167, 'best_epoch': 2.0, 'test_accuracy': 0.8, 'test_f1': 0.7, 'test_queue_f1': 0.7}");
+  });
+
+  it('says when the average of the last epochs was kept, and still reads with the usual regexes', () => {
+    const line = formatFinalLine({ bestEpoch: 4, bestValidF1: 0.4306, averagedEpochs: 3, metrics, tasks: ['queue'], split: 'test' });
+    expect(line).toBe("{'eval_f1': 0.4306, 'best_epoch': 4.0, 'averaged_epochs': 3, 'test_accuracy': 0.8, 'test_f1': 0.7, 'test_queue_f1': 0.7}");
+    expect(/'eval_f1': ([0-9.]+)/.exec(line)?.[1]).toBe('0.4306');
+    expect(/'best_epoch': ([0-9.]+)/.exec(line)?.[1]).toBe('4.0');
+    expect(/'averaged_epochs': ([0-9.]+)/.exec(line)?.[1]).toBe('3');
+  });
+});
+
 describe('compareRunRows', () => {
   it('puts two runs side by side with deltas', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [epoch], metrics: { mean_macro_f1: 0.5 }, dataHash: 'x' };
     const rows = compareRunRows(base, { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 }, dataHash: 'y' });
     expect(rows.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '+0.1250']);
+    const kept = compareRunRows({ ...base, bestEpoch: 3, bestValidF1: 0.4167 }, { ...base, runId: 'b', bestEpoch: 4, bestValidF1: 0.4306, averagedEpochs: 3 });
+    expect(kept.find((r) => r[0] === 'best valid F1')).toEqual(['best valid F1', '0.4167', '0.4306', '']);
+    expect(kept.find((r) => r[0] === 'averaged epochs')).toEqual(['averaged epochs', '-', '3', '']);
     // Parameters that differ are named (defaults filled in); equal ones are left out.
     const params = compareRunRows({ ...base, params: { seed: 0, dim: 32, epochs: 6 } }, { ...base, runId: 'b', params: { seed: 7, dim: 32, epochs: 6 } });
     expect(params.filter((r) => r[0].startsWith('param '))).toEqual([['param seed', '0', '7', 'differs']]);

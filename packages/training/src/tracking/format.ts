@@ -16,14 +16,17 @@ function pyFloat(value: number, places = 4): string {
  * metric regexes (`'eval_f1': ([0-9.]+)`) read local and cloud runs alike.
  */
 /**
- * The line after the last epoch, in the same dict form: the kept epoch and its validation F1 (so that a
+ * The line after the last epoch, in the same dict form: the kept weights' validation F1 and epoch (so that a
  * metric regex's last `'eval_f1'` match, which SageMaker takes as the final value, is the kept model's,
- * not the last epoch's after early stopping), then the figures measured on the test (or validation) split.
+ * not the last epoch's after early stopping; the average's own score when the average of the last epochs
+ * was kept, with `'averaged_epochs': N`), then the figures measured on the test (or validation) split.
  */
-export function formatFinalLine(input: { bestEpoch: number; bestValidF1: number | null; metrics: Record<string, number>; tasks: readonly string[]; split: 'test' | 'valid' }): string {
+export function formatFinalLine(input: { bestEpoch: number; bestValidF1: number | null; averagedEpochs?: number; metrics: Record<string, number>; tasks: readonly string[]; split: 'test' | 'valid' }): string {
   const fields: Array<[string, string]> = [];
   if (input.bestValidF1 !== null) fields.push(['eval_f1', pyFloat(input.bestValidF1)]);
   fields.push(['best_epoch', pyFloat(input.bestEpoch, 1)]);
+  // The kept weights are the average of the last N epochs (ending at best_epoch), not one epoch's.
+  if (input.averagedEpochs !== undefined && input.averagedEpochs > 0) fields.push(['averaged_epochs', String(input.averagedEpochs)]);
   const accuracies = input.tasks.map((t) => input.metrics[`${t}.accuracy`]).filter((x): x is number => x !== undefined);
   if (accuracies.length > 0) fields.push([`${input.split}_accuracy`, pyFloat(accuracies.reduce((a, b) => a + b, 0) / accuracies.length)]);
   const f1 = input.metrics.mean_macro_f1;
@@ -131,6 +134,8 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['metrics on', measuredOn(a), measuredOn(b), sameRows(a, b) ? (a.dataHash === b.dataHash ? 'same rows' : 'same rows, other labels (a taxonomy change)') : 'different rows: the metrics below do not compare'],
     ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
+    ['averaged epochs', fmt(a.averagedEpochs), fmt(b.averagedEpochs), ''],
+    ['best valid F1', fmt(a.bestValidF1), fmt(b.bestValidF1), ''],
     ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), ''],
   ];
   // The parameters that differ (defaults filled in): what else but the code or the data made the runs differ.

@@ -54,6 +54,10 @@ export const RunRecordSchema = z.object({
   taxonomy: z.array(z.unknown()).optional(),
   epochs: z.array(EpochRecordSchema).default([]),
   bestEpoch: z.number().optional(),
+  /** The mean validation macro-F1 of the weights kept: the final training line's `eval_f1`. */
+  bestValidF1: z.number().optional(),
+  /** How many final epochs were averaged into the kept weights (absent or 0: one epoch's weights). */
+  averagedEpochs: z.number().int().optional(),
   /** Test-split metrics (`queue.macro_f1`, `mean_macro_f1`, ...). */
   metrics: z.record(z.string(), z.number()).optional(),
   metricsSplit: z.enum(['test', 'valid']).optional(),
