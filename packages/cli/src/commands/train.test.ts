@@ -135,4 +135,41 @@ describe('mailroute train / predict / runs', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('[REGISTRY_NOT_FOUND]');
   });
+
+  it('takes --on-bad-row and --delimiter over the config\'s onBadRow and delimiter, and its hints name them', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-train-'));
+    expect((await run(['demo-data', '--out', 'demo.jsonl', '--rows', '300', '--seed', '9'], cwd)).code).toBe(0);
+    // The same rows as CSV split by ";", every field quoted; one row with a queue outside the taxonomy.
+    const rows = readFileSync(path.join(cwd, 'demo.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    rows[4] = { ...rows[4], queue: 'no_such_queue' };
+    const header = Object.keys(rows[0]);
+    const quote = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+    writeFileSync(path.join(cwd, 'semi.csv'), `${[header.join(';'), ...rows.map((r) => header.map((h) => quote(r[h])).join(';'))].join('\n')}\n`);
+    const config = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8'));
+    writeFileSync(path.join(cwd, 'cfg.json'), JSON.stringify({ ...config, model: { epochs: 2, buckets: 4096, dim: 8 } }));
+
+    const comma = await run(['train', '--config', 'cfg.json', '--data', 'semi.csv'], cwd);
+    expect(comma.code).toBe(1);
+    expect(comma.stderr).toMatch(/its first line is split by ";": set "delimiter" in the config or pass --delimiter ";"/);
+    const failing = await run(['train', '--config', 'cfg.json', '--data', 'semi.csv', '--delimiter', ';'], cwd);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(/semi\.csv:\d+, column "queue" \(\d+\): label "no_such_queue" .*or pass --on-bad-row skip to train without them/);
+    const skipping = await run(['train', '--config', 'cfg.json', '--data', 'semi.csv', '--delimiter', ';', '--on-bad-row', 'skip'], cwd);
+    expect(skipping.code, skipping.stderr).toBe(0);
+    expect(skipping.stderr).toMatch(/warning: 1 bad row\(s\) skipped \(1 problem\): \S*semi\.csv line \d+; first: \S*semi\.csv:\d+, column "queue"/);
+    // The run and the model keep the config as used.
+    const [record] = JSON.parse((await run(['runs', 'list', '--json'], cwd)).stdout) as Array<{ status: string; config: { delimiter: string; onBadRow: string } }>;
+    expect(record).toMatchObject({ status: 'finished', config: { delimiter: ';', onBadRow: 'skip' } });
+    // And back: --on-bad-row fail overrides a config that says skip.
+    writeFileSync(path.join(cwd, 'skip.json'), JSON.stringify({ ...config, onBadRow: 'skip', delimiter: ';', model: { epochs: 2, buckets: 4096, dim: 8 } }));
+    expect((await run(['train', '--config', 'skip.json', '--data', 'semi.csv', '--on-bad-row', 'fail'], cwd)).stderr).toContain('[DATASET_ROW_INVALID]');
+
+    const two = await run(['train', '--config', 'cfg.json', '--data', 'semi.csv', '--delimiter', ';;'], cwd);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('--delimiter takes one character (or tab), not ";;"');
+    expect((await run(['train', '--data', 'semi.csv', '--on-bad-row', 'maybe'], cwd)).code).toBe(2);
+    const help = await run(['train', '--help'], cwd);
+    expect(help.stdout).toMatch(/--on-bad-row <mode>/);
+    expect(help.stdout).toMatch(/--delimiter <char>/);
+  }, 240_000);
 });

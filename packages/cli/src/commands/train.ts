@@ -1,10 +1,11 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { DEMO_CONFIG_PATH, formatFinalLine, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { stagedProgress } from '../progress.js';
+import { readOptions, type ReadFlags } from './evaluate.js';
 
-interface TrainFlags {
+interface TrainFlags extends ReadFlags {
   config?: string;
   data: string[];
   testData?: string;
@@ -23,10 +24,17 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option('--config <file>', 'training config JSON (default: the demo config, for `mailroute demo-data` files)')
     .option('--test-data <file>', 'a separate test file; then no test share is split off --data')
     .option('--note <text>', 'a note stored with the run and the registered version (runs list shows it)')
+    .addOption(
+      new Option('--on-bad-row <mode>', 'skip: leave out rows of --data and --test-data that cannot be read (no text, a bad date, a label outside the taxonomy) and list them on stderr; fail: stop, listing the first (default: the config\'s "onBadRow", fail unless it says skip)').choices(['fail', 'skip']),
+    )
+    .option('--delimiter <char>', 'CSV field delimiter of --data and --test-data, one character or `tab` (default: the config\'s "delimiter", usually ",")')
     .action(async (flags: TrainFlags) => {
+      // A bad --delimiter is a usage error, before the config or any data is read.
+      const read = readOptions(flags);
       const configFile = flags.config ? path.resolve(ctx.cwd, flags.config) : DEMO_CONFIG_PATH;
       if (!flags.config) ctx.stderr.write(`no --config: using the demo config (${path.relative(ctx.cwd, DEMO_CONFIG_PATH)})\n`);
-      const config = await loadTrainingConfig(configFile);
+      // The flags override the config's values; the run and the model keep the config as used.
+      const config = { ...(await loadTrainingConfig(configFile)), ...read };
       const progress = stagedProgress(ctx, 'train');
       // Lines written while a bar is drawn start on a cleared line, not glued to the bar.
       const log = (message: string) => {

@@ -78,7 +78,7 @@ describe('loadDataset', () => {
     expect(e.code).toBe('DATASET_ROW_INVALID');
     expect(e.problems[0]).toBe(`${p}:3, column "queue" (5): label "bogus" is not in the queue taxonomy`);
     expect(e.problems[1]).toContain(`${p}:5, column "receivedAt" (4): not a date/time`);
-    expect(e.message).toContain('set "onBadRow": "skip" in the config to train without them');
+    expect(e.message).toContain('(fix them, or set "onBadRow": "skip" in the config or pass --on-bad-row skip to train without them)');
     // Read for a trained model (predict, evaluate, compare), the config is the model's: the way out is their flag.
     const forModel = (await loadDataset(p, cfg(), { forModel: true }).catch((x: unknown) => x)) as DatasetError;
     expect(forModel.message).toContain('(fix them, or pass --on-bad-row skip to leave them out)');
@@ -219,7 +219,7 @@ describe('reading files that are not what the config says', () => {
     const jsonl = file('lines.csv', '{"id":"1","subject":"a, \\"b\\"","body":"c"}\n');
     await expect(loadDataset(jsonl, cfg())).rejects.toThrow(/header lacks .*it looks like JSONL: name it \.jsonl or set "format": "jsonl"/);
     const semi = file('semi.csv', 'id;subject;body;receivedAt;queue;topic\n1;"a "b;c;;tax;x\n');
-    await expect(loadDataset(semi, cfg())).rejects.toThrow(/its first line is split by ";": set "delimiter" in the config/);
+    await expect(loadDataset(semi, cfg())).rejects.toThrow(/its first line is split by ";": set "delimiter" in the config or pass --delimiter ";"$/);
     // Read for a trained model, the hint names the commands' flag, not the config the model carries.
     await expect(loadDataset(semi, cfg(), { forModel: true })).rejects.toThrow(/its first line is split by ";": pass --delimiter ";"$/);
     await expect(loadDataset(jsonl, cfg(), { forModel: true })).rejects.toThrow(/it looks like JSONL: name it \.jsonl$/);

@@ -239,7 +239,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   if (problems.length > 0 && config.onBadRow === 'fail') {
     const listed = problems.slice(0, MAX_LISTED).join(' | ');
     // Reading for a trained model (predict, evaluate, compare), the config is the model's own: the commands' flag overrides it.
-    const hint = options.forModel ? ' (fix them, or pass --on-bad-row skip to leave them out)' : ' (fix them, or set "onBadRow": "skip" in the config to train without them)';
+    const hint = options.forModel ? ' (fix them, or pass --on-bad-row skip to leave them out)' : ' (fix them, or set "onBadRow": "skip" in the config or pass --on-bad-row skip to train without them)';
     throw new DatasetError('DATASET_ROW_INVALID', `${badRowPlaces.length} bad row(s) (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${listed}${hint}`, problems);
   }
   const taxonomy: TaskTaxonomyReport[] = [];

@@ -144,7 +144,8 @@ function csvHint(text: string, delimiter: string, hints: 'config' | 'flags'): st
   if (first.startsWith('{')) return `; it looks like JSONL: name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}`;
   for (const other of COMMON_DELIMITERS) {
     if (other !== delimiter && first.includes(other) && !first.includes(delimiter)) {
-      const how = hints === 'config' ? 'set "delimiter" in the config' : `pass --delimiter ${other === '\t' ? 'tab' : `"${other}"`}`;
+      const flag = `--delimiter ${other === '\t' ? 'tab' : `"${other}"`}`;
+      const how = hints === 'config' ? `set "delimiter" in the config or pass ${flag}` : `pass ${flag}`;
       return `; its first line is split by ${other === '\t' ? 'tabs' : `"${other}"`}: ${how}`;
     }
   }
