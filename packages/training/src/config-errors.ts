@@ -99,3 +99,23 @@ export function unknownKeyMessage(keys: readonly string[], known: readonly strin
     })
     .join(', ');
 }
+
+/** The one name that starts with `value` (an abbreviation: `prio` for `priority`), case ignored. */
+function onlyStartingWith(value: string, names: readonly string[]): string | undefined {
+  const lower = value.toLowerCase();
+  const starting = lower.length >= 2 ? names.filter((n) => n.toLowerCase().startsWith(lower)) : [];
+  return starting.length === 1 ? starting[0] : undefined;
+}
+
+/** At most this many names are listed in a hint; more are counted. */
+const LISTED_NAMES = 12;
+
+/**
+ * `(did you mean "low"? labels: low, normal, high)`: the close name if there is one, then the names when
+ * few (else how many), so a typo or a wrong case is fixed without opening the config. `what`: `labels`, `tasks`.
+ */
+export function choicesHint(value: string, names: readonly string[], what: string): string {
+  const guess = closestKey(value, names) ?? onlyStartingWith(value, names);
+  const list = names.length <= LISTED_NAMES ? `${what}: ${names.join(', ')}` : `${names.length} ${what}`;
+  return `(${guess === undefined ? '' : `did you mean "${guess}"? `}${list})`;
+}

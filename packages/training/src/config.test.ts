@@ -28,7 +28,11 @@ describe('training config', () => {
   });
 
   it('refuses a split on an unknown task, a time split without times, duplicate tasks', () => {
-    expect(() => parseTrainingConfig({ ...ok, split: { kind: 'stratified', on: 'topic' } })).toThrow(/split\.on: split\.on "topic" is not a task/);
+    expect(() => parseTrainingConfig({ ...ok, split: { kind: 'stratified', on: 'topic' } })).toThrow(/split\.on: "topic" is not a task \(tasks: queue\)$/);
+    // The path is said once; a close task name is suggested.
+    const prio = { ...ok, tasks: [{ name: 'queue' }, { name: 'priority' }], split: { kind: 'stratified', on: 'prio' } };
+    expect(() => parseTrainingConfig(prio)).toThrow('training config: split.on: "prio" is not a task (did you mean "priority"? tasks: queue, priority)');
+    expect(() => parseTrainingConfig({ ...ok, routing: { queueTask: 'queues' } })).toThrow('routing.queueTask: "queues" is not a task (did you mean "queue"? tasks: queue)');
     expect(() => parseTrainingConfig({ ...ok, split: { kind: 'time' } })).toThrow(TrainingConfigError);
     expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue' }, { name: 'queue' }] })).toThrow(/appears twice/);
     expect(() => parseTrainingConfig({ ...ok, columns: { bank: 'bank' } })).toThrow(/at least one of subject, body, html/);

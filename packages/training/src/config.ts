@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { followAliases } from '@mailroute/model';
 import { z } from 'zod';
 import { TrainingConfigError } from './errors.js';
-import { jsonErrorPlace, unknownKeyMessage } from './config-errors.js';
+import { choicesHint, jsonErrorPlace, unknownKeyMessage } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
@@ -110,13 +110,14 @@ const checkConfig = (stored: boolean) => (cfg: z.output<typeof TrainingConfigFie
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task "${dup}" appears twice` });
   if (cfg.split?.kind === 'stratified' && !names.includes(cfg.split.on)) {
-    ctx.addIssue({ code: 'custom', path: ['split', 'on'], message: `split.on "${cfg.split.on}" is not a task` });
+    // The path already names split.on: the message gives the value, the close task and the tasks.
+    ctx.addIssue({ code: 'custom', path: ['split', 'on'], message: `"${cfg.split.on}" is not a task ${choicesHint(cfg.split.on, names, 'tasks')}` });
   }
   if (cfg.split?.kind === 'time' && cfg.columns.receivedAt === undefined) {
     ctx.addIssue({ code: 'custom', path: ['columns', 'receivedAt'], message: 'a time split needs columns.receivedAt' });
   }
   if (cfg.routing && !names.includes(cfg.routing.queueTask)) {
-    ctx.addIssue({ code: 'custom', path: ['routing', 'queueTask'], message: `"${cfg.routing.queueTask}" is not a task` });
+    ctx.addIssue({ code: 'custom', path: ['routing', 'queueTask'], message: `"${cfg.routing.queueTask}" is not a task ${choicesHint(cfg.routing.queueTask, names, 'tasks')}` });
   }
   if (cfg.split && cfg.split.testShare + cfg.split.validShare >= 0.95) {
     ctx.addIssue({ code: 'custom', path: ['split'], message: 'testShare + validShare leaves too little to train on' });

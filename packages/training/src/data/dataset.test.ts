@@ -71,13 +71,15 @@ describe('loadDataset', () => {
   });
 
   it('fails naming file, line and column of a bad label and a bad date', async () => {
-    const p = file('bad.csv', header + '1,s,b,2026-03-01,payments,x\n2,s,"two\nlines",2026-03-01,bogus,x\n3,s,b,yesterday,tax,x\n');
+    const p = file('bad.csv', header + '1,s,b,2026-03-01,payments,x\n2,s,"two\nlines",2026-03-01,bogus,x\n3,s,b,yesterday,tax,x\n4,s,b,2026-03-01,Payment,x\n');
     const err = await loadDataset(p, cfg()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatasetError);
     const e = err as DatasetError;
     expect(e.code).toBe('DATASET_ROW_INVALID');
-    expect(e.problems[0]).toBe(`${p}:3, column "queue" (5): label "bogus" is not in the queue taxonomy`);
+    // The labels are listed (there are few); a close one is suggested.
+    expect(e.problems[0]).toBe(`${p}:3, column "queue" (5): label "bogus" is not in the queue taxonomy (labels: payments, tax, support)`);
     expect(e.problems[1]).toContain(`${p}:5, column "receivedAt" (4): not a date/time`);
+    expect(e.problems[2]).toBe(`${p}:6, column "queue" (5): label "Payment" is not in the queue taxonomy (did you mean "payments"? labels: payments, tax, support)`);
     expect(e.message).toContain('(fix them, or set "onBadRow": "skip" in the config or pass --on-bad-row skip to train without them)');
     // Read for a trained model (predict, evaluate, compare), the config is the model's: the way out is their flag.
     const forModel = (await loadDataset(p, cfg(), { forModel: true }).catch((x: unknown) => x)) as DatasetError;

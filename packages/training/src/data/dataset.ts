@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { EmailSchema, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
+import { choicesHint } from '../config-errors.js';
 import { DatasetError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
 import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
@@ -112,7 +113,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   for (const task of config.tasks) {
     const column = taskColumn(task);
     const resolved = resolveLabel(task, record.get(column));
-    if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" is not in the ${task.name} taxonomy`);
+    if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" is not in the ${task.name} taxonomy ${choicesHint(resolved.label, task.labels ?? [], 'labels')}`);
     else if (resolved.kind === 'alias-cycle') problems.push(`${cellLocation(record, column)}: aliases of "${resolved.label}" form a cycle`);
     raw.push({
       label: resolved.kind === 'label' ? resolved.label : null,
