@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { compareRunRows, formatTable, listRuns, readRun, runListRows } from '@mailroute/training';
+import { compareRunRows, formatRunList, formatTable, listRuns, readRun } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 
@@ -9,7 +9,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
 
   cmd
     .command('list', { isDefault: true })
-    .description('Runs, newest first')
+    .description('Runs, newest first; a failed run with the first line of its error (runs show has it whole)')
     .option('--json', 'print JSON')
     .allowExcessArguments()
     .action(async (flags: { json?: boolean }, list: Command) => {
@@ -23,7 +23,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         ctx.stdout.write(`no runs in ${ctx.home}\n`);
         return;
       }
-      ctx.stdout.write(`${formatTable(['run', 'status', 'started', 'model', 'mean macro-F1', 'measured on', 'data', 'note'], runListRows(runs))}\n`);
+      ctx.stdout.write(`${formatRunList(runs)}\n`);
     });
 
   cmd

@@ -130,6 +130,10 @@ describe('mailroute train / predict / runs', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/\[DATASET_ROW_INVALID\] .*bad\.csv:2, column "queue" \(9\): label "no_such_queue" is not in the queue taxonomy/);
     expect(bad.stderr).not.toContain('    at ');
+    // runs list says why the run failed (the first line of its error, cut short), not only `failed`.
+    const runs = await run(['runs'], cwd);
+    expect(runs.stdout.split('\n')[0]).toMatch(/ note +error$/);
+    expect(runs.stdout).toMatch(/\nrun-\S+ +failed .* -  +1 bad row\(s\) \(1 problem\): bad\.csv:2, column "queue" \(9\): label "no_such_queue" .*…\n/);
     expect((await run(['train'], cwd)).code).toBe(2);
     const unknown = await run(['predict', '--model', 'no-such-model', '--data', 'bad.csv', '--out', 'p.jsonl'], cwd);
     expect(unknown.code).toBe(1);

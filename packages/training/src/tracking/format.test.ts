@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRunRows, formatEpochLine, formatFinalLine, formatTable, runListRows } from './format.js';
+import { compareRunRows, formatEpochLine, formatFinalLine, formatRunList, formatTable, runListRows } from './format.js';
 import type { EpochRecord, RunRecord } from './run-record.js';
 
 const epoch: EpochRecord = {
@@ -101,5 +101,25 @@ describe('compareRunRows', () => {
     expect(noted[7]).toBe(`${long.slice(0, 39)}…`);
     expect(compareRunRows(base, { ...base, note: long }).find((r) => r[0] === 'note')).toEqual(['note', '-', long, '']);
     expect(compareRunRows(base, base).some((r) => r[0] === 'note')).toBe(false);
+  });
+
+  it('says why a failed run failed in the list: the first line of its error, cut short', () => {
+    const base: RunRecord = { runId: 'run-a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] };
+    const error = `/data/holdout.csv:5, column "queue" (9): label "Low" is not in the queue taxonomy ${'(labels: '.padEnd(60, 'x')})\nsecond line`;
+    const failed: RunRecord = { ...base, runId: 'run-b', status: 'failed', error };
+    const [, reason] = runListRows([base, failed]).map((row) => row[8]);
+    // Files by their names: the folders would take the width.
+    const shown = error.replace('/data/', '');
+    expect(reason).toBe(`${shown.slice(0, 79)}…`);
+    expect(reason).toHaveLength(80);
+    const table = formatRunList([base, failed]).split('\n');
+    expect(table[0]).toMatch(/note +error$/);
+    expect(table[3]).toMatch(/^run-b +failed .* holdout\.csv:5, column "queue"/);
+    expect(runListRows([{ ...failed, error: "/tmp/run/data.csv: cannot read (ENOENT: no such file or directory, open '/tmp/run/data.csv')" }])[0][8]).toBe(
+      "data.csv: cannot read (ENOENT: no such file or directory, open 'data.csv')",
+    );
+    // No failed run: no error column.
+    expect(formatRunList([base]).split('\n')[0]).toMatch(/data +note$/);
+    expect(runListRows([{ ...failed, error: 'no such file' }])[0][8]).toBe('no such file');
   });
 });

@@ -82,7 +82,21 @@ function sameRows(a: RunRecord, b: RunRecord): boolean {
   return a.dataHash === b.dataHash;
 }
 
-/** Rows of `runs list`: id, status, started, model, mean macro-F1, measured on, data hash. */
+/** `text` in at most `width` characters, an ellipsis marking a cut. */
+function cut(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+/** How wide a failed run's reason is in `runs list` (the whole error is in `runs show`). */
+const REASON_WIDTH = 80;
+
+/** A failed run's reason in a list: its error's first line, files by their names (their folders are in `runs show`), cut short. */
+function failureReason(error: string): string {
+  const line = error.split('\n')[0].trim().replace(/(?<![\w.])(?:\/[^\s/:,;'"()]+)+\/([^\s/:,;'"()]+)/g, '$1');
+  return cut(line, REASON_WIDTH);
+}
+
+/** Rows of `runs list`: id, status, started, model, mean macro-F1, measured on, data hash, note, and why a failed run failed. */
 export function runListRows(runs: readonly RunRecord[]): string[][] {
   return runs.map((r) => [
     r.runId,
@@ -92,8 +106,17 @@ export function runListRows(runs: readonly RunRecord[]): string[][] {
     fmt(r.metrics?.mean_macro_f1),
     measuredOn(r),
     r.dataHash ? r.dataHash.slice(0, 12) : '-',
-    r.note === undefined ? '' : r.note.length > 40 ? `${r.note.slice(0, 39)}…` : r.note,
+    r.note === undefined ? '' : cut(r.note, 40),
+    r.status === 'failed' && r.error !== undefined ? failureReason(r.error) : '',
   ]);
+}
+
+/** The `runs list` table; the error column only when a listed run failed. */
+export function formatRunList(runs: readonly RunRecord[]): string {
+  const header = ['run', 'status', 'started', 'model', 'mean macro-F1', 'measured on', 'data', 'note', 'error'];
+  const rows = runListRows(runs);
+  if (rows.some((row) => row[8] !== '')) return formatTable(header, rows);
+  return formatTable(header.slice(0, -1), rows.map((row) => row.slice(0, -1)));
 }
 
 /** Each task's final labels, as a run's taxonomy report recorded them. */
