@@ -6,6 +6,7 @@ import { loadTrainingConfig, predictDatasetLines } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { addReadFlags, modelRef, parseSplitFlag, readOptions, type ReadFlags } from './evaluate.js';
+import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
 
 interface PredictFlags extends ReadFlags {
@@ -66,7 +67,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         // Chunk by chunk into a temp file renamed into place: never a half-written file, never one big string.
         await writeFileAtomicChunks(out, predictionChunks(lines));
         const seconds = (performance.now() - started) / 1000;
-        ctx.stdout.write(`wrote ${rows} prediction lines to ${flags.out} (${seconds.toFixed(1)} s)\n`);
+        ctx.stdout.write(`wrote ${rows} prediction lines to ${flags.out} (${formatSeconds(seconds)} s)\n`);
       } finally {
         progress.stop();
       }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEMO_CONFIG_PATH, formatFinalLine, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
 import { readOptions, type ReadFlags } from './evaluate.js';
 
@@ -72,7 +73,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           .map((t) => `${t.task} acc ${(m[`${t.task}.accuracy`] ?? NaN).toFixed(4)} macro-F1 ${(m[`${t.task}.macro_f1`] ?? NaN).toFixed(4)}`)
           .join('; ');
         const measuredOn = flags.testData ? `test file ${path.basename(flags.testData)}` : `${result.metricsSplit} split`;
-        ctx.stderr.write(`${measuredOn}: ${perTask}\ntraining ${result.trainingSeconds.toFixed(1)} s, run ${result.runId}\n`);
+        ctx.stderr.write(`${measuredOn}: ${perTask}\ntraining ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`);
         ctx.stdout.write(`registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`);
       } finally {
         process.off('SIGINT', onInterrupt);
