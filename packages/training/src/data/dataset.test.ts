@@ -233,7 +233,7 @@ describe('reading files that are not what the config says', () => {
     const comma = file('comma.csv', 'id,subject,body,receivedAt,queue,topic\n1,a,b,,tax,x\n');
     await expect(loadDataset(comma, semiConfig, { forModel: true })).rejects.toThrow(/header lacks column\(s\) .*; its first line is split by ",": pass --delimiter ","$/);
     await expect(loadDataset(comma, semiConfig, { keepUnlabelled: true, textColumnsOnly: true, forModel: true })).rejects.toThrow(/header lacks a text column .*; its first line is split by ",": pass --delimiter ","$/);
-    await expect(loadDataset(comma, semiConfig)).rejects.toThrow(/; its first line is split by ",": set "delimiter" in the config$/);
+    await expect(loadDataset(comma, semiConfig)).rejects.toThrow(/; its first line is split by ",": set "delimiter" in the config or pass --delimiter ","$/);
     // A header holding the configured delimiter too (a ; in a column name) is still split by each other one.
     const mixed = file('mixed.csv', 'ticket_id,subject,body,Kunde;Name,receivedAt,queue,topic\n1,a,b,c,,tax,x\n');
     const error = await loadDataset(mixed, { ...semiConfig, columns: { ...semiConfig.columns, id: 'ticket_id' } }, { forModel: true }).catch((e: unknown) => e);

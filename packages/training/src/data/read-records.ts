@@ -51,10 +51,10 @@ export interface SourceFile {
 /** The delimiters tried when a CSV header lacks the wanted columns. */
 export const COMMON_DELIMITERS = [',', ';', '\t', '|'] as const;
 
-/** How to ask for another delimiter: the config key, or the flag of predict, evaluate and compare. */
+/** How to ask for another delimiter: the config key or train's flag, or the flag of predict, evaluate and compare. */
 export function delimiterHow(delimiter: string, hints: 'config' | 'flags'): string {
-  const shown = delimiter === '\t' ? 'tab' : `"${delimiter}"`;
-  return hints === 'config' ? 'set "delimiter" in the config' : `pass --delimiter ${shown}`;
+  const flag = `--delimiter ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}`;
+  return hints === 'config' ? `set "delimiter" in the config or pass ${flag}` : `pass ${flag}`;
 }
 
 /**
@@ -144,9 +144,7 @@ function csvHint(text: string, delimiter: string, hints: 'config' | 'flags'): st
   if (first.startsWith('{')) return `; it looks like JSONL: name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}`;
   for (const other of COMMON_DELIMITERS) {
     if (other !== delimiter && first.includes(other) && !first.includes(delimiter)) {
-      const flag = `--delimiter ${other === '\t' ? 'tab' : `"${other}"`}`;
-      const how = hints === 'config' ? `set "delimiter" in the config or pass ${flag}` : `pass ${flag}`;
-      return `; its first line is split by ${other === '\t' ? 'tabs' : `"${other}"`}: ${how}`;
+      return `; its first line is split by ${other === '\t' ? 'tabs' : `"${other}"`}: ${delimiterHow(other, hints)}`;
     }
   }
   return '';
