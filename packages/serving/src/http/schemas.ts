@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { closestKey, EmailPredictionSchema } from '@mailroute/model';
-import { EmailSchema, type Email } from '@mailroute/preprocess';
+import { DATE_TIME_FORMS, EmailSchema, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
 export const ProblemSchema = z
   .object({
@@ -17,6 +17,23 @@ export const ProblemSchema = z
   .openapi('Problem');
 
 /**
+ * A date-time in the forms training reads (`parseReceivedTime`: ISO 8601, a missing zone read as UTC, or
+ * an RFC 2822 Date header), normalised to ISO 8601 UTC, so what is stored compares as text.
+ */
+export function dateTimeSchema(what: string) {
+  return z
+    .string()
+    .max(100)
+    .transform((text, ctx) => {
+      const t = parseReceivedTime(text.trim());
+      if (!Number.isNaN(t)) return new Date(t).toISOString();
+      ctx.addIssue({ code: 'custom', message: `Invalid date-time: use ${DATE_TIME_FORMS}` });
+      return z.NEVER;
+    })
+    .openapi({ description: `${what}: ${DATE_TIME_FORMS}. Normalised to ISO 8601 UTC.`, example: '2025-11-03T10:15:00+01:00' });
+}
+
+/**
  * An email as a CRM sends it: the fields of `EmailSchema`, where `null` means absent (many serializers
  * write null for an empty field) and a subject of any length is cut to `maxTextChars` like the body,
  * with a warning, instead of failing the whole batch. Other fields are let through validation, to be
@@ -30,7 +47,7 @@ export const RequestEmailSchema = z
     html: z.string().nullish(),
     from: EmailSchema.shape.from.unwrap().nullish(),
     bank: EmailSchema.shape.bank.unwrap().nullish(),
-    receivedAt: EmailSchema.shape.receivedAt.unwrap().nullish(),
+    receivedAt: dateTimeSchema('When the email arrived').nullish(),
     metadata: EmailSchema.shape.metadata.unwrap().nullish(),
   })
   .loose()
@@ -113,7 +130,7 @@ export const FeedbackRequestSchema = z
     predictionId: z.string().min(1).max(200).nullish().transform((v) => v ?? undefined),
     emailId: z.string().min(1).max(200).nullish().transform((v) => v ?? undefined),
     labels: z.record(z.string(), z.string().min(1).max(200)),
-    closedAt: z.string().datetime({ offset: true }),
+    closedAt: dateTimeSchema('When the case was closed (not in the future)'),
   })
   .refine((f) => f.predictionId !== undefined || f.emailId !== undefined, {
     message: 'predictionId or emailId is required',

@@ -106,8 +106,8 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const body = c.req.valid('json');
-      // One form (UTC, ms) so stores compare closedAt as text; a case cannot close in the future.
-      const closedAt = new Date(body.closedAt).toISOString();
+      // Already one form (UTC, ms; the schema normalises it) so stores compare closedAt as text; a case cannot close in the future.
+      const { closedAt } = body;
       if (Date.parse(closedAt) > ctx.clock.now() + CLOCK_SKEW_MS) {
         throw new ValidationError('closedAt lies in the future.', [{ path: ['closedAt'], message: 'in the future', code: 'future' }]);
       }

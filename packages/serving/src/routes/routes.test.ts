@@ -68,6 +68,20 @@ describe('POST /v1/feedback', () => {
     expect((await json(future)).issues[0]).toMatchObject({ path: ['closedAt'], code: 'future' });
   });
 
+  it('takes closedAt without a zone (UTC) or as an RFC 2822 date, stores it as ISO 8601 UTC, and names the forms when refusing one', async () => {
+    const { app, context } = await build();
+    await classify(app, [{ id: 'z1', body: 'invoice' }, { id: 'z2', body: 'invoice' }]);
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'z1', labels: { queue: 'billing' }, closedAt: '2025-11-03T10:15:00' }))).status).toBe(202);
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'z2', labels: { queue: 'billing' }, closedAt: 'Mon, 3 Nov 2025 10:15:00 +0100' }))).status).toBe(202);
+    const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    const closed = Object.fromEntries(pairs.map((p) => [p.prediction.emailId, p.feedback?.closedAt]));
+    expect(closed).toEqual({ z1: '2025-11-03T10:15:00.000Z', z2: '2025-11-03T09:15:00.000Z' });
+    const bad = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'z1', labels: { queue: 'billing' }, closedAt: '03.11.2025' })));
+    expect(bad.status).toBe(400);
+    expect(bad.issues[0].path).toEqual(['closedAt']);
+    expect(bad.issues[0].message).toMatch(/ISO 8601.*RFC 2822/);
+  });
+
   it('takes a label under an old name the training config renamed, and stores it under the current one', async () => {
     const classifier = createFakeClassifier();
     const aliased = { ...classifier, tasks: classifier.tasks.map((t) => (t.name === 'queue' ? { ...t, aliases: { rechnung: 'payments', payments: 'billing' } } : t)) };

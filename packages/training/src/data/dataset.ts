@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { EmailSchema, type Email } from '@mailroute/preprocess';
+import { EmailSchema, parseReceivedTime, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { choicesHint } from '../config-errors.js';
 import { DatasetError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
 import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
-import { parseReceivedTime } from './received-time.js';
 
 /** One usable example: the email, its labels per task (null = masked) and where it came from. */
 export interface DatasetRow {

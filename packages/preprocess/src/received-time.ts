@@ -1,3 +1,7 @@
+/** The forms `parseReceivedTime` reads, for messages that refuse a value and for API docs. */
+export const DATE_TIME_FORMS =
+  'ISO 8601 (2025-11-03, 2025-11-03T10:15:00Z, 2025-11-03T10:15:00+01:00; without a zone, UTC) or an RFC 2822 Date header (Mon, 3 Nov 2025 10:15:00 +0100)';
+
 /**
  * Received times in an export: ISO 8601 (`2025-11-03`, `2025-11-03T10:15:00Z`, `2025-11-03 10:15+01:00`)
  * or RFC 2822 (`Mon, 3 Nov 2025 10:15:00 +0100`, as in a Date header). A date-time without a zone is
@@ -7,6 +11,7 @@
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)\s?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?(?:\s+(?:[+-]\d{4}|GMT|UTC?|[ECMP][SD]T|Z))?$/;
 
+/** Milliseconds since the epoch of an ISO 8601 or RFC 2822 date-time, or NaN when `text` is neither. */
 export function parseReceivedTime(text: string): number {
   const iso = ISO.exec(text);
   if (iso) {
