@@ -147,6 +147,13 @@ export const FeedbackResponseSchema = z
     predictionId: z.string().optional(),
     /** `superseded`: a feedback for this email that closed later is kept; this one changed nothing. */
     status: z.enum(['recorded', 'superseded']),
+    /** Whether a prediction of this email is stored here; false: the feedback is kept, but scores no prediction until one is. */
+    matched: z.boolean().openapi({
+      description:
+        'True when a prediction of this email is stored here (always, with a predictionId). False: no prediction has this emailId (a typo, or one made by another instance or before a restore); the feedback is stored all the same and joins a prediction of that email stored later, but counts in no quality figure until then',
+    }),
+    /** Set when `matched` is false: what that means for the caller. */
+    warning: z.string().optional().openapi({ description: 'Set when matched is false: says no prediction has this emailId' }),
     /** Tasks whose label was left out and why (a label the model's training config retired). */
     ignored: z.record(z.string(), z.string()).optional(),
   })

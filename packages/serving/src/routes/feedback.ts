@@ -134,7 +134,10 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       });
       const status = outcome === 'superseded' ? ('superseded' as const) : ('recorded' as const);
       const skipped = Object.keys(ignored).length > 0 ? { ignored } : {};
-      return c.json({ emailId, ...(prediction ? { predictionId: prediction.predictionId } : {}), status, ...skipped }, 202);
+      if (prediction) return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...skipped }, 202);
+      // Kept (the prediction may be another instance's, or older than a restore), but the caller is told: a typo in emailId would otherwise go unseen.
+      const warning = `No prediction of email "${emailId.slice(0, 80)}" is stored here: the feedback is recorded, and counts once a prediction of that email is (check the emailId if one should be).`;
+      return c.json({ emailId, status, matched: false, warning, ...skipped }, 202);
     },
   );
 }

@@ -35,7 +35,7 @@ describe('POST /v1/feedback', () => {
     const [p] = await classify(app, [{ id: 'mail-1', body: 'invoice please' }]);
     const first = await app.request('/v1/feedback', jsonRequest({ predictionId: p.predictionId, labels: { queue: 'technical' }, closedAt }));
     expect(first.status).toBe(202);
-    expect(await json(first)).toEqual({ emailId: 'mail-1', predictionId: p.predictionId, status: 'recorded' });
+    expect(await json(first)).toEqual({ emailId: 'mail-1', predictionId: p.predictionId, status: 'recorded', matched: true });
     const again = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-1', labels: { queue: 'billing', topic: 'invoice' }, closedAt }));
     expect(again.status).toBe(202);
     const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
@@ -162,6 +162,23 @@ describe('POST /v1/feedback', () => {
     expect((await post()).status).toBe(202);
     expect((await post()).status).toBe(202);
     expect(calls).toBe(2);
+  });
+
+  it('records feedback for an email with no stored prediction, and says it matched none (matched: false, a warning)', async () => {
+    const { app, context } = await build();
+    await classify(app, [{ id: 'known', body: 'invoice' }]);
+    const known = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'known', labels: { queue: 'billing' }, closedAt })));
+    expect(known).toMatchObject({ status: 'recorded', matched: true });
+    expect(known.warning).toBeUndefined();
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'unknwn', labels: { queue: 'billing' }, closedAt }));
+    expect(res.status).toBe(202);
+    const body = await json(res);
+    expect(body).toMatchObject({ emailId: 'unknwn', status: 'recorded', matched: false });
+    expect(body.warning).toContain('No prediction of email "unknwn"');
+    // Still stored: a prediction of that email saved later joins it.
+    await classify(app, [{ id: 'unknwn', body: 'invoice' }]);
+    const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pairs.find((p) => p.prediction.emailId === 'unknwn')?.feedback?.labels).toEqual({ queue: 'billing' });
   });
 
   it('404 for an unknown prediction id, 400 without any id', async () => {
