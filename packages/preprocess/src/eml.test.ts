@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEml } from './eml.js';
+import { parseEml, startsWithHeader } from './eml.js';
 import { cleanEmail } from './clean.js';
 
 const crlf = (lines: string[]) => lines.join('\r\n');
@@ -95,5 +95,18 @@ describe('parseEml limits', () => {
     // Headers over the parser's limit are said so, not as a message that cannot be parsed.
     const headers = Array.from({ length: 3000 }, (_, i) => `X-H${i}: ${'v'.repeat(100)}`);
     await expect(parseEml(crlf([...headers, 'Subject: x', '', 'a']))).rejects.toThrow('its headers are over the limit of 262144 bytes (all parts together)');
+  });
+});
+
+describe('startsWithHeader', () => {
+  const starts = (text: string) => startsWithHeader(new Uint8Array(Buffer.from(text, 'utf8')));
+  it('finds a header field first, after a byte-order mark or an mbox From line', () => {
+    expect(starts('Subject: x\r\n\r\nbody')).toBe(true);
+    expect(starts('X-Mailer : obsolete blank before the colon')).toBe(true);
+    expect(starts('\uFEFFFrom: kim@example.org\n')).toBe(true);
+    expect(starts('From kim@example.org Mon Nov  3 10:15:00 2025\nReceived: from x\n')).toBe(true);
+  });
+  it('refuses text with no header block', () => {
+    for (const text of ['hello world this is not an email', '\r\nSubject: x', 'From kim only', ':no name', 'Dear Sir: hello']) expect(starts(text), text).toBe(false);
   });
 });

@@ -28,6 +28,27 @@ function headerEnd(bytes: Uint8Array): number {
 }
 
 /**
+ * Whether a message starts with a header field (`Name: value`, RFC 5322: a name of printable ASCII without
+ * a colon; blanks before the colon as the obsolete syntax allows), after an optional UTF-8 byte-order mark
+ * and an mbox `From ` separator line. Text with no header block at all (`hello world`) would otherwise be
+ * parsed as a message with an empty body and its words taken for nothing.
+ */
+export function startsWithHeader(raw: Uint8Array): boolean {
+  let i = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
+  // "From " (an mbox separator): the header starts on the next line.
+  if (raw[i] === 0x46 && raw[i + 1] === 0x72 && raw[i + 2] === 0x6f && raw[i + 3] === 0x6d && raw[i + 4] === 0x20) {
+    const eol = raw.indexOf(0x0a, i);
+    if (eol < 0) return false;
+    i = eol + 1;
+  }
+  const start = i;
+  while (i < raw.length && raw[i] > 0x20 && raw[i] < 0x7f && raw[i] !== 0x3a) i++;
+  if (i === start) return false;
+  while (raw[i] === 0x20 || raw[i] === 0x09) i++;
+  return raw[i] === 0x3a;
+}
+
+/**
  * Raw 8-bit header bytes that are not UTF-8 (a Subject or sender name written in Windows-1252 without
  * RFC 2047 encoding, as old mailers and scanners send it) are re-encoded as UTF-8, so they reach the
  * parser as the letters they were and not as U+FFFD. Valid UTF-8 and 7-bit headers are left as they are.

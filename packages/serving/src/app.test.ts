@@ -121,6 +121,23 @@ describe('POST /v1/classify', () => {
     expect((await json(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })))).warnings).toBeUndefined();
   });
 
+  it('refuses an email with none of subject, body and html (400 naming it), and classifies one whose fields clean to nothing with noText', async () => {
+    const { app, context } = await build();
+    for (const empty of [{ id: 'x' }, { id: 'x', subject: null, body: null, html: null, from: 'kim@example.org' }]) {
+      const res = await app.request('/v1/classify', jsonRequest({ emails: [empty] }));
+      expect(res.status).toBe(400);
+      const problem = await json(res);
+      expect(problem.code).toBe('REQUEST_INVALID');
+      expect(problem.issues[0].path).toEqual(['emails', 0]);
+      expect(problem.issues[0].message).toContain('An email needs subject, body or html');
+    }
+    const second = await json(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, { id: 'x' }] })));
+    expect(second.issues[0].path).toEqual(['emails', 1]);
+    expect(await context.store.findPredictionByEmail('x')).toBeUndefined();
+    const cleanedAway = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'e', body: '' }, { id: 'm', html: '<p> </p>' }] })));
+    expect(cleanedAway.predictions.map((p: { noText?: boolean }) => p.noText)).toEqual([true, true]);
+  });
+
   it('refuses a JSON body that is not UTF-8 (415, where), and warns about text mangled before it was sent', async () => {
     const { app } = await build();
     // `Grüße` in windows-1252: the ü and ß are single bytes that are not UTF-8.

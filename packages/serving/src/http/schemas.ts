@@ -51,6 +51,11 @@ export const RequestEmailSchema = z
     metadata: EmailSchema.shape.metadata.unwrap().nullish(),
   })
   .loose()
+  // One cheap check per email: with no text field at all there is nothing to classify (labels would be
+  // guesses); a field present but empty, or markup only, is classified and answered with noText.
+  .refine((e) => e.subject != null || e.body != null || e.html != null, {
+    message: 'An email needs subject, body or html: this one has none of them (null counts as absent)',
+  })
   .openapi('Email');
 type RequestEmail = z.infer<typeof RequestEmailSchema>;
 

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
 import { classifyRequestSchema, ClassifyResponseSchema, requestEmails } from '../http/schemas.js';
-import { EmlParseError, InputTooLargeError, type Email } from '@mailroute/preprocess';
+import { EmlParseError, InputTooLargeError, startsWithHeader, type Email } from '@mailroute/preprocess';
 import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyEmails } from './classify-core.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
@@ -82,6 +82,11 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       // Bytes, not text: a part sent 8-bit in ISO-8859-1 must reach the MIME parser undecoded.
       const raw = new Uint8Array(await c.req.arrayBuffer());
       if (!raw.some((byte) => byte > 0x20)) throw new ValidationError('The body is empty; send one message/rfc822 email.', [{ path: [], message: 'empty body', code: 'empty' }]);
+      if (!startsWithHeader(raw)) {
+        throw new ValidationError('The body is not a parsable RFC 822 email: it has no header lines (a message starts with fields such as From: and Subject:).', [
+          { path: [], message: 'unparsable message/rfc822: no header lines', code: 'invalid_eml' },
+        ]);
+      }
       let email: Email;
       try {
         email = await ctx.parseEml(raw);

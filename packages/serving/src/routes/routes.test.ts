@@ -423,6 +423,20 @@ describe('SageMaker contract and .eml', () => {
     expect(blank.status).toBe(400);
   });
 
+  it('POST /v1/classify/eml refuses a body with no header lines (invalid_eml), and still reads a message after an mbox From line', async () => {
+    const { app } = await build();
+    const post = (body: string) => app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body }));
+    for (const text of ['hello world this is not an email', 'hello world\r\n\r\nSubject: x']) {
+      const res = await post(text);
+      expect(res.status).toBe(400);
+      const problem = await json(res);
+      expect(problem.detail).toContain('it has no header lines');
+      expect(problem.issues[0].code).toBe('invalid_eml');
+    }
+    const mbox = await post(['From kim@example.org Mon Nov  3 10:15:00 2025', 'From: kim@example.org', 'Subject: invoice', '', 'Where is my invoice?', ''].join('\n'));
+    expect(mbox.status).toBe(200);
+  });
+
   it('POST /v1/classify/eml says which of the parser limits a message is over', async () => {
     const { app } = await build();
     const body = `Subject: x\r\n\r\n${'\n'.repeat(30_000)}`;
