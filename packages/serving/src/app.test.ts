@@ -121,6 +121,15 @@ describe('POST /v1/classify', () => {
     expect((await json(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })))).warnings).toBeUndefined();
   });
 
+  it('warns about email ids repeated in a batch, naming them, and classifies every copy', async () => {
+    const { app, context } = await build();
+    const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'a', subject: 'one' }, { id: 'b', subject: 'two' }, { id: 'a', subject: 'three' }, { subject: 'no id' }, { subject: 'no id either' }] })));
+    expect(body.predictions).toHaveLength(5);
+    expect(body.warnings).toEqual(["Email ids repeated in this batch: a. Each copy was classified and stored; feedback by emailId joins the last copy's prediction only."]);
+    expect((await context.store.findPredictionByEmail('a'))?.predictionId).toBe(body.predictions[2].predictionId);
+    expect((await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'a', subject: 'one' }, { id: 'c', subject: 'two' }] })))).warnings).toBeUndefined();
+  });
+
   it('refuses an email with none of subject, body and html (400 naming it), and classifies one whose fields clean to nothing with noText', async () => {
     const { app, context } = await build();
     for (const empty of [{ id: 'x' }, { id: 'x', subject: null, body: null, html: null, from: 'kim@example.org' }]) {

@@ -124,7 +124,7 @@ export const ClassifyResponseSchema = z
   .object({
     modelId: z.string(),
     predictions: z.array(ClassifiedEmailSchema),
-    /** Present when at least one email was cut to the text limit. */
+    /** Present when something in the request deserves a look: text cut to the limit, no text left, fields ignored, ids repeated, U+FFFD. */
     warnings: z.array(z.string()).optional(),
   })
   .openapi('ClassifyResponse');

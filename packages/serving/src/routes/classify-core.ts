@@ -40,6 +40,28 @@ export function storedText(email: Email): string {
   return [email.subject, body].filter((x) => x !== undefined).join('\n\n');
 }
 
+/** Ids named in a warning at most. */
+const MAX_REPEATED_SHOWN = 5;
+
+/**
+ * A warning naming the email ids that occur more than once in a batch, or undefined: each copy gets its own
+ * prediction, and feedback by emailId joins only the last, which a caller sending them by mistake should know.
+ */
+export function repeatedIdsWarning(input: readonly Email[]): string | undefined {
+  if (input.length < 2) return undefined;
+  const seen = new Set<string>();
+  let repeated: Set<string> | undefined;
+  for (const { id } of input) {
+    if (id === undefined) continue;
+    if (seen.has(id)) (repeated ??= new Set()).add(id);
+    else seen.add(id);
+  }
+  if (repeated === undefined) return undefined;
+  const shown = [...repeated].slice(0, MAX_REPEATED_SHOWN).map((id) => (id.length > 80 ? `${id.slice(0, 80)}…` : id));
+  const more = repeated.size > MAX_REPEATED_SHOWN ? ` and ${repeated.size - MAX_REPEATED_SHOWN} more` : '';
+  return `Email ids repeated in this batch: ${shown.join(', ')}${more}. Each copy was classified and stored; feedback by emailId joins the last copy's prediction only.`;
+}
+
 /** What the store keeps of one answered prediction (labels, confidences, abstentions per task; no text unless configured). */
 function toRecord(p: ClassifyResponse['predictions'][number], createdAt: string, latencyMs: number): PredictionRecord {
   const labels: Record<string, string> = {};
@@ -92,8 +114,10 @@ export async function classifyEmails(
     for (const p of out) if (p.noText) empty++;
     let garbled = 0;
     for (const e of input) if (hasReplacementCharacter(e)) garbled++;
-    if (cut === 0 && empty === 0 && garbled === 0 && requestWarning === undefined) return { modelId, predictions: out };
+    const repeated = repeatedIdsWarning(input);
+    if (cut === 0 && empty === 0 && garbled === 0 && requestWarning === undefined && repeated === undefined) return { modelId, predictions: out };
     const warnings: string[] = requestWarning === undefined ? [] : [requestWarning];
+    if (repeated !== undefined) warnings.push(repeated);
     if (cut > 0) warnings.push(`${cut} email(s) had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
     if (empty > 0) warnings.push(`${empty} email(s) had no text left to classify after cleaning (see noText); their labels are guesses.`);
     if (garbled > 0) {
