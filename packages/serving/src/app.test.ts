@@ -205,6 +205,19 @@ describe('POST /v1/classify', () => {
     expect(bad.issues[0].message).toContain('RFC 2822');
   });
 
+  it('says where malformed JSON breaks, without quoting it, and that an empty body is empty', async () => {
+    const { app } = await build();
+    const broken = await json(app.request('/v1/classify', jsonRequest('{"emails": [}')));
+    expect(broken).toMatchObject({ status: 400, code: 'REQUEST_INVALID', detail: 'Malformed JSON in request body at line 1, column 13 (character 13 of 13): an unexpected character.' });
+    const secret = await json(app.request('/v1/feedback', jsonRequest('{"emailId": "Kündigung Erika Muster\n", "labels": {}')));
+    expect(secret.detail).toMatch(/^Malformed JSON in request body at line 1, column 36 /); // the raw line break in the string
+    expect(JSON.stringify(secret)).not.toContain('Erika');
+    for (const body of ['', '  \n']) {
+      const empty = await json(app.request('/v1/classify', jsonRequest(body)));
+      expect(empty).toMatchObject({ status: 400, code: 'REQUEST_INVALID', detail: 'The body is empty: send a JSON object.' });
+    }
+  });
+
   it('answers malformed JSON with a 400 problem', async () => {
     const { app } = await build();
     const res = await app.request('/v1/classify', jsonRequest('{"emails": ['));

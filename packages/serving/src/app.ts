@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ModelRegistry } from '@mailroute/model';
 import { parseEml as parseRawEml, redactPii, type Email } from '@mailroute/preprocess';
 import type { Auth } from './auth/api-keys.js';
@@ -8,6 +9,7 @@ import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.
 import type { AppContext, AppEnv, ModelTasks, ServingHono, TrainingDistribution } from './http/context.js';
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
+import { describeMalformedJson } from './http/malformed-json.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemWithHeaders } from './http/problem.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
 import { createPredictBatcher } from './model/batcher.js';
@@ -135,6 +137,11 @@ export function createApp(options: AppOptions): ServingApp {
   });
 
   app.onError((error, c) => {
+    // The body validator's JSON error says nothing of where; the text the guard cached says it.
+    if (error instanceof HTTPException && error.status === 400 && error.message === MALFORMED_JSON) {
+      const text = (c.req.bodyCache as { text?: Promise<string> }).text;
+      if (text) return text.then((t) => problemResponse(c, toProblem(malformedJsonError(t))));
+    }
     const problem = toProblem(error);
     if (problem.body.status >= 500 && (problem.body.code === 'INTERNAL' || problem.body.status === 502)) {
       // The error and its cause (e.g. the SDK error behind a failed endpoint call) by name and message
@@ -161,6 +168,14 @@ export function createApp(options: AppOptions): ServingApp {
       await ctx.store.close();
     },
   };
+}
+
+/** The message of Hono's body validator for a JSON body JSON.parse refused. */
+const MALFORMED_JSON = 'Malformed JSON in request body';
+
+function malformedJsonError(text: string): ValidationError {
+  const detail = describeMalformedJson(text);
+  return new ValidationError(detail, [{ path: [], message: text.trim() === '' ? 'empty body' : 'malformed JSON', code: 'invalid_json' }]);
 }
 
 /** The methods of every concrete route path (middleware and wildcards left out); GET routes also take HEAD. */
