@@ -2,8 +2,40 @@
  * Serving errors: one small class per failure with a stable `code` and the HTTP status it maps to.
  * `app.onError` turns any of them into `application/problem+json` in one place.
  */
+/**
+ * The `code` of every problem document the HTTP API answers with, here and behind the AWS Lambda: the one
+ * list the OpenAPI document's `Problem.code` enum is made from, and the type of every `ServingError`'s code.
+ */
+export const PROBLEM_CODES = [
+  'REQUEST_INVALID',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'NOT_ACCEPTABLE',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'LABEL_NOT_IN_TAXONOMY',
+  'RATE_LIMITED',
+  'OVERLOADED',
+  'MODEL_NOT_READY',
+  'REQUEST_TIMEOUT',
+  'INTERNAL',
+  'MODEL_LOAD_FAILED',
+  'STORE_FAILED',
+  // The Lambda adapter: the app cannot be built yet (503), and the SageMaker endpoint behind it.
+  'NOT_READY',
+  'ENDPOINT_UNAVAILABLE',
+  'ENDPOINT_FAILED',
+  'SAGEMAKER_RESPONSE_INVALID',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+/** Failures of starting a server (its configuration, its address): raised to the CLI or the runtime, never answered. */
+export type StartupErrorCode = 'SERVING_CONFIG_INVALID' | 'LISTEN_FAILED';
+
 export abstract class ServingError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ProblemCode | StartupErrorCode;
   abstract readonly status: number;
   /** Extra members of the problem document (never email text). */
   readonly extra: Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { HTTPException } from 'hono/http-exception';
-import { ServingError } from '../errors.js';
+import { ServingError, type ProblemCode, type StartupErrorCode } from '../errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /** What a 401 must name (RFC 9110): how to authenticate. */
@@ -10,7 +10,7 @@ export interface Problem {
   type: string;
   title: string;
   status: number;
-  code: string;
+  code: ProblemCode | StartupErrorCode;
   detail?: string;
   [extra: string]: unknown;
 }
@@ -32,7 +32,7 @@ const TITLES: Record<number, string> = {
 };
 
 /** Codes for errors raised by Hono itself (malformed JSON, wrong content type, body limit). */
-const HTTP_EXCEPTION_CODES: Record<number, string> = {
+const HTTP_EXCEPTION_CODES: Record<number, ProblemCode> = {
   400: 'REQUEST_INVALID',
   401: 'UNAUTHENTICATED',
   404: 'NOT_FOUND',
@@ -40,7 +40,7 @@ const HTTP_EXCEPTION_CODES: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
-export function problem(status: number, code: string, detail?: string, extra: Record<string, unknown> = {}): Problem {
+export function problem(status: number, code: ProblemCode | StartupErrorCode, detail?: string, extra: Record<string, unknown> = {}): Problem {
   return {
     type: `urn:mailroute:problem:${code.toLowerCase().replaceAll('_', '-')}`,
     title: TITLES[status] ?? 'Error',

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { closestKey, EmailPredictionSchema } from '@mailroute/model';
+import { PROBLEM_CODES } from '../errors.js';
 import { DATE_TIME_FORMS, EmailSchema, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
 export const ProblemSchema = z
@@ -7,7 +8,7 @@ export const ProblemSchema = z
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
-    code: z.string().openapi({ example: 'REQUEST_INVALID' }),
+    code: z.enum(PROBLEM_CODES).openapi({ example: 'REQUEST_INVALID', description: 'Stable, machine-readable: what failed (the title and detail are for people)' }),
     detail: z.string().optional(),
     issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string() })).optional(),
     validLabels: z.record(z.string(), z.array(z.string())).optional(),
@@ -41,14 +42,14 @@ export function dateTimeSchema(what: string) {
  */
 export const RequestEmailSchema = z
   .object({
-    id: EmailSchema.shape.id.unwrap().nullish(),
-    subject: z.string().nullish(),
-    body: z.string().nullish(),
-    html: z.string().nullish(),
-    from: EmailSchema.shape.from.unwrap().nullish(),
-    bank: EmailSchema.shape.bank.unwrap().nullish(),
+    id: EmailSchema.shape.id.unwrap().nullish().openapi({ description: "The email's id in the CRM (1 to 200 characters): answered back, and what feedback's emailId names. Without one, feedback must quote the predictionId" }),
+    subject: z.string().nullish().openapi({ description: 'The subject line; a long one is cut to the text limit with a warning. An email needs subject, body or html (null counts as absent)' }),
+    body: z.string().nullish().openapi({ description: 'The plain-text body. An email needs subject, body or html; one whose text cleans to nothing (empty, markup only) is answered with noText' }),
+    html: z.string().nullish().openapi({ description: 'The HTML body: its visible text is classified when body is absent or blank' }),
+    from: EmailSchema.shape.from.unwrap().nullish().openapi({ description: "The sender's address or name (up to 500 characters)" }),
+    bank: EmailSchema.shape.bank.unwrap().nullish().openapi({ description: "The custodian bank (Depotbank) the customer's account sits with, if the CRM knows it" }),
     receivedAt: dateTimeSchema('When the email arrived').nullish(),
-    metadata: EmailSchema.shape.metadata.unwrap().nullish(),
+    metadata: EmailSchema.shape.metadata.unwrap().nullish().openapi({ description: 'Free data of the CRM (string, number, boolean or null values); not read to classify. Fields the API does not read belong here' }),
   })
   .loose()
   // One cheap check per email: with no text field at all there is nothing to classify (labels would be
@@ -132,9 +133,23 @@ export const ClassifyResponseSchema = z
 export const FeedbackRequestSchema = z
   .object({
     // null is absent, as in /v1/classify (many serializers write null for an empty field).
-    predictionId: z.string().min(1).max(200).nullish().transform((v) => v ?? undefined),
-    emailId: z.string().min(1).max(200).nullish().transform((v) => v ?? undefined),
-    labels: z.record(z.string(), z.string().min(1).max(200)),
+    predictionId: z
+      .string()
+      .min(1)
+      .max(200)
+      .nullish()
+      .transform((v) => v ?? undefined)
+      .openapi({ description: 'The predictionId /v1/classify answered for the email. predictionId or emailId is required (null counts as absent); with both, they must name the same email' }),
+    emailId: z
+      .string()
+      .min(1)
+      .max(200)
+      .nullish()
+      .transform((v) => v ?? undefined)
+      .openapi({ description: "The email's id as sent to /v1/classify: joins its latest prediction. predictionId or emailId is required" }),
+    labels: z
+      .record(z.string(), z.string().min(1).max(200))
+      .openapi({ description: 'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels' }),
     closedAt: dateTimeSchema('When the case was closed (not in the future)'),
   })
   .refine((f) => f.predictionId !== undefined || f.emailId !== undefined, {

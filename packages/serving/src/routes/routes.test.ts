@@ -7,6 +7,7 @@ import type { ServingApp } from '../app.js';
 import { createClassifierSource } from '../model/classifier-source.js';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { writeFixtureModel } from '../test-support/fixture-model.js';
+import { PROBLEM_CODES } from '../errors.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
 import { authed, buildTestApp, json, jsonRequest, KEYS } from '../test-support/harness.js';
 
@@ -354,6 +355,23 @@ describe('operations routes', () => {
     expect(text).toContain('mailroute_predictions_total{label="billing",task="queue"} 1');
     expect(text).toContain('mailroute_abstentions_total{task="queue"} 1');
     expect(text).toContain('mailroute_model_info{model_id="fake-1"} 1');
+  });
+
+  it('documents the stable problem codes as an enum and describes every field of Email and FeedbackRequest', async () => {
+    const { app } = await build();
+    const doc = await json(app.request('/openapi.json'));
+    const { Problem, Email, FeedbackRequest } = doc.components.schemas;
+    expect(Problem.properties.code.enum).toEqual([...PROBLEM_CODES]);
+    expect(Problem.properties.code.enum).toEqual(expect.arrayContaining(['REQUEST_INVALID', 'LABEL_NOT_IN_TAXONOMY', 'RATE_LIMITED', 'INTERNAL', 'NOT_READY']));
+    for (const schema of [Email, FeedbackRequest]) {
+      for (const [name, property] of Object.entries(schema.properties as Record<string, { description?: string }>)) expect(property.description, name).toBeTruthy();
+    }
+    expect(FeedbackRequest.properties.predictionId.description).toContain('predictionId or emailId is required');
+    expect(FeedbackRequest.properties.closedAt.description).toMatch(/ISO 8601.*RFC 2822/);
+    expect(Email.properties.receivedAt.description).toMatch(/ISO 8601.*RFC 2822/);
+    // What an answer says is one of them.
+    const problem = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'x', labels: { queu: 'billing' }, closedAt })));
+    expect(Problem.properties.code.enum).toContain(problem.code);
   });
 
   it('serves the OpenAPI document from the zod schemas and a self-contained docs page', async () => {
