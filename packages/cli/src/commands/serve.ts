@@ -6,6 +6,7 @@ import {
   addApiKey,
   readKeyFile,
   API_KEYS_FILE,
+  DB_FILE,
   SCOPES,
   closeOnSignals,
   createLocalServing,
@@ -21,6 +22,7 @@ import {
 } from '@mailroute/serving';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import { printBanner } from './serve-banner.js';
 
 /** Where SIGTERM/SIGINT come from; tests swap in their own emitter (injection, not module mocking). */
 export const shutdownSignals: { emitter: EventEmitter } = { emitter: process };
@@ -124,6 +126,11 @@ function listenAddress(ctx: CliContext, flags: ServeFlags) {
   return { sagemaker, host, port, home };
 }
 
+/** The SQLite file whose `predictions.text` column `--store-text` writes. */
+export function textDatabase(ctx: CliContext, flags: ServeFlags): string {
+  return path.join(listenAddress(ctx, flags).home, DB_FILE);
+}
+
 /**
  * Refuses, before any work (a model load, or `start`'s demo training), to listen on a public address
  * without API keys: only loopback may run without them (the check runs again on the keys read).
@@ -186,33 +193,10 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
   }
 }
 
-export function printBanner(ctx: CliContext, server: RunningServer): void {
-  const { authEnabled } = server;
-  const base = server.url.replace('://0.0.0.0:', '://127.0.0.1:');
-  const keyHeader = authEnabled ? ` -H 'Authorization: Bearer <key>'` : '';
-  ctx.stdout.write(
-    [
-      `mailroute is serving on ${server.url}`,
-      authEnabled
-        ? 'auth: API keys required'
-        : isLoopback(server.host)
-          ? 'auth: OFF (loopback only; `mailroute serve --new-key <id>` adds a key, and auth is on from the next start)'
-          : 'auth: none in the container (the SageMaker runtime authenticates callers with IAM)',
-      `  classify  POST ${base}/v1/classify`,
-      `  docs      ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
-      `  quality   ${base}/v1/quality   metrics ${base}/metrics   model ${base}/v1/model`,
-      `  sagemaker GET ${base}/ping   POST ${base}/invocations (the body of /v1/classify)`,
-      'try:',
-      `  curl -s ${base}/v1/classify -H 'content-type: application/json'${keyHeader} -d '{"emails":[{"id":"1","subject":"Depotübertrag","body":"Bitte übertragen Sie mein Depot zur neuen Bank."}]}'`,
-      '',
-    ].join('\n'),
-  );
-}
-
 export function registerServe(program: Command, ctx: CliContext): void {
   addServeOptions(program.command('serve').description('Serve the champion model over HTTP (Node server; SageMaker container with --sagemaker)'))
     .option('--model-dir <dir>', 'serve this artifact directory instead of the registry champion')
-    .option('--store-text', 'keep a PII-masked copy of each email text with its prediction')
+    .option('--store-text', 'keep a PII-masked copy of each email text with its prediction (predictions.text in <home>/mailroute.db)')
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin; default classify,feedback, or the rotated key\'s own)', scopeList)
@@ -243,7 +227,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       }
       const logger = lineLogger(ctx);
       const server = await startFromFlags(ctx, flags, logger);
-      printBanner(ctx, server);
+      printBanner(ctx, server, flags.storeText === true ? textDatabase(ctx, flags) : undefined);
       await closeOnSignals(server, shutdownSignals.emitter, logger);
     });
 }

@@ -4,7 +4,8 @@ import { closeOnSignals } from '@mailroute/serving';
 import { ensureDemoChampion } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { stagedProgress } from '../progress.js';
-import { addServeOptions, lineLogger, printBanner, refuseUnsafeListen, shutdownSignals, startFromFlags, type ServeFlags } from './serve.js';
+import { printBanner } from './serve-banner.js';
+import { addServeOptions, lineLogger, refuseUnsafeListen, shutdownSignals, startFromFlags, type ServeFlags } from './serve.js';
 
 /**
  * `npm start`: a champion model (trained on the synthetic demo data and approved when the registry has

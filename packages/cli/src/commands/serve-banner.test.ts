@@ -1,0 +1,30 @@
+import { PassThrough } from 'node:stream';
+import type { RunningServer } from '@mailroute/serving';
+import { describe, expect, it } from 'vitest';
+import { createContext } from '../context.js';
+import { textDatabase } from './serve.js';
+import { printBanner } from './serve-banner.js';
+
+function banner(textDb?: string): string {
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const server: RunningServer = { host: '127.0.0.1', port: 8080, url: 'http://127.0.0.1:8080', authEnabled: true, close: async () => {} };
+  printBanner(createContext({ stdout, env: {}, cwd: '/srv' }), server, textDb);
+  return out;
+}
+
+describe('printBanner', () => {
+  it('says when email text is stored, and in which database file', () => {
+    const ctx = createContext({ env: {}, cwd: '/srv' });
+    const db = textDatabase(ctx, { home: 'data', storeText: true });
+    expect(db).toBe('/srv/data/mailroute.db');
+    const lines = banner(db).split('\n');
+    expect(lines.filter((l) => l.startsWith('text: '))).toEqual(["text: ON (--store-text): each email's subject and body, PII-masked, kept with its prediction in /srv/data/mailroute.db (predictions.text)"]);
+    expect(lines[1]).toBe('auth: API keys required');
+  });
+
+  it('says nothing of text when it is not stored', () => {
+    expect(banner()).not.toContain('text:');
+  });
+});

@@ -1,0 +1,30 @@
+import { isLoopback, type RunningServer } from '@mailroute/serving';
+import type { CliContext } from '../context.js';
+
+/**
+ * What `serve` and `start` print once listening: where, whether callers need a key, the routes and a curl;
+ * with `textDatabase` (`--store-text`), that email text is being kept, and where.
+ */
+export function printBanner(ctx: CliContext, server: RunningServer, textDatabase?: string): void {
+  const { authEnabled } = server;
+  const base = server.url.replace('://0.0.0.0:', '://127.0.0.1:');
+  const keyHeader = authEnabled ? ` -H 'Authorization: Bearer <key>'` : '';
+  ctx.stdout.write(
+    [
+      `mailroute is serving on ${server.url}`,
+      authEnabled
+        ? 'auth: API keys required'
+        : isLoopback(server.host)
+          ? 'auth: OFF (loopback only; `mailroute serve --new-key <id>` adds a key, and auth is on from the next start)'
+          : 'auth: none in the container (the SageMaker runtime authenticates callers with IAM)',
+      ...(textDatabase === undefined ? [] : [`text: ON (--store-text): each email's subject and body, PII-masked, kept with its prediction in ${textDatabase} (predictions.text)`]),
+      `  classify  POST ${base}/v1/classify`,
+      `  docs      ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
+      `  quality   ${base}/v1/quality   metrics ${base}/metrics   model ${base}/v1/model`,
+      `  sagemaker GET ${base}/ping   POST ${base}/invocations (the body of /v1/classify)`,
+      'try:',
+      `  curl -s ${base}/v1/classify -H 'content-type: application/json'${keyHeader} -d '{"emails":[{"id":"1","subject":"Depotübertrag","body":"Bitte übertragen Sie mein Depot zur neuen Bank."}]}'`,
+      '',
+    ].join('\n'),
+  );
+}
