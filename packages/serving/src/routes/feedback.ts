@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { currentLabel, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
+import { closestKey, currentLabel, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { describeError } from '../http/logger.js';
@@ -10,6 +10,17 @@ import { API_KEY_SECURITY, errorResponses } from './responses.js';
 
 /** How far a CRM's clock may run ahead of this server's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** ` (did you mean x?)` when a known name is close to `name` (a long name is not compared: it is no typo), else ''. */
+function didYouMean(name: string, known: Iterable<string>): string {
+  const best = name.length <= 100 ? closestKey(name, known) : undefined;
+  return best === undefined ? '' : ` (did you mean ${best}?)`;
+}
+
+/** A name from the request, cut short to be quoted in an answer. */
+function quoted(name: string): string {
+  return `"${name.length > 80 ? `${name.slice(0, 80)}…` : name}"`;
+}
 
 /**
  * Every task and label must be in the served model's taxonomy (422 lists the valid ones); a label under
@@ -25,7 +36,10 @@ export function checkTaxonomy(classifier: Pick<EmailClassifier, 'tasks'>, labels
   for (const [name, label] of Object.entries(labels)) {
     const task = known.get(name);
     if (task === undefined) {
-      throw new UnknownLabelError(`Task "${name}" is not one of the model's tasks.`, { validLabels: Object.fromEntries(classifier.tasks.map((t) => [t.name, [...t.labels]])) });
+      const names = [...known.keys()];
+      throw new UnknownLabelError(`Task ${quoted(name)} is not one of the model's tasks${didYouMean(name, names)}; its tasks are ${names.join(', ')}.`, {
+        validLabels: Object.fromEntries(classifier.tasks.map((t) => [t.name, [...t.labels]])),
+      });
     }
     const renamed = currentLabel(task, label);
     if (task.retired?.includes(label) || task.retired?.includes(renamed)) {
@@ -33,7 +47,7 @@ export function checkTaxonomy(classifier: Pick<EmailClassifier, 'tasks'>, labels
       continue;
     }
     if (!task.labels.includes(renamed)) {
-      throw new UnknownLabelError(`Label "${label}" is not in the taxonomy of task "${name}".`, { validLabels: { [name]: [...task.labels] } });
+      throw new UnknownLabelError(`Label ${quoted(label)} is not in the taxonomy of task "${name}"${didYouMean(label, task.labels)}.`, { validLabels: { [name]: [...task.labels] } });
     }
     current[name] = renamed;
   }

@@ -110,8 +110,18 @@ describe('POST /v1/feedback', () => {
     for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
       const own = await app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queue: 'billing', [name]: 'x' }, closedAt }));
       expect(own.status).toBe(422);
-      expect((await json(own)).detail).toBe(`Task "${name}" is not one of the model's tasks.`);
+      expect((await json(own)).detail).toBe(`Task "${name}" is not one of the model's tasks; its tasks are queue, topic.`);
     }
+  });
+
+  it('names the task or label probably meant, and the valid task names, for one outside the taxonomy', async () => {
+    const { app } = await build();
+    const task = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queu: 'billing' }, closedAt })));
+    expect(task).toMatchObject({ status: 422, code: 'LABEL_NOT_IN_TAXONOMY', detail: `Task "queu" is not one of the model's tasks (did you mean queue?); its tasks are queue, topic.` });
+    const label = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queue: 'biling' }, closedAt })));
+    expect(label.detail).toBe('Label "biling" is not in the taxonomy of task "queue" (did you mean billing?).');
+    const long = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { ['q'.repeat(5000)]: 'billing' }, closedAt })));
+    expect(long.detail).toBe(`Task "${'q'.repeat(80)}…" is not one of the model's tasks; its tasks are queue, topic.`);
   });
 
   it('leaves out a retired label and records the others; 422 when every label is retired', async () => {
