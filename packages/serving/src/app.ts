@@ -45,6 +45,7 @@ export interface AppOptions {
   /** Keep a PII-masked copy of the text with each prediction: `true` masks with `redactPii`. Off by default. */
   storeText?: boolean | ((text: string) => string);
   trainingDistribution?: TrainingDistribution;
+  /** Prediction ids (default: UUIDv7). Must return UUIDs: feedback refuses a predictionId of another form. */
   newId?: () => string;
 }
 

@@ -142,7 +142,7 @@ describe('API Lambda wired with the AWS adapters', () => {
     s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-2/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['payments', 'cards', 'tax_documents'] }] })));
     ddbMock.on(PutCommand).resolves({} as Out);
     ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
-    const byId = { predictionId: 'p2', emailId: 'e2', modelId: 'ngram-bag-2', createdAt: '2026-11-28T10:00:00.000Z', labels: { queue: 'tax_documents' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'tax_documents', latencyMs: 1 };
+    const byId = { predictionId: '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d92', emailId: 'e2', modelId: 'ngram-bag-2', createdAt: '2026-11-28T10:00:00.000Z', labels: { queue: 'tax_documents' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'tax_documents', latencyMs: 1 };
     ddbMock.on(GetCommand).resolves({ Item: byId } as Out);
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
     const auth = { authorization: `Bearer ${token}` };
@@ -151,10 +151,10 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(retired.statusCode).toBe(202);
     expect(JSON.parse(retired.body)).toMatchObject({ ignored: { queue: '"legacy" is a retired label' } });
     expect((await handler(event('POST', '/v1/feedback', { emailId: 'e1', labels: { queue: 'karten' }, closedAt }, auth), context)).statusCode).toBe(202);
-    const other = await handler(event('POST', '/v1/feedback', { predictionId: 'p2', labels: { queue: 'tax_documents' }, closedAt }, auth), context);
+    const other = await handler(event('POST', '/v1/feedback', { predictionId: '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d92', labels: { queue: 'tax_documents' }, closedAt }, auth), context);
     expect(other.statusCode).toBe(202);
     // The other model's manifest alone is read from S3 (no artifact download), once.
-    await handler(event('POST', '/v1/feedback', { predictionId: 'p2', labels: { queue: 'tax_documents' }, closedAt }, auth), context);
+    await handler(event('POST', '/v1/feedback', { predictionId: '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d92', labels: { queue: 'tax_documents' }, closedAt }, auth), context);
     expect(s3Mock.commandCalls(GetObjectCommand, { Key: 'models/ngram-bag-2/manifest.json' })).toHaveLength(1);
   });
 

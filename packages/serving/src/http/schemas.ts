@@ -133,10 +133,10 @@ export const ClassifyResponseSchema = z
 export const FeedbackRequestSchema = z
   .object({
     // null is absent, as in /v1/classify (many serializers write null for an empty field).
+    // Prediction ids are UUIDs (version 7 since they became time-ordered, version 4 before): anything else is
+    // a mistake to name (400 with the path), not a prediction to look for (404).
     predictionId: z
-      .string()
-      .min(1)
-      .max(200)
+      .guid({ message: 'a predictionId is a UUID, as /v1/classify answers it (0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9e)' })
       .nullish()
       .transform((v) => v ?? undefined)
       .openapi({ description: 'The predictionId /v1/classify answered for the email. predictionId or emailId is required (null counts as absent); with both, they must name the same email' }),

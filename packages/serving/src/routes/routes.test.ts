@@ -29,6 +29,9 @@ async function classify(app: ServingApp['app'], emails: unknown[]) {
 }
 
 const closedAt = '2026-11-29T10:00:00Z';
+/** Prediction ids of predictions stored directly (ids are UUIDs, as /v1/classify makes them). */
+const P_OTHER = '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9e';
+const P_O = '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9f';
 
 describe('POST /v1/feedback', () => {
   it('records feedback by prediction id with 202, idempotently per email', async () => {
@@ -146,16 +149,16 @@ describe('POST /v1/feedback', () => {
     const registry = { artifactDir: async () => dir } as unknown as ModelRegistry;
     const { app, context } = await build({ registry });
     const createdAt = new Date(Date.now() - 60_000).toISOString();
-    await context.store.savePredictions([{ predictionId: 'p-other', emailId: 'e-other', modelId: 'other-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
-    const res = await app.request('/v1/feedback', jsonRequest({ predictionId: 'p-other', labels: { queue: 'kyc' }, closedAt }));
+    await context.store.savePredictions([{ predictionId: P_OTHER, emailId: 'e-other', modelId: 'other-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ predictionId: P_OTHER, labels: { queue: 'kyc' }, closedAt }));
     expect(res.status).toBe(202);
     // The served model's own emails are still checked against its own labels.
     const [mine] = await classify(app, [{ id: 'e-mine', body: 'invoice' }]);
     expect((await app.request('/v1/feedback', jsonRequest({ predictionId: mine.predictionId, labels: { queue: 'kyc' }, closedAt }))).status).toBe(422);
     // Without a registry to ask, as before: 422.
     const bare = await build();
-    await bare.context.store.savePredictions([{ predictionId: 'p-other', emailId: 'e-other', modelId: 'other-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
-    expect((await bare.app.request('/v1/feedback', jsonRequest({ predictionId: 'p-other', labels: { queue: 'kyc' }, closedAt }))).status).toBe(422);
+    await bare.context.store.savePredictions([{ predictionId: P_OTHER, emailId: 'e-other', modelId: 'other-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
+    expect((await bare.app.request('/v1/feedback', jsonRequest({ predictionId: P_OTHER, labels: { queue: 'kyc' }, closedAt }))).status).toBe(422);
   });
 
   it("asks again for another model's tasks after a failed read (a throttled registry is not remembered)", async () => {
@@ -167,8 +170,8 @@ describe('POST /v1/feedback', () => {
     };
     const { app, context } = await build({ modelTasks });
     const createdAt = new Date(Date.now() - 60_000).toISOString();
-    await context.store.savePredictions([{ predictionId: 'p-o', emailId: 'e-o', modelId: 'other-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
-    const post = () => app.request('/v1/feedback', jsonRequest({ predictionId: 'p-o', labels: { queue: 'kyc' }, closedAt }));
+    await context.store.savePredictions([{ predictionId: P_O, emailId: 'e-o', modelId: 'other-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
+    const post = () => app.request('/v1/feedback', jsonRequest({ predictionId: P_O, labels: { queue: 'kyc' }, closedAt }));
     expect((await post()).status).toBe(422);
     expect((await post()).status).toBe(202);
     expect((await post()).status).toBe(202);
@@ -192,10 +195,15 @@ describe('POST /v1/feedback', () => {
     expect(pairs.find((p) => p.prediction.emailId === 'unknwn')?.feedback?.labels).toEqual({ queue: 'billing' });
   });
 
-  it('404 for an unknown prediction id, 400 without any id', async () => {
+  it('404 for an unknown prediction id, 400 for one that is no UUID (with the path) and without any id', async () => {
     const { app } = await build();
-    const unknown = await app.request('/v1/feedback', jsonRequest({ predictionId: 'nope', labels: { queue: 'billing' }, closedAt }));
+    const unknown = await app.request('/v1/feedback', jsonRequest({ predictionId: '0193a1f0-0000-7000-8000-000000000000', labels: { queue: 'billing' }, closedAt }));
     expect(unknown.status).toBe(404);
+    const malformed = await app.request('/v1/feedback', jsonRequest({ predictionId: 'nope', labels: { queue: 'billing' }, closedAt }));
+    expect(malformed.status).toBe(400);
+    const problem = await json(malformed);
+    expect(problem.code).toBe('REQUEST_INVALID');
+    expect(problem.issues[0]).toMatchObject({ path: ['predictionId'], message: expect.stringContaining('a predictionId is a UUID') });
     const noId = await app.request('/v1/feedback', jsonRequest({ labels: { queue: 'billing' }, closedAt }));
     expect(noId.status).toBe(400);
     expect((await json(noId)).issues[0].path).toEqual(['predictionId']);
