@@ -196,13 +196,16 @@ describe('POST /v1/classify', () => {
 
   it('takes receivedAt in the forms training reads (ISO 8601 without a zone, RFC 2822), and names them when refusing one', async () => {
     const { app } = await build();
-    const forms = ['2025-11-03T10:15:00', 'Mon, 3 Nov 2025 10:15:00 +0100', '2025-11-03', '2025-11-03T10:15:00Z'];
+    const forms = ['2025-11-03T10:15:00', 'Mon, 3 Nov 2025 10:15:00 +0100', '2025-11-03', '2025-11-03T10:15:00Z', '2025-11-03T10:15:00.123+01:00'];
     const res = await app.request('/v1/classify', jsonRequest({ emails: forms.map((receivedAt, i) => ({ id: `d${i}`, subject: 'invoice', receivedAt })) }));
     expect(res.status).toBe(200);
     const bad = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'y', subject: 'invoice', receivedAt: '03.11.2025' }] })));
     expect(bad.issues[0]).toMatchObject({ path: ['emails', 0, 'receivedAt'] });
     expect(bad.issues[0].message).toContain('ISO 8601');
     expect(bad.issues[0].message).toContain('RFC 2822');
+    // The common ISO form is checked by its shape first, and still by its value: month 13 is no date.
+    const month13 = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'z', subject: 'invoice', receivedAt: '2025-13-03T10:15:00Z' }] }));
+    expect(month13.status).toBe(400);
   });
 
   it('says where malformed JSON breaks, without quoting it, and that an empty body is empty', async () => {
