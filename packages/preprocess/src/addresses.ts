@@ -21,7 +21,13 @@ const TOWN_WORD = String.raw`(?:${WORD}|\p{Lu}[\p{Lu}-]{1,40})`;
  * After a street and house number: a German, Austrian or Swiss postal code (`10115`, `1060`, `CH-8001`) and town; four
  * digits without `A-` or `CH-` only after a comma or line break (`Musterweg 4 2025 Umzug` holds no town).
  */
-const TOWN = String.raw`(?:(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4})|(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})\d{4})[ \t]{1,3}${TOWN_WORD}(?:[ \t](?:am|an der|im|ob der|AM|AN DER|IM|OB DER)[ \t]${TOWN_WORD})?`;
+/** Before a postal code that ends a line of an address: a comma, a `|` (signatures written on one line) or a line break. */
+const TOWN_BREAK = String.raw`(?:,[ \t]{0,3}|[ \t]{0,3}\|[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})`;
+/** The town after its postal code (`Berlin`, `Frankfurt am Main`). */
+const TOWN_NAME = String.raw`[ \t]{1,3}${TOWN_WORD}(?:[ \t](?:am|an der|im|ob der|AM|AN DER|IM|OB DER)[ \t]${TOWN_WORD})?`;
+const TOWN = String.raw`(?:(?:${TOWN_BREAK}|[ \t]{1,3})(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4})|${TOWN_BREAK}\d{4})${TOWN_NAME}`;
+/** As TOWN, but after a comma, `|` or line break only: after a street named by a preposition a bare blank and five digits are too often an amount (`Am Montag 3 10000 Euro`). */
+const TOWN_AFTER_BREAK = String.raw`${TOWN_BREAK}(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4}|\d{4})${TOWN_NAME}`;
 /** A street written in capitals, as an all-capitals email writes it (`MUSTERSTRASSE`, `BERLINER ALLEE`). */
 const CAPS_STREET = String.raw`\p{Lu}[\p{Lu}-]{1,40}(?:(?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER)|[ \t](?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER))`;
 /** A street named after a person, its words joined by hyphens (`Konrad-Adenauer-Straße`, `Theodor-Heuss-Ring`). */
@@ -36,7 +42,7 @@ const GERMAN_STREET = new RegExp(
  * taken only with the postal code and town after it: without them, `Am Montag 3 Überweisungen` would be one.
  */
 const PREPOSITION_STREET = new RegExp(
-  String.raw`${BEFORE}(?:Am|Im|An der|An den|Auf dem|Auf der|Auf den|Zum|Zur|Unter den|In der|In den|Hinter dem|Hinter der|Vor dem|Vor den|Alte[rns]?|Neue[rns]?|Große[rns]?|Kleine[rns]?|Hohe[rn]?)[ \t]{1,3}${WORD}(?:[ \t]${WORD}){0,2}[ \t]{1,3}\d{1,4}(?:[ \t]?[a-zA-Z])?${END_OF_WORD}${TOWN}${END_OF_WORD}`,
+  String.raw`${BEFORE}(?:Am|Im|An der|An den|Auf dem|Auf der|Auf den|Zum|Zur|Unter den|In der|In den|Hinter dem|Hinter der|Vor dem|Vor den|Alte[rns]?|Neue[rns]?|Große[rns]?|Kleine[rns]?|Hohe[rn]?)[ \t]{1,3}${WORD}(?:[ \t]${WORD}){0,2}[ \t]{1,3}\d{1,4}(?:[ \t]?[a-zA-Z])?${END_OF_WORD}${TOWN_AFTER_BREAK}${END_OF_WORD}`,
   'uy',
 );
 /** A German, Austrian or Swiss postal code before a capitalised word: where PREPOSITION_STREET may end. */
@@ -53,13 +59,16 @@ function prepositionStreetHits(text: string): Hit[] {
   POSTAL_CUE.lastIndex = 0;
   for (let cue = POSTAL_CUE.exec(text); cue !== null; cue = POSTAL_CUE.exec(text)) {
     const from = Math.max(done, cue.index - PREPOSITION_LOOKBACK);
-    PREPOSITION_CUE.lastIndex = from;
-    for (let p = PREPOSITION_CUE.exec(text); p !== null && p.index < cue.index; p = PREPOSITION_CUE.exec(text)) {
-      const street = stickyAt(PREPOSITION_STREET, text, p.index);
+    // Prepositions are looked for in the window before this postal code only, so the scan stays linear.
+    const window = text.slice(from, cue.index);
+    PREPOSITION_CUE.lastIndex = 0;
+    for (let p = PREPOSITION_CUE.exec(window); p !== null; p = PREPOSITION_CUE.exec(window)) {
+      const at = from + p.index;
+      const street = stickyAt(PREPOSITION_STREET, text, at);
       // The street must end with this postal code's town, not run past it or stop before it.
       if (street === null || street.index + street[0].length <= cue.index) continue;
-      hits.push({ type: 'ADDRESS', start: p.index, end: p.index + street[0].length, placeholder: '[ADDRESS]' });
-      done = p.index + street[0].length;
+      hits.push({ type: 'ADDRESS', start: at, end: at + street[0].length, placeholder: '[ADDRESS]' });
+      done = at + street[0].length;
       POSTAL_CUE.lastIndex = Math.max(POSTAL_CUE.lastIndex, done);
       break;
     }
