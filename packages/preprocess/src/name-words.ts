@@ -7,7 +7,7 @@ export const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof'
  * a signature): a name holding one is not looked for elsewhere.
  */
 export const NOT_NAME_WORDS = new Set(
-  'support team service services customer customers kundenservice kundensupport kundenbetreuung sir sirs madam colleagues kollegen kolleginnen bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi dear sehr geehrte geehrter damen herren all alle zusammen'.split(' '),
+  'support team service services customer customers kundenservice kundensupport kundenbetreuung sir sirs madam colleagues kollegen kolleginnen everyone everybody there folks all bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi dear sehr geehrte geehrter damen herren all alle zusammen'.split(' '),
 );
 /**
  * Words in capitals that are no part of a name next to them (`Herrn Müller IBAN`, `Frau SCHMIDT DRINGEND`,

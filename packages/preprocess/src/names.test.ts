@@ -24,7 +24,7 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Hallo Anna,\nbitte um Rückruf.')).toBe('Hallo [NAME],\nbitte um Rückruf.');
     // A greeting to a team or a desk names no one: every word of it is one that names no one.
     expect(masked('Dear John Smith, thank you. Hi Team, hello world')).toBe('Dear [NAME], thank you. Hi Team, hello world');
-    for (const text of ['Dear Sir,', 'Hello Support Team,', 'Liebe Kundenbetreuung,', 'Hallo Kundenservice,', 'Dear Colleagues,']) expect(masked(text)).toBe(text);
+    for (const text of ['Dear Sir,', 'Hello Support Team,', 'Liebe Kundenbetreuung,', 'Hallo Kundenservice,', 'Dear Colleagues,', 'Hi Everyone,', 'Hi There,', 'Hello Folks,', 'Hi All,']) expect(masked(text)).toBe(text);
     expect(masked('Hi Team Anna,')).toBe('Hi [NAME],');
     expect(masked('Hallo zusammen, Dear Sir or Madam, Hi there')).toBe('Hallo zusammen, Dear Sir or Madam, Hi there');
   });
@@ -51,6 +51,11 @@ describe('names and addresses in redactPii', () => {
       ['Ansprechpartnerin: Julia Becker', 'Ansprechpartnerin: [NAME]'],
       ['Empfänger: Erika Mustermann; Zahlungsempfänger: Karl Weber', 'Empfänger: [NAME]; Zahlungsempfänger: [NAME]'],
       ['Beneficiary: John Smith. Account holder: Jane Doe', 'Beneficiary: [NAME]. Account holder: [NAME]'],
+      ['Kontoinhaber: Max Mustermann. Max Mustermann zahlt.', 'Kontoinhaber: [NAME]. [NAME] zahlt.'],
+      // A payee may be a firm: masked where it stands, its words not looked for elsewhere; a desk names no one.
+      ['Empfänger: Allianz Versicherung, IBAN DE89370400440532013000. Meine Versicherung hat sich beschwert.', 'Empfänger: [NAME], IBAN [IBAN]. Meine Versicherung hat sich beschwert.'],
+      ['Zahlungsempfänger: Stadtwerke München\nIch wohne in München seit 2010.', 'Zahlungsempfänger: [NAME]\nIch wohne in München seit 2010.'],
+      ['Ansprechpartner: Kundenservice Team', 'Ansprechpartner: Kundenservice Team'],
     ]) expect(masked(text)).toBe(expected);
     expect(masked('Viele Grüße, Anna')).toBe('Viele Grüße, [NAME]');
     expect(masked('Mit freundlichen Grüßen\nAnna Schneider\n')).toBe('Mit freundlichen Grüßen\n[NAME]\n');
@@ -113,6 +118,9 @@ describe('names and addresses in redactPii', () => {
   it('masks names signed for someone, after thanks or a closing from a place, and names written with an initial', () => {
     for (const [text, expected] of [
       ['Mit freundlichen Grüßen\ni.A. Max Mustermann', 'Mit freundlichen Grüßen\ni.A. [NAME]'],
+      ['Mit freundlichen Grüßen\nI.A. Max Mustermann', 'Mit freundlichen Grüßen\nI.A. [NAME]'],
+      // After thanks, a title keeps its place: its own cue takes the name.
+      ['Vielen Dank, Frau Müller', 'Vielen Dank, Frau [NAME]'],
       ['Mit freundlichen Grüßen\nIhr Max Mustermann', 'Mit freundlichen Grüßen\nIhr [NAME]'],
       ['gez. Max Mustermann', 'gez. [NAME]'],
       ['Herzliche Grüße aus Berlin\nMax', 'Herzliche Grüße aus Berlin\n[NAME]'],
@@ -133,9 +141,22 @@ describe('names and addresses in redactPii', () => {
       ['Best regards,\nJohn Smith - Customer since 2010', 'Best regards,\n[NAME] - Customer since 2010'],
       ['Mit freundlichen Grüßen\nAnna von der Heide – Privatkundin', 'Mit freundlichen Grüßen\n[NAME] – Privatkundin'],
     ]) expect(masked(text)).toBe(expected);
-    // One word before a comma starts a sentence as often as it signs; words that name no one are no name.
-    for (const text of ['Danke\nBitte, rufen Sie mich an', 'Danke\nAlso, ich wollte', 'Danke, Super, das hat geklappt', 'Viele Grüße\nIhre Kundin, heute'])
+    // One word before a comma starts a sentence as often as it signs; words that name no one are no name; nor are
+    // sentences after a closing line (they start with an article, a pronoun, `Bitte`; or a comma with no number or
+    // address after it), and what such a line took for a name is never looked for elsewhere.
+    for (const text of [
+      'Danke\nBitte, rufen Sie mich an',
+      'Danke\nAlso, ich wollte',
+      'Danke, Super, das hat geklappt',
+      'Viele Grüße\nIhre Kundin, heute',
+      'Vielen Dank!\nDie Überweisung, die ich gestern gemacht habe. Die Überweisung war dringend.',
+      'Vielen Dank.\nMein Depot, Nr. 12345678, wurde gesperrt. Bitte entsperren Sie das Depot.',
+      'Danke\nBitte Rückruf, dringend. Ich warte auf den Rückruf.',
+      'Danke\nMeine Frage - kann ich',
+      'Danke\nGute Reise, bis bald',
+    ])
       expect(masked(text)).toBe(text);
+    expect(masked('Viele Grüße\nAnna Schmidt | Tel. 0211 123456\nAnna hat Schmidt-Aktien.')).toBe('Viele Grüße\n[NAME] | Tel. [PHONE]\nAnna hat Schmidt-Aktien.');
   });
 
   it('takes a second closing line for a closing, not a name, and masks the name under it', () => {

@@ -68,7 +68,7 @@ const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr
 /** After a closing: where it was written from (`Herzliche Grüße aus Berlin`), then the line breaks (blank lines allowed) before the signature. */
 const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from)[ \t]{1,3}${WORD}(?:[ \t]${WORD})?)?[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
 /** Before a signed name, kept: who signs for whom (`i.A.`, `i.V.`, `ppa.`, `gez.`) or the closing's `Ihr`, `Ihre`. */
-const SIGNER = String.raw`(?:(?:i\.[ \t]?A\.|i\.[ \t]?V\.|ppa\.|gez\.|Ihr|Ihre|Dein|Deine|Euer|Eure)[ \t]{1,3})?`;
+const SIGNER = String.raw`(?:(?:[iI]\.[ \t]?A\.|[iI]\.[ \t]?V\.|[Pp]pa\.|[Gg]ez\.|Ihr|Ihre|Dein|Deine|Euer|Eure)[ \t]{1,3})?`;
 const SIGNED = new RegExp(String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
 /**
  * At a closing, then on the next line a name of two or three words with more after a separator (group 1): `Anna
@@ -136,7 +136,7 @@ function nameHit(m: RegExpExecArray): Hit | undefined {
 /** The names a text's cues give (after a title, greeting, closing or header field), each once, with their letters composed. */
 export function namesFound(input: string): string[] {
   const text = composeDiacritics(input);
-  return [...new Set(cuedNameHits(text).map((h) => text.slice(h.start, h.end)))];
+  return [...new Set(cuedNameHits(text).flatMap((h) => (h.echo === false ? [] : [text.slice(h.start, h.end)])))];
 }
 
 /**
@@ -150,11 +150,13 @@ export function nameHits(text: string, known: readonly string[] = [], addresses:
   return hits.length === 0 && known.length === 0 ? hits : withEchoes(text, hits, known);
 }
 
-/** Each hit cut where an address starts inside it, less the blanks before; dropped when no letter is left. */
+/** Each hit cut where an address starts inside it, less the blanks before; dropped when no letter is left. Both lists are in text order. */
 function beforeAddresses(text: string, hits: readonly Hit[], addresses: readonly Hit[]): Hit[] {
   const out: Hit[] = [];
+  let j = 0;
   for (const h of hits) {
-    const address = addresses.find((a) => a.start < h.end && a.end > h.start);
+    while (j < addresses.length && addresses[j].end <= h.start) j++;
+    const address = j < addresses.length && addresses[j].start < h.end ? addresses[j] : undefined;
     if (address === undefined) out.push(h);
     else if (address.start > h.start) {
       const kept = text.slice(h.start, address.start).trimEnd();
@@ -180,15 +182,21 @@ function cuedNameHits(text: string): Hit[] {
       }
       continue;
     }
-    const m =
-      stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at) ??
-      (cue[3] !== undefined ? (stickyAt(SIGNED_SHORT, text, at) ?? signedThenMore(text, at)) : null);
+    let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at);
+    let thenMore = false;
+    if (m === null && cue[3] !== undefined) {
+      m = stickyAt(SIGNED_SHORT, text, at);
+      if (m === null) thenMore = (m = signedThenMore(text, at)) !== null;
+    }
     if (m === null) continue;
+    const words = m[1].split(/[ \t]+/u);
+    // `Vielen Dank, Frau Müller`: the title's own cue takes the name, and the title stays.
+    if (cue[3] !== undefined && TITLE_WORDS.has(words[0].toLowerCase())) continue;
+    // `Ansprechpartner: Kundenservice Team`: a field or greeting naming a desk names no one.
+    if ((cue[2] !== undefined || cue[4] !== undefined) && words.every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
     // After a closing the name is its whole line: one in capitals with a word that names no one (`Danke!` then
     // `BITTE UM RÜCKRUF`) is more of the message.
     if (cue[3] !== undefined && isCapsNotName(m[1])) continue;
-    // A greeting to a team or a desk (`Hi Team,`, `Hello Support Team,`, `Dear Sir,`, `Liebe Kundenbetreuung,`) names no one.
-    if (cue[4] !== undefined && m[1].split(/[ \t]+/u).every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
     const hit = nameHit(m);
     if (hit === undefined) continue;
     // Without a title, one word in capitals on a line of its own is too often no name (`Viele Grüße\nETF`,
@@ -200,16 +208,37 @@ function cuedNameHits(text: string): Hit[] {
       NAME_CUE.lastIndex = hit.start;
       continue;
     }
+    // A payee may be a firm (`Empfänger: Allianz Versicherung`), and a name found by SIGNED_THEN_MORE is weakly cued:
+    // masked where they stand, their words are not looked for elsewhere (`Meine Versicherung`).
+    if (thenMore || (cue[2] !== undefined && PAYEE.test(m[0]))) hit.echo = false;
     hits.push(hit);
     NAME_CUE.lastIndex = m.index + m[0].length;
   }
   return addressedNameHits(text, hits);
 }
 
-/** SIGNED_THEN_MORE's match at `at`, unless a word of it names no one (`Ihre Kundin, Frau Meier`). */
+/** Fields that name whom money goes to: a firm as often as a person. */
+const PAYEE = /^(?:(?:Zahlungs)?[Ee]mpfänger|Begünstigte|Beneficiary|Payee)/;
+
+/** Words a sentence starts with after a closing line (`Danke` then `Die Überweisung, die …`): no name starts so. */
+const SENTENCE_STARTERS = new Set(
+  'die der das dem den des ein eine einen einem einer mein meine meinen meinem meiner unser unsere ihr ihre bitte ich wir sie es er hier heute leider also aber und noch the a an my our your please i we this that it here today sorry also but and still'.split(' '),
+);
+/** After a comma, a signature line goes on with an address, a number or an email address (`Anna Schmidt, Berliner Allee 3`). */
+const SIGNATURE_REST = /^[^\r\n]*[\d@]/;
+
+/**
+ * SIGNED_THEN_MORE's match at `at`, unless it reads as a sentence: a word of it names no one (`Ihre Kundin, Frau
+ * Meier`), its first word starts sentences (`Die Überweisung, die …`), or after a comma the line holds no digit
+ * or `@` (`Mein Anliegen, bitte …`).
+ */
 function signedThenMore(text: string, at: number): RegExpExecArray | null {
   const m = stickyAt(SIGNED_THEN_MORE, text, at);
-  return m && !m[1].split(/[ \t]+/u).some((w) => NOT_NAME_WORDS.has(w.toLowerCase())) ? m : null;
+  if (m === null) return null;
+  const words = m[1].split(/[ \t]+/u).map((w) => w.toLowerCase());
+  if (SENTENCE_STARTERS.has(words[0]) || words.some((w) => NOT_NAME_WORDS.has(w))) return null;
+  const rest = text.slice(m.index + m[0].length).trimStart();
+  return rest.startsWith(',') && !SIGNATURE_REST.test(rest.slice(1)) ? null : m;
 }
 
 /** An address in angle brackets: the display name before it is a name (`Am 3.11. schrieb Peter Lange <p@x.de>:`). */
@@ -302,7 +331,10 @@ function isEchoCase(written: string): boolean {
 function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] {
   const names = new Set<string>();
   // A name right after its title (`Frau` then `Schmidt`) has its surname looked for too.
-  for (const h of hits) for (const echo of echoesOf(text.slice(h.start, h.end), TITLE_BEFORE.test(text.slice(Math.max(0, h.start - 40), h.start)))) names.add(echo);
+  for (const h of hits) {
+    if (h.echo === false) continue;
+    for (const echo of echoesOf(text.slice(h.start, h.end), TITLE_BEFORE.test(text.slice(Math.max(0, h.start - 40), h.start)))) names.add(echo);
+  }
   for (const name of known) for (const echo of echoesOf(name)) names.add(echo);
   if (names.size === 0 || names.size > MAX_ECHOED_NAMES) return hits;
   // Searched in lower case, where each character keeps its place in `text` (`folded` keeps the length).

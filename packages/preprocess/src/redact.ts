@@ -57,6 +57,8 @@ export interface Hit {
   start: number;
   end: number;
   placeholder: string;
+  /** A name masked where it stands but not looked for elsewhere (a payee that may be a firm, a weakly cued signature). */
+  echo?: false;
 }
 
 /** ISO 13616 mod-97 check on a compact IBAN (letters moved to the end and turned into numbers). */
