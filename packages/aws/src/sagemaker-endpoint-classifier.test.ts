@@ -42,6 +42,21 @@ describe('SageMakerEndpointClassifier', () => {
     expect(call.ContentType).toBe('application/json');
   });
 
+  it('sends receivedAt in ISO 8601 UTC, the form endpoint images built before the API took more forms accept', async () => {
+    sm.on(InvokeEndpointCommand).callsFake((input) => {
+      const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id: string }[] };
+      return { Body: encodeBody({ modelId: 'ngram-bag-7', predictions: sent.emails.map((e) => prediction(e.id, 'ngram-bag-7')) }) } as unknown as InvokeOutput;
+    });
+    const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'mailroute-dev', tasks: [{ name: 'queue', labels: ['payments'] }] });
+    await classifier.predict([
+      { id: 'a', body: 'Hallo', receivedAt: 'Mon, 3 Nov 2025 10:15:00 +0100' },
+      { id: 'b', body: 'Hallo', receivedAt: '2025-11-03T10:15:00' },
+      { id: 'c', body: 'Hallo' },
+    ]);
+    const sent = JSON.parse(new TextDecoder().decode(sm.commandCalls(InvokeEndpointCommand)[0].args[0].input.Body as Uint8Array)) as { emails: { receivedAt?: string }[] };
+    expect(sent.emails.map((e) => e.receivedAt)).toEqual(['2025-11-03T09:15:00.000Z', '2025-11-03T10:15:00.000Z', undefined]);
+  });
+
   it('splits large batches into several calls', async () => {
     sm.on(InvokeEndpointCommand).callsFake((input) => {
       const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id: string }[] };

@@ -1,7 +1,7 @@
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { z } from 'zod';
 import { EmailPredictionSchema, type EmailClassifier, type EmailPrediction } from '@mailroute/model';
-import type { Email } from '@mailroute/preprocess';
+import { parseReceivedTime, type Email } from '@mailroute/preprocess';
 import { EndpointFailedError, EndpointInvocationError, EndpointResponseError, EndpointUnavailableError } from './errors.js';
 
 /**
@@ -41,6 +41,17 @@ type Tasks = ReadonlyArray<{ name: string; labels: readonly string[] }>;
  * An `EmailClassifier` that sends emails to the serving container on a SageMaker real-time endpoint
  * (`{ emails }` in, `{ modelId, predictions }` out), so serving code runs unchanged in front of it.
  */
+/**
+ * The email as any endpoint image takes it: `receivedAt` in ISO 8601 UTC. The API takes more forms (no zone, RFC 2822)
+ * than images built before it did, which refuse them with a 400 for the whole batch; the model does not read it.
+ */
+function forEndpoint(email: Email): Email {
+  if (email.receivedAt === undefined) return email;
+  const t = parseReceivedTime(email.receivedAt.trim());
+  const { receivedAt: _receivedAt, ...rest } = email;
+  return Number.isNaN(t) ? rest : { ...rest, receivedAt: new Date(t).toISOString() };
+}
+
 export class SageMakerEndpointClassifier implements EmailClassifier {
   private currentTasks: Tasks;
   /** The model `currentTasks` belong to. */
@@ -95,7 +106,7 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
           ContentType: 'application/json',
           Accept: 'application/json',
           TargetVariant: this.options.targetVariant,
-          Body: new TextEncoder().encode(JSON.stringify({ emails })),
+          Body: new TextEncoder().encode(JSON.stringify({ emails: emails.map(forEndpoint) })),
         }),
       );
       body = response.Body;
