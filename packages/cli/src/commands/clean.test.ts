@@ -169,14 +169,17 @@ describe('mailroute clean', () => {
       { id: 'e2', html: '<p>IBAN DE89370400440532013000 bitte ändern</p>', subject: null },
       { id: 'e3', subject: ['x'] },
       { id: '', body: 'x' },
+      { id: 17, body: 'Bitte Sparplan ändern.' },
+      { id: 'e5', subject: null, body: null },
     ];
     writeFileSync(path.join(dir, 'demo.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
     const r = await run(['clean', '--in', 'demo.jsonl', '--out', 'c.jsonl'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('demo.jsonl:3: skipped: invalid email line: subject: a string or null is needed, not an array');
-    expect(r.stderr).toContain('demo.jsonl:4: skipped: invalid email line: id: a string of 1 to 200 characters is needed');
+    expect(r.stderr).toContain('demo.jsonl:4: skipped: invalid email line: id: a string of 1 to 200 characters, or a whole number, is needed');
+    expect(r.stderr).toContain('demo.jsonl:6: skipped: invalid email line: subject, body or html is needed (null counts as absent)');
     const out = readOut(path.join(dir, 'c.jsonl'));
-    expect(out.map((o) => o.id)).toEqual(['e1', 'e2']);
+    expect(out.map((o) => o.id)).toEqual(['e1', 'e2', '17']);
     expect(out[0]).toMatchObject({ subject: 'Depotübertrag', text: 'Bitte übertragen Sie mein Depot.', signature: 'Viele Grüße\n[NAME]', language: 'de' });
     expect(out[1]).toMatchObject({ subject: null, text: 'IBAN [IBAN] bitte ändern' });
   });

@@ -51,7 +51,9 @@ const EMAIL_PARTS = ['subject', 'body', 'html'] as const;
 function emailLine(json: object): { id: string; email: Email } | string | undefined {
   const line = json as Record<string, unknown>;
   if ('format' in line || 'input' in line || !EMAIL_PARTS.some((k) => k in line)) return undefined;
-  if (typeof line.id !== 'string' || line.id === '' || line.id.length > 200) return 'id: a string of 1 to 200 characters is needed';
+  // Numbers are ids too, as training reads them (JSONL exports often number their rows).
+  const id = typeof line.id === 'number' && Number.isSafeInteger(line.id) ? String(line.id) : line.id;
+  if (typeof id !== 'string' || id === '' || id.length > 200) return 'id: a string of 1 to 200 characters, or a whole number, is needed';
   const email: Email = {};
   for (const k of EMAIL_PARTS) {
     const value = line[k];
@@ -59,7 +61,9 @@ function emailLine(json: object): { id: string; email: Email } | string | undefi
     if (typeof value !== 'string') return `${k}: a string or null is needed, not ${Array.isArray(value) ? 'an array' : typeof value}`;
     email[k] = value;
   }
-  return { id: line.id, email };
+  // As /v1/classify: with none of them there is nothing to clean.
+  if (EMAIL_PARTS.every((k) => email[k] === undefined)) return 'subject, body or html is needed (null counts as absent)';
+  return { id, email };
 }
 
 /** Skip messages written in full; the rest are counted per reason and summed up at the end. */
