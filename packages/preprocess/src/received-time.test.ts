@@ -16,9 +16,11 @@ describe('parseReceivedTime', () => {
   it('reads RFC 2822 Date headers', () => {
     expect(iso('Mon, 3 Nov 2025 10:15:00 +0100')).toBe('2025-11-03T09:15:00.000Z');
     expect(iso('3 Nov 2025 10:15 GMT')).toBe('2025-11-03T10:15:00.000Z');
+    // With the zone's name in a comment, as mail programs write it.
+    expect(iso('Mon, 3 Nov 2025 10:15:00 +0100 (CET)')).toBe('2025-11-03T09:15:00.000Z');
   });
 
   it('refuses what only looks like a time, and impossible dates', () => {
-    for (const text of ['1', '12', 'Mon 3', '03.11.2025', '11/03/2025', 'yesterday', '2025-13-01', '2025-11-03T25:00']) expect(parseReceivedTime(text), text).toBeNaN();
+    for (const text of ['1', '12', 'Mon 3', '03.11.2025', '11/03/2025', 'yesterday', '2025-13-01', '2025-11-03T25:00', 'Mon, 3 Nov 2025 (CET)']) expect(parseReceivedTime(text), text).toBeNaN();
   });
 });

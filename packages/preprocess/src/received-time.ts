@@ -11,6 +11,8 @@ export const DATE_TIME_FORMS =
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)\s?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?(?:\s+(?:[+-]\d{4}|GMT|UTC?|[ECMP][SD]T|Z))?$/;
 
+const ZONE_COMMENT = /\s{0,3}\([A-Za-z ]{1,40}\)$/;
+
 /** Milliseconds since the epoch of an ISO 8601 or RFC 2822 date-time, or NaN when `text` is neither. */
 export function parseReceivedTime(text: string): number {
   const iso = ISO.exec(text);
@@ -20,5 +22,7 @@ export function parseReceivedTime(text: string): number {
     const offset = zone === undefined ? 'Z' : /^[+-]\d{2}$/.test(zone) ? `${zone}:00` : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase();
     return Date.parse(`${date}T${time.replace(',', '.')}${offset}`);
   }
-  return RFC_2822.test(text) ? Date.parse(text) : Number.NaN;
+  // A Date header often ends with a comment naming the zone (`+0100 (CET)`): it says nothing the offset does not.
+  const header = text.replace(ZONE_COMMENT, '');
+  return RFC_2822.test(header) ? Date.parse(header) : Number.NaN;
 }
