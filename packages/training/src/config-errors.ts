@@ -1,83 +1,8 @@
 /** Helpers that make config errors point at the mistake: where JSON breaks, what a misspelt key meant. */
-import { closestKey } from '@mailroute/model';
+import { closestKey, jsonErrorOffset } from '@mailroute/model';
 
-class JsonStop {
-  constructor(readonly offset: number) {}
-}
-
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-/**
- * The offset of the first character where `text` stops being JSON, or undefined when it parses.
- * Only used after `JSON.parse` failed, to say where (V8's messages often give no position).
- */
-export function jsonErrorOffset(text: string): number | undefined {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const expect = (c: string) => {
-    if (text[i] !== c) throw new JsonStop(i);
-    i++;
-  };
-  const string = () => {
-    expect('"');
-    while (i < text.length) {
-      const c = text[i];
-      if (c === '"') return void i++;
-      if (c === '\\') i += 2;
-      else if (c < ' ') throw new JsonStop(i);
-      else i++;
-    }
-    throw new JsonStop(text.length);
-  };
-  const list = (close: string, item: () => void) => {
-    i++;
-    ws();
-    if (text[i] === close) return void i++;
-    for (;;) {
-      ws();
-      item();
-      ws();
-      if (text[i] === close) return void i++;
-      expect(',');
-      ws();
-      if (text[i] === close) throw new JsonStop(i); // a trailing comma
-    }
-  };
-  const value = (): void => {
-    const c = text[i];
-    if (c === '{') {
-      list('}', () => {
-        string();
-        ws();
-        expect(':');
-        ws();
-        value();
-      });
-    } else if (c === '[') list(']', value);
-    else if (c === '"') string();
-    else if (c === '-' || (c >= '0' && c <= '9')) {
-      NUMBER.lastIndex = i;
-      if (!NUMBER.test(text)) throw new JsonStop(i);
-      i = NUMBER.lastIndex;
-    } else {
-      const word = ['true', 'false', 'null'].find((w) => text.startsWith(w, i));
-      if (!word) throw new JsonStop(i);
-      i += word.length;
-    }
-  };
-  try {
-    ws();
-    value();
-    ws();
-    if (i < text.length) throw new JsonStop(i);
-    return undefined;
-  } catch (stop) {
-    if (stop instanceof JsonStop) return Math.min(stop.offset, text.length);
-    throw stop;
-  }
-}
+/** Where JSON breaks: one parser for config files, data lines and request bodies (in @mailroute/model). */
+export { jsonErrorOffset };
 
 /** `:line:column` (1-based) of the first JSON error in `text`, or '' when none is found. */
 export function jsonErrorPlace(text: string): string {
