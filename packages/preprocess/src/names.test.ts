@@ -124,6 +124,7 @@ describe('names and addresses in redactPii', () => {
       ['Mit freundlichen Grüßen\nIhr Max Mustermann', 'Mit freundlichen Grüßen\nIhr [NAME]'],
       ['gez. Max Mustermann', 'gez. [NAME]'],
       ['Herzliche Grüße aus Berlin\nMax', 'Herzliche Grüße aus Berlin\n[NAME]'],
+      ['Viele Grüße aus Frankfurt am Main\nAnna Schmidt', 'Viele Grüße aus Frankfurt am Main\n[NAME]'],
       ['Vielen Dank im Voraus!\nLisa Müller', 'Vielen Dank im Voraus!\n[NAME]'],
       ['Thank you in advance,\nJohn Smith', 'Thank you in advance,\n[NAME]'],
       ['Sehr geehrte Frau A. Schmidt,', 'Sehr geehrte Frau [NAME],'],
