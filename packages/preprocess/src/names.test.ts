@@ -52,6 +52,11 @@ describe('names and addresses in redactPii', () => {
       ['Empfänger: Erika Mustermann; Zahlungsempfänger: Karl Weber', 'Empfänger: [NAME]; Zahlungsempfänger: [NAME]'],
       ['Beneficiary: John Smith. Account holder: Jane Doe', 'Beneficiary: [NAME]. Account holder: [NAME]'],
       ['Kontoinhaber: Max Mustermann. Max Mustermann zahlt.', 'Kontoinhaber: [NAME]. [NAME] zahlt.'],
+      // A writer introducing themself, with a name of two words or more (one is too often no name: `Ich bin Kunde`).
+      ['This is John Smith from Hamburg. My name\'s Jane Doe.', 'This is [NAME] from Hamburg. My name\'s [NAME].'],
+      ['Hallo, hier ist Max Mustermann. Ich bin Peter Müller und habe ein Depot.', 'Hallo, hier ist [NAME]. Ich bin [NAME] und habe ein Depot.'],
+      ['Sent on behalf of Robert Brown', 'Sent on behalf of [NAME]'],
+      ['Ich bin Kunde bei Ihnen. Ich bin Neukunde Ihrer Bank. This is Urgent. This is My Account.', 'Ich bin Kunde bei Ihnen. Ich bin Neukunde Ihrer Bank. This is Urgent. This is My Account.'],
       // A payee may be a firm: masked where it stands, its words not looked for elsewhere; a desk names no one.
       ['Empfänger: Allianz Versicherung, IBAN DE89370400440532013000. Meine Versicherung hat sich beschwert.', 'Empfänger: [NAME], IBAN [IBAN]. Meine Versicherung hat sich beschwert.'],
       ['Zahlungsempfänger: Stadtwerke München\nIch wohne in München seit 2010.', 'Zahlungsempfänger: [NAME]\nIch wohne in München seit 2010.'],

@@ -43,7 +43,7 @@ const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(Name|name|heiße|gez\.|Kontoinhaber|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -57,6 +57,14 @@ const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}($
  */
 const GIVEN = new RegExp(
   String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}gez\.|${BEFORE}(?:Kontoinhaber(?:in)?|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}`,
+  'uy',
+);
+/**
+ * At a phrase a writer introduces themself with (`This is John Smith`, `My name's`, `Ich bin Peter Müller`, `Hier
+ * ist`, `on behalf of`), then a name of two or three words (group 1): one word is too often no name (`Ich bin Kunde`).
+ */
+const INTRODUCED = new RegExp(
+  String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of)[ \t]{1,3}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})${END_OF_WORD}`,
   'uy',
 );
 /**
@@ -183,6 +191,7 @@ function cuedNameHits(text: string): Hit[] {
       continue;
     }
     let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at);
+    if (m === null && cue[2] !== undefined) m = introduced(text, at);
     let thenMore = false;
     if (m === null && cue[3] !== undefined) {
       m = stickyAt(SIGNED_SHORT, text, at);
@@ -217,12 +226,18 @@ function cuedNameHits(text: string): Hit[] {
   return addressedNameHits(text, hits);
 }
 
+/** INTRODUCED's match at `at`, unless a word of it starts sentences or names no one (`Ich bin Neukunde Ihrer Bank`). */
+function introduced(text: string, at: number): RegExpExecArray | null {
+  const m = stickyAt(INTRODUCED, text, at);
+  return m && !m[1].split(/[ \t]+/u).some((w) => SENTENCE_STARTERS.has(w.toLowerCase()) || NOT_NAME_WORDS.has(w.toLowerCase())) ? m : null;
+}
+
 /** Fields that name whom money goes to: a firm as often as a person. */
 const PAYEE = /^(?:(?:Zahlungs)?[Ee]mpfänger|Begünstigte|Beneficiary|Payee)/;
 
 /** Words a sentence starts with after a closing line (`Danke` then `Die Überweisung, die …`): no name starts so. */
 const SENTENCE_STARTERS = new Set(
-  'die der das dem den des ein eine einen einem einer mein meine meinen meinem meiner unser unsere ihr ihre bitte ich wir sie es er hier heute leider also aber und noch the a an my our your please i we this that it here today sorry also but and still'.split(' '),
+  'die der das dem den des ein eine einen einem einer mein meine meinen meinem meiner unser unsere ihr ihre ihrer ihren ihrem bitte ich wir sie es er hier heute leider also aber und noch the a an my our your please i we this that it here today sorry also but and still'.split(' '),
 );
 /** After a comma, a signature line goes on with an address, a number or an email address (`Anna Schmidt, Berliner Allee 3`). */
 const SIGNATURE_REST = /^[^\r\n]*[\d@]/;
