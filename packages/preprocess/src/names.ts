@@ -226,10 +226,13 @@ function cuedNameHits(text: string): Hit[] {
   return addressedNameHits(text, hits);
 }
 
+/** A cued name's words in lower case, as the word sets hold them. */
+const lowerWords = (name: string) => name.split(/[ \t]+/u).map((w) => w.toLowerCase());
+
 /** INTRODUCED's match at `at`, unless a word of it starts sentences or names no one (`Ich bin Neukunde Ihrer Bank`). */
 function introduced(text: string, at: number): RegExpExecArray | null {
   const m = stickyAt(INTRODUCED, text, at);
-  return m && !m[1].split(/[ \t]+/u).some((w) => SENTENCE_STARTERS.has(w.toLowerCase()) || NOT_NAME_WORDS.has(w.toLowerCase())) ? m : null;
+  return m && !lowerWords(m[1]).some((w) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w)) ? m : null;
 }
 
 /** Fields that name whom money goes to: a firm as often as a person. */
@@ -250,7 +253,7 @@ const SIGNATURE_REST = /^[^\r\n]*[\d@]/;
 function signedThenMore(text: string, at: number): RegExpExecArray | null {
   const m = stickyAt(SIGNED_THEN_MORE, text, at);
   if (m === null) return null;
-  const words = m[1].split(/[ \t]+/u).map((w) => w.toLowerCase());
+  const words = lowerWords(m[1]);
   if (SENTENCE_STARTERS.has(words[0]) || words.some((w) => NOT_NAME_WORDS.has(w))) return null;
   const rest = text.slice(m.index + m[0].length).trimStart();
   return rest.startsWith(',') && !SIGNATURE_REST.test(rest.slice(1)) ? null : m;
