@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReceivedTime } from './received-time.js';
+import { isReceivedTime, parseReceivedTime } from './received-time.js';
 
 const iso = (text: string) => new Date(parseReceivedTime(text)).toISOString();
 
@@ -22,5 +22,20 @@ describe('parseReceivedTime', () => {
 
   it('refuses what only looks like a time, and impossible dates', () => {
     for (const text of ['1', '12', 'Mon 3', '03.11.2025', '11/03/2025', 'yesterday', '2025-13-01', '2025-11-03T25:00', 'Mon, 3 Nov 2025 (CET)']) expect(parseReceivedTime(text), text).toBeNaN();
+  });
+
+  it('refuses days a month does not have, which JavaScript would roll over into the next month', () => {
+    for (const text of ['2025-02-30', '2025-02-29T10:00:00Z', '2025-04-31 10:15', '2025-11-00', '30 Feb 2025 10:00 +0100', 'Thu, 31 Apr 2025 10:00:00 GMT']) {
+      expect(parseReceivedTime(text), text).toBeNaN();
+      expect(isReceivedTime(text), text).toBe(false);
+    }
+    expect(iso('2024-02-29T10:00:00Z')).toBe('2024-02-29T10:00:00.000Z');
+    expect(iso('29 Feb 2024 10:00 GMT')).toBe('2024-02-29T10:00:00.000Z');
+    expect(iso('2025-12-31')).toBe('2025-12-31T00:00:00.000Z');
+  });
+
+  it('isReceivedTime takes every form parseReceivedTime reads, the common ISO form with a zone by its fast path', () => {
+    for (const text of ['2025-11-03T10:15:00.000Z', '2025-11-03T10:15:00+01:00', '2025-11-03', ' 2025-11-03 10:15 ', 'Mon, 3 Nov 2025 10:15:00 +0100 (CET)']) expect(isReceivedTime(text), text).toBe(true);
+    for (const text of ['2025-11-03T10:61:00Z', '2025-11-03T10:15:00+25:00', '03.11.2025', '']) expect(isReceivedTime(text), text).toBe(false);
   });
 });

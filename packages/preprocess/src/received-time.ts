@@ -9,20 +9,47 @@ export const DATE_TIME_FORMS =
  * `03.11.2025`, which JavaScript would read as 11 March) is not a time: NaN.
  */
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)\s?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?(?:\s+(?:[+-]\d{4}|GMT|UTC?|[ECMP][SD]T|Z))?$/;
+const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+\d{2}:\d{2}(?::\d{2})?(?:\s+(?:[+-]\d{4}|GMT|UTC?|[ECMP][SD]T|Z))?$/;
 
 const ZONE_COMMENT = /\s{0,3}\([A-Za-z ]{1,40}\)$/;
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** Whether day `day` of month `month` (1-12) exists in `year`: JavaScript would roll 2025-02-30 over to 2 March. */
+function dayExists(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Whether an ISO date's `YYYY-MM-DD` (the first 10 characters of `text`) names a day that exists. */
+function isoDayExists(text: string): boolean {
+  return dayExists(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)));
+}
+
+/** The form most CRMs send (`2025-11-03T10:15:00.000Z`, `…+01:00`), which Date.parse reads as it is. */
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Whether `text` is a received time `parseReceivedTime` reads; the common ISO form with a zone is checked
+ * by one regex test and Date.parse, as cheap as a check per request must be.
+ */
+export function isReceivedTime(text: string): boolean {
+  if (ISO_WITH_ZONE.test(text)) return isoDayExists(text) && !Number.isNaN(Date.parse(text));
+  return !Number.isNaN(parseReceivedTime(text.trim()));
+}
 
 /** Milliseconds since the epoch of an ISO 8601 or RFC 2822 date-time, or NaN when `text` is neither. */
 export function parseReceivedTime(text: string): number {
   const iso = ISO.exec(text);
   if (iso) {
     const [, date, time, zone] = iso;
+    if (!isoDayExists(date)) return Number.NaN;
     if (time === undefined) return Date.parse(`${date}T00:00:00Z`);
     const offset = zone === undefined ? 'Z' : /^[+-]\d{2}$/.test(zone) ? `${zone}:00` : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase();
     return Date.parse(`${date}T${time.replace(',', '.')}${offset}`);
   }
   // A Date header often ends with a comment naming the zone (`+0100 (CET)`): it says nothing the offset does not.
   const header = text.replace(ZONE_COMMENT, '');
-  return RFC_2822.test(header) ? Date.parse(header) : Number.NaN;
+  const rfc = RFC_2822.exec(header);
+  if (!rfc || !dayExists(Number(rfc[3]), MONTHS.indexOf(rfc[2].toLowerCase()) + 1, Number(rfc[1]))) return Number.NaN;
+  return Date.parse(header);
 }

@@ -194,6 +194,15 @@ describe('POST /v1/classify', () => {
     expect((await json(res)).issues[0].path).toEqual(['emails', 1, 'receivedAt']);
   });
 
+  it('refuses a receivedAt on a day its month does not have (no silent roll-over into March)', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, { id: 'feb', subject: 'invoice', receivedAt: '2025-02-30T10:15:00Z' }] }));
+    expect(res.status).toBe(400);
+    const problem = await json(res);
+    expect(problem.code).toBe('REQUEST_INVALID');
+    expect(problem.issues[0].path).toEqual(['emails', 1, 'receivedAt']);
+  });
+
   it('takes receivedAt in the forms training reads (ISO 8601 without a zone, RFC 2822), and names them when refusing one', async () => {
     const { app } = await build();
     const forms = ['2025-11-03T10:15:00', 'Mon, 3 Nov 2025 10:15:00 +0100', '2025-11-03', '2025-11-03T10:15:00Z', '2025-11-03T10:15:00.123+01:00'];
