@@ -1,6 +1,6 @@
 /**
  * Street addresses, for `redactPii`'s `names` detector (`[ADDRESS]`): a street and house number (`Musterstraße 12`,
- * `Hauptstr. 5a`, `Berliner Allee 3`, `Konrad-Adenauer-Straße 5`, `221 Baker Street`), with the postal code and town
+ * `Hauptstr. 5a`, `Berliner Allee 3`, `Konrad-Adenauer-Straße 5`, `221B Baker Street`), with the postal code and town
  * that follow it (`, 10115 Berlin`, `, London SW1A 2AA`); a house number that reads as a year, an English word in
  * -ring (`Spring 26`) and a street named by a preposition (`Am Markt 3`) only with them.
  */
@@ -76,15 +76,19 @@ function prepositionStreetHits(text: string): Hit[] {
   return hits;
 }
 
-/** The house number and one to three capitalised words that end right before the street type. */
-const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
+/** The house number (`12`, `221B`) and one to three capitalised words that end right before the street type. */
+const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}[A-Za-z]?[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
+
+/** A British postcode (`SW1A 2AA`, `NW1 6XE`). */
+const UK_POSTCODE = String.raw`[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}`;
 
 /**
  * After an English street: the town and a British postcode (`, London SW1A 2AA`) or a US state and ZIP code
- * (`, Springfield, IL 62704`), or the postcode alone.
+ * (`, Springfield, IL 62704`), or the postcode alone; or, after a blank, a British postcode and the town when it
+ * ends the line or sentence (`12 Baker Street NW1 6XE London.`).
  */
 const ENGLISH_TOWN = new RegExp(
-  String.raw`(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:${TOWN_WORD}(?:[ \t]${TOWN_WORD}){0,2}(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3}))?(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]{2}[ \t]\d{5}(?:-\d{4})?)${END_OF_WORD}`,
+  String.raw`(?:(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:${TOWN_WORD}(?:[ \t]${TOWN_WORD}){0,2}(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3}))?(?:${UK_POSTCODE}|[A-Z]{2}[ \t]\d{5}(?:-\d{4})?)|[ \t]{1,3}${UK_POSTCODE}(?:[ \t]{1,3}${TOWN_WORD}(?=[ \t]{0,3}(?:[.,;!?\r\n]|$)))?)${END_OF_WORD}`,
   'uy',
 );
 
@@ -102,15 +106,18 @@ function streetStart(text: string, at: number): number {
 }
 
 const VOWEL = /[aeiouäöü]/i;
+/** The stems of English verbs that double their r before -ing (`Recur-ring`, `Transfer-ring`, `Stir-ring`, `Bar-ring`). */
+const DOUBLED_R_STEM = /(?:ur|fer|ir|ar)$/i;
 
 /**
  * Whether a street cue at `at` is the end of an English word in -ring (`Monitoring`, `Offering`, `Spring`,
- * `String`) rather than a German ring road (`Kaiserring`, `Ostring`): `ring` glued after a vowel or after one or
- * two letters. A ring road written so (`Hansaring 5`) then needs its postal code and town to be taken.
+ * `String`, `Recurring`, `Transferring`) rather than a German ring road (`Kaiserring`, `Ostring`): `ring` glued
+ * after a vowel, after one or two letters, or after a verb stem that doubles its r. A ring road written so
+ * (`Hansaring 5`) then needs its postal code and town to be taken.
  */
 function englishRing(text: string, start: number, at: number): boolean {
   if (text.slice(at, at + 4).toLowerCase() !== 'ring' || at === start || text[at - 1] === ' ' || text[at - 1] === '\t') return false;
-  return VOWEL.test(text[at - 1]) || at - start <= 2;
+  return VOWEL.test(text[at - 1]) || at - start <= 2 || DOUBLED_R_STEM.test(text.slice(start, at));
 }
 
 /** Streets with a house number, and the postal code and town after them (`[ADDRESS]`), in text order. */

@@ -342,10 +342,11 @@ describe('names and addresses in redactPii', () => {
   });
 
   it('reads an English word in -ring before a number as no street, unless a postal code and town follow', () => {
-    for (const text of ['Ich bin im Spring 26 Kurs, Monitoring 2 läuft, String 5 fehlt', 'SPRING 26 SALE', 'Public Offering 3, Engineering 4, Hiring 2'])
+    for (const text of ['Ich bin im Spring 26 Kurs, Monitoring 2 läuft, String 5 fehlt', 'SPRING 26 SALE', 'Public Offering 3, Engineering 4, Hiring 2', 'Recurring 2 payments failed', 'Transferring 3 positions, Referring 2 friends, Stirring 4'])
       expect(masked(text)).toBe(text);
     for (const [text, expected] of [
       ['Kaiserring 12', '[ADDRESS]'],
+      ['Salierring 4', '[ADDRESS]'],
       ['Ostring 3', '[ADDRESS]'],
       ['Innerer Ring 4', '[ADDRESS]'],
       ['Hansaring 5, 50670 Köln', '[ADDRESS]'],
@@ -367,6 +368,10 @@ describe('names and addresses in redactPii', () => {
       ['12 Baker Street\nLondon\nNW1 6XE', '[ADDRESS]'],
       ['742 Evergreen Terrace Road, Springfield, IL 62704', '[ADDRESS]'],
       ['12 Baker Street, London is nice', '[ADDRESS], London is nice'],
+      // A house number with a letter; a British postcode after a blank, with the town when it ends the sentence.
+      ['I moved to 221B Baker Street, London, NW1 6XE', 'I moved to [ADDRESS]'],
+      ['Send it to 12 Baker Street NW1 6XE London.', 'Send it to [ADDRESS].'],
+      ['Send it to 12 Baker Street NW1 6XE London and call me', 'Send it to [ADDRESS] London and call me'],
       // Austrian and Swiss postal codes of four digits.
       ['Mariahilfer Straße 12, 1060 Wien', '[ADDRESS]'],
       ['Bahnhofstrasse 5 CH-8001 Zürich', '[ADDRESS]'],
