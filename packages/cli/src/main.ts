@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { commands } from './commands/index.js';
-import { closestKey } from '@mailroute/model';
+import { didYouMean } from '@mailroute/model';
 import { createContext, type CliContext } from './context.js';
 import { buildProgramOf, runProgram } from './program.js';
 
@@ -41,10 +41,7 @@ export function unknownOptionHint(program: Command, argv: readonly string[]): st
   if (unknown.length === 0) return undefined;
   const known = command.options.map((o) => o.long).filter((l): l is string => l !== undefined);
   return unknown
-    .map((name) => {
-      const guess = closestKey(name, known);
-      return `unknown option '${name}'${guess ? ` (did you mean ${guess}?)` : ''}`;
-    })
+    .map((name) => `unknown option '${name}'${didYouMean(name, known)}`)
     .join('; ');
 }
 

@@ -15,8 +15,12 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** Names longer than this are no typos of a known one (and comparing them costs their length squared). */
+const MAX_TYPO_LENGTH = 100;
+
 /** The known key closest to `key` (case ignored), if it is close enough to be a typo: one edit per three letters, at least one. */
 export function closestKey(key: string, known: Iterable<string>): string | undefined {
+  if (key.length > MAX_TYPO_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
@@ -24,4 +28,10 @@ export function closestKey(key: string, known: Iterable<string>): string | undef
     if (dist < bestDistance) [best, bestDistance] = [candidate, dist];
   }
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/** ` (did you mean subject?)` when a known name is close to `name`, else ''; `quote` goes around the guess (`"`). */
+export function didYouMean(name: string, known: Iterable<string>, quote = ''): string {
+  const guess = closestKey(name, known);
+  return guess === undefined ? '' : ` (did you mean ${quote}${guess}${quote}?)`;
 }

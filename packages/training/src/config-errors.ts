@@ -1,5 +1,5 @@
 /** Helpers that make config errors point at the mistake: where JSON breaks, what a misspelt key meant. */
-import { closestKey, jsonErrorOffset } from '@mailroute/model';
+import { closestKey, didYouMean, jsonErrorOffset } from '@mailroute/model';
 
 /** Where JSON breaks: one parser for config files, data lines and request bodies (in @mailroute/model). */
 export { jsonErrorOffset };
@@ -17,11 +17,8 @@ export function jsonErrorPlace(text: string): string {
 /** `unknown key "taks" (did you mean "tasks"?)`, for each key. */
 export function unknownKeyMessage(keys: readonly string[], known: readonly string[]): string {
   return keys
-    .map((key) => {
-      // A key known elsewhere but not here (`on` in a time split) suggests nothing.
-      const guess = closestKey(key, known.filter((k) => k !== key));
-      return `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`;
-    })
+    // A key known elsewhere but not here (`on` in a time split) suggests nothing.
+    .map((key) => `unknown key "${key}"${didYouMean(key, known.filter((k) => k !== key), '"')}`)
     .join(', ');
 }
 

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { closestKey, EmailPredictionSchema } from '@mailroute/model';
+import { didYouMean, EmailPredictionSchema } from '@mailroute/model';
 import { PROBLEM_CODES } from '../errors.js';
 import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
@@ -85,9 +85,7 @@ function toEmail(email: RequestEmail, ignored: Set<string>): Email {
 
 /** A field name that is not read, cut short, with the known one it was probably meant as (`subjekt (did you mean subject?)`). */
 function describeIgnored(name: string, known: Iterable<string>): string {
-  if (name.length > 40) return `${name.slice(0, 40)}…`;
-  const best = closestKey(name, known);
-  return best === undefined ? name : `${name} (did you mean ${best}?)`;
+  return name.length > 40 ? `${name.slice(0, 40)}…` : `${name}${didYouMean(name, known)}`;
 }
 
 /** Names listed in a warning at most. */

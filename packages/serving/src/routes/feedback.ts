@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { closestKey, currentLabel, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
+import { currentLabel, didYouMean, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { describeError } from '../http/logger.js';
@@ -10,12 +10,6 @@ import { API_KEY_SECURITY, errorResponses } from './responses.js';
 
 /** How far a CRM's clock may run ahead of this server's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-
-/** ` (did you mean x?)` when a known name is close to `name` (a long name is not compared: it is no typo), else ''. */
-function didYouMean(name: string, known: Iterable<string>): string {
-  const best = name.length <= 100 ? closestKey(name, known) : undefined;
-  return best === undefined ? '' : ` (did you mean ${best}?)`;
-}
 
 /** A name from the request, cut short to be quoted in an answer. */
 function quoted(name: string): string {
