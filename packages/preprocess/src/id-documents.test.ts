@@ -93,6 +93,17 @@ describe('identity documents and social security numbers (ids detector)', () => 
     ]) expect(masked(text)).toBe(expected);
   });
 
+  it('masks numbers of digits alone in groups when the keyword says it is a number (Nr., no., number)', () => {
+    for (const [text, expected] of [
+      ['Führerschein-Nr. 1234 5678 901', 'Führerschein-Nr. [ID_DOCUMENT]'],
+      ['driving licence number 1234 5678 9012', 'driving licence number [ID_DOCUMENT]'],
+      ['my passport no. 123 456 789 expires soon', 'my passport no. [ID_DOCUMENT] expires soon'],
+      ['Passnummer 1234 5678, gültig bis 2030', 'Passnummer [ID_DOCUMENT], gültig bis 2030'],
+    ]) expect(masked(text)).toBe(expected);
+    // Without a number word, years, amounts and too few digits stay.
+    for (const text of ['Personalausweis 1234 5678 90', 'Ausweisnummer 2019 2024', 'Reisepass Nr. 1234 5678 EUR', 'Ausweis-Nr. 12 34']) expect(masked(text)).toBe(text);
+  });
+
   it('leaves classes, years, amounts and words in groups after a driving licence keyword', () => {
     for (const text of [
       'Führerschein Klasse B seit 2019',
@@ -112,7 +123,7 @@ describe('identity documents and social security numbers (ids detector)', () => 
 
   it('stays fast on 100 KB of driving licence keywords and near-values', () => {
     const fill = (s: string) => s.repeat(Math.ceil(100_000 / s.length));
-    for (const text of [fill('Führerschein '), `Führerschein ${fill('A1-')}`, fill('driving licence A1-'), fill("driver's license 12345678901234567 "), fill('Führerscheinnummer: 1'), `Führerschein ${fill('A1')} EUR`, fill('Führerschein B072 RRE2 I55 '), `Führerschein ${fill('AB12 ')}`, fill('Führerschein ABCDE ABCDE A1 '), `Führerschein ${fill('A ')}`]) {
+    for (const text of [fill('Führerschein '), `Führerschein ${fill('A1-')}`, fill('driving licence A1-'), fill("driver's license 12345678901234567 "), fill('Führerscheinnummer: 1'), `Führerschein ${fill('A1')} EUR`, fill('Führerschein B072 RRE2 I55 '), `Führerschein ${fill('AB12 ')}`, fill('Führerschein ABCDE ABCDE A1 '), `Führerschein ${fill('A ')}`, fill('Ausweis-Nr. 1 2 '), `Führerschein-Nr. ${fill('1 ')}`]) {
       const t0 = performance.now();
       masked(text);
       expect(performance.now() - t0).toBeLessThan(1_000); // about 30 ms here; a backtracking or quadratic pattern takes seconds

@@ -79,6 +79,27 @@ function spacedLicenceEnd(text: string, at: number): number {
   return AMOUNT_AFTER.test(text) ? -1 : at + number.length;
 }
 
+/** A number word in a keyword (`Nr.`, `No.`, `Nummer`, `number`, `#`): then digits in blank-separated groups name the document too. */
+const NUMBER_NAMED = /nummer|nr\b|nr\.|no\b|no\.|number|#/i;
+/** Groups of digits split by single blanks (`1234 5678 901`, `123 456 789`). */
+const DIGIT_GROUPS = /\d{1,6}(?: \d{1,6}){1,4}(?![\p{L}\p{N}]|[.,]\d)/uy;
+
+/**
+ * Where a number of digits alone in blank-separated groups (`Führerschein-Nr. 1234 5678 901`, `passport no.
+ * 123 456 789`) starting at `at` ends, or -1: only after a keyword that says `Nr.`/`number` (digits alone after
+ * `Führerschein seit` are years), 8 to 16 digits, not every group a year, no amount after them.
+ */
+function spacedDigitsEnd(text: string, at: number): number {
+  DIGIT_GROUPS.lastIndex = at;
+  const m = DIGIT_GROUPS.exec(text);
+  if (!m) return -1;
+  const groups = m[0].split(' ');
+  const digits = m[0].length - (groups.length - 1);
+  if (digits < 8 || digits > 16 || groups.every((g) => YEAR.test(g))) return -1;
+  AMOUNT_AFTER.lastIndex = at + m[0].length;
+  return AMOUNT_AFTER.test(text) ? -1 : at + m[0].length;
+}
+
 /** German (`65 170839 J 003`), US (`123-45-6789`, `123 45 6789`, `123456789`) and UK (`QQ 12 34 56 C`) social security numbers. */
 const SOCIAL_VALUE = /(?:\d{2}[ -]?\d{6}[ -]?[a-z][ -]?\d{3}|\d{3}[- ]?\d{2}[- ]?\d{4}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])(?![a-z0-9])/iy;
 
@@ -102,7 +123,8 @@ export function documentHits(text: string): Hit[] {
     const at = m.index + m[0].length;
     const { type, value } = KINDS[m[1] !== undefined ? 0 : m[2] !== undefined ? 1 : 2];
     // A driving licence number in groups (`B072 RRE2 I55`) first: its first group alone may pass as a number (`D1234 5678`).
-    const spaced = m[2] !== undefined ? spacedLicenceEnd(text, at) : -1;
+    let spaced = m[2] !== undefined ? spacedLicenceEnd(text, at) : -1;
+    if (spaced < 0 && m[3] === undefined && NUMBER_NAMED.test(m[0])) spaced = spacedDigitsEnd(text, at);
     if (spaced > 0) {
       hits.push({ type, start: at, end: spaced, placeholder: `[${type}]` });
       KEY.lastIndex = spaced;
