@@ -94,4 +94,48 @@ describe('createLocalServing', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('scores feedback under the names of the model that made the prediction, and stores it as the CRM sent it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-feedback-names-'));
+    try {
+      const home = path.join(dir, 'home');
+      const registry = createLocalRegistry({ home });
+      // v3 merged payments into kyc and has a queue v1 never had.
+      await writeFixtureModel(path.join(dir, 'v1'), 'v1');
+      await writeFixtureModel(path.join(dir, 'v3'), 'v3', { labels: ['kyc', 'cards'], aliases: { payments: 'kyc' } });
+      for (const id of ['v3', 'v1']) await registry.approve((await registry.register(path.join(dir, id))).id);
+      const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+      const serving = await createLocalServing({ home, pollSeconds: 0, logger, predictionBufferMs: 0 });
+      const post = (url: string, body?: unknown) =>
+        serving.app.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const serve = async (id: string) => {
+        await registry.setChampion(id);
+        expect(await (await post('/v1/admin/reload')).json()).toMatchObject({ modelId: id });
+      };
+      const quality = async (query = '') => ((await (await serving.app.request(`/v1/quality?hours=1${query}`)).json()) as { tasks: Record<string, { withFeedback: number; accuracy: number | null; unmappable: number }> });
+      try {
+        const classified = await (await post('/v1/classify', { emails: [{ id: 'fb-9', subject: 'Beschwerde', body: 'Ich möchte mich offiziell beschweren' }, { id: 'fb-10', body: 'Karte gesperrt' }] })).json();
+        const predicted = (classified as { predictions: { tasks: { queue: { label: string } } }[] }).predictions.map((p) => p.tasks.queue.label);
+        expect(predicted[0]).toBe('payments');
+        // v3 serves now; the CRM closes both cases, one in v1's names, one in a queue only v3 has.
+        await serve('v3');
+        const closedAt = new Date().toISOString();
+        expect((await post('/v1/feedback', { emailId: 'fb-9', labels: { queue: 'payments' }, closedAt })).status).toBe(202);
+        expect((await post('/v1/feedback', { emailId: 'fb-10', labels: { queue: 'cards' }, closedAt })).status).toBe(202);
+        const db = new Database(path.join(home, DB_FILE), { readonly: true });
+        const stored = db.prepare('SELECT email_id, labels FROM feedback ORDER BY email_id').all() as { email_id: string; labels: string }[];
+        db.close();
+        expect(stored.map((r) => [r.email_id, JSON.parse(r.labels)])).toEqual([['fb-10', { queue: 'cards' }], ['fb-9', { queue: 'payments' }]]);
+        // v1's correct prediction counts correct whichever model serves; v3's queue has no name in v1: not scored, counted.
+        const expected = { withFeedback: 1, accuracy: 1, unmappable: 1 };
+        expect((await quality('&model=v1')).tasks.queue).toMatchObject(expected);
+        await serve('v1');
+        expect((await quality()).tasks.queue).toMatchObject(expected);
+      } finally {
+        await serving.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -220,6 +220,7 @@ export const QualityResponseSchema = z
       z.object({
         predictions: z.number(),
         withFeedback: z.number(),
+        unmappable: z.number().openapi({ description: 'Feedback labels with no name in the taxonomy of the model that made the prediction (renamed away, merged or retired since): not scored' }),
         accuracy: z.number().nullable(),
         macroF1: z.number().nullable(),
         coverage: z.number().nullable(),

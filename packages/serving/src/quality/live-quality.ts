@@ -1,32 +1,13 @@
-import { currentLabel, type ClassifierTask } from '@mailroute/model';
+import type { ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair, PredictionRecord } from '../store/types.js';
 import { jensenShannon, populationStabilityIndex, shares } from './drift.js';
+import { underPredictingNames, type Taxonomies } from './label-names.js';
 
 /**
- * A task to measure. Its `aliases` (the served model's renames and merges): predicted and confirmed labels
- * are compared under their current names, so a model trained before a rename, or feedback sent under an
- * old name, is not scored wrong for the name alone.
+ * A task to measure. Its `aliases` (the served model's renames and merges) apply to the predictions of a
+ * model whose own taxonomy is not known; the others are compared under their own model's names.
  */
 export type TaskInfo = Pick<ClassifierTask, 'name' | 'labels' | 'aliases'>;
-
-/** Pairs with every task's labels under their current names (the tasks' aliases followed). */
-function underCurrentNames(pairs: readonly FeedbackPair[], tasks: readonly TaskInfo[]): readonly FeedbackPair[] {
-  const renaming = tasks.filter((t) => t.aliases !== undefined && Object.keys(t.aliases).length > 0);
-  if (renaming.length === 0) return pairs;
-  const rename = (labels: Record<string, string>): Record<string, string> => {
-    const out = { ...labels };
-    for (const task of renaming) {
-      const label = out[task.name];
-      if (label !== undefined) out[task.name] = currentLabel(task, label);
-    }
-    return out;
-  };
-  return pairs.map((p) => ({
-    ...p,
-    prediction: { ...p.prediction, labels: rename(p.prediction.labels) },
-    ...(p.feedback ? { feedback: { ...p.feedback, labels: rename(p.feedback.labels) } } : {}),
-  }));
-}
 
 /** Accuracy and macro-F1 of one task; injected so the evaluation package's metrics can be used. */
 export type TaskScorer = (truth: readonly string[], predicted: readonly string[], labels: readonly string[]) => { accuracy: number; macroF1: number };
@@ -56,6 +37,8 @@ export interface DriftReport {
 export interface TaskQuality {
   predictions: number;
   withFeedback: number;
+  /** Feedback labels with no name in the taxonomy of the model that made the prediction: not scored. */
+  unmappable: number;
   accuracy: number | null;
   macroF1: number | null;
   coverage: number | null;
@@ -81,6 +64,8 @@ export interface LiveQualityInput {
   /** Predictions of the window before, the drift reference when training shares are unknown. */
   previous?: readonly FeedbackPair[];
   scorer: TaskScorer;
+  /** The tasks of the models that made the predictions, by model id: feedback is scored under each one's names. */
+  taxonomies?: Taxonomies;
 }
 
 /**
@@ -122,8 +107,9 @@ function bandName([lo, hi]: readonly [number, number]): string {
 export const MIN_DRIFT_PREDICTIONS = 30;
 
 export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
-  const pairs = dedupePairs(underCurrentNames(input.pairs, input.tasks));
-  const previous = input.previous ? dedupePairs(underCurrentNames(input.previous, input.tasks)).map((p) => p.prediction) : [];
+  const taxonomies: Taxonomies = input.taxonomies ?? new Map();
+  const { pairs, unmappable } = underPredictingNames(dedupePairs(input.pairs), taxonomies, input.tasks);
+  const previous = input.previous ? underPredictingNames(dedupePairs(input.previous), taxonomies, input.tasks).pairs.map((p) => p.prediction) : [];
   const withFeedback = pairs.filter((p) => p.feedback !== undefined);
   const tasks: Record<string, TaskQuality> = {};
   for (const task of input.tasks) {
@@ -152,6 +138,7 @@ export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
     tasks[task.name] = {
       predictions: preds.length,
       withFeedback: judged.length,
+      unmappable: unmappable[task.name] ?? 0,
       accuracy: scores ? scores.accuracy : null,
       macroF1: scores ? scores.macroF1 : null,
       coverage: preds.length > 0 ? notAbstained / preds.length : null,

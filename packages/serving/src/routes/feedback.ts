@@ -2,10 +2,10 @@ import { createRoute } from '@hono/zod-openapi';
 import { currentLabel, didYouMean, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
-import { describeError } from '../http/logger.js';
 import { guardBodyRoute } from '../http/guard.js';
 import { FeedbackRequestSchema, FeedbackResponseSchema } from '../http/schemas.js';
 import type { PredictionRecord } from '../store/types.js';
+import { tasksOfModel } from './model-taxonomy.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
 
 /** How far a CRM's clock may run ahead of this server's. */
@@ -16,84 +16,58 @@ function quoted(name: string): string {
   return `"${name.length > 80 ? `${name.slice(0, 80)}…` : name}"`;
 }
 
+/** One label against one model's tasks: accepted (under a current or an old name), retired, or the 422 to answer. */
+function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: string): 'accepted' | 'retired' | UnknownLabelError {
+  // find, not an object lookup: a task named "constructor" or "toString" must not find Object's own members.
+  const task = tasks.find((t) => t.name === name);
+  if (task === undefined) {
+    const names = tasks.map((t) => t.name);
+    return new UnknownLabelError(`Task ${quoted(name)} is not one of the model's tasks${didYouMean(name, names)}; its tasks are ${names.join(', ')}.`, {
+      validLabels: Object.fromEntries(tasks.map((t) => [t.name, [...t.labels]])),
+    });
+  }
+  const renamed = currentLabel(task, label);
+  if (task.retired?.includes(label) || task.retired?.includes(renamed)) return 'retired';
+  if (!task.labels.includes(renamed)) {
+    return new UnknownLabelError(`Label ${quoted(label)} is not in the taxonomy of task "${name}"${didYouMean(label, task.labels)}.`, { validLabels: { [name]: [...task.labels] } });
+  }
+  return 'accepted';
+}
+
 /**
- * Every task and label must be in the served model's taxonomy (422 lists the valid ones); a label under
- * an old name that the model's training config renamed or merged counts under its current name. A label
- * the config retired is left out (`ignored`), as training masks it, so the other tasks' labels still count;
- * when nothing is left, 422. Returns the labels under their current names.
+ * Every task and label must be in one of the taxonomies given (the served model's first: its valid labels
+ * are the ones a 422 lists); a label under an old name that a model's training config renamed or merged is
+ * in it too. A label no taxonomy accepts and one retired is left out (`ignored`), as training masks it, so
+ * the other tasks' labels still count; when nothing is left, 422. The labels are returned as sent: which
+ * names they are compared under is the business of scoring, per the model that made the prediction.
  */
-export function checkTaxonomy(classifier: Pick<EmailClassifier, 'tasks'>, labels: Record<string, string>): { labels: Record<string, string>; ignored: Record<string, string> } {
-  // A Map: a task named "constructor" or "toString" must not find Object's own members.
-  const known = new Map(classifier.tasks.map((t) => [t.name, t]));
-  const current: Record<string, string> = {};
+export function checkTaxonomy(taxonomies: readonly (readonly ClassifierTask[])[], labels: Record<string, string>): { labels: Record<string, string>; ignored: Record<string, string> } {
+  const [served = []] = taxonomies;
+  const kept: Record<string, string> = {};
   const ignored: Record<string, string> = {};
   for (const [name, label] of Object.entries(labels)) {
-    const task = known.get(name);
-    if (task === undefined) {
-      const names = [...known.keys()];
-      throw new UnknownLabelError(`Task ${quoted(name)} is not one of the model's tasks${didYouMean(name, names)}; its tasks are ${names.join(', ')}.`, {
-        validLabels: Object.fromEntries(classifier.tasks.map((t) => [t.name, [...t.labels]])),
-      });
-    }
-    const renamed = currentLabel(task, label);
-    if (task.retired?.includes(label) || task.retired?.includes(renamed)) {
-      ignored[name] = `"${label}" is a retired label`;
-      continue;
-    }
-    if (!task.labels.includes(renamed)) {
-      throw new UnknownLabelError(`Label ${quoted(label)} is not in the taxonomy of task "${name}"${didYouMean(label, task.labels)}.`, { validLabels: { [name]: [...task.labels] } });
-    }
-    current[name] = renamed;
+    const verdicts = taxonomies.map((tasks) => judgeLabel(tasks, name, label));
+    if (verdicts.includes('accepted')) kept[name] = label;
+    else if (verdicts.includes('retired')) ignored[name] = `"${label}" is a retired label`;
+    else throw verdicts[0];
   }
-  if (Object.keys(current).length === 0) {
+  if (Object.keys(kept).length === 0) {
     throw new UnknownLabelError(`Every label is retired (${Object.entries(ignored).map(([t, why]) => `${t}: ${why}`).join('; ')}): nothing to record.`, {
-      validLabels: Object.fromEntries(Object.keys(ignored).map((t) => [t, [...(known.get(t)?.labels ?? [])]])),
+      validLabels: Object.fromEntries(Object.keys(ignored).map((t) => [t, [...(served.find((s) => s.name === t)?.labels ?? [])]])),
     });
   }
-  return { labels: current, ignored };
-}
-
-/** The tasks of other models, read once each (a model does not change); a failed read is tried again next time. */
-const tasksByModel = new WeakMap<AppContext, Map<string, Promise<ClassifierTask[] | undefined>>>();
-
-/** The tasks (labels, aliases, retired labels) of another model than the served one, if they can be read. */
-function tasksOfModel(ctx: AppContext, modelId: string): Promise<ClassifierTask[] | undefined> {
-  const read = ctx.modelTasks;
-  if (!read) return Promise.resolve(undefined);
-  let cache = tasksByModel.get(ctx);
-  if (!cache) tasksByModel.set(ctx, (cache = new Map()));
-  const known = cache;
-  let tasks = known.get(modelId);
-  if (!tasks) {
-    tasks = read(modelId).catch((error: unknown) => {
-      // Not kept: a throttled or unreachable registry is asked again by the next feedback.
-      known.delete(modelId);
-      ctx.logger.error('model tasks unreadable', { modelId, error: describeError(error) });
-      return undefined;
-    });
-    known.set(modelId, tasks);
-  }
-  return tasks;
+  return { labels: kept, ignored };
 }
 
 /**
- * The labels checked against the served model's taxonomy, or, when that refuses them and another model
- * made the prediction (a model swapped, or rolled back, since), against that model's: a correction in the
+ * The labels checked against the served model's taxonomy and, when it does not accept them all and another
+ * model made the prediction (a model swapped, or rolled back, since), that model's too: a correction in the
  * names of the model that was asked is not lost because another one serves now.
  */
 async function checkLabels(ctx: AppContext, served: EmailClassifier, labels: Record<string, string>, prediction: PredictionRecord | undefined) {
-  try {
-    return checkTaxonomy(served, labels);
-  } catch (error) {
-    if (!(error instanceof UnknownLabelError) || !prediction || prediction.modelId === served.modelId) throw error;
-    const tasks = await tasksOfModel(ctx, prediction.modelId);
-    if (!tasks) throw error;
-    try {
-      return checkTaxonomy({ tasks }, labels);
-    } catch {
-      throw error;
-    }
-  }
+  const allAccepted = Object.entries(labels).every(([name, label]) => judgeLabel(served.tasks, name, label) === 'accepted');
+  const other = !allAccepted && prediction && prediction.modelId !== served.modelId ? await tasksOfModel(ctx, prediction.modelId) : undefined;
+  return checkTaxonomy(other ? [served.tasks, other] : [served.tasks], labels);
 }
 
 export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void {

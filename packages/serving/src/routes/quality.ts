@@ -5,11 +5,13 @@ import { requireScope } from '../http/guard.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQuality, type TaskInfo } from '../quality/live-quality.js';
 import type { FeedbackPair } from '../store/types.js';
+import { taxonomiesOf } from './model-taxonomy.js';
 import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
 
 /**
  * The tasks to measure: the served model's when it is the one measured, else the task names found in the
- * stored predictions. The served model's renames apply to every model's labels (they are the newest names).
+ * stored predictions. The served model's renames apply only to the labels of a model whose own taxonomy
+ * cannot be read (each other model's predictions are scored under its own names).
  */
 function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[], scope: string): TaskInfo[] {
   const current = ctx.source.current();
@@ -90,8 +92,10 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const previous = measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since, limit: max }));
       // The training distribution is the served model's: drift against it means something for its own predictions only.
       const training = scope === servedId && ctx.trainingDistribution ? await ctx.trainingDistribution() : undefined;
+      const taxonomies = await taxonomiesOf(ctx, [...pairs, ...previous].map((p) => p.prediction.modelId));
       const quality = computeLiveQuality({
         pairs,
+        taxonomies,
         previous,
         training,
         tasks: tasksOf(ctx, pairs, scope),

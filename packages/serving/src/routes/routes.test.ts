@@ -86,7 +86,7 @@ describe('POST /v1/feedback', () => {
     expect(bad.issues[0].message).toMatch(/ISO 8601.*RFC 2822/);
   });
 
-  it('takes a label under an old name the training config renamed, and stores it under the current one', async () => {
+  it('takes a label under an old name the training config renamed, and stores it as sent (scoring maps it)', async () => {
     const classifier = createFakeClassifier();
     const aliased = { ...classifier, tasks: classifier.tasks.map((t) => (t.name === 'queue' ? { ...t, aliases: { rechnung: 'payments', payments: 'billing' } } : t)) };
     const { app, context } = await build({ classifier: aliased });
@@ -94,7 +94,9 @@ describe('POST /v1/feedback', () => {
     const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'old-name', labels: { queue: 'rechnung', topic: 'invoice' }, closedAt }));
     expect(res.status).toBe(202);
     const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
-    expect(pair.feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
+    expect(pair.feedback?.labels).toEqual({ queue: 'rechnung', topic: 'invoice' });
+    const quality = await json(app.request('/v1/quality?hours=1', authed()));
+    expect(quality.tasks.queue).toMatchObject({ withFeedback: 1, unmappable: 0 });
     const unknown = await app.request('/v1/feedback', jsonRequest({ emailId: 'old-name', labels: { queue: 'lottery' }, closedAt }));
     expect(unknown.status).toBe(422);
   });

@@ -32,8 +32,14 @@ function weights(): NgramBagWeights {
   return { parts: [{ buckets: BUCKETS, dim: DIM, embedding, heads: [head('queue', 2), head('topic', 3)] }] };
 }
 
+/** A fixture's queue task other than the default: its two labels, and the training config's renames and merges. */
+export interface FixtureQueue {
+  labels?: readonly [string, string];
+  aliases?: Record<string, string>;
+}
+
 /** Writes a small real ngram-bag artifact (ONNX + manifest) that onnxruntime loads: for end-to-end tests. */
-export async function writeFixtureModel(dir: string, modelId: string): Promise<void> {
+export async function writeFixtureModel(dir: string, modelId: string, queue: FixtureQueue = {}): Promise<void> {
   const names = ngramBagOnnxNames(['queue', 'topic']);
   await writeArtifact(dir, { 'model.onnx': buildNgramBagOnnx(weights(), { queue: 1, topic: 1 }, names) }, {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
@@ -41,7 +47,7 @@ export async function writeFixtureModel(dir: string, modelId: string): Promise<v
     family: 'ngram-bag',
     createdAt: '2026-11-29T10:00:00Z',
     tasks: [
-      { name: 'queue', labels: ['payments', 'kyc'], temperature: 1, threshold: 0 },
+      { name: 'queue', labels: [...(queue.labels ?? ['payments', 'kyc'])], temperature: 1, threshold: 0 },
       { name: 'topic', labels: ['sparplan', 'login', 'steuer'], temperature: 1, threshold: 0 },
     ],
     routing: { queueTask: 'queue' },
@@ -49,5 +55,6 @@ export async function writeFixtureModel(dir: string, modelId: string): Promise<v
     onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs, combined: names.combined },
     dataHash: 'sha256:fixture',
     metrics: { labelDistribution: { queue: { payments: 30, kyc: 70 } } },
+    ...(queue.aliases ? { trainingConfig: { tasks: [{ name: 'queue', aliases: queue.aliases }] } } : {}),
   });
 }
