@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { withFileLock } from './lock.js';
 
 const dir = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-lock-'));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const past = (file: string, seconds: number) => utimesSync(file, new Date(Date.now() - seconds * 1000), new Date(Date.now() - seconds * 1000));
 
 describe('withFileLock', () => {
@@ -26,5 +27,63 @@ describe('withFileLock', () => {
     await expect(withFileLock(file, async () => 'ran', { timeoutMs: 100 })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
     writeFileSync(file, ''); // being written right now by its holder
     await expect(withFileLock(file, async () => 'ran', { timeoutMs: 100 })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
+  });
+
+  it('a holder taken for dead (no heartbeat past staleMs) does not remove its successor\'s lock when it ends', async () => {
+    const file = path.join(dir(), 'registry.lock');
+    let releaseFirst = () => undefined as void;
+    let releaseSecond = () => undefined as void;
+    const first = withFileLock(file, () => new Promise<string>((resolve) => (releaseFirst = () => resolve('first'))), { staleMs: 100, heartbeatMs: 0 });
+    await sleep(30);
+    let entered = () => undefined as void;
+    const secondIn = new Promise<void>((resolve) => (entered = resolve));
+    const second = withFileLock(file, () => new Promise<string>((resolve) => {
+      releaseSecond = () => resolve('second');
+      entered();
+    }), { staleMs: 100, timeoutMs: 5_000 });
+    await secondIn; // the first holder's lock went stale: the second took it over
+    releaseFirst();
+    await expect(first).resolves.toBe('first');
+    expect(existsSync(file)).toBe(true); // still the second one's
+    await expect(withFileLock(file, async () => 'third', { staleMs: 100, timeoutMs: 150 })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
+    releaseSecond();
+    await expect(second).resolves.toBe('second');
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('keeps its lock fresh while it holds it, so a long write is not taken for a crash', async () => {
+    const file = path.join(dir(), 'registry.lock');
+    let inside = 0;
+    const hold = async (ms: number) => {
+      inside += 1;
+      expect(inside).toBe(1);
+      await sleep(ms);
+      inside -= 1;
+      return ms;
+    };
+    const long = withFileLock(file, () => hold(1_000), { staleMs: 300 });
+    await sleep(20);
+    await expect(withFileLock(file, () => hold(1), { staleMs: 300, timeoutMs: 700 })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
+    await expect(long).resolves.toBe(1_000);
+  });
+
+  it('lets writers racing to break the same stale lock in one at a time, and clears a break file left by a crashed breaker', async () => {
+    const home = dir();
+    const file = path.join(home, 'registry.lock');
+    writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }));
+    writeFileSync(`${file}.break`, '');
+    past(`${file}.break`, 60);
+    let inside = 0;
+    let most = 0;
+    const run = () =>
+      withFileLock(file, async () => {
+        inside += 1;
+        most = Math.max(most, inside);
+        await sleep(10);
+        inside -= 1;
+      }, { timeoutMs: 5_000 });
+    await Promise.all(Array.from({ length: 6 }, run));
+    expect(most).toBe(1);
+    expect(readdirSync(home)).toEqual([]);
   });
 });

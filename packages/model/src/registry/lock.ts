@@ -1,20 +1,21 @@
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { RegistryError } from './errors.js';
 import { processAlive } from './process-alive.js';
 
 export interface LockOptions {
   /** Give up after this long (ms). */
   timeoutMs?: number;
-  /** A lock older than this is stale even if its holder seems alive (ms). */
+  /** A lock not refreshed for this long is stale even if its holder seems alive (ms). */
   staleMs?: number;
+  /** How often a holder refreshes its lock's mtime (ms; default staleMs / 4; 0: never). */
+  heartbeatMs?: number;
 }
 
 /** A holder writes its pid right after creating the file: empty for longer than this, it crashed between. */
 const EMPTY_STALE_MS = 2_000;
 
-/** The lock file's inode when its holder is gone (dead pid on this host, empty too long, or older than staleMs). */
+/** The lock file's inode when its holder is gone (dead pid on this host, empty too long, or not refreshed for staleMs). */
 async function staleInode(file: string, staleMs: number): Promise<number | undefined> {
   try {
     const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
@@ -29,56 +30,91 @@ async function staleInode(file: string, staleMs: number): Promise<number | undef
   }
 }
 
+/** Removes `file` if it still is the file with inode `ino` (a file held open keeps its inode number its own). */
+async function unlinkIfInode(file: string, ino: number): Promise<void> {
+  const now = await stat(file).catch(() => undefined);
+  if (now?.ino === ino) await unlink(file).catch(() => undefined);
+}
+
+/** A breaker holds its break file for two system calls: one older than this crashed in between. */
+const BREAK_STALE_MS = 10_000;
+
 /**
- * Removes a stale lock without removing a fresh one: two writers that both judged it stale must not
- * delete each other's new lock. The file is renamed aside (atomic, so one of them gets it); if what was
- * moved is not the stale file (another writer replaced it in between), it is linked back.
+ * Removes a stale lock without removing a fresh one. Breakers take turns through a break file (O_EXCL):
+ * the one whose turn it is judges the lock again and removes it only if it is still stale, so a writer
+ * that judged it stale before another broke it and a new holder took it cannot remove the new lock. The
+ * lock itself is never moved aside: a live lock moved aside could not always be put back.
  */
-async function removeStale(file: string, ino: number): Promise<void> {
-  const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+async function removeStale(file: string, staleMs: number): Promise<void> {
+  const breaker = `${file}.break`;
+  let handle: FileHandle;
   try {
-    await rename(file, aside);
-  } catch {
-    return; // already taken away by another writer
+    handle = await open(breaker, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return;
+    // Another writer is breaking it now (the caller tries again), or one crashed doing so: its file goes.
+    const info = await stat(breaker).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > BREAK_STALE_MS) await unlinkIfInode(breaker, info.ino);
+    return;
   }
-  const moved = await stat(aside).catch(() => undefined);
-  if (moved && moved.ino !== ino) await link(aside, file).catch(() => undefined);
-  await unlink(aside).catch(() => undefined);
+  try {
+    const stale = await staleInode(file, staleMs);
+    if (stale !== undefined) await unlinkIfInode(file, stale);
+  } finally {
+    await unlinkIfInode(breaker, (await handle.stat()).ino);
+    await handle.close();
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `fn` holding an exclusive lock file (created with O_EXCL, so exactly one writer wins), across
- * processes. A lock left by a crashed process (dead pid on this host, or older than staleMs) is removed.
+ * processes. A lock left by a crashed process (dead pid on this host, or not refreshed for staleMs) is
+ * removed. The holder refreshes its lock's mtime while `fn` runs, so a long write is not taken for a
+ * crash, and at the end removes the lock only if it still is its own: a holder that was taken for dead
+ * (its event loop blocked past staleMs) does not remove its successor's.
  */
 export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const staleMs = options.staleMs ?? 120_000;
+  const heartbeatMs = options.heartbeatMs ?? staleMs / 4;
   const start = Date.now();
+  let handle: FileHandle;
   for (;;) {
     try {
-      const handle = await open(file, 'wx');
-      try {
-        await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
-      } finally {
-        await handle.close();
-      }
+      handle = await open(file, 'wx');
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const stale = await staleInode(file, staleMs);
-      if (stale !== undefined) {
-        await removeStale(file, stale);
+      if ((await staleInode(file, staleMs)) !== undefined) {
+        await removeStale(file, staleMs);
         continue;
       }
       if (Date.now() - start > timeoutMs) throw new RegistryError('REGISTRY_LOCK_TIMEOUT', `registry is locked by another writer (${file})`);
       await sleep(5 + Math.random() * 20);
     }
   }
+  // Held open until released: its inode cannot be reused by a successor's lock, so it identifies ours.
+  const held = handle;
+  let ino: number | undefined;
+  let beat: NodeJS.Timeout | undefined;
   try {
+    ino = (await held.stat()).ino;
+    await held.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
+    if (heartbeatMs > 0) {
+      beat = setInterval(() => {
+        const now = new Date();
+        held.utimes(now, now).catch(() => undefined);
+      }, heartbeatMs);
+      // A lock being held must not keep a process alive that has nothing else to do.
+      beat.unref();
+    }
     return await fn();
   } finally {
-    await unlink(file).catch(() => undefined);
+    clearInterval(beat);
+    if (ino !== undefined) await unlinkIfInode(file, ino);
+    else await unlink(file).catch(() => undefined); // no inode to compare (fstat failed) just after it was created
+    await held.close();
   }
 }
