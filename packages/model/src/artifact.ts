@@ -63,7 +63,13 @@ export async function readVerifiedManifest(dir: string): Promise<Manifest> {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${MANIFEST_FILE} in ${dir} is invalid: ${issues}`);
   }
-  for (const [name, expected] of Object.entries(parsed.data.files)) {
+  await checkArtifactFiles(dir, parsed.data.files);
+  return parsed.data;
+}
+
+/** Checks the sha256 of every file a manifest lists (no model is loaded); the first missing or changed one is named. */
+export async function checkArtifactFiles(dir: string, files: Readonly<Record<string, string>>): Promise<void> {
+  for (const [name, expected] of Object.entries(files)) {
     let data: Buffer;
     try {
       data = await readFile(path.join(dir, name));
@@ -72,5 +78,4 @@ export async function readVerifiedManifest(dir: string): Promise<Manifest> {
     }
     if (sha256(data) !== expected) throw new ArtifactError('ARTIFACT_HASH_MISMATCH', `${name} in ${dir} does not match its sha256 in the manifest`);
   }
-  return parsed.data;
 }

@@ -7,6 +7,8 @@ export const MANIFEST_FILE = 'manifest.json';
 
 const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256');
 const FileNameSchema = z.string().regex(/^[A-Za-z0-9._-]+$/, 'a plain file name').refine((name) => name !== MANIFEST_FILE && !name.startsWith('.'));
+/** The artifact's files (plain names beside the manifest) and their sha256. */
+export const ManifestFilesSchema = z.record(FileNameSchema, Sha256Schema);
 
 export const ManifestTaskSchema = z.object({
   name: z.string().min(1),
@@ -54,7 +56,7 @@ export const ManifestSchema = z
     /** Trainer facts: hyper-parameters, best epoch, example counts. */
     training: z.record(z.string(), z.unknown()).optional(),
     /** sha256 of every file of the artifact except manifest.json. */
-    files: z.record(FileNameSchema, Sha256Schema),
+    files: ManifestFilesSchema,
   })
   .superRefine((manifest, ctx) => {
     const names = manifest.tasks.map((task) => task.name);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,8 @@ function artifact(id: string): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), id);
   mkdirSync(dir);
   writeFileSync(path.join(dir, 'model.onnx'), 'x');
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { mean_macro_f1: 0.8 } }));
+  const files = { 'model.onnx': createHash('sha256').update('x').digest('hex') };
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { mean_macro_f1: 0.8 }, files }));
   return dir;
 }
 

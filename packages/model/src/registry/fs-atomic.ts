@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { RegistryError } from './errors.js';
 
 async function fsyncPath(p: string, flags = 'r'): Promise<void> {
   const handle = await open(p, flags);
@@ -49,7 +50,7 @@ export async function writeFileAtomicChunks(file: string, chunks: Iterable<strin
   await fsyncDir(path.dirname(file));
 }
 
-/** Copies a directory tree file by file, fsyncing each; `afterFile` is a test hook to crash half-way. */
+/** Copies a directory tree file by file, fsyncing each (a symbolic link is refused); `afterFile` is a test hook to crash half-way. */
 export async function copyDirDurable(from: string, to: string, afterFile?: (relative: string) => void | Promise<void>, rel = ''): Promise<void> {
   await mkdir(to, { recursive: true });
   for (const entry of await readdir(from, { withFileTypes: true })) {
@@ -61,6 +62,11 @@ export async function copyDirDurable(from: string, to: string, afterFile?: (rela
       await copyFile(src, dst);
       await fsyncPath(dst, 'r+');
       await afterFile?.(relative);
+    } else {
+      // Skipping it would register an artifact without a file it may need; following it would copy what
+      // lies outside the artifact (and may change after the hashes were checked).
+      const what = entry.isSymbolicLink() ? 'a symbolic link' : 'neither a file nor a directory';
+      throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${src} is ${what}: an artifact holds plain files only; put a copy of the file in its place`);
     }
   }
   await fsyncDir(to);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,11 @@ const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-registry-'));
 function artifact(id: string, bytes = 64 * 1024, extra: Record<string, unknown> = {}): string {
   const dir = path.join(tmp(), id);
   mkdirSync(path.join(dir, 'reports'), { recursive: true });
-  writeFileSync(path.join(dir, 'model.onnx'), randomBytes(bytes));
+  const onnx = randomBytes(bytes);
+  writeFileSync(path.join(dir, 'model.onnx'), onnx);
   writeFileSync(path.join(dir, 'reports', 'metrics.json'), '{}');
-  const manifest = { modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }, { name: 'topic' }], dataHash: 'd'.repeat(64), metrics: { queue: { macro_f1: 0.8 }, mean_macro_f1: 0.75 }, ...extra };
+  const files = { 'model.onnx': createHash('sha256').update(onnx).digest('hex') };
+  const manifest = { modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }, { name: 'topic' }], dataHash: 'd'.repeat(64), metrics: { queue: { macro_f1: 0.8 }, mean_macro_f1: 0.75 }, files, ...extra };
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   return dir;
 }
@@ -119,6 +121,45 @@ describe('LocalModelRegistry', () => {
     await expect(reg.get('aaaaaa')).rejects.toThrow(/did you mean ngram-bag-20261130-115328-aaaaaa\?$/);
     await expect(reg.get('ngram-bag-20261130-120001-bbbbab')).rejects.toThrow(/did you mean ngram-bag-20261130-120001-bbbbbb\?$/);
     await expect(reg.get('ngram-bag-20261130-115238-aaaaaa')).rejects.toThrow(/did you mean ngram-bag-20261130-115328-aaaaaa\?$/);
+  });
+
+  it('refuses an artifact whose files do not match the manifest, one with a symbolic link, and one without file hashes; nothing changes', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-ok'));
+    const before = readFileSync(path.join(home, 'registry.json'), 'utf8');
+    const broken = artifact('m-broken');
+    writeFileSync(path.join(broken, 'model.onnx'), 'truncated');
+    const linked = artifact('m-linked');
+    symlinkSync(path.join(linked, 'model.onnx'), path.join(linked, 'weights.bin'));
+    const unhashed = artifact('m-unhashed');
+    const manifest = JSON.parse(readFileSync(path.join(unhashed, 'manifest.json'), 'utf8'));
+    delete manifest.files;
+    writeFileSync(path.join(unhashed, 'manifest.json'), JSON.stringify(manifest));
+    await expect(reg.register(broken)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: `${broken}: model.onnx in ${broken} does not match its sha256 in the manifest; nothing was registered` });
+    await expect(reg.register(linked)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining(`${path.join(linked, 'weights.bin')} is a symbolic link`) });
+    await expect(reg.register(unhashed)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('no valid manifest.json (files: ') });
+    expect(readFileSync(path.join(home, 'registry.json'), 'utf8')).toBe(before);
+    expect(readdirSync(path.join(home, 'models'))).toEqual(['m-ok']);
+  });
+
+  it('refuses to approve or make champion a model whose model.onnx changed after registration, naming the file; nothing changes', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.approve((await reg.register(artifact('m-1'))).id);
+    await reg.register(artifact('m-2'));
+    await reg.register(artifact('m-3'));
+    await reg.approve('m-3', { promote: false });
+    for (const id of ['m-2', 'm-3']) writeFileSync(path.join(home, 'models', id, 'model.onnx'), 'corrupted');
+    const before = readFileSync(path.join(home, 'registry.json'), 'utf8');
+    const tampered = (id: string) => ({ code: 'REGISTRY_ARTIFACT_TAMPERED', message: expect.stringMatching(new RegExp(`^model "${id}": model\\.onnx was changed after registration`)) });
+    await expect(reg.approve('m-2')).rejects.toMatchObject(tampered('m-2'));
+    await expect(reg.setChampion('m-3')).rejects.toMatchObject(tampered('m-3'));
+    rmSync(path.join(home, 'models', 'm-3', 'model.onnx'));
+    await expect(reg.setChampion('m-3')).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_TAMPERED', message: expect.stringContaining('model.onnx is missing') });
+    expect(readFileSync(path.join(home, 'registry.json'), 'utf8')).toBe(before);
+    expect((await reg.champion())?.id).toBe('m-1');
+    expect((await reg.get('m-2')).status).toBe('PendingManualApproval');
   });
 
   it('refuses an artifact without a valid manifest', async () => {

@@ -4,13 +4,13 @@ import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '../contracts.js';
+import { checkManifest, checkRegisteredArtifact, parseManifestHead, readCopiedManifest } from './artifact-check.js';
 import { RegistryError } from './errors.js';
 import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
-import { ManifestTestFactsSchema, measuredOnOfManifest } from './measured-on.js';
+import { measuredOnOfManifest } from './measured-on.js';
 import { processAlive } from './process-alive.js';
 import { newestApproved } from './rollback.js';
-import { sha256 } from '../artifact.js';
 import { editDistance } from '../edit-distance.js';
 
 export const ModelVersionSchema = z.object({
@@ -39,15 +39,6 @@ export const RegistryIndexSchema = z.object({
   versions: z.array(ModelVersionSchema),
 });
 export type RegistryIndex = z.infer<typeof RegistryIndexSchema>;
-
-/** What the registry needs of an artifact's manifest (the full schema is the Classifier's business). */
-const ManifestHeadSchema = z.object({
-  modelId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ - only'),
-  family: z.string(),
-  tasks: z.array(z.object({ name: z.string() })).min(1),
-  dataHash: z.string(),
-  metrics: z.record(z.string(), z.unknown()).optional(),
-}).extend(ManifestTestFactsSchema.shape);
 
 /** Test hooks: let a test kill the process at a chosen point of a write. */
 export interface RegistryHooks {
@@ -185,16 +176,15 @@ export class LocalModelRegistry implements ModelRegistry {
   }
 
   async register(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<ModelVersion> {
-    let head: z.infer<typeof ManifestHeadSchema>;
-    try {
-      head = ManifestHeadSchema.parse(JSON.parse(await readFile(path.join(artifactDir, 'manifest.json'), 'utf8')));
-    } catch (cause) {
+    // Read first to refuse a directory that is no artifact before copying it; what is registered is read from the copy.
+    const source = parseManifestHead(await readFile(path.join(artifactDir, 'manifest.json')).catch((cause: unknown) => {
       throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${artifactDir}: no valid manifest.json (${(cause as Error).message.split('\n')[0]})`, { cause });
-    }
+    }), artifactDir);
     await mkdir(this.modelsDir, { recursive: true });
-    const staging = path.join(this.modelsDir, `.staging-${head.modelId}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const staging = path.join(this.modelsDir, `.staging-${source.modelId}-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       await copyDirDurable(artifactDir, staging, this.options.hooks?.afterCopyFile);
+      const { head, manifestSha256 } = await readCopiedManifest(staging, artifactDir);
       return await this.update(async (index) => {
         if (index.versions.some((v) => v.id === head.modelId)) {
           throw new RegistryError('REGISTRY_DUPLICATE', `model "${head.modelId}" is already registered`);
@@ -219,7 +209,7 @@ export class LocalModelRegistry implements ModelRegistry {
           ...measuredOnOfManifest(head),
           ...(options.note !== undefined ? { note: options.note } : {}),
           ...(options.runId !== undefined ? { runId: options.runId } : {}),
-          manifestSha256: sha256(await readFile(path.join(target, 'manifest.json'))),
+          manifestSha256,
           history: [{ status: 'PendingManualApproval', at: createdAt }],
         };
         index.versions.push(version);
@@ -239,6 +229,7 @@ export class LocalModelRegistry implements ModelRegistry {
   }
 
   async approve(id: string, options: StatusChangeOptions & { promote?: boolean; force?: boolean } = {}): Promise<ModelVersion> {
+    await this.checkArtifact(id);
     return this.update((index) => {
       const v = this.find(index, id);
       if (v.status === 'Rejected' && !options.force) {
@@ -283,11 +274,18 @@ export class LocalModelRegistry implements ModelRegistry {
   }
 
   async setChampion(id: string): Promise<void> {
+    await this.checkArtifact(id);
     await this.update((index) => {
       const v = this.find(index, id);
       if (v.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `model "${id}" is ${v.status}; only an Approved model can be champion`);
       index.champion = id;
     });
+  }
+
+  /** Refuses (REGISTRY_ARTIFACT_TAMPERED, naming the file) a model whose artifact changed since registration: no server could load it. */
+  private async checkArtifact(id: string): Promise<void> {
+    const version = await this.get(id);
+    await checkRegisteredArtifact(path.join(this.modelsDir, id), id, version.manifestSha256);
   }
 
   /** The artifact's directory, once its manifest is the one registered (versions registered before that check have no hash to compare). */
@@ -299,22 +297,8 @@ export class LocalModelRegistry implements ModelRegistry {
   }
 }
 
-/** Refuses an artifact whose manifest.json is not the one registered (sha256), with `REGISTRY_ARTIFACT_TAMPERED`. */
-export async function checkManifest(dir: string, id: string, expected: string): Promise<void> {
-  let actual: string;
-  try {
-    actual = sha256(await readFile(path.join(dir, 'manifest.json')));
-  } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${(cause as Error).message.split('\n')[0]}); restore the artifact or register the model again`, { cause });
-  }
-  if (actual !== expected) {
-    throw new RegistryError(
-      'REGISTRY_ARTIFACT_TAMPERED',
-      `model "${id}": manifest.json was changed after registration (sha256 ${actual.slice(0, 12)}..., registered ${expected.slice(0, 12)}...): labels, thresholds or temperatures may no longer be the trained ones; restore the artifact or register the model again`,
-    );
-  }
-}
-
 export function createLocalRegistry(options: LocalRegistryOptions): LocalModelRegistry {
   return new LocalModelRegistry(options);
 }
+
+export { checkManifest } from './artifact-check.js';

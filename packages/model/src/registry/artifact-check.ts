@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { checkArtifactFiles, sha256 } from '../artifact.js';
+import { ArtifactError } from '../errors.js';
+import { ManifestFilesSchema } from '../manifest.js';
+import { RegistryError } from './errors.js';
+import { ManifestTestFactsSchema } from './measured-on.js';
+
+/** What the registry needs of an artifact's manifest (the full schema is the Classifier's business). */
+export const ManifestHeadSchema = z
+  .object({
+    modelId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ - only'),
+    family: z.string(),
+    tasks: z.array(z.object({ name: z.string() })).min(1),
+    dataHash: z.string(),
+    metrics: z.record(z.string(), z.unknown()).optional(),
+    /** Each file's sha256: what makes the artifact checkable before it is loaded. */
+    files: ManifestFilesSchema,
+  })
+  .extend(ManifestTestFactsSchema.shape);
+export type ManifestHead = z.infer<typeof ManifestHeadSchema>;
+
+/** The manifest's bytes parsed (REGISTRY_ARTIFACT_INVALID naming `shownAs` when it is not one). */
+export function parseManifestHead(bytes: Buffer | string, shownAs: string): ManifestHead {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString());
+  } catch (cause) {
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${shownAs}: no valid manifest.json (${(cause as Error).message.split('\n')[0]})`, { cause });
+  }
+  const parsed = ManifestHeadSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${shownAs}: no valid manifest.json (${issue?.path.join('.') || '(root)'}: ${issue?.message})`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The manifest of an artifact copied into `dir` (a staging copy), with its sha256, once every file it
+ * lists has its sha256 (the check the Classifier makes at load, without loading the model): what is
+ * registered is what was copied, read from the copy. Errors name `shownAs` (the directory given), not `dir`.
+ */
+export async function readCopiedManifest(dir: string, shownAs: string): Promise<{ head: ManifestHead; manifestSha256: string }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path.join(dir, 'manifest.json'));
+  } catch (cause) {
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${shownAs}: no valid manifest.json (${(cause as Error).message.split('\n')[0]})`, { cause });
+  }
+  const head = parseManifestHead(bytes, shownAs);
+  try {
+    await checkArtifactFiles(dir, head.files);
+  } catch (cause) {
+    if (!(cause instanceof ArtifactError)) throw cause;
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${shownAs}: ${cause.message.replaceAll(dir, shownAs)}; nothing was registered`, { cause });
+  }
+  return { head, manifestSha256: sha256(bytes) };
+}
+
+/** Refuses an artifact whose manifest.json is not the one registered (sha256), with `REGISTRY_ARTIFACT_TAMPERED`. */
+export async function checkManifest(dir: string, id: string, expected: string): Promise<void> {
+  let actual: string;
+  try {
+    actual = sha256(await readFile(path.join(dir, 'manifest.json')));
+  } catch (cause) {
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${(cause as Error).message.split('\n')[0]}); restore the artifact or register the model again`, { cause });
+  }
+  if (actual !== expected) {
+    throw new RegistryError(
+      'REGISTRY_ARTIFACT_TAMPERED',
+      `model "${id}": manifest.json was changed after registration (sha256 ${actual.slice(0, 12)}..., registered ${expected.slice(0, 12)}...): labels, thresholds or temperatures may no longer be the trained ones; restore the artifact or register the model again`,
+    );
+  }
+}
+
+/**
+ * Refuses a registered artifact whose manifest or any file it lists changed since registration (a corrupted
+ * model.onnx would let a model be made champion that no server can load), naming the file.
+ */
+export async function checkRegisteredArtifact(dir: string, id: string, manifestSha256: string | undefined): Promise<void> {
+  if (manifestSha256 !== undefined) await checkManifest(dir, id, manifestSha256);
+  let files: Record<string, string> | undefined;
+  try {
+    files = z.object({ files: ManifestFilesSchema }).parse(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'))).files;
+  } catch (cause) {
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json lists no valid file hashes (${(cause as Error).message.split('\n')[0]}); restore the artifact or register the model again`, { cause });
+  }
+  try {
+    await checkArtifactFiles(dir, files);
+  } catch (cause) {
+    if (!(cause instanceof ArtifactError)) throw cause;
+    const [name = 'a file'] = Object.keys(files).filter((f) => cause.message.startsWith(`${f} `));
+    const what = cause.code === 'ARTIFACT_MISSING' ? 'is missing' : 'was changed after registration (its sha256 is not the manifest\'s)';
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": ${name} ${what} in ${dir}; restore the artifact or register the model again`, { cause });
+  }
+}
