@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createLocalRegistry } from '@mailroute/model';
+import { checkHomeDirectory, createLocalRegistry } from '@mailroute/model';
 import { createApp, type ServingApp } from './app.js';
 import { createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
 import { readKeyFile } from './auth/key-file.js';
@@ -54,6 +54,8 @@ export interface LocalServingOptions {
 /** The local default wiring: local registry (or a fixed model dir), SQLite store, keys file; model loaded. */
 export async function createLocalServing(options: LocalServingOptions): Promise<ServingApp> {
   const logger = options.logger ?? silentLogger;
+  // The database and the keys live in the home even when the model comes from a directory.
+  checkHomeDirectory(options.home);
   const registry = options.modelDir ? undefined : createLocalRegistry({ home: options.home });
   const { source, trainingDistribution } = createLocalModelSource({ registry, modelDir: options.modelDir, logger, threads: options.modelThreads, inlineEmails: options.inlineEmails });
   const auth = options.apiKeysFile !== undefined ? loadAuth(options.apiKeysFile, { required: true }) : loadAuth(path.join(options.home, API_KEYS_FILE));

@@ -72,4 +72,15 @@ describe('mailroute registry', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('[REGISTRY_NOT_FOUND]');
   });
+
+  it('says MAILROUTE_HOME is a file, not a directory, for registry and serve alike (not a raw ENOTDIR)', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-home-')), 'home');
+    writeFileSync(file, 'not a directory');
+    for (const argv of [['registry', 'list'], ['serve', '--port', '0']]) {
+      const result = await run(argv, file);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`[REGISTRY_HOME_NOT_DIRECTORY] MAILROUTE_HOME=${file} is a file, not a directory`);
+      expect(result.stderr).not.toContain('ENOTDIR');
+    }
+  });
 });

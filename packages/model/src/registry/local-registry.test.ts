@@ -162,6 +162,14 @@ describe('LocalModelRegistry', () => {
     expect((await reg.get('m-2')).status).toBe('PendingManualApproval');
   });
 
+  it('refuses a home that is a file, or lies under one, with one clear error', async () => {
+    const file = path.join(tmp(), 'home');
+    writeFileSync(file, '');
+    expect(() => createLocalRegistry({ home: file })).toThrow(expect.objectContaining({ code: 'REGISTRY_HOME_NOT_DIRECTORY', message: expect.stringContaining(`MAILROUTE_HOME=${file} is a file, not a directory`) }));
+    expect(() => createLocalRegistry({ home: path.join(file, 'sub') })).toThrow(expect.objectContaining({ message: expect.stringContaining(`lies under a file, not a directory (${file})`) }));
+    expect(() => createLocalRegistry({ home: path.join(tmp(), 'not', 'yet') })).not.toThrow();
+  });
+
   it('refuses an artifact without a valid manifest', async () => {
     const dir = tmp();
     await expect(createLocalRegistry({ home: tmp() }).register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '../contracts.js';
 import { checkManifest, checkRegisteredArtifact, parseManifestHead, readCopiedManifest } from './artifact-check.js';
 import { RegistryError } from './errors.js';
+import { checkHomeDirectory } from './home.js';
 import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { measuredOnOfManifest } from './measured-on.js';
@@ -79,6 +80,7 @@ export class LocalModelRegistry implements ModelRegistry {
 
   constructor(private readonly options: LocalRegistryOptions) {
     this.home = path.resolve(options.home);
+    checkHomeDirectory(this.home);
     this.modelsDir = path.join(this.home, 'models');
     this.indexFile = path.join(this.home, 'registry.json');
     this.lockFile = path.join(this.home, 'registry.lock');

@@ -1,0 +1,25 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { RegistryError } from './errors.js';
+
+/**
+ * Refuses a home (`MAILROUTE_HOME`) that is a file, or lies under one, with one clear error instead of the
+ * ENOTDIR of whichever file under it is opened first. A home that does not exist yet is fine: it is made
+ * on the first write.
+ */
+export function checkHomeDirectory(home: string): void {
+  const resolved = path.resolve(home);
+  for (let dir = resolved; ; dir = path.dirname(dir)) {
+    let info;
+    try {
+      info = statSync(dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(dir) !== dir) continue;
+      return; // unreadable for another reason: the operation itself says why
+    }
+    if (info.isDirectory()) return;
+    const what = dir === resolved ? 'is a file, not a directory' : `lies under a file, not a directory (${dir})`;
+    throw new RegistryError('REGISTRY_HOME_NOT_DIRECTORY', `MAILROUTE_HOME=${resolved} ${what}: point MAILROUTE_HOME (or --home) at a directory, or move the file away`);
+  }
+}
