@@ -138,8 +138,9 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
   it('keeps serving the old model when the new champion fails to load, and reports it', async () => {
     const id = await addModel('m3-broken', false);
     const registry = createLocalRegistry({ home });
-    await writeFile(path.join(await registry.artifactDir(id), 'model.onnx'), 'not an onnx file');
+    // Approved while whole (approve checks the files), then damaged on disk before the server loads it.
     await registry.approve(id);
+    await writeFile(path.join(await registry.artifactDir(id), 'model.onnx'), 'not an onnx file');
     const reload = await fetch(`${server.url}/v1/admin/reload`, { method: 'POST' });
     expect(reload.status).toBe(500);
     expect((await json(reload)).code).toBe('MODEL_LOAD_FAILED');
