@@ -46,11 +46,25 @@ function indexesIn(file: string): string[] {
   return [...new Set(names)];
 }
 
+/** IAM's wildcard match: `*` in the pattern stands for anything. */
+const matches = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+
 /** The indexes a Query on which the policy does not allow (an ARN pattern's `*` stands for anything). */
 function unqueryableIndexes(indexes: readonly string[], policy: PolicyDocument, tableArn: string): string[] {
   const patterns = policy.Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('dynamodb:Query')).flatMap((s) => [s.Resource ?? []].flat());
-  const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(arn);
   return indexes.filter((name) => !patterns.some((p) => matches(p, `${tableArn}/index/${name}`)));
+}
+
+/**
+ * Whether a missing `key` reaches the code as 404 NoSuchKey: S3 answers 403 AccessDenied instead unless
+ * the role may list the bucket for that key (s3:ListBucket, with any `s3:prefix` condition matching it).
+ */
+function missingKeyIsNoSuchKey(policy: PolicyDocument, bucketArn: string, key: string): boolean {
+  return policy.Statement.some((s) => {
+    if (s.Effect !== 'Allow' || ![s.Action].flat().includes('s3:ListBucket') || ![s.Resource ?? []].flat().includes(bucketArn)) return false;
+    const prefixes = s.Condition?.StringLike?.['s3:prefix'];
+    return prefixes === undefined || [prefixes].flat().some((p) => matches(String(p), key));
+  });
 }
 
 function allowed(policy: PolicyDocument): Set<string> {
@@ -66,7 +80,9 @@ function missingActions(commands: readonly string[], policy: PolicyDocument): st
   });
 }
 
-const common = { kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg', tableArn: 'arn:table', readObjectArns: ['arn:aws:s3:::b/models/*'] };
+const common = { kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg', tableArn: 'arn:table', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' };
+/** The champion pointer is missing on a fresh stack; champion-tasks.ts reads it as "bootstrap" on NoSuchKey. */
+const championKey = `${common.modelsPrefix}champion.json`;
 
 describe('IAM contract: the SDK commands each Lambda sends are allowed by its role', () => {
   it('API Lambda: endpoint, prediction and feedback table and the indexes it queries, champion manifest', () => {
@@ -79,6 +95,8 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
     const indexes = files.flatMap(indexesIn);
     expect(indexes).toEqual(expect.arrayContaining(['by-email', 'by-day', 'judged-by-day']));
     expect(unqueryableIndexes(indexes, policy, common.tableArn)).toEqual([]);
+    expect(sourceOf('lambda/champion-tasks.ts')).toContain('NoSuchKey');
+    expect(missingKeyIsNoSuchKey(policy, common.artifactBucketArn, championKey)).toBe(true);
   });
 
   it('quality reporter: reads only (listPairs and the champion manifest)', () => {
@@ -92,6 +110,7 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
     const indexes = ['by-day', 'judged-by-day'];
     for (const name of indexes) expect(indexesIn('dynamo-prediction-store.ts')).toContain(name);
     expect(unqueryableIndexes(indexes, qualityReporterPolicy(common), common.tableArn)).toEqual([]);
+    expect(missingKeyIsNoSuchKey(qualityReporterPolicy(common), common.artifactBucketArn, championKey)).toBe(true);
   });
 
   it('deployer: package, model, endpoint config, endpoint', () => {
@@ -104,6 +123,13 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
 
   it('fails for a command whose action the role lacks', () => {
     expect(missingActions(['PutCommand', 'ScanCommand'], qualityReporterPolicy(common))).toEqual(['PutCommand needs dynamodb:PutItem', 'ScanCommand: no IAM action known for it (add it to IAM_ACTION and to the role)']);
+  });
+
+  it('fails for a missing key the role may not list (S3 would answer 403, not NoSuchKey)', () => {
+    const getOnly: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/models/*' }] };
+    expect(missingKeyIsNoSuchKey(getOnly, 'arn:aws:s3:::b', championKey)).toBe(false);
+    const otherPrefix: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b', Condition: { StringLike: { 's3:prefix': 'data/*' } } }] };
+    expect(missingKeyIsNoSuchKey(otherPrefix, 'arn:aws:s3:::b', championKey)).toBe(false);
   });
 
   it('fails for an index the role may not query', () => {

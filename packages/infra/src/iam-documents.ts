@@ -102,6 +102,25 @@ function logsTo(logGroupArns: string[]): Statement {
   };
 }
 
+/**
+ * Read objects under `prefix`, some of which may be missing (models/champion.json on a fresh stack).
+ * Without s3:ListBucket S3 answers a missing key with 403 AccessDenied instead of 404 NoSuchKey, so the
+ * code's "missing" branch never runs; the listing is limited to the same prefix (S3 checks a missing
+ * key's name against `s3:prefix`).
+ */
+function readOptionalObjects(sid: string, bucketArn: string, prefix: string): Statement[] {
+  return [
+    { Sid: sid, Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${prefix}*` },
+    {
+      Sid: `${sid}MissingAs404`,
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucketArn,
+      Condition: { StringLike: { 's3:prefix': `${prefix}*` } },
+    },
+  ];
+}
+
 function useKey(kmsKeyArn: string): Statement {
   return { Sid: 'UseStackKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: kmsKeyArn };
 }
@@ -168,11 +187,12 @@ export function apiLambdaPolicy(input: {
   kmsKeyArn: string;
   logGroupArn: string;
   metricNamespace: string;
-  /** Objects it may read (the champion pointer and manifests, for the task list). */
-  readObjectArns: string[];
+  /** The artifact bucket and the prefix it reads (the champion pointer and manifests, for the task list). */
+  artifactBucketArn: string;
+  modelsPrefix: string;
 }): PolicyDocument {
   return doc(
-    { Sid: 'ReadModelManifests', Effect: 'Allow', Action: 's3:GetObject', Resource: input.readObjectArns },
+    ...readOptionalObjects('ReadModelManifests', input.artifactBucketArn, input.modelsPrefix),
     { Sid: 'InvokeEndpoint', Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: input.endpointArn },
     {
       Sid: 'PredictionAndFeedbackTable',
@@ -189,9 +209,15 @@ export function apiLambdaPolicy(input: {
 }
 
 /** The daily quality reporter: read predictions and feedback, the champion's manifest, its own logs. */
-export function qualityReporterPolicy(input: { tableArn: string; kmsKeyArn: string; logGroupArn: string; readObjectArns: string[] }): PolicyDocument {
+export function qualityReporterPolicy(input: {
+  tableArn: string;
+  kmsKeyArn: string;
+  logGroupArn: string;
+  artifactBucketArn: string;
+  modelsPrefix: string;
+}): PolicyDocument {
   return doc(
-    { Sid: 'ReadModelManifests', Effect: 'Allow', Action: 's3:GetObject', Resource: input.readObjectArns },
+    ...readOptionalObjects('ReadModelManifests', input.artifactBucketArn, input.modelsPrefix),
     {
       Sid: 'ReadPredictionsAndFeedback',
       Effect: 'Allow',

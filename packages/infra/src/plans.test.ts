@@ -121,8 +121,13 @@ describe('policy documents', () => {
     expect(d.Statement.find((s) => s.Sid === 'WritePrefixes')?.Resource).toEqual(['arn:aws:s3:::b/models/*']);
   });
   it('lets the API Lambda invoke only its endpoint and the deployer pass only the SageMaker role', () => {
-    const api = apiLambdaPolicy({ endpointArn: 'arn:ep', tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', metricNamespace: 'M', readObjectArns: ['arn:aws:s3:::b/models/*'] });
+    const api = apiLambdaPolicy({ endpointArn: 'arn:ep', tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', metricNamespace: 'M', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' });
     expect(api.Statement.find((s) => s.Sid === 'InvokeEndpoint')?.Resource).toBe('arn:ep');
+    // Listing only models/, so a missing champion pointer is 404 NoSuchKey, not 403.
+    expect(api.Statement.filter((s) => s.Sid?.startsWith('ReadModelManifests'))).toEqual([
+      { Sid: 'ReadModelManifests', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/models/*' },
+      { Sid: 'ReadModelManifestsMissingAs404', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b', Condition: { StringLike: { 's3:prefix': 'models/*' } } },
+    ]);
     const dep = deployerLambdaPolicy({ accountId: '2', region: 'r', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'k', logGroupArn: 'lg', alarmArns: ['a'], deadLetterQueueArn: 'arn:dlq' });
     expect(dep.Statement.find((s) => s.Sid === 'FailedApprovalsToDeadLetterQueue')).toMatchObject({ Action: 'sqs:SendMessage', Resource: 'arn:dlq' });
     expect(dep.Statement.find((s) => s.Sid === 'PassExecutionRoleToSageMaker')).toMatchObject({ Resource: 'arn:role', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } });

@@ -53,7 +53,7 @@ export class QualityReporter extends pulumi.ComponentResource {
         },
         policy: (logGroupArn) =>
           pulumi.all([ctx.tableArn, ctx.kmsKeyArn, logGroupArn, ctx.bucketArn]).apply(([tableArn, kmsKeyArn, lg, bucketArn]) =>
-            qualityReporterPolicy({ tableArn, kmsKeyArn, logGroupArn: lg, readObjectArns: [`${bucketArn}/${ARTIFACT_PREFIXES.models}*`] }),
+            qualityReporterPolicy({ tableArn, kmsKeyArn, logGroupArn: lg, artifactBucketArn: bucketArn, modelsPrefix: ARTIFACT_PREFIXES.models }),
           ),
       },
       this,
