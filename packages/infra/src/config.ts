@@ -80,7 +80,11 @@ export const StackConfigSchema = z
       .prefault({}),
     retraining: z
       .object({
-        enabled: z.boolean().default(true),
+        /**
+         * Off unless a stack turns it on: the default target, the SageMaker pipeline `<prefix>-retrain`,
+         * is created by nothing yet, and a schedule against it fails every month (and pages).
+         */
+        enabled: z.boolean().default(false),
         /** EventBridge Scheduler expression; monthly on the 1st at 03:00 by default. */
         schedule: z.string().default('cron(0 3 1 * ? *)'),
         timezone: z.string().default('Europe/Berlin'),
