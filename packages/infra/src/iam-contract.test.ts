@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { deploymentName } from '@mailroute/aws';
 import { DYNAMO_TABLE_LAYOUT } from '@mailroute/aws/contracts';
 import { apiLambdaPolicy, deployerLambdaPolicy, qualityReporterPolicy, type PolicyDocument } from './iam-documents.js';
 
@@ -53,6 +54,11 @@ const matches = (pattern: string, value: string) => new RegExp(`^${pattern.split
 function unqueryableIndexes(indexes: readonly string[], policy: PolicyDocument, tableArn: string): string[] {
   const patterns = policy.Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('dynamodb:Query')).flatMap((s) => [s.Resource ?? []].flat());
   return indexes.filter((name) => !patterns.some((p) => matches(p, `${tableArn}/index/${name}`)));
+}
+
+/** Whether an Allow statement grants `action` on `arn` (by its Resource patterns). */
+function allowsOn(policy: PolicyDocument, action: string, arn: string): boolean {
+  return policy.Statement.some((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action) && [s.Resource ?? []].flat().some((p) => matches(p, arn)));
 }
 
 /**
@@ -119,6 +125,29 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
     expect(commands).toContain('ListModelPackagesCommand'); // the rollback when the serving version is rejected
     const policy = deployerLambdaPolicy({ accountId: '2', region: 'eu-central-1', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg', alarmArns: ['arn:alarm'], deadLetterQueueArn: 'arn:dlq' });
     expect(missingActions(commands, policy)).toEqual([]);
+  });
+
+  it('deployer: each call is allowed on the resources SageMaker authorizes it against, named as the deployer names them', () => {
+    const endpointName = 'mailroute-prod-classifier';
+    const policy = deployerLambdaPolicy({ accountId: '2', region: 'eu-central-1', endpointName, modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg', alarmArns: ['arn:alarm'], deadLetterQueueArn: 'arn:dlq' });
+    const sm = 'arn:aws:sagemaker:eu-central-1:2';
+    const name = deploymentName(endpointName, 12, new Date('2026-03-01T04:05:06Z'));
+    const endpoint = `${sm}:endpoint/${endpointName}`;
+    const config = `${sm}:endpoint-config/${name}`;
+    const need: [string, string][] = [
+      ['sagemaker:CreateModel', `${sm}:model/${name}`],
+      ['sagemaker:CreateEndpointConfig', config],
+      ['sagemaker:DescribeEndpoint', endpoint],
+      // CreateEndpoint and UpdateEndpoint are authorized against the endpoint and the config it gets.
+      ['sagemaker:CreateEndpoint', endpoint],
+      ['sagemaker:CreateEndpoint', config],
+      ['sagemaker:UpdateEndpoint', endpoint],
+      ['sagemaker:UpdateEndpoint', config],
+    ];
+    expect(need.filter(([action, arn]) => !allowsOn(policy, action, arn))).toEqual([]);
+    // Nothing of another endpoint's.
+    expect(allowsOn(policy, 'sagemaker:UpdateEndpoint', `${sm}:endpoint/other`)).toBe(false);
+    expect(allowsOn(policy, 'sagemaker:UpdateEndpoint', `${sm}:endpoint-config/other-v1-20260301040506`)).toBe(false);
   });
 
   it('fails for a command whose action the role lacks', () => {

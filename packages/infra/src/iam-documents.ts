@@ -265,7 +265,9 @@ export function deployerLambdaPolicy(input: {
       Sid: 'UpdateOwnEndpoint',
       Effect: 'Allow',
       Action: ['sagemaker:DescribeEndpoint', 'sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:AddTags'],
-      Resource: `${sm}:endpoint/${input.endpointName}`,
+      // SageMaker authorizes CreateEndpoint and UpdateEndpoint on the endpoint config too: the ones the
+      // deployer names `<endpoint>-v<version>-<stamp>` (deploymentName in @mailroute/aws).
+      Resource: [`${sm}:endpoint/${input.endpointName}`, `${sm}:endpoint-config/${input.endpointName}-*`],
     },
     {
       Sid: 'PassExecutionRoleToSageMaker',
