@@ -32,6 +32,8 @@ describe('parseStackConfig', () => {
     expect(config.retraining.enabled).toBe(false);
     expect(config.monitoring.logRetentionDays).toBe(30);
     expect(config.serving.initialInstanceCount).toBe(1);
+    // The API Lambda may run as long as API Gateway waits for it.
+    expect(config.serving.lambdaTimeoutSeconds).toBe(29);
     expect(config.network.azCount).toBe(2);
   });
 

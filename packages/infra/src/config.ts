@@ -58,7 +58,11 @@ export const StackConfigSchema = z
         /** S3 key (in the artifact bucket) of the model the endpoint starts with, before any approval. */
         bootstrapModelKey: z.string().min(1).default('models/bootstrap/'),
         lambdaMemoryMb: z.number().int().min(128).max(10240).default(1024),
-        lambdaTimeoutSeconds: z.number().int().min(1).max(29).default(15),
+        /**
+         * The API Lambda's timeout: API Gateway's integration timeout (29 s), which the handlers' limits
+         * assume (`/v1/quality` caps its reads to answer within it); less cuts such answers off early.
+         */
+        lambdaTimeoutSeconds: z.number().int().min(1).max(29).default(29),
         /** Expected API requests per month, for the cost estimate. */
         monthlyRequests: z.number().int().min(0).default(1_000_000),
       })

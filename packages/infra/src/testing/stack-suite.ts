@@ -131,6 +131,9 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(fn.environment.variables[API_LAMBDA_ENV.endpointName]).toBe(`mailroute-${stack}-classifier`);
       expect(fn.environment.variables[API_LAMBDA_ENV.tableName]).toBe(`mailroute-${stack}-predictions`);
       expect(fn.memorySize).toBe(config.serving.lambdaMemoryMb);
+      // Neither stack sets it: the default is the integration's timeout, what /v1/quality's limit assumes.
+      expect(fn.timeout).toBe(29);
+      expect(inputs('aws:apigatewayv2/integration:Integration').timeoutMilliseconds).toBe(fn.timeout * 1000);
       expect(fn.code).toEqual({ archive: '/opt/mailroute/dist/api' });
       expect(inputs(T.lambdaPermission, 'api-invoke').principal).toBe('apigateway.amazonaws.com');
       expect(outputs.apiUrl).toMatch(/^https:\/\//);
