@@ -31,6 +31,11 @@ export class ServingEndpoint extends pulumi.ComponentResource {
     const s = config.serving;
     const endpointName = physicalName(config, 'classifier');
     managedLogGroup(`${name}-logs`, `/aws/sagemaker/Endpoints/${endpointName}`, ctx, this);
+    // A changed imageTag, bootstrapModelKey, instanceType or initialInstanceCount replaces the bootstrap
+    // model and config, but the endpoint ignores `endpointConfigName` and keeps running on the old pair.
+    // Pulumi must not delete them under it: SageMaker needs an in-use config and its model (to scale, to
+    // replace an instance). Removed ones are left in the account (see the README's Teardown).
+    const inUseByEndpoint = { retainOnDelete: true };
     const model = new aws.sagemaker.Model(
       `${name}-bootstrap-model`,
       {
@@ -48,7 +53,7 @@ export class ServingEndpoint extends pulumi.ComponentResource {
         vpcConfig: { subnets: ctx.subnetIds, securityGroupIds: [ctx.securityGroupId] },
         tags: tagsWith(ctx, physicalName(config, 'bootstrap-model')),
       },
-      { parent: this },
+      { parent: this, ...inUseByEndpoint },
     );
     const endpointConfig = new aws.sagemaker.EndpointConfiguration(
       `${name}-bootstrap-config`,
@@ -59,7 +64,7 @@ export class ServingEndpoint extends pulumi.ComponentResource {
         ],
         tags: tagsWith(ctx, physicalName(config, 'bootstrap-config')),
       },
-      { parent: this },
+      { parent: this, ...inUseByEndpoint },
     );
     const endpoint = new aws.sagemaker.Endpoint(
       `${name}-endpoint`,

@@ -116,6 +116,8 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const endpoint = one('aws:sagemaker/endpoint:Endpoint');
       expect(endpoint.inputs.name).toBe(`mailroute-${stack}-classifier`);
       expect(endpoint.ignoreChanges).toEqual(['endpointConfigName']);
+      // A replaced bootstrap model or config stays in the account: the endpoint may still run on it.
+      for (const t of [T.sagemakerModel, T.endpointConfig]) expect(one(t).retainOnDelete, t).toBe(true);
       expect(inputs('aws:appautoscaling/target:Target')).toMatchObject({ minCapacity: config.serving.minInstances, maxCapacity: config.serving.maxInstances });
       expect(inputs('aws:appautoscaling/policy:Policy').targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType).toBe('SageMakerVariantInvocationsPerInstance');
     });
