@@ -3,7 +3,7 @@
  * `pulumi.all(...)` values; tests and the policy checks read the JSON they produce.
  */
 import { DYNAMO_TABLE_INDEXES, DYNAMO_TABLE_LAYOUT as L } from '@mailroute/aws/contracts';
-import { ENI_ACTIONS } from './policies/wildcard-allow-list.js';
+import { LAMBDA_ENI_ACTIONS, SAGEMAKER_ENI_ACTIONS } from './policies/wildcard-allow-list.js';
 
 export interface Statement {
   Sid?: string;
@@ -78,9 +78,12 @@ export function kmsKeyPolicy(input: { accountId: string; region: string }): Poli
   );
 }
 
-/** Network interfaces in the VPC: EC2 takes no resource-level ARNs for these (see the allow-list). */
-function vpcAccess(): Statement {
-  return { Sid: 'VpcNetworkInterfaces', Effect: 'Allow', Action: [...ENI_ACTIONS], Resource: '*' };
+/**
+ * Network interfaces in the VPC: EC2 takes no resource-level ARNs for these (see the allow-list). Lambda
+ * roles get AWSLambdaVPCAccessExecutionRole's actions, the SageMaker role SageMaker's longer list.
+ */
+function vpcAccess(actions: readonly string[]): Statement {
+  return { Sid: 'VpcNetworkInterfaces', Effect: 'Allow', Action: [...actions], Resource: '*' };
 }
 
 function metricsIn(namespace: string): Statement {
@@ -171,7 +174,7 @@ export function sagemakerExecutionPolicy(input: {
       Resource: [`${input.logGroupArnPrefix}*`],
     },
     metricsIn(input.metricNamespace),
-    vpcAccess(),
+    vpcAccess(SAGEMAKER_ENI_ACTIONS),
   );
 }
 
@@ -204,7 +207,7 @@ export function apiLambdaPolicy(input: {
     useKey(input.kmsKeyArn),
     logsTo([input.logGroupArn]),
     metricsIn(input.metricNamespace),
-    vpcAccess(),
+    vpcAccess(LAMBDA_ENI_ACTIONS),
   );
 }
 
@@ -227,7 +230,7 @@ export function qualityReporterPolicy(input: {
     },
     useKey(input.kmsKeyArn),
     logsTo([input.logGroupArn]),
-    vpcAccess(),
+    vpcAccess(LAMBDA_ENI_ACTIONS),
   );
 }
 
@@ -285,7 +288,7 @@ export function deployerLambdaPolicy(input: {
       Resource: input.kmsKeyArn,
     },
     logsTo([input.logGroupArn]),
-    vpcAccess(),
+    vpcAccess(LAMBDA_ENI_ACTIONS),
   );
 }
 

@@ -3,7 +3,7 @@ import { carveSubnets, privateSubnetPlan, vpcEndpointPlan } from './network-plan
 import { approvalEventPattern, artifactLifecycleRules, endpointScaling, sagemakerPrefixes } from './storage-plan.js';
 import { alarmSpecs, dashboardBody } from './monitoring-plan.js';
 import { physicalName, standardTags } from './naming.js';
-import { apiLambdaPolicy, deployerLambdaPolicy, kmsKeyPolicy, sagemakerExecutionPolicy, schedulerTargetPolicy, serviceTrustPolicy, tlsOnlyBucketPolicy } from './iam-documents.js';
+import { apiLambdaPolicy, deployerLambdaPolicy, kmsKeyPolicy, qualityReporterPolicy, sagemakerExecutionPolicy, schedulerTargetPolicy, serviceTrustPolicy, tlsOnlyBucketPolicy } from './iam-documents.js';
 import { parseStackConfig } from './config.js';
 
 const config = parseStackConfig({
@@ -131,6 +131,27 @@ describe('policy documents', () => {
     const dep = deployerLambdaPolicy({ accountId: '2', region: 'r', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'k', logGroupArn: 'lg', alarmArns: ['a'], deadLetterQueueArn: 'arn:dlq' });
     expect(dep.Statement.find((s) => s.Sid === 'FailedApprovalsToDeadLetterQueue')).toMatchObject({ Action: 'sqs:SendMessage', Resource: 'arn:dlq' });
     expect(dep.Statement.find((s) => s.Sid === 'PassExecutionRoleToSageMaker')).toMatchObject({ Resource: 'arn:role', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } });
+  });
+});
+
+describe('network interface permissions', () => {
+  const eniActions = (d: { Statement: { Sid?: string; Action: string | string[] }[] }) => [d.Statement.find((s) => s.Sid === 'VpcNetworkInterfaces')?.Action ?? []].flat().sort();
+  // AWSLambdaVPCAccessExecutionRole's EC2 actions, no more.
+  const lambdaVpcAccess = ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses'];
+  const sagemakerOnly = ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeDhcpOptions', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs'];
+
+  it('gives Lambda roles what AWSLambdaVPCAccessExecutionRole has, nothing of SageMaker’s', () => {
+    const lambdaPolicies = [
+      apiLambdaPolicy({ endpointArn: 'arn:ep', tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', metricNamespace: 'M', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' }),
+      qualityReporterPolicy({ tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' }),
+      deployerLambdaPolicy({ accountId: '2', region: 'r', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'k', logGroupArn: 'lg', alarmArns: ['a'], deadLetterQueueArn: 'arn:dlq' }),
+    ];
+    for (const d of lambdaPolicies) expect(eniActions(d)).toEqual(lambdaVpcAccess);
+  });
+
+  it('gives the SageMaker execution role SageMaker’s VPC actions', () => {
+    const d = sagemakerExecutionPolicy({ bucketArn: 'arn:aws:s3:::b', readPrefixes: ['data/'], writePrefixes: ['reports/'], kmsKeyArn: 'k', ecrRepositoryArn: 'r', logGroupArnPrefix: 'lg', metricNamespace: 'M' });
+    expect(eniActions(d)).toEqual(expect.arrayContaining([...lambdaVpcAccess, ...sagemakerOnly]));
   });
 });
 

@@ -2,19 +2,31 @@
  * The only actions an Allow statement may pair with `Resource: "*"`, each with AWS's reason. Any other
  * action on "*" fails the least-privilege policy.
  */
-/** Network interfaces in the VPC: EC2 takes no resource-level ARNs for these before the ENI exists. */
-export const ENI_ACTIONS: readonly string[] = [
+/**
+ * Network interfaces of a Lambda function in the VPC: exactly what AWS's managed
+ * AWSLambdaVPCAccessExecutionRole grants. EC2 takes no resource-level ARNs for these before the ENI exists.
+ */
+export const LAMBDA_ENI_ACTIONS: readonly string[] = [
   'ec2:CreateNetworkInterface',
-  'ec2:CreateNetworkInterfacePermission',
-  'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission',
   'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions',
   'ec2:DescribeSubnets',
-  'ec2:DescribeSecurityGroups',
+  'ec2:DeleteNetworkInterface',
   'ec2:AssignPrivateIpAddresses',
   'ec2:UnassignPrivateIpAddresses',
+];
+
+/**
+ * SageMaker's (training jobs and endpoint containers in the VPC): it also grants its service account use
+ * of the ENIs it creates and reads the VPC, its DHCP options and security groups. Only the SageMaker
+ * execution role gets these.
+ */
+export const SAGEMAKER_ENI_ACTIONS: readonly string[] = [
+  ...LAMBDA_ENI_ACTIONS,
+  'ec2:CreateNetworkInterfacePermission',
+  'ec2:DeleteNetworkInterfacePermission',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeDhcpOptions',
+  'ec2:DescribeSecurityGroups',
 ];
 
 export const WILDCARD_RESOURCE_ALLOW_LIST: ReadonlyArray<{ actions: readonly string[]; reason: string }> = [
@@ -23,8 +35,9 @@ export const WILDCARD_RESOURCE_ALLOW_LIST: ReadonlyArray<{ actions: readonly str
     reason: 'ECR issues registry-wide login tokens; the action has no resource-level permissions.',
   },
   {
-    actions: ENI_ACTIONS,
-    reason: 'Lambda and SageMaker attach network interfaces in the VPC; EC2 Describe* and ENI creation take no resource ARNs before the ENI exists.',
+    actions: SAGEMAKER_ENI_ACTIONS,
+    reason:
+      'Lambda (LAMBDA_ENI_ACTIONS) and SageMaker (all of these) attach network interfaces in the VPC; EC2 Describe* and ENI creation take no resource ARNs before the ENI exists.',
   },
   {
     actions: ['sagemaker:ListModelPackages'],

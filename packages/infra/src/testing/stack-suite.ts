@@ -141,6 +141,16 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(outputs.apiUrl).toMatch(/^https:\/\//);
     });
 
+    it('gives Lambda roles only the network-interface actions Lambda needs, the SageMaker role SageMaker’s', () => {
+      const eni = (policyName: string) => [policyStatements(inputs(T.rolePolicy, policyName).policy).find((s) => s.Sid === 'VpcNetworkInterfaces')?.Action].flat();
+      for (const name of ['api-handler-policy', 'quality-reporter-policy', 'deploy-on-approval-deployer-policy']) {
+        expect(eni(name), name).toContain('ec2:CreateNetworkInterface');
+        expect(eni(name), name).not.toContain('ec2:CreateNetworkInterfacePermission');
+        expect(eni(name), name).not.toContain('ec2:DescribeVpcs');
+      }
+      expect(eni('training-role-policy')).toContain('ec2:CreateNetworkInterfacePermission');
+    });
+
     it('DeployOnApproval: rule on approvals of this group, DLQ, deployer settings', () => {
       const pattern = JSON.parse(inputs('aws:cloudwatch/eventRule:EventRule', 'deploy-on-approval-rule').eventPattern);
       expect(pattern.detail).toEqual({ ModelPackageGroupName: [`mailroute-${stack}-email-classifier`], ModelApprovalStatus: ['Approved', 'Rejected'] });
