@@ -50,9 +50,9 @@ describe('storage and deployment plans', () => {
     expect(rules.find((r) => r.id === 'training-data-to-infrequent-access')?.filter).toEqual({ prefix: 'data/' });
   });
 
-  it('gives SageMaker no write access to training data', () => {
+  it('gives SageMaker no write access to training data or models (the champion pointer, registered artifacts)', () => {
     const p = sagemakerPrefixes();
-    expect(p.write).not.toContain('data/');
+    expect(p.write).toEqual(['reports/', 'training-output/']);
     expect(p.read).toContain('models/');
   });
 

@@ -39,10 +39,15 @@ export function artifactLifecycleRules(config: Pick<StackConfig, 'artifacts'>) {
   ];
 }
 
-/** SageMaker reads data and models and writes models, reports and job output; nothing else. */
+/**
+ * SageMaker reads data and models and writes reports and job output; nothing else. Its role is shared by
+ * training jobs and the endpoint, so it must not write `models/`: a job could overwrite the champion
+ * pointer or a registered artifact. Models reach `models/` through the registry (`register`), which runs
+ * with its caller's credentials.
+ */
 export function sagemakerPrefixes(): { read: string[]; write: string[] } {
   const p = ARTIFACT_PREFIXES;
-  return { read: [p.data, p.models], write: [p.models, p.reports, p.trainingOutput] };
+  return { read: [p.data, p.models], write: [p.reports, p.trainingOutput] };
 }
 
 /** The approval event of one model package group (EventBridge pattern). */

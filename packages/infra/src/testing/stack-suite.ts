@@ -89,7 +89,10 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const statements = policyStatements(inputs(T.rolePolicy, 'training-role-policy').policy);
       const read = statements.find((s) => s.Sid === 'ReadPrefixes')!;
       expect(inputs(T.logGroup, 'training-job-logs')).toMatchObject({ name: '/aws/sagemaker/TrainingJobs', retentionInDays: config.monitoring.logRetentionDays });
-      expect(read.Resource).toEqual([`arn:aws:mock:${config.region}:${config.accountId}:artifacts-bucket/data/*`, `arn:aws:mock:${config.region}:${config.accountId}:artifacts-bucket/models/*`]);
+      const bucket = `arn:aws:mock:${config.region}:${config.accountId}:artifacts-bucket`;
+      expect(read.Resource).toEqual([`${bucket}/data/*`, `${bucket}/models/*`]);
+      // Jobs write reports and their output, never models/ (the champion pointer, registered artifacts).
+      expect(statements.find((s) => s.Sid === 'WritePrefixes')!.Resource).toEqual([`${bucket}/reports/*`, `${bucket}/training-output/*`]);
     });
 
     it('FeedbackStorage: single table with GSIs, TTL, PITR and the CMK', () => {
