@@ -9,6 +9,7 @@ const minimal: StackConfigInput = {
   region: 'eu-central-1',
   deployRoleArn: 'arn:aws:iam::111111111111:role/deploy',
   costCentre: 'cc-1',
+  serving: { imageTag: '0.1.0' },
   api: { issuer: 'https://login.example.com', allowedClientIds: ['crm'] },
   monitoring: { alarmEmail: 'ops@example.com' },
 };
@@ -37,13 +38,22 @@ describe('parseStackConfig', () => {
     expect(config.network.azCount).toBe(2);
   });
 
+  it('requires a versioned serving image tag (the ECR repository is IMMUTABLE)', () => {
+    expect(() => parseStackConfig({ ...minimal, serving: {} })).toThrow('mailroute:serving.imageTag: required: the serving image tag in ECR');
+    expect(() => parseStackConfig({ ...minimal, serving: undefined })).toThrow('mailroute:serving: required: at least { imageTag: <version> }');
+    expect(() => parseStackConfig({ ...minimal, serving: { imageTag: 'latest' } })).toThrow(/mailroute:serving.imageTag: a version or commit, not a moving tag/);
+    expect(() => parseStackConfig({ ...minimal, serving: { imageTag: 'latest-dev' } })).toThrow(/serving.imageTag/);
+    expect(() => parseStackConfig({ ...minimal, serving: { imageTag: 'v1 beta' } })).toThrow(/serving.imageTag: an image tag/);
+    for (const tag of ['0.1.0', '1.0.0', 'git-3f2a9c1']) expect(parseStackConfig({ ...minimal, serving: { imageTag: tag } }).serving.imageTag).toBe(tag);
+  });
+
   it('refuses a deploy role in another account', () => {
     expect(() => parseStackConfig({ ...minimal, deployRoleArn: 'arn:aws:iam::999999999999:role/deploy' })).toThrow(/deployRoleArn: role is in account 999999999999/);
   });
 
   it('names each bad key', () => {
     try {
-      parseStackConfig({ ...minimal, accountId: '123', monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 10 }, serving: { minInstances: 3, maxInstances: 2 } });
+      parseStackConfig({ ...minimal, accountId: '123', monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 10 }, serving: { imageTag: '0.1.0', minInstances: 3, maxInstances: 2 } });
       expect.unreachable();
     } catch (error) {
       expect((error as { code: string }).code).toBe('STACK_CONFIG_INVALID');

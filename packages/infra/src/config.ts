@@ -45,10 +45,16 @@ export const StackConfigSchema = z
         if (problem) ctx.addIssue({ code: 'custom', path: ['cidr'], message: problem });
       })
       .prefault({}),
-    serving: z
-      .object({
-        /** The serving container in this stack's ECR repository. */
-        imageTag: z.string().min(1).default('latest'),
+    serving: z.object(
+      {
+        /**
+         * The serving container's tag in this stack's ECR repository: required, and a version or a commit,
+         * because the repository is IMMUTABLE (a moving tag such as `latest` can be pushed once only).
+         */
+        imageTag: z
+          .string({ error: (issue) => (issue.input === undefined ? 'required: the serving image tag in ECR, a version such as 0.1.0' : 'a string') })
+          .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag: letters, digits, _ . - (at most 128)')
+          .refine((tag) => !/^latest/i.test(tag), 'a version or commit, not a moving tag: the ECR repository is IMMUTABLE, so `latest...` can be pushed once only'),
         instanceType: z.string().startsWith('ml.').default('ml.c6i.large'),
         initialInstanceCount: z.number().int().min(1).default(1),
         minInstances: z.number().int().min(1).default(1),
@@ -65,8 +71,10 @@ export const StackConfigSchema = z
         lambdaTimeoutSeconds: z.number().int().min(1).max(29).default(29),
         /** Expected API requests per month, for the cost estimate. */
         monthlyRequests: z.number().int().min(0).default(1_000_000),
-      })
-      .prefault({}),
+      },
+      // Required for its imageTag; the other keys have defaults.
+      { error: (issue) => (issue.input === undefined ? 'required: at least { imageTag: <version> }' : 'an object') },
+    ),
     api: z.object({
       /** JWT issuer of the CRM's identity provider (OIDC discovery URL base). */
       issuer: z.string().url().startsWith('https://'),

@@ -14,7 +14,7 @@ const config = parseStackConfig({
   costCentre: 'cc-2',
   api: { issuer: 'https://login.example.com', allowedClientIds: ['crm'] },
   monitoring: { alarmEmail: 'ops@example.com', p99LatencyMs: 250 },
-  serving: { minInstances: 2, maxInstances: 4 },
+  serving: { imageTag: '0.1.0', minInstances: 2, maxInstances: 4 },
 });
 
 describe('network plan', () => {
