@@ -108,6 +108,18 @@ export class EndpointBusyError extends Error {
   }
 }
 
+/**
+ * S3 refused a read (403). Not taken for a missing object: without s3:ListBucket S3 answers 403 for a key
+ * that does not exist, but a 403 may as well hide an object that does; the message names the permission.
+ */
+export class S3AccessDeniedError extends Error {
+  readonly code = 'S3_ACCESS_DENIED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'S3AccessDeniedError';
+  }
+}
+
 export class AdapterConfigError extends Error {
   readonly code = 'AWS_CONFIG_INVALID';
   constructor(message: string, options?: { cause?: unknown }) {

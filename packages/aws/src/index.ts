@@ -23,5 +23,5 @@ export type { ApiLambdaConfig, AwsServingDeps } from './lambda/api-handler.js';
 export { createGatewayJwtAuth } from './lambda/gateway-auth.js';
 export { loadChampionTasks, loadModelTasks } from './lambda/champion-tasks.js';
 export { createQualityReporter, qualityMetricRecords, macroF1Scorer } from './quality/quality-report.js';
-export type { QualityReporterDeps } from './quality/quality-report.js';
-export { createQualityReporterHandlerFromEnv } from './quality/quality-handler.js';
+export type { QualityReporterDeps, NothingToMeasure } from './quality/quality-report.js';
+export { createQualityReporterHandlerFromEnv, measuredTasks } from './quality/quality-handler.js';

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
   DescribeModelPackageCommand,
@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import { checkManifest, newestApproved, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
 import { downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
+import { readObjectText } from './s3-objects.js';
 import {
   fromModelPackage,
   headlineMetrics,
@@ -224,14 +225,9 @@ export class S3SageMakerRegistry implements ModelRegistry {
   private async readChampionPointer(): Promise<z.infer<typeof ChampionSchema> | undefined> {
     const key = `${this.prefix}champion.json`;
     for (let attempt = 1; ; attempt++) {
-      let text: string;
-      try {
-        const out = await this.options.s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
-        text = (await out.Body?.transformToString()) ?? '';
-      } catch (error) {
-        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-        throw error;
-      }
+      // Missing (404): never set. A 403 fails naming s3:ListBucket, never taken for "never set".
+      const text = await readObjectText(this.options.s3, this.options.bucket, key);
+      if (text === undefined) return undefined;
       try {
         return ChampionSchema.parse(JSON.parse(text));
       } catch (cause) {

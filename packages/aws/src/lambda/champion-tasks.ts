@@ -1,20 +1,17 @@
-import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { classifierTasks, type ClassifierTask } from '@mailroute/model';
 import { RegistryArtifactError } from '../errors.js';
+import { readObjectText } from '../s3-objects.js';
 
 const TasksManifestSchema = z.looseObject({
   tasks: z.array(z.looseObject({ name: z.string(), labels: z.array(z.string()).min(1) })).min(1),
 });
 
+/** The object as JSON; `undefined` when it does not exist (404). A 403 fails (`S3_ACCESS_DENIED`), see readObjectText. */
 async function readJson(s3: S3Client, bucket: string, key: string): Promise<unknown | undefined> {
-  try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return JSON.parse((await out.Body?.transformToString()) ?? 'null');
-  } catch (error) {
-    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-    throw error;
-  }
+  const text = await readObjectText(s3, bucket, key);
+  return text === undefined ? undefined : JSON.parse(text || 'null');
 }
 
 /** The artifact directory the endpoint serves before the first approval (`<prefix>bootstrap/`). */
@@ -33,6 +30,21 @@ export async function loadChampionTasks(
   const pointer = (await readJson(s3, bucket, `${prefix}champion.json`)) as { id?: unknown } | undefined;
   const modelId = typeof pointer?.id === 'string' ? pointer.id : BOOTSTRAP_MODEL;
   return { modelId, tasks: await loadModelTasks(s3, bucket, prefix, modelId) };
+}
+
+/**
+ * Whether `modelId` is the bootstrap model the endpoint serves before the first approval: its directory's
+ * name, or the model id its manifest names (which the endpoint answers with and predictions record).
+ */
+export async function isBootstrapModel(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<boolean> {
+  if (modelId === BOOTSTRAP_MODEL) return true;
+  const manifest = (await readJson(s3, bucket, `${prefix}${BOOTSTRAP_MODEL}/manifest.json`)) as { modelId?: unknown } | undefined;
+  return manifest?.modelId === modelId;
+}
+
+/** Whether `<prefix>champion.json` exists (it does from the first approval on). */
+export async function hasChampionPointer(s3: S3Client, bucket: string, prefix: string): Promise<boolean> {
+  return (await readJson(s3, bucket, `${prefix}champion.json`)) !== undefined;
 }
 
 /** The task list of one model, from its manifest in S3 (`<prefix><modelId>/manifest.json`). */

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { AdapterConfigError } from '../errors.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { TaskInfo } from '@mailroute/serving';
+import { AdapterConfigError, RegistryArtifactError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
-import { loadChampionTasks, loadModelTasks } from '../lambda/champion-tasks.js';
+import { hasChampionPointer, isBootstrapModel, loadChampionTasks, loadModelTasks } from '../lambda/champion-tasks.js';
 import { defaultAwsServingDeps, type AwsServingDeps } from '../lambda/api-handler.js';
-import { createQualityReporter } from './quality-report.js';
+import { createQualityReporter, type NothingToMeasure } from './quality-report.js';
 import { QUALITY_ENV } from '../contracts.js';
 
 
@@ -32,14 +34,30 @@ export function createQualityReporterHandlerFromEnv(
   const config = parsed.data;
   return createQualityReporter({
     store: new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName }),
-    // The labels of the model that made most of the window's predictions; the champion pointer without any.
-    tasks: async (modelIds) =>
-      modelIds.length > 0
-        ? loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, modelIds[0])
-        : (await loadChampionTasks(deps.s3, config.artifactBucket, config.modelsPrefix)).tasks,
+    tasks: measuredTasks(deps.s3, config.artifactBucket, config.modelsPrefix),
     environment: config.environment,
     windowDays: config.windowDays,
     minFeedback: config.minFeedback,
     write,
   });
+}
+
+/**
+ * The labels of the model that made the window's newest prediction; the champion's without any. The
+ * bootstrap model (before the first approval) has no directory of its own id: nothing to measure yet, as
+ * the API Lambda falls back to the bootstrap manifest's tasks for it. Any other missing manifest fails.
+ */
+export function measuredTasks(s3: S3Client, bucket: string, prefix: string) {
+  return async (modelIds: string[]): Promise<readonly TaskInfo[] | NothingToMeasure> => {
+    if (modelIds.length === 0) return (await loadChampionTasks(s3, bucket, prefix)).tasks;
+    const [modelId] = modelIds;
+    try {
+      return await loadModelTasks(s3, bucket, prefix, modelId);
+    } catch (error) {
+      if (!(error instanceof RegistryArtifactError)) throw error;
+      if (await isBootstrapModel(s3, bucket, prefix, modelId)) return { nothingToMeasure: `the bootstrap model (${modelId}) serves: no model was approved yet` };
+      if (!(await hasChampionPointer(s3, bucket, prefix))) return { nothingToMeasure: `no champion yet (no ${prefix}champion.json) and ${modelId} has no manifest` };
+      throw error;
+    }
+  };
 }

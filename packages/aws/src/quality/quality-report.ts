@@ -40,13 +40,19 @@ export function qualityMetricRecords(quality: LiveQuality, environment: string, 
   return records;
 }
 
+/** What `tasks` answers when there is no model to measure yet (the bootstrap model serves, nothing was approved). */
+export interface NothingToMeasure {
+  nothingToMeasure: string;
+}
+
 export interface QualityReporterDeps {
   store: PredictionStore;
   /**
    * The tasks with their labels to score, given the id of the model measured: the one of the window's
    * newest prediction (the model that serves, not a pointer that may lag behind it); none for an empty window.
+   * Or why nothing is measured yet: the run then publishes nothing and succeeds.
    */
-  tasks: (modelIds: string[]) => Promise<readonly TaskInfo[]>;
+  tasks: (modelIds: string[]) => Promise<readonly TaskInfo[] | NothingToMeasure>;
   environment: string;
   /** Days of predictions (with their feedback) scored at each run. */
   windowDays: number;
@@ -59,7 +65,7 @@ export interface QualityReporterDeps {
 
 /** The daily quality reporter: live macro F1 per task from CRM feedback, as EMF metric lines. */
 export function createQualityReporter(deps: QualityReporterDeps) {
-  return async (): Promise<{ published: number; withFeedback: number }> => {
+  return async (): Promise<{ published: number; withFeedback: number; nothingToMeasure?: string }> => {
     const now = deps.now?.() ?? new Date();
     const window = { since: new Date(now.getTime() - deps.windowDays * 86_400_000).toISOString(), until: now.toISOString() };
     // The model serving now (that of the newest prediction) is the one measured: after a swap or a
@@ -70,7 +76,10 @@ export function createQualityReporter(deps: QualityReporterDeps) {
     // those are read (DynamoDB: the judged-by-day index, not the whole window).
     const judged = await deps.store.listPairs({ ...window, judgedOnly: true });
     const pairs = serving === undefined ? judged : judged.filter((p) => p.prediction.modelId === serving);
-    const quality = computeLiveQuality({ pairs, tasks: await deps.tasks(serving === undefined ? [] : [serving]), window, scorer: macroF1Scorer });
+    const tasks = await deps.tasks(serving === undefined ? [] : [serving]);
+    // No metric line: the alarm sees no data (not a failure), and the Lambda logs the result with its reason.
+    if ('nothingToMeasure' in tasks) return { published: 0, withFeedback: 0, nothingToMeasure: `nothing to measure yet: ${tasks.nothingToMeasure}` };
+    const quality = computeLiveQuality({ pairs, tasks, window, scorer: macroF1Scorer });
     const records = qualityMetricRecords(quality, deps.environment, now, deps.minFeedback);
     for (const record of records) deps.write(JSON.stringify(record));
     return { published: records.length, withFeedback: quality.withFeedback };
