@@ -1,4 +1,5 @@
 /** Errors of the AWS adapters: one small class per failure, each with a stable `code` and the `cause`. */
+import { RegistryError } from '@mailroute/model';
 import { ServingError } from '@mailroute/serving';
 
 /**
@@ -59,29 +60,18 @@ export class StoreRecordInvalidError extends Error {
   }
 }
 
-export class ModelVersionNotFoundError extends Error {
-  readonly code = 'REGISTRY_VERSION_NOT_FOUND';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ModelVersionNotFoundError';
-  }
-}
 
-export class RegistryArtifactError extends Error {
-  readonly code = 'REGISTRY_ARTIFACT_INVALID';
+/**
+ * An artifact (or a model's manifest in S3) that cannot be used: the model package's `RegistryError` with its
+ * code, so callers of either registry see the same codes; a class of its own for the Lambdas' fallbacks.
+ */
+export class RegistryArtifactError extends RegistryError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('REGISTRY_ARTIFACT_INVALID', message, options);
     this.name = 'RegistryArtifactError';
   }
 }
 
-export class RegistryStateError extends Error {
-  readonly code = 'REGISTRY_STATE_INVALID';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RegistryStateError';
-  }
-}
 
 export class DeployEventError extends Error {
   readonly code = 'DEPLOY_EVENT_INVALID';
@@ -128,10 +118,3 @@ export class AdapterConfigError extends Error {
   }
 }
 
-export class ModelVersionExistsError extends Error {
-  readonly code = 'REGISTRY_DUPLICATE';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ModelVersionExistsError';
-  }
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ManifestTestFactsSchema, measuredOnOfManifest, MODEL_STATUSES, type ModelStatus, type ModelVersion } from '@mailroute/model';
-import { RegistryArtifactError, RegistryStateError } from './errors.js';
+import { ManifestTestFactsSchema, measuredOnOfManifest, MODEL_STATUSES, RegistryError, type ModelStatus, type ModelVersion } from '@mailroute/model';
+import { RegistryArtifactError } from './errors.js';
 
 /**
  * The few manifest fields the registry records. Parsed loosely on purpose: the model package owns the
@@ -129,7 +129,7 @@ export function statusChangeMetadata(by: string | undefined, at: string, note: s
 
 export function toModelStatus(value: string | undefined): ModelStatus {
   const status = MODEL_STATUSES.find((s) => s === value);
-  if (!status) throw new RegistryStateError(`unknown model approval status ${value}`);
+  if (!status) throw new RegistryError('REGISTRY_INDEX_INVALID', `unknown model approval status ${value}`);
   return status;
 }
 
@@ -143,7 +143,7 @@ export function fromModelPackage(pkg: {
   const props = pkg.CustomerMetadataProperties ?? {};
   const raw = props[`${META}id`];
   const id = raw === undefined ? undefined : decodeMeta(raw);
-  if (!id) throw new RegistryStateError('model package lacks mailroute:id metadata (not registered by mailroute)');
+  if (!id) throw new RegistryError('REGISTRY_INDEX_INVALID', 'model package lacks mailroute:id metadata (not registered by mailroute)');
   const metrics: Record<string, number> = {};
   for (const [key, value] of Object.entries(props)) {
     if (key.startsWith(METRIC)) metrics[decodeMeta(key.slice(METRIC.length))] = Number(value);

@@ -2,51 +2,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import S3rver from 's3rver';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  CreateModelPackageCommand,
-  DescribeModelPackageCommand,
-  ListModelPackagesCommand,
-  SageMakerClient,
-  UpdateModelPackageCommand,
-} from '@aws-sdk/client-sagemaker';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
+import { fakeModelPackageGroup, startS3rver, testCredentials as credentials } from './test-support/fake-model-package-group.js';
 import { decodeMeta, encodeMeta, fromModelPackage, MAX_METRICS, newVersionId, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
 
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials });
 const sm = mockClient(sagemaker);
-type Out = never;
-
-/** An in-memory model package group behind the SageMaker mock. */
-function fakeGroup() {
-  const packages: { arn: string; version: number; status: string; created: Date; props: Record<string, string>; input: unknown }[] = [];
-  sm.on(CreateModelPackageCommand).callsFake((input) => {
-    const version = packages.length + 1;
-    const arn = `arn:aws:sagemaker:eu-central-1:111111111111:model-package/${input.ModelPackageGroupName}/${version}`;
-    packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(Date.UTC(2026, 10, version)), props: { ...input.CustomerMetadataProperties }, input });
-    return { ModelPackageArn: arn } as Out;
-  });
-  sm.on(DescribeModelPackageCommand).callsFake((input) => {
-    const p = packages.find((x) => x.arn === input.ModelPackageName);
-    if (!p) throw new Error('ValidationException');
-    return { ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, CustomerMetadataProperties: p.props } as Out;
-  });
-  sm.on(ListModelPackagesCommand).callsFake(() => ({ ModelPackageSummaryList: [...packages].reverse().map((p) => ({ ModelPackageArn: p.arn })) }) as Out);
-  sm.on(UpdateModelPackageCommand).callsFake((input) => {
-    const p = packages.find((x) => x.arn === input.ModelPackageArn)!;
-    p.status = input.ModelApprovalStatus;
-    Object.assign(p.props, input.CustomerMetadataProperties);
-    for (const key of input.CustomerMetadataPropertiesToRemove ?? []) delete p.props[key];
-    return { ModelPackageArn: p.arn } as Out;
-  });
-  return packages;
-}
+const fakeGroup = () => fakeModelPackageGroup(sm);
 
 describe('S3SageMakerRegistry against s3rver', () => {
-  let server: S3rver;
+  let closeS3: () => Promise<void>;
   let root: string;
   let s3: S3Client;
   let registry: S3SageMakerRegistry;
@@ -56,11 +24,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-aws-'));
-    server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: path.join(root, 's3'), configureBuckets: [{ name: 'artifacts' }] });
-    const { port } = await server.run();
-    s3 = new S3Client({ region: 'eu-central-1', endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, credentials,
-      // s3rver does not understand the aws-chunked trailing checksums the SDK sends for streams by default.
-      requestChecksumCalculation: 'WHEN_REQUIRED' });
+    ({ s3, close: closeS3 } = await startS3rver(root));
     artifact = path.join(root, 'artifact');
     await mkdir(path.join(artifact, 'reports'), { recursive: true });
     await writeFile(path.join(artifact, 'manifest.json'), JSON.stringify({ family: 'ngram-bag', tasks: [{ name: 'area' }, { name: 'queue' }], dataHash: 'sha256:abc' }));
@@ -69,8 +33,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
     await writeFile(path.join(artifact, 'reports', 'report.md'), '# report');
   });
   afterAll(async () => {
-    s3?.destroy();
-    await server?.close();
+    await closeS3?.();
     await rm(root, { recursive: true, force: true });
   });
   beforeEach(() => {
@@ -127,7 +90,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
   it('falls back to the newest Approved version without a champion pointer; refuses bad promotions', async () => {
     const a = await registry.register(artifact);
     const b = await registry.register(artifact);
-    await expect(registry.setChampion(a.id)).rejects.toMatchObject({ code: 'REGISTRY_STATE_INVALID' });
+    await expect(registry.setChampion(a.id)).rejects.toMatchObject({ code: 'REGISTRY_NOT_APPROVED' });
     packages[0].status = 'Approved';
     packages[1].status = 'Approved';
     expect((await registry.champion())?.id).toBe(b.id);
@@ -158,13 +121,13 @@ describe('S3SageMakerRegistry against s3rver', () => {
 
   it('reads an unreadable champion pointer again, then reports it with a code', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/champion.json`, Body: '' }));
-    await expect(registry.champion()).rejects.toMatchObject({ code: 'REGISTRY_STATE_INVALID', message: expect.stringContaining('champion.json is not a champion pointer') });
+    await expect(registry.champion()).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining('champion.json is not a champion pointer') });
   });
 
   it('keeps a rejection unless approval is forced; the decision note does not replace the registration note', async () => {
     const a = await registry.register(artifact, { note: 'monthly retrain' });
     await registry.reject(a.id, { by: 'bob', note: 'queue too weak' });
-    await expect(registry.approve(a.id, { by: 'carol' })).rejects.toMatchObject({ code: 'REGISTRY_STATE_INVALID', message: expect.stringContaining('was rejected by bob') });
+    await expect(registry.approve(a.id, { by: 'carol' })).rejects.toMatchObject({ code: 'REGISTRY_REJECTED', message: expect.stringContaining('was rejected by bob') });
     expect((await registry.get(a.id)).status).toBe('Rejected');
     const forced = await registry.approve(a.id, { by: 'carol', force: true });
     expect(forced).toMatchObject({ status: 'Approved', statusChangedBy: 'carol', note: 'monthly retrain' });
@@ -185,7 +148,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('reports unknown ids and bad artifacts with coded errors', async () => {
-    await expect(registry.get('nope')).rejects.toMatchObject({ code: 'REGISTRY_VERSION_NOT_FOUND' });
+    await expect(registry.get('nope')).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
     const empty = await mkdtemp(path.join(root, 'empty-'));
     await expect(registry.register(empty)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });
     await writeFile(path.join(empty, 'manifest.json'), JSON.stringify({ tasks: [] }));

@@ -10,7 +10,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { z } from 'zod';
-import { checkManifest, newestApproved, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
+import { checkManifest, newestApproved, RegistryError, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
 import { downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
 import { readObjectText } from './s3-objects.js';
 import {
@@ -21,7 +21,7 @@ import {
   summarizeManifest,
   toCustomerMetadata,
 } from './registry-metadata.js';
-import { ModelVersionExistsError, ModelVersionNotFoundError, RegistryArtifactError, RegistryStateError } from './errors.js';
+import { RegistryArtifactError } from './errors.js';
 
 export interface S3SageMakerRegistryOptions {
   s3: S3Client;
@@ -69,7 +69,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
     const metrics = Object.keys(manifestMetrics).length > 0 ? manifestMetrics : headlineMetrics(await readJson(path.join(artifactDir, 'metrics.json'), false));
     // The manifest's modelId is the version id (as in the local registry); older artifacts get one.
     const id = modelId ?? newVersionId(manifest.family, this.now(), this.randomSuffix());
-    if ((await this.list()).some((v) => v.id === id)) throw new ModelVersionExistsError(`model "${id}" is already registered`);
+    if ((await this.list()).some((v) => v.id === id)) throw new RegistryError('REGISTRY_DUPLICATE', `model "${id}" is already registered`);
     // Files first, model package last: the package is the commit point, so a failed upload leaves
     // only unreferenced objects (the bucket's lifecycle rule cleans them), never a broken version.
     const manifestSha256 = sha256(await readFile(path.join(artifactDir, 'manifest.json')));
@@ -95,7 +95,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
         },
       }),
     );
-    if (!created.ModelPackageArn) throw new RegistryStateError('CreateModelPackage returned no ARN');
+    if (!created.ModelPackageArn) throw new RegistryError('REGISTRY_INDEX_INVALID', 'CreateModelPackage returned no ARN');
     return this.describe(created.ModelPackageArn);
   }
 
@@ -112,7 +112,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
   async approve(id: string, options: StatusChangeOptions & { promote?: boolean; force?: boolean } = {}): Promise<ModelVersion> {
     const current = await this.get(id);
     if (current.status === 'Rejected' && !options.force) {
-      throw new RegistryStateError(`${id} was rejected${current.statusChangedBy ? ` by ${current.statusChangedBy}` : ''}; approving it undoes that decision: pass force to do so`);
+      throw new RegistryError('REGISTRY_REJECTED', `${id} was rejected${current.statusChangedBy ? ` by ${current.statusChangedBy}` : ''}; approving it undoes that decision: pass force to do so`);
     }
     // Approving an Approved version again keeps the first decision on record (and sends no new event).
     const updated = current.status === 'Approved' ? current : await this.setStatus(id, 'Approved', options);
@@ -137,7 +137,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
 
   async setChampion(id: string): Promise<void> {
     const version = await this.get(id);
-    if (version.status !== 'Approved') throw new RegistryStateError(`${id} is ${version.status}; only an Approved version can be champion`);
+    if (version.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `${id} is ${version.status}; only an Approved version can be champion`);
     await this.writeChampionPointer(id);
   }
 
@@ -190,7 +190,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
       const version = await this.describe(arn);
       if (version.id === id) return { arn, version };
     }
-    throw new ModelVersionNotFoundError(`no model version ${id} in ${this.options.modelPackageGroupName}`);
+    throw new RegistryError('REGISTRY_NOT_FOUND', `no model version ${id} in ${this.options.modelPackageGroupName}`);
   }
 
   private async describe(arn: string): Promise<ModelVersion> {
@@ -231,7 +231,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
       try {
         return ChampionSchema.parse(JSON.parse(text));
       } catch (cause) {
-        if (attempt >= 3) throw new RegistryStateError(`s3://${this.options.bucket}/${key} is not a champion pointer ({ "id": ... }); set the champion again`, { cause });
+        if (attempt >= 3) throw new RegistryError('REGISTRY_INDEX_INVALID', `s3://${this.options.bucket}/${key} is not a champion pointer ({ "id": ... }); set the champion again`, { cause });
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }

@@ -1,0 +1,108 @@
+// The ModelRegistry contract both registries keep: the same calls refused with the same RegistryError codes.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createLocalRegistry, RegistryError, type ModelRegistry } from '@mailroute/model';
+import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
+import { fakeModelPackageGroup, startS3rver, testCredentials } from './test-support/fake-model-package-group.js';
+
+const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials: testCredentials });
+const sm = mockClient(sagemaker);
+
+let root: string;
+let s3: S3Client;
+let closeS3: () => Promise<void>;
+let counter = 0;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-registry-contract-'));
+  ({ s3, close: closeS3 } = await startS3rver(root));
+});
+afterAll(async () => {
+  await closeS3?.();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function artifact(modelId: string): Promise<string> {
+  const dir = path.join(root, `artifact-${++counter}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'sha256:abc' }));
+  await writeFile(path.join(dir, 'model.onnx'), Buffer.from([1, 2, 3]));
+  return dir;
+}
+
+const registries: [string, () => ModelRegistry][] = [
+  ['LocalModelRegistry', () => createLocalRegistry({ home: path.join(root, `home-${++counter}`) })],
+  [
+    'S3SageMakerRegistry',
+    () => {
+      sm.reset();
+      fakeModelPackageGroup(sm);
+      counter += 1;
+      return new S3SageMakerRegistry({
+        s3,
+        sagemaker,
+        bucket: 'artifacts',
+        prefix: `contract-${counter}/`,
+        modelPackageGroupName: 'mailroute-dev',
+        inferenceImage: '111111111111.dkr.ecr.eu-central-1.amazonaws.com/mailroute-serving:1',
+        cacheDir: path.join(root, `cache-${counter}`),
+      });
+    },
+  ],
+];
+
+describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
+  let registry: ModelRegistry;
+  beforeEach(() => {
+    registry = create();
+  });
+
+  const isRegistryError = async (p: Promise<unknown>, code: string) => {
+    const error = await p.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error).toMatchObject({ code });
+  };
+
+  it('an unknown id is REGISTRY_NOT_FOUND', async () => {
+    await isRegistryError(registry.get('nope'), 'REGISTRY_NOT_FOUND');
+    await isRegistryError(registry.approve('nope'), 'REGISTRY_NOT_FOUND');
+  });
+
+  it('a model id twice is REGISTRY_DUPLICATE; a directory without a manifest REGISTRY_ARTIFACT_INVALID', async () => {
+    await registry.register(await artifact('m-1'));
+    await isRegistryError(registry.register(await artifact('m-1')), 'REGISTRY_DUPLICATE');
+    const empty = path.join(root, `empty-${++counter}`);
+    await mkdir(empty);
+    await isRegistryError(registry.register(empty), 'REGISTRY_ARTIFACT_INVALID');
+  });
+
+  it('a pending version cannot be champion: REGISTRY_NOT_APPROVED', async () => {
+    const v = await registry.register(await artifact('m-1'));
+    expect(v.status).toBe('PendingManualApproval');
+    await isRegistryError(registry.setChampion(v.id), 'REGISTRY_NOT_APPROVED');
+  });
+
+  it('a rejected version is approved only with force (REGISTRY_REJECTED without)', async () => {
+    const v = await registry.register(await artifact('m-1'));
+    await registry.reject(v.id, { by: 'bob' });
+    await isRegistryError(registry.approve(v.id), 'REGISTRY_REJECTED');
+    expect((await registry.approve(v.id, { force: true })).status).toBe('Approved');
+    expect((await registry.champion())?.id).toBe(v.id);
+  });
+
+  it('approve makes the champion; rejecting it hands over to the newest other Approved version, then to none', async () => {
+    const a = await registry.register(await artifact('m-a'));
+    const b = await registry.register(await artifact('m-b'));
+    await registry.approve(a.id);
+    await registry.approve(b.id);
+    expect((await registry.champion())?.id).toBe(b.id);
+    await registry.reject(b.id);
+    expect((await registry.champion())?.id).toBe(a.id);
+    await registry.reject(a.id);
+    expect(await registry.champion()).toBeUndefined();
+  });
+});
