@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { RegistryArtifactError } from './errors.js';
 
 /** Every file under `dir`, as paths relative to it with forward slashes, sorted. */
@@ -19,9 +19,11 @@ export async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Uploads a directory under `s3://bucket/prefix` (prefix ends with `/`); returns the keys written. */
-export async function uploadDirectory(s3: S3Client, bucket: string, prefix: string, dir: string): Promise<string[]> {
-  const keys: string[] = [];
+/**
+ * Uploads a directory under `s3://bucket/prefix` (prefix ends with `/`); returns the keys written. `keys`
+ * collects them as they are written, so a caller can delete what a failed upload left.
+ */
+export async function uploadDirectory(s3: S3Client, bucket: string, prefix: string, dir: string, keys: string[] = []): Promise<string[]> {
   for (const rel of await listFiles(dir)) {
     const file = path.join(dir, rel);
     const { size } = await stat(file);
@@ -32,6 +34,15 @@ export async function uploadDirectory(s3: S3Client, bucket: string, prefix: stri
     keys.push(key);
   }
   return keys;
+}
+
+/** Deletes the keys one by one (an artifact is a few files); returns those that could not be deleted. */
+export async function deleteKeys(s3: S3Client, bucket: string, keys: readonly string[]): Promise<string[]> {
+  const left: string[] = [];
+  for (const key of keys) {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => left.push(key));
+  }
+  return left;
 }
 
 /** Keys under a prefix, all pages. */

@@ -3,8 +3,9 @@ import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateModelPackageCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
+import { listKeys } from './s3-artifacts.js';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 import { fakeModelPackageGroup, startS3rver, testCredentials as credentials } from './test-support/fake-model-package-group.js';
 import { decodeMeta, encodeMeta, fromModelPackage, MAX_METRICS, newVersionId, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
@@ -67,7 +68,9 @@ describe('S3SageMakerRegistry against s3rver', () => {
     const b = await registry.register(artifact);
     expect(await registry.champion()).toBeUndefined();
     await registry.approve(a.id, { by: 'lead@example.com' });
-    await registry.approve(b.id, { promote: false });
+    // The deployer deploys every approval: an approval that would leave the pointer behind is refused, unchanged.
+    await expect(registry.approve(b.id, { promote: false })).rejects.toMatchObject({ code: 'REGISTRY_NOT_SUPPORTED', message: expect.stringContaining('the endpoint serves the version approved last') });
+    expect((await registry.get(b.id)).status).toBe('PendingManualApproval');
     expect((await registry.champion())?.id).toBe(a.id);
     expect((await registry.get(a.id)).statusChangedBy).toBe('lead@example.com');
     const dir = await registry.artifactDir(a.id);
@@ -94,11 +97,13 @@ describe('S3SageMakerRegistry against s3rver', () => {
     packages[0].status = 'Approved';
     packages[1].status = 'Approved';
     expect((await registry.champion())?.id).toBe(b.id);
-    await registry.setChampion(a.id);
-    expect((await registry.champion())?.id).toBe(a.id);
+    // The endpoint serves b (approved last): a pointer moved to a would not move it.
+    await expect(registry.setChampion(a.id)).rejects.toMatchObject({ code: 'REGISTRY_NOT_SUPPORTED', message: expect.stringContaining('reject the Approved versions newer than it') });
+    await registry.setChampion(b.id);
+    expect((await registry.champion())?.id).toBe(b.id);
     expect((await registry.reject(b.id)).status).toBe('Rejected');
     expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([[2, 'Rejected'], [1, 'Approved']]);
-    expect((await registry.champion())?.id).toBe(a.id); // b was not the champion
+    expect((await registry.champion())?.id).toBe(a.id); // as the deployer rolls back
     // Rejecting the champion with no other Approved version leaves no champion.
     await registry.reject(a.id);
     expect(await registry.champion()).toBeUndefined();
@@ -114,9 +119,41 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect((await registry.champion())?.id).toBe(c.id);
     await registry.reject(c.id, { note: 'misroutes complaints' });
     expect((await registry.champion())?.id).toBe(b.id);
-    // The pointer names it, so a later approval without promotion does not move the champion.
-    await registry.approve(c.id, { force: true, promote: false });
+    // Approving the champion again changes nothing; approving again an older Approved version (no event,
+    // nothing deployed) is refused; approving the rejected one again deploys it, so it is the champion.
+    expect((await registry.approve(b.id)).status).toBe('Approved');
+    await expect(registry.approve(a.id)).rejects.toMatchObject({ code: 'REGISTRY_NOT_SUPPORTED' });
     expect((await registry.champion())?.id).toBe(b.id);
+    await registry.approve(c.id, { force: true });
+    expect((await registry.champion())?.id).toBe(c.id);
+  });
+
+  it('writes the champion pointer before the status change that deploys, and puts it back when that change fails', async () => {
+    const a = await registry.register(artifact);
+    const b = await registry.register(artifact);
+    await registry.approve(a.id);
+    const pointerAtUpdate: unknown[] = [];
+    const update = sm.commandCalls(UpdateModelPackageCommand).length;
+    sm.on(UpdateModelPackageCommand).callsFake(async (input) => {
+      const out = await s3.send(new GetObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/champion.json` }));
+      pointerAtUpdate.push(JSON.parse(await out.Body!.transformToString()).id);
+      if (input.ModelApprovalStatus === 'Approved') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      packages.find((p) => p.arn === input.ModelPackageArn)!.status = input.ModelApprovalStatus!;
+      return {};
+    });
+    await expect(registry.approve(b.id)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(pointerAtUpdate).toEqual([b.id]); // already pointing at b when the deploying change was sent
+    expect(sm.commandCalls(UpdateModelPackageCommand)).toHaveLength(update + 1);
+    expect((await registry.champion())?.id).toBe(a.id); // put back: b is not Approved
+    expect((await registry.get(b.id)).status).toBe('PendingManualApproval');
+    await registry.reject(a.id);
+    expect(pointerAtUpdate.at(-1)).toBe(null); // rejecting the champion: the pointer moves first too
+  });
+
+  it('deletes the uploaded files when CreateModelPackage fails', async () => {
+    sm.on(CreateModelPackageCommand).rejects(Object.assign(new Error('ResourceLimitExceeded'), { name: 'ResourceLimitExceeded' }));
+    await expect(registry.register(artifact)).rejects.toMatchObject({ name: 'ResourceLimitExceeded' });
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual([]);
   });
 
   it('reads an unreadable champion pointer again, then reports it with a code', async () => {

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { z } from 'zod';
 import { checkManifest, newestApproved, RegistryError, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
-import { downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
+import { deleteKeys, downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
 import { readObjectText } from './s3-objects.js';
 import {
   fromModelPackage,
@@ -70,11 +70,11 @@ export class S3SageMakerRegistry implements ModelRegistry {
     // The manifest's modelId is the version id (as in the local registry); older artifacts get one.
     const id = modelId ?? newVersionId(manifest.family, this.now(), this.randomSuffix());
     if ((await this.list()).some((v) => v.id === id)) throw new RegistryError('REGISTRY_DUPLICATE', `model "${id}" is already registered`);
-    // Files first, model package last: the package is the commit point, so a failed upload leaves
-    // only unreferenced objects (the bucket's lifecycle rule cleans them), never a broken version.
+    // Files first, model package last: the package is the commit point, so a failure never leaves a
+    // broken version. What was uploaded is then deleted (best effort: no lifecycle rule cleans it; an object
+    // left behind is referenced by nothing, and a later registration of this id writes over it).
     const manifestSha256 = sha256(await readFile(path.join(artifactDir, 'manifest.json')));
-    await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir);
-    const created = await this.options.sagemaker.send(
+    const created = await this.uploadThenCreate(artifactDir, id, () => this.options.sagemaker.send(
       new CreateModelPackageCommand({
         ModelPackageGroupName: this.options.modelPackageGroupName,
         ModelPackageDescription: `mailroute ${id}`,
@@ -94,9 +94,21 @@ export class S3SageMakerRegistry implements ModelRegistry {
           SupportedResponseMIMETypes: ['application/json'],
         },
       }),
-    );
+    ));
     if (!created.ModelPackageArn) throw new RegistryError('REGISTRY_INDEX_INVALID', 'CreateModelPackage returned no ARN');
     return this.describe(created.ModelPackageArn);
+  }
+
+  /** Uploads the artifact, then `create`s its package; when either fails, deletes the objects it uploaded. */
+  private async uploadThenCreate<T>(artifactDir: string, id: string, create: () => Promise<T>): Promise<T> {
+    const uploaded: string[] = [];
+    try {
+      await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir, uploaded);
+      return await create();
+    } catch (error) {
+      await deleteKeys(this.options.s3, this.options.bucket, uploaded);
+      throw error;
+    }
   }
 
   async list(): Promise<ModelVersion[]> {
@@ -109,24 +121,56 @@ export class S3SageMakerRegistry implements ModelRegistry {
     return (await this.find(id)).version;
   }
 
+  /**
+   * Approves `id`, which the deployer then puts on the endpoint (every approval deploys). So the champion
+   * pointer always follows: `promote: false` is refused (the endpoint would change and the pointer not), and
+   * so is approving again a version that is Approved already but not the champion (no event, nothing
+   * deployed). The pointer is written first, the status (which deploys) last; a failed status change puts
+   * the previous pointer back.
+   */
   async approve(id: string, options: StatusChangeOptions & { promote?: boolean; force?: boolean } = {}): Promise<ModelVersion> {
+    if (options.promote === false) throw notSupported(`approve ${id} without promoting it`);
     const current = await this.get(id);
     if (current.status === 'Rejected' && !options.force) {
       throw new RegistryError('REGISTRY_REJECTED', `${id} was rejected${current.statusChangedBy ? ` by ${current.statusChangedBy}` : ''}; approving it undoes that decision: pass force to do so`);
     }
-    // Approving an Approved version again keeps the first decision on record (and sends no new event).
-    const updated = current.status === 'Approved' ? current : await this.setStatus(id, 'Approved', options);
-    if (options.promote !== false) await this.setChampion(id);
-    return updated;
+    const champion = await this.champion();
+    if (current.status === 'Approved') {
+      // Approving an Approved version again keeps the first decision on record and sends no new event.
+      if (champion?.id !== id) throw notSupported(`make ${id}, Approved already, the champion again`);
+      await this.writeChampionPointer(id);
+      return current;
+    }
+    return this.pointerFirst(id, champion?.id ?? null, () => this.setStatus(id, 'Approved', options));
   }
 
+  /** Rejecting the champion hands the pointer to the newest other Approved version, as the deployer rolls the endpoint back to it. */
   async reject(id: string, options: StatusChangeOptions = {}): Promise<ModelVersion> {
-    const wasChampion = (await this.champion())?.id === id;
-    const rejected = await this.setStatus(id, 'Rejected', options);
-    // A rejected model cannot stay champion: the newest other Approved version takes over (a
-    // rollback), or the pointer says "none".
-    if (wasChampion) await this.writeChampionPointer(newestApproved(await this.list())?.id ?? null);
-    return rejected;
+    const champion = (await this.champion())?.id ?? null;
+    if (champion !== id) return this.setStatus(id, 'Rejected', options);
+    const next = newestApproved((await this.list()).filter((v) => v.id !== id))?.id ?? null;
+    return this.pointerFirst(next, id, () => this.setStatus(id, 'Rejected', options));
+  }
+
+  /**
+   * Writes the pointer, then changes the status (which sends the event the deployer acts on). When the
+   * status change fails the previous pointer is put back, so the pointer never names a version the
+   * endpoint will not serve; when that fails too, the error says what to fix.
+   */
+  private async pointerFirst(next: string | null, previous: string | null, change: () => Promise<ModelVersion>): Promise<ModelVersion> {
+    await this.writeChampionPointer(next);
+    try {
+      return await change();
+    } catch (error) {
+      await this.writeChampionPointer(previous).catch((restore: unknown) => {
+        throw new RegistryError(
+          'REGISTRY_INDEX_INVALID',
+          `the status change failed (${String(error)}) and ${this.prefix}champion.json, already set to ${next}, could not be set back to ${previous} (${String(restore)}): write {"id": ${JSON.stringify(previous)}} to it`,
+          { cause: error },
+        );
+      });
+      throw error;
+    }
   }
 
   async champion(): Promise<ModelVersion | undefined> {
@@ -135,9 +179,14 @@ export class S3SageMakerRegistry implements ModelRegistry {
     return (await this.list()).find((v) => v.status === 'Approved');
   }
 
+  /**
+   * Only the champion itself (the pointer is written again): the endpoint serves what was approved last,
+   * and a pointer moved elsewhere would not move it.
+   */
   async setChampion(id: string): Promise<void> {
     const version = await this.get(id);
     if (version.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `${id} is ${version.status}; only an Approved version can be champion`);
+    if ((await this.champion())?.id !== id) throw notSupported(`make ${id} the champion`);
     await this.writeChampionPointer(id);
   }
 
@@ -236,6 +285,19 @@ export class S3SageMakerRegistry implements ModelRegistry {
       }
     }
   }
+}
+
+/**
+ * What cannot be done on AWS, and what can: the deployer puts every version on the endpoint when it becomes
+ * Approved, and on the rejection of the version serving rolls back to the newest other Approved one.
+ */
+function notSupported(what: string): RegistryError {
+  return new RegistryError(
+    'REGISTRY_NOT_SUPPORTED',
+    `cannot ${what} on AWS: the endpoint serves the version approved last (the deployer deploys every approval), ` +
+      'and champion.json follows it. To serve an older version: reject the Approved versions newer than it (rejecting ' +
+      'the one serving rolls the endpoint back to the newest other Approved version), or, if it was rejected, approve it again with force',
+  );
 }
 
 async function readJson(file: string, required: boolean): Promise<unknown> {

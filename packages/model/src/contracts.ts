@@ -71,6 +71,8 @@ export interface ModelRegistry {
   /**
    * Approve also makes the version the champion unless `{ promote: false }`. A Rejected version is
    * approved only with `{ force: true }` (a rejection is a person's decision; undoing it must be meant).
+   * A registry whose champion is what a deployment serves (AWS: every approval deploys) refuses
+   * `promote: false`, and a `setChampion` it cannot make true, with `REGISTRY_NOT_SUPPORTED`.
    */
   approve(id: string, options?: StatusChangeOptions & { promote?: boolean; force?: boolean }): Promise<ModelVersion>;
   /**

@@ -8,7 +8,9 @@ export type RegistryErrorCode =
   | 'REGISTRY_INDEX_MISSING'
   | 'REGISTRY_LOCK_TIMEOUT'
   | 'REGISTRY_NOT_APPROVED'
-  | 'REGISTRY_REJECTED';
+  | 'REGISTRY_REJECTED'
+  /** A registry whose champion follows something else (on AWS: the deployer, on each approval) refuses a call it cannot honour. */
+  | 'REGISTRY_NOT_SUPPORTED';
 
 /** A registry operation that cannot be done; `code` is stable. */
 export class RegistryError extends Error {
