@@ -118,7 +118,13 @@ export function planPackageDeployment(input: { pkg: ApprovedPackage; current: Cu
   const { pkg, current } = input;
   // The event may arrive late: trust the package's current status, not the event's.
   if (pkg.status !== 'Approved') return { action: 'skip', reason: `package is now ${pkg.status}` };
+  const name = deploymentName(config.endpointName, pkg.version, input.now);
   if (current && BUSY.includes(current.status)) {
+    // This event's own update in progress (a redelivery, a Lambda retry): DescribeEndpoint still names the
+    // old config and the new one as pending (or as the config of an endpoint being created). Done, not busy.
+    if (current.pendingConfigName === name || (current.status === 'Creating' && current.endpointConfigName === name)) {
+      return { action: 'skip', reason: `endpoint ${config.endpointName} is already ${current.status === 'Creating' ? 'being created with' : 'rolling out'} ${name}` };
+    }
     throw new EndpointBusyError(`endpoint ${config.endpointName} is ${current.status}; retry later`);
   }
   // Another Approved event for the version already serving (a re-approval, a repeated event) deploys
@@ -127,7 +133,6 @@ export function planPackageDeployment(input: { pkg: ApprovedPackage; current: Cu
   if (servedVersion(current?.endpointConfigName) === pkg.version) {
     return { action: 'skip', reason: `endpoint ${config.endpointName} already serves version ${pkg.version} (${current?.endpointConfigName})` };
   }
-  const name = deploymentName(config.endpointName, pkg.version, input.now);
   const tags = [
     { Key: 'mailroute:model-package', Value: pkg.arn },
     { Key: 'service', Value: 'mailroute' },

@@ -65,6 +65,24 @@ describe('createDeployerHandler', () => {
     expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
   });
 
+  it('skips (succeeds) when redelivered or retried during its own update: DescribeEndpoint names the new config as pending', async () => {
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointStatus: 'Updating',
+      EndpointConfigName: 'old',
+      PendingDeploymentSummary: { EndpointConfigName: 'mailroute-prod-v7-20261129101500' },
+    } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toEqual({
+      deployed: false,
+      reason: 'endpoint mailroute-prod is already rolling out mailroute-prod-v7-20261129101500',
+    });
+    expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+    // Another event's update (another version, or this version approved at another time) is still busy.
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'Updating', EndpointConfigName: 'old', PendingDeploymentSummary: { EndpointConfigName: 'mailroute-prod-v7-20261129090000' } } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(event)).rejects.toMatchObject({ code: 'DEPLOY_ENDPOINT_BUSY' });
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'Creating', EndpointConfigName: 'mailroute-prod-v7-20261129101500' } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: false });
+  });
+
   it('rejects other events and propagates other SageMaker errors', async () => {
     await expect(createDeployerHandler({ sagemaker, config })({ source: 'aws.s3' })).rejects.toMatchObject({ code: 'DEPLOY_EVENT_INVALID' });
     sm.on(DescribeEndpointCommand).rejects(validation('Access denied'));
@@ -110,6 +128,16 @@ describe('createDeployerHandler: a rejected version', () => {
       code: 'DEPLOY_ENDPOINT_BUSY',
       message: expect.stringContaining('is Updating (rolling out version 8)'),
     });
+    expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+  });
+
+  it('redelivered while its own rollback rolls out, succeeds without deploying again', async () => {
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointStatus: 'Updating',
+      EndpointConfigName: 'mailroute-prod-v8-20261129120000',
+      PendingDeploymentSummary: { EndpointConfigName: 'mailroute-prod-v7-20261130090000' },
+    } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(rejection)).resolves.toMatchObject({ deployed: false, reason: expect.stringContaining('already rolling back to version 7') });
     expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
   });
 

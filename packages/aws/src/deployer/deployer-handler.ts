@@ -13,6 +13,7 @@ import { AdapterConfigError, DeployEventError, EndpointBusyError, NoApprovedVers
 import {
   BUSY,
   DeployerConfigSchema,
+  deploymentName,
   ModelPackageStateChangeSchema,
   planDeployment,
   planPackageDeployment,
@@ -186,6 +187,10 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
     // dead-letter queue, whose alarm pages; never "nothing to roll back" while the rejected one goes live.
     if (current && BUSY.includes(current.status)) {
       const pending = servedVersion(current.pendingConfigName);
+      // A redelivery of this rejection while its own rollback rolls out: the pending config is the one it named.
+      if (pending !== undefined && current.pendingConfigName === deploymentName(config.endpointName, pending, new Date(event.time))) {
+        return { deployed: false, reason: `endpoint ${config.endpointName} is already rolling back to version ${pending} (${current.pendingConfigName})` };
+      }
       throw new EndpointBusyError(
         `endpoint ${config.endpointName} is ${current.status}${pending === undefined ? '' : ` (rolling out version ${pending})`}: the rejection of version ${rejected.version} is decided when it is InService; redrive this event from the dead-letter queue then`,
       );
