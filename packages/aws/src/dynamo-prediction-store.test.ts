@@ -25,7 +25,8 @@ describe('DynamoPredictionStore', () => {
   beforeEach(() => {
     ddb.reset();
     items = fakeDynamoTable(ddb).items;
-    store = new DynamoPredictionStore({ client: doc, tableName: 'mailroute-dev-feedback', retentionDays: 10 });
+    // A fixed clock: the records (10 days' retention) are read inside it, whatever today's date.
+    store = new DynamoPredictionStore({ client: doc, tableName: 'mailroute-dev-feedback', retentionDays: 10, now: () => new Date('2026-11-06T00:00:00.000Z') });
   });
 
   it('writes predictions with keys, index keys and a TTL, conditionally', async () => {
@@ -174,5 +175,29 @@ describe('daysInWindow', () => {
     expect(daysInWindow('2026-11-01T22:00:00Z', '2026-11-03T01:00:00Z')).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
     expect(daysInWindow('2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')).toEqual([]);
     expect(() => daysInWindow('yesterday', '2026-11-01T00:00:00Z')).toThrow(RangeError);
+  });
+});
+
+describe('DynamoPredictionStore: records past their retention', () => {
+  it('reads none whose expiresAt has passed, though TTL has not deleted them yet', async () => {
+    ddb.reset();
+    fakeDynamoTable(ddb);
+    let now = new Date('2026-11-05T00:00:00.000Z');
+    const store = new DynamoPredictionStore({ client: doc, tableName: 't', retentionDays: 10, now: () => now });
+    await store.savePredictions([record('old', 'e1', '2026-11-01T10:00:00.000Z'), record('new', 'e2', '2026-11-04T10:00:00.000Z')]);
+    await store.saveFeedback({ emailId: 'e2', labels: { queue: 'cards' }, closedAt: '2026-11-04T12:00:00.000Z', receivedAt: '2026-11-04T09:00:00.000Z' });
+    const window = { since: '2026-11-01T00:00:00.000Z', until: '2026-11-20T00:00:00.000Z' };
+    expect((await store.listPairs(window)).map((p) => p.prediction.predictionId)).toEqual(['new', 'old']);
+    // 10 days after 'old' was made (its expiresAt), before 'new''s: the fake table, as DynamoDB, still holds it.
+    now = new Date('2026-11-12T00:00:00.000Z');
+    expect(await store.getPrediction('old')).toBeUndefined();
+    expect(await store.findPredictionByEmail('e1')).toBeUndefined();
+    expect((await store.listPairs(window)).map((p) => p.prediction.predictionId)).toEqual(['new']);
+    expect((await store.listPairs({ ...window, limit: 1 })).map((p) => p.prediction.predictionId)).toEqual(['new']);
+    // The feedback (closed 2026-11-04T12:00) expires after its prediction: still paired until then, not after.
+    expect((await store.listPairs({ ...window, judgedOnly: true })).map((p) => p.feedback?.labels.queue)).toEqual(['cards']);
+    now = new Date('2026-11-14T13:00:00.000Z');
+    expect(await store.getPrediction('new')).toBeUndefined();
+    expect(await store.listPairs(window)).toEqual([]);
   });
 });

@@ -91,7 +91,16 @@ export class DynamoPredictionStore implements PredictionStore {
     const out = await this.options.client.send(
       new GetCommand({ TableName: this.options.tableName, Key: predictionKey(predictionId), ConsistentRead: true }),
     );
-    return out.Item ? toPrediction(out.Item) : undefined;
+    return out.Item && this.live(out.Item) ? toPrediction(out.Item) : undefined;
+  }
+
+  /**
+   * Whether an item is inside its retention: DynamoDB's TTL deletes expired items only within days, and a
+   * read must not hand out a record past the retention (GDPR) meanwhile. Items without `expiresAt` are live.
+   */
+  private live(item: Record<string, unknown>): boolean {
+    const expiresAt = item[L.ttlAttribute];
+    return typeof expiresAt !== 'number' || expiresAt * 1000 > (this.options.now?.() ?? new Date()).getTime();
   }
 
   async findPredictionByEmail(emailId: string): Promise<PredictionRecord | undefined> {
@@ -107,7 +116,7 @@ export class DynamoPredictionStore implements PredictionStore {
       }),
     );
     const item = out.Items?.[0];
-    return item ? toPrediction(item) : undefined;
+    return item && this.live(item) ? toPrediction(item) : undefined;
   }
 
   /**
@@ -230,7 +239,7 @@ export class DynamoPredictionStore implements PredictionStore {
             ExclusiveStartKey: startKey,
           }),
         );
-        const page = (out.Items ?? []).map(toPrediction).filter((r) => r.createdAt >= since && r.createdAt < until);
+        const page = (out.Items ?? []).filter((item) => this.live(item)).map(toPrediction).filter((r) => r.createdAt >= since && r.createdAt < until);
         if (page.length > 0) yield page;
         startKey = left() > 0 ? out.LastEvaluatedKey : undefined;
       } while (startKey);
@@ -276,6 +285,7 @@ export class DynamoPredictionStore implements PredictionStore {
           new BatchGetCommand({ RequestItems: { [this.options.tableName]: { Keys: keys } } }),
         );
         for (const item of out.Responses?.[this.options.tableName] ?? []) {
+          if (!this.live(item)) continue;
           const fb = toFeedback(item);
           found.set(fb.emailId, fb);
         }
