@@ -54,7 +54,8 @@ describe('DynamoPredictionStore', () => {
   it('refuses to overwrite a prediction id with a coded error', async () => {
     await store.savePredictions([record('p1', 'e1', '2026-11-01T10:00:00.000Z')]);
     await expect(store.savePredictions([record('p1', 'e9', '2026-11-02T10:00:00.000Z')])).rejects.toMatchObject({
-      code: 'PREDICTION_EXISTS',
+      code: 'STORE_FAILED',
+      reason: 'PREDICTION_EXISTS',
     });
     expect((await store.getPrediction('p1'))?.emailId).toBe('e1');
   });
@@ -152,9 +153,11 @@ describe('DynamoPredictionStore', () => {
     expect((await store.getPrediction('p7'))?.emailId).toBe('e7');
     ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'throttled', $metadata: {}, CancellationReasons: [{ Code: 'ThrottlingError' }] }));
     await expect(store.savePredictions([record('p8', 'e8', '2026-11-01T10:00:00.000Z')])).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
-    // Any other cancellation (an item too large) is passed on as it is, not called a duplicate.
+    // Any other cancellation (an item too large) is a store failure with its cause, not called a duplicate.
     ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'too big', $metadata: {}, CancellationReasons: [{ Code: 'ValidationError' }] }));
-    await expect(store.savePredictions([record('p9', 'e9', '2026-11-01T10:00:00.000Z')])).rejects.toBeInstanceOf(TransactionCanceledException);
+    const failed = await store.savePredictions([record('p9', 'e9', '2026-11-01T10:00:00.000Z')]).catch((e: unknown) => e as { code: string; cause: unknown });
+    expect(failed).toMatchObject({ code: 'STORE_FAILED', status: 500 });
+    expect((failed as { cause: unknown }).cause).toBeInstanceOf(TransactionCanceledException);
   });
 
   it('fails with a coded error rather than drop feedback DynamoDB leaves unprocessed', async () => {
@@ -166,7 +169,7 @@ describe('DynamoPredictionStore', () => {
 
   it('rejects a malformed stored item with a coded error', async () => {
     items.set('PRED#bad|PREDICTION', { pk: 'PRED#bad', sk: 'PREDICTION', predictionId: 'bad' });
-    await expect(store.getPrediction('bad')).rejects.toMatchObject({ code: 'STORE_RECORD_INVALID' });
+    await expect(store.getPrediction('bad')).rejects.toMatchObject({ code: 'STORE_FAILED', reason: 'STORE_RECORD_INVALID' });
   });
 });
 

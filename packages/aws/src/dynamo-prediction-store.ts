@@ -18,7 +18,7 @@ import {
   feedbackKey,
   predictionKey,
 } from './dynamo-layout.js';
-import { backoff, MAX_ATTEMPTS, transactWithRetry } from './dynamo-retry.js';
+import { backoff, MAX_ATTEMPTS, toStoreError, transactWithRetry } from './dynamo-retry.js';
 import { PredictionExistsError, StoreUnavailableError } from './errors.js';
 
 export interface DynamoPredictionStoreOptions {
@@ -47,6 +47,35 @@ export class DynamoPredictionStore implements PredictionStore {
     this.judged = new JudgedIndex(options);
   }
 
+  // The PredictionStore methods: every failure reaches the HTTP layer as a ServingError (toStoreError).
+  savePredictions(records: readonly PredictionRecord[]): Promise<void> {
+    return this.guard(`the write of ${records.length} prediction(s)`, () => this.writePredictions(records));
+  }
+
+  getPrediction(predictionId: string): Promise<PredictionRecord | undefined> {
+    return this.guard('the read of a prediction', () => this.readPrediction(predictionId));
+  }
+
+  findPredictionByEmail(emailId: string): Promise<PredictionRecord | undefined> {
+    return this.guard("the read of an email's prediction", () => this.readNewestOfEmail(emailId));
+  }
+
+  saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome> {
+    return this.guard('the write of a feedback', () => this.writeFeedback(feedback));
+  }
+
+  listPairs(window: PairWindow): Promise<FeedbackPair[]> {
+    return this.guard('the read of predictions with their feedback', () => this.readPairs(window));
+  }
+
+  private async guard<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toStoreError(error, what);
+    }
+  }
+
   /** Transactions of at most 100 items and well under DynamoDB's 4 MB (stored text can make items large). */
   private transactions(records: readonly PredictionRecord[]): { records: PredictionRecord[]; items: Record<string, unknown>[] }[] {
     const out: { records: PredictionRecord[]; items: Record<string, unknown>[] }[] = [];
@@ -67,7 +96,7 @@ export class DynamoPredictionStore implements PredictionStore {
     return out;
   }
 
-  async savePredictions(records: readonly PredictionRecord[]): Promise<void> {
+  private async writePredictions(records: readonly PredictionRecord[]): Promise<void> {
     for (const { records: chunk, items } of this.transactions(records)) {
       const command = new TransactWriteCommand({
         TransactItems: items.map((Item) => ({
@@ -87,7 +116,7 @@ export class DynamoPredictionStore implements PredictionStore {
     }
   }
 
-  async getPrediction(predictionId: string): Promise<PredictionRecord | undefined> {
+  private async readPrediction(predictionId: string): Promise<PredictionRecord | undefined> {
     const out = await this.options.client.send(
       new GetCommand({ TableName: this.options.tableName, Key: predictionKey(predictionId), ConsistentRead: true }),
     );
@@ -103,7 +132,7 @@ export class DynamoPredictionStore implements PredictionStore {
     return typeof expiresAt !== 'number' || expiresAt * 1000 > (this.options.now?.() ?? new Date()).getTime();
   }
 
-  async findPredictionByEmail(emailId: string): Promise<PredictionRecord | undefined> {
+  private async readNewestOfEmail(emailId: string): Promise<PredictionRecord | undefined> {
     const out = await this.options.client.send(
       new QueryCommand({
         TableName: this.options.tableName,
@@ -124,7 +153,7 @@ export class DynamoPredictionStore implements PredictionStore {
    * judged-by-day index). A prediction saved after its email's feedback is not marked until a later
    * correction of that email, or the backfill: a read of the whole window pairs it, a judged-only one not.
    */
-  async saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome> {
+  private async writeFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome> {
     const parsed = FeedbackItemSchema.parse(feedback);
     const put = {
       Put: {
@@ -154,7 +183,7 @@ export class DynamoPredictionStore implements PredictionStore {
     return outcome;
   }
 
-  async listPairs(window: PairWindow): Promise<FeedbackPair[]> {
+  private async readPairs(window: PairWindow): Promise<FeedbackPair[]> {
     const limit = window.limit ?? Number.POSITIVE_INFINITY;
     if (window.judgedOnly) return this.judgedPairs(window, limit);
     const predictions: PredictionRecord[] = [];

@@ -1,6 +1,6 @@
 /** Errors of the AWS adapters: one small class per failure, each with a stable `code` and the `cause`. */
 import { RegistryError } from '@mailroute/model';
-import { ServingError } from '@mailroute/serving';
+import { ServingError, StoreError } from '@mailroute/serving';
 
 /**
  * The endpoint cannot take the request now (throttled, scaling, the container's own 503 or 429): a 503
@@ -35,28 +35,32 @@ export class EndpointResponseError extends ServingError {
   }
 }
 
-export class PredictionExistsError extends Error {
-  readonly code = 'PREDICTION_EXISTS';
+/** A prediction id stored already: 500 `STORE_FAILED`, as the SQLite store answers it; `reason` tells it apart in logs. */
+export class PredictionExistsError extends StoreError {
+  readonly reason = 'PREDICTION_EXISTS';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PredictionExistsError';
+    super(message, {}, options);
   }
 }
 
-/** DynamoDB still refused (throttled, conflicting) after the store's retries: nothing was lost silently. */
-export class StoreUnavailableError extends Error {
+/**
+ * DynamoDB still refused (throttled, conflicting, a transaction in progress) after the store's retries:
+ * nothing was lost silently, and the client is told to retry (503 with Retry-After), not that it failed.
+ */
+export class StoreUnavailableError extends ServingError {
   readonly code = 'STORE_UNAVAILABLE';
+  readonly status = 503;
+  readonly retryAfterSeconds = 1;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreUnavailableError';
+    super(message, {}, options);
   }
 }
 
-export class StoreRecordInvalidError extends Error {
-  readonly code = 'STORE_RECORD_INVALID';
+/** A stored item that is not a record of this store: 500 `STORE_FAILED`; `reason` tells it apart in logs. */
+export class StoreRecordInvalidError extends StoreError {
+  readonly reason = 'STORE_RECORD_INVALID';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreRecordInvalidError';
+    super(message, {}, options);
   }
 }
 

@@ -23,6 +23,8 @@ export const PROBLEM_CODES = [
   'INTERNAL',
   'MODEL_LOAD_FAILED',
   'STORE_FAILED',
+  // The DynamoDB store behind the Lambda still throttled or conflicting after its retries (503, Retry-After).
+  'STORE_UNAVAILABLE',
   // The Lambda adapter: the app cannot be built yet (503), and the SageMaker endpoint behind it.
   'NOT_READY',
   'ENDPOINT_UNAVAILABLE',

@@ -158,6 +158,27 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(s3Mock.commandCalls(GetObjectCommand, { Key: 'models/ngram-bag-2/manifest.json' })).toHaveLength(1);
   });
 
+  it('answers a DynamoDB that stays busy with 503 STORE_UNAVAILABLE and Retry-After, any other store failure with 500 STORE_FAILED', async () => {
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const auth = { authorization: `Bearer ${token}` };
+    const feedback = () => handler(event('POST', '/v1/feedback', { emailId: 'crm-1', labels: { queue: 'cards' }, closedAt: '2026-11-28T10:00:00Z' }, auth), context);
+    ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
+    ddbMock.on(PutCommand).resolves({} as Out);
+    const problemOf = (res: Awaited<ReturnType<typeof feedback>>) => ({ status: res.statusCode, type: res.headers?.['content-type'], retryAfter: res.headers?.['retry-after'], code: (JSON.parse(res.body) as { code: string }).code });
+    // An earlier try under the same token still being applied, five times over.
+    ddbMock.on(TransactWriteCommand).rejects(Object.assign(new Error('Transaction is ongoing for the idempotency token'), { name: 'TransactionInProgressException' }));
+    expect(problemOf(await feedback())).toEqual({ status: 503, type: 'application/problem+json', retryAfter: '1', code: 'STORE_UNAVAILABLE' });
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(5);
+    // Throttling the SDK has retried already.
+    ddbMock.on(QueryCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
+    expect(problemOf(await feedback())).toMatchObject({ status: 503, code: 'STORE_UNAVAILABLE', retryAfter: '1' });
+    // A missing table, as the SQLite store answers an unreadable database.
+    ddbMock.on(QueryCommand).rejects(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
+    const failed = await feedback();
+    expect(problemOf(failed)).toEqual({ status: 500, type: 'application/problem+json', retryAfter: undefined, code: 'STORE_FAILED' });
+    expect(failed.body).not.toMatch(/\n\s+at /);
+  });
+
   it('answers 401 without a token (the authorizer would have stopped it earlier)', async () => {
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
     const res = await handler(event('POST', '/v1/classify', { emails: [{ body: 'x' }] }), context);
