@@ -25,3 +25,5 @@ export { loadChampionTasks, loadModelTasks } from './lambda/champion-tasks.js';
 export { createQualityReporter, qualityMetricRecords, macroF1Scorer } from './quality/quality-report.js';
 export type { QualityReporterDeps, NothingToMeasure } from './quality/quality-report.js';
 export { createQualityReporterHandlerFromEnv, measuredTasks } from './quality/quality-handler.js';
+export { publishModel } from './publish-model.js';
+export type { PublishModelOptions } from './publish-model.js';
