@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -28,8 +29,11 @@ describe('publishModel: a locally trained model into the stack', () => {
     home = path.join(root, 'home');
     const artifact = path.join(root, 'trained');
     await mkdir(artifact, { recursive: true });
-    await writeFile(path.join(artifact, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-aa', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'sha256:abc' }));
-    await writeFile(path.join(artifact, 'model.onnx'), Buffer.from([1, 2, 3]));
+    const onnx = Buffer.from([1, 2, 3]);
+    // The manifest lists each file's sha256, as a trained artifact's does (the local registry checks them).
+    const files = { 'model.onnx': createHash('sha256').update(onnx).digest('hex') };
+    await writeFile(path.join(artifact, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-aa', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'sha256:abc', files }));
+    await writeFile(path.join(artifact, 'model.onnx'), onnx);
     await createLocalRegistry({ home }).register(artifact, { note: 'monthly retrain', runId: 'run-7' });
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 // The ModelRegistry contract both registries keep: the same calls refused with the same RegistryError codes.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +30,11 @@ afterAll(async () => {
 async function artifact(modelId: string): Promise<string> {
   const dir = path.join(root, `artifact-${++counter}`);
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'sha256:abc' }));
-  await writeFile(path.join(dir, 'model.onnx'), Buffer.from([1, 2, 3]));
+  const onnx = Buffer.from([1, 2, 3]);
+  // The manifest lists each file's sha256, as a trained artifact's does (the local registry checks them).
+  const files = { 'model.onnx': createHash('sha256').update(onnx).digest('hex') };
+  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'sha256:abc', files }));
+  await writeFile(path.join(dir, 'model.onnx'), onnx);
   return dir;
 }
 

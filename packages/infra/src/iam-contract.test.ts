@@ -87,12 +87,12 @@ function missingActions(commands: readonly string[], policy: PolicyDocument): st
 }
 
 const common = { kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg', tableArn: 'arn:table', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' };
-/** The champion pointer is missing on a fresh stack; champion-tasks.ts reads it as "bootstrap" on NoSuchKey. */
+/** The champion pointer is missing on a fresh stack; s3-objects.ts (under champion-tasks.ts) reads it as absent on NoSuchKey. */
 const championKey = `${common.modelsPrefix}champion.json`;
 
 describe('IAM contract: the SDK commands each Lambda sends are allowed by its role', () => {
   it('API Lambda: endpoint, prediction and feedback table and the indexes it queries, champion manifest', () => {
-    const files = ['sagemaker-endpoint-classifier.ts', 'dynamo-prediction-store.ts', 'dynamo-judged-index.ts', 'lambda/champion-tasks.ts'];
+    const files = ['sagemaker-endpoint-classifier.ts', 'dynamo-prediction-store.ts', 'dynamo-judged-index.ts', 'lambda/champion-tasks.ts', 's3-objects.ts'];
     const commands = files.flatMap(commandsIn);
     expect(commands).toContain('InvokeEndpointCommand');
     expect(commands).toContain('TransactWriteCommand Update'); // saveFeedback marks the predictions judged
@@ -101,14 +101,15 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
     const indexes = files.flatMap(indexesIn);
     expect(indexes).toEqual(expect.arrayContaining(['by-email', 'by-day', 'judged-by-day']));
     expect(unqueryableIndexes(indexes, policy, common.tableArn)).toEqual([]);
-    expect(sourceOf('lambda/champion-tasks.ts')).toContain('NoSuchKey');
+    expect(sourceOf('lambda/champion-tasks.ts')).toContain('readObjectText');
+    expect(sourceOf('s3-objects.ts')).toContain('NoSuchKey');
     expect(missingKeyIsNoSuchKey(policy, common.artifactBucketArn, championKey)).toBe(true);
   });
 
   it('quality reporter: reads only (listPairs and the champion manifest)', () => {
     // The reporter calls listPairs (Query by day or judged by day, the judged index's record by Get, then
     // BatchGet) and loadChampionTasks (GetObject), nothing that writes.
-    const files = ['dynamo-prediction-store.ts', 'dynamo-judged-index.ts', 'lambda/champion-tasks.ts'];
+    const files = ['dynamo-prediction-store.ts', 'dynamo-judged-index.ts', 'lambda/champion-tasks.ts', 's3-objects.ts'];
     const used = ['QueryCommand', 'GetCommand', 'BatchGetCommand', 'GetObjectCommand'];
     for (const c of used) expect(files.flatMap(commandsIn)).toContain(c);
     expect(missingActions(used, qualityReporterPolicy(common))).toEqual([]);
