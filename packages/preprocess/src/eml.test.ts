@@ -85,6 +85,42 @@ describe('parseEml', () => {
     expect(email.html).toContain('<p>HTML</p>');
     expect(email.attachments).toEqual([{ filename: 'auszug.pdf', contentType: 'application/pdf', size: 13 }]);
   });
+
+  it('reads a raw 8-bit body with no charset as Windows-1252 when it is not UTF-8, like the headers', async () => {
+    // The tester's message: no MIME headers at all, ü and ß as single Windows-1252 bytes, € as 0x80.
+    const bare = Buffer.from(crlf(['From: a@b.example', 'Subject: K\xfcndigung meines Kontos', 'Message-ID: <l1@x>', '', 'Hiermit k\xfcndige ich, 5 \x80 Gr\xfc\xdfe', '']), 'latin1');
+    const email = await parseEml(bare);
+    expect(email.subject).toBe('Kündigung meines Kontos');
+    expect(email.body?.trim()).toBe('Hiermit kündige ich, 5 € Grüße');
+    // A Content-Type without a charset, folded or ending in a semicolon, sent 8bit.
+    for (const contentType of ['Content-Type: text/plain', 'Content-Type: text/plain;\r\n\tformat=fixed', 'Content-Type: text/plain;']) {
+      const raw = Buffer.from(crlf(['Subject: x', contentType, 'Content-Transfer-Encoding: 8bit', '', 'Gr\xfc\xdfe', '']), 'latin1');
+      expect((await parseEml(raw)).body?.trim(), contentType).toBe('Grüße');
+    }
+    // Quoted-printable without a charset.
+    const qp = Buffer.from(crlf(['Subject: x', 'Content-Type: text/plain', 'Content-Transfer-Encoding: quoted-printable', '', 'Gr=FC=DFe', '']), 'latin1');
+    expect((await parseEml(qp)).body?.trim()).toBe('Grüße');
+  });
+
+  it('falls back per part: a multipart text part without a charset, not its declared or UTF-8 siblings', async () => {
+    const raw = Buffer.concat([
+      Buffer.from(crlf(['Subject: x', 'Content-Type: multipart/alternative; boundary=zz', '', '--zz', 'Content-Type: text/plain', '', 'K\xfcndigung', '--zz', 'Content-Type: text/html', '', '']), 'latin1'),
+      Buffer.from(crlf(['<p>Kündigung</p>', '--zz--', '']), 'utf8'),
+    ]);
+    const email = await parseEml(raw);
+    expect(email.body?.trim()).toBe('Kündigung');
+    expect(email.html).toContain('<p>Kündigung</p>');
+  });
+
+  it('keeps a declared charset and leaves UTF-8 bodies without one as they are', async () => {
+    const utf8 = await parseEml(Buffer.from(crlf(['Subject: x', '', 'Grüße €', '']), 'utf8'));
+    expect(utf8.body?.trim()).toBe('Grüße €');
+    // Declared UTF-8 with a stray Latin-1 byte stays UTF-8: the loss is the sender's, and the warning says so.
+    const declared = await parseEml(Buffer.from(crlf(['Subject: x', 'Content-Type: text/plain; charset=utf-8', '', 'Gr\xfc\xdfe', '']), 'latin1'));
+    expect(declared.body?.trim()).toBe('Gr\uFFFD\uFFFDe');
+    const koi8 = await parseEml(Buffer.from(crlf(['Subject: x', 'Content-Type: text/plain; charset="koi8-r"', '', '\xf0\xd2\xc9\xd7\xc5\xd4', '']), 'latin1'));
+    expect(koi8.body?.trim()).toBe('Привет');
+  });
 });
 
 describe('parseEml limits', () => {

@@ -76,14 +76,27 @@ function toRecord(p: ClassifyResponse['predictions'][number], createdAt: string,
   return { predictionId: p.predictionId, emailId: p.id ?? p.predictionId, modelId: p.modelId, createdAt, labels, confidences, abstained, queue: p.route.queue, latencyMs };
 }
 
+/** How the emails reached classifyEmails. */
+export interface ClassifyRequest {
+  /** A warning about the request itself (fields it holds that are not read, an email without an id). */
+  requestWarning?: string;
+  /** `eml`: one raw email this server decoded, so U+FFFD in it comes from the email's bytes, not the caller's decoding. */
+  source?: 'json' | 'eml';
+}
+
+/** Why text holds U+FFFD: JSON text was decoded by the caller; a raw email's parts by this server, in the charset they declare. */
+const GARBLED_CAUSE = {
+  json: 'their text was decoded from bytes that were not UTF-8 before it was sent',
+  eml: 'the raw email holds bytes that are not valid in the charset it declares for them (a part or an encoded header word, e.g. charset=utf-8 on Windows-1252 text), or held U+FFFD already',
+} as const;
+
 /** The one classify path behind /v1/classify, /v1/classify/eml and /invocations. */
 export async function classifyEmails(
   ctx: AppContext,
   input: readonly Email[],
   /** True once the caller got a 503 REQUEST_TIMEOUT: predictions it never saw are not stored or counted. */
   abandoned: () => boolean = () => false,
-  /** A warning about the request itself (fields it holds that are not read). */
-  requestWarning?: string,
+  { requestWarning, source = 'json' }: ClassifyRequest = {},
 ): Promise<ClassifyResponse> {
   const prepared = input.map((e) => truncateEmail(e, ctx.limits.maxTextChars));
   const lease = ctx.source.acquire();
@@ -121,7 +134,7 @@ export async function classifyEmails(
     if (cut > 0) warnings.push(`${cut} email(s) had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
     if (empty > 0) warnings.push(`${empty} email(s) had no text left to classify after cleaning (see noText); their labels are guesses.`);
     if (garbled > 0) {
-      warnings.push(`${garbled} email(s) hold U+FFFD replacement characters: their text was decoded from bytes that were not UTF-8 before it was sent, and the characters there (umlauts, €) are lost; they were classified as received.`);
+      warnings.push(`${garbled} email(s) hold U+FFFD replacement characters: ${GARBLED_CAUSE[source]}, and the characters there (umlauts, €) are lost; they were classified as received.`);
     }
     return { modelId, predictions: out, warnings };
   } finally {

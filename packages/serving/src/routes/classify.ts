@@ -34,7 +34,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const { emails, ignoredWarning } = requestEmails(c.req.valid('json'));
-      return c.json(await classifyEmails(ctx, emails, () => c.get('timedOut') === true, ignoredWarning), 200);
+      return c.json(await classifyEmails(ctx, emails, () => c.get('timedOut') === true, { requestWarning: ignoredWarning }), 200);
     },
   );
 
@@ -60,7 +60,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const { emails, ignoredWarning } = requestEmails(c.req.valid('json'));
-      return c.json(await classifyEmails(ctx, emails, () => c.get('timedOut') === true, ignoredWarning), 200);
+      return c.json(await classifyEmails(ctx, emails, () => c.get('timedOut') === true, { requestWarning: ignoredWarning }), 200);
     },
   );
 
@@ -97,7 +97,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
         throw new ValidationError(`The body is not a parsable RFC 822 email${why}.`, [{ path: [], message: 'unparsable message/rfc822', code: 'invalid_eml' }]);
       }
       const { id } = c.req.valid('query');
-      return c.json(await classifyEmails(ctx, [id === undefined ? email : { ...email, id }], () => c.get('timedOut') === true), 200);
+      return c.json(await classifyEmails(ctx, [id === undefined ? email : { ...email, id }], () => c.get('timedOut') === true, { source: 'eml' }), 200);
     },
   );
 }

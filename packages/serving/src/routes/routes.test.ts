@@ -461,6 +461,22 @@ describe('SageMaker contract and .eml', () => {
     expect(blank.status).toBe(400);
   });
 
+  it('POST /v1/classify/eml reads an 8-bit body without a charset as Windows-1252, and says why text of a wrong declared charset is lost', async () => {
+    const { app, context } = await build({ storeText: (t) => t });
+    const post = (body: Buffer) => app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body }));
+    const bare = Buffer.from(['From: a@b.example', 'Subject: K\xfcndigung meines Kontos', 'Message-ID: <l1@x>', '', 'Hiermit k\xfcndige ich mein Girokonto ... Gr\xfc\xdfe', ''].join('\r\n'), 'latin1');
+    const res = await post(bare);
+    expect(res.status).toBe(200);
+    const answer = await json(res);
+    expect(answer.warnings).toBeUndefined();
+    const stored = await context.store.getPrediction(answer.predictions[0].predictionId);
+    expect(stored?.text?.trimEnd()).toBe('Kündigung meines Kontos\n\nHiermit kündige ich mein Girokonto ... Grüße');
+    const wrong = Buffer.from(['Subject: x', 'Message-ID: <l2@x>', 'Content-Type: text/plain; charset=utf-8', '', 'Gr\xfc\xdfe', ''].join('\r\n'), 'latin1');
+    const warned = await json(await post(wrong));
+    expect(warned.warnings).toEqual([expect.stringMatching(/^1 email\(s\) hold U\+FFFD replacement characters: the raw email holds bytes that are not valid in the charset it declares/)]);
+    expect(warned.warnings[0]).not.toContain('before it was sent');
+  });
+
   it('POST /v1/classify/eml refuses a body with no header lines (invalid_eml), and still reads a message after an mbox From line', async () => {
     const { app } = await build();
     const post = (body: string) => app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body }));

@@ -1,0 +1,114 @@
+/**
+ * Text parts that declare no charset are decoded as UTF-8 by the MIME parser, so a raw 8-bit body written
+ * in Windows-1252 or Latin-1 (old mailers and scanners send `Content-Transfer-Encoding: 8bit` with no
+ * charset, or no MIME headers at all) lost every umlaut to U+FFFD while its headers were read correctly.
+ * Such a part, when its bytes are not valid UTF-8, gets `charset=windows-1252` written into its header
+ * before parsing: the same fallback as the headers get. A declared charset is never changed.
+ */
+
+const FALLBACK = 'windows-1252';
+
+/** Edits on the message as a Latin-1 string (one character per byte): insert `text` at `at`. */
+interface Insertion {
+  at: number;
+  text: string;
+}
+
+/** Where the header block that starts at `start` ends (the start of its blank line), or -1 without one. */
+function blankLineAt(s: string, start: number, end: number): number {
+  if (s.startsWith('\r\n', start) || s.startsWith('\n', start)) return start;
+  for (let i = s.indexOf('\n', start); i !== -1 && i + 1 < end; i = s.indexOf('\n', i + 1)) {
+    if (s[i + 1] === '\n' || (s[i + 1] === '\r' && s[i + 2] === '\n')) return i + 1;
+  }
+  return -1;
+}
+
+/** A header field of the block (folded lines included): where its value ends, and the value unfolded. */
+function header(block: string, name: string): { end: number; value: string } | undefined {
+  const match = new RegExp(`^${name}[ \\t]*:([^\\r\\n]*(?:\\r?\\n[ \\t][^\\r\\n]*)*)`, 'im').exec(block);
+  if (!match) return undefined;
+  return { end: match.index + match[0].length, value: match[1].replace(/\r?\n/g, '').trim() };
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The part's bytes after its transfer encoding (base64, quoted-printable, or as sent). */
+function transferDecoded(body: string, encoding: string): Uint8Array {
+  if (encoding === 'base64') return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  if (encoding === 'quoted-printable') {
+    const text = body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(text, 'latin1');
+  }
+  return Buffer.from(body, 'latin1');
+}
+
+/** Whether decoded bytes need the fallback: 8-bit and not UTF-8. */
+function needsFallback(bytes: Uint8Array): boolean {
+  return bytes.some((b) => b >= 0x80) && !isUtf8(bytes);
+}
+
+/** Nested multipart levels followed at most (the parser's own default nesting is deeper; real mail is shallow). */
+const MAX_DEPTH = 16;
+
+/** Collects the insertions for the entity in s[start, end): a header block, a blank line, a body. */
+function entityInsertions(s: string, start: number, end: number, depth: number, out: Insertion[]): void {
+  const blank = blankLineAt(s, start, end);
+  if (blank < 0) return;
+  const block = s.slice(start, blank);
+  const bodyStart = blank + (s[blank] === '\r' ? 2 : 1);
+  const contentType = header(block, 'content-type');
+  const type = (contentType?.value.split(';')[0].trim() ?? 'text/plain').toLowerCase();
+  if (type.startsWith('multipart/')) {
+    const boundary = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType?.value ?? '');
+    if (boundary && depth < MAX_DEPTH) partInsertions(s, bodyStart, end, boundary[1] ?? boundary[2], depth + 1, out);
+    return;
+  }
+  // An empty or malformed Content-Type is read as text/plain by the parser.
+  if (!(type.startsWith('text/') || type === '' || !type.includes('/'))) return;
+  if (contentType && /;\s*charset\*?\s*=/i.test(contentType.value)) return;
+  const encoding = (header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase();
+  if (!needsFallback(transferDecoded(s.slice(bodyStart, end), encoding))) return;
+  const eol = s.startsWith('\r\n', blank) ? '\r\n' : '\n';
+  if (contentType) out.push({ at: start + contentType.end, text: `${contentType.value.endsWith(';') ? '' : ';'} charset=${FALLBACK}` });
+  else out.push({ at: blank, text: `Content-Type: text/plain; charset=${FALLBACK}${eol}` });
+}
+
+/** Each part between the `--boundary` delimiter lines of a multipart body in s[start, end). */
+function partInsertions(s: string, start: number, end: number, boundary: string, depth: number, out: Insertion[]): void {
+  const delimiter = `--${boundary}`;
+  let partStart = -1;
+  for (let i = s.indexOf(delimiter, start); i !== -1 && i < end; i = s.indexOf(delimiter, i + delimiter.length)) {
+    if (i !== start && s[i - 1] !== '\n') continue;
+    if (partStart >= 0) entityInsertions(s, partStart, i, depth, out);
+    if (s.startsWith('--', i + delimiter.length)) return;
+    const eol = s.indexOf('\n', i);
+    if (eol === -1 || eol >= end) return;
+    partStart = eol + 1;
+  }
+  if (partStart >= 0) entityInsertions(s, partStart, end, depth, out);
+}
+
+/**
+ * The message with `charset=windows-1252` declared on every text part (or the single-part body) that
+ * declares no charset and whose bytes are not UTF-8; the same bytes when there is none.
+ */
+export function declareFallbackCharsets(raw: Uint8Array): Uint8Array {
+  const s = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+  const insertions: Insertion[] = [];
+  entityInsertions(s, 0, s.length, 0, insertions);
+  if (insertions.length === 0) return raw;
+  let out = '';
+  let from = 0;
+  for (const { at, text } of insertions.sort((a, b) => a.at - b.at)) {
+    out += s.slice(from, at) + text;
+    from = at;
+  }
+  return Buffer.from(out + s.slice(from), 'latin1');
+}
