@@ -18,6 +18,10 @@ export function acceptsJson(accept: string): boolean {
   });
 }
 
+/** Said when a raw email has neither a Message-ID nor `?id=`. */
+const NO_ID_WARNING =
+  'The email has no id: it has no Message-ID header and no ?id= was given. Feedback for it must quote the predictionId of this answer (or send ?id= with the CRM id next time).';
+
 export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void {
   const Request = classifyRequestSchema(ctx.limits.maxBatch);
   const jsonGuard = guardBodyRoute(ctx, 'classify', 'application/json');
@@ -97,7 +101,10 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
         throw new ValidationError(`The body is not a parsable RFC 822 email${why}.`, [{ path: [], message: 'unparsable message/rfc822', code: 'invalid_eml' }]);
       }
       const { id } = c.req.valid('query');
-      return c.json(await classifyEmails(ctx, [id === undefined ? email : { ...email, id }], () => c.get('timedOut') === true, { source: 'eml' }), 200);
+      const named = id === undefined ? email : { ...email, id };
+      // Without an id, feedback by emailId has nothing to join on; the caller should know before it stores the answer.
+      const requestWarning = named.id === undefined ? NO_ID_WARNING : undefined;
+      return c.json(await classifyEmails(ctx, [named], () => c.get('timedOut') === true, { requestWarning, source: 'eml' }), 200);
     },
   );
 }

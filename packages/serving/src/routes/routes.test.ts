@@ -477,6 +477,18 @@ describe('SageMaker contract and .eml', () => {
     expect(warned.warnings[0]).not.toContain('before it was sent');
   });
 
+  it('POST /v1/classify/eml warns when the email has no id (no Message-ID, no ?id=): feedback must quote the predictionId', async () => {
+    const { app } = await build();
+    const eml = ['From: kim@example.org', 'Subject: invoice', '', 'Where is my invoice?', ''].join('\r\n');
+    const post = (query: string) => app.request(`/v1/classify/eml${query}`, authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
+    const anonymous = await json(await post(''));
+    expect(anonymous.predictions[0].id).toBeUndefined();
+    expect(anonymous.warnings).toEqual([expect.stringMatching(/^The email has no id: it has no Message-ID header and no \?id= was given\. Feedback for it must quote the predictionId/)]);
+    const named = await json(await post('?id=crm-9'));
+    expect(named.predictions[0].id).toBe('crm-9');
+    expect(named.warnings).toBeUndefined();
+  });
+
   it('POST /v1/classify/eml refuses a body with no header lines (invalid_eml), and still reads a message after an mbox From line', async () => {
     const { app } = await build();
     const post = (body: string) => app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body }));
