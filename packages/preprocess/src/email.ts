@@ -1,5 +1,23 @@
 import { z } from 'zod';
 
+/** What a metadata value is, said in the message when one is not a string, number, boolean or null. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return 'a number that is not finite';
+  return typeof value === 'object' ? 'an object' : typeof value === 'undefined' ? 'missing' : `a ${typeof value}`;
+}
+
+/**
+ * One metadata value: flat, so a CRM's extra data stays a simple key-value list in storage and logs. The
+ * default union message (`Invalid input`) said nothing of what is allowed; this one names the key and its kind.
+ */
+const MetadataValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()], {
+  error: (issue) => {
+    const key = issue.path?.at(-1);
+    return `metadata values must be a string, number, boolean or null; ${key === undefined ? 'this one' : `metadata.${String(key)}`} is ${kindOf(issue.input)}`;
+  },
+});
+
 /**
  * One customer email as the CRM sends it. Either `body` (plain text) or `html` should be present;
  * a raw RFC 822 message is parsed into this shape by `parseEml`.
@@ -13,6 +31,6 @@ export const EmailSchema = z.object({
   /** The custodian bank (Depotbank) the customer's account sits with, if the CRM knows it. */
   bank: z.string().max(200).optional(),
   receivedAt: z.string().datetime({ offset: true }).optional(),
-  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  metadata: z.record(z.string(), MetadataValueSchema).optional(),
 });
 export type Email = z.infer<typeof EmailSchema>;

@@ -102,7 +102,7 @@ describe('POST /v1/classify', () => {
     expect(body.predictions.map((p: { id: string }) => p.id)).toEqual(['typo', 'ok']);
     expect(body.warnings).toEqual([
       'Fields mailroute does not read were ignored, in emails: subjekt (did you mean subject?), Received_At (did you mean receivedAt?), to; beside emails: extra. ' +
-        "An email's fields are id, subject, body, html, from, bank, receivedAt, metadata; anything else can go in metadata.",
+        "An email's fields are id, subject, body, html, from, bank, receivedAt, metadata; anything else can go in metadata (flat string, number, boolean or null values).",
     ]);
     // Dropped before classification and storage: the stored text has only the body.
     expect((await context.store.findPredictionByEmail('typo'))?.text).toBe('invoice');
@@ -145,6 +145,19 @@ describe('POST /v1/classify', () => {
     expect(await context.store.findPredictionByEmail('x')).toBeUndefined();
     const cleanedAway = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'e', body: '' }, { id: 'm', html: '<p> </p>' }] })));
     expect(cleanedAway.predictions.map((p: { noText?: boolean }) => p.noText)).toEqual([true, true]);
+  });
+
+  it('refuses nested metadata with a message that says which values are allowed, and takes flat values', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'm', subject: 'Depot', metadata: { a: { b: 1 }, list: [1], ok: 'x' } }] }));
+    expect(res.status).toBe(400);
+    const problem = await json(res);
+    expect(problem.issues.map((i: { path: unknown; message: string }) => [i.path, i.message])).toEqual([
+      [['emails', 0, 'metadata', 'a'], 'metadata values must be a string, number, boolean or null; metadata.a is an object'],
+      [['emails', 0, 'metadata', 'list'], 'metadata values must be a string, number, boolean or null; metadata.list is an array'],
+    ]);
+    const flat = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'm', subject: 'Depot', metadata: { s: 'x', n: 1, b: true, z: null } }] }));
+    expect(flat.status).toBe(200);
   });
 
   it('refuses a JSON body that is not UTF-8 (415, where), and warns about text mangled before it was sent', async () => {

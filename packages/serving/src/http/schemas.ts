@@ -109,7 +109,7 @@ export function requestEmails(request: { emails: RequestEmail[] } & Record<strin
     ...(ignored.size > 0 ? [`in emails: ${listIgnored(ignored, EMAIL_FIELDS)}`] : []),
     ...(topLevel.length > 0 ? [`beside emails: ${listIgnored(new Set(topLevel), ['emails'])}`] : []),
   ];
-  return { emails, ignoredWarning: `Fields mailroute does not read were ignored, ${parts.join('; ')}. An email's fields are ${[...EMAIL_FIELDS].join(', ')}; anything else can go in metadata.` };
+  return { emails, ignoredWarning: `Fields mailroute does not read were ignored, ${parts.join('; ')}. An email's fields are ${[...EMAIL_FIELDS].join(', ')}; anything else can go in metadata (flat string, number, boolean or null values).` };
 }
 
 export function classifyRequestSchema(maxBatch: number) {
