@@ -266,8 +266,21 @@ describe('POST /v1/classify', () => {
       const init = jsonRequest(big);
       const res = await app.request('/v1/classify', i === 2 ? init : { ...init, headers: { ...(init.headers as Record<string, string>), 'content-length': String(big.length) } });
       expect(res.status).toBe(413);
-      expect((await json(res)).code).toBe('PAYLOAD_TOO_LARGE');
+      const problem = await json(res);
+      expect(problem.code).toBe('PAYLOAD_TOO_LARGE');
+      // The limit, the size when it was declared, and what to do: split the batch or raise the limit.
+      const size = i === 2 ? 'over the limit of 1000 bytes (1 KB)' : `${big.length} bytes (2 KB), over the limit of 1000 bytes (1 KB)`;
+      expect(problem.detail).toBe(
+        `The body is ${size}: split the batch into smaller requests or raise the limit with --max-body-bytes of mailroute serve (the server's maxBodyBytes setting) up to 6 MB, SageMaker's limit.`,
+      );
     }
+    const eml = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822', 'content-length': '2000' }, body: `Subject: x\r\n\r\n${'y'.repeat(1988)}` }));
+    expect((await json(eml)).detail).toMatch(/^The body is 2000 bytes \(2 KB\), over the limit of 1000 bytes \(1 KB\): send a smaller message or raise the limit/);
+    const ceiling = await build({ limits: { maxBodyBytes: 6 * 1024 * 1024 } });
+    const huge = await ceiling.app.request('/v1/classify', { ...jsonRequest('{}'), headers: { ...(jsonRequest('{}').headers as Record<string, string>), 'content-length': String(7 * 1024 * 1024) } });
+    expect((await json(huge)).detail).toBe(
+      "The body is 7340032 bytes (7 MB), over the limit of 6291456 bytes (6 MB): split the batch into smaller requests (6 MB, SageMaker's limit, is the most a server takes).",
+    );
     expect((await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))).status).toBe(200);
     expect(await (await app.request('/metrics')).text()).toMatch(/^mailroute_inflight_requests 0$/m);
   });

@@ -13,6 +13,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../errors.js';
 import type { AppContext, AppEnv } from './context.js';
+import { bodyTooLargeMessage } from './limits.js';
 import { describeNonUtf8 } from './utf8.js';
 
 /** API key, scope and rate limit; sets `principal` or throws (401, 403, 429). */
@@ -133,17 +134,17 @@ export function compactJsonContentType(header: string): string | undefined {
  * read it straight from the socket); a chunked body without a length is counted as it is read (hono's
  * bodyLimit, which then runs `next`).
  */
-function bodyLimiter(ctx: AppContext) {
+function bodyLimiter(ctx: AppContext, batch: boolean) {
   const max = ctx.limits.maxBodyBytes;
-  const tooLarge = (): never => {
+  const tooLarge = (size?: number): never => {
     ctx.metrics.rejected.inc({ reason: 'body_size' });
-    throw new PayloadTooLargeError(`The body is over the limit of ${max} bytes (the server's maxBodyBytes setting, --max-body-bytes of mailroute serve; SageMaker allows up to 6 MB).`);
+    throw new PayloadTooLargeError(bodyTooLargeMessage(max, size, batch));
   };
-  const counted = bodyLimit({ maxSize: max, onError: tooLarge });
+  const counted = bodyLimit({ maxSize: max, onError: () => tooLarge() });
   return (c: Context<AppEnv>, next: Next): Promise<void> => {
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined && /^\d+$/.test(length)) {
-      if (Number(length) > max) tooLarge();
+      if (Number(length) > max) tooLarge(Number(length));
       return next();
     }
     return counted(c, next) as Promise<void>;
@@ -220,7 +221,8 @@ function admitter(ctx: AppContext, scope: Scope) {
  * (415 unless UTF-8).
  */
 export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]): MiddlewareHandler<AppEnv> {
-  const limitBody = bodyLimiter(ctx);
+  // A JSON body is a batch (of emails or feedback); a message/rfc822 body is one email.
+  const limitBody = bodyLimiter(ctx, types.includes('application/json'));
   const admit = admitter(ctx, scope);
   return async (c, next) => {
     authorize(ctx, c, scope);

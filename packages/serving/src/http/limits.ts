@@ -19,3 +19,24 @@ export const LimitsSchema = z.object({
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 export type LimitsInput = z.input<typeof LimitsSchema>;
+
+/** Bytes in MB (MiB, as the 1 MB default and SageMaker's 6 MB are counted) or, under a tenth of one, KB. */
+function megabytes(bytes: number): string {
+  if (bytes < 102_400) return `${Number((bytes / 1024).toFixed(1))} KB`;
+  return `${Number((bytes / (1024 * 1024)).toFixed(2))} MB`;
+}
+
+/**
+ * The 413 detail: the limit, the body's size (its Content-Length; a chunked body is refused once past the
+ * limit, its size unknown) and what to do: a batch that is too big is split; the limit is raised with
+ * --max-body-bytes while it is under the 6 MB ceiling. `batch`: the route takes a JSON batch (not one .eml).
+ */
+export function bodyTooLargeMessage(max: number, size: number | undefined, batch: boolean): string {
+  const what = size === undefined ? `The body is over the limit of ${max} bytes (${megabytes(max)})` : `The body is ${size} bytes (${megabytes(size)}), over the limit of ${max} bytes (${megabytes(max)})`;
+  const smaller = batch ? 'split the batch into smaller requests' : 'send a smaller message';
+  const raise =
+    max < MAX_BODY_BYTES
+      ? ` or raise the limit with --max-body-bytes of mailroute serve (the server's maxBodyBytes setting) up to ${megabytes(MAX_BODY_BYTES)}, SageMaker's limit`
+      : ` (${megabytes(MAX_BODY_BYTES)}, SageMaker's limit, is the most a server takes)`;
+  return `${what}: ${smaller}${raise}.`;
+}
