@@ -22,6 +22,21 @@ export function unknownKeyMessage(keys: readonly string[], known: readonly strin
     .join(', ');
 }
 
+/** What a required key holds, said when it is missing. */
+const REQUIRED_KEYS: Readonly<Record<string, string>> = {
+  columns: 'which columns hold subject, body, html, id, bank, receivedAt and from: e.g. {"subject": "Betreff", "body": "Text"}',
+  tasks: 'the label dimensions to learn, each {"name", "column", "labels", "aliases", ...}',
+  'split.kind': '"stratified" or "time"',
+  'routing.queueTask': 'the task whose label names the queue',
+};
+
+/** `columns is required (which columns hold ...)`: a missing key and, for the config's own keys, what it holds. */
+export function requiredKeyMessage(where: string): string {
+  const generic = where.replace(/\.\d+(?=\.|$)/g, '');
+  const what = REQUIRED_KEYS[where] ?? REQUIRED_KEYS[generic];
+  return `${where} is required${what === undefined ? '' : ` (${what})`}`;
+}
+
 /** The one name that starts with `value` (an abbreviation: `prio` for `priority`), case ignored. */
 function onlyStartingWith(value: string, names: readonly string[]): string | undefined {
   const lower = value.toLowerCase();

@@ -109,6 +109,39 @@ describe('config mistakes', () => {
   });
 });
 
+describe('every config problem in one message', () => {
+  const messageOf = (config: unknown): string => {
+    try {
+      parseTrainingConfig(config);
+      return '';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it('checks split, routing and the model parameters even when a field such as columns is missing', () => {
+    const config = { tasks: [{ name: 'queue', minCont: 5 }, { name: 'topic' }], model: { epoch: 3 }, split: { kind: 'stratified', on: 'queu' } };
+    expect(messageOf(config).split('; ')).toEqual([
+      'training config: tasks.0: unknown key "minCont" (did you mean "minCount"?)',
+      'model: unknown key "epoch" (did you mean "epochs"?)',
+      'columns is required (which columns hold subject, body, html, id, bank, receivedAt and from: e.g. {"subject": "Betreff", "body": "Text"})',
+      'split.on: "queu" is not a task (did you mean "queue"? tasks: queue, topic)',
+    ]);
+    const routing = messageOf({ tasks: [{ name: 'queue' }], routing: { queueTask: 'queues' }, delimiter: ';;' });
+    expect(routing).toContain('routing.queueTask: "queues" is not a task');
+    expect(routing).toContain('delimiter: ');
+  });
+
+  it('says a missing key is required, and names no task as unknown when the tasks themselves do not parse', () => {
+    expect(messageOf({})).toBe(
+      'training config: columns is required (which columns hold subject, body, html, id, bank, receivedAt and from: e.g. {"subject": "Betreff", "body": "Text"}); tasks is required (the label dimensions to learn, each {"name", "column", "labels", "aliases", ...})',
+    );
+    expect(messageOf({ ...ok, tasks: [{ name: 'queue' }, {}] })).toBe('training config: tasks.1.name is required');
+    // A task that does not parse hides the task names: split.on is not called unknown on a guess.
+    expect(messageOf({ tasks: [{ name: '1queue' }], split: { kind: 'stratified', on: 'queue' } })).not.toContain('split.on');
+  });
+});
+
 describe('where a config breaks', () => {
   it('finds the line and column of the first JSON error', async () => {
     const { jsonErrorPlace, jsonErrorOffset } = await import('./config-errors.js');

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { followAliases } from '@mailroute/model';
 import { z } from 'zod';
 import { TrainingConfigError } from './errors.js';
-import { choicesHint, jsonErrorPlace, unknownKeyMessage } from './config-errors.js';
+import { choicesHint, jsonErrorPlace, requiredKeyMessage, unknownKeyMessage } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
@@ -103,34 +103,53 @@ const KNOWN_KEYS = [
   ...Object.keys(NgramBagParamsSchema.shape),
 ];
 
-/** What the field schemas cannot see: references between fields, taxonomies, the trainer's parameters. */
-/** `stored`: the config of a model already trained, read back to read data as it did (rules added since are not applied). */
-const checkConfig = (stored: boolean) => (cfg: z.output<typeof TrainingConfigFields>, ctx: z.RefinementCtx): void => {
-  const names = cfg.tasks.map((t) => t.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
+/**
+ * What the field schemas cannot see: references between fields, taxonomies, the trainer's parameters. It
+ * also runs on the fields of a config that parse when others do not (`LenientConfigFields`), so a field it
+ * needs may be absent: the checks that need it are left out.
+ * `stored`: the config of a model already trained, read back to read data as it did (rules added since are not applied).
+ */
+const checkConfig = (stored: boolean) => (cfg: Partial<z.output<typeof TrainingConfigFields>>, ctx: z.RefinementCtx): void => {
+  const names = cfg.tasks?.map((t) => t.name);
+  const dup = names?.find((n, i) => names.indexOf(n) !== i);
   if (dup) ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task "${dup}" appears twice` });
-  if (cfg.split?.kind === 'stratified' && !names.includes(cfg.split.on)) {
+  if (names && cfg.split?.kind === 'stratified' && !names.includes(cfg.split.on)) {
     // The path already names split.on: the message gives the value, the close task and the tasks.
     ctx.addIssue({ code: 'custom', path: ['split', 'on'], message: `"${cfg.split.on}" is not a task ${choicesHint(cfg.split.on, names, 'tasks')}` });
   }
-  if (cfg.split?.kind === 'time' && cfg.columns.receivedAt === undefined) {
+  if (cfg.split?.kind === 'time' && cfg.columns && cfg.columns.receivedAt === undefined) {
     ctx.addIssue({ code: 'custom', path: ['columns', 'receivedAt'], message: 'a time split needs columns.receivedAt' });
   }
-  if (cfg.routing && !names.includes(cfg.routing.queueTask)) {
+  if (names && cfg.routing && !names.includes(cfg.routing.queueTask)) {
     ctx.addIssue({ code: 'custom', path: ['routing', 'queueTask'], message: `"${cfg.routing.queueTask}" is not a task ${choicesHint(cfg.routing.queueTask, names, 'tasks')}` });
   }
   if (cfg.split && cfg.split.testShare + cfg.split.validShare >= 0.95) {
     ctx.addIssue({ code: 'custom', path: ['split'], message: 'testShare + validShare leaves too little to train on' });
   }
-  cfg.tasks.forEach((task, i) => checkTaxonomy(task, ['tasks', i], ctx, stored));
+  cfg.tasks?.forEach((task, i) => checkTaxonomy(task, ['tasks', i], ctx, stored));
   // The trainer's parameters are checked here too, so a typo fails before any data is read.
-  const params = StrictModelParams.safeParse(cfg.model);
-  if (!params.success) for (const issue of params.error.issues) ctx.addIssue({ ...issue, path: ['model', ...issue.path] } as z.core.$ZodRawIssue);
+  const params = cfg.model === undefined ? undefined : StrictModelParams.safeParse(cfg.model);
+  if (params?.success === false) for (const issue of params.error.issues) ctx.addIssue({ ...issue, path: ['model', ...issue.path] } as z.core.$ZodRawIssue);
 };
+
+/**
+ * The fields checkConfig reads, each absent when it does not parse (the full schema has said why), so it can
+ * still check the others: zod runs a refinement only on an object whose fields all parse, and a config with
+ * no `columns` hid a misnamed split task and the model's parameters until columns was added. Tasks are read
+ * without their unknown keys (already reported), to keep their names for split.on and routing.
+ */
+const LenientConfigFields = z.object({
+  columns: TrainingConfigFields.shape.columns.optional().catch(undefined),
+  tasks: z.array(z.object(TaskConfigSchema.shape)).min(1).optional().catch(undefined),
+  split: TrainingConfigFields.shape.split.catch(undefined),
+  model: TrainingConfigFields.shape.model.optional().catch(undefined),
+  routing: TrainingConfigFields.shape.routing.catch(undefined),
+});
 
 const withDefaultSplit = <T extends z.output<typeof TrainingConfigFields>>(cfg: T) => ({ ...cfg, split: cfg.split ?? defaultSplit(cfg.tasks[0].name) });
 export const TrainingConfigSchema = TrainingConfigFields.superRefine(checkConfig(false)).transform(withDefaultSplit);
 const StoredTrainingConfigSchema = TrainingConfigFields.superRefine(checkConfig(true)).transform(withDefaultSplit);
+const lenientChecks = { false: LenientConfigFields.superRefine(checkConfig(false)), true: LenientConfigFields.superRefine(checkConfig(true)) };
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 export type TrainingConfigInput = z.input<typeof TrainingConfigSchema>;
 
@@ -178,22 +197,33 @@ export function taskColumn(task: TaskConfig): string {
   return task.column ?? task.name;
 }
 
-function describeIssues(error: z.ZodError): string {
-  const issues = error.issues;
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   // A misspelt required key also shows as a missing one; the unknown key says more, so it comes first.
   const ordered = [...issues.filter((i) => i.code === 'unrecognized_keys'), ...issues.filter((i) => i.code !== 'unrecognized_keys')];
   return ordered
     .map((i) => {
       const where = i.path.length > 0 ? i.path.join('.') : '(root)';
-      return `${where}: ${i.code === 'unrecognized_keys' ? unknownKeyMessage(i.keys, KNOWN_KEYS) : i.message}`;
+      if (i.code === 'unrecognized_keys') return `${where}: ${unknownKeyMessage(i.keys, KNOWN_KEYS)}`;
+      // Parsed with reportInput: a missing key is an invalid_type issue whose input is undefined.
+      if (i.code === 'invalid_type' && i.path.length > 0 && i.input === undefined) return requiredKeyMessage(where);
+      return `${where}: ${i.message}`;
     })
     .join('; ');
 }
 
 export function parseTrainingConfig(value: unknown, source = 'training config', options: { stored?: boolean } = {}): TrainingConfig {
-  const result = (options.stored ? StoredTrainingConfigSchema : TrainingConfigSchema).safeParse(value);
-  if (!result.success) throw new TrainingConfigError(`${source}: ${describeIssues(result.error)}`);
-  return result.data;
+  const stored = options.stored === true;
+  const result = (stored ? StoredTrainingConfigSchema : TrainingConfigSchema).safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  // Every problem in one message: the checks between fields, on the fields that parse, join the field errors.
+  const seen = new Set(result.error.issues.map(issueKey));
+  const checked = lenientChecks[`${stored}`].safeParse(value, { reportInput: true });
+  const more = checked.success ? [] : checked.error.issues.filter((i) => !seen.has(issueKey(i)));
+  throw new TrainingConfigError(`${source}: ${describeIssues([...result.error.issues, ...more])}`);
+}
+
+function issueKey(issue: z.core.$ZodIssue): string {
+  return `${issue.path.join('.')}\u0000${issue.code}\u0000${issue.message}`;
 }
 
 export async function loadTrainingConfig(file: string): Promise<TrainingConfig> {
