@@ -44,6 +44,11 @@ function onlyStartingWith(value: string, names: readonly string[]): string | und
   return starting.length === 1 ? starting[0] : undefined;
 }
 
+/** The name `value` probably means: a close one (a typo, another case) or the only one it abbreviates. */
+export function closestName(value: string, names: readonly string[]): string | undefined {
+  return closestKey(value, names) ?? onlyStartingWith(value, names);
+}
+
 /** At most this many names are listed in a hint; more are counted. */
 const LISTED_NAMES = 12;
 
@@ -52,7 +57,7 @@ const LISTED_NAMES = 12;
  * few (else how many), so a typo or a wrong case is fixed without opening the config. `what`: `labels`, `tasks`.
  */
 export function choicesHint(value: string, names: readonly string[], what: string): string {
-  const guess = closestKey(value, names) ?? onlyStartingWith(value, names);
+  const guess = closestName(value, names);
   const list = names.length <= LISTED_NAMES ? `${what}: ${names.join(', ')}` : `${names.length} ${what}`;
   return `(${guess === undefined ? '' : `did you mean "${guess}"? `}${list})`;
 }

@@ -123,4 +123,22 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     // With prediction files there is no --data to read.
     expect((await run(['evaluate', '--predictions', 'rep/predictions.jsonl', '--out', 'rep2', '--on-bad-row', 'skip'])).code).toBe(2);
   }, 90_000);
+
+  it('points a label renamed in the export to aliases in a training config, and warns when skipping drops its class', async () => {
+    const demo = path.join(dir, 'renamed.csv');
+    await writeDemoData(demo, { rows: 200, seed: 11 });
+    const renamed = readFileSync(demo, 'utf8').replaceAll(',tax_documents,', ',tax,');
+    const rows = renamed.split(',tax,').length - 1;
+    expect(rows).toBeGreaterThanOrEqual(5);
+    writeFileSync(demo, renamed);
+    const alias = `label "tax" of queue is on ${rows} rows: if it was renamed, map it with aliases in a training config (--config; see packages/training/demo/demo-config.json), e.g. "aliases": {"tax": "tax_documents"} in task queue`;
+    const failed = await run(['evaluate', '--model', 'champion', '--data', 'renamed.csv', '--out', 'rep-r', '--no-png']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`(${alias}; otherwise fix them, or pass --on-bad-row skip to leave them out)`);
+    const skipped = await run(['evaluate', '--model', 'champion', '--data', 'renamed.csv', '--out', 'rep-r', '--no-png', '--on-bad-row', 'skip']);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toContain(
+      `warning: queue: all ${rows} rows labelled "tax" were skipped as bad rows (the label is not in the queue taxonomy), so they are not predicted or scored, and its label "tax_documents" has no rows left; if "tax" was renamed`,
+    );
+  }, 90_000);
 });

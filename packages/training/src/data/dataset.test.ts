@@ -87,6 +87,25 @@ describe('loadDataset', () => {
     expect(forModel.message).not.toContain('manifest.json');
   });
 
+  it('names aliases in a training config first when an unknown label is on many rows (renamed in the export)', async () => {
+    // The taxonomy says tax; a later export calls it taxe.
+    const rows = Array.from({ length: 6 }, (_, i) => `${i},s${i},b${i},,taxe,x`).join('\n');
+    const p = file('renamed.csv', `${header}${rows}\n9,s,b,,payments,x\n`);
+    const alias = 'label "taxe" of queue is on 6 rows: if it was renamed, map it with aliases in a training config (--config; see packages/training/demo/demo-config.json), e.g. "aliases": {"taxe": "tax"} in task queue';
+    const train = (await loadDataset(p, cfg()).catch((x: unknown) => x)) as DatasetError;
+    expect(train.message).toMatch(/^6 bad row\(s\) \(6 problems\): /);
+    expect(train.message).toContain(`(${alias}; otherwise fix them, or set "onBadRow": "skip" in the config or pass --on-bad-row skip to train without them)`);
+    const forModel = (await loadDataset(p, cfg(), { forModel: true }).catch((x: unknown) => x)) as DatasetError;
+    expect(forModel.message).toContain(`(${alias}; otherwise fix them, or pass --on-bad-row skip to leave them out)`);
+    // Skipped, the rows are gone with their class: the dataset says which label, for the warning.
+    const skipped = await loadDataset(p, cfg({ onBadRow: 'skip' }));
+    expect(skipped.renamed).toEqual([{ task: 'queue', label: 'taxe', rows: 6, guess: 'tax' }]);
+    // A typo on a row or two is no rename: the hint stays as it was.
+    const typo = (await loadDataset(file('typo.csv', `${header}1,s,b,,taxe,x\n2,s,b,,tax,x\n`), cfg()).catch((x: unknown) => x)) as DatasetError;
+    expect(typo.message).toMatch(/ \(fix them, or set "onBadRow"/);
+    expect(typo.message).not.toContain('aliases');
+  });
+
   it('skips and reports bad rows when configured, never turning them into examples', async () => {
     const p = file('skip.csv', header + '1,s,b,,payments,x\n2,,,,tax,x\n3,s,b,,nope,x\n');
     const ds = await loadDataset(p, cfg({ onBadRow: 'skip' }));

@@ -5,6 +5,7 @@ import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { choicesHint } from '../config-errors.js';
 import { DatasetError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
+import { likelyRenamed, renamedLabelHint, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
 import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
 
 /** One usable example: the email, its labels per task (null = masked) and where it came from. */
@@ -43,6 +44,8 @@ export interface Dataset {
    * have and how many rows carry each; they became `other` where the model has it, else were left out.
    */
   notInModel: Record<string, Record<string, number>>;
+  /** Labels not in the taxonomy on many bad rows (skipped with `onBadRow: 'skip'`): likely renamed in the export. */
+  renamed: RenamedLabel[];
 }
 
 const MAX_LISTED = 5;
@@ -75,7 +78,7 @@ function checkValues(record: SourceRecord, config: TrainingConfig, problems: str
   }
 }
 
-function readRow(record: SourceRecord, config: TrainingConfig, problems: string[]): PendingRow | undefined {
+function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], unknownLabels: UnknownLabels): PendingRow | undefined {
   const c = config.columns;
   const before = problems.length;
   checkValues(record, config, problems);
@@ -112,6 +115,10 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   for (const task of config.tasks) {
     const column = taskColumn(task);
     const resolved = resolveLabel(task, record.get(column));
+    if (resolved.kind === 'unknown') {
+      const counts = (unknownLabels[task.name] ??= {});
+      counts[resolved.label] = (counts[resolved.label] ?? 0) + 1;
+    }
     if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" is not in the ${task.name} taxonomy ${choicesHint(resolved.label, task.labels ?? [], 'labels')}`);
     else if (resolved.kind === 'alias-cycle') problems.push(`${cellLocation(record, column)}: aliases of "${resolved.label}" form a cycle`);
     raw.push({
@@ -210,6 +217,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const pending: PendingRow[] = [];
   // Rows, not problems: a row with a bad label and a bad date is one bad row, one place.
   const badRowPlaces: string[] = [];
+  const unknownLabels: UnknownLabels = {};
   let read = 0;
   for (const file of files) {
     const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : 'config');
@@ -224,7 +232,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     else checkColumns(present, config);
     for (const record of source.records) {
       const rowProblems: string[] = [];
-      const row = readRow(record, fileConfig, rowProblems);
+      const row = readRow(record, fileConfig, rowProblems, unknownLabels);
       if (row) pending.push(row);
       else {
         badLines.push(record.line);
@@ -236,10 +244,14 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     problems.push(...found.map((f) => f.problem));
     badRowPlaces.push(...badLines.sort((a, b) => a - b).map((line) => `${file}:${line}`));
   }
+  const renamed = likelyRenamed(unknownLabels, (task) => config.tasks.find((t) => t.name === task)?.labels ?? []);
   if (problems.length > 0 && config.onBadRow === 'fail') {
     const listed = problems.slice(0, MAX_LISTED).join(' | ');
     // Reading for a trained model (predict, evaluate, compare), the config is the model's own: the commands' flag overrides it.
-    const hint = options.forModel ? ' (fix them, or pass --on-bad-row skip to leave them out)' : ' (fix them, or set "onBadRow": "skip" in the config or pass --on-bad-row skip to train without them)';
+    const skip = options.forModel ? 'pass --on-bad-row skip to leave them out' : 'set "onBadRow": "skip" in the config or pass --on-bad-row skip to train without them';
+    // A renamed label is mapped by an alias, keeping its rows; skipping them would lose the whole class.
+    const alias = renamedLabelHint(renamed);
+    const hint = alias === undefined ? ` (fix them, or ${skip})` : ` (${alias}; otherwise fix them, or ${skip})`;
     throw new DatasetError('DATASET_ROW_INVALID', `${badRowPlaces.length} bad row(s) (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${listed}${hint}`, problems);
   }
   const taxonomy: TaskTaxonomyReport[] = [];
@@ -284,7 +296,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     hash.update('\n');
   });
   if (rows.length === 0) throw new DatasetError('DATASET_EMPTY', `${files.join(', ')}: no usable rows`);
-  return { files, rows, skipped: problems, read, badRows: badRowPlaces.length, badRowPlaces, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel };
+  return { files, rows, skipped: problems, read, badRows: badRowPlaces.length, badRowPlaces, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel, renamed };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

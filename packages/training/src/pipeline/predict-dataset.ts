@@ -11,6 +11,7 @@ import { predictProbs, type OnProgress } from './evaluate-split.js';
 import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { prepareInputs } from './train-from-config.js';
 import { badRowsWarning } from './bad-rows.js';
+import { skippedLabelWarnings } from '../data/renamed-labels.js';
 
 export interface PredictDatasetOptions {
   /** A registry id, `champion`, or an artifact directory. */
@@ -203,6 +204,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       rows = dataset.rows;
       // With onBadRow skip, the rows left out are said, as training says them, with where they are.
       if (dataset.badRows > 0) options.onWarning?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped, { what: 'skipped, not predicted' }));
+      // A label skipped on all its rows is a class missing from the scores, which the count of bad rows does not say.
+      for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not predicted or scored')) options.onWarning?.(warning);
       // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
       if (options.labels === 'required' && options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel)) options.onWarning?.(warning);
     }

@@ -16,6 +16,7 @@ import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-spl
 import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { checkTrainable } from './trainable.js';
 import { badRowsWarning } from './bad-rows.js';
+import { skippedLabelWarnings } from '../data/renamed-labels.js';
 import { DatasetError } from '../errors.js';
 
 export interface TrainFromConfigOptions {
@@ -148,6 +149,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
     for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     if (dataset.badRows > 0) log?.warn?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
+    for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not trained on')) log?.warn?.(warning);
     if (dataset.repeatedIds.length > 0) log?.warn?.(`ids that several rows carry (the same export twice?): ${dataset.repeatedIds.join(', ')}`);
     // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
     // the split each), and a row with no text left trains nothing.

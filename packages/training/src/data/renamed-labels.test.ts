@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { likelyRenamed, renamedLabelHint, skippedLabelWarnings } from './renamed-labels.js';
+
+describe('renamed labels', () => {
+  const labels = (task: string) => (task === 'queue' ? ['tax_documents', 'payments'] : ['login_2fa']);
+
+  it('takes a label on 5 rows or more for a rename, the most frequent first, with the close label', () => {
+    const found = likelyRenamed({ queue: { tax: 654, typo: 4 }, topic: { '2fa': 12 } }, labels);
+    expect(found).toEqual([
+      { task: 'queue', label: 'tax', rows: 654, guess: 'tax_documents' },
+      { task: 'topic', label: '2fa', rows: 12, guess: undefined },
+    ]);
+    expect(renamedLabelHint(found)).toBe(
+      'labels "tax" (queue, 654 rows), "2fa" (topic, 12 rows) are each on many rows: if they were renamed, map them with aliases in a training config (--config; see packages/training/demo/demo-config.json), e.g. "aliases": {"tax": "tax_documents"} in task queue',
+    );
+    expect(renamedLabelHint([])).toBeUndefined();
+  });
+
+  it('warns that a skipped label took its whole class with it, and when the label it renames has no rows left', () => {
+    const renamed = likelyRenamed({ queue: { tax: 654 } }, labels);
+    const rows = [{ labels: { queue: 'payments' } }, { labels: { queue: null } }];
+    expect(skippedLabelWarnings(renamed, rows, 'not predicted or scored')).toEqual([
+      'queue: all 654 rows labelled "tax" were skipped as bad rows (the label is not in the queue taxonomy), so they are not predicted or scored, and its label "tax_documents" has no rows left; ' +
+        'if "tax" was renamed, map it with aliases in a training config (--config; see packages/training/demo/demo-config.json), e.g. "aliases": {"tax": "tax_documents"} in task queue',
+    ]);
+    expect(skippedLabelWarnings(renamed, [{ labels: { queue: 'tax_documents' } }], 'not trained on')[0]).not.toContain('no rows left');
+  });
+});

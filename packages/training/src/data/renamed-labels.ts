@@ -1,0 +1,73 @@
+/**
+ * A label the taxonomy does not know, on many rows, is most often one renamed in the CRM (`tax_documents`
+ * exported as `tax`): the fix is an alias in the training config, which keeps the rows. Skipping them
+ * (--on-bad-row skip) loses the whole class, so the hints name the alias first.
+ */
+import { closestName } from '../config-errors.js';
+
+/** Per task, the labels of bad rows that are not in its taxonomy, and on how many rows each is. */
+export type UnknownLabels = Record<string, Record<string, number>>;
+
+/** Rows from which an unknown label reads as a rename rather than a typo in a few cells. */
+export const RENAMED_MIN_ROWS = 5;
+
+/** The config to copy from: a complete example with aliases. */
+export const EXAMPLE_CONFIG = 'packages/training/demo/demo-config.json';
+
+/** Labels listed in a hint at most. */
+const LISTED = 3;
+
+export interface RenamedLabel {
+  task: string;
+  label: string;
+  rows: number;
+  /** The taxonomy's label closest to it, if one is close. */
+  guess?: string;
+}
+
+/** The unknown labels on RENAMED_MIN_ROWS rows or more, the most frequent first. */
+export function likelyRenamed(unknown: UnknownLabels, labelsOf: (task: string) => readonly string[]): RenamedLabel[] {
+  const found: RenamedLabel[] = [];
+  for (const [task, labels] of Object.entries(unknown)) {
+    for (const [label, rows] of Object.entries(labels)) {
+      if (rows >= RENAMED_MIN_ROWS) found.push({ task, label, rows, guess: closestName(label, labelsOf(task)) });
+    }
+  }
+  return found.sort((a, b) => b.rows - a.rows);
+}
+
+/** `"tax": "tax_documents"`, or a placeholder for the new name when none is close. */
+function aliasExample(r: RenamedLabel): string {
+  return `"aliases": {"${r.label}": "${r.guess ?? '<its label now>'}"} in task ${r.task}`;
+}
+
+/**
+ * `label "tax" of queue is on 654 rows: if it was renamed, map it with aliases in a training config
+ * (--config; see ...), e.g. ...`, or undefined when no unknown label is on many rows.
+ */
+export function renamedLabelHint(renamed: readonly RenamedLabel[]): string | undefined {
+  if (renamed.length === 0) return undefined;
+  const shown = renamed.slice(0, LISTED);
+  const more = renamed.length > LISTED ? ` and ${renamed.length - LISTED} more` : '';
+  const which =
+    shown.length === 1
+      ? `label "${shown[0].label}" of ${shown[0].task} is on ${shown[0].rows} rows`
+      : `labels ${shown.map((r) => `"${r.label}" (${r.task}, ${r.rows} rows)`).join(', ')}${more} are each on many rows`;
+  return `${which}: if ${shown.length === 1 ? 'it was' : 'they were'} renamed, map ${shown.length === 1 ? 'it' : 'them'} with aliases in a training config (--config; see ${EXAMPLE_CONFIG}), e.g. ${aliasExample(shown[0])}`;
+}
+
+/**
+ * With `onBadRow: 'skip'`, one warning per likely-renamed label: every row it is on was skipped, so a whole
+ * class is missing (`what`: what that costs, e.g. `left out of the metrics`), not a few rows. The taxonomy's
+ * label it is probably the old name of is said to have no rows left when it has none.
+ */
+export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: readonly { labels: Record<string, string | null> }[], what: string): string[] {
+  return renamed.map((r) => {
+    const left = r.guess === undefined ? undefined : rows.filter((row) => row.labels[r.task] === r.guess).length;
+    const empty = left === 0 ? `, and its label "${r.guess}" has no rows left` : '';
+    return (
+      `${r.task}: all ${r.rows} rows labelled "${r.label}" were skipped as bad rows (the label is not in the ${r.task} taxonomy), so they are ${what}${empty}; ` +
+      `if "${r.label}" was renamed, map it with aliases in a training config (--config; see ${EXAMPLE_CONFIG}), e.g. ${aliasExample(r)}`
+    );
+  });
+}
