@@ -124,7 +124,7 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect((await run(['evaluate', '--predictions', 'rep/predictions.jsonl', '--out', 'rep2', '--on-bad-row', 'skip'])).code).toBe(2);
   }, 90_000);
 
-  it('points a label renamed in the export to aliases in a training config, and warns when skipping drops its class', async () => {
+  it('points a label renamed in the export to aliases in a training config, warns when skipping drops its class, and recommends a test file over leaving out --split', async () => {
     const demo = path.join(dir, 'renamed.csv');
     await writeDemoData(demo, { rows: 200, seed: 11 });
     const renamed = readFileSync(demo, 'utf8').replaceAll(',tax_documents,', ',tax,');
@@ -140,5 +140,10 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(skipped.stderr).toContain(
       `warning: queue: all ${rows} rows labelled "tax" were skipped as bad rows (the label is not in the queue taxonomy), so they are not predicted or scored, and its label "tax_documents" has no rows left; if "tax" was renamed`,
     );
+    const mismatch = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--data', 'renamed.csv', '--split', 'test', '--resamples', '20']);
+    expect(mismatch.stderr).toContain('[DATASET_MISMATCH]');
+    expect(mismatch.stderr).toContain('to measure on other data, give a separate test file of emails the model(s) never trained on, without --split;');
+    expect(mismatch.stderr).toContain('(Leaving out --split with this file scores all its rows, rows the model(s) trained on included.)');
+    expect(mismatch.stderr).not.toContain('leave out --split to predict all rows');
   }, 90_000);
 });

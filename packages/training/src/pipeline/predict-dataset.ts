@@ -84,6 +84,15 @@ function notInModelWarnings(classifier: Classifier, notInModel: Record<string, R
 }
 
 /**
+ * What to do when --split test is given other data than the model's: a separate test file is the sound
+ * measure. Leaving out --split is said with its cost: a file that overlaps the training data (a later export
+ * of the same CRM) has rows the models trained on, which flatter them.
+ */
+const NOT_TRAINING_DATA_HINT =
+  'to measure on other data, give a separate test file of emails the model(s) never trained on, without --split; ' +
+  'or give the file(s) it was trained on to score its held-out rows. (Leaving out --split with this file scores all its rows, rows the model(s) trained on included.)';
+
+/**
  * The held-out test rows of a model's training data, split again exactly as its training split them, with
  * their model input when the split needed it (cleaned once, not again for scoring).
  */
@@ -114,10 +123,10 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
     const otherData = error instanceof DatasetError && (error.code === 'DATASET_ROW_INVALID' || (error.code === 'DATASET_FILE_INVALID' && /header lacks|lacks a text column/.test(error.message)));
     if (!otherData) throw error;
     const why = error.code === 'DATASET_ROW_INVALID' ? `read with its training config it has bad rows: ${error.problems[0] ?? error.message}` : `its training config cannot read it: ${error.message}`;
-    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (${why}); give the same file(s), or leave out --split to predict all rows`, error.problems, { cause: error });
+    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (${why}); ${NOT_TRAINING_DATA_HINT}`, error.problems, { cause: error });
   }
   if (dataset.dataHash !== manifest.dataHash) {
-    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}: other data, or the same read differently by this version of mailroute); give the same file(s), or leave out --split to predict all rows`);
+    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}: other data, or the same read differently by this version of mailroute); ${NOT_TRAINING_DATA_HINT}`);
   }
   // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
   if (manifest.training?.splitKey !== 'clean-text') return { rows: splitDataset(dataset.rows, config.split).test };
