@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +106,17 @@ describe('mailroute clean', () => {
     expect(readOut(path.join(dir, 'named.jsonl'))[0].id).toBe('4711@mail.example.com'); // as POST /v1/classify/eml names it
     expect(line.text).toContain('Viele Grüße\n[NAME]'); // the signature stays in scope quotes, its name masked
     expect(line.language).toBe('de');
+  });
+
+  it('writes the lines to standard output with --out -, and no file named -', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    writeFileSync(path.join(dir, 'message.eml'), Buffer.from(eml, 'latin1'));
+    const r = await run(['clean', '--in', 'message.eml', '--out', '-'], dir);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual(['message']);
+    expect(r.stderr).toContain('wrote 1 line(s) to standard output');
+    expect(existsSync(path.join(dir, '-'))).toBe(false);
   });
 
   it('reads a batch saved with a byte order mark from line 1, and never quotes a line that is not JSON', async () => {

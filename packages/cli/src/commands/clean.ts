@@ -157,7 +157,9 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   } catch (error) {
     throw new CleanInputError(`cannot read ${flags.in}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
   }
-  const outPath = await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [flags.in]);
+  // `--out -`: the lines go to standard output (the messages stay on standard error).
+  const toStdout = flags.out === '-';
+  const outPath = toStdout ? undefined : await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [flags.in]);
   const outLines: string[] = [];
   let skipped = 0;
   /** Ids seen, and those seen twice or more; ids of emails with no text left. */
@@ -242,11 +244,13 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     const looks = !first.startsWith('{') ? ' (it looks like CSV or plain text, not JSONL)' : firstKeys && firstKeys.length > 0 ? ` (its lines have ${firstKeys.slice(0, 6).join(', ')}${firstKeys.length > 6 ? ', …' : ''}, but no subject, body or html)` : '';
     throw new CleanNothingUsableError(`no line of ${flags.in} could be used (${skipped} skipped)${looks}: each line must be a JSON object ${LINE_FORMAT}, or --in one .eml file`);
   }
-  await writeAtomically(outPath, outLines.length > 0 ? `${outLines.join('\n')}\n` : '');
+  const content = outLines.length > 0 ? `${outLines.join('\n')}\n` : '';
+  if (outPath === undefined) ctx.stdout.write(content);
+  else await writeAtomically(outPath, content);
   const some = (ids: readonly string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? `, and ${ids.length - 5} more` : ''}`;
   if (empty.length > 0) ctx.stderr.write(`warning: nothing is left after cleaning in ${empty.length} email(s) (empty, markup only or all quote): ${some(empty)}\n`);
   if (repeated.size > 0) ctx.stderr.write(`warning: ${repeated.size} id(s) occur more than once, so the output lines cannot be told apart by id: ${some([...repeated])}\n`);
-  ctx.stderr.write(`clean: wrote ${outLines.length} line(s) to ${flags.out}${skipped > 0 ? `, skipped ${skipped}` : ''}\n`);
+  ctx.stderr.write(`clean: wrote ${outLines.length} line(s) to ${toStdout ? 'standard output' : flags.out}${skipped > 0 ? `, skipped ${skipped}` : ''}\n`);
   return { written: outLines.length, skipped };
 }
 
@@ -255,7 +259,7 @@ export function registerClean(program: Command, ctx: CliContext): void {
     .command('clean')
     .description('Clean emails: strip quotes, signatures, disclaimers and HTML; mask personal data')
     .requiredOption('--in <file>', 'JSONL with {"id","format":"text"|"html"|"eml","input"} or {"id","subject","body","html"} (an email as /v1/classify takes it; other keys ignored) per line, or a single .eml file')
-    .requiredOption('--out <file>', 'JSONL to write: {"id","subject","text","signature","quoted","language","redactions"} per line')
+    .requiredOption('--out <file>', 'JSONL to write: {"id","subject","text","signature","quoted","language","redactions"} per line; - for standard output')
     .option('--scope <scope>', 'quotes: remove quoted and forwarded content only; visible: also signatures, device lines, disclaimers', 'visible')
     .option('--no-redact', 'keep IBANs, card numbers, emails, phone numbers, numbers a keyword names, names and addresses as they are (in text, signature and quoted)')
     .addHelpText(
