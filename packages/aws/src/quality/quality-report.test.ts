@@ -58,6 +58,18 @@ describe('quality reporter', () => {
     expect(record[QUALITY_METRIC.name]).toBeCloseTo((0.8 + 2 / 3) / 2, 6);
   });
 
+  it("scores feedback under the measured model's names: a renamed label maps, one it has no name for is not counted wrong", async () => {
+    // Feedback stored as sent: `card` is the model's old name of `cards`; `loans` (a later model's label) it cannot name.
+    const pairs = [pair(1, 'cards', 'card'), pair(2, 'payments', 'payments'), pair(3, 'cards', 'loans')];
+    const lines: string[] = [];
+    const renaming = async () => [{ name: 'queue', labels: ['cards', 'payments'], aliases: { card: 'cards' } }];
+    const result = await createQualityReporter({ store: storeWith(pairs), tasks: renaming, environment: 'prod', windowDays: 30, minFeedback: 1, write: (l) => lines.push(l), now })();
+    expect(result.published).toBe(1);
+    const record = JSON.parse(lines[0]);
+    expect(record.LiveFeedbackCount).toBe(2);
+    expect(record[QUALITY_METRIC.name]).toBeCloseTo(1, 9);
+  });
+
   it("measures the model serving now (the newest prediction's) alone, with its labels", async () => {
     // A rolled-back model predicted more, and wrongly, before the swap; the model serving now is right on its own two.
     const before = [4, 5, 6].map((i) => pair(i, 'payments', 'cards')).map((p) => ({ ...p, prediction: { ...p.prediction, modelId: 'rolled-back', createdAt: '2026-11-21T10:00:00.000Z' } }));

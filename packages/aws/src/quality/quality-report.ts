@@ -79,7 +79,10 @@ export function createQualityReporter(deps: QualityReporterDeps) {
     const tasks = await deps.tasks(serving === undefined ? [] : [serving]);
     // No metric line: the alarm sees no data (not a failure), and the Lambda logs the result with its reason.
     if ('nothingToMeasure' in tasks) return { published: 0, withFeedback: 0, nothingToMeasure: `nothing to measure yet: ${tasks.nothingToMeasure}` };
-    const quality = computeLiveQuality({ pairs, tasks, window, scorer: macroF1Scorer });
+    // Feedback is stored as the CRM sent it (maybe in another model's names): compared under the measured model's
+    // names, its renames and merges followed; a label it has no name for is counted unmappable, not wrong.
+    const taxonomies = new Map(serving === undefined ? [] : [[serving, tasks]]);
+    const quality = computeLiveQuality({ pairs, tasks, window, scorer: macroF1Scorer, taxonomies });
     const records = qualityMetricRecords(quality, deps.environment, now, deps.minFeedback);
     for (const record of records) deps.write(JSON.stringify(record));
     return { published: records.length, withFeedback: quality.withFeedback };
