@@ -1,78 +1,82 @@
 import { currentLabel, type ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair } from '../store/types.js';
 
-/** A task to measure, with the served model's renames and merges (`aliases`). */
-export type RenamingTask = Pick<ClassifierTask, 'name' | 'aliases'>;
+/** A task measured, as the served model has it: its labels and its renames and merges (`aliases`). */
+export type ServedTask = Pick<ClassifierTask, 'name' | 'labels' | 'aliases'>;
 
-/** The models' tasks by model id: whose names each prediction's feedback is compared under. */
+/** The models' tasks by model id: the names each prediction was made in. */
 export type Taxonomies = ReadonlyMap<string, readonly ClassifierTask[]>;
 
 export interface Named {
   pairs: FeedbackPair[];
-  /** Per task: feedback labels that have no name in the taxonomy of the model that made the prediction (not scored). */
+  /** Per task: feedback labels that neither the predicting model nor the served model has a name for (not scored). */
   unmappable: Record<string, number>;
 }
 
-/** Pairs with both sides' labels under the given tasks' current names (the served model's renames). */
-function underServedNames(pair: FeedbackPair, renaming: readonly RenamingTask[]): FeedbackPair {
-  if (renaming.length === 0) return pair;
-  const rename = (labels: Record<string, string>): Record<string, string> => {
-    const out = { ...labels };
-    for (const task of renaming) {
-      const label = out[task.name];
-      if (label !== undefined) out[task.name] = currentLabel({ ...task, labels: [] }, label);
-    }
-    return out;
-  };
-  return {
-    ...pair,
-    prediction: { ...pair.prediction, labels: rename(pair.prediction.labels) },
-    ...(pair.feedback ? { feedback: { ...pair.feedback, labels: rename(pair.feedback.labels) } } : {}),
-  };
+/** A label's current name under a task's renames and merges. */
+function renamed(task: Pick<ClassifierTask, 'name' | 'aliases'>, label: string): string {
+  return task.aliases && Object.keys(task.aliases).length > 0 ? currentLabel({ ...task, labels: [] }, label) : label;
+}
+
+/** A label's name in a model's taxonomy (its renames followed), or null when the model has none for it or retired it. */
+function nameIn(task: ClassifierTask, label: string): string | null {
+  const current = currentLabel(task, label);
+  return task.labels.includes(current) && !task.retired?.includes(current) && !task.retired?.includes(label) ? current : null;
 }
 
 /**
- * Each pair's feedback under the names of the model that made its prediction (that model's renames and
- * merges followed), so a correct prediction is not scored wrong because the label was sent in another
- * model's names (a rollback, a rename in a newer model). A label that model's taxonomy has no name for (or
- * retired) is left out of the scoring and counted in `unmappable`, not scored wrong; feedback left with no
- * label counts as none. A model whose taxonomy is unknown is compared as before: both sides under the
- * `fallback` tasks' (the served model's) current names. Each label is looked up once per model and task.
+ * Each pair with both sides under the served model's current names, so predictions of several models and
+ * feedback stored as the CRM sent it (in any model's names) compare alike. A feedback label is read first in
+ * the names of the model that made the prediction (a rollback: `complaints` is still a label of the old
+ * model, though the newer one merged it), then in the served model's (a rename or merge the newer model
+ * made: `kyc` for an old `payments`); both end under the served model's names, so a merge counts the merged
+ * labels as one. A label neither model has a name for is left out and counted in `unmappable`, not scored
+ * wrong. A predicting model whose taxonomy is unknown is compared under the served model's names only, as
+ * sent. Each label is looked up once per model and task.
  */
-export function underPredictingNames(pairs: readonly FeedbackPair[], taxonomies: Taxonomies, fallback: readonly RenamingTask[]): Named {
-  const renaming = fallback.filter((t) => t.aliases !== undefined && Object.keys(t.aliases).length > 0);
+export function underPredictingNames(pairs: readonly FeedbackPair[], taxonomies: Taxonomies, served: readonly ServedTask[]): Named {
   const unmappable: Record<string, number> = {};
-  const memo = new Map<string, Map<string, Map<string, string | null>>>();
-  const nameIn = (modelId: string, task: ClassifierTask, label: string): string | null => {
-    let byTask = memo.get(modelId);
-    if (!byTask) memo.set(modelId, (byTask = new Map()));
-    let byLabel = byTask.get(task.name);
-    if (!byLabel) byTask.set(task.name, (byLabel = new Map()));
-    let named = byLabel.get(label);
-    if (named === undefined) {
-      const current = currentLabel(task, label);
-      named = task.labels.includes(current) && !task.retired?.includes(current) && !task.retired?.includes(label) ? current : null;
-      byLabel.set(label, named);
+  const memo = new Map<string, string | null>();
+  const servedTask = new Map(served.map((t) => [t.name, t]));
+  /** The feedback label `label` of task `task` under the served names, for a prediction of `modelId`; null: unmappable. */
+  const truthOf = (modelId: string, tasks: readonly ClassifierTask[] | undefined, task: ServedTask, label: string): string | null => {
+    const key = `${modelId}\u0000${task.name}\u0000${label}`;
+    let truth = memo.get(key);
+    if (truth === undefined) {
+      const own = tasks?.find((t) => t.name === task.name);
+      const inOwn = own ? nameIn(own, label) : null;
+      if (inOwn !== null) truth = renamed(task, inOwn);
+      else {
+        const inServed = renamed(task, label);
+        // Without the predicting model's taxonomy there is nothing to check against: compared as sent.
+        truth = tasks === undefined || task.labels.includes(inServed) ? inServed : null;
+      }
+      memo.set(key, truth);
     }
-    return named;
+    return truth;
   };
   const out = pairs.map((pair): FeedbackPair => {
     const tasks = taxonomies.get(pair.prediction.modelId);
-    if (!tasks) return underServedNames(pair, renaming);
-    if (!pair.feedback) return pair;
+    const predicted: Record<string, string> = { ...pair.prediction.labels };
+    for (const [name, label] of Object.entries(predicted)) {
+      const task = servedTask.get(name);
+      if (task) predicted[name] = renamed(task, label);
+    }
+    const prediction = { ...pair.prediction, labels: predicted };
+    if (!pair.feedback) return { ...pair, prediction };
     const labels: Record<string, string> = {};
     for (const [name, label] of Object.entries(pair.feedback.labels)) {
-      const task = tasks.find((t) => t.name === name);
-      // A task the model does not have: nothing of its prediction to compare, kept as sent.
+      const task = servedTask.get(name);
+      // A task not measured: kept as sent.
       if (!task) labels[name] = label;
       else {
-        const named = nameIn(pair.prediction.modelId, task, label);
-        if (named === null) unmappable[name] = (unmappable[name] ?? 0) + 1;
-        else labels[name] = named;
+        const truth = truthOf(pair.prediction.modelId, tasks, task, label);
+        if (truth === null) unmappable[name] = (unmappable[name] ?? 0) + 1;
+        else labels[name] = truth;
       }
     }
     const { feedback, ...rest } = pair;
-    return Object.keys(labels).length > 0 ? { ...rest, feedback: { ...feedback, labels } } : rest;
+    return Object.keys(labels).length > 0 ? { ...rest, prediction, feedback: { ...feedback, labels } } : { ...rest, prediction };
   });
   return { pairs: out, unmappable };
 }

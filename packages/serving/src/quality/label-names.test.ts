@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { ClassifierTask } from '@mailroute/model';
+import type { FeedbackPair } from '../store/types.js';
+import { underPredictingNames } from './label-names.js';
+
+function pair(modelId: string, predicted: string, truth: string): FeedbackPair {
+  return {
+    prediction: { predictionId: `p-${predicted}-${truth}`, emailId: 'e', modelId, createdAt: '2026-11-30T10:00:00.000Z', labels: { queue: predicted }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: predicted, latencyMs: 1 },
+    feedback: { emailId: 'e', labels: { queue: truth }, closedAt: '2026-11-30T11:00:00.000Z', receivedAt: '2026-11-30T11:00:00.000Z' },
+  };
+}
+
+const v1: ClassifierTask = { name: 'queue', labels: ['payments', 'kyc', 'complaints', 'tax_documents'] };
+/** v1 with payments merged into kyc, complaints merged into account_management and tax_documents renamed tax. */
+const v3: ClassifierTask = { name: 'queue', labels: ['kyc', 'account_management', 'tax'], aliases: { payments: 'kyc', complaints: 'account_management', tax_documents: 'tax' } };
+const taxonomies = new Map([
+  ['v1', [v1]],
+  ['v3', [v3]],
+]);
+const scored = (pairs: FeedbackPair[], served: ClassifierTask) => {
+  const named = underPredictingNames(pairs, taxonomies, [served]);
+  return { same: named.pairs.map((p) => (p.feedback ? p.feedback.labels.queue === p.prediction.labels.queue : null)), unmappable: named.unmappable.queue ?? 0 };
+};
+
+describe('underPredictingNames', () => {
+  it("reads feedback sent in a newer model's names (a rename, a merge) as right for an older model's prediction", () => {
+    // v1 predicted payments; the CRM answers kyc while v3 serves (payments merged into kyc): right under v3's names.
+    expect(scored([pair('v1', 'payments', 'kyc'), pair('v1', 'tax_documents', 'tax'), pair('v1', 'payments', 'account_management')], v3)).toEqual({ same: [true, true, false], unmappable: 0 });
+  });
+
+  it("reads feedback in the predicting model's names after a rollback, and counts a label no model names as unmappable", () => {
+    // v1 serves again: complaints is its own label; tax (v3's name) is not v1's, nor the served model's: not scored wrong.
+    expect(scored([pair('v1', 'complaints', 'complaints'), pair('v1', 'tax_documents', 'tax'), pair('v1', 'kyc', 'payments')], v1)).toEqual({ same: [true, null, false], unmappable: 1 });
+    // v3 serves and measures v1's prediction of complaints confirmed as complaints: both are account_management now.
+    expect(scored([pair('v1', 'complaints', 'complaints')], v3)).toEqual({ same: [true], unmappable: 0 });
+  });
+
+  it("compares a model whose taxonomy is unknown under the served model's names, as sent", () => {
+    expect(scored([pair('gone', 'payments', 'kyc'), pair('gone', 'x', 'y')], v3)).toEqual({ same: [true, false], unmappable: 0 });
+  });
+});
