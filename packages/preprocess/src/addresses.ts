@@ -76,8 +76,11 @@ function prepositionStreetHits(text: string): Hit[] {
   return hits;
 }
 
-/** The house number (`12`, `221B`) and one to three capitalised words that end right before the street type. */
-const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}[A-Za-z]?[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
+/**
+ * The house number (`12`, `221B`) and one to three capitalised words that end right before the street type. The
+ * letter is none of k, m and x: `10k Wall Street`, `5x Main Street Capital` are amounts and counts.
+ */
+const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}(?:[A-Za-z](?<![KkMmXx]))?[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
 
 /** A British postcode (`SW1A 2AA`, `NW1 6XE`). */
 const UK_POSTCODE = String.raw`[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}`;
@@ -106,8 +109,11 @@ function streetStart(text: string, at: number): number {
 }
 
 const VOWEL = /[aeiouäöü]/i;
-/** The stems of English verbs that double their r before -ing (`Recur-ring`, `Transfer-ring`, `Stir-ring`, `Bar-ring`). */
-const DOUBLED_R_STEM = /(?:ur|fer|ir|ar)$/i;
+/**
+ * English verbs that double their r before -ing (`Recur-ring`, `Transfer-ring`, `Stir-ring`, `Bar-ring`), the whole
+ * stem: German ring roads end alike (`Isar-ring`, `Saar-ring`, `Kaiser-ring`).
+ */
+const DOUBLED_R_STEM = /^(?:re|oc|con|in|pre|de|trans)?(?:cur|fer|ter|er|stir|spur|star|scar|spar|bar|blur|whir)$/i;
 
 /**
  * Whether a street cue at `at` is the end of an English word in -ring (`Monitoring`, `Offering`, `Spring`,

@@ -347,6 +347,8 @@ describe('names and addresses in redactPii', () => {
     for (const [text, expected] of [
       ['Kaiserring 12', '[ADDRESS]'],
       ['Salierring 4', '[ADDRESS]'],
+      ['Wir wohnen am Isarring 12 in München', 'Wir wohnen am [ADDRESS] in München'],
+      ['Bitte an Saarring 7 senden', 'Bitte an [ADDRESS] senden'],
       ['Ostring 3', '[ADDRESS]'],
       ['Innerer Ring 4', '[ADDRESS]'],
       ['Hansaring 5, 50670 Köln', '[ADDRESS]'],
@@ -372,6 +374,8 @@ describe('names and addresses in redactPii', () => {
       ['I moved to 221B Baker Street, London, NW1 6XE', 'I moved to [ADDRESS]'],
       ['Send it to 12 Baker Street NW1 6XE London.', 'Send it to [ADDRESS].'],
       ['Send it to 12 Baker Street NW1 6XE London and call me', 'Send it to [ADDRESS] London and call me'],
+      // An amount or a count before a street's name is no house number.
+      ['I invested 10k Wall Street stocks, 2m Main Street, 5x Main Street Capital', 'I invested 10k Wall Street stocks, 2m Main Street, 5x Main Street Capital'],
       // Austrian and Swiss postal codes of four digits.
       ['Mariahilfer Straße 12, 1060 Wien', '[ADDRESS]'],
       ['Bahnhofstrasse 5 CH-8001 Zürich', '[ADDRESS]'],
