@@ -2,7 +2,7 @@
  * Text parts that declare no charset are decoded as UTF-8 by the MIME parser, so a raw 8-bit body written
  * in Windows-1252 or Latin-1 (old mailers and scanners send `Content-Transfer-Encoding: 8bit` with no
  * charset, or no MIME headers at all) lost every umlaut to U+FFFD while its headers were read correctly.
- * Such a part, when its bytes are not valid UTF-8, gets `charset=windows-1252` written into its header
+ * Such a part, when its bytes are mostly not UTF-8, gets `charset=windows-1252` written into its header
  * before parsing: the same fallback as the headers get. A declared charset is never changed.
  */
 
@@ -30,13 +30,35 @@ function header(block: string, name: string): { end: number; value: string } | u
   return { end: match.index + match[0].length, value: match[1].replace(/\r?\n/g, '').trim() };
 }
 
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
+/** The length of the UTF-8 sequence led by byte `b` (2-4), or 0 when `b` leads none. */
+function sequenceLength(b: number): number {
+  if (b >= 0xc2 && b <= 0xdf) return 2;
+  if (b >= 0xe0 && b <= 0xef) return 3;
+  if (b >= 0xf0 && b <= 0xf4) return 4;
+  return 0;
+}
+
+/** How many well-formed multi-byte UTF-8 sequences the bytes hold, and how many bytes belong to none. */
+function utf8Tally(bytes: Uint8Array): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length; ) {
+    if (bytes[i] < 0x80) {
+      i += 1;
+      continue;
+    }
+    const n = sequenceLength(bytes[i]);
+    let ok = n > 0 && i + n <= bytes.length;
+    for (let k = 1; ok && k < n; k++) ok = bytes[i + k] >= 0x80 && bytes[i + k] <= 0xbf;
+    if (ok) {
+      valid += 1;
+      i += n;
+    } else {
+      invalid += 1;
+      i += 1;
+    }
   }
+  return { valid, invalid };
 }
 
 /** The part's bytes after its transfer encoding (base64, quoted-printable, or as sent). */
@@ -49,9 +71,13 @@ function transferDecoded(body: string, encoding: string): Uint8Array {
   return Buffer.from(body, 'latin1');
 }
 
-/** Whether decoded bytes need the fallback: 8-bit and not UTF-8. */
+/**
+ * Whether decoded bytes need the fallback: more bytes that are no UTF-8 than UTF-8 sequences. A UTF-8 text with a
+ * stray byte stays UTF-8 (its one U+FFFD is named in a warning), rather than every umlaut becoming `Ã¼`.
+ */
 function needsFallback(bytes: Uint8Array): boolean {
-  return bytes.some((b) => b >= 0x80) && !isUtf8(bytes);
+  const { valid, invalid } = utf8Tally(bytes);
+  return invalid > valid;
 }
 
 /** Nested multipart levels followed at most (the parser's own default nesting is deeper; real mail is shallow). */

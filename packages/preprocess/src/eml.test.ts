@@ -115,6 +115,9 @@ describe('parseEml', () => {
   it('keeps a declared charset and leaves UTF-8 bodies without one as they are', async () => {
     const utf8 = await parseEml(Buffer.from(crlf(['Subject: x', '', 'Grüße €', '']), 'utf8'));
     expect(utf8.body?.trim()).toBe('Grüße €');
+    // Undeclared UTF-8 with one stray byte stays UTF-8 (one U+FFFD, which the API names in a warning), not Ã¼ throughout.
+    const stray = Buffer.concat([Buffer.from('Subject: x\r\n\r\nGrüße aus Köln, 20€ ', 'utf8'), Buffer.from([0xe9]), Buffer.from('\r\n')]);
+    expect((await parseEml(stray)).body?.trim()).toBe('Grüße aus Köln, 20€ \uFFFD');
     // Declared UTF-8 with a stray Latin-1 byte stays UTF-8: the loss is the sender's, and the warning says so.
     const declared = await parseEml(Buffer.from(crlf(['Subject: x', 'Content-Type: text/plain; charset=utf-8', '', 'Gr\xfc\xdfe', '']), 'latin1'));
     expect(declared.body?.trim()).toBe('Gr\uFFFD\uFFFDe');
