@@ -15,7 +15,12 @@ export function tasksOfModel(ctx: AppContext, modelId: string): Promise<Classifi
   let tasks = known.get(modelId);
   if (!tasks) {
     tasks = read(modelId).catch((error: unknown) => {
-      // Not kept: a throttled or unreachable registry is asked again by the next request.
+      // A model the registry does not hold (deleted) stays unknown: kept, said once. Any other failure is not
+      // kept: a throttled or unreachable registry is asked again by the next request.
+      if ((error as { code?: unknown }).code === 'REGISTRY_NOT_FOUND') {
+        ctx.logger.warn('model tasks unknown: the model is not in the registry; its predictions are compared under the served model\'s names', { modelId });
+        return undefined;
+      }
       known.delete(modelId);
       ctx.logger.error('model tasks unreadable', { modelId, error: describeError(error) });
       return undefined;

@@ -180,6 +180,19 @@ describe('POST /v1/feedback', () => {
     expect(calls).toBe(2);
   });
 
+  it("asks the registry once for a model it does not hold (deleted): REGISTRY_NOT_FOUND is remembered", async () => {
+    let calls = 0;
+    const modelTasks = async () => {
+      calls += 1;
+      throw Object.assign(new Error('no such model'), { code: 'REGISTRY_NOT_FOUND' });
+    };
+    const { app, context } = await build({ modelTasks });
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    await context.store.savePredictions([{ predictionId: P_O, emailId: 'e-o', modelId: 'deleted-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
+    for (let i = 0; i < 3; i++) expect((await app.request('/v1/quality?model=all', authed())).status).toBe(200);
+    expect(calls).toBe(1);
+  });
+
   it('records feedback for an email with no stored prediction, and says it matched none (matched: false, a warning)', async () => {
     const { app, context } = await build();
     await classify(app, [{ id: 'known', body: 'invoice' }]);
