@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { withFileLock } from './lock.js';
 
 const dir = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-lock-'));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A real wait that also notes how long each one was asked to be. */
+const countingSleep = (waits: number[]) => async (ms: number) => {
+  waits.push(ms);
+  await sleep(ms);
+};
+/** What `promise` came to within `ms`: still pending is an answer too (a writer spinning never settles). */
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise.then((value) => ({ value }), (error: unknown) => ({ error })), sleep(ms).then(() => ({ pending: ms }))]);
 const past = (file: string, seconds: number) => utimesSync(file, new Date(Date.now() - seconds * 1000), new Date(Date.now() - seconds * 1000));
 
 describe('withFileLock', () => {
@@ -85,5 +93,42 @@ describe('withFileLock', () => {
     await Promise.all(Array.from({ length: 6 }, run));
     expect(most).toBe(1);
     expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('waits (sleeping, not spinning) while another writer breaks a stale lock: gives up at its timeout, gets in once the breaker is done', async () => {
+    const home = dir();
+    const file = path.join(home, 'registry.lock');
+    writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }));
+    writeFileSync(`${file}.break`, ''); // fresh: its breaker is at work (or crashed a moment ago)
+    const waits: number[] = [];
+    const started = Date.now();
+    const timedOut = withFileLock(file, async () => 'ran', { timeoutMs: 200 }, { sleep: countingSleep(waits) });
+    expect(await within(timedOut, 2_000)).toMatchObject({ error: { code: 'REGISTRY_LOCK_TIMEOUT' } });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(waits.length).toBeGreaterThan(0);
+    for (const ms of waits) expect(ms).toBeGreaterThanOrEqual(5);
+
+    // Every try that finds the break file taken is followed by a wait: the breaker finishes during the
+    // third, and the next try breaks the lock and gets in without another.
+    waits.length = 0;
+    const sleepThenFinish = async (ms: number) => {
+      waits.push(ms);
+      if (waits.length === 3) unlinkSync(`${file}.break`);
+      await sleep(ms);
+    };
+    expect(await within(withFileLock(file, async () => 'ran', { timeoutMs: 5_000 }, { sleep: sleepThenFinish }), 2_000)).toEqual({ value: 'ran' });
+    expect(waits).toHaveLength(3);
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('times out on a stale lock it cannot remove, instead of trying forever', async () => {
+    // A name of the longest length a file may have: `<name>.break` cannot be created (ENAMETOOLONG).
+    const file = path.join(dir(), 'l'.repeat(255));
+    writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }));
+    const waits: number[] = [];
+    const tried = withFileLock(file, async () => 'ran', { timeoutMs: 100 }, { sleep: countingSleep(waits) });
+    expect(await within(tried, 2_000)).toMatchObject({ error: { code: 'REGISTRY_LOCK_TIMEOUT' } });
+    expect(waits.length).toBeGreaterThan(0);
+    expect(existsSync(file)).toBe(true);
   });
 });

@@ -30,10 +30,11 @@ async function staleInode(file: string, staleMs: number): Promise<number | undef
   }
 }
 
-/** Removes `file` if it still is the file with inode `ino` (a file held open keeps its inode number its own). */
-async function unlinkIfInode(file: string, ino: number): Promise<void> {
+/** Removes `file` if it still is the file with inode `ino` (a file held open keeps its inode number its own); true if it did. */
+async function unlinkIfInode(file: string, ino: number): Promise<boolean> {
   const now = await stat(file).catch(() => undefined);
-  if (now?.ino === ino) await unlink(file).catch(() => undefined);
+  if (now?.ino !== ino) return false;
+  return unlink(file).then(() => true, () => false);
 }
 
 /** A breaker holds its break file for two system calls: one older than this crashed in between. */
@@ -45,28 +46,33 @@ const BREAK_STALE_MS = 10_000;
  * that judged it stale before another broke it and a new holder took it cannot remove the new lock. The
  * lock itself is never moved aside: a live lock moved aside could not always be put back.
  */
-async function removeStale(file: string, staleMs: number): Promise<void> {
+async function removeStale(file: string, staleMs: number): Promise<boolean> {
   const breaker = `${file}.break`;
   let handle: FileHandle;
   try {
     handle = await open(breaker, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return;
-    // Another writer is breaking it now (the caller tries again), or one crashed doing so: its file goes.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+    // Another writer is breaking it now (the caller waits and tries again), or one crashed doing so: its file goes.
     const info = await stat(breaker).catch(() => undefined);
     if (info && Date.now() - info.mtimeMs > BREAK_STALE_MS) await unlinkIfInode(breaker, info.ino);
-    return;
+    return false;
   }
   try {
     const stale = await staleInode(file, staleMs);
-    if (stale !== undefined) await unlinkIfInode(file, stale);
+    return stale !== undefined && (await unlinkIfInode(file, stale));
   } finally {
     await unlinkIfInode(breaker, (await handle.stat()).ino);
     await handle.close();
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What a waiting writer waits with; a test passes its own to count the waits. */
+export interface LockDeps {
+  sleep: (ms: number) => Promise<void>;
+}
+
+const defaultDeps: LockDeps = { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 /**
  * Runs `fn` holding an exclusive lock file (created with O_EXCL, so exactly one writer wins), across
@@ -75,7 +81,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * crash, and at the end removes the lock only if it still is its own: a holder that was taken for dead
  * (its event loop blocked past staleMs) does not remove its successor's.
  */
-export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}, deps: LockDeps = defaultDeps): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const staleMs = options.staleMs ?? 120_000;
   const heartbeatMs = options.heartbeatMs ?? staleMs / 4;
@@ -87,12 +93,12 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if ((await staleInode(file, staleMs)) !== undefined) {
-        await removeStale(file, staleMs);
-        continue;
-      }
+      // A stale lock this writer removed: try again at once. One it could not remove (another writer is
+      // breaking it, one crashed doing so, or it cannot be removed at all) is waited for like a live one,
+      // so that no writer spins or waits past its timeout.
+      if ((await staleInode(file, staleMs)) !== undefined && (await removeStale(file, staleMs))) continue;
       if (Date.now() - start > timeoutMs) throw new RegistryError('REGISTRY_LOCK_TIMEOUT', `registry is locked by another writer (${file})`);
-      await sleep(5 + Math.random() * 20);
+      await deps.sleep(5 + Math.random() * 20);
     }
   }
   // Held open until released: its inode cannot be reused by a successor's lock, so it identifies ours.
