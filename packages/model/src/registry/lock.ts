@@ -62,8 +62,12 @@ async function removeStale(file: string, staleMs: number): Promise<boolean> {
     const stale = await staleInode(file, staleMs);
     return stale !== undefined && (await unlinkIfInode(file, stale));
   } finally {
-    await unlinkIfInode(breaker, (await handle.stat()).ino);
-    await handle.close();
+    try {
+      await unlinkIfInode(breaker, (await handle.stat()).ino);
+    } finally {
+      // Closed even when fstat fails (its break file is then left to go stale and be cleared by the next breaker).
+      await handle.close();
+    }
   }
 }
 
