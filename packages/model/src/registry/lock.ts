@@ -15,27 +15,48 @@ export interface LockOptions {
 /** A holder writes its pid right after creating the file: empty for longer than this, it crashed between. */
 const EMPTY_STALE_MS = 2_000;
 
-/** The lock file's inode when its holder is gone (dead pid on this host, empty too long, or not refreshed for staleMs). */
-async function staleInode(file: string, staleMs: number): Promise<number | undefined> {
+/** A file as a writer saw it: enough to tell whether a path still names that file. */
+interface Seen {
+  ino: number;
+  mtimeMs: number;
+}
+
+/** The lock file as seen when its holder is gone (dead pid on this host, empty too long, or not refreshed for staleMs). */
+async function staleLock(file: string, staleMs: number): Promise<Seen | undefined> {
   try {
     const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    const seen = { ino: info.ino, mtimeMs: info.mtimeMs };
     const age = Date.now() - info.mtimeMs;
-    if (age > staleMs || (text === '' && age > EMPTY_STALE_MS)) return info.ino;
+    if (age > staleMs || (text === '' && age > EMPTY_STALE_MS)) return seen;
     const holder = JSON.parse(text) as { pid?: unknown; host?: unknown };
     // Only a holder on this machine can be checked; a dead process never releases its lock.
-    return typeof holder.pid === 'number' && holder.host === hostname() && !processAlive(holder.pid) ? info.ino : undefined;
+    return typeof holder.pid === 'number' && holder.host === hostname() && !processAlive(holder.pid) ? seen : undefined;
   } catch {
     // Unreadable: being written right now (not stale), or gone (the next try succeeds).
     return undefined;
   }
 }
 
-/** Removes `file` if it still is the file with inode `ino` (a file held open keeps its inode number its own); true if it did. */
-async function unlinkIfInode(file: string, ino: number): Promise<boolean> {
+/** Removes `file` if `same` holds for what it names now; true if it did. */
+async function unlinkIf(file: string, same: (now: Seen) => boolean): Promise<boolean> {
   const now = await stat(file).catch(() => undefined);
-  if (now?.ino !== ino) return false;
+  if (!now || !same(now)) return false;
   return unlink(file).then(() => true, () => false);
 }
+
+/** Removes `file` if it still is the file with inode `ino`, one this process holds open (so its inode number stays its own). */
+const unlinkIfInode = (file: string, ino: number) => unlinkIf(file, (now) => now.ino === ino);
+
+/**
+ * Removes `file` if it still is the stale file seen. An inode number is unique only among files that exist:
+ * that of a file another writer just removed can go at once to the next file created, so the mtime the file
+ * was judged stale by must match too (a new file has a fresh one; a holder that refreshed its lock is alive).
+ * Left open: the gap between this stat and the unlink, in which another writer would have to remove the file
+ * and a third create a new one. Renaming the file aside and checking the moved one would trade this gap for
+ * others: a live file moved aside by mistake lets a second writer in until it is put back, and a writer that
+ * dies in between leaves it aside for good.
+ */
+const unlinkIfUnchanged = (file: string, seen: Seen) => unlinkIf(file, (now) => now.ino === seen.ino && now.mtimeMs === seen.mtimeMs);
 
 /** A breaker holds its break file for two system calls: one older than this crashed in between. */
 const BREAK_STALE_MS = 10_000;
@@ -55,12 +76,12 @@ async function removeStale(file: string, staleMs: number): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
     // Another writer is breaking it now (the caller waits and tries again), or one crashed doing so: its file goes.
     const info = await stat(breaker).catch(() => undefined);
-    if (info && Date.now() - info.mtimeMs > BREAK_STALE_MS) await unlinkIfInode(breaker, info.ino);
+    if (info && Date.now() - info.mtimeMs > BREAK_STALE_MS) await unlinkIfUnchanged(breaker, info);
     return false;
   }
   try {
-    const stale = await staleInode(file, staleMs);
-    return stale !== undefined && (await unlinkIfInode(file, stale));
+    const stale = await staleLock(file, staleMs);
+    return stale !== undefined && (await unlinkIfUnchanged(file, stale));
   } finally {
     try {
       await unlinkIfInode(breaker, (await handle.stat()).ino);
@@ -100,7 +121,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
       // A stale lock this writer removed: try again at once. One it could not remove (another writer is
       // breaking it, one crashed doing so, or it cannot be removed at all) is waited for like a live one,
       // so that no writer spins or waits past its timeout.
-      if ((await staleInode(file, staleMs)) !== undefined && (await removeStale(file, staleMs))) continue;
+      if ((await staleLock(file, staleMs)) !== undefined && (await removeStale(file, staleMs))) continue;
       if (Date.now() - start > timeoutMs) throw new RegistryError('REGISTRY_LOCK_TIMEOUT', `registry is locked by another writer (${file})`);
       await deps.sleep(5 + Math.random() * 20);
     }
