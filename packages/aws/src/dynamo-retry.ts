@@ -18,17 +18,26 @@ const UNAVAILABLE = new Set([
   'TransactionInProgressException',
   'InternalServerError',
   'ServiceUnavailable',
+  // Transient network failures the SDK's own retries did not get past: the SDK's timeouts (by name) and
+  // Node's socket errors (by `code`, their name being plain `Error`).
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
 ]);
 
 /**
- * Any failure of a store call as what the HTTP layer answers: a store error as it is; throttling and the like
- * 503 `STORE_UNAVAILABLE` (with Retry-After); anything else (a missing table, a denied call, an idempotency
+ * Any failure of a store call as what the HTTP layer answers: a store error as it is; throttling, timeouts,
+ * dropped connections and the like 503 `STORE_UNAVAILABLE` (with Retry-After); anything else (a missing table, a denied call, an idempotency
  * token reused with other items) 500 `STORE_FAILED`, as the SQLite store answers. The SDK error is the cause.
  */
 export function toStoreError(error: unknown, what: string): ServingError {
   if (error instanceof ServingError) return error;
-  const name = (error as { name?: unknown }).name;
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
   const label = typeof name === 'string' ? name : 'unknown error';
+  if (typeof code === 'string' && UNAVAILABLE.has(code)) return new StoreUnavailableError(`DynamoDB could not be reached for ${what} (${code}); retry shortly`, { cause: error });
   if (UNAVAILABLE.has(label)) return new StoreUnavailableError(`DynamoDB refused ${what} (${label}); retry shortly`, { cause: error });
   return new StoreError(`DynamoDB failed ${what} (${label})`, {}, { cause: error });
 }
