@@ -108,19 +108,15 @@ function logsTo(logGroupArns: string[]): Statement {
 /**
  * Read objects under `prefix`, some of which may be missing (models/champion.json on a fresh stack).
  * Without s3:ListBucket S3 answers a missing key with 403 AccessDenied instead of 404 NoSuchKey, so the
- * code's "missing" branch never runs; the listing is limited to the same prefix (S3 checks a missing
- * key's name against `s3:prefix`).
+ * code's "missing" branch never runs. The listing is granted on the bucket without an `s3:prefix`
+ * condition: AWS does not document that S3 fills `s3:prefix` for the implicit ListBucket check of a
+ * GetObject on a missing key, and if it does not, a prefix-conditioned grant still answers 403. Listing
+ * reveals key names (and sizes, dates) only, never an object's content.
  */
 function readOptionalObjects(sid: string, bucketArn: string, prefix: string): Statement[] {
   return [
     { Sid: sid, Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${prefix}*` },
-    {
-      Sid: `${sid}MissingAs404`,
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: bucketArn,
-      Condition: { StringLike: { 's3:prefix': `${prefix}*` } },
-    },
+    { Sid: `${sid}MissingAs404`, Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
   ];
 }
 

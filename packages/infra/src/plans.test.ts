@@ -123,10 +123,10 @@ describe('policy documents', () => {
   it('lets the API Lambda invoke only its endpoint and the deployer pass only the SageMaker role', () => {
     const api = apiLambdaPolicy({ endpointArn: 'arn:ep', tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', metricNamespace: 'M', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' });
     expect(api.Statement.find((s) => s.Sid === 'InvokeEndpoint')?.Resource).toBe('arn:ep');
-    // Listing only models/, so a missing champion pointer is 404 NoSuchKey, not 403.
+    // Reading only models/; listing the bucket (key names, no prefix condition), so a missing champion pointer is 404 NoSuchKey, not 403.
     expect(api.Statement.filter((s) => s.Sid?.startsWith('ReadModelManifests'))).toEqual([
       { Sid: 'ReadModelManifests', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/models/*' },
-      { Sid: 'ReadModelManifestsMissingAs404', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b', Condition: { StringLike: { 's3:prefix': 'models/*' } } },
+      { Sid: 'ReadModelManifestsMissingAs404', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b' },
     ]);
     const dep = deployerLambdaPolicy({ accountId: '2', region: 'r', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'k', logGroupArn: 'lg', alarmArns: ['a'], deadLetterQueueArn: 'arn:dlq' });
     expect(dep.Statement.find((s) => s.Sid === 'FailedApprovalsToDeadLetterQueue')).toMatchObject({ Action: 'sqs:SendMessage', Resource: 'arn:dlq' });
