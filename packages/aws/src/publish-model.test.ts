@@ -63,6 +63,17 @@ describe('publishModel: a locally trained model into the stack', () => {
     await expect(publishModel({ registry })).rejects.toThrow(/one of them/);
     expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(0);
   });
+
+  it('refuses an artifact directory whose model.onnx does not match the manifest, naming it, without uploading', async () => {
+    const corrupt = path.join(root, 'corrupt');
+    await mkdir(corrupt, { recursive: true });
+    const files = { 'model.onnx': createHash('sha256').update(Buffer.from([1, 2, 3])).digest('hex') };
+    await writeFile(path.join(corrupt, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-cc', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'sha256:abc', files }));
+    await writeFile(path.join(corrupt, 'model.onnx'), Buffer.from([1, 2]));
+    await expect(publishModel({ registry, artifactDir: corrupt })).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('model.onnx') });
+    expect(await listKeys(s3, 'artifacts', 'models/ngram-bag-20261129-0900-cc/')).toEqual([]);
+    expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(0);
+  });
 });
 
 describe('publish-model (the operator script)', () => {

@@ -17,7 +17,9 @@ export interface PublishModelOptions {
 /**
  * Puts a locally trained model into the stack: its files under the bucket's models prefix and a model package
  * (PendingManualApproval) in the group. Approving the package (console or `aws sagemaker
- * update-model-package`) then deploys it. A local model's files are checked against its registry entry first.
+ * update-model-package`) then deploys it. Every file the manifest lists is checked against its sha256 before
+ * anything is uploaded (the registry's `register`; REGISTRY_ARTIFACT_INVALID names the file), and a local
+ * model's manifest against its registry entry too.
  */
 export async function publishModel(options: PublishModelOptions): Promise<{ version: ModelVersion; artifactDir: string; s3Uri: string }> {
   if ((options.modelId === undefined) === (options.artifactDir === undefined)) throw new RangeError('give a local model id or an artifact directory, one of them');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,8 @@ import { decodeMeta, encodeMeta, fromModelPackage, MAX_METRICS, newVersionId, st
 const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials });
 const sm = mockClient(sagemaker);
 const fakeGroup = () => fakeModelPackageGroup(sm);
+/** Each file's sha256, as a trained artifact's manifest lists them. */
+const filesOf = (files: Record<string, Buffer>) => Object.fromEntries(Object.entries(files).map(([name, data]) => [name, createHash('sha256').update(data).digest('hex')]));
 
 describe('S3SageMakerRegistry against s3rver', () => {
   let closeS3: () => Promise<void>;
@@ -28,9 +31,10 @@ describe('S3SageMakerRegistry against s3rver', () => {
     ({ s3, close: closeS3 } = await startS3rver(root));
     artifact = path.join(root, 'artifact');
     await mkdir(path.join(artifact, 'reports'), { recursive: true });
-    await writeFile(path.join(artifact, 'manifest.json'), JSON.stringify({ family: 'ngram-bag', tasks: [{ name: 'area' }, { name: 'queue' }], dataHash: 'sha256:abc' }));
+    const onnx = Buffer.from([1, 2, 3, 4]);
+    await writeFile(path.join(artifact, 'manifest.json'), JSON.stringify({ family: 'ngram-bag', tasks: [{ name: 'area' }, { name: 'queue' }], dataHash: 'sha256:abc', files: filesOf({ 'model.onnx': onnx }) }));
     await writeFile(path.join(artifact, 'metrics.json'), JSON.stringify({ 'queue.macro_f1': 0.81, perClass: { a: 1 } }));
-    await writeFile(path.join(artifact, 'model.onnx'), Buffer.from([1, 2, 3, 4]));
+    await writeFile(path.join(artifact, 'model.onnx'), onnx);
     await writeFile(path.join(artifact, 'reports', 'report.md'), '# report');
   });
   afterAll(async () => {
@@ -174,7 +178,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
 
   it('uses the manifest modelId as the version id and refuses it twice', async () => {
     const dir = await mkdtemp(path.join(root, 'named-'));
-    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-aa', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { queue: { macro_f1: 0.8, accuracy: 0.9 }, note: 'x' }, training: { testedOn: 'held-out-split' }, trainingConfig: { split: { kind: 'stratified', seed: 3, testShare: 0.2 } } }));
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-aa', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { queue: { macro_f1: 0.8, accuracy: 0.9 }, note: 'x' }, training: { testedOn: 'held-out-split' }, trainingConfig: { split: { kind: 'stratified', seed: 3, testShare: 0.2 } }, files: filesOf({ 'model.onnx': Buffer.from([9]) }) }));
     await writeFile(path.join(dir, 'model.onnx'), Buffer.from([9]));
     const v = await registry.register(dir);
     expect(v.id).toBe('ngram-bag-20261129-0900-aa');
@@ -182,6 +186,23 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(v.metrics).toEqual({ 'queue.macro_f1': 0.8, 'queue.accuracy': 0.9 });
     await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_DUPLICATE' });
     expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(1);
+  });
+
+  it('refuses, before uploading anything, an artifact whose files do not have the sha256s its manifest lists', async () => {
+    const dir = await mkdtemp(path.join(root, 'corrupt-'));
+    const manifest = { modelId: 'ngram-bag-20261129-0900-bb', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', files: filesOf({ 'model.onnx': Buffer.from([1, 2, 3]), 'idf.bin': Buffer.from([7]) }) };
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    await writeFile(path.join(dir, 'model.onnx'), Buffer.from([1, 2, 0])); // corrupted after training
+    await writeFile(path.join(dir, 'idf.bin'), Buffer.from([7]));
+    await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringMatching(/^model\.onnx in .* does not match its sha256 in the manifest/) });
+    await writeFile(path.join(dir, 'model.onnx'), Buffer.from([1, 2, 3]));
+    await rm(path.join(dir, 'idf.bin'));
+    await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('idf.bin listed in the manifest is missing') });
+    // A manifest without the files' sha256s cannot be checked (nor loaded by the server): refused too.
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, files: undefined }));
+    await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('lists no valid file sha256s') });
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual([]);
+    expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(0);
   });
 
   it('reports unknown ids and bad artifacts with coded errors', async () => {

@@ -10,7 +10,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { z } from 'zod';
-import { checkManifest, newestApproved, RegistryError, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
+import { checkArtifactToRegister, checkManifest, newestApproved, RegistryError, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
 import { deleteKeys, downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
 import { readObjectText } from './s3-objects.js';
 import {
@@ -66,6 +66,8 @@ export class S3SageMakerRegistry implements ModelRegistry {
 
   async register(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<ModelVersion> {
     const { modelId, metrics: manifestMetrics, ...manifest } = summarizeManifest(await readJson(path.join(artifactDir, 'manifest.json'), true));
+    // Every file the manifest lists has its sha256 (what the server checks at load), or nothing is uploaded.
+    await checkArtifactToRegister(artifactDir);
     const metrics = Object.keys(manifestMetrics).length > 0 ? manifestMetrics : headlineMetrics(await readJson(path.join(artifactDir, 'metrics.json'), false));
     // The manifest's modelId is the version id (as in the local registry); older artifacts get one.
     const id = modelId ?? newVersionId(manifest.family, this.now(), this.randomSuffix());

@@ -59,6 +59,26 @@ export async function readCopiedManifest(dir: string, shownAs: string): Promise<
   return { head, manifestSha256: sha256(bytes) };
 }
 
+/**
+ * Checks, before an artifact is registered as it is (the S3 registry uploads the directory given), that its
+ * manifest lists each file's sha256 and that every listed file has it: a corrupt model.onnx is refused with
+ * REGISTRY_ARTIFACT_INVALID naming the file, rather than published for no server to load.
+ */
+export async function checkArtifactToRegister(dir: string): Promise<void> {
+  let files: Record<string, string>;
+  try {
+    files = z.looseObject({ files: ManifestFilesSchema }).parse(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'))).files;
+  } catch (cause) {
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${dir}: manifest.json lists no valid file sha256s (\`files\`), which the server checks at load (${(cause as Error).message.split('\n')[0]}); nothing was registered`, { cause });
+  }
+  try {
+    await checkArtifactFiles(dir, files);
+  } catch (cause) {
+    if (!(cause instanceof ArtifactError)) throw cause;
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${cause.message}; nothing was registered`, { cause });
+  }
+}
+
 /** Refuses an artifact whose manifest.json is not the one registered (sha256), with `REGISTRY_ARTIFACT_TAMPERED`. */
 export async function checkManifest(dir: string, id: string, expected: string): Promise<void> {
   let actual: string;
