@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateModelPackageCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
+import { CreateModelPackageCommand, DescribeModelPackageCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { listKeys } from './s3-artifacts.js';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 import { fakeModelPackageGroup, startS3rver, testCredentials as credentials } from './test-support/fake-model-package-group.js';
@@ -152,6 +152,43 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect((await registry.get(b.id)).status).toBe('PendingManualApproval');
     await registry.reject(a.id);
     expect(pointerAtUpdate.at(-1)).toBe(null); // rejecting the champion: the pointer moves first too
+  });
+
+  it('keeps the pointer when the status change went through though its answer or the describe after it failed', async () => {
+    const a = await registry.register(artifact);
+    const b = await registry.register(artifact);
+    await registry.approve(a.id);
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    // The update is applied (b Approved: the deployer deploys it), then the describe after it is throttled once.
+    let describesAfterUpdate = 0;
+    const updatesBefore = sm.commandCalls(UpdateModelPackageCommand).length;
+    sm.on(DescribeModelPackageCommand).callsFake((input) => {
+      const p = packages.find((x) => x.arn === input.ModelPackageName)!;
+      if (sm.commandCalls(UpdateModelPackageCommand).length > updatesBefore && describesAfterUpdate++ === 0) throw throttled;
+      return { ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, CustomerMetadataProperties: p.props };
+    });
+    expect((await registry.approve(b.id)).status).toBe('Approved');
+    expect(describesAfterUpdate).toBe(2); // the throttled one, then the check that found b Approved
+    expect(packages[1].status).toBe('Approved');
+    expect((await registry.champion())?.id).toBe(b.id); // not set back to a: b is what the endpoint gets
+  });
+
+  it('leaves the pointer and says what to check when the status cannot be read back after a failed change', async () => {
+    const a = await registry.register(artifact);
+    const b = await registry.register(artifact);
+    await registry.approve(a.id);
+    const before = sm.commandCalls(UpdateModelPackageCommand).length;
+    sm.on(UpdateModelPackageCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    sm.on(DescribeModelPackageCommand).callsFake((input) => {
+      const p = packages.find((x) => x.arn === input.ModelPackageName)!;
+      if (sm.commandCalls(UpdateModelPackageCommand).length > before) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return { ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, CustomerMetadataProperties: p.props };
+    });
+    const failed = await registry.approve(b.id).then(() => undefined, (e: unknown) => e as Error & { code: string });
+    expect(failed).toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining(`check the ModelApprovalStatus of ${packages[1].arn}; if it is not Approved, write {"id": "${a.id}"} to champion.json`) });
+    expect(failed?.cause).toMatchObject({ name: 'TimeoutError' });
+    const out = await s3.send(new GetObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/champion.json` }));
+    expect(JSON.parse(await out.Body!.transformToString()).id).toBe(b.id); // left as it was: unknown whether b deploys
   });
 
   it('deletes the uploaded files when CreateModelPackage fails', async () => {

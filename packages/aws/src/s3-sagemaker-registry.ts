@@ -127,12 +127,12 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * Approves `id`, which the deployer then puts on the endpoint (every approval deploys). So the champion
    * pointer always follows: `promote: false` is refused (the endpoint would change and the pointer not), and
    * so is approving again a version that is Approved already but not the champion (no event, nothing
-   * deployed). The pointer is written first, the status (which deploys) last; a failed status change puts
-   * the previous pointer back.
+   * deployed). The pointer is written first, the status (which deploys) last; a status change that failed
+   * and did not happen puts the previous pointer back.
    */
   async approve(id: string, options: StatusChangeOptions & { promote?: boolean; force?: boolean } = {}): Promise<ModelVersion> {
     if (options.promote === false) throw notSupported(`approve ${id} without promoting it`);
-    const current = await this.get(id);
+    const { arn, version: current } = await this.find(id);
     if (current.status === 'Rejected' && !options.force) {
       throw new RegistryError('REGISTRY_REJECTED', `${id} was rejected${current.statusChangedBy ? ` by ${current.statusChangedBy}` : ''}; approving it undoes that decision: pass force to do so`);
     }
@@ -143,27 +143,48 @@ export class S3SageMakerRegistry implements ModelRegistry {
       await this.writeChampionPointer(id);
       return current;
     }
-    return this.pointerFirst(id, champion?.id ?? null, () => this.setStatus(id, 'Approved', options));
+    return this.pointerFirst({ id, arn, status: 'Approved' }, id, champion?.id ?? null, options);
   }
 
   /** Rejecting the champion hands the pointer to the newest other Approved version, as the deployer rolls the endpoint back to it. */
   async reject(id: string, options: StatusChangeOptions = {}): Promise<ModelVersion> {
     const champion = (await this.champion())?.id ?? null;
-    if (champion !== id) return this.setStatus(id, 'Rejected', options);
+    const { arn } = await this.find(id);
+    if (champion !== id) return this.setStatus(arn, 'Rejected', options);
     const next = newestApproved((await this.list()).filter((v) => v.id !== id))?.id ?? null;
-    return this.pointerFirst(next, id, () => this.setStatus(id, 'Rejected', options));
+    return this.pointerFirst({ id, arn, status: 'Rejected' }, next, id, options);
   }
 
   /**
-   * Writes the pointer, then changes the status (which sends the event the deployer acts on). When the
-   * status change fails the previous pointer is put back, so the pointer never names a version the
-   * endpoint will not serve; when that fails too, the error says what to fix.
+   * Writes the pointer, then sets the status (which sends the event the deployer acts on). When that call
+   * fails the package is described again: the update may have been applied though its answer, or the
+   * describe after it, was lost (the deployer then deploys it), so the pointer stays. Only a status known
+   * not to have changed puts the previous pointer back, so the pointer never names a version the endpoint
+   * will not serve; when the status cannot be read, or the pointer cannot be put back, the error says what
+   * to check and fix.
    */
-  private async pointerFirst(next: string | null, previous: string | null, change: () => Promise<ModelVersion>): Promise<ModelVersion> {
+  private async pointerFirst(
+    { id, arn, status }: { id: string; arn: string; status: 'Approved' | 'Rejected' },
+    next: string | null,
+    previous: string | null,
+    options: StatusChangeOptions,
+  ): Promise<ModelVersion> {
     await this.writeChampionPointer(next);
     try {
-      return await change();
+      return await this.setStatus(arn, status, options);
     } catch (error) {
+      let after: ModelVersion;
+      try {
+        after = await this.describe(arn);
+      } catch (check) {
+        throw new RegistryError(
+          'REGISTRY_INDEX_INVALID',
+          `setting ${id} to ${status} failed (${String(error)}) and its status could not be read back (${String(check)}), so s3://${this.options.bucket}/${this.prefix}champion.json was left at ${JSON.stringify(next)}: ` +
+            `check the ModelApprovalStatus of ${arn}; if it is not ${status}, write {"id": ${JSON.stringify(previous)}} to champion.json`,
+          { cause: error },
+        );
+      }
+      if (after.status === status) return after; // applied: the deployer acts on it, the pointer follows
       await this.writeChampionPointer(previous).catch((restore: unknown) => {
         throw new RegistryError(
           'REGISTRY_INDEX_INVALID',
@@ -218,11 +239,10 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   private async setStatus(
-    id: string,
+    arn: string,
     status: 'Approved' | 'Rejected',
     options: StatusChangeOptions,
   ): Promise<ModelVersion> {
-    const { arn } = await this.find(id);
     const metadata = statusChangeMetadata(options.by, this.now().toISOString(), options.note);
     await this.options.sagemaker.send(
       new UpdateModelPackageCommand({
