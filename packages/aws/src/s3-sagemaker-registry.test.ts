@@ -5,10 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateModelPackageCommand, DescribeModelPackageCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
+import { CreateModelPackageCommand, DescribeModelPackageCommand, ListModelPackagesCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { listKeys } from './s3-artifacts.js';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 import { fakeModelPackageGroup, startS3rver, testCredentials as credentials } from './test-support/fake-model-package-group.js';
+import { modelPackageClientToken } from './model-package-input.js';
 import { decodeMeta, encodeMeta, fromModelPackage, MAX_METRICS, newVersionId, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
 
 const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials });
@@ -191,10 +192,47 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(JSON.parse(await out.Body!.transformToString()).id).toBe(b.id); // left as it was: unknown whether b deploys
   });
 
-  it('deletes the uploaded files when CreateModelPackage fails', async () => {
+  it('deletes the uploaded files when CreateModelPackage fails and made no package', async () => {
     sm.on(CreateModelPackageCommand).rejects(Object.assign(new Error('ResourceLimitExceeded'), { name: 'ResourceLimitExceeded' }));
     await expect(registry.register(artifact)).rejects.toMatchObject({ name: 'ResourceLimitExceeded' });
     expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual([]);
+  });
+
+  it('sends an idempotency token derived from the group and id, within SageMaker\'s limits on it', async () => {
+    const v = await registry.register(artifact);
+    const token = sm.commandCalls(CreateModelPackageCommand)[0].args[0].input.ClientToken;
+    expect(token).toBe(modelPackageClientToken('mailroute-dev', v.id));
+    expect(token).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/);
+    expect(token!.length).toBeLessThanOrEqual(36);
+    expect(modelPackageClientToken('mailroute-dev', 'x'.repeat(200))).toHaveLength(32);
+    expect(modelPackageClientToken('mailroute-prod', v.id)).not.toBe(token);
+  });
+
+  it('keeps the files and returns the package when CreateModelPackage made it but its answer was lost', async () => {
+    sm.on(CreateModelPackageCommand).callsFake((input) => {
+      const version = packages.length + 1;
+      const arn = `arn:aws:sagemaker:eu-central-1:111111111111:model-package/mailroute-dev/${version}`;
+      packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(), props: { ...input.CustomerMetadataProperties }, input });
+      throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+    });
+    const v = await registry.register(artifact);
+    expect(v).toMatchObject({ id: 'ngram-bag-20261129-101500-s0', status: 'PendingManualApproval', version: 1 });
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/${v.id}/`)).toContain(`models-${counter}/${v.id}/model.onnx`);
+    expect(packages).toHaveLength(1);
+  });
+
+  it('keeps the files and says what to check when the group cannot be searched after a failed create', async () => {
+    sm.on(CreateModelPackageCommand).rejects(Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure' }));
+    const lists = sm.commandCalls(ListModelPackagesCommand).length;
+    sm.on(ListModelPackagesCommand).callsFake(() => {
+      if (sm.commandCalls(CreateModelPackageCommand).length > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return { ModelPackageSummaryList: [] };
+    });
+    const failed = await registry.register(artifact).then(() => undefined, (e: unknown) => e as Error & { code: string });
+    expect(failed).toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining(`its files under s3://artifacts/models-${counter}/ngram-bag-20261129-101500-s0/ were kept: if no package in the group has mailroute:id ngram-bag-20261129-101500-s0, delete them`) });
+    expect(failed?.cause).toMatchObject({ name: 'InternalFailure' });
+    expect(sm.commandCalls(ListModelPackagesCommand).length).toBeGreaterThan(lists);
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).not.toEqual([]);
   });
 
   it('reads an unreadable champion pointer again, then reports it with a code', async () => {

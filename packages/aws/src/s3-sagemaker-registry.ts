@@ -19,8 +19,8 @@ import {
   newVersionId,
   statusChangeMetadata,
   summarizeManifest,
-  toCustomerMetadata,
 } from './registry-metadata.js';
+import { createModelPackageInput } from './model-package-input.js';
 import { RegistryArtifactError } from './errors.js';
 
 export interface S3SageMakerRegistryOptions {
@@ -76,38 +76,49 @@ export class S3SageMakerRegistry implements ModelRegistry {
     // broken version. What was uploaded is then deleted (best effort: no lifecycle rule cleans it; an object
     // left behind is referenced by nothing, and a later registration of this id writes over it).
     const manifestSha256 = sha256(await readFile(path.join(artifactDir, 'manifest.json')));
-    const created = await this.uploadThenCreate(artifactDir, id, () => this.options.sagemaker.send(
-      new CreateModelPackageCommand({
-        ModelPackageGroupName: this.options.modelPackageGroupName,
-        ModelPackageDescription: `mailroute ${id}`,
-        ModelApprovalStatus: 'PendingManualApproval',
-        CustomerMetadataProperties: toCustomerMetadata({ id, ...manifest, metrics, note: options.note, runId: options.runId, manifestSha256 }),
-        InferenceSpecification: {
-          Containers: [
-            {
-              Image: this.options.inferenceImage,
-              ModelDataSource: {
-                S3DataSource: { S3Uri: this.artifactUri(id), S3DataType: 'S3Prefix', CompressionType: 'None' },
-              },
-              Environment: { MAILROUTE_MODEL_ID: id },
-            },
-          ],
-          SupportedContentTypes: ['application/json'],
-          SupportedResponseMIMETypes: ['application/json'],
-        },
-      }),
-    ));
-    if (!created.ModelPackageArn) throw new RegistryError('REGISTRY_INDEX_INVALID', 'CreateModelPackage returned no ARN');
-    return this.describe(created.ModelPackageArn);
+    const input = createModelPackageInput({
+      groupName: this.options.modelPackageGroupName,
+      inferenceImage: this.options.inferenceImage,
+      artifactUri: this.artifactUri(id),
+      version: { id, ...manifest, metrics, note: options.note, runId: options.runId, manifestSha256 },
+    });
+    return this.uploadThenCreate(artifactDir, id, async () => {
+      const created = await this.options.sagemaker.send(new CreateModelPackageCommand(input));
+      if (!created.ModelPackageArn) throw new RegistryError('REGISTRY_INDEX_INVALID', 'CreateModelPackage returned no ARN');
+      return this.describe(created.ModelPackageArn);
+    });
   }
 
-  /** Uploads the artifact, then `create`s its package; when either fails, deletes the objects it uploaded. */
-  private async uploadThenCreate<T>(artifactDir: string, id: string, create: () => Promise<T>): Promise<T> {
+  /**
+   * Uploads the artifact, then `create`s its package. A failed upload deletes what it wrote. A failed create
+   * may still have made the package (a timeout or 5xx after SageMaker did, or a describe after it that
+   * failed): the group is searched for the id first, and only when no package has it are the files deleted;
+   * when one does, it is the registration (its files kept). When the search fails too, the files are kept
+   * and the error says what to check.
+   */
+  private async uploadThenCreate(artifactDir: string, id: string, create: () => Promise<ModelVersion>): Promise<ModelVersion> {
     const uploaded: string[] = [];
     try {
       await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir, uploaded);
+    } catch (error) {
+      await deleteKeys(this.options.s3, this.options.bucket, uploaded);
+      throw error;
+    }
+    try {
       return await create();
     } catch (error) {
+      let made: { version: ModelVersion } | undefined;
+      try {
+        made = await this.lookup(id);
+      } catch (check) {
+        throw new RegistryError(
+          'REGISTRY_INDEX_INVALID',
+          `creating the model package of ${id} failed (${String(error)}) and ${this.options.modelPackageGroupName} could not be searched for it (${String(check)}), ` +
+            `so its files under ${this.artifactUri(id)} were kept: if no package in the group has mailroute:id ${id}, delete them or register the model again`,
+          { cause: error },
+        );
+      }
+      if (made) return made.version;
       await deleteKeys(this.options.s3, this.options.bucket, uploaded);
       throw error;
     }
@@ -257,11 +268,18 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   private async find(id: string): Promise<{ arn: string; version: ModelVersion }> {
+    const found = await this.lookup(id);
+    if (!found) throw new RegistryError('REGISTRY_NOT_FOUND', `no model version ${id} in ${this.options.modelPackageGroupName}`);
+    return found;
+  }
+
+  /** The package whose mailroute:id is `id`, newest first; undefined when none is. */
+  private async lookup(id: string): Promise<{ arn: string; version: ModelVersion } | undefined> {
     for (const arn of await this.packageArns()) {
       const version = await this.describe(arn);
       if (version.id === id) return { arn, version };
     }
-    throw new RegistryError('REGISTRY_NOT_FOUND', `no model version ${id} in ${this.options.modelPackageGroupName}`);
+    return undefined;
   }
 
   private async describe(arn: string): Promise<ModelVersion> {
