@@ -114,6 +114,28 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(await registry.champion()).toBeUndefined();
   });
 
+  it('puts the pointer back in step with a version approved in the SageMaker console (deployed, pointer not moved)', async () => {
+    const a = await registry.register(artifact);
+    const b = await registry.register(artifact);
+    const c = await registry.register(artifact);
+    await registry.approve(a.id);
+    // The console approves b: the deployer deploys it; champion.json still names a.
+    Object.assign(packages[1], { status: 'Approved', modified: new Date('2026-12-01T09:00:00Z') });
+    expect((await registry.champion())?.id).toBe(a.id);
+    await registry.setChampion(b.id);
+    expect((await registry.champion())?.id).toBe(b.id);
+    // Approving again the version deployed last does the same, and changes no status.
+    Object.assign(packages[2], { status: 'Approved', modified: new Date('2026-12-02T09:00:00Z') });
+    const updates = sm.commandCalls(UpdateModelPackageCommand).length;
+    expect((await registry.approve(c.id)).status).toBe('Approved');
+    expect(sm.commandCalls(UpdateModelPackageCommand)).toHaveLength(updates);
+    expect((await registry.champion())?.id).toBe(c.id);
+    // Any other Approved version still cannot be made champion: the endpoint would not follow.
+    await expect(registry.setChampion(a.id)).rejects.toMatchObject({ code: 'REGISTRY_NOT_SUPPORTED' });
+    await expect(registry.approve(b.id)).rejects.toMatchObject({ code: 'REGISTRY_NOT_SUPPORTED' });
+    expect((await registry.champion())?.id).toBe(c.id);
+  });
+
   it('rolls the champion back to the newest other Approved version when the champion is rejected', async () => {
     const a = await registry.register(artifact);
     const b = await registry.register(artifact);
@@ -212,7 +234,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
     sm.on(CreateModelPackageCommand).callsFake((input) => {
       const version = packages.length + 1;
       const arn = `arn:aws:sagemaker:eu-central-1:111111111111:model-package/mailroute-dev/${version}`;
-      packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(), props: { ...input.CustomerMetadataProperties }, input });
+      packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(), modified: new Date(), props: { ...input.CustomerMetadataProperties }, input });
       throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
     });
     const v = await registry.register(artifact);

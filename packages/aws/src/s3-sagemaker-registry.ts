@@ -125,9 +125,25 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   async list(): Promise<ModelVersion[]> {
-    const arns = await this.packageArns();
-    const versions = await Promise.all(arns.map((arn) => this.describe(arn)));
-    return versions.sort((a, b) => b.version - a.version); // newest first, as the local registry
+    const described = await this.describeAll();
+    return described.map((d) => d.version).sort((a, b) => b.version - a.version); // newest first, as the local registry
+  }
+
+  /**
+   * The version the deployer put on the endpoint last, as the registry can tell it without the endpoint: the
+   * Approved package whose status changed last (SageMaker's LastModifiedTime, which an approval in the console
+   * sets too; ties to the newest). The deployer deploys each approval as it comes, and on the rejection of the
+   * version serving rolls back to the newest Approved one, which is the one approved last unless older
+   * versions were approved after newer ones. A metadata edit in the console also counts as a change.
+   */
+  private async deployedId(): Promise<string | undefined> {
+    const approved = (await this.describeAll()).filter((d) => d.version.status === 'Approved');
+    approved.sort((a, b) => b.changedAt - a.changedAt || b.version.version - a.version.version);
+    return approved[0]?.version.id;
+  }
+
+  private async describeAll(): Promise<{ version: ModelVersion; changedAt: number }[]> {
+    return Promise.all((await this.packageArns()).map((arn) => this.describeWithTime(arn)));
   }
 
   async get(id: string): Promise<ModelVersion> {
@@ -137,8 +153,8 @@ export class S3SageMakerRegistry implements ModelRegistry {
   /**
    * Approves `id`, which the deployer then puts on the endpoint (every approval deploys). So the champion
    * pointer always follows: `promote: false` is refused (the endpoint would change and the pointer not), and
-   * so is approving again a version that is Approved already but not the champion (no event, nothing
-   * deployed). The pointer is written first, the status (which deploys) last; a status change that failed
+   * so is approving again a version that is Approved already but neither the champion nor the version
+   * deployed last (no event, nothing deployed). The pointer is written first, the status (which deploys) last; a status change that failed
    * and did not happen puts the previous pointer back.
    */
   async approve(id: string, options: StatusChangeOptions & { promote?: boolean; force?: boolean } = {}): Promise<ModelVersion> {
@@ -149,8 +165,10 @@ export class S3SageMakerRegistry implements ModelRegistry {
     }
     const champion = await this.champion();
     if (current.status === 'Approved') {
-      // Approving an Approved version again keeps the first decision on record and sends no new event.
-      if (champion?.id !== id) throw notSupported(`make ${id}, Approved already, the champion again`);
+      // Approving an Approved version again keeps the first decision on record and sends no new event: it
+      // only writes the pointer, for the champion or the version deployed last (approved in the console,
+      // which moved the endpoint and not the pointer).
+      if (champion?.id !== id && (await this.deployedId()) !== id) throw notSupported(`make ${id}, Approved already, the champion again`);
       await this.writeChampionPointer(id);
       return current;
     }
@@ -214,13 +232,14 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   /**
-   * Only the champion itself (the pointer is written again): the endpoint serves what was approved last,
-   * and a pointer moved elsewhere would not move it.
+   * Only the champion itself or the version deployed last (an approval in the SageMaker console moves the
+   * endpoint, not the pointer; this puts the pointer back in step): the endpoint serves what was approved
+   * last, and a pointer moved elsewhere would not move it.
    */
   async setChampion(id: string): Promise<void> {
     const version = await this.get(id);
     if (version.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `${id} is ${version.status}; only an Approved version can be champion`);
-    if ((await this.champion())?.id !== id) throw notSupported(`make ${id} the champion`);
+    if ((await this.champion())?.id !== id && (await this.deployedId()) !== id) throw notSupported(`make ${id} the champion`);
     await this.writeChampionPointer(id);
   }
 
@@ -283,8 +302,13 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   private async describe(arn: string): Promise<ModelVersion> {
+    return (await this.describeWithTime(arn)).version;
+  }
+
+  /** A package as a version, with when it last changed (its status or metadata; creation when never). */
+  private async describeWithTime(arn: string): Promise<{ version: ModelVersion; changedAt: number }> {
     const pkg = await this.options.sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn }));
-    return fromModelPackage(pkg);
+    return { version: fromModelPackage(pkg), changedAt: (pkg.LastModifiedTime ?? pkg.CreationTime ?? new Date(0)).getTime() };
   }
 
   private async packageArns(): Promise<string[]> {
@@ -335,7 +359,7 @@ function notSupported(what: string): RegistryError {
   return new RegistryError(
     'REGISTRY_NOT_SUPPORTED',
     `cannot ${what} on AWS: the endpoint serves the version approved last (the deployer deploys every approval), ` +
-      'and champion.json follows it. To serve an older version: reject the Approved versions newer than it (rejecting ' +
+      'and champion.json follows it (setChampion or approve of the version approved last, in the console too, puts it in step). To serve an older version: reject the Approved versions newer than it (rejecting ' +
       'the one serving rolls the endpoint back to the newest other Approved version), or, if it was rejected, approve it again with force',
   );
 }

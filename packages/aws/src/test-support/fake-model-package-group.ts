@@ -20,6 +20,8 @@ export interface FakePackage {
   version: number;
   status: string;
   created: Date;
+  /** LastModifiedTime: set on creation and by every update, as SageMaker does. */
+  modified: Date;
   props: Record<string, string>;
   input: unknown;
 }
@@ -30,18 +32,21 @@ export function fakeModelPackageGroup(sm: AwsClientStub<SageMakerClient>): FakeP
   sm.on(CreateModelPackageCommand).callsFake((input) => {
     const version = packages.length + 1;
     const arn = `arn:aws:sagemaker:eu-central-1:111111111111:model-package/${input.ModelPackageGroupName}/${version}`;
-    packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(Date.UTC(2026, 10, version)), props: { ...input.CustomerMetadataProperties }, input });
+    const created = new Date(Date.UTC(2026, 10, version));
+    packages.push({ arn, version, status: input.ModelApprovalStatus, created, modified: created, props: { ...input.CustomerMetadataProperties }, input });
     return { ModelPackageArn: arn } as Out;
   });
   sm.on(DescribeModelPackageCommand).callsFake((input) => {
     const p = packages.find((x) => x.arn === input.ModelPackageName);
     if (!p) throw new Error('ValidationException');
-    return { ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, CustomerMetadataProperties: p.props } as Out;
+    return { ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, LastModifiedTime: p.modified, CustomerMetadataProperties: p.props } as Out;
   });
   sm.on(ListModelPackagesCommand).callsFake(() => ({ ModelPackageSummaryList: [...packages].reverse().map((p) => ({ ModelPackageArn: p.arn })) }) as Out);
   sm.on(UpdateModelPackageCommand).callsFake((input) => {
     const p = packages.find((x) => x.arn === input.ModelPackageArn)!;
     p.status = input.ModelApprovalStatus;
+    // Later than any creation or earlier update, in the order the updates come.
+    p.modified = new Date(Math.max(Date.now(), ...packages.map((x) => x.modified.getTime() + 1)));
     Object.assign(p.props, input.CustomerMetadataProperties);
     for (const key of input.CustomerMetadataPropertiesToRemove ?? []) delete p.props[key];
     return { ModelPackageArn: p.arn } as Out;
