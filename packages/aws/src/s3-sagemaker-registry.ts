@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
   DescribeModelPackageCommand,
@@ -9,10 +9,9 @@ import {
   UpdateModelPackageCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { z } from 'zod';
 import { checkArtifactToRegister, checkManifest, newestApproved, RegistryError, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
 import { deleteKeys, downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
-import { readObjectText } from './s3-objects.js';
+import { readChampionPointer, writeChampionPointer } from './champion-pointer.js';
 import {
   fromModelPackage,
   headlineMetrics,
@@ -37,8 +36,6 @@ export interface S3SageMakerRegistryOptions {
   now?: () => Date;
   randomSuffix?: () => string;
 }
-
-const ChampionSchema = z.object({ id: z.string().nullable(), setAt: z.string() });
 
 /**
  * `ModelRegistry` on S3 (artifact files under a prefix, uncompressed, so SageMaker reads them with
@@ -226,7 +223,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   async champion(): Promise<ModelVersion | undefined> {
-    const pointer = await this.readChampionPointer();
+    const pointer = await readChampionPointer(this.options.s3, this.options.bucket, `${this.prefix}champion.json`);
     if (pointer) return pointer.id === null ? undefined : this.get(pointer.id);
     return (await this.list()).find((v) => v.status === 'Approved');
   }
@@ -244,14 +241,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   private async writeChampionPointer(id: string | null): Promise<void> {
-    await this.options.s3.send(
-      new PutObjectCommand({
-        Bucket: this.options.bucket,
-        Key: `${this.prefix}champion.json`,
-        ContentType: 'application/json',
-        Body: JSON.stringify({ id, setAt: this.now().toISOString() }),
-      }),
-    );
+    await writeChampionPointer(this.options.s3, this.options.bucket, `${this.prefix}champion.json`, id, this.now());
   }
 
   /** Downloads the artifact (once, into the cache), then checks its manifest is the one registered. */
@@ -328,26 +318,6 @@ export class S3SageMakerRegistry implements ModelRegistry {
       token = out.NextToken;
     } while (token);
     return arns;
-  }
-
-  /**
-   * The champion pointer. S3 itself is read-after-write consistent, but an S3-compatible store (s3rver in
-   * the tests, some self-hosted ones) can hand out an object still being replaced: an unreadable pointer
-   * is read again twice, 50 ms apart, before it is reported as damaged.
-   */
-  private async readChampionPointer(): Promise<z.infer<typeof ChampionSchema> | undefined> {
-    const key = `${this.prefix}champion.json`;
-    for (let attempt = 1; ; attempt++) {
-      // Missing (404): never set. A 403 fails naming s3:ListBucket, never taken for "never set".
-      const text = await readObjectText(this.options.s3, this.options.bucket, key);
-      if (text === undefined) return undefined;
-      try {
-        return ChampionSchema.parse(JSON.parse(text));
-      } catch (cause) {
-        if (attempt >= 3) throw new RegistryError('REGISTRY_INDEX_INVALID', `s3://${this.options.bucket}/${key} is not a champion pointer ({ "id": ... }); set the champion again`, { cause });
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
   }
 }
 
