@@ -11,8 +11,8 @@ function pair(modelId: string, predicted: string, truth: string): FeedbackPair {
 }
 
 const v1: ClassifierTask = { name: 'queue', labels: ['payments', 'kyc', 'complaints', 'tax_documents'] };
-/** v1 with payments merged into kyc, complaints merged into account_management and tax_documents renamed tax. */
-const v3: ClassifierTask = { name: 'queue', labels: ['kyc', 'account_management', 'tax'], aliases: { payments: 'kyc', complaints: 'account_management', tax_documents: 'tax' } };
+/** v1 with payments merged into kyc, complaints merged into account_management, tax_documents renamed tax, and a new cards queue. */
+const v3: ClassifierTask = { name: 'queue', labels: ['kyc', 'account_management', 'tax', 'cards'], aliases: { payments: 'kyc', complaints: 'account_management', tax_documents: 'tax' } };
 const taxonomies = new Map([
   ['v1', [v1]],
   ['v3', [v3]],
@@ -26,6 +26,12 @@ describe('underPredictingNames', () => {
   it("reads feedback sent in a newer model's names (a rename, a merge) as right for an older model's prediction", () => {
     // v1 predicted payments; the CRM answers kyc while v3 serves (payments merged into kyc): right under v3's names.
     expect(scored([pair('v1', 'payments', 'kyc'), pair('v1', 'tax_documents', 'tax'), pair('v1', 'payments', 'account_management')], v3)).toEqual({ same: [true, true, false], unmappable: 0 });
+    // A queue v3 added (none of v1's labels became it): v1 could not have predicted it, so it is not scored.
+    expect(scored([pair('v1', 'payments', 'cards')], v3)).toEqual({ same: [null], unmappable: 1 });
+    // Served tasks as /v1/quality passes them for other models (no labels list): the same answers.
+    const named = underPredictingNames([pair('v1', 'tax_documents', 'tax'), pair('v1', 'payments', 'cards')], taxonomies, [{ ...v3, labels: [] }]);
+    expect(named.pairs.map((p) => p.feedback?.labels.queue === p.prediction.labels.queue)).toEqual([true, false]);
+    expect(named.unmappable.queue).toBe(1);
   });
 
   it("reads feedback in the predicting model's names after a rollback, and counts a label no model names as unmappable", () => {

@@ -29,9 +29,10 @@ function nameIn(task: ClassifierTask, label: string): string | null {
  * feedback stored as the CRM sent it (in any model's names) compare alike. A feedback label is read first in
  * the names of the model that made the prediction (a rollback: `complaints` is still a label of the old
  * model, though the newer one merged it), then in the served model's (a rename or merge the newer model
- * made: `kyc` for an old `payments`); both end under the served model's names, so a merge counts the merged
- * labels as one. A label neither model has a name for is left out and counted in `unmappable`, not scored
- * wrong. A predicting model whose taxonomy is unknown is compared under the served model's names only, as
+ * made: `kyc` for an old `payments`, when one of the predicting model's labels became it); both end under the
+ * served model's names, so a merge counts the merged labels as one. A label the predicting model has no name for,
+ * and that none of its labels became (a queue added or split off since), is left out and counted in
+ * `unmappable`, not scored wrong. A predicting model whose taxonomy is unknown is compared under the served model's names only, as
  * sent. Each label is looked up once per model and task.
  */
 export function underPredictingNames(pairs: readonly FeedbackPair[], taxonomies: Taxonomies, served: readonly ServedTask[]): Named {
@@ -39,18 +40,26 @@ export function underPredictingNames(pairs: readonly FeedbackPair[], taxonomies:
   const memo = new Map<string, string | null>();
   const servedTask = new Map(served.map((t) => [t.name, t]));
   /** The feedback label `label` of task `task` under the served names, for a prediction of `modelId`; null: unmappable. */
+  /** Per model and task: the served names of the labels that model could predict (its own, renamed by the served model). */
+  const reachable = new Map<string, Set<string>>();
+  const reachableFrom = (modelId: string, own: ClassifierTask, task: ServedTask): Set<string> => {
+    const key = `${modelId}\u0000${task.name}`;
+    let set = reachable.get(key);
+    if (!set) reachable.set(key, (set = new Set(own.labels.filter((l) => !own.retired?.includes(l)).map((l) => renamed(task, l)))));
+    return set;
+  };
   const truthOf = (modelId: string, tasks: readonly ClassifierTask[] | undefined, task: ServedTask, label: string): string | null => {
     const key = `${modelId}\u0000${task.name}\u0000${label}`;
     let truth = memo.get(key);
     if (truth === undefined) {
       const own = tasks?.find((t) => t.name === task.name);
       const inOwn = own ? nameIn(own, label) : null;
+      const inServed = renamed(task, label);
+      // Without the predicting model's taxonomy there is nothing to check against: compared as sent. Else a label
+      // of the served model counts when it is what one of the predicting model's labels became (a rename or a
+      // merge); a label it split off or added is unmappable for that model.
       if (inOwn !== null) truth = renamed(task, inOwn);
-      else {
-        const inServed = renamed(task, label);
-        // Without the predicting model's taxonomy there is nothing to check against: compared as sent.
-        truth = tasks === undefined || task.labels.includes(inServed) ? inServed : null;
-      }
+      else truth = !own || reachableFrom(modelId, own, task).has(inServed) ? inServed : null;
       memo.set(key, truth);
     }
     return truth;
