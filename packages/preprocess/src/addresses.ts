@@ -76,11 +76,8 @@ function prepositionStreetHits(text: string): Hit[] {
   return hits;
 }
 
-/**
- * The house number (`12`, `221B`) and one to three capitalised words that end right before the street type. The
- * letter is none of k, m and x: `10k Wall Street`, `5x Main Street Capital` are amounts and counts.
- */
-const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}(?:[A-Za-z](?<![KkMmXx]))?[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
+/** The house number (`12`, `221B`; its letter, group 1) and one to three capitalised words that end right before the street type. */
+const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}([A-Za-z])?[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
 
 /** A British postcode (`SW1A 2AA`, `NW1 6XE`). */
 const UK_POSTCODE = String.raw`[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}`;
@@ -96,6 +93,7 @@ const ENGLISH_TOWN = new RegExp(
 );
 
 const LETTER_OR_HYPHEN = /[\p{L}-]/u;
+const AMOUNT_LETTER = /[kmx]/i;
 
 /** Where the street name before a cue at `at` starts: its own word, or the word before a separate street word. */
 function streetStart(text: string, at: number): number {
@@ -113,7 +111,7 @@ const VOWEL = /[aeiouäöü]/i;
  * English verbs that double their r before -ing (`Recur-ring`, `Transfer-ring`, `Stir-ring`, `Bar-ring`), the whole
  * stem: German ring roads end alike (`Isar-ring`, `Saar-ring`, `Kaiser-ring`).
  */
-const DOUBLED_R_STEM = /^(?:re|oc|con|in|pre|de|trans)?(?:cur|fer|ter|er|stir|spur|star|scar|spar|bar|blur|whir)$/i;
+const DOUBLED_R_STEM = /^(?:non-?)?(?:re|oc|reoc|con|in|pre|de|trans|dis)?(?:cur|fer|ter|er|stir|spur|star|scar|spar|bar|blur|whir|war|jar|mar|tar|char|pur|slur|mur|aver)$/i;
 
 /**
  * Whether a street cue at `at` is the end of an English word in -ring (`Monitoring`, `Offering`, `Spring`,
@@ -150,6 +148,9 @@ export function addressHits(text: string): Hit[] {
     if (!number) continue;
     const end = cue.index + cue[0].length;
     const town = stickyAt(ENGLISH_TOWN, text, end);
+    // A k, m or x after the number is an amount or a count (`10k Wall Street`, `5x Main Street Capital`) unless a town
+    // and postcode follow (`12k Elm Road, London SW1A 2AA`).
+    if (number[1] !== undefined && AMOUNT_LETTER.test(number[1]) && town === null) continue;
     hits.push({ type: 'ADDRESS', start: from + number.index, end: end + (town?.[0].length ?? 0), placeholder: '[ADDRESS]' });
   }
   return hits.sort((a, b) => a.start - b.start);

@@ -342,7 +342,7 @@ describe('names and addresses in redactPii', () => {
   });
 
   it('reads an English word in -ring before a number as no street, unless a postal code and town follow', () => {
-    for (const text of ['Ich bin im Spring 26 Kurs, Monitoring 2 läuft, String 5 fehlt', 'SPRING 26 SALE', 'Public Offering 3, Engineering 4, Hiring 2', 'Recurring 2 payments failed', 'Transferring 3 positions, Referring 2 friends, Stirring 4'])
+    for (const text of ['Ich bin im Spring 26 Kurs, Monitoring 2 läuft, String 5 fehlt', 'SPRING 26 SALE', 'Public Offering 3, Engineering 4, Hiring 2', 'Recurring 2 payments failed', 'Transferring 3 positions, Referring 2 friends, Stirring 4', 'Non-recurring 2 charges, Reoccurring 3 times, Warring 2 parties'])
       expect(masked(text)).toBe(text);
     for (const [text, expected] of [
       ['Kaiserring 12', '[ADDRESS]'],
@@ -376,6 +376,8 @@ describe('names and addresses in redactPii', () => {
       ['Send it to 12 Baker Street NW1 6XE London and call me', 'Send it to [ADDRESS] London and call me'],
       // An amount or a count before a street's name is no house number.
       ['I invested 10k Wall Street stocks, 2m Main Street, 5x Main Street Capital', 'I invested 10k Wall Street stocks, 2m Main Street, 5x Main Street Capital'],
+      // ... unless a town and postcode follow.
+      ['Please send the card to 12k Elm Road, London SW1A 2AA', 'Please send the card to [ADDRESS]'],
       // Austrian and Swiss postal codes of four digits.
       ['Mariahilfer Straße 12, 1060 Wien', '[ADDRESS]'],
       ['Bahnhofstrasse 5 CH-8001 Zürich', '[ADDRESS]'],
