@@ -38,6 +38,15 @@ function sequenceLength(b: number): number {
   return 0;
 }
 
+/** Whether `second` may follow `lead` in well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
+function secondByteFits(lead: number, second: number): boolean {
+  if (lead === 0xe0) return second >= 0xa0 && second <= 0xbf;
+  if (lead === 0xed) return second >= 0x80 && second <= 0x9f;
+  if (lead === 0xf0) return second >= 0x90 && second <= 0xbf;
+  if (lead === 0xf4) return second >= 0x80 && second <= 0x8f;
+  return second >= 0x80 && second <= 0xbf;
+}
+
 /** How many well-formed multi-byte UTF-8 sequences the bytes hold, and how many bytes belong to none. */
 function utf8Tally(bytes: Uint8Array): { valid: number; invalid: number } {
   let valid = 0;
@@ -48,7 +57,7 @@ function utf8Tally(bytes: Uint8Array): { valid: number; invalid: number } {
       continue;
     }
     const n = sequenceLength(bytes[i]);
-    let ok = n > 0 && i + n <= bytes.length;
+    let ok = n > 0 && i + n <= bytes.length && secondByteFits(bytes[i], bytes[i + 1]);
     for (let k = 1; ok && k < n; k++) ok = bytes[i + k] >= 0x80 && bytes[i + k] <= 0xbf;
     if (ok) {
       valid += 1;
@@ -72,12 +81,13 @@ function transferDecoded(body: string, encoding: string): Uint8Array {
 }
 
 /**
- * Whether decoded bytes need the fallback: more bytes that are no UTF-8 than UTF-8 sequences. A UTF-8 text with a
- * stray byte stays UTF-8 (its one U+FFFD is named in a warning), rather than every umlaut becoming `Ã¼`.
+ * Whether decoded bytes need the fallback: bytes that are no UTF-8, and no more UTF-8 sequences than them. A UTF-8
+ * text with a stray byte stays UTF-8 (its one U+FFFD is named in a warning), rather than every umlaut becoming
+ * `Ã¼`; Windows-1252 text, where a letter and a quote may happen to form a sequence (`ß“`), falls back.
  */
 function needsFallback(bytes: Uint8Array): boolean {
   const { valid, invalid } = utf8Tally(bytes);
-  return invalid > valid;
+  return invalid > 0 && valid <= invalid;
 }
 
 /** Nested multipart levels followed at most (the parser's own default nesting is deeper; real mail is shallow). */

@@ -97,6 +97,9 @@ describe('parseEml', () => {
       const raw = Buffer.from(crlf(['Subject: x', contentType, 'Content-Transfer-Encoding: 8bit', '', 'Gr\xfc\xdfe', '']), 'latin1');
       expect((await parseEml(raw)).body?.trim(), contentType).toBe('Grüße');
     }
+    // Windows-1252 where ß and a closing quote happen to form a UTF-8 sequence.
+    const quotes = Buffer.from(crlf(['Subject: x', '', 'Bitte richten Sie ihm einen \x84Gru\xdf\x93 aus.', '']), 'latin1');
+    expect((await parseEml(quotes)).body?.trim()).toBe('Bitte richten Sie ihm einen „Gruß“ aus.');
     // Quoted-printable without a charset.
     const qp = Buffer.from(crlf(['Subject: x', 'Content-Type: text/plain', 'Content-Transfer-Encoding: quoted-printable', '', 'Gr=FC=DFe', '']), 'latin1');
     expect((await parseEml(qp)).body?.trim()).toBe('Grüße');
