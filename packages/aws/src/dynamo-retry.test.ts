@@ -8,7 +8,7 @@ const withCode = (code: string) => Object.assign(new Error(`socket ${code}`), { 
 
 describe('toStoreError', () => {
   it('maps transient failures left after the SDK retried to 503 STORE_UNAVAILABLE, with the cause', () => {
-    for (const error of [named('ThrottlingException'), named('TimeoutError'), named('RequestTimeout'), named('RequestTimeoutException'), withCode('ECONNRESET'), withCode('ETIMEDOUT'), withCode('EPIPE')]) {
+    for (const error of [named('ThrottlingException'), named('TimeoutError'), named('RequestTimeout'), named('RequestTimeoutException'), withCode('ECONNRESET'), withCode('ETIMEDOUT'), withCode('EPIPE'), withCode('ECONNREFUSED'), withCode('EAI_AGAIN')]) {
       const mapped = toStoreError(error, 'the write');
       expect(mapped, error.message).toBeInstanceOf(StoreUnavailableError);
       expect(mapped).toMatchObject({ code: 'STORE_UNAVAILABLE', status: 503, retryAfterSeconds: 1 });

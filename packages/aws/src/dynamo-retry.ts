@@ -26,6 +26,9 @@ const UNAVAILABLE = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
+  'ECONNREFUSED',
+  // A DNS lookup that failed for now (a Lambda in a VPC whose resolver hiccups).
+  'EAI_AGAIN',
 ]);
 
 /**

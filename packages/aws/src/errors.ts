@@ -70,8 +70,9 @@ export class StoreRecordInvalidError extends StoreError {
  * code, so callers of either registry see the same codes; a class of its own for the Lambdas' fallbacks.
  */
 export class RegistryArtifactError extends RegistryError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('REGISTRY_ARTIFACT_INVALID', message, options);
+  /** `code`: REGISTRY_NOT_FOUND when the model has no manifest in S3 at all (deleted, never published). */
+  constructor(message: string, options?: { cause?: unknown; code?: 'REGISTRY_NOT_FOUND' }) {
+    super(options?.code ?? 'REGISTRY_ARTIFACT_INVALID', message, options);
     this.name = 'RegistryArtifactError';
   }
 }

@@ -223,7 +223,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
   it('sends an idempotency token derived from the group and id, within SageMaker\'s limits on it', async () => {
     const v = await registry.register(artifact);
     const token = sm.commandCalls(CreateModelPackageCommand)[0].args[0].input.ClientToken;
-    expect(token).toBe(modelPackageClientToken('mailroute-dev', v.id));
+    expect(token).toBe(modelPackageClientToken('mailroute-dev', v.id, v.manifestSha256));
+    expect(modelPackageClientToken('mailroute-dev', v.id, 'another manifest')).not.toBe(token);
     expect(token).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/);
     expect(token!.length).toBeLessThanOrEqual(36);
     expect(modelPackageClientToken('mailroute-dev', 'x'.repeat(200))).toHaveLength(32);
@@ -241,6 +242,18 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(v).toMatchObject({ id: 'ngram-bag-20261129-101500-s0', status: 'PendingManualApproval', version: 1 });
     expect(await listKeys(s3, 'artifacts', `models-${counter}/${v.id}/`)).toContain(`models-${counter}/${v.id}/model.onnx`);
     expect(packages).toHaveLength(1);
+  });
+
+  it('does not take a package another writer made under the same id (another manifest) for its own', async () => {
+    sm.on(CreateModelPackageCommand).callsFake((input) => {
+      const version = packages.length + 1;
+      const arn = `arn:aws:sagemaker:eu-central-1:111111111111:model-package/mailroute-dev/${version}`;
+      const props = { ...input.CustomerMetadataProperties, 'mailroute:manifestSha256': 'f'.repeat(64) };
+      packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(), modified: new Date(), props, input });
+      throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+    });
+    await expect(registry.register(artifact)).rejects.toMatchObject({ code: 'REGISTRY_DUPLICATE', message: expect.stringContaining('at the same time by another writer') });
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).not.toEqual([]);
   });
 
   it('keeps the files and says what to check when the group cannot be searched after a failed create', async () => {

@@ -79,7 +79,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
       artifactUri: this.artifactUri(id),
       version: { id, ...manifest, metrics, note: options.note, runId: options.runId, manifestSha256 },
     });
-    return this.uploadThenCreate(artifactDir, id, async () => {
+    return this.uploadThenCreate(artifactDir, id, manifestSha256, async () => {
       const created = await this.options.sagemaker.send(new CreateModelPackageCommand(input));
       if (!created.ModelPackageArn) throw new RegistryError('REGISTRY_INDEX_INVALID', 'CreateModelPackage returned no ARN');
       return this.describe(created.ModelPackageArn);
@@ -93,7 +93,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * when one does, it is the registration (its files kept). When the search fails too, the files are kept
    * and the error says what to check.
    */
-  private async uploadThenCreate(artifactDir: string, id: string, create: () => Promise<ModelVersion>): Promise<ModelVersion> {
+  private async uploadThenCreate(artifactDir: string, id: string, manifestSha256: string, create: () => Promise<ModelVersion>): Promise<ModelVersion> {
     const uploaded: string[] = [];
     try {
       await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir, uploaded);
@@ -115,7 +115,16 @@ export class S3SageMakerRegistry implements ModelRegistry {
           { cause: error },
         );
       }
-      if (made) return made.version;
+      // Made by this registration only when it records this manifest; else another writer registered the id at
+      // the same time, into the same prefix: its package references the files, which are kept.
+      if (made && made.version.manifestSha256 === manifestSha256) return made.version;
+      if (made) {
+        throw new RegistryError(
+          'REGISTRY_DUPLICATE',
+          `model "${id}" was registered at the same time by another writer with another manifest; the files under ${this.artifactUri(id)} may mix both: reject that version and register the model under a new id`,
+          { cause: error },
+        );
+      }
       await deleteKeys(this.options.s3, this.options.bucket, uploaded);
       throw error;
     }

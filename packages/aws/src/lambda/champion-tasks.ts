@@ -50,6 +50,8 @@ export async function hasChampionPointer(s3: S3Client, bucket: string, prefix: s
 /** The task list of one model, from its manifest in S3 (`<prefix><modelId>/manifest.json`). */
 export async function loadModelTasks(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<ClassifierTask[]> {
   const manifest = await readJson(s3, bucket, `${prefix}${modelId}/manifest.json`);
+  // Not found (a model deleted, or never published): a code the feedback and quality routes remember instead of asking again.
+  if (manifest === undefined) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json does not exist`, { code: 'REGISTRY_NOT_FOUND' });
   const parsed = TasksManifestSchema.safeParse(manifest);
   if (!parsed.success) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json has no task list`);
   // The training config's aliases and retired labels come along: the feedback and quality routes need them.

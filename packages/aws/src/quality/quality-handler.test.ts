@@ -60,7 +60,7 @@ describe('quality Lambda on a fresh stack (before the first approval)', () => {
   it('still fails when a champion exists and the serving model has no manifest', async () => {
     s3Mock.on(GetObjectCommand, { Key: 'models/champion.json' }).resolves(body(JSON.stringify({ id: 'ngram-bag-1', setAt: '2026-11-01T00:00:00Z' })));
     await predictionsOf('ngram-bag-2');
-    await expect(createQualityReporterHandlerFromEnv(env, () => undefined, { s3, dynamo })()).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });
+    await expect(createQualityReporterHandlerFromEnv(env, () => undefined, { s3, dynamo })()).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
   });
 
   it('measures an approved model as before', async () => {

@@ -17,7 +17,7 @@ export function tasksOfModel(ctx: AppContext, modelId: string): Promise<Classifi
     tasks = read(modelId).catch((error: unknown) => {
       // A model the registry does not hold (deleted) stays unknown: kept, said once. Any other failure is not
       // kept: a throttled or unreachable registry is asked again by the next request.
-      if ((error as { code?: unknown }).code === 'REGISTRY_NOT_FOUND') {
+      if ((error as { code?: unknown } | null | undefined)?.code === 'REGISTRY_NOT_FOUND') {
         ctx.logger.warn('model tasks unknown: the model is not in the registry; its predictions are compared under the served model\'s names', { modelId });
         return undefined;
       }

@@ -1,0 +1,27 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { RegistryArtifactError } from '../errors.js';
+import { loadModelTasks } from './champion-tasks.js';
+
+const s3 = new S3Client({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+const s3Mock = mockClient(s3);
+const body = (text: string) => ({ Body: { transformToString: async () => text } }) as never;
+
+describe('loadModelTasks', () => {
+  beforeEach(() => s3Mock.reset());
+
+  it('reads the task list of a model from its manifest, aliases included', async () => {
+    s3Mock.on(GetObjectCommand, { Key: 'models/m1/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['cards'] }], trainingConfig: { tasks: [{ name: 'queue', aliases: { karten: 'cards' } }] } })));
+    expect(await loadModelTasks(s3, 'b', 'models/', 'm1')).toEqual([expect.objectContaining({ name: 'queue', labels: ['cards'], aliases: { karten: 'cards' } })]);
+  });
+
+  it('says REGISTRY_NOT_FOUND for a model with no manifest (deleted), REGISTRY_ARTIFACT_INVALID for one without tasks', async () => {
+    s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }));
+    const gone = await loadModelTasks(s3, 'b', 'models/', 'deleted').catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(RegistryArtifactError);
+    expect(gone).toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
+    s3Mock.on(GetObjectCommand, { Key: 'models/odd/manifest.json' }).resolves(body('{"modelId":"odd"}'));
+    await expect(loadModelTasks(s3, 'b', 'models/', 'odd')).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });
+  });
+});
