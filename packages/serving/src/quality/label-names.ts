@@ -32,14 +32,13 @@ function nameIn(task: ClassifierTask, label: string): string | null {
  * made: `kyc` for an old `payments`, when one of the predicting model's labels became it); both end under the
  * served model's names, so a merge counts the merged labels as one. A label the predicting model has no name for,
  * and that none of its labels became (a queue added or split off since), is left out and counted in
- * `unmappable`, not scored wrong. A predicting model whose taxonomy is unknown is compared under the served model's names only, as
- * sent. Each label is looked up once per model and task.
+ * `unmappable`, not scored wrong. A predicting model whose taxonomy is unknown is compared under the served
+ * model's names only, as sent. Each label is looked up once per model and task.
  */
 export function underPredictingNames(pairs: readonly FeedbackPair[], taxonomies: Taxonomies, served: readonly ServedTask[]): Named {
   const unmappable: Record<string, number> = {};
   const memo = new Map<string, string | null>();
   const servedTask = new Map(served.map((t) => [t.name, t]));
-  /** The feedback label `label` of task `task` under the served names, for a prediction of `modelId`; null: unmappable. */
   /** Per model and task: the served names of the labels that model could predict (its own, renamed by the served model). */
   const reachable = new Map<string, Set<string>>();
   const reachableFrom = (modelId: string, own: ClassifierTask, task: ServedTask): Set<string> => {
@@ -48,6 +47,7 @@ export function underPredictingNames(pairs: readonly FeedbackPair[], taxonomies:
     if (!set) reachable.set(key, (set = new Set(own.labels.filter((l) => !own.retired?.includes(l)).map((l) => renamed(task, l)))));
     return set;
   };
+  /** The feedback label `label` of task `task` under the served names, for a prediction of `modelId`; null: unmappable. */
   const truthOf = (modelId: string, tasks: readonly ClassifierTask[] | undefined, task: ServedTask, label: string): string | null => {
     const key = `${modelId}\u0000${task.name}\u0000${label}`;
     let truth = memo.get(key);
