@@ -27,7 +27,7 @@ export function parseManifestHead(bytes: Buffer | string, shownAs: string): Mani
   try {
     json = JSON.parse(bytes.toString());
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${shownAs}: no valid manifest.json (${(cause as Error).message.split('\n')[0]})`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${shownAs}: no valid manifest.json (${firstLine(cause)})`, { cause });
   }
   const parsed = ManifestHeadSchema.safeParse(json);
   if (!parsed.success) {
@@ -47,7 +47,7 @@ export async function readCopiedManifest(dir: string, shownAs: string): Promise<
   try {
     bytes = await readFile(path.join(dir, 'manifest.json'));
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${shownAs}: no valid manifest.json (${(cause as Error).message.split('\n')[0]})`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${shownAs}: no valid manifest.json (${firstLine(cause)})`, { cause });
   }
   const head = parseManifestHead(bytes, shownAs);
   try {
@@ -59,6 +59,16 @@ export async function readCopiedManifest(dir: string, shownAs: string): Promise<
   return { head, manifestSha256: sha256(bytes) };
 }
 
+/** The files a manifest lists with their sha256s (`files`); throws when it cannot be read or lists none. */
+function listedFiles(bytes: Buffer): Record<string, string> {
+  return z.looseObject({ files: ManifestFilesSchema }).parse(JSON.parse(bytes.toString())).files;
+}
+
+/** The first line of an error's message, to quote in another. */
+function firstLine(error: unknown): string {
+  return (error as Error).message.split('\n')[0];
+}
+
 /**
  * Checks, before an artifact is registered as it is (the S3 registry uploads the directory given), that its
  * manifest lists each file's sha256 and that every listed file has it: a corrupt model.onnx is refused with
@@ -67,9 +77,9 @@ export async function readCopiedManifest(dir: string, shownAs: string): Promise<
 export async function checkArtifactToRegister(dir: string): Promise<void> {
   let files: Record<string, string>;
   try {
-    files = z.looseObject({ files: ManifestFilesSchema }).parse(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'))).files;
+    files = listedFiles(await readFile(path.join(dir, 'manifest.json')));
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${dir}: manifest.json lists no valid file sha256s (\`files\`), which the server checks at load (${(cause as Error).message.split('\n')[0]}); nothing was registered`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${dir}: manifest.json lists no valid file sha256s (\`files\`), which the server checks at load (${firstLine(cause)}); nothing was registered`, { cause });
   }
   try {
     await checkArtifactFiles(dir, files);
@@ -79,14 +89,18 @@ export async function checkArtifactToRegister(dir: string): Promise<void> {
   }
 }
 
-/** Refuses an artifact whose manifest.json is not the one registered (sha256), with `REGISTRY_ARTIFACT_TAMPERED`. */
-export async function checkManifest(dir: string, id: string, expected: string): Promise<void> {
-  let actual: string;
+/** manifest.json's bytes, for the checks of a registered artifact (REGISTRY_ARTIFACT_TAMPERED when it cannot be read). */
+async function registeredManifest(dir: string, id: string): Promise<Buffer> {
   try {
-    actual = sha256(await readFile(path.join(dir, 'manifest.json')));
+    return await readFile(path.join(dir, 'manifest.json'));
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${(cause as Error).message.split('\n')[0]}); restore the artifact or register the model again`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${firstLine(cause)}); restore the artifact or register the model again`, { cause });
   }
+}
+
+/** Refuses manifest bytes that are not the ones registered (sha256), with `REGISTRY_ARTIFACT_TAMPERED`. */
+function checkManifestBytes(bytes: Buffer, id: string, expected: string): void {
+  const actual = sha256(bytes);
   if (actual !== expected) {
     throw new RegistryError(
       'REGISTRY_ARTIFACT_TAMPERED',
@@ -95,17 +109,23 @@ export async function checkManifest(dir: string, id: string, expected: string): 
   }
 }
 
+/** Refuses an artifact whose manifest.json is not the one registered (sha256), with `REGISTRY_ARTIFACT_TAMPERED`. */
+export async function checkManifest(dir: string, id: string, expected: string): Promise<void> {
+  checkManifestBytes(await registeredManifest(dir, id), id, expected);
+}
+
 /**
  * Refuses a registered artifact whose manifest or any file it lists changed since registration (a corrupted
  * model.onnx would let a model be made champion that no server can load), naming the file.
  */
 export async function checkRegisteredArtifact(dir: string, id: string, manifestSha256: string | undefined): Promise<void> {
-  if (manifestSha256 !== undefined) await checkManifest(dir, id, manifestSha256);
-  let files: Record<string, string> | undefined;
+  const bytes = await registeredManifest(dir, id);
+  if (manifestSha256 !== undefined) checkManifestBytes(bytes, id, manifestSha256);
+  let files: Record<string, string>;
   try {
-    files = z.object({ files: ManifestFilesSchema }).parse(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'))).files;
+    files = listedFiles(bytes);
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json lists no valid file hashes (${(cause as Error).message.split('\n')[0]}); restore the artifact or register the model again`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json lists no valid file hashes (${firstLine(cause)}); restore the artifact or register the model again`, { cause });
   }
   try {
     await checkArtifactFiles(dir, files);
