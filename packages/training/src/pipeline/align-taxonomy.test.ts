@@ -46,6 +46,18 @@ describe('alignToTaxonomy', () => {
     expect(aligned.renamed).toEqual({ 'queue: complaints -> customer_care': 1, 'topic: fee_complaint -> complaint': 1, 'topic: festgeld -> other': 1 });
   });
 
+  it('predicts the merged label when the merged scores outweigh the old best label, as predicting with the newer config does', () => {
+    const line: PredictionLine = {
+      id: 'c',
+      truth: { topic: 'complaint' },
+      prediction: { topic: { label: 'sparplan', confidence: 0.4, scores: { sparplan: 0.4, fee_complaint: 0.35, service_complaint: 0.25 } } },
+    };
+    const [c] = alignToTaxonomy([line], [], tasks).lines;
+    expect(c.prediction.topic.label).toBe('complaint');
+    expect(c.prediction.topic.confidence).toBeCloseTo(0.6, 6);
+    expect(c.prediction.topic.scores).toEqual({ sparplan: 0.4, complaint: expect.closeTo(0.6, 6) });
+  });
+
   it('leaves a task the newer model lacks, and lines of other ids, as they were', () => {
     const extra: PredictionLine = { id: 'z', truth: { priority: 'high' }, prediction: { priority: { label: 'high' } } };
     expect(alignToTaxonomy([extra], challenger, tasks).lines[0]).toEqual(extra);

@@ -24,7 +24,7 @@ function mapper(task: ClassifierTask): (label: string) => string {
  * so two models trained before and after a label was renamed, merged or retired are scored on the same
  * labels: each predicted label (and its scores, summed where labels merge) goes through the newer model's
  * aliases, and a label the newer model lacks becomes `other` when it has that catch-all, as a truth label
- * would. Truths are taken from the newer model's lines of the same id (read with its config).
+ * would; where summed scores outweigh the mapped label's, the label with the highest sum is predicted. Truths are taken from the newer model's lines of the same id (read with its config).
  */
 export function alignToTaxonomy(lines: readonly PredictionLine[], reference: readonly PredictionLine[], tasks: readonly ClassifierTask[]): TaxonomyAlignment {
   const maps = new Map(tasks.map((task) => [task.name, mapper(task)]));
@@ -40,7 +40,7 @@ export function alignToTaxonomy(lines: readonly PredictionLine[], reference: rea
         prediction[task] = p;
         continue;
       }
-      const label = map(p.label);
+      let label = map(p.label);
       if (label !== p.label) {
         const key = `${task}: ${p.label} -> ${label}`;
         renamed[key] = (renamed[key] ?? 0) + 1;
@@ -49,6 +49,8 @@ export function alignToTaxonomy(lines: readonly PredictionLine[], reference: rea
       if (p.scores) {
         scores = {};
         for (const [l, s] of Object.entries(p.scores)) scores[map(l)] = Math.min(1, (scores[map(l)] ?? 0) + s);
+        // Merged labels can outweigh the single best label, as they do when predicting with the newer config.
+        for (const [name, score] of Object.entries(scores)) if (score > (scores[label] ?? 0)) label = name;
       }
       // The confidence of a merged label is the sum of its parts, as its score is.
       const confidence = scores?.[label] ?? p.confidence;
