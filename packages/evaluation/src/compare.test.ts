@@ -40,6 +40,10 @@ describe('comparePredictions', () => {
     expect(() => comparePredictions(strong, weak.slice(1))).toThrow(/different split settings or a different taxonomy of the split's task hold out different rows/);
     const other = weak.map((l) => ({ ...l, truth: { ...l.truth, queue: l.truth.queue === 'cards' ? 'loans' : 'cards' } }));
     expect(() => comparePredictions(strong, other)).toThrow(/truth/);
+    // A truth only the champion's file has is a different truth too, not a line to leave out of the figures.
+    const unlabelled = strong.map((l, i) => (i === 0 ? { ...l, truth: { ...l.truth, queue: null } } : l));
+    expect(() => comparePredictions(unlabelled, weak)).toThrow(/line e1 has truth none for the challenger and "\w+" for the champion/);
+    expect(() => comparePredictions(weak, unlabelled)).toThrow(/line e1 has truth "\w+" for the challenger and none for the champion/);
     const repeated = strong.map((l, i) => (i === 1 ? { ...strong[0] } : l));
     expect(() => comparePredictions(repeated, strong)).toThrow('challenger predictions repeat an id');
   });
