@@ -39,6 +39,19 @@ describe('mailroute evaluate', () => {
     expect(existsSync(path.join(dir, 'report/predictions.jsonl'))).toBe(true);
   });
 
+  it('leaves an earlier report and its predictions as they were when it fails', async () => {
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'kept', '--no-png'])).code).toBe(0);
+    // As `evaluate --model` leaves it: the predictions beside the report, for compare and later evaluations.
+    writeFileSync(path.join(dir, 'kept/predictions.jsonl'), readFileSync(path.join(dir, 'preds.jsonl')));
+    const before = readFileSync(path.join(dir, 'kept/metrics.json'), 'utf8');
+    // A misspelt predictions file, a slice key no line has: nothing of the earlier report goes.
+    expect((await run(['evaluate', '--predictions', 'kept/predictons.jsonl', '--out', 'kept', '--no-png'])).code).toBe(1);
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'kept', '--no-png', '--slice-by', 'nope'])).code).toBe(1);
+    expect(existsSync(path.join(dir, 'kept/predictions.jsonl'))).toBe(true);
+    expect(existsSync(path.join(dir, 'kept/pictures/queue-confusion.svg'))).toBe(true);
+    expect(readFileSync(path.join(dir, 'kept/metrics.json'), 'utf8')).toBe(before);
+  });
+
   it('exits 2 on missing or contradictory flags', async () => {
     expect((await run(['evaluate', '--predictions', 'preds.jsonl'])).code).toBe(2);
     expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'x', '--bins', 'zero'])).stderr).toContain('--bins must be an integer');

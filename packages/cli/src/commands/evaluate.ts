@@ -217,10 +217,6 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       if (!modelMode && (flags.onBadRow !== undefined || flags.delimiter !== undefined)) throw new UsageError('--on-bad-row and --delimiter go with --model and --data');
       const read = readOptions(flags);
       const out = await prepareOutput(ctx.cwd, flags.out, 'dir');
-      // A directory reused for another report keeps none of the last one's pictures or predictions beside it.
-      await rm(path.join(out, 'pictures'), { recursive: true, force: true });
-      const oldPredictions = path.join(out, 'predictions.jsonl');
-      if (flags.predictions === undefined || path.resolve(ctx.cwd, flags.predictions) !== oldPredictions) await rm(oldPredictions, { force: true });
       let lines: PredictionLine[];
       let dataset: string;
       let modelId = flags.modelId;
@@ -234,10 +230,6 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read });
         lines = predicted.lines;
         manifest = predicted.manifest;
-        // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
-        await mkdir(out, { recursive: true });
-        await writeFile(path.join(out, 'predictions.jsonl'), formatPredictionLines(lines));
-        extraFiles += 1;
         dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
         modelId ??= await modelLabel(ctx, flags.model);
       } else {
@@ -271,6 +263,18 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           warnings,
           onProgress: (done, total, label) => progress.update(done, total * 2, label),
         });
+        // Only now, with the report made, is the directory's last report replaced: a run that fails on its
+        // input leaves it whole. A directory reused for another report keeps none of the last one's pictures
+        // or predictions beside it.
+        await rm(path.join(out, 'pictures'), { recursive: true, force: true });
+        const predictionsFile = path.join(out, 'predictions.jsonl');
+        if (flags.predictions === undefined || path.resolve(ctx.cwd, flags.predictions) !== predictionsFile) await rm(predictionsFile, { force: true });
+        if (flags.model !== undefined) {
+          // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
+          await mkdir(out, { recursive: true });
+          await writeFile(predictionsFile, formatPredictionLines(lines));
+          extraFiles += 1;
+        }
         const tasks = report.tasks.length;
         files = await writeEvaluationReport(out, report, {
           png: flags.png,
