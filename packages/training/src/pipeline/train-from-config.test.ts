@@ -133,6 +133,22 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect((await readRun(path.join(tmp, 'home'), result.runId)).counts).toMatchObject({ testBadRows: 2 });
   }, 240_000);
 
+  it('warns when --test-data rows carry a label the model does not learn, which leaves them out of its test metrics', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const words: Record<string, string[]> = { a: ['card', 'blocked', 'pin'], b: ['loan', 'rate', 'credit'], c: ['stock', 'depot', 'share'] };
+    const row = (i: number, label: string) => `${i},${words[label][i % 3]} ${words[label][(i + 1) % 3]} number ${i},${label}`;
+    const data = path.join(tmp, 'train.csv');
+    const holdout = path.join(tmp, 'holdout.csv');
+    writeFileSync(data, ['id,body,queue', ...Array.from({ length: 80 }, (_, i) => row(i, i % 2 ? 'a' : 'b'))].join('\n'));
+    // A third of the test file is labelled `c`, a queue no training row has (a task without a label list takes any).
+    writeFileSync(holdout, ['id,body,queue', ...Array.from({ length: 30 }, (_, i) => row(1000 + i, ['a', 'b', 'c'][i % 3]))].join('\n'));
+    const config = { columns: { id: 'id', body: 'body' }, tasks: [{ name: 'queue' }], model: { epochs: 2, buckets: 2 ** 12, dim: 8 } };
+    const warnings: string[] = [];
+    const result = await trainFromConfig({ config, dataPath: data, testDataPath: holdout, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
+    expect(result.counts.test).toBe(20);
+    expect(warnings).toContainEqual(expect.stringMatching(/^queue: 10 test row\(s\) whose truth is a label the model does not learn \(c x10\) are left out of its test metrics/));
+  }, 240_000);
+
   it('records a failed run and rethrows when the data is bad', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const home = path.join(tmp, 'home');

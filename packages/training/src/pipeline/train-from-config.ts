@@ -9,7 +9,7 @@ import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, normaliseText, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
-import { formatTaxonomyReport, lookalikeWarning, type TaskTaxonomyReport } from '../taxonomy.js';
+import { formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
@@ -106,6 +106,20 @@ export async function scratchDir(): Promise<string> {
   return mkdtemp(path.join(tmp, `mailroute-train-${process.pid}-`));
 }
 
+/**
+ * One warning per task whose test-file truths carry labels the model does not learn (no training row has them,
+ * or they were rare and dropped): masked, so left out of its test metrics. (With `other` they count as `other`,
+ * as training counted labels too rare to learn.)
+ */
+function notLearntWarnings(tasks: readonly TaskSpec[], notInModel: Record<string, Record<string, number>>): string[] {
+  const left = Object.entries(notInModel).filter(([task]) => !tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL));
+  return left.map(([task, labels]) => {
+    const total = Object.values(labels).reduce((a, b) => a + b, 0);
+    const shown = Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ');
+    return `${task}: ${total} test row(s) whose truth is a label the model does not learn (${shown}) are left out of its test metrics (no training row has it, or it was under minCount and dropped)`;
+  });
+}
+
 /** `{ gitDirty }` when git can tell. */
 function dirtyFlag(): { gitDirty?: boolean } {
   const dirty = gitDirty();
@@ -169,6 +183,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       const test = await loadDataset(options.testDataPath, config, { fixedLabels });
       testRows = test.rows;
       if (test.badRows > 0) log?.warn?.(badRowsWarning(test.badRowPlaces, test.skipped));
+      for (const warning of notLearntWarnings(tasks, test.notInModel)) log?.warn?.(warning);
       testBad = { testBadRows: test.badRows, testBadRowProblems: test.skipped.length };
       testInputs = prepareInputs(testRows);
       await tracker.update({ testDataHash: test.dataHash });
