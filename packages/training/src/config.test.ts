@@ -165,6 +165,20 @@ describe('where a config breaks', () => {
     await writeFile(file, '{\n  "columns": {"body": "body"},,\n}');
     await expect(loadTrainingConfig(file)).rejects.toThrow(`${file}:2:31: not JSON`);
   });
+
+  it('reads a config saved with a UTF-8 byte-order mark (Notepad, PowerShell 5), and still places errors after it', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { loadTrainingConfig } = await import('./config.js');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'bom.json');
+    await writeFile(file, '\uFEFF{"columns": {"body": "body"}, "tasks": [{"name": "queue"}]}\r\n');
+    expect((await loadTrainingConfig(file)).tasks.map((t) => t.name)).toEqual(['queue']);
+    const bad = path.join(dir, 'bad-bom.json');
+    await writeFile(bad, '\uFEFF{\n  "columns": {"body": "body"},,\n}');
+    await expect(loadTrainingConfig(bad)).rejects.toThrow(`${bad}:2:31: not JSON`);
+  });
 });
 
 describe('trainingConfigJsonSchema', () => {

@@ -229,7 +229,8 @@ function issueKey(issue: z.core.$ZodIssue): string {
 export async function loadTrainingConfig(file: string): Promise<TrainingConfig> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Without the byte-order mark some Windows editors write: JSON.parse refuses it.
+    text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   } catch (cause) {
     throw new TrainingConfigError(`${file}: cannot read (${(cause as Error).message})`, { cause });
   }
