@@ -47,6 +47,11 @@ describe('mailroute compare', () => {
     const lenient = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100', '--policy', 'lenient.json']);
     expect(lenient.code).toBe(0);
     expect(lenient.stdout).toContain('Policy: lenient.json.');
+    // Saved by an editor that writes a UTF-8 byte-order mark (Notepad, PowerShell 5): the same policy.
+    writeFileSync(path.join(dir, 'bom.json'), `\uFEFF${JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false })}\r\n`);
+    const bom = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100', '--policy', 'bom.json']);
+    expect(bom.stderr).not.toContain('not JSON');
+    expect(bom.code).toBe(0);
     writeFileSync(path.join(dir, 'typo.json'), JSON.stringify({ maxMacroF1Drop: 1 }));
     const typo = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--policy', 'typo.json']);
     expect(typo.code).toBe(1);

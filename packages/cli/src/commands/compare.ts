@@ -39,7 +39,8 @@ async function loadPolicy(ctx: CliContext, file: string | undefined): Promise<{ 
   if (file === undefined && !existsSync(candidate)) return { policy: parseGatePolicy({}), source: 'default policy' };
   let text: string;
   try {
-    text = await readFile(candidate, 'utf8');
+    // Without the byte-order mark some Windows editors write: JSON.parse refuses it.
+    text = (await readFile(candidate, 'utf8')).replace(/^\uFEFF/, '');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     throw new GatePolicyError(`cannot read gate policy ${candidate}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(cause))}`, { cause });
