@@ -59,6 +59,11 @@ describe('evaluate and compare with a model', () => {
     const renamed = await run(['evaluate', '--predictions', 'rep/predictions.jsonl', '--model-id', 'ngram-bag-other', '--out', 'rep-other', '--no-png']);
     expect(renamed.code).toBe(2);
     expect(renamed.stderr).toContain(`rep/predictions.jsonl was written by model ${championId}, not ngram-bag-other`);
+    // Nor a report of the model itself under another model's id (its kept predictions name the model).
+    const other = await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--model-id', 'ngram-bag-other', '--out', 'rep-model-other', '--no-png']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(`model champion is ${championId}, not ngram-bag-other`);
+    expect((await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--model-id', championId, '--out', 'rep-model-same', '--no-png'])).code).toBe(0);
     const self = await run(['compare', '--challenger', 'rep/predictions.jsonl', '--champion', 'rep-again/../rep/predictions.jsonl', '--resamples', '20']);
     expect(self.stderr).toContain('warning: --challenger and --champion are the same file');
   }, 120_000);

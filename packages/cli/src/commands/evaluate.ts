@@ -230,6 +230,11 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read });
         lines = predicted.lines;
         manifest = predicted.manifest;
+        // As with --predictions: the report of a model does not carry another model's id (its kept predictions name the model).
+        const written = modelIdsOf(lines);
+        if (modelId !== undefined && written.length > 0 && !written.includes(modelId)) {
+          throw new UsageError(`model ${flags.model} is ${written.join(', ')}, not ${modelId}: leave out --model-id, or give that model`);
+        }
         dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
         modelId ??= await modelLabel(ctx, flags.model);
       } else {
