@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClassifier } from './test-support/fake-classifier.js';
 import { authed, buildTestApp, json, jsonRequest, KEYS } from './test-support/harness.js';
 import type { ServingApp } from './app.js';
+import { StoreError } from './errors.js';
+import { createSqliteStore } from './store/sqlite-store.js';
 
 const invoiceEmail = { id: 'e-1', subject: 'Invoice missing', body: 'Where is my invoice for October?' };
 const vagueEmail = { id: 'e-2', subject: 'Hello', body: 'Just a question.' };
@@ -292,6 +294,20 @@ describe('POST /v1/classify', () => {
     const text = await res.text();
     expect(JSON.parse(text).code).toBe('INTERNAL');
     expect(text).not.toMatch(/secret|IBAN|DE89|at .*\.ts|session exploded/);
+  });
+
+  it('logs a 500 STORE_FAILED with its cause, as it logs a 500 INTERNAL (the answer says no more than "SQLite read failed.")', async () => {
+    const logged: Array<{ message: string; fields?: Record<string, unknown> }> = [];
+    const logger = { info: () => undefined, warn: () => undefined, error: (message: string, fields?: Record<string, unknown>) => void logged.push({ message, fields }) };
+    const store = createSqliteStore({ file: ':memory:' });
+    const failing = { ...store, listPairs: async () => Promise.reject(new StoreError('SQLite read failed.', {}, { cause: new Error('SQLITE_CORRUPT: database disk image is malformed') })) };
+    const { app } = await build({ store: failing, logger });
+    const res = await app.request('/v1/quality', authed());
+    expect(res.status).toBe(500);
+    expect((await json(res)).code).toBe('STORE_FAILED');
+    expect(logged).toEqual([
+      { message: 'request failed', fields: { route: '/v1/quality', code: 'STORE_FAILED', error: 'StoreError: SQLite read failed.', cause: 'Error: SQLITE_CORRUPT: database disk image is malformed' } },
+    ]);
   });
 });
 

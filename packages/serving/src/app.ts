@@ -144,11 +144,15 @@ export function createApp(options: AppOptions): ServingApp {
       if (text) return text.then((t) => problemResponse(c, toProblem(malformedJsonError(t))));
     }
     const problem = toProblem(error);
-    if (problem.body.status >= 500 && (problem.body.code === 'INTERNAL' || problem.body.status === 502)) {
+    // A fault here or behind the server (INTERNAL, a store that cannot be read or written, a failed endpoint)
+    // is logged: the answer says only what failed. Refusals (503s with Retry-After) and a failed model load
+    // (logged by the classifier source) are not.
+    const { code, status } = problem.body;
+    if (code === 'INTERNAL' || code === 'STORE_FAILED' || status === 502) {
       // The error and its cause (e.g. the SDK error behind a failed endpoint call) by name and message
       // only; never the request body.
       const cause = error instanceof Error && error.cause !== undefined ? { cause: describeError(error.cause) } : {};
-      ctx.logger.error('request failed', { route: c.req.routePath, code: problem.body.code, error: describeError(error), ...cause });
+      ctx.logger.error('request failed', { route: c.req.routePath, code, error: describeError(error), ...cause });
     }
     return problemResponse(c, problem);
   });
