@@ -3,6 +3,7 @@ import { createFakeClassifier } from './test-support/fake-classifier.js';
 import { authed, buildTestApp, json, jsonRequest, KEYS } from './test-support/harness.js';
 import type { ServingApp } from './app.js';
 import { StoreError } from './errors.js';
+import { htmlToText, type Email } from '@mailroute/preprocess';
 import { createSqliteStore } from './store/sqlite-store.js';
 
 const invoiceEmail = { id: 'e-1', subject: 'Invoice missing', body: 'Where is my invoice for October?' };
@@ -80,6 +81,28 @@ describe('POST /v1/classify', () => {
     expect(body.predictions[0].truncated).toBe(true);
     expect(body.predictions[1].truncated).toBeUndefined();
     expect(body.warnings[0]).toContain('1 email(s)');
+  });
+
+  it('limits an HTML body by its visible text, not its markup: a long <style> block (Outlook) does not cut the text away', async () => {
+    const classifier = createFakeClassifier();
+    const seen: Email[] = [];
+    const predict = classifier.predict.bind(classifier);
+    classifier.predict = async (emails) => {
+      seen.push(...emails);
+      return predict(emails);
+    };
+    const { app } = await build({ classifier, limits: { maxTextChars: 1000 } });
+    const outlook = `<html><head><style>${'p.MsoNormal{margin:0cm;font-size:11pt}\n'.repeat(100)}</style></head><body><p>Where is my invoice?</p></body></html>`;
+    const long = `<p>${'invoice text '.repeat(300)}</p>`;
+    const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'outlook', html: outlook }, { id: 'long', html: long }] })));
+    // 4,000 characters of markup around 20 of text: nothing to cut, the email is classified as sent.
+    expect(body.predictions[0].truncated).toBeUndefined();
+    expect(seen[0].html).toBe(outlook);
+    // 3,900 characters of text: cut to about the limit of text, not of markup.
+    expect(body.predictions[1].truncated).toBe(true);
+    const kept = htmlToText(seen[1].html ?? '').length;
+    expect(kept).toBeGreaterThan(950);
+    expect(kept).toBeLessThanOrEqual(1000);
   });
 
   it('takes null as an absent field and a long subject as text to cut, not as a failed batch', async () => {

@@ -7,7 +7,7 @@ export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 export const LimitsSchema = z.object({
   maxBodyBytes: z.number().int().positive().max(MAX_BODY_BYTES).default(1024 * 1024),
   maxBatch: z.number().int().min(1).max(10_000).default(256),
-  /** Characters per text field (subject, body, html); longer text is cut and the response says so. */
+  /** Characters per text field (subject, body, html: its visible text); longer text is cut and the response says so. */
   maxTextChars: z.number().int().min(100).default(20_000),
   requestTimeoutMs: z.number().int().positive().default(10_000),
   /** Requests of one scope (classify, feedback) handled at once; beyond it 503 with Retry-After instead of a queue. */

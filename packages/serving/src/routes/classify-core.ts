@@ -18,14 +18,32 @@ function hasReplacementCharacter(email: Email): boolean {
   return false;
 }
 
-/** Cuts every text field to `max` characters; says whether anything was cut (the email itself is never changed). */
+/** Markup kept of one HTML field at most, whatever its text (cleaning refuses 4 Mi characters of body and HTML). */
+const MAX_HTML_CHARS = 1024 * 1024;
+
+/**
+ * How much of an HTML field to keep: `max` limits its visible text, not its markup. An Outlook email's
+ * `<style>` block alone can be longer than the limit, and cutting the markup there left no text at all.
+ * Over the limit, the markup is cut in the share of its text to keep.
+ */
+function htmlChars(html: string, max: number): number {
+  const visible = htmlToText(html).length;
+  return Math.min(MAX_HTML_CHARS, visible <= max ? html.length : Math.floor(html.length * (max / visible)));
+}
+
+/**
+ * Cuts every text field to `max` characters (HTML: of visible text); says whether anything was cut (the
+ * email itself is never changed).
+ */
 export function truncateEmail(email: Email, max: number): { email: Email; truncated: boolean } {
   let out: Email | undefined;
   for (const field of TEXT_FIELDS) {
     const value = email[field];
-    if (value !== undefined && value.length > max) {
+    if (value === undefined || value.length <= max) continue;
+    const keep = field === 'html' ? htmlChars(value, max) : max;
+    if (keep < value.length) {
       out ??= { ...email };
-      out[field] = value.slice(0, max);
+      out[field] = value.slice(0, keep);
     }
   }
   return out === undefined ? { email, truncated: false } : { email: out, truncated: true };
