@@ -66,9 +66,9 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
     bufferMs: options.predictionBufferMs,
     retentionDays: options.retentionDays,
     // Queued predictions fail after their answer has gone: logged and counted, as nobody awaits them.
-    onError: (error) => {
-      metrics.storeWriteFailures.inc();
-      logger.error('prediction_write_failed', { detail: error.message, cause: String(error.cause) });
+    onError: (error, records) => {
+      metrics.storeWriteFailures.inc({}, records);
+      logger.error('prediction_write_failed', { detail: error.message, cause: String(error.cause), records });
     },
   });
   const serving = createApp({ classifierSource: source, registry, store, auth, limits: options.limits, logger, storeText: options.storeText, trainingDistribution, metrics });

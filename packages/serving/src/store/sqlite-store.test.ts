@@ -162,21 +162,25 @@ describe.each(modes)('writes through the $name', ({ open }) => {
 
   it('does not wait for queued predictions, reads them back, and reports a failed one to onError', async () => {
     const errors: unknown[] = [];
-    const store = open('queued', { onError: (error) => errors.push(error) });
+    const lost: number[] = [];
+    const store = open('queued', { onError: (error, records) => void (errors.push(error), lost.push(records)) });
     await store.savePredictions([record('q0', 'e0', '2026-11-29T10:00:00.000Z')]);
     expect(store.queuePredictions?.([record('q1', 'e1', '2026-11-29T10:00:00.000Z')])).toBeUndefined();
-    expect(store.queuePredictions?.([record('q0', 'e2', '2026-11-29T10:00:00.000Z')])).toBeUndefined();
-    // A read first waits for what was queued before it; the duplicate id failed alone.
+    expect(store.queuePredictions?.([record('q0', 'e2', '2026-11-29T10:00:00.000Z'), record('q2', 'e3', '2026-11-29T10:00:00.000Z')])).toBeUndefined();
+    // A read first waits for what was queued before it; the write with the duplicate id failed alone, its two records with it.
     expect((await store.getPrediction('q1'))?.emailId).toBe('e1');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'STORE_FAILED' });
+    expect(lost).toEqual([2]);
     expect(await store.findPredictionByEmail('e2')).toBeUndefined();
+    expect(await store.findPredictionByEmail('e3')).toBeUndefined();
     await store.close();
   });
 
   it('fails a malformed record alone, on the writer thread path too, and stores the others', async () => {
     const errors: unknown[] = [];
-    const store = open('malformed', { onError: (error) => errors.push(error) });
+    const lost: number[] = [];
+    const store = open('malformed', { onError: (error, records) => void (errors.push(error), lost.push(records)) });
     const bad = { ...record('m1', 'e1', '2026-11-29T10:00:00.000Z'), confidences: { queue: 'high' } } as unknown as PredictionRecord;
     expect(store.queuePredictions?.([bad])).toBeUndefined();
     expect(store.queuePredictions?.([record('m2', 'e2', '2026-11-29T10:00:00.000Z')])).toBeUndefined();
@@ -184,6 +188,7 @@ describe.each(modes)('writes through the $name', ({ open }) => {
     expect(await store.getPrediction('m2')).toEqual(record('m2', 'e2', '2026-11-29T10:00:00.000Z'));
     expect(await store.getPrediction('m1')).toBeUndefined();
     expect(errors).toHaveLength(1);
+    expect(lost).toEqual([1]);
     expect(String((errors[0] as Error).cause)).toMatch(/confidences of numbers/);
     await store.close();
   });

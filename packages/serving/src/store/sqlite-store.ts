@@ -24,8 +24,8 @@ export interface SqliteStoreOptions {
    * before its answer.
    */
   bufferMs?: number;
-  /** Failures of queued writes, which nobody awaits (default: written to stderr). */
-  onError?: (error: StoreError) => void;
+  /** Failures of queued writes, which nobody awaits, with the prediction records they held (default: written to stderr). */
+  onError?: (error: StoreError, records: number) => void;
   /**
    * Days a prediction (with its text, when stored) and a feedback are kept: older ones are deleted when the
    * store opens and every hour (default 400, as the DynamoDB store's TTL; 0: kept for ever).
@@ -136,7 +136,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   const inline = options.file === ':memory:' || options.writer === 'inline';
   const buffer = {
     bufferMs: options.bufferMs ?? DEFAULT_BUFFER_MS,
-    onError: options.onError ?? ((error: StoreError) => process.stderr.write(`mailroute: ${error.message} ${String(error.cause)}\n`)),
+    onError: options.onError ?? ((error: StoreError, records: number) => process.stderr.write(`mailroute: ${error.message} ${String(error.cause)} (${records} prediction records)\n`)),
   };
   const writes = inline ? createInlineWrites(db, buffer) : createThreadWrites(options.file, synchronous, buffer);
   const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');
@@ -169,7 +169,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   let pruner: NodeJS.Timeout | undefined;
   if (retentionDays > 0) {
     const pruneOld = () => {
-      prune(new Date(Date.now() - retentionDays * 86_400_000).toISOString()).catch((error: unknown) => buffer.onError(error instanceof StoreError ? error : new StoreError('Pruning old records failed.', {}, { cause: error })));
+      prune(new Date(Date.now() - retentionDays * 86_400_000).toISOString()).catch((error: unknown) => buffer.onError(error instanceof StoreError ? error : new StoreError('Pruning old records failed.', {}, { cause: error }), 0));
     };
     pruneOld();
     pruner = setInterval(pruneOld, PRUNE_EVERY_MS);

@@ -24,13 +24,16 @@ export interface WriteTransport {
 export interface BufferOptions {
   /** How long a queued write may wait for others to share its commit (milliseconds). */
   bufferMs: number;
-  /** Where failures of queued writes go (nobody awaits them). */
-  onError: (error: StoreError) => void;
+  /** Where failures of queued writes go (nobody awaits them), with the prediction records they held. */
+  onError: (error: StoreError, records: number) => void;
 }
 
 type Waiter = { resolve: () => void; reject: (e: unknown) => void };
 
 const writeFailed = (reason: string) => new StoreError('SQLite write failed.', {}, { cause: new Error(reason) });
+
+/** The prediction records a write holds. */
+const recordsOf = (m: WriteMessage): number => (m.kind === 'predictions' ? m.records.length : 0);
 
 /**
  * Writes waiting for their commit: awaited ones by message id with their promise, queued ones (id
@@ -40,6 +43,8 @@ const writeFailed = (reason: string) => new StoreError('SQLite write failed.', {
 function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => void = () => {}) {
   const waiting = new Map<number, Waiter>();
   let queued = 0;
+  /** The prediction records of the queued writes, what `onError` counts. */
+  let queuedRecords = 0;
   let next = 1;
   const size = () => waiting.size + queued;
   return {
@@ -52,17 +57,20 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
       waiting.set(id, { resolve, reject });
       return id;
     },
-    addQueued(): number {
+    addQueued(records: number): number {
       if (size() === 0) busy(true);
       queued += 1;
+      queuedRecords += records;
       return QUEUED;
     },
-    settle(id: number, error: string | undefined): void {
+    /** `records`: the prediction records of the write (those a failed queued write lost). */
+    settle(id: number, error: string | undefined, records = 0): void {
       if (id === QUEUED) {
         if (queued === 0) return;
         queued -= 1;
+        queuedRecords = Math.max(0, queuedRecords - records);
         if (size() === 0) busy(false);
-        if (error !== undefined) onError(writeFailed(error));
+        if (error !== undefined) onError(writeFailed(error), records);
         return;
       }
       const w = waiting.get(id);
@@ -72,15 +80,22 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
       if (error === undefined) w.resolve();
       else w.reject(writeFailed(error));
     },
-    /** `n` queued writes committed. */
-    settleQueued(n: number): void {
+    /** `n` queued writes, of `records` prediction records, committed. */
+    settleQueued(n: number, records: number): void {
       const before = queued;
       queued = Math.max(0, queued - n);
+      queuedRecords = Math.max(0, queuedRecords - records);
       if (before > 0 && size() === 0) busy(false);
     },
     failAll(reason: string): void {
       for (const id of [...waiting.keys()]) this.settle(id, reason);
-      while (queued > 0) this.settle(QUEUED, reason);
+      if (queued === 0) return;
+      // The queued writes together: their records are counted, not which write held which.
+      const records = queuedRecords;
+      queued = 0;
+      queuedRecords = 0;
+      if (size() === 0) busy(false);
+      onError(writeFailed(reason), records);
     },
   };
 }
@@ -88,27 +103,29 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
 type Waiters = ReturnType<typeof waiters>;
 
 /** Runs `use`, which checks a message's prediction records before it keeps anything: a malformed message alone fails. */
-function aloneIfMalformed(w: Waiters, id: number, use: () => void): void {
+function aloneIfMalformed(w: Waiters, m: WriteMessage, use: () => void): void {
   try {
     use();
   } catch (error) {
-    w.settle(id, error instanceof Error ? error.message : String(error));
+    w.settle(m.id, error instanceof Error ? error.message : String(error), recordsOf(m));
   }
 }
 
 /** Writes on this thread (`:memory:` databases, which a second connection cannot see). */
 export function createInlineWrites(db: Database.Database, buffer: BufferOptions): WriteTransport {
   const w = waiters(buffer.onError);
-  const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error?.message));
+  const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error?.message, recordsOf(m)));
   const submit = (m: WriteMessage) =>
-    aloneIfMalformed(w, m.id, () => {
+    aloneIfMalformed(w, m, () => {
       if (m.kind === 'predictions') checkPredictionRecords(m.records);
       writer.submit(m);
     });
   return {
     write: (message) => new Promise((resolve, reject) => submit(message(w.add(resolve, reject)))),
     queue: (message) => {
-      submit(message(w.addQueued()));
+      const m = message(QUEUED);
+      w.addQueued(recordsOf(m));
+      submit(m);
       return undefined;
     },
     settled: async () => writer.flush(),
@@ -145,12 +162,15 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   // While closing, the thread keeps the process alive until it says it has closed, even when the last
   // waiting write commits first (else the process could exit with the close still unanswered).
   const w = waiters(buffer.onError, (waiting) => (waiting || closed !== undefined ? worker.ref() : worker.unref()));
-  worker.on('message', (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; queued: number; failed: { id: number; message: string }[] }) => {
-    if (m.kind === 'closed') return closed?.();
-    w.settleQueued(m.queued);
-    for (const id of m.committed) w.settle(id, undefined);
-    for (const f of m.failed) w.settle(f.id, f.message);
-  });
+  worker.on(
+    'message',
+    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; queued: number; queuedRecords: number; failed: { id: number; message: string; records: number }[] }) => {
+      if (m.kind === 'closed') return closed?.();
+      w.settleQueued(m.queued, m.queuedRecords);
+      for (const id of m.committed) w.settle(id, undefined);
+      for (const f of m.failed) w.settle(f.id, f.message, f.records);
+    },
+  );
   const die = (reason: string) => {
     broken ??= reason;
     w.failAll(reason);
@@ -173,7 +193,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
       return;
     }
     // `packer.add` checks the records first and packs nothing of a malformed message.
-    aloneIfMalformed(w, m.id, () => {
+    aloneIfMalformed(w, m, () => {
       packer.add(m.records);
       outboxRecords += m.records.length;
       outbox.push({ id: m.id, kind: 'packed', n: m.records.length });
@@ -206,12 +226,14 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   return {
     write,
     queue: (message) => {
+      const m = message(QUEUED);
       if (broken) {
-        buffer.onError(writeFailed(broken));
+        buffer.onError(writeFailed(broken), recordsOf(m));
         return undefined;
       }
       if (w.size >= BACKLOG_LIMIT) return write(message);
-      enqueue(message(w.addQueued()));
+      w.addQueued(recordsOf(m));
+      enqueue(m);
       if (outboxRecords >= SEND_AT_RECORDS) sendThisTurn();
       else timer ??= setTimeout(send, buffer.bufferMs);
       return undefined;

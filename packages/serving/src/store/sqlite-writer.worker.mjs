@@ -15,22 +15,27 @@ db.pragma('busy_timeout = 5000');
 db.pragma('wal_autocheckpoint = 10000');
 
 // The answers of one group go back in one message: ids committed, how many queued writes (QUEUED_ID,
-// which nobody awaits) committed, and failures with their reason.
+// which nobody awaits) and prediction records of theirs committed, and failures with their reason and records.
 let committed = [];
 let queued = 0;
+let queuedRecords = 0;
 let failed = [];
+const recordsOf = (message) => (message.kind === 'predictions' ? message.records.length : 0);
 const writer = createGroupWriter(
   db,
   (message, error) => {
-    if (error) failed.push({ id: message.id, message: error.message.slice(0, 300) });
-    else if (message.id === QUEUED_ID) queued++;
-    else committed.push(message.id);
+    if (error) failed.push({ id: message.id, message: error.message.slice(0, 300), records: recordsOf(message) });
+    else if (message.id === QUEUED_ID) {
+      queued++;
+      queuedRecords += recordsOf(message);
+    } else committed.push(message.id);
   },
   () => {
     if (committed.length === 0 && queued === 0 && failed.length === 0) return;
-    parentPort.postMessage({ kind: 'answers', committed, queued, failed });
+    parentPort.postMessage({ kind: 'answers', committed, queued, queuedRecords, failed });
     committed = [];
     queued = 0;
+    queuedRecords = 0;
     failed = [];
   },
 );
