@@ -441,6 +441,22 @@ describe('auth and limits', () => {
     expect(await (await app.request('/metrics')).text()).not.toMatch(/mailroute_predictions_total\{/);
   });
 
+  it('503 when the deadline passes while an awaited store commits: the predictions are stored, as the README says, but not counted as answered', async () => {
+    const store = createSqliteStore({ file: ':memory:' });
+    // Awaited as DynamoDB behind the Lambda is (or SQLite with --prediction-buffer-ms 0), and slow for once.
+    const savePredictions: typeof store.savePredictions = async (records) => {
+      await new Promise((r) => setTimeout(r, 200));
+      return store.savePredictions(records);
+    };
+    const slow = { ...store, queuePredictions: undefined, savePredictions };
+    const { app } = await build({ store: slow, limits: { requestTimeoutMs: 20 } });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
+    expect((await json(res)).code).toBe('REQUEST_TIMEOUT');
+    await new Promise((r) => setTimeout(r, 300)); // the save commits after the answer
+    expect((await store.findPredictionByEmail(invoiceEmail.id))?.emailId).toBe(invoiceEmail.id);
+    expect(await (await app.request('/metrics')).text()).not.toMatch(/mailroute_predictions_total\{/);
+  });
+
   it('404 problem for an unknown route', async () => {
     const { app } = await build();
     const res = await app.request('/v2/nothing');

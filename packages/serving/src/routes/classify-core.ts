@@ -140,6 +140,8 @@ export async function classifyEmails(
     // A store that can commit later (SQLite: within a few ms, shared with other requests) is not waited for.
     const saving = ctx.store.queuePredictions ? ctx.store.queuePredictions(records) : ctx.store.savePredictions(records);
     if (saving) await saving;
+    // A store that is awaited and slow can outlast the deadline: stored then, but the caller got a 503.
+    if (abandoned()) return { modelId, predictions: out };
     ctx.metrics.recordPredictions(out);
     let empty = 0;
     for (const p of out) if (p.noText) empty++;
