@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeClassifier, type FakeClassifier } from '../test-support/fake-classifier.js';
-import { createClassifierSource, registryTarget, type ModelTarget } from './classifier-source.js';
+import { createClassifierSource, createStaticClassifierSource, registryTarget, type ModelTarget } from './classifier-source.js';
 
 function registryLike(initial: string) {
   let champion = initial;
@@ -49,6 +49,21 @@ describe('createClassifierSource', () => {
     expect(reg.loaded).toHaveLength(2);
     expect(source.status().reloads).toBe(0);
     await source.close();
+  });
+
+  it('a forced reload of a static source keeps serving its classifier instead of releasing it under its requests', async () => {
+    const classifier = createFakeClassifier();
+    const source = createStaticClassifierSource(classifier);
+    await source.reload();
+    // No session can be opened afresh: the one classifier stays served, and unreleased.
+    expect(await source.reload({ force: true })).toEqual({ changed: false, modelId: 'fake-1', previousModelId: 'fake-1' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(classifier.released).toBe(false);
+    const lease = source.acquire();
+    await expect(lease.classifier.predict([{ subject: 'invoice' }])).resolves.toHaveLength(1);
+    lease.release();
+    await source.close();
+    expect(classifier.released).toBe(true);
   });
 
   it('keeps the old model serving when the new one fails to load, and reports it', async () => {

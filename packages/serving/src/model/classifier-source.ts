@@ -159,6 +159,9 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       emit({ kind: 'load_failed', modelId: target?.id, message });
       throw error instanceof ModelLoadError ? error : new ModelLoadError(`Loading model ${target?.id ?? '?'} failed: ${message}`, {}, { cause: error });
     }
+    // The classifier served already (a static source): nothing was opened, and releasing the old slot
+    // would release it under the requests it still serves.
+    if (slot !== undefined && next === slot.classifier) return { changed: false, modelId: previousModelId, previousModelId };
     const old = slot;
     slot = newSlot(next); // the swap: one assignment; requests that hold the old slot keep it.
     loadedAt = iso();
