@@ -11,7 +11,8 @@ import { createLocalRegistry } from '@mailroute/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalServing, DB_FILE } from '../local-serving.js';
 import { writeFixtureModel } from '../test-support/fixture-model.js';
-import { json } from '../test-support/harness.js';
+import { createFakeClassifier } from '../test-support/fake-classifier.js';
+import { buildTestApp, json } from '../test-support/harness.js';
 import { closeOnSignals, isLoopback, startNodeServer, type RunningServer } from './node-server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -246,6 +247,27 @@ describe('clients whose body stops arriving', () => {
       const after = await (await fetch(`${own.url}/metrics`)).text();
       expect(after).not.toMatch(/mailroute_http_requests_total\{[^}]*status="500"/);
       expect(after).toMatch(/mailroute_http_requests_total\{method="POST",route="\/v1\/feedback",status="400"\} 1/);
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+});
+
+describe('a client that gives up before its answer', () => {
+  it('gets no prediction stored or counted: it never saw the prediction ids, as after a REQUEST_TIMEOUT', async () => {
+    const serving = await buildTestApp({ noAuth: true, classifier: createFakeClassifier({ delayMs: 200 }) });
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    try {
+      const body = JSON.stringify({ emails: [{ id: 'gone', subject: 'invoice' }] });
+      const gaveUp = fetch(`${own.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(50) });
+      await expect(gaveUp).rejects.toMatchObject({ name: 'TimeoutError' });
+      await new Promise((r) => setTimeout(r, 300)); // the classifier answers after the client left
+      expect(await serving.context.store.findPredictionByEmail('gone')).toBeUndefined();
+      expect(await (await fetch(`${own.url}/metrics`)).text()).not.toMatch(/mailroute_predictions_total\{/);
+      // One that waits is answered, and its prediction stored.
+      const kept = await post(`${own.url}/v1/classify`, { emails: [{ id: 'kept', subject: 'invoice' }] });
+      expect(kept.status).toBe(200);
+      expect((await serving.context.store.findPredictionByEmail('kept'))?.emailId).toBe('kept');
     } finally {
       await own.close();
     }

@@ -112,7 +112,7 @@ const GARBLED_CAUSE = {
 export async function classifyEmails(
   ctx: AppContext,
   input: readonly Email[],
-  /** True once the caller got a 503 REQUEST_TIMEOUT: predictions it never saw are not stored or counted. */
+  /** True once the caller is gone (a 503 REQUEST_TIMEOUT, a closed connection): predictions it never saw are not stored or counted. */
   abandoned: () => boolean = () => false,
   { requestWarning, source = 'json' }: ClassifyRequest = {},
 ): Promise<ClassifyResponse> {

@@ -1,5 +1,7 @@
+import type { ServerResponse } from 'node:http';
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppContext, ServingHono } from '../http/context.js';
+import type { Context } from 'hono';
+import type { AppContext, AppEnv, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
 import { classifyRequestSchema, ClassifyResponseSchema, requestEmails } from '../http/schemas.js';
 import { EmlParseError, InputTooLargeError, startsWithHeader, type Email } from '@mailroute/preprocess';
@@ -16,6 +18,14 @@ export function acceptsJson(accept: string): boolean {
     if (q !== undefined && Number(q.slice(2)) === 0) return false;
     return type === 'application/json' || type === 'application/*' || type === '*/*';
   });
+}
+
+/**
+ * The caller will never see this answer: it got 503 REQUEST_TIMEOUT, or (on Node) it closed the connection
+ * first (its own timeout). Its predictions are then neither stored nor counted.
+ */
+function callerGone(c: Context<AppEnv>): boolean {
+  return c.get('timedOut') === true || (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing?.destroyed === true;
 }
 
 /** Said when a raw email has neither a Message-ID nor `?id=`. */
@@ -38,7 +48,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const { emails, ignoredWarning } = requestEmails(c.req.valid('json'));
-      return c.json(await classifyEmails(ctx, emails, () => c.get('timedOut') === true, { requestWarning: ignoredWarning }), 200);
+      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarning: ignoredWarning }), 200);
     },
   );
 
@@ -64,7 +74,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const { emails, ignoredWarning } = requestEmails(c.req.valid('json'));
-      return c.json(await classifyEmails(ctx, emails, () => c.get('timedOut') === true, { requestWarning: ignoredWarning }), 200);
+      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarning: ignoredWarning }), 200);
     },
   );
 
@@ -104,7 +114,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       const named = id === undefined ? email : { ...email, id };
       // Without an id, feedback by emailId has nothing to join on; the caller should know before it stores the answer.
       const requestWarning = named.id === undefined ? NO_ID_WARNING : undefined;
-      return c.json(await classifyEmails(ctx, [named], () => c.get('timedOut') === true, { requestWarning, source: 'eml' }), 200);
+      return c.json(await classifyEmails(ctx, [named], () => callerGone(c), { requestWarning, source: 'eml' }), 200);
     },
   );
 }
