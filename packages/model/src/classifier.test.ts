@@ -76,10 +76,11 @@ describe('Classifier', () => {
       expect(p.tasks.topic.top).toHaveLength(3);
       expect(p.tasks.topic.top[0].score).toBeGreaterThanOrEqual(p.tasks.topic.top[1].score);
       expect(p.tasks.queue.confidence).toBeCloseTo(p.tasks.queue.top[0].score, 6);
-      expect(p.route).toEqual({ queue: p.tasks.queue.label, reason: 'confident' });
     }
-    // The empty email still has its meta token (lang=und), so the bag is not empty.
+    expect(predictions[0].route).toEqual({ queue: predictions[0].tasks.queue.label, reason: 'confident' });
+    // The empty email still has its meta token (lang=und), so the bag is not empty; with no text, it goes to manual triage.
     expect(predictions[1].language).toBe('und');
+    expect(predictions[1].route).toEqual({ queue: 'manual_triage', reason: 'low_confidence' });
   });
 
   it('gives uniform probabilities for an empty bag and keeps the input order', async () => {
@@ -95,11 +96,17 @@ describe('Classifier', () => {
     expect(probs.queue[4] + probs.queue[5]).toBeCloseTo(1, 5);
   });
 
-  it('flags an email with no text left after cleaning', async () => {
+  it('flags an email with no text left after cleaning, and sends it to manual triage: its labels are guesses', async () => {
     const [blank, quoted, real] = await classifier.predict([{ id: 'b', html: '<p> </p>' }, { id: 'q', body: '> only a quoted line\n> and another' }, { id: 'r', body: 'kyc' }]);
     expect(blank.noText).toBe(true);
     expect(quoted.noText).toBe(true);
     expect(real.noText).toBeUndefined();
+    // The model saw no such email in training (rows without text are left out): whatever it answers, every task abstains.
+    for (const p of [blank, quoted]) {
+      expect(Object.values(p.tasks).map((t) => t.abstained)).toEqual([true, true]);
+      expect(p.route).toEqual({ queue: 'manual_triage', reason: 'low_confidence' });
+    }
+    expect(Object.values(real.tasks).some((t) => t.abstained)).toBe(false);
   });
 
   it('reads every task from the one combined output, as an artifact without it does from one output per task', async () => {

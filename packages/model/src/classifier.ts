@@ -162,15 +162,19 @@ const NOT_BLANK = /\S/;
 export function assemblePredictions(manifest: Manifest, emails: readonly Pick<Email, 'id'>[], scored: ScoredBatch, topK = 3): EmailPrediction[] {
   return emails.map((email, i) => {
     const tasks: Record<string, TaskPrediction> = {};
+    // No text left after cleaning: training leaves such rows out, so whatever the model answers is a guess,
+    // however confident; every task abstains and the email goes to manual triage.
+    const noText = scored.noText?.[i] === true;
     for (const task of manifest.tasks) {
       const k = task.labels.length;
-      tasks[task.name] = taskPrediction(scored.probs[task.name].subarray(i * k, (i + 1) * k), task.labels, task.threshold, topK);
+      const p = taskPrediction(scored.probs[task.name].subarray(i * k, (i + 1) * k), task.labels, task.threshold, topK);
+      tasks[task.name] = noText ? { ...p, abstained: true } : p;
     }
     const prediction: EmailPrediction = { tasks, route: routeFromPredictions(tasks, manifest.routing), modelId: manifest.modelId };
     if (scored.languages[i] !== undefined) prediction.language = scored.languages[i];
     if (email.id !== undefined) prediction.id = email.id;
     if (scored.truncated[i]) prediction.truncated = true;
-    if (scored.noText?.[i]) prediction.noText = true;
+    if (noText) prediction.noText = true;
     return prediction;
   });
 }

@@ -13,7 +13,7 @@ export const TaskPredictionSchema = z.object({
   confidence: z.number(),
   /** The k best labels, best first. */
   top: z.array(ScoredLabelSchema),
-  /** True when `confidence` is under the task's threshold. */
+  /** True when `confidence` is under the task's threshold, or the email had no text to classify (`noText`). */
   abstained: z.boolean(),
 });
 export type TaskPrediction = z.infer<typeof TaskPredictionSchema>;
@@ -38,7 +38,7 @@ export const EmailPredictionSchema = z.object({
   language: z.string().optional(),
   /** True when the text was longer than the limit and was cut before classification. */
   truncated: z.boolean().optional(),
-  /** True when nothing was left to classify after cleaning (an empty or quote-only email): the labels are guesses. */
+  /** True when nothing was left to classify after cleaning (an empty or quote-only email): the labels are guesses, every task abstains. */
   noText: z.boolean().optional(),
 });
 export type EmailPrediction = z.infer<typeof EmailPredictionSchema>;
