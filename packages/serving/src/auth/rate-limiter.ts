@@ -13,7 +13,8 @@ export function createRateLimiter(clock: Clock): RateLimiter {
     take(key, limit) {
       const now = clock.now();
       const b = buckets.get(key) ?? { tokens: limit.burst, at: now };
-      b.tokens = Math.min(limit.burst, b.tokens + ((now - b.at) / 1000) * limit.perSecond);
+      // A wall clock set back (an NTP step) refills nothing, rather than taking tokens back for the whole step.
+      b.tokens = Math.min(limit.burst, b.tokens + (Math.max(0, now - b.at) / 1000) * limit.perSecond);
       b.at = now;
       buckets.set(key, b);
       if (b.tokens >= 1) {
