@@ -264,6 +264,15 @@ describe('reading files that are not what the config says', () => {
     await expect(loadDataset(file('pipes.csv', 'id|subject|body|receivedAt|queue|topic\n'), cfg(), { forModel: true })).rejects.toThrow(/split by "\|": pass --delimiter "\|"$/);
     const other = await loadDataset(file('other.csv', 'id;Betreff;Nachricht\n1;a;b\n'), semiConfig, { forModel: true }).catch((e: unknown) => e);
     expect((other as DatasetError).delimiter).toBeUndefined();
+    // Another export altogether (a comma file read with a ;-config, none of its columns wanted): splitting it by "," mends nothing, so no hint says to.
+    const unrelated = file('unrelated.csv', 'Ticket,Betreff,Nachricht\n1,a,b\n');
+    for (const options of [{ forModel: true }, { forModel: true, keepUnlabelled: true, textColumnsOnly: true }, {}]) {
+      const error = await loadDataset(unrelated, semiConfig, options).catch((e: unknown) => e);
+      expect((error as DatasetError).message).toMatch(/has Ticket,Betreff,Nachricht\)$/);
+    }
+    // One that gives some of the columns (a misspelt one besides) still names the delimiter.
+    const partly = file('partly.csv', 'id,subjekt,body,receivedAt,queue,topic\n1,a,b,,tax,x\n');
+    await expect(loadDataset(partly, semiConfig, { forModel: true })).rejects.toThrow(/; its first line is split by ",": pass --delimiter ","$/);
   });
 });
 

@@ -161,7 +161,9 @@ function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingCon
   if (missing.length > 0) {
     // Split by another common delimiter, the header may have every column: say which one to pass.
     const other = otherDelimiterFor(present.source, (columns) => wanted.every((w) => columns.includes(w)));
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${present.columns.join(', ')})${other?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
+    // One that gives some of them is named too (a misspelt column as well); one that gives none is no help.
+    const partly = other ?? otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${present.columns.join(', ')})${partly?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
   }
 }
 

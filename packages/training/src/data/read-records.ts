@@ -137,11 +137,15 @@ interface CsvInfoRecord {
   raw: string;
 }
 
-/** Why a file that fails as CSV may not be CSV at all, read from its first line. */
-function csvHint(text: string, delimiter: string, hints: 'config' | 'flags'): string {
+/**
+ * Why a file that fails as CSV may not be CSV at all, read from its first line. `delimiters: false` for a
+ * header that parsed: whether another delimiter mends it depends on the columns wanted (`otherDelimiterFor`).
+ */
+function csvHint(text: string, delimiter: string, hints: 'config' | 'flags', delimiters = true): string {
   const end = text.indexOf('\n');
   const first = (end < 0 ? text : text.slice(0, end)).trim();
   if (first.startsWith('{')) return `; it looks like JSONL: name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}`;
+  if (!delimiters) return '';
   for (const other of COMMON_DELIMITERS) {
     if (other !== delimiter && first.includes(other) && !first.includes(delimiter)) {
       return `; its first line is split by ${other === '\t' ? 'tabs' : `"${other}"`}: ${delimiterHow(other, hints)}`;
@@ -229,7 +233,7 @@ function parseCsv(file: string, text: string, delimiter: string, hints: 'config'
     });
   }
   const headerSplitBy = headerSplits(parsed[0].raw.replace(/^\n+/, '').replace(/\n$/, ''), delimiter);
-  return { file, columns: header, records, problems, hint: csvHint(text, delimiter, hints) || undefined, headerSplitBy, hints };
+  return { file, columns: header, records, problems, hint: csvHint(text, delimiter, hints, false) || undefined, headerSplitBy, hints };
 }
 
 /** `3 fields, the header has 4`, with the usual cause. */
