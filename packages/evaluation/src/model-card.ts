@@ -131,7 +131,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   }
   const curves = report.tasks.filter((t) => t.coverage);
   if (curves.length > 0) {
-    lines.push('## Choosing the abstention threshold', '', 'The lowest confidence threshold that reaches each precision on these emails, and the share it routes:', '');
+    lines.push('## Choosing the abstention threshold', '', "For each precision, the threshold that routes the most of these emails at it, and the share it routes. The threshold is the confidence of the least confident email routed: a lower one routes the same emails as long as it stays above the next email's confidence.", '');
     const targets = curves[0].coverage?.forTargetPrecision.map((x) => x.target) ?? [];
     lines.push(`| task | ${targets.map((x) => `precision ${pct(x)}`).join(' | ')} |`, `| --- | ${targets.map(() => '---').join(' | ')} |`);
     for (const t of curves) {

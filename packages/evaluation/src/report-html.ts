@@ -81,7 +81,7 @@ function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
       x.point ? x.point.threshold.toFixed(4) : 'not reached',
       x.point ? pct(x.point.coverage) : '–',
     ]);
-    parts.push(table(['target precision', 'lowest threshold', 'routed automatically'], targets, [true, true, true]));
+    parts.push(table(['target precision', 'threshold (least confident email routed)', 'routed automatically'], targets, [true, true, true]));
   }
   for (const s of t.slices) {
     parts.push(

@@ -119,7 +119,7 @@ export const CoverageCurveSchema = z.object({
   points: z.array(CoveragePointSchema),
   /** The curve at round thresholds, for a table a lead reads. */
   atThresholds: z.array(CoveragePointSchema),
-  /** For each target precision: the lowest threshold that reaches it with the most coverage, if any. */
+  /** For each target precision: the point that reaches it with the most coverage, if any (its threshold: the least confident routed email's confidence). */
   forTargetPrecision: z.array(z.object({ target: z.number(), point: CoveragePointSchema.nullable() })),
 });
 export type CoverageCurve = z.infer<typeof CoverageCurveSchema>;
