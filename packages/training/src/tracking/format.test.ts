@@ -52,6 +52,14 @@ describe('compareRunRows', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [epoch], metrics: { mean_macro_f1: 0.5 }, dataHash: 'x' };
     const rows = compareRunRows(base, { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 }, dataHash: 'y' });
     expect(rows.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '+0.1250']);
+    // A perfect score or a 0 prints as the others do (as registry list does), a support as the count it is.
+    const perfect = compareRunRows({ ...base, metrics: { 'topic.macro_f1': 1, 'topic.accuracy': 0, 'topic.support': 73 } }, { ...base, runId: 'b', metrics: { 'topic.macro_f1': 1, 'topic.accuracy': 1, 'topic.support': 80 } });
+    expect(perfect.filter((r) => r[0].startsWith('topic.'))).toEqual([
+      ['topic.accuracy', '0.0000', '1.0000', '+1.0000'],
+      ['topic.macro_f1', '1.0000', '1.0000', '+0.0000'],
+      ['topic.support', '73', '80', '+7'],
+    ]);
+    expect(runListRows([{ ...base, metrics: { mean_macro_f1: 1 } }])[0][4]).toBe('1.0000');
     const kept = compareRunRows({ ...base, bestEpoch: 3, bestValidF1: 0.4167 }, { ...base, runId: 'b', bestEpoch: 4, bestValidF1: 0.4306, averagedEpochs: 3 });
     expect(kept.find((r) => r[0] === 'best valid F1')).toEqual(['best valid F1', '0.4167', '0.4306', '']);
     expect(kept.find((r) => r[0] === 'averaged epochs')).toEqual(['averaged epochs', '-', '3', '']);

@@ -62,6 +62,11 @@ function fmt(value: unknown): string {
   return String(value);
 }
 
+/** A score (F1, accuracy) always to 4 places, as `registry list` prints it: 1 is `1.0000`, not `1`. */
+function score(value: number | undefined): string {
+  return value === undefined ? '-' : value.toFixed(4);
+}
+
 /** Which rows a run's metrics come from: figures measured on different rows do not compare. */
 export function measuredOn(r: RunRecord): string {
   if (r.metricsSplit === undefined) return '-';
@@ -103,7 +108,7 @@ export function runListRows(runs: readonly RunRecord[]): string[][] {
     r.status,
     r.startedAt.slice(0, 19).replace('T', ' '),
     r.modelId ?? '-',
-    fmt(r.metrics?.mean_macro_f1),
+    score(r.metrics?.mean_macro_f1),
     measuredOn(r),
     r.dataHash ? r.dataHash.slice(0, 12) : '-',
     r.note === undefined ? '' : cut(r.note, 40),
@@ -158,7 +163,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['averaged epochs', fmt(a.averagedEpochs), fmt(b.averagedEpochs), ''],
-    ['best valid F1', fmt(a.bestValidF1), fmt(b.bestValidF1), ''],
+    ['best valid F1', score(a.bestValidF1), score(b.bestValidF1), ''],
     ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), ''],
   ];
   // The parameters that differ (defaults filled in): what else but the code or the data made the runs differ.
@@ -168,10 +173,13 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     if (x !== y) rows.push([`param ${key}`, x ?? '-', y ?? '-', 'differs']);
   }
   rows.push(...labelChanges(a, b));
-  const numeric = (label: string, x: number | undefined, y: number | undefined) =>
-    rows.push([label, fmt(x), fmt(y), x !== undefined && y !== undefined ? `${y - x >= 0 ? '+' : ''}${Number.isInteger(x) && Number.isInteger(y) ? y - x : (y - x).toFixed(4)}` : '']);
-  for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key]);
-  for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) numeric(key, a.metrics?.[key], b.metrics?.[key]);
+  // Counts (and a metric's `support`) as integers; scores always to 4 places, a perfect 1 or a 0 included.
+  const numeric = (label: string, x: number | undefined, y: number | undefined, count: boolean) => {
+    const show = count ? fmt : score;
+    rows.push([label, show(x), show(y), x !== undefined && y !== undefined ? `${y - x >= 0 ? '+' : ''}${count ? fmt(y - x) : (y - x).toFixed(4)}` : '']);
+  };
+  for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key], true);
+  for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) numeric(key, a.metrics?.[key], b.metrics?.[key], key.endsWith('support'));
   return rows;
 }
 
