@@ -35,6 +35,10 @@ describe('mailroute registry', () => {
 
     const approved = await run(['registry', 'approve', 'model-a', '--note', 'good'], home);
     expect(approved.stdout).toBe('model-a: Approved, champion\n');
+    // Approved again: nothing is recorded, and the answer says so rather than looking like a second decision.
+    const again = await run(['registry', 'approve', 'model-a', '--by', 'carl', '--note', 'again'], home);
+    expect(again.stdout).toMatch(/^model-a: Approved, champion \(it was already Approved by \S+ at \S+: that approval stays on record, this one is not added to its history\)\n$/);
+    expect(JSON.parse((await run(['registry', 'show', 'model-a'], home)).stdout).history).toHaveLength(2);
     const shown = JSON.parse((await run(['registry', 'show', 'model-a'], home)).stdout);
     expect(shown).toMatchObject({ id: 'model-a', status: 'Approved', statusChangedBy: 'tester', champion: true });
     expect(JSON.parse((await run(['registry', 'show', 'champion'], home)).stdout)).toMatchObject({ id: 'model-a', champion: true });

@@ -77,14 +77,18 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .option('--no-promote', 'approve without making it champion')
     .option('--force', 'approve a version that was rejected (undoes that decision; both stay in its history)')
     .action(async (id: string, flags: { by?: string; note?: string; promote: boolean; force?: boolean }) => {
-      const v = await registry()
+      const reg = registry();
+      const before = await reg.get(id).catch(() => undefined);
+      const v = await reg
         .approve(id, { by: flags.by ?? ctx.env.USER, note: flags.note, promote: flags.promote, force: flags.force === true })
         .catch((error: unknown) => {
           // The registry says "pass force"; on the command line that is a flag.
           if (error instanceof RegistryError && error.code === 'REGISTRY_REJECTED') throw new RegistryError(error.code, error.message.replace(/pass force\b.*$/, 'add --force to approve it anyway'));
           throw error;
         });
-      ctx.stdout.write(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}\n`);
+      // Approving an Approved version again records nothing (the first approval stays the decision on record): say so, as its --by and --note are not kept.
+      const already = before?.status === 'Approved' ? ` (it was already Approved${[before.statusChangedBy && ` by ${before.statusChangedBy}`, before.statusChangedAt && ` at ${before.statusChangedAt}`].filter(Boolean).join('')}: that approval stays on record, this one is not added to its history)` : '';
+      ctx.stdout.write(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}\n`);
     });
 
   cmd
