@@ -57,9 +57,13 @@ describe('mailroute registry', () => {
     const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout);
     expect(json.versions.map((v: { status: string }) => v.status)).toEqual(['Rejected', 'Approved']);
     expect((await run(['registry', 'reject', 'model-a'], home)).stdout).toBe(
-      'model-a: Rejected; it was the champion: no other version is Approved, so there is no champion now and running servers keep serving model-a until you approve another (`mailroute registry approve <id>`)\n',
+      'model-a: Rejected; it was the champion: no other version is Approved, so there is no champion now and running servers keep serving model-a until you approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force`, or train a new one\n',
     );
     expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
+    // serve, with no champion and every version Rejected, names the flag a plain approve would ask for.
+    const served = await run(['serve', '--port', '0'], home);
+    expect(served.code).toBe(1);
+    expect(served.stderr).toContain('has no champion. Approve a version (every version is Rejected: mailroute registry approve <id> --force)');
     // A rejection stands until someone means to undo it; both decisions stay in the history.
     const refused = await run(['registry', 'approve', 'model-b'], home);
     expect(refused.code).toBe(1);

@@ -4,6 +4,16 @@ import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 
+/**
+ * How to get a champion back when none is left: approve a pending version, or, when every other is
+ * Rejected, approve one again with --force (plain approve refuses it), or train a new one.
+ */
+export function approveAnotherHint(others: readonly ModelVersion[]): string {
+  if (others.length === 0) return 'train and approve a new one';
+  if (others.some((v) => v.status !== 'Rejected')) return 'approve another (`mailroute registry approve <id>`)';
+  return 'approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force`, or train a new one';
+}
+
 function row(v: ModelVersion, champion: string | undefined): string[] {
   const f1 = v.metrics.mean_macro_f1;
   return [
@@ -108,7 +118,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       ctx.stdout.write(
         next
           ? `${v.id}: ${v.status}; it was the champion: the champion is now ${next.id} (version ${next.version}, the newest other Approved version); servers switch to it at their next poll\n`
-          : `${v.id}: ${v.status}; it was the champion: no other version is Approved, so there is no champion now and running servers keep serving ${v.id} until you approve another (\`mailroute registry approve <id>\`)\n`,
+          : `${v.id}: ${v.status}; it was the champion: no other version is Approved, so there is no champion now and running servers keep serving ${v.id} until you ${approveAnotherHint((await reg.list()).filter((o) => o.id !== v.id))}\n`,
       );
     });
 
