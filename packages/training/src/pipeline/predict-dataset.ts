@@ -161,7 +161,7 @@ export async function resolveModelDir(model: string, home: string, registry?: Mo
   const reg = registry ?? createLocalRegistry({ home });
   if (model === 'champion') {
     const champion = await reg.champion();
-    if (!champion) throw new RegistryError('REGISTRY_NOT_FOUND', `no champion in the registry at ${home}`);
+    if (!champion) throw new RegistryError('REGISTRY_NOT_FOUND', `no champion in the registry at ${home}: name a version instead of champion, or approve one (mailroute registry approve <id>; mailroute registry list shows them)`);
     return reg.artifactDir(champion.id);
   }
   return reg.artifactDir(model);
