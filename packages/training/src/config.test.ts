@@ -73,7 +73,9 @@ describe('config mistakes', () => {
   it('refuses taxonomies that contradict themselves', () => {
     const task = (t: object) => ({ ...ok, tasks: [{ name: 'queue', ...t }] });
     expect(() => parseTrainingConfig(task({ labels: ['a', 'b', 'a'] }))).toThrow(/tasks\.0\.labels: label "a" appears twice/);
-    expect(() => parseTrainingConfig(task({ labels: ['a'], aliases: { x: 'y' } }))).toThrow(/tasks\.0\.aliases\.x: alias "x" leads to "y", which is not in the task's labels/);
+    expect(() => parseTrainingConfig(task({ labels: ['a'], aliases: { x: 'y' } }))).toThrow(/tasks\.0\.aliases\.x: alias "x" leads to "y", which is not in the task's labels \(.*labels: a\)/);
+    // A misspelt target is named with the label probably meant, as a misspelt key is.
+    expect(() => parseTrainingConfig(task({ labels: ['payments', 'tax'], aliases: { zahlungsverkehr: 'payment' } }))).toThrow(/alias "zahlungsverkehr" leads to "payment", which is not in the task's labels \(did you mean "payments"\? labels: payments, tax\)/);
     expect(() => parseTrainingConfig(task({ aliases: { a: 'b', b: 'a' } }))).toThrow(/aliases loop: a -> b -> a/);
     expect(() => parseTrainingConfig(task({ labels: ['a', 'b'], retired: ['b'] }))).toThrow(/tasks\.0\.retired: "b" is both retired and in labels/);
     expect(() => parseTrainingConfig(task({ labels: ['a'], aliases: { kyc: 'a' }, retired: ['kyc'] }))).toThrow(/"kyc" is both retired and an alias/);
@@ -104,7 +106,7 @@ describe('config mistakes', () => {
       'tasks.0.labels: label "b" appears twice',
       'tasks.0.aliases.x: aliases loop: x -> y -> x',
       'tasks.0.aliases.c: "c" is both in labels and an alias (of "a"): its rows become "a", so the label "c" can never occur (remove it from labels or from aliases)',
-      'tasks.0.aliases.z: alias "z" leads to "nowhere", which is not in the task\'s labels',
+      'tasks.0.aliases.z: alias "z" leads to "nowhere", which is not in the task\'s labels (labels: a, b, c)',
     ]);
   });
 });

@@ -182,7 +182,7 @@ function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.Refinem
       ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message });
     }
     if (labels && !labels.includes(label) && !task.retired.includes(label)) {
-      ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `alias "${from}" leads to "${label}", which is not in the task's labels` });
+      ctx.addIssue({ code: 'custom', path: [...at, 'aliases', from], message: `alias "${from}" leads to "${label}", which is not in the task's labels ${choicesHint(label, [...new Set(labels)], 'labels')}` });
     }
   }
 }
