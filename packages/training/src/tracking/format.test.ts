@@ -99,6 +99,10 @@ describe('compareRunRows', () => {
     const b = { ...base, runId: 'b', taxonomy: [{ task: 'queue', labels: ['payments', 'customer_care', 'other'] }, { task: 'topic', labels: ['sparplan'] }] };
     expect(compareRunRows(a, b).filter((r) => r[0].startsWith('labels '))).toEqual([['labels queue', '2 labels', '3 labels', '+customer_care +other -complaints']]);
     expect(compareRunRows(a, a).some((r) => r[0].startsWith('labels '))).toBe(false);
+    // A failed run recorded no taxonomy: the finished one's labels were not "gained" (+payments ... against "0 labels").
+    const failed: RunRecord = { ...base, runId: 'f', status: 'failed', error: 'bad rows' };
+    expect(compareRunRows(failed, b).some((r) => r[0].startsWith('labels '))).toBe(false);
+    expect(compareRunRows(a, failed).some((r) => r[0].startsWith('labels '))).toBe(false);
   });
 
   it('shows the note of a run, cut short in the list, whole in a comparison', () => {

@@ -137,6 +137,8 @@ function labelsByTask(run: RunRecord): Map<string, string[]> {
 /** Tasks whose learnt labels differ (a rename, a merge, a label dropped or new): `+added -removed`. */
 function labelChanges(a: RunRecord, b: RunRecord): string[][] {
   const [la, lb] = [labelsByTask(a), labelsByTask(b)];
+  // A run that recorded no taxonomy (it failed before reading the data) lost or gained no labels.
+  if (la.size === 0 || lb.size === 0) return [];
   const rows: string[][] = [];
   for (const task of new Set([...la.keys(), ...lb.keys()])) {
     const x = la.get(task) ?? [];
