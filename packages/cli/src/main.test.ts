@@ -34,6 +34,9 @@ describe('mailroute', () => {
     // A known command's help is still help.
     expect((await run(['train', '--help'])).code).toBe(0);
     expect((await run(['help', 'train'])).code).toBe(0);
+    // "none: no auth" read as a value to pass (`--api-keys none` looks for a file called none).
+    const serveHelp = (await run(['serve', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(serveHelp).toContain('--api-keys <file> API key file (default <home>/api-keys.json; with no key file: no auth, loopback only)');
   });
 
   it('says the unknown command of `help <command>` as for the command itself, not the general help', async () => {

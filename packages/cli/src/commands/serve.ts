@@ -89,7 +89,7 @@ export function addServeOptions(command: Command): Command {
     .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
     .option('--port <port>', 'port, 0 for any free one (env PORT; default 8080)', integer('--port', 0, 65535))
     .option('--home <dir>', 'registry and database location (env MAILROUTE_HOME)')
-    .option('--api-keys <file>', 'API key file (default <home>/api-keys.json; none: no auth, loopback only)')
+    .option('--api-keys <file>', 'API key file (default <home>/api-keys.json; with no key file: no auth, loopback only)')
     .option('--poll-seconds <n>', 'seconds between champion checks (default 5), 0 to stop polling', integer('--poll-seconds', 0, 86_400))
     .option('--max-batch <n>', 'emails per request (default 256)', integer('--max-batch', 1, 10_000))
     .option('--max-body-bytes <n>', 'request body limit (default 1 MB, at most 6 MB)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
