@@ -57,6 +57,11 @@ describe('encodings', () => {
     expect((await readSourceFile(p, 'csv', ',', 'windows-1252')).records[0].get('body')).toBe('„a“ – 5€…');
   });
 
+  it('reads a UTF-8 export as UTF-8 under "windows-1252" (a newer export, the model trained on a Latin-1 one): no mojibake', async () => {
+    const p = file('utf8-later.csv', 'id,body\n1,Grüße aus Köln – 5€\n');
+    expect((await readSourceFile(p, 'csv', ',', 'windows-1252')).records[0].get('body')).toBe('Grüße aus Köln – 5€');
+  });
+
   it('refuses a UTF-16 file, saying to save it as UTF-8', async () => {
     const le = file('utf16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,body\n1,a\n', 'utf16le')]));
     await expect(readSourceFile(le, 'csv')).rejects.toThrow(/utf16le\.csv: UTF-16 text .*save or export it as UTF-8/);

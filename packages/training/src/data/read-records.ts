@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { decodeWindows1252 } from '@mailroute/preprocess';
@@ -98,7 +99,9 @@ function isUtf16(bytes: Buffer): boolean {
 /** The file's text; a file that is not valid UTF-8 (an old Latin-1 export) is refused, not read as mojibake. */
 function decode(file: string, bytes: Buffer, encoding: FileEncoding): string {
   if (isUtf16(bytes)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: UTF-16 text (it starts with a UTF-16 byte-order mark): save or export it as UTF-8 (e.g. "CSV UTF-8")`);
-  if (encoding === 'windows-1252') return decodeWindows1252(bytes);
+  // A file that is valid UTF-8 with non-ASCII bytes is UTF-8 (Windows-1252 text almost never is: "Ã¼" for "ü"),
+  // e.g. a newer export read with the config of a model trained on a Latin-1 one: not turned into mojibake.
+  if (encoding === 'windows-1252') return bytes.some((b) => b >= 0x80) && isUtf8(bytes) ? new TextDecoder('utf-8').decode(bytes) : decodeWindows1252(bytes);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
