@@ -88,6 +88,7 @@ describe('gate', () => {
   it('parses policies strictly and writes a Markdown summary', () => {
     expect(parseGatePolicy({})).toEqual({ maxMacroF1DropPoints: 0.5, meanMacroF1MustNotDrop: true });
     expect(() => parseGatePolicy({ maxMacroF1Drop: 1 })).toThrow(GatePolicyError);
+    expect(() => parseGatePolicy({ maxMacroF1DropPoint: 1 })).toThrow('gate policy: unknown key "maxMacroF1DropPoint" (did you mean "maxMacroF1DropPoints"?)');
     expect(() => parseGatePolicy({ maxMacroF1DropPoints: -1 })).toThrow(/maxMacroF1DropPoints/);
     expect(() => parseGatePolicy(null)).toThrow(GatePolicyError); // a file holding null is not the default policy
     const md = comparisonMarkdown(worse, applyGate(worse), { challenger: 'model-b', champion: 'model-a' });

@@ -1,3 +1,4 @@
+import { didYouMean } from '@mailroute/model';
 import { z } from 'zod';
 import type { Comparison } from './compare.js';
 import { GatePolicyError } from './errors.js';
@@ -25,7 +26,9 @@ export function parseGatePolicy(input: unknown): GatePolicy {
   const parsed = GatePolicySchema.strict().safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new GatePolicyError(`gate policy: ${issue.message}${issue.path.length ? ` at ${issue.path.join('.')}` : ''}`);
+    // A misspelt key is named with the key probably meant, as in a training config.
+    const message = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => `unknown key "${k}"${didYouMean(k, Object.keys(GatePolicySchema.shape), '"')}`).join('; ') : issue.message;
+    throw new GatePolicyError(`gate policy: ${message}${issue.path.length ? ` at ${issue.path.join('.')}` : ''}`);
   }
   return parsed.data;
 }
