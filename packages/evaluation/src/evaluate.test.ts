@@ -24,7 +24,8 @@ describe('prediction lines', () => {
     expect(() => parsePredictionLines('{oops\n')).toThrow(PredictionFileError);
     expect(() => parsePredictionLines('\n\n')).toThrow(/no prediction lines/);
     // A misspelt key is an error, not a line quietly left out of every metric.
-    expect(() => parsePredictionLines('{"truht":{"queue":"a"},"prediction":{"queue":{"label":"a"}}}\n', 'p.jsonl')).toThrow(/p\.jsonl:1: Unrecognized key: "truht"/);
+    expect(() => parsePredictionLines('{"truht":{"queue":"a"},"prediction":{"queue":{"label":"a"}}}\n', 'p.jsonl')).toThrow('p.jsonl:1: unknown key "truht" (did you mean "truth"?)');
+    expect(() => parsePredictionLines('{"prediction":{"queue":{"label":"a","confidnce":0.9}}}\n', 'p.jsonl')).toThrow('p.jsonl:1: unknown key "confidnce" (did you mean "confidence"?) at prediction.queue');
     expect((predictionLineJsonSchema() as { required: string[] }).required).toEqual(['prediction']);
   });
 });

@@ -1,3 +1,4 @@
+import { didYouMean } from '@mailroute/model';
 import { z } from 'zod';
 import { PredictionFileError } from './errors.js';
 
@@ -27,6 +28,13 @@ export const PredictionLineSchema = z.strictObject({
 });
 export type PredictionLine = z.infer<typeof PredictionLineSchema>;
 
+/** A misspelt key (`truht`, a task's `confidnce`) is named with the key probably meant. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  const known = Object.keys(issue.path.length === 0 ? PredictionLineSchema.shape : LinePredictionSchema.shape);
+  return issue.keys.map((k) => `unknown key "${k}"${didYouMean(k, known, '"')}`).join('; ');
+}
+
 /** Parses JSONL text into prediction lines; the error names the line number and what is wrong. */
 export function parsePredictionLines(text: string, source = 'predictions'): PredictionLine[] {
   const lines: PredictionLine[] = [];
@@ -44,7 +52,7 @@ export function parsePredictionLines(text: string, source = 'predictions'): Pred
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      throw new PredictionFileError(`${source}:${i + 1}: ${issue.message}${where}`);
+      throw new PredictionFileError(`${source}:${i + 1}: ${issueMessage(issue)}${where}`);
     }
     lines.push(parsed.data);
   }
