@@ -29,6 +29,8 @@ async function real(p: string): Promise<string> {
  * an `--out` that is one of them is refused (it would be overwritten with the command's output).
  */
 export async function prepareOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = []): Promise<string> {
+  // `-` is standard output to `mailroute clean` only: elsewhere it would quietly make a file or folder called "-".
+  if (out === '-') throw new OutputPathError(`${flag} -: this command writes a ${want === 'dir' ? 'directory' : 'file'}, not standard output (only mailroute clean writes to it): name one`);
   const full = path.resolve(cwd, out);
   const target = await real(full);
   for (const input of inputs) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parsePredictionLines } from '@mailroute/evaluation';
@@ -92,6 +92,12 @@ describe('mailroute train / predict / runs', () => {
     const ontoInput = await run(['predict', '--model', id as string, '--data', 'inbox.csv', '--out', './inbox.csv'], cwd);
     expect(ontoInput.stderr).toContain('[OUTPUT_PATH_INVALID] --out ./inbox.csv is also an input file; it would be overwritten: choose another --out');
     expect(readFileSync(path.join(cwd, 'inbox.csv'), 'utf8')).toMatch(/^subject,body\n/);
+    // `--out -` is standard output to clean only: predict and evaluate refuse it instead of writing a file or folder called "-".
+    const dash = await run(['predict', '--model', id as string, '--data', 'inbox.csv', '--out', '-'], cwd);
+    expect(dash.code).toBe(1);
+    expect(dash.stderr).toContain('[OUTPUT_PATH_INVALID] --out -: this command writes a file, not standard output (only mailroute clean writes to it): name one');
+    expect((await run(['evaluate', '--model', id as string, '--data', 'demo.csv', '--out', '-'], cwd)).stderr).toContain('--out -: this command writes a directory');
+    expect(existsSync(path.join(cwd, '-'))).toBe(false);
     const underFile = await run(['evaluate', '--model', id as string, '--data', 'demo.csv', '--out', 'demo.csv/report'], cwd);
     expect(underFile.stderr).toContain('[OUTPUT_PATH_INVALID] --out demo.csv/report: cannot create its folder (a file stands where a folder is needed)');
     // A path that is no model says so.
