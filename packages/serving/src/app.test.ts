@@ -222,6 +222,7 @@ describe('POST /v1/classify', () => {
       const problem = await json(res);
       expect(problem.code).toBe('REQUEST_INVALID');
       expect(problem.issues[0].path).toEqual(['emails']);
+      expect(problem.issues[0].message).toMatch(emails.length === 0 ? /^Send at least one email/ : /^At most 2 emails per request: split the batch/);
     }
   });
 

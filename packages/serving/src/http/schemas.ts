@@ -114,7 +114,13 @@ export function requestEmails(request: { emails: RequestEmail[] } & Record<strin
 
 export function classifyRequestSchema(maxBatch: number) {
   return z
-    .object({ emails: z.array(RequestEmailSchema).min(1).max(maxBatch) })
+    // Said in words a CRM developer acts on: what to send instead (the limit is the server's --max-batch).
+    .object({
+      emails: z
+        .array(RequestEmailSchema)
+        .min(1, 'Send at least one email: emails is empty')
+        .max(maxBatch, `At most ${maxBatch} emails per request: split the batch into several requests`),
+    })
     .loose()
     .openapi('ClassifyRequest', {
       example: { emails: [{ id: 'crm-4711', subject: 'Depotübertrag', body: 'Bitte übertragen Sie mein Depot zur neuen Bank.' }] },
