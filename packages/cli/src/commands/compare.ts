@@ -14,12 +14,12 @@ import {
   type GatePolicy,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import { alignToTaxonomy, jsonErrorPlace, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
+import { alignToTaxonomy, jsonErrorPlace, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
-import { addReadFlags, appendCiSummary, modelLabel, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
+import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
 
 interface CompareFlags extends ReadFlags {
   challenger?: string;
@@ -69,6 +69,9 @@ async function predictBoth(
   data: readonly string[],
   options: { configFile?: string; split?: 'test'; read?: ReadOptions },
 ): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[] }> {
+  // Both models are found before either reads the data: a champion that does not exist is said first, not
+  // after the challenger's warnings about the rows.
+  for (const model of [models.challenger, models.champion]) await resolveModelDir(modelRef(ctx, model), ctx.home);
   const challenger = await prepareWithModel(ctx, models.challenger, data, { ...options, title: 'predict challenger' });
   try {
     // Without --split the champion reads the rows as the challenger does (its config: today's taxonomy);

@@ -79,6 +79,14 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(bad.stderr).toContain("argument 'maybe' is invalid. Allowed choices are fail, skip.");
   }, 60_000);
 
+  it('compare names a champion that does not exist before the challenger reads the data (no warnings about its rows first)', async () => {
+    // labelled.csv with one row of no text: read with --on-bad-row skip, it warns.
+    writeFileSync(path.join(dir, 'with-empty.csv'), `${readFileSync(path.join(dir, 'labelled.csv'), 'utf8').trimEnd()}\nempty-1,,,,,,,,brokerage,payments,sparplan\n`);
+    const res = await run(['compare', '--challenger', 'champion', '--champion', 'no-such-model', '--data', 'with-empty.csv', '--on-bad-row', 'skip', '--resamples', '20']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^mailroute: \[REGISTRY_NOT_FOUND\] no model "no-such-model" in the registry/);
+  }, 60_000);
+
   it('reads a ;-delimited export with --delimiter, and says so when it is missing', async () => {
     writeFileSync(path.join(dir, 'semi.csv'), 'subject;body\nDepot;Bitte übertragen Sie mein Depot, danke.\n');
     const failed = await run(['predict', '--model', 'champion', '--data', 'semi.csv', '--out', 's.jsonl']);
