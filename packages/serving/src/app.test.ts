@@ -361,6 +361,9 @@ describe('auth and limits', () => {
     }
     const utf8 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; charset="UTF-8"' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
     expect(utf8.status).toBe(200);
+    // ASCII is UTF-8 (the bytes are checked either way).
+    const ascii = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; charset=US-ASCII' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+    expect(ascii.status).toBe(200);
     // Blanks around ';' and '=' (RFC 9110 allows them; the body validator does not) are read as JSON.
     const spaced = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json ; charset = utf-8' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
     expect(spaced.status).toBe(200);

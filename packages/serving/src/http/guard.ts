@@ -48,13 +48,17 @@ export function requireScope(ctx: AppContext, scope: Scope): MiddlewareHandler<A
   };
 }
 
+/** The charset names a JSON body may declare (in lower case). */
+const UTF8_CHARSETS: ReadonlySet<string> = new Set(['utf-8', 'utf8', 'us-ascii']);
+
 /** The declared media type must match (SageMaker's contract: 415 otherwise); returns it, in lower case. */
 function checkContentType(c: Context<AppEnv>, types: readonly string[]): string {
   const header = c.req.header('content-type') ?? '';
   const declared = header.split(';')[0].trim().toLowerCase();
-  // JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as replacement characters.
+  // JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as replacement characters
+  // (US-ASCII is UTF-8's first 128 characters; the bytes are checked as UTF-8 in any case).
   // Every charset parameter counts, its whole value (`charset=" latin1"`, `charset=utf-8 latin1`).
-  const charset = declared === 'application/json' ? charsetsOf(header).find((c) => c !== 'utf-8' && c !== 'utf8') : undefined;
+  const charset = declared === 'application/json' ? charsetsOf(header).find((c) => !UTF8_CHARSETS.has(c)) : undefined;
   if (charset !== undefined) {
     throw new UnsupportedMediaTypeError(`JSON must be UTF-8, not ${charset.slice(0, 40) || 'an empty charset'}: send the body as UTF-8 (charset=utf-8 or none).`);
   }
