@@ -280,6 +280,8 @@ async function scoreRows(
   const tasks = classifier.tasks;
   // The cleaned texts are not kept for the lines, only each row's language.
   const languages = inputs.map((input) => input.language);
+  // No text left after cleaning: a guess from the meta tokens alone, so every task abstains, as served.
+  const noText = inputs.map((input) => !/\S/.test(input.text));
   const line = (row: DatasetRow, i: number): PredictionLine => {
     const truth: Record<string, string | null> = {};
     const prediction: PredictionLine['prediction'] = {};
@@ -298,7 +300,7 @@ async function scoreRows(
       // Merged names can outweigh the single best label.
       let label = labels[best];
       if (names) for (const [name, score] of Object.entries(scores)) if (score > scores[label]) label = name;
-      prediction[task.name] = { label, scores, confidence: scores[label], abstained: p[best] < (thresholds.get(task.name) ?? 0) };
+      prediction[task.name] = { label, scores, confidence: scores[label], abstained: noText[i] || p[best] < (thresholds.get(task.name) ?? 0) };
     }
     return PredictionLineSchema.parse({
       id: row.id,
