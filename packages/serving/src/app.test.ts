@@ -105,6 +105,24 @@ describe('POST /v1/classify', () => {
     expect(kept).toBeLessThanOrEqual(1000);
   });
 
+  it('cuts an Outlook HTML body whose text is over the limit too by its text: its <style> block is kept whole, not cut to no text', async () => {
+    const classifier = createFakeClassifier();
+    const seen: Email[] = [];
+    const predict = classifier.predict.bind(classifier);
+    classifier.predict = async (emails) => {
+      seen.push(...emails);
+      return predict(emails);
+    };
+    const { app } = await build({ classifier, limits: { maxTextChars: 1000 } });
+    const outlook = `<html><head><style>${'p.MsoNormal{margin:0cm;font-size:11pt}\n'.repeat(100)}</style></head><body><p>${'invoice text '.repeat(300)}</p></body></html>`;
+    const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'outlook', html: outlook }] })));
+    expect(body.predictions[0].truncated).toBe(true);
+    expect(body.predictions[0].noText).toBeUndefined();
+    const kept = htmlToText(seen[0].html ?? '').length;
+    expect(kept).toBeGreaterThan(950);
+    expect(kept).toBeLessThanOrEqual(1000);
+  });
+
   it('takes null as an absent field and a long subject as text to cut, not as a failed batch', async () => {
     const { app } = await build({ limits: { maxTextChars: 3000 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'n', subject: 'invoice', body: null, html: null, bank: null, receivedAt: null }, { id: 'long', subject: `invoice ${'x'.repeat(4000)}` }] }));

@@ -24,11 +24,20 @@ const MAX_HTML_CHARS = 1024 * 1024;
 /**
  * How much of an HTML field to keep: `max` limits its visible text, not its markup. An Outlook email's
  * `<style>` block alone can be longer than the limit, and cutting the markup there left no text at all.
- * Over the limit, the markup is cut in the share of its text to keep.
+ * Over the limit, the longest markup whose visible text fits is kept (found by halving: a share of the
+ * markup in proportion to the text cut such an email inside its `<style>` block again).
  */
 function htmlChars(html: string, max: number): number {
-  const visible = htmlToText(html).length;
-  return Math.min(MAX_HTML_CHARS, visible <= max ? html.length : Math.floor(html.length * (max / visible)));
+  const limit = Math.min(MAX_HTML_CHARS, html.length);
+  if (htmlToText(html).length <= max) return limit;
+  let lo = 0;
+  let hi = limit;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (htmlToText(html.slice(0, mid)).length <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
