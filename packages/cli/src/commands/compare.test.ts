@@ -33,6 +33,15 @@ describe('mailroute compare', () => {
     expect(saved.gate.pass).toBe(true);
   });
 
+  it('refuses --out - before comparing: no gate printed or summarised that the exit code then contradicts', async () => {
+    const summary = path.join(dir, 'dash-summary.md');
+    const { code, stdout, stderr } = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'weak.jsonl', '--resamples', '100', '--out', '-'], { GITHUB_STEP_SUMMARY: summary });
+    expect(code).toBe(1);
+    expect(stderr).toContain('[OUTPUT_PATH_INVALID] --out -: this command writes a directory');
+    expect(stdout).toBe('');
+    expect(() => readFileSync(summary, 'utf8')).toThrow();
+  });
+
   it('exits 1 when the gate fails, after printing the Markdown', async () => {
     const summary = path.join(dir, 'step-summary.md');
     const { code, stdout, stderr } = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100'], { GITHUB_STEP_SUMMARY: summary });

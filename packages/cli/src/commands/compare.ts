@@ -222,6 +222,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           if (!existsSync(path.resolve(ctx.cwd, ref))) throw new UsageError(`${ref}: no such predictions file; to compare models (registry ids, champion, directories), add --data <file(s)>`);
         }
       }
+      // Checked before predicting and printing: a gate said to pass must not end in an --out refused (`-`, a file).
+      const out = flags.out !== undefined ? await prepareOutput(ctx.cwd, flags.out, 'dir') : undefined;
       const { challenger, champion } =
         data !== undefined
           ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })
@@ -244,8 +246,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const markdown = `${comparisonMarkdown(comparison, gate, names)}\nPolicy: ${source === 'default policy' ? source : path.relative(ctx.cwd, source) || source}.\n`;
       ctx.stdout.write(markdown);
       await appendCiSummary(ctx, markdown);
-      if (flags.out !== undefined) {
-        const out = await prepareOutput(ctx.cwd, flags.out, 'dir');
+      if (out !== undefined) {
         const policyFile = source === 'default policy' ? null : source;
         await writeFile(path.join(out, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, comparison, gate }, null, 2)}\n`);
         await writeFile(path.join(out, 'gate.md'), markdown);
