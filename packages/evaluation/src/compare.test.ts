@@ -63,6 +63,14 @@ describe('comparePredictions', () => {
     expect(d.tasks.map((t) => t.task)).toEqual(['queue']);
     expect(applyGate(d).pass).toBe(false);
     expect(comparisonMarkdown(d, applyGate(d))).toContain('**area: 600 labelled emails, unpredicted by challenger 600, by champion 0 (no email has both: the task is not compared at all).**');
+    // A model without the task at all (no truth, no predictions: it dropped the task, or is older than it), either side.
+    const without = strong.map((l) => ({ ...l, truth: { queue: l.truth.queue }, prediction: { queue: l.prediction.queue } }));
+    for (const [challenger, champion, who] of [[without, strong, 'challenger'], [strong, without, 'champion']] as const) {
+      const e = comparePredictions(challenger, champion, { bootstrap: { resamples: 50 } });
+      expect(e.tasks.map((t) => t.task)).toEqual(['queue']);
+      expect(e.missing).toEqual([{ task: 'area', labelled: 600, challenger: who === 'challenger' ? 600 : 0, champion: who === 'champion' ? 600 : 0 }]);
+      expect(applyGate(e).pass).toBe(false);
+    }
   });
 });
 

@@ -198,6 +198,24 @@ export function pairedBootstrap(truth: readonly string[], a: readonly string[], 
   return { f1Deltas, accDeltas };
 }
 
+/**
+ * A task one file has (truth labels) and the other lacks on every line, predictions too: a model without
+ * that task (one dropped it, or is older than it). It is not compared, and counts as unpredicted by that model
+ * on every labelled line, so the gate fails rather than the comparison; a truth missing on some lines only
+ * stays a different test set (compareTask refuses it).
+ */
+function taskOfOneModel(pairs: ReadonlyArray<[PredictionLine, PredictionLine]>, task: string, inChallenger: boolean, inChampion: boolean): MissingPredictions | undefined {
+  if (inChallenger === inChampion) return undefined;
+  const lacking = inChallenger ? 1 : 0;
+  if (pairs.some((pair) => pair[lacking].prediction[task] !== undefined)) return undefined;
+  let labelled = 0;
+  for (const pair of pairs) {
+    const truth = pair[1 - lacking].truth[task];
+    if (truth !== undefined && truth !== null) labelled++;
+  }
+  return { task, labelled, challenger: inChallenger ? 0 : labelled, champion: inChampion ? 0 : labelled };
+}
+
 /** Challenger against champion on the same test set, task by task. */
 export function comparePredictions(
   challenger: readonly PredictionLine[],
@@ -209,8 +227,15 @@ export function comparePredictions(
   const tasks = options.tasks ? [...options.tasks] : [...new Set([...tasksOf(challenger), ...tasksOf(champion)])];
   const out: TaskComparison[] = [];
   const missing: MissingPredictions[] = [];
+  const inChallenger = new Set(tasksOf(challenger));
+  const inChampion = new Set(tasksOf(champion));
   tasks.forEach((task, i) => {
     options.onProgress?.(i, tasks.length, task);
+    const oneModel = taskOfOneModel(pairs, task, inChallenger.has(task), inChampion.has(task));
+    if (oneModel) {
+      missing.push(oneModel);
+      return;
+    }
     const c = compareTask(pairs, task, boot);
     if (c.comparison) out.push(c.comparison);
     if (c.missing) missing.push(c.missing);
