@@ -159,7 +159,7 @@ describe('POST /v1/classify', () => {
     const { app } = await build();
     const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'blank', subject: ' ' }, invoiceEmail] })));
     expect(body.predictions).toHaveLength(2);
-    expect(body.warnings).toEqual(['1 email(s) had no text left to classify after cleaning (see noText); their labels are guesses.']);
+    expect(body.warnings).toEqual(['1 email(s) had no text left to classify after cleaning (see noText): their labels are guesses, so every task abstains and they go to manual triage.']);
     expect(body.predictions[0].noText).toBe(true);
     expect((await json(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })))).warnings).toBeUndefined();
   });

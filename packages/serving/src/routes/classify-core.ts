@@ -161,7 +161,7 @@ export async function classifyEmails(
     const warnings: string[] = requestWarning === undefined ? [] : [requestWarning];
     if (repeated !== undefined) warnings.push(repeated);
     if (cut > 0) warnings.push(`${cut} email(s) had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
-    if (empty > 0) warnings.push(`${empty} email(s) had no text left to classify after cleaning (see noText); their labels are guesses.`);
+    if (empty > 0) warnings.push(`${empty} email(s) had no text left to classify after cleaning (see noText): their labels are guesses, so every task abstains and they go to manual triage.`);
     if (garbled > 0) {
       warnings.push(`${garbled} email(s) hold U+FFFD replacement characters: ${GARBLED_CAUSE[source]}, and the characters there (umlauts, €) are lost; they were classified as received.`);
     }
