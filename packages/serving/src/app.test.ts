@@ -20,6 +20,19 @@ afterEach(async () => {
   open = [];
 });
 
+
+/** A fake classifier that keeps the emails it was given (what the route passed on after its limits). */
+function recordingClassifier() {
+  const classifier = createFakeClassifier();
+  const seen: Email[] = [];
+  const predict = classifier.predict.bind(classifier);
+  classifier.predict = async (emails) => {
+    seen.push(...emails);
+    return predict(emails);
+  };
+  return { classifier, seen };
+}
+
 describe('POST /v1/classify', () => {
   it('answers per email, in order, with ids, tasks, route, model id and prediction id', async () => {
     const { app } = await build();
@@ -84,13 +97,7 @@ describe('POST /v1/classify', () => {
   });
 
   it('limits an HTML body by its visible text, not its markup: a long <style> block (Outlook) does not cut the text away', async () => {
-    const classifier = createFakeClassifier();
-    const seen: Email[] = [];
-    const predict = classifier.predict.bind(classifier);
-    classifier.predict = async (emails) => {
-      seen.push(...emails);
-      return predict(emails);
-    };
+    const { classifier, seen } = recordingClassifier();
     const { app } = await build({ classifier, limits: { maxTextChars: 1000 } });
     const outlook = `<html><head><style>${'p.MsoNormal{margin:0cm;font-size:11pt}\n'.repeat(100)}</style></head><body><p>Where is my invoice?</p></body></html>`;
     const long = `<p>${'invoice text '.repeat(300)}</p>`;
@@ -106,13 +113,7 @@ describe('POST /v1/classify', () => {
   });
 
   it('cuts an Outlook HTML body whose text is over the limit too by its text: its <style> block is kept whole, not cut to no text', async () => {
-    const classifier = createFakeClassifier();
-    const seen: Email[] = [];
-    const predict = classifier.predict.bind(classifier);
-    classifier.predict = async (emails) => {
-      seen.push(...emails);
-      return predict(emails);
-    };
+    const { classifier, seen } = recordingClassifier();
     const { app } = await build({ classifier, limits: { maxTextChars: 1000 } });
     const outlook = `<html><head><style>${'p.MsoNormal{margin:0cm;font-size:11pt}\n'.repeat(100)}</style></head><body><p>${'invoice text '.repeat(300)}</p></body></html>`;
     const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'outlook', html: outlook }] })));
