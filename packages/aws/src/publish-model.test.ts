@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -104,5 +105,17 @@ describe('publish-model (the operator script)', () => {
     expect(res.stderr).toMatch(/^publish-model: REGISTRY_NOT_FOUND: RegistryError: no model "nope"/m);
     expect(res.stderr).not.toMatch(/\n\s+at /);
     await rm(home, { recursive: true, force: true });
+  }, 60_000);
+
+  it('reads the local registry from .mailroute without --home or MAILROUTE_HOME, as mailroute train writes it', async () => {
+    const cwd = await mkdtemp(path.join(os.tmpdir(), 'mailroute-publish-cwd-'));
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('MAILROUTE_')));
+    const env = { ...clean, AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
+    // Another working directory: tsx by its path, as `--import tsx` is resolved from there.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const res = spawnSync(process.execPath, ['--import', tsx, SCRIPT, '--model', 'nope', '--bucket', 'b', '--group', 'g', '--image', 'i'], { cwd, encoding: 'utf8', env, timeout: 60_000 });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain(`no model "nope" in the registry at ${path.join(cwd, '.mailroute')}`);
+    await rm(cwd, { recursive: true, force: true });
   }, 60_000);
 });

@@ -17,7 +17,7 @@ update-model-package --model-approval-status Approved) makes the deployer Lambda
 
   --model         a model of the local registry (mailroute registry list), read from --home
   --artifact-dir  an artifact directory instead (manifest.json, model files)
-  --home          the local registry's directory; default $MAILROUTE_HOME
+  --home          the local registry's directory; default $MAILROUTE_HOME, else .mailroute (as mailroute's)
   --bucket        the stack's artifact bucket; default $MAILROUTE_ARTIFACT_BUCKET
   --group         the stack's model package group; default $MAILROUTE_MODEL_PACKAGE_GROUP
   --image         the serving image the package names (ECR URI with tag or digest); default $MAILROUTE_INFERENCE_IMAGE
@@ -76,7 +76,7 @@ try {
     inferenceImage: image as string,
     cacheDir: path.join(os.tmpdir(), 'mailroute-publish-cache'),
   });
-  const { version, s3Uri } = await publishModel({ registry, modelId: values.model, artifactDir: values['artifact-dir'], home: values.home ?? env.MAILROUTE_HOME, note: values.note });
+  const { version, s3Uri } = await publishModel({ registry, modelId: values.model, artifactDir: values['artifact-dir'], home: values.home ?? env.MAILROUTE_HOME ?? '.mailroute', note: values.note });
   process.stdout.write(`${JSON.stringify({ id: version.id, version: version.version, status: version.status, s3Uri, next: `approve version ${version.version} of ${group} to deploy it` })}\n`);
 } catch (error) {
   const hint = /region is missing/i.test(String(error)) ? ' (set AWS_REGION, e.g. AWS_REGION=eu-central-1)' : '';
