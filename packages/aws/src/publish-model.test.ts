@@ -90,6 +90,8 @@ describe('publish-model (the operator script)', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^usage: publish-model \(--model <local model id> \| --artifact-dir <dir>\)/);
     expect(help.stdout).toContain('PendingManualApproval');
+    // The bucket is SSE-KMS with the stack's key: an upload without it is denied.
+    expect(help.stdout).toContain('kms:GenerateDataKey');
     const bad = run(['--model', 'm-1']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('publish-model: missing --bucket (or MAILROUTE_ARTIFACT_BUCKET), --group (or MAILROUTE_MODEL_PACKAGE_GROUP), --image (or MAILROUTE_INFERENCE_IMAGE)');

@@ -24,8 +24,9 @@ update-model-package --model-approval-status Approved) makes the deployer Lambda
   --prefix        the models prefix in the bucket; default models/
 
 The AWS SDK's usual settings apply: AWS_REGION (or the profile's region) and credentials allowed s3:PutObject,
-s3:DeleteObject and s3:ListBucket on the bucket, sagemaker:CreateModelPackage, ListModelPackages and
-DescribeModelPackage on the group.
+s3:DeleteObject and s3:ListBucket on the bucket, kms:GenerateDataKey on the stack's key (the bucket encrypts
+with it: alias/mailroute-<env>-data), sagemaker:CreateModelPackage, ListModelPackages and DescribeModelPackage
+on the group.
 `;
 
 function fail(message: string, code: number): never {
