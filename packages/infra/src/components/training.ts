@@ -77,7 +77,7 @@ export class Training extends pulumi.ComponentResource {
       { parent: this },
     );
     // SageMaker would create this group on the first job, without retention or the CMK. In an account
-    // where jobs already ran, import it first: `pulumi import aws:cloudwatch/logGroup:LogGroup training-job-logs /aws/sagemaker/TrainingJobs`.
+    // where jobs already ran, import it first, with --parent (this component) and --provider: see the README's Bootstrap.
     managedLogGroup(`${name}-job-logs`, '/aws/sagemaker/TrainingJobs', ctx, this);
     this.roleArn = role.arn;
     this.repositoryUrl = repo.repositoryUrl;
