@@ -59,7 +59,7 @@ describe('parseStackConfig', () => {
       expect((error as { code: string }).code).toBe('STACK_CONFIG_INVALID');
       const message = (error as Error).message;
       expect(message).toContain('mailroute:accountId');
-      expect(message).toContain('mailroute:monitoring.logRetentionDays');
+      expect(message).toContain('mailroute:monitoring.logRetentionDays: a retention CloudWatch Logs accepts: one of 1, 3, 5, 7, 14, 30,');
       expect(message).toContain('mailroute:serving.minInstances');
     }
   });

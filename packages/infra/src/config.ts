@@ -108,7 +108,7 @@ export const StackConfigSchema = z
       logRetentionDays: z
         .number()
         .int()
-        .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), 'a retention CloudWatch Logs accepts')
+        .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `a retention CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(', ')} (days)`)
         .default(30),
       p99LatencyMs: z.number().positive().default(500),
       /** Alarm when live macro F1 (from CRM feedback) falls under this. */
