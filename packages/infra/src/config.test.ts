@@ -91,6 +91,9 @@ describe('rawConfigFrom', () => {
     const raw = rawConfigFrom((key) => values[key]);
     expect(raw).toEqual({ accountId: '111111111111', serving: { maxInstances: 3 }, api: { allowedClientIds: ['a'] } });
   });
+  it('names the key whose value is no JSON (pulumi config set mailroute:serving \'{imageTag: 0.1.0}\')', () => {
+    expect(() => rawConfigFrom((key) => (key === 'serving' ? '{imageTag: 0.1.0}' : undefined))).toThrow(/^invalid stack config:\n {2}mailroute:serving: not JSON .*--path mailroute:serving\./);
+  });
 });
 
 describe('validateScheduleExpression', () => {

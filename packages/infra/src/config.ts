@@ -176,7 +176,18 @@ export function rawConfigFrom(get: (key: string) => string | undefined): Record<
     const value = get(key);
     if (value === undefined) continue;
     const trimmed = value.trim();
-    raw[key] = trimmed.startsWith('{') || trimmed.startsWith('[') ? JSON.parse(trimmed) : value;
+    if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
+      raw[key] = value;
+      continue;
+    }
+    try {
+      raw[key] = JSON.parse(trimmed);
+    } catch (error) {
+      throw new StackConfigError(
+        `invalid stack config:\n  mailroute:${key}: not JSON (${(error as Error).message}); set an object as YAML under the key in Pulumi.<stack>.yaml, or with pulumi config set --path mailroute:${key}.<field> <value>`,
+        { cause: error },
+      );
+    }
   }
   return raw;
 }
