@@ -19,6 +19,12 @@ describe('redactPii', () => {
     expect(redactPii('IBAN gb82 west 1234 5698 7654 32').text).toBe('IBAN [IBAN]');
   });
 
+  it('masks an IBAN whose groups wrap onto the next line, and only the IBAN', () => {
+    expect(redactPii('IBAN: DE89 3704 0044\n0532 0130 00\ndanke').text).toBe('IBAN: [IBAN]\ndanke');
+    expect(redactPii('IBAN DE89 3704 0044 0532 0130 00\n1234 Stück').text).toBe('IBAN [IBAN]\n1234 Stück');
+    expect(redactPii('Kurs DE12\n3456 7890 ok').text).toBe('Kurs DE12\n3456 7890 ok');
+  });
+
   it('leaves ISINs, product codes and words after two letters and two digits alone', () => {
     for (const text of ['Verkauf von DE0007164600 sofort bitte ausführen.', 'Bitte kaufen Sie DE0005140008 und 1000 Stk SAP.', 'Order für FR0000120271 stornieren danke', 'Die Rechnung KW34 Lieferung fehlt noch.', 'Tarif BE16 Premium wurde gekündigt']) {
       expect(redactPii(text).text).toBe(text);

@@ -90,9 +90,9 @@ export function isValidLuhn(digits: string): boolean {
 }
 
 // Every quantifier is bounded and the alternatives are disjoint, so matching stays linear.
-// IBANs as they are written: in one piece, or in groups of four split by single blanks or dashes
-// (`DE89 3704 0044 ...`, `de89-3704-...`). Bounded, so a candidate is at most 44 characters.
-const IBAN_RE = /\b[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ -][A-Za-z0-9]{4}){2,7}(?:[ -][A-Za-z0-9]{1,4})?)\b/g;
+// IBANs as they are written: in one piece, or in groups of four split by single blanks, dashes or a line
+// break (`DE89 3704 0044 ...`, `de89-3704-...`, wrapped after a group). Bounded, so a candidate is at most 44 characters.
+const IBAN_RE = /\b[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ \n-][A-Za-z0-9]{4}){2,7}(?:[ \n-][A-Za-z0-9]{1,4})?)\b/g;
 /**
  * IBAN lengths of the countries a German or Swiss bank's customers write most: a number of exactly this
  * shape is masked even when its checksum fails (a typo in an IBAN is still the customer's account).
@@ -136,7 +136,7 @@ function allMatches(re: RegExp, text: string): RegExpExecArray[] {
   return found;
 }
 
-const isIbanGap = (c: string | undefined) => c === ' ' || c === '-';
+const isIbanGap = (c: string | undefined) => c === ' ' || c === '-' || c === '\n';
 
 /**
  * IBANs: in upper case with a valid checksum, as always; in lower case, or mistyped (checksum failing),
@@ -155,7 +155,7 @@ function ibanHits(text: string): Hit[] {
       const next = raw[end];
       if (next !== undefined && !isIbanGap(next)) continue;
       const written = raw.slice(0, end);
-      const compact = written.replace(/[ -]/g, '').toUpperCase();
+      const compact = written.replace(/[ \n-]/g, '').toUpperCase();
       const shape = hasCountryShape(compact);
       if (isValidIban(compact) && (shape || written === written.toUpperCase())) found = end;
       else if (shaped === undefined && shape) shaped = end;
