@@ -108,6 +108,14 @@ describe('redactPii', () => {
       ['My date of birth is 10.08.1990; born on 10 August 1990; Geb.-Datum: 10.8.1990; geboren am 3. März 1985', 'My date of birth is [BIRTHDATE]; born on [BIRTHDATE]; Geb.-Datum: [BIRTHDATE]; geboren am [BIRTHDATE]'],
     ];
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+  });
+
+  it('knows the abbreviation Kto. with or without Nr.', () => {
+    const cases: Array<[string, string]> = [
+      ['Kto.-Nr. 532013000, Kto-Nr.: 1234567890, Kto. Nr. 12345678, Ktonr 7654321', 'Kto.-Nr. [ACCOUNT], Kto-Nr.: [ACCOUNT], Kto. Nr. [ACCOUNT], Ktonr [ACCOUNT]'],
+      ['altes Kto. 0532013000 bei der Sparkasse, Kto 25000 Euro', 'altes Kto. [ACCOUNT] bei der Sparkasse, Kto 25000 Euro'],
+    ];
+    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
     expect(redactPii('Depot 2 mal geändert, Konto 12').text).toBe('Depot 2 mal geändert, Konto 12');
     expect(redactPii('Der Sicherheitscode ist 321.').text).toBe('Der Sicherheitscode ist [CVV].');
     // Amounts and quantities after a plain keyword are not account numbers.
