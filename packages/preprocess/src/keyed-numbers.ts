@@ -16,7 +16,7 @@ const KEYED_RULES: ReadonlyArray<{ type: string; before: RegExp; value: RegExp; 
   {
     type: 'ACCOUNT',
     before: new RegExp(
-      String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummer|nr\.?)|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:number|no\.?|id)|\bacct\.? no\.?|\b(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar)?(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
+      String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummer|nr\.?)|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:number|no\.?|id)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|\b(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar)?(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
       'i',
     ),
     // Not an amount or a quantity (`Konto 25000 Euro`, `Depot 12500 Stück`).
@@ -54,7 +54,7 @@ function keyedAt(text: string, at: number, rule: (typeof KEYED_RULES)[number]): 
  * asked about further. A keyword added to a rule needs its last word here too, or it is never tried.
  */
 const KEY_LAST_WORDS = new Set(
-  'kto kto. ktonr ktonr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat identifikationsnummer idnr idnr. id-nr. geb.-datum geb.datum steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer sicherheitscode code geb. geburtsdatum birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'born on'),
+  'acct acct. c kto kto. ktonr ktonr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat identifikationsnummer idnr idnr. id-nr. geb.-datum geb.datum steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer sicherheitscode code geb. geburtsdatum birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'born on'),
 );
 /** `am` and `on` end a keyword only after these (`geboren am`, `born on`): dates in prose stay cheap. */
 const BEFORE_AM_ON = new Set(['geboren', 'born']);

@@ -104,6 +104,8 @@ describe('redactPii', () => {
       ['Es geht um mein Wertpapierdepot 412683278 und das Girokonto 1234567890, Mandat 439112559', 'Es geht um mein Wertpapierdepot [ACCOUNT] und das Girokonto [ACCOUNT], Mandat [ACCOUNT]'],
       ['Re: discretionary mandate 887598690, reference number: 55512345, Portfolio no. 12345678', 'Re: discretionary mandate [ACCOUNT], reference number: [ACCOUNT], Portfolio no. [ACCOUNT]'],
       ['the mandate 2026 review, Mandate fee 15000 EUR', 'the mandate 2026 review, Mandate fee 15000 EUR'],
+      ['my a/c 12345678, A/C no. 31926819, acct 998877665, acc no 44556677', 'my a/c [ACCOUNT], A/C no. [ACCOUNT], acct [ACCOUNT], acc no [ACCOUNT]'],
+      ['a/c 5000 GBP, acct 20 shares', 'a/c 5000 GBP, acct 20 shares'],
       ['Identifikationsnummer 12345678901, IdNr. 12345678901', 'Identifikationsnummer [TAX_ID], IdNr. [TAX_ID]'],
       ['Steuernr. 143/234/56789, Steuer-Nr.: 21/815/08150', 'Steuernr. [TAX_ID], Steuer-Nr.: [TAX_ID]'],
       ['My date of birth is 10.08.1990; born on 10 August 1990; Geb.-Datum: 10.8.1990; geboren am 3. März 1985', 'My date of birth is [BIRTHDATE]; born on [BIRTHDATE]; Geb.-Datum: [BIRTHDATE]; geboren am [BIRTHDATE]'],
