@@ -36,6 +36,15 @@ describe('identity documents and social security numbers (ids detector)', () => 
     expect(masked('my National Insurance number is QQ 12 34 56 C.')).toBe('my National Insurance number is [SOCIAL_SECURITY].');
   });
 
+  it('masks Austrian and Swiss (AHV) social security numbers after their keyword', () => {
+    expect(masked('Sozialversicherungsnummer: 1234 010180')).toBe('Sozialversicherungsnummer: [SOCIAL_SECURITY]');
+    expect(masked('SV-Nr. 1234010180, bitte')).toBe('SV-Nr. [SOCIAL_SECURITY], bitte');
+    expect(masked('AHV-Nr. 756.1234.5678.97')).toBe('AHV-Nr. [SOCIAL_SECURITY]');
+    expect(masked('meine AHV-Nummer ist 7561234567897.')).toBe('meine AHV-Nummer ist [SOCIAL_SECURITY].');
+    expect(masked('AHVN13: 756 1234 5678 97')).toBe('AHVN13: [SOCIAL_SECURITY]');
+    expect(masked('AHV 2025 Beiträge')).toBe('AHV 2025 Beiträge');
+  });
+
   it('leaves words, years and longer words after or around a keyword', () => {
     for (const text of [
       'Personalausweis abgelaufen seit 2025',

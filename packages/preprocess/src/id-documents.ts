@@ -13,7 +13,7 @@ const NUMBER_WORD = String.raw`(?:[- ]?(?:nummer|nr\.?|no\.?|number|id|#))?`;
 const DOCUMENT_KEY = String.raw`(?:(?:kinder)?reisepa(?:ss|ß)(?:es)?|(?:personal|dienst|kinder)?ausweis(?:es)?|passport|id[- ]?(?:card|karte)|identity card|perso)${NUMBER_WORD}|pa(?:ss|ß)[- ]?(?:nummer|nr\.?)`;
 /** `Führerschein`, `Fuehrerschein`, `driving licence`, `driver's license`, `drivers license`; not `DL`, which names too much else. */
 const LICENCE_KEY = String.raw`(?:f(?:ü|ue)hrerscheins?|driv(?:ing|ers?|er['’]s) licen[cs]e)${NUMBER_WORD}`;
-const SOCIAL_KEY = String.raw`(?:sozial|renten)versicherungs-?(?:nummer|nr\.?)|(?:sv|rv)[- ]?(?:nummer|nr\.?)|social security(?: (?:number|no\.?|#))?|ssn|national insurance (?:number|no\.?)|ni number`;
+const SOCIAL_KEY = String.raw`(?:sozial|renten)versicherungs-?(?:nummer|nr\.?)|(?:sv|rv)[- ]?(?:nummer|nr\.?)|social security(?: (?:number|no\.?|#))?|ssn|national insurance (?:number|no\.?)|ni number|ahv(?:n13)?(?:[- ]?(?:nummer|nr\.?))?`;
 /**
  * A keyword (not inside a longer word, but `Kinderreisepass` and `Dienstausweis` are keywords), then `:`,
  * `#`, `(`, `ist`, `lautet` or `is` (with or without a colon after it) and blanks.
@@ -100,8 +100,11 @@ function spacedDigitsEnd(text: string, at: number): number {
   return AMOUNT_AFTER.test(text) ? -1 : at + m[0].length;
 }
 
-/** German (`65 170839 J 003`), US (`123-45-6789`, `123 45 6789`, `123456789`) and UK (`QQ 12 34 56 C`) social security numbers. */
-const SOCIAL_VALUE = /(?:\d{2}[ -]?\d{6}[ -]?[a-z][ -]?\d{3}|\d{3}[- ]?\d{2}[- ]?\d{4}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])(?![a-z0-9])/iy;
+/**
+ * German (`65 170839 J 003`), US (`123-45-6789`, `123 45 6789`, `123456789`), UK (`QQ 12 34 56 C`), Austrian
+ * (`1234 010180`) and Swiss (AHV: `756.1234.5678.97`) social security numbers.
+ */
+const SOCIAL_VALUE = /(?:\d{2}[ -]?\d{6}[ -]?[a-z][ -]?\d{3}|\d{3}[- ]?\d{2}[- ]?\d{4}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]|\d{4} ?\d{6}|756[. ]?\d{4}[. ]?\d{4}[. ]?\d{2})(?![a-z0-9])/iy;
 
 /** The type and value of each of KEY's keyword groups, in order. */
 const KINDS = [
