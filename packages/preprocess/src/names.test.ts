@@ -369,6 +369,12 @@ describe('names and addresses in redactPii', () => {
       ['Flat 2, 10 Downing Street, London SW1A 2AA', 'Flat 2, [ADDRESS]'],
       ['12 Baker Street\nLondon\nNW1 6XE', '[ADDRESS]'],
       ['742 Evergreen Terrace Road, Springfield, IL 62704', '[ADDRESS]'],
+      // Terrace, Crescent, Boulevard; St, Rd, Ave and Blvd without a dot only with the town and postcode after them.
+      ['742 Evergreen Terrace, Springfield, IL 62704', '[ADDRESS]'],
+      ['12 Baker St, London SW1A 2AA', '[ADDRESS]'],
+      ['350 Fifth Ave\nNew York, NY 10118', '[ADDRESS]'],
+      ['4 Park Crescent, 9 Sunset Blvd, Los Angeles, CA 90028', '[ADDRESS], [ADDRESS]'],
+      ['I hold 10 Apple St shares and 3 Main Rd units', 'I hold 10 Apple St shares and 3 Main Rd units'],
       ['12 Baker Street, London is nice', '[ADDRESS], London is nice'],
       // A house number with a letter; a British postcode after a blank, with the town when it ends the sentence.
       ['I moved to 221B Baker Street, London, NW1 6XE', 'I moved to [ADDRESS]'],
