@@ -43,6 +43,11 @@ describe('redactPii', () => {
     for (const text of texts) expect(redactPii(text).text).toBe(text);
   });
 
+  it('masks North American numbers written without +1', () => {
+    expect(redactPii('Call me at (212) 555-0147 or 212-555-0147, office 212.555.0147.').text).toBe('Call me at [PHONE] or [PHONE], office [PHONE].');
+    for (const text of ['Order 123-456-7890', 'Betrag 250.500.1000,00', 'Ref 212-555-01478', 'ISIN 212-555.0147', 'Kurs 212.555.0147.5']) expect(redactPii(text).text).toBe(text);
+  });
+
   it('masks phone numbers written with a slash between blanks or an area code in brackets', () => {
     expect(redactPii('Telefonnummer: 069 / 123 45 67').text).toBe('Telefonnummer: [PHONE]');
     expect(redactPii('Tel. (030) 123 4567').text).toBe('Tel. [PHONE]');

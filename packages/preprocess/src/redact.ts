@@ -112,6 +112,11 @@ const CARD_RE = /\b\d(?:[ -]?\d){11,18}\b/g;
 // A leading `(` belongs to the number (`(030) 123 4567`); a national number starts with a 0 and at least
 // two more digits (an area code: `030`, `069`, `0171`; not `01/2024`); groups split by one character or ` / `.
 const PHONE_RE = /\(?(?:\+\d|\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
+/**
+ * A North American number without `+1` or a leading 0: `(212) 555-0147`, `212-555-0147`, `212.555.0147` (one
+ * separator throughout). Area code and exchange start with 2-9, as NANP numbers do.
+ */
+const US_PHONE_RE = /\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d]|[.,-]\d)|(?<![\w.,/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.,-]\d)/g;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 /** A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone. */
 const DATE_FIRST = /^\(?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
@@ -238,7 +243,8 @@ function phoneHits(text: string): Hit[] {
     const start = m[0].startsWith('(') && !m[0].includes(')') ? m.index + 1 : m.index;
     hits.push({ type: 'PHONE', start, end: m.index + m[0].length, placeholder: '[PHONE]' });
   }
-  return hits;
+  const us = allMatches(US_PHONE_RE, text).map((m): Hit => ({ type: 'PHONE', start: m.index, end: m.index + m[0].length, placeholder: '[PHONE]' }));
+  return us.length === 0 ? hits : [...hits, ...us].sort((a, b) => a.start - b.start);
 }
 
 function patternHits(text: string, p: RedactPattern): Hit[] {
