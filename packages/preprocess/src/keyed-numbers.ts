@@ -31,8 +31,8 @@ const KEYED_RULES: ReadonlyArray<{ type: string; before: RegExp; value: RegExp; 
   { type: 'CVV', before: new RegExp(String.raw`(?:\bcvv2?|\bcvc2?|kartenprüfnummer|\bprüfnummer|\bprüfziffer|\bsicherheitscode|\bsecurity code)` + KEY_TAIL, 'i'), value: /\d{3,4}\b/y },
   {
     type: 'BIRTHDATE',
-    before: new RegExp(String.raw`(?:\bgeboren am|\bgeb\.(?:-?datum)?|\bgeburtsdatum|\bdate of birth|\bd\.?o\.?b\.?|\bborn on)` + KEY_TAIL, 'i'),
-    value: new RegExp(String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\.? (?:${MONTH})\p{L}*\.? \d{4})(?!\d)`, 'iuy'),
+    before: new RegExp(String.raw`(?:\bgeboren(?: am)?|\bgeb\.(?:-?datum| am)?|\bgeburtsdatum|\bgeburtstag|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?)` + KEY_TAIL, 'i'),
+    value: new RegExp(String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:\.|st|nd|rd|th)? (?:${MONTH})\p{L}*\.? \d{4})(?!\d)`, 'iuy'),
   },
 ];
 /** Characters before a value that its keyword may take (the longest keyword and its tail fit). */
@@ -54,10 +54,10 @@ function keyedAt(text: string, at: number, rule: (typeof KEYED_RULES)[number]): 
  * asked about further. A keyword added to a rule needs its last word here too, or it is never tried.
  */
 const KEY_LAST_WORDS = new Set(
-  'acct acct. c kto kto. ktonr ktonr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat identifikationsnummer idnr idnr. id-nr. geb.-datum geb.datum steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer sicherheitscode code geb. geburtsdatum birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'born on'),
+  'acct acct. c kto kto. ktonr ktonr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat identifikationsnummer idnr idnr. id-nr. geb.-datum geb.datum steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer sicherheitscode code geb. geburtsdatum geburtstag geboren born birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'geb. am', 'born on'),
 );
 /** `am` and `on` end a keyword only after these (`geboren am`, `born on`): dates in prose stay cheap. */
-const BEFORE_AM_ON = new Set(['geboren', 'born']);
+const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'born']);
 const TAIL_WORDS = new Set(['ist', 'lautet', 'is']);
 
 /** Whether the word before `at` (or its part after the last `-`: `Depot-Nr.`) may end a keyword. */
@@ -98,7 +98,7 @@ function wordBefore(text: string, at: number): string {
 }
 
 /** Where a value may start: three digits or more, digits that go on after a separator (`12 345 678`, `12.03.1980`), or a day before a month name. */
-const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=\.? (?:${MONTH}))`, 'giu');
+const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=(?:\.|st|nd|rd|th)? (?:${MONTH}))`, 'giu');
 
 /**
  * Numbers named by a keyword. Driven by the digits: only where a number that could be a value starts
