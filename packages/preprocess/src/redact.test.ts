@@ -38,6 +38,13 @@ describe('redactPii', () => {
     expect(redactPii('Am 03.11.2025 angerufen, Tel. 0171 2345678').text).toBe('Am 03.11.2025 angerufen, Tel. [PHONE]');
   });
 
+  it('leaves amounts of a billion or more grouped by dots or blanks alone', () => {
+    for (const text of ['Umsatz 1.000.000.000 EUR', 'Marktkapitalisierung 3.000.000.000.000 USD', 'Nominal 5 000 000 000,00 EUR', 'Position 1.023.456.789']) {
+      expect(redactPii(text).text).toBe(text);
+    }
+    expect(redactPii('Kunde 12 089 1234567, Tel. 1. 0171 2345678').text).toBe('Kunde 12 [PHONE], Tel. 1. [PHONE]');
+  });
+
   it('leaves month and date ranges, spaced dates, page numbers and lists of short numbers alone', () => {
     const texts = ['Zeitraum 01/2024 - 12/2024 bitte', 'Zeitraum 01.2024 - 12.2024', 'Zeitraum 2024-01-01 - 2024-12-31', 'Am 03. 11. 2025 09:30', '05.11. 05.11. 1.200,00', 'Seite 01 / 2024 / 03', 'Konten 0815 - 0816 - 0817', 'Buchung 2024-01-15 1200,00 EUR', '05.11 1200,00 EUR'];
     for (const text of texts) expect(redactPii(text).text).toBe(text);

@@ -117,6 +117,10 @@ const PHONE_RE = /\(?(?:\+\d|\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?){4,15}\d\b/
  * separator throughout). Area code and exchange start with 2-9, as NANP numbers do.
  */
 const US_PHONE_RE = /\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d]|[.,-]\d)|(?<![\w.,/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.,-]\d)/g;
+/** The digits before a phone-shaped match and the separator after them (`1.` of `1.000.000.000`). */
+const LEADING_GROUP = /\d{1,3}[. ]$/;
+/** A number grouped in thousands by dots or blanks (`1.000.000.000`, `5 000 000 000`): an amount, not a phone. */
+const THOUSANDS = /^\d{1,3}([. ])\d{3}(?:\1\d{3})*$/;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 /** A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone. */
 const DATE_FIRST = /^\(?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
@@ -239,6 +243,9 @@ function phoneHits(text: string): Hit[] {
     }
     const digits = m[0].replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(m[0])) continue;
+    // `1.000.000.000 EUR`: the groups after the first of an amount in thousands start with a 0 as a number does.
+    const lead = m[0][0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 4), m.index)) : null;
+    if (lead && THOUSANDS.test(lead[0] + m[0])) continue;
     // `(` only with its `)`: `(030) 123` keeps both inside the mask, a lone `(` stays outside.
     const start = m[0].startsWith('(') && !m[0].includes(')') ? m.index + 1 : m.index;
     hits.push({ type: 'PHONE', start, end: m.index + m[0].length, placeholder: '[PHONE]' });
