@@ -34,9 +34,11 @@ const TOWN_AFTER_BREAK = String.raw`${TOWN_BREAK}(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4}
 const CAPS_STREET = String.raw`\p{Lu}[\p{Lu}-]{1,40}(?:(?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER)|[ \t](?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER))`;
 /** A street named after a person, its words joined by hyphens (`Konrad-Adenauer-Straße`, `Theodor-Heuss-Ring`). */
 const NAMED_STREET = String.raw`(?:\p{Lu}\p{Ll}{1,30}-){1,3}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer)`;
+/** After a house number: a range (`5-7`) or an Austrian staircase and door (`45/3/12`). */
+const DOOR = String.raw`(?:[/-]\d{1,4}[a-zA-Z]?){0,3}`;
 /** The house number (group 1), and the postal code and town (group 2) when they follow. */
 const GERMAN_STREET = new RegExp(
-  String.raw`${BEFORE}(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${NAMED_STREET}|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
+  String.raw`${BEFORE}(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${NAMED_STREET}|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${DOOR}${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
   'uy',
 );
 /**
@@ -44,7 +46,7 @@ const GERMAN_STREET = new RegExp(
  * taken only with the postal code and town after it: without them, `Am Montag 3 Überweisungen` would be one.
  */
 const PREPOSITION_STREET = new RegExp(
-  String.raw`${BEFORE}(?:Am|Im|An der|An den|Auf dem|Auf der|Auf den|Zum|Zur|Unter den|In der|In den|Hinter dem|Hinter der|Vor dem|Vor den|Alte[rns]?|Neue[rns]?|Große[rns]?|Kleine[rns]?|Hohe[rn]?)[ \t]{1,3}${WORD}(?:[ \t]${WORD}){0,2}[ \t]{1,3}\d{1,4}(?:[ \t]?[a-zA-Z])?${END_OF_WORD}${TOWN_AFTER_BREAK}${END_OF_WORD}`,
+  String.raw`${BEFORE}(?:Am|Im|An der|An den|Auf dem|Auf der|Auf den|Zum|Zur|Unter den|In der|In den|Hinter dem|Hinter der|Vor dem|Vor den|Alte[rns]?|Neue[rns]?|Große[rns]?|Kleine[rns]?|Hohe[rn]?)[ \t]{1,3}${WORD}(?:[ \t]${WORD}){0,2}[ \t]{1,3}\d{1,4}(?:[ \t]?[a-zA-Z])?${DOOR}${END_OF_WORD}${TOWN_AFTER_BREAK}${END_OF_WORD}`,
   'uy',
 );
 /** A German, Austrian or Swiss postal code before a capitalised word: where PREPOSITION_STREET may end. */

@@ -388,6 +388,10 @@ describe('names and addresses in redactPii', () => {
       ['Please send the card to 12k Elm Road, London SW1A 2AA', 'Please send the card to [ADDRESS]'],
       // Austrian and Swiss postal codes of four digits.
       ['Mariahilfer Straße 12, 1060 Wien', '[ADDRESS]'],
+      // An Austrian staircase and door after the house number, a range of house numbers.
+      ['Mariahilfer Straße 45/3/12, 1060 Wien', '[ADDRESS]'],
+      ['Am Hof 3/2/1, 1010 Wien; Hauptstraße 5-7, 80331 München; Praterstraße 12/2/5', '[ADDRESS]; [ADDRESS]; [ADDRESS]'],
+      ['Musterstraße 2019-2024 Umbau', 'Musterstraße 2019-2024 Umbau'],
       ['Bahnhofstrasse 5 CH-8001 Zürich', '[ADDRESS]'],
       ['Am Graben 1\n1010 Wien', '[ADDRESS]'],
       // Four digits after a blank alone are no postal code: a year, a count.
