@@ -10,6 +10,8 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Sehr geehrte Frau Schneider,')).toBe('Sehr geehrte Frau [NAME],');
     expect(masked('Hallo Herr Dr. Meier, bitte an Herrn Müller-Lüdenscheidt weiterleiten.')).toBe('Hallo Herr Dr. [NAME], bitte an Herrn [NAME] weiterleiten.');
     expect(masked('Frau Prof. Dr. med. von der Heide hat angerufen.')).toBe('Frau Prof. Dr. med. [NAME] hat angerufen.');
+    expect(masked('Sehr geehrter Herr Prof. Dr. Dr. h.c. Müller,')).toBe('Sehr geehrter Herr Prof. Dr. Dr. h.c. [NAME],');
+    expect(masked('Frau Dr. h. c. mult. Weber')).toBe('Frau Dr. h. c. mult. [NAME]');
     expect(masked("Dear Mr. Smith, Mrs O'Neill and Ms McDonald")).toBe('Dear Mr. [NAME], Mrs [NAME] and Ms [NAME]');
     // Engineers' and economists' degrees, as German and Austrian mail writes them (`Ing.` was taken for the name).
     expect(masked('Sehr geehrter Herr Ing. Müller, Frau Mag. Huber und Herr Dipl.-Kfm. Dr. Otto Lang')).toBe(

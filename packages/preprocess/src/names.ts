@@ -45,10 +45,10 @@ const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.
 // lookbehind, costs several times more on every text, and most texts hold no cue.
 const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
- * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Ing.`, `Frau Mag.`, `Herr
+ * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
  */
-const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|DR\.|PROF\.|Ing\.|Mag\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.)){0,4}`;
+const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|DR\.|PROF\.|Ing\.|Mag\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.|h\.[ \t]?c\.|mult\.)){0,5}`;
 /** At a title: the title, then the name (group 1). */
 const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}(${nameWords(2)})${END_OF_WORD}`, 'uy');
 /**
