@@ -74,6 +74,10 @@ describe('names and addresses in redactPii', () => {
     expect(masked('All the best,\n\nPaul')).toBe('All the best,\n\n[NAME]');
     expect(masked('Best wishes,\nMary')).toBe('Best wishes,\n[NAME]');
     expect(masked('MfG\nHans Meier')).toBe('MfG\n[NAME]');
+    expect(masked("Yours faithfully,\nMargaret O'Reilly-Hughes")).toBe('Yours faithfully,\n[NAME]');
+    expect(masked('Yours truly,\nJohn Smith')).toBe('Yours truly,\n[NAME]');
+    expect(masked('Hochachtungsvoll\nErnst Brandt')).toBe('Hochachtungsvoll\n[NAME]');
+    expect(masked('Mfg Josef Hinterberger\nmfg\nKarl Weber')).toBe('Mfg [NAME]\nmfg\n[NAME]');
     expect(masked('LG Tom\n')).toBe('LG [NAME]\n');
     expect(masked('Gruß Anna')).toBe('Gruß [NAME]');
   });
