@@ -34,6 +34,7 @@ describe('identity documents and social security numbers (ids detector)', () => 
     expect(masked('SV-Nr.: 65170839J003 für den Antrag')).toBe('SV-Nr.: [SOCIAL_SECURITY] für den Antrag');
     expect(masked('SSN: 123-45-6789')).toBe('SSN: [SOCIAL_SECURITY]');
     expect(masked('my National Insurance number is QQ 12 34 56 C.')).toBe('my National Insurance number is [SOCIAL_SECURITY].');
+    expect(masked('NI no. AB123456C, my NI no is QQ 12 34 56 C')).toBe('NI no. [SOCIAL_SECURITY], my NI no is [SOCIAL_SECURITY]');
   });
 
   it('masks Austrian and Swiss (AHV) social security numbers after their keyword', () => {

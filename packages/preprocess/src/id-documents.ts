@@ -13,7 +13,7 @@ const NUMBER_WORD = String.raw`(?:[- ]?(?:nummer|nr\.?|no\.?|number|id|#))?`;
 const DOCUMENT_KEY = String.raw`(?:(?:kinder)?reisepa(?:ss|ß)(?:es)?|(?:personal|dienst|kinder)?ausweis(?:es)?|passport|id[- ]?(?:card|karte)|identity card|perso)${NUMBER_WORD}|pa(?:ss|ß)[- ]?(?:nummer|nr\.?)`;
 /** `Führerschein`, `Fuehrerschein`, `driving licence`, `driver's license`, `drivers license`; not `DL`, which names too much else. */
 const LICENCE_KEY = String.raw`(?:f(?:ü|ue)hrerscheins?|driv(?:ing|ers?|er['’]s) licen[cs]e)${NUMBER_WORD}`;
-const SOCIAL_KEY = String.raw`(?:sozial|renten)versicherungs-?(?:nummer|nr\.?)|(?:sv|rv)[- ]?(?:nummer|nr\.?)|social security(?: (?:number|no\.?|#))?|ssn|national insurance (?:number|no\.?)|ni number|ahv(?:n13)?(?:[- ]?(?:nummer|nr\.?))?`;
+const SOCIAL_KEY = String.raw`(?:sozial|renten)versicherungs-?(?:nummer|nr\.?)|(?:sv|rv)[- ]?(?:nummer|nr\.?)|social security(?: (?:number|no\.?|#))?|ssn|national insurance (?:number|no\.?)|ni (?:number|no\.?)|ahv(?:n13)?(?:[- ]?(?:nummer|nr\.?))?`;
 /**
  * A keyword (not inside a longer word, but `Kinderreisepass` and `Dienstausweis` are keywords), then `:`,
  * `#`, `(`, `ist`, `lautet` or `is` (with or without a colon after it) and blanks.
