@@ -50,6 +50,11 @@ describe('redactPii', () => {
     for (const text of texts) expect(redactPii(text).text).toBe(text);
   });
 
+  it('masks an area code and number split by a dash between blanks, not a list of numbers', () => {
+    expect(redactPii('Tel: 030 - 123 456 78, Fax 089 – 1234567.').text).toBe('Tel: [PHONE], Fax [PHONE].');
+    for (const text of ['Konten 0815 - 0816 - 0817', 'Seiten 012 - 345', 'Zeitraum 01.2024 - 12.2024']) expect(redactPii(text).text).toBe(text);
+  });
+
   it('masks North American numbers written without +1', () => {
     expect(redactPii('Call me at (212) 555-0147 or 212-555-0147, office 212.555.0147.').text).toBe('Call me at [PHONE] or [PHONE], office [PHONE].');
     for (const text of ['Order 123-456-7890', 'Betrag 250.500.1000,00', 'Ref 212-555-01478', 'ISIN 212-555.0147', 'Kurs 212.555.0147.5']) expect(redactPii(text).text).toBe(text);

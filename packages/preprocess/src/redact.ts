@@ -121,6 +121,11 @@ const US_PHONE_RE = /\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d]|[.,-]\d)|(?<![\
 const LEADING_GROUP = /\d{1,3}[. ]$/;
 /** A number grouped in thousands by dots or blanks (`1.000.000.000`, `5 000 000 000`): an amount, not a phone. */
 const THOUSANDS = /^\d{1,3}([. ])\d{3}(?:\1\d{3})*$/;
+/**
+ * An area code, a dash between blanks, then the number (`030 - 123 456 78`, `089 – 1234567`), as German letterheads
+ * wrote it: six digits or more after the dash, so that lists (`Konten 0815 - 0816 - 0817`) stay.
+ */
+const DASHED_AREA_PHONE_RE = /(?<![\w.,/-])0\d{2,5} [-–] \d(?:[ /.]?\d){5,10}(?![\w]|[.,-]\d)/g;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 /** A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone. */
 const DATE_FIRST = /^\(?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
@@ -250,8 +255,8 @@ function phoneHits(text: string): Hit[] {
     const start = m[0].startsWith('(') && !m[0].includes(')') ? m.index + 1 : m.index;
     hits.push({ type: 'PHONE', start, end: m.index + m[0].length, placeholder: '[PHONE]' });
   }
-  const us = allMatches(US_PHONE_RE, text).map((m): Hit => ({ type: 'PHONE', start: m.index, end: m.index + m[0].length, placeholder: '[PHONE]' }));
-  return us.length === 0 ? hits : [...hits, ...us].sort((a, b) => a.start - b.start);
+  const more = [...allMatches(US_PHONE_RE, text), ...allMatches(DASHED_AREA_PHONE_RE, text)].map((m): Hit => ({ type: 'PHONE', start: m.index, end: m.index + m[0].length, placeholder: '[PHONE]' }));
+  return more.length === 0 ? hits : [...hits, ...more].sort((a, b) => a.start - b.start);
 }
 
 function patternHits(text: string, p: RedactPattern): Hit[] {
