@@ -10,7 +10,7 @@ const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec'
 /**
  * Numbers named by a keyword: `before` ends where the value starts (the keyword, then `:`, `#`, `ist`,
  * `is` or blanks), `value` is the number itself (sticky). `letters`: the value may start with up to
- * three letters (`customer ID #A1234567`).
+ * three letters, maybe with a dash (`customer ID #A1234567`, `Kundennummer K-12345678`).
  */
 const KEYED_RULES: ReadonlyArray<{ type: string; before: RegExp; value: RegExp; letters?: boolean }> = [
   {
@@ -20,7 +20,7 @@ const KEYED_RULES: ReadonlyArray<{ type: string; before: RegExp; value: RegExp; 
       'i',
     ),
     // Not an amount or a quantity (`Konto 25000 Euro`, `Depot 12500 Stück`).
-    value: /[A-Z]{0,3}\d(?:[ -]?\d){4,17}\b(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))/iy,
+    value: /[A-Z]{0,3}-?\d(?:[ -]?\d){4,17}\b(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))/iy,
     letters: true,
   },
   {
@@ -111,10 +111,11 @@ export function keyedHits(text: string): Hit[] {
   for (let m = VALUE_START.exec(text); m !== null; m = VALUE_START.exec(text)) {
     const i = m.index;
     if (i === 0 || isDigit(text.charCodeAt(i - 1))) continue;
-    // `#A1234567`: up to three letters before the digits, not the tail of a longer word.
-    let p = i;
-    while (p > i - 3 && p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) p -= 1;
-    if (p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) p = i;
+    // `#A1234567`, `K-12345678`: up to three letters (and a dash) before the digits, not the tail of a longer word.
+    const q = text.charCodeAt(i - 1) === 45 ? i - 1 : i;
+    let p = q;
+    while (p > q - 3 && p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) p -= 1;
+    if (p === q || (p > 0 && isAsciiLetter(text.charCodeAt(p - 1)))) p = i;
     if (!keyWordBefore(text, i) && !(p < i && keyWordBefore(text, p))) continue;
     for (const rule of KEYED_RULES) {
       const found = keyedAt(text, i, rule) ?? (rule.letters && p < i ? keyedAt(text, p, rule) : undefined);
