@@ -13,10 +13,13 @@ import type { Hit } from './redact.js';
  * the engine scans that way several times faster, and GERMAN_STREET then checks the case.
  */
 const GERMAN_CUE = /(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|damm|ring|ufer)[ \t]?\d/gi;
-/** An English street type (`Baker Street`, `Downing St.`; `Baker St`, `Fifth Ave` without a dot: see BARE_ABBREVIATION). */
-const ENGLISH_CUE = /(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Terrace|Crescent|Lane|Drive|Way|Close|Court|Place|Square)(?![a-zß-ÿ])/g;
-/** A street type abbreviated without its dot (`St`, `Rd`, `Ave`, `Blvd`): a street only with the town and postcode after it. */
-const BARE_ABBREVIATION = /^(?:St|Rd|Ave|Blvd)$/;
+/** An English street type (`Baker Street`, `Downing St.`; `Baker St`, `Elm Grove`: see NEEDS_TOWN). */
+const ENGLISH_CUE = /(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Terrace|Crescent|Lane|Drive|Way|Close|Court|Place|Square|Grove|Gardens|Mews|Row|Hill|Park|Green|Rise|Walk|Parkway|Circle)(?![a-zß-ÿ])/g;
+/**
+ * A street type abbreviated without its dot (`St`, `Rd`, `Ave`, `Blvd`), or a word that names other things too
+ * (`Elm Grove`, `Central Park`, `Notting Hill`): a street only with the town and postcode after it.
+ */
+const NEEDS_TOWN = /^(?:St|Rd|Ave|Blvd|Grove|Gardens|Mews|Row|Hill|Park|Green|Rise|Walk|Parkway|Circle)$/;
 /** A town capitalised or in capitals (`Berlin`, `BERLIN`, `FRANKFURT AM MAIN`). */
 const TOWN_WORD = String.raw`(?:${WORD}|\p{Lu}[\p{Lu}-]{1,40})`;
 /**
@@ -155,7 +158,7 @@ export function addressHits(text: string): Hit[] {
     // A k, m or x after the number is an amount or a count (`10k Wall Street`, `5x Main Street Capital`) unless a town
     // and postcode follow (`12k Elm Road, London SW1A 2AA`).
     if (number[1] !== undefined && AMOUNT_LETTER.test(number[1]) && town === null) continue;
-    if (town === null && BARE_ABBREVIATION.test(cue[0])) continue;
+    if (town === null && NEEDS_TOWN.test(cue[0])) continue;
     const hit: Hit = { type: 'ADDRESS', start: from + number.index, end: end + (town?.[0].length ?? 0), placeholder: '[ADDRESS]' };
     // A street type inside the name of the street before it (`Evergreen Terrace Road`): the longer street.
     const last = hits[hits.length - 1];

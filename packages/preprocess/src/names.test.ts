@@ -384,6 +384,8 @@ describe('names and addresses in redactPii', () => {
       ['350 Fifth Ave\nNew York, NY 10118', '[ADDRESS]'],
       ['4 Park Crescent, 9 Sunset Blvd, Los Angeles, CA 90028', '[ADDRESS], [ADDRESS]'],
       ['I hold 10 Apple St shares and 3 Main Rd units', 'I hold 10 Apple St shares and 3 Main Rd units'],
+      ['5 Elm Grove, Bristol BS8 2QP; 12 Kensington Gardens\nLondon W2 4RU; 8 Oak Park, Dublin, OH 43017', '[ADDRESS]; [ADDRESS]; [ADDRESS]'],
+      ['I saw 3 Central Park views and 2 Notting Hill films', 'I saw 3 Central Park views and 2 Notting Hill films'],
       ['12 Baker Street, London is nice', '[ADDRESS], London is nice'],
       // A house number with a letter; a British postcode after a blank, with the town when it ends the sentence.
       ['I moved to 221B Baker Street, London, NW1 6XE', 'I moved to [ADDRESS]'],
