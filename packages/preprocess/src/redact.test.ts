@@ -23,6 +23,8 @@ describe('redactPii', () => {
     expect(redactPii('IBAN: DE89 3704 0044\n0532 0130 00\ndanke').text).toBe('IBAN: [IBAN]\ndanke');
     expect(redactPii('IBAN DE89 3704 0044 0532 0130 00\n1234 Stück').text).toBe('IBAN [IBAN]\n1234 Stück');
     expect(redactPii('Kurs DE12\n3456 7890 ok').text).toBe('Kurs DE12\n3456 7890 ok');
+    expect(redactPii('IBAN: DE 89 3704 0044 0532 0130 00, AT 61 1904 3002 3457 3201').text).toBe('IBAN: [IBAN], [IBAN]');
+    expect(redactPii('KW 12 2025 2026 ok, am 12 3456 7890 1234 5678 90').text).toBe('KW 12 2025 2026 ok, am 12 3456 7890 1234 5678 90');
   });
 
   it('leaves ISINs, product codes and words after two letters and two digits alone', () => {

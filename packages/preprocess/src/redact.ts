@@ -91,8 +91,9 @@ export function isValidLuhn(digits: string): boolean {
 
 // Every quantifier is bounded and the alternatives are disjoint, so matching stays linear.
 // IBANs as they are written: in one piece, or in groups of four split by single blanks, dashes or a line
-// break (`DE89 3704 0044 ...`, `de89-3704-...`, wrapped after a group). Bounded, so a candidate is at most 44 characters.
-const IBAN_RE = /\b[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ \n-][A-Za-z0-9]{4}){2,7}(?:[ \n-][A-Za-z0-9]{1,4})?)\b/g;
+// break (`DE89 3704 0044 ...`, `de89-3704-...`, wrapped after a group), maybe with a blank after a country in
+// capitals (`DE 89 3704 ...`; not `at 61 ...`, an English word). Bounded, so a candidate is at most 45 characters.
+const IBAN_RE = /\b(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ \n-][A-Za-z0-9]{4}){2,7}(?:[ \n-][A-Za-z0-9]{1,4})?)\b/g;
 /**
  * IBAN lengths of the countries a German or Swiss bank's customers write most: a number of exactly this
  * shape is masked even when its checksum fails (a typo in an IBAN is still the customer's account).
