@@ -57,6 +57,8 @@ describe('names and addresses in redactPii', () => {
       ['Depotinhaber: Paul Krause, Inhaberin: Gerda Krause, Karteninhaber: Jens Kühn', 'Depotinhaber: [NAME], Inhaberin: [NAME], Karteninhaber: [NAME]'],
       ['Bevollmächtigter: Tom Berg. Vorname: Lisa, Nachname: Schmitz. Cardholder: Jane Doe', 'Bevollmächtigter: [NAME]. Vorname: [NAME], Nachname: [NAME]. Cardholder: [NAME]'],
       ['Card holder: Tom Becker', 'Card holder: [NAME]'],
+      // The fields as a form writes them, with the feminine form in brackets.
+      ['Inhaber(in): Gerda Krause. Bevollmächtigte(r): Tom Berg', 'Inhaber(in): [NAME]. Bevollmächtigte(r): [NAME]'],
       // A writer introducing themself, with a name of two words or more (one is too often no name: `Ich bin Kunde`).
       ['This is John Smith from Hamburg. My name\'s Jane Doe.', 'This is [NAME] from Hamburg. My name\'s [NAME].'],
       ['Hallo, hier ist Max Mustermann. Ich bin Peter Müller und habe ein Depot.', 'Hallo, hier ist [NAME]. Ich bin [NAME] und habe ein Depot.'],

@@ -56,7 +56,7 @@ const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}($
  * names a person (`Kontoinhaber:`, `Depotinhaber:`, `Bevollmächtigter:`, `Nachname:`, `Ansprechpartnerin:`, `Empfänger:`, `Beneficiary:`).
  */
 const GIVEN = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in)?|Bevollmächtigte[rn]?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}`,
+  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}`,
   'uy',
 );
 /**
