@@ -59,6 +59,8 @@ describe('names and addresses in redactPii', () => {
       ['Card holder: Tom Becker', 'Card holder: [NAME]'],
       // The fields as a form writes them, with the feminine form in brackets.
       ['Inhaber(in): Gerda Krause. Bevollmächtigte(r): Tom Berg', 'Inhaber(in): [NAME]. Bevollmächtigte(r): [NAME]'],
+      // Fields on one line: the next field's label is no part of the name before it.
+      ['Vorname: Lisa Nachname: Schmitz', 'Vorname: [NAME] Nachname: [NAME]'],
       // A writer introducing themself, with a name of two words or more (one is too often no name: `Ich bin Kunde`).
       ['This is John Smith from Hamburg. My name\'s Jane Doe.', 'This is [NAME] from Hamburg. My name\'s [NAME].'],
       ['Hallo, hier ist Max Mustermann. Ich bin Peter Müller und habe ein Depot.', 'Hallo, hier ist [NAME]. Ich bin [NAME] und habe ein Depot.'],

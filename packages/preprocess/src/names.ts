@@ -54,9 +54,10 @@ const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}($
 /**
  * At `Name`, `name` or `heiße`: the phrase a writer gives a name with, then the name (group 1); also a field that
  * names a person (`Kontoinhaber:`, `Depotinhaber:`, `Bevollmächtigter:`, `Nachname:`, `Ansprechpartnerin:`, `Empfänger:`, `Beneficiary:`).
+ * The name ends before the label of a field after it on the same line (`Vorname: Lisa Nachname: Schmitz`).
  */
 const GIVEN = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}`,
+  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}(?!(?<=[ \t](?:Vor|Nach|Geburts)?[Nn]ame):)`,
   'uy',
 );
 /**
