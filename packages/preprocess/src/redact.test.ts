@@ -127,6 +127,7 @@ describe('redactPii', () => {
       ['a/c 5000 GBP, acct 20 shares', 'a/c 5000 GBP, acct 20 shares'],
       ['Identifikationsnummer 12345678901, IdNr. 12345678901', 'Identifikationsnummer [TAX_ID], IdNr. [TAX_ID]'],
       ['Steuernr. 143/234/56789, Steuer-Nr.: 21/815/08150', 'Steuernr. [TAX_ID], Steuer-Nr.: [TAX_ID]'],
+      ['Steuer Nr. 143/234/56789, Steuer Nummer 21/815/08150', 'Steuer Nr. [TAX_ID], Steuer Nummer [TAX_ID]'],
       ['UTR 12345 67890, tax reference: 1234567890', 'UTR [TAX_ID], tax reference: [TAX_ID]'],
       ['Steuer ID: 57549285017, Steuer-Identnummer 57549285017, steuerliche ID 57549285017, Tax-ID 57549285017', 'Steuer ID: [TAX_ID], Steuer-Identnummer [TAX_ID], steuerliche ID [TAX_ID], Tax-ID [TAX_ID]'],
       ['My date of birth is 10.08.1990; born on 10 August 1990; Geb.-Datum: 10.8.1990; geboren am 3. März 1985', 'My date of birth is [BIRTHDATE]; born on [BIRTHDATE]; Geb.-Datum: [BIRTHDATE]; geboren am [BIRTHDATE]'],
