@@ -115,9 +115,11 @@ const CARD_RE = /\b\d(?:[ -]?\d){11,18}\b/g;
 const PHONE_RE = /\(?(?:\+\d|\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
 /**
  * A North American number without `+1` or a leading 0: `(212) 555-0147`, `212-555-0147`, `212.555.0147` (one
- * separator throughout). Area code and exchange start with 2-9, as NANP numbers do.
+ * separator throughout). Area code and exchange start with 2-9, as NANP numbers do. Not with a currency or unit
+ * after it (`250.555.1234 EUR`, `300-400-5000 units`): a quantity.
  */
-const US_PHONE_RE = /\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d]|[.,-]\d)|(?<![\w.,/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.,-]\d)/g;
+const US_PHONE_RE =
+  /(?:\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d]|[.,-]\d)|(?<![\w.,/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.,-]\d))(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|prozent\b|percent\b))/gi;
 /** The digits before a phone-shaped match and the separator after them (`1.` of `1.000.000.000`). */
 const LEADING_GROUP = /\d{1,3}[. ]$/;
 /** A number grouped in thousands by dots or blanks (`1.000.000.000`, `5 000 000 000`): an amount, not a phone. */
