@@ -94,7 +94,7 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
       distributions.set(classifier.modelId, trainingDistributionOf(classifier.manifest));
       return classifier;
     }
-    const threaded = await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads });
+    const threaded = await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads, logger });
     distributions.set(threaded.modelId, trainingDistributionOf(threaded.manifest));
     const inlineEmails = options.inlineEmails ?? DEFAULT_INLINE_EMAILS;
     if (inlineEmails <= 0) return threaded;

@@ -38,10 +38,10 @@ describe('a model on its own worker thread', () => {
   }, 30_000);
 
   it('keeps light traffic on the first thread and spills over when it holds too many emails', () => {
-    const pool = [3, 0, 0].map((n, i) => ({ i, load: () => n }));
+    const pool = [3, 0, 0].map((n, i) => ({ i, load: () => n, alive: () => true }));
     expect(pickThread(pool, 4).i).toBe(0);
     expect(pickThread(pool, 3).i).toBe(1);
-    const busy = [9, 5, 7].map((n, i) => ({ i, load: () => n }));
+    const busy = [9, 5, 7].map((n, i) => ({ i, load: () => n, alive: () => true }));
     expect(pickThread(busy, 4).i).toBe(1);
   });
 
@@ -70,6 +70,41 @@ describe('a model on its own worker thread', () => {
       await Promise.all([local.release(), threaded.release()]);
     }
   }, 30_000);
+
+  it('replaces a thread that exits while serving: its batch fails, the next ones are answered', async () => {
+    const lines: string[] = [];
+    const logger = { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`) };
+    const workerUrl = new URL('../test-support/exiting-thread.worker.mjs', import.meta.url);
+    const threaded = await loadClassifierInThread(path.join(root, 'm1'), { logger, workerUrl });
+    try {
+      const before = await threaded.predict(emails);
+      await expect(threaded.predict([{ ...emails[0], id: 'exit-thread' }])).rejects.toThrow(/model thread exited \(7\)/);
+      // Sent at once, while the new thread still loads: they wait for it.
+      const after = await Promise.all([threaded.predict(emails), threaded.predict(emails.slice(1))]);
+      expect(after[0]).toEqual(before);
+      expect(after[1]).toEqual(before.slice(1));
+      expect(lines).toContain('error a model thread exited; starting a new one on the same model');
+      expect(lines).toContain('info the new model thread is ready');
+      // And again: each thread that exits is replaced.
+      await expect(threaded.predict([{ ...emails[1], id: 'exit-thread' }])).rejects.toThrow(/exited/);
+      await expect(threaded.predict(emails)).resolves.toEqual(before);
+    } finally {
+      await threaded.release();
+    }
+    await expect(threaded.predict(emails)).rejects.toThrow(/released/);
+  }, 30_000);
+
+  it('sends batches to a live thread, never to one that has ended', () => {
+    const pool = [
+      { i: 0, load: () => 0, alive: () => false },
+      { i: 1, load: () => 9, alive: () => true },
+      { i: 2, load: () => 5, alive: () => true },
+    ];
+    expect(pickThread(pool, 4).i).toBe(2);
+    expect(pickThread(pool, 6).i).toBe(2);
+    expect(pickThread(pool, 10).i).toBe(1);
+    expect(pickThread([pool[0]], 4).i).toBe(0);
+  });
 
   it('refuses a tampered artifact with the loader error and its code', async () => {
     const dir = path.join(root, 'bad');

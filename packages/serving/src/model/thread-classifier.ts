@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { assemblePredictions, classifierTasks, type EmailClassifier, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
+import { silentLogger, type Logger } from '../http/logger.js';
 
 interface ThreadError {
   name: string;
@@ -21,6 +22,8 @@ function rebuild(e: ThreadError): Error {
 
 interface ModelThread {
   ready: Promise<Manifest>;
+  /** False once the thread has ended (released, failed to load, or exited). */
+  alive(): boolean;
   /** Emails waiting for this thread or being worked on. */
   load(): number;
   predict(emails: readonly Email[]): Promise<ScoredBatch>;
@@ -60,8 +63,8 @@ function sliceScored(scored: ScoredBatch, from: number, n: number): ScoredBatch 
  * a second message is sent early only when PIPELINE_EMAILS wait. If a merged message fails, each batch
  * is retried alone.
  */
-function startModelThread(dir: string, intraOpThreads: number | undefined): ModelThread {
-  const worker = new Worker(new URL('./classifier-thread.worker.mjs', import.meta.url), { workerData: { dir, intraOpThreads } });
+function startModelThread(dir: string, intraOpThreads: number | undefined, workerUrl: URL, onExit: (error: Error) => void): ModelThread {
+  const worker = new Worker(workerUrl, { workerData: { dir, intraOpThreads } });
   const waiting = new Map<number, { emails: number; resolve: (p: ScoredBatch) => void; reject: (e: unknown) => void }>();
   let queued: Part[] = [];
   /** Emails in `queued`, and emails sent to the thread and not yet answered. */
@@ -116,15 +119,23 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
     queuedEmails = 0;
     inFlight = 0;
   };
-  worker.on('error', (error) => fail(error));
+  /** Set once the model loaded, and when `release()` ends the thread: an exit in between is unexpected. */
+  let serving = false;
+  let firstError: Error | undefined;
+  worker.on('error', (error) => {
+    firstError ??= error;
+    fail(error);
+  });
   worker.on('exit', (code) => {
     fail(new Error(`The model thread exited (${code}).`));
     exited();
+    if (serving) onExit(firstError ?? new Error(`The model thread exited (${code}).`));
   });
   worker.on('message', (m: FromThread) => {
     if ('kind' in m) {
       if (m.kind === 'failed') return fail(rebuild(m.error));
       // Loaded: from now on the thread keeps the process alive only while a batch waits for it.
+      serving = true;
       worker.unref();
       return loaded?.resolve(m.manifest);
     }
@@ -139,6 +150,7 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
   });
   return {
     ready,
+    alive: () => !ended,
     load: () => queuedEmails + inFlight,
     predict(emails) {
       if (ended) return Promise.reject(ended);
@@ -149,6 +161,7 @@ function startModelThread(dir: string, intraOpThreads: number | undefined): Mode
       });
     },
     async release() {
+      serving = false;
       if (!ended) {
         // Batches still queued go first; the release message follows them.
         while (queued.length > 0) {
@@ -176,28 +189,60 @@ export interface ThreadClassifier extends EmailClassifier {
  */
 const SPILL_EMAILS = 128;
 
-/** The first thread with room under SPILL_EMAILS, else the least loaded. */
-export function pickThread<T extends { load(): number }>(pool: readonly T[], spill = SPILL_EMAILS): T {
-  let least = pool[0];
+/** The first live thread with room under SPILL_EMAILS, else the least loaded live one (the first when none lives). */
+export function pickThread<T extends { load(): number; alive(): boolean }>(pool: readonly T[], spill = SPILL_EMAILS): T {
+  let least: T | undefined;
   for (const t of pool) {
+    if (!t.alive()) continue;
     if (t.load() < spill) return t;
+    least ??= t;
     if (t.load() < least.load()) least = t;
   }
-  return least;
+  return least ?? pool[0];
+}
+
+export interface ThreadOptions {
+  threads?: number;
+  intraOpThreads?: number;
+  /** Told when a loaded thread exits unexpectedly and when its replacement is ready or fails to load. */
+  logger?: Logger;
+  /** The thread's entry; tests give one that can be made to exit. */
+  workerUrl?: URL;
 }
 
 /**
  * Loads a model artifact on `threads` worker threads (each the same verified `Classifier.load`, each
  * its own ONNX session) and returns a classifier that sends each batch to a thread by `pickThread`. Threads
  * belong to one model version: a hot swap loads the new version's beside the old, and `release()`
- * ends the old ones once their batches are done.
+ * ends the old ones once their batches are done. A thread that exits while serving (out of memory, a
+ * crash in native code) fails the batches it held and is replaced by a new one on the same artifact;
+ * batches sent meanwhile wait for the new thread. A replacement that fails to load is not retried:
+ * the next model load (a hot swap or `POST /v1/admin/reload`) starts afresh.
  */
-export async function loadClassifierInThread(dir: string, options: { threads?: number; intraOpThreads?: number } = {}): Promise<ThreadClassifier> {
-  const pool = Array.from({ length: Math.max(1, options.threads ?? 1) }, () => startModelThread(dir, options.intraOpThreads));
+export async function loadClassifierInThread(dir: string, options: ThreadOptions = {}): Promise<ThreadClassifier> {
+  const logger = options.logger ?? silentLogger;
+  const workerUrl = options.workerUrl ?? new URL('./classifier-thread.worker.mjs', import.meta.url);
+  let released = false;
+  const pool: ModelThread[] = [];
+  const start = (slot: number): ModelThread => {
+    const thread = startModelThread(dir, options.intraOpThreads, workerUrl, (error) => {
+      if (released) return;
+      logger.error('a model thread exited; starting a new one on the same model', { thread: slot, detail: error.message });
+      const next = start(slot);
+      pool[slot] = next;
+      next.ready.then(
+        () => logger.info('the new model thread is ready', { thread: slot }),
+        (e: unknown) => logger.error('the new model thread failed to load; batches it would take fail until the next model load', { thread: slot, detail: String((e as Error)?.message ?? e) }),
+      );
+    });
+    return thread;
+  };
+  for (let i = 0; i < Math.max(1, options.threads ?? 1); i++) pool.push(start(i));
   let manifest: Manifest;
   try {
     [manifest] = await Promise.all(pool.map((t) => t.ready));
   } catch (error) {
+    released = true;
     await Promise.all(pool.map((t) => t.release()));
     throw error;
   }
@@ -209,6 +254,7 @@ export async function loadClassifierInThread(dir: string, options: { threads?: n
       return assemblePredictions(manifest, emails, await pickThread(pool).predict(emails));
     },
     async release() {
+      released = true;
       await Promise.all(pool.map((t) => t.release()));
     },
   };
