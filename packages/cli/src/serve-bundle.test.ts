@@ -97,7 +97,7 @@ describe('the serve bundle (the SageMaker container program)', () => {
     expect(instructions(final, 'EXPOSE')).toEqual(['8080']);
     expect(instructions(final, 'LABEL')).toEqual(['com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true']);
     expect(instructions(final, 'CMD')).toEqual(['["serve"]']);
-    expect(instructions(final, 'ENV').join(' ').split(' ').sort()).toEqual(['MAILROUTE_HOME=/tmp/mailroute', 'MAILROUTE_SAGEMAKER=1', 'NODE_ENV=production', 'PORT=8080', 'SM_MODEL_DIR=/opt/ml/model']);
+    expect(instructions(final, 'ENV').join(' ').split(' ').sort()).toEqual(['MAILROUTE_HOME=/tmp/mailroute', 'MAILROUTE_SAGEMAKER=1', 'NODE_ENV=production', 'ORT_DISABLE_TELEMETRY=1', 'PORT=8080', 'SM_MODEL_DIR=/opt/ml/model']);
     expect(final.lines.join('\n')).not.toContain('tsx');
   });
 

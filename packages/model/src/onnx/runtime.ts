@@ -1,6 +1,22 @@
 // The only module that touches onnxruntime-node: sessions are created, run and released here.
 import ort from 'onnxruntime-node';
 
+/**
+ * onnxruntime-node 1.29 and later (official Linux and macOS builds) collect telemetry by default: a device
+ * id and an event cache under ~/.cache/Microsoft/DeveloperTools/.onnxruntime, a mat-debug-<pid>.log in the
+ * temp folder, and uploads to a Microsoft collector whenever the network allows. A bank's email router must
+ * send nothing anywhere, so mailroute turns it off unless ORT_DISABLE_TELEMETRY is already set (an operator's
+ * explicit choice stays). onnxruntime reads the variable once, when its first session is created; it is set
+ * here, when this module loads, on the thread that loads it. Worker threads cannot set it for the process
+ * (their process.env is their own copy), so a program that creates its first session on a worker thread must
+ * load this module on the main thread first, as the server does (its request thread imports the model
+ * package before it starts model threads); the container image also sets it.
+ */
+export function disableOnnxTelemetry(env: NodeJS.ProcessEnv = process.env): void {
+  env.ORT_DISABLE_TELEMETRY ??= '1';
+}
+disableOnnxTelemetry();
+
 export interface SessionOptions {
   /** Threads inside one operator (default 1: one request never takes every core). */
   intraOpThreads?: number;
