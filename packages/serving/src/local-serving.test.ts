@@ -45,6 +45,37 @@ describe('createLocalServing', () => {
     }
   });
 
+  it('refuses feedback that closed before the retention (--retention-days, default 400), which the hourly prune would delete', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-retention-'));
+    try {
+      await writeFixtureModel(path.join(dir, 'm1'), 'm1');
+      const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+      for (const [retentionDays, refused, kept] of [[30, 31, 29], [undefined, 401, 399]] as const) {
+        const serving = await createLocalServing({ home: path.join(dir, `home-${retentionDays ?? 'default'}`), modelDir: path.join(dir, 'm1'), pollSeconds: 0, retentionDays });
+        try {
+          const post = (closedAt: string) =>
+            serving.app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailId: 'crm-1', labels: { queue: 'payments' }, closedAt }) });
+          const old = await post(daysAgo(refused));
+          expect(old.status).toBe(400);
+          expect(((await old.json()) as { issues: { code: string }[] }).issues[0].code).toBe('too_old');
+          expect((await post(daysAgo(kept))).status).toBe(202);
+        } finally {
+          await serving.close();
+        }
+      }
+      // 0 keeps records for ever: any past closedAt is taken.
+      const forever = await createLocalServing({ home: path.join(dir, 'home-0'), modelDir: path.join(dir, 'm1'), pollSeconds: 0, retentionDays: 0 });
+      try {
+        const res = await forever.app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailId: 'crm-1', labels: { queue: 'payments' }, closedAt: '1999-01-01T00:00:00Z' }) });
+        expect(res.status).toBe(202);
+      } finally {
+        await forever.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rolls back to the previous Approved model when the champion is rejected, and keeps the last one serving when none is left', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-rollback-'));
     try {

@@ -9,7 +9,7 @@ import type { LimitsInput } from './http/limits.js';
 import { silentLogger, type Logger } from './http/logger.js';
 import { createServingMetrics } from './metrics/serving-metrics.js';
 import { createLocalModelSource } from './model/local-model.js';
-import { createSqliteStore } from './store/sqlite-store.js';
+import { createSqliteStore, DEFAULT_RETENTION_DAYS } from './store/sqlite-store.js';
 
 export const DB_FILE = 'mailroute.db';
 export const API_KEYS_FILE = 'api-keys.json';
@@ -71,7 +71,9 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
       logger.error('prediction_write_failed', { detail: error.message, cause: String(error.cause), records });
     },
   });
-  const serving = createApp({ classifierSource: source, registry, store, auth, limits: options.limits, logger, storeText: options.storeText, trainingDistribution, metrics });
+  // Feedback that closed before the store's retention would be pruned at once: the feedback route refuses it.
+  const limits = { ...options.limits, feedbackRetentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS };
+  const serving = createApp({ classifierSource: source, registry, store, auth, limits, logger, storeText: options.storeText, trainingDistribution, metrics });
   if (registry && (options.pollSeconds ?? 5) > 0) source.startPolling((options.pollSeconds ?? 5) * 1000);
   return serving;
 }

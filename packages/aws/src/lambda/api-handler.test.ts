@@ -117,8 +117,12 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(model.modelId).toBe('ngram-bag-2');
     expect(model.tasks[0].labels).toContain('tax_documents');
     // Feedback with the new model's label is accepted (it was refused against champion.json's old labels).
-    const fb = await handler(event('POST', '/v1/feedback', { emailId: 'crm-9', labels: { queue: 'tax_documents' }, closedAt: '2026-11-29T10:00:00Z' }, { authorization: `Bearer ${token}` }), context);
+    const fb = await handler(event('POST', '/v1/feedback', { emailId: 'crm-9', labels: { queue: 'tax_documents' }, closedAt: new Date().toISOString() }, { authorization: `Bearer ${token}` }), context);
     expect(fb.statusCode).toBe(202);
+    // A case closed before the feedback TTL (MAILROUTE_FEEDBACK_TTL_DAYS, 400) would be expired on arrival: refused.
+    const old = await handler(event('POST', '/v1/feedback', { emailId: 'crm-9', labels: { queue: 'tax_documents' }, closedAt: new Date(Date.now() - 401 * 86_400_000).toISOString() }, { authorization: `Bearer ${token}` }), context);
+    expect(old.statusCode).toBe(400);
+    expect(JSON.parse(old.body)).toMatchObject({ code: 'REQUEST_INVALID', issues: [{ path: ['closedAt'], code: 'too_old' }] });
   });
 
   it('serves before the first approval: the bootstrap artifact answers with its own model id, which has no directory', async () => {
@@ -146,7 +150,7 @@ describe('API Lambda wired with the AWS adapters', () => {
     ddbMock.on(GetCommand).resolves({ Item: byId } as Out);
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
     const auth = { authorization: `Bearer ${token}` };
-    const closedAt = '2026-11-28T10:00:00Z';
+    const closedAt = new Date().toISOString();
     const retired = await handler(event('POST', '/v1/feedback', { emailId: 'e1', labels: { queue: 'legacy', urgency: 'high' }, closedAt }, auth), context);
     expect(retired.statusCode).toBe(202);
     expect(JSON.parse(retired.body)).toMatchObject({ ignored: { queue: '"legacy" is a retired label' } });

@@ -92,7 +92,8 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     logger: deps.logger,
     modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id),
     // DynamoDB pages and BatchGets cost far more than a local SQLite read: a quality answer must fit API Gateway's 29 s.
-    limits: { qualityMaxPredictions: LAMBDA_QUALITY_MAX_PREDICTIONS },
+    // Feedback that closed before the TTL would be expired on arrival (reads skip it): the route refuses it.
+    limits: { qualityMaxPredictions: LAMBDA_QUALITY_MAX_PREDICTIONS, feedbackRetentionDays: config.feedbackTtlDays },
   });
 }
 

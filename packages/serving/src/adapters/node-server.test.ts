@@ -332,7 +332,7 @@ describe('feedback durability', () => {
     });
     const classified = await json(post(`${url}/v1/classify`, { emails: [{ id: 'crm-77', body: 'Kontoeröffnung' }] }));
     const predictionId = classified.predictions[0].predictionId;
-    const fb = await post(`${url}/v1/feedback`, { predictionId, labels: { queue: 'kyc', topic: 'login' }, closedAt: '2026-11-29T10:00:00Z' });
+    const fb = await post(`${url}/v1/feedback`, { predictionId, labels: { queue: 'kyc', topic: 'login' }, closedAt: new Date().toISOString() });
     expect(fb.status).toBe(202);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');

@@ -14,6 +14,11 @@ export const LimitsSchema = z.object({
   maxConcurrent: z.number().int().positive().default(64),
   /** Predictions one `/v1/quality` answer reads at most (the newest of its window; about 1.5 s of work at 100,000). */
   qualityMaxPredictions: z.number().int().positive().default(100_000),
+  /**
+   * Days the store keeps a feedback, counted from its closedAt (`--retention-days`; the DynamoDB TTL): a
+   * feedback that closed longer ago would be deleted at once, so it is refused. Absent or 0: kept for ever.
+   */
+  feedbackRetentionDays: z.number().int().nonnegative().optional(),
   /** Applied to keys that have no rate limit of their own; none when absent. */
   defaultRateLimit: RateLimitSchema.optional(),
 });

@@ -161,7 +161,7 @@ export const FeedbackRequestSchema = z
     labels: z
       .record(z.string(), z.string().min(1).max(200))
       .openapi({ description: 'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels' }),
-    closedAt: dateTimeSchema('When the case was closed (not in the future)'),
+    closedAt: dateTimeSchema('When the case was closed (not in the future, nor longer ago than the server keeps feedback: its retention, 400 days by default)'),
   })
   .refine((f) => f.predictionId !== undefined || f.emailId !== undefined, {
     message: 'predictionId or emailId is required',

@@ -10,6 +10,7 @@ import { API_KEY_SECURITY, errorResponses } from './responses.js';
 
 /** How far a CRM's clock may run ahead of this server's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
 
 /** A name from the request, cut short to be quoted in an answer. */
 function quoted(name: string): string {
@@ -92,6 +93,16 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       const { closedAt } = body;
       if (Date.parse(closedAt) > ctx.clock.now() + CLOCK_SKEW_MS) {
         throw new ValidationError('closedAt lies in the future.', [{ path: ['closedAt'], message: 'in the future', code: 'future' }]);
+      }
+      // The store deletes feedback that closed more than the retention ago (hourly; DynamoDB's reads skip it at
+      // once): one older than that would be answered 202 and then lost, so it is refused, saying why.
+      const keptDays = ctx.limits.feedbackRetentionDays;
+      if (keptDays && Date.parse(closedAt) < ctx.clock.now() - keptDays * DAY_MS) {
+        const unset = Date.parse(closedAt) < DAY_MS ? ' (1970-01-01 is what an unset date often becomes)' : '';
+        throw new ValidationError(
+          `closedAt ${closedAt} is more than ${keptDays} days ago: feedback is kept ${keptDays} days from the case's closedAt (the server's retention), so this one would be deleted at once. Send the date the case closed${unset}.`,
+          [{ path: ['closedAt'], message: `older than the ${keptDays}-day retention`, code: 'too_old' }],
+        );
       }
       const classifier = ctx.source.current();
       if (!classifier) throw new ModelNotReadyError('No model is loaded, so labels cannot be checked yet.');

@@ -72,6 +72,25 @@ describe('POST /v1/feedback', () => {
     expect((await json(future)).issues[0]).toMatchObject({ path: ['closedAt'], code: 'future' });
   });
 
+  it('refuses a closedAt older than the retention, which the store would delete at once, and says why', async () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const { app, context } = await build({ clock: { now: () => now }, limits: { feedbackRetentionDays: 400 } });
+    await classify(app, [{ id: 'old', body: 'invoice' }]);
+    const post = (at: string) => app.request('/v1/feedback', jsonRequest({ emailId: 'old', labels: { queue: 'billing' }, closedAt: at }));
+    const epoch = await post('1970-01-01T00:00:00Z');
+    expect(epoch.status).toBe(400);
+    expect(epoch.headers.get('content-type')).toContain('application/problem+json');
+    const problem = await json(epoch);
+    expect(problem).toMatchObject({ code: 'REQUEST_INVALID', issues: [{ path: ['closedAt'], code: 'too_old' }] });
+    expect(problem.detail).toContain('more than 400 days ago');
+    expect(problem.detail).toContain('1970-01-01 is what an unset date often becomes');
+    const past = await post('2025-10-26T12:00:00Z'); // 401 days before now
+    expect(past.status).toBe(400);
+    expect((await json(past)).detail).not.toContain('unset date');
+    expect((await post('2025-10-28T12:00:00+02:00')).status).toBe(202); // 399 days (and a bit) before now
+    expect((await context.store.listPairs({ since: '2000-01-01T00:00:00Z' }))[0].feedback?.closedAt).toBe('2025-10-28T10:00:00.000Z');
+  });
+
   it('takes closedAt without a zone (UTC) or as an RFC 2822 date, stores it as ISO 8601 UTC, and names the forms when refusing one', async () => {
     const { app, context } = await build();
     await classify(app, [{ id: 'z1', body: 'invoice' }, { id: 'z2', body: 'invoice' }]);
