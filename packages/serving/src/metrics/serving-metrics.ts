@@ -4,6 +4,11 @@ import { Counter, Gauge, Histogram, labelKey, MetricsRegistry } from './promethe
 /** Latency buckets in seconds: the service aims at single-digit milliseconds. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** The `result` of `mailroute_model_reloads_total`. */
+export const RELOAD_RESULTS = ['success', 'failure'] as const;
+/** The `reason` of `mailroute_rejected_requests_total`: a key's rate limit, a body over the limit, too many requests at once, a body that stopped arriving. */
+export const REJECTION_REASONS = ['rate_limit', 'body_size', 'concurrency', 'timeout'] as const;
+
 export interface ServingMetrics {
   registry: MetricsRegistry;
   requests: Counter;
@@ -36,6 +41,12 @@ export function createServingMetrics(): ServingMetrics {
   // 0 from the start, not absent until the first guarded request (an alert on it would see no data).
   inFlight.set({}, 0);
   const rejected = registry.register(new Counter('mailroute_rejected_requests_total', 'Requests refused by a limit, by reason.'));
+  // Counters an alert watches start at 0 for every label value they can take: a series that first appears at 1
+  // shows no increase() or rate(), so the first failed model load (which is not retried on every poll), the
+  // first truncation or the first refusal of a kind would never fire an alert.
+  for (const result of RELOAD_RESULTS) reloads.inc({ result }, 0);
+  for (const reason of REJECTION_REASONS) rejected.inc({ reason }, 0);
+  truncations.inc({}, 0);
   const storeWriteFailures = registry.register(
     new Counter('mailroute_store_write_failures_total', 'Prediction records that failed to commit after their answer was sent.'),
   );
