@@ -190,18 +190,32 @@ export const FeedbackResponseSchema = z
   })
   .openapi('FeedbackResponse');
 
-const BandSchema = z.object({ band: z.string(), predictions: z.number(), withFeedback: z.number(), accuracy: z.number().nullable() });
+const BandSchema = z.object({
+  band: z.string().openapi({ description: 'Confidence range of the predicted label, lower bound included: 0.0-0.5, 0.5-0.7, 0.7-0.9, 0.9-1.0 (1.0 included)' }),
+  predictions: z.number().openapi({ description: "Emails whose prediction of this task has a confidence in the band" }),
+  withFeedback: z.number().openapi({ description: 'Of those, emails with a confirmed label of this task' }),
+  accuracy: z.number().nullable().openapi({ description: 'Share of those whose predicted label was confirmed; null without feedback' }),
+});
 const DriftSchema = z.object({
-  reference: z.enum(['training', 'previous_window', 'none']),
-  psi: z.number().nullable(),
-  jsDivergence: z.number().nullable(),
-  predicted: z.record(z.string(), z.number()),
-  expected: z.record(z.string(), z.number()).nullable(),
+  reference: z.enum(['training', 'previous_window', 'none']).openapi({ description: "What the predicted labels are compared with: the served model's training label shares (the served model only), else the predictions of the window of the same length before this one, else nothing" }),
+  psi: z.number().nullable().openapi({ description: 'Population stability index of the predicted label shares against the reference (< 0.1 stable, 0.1-0.25 moderate shift, > 0.25 large shift); null below 30 predictions of the task or without a reference' }),
+  jsDivergence: z.number().nullable().openapi({ description: 'Jensen-Shannon divergence in bits (0 identical, 1 disjoint); null as psi is' }),
+  predicted: z.record(z.string(), z.number()).openapi({ description: 'Share of each predicted label in the window' }),
+  expected: z.record(z.string(), z.number()).nullable().openapi({ description: 'Share of each label in the reference; null without one' }),
 });
 
 export const QualityQuerySchema = z.object({
   /** Window length in hours, ending now (default 168 = 7 days). */
-  hours: z.coerce.number().positive().max(24 * 366).default(168).openapi({ param: { name: 'hours', in: 'query' } }),
+  hours: z.coerce
+    .number()
+    .positive()
+    .max(24 * 366)
+    .default(168)
+    .openapi({
+      param: { name: 'hours', in: 'query' },
+      description:
+        'Window length in hours, ending now (default 168 = 7 days, at most 366 days). The window selects predictions by when they were made, not by closedAt: each email predicted in it is measured with its feedback, whenever the case closed (so the newest hours have the least feedback yet); a case closed in the window on an email predicted before it is not counted',
+    }),
   /** Whose predictions to measure: a model id, or `all`; default the model served now (a window can span a model swap). */
   model: z.string().min(1).max(200).optional().openapi({ param: { name: 'model', in: 'query' }, description: 'a model id, or all; default: the model served now' }),
 });
@@ -210,7 +224,9 @@ export const QualityResponseSchema = z
   .object({
     /** The model measured (`all`: every model's predictions in the window), null when none is loaded and none asked for. */
     modelId: z.string().nullable().openapi({ description: 'The model measured: the served one unless ?model= names another or all' }),
-    window: z.object({ since: z.string(), until: z.string() }),
+    window: z
+      .object({ since: z.string(), until: z.string() })
+      .openapi({ description: 'The predictions measured were made in [since, until) (ISO 8601 UTC; until is just after now): prediction time, not closedAt, selects them' }),
     /** Emails each model predicted in the window, before the `model` filter (an email predicted by two models counts for both). */
     models: z.record(z.string(), z.number()).openapi({ description: 'Emails each model predicted in the window, before the model filter' }),
     /** The window held more predictions than one answer reads: the newest were measured, and every one with feedback. */
@@ -220,20 +236,20 @@ export const QualityResponseSchema = z
     /** Emails the measured model predicted in the window (an email predicted twice counts once, by its latest prediction). */
     predictions: z.number().openapi({ description: 'Emails the measured model predicted in the window (each once)' }),
     withFeedback: z.number().openapi({ description: 'Of those, emails whose case was closed with confirmed labels' }),
-    unchangedShare: z.number().nullable(),
+    unchangedShare: z.number().nullable().openapi({ description: "Of the emails with feedback, the share whose every confirmed label (of the tasks the prediction has) is the predicted one; null without feedback" }),
     tasks: z.record(
       z.string(),
       z.object({
-        predictions: z.number(),
-        withFeedback: z.number(),
+        predictions: z.number().openapi({ description: 'Emails with a prediction of this task' }),
+        withFeedback: z.number().openapi({ description: 'Of those, emails with a confirmed label of this task (scored)' }),
         unmappable: z.number().openapi({ description: 'Feedback labels with no name in the taxonomy of the model that made the prediction (renamed away, merged or retired since): not scored' }),
-        accuracy: z.number().nullable(),
-        macroF1: z.number().nullable(),
-        coverage: z.number().nullable(),
-        bands: z.array(BandSchema),
-        drift: DriftSchema,
+        accuracy: z.number().nullable().openapi({ description: 'Share of the scored emails whose predicted label was confirmed, abstentions included; null without feedback' }),
+        macroF1: z.number().nullable().openapi({ description: 'Mean F1 over the labels confirmed or predicted among the scored emails (scikit-learn macro average); null without feedback' }),
+        coverage: z.number().nullable().openapi({ description: "Share of the predictions of this task that did not abstain (confidence at or over the task's threshold; an email with no text always abstains); null without predictions" }),
+        bands: z.array(BandSchema).openapi({ description: 'Predictions and accuracy by confidence of the predicted label' }),
+        drift: DriftSchema.openapi({ description: 'Predicted label shares against a reference' }),
       }),
-    ),
+    ).openapi({ description: "Per task: the served model's tasks, or (?model= another model, or all) the tasks its predictions have" }),
   })
   .openapi('Quality');
 

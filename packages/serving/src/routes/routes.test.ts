@@ -409,7 +409,7 @@ describe('operations routes', () => {
     expect(text).toContain('mailroute_model_info{model_id="fake-1"} 1');
   });
 
-  it('documents the stable problem codes as an enum and describes every field of Email and FeedbackRequest', async () => {
+  it('documents the stable problem codes as an enum and describes every field of Email, FeedbackRequest and Quality', async () => {
     const { app } = await build();
     const doc = await json(app.request('/openapi.json'));
     const { Problem, Email, FeedbackRequest } = doc.components.schemas;
@@ -421,6 +421,14 @@ describe('operations routes', () => {
     expect(FeedbackRequest.properties.predictionId.description).toContain('predictionId or emailId is required');
     expect(FeedbackRequest.properties.closedAt.description).toMatch(/ISO 8601.*RFC 2822/);
     expect(Email.properties.receivedAt.description).toMatch(/ISO 8601.*RFC 2822/);
+    // The figures a service lead reads, and the window: selected by prediction time, which a reader must be told.
+    const { Quality } = doc.components.schemas;
+    const task = Quality.properties.tasks.additionalProperties;
+    for (const schema of [Quality, task, task.properties.bands.items, task.properties.drift]) {
+      for (const [name, property] of Object.entries(schema.properties as Record<string, { description?: string }>)) expect(property.description, name).toBeTruthy();
+    }
+    const hours = (doc.paths['/v1/quality'].get.parameters as { name: string; description?: string }[]).find((p) => p.name === 'hours');
+    expect(hours?.description).toMatch(/by when they were made, not by closedAt/);
     // What an answer says is one of them.
     const problem = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'x', labels: { queu: 'billing' }, closedAt })));
     expect(Problem.properties.code.enum).toContain(problem.code);
