@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { currentLabel, didYouMean, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
+import { closestKey, currentLabel, didYouMean, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
@@ -17,6 +17,17 @@ function quoted(name: string): string {
   return `"${name.length > 80 ? `${name.slice(0, 80)}…` : name}"`;
 }
 
+/**
+ * ` (did you mean …?)` for a label no name of the task accepts: the closest current label, or old name the
+ * training config renamed or merged (a CRM that still sends its old labels mistypes those), said as such.
+ */
+function labelHint(task: ClassifierTask, label: string): string {
+  const oldNames = Object.keys(task.aliases ?? {}).filter((old) => task.labels.includes(currentLabel(task, old)));
+  const guess = closestKey(label, [...task.labels, ...oldNames]);
+  if (guess === undefined) return '';
+  return task.labels.includes(guess) ? ` (did you mean ${guess}?)` : ` (did you mean ${guess}, an old name of ${currentLabel(task, guess)}?)`;
+}
+
 /** One label against one model's tasks: accepted (under a current or an old name), retired, or the 422 to answer. */
 function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: string): 'accepted' | 'retired' | UnknownLabelError {
   // find, not an object lookup: a task named "constructor" or "toString" must not find Object's own members.
@@ -30,7 +41,7 @@ function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: strin
   const renamed = currentLabel(task, label);
   if (task.retired?.includes(label) || task.retired?.includes(renamed)) return 'retired';
   if (!task.labels.includes(renamed)) {
-    return new UnknownLabelError(`Label ${quoted(label)} is not in the taxonomy of task "${name}"${didYouMean(label, task.labels)}.`, { validLabels: { [name]: [...task.labels] } });
+    return new UnknownLabelError(`Label ${quoted(label)} is not in the taxonomy of task "${name}"${labelHint(task, label)}.`, { validLabels: { [name]: [...task.labels] } });
   }
   return 'accepted';
 }

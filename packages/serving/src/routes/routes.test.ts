@@ -120,6 +120,21 @@ describe('POST /v1/feedback', () => {
     expect(unknown.status).toBe(422);
   });
 
+  it("names an old label the training config renamed or merged as the one probably meant (a CRM sending its old names mistypes those too)", async () => {
+    const classifier = createFakeClassifier();
+    const aliased = { ...classifier, tasks: classifier.tasks.map((t) => (t.name === 'queue' ? { ...t, aliases: { rechnung: 'payments', payments: 'billing', kyc: 'technical' } } : t)) };
+    const { app } = await build({ classifier: aliased });
+    const detail = async (label: string) => {
+      const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queue: label }, closedAt }));
+      expect(res.status).toBe(422);
+      return (await json(res)).detail as string;
+    };
+    expect(await detail('KYC')).toBe('Label "KYC" is not in the taxonomy of task "queue" (did you mean kyc, an old name of technical?).');
+    expect(await detail('Rechnungen')).toContain('(did you mean rechnung, an old name of billing?)');
+    // A current label stays the guess where it is as close.
+    expect(await detail('Billing')).toContain('(did you mean billing?)');
+  });
+
   it('422 with the valid labels for a label outside the taxonomy', async () => {
     const { app } = await build();
     const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queue: 'lottery' }, closedAt }));
