@@ -236,7 +236,7 @@ export const QualityResponseSchema = z
     /** Emails the measured model predicted in the window (an email predicted twice counts once, by its latest prediction). */
     predictions: z.number().openapi({ description: 'Emails the measured model predicted in the window (each once)' }),
     withFeedback: z.number().openapi({ description: 'Of those, emails whose case was closed with confirmed labels' }),
-    unchangedShare: z.number().nullable().openapi({ description: "Of the emails with feedback, the share whose every confirmed label (of the tasks the prediction has) is the predicted one; null without feedback" }),
+    unchangedShare: z.number().nullable().openapi({ description: 'Of the emails whose feedback confirms a label of a task their prediction made, the share whose every such label is the predicted one; null when there are none' }),
     tasks: z.record(
       z.string(),
       z.object({

@@ -50,7 +50,7 @@ export interface LiveQuality {
   window: { since: string; until: string };
   predictions: number;
   withFeedback: number;
-  /** Share of predictions with feedback whose every task label was confirmed unchanged. */
+  /** Of the emails with feedback on a task their prediction made, the share whose every such label was confirmed unchanged. */
   unchangedShare: number | null;
   tasks: Record<string, TaskQuality>;
 }
@@ -152,14 +152,17 @@ export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
       },
     };
   }
-  const unchanged = withFeedback.filter((p) =>
+  // Measured on the emails whose feedback confirms a task their prediction made: one closed only with the label
+  // of a task its model did not have (added since) has nothing to be unchanged, and is not counted unchanged.
+  const compared = withFeedback.filter((p) => Object.keys(p.feedback?.labels ?? {}).some((task) => p.prediction.labels[task] !== undefined));
+  const unchanged = compared.filter((p) =>
     Object.entries(p.feedback?.labels ?? {}).every(([task, label]) => p.prediction.labels[task] === undefined || p.prediction.labels[task] === label),
   ).length;
   return {
     window: input.window,
     predictions: pairs.length,
     withFeedback: withFeedback.length,
-    unchangedShare: withFeedback.length > 0 ? unchanged / withFeedback.length : null,
+    unchangedShare: compared.length > 0 ? unchanged / compared.length : null,
     tasks,
   };
 }

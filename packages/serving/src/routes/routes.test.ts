@@ -348,6 +348,21 @@ describe('GET /v1/quality', () => {
     expect(before.tasks.queue.drift.predicted).toEqual({ billing: 1 });
   });
 
+  it("leaves out of the unchanged share an email closed only with the label of a task its model did not predict (added since)", async () => {
+    const { app, context } = await build();
+    // An older model predicted the queue only; the served one added topic. One case closed with the topic alone.
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    const old = (emailId: string) => ({ predictionId: `old-${emailId}`, emailId, modelId: 'old-model', createdAt, labels: { queue: 'billing' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'billing', latencyMs: 1 });
+    await context.store.savePredictions([old('o1'), old('o2')]);
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'o1', labels: { topic: 'invoice' }, closedAt }))).status).toBe(202);
+    const topicOnly = await json(app.request('/v1/quality?hours=1&model=old-model', authed()));
+    expect(topicOnly).toMatchObject({ withFeedback: 1, unchangedShare: null });
+    // Another closed with a changed queue: 0 of 1 unchanged, not 1 of 2.
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'o2', labels: { queue: 'technical' }, closedAt }))).status).toBe(202);
+    const q = await json(app.request('/v1/quality?hours=1&model=old-model', authed()));
+    expect(q).toMatchObject({ withFeedback: 2, unchangedShare: 0 });
+  });
+
   it('measures the newest predictions of a window bigger than one answer reads, and says so', async () => {
     const { app, context } = await build({ limits: { qualityMaxPredictions: 2 } });
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
