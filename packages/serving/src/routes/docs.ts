@@ -4,8 +4,8 @@ import { noBodyErrorResponses } from './responses.js';
 
 /**
  * A self-contained docs page (no CDN): it fetches openapi.json beside it (a relative path, so it works
- * under a named API Gateway stage's prefix too) and lists each operation with its
- * request and response schemas. The document itself is generated from the zod schemas.
+ * under a named API Gateway stage's prefix too) and lists each operation with its query parameters and
+ * its request and response schemas. The document itself is generated from the zod schemas.
  */
 const DOCS_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mailroute API</title>
@@ -26,7 +26,12 @@ fetch('openapi.json').then((r) => r.json()).then((doc) => {
     for (const [method, op] of Object.entries(ops)) {
       const body = op.requestBody ? JSON.stringify(op.requestBody.content, null, 2) : '';
       const res = Object.entries(op.responses || {}).map(([s, r]) => s + ': ' + (r.description || '')).join('\\n');
+      const params = (op.parameters || []).map((p) => '<li><code>' + esc(p.name) + '</code> (' + esc(p.in) + (p.required ? ', required' : '')
+        + (p.schema && p.schema.default !== undefined ? ', default ' + esc(JSON.stringify(p.schema.default)) : '')
+        + (p.schema && p.schema.enum ? ', one of ' + esc(p.schema.enum.join(', ')) : '') + ')'
+        + (p.description ? ': ' + esc(p.description) : '') + '</li>').join('');
       out.push('<div class="op"><span class="m ' + method + '">' + method + '</span> <code>' + esc(path) + '</code><p>' + esc(op.summary || '') + '</p>'
+        + (params ? '<p>Parameters:</p><ul>' + params + '</ul>' : '')
         + (body ? '<details><summary>request body</summary><pre>' + esc(body) + '</pre></details>' : '')
         + '<details><summary>responses</summary><pre>' + esc(res) + '</pre></details></div>');
     }
