@@ -11,7 +11,8 @@ import { EndpointBusyError } from '../errors.js';
 export const ModelPackageStateChangeSchema = z.object({
   source: z.literal('aws.sagemaker'),
   'detail-type': z.literal('SageMaker Model Package State Change'),
-  time: z.string(),
+  // The deployment's names derive from it: an unparsable time is a bad event, not a RangeError later.
+  time: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not a timestamp'),
   detail: z.looseObject({
     ModelPackageArn: z.string().startsWith('arn:'),
     ModelPackageGroupName: z.string(),

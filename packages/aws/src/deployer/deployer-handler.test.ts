@@ -83,6 +83,18 @@ describe('createDeployerHandler', () => {
     await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: false });
   });
 
+  it('refuses an event whose time is no timestamp (the names derive from it), approved or rejected, before any change', async () => {
+    sm.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: [{ ModelPackageArn: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/mailroute-prod/6' }] } as Out);
+    for (const status of ['Approved', 'Rejected']) {
+      // A deployment it would otherwise make: v7 approved while v6 serves, or v7 rejected while it serves.
+      sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: `mailroute-prod-v${status === 'Approved' ? 6 : 7}-20261101000000` } as Out);
+      sm.on(DescribeModelPackageCommand).resolves({ ...described, ModelApprovalStatus: status } as Out);
+      const untimed = { ...event, time: 'yesterday', detail: { ...event.detail, ModelApprovalStatus: status } };
+      await expect(createDeployerHandler({ sagemaker, config })(untimed)).rejects.toMatchObject({ code: 'DEPLOY_EVENT_INVALID', message: 'not a model package state change event: time: not a timestamp' });
+    }
+    expect(sm.commandCalls(CreateModelCommand)).toHaveLength(0);
+  });
+
   it('rejects other events and propagates other SageMaker errors', async () => {
     await expect(createDeployerHandler({ sagemaker, config })({ source: 'aws.s3' })).rejects.toMatchObject({ code: 'DEPLOY_EVENT_INVALID' });
     sm.on(DescribeEndpointCommand).rejects(validation('Access denied'));

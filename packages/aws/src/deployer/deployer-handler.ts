@@ -210,7 +210,10 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
 
   return async (event: unknown): Promise<DeployResult> => {
     const parsed = ModelPackageStateChangeSchema.safeParse(event);
-    if (!parsed.success) throw new DeployEventError(`not a model package state change event: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new DeployEventError(`not a model package state change event: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    }
     const { detail } = parsed.data;
     if (detail.ModelApprovalStatus === 'Rejected' && detail.ModelPackageGroupName === config.modelPackageGroupName) return rollBack(parsed.data);
     const pkg = await describePackage(detail.ModelPackageArn);
