@@ -95,6 +95,20 @@ describe('createDeployerHandler', () => {
     expect(sm.commandCalls(CreateModelCommand)).toHaveLength(0);
   });
 
+  it("takes Lambda's on-failure record from the dead-letter queue (the event as requestPayload), so a redrive of its body deploys", async () => {
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'old' } as Out);
+    const failureRecord = {
+      version: '1.0',
+      timestamp: '2026-11-29T10:18:02.000Z',
+      requestContext: { requestId: 'r-1', functionArn: 'arn:aws:lambda:eu-central-1:222222222222:function:mailroute-prod-deployer:$LATEST', condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestPayload: event,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: 'EndpointBusyError', errorMessage: 'endpoint mailroute-prod is Updating; retry later' },
+    };
+    await expect(createDeployerHandler({ sagemaker, config })(failureRecord)).resolves.toMatchObject({ deployed: true, endpointConfigName: 'mailroute-prod-v7-20261129101500' });
+    await expect(createDeployerHandler({ sagemaker, config })({ ...failureRecord, requestPayload: { source: 'aws.s3' } })).rejects.toMatchObject({ code: 'DEPLOY_EVENT_INVALID' });
+  });
+
   it('rejects other events and propagates other SageMaker errors', async () => {
     await expect(createDeployerHandler({ sagemaker, config })({ source: 'aws.s3' })).rejects.toMatchObject({ code: 'DEPLOY_EVENT_INVALID' });
     sm.on(DescribeEndpointCommand).rejects(validation('Access denied'));

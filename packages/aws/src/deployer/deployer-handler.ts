@@ -110,6 +110,17 @@ async function ignoreExisting(call: Promise<unknown>): Promise<void> {
 }
 
 /**
+ * The event a dead-letter message carries. The deploy queue holds two shapes: what EventBridge could not
+ * deliver (the event itself) and what Lambda gave up on after its retries (its on-failure record, the event
+ * as `requestPayload`). A redrive invokes the deployer with the message body as it is, so both are taken.
+ */
+function redrivenEvent(event: unknown): unknown {
+  const record = event as { requestContext?: unknown; requestPayload?: unknown; responseContext?: unknown } | null;
+  const isFailureRecord = typeof record === 'object' && record !== null && record.requestContext !== undefined && record.responseContext !== undefined;
+  return isFailureRecord ? record.requestPayload : event;
+}
+
+/**
  * The deployer Lambda: an approved model package becomes the endpoint's new production variant, and
  * a rejection of the version the endpoint serves rolls it back to the newest Approved version (as the
  * registries' champion does). Names derive from the event time, so a redelivered event finds its model
@@ -209,7 +220,7 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
   }
 
   return async (event: unknown): Promise<DeployResult> => {
-    const parsed = ModelPackageStateChangeSchema.safeParse(event);
+    const parsed = ModelPackageStateChangeSchema.safeParse(redrivenEvent(event));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new DeployEventError(`not a model package state change event: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
