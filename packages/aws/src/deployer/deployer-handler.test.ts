@@ -59,6 +59,34 @@ describe('createDeployerHandler', () => {
     await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: true });
   });
 
+  it('succeeds when a duplicate delivery handled at the same time started this rollout first (SageMaker refuses the second call)', async () => {
+    const name = 'mailroute-prod-v7-20261129101500';
+    sm.on(DescribeEndpointCommand)
+      .resolvesOnce({ EndpointStatus: 'InService', EndpointConfigName: 'old' } as Out)
+      .resolves({ EndpointStatus: 'Updating', EndpointConfigName: 'old', PendingDeploymentSummary: { EndpointConfigName: name } } as Out);
+    sm.on(UpdateEndpointCommand).rejects(validation('Cannot update in-progress endpoint "arn:aws:sagemaker:eu-central-1:222222222222:endpoint/mailroute-prod".'));
+    await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toEqual({
+      deployed: false,
+      reason: `endpoint mailroute-prod is already rolling out ${name} (a duplicate delivery started it)`,
+    });
+    // The same for the endpoint's creation.
+    sm.reset();
+    sm.on(DescribeModelPackageCommand).resolves(described as Out);
+    sm.on(DescribeEndpointCommand)
+      .rejectsOnce(validation('Could not find endpoint "mailroute-prod".'))
+      .resolves({ EndpointStatus: 'Creating', EndpointConfigName: name } as Out);
+    sm.on(CreateEndpointCommand).rejects(validation('Cannot create already existing endpoint "arn:aws:sagemaker:eu-central-1:222222222222:endpoint/mailroute-prod".'));
+    await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: false });
+    // Another rollout under way (not this event's) is a failure, as before.
+    sm.reset();
+    sm.on(DescribeModelPackageCommand).resolves(described as Out);
+    sm.on(UpdateEndpointCommand).rejects(validation('Cannot update in-progress endpoint "arn:aws:sagemaker:eu-central-1:222222222222:endpoint/mailroute-prod".'));
+    sm.on(DescribeEndpointCommand)
+      .resolvesOnce({ EndpointStatus: 'InService', EndpointConfigName: 'old' } as Out)
+      .resolves({ EndpointStatus: 'Updating', EndpointConfigName: 'old', PendingDeploymentSummary: { EndpointConfigName: 'mailroute-prod-v8-20261129101600' } } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(event)).rejects.toThrow(/Cannot update in-progress endpoint/);
+  });
+
   it('does nothing when the endpoint already runs this deployment', async () => {
     sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v7-20261129101500' } as Out);
     await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: false });

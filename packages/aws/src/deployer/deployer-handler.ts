@@ -144,6 +144,12 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
     }
   }
 
+  /** Whether the endpoint runs, is created with or updates to `endpointConfigName` now (false when it cannot be read). */
+  async function rollingOut(endpointConfigName: string): Promise<boolean> {
+    const now = await describeEndpoint().catch(() => undefined);
+    return now !== undefined && (now.endpointConfigName === endpointConfigName || now.pendingConfigName === endpointConfigName);
+  }
+
   async function carryOut(plan: DeploymentPlan, current: CurrentEndpoint | undefined, rolledBackFrom?: number): Promise<DeployResult> {
     if (plan.action === 'skip') return { deployed: false, reason: plan.reason };
     if (current?.endpointConfigName === plan.endpointConfigName) {
@@ -151,8 +157,16 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
     }
     await ignoreExisting(sagemaker.send(new CreateModelCommand(plan.createModel)));
     await ignoreExisting(sagemaker.send(new CreateEndpointConfigCommand(plan.createEndpointConfig)));
-    if (plan.endpoint.kind === 'create') await sagemaker.send(new CreateEndpointCommand(plan.endpoint.input));
-    else await sagemaker.send(new UpdateEndpointCommand(plan.endpoint.input));
+    try {
+      if (plan.endpoint.kind === 'create') await sagemaker.send(new CreateEndpointCommand(plan.endpoint.input));
+      else await sagemaker.send(new UpdateEndpointCommand(plan.endpoint.input));
+    } catch (error) {
+      // EventBridge may deliver an event twice at once: the other delivery, a step ahead, started this very
+      // rollout, and SageMaker refuses the second call (endpoint in progress, or existing). That is done, not
+      // a failure that pages and is retried into the dead-letter queue.
+      if (await rollingOut(plan.endpointConfigName)) return { deployed: false, reason: `endpoint ${config.endpointName} is already rolling out ${plan.endpointConfigName} (a duplicate delivery started it)` };
+      throw error;
+    }
     return {
       deployed: true,
       endpoint: plan.endpoint.kind === 'create' ? 'created' : 'updated',
