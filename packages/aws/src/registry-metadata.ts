@@ -14,10 +14,20 @@ export const ManifestSummarySchema = z.looseObject({
   dataHash: z.string().optional(),
   trainingDataHash: z.string().optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
+  /** Each file's sha256 (hex): what the upload holds the stored objects to. */
+  files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
 }).extend(ManifestTestFactsSchema.shape);
 export type ManifestSummary = z.infer<typeof ManifestSummarySchema>;
 
-export function summarizeManifest(json: unknown): { modelId?: string; family: string; tasks: string[]; dataHash: string; metrics: Record<string, number>; measuredOn?: string } {
+export function summarizeManifest(json: unknown): {
+  modelId?: string;
+  family: string;
+  tasks: string[];
+  dataHash: string;
+  metrics: Record<string, number>;
+  measuredOn?: string;
+  files: Record<string, string>;
+} {
   const parsed = ManifestSummarySchema.safeParse(json);
   if (!parsed.success) throw new RegistryArtifactError(`manifest.json is not a model manifest: ${parsed.error.issues[0]?.message}`);
   const m = parsed.data;
@@ -29,6 +39,7 @@ export function summarizeManifest(json: unknown): { modelId?: string; family: st
     family: m.family ?? m.featurizer?.kind ?? 'unknown',
     tasks: m.tasks.map((t) => t.name),
     dataHash: m.dataHash ?? m.trainingDataHash ?? 'unknown',
+    files: m.files ?? {},
   };
 }
 

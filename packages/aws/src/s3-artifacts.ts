@@ -22,14 +22,35 @@ export async function listFiles(dir: string): Promise<string[]> {
 /**
  * Uploads a directory under `s3://bucket/prefix` (prefix ends with `/`); returns the keys written. `keys`
  * collects them as they are written, so a caller can delete what a failed upload left.
+ *
+ * `sha256s` (hex, by path relative to `dir`) are the contents the files must have: each is sent as the
+ * object's checksum, so S3 refuses (BadDigest) a file that changed since it was checked, or was damaged on
+ * the way, and a listed file missing from `dir` fails the upload; an object stored is then the one checked.
  */
-export async function uploadDirectory(s3: S3Client, bucket: string, prefix: string, dir: string, keys: string[] = []): Promise<string[]> {
-  for (const rel of await listFiles(dir)) {
+export async function uploadDirectory(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  dir: string,
+  keys: string[] = [],
+  sha256s: Readonly<Record<string, string>> = {},
+): Promise<string[]> {
+  const files = await listFiles(dir);
+  const missing = Object.keys(sha256s).filter((rel) => !files.includes(rel));
+  if (missing.length > 0) throw new RegistryArtifactError(`${missing.join(', ')} listed in manifest.json missing in ${dir}; nothing was registered`);
+  for (const rel of files) {
     const file = path.join(dir, rel);
     const { size } = await stat(file);
     const key = `${prefix}${rel}`;
+    const expected = sha256s[rel];
     await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: size }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: createReadStream(file),
+        ContentLength: size,
+        ...(expected === undefined ? {} : { ChecksumSHA256: Buffer.from(expected, 'hex').toString('base64') }),
+      }),
     );
     keys.push(key);
   }

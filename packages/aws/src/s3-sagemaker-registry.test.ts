@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -212,6 +212,44 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(failed?.cause).toMatchObject({ name: 'TimeoutError' });
     const out = await s3.send(new GetObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/champion.json` }));
     expect(JSON.parse(await out.Body!.transformToString()).id).toBe(b.id); // left as it was: unknown whether b deploys
+  });
+
+  it("holds every uploaded object to the manifest's sha256 (S3 refuses a file changed since the check), the manifest to the one recorded", async () => {
+    const sent = new Map<string, string | undefined>();
+    s3.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Key?: string; ChecksumSHA256?: string };
+        if (input.Key?.startsWith(`models-${counter}/`)) sent.set(input.Key.split('/').slice(2).join('/'), input.ChecksumSHA256);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordChecksums' },
+    );
+    try {
+      const v = await registry.register(artifact);
+      const base64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
+      const manifest = JSON.parse(await readFile(path.join(artifact, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
+      expect(Object.fromEntries(sent)).toEqual({
+        'manifest.json': base64(v.manifestSha256!),
+        'metrics.json': undefined,
+        'model.onnx': base64(manifest.files['model.onnx']),
+        'reports/report.md': undefined,
+      });
+    } finally {
+      s3.middlewareStack.remove('recordChecksums');
+    }
+  });
+
+  it('registers nothing, and leaves no file, when a file the manifest lists is gone between the check and the upload', async () => {
+    const copy = path.join(root, `copy-${counter}`);
+    await cp(artifact, copy, { recursive: true });
+    // Another process removes model.onnx after the sha256 check (here: while the group is searched for the id).
+    sm.on(ListModelPackagesCommand).callsFake(async () => {
+      await rm(path.join(copy, 'model.onnx'), { force: true });
+      return { ModelPackageSummaryList: [] };
+    });
+    await expect(registry.register(copy)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('model.onnx listed in manifest.json missing') });
+    expect(packages).toHaveLength(0);
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual([]);
   });
 
   it('deletes the uploaded files when CreateModelPackage fails and made no package', async () => {

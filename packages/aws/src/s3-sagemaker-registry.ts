@@ -62,7 +62,10 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   async register(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<ModelVersion> {
-    const { modelId, metrics: manifestMetrics, ...manifest } = summarizeManifest(await readJson(path.join(artifactDir, 'manifest.json'), true));
+    // Read once: the facts recorded, the sha256 recorded and the contents the upload is held to are of the same bytes.
+    const manifestFile = path.join(artifactDir, 'manifest.json');
+    const manifestBytes = await readBytes(manifestFile);
+    const { modelId, metrics: manifestMetrics, files, ...manifest } = summarizeManifest(parseJson(manifestBytes, manifestFile));
     // Every file the manifest lists has its sha256 (what the server checks at load), or nothing is uploaded.
     await checkArtifactToRegister(artifactDir);
     const metrics = Object.keys(manifestMetrics).length > 0 ? manifestMetrics : headlineMetrics(await readJson(path.join(artifactDir, 'metrics.json'), false));
@@ -72,14 +75,14 @@ export class S3SageMakerRegistry implements ModelRegistry {
     // Files first, model package last: the package is the commit point, so a failure never leaves a
     // broken version. What was uploaded is then deleted (best effort: no lifecycle rule cleans it; an object
     // left behind is referenced by nothing, and a later registration of this id writes over it).
-    const manifestSha256 = sha256(await readFile(path.join(artifactDir, 'manifest.json')));
+    const manifestSha256 = sha256(manifestBytes);
     const input = createModelPackageInput({
       groupName: this.options.modelPackageGroupName,
       inferenceImage: this.options.inferenceImage,
       artifactUri: this.artifactUri(id),
       version: { id, ...manifest, metrics, note: options.note, runId: options.runId, manifestSha256 },
     });
-    return this.uploadThenCreate(artifactDir, id, manifestSha256, async () => {
+    return this.uploadThenCreate(artifactDir, id, { ...files, 'manifest.json': manifestSha256 }, async () => {
       const created = await this.options.sagemaker.send(new CreateModelPackageCommand(input));
       if (!created.ModelPackageArn) throw new RegistryError('REGISTRY_INDEX_INVALID', 'CreateModelPackage returned no ARN');
       return this.describe(created.ModelPackageArn);
@@ -87,16 +90,19 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   /**
-   * Uploads the artifact, then `create`s its package. A failed upload deletes what it wrote. A failed create
+   * Uploads the artifact, then `create`s its package. Every object is held to its sha256 in `sha256s` (the
+   * manifest's, and the files' it lists): S3 refuses one whose bytes differ (a file changed since it was
+   * checked), so a package never points at files that are not the manifest's. A failed upload deletes what it wrote. A failed create
    * may still have made the package (a timeout or 5xx after SageMaker did, or a describe after it that
    * failed): the group is searched for the id first, and only when no package has it are the files deleted;
    * when one does, it is the registration (its files kept). When the search fails too, the files are kept
    * and the error says what to check.
    */
-  private async uploadThenCreate(artifactDir: string, id: string, manifestSha256: string, create: () => Promise<ModelVersion>): Promise<ModelVersion> {
+  private async uploadThenCreate(artifactDir: string, id: string, sha256s: Record<string, string>, create: () => Promise<ModelVersion>): Promise<ModelVersion> {
+    const manifestSha256 = sha256s['manifest.json'];
     const uploaded: string[] = [];
     try {
-      await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir, uploaded);
+      await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir, uploaded, sha256s);
     } catch (error) {
       await deleteKeys(this.options.s3, this.options.bucket, uploaded);
       throw error;
@@ -344,15 +350,27 @@ function notSupported(what: string): RegistryError {
 }
 
 async function readJson(file: string, required: boolean): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
+    bytes = await readBytes(file);
+  } catch (error) {
     if (!required) return undefined;
+    throw error;
+  }
+  return parseJson(bytes, file);
+}
+
+async function readBytes(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (cause) {
     throw new RegistryArtifactError(`${path.basename(file)} missing in ${path.dirname(file)}`, { cause });
   }
+}
+
+function parseJson(bytes: Buffer, file: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(bytes.toString('utf8'));
   } catch (cause) {
     throw new RegistryArtifactError(`${file} is not JSON`, { cause });
   }
