@@ -80,13 +80,15 @@ export async function listKeys(s3: S3Client, bucket: string, prefix: string): Pr
 
 /**
  * Downloads everything under `prefix` into `target` atomically: files land in a sibling temporary
- * directory that is renamed into place at the end, so a reader never sees half an artifact.
+ * directory that is renamed into place at the end, so a reader never sees half an artifact. `check` runs on
+ * the complete copy before that: a copy it refuses never takes the place of `target`.
  */
 export async function downloadPrefixAtomically(
   s3: S3Client,
   bucket: string,
   prefix: string,
   target: string,
+  check: (copy: string) => Promise<void> = async () => {},
 ): Promise<string> {
   try {
     await stat(target);
@@ -110,6 +112,7 @@ export async function downloadPrefixAtomically(
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, await out.Body.transformToByteArray());
     }
+    await check(tmp);
     try {
       await rename(tmp, target);
     } catch (error) {

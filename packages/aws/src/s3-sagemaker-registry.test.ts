@@ -95,6 +95,20 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(await registry.artifactDir(a.id)).toContain(a.id);
   });
 
+  it('refuses, and does not cache, a download whose model.onnx is not the one registered (damaged in the bucket)', async () => {
+    const a = await registry.register(artifact);
+    const key = `models-${counter}/${a.id}/model.onnx`;
+    await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: key, Body: Buffer.from([9, 9]) }));
+    await expect(registry.artifactDir(a.id)).rejects.toMatchObject({
+      code: 'REGISTRY_ARTIFACT_TAMPERED',
+      message: expect.stringContaining(`model.onnx was changed after registration (its sha256 is not the manifest's) in s3://artifacts/models-${counter}/${a.id}/`),
+    });
+    expect(await readdir(path.join(root, `cache-${counter}`))).toEqual([]);
+    // Restored in the bucket, the next call downloads the right bytes: the damaged copy never entered the cache.
+    await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: key, Body: Buffer.from([1, 2, 3, 4]) }));
+    expect([...(await readFile(path.join(await registry.artifactDir(a.id), 'model.onnx')))]).toEqual([1, 2, 3, 4]);
+  });
+
   it('falls back to the newest Approved version without a champion pointer; refuses bad promotions', async () => {
     const a = await registry.register(artifact);
     const b = await registry.register(artifact);

@@ -9,7 +9,7 @@ import {
   UpdateModelPackageCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { checkArtifactToRegister, checkManifest, newestApproved, RegistryError, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
+import { checkArtifactToRegister, checkManifest, checkRegisteredArtifact, newestApproved, RegistryError, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
 import { deleteKeys, downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
 import { readChampionPointer, writeChampionPointer } from './champion-pointer.js';
 import {
@@ -259,10 +259,17 @@ export class S3SageMakerRegistry implements ModelRegistry {
     await writeChampionPointer(this.options.s3, this.options.bucket, `${this.prefix}champion.json`, id, this.now());
   }
 
-  /** Downloads the artifact (once, into the cache), then checks its manifest is the one registered. */
+  /**
+   * Downloads the artifact (once, into the cache), then checks its manifest is the one registered. A download
+   * enters the cache only once every file the manifest lists has its sha256 (what the server checks at load):
+   * a damaged copy in the bucket fails with REGISTRY_ARTIFACT_TAMPERED naming the file, instead of being
+   * cached and handed out again after the bucket is restored.
+   */
   async artifactDir(id: string): Promise<string> {
     const version = await this.get(id); // unknown ids fail with the registry's error, not an S3 one
-    const dir = await downloadPrefixAtomically(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, path.join(this.options.cacheDir, id));
+    const dir = await downloadPrefixAtomically(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, path.join(this.options.cacheDir, id), (copy) =>
+      this.checkDownload(copy, version),
+    );
     if (version.manifestSha256 !== undefined) {
       // A copy that fails the check leaves the cache, so the next call downloads again (the bucket may be restored by then).
       await checkManifest(dir, id, version.manifestSha256).catch(async (error: unknown) => {
@@ -271,6 +278,14 @@ export class S3SageMakerRegistry implements ModelRegistry {
       });
     }
     return dir;
+  }
+
+  /** The registered artifact's check on a fresh download, its errors naming the artifact in S3 (the copy is deleted). */
+  private async checkDownload(copy: string, version: ModelVersion): Promise<void> {
+    await checkRegisteredArtifact(copy, version.id, version.manifestSha256).catch((error: unknown) => {
+      if (!(error instanceof RegistryError)) throw error;
+      throw new RegistryError(error.code, error.message.replaceAll(copy, this.artifactUri(version.id)), { cause: error });
+    });
   }
 
   private async setStatus(

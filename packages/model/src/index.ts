@@ -28,7 +28,7 @@ export { assemblePredictions, Classifier, taskPrediction, type ClassifierOptions
 export { describeMeasuredOn, ManifestTestFactsSchema, measuredOnOfManifest, type MeasuredOnFacts } from './registry/measured-on.js';
 export { newestApproved } from './registry/rollback.js';
 export { checkHomeDirectory } from './registry/home.js';
-export { checkArtifactToRegister } from './registry/artifact-check.js';
+export { checkArtifactToRegister, checkRegisteredArtifact } from './registry/artifact-check.js';
 export { checkManifest, LocalModelRegistry, createLocalRegistry, ModelVersionSchema, RegistryIndexSchema, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks } from './registry/local-registry.js';
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
 export { withFileLock, type LockOptions } from './registry/lock.js';
