@@ -1,6 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { RegistryArtifactError } from './errors.js';
@@ -110,7 +112,8 @@ export async function downloadPrefixAtomically(
       if (!out.Body) throw new RegistryArtifactError(`empty object ${key}`);
       const file = path.join(tmp, rel);
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, await out.Body.transformToByteArray());
+      // Streamed to disk: a model file (a transformer's ONNX is hundreds of MB) is never held in memory whole.
+      await pipeline(out.Body as Readable, createWriteStream(file));
     }
     await check(tmp);
     try {
