@@ -72,6 +72,15 @@ describe('quality Lambda on a fresh stack (before the first approval)', () => {
     expect(lines).toHaveLength(1);
   });
 
+  it('logs that the judged-by-day index does not cover the window yet (the read is slow: run the backfill)', async () => {
+    s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-1/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['cards', 'payments'] }] })));
+    await predictionsOf('ngram-bag-1'); // its first feedback records the index complete from tomorrow on
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, warn: (message: string) => void warnings.push(message), error: () => undefined };
+    await expect(createQualityReporterHandlerFromEnv(env, () => undefined, { s3, dynamo, logger })()).resolves.toMatchObject({ published: 1 });
+    expect(warnings).toEqual(['judged-only read of a window the judged-by-day index does not cover: the whole window is read']);
+  });
+
   it('does not take a 403 (no s3:ListBucket) for "no champion yet": it fails naming the permission', async () => {
     s3Mock.on(GetObjectCommand, { Key: 'models/champion.json' }).rejects(denied());
     await predictionsOf('hand-deployed-1');

@@ -18,11 +18,14 @@ const QualityConfigSchema = z.object({
   minFeedback: z.coerce.number().int().min(1).default(30),
 });
 
-/** The daily quality reporter's handler: live macro F1 per task as EMF lines on stdout. */
+/**
+ * The daily quality reporter's handler: live macro F1 per task as EMF lines on stdout. `deps.logger` gets the
+ * store's warnings (a window the judged-by-day index does not cover is read whole, slowly: run the backfill).
+ */
 export function createQualityReporterHandlerFromEnv(
   env: Record<string, string | undefined>,
   write: (line: string) => void,
-  deps: Pick<AwsServingDeps, 's3' | 'dynamo'> = defaultAwsServingDeps(),
+  deps: Pick<AwsServingDeps, 's3' | 'dynamo' | 'logger'> = defaultAwsServingDeps(),
 ) {
   const parsed = QualityConfigSchema.safeParse(
     Object.fromEntries(Object.entries(QUALITY_ENV).map(([key, name]) => [key, env[name] || undefined])),
@@ -33,7 +36,7 @@ export function createQualityReporterHandlerFromEnv(
   }
   const config = parsed.data;
   return createQualityReporter({
-    store: new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName }),
+    store: new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName, logger: deps.logger }),
     tasks: measuredTasks(deps.s3, config.artifactBucket, config.modelsPrefix),
     environment: config.environment,
     windowDays: config.windowDays,
