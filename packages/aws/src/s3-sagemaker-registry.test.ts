@@ -266,6 +266,24 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual([]);
   });
 
+  it('reads a long-lived group a few packages at a time: SageMaker throttles a burst of DescribeModelPackage', async () => {
+    for (let i = 0; i < 30; i++) await registry.register(artifact);
+    const fakeDescribe = packages.map((p) => ({ ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, LastModifiedTime: p.modified, CustomerMetadataProperties: p.props }));
+    let inFlight = 0;
+    sm.on(DescribeModelPackageCommand).callsFake(async (input) => {
+      inFlight += 1;
+      try {
+        if (inFlight > 8) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return fakeDescribe.find((d) => d.ModelPackageArn === input.ModelPackageName);
+      } finally {
+        inFlight -= 1;
+      }
+    });
+    expect((await registry.list()).map((v) => v.version)).toEqual(packages.map((p) => p.version).reverse());
+    expect(sm.commandCalls(ListModelPackagesCommand).at(-1)?.args[0].input.MaxResults).toBe(100);
+  });
+
   it('deletes the uploaded files when CreateModelPackage fails and made no package', async () => {
     sm.on(CreateModelPackageCommand).rejects(Object.assign(new Error('ResourceLimitExceeded'), { name: 'ResourceLimitExceeded' }));
     await expect(registry.register(artifact)).rejects.toMatchObject({ name: 'ResourceLimitExceeded' });

@@ -37,6 +37,9 @@ export interface S3SageMakerRegistryOptions {
   randomSuffix?: () => string;
 }
 
+/** DescribeModelPackage calls in flight at once when the whole group is read (list, the version deployed last). */
+const DESCRIBES_AT_ONCE = 4;
+
 /**
  * `ModelRegistry` on S3 (artifact files under a prefix, uncompressed, so SageMaker reads them with
  * `CompressionType: None`) and the SageMaker Model Registry (one model package per version; its
@@ -154,8 +157,19 @@ export class S3SageMakerRegistry implements ModelRegistry {
     return approved[0]?.version.id;
   }
 
+  /**
+   * Every package described, in list order, a few at a time: SageMaker's control plane throttles a burst
+   * ("Rate exceeded"), and a group grows by a package per published version, for years.
+   */
   private async describeAll(): Promise<{ version: ModelVersion; changedAt: number }[]> {
-    return Promise.all((await this.packageArns()).map((arn) => this.describeWithTime(arn)));
+    const arns = await this.packageArns();
+    const described: { version: ModelVersion; changedAt: number }[] = new Array(arns.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < arns.length; i = next++) described[i] = await this.describeWithTime(arns[i]);
+    };
+    await Promise.all(Array.from({ length: Math.min(DESCRIBES_AT_ONCE, arns.length) }, worker));
+    return described;
   }
 
   async get(id: string): Promise<ModelVersion> {
@@ -341,6 +355,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
           ModelPackageType: 'Versioned',
           SortBy: 'CreationTime',
           SortOrder: 'Descending',
+          MaxResults: 100,
           NextToken: token,
         }),
       );
