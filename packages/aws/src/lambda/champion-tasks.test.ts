@@ -24,4 +24,12 @@ describe('loadModelTasks', () => {
     s3Mock.on(GetObjectCommand, { Key: 'models/odd/manifest.json' }).resolves(body('{"modelId":"odd"}'));
     await expect(loadModelTasks(s3, 'b', 'models/', 'odd')).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });
   });
+
+  it('says which object is not JSON (REGISTRY_ARTIFACT_INVALID), not a bare SyntaxError', async () => {
+    s3Mock.on(GetObjectCommand, { Key: 'models/cut/manifest.json' }).resolves(body('{"tasks": [{"name": "queue", "lab'));
+    await expect(loadModelTasks(s3, 'b', 'models/', 'cut')).rejects.toMatchObject({
+      code: 'REGISTRY_ARTIFACT_INVALID',
+      message: expect.stringContaining('s3://b/models/cut/manifest.json is not JSON'),
+    });
+  });
 });

@@ -8,10 +8,19 @@ const TasksManifestSchema = z.looseObject({
   tasks: z.array(z.looseObject({ name: z.string(), labels: z.array(z.string()).min(1) })).min(1),
 });
 
-/** The object as JSON; `undefined` when it does not exist (404). A 403 fails (`S3_ACCESS_DENIED`), see readObjectText. */
+/**
+ * The object as JSON; `undefined` when it does not exist (404). A 403 fails (`S3_ACCESS_DENIED`), see
+ * readObjectText; so does an object that is not JSON (REGISTRY_ARTIFACT_INVALID naming it, not a bare
+ * SyntaxError that leaves the log to guess which of the manifests and pointer it was).
+ */
 async function readJson(s3: S3Client, bucket: string, key: string): Promise<unknown | undefined> {
   const text = await readObjectText(s3, bucket, key);
-  return text === undefined ? undefined : JSON.parse(text || 'null');
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text || 'null');
+  } catch (cause) {
+    throw new RegistryArtifactError(`s3://${bucket}/${key} is not JSON (${(cause as Error).message})`, { cause });
+  }
 }
 
 /** The artifact directory the endpoint serves before the first approval (`<prefix>bootstrap/`). */
