@@ -27,6 +27,30 @@ type InvokeOutput = never;
 describe('SageMakerEndpointClassifier', () => {
   beforeEach(() => sm.reset());
 
+  it('reads the tasks of each model that answers once, though a canary alternates between two', async () => {
+    let call = 0;
+    sm.on(InvokeEndpointCommand).callsFake(() => {
+      const modelId = call++ % 2 === 0 ? 'ngram-bag-8' : 'ngram-bag-7';
+      return { Body: encodeBody({ modelId, predictions: [prediction('a', modelId)] }) } as unknown as InvokeOutput;
+    });
+    const asked: string[] = [];
+    const classifier = new SageMakerEndpointClassifier({
+      client,
+      endpointName: 'mailroute-dev',
+      modelId: 'ngram-bag-7',
+      tasks: [{ name: 'queue', labels: ['payments'] }],
+      tasksOf: async (id) => {
+        asked.push(id);
+        return [{ name: 'queue', labels: id === 'ngram-bag-8' ? ['payments', 'cards'] : ['payments'] }];
+      },
+    });
+    for (let i = 0; i < 6; i++) {
+      await classifier.predict([{ id: 'a', body: 'Hallo' }]);
+      expect(classifier.tasks[0].labels).toEqual(classifier.modelId === 'ngram-bag-8' ? ['payments', 'cards'] : ['payments']);
+    }
+    expect(asked).toEqual(['ngram-bag-8']); // ngram-bag-7's came with the classifier
+  });
+
   it('sends { emails } as JSON and returns the results in order', async () => {
     sm.on(InvokeEndpointCommand).callsFake((input) => {
       const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id: string }[] };

@@ -52,17 +52,26 @@ function forEndpoint(email: Email): Email {
   return Number.isNaN(t) ? rest : { ...rest, receivedAt: new Date(t).toISOString() };
 }
 
+/** Models whose tasks are kept: a blue/green canary answers from two at once, a few more come and go. */
+const TASKS_KEPT = 8;
+
 export class SageMakerEndpointClassifier implements EmailClassifier {
   private currentTasks: Tasks;
   /** The model `currentTasks` belong to. */
   private tasksModelId: string;
   private lastModelId: string;
   private readonly maxBatch: number;
+  /**
+   * The tasks of the models that answered, by id: during a canary the answers alternate between the old
+   * and the new model, and each switch would otherwise read a manifest from S3 again (in the request's time).
+   */
+  private readonly tasksById = new Map<string, Tasks>();
 
   constructor(private readonly options: SageMakerEndpointClassifierOptions) {
     this.currentTasks = options.tasks;
     this.lastModelId = options.modelId ?? 'unknown';
     this.tasksModelId = this.lastModelId;
+    if (options.modelId !== undefined) this.tasksById.set(options.modelId, options.tasks);
     this.maxBatch = options.maxBatch ?? 64;
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) {
       throw new RangeError(`maxBatch must be a positive integer, got ${options.maxBatch}`);
@@ -116,10 +125,19 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
     const parsed = parseInvocationsBody(body, emails.length);
     this.lastModelId = parsed.modelId;
     if (this.options.tasksOf && parsed.modelId !== this.tasksModelId) {
-      this.currentTasks = await this.options.tasksOf(parsed.modelId);
+      this.currentTasks = await this.tasksOfModel(parsed.modelId, this.options.tasksOf);
       this.tasksModelId = parsed.modelId;
     }
     return parsed.predictions;
+  }
+
+  private async tasksOfModel(modelId: string, tasksOf: NonNullable<SageMakerEndpointClassifierOptions['tasksOf']>): Promise<Tasks> {
+    const known = this.tasksById.get(modelId);
+    if (known) return known;
+    const tasks = await tasksOf(modelId);
+    if (this.tasksById.size >= TASKS_KEPT) this.tasksById.delete(this.tasksById.keys().next().value as string);
+    this.tasksById.set(modelId, tasks);
+    return tasks;
   }
 }
 
