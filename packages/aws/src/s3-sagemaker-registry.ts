@@ -95,11 +95,11 @@ export class S3SageMakerRegistry implements ModelRegistry {
   /**
    * Uploads the artifact, then `create`s its package. Every object is held to its sha256 in `sha256s` (the
    * manifest's, and the files' it lists): S3 refuses one whose bytes differ (a file changed since it was
-   * checked), so a package never points at files that are not the manifest's. A failed upload deletes what it wrote. A failed create
-   * may still have made the package (a timeout or 5xx after SageMaker did, or a describe after it that
-   * failed): the group is searched for the id first, and only when no package has it are the files deleted;
-   * when one does, it is the registration (its files kept). When the search fails too, the files are kept
-   * and the error says what to check.
+   * checked), so a package never points at files that are not the manifest's. A failed upload deletes what
+   * it wrote. A failed create may still have made the package (a timeout or 5xx after SageMaker did, or a
+   * describe after it that failed): the group is searched for the id first, and only when no package has it
+   * are the files deleted; when one does, it is the registration (its files kept). When the search fails
+   * too, the files are kept and the error says what to check.
    */
   private async uploadThenCreate(artifactDir: string, id: string, sha256s: Record<string, string>, create: () => Promise<ModelVersion>): Promise<ModelVersion> {
     const manifestSha256 = sha256s['manifest.json'];
