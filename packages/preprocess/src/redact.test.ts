@@ -57,6 +57,14 @@ describe('redactPii', () => {
     for (const text of ['Konten 0815 - 0816 - 0817', 'Seiten 012 - 345', 'Zeitraum 01.2024 - 12.2024']) expect(redactPii(text).text).toBe(text);
   });
 
+  it('reads an en or em dash between the digits of a number as a hyphen', () => {
+    expect(redactPii('Tel. +49–30–1234567 oder 030–1234567, Fax 089 — 1234567').text).toBe('Tel. [PHONE] oder [PHONE], Fax [PHONE]');
+    expect(redactPii('IBAN DE89–3704–0044–0532–0130–00, Karte 4111–1111–1111–1111, Kontonummer 123–456–789').text).toBe('IBAN [IBAN], Karte [CARD], Kontonummer [ACCOUNT]');
+    expect(redactPii('Call 212–555–0147 — thanks').text).toBe('Call [PHONE] — thanks');
+    // As with a hyphen: ranges and lists stay, and the dashes come back as written.
+    for (const text of ['Konten 0815 – 0816 – 0817', 'Zeitraum 01.2024 – 12.2024', 'Seiten 012 — 345', 'Jahre 2010–2015']) expect(redactPii(text).text).toBe(text);
+  });
+
   it('masks North American numbers written without +1', () => {
     expect(redactPii('Call me at (212) 555-0147 or 212-555-0147, office 212.555.0147.').text).toBe('Call me at [PHONE] or [PHONE], office [PHONE].');
     for (const text of ['Order 123-456-7890', 'Betrag 250.500.1000,00', 'Ref 212-555-01478', 'ISIN 212-555.0147', 'Kurs 212.555.0147.5', 'Price 250.555.1234 EUR', '300-400-5000 units', 'Stück 250-555-1234 Aktien', '(212) 555-0147 USD']) expect(redactPii(text).text).toBe(text);

@@ -126,9 +126,10 @@ const LEADING_GROUP = /\d{1,3}[. ]$/;
 const THOUSANDS = /^\d{1,3}([. ])\d{3}(?:\1\d{3})*$/;
 /**
  * An area code, a dash between blanks, then the number (`030 - 123 456 78`, `089 – 1234567`), as German letterheads
- * wrote it: six digits or more after the dash, so that lists (`Konten 0815 - 0816 - 0817`) stay.
+ * wrote it: six digits or more after the dash, so that lists (`Konten 0815 - 0816 - 0817`) stay. An en dash is read
+ * as `-` before the detectors run (`hyphenated`).
  */
-const DASHED_AREA_PHONE_RE = /(?<![\w.,/-])0\d{2,5} [-–] \d(?:[ /.]?\d){5,10}(?![\w]|[.,-]\d)/g;
+const DASHED_AREA_PHONE_RE = /(?<![\w.,/-])0\d{2,5} - \d(?:[ /.]?\d){5,10}(?![\w]|[.,-]\d)/g;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 /** A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone. */
 const DATE_FIRST = /^\(?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
@@ -279,6 +280,18 @@ function patternHits(text: string, p: RedactPattern): Hit[] {
   return hits;
 }
 
+/** An en or em dash, which word processors put for a hyphen (`+49–30–1234567`, `DE89–3704–…`). */
+const DASHES = /[–—]/g;
+
+/**
+ * The text with en and em dashes read as hyphens, for the detectors of numbers, which know only `-`: each dash is
+ * one UTF-16 unit as `-` is, so their offsets hold in the text itself.
+ */
+function hyphenated(text: string): string {
+  DASHES.lastIndex = 0;
+  return DASHES.test(text) ? text.replace(DASHES, '-') : text;
+}
+
 // Scratch of redactPii (synchronous, so never shared): which characters a hit already claimed. Reused up to
 // SCRATCH_MAX characters, because allocating a typed array per email costs more than the masking itself.
 const SCRATCH_MAX = 1 << 16;
@@ -311,14 +324,15 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
   const digits = /\d/.test(text);
   if (!digits && !o.names && o.patterns.length === 0 && !text.includes('@') && !OBFUSCATED_AT.test(text)) return { text, redactions: [] };
   const addresses = o.names && digits ? addressHits(text) : [];
+  const numbers = digits ? hyphenated(text) : text;
   const groups: Hit[][] = [
     ...o.patterns.map((p) => patternHits(text, p)),
-    o.iban && digits ? ibanHits(text) : [],
-    o.card && digits ? cardHits(text) : [],
+    o.iban && digits ? ibanHits(numbers) : [],
+    o.card && digits ? cardHits(numbers) : [],
     o.email ? emailHits(text) : [],
-    o.ids && digits ? keyedHits(text) : [],
-    o.ids && digits ? documentHits(text) : [],
-    o.phone && digits ? phoneHits(text) : [],
+    o.ids && digits ? keyedHits(numbers) : [],
+    o.ids && digits ? documentHits(numbers) : [],
+    o.phone && digits ? phoneHits(numbers) : [],
     // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
     addresses,
     o.names ? nameHits(text, o.knownNames.map(composeDiacritics), addresses) : [],
