@@ -97,6 +97,24 @@ function wordBefore(text: string, at: number): string {
   return word;
 }
 
+/** Words that only say a number follows (`Nr.`, `no.`, `ID`): the keyword is the word before them (`Order no.`, `Trade ID`). */
+const NUMBER_WORDS = new Set(['nr', 'nr.', 'no', 'no.', 'number', 'nummer', 'id']);
+
+/**
+ * The lower-cased keyword before a number at `at`: the word before it (over `:`, `#` and blanks), or the word before
+ * its number word (`Order no.` and `Auftrags-Nr.` give `order` and `auftrags`).
+ */
+export function keywordBefore(text: string, at: number): string {
+  let [b, e] = wordStart(text, at);
+  let word = text.slice(b, e).toLowerCase();
+  if (NUMBER_WORDS.has(word)) {
+    [b, e] = wordStart(text, b);
+    word = text.slice(b, e).toLowerCase();
+  }
+  const dash = word.lastIndexOf('-');
+  return dash > 0 && NUMBER_WORDS.has(word.slice(dash + 1)) ? word.slice(0, dash) : word;
+}
+
 /** Where a value may start: three digits or more, digits that go on after a separator (`12 345 678`, `12.03.1980`), or a day before a month name. */
 const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=(?:\.|st|nd|rd|th)? (?:${MONTH}))`, 'giu');
 

@@ -70,6 +70,13 @@ describe('redactPii', () => {
     for (const text of ['Order 123-456-7890', 'Betrag 250.500.1000,00', 'Ref 212-555-01478', 'ISIN 212-555.0147', 'Kurs 212.555.0147.5', 'Price 250.555.1234 EUR', '300-400-5000 units', 'Stück 250-555-1234 Aktien', '(212) 555-0147 USD']) expect(redactPii(text).text).toBe(text);
   });
 
+  it('leaves a phone-shaped number after a keyword that names it as an order, trade, reference or count', () => {
+    for (const text of ['Order 234-567-8901', 'Trade 212-555-0147', 'Order no. 234-567-8901, Trade ID: 212.555.0147', 'Stückzahl 00123456', 'Referenz 00123456', 'Auftrags-Nr. 0171 2345678', 'Rechnungsnummer: 0123456789'])
+      expect(redactPii(text).text).toBe(text);
+    // The keyword must stand right before the number: a phone further on is still one.
+    expect(redactPii('Order 4711 storniert, bitte rufen Sie 030 1234567 oder 212-555-0147 an. Tel. 00123456').text).toBe('Order 4711 storniert, bitte rufen Sie [PHONE] oder [PHONE] an. Tel. [PHONE]');
+  });
+
   it('masks phone numbers written with a slash between blanks or an area code in brackets', () => {
     expect(redactPii('Telefonnummer: 069 / 123 45 67').text).toBe('Telefonnummer: [PHONE]');
     expect(redactPii('Tel. (030) 123 4567').text).toBe('Tel. [PHONE]');

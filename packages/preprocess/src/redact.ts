@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { composeDiacritics } from './compose.js';
 import { CleanOptionsError } from './errors.js';
 import { documentHits } from './id-documents.js';
-import { keyedHits } from './keyed-numbers.js';
+import { keyedHits, keywordBefore } from './keyed-numbers.js';
 import { addressHits } from './addresses.js';
 import { nameHits } from './names.js';
 
@@ -130,6 +130,13 @@ const THOUSANDS = /^\d{1,3}([. ])\d{3}(?:\1\d{3})*$/;
  * as `-` before the detectors run (`hyphenated`).
  */
 const DASHED_AREA_PHONE_RE = /(?<![\w.,/-])0\d{2,5} - \d(?:[ /.]?\d){5,10}(?![\w]|[.,-]\d)/g;
+/**
+ * Keywords that name a number as no phone: an order, a trade, an invoice, a reference, a count (`Order 234-567-8901`,
+ * `Trade 212-555-0147`, `Stückzahl 00123456`, `Referenz 00123456`). A phone-shaped number after one stays.
+ */
+const NOT_PHONE_KEYWORDS = new Set(
+  'order orders bestellung bestellnummer bestellnr bestellnr. auftrag auftrags auftragsnummer auftragsnr auftragsnr. trade trades transaktion transaktionsnummer transaction rechnung rechnungsnummer rechnungsnr rechnungsnr. invoice ticket ticketnummer vorgang vorgangsnummer vorgangsnr. aktenzeichen referenz ref ref. reference stückzahl stück stk stk. anzahl menge quantity qty qty. artikelnummer artikelnr. sendungsnummer tracking isin wkn'.split(' '),
+);
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 /** A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone. */
 const DATE_FIRST = /^\(?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
@@ -240,6 +247,9 @@ function obfuscatedEmailHits(text: string): Hit[] {
   return hits;
 }
 
+/** Whether the keyword before a phone-shaped number at `at` names it as something else (`Order`, `Stückzahl`). */
+const namedNotPhone = (text: string, at: number) => NOT_PHONE_KEYWORDS.has(keywordBefore(text, at));
+
 function phoneHits(text: string): Hit[] {
   const hits: Hit[] = [];
   PHONE_RE.lastIndex = 0;
@@ -251,7 +261,7 @@ function phoneHits(text: string): Hit[] {
       continue;
     }
     const digits = m[0].replace(/\D/g, '');
-    if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(m[0])) continue;
+    if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(m[0]) || namedNotPhone(text, m.index)) continue;
     // `1.000.000.000 EUR`: the groups after the first of an amount in thousands start with a 0 as a number does.
     const lead = m[0][0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 4), m.index)) : null;
     if (lead && THOUSANDS.test(lead[0] + m[0])) continue;
@@ -259,7 +269,9 @@ function phoneHits(text: string): Hit[] {
     const start = m[0].startsWith('(') && !m[0].includes(')') ? m.index + 1 : m.index;
     hits.push({ type: 'PHONE', start, end: m.index + m[0].length, placeholder: '[PHONE]' });
   }
-  const more = [...allMatches(US_PHONE_RE, text), ...allMatches(DASHED_AREA_PHONE_RE, text)].map((m): Hit => ({ type: 'PHONE', start: m.index, end: m.index + m[0].length, placeholder: '[PHONE]' }));
+  const more = [...allMatches(US_PHONE_RE, text), ...allMatches(DASHED_AREA_PHONE_RE, text)]
+    .filter((m) => !namedNotPhone(text, m.index))
+    .map((m): Hit => ({ type: 'PHONE', start: m.index, end: m.index + m[0].length, placeholder: '[PHONE]' }));
   return more.length === 0 ? hits : [...hits, ...more].sort((a, b) => a.start - b.start);
 }
 
