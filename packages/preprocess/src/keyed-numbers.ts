@@ -1,6 +1,6 @@
 /**
  * Numbers that a keyword names, for `redactPii`'s `ids` detector: customer, account, depot and contract
- * numbers, tax ids, card security codes and dates of birth. The keyword stays; only the value is masked.
+ * numbers, tax ids, bank and sort codes, card security codes and dates of birth. The keyword stays; only the value is masked.
  */
 import type { Hit } from './redact.js';
 
@@ -28,6 +28,10 @@ const KEYED_RULES: ReadonlyArray<{ type: string; before: RegExp; value: RegExp; 
     before: new RegExp(String.raw`(?:\bsteuer[- ]?id(?:entifikationsnummer|entnummer)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummer|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:id|number|identification number|reference)|\btin|\butr|identifikationsnummer|\bid-?nr\.?)` + KEY_TAIL, 'i'),
     value: /\d(?:[ /-]?\d){7,12}\b/y,
   },
+  // A German bank code (BLZ: `370 400 44`, `37040044`) or a UK sort code (`20-00-00`, `200000`): with the account
+  // number it names the account as an IBAN does.
+  { type: 'BANK_CODE', before: new RegExp(String.raw`(?:\bblz\.?|\bbankleitzahl)` + KEY_TAIL, 'i'), value: /\d{3}[ -]?\d{3}[ -]?\d{2}\b/y },
+  { type: 'BANK_CODE', before: new RegExp(String.raw`\bsort[- ]?code` + KEY_TAIL, 'i'), value: /\d{2}([ -]?)\d{2}\1\d{2}\b/y },
   { type: 'CVV', before: new RegExp(String.raw`(?:\bcvv2?|\bcvc2?|kartenprüfnummer|\bprüfnummer|\bprüfziffer|\bsicherheitscode|\bsecurity code)` + KEY_TAIL, 'i'), value: /\d{3,4}\b/y },
   {
     type: 'BIRTHDATE',
@@ -54,7 +58,7 @@ function keyedAt(text: string, at: number, rule: (typeof KEYED_RULES)[number]): 
  * asked about further. A keyword added to a rule needs its last word here too, or it is never tried.
  */
 const KEY_LAST_WORDS = new Set(
-  'acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat identifikationsnummer idnr idnr. id-nr. geb.-datum geb.datum steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer sicherheitscode code geb. geburtsdatum geburtstag geboren born birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'geb. am', 'born on'),
+  'acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat identifikationsnummer idnr idnr. id-nr. geb.-datum geb.datum steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer blz blz. bankleitzahl sortcode cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer sicherheitscode code geb. geburtsdatum geburtstag geboren born birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'geb. am', 'born on'),
 );
 /** `am` and `on` end a keyword only after these (`geboren am`, `born on`): dates in prose stay cheap. */
 const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'born']);

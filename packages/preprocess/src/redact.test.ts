@@ -152,6 +152,17 @@ describe('redactPii', () => {
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
   });
 
+  it('masks a German bank code (BLZ) and a UK sort code after their keyword, which stays', () => {
+    const cases: Array<[string, string]> = [
+      ['BLZ 370 400 44, Bankleitzahl: 37040044, die BLZ lautet 370-400-44', 'BLZ [BANK_CODE], Bankleitzahl: [BANK_CODE], die BLZ lautet [BANK_CODE]'],
+      ['sort code 20-00-00, Sort Code: 200000, sort-code 40 11 62', 'sort code [BANK_CODE], Sort Code: [BANK_CODE], sort-code [BANK_CODE]'],
+      ['Kontonummer 1234567890, BLZ 37040044. Sort code: 40-11-62 Account number: 31926819', 'Kontonummer [ACCOUNT], BLZ [BANK_CODE]. Sort code: [BANK_CODE] Account number: [ACCOUNT]'],
+    ];
+    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+    // Not a bank code's length, or no number at all.
+    for (const text of ['BLZ 370400441', 'BLZ 2 mal falsch', 'sort code 2025', 'sort code 20-00 00', 'Promo code 200000']) expect(redactPii(text).text).toBe(text);
+  });
+
   it('knows the abbreviation Kto. with or without Nr.', () => {
     const cases: Array<[string, string]> = [
       ['Kto.-Nr. 532013000, Kto-Nr.: 1234567890, Kto. Nr. 12345678, Ktonr 7654321', 'Kto.-Nr. [ACCOUNT], Kto-Nr.: [ACCOUNT], Kto. Nr. [ACCOUNT], Ktonr [ACCOUNT]'],

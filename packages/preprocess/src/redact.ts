@@ -21,7 +21,7 @@ export const RedactOptionsSchema = z.object({
   phone: z.boolean().default(true),
   /**
    * Numbers a keyword names: customer, account, depot and contract numbers (`[ACCOUNT]`), tax ids
-   * (`[TAX_ID]`), card security codes (`[CVV]`), dates of birth (`[BIRTHDATE]`), passport, identity card and
+   * (`[TAX_ID]`), German bank codes and UK sort codes (`[BANK_CODE]`), card security codes (`[CVV]`), dates of birth (`[BIRTHDATE]`), passport, identity card and
    * driving licence numbers (`[ID_DOCUMENT]`) and social security numbers (`[SOCIAL_SECURITY]`). The keyword stays.
    */
   ids: z.boolean().default(true),
