@@ -1,42 +1,77 @@
 /**
  * Numbers that a keyword names, for `redactPii`'s `ids` detector: customer, account, depot and contract
- * numbers, tax ids, bank and sort codes, card security codes and dates of birth. The keyword stays; only the value is masked.
+ * numbers, tax ids, bank and sort codes, card security codes and dates of birth; and, for its `card` and
+ * `phone` detectors, card and phone numbers that only their keyword tells (`Kartennummer 412 345 678 901`,
+ * `Tel. 123 456 789`). The keyword stays; only the value is masked.
  */
 import type { Hit } from './redact.js';
 
 const KEY_TAIL = String.raw`\s?[:#]?\s{0,3}(?:(?:ist|lautet|is)\s{1,3})?$`;
 /** The first three letters of German and English month names (`10. August 1990`, `3 Mär 1985`). */
 const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec';
+/** Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`). */
+const NOT_AMOUNT = String.raw`(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))`;
+
 /**
- * Numbers named by a keyword: `before` ends where the value starts (the keyword, then `:`, `#`, `ist`,
+ * A number named by a keyword: `before` ends where the value starts (the keyword, then `:`, `#`, `ist`,
  * `is` or blanks), `value` is the number itself (sticky). `letters`: the value may start with up to
- * three letters, maybe with a dash (`customer ID #A1234567`, `Kundennummer K-12345678`).
+ * three letters, maybe with a dash (`customer ID #A1234567`, `Kundennummer K-12345678`). `detector`: the
+ * option of `redactPii` that switches the rule on and off.
  */
-const KEYED_RULES: ReadonlyArray<{ type: string; before: RegExp; value: RegExp; letters?: boolean }> = [
+export interface KeyedRule {
+  type: string;
+  detector: 'ids' | 'card' | 'phone';
+  before: RegExp;
+  value: RegExp;
+  letters?: boolean;
+}
+
+export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'ACCOUNT',
+    detector: 'ids',
     before: new RegExp(
       String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummer|nr\.?)|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:number|no\.?|id)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|\b(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar)?(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
       'i',
     ),
-    // Not an amount or a quantity (`Konto 25000 Euro`, `Depot 12500 Stück`).
-    value: /[A-Z]{0,3}-?\d(?:[ -]?\d){4,17}\b(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))/iy,
+    value: new RegExp(String.raw`[A-Z]{0,3}-?\d(?:[ -]?\d){4,17}\b${NOT_AMOUNT}`, 'iy'),
     letters: true,
   },
   {
     type: 'TAX_ID',
+    detector: 'ids',
     before: new RegExp(String.raw`(?:\bsteuer[- ]?id(?:entifikationsnummer|entnummer)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummer|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:id|number|identification number|reference)|\btin|\butr|identifikationsnummer|\bid-?nr\.?)` + KEY_TAIL, 'i'),
     value: /\d(?:[ /-]?\d){7,12}\b/y,
   },
   // A German bank code (BLZ: `370 400 44`, `37040044`) or a UK sort code (`20-00-00`, `200000`): with the account
   // number it names the account as an IBAN does.
-  { type: 'BANK_CODE', before: new RegExp(String.raw`(?:\bblz\.?|\bbankleitzahl)` + KEY_TAIL, 'i'), value: /\d{3}[ -]?\d{3}[ -]?\d{2}\b/y },
-  { type: 'BANK_CODE', before: new RegExp(String.raw`\bsort[- ]?code` + KEY_TAIL, 'i'), value: /\d{2}([ -]?)\d{2}\1\d{2}\b/y },
-  { type: 'CVV', before: new RegExp(String.raw`(?:\bcvv2?|\bcvc2?|kartenprüfnummer|\bprüfnummer|\bprüfziffer|\bsicherheitscode|\bsecurity code)` + KEY_TAIL, 'i'), value: /\d{3,4}\b/y },
+  { type: 'BANK_CODE', detector: 'ids', before: new RegExp(String.raw`(?:\bblz\.?|\bbankleitzahl)` + KEY_TAIL, 'i'), value: /\d{3}[ -]?\d{3}[ -]?\d{2}\b/y },
+  { type: 'BANK_CODE', detector: 'ids', before: new RegExp(String.raw`\bsort[- ]?code` + KEY_TAIL, 'i'), value: /\d{2}([ -]?)\d{2}\1\d{2}\b/y },
+  { type: 'CVV', detector: 'ids', before: new RegExp(String.raw`(?:\bcvv2?|\bcvc2?|kartenprüfnummer|\bprüfnummer|\bprüfziffer|\bsicherheitscode|\bsecurity code)` + KEY_TAIL, 'i'), value: /\d{3,4}\b/y },
   {
     type: 'BIRTHDATE',
+    detector: 'ids',
     before: new RegExp(String.raw`(?:\bgeboren(?: am)?|\bgeb\.(?:-?datum| am)?|\bgeburtsdatum|\bgeburtstag|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?)` + KEY_TAIL, 'i'),
     value: new RegExp(String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:\.|st|nd|rd|th)? (?:${MONTH})\p{L}*\.? \d{4})(?!\d)`, 'iuy'),
+  },
+  // A card number a keyword names, 12 to 19 digits in any grouping, masked even where it fails Luhn (a mistyped card
+  // number is still the customer's card): `Kartennummer 412 345 678 901`, `card no. 1234 5678 9012 3456`.
+  {
+    type: 'CARD',
+    detector: 'card',
+    before: new RegExp(String.raw`(?:\b(?:kredit|debit|giro|bank|ec-?)?karten-?(?:nummer|nr\.?)|\b(?:credit |debit )?card (?:number|no\.?))` + KEY_TAIL, 'i'),
+    value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}\b${NOT_AMOUNT}`, 'iy'),
+  },
+  // A phone number a keyword names, also a local one without an area code (`Tel. 123 456 789`, `Rufnummer 123 456
+  // 78`): 6 to 15 digits split by single blanks, `/` or `-`, not by dots (`Tel. 12.03.2025` is a date).
+  {
+    type: 'PHONE',
+    detector: 'phone',
+    before: new RegExp(
+      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: number| no\.?)?)` + KEY_TAIL,
+      'i',
+    ),
+    value: new RegExp(String.raw`\d(?:[ /-]?\d){5,14}(?![\d]|[.,]\d)${NOT_AMOUNT}`, 'iy'),
   },
 ];
 /** Characters before a value that its keyword may take (the longest keyword and its tail fit). */
@@ -46,7 +81,7 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number) => (c | 0x20) >= 97 && (c | 0x20) <= 122;
 
 /** The value of a keyed rule that starts at `at`, if the text before it ends with the rule's keyword. */
-function keyedAt(text: string, at: number, rule: (typeof KEYED_RULES)[number]): Hit | undefined {
+function keyedAt(text: string, at: number, rule: KeyedRule): Hit | undefined {
   if (!rule.before.test(text.slice(Math.max(0, at - KEY_WINDOW), at))) return undefined;
   rule.value.lastIndex = at;
   const m = rule.value.exec(text);
@@ -58,7 +93,7 @@ function keyedAt(text: string, at: number, rule: (typeof KEYED_RULES)[number]): 
  * asked about further. A keyword added to a rule needs its last word here too, or it is never tried.
  */
 const KEY_LAST_WORDS = new Set(
-  'acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat identifikationsnummer idnr idnr. id-nr. geb.-datum geb.datum steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer blz blz. bankleitzahl sortcode cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer sicherheitscode code geb. geburtsdatum geburtstag geboren born birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'geb. am', 'born on'),
+  'acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat identifikationsnummer idnr idnr. id-nr. geb.-datum geb.datum steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer blz blz. bankleitzahl sortcode kartennummer kartennr kartennr. kreditkartennummer debitkartennummer girokartennummer bankkartennummer tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer mobil mobilnummer mobiltelefon mobile phone telephone fax faxnummer cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer sicherheitscode code geb. geburtsdatum geburtstag geboren born birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'geb. am', 'born on'),
 );
 /** `am` and `on` end a keyword only after these (`geboren am`, `born on`): dates in prose stay cheap. */
 const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'born']);
@@ -127,7 +162,7 @@ const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=(
  * (three digits or more, or a date) is the word before it looked up, and only after a keyword's last
  * word are the rules tried, so prose with times, counts and amounts costs little more than a scan.
  */
-export function keyedHits(text: string): Hit[] {
+export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULES): Hit[] {
   const hits: Hit[] = [];
   VALUE_START.lastIndex = 0;
   for (let m = VALUE_START.exec(text); m !== null; m = VALUE_START.exec(text)) {
@@ -139,7 +174,7 @@ export function keyedHits(text: string): Hit[] {
     while (p > q - 3 && p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) p -= 1;
     if (p === q || (p > 0 && isAsciiLetter(text.charCodeAt(p - 1)))) p = i;
     if (!keyWordBefore(text, i) && !(p < i && keyWordBefore(text, p))) continue;
-    for (const rule of KEYED_RULES) {
+    for (const rule of rules) {
       const found = keyedAt(text, i, rule) ?? (rule.letters && p < i ? keyedAt(text, p, rule) : undefined);
       if (found) {
         hits.push(found);

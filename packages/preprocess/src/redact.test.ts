@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { isValidIban, isValidLuhn, redactPii } from './redact.js';
 
+/** Each text masked as given, with the default detectors. */
+function expectMasked(cases: ReadonlyArray<readonly [text: string, masked: string]>): void {
+  for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+}
+
+/** Each text left as it is, with the default detectors. */
+function expectKept(texts: readonly string[]): void {
+  for (const text of texts) expect(redactPii(text).text).toBe(text);
+}
+
 describe('redactPii', () => {
   it('masks IBANs that pass mod-97, with or without spaces, and leaves failing ones of no known length', () => {
     expect(isValidIban('DE89370400440532013000')).toBe(true);
@@ -62,7 +72,7 @@ describe('redactPii', () => {
     expect(redactPii('IBAN DE89–3704–0044–0532–0130–00, Karte 4111–1111–1111–1111, Kontonummer 123–456–789').text).toBe('IBAN [IBAN], Karte [CARD], Kontonummer [ACCOUNT]');
     expect(redactPii('Call 212–555–0147 — thanks').text).toBe('Call [PHONE] — thanks');
     // As with a hyphen: ranges and lists stay, and the dashes come back as written.
-    for (const text of ['Konten 0815 – 0816 – 0817', 'Zeitraum 01.2024 – 12.2024', 'Seiten 012 — 345', 'Jahre 2010–2015']) expect(redactPii(text).text).toBe(text);
+    expectKept(['Konten 0815 – 0816 – 0817', 'Zeitraum 01.2024 – 12.2024', 'Seiten 012 — 345', 'Jahre 2010–2015']);
   });
 
   it('masks North American numbers written without +1', () => {
@@ -71,8 +81,7 @@ describe('redactPii', () => {
   });
 
   it('leaves a phone-shaped number after a keyword that names it as an order, trade, reference or count', () => {
-    for (const text of ['Order 234-567-8901', 'Trade 212-555-0147', 'Order no. 234-567-8901, Trade ID: 212.555.0147', 'Stückzahl 00123456', 'Referenz 00123456', 'Auftrags-Nr. 0171 2345678', 'Rechnungsnummer: 0123456789'])
-      expect(redactPii(text).text).toBe(text);
+    expectKept(['Order 234-567-8901', 'Trade 212-555-0147', 'Order no. 234-567-8901, Trade ID: 212.555.0147', 'Stückzahl 00123456', 'Referenz 00123456', 'Auftrags-Nr. 0171 2345678', 'Rechnungsnummer: 0123456789']);
     // The keyword must stand right before the number: a phone further on is still one.
     expect(redactPii('Order 4711 storniert, bitte rufen Sie 030 1234567 oder 212-555-0147 an. Tel. 00123456').text).toBe('Order 4711 storniert, bitte rufen Sie [PHONE] oder [PHONE] an. Tel. [PHONE]');
   });
@@ -152,15 +161,28 @@ describe('redactPii', () => {
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
   });
 
+  it('masks account, card and phone numbers in groups of three digits after their keyword, also a local phone number and a card number failing Luhn', () => {
+    expectMasked([
+      ['Kontonummer 123 456 789, Tel. 030 123 456 78', 'Kontonummer [ACCOUNT], Tel. [PHONE]'],
+      ['Tel. 123 456 789, Telefonnummer: 123 456 78, Tel.-Nr. 123 456 789, Fax-Nr. 123-4567', 'Tel. [PHONE], Telefonnummer: [PHONE], Tel.-Nr. [PHONE], Fax-Nr. [PHONE]'],
+      ['Rufnummer 123 456 78, Handy 0171 234 567 8, phone no. 555 1234, Mobile: 07700 900 123', 'Rufnummer [PHONE], Handy [PHONE], phone no. [PHONE], Mobile: [PHONE]'],
+      ['Kartennummer 412 345 678 901, Kreditkartennummer: 4111 1111 1111 1112, card no. 1234 5678 9012 3456', 'Kartennummer [CARD], Kreditkartennummer: [CARD], card no. [CARD]'],
+    ]);
+    // Too few digits, a date, a time, an amount, or a longer word than the keyword.
+    expectKept(['Telefon 2 mal', 'Tel. 12.03.2025 um 10:15', 'Handy 100 000 EUR', 'phone 2024', 'Telefonat 123456', 'Kartennummer endet auf 1234', 'Karte 4111 1111 1111 1112']);
+    // They go with their own detector, not with `ids`.
+    expect(redactPii('Tel. 123 456 789, Kartennummer 412 345 678 901', { ids: false }).text).toBe('Tel. [PHONE], Kartennummer [CARD]');
+    expect(redactPii('Tel. 123 456 789, Kartennummer 412 345 678 901', { phone: false, card: false }).text).toBe('Tel. 123 456 789, Kartennummer 412 345 678 901');
+  });
+
   it('masks a German bank code (BLZ) and a UK sort code after their keyword, which stays', () => {
-    const cases: Array<[string, string]> = [
+    expectMasked([
       ['BLZ 370 400 44, Bankleitzahl: 37040044, die BLZ lautet 370-400-44', 'BLZ [BANK_CODE], Bankleitzahl: [BANK_CODE], die BLZ lautet [BANK_CODE]'],
       ['sort code 20-00-00, Sort Code: 200000, sort-code 40 11 62', 'sort code [BANK_CODE], Sort Code: [BANK_CODE], sort-code [BANK_CODE]'],
       ['Kontonummer 1234567890, BLZ 37040044. Sort code: 40-11-62 Account number: 31926819', 'Kontonummer [ACCOUNT], BLZ [BANK_CODE]. Sort code: [BANK_CODE] Account number: [ACCOUNT]'],
-    ];
-    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+    ]);
     // Not a bank code's length, or no number at all.
-    for (const text of ['BLZ 370400441', 'BLZ 2 mal falsch', 'sort code 2025', 'sort code 20-00 00', 'Promo code 200000']) expect(redactPii(text).text).toBe(text);
+    expectKept(['BLZ 370400441', 'BLZ 2 mal falsch', 'sort code 2025', 'sort code 20-00 00', 'Promo code 200000']);
   });
 
   it('knows the abbreviation Kto. with or without Nr.', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { composeDiacritics } from './compose.js';
 import { CleanOptionsError } from './errors.js';
 import { documentHits } from './id-documents.js';
-import { keyedHits, keywordBefore } from './keyed-numbers.js';
+import { KEYED_RULES, keyedHits, keywordBefore, type KeyedRule } from './keyed-numbers.js';
 import { addressHits } from './addresses.js';
 import { nameHits } from './names.js';
 
@@ -304,6 +304,11 @@ function hyphenated(text: string): string {
   return DASHES.test(text) ? text.replace(DASHES, '-') : text;
 }
 
+/** The keyed rules whose detector is on: card and phone numbers named by a keyword go with `card` and `phone`, the rest with `ids`. */
+function keyedRulesOn(o: typeof DEFAULTS): readonly KeyedRule[] {
+  return o.ids && o.card && o.phone ? KEYED_RULES : KEYED_RULES.filter((r) => o[r.detector]);
+}
+
 // Scratch of redactPii (synchronous, so never shared): which characters a hit already claimed. Reused up to
 // SCRATCH_MAX characters, because allocating a typed array per email costs more than the masking itself.
 const SCRATCH_MAX = 1 << 16;
@@ -342,7 +347,7 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
     o.iban && digits ? ibanHits(numbers) : [],
     o.card && digits ? cardHits(numbers) : [],
     o.email ? emailHits(text) : [],
-    o.ids && digits ? keyedHits(numbers) : [],
+    digits ? keyedHits(numbers, keyedRulesOn(o)) : [],
     o.ids && digits ? documentHits(numbers) : [],
     o.phone && digits ? phoneHits(numbers) : [],
     // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
