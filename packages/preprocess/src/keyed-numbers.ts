@@ -157,6 +157,22 @@ export function keywordBefore(text: string, at: number): string {
 /** Where a value may start: three digits or more, digits that go on after a separator (`12 345 678`, `12.03.1980`), or a day before a month name. */
 const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=(?:\.|st|nd|rd|th)? (?:${MONTH}))`, 'giu');
 
+const BIRTHDATE_RULE = KEYED_RULES.find((r) => r.type === 'BIRTHDATE');
+/**
+ * After a date, `geboren` as German puts it at the end of the sentence, maybe after the place (`ich bin am 3. März 1985
+ * geboren`, `am 03.03.1985 in Bad Homburg geboren`): the date is a birth date without a keyword before it.
+ */
+const BORN_AFTER = /[ \t]{1,3}(?:in[ \t]{1,3}\p{Lu}[\p{L}-]{1,40}(?:[ \t]\p{Lu}[\p{L}-]{1,40})?[ \t]{1,3})?geboren(?!\p{L})/uy;
+
+/** The birth date at `at` that `geboren` follows (BORN_AFTER), if any. */
+function bornBefore(text: string, at: number, rule: KeyedRule): Hit | undefined {
+  rule.value.lastIndex = at;
+  const m = rule.value.exec(text);
+  if (m === null) return undefined;
+  BORN_AFTER.lastIndex = at + m[0].length;
+  return BORN_AFTER.test(text) ? { type: rule.type, start: at, end: at + m[0].length, placeholder: `[${rule.type}]` } : undefined;
+}
+
 /**
  * Numbers named by a keyword. Driven by the digits: only where a number that could be a value starts
  * (three digits or more, or a date) is the word before it looked up, and only after a keyword's last
@@ -164,6 +180,8 @@ const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=(
  */
 export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULES): Hit[] {
   const hits: Hit[] = [];
+  // A date with `geboren` after it is looked for only where the text has that word: most texts do not.
+  const born = BIRTHDATE_RULE !== undefined && rules.includes(BIRTHDATE_RULE) && text.includes('geboren') ? BIRTHDATE_RULE : undefined;
   VALUE_START.lastIndex = 0;
   for (let m = VALUE_START.exec(text); m !== null; m = VALUE_START.exec(text)) {
     const i = m.index;
@@ -173,7 +191,14 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
     let p = q;
     while (p > q - 3 && p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) p -= 1;
     if (p === q || (p > 0 && isAsciiLetter(text.charCodeAt(p - 1)))) p = i;
-    if (!keyWordBefore(text, i) && !(p < i && keyWordBefore(text, p))) continue;
+    if (!keyWordBefore(text, i) && !(p < i && keyWordBefore(text, p))) {
+      const found = born && bornBefore(text, i, born);
+      if (found) {
+        hits.push(found);
+        VALUE_START.lastIndex = found.end;
+      }
+      continue;
+    }
     for (const rule of rules) {
       const found = keyedAt(text, i, rule) ?? (rule.letters && p < i ? keyedAt(text, p, rule) : undefined);
       if (found) {

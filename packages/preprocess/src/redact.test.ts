@@ -161,6 +161,16 @@ describe('redactPii', () => {
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
   });
 
+  it('masks a birth date that geboren follows at the end of the sentence, and only such a date', () => {
+    expectMasked([
+      ['ich bin am 3. März 1985 geboren und wohne in Köln', 'ich bin am [BIRTHDATE] geboren und wohne in Köln'],
+      ['Ich bin am 03.03.1985 geboren. Ich bin am 03.03.1985 in Bad Homburg geboren.', 'Ich bin am [BIRTHDATE] geboren. Ich bin am [BIRTHDATE] in Bad Homburg geboren.'],
+      ['geboren am 03.03.1985, born on 3 March 1985, date of birth: 1985-03-03', 'geboren am [BIRTHDATE], born on [BIRTHDATE], date of birth: [BIRTHDATE]'],
+    ]);
+    // Other dates stay, also in a text that says geboren elsewhere.
+    expectKept(['Bestellung vom 03.03.1985, geboren 1950', 'Am 03.03.2025 habe ich bestellt; mein Sohn ist 2010 geboren', 'Ich bin 1985 geboren']);
+  });
+
   it('masks account, card and phone numbers in groups of three digits after their keyword, also a local phone number and a card number failing Luhn', () => {
     expectMasked([
       ['Kontonummer 123 456 789, Tel. 030 123 456 78', 'Kontonummer [ACCOUNT], Tel. [PHONE]'],
