@@ -102,12 +102,17 @@ describe('redactPii', () => {
     expect(r.text).toBe('Schreiben Sie an [EMAIL] oder rufen Sie [PHONE] bzw. [PHONE] an. Am 03.06.2026 kamen 1.250,00 EUR.');
   });
 
-  it('masks addresses written with (at) or [at] to keep them from spam robots, and leaves other brackets', () => {
+  it('masks addresses written with (at) or [at], a dot in brackets, or spelled out in words to keep them from spam robots, and leaves other brackets and prose', () => {
     expect(redactPii('Bitte an max.mustermann(at)example.de oder anna [at] example [dot] com, nicht a@b.de').text).toBe('Bitte an [EMAIL] oder [EMAIL], nicht [EMAIL]');
-    for (const text of ['Treffen (at) Home', 'x (AT) y', 'Preis [at] 5 Euro']) expect(redactPii(text).text).toBe(text);
+    expect(redactPii('max[at]example[.]de, max (at) example (punkt) de, anna [at] example (.) com').text).toBe('[EMAIL], [EMAIL], [EMAIL]');
+    expect(redactPii('Schreiben Sie an max.mustermann at example dot com oder max dot mustermann at example punkt de.').text).toBe('Schreiben Sie an [EMAIL] oder [EMAIL].');
+    expect(redactPii('anna at mail dot example dot co dot uk, MAX AT EXAMPLE DOT COM').text).toBe('[EMAIL], [EMAIL]');
+    // Spelled out: not `at` before a real dot, an article after `at`, or no known top-level domain after the last `dot`.
+    expectKept(['Treffen (at) Home', 'x (AT) y', 'Preis [at] 5 Euro', 'Contact us at example.com', 'I invested at the dot com peak', 'meet me at home dot', 'The dot com era', 'x at y dot z']);
     const t0 = performance.now();
     redactPii('a(at)'.repeat(200_000));
     redactPii(`${'a'.repeat(100_000)}(at)${'b.'.repeat(100_000)}`);
+    for (const unit of ['at ', 'a at ', 'dot ', 'a dot ', 'a at b dot ', 'a(.)', 'a(at)b(.)']) redactPii(unit.repeat(100_000 / unit.length));
     expect(performance.now() - t0).toBeLessThan(3_000);
   });
 

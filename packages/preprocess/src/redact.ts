@@ -232,19 +232,41 @@ function emailHits(text: string): Hit[] {
     }
     at = text.indexOf('@', Math.max(at + 1, e));
   }
-  return OBFUSCATED_AT.test(text) ? [...hits, ...obfuscatedEmailHits(text)].sort((a, b) => a.start - b.start) : hits;
+  const obfuscated = OBFUSCATED_AT.test(text) ? obfuscatedEmailHits(text, OBFUSCATED_EMAIL) : [];
+  const spelled = SPELLED_DOT.test(text) ? obfuscatedEmailHits(text, SPELLED_EMAIL) : [];
+  return obfuscated.length === 0 && spelled.length === 0 ? hits : [...hits, ...obfuscated, ...spelled].sort((a, b) => a.start - b.start);
 }
 
 /** `(at)`, `[at]` or `{at}` written for '@', as people do to keep an address from spam robots. */
 const OBFUSCATED_AT = /[([{]at[)\]}]/i;
-/** `max.mustermann(at)example.de`, `anna [at] example [dot] com`: the local part, the `at`, the domain with `.` or `(dot)`. */
-const OBFUSCATED_EMAIL = /(?<![\w.+-])[\w.%+-]{1,64}[ \t]?[([{]at[)\]}][ \t]?[A-Za-z0-9-]{1,63}(?:(?:\.|[ \t]?[([{]dot[)\]}][ \t]?)[A-Za-z0-9-]{1,63}){0,4}?(?:\.|[ \t]?[([{]dot[)\]}][ \t]?)[A-Za-z]{2,24}(?![\w-])/gi;
+/** A dot written in brackets: `(dot)`, `[dot]`, `(punkt)`, `[.]`, `(.)`. */
+const BRACKETED_DOT = String.raw`[ \t]?[([{](?:dot|punkt|\.)[)\]}][ \t]?`;
+/**
+ * `max.mustermann(at)example.de`, `anna [at] example [dot] com`, `max[at]example[.]de`: the local part, the `at`, the
+ * domain with `.` or a bracketed dot.
+ */
+const OBFUSCATED_EMAIL = new RegExp(
+  String.raw`(?<![\w.+-])[\w.%+-]{1,64}[ \t]?[([{]at[)\]}][ \t]?[A-Za-z0-9-]{1,63}(?:(?:\.|${BRACKETED_DOT})[A-Za-z0-9-]{1,63}){0,4}?(?:\.|${BRACKETED_DOT})[A-Za-z]{2,24}(?![\w-])`,
+  'gi',
+);
+/** ` dot ` or ` punkt ` between words: where an address spelled out in words may be. */
+const SPELLED_DOT = /[ \t](?:dot|punkt)[ \t]/i;
+/** Top-level domains an address spelled out in words may end with: a known one, so that prose (`at home dot`) stays. */
+const SPELLED_TLDS = 'com|net|org|info|biz|de|at|ch|li|lu|nl|be|fr|it|es|uk|eu|io|us|ca|au|pl|dk|se|no|fi|pt|cz|ie';
+/** Words after ` at ` that start prose, not a domain (`invested at the dot com peak`). */
+const NOT_DOMAIN = 'the|a|an|this|that|my|our|your|his|her|their|its|der|die|das|dem|den|des|ein|eine|einem|einer|meiner|meinem|unserer|unserem';
+/**
+ * An address spelled out in words: `max.mustermann at example dot com`, `max dot mustermann at example punkt de`,
+ * `anna at mail dot example dot co dot uk`; ` dot ` at least once in the domain, which ends with a known top-level domain.
+ */
+const SPELLED_EMAIL = new RegExp(
+  String.raw`(?<![\w.%+-])(?:[\w%+-]{1,64}[ \t](?:dot|punkt)[ \t]){0,2}[\w.%+-]{1,64}[ \t]at[ \t](?!(?:${NOT_DOMAIN})[ \t])(?:[A-Za-z0-9-]{1,63}[ \t](?:dot|punkt)[ \t]){1,4}(?:${SPELLED_TLDS})(?![\w-])`,
+  'gi',
+);
 
-function obfuscatedEmailHits(text: string): Hit[] {
-  const hits: Hit[] = [];
-  OBFUSCATED_EMAIL.lastIndex = 0;
-  for (let m = OBFUSCATED_EMAIL.exec(text); m !== null; m = OBFUSCATED_EMAIL.exec(text)) hits.push({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, placeholder: '[EMAIL]' });
-  return hits;
+/** The matches of an obfuscated address pattern (`OBFUSCATED_EMAIL`, `SPELLED_EMAIL`) as hits. */
+function obfuscatedEmailHits(text: string, re: RegExp): Hit[] {
+  return allMatches(re, text).map((m): Hit => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, placeholder: '[EMAIL]' }));
 }
 
 /** Whether the keyword before a phone-shaped number at `at` names it as something else (`Order`, `Stückzahl`). */
@@ -339,7 +361,7 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
   const text = composeDiacritics(input);
   // Most texts have no digits or no '@': skip the detectors that cannot match.
   const digits = /\d/.test(text);
-  if (!digits && !o.names && o.patterns.length === 0 && !text.includes('@') && !OBFUSCATED_AT.test(text)) return { text, redactions: [] };
+  if (!digits && !o.names && o.patterns.length === 0 && !text.includes('@') && !OBFUSCATED_AT.test(text) && !SPELLED_DOT.test(text)) return { text, redactions: [] };
   const addresses = o.names && digits ? addressHits(text) : [];
   const numbers = digits ? hyphenated(text) : text;
   const groups: Hit[][] = [
