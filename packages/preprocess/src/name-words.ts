@@ -4,10 +4,10 @@
 export const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof', 'prof.', 'mr', 'mr.', 'mrs', 'mrs.', 'ms', 'ms.', 'miss', 'mx', 'mx.', 'ing.', 'mag.', 'dipl.-ing.', 'dipl.-kfm.', 'dipl.-kffr.', 'dipl.-vw.']);
 /**
  * Words a cue takes for a name that are no person's (`Hi Support,`, `Ihre Sparkasse`, a closing read as
- * a signature): a name holding one is not looked for elsewhere.
+ * a signature, the role in `Ihr Kunde`, `Ihre Kundin`): a name holding one is not looked for elsewhere.
  */
 export const NOT_NAME_WORDS = new Set(
-  'support team service services customer customers kundenservice kundensupport kundenbetreuung sir sirs madam colleagues kollegen kolleginnen everyone everybody there folks all bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi dear sehr geehrte geehrter damen herren all alle zusammen'.split(' '),
+  'support team service services customer customers kundenservice kundensupport kundenbetreuung kunde kundin sir sirs madam colleagues kollegen kolleginnen everyone everybody there folks all bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi dear sehr geehrte geehrter damen herren all alle zusammen'.split(' '),
 );
 /**
  * Words in capitals that are no part of a name next to them (`Herrn Müller IBAN`, `Frau SCHMIDT DRINGEND`,

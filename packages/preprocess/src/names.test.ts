@@ -140,6 +140,9 @@ describe('names and addresses in redactPii', () => {
       // After thanks, a title keeps its place: its own cue takes the name.
       ['Vielen Dank, Frau Müller', 'Vielen Dank, Frau [NAME]'],
       ['Mit freundlichen Grüßen\nIhr Max Mustermann', 'Mit freundlichen Grüßen\nIhr [NAME]'],
+      // `Ihr Kunde`, `Ihre Kundin` is the writer's role, which stays; the name after it or on the next line is masked.
+      ['Mit freundlichen Grüßen\nIhr Kunde Max Mustermann', 'Mit freundlichen Grüßen\nIhr Kunde [NAME]'],
+      ['Viele Grüße\nIhre Kundin\nErika Musterfrau', 'Viele Grüße\nIhre Kundin\n[NAME]'],
       ['gez. Max Mustermann', 'gez. [NAME]'],
       ['Herzliche Grüße aus Berlin\nMax', 'Herzliche Grüße aus Berlin\n[NAME]'],
       ['Viele Grüße aus Frankfurt am Main\nAnna Schmidt', 'Viele Grüße aus Frankfurt am Main\n[NAME]'],
@@ -149,7 +152,7 @@ describe('names and addresses in redactPii', () => {
       ['Beste Grüße\nM. Schneider', 'Beste Grüße\n[NAME]'],
       ['Regards,\nJ. Smith', 'Regards,\n[NAME]'],
     ]) expect(masked(text)).toBe(expected);
-    for (const text of ['Thank you for the help', 'Vielen Dank für Ihre Hilfe.', 'Das Geld wurde gezahlt.', 'Mit freundlichen Grüßen\nIhr Kundenservice'])
+    for (const text of ['Thank you for the help', 'Vielen Dank für Ihre Hilfe.', 'Das Geld wurde gezahlt.', 'Mit freundlichen Grüßen\nIhr Kundenservice', 'Mit freundlichen Grüßen\nIhr Kunde', 'Viele Grüße\nIhre Kundin\n', 'Hallo Kunde,'])
       expect(masked(text)).toBe(text);
   });
 

@@ -76,8 +76,11 @@ const INTRODUCED = new RegExp(
 const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Ff])aithfully|(?<=${BEFORE}[Tt])ruly|(?<=${BEFORE}[Hh])ochachtungsvoll|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Tt])hank you(?:[ \t]{1,3}(?:in advance|very much|so much))?|(?<=${BEFORE}[Vv])ielen Dank(?:[ \t]{1,3}im[ \t]{1,3}[Vv]oraus)?|(?<=${BEFORE}[Dd])anke|${BEFORE}(?:MfG|Mfg|mfg|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG)`;
 /** After a closing: where it was written from (`Herzliche Grüße aus Berlin`), then the line breaks (blank lines allowed) before the signature. */
 const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from)[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD}|[ \t]${WORD})?)?[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
-/** Before a signed name, kept: who signs for whom (`i.A.`, `i.V.`, `ppa.`, `gez.`) or the closing's `Ihr`, `Ihre`. */
-const SIGNER = String.raw`(?:(?:[iI]\.[ \t]?A\.|[iI]\.[ \t]?V\.|[Pp]pa\.|[Gg]ez\.|Ihr|Ihre|Dein|Deine|Euer|Eure)[ \t]{1,3})?`;
+/**
+ * Before a signed name, kept: who signs for whom (`i.A.`, `i.V.`, `ppa.`, `gez.`), the closing's `Ihr`, `Ihre`, or the
+ * role a customer signs with (`Ihr Kunde`, `Ihre Kundin`), on the name's line or the line above it.
+ */
+const SIGNER = String.raw`(?:(?:Ihr[ \t]{1,3}Kunde|Ihre[ \t]{1,3}Kundin)(?:[ \t]{1,3}|[ \t]{0,8}\r?\n[ \t]{0,8})|(?:[iI]\.[ \t]?A\.|[iI]\.[ \t]?V\.|[Pp]pa\.|[Gg]ez\.|Ihr|Ihre|Dein|Deine|Euer|Eure)[ \t]{1,3})?`;
 const SIGNED = new RegExp(String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
 /**
  * At a closing, then on the next line a name of two or three words with more after a separator (group 1): `Anna
