@@ -9,6 +9,9 @@ export const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof'
 export const NOT_NAME_WORDS = new Set(
   'support team service services customer customers kundenservice kundensupport kundenbetreuung kunde kundin sir sirs madam colleagues kollegen kolleginnen everyone everybody there folks all bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi dear sehr geehrte geehrter damen herren all alle zusammen'.split(' '),
 );
+/** Legal forms of companies, as a word of a name (`Deutsche Bank AG`, `Example Trading Ltd`): a firm, not a person. */
+export const LEGAL_FORMS = new Set('AG SE KG KGaA OHG GbR GmbH gGmbH UG mbH eG plc PLC Ltd LTD Limited LLC LLP Inc INC Corp'.split(' '));
+
 /**
  * Words in capitals that are no part of a name next to them (`Herrn Müller IBAN`, `Frau SCHMIDT DRINGEND`,
  * `10:15 AM Christine Spang`) and make a line in capitals after a closing no name (`Danke!\nBITTE UM

@@ -70,6 +70,10 @@ describe('names and addresses in redactPii', () => {
       ['Empfänger: Allianz Versicherung, IBAN DE89370400440532013000. Meine Versicherung hat sich beschwert.', 'Empfänger: [NAME], IBAN [IBAN]. Meine Versicherung hat sich beschwert.'],
       ['Zahlungsempfänger: Stadtwerke München\nIch wohne in München seit 2010.', 'Zahlungsempfänger: [NAME]\nIch wohne in München seit 2010.'],
       ['Ansprechpartner: Kundenservice Team', 'Ansprechpartner: Kundenservice Team'],
+      // A legal form among the words or right after them names a firm, which stays; a firm later in the line does not.
+      ['Inhaber: Deutsche Bank AG, Kontoinhaber: Musterfirma GmbH & Co. KG', 'Inhaber: Deutsche Bank AG, Kontoinhaber: Musterfirma GmbH & Co. KG'],
+      ['Account holder: Example Trading plc; Beneficiary: Example Holdings Inc.; Empfänger: Förderverein Musterstadt e.V.', 'Account holder: Example Trading plc; Beneficiary: Example Holdings Inc.; Empfänger: Förderverein Musterstadt e.V.'],
+      ['Kontoinhaber: Max Mustermann, Geschäftsführer der Muster GmbH', 'Kontoinhaber: [NAME], Geschäftsführer der Muster GmbH'],
     ]) expect(masked(text)).toBe(expected);
     expect(masked('Viele Grüße, Anna')).toBe('Viele Grüße, [NAME]');
     expect(masked('Mit freundlichen Grüßen\nAnna Schneider\n')).toBe('Mit freundlichen Grüßen\n[NAME]\n');

@@ -13,7 +13,7 @@
  * in capitals with such a word (`Danke!\nBITTE UM RÜCKRUF`) is no name but more of the message.
  */
 import { composeDiacritics } from './compose.js';
-import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
+import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, LEGAL_FORMS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
@@ -207,6 +207,8 @@ function cuedNameHits(text: string): Hit[] {
     if (cue[3] !== undefined && TITLE_WORDS.has(words[0].toLowerCase())) continue;
     // `Ansprechpartner: Kundenservice Team`: a field or greeting naming a desk names no one.
     if ((cue[2] !== undefined || cue[4] !== undefined) && words.every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
+    // `Inhaber: Deutsche Bank AG`, `Kontoinhaber: Musterfirma GmbH`: a field that names a firm names no person.
+    if (cue[2] !== undefined && namesFirm(text, words, m.index + m[0].length)) continue;
     // After a closing the name is its whole line: one in capitals with a word that names no one (`Danke!` then
     // `BITTE UM RÜCKRUF`) is more of the message.
     if (cue[3] !== undefined && isCapsNotName(m[1])) continue;
@@ -228,6 +230,14 @@ function cuedNameHits(text: string): Hit[] {
     NAME_CUE.lastIndex = m.index + m[0].length;
   }
   return addressedNameHits(text, hits);
+}
+
+/** A legal form right after a name (`Musterfirma GmbH`, `Muster & Co. KG`, `Example Trading plc`, `Verein e.V.`), which NAME_WORD does not take. */
+const LEGAL_FORM_AFTER = new RegExp(String.raw`(?:[ \t]{1,3}[&+][ \t]{1,3}Co\.?)?[ \t]{1,3}(?:(?:${[...LEGAL_FORMS].join('|')})\.?|e\.[ \t]?V\.|S\.A\.|N\.V\.|B\.V\.)(?![\p{L}\p{N}])`, 'uy');
+
+/** Whether a cued name is a firm's: a legal form among its words (`Deutsche Bank AG`, `Example Ltd`) or right after it, at `end`. */
+function namesFirm(text: string, words: readonly string[], end: number): boolean {
+  return words.some((w) => LEGAL_FORMS.has(w.replace(/\.$/, ''))) || stickyAt(LEGAL_FORM_AFTER, text, end) !== null;
 }
 
 /** A cued name's words in lower case, as the word sets hold them. */
