@@ -9,6 +9,21 @@ export const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof'
 export const NOT_NAME_WORDS = new Set(
   'support team service services customer customers kundenservice kundensupport kundenbetreuung kunde kundin sir sirs madam colleagues kollegen kolleginnen everyone everybody there folks all bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi dear sehr geehrte geehrter damen herren all alle zusammen'.split(' '),
 );
+/**
+ * Words that say something about a name after `mein Name ist` or `my name is` instead of giving it (`my name is spelled
+ * wrong`, `mein name ist falsch geschrieben`, `my name is not on the card`): a name in lower case holds none of them.
+ */
+export const NOT_GIVEN_WORDS = new Set(
+  [
+    'nicht kein keine keiner falsch falsche richtig richtige korrekt inkorrekt verkehrt anders geändert korrigiert geschrieben eingetragen hinterlegt angegeben gespeichert vermerkt gedruckt verwechselt vertauscht vergessen abgeschnitten unvollständig vollständig bekannt unbekannt gleich identisch derselbe dieselbe aktuell neu alt',
+    'noch immer schon auch doch jetzt nun leider seit wie so sehr zu lang kurz oben unten hier dort bereits weiterhin ebenfalls auf in im bei mit ohne für an am vom zum zur unter über nach vor laut gemäß',
+    'not no wrong wrongly spelled spelt misspelled misspelt written printed misprinted shown displayed listed registered recorded stored entered incorrect incorrectly correct correctly right different changed updated missing incomplete complete cut truncated known unknown same unchanged mixed swapped',
+    'still now also already as like on in at under above below with without for from of to by attached mentioned being been too very long short new old',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
 /** Legal forms of companies, as a word of a name (`Deutsche Bank AG`, `Example Trading Ltd`): a firm, not a person. */
 export const LEGAL_FORMS = new Set('AG SE KG KGaA OHG GbR GmbH gGmbH UG mbH eG plc PLC Ltd LTD Limited LLC LLP Inc INC Corp'.split(' '));
 

@@ -75,6 +75,12 @@ describe('names and addresses in redactPii', () => {
       ['Account holder: Example Trading plc; Beneficiary: Example Holdings Inc.; Empfänger: Förderverein Musterstadt e.V.', 'Account holder: Example Trading plc; Beneficiary: Example Holdings Inc.; Empfänger: Förderverein Musterstadt e.V.'],
       ['Kontoinhaber: Max Mustermann, Geschäftsführer der Muster GmbH', 'Kontoinhaber: [NAME], Geschäftsführer der Muster GmbH'],
     ]) expect(masked(text)).toBe(expected);
+    // In lower case only after the explicit phrases, two or three words that end the clause and say nothing about a name.
+    expect(masked('mein name ist max mustermann und ich habe eine frage. my name is john smith, ich heiße erika von musterfrau')).toBe(
+      'mein name ist [NAME] und ich habe eine frage. my name is [NAME], ich heiße [NAME]',
+    );
+    for (const text of ['my name is spelled wrong.', 'mein name ist falsch geschrieben.', 'my name is not on the card', 'mein name ist nicht korrekt', 'ich heiße sie herzlich willkommen', 'ich heiße max', 'name ist max mustermann', 'this is john smith'])
+      expect(masked(text)).toBe(text);
     expect(masked('Viele Grüße, Anna')).toBe('Viele Grüße, [NAME]');
     expect(masked('Mit freundlichen Grüßen\nAnna Schneider\n')).toBe('Mit freundlichen Grüßen\n[NAME]\n');
     expect(masked('Best regards,\r\nJohn Smith\r\nCEO')).toBe('Best regards,\r\n[NAME]\r\nCEO');

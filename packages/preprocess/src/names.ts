@@ -13,7 +13,7 @@
  * in capitals with such a word (`Danke!\nBITTE UM RÜCKRUF`) is no name but more of the message.
  */
 import { composeDiacritics } from './compose.js';
-import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, LEGAL_FORMS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
+import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, LEGAL_FORMS, NOT_GIVEN_WORDS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
@@ -60,6 +60,18 @@ const GIVEN = new RegExp(
   String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}(?!(?<=[ \t](?:Vor|Nach|Geburts)?[Nn]ame):)`,
   'uy',
 );
+/** A name word in lower case (`max`, `mustermann`, `müller-lüdenscheidt`). */
+const LOWER_WORD = String.raw`\p{Ll}{2,30}(?:-\p{Ll}{2,30})?`;
+/**
+ * At `name` or `heiße` of the explicit phrases only (`mein name ist`, `my name is`, `ich heiße`), a name of two or three
+ * words in lower case (group 1), as a writer in lower case gives it; only where it ends the clause (a mark, the line's
+ * end, `und`, `and`), so that more of a sentence is not taken for it.
+ */
+const GIVEN_LOWER = new RegExp(
+  String.raw`(?:(?<=${BEFORE}[Mm]ein )[Nn]ame ist|(?<=${BEFORE}[Mm]y )name is|(?<=${BEFORE}[Ii]ch )heiße)[ \t]{1,3}(${LOWER_WORD}(?:[ \t]${LOWER_WORD}){1,2})(?=[ \t]*(?:[,.;:!?)\r\n]|$)|[ \t]{1,3}(?:und|and)[ \t])`,
+  'uy',
+);
+
 /**
  * At a phrase a writer introduces themself with (`This is John Smith`, `My name's`, `Ich bin Peter Müller`, `Hier
  * ist`, `on behalf of`), then a name of two or three words (group 1): one word is too often no name (`Ich bin Kunde`).
@@ -195,7 +207,7 @@ function cuedNameHits(text: string): Hit[] {
       continue;
     }
     let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at);
-    if (m === null && cue[2] !== undefined) m = introduced(text, at);
+    if (m === null && cue[2] !== undefined) m = introduced(text, at) ?? givenLowerCase(text, at);
     let thenMore = false;
     if (m === null && cue[3] !== undefined) {
       m = stickyAt(SIGNED_SHORT, text, at);
@@ -242,6 +254,12 @@ function namesFirm(text: string, words: readonly string[], end: number): boolean
 
 /** A cued name's words in lower case, as the word sets hold them. */
 const lowerWords = (name: string) => name.split(/[ \t]+/u).map((w) => w.toLowerCase());
+
+/** GIVEN_LOWER's match at `at`, unless a word of it says something about the name (`my name is spelled wrong`) or starts sentences. */
+function givenLowerCase(text: string, at: number): RegExpExecArray | null {
+  const m = stickyAt(GIVEN_LOWER, text, at);
+  return m && !m[1].split(/[ \t]/).some((w) => NOT_GIVEN_WORDS.has(w) || SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w)) ? m : null;
+}
 
 /** INTRODUCED's match at `at`, unless a word of it starts sentences or names no one (`Ich bin Neukunde Ihrer Bank`). */
 function introduced(text: string, at: number): RegExpExecArray | null {
