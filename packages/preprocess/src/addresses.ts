@@ -131,9 +131,37 @@ function englishRing(text: string, start: number, at: number): boolean {
   return VOWEL.test(text[at - 1]) || at - start <= 2 || DOUBLED_R_STEM.test(text.slice(start, at));
 }
 
-/** Streets with a house number, and the postal code and town after them (`[ADDRESS]`), in text order. */
+/**
+ * A PO box: `Postfach` (group 1), `PO Box` or `P.O. Box`, and its number (group 2), also in groups (`Postfach 10 20
+ * 30`). Checked for a letter or digit before it in `poBoxHits`: a lookbehind slows the scan.
+ */
+const PO_BOX = /(?:(Postfach|POSTFACH)|P\.?[ \t]?O\.?[ \t]?(?:Box|BOX))[ \t]{1,3}(\d{1,6}(?:[ \t]\d{2,3}){0,3})(?![\p{L}\p{N}])/gu;
+/** The postal code and town after a German PO box (`, 10115 Berlin`). */
+const POSTAL_TOWN = new RegExp(String.raw`${TOWN}${END_OF_WORD}`, 'uy');
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * PO boxes with their number, and the postal code and town (or British postcode) after them. `Postfach` is also the
+ * mailbox of an email account (`im Postfach 3 neue Mails`, `Postfach 2025`): without a town its number needs four
+ * digits or more and must not read as a year.
+ */
+function poBoxHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  PO_BOX.lastIndex = 0;
+  for (let m = PO_BOX.exec(text); m !== null; m = PO_BOX.exec(text)) {
+    if (m.index > 0 && LETTER_OR_DIGIT.test(text[m.index - 1])) continue;
+    const end = m.index + m[0].length;
+    const town = stickyAt(POSTAL_TOWN, text, end) ?? stickyAt(ENGLISH_TOWN, text, end);
+    const digits = m[2].replace(/[ \t]/g, '');
+    if (town === null && m[1] !== undefined && (digits.length < 4 || YEAR.test(digits))) continue;
+    hits.push({ type: 'ADDRESS', start: m.index, end: end + (town?.[0].length ?? 0), placeholder: '[ADDRESS]' });
+  }
+  return hits;
+}
+
+/** Streets with a house number and PO boxes, and the postal code and town after them (`[ADDRESS]`), in text order. */
 export function addressHits(text: string): Hit[] {
-  const hits: Hit[] = prepositionStreetHits(text);
+  const hits: Hit[] = [...prepositionStreetHits(text), ...poBoxHits(text)];
   GERMAN_CUE.lastIndex = 0;
   for (let cue = GERMAN_CUE.exec(text); cue !== null; cue = GERMAN_CUE.exec(text)) {
     const start = streetStart(text, cue.index);

@@ -329,7 +329,7 @@ describe('names and addresses in redactPii', () => {
     expect(out.split('\n').every((l) => l === 'Frau [NAME] war da.')).toBe(true); // each still masked by its own cue
   });
 
-  it('masks a street and house number with the postal code and town after it', () => {
+  it('masks a street and house number, or a PO box and its number, with the postal code and town after it', () => {
     expect(masked('Neue Adresse: Musterstraße 12, 10115 Berlin. Danke!')).toBe('Neue Adresse: [ADDRESS]. Danke!');
     expect(masked('Ich wohne in der Hauptstr. 5a, D-80331 München.')).toBe('Ich wohne in der [ADDRESS].');
     expect(masked('Bitte an Berliner Allee 3 schicken.')).toBe('Bitte an [ADDRESS] schicken.');
@@ -345,7 +345,12 @@ describe('names and addresses in redactPii', () => {
       // The street's words are no part of the name, so they are not masked elsewhere as one.
       ['Herr Meyer Musterstraße 12, 10115 Berlin. Die Musterstraße ist gesperrt.', 'Herr [NAME] [ADDRESS]. Die Musterstraße ist gesperrt.'],
       ['Frau SCHMIDT Berliner Allee 3, 40212 Düsseldorf. Der Berliner Platz und SCHMIDT', 'Frau [NAME] [ADDRESS]. Der Berliner Platz und [NAME]'],
+      // A PO box with its number, and the postal code and town or postcode after it.
+      ['Musterbank AG, Postfach 10 20 30, 10115 Berlin', 'Musterbank AG, [ADDRESS]'],
+      ['Bitte an PO Box 1234 oder P.O. Box 12, London SW1A 2AA; POSTFACH 1234\n10115 BERLIN', 'Bitte an [ADDRESS] oder [ADDRESS]; [ADDRESS]'],
     ]) expect(masked(text)).toBe(expected);
+    // `Postfach` is also an email account's mailbox: a short number or a year without a town after it is no PO box.
+    for (const text of ['Im Postfach 3 neue Mails', 'Postfach 2025', 'Mein Postfach ist voll', 'Postfachnummer 1234']) expect(masked(text)).toBe(text);
   });
 
   it('reads a season or month with a year as a date, not as a street and house number', () => {
