@@ -13,6 +13,12 @@ const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec'
 const NOT_AMOUNT = String.raw`(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))`;
 
 /**
+ * The end of a whole number: no digit after it, nor one joined by `-`, `/`, `.` or `,`, so that a number with an amount
+ * after it (`800-555-1234%`) is not taken by its first groups (`800-555`).
+ */
+const WHOLE_NUMBER = String.raw`(?!\d|[-/.,]\d)`;
+
+/**
  * A number named by a keyword: `before` ends where the value starts (the keyword, then `:`, `#`, `ist`,
  * `is` or blanks), `value` is the number itself (sticky). `letters`: the value may start with up to
  * three letters, maybe with a dash (`customer ID #A1234567`, `Kundennummer K-12345678`). `detector`: the
@@ -60,7 +66,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'CARD',
     detector: 'card',
     before: new RegExp(String.raw`(?:\b(?:kredit|debit|giro|bank|ec-?)?karten-?(?:nummer|nr\.?)|\b(?:credit |debit )?card (?:number|no\.?))` + KEY_TAIL, 'i'),
-    value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}\b${NOT_AMOUNT}`, 'iy'),
+    value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
   },
   // A phone number a keyword names, also a local one without an area code (`Tel. 123 456 789`, `Rufnummer 123 456
   // 78`): 6 to 15 digits split by single blanks, `/` or `-`, not by dots (`Tel. 12.03.2025` is a date).
@@ -71,7 +77,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: number| no\.?)?)` + KEY_TAIL,
       'i',
     ),
-    value: new RegExp(String.raw`\d(?:[ /-]?\d){5,14}(?![\d]|[.,]\d)${NOT_AMOUNT}`, 'iy'),
+    value: new RegExp(String.raw`\d(?:[ /-]?\d){5,14}${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
   },
 ];
 /** Characters before a value that its keyword may take (the longest keyword and its tail fit). */
