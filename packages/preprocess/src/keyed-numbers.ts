@@ -20,22 +20,32 @@ const WHOLE_NUMBER = String.raw`(?!\d|[-/.,]\d)`;
 
 /**
  * A number named by a keyword: `before` ends where the value starts (the keyword, then `:`, `#`, `ist`,
- * `is` or blanks), `value` is the number itself (sticky). `letters`: the value may start with up to
- * three letters, maybe with a dash (`customer ID #A1234567`, `Kundennummer K-12345678`). `detector`: the
- * option of `redactPii` that switches the rule on and off.
+ * `is` or blanks), `value` is the number itself (sticky). `words`: the last word of each of its keywords, in lower
+ * case (`Depot-Nr.` ends with `nr.`): only after one of them is `before` tried, so a number after `Tel.` costs the
+ * phone rule's pattern only. `letters`: the value may start with up to three letters, maybe with a dash (`customer ID
+ * #A1234567`, `Kundennummer K-12345678`). `detector`: the option of `redactPii` that switches the rule on and off.
  */
 export interface KeyedRule {
   type: string;
   detector: 'ids' | 'card' | 'phone';
+  words: ReadonlySet<string>;
   before: RegExp;
   value: RegExp;
   letters?: boolean;
 }
 
+/** A rule's `words`, given as one string split by blanks. */
+const wordSet = (list: string) => new Set(list.split(' '));
+/** Words that end keywords of several rules (`Kunden-Nr.`, `tax number`, `phone no.`, `customer ID`). */
+const NUMBER_ENDS = 'nummer nr nr. number no no. id';
+
 export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'ACCOUNT',
     detector: 'ids',
+    words: wordSet(
+      `${NUMBER_ENDS} acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat`,
+    ),
     before: new RegExp(
       String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummer|nr\.?)|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:number|no\.?|id)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|\b(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar)?(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
       'i',
@@ -46,17 +56,27 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'TAX_ID',
     detector: 'ids',
+    words: wordSet(
+      `${NUMBER_ENDS} identifikationsnummer idnr idnr. id-nr. steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer`,
+    ),
     before: new RegExp(String.raw`(?:\bsteuer[- ]?id(?:entifikationsnummer|entnummer)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummer|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:id|number|identification number|reference)|\btin|\butr|identifikationsnummer|\bid-?nr\.?)` + KEY_TAIL, 'i'),
     value: /\d(?:[ /-]?\d){7,12}\b/y,
   },
   // A German bank code (BLZ: `370 400 44`, `37040044`) or a UK sort code (`20-00-00`, `200000`): with the account
   // number it names the account as an IBAN does.
-  { type: 'BANK_CODE', detector: 'ids', before: new RegExp(String.raw`(?:\bblz\.?|\bbankleitzahl)` + KEY_TAIL, 'i'), value: /\d{3}[ -]?\d{3}[ -]?\d{2}\b/y },
-  { type: 'BANK_CODE', detector: 'ids', before: new RegExp(String.raw`\bsort[- ]?code` + KEY_TAIL, 'i'), value: /\d{2}([ -]?)\d{2}\1\d{2}\b/y },
-  { type: 'CVV', detector: 'ids', before: new RegExp(String.raw`(?:\bcvv2?|\bcvc2?|kartenprüfnummer|\bprüfnummer|\bprüfziffer|\bsicherheitscode|\bsecurity code)` + KEY_TAIL, 'i'), value: /\d{3,4}\b/y },
+  { type: 'BANK_CODE', detector: 'ids', words: wordSet('blz blz. bankleitzahl'), before: new RegExp(String.raw`(?:\bblz\.?|\bbankleitzahl)` + KEY_TAIL, 'i'), value: /\d{3}[ -]?\d{3}[ -]?\d{2}\b/y },
+  { type: 'BANK_CODE', detector: 'ids', words: wordSet('code sortcode'), before: new RegExp(String.raw`\bsort[- ]?code` + KEY_TAIL, 'i'), value: /\d{2}([ -]?)\d{2}\1\d{2}\b/y },
+  {
+    type: 'CVV',
+    detector: 'ids',
+    words: wordSet('cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer sicherheitscode code'),
+    before: new RegExp(String.raw`(?:\bcvv2?|\bcvc2?|kartenprüfnummer|\bprüfnummer|\bprüfziffer|\bsicherheitscode|\bsecurity code)` + KEY_TAIL, 'i'),
+    value: /\d{3,4}\b/y,
+  },
   {
     type: 'BIRTHDATE',
     detector: 'ids',
+    words: new Set(['geb.-datum', 'geb.datum', 'geb.', 'geburtsdatum', 'geburtstag', 'geboren', 'born', 'birth', 'dob', 'dob.', 'd.o.b.', 'd.o.b', 'geboren am', 'geb. am', 'born on']),
     before: new RegExp(String.raw`(?:\bgeboren(?: am)?|\bgeb\.(?:-?datum| am)?|\bgeburtsdatum|\bgeburtstag|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?)` + KEY_TAIL, 'i'),
     value: new RegExp(String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:\.|st|nd|rd|th)? (?:${MONTH})\p{L}*\.? \d{4})(?!\d)`, 'iuy'),
   },
@@ -65,6 +85,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'CARD',
     detector: 'card',
+    words: wordSet(`${NUMBER_ENDS} kartennummer kartennr kartennr. kreditkartennummer debitkartennummer girokartennummer bankkartennummer`),
     before: new RegExp(String.raw`(?:\b(?:kredit|debit|giro|bank|ec-?)?karten-?(?:nummer|nr\.?)|\b(?:credit |debit )?card (?:number|no\.?))` + KEY_TAIL, 'i'),
     value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
   },
@@ -73,6 +94,9 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'PHONE',
     detector: 'phone',
+    words: wordSet(
+      `${NUMBER_ENDS} tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer handynr handynr. mobil mobilnummer mobilnr mobilnr. mobiltelefon mobile phone telephone fax faxnummer faxnr faxnr.`,
+    ),
     before: new RegExp(
       String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: number| no\.?)?)` + KEY_TAIL,
       'i',
@@ -94,21 +118,16 @@ function keyedAt(text: string, at: number, rule: KeyedRule): Hit | undefined {
   return m ? { type: rule.type, start: at, end: at + m[0].length, placeholder: `[${rule.type}]` } : undefined;
 }
 
-/**
- * The last word of every keyword of KEYED_RULES: a number whose preceding word is none of them is not
- * asked about further. A keyword added to a rule needs its last word here too, or it is never tried.
- */
-const KEY_LAST_WORDS = new Set(
-  'acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer nummer nr nr. kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr number no no. id kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat identifikationsnummer idnr idnr. id-nr. geb.-datum geb.datum steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer blz blz. bankleitzahl sortcode kartennummer kartennr kartennr. kreditkartennummer debitkartennummer girokartennummer bankkartennummer tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer mobil mobilnummer mobiltelefon mobile phone telephone fax faxnummer cvv cvv2 cvc cvc2 kartenprüfnummer prüfnummer prüfziffer sicherheitscode code geb. geburtsdatum geburtstag geboren born birth dob dob. d.o.b. d.o.b'.split(' ').concat('geboren am', 'geb. am', 'born on'),
-);
+/** The last word of every keyword of KEYED_RULES: a number whose preceding word is none of them is not asked about further. */
+const KEY_LAST_WORDS = new Set(KEYED_RULES.flatMap((r) => [...r.words]));
 /** `am` and `on` end a keyword only after these (`geboren am`, `born on`): dates in prose stay cheap. */
 const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'born']);
 const TAIL_WORDS = new Set(['ist', 'lautet', 'is']);
 
-/** Whether the word before `at` (or its part after the last `-`: `Depot-Nr.`) may end a keyword. */
-function keyWordBefore(text: string, at: number): boolean {
-  const word = wordBefore(text, at);
-  return KEY_LAST_WORDS.has(word) || KEY_LAST_WORDS.has(word.slice(word.lastIndexOf('-') + 1));
+/** Whether `word` (or its part after the last `-`: `Depot-Nr.`) is one of `words`. */
+function endsKeyword(word: string, words: ReadonlySet<string>): boolean {
+  const dash = word.lastIndexOf('-');
+  return words.has(word) || (dash >= 0 && words.has(word.slice(dash + 1)));
 }
 
 const isWordChar = (c: number) => isAsciiLetter(c) || c === 46 || c === 45 || c >= 0xc0;
@@ -126,7 +145,7 @@ function wordStart(text: string, at: number): [start: number, end: number] {
   return [b, e];
 }
 
-/** The lower-cased word before `at`, over one `ist` / `lautet` / `is`; `geboren am` and `born on` as one. */
+/** The lower-cased word before `at`, over one `ist` / `lautet` / `is`; `geboren am` and `born on` as one, other `am` and `on` alone. */
 function wordBefore(text: string, at: number): string {
   let [b, e] = wordStart(text, at);
   let word = text.slice(b, e).toLowerCase();
@@ -137,7 +156,7 @@ function wordBefore(text: string, at: number): string {
   if (word === 'am' || word === 'on') {
     const [pb, pe] = wordStart(text, b);
     const before = text.slice(pb, pe).toLowerCase();
-    return BEFORE_AM_ON.has(before) ? `${before} ${word}` : '';
+    return BEFORE_AM_ON.has(before) ? `${before} ${word}` : word;
   }
   return word;
 }
@@ -165,8 +184,8 @@ const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=(
 
 const BIRTHDATE_RULE = KEYED_RULES.find((r) => r.type === 'BIRTHDATE');
 /**
- * After a date, `geboren` as German puts it at the end of the sentence, maybe after the place (`ich bin am 3. März 1985
- * geboren`, `am 03.03.1985 in Bad Homburg geboren`): the date is a birth date without a keyword before it.
+ * After a date that follows `am`, `geboren` as German puts it at the end of the sentence, maybe after the place (`ich
+ * bin am 3. März 1985 geboren`, `am 03.03.1985 in Bad Homburg geboren`): a birth date without a keyword before it.
  */
 const BORN_AFTER = /[ \t]{1,3}(?:in[ \t]{1,3}\p{Lu}[\p{L}-]{1,40}(?:[ \t]\p{Lu}[\p{L}-]{1,40})?[ \t]{1,3})?geboren(?!\p{L})/uy;
 
@@ -186,8 +205,9 @@ function bornBefore(text: string, at: number, rule: KeyedRule): Hit | undefined 
  */
 export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULES): Hit[] {
   const hits: Hit[] = [];
-  // A date with `geboren` after it is looked for only where the text has that word: most texts do not.
-  const born = BIRTHDATE_RULE !== undefined && rules.includes(BIRTHDATE_RULE) && text.includes('geboren') ? BIRTHDATE_RULE : undefined;
+  const born = BIRTHDATE_RULE !== undefined && rules.includes(BIRTHDATE_RULE) ? BIRTHDATE_RULE : undefined;
+  // Whether the text says `geboren` at all: asked once, at the first number after `am` (a scan of every text costs more).
+  let saysBorn: boolean | undefined;
   VALUE_START.lastIndex = 0;
   for (let m = VALUE_START.exec(text); m !== null; m = VALUE_START.exec(text)) {
     const i = m.index;
@@ -197,23 +217,27 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
     let p = q;
     while (p > q - 3 && p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) p -= 1;
     if (p === q || (p > 0 && isAsciiLetter(text.charCodeAt(p - 1)))) p = i;
-    if (!keyWordBefore(text, i) && !(p < i && keyWordBefore(text, p))) {
-      const found = born && bornBefore(text, i, born);
-      if (found) {
-        hits.push(found);
-        VALUE_START.lastIndex = found.end;
-      }
-      continue;
-    }
-    for (const rule of rules) {
-      const found = keyedAt(text, i, rule) ?? (rule.letters && p < i ? keyedAt(text, p, rule) : undefined);
-      if (found) {
-        hits.push(found);
-        VALUE_START.lastIndex = found.end;
-        break;
-      }
+    const word = wordBefore(text, i);
+    const lettered = p < i ? wordBefore(text, p) : '';
+    const keyed = endsKeyword(word, KEY_LAST_WORDS) || (p < i && endsKeyword(lettered, KEY_LAST_WORDS));
+    const found = keyed ? ruleAt(text, rules, i, word, p, lettered) : born && word === 'am' && (saysBorn ??= text.includes('geboren')) ? bornBefore(text, i, born) : undefined;
+    if (found) {
+      hits.push(found);
+      VALUE_START.lastIndex = found.end;
     }
   }
   return hits;
+}
+
+/**
+ * The value of the first of `rules` that a keyword names at `i`, the keyword ending with `word`; or, for a rule that
+ * allows letters, at `p`, where up to three letters start, the keyword ending with `lettered`.
+ */
+function ruleAt(text: string, rules: readonly KeyedRule[], i: number, word: string, p: number, lettered: string): Hit | undefined {
+  for (const rule of rules) {
+    const found = (endsKeyword(word, rule.words) ? keyedAt(text, i, rule) : undefined) ?? (rule.letters && p < i && endsKeyword(lettered, rule.words) ? keyedAt(text, p, rule) : undefined);
+    if (found) return found;
+  }
+  return undefined;
 }
 
