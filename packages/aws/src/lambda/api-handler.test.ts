@@ -165,7 +165,8 @@ describe('API Lambda wired with the AWS adapters', () => {
   it('answers a DynamoDB that stays busy with 503 STORE_UNAVAILABLE and Retry-After, any other store failure with 500 STORE_FAILED', async () => {
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
     const auth = { authorization: `Bearer ${token}` };
-    const feedback = () => handler(event('POST', '/v1/feedback', { emailId: 'crm-1', labels: { queue: 'cards' }, closedAt: '2026-11-28T10:00:00Z' }, auth), context);
+    // Closed now: a fixed date would be refused as older than the feedback TTL (400 days) once that long has passed.
+    const feedback = () => handler(event('POST', '/v1/feedback', { emailId: 'crm-1', labels: { queue: 'cards' }, closedAt: new Date().toISOString() }, auth), context);
     ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
     ddbMock.on(PutCommand).resolves({} as Out);
     const problemOf = (res: Awaited<ReturnType<typeof feedback>>) => ({ status: res.statusCode, type: res.headers?.['content-type'], retryAfter: res.headers?.['retry-after'], code: (JSON.parse(res.body) as { code: string }).code });
