@@ -38,10 +38,10 @@ describe('a model on its own worker thread', () => {
   }, 30_000);
 
   it('keeps light traffic on the first thread and spills over when it holds too many emails', () => {
-    const pool = [3, 0, 0].map((n, i) => ({ i, load: () => n, alive: () => true }));
+    const pool = [3, 0, 0].map((n, i) => ({ i, load: () => n, alive: () => true, loaded: () => true }));
     expect(pickThread(pool, 4).i).toBe(0);
     expect(pickThread(pool, 3).i).toBe(1);
-    const busy = [9, 5, 7].map((n, i) => ({ i, load: () => n, alive: () => true }));
+    const busy = [9, 5, 7].map((n, i) => ({ i, load: () => n, alive: () => true, loaded: () => true }));
     expect(pickThread(busy, 4).i).toBe(1);
   });
 
@@ -96,15 +96,42 @@ describe('a model on its own worker thread', () => {
 
   it('sends batches to a live thread, never to one that has ended', () => {
     const pool = [
-      { i: 0, load: () => 0, alive: () => false },
-      { i: 1, load: () => 9, alive: () => true },
-      { i: 2, load: () => 5, alive: () => true },
+      { i: 0, load: () => 0, alive: () => false, loaded: () => false },
+      { i: 1, load: () => 9, alive: () => true, loaded: () => true },
+      { i: 2, load: () => 5, alive: () => true, loaded: () => true },
     ];
     expect(pickThread(pool, 4).i).toBe(2);
     expect(pickThread(pool, 6).i).toBe(2);
     expect(pickThread(pool, 10).i).toBe(1);
     expect(pickThread([pool[0]], 4).i).toBe(0);
   });
+
+  it('sends batches to a loaded thread before one still loading (a replacement), which would hold them until its model is loaded', () => {
+    const loading = { i: 0, load: () => 0, alive: () => true, loaded: () => false };
+    const idle = { i: 1, load: () => 0, alive: () => true, loaded: () => true };
+    const busy = { i: 2, load: () => 200, alive: () => true, loaded: () => true };
+    expect(pickThread([loading, idle], 4).i).toBe(1);
+    // Even a loaded thread over the spill answers sooner than a load.
+    expect(pickThread([loading, busy], 4).i).toBe(2);
+    // With none loaded, the batch waits for the one loading, not for one that has ended.
+    expect(pickThread([{ ...idle, alive: () => false, loaded: () => false }, loading], 4).i).toBe(0);
+  });
+
+  it('answers from the other thread while the replacement of one that exited still loads', async () => {
+    const lines: string[] = [];
+    const logger = { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`) };
+    const workerUrl = new URL('../test-support/exiting-thread.worker.mjs', import.meta.url);
+    const threaded = await loadClassifierInThread(path.join(root, 'm1'), { threads: 2, logger, workerUrl });
+    try {
+      const before = await threaded.predict(emails);
+      // Light traffic is on the first thread: it exits, and its replacement starts loading.
+      await expect(threaded.predict([{ ...emails[0], id: 'exit-thread' }])).rejects.toThrow(/exited/);
+      await expect(threaded.predict(emails)).resolves.toEqual(before);
+      expect(lines).not.toContain('info the new model thread is ready');
+    } finally {
+      await threaded.release();
+    }
+  }, 30_000);
 
   it('refuses a tampered artifact with the loader error and its code', async () => {
     const dir = path.join(root, 'bad');

@@ -24,6 +24,8 @@ interface ModelThread {
   ready: Promise<Manifest>;
   /** False once the thread has ended (released, failed to load, or exited). */
   alive(): boolean;
+  /** True once its model is loaded, until it ends: a batch sent to a live thread that is not loaded waits for the load. */
+  loaded(): boolean;
   /** Emails waiting for this thread or being worked on. */
   load(): number;
   predict(emails: readonly Email[]): Promise<ScoredBatch>;
@@ -151,6 +153,7 @@ function startModelThread(dir: string, intraOpThreads: number | undefined, worke
   return {
     ready,
     alive: () => !ended,
+    loaded: () => serving && !ended,
     load: () => queuedEmails + inFlight,
     predict(emails) {
       if (ended) return Promise.reject(ended);
@@ -189,16 +192,24 @@ export interface ThreadClassifier extends EmailClassifier {
  */
 const SPILL_EMAILS = 128;
 
-/** The first live thread with room under SPILL_EMAILS, else the least loaded live one (the first when none lives). */
-export function pickThread<T extends { load(): number; alive(): boolean }>(pool: readonly T[], spill = SPILL_EMAILS): T {
+/**
+ * The first loaded thread with room under SPILL_EMAILS, else the least loaded of them. A thread still loading
+ * (one that replaces a thread that exited) is taken only when none is loaded: a batch sent to it waits for
+ * its model to load, while the others could answer at once. The first thread when none lives.
+ */
+export function pickThread<T extends { load(): number; alive(): boolean; loaded(): boolean }>(pool: readonly T[], spill = SPILL_EMAILS): T {
+  return pickAmong(pool, spill, (t) => t.loaded()) ?? pickAmong(pool, spill, (t) => t.alive()) ?? pool[0];
+}
+
+/** Among the threads `usable` takes: the first with room under `spill`, else the least loaded. */
+function pickAmong<T extends { load(): number }>(pool: readonly T[], spill: number, usable: (t: T) => boolean): T | undefined {
   let least: T | undefined;
   for (const t of pool) {
-    if (!t.alive()) continue;
+    if (!usable(t)) continue;
     if (t.load() < spill) return t;
-    least ??= t;
-    if (t.load() < least.load()) least = t;
+    if (least === undefined || t.load() < least.load()) least = t;
   }
-  return least ?? pool[0];
+  return least;
 }
 
 export interface ThreadOptions {
@@ -216,8 +227,9 @@ export interface ThreadOptions {
  * belong to one model version: a hot swap loads the new version's beside the old, and `release()`
  * ends the old ones once their batches are done. A thread that exits while serving (out of memory, a
  * crash in native code) fails the batches it held and is replaced by a new one on the same artifact;
- * batches sent meanwhile wait for the new thread. A replacement that fails to load is not retried:
- * the next model load (a hot swap or `POST /v1/admin/reload`) starts afresh.
+ * batches sent meanwhile go to the other threads, and wait for the new one only when no other is loaded. A
+ * replacement that fails to load is not retried: the next model load (a hot swap or `POST /v1/admin/reload`)
+ * starts afresh.
  */
 export async function loadClassifierInThread(dir: string, options: ThreadOptions = {}): Promise<ThreadClassifier> {
   const logger = options.logger ?? silentLogger;
