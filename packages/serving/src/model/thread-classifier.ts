@@ -225,11 +225,12 @@ export interface ThreadOptions {
  * Loads a model artifact on `threads` worker threads (each the same verified `Classifier.load`, each
  * its own ONNX session) and returns a classifier that sends each batch to a thread by `pickThread`. Threads
  * belong to one model version: a hot swap loads the new version's beside the old, and `release()`
- * ends the old ones once their batches are done. A thread that exits while serving (out of memory, a
- * crash in native code) fails the batches it held and is replaced by a new one on the same artifact;
- * batches sent meanwhile go to the other threads, and wait for the new one only when no other is loaded. A
- * replacement that fails to load is not retried: the next model load (a hot swap or `POST /v1/admin/reload`)
- * starts afresh.
+ * ends the old ones once their batches are done. A thread that exits while serving (its heap out of memory,
+ * an uncaught error) fails the batches it held and is replaced by a new one on the same artifact (a crash in
+ * native code, such as a segfault in onnxruntime, is a signal that ends the whole process); batches sent
+ * meanwhile go to the other threads, and wait for the new one only when no other is loaded. A replacement
+ * that fails to load is not retried: the next model load (a hot swap or `POST /v1/admin/reload`) starts
+ * afresh.
  */
 export async function loadClassifierInThread(dir: string, options: ThreadOptions = {}): Promise<ThreadClassifier> {
   const logger = options.logger ?? silentLogger;
