@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactError } from './errors.js';
@@ -6,6 +7,13 @@ import { MANIFEST_FILE, ManifestSchema, type Manifest, type ManifestInput } from
 
 export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** The sha256 of a file, read in chunks: a model file of hundreds of MB is never held in memory whole. */
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /**
@@ -67,15 +75,19 @@ export async function readVerifiedManifest(dir: string): Promise<Manifest> {
   return parsed.data;
 }
 
-/** Checks the sha256 of every file a manifest lists (no model is loaded); the first missing or changed one is named. */
+/**
+ * Checks the sha256 of every file a manifest lists (no model is loaded); the first missing or changed one is
+ * named. Each file is hashed as it is read, not held whole: every model thread checks its artifact at load,
+ * and the S3 registry checks each download.
+ */
 export async function checkArtifactFiles(dir: string, files: Readonly<Record<string, string>>): Promise<void> {
   for (const [name, expected] of Object.entries(files)) {
-    let data: Buffer;
+    let actual: string;
     try {
-      data = await readFile(path.join(dir, name));
+      actual = await sha256OfFile(path.join(dir, name));
     } catch (error) {
       throw new ArtifactError('ARTIFACT_MISSING', `${name} listed in the manifest is missing from ${dir}`, { cause: error });
     }
-    if (sha256(data) !== expected) throw new ArtifactError('ARTIFACT_HASH_MISMATCH', `${name} in ${dir} does not match its sha256 in the manifest`);
+    if (actual !== expected) throw new ArtifactError('ARTIFACT_HASH_MISMATCH', `${name} in ${dir} does not match its sha256 in the manifest`);
   }
 }

@@ -1,0 +1,55 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkArtifactFiles, sha256 } from './artifact.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const MB = 1024 * 1024;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-artifact-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Writes a file of `mb` MB and returns its sha256 (the bytes are let go before the caller measures). */
+async function bigFile(name: string, mb: number): Promise<string> {
+  const bytes = Buffer.alloc(mb * MB, 7);
+  await writeFile(path.join(dir, name), bytes);
+  return sha256(bytes);
+}
+
+describe('checkArtifactFiles', () => {
+  it('hashes each file in chunks: a model file of hundreds of MB is never held in memory whole', async () => {
+    const expected = await bigFile('model.onnx', 64);
+    gc();
+    const base = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    let done = false;
+    const sample = () => {
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
+      if (!done) setImmediate(sample);
+    };
+    sample();
+    try {
+      await checkArtifactFiles(dir, { 'model.onnx': expected });
+    } finally {
+      done = true;
+    }
+    expect(peak).toBeLessThan(16 * MB);
+  });
+
+  it('names the file that is missing or not of its sha256', async () => {
+    const expected = await bigFile('small.onnx', 1);
+    await expect(checkArtifactFiles(dir, { 'small.onnx': expected.replace(/^./, (c) => (c === '0' ? '1' : '0')) })).rejects.toMatchObject({
+      code: 'ARTIFACT_HASH_MISMATCH',
+      message: expect.stringContaining('small.onnx'),
+    });
+    await expect(checkArtifactFiles(dir, { 'gone.onnx': expected })).rejects.toMatchObject({ code: 'ARTIFACT_MISSING', message: expect.stringContaining('gone.onnx') });
+    await expect(checkArtifactFiles(path.dirname(dir), { [path.basename(dir)]: expected })).rejects.toMatchObject({ code: 'ARTIFACT_MISSING' });
+  });
+});
