@@ -1,7 +1,17 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTrainingConfig } from './config.js';
+import { loadTrainingConfig, parseTrainingConfig } from './config.js';
 import { TrainingConfigError } from './errors.js';
 import { resolveLabel } from './taxonomy.js';
+
+/** A config file with these contents in a fresh temporary folder. */
+async function configFile(name: string, contents: string | Buffer): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'cfg-')), name);
+  await writeFile(file, contents);
+  return file;
+}
 
 const ok = { columns: { body: 'body' }, tasks: [{ name: 'queue' }], split: { kind: 'stratified', on: 'queue' } };
 
@@ -159,27 +169,24 @@ describe('where a config breaks', () => {
   });
 
   it('names the file, line and column of a config that is not JSON', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { loadTrainingConfig } = await import('./config.js');
-    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'cfg-')), 'bad.json');
-    await writeFile(file, '{\n  "columns": {"body": "body"},,\n}');
+    const file = await configFile('bad.json', '{\n  "columns": {"body": "body"},,\n}');
     await expect(loadTrainingConfig(file)).rejects.toThrow(`${file}:2:31: not JSON`);
   });
 
   it('reads a config saved with a UTF-8 byte-order mark (Notepad, PowerShell 5), and still places errors after it', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { loadTrainingConfig } = await import('./config.js');
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'cfg-'));
-    const file = path.join(dir, 'bom.json');
-    await writeFile(file, '\uFEFF{"columns": {"body": "body"}, "tasks": [{"name": "queue"}]}\r\n');
+    const file = await configFile('bom.json', '\uFEFF{"columns": {"body": "body"}, "tasks": [{"name": "queue"}]}\r\n');
     expect((await loadTrainingConfig(file)).tasks.map((t) => t.name)).toEqual(['queue']);
-    const bad = path.join(dir, 'bad-bom.json');
-    await writeFile(bad, '\uFEFF{\n  "columns": {"body": "body"},,\n}');
+    const bad = await configFile('bad-bom.json', '\uFEFF{\n  "columns": {"body": "body"},,\n}');
     await expect(loadTrainingConfig(bad)).rejects.toThrow(`${bad}:2:31: not JSON`);
+  });
+
+  it('refuses a config saved as Windows-1252 (Notepad\'s ANSI), naming the line, instead of turning its umlauts into U+FFFD', async () => {
+    // "Überweisung" in Windows-1252: Ü is the single byte 0xDC, not UTF-8.
+    const json = '{\r\n  "columns": {"body": "body"},\r\n  "tasks": [{"name": "area", "aliases": {"\u00DCberweisung": "payments"}}]\r\n}';
+    const ansi = await configFile('ansi.json', Buffer.from(json, 'latin1'));
+    await expect(loadTrainingConfig(ansi)).rejects.toThrow(`${ansi}:3: not UTF-8 (saved as ANSI or Windows-1252?): save it as UTF-8`);
+    const utf8 = await configFile('utf8.json', json);
+    expect((await loadTrainingConfig(utf8)).tasks[0].aliases).toEqual({ '\u00DCberweisung': 'payments' });
   });
 });
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { TrainingConfigError } from './errors.js';
 import { choicesHint, jsonErrorPlace, requiredKeyMessage, unknownKeyMessage } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
+import { decodeUtf8 } from './utf8.js';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
 
@@ -226,14 +227,26 @@ function issueKey(issue: z.core.$ZodIssue): string {
   return `${issue.path.join('.')}\u0000${issue.code}\u0000${issue.message}`;
 }
 
+/**
+ * The config's text. A file that is not UTF-8 (Notepad's "ANSI", i.e. Windows-1252) is refused, naming the
+ * line: read leniently, an umlaut in a label or alias would turn into U+FFFD, and the export's "Überweisung"
+ * would then be refused as a label the config does not know, though the config seems to name it.
+ */
+function configText(file: string, bytes: Buffer): string {
+  const utf8 = decodeUtf8(bytes);
+  if ('text' in utf8) return utf8.text;
+  throw new TrainingConfigError(`${file}:${utf8.badLine}: not UTF-8 (saved as ANSI or Windows-1252?): save it as UTF-8`);
+}
+
 export async function loadTrainingConfig(file: string): Promise<TrainingConfig> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    // Without the byte-order mark some Windows editors write: JSON.parse refuses it.
-    text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+    bytes = await readFile(file);
   } catch (cause) {
     throw new TrainingConfigError(`${file}: cannot read (${(cause as Error).message})`, { cause });
   }
+  // Without the byte-order mark some Windows editors write: JSON.parse refuses it.
+  const text = configText(file, bytes).replace(/^\uFEFF/, '');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { decodeWindows1252 } from '@mailroute/preprocess';
 import { jsonErrorOffset } from '../config-errors.js';
 import { DatasetError } from '../errors.js';
+import { decodeUtf8 } from '../utf8.js';
 
 /** One record of an export, with where it came from, so every error can name file, line and column. */
 export interface SourceRecord {
@@ -102,13 +103,9 @@ function decode(file: string, bytes: Buffer, encoding: FileEncoding): string {
   // A file that is valid UTF-8 with non-ASCII bytes is UTF-8 (Windows-1252 text almost never is: "Ã¼" for "ü"),
   // e.g. a newer export read with the config of a model trained on a Latin-1 one: not turned into mojibake.
   if (encoding === 'windows-1252') return bytes.some((b) => b >= 0x80) && isUtf8(bytes) ? new TextDecoder('utf-8').decode(bytes) : decodeWindows1252(bytes);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const text = new TextDecoder('utf-8').decode(bytes);
-    const line = normaliseLineEnds(text.slice(0, text.indexOf('\uFFFD'))).split('\n').length;
-    throw new DatasetError('DATASET_FILE_INVALID', `${file}:${line}: not UTF-8 (an older export in Latin-1 or Windows-1252?): convert it, or set "encoding": "windows-1252" in the config`);
-  }
+  const utf8 = decodeUtf8(bytes);
+  if ('text' in utf8) return utf8.text;
+  throw new DatasetError('DATASET_FILE_INVALID', `${file}:${utf8.badLine}: not UTF-8 (an older export in Latin-1 or Windows-1252?): convert it, or set "encoding": "windows-1252" in the config`);
 }
 
 /**
