@@ -34,6 +34,8 @@ export interface Dataset {
   badRowPlaces: string[];
   /** Rows dropped because every task's label ended masked. */
   unlabelled: number;
+  /** Where the first of them are (`file:line`), at most 5. */
+  unlabelledAt: string[];
   taxonomy: TaskTaxonomyReport[];
   /** sha256 of the normalised rows (fields and final labels, in file order). */
   dataHash: string;
@@ -282,12 +284,14 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   });
   const rows: DatasetRow[] = [];
   let unlabelled = 0;
+  const unlabelledAt: string[] = [];
   const hash = createHash('sha256');
   pending.forEach((p, i) => {
     const labels: Record<string, string | null> = {};
     config.tasks.forEach((task, t) => (labels[task.name] = finalLabels[t][i]));
     if (!options.keepUnlabelled && Object.values(labels).every((l) => l === null)) {
       unlabelled++;
+      if (unlabelledAt.length < MAX_LISTED) unlabelledAt.push(`${p.record.file}:${p.record.line}`);
       return;
     }
     const e = p.email;
@@ -298,7 +302,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     hash.update('\n');
   });
   if (rows.length === 0) throw new DatasetError('DATASET_EMPTY', `${files.join(', ')}: no usable rows`);
-  return { files, rows, skipped: problems, read, badRows: badRowPlaces.length, badRowPlaces, unlabelled, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel, renamed };
+  return { files, rows, skipped: problems, read, badRows: badRowPlaces.length, badRowPlaces, unlabelled, unlabelledAt, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel, renamed };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

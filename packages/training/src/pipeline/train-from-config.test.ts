@@ -149,6 +149,21 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(warnings).toContainEqual(expect.stringMatching(/^queue: 10 test row\(s\) whose truth is a label the model does not learn \(c x10\) are left out of its test metrics/));
   }, 240_000);
 
+  it('says which rows it leaves out for having no label left in any task, which the taxonomy lines count as masked', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const words: Record<string, string[]> = { a: ['card', 'blocked', 'pin'], b: ['loan', 'rate', 'credit'] };
+    const row = (i: number, queue: string, topic: string) => `${i},${words.a[i % 3]} ${words.b[(i + 1) % 3]} number ${i},${queue},${topic}`;
+    const data = path.join(tmp, 'train.csv');
+    // Lines 82 and 83: no queue, and a retired topic.
+    const rows = [...Array.from({ length: 80 }, (_, i) => row(i, i % 2 ? 'a' : 'b', i % 2 ? 'x' : 'y')), row(80, '', 'old'), row(81, '', 'old')];
+    writeFileSync(data, ['id,body,queue,topic', ...rows].join('\n'));
+    const config = { columns: { id: 'id', body: 'body' }, tasks: [{ name: 'queue' }, { name: 'topic', retired: ['old'] }], model: { epochs: 2, buckets: 2 ** 12, dim: 8 } };
+    const warnings: string[] = [];
+    const result = await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
+    expect(result.counts).toMatchObject({ read: 82, rows: 80, unlabelled: 2 });
+    expect(warnings).toContainEqual(`2 row(s) left out: no label left in any task (each empty, retired or under minCount and dropped; counted as masked above): ${data}:82, ${data}:83`);
+  }, 240_000);
+
   it('records a failed run and rethrows when the data is bad', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const home = path.join(tmp, 'home');

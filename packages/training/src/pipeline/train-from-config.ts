@@ -120,6 +120,11 @@ function notLearntWarnings(tasks: readonly TaskSpec[], notInModel: Record<string
   });
 }
 
+/** `3 row(s) left out: <why>: a.csv:4, a.csv:9, ...`: the first places, and `...` when there are more. */
+function leftOutWarning(count: number, places: readonly string[], why: string): string {
+  return `${count} row(s) left out: ${why}: ${places.join(', ')}${count > places.length ? ', ...' : ''}`;
+}
+
 /** `{ gitDirty }` when git can tell. */
 function dirtyFlag(): { gitDirty?: boolean } {
   const dirty = gitDirty();
@@ -165,13 +170,14 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     if (dataset.badRows > 0) log?.warn?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
     for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not trained on')) log?.warn?.(warning);
     if (dataset.repeatedIds.length > 0) log?.warn?.(`ids that several rows carry (the same export twice?): ${dataset.repeatedIds.join(', ')}`);
+    // The taxonomy lines count such rows among the masked; that they trained nothing at all is said here.
+    if (dataset.unlabelled > 0) {
+      log?.warn?.(leftOutWarning(dataset.unlabelled, dataset.unlabelledAt, 'no label left in any task (each empty, retired or under minCount and dropped; counted as masked above)'));
+    }
     // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
     // the split each), and a row with no text left trains nothing.
     const prepared = prepareModelRows(dataset.rows, options.onProgress);
-    if (prepared.noText > 0) {
-      const at = `${prepared.noTextAt.join(', ')}${prepared.noText > prepared.noTextAt.length ? ', ...' : ''}`;
-      log?.warn?.(`${prepared.noText} row(s) left out: no text after cleaning (markup, a quoted reply or a signature only): ${at}`);
-    }
+    if (prepared.noText > 0) log?.warn?.(leftOutWarning(prepared.noText, prepared.noTextAt, 'no text after cleaning (markup, a quoted reply or a signature only)'));
     const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
     const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
     let testRows = split.test;
