@@ -164,6 +164,27 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(warnings).toContainEqual(`2 row(s) left out: no label left in any task (each empty, retired or under minCount and dropped; counted as masked above): ${data}:82, ${data}:83`);
   }, 240_000);
 
+  it('warns when a time split leaves a label, one only the newest mail has, without a training row', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const words: Record<string, string[]> = { a: ['card', 'blocked', 'pin'], b: ['loan', 'rate', 'credit'], crypto: ['bitcoin', 'wallet', 'coin'] };
+    const day = (i: number) => `2026-10-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00Z`;
+    const row = (i: number, label: string, at: string) => `${i},${words[label][i % 3]} ${words[label][(i + 1) % 3]} number ${i},${label},${at}`;
+    const data = path.join(tmp, 'train.csv');
+    // 80 rows in October, then 10 of a queue opened in November: the newest 20%, all of them held out.
+    const rows = [...Array.from({ length: 80 }, (_, i) => row(i, i % 2 ? 'a' : 'b', day(i))), ...Array.from({ length: 10 }, (_, i) => row(100 + i, 'crypto', `2026-11-0${1 + (i % 9)}T09:00:00Z`))];
+    writeFileSync(data, ['id,body,queue,received', ...rows].join('\n'));
+    const config = {
+      columns: { id: 'id', body: 'body', receivedAt: 'received' },
+      tasks: [{ name: 'queue' }],
+      split: { kind: 'time', testShare: 0.2, validShare: 0.1 },
+      model: { epochs: 2, buckets: 2 ** 12, dim: 8 },
+    };
+    const warnings: string[] = [];
+    const result = await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
+    expect(result.taxonomy[0].labels).toContain('crypto');
+    expect(warnings).toContainEqual(expect.stringMatching(/^queue: no training row has the label\(s\) crypto \(0 validation, 10 test rows\): the model cannot learn them.*a time split holds out the newest mail/));
+  }, 240_000);
+
   it('records a failed run and rethrows when the data is bad', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const home = path.join(tmp, 'home');

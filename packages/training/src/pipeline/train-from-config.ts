@@ -14,7 +14,7 @@ import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
-import { checkTrainable } from './trainable.js';
+import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning } from './bad-rows.js';
 import { skippedLabelWarnings } from '../data/renamed-labels.js';
 import { DatasetError } from '../errors.js';
@@ -220,6 +220,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${counts.train} train, ${counts.valid} valid, ${counts.test} test`);
     if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text (as the model reads it, after cleaning)`);
     for (const warning of checkTrainable(dataset.taxonomy, counts)) log?.warn?.(warning);
+    for (const warning of untrainedLabelWarnings(dataset.taxonomy, { train: split.train, valid: split.valid, test: testRows }, config.split.kind)) log?.warn?.(warning);
 
     const trainInputs = inputsOf(prepared, split.train);
     const validInputs = inputsOf(prepared, split.valid);

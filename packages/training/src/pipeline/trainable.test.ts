@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskTaxonomyReport } from '../taxonomy.js';
-import { checkTrainable } from './trainable.js';
+import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
 
 const task = (name: string, labels: string[], rare: Record<string, number> = {}): TaskTaxonomyReport => ({
   task: name,
@@ -42,5 +42,22 @@ describe('checkTrainable', () => {
   it('warns when few rows measure the model: test rows, or validation rows without a test split', () => {
     expect(checkTrainable([task('queue', ['a', 'b'])], { train: 40, valid: 5, test: 2 })).toEqual(['only 2 test row(s) measure the model: its metrics are rough']);
     expect(checkTrainable([task('queue', ['a', 'b'])], { train: 40, valid: 5, test: 0 })).toEqual(['only 5 validation row(s) measure the model: its metrics are rough']);
+  });
+});
+
+describe('untrainedLabelWarnings', () => {
+  const rows = (queue: string, n: number) => Array.from({ length: n }, () => ({ labels: { queue, topic: null } }));
+
+  it('names per task the labels that no training row has, with their validation and test rows, and why a time split does that', () => {
+    const split = { train: [...rows('a', 8), ...rows('b', 8)], valid: [...rows('a', 1), ...rows('new', 2)], test: [...rows('b', 2), ...rows('new', 5)] };
+    expect(untrainedLabelWarnings([task('queue', ['a', 'b', 'new']), task('topic', [])], split, 'time')).toEqual([
+      'queue: no training row has the label(s) new (2 validation, 5 test rows): the model cannot learn them, and their test rows count as misses; ' +
+        'a time split holds out the newest mail, so a label only recent mail has is not trained on: add older examples of it, or split stratified',
+    ]);
+    expect(untrainedLabelWarnings([task('queue', ['a', 'b', 'new'])], split, 'stratified')[0]).toMatch(/new \(2 validation, 5 test rows\).*; too few rows reach the training split/);
+  });
+
+  it('says nothing when every label trains', () => {
+    expect(untrainedLabelWarnings([task('queue', ['a', 'b'])], { train: [...rows('a', 3), ...rows('b', 1)], valid: rows('b', 1), test: [] }, 'time')).toEqual([]);
   });
 });

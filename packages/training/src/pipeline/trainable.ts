@@ -25,3 +25,36 @@ export function checkTrainable(taxonomy: readonly TaskTaxonomyReport[], counts: 
   const evaluated = counts.test > 0 ? { split: 'test', rows: counts.test } : { split: 'validation', rows: counts.valid };
   return evaluated.rows < FEW_EVALUATION_ROWS ? [`only ${evaluated.rows} ${evaluated.split} row(s) measure the model: its metrics are rough`] : [];
 }
+
+/** Rows as the split holds them: each task's final label, null when masked. */
+type LabelledRows = ReadonlyArray<{ labels: Record<string, string | null> }>;
+
+function labelCounts(rows: LabelledRows, task: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const label = row.labels[task];
+    if (label !== null && label !== undefined) counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * One warning per task with labels that no training row carries: every row of theirs fell in the validation
+ * or test split (with a time split, a label only the newest mail has, such as a queue opened last month).
+ * The model gets an output for each that it never learns, and its test rows count as misses.
+ */
+export function untrainedLabelWarnings(taxonomy: readonly TaskTaxonomyReport[], split: { train: LabelledRows; valid: LabelledRows; test: LabelledRows }, kind: 'stratified' | 'time'): string[] {
+  const why =
+    kind === 'time'
+      ? 'a time split holds out the newest mail, so a label only recent mail has is not trained on: add older examples of it, or split stratified'
+      : 'too few rows reach the training split: add examples, or merge it with minCount';
+  return taxonomy.flatMap((report) => {
+    const train = labelCounts(split.train, report.task);
+    const valid = labelCounts(split.valid, report.task);
+    const test = labelCounts(split.test, report.task);
+    const untrained = report.labels.filter((label) => !train.has(label));
+    if (untrained.length === 0) return [];
+    const shown = untrained.map((label) => `${label} (${valid.get(label) ?? 0} validation, ${test.get(label) ?? 0} test rows)`).join(', ');
+    return [`${report.task}: no training row has the label(s) ${shown}: the model cannot learn them, and their test rows count as misses; ${why}`];
+  });
+}
