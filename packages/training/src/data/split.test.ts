@@ -47,6 +47,17 @@ describe('splitDataset', () => {
     expect(newestTrain).toBeLessThan(Math.min(...s.valid.map((r) => r.time as number)));
   });
 
+  it('splits by time a big export with one text 150,000 times (an auto-reply), the group as new as its newest copy', () => {
+    const day = (d: number) => Date.UTC(2026, 0, 1) + d * 86_400_000;
+    const copies = Array.from({ length: 150_000 }, (_, i) => row(i, 'a', 'automatic reply', day(i % 30)));
+    const others = Array.from({ length: 70_000 }, (_, i) => row(200_000 + i, 'b', `t${i}`, day(40 + (i % 10))));
+    const s = splitDataset([...copies, ...others], SplitConfigSchema.parse({ kind: 'time', testShare: 0.2, validShare: 0.1 }));
+    // The copies' newest is day 29, older than every other row: they all train.
+    expect(s.train.filter((r) => r.dedupeKey === 'automatic reply')).toHaveLength(150_000);
+    expect(s.test).toHaveLength(44_000);
+    expect(s.valid).toHaveLength(22_000);
+  });
+
   it('refuses a time split over rows without a received time (they would all land in training)', () => {
     const rows = Array.from({ length: 20 }, (_, i) => row(i, 'a', `t${i}`, i % 5 === 0 ? undefined : Date.UTC(2026, 0, 1 + i)));
     expect(() => splitDataset(rows, SplitConfigSchema.parse({ kind: 'time', testShare: 0.2, validShare: 0.1 }))).toThrow(
