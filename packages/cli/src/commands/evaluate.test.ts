@@ -20,6 +20,8 @@ describe('mailroute evaluate', () => {
   it('writes metrics.json, the reports and the pictures', async () => {
     const { code, stdout, stderr } = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'report', '--no-png']);
     expect(stderr).toContain('evaluate: 100%');
+    // 100% is said once every file is written (report.html is the last), not while pictures are still rendered.
+    expect(stderr).toMatch(/evaluate: 100% \(4\/4\) report\.html\n/);
     expect(code).toBe(0);
     const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report/metrics.json'), 'utf8')));
     expect(report.tasks.map((t) => t.task)).toEqual(['queue', 'topic']);

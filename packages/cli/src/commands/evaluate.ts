@@ -284,7 +284,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         files = await writeEvaluationReport(out, report, {
           png: flags.png,
           ...(manifest ? { modelCard: { training: trainingFactsOf(manifest) } } : {}),
-          onProgress: (done, all, label) => progress.update(tasks + Math.round((done / all) * tasks), tasks * 2, label),
+          // Rounded down: 100% only once the last file (report.html) is written, not with pictures still to render.
+          onProgress: (done, all, label) => progress.update(tasks + Math.floor((done / all) * tasks), tasks * 2, label),
         });
       } finally {
         progress.stop();
