@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
+import { ensureDemoChampion, writeDemoData } from '@mailroute/training';
+import { afterAll, beforeAll } from 'vitest';
 import { createContext, type CliContext } from './context.js';
 import { main } from './main.js';
 
@@ -27,4 +32,30 @@ export async function runCli(argv: string[], overrides: Partial<Omit<CliContext,
   const ctx = createContext({ env: {}, cwd: process.cwd(), ...overrides, stdout: out.stream, stderr: err.stream });
   const code = await main(argv, ctx);
   return { code, stdout: out.text(), stderr: err.text() };
+}
+
+/** A folder for one test file's runs of mailroute: its `home` holds a small demo champion. */
+export interface DemoChampionFolder {
+  dir: string;
+  home: string;
+  /** The champion's id, known once the file's tests start. */
+  champion: { id: string };
+  /** Runs `mailroute <argv>` in the folder with its home (and CI=true: progress as plain lines). */
+  run: (argv: string[]) => Promise<CliRun>;
+}
+
+/**
+ * A temporary folder made for the calling test file: before its tests, a demo champion trained on 400 rows in
+ * `home` and `test.csv`, `testRows` other demo emails; removed after them.
+ */
+export function demoChampionFolder(prefix: string, testRows: number): DemoChampionFolder {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const home = path.join(dir, 'home');
+  const champion = { id: '' };
+  beforeAll(async () => {
+    champion.id = (await ensureDemoChampion({ home, rows: 400 })).id;
+    await writeDemoData(path.join(dir, 'test.csv'), { rows: testRows, seed: 99 });
+  }, 180_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return { dir, home, champion, run: (argv) => runCli(argv, { env: { CI: 'true', MAILROUTE_HOME: home }, cwd: dir }) };
 }

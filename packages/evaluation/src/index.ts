@@ -39,8 +39,11 @@ export {
 export {
   PredictionLineSchema,
   LinePredictionSchema,
+  parsePredictionLine,
   parsePredictionLines,
+  noPredictionLines,
   formatPredictionLines,
+  predictionLineChunks,
   tasksOf,
   modelIdsOf,
   confidenceOf,

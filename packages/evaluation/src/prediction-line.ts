@@ -35,34 +35,61 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.keys.map((k) => `unknown key "${k}"${didYouMean(k, known, '"')}`).join('; ');
 }
 
+/** One JSONL line as a prediction line, undefined when blank; the error names `place` (`file:line`) and what is wrong. */
+export function parsePredictionLine(raw: string, place: string): PredictionLine | undefined {
+  const line = raw.trim();
+  if (line === '') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (cause) {
+    throw new PredictionFileError(`${place}: not JSON`, { cause });
+  }
+  const parsed = PredictionLineSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new PredictionFileError(`${place}: ${issueMessage(issue)}${where}`);
+  }
+  return parsed.data;
+}
+
+/** The error for a file with no prediction line at all. */
+export function noPredictionLines(source: string): PredictionFileError {
+  return new PredictionFileError(`${source}: no prediction lines`);
+}
+
 /** Parses JSONL text into prediction lines; the error names the line number and what is wrong. */
 export function parsePredictionLines(text: string, source = 'predictions'): PredictionLine[] {
   const lines: PredictionLine[] = [];
   const raw = text.split('\n');
   for (let i = 0; i < raw.length; i++) {
-    const line = raw[i].trim();
-    if (line === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (cause) {
-      throw new PredictionFileError(`${source}:${i + 1}: not JSON`, { cause });
-    }
-    const parsed = PredictionLineSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      throw new PredictionFileError(`${source}:${i + 1}: ${issueMessage(issue)}${where}`);
-    }
-    lines.push(parsed.data);
+    const line = parsePredictionLine(raw[i], `${source}:${i + 1}`);
+    if (line) lines.push(line);
   }
-  if (lines.length === 0) throw new PredictionFileError(`${source}: no prediction lines`);
+  if (lines.length === 0) throw noPredictionLines(source);
   return lines;
 }
 
 /** Serialises prediction lines as JSONL (one line each, newline-terminated). */
 export function formatPredictionLines(lines: readonly PredictionLine[]): string {
   return lines.map((l) => `${JSON.stringify(PredictionLineSchema.parse(l))}\n`).join('');
+}
+
+/**
+ * The lines as JSONL, `size` lines a chunk, each line built only when its chunk is: one string of them all
+ * passes V8's limit of 2^29 - 24 characters at about 140,000 lines of a 77-label task.
+ */
+export function* predictionLineChunks(lines: Iterable<PredictionLine>, size = 1000): Generator<string> {
+  let batch: PredictionLine[] = [];
+  for (const line of lines) {
+    batch.push(line);
+    if (batch.length >= size) {
+      yield formatPredictionLines(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield formatPredictionLines(batch);
 }
 
 /** The model ids the lines name (none when they name none). */

@@ -1,26 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { EvaluationReportSchema, parsePredictionLines } from '@mailroute/evaluation';
-import { ensureDemoChampion, loadDemoConfig, writeDemoData } from '@mailroute/training';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-support.js';
+import { loadDemoConfig } from '@mailroute/training';
+import { describe, expect, it } from 'vitest';
+import { demoChampionFolder } from '../test-support.js';
 
 // `evaluate --model/--data` and `compare --data`: a small demo champion trained once, a fresh demo test set.
-const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-model-'));
-const home = path.join(dir, 'home');
-let championId = '';
-beforeAll(async () => {
-  championId = (await ensureDemoChampion({ home, rows: 400 })).id;
-  await writeDemoData(path.join(dir, 'test.csv'), { rows: 200, seed: 99 });
-}, 180_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-
-function run(argv: string[]) {
-  return runCli(argv, { env: { CI: 'true', MAILROUTE_HOME: home }, cwd: dir });
-}
+const { dir, home, champion, run } = demoChampionFolder('mailroute-cli-model-', 200);
 
 describe('evaluate and compare with a model', () => {
   it('evaluates the champion on a CSV and keeps its predictions', async () => {
@@ -33,9 +20,9 @@ describe('evaluate and compare with a model', () => {
     // The model card says where the model answers at its own thresholds (predict writes abstained).
     expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toMatch(/## Where the model answers[\s\S]*- \*\*queue\*\*: answers \d+\.\d% \(\d+ of 200\)/);
     const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep/metrics.json'), 'utf8')));
-    expect(report.modelId).toBe(championId);
+    expect(report.modelId).toBe(champion.id);
     // Each task's operating point carries the manifest's threshold, and every report form says it.
-    const manifest = JSON.parse(readFileSync(path.join(home, 'models', championId, 'manifest.json'), 'utf8')) as { tasks: Array<{ name: string; threshold: number }> };
+    const manifest = JSON.parse(readFileSync(path.join(home, 'models', champion.id, 'manifest.json'), 'utf8')) as { tasks: Array<{ name: string; threshold: number }> };
     const queueThreshold = manifest.tasks.find((t) => t.name === 'queue')?.threshold ?? -1;
     expect(report.tasks.find((t) => t.task === 'queue')?.operating?.threshold).toBe(queueThreshold);
     for (const form of ['report.md', 'report.txt', 'report.html']) {
@@ -46,32 +33,32 @@ describe('evaluate and compare with a model', () => {
     expect(report.tasks.length).toBeGreaterThanOrEqual(1);
     expect(parsePredictionLines(readFileSync(path.join(dir, 'rep/predictions.jsonl'), 'utf8'))).toHaveLength(200);
     const card = readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8');
-    expect(card).toContain(`# Model card: ${championId}`);
+    expect(card).toContain(`# Model card: ${champion.id}`);
     // The Data section says what the model was trained on, from its manifest.
-    const stored = JSON.parse(readFileSync(path.join(home, 'models', championId, 'manifest.json'), 'utf8')) as { createdAt: string; dataHash: string; trainingConfig: unknown; training: { counts: { train: number; valid: number } } };
+    const stored = JSON.parse(readFileSync(path.join(home, 'models', champion.id, 'manifest.json'), 'utf8')) as { createdAt: string; dataHash: string; trainingConfig: unknown; training: { counts: { train: number; valid: number } } };
     const { train, valid } = stored.training.counts;
     expect(card).toContain(`- Training: ${train.toLocaleString('en-US')} training rows and ${valid.toLocaleString('en-US')} validation rows, data hash \`${stored.dataHash.slice(0, 12)}\`, trained ${stored.createdAt}.`);
     expect(card).toContain(`- Training config: sha256 \`${createHash('sha256').update(JSON.stringify(stored.trainingConfig)).digest('hex').slice(0, 12)}\``);
     // The kept lines name their model: a report from them carries its id, never another's.
     const again = await run(['evaluate', '--predictions', 'rep/predictions.jsonl', '--out', 'rep-again', '--no-png']);
     expect(again.code, again.stderr).toBe(0);
-    expect(EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep-again/metrics.json'), 'utf8'))).modelId).toBe(championId);
+    expect(EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep-again/metrics.json'), 'utf8'))).modelId).toBe(champion.id);
     const renamed = await run(['evaluate', '--predictions', 'rep/predictions.jsonl', '--model-id', 'ngram-bag-other', '--out', 'rep-other', '--no-png']);
     expect(renamed.code).toBe(2);
-    expect(renamed.stderr).toContain(`rep/predictions.jsonl was written by model ${championId}, not ngram-bag-other`);
+    expect(renamed.stderr).toContain(`rep/predictions.jsonl was written by model ${champion.id}, not ngram-bag-other`);
     // Nor a report of the model itself under another model's id (its kept predictions name the model).
     const other = await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--model-id', 'ngram-bag-other', '--out', 'rep-model-other', '--no-png']);
     expect(other.code).toBe(2);
-    expect(other.stderr).toContain(`model champion is ${championId}, not ngram-bag-other`);
-    expect((await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--model-id', championId, '--out', 'rep-model-same', '--no-png'])).code).toBe(0);
+    expect(other.stderr).toContain(`model champion is ${champion.id}, not ngram-bag-other`);
+    expect((await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--model-id', champion.id, '--out', 'rep-model-same', '--no-png'])).code).toBe(0);
     const self = await run(['compare', '--challenger', 'rep/predictions.jsonl', '--champion', 'rep-again/../rep/predictions.jsonl', '--resamples', '20']);
     expect(self.stderr).toContain('warning: --challenger and --champion are the same file');
   }, 120_000);
 
   it('compares a model with itself on the same data and passes', async () => {
-    const { code, stdout } = await run(['compare', '--challenger', championId, '--champion', 'champion', '--data', 'test.csv', '--resamples', '50']);
+    const { code, stdout } = await run(['compare', '--challenger', champion.id, '--champion', 'champion', '--data', 'test.csv', '--resamples', '50']);
     expect(code).toBe(0);
-    expect(stdout).toContain(`# Gate: PASS — ${championId} vs ${championId}`);
+    expect(stdout).toContain(`# Gate: PASS — ${champion.id} vs ${champion.id}`);
   }, 120_000);
 
   it('compares a challenger trained after a queue was renamed with the champion, on the challenger\'s labels', async () => {
@@ -112,7 +99,7 @@ describe('evaluate and compare with a model', () => {
     const res = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', path.join(home, 'demo.csv'), '--split', 'test', '--resamples', '20']);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(
-      new RegExp(`^mailroute: \\[COMPARISON_MISMATCH\\] --split test: the models held out different rows of the data \\(challenger ${id}: \\d+ rows, champion ${championId}: \\d+, \\d+ in both\\): they were trained with different split settings \\(testShare 0\\.25 vs 0\\.2, seed 7 vs 0\\); compare them on a separate test file neither was trained on, with --data <file> and no --split\n$`),
+      new RegExp(`^mailroute: \\[COMPARISON_MISMATCH\\] --split test: the models held out different rows of the data \\(challenger ${id}: \\d+ rows, champion ${champion.id}: \\d+, \\d+ in both\\): they were trained with different split settings \\(testShare 0\\.25 vs 0\\.2, seed 7 vs 0\\); compare them on a separate test file neither was trained on, with --data <file> and no --split\n$`),
     );
     // Said before either model predicts.
     expect(res.stderr).not.toContain('predict challenger');
@@ -143,7 +130,7 @@ describe('evaluate and compare with a model', () => {
     const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
     const res = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', 'demo.csv', '--split', 'test', '--resamples', '50']);
     expect(res.stderr).not.toContain('DATASET_MISMATCH');
-    expect(res.stdout).toContain(`vs ${championId}`);
+    expect(res.stdout).toContain(`vs ${champion.id}`);
     expect(res.stderr).not.toContain('warning: these are the rows');
     // Without --split, the rows the models trained on: said, not silently scored.
     const all = await run(['evaluate', '--model', id, '--data', 'demo.csv', '--out', 'all', '--no-png']);

@@ -1,18 +1,20 @@
-import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
 import {
   evaluatePredictions,
   evaluationMarkdown,
-  formatPredictionLines,
   modelIdsOf,
-  parsePredictionLines,
+  noPredictionLines,
+  parsePredictionLine,
+  predictionLineChunks,
   PredictionFileError,
   writeEvaluationReport,
   type EvaluationReport,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import type { ClassifierTask, Manifest } from '@mailroute/model';
+import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
 import { loadTrainingConfig, preparePrediction, resolveModelDir, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
@@ -20,18 +22,33 @@ import { UsageError } from '../errors.js';
 import { createProgress, stagedProgress } from '../progress.js';
 import { trainingFactsOf } from './training-facts.js';
 
-/** Reads and validates a predictions JSONL file (relative to the working directory). */
+/**
+ * Reads and validates a predictions JSONL file (relative to the working directory), line by line: `predict`
+ * writes files of any size in chunks, and one over 512 MB (140,000 lines of a 77-label task) is more than
+ * a single string can hold.
+ */
 export async function readPredictionFile(ctx: CliContext, file: string): Promise<PredictionLine[]> {
   const full = path.resolve(ctx.cwd, file);
-  let text: string;
+  const lines: PredictionLine[] = [];
   try {
-    text = await readFile(full, 'utf8');
+    const handle = await open(full);
+    try {
+      let n = 0;
+      for await (const raw of createInterface({ input: handle.createReadStream({ encoding: 'utf8' }), crlfDelay: Infinity })) {
+        const line = parsePredictionLine(raw, `${file}:${++n}`);
+        if (line) lines.push(line);
+      }
+    } finally {
+      await handle.close();
+    }
   } catch (cause) {
+    if (cause instanceof PredictionFileError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (code ?? 'error');
     throw new PredictionFileError(`cannot read predictions ${file}: ${why}`, { cause, code: 'PREDICTION_FILE_UNREADABLE' });
   }
-  return parsePredictionLines(text, file);
+  if (lines.length === 0) throw noPredictionLines(file);
+  return lines;
 }
 
 /** In GitHub Actions, appends Markdown to the job summary (`GITHUB_STEP_SUMMARY`); elsewhere does nothing. */
@@ -277,7 +294,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         if (flags.model !== undefined) {
           // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
           await mkdir(out, { recursive: true });
-          await writeFile(predictionsFile, formatPredictionLines(lines));
+          // In chunks, as predict writes them: one string of every line can pass V8's string limit.
+          await writeFileAtomicChunks(predictionsFile, predictionLineChunks(lines));
           extraFiles += 1;
         }
         const tasks = report.tasks.length;

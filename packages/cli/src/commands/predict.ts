@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { formatPredictionLines, type PredictionLine } from '@mailroute/evaluation';
+import { predictionLineChunks } from '@mailroute/evaluation';
 import { writeFileAtomicChunks } from '@mailroute/model';
 import { loadTrainingConfig, predictDatasetLines } from '@mailroute/training';
 import type { CliContext } from '../context.js';
@@ -15,22 +15,6 @@ interface PredictFlags extends ReadFlags {
   out: string;
   config?: string;
   split?: string;
-}
-
-/** Lines written per chunk: about 10 MB of JSON at 10 KB a line, so memory does not grow with the output. */
-const CHUNK_LINES = 1000;
-
-/** The prediction lines as JSONL, `size` lines a chunk, each line built only when its chunk is. */
-export function* predictionChunks(lines: Iterable<PredictionLine>, size = CHUNK_LINES): Generator<string> {
-  let batch: PredictionLine[] = [];
-  for (const line of lines) {
-    batch.push(line);
-    if (batch.length >= size) {
-      yield formatPredictionLines(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield formatPredictionLines(batch);
 }
 
 /** `mailroute predict --model <id|dir|champion> --data file --out preds.jsonl`: the evaluation line format. */
@@ -65,7 +49,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         });
         progress.stop();
         // Chunk by chunk into a temp file renamed into place: never a half-written file, never one big string.
-        await writeFileAtomicChunks(out, predictionChunks(lines));
+        await writeFileAtomicChunks(out, predictionLineChunks(lines));
         const seconds = (performance.now() - started) / 1000;
         ctx.stdout.write(`wrote ${rows} prediction lines to ${flags.out} (${formatSeconds(seconds)} s)\n`);
       } finally {

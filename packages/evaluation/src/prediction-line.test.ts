@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { predictionLineChunks, type PredictionLine } from './prediction-line.js';
+
+const line = (id: string): PredictionLine => ({
+  id,
+  truth: { queue: null },
+  prediction: { queue: { label: 'tax', scores: { tax: 0.9, payments: 0.1 }, confidence: 0.9, abstained: false } },
+  meta: { language: 'de', bank: null },
+});
+
+describe('predictionLineChunks', () => {
+  it('turns lines into JSONL chunks, taking each line only when its chunk is written', () => {
+    let taken = 0;
+    function* lines() {
+      for (let i = 1; i <= 5; i++) {
+        taken++;
+        yield line(String(i));
+      }
+    }
+    const chunks = predictionLineChunks(lines(), 2);
+    const first = chunks.next();
+    expect(taken).toBe(2);
+    expect((first.value as string).split('\n')).toHaveLength(3);
+    const rest = [...chunks];
+    expect(taken).toBe(5);
+    const all = [first.value as string, ...rest].join('');
+    expect(all.trimEnd().split('\n').map((l) => JSON.parse(l).id)).toEqual(['1', '2', '3', '4', '5']);
+    expect(rest.map((c) => c.split('\n').length - 1)).toEqual([2, 1]);
+  });
+});
