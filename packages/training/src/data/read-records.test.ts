@@ -1,8 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeWindows1252, readSourceFile } from './read-records.js';
+
+// An export of 2^29 bytes, more characters than V8 puts in one string, without writing 512 MB to disk.
+const OVER_LIMIT = 'over-512mb';
+vi.mock('node:fs/promises', async (original) => {
+  const fs = await original<typeof import('node:fs/promises')>();
+  const readFile = (async (file: Parameters<typeof fs.readFile>[0], options?: Parameters<typeof fs.readFile>[1]) =>
+    String(file).includes(OVER_LIMIT) ? Buffer.alloc(2 ** 29, 'a') : fs.readFile(file, options)) as typeof fs.readFile;
+  return { ...fs, default: { ...fs, readFile }, readFile };
+});
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-records-'));
 function file(name: string, content: string | Buffer): string {
@@ -67,5 +76,14 @@ describe('encodings', () => {
     await expect(readSourceFile(le, 'csv')).rejects.toThrow(/utf16le\.csv: UTF-16 text .*save or export it as UTF-8/);
     const be = file('utf16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('id,body\n1,a\n', 'utf16le').swap16()]));
     await expect(readSourceFile(be, 'csv', ',', 'windows-1252')).rejects.toThrow(/utf16be\.csv: UTF-16 text/);
+  });
+});
+
+describe('an export too big for one string', () => {
+  it('is refused naming the file and how to read it', async () => {
+    await expect(readSourceFile(`${OVER_LIMIT}.csv`, 'csv')).rejects.toMatchObject({
+      code: 'DATASET_FILE_INVALID',
+      message: `${OVER_LIMIT}.csv: too big to read as one file (537 MB; at most about 512 MB of text a file): split it into smaller files and give them together (--data part1.csv part2.csv)`,
+    });
   });
 });

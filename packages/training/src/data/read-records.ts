@@ -127,8 +127,23 @@ export async function readSourceFile(file: string, format: 'csv' | 'jsonl', deli
   } catch (cause) {
     throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${(cause as Error).message})`, [], { cause });
   }
-  const text = normaliseLineEnds(decode(file, bytes, encoding)).replace(/^\uFEFF/, '');
+  const text = fileText(file, bytes, encoding);
   return format === 'csv' ? parseCsv(file, text, delimiter, hints) : parseJsonl(file, text);
+}
+
+/**
+ * The file's text, line ends normalised, without a byte-order mark. V8 makes no string over 2^29 - 24
+ * characters: an export bigger than that (about 512 MB) is refused naming the file and the way round it,
+ * not with Node's bare "Cannot create a string longer than 0x1fffffe8 characters".
+ */
+function fileText(file: string, bytes: Buffer, encoding: FileEncoding): string {
+  try {
+    return normaliseLineEnds(decode(file, bytes, encoding)).replace(/^\uFEFF/, '');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ERR_STRING_TOO_LONG') throw cause;
+    const mb = Math.round(bytes.length / 1e6);
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}: too big to read as one file (${mb} MB; at most about 512 MB of text a file): split it into smaller files and give them together (--data part1.csv part2.csv)`, [], { cause });
+  }
 }
 
 interface CsvInfoRecord {
