@@ -71,6 +71,14 @@ describe('encodings', () => {
     expect((await readSourceFile(p, 'csv', ',', 'windows-1252')).records[0].get('body')).toBe('Grüße aus Köln – 5€');
   });
 
+  it('reads each line of a file pasted together from a Latin-1 month and a UTF-8 month in its own encoding, not the UTF-8 one as mojibake', async () => {
+    const october = Buffer.concat([Buffer.from('id,body\n1,"Gr'), Buffer.from([0xfc, 0xdf, 0x65]), Buffer.from('\nzwei Zeilen"\n2,plain\n3,'), Buffer.from([0x84, 0x35, 0x80, 0x93]), Buffer.from('\n')]);
+    const november = Buffer.from('4,"prüfen\nbitte – 5€"\r\n5,plain\r\n6,„Köln“\r\n');
+    const p = file('pasted.csv', Buffer.concat([october, november, Buffer.from([0x37, 0x2c, 0xe4, 0x0a])]));
+    const bodies = (await readSourceFile(p, 'csv', ',', 'windows-1252')).records.map((r) => r.get('body'));
+    expect(bodies).toEqual(['Grüße\nzwei Zeilen', 'plain', '„5€“', 'prüfen\nbitte – 5€', 'plain', '„Köln“', 'ä']);
+  });
+
   it('refuses a UTF-16 file, saying to save it as UTF-8', async () => {
     const le = file('utf16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,body\n1,a\n', 'utf16le')]));
     await expect(readSourceFile(le, 'csv')).rejects.toThrow(/utf16le\.csv: UTF-16 text .*save or export it as UTF-8/);

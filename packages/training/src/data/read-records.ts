@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { decodeWindows1252 } from '@mailroute/preprocess';
@@ -97,12 +97,42 @@ function isUtf16(bytes: Buffer): boolean {
   return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
 
+/**
+ * A Windows-1252 file line by line, a line that is valid UTF-8 read as UTF-8: two months pasted into one file,
+ * an old Latin-1 export and a newer UTF-8 one, both read right. Decoded whole as Windows-1252, the UTF-8
+ * month would train as mojibake ("prÃ¼fen", "â‚¬") without a word. Consecutive lines of one encoding are
+ * decoded together (an ASCII line reads the same in both, so it stays with the lines around it).
+ */
+function windows1252Lines(bytes: Buffer): string {
+  const utf8 = new TextDecoder('utf-8');
+  const parts: string[] = [];
+  let runStart = 0;
+  let runIsUtf8 = false;
+  const endRun = (at: number) => {
+    const run = bytes.subarray(runStart, at);
+    if (run.length > 0) parts.push(runIsUtf8 ? utf8.decode(run) : decodeWindows1252(run));
+    runStart = at;
+  };
+  for (let start = 0; start < bytes.length; ) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline < 0 ? bytes.length : newline + 1;
+    const line = bytes.subarray(start, end);
+    if (!isAscii(line) && isUtf8(line) !== runIsUtf8) {
+      endRun(start);
+      runIsUtf8 = !runIsUtf8;
+    }
+    start = end;
+  }
+  endRun(bytes.length);
+  return parts.join('');
+}
+
 /** The file's text; a file that is not valid UTF-8 (an old Latin-1 export) is refused, not read as mojibake. */
 function decode(file: string, bytes: Buffer, encoding: FileEncoding): string {
   if (isUtf16(bytes)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: UTF-16 text (it starts with a UTF-16 byte-order mark): save or export it as UTF-8 (e.g. "CSV UTF-8")`);
-  // A file that is valid UTF-8 with non-ASCII bytes is UTF-8 (Windows-1252 text almost never is: "Ã¼" for "ü"),
+  // A file that is valid UTF-8 is UTF-8 (Windows-1252 text with non-ASCII bytes almost never is: "Ã¼" for "ü"),
   // e.g. a newer export read with the config of a model trained on a Latin-1 one: not turned into mojibake.
-  if (encoding === 'windows-1252') return bytes.some((b) => b >= 0x80) && isUtf8(bytes) ? new TextDecoder('utf-8').decode(bytes) : decodeWindows1252(bytes);
+  if (encoding === 'windows-1252') return isUtf8(bytes) ? new TextDecoder('utf-8').decode(bytes) : windows1252Lines(bytes);
   const utf8 = decodeUtf8(bytes);
   if ('text' in utf8) return utf8.text;
   throw new DatasetError('DATASET_FILE_INVALID', `${file}:${utf8.badLine}: not UTF-8 (an older export in Latin-1 or Windows-1252?): convert it, or set "encoding": "windows-1252" in the config`);
