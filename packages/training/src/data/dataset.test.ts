@@ -198,7 +198,12 @@ describe('loadDataset', () => {
     expect(skipped.badRowPlaces).toEqual([`${j}:2`]);
     // A configured key that no line has is a typo in the config (CSV: a header without the column).
     const typo = file('typo.jsonl', '{"id":"1","subjet":"s","body":"b","receivedAt":"","queue":"tax","topic":"t"}\n');
-    await expect(loadDataset(typo, cfg({ format: 'jsonl' }))).rejects.toThrow(/typo\.jsonl: no line has column\(s\) "subject" \(has id, subjet, body, receivedAt, queue, topic\)/);
+    await expect(loadDataset(typo, cfg({ format: 'jsonl' }))).rejects.toThrow(/typo\.jsonl: no line has column\(s\) "subject" \(did you mean "subjet"\?\) \(has id, subjet, body, receivedAt, queue, topic\)/);
+    // Names match exactly: a header that spells a column in another case is told which one it probably is.
+    const cased = file('cased.csv', 'ID,Subject,Body,receivedAt,Queue,topic\n1,s,b,,tax,t\n');
+    await expect(loadDataset(cased, cfg())).rejects.toThrow(
+      /cased\.csv:1: header lacks column\(s\) "id" \(did you mean "ID"\?\), "subject" \(did you mean "Subject"\?\), "body" \(did you mean "Body"\?\), "queue" \(did you mean "Queue"\?\) \(has ID, Subject, Body, receivedAt, Queue, topic\)$/,
+    );
   });
 
   it('makes a JSONL object, array or boolean where text or a label belongs a bad row; numbers stay labels and ids', async () => {

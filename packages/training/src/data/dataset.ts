@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { didYouMean } from '@mailroute/model';
 import { EmailSchema, parseReceivedTime, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { choicesHint } from '../config-errors.js';
@@ -165,7 +166,9 @@ function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingCon
     const other = otherDelimiterFor(present.source, (columns) => wanted.every((w) => columns.includes(w)));
     // One that gives some of them is named too (a misspelt column as well); one that gives none is no help.
     const partly = other ?? otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${missing.map((m) => `"${m}"`).join(', ')} (has ${present.columns.join(', ')})${partly?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
+    // Names match exactly: the header's "Betreff" for a configured "betreff" is guessed, case and typos alike.
+    const named = missing.map((m) => `"${m}"${didYouMean(m, present.columns, '"')}`);
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${named.join(', ')} (has ${present.columns.join(', ')})${partly?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
   }
 }
 
