@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalServing, DB_FILE } from '../local-serving.js';
 import { writeFixtureModel } from '../test-support/fixture-model.js';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
-import { buildTestApp, json } from '../test-support/harness.js';
+import { buildTestApp, json, KEYS } from '../test-support/harness.js';
 import { closeOnSignals, isLoopback, startNodeServer, type RunningServer } from './node-server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -218,7 +218,7 @@ describe('clients whose body stops arriving', () => {
     return new Promise((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => {
         const head = chunked ? 'Transfer-Encoding: chunked\r\n\r\n6\r\n{"emai\r\n' : 'Content-Length: 100\r\n\r\n{"emails":[';
-        socket.write(`POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${head}`);
+        socket.write(`POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${head}`);
       });
       const closed = new Promise<void>((r) => socket.once('close', () => r()));
       socket.once('data', (chunk: Buffer) => resolve({ status: chunk.toString('latin1').split('\r\n')[0], closed }));
@@ -240,7 +240,7 @@ describe('clients whose body stops arriving', () => {
       // A client that gives up half-way through a chunked upload is its mistake (4xx), not a server fault.
       const socket = net.connect(own.port, '127.0.0.1');
       await new Promise<void>((r) => socket.once('connect', () => r()));
-      socket.write('POST /v1/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"ema\r\n');
+      socket.write('POST /v1/feedback HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"ema\r\n');
       await new Promise((r) => setTimeout(r, 50));
       socket.destroy();
       await new Promise((r) => setTimeout(r, 100));
@@ -341,4 +341,58 @@ describe('feedback durability', () => {
     db.close();
     expect(row).toEqual({ email_id: 'crm-77', prediction_id: predictionId, labels: JSON.stringify({ queue: 'kyc', topic: 'login' }) });
   }, 60_000);
+});
+
+describe('a server without API keys', () => {
+  /** A request with headers fetch cannot set (Host); resolves with the status and the problem code, if any. */
+  function send(port: number, method: string, target: string, headers: Record<string, string>): Promise<{ status: number; code?: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path: target, headers }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, code: text.startsWith('{') ? (JSON.parse(text) as { code?: string }).code : undefined }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('refuses what a web page sends through the browser: a Host of its own (DNS rebinding), an Origin of its own (a cross-site POST)', async () => {
+    const serving = await buildTestApp({ noAuth: true });
+    const { source } = serving.context;
+    const reload = source.reload.bind(source);
+    let reloads = 0;
+    source.reload = (options) => {
+      reloads += 1;
+      return reload(options);
+    };
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    try {
+      const rebound = await send(own.port, 'GET', '/v1/quality', { host: `attacker.example:${own.port}` });
+      expect(rebound).toEqual({ status: 403, code: 'FORBIDDEN' });
+      // A POST with no body needs no CORS preflight: any page could make the server reload.
+      const crossSite = await send(own.port, 'POST', '/v1/admin/reload?force=true', { host: `127.0.0.1:${own.port}`, origin: 'https://attacker.example' });
+      expect(crossSite).toEqual({ status: 403, code: 'FORBIDDEN' });
+      expect((await send(own.port, 'POST', '/v1/admin/reload', { host: `127.0.0.1:${own.port}`, origin: 'null' })).status).toBe(403);
+      expect(reloads).toBe(0);
+      // Clients on this machine: curl, a local CRM, a page served from localhost.
+      for (const host of [`127.0.0.1:${own.port}`, `localhost:${own.port}`, `[::1]:${own.port}`, 'LOCALHOST']) {
+        expect((await send(own.port, 'GET', '/v1/quality', { host })).status).toBe(200);
+      }
+      expect((await send(own.port, 'POST', '/v1/admin/reload?force=true', { host: `localhost:${own.port}`, origin: 'http://localhost:3000' })).status).toBe(200);
+      expect(reloads).toBe(1);
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+
+  it('is the only one that looks at Host: with keys, a server may be reached under any name (a proxy, a DNS name)', async () => {
+    const own = await startNodeServer({ serving: await buildTestApp(), host: '127.0.0.1', port: 0 });
+    try {
+      const res = await send(own.port, 'GET', '/v1/quality', { host: 'mailroute.bank.example', origin: 'https://crm.bank.example', authorization: `Bearer ${KEYS.all}` });
+      expect(res.status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
 });

@@ -1,10 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { EventEmitter } from 'node:events';
 import { serve, type ServerType } from '@hono/node-server';
 import type { ServingApp } from '../app.js';
-import { ListenError, ServingConfigError } from '../errors.js';
+import { ForbiddenError, ListenError, ServingConfigError } from '../errors.js';
 import { silentLogger, type Logger } from '../http/logger.js';
+import { PROBLEM_CONTENT_TYPE, toProblem } from '../http/problem.js';
 
 export interface NodeServerOptions {
   serving: ServingApp;
@@ -34,6 +35,43 @@ export function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
+/** The host of a Host header (`127.0.0.1:8080`, `[::1]:8080`, `localhost`), without its port. */
+function hostOfHeader(host: string): string {
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+}
+
+/** The host of an Origin header (`http://localhost:3000`); '' for `null` or one that is not a URL. */
+function hostOfOrigin(origin: string): string {
+  try {
+    return new URL(origin).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Why a request to a server without API keys is refused, or undefined when it comes from a client on this
+ * machine. Such a server trusts whatever reaches its loopback port, and so does a web page in the user's
+ * browser: by DNS rebinding (its own host name made to resolve to 127.0.0.1, so its requests are same-origin
+ * and the Host header names it) or by a cross-site request that needs no CORS preflight (a POST to
+ * /v1/admin/reload). Browsers always send Host, and Origin on every cross-site POST; other clients
+ * (curl, a CRM on this machine) send a loopback Host and no Origin.
+ */
+export function notFromLoopback(headers: IncomingHttpHeaders): string | undefined {
+  const { host, origin } = headers;
+  if (host !== undefined && !isLoopback(hostOfHeader(host))) return `its Host header names ${host.slice(0, 80)}`;
+  if (origin !== undefined && !isLoopback(hostOfOrigin(origin))) return `it comes from the web page of ${origin.slice(0, 80)}`;
+  return undefined;
+}
+
+/** The 403 for a request `notFromLoopback` refused, as problem+json like every other error. */
+function loopbackOnlyResponse(why: string): Response {
+  const { body, headers } = toProblem(
+    new ForbiddenError(`This server runs without API keys, for clients on this machine only, and ${why}: call it at 127.0.0.1 or localhost, or configure API keys.`),
+  );
+  return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'content-type': PROBLEM_CONTENT_TYPE } });
+}
+
 /** A bind failure said in terms of what to do about it; other errors pass unchanged. */
 function listenError(error: Error, host: string, port: number): Error {
   const code = (error as NodeJS.ErrnoException).code;
@@ -61,8 +99,17 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       `Refusing to listen on ${options.host} without API keys: configure keys, or listen on 127.0.0.1.`,
     );
   }
+  // Without keys, and not behind SageMaker's IAM: only requests of clients on this machine (read off the
+  // headers Node has parsed already: about 0.2 µs a request).
+  const loopbackOnly = !serving.context.auth.enabled && options.unauthenticatedBecause === undefined;
+  const fetch = loopbackOnly
+    ? (request: Request, env: { incoming: { headers: IncomingHttpHeaders } }) => {
+        const why = notFromLoopback(env.incoming.headers);
+        return why === undefined ? serving.app.fetch(request, env) : loopbackOnlyResponse(why);
+      }
+    : serving.app.fetch;
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: serving.app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
+    const s = serve({ fetch, hostname: options.host, port: options.port }, () => resolve(s));
     s.once('error', (error) => reject(listenError(error, options.host, options.port)));
   });
   // Responses not yet started when shutdown begins (and requests that still come on open keep-alive
