@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,19 @@ describe('createSqliteStore', () => {
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare('SELECT COUNT(*) AS n FROM feedback').get()).toEqual({ n: 0 });
     raw.close();
+  });
+
+  it.each(['thread', 'inline'] as const)('leaves no stored text of a deleted prediction in the database file (writes %s)', async (writer) => {
+    const file = path.join(dir, `erased-${writer}`, 'mailroute.db');
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const store = createSqliteStore({ file, retentionDays: 0, writer });
+    const texts = Array.from({ length: 40 }, (_, i) => ({ ...record(`erased-${i}`, `e-${i}`, old), text: `Kontostand von [NAME] ${i}: bitte erhöhen` }));
+    await store.savePredictions(texts);
+    await store.prune?.(new Date().toISOString());
+    await store.close();
+    // A DELETE only unlinks the rows: without secure_delete their bytes stay in the freed pages, readable
+    // with `strings mailroute.db` (and in every backup) long after the retention said they were gone.
+    expect(readFileSync(file).includes('bitte erh')).toBe(false);
   });
 
   it('uses WAL and round-trips predictions and feedback through a reopen', async () => {
