@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,19 @@ describe('createSqliteStore', () => {
     // A DELETE only unlinks the rows: without secure_delete their bytes stay in the freed pages, readable
     // with `strings mailroute.db` (and in every backup) long after the retention said they were gone.
     expect(readFileSync(file).includes('bitte erh')).toBe(false);
+  });
+
+  it('creates the database readable by its owner only, its WAL and shared-memory files too; an existing file keeps its mode', async () => {
+    const file = path.join(dir, 'private', 'mailroute.db');
+    const store = createSqliteStore({ file, retentionDays: 0 });
+    await store.savePredictions([{ ...record('private-1', 'e-1', new Date().toISOString()), text: 'Kontostand bitte' }]);
+    // Others on the machine would read email ids, labels and, with --store-text, the emails' text.
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) expect((statSync(f).mode & 0o777).toString(8), f).toBe('600');
+    await store.close();
+    chmodSync(file, 0o640); // an operator's choice (a backup group) stands
+    const again = createSqliteStore({ file, retentionDays: 0 });
+    await again.close();
+    expect(statSync(file).mode & 0o777).toBe(0o640);
   });
 
   it('uses WAL and round-trips predictions and feedback through a reopen', async () => {

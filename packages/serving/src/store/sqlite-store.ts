@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
@@ -124,6 +124,20 @@ function toFeedback(row: unknown): FeedbackRecord {
 }
 
 /**
+ * Creates the database file readable and writable by its owner only, as the API key file is: it holds
+ * email ids, labels and, with `--store-text`, the emails' text, which other users of the machine must not
+ * read (SQLite gives its WAL and shared-memory files the database file's mode). A file that exists keeps
+ * its mode: an operator may have opened it to a group on purpose.
+ */
+function createOwnerOnly(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/**
  * The local prediction and feedback store: one SQLite file in WAL mode (`<MAILROUTE_HOME>/mailroute.db`).
  * Reads run on this thread; writes go to a writer thread (`writer: 'thread'`, the default for files), so
  * inserts and commits do not hold up requests, or run here (`'inline'`, always for `:memory:`).
@@ -133,6 +147,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   const synchronous = options.synchronous ?? 'NORMAL';
   let db: Database.Database;
   try {
+    if (options.file !== ':memory:') createOwnerOnly(options.file);
     db = new Database(options.file);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
