@@ -253,6 +253,29 @@ describe('clients whose body stops arriving', () => {
   }, 30_000);
 });
 
+describe('clients whose headers trickle in (slowloris)', () => {
+  it('are cut after the request timeout, not after the minute and a half of Node defaults', async () => {
+    const serving = await buildTestApp({ noAuth: true, limits: { requestTimeoutMs: 300 } });
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    const socket = net.connect(own.port, '127.0.0.1');
+    const trickle = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 100);
+    try {
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const started = Date.now();
+      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+      await own.close();
+    }
+  }, 30_000);
+});
+
 describe('a client that gives up before its answer', () => {
   it('gets no prediction stored or counted: it never saw the prediction ids, as after a REQUEST_TIMEOUT', async () => {
     const serving = await buildTestApp({ noAuth: true, classifier: createFakeClassifier({ delayMs: 200 }) });

@@ -90,6 +90,11 @@ function listenError(error: Error, host: string, port: number): Error {
 /** How long idle keep-alive sockets stay open after shutdown begins, for a request already on its way. */
 const DRAIN_GRACE_MS = 100;
 
+/** Node's own limit on receiving a request's headers (its default); a shorter request timeout replaces it. */
+const NODE_HEADERS_TIMEOUT_MS = 60_000;
+/** How often Node looks for connections past that limit (its default: every 30 s). */
+const HEADERS_CHECK_MS = 1_000;
+
 /** Runs the app on Node's HTTP server. Refuses a non-loopback host when auth is off. */
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
@@ -108,8 +113,12 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         return why === undefined ? serving.app.fetch(request, env) : loopbackOnlyResponse(why);
       }
     : serving.app.fetch;
+  // A client that trickles its headers (slowloris) has no request yet for the deadline to bound: Node's
+  // defaults held each such connection up to 90 s (60 s, checked every 30 s), so a few hundred new ones a
+  // second kept the file descriptors taken. Its headers get the request timeout instead (60 s at most).
+  const serverOptions = { headersTimeout: Math.min(serving.context.limits.requestTimeoutMs, NODE_HEADERS_TIMEOUT_MS), connectionsCheckingInterval: HEADERS_CHECK_MS };
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch, hostname: options.host, port: options.port }, () => resolve(s));
+    const s = serve({ fetch, hostname: options.host, port: options.port, serverOptions }, () => resolve(s));
     s.once('error', (error) => reject(listenError(error, options.host, options.port)));
   });
   // Responses not yet started when shutdown begins (and requests that still come on open keep-alive
