@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeClassifier, type FakeClassifier } from '../test-support/fake-classifier.js';
-import { createClassifierSource, createStaticClassifierSource, registryTarget, type ModelTarget } from './classifier-source.js';
+import { createClassifierSource, createStaticClassifierSource, registryTarget, withoutPaths, type ModelTarget } from './classifier-source.js';
 
 function registryLike(initial: string) {
   let champion = initial;
@@ -126,6 +126,10 @@ describe('createClassifierSource', () => {
     expect(source.status()).toMatchObject({ failedReloads: 1, lastReloadAt: tried, reloads: 0 });
     // The public status names the file, not where it lives.
     expect(source.status().lastReloadError?.message).toBe('model.onnx: sha256 mismatch');
+    // A folder named with blanks (the account's owner) is cut too, and prose with a slash is left alone.
+    expect(withoutPaths('model.onnx in /home/Anna Müller/.mailroute/models/bad does not match its sha256')).toBe('model.onnx in bad does not match its sha256');
+    expect(withoutPaths("open 'C:\\Users\\Anna Müller\\Bank Projects\\models\\bad\\manifest.json'")).toBe("open 'manifest.json'");
+    expect(withoutPaths('missing and/or damaged at /srv/models/bad/model.onnx')).toBe('missing and/or damaged at model.onnx');
     await expect(source.reload({ force: true })).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
     expect(source.status().failedReloads).toBe(2);
     reg.setChampion('m2');

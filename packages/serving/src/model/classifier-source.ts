@@ -234,9 +234,13 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
   return source;
 }
 
-/** A message with absolute file paths cut to their last part: `status()` is public (GET /v1/model). */
+/**
+ * A message with absolute file paths cut to their last part: `status()` is public (GET /v1/model). A folder's
+ * name may hold a few words (`/home/Anna Müller/.mailroute`, `C:\Program Files (x86)`): a path cut at its
+ * first blank named the account's owner in the answer (`Anna Müller/.mailroute/models/x`).
+ */
 export function withoutPaths(message: string): string {
-  return message.replace(/(?<![^\s'"`(=])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'"`]+)+[\\/]([^\s\\/:'"`]+)/g, '$1');
+  return message.replace(/(?<![^\s'"`(=])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'"`]+(?: [^\s\\/:'"`]+){0,3})+[\\/]([^\s\\/:'"`]+)/g, '$1');
 }
 
 /** Serves the registry's champion. */
