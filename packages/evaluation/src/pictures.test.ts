@@ -34,6 +34,25 @@ describe('pictures', () => {
     expect(confusionHeatmapSvg(report.tasks[0].metrics)).toMatch(/fill="#fff">\d+</);
   });
 
+  it('never cuts two long labels to one text: labels that differ only past the cut keep their ends', () => {
+    const labels = ['Zahlungsverkehr / SEPA-Überweisung / Rückruf', 'Zahlungsverkehr / SEPA-Überweisung / Gutschrift', 'Depot / Wertpapierübertrag / eingehend', 'Depot / Wertpapierübertrag / ausgehend', 'Jahressteuerbescheinigung_und_Erträgnisaufstellung', 'Karten'];
+    const m = evaluatePredictions(syntheticPredictionLines({ n: 300, seed: 3, tasks: { topic: labels } })).tasks[0].metrics;
+    const svg = confusionHeatmapSvg(m);
+    const rows = [...svg.matchAll(/text-anchor="end" fill="#222">([^<]*) \(\d+\)</g)].map((x) => x[1]);
+    const columns = [...svg.matchAll(/text-anchor="start" fill="#222" transform="rotate\(-90 [^"]*\)">([^<]*)</g)].map((x) => x[1]);
+    for (const texts of [rows, columns]) {
+      expect(texts).toHaveLength(labels.length);
+      expect(new Set(texts).size).toBe(labels.length);
+      for (const t of texts) expect(t.length).toBeLessThanOrEqual(32);
+    }
+    // Cut in the middle where the ends tell them apart; a label no other clashes with is cut at its end, as before.
+    expect(columns).toContain('Zahlungsverke…rweisung / Rückruf');
+    expect(columns).toContain('Zahlungsverke…isung / Gutschrift');
+    expect(columns).toContain('Depot / Wertpapierübertrag / au…');
+    expect(columns).toContain('Jahressteuerbescheinigung_und_E…');
+    expect(columns).toContain('Karten');
+  });
+
   it('names picture files so that no task overwrites another, and keeps letters such as ä', () => {
     const two = evaluatePredictions([
       { truth: { queue: 'a', Queue: 'b', Geschäft: 'x' }, prediction: { queue: { label: 'a' }, Queue: { label: 'b' }, Geschäft: { label: 'x' } } },

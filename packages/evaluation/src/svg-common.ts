@@ -10,6 +10,31 @@ export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
+/** `s` cut to `max` characters in the middle: its start and its end, `…` between. */
+function truncateMiddle(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const head = Math.ceil((max - 1) * 0.4);
+  return `${s.slice(0, head)}…${s.slice(s.length - (max - 1 - head))}`;
+}
+
+/**
+ * Each label cut to `max` characters, and no two alike: labels that `truncate` would cut to one text
+ * (`Zahlungsverkehr / SEPA-Überweisung / Rückruf` and `… / Gutschrift`, which differ only after the cut)
+ * keep their start and end instead, and those still alike are shown whole.
+ */
+export function distinctTruncations(labels: readonly string[], max: number): string[] {
+  const clash = (texts: readonly string[]) => {
+    const seen = new Map<string, number>();
+    for (const t of texts) seen.set(t, (seen.get(t) ?? 0) + 1);
+    return texts.map((t) => (seen.get(t) ?? 0) > 1);
+  };
+  const cut = labels.map((l) => truncate(l, max));
+  const first = clash(cut);
+  const middle = labels.map((l, i) => (first[i] ? truncateMiddle(l, max) : cut[i]));
+  const second = clash(middle);
+  return labels.map((l, i) => (second[i] ? l : middle[i]));
+}
+
 /**
  * Width in px of `text` in the pictures' font, estimated from above: every character counts as wide as the
  * widest of its class in DejaVu Sans, the first and widest font of FONT (Helvetica and Arial, which a

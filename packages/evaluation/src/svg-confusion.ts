@@ -1,4 +1,4 @@
-import { cellColour, esc, r2, svgDocument, textColour, textWidth, truncate, wrapText } from './svg-common.js';
+import { cellColour, distinctTruncations, esc, r2, svgDocument, textColour, textWidth, wrapText } from './svg-common.js';
 import type { TaskMetrics } from './task-metrics.js';
 
 export interface HeatmapOptions {
@@ -25,9 +25,11 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
   const fontSize = Math.max(9, Math.min(13, cell - 2));
   const labelChars = 32;
   // Room for the widest row label (`label (support)`) and the tallest rotated column label, by textWidth.
-  const rowLabels = metrics.labels.map((l, i) => `${truncate(l, labelChars)} (${metrics.perClass[i].support})`);
+  // Cut to labelChars, yet never two alike: labels that differ only past the cut keep their ends.
+  const shortLabels = distinctTruncations(metrics.labels, labelChars);
+  const rowLabels = shortLabels.map((l, i) => `${l} (${metrics.perClass[i].support})`);
   const left = Math.ceil(Math.max(textWidth('xxxx (0)', fontSize), ...rowLabels.map((l) => textWidth(l, fontSize)))) + 40;
-  const columnHeight = Math.ceil(Math.max(textWidth('xxxx', fontSize), ...metrics.labels.map((l) => textWidth(truncate(l, labelChars), fontSize))));
+  const columnHeight = Math.ceil(Math.max(textWidth('xxxx', fontSize), ...shortLabels.map((l) => textWidth(l, fontSize))));
   const grid = cell * n;
   const legendW = 110;
   const title = options.title ?? 'Confusion matrix';
@@ -67,7 +69,7 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
     const x = left + c * cell + cell / 2 + fontSize * 0.35;
     const y = top - 6;
     parts.push(
-      `<text x="${r2(x)}" y="${y}" font-size="${fontSize}" text-anchor="start" fill="#222" transform="rotate(-90 ${r2(x)} ${y})">${esc(truncate(metrics.labels[ci], labelChars))}</text>`,
+      `<text x="${r2(x)}" y="${y}" font-size="${fontSize}" text-anchor="start" fill="#222" transform="rotate(-90 ${r2(x)} ${y})">${esc(shortLabels[ci])}</text>`,
     );
   });
   // Faint grid so a row can be followed across a large matrix.
