@@ -180,6 +180,29 @@ describe('evaluatePredictions', () => {
     expect(evaluatePredictions(lines).tasks[0].untested).toEqual([]);
   });
 
+  it('says in every report form that a label no test email has, yet predicted, counts at F1 0 in macro-F1, with macro-F1 over the labels tested', () => {
+    // 10 emails of cards and loans, 3 of them predicted as `advisory`, which no email has.
+    const lines: PredictionLine[] = Array.from({ length: 10 }, (_, i) => ({
+      truth: { queue: i < 6 ? 'cards' : 'loans' },
+      prediction: { queue: { label: i < 3 ? 'advisory' : i < 6 ? 'cards' : 'loans', scores: { cards: 0.3, loans: 0.3, advisory: 0.2, tax: 0.2 } } },
+    }));
+    const r = evaluatePredictions(lines);
+    const m = r.tasks[0].metrics;
+    // scikit-learn's figure stays: advisory's F1 of 0 is averaged in (cards 2/3, loans 1, advisory 0).
+    expect(m.macro.f1).toBeCloseTo((2 / 3 + 1 + 0) / 3, 12);
+    const note = 'No test email has the label advisory, yet the model gave it to 3 emails, wrongly each time: its F1 of 0 counts in macro-F1, 0.5556; over the 2 labels that have test emails, macro-F1 is 0.8333.';
+    expect(evaluationText(r)).toContain(`Note: ${note}`);
+    expect(evaluationMarkdown(r)).toContain(`**Note:** ${note}`);
+    expect(evaluationHtml(r, [])).toContain(note);
+    const card = modelCardMarkdown(r);
+    expect(card).toContain(`- ${note}`);
+    // The card no longer says the figures say nothing about a label they count; of `tax`, never predicted, they do say nothing.
+    expect(card).toContain('**2 labels of the model have no test example** (`advisory`, `tax`): the test set says nothing about how well the model finds them; 1 of them counts in macro-F1 at F1 0, as the model predicted it');
+    expect(card).not.toContain('the figures say nothing about them');
+    // Labels the model never predicts, absent from the test set, are in no figure: no note.
+    expect(evaluationText(evaluatePredictions(lines.map((l) => ({ ...l, prediction: { queue: { label: 'cards' } } }))))).not.toContain('Note:');
+  });
+
   it('counts a true label the model gave no score as outside its top k', () => {
     const r = evaluatePredictions([
       // `zeta` has no score: tied at 0 with the unscored labels before it, it used to count as third.

@@ -1,5 +1,5 @@
 import type { EvaluationReport, TaskReport } from './evaluate.js';
-import { cell, leftOutWarning, operatingSentence } from './report-text.js';
+import { absentLabelsNote, cell, leftOutWarning, operatingSentence } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
 export interface TrainingFacts {
@@ -31,13 +31,23 @@ const f = (x: number): string => x.toFixed(3);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
-/** ` N labels of the model have no test example (…)` when the predictions score labels the test set lacks. */
+/**
+ * ` N labels of the model have no test example (…)` when the predictions score labels the test set lacks: the
+ * figures say nothing about those the model never predicted either; those it predicted count in macro-F1 (at
+ * F1 0), as absentLabelsNote says.
+ */
 function untestedNote(t: TaskReport): string {
   const untested = t.untested ?? [];
   if (untested.length === 0) return '';
   const named = untested.slice(0, 15).map(code).join(', ');
   const n = untested.length;
-  return ` **${n} label${n === 1 ? '' : 's'} of the model ${n === 1 ? 'has' : 'have'} no test example** (${named}${n > 15 ? ', …' : ''}): the figures say nothing about ${n === 1 ? 'it' : 'them'}.`;
+  const counted = new Set(t.metrics.perClass.filter((c) => c.support === 0).map((c) => c.label));
+  const silent = untested.filter((l) => !counted.has(l)).length;
+  const what =
+    silent === n
+      ? `the figures say nothing about ${n === 1 ? 'it' : 'them'}`
+      : `the test set says nothing about how well the model finds ${n === 1 ? 'it' : 'them'}; ${silent === 0 ? (n === 1 ? 'it counts' : 'they count') : `${n - silent} of them count${n - silent === 1 ? 's' : ''}`} in macro-F1 at F1 0, as the model predicted ${n - silent === 1 ? 'it' : 'them'} (see Known weaknesses)`;
+  return ` **${n} label${n === 1 ? '' : 's'} of the model ${n === 1 ? 'has' : 'have'} no test example** (${named}${n > 15 ? ', …' : ''}): ${what}.`;
 }
 
 function weaknesses(t: TaskReport, minSlice: number): string[] {
@@ -52,8 +62,8 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
   if (weak.length > 0) out.push(`Weakest labels by F1: ${weak.map((c) => `${code(c.label)} ${f(c.f1)} (n=${c.support})`).join(', ')}.`);
   const rare = m.perClass.filter((c) => c.support > 0 && c.support < 5);
   if (rare.length > 0) out.push(`${rare.length} label(s) have fewer than 5 test examples; their figures are rough estimates.`);
-  const neverTrue = m.perClass.filter((c) => c.support === 0);
-  if (neverTrue.length > 0) out.push(`Predicted but absent from the test set: ${neverTrue.map((c) => code(c.label)).join(', ')}.`);
+  const absent = absentLabelsNote(t);
+  if (absent) out.push(cell(absent));
   const pairs = t.confusedPairs.slice(0, 3);
   if (pairs.length > 0) out.push(`Most confused: ${pairs.map((p) => `${code(p.truth)} read as ${code(p.predicted)} (${p.count}×, ${pct(p.shareOfTruth)})`).join('; ')}.`);
   for (const s of t.slices) {

@@ -1,7 +1,7 @@
 import { classificationReportText } from './classification-report.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
-import { leftOutWarning, operatingSentence, routedPrecision } from './report-text.js';
+import { absentLabelsNote, leftOutWarning, operatingSentence, routedPrecision } from './report-text.js';
 import { esc } from './svg-common.js';
 import { pyFixed } from './python-format.js';
 
@@ -50,6 +50,8 @@ function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
   );
   const operating = operatingSentence(t);
   if (operating) parts.push(`<p class="operating" data-operating="${esc(t.task)}"><b>At the model&#39;s own threshold:</b> ${esc(operating)}</p>`);
+  const absent = absentLabelsNote(t);
+  if (absent) parts.push(`<p class="warning" data-absent="${esc(t.task)}"><b>Note:</b> ${esc(absent)}</p>`);
   const rows = [...m.perClass]
     .sort((a, b) => a.f1 - b.f1 || b.support - a.support)
     .map((c) => [c.f1 < m.macro.f1 - 0.2 ? `<span class="weak">${esc(c.label)}</span>` : esc(c.label), f(c.precision), f(c.recall), f(c.f1), String(c.support)]);

@@ -19,6 +19,27 @@ export function leftOutWarning(t: TaskReport): string | undefined {
 }
 
 /**
+ * Labels no test email has that the model predicted anyway (absent without scores otherwise): each gets F1 0,
+ * as every email given it is wrong, and macro-F1 averages that 0 in, as scikit-learn does; said with the
+ * macro-F1 over the labels that have test emails, so that a label missing from the test set is not read as one
+ * the model fails at. Undefined when every label has test emails.
+ */
+export function absentLabelsNote(t: TaskReport): string | undefined {
+  const m = t.metrics;
+  const absent = m.perClass.map((c, i) => ({ label: c.label, i })).filter(({ i }) => m.perClass[i].support === 0);
+  if (absent.length === 0) return undefined;
+  const given = absent.map(({ label, i }) => ({ label, n: m.confusion.counts.reduce((sum, row) => sum + row[i], 0) }));
+  const one = absent.length === 1;
+  const list = (xs: readonly string[], last: string) => (xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} ${last} ${xs[xs.length - 1]}`);
+  const total = given.reduce((sum, g) => sum + g.n, 0);
+  const counts = `${list(given.map((g) => String(g.n)), 'and')} email${total === 1 ? '' : 's'}${one ? '' : ' (in that order)'}`;
+  const tested = m.perClass.filter((c) => c.support > 0);
+  const rest = tested.length === 0 ? '' : `; over the ${tested.length} label${tested.length === 1 ? '' : 's'} that have test emails, macro-F1 is ${f(tested.reduce((sum, c) => sum + c.f1, 0) / tested.length)}`;
+  const gave = total === 0 ? `and the model gave ${one ? 'it' : 'them'} to no email either` : `yet the model gave ${one ? 'it' : 'them'} to ${counts}, wrongly each time`;
+  return `No test email has the label${one ? '' : 's'} ${list(given.map((g) => g.label), 'or')}, ${gave}: ${one ? 'its' : 'their'} F1 of 0 counts in macro-F1, ${f(m.macro.f1)}${rest}. The test set says nothing about how well the model finds ${one ? 'this label' : 'these labels'}.`;
+}
+
+/**
  * Where the model answers at its own abstention threshold, in one line: `answers 84.6% (677 of 800) at
  * precision 91.3% (threshold 0.745); abstains on the other 123`. Undefined when the lines do not say whether they abstained.
  */
@@ -43,6 +64,8 @@ export function evaluationText(report: EvaluationReport, digits = 4): string {
     parts.push(`== ${t.task} (${t.metrics.n} examples) ==\n`);
     const operating = operatingSentence(t);
     if (operating) parts.push(`At the model's own threshold: ${operating}\n\n`);
+    const absent = absentLabelsNote(t);
+    if (absent) parts.push(`Note: ${absent}\n\n`);
     parts.push(classificationReportText(t.metrics, digits));
     const extra: string[] = [];
     for (const k of t.topK) extra.push(`top-${k.k} accuracy: ${f(k.accuracy)}`);
@@ -69,6 +92,8 @@ function taskMarkdown(t: TaskReport, maxClasses = Number.POSITIVE_INFINITY): str
   lines.push(`Accuracy ${f(m.accuracy)}, macro-F1 **${f(m.macro.f1)}**, ${m.n} examples.`, '');
   const operating = operatingSentence(t);
   if (operating) lines.push(`**At the model's own threshold:** ${cell(operating)}`, '');
+  const absent = absentLabelsNote(t);
+  if (absent) lines.push(`**Note:** ${cell(absent)}`, '');
   const sorted = [...m.perClass].sort((a, b) => a.f1 - b.f1 || b.support - a.support);
   const shown = sorted.slice(0, maxClasses);
   lines.push(
