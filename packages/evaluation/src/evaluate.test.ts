@@ -203,6 +203,32 @@ describe('evaluatePredictions', () => {
     expect(evaluationText(evaluatePredictions(lines.map((l) => ({ ...l, prediction: { queue: { label: 'cards' } } }))))).not.toContain('Note:');
   });
 
+  it('explains every figure in plain words at the end of report.md and report.html, and says each task\'s calibration in a sentence', () => {
+    const r = evaluatePredictions(syntheticPredictionLines({ n: 300, seed: 2, tasks: { queue: ['payments', 'cards', 'loans', 'tax', 'fraud'] } }));
+    const md = evaluationMarkdown(r);
+    const html = evaluationHtml(r, []);
+    const guide = md.slice(md.indexOf('## How to read these figures'));
+    for (const term of ['accuracy', 'precision (of a label)', 'recall (of a label)', 'F1', 'macro-F1', 'top-3 accuracy', 'confidence, calibration', 'ECE (expected calibration error)', 'threshold, abstention, coverage', 'confusion matrix']) {
+      expect(guide).toContain(`- **${term}**: `);
+      expect(html).toContain(`<dt>${term}</dt>`);
+    }
+    expect(guide).toContain('goes to manual triage');
+    expect(md).toContain('What each figure means: *How to read these figures*, at the end.');
+    expect(html).toContain('<a href="#reading">How to read these figures</a>');
+    // The CI job summary, short on space, goes without it.
+    expect(evaluationMarkdown(r, { maxClasses: 10 })).not.toContain('How to read');
+    const c = r.tasks[0].calibration;
+    expect(c).not.toBeNull();
+    if (!c) return;
+    const gap = ((c.accuracy - c.meanConfidence) * 100).toFixed(1);
+    // These synthetic lines are less confident than right.
+    expect(c.meanConfidence).toBeLessThan(c.accuracy - 0.001);
+    expect(html).toContain(`On average the model is ${c.meanConfidence.toFixed(3)} confident and right ${c.accuracy.toFixed(3)} of the time: under-confident by ${gap} points.`);
+    // The red labels of the per-class table are explained where any is red.
+    const weak = r.tasks[0].metrics.perClass.some((x) => x.f1 < r.tasks[0].metrics.macro.f1 - 0.2);
+    expect(html.includes('F1 more than 0.20 below the task&#39;s macro-F1')).toBe(weak);
+  });
+
   it('counts a true label the model gave no score as outside its top k', () => {
     const r = evaluatePredictions([
       // `zeta` has no score: tied at 0 with the unscored labels before it, it used to count as third.

@@ -1,7 +1,7 @@
 import { classificationReportText } from './classification-report.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
-import { absentLabelsNote, leftOutWarning, operatingSentence, routedPrecision } from './report-text.js';
+import { absentLabelsNote, calibrationSentence, leftOutWarning, operatingSentence, READING_GUIDE, routedPrecision } from './report-text.js';
 import { esc } from './svg-common.js';
 import { pyFixed } from './python-format.js';
 
@@ -19,7 +19,7 @@ th,td{border:1px solid #ddd;padding:4px 10px}th{background:#f0f4fa;text-align:le
 pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:13px}
 .headline{font-size:15px;color:#333}.kpi{display:inline-block;margin:6px 18px 6px 0;padding:10px 14px;border:1px solid #dde;border-radius:6px;background:#f7f9fc}
 .kpi b{display:block;font-size:22px}.pic{overflow-x:auto;margin:8px 0}.pic svg{max-width:100%;height:auto}
-.weak{color:#a50f15}.operating{font-size:15px;background:#f4f0fa;border-left:4px solid #5b2c83;padding:6px 10px}.warning{background:#fff4e5;border-left:4px solid #e08a00;padding:6px 10px}details{margin:8px 0}
+.weak{color:#a50f15}.caption{font-size:14px;color:#333;margin:4px 0 8px}dl.guide{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;font-size:14px}dl.guide dt{font-weight:bold}dl.guide dd{margin:0}.operating{font-size:15px;background:#f4f0fa;border-left:4px solid #5b2c83;padding:6px 10px}.warning{background:#fff4e5;border-left:4px solid #e08a00;padding:6px 10px}details{margin:8px 0}
 `;
 
 function table(headers: string[], rows: string[][], numeric: boolean[] = []): string {
@@ -55,7 +55,12 @@ function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
   const rows = [...m.perClass]
     .sort((a, b) => a.f1 - b.f1 || b.support - a.support)
     .map((c) => [c.f1 < m.macro.f1 - 0.2 ? `<span class="weak">${esc(c.label)}</span>` : esc(c.label), f(c.precision), f(c.recall), f(c.f1), String(c.support)]);
-  parts.push('<h3>Per class, weakest F1 first</h3>', table(['label', 'precision', 'recall', 'F1', 'support'], rows, [false, true, true, true, true]));
+  const weak = m.perClass.some((c) => c.f1 < m.macro.f1 - 0.2);
+  parts.push(
+    '<h3>Per class, weakest F1 first</h3>',
+    weak ? `<p class="caption">Labels in <span class="weak">red</span>: F1 more than 0.20 below the task&#39;s macro-F1.</p>` : '',
+    table(['label', 'precision', 'recall', 'F1', 'support'], rows, [false, true, true, true, true]),
+  );
   parts.push(`<details><summary>Classification report (scikit-learn layout)</summary><pre>${esc(classificationReportText(m, 4))}</pre></details>`);
   parts.push('<h3>Confusion matrix</h3>', pic('confusion'));
   if (t.confusedPairs.length > 0) {
@@ -68,7 +73,7 @@ function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
       ),
     );
   }
-  if (t.calibration) parts.push('<h3>Calibration</h3>', pic('reliability'));
+  if (t.calibration) parts.push('<h3>Calibration</h3>', `<p class="caption" data-calibration="${esc(t.task)}">${esc(calibrationSentence(t) ?? '')}</p>`, pic('reliability'));
   if (t.coverage) {
     parts.push('<h3>Abstention threshold: precision against coverage</h3>', pic('coverage'));
     parts.push(
@@ -118,9 +123,11 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
 <body><main>
 <h1>${esc(title)}</h1>
 ${(report.warnings ?? []).map((w) => `<p class="warning" role="alert"><b>Warning:</b> ${esc(w)}</p>`).join('\n')}
-<p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues.</p>
+<p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues. What each figure means: <a href="#reading">How to read these figures</a>, at the end.</p>
 ${summary}
 ${report.tasks.map((t) => taskSection(t, pictures)).join('\n')}
+<section id="reading"><h2>How to read these figures</h2>
+<dl class="guide">${READING_GUIDE.map((g) => `<dt>${esc(g.term)}</dt><dd>${esc(g.meaning)}</dd>`).join('')}</dl></section>
 </main></body></html>
 `;
 }

@@ -52,6 +52,50 @@ export function operatingSentence(t: TaskReport): string | undefined {
   return `answers ${pct(o.coverage)} (${o.routed} of ${t.metrics.n}) at precision ${o.precision === null ? '–' : pct(o.precision)}${at}; abstains on ${rest === 0 ? 'none' : `the other ${rest}`}.${few}`;
 }
 
+/**
+ * What each figure of the reports means, in plain words, for the person who approves a model (not an
+ * engineer): report.md and report.html end with it.
+ */
+export const READING_GUIDE: ReadonlyArray<{ term: string; meaning: string }> = [
+  { term: 'accuracy', meaning: 'the share of emails given the right label.' },
+  { term: 'precision (of a label)', meaning: "of the emails the model gave this label, the share that have it. Low: the label collects other labels' emails." },
+  { term: 'recall (of a label)', meaning: 'of the emails that have this label, the share the model gave it. Low: its emails end up elsewhere.' },
+  { term: 'F1', meaning: 'precision and recall in one figure (their harmonic mean), from 0 (never right) to 1 (always right). Support: the test emails that have the label.' },
+  {
+    term: 'macro-F1',
+    meaning:
+      "the plain mean of the labels' F1, each label counting the same however few emails it has: a small queue the model handles badly pulls it down, where accuracy and weighted F1 (the labels' F1 weighted by their support) hardly move. The champion/challenger gate compares models on it.",
+  },
+  { term: 'top-3 accuracy', meaning: "the share of emails whose right label is among the model's 3 likeliest." },
+  {
+    term: 'confidence, calibration',
+    meaning:
+      'each answer comes with a confidence from 0 to 1. Calibrated: it can be taken at its word, so of the emails answered at 0.8 about 80% are right. The reliability diagram sets the share right (bars) against the confidence (dots) in bands of 0.1: a bar below its dot means over-confident there, above it under-confident.',
+  },
+  {
+    term: 'ECE (expected calibration error)',
+    meaning: "the gap between confidence and the share right, averaged over the bands by their emails: 0.03 means the confidence is about 3 points off; under 0.05 is commonly taken as good. MCE: the largest band's gap.",
+  },
+  {
+    term: 'threshold, abstention, coverage',
+    meaning:
+      "below its threshold a task abstains: for the queue task the email is not routed automatically but goes to manual triage (another task's abstention is only shown). Coverage: the share routed automatically. A higher threshold routes fewer emails, as a rule a larger share of them to the right place (precision of routed): the precision-vs-coverage chart and its table show the trade.",
+  },
+  { term: 'confusion matrix', meaning: 'rows: the true labels; columns: what the model said. The diagonal (blue) is right, every cell off it (red) a mistake, coloured by its share of the row.' },
+];
+
+/**
+ * A task's calibration in one plain sentence: `On average the model is 0.836 confident and right 0.793 of the
+ * time: over-confident by 4.3 points.` Undefined without confidences.
+ */
+export function calibrationSentence(t: TaskReport): string | undefined {
+  const c = t.calibration;
+  if (!c) return undefined;
+  const gap = (c.meanConfidence - c.accuracy) * 100;
+  const verdict = Math.abs(gap) < 0.05 ? 'as confident as it is right' : `${gap > 0 ? 'over' : 'under'}-confident by ${Math.abs(gap).toFixed(1)} points`;
+  return `On average the model is ${c.meanConfidence.toFixed(3)} confident and right ${c.accuracy.toFixed(3)} of the time: ${verdict}. ECE ${f(c.ece)}: the gap per confidence band, averaged over the bands by their emails (under 0.05 is commonly taken as good).`;
+}
+
 /** Precision of the emails routed at a threshold, or `–` when none is routed (undefined, not 0). */
 export function routedPrecision(p: { routed: number; precision: number }, digits = 4): string {
   return p.routed === 0 ? '–' : p.precision.toFixed(digits);
@@ -137,12 +181,16 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   const title = report.modelId ? `Evaluation of ${report.modelId}` : 'Evaluation';
   const lines = [`# ${cell(title)}${report.dataset ? ` on ${cell(report.dataset)}` : ''}`, ''];
   for (const w of report.warnings ?? []) lines.push(`> **Warning:** ${cell(w)}`, '');
-  lines.push(`${report.lines} emails; all tasks right on ${pct(report.exactMatch)} of those with a label.`, '');
+  lines.push(`${report.lines} emails; all tasks right on ${pct(report.exactMatch)} of those with a label.${options.maxClasses === undefined ? ' What each figure means: *How to read these figures*, at the end.' : ''}`, '');
   lines.push('| task | examples | labels | accuracy | macro-F1 | weighted F1 | top-k | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
   lines.push(...taskSummaryRows(report), '');
   const warnings = report.tasks.map(leftOutWarning).filter((w): w is string => w !== undefined);
   if (warnings.length > 0) lines.push(...warnings.map((w) => `> **Warning:** ${cell(w)}`), '');
   for (const t of report.tasks) lines.push(...taskMarkdown(t, options.maxClasses));
+  // Not in the short CI summary (maxClasses): report.md, which a person reads, ends with it.
+  if (options.maxClasses === undefined) {
+    lines.push('## How to read these figures', '', ...READING_GUIDE.map((g) => `- **${g.term}**: ${g.meaning}`), '');
+  }
   return `${lines.join('\n')}\n`;
 }
 
