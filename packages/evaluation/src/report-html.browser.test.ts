@@ -56,4 +56,28 @@ describe.skipIf(!hasChromium)('HTML report in headless Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('prints each heading with what follows it, each picture and table whole, without the collapsed scikit-learn block', async () => {
+    const page = await browser.newPage();
+    await page.goto(`file://${path.join(dir, 'report.html')}`);
+    await page.emulateMedia({ media: 'print' });
+    const computed = (selector: string, property: 'breakAfter' | 'breakInside' | 'display') =>
+      page.$$eval(selector, (elements, p) => elements.map((e) => e.ownerDocument.defaultView?.getComputedStyle(e)[p]), property);
+    const style = {
+      headings: await computed('h2, h3, p.caption', 'breakAfter'),
+      blocks: await computed('figure.pic, table, p.operating', 'breakInside'),
+      details: await computed('details', 'display'),
+    };
+    // Before, a heading such as "Confusion matrix" could end a page, its picture starting the next.
+    expect(style.headings.length).toBeGreaterThan(10);
+    expect(new Set(style.headings)).toEqual(new Set(['avoid']));
+    expect(new Set(style.blocks)).toEqual(new Set(['avoid']));
+    expect(new Set(style.details)).toEqual(new Set(['none']));
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    // On screen the page is as it was.
+    await page.emulateMedia({ media: 'screen' });
+    expect(new Set(await computed('h3', 'breakAfter'))).toEqual(new Set(['auto']));
+    await page.close();
+  }, 60_000);
 });

@@ -20,6 +20,9 @@ pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:13px}
 .headline{font-size:15px;color:#333}.kpi{display:inline-block;margin:6px 18px 6px 0;padding:10px 14px;border:1px solid #dde;border-radius:6px;background:#f7f9fc}
 .kpi b{display:block;font-size:22px}.pic{overflow-x:auto;margin:8px 0}.pic svg{max-width:100%;height:auto}
 .weak{color:#a50f15}.caption{font-size:14px;color:#333;margin:4px 0 8px}dl.guide{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;font-size:14px}dl.guide dt{font-weight:bold}dl.guide dd{margin:0}.operating{font-size:15px;background:#f4f0fa;border-left:4px solid #5b2c83;padding:6px 10px}.warning{background:#fff4e5;border-left:4px solid #e08a00;padding:6px 10px}details{margin:8px 0}
+@page{margin:14mm}
+@media print{body{background:#fff}main{max-width:none;padding:0}.pic{overflow:visible}a{color:inherit}
+h2,h3,p.caption{break-after:avoid}figure,table,.kpi,p.operating,p.warning,dl.guide>*{break-inside:avoid}details{display:none}}
 `;
 
 function table(headers: string[], rows: string[][], numeric: boolean[] = []): string {
