@@ -105,6 +105,21 @@ describe('gate', () => {
     expect(md).toContain('**FAIL**');
   });
 
+  it('says in plain words what each interval means: worse, better, or no clear difference (it may be chance)', () => {
+    const md = comparisonMarkdown(worse, applyGate(worse), { challenger: 'model-b', champion: 'model-a' });
+    expect(md).toContain('What the intervals say (the 95% interval is the range the true difference of macro-F1 likely lies in, given these emails):');
+    const q = worse.tasks.find((t) => t.task === 'queue');
+    expect(q && q.macroF1.hi < 0).toBe(true);
+    if (!q) return;
+    const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
+    expect(md).toContain(`- queue: the challenger is worse, ${pts(q.macroF1.delta)} points of macro-F1; the whole 95% interval (${pts(q.macroF1.lo)} to ${pts(q.macroF1.hi)}) is below 0, so unlikely to be chance.`);
+    const better = comparePredictions(strong, weak, { bootstrap: { resamples: 200, seed: 5 } });
+    expect(comparisonMarkdown(better, applyGate(better))).toMatch(/- queue: the challenger is better, \+[\d.]+ points of macro-F1; the whole 95% interval \(\+[\d.]+ to \+[\d.]+\) is above 0/);
+    // One model against itself: no difference, said as one that may be chance.
+    const same = comparePredictions(strong, strong, { bootstrap: { resamples: 50, seed: 5 } });
+    expect(comparisonMarkdown(same, applyGate(same))).toContain('- queue: no clear difference, +0.00 points of macro-F1; the 95% interval (+0.00 to +0.00) spans 0, so on these 600 emails the difference may be chance.');
+  });
+
   it('heads the summary columns by role, with the ids said once above the table', () => {
     const names = { challenger: 'ngram-bag-20261130-184944-ddd97d', champion: 'ngram-bag-20261130-184627-b3bdf3' };
     const md = comparisonMarkdown(worse, applyGate(worse), names).split('\n');

@@ -1,6 +1,6 @@
 import { classificationReportText } from './classification-report.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
-import type { Comparison } from './compare.js';
+import type { Comparison, TaskComparison } from './compare.js';
 import type { GateResult } from './gate.js';
 import { pyFixed } from './python-format.js';
 
@@ -206,6 +206,19 @@ export function shortNames(a: string, b: string, max = 16): [string, string] {
   return [short(a), short(b)];
 }
 
+/**
+ * One task's macro-F1 difference in plain words: better or worse when the whole interval lies on one side of 0,
+ * else no clear difference (it may be chance on this many emails).
+ */
+export function differenceSentence(t: TaskComparison, level: string): string {
+  const d = t.macroF1;
+  const span = `${signedPts(d.lo)} to ${signedPts(d.hi)}`;
+  const by = `${signedPts(d.delta)} points of macro-F1`;
+  if (d.lo > 0) return `${cell(t.task)}: the challenger is better, ${by}; the whole ${level} interval (${span}) is above 0, so unlikely to be chance.`;
+  if (d.hi < 0) return `${cell(t.task)}: the challenger is worse, ${by}; the whole ${level} interval (${span}) is below 0, so unlikely to be chance.`;
+  return `${cell(t.task)}: no clear difference, ${by}; the ${level} interval (${span}) spans 0, so on these ${t.n} emails the difference may be chance.`;
+}
+
 /** Markdown summary of a comparison and its gate: the verdict first, then the per-task deltas. */
 export function comparisonMarkdown(comparison: Comparison, gate: GateResult, names: { challenger?: string; champion?: string } = {}): string {
   const chall = names.challenger ?? 'challenger';
@@ -227,6 +240,10 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
     lines.push(
       `| ${cell(t.task)} | ${t.n} | ${f(t.champion.macroF1)} | ${f(t.challenger.macroF1)} | ${signedPts(t.macroF1.delta)} [${signedPts(t.macroF1.lo)}, ${signedPts(t.macroF1.hi)}] | ${signedPts(t.accuracy.delta)} [${signedPts(t.accuracy.lo)}, ${signedPts(t.accuracy.hi)}] | ${t.mcnemar.pValue.toPrecision(3)} (${t.mcnemar.b}/${t.mcnemar.c}) |`,
     );
+  }
+  if (comparison.tasks.length > 0) {
+    lines.push('', `What the intervals say (the ${level} interval is the range the true difference of macro-F1 likely lies in, given these emails):`, '');
+    for (const t of comparison.tasks) lines.push(`- ${differenceSentence(t, level)}`);
   }
   for (const m of comparison.missing ?? []) {
     const whole = !comparison.tasks.some((t) => t.task === m.task);
