@@ -28,6 +28,8 @@ describe('mailroute compare', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^# Gate: PASS — strong\.jsonl vs weak\.jsonl/);
     expect(stdout).toContain('Policy: default policy.');
+    // Files of no registered model: no registry step to name.
+    expect(stdout).not.toContain('Next:');
     expect(readFileSync(path.join(dir, 'cmp/gate.md'), 'utf8')).toBe(stdout);
     const saved = JSON.parse(readFileSync(path.join(dir, 'cmp/comparison.json'), 'utf8')) as { gate: { pass: boolean } };
     expect(saved.gate.pass).toBe(true);

@@ -14,6 +14,7 @@ import {
   type GatePolicy,
   type PredictionLine,
 } from '@mailroute/evaluation';
+import { createLocalRegistry } from '@mailroute/model';
 import { alignToTaxonomy, jsonErrorPlace, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
@@ -68,7 +69,7 @@ async function predictBoth(
   models: { challenger: string; champion: string },
   data: readonly string[],
   options: { configFile?: string; split?: 'test'; read?: ReadOptions },
-): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[] }> {
+): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[]; renamed: string[] }> {
   // Both models are found before either reads the data: a champion that does not exist is said first, not
   // after the challenger's warnings about the rows.
   for (const model of [models.challenger, models.champion]) await resolveModelDir(modelRef(ctx, model), ctx.home);
@@ -86,11 +87,9 @@ async function predictBoth(
       // Both are scored on the challenger's labels: a label renamed or merged since the champion was trained counts as its new name.
       const aligned = alignToTaxonomy(lines.champion, lines.challenger, challenger.tasks);
       // Renamed as the champion's rows were read (the challenger's config), then labels it lacks mapped to other.
+      // Said in the summary (stdout, gate.md), where the champion's figures it explains are.
       const renamed = [...champion.renamedLabels, ...Object.entries(aligned.renamed).map(([change, n]) => `${change} (${n})`)];
-      if (renamed.length > 0) {
-        ctx.stderr.write(`note: the champion's predictions are scored in the challenger's taxonomy: ${renamed.slice(0, 8).join(', ')}${renamed.length > 8 ? ', …' : ''}\n`);
-      }
-      return { challenger: lines.challenger, champion: aligned.lines };
+      return { challenger: lines.challenger, champion: aligned.lines, renamed };
     } finally {
       await champion.release();
     }
@@ -181,7 +180,7 @@ function checkSameTestRows(challenger: HeldOut, champion: HeldOut): void {
 }
 
 /** The two prediction files, with a warning when they are one file or one model's (the gate then shows nothing). */
-async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[] }> {
+async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[]; renamed: string[] }> {
   const challenger = await readPredictionFile(ctx, challengerFile);
   const champion = await readPredictionFile(ctx, championFile);
   const [a, b] = [modelIdsOf(challenger), modelIdsOf(champion)];
@@ -190,7 +189,33 @@ async function readBothFiles(ctx: CliContext, challengerFile: string, championFi
   } else if (a.length === 1 && b.length === 1 && a[0] === b[0]) {
     ctx.stderr.write(`warning: both files hold predictions of model ${a[0]}: the comparison shows no difference between models\n`);
   }
-  return { challenger, champion };
+  return { challenger, champion, renamed: [] };
+}
+
+/**
+ * The summary's lines after the gate: the champion's labels scored under the challenger's names (its figures
+ * then differ from its own report), and, for a challenger in the registry, what the person deciding does next.
+ */
+async function afterGate(ctx: CliContext, names: { challenger: string; champion: string }, pass: boolean, renamed: readonly string[]): Promise<string> {
+  const lines: string[] = [];
+  if (renamed.length > 0) {
+    lines.push(
+      `Labels: the champion's predictions are scored in the challenger's taxonomy, so its figures here can differ from its own evaluation report: ${renamed.slice(0, 8).join(', ')}${renamed.length > 8 ? `, and ${renamed.length - 8} more` : ''}.`,
+    );
+  }
+  const version = await createLocalRegistry({ home: ctx.home })
+    .get(names.challenger)
+    .catch(() => undefined);
+  if (version) {
+    const id = version.id;
+    const status = version.status === 'PendingManualApproval' ? '' : ` It is ${version.status} now${version.status === 'Rejected' ? ': approving it needs --force' : ''}.`;
+    lines.push(
+      pass
+        ? `Next: the gate passed, and a person decides. \`mailroute registry approve ${id}\` makes the challenger the champion (servers using this registry switch to it at their next poll); \`mailroute registry reject ${id}\` keeps ${names.champion}.${status}`
+        : `Next: the gate failed (the checks marked FAIL), and a person decides. \`mailroute registry reject ${id}\` keeps ${names.champion}; \`mailroute registry approve ${id}\` would make the challenger the champion all the same (servers using this registry switch to it at their next poll).${status}`,
+    );
+  }
+  return lines.map((l) => `\n${l}\n`).join('');
 }
 
 export function registerCompare(program: Command, ctx: CliContext): void {
@@ -224,7 +249,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       }
       // Checked before predicting and printing: a gate said to pass must not end in an --out refused (`-`, a file).
       const out = flags.out !== undefined ? await prepareOutput(ctx.cwd, flags.out, 'dir') : undefined;
-      const { challenger, champion } =
+      const { challenger, champion, renamed } =
         data !== undefined
           ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })
           : await readBothFiles(ctx, flags.challenger, flags.champion);
@@ -243,7 +268,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         return ids.length === 1 && lines.every((l) => l.modelId !== undefined) ? ids[0] : path.basename(ref);
       };
       const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
-      const markdown = `${comparisonMarkdown(comparison, gate, names)}\nPolicy: ${source === 'default policy' ? source : path.relative(ctx.cwd, source) || source}.\n`;
+      const policyLine = `\nPolicy: ${source === 'default policy' ? source : path.relative(ctx.cwd, source) || source}.\n`;
+      const markdown = `${comparisonMarkdown(comparison, gate, names)}${policyLine}${await afterGate(ctx, names, gate.pass, renamed)}`;
       ctx.stdout.write(markdown);
       await appendCiSummary(ctx, markdown);
       if (out !== undefined) {

@@ -56,9 +56,13 @@ describe('evaluate and compare with a model', () => {
   }, 120_000);
 
   it('compares a model with itself on the same data and passes', async () => {
-    const { code, stdout } = await run(['compare', '--challenger', champion.id, '--champion', 'champion', '--data', 'test.csv', '--resamples', '50']);
+    const { code, stdout } = await run(['compare', '--challenger', champion.id, '--champion', 'champion', '--data', 'test.csv', '--resamples', '50', '--out', 'self-cmp']);
     expect(code).toBe(0);
     expect(stdout).toContain(`# Gate: PASS — ${champion.id} vs ${champion.id}`);
+    // What the person deciding does next, in the summary and in gate.md.
+    const next = `Next: the gate passed, and a person decides. \`mailroute registry approve ${champion.id}\` makes the challenger the champion (servers using this registry switch to it at their next poll); \`mailroute registry reject ${champion.id}\` keeps ${champion.id}. It is Approved now.`;
+    expect(stdout).toContain(next);
+    expect(readFileSync(path.join(dir, 'self-cmp/gate.md'), 'utf8')).toContain(next);
   }, 120_000);
 
   it('compares a challenger trained after a queue was renamed with the champion, on the challenger\'s labels', async () => {
@@ -75,7 +79,10 @@ describe('evaluate and compare with a model', () => {
     const res = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', 'test.csv', '--resamples', '50']);
     expect(res.stderr).not.toMatch(/COMPARISON_MISMATCH|DATASET_ROW_INVALID/);
     expect(res.stdout).toContain(`# Gate: `);
-    expect(res.stderr).toMatch(/note: the champion's predictions are scored in the challenger's taxonomy: .*queue: complaints -> customer_care/);
+    // Said in the summary, beside the champion's figures it changes (and in gate.md), not only on stderr.
+    expect(res.stdout).toMatch(/\nLabels: the champion's predictions are scored in the challenger's taxonomy, so its figures here can differ from its own evaluation report: .*queue: complaints -> customer_care/);
+    expect(res.stderr).not.toContain("the champion's predictions are scored");
+    expect(res.stdout).toContain(`Next: the gate ${res.code === 0 ? 'passed' : 'failed (the checks marked FAIL)'}, and a person decides. \`mailroute registry ${res.code === 0 ? 'approve' : 'reject'} ${id}\``);
     expect(res.stderr).not.toContain('does not know');
     // Evaluating the champion under the new config: the truths it cannot have learnt are said, not silently dropped.
     const old = await run(['evaluate', '--model', 'champion', '--config', 'renamed.json', '--data', 'test.csv', '--out', 'old-under-new', '--no-png']);
