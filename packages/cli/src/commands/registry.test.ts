@@ -34,7 +34,8 @@ describe('mailroute registry', () => {
     expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
 
     const approved = await run(['registry', 'approve', 'model-a', '--note', 'good'], home);
-    expect(approved.stdout).toBe('model-a: Approved, champion\n');
+    // What follows is said: servers switch to it (there was no champion to go back to).
+    expect(approved.stdout).toBe('model-a: Approved, champion; servers using this registry switch to it at their next poll (every 5 s by default)\n');
     // Approved again: nothing is recorded, and the answer says so rather than looking like a second decision.
     const again = await run(['registry', 'approve', 'model-a', '--by', 'carl', '--note', 'again'], home);
     expect(again.stdout).toMatch(/^model-a: Approved, champion \(it was already Approved by \S+ at \S+: that approval stays on record, this one is not added to its history\)\n$/);
@@ -47,9 +48,11 @@ describe('mailroute registry', () => {
     const notApproved = await run(['registry', 'champion', 'model-b'], home);
     expect(notApproved.code).toBe(1);
     expect(notApproved.stderr).toContain('[REGISTRY_NOT_APPROVED]');
-    await run(['registry', 'approve', 'model-b', '--no-promote'], home);
-    expect((await run(['registry', 'champion'], home)).stdout).toContain('model-a');
-    expect((await run(['registry', 'champion', 'model-b'], home)).stdout).toContain('model-b (version 2, Approved)');
+    expect((await run(['registry', 'approve', 'model-b', '--no-promote'], home)).stdout).toBe('model-b: Approved; model-a stays the champion (`mailroute registry champion model-b` makes it champion)\n');
+    expect((await run(['registry', 'champion'], home)).stdout).toBe('model-a (version 1, Approved)\n');
+    expect((await run(['registry', 'champion', 'model-b'], home)).stdout).toBe(
+      'model-b (version 2, Approved); servers using this registry switch to it at their next poll (every 5 s by default), from model-a; to go back: `mailroute registry champion model-a`\n',
+    );
     expect((await run(['registry', 'reject', 'model-b', '--note', 'worse on complaints'], home)).stdout).toBe(
       'model-b: Rejected; it was the champion: the champion is now model-a (version 1, the newest other Approved version); servers switch to it at their next poll\n',
     );
@@ -69,7 +72,10 @@ describe('mailroute registry', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/\[REGISTRY_REJECTED\] model "model-b" was rejected by tester at \S+ \("worse on complaints"\); approving it undoes that decision: add --force to approve it anyway/);
     expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
-    expect((await run(['registry', 'approve', 'model-b', '--force', '--by', 'lead'], home)).stdout).toBe('model-b: Approved, champion\n');
+    expect((await run(['registry', 'approve', 'model-b', '--force', '--by', 'lead'], home)).stdout).toBe('model-b: Approved, champion; servers using this registry switch to it at their next poll (every 5 s by default)\n');
+    // Rejecting a version that is not the champion changes nothing served, and says so.
+    await reg.register(artifact('model-c'));
+    expect((await run(['registry', 'reject', 'model-c'], home)).stdout).toBe('model-c: Rejected; not served (the champion stays model-b); `mailroute registry approve model-c --force` undoes this\n');
     const history = JSON.parse((await run(['registry', 'show', 'model-b'], home)).stdout).history;
     expect(history.map((h: { status: string; by?: string }) => `${h.status}:${h.by ?? ''}`)).toEqual(['PendingManualApproval:', 'Approved:tester', 'Rejected:tester', 'Approved:lead']);
     const typo = await run(['registry', 'frob'], home);

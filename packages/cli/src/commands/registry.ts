@@ -14,6 +14,18 @@ export function approveAnotherHint(others: readonly ModelVersion[]): string {
   return 'approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force`, or train a new one';
 }
 
+/**
+ * What an approval or a change of champion sets off, for the person who made it: nothing when the champion is
+ * the one it was; else that servers on this registry switch at their next poll, and how to go back; for a
+ * version approved without becoming champion, how to make it one.
+ */
+export function whatFollows(id: string, championBefore: string | undefined, championNow: string | undefined): string {
+  if (championNow !== id) return `; ${championNow ? `${championNow} stays the champion` : 'not the champion'} (\`mailroute registry champion ${id}\` makes it champion)`;
+  if (championBefore === id) return '';
+  const back = championBefore ? `; to go back: \`mailroute registry champion ${championBefore}\`` : '';
+  return `; servers using this registry switch to it at their next poll (every 5 s by default)${championBefore ? `, from ${championBefore}` : ''}${back}`;
+}
+
 function row(v: ModelVersion, champion: string | undefined): string[] {
   const f1 = v.metrics.mean_macro_f1;
   return [
@@ -89,6 +101,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .action(async (id: string, flags: { by?: string; note?: string; promote: boolean; force?: boolean }) => {
       const reg = registry();
       const before = await reg.get(id).catch(() => undefined);
+      const championBefore = await reg.champion();
       const v = await reg
         .approve(id, { by: flags.by ?? ctx.env.USER, note: flags.note, promote: flags.promote, force: flags.force === true })
         .catch((error: unknown) => {
@@ -98,7 +111,8 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         });
       // Approving an Approved version again records nothing (the first approval stays the decision on record): say so, as its --by and --note are not kept.
       const already = before?.status === 'Approved' ? ` (it was already Approved${[before.statusChangedBy && ` by ${before.statusChangedBy}`, before.statusChangedAt && ` at ${before.statusChangedAt}`].filter(Boolean).join('')}: that approval stays on record, this one is not added to its history)` : '';
-      ctx.stdout.write(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}\n`);
+      const championNow = await reg.champion();
+      ctx.stdout.write(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`);
     });
 
   cmd
@@ -111,7 +125,8 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const wasChampion = (await reg.champion())?.id === id;
       const v = await reg.reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
       if (!wasChampion) {
-        ctx.stdout.write(`${v.id}: ${v.status}\n`);
+        const champion = await reg.champion();
+        ctx.stdout.write(`${v.id}: ${v.status}; not served (${champion ? `the champion stays ${champion.id}` : 'there is no champion'}); \`mailroute registry approve ${v.id} --force\` undoes this\n`);
         return;
       }
       const next = await reg.champion();
@@ -127,8 +142,9 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .description('Show the champion, or make an Approved version champion')
     .action(async (id: string | undefined) => {
       const reg = registry();
+      const before = await reg.champion();
       if (id !== undefined) await reg.setChampion(id);
       const champion = await reg.champion();
-      ctx.stdout.write(champion ? `${champion.id} (version ${champion.version}, ${champion.status})\n` : 'no champion\n');
+      ctx.stdout.write(champion ? `${champion.id} (version ${champion.version}, ${champion.status})${whatFollows(champion.id, before?.id, champion.id)}\n` : 'no champion\n');
     });
 }
