@@ -237,8 +237,8 @@ export async function loadClassifierInThread(dir: string, options: ThreadOptions
   const workerUrl = options.workerUrl ?? new URL('./classifier-thread.worker.mjs', import.meta.url);
   let released = false;
   const pool: ModelThread[] = [];
-  const start = (slot: number): ModelThread => {
-    const thread = startModelThread(dir, options.intraOpThreads, workerUrl, (error) => {
+  const start = (slot: number): ModelThread =>
+    startModelThread(dir, options.intraOpThreads, workerUrl, (error) => {
       if (released) return;
       logger.error('a model thread exited; starting a new one on the same model', { thread: slot, detail: error.message });
       const next = start(slot);
@@ -248,8 +248,6 @@ export async function loadClassifierInThread(dir: string, options: ThreadOptions
         (e: unknown) => logger.error('the new model thread failed to load; batches it would take fail until the next model load', { thread: slot, detail: String((e as Error)?.message ?? e) }),
       );
     });
-    return thread;
-  };
   for (let i = 0; i < Math.max(1, options.threads ?? 1); i++) pool.push(start(i));
   let manifest: Manifest;
   try {
