@@ -57,10 +57,17 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
   // The database and the keys live in the home even when the model comes from a directory.
   checkHomeDirectory(options.home);
   const registry = options.modelDir ? undefined : createLocalRegistry({ home: options.home });
-  const { source, trainingDistribution } = createLocalModelSource({ registry, modelDir: options.modelDir, logger, threads: options.modelThreads, inlineEmails: options.inlineEmails });
+  const metrics = createServingMetrics();
+  const { source, trainingDistribution } = createLocalModelSource({
+    registry,
+    modelDir: options.modelDir,
+    logger,
+    threads: options.modelThreads,
+    inlineEmails: options.inlineEmails,
+    onThreadFailure: (event) => metrics.modelThreadFailures.inc({ event }),
+  });
   const auth = options.apiKeysFile !== undefined ? loadAuth(options.apiKeysFile, { required: true }) : loadAuth(path.join(options.home, API_KEYS_FILE));
   await source.reload(); // the first model must load, or there is nothing to serve
-  const metrics = createServingMetrics();
   const store = createSqliteStore({
     file: path.join(options.home, DB_FILE),
     bufferMs: options.predictionBufferMs,

@@ -11,6 +11,8 @@ describe('serving metrics', () => {
     expect(text).toMatch(/^mailroute_truncated_emails_total 0$/m);
     expect(text).toMatch(/^mailroute_store_write_failures_total 0$/m);
     expect(text).toMatch(/^mailroute_inflight_requests 0$/m);
+    expect(text).toMatch(/^mailroute_model_thread_failures_total\{event="exited"\} 0$/m);
+    expect(text).toMatch(/^mailroute_model_thread_failures_total\{event="replacement_failed"\} 0$/m);
     // The first event counts from 0.
     metrics.reloads.inc({ result: 'failure' });
     expect(metrics.registry.render()).toMatch(/^mailroute_model_reloads_total\{result="failure"\} 1$/m);

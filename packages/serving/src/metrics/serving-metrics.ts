@@ -1,4 +1,5 @@
 import type { EmailPrediction } from '@mailroute/model';
+import { THREAD_FAILURE_EVENTS } from '../model/thread-health.js';
 import { Counter, Gauge, Histogram, labelKey, MetricsRegistry } from './prometheus.js';
 
 /** Latency buckets in seconds: the service aims at single-digit milliseconds. */
@@ -22,6 +23,8 @@ export interface ServingMetrics {
   rejected: Counter;
   /** Prediction records that failed to commit after their answer had gone (queued writes). */
   storeWriteFailures: Counter;
+  /** Model threads that exited while serving, and replacements that failed to load, by `event`. */
+  modelThreadFailures: Counter;
   recordPredictions(predictions: readonly EmailPrediction[]): void;
   setModel(modelId: string | undefined): void;
 }
@@ -51,6 +54,10 @@ export function createServingMetrics(): ServingMetrics {
     new Counter('mailroute_store_write_failures_total', 'Prediction records that failed to commit after their answer was sent.'),
   );
   storeWriteFailures.inc({}, 0);
+  const modelThreadFailures = registry.register(
+    new Counter('mailroute_model_thread_failures_total', 'Model threads that exited while serving (exited) and replacements that failed to load (replacement_failed).'),
+  );
+  for (const event of THREAD_FAILURE_EVENTS) modelThreadFailures.inc({ event }, 0);
   // Series keys by task and label, made once: recordPredictions runs for every email.
   const predictionKeys = new Map<string, Map<string, string>>();
   const predictionKey = (task: string, label: string): string => {
@@ -72,6 +79,7 @@ export function createServingMetrics(): ServingMetrics {
     inFlight,
     rejected,
     storeWriteFailures,
+    modelThreadFailures,
     recordPredictions(list) {
       for (const p of list) {
         for (const task in p.tasks) {

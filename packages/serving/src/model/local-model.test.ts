@@ -28,6 +28,16 @@ describe('splitBySize', () => {
     await split.release();
     expect([inline.released, threaded.released]).toEqual([true, true]);
   });
+
+  it('is as ready as its threaded classifier (a big batch would fail when the threads cannot serve)', () => {
+    let ready = true;
+    const threaded = Object.assign(createFakeClassifier(), { health: () => ({ ready, detail: ready ? undefined : 'no thread' }) });
+    const split = splitBySize(createFakeClassifier(), threaded, 2);
+    expect(split.health()).toEqual({ ready: true, detail: undefined });
+    ready = false;
+    expect(split.health()).toEqual({ ready: false, detail: 'no thread' });
+    expect(splitBySize(createFakeClassifier(), createFakeClassifier(), 2).health()).toEqual({ ready: true });
+  });
 });
 
 describe('createLocalModelSource with model threads and inline small batches', () => {

@@ -7,6 +7,7 @@ import type { TrainingDistribution } from '../http/context.js';
 import { silentLogger, type Logger } from '../http/logger.js';
 import { createClassifierSource, registryTarget, type ClassifierSource, type ModelTarget } from './classifier-source.js';
 import { loadClassifierInThread } from './thread-classifier.js';
+import { classifierHealth, type HealthReporting, type ThreadFailureEvent } from './thread-health.js';
 
 const DistributionSchema = z.record(z.string(), z.record(z.string(), z.number().nonnegative()));
 
@@ -58,16 +59,20 @@ export interface LocalModelSourceOptions {
    * and back costs more than the work, while big batches would hold up the request thread.
    */
   inlineEmails?: number;
+  /** Called for each model thread that exited while serving and each replacement that failed to load. */
+  onThreadFailure?: (event: ThreadFailureEvent) => void;
 }
 
 export const DEFAULT_INLINE_EMAILS = 32;
 
 /** Small batches on `inline` (this thread), larger ones on `threaded`; both the same model. */
-export function splitBySize(inline: EmailClassifier, threaded: EmailClassifier, maxInline: number): EmailClassifier {
+export function splitBySize(inline: EmailClassifier, threaded: EmailClassifier, maxInline: number): EmailClassifier & HealthReporting {
   return {
     modelId: threaded.modelId,
     tasks: threaded.tasks,
     predict: (emails) => (emails.length <= maxInline ? inline : threaded).predict(emails),
+    // Not ready when the threads cannot serve, though small batches still could: bigger ones would fail.
+    health: () => classifierHealth(threaded),
     release: async () => {
       await Promise.all([inline.release(), threaded.release()]);
     },
@@ -94,7 +99,7 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
       distributions.set(classifier.modelId, trainingDistributionOf(classifier.manifest));
       return classifier;
     }
-    const threaded = await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads, logger });
+    const threaded = await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads, logger, onThreadFailure: options.onThreadFailure });
     distributions.set(threaded.modelId, trainingDistributionOf(threaded.manifest));
     const inlineEmails = options.inlineEmails ?? DEFAULT_INLINE_EMAILS;
     if (inlineEmails <= 0) return threaded;

@@ -1,10 +1,11 @@
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Classifier } from '@mailroute/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_EMAILS, writeFixtureModel } from '../test-support/fixture-model.js';
 import { loadClassifierInThread, pickThread } from './thread-classifier.js';
+import { respawnDelayMs, type RespawnTimers } from './thread-health.js';
 
 let root: string;
 beforeAll(async () => {
@@ -75,7 +76,9 @@ describe('a model on its own worker thread', () => {
     const lines: string[] = [];
     const logger = { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`) };
     const workerUrl = new URL('../test-support/exiting-thread.worker.mjs', import.meta.url);
-    const threaded = await loadClassifierInThread(path.join(root, 'm1'), { logger, workerUrl });
+    // No wait between replacements here (the waits of a thread that keeps exiting are tested below).
+    const respawn = { baseDelayMs: 0, maxDelayMs: 0, resetAfterMs: 60_000 };
+    const threaded = await loadClassifierInThread(path.join(root, 'm1'), { logger, workerUrl, respawn });
     try {
       const before = await threaded.predict(emails);
       await expect(threaded.predict([{ ...emails[0], id: 'exit-thread' }])).rejects.toThrow(/model thread exited \(7\)/);
@@ -140,4 +143,115 @@ describe('a model on its own worker thread', () => {
     await expect(loadClassifierInThread(dir)).rejects.toMatchObject({ code: expect.stringMatching(/^ARTIFACT_/) });
     await expect(loadClassifierInThread(path.join(root, 'missing'))).rejects.toMatchObject({ code: expect.stringMatching(/^ARTIFACT_/) });
   }, 30_000);
+});
+
+describe('model threads that exit and cannot be replaced, or keep exiting', () => {
+  const exitingUrl = new URL('../test-support/exiting-thread.worker.mjs', import.meta.url);
+  const recorder = () => {
+    const lines: string[] = [];
+    const events: string[] = [];
+    const logger = { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`) };
+    return { lines, events, logger, onThreadFailure: (e: string) => events.push(e) };
+  };
+  /** Timers the test fires by hand, on a clock it sets. */
+  const fakeTimers = () => {
+    const waits: { ms: number; run: () => void; cleared: boolean }[] = [];
+    let now = 0;
+    const timers: RespawnTimers = {
+      now: () => now,
+      setTimeout: (run, ms) => {
+        const w = { ms, run, cleared: false };
+        waits.push(w);
+        return w;
+      },
+      clearTimeout: (w) => void ((w as { cleared: boolean }).cleared = true),
+    };
+    return { timers, waits, advance: (ms: number) => void (now += ms) };
+  };
+  const until = async (check: () => boolean) => {
+    while (!check()) await new Promise((r) => setImmediate(r));
+  };
+
+  it('is not ready once the only thread exited and its replacement failed to load, and reports it', async () => {
+    const dir = path.join(root, 'deleted');
+    await cp(path.join(root, 'm1'), dir, { recursive: true });
+    const r = recorder();
+    const threaded = await loadClassifierInThread(dir, { workerUrl: exitingUrl, logger: r.logger, onThreadFailure: r.onThreadFailure });
+    try {
+      expect(threaded.health()).toEqual({ ready: true });
+      await rm(dir, { recursive: true, force: true }); // the artifact is gone after the server started
+      await expect(threaded.predict([{ ...emails[0], id: 'exit-thread' }])).rejects.toThrow(/exited \(7\)/);
+      await until(() => r.events.length === 2);
+      expect(r.events).toEqual(['exited', 'replacement_failed']);
+      expect(r.lines).toContain('error the new model thread failed to load; batches it would take fail until the next model load');
+      const health = threaded.health();
+      expect(health.ready).toBe(false);
+      expect(health.detail).toMatch(/^No model thread is loaded \(the replacement of model thread 0 failed to load: /);
+      await expect(threaded.predict(emails)).rejects.toThrow();
+    } finally {
+      await threaded.release();
+    }
+  }, 30_000);
+
+  it('stays ready while another thread serves, and still reports the replacement that failed', async () => {
+    const dir = path.join(root, 'deleted-2');
+    await cp(path.join(root, 'm1'), dir, { recursive: true });
+    const r = recorder();
+    const threaded = await loadClassifierInThread(dir, { threads: 2, workerUrl: exitingUrl, logger: r.logger, onThreadFailure: r.onThreadFailure });
+    try {
+      const before = await threaded.predict(emails);
+      await rm(dir, { recursive: true, force: true });
+      await expect(threaded.predict([{ ...emails[0], id: 'exit-thread' }])).rejects.toThrow(/exited/);
+      await until(() => r.events.length === 2);
+      expect(r.events).toEqual(['exited', 'replacement_failed']);
+      expect(threaded.health()).toEqual({ ready: true });
+      await expect(threaded.predict(emails)).resolves.toEqual(before);
+    } finally {
+      await threaded.release();
+    }
+  }, 30_000);
+
+  it('waits longer before each replacement of a thread that keeps exiting, and starts over once one served long enough', async () => {
+    const r = recorder();
+    const t = fakeTimers();
+    const policy = { baseDelayMs: 100, maxDelayMs: 250, resetAfterMs: 10_000 };
+    const threaded = await loadClassifierInThread(path.join(root, 'm1'), { workerUrl: exitingUrl, timers: t.timers, respawn: policy, onThreadFailure: r.onThreadFailure });
+    const crash = () => expect(threaded.predict([{ ...emails[0], id: 'exit-thread' }])).rejects.toThrow(/exited/);
+    try {
+      const before = await threaded.predict(emails);
+      await crash(); // first exit: replaced at once, no wait
+      expect(t.waits).toHaveLength(0);
+      await expect(threaded.predict(emails)).resolves.toEqual(before);
+      await crash(); // second in a row: 100 ms
+      expect(t.waits.map((w) => w.ms)).toEqual([100]);
+      // No thread until the wait is over: not ready, and a batch fails at once instead of spinning a thread.
+      expect(threaded.health().ready).toBe(false);
+      await expect(threaded.predict(emails)).rejects.toThrow(/exited/);
+      t.waits[0].run();
+      await expect(threaded.predict(emails)).resolves.toEqual(before);
+      expect(threaded.health()).toEqual({ ready: true });
+      await crash(); // third: 200 ms
+      t.waits[1].run();
+      await expect(threaded.predict(emails)).resolves.toEqual(before);
+      await crash(); // fourth: 400 ms, capped at 250
+      expect(t.waits.map((w) => w.ms)).toEqual([100, 200, 250]);
+      t.waits[2].run();
+      await expect(threaded.predict(emails)).resolves.toEqual(before);
+      t.advance(10_000); // this one served long enough: the next exit is a first one again
+      await crash();
+      expect(t.waits).toHaveLength(3);
+      await expect(threaded.predict(emails)).resolves.toEqual(before);
+      await crash();
+      expect(t.waits.map((w) => w.ms)).toEqual([100, 200, 250, 100]);
+      expect(r.events).toEqual(['exited', 'exited', 'exited', 'exited', 'exited', 'exited']);
+    } finally {
+      await threaded.release();
+    }
+    expect(t.waits[3].cleared).toBe(true); // released during a wait: no thread starts after it
+  }, 60_000);
+
+  it('doubles the wait from the second exit in a row up to the cap', () => {
+    const policy = { baseDelayMs: 250, maxDelayMs: 30_000, resetAfterMs: 60_000 };
+    expect([1, 2, 3, 4, 5, 8, 9, 1000].map((n) => respawnDelayMs(n, policy))).toEqual([0, 250, 500, 1000, 2000, 16_000, 30_000, 30_000]);
+  });
 });

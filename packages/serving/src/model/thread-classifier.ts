@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { assemblePredictions, classifierTasks, type EmailClassifier, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 import { silentLogger, type Logger } from '../http/logger.js';
+import { DEFAULT_RESPAWN_POLICY, respawnDelayMs, systemTimers, type HealthReporting, type RespawnPolicy, type RespawnTimers, type ThreadFailureEvent } from './thread-health.js';
 
 interface ThreadError {
   name: string;
@@ -181,10 +182,6 @@ function startModelThread(dir: string, intraOpThreads: number | undefined, worke
   };
 }
 
-export interface ThreadClassifier extends EmailClassifier {
-  readonly manifest: Manifest;
-}
-
 /**
  * Emails a thread may hold (queued and in flight) before the next batch goes to the following thread:
  * light traffic stays on the first thread, where waiting batches merge into one ONNX run, and more
@@ -217,8 +214,18 @@ export interface ThreadOptions {
   intraOpThreads?: number;
   /** Told when a loaded thread exits unexpectedly and when its replacement is ready or fails to load. */
   logger?: Logger;
+  /** Called for each thread that exited while serving and each replacement that failed to load (a metric counts them). */
+  onThreadFailure?: (event: ThreadFailureEvent) => void;
+  /** The waits between replacements of a thread that keeps exiting. */
+  respawn?: RespawnPolicy;
+  /** Clock and timer of those waits; tests pass their own. */
+  timers?: RespawnTimers;
   /** The thread's entry; tests give one that can be made to exit. */
   workerUrl?: URL;
+}
+
+export interface ThreadClassifier extends EmailClassifier, HealthReporting {
+  readonly manifest: Manifest;
 }
 
 /**
@@ -228,27 +235,59 @@ export interface ThreadOptions {
  * ends the old ones once their batches are done. A thread that exits while serving (its heap out of memory,
  * an uncaught error) fails the batches it held and is replaced by a new one on the same artifact (a crash in
  * native code, such as a segfault in onnxruntime, is a signal that ends the whole process); batches sent
- * meanwhile go to the other threads, and wait for the new one only when no other is loaded. A replacement
+ * meanwhile go to the other threads, and wait for the new one only when no other is loaded. The first
+ * replacement starts at once; one that exits again is replaced after a wait (`respawnDelayMs`: 250 ms,
+ * doubled each time up to 30 s, from the start again once a thread served a minute), so a thread that dies
+ * on every batch does not spin; during the wait, batches that only it could take fail at once. A replacement
  * that fails to load is not retried: the next model load (a hot swap or `POST /v1/admin/reload`) starts
- * afresh.
+ * afresh. `health()` is not ready while no thread is loaded.
  */
 export async function loadClassifierInThread(dir: string, options: ThreadOptions = {}): Promise<ThreadClassifier> {
   const logger = options.logger ?? silentLogger;
   const workerUrl = options.workerUrl ?? new URL('./classifier-thread.worker.mjs', import.meta.url);
+  const timers = options.timers ?? systemTimers;
+  const policy = options.respawn ?? DEFAULT_RESPAWN_POLICY;
   let released = false;
   const pool: ModelThread[] = [];
-  const start = (slot: number): ModelThread =>
-    startModelThread(dir, options.intraOpThreads, workerUrl, (error) => {
+  /** Per slot: exits in a row, when its thread last finished loading, the wait before its next start. */
+  const slots: { exitsInARow: number; upSince?: number; wait?: unknown }[] = [];
+  let lastFailure: string | undefined;
+  const start = (slot: number): ModelThread => {
+    const thread = startModelThread(dir, options.intraOpThreads, workerUrl, (error) => {
       if (released) return;
-      logger.error('a model thread exited; starting a new one on the same model', { thread: slot, detail: error.message });
-      const next = start(slot);
-      pool[slot] = next;
-      next.ready.then(
-        () => logger.info('the new model thread is ready', { thread: slot }),
-        (e: unknown) => logger.error('the new model thread failed to load; batches it would take fail until the next model load', { thread: slot, detail: String((e as Error)?.message ?? e) }),
-      );
+      const state = slots[slot];
+      options.onThreadFailure?.('exited');
+      lastFailure = `model thread ${slot} exited: ${error.message}`;
+      if (state.upSince !== undefined && timers.now() - state.upSince >= policy.resetAfterMs) state.exitsInARow = 0;
+      state.upSince = undefined;
+      const delayMs = respawnDelayMs(++state.exitsInARow, policy);
+      logger.error('a model thread exited; starting a new one on the same model', { thread: slot, detail: error.message, exitsInARow: state.exitsInARow, delayMs });
+      if (delayMs === 0) pool[slot] = start(slot);
+      else
+        state.wait = timers.setTimeout(() => {
+          state.wait = undefined;
+          if (!released) pool[slot] = start(slot);
+        }, delayMs);
     });
-  for (let i = 0; i < Math.max(1, options.threads ?? 1); i++) pool.push(start(i));
+    thread.ready.then(
+      () => {
+        slots[slot].upSince = timers.now();
+        if (slots[slot].exitsInARow > 0) logger.info('the new model thread is ready', { thread: slot });
+      },
+      (e: unknown) => {
+        if (slots[slot].exitsInARow === 0 || released) return; // a first load: loadClassifierInThread rejects
+        options.onThreadFailure?.('replacement_failed');
+        const detail = String((e as Error)?.message ?? e);
+        lastFailure = `the replacement of model thread ${slot} failed to load: ${detail}`;
+        logger.error('the new model thread failed to load; batches it would take fail until the next model load', { thread: slot, detail });
+      },
+    );
+    return thread;
+  };
+  for (let i = 0; i < Math.max(1, options.threads ?? 1); i++) {
+    slots.push({ exitsInARow: 0 });
+    pool.push(start(i));
+  }
   let manifest: Manifest;
   try {
     [manifest] = await Promise.all(pool.map((t) => t.ready));
@@ -264,8 +303,13 @@ export async function loadClassifierInThread(dir: string, options: ThreadOptions
     async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
       return assemblePredictions(manifest, emails, await pickThread(pool).predict(emails));
     },
+    health() {
+      if (pool.some((t) => t.loaded())) return { ready: true };
+      return { ready: false, detail: `No model thread is loaded (${lastFailure ?? 'the model was released'}).` };
+    },
     async release() {
       released = true;
+      for (const s of slots) if (s.wait !== undefined) timers.clearTimeout(s.wait);
       await Promise.all(pool.map((t) => t.release()));
     },
   };

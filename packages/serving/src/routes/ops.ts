@@ -4,6 +4,7 @@ import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
 import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/schemas.js';
 import { withoutPaths } from '../model/classifier-source.js';
+import { classifierHealth } from '../model/thread-health.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
 
@@ -11,6 +12,9 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   const ready = () => {
     const current = ctx.source.current();
     if (!current) throw new ModelNotReadyError('No model is loaded yet.');
+    // Loaded, but its model threads exited and could not be replaced: batches for them would fail.
+    const health = classifierHealth(current);
+    if (!health.ready) throw new ModelNotReadyError(withoutPaths(health.detail ?? 'The model cannot serve.'));
     return current;
   };
 
@@ -22,7 +26,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     createRoute({
       method: 'get',
       path: '/readyz',
-      summary: 'A model is loaded',
+      summary: 'A model is loaded and can serve (503 MODEL_NOT_READY before the first load and while no model thread is loaded)',
       responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 405: noBodyErrorResponses[405], 503: noBodyErrorResponses[503] },
     }),
     (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),

@@ -426,6 +426,22 @@ describe('operations routes', () => {
     expect((await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'x' }] }))).status).toBe(503);
   });
 
+  it('readyz and ping are 503 while the loaded model says it cannot serve (its threads exited and could not be replaced)', async () => {
+    let health = { ready: false, detail: 'No model thread is loaded (the replacement of model thread 0 failed to load: /srv/models/m1/manifest.json is missing).' };
+    const classifier = Object.assign(createFakeClassifier(), { health: () => health });
+    const { app } = await build({ classifier });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = await json(res);
+    expect(problem.code).toBe('MODEL_NOT_READY');
+    expect(problem.detail).toContain('model thread 0 failed to load');
+    expect(problem.detail).not.toContain('/srv/models'); // public route: paths cut to the file name
+    expect((await app.request('/ping')).status).toBe(503);
+    health = { ready: true, detail: '' };
+    expect((await app.request('/readyz')).status).toBe(200);
+  });
+
   it('exports Prometheus metrics: requests, latency, predictions, abstentions, model', async () => {
     const { app } = await build();
     await classify(app, [{ body: 'invoice' }, { body: 'hello' }]);
