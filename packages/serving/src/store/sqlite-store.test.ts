@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,26 @@ describe('createSqliteStore', () => {
     // A DELETE only unlinks the rows: without secure_delete their bytes stay in the freed pages, readable
     // with `strings mailroute.db` (and in every backup) long after the retention said they were gone.
     expect(readFileSync(file).includes('bitte erh')).toBe(false);
+  });
+
+  it.each(['thread', 'inline'] as const)('leaves no pruned text in the database or its WAL file while the store stays open (writes %s)', async (writer) => {
+    const file = path.join(dir, `erased-wal-${writer}`, 'mailroute.db');
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const store = createSqliteStore({ file, retentionDays: 0, writer });
+    try {
+      const texts = Array.from({ length: 40 }, (_, i) => ({ ...record(`wal-${i}`, `e-${i}`, old), text: `Kontostand von [NAME] ${i}: bitte erhöhen` }));
+      await store.savePredictions(texts);
+      expect(readFileSync(`${file}-wal`).includes('bitte erh')).toBe(true); // the WAL holds the text, as the test is meant to see
+      await store.prune?.(new Date().toISOString());
+      // secure_delete zeroes the rows in new WAL frames; the old frames, with the text, stay in the -wal
+      // file (and the database file keeps its copy) until a checkpoint copies the zeroed pages over them.
+      const wal = existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`) : Buffer.alloc(0);
+      expect(wal.includes('bitte erh'), '-wal').toBe(false);
+      expect(readFileSync(file).includes('bitte erh'), 'db').toBe(false);
+      expect(await store.listPairs({ since: '2000-01-01T00:00:00Z' })).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('creates the database readable by its owner only, its WAL and shared-memory files too; an existing file keeps its mode', async () => {

@@ -29,8 +29,8 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
   function apply(message) {
     if (message.kind === 'barrier') return;
     if (message.kind === 'prune') {
-      prunePredictions.run(message.before);
-      pruneFeedback.run(message.before);
+      const deleted = prunePredictions.run(message.before).changes + pruneFeedback.run(message.before).changes;
+      if (deleted > 0) erasePending = true;
       return;
     }
     if (message.kind === 'feedback') {
@@ -56,6 +56,23 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
   const applyAll = db.transaction((messages) => messages.forEach(apply));
   const applyOne = db.transaction(apply);
 
+  /**
+   * Set by a prune that deleted rows, until a TRUNCATE checkpoint has run. secure_delete zeroes the rows
+   * in new WAL frames, but the earlier frames with the email text stay in the -wal file, and the text in
+   * the database file, until a checkpoint copies the zeroed pages over and the WAL is cut to 0 bytes. One
+   * that finds a reader in the way (busy) is tried again after the next group.
+   */
+  let erasePending = false;
+  function eraseFromWal() {
+    if (!erasePending) return;
+    try {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)');
+      if (!result || result.busy === 0) erasePending = false;
+    } catch {
+      // Locked: the next group tries again.
+    }
+  }
+
   let pending = [];
   function flush() {
     const batch = pending;
@@ -74,6 +91,7 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
         }
       }
     }
+    eraseFromWal();
     flushed();
   }
 
