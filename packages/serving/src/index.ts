@@ -38,7 +38,7 @@ export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite-store
 export { computeLiveQuality, type LiveQuality, type TaskInfo, type TaskScorer } from './quality/live-quality.js';
 export { populationStabilityIndex, jensenShannon } from './quality/drift.js';
 export { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
-export { startNodeServer, closeOnSignals, isLoopback, type NodeServerOptions, type RunningServer } from './adapters/node-server.js';
+export { startNodeServer, closeOnSignals, isLoopback, DEFAULT_MAX_CONNECTIONS, type NodeServerOptions, type RunningServer } from './adapters/node-server.js';
 export { createLambdaHandler, type LambdaHandler } from './adapters/lambda.js';
 export * from './errors.js';
 export { createLocalModelSource, trainingDistributionOf, type LocalModelSource, type LocalModelSourceOptions } from './model/local-model.js';

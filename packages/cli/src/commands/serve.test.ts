@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { hashApiKey } from '@mailroute/serving';
@@ -160,6 +161,23 @@ describe('mailroute serve', () => {
     expect(alone.stderr).toContain('--rate-limit goes only with --new-key <id>');
   });
 
+  it('takes no more open connections than MAILROUTE_MAX_CONNECTIONS (or --max-connections)', async () => {
+    const app = await launch(['serve', '--port', '0', '--home', home, '--poll-seconds', '0'], { MAILROUTE_MAX_CONNECTIONS: '1' });
+    const { port } = new URL(app.url);
+    // One keep-alive connection, answered once, holds the only place.
+    const held = net.connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => {
+      held.once('data', () => resolve());
+      held.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    });
+    await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
+    held.destroy();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) status = await fetch(`${app.url}/healthz`, { headers: { connection: 'close' } }).then((r) => r.status, () => 0);
+    expect(status).toBe(200);
+    expect(await app.stop()).toBe(0);
+  }, 60_000);
+
   it('refuses a named key file that is not there instead of serving without auth', async () => {
     const missing = path.join(root, 'typo-keys.json');
     const res = await run(['serve', '--port', '0', '--home', home, '--api-keys', missing]);
@@ -184,6 +202,13 @@ describe('mailroute serve', () => {
     const badEnv = await run(['serve', '--home', home], { PORT: 'abc' });
     expect(badEnv.code).toBe(2);
     expect(badEnv.stderr).toContain('PORT must be an integer from 0 to 65535. (got "abc")');
+    const noConnections = await run(['serve', '--max-connections', '0']);
+    expect(noConnections.code).toBe(2);
+    expect(noConnections.stderr).toContain('--max-connections must be an integer');
+    const badConnections = await run(['serve', '--port', '0', '--home', home], { MAILROUTE_MAX_CONNECTIONS: 'many' });
+    expect(badConnections.code).toBe(2);
+    expect(badConnections.stderr).toContain('MAILROUTE_MAX_CONNECTIONS must be an integer from 1 to 1000000. (got "many")');
+    expect(`${badConnections.stdout}${badConnections.stderr}`).not.toContain('model loaded');
   }, 60_000);
 
   it('fails in one coded line when there is no model', async () => {

@@ -15,6 +15,7 @@ import {
   logLine,
   ModelLoadError,
   startNodeServer,
+  DEFAULT_MAX_CONNECTIONS,
   type Logger,
   type LimitsInput,
   type RateLimit,
@@ -39,6 +40,7 @@ export interface ServeFlags {
   maxBodyBytes?: number;
   timeoutMs?: number;
   maxConcurrent?: number;
+  maxConnections?: number;
   storeText?: boolean;
   modelThreads?: number;
   inlineEmails?: number;
@@ -95,6 +97,11 @@ export function addServeOptions(command: Command): Command {
     .option('--max-body-bytes <n>', 'request body limit (default 1 MB, at most 6 MB)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
     .option('--timeout-ms <n>', 'request timeout (default 10000)', integer('--timeout-ms', 1, 600_000))
     .option('--max-concurrent <n>', 'requests of one kind (classify, feedback) handled at once before 503 (default 64 each)', integer('--max-concurrent', 1, 100_000))
+    .option(
+      '--max-connections <n>',
+      `open client connections at most; more are closed at once (env MAILROUTE_MAX_CONNECTIONS; default ${DEFAULT_MAX_CONNECTIONS})`,
+      integer('--max-connections', 1, 1_000_000),
+    )
     .option('--model-threads <n>', 'worker threads running the model, 0 to run it on the request thread (default 1)', integer('--model-threads', 0, 64))
     .option('--inline-emails <n>', 'batches of at most n emails are scored on the request thread, saving the hop to a model thread (default 32; 0: none)', integer('--inline-emails', 0, 10_000))
     .option(
@@ -106,20 +113,24 @@ export function addServeOptions(command: Command): Command {
 }
 
 /** Starts the server from flags and environment, prints where it listens, and returns it. */
+/** An integer environment variable, undefined when unset; a bad value is a usage error. */
+function envInteger(ctx: CliContext, variable: string, min: number, max: number): number | undefined {
+  const raw = ctx.env[variable];
+  try {
+    return raw === undefined ? undefined : integer(variable, min, max)(raw);
+  } catch (error) {
+    // Thrown outside Commander's parsing, its own error would end the command without a word.
+    throw new UsageError(`${(error as Error).message} (got "${raw}")`);
+  }
+}
+
 /** Where the server will listen, from the flags and the environment; a bad PORT is a usage error. */
 function listenAddress(ctx: CliContext, flags: ServeFlags) {
   const sagemaker = flags.sagemaker === true || ctx.env.MAILROUTE_SAGEMAKER === '1';
   // SageMaker names the port in SAGEMAKER_BIND_TO_PORT when it runs several containers (inference
   // pipelines); it wins over PORT in SageMaker mode.
   const portVariable = sagemaker && ctx.env.SAGEMAKER_BIND_TO_PORT !== undefined ? 'SAGEMAKER_BIND_TO_PORT' : 'PORT';
-  const rawPort = ctx.env[portVariable];
-  let envPort: number | undefined;
-  try {
-    envPort = rawPort === undefined || flags.port !== undefined ? undefined : integer(portVariable, 0, 65535)(rawPort);
-  } catch (error) {
-    // Thrown outside Commander's parsing, its own error would end the command without a word.
-    throw new UsageError(`${(error as Error).message} (got "${rawPort}")`);
-  }
+  const envPort = flags.port === undefined ? envInteger(ctx, portVariable, 0, 65535) : undefined;
   const envHost = ctx.env.HOST?.trim() === '' ? undefined : ctx.env.HOST;
   const host = flags.host ?? envHost ?? (sagemaker ? '0.0.0.0' : '127.0.0.1');
   const port = flags.port ?? envPort ?? 8080;
@@ -146,6 +157,7 @@ export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
 
 export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger: Logger): Promise<RunningServer> {
   const { sagemaker, host, port, home } = listenAddress(ctx, flags);
+  const maxConnections = flags.maxConnections ?? envInteger(ctx, 'MAILROUTE_MAX_CONNECTIONS', 1, 1_000_000);
   const modelDir = flags.modelDir ?? (sagemaker ? (ctx.env.SM_MODEL_DIR ?? '/opt/ml/model') : undefined);
   const limits: LimitsInput = {
     ...(flags.maxBatch === undefined ? {} : { maxBatch: flags.maxBatch }),
@@ -190,7 +202,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     throw new UsageError(`refusing to listen on ${host} without API keys; create a key (mailroute serve --new-key <id>) or name a key file (--api-keys), or use --host 127.0.0.1`);
   }
   try {
-    return await startNodeServer({ serving, host, port, logger, ...(sagemaker ? { unauthenticatedBecause: 'sagemaker' as const } : {}) });
+    return await startNodeServer({ serving, host, port, logger, maxConnections, ...(sagemaker ? { unauthenticatedBecause: 'sagemaker' as const } : {}) });
   } catch (error) {
     await serving.close();
     throw error;

@@ -13,7 +13,7 @@ import { createLocalServing, DB_FILE } from '../local-serving.js';
 import { writeFixtureModel } from '../test-support/fixture-model.js';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { buildTestApp, json, KEYS } from '../test-support/harness.js';
-import { closeOnSignals, isLoopback, startNodeServer, type RunningServer } from './node-server.js';
+import { closeOnSignals, DEFAULT_MAX_CONNECTIONS, isLoopback, startNodeServer, type RunningServer } from './node-server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let root: string;
@@ -418,4 +418,59 @@ describe('a server without API keys', () => {
       await own.close();
     }
   }, 30_000);
+});
+
+describe('connection limit', () => {
+  /** A keep-alive connection that has been answered once (so the server surely counts it). */
+  async function openAnswered(port: number): Promise<net.Socket> {
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('data', () => resolve());
+      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    });
+    return socket;
+  }
+  /** What a new connection gets for a request: the status line, or 'closed' when the server closes it unanswered. */
+  function tryRequest(port: number): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+      socket.once('data', (chunk: Buffer) => {
+        resolve(chunk.toString('latin1').split('\r\n')[0]);
+        socket.destroy();
+      });
+      socket.once('error', () => resolve('closed'));
+      socket.once('close', () => resolve('closed'));
+    });
+  }
+
+  it('closes connections beyond maxConnections at once, logs it, and takes new ones when one closes', async () => {
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined };
+    const own = await startNodeServer({ serving: await buildTestApp({ noAuth: true }), host: '127.0.0.1', port: 0, maxConnections: 2, logger });
+    try {
+      const held = [await openAnswered(own.port), await openAnswered(own.port)];
+      expect(await tryRequest(own.port)).toBe('closed');
+      expect(warnings).toEqual(['connections refused: the server holds maxConnections open connections']);
+      held[0].destroy();
+      // The server counts the closed connection once it has seen the close: ask until it has.
+      let status = 'closed';
+      for (let i = 0; i < 50 && status === 'closed'; i++) status = await tryRequest(own.port);
+      expect(status).toBe('HTTP/1.1 200 OK');
+      held[1].destroy();
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+
+  it('has a default and refuses a limit under 1', async () => {
+    const own = await startNodeServer({ serving: await buildTestApp({ noAuth: true }), host: '127.0.0.1', port: 0 });
+    try {
+      expect(DEFAULT_MAX_CONNECTIONS).toBe(1000);
+      expect(await tryRequest(own.port)).toBe('HTTP/1.1 200 OK');
+    } finally {
+      await own.close();
+    }
+    await expect(startNodeServer({ serving: await buildTestApp({ noAuth: true }), host: '127.0.0.1', port: 0, maxConnections: 0 })).rejects.toMatchObject({ code: 'SERVING_CONFIG_INVALID' });
+  });
 });

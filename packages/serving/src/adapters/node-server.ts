@@ -18,7 +18,18 @@ export interface NodeServerOptions {
    * container is reached solely through the SageMaker runtime, which authenticates callers with IAM.
    */
   unauthenticatedBecause?: 'sagemaker';
+  /**
+   * Open client connections at most (default DEFAULT_MAX_CONNECTIONS); Node closes any beyond at once,
+   * so a flood of idle or slow connections cannot take every file descriptor (the model, the database
+   * and the log need some too).
+   */
+  maxConnections?: number;
 }
+
+/** Under the common 1,024 open files per process, with room for the database, the model and the log. */
+export const DEFAULT_MAX_CONNECTIONS = 1000;
+/** Connections dropped over `maxConnections` are logged at most this often (a flood would flood the log). */
+const DROP_LOG_MS = 10_000;
 
 export interface RunningServer {
   host: string;
@@ -104,6 +115,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       `Refusing to listen on ${options.host} without API keys: configure keys, or listen on 127.0.0.1.`,
     );
   }
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new ServingConfigError(`maxConnections must be an integer of at least 1 (got ${maxConnections}).`);
   // Without keys, and not behind SageMaker's IAM: only requests of clients on this machine (read off the
   // headers Node has parsed already: about 0.2 µs a request).
   const loopbackOnly = !serving.context.auth.enabled && options.unauthenticatedBecause === undefined;
@@ -133,6 +146,16 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     }
     unanswered.add(response);
     response.once('close', () => unanswered.delete(response));
+  });
+  server.maxConnections = maxConnections;
+  let dropped = 0;
+  let droppedLoggedAt = -Infinity;
+  server.on('drop', () => {
+    dropped++;
+    if (Date.now() - droppedLoggedAt < DROP_LOG_MS) return;
+    droppedLoggedAt = Date.now();
+    logger.warn('connections refused: the server holds maxConnections open connections', { maxConnections, dropped });
+    dropped = 0;
   });
   const address = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
