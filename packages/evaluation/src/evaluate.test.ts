@@ -66,6 +66,28 @@ describe('evaluatePredictions', () => {
     expect(() => evaluatePredictions(data, { sliceBy: ['bank', 'nosuchkey'] })).toThrow('no line has the meta key(s) "nosuchkey" to slice by (keys: language, bank)');
   });
 
+  it('escapes values from the data and the manifest in the model card: no HTML, no split table cell, no broken line', () => {
+    const hostile: PredictionLine[] = [
+      { truth: { 'q|x': 'a|b' }, prediction: { 'q|x': { label: 'a|b' } }, meta: { '<b>src</b>': 'de' } },
+      { truth: { 'q|x': 'x\n<script>alert(1)</script>' }, prediction: { 'q|x': { label: 'a|b' } }, meta: { '<b>src</b>': 'en' } },
+    ];
+    const r = evaluatePredictions(hostile, { modelId: 'm<img src=x onerror=alert(1)>', dataset: 'emails|<i>2026</i>.csv' });
+    r.tasks[0].skipped.noPrediction = 1; // the left-out warning names the task
+    const card = modelCardMarkdown(r, { trainingData: 'export <script>x</script>', training: { trainedAt: '2026-11-30<br>' } });
+    // Outside code spans (whose text Markdown shows as it is) no tag is left.
+    expect(card.replace(/`[^`\n]*`/g, '')).not.toMatch(/<(script|img|b|i|br)\b/);
+    expect(card).toContain('# Model card: m&lt;img src=x onerror=alert(1)&gt;');
+    expect(card).toContain('- Test set: emails\\|&lt;i&gt;2026&lt;/i&gt;.csv, 2 emails');
+    expect(card).toContain('- Training data: export &lt;script&gt;x&lt;/script&gt;.');
+    expect(card).toContain('trained 2026-11-30&lt;br&gt;');
+    expect(card).toContain('By &lt;b&gt;src&lt;/b&gt; (of the 2 emails');
+    expect(card).toContain('| q\\|x | 2 |'); // a table row of 6 cells, not 7
+    // A label's newline would end the list item and start an HTML block on the next line.
+    expect(card).toContain('`x <script>alert(1)</script>` (1)');
+    expect(card).not.toMatch(/^<script/m);
+    for (const line of card.split('\n').filter((l) => l.startsWith('|'))) expect(line.replace(/\\\|/g, '').split('|').length, line).toBe(8);
+  });
+
   it('writes text, Markdown and a model card with the key numbers', () => {
     const r = evaluatePredictions(lines, { modelId: 'ngram-bag-test', dataset: 'fixture' });
     const text = evaluationText(r);

@@ -29,7 +29,13 @@ export interface ModelCardOptions {
 
 const f = (x: number): string => x.toFixed(3);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
+/**
+ * A value from the data as a code span: Markdown shows its text as it is (no HTML), but a line break in it
+ * would end the list item and let the next line start an HTML block, so breaks and other control
+ * characters become blanks; a backtick, which would end the span, becomes '.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what is replaced
+const code = (s: string): string => `\`${s.replace(/`/g, "'").replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')}\``;
 
 /**
  * ` N labels of the model have no test example (…)` when the predictions score labels the test set lacks: the
@@ -53,7 +59,7 @@ function untestedNote(t: TaskReport): string {
 function weaknesses(t: TaskReport, minSlice: number): string[] {
   const out: string[] = [];
   const leftOut = leftOutWarning(t);
-  if (leftOut) out.push(leftOut);
+  if (leftOut) out.push(cell(leftOut));
   const untested = t.untested ?? [];
   if (untested.length > 0) out.push(`Untested: ${untested.length} label${untested.length === 1 ? '' : 's'} of the model with no test example (${untested.slice(0, 15).map(code).join(', ')}${untested.length > 15 ? ', …' : ''}).`);
   const m = t.metrics;
@@ -72,7 +78,7 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
     const worst = big.reduce((a, b) => (b.macroF1 < a.macroF1 ? b : a));
     const best = big.reduce((a, b) => (b.macroF1 > a.macroF1 ? b : a));
     if (best.macroF1 - worst.macroF1 >= 0.05) {
-      out.push(`By ${s.key}: macro-F1 ${f(worst.macroF1)} on ${code(worst.value)} (n=${worst.n}) against ${f(best.macroF1)} on ${code(best.value)}.`);
+      out.push(`By ${cell(s.key)}: macro-F1 ${f(worst.macroF1)} on ${code(worst.value)} (n=${worst.n}) against ${f(best.macroF1)} on ${code(best.value)}.`);
     }
   }
   if (t.calibration && t.calibration.ece > 0.05) {
@@ -89,7 +95,7 @@ function trainingLines(t: TrainingFacts | undefined): string[] {
   if (!t) return [];
   const out: string[] = [];
   const rows = [count(t.trainRows, 'training rows'), count(t.validRows, 'validation rows')].filter((x) => x !== undefined).join(' and ');
-  const facts = [rows, t.dataHash ? `data hash ${code(t.dataHash.slice(0, 12))}` : '', t.trainedAt ? `trained ${t.trainedAt}` : ''].filter((x) => x !== '');
+  const facts = [rows, t.dataHash ? `data hash ${code(t.dataHash.slice(0, 12))}` : '', t.trainedAt ? `trained ${cell(t.trainedAt)}` : ''].filter((x) => x !== '');
   if (facts.length > 0) out.push(`- Training: ${facts.join(', ')}.`);
   if (t.configSha256) out.push(`- Training config: sha256 ${code(t.configSha256.slice(0, 12))} of the \`trainingConfig\` in manifest.json (\`jq -j -c .trainingConfig manifest.json | sha256sum\`).`);
   return out;
@@ -98,7 +104,8 @@ function trainingLines(t: TrainingFacts | undefined): string[] {
 /** A model card in Markdown: intended use, data, labels, metrics, known weaknesses, from an evaluation report. */
 export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOptions = {}): string {
   const minSlice = options.minSliceSize ?? 20;
-  const lines = [`# Model card: ${report.modelId ?? 'unnamed model'}`, ''];
+  // Every value from the data or the manifest goes through `cell` (HTML shown, not rendered; `|` kept in its cell) or `code`.
+  const lines = [`# Model card: ${cell(report.modelId ?? 'unnamed model')}`, ''];
   for (const w of new Set([...(report.warnings ?? []), ...(options.warnings ?? [])])) lines.push(`**Warning: ${cell(w)}**`, '');
   lines.push(
     '## Intended use',
@@ -107,13 +114,13 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     '',
     '## Data',
     '',
-    `- Test set: ${report.dataset ?? 'not named'}, ${report.lines} emails${report.createdAt ? `, evaluated ${report.createdAt}` : ''}.`,
+    `- Test set: ${cell(report.dataset ?? 'not named')}, ${report.lines} emails${report.createdAt ? `, evaluated ${report.createdAt}` : ''}.`,
   );
-  if (options.trainingData) lines.push(`- Training data: ${options.trainingData}.`);
+  if (options.trainingData) lines.push(`- Training data: ${cell(options.trainingData)}.`);
   lines.push(...trainingLines(options.training));
   const widest = [...report.tasks].sort((a, b) => b.metrics.n - a.metrics.n)[0];
   for (const s of widest?.slices ?? []) {
-    lines.push(`- By ${s.key} (of the ${widest.metrics.n} emails with a ${widest.task} label): ${s.values.map((v) => `${code(v.value)} ${v.n}`).join(', ')}.`);
+    lines.push(`- By ${cell(s.key)} (of the ${widest.metrics.n} emails with a ${cell(widest.task)} label): ${s.values.map((v) => `${code(v.value)} ${v.n}`).join(', ')}.`);
   }
   lines.push('', '## Labels', '');
   for (const t of report.tasks) {
