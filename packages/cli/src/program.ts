@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { RegisterCommand } from './commands/index.js';
 import { formatError, UsageError } from './errors.js';
 import type { CliContext } from './context.js';
+import { safeLines } from './terminal-text.js';
 
 /**
  * The `mailroute` program with the given subcommands (each in `commands/<name>.ts`). Kept apart from
@@ -112,10 +113,10 @@ export async function runProgram(program: Command, argv: string[], ctx: CliConte
     }
     release();
     if (error instanceof UsageError) {
-      ctx.stderr.write(`mailroute: ${error.message}\n(run with --help for usage)\n`);
+      ctx.stderr.write(safeLines(`mailroute: ${error.message}\n(run with --help for usage)\n`));
       return 2;
     }
-    ctx.stderr.write(`mailroute: ${formatError(error)}\n`);
+    ctx.stderr.write(safeLines(`mailroute: ${formatError(error)}\n`));
     if (process.env.MAILROUTE_DEBUG === '1' && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
     return 1;
   }

@@ -83,6 +83,30 @@ describe('mailroute clean', () => {
     expect(readOut(path.join(dir, 'out.jsonl'))).toHaveLength(3);
   });
 
+  it('shows control characters of ids and keys from the data escaped, never raw on the terminal', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const esc = '\x1b]0;owned\x07\x1b[2J';
+    const lines = [
+      { id: `a${esc}`, format: 'text', input: 'Bitte Depot übertragen.' },
+      { id: `a${esc}`, format: 'text', input: 'Bitte Sparplan ändern.' },
+      { id: `b\u009b31m`, format: 'html', input: '<style>p{color:red}</style>' },
+    ];
+    writeFileSync(path.join(dir, 'in.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const r = await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('cannot be told apart by id: a\\x1b]0;owned\\x07\\x1b[2J');
+    expect(r.stderr).toContain('(empty, markup only or all quote): b\\x9b31m');
+    // eslint-disable-next-line no-control-regex -- no control character but line feeds reaches the terminal
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    // The output file keeps the ids as they were.
+    expect(readOut(path.join(dir, 'out.jsonl')).map((l) => l.id)).toContain(`a${esc}`);
+    const missing = await run(['clean', '--in', `none${esc}.jsonl`, '--out', 'x.jsonl'], dir);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('none\\x1b]0;owned');
+    // eslint-disable-next-line no-control-regex -- as above, for an error message
+    expect(missing.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('masks a name signed in the signature wherever it stands in the text and the quoted part too', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     const input = 'Guten Tag,\nbitte prüfen Sie mein Konto. Mustermann war gestern in der Filiale.\n\nViele Grüße\nErika Mustermann\n\n> Am 3. November schrieb Service:\n> Liebe Frau Mustermann, danke.';

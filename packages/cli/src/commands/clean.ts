@@ -19,6 +19,7 @@ import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
+import { safeLines, safeValue } from '../terminal-text.js';
 
 /** The input file cannot be read at all (missing, a directory, unreadable). */
 export class CleanInputError extends Error {
@@ -219,7 +220,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
         } catch (error) {
           skipped += 1;
           const why = describeError(error);
-          if (skipped <= SHOWN_SKIPS) ctx.stderr.write(`${flags.in}:${i + 1}: skipped: ${why}\n`);
+          if (skipped <= SHOWN_SKIPS) ctx.stderr.write(safeLines(`${flags.in}:${i + 1}: skipped: ${why}\n`));
           else {
             const reason = error instanceof SkippedLine ? error.reason : why;
             unshown.set(reason, (unshown.get(reason) ?? 0) + 1);
@@ -236,7 +237,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     const more = skipped - SHOWN_SKIPS;
     const reasons = [...unshown.entries()].sort((a, b) => b[1] - a[1]);
     const listed = reasons.length === 1 ? ` for the same reason (${reasons[0][0]})` : `: ${reasons.slice(0, 5).map(([why, n]) => `${n} ${why}`).join('; ')}${reasons.length > 5 ? `; ${reasons.slice(5).reduce((sum, [, n]) => sum + n, 0)} for other reasons` : ''}`;
-    ctx.stderr.write(`${flags.in}: … and ${more} more line(s) skipped${listed}\n`);
+    ctx.stderr.write(safeLines(`${flags.in}: … and ${more} more line(s) skipped${listed}\n`));
   }
   if (outLines.length === 0 && skipped > 0) {
     // Not one line was a clean input line: another kind of file, said once, and no empty output written.
@@ -247,7 +248,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   const content = outLines.length > 0 ? `${outLines.join('\n')}\n` : '';
   if (outPath === undefined) ctx.stdout.write(content);
   else await writeAtomically(outPath, content);
-  const some = (ids: readonly string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? `, and ${ids.length - 5} more` : ''}`;
+  const some = (ids: readonly string[]) => `${ids.slice(0, 5).map(safeValue).join(', ')}${ids.length > 5 ? `, and ${ids.length - 5} more` : ''}`;
   if (empty.length > 0) ctx.stderr.write(`warning: nothing is left after cleaning in ${empty.length} email(s) (empty, markup only or all quote): ${some(empty)}\n`);
   if (repeated.size > 0) ctx.stderr.write(`warning: ${repeated.size} id(s) occur more than once, so the output lines cannot be told apart by id: ${some([...repeated])}\n`);
   ctx.stderr.write(`clean: wrote ${outLines.length} line(s) to ${toStdout ? 'standard output' : flags.out}${skipped > 0 ? `, skipped ${skipped}` : ''}\n`);

@@ -21,6 +21,7 @@ import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
+import { safeLines, safeValue } from '../terminal-text.js';
 
 interface CompareFlags extends ReadFlags {
   challenger?: string;
@@ -187,7 +188,7 @@ async function readBothFiles(ctx: CliContext, challengerFile: string, championFi
   if (path.resolve(ctx.cwd, challengerFile) === path.resolve(ctx.cwd, championFile)) {
     ctx.stderr.write('warning: --challenger and --champion are the same file: the comparison shows no difference\n');
   } else if (a.length === 1 && b.length === 1 && a[0] === b[0]) {
-    ctx.stderr.write(`warning: both files hold predictions of model ${a[0]}: the comparison shows no difference between models\n`);
+    ctx.stderr.write(`warning: both files hold predictions of model ${safeValue(a[0])}: the comparison shows no difference between models\n`);
   }
   return { challenger, champion, renamed: [] };
 }
@@ -270,7 +271,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
       const policyLine = `\nPolicy: ${source === 'default policy' ? source : path.relative(ctx.cwd, source) || source}.\n`;
       const markdown = `${comparisonMarkdown(comparison, gate, names)}${policyLine}${await afterGate(ctx, names, gate.pass, renamed)}`;
-      ctx.stdout.write(markdown);
+      ctx.stdout.write(safeLines(markdown));
       await appendCiSummary(ctx, markdown);
       if (out !== undefined) {
         const policyFile = source === 'default policy' ? null : source;

@@ -21,6 +21,7 @@ import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress, stagedProgress } from '../progress.js';
 import { trainingFactsOf } from './training-facts.js';
+import { safeLines, safeValue } from '../terminal-text.js';
 
 /**
  * Reads and validates a predictions JSONL file (relative to the working directory), line by line: `predict`
@@ -117,7 +118,7 @@ export async function prepareWithModel(
     ...(options.split ? { split: options.split } : {}),
     ...(options.unknownTruthWarnings === false ? { unknownTruthWarnings: false } : {}),
     onWarning: (message) => {
-      ctx.stderr.write(`warning: ${message}\n`);
+      ctx.stderr.write(safeLines(`warning: ${message}\n`));
       options.warnings?.push(message);
     },
   });
@@ -150,7 +151,7 @@ export async function predictWithModel(
 ): Promise<{ lines: PredictionLine[]; manifest: Manifest }> {
   const prepared = await prepareWithModel(ctx, model, data, options);
   try {
-    if (prepared.renamedLabels.length > 0) ctx.stderr.write(`note: the model's labels are scored under the config's names: ${prepared.renamedLabels.join(', ')}\n`);
+    if (prepared.renamedLabels.length > 0) ctx.stderr.write(`note: the model's labels are scored under the config's names: ${prepared.renamedLabels.map(safeValue).join(', ')}\n`);
     return { lines: await prepared.run(), manifest: prepared.manifest };
   } finally {
     await prepared.release();
@@ -265,7 +266,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         }
         if (written.length > 1) {
           const warning = `${file} holds predictions of ${written.length} models (${written.join(', ')}): its metrics mix them`;
-          ctx.stderr.write(`warning: ${warning}\n`);
+          ctx.stderr.write(safeLines(`warning: ${warning}\n`));
           warnings.push(warning);
         }
         if (written.length === 1) modelId ??= written[0];
@@ -311,6 +312,6 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       await appendCiSummary(ctx, evaluationMarkdown(report, { maxClasses: 10 }));
       // Said again under the figures: the first time scrolled away above the progress lines.
       const repeat = warnings.map((w) => `warning: ${w}\n`).join('');
-      ctx.stdout.write(`${summary(report)}\n\n${repeat}wrote ${files.length + extraFiles} files to ${out} (open report.html)\n`);
+      ctx.stdout.write(safeLines(`${summary(report)}\n\n${repeat}wrote ${files.length + extraFiles} files to ${out} (open report.html)\n`));
     });
 }

@@ -8,6 +8,7 @@ import { prepareOutput } from '../output-path.js';
 import { addReadFlags, modelRef, parseSplitFlag, readOptions, type ReadFlags } from './evaluate.js';
 import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
+import { safeLines } from '../terminal-text.js';
 
 interface PredictFlags extends ReadFlags {
   model: string;
@@ -45,7 +46,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
           ...(split ? { split } : {}),
           ...read,
           onProgress: progress.update,
-          onWarning: (message) => ctx.stderr.write(`warning: ${message}\n`),
+          onWarning: (message) => ctx.stderr.write(safeLines(`warning: ${message}\n`)),
         });
         progress.stop();
         // Chunk by chunk into a temp file renamed into place: never a half-written file, never one big string.

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { stagedProgress } from '../progress.js';
 import { printBanner } from './serve-banner.js';
 import { addServeOptions, lineLogger, refuseUnsafeListen, shutdownSignals, startFromFlags, type ServeFlags } from './serve.js';
+import { safeLines } from '../terminal-text.js';
 
 /**
  * `npm start`: a champion model (trained on the synthetic demo data and approved when the registry has
@@ -21,7 +22,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
       const champion = await ensureDemoChampion({
         home,
         onProgress: progress.update,
-        logger: { info: (message) => void ctx.stderr.write(`${message}\n`), warn: (message) => void ctx.stderr.write(`warning: ${message}\n`) },
+        logger: { info: (message) => void ctx.stderr.write(safeLines(`${message}\n`)), warn: (message) => void ctx.stderr.write(safeLines(`warning: ${message}\n`)) },
       }).finally(() => progress.stop());
       ctx.stderr.write(`champion model: ${champion.id}\n`);
       const logger = lineLogger(ctx);

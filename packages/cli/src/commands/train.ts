@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
 import { readOptions, type ReadFlags } from './evaluate.js';
+import { safeLines } from '../terminal-text.js';
 
 interface TrainFlags extends ReadFlags {
   config?: string;
@@ -40,7 +41,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       // Lines written while a bar is drawn start on a cleared line, not glued to the bar.
       const log = (message: string) => {
         progress.clearLine();
-        ctx.stderr.write(`${message}\n`);
+        ctx.stderr.write(safeLines(`${message}\n`));
       };
       // Ctrl-C: the bar gives the terminal back its cursor, and the run keeps its epochs (recorded as they
       // come); it then reads as interrupted.
@@ -59,7 +60,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           onProgress: progress.update,
           onEpoch: (_report, line) => {
             progress.clearLine();
-            ctx.stdout.write(`${line}\n`);
+            ctx.stdout.write(safeLines(`${line}\n`));
           },
           logger: { info: log, warn: (m) => log(`warning: ${m}`) },
           ...(flags.note ? { note: flags.note } : {}),
@@ -67,13 +68,13 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         progress.stop();
         // For metric regexes (SageMaker's): the kept weights' eval_f1 comes last, then the measured figures.
         const tasks = result.taxonomy.map((t) => t.task);
-        ctx.stdout.write(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, averagedEpochs: result.averagedEpochs, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`);
+        ctx.stdout.write(safeLines(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, averagedEpochs: result.averagedEpochs, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`));
         const m = result.metrics;
         const perTask = result.taxonomy
           .map((t) => `${t.task} acc ${(m[`${t.task}.accuracy`] ?? NaN).toFixed(4)} macro-F1 ${(m[`${t.task}.macro_f1`] ?? NaN).toFixed(4)}`)
           .join('; ');
         const measuredOn = flags.testData ? `test file ${path.basename(flags.testData)}` : `${result.metricsSplit} split`;
-        ctx.stderr.write(`${measuredOn}: ${perTask}\ntraining ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`);
+        ctx.stderr.write(safeLines(`${measuredOn}: ${perTask}\ntraining ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
         ctx.stdout.write(`registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`);
       } finally {
         process.off('SIGINT', onInterrupt);

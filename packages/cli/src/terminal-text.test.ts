@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { safeLines, safeValue } from './terminal-text.js';
+
+describe('text for the terminal', () => {
+  it('escapes C0, DEL and C1 controls visibly and keeps other text, umlauts and emoji included', () => {
+    expect(safeValue('id-\x1b]0;pwned\x07\x1b[2J\r\nx\t\x7f\u009b31m')).toBe('id-\\x1b]0;pwned\\x07\\x1b[2J\\x0d\\x0ax\\x09\\x7f\\x9b31m');
+    expect(safeValue('Überweisung 🏦 ä|b <x>')).toBe('Überweisung 🏦 ä|b <x>');
+  });
+
+  it('keeps the line feeds and tabs of a message, escaping the rest', () => {
+    expect(safeLines('warning: label \x1b[31mred\x1b[0m\n\tnext\r')).toBe('warning: label \\x1b[31mred\\x1b[0m\n\tnext\\x0d');
+  });
+});
