@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { predictionLineChunks, type PredictionLine } from './prediction-line.js';
+import { evaluatePredictions } from './evaluate.js';
+import { parsePredictionLines, predictionLineChunks, type PredictionLine } from './prediction-line.js';
 
 const line = (id: string): PredictionLine => ({
   id,
@@ -26,5 +27,20 @@ describe('predictionLineChunks', () => {
     const all = [first.value as string, ...rest].join('');
     expect(all.trimEnd().split('\n').map((l) => JSON.parse(l).id)).toEqual(['1', '2', '3', '4', '5']);
     expect(rest.map((c) => c.split('\n').length - 1)).toEqual([2, 1]);
+  });
+});
+
+describe('parsePredictionLines', () => {
+  it('reads labels written decomposed (NFD) as the composed ones, so a right prediction is not counted wrong', () => {
+    const nfc = 'Depot\u00fcbertrag';
+    const nfd = nfc.normalize('NFD');
+    const text = `${JSON.stringify({ truth: { topic: nfd }, prediction: { topic: { label: nfc, scores: { [nfd]: 0.8, other: 0.2 } } } })}\n${JSON.stringify({ truth: { topic: nfc }, prediction: { topic: { label: nfd } } })}\n`;
+    const [a, b] = parsePredictionLines(text);
+    expect(a.truth.topic).toBe(nfc);
+    expect(a.prediction.topic.label).toBe(nfc);
+    expect(Object.keys(a.prediction.topic.scores ?? {})).toEqual([nfc, 'other']);
+    expect(b.prediction.topic.label).toBe(nfc);
+    const [topic] = evaluatePredictions([a, b]).tasks;
+    expect(topic.metrics.accuracy).toBeCloseTo(1, 9);
   });
 });

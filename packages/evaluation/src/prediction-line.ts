@@ -1,12 +1,15 @@
-import { didYouMean } from '@mailroute/model';
+import { didYouMean, normalizeLabel } from '@mailroute/model';
 import { z } from 'zod';
 import { PredictionFileError } from './errors.js';
 
+/** A label of a prediction line, in NFC: a decomposed `Depotübertrag` is the same label as the composed one. */
+const label = (message: string) => z.string().min(1, message).overwrite(normalizeLabel);
+
 /** One task's prediction in a prediction line: the label, optionally with scores per label. */
 export const LinePredictionSchema = z.strictObject({
-  label: z.string().min(1, 'a label is not empty'),
+  label: label('a label is not empty'),
   /** Probability per label (0 to 1, float rounding of 1e-6 allowed); used for top-k accuracy, calibration and the coverage curve. */
-  scores: z.record(z.string(), z.number().min(0, 'a score is a probability from 0 to 1').max(1 + 1e-6, 'a score is a probability from 0 to 1')).optional(),
+  scores: z.record(z.string().overwrite(normalizeLabel), z.number().min(0, 'a score is a probability from 0 to 1').max(1 + 1e-6, 'a score is a probability from 0 to 1')).optional(),
   /** Confidence of `label` (a probability, 0 to 1; float rounding of 1e-6 over 1 is allowed), when the scores are not given. */
   confidence: z.number().min(0, 'a confidence is a probability from 0 to 1').max(1 + 1e-6, 'a confidence is a probability from 0 to 1').optional(),
   abstained: z.boolean().optional(),
@@ -22,7 +25,7 @@ export const PredictionLineSchema = z.strictObject({
   id: z.string().optional(),
   /** The model that made the prediction (`mailroute predict` writes it): evaluate and compare check it. */
   modelId: z.string().min(1).optional(),
-  truth: z.record(z.string(), z.string().min(1, 'a truth label is not empty (null when unknown)').nullable()).default({}),
+  truth: z.record(z.string(), label('a truth label is not empty (null when unknown)').nullable()).default({}),
   prediction: z.record(z.string(), LinePredictionSchema),
   meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });

@@ -1,6 +1,6 @@
 export * from './prediction.js';
 export * from './contracts.js';
-export { classifierTasks, currentLabel, followAliases, type ClassifierTask } from './task-labels.js';
+export { classifierTasks, currentLabel, followAliases, normalizeLabel, type ClassifierTask } from './task-labels.js';
 export * from './ngram-bag/index.js';
 export { ArtifactError, PredictInputError, type ArtifactErrorCode } from './errors.js';
 export {

@@ -32,6 +32,15 @@ export function classifierTasks(manifest: { tasks: readonly { name: string; labe
 }
 
 /**
+ * A label as every package compares it: in Unicode NFC. A CRM export, a predictions file, a config or a
+ * request may write `Depotübertrag` decomposed (`u` then the combining U+0308, as Mac and PDF sources do);
+ * left so, it is another string and so another class. Labels are short, so a whole `normalize` is cheap.
+ */
+export function normalizeLabel(label: string): string {
+  return label.normalize('NFC');
+}
+
+/**
  * Follows renames and merges (`{ "old": "new" }`) from `label`: the name it ends at, the names on the way
  * (ending with the repeated one when they loop), and whether they loop.
  */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { followAliases } from '@mailroute/model';
+import { followAliases, normalizeLabel } from '@mailroute/model';
 import { z } from 'zod';
 import { TrainingConfigError } from './errors.js';
 import { choicesHint, jsonErrorPlace, requiredKeyMessage, unknownKeyMessage } from './config-errors.js';
@@ -8,17 +8,20 @@ import { decodeUtf8 } from './utf8.js';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
 
+/** A label of the taxonomy, in NFC as the data's labels are read (a decomposed `ü` is the same label). */
+const label = z.string().overwrite(normalizeLabel);
+
 /** One label dimension: where its label sits and how its taxonomy changed over time. */
 export const TaskConfigSchema = z.strictObject({
   name,
   /** The column (CSV header or JSONL key) holding the label; defaults to the task name. */
   column: z.string().min(1).optional(),
   /** The allowed labels today. A label outside it (after aliases) is a bad row. Absent: any label is allowed. */
-  labels: z.array(z.string().min(1)).min(1).optional(),
+  labels: z.array(label.min(1)).min(1).optional(),
   /** Renames and merges: `{ "old name": "new name" }`; chains are followed. */
-  aliases: z.record(z.string(), z.string().min(1)).default({}),
+  aliases: z.record(label, label.min(1)).default({}),
   /** Labels no longer used: such rows keep training the other tasks, with this task's label masked. */
-  retired: z.array(z.string()).default([]),
+  retired: z.array(label).default([]),
   /** Labels with fewer examples than this are merged into `other` or dropped (masked), per `rare`. */
   minCount: z.number().int().min(1).default(1),
   rare: z.enum(['other', 'drop']).default('other'),

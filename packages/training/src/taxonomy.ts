@@ -1,4 +1,4 @@
-import { CATCH_ALL_LABEL, followAliases } from '@mailroute/model';
+import { CATCH_ALL_LABEL, followAliases, normalizeLabel } from '@mailroute/model';
 import type { TaskConfig } from './config.js';
 
 /** Rare labels merge into this one; a queue predicted as `other` is routed to manual triage. */
@@ -12,9 +12,12 @@ export type ResolvedLabel =
   | { kind: 'unknown'; label: string }
   | { kind: 'alias-cycle'; label: string };
 
-/** Follows the task's aliases (renames and merges), then checks retired labels and the allowed labels. */
+/**
+ * Follows the task's aliases (renames and merges), then checks retired labels and the allowed labels. The cell
+ * is read in NFC, as the config's labels are: a CRM export's decomposed `Depotübertrag` is the composed label.
+ */
 export function resolveLabel(task: TaskConfig, raw: string | null | undefined): ResolvedLabel {
-  const value = raw?.trim() ?? '';
+  const value = normalizeLabel(raw?.trim() ?? '');
   if (value === '') return { kind: 'missing' };
   const followed = followAliases(task.aliases, value);
   if (followed.loop) return { kind: 'alias-cycle', label: value };

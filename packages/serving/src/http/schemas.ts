@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { didYouMean, EmailPredictionSchema } from '@mailroute/model';
+import { didYouMean, EmailPredictionSchema, normalizeLabel } from '@mailroute/model';
 import { PROBLEM_CODES } from '../errors.js';
 import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
@@ -159,8 +159,11 @@ export const FeedbackRequestSchema = z
       .transform((v) => v ?? undefined)
       .openapi({ description: "The email's id as sent to /v1/classify: joins its latest prediction. predictionId or emailId is required" }),
     labels: z
-      .record(z.string(), z.string().min(1).max(200))
-      .openapi({ description: 'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels' }),
+      .record(z.string(), z.string().min(1).max(200).overwrite(normalizeLabel))
+      .openapi({
+        description:
+          'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels. A label is read in Unicode NFC: one written decomposed (u and a combining diaeresis for ü) is the same label, and is stored composed',
+      }),
     closedAt: dateTimeSchema('When the case was closed (not in the future, nor longer ago than the server keeps feedback: its retention, 400 days by default)'),
   })
   .refine((f) => f.predictionId !== undefined || f.emailId !== undefined, {

@@ -120,6 +120,17 @@ describe('POST /v1/feedback', () => {
     expect(unknown.status).toBe(422);
   });
 
+  it('takes a label written decomposed (NFD, as some CRMs export ü) as the composed label, and stores it composed', async () => {
+    const classifier = createFakeClassifier();
+    const umlaut = { ...classifier, tasks: classifier.tasks.map((t) => (t.name === 'queue' ? { ...t, labels: [...t.labels, 'Depot\u00fcbertrag'] } : t)) };
+    const { app, context } = await build({ classifier: umlaut });
+    await classify(app, [{ id: 'nfd', body: 'Depot bitte übertragen' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'nfd', labels: { queue: 'Depotu\u0308bertrag' }, closedAt }));
+    expect(res.status).toBe(202);
+    const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pair.feedback?.labels.queue).toBe('Depot\u00fcbertrag');
+  });
+
   it("names an old label the training config renamed or merged as the one probably meant (a CRM sending its old names mistypes those too)", async () => {
     const classifier = createFakeClassifier();
     const aliased = { ...classifier, tasks: classifier.tasks.map((t) => (t.name === 'queue' ? { ...t, aliases: { rechnung: 'payments', payments: 'billing', kyc: 'technical' } } : t)) };

@@ -338,3 +338,17 @@ describe('encodings and repeated ids', () => {
     expect((await loadDataset([p, p], cfg())).repeatedIds).toEqual(['7', '8']);
   });
 });
+
+describe('labels written decomposed (NFD)', () => {
+  it('reads a decomposed label in the data and in the config as the composed label, not as an unknown one', async () => {
+    const nfd = (s: string) => s.normalize('NFD');
+    const p = file('nfd.csv', `${header}1,Depot,Bitte übertragen,2026-03-01T10:00:00Z,${nfd('depotübertrag')},sepa\n2,Depot,Übertrag,2026-03-02T10:00:00Z,depotübertrag,sepa\n3,Steuer,Bescheinigung,2026-03-03T10:00:00Z,tax,fsa\n`);
+    const config = cfg({ tasks: [{ name: 'queue', labels: ['depotübertrag', 'tax'], aliases: { [nfd('übertrag')]: 'depotübertrag' } }, { name: 'topic' }] });
+    expect(config.tasks[0].aliases).toEqual({ übertrag: 'depotübertrag' });
+    const ds = await loadDataset(p, config);
+    expect(ds.rows.map((r) => r.labels.queue)).toEqual(['depotübertrag', 'depotübertrag', 'tax']);
+    expect(ds.taxonomy[0].counts).toEqual({ depotübertrag: 2, tax: 1 });
+    const spelt = cfg({ tasks: [{ name: 'queue', labels: [nfd('depotübertrag'), 'tax'] }, { name: 'topic' }] });
+    expect((await loadDataset(p, spelt)).rows.map((r) => r.labels.queue)).toEqual(['depotübertrag', 'depotübertrag', 'tax']);
+  });
+});
