@@ -184,8 +184,8 @@ const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=(
 
 const BIRTHDATE_RULE = KEYED_RULES.find((r) => r.type === 'BIRTHDATE');
 /**
- * After a date that follows `am`, `geboren` as German puts it at the end of the sentence, maybe after the place (`ich
- * bin am 3. März 1985 geboren`, `am 03.03.1985 in Bad Homburg geboren`): a birth date without a keyword before it.
+ * After a date, `geboren` as German puts it at the end of the sentence, maybe after the place (`ich bin am 3. März 1985
+ * geboren`, `am 03.03.1985 in Bad Homburg geboren`, `ich bin 03.03.1985 geboren`): a birth date without a keyword before it.
  */
 const BORN_AFTER = /[ \t]{1,3}(?:in[ \t]{1,3}\p{Lu}[\p{L}-]{1,40}(?:[ \t]\p{Lu}[\p{L}-]{1,40})?[ \t]{1,3})?geboren(?!\p{L})/uy;
 
@@ -206,7 +206,7 @@ function bornBefore(text: string, at: number, rule: KeyedRule): Hit | undefined 
 export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULES): Hit[] {
   const hits: Hit[] = [];
   const born = BIRTHDATE_RULE !== undefined && rules.includes(BIRTHDATE_RULE) ? BIRTHDATE_RULE : undefined;
-  // Whether the text says `geboren` at all: asked once, at the first number after `am` (a scan of every text costs more).
+  // Whether the text says `geboren` at all: asked once, at the first number that no keyword names (a scan of every text costs more).
   let saysBorn: boolean | undefined;
   VALUE_START.lastIndex = 0;
   for (let m = VALUE_START.exec(text); m !== null; m = VALUE_START.exec(text)) {
@@ -220,7 +220,7 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
     const word = wordBefore(text, i);
     const lettered = p < i ? wordBefore(text, p) : '';
     const keyed = endsKeyword(word, KEY_LAST_WORDS) || (p < i && endsKeyword(lettered, KEY_LAST_WORDS));
-    const found = keyed ? ruleAt(text, rules, i, word, p, lettered) : born && word === 'am' && (saysBorn ??= text.includes('geboren')) ? bornBefore(text, i, born) : undefined;
+    const found = keyed ? ruleAt(text, rules, i, word, p, lettered) : born && (saysBorn ??= text.includes('geboren')) ? bornBefore(text, i, born) : undefined;
     if (found) {
       hits.push(found);
       VALUE_START.lastIndex = found.end;

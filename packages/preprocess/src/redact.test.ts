@@ -171,9 +171,12 @@ describe('redactPii', () => {
       ['ich bin am 3. März 1985 geboren und wohne in Köln', 'ich bin am [BIRTHDATE] geboren und wohne in Köln'],
       ['Ich bin am 03.03.1985 geboren. Ich bin am 03.03.1985 in Bad Homburg geboren.', 'Ich bin am [BIRTHDATE] geboren. Ich bin am [BIRTHDATE] in Bad Homburg geboren.'],
       ['geboren am 03.03.1985, born on 3 March 1985, date of birth: 1985-03-03', 'geboren am [BIRTHDATE], born on [BIRTHDATE], date of birth: [BIRTHDATE]'],
+      // Without `am` before the date.
+      ['Ich bin 03.03.1985 geboren', 'Ich bin [BIRTHDATE] geboren'],
+      ['Mein Sohn wurde 3. März 2010 in Bad Homburg geboren.', 'Mein Sohn wurde [BIRTHDATE] in Bad Homburg geboren.'],
     ]);
     // Other dates stay, also in a text that says geboren elsewhere.
-    expectKept(['Bestellung vom 03.03.1985, geboren 1950', 'Am 03.03.2025 habe ich bestellt; mein Sohn ist 2010 geboren', 'Ich bin 1985 geboren']);
+    expectKept(['Bestellung vom 03.03.1985, geboren 1950', 'Am 03.03.2025 habe ich bestellt; mein Sohn ist 2010 geboren', 'Ich bin 1985 geboren', 'Rechnung vom 03.03.2025, der Sohn ist geboren', 'Bestellt 03.03.2025 und geboren 1950']);
   });
 
   it('masks account, card and phone numbers in groups of three digits after their keyword, also a local phone number and a card number failing Luhn', () => {
