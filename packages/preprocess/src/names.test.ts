@@ -31,6 +31,23 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Hallo zusammen, Dear Sir or Madam, Hi there')).toBe('Hallo zusammen, Dear Sir or Madam, Hi there');
   });
 
+  it('masks a name greeted in lower case as it masks a capitalised one, and no word a greeting in lower case takes', () => {
+    for (const [text, expected] of [
+      ['hallo markus,\nich habe eine Frage', 'hallo [NAME],\nich habe eine Frage'],
+      ['Hallo markus,', 'Hallo [NAME],'],
+      ['hallo Markus,', 'hallo [NAME],'],
+      ['> hi anna schmidt,', '> hi [NAME],'],
+      ['liebe anna,', 'liebe [NAME],'],
+      ['hallo herr müller,', 'hallo herr [NAME],'],
+    ]) expect(masked(text)).toBe(expected);
+    const plain = ['hallo zusammen,', 'hallo team,', 'hi there,', 'hallo leute,', 'hallo ihr lieben,', 'hallo liebes team,', 'hallo nochmal,', 'hallo allerseits,', 'hallo miteinander,', 'hi all,', 'hey du,', 'hello everyone,', 'hello again,', 'hallo kundenservice,', 'dear sir,', 'hallo frau,', 'hallo und danke,', 'hallo hallo,'];
+    for (const text of plain) expect(masked(text)).toBe(text);
+    // Only a greeting that opens its line greets in lower case: in a sentence it is a word like any other.
+    for (const text of ['ich wollte nur hallo sagen, danke', 'viele liebe grüße, anna', 'oh dear, this is it, they said']) expect(masked(text)).toBe(text);
+    // Greeting fillers name no one capitalised either.
+    for (const text of ['Hallo Leute,', 'Hallo Allerseits,', 'Hi Guys,', 'Hallo Nochmal,']) expect(masked(text)).toBe(text);
+  });
+
   it('masks the display names in quoted and forwarded header lines', () => {
     expect(masked('> Von: Erika Mustermann <erika@example.com>\n> An: Hans-Peter Müller <hp@example.com>')).toBe('> Von: [NAME] <[EMAIL]>\n> An: [NAME] <[EMAIL]>');
     expect(masked('From: "Anna von der Heide" <a@example.com>\nTo: Jane <jane@example.com>')).toBe('From: "[NAME]" <[EMAIL]>\nTo: [NAME] <[EMAIL]>');
@@ -460,6 +477,7 @@ describe('names and addresses in redactPii', () => {
     const t0 = performance.now();
     masked('Herr Frau '.repeat(100_000));
     masked('Hallo Anna Anna '.repeat(60_000));
+    masked('hallo anna, this hi '.repeat(50_000)); // lower-case greetings on one long line
     masked('Musterstraße 1 '.repeat(60_000));
     masked('Grüße,\n'.repeat(100_000));
     masked('1 Baker Street '.repeat(60_000));

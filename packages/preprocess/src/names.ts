@@ -3,7 +3,8 @@
  * taken, so ordinary capitalised nouns stay:
  * - a name after a salutation or title (`Frau Schneider`, `Herrn Dr. Meier`, `Mr. Smith`): the title
  *   stays, the name becomes `[NAME]`;
- * - a name greeted without a title, before the greeting's comma (`Hallo Anna,`, `Dear John Smith,`);
+ * - a name greeted without a title, before the greeting's comma (`Hallo Anna,`, `Dear John Smith,`; in lower case
+ *   after a greeting that opens its line: `hallo markus,`);
  * - a name the writer gives (`mein Name ist Anna Schneider`, `ich heiße`, `my name is`, `Name:`) or signs
  *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line, or of two
  *   words or more on the next line before a separator (`Anna Schmidt | Tel. …`);
@@ -43,7 +44,7 @@ const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|(Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|([Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -110,8 +111,15 @@ const SIGNED_THEN_MORE = new RegExp(
  */
 const SIGNED_SHORT = new RegExp(String.raw`${BEFORE}(?:(?:MfG|Mfg|mfg|LG|VG)[ \t]{1,3}(?!\p{Lu}{2})|Gr(?:ü(?:ß|ss)e|uß)[ \t]{1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
 
+/** A greeting a name may follow, also in lower case (`hallo Anna,`). */
+const GREETING = String.raw`(?:[Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear)`;
 /** At a greeting without a title: the first name(s) right before the greeting's comma (group 1): `Hallo Anna,`. */
-const GREETED = new RegExp(String.raw`${BEFORE}(?:Hallo|Hello|Hi|Hey|Liebe|Lieber|Dear)[ \t]{1,3}(${nameWords(2)})(?=[ \t]{0,3},)`, 'uy');
+const GREETED = new RegExp(String.raw`${BEFORE}${GREETING}[ \t]{1,3}(${nameWords(2)})(?=[ \t]{0,3},)`, 'uy');
+/**
+ * At a greeting, a name of one or two words in lower case right before the greeting's comma (group 1), as a writer in
+ * lower case greets: `hallo markus,`, `Hi anna schmidt,`, `hallo herr müller,` (the title stays).
+ */
+const GREETED_LOWER = new RegExp(String.raw`${BEFORE}${GREETING}[ \t]{1,3}(?:(?:herrn?|frau)[ \t]{1,3})?(${LOWER_WORD}(?:[ \t]${LOWER_WORD})?)(?=[ \t]{0,3},)`, 'uy');
 
 /** Header fields of a quoted or forwarded mail that may follow a display name on the same line (Outlook runs them together). */
 const NEXT_FIELD = String.raw`(?:Betreff|Subject|Gesendet|Sent|Datum|Date|Cc|CC|An|To):`;
@@ -208,6 +216,7 @@ function cuedNameHits(text: string): Hit[] {
     }
     let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at);
     if (m === null && cue[2] !== undefined) m = introduced(text, at) ?? givenLowerCase(text, at);
+    if (m === null && cue[4] !== undefined) m = greetedLowerCase(text, at);
     let thenMore = false;
     if (m === null && cue[3] !== undefined) {
       m = stickyAt(SIGNED_SHORT, text, at);
@@ -259,6 +268,33 @@ const lowerWords = (name: string) => name.split(/[ \t]+/u).map((w) => w.toLowerC
 function givenLowerCase(text: string, at: number): RegExpExecArray | null {
   const m = stickyAt(GIVEN_LOWER, text, at);
   return m && !m[1].split(/[ \t]/).some((w) => NOT_GIVEN_WORDS.has(w) || SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w)) ? m : null;
+}
+
+/** Characters a greeting may stand after at the start of its line: blanks and the `>` of a quote. */
+const LINE_START_SLACK = 8;
+
+/** Whether only blanks and quote marks (`> `) stand between `at` and the start of its line. */
+function startsLine(text: string, at: number): boolean {
+  for (let i = at - 1; i >= Math.max(-1, at - 1 - LINE_START_SLACK); i--) {
+    if (i < 0 || text[i] === '\n') return true;
+    if (text[i] !== ' ' && text[i] !== '\t' && text[i] !== '>') return false;
+  }
+  return false;
+}
+
+/** Whom a greeting in lower case addresses that is no name (`hey du,`); not among the sentence starters, as `du` is a particle there. */
+const GREETED_PRONOUNS = new Set(['du', 'you']);
+
+/**
+ * GREETED_LOWER's match at `at`, only for a greeting that opens its line (`ich sage hallo zurück,` greets no one), and
+ * unless a word of it names no one or is no name (`hallo zusammen,`, `hallo team,`, `hi there,`, `hallo ihr lieben,`,
+ * `hallo nochmal,`, `hey du,`).
+ */
+function greetedLowerCase(text: string, at: number): RegExpExecArray | null {
+  if (!startsLine(text, at)) return null;
+  const m = stickyAt(GREETED_LOWER, text, at);
+  const noName = (w: string) => NOT_NAME_WORDS.has(w) || SENTENCE_STARTERS.has(w) || NOT_GIVEN_WORDS.has(w) || TITLE_WORDS.has(w) || GREETED_PRONOUNS.has(w);
+  return m && !m[1].split(/[ \t]/).some(noName) ? m : null;
 }
 
 /** INTRODUCED's match at `at`, unless a word of it starts sentences or names no one (`Ich bin Neukunde Ihrer Bank`). */
