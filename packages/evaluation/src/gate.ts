@@ -7,8 +7,14 @@ import { GatePolicyError } from './errors.js';
 export const GatePolicySchema = z.object({
   /** No task's macro-F1 may drop by more than this many points. */
   maxMacroF1DropPoints: z.number().nonnegative().default(0.5),
-  /** The mean macro-F1 over the gated tasks must not drop. */
+  /** The mean macro-F1 over the gated tasks must not drop (by more than `maxMeanMacroF1DropPoints`). */
   meanMacroF1MustNotDrop: z.boolean().default(true),
+  /**
+   * How far the mean macro-F1 may drop all the same: a drop this small is well inside the noise of a test set (one
+   * email more or less right moves a task's macro-F1 by about 0.1-0.3 pts), where a strict rule failed a challenger 0.0001
+   * below the champion. Half the default per-task allowance, so the mean rule still asks more than the per-task one. 0: strict.
+   */
+  maxMeanMacroF1DropPoints: z.number().nonnegative().default(0.25),
   /** Optional: no task's accuracy may drop by more than this many points. */
   maxAccuracyDropPoints: z.number().nonnegative().optional(),
   /** Tasks the gate looks at; default: every compared task. */
@@ -73,9 +79,10 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const champ = mean(tasks.map((t) => t.champion.macroF1));
     const chall = mean(tasks.map((t) => t.challenger.macroF1));
+    const tolerance = policy.maxMeanMacroF1DropPoints;
     checks.push({
-      name: 'mean macro-F1 does not drop',
-      pass: chall >= champ - EPS,
+      name: tolerance === 0 ? 'mean macro-F1 does not drop' : `mean macro-F1 drop ≤ ${tolerance} pts`,
+      pass: (champ - chall) * 100 <= tolerance + EPS,
       detail: `${champ.toFixed(4)} → ${chall.toFixed(4)} (${pts(chall - champ)})`,
     });
   }

@@ -229,7 +229,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--split <name>', '"test": compare on the rows held out when the models were trained from --data (both must have trained on it, with the same split settings and split-task taxonomy)')
     .option('--config <file>', 'training config to read --data with for both models (default: the challenger\'s stored config for both; with --split test, each model\'s own)');
   addReadFlags(command)
-    .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and no mean drop)')
+    .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and 0.25 pts for the mean over the tasks)')
     .option('--out <dir>', 'write comparison.json and gate.md here')
     .option('--resamples <n>', 'paired-bootstrap resamples', '1000')
     .option('--seed <n>', 'bootstrap seed', '20261129')
