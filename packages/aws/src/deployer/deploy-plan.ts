@@ -62,7 +62,7 @@ export interface CurrentEndpoint {
 }
 
 export type DeploymentPlan =
-  | { action: 'skip'; reason: string }
+  | { action: 'skip'; reason: string; staleEvent?: true }
   | {
       action: 'deploy';
       modelName: string;
@@ -104,10 +104,33 @@ export function planDeployment(input: {
   return planPackageDeployment({ pkg, current, config, now: input.now });
 }
 
-/** The version an endpoint config the deployer named serves (`<endpoint>-v<version>-<stamp>`), if it is one. */
+/**
+ * The version an endpoint config the deployer named serves (`<endpoint>-v<version>-<stamp>`), and the stamp:
+ * the time of the event that deployed it (yyyymmddhhmmss, UTC); undefined for a config it did not name.
+ */
+export function servedDeployment(endpointConfigName: string | undefined): { version: number; stamp: string } | undefined {
+  const m = /-v(\d+)-(\d{14})$/.exec(endpointConfigName ?? '');
+  return m ? { version: Number(m[1]), stamp: m[2] } : undefined;
+}
+
 export function servedVersion(endpointConfigName: string | undefined): number | undefined {
-  const m = /-v(\d+)-\d{14}$/.exec(endpointConfigName ?? '');
-  return m ? Number(m[1]) : undefined;
+  return servedDeployment(endpointConfigName)?.version;
+}
+
+/**
+ * The deployment on the endpoint (or rolling out to it) made for a later event than the one named `name`:
+ * a later approval, or the rollback of a later rejection. In the same second the newer version counts as
+ * later, as the registry's "deployed last" does. An event delivered late (EventBridge's retries, a redrive
+ * from the dead-letter queue) must not put its older version back over it.
+ */
+function laterDeployment(current: CurrentEndpoint | undefined, name: string): { configName: string; pending: boolean } | undefined {
+  const own = servedDeployment(name);
+  if (!own) return undefined;
+  for (const [configName, pending] of [[current?.pendingConfigName, true], [current?.endpointConfigName, false]] as const) {
+    const other = servedDeployment(configName);
+    if (other && configName && (other.stamp > own.stamp || (other.stamp === own.stamp && other.version > own.version))) return { configName, pending };
+  }
+  return undefined;
 }
 
 /**
@@ -120,6 +143,16 @@ export function planPackageDeployment(input: { pkg: ApprovedPackage; current: Cu
   // The event may arrive late: trust the package's current status, not the event's.
   if (pkg.status !== 'Approved') return { action: 'skip', reason: `package is now ${pkg.status}` };
   const name = deploymentName(config.endpointName, pkg.version, input.now);
+  const later = laterDeployment(current, name);
+  if (later) {
+    return {
+      action: 'skip',
+      staleEvent: true,
+      reason:
+        `stale event: version ${pkg.version}'s event of ${input.now.toISOString()} is older than the deployment ${later.configName} ${later.pending ? 'that rolls out now' : 'the endpoint serves'}; nothing deployed ` +
+        `(to serve version ${pkg.version} again, reject the versions approved after it, or approve it again with force if it was rejected)`,
+    };
+  }
   if (current && BUSY.includes(current.status)) {
     // This event's own update in progress (a redelivery, a Lambda retry): DescribeEndpoint still names the
     // old config and the new one as pending (or as the config of an endpoint being created). Done, not busy.

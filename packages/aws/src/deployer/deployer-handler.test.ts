@@ -87,6 +87,27 @@ describe('createDeployerHandler', () => {
     await expect(createDeployerHandler({ sagemaker, config })(event)).rejects.toThrow(/Cannot update in-progress endpoint/);
   });
 
+  it('skips an approval delivered late (retried, redriven) after a later approval was deployed, and still deploys a later re-approval (a rollback)', async () => {
+    // Version 8, approved at 11:00, serves; version 7's approval of 10:15 arrives now.
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129110000' } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toEqual({
+      deployed: false,
+      staleEvent: true,
+      reason: "stale event: version 7's event of 2026-11-29T10:15:00.000Z is older than the deployment mailroute-prod-v8-20261129110000 the endpoint serves; nothing deployed (to serve version 7 again, reject the versions approved after it, or approve it again with force if it was rejected)",
+    });
+    // The same while a later deployment rolls out: skipped as stale, not failed as busy (no retries, no page).
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'Updating', EndpointConfigName: 'mailroute-prod-v6-20261128080000', PendingDeploymentSummary: { EndpointConfigName: 'mailroute-prod-v8-20261129110000' } } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: false, staleEvent: true, reason: expect.stringContaining('that rolls out now') });
+    // Approved in the same second as version 8: the newer version wins, as the registry's "deployed last" does.
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129101500' } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: false, staleEvent: true });
+    expect(sm.commandCalls(CreateModelCommand)).toHaveLength(0);
+    expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+    // Version 7 approved again later (rejected, then approved with force): a new event, deployed over version 8.
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129110000' } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })({ ...event, time: '2026-11-29T12:00:00Z' })).resolves.toMatchObject({ deployed: true, endpointConfigName: 'mailroute-prod-v7-20261129120000' });
+  });
+
   it('does nothing when the endpoint already runs this deployment', async () => {
     sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v7-20261129101500' } as Out);
     await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: false });

@@ -49,7 +49,8 @@ export function deployerConfigFromEnv(env: Record<string, string | undefined>): 
 }
 
 export type DeployResult =
-  | { deployed: false; reason: string }
+  /** `staleEvent`: the event was older than the deployment on the endpoint (delivered late) and was skipped. */
+  | { deployed: false; reason: string; staleEvent?: true }
   | {
       deployed: true;
       endpoint: 'created' | 'updated';
@@ -151,7 +152,7 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
   }
 
   async function carryOut(plan: DeploymentPlan, current: CurrentEndpoint | undefined, rolledBackFrom?: number): Promise<DeployResult> {
-    if (plan.action === 'skip') return { deployed: false, reason: plan.reason };
+    if (plan.action === 'skip') return { deployed: false, reason: plan.reason, ...(plan.staleEvent ? { staleEvent: true as const } : {}) };
     if (current?.endpointConfigName === plan.endpointConfigName) {
       return { deployed: false, reason: `endpoint already runs ${plan.endpointConfigName}` };
     }
