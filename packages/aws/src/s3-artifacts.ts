@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { RegistryArtifactError } from './errors.js';
 
 /** Every file under `dir`, as paths relative to it with forward slashes, sorted. */
@@ -36,11 +36,13 @@ export async function uploadDirectory(
   dir: string,
   keys: string[] = [],
   sha256s: Readonly<Record<string, string>> = {},
+  /** Files the caller wrote itself (the manifest, written first and conditionally). */
+  skip: readonly string[] = [],
 ): Promise<string[]> {
   const files = await listFiles(dir);
   const missing = Object.keys(sha256s).filter((rel) => !files.includes(rel));
   if (missing.length > 0) throw new RegistryArtifactError(`${missing.join(', ')} listed in manifest.json missing in ${dir}; nothing was registered`);
-  for (const rel of files) {
+  for (const rel of files.filter((f) => !skip.includes(f))) {
     const file = path.join(dir, rel);
     const { size } = await stat(file);
     const key = `${prefix}${rel}`;
@@ -57,6 +59,28 @@ export async function uploadDirectory(
     keys.push(key);
   }
   return keys;
+}
+
+const CONDITIONAL_WRITE_TRIES = 3;
+
+/**
+ * Writes an object only where its key has none (S3's conditional write, `If-None-Match: *`): true when written,
+ * false when an object is there (412 PreconditionFailed), so two writers of one key never overwrite each other.
+ * A 409 ConditionalRequestConflict (another conditional write to the key in flight) is tried again.
+ */
+export async function putIfAbsent(s3: S3Client, input: Omit<PutObjectCommandInput, 'Body' | 'IfNoneMatch'> & { Body: Buffer }): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await s3.send(new PutObjectCommand({ ...input, IfNoneMatch: '*' }));
+      return true;
+    } catch (error) {
+      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'PreconditionFailed' || e.$metadata?.httpStatusCode === 412) return false;
+      const conflict = e.name === 'ConditionalRequestConflict' || e.$metadata?.httpStatusCode === 409;
+      if (!conflict || attempt >= CONDITIONAL_WRITE_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
 
 /** Deletes the keys one by one (an artifact is a few files); returns those that could not be deleted. */

@@ -10,7 +10,8 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { checkArtifactToRegister, checkManifest, checkRegisteredArtifact, newestApproved, RegistryError, sha256, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
-import { deleteKeys, downloadPrefixAtomically, uploadDirectory } from './s3-artifacts.js';
+import { deleteKeys, downloadPrefixAtomically, putIfAbsent, uploadDirectory } from './s3-artifacts.js';
+import { readObjectText } from './s3-objects.js';
 import { readChampionPointer, writeChampionPointer } from './champion-pointer.js';
 import {
   fromModelPackage,
@@ -77,7 +78,8 @@ export class S3SageMakerRegistry implements ModelRegistry {
     if ((await this.list()).some((v) => v.id === id)) throw new RegistryError('REGISTRY_DUPLICATE', `model "${id}" is already registered`);
     // Files first, model package last: the package is the commit point, so a failure never leaves a
     // broken version. What was uploaded is then deleted (best effort: no lifecycle rule cleans it; an object
-    // left behind is referenced by nothing, and a later registration of this id writes over it).
+    // left behind is referenced by nothing; a later registration of this artifact writes over it, one of another
+    // manifest under this id is refused: see claimId).
     const manifestSha256 = sha256(manifestBytes);
     const input = createModelPackageInput({
       groupName: this.options.modelPackageGroupName,
@@ -85,7 +87,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
       artifactUri: this.artifactUri(id),
       version: { id, ...manifest, metrics, note: options.note, runId: options.runId, manifestSha256 },
     });
-    return this.uploadThenCreate(artifactDir, id, { ...files, 'manifest.json': manifestSha256 }, async () => {
+    return this.uploadThenCreate(artifactDir, id, manifestBytes, { ...files, 'manifest.json': manifestSha256 }, async () => {
       const created = await this.options.sagemaker.send(new CreateModelPackageCommand(input));
       if (!created.ModelPackageArn) throw new RegistryError('REGISTRY_INDEX_INVALID', 'CreateModelPackage returned no ARN');
       return this.describe(created.ModelPackageArn);
@@ -101,11 +103,18 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * are the files deleted; when one does, it is the registration (its files kept). When the search fails
    * too, the files are kept and the error says what to check.
    */
-  private async uploadThenCreate(artifactDir: string, id: string, sha256s: Record<string, string>, create: () => Promise<ModelVersion>): Promise<ModelVersion> {
+  private async uploadThenCreate(
+    artifactDir: string,
+    id: string,
+    manifestBytes: Buffer,
+    sha256s: Record<string, string>,
+    create: () => Promise<ModelVersion>,
+  ): Promise<ModelVersion> {
     const manifestSha256 = sha256s['manifest.json'];
     const uploaded: string[] = [];
     try {
-      await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir, uploaded, sha256s);
+      await this.claimId(id, manifestBytes, manifestSha256, uploaded);
+      await uploadDirectory(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, artifactDir, uploaded, sha256s, ['manifest.json']);
     } catch (error) {
       await deleteKeys(this.options.s3, this.options.bucket, uploaded);
       throw error;
@@ -137,6 +146,32 @@ export class S3SageMakerRegistry implements ModelRegistry {
       await deleteKeys(this.options.s3, this.options.bucket, uploaded);
       throw error;
     }
+  }
+
+  /**
+   * The id's manifest is written first, and only where there is none (S3's conditional write): two
+   * registrations of one id at once (both past the duplicate check) cannot both write their files there. The
+   * second finds another manifest and fails with REGISTRY_DUPLICATE having written nothing; the same manifest
+   * (this artifact registered again after a failed try left its files) is no other writer, and goes on.
+   */
+  private async claimId(id: string, manifestBytes: Buffer, manifestSha256: string, uploaded: string[]): Promise<void> {
+    const key = `${this.prefix}${id}/manifest.json`;
+    const put = { Bucket: this.options.bucket, Key: key, Body: manifestBytes, ContentLength: manifestBytes.length, ChecksumSHA256: Buffer.from(manifestSha256, 'hex').toString('base64') };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      if (await putIfAbsent(this.options.s3, put)) {
+        uploaded.push(key);
+        return;
+      }
+      const there = await readObjectText(this.options.s3, this.options.bucket, key);
+      if (there === undefined) continue; // deleted since (the other writer's failed registration): try again
+      if (sha256(Buffer.from(there, 'utf8')) === manifestSha256) return;
+      throw new RegistryError(
+        'REGISTRY_DUPLICATE',
+        `model "${id}": s3://${this.options.bucket}/${key} holds another manifest (another registration of this id, running or failed); nothing was uploaded. ` +
+          `If no package in ${this.options.modelPackageGroupName} has mailroute:id ${id}, delete ${this.artifactUri(id)} and register again, or register the model under a new id`,
+      );
+    }
+    throw new RegistryError('REGISTRY_DUPLICATE', `model "${id}": s3://${this.options.bucket}/${key} was written and deleted by another writer three times while this registration tried to claim it; nothing was uploaded: register again`);
   }
 
   async list(): Promise<ModelVersion[]> {
