@@ -135,6 +135,17 @@ describe('DynamoPredictionStore', () => {
     expect(newest.map((p) => p.prediction.predictionId)).toEqual(['j8', 'j7', 'j6']);
   });
 
+  it('hands a judged-only window out a page at a time (judgedPairPages), as listPairs reads it whole', async () => {
+    await store.savePredictions(Array.from({ length: 9 }, (_, i) => record(`j${i}`, `f${i}`, `2026-11-01T1${i}:00:00.000Z`)));
+    for (const i of [8, 7, 2]) await store.saveFeedback({ emailId: `f${i}`, labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-02T09:00:00.000Z' });
+    const window = { since: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z' };
+    const pages: string[][] = [];
+    for await (const page of store.judgedPairPages(window)) pages.push(page.map((p) => p.prediction.predictionId));
+    expect(pages.length).toBeGreaterThan(1); // the fake table's pages are two items
+    expect(pages.flat()).toEqual((await store.listPairs({ ...window, judgedOnly: true })).map((p) => p.prediction.predictionId));
+    expect(pages.flat()).toEqual(['j8', 'j7', 'j2']);
+  });
+
   it('follows the query pages of a busy day', async () => {
     await store.savePredictions(Array.from({ length: 5 }, (_, i) => record(`d${i}`, `e${i}`, `2026-11-01T1${i}:00:00.000Z`)));
     const pairs = await store.listPairs({ since: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z' });

@@ -68,6 +68,20 @@ export class DynamoPredictionStore implements PredictionStore {
     return this.guard('the read of predictions with their feedback', () => this.readPairs(window));
   }
 
+  /**
+   * The window's judged predictions with their feedback, a query page at a time (newest first), for a reader
+   * that aggregates as it goes instead of holding the whole window (the quality Lambda): as `listPairs` with
+   * `judgedOnly`, without `limit`.
+   */
+  async *judgedPairPages(window: Pick<PairWindow, 'since' | 'until'>): AsyncGenerator<FeedbackPair[]> {
+    const pages = this.judgedPages(window, () => Number.POSITIVE_INFINITY);
+    for (;;) {
+      const next = await this.guard('the read of predictions with their feedback', () => pages.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+
   private async guard<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -196,26 +210,32 @@ export class DynamoPredictionStore implements PredictionStore {
   private async judgedPairs(window: PairWindow, limit: number): Promise<FeedbackPair[]> {
     const pairs: FeedbackPair[] = [];
     const left = () => limit - pairs.length;
-    if (await this.judged.covers(window.since)) {
-      // The index holds judged predictions only: the read pays for them, not for the window's others. A mark
-      // outlives its feedback only where TTL took the feedback first: such a prediction is not judged, and
-      // the read goes on to older ones until `limit` are.
-      await this.addJudged(this.predictionPages(window, L.judgedByDayIndex, left), pairs, limit);
-      return pairs;
+    for await (const page of this.judgedPages(window, left)) {
+      for (const pair of page) if (pairs.length < limit) pairs.push(pair);
+      if (pairs.length >= limit) break;
     }
-    this.options.logger?.warn('judged-only read of a window the judged-by-day index does not cover: the whole window is read', {
-      since: window.since,
-      remedy: 'run the judged-index backfill (packages/aws/README.md)',
-    });
-    await this.addJudged(this.predictionPages(window, L.byDayIndex, () => Number.POSITIVE_INFINITY), pairs, limit);
     return pairs;
   }
 
-  /** Adds to `pairs` the predictions of `pages` whose email has feedback (read page by page, newest first) until it holds `limit`. */
-  private async addJudged(pages: AsyncGenerator<PredictionRecord[]>, pairs: FeedbackPair[], limit: number): Promise<void> {
+  /**
+   * The window's predictions whose email has feedback, with it, page by page (newest first) while `left()` is
+   * above 0. The index holds judged predictions only: the read pays for them, not for the window's others. A
+   * mark outlives its feedback only where TTL took the feedback first: such a prediction is not judged, and
+   * the read goes on to older ones. A window older than the index is read whole.
+   */
+  private async *judgedPages(window: Pick<PairWindow, 'since' | 'until'>, left: () => number): AsyncGenerator<FeedbackPair[]> {
+    const covered = await this.judged.covers(window.since);
+    if (!covered) {
+      this.options.logger?.warn('judged-only read of a window the judged-by-day index does not cover: the whole window is read', {
+        since: window.since,
+        remedy: 'run the judged-index backfill (packages/aws/README.md)',
+      });
+    }
+    const pages = covered ? this.predictionPages(window, L.judgedByDayIndex, left) : this.predictionPages(window, L.byDayIndex, () => Number.POSITIVE_INFINITY);
     for await (const page of pages) {
-      for (const pair of await this.withFeedback(page)) if (pair.feedback && pairs.length < limit) pairs.push(pair);
-      if (pairs.length >= limit) break;
+      const judged = (await this.withFeedback(page)).filter((pair) => pair.feedback);
+      if (judged.length > 0) yield judged;
+      if (left() <= 0) return;
     }
   }
 

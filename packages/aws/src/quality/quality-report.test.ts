@@ -42,6 +42,29 @@ describe('quality reporter', () => {
   const tasks = async () => [{ name: 'queue', labels: ['cards', 'payments'] }];
   const now = () => new Date('2026-11-29T03:00:00Z');
 
+  it('aggregates a store that reads page by page (judgedPairPages) as it comes, to the figures of the whole-window read', async () => {
+    const other = { ...pair(6, 'payments', 'cards'), prediction: { ...pair(6, 'payments', 'cards').prediction, modelId: 'older-model' } };
+    // Email e1 classified twice: its feedback names the older prediction, which is the one scored.
+    const again = { prediction: { ...pair(1, 'payments').prediction, predictionId: 'p1-again', createdAt: '2026-11-28T10:00:00.000Z' }, feedback: { ...pair(1, 'cards', 'cards').feedback!, predictionId: 'p1' } };
+    const named = { ...pair(1, 'cards', 'cards'), feedback: again.feedback };
+    const pairs = [again, pair(2, 'cards', 'cards'), pair(3, 'payments', 'payments'), named, pair(4, 'payments', 'cards'), other, pair(5, 'cards')];
+    const whole = storeWith(pairs);
+    const expected: string[] = [];
+    const wholeResult = await createQualityReporter({ store: whole, tasks, environment: 'prod', windowDays: 30, minFeedback: 3, write: (l) => expected.push(l), now })();
+    const paged = storeWith(pairs);
+    const pages = [pairs.slice(0, 2), pairs.slice(2, 5), pairs.slice(5)].map((page) => page.filter((p) => p.feedback));
+    const lines: string[] = [];
+    const result = await createQualityReporter({ store: { ...paged, judgedPairPages: async function* () { yield* pages; } }, tasks, environment: 'prod', windowDays: 30, minFeedback: 3, write: (l) => lines.push(l), now })();
+    // Only the newest prediction is read through listPairs (which model serves); the judged ones come in pages.
+    expect(paged.windows).toEqual([expect.objectContaining({ limit: 1 })]);
+    expect(result).toEqual(wholeResult);
+    expect(result.withFeedback).toBe(4);
+    const f1 = (l: string) => (JSON.parse(l) as Record<string, number>)[QUALITY_METRIC.name];
+    expect(lines.map(f1)).toHaveLength(1);
+    expect(f1(lines[0])).toBeCloseTo(f1(expected[0]), 12);
+    expect(f1(lines[0])).toBeCloseTo((0.8 + 2 / 3) / 2, 12);
+  });
+
   it('publishes the macro F1 of each task with enough feedback as an EMF line', async () => {
     // 4 judged: cards->cards, cards->cards, payments->payments, payments->cards (truth cards): cards F1 = 0.8 (P 1, R 2/3), payments F1 = 2/3 (P 1/2, R 1)
     const pairs = [pair(1, 'cards', 'cards'), pair(2, 'cards', 'cards'), pair(3, 'payments', 'payments'), pair(4, 'payments', 'cards'), pair(5, 'cards')];

@@ -1,5 +1,5 @@
 import { computeTaskMetrics } from '@mailroute/evaluation';
-import { computeLiveQuality, type LiveQuality, type PredictionStore, type TaskInfo, type TaskScorer } from '@mailroute/serving';
+import { computeLiveQuality, type FeedbackPair, type LiveQuality, type PairWindow, type PredictionStore, type TaskInfo, type TaskScorer } from '@mailroute/serving';
 
 import { QUALITY_METRIC } from '../contracts.js';
 
@@ -45,8 +45,14 @@ export interface NothingToMeasure {
   nothingToMeasure: string;
 }
 
+/** A store that also reads the judged predictions a page at a time (the DynamoDB store). */
+export interface JudgedPairPages {
+  judgedPairPages?(window: Pick<PairWindow, 'since' | 'until'>): AsyncIterable<FeedbackPair[]>;
+}
+
 export interface QualityReporterDeps {
-  store: PredictionStore;
+  /** With `judgedPairPages`, the window is aggregated page by page; else read whole with `listPairs`. */
+  store: PredictionStore & JudgedPairPages;
   /**
    * The tasks with their labels to score, given the id of the model measured: the one of the window's
    * newest prediction (the model that serves, not a pointer that may lag behind it); none for an empty window.
@@ -74,8 +80,7 @@ export function createQualityReporter(deps: QualityReporterDeps) {
     const serving = newest?.prediction.modelId;
     // What is published (macro F1, accuracy, feedback counts) is made of judged predictions alone: only
     // those are read (DynamoDB: the judged-by-day index, not the whole window).
-    const judged = await deps.store.listPairs({ ...window, judgedOnly: true });
-    const pairs = serving === undefined ? judged : judged.filter((p) => p.prediction.modelId === serving);
+    const pairs = await servingModelsJudged(deps.store, window, serving);
     const tasks = await deps.tasks(serving === undefined ? [] : [serving]);
     // No metric line: the alarm sees no data (not a failure), and the Lambda logs the result with its reason.
     if ('nothingToMeasure' in tasks) return { published: 0, withFeedback: 0, nothingToMeasure: `nothing to measure yet: ${tasks.nothingToMeasure}` };
@@ -87,4 +92,32 @@ export function createQualityReporter(deps: QualityReporterDeps) {
     for (const record of records) deps.write(JSON.stringify(record));
     return { published: records.length, withFeedback: quality.withFeedback };
   };
+}
+
+const NONE: Readonly<Record<string, never>> = Object.freeze({});
+
+/**
+ * The judged pairs of the model measured, each cut to what the published figures are made of (ids, times and
+ * labels; its label strings shared), page by page as the store reads them, so a month of judged predictions is
+ * not held as whole records (stored text, confidences, feedback times): at 200,000 the peak heap went from 149 MB
+ * to 104 MB, and from 241 MB to 106 MB with 1,000 characters of stored text each (src/scripts/measure-quality-memory.ts).
+ * Other models' pairs are dropped as they come. One slim pair per judged prediction is still held: live quality
+ * keeps one prediction per email (the one its feedback names) across the whole window.
+ */
+async function servingModelsJudged(store: PredictionStore & JudgedPairPages, window: { since: string; until: string }, serving: string | undefined): Promise<FeedbackPair[]> {
+  const pages: AsyncIterable<FeedbackPair[]> | FeedbackPair[][] = store.judgedPairPages?.(window) ?? [await store.listPairs({ ...window, judgedOnly: true })];
+  const strings = new Map<string, string>();
+  const shared = (value: string) => strings.get(value) ?? (strings.set(value, value), value);
+  const sharedLabels = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([task, label]) => [shared(task), shared(label)]));
+  const out: FeedbackPair[] = [];
+  for await (const page of pages) {
+    for (const { prediction: p, feedback: f } of page) {
+      if (serving !== undefined && p.modelId !== serving) continue;
+      out.push({
+        prediction: { predictionId: p.predictionId, emailId: p.emailId, modelId: shared(p.modelId), createdAt: p.createdAt, labels: sharedLabels(p.labels), confidences: NONE, abstained: NONE, queue: '', latencyMs: 0 },
+        ...(f ? { feedback: { emailId: p.emailId, ...(f.predictionId === undefined ? {} : { predictionId: f.predictionId }), labels: sharedLabels(f.labels), closedAt: '', receivedAt: '' } } : {}),
+      });
+    }
+  }
+  return out;
 }
