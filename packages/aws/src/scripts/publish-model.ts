@@ -24,9 +24,11 @@ update-model-package --model-approval-status Approved) makes the deployer Lambda
   --prefix        the models prefix in the bucket; default models/
 
 The AWS SDK's usual settings apply: AWS_REGION (or the profile's region) and credentials allowed s3:PutObject,
-s3:DeleteObject and s3:ListBucket on the bucket, kms:GenerateDataKey on the stack's key (the bucket encrypts
-with it: alias/mailroute-<env>-data), sagemaker:CreateModelPackage, ListModelPackages and DescribeModelPackage
-on the group.
+s3:GetObject, s3:DeleteObject and s3:ListBucket on the bucket, kms:GenerateDataKey and kms:Decrypt on the stack's
+key (the bucket encrypts with it: alias/mailroute-<env>-data), sagemaker:CreateModelPackage, ListModelPackages and
+DescribeModelPackage on the group. The manifest is written first and only where the id has none (S3's conditional
+write): when another publisher of the same id got there first with another manifest (read to compare), nothing is
+uploaded and it fails with REGISTRY_DUPLICATE.
 `;
 
 function fail(message: string, code: number): never {
