@@ -133,13 +133,15 @@ describe('S3SageMakerRegistry against s3rver', () => {
     const b = await registry.register(artifact);
     const c = await registry.register(artifact);
     await registry.approve(a.id);
-    // The console approves b: the deployer deploys it; champion.json still names a.
-    Object.assign(packages[1], { status: 'Approved', modified: new Date('2026-12-01T09:00:00Z') });
+    // The console approves b, later than approve(a) (the fake stamps changes with the real clock): the
+    // deployer deploys it; champion.json still names a.
+    const day = 86_400_000;
+    Object.assign(packages[1], { status: 'Approved', modified: new Date(Date.now() + day) });
     expect((await registry.champion())?.id).toBe(a.id);
     await registry.setChampion(b.id);
     expect((await registry.champion())?.id).toBe(b.id);
     // Approving again the version deployed last does the same, and changes no status.
-    Object.assign(packages[2], { status: 'Approved', modified: new Date('2026-12-02T09:00:00Z') });
+    Object.assign(packages[2], { status: 'Approved', modified: new Date(Date.now() + 2 * day) });
     const updates = sm.commandCalls(UpdateModelPackageCommand).length;
     expect((await registry.approve(c.id)).status).toBe('Approved');
     expect(sm.commandCalls(UpdateModelPackageCommand)).toHaveLength(updates);
