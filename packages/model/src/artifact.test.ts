@@ -40,7 +40,9 @@ describe('checkArtifactFiles', () => {
     } finally {
       done = true;
     }
-    expect(peak).toBeLessThan(16 * MB);
+    // Read chunks are garbage at once, but V8 collects them only when its external memory reaches a limit:
+    // on a busy machine up to 32 MiB were seen uncollected. A whole-file read would hold all 64 MiB.
+    expect(peak).toBeLessThan(48 * MB);
   });
 
   it('names the file that is missing or not of its sha256', async () => {
