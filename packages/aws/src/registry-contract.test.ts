@@ -7,7 +7,7 @@ import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createLocalRegistry, RegistryError, type ModelRegistry } from '@mailroute/model';
+import { createLocalRegistry, RegistryError, type GateRecord, type ModelRegistry } from '@mailroute/model';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 import { fakeModelPackageGroup, startS3rver, testCredentials } from './test-support/fake-model-package-group.js';
 
@@ -59,6 +59,8 @@ const registries: [string, () => ModelRegistry][] = [
   ],
 ];
 
+const failedGate: GateRecord = { pass: false, champion: 'm-0', failed: ['queue: macro-F1 drop ≤ 0.5 pts: 0.8 → 0.7'], thresholds: { maxMacroF1DropPoints: 0.5 }, at: '2026-12-01T09:00:00.000Z' };
+
 describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
   let registry: ModelRegistry;
   beforeEach(() => {
@@ -74,6 +76,7 @@ describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
   it('an unknown id is REGISTRY_NOT_FOUND', async () => {
     await isRegistryError(registry.get('nope'), 'REGISTRY_NOT_FOUND');
     await isRegistryError(registry.approve('nope'), 'REGISTRY_NOT_FOUND');
+    await isRegistryError(registry.recordGate('nope', failedGate), 'REGISTRY_NOT_FOUND');
   });
 
   it('a model id twice is REGISTRY_DUPLICATE; a directory without a manifest REGISTRY_ARTIFACT_INVALID', async () => {
@@ -108,5 +111,15 @@ describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
     expect((await registry.champion())?.id).toBe(a.id);
     await registry.reject(a.id);
     expect(await registry.champion()).toBeUndefined();
+  });
+});
+
+describe('gate records on AWS', () => {
+  it('are accepted but not kept (packages/aws/README.md): the version comes back without one, and approve does not refuse it', async () => {
+    const registry = registries[1][1]();
+    const v = await registry.register(await artifact('m-1'));
+    expect(await registry.recordGate(v.id, failedGate)).toEqual(v);
+    expect((await registry.get(v.id)).gate).toBeUndefined();
+    expect((await registry.approve(v.id)).status).toBe('Approved');
   });
 });

@@ -1,6 +1,7 @@
 import type { Email } from '@mailroute/preprocess';
 import type { EmailPrediction } from './prediction.js';
 import type { ClassifierTask } from './task-labels.js';
+import type { GateRecord } from './registry/gate-record.js';
 
 /**
  * What serving needs of a classifier. The local `Classifier` (onnxruntime-node) and the AWS
@@ -60,6 +61,8 @@ export interface ModelVersion {
   manifestSha256?: string;
   /** Every status the version had, oldest first (the local registry keeps it; SageMaker keeps its own). */
   history?: StatusChange[];
+  /** The last gate `mailroute compare` ran with this version as challenger (the local registry keeps it). */
+  gate?: GateRecord;
 }
 
 /** The model registry: a local directory by default, S3 + SageMaker Model Registry in AWS. */
@@ -69,12 +72,20 @@ export interface ModelRegistry {
   list(): Promise<ModelVersion[]>;
   get(id: string): Promise<ModelVersion>;
   /**
-   * Approve also makes the version the champion unless `{ promote: false }`. A Rejected version is
-   * approved only with `{ force: true }` (a rejection is a person's decision; undoing it must be meant).
+   * Approve also makes the version the champion unless `{ promote: false }`. A Rejected version, or one
+   * whose recorded gate failed, is approved only with `{ force: true }` (a rejection is a person's
+   * decision, a failed gate a measured one; overriding either must be meant).
    * A registry whose champion is what a deployment serves (AWS: every approval deploys) refuses
    * `promote: false`, and a `setChampion` it cannot make true, with `REGISTRY_NOT_SUPPORTED`.
    */
   approve(id: string, options?: StatusChangeOptions & { promote?: boolean; force?: boolean }): Promise<ModelVersion>;
+  /**
+   * Keeps the outcome of a gate run with `id` as challenger on the version (the last one replaces any
+   * earlier one). Where it is kept, `approve` refuses a version whose last gate failed with
+   * `REGISTRY_GATE_FAILED` unless `{ force: true }`, and then says so in the decision's note. A registry that
+   * cannot keep it (AWS, for now) accepts the call and returns the version unchanged.
+   */
+  recordGate(id: string, gate: GateRecord): Promise<ModelVersion>;
   /**
    * Rejecting the champion hands the alias to the newest other Approved version (a rollback that
    * servers pick up at their next poll), or leaves no champion when none is Approved.

@@ -9,6 +9,8 @@ export type RegistryErrorCode =
   | 'REGISTRY_LOCK_TIMEOUT'
   | 'REGISTRY_NOT_APPROVED'
   | 'REGISTRY_REJECTED'
+  /** The version's last recorded gate failed: approving it needs force. */
+  | 'REGISTRY_GATE_FAILED'
   /** A registry whose champion follows something else (on AWS: the deployer, on each approval) refuses a call it cannot honour. */
   | 'REGISTRY_NOT_SUPPORTED';
 

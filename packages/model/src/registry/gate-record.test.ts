@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { failedChecksLine, gateStanding, type GateRecord } from './gate-record.js';
+import { createLocalRegistry } from './local-registry.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-gate-record-'));
+
+function artifact(id: string): string {
+  const dir = path.join(tmp(), id);
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'model.onnx'), id);
+  const files = { 'model.onnx': createHash('sha256').update(id).digest('hex') };
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: {}, files }));
+  return dir;
+}
+
+const thresholds = { maxMacroF1DropPoints: 0.5, meanMacroF1MustNotDrop: true, maxMeanMacroF1DropPoints: 0.25 };
+const failed: GateRecord = {
+  pass: false,
+  champion: 'm-old',
+  failed: ['queue: macro-F1 drop ≤ 0.5 pts: 0.8100 → 0.7800 (-3.00 pts)', 'mean macro-F1 drop ≤ 0.25 pts: 0.8100 → 0.7800 (-3.00 pts)'],
+  thresholds,
+  at: '2026-12-01T09:00:00.000Z',
+};
+
+describe('gate records in the local registry', () => {
+  it('keeps the gate on the version under the lock, leaving the manifest hash as registered', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    const registered = await reg.register(artifact('m-new'));
+    const recorded = await reg.recordGate('m-new', failed);
+    expect(recorded.gate).toEqual(failed);
+    expect(recorded.manifestSha256).toBe(registered.manifestSha256);
+    // On disk, read back through the index's schema by a fresh instance.
+    expect((await createLocalRegistry({ home }).get('m-new')).gate).toEqual(failed);
+    expect(JSON.parse(readFileSync(path.join(home, 'registry.json'), 'utf8')).versions[0].gate.pass).toBe(false);
+    // The last gate replaces the one before.
+    const passed = { ...failed, pass: true, failed: [] };
+    expect((await reg.recordGate('m-new', passed)).gate).toEqual(passed);
+    await expect(reg.recordGate('nope', passed)).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
+    await expect(reg.recordGate('m-new', { ...passed, champion: '' })).rejects.toThrow();
+  });
+
+  it('refuses to approve a version whose last gate failed, unless forced, and then says so in the note', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-new'));
+    await reg.recordGate('m-new', failed);
+    const refused = await reg.approve('m-new', { by: 'lead' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'REGISTRY_GATE_FAILED' });
+    expect((refused as Error).message).toContain('queue: macro-F1 drop ≤ 0.5 pts');
+    expect((refused as Error).message).toContain('against m-old');
+    expect((await reg.get('m-new')).status).toBe('PendingManualApproval');
+    expect(await reg.champion()).toBeUndefined();
+
+    const forced = await reg.approve('m-new', { by: 'lead', note: 'needed for the new queue', force: true });
+    expect(forced.status).toBe('Approved');
+    expect(forced.statusNote).toMatch(/^needed for the new queue; approved with force over a failed gate \(against m-old at 2026-12-01T09:00:00\.000Z: queue: macro-F1/);
+    expect(forced.history?.at(-1)?.note).toBe(forced.statusNote);
+    expect((await reg.champion())?.id).toBe('m-new');
+  });
+
+  it('approves a version whose gate passed, or that has none, as before', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-a'));
+    await reg.register(artifact('m-b'));
+    await reg.recordGate('m-b', { ...failed, pass: true, failed: [] });
+    expect((await reg.approve('m-a')).statusNote).toBeUndefined();
+    expect((await reg.approve('m-b', { note: 'ok' })).statusNote).toBe('ok');
+  });
+
+  it('says where a gate stands for an approval now', () => {
+    expect(gateStanding(undefined, 'm-old')).toBe('none');
+    expect(gateStanding(failed, 'm-old')).toBe('failed');
+    expect(gateStanding({ ...failed, pass: true }, 'm-old')).toBe('passed');
+    expect(gateStanding({ ...failed, pass: true }, 'm-other')).toBe('stale');
+    expect(gateStanding({ ...failed, pass: true }, undefined)).toBe('stale');
+    expect(failedChecksLine({ ...failed, failed: ['a', 'b', 'c', 'd', 'e'] })).toBe('a; b; c; and 2 more');
+  });
+});

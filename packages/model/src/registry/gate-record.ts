@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * The outcome of `mailroute compare`'s gate, kept on the challenger's registry version: what `approve`
+ * checks before a person makes it the champion. Metadata only: the artifact and its hashes stay as registered.
+ */
+export const GateRecordSchema = z.object({
+  pass: z.boolean(),
+  /** The id of the model the challenger was compared against (the champion then). */
+  champion: z.string().min(1),
+  /** The checks that failed, each `name: detail` and short (empty when the gate passed). */
+  failed: z.array(z.string()),
+  /** The policy's thresholds (`maxMacroF1DropPoints`, ...), as the gate applied them. */
+  thresholds: z.record(z.string(), z.union([z.number(), z.boolean(), z.array(z.string())])),
+  at: z.string(),
+});
+export type GateRecord = z.infer<typeof GateRecordSchema>;
+
+/**
+ * Where a version's recorded gate stands for an approval now: none recorded; failed; passed but against a
+ * model that is no longer the champion (stale); or passed against the champion of today.
+ */
+export type GateStanding = 'none' | 'failed' | 'stale' | 'passed';
+
+export function gateStanding(gate: GateRecord | undefined, championId: string | undefined): GateStanding {
+  if (!gate) return 'none';
+  if (!gate.pass) return 'failed';
+  return gate.champion === championId ? 'passed' : 'stale';
+}
+
+/** The failed checks in one line (`a; b; and 2 more`), for an error message or a decision note. */
+export function failedChecksLine(gate: GateRecord, max = 3): string {
+  const shown = gate.failed.slice(0, max).join('; ');
+  return gate.failed.length > max ? `${shown}; and ${gate.failed.length - max} more` : shown;
+}
