@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparePredictions } from './compare.js';
 import { ComparisonError, GatePolicyError } from './errors.js';
-import { applyGate, parseGatePolicy } from './gate.js';
+import { applyGate, gateRecord, parseGatePolicy } from './gate.js';
 import type { PredictionLine } from './prediction-line.js';
 import { comparisonMarkdown, shortNames } from './report-text.js';
 import { syntheticPredictionLines } from './synthetic.js';
@@ -85,6 +85,23 @@ describe('gate', () => {
     const g = applyGate(worse);
     expect(g.pass).toBe(false);
     expect(g.checks.filter((c) => !c.pass).map((c) => c.name)).toContain('mean macro-F1 drop ≤ 0.25 pts');
+  });
+
+  it('shortens a gate to what the registry keeps: outcome, champion, failed checks, thresholds, time', () => {
+    const record = gateRecord(applyGate(worse, { maxAccuracyDropPoints: 1 }), 'm-old', new Date('2026-12-01T09:00:00Z'));
+    expect(record).toMatchObject({ pass: false, champion: 'm-old', at: '2026-12-01T09:00:00.000Z' });
+    expect(record.thresholds).toEqual({ maxMacroF1DropPoints: 0.5, meanMacroF1MustNotDrop: true, maxMeanMacroF1DropPoints: 0.25, maxAccuracyDropPoints: 1 });
+    expect(record.failed).toContain(`mean macro-F1 drop ≤ 0.25 pts: ${applyGate(worse).checks.at(-1)?.detail}`);
+    expect(record.failed.every((f) => f.length <= 160)).toBe(true);
+    const passed = gateRecord(applyGate(better), 'm-old', new Date(0));
+    expect(passed).toMatchObject({ pass: true, failed: [] });
+    expect(passed.thresholds).not.toHaveProperty('maxAccuracyDropPoints');
+    // Many failed checks (a policy over many tasks): ten lines at most, the rest counted.
+    const many = { pass: false, policy: applyGate(worse).policy, checks: Array.from({ length: 14 }, (_, i) => ({ name: `task${i}: ${'x'.repeat(200)}`, pass: false, detail: 'd' })) };
+    const cut = gateRecord(many, 'm-old', new Date(0)).failed;
+    expect(cut).toHaveLength(10);
+    expect(cut.at(-1)).toBe('and 5 more checks');
+    expect(cut[0]).toHaveLength(160);
   });
 
   it('passes a challenger whose mean macro-F1 is below the champion\'s by noise only, unless the policy is strict', () => {

@@ -1,4 +1,4 @@
-import { didYouMean } from '@mailroute/model';
+import { didYouMean, type GateRecord } from '@mailroute/model';
 import { z } from 'zod';
 import type { Comparison } from './compare.js';
 import { GatePolicyError } from './errors.js';
@@ -87,4 +87,23 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
     });
   }
   return { pass: checks.every((c) => c.pass), policy, checks };
+}
+
+/** A failed check in the registry's short form: `name: detail`, cut to `max` characters. */
+const MAX_CHECK = 160;
+/** Failed checks kept on the version; the rest are counted (the whole list is in comparison.json). */
+const MAX_FAILED = 10;
+
+/**
+ * The gate's outcome as the registry keeps it on the challenger's version: pass or fail, the champion's id,
+ * the failed checks (short), the policy's thresholds and the time.
+ */
+export function gateRecord(gate: GateResult, champion: string, at: Date): GateRecord {
+  const failed = gate.checks.filter((c) => !c.pass).map((c) => {
+    const line = `${c.name}: ${c.detail}`;
+    return line.length > MAX_CHECK ? `${line.slice(0, MAX_CHECK - 1)}…` : line;
+  });
+  const kept = failed.length > MAX_FAILED ? [...failed.slice(0, MAX_FAILED - 1), `and ${failed.length - MAX_FAILED + 1} more checks`] : failed;
+  const thresholds = Object.fromEntries(Object.entries(gate.policy).filter(([, v]) => v !== undefined)) as GateRecord['thresholds'];
+  return { pass: gate.pass, champion, failed: kept, thresholds, at: at.toISOString() };
 }

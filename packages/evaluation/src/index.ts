@@ -75,7 +75,7 @@ export {
   type TaskComparison,
   type BootstrapOptions,
 } from './compare.js';
-export { applyGate, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
+export { applyGate, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
 export { mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
 export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report-text.js';
 export { evaluationHtml } from './report-html.js';

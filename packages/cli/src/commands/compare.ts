@@ -9,16 +9,18 @@ import {
   comparisonMarkdown,
   GateFailedError,
   GatePolicyError,
+  gateRecord,
   modelIdsOf,
   parseGatePolicy,
   type GatePolicy,
+  type GateResult,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import { createLocalRegistry } from '@mailroute/model';
+import { createLocalRegistry, type ModelVersion } from '@mailroute/model';
 import { alignToTaxonomy, jsonErrorPlace, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
-import { UsageError } from '../errors.js';
+import { formatError, UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
 import { safeLines, safeValue } from '../terminal-text.js';
@@ -194,26 +196,40 @@ async function readBothFiles(ctx: CliContext, challengerFile: string, championFi
 }
 
 /**
+ * For a challenger in the registry: keeps the gate's outcome on its version, which `registry approve` checks.
+ * A failure to keep it (the registry locked too long) is said on stderr and does not undo the comparison.
+ */
+async function recordOnChallenger(ctx: CliContext, names: { challenger: string; champion: string }, gate: GateResult): Promise<{ version: ModelVersion; recorded: boolean } | undefined> {
+  const registry = createLocalRegistry({ home: ctx.home });
+  const version = await registry.get(names.challenger).catch(() => undefined);
+  if (!version) return undefined;
+  try {
+    return { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date())), recorded: true };
+  } catch (error) {
+    ctx.stderr.write(`warning: the gate's outcome could not be recorded on ${version.id} (${formatError(error)}); \`mailroute registry approve ${version.id}\` will not know it: run compare again\n`);
+    return { version, recorded: false };
+  }
+}
+
+/**
  * The summary's lines after the gate: the champion's labels scored under the challenger's names (its figures
  * then differ from its own report), and, for a challenger in the registry, what the person deciding does next.
  */
-async function afterGate(ctx: CliContext, names: { challenger: string; champion: string }, pass: boolean, renamed: readonly string[]): Promise<string> {
+function afterGate(challenger: { version: ModelVersion; recorded: boolean } | undefined, names: { challenger: string; champion: string }, pass: boolean, renamed: readonly string[]): string {
   const lines: string[] = [];
   if (renamed.length > 0) {
     lines.push(
       `Labels: the champion's predictions are scored in the challenger's taxonomy, so its figures here can differ from its own evaluation report: ${renamed.slice(0, 8).join(', ')}${renamed.length > 8 ? `, and ${renamed.length - 8} more` : ''}.`,
     );
   }
-  const version = await createLocalRegistry({ home: ctx.home })
-    .get(names.challenger)
-    .catch(() => undefined);
-  if (version) {
+  if (challenger) {
+    const { version, recorded } = challenger;
     const id = version.id;
     const status = version.status === 'PendingManualApproval' ? '' : ` It is ${version.status} now${version.status === 'Rejected' ? ': approving it needs --force' : ''}.`;
     lines.push(
       pass
         ? `Next: the gate passed, and a person decides. \`mailroute registry approve ${id}\` makes the challenger the champion (servers using this registry switch to it at their next poll); \`mailroute registry reject ${id}\` keeps ${names.champion}.${status}`
-        : `Next: the gate failed (the checks marked FAIL), and a person decides. \`mailroute registry reject ${id}\` keeps ${names.champion}; \`mailroute registry approve ${id}\` would make the challenger the champion all the same (servers using this registry switch to it at their next poll).${status}`,
+        : `Next: the gate failed (the checks marked FAIL), and a person decides. \`mailroute registry reject ${id}\` keeps ${names.champion}; ${recorded ? `\`mailroute registry approve ${id}\` refuses it now that this failure is on record, and ` : ''}\`mailroute registry approve ${id}${recorded ? ' --force' : ''}\` would make the challenger the champion all the same (servers using this registry switch to it at their next poll).${status}`,
     );
   }
   return lines.map((l) => `\n${l}\n`).join('');
@@ -222,7 +238,7 @@ async function afterGate(ctx: CliContext, names: { challenger: string; champion:
 export function registerCompare(program: Command, ctx: CliContext): void {
   const command = program
     .command('compare')
-    .description('Compare a challenger with the champion and apply the gate (exit 1 when it fails)')
+    .description('Compare a challenger with the champion and apply the gate (exit 1 when it fails); a challenger in the registry keeps the outcome, which `registry approve` checks')
     .option('--challenger <file>', "the challenger's predictions JSONL (or a model with --data); named in the report by the model id its lines carry, else by the file name")
     .option('--champion <file>', "the champion's predictions JSONL on the same test set (or a model with --data)")
     .option('--data <files...>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
@@ -270,7 +286,9 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       };
       const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
       const policyLine = `\nPolicy: ${source === 'default policy' ? source : path.relative(ctx.cwd, source) || source}.\n`;
-      const markdown = `${comparisonMarkdown(comparison, gate, names)}${policyLine}${await afterGate(ctx, names, gate.pass, renamed)}`;
+      // Recorded before the summary is printed, so that its Next line is true of the registry.
+      const challengerVersion = await recordOnChallenger(ctx, names, gate);
+      const markdown = `${comparisonMarkdown(comparison, gate, names)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed)}`;
       ctx.stdout.write(safeLines(markdown));
       await appendCiSummary(ctx, markdown);
       if (out !== undefined) {

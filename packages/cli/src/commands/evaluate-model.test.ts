@@ -84,6 +84,10 @@ describe('evaluate and compare with a model', () => {
     expect(res.stderr).not.toContain("the champion's predictions are scored");
     expect(res.stdout).toContain(`Next: the gate ${res.code === 0 ? 'passed' : 'failed (the checks marked FAIL)'}, and a person decides. \`mailroute registry ${res.code === 0 ? 'approve' : 'reject'} ${id}\``);
     expect(res.stderr).not.toContain('does not know');
+    // The outcome is kept on the challenger's version, against the champion's id (not the word `champion`): approve checks it.
+    const kept = JSON.parse((await run(['registry', 'show', id])).stdout);
+    expect(kept.gate).toMatchObject({ pass: res.code === 0, champion: champion.id, thresholds: { maxMacroF1DropPoints: 0.5 } });
+    expect(kept.gateStale).toBe(false);
     // Evaluating the champion under the new config: the truths it cannot have learnt are said, not silently dropped.
     const old = await run(['evaluate', '--model', 'champion', '--config', 'renamed.json', '--data', 'test.csv', '--out', 'old-under-new', '--no-png']);
     expect(old.code, old.stderr).toBe(0);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
 import { createLocalRegistry } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
@@ -85,6 +86,65 @@ describe('mailroute registry', () => {
     const missing = await run(['registry', 'show', 'nope'], home);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('[REGISTRY_NOT_FOUND]');
+  });
+
+  it('keeps the gate of compare on the challenger; approve refuses a failed one unless --force, warns of a stale one, notes a missing one', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-old', 'm-new', 'm-next', 'm-none']) await reg.register(artifact(id));
+    await reg.approve('m-old');
+    // Prediction files whose lines name registered versions: compare knows the challenger as that version.
+    const tasks = { queue: ['payments', 'cards', 'loans', 'fraud'] };
+    const strong = syntheticPredictionLines({ n: 300, tasks, seed: 4, skill: 0.9 });
+    const weak = syntheticPredictionLines({ n: 300, tasks, seed: 4, skill: 0.5 }).map((l, i) => ({ ...l, truth: strong[i].truth }));
+    const file = (name: string, lines: PredictionLine[], modelId: string) => writeFileSync(path.join(home, name), formatPredictionLines(lines.map((l) => ({ ...l, modelId }))));
+    file('new.jsonl', weak, 'm-new');
+    file('old.jsonl', strong, 'm-old');
+    file('next.jsonl', strong, 'm-next');
+    file('old-weak.jsonl', weak, 'm-old');
+    const manifestBefore = readFileSync(path.join(home, 'models', 'm-new', 'manifest.json'));
+
+    const failed = await run(['compare', '--challenger', 'new.jsonl', '--champion', 'old.jsonl', '--resamples', '50'], home);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('`mailroute registry approve m-new` refuses it now that this failure is on record');
+    const shown = JSON.parse((await run(['registry', 'show', 'm-new'], home)).stdout);
+    expect(shown.gate).toMatchObject({ pass: false, champion: 'm-old', thresholds: { maxMacroF1DropPoints: 0.5, maxMeanMacroF1DropPoints: 0.25 } });
+    expect(shown.gate.failed[0]).toMatch(/^queue: macro-F1 drop ≤ 0\.5 pts: 0\.\d{4} → 0\.\d{4}/);
+    expect(shown.gateStale).toBe(false);
+    expect(Date.parse(shown.gate.at)).not.toBeNaN();
+    // Metadata only: the artifact and the hash it was registered with are as they were.
+    expect(readFileSync(path.join(home, 'models', 'm-new', 'manifest.json'))).toEqual(manifestBefore);
+    expect(shown.artifactDir).toBe(path.join(home, 'models', 'm-new'));
+    expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-new\s+PendingManualApproval\s+FAIL\s/);
+
+    const refused = await run(['registry', 'approve', 'm-new'], home);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/^mailroute: \[REGISTRY_GATE_FAILED\] model "m-new" failed its gate against m-old at \S+: queue: macro-F1 drop ≤ 0\.5 pts: .*; run `mailroute compare --challenger m-new --champion champion --data <file> --split test` again, or add --force to approve it anyway/);
+    expect((await reg.get('m-new')).status).toBe('PendingManualApproval');
+    expect((await reg.champion())?.id).toBe('m-old');
+
+    const forced = await run(['registry', 'approve', 'm-new', '--force', '--note', 'urgent fix'], home);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/^m-new: Approved, champion;/);
+    expect(forced.stderr).toContain('warning: m-new was approved with --force over its failed gate (against m-old at');
+    expect((await reg.get('m-new')).statusNote).toMatch(/^urgent fix; approved with force over a failed gate \(against m-old at \S+: queue: macro-F1/);
+
+    // m-next passed against m-old, which is no longer the champion (m-new is): approved, with a warning.
+    const passed = await run(['compare', '--challenger', 'next.jsonl', '--champion', 'old-weak.jsonl', '--resamples', '50'], home);
+    expect(passed.code, passed.stderr).toBe(0);
+    expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-next\s+PendingManualApproval\s+PASS \(stale\)\s/);
+    expect(JSON.parse((await run(['registry', 'show', 'm-next'], home)).stdout)).toMatchObject({ gate: { pass: true, failed: [] }, gateStale: true });
+    const stale = await run(['registry', 'approve', 'm-next', '--no-promote'], home);
+    expect(stale.code).toBe(0);
+    expect(stale.stderr).toMatch(/^warning: the gate on record for m-next is stale: it passed against m-old at \S+, and the champion was m-new when approved; `mailroute compare --challenger m-next/);
+
+    // No gate on record: approved as before, with one line saying so and how to record one.
+    const none = await run(['registry', 'approve', 'm-none', '--no-promote'], home);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe('m-none: Approved; m-new stays the champion (`mailroute registry champion m-none` makes it champion)\n');
+    expect(none.stderr).toBe('note: no gate result is on record for m-none; `mailroute compare --challenger m-none --champion champion --data <file> --split test` records one before an approval\n');
+    expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-none\s+Approved\s+-\s/);
   });
 
   it('says MAILROUTE_HOME is a file, not a directory, for registry and serve alike (not a raw ENOTDIR)', async () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLocalRegistry, RegistryError, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, gateStanding, RegistryError, type ModelVersion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
@@ -26,12 +26,41 @@ export function whatFollows(id: string, championBefore: string | undefined, cham
   return `; servers using this registry switch to it at their next poll (every 5 s by default)${championBefore ? `, from ${championBefore}` : ''}${back}`;
 }
 
+/** The command that records a gate for `id`: compare it with the champion on the rows both held out. */
+export const compareCommand = (id: string): string => `mailroute compare --challenger ${id} --champion champion --data <file> --split test`;
+
+/** The `gate` column: PASS, FAIL, `PASS (stale)` when run against a model that is no longer the champion, `-` when none. */
+function gateCell(v: ModelVersion, champion: string | undefined): string {
+  const standing = gateStanding(v.gate, champion);
+  return standing === 'none' ? '-' : standing === 'failed' ? 'FAIL' : standing === 'stale' ? 'PASS (stale)' : 'PASS';
+}
+
+/**
+ * What `approve` says about the gate on record beside the approval (stderr): that none is (and how to record
+ * one), that it passed against a model that is no longer the champion, or that it failed and --force approved
+ * it all the same (the registry refuses it otherwise); nothing when it passed against the champion.
+ */
+export function gateNotice(v: ModelVersion, championBefore: string | undefined): string {
+  const standing = gateStanding(v.gate, championBefore);
+  if (standing === 'none') {
+    return championBefore && championBefore !== v.id
+      ? `note: no gate result is on record for ${v.id}; \`${compareCommand(v.id)}\` records one before an approval\n`
+      : `note: no gate result is on record for ${v.id} (there was no other champion to compare it with)\n`;
+  }
+  if (standing === 'failed' && v.gate) return `warning: ${v.id} was approved with --force over its failed gate (against ${v.gate.champion} at ${v.gate.at}); the approval's note says so\n`;
+  if (standing === 'stale' && v.gate) {
+    return `warning: the gate on record for ${v.id} is stale: it passed against ${v.gate.champion} at ${v.gate.at}, and the champion was ${championBefore ?? 'none'} when approved; \`${compareCommand(v.id)}\` compares it with the champion of now\n`;
+  }
+  return '';
+}
+
 function row(v: ModelVersion, champion: string | undefined): string[] {
   const f1 = v.metrics.mean_macro_f1;
   return [
     String(v.version),
     v.id === champion ? `${v.id} *` : v.id,
     v.status,
+    gateCell(v, champion),
     v.createdAt.slice(0, 19).replace('T', ' '),
     v.tasks.join(','),
     f1 === undefined ? '-' : f1.toFixed(4),
@@ -66,13 +95,13 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         ctx.stdout.write(`no models registered in ${ctx.home}\n`);
         return;
       }
-      const header = ['version', 'id', 'status', 'created', 'tasks', 'mean macro-F1', 'measured on', 'data'];
+      const header = ['version', 'id', 'status', 'gate', 'created', 'tasks', 'mean macro-F1', 'measured on', 'data'];
       ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id)))}\n`);
     });
 
   cmd
     .command('show <id>')
-    .description('One version with its artifact directory and the history of its status (`champion`: the champion)')
+    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when run against a model that is no longer the champion)')
     .action(async (ref: string) => {
       const reg = registry();
       // `champion` names the champion, as --model champion does elsewhere (registry ids never read so).
@@ -88,16 +117,17 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
           throw error;
         },
       );
-      print({ ...version, champion: champion?.id === id, ...artifact });
+      const gate = version.gate ? { gateStale: gateStanding(version.gate, champion?.id) === 'stale' } : {};
+      print({ ...version, champion: champion?.id === id, ...gate, ...artifact });
     });
 
   cmd
     .command('approve <id>')
-    .description('Approve a version; it becomes the champion unless --no-promote')
+    .description('Approve a version; it becomes the champion unless --no-promote. Refused when its last gate (`mailroute compare`) failed, unless --force')
     .option('--by <name>', 'who approves')
     .option('--note <text>', 'why')
     .option('--no-promote', 'approve without making it champion')
-    .option('--force', 'approve a version that was rejected (undoes that decision; both stay in its history)')
+    .option('--force', 'approve a version that was rejected (undoes that decision; both stay in its history), or whose last gate failed (the approval\'s note says so)')
     .action(async (id: string, flags: { by?: string; note?: string; promote: boolean; force?: boolean }) => {
       const reg = registry();
       const before = await reg.get(id).catch(() => undefined);
@@ -107,12 +137,16 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         .catch((error: unknown) => {
           // The registry says "pass force"; on the command line that is a flag.
           if (error instanceof RegistryError && error.code === 'REGISTRY_REJECTED') throw new RegistryError(error.code, error.message.replace(/pass force\b.*$/, 'add --force to approve it anyway'));
+          if (error instanceof RegistryError && error.code === 'REGISTRY_GATE_FAILED') {
+            throw new RegistryError(error.code, error.message.replace(/run the comparison again\b.*$/, `run \`${compareCommand(id)}\` again, or add --force to approve it anyway (the approval's note then says so)`));
+          }
           throw error;
         });
       // Approving an Approved version again records nothing (the first approval stays the decision on record): say so, as its --by and --note are not kept.
       const already = before?.status === 'Approved' ? ` (it was already Approved${[before.statusChangedBy && ` by ${before.statusChangedBy}`, before.statusChangedAt && ` at ${before.statusChangedAt}`].filter(Boolean).join('')}: that approval stays on record, this one is not added to its history)` : '';
       const championNow = await reg.champion();
       ctx.stdout.write(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`);
+      ctx.stderr.write(gateNotice(v, championBefore?.id));
     });
 
   cmd
