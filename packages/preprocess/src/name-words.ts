@@ -136,3 +136,26 @@ export function capsTrimmed(name: string): [start: number, end: number] {
   const last = words.findLastIndex(named);
   return [words[first].index, words[last].index + words[last][0].length];
 }
+
+/**
+ * Whom or what a greeting in lower case addresses that is no name, besides NOT_NAME_WORDS: pronouns, a time of day or
+ * a filler after the greeting (`hallo guten morgen,`, `hallo nochmals,`, `hey du,`), people by their role or kin
+ * (`dear friend,`, `hallo mitarbeiter,`, `hallo mama,`). A lower-case word is not known as a name the way a
+ * capitalised one after a greeting is, so these must be named.
+ */
+const GREETED_NOT_NAMES = new Set(
+  [
+    'du you euch ihr sie ya yall guten gutem morgen tag abend moin moinsen servus grüezi nochmals erneut wieder mal zurück again world',
+    'both mate mates friend friends buddy dude bro sweetie darling dears freund freunde freundin nachbar nachbarn leser leserin schatz mama papa mutti vati',
+    'colleague kollege kollegin mitarbeiter mitarbeiterin mitarbeitende admin helpdesk hotline filiale beratung berater beraterin sachbearbeiter sachbearbeiterin doktor',
+  ]
+    .join(' ')
+    .split(' '),
+);
+/** Endings of a team, a desk or a role (`serviceteam`, `kundencenter`, `depotabteilung`, `bankberater`). */
+const GREETED_ROLE_ENDING = /(?:team|service|center|zentrale|abteilung|beratung|berater|beraterin|bearbeiter|bearbeiterin|support|desk|hotline|mitarbeiter|mitarbeiterin)$/u;
+
+/** Whether a word greeted in lower case names no one by GREETED_NOT_NAMES or a role's ending. */
+export function isGreetedNotName(word: string): boolean {
+  return GREETED_NOT_NAMES.has(word) || GREETED_ROLE_ENDING.test(word);
+}

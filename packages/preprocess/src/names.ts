@@ -14,7 +14,7 @@
  * in capitals with such a word (`Danke!\nBITTE UM RÜCKRUF`) is no name but more of the message.
  */
 import { composeDiacritics } from './compose.js';
-import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, LEGAL_FORMS, NOT_GIVEN_WORDS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
+import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, isGreetedNotName, LEGAL_FORMS, NOT_GIVEN_WORDS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
@@ -282,18 +282,15 @@ function startsLine(text: string, at: number): boolean {
   return false;
 }
 
-/** Whom a greeting in lower case addresses that is no name (`hey du,`); not among the sentence starters, as `du` is a particle there. */
-const GREETED_PRONOUNS = new Set(['du', 'you']);
-
 /**
  * GREETED_LOWER's match at `at`, only for a greeting that opens its line (`ich sage hallo zurück,` greets no one), and
  * unless a word of it names no one or is no name (`hallo zusammen,`, `hallo team,`, `hi there,`, `hallo ihr lieben,`,
- * `hallo nochmal,`, `hey du,`).
+ * `hallo nochmal,`, `hey du,`, `hallo guten morgen,`, `hallo serviceteam,`).
  */
 function greetedLowerCase(text: string, at: number): RegExpExecArray | null {
   if (!startsLine(text, at)) return null;
   const m = stickyAt(GREETED_LOWER, text, at);
-  const noName = (w: string) => NOT_NAME_WORDS.has(w) || SENTENCE_STARTERS.has(w) || NOT_GIVEN_WORDS.has(w) || TITLE_WORDS.has(w) || GREETED_PRONOUNS.has(w);
+  const noName = (w: string) => NOT_NAME_WORDS.has(w) || SENTENCE_STARTERS.has(w) || NOT_GIVEN_WORDS.has(w) || TITLE_WORDS.has(w) || isGreetedNotName(w);
   return m && !m[1].split(/[ \t]/).some(noName) ? m : null;
 }
 
