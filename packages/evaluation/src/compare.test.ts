@@ -140,6 +140,15 @@ describe('gate', () => {
     expect(md).toContain('**FAIL**');
   });
 
+  it('keeps ids with a backslash before a pipe, or a carriage return, inside their cell and line (a CI job summary renders it)', () => {
+    const md = comparisonMarkdown(worse, applyGate(worse), { challenger: 'model\\|b\rnext', champion: 'model-a' });
+    expect(md).not.toMatch(/[\r\u0085\u2028]/);
+    expect(md).toContain('- challenger: model\\\\\\|b next\n');
+    // Every row of the table keeps its 8 cells: no `|` in the id splits one.
+    const head = md.split('\n').find((l) => l.startsWith('| task |')) ?? '';
+    expect(head.replace(/\\./g, '').split('|')).toHaveLength(9);
+  });
+
   it('says in plain words what each interval means: worse, better, or no clear difference (it may be chance)', () => {
     const md = comparisonMarkdown(worse, applyGate(worse), { challenger: 'model-b', champion: 'model-a' });
     expect(md).toContain('What the intervals say (the 95% interval is the range the true difference of macro-F1 likely lies in, given these emails):');

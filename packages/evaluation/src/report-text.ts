@@ -8,8 +8,20 @@ import { pyFixed } from './python-format.js';
 const f = (x: number, d = 4): string => pyFixed(x, d);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
-// Labels and values come from data: HTML in them is shown, not rendered, and a `|` does not split the cell.
-export const cell = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Labels and values come from data: HTML in them is shown, not rendered, a `|` does not split the cell (nor does a
+ * `\` before it, which would escape the escape), and no line break (`\r` is one in Markdown, as `\n` is) or other
+ * control character ends the row or the line: they become blanks.
+ */
+export const cell = (s: string): string =>
+  s
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    // eslint-disable-next-line no-control-regex -- control characters are what is replaced
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 
 /** The warning for lines that have a task's label but no prediction for it (left out of its figures), if any. */
 export function leftOutWarning(t: TaskReport): string | undefined {
