@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, writeArtifact } from './artifact.js';
 import { Classifier, taskPrediction } from './classifier.js';
 import { ArtifactError } from './errors.js';
+import { classifierTasks } from './task-labels.js';
 import { encodeIdfTable, IDF_FILE } from './idf-file.js';
 import { MANIFEST_SCHEMA_VERSION, manifestJsonSchema, type Manifest } from './manifest.js';
 import type { NgramBagWeights } from './ngram-bag/weights.js';
@@ -206,6 +207,26 @@ describe('Classifier', () => {
     manifest.onnx.combined = 'probs_all';
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
     await expect(Classifier.load(dir)).rejects.toMatchObject({ code: 'ARTIFACT_ONNX_MISMATCH' });
+  });
+
+  it('reads the labels of a manifest written decomposed (trained before labels were read in NFC) in NFC, as feedback and evaluation read them', async () => {
+    const dir = path.join(root, 'decomposed');
+    await cp(good, dir, { recursive: true });
+    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const composed = 'depotübertrag';
+    manifest.tasks[0].labels = [composed.normalize('NFD'), 'kyc'];
+    manifest.trainingConfig = { tasks: [{ name: 'queue', aliases: { ['übertrag'.normalize('NFD')]: composed.normalize('NFD') }, retired: ['älter'.normalize('NFD')] }] };
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const decomposed = await Classifier.load(dir);
+    try {
+      expect(decomposed.manifest.tasks[0].labels).toEqual([composed, 'kyc']);
+      expect(classifierTasks(decomposed.manifest)[0]).toEqual({ name: 'queue', labels: [composed, 'kyc'], aliases: { übertrag: composed }, retired: ['älter'] });
+      const labels = (await decomposed.predict([{ body: 'a' }, { body: 'bb cc dd' }])).flatMap((p) => p.tasks.queue.top.map((t) => t.label));
+      expect(labels).toContain(composed);
+      expect(labels.every((l) => l === l.normalize('NFC'))).toBe(true);
+    } finally {
+      await decomposed.release();
+    }
   });
 
   it('refuses a manifest that breaks the schema, and a missing artifact', async () => {

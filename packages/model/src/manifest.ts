@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FeaturizerSpecSchema } from '@mailroute/preprocess';
 import { IDF_FILE } from './idf-file.js';
+import { normalizeLabel } from './task-labels.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
@@ -12,8 +13,11 @@ export const ManifestFilesSchema = z.record(FileNameSchema, Sha256Schema);
 
 export const ManifestTaskSchema = z.object({
   name: z.string().min(1),
-  /** Ordered labels: index i is the i-th probability of the task's ONNX output. */
-  labels: z.array(z.string().min(1)).min(1),
+  /**
+   * Ordered labels: index i is the i-th probability of the task's ONNX output. Read in NFC, as data, configs,
+   * prediction files and feedback are: a model trained before labels were normalised may carry them decomposed.
+   */
+  labels: z.array(z.string().min(1).overwrite(normalizeLabel)).min(1),
   /** Softmax temperature fitted on the validation split (already applied inside the ONNX graph). */
   temperature: z.number().positive(),
   /** Abstain when the calibrated confidence is below this. */

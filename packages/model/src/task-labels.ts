@@ -20,8 +20,9 @@ export function classifierTasks(manifest: { tasks: readonly { name: string; labe
   const configured = new Map(stored.success ? stored.data.tasks.map((t) => [t.name, t]) : []);
   return manifest.tasks.map((task) => {
     const own = configured.get(task.name);
-    const aliases = own?.aliases ?? {};
-    const retired = own?.retired ?? [];
+    // In NFC as the manifest's labels: a config stored before labels were normalised may hold them decomposed.
+    const aliases = Object.fromEntries(Object.entries(own?.aliases ?? {}).map(([from, to]) => [normalizeLabel(from), normalizeLabel(to)]));
+    const retired = (own?.retired ?? []).map(normalizeLabel);
     return {
       name: task.name,
       labels: [...task.labels],
