@@ -60,16 +60,23 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
    * Set by a prune that deleted rows, until a TRUNCATE checkpoint has run. secure_delete zeroes the rows
    * in new WAL frames, but the earlier frames with the email text stay in the -wal file, and the text in
    * the database file, until a checkpoint copies the zeroed pages over and the WAL is cut to 0 bytes. One
-   * that finds a reader in the way (busy) is tried again after the next group.
+   * that finds a reader in the way (busy) is tried again after the next group. It does not wait for that
+   * reader: TRUNCATE would wait busy_timeout (5 s) for it, holding up this group's answers, and, with inline
+   * writes, the request thread, again after every group for as long as the reader (a backup, a
+   * `sqlite3` shell) keeps its snapshot.
    */
   let erasePending = false;
   function eraseFromWal() {
     if (!erasePending) return;
+    const busyTimeout = db.pragma('busy_timeout', { simple: true });
     try {
+      db.pragma('busy_timeout = 0');
       const [result] = db.pragma('wal_checkpoint(TRUNCATE)');
       if (!result || result.busy === 0) erasePending = false;
     } catch {
       // Locked: the next group tries again.
+    } finally {
+      db.pragma(`busy_timeout = ${busyTimeout}`);
     }
   }
 
