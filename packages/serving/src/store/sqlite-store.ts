@@ -38,14 +38,6 @@ const PRUNE_EVERY_MS = 3_600_000;
 
 const DEFAULT_BUFFER_MS = 5;
 
-/**
- * Set on every connection that deletes (the writer thread's, and this one for inline writes): SQLite then
- * overwrites a deleted row with zeros. Without it the retention prune only unlinks rows, and the email
- * text stored with `--store-text` stays in the freed pages of mailroute.db (and its backups), readable
- * with `strings`, long after its retention ended. It costs the hourly prune some writes, not the inserts.
- */
-const SECURE_DELETE = 'secure_delete = ON';
-
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS predictions (
   prediction_id TEXT PRIMARY KEY,
@@ -152,7 +144,6 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('busy_timeout = 5000');
-    db.pragma(SECURE_DELETE);
     db.exec(SCHEMA);
   } catch (error) {
     throw new StoreError(`Cannot open the SQLite store at ${options.file}: ${String(error)}`, {}, { cause: error });

@@ -10,8 +10,6 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${workerData.synchronous}`);
 db.pragma('busy_timeout = 5000');
-// The retention prune must erase, not only unlink: see SECURE_DELETE in sqlite-store.ts.
-db.pragma('secure_delete = ON');
 // Checkpoints run on the checkpointer thread; this large autocheckpoint is only the backstop that
 // bounds the WAL (about 40 MB) should that thread fall behind.
 db.pragma('wal_autocheckpoint = 10000');
