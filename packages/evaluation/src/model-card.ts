@@ -1,5 +1,5 @@
 import type { EvaluationReport, TaskReport } from './evaluate.js';
-import { absentLabelsNote, cell, leftOutWarning, operatingSentence } from './report-text.js';
+import { absentLabelsNote, blankControls, cell, leftOutWarning, operatingSentence } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
 export interface TrainingFacts {
@@ -34,8 +34,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
  * would end the list item and let the next line start an HTML block, so breaks and other control
  * characters become blanks; a backtick, which would end the span, becomes '.
  */
-// eslint-disable-next-line no-control-regex -- control characters are what is replaced
-const code = (s: string): string => `\`${s.replace(/`/g, "'").replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')}\``;
+const code = (s: string): string => `\`${blankControls(s.replace(/`/g, "'"))}\``;
 
 /**
  * ` N labels of the model have no test example (…)` when the predictions score labels the test set lacks: the

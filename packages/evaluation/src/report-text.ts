@@ -14,14 +14,11 @@ const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixe
  * control character ends the row or the line: they become blanks.
  */
 export const cell = (s: string): string =>
-  s
-    .replace(/\\/g, '\\\\')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    // eslint-disable-next-line no-control-regex -- control characters are what is replaced
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  blankControls(s.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|'));
+
+/** Line breaks and other control characters (C0, DEL, C1, the line and paragraph separators) as blanks. */
+// eslint-disable-next-line no-control-regex -- control characters are what is replaced
+export const blankControls = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 
 /** The warning for lines that have a task's label but no prediction for it (left out of its figures), if any. */
 export function leftOutWarning(t: TaskReport): string | undefined {
