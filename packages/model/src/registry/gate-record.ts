@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RegistryError } from './errors.js';
 
 /**
  * The outcome of `mailroute compare`'s gate, kept on the challenger's registry version: what `approve`
@@ -32,4 +33,19 @@ export function gateStanding(gate: GateRecord | undefined, championId: string | 
 export function failedChecksLine(gate: GateRecord, max = 3): string {
   const shown = gate.failed.slice(0, max).join('; ');
   return gate.failed.length > max ? `${shown}; and ${gate.failed.length - max} more` : shown;
+}
+
+/** `against <champion> at <time>: <failed checks>`. */
+function gateLine(gate: GateRecord): string {
+  return `against ${gate.champion} at ${gate.at}: ${failedChecksLine(gate)}`;
+}
+
+/** What `approve` refuses a version whose last gate failed with (every registry that keeps gates: one code, one message). */
+export function gateFailedError(id: string, gate: GateRecord): RegistryError {
+  return new RegistryError('REGISTRY_GATE_FAILED', `model "${id}" failed its gate ${gateLine(gate)}; run the comparison again, or pass force to approve it anyway`);
+}
+
+/** What the decision's note says when `approve` with force overrides a failed gate. */
+export function gateOverrideNote(gate: GateRecord): string {
+  return `approved with force over a failed gate (${gateLine(gate)})`;
 }

@@ -7,7 +7,7 @@ import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChang
 import { checkManifest, checkRegisteredArtifact, parseManifestHead, readCopiedManifest } from './artifact-check.js';
 import { RegistryError } from './errors.js';
 import { checkHomeDirectory } from './home.js';
-import { failedChecksLine, GateRecordSchema, type GateRecord } from './gate-record.js';
+import { gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
 import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { measuredOnOfManifest } from './measured-on.js';
@@ -241,9 +241,9 @@ export class LocalModelRegistry implements ModelRegistry {
         throw new RegistryError('REGISTRY_REJECTED', `model "${id}" was rejected${who ? ` ${who}` : ''}; approving it undoes that decision: pass force to do so`);
       }
       if (v.gate && !v.gate.pass) {
-        if (!options.force) throw gateFailed(v.id, v.gate);
+        if (!options.force) throw gateFailedError(v.id, v.gate);
         // Overriding a measured failure is part of the decision: its note says so, beside the person's.
-        options = { ...options, note: [options.note, `approved with force over a failed gate (${gateLine(v.gate)})`].filter(Boolean).join('; ') };
+        options = { ...options, note: [options.note, gateOverrideNote(v.gate)].filter(Boolean).join('; ') };
       }
       // Approving an Approved version again changes nothing but the champion: the first approval (who,
       // when, why) stays the decision on record.
@@ -314,15 +314,6 @@ export class LocalModelRegistry implements ModelRegistry {
     if (version.manifestSha256 !== undefined) await checkManifest(dir, id, version.manifestSha256);
     return dir;
   }
-}
-
-/** `against <champion> at <time>: <failed checks>`. */
-function gateLine(gate: GateRecord): string {
-  return `against ${gate.champion} at ${gate.at}: ${failedChecksLine(gate)}`;
-}
-
-function gateFailed(id: string, gate: GateRecord): RegistryError {
-  return new RegistryError('REGISTRY_GATE_FAILED', `model "${id}" failed its gate ${gateLine(gate)}; run the comparison again, or pass force to approve it anyway`);
 }
 
 export function createLocalRegistry(options: LocalRegistryOptions): LocalModelRegistry {
