@@ -7,7 +7,7 @@ import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createLocalRegistry, RegistryError, type GateRecord, type ModelRegistry } from '@mailroute/model';
+import { createLocalRegistry, gateFailedError, RegistryError, type GateRecord, type ModelRegistry } from '@mailroute/model';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 import { fakeModelPackageGroup, startS3rver, testCredentials } from './test-support/fake-model-package-group.js';
 
@@ -101,6 +101,22 @@ describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
     expect((await registry.champion())?.id).toBe(v.id);
   });
 
+  it('keeps the gate on the version; a failed one is approved only with force (REGISTRY_GATE_FAILED without), which the note says', async () => {
+    const v = await registry.register(await artifact('m-1'));
+    expect((await registry.recordGate(v.id, failedGate)).gate).toEqual(failedGate);
+    expect((await registry.get(v.id)).gate).toEqual(failedGate);
+    expect((await registry.list())[0].gate).toEqual(failedGate);
+    await isRegistryError(registry.approve(v.id), 'REGISTRY_GATE_FAILED');
+    await expect(registry.approve(v.id)).rejects.toThrow(gateFailedError(v.id, failedGate).message);
+    expect((await registry.get(v.id)).status).toBe('PendingManualApproval');
+    expect(await registry.champion()).toBeUndefined();
+    const forced = await registry.approve(v.id, { force: true, note: 'urgent fix' });
+    expect(forced).toMatchObject({ status: 'Approved', gate: failedGate });
+    expect(forced.statusNote).toContain('approved with force over a failed gate (against m-0 at 2026-12-01T09:00:00.000Z: queue: macro-F1');
+    expect(forced.statusNote).toContain('urgent fix');
+    expect((await registry.champion())?.id).toBe(v.id);
+  });
+
   it('approve makes the champion; rejecting it hands over to the newest other Approved version, then to none', async () => {
     const a = await registry.register(await artifact('m-a'));
     const b = await registry.register(await artifact('m-b'));
@@ -111,15 +127,5 @@ describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
     expect((await registry.champion())?.id).toBe(a.id);
     await registry.reject(a.id);
     expect(await registry.champion()).toBeUndefined();
-  });
-});
-
-describe('gate records on AWS', () => {
-  it('are accepted but not kept (packages/aws/README.md): the version comes back without one, and approve does not refuse it', async () => {
-    const registry = registries[1][1]();
-    const v = await registry.register(await artifact('m-1'));
-    expect(await registry.recordGate(v.id, failedGate)).toEqual(v);
-    expect((await registry.get(v.id)).gate).toBeUndefined();
-    expect((await registry.approve(v.id)).status).toBe('Approved');
   });
 });

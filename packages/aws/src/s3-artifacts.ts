@@ -92,12 +92,12 @@ export async function deleteKeys(s3: S3Client, bucket: string, keys: readonly st
   return left;
 }
 
-/** Keys under a prefix, all pages. */
-export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+/** Keys under a prefix, all pages; with a `delimiter`, only those with none after the prefix (one level). */
+export async function listKeys(s3: S3Client, bucket: string, prefix: string, delimiter?: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token }));
     for (const obj of out.Contents ?? []) if (obj.Key) keys.push(obj.Key);
     token = out.IsTruncated ? out.NextContinuationToken : undefined;
   } while (token);

@@ -1,4 +1,6 @@
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import type { z } from 'zod';
+import { RegistryError } from '@mailroute/model';
 import { S3AccessDeniedError } from './errors.js';
 
 function isNoSuchKey(error: unknown): boolean {
@@ -33,5 +35,33 @@ export async function readObjectText(s3: S3Client, bucket: string, key: string):
       );
     }
     throw error;
+  }
+}
+
+/**
+ * A small JSON object the registry writes (champion.json, a gate record), checked by `schema`; undefined when
+ * it does not exist (404). S3 itself is read-after-write consistent, but an S3-compatible store (s3rver in the
+ * tests, some self-hosted ones) can hand out an object still being replaced: one that is no JSON or fails the
+ * schema is read again twice, 50 ms apart, before it fails with REGISTRY_INDEX_INVALID and `invalid(detail)`
+ * as its message (`detail`: the first problem found, e.g. `failed: Invalid input: expected array`).
+ */
+export async function readJsonObject<T>(s3: S3Client, bucket: string, key: string, schema: z.ZodType<T>, invalid: (detail: string) => string): Promise<T | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const text = await readObjectText(s3, bucket, key);
+    if (text === undefined) return undefined;
+    let detail: string;
+    let cause: unknown;
+    try {
+      const parsed = schema.safeParse(JSON.parse(text));
+      if (parsed.success) return parsed.data;
+      const issue = parsed.error.issues[0];
+      detail = `${issue?.path.join('.') || '(root)'}: ${issue?.message}`;
+      cause = parsed.error;
+    } catch (error) {
+      detail = `not JSON (${(error as Error).message})`;
+      cause = error;
+    }
+    if (attempt >= 3) throw new RegistryError('REGISTRY_INDEX_INVALID', invalid(detail), { cause });
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -10,6 +10,7 @@ import { listKeys } from './s3-artifacts.js';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 import { fakeModelPackageGroup, startS3rver, testCredentials as credentials } from './test-support/fake-model-package-group.js';
 import { modelPackageClientToken } from './model-package-input.js';
+import { gateStanding, type GateRecord } from '@mailroute/model';
 import { decodeMeta, encodeMeta, fromModelPackage, MAX_METRICS, newVersionId, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
 
 const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials });
@@ -356,6 +357,91 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(forced).toMatchObject({ status: 'Approved', statusChangedBy: 'carol', note: 'monthly retrain' });
     expect(forced.statusNote).toBeUndefined(); // the rejection's note went with it
     expect((await registry.champion())?.id).toBe(a.id);
+  });
+
+  describe('gate records', () => {
+    const gate = (pass: boolean, champion: string): GateRecord => ({
+      pass,
+      champion,
+      failed: pass ? [] : ['queue: macro-F1 drop ≤ 0.5 pts: 0.8100 → 0.7000'],
+      thresholds: { maxMacroF1DropPoints: 0.5 },
+      at: '2026-12-01T09:00:00.000Z',
+    });
+    const gateKey = (id: string) => `models-${counter}/${id}.gate.json`;
+    const pointer = async () => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/champion.json` }))).Body!.transformToString()) as { id: string | null };
+
+    it('keeps the last gate as <prefix><id>.gate.json, outside the artifact; get, list and champion show it', async () => {
+      const a = await registry.register(artifact);
+      const b = await registry.register(artifact);
+      await registry.approve(a.id);
+      expect(await registry.recordGate(b.id, gate(false, a.id))).toEqual({ ...b, gate: gate(false, a.id) });
+      expect((await registry.recordGate(b.id, gate(true, a.id))).gate).toEqual(gate(true, a.id)); // the last one replaces it
+      expect((await registry.get(b.id)).gate).toEqual(gate(true, a.id));
+      expect((await registry.list()).map((v) => [v.id, v.gate?.pass])).toEqual([[b.id, true], [a.id, undefined]]);
+      expect(JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: 'artifacts', Key: gateKey(b.id) }))).Body!.transformToString())).toEqual(gate(true, a.id));
+      // Neither the model data SageMaker copies into the container nor the downloaded artifact holds it.
+      expect((await listKeys(s3, 'artifacts', `models-${counter}/${b.id}/`)).filter((k) => k.includes('gate'))).toEqual([]);
+      expect(await readdir(await registry.artifactDir(b.id))).not.toContain('gate.json');
+      await registry.recordGate(a.id, gate(true, 'm-old'));
+      expect((await registry.champion())?.gate).toEqual(gate(true, 'm-old'));
+      // list learns which ids have one from the registry's top level alone (the versions' files are one level down).
+      expect((await listKeys(s3, 'artifacts', `models-${counter}/`, '/')).sort()).toEqual([gateKey(a.id), gateKey(b.id), `models-${counter}/champion.json`].sort());
+    });
+
+    it('refuses to approve a version whose last gate failed, changing nothing; force approves it and its note says so', async () => {
+      const a = await registry.register(artifact);
+      const b = await registry.register(artifact);
+      await registry.approve(a.id);
+      await registry.recordGate(b.id, gate(false, a.id));
+      const updates = sm.commandCalls(UpdateModelPackageCommand).length;
+      await expect(registry.approve(b.id, { by: 'carol' })).rejects.toMatchObject({
+        code: 'REGISTRY_GATE_FAILED',
+        message: `model "${b.id}" failed its gate against ${a.id} at 2026-12-01T09:00:00.000Z: queue: macro-F1 drop ≤ 0.5 pts: 0.8100 → 0.7000; run the comparison again, or pass force to approve it anyway`,
+      });
+      expect(sm.commandCalls(UpdateModelPackageCommand)).toHaveLength(updates);
+      expect((await registry.get(b.id)).status).toBe('PendingManualApproval');
+      expect((await pointer()).id).toBe(a.id);
+      const forced = await registry.approve(b.id, { by: 'carol', note: 'urgent fix', force: true });
+      expect(forced).toMatchObject({ status: 'Approved', statusChangedBy: 'carol', gate: gate(false, a.id) });
+      expect(forced.statusNote).toBe(`approved with force over a failed gate (against ${a.id} at 2026-12-01T09:00:00.000Z: queue: macro-F1 drop ≤ 0.5 pts: 0.8100 → 0.7000); urgent fix`);
+      expect(sm.commandCalls(UpdateModelPackageCommand).at(-1)?.args[0].input.ApprovalDescription).toBe(forced.statusNote);
+      expect((await pointer()).id).toBe(b.id);
+    });
+
+    it('hands approve the gate it checked, so a gate that passed against a former champion reads as stale', async () => {
+      const a = await registry.register(artifact);
+      const b = await registry.register(artifact);
+      const c = await registry.register(artifact);
+      await registry.approve(a.id);
+      await registry.recordGate(c.id, gate(true, a.id));
+      await registry.approve(b.id);
+      const championBefore = (await registry.champion())?.id;
+      const approved = await registry.approve(c.id);
+      expect(approved.gate).toEqual(gate(true, a.id));
+      expect(gateStanding(approved.gate, championBefore)).toBe('stale');
+      expect((await registry.reject(c.id)).gate).toEqual(gate(true, a.id));
+    });
+
+    it('reports a gate object that is not a gate record with a coded error naming it, and approves nothing', async () => {
+      const a = await registry.register(artifact);
+      await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: gateKey(a.id), Body: '{"pass": tru' }));
+      const notJson = `s3://artifacts/${gateKey(a.id)} is not a gate record (not JSON`;
+      await expect(registry.get(a.id)).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining(notJson) });
+      await expect(registry.list()).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining(notJson) });
+      await expect(registry.approve(a.id)).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID' });
+      expect(packages[0].status).toBe('PendingManualApproval');
+      await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: gateKey(a.id), Body: JSON.stringify({ ...gate(false, 'm-0'), failed: 'queue' }) }));
+      await expect(registry.get(a.id)).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringMatching(/is not a gate record \(failed: .*\); run the comparison again/) });
+      // The artifact itself is not held up by it: the download never reads the gate.
+      expect(await registry.artifactDir(a.id)).toContain(a.id);
+    });
+
+    it('refuses a gate for an id with no package, writing nothing', async () => {
+      await registry.register(artifact);
+      const before = await listKeys(s3, 'artifacts', `models-${counter}/`);
+      await expect(registry.recordGate('ngram-bag-unknown', gate(false, 'm-0'))).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
+      expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual(before);
+    });
   });
 
   it('uses the manifest modelId as the version id and refuses it twice', async () => {

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
   DescribeModelPackageCommand,
@@ -9,9 +9,23 @@ import {
   UpdateModelPackageCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { checkArtifactToRegister, checkManifest, checkRegisteredArtifact, newestApproved, RegistryError, sha256, type GateRecord, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '@mailroute/model';
-import { deleteKeys, downloadPrefixAtomically, putIfAbsent, uploadDirectory } from './s3-artifacts.js';
-import { readObjectText } from './s3-objects.js';
+import {
+  checkArtifactToRegister,
+  checkManifest,
+  checkRegisteredArtifact,
+  gateFailedError,
+  gateOverrideNote,
+  GateRecordSchema,
+  newestApproved,
+  RegistryError,
+  sha256,
+  type GateRecord,
+  type ModelRegistry,
+  type ModelVersion,
+  type StatusChangeOptions,
+} from '@mailroute/model';
+import { deleteKeys, downloadPrefixAtomically, listKeys, putIfAbsent, uploadDirectory } from './s3-artifacts.js';
+import { readJsonObject, readObjectText } from './s3-objects.js';
 import { readChampionPointer, writeChampionPointer } from './champion-pointer.js';
 import {
   fromModelPackage,
@@ -40,6 +54,10 @@ export interface S3SageMakerRegistryOptions {
 
 /** DescribeModelPackage calls in flight at once when the whole group is read (list, the version deployed last). */
 const DESCRIBES_AT_ONCE = 4;
+/** GetObject calls in flight at once when `list` reads the gate records. */
+const GATE_READS_AT_ONCE = 8;
+/** A version's gate record is `<prefix><id>.gate.json` (see the class comment). */
+const GATE_SUFFIX = '.gate.json';
 
 /**
  * `ModelRegistry` on S3 (artifact files under a prefix, uncompressed, so SageMaker reads them with
@@ -48,6 +66,12 @@ const DESCRIBES_AT_ONCE = 4;
  * champion is `<prefix>champion.json` (after the champion was rejected: the newest other Approved version,
  * or `{ id: null }` when none is), falling back to the newest Approved version when the pointer was never
  * written.
+ *
+ * The last gate `mailroute compare` ran on a version (`recordGate`) is `<prefix><id>.gate.json`, a GateRecord
+ * beside champion.json, written whole by one PutObject. Not in the package's metadata: its 50 entries are spent
+ * at registration (11 fields, up to 39 metrics). Not under `<prefix><id>/` either: that prefix is the model
+ * data SageMaker copies into the serving container and `artifactDir` downloads, the registered artifact
+ * and nothing else. No key of a version's files can be one of these (theirs have a `/` after the id).
  */
 export class S3SageMakerRegistry implements ModelRegistry {
   private readonly prefix: string;
@@ -75,7 +99,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
     const metrics = Object.keys(manifestMetrics).length > 0 ? manifestMetrics : headlineMetrics(await readJson(path.join(artifactDir, 'metrics.json'), false));
     // The manifest's modelId is the version id (as in the local registry); older artifacts get one.
     const id = modelId ?? newVersionId(manifest.family, this.now(), this.randomSuffix());
-    if ((await this.list()).some((v) => v.id === id)) throw new RegistryError('REGISTRY_DUPLICATE', `model "${id}" is already registered`);
+    if ((await this.versions()).some((v) => v.id === id)) throw new RegistryError('REGISTRY_DUPLICATE', `model "${id}" is already registered`);
     // Files first, model package last: the package is the commit point, so a failure never leaves a
     // broken version. What was uploaded is then deleted (best effort: no lifecycle rule cleans it; an object
     // left behind is referenced by nothing; a later registration of this artifact writes over it, one of another
@@ -174,9 +198,47 @@ export class S3SageMakerRegistry implements ModelRegistry {
     throw new RegistryError('REGISTRY_DUPLICATE', `model "${id}": s3://${this.options.bucket}/${key} was written and deleted by another writer three times while this registration tried to claim it; nothing was uploaded: register again`);
   }
 
+  /** Every version with its gate record, newest first. */
   async list(): Promise<ModelVersion[]> {
+    const [versions, gates] = await Promise.all([this.versions(), this.gateRecords()]);
+    return versions.map((v) => {
+      const gate = gates.get(v.id);
+      return gate ? { ...v, gate } : v;
+    });
+  }
+
+  /** Every version as its package says it (no gate record), newest first as the local registry lists them. */
+  private async versions(): Promise<ModelVersion[]> {
     const described = await this.describeAll();
-    return described.map((d) => d.version).sort((a, b) => b.version - a.version); // newest first, as the local registry
+    return described.map((d) => d.version).sort((a, b) => b.version - a.version);
+  }
+
+  /**
+   * The gate records of the group, by id. One ListObjectsV2 of the registry's top level (`Delimiter: '/'`, so a
+   * page per 1,000 entries: champion.json, the gate records, one common prefix per version) says which ids have
+   * one, and only those are read, a few at a time: not one GetObject per version, most of them 404s, on top of
+   * the DescribeModelPackage per version `list` makes anyway. A record listed but deleted since reads as none.
+   */
+  private async gateRecords(): Promise<Map<string, GateRecord>> {
+    const keys = (await listKeys(this.options.s3, this.options.bucket, this.prefix, '/')).filter((key) => key.endsWith(GATE_SUFFIX));
+    const ids = keys.map((key) => key.slice(this.prefix.length, -GATE_SUFFIX.length));
+    const gates = await atMostAtOnce(ids, GATE_READS_AT_ONCE, (id) => this.readGate(id));
+    return new Map(ids.flatMap((id, i) => (gates[i] ? [[id, gates[i]] as const] : [])));
+  }
+
+  private gateKey(id: string): string {
+    return `${this.prefix}${id}${GATE_SUFFIX}`;
+  }
+
+  /** The gate record of `id`; undefined when none was recorded (NoSuchKey); REGISTRY_INDEX_INVALID naming the object when it is not one. */
+  private async readGate(id: string): Promise<GateRecord | undefined> {
+    const key = this.gateKey(id);
+    return readJsonObject(this.options.s3, this.options.bucket, key, GateRecordSchema, (detail) => `s3://${this.options.bucket}/${key} is not a gate record (${detail}); run the comparison again to record a new one`);
+  }
+
+  private async withGate(version: ModelVersion): Promise<ModelVersion> {
+    const gate = await this.readGate(version.id);
+    return gate ? { ...version, gate } : version;
   }
 
   /**
@@ -197,18 +259,11 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * ("Rate exceeded"), and a group grows by a package per published version, for years.
    */
   private async describeAll(): Promise<{ version: ModelVersion; changedAt: number }[]> {
-    const arns = await this.packageArns();
-    const described: { version: ModelVersion; changedAt: number }[] = new Array(arns.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < arns.length; i = next++) described[i] = await this.describeWithTime(arns[i]);
-    };
-    await Promise.all(Array.from({ length: Math.min(DESCRIBES_AT_ONCE, arns.length) }, worker));
-    return described;
+    return atMostAtOnce(await this.packageArns(), DESCRIBES_AT_ONCE, (arn) => this.describeWithTime(arn));
   }
 
   async get(id: string): Promise<ModelVersion> {
-    return (await this.find(id)).version;
+    return this.withGate((await this.find(id)).version);
   }
 
   /**
@@ -216,15 +271,23 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * pointer always follows: `promote: false` is refused (the endpoint would change and the pointer not), and
    * so is approving again a version that is Approved already but neither the champion nor the version
    * deployed last (no event, nothing deployed). The pointer is written first, the status (which deploys) last; a status change that failed
-   * and did not happen puts the previous pointer back.
+   * and did not happen puts the previous pointer back. A version whose recorded gate failed is refused
+   * (REGISTRY_GATE_FAILED) unless `force`, which the decision's note then says, as the local registry does.
    */
   async approve(id: string, options: StatusChangeOptions & { promote?: boolean; force?: boolean } = {}): Promise<ModelVersion> {
     if (options.promote === false) throw notSupported(`approve ${id} without promoting it`);
-    const { arn, version: current } = await this.find(id);
+    const { arn, version } = await this.find(id);
+    const current = await this.withGate(version);
     if (current.status === 'Rejected' && !options.force) {
       throw new RegistryError('REGISTRY_REJECTED', `${id} was rejected${current.statusChangedBy ? ` by ${current.statusChangedBy}` : ''}; approving it undoes that decision: pass force to do so`);
     }
-    const champion = await this.champion();
+    if (current.gate && !current.gate.pass) {
+      if (!options.force) throw gateFailedError(id, current.gate);
+      // The override comes first (the local registry puts it after the person's note): SageMaker keeps the note
+      // in a metadata value of 256 characters, escapes included, which a long note of the person's would fill.
+      options = { ...options, note: [gateOverrideNote(current.gate), options.note].filter(Boolean).join('; ') };
+    }
+    const champion = await this.currentChampion();
     if (current.status === 'Approved') {
       // Approving an Approved version again keeps the first decision on record and sends no new event: it
       // only writes the pointer, for the champion or the version deployed last (approved in the console,
@@ -233,26 +296,28 @@ export class S3SageMakerRegistry implements ModelRegistry {
       await this.writeChampionPointer(id);
       return current;
     }
-    return this.pointerFirst({ id, arn, status: 'Approved' }, id, champion?.id ?? null, options);
+    const approved = await this.pointerFirst({ id, arn, status: 'Approved' }, id, champion?.id ?? null, options);
+    return current.gate ? { ...approved, gate: current.gate } : approved;
   }
 
   /**
-   * Not kept yet: the version is returned unchanged, so `approve` here does not check a gate (see the README).
-   * A package's 50 metadata entries are already spent on up to 39 metrics and 11 fields, so a gate needs entries
-   * taken from the metrics first, and packages registered full would refuse the update.
+   * Keeps the gate's outcome as `<prefix><id>.gate.json`, replacing an earlier one (one PutObject: a reader sees
+   * the old record or the new, whole). An id with no package is refused (REGISTRY_NOT_FOUND) before anything is written.
    */
   async recordGate(id: string, gate: GateRecord): Promise<ModelVersion> {
-    void gate;
-    return this.get(id);
+    const record = GateRecordSchema.parse(gate);
+    const { version } = await this.find(id);
+    await this.options.s3.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: this.gateKey(id), ContentType: 'application/json', Body: JSON.stringify(record) }));
+    return { ...version, gate: record };
   }
 
   /** Rejecting the champion hands the pointer to the newest other Approved version, as the deployer rolls the endpoint back to it. */
   async reject(id: string, options: StatusChangeOptions = {}): Promise<ModelVersion> {
-    const champion = (await this.champion())?.id ?? null;
+    const champion = (await this.currentChampion())?.id ?? null;
     const { arn } = await this.find(id);
-    if (champion !== id) return this.setStatus(arn, 'Rejected', options);
-    const next = newestApproved((await this.list()).filter((v) => v.id !== id))?.id ?? null;
-    return this.pointerFirst({ id, arn, status: 'Rejected' }, next, id, options);
+    if (champion !== id) return this.withGate(await this.setStatus(arn, 'Rejected', options));
+    const next = newestApproved((await this.versions()).filter((v) => v.id !== id))?.id ?? null;
+    return this.withGate(await this.pointerFirst({ id, arn, status: 'Rejected' }, next, id, options));
   }
 
   /**
@@ -297,9 +362,15 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   async champion(): Promise<ModelVersion | undefined> {
+    const champion = await this.currentChampion();
+    return champion && this.withGate(champion);
+  }
+
+  /** The champion as its package says it (no gate record): what the registry's own decisions need. */
+  private async currentChampion(): Promise<ModelVersion | undefined> {
     const pointer = await readChampionPointer(this.options.s3, this.options.bucket, `${this.prefix}champion.json`);
-    if (pointer) return pointer.id === null ? undefined : this.get(pointer.id);
-    return (await this.list()).find((v) => v.status === 'Approved');
+    if (pointer) return pointer.id === null ? undefined : (await this.find(pointer.id)).version;
+    return (await this.versions()).find((v) => v.status === 'Approved');
   }
 
   /**
@@ -308,9 +379,9 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * last, and a pointer moved elsewhere would not move it.
    */
   async setChampion(id: string): Promise<void> {
-    const version = await this.get(id);
+    const { version } = await this.find(id);
     if (version.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `${id} is ${version.status}; only an Approved version can be champion`);
-    if ((await this.champion())?.id !== id && (await this.deployedId()) !== id) throw notSupported(`make ${id} the champion`);
+    if ((await this.currentChampion())?.id !== id && (await this.deployedId()) !== id) throw notSupported(`make ${id} the champion`);
     await this.writeChampionPointer(id);
   }
 
@@ -325,7 +396,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * cached and handed out again after the bucket is restored.
    */
   async artifactDir(id: string): Promise<string> {
-    const version = await this.get(id); // unknown ids fail with the registry's error, not an S3 one
+    const { version } = await this.find(id); // unknown ids fail with the registry's error, not an S3 one
     const dir = await downloadPrefixAtomically(this.options.s3, this.options.bucket, `${this.prefix}${id}/`, path.join(this.options.cacheDir, id), (copy) =>
       this.checkDownload(copy, version),
     );
@@ -409,6 +480,17 @@ export class S3SageMakerRegistry implements ModelRegistry {
     } while (token);
     return arns;
   }
+}
+
+/** `fn` on every item, at most `limit` calls in flight at once; the results in the items' order. */
+async function atMostAtOnce<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /**

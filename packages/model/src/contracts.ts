@@ -61,7 +61,7 @@ export interface ModelVersion {
   manifestSha256?: string;
   /** Every status the version had, oldest first (the local registry keeps it; SageMaker keeps its own). */
   history?: StatusChange[];
-  /** The last gate `mailroute compare` ran with this version as challenger (the local registry keeps it). */
+  /** The last gate `mailroute compare` ran with this version as challenger (`recordGate`; both registries keep it). */
   gate?: GateRecord;
 }
 
@@ -82,8 +82,8 @@ export interface ModelRegistry {
   /**
    * Keeps the outcome of a gate run with `id` as challenger on the version (the last one replaces any
    * earlier one). Where it is kept, `approve` refuses a version whose last gate failed with
-   * `REGISTRY_GATE_FAILED` unless `{ force: true }`, and then says so in the decision's note. A registry that
-   * cannot keep it (AWS, for now) accepts the call and returns the version unchanged.
+   * `REGISTRY_GATE_FAILED` unless `{ force: true }`, and then says so in the decision's note. An id the
+   * registry does not hold is refused (`REGISTRY_NOT_FOUND`) with nothing written.
    */
   recordGate(id: string, gate: GateRecord): Promise<ModelVersion>;
   /**
