@@ -1,11 +1,11 @@
-import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Classifier } from '@mailroute/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_EMAILS, writeFixtureModel } from '../test-support/fixture-model.js';
 import { loadClassifierInThread, pickThread } from './thread-classifier.js';
-import { respawnDelayMs, type RespawnTimers } from './thread-health.js';
+import { respawnDelayMs, type RespawnPolicy, type RespawnTimers } from './thread-health.js';
 
 let root: string;
 beforeAll(async () => {
@@ -176,14 +176,15 @@ describe('model threads that exit and cannot be replaced, or keep exiting', () =
     const dir = path.join(root, 'deleted');
     await cp(path.join(root, 'm1'), dir, { recursive: true });
     const r = recorder();
-    const threaded = await loadClassifierInThread(dir, { workerUrl: exitingUrl, logger: r.logger, onThreadFailure: r.onThreadFailure });
+    const t = fakeTimers();
+    const threaded = await loadClassifierInThread(dir, { workerUrl: exitingUrl, logger: r.logger, onThreadFailure: r.onThreadFailure, timers: t.timers });
     try {
       expect(threaded.health()).toEqual({ ready: true });
       await rm(dir, { recursive: true, force: true }); // the artifact is gone after the server started
       await expect(threaded.predict([{ ...emails[0], id: 'exit-thread' }])).rejects.toThrow(/exited \(7\)/);
       await until(() => r.events.length === 2);
       expect(r.events).toEqual(['exited', 'replacement_failed']);
-      expect(r.lines).toContain('error the new model thread failed to load; batches it would take fail until the next model load');
+      expect(r.lines).toContain('error the new model thread failed to load; trying again after a wait');
       const health = threaded.health();
       expect(health.ready).toBe(false);
       expect(health.detail).toMatch(/^No model thread is loaded \(the replacement of model thread 0 failed to load: /);
@@ -193,11 +194,66 @@ describe('model threads that exit and cannot be replaced, or keep exiting', () =
     }
   }, 30_000);
 
+  /**
+   * A single-thread classifier on its own copy of the artifact, whose thread then exits while the artifact
+   * is moved away (briefly unreadable): the replacement that starts at once fails to load. `restore` moves
+   * the artifact back.
+   */
+  const failedReplacement = async (name: string, respawn?: RespawnPolicy) => {
+    const dir = path.join(root, name);
+    const away = `${dir}-away`;
+    await cp(path.join(root, 'm1'), dir, { recursive: true });
+    const r = recorder();
+    const t = fakeTimers();
+    const threaded = await loadClassifierInThread(dir, { workerUrl: exitingUrl, logger: r.logger, onThreadFailure: r.onThreadFailure, timers: t.timers, respawn });
+    const before = await threaded.predict(emails);
+    await rename(dir, away);
+    await expect(threaded.predict([{ ...emails[0], id: 'exit-thread' }])).rejects.toThrow(/exited \(7\)/);
+    await until(() => r.events.length === 2);
+    return { ...r, ...t, threaded, before, restore: () => rename(away, dir) };
+  };
+
+  it('tries a replacement that failed to load again after each wait, longer each time, until one loads and serves', async () => {
+    const f = await failedReplacement('unreadable', { baseDelayMs: 100, maxDelayMs: 150, resetAfterMs: 10_000 });
+    try {
+      // The first replacement started at once and failed: the second failure in a row waits 100 ms.
+      expect(f.waits.map((w) => w.ms)).toEqual([100]);
+      expect(f.threaded.health().ready).toBe(false);
+      f.waits[0].run(); // still unreadable: fails again, and waits longer (200 ms, capped at 150)
+      await until(() => f.events.length === 3);
+      expect(f.events).toEqual(['exited', 'replacement_failed', 'replacement_failed']);
+      expect(f.waits.map((w) => w.ms)).toEqual([100, 150]);
+      expect(f.threaded.health().ready).toBe(false);
+      await f.restore(); // readable again: the next try loads
+      f.waits[1].run();
+      await expect(f.threaded.predict(emails)).resolves.toEqual(f.before);
+      expect(f.threaded.health()).toEqual({ ready: true });
+      expect(f.lines).toContain('info the new model thread is ready');
+      expect(f.waits).toHaveLength(2);
+      expect(f.events).toHaveLength(3);
+    } finally {
+      await f.threaded.release();
+    }
+  }, 60_000);
+
+  it('starts no thread after release while a failed replacement waits to be tried again', async () => {
+    const f = await failedReplacement('released-wait');
+    expect(f.waits.map((w) => w.ms)).toEqual([250]);
+    await f.restore();
+    await f.threaded.release();
+    expect(f.waits[0].cleared).toBe(true);
+    f.waits[0].run(); // a timer that fired anyway starts nothing: the slot still holds the replacement that failed
+    await expect(f.threaded.predict(emails)).rejects.toMatchObject({ code: expect.stringMatching(/^ARTIFACT_/) });
+    expect(f.threaded.health().ready).toBe(false);
+    expect(f.lines).not.toContain('info the new model thread is ready');
+  }, 30_000);
+
   it('stays ready while another thread serves, and still reports the replacement that failed', async () => {
     const dir = path.join(root, 'deleted-2');
     await cp(path.join(root, 'm1'), dir, { recursive: true });
     const r = recorder();
-    const threaded = await loadClassifierInThread(dir, { threads: 2, workerUrl: exitingUrl, logger: r.logger, onThreadFailure: r.onThreadFailure });
+    const t = fakeTimers();
+    const threaded = await loadClassifierInThread(dir, { threads: 2, workerUrl: exitingUrl, logger: r.logger, onThreadFailure: r.onThreadFailure, timers: t.timers });
     try {
       const before = await threaded.predict(emails);
       await rm(dir, { recursive: true, force: true });

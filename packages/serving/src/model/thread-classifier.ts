@@ -216,7 +216,7 @@ export interface ThreadOptions {
   logger?: Logger;
   /** Called for each thread that exited while serving and each replacement that failed to load (a metric counts them). */
   onThreadFailure?: (event: ThreadFailureEvent) => void;
-  /** The waits between replacements of a thread that keeps exiting. */
+  /** The waits between replacements of a thread that keeps exiting or failing to load. */
   respawn?: RespawnPolicy;
   /** Clock and timer of those waits; tests pass their own. */
   timers?: RespawnTimers;
@@ -239,8 +239,10 @@ export interface ThreadClassifier extends EmailClassifier, HealthReporting {
  * replacement starts at once; one that exits again is replaced after a wait (`respawnDelayMs`: 250 ms,
  * doubled each time up to 30 s, from the start again once a thread served a minute), so a thread that dies
  * on every batch does not spin; during the wait, batches that only it could take fail at once. A replacement
- * that fails to load is not retried: the next model load (a hot swap or `POST /v1/admin/reload`) starts
- * afresh. `health()` is not ready while no thread is loaded.
+ * that fails to load (the artifact briefly unreadable, a transient ENOMEM or EMFILE) counts as another failure
+ * in a row and is started again after the next wait of the same schedule, until one loads and the slot serves
+ * again; `release()` clears the wait, and no thread starts after it. `health()` is not ready while no thread
+ * is loaded.
  */
 export async function loadClassifierInThread(dir: string, options: ThreadOptions = {}): Promise<ThreadClassifier> {
   const logger = options.logger ?? silentLogger;
@@ -262,12 +264,7 @@ export async function loadClassifierInThread(dir: string, options: ThreadOptions
       state.upSince = undefined;
       const delayMs = respawnDelayMs(++state.exitsInARow, policy);
       logger.error('a model thread exited; starting a new one on the same model', { thread: slot, detail: error.message, exitsInARow: state.exitsInARow, delayMs });
-      if (delayMs === 0) pool[slot] = start(slot);
-      else
-        state.wait = timers.setTimeout(() => {
-          state.wait = undefined;
-          if (!released) pool[slot] = start(slot);
-        }, delayMs);
+      restart(slot, delayMs);
     });
     thread.ready.then(
       () => {
@@ -279,10 +276,25 @@ export async function loadClassifierInThread(dir: string, options: ThreadOptions
         options.onThreadFailure?.('replacement_failed');
         const detail = String((e as Error)?.message ?? e);
         lastFailure = `the replacement of model thread ${slot} failed to load: ${detail}`;
-        logger.error('the new model thread failed to load; batches it would take fail until the next model load', { thread: slot, detail });
+        // Another failure in a row: tried again after the next, longer wait.
+        const delayMs = respawnDelayMs(++slots[slot].exitsInARow, policy);
+        logger.error('the new model thread failed to load; trying again after a wait', { thread: slot, detail, exitsInARow: slots[slot].exitsInARow, delayMs });
+        restart(slot, delayMs);
       },
     );
     return thread;
+  };
+  /** Starts the slot's next thread after `delayMs` (at once for 0), unless the classifier is released by then. */
+  const restart = (slot: number, delayMs: number) => {
+    if (delayMs === 0) {
+      pool[slot] = start(slot);
+      return;
+    }
+    const state = slots[slot];
+    state.wait = timers.setTimeout(() => {
+      state.wait = undefined;
+      if (!released) pool[slot] = start(slot);
+    }, delayMs);
   };
   for (let i = 0; i < Math.max(1, options.threads ?? 1); i++) {
     slots.push({ exitsInARow: 0 });
