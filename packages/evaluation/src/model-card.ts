@@ -1,5 +1,5 @@
 import type { EvaluationReport, TaskReport } from './evaluate.js';
-import { absentLabelsNote, blankControls, cell, leftOutWarning, operatingSentence } from './report-text.js';
+import { absentLabelsNote, cell, codeSpan as code, leftOutWarning, operatingSentence } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
 export interface TrainingFacts {
@@ -29,12 +29,6 @@ export interface ModelCardOptions {
 
 const f = (x: number): string => x.toFixed(3);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-/**
- * A value from the data as a code span: Markdown shows its text as it is (no HTML), but a line break in it
- * would end the list item and let the next line start an HTML block, so breaks and other control
- * characters become blanks; a backtick, which would end the span, becomes '.
- */
-const code = (s: string): string => `\`${blankControls(s.replace(/`/g, "'"))}\``;
 
 /**
  * ` N labels of the model have no test example (…)` when the predictions score labels the test set lacks: the

@@ -20,6 +20,14 @@ export const cell = (s: string): string =>
 // eslint-disable-next-line no-control-regex -- control characters are what is replaced
 export const blankControls = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 
+/**
+ * A value from the data or the command line (a label, an id, a path) as a code span, for prose where `cell`
+ * is not enough (`*`, `_` and backticks would still format): Markdown shows its text as it is (no emphasis,
+ * no HTML), but a line break in it would end the list item or paragraph and let the next line start an HTML
+ * block, so breaks and other control characters become blanks; a backtick, which would end the span, becomes '.
+ */
+export const codeSpan = (s: string): string => `\`${blankControls(s.replace(/`/g, "'"))}\``;
+
 /** The warning for lines that have a task's label but no prediction for it (left out of its figures), if any. */
 export function leftOutWarning(t: TaskReport): string | undefined {
   const n = t.skipped.noPrediction;

@@ -5,7 +5,7 @@ import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } 
 import { loadDemoConfig, parseTrainingConfig, type TrainingConfig } from '@mailroute/training';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
-import { splitShapeDifferences } from './compare.js';
+import { afterGate, splitShapeDifferences } from './compare.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,7 +57,7 @@ describe('mailroute compare', () => {
     writeFileSync(path.join(dir, 'lenient.json'), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
     const lenient = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100', '--policy', 'lenient.json']);
     expect(lenient.code).toBe(0);
-    expect(lenient.stdout).toContain('Policy: lenient.json.');
+    expect(lenient.stdout).toContain('Policy: `lenient.json`.');
     // Saved by an editor that writes a UTF-8 byte-order mark (Notepad, PowerShell 5): the same policy.
     writeFileSync(path.join(dir, 'bom.json'), `\uFEFF${JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false })}\r\n`);
     const bom = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100', '--policy', 'bom.json']);
@@ -75,6 +75,29 @@ describe('mailroute compare', () => {
     writeFileSync(path.join(dir, 'queu.json'), JSON.stringify({ tasks: ['queu'], maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
     expect((await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '50', '--policy', 'queu.json'])).stdout).toContain('not among the compared tasks (queue, area)');
     expect((await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--policy', 'missing.json'])).stderr).toContain('missing.json: no such file');
+  });
+
+  it('puts the policy file\'s path in the summary as a code span: no Markdown or HTML of its name takes effect', async () => {
+    const file = 'p|o*l_i<script>c`y\n# injected.json';
+    writeFileSync(path.join(dir, file), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
+    const res = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '50', '--policy', file, '--out', 'odd-policy']);
+    expect(res.code, res.stderr).toBe(0);
+    const gate = readFileSync(path.join(dir, 'odd-policy/gate.md'), 'utf8');
+    // Its backtick would end the span: it becomes ', and the line break a blank, so no heading starts.
+    expect(gate).toContain("\nPolicy: `p|o*l_i<script>c'y # injected.json`.\n");
+    expect(gate).not.toMatch(/^# injected/m);
+    expect(res.stdout).toBe(gate);
+  });
+
+  it('names renamed labels, the champion and the registry commands as code spans in the lines after the gate', () => {
+    const version = { id: 'ngram-bag-1', version: 1, status: 'PendingManualApproval' as const, createdAt: '2026-01-01T00:00:00Z', family: 'ngram-bag', tasks: ['queue'], dataHash: 'x', metrics: {} };
+    const renamed = [{ change: 'queue: <script>alert(1)</script> -> care|team' }, { change: 'queue: *old*_x -> `new`\n# Injected', n: 3 }];
+    const text = afterGate({ version, recorded: true }, { challenger: 'ngram-bag-1', champion: 'champ_*one*<b>' }, false, renamed);
+    expect(text).toContain(
+      "its own evaluation report: `queue: <script>alert(1)</script> -> care|team`, `queue: *old*_x -> 'new' # Injected` (3).",
+    );
+    expect(text).toContain('`mailroute registry reject ngram-bag-1` keeps `champ_*one*<b>`; `mailroute registry approve ngram-bag-1` refuses it');
+    expect(text).not.toMatch(/^# Injected/m);
   });
 
   it('names prediction files by the model their lines name, and by the file name when they name none or several', async () => {

@@ -6,6 +6,7 @@ import {
   applyGate,
   ComparisonError,
   comparePredictions,
+  codeSpan,
   comparisonMarkdown,
   GateFailedError,
   GatePolicyError,
@@ -72,7 +73,7 @@ async function predictBoth(
   models: { challenger: string; champion: string },
   data: readonly string[],
   options: { configFile?: string; split?: 'test'; read?: ReadOptions },
-): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[]; renamed: string[] }> {
+): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[]; renamed: Renamed[] }> {
   // Both models are found before either reads the data: a champion that does not exist is said first, not
   // after the challenger's warnings about the rows.
   for (const model of [models.challenger, models.champion]) await resolveModelDir(modelRef(ctx, model), ctx.home);
@@ -91,7 +92,7 @@ async function predictBoth(
       const aligned = alignToTaxonomy(lines.champion, lines.challenger, challenger.tasks);
       // Renamed as the champion's rows were read (the challenger's config), then labels it lacks mapped to other.
       // Said in the summary (stdout, gate.md), where the champion's figures it explains are.
-      const renamed = [...champion.renamedLabels, ...Object.entries(aligned.renamed).map(([change, n]) => `${change} (${n})`)];
+      const renamed = [...champion.renamedLabels.map((change) => ({ change })), ...Object.entries(aligned.renamed).map(([change, n]) => ({ change, n }))];
       return { challenger: lines.challenger, champion: aligned.lines, renamed };
     } finally {
       await champion.release();
@@ -99,6 +100,12 @@ async function predictBoth(
   } finally {
     await challenger.release();
   }
+}
+
+/** A label of the champion scored under the challenger's name (`queue: old -> new`), with the predictions it changed when counted. */
+export interface Renamed {
+  change: string;
+  n?: number;
 }
 
 interface HeldOut {
@@ -183,7 +190,7 @@ function checkSameTestRows(challenger: HeldOut, champion: HeldOut): void {
 }
 
 /** The two prediction files, with a warning when they are one file or one model's (the gate then shows nothing). */
-async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[]; renamed: string[] }> {
+async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[]; renamed: Renamed[] }> {
   const challenger = await readPredictionFile(ctx, challengerFile);
   const champion = await readPredictionFile(ctx, championFile);
   const [a, b] = [modelIdsOf(challenger), modelIdsOf(champion)];
@@ -214,22 +221,26 @@ async function recordOnChallenger(ctx: CliContext, names: { challenger: string; 
 /**
  * The summary's lines after the gate: the champion's labels scored under the challenger's names (its figures
  * then differ from its own report), and, for a challenger in the registry, what the person deciding does next.
+ * Labels, ids and names come from data files and arguments: each is a code span (`codeSpan`), so a `*`, `_`,
+ * backtick, `<script>` or line break in one neither formats nor injects Markdown or HTML.
  */
-function afterGate(challenger: { version: ModelVersion; recorded: boolean } | undefined, names: { challenger: string; champion: string }, pass: boolean, renamed: readonly string[]): string {
+export function afterGate(challenger: { version: ModelVersion; recorded: boolean } | undefined, names: { challenger: string; champion: string }, pass: boolean, renamed: readonly Renamed[]): string {
   const lines: string[] = [];
   if (renamed.length > 0) {
+    const shown = renamed.slice(0, 8).map((r) => `${codeSpan(r.change)}${r.n === undefined ? '' : ` (${r.n})`}`);
     lines.push(
-      `Labels: the champion's predictions are scored in the challenger's taxonomy, so its figures here can differ from its own evaluation report: ${renamed.slice(0, 8).join(', ')}${renamed.length > 8 ? `, and ${renamed.length - 8} more` : ''}.`,
+      `Labels: the champion's predictions are scored in the challenger's taxonomy, so its figures here can differ from its own evaluation report: ${shown.join(', ')}${renamed.length > 8 ? `, and ${renamed.length - 8} more` : ''}.`,
     );
   }
   if (challenger) {
     const { version, recorded } = challenger;
-    const id = version.id;
+    const registry = (verb: string, flag = '') => codeSpan(`mailroute registry ${verb} ${version.id}${flag}`);
+    const champion = codeSpan(names.champion);
     const status = version.status === 'PendingManualApproval' ? '' : ` It is ${version.status} now${version.status === 'Rejected' ? ': approving it needs --force' : ''}.`;
     lines.push(
       pass
-        ? `Next: the gate passed, and a person decides. \`mailroute registry approve ${id}\` makes the challenger the champion (servers using this registry switch to it at their next poll); \`mailroute registry reject ${id}\` keeps ${names.champion}.${status}`
-        : `Next: the gate failed (the checks marked FAIL), and a person decides. \`mailroute registry reject ${id}\` keeps ${names.champion}; ${recorded ? `\`mailroute registry approve ${id}\` refuses it now that this failure is on record, and ` : ''}\`mailroute registry approve ${id}${recorded ? ' --force' : ''}\` would make the challenger the champion all the same (servers using this registry switch to it at their next poll).${status}`,
+        ? `Next: the gate passed, and a person decides. ${registry('approve')} makes the challenger the champion (servers using this registry switch to it at their next poll); ${registry('reject')} keeps ${champion}.${status}`
+        : `Next: the gate failed (the checks marked FAIL), and a person decides. ${registry('reject')} keeps ${champion}; ${recorded ? `${registry('approve')} refuses it now that this failure is on record, and ` : ''}${registry('approve', recorded ? ' --force' : '')} would make the challenger the champion all the same (servers using this registry switch to it at their next poll).${status}`,
     );
   }
   return lines.map((l) => `\n${l}\n`).join('');
@@ -285,7 +296,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         return ids.length === 1 && lines.every((l) => l.modelId !== undefined) ? ids[0] : path.basename(ref);
       };
       const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
-      const policyLine = `\nPolicy: ${source === 'default policy' ? source : path.relative(ctx.cwd, source) || source}.\n`;
+      // The policy file's path is the caller's: a code span, as the labels and ids of the lines below.
+      const policyLine = `\nPolicy: ${source === 'default policy' ? source : codeSpan(path.relative(ctx.cwd, source) || source)}.\n`;
       // Recorded before the summary is printed, so that its Next line is true of the registry.
       const challengerVersion = await recordOnChallenger(ctx, names, gate);
       const markdown = `${comparisonMarkdown(comparison, gate, names)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed)}`;

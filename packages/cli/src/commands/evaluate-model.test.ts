@@ -60,7 +60,7 @@ describe('evaluate and compare with a model', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`# Gate: PASS — ${champion.id} vs ${champion.id}`);
     // What the person deciding does next, in the summary and in gate.md.
-    const next = `Next: the gate passed, and a person decides. \`mailroute registry approve ${champion.id}\` makes the challenger the champion (servers using this registry switch to it at their next poll); \`mailroute registry reject ${champion.id}\` keeps ${champion.id}. It is Approved now.`;
+    const next = `Next: the gate passed, and a person decides. \`mailroute registry approve ${champion.id}\` makes the challenger the champion (servers using this registry switch to it at their next poll); \`mailroute registry reject ${champion.id}\` keeps \`${champion.id}\`. It is Approved now.`;
     expect(stdout).toContain(next);
     expect(readFileSync(path.join(dir, 'self-cmp/gate.md'), 'utf8')).toContain(next);
   }, 120_000);
