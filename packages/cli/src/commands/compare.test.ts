@@ -98,6 +98,9 @@ describe('mailroute compare', () => {
     );
     expect(text).toContain('`mailroute registry reject ngram-bag-1` keeps `champ_*one*<b>`; `mailroute registry approve ngram-bag-1` refuses it');
     expect(text).not.toMatch(/^# Injected/m);
+    expect(afterGate({ version, recorded: true }, { challenger: 'ngram-bag-1', champion: 'ngram-bag-0' }, true, [])).toBe(
+      '\nNext: the gate passed, and a person decides. `mailroute registry approve ngram-bag-1` makes the challenger the champion (servers using this registry switch to it at their next poll); `mailroute registry reject ngram-bag-1` keeps `ngram-bag-0`.\n',
+    );
   });
 
   it('names prediction files by the model their lines name, and by the file name when they name none or several', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -17,7 +17,7 @@ import {
   type GateResult,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import { createLocalRegistry, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, ManifestSchema, type ModelVersion } from '@mailroute/model';
 import { alignToTaxonomy, jsonErrorPlace, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
@@ -64,19 +64,50 @@ async function loadPolicy(ctx: CliContext, file: string | undefined): Promise<{ 
   }
 }
 
+/** The model id a model directory's manifest names; undefined when it has no readable manifest (loading it says why). */
+async function manifestModelId(dir: string): Promise<string | undefined> {
+  try {
+    const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')));
+    return parsed.success ? parsed.data.modelId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Both models' predictions on --data. Both are loaded and their rows checked (the file, --split test)
- * before either predicts, so a mistake about the second model does not come after the first's run.
+ * Before --data is read: both models are found (a champion that does not exist is said first, not after the
+ * challenger's warnings about the rows), and they are two models. The same model on both sides (one registry
+ * version named twice, `champion` and the champion's id, its directory and its id, or a copy of it) would show
+ * no difference and record a meaningless gate on itself: a usage error naming it and what to compare instead.
+ */
+async function checkModelPair(ctx: CliContext, models: { challenger: string; champion: string }): Promise<void> {
+  const dirs = [await resolveModelDir(modelRef(ctx, models.challenger), ctx.home), await resolveModelDir(modelRef(ctx, models.champion), ctx.home)];
+  const [a, b] = await Promise.all(dirs.map(async (dir) => (await manifestModelId(dir)) ?? (await realpath(dir))));
+  if (a !== b) return;
+  const id = (await manifestModelId(dirs[0])) ?? path.basename(dirs[0]);
+  const champion = await createLocalRegistry({ home: ctx.home })
+    .champion()
+    .catch(() => undefined);
+  const instead =
+    champion?.id === id
+      ? 'compare another version with it (`--challenger <id> --champion champion`; `mailroute registry list` shows the versions)'
+      : 'compare it with the champion (`--champion champion`) or with another version (`mailroute registry list` shows the versions)';
+  throw new UsageError(
+    `--challenger and --champion are the same model, ${id}${champion?.id === id ? ' (the champion)' : ''}: compared with itself it shows no difference and its gate means nothing; ${instead}`,
+  );
+}
+
+/**
+ * Both models' predictions on --data (found and checked by `checkModelPair` first). Both are loaded and
+ * their rows checked (the file, --split test) before either predicts, so a mistake about the second model
+ * does not come after the first's run.
  */
 async function predictBoth(
   ctx: CliContext,
   models: { challenger: string; champion: string },
   data: readonly string[],
   options: { configFile?: string; split?: 'test'; read?: ReadOptions },
-): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[]; renamed: Renamed[] }> {
-  // Both models are found before either reads the data: a champion that does not exist is said first, not
-  // after the challenger's warnings about the rows.
-  for (const model of [models.challenger, models.champion]) await resolveModelDir(modelRef(ctx, model), ctx.home);
+): Promise<Compared> {
   const challenger = await prepareWithModel(ctx, models.challenger, data, { ...options, title: 'predict challenger' });
   try {
     // Without --split the champion reads the rows as the challenger does (its config: today's taxonomy);
@@ -100,6 +131,14 @@ async function predictBoth(
   } finally {
     await challenger.release();
   }
+}
+
+/** Both sides' lines; `self` says why they are one model's (prediction files only: two models given with --data never are). */
+interface Compared {
+  challenger: PredictionLine[];
+  champion: PredictionLine[];
+  renamed: Renamed[];
+  self?: string;
 }
 
 /** A label of the champion scored under the challenger's name (`queue: old -> new`), with the predictions it changed when counted. */
@@ -189,17 +228,23 @@ function checkSameTestRows(challenger: HeldOut, champion: HeldOut): void {
   );
 }
 
-/** The two prediction files, with a warning when they are one file or one model's (the gate then shows nothing). */
-async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<{ challenger: PredictionLine[]; champion: PredictionLine[]; renamed: Renamed[] }> {
+/**
+ * The two prediction files, with a warning when they are one file or one model's: the gate then shows nothing,
+ * and `self` says why (no gate is recorded on the model's registry version then).
+ */
+async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<Compared> {
   const challenger = await readPredictionFile(ctx, challengerFile);
   const champion = await readPredictionFile(ctx, championFile);
   const [a, b] = [modelIdsOf(challenger), modelIdsOf(champion)];
+  let self: string | undefined;
   if (path.resolve(ctx.cwd, challengerFile) === path.resolve(ctx.cwd, championFile)) {
-    ctx.stderr.write('warning: --challenger and --champion are the same file: the comparison shows no difference\n');
+    self = '--challenger and --champion are the same file';
+    ctx.stderr.write(`warning: ${self}: the comparison shows no difference\n`);
   } else if (a.length === 1 && b.length === 1 && a[0] === b[0]) {
+    self = `both files hold predictions of model ${codeSpan(a[0])}`;
     ctx.stderr.write(`warning: both files hold predictions of model ${safeValue(a[0])}: the comparison shows no difference between models\n`);
   }
-  return { challenger, champion, renamed: [] };
+  return { challenger, champion, renamed: [], ...(self !== undefined ? { self } : {}) };
 }
 
 /**
@@ -275,9 +320,10 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           if (!existsSync(path.resolve(ctx.cwd, ref))) throw new UsageError(`${ref}: no such predictions file; to compare models (registry ids, champion, directories), add --data <file(s)>`);
         }
       }
+      if (data !== undefined) await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion });
       // Checked before predicting and printing: a gate said to pass must not end in an --out refused (`-`, a file).
       const out = flags.out !== undefined ? await prepareOutput(ctx.cwd, flags.out, 'dir') : undefined;
-      const { challenger, champion, renamed } =
+      const { challenger, champion, renamed, self } =
         data !== undefined
           ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })
           : await readBothFiles(ctx, flags.challenger, flags.champion);
@@ -298,9 +344,11 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
       // The policy file's path is the caller's: a code span, as the labels and ids of the lines below.
       const policyLine = `\nPolicy: ${source === 'default policy' ? source : codeSpan(path.relative(ctx.cwd, source) || source)}.\n`;
-      // Recorded before the summary is printed, so that its Next line is true of the registry.
-      const challengerVersion = await recordOnChallenger(ctx, names, gate);
-      const markdown = `${comparisonMarkdown(comparison, gate, names)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed)}`;
+      // Recorded before the summary is printed, so that its Next line is true of the registry. Not when both
+      // sides are one model's: a gate of a model against itself says nothing, and approve would take it as one.
+      const challengerVersion = self === undefined ? await recordOnChallenger(ctx, names, gate) : undefined;
+      const notRecorded = self === undefined ? '' : `\nNot recorded: ${self}, so the comparison shows no difference between models and no gate is kept in the registry.\n`;
+      const markdown = `${comparisonMarkdown(comparison, gate, names)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed)}${notRecorded}`;
       ctx.stdout.write(safeLines(markdown));
       await appendCiSummary(ctx, markdown);
       if (out !== undefined) {

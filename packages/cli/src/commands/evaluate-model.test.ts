@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { EvaluationReportSchema, parsePredictionLines } from '@mailroute/evaluation';
@@ -55,14 +55,23 @@ describe('evaluate and compare with a model', () => {
     expect(self.stderr).toContain('warning: --challenger and --champion are the same file');
   }, 120_000);
 
-  it('compares a model with itself on the same data and passes', async () => {
-    const { code, stdout } = await run(['compare', '--challenger', champion.id, '--champion', 'champion', '--data', 'test.csv', '--resamples', '50', '--out', 'self-cmp']);
-    expect(code).toBe(0);
-    expect(stdout).toContain(`# Gate: PASS — ${champion.id} vs ${champion.id}`);
-    // What the person deciding does next, in the summary and in gate.md.
-    const next = `Next: the gate passed, and a person decides. \`mailroute registry approve ${champion.id}\` makes the challenger the champion (servers using this registry switch to it at their next poll); \`mailroute registry reject ${champion.id}\` keeps \`${champion.id}\`. It is Approved now.`;
-    expect(stdout).toContain(next);
-    expect(readFileSync(path.join(dir, 'self-cmp/gate.md'), 'utf8')).toContain(next);
+  it('refuses to compare a model with itself, however it is named, before predicting and recording anything', async () => {
+    const refs = [
+      [champion.id, 'champion'],
+      [champion.id, champion.id],
+      [path.join(home, 'models', champion.id), champion.id],
+    ];
+    for (const [challenger, champ] of refs) {
+      const { code, stdout, stderr } = await run(['compare', '--challenger', challenger, '--champion', champ, '--data', 'test.csv', '--resamples', '50', '--out', 'self-cmp']);
+      expect(code, stderr).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        `mailroute: --challenger and --champion are the same model, ${champion.id} (the champion): compared with itself it shows no difference and its gate means nothing; compare another version with it (\`--challenger <id> --champion champion\`; \`mailroute registry list\` shows the versions)\n(run with --help for usage)\n`,
+      );
+    }
+    // No gate on record for the champion: one against itself would be read as a pass by registry list and approve.
+    expect(JSON.parse((await run(['registry', 'show', champion.id])).stdout).gate).toBeUndefined();
+    expect(existsSync(path.join(dir, 'self-cmp'))).toBe(false);
   }, 120_000);
 
   it('compares a challenger trained after a queue was renamed with the champion, on the challenger\'s labels', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parsePredictionLines } from '@mailroute/evaluation';
@@ -23,8 +23,16 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-predict-'));
   const home = path.join(dir, 'home');
   const run = (argv: string[]) => runCli(argv, { env: { CI: 'true', MAILROUTE_HOME: home }, cwd: dir });
+  // compare refuses one model on both sides: a second version (the champion's artifact under another id) challenges it.
+  const challenger = 'demo-challenger';
   beforeAll(async () => {
-    await ensureDemoChampion({ home, rows: 400 });
+    const registry = createLocalRegistry({ home });
+    const { id } = await ensureDemoChampion({ home, rows: 400 });
+    const copy = path.join(dir, 'challenger-artifact');
+    cpSync(await registry.artifactDir(id), copy, { recursive: true });
+    const manifestFile = path.join(copy, 'manifest.json');
+    writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(readFileSync(manifestFile, 'utf8')), modelId: challenger }));
+    await registry.register(copy);
     await writeDemoData(path.join(dir, 'labelled.csv'), { rows: 30, seed: 7 });
   }, 180_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,19 +87,19 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(predicted.stderr).toMatch(hint);
     const evaluated = await run(['evaluate', '--model', 'champion', '--config', 'semi-config.json', '--data', 'labelled.csv', '--out', 'rep-c', '--no-png']);
     expect(evaluated.stderr).toMatch(hint);
-    const compared = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--config', 'semi-config.json', '--data', 'labelled.csv', '--resamples', '20']);
+    const compared = await run(['compare', '--challenger', challenger, '--champion', 'champion', '--config', 'semi-config.json', '--data', 'labelled.csv', '--resamples', '20']);
     expect(compared.stderr).toMatch(hint);
     // The model's own training rows exported with ";": the same data (same hash read with --delimiter), so
     // --split test says the config cannot read it and which flag does, not that it is other data.
     const quote = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
     const rows = generateDemoRows({ rows: 400 });
     writeFileSync(path.join(dir, 'train-semi.csv'), `${[DEMO_COLUMNS.join(';'), ...rows.map((r) => DEMO_COLUMNS.map((c) => quote(r[c])).join(';'))].join('\n')}\n`);
-    const split = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--data', 'train-semi.csv', '--split', 'test', '--resamples', '20']);
+    const split = await run(['compare', '--challenger', challenger, '--champion', 'champion', '--data', 'train-semi.csv', '--split', 'test', '--resamples', '20']);
     expect(split.code).toBe(1);
     expect(split.stderr).toContain('train-semi.csv cannot be read with the training config of model');
     expect(split.stderr).not.toContain('is not the data model');
     expect(split.stderr).toMatch(/; its first line is split by ";": pass --delimiter ";"\n$/);
-    const read = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--data', 'train-semi.csv', '--split', 'test', '--resamples', '20', '--delimiter', ';']);
+    const read = await run(['compare', '--challenger', challenger, '--champion', 'champion', '--data', 'train-semi.csv', '--split', 'test', '--resamples', '20', '--delimiter', ';']);
     expect(read.code, read.stderr).toBe(0);
   }, 90_000);
 
@@ -107,7 +115,7 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     const evaluated = await run(['evaluate', '--model', 'champion', '--data', 'labelled-bad.csv', '--out', 'rep', '--no-png', '--on-bad-row', 'skip']);
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(evaluated.stderr).toMatch(/warning: 1 bad row\(s\) skipped, not predicted \(1 problem\): \S*labelled-bad\.csv line \d+;/);
-    const compared = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--data', 'labelled-bad.csv', '--resamples', '20', '--on-bad-row', 'skip']);
+    const compared = await run(['compare', '--challenger', challenger, '--champion', 'champion', '--data', 'labelled-bad.csv', '--resamples', '20', '--on-bad-row', 'skip']);
     expect(compared.code, compared.stderr).toBe(0);
     expect(compared.stderr).toContain('warning: 1 bad row(s) skipped');
     // With prediction files there is no --data to read.
@@ -130,7 +138,7 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(skipped.stderr).toContain(
       `warning: queue: all ${rows} rows labelled "tax" were skipped as bad rows (the label is not in the queue taxonomy), so they are not predicted or scored, and its label "tax_documents" has no rows left; if "tax" was renamed`,
     );
-    const mismatch = await run(['compare', '--challenger', 'champion', '--champion', 'champion', '--data', 'renamed.csv', '--split', 'test', '--resamples', '20']);
+    const mismatch = await run(['compare', '--challenger', challenger, '--champion', 'champion', '--data', 'renamed.csv', '--split', 'test', '--resamples', '20']);
     expect(mismatch.stderr).toContain('[DATASET_MISMATCH]');
     expect(mismatch.stderr).toContain('to measure on other data, give a separate test file of emails the model(s) never trained on, without --split;');
     expect(mismatch.stderr).toContain('(Leaving out --split with this file scores all its rows, rows the model(s) trained on included.)');

@@ -147,6 +147,27 @@ describe('mailroute registry', () => {
     expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-none\s+Approved\s+-\s/);
   });
 
+  it('records no gate when both prediction files are one registered model\'s, and suggests no approval', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-self-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-old', 'm-new']) await reg.register(artifact(id));
+    await reg.approve('m-old');
+    const lines = syntheticPredictionLines({ n: 200, tasks: { queue: ['payments', 'cards', 'loans'] }, seed: 3, skill: 0.8 }).map((l) => ({ ...l, modelId: 'm-new' }));
+    writeFileSync(path.join(home, 'a.jsonl'), formatPredictionLines(lines));
+    writeFileSync(path.join(home, 'b.jsonl'), formatPredictionLines(lines));
+    for (const [a, b] of [['a.jsonl', 'b.jsonl'], ['a.jsonl', 'a.jsonl']]) {
+      const res = await run(['compare', '--challenger', a, '--champion', b, '--resamples', '20', '--out', 'self'], home);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stderr).toMatch(/^warning: (both files hold predictions of model m-new|--challenger and --champion are the same file): the comparison shows no difference/);
+      // Neither approve nor reject is suggested on a comparison of a model with itself; the summary says why nothing is kept.
+      expect(res.stdout).not.toContain('Next:');
+      expect(res.stdout).toMatch(/\nNot recorded: (both files hold predictions of model `m-new`|--challenger and --champion are the same file), so the comparison shows no difference between models and no gate is kept in the registry\.\n$/);
+      expect(readFileSync(path.join(home, 'self', 'gate.md'), 'utf8')).toBe(res.stdout);
+    }
+    expect((await reg.get('m-new')).gate).toBeUndefined();
+    expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-new\s+PendingManualApproval\s+-\s/);
+  });
+
   it('says MAILROUTE_HOME is a file, not a directory, for registry and serve alike (not a raw ENOTDIR)', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-home-')), 'home');
     writeFileSync(file, 'not a directory');
