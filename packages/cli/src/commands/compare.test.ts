@@ -118,6 +118,22 @@ describe('mailroute compare', () => {
     expect(fallback.stdout).toMatch(/^# Gate: PASS — mixed\.jsonl vs ngram-bag-old/);
   });
 
+  it('refuses prediction files with no task in common, naming each side\'s tasks; compares those with some in common', async () => {
+    const intent = syntheticPredictionLines({ n: 400, tasks: { intent: ['card_lost', 'top_up'] }, seed: 9, skill: 0.9 }).map((l, i) => ({ ...l, id: strong[i].id }));
+    writeFileSync(path.join(dir, 'intent.jsonl'), formatPredictionLines(intent));
+    const none = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'intent.jsonl', '--resamples', '20', '--out', 'no-task']);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toBe(
+      'mailroute: [COMPARISON_MISMATCH] the prediction files share no task: challenger strong.jsonl has queue, area; champion intent.jsonl has intent; compare the challenger with a model that predicts at least one of its tasks (the gate compares each task both predict)\n',
+    );
+    // Queue in common: compared as before, the task only one side predicts failing its check.
+    writeFileSync(path.join(dir, 'queue-only.jsonl'), formatPredictionLines(weak.map((l) => ({ ...l, prediction: { queue: l.prediction.queue }, truth: { queue: l.truth.queue } }))));
+    const some = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'queue-only.jsonl', '--resamples', '20']);
+    expect(some.stdout).toMatch(/\| queue \| 400 \|/);
+    expect(some.stdout).toContain('area: every labelled email predicted by both models | **FAIL**');
+  });
+
   it('says that models need --data', async () => {
     const res = await run(['compare', '--challenger', 'ngram-bag-1', '--champion', 'champion']);
     expect(res.code).toBe(2);

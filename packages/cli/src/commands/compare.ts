@@ -64,11 +64,11 @@ async function loadPolicy(ctx: CliContext, file: string | undefined): Promise<{ 
   }
 }
 
-/** The model id a model directory's manifest names; undefined when it has no readable manifest (loading it says why). */
-async function manifestModelId(dir: string): Promise<string | undefined> {
+/** The model id and task names a model directory's manifest names; undefined when it has no readable manifest (loading it says why). */
+async function manifestHead(dir: string): Promise<{ modelId: string; tasks: string[] } | undefined> {
   try {
     const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')));
-    return parsed.success ? parsed.data.modelId : undefined;
+    return parsed.success ? { modelId: parsed.data.modelId, tasks: parsed.data.tasks.map((t) => t.name) } : undefined;
   } catch {
     return undefined;
   }
@@ -76,24 +76,41 @@ async function manifestModelId(dir: string): Promise<string | undefined> {
 
 /**
  * Before --data is read: both models are found (a champion that does not exist is said first, not after the
- * challenger's warnings about the rows), and they are two models. The same model on both sides (one registry
- * version named twice, `champion` and the champion's id, its directory and its id, or a copy of it) would show
- * no difference and record a meaningless gate on itself: a usage error naming it and what to compare instead.
+ * challenger's warnings about the rows), they are two models, and they have a task in common. The same model
+ * on both sides (one registry version named twice, `champion` and the champion's id, its directory and its id,
+ * or a copy of it) would show no difference and record a meaningless gate on itself: a usage error naming it
+ * and what to compare instead. Models with no task in common would predict every row for an empty table and a
+ * failed gate recorded on the challenger: refused, naming each model's tasks.
  */
 async function checkModelPair(ctx: CliContext, models: { challenger: string; champion: string }): Promise<void> {
   const dirs = [await resolveModelDir(modelRef(ctx, models.challenger), ctx.home), await resolveModelDir(modelRef(ctx, models.champion), ctx.home)];
-  const [a, b] = await Promise.all(dirs.map(async (dir) => (await manifestModelId(dir)) ?? (await realpath(dir))));
-  if (a !== b) return;
-  const id = (await manifestModelId(dirs[0])) ?? path.basename(dirs[0]);
-  const champion = await createLocalRegistry({ home: ctx.home })
-    .champion()
-    .catch(() => undefined);
-  const instead =
-    champion?.id === id
-      ? 'compare another version with it (`--challenger <id> --champion champion`; `mailroute registry list` shows the versions)'
-      : 'compare it with the champion (`--champion champion`) or with another version (`mailroute registry list` shows the versions)';
-  throw new UsageError(
-    `--challenger and --champion are the same model, ${id}${champion?.id === id ? ' (the champion)' : ''}: compared with itself it shows no difference and its gate means nothing; ${instead}`,
+  const [a, b] = await Promise.all(dirs.map(manifestHead));
+  if ((a?.modelId ?? (await realpath(dirs[0]))) === (b?.modelId ?? (await realpath(dirs[1])))) {
+    const id = a?.modelId ?? path.basename(dirs[0]);
+    const champion = await createLocalRegistry({ home: ctx.home })
+      .champion()
+      .catch(() => undefined);
+    const instead =
+      champion?.id === id
+        ? 'compare another version with it (`--challenger <id> --champion champion`; `mailroute registry list` shows the versions)'
+        : 'compare it with the champion (`--champion champion`) or with another version (`mailroute registry list` shows the versions)';
+    throw new UsageError(
+      `--challenger and --champion are the same model, ${id}${champion?.id === id ? ' (the champion)' : ''}: compared with itself it shows no difference and its gate means nothing; ${instead}`,
+    );
+  }
+  if (a && b) checkSharedTasks('models', { challenger: { name: a.modelId, tasks: a.tasks }, champion: { name: b.modelId, tasks: b.tasks } });
+}
+
+/**
+ * Two sides with no task in common have nothing to compare: every row unpredicted by the other, an empty
+ * table, and a failed gate recorded on the challenger. Refused before anything is predicted or recorded,
+ * naming each side's tasks. (With some tasks in common, the others are the gate's "unpredicted" checks.)
+ */
+function checkSharedTasks(what: 'models' | 'prediction files', sides: Record<'challenger' | 'champion', { name: string; tasks: readonly string[] }>): void {
+  const { challenger, champion } = sides;
+  if (challenger.tasks.some((t) => champion.tasks.includes(t))) return;
+  throw new ComparisonError(
+    `the ${what} share no task: challenger ${challenger.name} has ${challenger.tasks.join(', ') || 'none'}; champion ${champion.name} has ${champion.tasks.join(', ') || 'none'}; compare the challenger with a model that predicts at least one of its tasks (the gate compares each task both predict)`,
   );
 }
 
@@ -235,6 +252,8 @@ function checkSameTestRows(challenger: HeldOut, champion: HeldOut): void {
 async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<Compared> {
   const challenger = await readPredictionFile(ctx, challengerFile);
   const champion = await readPredictionFile(ctx, championFile);
+  const predicted = (lines: readonly PredictionLine[]) => [...new Set(lines.flatMap((l) => Object.keys(l.prediction)))];
+  checkSharedTasks('prediction files', { challenger: { name: challengerFile, tasks: predicted(challenger) }, champion: { name: championFile, tasks: predicted(champion) } });
   const [a, b] = [modelIdsOf(challenger), modelIdsOf(champion)];
   let self: string | undefined;
   if (path.resolve(ctx.cwd, challengerFile) === path.resolve(ctx.cwd, championFile)) {

@@ -74,6 +74,24 @@ describe('evaluate and compare with a model', () => {
     expect(existsSync(path.join(dir, 'self-cmp'))).toBe(false);
   }, 120_000);
 
+  it('refuses, before predicting or recording anything, a challenger that shares no task with the champion', async () => {
+    // One task, on the business_area column, under another name: nothing the champion predicts.
+    const config = await loadDemoConfig();
+    const area = config.tasks.find((t) => t.name === 'business_area');
+    writeFileSync(path.join(dir, 'area.json'), JSON.stringify({ ...config, tasks: [{ ...area, name: 'area', column: 'business_area' }], split: { ...config.split, on: 'area' }, routing: { queueTask: 'area' }, model: { ...config.model, epochs: 1 } }));
+    const trained = await run(['train', '--config', 'area.json', '--data', 'test.csv']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    const res = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', 'test.csv', '--resamples', '20']);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toBe(
+      `mailroute: [COMPARISON_MISMATCH] the models share no task: challenger ${id} has area; champion ${champion.id} has business_area, queue, topic; compare the challenger with a model that predicts at least one of its tasks (the gate compares each task both predict)\n`,
+    );
+    // No failed gate on record to block its approval.
+    expect(JSON.parse((await run(['registry', 'show', id])).stdout).gate).toBeUndefined();
+  }, 120_000);
+
   it('compares a challenger trained after a queue was renamed with the champion, on the challenger\'s labels', async () => {
     // Next month's config: the queue `complaints` is now `customer_care` (old exports still say `complaints`).
     const config = await loadDemoConfig();
