@@ -408,7 +408,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
       expect((await pointer()).id).toBe(b.id);
     });
 
-    it('hands approve the gate it checked, so a gate that passed against a former champion reads as stale', async () => {
+    it('hands approve the gate it checked, so a gate that passed against a former champion reads as stale for the version as it was', async () => {
       const a = await registry.register(artifact);
       const b = await registry.register(artifact);
       const c = await registry.register(artifact);
@@ -416,9 +416,12 @@ describe('S3SageMakerRegistry against s3rver', () => {
       await registry.recordGate(c.id, gate(true, a.id));
       await registry.approve(b.id);
       const championBefore = (await registry.champion())?.id;
+      const before = await registry.get(c.id);
       const approved = await registry.approve(c.id);
       expect(approved.gate).toEqual(gate(true, a.id));
-      expect(gateStanding(approved.gate, championBefore)).toBe('stale');
+      expect(gateStanding(before, championBefore)).toBe('stale');
+      // Approved and champion now: the gate is the record of that decision, not stale.
+      expect(gateStanding(approved, (await registry.champion())?.id)).toBe('passed');
       expect((await registry.reject(c.id)).gate).toEqual(gate(true, a.id));
     });
 

@@ -25,7 +25,7 @@ export { CATCH_ALL_LABEL, routeFromPredictions, type RoutingPolicy } from './rou
 export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type PaddedChunk } from './bag-batch.js';
 export { buildNgramBagOnnx, ngramBagOnnxNames, NGRAM_BAG_OPSET, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
 export { assemblePredictions, Classifier, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction, type ScoredBatch } from './classifier.js';
-export { describeMeasuredOn, ManifestTestFactsSchema, measuredOnOfManifest, type MeasuredOnFacts } from './registry/measured-on.js';
+export { describeMeasuredOn, heldOutTestRows, ManifestTestFactsSchema, measuredOnOfManifest, type MeasuredOnFacts } from './registry/measured-on.js';
 export { newestApproved } from './registry/rollback.js';
 export { GateRecordSchema, gateStanding, failedChecksLine, gateFailedError, gateOverrideNote, type GateRecord, type GateStanding } from './registry/gate-record.js';
 export { checkHomeDirectory } from './registry/home.js';

@@ -12,12 +12,14 @@ function run(argv: string[], home: string) {
   return runCli(argv, { env: { USER: 'tester' }, cwd: home, home });
 }
 
-function artifact(id: string): string {
+/** `testedOn`: how the model was tested, as trained models record it (none: an artifact that does not say). */
+function artifact(id: string, testedOn?: 'held-out-split' | 'validation-split'): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), id);
   mkdirSync(dir);
   writeFileSync(path.join(dir, 'model.onnx'), 'x');
   const files = { 'model.onnx': createHash('sha256').update('x').digest('hex') };
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { mean_macro_f1: 0.8 }, files }));
+  const tested = testedOn ? { training: { testedOn }, trainingConfig: { split: { kind: 'stratified', seed: 0, testShare: testedOn === 'held-out-split' ? 0.2 : 0, validShare: 0.1 } } } : {};
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { mean_macro_f1: 0.8 }, files, ...tested }));
   return dir;
 }
 
@@ -91,7 +93,8 @@ describe('mailroute registry', () => {
   it('keeps the gate of compare on the challenger; approve refuses a failed one unless --force, warns of a stale one, notes a missing one', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-'));
     const reg = createLocalRegistry({ home });
-    for (const id of ['m-old', 'm-new', 'm-next', 'm-none']) await reg.register(artifact(id));
+    for (const id of ['m-old', 'm-new', 'm-next']) await reg.register(artifact(id, 'held-out-split'));
+    await reg.register(artifact('m-none'));
     await reg.approve('m-old');
     // Prediction files whose lines name registered versions: compare knows the challenger as that version.
     const tasks = { queue: ['payments', 'cards', 'loans', 'fraud'] };
@@ -137,14 +140,58 @@ describe('mailroute registry', () => {
     expect(JSON.parse((await run(['registry', 'show', 'm-next'], home)).stdout)).toMatchObject({ gate: { pass: true, failed: [] }, gateStale: true });
     const stale = await run(['registry', 'approve', 'm-next', '--no-promote'], home);
     expect(stale.code).toBe(0);
-    expect(stale.stderr).toMatch(/^warning: the gate on record for m-next is stale: it passed against m-old at \S+, and the champion was m-new when approved; `mailroute compare --challenger m-next/);
+    expect(stale.stderr).toMatch(/^warning: the gate on record for m-next is stale: it passed against m-old at \S+, and the champion was m-new when approved; `mailroute compare --challenger m-next --champion champion --data <file> --split test`/);
+    // Approved now: its gate is the record of that decision, not stale, though m-new stays the champion.
+    expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-next\s+Approved\s+PASS\s/);
+    expect(JSON.parse((await run(['registry', 'show', 'm-next'], home)).stdout)).toMatchObject({ gateStale: false });
 
     // No gate on record: approved as before, with one line saying so and how to record one.
     const none = await run(['registry', 'approve', 'm-none', '--no-promote'], home);
     expect(none.code).toBe(0);
     expect(none.stdout).toBe('m-none: Approved; m-new stays the champion (`mailroute registry champion m-none` makes it champion)\n');
-    expect(none.stderr).toBe('note: no gate result is on record for m-none; `mailroute compare --challenger m-none --champion champion --data <file> --split test` records one before an approval\n');
+    // It does not record a held-out test split: --split test would be refused, so the command takes a test file.
+    expect(none.stderr).toBe('note: no gate result is on record for m-none; `mailroute compare --challenger m-none --champion champion --data <a test file>` records one before an approval\n');
     expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-none\s+Approved\s+-\s/);
+  });
+
+  it('never calls the gate of the champion stale: approved after its gate passed, it replaced the model it beat', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-champ-'));
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-old', 'held-out-split'));
+    await reg.register(artifact('m-new', 'held-out-split'));
+    await reg.approve('m-old');
+    const lines = syntheticPredictionLines({ n: 300, tasks: { queue: ['payments', 'cards', 'loans'] }, seed: 5, skill: 0.9 });
+    writeFileSync(path.join(home, 'new.jsonl'), formatPredictionLines(lines.map((l) => ({ ...l, modelId: 'm-new' }))));
+    writeFileSync(path.join(home, 'old.jsonl'), formatPredictionLines(lines.map((l) => ({ ...l, modelId: 'm-old' }))));
+    writeFileSync(path.join(home, 'lenient.json'), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
+    const passed = await run(['compare', '--challenger', 'new.jsonl', '--champion', 'old.jsonl', '--resamples', '20', '--policy', 'lenient.json'], home);
+    expect(passed.code, passed.stderr).toBe(0);
+    const approved = await run(['registry', 'approve', 'm-new'], home);
+    expect(approved.code).toBe(0);
+    expect(approved.stderr).toBe('');
+    expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-new \*\s+Approved\s+PASS\s/);
+    expect(JSON.parse((await run(['registry', 'show', 'm-new'], home)).stdout)).toMatchObject({ champion: true, gate: { pass: true, champion: 'm-old' }, gateStale: false });
+    // Approved again (it is the champion already): nothing to warn of.
+    const again = await run(['registry', 'approve', 'm-new'], home);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('');
+  });
+
+  it('suggests --split test for a stale gate only to a version that held out test rows, else a test file', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-hint-'));
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-a', 'held-out-split'));
+    await reg.register(artifact('m-b', 'held-out-split'));
+    await reg.register(artifact('m-c', 'validation-split')); // trained with testShare 0
+    await reg.approve('m-a');
+    const gate = { pass: true, champion: 'm-a', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z' };
+    await reg.recordGate('m-c', gate);
+    await reg.approve('m-b');
+    expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-c\s+PendingManualApproval\s+PASS \(stale\)\s/);
+    const stale = await run(['registry', 'approve', 'm-c', '--no-promote'], home);
+    expect(stale.stderr).toBe(
+      'warning: the gate on record for m-c is stale: it passed against m-a at 2026-12-01T09:00:00.000Z, and the champion was m-b when approved; `mailroute compare --challenger m-c --champion champion --data <a test file>` compares it with the champion of now\n',
+    );
   });
 
   it('records no gate when both prediction files are one registered model\'s, and suggests no approval', async () => {

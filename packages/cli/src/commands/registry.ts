@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLocalRegistry, gateStanding, RegistryError, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, gateStanding, heldOutTestRows, RegistryError, type ModelVersion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
@@ -26,30 +26,37 @@ export function whatFollows(id: string, championBefore: string | undefined, cham
   return `; servers using this registry switch to it at their next poll (every 5 s by default)${championBefore ? `, from ${championBefore}` : ''}${back}`;
 }
 
-/** The command that records a gate for `id`: compare it with the champion on the rows both held out. */
-export const compareCommand = (id: string): string => `mailroute compare --challenger ${id} --champion champion --data <file> --split test`;
+/**
+ * The command that records a gate for a version: compare it with the champion on the rows both held out
+ * (`--split test`) when it held out test rows of its training data; else (trained with `testShare: 0`, tested
+ * on a separate file, or not recorded) `--split test` would be refused, so on a test file.
+ */
+export const compareCommand = (v: Pick<ModelVersion, 'id' | 'measuredOn'>): string =>
+  `mailroute compare --challenger ${v.id} --champion champion ${heldOutTestRows(v.measuredOn) ? '--data <file> --split test' : '--data <a test file>'}`;
 
-/** The `gate` column: PASS, FAIL, `PASS (stale)` when run against a model that is no longer the champion, `-` when none. */
+/** The `gate` column: PASS, FAIL, `PASS (stale)` when run against a model that is no longer the champion (for a version awaiting its decision), `-` when none. */
 function gateCell(v: ModelVersion, champion: string | undefined): string {
-  const standing = gateStanding(v.gate, champion);
+  const standing = gateStanding(v, champion);
   return standing === 'none' ? '-' : standing === 'failed' ? 'FAIL' : standing === 'stale' ? 'PASS (stale)' : 'PASS';
 }
 
 /**
- * What `approve` says about the gate on record beside the approval (stderr): that none is (and how to record
- * one), that it passed against a model that is no longer the champion, or that it failed and --force approved
- * it all the same (the registry refuses it otherwise); nothing when it passed against the champion.
+ * What `approve` says about the gate on record beside the approval (stderr), `v` being the version as it stood
+ * before the approval (its status then) and `championBefore` the champion then: that none is (and how to record
+ * one), that it passed against a model that is no longer the champion (stale: not for a version that was
+ * already Approved or the champion), or that it failed and --force approved it all the same (the registry
+ * refuses it otherwise); nothing when it passed against the champion.
  */
 export function gateNotice(v: ModelVersion, championBefore: string | undefined): string {
-  const standing = gateStanding(v.gate, championBefore);
+  const standing = gateStanding(v, championBefore);
   if (standing === 'none') {
     return championBefore && championBefore !== v.id
-      ? `note: no gate result is on record for ${v.id}; \`${compareCommand(v.id)}\` records one before an approval\n`
+      ? `note: no gate result is on record for ${v.id}; \`${compareCommand(v)}\` records one before an approval\n`
       : `note: no gate result is on record for ${v.id} (there was no other champion to compare it with)\n`;
   }
   if (standing === 'failed' && v.gate) return `warning: ${v.id} was approved with --force over its failed gate (against ${v.gate.champion} at ${v.gate.at}); the approval's note says so\n`;
   if (standing === 'stale' && v.gate) {
-    return `warning: the gate on record for ${v.id} is stale: it passed against ${v.gate.champion} at ${v.gate.at}, and the champion was ${championBefore ?? 'none'} when approved; \`${compareCommand(v.id)}\` compares it with the champion of now\n`;
+    return `warning: the gate on record for ${v.id} is stale: it passed against ${v.gate.champion} at ${v.gate.at}, and the champion was ${championBefore ?? 'none'} when approved; \`${compareCommand(v)}\` compares it with the champion of now\n`;
   }
   return '';
 }
@@ -101,7 +108,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('show <id>')
-    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when run against a model that is no longer the champion)')
+    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when it passed against a model that is no longer the champion and the version awaits its decision; never for the champion or an Approved version)')
     .action(async (ref: string) => {
       const reg = registry();
       // `champion` names the champion, as --model champion does elsewhere (registry ids never read so).
@@ -117,7 +124,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
           throw error;
         },
       );
-      const gate = version.gate ? { gateStale: gateStanding(version.gate, champion?.id) === 'stale' } : {};
+      const gate = version.gate ? { gateStale: gateStanding(version, champion?.id) === 'stale' } : {};
       print({ ...version, champion: champion?.id === id, ...gate, ...artifact });
     });
 
@@ -138,7 +145,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
           // The registry says "pass force"; on the command line that is a flag.
           if (error instanceof RegistryError && error.code === 'REGISTRY_REJECTED') throw new RegistryError(error.code, error.message.replace(/pass force\b.*$/, 'add --force to approve it anyway'));
           if (error instanceof RegistryError && error.code === 'REGISTRY_GATE_FAILED') {
-            throw new RegistryError(error.code, error.message.replace(/run the comparison again\b.*$/, `run \`${compareCommand(id)}\` again, or add --force to approve it anyway (the approval's note then says so)`));
+            throw new RegistryError(error.code, error.message.replace(/run the comparison again\b.*$/, `run \`${compareCommand(before ?? { id })}\` again, or add --force to approve it anyway (the approval's note then says so)`));
           }
           throw error;
         });
@@ -146,7 +153,8 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const already = before?.status === 'Approved' ? ` (it was already Approved${[before.statusChangedBy && ` by ${before.statusChangedBy}`, before.statusChangedAt && ` at ${before.statusChangedAt}`].filter(Boolean).join('')}: that approval stays on record, this one is not added to its history)` : '';
       const championNow = await reg.champion();
       ctx.stdout.write(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`);
-      ctx.stderr.write(gateNotice(v, championBefore?.id));
+      // Judged as the version stood before this approval: its gate is stale only if it was still awaiting a decision.
+      ctx.stderr.write(gateNotice({ ...v, status: before?.status ?? v.status }, championBefore?.id));
     });
 
   cmd

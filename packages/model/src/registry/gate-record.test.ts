@@ -73,12 +73,20 @@ describe('gate records in the local registry', () => {
     expect((await reg.approve('m-b', { note: 'ok' })).statusNote).toBe('ok');
   });
 
-  it('says where a gate stands for an approval now', () => {
-    expect(gateStanding(undefined, 'm-old')).toBe('none');
-    expect(gateStanding(failed, 'm-old')).toBe('failed');
-    expect(gateStanding({ ...failed, pass: true }, 'm-old')).toBe('passed');
-    expect(gateStanding({ ...failed, pass: true }, 'm-other')).toBe('stale');
-    expect(gateStanding({ ...failed, pass: true }, undefined)).toBe('stale');
+  it('says where a gate stands for an approval now: stale only while the version awaits its decision', () => {
+    const pending = { id: 'm-new', status: 'PendingManualApproval' as const };
+    const passed = { ...failed, pass: true, failed: [] };
+    expect(gateStanding(pending, 'm-old')).toBe('none');
+    expect(gateStanding({ ...pending, gate: failed }, 'm-old')).toBe('failed');
+    expect(gateStanding({ ...pending, gate: passed }, 'm-old')).toBe('passed');
+    expect(gateStanding({ ...pending, gate: passed }, 'm-other')).toBe('stale');
+    expect(gateStanding({ ...pending, gate: passed }, undefined)).toBe('stale');
+    expect(gateStanding({ ...pending, status: 'Rejected', gate: passed }, 'm-other')).toBe('stale');
+    // Once it is the champion (it replaced the model it beat), or Approved, the gate is the record of that decision.
+    expect(gateStanding({ ...pending, status: 'Approved', gate: passed }, 'm-new')).toBe('passed');
+    expect(gateStanding({ ...pending, gate: passed }, 'm-new')).toBe('passed');
+    expect(gateStanding({ ...pending, status: 'Approved', gate: passed }, 'm-other')).toBe('passed');
+    expect(gateStanding({ ...pending, status: 'Approved', gate: failed }, 'm-new')).toBe('failed');
     expect(failedChecksLine({ ...failed, failed: ['a', 'b', 'c', 'd', 'e'] })).toBe('a; b; c; and 2 more');
   });
 });

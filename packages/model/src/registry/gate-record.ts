@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ModelStatus } from '../contracts.js';
 import { RegistryError } from './errors.js';
 
 /**
@@ -19,14 +20,23 @@ export type GateRecord = z.infer<typeof GateRecordSchema>;
 
 /**
  * Where a version's recorded gate stands for an approval now: none recorded; failed; passed but against a
- * model that is no longer the champion (stale); or passed against the champion of today.
+ * model that is no longer the champion while the version still awaits its decision (stale); or passed.
  */
 export type GateStanding = 'none' | 'failed' | 'stale' | 'passed';
 
-export function gateStanding(gate: GateRecord | undefined, championId: string | undefined): GateStanding {
+/**
+ * The standing of `version`'s gate (the one place list, show and approve judge it), `championId` being the
+ * champion it is judged against. A pass is stale only for a version that awaits a decision: not the champion
+ * and not Approved. Once the version is the champion, or Approved, the gate was the evidence of that decision:
+ * that the champion it beat has since been replaced (by this very version, often) makes nothing to redo. To
+ * judge an approval being made, pass the version as it stood before it (its status then, the champion then).
+ */
+export function gateStanding(version: { id: string; status: ModelStatus; gate?: GateRecord }, championId: string | undefined): GateStanding {
+  const { gate } = version;
   if (!gate) return 'none';
   if (!gate.pass) return 'failed';
-  return gate.champion === championId ? 'passed' : 'stale';
+  const decided = version.id === championId || version.status === 'Approved';
+  return gate.champion === championId || decided ? 'passed' : 'stale';
 }
 
 /** The failed checks in one line (`a; b; and 2 more`), for an error message or a decision note. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMeasuredOn } from './measured-on.js';
+import { describeMeasuredOn, heldOutTestRows } from './measured-on.js';
 
 describe('describeMeasuredOn', () => {
   it('names the rows and the share that was measured on', () => {
@@ -9,5 +9,13 @@ describe('describeMeasuredOn', () => {
     expect(describeMeasuredOn({ testedOn: 'held-out-split', split: { kind: 'time', testShare: 0.25 } })).toBe('held-out test split (time, 0.25)');
     expect(describeMeasuredOn({ testedOn: 'external-file', testFile: 'march.csv', split })).toBe('test file march.csv');
     expect(describeMeasuredOn({})).toBeUndefined();
+  });
+
+  it('tells a version that held out test rows (--split test finds them) from one that did not', () => {
+    const split = { kind: 'stratified', seed: 0, testShare: 0.2, validShare: 0.1 };
+    expect(heldOutTestRows(describeMeasuredOn({ testedOn: 'held-out-split', split }))).toBe(true);
+    expect(heldOutTestRows(describeMeasuredOn({ testedOn: 'validation-split', split: { ...split, testShare: 0 } }))).toBe(false);
+    expect(heldOutTestRows(describeMeasuredOn({ testedOn: 'external-file', testFile: 'march.csv', split }))).toBe(false);
+    expect(heldOutTestRows(undefined)).toBe(false);
   });
 });

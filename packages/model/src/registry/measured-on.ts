@@ -10,6 +10,8 @@ export interface MeasuredOnFacts {
   split?: { kind?: string; seed?: number; testShare?: number; validShare?: number };
 }
 
+const HELD_OUT_SPLIT = 'held-out test split';
+
 /**
  * Which rows the metrics come from, in words (`held-out test split (seed 0, 0.2)`, `validation split`,
  * `test file x.csv`); undefined when unknown. Figures measured on different rows do not compare.
@@ -21,9 +23,18 @@ export function describeMeasuredOn(facts: MeasuredOnFacts): string | undefined {
   const share = facts.testedOn === 'validation-split' ? split?.validShare : split?.testShare;
   const detail = split?.kind === 'time' ? `time, ${share ?? '?'}` : split?.seed === undefined ? '' : `seed ${split.seed}, ${share ?? '?'}`;
   const suffix = detail ? ` (${detail})` : '';
-  if (facts.testedOn === 'held-out-split') return `held-out test split${suffix}`;
+  if (facts.testedOn === 'held-out-split') return `${HELD_OUT_SPLIT}${suffix}`;
   if (facts.testedOn === 'validation-split') return `validation split${suffix}`;
   return undefined;
+}
+
+/**
+ * Whether a version's `measuredOn` says it held out test rows of its training data: only then can it be
+ * evaluated or compared with `--split test` (a model trained with `testShare: 0`, or tested on a separate file
+ * with `--test-data`, held none out of --data; nor does one that does not record how it was tested).
+ */
+export function heldOutTestRows(measuredOn: string | undefined): boolean {
+  return measuredOn?.startsWith(HELD_OUT_SPLIT) ?? false;
 }
 
 /** The manifest fields that say which rows the metrics come from (loose: other fields pass, bad ones drop). */
