@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeLines, safeValue } from './terminal-text.js';
+import { safeJson, safeLines, safeValue } from './terminal-text.js';
 
 describe('text for the terminal', () => {
   it('escapes C0, DEL and C1 controls visibly and keeps other text, umlauts and emoji included', () => {
@@ -9,5 +9,11 @@ describe('text for the terminal', () => {
 
   it('keeps the line feeds and tabs of a message, escaping the rest', () => {
     expect(safeLines('warning: label \x1b[31mred\x1b[0m\n\tnext\r')).toBe('warning: label \\x1b[31mred\\x1b[0m\n\tnext\\x0d');
+  });
+
+  it('writes JSON whose DEL and C1 controls are escaped too (JSON.stringify leaves them raw), parsing to the same value', () => {
+    const value = { note: 'a\x1b[31m\u009b2J\x7f', 'k\u0085': 1 };
+    expect(safeJson(value)).toBe('{\n  "note": "a\\u001b[31m\\u009b2J\\u007f",\n  "k\\u0085": 1\n}');
+    expect(JSON.parse(safeJson(value))).toEqual(value);
   });
 });

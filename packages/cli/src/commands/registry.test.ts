@@ -215,6 +215,27 @@ describe('mailroute registry', () => {
     expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-new\s+PendingManualApproval\s+-\s/);
   });
 
+  it('prints who approved, notes and the names of tasks with their control characters escaped; the registry keeps them', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-'));
+    const dir = artifact('model-a');
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, tasks: [{ name: 'queue\x1b[2J' }] }));
+    await createLocalRegistry({ home }).register(dir);
+    // eslint-disable-next-line no-control-regex -- what must not reach the terminal
+    const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+    expect((await run(['registry', 'approve', 'model-a', '--by', 'ev\x1b[31mil', '--note', 'ok \u009b2J'], home)).code).toBe(0);
+    const again = await run(['registry', 'approve', 'model-a'], home);
+    expect(again.stdout).toContain('already Approved by ev\\x1b[31mil at ');
+    const list = await run(['registry', 'list'], home);
+    expect(list.stdout).toContain('queue\\x1b[2J');
+    const shown = await run(['registry', 'show', 'model-a'], home);
+    expect(shown.stdout).toContain('"note": "ok \\u009b2J"');
+    for (const out of [again.stdout, again.stderr, list.stdout, shown.stdout]) expect(out).not.toMatch(raw);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ statusChangedBy: 'ev\x1b[31mil', history: expect.arrayContaining([expect.objectContaining({ note: 'ok \u009b2J' })]) });
+    expect((await createLocalRegistry({ home }).get('model-a')).statusChangedBy).toBe('ev\x1b[31mil');
+  });
+
   it('says MAILROUTE_HOME is a file, not a directory, for registry and serve alike (not a raw ENOTDIR)', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-home-')), 'home');
     writeFileSync(file, 'not a directory');

@@ -3,6 +3,7 @@ import { createLocalRegistry, gateStanding, heldOutTestRows, RegistryError, type
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
+import { safeJson, safeLines, safeValue } from '../terminal-text.js';
 
 /**
  * How to get a champion back when none is left: approve a pending version, or, when every other is
@@ -77,11 +78,14 @@ function row(v: ModelVersion, champion: string | undefined): string[] {
   ];
 }
 
-/** `mailroute registry list|show|approve|reject|champion`: the local registry under MAILROUTE_HOME. */
+/**
+ * `mailroute registry list|show|approve|reject|champion`: the local registry under MAILROUTE_HOME. What versions
+ * hold (notes and names of approvals and rejections, ids, tasks, file names) is printed with control characters escaped.
+ */
 export function registerRegistry(program: Command, ctx: CliContext): void {
   const registry = () => createLocalRegistry({ home: ctx.home });
   const print = (v: unknown): void => {
-    ctx.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+    ctx.stdout.write(`${safeJson(v)}\n`);
   };
   const cmd = program.command('registry').description('List, show, approve or reject registered models; show or set the champion');
 
@@ -99,11 +103,11 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         return;
       }
       if (versions.length === 0) {
-        ctx.stdout.write(`no models registered in ${ctx.home}\n`);
+        ctx.stdout.write(`no models registered in ${safeValue(ctx.home)}\n`);
         return;
       }
       const header = ['version', 'id', 'status', 'gate', 'created', 'tasks', 'mean macro-F1', 'measured on', 'data'];
-      ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id)))}\n`);
+      ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id).map(safeValue)))}\n`);
     });
 
   cmd
@@ -152,9 +156,9 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       // Approving an Approved version again records nothing (the first approval stays the decision on record): say so, as its --by and --note are not kept.
       const already = before?.status === 'Approved' ? ` (it was already Approved${[before.statusChangedBy && ` by ${before.statusChangedBy}`, before.statusChangedAt && ` at ${before.statusChangedAt}`].filter(Boolean).join('')}: that approval stays on record, this one is not added to its history)` : '';
       const championNow = await reg.champion();
-      ctx.stdout.write(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`);
+      ctx.stdout.write(safeLines(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`));
       // Judged as the version stood before this approval: its gate is stale only if it was still awaiting a decision.
-      ctx.stderr.write(gateNotice({ ...v, status: before?.status ?? v.status }, championBefore?.id));
+      ctx.stderr.write(safeLines(gateNotice({ ...v, status: before?.status ?? v.status }, championBefore?.id)));
     });
 
   cmd
@@ -168,14 +172,16 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const v = await reg.reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
       if (!wasChampion) {
         const champion = await reg.champion();
-        ctx.stdout.write(`${v.id}: ${v.status}; not served (${champion ? `the champion stays ${champion.id}` : 'there is no champion'}); \`mailroute registry approve ${v.id} --force\` undoes this\n`);
+        ctx.stdout.write(safeLines(`${v.id}: ${v.status}; not served (${champion ? `the champion stays ${champion.id}` : 'there is no champion'}); \`mailroute registry approve ${v.id} --force\` undoes this\n`));
         return;
       }
       const next = await reg.champion();
       ctx.stdout.write(
-        next
-          ? `${v.id}: ${v.status}; it was the champion: the champion is now ${next.id} (version ${next.version}, the newest other Approved version); servers switch to it at their next poll\n`
-          : `${v.id}: ${v.status}; it was the champion: no other version is Approved, so there is no champion now and running servers keep serving ${v.id} until you ${approveAnotherHint((await reg.list()).filter((o) => o.id !== v.id))}\n`,
+        safeLines(
+          next
+            ? `${v.id}: ${v.status}; it was the champion: the champion is now ${next.id} (version ${next.version}, the newest other Approved version); servers switch to it at their next poll\n`
+            : `${v.id}: ${v.status}; it was the champion: no other version is Approved, so there is no champion now and running servers keep serving ${v.id} until you ${approveAnotherHint((await reg.list()).filter((o) => o.id !== v.id))}\n`,
+        ),
       );
     });
 
@@ -187,6 +193,6 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const before = await reg.champion();
       if (id !== undefined) await reg.setChampion(id);
       const champion = await reg.champion();
-      ctx.stdout.write(champion ? `${champion.id} (version ${champion.version}, ${champion.status})${whatFollows(champion.id, before?.id, champion.id)}\n` : 'no champion\n');
+      ctx.stdout.write(safeLines(champion ? `${champion.id} (version ${champion.version}, ${champion.status})${whatFollows(champion.id, before?.id, champion.id)}\n` : 'no champion\n'));
     });
 }

@@ -2,8 +2,12 @@ import type { Command } from 'commander';
 import { compareRunRows, formatRunList, formatTable, listRuns, readRun } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
+import { safeJson, safeLines, safeValue } from '../terminal-text.js';
 
-/** `mailroute runs [list] | runs show <id> | runs compare <a> <b>`: experiment runs under MAILROUTE_HOME/runs. */
+/**
+ * `mailroute runs [list] | runs show <id> | runs compare <a> <b>`: experiment runs under MAILROUTE_HOME/runs.
+ * What a run record holds (a note, paths, ids, a failed run's error) is printed with its control characters escaped.
+ */
 export function registerRuns(program: Command, ctx: CliContext): void {
   const cmd = program.command('runs').description('List experiment runs, show one, or compare two side by side');
 
@@ -14,23 +18,23 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .allowExcessArguments()
     .action(async (flags: { json?: boolean }, list: Command) => {
       refuseUnknownSubcommand(cmd, list.args);
-      const runs = await listRuns(ctx.home, { onDamaged: (error) => ctx.stderr.write(`warning: ${error.message}; not listed\n`) });
+      const runs = await listRuns(ctx.home, { onDamaged: (error) => ctx.stderr.write(safeLines(`warning: ${error.message}; not listed\n`)) });
       if (flags.json) {
-        ctx.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+        ctx.stdout.write(`${safeJson(runs)}\n`);
         return;
       }
       if (runs.length === 0) {
-        ctx.stdout.write(`no runs in ${ctx.home}\n`);
+        ctx.stdout.write(`no runs in ${safeValue(ctx.home)}\n`);
         return;
       }
-      ctx.stdout.write(`${formatRunList(runs)}\n`);
+      ctx.stdout.write(`${formatRunList(runs, safeValue)}\n`);
     });
 
   cmd
     .command('show <runId>')
     .description('The full run record (config, data hash, counts, epochs, metrics) as JSON')
     .action(async (runId: string) => {
-      ctx.stdout.write(`${JSON.stringify(await readRun(ctx.home, runId), null, 2)}\n`);
+      ctx.stdout.write(`${safeJson(await readRun(ctx.home, runId))}\n`);
     });
 
   cmd
@@ -38,6 +42,6 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .description('Two runs side by side: data, counts, metrics and their differences (b - a)')
     .action(async (a: string, b: string) => {
       const [ra, rb] = await Promise.all([readRun(ctx.home, a), readRun(ctx.home, b)]);
-      ctx.stdout.write(`${formatTable(['', 'a', 'b', 'b - a'], compareRunRows(ra, rb))}\n`);
+      ctx.stdout.write(`${formatTable(['', 'a', 'b', 'b - a'], compareRunRows(ra, rb).map((row) => row.map(safeValue)))}\n`);
     });
 }

@@ -116,10 +116,13 @@ export function runListRows(runs: readonly RunRecord[]): string[][] {
   ]);
 }
 
-/** The `runs list` table; the error column only when a listed run failed. */
-export function formatRunList(runs: readonly RunRecord[]): string {
+/**
+ * The `runs list` table; the error column only when a listed run failed. `show`: how a cell is shown (the
+ * CLI escapes control characters of notes, ids and errors for the terminal), applied before the columns are aligned.
+ */
+export function formatRunList(runs: readonly RunRecord[], show: (cell: string) => string = (cell) => cell): string {
   const header = ['run', 'status', 'started', 'model', 'mean macro-F1', 'measured on', 'data', 'note', 'error'];
-  const rows = runListRows(runs);
+  const rows = runListRows(runs).map((row) => row.map(show));
   if (rows.some((row) => row[8] !== '')) return formatTable(header, rows);
   return formatTable(header.slice(0, -1), rows.map((row) => row.slice(0, -1)));
 }

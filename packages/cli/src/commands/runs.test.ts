@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../test-support.js';
+
+function run(argv: string[], cwd: string) {
+  return runCli(argv, { env: { CI: 'true' }, cwd, home: path.join(cwd, '.mailroute') });
+}
+
+// eslint-disable-next-line no-control-regex -- what must not reach the terminal
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+/** Two failed runs (a label outside the taxonomy): each with a note and an error that hold control characters. */
+async function failedRuns(cwd: string): Promise<string[]> {
+  writeFileSync(path.join(cwd, 'bad.csv'), 'id,subject,body,html,from,bank,receivedAt,business_area,queue,topic\n1,Hallo,Text,,,,,brokerage,no_\x1b[31msuch,sparplan\n');
+  for (let i = 0; i < 2; i++) expect((await run(['train', '--data', 'bad.csv', '--note', 'evil \x1b[31mred\x1b[0m \u009b2J'], cwd)).code).toBe(1);
+  return readdirSync(path.join(cwd, '.mailroute', 'runs')).sort();
+}
+
+describe('mailroute runs', () => {
+  it('prints the notes, errors and paths of run records with their control characters escaped; the files keep them', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-runs-'));
+    const [a, b] = await failedRuns(cwd);
+
+    const list = await run(['runs', 'list'], cwd);
+    expect(list.stdout).not.toMatch(RAW_CONTROL);
+    expect(list.stdout).toContain('evil \\x1b[31mred\\x1b[0m \\x9b2J');
+    expect(list.stdout).toContain('label "no_\\x1b[31msuch"');
+    // Escaped before the columns are aligned: the error column starts at the same place on every row.
+    const rows = list.stdout.trimEnd().split('\n');
+    expect(new Set(rows.slice(2).map((r) => r.indexOf('1 bad row')))).toEqual(new Set([rows[0].indexOf('error')]));
+
+    const compared = await run(['runs', 'compare', a, b], cwd);
+    expect(compared.stdout).not.toMatch(RAW_CONTROL);
+    expect(compared.stdout).toMatch(/\nnote +evil \\x1b\[31mred\\x1b\[0m \\x9b2J +evil \\x1b\[31mred\\x1b\[0m \\x9b2J\n/);
+
+    // JSON: the same values once parsed; JSON.stringify alone leaves the C1 control raw.
+    for (const argv of [['runs', 'show', a], ['runs', 'list', '--json']]) {
+      const shown = await run(argv, cwd);
+      expect(shown.stdout).not.toMatch(RAW_CONTROL);
+      expect(shown.stdout).toContain('"note": "evil \\u001b[31mred\\u001b[0m \\u009b2J"');
+      const parsed = JSON.parse(shown.stdout) as { note: string } | Array<{ note: string }>;
+      expect((Array.isArray(parsed) ? parsed[0] : parsed).note).toBe('evil \x1b[31mred\x1b[0m \u009b2J');
+    }
+    // The run's file keeps the note as it was given.
+    expect(JSON.parse(readFileSync(path.join(cwd, '.mailroute', 'runs', a, 'run.json'), 'utf8')).note).toBe('evil \x1b[31mred\x1b[0m \u009b2J');
+  });
+});
