@@ -46,4 +46,13 @@ describe('mailroute runs', () => {
     // The run's file keeps the note as it was given.
     expect(JSON.parse(readFileSync(path.join(cwd, '.mailroute', 'runs', a, 'run.json'), 'utf8')).note).toBe('evil \x1b[31mred\x1b[0m \u009b2J');
   });
+
+  it('compares two runs that failed before reading data without calling their data or rows the same', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-runs-'));
+    const [a, b] = await failedRuns(cwd);
+    const compared = await run(['runs', 'compare', a, b], cwd);
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toMatch(/\ndata hash +- +-\n/);
+    expect(compared.stdout).toMatch(/\nmetrics on +- +-\n/);
+  });
 });

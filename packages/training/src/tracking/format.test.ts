@@ -93,6 +93,21 @@ describe('compareRunRows', () => {
     expect(compareRunRows({ ...held(0), testRowsFingerprint: 'f' }, { ...held(0), testRowsFingerprint: 'g' }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
   });
 
+  it('claims nothing about data or rows that neither run has (two failed runs), and says which one has metrics', () => {
+    const failed: RunRecord = { runId: 'a', status: 'failed', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], error: 'bad rows' };
+    const both = compareRunRows(failed, { ...failed, runId: 'b' });
+    expect(both.find((r) => r[0] === 'data hash')).toEqual(['data hash', '-', '-', '']);
+    expect(both.find((r) => r[0] === 'metrics on')).toEqual(['metrics on', '-', '-', '']);
+    // Failed after reading the data: the data compare, the rows do not (neither was measured).
+    const read = compareRunRows({ ...failed, dataHash: 'x' }, { ...failed, runId: 'b', dataHash: 'x' });
+    expect(read.find((r) => r[0] === 'data hash')?.[3]).toBe('same');
+    expect(read.find((r) => r[0] === 'metrics on')?.[3]).toBe('');
+    const finished: RunRecord = { ...failed, runId: 'b', status: 'finished', error: undefined, dataHash: 'x', metrics: { mean_macro_f1: 0.8 }, metricsSplit: 'test' };
+    expect(compareRunRows(failed, finished).find((r) => r[0] === 'data hash')?.[3]).toBe('differs');
+    expect(compareRunRows(failed, finished).find((r) => r[0] === 'metrics on')?.[3]).toBe('only b has metrics');
+    expect(compareRunRows(finished, failed).find((r) => r[0] === 'metrics on')?.[3]).toBe('only a has metrics');
+  });
+
   it('names the labels a task gained or lost between two runs (a rename, a merge, a new queue)', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] };
     const a = { ...base, taxonomy: [{ task: 'queue', labels: ['payments', 'complaints'] }, { task: 'topic', labels: ['sparplan'] }] };

@@ -87,6 +87,23 @@ function sameRows(a: RunRecord, b: RunRecord): boolean {
   return a.dataHash === b.dataHash;
 }
 
+/** Whether a run recorded any metric (a failed run, or one stopped before its evaluation, has none). */
+const hasMetrics = (r: RunRecord): boolean => Object.keys(r.metrics ?? {}).length > 0;
+
+/** The verdict of the `data hash` row: nothing when neither run read data (both failed before), not "same". */
+function dataVerdict(a: RunRecord, b: RunRecord): string {
+  if (a.dataHash === undefined && b.dataHash === undefined) return '';
+  return a.dataHash === b.dataHash ? 'same' : 'differs';
+}
+
+/** The verdict of the `metrics on` row: nothing when neither run has metrics, which side has them when one has none. */
+function rowsVerdict(a: RunRecord, b: RunRecord): string {
+  if (!hasMetrics(a) && !hasMetrics(b)) return '';
+  if (!hasMetrics(a) || !hasMetrics(b)) return `only ${hasMetrics(a) ? 'a' : 'b'} has metrics`;
+  if (!sameRows(a, b)) return 'different rows: the metrics below do not compare';
+  return a.dataHash === b.dataHash ? 'same rows' : 'same rows, other labels (a taxonomy change)';
+}
+
 /** `text` in at most `width` characters, an ellipsis marking a cut. */
 function cut(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
@@ -163,8 +180,8 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['model', a.modelId ?? '-', b.modelId ?? '-', ''],
     ...(a.note !== undefined || b.note !== undefined ? [['note', a.note ?? '-', b.note ?? '-', '']] : []),
     ['git commit', commitOf(a), commitOf(b), a.gitDirty || b.gitDirty ? 'uncommitted changes: the code may differ' : ''],
-    ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', a.dataHash === b.dataHash ? 'same' : 'differs'],
-    ['metrics on', measuredOn(a), measuredOn(b), sameRows(a, b) ? (a.dataHash === b.dataHash ? 'same rows' : 'same rows, other labels (a taxonomy change)') : 'different rows: the metrics below do not compare'],
+    ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', dataVerdict(a, b)],
+    ['metrics on', measuredOn(a), measuredOn(b), rowsVerdict(a, b)],
     ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['averaged epochs', fmt(a.averagedEpochs), fmt(b.averagedEpochs), ''],
