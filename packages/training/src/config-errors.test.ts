@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choicesHint } from './config-errors.js';
+import { choicesHint, unknownKeyMessage } from './config-errors.js';
 
 describe('choicesHint', () => {
   it('suggests a close name (case ignored) and lists the names when there are few', () => {
@@ -16,5 +16,17 @@ describe('choicesHint', () => {
     expect(choicesHint('Queue_13', many, 'labels')).toBe('(did you mean "queue_13"? 13 labels)');
     expect(choicesHint('zzz', many, 'labels')).toBe('(13 labels)');
     expect(choicesHint('zzz', many.slice(0, 12), 'labels')).toBe(`(labels: ${many.slice(0, 12).join(', ')})`);
+  });
+});
+
+describe('unknownKeyMessage', () => {
+  it('suggests a key of the same level only, and says where a key of another level belongs', () => {
+    const tasks = { where: 'in each entry of tasks[]', keys: ['name', 'minCount'] };
+    const model = { where: 'in model', keys: ['seed', 'epochs'] };
+    expect(unknownKeyMessage(['taks'], ['tasks', 'columns'], [tasks, model])).toBe('unknown key "taks" (did you mean "tasks"?)');
+    expect(unknownKeyMessage(['minCont'], ['tasks', 'columns'], [tasks, model])).toBe('unknown key "minCont"');
+    expect(unknownKeyMessage(['minCount', 'seed'], ['tasks'], [tasks, model, { where: 'in split', keys: ['seed'] }])).toBe(
+      'unknown key "minCount" (it belongs in each entry of tasks[]), unknown key "seed" (it belongs in model or in split)',
+    );
   });
 });

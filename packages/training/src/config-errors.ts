@@ -14,11 +14,25 @@ export function jsonErrorPlace(text: string): string {
   return `:${line}:${column}`;
 }
 
-/** `unknown key "taks" (did you mean "tasks"?)`, for each key. */
-export function unknownKeyMessage(keys: readonly string[], known: readonly string[]): string {
+/** A level of a config other than the one with the unknown key: where it is (`in each entry of tasks[]`) and its keys. */
+export interface KeyLevel {
+  where: string;
+  keys: readonly string[];
+}
+
+/**
+ * `unknown key "taks" (did you mean "tasks"?)`, for each key: a close key of the same level (`known`), never one
+ * of another level. A key of another level (`elsewhere`) put at the wrong one says where it belongs instead:
+ * `unknown key "minCount" (it belongs in each entry of tasks[])`.
+ */
+export function unknownKeyMessage(keys: readonly string[], known: readonly string[], elsewhere: readonly KeyLevel[] = []): string {
   return keys
-    // A key known elsewhere but not here (`on` in a time split) suggests nothing.
-    .map((key) => `unknown key "${key}"${didYouMean(key, known.filter((k) => k !== key), '"')}`)
+    .map((key) => {
+      const belongs = elsewhere.filter((level) => level.keys.includes(key)).map((level) => level.where);
+      if (belongs.length > 0) return `unknown key "${key}" (it belongs ${belongs.join(' or ')})`;
+      // A key of another kind of the same level (`on`, of a stratified split, in a time split) suggests nothing.
+      return `unknown key "${key}"${didYouMean(key, known.filter((k) => k !== key), '"')}`;
+    })
     .join(', ');
 }
 

@@ -75,6 +75,22 @@ describe('config mistakes', () => {
     expect(() => parseTrainingConfig({ ...ok, columns: { body: 'body', receivedAt: 'at' }, split: { kind: 'time', on: 'queue' } })).toThrow(/split: unknown key "on"(?! \(did)/);
   });
 
+  it('suggests only keys of the same level, and says where a key of another level belongs', () => {
+    // minCount is a key of each task, not of the config: no "did you mean" across levels.
+    expect(() => parseTrainingConfig({ ...ok, minCont: 5 })).toThrow(/\(root\): unknown key "minCont"(?! \()/);
+    expect(() => parseTrainingConfig({ ...ok, minCount: 5, aliases: {}, retired: [] })).toThrow(
+      /^training config: \(root\): unknown key "minCount" \(it belongs in each entry of tasks\[\]\), unknown key "aliases" \(it belongs in each entry of tasks\[\]\), unknown key "retired" \(it belongs in each entry of tasks\[\]\)/,
+    );
+    expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', seed: 3 }] })).toThrow(/tasks\.0: unknown key "seed" \(it belongs in split or in model\)/);
+    expect(() => parseTrainingConfig({ ...ok, epochs: 3, subject: 'Betreff', queueTask: 'queue' })).toThrow(
+      /\(root\): unknown key "epochs" \(it belongs in model\), unknown key "subject" \(it belongs in columns\), unknown key "queueTask" \(it belongs in routing\)/,
+    );
+    expect(() => parseTrainingConfig({ ...ok, model: { minCount: 2 } })).toThrow(/model: unknown key "minCount" \(it belongs in each entry of tasks\[\]\)/);
+    expect(() => parseTrainingConfig({ ...ok, columns: { body: 'body', on: 'queue' } })).toThrow(/columns: unknown key "on" \(it belongs in split\)/);
+    // A typo of a key of this level is still caught when another level has a close key: the task's own.
+    expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', rar: 'drop' }] })).toThrow(/tasks\.0: unknown key "rar" \(did you mean "rare"\?\)/);
+  });
+
   it('checks the model parameters before any data is read', () => {
     expect(() => parseTrainingConfig({ ...ok, model: { epochs: 0 } })).toThrow(/model\.epochs: Too small/);
     expect(parseTrainingConfig({ ...ok, model: { epochs: 2, dim: 16 } }).model).toEqual({ epochs: 2, dim: 16 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { followAliases, normalizeLabel } from '@mailroute/model';
 import { z } from 'zod';
 import { TrainingConfigError } from './errors.js';
-import { choicesHint, jsonErrorPlace, requiredKeyMessage, unknownKeyMessage } from './config-errors.js';
+import { choicesHint, jsonErrorPlace, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
 import { decodeUtf8 } from './utf8.js';
 
@@ -69,6 +69,9 @@ function defaultSplit(task: string): SplitConfig {
   return { kind: 'stratified', on: task, testShare: 0.2, validShare: 0.1, seed: 0 };
 }
 
+/** Which task's label names the queue an email is routed to. */
+const RoutingSchema = z.strictObject({ queueTask: name });
+
 const TrainingConfigFields = z.strictObject({
   $schema: z.string().optional(),
   description: z.string().optional(),
@@ -87,7 +90,7 @@ const TrainingConfigFields = z.strictObject({
   /** Model family and its parameters, passed to the trainer (which validates them). */
   family: z.literal('ngram-bag').default('ngram-bag'),
   model: z.record(z.string(), z.unknown()).default({}),
-  routing: z.strictObject({ queueTask: name }).optional(),
+  routing: RoutingSchema.optional(),
   /** Precision each task's abstention threshold aims for on the validation split. */
   targetPrecision: z.number().gt(0).max(1).default(0.9),
   /** A bad row fails the load (listing the first errors) or is reported and skipped. */
@@ -97,15 +100,25 @@ const TrainingConfigFields = z.strictObject({
 /** The trainer's parameters as a config may give them: unknown keys refused. */
 const StrictModelParams = NgramBagParamsSchema.strict();
 
-/** Every key a config may hold, at any level: the candidates for "did you mean". */
-const KNOWN_KEYS = [
-  ...Object.keys(TrainingConfigFields.shape),
-  ...Object.keys(TaskConfigSchema.shape),
-  ...Object.keys(ColumnsSchema.shape),
-  ...SplitConfigSchema.options.flatMap((o) => Object.keys(o.shape)),
-  'queueTask',
-  ...Object.keys(NgramBagParamsSchema.shape),
-];
+/**
+ * The keys of each level of a config, by the path of its object without indices (`tasks` for `tasks.0`): the
+ * candidates for "did you mean" at that level, and where a key of another level put at the wrong one belongs.
+ */
+const KEY_LEVELS: ReadonlyMap<string, KeyLevel> = new Map([
+  ['', { where: 'at the top level', keys: Object.keys(TrainingConfigFields.shape) }],
+  ['tasks', { where: 'in each entry of tasks[]', keys: Object.keys(TaskConfigSchema.shape) }],
+  ['columns', { where: 'in columns', keys: Object.keys(ColumnsSchema.shape) }],
+  ['split', { where: 'in split', keys: [...new Set(SplitConfigSchema.options.flatMap((o) => Object.keys(o.shape)))] }],
+  ['routing', { where: 'in routing', keys: Object.keys(RoutingSchema.shape) }],
+  ['model', { where: 'in model', keys: Object.keys(NgramBagParamsSchema.shape) }],
+]);
+
+/** `unknown key "minCount" (it belongs in each entry of tasks[])` or `(did you mean ...?)`, for the object at `path`. */
+function unknownKeysAt(path: readonly PropertyKey[], keys: readonly string[]): string {
+  const level = path.filter((p) => typeof p === 'string').join('.');
+  const elsewhere = [...KEY_LEVELS].filter(([at]) => at !== level).map(([, l]) => l);
+  return unknownKeyMessage(keys, KEY_LEVELS.get(level)?.keys ?? [], elsewhere);
+}
 
 /**
  * What the field schemas cannot see: references between fields, taxonomies, the trainer's parameters. It
@@ -207,7 +220,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return ordered
     .map((i) => {
       const where = i.path.length > 0 ? i.path.join('.') : '(root)';
-      if (i.code === 'unrecognized_keys') return `${where}: ${unknownKeyMessage(i.keys, KNOWN_KEYS)}`;
+      if (i.code === 'unrecognized_keys') return `${where}: ${unknownKeysAt(i.path, i.keys)}`;
       // Parsed with reportInput: a missing key is an invalid_type issue whose input is undefined.
       if (i.code === 'invalid_type' && i.path.length > 0 && i.input === undefined) return requiredKeyMessage(where);
       return `${where}: ${i.message}`;
