@@ -190,6 +190,11 @@ describe('mailroute clean', () => {
     );
     // Nothing written: no empty file that reads as a batch with nothing in it.
     expect(readdirSync(dir)).toEqual(['demo.csv']);
+    // A line of neither form is told what a line needs, not "format: Invalid option" as if it lacked only a format.
+    writeFileSync(path.join(dir, 'ids.jsonl'), '{"id":"3"}\n{"id":"4","format":"pdf","input":"x"}\n');
+    const ids = await run(['clean', '--in', 'ids.jsonl', '--out', 'c.jsonl'], dir);
+    expect(ids.stderr).toContain('ids.jsonl:1: skipped: invalid line: no subject, body or html, nor format and input (a line needs subject, body or html, or "format": "text"|"html"|"eml" with "input")\n');
+    expect(ids.stderr).toContain('ids.jsonl:2: skipped: invalid line: format: Invalid option: expected one of "text"|"html"|"eml"\n');
     // JSON lines of neither shape: their keys are named.
     writeFileSync(path.join(dir, 'other.jsonl'), `${JSON.stringify({ ticket: 'demo-1', text: 'Bitte übertragen', queue: 'securities' })}\n`);
     const jsonl = await run(['clean', '--in', 'other.jsonl', '--out', 'c.jsonl'], dir);

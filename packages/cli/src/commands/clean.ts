@@ -42,6 +42,9 @@ export class CleanNothingUsableError extends Error {
 /** What one line of `--in` must be (clean's input format, or an email as /v1/classify takes it), for the messages. */
 const LINE_FORMAT = '{"id":"…","format":"text"|"html"|"eml","input":"…"} or {"id":"…","subject":"…","body":"…","html":"…"}';
 
+/** Why a JSON object with neither form's keys (`{"id":"3"}`) is skipped: what a line needs, of either form. */
+const LINE_NEEDS = 'no subject, body or html, nor format and input (a line needs subject, body or html, or "format": "text"|"html"|"eml" with "input")';
+
 /** The parts of an email line (as /v1/classify takes an email, and as the demo data and JSONL exports hold it) that clean reads. */
 const EMAIL_PARTS = ['subject', 'body', 'html'] as const;
 
@@ -210,9 +213,12 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
           else {
             const parsed = CleanInputLineSchema.safeParse(json);
             if (!parsed.success) {
-              firstKeys ??= json !== null && typeof json === 'object' && !Array.isArray(json) ? Object.keys(json) : [];
+              const object = json !== null && typeof json === 'object' && !Array.isArray(json) ? json : undefined;
+              firstKeys ??= object ? Object.keys(object) : [];
               const issue = parsed.error.issues[0];
-              const why = `invalid line: ${issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`;
+              // An object of neither form: not "format: Invalid option", as if it were meant to be of the second.
+              const neither = object !== undefined && !('format' in object) && !('input' in object);
+              const why = `invalid line: ${neither ? LINE_NEEDS : issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`;
               throw new SkippedLine(why, why);
             }
             keep(await cleanOne(parsed.data, scope.data, flags.redact));
