@@ -112,6 +112,7 @@ export async function prepareWithModel(
     model: modelRef(ctx, model),
     dataPath: data.map((d) => path.resolve(ctx.cwd, d)),
     ...(config ? { config } : {}),
+    ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
     home: ctx.home,
     labels: 'required',
     ...options.read,

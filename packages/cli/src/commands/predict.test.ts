@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parsePredictionLines } from '@mailroute/evaluation';
 import { createLocalRegistry } from '@mailroute/model';
-import { DEMO_COLUMNS, ensureDemoChampion, generateDemoRows, writeDemoData } from '@mailroute/training';
+import { DEMO_COLUMNS, DEMO_CONFIG_PATH, ensureDemoChampion, generateDemoRows, writeDemoData } from '@mailroute/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 
@@ -138,6 +138,14 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(skipped.stderr).toContain(
       `warning: queue: all ${rows} rows labelled "tax" were skipped as bad rows (the label is not in the queue taxonomy), so they are not predicted or scored, and its label "tax_documents" has no rows left; if "tax" was renamed`,
     );
+    // Read with a config given (--config), the hint says to add the alias to that file.
+    writeFileSync(path.join(dir, 'crm-config.json'), readFileSync(DEMO_CONFIG_PATH, 'utf8'));
+    const given = await run(['evaluate', '--model', 'champion', '--config', 'crm-config.json', '--data', 'renamed.csv', '--out', 'rep-r', '--no-png']);
+    expect(given.code).toBe(1);
+    expect(given.stderr).toContain(`(label "tax" of queue is on ${rows} rows: if it was renamed, add an alias to crm-config.json, e.g. "aliases": {"tax": "tax_documents"} in task queue; otherwise fix them`);
+    const givenSkipped = await run(['predict', '--model', 'champion', '--config', 'crm-config.json', '--data', 'renamed.csv', '--out', 'p-r.jsonl', '--on-bad-row', 'skip']);
+    expect(givenSkipped.code, givenSkipped.stderr).toBe(0);
+    expect(givenSkipped.stderr).toContain('; if "tax" was renamed, add an alias to crm-config.json, e.g. "aliases": {"tax": "tax_documents"} in task queue\n');
     const mismatch = await run(['compare', '--challenger', challenger, '--champion', 'champion', '--data', 'renamed.csv', '--split', 'test', '--resamples', '20']);
     expect(mismatch.stderr).toContain('[DATASET_MISMATCH]');
     expect(mismatch.stderr).toContain('to measure on other data, give a separate test file of emails the model(s) never trained on, without --split;');

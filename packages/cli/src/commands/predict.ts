@@ -41,7 +41,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         const { rows, lines } = await predictDatasetLines({
           model,
           dataPath: flags.data.map((d) => path.resolve(ctx.cwd, d)),
-          ...(config ? { config } : {}),
+          ...(config ? { config, configFile: flags.config } : {}),
           home: ctx.home,
           ...(split ? { split } : {}),
           ...read,

@@ -148,6 +148,20 @@ describe('mailroute train / predict / runs', () => {
     expect(unknown.stderr).toContain('[REGISTRY_NOT_FOUND]');
   });
 
+  it('says to add the alias for a renamed label to the --config given, naming it; without one, to write a config', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-train-'));
+    expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '200', '--seed', '9'], cwd)).code).toBe(0);
+    writeFileSync(path.join(cwd, 'renamed.csv'), readFileSync(path.join(cwd, 'demo.csv'), 'utf8').replaceAll(',tax_documents,', ',tax,'));
+    writeFileSync(path.join(cwd, 'crm-config.json'), readFileSync(DEMO_CONFIG_PATH, 'utf8'));
+    const given = await run(['train', '--config', 'crm-config.json', '--data', 'renamed.csv'], cwd);
+    expect(given.code).toBe(1);
+    expect(given.stderr).toMatch(/ rows: if it was renamed, add an alias to crm-config\.json, e\.g\. "aliases": \{"tax": "tax_documents"\} in task queue; otherwise fix them/);
+    const skipped = await run(['train', '--config', 'crm-config.json', '--data', 'renamed.csv', '--on-bad-row', 'skip'], cwd);
+    expect(skipped.stderr).toContain('; if "tax" was renamed, add an alias to crm-config.json, e.g. "aliases": {"tax": "tax_documents"} in task queue\n');
+    const demo = await run(['train', '--data', 'renamed.csv'], cwd);
+    expect(demo.stderr).toContain(' rows: if it was renamed, map it with aliases in a training config (--config; see packages/training/demo/demo-config.json), e.g. ');
+  }, 120_000);
+
   it('takes --on-bad-row and --delimiter over the config\'s onBadRow and delimiter, and its hints name them', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-train-'));
     expect((await run(['demo-data', '--out', 'demo.jsonl', '--rows', '300', '--seed', '9'], cwd)).code).toBe(0);

@@ -54,6 +54,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       try {
         const result = await trainFromConfig({
           config,
+          ...(flags.config ? { configFile: flags.config } : {}),
           dataPath: flags.data.map((d) => path.resolve(ctx.cwd, d)),
           ...(flags.testData ? { testDataPath: path.resolve(ctx.cwd, flags.testData) } : {}),
           home: ctx.home,

@@ -187,6 +187,8 @@ export interface LoadOptions {
    * bad rows and another delimiter name those commands' flags (--on-bad-row, --delimiter), not config keys.
    */
   forModel?: boolean;
+  /** The file the config was read from (--config), which the hint for a renamed label names; absent: the demo config or a model's own. */
+  configFile?: string;
   /** Keep rows whose labels are all masked (prediction needs every row; training does not). */
   keepUnlabelled?: boolean;
   /**
@@ -259,7 +261,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     // Reading for a trained model (predict, evaluate, compare), the config is the model's own: the commands' flag overrides it.
     const skip = options.forModel ? 'pass --on-bad-row skip to leave them out' : 'set "onBadRow": "skip" in the config or pass --on-bad-row skip to train without them';
     // A renamed label is mapped by an alias, keeping its rows; skipping them would lose the whole class.
-    const alias = renamedLabelHint(renamed);
+    const alias = renamedLabelHint(renamed, options.configFile);
     const hint = alias === undefined ? ` (fix them, or ${skip})` : ` (${alias}; otherwise fix them, or ${skip})`;
     throw new DatasetError('DATASET_ROW_INVALID', `${badRowPlaces.length} bad row(s) (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${listed}${hint}`, problems);
   }

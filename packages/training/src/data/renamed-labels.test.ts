@@ -16,6 +16,16 @@ describe('renamed labels', () => {
     expect(renamedLabelHint([])).toBeUndefined();
   });
 
+  it('says to add the alias to the config given (--config), naming it, instead of pointing to the example', () => {
+    const found = likelyRenamed({ queue: { tax: 654 } }, labels);
+    expect(renamedLabelHint(found, 'configs/crm.json')).toBe(
+      'label "tax" of queue is on 654 rows: if it was renamed, add an alias to configs/crm.json, e.g. "aliases": {"tax": "tax_documents"} in task queue',
+    );
+    const two = likelyRenamed({ queue: { tax: 654 }, topic: { '2fa': 12 } }, labels);
+    expect(renamedLabelHint(two, 'crm.json')).toContain(': if they were renamed, add aliases to crm.json, e.g. ');
+    expect(skippedLabelWarnings(found, [], 'not trained on', 'crm.json')[0]).toMatch(/; if "tax" was renamed, add an alias to crm\.json, e\.g\. "aliases": \{"tax": "tax_documents"\} in task queue$/);
+  });
+
   it('warns that a skipped label took its whole class with it, and when the label it renames has no rows left', () => {
     const renamed = likelyRenamed({ queue: { tax: 654 } }, labels);
     const rows = [{ labels: { queue: 'payments' } }, { labels: { queue: null } }];

@@ -42,10 +42,19 @@ function aliasExample(r: RenamedLabel): string {
 }
 
 /**
- * `label "tax" of queue is on 654 rows: if it was renamed, map it with aliases in a training config
- * (--config; see ...), e.g. ...`, or undefined when no unknown label is on many rows.
+ * Where to map a renamed label (`them`: several): in the config given (`--config`, named), else in a
+ * training config to write (the demo config or the model's own was read), with the example to copy from.
  */
-export function renamedLabelHint(renamed: readonly RenamedLabel[]): string | undefined {
+function mapWithAliases(configFile: string | undefined, them: 'it' | 'them'): string {
+  return configFile === undefined ? `map ${them} with aliases in a training config (--config; see ${EXAMPLE_CONFIG})` : `add ${them === 'it' ? 'an alias' : 'aliases'} to ${configFile}`;
+}
+
+/**
+ * `label "tax" of queue is on 654 rows: if it was renamed, map it with aliases in a training config
+ * (--config; see ...), e.g. ...`, or undefined when no unknown label is on many rows. `configFile`: the
+ * config given (--config), which the hint then says to add the alias to.
+ */
+export function renamedLabelHint(renamed: readonly RenamedLabel[], configFile?: string): string | undefined {
   if (renamed.length === 0) return undefined;
   const shown = renamed.slice(0, LISTED);
   const more = renamed.length > LISTED ? ` and ${renamed.length - LISTED} more` : '';
@@ -53,21 +62,21 @@ export function renamedLabelHint(renamed: readonly RenamedLabel[]): string | und
     shown.length === 1
       ? `label "${shown[0].label}" of ${shown[0].task} is on ${shown[0].rows} rows`
       : `labels ${shown.map((r) => `"${r.label}" (${r.task}, ${r.rows} rows)`).join(', ')}${more} are each on many rows`;
-  return `${which}: if ${shown.length === 1 ? 'it was' : 'they were'} renamed, map ${shown.length === 1 ? 'it' : 'them'} with aliases in a training config (--config; see ${EXAMPLE_CONFIG}), e.g. ${aliasExample(shown[0])}`;
+  return `${which}: if ${shown.length === 1 ? 'it was' : 'they were'} renamed, ${mapWithAliases(configFile, shown.length === 1 ? 'it' : 'them')}, e.g. ${aliasExample(shown[0])}`;
 }
 
 /**
  * With `onBadRow: 'skip'`, one warning per likely-renamed label: every row it is on was skipped, so a whole
  * class is missing (`what`: what that costs, e.g. `left out of the metrics`), not a few rows. The taxonomy's
- * label it is probably the old name of is said to have no rows left when it has none.
+ * label it is probably the old name of is said to have no rows left when it has none. `configFile`: as for renamedLabelHint.
  */
-export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: readonly { labels: Record<string, string | null> }[], what: string): string[] {
+export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: readonly { labels: Record<string, string | null> }[], what: string, configFile?: string): string[] {
   return renamed.map((r) => {
     const left = r.guess === undefined ? undefined : rows.filter((row) => row.labels[r.task] === r.guess).length;
     const empty = left === 0 ? `, and its label "${r.guess}" has no rows left` : '';
     return (
       `${r.task}: all ${r.rows} rows labelled "${r.label}" were skipped as bad rows (the label is not in the ${r.task} taxonomy), so they are ${what}${empty}; ` +
-      `if "${r.label}" was renamed, map it with aliases in a training config (--config; see ${EXAMPLE_CONFIG}), e.g. ${aliasExample(r)}`
+      `if "${r.label}" was renamed, ${mapWithAliases(configFile, 'it')}, e.g. ${aliasExample(r)}`
     );
   });
 }

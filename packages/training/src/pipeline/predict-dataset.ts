@@ -19,6 +19,8 @@ export interface PredictDatasetOptions {
   dataPath: string | readonly string[];
   /** How to read the data; default: the training config stored in the model's manifest. */
   config?: TrainingConfig | unknown;
+  /** The file `config` was read from (--config), for hints that say to change it. */
+  configFile?: string;
   /** Overrides the config's `onBadRow` (predict's --on-bad-row): `skip` predicts the rows it can and says which it left out. */
   onBadRow?: 'fail' | 'skip';
   /** Overrides the config's CSV `delimiter` (predict's --delimiter), for an export written with another. */
@@ -209,12 +211,14 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     let inputs: ModelInput[] | undefined;
     if (options.split === 'test') ({ rows, inputs } = await heldOutRows(classifier, paths, config));
     else {
-      const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', forModel: true });
+      // The hints name the config file given; read with the model's own config, they say to write one.
+      const configFile = options.config === undefined ? undefined : options.configFile;
+      const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', forModel: true, ...(configFile === undefined ? {} : { configFile }) });
       rows = dataset.rows;
       // With onBadRow skip, the rows left out are said, as training says them, with where they are.
       if (dataset.badRows > 0) options.onWarning?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped, { what: 'skipped, not predicted' }));
       // A label skipped on all its rows is a class missing from the scores, which the count of bad rows does not say.
-      for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not predicted or scored')) options.onWarning?.(warning);
+      for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not predicted or scored', configFile)) options.onWarning?.(warning);
       // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
       if (options.labels === 'required' && options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel)) options.onWarning?.(warning);
     }

@@ -22,6 +22,8 @@ import { DatasetError } from '../errors.js';
 export interface TrainFromConfigOptions {
   /** A parsed config or its JSON value (parsed here). */
   config: TrainingConfig | unknown;
+  /** The file it was read from (--config), for hints that say to change it; absent: the demo config was used. */
+  configFile?: string;
   /** One export or several read together. */
   dataPath: string | readonly string[];
   /** A separate test file (e.g. Banking77's test.csv): no test share is then split off the data. */
@@ -164,11 +166,12 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   });
   const tmp = await scratchDir();
   try {
-    const dataset = await loadDataset(dataPaths, config);
+    const read = options.configFile === undefined ? {} : { configFile: options.configFile };
+    const dataset = await loadDataset(dataPaths, config, read);
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
     for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     if (dataset.badRows > 0) log?.warn?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
-    for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not trained on')) log?.warn?.(warning);
+    for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not trained on', options.configFile)) log?.warn?.(warning);
     if (dataset.repeatedIds.length > 0) log?.warn?.(`ids that several rows carry (the same export twice?): ${dataset.repeatedIds.join(', ')}`);
     // The taxonomy lines count such rows among the masked; that they trained nothing at all is said here.
     if (dataset.unlabelled > 0) {
@@ -186,7 +189,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     let testBad: { testBadRows?: number; testBadRowProblems?: number } = {};
     if (options.testDataPath) {
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
-      const test = await loadDataset(options.testDataPath, config, { fixedLabels });
+      const test = await loadDataset(options.testDataPath, config, { fixedLabels, ...read });
       testRows = test.rows;
       if (test.badRows > 0) log?.warn?.(badRowsWarning(test.badRowPlaces, test.skipped));
       for (const warning of notLearntWarnings(tasks, test.notInModel)) log?.warn?.(warning);
