@@ -177,6 +177,23 @@ describe('mailroute registry', () => {
     expect(again.stderr).toBe('');
   });
 
+  it('says nothing of the gate when a version already Approved is approved again: nothing is being decided', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-again-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b']) await reg.register(artifact(id, 'held-out-split'));
+    await reg.approve('m-a');
+    // Approved while m-a stays the champion, no gate recorded: the note is given then, at its decision.
+    const first = await run(['registry', 'approve', 'm-b', '--no-promote'], home);
+    expect(first.stderr).toBe('note: no gate result is on record for m-b; `mailroute compare --challenger m-b --champion champion --data <file> --split test` records one before an approval\n');
+    // Approved again, to make it champion: its first approval stays on record; no note asks for a gate "before an approval".
+    const again = await run(['registry', 'approve', 'm-b'], home);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^m-b: Approved, champion \(it was already Approved by tester at \S+: that approval stays on record/);
+    expect(again.stderr).toBe('');
+    // The champion approved again (no other champion to compare it with, then or now): nothing either.
+    expect((await run(['registry', 'approve', 'm-b'], home)).stderr).toBe('');
+  });
+
   it('suggests --split test for a stale gate only to a version that held out test rows, else a test file', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-hint-'));
     const reg = createLocalRegistry({ home });

@@ -44,11 +44,13 @@ function gateCell(v: ModelVersion, champion: string | undefined): string {
 /**
  * What `approve` says about the gate on record beside the approval (stderr), `v` being the version as it stood
  * before the approval (its status then) and `championBefore` the champion then: that none is (and how to record
- * one), that it passed against a model that is no longer the champion (stale: not for a version that was
- * already Approved or the champion), or that it failed and --force approved it all the same (the registry
- * refuses it otherwise); nothing when it passed against the champion.
+ * one), that it passed against a model that is no longer the champion (stale), or that it failed and --force
+ * approved it all the same (the registry refuses it otherwise); nothing when it passed against the champion.
+ * Only for a version that awaited its decision: approving an Approved version again decides nothing (its first
+ * approval stays the one on record), so there is nothing about its gate to say.
  */
 export function gateNotice(v: ModelVersion, championBefore: string | undefined): string {
+  if (v.status === 'Approved') return '';
   const standing = gateStanding(v, championBefore);
   if (standing === 'none') {
     return championBefore && championBefore !== v.id
