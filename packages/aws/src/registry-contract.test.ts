@@ -117,6 +117,17 @@ describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
     expect((await registry.champion())?.id).toBe(v.id);
   });
 
+  it('approving again a version Approved with force over its failed gate asks no force again and writes no note', async () => {
+    const v = await registry.register(await artifact('m-1'));
+    await registry.recordGate(v.id, failedGate);
+    const forced = await registry.approve(v.id, { force: true, by: 'ann', note: 'urgent fix' });
+    // The gate was overridden at the decision, which stays on record: approving again decides nothing.
+    const again = await registry.approve(v.id, { by: 'bob', note: 'again' });
+    expect(again).toMatchObject({ status: 'Approved', statusChangedBy: 'ann', statusNote: forced.statusNote, gate: failedGate });
+    expect(await registry.get(v.id)).toMatchObject({ statusChangedBy: 'ann', statusNote: forced.statusNote });
+    expect((await registry.champion())?.id).toBe(v.id);
+  });
+
   it('approve makes the champion; rejecting it hands over to the newest other Approved version, then to none', async () => {
     const a = await registry.register(await artifact('m-a'));
     const b = await registry.register(await artifact('m-b'));

@@ -271,8 +271,9 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * pointer always follows: `promote: false` is refused (the endpoint would change and the pointer not), and
    * so is approving again a version that is Approved already but neither the champion nor the version
    * deployed last (no event, nothing deployed). The pointer is written first, the status (which deploys) last; a status change that failed
-   * and did not happen puts the previous pointer back. A version whose recorded gate failed is refused
-   * (REGISTRY_GATE_FAILED) unless `force`, which the decision's note then says, as the local registry does.
+   * and did not happen puts the previous pointer back. A version awaiting its decision whose recorded gate
+   * failed is refused (REGISTRY_GATE_FAILED) unless `force`, which the decision's note then says, as the local
+   * registry does; an Approved version approved again is not checked again (no decision is made, no note written).
    */
   async approve(id: string, options: StatusChangeOptions & { promote?: boolean; force?: boolean } = {}): Promise<ModelVersion> {
     if (options.promote === false) throw notSupported(`approve ${id} without promoting it`);
@@ -281,20 +282,21 @@ export class S3SageMakerRegistry implements ModelRegistry {
     if (current.status === 'Rejected' && !options.force) {
       throw new RegistryError('REGISTRY_REJECTED', `${id} was rejected${current.statusChangedBy ? ` by ${current.statusChangedBy}` : ''}; approving it undoes that decision: pass force to do so`);
     }
+    const champion = await this.currentChampion();
+    if (current.status === 'Approved') {
+      // Approving an Approved version again keeps the first decision on record (a failed gate it overrode
+      // included: the gate is not checked again, no decision being made) and sends no new event: it only
+      // writes the pointer, for the champion or the version deployed last (approved in the console, which
+      // moved the endpoint and not the pointer).
+      if (champion?.id !== id && (await this.deployedId()) !== id) throw notSupported(`make ${id}, Approved already, the champion again`);
+      await this.writeChampionPointer(id);
+      return current;
+    }
     if (current.gate && !current.gate.pass) {
       if (!options.force) throw gateFailedError(id, current.gate);
       // The override comes first (the local registry puts it after the person's note): SageMaker keeps the note
       // in a metadata value of 256 characters, escapes included, which a long note of the person's would fill.
       options = { ...options, note: [gateOverrideNote(current.gate), options.note].filter(Boolean).join('; ') };
-    }
-    const champion = await this.currentChampion();
-    if (current.status === 'Approved') {
-      // Approving an Approved version again keeps the first decision on record and sends no new event: it
-      // only writes the pointer, for the champion or the version deployed last (approved in the console,
-      // which moved the endpoint and not the pointer).
-      if (champion?.id !== id && (await this.deployedId()) !== id) throw notSupported(`make ${id}, Approved already, the champion again`);
-      await this.writeChampionPointer(id);
-      return current;
     }
     const approved = await this.pointerFirst({ id, arn, status: 'Approved' }, id, champion?.id ?? null, options);
     return current.gate ? { ...approved, gate: current.gate } : approved;

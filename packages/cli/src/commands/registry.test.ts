@@ -131,7 +131,16 @@ describe('mailroute registry', () => {
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/^m-new: Approved, champion;/);
     expect(forced.stderr).toContain('warning: m-new was approved with --force over its failed gate (against m-old at');
-    expect((await reg.get('m-new')).statusNote).toMatch(/^urgent fix; approved with force over a failed gate \(against m-old at \S+: queue: macro-F1/);
+    const decided = await reg.get('m-new');
+    expect(decided.statusNote).toMatch(/^urgent fix; approved with force over a failed gate \(against m-old at \S+: queue: macro-F1/);
+    // Approved again (made champion again after m-old): the gate was overridden at its decision, which stays on
+    // record; no --force is asked again, and no note is claimed that is not written.
+    await reg.setChampion('m-old');
+    const again = await run(['registry', 'approve', 'm-new', '--note', 'again'], home);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^m-new: Approved, champion \(it was already Approved by tester at \S+: that approval stays on record, this one is not added to its history\); servers using this registry switch to it/);
+    expect(again.stderr).toBe('');
+    expect(await reg.get('m-new')).toEqual(decided);
 
     // m-next passed against m-old, which is no longer the champion (m-new is): approved, with a warning.
     const passed = await run(['compare', '--challenger', 'next.jsonl', '--champion', 'old-weak.jsonl', '--resamples', '50'], home);

@@ -136,7 +136,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('approve <id>')
-    .description('Approve a version; it becomes the champion unless --no-promote. Refused when its last gate (`mailroute compare`) failed, unless --force')
+    .description('Approve a version; it becomes the champion unless --no-promote. Refused when its last gate (`mailroute compare`) failed, unless --force; a version already Approved is only made champion (its first approval stays on record; its gate is not checked again)')
     .option('--by <name>', 'who approves')
     .option('--note <text>', 'why')
     .option('--no-promote', 'approve without making it champion')

@@ -240,14 +240,17 @@ export class LocalModelRegistry implements ModelRegistry {
         const who = [v.statusChangedBy && `by ${v.statusChangedBy}`, v.statusChangedAt && `at ${v.statusChangedAt}`, v.statusNote && `("${v.statusNote}")`].filter(Boolean).join(' ');
         throw new RegistryError('REGISTRY_REJECTED', `model "${id}" was rejected${who ? ` ${who}` : ''}; approving it undoes that decision: pass force to do so`);
       }
-      if (v.gate && !v.gate.pass) {
-        if (!options.force) throw gateFailedError(v.id, v.gate);
-        // Overriding a measured failure is part of the decision: its note says so, beside the person's.
-        options = { ...options, note: [options.note, gateOverrideNote(v.gate)].filter(Boolean).join('; ') };
+      // Approving an Approved version again changes nothing but the champion (as setChampion): the first
+      // approval (who, when, why, a failed gate it overrode) stays the decision on record, and with no
+      // decision made the gate is not checked again.
+      if (v.status !== 'Approved') {
+        if (v.gate && !v.gate.pass) {
+          if (!options.force) throw gateFailedError(v.id, v.gate);
+          // Overriding a measured failure is part of the decision: its note says so, beside the person's.
+          options = { ...options, note: [options.note, gateOverrideNote(v.gate)].filter(Boolean).join('; ') };
+        }
+        this.recordStatus(v, 'Approved', options);
       }
-      // Approving an Approved version again changes nothing but the champion: the first approval (who,
-      // when, why) stays the decision on record.
-      if (v.status !== 'Approved') this.recordStatus(v, 'Approved', options);
       if (options.promote !== false) index.champion = id;
       return { ...v };
     });
