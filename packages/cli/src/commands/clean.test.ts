@@ -195,6 +195,14 @@ describe('mailroute clean', () => {
     const ids = await run(['clean', '--in', 'ids.jsonl', '--out', 'c.jsonl'], dir);
     expect(ids.stderr).toContain('ids.jsonl:1: skipped: invalid line: no subject, body or html, nor format and input (a line needs subject, body or html, or "format": "text"|"html"|"eml" with "input")\n');
     expect(ids.stderr).toContain('ids.jsonl:2: skipped: invalid line: format: Invalid option: expected one of "text"|"html"|"eml"\n');
+    // A line with input and no format (or the other way round) is told which it lacks and what that takes, not
+    // "format: Invalid option" (as if its format were wrong) or "input: expected string, received undefined".
+    writeFileSync(path.join(dir, 'half.jsonl'), '{"id":"6","input":"x"}\n{"id":"7","format":"text"}\n');
+    const half = await run(['clean', '--in', 'half.jsonl', '--out', 'c.jsonl'], dir);
+    expect(half.stderr).toContain('half.jsonl:1: skipped: invalid line: no format (a line with input needs "format": "text"|"html"|"eml")\n');
+    expect(half.stderr).toContain('half.jsonl:2: skipped: invalid line: no input (a line with format needs "input": the email as text, HTML or .eml source)\n');
+    // Nor is the file then said to be lines "with id, input, but no subject, body or html", as if meant to be emails.
+    expect(half.stderr).toContain('[CLEAN_INPUT_INVALID] no line of half.jsonl could be used (2 skipped): each line must be a JSON object');
     // JSON lines of neither shape: their keys are named.
     writeFileSync(path.join(dir, 'other.jsonl'), `${JSON.stringify({ ticket: 'demo-1', text: 'Bitte übertragen', queue: 'securities' })}\n`);
     const jsonl = await run(['clean', '--in', 'other.jsonl', '--out', 'c.jsonl'], dir);

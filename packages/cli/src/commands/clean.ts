@@ -45,6 +45,12 @@ const LINE_FORMAT = '{"id":"…","format":"text"|"html"|"eml","input":"…"} or 
 /** Why a JSON object with neither form's keys (`{"id":"3"}`) is skipped: what a line needs, of either form. */
 const LINE_NEEDS = 'no subject, body or html, nor format and input (a line needs subject, body or html, or "format": "text"|"html"|"eml" with "input")';
 
+/** Why a line with one of format and input but not the other (`{"id":"6","input":"…"}`) is skipped: the one it lacks, and what that takes. */
+const LINE_LACKS = {
+  format: 'no format (a line with input needs "format": "text"|"html"|"eml")',
+  input: 'no input (a line with format needs "input": the email as text, HTML or .eml source)',
+} as const;
+
 /** The parts of an email line (as /v1/classify takes an email, and as the demo data and JSONL exports hold it) that clean reads. */
 const EMAIL_PARTS = ['subject', 'body', 'html'] as const;
 
@@ -214,11 +220,14 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
             const parsed = CleanInputLineSchema.safeParse(json);
             if (!parsed.success) {
               const object = json !== null && typeof json === 'object' && !Array.isArray(json) ? json : undefined;
-              firstKeys ??= object ? Object.keys(object) : [];
-              const issue = parsed.error.issues[0];
               // An object of neither form: not "format: Invalid option", as if it were meant to be of the second.
               const neither = object !== undefined && !('format' in object) && !('input' in object);
-              const why = `invalid line: ${neither ? LINE_NEEDS : issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`;
+              // Its keys say, if no line can be used, what kind of file it is (not for a format/input line: the lines said what is wrong).
+              if (neither || object === undefined) firstKeys ??= object ? Object.keys(object) : [];
+              // One of format and input and not the other: the one missing is named, not "Invalid option" or "expected string".
+              const lacking = object === undefined || neither ? undefined : (['format', 'input'] as const).find((k) => !(k in object));
+              const issue = parsed.error.issues[0];
+              const why = `invalid line: ${neither ? LINE_NEEDS : lacking ? LINE_LACKS[lacking] : issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`;
               throw new SkippedLine(why, why);
             }
             keep(await cleanOne(parsed.data, scope.data, flags.redact));
