@@ -201,6 +201,13 @@ describe('mailroute registry', () => {
     expect(again.stderr).toBe('');
     // The champion approved again (no other champion to compare it with, then or now): nothing either.
     expect((await run(['registry', 'approve', 'm-b'], home)).stderr).toBe('');
+    // A failed gate recorded after its approval (a compare run since) is not checked, but it is said.
+    await reg.recordGate('m-b', { pass: false, champion: 'm-a', failed: ['queue: macro-F1 drop'], thresholds: {}, at: new Date(Date.now() + 60_000).toISOString() });
+    const failedSince = await run(['registry', 'approve', 'm-b'], home);
+    expect(failedSince.code).toBe(0);
+    expect(failedSince.stderr).toMatch(
+      /^warning: the last gate on record for m-b failed \(against m-a at \S+\), after its approval; approving it again makes it the champion without checking it \(its first approval stays the decision on record\)\n$/,
+    );
   });
 
   it('suggests --split test for a stale gate only to a version that held out test rows, else a test file', async () => {

@@ -50,7 +50,14 @@ function gateCell(v: ModelVersion, champion: string | undefined): string {
  * approval stays the one on record), so there is nothing about its gate to say.
  */
 export function gateNotice(v: ModelVersion, championBefore: string | undefined): string {
-  if (v.status === 'Approved') return '';
+  if (v.status === 'Approved') {
+    // Approved again: nothing is decided and the gate is not checked, but a failure recorded since the approval
+    // (a compare run after it; one overridden by the approval is in its note) is said, as the version serves all the same.
+    const failedSince = v.gate && !v.gate.pass && (v.statusChangedAt === undefined || Date.parse(v.gate.at) > Date.parse(v.statusChangedAt));
+    return failedSince && v.gate
+      ? `warning: the last gate on record for ${v.id} failed (against ${v.gate.champion} at ${v.gate.at}), after its approval; approving it again makes it the champion without checking it (its first approval stays the decision on record)\n`
+      : '';
+  }
   const standing = gateStanding(v, championBefore);
   if (standing === 'none') {
     return championBefore && championBefore !== v.id
