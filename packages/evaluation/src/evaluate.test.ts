@@ -123,10 +123,14 @@ describe('evaluatePredictions', () => {
     expect(card).toContain('| task | precision 80.0% | precision 90.0% | precision 95.0% | precision 99.0% |');
     expect(card).toContain('| queue | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough |');
     expect(card).not.toContain('Where the model routes'); // the lines do not say whether the model abstained
-    // 0.92 is the least confident email routed, not the lowest threshold that routes it: any above 0.5 does (0.60 in the table above).
+    // 0.92 is the least confident email answered, not the lowest threshold that answers it: any above 0.5 does (0.60 in the table above).
     expect(card).not.toContain('lowest');
-    expect(card).toContain('The threshold is the confidence of the least confident email routed');
+    expect(card).toContain('The threshold is the confidence of the least confident email answered');
     expect(evaluationHtml(r, [])).not.toContain('lowest threshold');
+    // Without the model's routing, no task is said to route; with it, the card names the task that does.
+    expect(card.slice(card.indexOf('## Choosing'))).not.toMatch(/rout/);
+    const withRouting = modelCardMarkdown(evaluatePredictions(few, { routing: { queueTask: 'queue' } }));
+    expect(withRouting).toContain('For `queue`, the task that routes mail, the emails answered are the ones routed automatically.');
   });
 
   it("states where the model routes at its own thresholds, from the lines' abstained flags", () => {

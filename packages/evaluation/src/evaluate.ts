@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReportRouting } from './coverage-words.js';
 import { MetricInputError } from './errors.js';
 import { confidenceOf, tasksOf, type PredictionLine } from './prediction-line.js';
 import { calibration, CalibrationSchema, coverageCurve, CoverageCurveSchema, topKAccuracy } from './scores.js';
@@ -54,6 +55,11 @@ export const EvaluationReportSchema = z.object({
   tasks: z.array(TaskReportSchema),
   /** What the person reading the figures must know first (e.g. the rows were the model's training data). */
   warnings: z.array(z.string()).optional(),
+  /**
+   * The model's routing (its manifest's `routing`): which task routes mail, and whose abstention sends it to
+   * manual triage. The reports say only of `queueTask` that it routes; absent (a predictions file), of none.
+   */
+  routing: z.object({ queueTask: z.string(), abstainTasks: z.array(z.string()).optional() }).optional(),
 });
 export type EvaluationReport = z.infer<typeof EvaluationReportSchema>;
 
@@ -77,6 +83,8 @@ export interface EvaluateOptions {
   thresholds?: Readonly<Record<string, number>>;
   /** Warnings from predicting (training data, unknown labels, skipped rows): at the head of every report form. */
   warnings?: readonly string[];
+  /** The model manifest's `routing`: the reports say of its queue task alone that it routes mail. */
+  routing?: ReportRouting;
   onProgress?: (done: number, total: number, label?: string) => void;
 }
 
@@ -230,6 +238,7 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
     exactMatch: scored === 0 ? 0 : allRight / scored,
     tasks: reports,
     ...(options.warnings && options.warnings.length > 0 ? { warnings: [...options.warnings] } : {}),
+    ...(options.routing ? { routing: { queueTask: options.routing.queueTask, ...(options.routing.abstainTasks ? { abstainTasks: [...options.routing.abstainTasks] } : {}) } } : {}),
   };
 }
 

@@ -82,6 +82,7 @@ export { evaluationHtml } from './report-html.js';
 export { modelCardMarkdown, type ModelCardOptions, type TrainingFacts } from './model-card.js';
 export { confusionHeatmapSvg, supportOrder, type HeatmapOptions } from './svg-confusion.js';
 export { reliabilityDiagramSvg, coverageCurveSvg } from './svg-charts.js';
+export { coverageWords, type CoverageWords, type ReportRouting } from './coverage-words.js';
 export { reportPictures, slug, type Picture } from './pictures.js';
 export { svgToPng } from './png.js';
 export { writeEvaluationReport, type WriteReportOptions } from './write-report.js';

@@ -141,7 +141,14 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   }
   const curves = report.tasks.filter((t) => t.coverage);
   if (curves.length > 0) {
-    lines.push('## Choosing the abstention threshold', '', "For each precision, the threshold that routes the most of these emails at it, and the share it routes. The threshold is the confidence of the least confident email routed: a lower one routes the same emails as long as it stays above the next email's confidence.", '');
+    // Only the routing task routes: of the others the table says what they answer (their abstention is only flagged).
+    const routes = report.routing && curves.some((t) => t.task === report.routing?.queueTask) ? ` For ${code(report.routing.queueTask)}, the task that routes mail, the emails answered are the ones routed automatically.` : '';
+    lines.push(
+      '## Choosing the abstention threshold',
+      '',
+      `For each precision, the threshold at which a task answers the most of these emails at it (below it the task abstains), and the share it answers.${routes} The threshold is the confidence of the least confident email answered: a lower one answers the same emails as long as it stays above the next email's confidence.`,
+      '',
+    );
     const targets = curves[0].coverage?.forTargetPrecision.map((x) => x.target) ?? [];
     lines.push(`| task | ${targets.map((x) => `precision ${pct(x)}`).join(' | ')} |`, `| --- | ${targets.map(() => '---').join(' | ')} |`);
     for (const t of curves) {

@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { coverageWords } from './coverage-words.js';
 import { evaluatePredictions } from './evaluate.js';
-import { reportPictures } from './pictures.js';
+import { reportPictures, slug } from './pictures.js';
 import { renderSvg, svgToPng } from './png.js';
 import { evaluationHtml } from './report-html.js';
+import { evaluationMarkdown } from './report-text.js';
 import { confusionHeatmapSvg, supportOrder } from './svg-confusion.js';
 import { coverageCurveSvg, reliabilityDiagramSvg } from './svg-charts.js';
 import { coverageCurve } from './scores.js';
@@ -64,7 +66,7 @@ describe('pictures', () => {
     // Confidences bunched so that several round thresholds land on nearly the same point.
     const conf = Array.from({ length: 200 }, (_, i) => (i < 100 ? 0.99 : 0.55 + (i % 10) / 100));
     const curve = coverageCurve(conf, conf.map((c, i) => i % 7 !== 0));
-    const svg = coverageCurveSvg(curve, 'coverage', { coverage: 0.75, precision: 0.9, threshold: 0.6 });
+    const svg = coverageCurveSvg(curve, 'coverage', { coverage: 0.75, precision: 0.9, threshold: 0.6 }, coverageWords({ queueTask: 'queue' }, 'queue'));
     const circles = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
     const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*text-anchor="(start|end)"[^>]*>(t=[\d., ]+)</g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), anchor: m[3], text: m[4] }));
     // Each round threshold is on the chart: in a label beside a point, or named in the key under it.
@@ -159,6 +161,61 @@ describe('pictures', () => {
     const width = (svg: string) => Number(/<svg[^>]* width="(\d+)"/.exec(svg)?.[1]);
     expect(width(confusionHeatmapSvg(two))).toBe(780);
     expect(width(confusionHeatmapSvg(two, { title }))).toBeGreaterThanOrEqual(20 + textWidth(title, 18, true) + 20);
+  });
+
+  it('says "routed" and manual triage only of the routing task, in report.md, report.html and the charts; the other tasks answer or abstain', async () => {
+    const tasks = { queue: ['payments', 'cards', 'loans'], business_area: ['retail', 'wealth'], topic: ['card_lost', 'transfer', 'fees'] };
+    const routed = evaluatePredictions(syntheticPredictionLines({ n: 300, seed: 5, tasks }), { routing: { queueTask: 'queue', abstainTasks: ['queue', 'business_area'] } });
+    expect(routed.routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue', 'business_area'] });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-eval-words-'));
+    dirs.push(dir);
+    await writeEvaluationReport(dir, routed, { png: false });
+    const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
+    const section = (text: string, from: string, to: string | undefined) => text.slice(text.indexOf(from), to === undefined ? undefined : text.indexOf(to));
+    const md = read('report.md');
+    const html = read('report.html');
+    // The routing task reads as before.
+    const queueMd = section(md, '## queue', '## business_area');
+    expect(queueMd).toContain('Abstention threshold (route automatically when confidence >= threshold):');
+    expect(queueMd).toContain('| threshold | routed automatically | precision of routed |');
+    const queueHtml = section(html, 'data-task="queue"', 'data-task="business_area"');
+    expect(queueHtml).toContain('<th>routed automatically</th><th>precision of routed</th>');
+    expect(queueHtml).toContain('<th>threshold (least confident email routed)</th>');
+    const queueSvg = read('pictures/queue-coverage.svg');
+    for (const words of ['is routed automatically;', 'the rest goes to manual triage. 300 emails.', 'share of mail routed automatically (coverage)', 'precision of routed mail']) {
+      expect(queueSvg).toContain(words);
+      expect(queueHtml).toContain(words);
+    }
+    // A task whose abstention sends the email to manual triage (business_area here) answers; it routes nothing.
+    // A task that only flags its abstention (topic) says so.
+    const ends: Record<string, [string, string | undefined, string]> = {
+      business_area: ['## business_area', '## topic', 'below it the task abstains and the email goes to manual triage'],
+      topic: ['## topic', '## How to read', 'below it the task abstains, which is only flagged'],
+    };
+    for (const [task, [from, to, below]] of Object.entries(ends)) {
+      const taskMd = section(md, from, to);
+      const taskHtml = section(html, `data-task="${task}"`, task === 'topic' ? 'id="reading"' : 'data-task="topic"');
+      const svg = read(`pictures/${slug(task)}-coverage.svg`);
+      expect(taskMd).toContain(`Abstention threshold (answer automatically when confidence >= threshold; ${below}`);
+      expect(taskMd).toContain('| threshold | answered automatically | precision of answered |');
+      expect(taskHtml).toContain('<th>answered automatically</th><th>precision of answered</th>');
+      expect(taskHtml).toContain('<th>threshold (least confident email answered)</th>');
+      for (const words of ['is answered automatically;', `${below}. 300 emails.`, 'share of mail answered automatically (coverage)', 'precision of answered mail']) {
+        expect(svg, task).toContain(words);
+        expect(taskHtml, task).toContain(words);
+      }
+      for (const text of [taskMd, taskHtml, svg]) expect(text, task).not.toMatch(/routed|route automatically/);
+    }
+    expect(section(md, '## topic', '## How to read')).not.toContain('manual triage');
+    // Without the model's routing (a predictions file), no task is said to route: not even one named queue.
+    const unknown = evaluatePredictions(syntheticPredictionLines({ n: 300, seed: 5, tasks }));
+    expect(unknown.routing).toBeUndefined();
+    const pictures = reportPictures(unknown);
+    for (const text of [evaluationMarkdown(unknown).slice(0, evaluationMarkdown(unknown).indexOf('## How to read')), evaluationHtml(unknown, pictures).split('id="reading"')[0], ...pictures.map((p) => p.svg)]) {
+      expect(text).not.toMatch(/routed|route automatically|manual triage/);
+    }
+    expect(pictures.find((p) => p.name === 'queue-coverage')?.svg).toContain('Mail with confidence at or above the threshold t is answered automatically;</text>');
+    expect(evaluationMarkdown(unknown)).toContain('Abstention threshold (answer automatically when confidence >= threshold, else abstain):');
   });
 
   it('renders every picture to a PNG', () => {

@@ -1,3 +1,4 @@
+import { coverageWords } from './coverage-words.js';
 import type { EvaluationReport } from './evaluate.js';
 import { coverageCurveSvg, reliabilityDiagramSvg } from './svg-charts.js';
 import { confusionHeatmapSvg } from './svg-confusion.js';
@@ -34,7 +35,7 @@ export function reportPictures(report: EvaluationReport): Picture[] {
     }
     if (t.coverage) {
       const title = `Precision vs. coverage: ${t.task}`;
-      out.push({ task: t.task, kind: 'coverage', name: `${base}-coverage`, title, svg: coverageCurveSvg(t.coverage, title, t.operating) });
+      out.push({ task: t.task, kind: 'coverage', name: `${base}-coverage`, title, svg: coverageCurveSvg(t.coverage, title, t.operating, coverageWords(report.routing, t.task)) });
     }
   }
   return out;

@@ -1,4 +1,5 @@
 import { classificationReportText } from './classification-report.js';
+import { coverageWords, type ReportRouting } from './coverage-words.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
 import { absentLabelsNote, calibrationSentence, leftOutWarning, operatingSentence, READING_GUIDE, routedPrecision } from './report-text.js';
@@ -36,7 +37,7 @@ function picture(p: Picture | undefined): string {
   return `<figure class="pic" data-picture="${esc(p.name)}">${p.svg}</figure>`;
 }
 
-function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
+function taskSection(t: TaskReport, pictures: readonly Picture[], routing: ReportRouting | undefined): string {
   const m = t.metrics;
   const pic = (kind: Picture['kind']) => picture(pictures.find((p) => p.task === t.task && p.kind === kind));
   const id = `task-${esc(t.task)}`;
@@ -78,10 +79,11 @@ function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
   }
   if (t.calibration) parts.push('<h3>Calibration</h3>', `<p class="caption" data-calibration="${esc(t.task)}">${esc(calibrationSentence(t) ?? '')}</p>`, pic('reliability'));
   if (t.coverage) {
+    const w = coverageWords(routing, t.task);
     parts.push('<h3>Abstention threshold: precision against coverage</h3>', pic('coverage'));
     parts.push(
       table(
-        ['threshold', 'routed automatically', 'precision of routed'],
+        ['threshold', `${w.verb} automatically`, `precision of ${w.verb}`],
         t.coverage.atThresholds.map((p) => [p.threshold.toFixed(2), pct(p.coverage), routedPrecision(p)]),
         [true, true, true],
       ),
@@ -91,7 +93,7 @@ function taskSection(t: TaskReport, pictures: readonly Picture[]): string {
       x.point ? x.point.threshold.toFixed(4) : 'not reached',
       x.point ? pct(x.point.coverage) : '–',
     ]);
-    parts.push(table(['target precision', 'threshold (least confident email routed)', 'routed automatically'], targets, [true, true, true]));
+    parts.push(table(['target precision', `threshold (least confident email ${w.verb})`, `${w.verb} automatically`], targets, [true, true, true]));
   }
   for (const s of t.slices) {
     parts.push(
@@ -128,7 +130,7 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
 ${(report.warnings ?? []).map((w) => `<p class="warning" role="alert"><b>Warning:</b> ${esc(w)}</p>`).join('\n')}
 <p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues. What each figure means: <a href="#reading">How to read these figures</a>, at the end.</p>
 ${summary}
-${report.tasks.map((t) => taskSection(t, pictures)).join('\n')}
+${report.tasks.map((t) => taskSection(t, pictures, report.routing)).join('\n')}
 <section id="reading"><h2>How to read these figures</h2>
 <dl class="guide">${READING_GUIDE.map((g) => `<dt>${esc(g.term)}</dt><dd>${esc(g.meaning)}</dd>`).join('')}</dl></section>
 </main></body></html>

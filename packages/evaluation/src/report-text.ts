@@ -1,6 +1,7 @@
 import { classificationReportText } from './classification-report.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Comparison, TaskComparison } from './compare.js';
+import { coverageWords, type ReportRouting } from './coverage-words.js';
 import type { GateResult } from './gate.js';
 import { pyFixed } from './python-format.js';
 
@@ -96,7 +97,7 @@ export const READING_GUIDE: ReadonlyArray<{ term: string; meaning: string }> = [
   {
     term: 'threshold, abstention, coverage',
     meaning:
-      "below its threshold a task abstains: for the queue task the email is not routed automatically but goes to manual triage (another task's abstention is only shown). Coverage: the share routed automatically. A higher threshold routes fewer emails, as a rule a larger share of them to the right place (precision of routed): the precision-vs-coverage chart and its table show the trade.",
+      "below its threshold a task abstains: for the queue task, the one that routes mail, the email is not routed automatically but goes to manual triage (another task's abstention is only shown). Coverage: the share of emails a task answers automatically, without abstaining; for the queue task, the share routed automatically. A higher threshold answers fewer emails, as a rule a larger share of them right (precision of answered, or of routed for the queue task): the precision-vs-coverage chart and its table show the trade.",
   },
   { term: 'confusion matrix', meaning: 'rows: the true labels; columns: what the model said. The diagonal (blue) is right, every cell off it (red) a mistake, coloured by its share of the row.' },
 ];
@@ -113,7 +114,7 @@ export function calibrationSentence(t: TaskReport): string | undefined {
   return `On average the model is ${c.meanConfidence.toFixed(3)} confident and right ${c.accuracy.toFixed(3)} of the time: ${verdict}. ECE ${f(c.ece)}: the gap per confidence band, averaged over the bands by their emails (under 0.05 is commonly taken as good).`;
 }
 
-/** Precision of the emails routed at a threshold, or `–` when none is routed (undefined, not 0). */
+/** Precision of the emails answered (routed, for the routing task) at a threshold, or `–` when there are none (undefined, not 0). */
 export function routedPrecision(p: { routed: number; precision: number }, digits = 4): string {
   return p.routed === 0 ? '–' : p.precision.toFixed(digits);
 }
@@ -147,7 +148,7 @@ function taskSummaryRows(report: EvaluationReport): string[] {
   });
 }
 
-function taskMarkdown(t: TaskReport, maxClasses = Number.POSITIVE_INFINITY): string[] {
+function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, maxClasses = Number.POSITIVE_INFINITY): string[] {
   const lines = [`## ${cell(t.task)}`, ''];
   const m = t.metrics;
   lines.push(`Accuracy ${f(m.accuracy)}, macro-F1 **${f(m.macro.f1)}**, ${m.n} examples.`, '');
@@ -177,7 +178,8 @@ function taskMarkdown(t: TaskReport, maxClasses = Number.POSITIVE_INFINITY): str
     lines.push('');
   }
   if (t.coverage) {
-    lines.push('Abstention threshold (route automatically when confidence >= threshold):', '', '| threshold | routed automatically | precision of routed |', '| ---: | ---: | ---: |');
+    const w = coverageWords(routing, t.task);
+    lines.push(`Abstention threshold (${w.rule}):`, '', `| threshold | ${w.verb} automatically | precision of ${w.verb} |`, '| ---: | ---: | ---: |');
     for (const p of t.coverage.atThresholds) lines.push(`| ${p.threshold.toFixed(2)} | ${pct(p.coverage)} | ${routedPrecision(p)} |`);
     lines.push('');
   }
@@ -203,7 +205,7 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   lines.push(...taskSummaryRows(report), '');
   const warnings = report.tasks.map(leftOutWarning).filter((w): w is string => w !== undefined);
   if (warnings.length > 0) lines.push(...warnings.map((w) => `> **Warning:** ${cell(w)}`), '');
-  for (const t of report.tasks) lines.push(...taskMarkdown(t, options.maxClasses));
+  for (const t of report.tasks) lines.push(...taskMarkdown(t, report.routing, options.maxClasses));
   // Not in the short CI summary (maxClasses): report.md, which a person reads, ends with it.
   if (options.maxClasses === undefined) {
     lines.push('## How to read these figures', '', ...READING_GUIDE.map((g) => `- **${g.term}**: ${g.meaning}`), '');

@@ -103,12 +103,13 @@ export function calibration(confidences: readonly number[], correct: readonly bo
 }
 
 export const CoveragePointSchema = z.object({
-  /** Route automatically when confidence >= threshold. */
+  /** Answer automatically (route, for the routing task) when confidence >= threshold; below it the task abstains. */
   threshold: z.number(),
-  /** Share of mail routed automatically. */
+  /** Share of mail answered automatically (not abstained on). */
   coverage: z.number(),
-  /** Share of the routed mail that was routed right. */
+  /** Share of the answered mail that was answered right. */
   precision: z.number(),
+  /** Emails answered automatically (named `routed` for every task, as metrics.json has always had it). */
   routed: z.number().int(),
 });
 export type CoveragePoint = z.infer<typeof CoveragePointSchema>;
@@ -127,7 +128,7 @@ export type CoverageCurve = z.infer<typeof CoverageCurveSchema>;
 export const DEFAULT_THRESHOLDS = [0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
 export const DEFAULT_TARGET_PRECISIONS = [0.8, 0.9, 0.95, 0.99];
 
-/** Precision/coverage curve of the abstention threshold: what share of mail is routed at what precision. */
+/** Precision/coverage curve of the abstention threshold: what share of mail is answered at what precision. */
 export function coverageCurve(
   confidences: readonly number[],
   correct: readonly boolean[],

@@ -1,3 +1,4 @@
+import { coverageWords, type CoverageWords } from './coverage-words.js';
 import type { Calibration, CoverageCurve } from './scores.js';
 import { esc, r2, svgDocument, textWidth, unitAxes, wrapText, type Frame } from './svg-common.js';
 
@@ -87,12 +88,19 @@ export function placeLabel(cx: number, cy: number, width: number, taken: readonl
 const thresholdText = (t: number): string => String(Math.round(t * 1000) / 1000);
 
 /**
- * Precision of the automatically routed mail against the share routed, with the round thresholds marked and,
- * when given, the model's own operating point (a distinct diamond). Every marked point is labelled where
- * its label fits beside it; those that do not fit are named under the chart. Round thresholds that route
- * the same emails share one point and one label (`t=0.3, 0.5`).
+ * Precision of the mail the task answers automatically against the share it answers, with the round
+ * thresholds marked and, when given, the model's own operating point (a distinct diamond). Every marked point
+ * is labelled where its label fits beside it; those that do not fit are named under the chart. Round
+ * thresholds that answer the same emails share one point and one label (`t=0.3, 0.5`). `words` say what the
+ * task does (`coverageWords`): only the routing task's chart says `routed` and manual triage; the default,
+ * for a task whose use is not known, says `answered`.
  */
-export function coverageCurveSvg(curve: CoverageCurve, title = 'Precision vs. coverage of the abstention threshold', operating?: OperatingPoint): string {
+export function coverageCurveSvg(
+  curve: CoverageCurve,
+  title = 'Precision vs. coverage of the abstention threshold',
+  operating?: OperatingPoint,
+  words: CoverageWords = coverageWords(undefined, ''),
+): string {
   const frame: Frame = { x: 80, y: 92, w: 520, h: 380 };
   const width = widthFor(680, title);
   // Zoom the precision axis to where the curve lives (in steps of 0.1), so differences read.
@@ -103,14 +111,14 @@ export function coverageCurveSvg(curve: CoverageCurve, title = 'Precision vs. co
   const Y = (v: number) => frame.y + frame.h - ((v - yMin) / (1 - yMin)) * frame.h;
   const parts: string[] = [
     `<text x="20" y="30" font-size="18" font-weight="bold" fill="#111">${esc(title)}</text>`,
-    `<text x="20" y="52" font-size="13" fill="#444">Mail with confidence at or above the threshold t is routed automatically;</text>`,
-    `<text x="20" y="70" font-size="13" fill="#444">the rest goes to manual triage. ${curve.n} emails.</text>`,
-    unitAxes(frame, 'share of mail routed automatically (coverage)', 'precision of routed mail', true, yMin),
+    `<text x="20" y="52" font-size="13" fill="#444">Mail with confidence at or above the threshold t is ${words.verb} automatically;</text>`,
+    `<text x="20" y="70" font-size="13" fill="#444">${esc(words.rest)} ${curve.n} emails.</text>`,
+    unitAxes(frame, `share of mail ${words.verb} automatically (coverage)`, `precision of ${words.verb} mail`, true, yMin),
   ];
   const pts = [...curve.points].sort((a, b) => a.coverage - b.coverage);
   const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${r2(X(p.coverage))},${r2(Y(p.precision))}`).join(' ');
   parts.push(`<path d="${d}" fill="none" stroke="#1f5fa8" stroke-width="2.5"/>`);
-  // Round thresholds that route the same emails are one point: grouped, highest threshold first.
+  // Round thresholds that answer the same emails are one point: grouped, highest threshold first.
   const groups: Array<{ thresholds: number[]; coverage: number; precision: number }> = [];
   for (const p of [...curve.atThresholds].filter((q) => q.routed > 0).sort((a, b) => b.threshold - a.threshold)) {
     const same = groups.find((g) => g.coverage === p.coverage && g.precision === p.precision);
@@ -151,7 +159,7 @@ export function coverageCurveSvg(curve: CoverageCurve, title = 'Precision vs. co
   if (model) {
     const at = model.threshold === undefined ? "the model's own threshold" : `the model's threshold t=${thresholdText(model.threshold)}`;
     parts.push(`<path d="M${lx + 6},${y - 11} L${lx + 12},${y - 5} L${lx + 6},${y + 1} L${lx},${y - 5} Z" fill="#5b2c83"/>`);
-    parts.push(`<text x="${lx + 18}" y="${y}" font-size="13" fill="#222">${esc(`${at}: ${(model.coverage * 100).toFixed(1)}% routed at precision ${(model.precision * 100).toFixed(1)}%`)}</text>`);
+    parts.push(`<text x="${lx + 18}" y="${y}" font-size="13" fill="#222">${esc(`${at}: ${(model.coverage * 100).toFixed(1)}% ${words.verb} at precision ${(model.precision * 100).toFixed(1)}%`)}</text>`);
     y += 20;
   }
   if (groups.length > 0) {

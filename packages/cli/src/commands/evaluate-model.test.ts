@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { EvaluationReportSchema, parsePredictionLines } from '@mailroute/evaluation';
+import { EvaluationReportSchema, parsePredictionLines, slug } from '@mailroute/evaluation';
 import { loadDemoConfig } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
 import { demoChampionFolder } from '../test-support.js';
@@ -28,6 +28,20 @@ describe('evaluate and compare with a model', () => {
     for (const form of ['report.md', 'report.txt', 'report.html']) {
       expect(readFileSync(path.join(dir, 'rep', form), 'utf8'), form).toMatch(new RegExp(`answers \\d+\\.\\d% \\(\\d+ of 200\\) at precision [\\d.]+% \\(threshold ${queueThreshold.toFixed(3)}\\)`));
     }
+    // The manifest's routing goes into the report: only its queue task is said to route, in the tables and charts.
+    const routing = (JSON.parse(readFileSync(path.join(home, 'models', champion.id, 'manifest.json'), 'utf8')) as { routing: { queueTask: string } }).routing;
+    expect(report.routing).toEqual(routing);
+    expect(routing.queueTask).toBe('queue');
+    const md = readFileSync(path.join(dir, 'rep/report.md'), 'utf8');
+    expect(md.slice(md.indexOf('## queue'))).toMatch(/^## queue[^#]*\| threshold \| routed automatically \| precision of routed \|/);
+    expect(readFileSync(path.join(dir, 'rep/pictures/queue-coverage.svg'), 'utf8')).toContain('share of mail routed automatically (coverage)');
+    for (const task of report.tasks.map((t) => t.task).filter((t) => t !== 'queue')) {
+      expect(md.slice(md.indexOf(`## ${task}`))).toMatch(new RegExp(`^## ${task}[^#]*\\| threshold \\| answered automatically \\| precision of answered \\|`));
+      const svg = readFileSync(path.join(dir, `rep/pictures/${slug(task)}-coverage.svg`), 'utf8');
+      expect(svg, task).toContain('share of mail answered automatically (coverage)');
+      expect(svg, task).not.toContain('routed');
+    }
+    expect(report.tasks.length).toBeGreaterThan(1);
     // Other mail than the model saw: no warning that it was trained on it.
     expect(stderr).not.toContain('warning:');
     expect(report.tasks.length).toBeGreaterThanOrEqual(1);

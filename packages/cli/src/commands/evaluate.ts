@@ -243,7 +243,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       const warnings: string[] = [];
       /** Files written besides the report's own (the predictions, with --model). */
       let extraFiles = 0;
-      /** The model's manifest, with --model: its thresholds go beside each task's operating point. */
+      /** The model's manifest, with --model: its thresholds go beside each task's operating point, its routing names the task that routes. */
       let manifest: Manifest | undefined;
       if (flags.model !== undefined && flags.data !== undefined) {
         const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read });
@@ -279,7 +279,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         report = evaluatePredictions(lines, {
           dataset,
           ...(modelId !== undefined ? { modelId } : {}),
-          ...(manifest ? { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])) } : {}),
+          // With the model at hand, its routing says which task routes mail: the reports say `routed` of that task alone.
+          ...(manifest ? { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])), routing: manifest.routing } : {}),
           createdAt: new Date().toISOString(),
           bins,
           topK,
