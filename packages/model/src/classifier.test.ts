@@ -98,12 +98,19 @@ describe('Classifier', () => {
   });
 
   it('flags an email with no text left after cleaning, and sends it to manual triage: its labels are guesses', async () => {
-    const [blank, quoted, real] = await classifier.predict([{ id: 'b', html: '<p> </p>' }, { id: 'q', body: '> only a quoted line\n> and another' }, { id: 'r', body: 'kyc' }]);
+    const [blank, quoted, real, markup] = await classifier.predict([
+      { id: 'b', html: '<p> </p>' },
+      { id: 'q', body: '> only a quoted line\n> and another' },
+      { id: 'r', body: 'kyc' },
+      // Markup only, in the plain-text field (a CRM that put an HTML email there).
+      { id: 'm', body: '<div></div>' },
+    ]);
     expect(blank.noText).toBe(true);
     expect(quoted.noText).toBe(true);
+    expect(markup.noText).toBe(true);
     expect(real.noText).toBeUndefined();
     // The model saw no such email in training (rows without text are left out): whatever it answers, every task abstains.
-    for (const p of [blank, quoted]) {
+    for (const p of [blank, quoted, markup]) {
       expect(Object.values(p.tasks).map((t) => t.abstained)).toEqual([true, true]);
       expect(p.route).toEqual({ queue: 'manual_triage', reason: 'low_confidence' });
     }

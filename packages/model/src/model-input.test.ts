@@ -25,6 +25,20 @@ describe('prepareModelInput', () => {
   });
 });
 
+describe('prepareModelInput on a body that is HTML', () => {
+  it('reads its visible text, as for the same markup sent as html (a CRM that put an HTML email into body)', () => {
+    const html = '<html><head><style>p{color:red}</style></head><body><p>Bitte &uuml;bertragen Sie mein Depot</p></body></html>';
+    const input = prepareModelInput({ subject: 'Depot', body: html });
+    expect(input).toEqual(prepareModelInput({ subject: 'Depot', html }));
+    expect(input.text).toBe('Depot\nBitte übertragen Sie mein Depot');
+    expect(prepareModelInput({ body: '<div></div>' }).text).toBe('');
+  });
+
+  it('keeps plain text with < as it is', () => {
+    expect(prepareModelInput({ body: 'Von: Max Muster <max@example.de>: Betrag < 5 EUR <<Anhang>>' }).text).toBe('Von: Max Muster <[EMAIL]>: Betrag < 5 EUR <<Anhang>>');
+  });
+});
+
 describe('prepareModelInput on forwards', () => {
   it('reads the forwarded message under a short cover note, and detects its language', () => {
     const input = prepareModelInput({ subject: 'Fwd: Depot', body: 'FYI\n\n---------- Forwarded message ---------\nFrom: Tim <t@example.com>\nSubject: Depot\n\nPlease transfer my securities account to another bank, thank you very much.' });

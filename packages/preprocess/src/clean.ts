@@ -3,7 +3,8 @@ import { isBlank } from './blank.js';
 import { composeDiacritics } from './compose.js';
 import type { Email } from './email.js';
 import { CleanOptionsError, InputTooLargeError } from './errors.js';
-import { htmlParts } from './html.js';
+import { bodyIsHtml } from './html-body.js';
+import { htmlParts, htmlToText } from './html.js';
 import { detectLanguage } from './language.js';
 import { splitQuotes, type LineMark } from './quotes.js';
 import { RedactionSchema, redactPii, type RedactOptions } from './redact.js';
@@ -227,7 +228,21 @@ function joinParts(removed: readonly RemovedPart[], kind: RemovedPart['kind']): 
 }
 
 /**
- * Turns an email into the customer's new text: HTML to text, quoted replies and forwards removed, and for
+ * The markup to read the email's text from, or undefined when its body is plain text: the body when it is
+ * HTML (`bodyIsHtml`: a CRM that put an HTML email into the plain-text field), else the `html` field when
+ * the body is blank. A body with text wins over `html`; a body that is HTML with no visible text is blank,
+ * so `html` is read then, as for an empty body.
+ */
+export function markupOf(email: Pick<Email, 'body' | 'html'>): string | undefined {
+  const body = email.body ?? '';
+  const html = email.html || undefined;
+  if (!NOT_BLANK.test(body)) return html;
+  if (!bodyIsHtml(body)) return undefined;
+  return html === undefined || NOT_BLANK.test(htmlToText(body)) ? body : html;
+}
+
+/**
+ * Turns an email into the customer's new text: HTML (the `html` field, or a body that is HTML: `markupOf`) to text, quoted replies and forwards removed, and for
  * scope `visible` (default) also signature, device lines, disclaimers and footers; then PII masked (default on)
  * and the language detected. Throws only `InputTooLargeError` and `CleanOptionsError`.
  */
@@ -241,8 +256,9 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
   const removed: RemovedPart[] = [];
   let source = email.body ?? '';
   let sourceLines: readonly string[] | undefined;
-  if (!NOT_BLANK.test(source) && email.html) {
-    const parts = htmlParts(email.html);
+  const html = markupOf(email);
+  if (html !== undefined) {
+    const parts = htmlParts(html);
     // A message that is all quote (a bare forward, a reply someone wrapped in a blockquote) keeps its text.
     if (!NOT_BLANK.test(parts.text) && parts.quoted !== '') source = parts.quoted;
     else {

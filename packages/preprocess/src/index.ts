@@ -7,6 +7,7 @@ export {
   CleanScopeSchema,
   RemovedPartSchema,
   DEFAULT_MAX_INPUT_CHARS,
+  markupOf,
   type CleanResult,
   type CleanScope,
   type CleanOptions,
@@ -16,6 +17,7 @@ export { forwardedText, forwardedBody, COVER_NOTE_MAX_WORDS } from './forward.js
 export { parseEml, startsWithHeader, type ParsedEml, type EmlAttachment } from './eml.js';
 export { c1AsWindows1252, decodeWindows1252 } from './windows-1252.js';
 export { htmlToText, htmlToTextParts, type HtmlText } from './html.js';
+export { bodyIsHtml } from './html-body.js';
 export {
   redactPii,
   isValidIban,

@@ -219,6 +219,8 @@ describe('mailroute clean', () => {
       { id: '', body: 'x' },
       { id: 17, body: 'Bitte Sparplan ändern.' },
       { id: 'e5', subject: null, body: null },
+      // An HTML email a CRM put into the plain-text body: read as HTML.
+      { id: 'b7', body: '<html><head><style>p{color:red}</style></head><body><p>Bitte &uuml;bertragen Sie mein Depot</p></body></html>' },
     ];
     writeFileSync(path.join(dir, 'demo.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
     const r = await run(['clean', '--in', 'demo.jsonl', '--out', 'c.jsonl'], dir);
@@ -227,9 +229,10 @@ describe('mailroute clean', () => {
     expect(r.stderr).toContain('demo.jsonl:4: skipped: invalid email line: id: a string of 1 to 200 characters, or a whole number, is needed');
     expect(r.stderr).toContain('demo.jsonl:6: skipped: invalid email line: subject, body or html is needed (null counts as absent)');
     const out = readOut(path.join(dir, 'c.jsonl'));
-    expect(out.map((o) => o.id)).toEqual(['e1', 'e2', '17']);
+    expect(out.map((o) => o.id)).toEqual(['e1', 'e2', '17', 'b7']);
     expect(out[0]).toMatchObject({ subject: 'Depotübertrag', text: 'Bitte übertragen Sie mein Depot.', signature: 'Viele Grüße\n[NAME]', language: 'de' });
     expect(out[1]).toMatchObject({ subject: null, text: 'IBAN [IBAN] bitte ändern' });
+    expect(out[3]).toMatchObject({ text: 'Bitte übertragen Sie mein Depot', language: 'de' });
   });
 
   it('writes the subject of an .eml, cleaned and masked with the names found in any part', async () => {

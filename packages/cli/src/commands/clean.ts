@@ -274,7 +274,7 @@ export function registerClean(program: Command, ctx: CliContext): void {
   program
     .command('clean')
     .description('Clean emails: strip quotes, signatures, disclaimers and HTML; mask personal data')
-    .requiredOption('--in <file>', 'JSONL with {"id","format":"text"|"html"|"eml","input"} or {"id","subject","body","html"} (an email as /v1/classify takes it; other keys ignored) per line, or a single .eml file')
+    .requiredOption('--in <file>', 'JSONL with {"id","format":"text"|"html"|"eml","input"} or {"id","subject","body","html"} (an email as /v1/classify takes it; other keys ignored) per line, or a single .eml file; a body or text input that is in fact HTML (<html, <p, <div, ... at its start, or two <br>/<p>/</div>-like tags near it) is read as HTML')
     .requiredOption('--out <file>', 'JSONL to write: {"id","subject","text","signature","quoted","language","redactions"} per line; - for standard output')
     .option('--scope <scope>', 'quotes: remove quoted and forwarded content only; visible: also signatures, device lines, disclaimers', 'visible')
     .option('--no-redact', 'keep IBANs, card numbers, emails, phone numbers, numbers a keyword names, names and addresses as they are (in text, signature and quoted)')

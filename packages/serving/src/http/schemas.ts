@@ -44,8 +44,8 @@ export const RequestEmailSchema = z
   .object({
     id: EmailSchema.shape.id.unwrap().nullish().openapi({ description: "The email's id in the CRM (1 to 200 characters): answered back, and what feedback's emailId names. Without one, feedback must quote the predictionId" }),
     subject: z.string().nullish().openapi({ description: 'The subject line; a long one is cut to the text limit with a warning. An email needs subject, body or html (null counts as absent)' }),
-    body: z.string().nullish().openapi({ description: 'The plain-text body. An email needs subject, body or html; one whose text cleans to nothing (empty, markup only) is answered with noText' }),
-    html: z.string().nullish().openapi({ description: 'The HTML body: its visible text is classified when body is absent or blank' }),
+    body: z.string().nullish().openapi({ description: 'The plain-text body; one that is in fact HTML (it opens with <html, <p, <div, ... or holds two <br>, <p>, </div>-like tags near its start) is read by its visible text, as html is. An email needs subject, body or html; one whose text cleans to nothing (empty, markup only) is answered with noText' }),
+    html: z.string().nullish().openapi({ description: 'The HTML body: its visible text is classified when body is absent or blank (or HTML with no visible text)' }),
     from: EmailSchema.shape.from.unwrap().nullish().openapi({ description: "The sender's address or name (up to 500 characters)" }),
     bank: EmailSchema.shape.bank.unwrap().nullish().openapi({ description: "The custodian bank (Depotbank) the customer's account sits with, if the CRM knows it" }),
     // Checked in the forms training reads, not rewritten (the classifier does not read it): the common ISO form by

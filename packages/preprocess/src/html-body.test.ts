@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { cleanEmail } from './clean.js';
+import { bodyIsHtml, SNIFF_CHARS } from './html-body.js';
+
+/** The QA case: an HTML email a CRM put into the plain-text body field. */
+const HTML_EMAIL = '<html><head><style>p{color:red}</style></head><body><p>Bitte &uuml;bertragen Sie mein Depot</p></body></html>';
+
+/** Plain-text bodies holding `<` that must stay plain text. */
+const PLAIN_WITH_LT = [
+  'Von: Max Muster <max@example.de>\nGesendet: Montag, 3. November 2025 10:15\nAn: service@bank.example\nBetreff: Depot',
+  '<max@example.de> schrieb am 3.11.2025:\n> Bitte übertragen Sie mein Depot.',
+  'Am 3.11.2025 schrieb Max Muster <max@example.de>:\n> alt',
+  'Der Betrag < 5 EUR wurde nicht gebucht.',
+  '<<Anhang>> Kontoauszug\n<<Anhang>> Vollmacht',
+  '<Anhang: Kontoauszug.pdf>\nSiehe Anhang.',
+  'Depot -> Girokonto, bitte umbuchen',
+  'Danke für die schnelle Hilfe <3',
+  'Ergebnis: a <= b, und 3 << 2',
+  'Link: <https://example.de/depot?id=1>',
+  'Die API liefert List<String> statt Map<String, List<Integer>>: if (a < b && c > d) { return x; }',
+  'Mit <b>fett</b> und <i>kursiv</i> im Text',
+  'Bitte kein <br> im Betreff',
+  '<p nicht geschlossen und <div auch nicht',
+];
+
+describe('bodyIsHtml', () => {
+  it('reads a body that opens with a document or block tag as HTML, after blanks and a BOM', () => {
+    for (const body of [
+      HTML_EMAIL,
+      '<!DOCTYPE html><html><body>x</body></html>',
+      '\ufeff\n  <!doctype HTML PUBLIC "-//W3C//DTD HTML 4.01//EN">',
+      '<HTML xmlns:o="urn:schemas-microsoft-com:office:office">',
+      '<head><meta charset="utf-8"></head>',
+      '<meta http-equiv="Content-Type" content="text/html">Hallo',
+      '<style>p{}</style>Hallo',
+      '<div dir="ltr">Hallo</div>',
+      '<p>Hallo',
+      '<table><tr><td>1</td></tr></table>',
+      '<br/>Hallo',
+      '<span style="font-size:11pt">Hallo</span>',
+    ])
+      expect(bodyIsHtml(body), body).toBe(true);
+  });
+
+  it('reads a body with two line or block tags in its first characters as HTML', () => {
+    expect(bodyIsHtml('Hallo,<br>bitte übertragen Sie mein Depot.<br />Gruß')).toBe(true);
+    expect(bodyIsHtml('Hallo</p><p class="x">bitte')).toBe(true);
+    expect(bodyIsHtml('Hallo,\n<div>eins</div>')).toBe(true);
+    // Only the first SNIFF_CHARS characters are read.
+    expect(bodyIsHtml(`${'a'.repeat(SNIFF_CHARS)}<br><br>`)).toBe(false);
+    expect(bodyIsHtml(`${'a'.repeat(SNIFF_CHARS - 8)}<br><br>`)).toBe(true);
+  });
+
+  it('keeps plain text that merely holds < as plain text', () => {
+    for (const body of PLAIN_WITH_LT) expect(bodyIsHtml(body), body).toBe(false);
+  });
+});
+
+describe('cleanEmail on a body that is HTML', () => {
+  it('reads its visible text, as it reads the same markup sent as html', () => {
+    const r = cleanEmail({ body: HTML_EMAIL });
+    expect(r.text).toBe('Bitte übertragen Sie mein Depot');
+    expect(r.language).toBe('de');
+    expect(r).toEqual(cleanEmail({ html: HTML_EMAIL }));
+    // Quotes in the markup are cut as in html.
+    const reply = '<div>Neu hier</div><blockquote type="cite">Alt</blockquote>';
+    expect(cleanEmail({ body: reply })).toEqual(cleanEmail({ html: reply }));
+  });
+
+  it('has no text left when the body is markup only, and then reads html if there is any', () => {
+    expect(cleanEmail({ body: '<div></div>' }).text).toBe('');
+    expect(cleanEmail({ body: '<html><head><style>p{color:red}</style></head><body> </body></html>' }).text).toBe('');
+    expect(cleanEmail({ body: '<div></div>', html: '<p>Depot &uuml;bertragen</p>' }).text).toBe('Depot übertragen');
+    // A body with text wins over html, as before.
+    expect(cleanEmail({ body: '<p>Sparplan</p>', html: '<p>Depot</p>' }).text).toBe('Sparplan');
+  });
+
+  it('cleans plain text holding < as plain text', () => {
+    expect(cleanEmail({ body: 'Der Betrag < 5 EUR wurde nicht gebucht. <<Anhang>>' }, { redact: false }).text).toBe('Der Betrag < 5 EUR wurde nicht gebucht. <<Anhang>>');
+    expect(cleanEmail({ body: 'Die API liefert List<String> statt Map<String, int>: if (a < b) { x(); }' }, { redact: false }).text).toBe('Die API liefert List<String> statt Map<String, int>: if (a < b) { x(); }');
+  });
+});
