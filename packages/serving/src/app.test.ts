@@ -78,13 +78,16 @@ describe('POST /v1/classify', () => {
   it('with storeText: true masks an HTML-only email as text, entities and tags read', async () => {
     const { app, context } = await build({ storeText: true });
     const html = '<p>Viele Gr&uuml;&szlig;e<br>Max Mustermann<br>Musterstra&szlig;e 12, 10115 Berlin<br>Tel. +49 30 1234567</p>';
-    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'h1', subject: 'invoice', html }] }));
+    // The same markup in the plain-text body (a CRM that put the HTML email there) is read the same way.
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'h1', subject: 'invoice', html }, { id: 'h2', subject: 'invoice', body: html }] }));
     const { predictions } = await json(res);
-    const text = (await context.store.getPrediction(predictions[0].predictionId))?.text ?? '';
-    expect(text).toContain('Viele Grüße');
-    expect(text).toContain('[NAME]');
-    expect(text).toContain('[ADDRESS]');
-    expect(text).not.toMatch(/Mustermann|Musterstra|Berlin|1234567|<p>|&uuml;/);
+    for (const p of predictions) {
+      const text = (await context.store.getPrediction(p.predictionId))?.text ?? '';
+      expect(text).toContain('Viele Grüße');
+      expect(text).toContain('[NAME]');
+      expect(text).toContain('[ADDRESS]');
+      expect(text).not.toMatch(/Mustermann|Musterstra|Berlin|1234567|<p>|&uuml;/);
+    }
   });
 
   it('truncates long text and says so', async () => {
@@ -116,12 +119,15 @@ describe('POST /v1/classify', () => {
     const { classifier, seen } = recordingClassifier();
     const { app } = await build({ classifier, limits: { maxTextChars: 1000 } });
     const outlook = `<html><head><style>${'p.MsoNormal{margin:0cm;font-size:11pt}\n'.repeat(100)}</style></head><body><p>${'invoice text '.repeat(300)}</p></body></html>`;
-    const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'outlook', html: outlook }] })));
-    expect(body.predictions[0].truncated).toBe(true);
-    expect(body.predictions[0].noText).toBeUndefined();
-    const kept = htmlToText(seen[0].html ?? '').length;
-    expect(kept).toBeGreaterThan(950);
-    expect(kept).toBeLessThanOrEqual(1000);
+    // The same markup in the plain-text body (a CRM that put the HTML email there) is cut the same way.
+    const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'outlook', html: outlook }, { id: 'in-body', body: outlook }] })));
+    for (const [i, field] of [[0, 'html'], [1, 'body']] as const) {
+      expect(body.predictions[i].truncated).toBe(true);
+      expect(body.predictions[i].noText).toBeUndefined();
+      const kept = htmlToText(seen[i][field] ?? '').length;
+      expect(kept).toBeGreaterThan(950);
+      expect(kept).toBeLessThanOrEqual(1000);
+    }
   });
 
   it('takes null as an absent field and a long subject as text to cut, not as a failed batch', async () => {

@@ -1,4 +1,4 @@
-import { htmlToText, type Email } from '@mailroute/preprocess';
+import { bodyIsHtml, htmlToText, markupOf, type Email } from '@mailroute/preprocess';
 import type { AppContext } from '../http/context.js';
 import type { PredictionRecord } from '../store/types.js';
 import type { z } from '@hono/zod-openapi';
@@ -41,7 +41,7 @@ function htmlChars(html: string, max: number): number {
 }
 
 /**
- * Cuts every text field to `max` characters (HTML: of visible text); says whether anything was cut (the
+ * Cuts every text field to `max` characters (HTML, and a body that is HTML (`bodyIsHtml`): of visible text); says whether anything was cut (the
  * email itself is never changed).
  */
 export function truncateEmail(email: Email, max: number): { email: Email; truncated: boolean } {
@@ -49,7 +49,7 @@ export function truncateEmail(email: Email, max: number): { email: Email; trunca
   for (const field of TEXT_FIELDS) {
     const value = email[field];
     if (value === undefined || value.length <= max) continue;
-    const keep = field === 'html' ? htmlChars(value, max) : max;
+    const keep = field === 'html' || (field === 'body' && bodyIsHtml(value)) ? htmlChars(value, max) : max;
     if (keep < value.length) {
       out ??= { ...email };
       out[field] = value.slice(0, keep);
@@ -59,11 +59,13 @@ export function truncateEmail(email: Email, max: number): { email: Email; trunca
 }
 
 /**
- * The text `--store-text` keeps, before masking: the subject and the body, or the HTML's visible text
- * (masking reads text: tags and entities such as `Gr&uuml;&szlig;e` would hide names from it).
+ * The text `--store-text` keeps, before masking: the subject and the body, or the visible text of the
+ * markup cleaning reads (`markupOf`: the HTML for a blank body, or a body that is HTML), as masking reads
+ * text: tags and entities such as `Gr&uuml;&szlig;e` would hide names from it.
  */
 export function storedText(email: Email): string {
-  const body = email.body ?? (email.html !== undefined ? htmlToText(email.html) : undefined);
+  const markup = markupOf(email);
+  const body = markup !== undefined ? htmlToText(markup) : email.body;
   return [email.subject, body].filter((x) => x !== undefined).join('\n\n');
 }
 
