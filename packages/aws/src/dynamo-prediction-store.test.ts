@@ -98,6 +98,30 @@ describe('DynamoPredictionStore', () => {
     expect(items.get('EMAIL#e1|FEEDBACK')).toMatchObject({ labels: { queue: 'loans' } });
   });
 
+  it('merges a correction per task with one conditional update, and two feedbacks of an email at once keep each other’s tasks', async () => {
+    const fb = { emailId: 'e1', labels: { queue: 'cards', topic: 'limit' }, closedAt: '2026-11-04T00:00:00.000Z', receivedAt: '2026-11-04T09:00:00.000Z' };
+    await store.saveFeedback(fb);
+    ddb.resetHistory();
+    expect(await store.saveFeedback({ ...fb, labels: { queue: 'loans' }, closedAt: '2026-11-05T00:00:00.000Z' })).toBe('recorded');
+    const update = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems?.[0]).find((t) => t?.Update);
+    expect(update?.Update?.UpdateExpression).toContain('#labels.#t0 = :t0');
+    expect(items.get('EMAIL#e1|FEEDBACK')).toMatchObject({ labels: { queue: 'loans', topic: 'limit' }, closedAt: '2026-11-05T00:00:00.000Z', expiresAt: expiryEpochSeconds('2026-11-05T00:00:00.000Z', 10) });
+    // Two first feedbacks of one email at once: one is put, the other merged into it, whichever comes first.
+    const both = await Promise.all([
+      store.saveFeedback({ ...fb, emailId: 'e2', labels: { queue: 'cards' } }),
+      store.saveFeedback({ ...fb, emailId: 'e2', labels: { topic: 'limit' } }),
+    ]);
+    expect(both).toEqual(['recorded', 'recorded']);
+    expect(items.get('EMAIL#e2|FEEDBACK')).toMatchObject({ labels: { queue: 'cards', topic: 'limit' } });
+  });
+
+  it('replaces, not merges, a stored feedback past its retention that TTL has not deleted yet', async () => {
+    // Closed 2026-10-20: with 10 days' retention it expired on 2026-10-30, before the store's now (2026-11-06).
+    await store.saveFeedback({ emailId: 'e1', labels: { queue: 'cards', topic: 'limit' }, closedAt: '2026-10-20T00:00:00.000Z', receivedAt: '2026-10-20T00:00:00.000Z' });
+    expect(await store.saveFeedback({ emailId: 'e1', labels: { queue: 'loans' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-05T00:00:00.000Z' })).toBe('recorded');
+    expect(items.get('EMAIL#e1|FEEDBACK')?.labels).toEqual({ queue: 'loans' });
+  });
+
   it('lists predictions of a window across days with their feedback', async () => {
     await store.savePredictions([
       record('before', 'e0', '2026-10-31T23:59:59.000Z'),

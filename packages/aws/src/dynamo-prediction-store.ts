@@ -36,8 +36,8 @@ const BATCH_GET_LIMIT = 100;
 
 /**
  * `PredictionStore` on one DynamoDB table (layout in dynamo-layout.ts). Predictions are written with
- * `attribute_not_exists` so an id is never overwritten; feedback is upserted per email and a late,
- * older delivery never replaces a newer correction; saving it marks the email's predictions judged.
+ * `attribute_not_exists` so an id is never overwritten; feedback is upserted per email, merged per task,
+ * and a late, older delivery never changes a newer correction; saving it marks the email's predictions judged.
  */
 export class DynamoPredictionStore implements PredictionStore {
   private readonly retentionDays: number;
@@ -163,13 +163,43 @@ export class DynamoPredictionStore implements PredictionStore {
   }
 
   /**
-   * Upserts the feedback and, in the same transaction, marks its email's predictions judged (the
-   * judged-by-day index). A prediction saved after its email's feedback is not marked until a later
-   * correction of that email, or the backfill: a read of the whole window pairs it, a judged-only one not.
+   * Saves the feedback merged per task and, in the same transaction, marks its email's predictions judged
+   * (the judged-by-day index). The first feedback of an email is put whole (unless one exists); a later one
+   * is an update that sets each task it names in the stored `labels` map (so a correction of one task keeps
+   * the others), under the condition that the stored one did not close later: each step is one conditional
+   * write, so two feedbacks at once never lose each other's tasks. A feedback past its retention (TTL not run
+   * yet) is replaced whole, not merged: reads already treat it as gone. A prediction saved after its email's
+   * feedback is not marked until a later correction of that email, or the backfill: a read of the whole
+   * window pairs it, a judged-only one not.
    */
   private async writeFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome> {
     const parsed = FeedbackItemSchema.parse(feedback);
-    const put = {
+    const keys = await this.judged.predictionKeysOf(parsed.emailId, parsed.predictionId);
+    let outcome: FeedbackOutcome | undefined;
+    // A step fails only when another write changed the item in between (a first feedback put meanwhile, or
+    // the stored one expired): the next step sees that, so a few rounds always settle.
+    for (let round = 1; outcome === undefined; round++) {
+      const now = Math.floor((this.options.now?.() ?? new Date()).getTime() / 1000);
+      if (await this.judged.write(keys, this.feedbackPut(parsed, now))) outcome = 'recorded';
+      else if (await this.judged.write(keys, this.feedbackMerge(parsed, now))) outcome = 'recorded';
+      else if (await this.storedFeedbackIsNewer(parsed)) {
+        // A newer correction is stored; its save marked the predictions it found, not one saved since.
+        outcome = 'superseded';
+        await this.judged.write(keys);
+      } else if (round >= MAX_ATTEMPTS) {
+        throw new StoreUnavailableError(`the feedback of email ${parsed.emailId} kept changing during ${round} tries of its write`);
+      }
+    }
+    // The feedback is saved whatever happens here: a failed record is logged and tried with the next one.
+    await this.judged.recordOnFirstFeedback(this.options.now?.() ?? new Date()).catch((error: unknown) => {
+      this.options.logger?.warn('could not record from when the judged-by-day index is complete; tried again with the next feedback', { error: String(error).slice(0, 200) });
+    });
+    return outcome;
+  }
+
+  /** The whole feedback, where the email has none (or only one past its retention). */
+  private feedbackPut(parsed: FeedbackRecord, now: number) {
+    return {
       Put: {
         TableName: this.options.tableName,
         Item: {
@@ -177,24 +207,53 @@ export class DynamoPredictionStore implements PredictionStore {
           ...withoutUndefined(parsed),
           [L.ttlAttribute]: expiryEpochSeconds(parsed.closedAt, this.retentionDays),
         },
-        // Upsert, unless the stored correction is newer than this one (out-of-order delivery).
-        ConditionExpression: 'attribute_not_exists(#pk) OR #closedAt <= :closedAt',
-        ExpressionAttributeNames: { '#pk': L.partitionKey, '#closedAt': 'closedAt' },
-        ExpressionAttributeValues: { ':closedAt': parsed.closedAt },
+        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now',
+        ExpressionAttributeNames: { '#pk': L.partitionKey, '#expiresAt': L.ttlAttribute },
+        ExpressionAttributeValues: { ':now': now },
       },
     };
-    const keys = await this.judged.predictionKeysOf(parsed.emailId, parsed.predictionId);
-    let outcome: FeedbackOutcome = 'recorded';
-    if (!(await this.judged.write(keys, put))) {
-      // A newer correction is stored; its save marked the predictions it found, not one saved since.
-      outcome = 'superseded';
-      await this.judged.write(keys);
-    }
-    // The feedback is saved whatever happens here: a failed record is logged and tried with the next one.
-    await this.judged.recordOnFirstFeedback(this.options.now?.() ?? new Date()).catch((error: unknown) => {
-      this.options.logger?.warn('could not record from when the judged-by-day index is complete; tried again with the next feedback', { error: String(error).slice(0, 200) });
+  }
+
+  /**
+   * The tasks of the feedback set in the stored one's `labels` (the others kept), its times, expiry and
+   * prediction id (or none) taking the stored one's place: where the stored one is live and did not close later.
+   */
+  private feedbackMerge(parsed: FeedbackRecord, now: number) {
+    const tasks = Object.entries(parsed.labels);
+    // DynamoDB refuses a name or value the expressions do not use: `#labels` only with a task to set.
+    const names: Record<string, string> = { '#closedAt': 'closedAt', '#receivedAt': 'receivedAt', '#expiresAt': L.ttlAttribute, '#predictionId': 'predictionId', ...(tasks.length > 0 ? { '#labels': 'labels' } : {}) };
+    const values: Record<string, unknown> = {
+      ':closedAt': parsed.closedAt,
+      ':receivedAt': parsed.receivedAt,
+      ':expiresAt': expiryEpochSeconds(parsed.closedAt, this.retentionDays),
+      ':now': now,
+    };
+    const set = ['#closedAt = :closedAt', '#receivedAt = :receivedAt', '#expiresAt = :expiresAt'];
+    tasks.forEach(([task, label], i) => {
+      names[`#t${i}`] = task;
+      values[`:t${i}`] = label;
+      set.push(`#labels.#t${i} = :t${i}`);
     });
-    return outcome;
+    if (parsed.predictionId !== undefined) {
+      values[':predictionId'] = parsed.predictionId;
+      set.push('#predictionId = :predictionId');
+    }
+    return {
+      Update: {
+        TableName: this.options.tableName,
+        Key: feedbackKey(parsed.emailId),
+        UpdateExpression: `SET ${set.join(', ')}${parsed.predictionId === undefined ? ' REMOVE #predictionId' : ''}`,
+        ConditionExpression: '#closedAt <= :closedAt AND NOT #expiresAt <= :now',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  /** Whether the email's stored feedback is live and closed after this one (read after a merge was refused). */
+  private async storedFeedbackIsNewer(parsed: FeedbackRecord): Promise<boolean> {
+    const out = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: feedbackKey(parsed.emailId), ConsistentRead: true }));
+    return out.Item !== undefined && this.live(out.Item) && String(out.Item.closedAt) > parsed.closedAt;
   }
 
   private async readPairs(window: PairWindow): Promise<FeedbackPair[]> {

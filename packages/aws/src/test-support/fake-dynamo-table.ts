@@ -36,31 +36,51 @@ export interface FakeTableReads {
 
 const keyOf = (k: Item) => `${String(k.pk)}|${String(k.sk)}`;
 
-/** `attribute_exists(#a)`, `attribute_not_exists(#a)` and `#a <op> :v`, joined by OR / AND (AND binds first). */
+/**
+ * `attribute_exists(#a)`, `attribute_not_exists(#a)` and `#a <op> :v` (numbers compared as numbers, else as
+ * text; false where the item lacks `#a`), each optionally after NOT, joined by OR / AND (AND binds first).
+ */
 function conditionHolds(expression: string, item: Item | undefined, names: Names, values: Values): boolean {
   const term = (t: string): boolean => {
+    if (t.startsWith('NOT ')) return !term(t.slice(4).trim());
     const exists = /^attribute_(not_)?exists\((#\w+)\)$/.exec(t);
     if (exists) return (item?.[names[exists[2]]] !== undefined) === (exists[1] === undefined);
     const cmp = /^(#\w+) (<=|<|>=|>|=) (:\w+)$/.exec(t);
     if (!cmp) throw new Error(`fake table: unsupported condition ${t}`);
-    if (item === undefined) return false;
-    const [a, b] = [String(item[names[cmp[1]]]), String(values[cmp[3]])];
+    const stored = item?.[names[cmp[1]]];
+    if (stored === undefined) return false;
+    const given = values[cmp[3]];
+    const [a, b] = typeof stored === 'number' && typeof given === 'number' ? [stored, given] : [String(stored), String(given)];
     return { '<=': a <= b, '<': a < b, '>=': a >= b, '>': a > b, '=': a === b }[cmp[2] as '<=']!;
   };
   return expression.split(/ OR /).some((alt) => alt.split(/ AND /).every((t) => term(t.trim())));
 }
 
-/** `SET #a = #b, #c = :v`: a copy of another attribute (which must exist, as in DynamoDB) or a value. */
+/**
+ * `SET #a = #b, #c = :v, #m.#k = :v [REMOVE #d, …]`: a copy of another attribute (which must exist, as in
+ * DynamoDB) or a value; `#m.#k` sets key `#k` of the map `#m`, which must exist (DynamoDB refuses the update
+ * otherwise: it does not create the map); REMOVE deletes attributes.
+ */
 function applyUpdate(expression: string, item: Item, names: Names, values: Values): Item {
-  const set = /^SET (.+)$/.exec(expression);
-  if (!set) throw new Error(`fake table: unsupported update ${expression}`);
+  const clauses = /^SET (.+?)(?: REMOVE (.+))?$/.exec(expression);
+  if (!clauses) throw new Error(`fake table: unsupported update ${expression}`);
   const out = { ...item };
-  for (const assignment of set[1].split(',')) {
+  for (const assignment of clauses[1].split(',')) {
     const [target, source] = assignment.split('=').map((s) => s.trim());
     const value = source.startsWith(':') ? values[source] : item[names[source]];
     if (value === undefined) throw new Error(`fake table: the update reads ${source}, which the item lacks`);
-    out[names[target]] = value;
+    const [attribute, key] = target.split('.');
+    if (key === undefined) {
+      out[names[attribute]] = value;
+      continue;
+    }
+    const map = out[names[attribute]];
+    if (typeof map !== 'object' || map === null) {
+      throw Object.assign(new Error('The document path provided in the update expression is invalid for update'), { name: 'ValidationException' });
+    }
+    out[names[attribute]] = { ...map, [names[key]]: value };
   }
+  for (const removed of clauses[2]?.split(',') ?? []) delete out[names[removed.trim()]];
   return out;
 }
 
@@ -86,10 +106,12 @@ export function fakeDynamoTable(ddb: AwsClientStub<DynamoDBDocumentClient>, opti
     if (writes.some((w) => !w.ok)) {
       throw new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: writes.map((w) => ({ Code: w.ok ? 'None' : 'ConditionalCheckFailed' })) });
     }
-    for (const { t, key } of writes) {
-      const next = t.Put ? t.Put.Item : applyUpdate(t.Update!.UpdateExpression, items.get(key)!, t.Update!.ExpressionAttributeNames ?? {}, t.Update!.ExpressionAttributeValues ?? {});
-      items.set(key, next);
-    }
+    // Every item's new form first: an update DynamoDB refuses (a missing map) writes nothing of the transaction.
+    const next = writes.map(({ t, key }) => ({
+      key,
+      item: t.Put ? t.Put.Item : applyUpdate(t.Update!.UpdateExpression, items.get(key)!, t.Update!.ExpressionAttributeNames ?? {}, t.Update!.ExpressionAttributeValues ?? {}),
+    }));
+    for (const { key, item } of next) items.set(key, item);
     return {} as Out;
   });
   ddb.on(PutCommand).callsFake((input: { Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values }) => {

@@ -190,6 +190,11 @@ export const FeedbackResponseSchema = z
     warning: z.string().optional().openapi({ description: 'Set when matched is false: says no prediction has this emailId' }),
     /** Tasks whose label was left out and why (a label the model's training config retired). */
     ignored: z.record(z.string(), z.string()).optional(),
+    /** The tasks whose label this feedback set; the email's other tasks keep the labels stored before. */
+    recordedTasks: z.array(z.string()).openapi({
+      description:
+        "The tasks whose label this feedback set (status recorded; none when superseded). Feedback is merged per task: the email's other tasks keep the labels an earlier feedback confirmed",
+    }),
   })
   .openapi('FeedbackResponse');
 

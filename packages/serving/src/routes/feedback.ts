@@ -88,7 +88,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
     createRoute({
       method: 'post',
       path: '/v1/feedback',
-      summary: 'Record the labels a person confirmed at case close (idempotent per email; the latest closedAt wins)',
+      summary: 'Record the labels a person confirmed at case close (idempotent per email, merged per task: a later closedAt sets the tasks it names, the others keep their labels)',
       security: API_KEY_SECURITY,
       request: { body: { content: { 'application/json': { schema: FeedbackRequestSchema } }, required: true } },
       responses: {
@@ -138,10 +138,11 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       });
       const status = outcome === 'superseded' ? ('superseded' as const) : ('recorded' as const);
       const skipped = Object.keys(ignored).length > 0 ? { ignored } : {};
-      if (prediction) return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...skipped }, 202);
+      const recordedTasks = status === 'recorded' ? Object.keys(labels) : [];
+      if (prediction) return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...skipped, recordedTasks }, 202);
       // Kept (the prediction may be another instance's, or older than a restore), but the caller is told: a typo in emailId would otherwise go unseen.
       const warning = `No prediction of email "${emailId.slice(0, 80)}" is stored here: the feedback is recorded, and counts once a prediction of that email is (check the emailId if one should be).`;
-      return c.json({ emailId, status, matched: false, warning, ...skipped }, 202);
+      return c.json({ emailId, status, matched: false, warning, ...skipped, recordedTasks }, 202);
     },
   );
 }

@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { ModelRegistry } from '@mailroute/model';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { ServingApp } from '../app.js';
 import { createClassifierSource } from '../model/classifier-source.js';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
@@ -29,6 +30,8 @@ async function classify(app: ServingApp['app'], emails: unknown[]) {
 }
 
 const closedAt = '2026-11-29T10:00:00Z';
+/** An ISO time `minutesAgo` minutes before now. */
+const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 /** Prediction ids of predictions stored directly (ids are UUIDs, as /v1/classify makes them). */
 const P_OTHER = '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9e';
 const P_O = '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9f';
@@ -39,7 +42,7 @@ describe('POST /v1/feedback', () => {
     const [p] = await classify(app, [{ id: 'mail-1', body: 'invoice please' }]);
     const first = await app.request('/v1/feedback', jsonRequest({ predictionId: p.predictionId, labels: { queue: 'technical' }, closedAt }));
     expect(first.status).toBe(202);
-    expect(await json(first)).toEqual({ emailId: 'mail-1', predictionId: p.predictionId, status: 'recorded', matched: true });
+    expect(await json(first)).toEqual({ emailId: 'mail-1', predictionId: p.predictionId, status: 'recorded', matched: true, recordedTasks: ['queue'] });
     const again = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-1', labels: { queue: 'billing', topic: 'invoice' }, closedAt }));
     expect(again.status).toBe(202);
     const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
@@ -255,6 +258,48 @@ describe('POST /v1/feedback', () => {
     expect(pairs.find((p) => p.prediction.emailId === 'unknwn')?.feedback?.labels).toEqual({ queue: 'billing' });
   });
 
+  it('merges a later feedback per task (a queue-only correction keeps the confirmed topic in /v1/quality), ignores an older one, and commits each before its 202', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-feedback-merge-'));
+    const file = path.join(dir, 'mailroute.db');
+    // A file store: its writes go through the writer thread, as `mailroute serve` runs it.
+    const serving = await buildTestApp({ store: createSqliteStore({ file, retentionDays: 0 }) });
+    onTestFinished(async () => {
+      await serving.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const { app } = serving;
+    await classify(app, [{ id: 'qa-1', body: 'invoice please' }]); // predicted billing / invoice
+    const [t1, t0, t2] = [at(30), at(25), at(20)];
+    const post = async (labels: Record<string, string>, closed: string) => {
+      const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'qa-1', labels, closedAt: closed }));
+      expect(res.status).toBe(202);
+      // Committed before the 202: another connection to the file reads it now.
+      const other = new Database(file, { readonly: true });
+      const row = other.prepare('SELECT labels, closed_at FROM feedback WHERE email_id = ?').get('qa-1') as { labels: string; closed_at: string };
+      other.close();
+      return { body: await json(res), stored: { labels: JSON.parse(row.labels) as Record<string, string>, closedAt: row.closed_at } };
+    };
+    const quality = async () => (await json(app.request('/v1/quality?hours=1', authed()))).tasks;
+
+    const first = await post({ queue: 'billing', topic: 'invoice' }, t1);
+    expect(first.body).toMatchObject({ status: 'recorded', recordedTasks: ['queue', 'topic'] });
+    expect((await quality()).topic).toMatchObject({ withFeedback: 1, accuracy: 1 });
+
+    // The CRM corrects the queue alone, later: the topic confirmed before stays.
+    const correction = await post({ queue: 'technical' }, t2);
+    expect(correction.body).toMatchObject({ status: 'recorded', recordedTasks: ['queue'] });
+    expect(correction.stored).toEqual({ labels: { queue: 'technical', topic: 'invoice' }, closedAt: t2 });
+    const corrected = await quality();
+    expect(corrected.queue).toMatchObject({ withFeedback: 1, accuracy: 0 });
+    expect(corrected.topic).toMatchObject({ withFeedback: 1, accuracy: 1 });
+
+    // A partial feedback that closed earlier, delivered late: superseded, no task changed.
+    const stale = await post({ topic: 'login' }, t0);
+    expect(stale.body).toMatchObject({ status: 'superseded', recordedTasks: [] });
+    expect(stale.stored).toEqual(correction.stored);
+    expect(await quality()).toEqual(corrected);
+  });
+
   it('404 for an unknown prediction id, 400 for one that is no UUID (with the path) and without any id', async () => {
     const { app } = await build();
     const unknown = await app.request('/v1/feedback', jsonRequest({ predictionId: '0193a1f0-0000-7000-8000-000000000000', labels: { queue: 'billing' }, closedAt }));
@@ -376,7 +421,6 @@ describe('GET /v1/quality', () => {
 
   it('measures the newest predictions of a window bigger than one answer reads, and says so', async () => {
     const { app, context } = await build({ limits: { qualityMaxPredictions: 2 } });
-    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
     const rec = (id: string, modelId: string, createdAt: string) => ({ predictionId: id, emailId: `e-${id}`, modelId, createdAt, labels: { queue: 'billing' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'billing', latencyMs: 1 });
     await context.store.savePredictions([rec('p1', 'old-model', at(30)), rec('p2', 'old-model', at(20)), rec('p3', 'new-model', at(10)), rec('p4', 'new-model', at(5))]);
     // The oldest prediction has feedback: it is measured too, though it is older than the newest two.

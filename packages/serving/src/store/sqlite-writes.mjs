@@ -21,10 +21,13 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
     `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // One feedback per email, merged per task: a later one (closedAt not earlier) sets the tasks it names and
+  // keeps the stored labels of the others (json_patch: labels are strings, never the null that would delete
+  // a key); an earlier one (out-of-order delivery) changes nothing. The prediction id is the later one's.
   const upsertFeedback = db.prepare(
     `INSERT INTO feedback (email_id, prediction_id, labels, closed_at, received_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (email_id) DO UPDATE SET prediction_id = excluded.prediction_id, labels = excluded.labels,
-       closed_at = excluded.closed_at, received_at = excluded.received_at
+     ON CONFLICT (email_id) DO UPDATE SET prediction_id = excluded.prediction_id,
+       labels = json_patch(feedback.labels, excluded.labels), closed_at = excluded.closed_at, received_at = excluded.received_at
      WHERE excluded.closed_at >= feedback.closed_at`,
   );
 

@@ -79,7 +79,7 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect(pairs.map((p) => p.feedback?.labels.queue)).toEqual(['loans', undefined, 'loans']);
     });
 
-    it('a later correction replaces the feedback in every pair; an older one is superseded', async () => {
+    it('a later correction of a task replaces its label in every pair; an older one is superseded', async () => {
       const s = await fresh();
       await s.savePredictions([predictionFixture('p', 'e1', at(2, 9))]);
       expect(await s.saveFeedback(feedback('e1', 'cards', '2026-11-05T00:00:00.000Z'))).not.toBe('superseded');
@@ -88,6 +88,42 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       const [judged] = await s.listPairs({ ...days, judgedOnly: true });
       expect(judged.feedback?.labels.queue).toBe('loans');
       expect((await s.listPairs(days))[0].feedback?.labels.queue).toBe('loans');
+    });
+
+    it('merges per task: a later feedback sets the tasks it names and keeps the stored labels of the others', async () => {
+      const s = await fresh();
+      await s.savePredictions([predictionFixture('p', 'e1', at(2, 9))]);
+      const first = { emailId: 'e1', predictionId: 'p', labels: { business_area: 'savings', queue: 'payments', topic: 'sparplan' }, closedAt: at(3, 8), receivedAt: at(3, 9) };
+      expect(await s.saveFeedback(first)).not.toBe('superseded');
+      const queueOnly = { emailId: 'e1', predictionId: 'p', labels: { queue: 'advisory' }, closedAt: at(3, 10), receivedAt: at(3, 11) };
+      expect(await s.saveFeedback(queueOnly)).not.toBe('superseded');
+      const merged = { ...queueOnly, labels: { business_area: 'savings', queue: 'advisory', topic: 'sparplan' } };
+      expect((await s.listPairs(days))[0].feedback).toEqual(merged);
+      expect((await s.listPairs({ ...days, judgedOnly: true }))[0].feedback).toEqual(merged);
+      // The same closedAt counts as later (a CRM sending its case again): it merges too.
+      expect(await s.saveFeedback({ ...queueOnly, labels: { topic: 'depot' } })).not.toBe('superseded');
+      expect((await s.listPairs(days))[0].feedback?.labels).toEqual({ business_area: 'savings', queue: 'advisory', topic: 'depot' });
+    });
+
+    it('an older partial feedback (out-of-order delivery) is superseded and changes no task', async () => {
+      const s = await fresh();
+      await s.savePredictions([predictionFixture('p', 'e1', at(2, 9))]);
+      const newer = { emailId: 'e1', predictionId: 'p', labels: { queue: 'advisory', topic: 'sparplan' }, closedAt: at(3, 10), receivedAt: at(3, 11) };
+      await s.saveFeedback(newer);
+      expect(await s.saveFeedback({ emailId: 'e1', labels: { queue: 'stale', business_area: 'stale' }, closedAt: at(3, 8), receivedAt: at(3, 12) })).toBe('superseded');
+      expect((await s.listPairs(days))[0].feedback).toEqual(newer);
+    });
+
+    it('the prediction id is the later feedback’s: named, or none when it names none', async () => {
+      const s = await fresh();
+      await s.savePredictions([predictionFixture('old', 'e1', at(1, 9)), predictionFixture('again', 'e1', at(3, 9))]);
+      await s.saveFeedback({ emailId: 'e1', predictionId: 'old', labels: { queue: 'loans', topic: 'rates' }, closedAt: at(3, 10), receivedAt: at(3, 10) });
+      await s.saveFeedback({ emailId: 'e1', predictionId: 'again', labels: { queue: 'cards' }, closedAt: at(3, 11), receivedAt: at(3, 11) });
+      expect((await s.listPairs(days))[0].feedback).toMatchObject({ predictionId: 'again', labels: { queue: 'cards', topic: 'rates' } });
+      await s.saveFeedback({ emailId: 'e1', labels: { topic: 'fees' }, closedAt: at(3, 12), receivedAt: at(3, 12) });
+      const [pair] = await s.listPairs(days);
+      expect(pair.feedback?.predictionId).toBeUndefined();
+      expect(pair.feedback?.labels).toEqual({ queue: 'cards', topic: 'fees' });
     });
   });
 }

@@ -16,7 +16,10 @@ export interface PredictionRecord {
   text?: string;
 }
 
-/** What a person confirmed when the case closed. One per email: a later correction replaces it. */
+/**
+ * What a person confirmed when the case closed. One per email: a later correction (closedAt not earlier) sets
+ * the tasks it names and keeps the stored labels of the others; an earlier one changes nothing.
+ */
 export interface FeedbackRecord {
   emailId: string;
   predictionId?: string;
@@ -53,8 +56,10 @@ export interface PredictionStore {
   /** The newest prediction for an email id. */
   findPredictionByEmail(emailId: string): Promise<PredictionRecord | undefined>;
   /**
-   * Upsert by `emailId`, unless the stored feedback closed later (out-of-order delivery): `superseded`
-   * then; `recorded` (or nothing, for stores that cannot tell) otherwise.
+   * Upsert by `emailId`, merged per task: the tasks `labels` names are set, the stored labels of the other
+   * tasks kept, and closedAt, receivedAt and predictionId (or its absence) become this feedback's. Unless
+   * the stored feedback closed later (out-of-order delivery): nothing changes, `superseded` then; `recorded`
+   * (or nothing, for stores that cannot tell) otherwise.
    */
   saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome | void>;
   /** Optional: deletes predictions created, and feedback closed, before `before` (retention). */
