@@ -57,6 +57,24 @@ describe('createSqliteStore', () => {
     raw.close();
   });
 
+  it('replaces, not merges into, a stored feedback past the retention that the hourly prune has not deleted yet', async () => {
+    const file = path.join(dir, 'expired-merge', 'mailroute.db');
+    const store = createSqliteStore({ file, retentionDays: 7 });
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const recent = new Date(Date.now() - 3_600_000).toISOString();
+    // Stored after the prune at open: past the retention, it waits for the next prune.
+    await store.saveFeedback({ emailId: 'e-exp', labels: { queue: 'billing', topic: 'fees' }, closedAt: old, receivedAt: old });
+    await store.saveFeedback({ emailId: 'e-live', labels: { queue: 'billing', topic: 'fees' }, closedAt: recent, receivedAt: recent });
+    const now = new Date().toISOString();
+    for (const emailId of ['e-exp', 'e-live']) await store.saveFeedback({ emailId, labels: { queue: 'cards' }, closedAt: now, receivedAt: now });
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    const labels = (emailId: string) => JSON.parse((raw.prepare('SELECT labels FROM feedback WHERE email_id = ?').get(emailId) as { labels: string }).labels);
+    expect(labels('e-exp')).toEqual({ queue: 'cards' });
+    expect(labels('e-live')).toEqual({ queue: 'cards', topic: 'fees' });
+    raw.close();
+  });
+
   it.each(['thread', 'inline'] as const)('leaves no stored text of a deleted prediction in the database file (writes %s)', async (writer) => {
     const file = path.join(dir, `erased-${writer}`, 'mailroute.db');
     const old = new Date(Date.now() - 10 * 86_400_000).toISOString();

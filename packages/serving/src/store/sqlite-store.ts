@@ -205,7 +205,9 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     }),
     saveFeedback: async (feedback) => {
       if (!open) throw closedError();
-      await writes.write((id) => ({ id, kind: 'feedback', feedback }));
+      // A stored feedback past the retention that the hourly prune has not deleted yet is replaced, not merged into.
+      const expiredBefore = retentionDays > 0 ? new Date(Date.now() - retentionDays * 86_400_000).toISOString() : '';
+      await writes.write((id) => ({ id, kind: 'feedback', feedback, expiredBefore }));
       // The upsert keeps a feedback that closed later; read back which one the email has now (unless the
       // store closed meanwhile: the write is committed, which is what the caller waits for).
       if (!open) return 'recorded';

@@ -3,7 +3,11 @@ import type { FeedbackRecord, PredictionRecord } from './types.js';
 
 export type WriteMessage =
   | { id: number; kind: 'predictions'; records: readonly PredictionRecord[] }
-  | { id: number; kind: 'feedback'; feedback: FeedbackRecord }
+  /**
+   * Merged per task into the email's stored feedback, unless that one closed before `expiredBefore` (ISO time;
+   * '' for none: kept for ever): past the retention, it is replaced, as the prune would have deleted it.
+   */
+  | { id: number; kind: 'feedback'; feedback: FeedbackRecord; expiredBefore: string }
   /** Writes nothing; answered once everything sent before it has committed. */
   | { id: number; kind: 'barrier' }
   /** Deletes predictions created, and feedback closed, before `before` (ISO time). */

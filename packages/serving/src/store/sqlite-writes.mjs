@@ -24,10 +24,13 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
   // One feedback per email, merged per task: a later one (closedAt not earlier) sets the tasks it names and
   // keeps the stored labels of the others (json_patch: labels are strings, never the null that would delete
   // a key); an earlier one (out-of-order delivery) changes nothing. The prediction id is the later one's.
+  // A stored one past the retention (closed before the message's `expiredBefore`, not yet pruned: the prune
+  // runs hourly) is replaced, not merged: its labels are as good as deleted.
   const upsertFeedback = db.prepare(
     `INSERT INTO feedback (email_id, prediction_id, labels, closed_at, received_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (email_id) DO UPDATE SET prediction_id = excluded.prediction_id,
-       labels = json_patch(feedback.labels, excluded.labels), closed_at = excluded.closed_at, received_at = excluded.received_at
+       labels = CASE WHEN feedback.closed_at < ? THEN excluded.labels ELSE json_patch(feedback.labels, excluded.labels) END,
+       closed_at = excluded.closed_at, received_at = excluded.received_at
      WHERE excluded.closed_at >= feedback.closed_at`,
   );
 
@@ -43,7 +46,7 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
     }
     if (message.kind === 'feedback') {
       const f = message.feedback;
-      upsertFeedback.run(f.emailId, f.predictionId ?? null, JSON.stringify(f.labels), f.closedAt, f.receivedAt);
+      upsertFeedback.run(f.emailId, f.predictionId ?? null, JSON.stringify(f.labels), f.closedAt, f.receivedAt, message.expiredBefore ?? '');
       return;
     }
     for (const r of message.records) {
