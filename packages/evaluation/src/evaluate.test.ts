@@ -142,7 +142,11 @@ describe('evaluatePredictions', () => {
     expect(r.tasks[0].operating).toEqual({ routed: 6, coverage: 0.6, precision: 1 });
     const card = modelCardMarkdown(r, { warnings: ['the data is the model\'s training data'] });
     expect(card).toContain('- **queue**: answers 60.0% (6 of 10) at precision 100.0%; abstains on the other 4. Only 6 answered: a rough estimate.');
-    expect(card).toContain('an email goes to manual triage when its queue task abstains');
+    // Without the routing, the task that names the queue, unnamed; with it, in the model's own task names.
+    expect(card).toContain('An email goes to manual triage when the task that names its queue abstains (or predicts `other`); the other tasks only flag their abstention.');
+    const routed = modelCardMarkdown(evaluatePredictions(lines, { routing: { queueTask: 'queue', abstainTasks: ['queue', 'topic'] } }));
+    expect(routed).toContain('An email goes to manual triage when its `queue` task, the one that names its queue, abstains (or predicts `other`), or when `topic` abstains; the other tasks only flag their abstention.');
+    expect(routed).toContain('when its `queue` task, the one that names its queue, is below its confidence threshold (or predicts `other`), or when `topic` abstains;');
     expect(card.split('\n').slice(0, 3)).toEqual(['# Model card: unnamed model', '', "**Warning: the data is the model's training data**"]);
   });
 

@@ -1,4 +1,5 @@
 import type { EvaluationReport, TaskReport } from './evaluate.js';
+import type { ReportRouting } from './coverage-words.js';
 import { absentLabelsNote, cell, codeSpan as code, leftOutWarning, operatingSentence } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
@@ -94,6 +95,18 @@ function trainingLines(t: TrainingFacts | undefined): string[] {
   return out;
 }
 
+/**
+ * When an email goes to manual triage, in the model's own task names when its routing is known (`queue`, or
+ * the config's `routing.queueTask`, and the `abstainTasks` whose abstention also sends it there); `below`:
+ * how a task falls short (`abstains`, `is below its confidence threshold`).
+ */
+function triageRule(routing: ReportRouting | undefined, below: string): string {
+  if (routing === undefined) return `An email goes to manual triage when the task that names its queue ${below} (or predicts \`other\`); the other tasks only flag their abstention.`;
+  const also = (routing.abstainTasks ?? []).filter((t) => t !== routing.queueTask);
+  const others = also.length > 0 ? `, or when ${also.map(code).join(' or ')} abstains` : '';
+  return `An email goes to manual triage when its ${code(routing.queueTask)} task, the one that names its queue, ${below} (or predicts \`other\`)${others}; the other tasks only flag their abstention.`;
+}
+
 /** A model card in Markdown: intended use, data, labels, metrics, known weaknesses, from an evaluation report. */
 export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOptions = {}): string {
   const minSlice = options.minSliceSize ?? 20;
@@ -103,7 +116,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   lines.push(
     '## Intended use',
     '',
-    "Routes a bank's or broker's incoming customer emails: predicts one label per task (e.g. business area, queue, topic) so the CRM can file each email in the right queue. An email goes to manual triage when its queue task is below its confidence threshold (or predicts `other`); the other tasks only flag their abstention. It is an aid to routing, not a decision about a customer: it must not be used to decide on credit, complaints or fraud, and people handle every email it routes.",
+    `Routes a bank's or broker's incoming customer emails: predicts one label per task (e.g. business area, queue, topic) so the CRM can file each email in the right queue. ${triageRule(report.routing, 'is below its confidence threshold')} It is an aid to routing, not a decision about a customer: it must not be used to decide on credit, complaints or fraud, and people handle every email it routes.`,
     '',
     '## Data',
     '',
@@ -133,7 +146,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     lines.push(
       '## Where the model answers',
       '',
-      "At the model's own thresholds (chosen on its validation split for its target precision), on these emails. Below its threshold a task abstains; an email goes to manual triage when its queue task abstains (or its queue is `other`), while another task's abstention is only shown.",
+      `At the model's own thresholds (chosen on its validation split for its target precision), on these emails. Below its threshold a task abstains. ${triageRule(report.routing, 'abstains')}`,
       '',
     );
     for (const t of operating) lines.push(`- **${cell(t.task)}**: ${operatingSentence(t)}`);
