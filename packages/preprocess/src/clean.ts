@@ -4,7 +4,7 @@ import { composeDiacritics } from './compose.js';
 import type { Email } from './email.js';
 import { CleanOptionsError, InputTooLargeError } from './errors.js';
 import { bodyIsHtml } from './html-body.js';
-import { htmlParts, htmlToText } from './html.js';
+import { htmlParts } from './html.js';
 import { detectLanguage } from './language.js';
 import { splitQuotes, type LineMark } from './quotes.js';
 import { RedactionSchema, redactPii, type RedactOptions } from './redact.js';
@@ -228,31 +228,27 @@ function joinParts(removed: readonly RemovedPart[], kind: RemovedPart['kind']): 
 }
 
 /**
- * The markup to read the email's text from, or undefined when its body is plain text: the body when it is
- * HTML (`bodyIsHtml`: a CRM that put an HTML email into the plain-text field), else the `html` field when
- * the body is blank. A body with text wins over `html`; a body that is HTML with no visible text is blank,
- * so `html` is read then, as for an empty body.
+ * The markup to read the email's text from, with its parse, or undefined when its body is plain text: the
+ * body when it is HTML (`bodyIsHtml`: a CRM that put an HTML email into the plain-text field), else the `html`
+ * field when the body is blank. A body with text wins over `html`; a body that is HTML with no visible text
+ * (neither text nor quoted part) is blank, so `html` is read then, as for an empty body. Each markup is parsed
+ * once: cleaning every email of a dataset, a second parse of such a body cost as much again as the rest of
+ * its cleaning.
  */
-export function markupOf(email: Pick<Email, 'body' | 'html'>): string | undefined {
+function chooseMarkup(email: Pick<Email, 'body' | 'html'>): { markup: string; parts: ReturnType<typeof htmlParts> } | undefined {
   const body = email.body ?? '';
   const html = email.html || undefined;
-  if (!NOT_BLANK.test(body)) return html;
+  const parsed = (markup: string) => ({ markup, parts: htmlParts(markup) });
+  if (!NOT_BLANK.test(body)) return html === undefined ? undefined : parsed(html);
   if (!bodyIsHtml(body)) return undefined;
-  return html === undefined || NOT_BLANK.test(htmlToText(body)) ? body : html;
+  const fromBody = parsed(body);
+  const visible = NOT_BLANK.test(fromBody.parts.text) || NOT_BLANK.test(fromBody.parts.quoted);
+  return html === undefined || visible ? fromBody : parsed(html);
 }
 
-/**
- * `htmlParts` of the markup `markupOf` chooses, a body that is HTML parsed once (its text and quoted parts
- * together are its visible text): cleaning every email of a dataset, a second parse of each such body cost
- * as much again as the rest of its cleaning.
- */
-function markupParts(email: Pick<Email, 'body' | 'html'>): ReturnType<typeof htmlParts> | undefined {
-  const body = email.body ?? '';
-  const html = email.html || undefined;
-  if (!NOT_BLANK.test(body)) return html === undefined ? undefined : htmlParts(html);
-  if (!bodyIsHtml(body)) return undefined;
-  const parts = htmlParts(body);
-  return html === undefined || NOT_BLANK.test(parts.text) || NOT_BLANK.test(parts.quoted) ? parts : htmlParts(html);
+/** The markup cleaning reads the email's text from (`chooseMarkup`), or undefined when its body is plain text. */
+export function markupOf(email: Pick<Email, 'body' | 'html'>): string | undefined {
+  return chooseMarkup(email)?.markup;
 }
 
 /**
@@ -270,7 +266,7 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
   const removed: RemovedPart[] = [];
   let source = email.body ?? '';
   let sourceLines: readonly string[] | undefined;
-  const parts = markupParts(email);
+  const parts = chooseMarkup(email)?.parts;
   if (parts !== undefined) {
     // A message that is all quote (a bare forward, a reply someone wrapped in a blockquote) keeps its text.
     if (!NOT_BLANK.test(parts.text) && parts.quoted !== '') source = parts.quoted;

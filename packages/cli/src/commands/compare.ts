@@ -17,7 +17,7 @@ import {
   type GateResult,
   type PredictionLine,
 } from '@mailroute/evaluation';
-import { createLocalRegistry, ManifestSchema, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, MANIFEST_FILE, ManifestSchema, type ModelVersion } from '@mailroute/model';
 import { alignToTaxonomy, jsonErrorPlace, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
@@ -67,7 +67,7 @@ async function loadPolicy(ctx: CliContext, file: string | undefined): Promise<{ 
 /** The model id and task names a model directory's manifest names; undefined when it has no readable manifest (loading it says why). */
 async function manifestHead(dir: string): Promise<{ modelId: string; tasks: string[] } | undefined> {
   try {
-    const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')));
+    const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')));
     return parsed.success ? { modelId: parsed.data.modelId, tasks: parsed.data.tasks.map((t) => t.name) } : undefined;
   } catch {
     return undefined;
