@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { deploymentName, planDeployment, type ApprovedPackage } from './deploy-plan.js';
+import { deploymentName, planDeployment, trafficRouting, type ApprovedPackage } from './deploy-plan.js';
 import { config, event } from './test-fixtures.js';
 
 const pkg: ApprovedPackage = {
@@ -24,13 +24,37 @@ describe('planDeployment', () => {
     expect(plan.createEndpointConfig.KmsKeyId).toBe(config.kmsKeyArn);
     expect(plan.createEndpointConfig.ProductionVariants?.[0]).toMatchObject({ VariantName: 'AllTraffic', InstanceType: 'ml.c6i.large', InitialInstanceCount: 2 });
     const policy = plan.endpoint.input.DeploymentConfig?.BlueGreenUpdatePolicy;
-    expect(policy?.TrafficRoutingConfiguration).toEqual({ Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 300 });
+    // No instance count from DescribeEndpoint: the configured 2 instances, of which the canary is one.
+    expect(policy?.TrafficRoutingConfiguration).toEqual({ Type: 'CANARY', CanarySize: { Type: 'INSTANCE_COUNT', Value: 1 }, WaitIntervalInSeconds: 300 });
     expect(policy?.TerminationWaitInSeconds).toBe(600);
     expect(plan.endpoint.input.RetainAllVariantProperties).toBe(true); // the scaled instance count stays
     expect(plan.endpoint.input.DeploymentConfig?.AutoRollbackConfiguration?.Alarms).toEqual([
       { AlarmName: 'mailroute-prod-endpoint-5xx' },
       { AlarmName: 'mailroute-prod-endpoint-p99' },
     ]);
+  });
+
+  it('shifts a single instance all at once (SageMaker allows a canary of at most half the instances)', () => {
+    const single = planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'old', instanceCount: 1 }, config, now });
+    if (single.action !== 'deploy' || single.endpoint.kind !== 'update') throw new Error('expected an update');
+    const policy = single.endpoint.input.DeploymentConfig?.BlueGreenUpdatePolicy;
+    expect(policy?.TrafficRoutingConfiguration).toEqual({ Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 });
+    expect(policy?.TerminationWaitInSeconds).toBe(600);
+    expect(single.endpoint.input.DeploymentConfig?.AutoRollbackConfiguration?.Alarms).toHaveLength(2);
+    // A dev stack configured for one instance, the endpoint's count unknown: all at once too.
+    const dev = planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'old' }, config: { ...config, initialInstanceCount: 1 }, now });
+    if (dev.action !== 'deploy' || dev.endpoint.kind !== 'update') throw new Error('expected an update');
+    expect(dev.endpoint.input.DeploymentConfig?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration?.Type).toBe('ALL_AT_ONCE');
+  });
+
+  it('sizes the canary as canaryPercent of the instances, at least one and at most half', () => {
+    const canary = (instances: number, canaryPercent: number) => trafficRouting(instances, { canaryPercent, canaryWaitSeconds: 60 }).CanarySize?.Value;
+    expect(canary(2, 10)).toBe(1);
+    expect(canary(3, 10)).toBe(1);
+    expect(canary(3, 50)).toBe(1); // 1.5 instances would be more than half
+    expect(canary(20, 10)).toBe(2);
+    expect(canary(20, 50)).toBe(10);
+    expect(canary(40, 25)).toBe(10);
   });
 
   it('creates the endpoint when there is none', () => {

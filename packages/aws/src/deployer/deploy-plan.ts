@@ -3,6 +3,7 @@ import type {
   CreateEndpointCommandInput,
   CreateEndpointConfigCommandInput,
   CreateModelCommandInput,
+  TrafficRoutingConfig,
   UpdateEndpointCommandInput,
 } from '@aws-sdk/client-sagemaker';
 import { EndpointBusyError } from '../errors.js';
@@ -35,7 +36,10 @@ export const DeployerConfigSchema = z.object({
   kmsKeyArn: z.string().optional(),
   /** CloudWatch alarms that roll the update back while traffic shifts. */
   rollbackAlarmNames: z.array(z.string()).default([]),
-  /** Share of capacity that gets traffic first (canary), then waits this long before the rest. */
+  /**
+   * Share of capacity that gets traffic first (canary), then waits this long before the rest. SageMaker allows
+   * a canary of at most half the instances, so a fleet of one shifts all at once and bakes as long instead.
+   */
   canaryPercent: z.number().min(1).max(50).default(10),
   canaryWaitSeconds: z.number().int().min(0).max(3600).default(300),
   /** How long the old (blue) fleet stays after all traffic moved, for a quick rollback. */
@@ -59,6 +63,8 @@ export interface CurrentEndpoint {
   endpointConfigName?: string;
   /** The config an update in progress is rolling out (DescribeEndpoint's PendingDeploymentSummary). */
   pendingConfigName?: string;
+  /** Instances the served variant runs now (DescribeEndpoint's CurrentInstanceCount), when it says. */
+  instanceCount?: number;
 }
 
 export type DeploymentPlan =
@@ -74,6 +80,18 @@ export type DeploymentPlan =
 
 export const BUSY = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting', 'UpdateRollbackFailed'];
 
+/**
+ * How traffic moves to the new (green) fleet, which has as many instances as the old one (its properties are
+ * retained). SageMaker refuses a canary larger than half the instances: from two instances up, the canary is
+ * `canaryPercent` of them, at least one and at most half; a single instance takes all traffic at once. Either
+ * way the new fleet bakes `canaryWaitSeconds` under the rollback alarms.
+ */
+export function trafficRouting(instances: number, config: Pick<z.output<typeof DeployerConfigSchema>, 'canaryPercent' | 'canaryWaitSeconds'>): TrafficRoutingConfig {
+  if (instances < 2) return { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: config.canaryWaitSeconds };
+  const canary = Math.min(Math.floor(instances / 2), Math.max(1, Math.floor((instances * config.canaryPercent) / 100)));
+  return { Type: 'CANARY', CanarySize: { Type: 'INSTANCE_COUNT', Value: canary }, WaitIntervalInSeconds: config.canaryWaitSeconds };
+}
+
 /** SageMaker names: letters, digits and hyphens, at most 63 characters. */
 export function deploymentName(endpointName: string, version: number, now: Date): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -83,8 +101,9 @@ export function deploymentName(endpointName: string, version: number, now: Date)
 
 /**
  * Pure planning: from an approved model package and the endpoint as it is now, the SageMaker calls
- * that deploy it. An existing endpoint is updated blue/green (canary traffic shift, old fleet kept until
- * the new one is healthy, automatic rollback on the alarms); a missing one is created.
+ * that deploy it. An existing endpoint is updated blue/green (canary traffic shift, or all at once for a
+ * single instance; old fleet kept until the new one is healthy, automatic rollback on the alarms); a
+ * missing one is created.
  */
 export function planDeployment(input: {
   event: ModelPackageStateChange;
@@ -219,11 +238,7 @@ export function planPackageDeployment(input: { pkg: ApprovedPackage; current: Cu
         RetainAllVariantProperties: true,
         DeploymentConfig: {
           BlueGreenUpdatePolicy: {
-            TrafficRoutingConfiguration: {
-              Type: 'CANARY',
-              CanarySize: { Type: 'CAPACITY_PERCENT', Value: config.canaryPercent },
-              WaitIntervalInSeconds: config.canaryWaitSeconds,
-            },
+            TrafficRoutingConfiguration: trafficRouting(current.instanceCount ?? config.initialInstanceCount, config),
             TerminationWaitInSeconds: config.terminationWaitSeconds,
           },
           AutoRollbackConfiguration:

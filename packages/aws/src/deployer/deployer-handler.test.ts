@@ -46,6 +46,21 @@ describe('createDeployerHandler', () => {
     expect(sm.commandCalls(UpdateEndpointCommand)[0].args[0].input.DeploymentConfig?.BlueGreenUpdatePolicy).toBeDefined();
   });
 
+  it('sizes the traffic shift by the instances the endpoint runs now: one shifts all at once, six get a canary of one', async () => {
+    const routing = async (counts: Record<string, number>) => {
+      sm.reset();
+      sm.on(DescribeModelPackageCommand).resolves(described as Out);
+      const variants = Object.entries(counts).map(([VariantName, CurrentInstanceCount]) => ({ VariantName, CurrentInstanceCount }));
+      sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'old', ProductionVariants: variants } as Out);
+      await createDeployerHandler({ sagemaker, config })(event);
+      return sm.commandCalls(UpdateEndpointCommand)[0].args[0].input.DeploymentConfig?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration;
+    };
+    expect(await routing({ AllTraffic: 1 })).toEqual({ Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 });
+    expect(await routing({ AllTraffic: 6 })).toEqual({ Type: 'CANARY', CanarySize: { Type: 'INSTANCE_COUNT', Value: 1 }, WaitIntervalInSeconds: 300 });
+    // Another variant's count is not the served variant's.
+    expect((await routing({ Shadow: 1, AllTraffic: 4 }))?.Type).toBe('CANARY');
+  });
+
   it('creates the endpoint when DescribeEndpoint says it does not exist', async () => {
     sm.on(DescribeEndpointCommand).rejects(validation('Could not find endpoint "mailroute-prod".'));
     const result = await createDeployerHandler({ sagemaker, config })(event);

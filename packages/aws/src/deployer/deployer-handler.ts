@@ -3,6 +3,7 @@ import {
   CreateEndpointConfigCommand,
   CreateModelCommand,
   DescribeEndpointCommand,
+  type DescribeEndpointCommandOutput,
   DescribeModelPackageCommand,
   ListModelPackagesCommand,
   SageMakerClient,
@@ -127,8 +128,15 @@ function redrivenEvent(event: unknown): unknown {
  * registries' champion does). Names derive from the event time, so a redelivered event finds its model
  * and config already there and carries on instead of deploying twice.
  */
+/** The served variant's instance count as DescribeEndpoint reports it, if it does. */
+function instanceCountOf(variants: DescribeEndpointCommandOutput['ProductionVariants'], variantName: string): { instanceCount?: number } {
+  const count = variants?.find((v) => v.VariantName === variantName)?.CurrentInstanceCount;
+  return count === undefined ? {} : { instanceCount: count };
+}
+
 export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config: DeployerConfig }) {
   const { sagemaker, config } = deps;
+  const { variantName } = DeployerConfigSchema.parse(config);
   const describePackage = async (arn: string) => toApprovedPackage(await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn })));
 
   async function describeEndpoint(): Promise<CurrentEndpoint | undefined> {
@@ -138,6 +146,7 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
         status: ep.EndpointStatus ?? 'Unknown',
         endpointConfigName: ep.EndpointConfigName,
         ...(ep.PendingDeploymentSummary?.EndpointConfigName ? { pendingConfigName: ep.PendingDeploymentSummary.EndpointConfigName } : {}),
+        ...instanceCountOf(ep.ProductionVariants, variantName),
       };
     } catch (error) {
       if (!isMissingEndpoint(error)) throw error;
