@@ -71,6 +71,14 @@ describe('DynamoPredictionStore', () => {
     for (const t of tokens) expect(t).toMatch(/^[0-9a-f]{36}$/);
   });
 
+  it('gives the same ids with other contents another idempotency token (DynamoDB would refuse a reused one as a mismatch)', async () => {
+    await expect(store.savePredictions([record('p1', 'e1', '2026-11-01T10:00:00.000Z')])).resolves.toBeUndefined();
+    await expect(store.savePredictions([record('p1', 'e9', '2026-11-02T10:00:00.000Z')])).rejects.toMatchObject({ reason: 'PREDICTION_EXISTS' });
+    const tokens = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.ClientRequestToken);
+    expect(tokens).toHaveLength(2);
+    expect(tokens[0]).not.toBe(tokens[1]);
+  });
+
   it('keeps each transaction under 4 MB when stored text makes the items large', async () => {
     const big = Array.from({ length: 40 }, (_, i) => ({ ...record(`t${i}`, `te${i}`, '2026-11-01T10:00:00.000Z'), text: 'x'.repeat(200_000) }));
     await store.savePredictions(big);

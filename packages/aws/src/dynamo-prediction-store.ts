@@ -121,8 +121,10 @@ export class DynamoPredictionStore implements PredictionStore {
             ExpressionAttributeNames: { '#pk': L.partitionKey },
           },
         })),
-        // The same token on every try: a retry after a lost answer is not refused as a duplicate of itself.
-        ClientRequestToken: createHash('sha256').update(chunk.map((r) => r.predictionId).join('\n')).digest('hex').slice(0, 36),
+        // The same token on every try: a retry after a lost answer is not refused as a duplicate of itself. It
+        // hashes the items, not only their ids: DynamoDB answers a token reused with other items within 10
+        // minutes with IdempotentParameterMismatch, where an id stored before must read as PREDICTION_EXISTS.
+        ClientRequestToken: createHash('sha256').update(JSON.stringify(items)).digest('hex').slice(0, 36),
       });
       const clash = await transactWithRetry(() => this.options.client.send(command), `${chunk.length} prediction(s)`);
       // Only a failed condition means a duplicate id (a conflict or throttling was tried again).
