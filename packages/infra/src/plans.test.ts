@@ -5,6 +5,7 @@ import { alarmSpecs, dashboardBody } from './monitoring-plan.js';
 import { physicalName, standardTags } from './naming.js';
 import { apiLambdaPolicy, deployerLambdaPolicy, kmsKeyPolicy, qualityReporterPolicy, sagemakerExecutionPolicy, schedulerTargetPolicy, serviceTrustPolicy, tlsOnlyBucketPolicy } from './iam-documents.js';
 import { parseStackConfig } from './config.js';
+import { ecrLifecyclePolicy } from './components/training.js';
 
 const config = parseStackConfig({
   environment: 'prod',
@@ -62,6 +63,12 @@ describe('storage and deployment plans', () => {
       'detail-type': ['SageMaker Model Package State Change'],
       detail: { ModelPackageGroupName: ['g'], ModelApprovalStatus: ['Approved', 'Rejected'] },
     });
+  });
+
+  it('expires only untagged images: a model package, the bootstrap model or the endpoint may name any tagged one', () => {
+    const rules = (JSON.parse(ecrLifecyclePolicy()) as { rules: { selection: { tagStatus: string } }[] }).rules;
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) expect(rule.selection.tagStatus).toBe('untagged');
   });
 
   it('scales the endpoint variant between the configured bounds', () => {

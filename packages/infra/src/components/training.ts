@@ -7,12 +7,16 @@ import { physicalName } from '../naming.js';
 import { managedLogGroup } from './log-group.js';
 import { dataStoreOptions, tagsWith, type StackContext } from './common.js';
 
-/** Keep the newest 30 images; untagged layers go after a week. */
+/**
+ * Untagged images go after a week; tagged ones stay. Any tagged image may be the one an Approved model package,
+ * the bootstrap model or the running endpoint names: an image expired by count would make a rollback, a
+ * re-approval or an instance replacement fail to pull. Each serving build is a few hundred MB at ECR's
+ * storage price, so keeping them costs little.
+ */
 export function ecrLifecyclePolicy(): string {
   return JSON.stringify({
     rules: [
       { rulePriority: 1, description: 'drop untagged', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } },
-      { rulePriority: 2, description: 'keep 30 images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 }, action: { type: 'expire' } },
     ],
   });
 }
