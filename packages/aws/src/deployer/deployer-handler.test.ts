@@ -147,6 +147,37 @@ describe('createDeployerHandler', () => {
     await expect(createDeployerHandler({ sagemaker, config })(event)).resolves.toMatchObject({ deployed: false });
   });
 
+  it('waits out another update while the invocation has time left, deciding the event again each poll, then deploys', async () => {
+    sm.on(DescribeEndpointCommand)
+      .resolvesOnce({ EndpointStatus: 'Updating', EndpointConfigName: 'old', PendingDeploymentSummary: { EndpointConfigName: 'mailroute-prod-v6-20261129090000' } } as Out)
+      .resolvesOnce({ EndpointStatus: 'Updating', EndpointConfigName: 'old', PendingDeploymentSummary: { EndpointConfigName: 'mailroute-prod-v6-20261129090000' } } as Out)
+      .resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v6-20261129090000' } as Out);
+    const slept: number[] = [];
+    let left = 900_000;
+    const context = { getRemainingTimeInMillis: () => left };
+    const busyWait = { sleep: async (ms: number) => { slept.push(ms); left -= ms; } };
+    await expect(createDeployerHandler({ sagemaker, config, busyWait })(event, context)).resolves.toMatchObject({ deployed: true, endpointConfigName: 'mailroute-prod-v7-20261129101500' });
+    expect(slept).toEqual([30_000, 30_000]);
+    expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(1);
+  });
+
+  it('fails as busy once the invocation has less than a poll and the margin left (for Lambda to retry)', async () => {
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'Updating', EndpointConfigName: 'old' } as Out);
+    const slept: number[] = [];
+    let left = 200_000;
+    const busyWait = { sleep: async (ms: number) => { slept.push(ms); left -= ms; } };
+    await expect(createDeployerHandler({ sagemaker, config, busyWait })(event, { getRemainingTimeInMillis: () => left })).rejects.toMatchObject({ code: 'DEPLOY_ENDPOINT_BUSY' });
+    // 200 s left: polls at 200, 170, 140 and 110 s left; at 80 s, less than 30 s + 60 s, it gives up.
+    expect(slept).toEqual([30_000, 30_000, 30_000, 30_000]);
+    expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+    // Other errors are not waited on.
+    sm.on(DescribeEndpointCommand).rejects(validation('Access denied'));
+    slept.length = 0;
+    left = 900_000;
+    await expect(createDeployerHandler({ sagemaker, config, busyWait })(event, { getRemainingTimeInMillis: () => left })).rejects.toThrow(/Access denied/);
+    expect(slept).toEqual([]);
+  });
+
   it('refuses an event whose time is no timestamp (the names derive from it), approved or rejected, before any change', async () => {
     sm.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: [{ ModelPackageArn: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/mailroute-prod/6' }] } as Out);
     for (const status of ['Approved', 'Rejected']) {

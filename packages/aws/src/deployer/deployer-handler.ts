@@ -134,7 +134,17 @@ function instanceCountOf(variants: DescribeEndpointCommandOutput['ProductionVari
   return count === undefined ? {} : { instanceCount: count };
 }
 
-export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config: DeployerConfig }) {
+/** The part of the Lambda context the deployer reads. */
+export interface LambdaTimeLeft {
+  getRemainingTimeInMillis(): number;
+}
+
+export function createDeployerHandler(deps: {
+  sagemaker: SageMakerClient;
+  config: DeployerConfig;
+  /** Waiting out a busy endpoint (defaults: poll every 30 s, keep 60 s of the invocation for the deployment). */
+  busyWait?: { pollMs?: number; marginMs?: number; sleep?: (ms: number) => Promise<void> };
+}) {
   const { sagemaker, config } = deps;
   const { variantName } = DeployerConfigSchema.parse(config);
   const describePackage = async (arn: string) => toApprovedPackage(await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn })));
@@ -243,7 +253,27 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
     return carryOut(planPackageDeployment({ pkg, current, config, now: new Date(event.time) }), current, rejected.version);
   }
 
-  return async (event: unknown): Promise<DeployResult> => {
+  /**
+   * Deploys, or waits while another update keeps the endpoint busy (a blue/green rollout takes 20 minutes or
+   * more): every `pollMs` the event is decided again from scratch, as long as the invocation has `pollMs` plus
+   * `marginMs` left (the Lambda context's remaining time); then busy fails the invocation, for Lambda's retries
+   * and at last the dead-letter queue. Without a context (a test, a script) busy fails at once.
+   */
+  const pollMs = deps.busyWait?.pollMs ?? 30_000;
+  const marginMs = deps.busyWait?.marginMs ?? 60_000;
+  const sleep = deps.busyWait?.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  return async (event: unknown, context?: LambdaTimeLeft): Promise<DeployResult> => {
+    for (;;) {
+      try {
+        return await decide(event);
+      } catch (error) {
+        if (!(error instanceof EndpointBusyError) || (context?.getRemainingTimeInMillis() ?? 0) < pollMs + marginMs) throw error;
+        await sleep(pollMs);
+      }
+    }
+  };
+
+  async function decide(event: unknown): Promise<DeployResult> {
     const parsed = ModelPackageStateChangeSchema.safeParse(redrivenEvent(event));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -254,7 +284,7 @@ export function createDeployerHandler(deps: { sagemaker: SageMakerClient; config
     const pkg = await describePackage(detail.ModelPackageArn);
     const current = await describeEndpoint();
     return carryOut(planDeployment({ event: parsed.data, pkg, current, config, now: new Date(parsed.data.time) }), current);
-  };
+  }
 }
 
 /** The deployer Lambda's handler: settings from the environment, a SageMaker client for its region. */

@@ -44,7 +44,9 @@ export class DeployOnApproval extends pulumi.ComponentResource {
         description: 'mailroute: deploy an approved model package to the endpoint (blue/green); roll back a rejected one that serves',
         codeDir: ctx.codeDir,
         memoryMb: 256,
-        timeoutSeconds: 60,
+        // The longest Lambda allows: an approval that meets another rollout (20 minutes or more) waits it
+        // out, polling, for up to about 14 minutes an invocation, and Lambda's 2 retries extend that.
+        timeoutSeconds: 900,
         kmsKeyArn: ctx.kmsKeyArn,
         subnetIds: ctx.subnetIds,
         securityGroupId: ctx.securityGroupId,
@@ -110,8 +112,9 @@ export class DeployOnApproval extends pulumi.ComponentResource {
       { parent: this },
     );
     // EventBridge invokes the deployer asynchronously: its retry policy and DLQ above cover delivery only.
-    // A deployment that fails (an endpoint still Updating, a bad package) is retried by Lambda and then
-    // sent to the same queue, whose alarm pages; nothing is dropped silently.
+    // A deployment that fails (a bad package, an endpoint still Updating after the deployer waited the
+    // invocation out) is retried by Lambda and then sent to the same queue, whose alarm pages; nothing is
+    // dropped silently.
     new aws.lambda.FunctionEventInvokeConfig(
       `${name}-async`,
       { functionName: fn.name, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600, destinationConfig: { onFailure: { destination: dlq.arn } } },
