@@ -36,7 +36,7 @@ export const EmailPredictionSchema = z.object({
   route: RouteSchema,
   modelId: z.string(),
   language: z.string().optional(),
-  /** True when the text was longer than the limit and was cut before classification. */
+  /** True when the text was cut before classification: longer than a limit, or more clean text than the model reads (its featurizer's maxChars). */
   truncated: z.boolean().optional(),
   /** True when nothing was left to classify after cleaning (an empty or quote-only email): the labels are guesses, every task abstains. */
   noText: z.boolean().optional(),

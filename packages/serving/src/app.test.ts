@@ -99,6 +99,20 @@ describe('POST /v1/classify', () => {
     expect(body.warnings[0]).toContain('1 email(s)');
   });
 
+  it('says apart text over the limit and clean text longer than the model reads, each with a warning of its own', async () => {
+    // A model that reads 200 characters of clean text, as ngram-bag's featurizer reads its maxChars.
+    const classifier = createFakeClassifier();
+    const predict = classifier.predict.bind(classifier);
+    classifier.predict = async (emails) => (await predict(emails)).map((p, i) => ((emails[i].body ?? '').length > 200 ? { ...p, truncated: true } : p));
+    const { app } = await build({ classifier, limits: { maxTextChars: 1000 } });
+    const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'long', body: `invoice ${'x'.repeat(1500)}` }, { id: 'mid', body: `invoice ${'y'.repeat(500)}` }, invoiceEmail] })));
+    expect(body.predictions.map((p: { truncated?: boolean }) => p.truncated)).toEqual([true, true, undefined]);
+    expect(body.warnings).toEqual([
+      '1 email(s) had text over 1000 characters; it was cut before classification.',
+      "1 email(s) had more text after cleaning than the model reads (its featurizer's maxChars, in the manifest); only the first part was classified.",
+    ]);
+  });
+
   it('limits an HTML body by its visible text, not its markup: a long <style> block (Outlook) does not cut the text away', async () => {
     const { classifier, seen } = recordingClassifier();
     const { app } = await build({ classifier, limits: { maxTextChars: 1000 } });

@@ -37,7 +37,7 @@ export function createServingMetrics(): ServingMetrics {
   );
   const predictions = registry.register(new Counter('mailroute_predictions_total', 'Predicted labels by task and label.'));
   const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold.'));
-  const truncations = registry.register(new Counter('mailroute_truncated_emails_total', 'Emails cut to the text limit.'));
+  const truncations = registry.register(new Counter('mailroute_truncated_emails_total', 'Emails cut before classification: over the text limit, or more clean text than the model reads.'));
   const modelInfo = registry.register(new Gauge('mailroute_model_info', 'The model being served (value 1).'));
   const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result.'));
   const inFlight = registry.register(new Gauge('mailroute_inflight_requests', 'Requests being handled now.'));

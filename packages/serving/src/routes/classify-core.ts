@@ -136,9 +136,11 @@ export async function classifyEmails(
     const createdAt = new Date(ctx.clock.now()).toISOString();
     const modelId = lease.classifier.modelId;
     let cut = 0;
+    let unread = 0;
     const out = predictions.map((p, i) => {
       const truncated = prepared[i].truncated || p.truncated === true;
-      if (truncated) cut++;
+      if (prepared[i].truncated) cut++;
+      else if (truncated) unread++;
       // Answered as the model gave it, plus the caller's email id and the id to quote in feedback.
       return Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {});
     });
@@ -159,10 +161,13 @@ export async function classifyEmails(
     let garbled = 0;
     for (const e of input) if (hasReplacementCharacter(e)) garbled++;
     const repeated = repeatedIdsWarning(input);
-    if (cut === 0 && empty === 0 && garbled === 0 && requestWarning === undefined && repeated === undefined) return { modelId, predictions: out };
+    if (cut === 0 && unread === 0 && empty === 0 && garbled === 0 && requestWarning === undefined && repeated === undefined) return { modelId, predictions: out };
     const warnings: string[] = requestWarning === undefined ? [] : [requestWarning];
     if (repeated !== undefined) warnings.push(repeated);
     if (cut > 0) warnings.push(`${cut} email(s) had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
+    if (unread > 0) {
+      warnings.push(`${unread} email(s) had more text after cleaning than the model reads (its featurizer's maxChars, in the manifest); only the first part was classified.`);
+    }
     if (empty > 0) warnings.push(`${empty} email(s) had no text left to classify after cleaning (see noText): their labels are guesses, so every task abstains and they go to manual triage.`);
     if (garbled > 0) {
       warnings.push(`${garbled} email(s) hold U+FFFD replacement characters: ${GARBLED_CAUSE[source]}, and the characters there (umlauts, €) are lost; they were classified as received.`);
