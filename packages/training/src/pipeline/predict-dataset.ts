@@ -128,7 +128,9 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
     throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (${why}); ${NOT_TRAINING_DATA_HINT}`, error.problems, { cause: error });
   }
   if (dataset.dataHash !== manifest.dataHash) {
-    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}: other data, or the same read differently by this version of mailroute); ${NOT_TRAINING_DATA_HINT}`);
+    // Several files are read one after another, so the same files in another order are other data too.
+    const order = paths.length > 1 ? ', or the same files in another order: give them in the order of training (`mailroute runs show` of the model\'s run lists them)' : '';
+    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}: other data${order}, or the same read differently by this version of mailroute); ${NOT_TRAINING_DATA_HINT}`);
   }
   // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
   if (manifest.training?.splitKey !== 'clean-text') return { rows: splitDataset(dataset.rows, config.split).test };

@@ -83,6 +83,8 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     for (const task of ['business_area', 'queue', 'topic']) {
       expect(report.tasks.find((t) => t.task === task)?.metrics.macro.f1).toBeCloseTo(result.metrics[`${task}.macro_f1`], 6);
     }
+    // Two files where it trained on one: other data, and the message says their order counts too.
+    await expect(predictDataset({ model: result.modelId, dataPath: [data, data], home, split: 'test' })).rejects.toThrow(/other data, or the same files in another order: give them in the order of training/);
     // The same model by its artifact directory.
     const byDir = await predictDataset({ model: result.artifactDir, dataPath: data, home });
     expect(byDir[3].prediction.topic.label).toBe(predictions[3].prediction.topic.label);
