@@ -28,5 +28,19 @@ describe('mailroute demo-data', () => {
     expect(bad.stderr).toContain('--rows must be an integer');
     expect(existsSync(path.join(cwd, 'x.csv'))).toBe(false);
     expect((await run(['demo-data'], cwd)).code).toBe(2);
+    const txt = await run(['demo-data', '--out', 'x.txt'], cwd);
+    expect(txt.code).toBe(2);
+    expect(txt.stderr).toContain('the file must end in .csv, .jsonl or .ndjson');
+  });
+
+  it('writes JSONL for the names training reads as JSONL (.jsonl, .ndjson, in any case)', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-demo-'));
+    for (const name of ['a.ndjson', 'b.JSONL']) {
+      const res = await run(['demo-data', '--out', name, '--rows', '20'], cwd);
+      expect(res.code).toBe(0);
+      const lines = readFileSync(path.join(cwd, name), 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(20);
+      expect(JSON.parse(lines[0])).toMatchObject({ id: expect.any(String), queue: expect.any(String) });
+    }
   });
 });

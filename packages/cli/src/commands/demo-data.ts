@@ -15,14 +15,14 @@ function intFlag(name: string, value: string | undefined, min: number, fallback:
 export function registerDemoData(program: Command, ctx: CliContext): void {
   program
     .command('demo-data')
-    .description('Write the synthetic demo dataset (invented German and English mail to a broker; CSV, or JSONL for *.jsonl)')
-    .requiredOption('--out <file>', 'file to write (.csv or .jsonl)')
+    .description('Write the synthetic demo dataset (invented German and English mail to a broker; CSV, or JSONL for *.jsonl or *.ndjson)')
+    .requiredOption('--out <file>', 'file to write (.csv, or .jsonl / .ndjson for JSONL)')
     .option('--rows <n>', `number of emails (default ${DEMO_DEFAULT_ROWS})`)
     .option('--seed <s>', `random seed; the same seed gives the same file (default ${DEMO_DEFAULT_SEED})`)
     .action(async (flags: { out: string; rows?: string; seed?: string }) => {
       const rows = intFlag('--rows', flags.rows, 1, DEMO_DEFAULT_ROWS);
       const seed = intFlag('--seed', flags.seed, 0, DEMO_DEFAULT_SEED);
-      if (!/\.(csv|jsonl)$/.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .csv or .jsonl (it picks the format)`);
+      if (!/\.(csv|jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .csv, .jsonl or .ndjson (it picks the format, as training reads it)`);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const n = await writeDemoData(out, { rows, seed });
       ctx.stdout.write(`wrote ${n} synthetic emails to ${flags.out} (seed ${seed})\n`);

@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { formatOf } from '../config.js';
 import { createRandom, pick, pickWeighted } from '../random.js';
 import {
   BANKS, DEVICES, ETFS, FIRST_NAMES, LAST_NAMES, OLD_QUEUE_NAMES, OLD_TOPIC_NAMES, RETIRED_TOPIC, STOCKS, TAXONOMY_CHANGE, TOPICS,
@@ -242,10 +243,10 @@ export function demoRowsToCsv(rows: readonly DemoRow[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes the demo dataset as CSV (or JSONL when the file ends in .jsonl) and returns the row count. */
+/** Writes the demo dataset as CSV (or JSONL when the file ends in .jsonl or .ndjson, as training reads it) and returns the row count. */
 export async function writeDemoData(file: string, options: DemoOptions = {}): Promise<number> {
   const rows = generateDemoRows(options);
-  const text = file.endsWith('.jsonl') ? rows.map((r) => JSON.stringify(r)).join('\n') + '\n' : demoRowsToCsv(rows);
+  const text = formatOf({}, file) === 'jsonl' ? rows.map((r) => JSON.stringify(r)).join('\n') + '\n' : demoRowsToCsv(rows);
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, text);
   return rows.length;
