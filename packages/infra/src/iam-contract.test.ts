@@ -95,7 +95,7 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
     const commands = files.flatMap(commandsIn);
     expect(commands).toContain('InvokeEndpointCommand');
     expect(commands).toContain('TransactWriteCommand Update'); // saveFeedback marks the predictions judged
-    const policy = apiLambdaPolicy({ ...common, endpointArn: 'arn:ep', metricNamespace: 'Mailroute' });
+    const policy = apiLambdaPolicy({ ...common, endpointArn: 'arn:ep' });
     expect(missingActions(commands, policy)).toEqual([]);
     const indexes = files.flatMap(indexesIn);
     expect(indexes).toEqual(expect.arrayContaining(['by-email', 'by-day', 'judged-by-day']));

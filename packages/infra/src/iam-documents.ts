@@ -185,7 +185,6 @@ export function apiLambdaPolicy(input: {
   tableArn: string;
   kmsKeyArn: string;
   logGroupArn: string;
-  metricNamespace: string;
   /** The artifact bucket and the prefix it reads (the champion pointer and manifests, for the task list). */
   artifactBucketArn: string;
   modelsPrefix: string;
@@ -202,7 +201,7 @@ export function apiLambdaPolicy(input: {
     },
     useKey(input.kmsKeyArn),
     logsTo([input.logGroupArn]),
-    metricsIn(input.metricNamespace),
+    // No cloudwatch:PutMetricData: nothing it runs calls it (its figures are log lines and Prometheus text).
     vpcAccess(LAMBDA_ENI_ACTIONS),
   );
 }

@@ -128,8 +128,10 @@ describe('policy documents', () => {
     expect(d.Statement.find((s) => s.Sid === 'WritePrefixes')?.Resource).toEqual(['arn:aws:s3:::b/models/*']);
   });
   it('lets the API Lambda invoke only its endpoint and the deployer pass only the SageMaker role', () => {
-    const api = apiLambdaPolicy({ endpointArn: 'arn:ep', tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', metricNamespace: 'M', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' });
+    const api = apiLambdaPolicy({ endpointArn: 'arn:ep', tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' });
     expect(api.Statement.find((s) => s.Sid === 'InvokeEndpoint')?.Resource).toBe('arn:ep');
+    // Nothing the API Lambda runs puts CloudWatch metrics.
+    expect(api.Statement.flatMap((s) => [s.Action].flat())).not.toContain('cloudwatch:PutMetricData');
     // Reading only models/; listing the bucket (key names, no prefix condition), so a missing champion pointer is 404 NoSuchKey, not 403.
     expect(api.Statement.filter((s) => s.Sid?.startsWith('ReadModelManifests'))).toEqual([
       { Sid: 'ReadModelManifests', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/models/*' },
@@ -149,7 +151,7 @@ describe('network interface permissions', () => {
 
   it('gives Lambda roles what AWSLambdaVPCAccessExecutionRole has, nothing of SageMaker’s', () => {
     const lambdaPolicies = [
-      apiLambdaPolicy({ endpointArn: 'arn:ep', tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', metricNamespace: 'M', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' }),
+      apiLambdaPolicy({ endpointArn: 'arn:ep', tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' }),
       qualityReporterPolicy({ tableArn: 'arn:t', kmsKeyArn: 'k', logGroupArn: 'lg', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' }),
       deployerLambdaPolicy({ accountId: '2', region: 'r', endpointName: 'ep', modelPackageGroupName: 'g', sagemakerRoleArn: 'arn:role', kmsKeyArn: 'k', logGroupArn: 'lg', alarmArns: ['a'], deadLetterQueueArn: 'arn:dlq' }),
     ];

@@ -2,7 +2,6 @@ import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { apiLambdaPolicy } from '../iam-documents.js';
 import { API_LAMBDA_ENV, API_ROUTES } from '../lambda-env.js';
-import { SERVING_NAMESPACE } from '../monitoring-plan.js';
 import { ARTIFACT_PREFIXES } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
 import { managedLogGroup } from './log-group.js';
@@ -63,7 +62,6 @@ export class PublicApi extends pulumi.ComponentResource {
               tableArn,
               kmsKeyArn,
               logGroupArn: lg,
-              metricNamespace: SERVING_NAMESPACE,
               artifactBucketArn: bucketArn,
               modelsPrefix: ARTIFACT_PREFIXES.models,
             }),
