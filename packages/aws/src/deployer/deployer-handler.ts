@@ -122,12 +122,6 @@ function redrivenEvent(event: unknown): unknown {
   return isFailureRecord ? record.requestPayload : event;
 }
 
-/**
- * The deployer Lambda: an approved model package becomes the endpoint's new production variant, and
- * a rejection of the version the endpoint serves rolls it back to the newest Approved version (as the
- * registries' champion does). Names derive from the event time, so a redelivered event finds its model
- * and config already there and carries on instead of deploying twice.
- */
 /** The served variant's instance count as DescribeEndpoint reports it, if it does. */
 function instanceCountOf(variants: DescribeEndpointCommandOutput['ProductionVariants'], variantName: string): { instanceCount?: number } {
   const count = variants?.find((v) => v.VariantName === variantName)?.CurrentInstanceCount;
@@ -139,6 +133,12 @@ export interface LambdaTimeLeft {
   getRemainingTimeInMillis(): number;
 }
 
+/**
+ * The deployer Lambda: an approved model package becomes the endpoint's new production variant, and
+ * a rejection of the version the endpoint serves rolls it back to the newest Approved version (as the
+ * registries' champion does). Names derive from the event time, so a redelivered event finds its model
+ * and config already there and carries on instead of deploying twice.
+ */
 export function createDeployerHandler(deps: {
   sagemaker: SageMakerClient;
   config: DeployerConfig;
