@@ -19,8 +19,8 @@ describe('ensemble', () => {
     ['multi-task', {}],
     ['with a hidden layer', { hidden: 5 }],
     ['single-task parts', { mode: 'single-task' as const }],
-  ])('mergeMembers gives the mean logits of its members (%s)', (_, extra) => {
-    const members = [0, 1, 2].map((seed) => trainNgramBag({ train: rows(24), valid: rows(8), tasks, params: { ...small, ...extra, seed } }).weights);
+  ])('mergeMembers gives the mean logits of its members (%s)', async (_, extra) => {
+    const members = await Promise.all([0, 1, 2].map(async (seed) => (await trainNgramBag({ train: rows(24), valid: rows(8), tasks, params: { ...small, ...extra, seed } })).weights));
     const merged = mergeMembers(members);
     expect(merged.parts[0].dim).toBe(3 * small.dim);
     const params = HashedNgramsParamsSchema.parse({ buckets: small.buckets });
@@ -35,12 +35,12 @@ describe('ensemble', () => {
     }
   });
 
-  it('trains the members with their own seeds and merges them; ensemble 1 is the single model', () => {
+  it('trains the members with their own seeds and merges them; ensemble 1 is the single model', async () => {
     const input = { train: rows(24), valid: rows(8), tasks };
-    const single = trainNgramBag({ ...input, params: small });
-    const other = trainNgramBag({ ...input, params: { ...small, seed: small.seed + 1000 } });
-    const pair = trainNgramBag({ ...input, params: { ...small, ensemble: 2 } });
-    expect(trainNgramBag({ ...input, params: { ...small, ensemble: 1 } }).weights).toEqual(single.weights);
+    const single = await trainNgramBag({ ...input, params: small });
+    const other = await trainNgramBag({ ...input, params: { ...small, seed: small.seed + 1000 } });
+    const pair = await trainNgramBag({ ...input, params: { ...small, ensemble: 2 } });
+    expect((await trainNgramBag({ ...input, params: { ...small, ensemble: 1 } })).weights).toEqual(single.weights);
     expect(pair.weights).toEqual(mergeMembers([single.weights, other.weights]));
     expect(pair.params.ensemble).toBe(2);
     expect(Object.keys(pair.calibration)).toEqual(['queue', 'topic']);

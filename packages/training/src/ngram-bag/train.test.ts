@@ -39,10 +39,10 @@ describe('trainNgramBag', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  it('learns a tiny dataset perfectly and reports every epoch', () => {
+  it('learns a tiny dataset perfectly and reports every epoch', async () => {
     const epochs: EpochReport[] = [];
     const progress: number[] = [];
-    const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: small, onEpoch: (e) => epochs.push(e), onProgress: (done) => progress.push(done) });
+    const model = await trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: small, onEpoch: (e) => epochs.push(e), onProgress: (done) => progress.push(done) });
     expect(epochs).toHaveLength(12);
     expect(epochs[epochs.length - 1].loss).toBeLessThan(epochs[0].loss);
     const last = epochs[epochs.length - 1];
@@ -62,13 +62,13 @@ describe('trainNgramBag', () => {
     }
   });
 
-  it('reports the validation F1 of the weights kept: the average\'s own when the average of the last epochs wins', () => {
+  it('reports the validation F1 of the weights kept: the average\'s own when the average of the last epochs wins', async () => {
     // Every 4th row's queue shifted: validation is imperfect, and for this seed the average of epochs 2-4
     // (0.78) beats epoch 4 alone (0.70), the epoch it is reported under.
     const noisy = (n: number, offset: number): TrainExample[] =>
       rows(n).map((row, i) => ({ ...row, labels: { ...row.labels, queue: (i + offset) % 4 === 0 ? ((row.labels.queue as number) + 1) % 3 : row.labels.queue } }));
     const valid = noisy(24, 1);
-    const model = trainNgramBag({ train: noisy(60, 0), valid, tasks, params: { ...small, epochs: 4, learningRate: 0.05, seed: 18 } });
+    const model = await trainNgramBag({ train: noisy(60, 0), valid, tasks, params: { ...small, epochs: 4, learningRate: 0.05, seed: 18 } });
     expect(model.averagedEpochs).toEqual({ queue: 3, topic: 3 });
     expect(model.bestEpoch).toBe(4);
     const lastEpochF1 = model.history[3].meanF1 as number;
@@ -84,55 +84,77 @@ describe('trainNgramBag', () => {
     expect(model.keptValidF1).toBeCloseTo((f1s[0] + f1s[1]) / 2, 6);
   });
 
-  it('ends its progress with the epochs run when it stops early', () => {
+  it('ends its progress with the epochs run when it stops early', async () => {
     const progress: Array<[number, number, string | undefined]> = [];
-    const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, patience: 1 }, onProgress: (done, total, label) => progress.push([done, total, label]) });
+    const model = await trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, patience: 1 }, onProgress: (done, total, label) => progress.push([done, total, label]) });
     const ran = model.history.length;
     expect(ran).toBeLessThan(12);
     expect(progress[progress.length - 2]).toEqual([ran, 12, `epoch ${ran}/12`]);
     expect(progress[progress.length - 1]).toEqual([ran, ran, `done (stopped early after ${ran} of 12 epochs)`]);
     // Run to the end, it says so as before.
     const full: Array<string | undefined> = [];
-    trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 }, onProgress: (_d, _t, label) => full.push(label) });
+    await trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 }, onProgress: (_d, _t, label) => full.push(label) });
     expect(full[full.length - 1]).toBe('done');
   });
 
-  it('gives the same weights for the same seed and others for another seed', () => {
-    const a = trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 } });
-    const b = trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 } });
-    const c = trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3, seed: 7 } });
+  it('gives the same weights for the same seed and others for another seed', async () => {
+    const a = await trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 } });
+    const b = await trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 } });
+    const c = await trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3, seed: 7 } });
     expect(Buffer.from(a.weights.parts[0].embedding.buffer).equals(Buffer.from(b.weights.parts[0].embedding.buffer))).toBe(true);
     expect(Array.from(a.weights.parts[0].heads[1].weight)).toEqual(Array.from(b.weights.parts[0].heads[1].weight));
     expect(Array.from(a.weights.parts[0].heads[0].weight)).not.toEqual(Array.from(c.weights.parts[0].heads[0].weight));
   });
 
-  it('trains one independent part per task in single-task mode, with a hidden layer', () => {
-    const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, mode: 'single-task', hidden: 6 } });
+  it('gives the event loop a turn between epochs and stops after the epoch in which its signal is aborted', async () => {
+    // Aborted from a callback the event loop runs (as a Ctrl-C handler is), not from the trainer's own callbacks.
+    const controller = new AbortController();
+    const epochs: number[] = [];
+    const onEpoch = (e: EpochReport) => {
+      epochs.push(e.epoch);
+      if (e.epoch === 2) setImmediate(() => controller.abort(new Error('stop')));
+    };
+    const training = trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 40, patience: 40 }, onEpoch, signal: controller.signal });
+    await expect(training).rejects.toThrow('stop');
+    expect(epochs).toEqual([1, 2]);
+    // Refit members stop too.
+    const refitting = new AbortController();
+    const progress: Array<string | undefined> = [];
+    const onProgress = (_d: number, _t: number, label?: string) => {
+      progress.push(label);
+      if (label === 'refit 1/3') setImmediate(() => refitting.abort(new Error('stop refit')));
+    };
+    await expect(trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3, refit: true }, onProgress, signal: refitting.signal })).rejects.toThrow('stop refit');
+    expect(progress.at(-1)).toBe('refit 1/3');
+  });
+
+  it('trains one independent part per task in single-task mode, with a hidden layer', async () => {
+    const model = await trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, mode: 'single-task', hidden: 6 } });
     expect(model.weights.parts.map((p) => p.heads.map((h) => h.task))).toEqual([['queue'], ['topic']]);
     expect(model.weights.parts[0].hidden?.outSize).toBe(6);
     expect(model.history[model.history.length - 1].perTask.queue.accuracy).toBe(1);
     expect(Object.keys(model.bestEpochs)).toEqual(['queue', 'topic']);
   });
 
-  it('trains without a validation split: no early stopping, neutral calibration', () => {
-    const model = trainNgramBag({ train: rows(30), valid: [], tasks, params: { ...small, epochs: 3 } });
+  it('trains without a validation split: no early stopping, neutral calibration', async () => {
+    const model = await trainNgramBag({ train: rows(30), valid: [], tasks, params: { ...small, epochs: 3 } });
     expect(model.history.map((e) => e.valLoss)).toEqual([null, null, null]);
     expect(model.bestEpoch).toBe(3);
     expect(model.calibration.queue).toMatchObject({ temperature: 1, threshold: 0, thresholdReached: false });
   });
 
-  it('refuses label indices outside a task', () => {
+  it('refuses label indices outside a task', async () => {
     const bad = [{ text: 'x', meta: [], labels: { queue: 7, topic: null } }];
-    expect(() => trainNgramBag({ train: bad, valid: [], tasks })).toThrow(expect.objectContaining({ code: 'TRAINER_INPUT_INVALID' }));
+    await expect(trainNgramBag({ train: bad, valid: [], tasks })).rejects.toThrow(expect.objectContaining({ code: 'TRAINER_INPUT_INVALID' }));
   });
 
-  it('refits on the training and validation rows, keeping the first run\'s epochs and calibration', () => {
+  it('refits on the training and validation rows, keeping the first run\'s epochs and calibration', async () => {
     // A case only the validation rows show: the refit learns it, the first run cannot.
     const unseen = (i: number): TrainExample => ({ text: `Sonderfall Xylophon Quittung ${i}`, meta: ['lang=de'], labels: { queue: 1, topic: null } });
     const valid = [...rows(12), ...Array.from({ length: 6 }, (_, i) => unseen(i))];
     const params = { ...small, idf: true, epochs: 6 };
-    const plain = trainNgramBag({ train: rows(60), valid, tasks, params });
-    const refit = trainNgramBag({ train: rows(60), valid, tasks, params: { ...params, refit: true } });
+    const plain = await trainNgramBag({ train: rows(60), valid, tasks, params });
+    const refit = await trainNgramBag({ train: rows(60), valid, tasks, params: { ...params, refit: true } });
     expect(refit.refit).toEqual({ rows: 60 + valid.length });
     expect(plain.refit).toBeUndefined();
     expect(refit.calibration).toEqual(plain.calibration);
@@ -151,7 +173,7 @@ describe('trainNgramBag', () => {
     ['a hidden layer', { hidden: 5 }],
     ['IDF, squared hinge and refit', { idf: true, loss: 'squared-hinge' as const, refit: true }],
   ])('exports an artifact whose ONNX probabilities match the trainer within 1e-5 (%s)', async (_, extra) => {
-    const model = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, ...extra } });
+    const model = await trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, ...extra } });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-export-'));
     dirs.push(dir);
     const target = path.join(dir, 'artifact');
@@ -183,7 +205,7 @@ function argmax(values: ArrayLike<number>): number {
 }
 
 describe('calibration', () => {
-  it('recovers the temperature that generated the labels', () => {
+  it('recovers the temperature that generated the labels', async () => {
     const prng = createPrng(1);
     const trueT = 2.5;
     const logits: Float64Array[] = [];
@@ -202,7 +224,7 @@ describe('calibration', () => {
     expect(fitTemperature([], new Int32Array(0))).toBe(1);
   });
 
-  it('cuts below the last confidence that keeps the target precision, and falls back sensibly', () => {
+  it('cuts below the last confidence that keeps the target precision, and falls back sensibly', async () => {
     const confidence = [0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
     const correct = [true, true, true, true, false, true, false, false, false, false];
     const choice = chooseThreshold(confidence, correct, 0.8);

@@ -67,6 +67,11 @@ export interface TrainNgramBagInput {
   params?: Partial<NgramBagParams>;
   onEpoch?: (report: EpochReport) => void;
   onProgress?: (done: number, total: number, label?: string) => void;
+  /**
+   * Stops training: after each epoch the event loop gets a turn (so a Ctrl-C handler can abort) and an
+   * aborted signal ends the run, rejecting with its reason.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -149,9 +154,9 @@ interface PartTrack {
  * decaying rate, early stopping on the validation mean macro-F1, then per-task temperature and threshold
  * on the validation split; with `refit`, a second run on training + validation rows for the kept epochs;
  * with `ensemble` N, N such members (their own seeds) merged into one model of their mean logits.
- * Deterministic for a seed. Pure: no I/O.
+ * Deterministic for a seed. Pure: no I/O; it yields to the event loop between epochs.
  */
-export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
+export async function trainNgramBag(input: TrainNgramBagInput): Promise<TrainedNgramBag> {
   const params = NgramBagParamsSchema.parse(input.params ?? {});
   const tasks = [...input.tasks];
   if (tasks.length === 0) throw new TrainerInputError('at least one task is needed');
@@ -182,17 +187,21 @@ export function trainNgramBag(input: TrainNgramBagInput): TrainedNgramBag {
     : dfTrain
       ? encodeRun([...input.train, ...input.valid], [], { train: [...trainBags, ...validBags], valid: [] }, addCounts(dfTrain, documentFrequencies(validBags, params.buckets)))
       : { train: [...firstRun.train, ...firstRun.valid], valid: [], idf: undefined };
-  const members = Array.from({ length: params.ensemble }, (_, m) => {
+  const members: { first: Fitted; weights: NgramBagWeights; refit?: Fitted }[] = [];
+  for (let m = 0; m < params.ensemble; m++) {
     // Member 0 is the single model of the same seed; the others differ only in their seed.
     const data = { tasks, params: m === 0 ? params : { ...params, seed: params.seed + 1000 * m }, featurizer };
     // The refit reads the same texts: it reuses the compact table, the renumbered ids and the initial rows.
     const cache: FitCache | undefined = all ? { mapped: new WeakMap(), initial: [] } : undefined;
-    const first = fit({ ...data, ...firstRun }, m === 0 ? input : { onProgress: input.onProgress }, undefined, cache);
-    if (!all) return { first, weights: first.weights() };
+    const first = await fit({ ...data, ...firstRun }, m === 0 ? input : { onProgress: input.onProgress, signal: input.signal }, undefined, cache);
+    if (!all) {
+      members.push({ first, weights: first.weights() });
+      continue;
+    }
     const onProgress = (done: number, total: number) => input.onProgress?.(done, total, `refit ${done}/${total}`);
-    const refit = fit({ ...data, ...all }, { onProgress }, first.plan, cache);
-    return { first, weights: refit.weights(), refit };
-  });
+    const refit = await fit({ ...data, ...all }, { onProgress, signal: input.signal }, first.plan, cache);
+    members.push({ first, weights: refit.weights(), refit });
+  }
   const { first, refit } = members[0];
   const weights = mergeMembers(members.map((member) => member.weights));
   // An ensemble's temperatures and thresholds come from its mean logits on the validation split.
@@ -243,12 +252,14 @@ interface PartPlan {
  * refit): each part trains exactly its planned epochs, averaged or not as planned. Returns the model and
  * the plan that reproduces its kept weights.
  */
-function fit(
-  data: FitData,
-  input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgress'>,
-  plan?: PartPlan[],
-  cache?: FitCache,
-): { model: Omit<TrainedNgramBag, 'weights'>; weights: () => NgramBagWeights; plan: PartPlan[]; validLogits: Float64Array[][] } {
+interface Fitted {
+  model: Omit<TrainedNgramBag, 'weights'>;
+  weights: () => NgramBagWeights;
+  plan: PartPlan[];
+  validLogits: Float64Array[][];
+}
+
+async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgress' | 'signal'>, plan?: PartPlan[], cache?: FitCache): Promise<Fitted> {
   const { tasks, params, featurizer, idf } = data;
   const compact = cache?.compact ?? compactRows(params.buckets, data.train, data.valid);
   if (cache) cache.compact = compact;
@@ -309,6 +320,9 @@ function fit(
     history.push(full);
     input.onEpoch?.(full);
     input.onProgress?.(epoch, params.epochs, `epoch ${epoch}/${params.epochs}`);
+    // A turn for the event loop (a signal handler), which changes no arithmetic: the weights stay those of the seed.
+    await new Promise((resolve) => setImmediate(resolve));
+    input.signal?.throwIfAborted();
   }
   input.onProgress?.(...finalProgress(history.length, params.epochs));
 

@@ -229,7 +229,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const validInputs = inputsOf(prepared, split.valid);
     const epochWrites: Promise<void>[] = [];
     const started = performance.now();
-    const model = trainNgramBag({
+    const model = await trainNgramBag({
       train: toExamples(split.train, trainInputs, tasks),
       valid: toExamples(split.valid, validInputs, tasks),
       tasks,

@@ -33,11 +33,11 @@ describe('run records', () => {
     expect((await readRun(home, 'run-killed')).status).toBe('running');
   });
 
-  it('records each epoch at once, without waiting for the event loop (training does not yield between epochs)', async () => {
+  it('records each epoch at once, without waiting for the event loop (a killed process keeps its epochs)', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
     const run = await RunTracker.start(home, { runId: 'run-epochs', gitCommit: null, config: {}, dataPaths: [] });
     const epoch = { epoch: 1, loss: 0.5, learningRate: 0.08, valLoss: null, perTask: {}, meanF1: null, seconds: 1, samplesPerSecond: 100 };
-    void run.epoch(epoch); // not awaited: as a synchronous training loop calls it
+    void run.epoch(epoch); // not awaited: as the training loop calls it
     void run.epoch({ ...epoch, epoch: 2 });
     expect(readFileSync(path.join(home, 'runs', 'run-epochs', 'epochs.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(JSON.parse(readFileSync(path.join(home, 'runs', 'run-epochs', 'run.json'), 'utf8')).epochs).toHaveLength(2);

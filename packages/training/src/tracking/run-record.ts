@@ -139,9 +139,8 @@ export class RunTracker {
   }
 
   /**
-   * Records an epoch at once, in epochs.jsonl and run.json. Written synchronously: training runs without
-   * yielding between epochs, so an asynchronous write would wait for its end, and a running or
-   * interrupted run would show no epoch at all.
+   * Records an epoch at once, in epochs.jsonl and run.json. Written synchronously: the epoch is on disk
+   * when it ends, before the next one starts (training yields only between epochs) or the process is killed.
    */
   async epoch(epoch: EpochRecord): Promise<void> {
     this.record.epochs.push(epoch);
