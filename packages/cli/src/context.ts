@@ -8,6 +8,8 @@ export interface CliContext {
   cwd: string;
   /** Registry, runs and SQLite database live here (`MAILROUTE_HOME`, default `.mailroute/`). */
   home: string;
+  /** Where Ctrl-C (SIGINT) is heard: the process, or a test's emitter. */
+  signals: NodeJS.EventEmitter;
 }
 
 export function createContext(overrides: Partial<CliContext> = {}): CliContext {
@@ -19,6 +21,7 @@ export function createContext(overrides: Partial<CliContext> = {}): CliContext {
     env,
     cwd,
     home: path.resolve(cwd, env.MAILROUTE_HOME ?? '.mailroute'),
+    signals: process,
     ...overrides,
   };
 }

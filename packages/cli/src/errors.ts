@@ -7,6 +7,15 @@ export class UsageError extends Error {
   }
 }
 
+/** A command stopped by Ctrl-C before it was done: its message on stderr, exit code 130 (128 + SIGINT). */
+export class InterruptedError extends Error {
+  readonly code = 'INTERRUPTED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}
+
 /**
  * For a command group whose default subcommand is `list`: words after the group name that are no
  * subcommand reach `list` as arguments; name them as an unknown command instead of "too many arguments".

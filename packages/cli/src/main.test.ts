@@ -16,7 +16,7 @@ describe('mailroute', () => {
     expect(stdout).toContain('Usage: mailroute');
     expect(stdout).toContain('train');
     expect(stdout).toMatch(/MAILROUTE_HOME +where the registry/);
-    expect(stdout).toContain('Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.');
+    expect(stdout).toContain('Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C).');
   });
 
   it('exits with 2 on an unknown command', async () => {

@@ -45,7 +45,7 @@ export function unknownOptionHint(program: Command, argv: readonly string[]): st
     .join('; ');
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error. Only this file's caller exits. */
+/** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. Only this file's caller exits. */
 export async function main(argv: string[], ctx: CliContext = createContext()): Promise<number> {
   return runProgram(buildProgram(ctx), argv, ctx, { hint: unknownOptionHint });
 }

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { RegisterCommand } from './commands/index.js';
-import { formatError, UsageError } from './errors.js';
+import { formatError, InterruptedError, UsageError } from './errors.js';
 import type { CliContext } from './context.js';
 import { safeLines } from './terminal-text.js';
 
@@ -31,7 +31,7 @@ export function buildProgramOf(
         '  MAILROUTE_API_KEYS_FILE  the API key file of serve and start (as --api-keys)',
         '  MAILROUTE_SAGEMAKER=1, SM_MODEL_DIR  serve as a SageMaker container (as --sagemaker), its model directory',
         '',
-        'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.',
+        'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C).',
       ].join('\n'),
     );
   for (const register of commands) register(program, ctx);
@@ -67,7 +67,7 @@ function allCommands(command: Command): Command[] {
 }
 
 /**
- * Runs the program and returns the exit code: 0 ok, 1 failure, 2 usage error. Only the entry's caller exits.
+ * Runs the program and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. Only the entry's caller exits.
  * `hint` names what Commander reported tersely: when it says a required option is missing while an unknown
  * one was given (`train --dta x`: a typo of the one it misses), the unknown option is said instead.
  */
@@ -112,6 +112,10 @@ export async function runProgram(program: Command, argv: string[], ctx: CliConte
       return error.exitCode === 0 ? 0 : 2;
     }
     release();
+    if (error instanceof InterruptedError) {
+      ctx.stderr.write(`${error.message}\n`);
+      return 130;
+    }
     if (error instanceof UsageError) {
       ctx.stderr.write(safeLines(`mailroute: ${error.message}\n(run with --help for usage)\n`));
       return 2;

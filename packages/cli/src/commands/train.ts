@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEMO_CONFIG_PATH, formatFinalLine, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { InterruptedError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
 import { readOptions, type ReadFlags } from './evaluate.js';
@@ -16,7 +17,8 @@ interface TrainFlags extends ReadFlags {
 
 /**
  * `mailroute train --config cfg.json --data export.csv`: trains, prints SageMaker-style epoch lines on
- * stdout, registers the model as PendingManualApproval and prints its id last.
+ * stdout, registers the model as PendingManualApproval and prints its id last. Ctrl-C stops it at the next
+ * epoch or step (exit code 130) with no model registered; once the model is being registered, the run completes.
  */
 export function registerTrain(program: Command, ctx: CliContext): void {
   program
@@ -43,14 +45,17 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         progress.clearLine();
         ctx.stderr.write(safeLines(`${message}\n`));
       };
-      // Ctrl-C: the bar gives the terminal back its cursor, and the run keeps its epochs (recorded as they
-      // come); it then reads as interrupted.
+      // Ctrl-C: the run stops at its next epoch or step, keeps its epochs (recorded as they come) and is
+      // recorded as interrupted; the bar gives the terminal back its cursor. Not once the model is being
+      // registered: the run then completes, so that a registered model never belongs to an interrupted run.
+      const interrupt = new AbortController();
       const onInterrupt = () => {
+        if (interrupt.signal.aborted) return;
         progress.stop();
-        ctx.stderr.write('\ninterrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered\n');
-        process.exit(130);
+        ctx.stderr.write('\nCtrl-C: stopping (a model already being registered is kept)\n');
+        interrupt.abort(new InterruptedError('interrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered'));
       };
-      process.once('SIGINT', onInterrupt);
+      ctx.signals.on('SIGINT', onInterrupt);
       try {
         const result = await trainFromConfig({
           config,
@@ -65,6 +70,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           },
           logger: { info: log, warn: (m) => log(`warning: ${m}`) },
           ...(flags.note ? { note: flags.note } : {}),
+          signal: interrupt.signal,
         });
         progress.stop();
         // For metric regexes (SageMaker's): the kept weights' eval_f1 comes last, then the measured figures.
@@ -76,9 +82,10 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           .join('; ');
         const measuredOn = flags.testData ? `test file ${path.basename(flags.testData)}` : `${result.metricsSplit} split`;
         ctx.stderr.write(safeLines(`${measuredOn}: ${perTask}\ntraining ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
+        if (interrupt.signal.aborted) ctx.stderr.write('Ctrl-C came while the model was being registered: the run completed\n');
         ctx.stdout.write(`registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`);
       } finally {
-        process.off('SIGINT', onInterrupt);
+        ctx.signals.off('SIGINT', onInterrupt);
         progress.stop();
       }
     });

@@ -212,6 +212,51 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect((await listRuns(home))[0].status).toBe('failed');
   });
 
+  it('stops at the epoch after its signal is aborted, records the run as interrupted and registers nothing', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 300, seed: 5 });
+    const controller = new AbortController();
+    const stop = new Error('interrupted');
+    const epochs: string[] = [];
+    // Aborted from the event loop, as a Ctrl-C handler does, during the first of 30 epochs.
+    const onEpoch = (_r: unknown, line: string) => {
+      epochs.push(line);
+      setImmediate(() => controller.abort(stop));
+    };
+    const config = { ...(await loadDemoConfig()), model: { ...SMALL, epochs: 30, patience: 30 } };
+    await expect(trainFromConfig({ config, dataPath: data, home, onEpoch, signal: controller.signal })).rejects.toBe(stop);
+    expect(epochs.length).toBeLessThanOrEqual(2);
+    const [run] = await listRuns(home);
+    expect(run).toMatchObject({ status: 'interrupted', finishedAt: expect.any(String) });
+    expect(run.modelId).toBeUndefined();
+    expect(run.epochs).toHaveLength(epochs.length);
+    expect(await createLocalRegistry({ home }).list()).toEqual([]);
+  });
+
+  it('completes a run whose signal is aborted once the model is being registered: the model and its finished run agree', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 300, seed: 5 });
+    const controller = new AbortController();
+    const registry = createLocalRegistry({ home });
+    const register = registry.register.bind(registry);
+    // Ctrl-C the moment registering begins (the QA race: SIGINT as registry.json is written).
+    registry.register = async (dir, options) => {
+      const registering = register(dir, options);
+      controller.abort(new Error('interrupted'));
+      await new Promise((resolve) => setImmediate(resolve));
+      return registering;
+    };
+    const result = await trainFromConfig({ config: { ...(await loadDemoConfig()), model: SMALL }, dataPath: data, home, registry, signal: controller.signal });
+    const run = await readRun(home, result.runId);
+    expect(run).toMatchObject({ status: 'finished', modelId: result.modelId });
+    const [version] = await createLocalRegistry({ home }).list();
+    expect(version).toMatchObject({ id: result.modelId, runId: result.runId, status: 'PendingManualApproval' });
+  });
+
   it('fails before training when the registry cannot take the model', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const home = path.join(tmp, 'home');

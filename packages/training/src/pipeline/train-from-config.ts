@@ -37,6 +37,12 @@ export interface TrainFromConfigOptions {
   /** Where to register (default: the local registry under `home`). */
   registry?: ModelRegistry;
   note?: string;
+  /**
+   * Stops the run (Ctrl-C): aborted before the model is registered, the run stops at the next epoch or
+   * step, is recorded as interrupted and rejects with the signal's reason, registering nothing; once
+   * registering has begun, the run completes (the model and its run agree).
+   */
+  signal?: AbortSignal;
 }
 
 export interface TrainFromConfigResult {
@@ -165,6 +171,12 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     ...(options.note ? { note: options.note } : {}),
   });
   const tmp = await scratchDir();
+  const signal = options.signal;
+  // Every progress report is a point to stop at (cleaning, each epoch, each batch of predictions).
+  const onProgress: OnProgress = (done, total, label) => {
+    signal?.throwIfAborted();
+    options.onProgress?.(done, total, label);
+  };
   try {
     const read = options.configFile === undefined ? {} : { configFile: options.configFile };
     const dataset = await loadDataset(dataPaths, config, read);
@@ -179,7 +191,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     }
     // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
     // the split each), and a row with no text left trains nothing.
-    const prepared = prepareModelRows(dataset.rows, options.onProgress);
+    const prepared = prepareModelRows(dataset.rows, onProgress);
     if (prepared.noText > 0) log?.warn?.(leftOutWarning(prepared.noText, prepared.noTextAt, 'no text after cleaning (markup, a quoted reply or a signature only)'));
     const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
     const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
@@ -225,6 +237,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     for (const warning of checkTrainable(dataset.taxonomy, counts)) log?.warn?.(warning);
     for (const warning of untrainedLabelWarnings(dataset.taxonomy, { train: split.train, valid: split.valid, test: testRows }, config.split.kind)) log?.warn?.(warning);
 
+    signal?.throwIfAborted();
     const trainInputs = inputsOf(prepared, split.train);
     const validInputs = inputsOf(prepared, split.valid);
     const epochWrites: Promise<void>[] = [];
@@ -234,11 +247,12 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       valid: toExamples(split.valid, validInputs, tasks),
       tasks,
       params,
-      onProgress: options.onProgress,
+      onProgress,
       onEpoch: (report) => {
         epochWrites.push(tracker.epoch(report));
         options.onEpoch?.(report, formatEpochLine(report));
       },
+      ...(signal ? { signal } : {}),
     });
     const trainingSeconds = (performance.now() - started) / 1000;
     await Promise.all(epochWrites);
@@ -259,7 +273,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     let metrics: Record<string, number>;
     try {
       const evalInputs = evalRows === split.valid ? validInputs : testInputs;
-      const probs = await predictProbs(classifier, evalInputs, options.onProgress);
+      const probs = await predictProbs(classifier, evalInputs, onProgress);
       metrics = headlineFromProbs(classifier.tasks, evalRows, probs);
     } finally {
       await classifier.release();
@@ -276,6 +290,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const training = { ...manifest.training, labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 
+    // The last point to stop at: from here the run completes, so a model is never left registered to an interrupted run.
+    signal?.throwIfAborted();
     const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });
     const artifactDir = await registry.artifactDir(version.id);
     // Not the kept epoch's line: when the average of the last epochs is kept, its own score is the one that counts.
@@ -285,7 +301,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     await tracker.finish({ metrics, metricsSplit, modelId, artifactDir, ...kept, trainingSeconds });
     return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy: dataset.taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs };
   } catch (error) {
-    await tracker.fail(error);
+    if (signal?.aborted && error === signal.reason) await tracker.interrupt();
+    else await tracker.fail(error);
     throw error;
   } finally {
     await rm(tmp, { recursive: true, force: true });

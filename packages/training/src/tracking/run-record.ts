@@ -26,7 +26,7 @@ export type EpochRecord = z.infer<typeof EpochRecordSchema>;
 
 export const RunRecordSchema = z.object({
   runId: z.string(),
-  /** `interrupted`: never written; a `running` run whose process is gone reads so (Ctrl-C, kill -9). */
+  /** `interrupted`: stopped by its signal (`train`: Ctrl-C), no model registered; a `running` run whose process is gone (kill -9) reads so too. */
   status: z.enum(['running', 'finished', 'failed', 'interrupted']),
   /** The training process, so a run left `running` by a killed process can be told apart. */
   pid: z.number().int().optional(),
@@ -159,6 +159,11 @@ export class RunTracker {
   async finish(patch: Partial<RunRecord>): Promise<RunRecord> {
     await this.update({ ...patch, ...this.finishedFields(), status: 'finished' });
     return this.record;
+  }
+
+  /** Stopped on request before it finished (Ctrl-C): it keeps its epochs and has no model. */
+  async interrupt(): Promise<void> {
+    await this.update({ ...this.finishedFields(), status: 'interrupted' });
   }
 
   async fail(error: unknown): Promise<void> {

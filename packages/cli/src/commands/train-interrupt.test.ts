@@ -1,0 +1,76 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { LocalModelRegistry } from '@mailroute/model';
+import { DEMO_CONFIG_PATH, writeDemoData } from '@mailroute/training';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+import { captureStream, runCli } from '../test-support.js';
+
+/** A folder with demo data and a config of `epochs` epochs (no early stopping), and a Ctrl-C to press. */
+async function setup(epochs: number) {
+  const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-interrupt-'));
+  await writeDemoData(path.join(cwd, 'demo.csv'), { rows: 300, seed: 9 });
+  const config = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8'));
+  writeFileSync(path.join(cwd, 'cfg.json'), JSON.stringify({ ...config, model: { epochs, patience: epochs, buckets: 16384, dim: 16 } }));
+  const home = path.join(cwd, '.mailroute');
+  const signals = new EventEmitter();
+  const run = (argv: string[]) => runCli(argv, { env: { CI: 'true' }, cwd, home, signals });
+  return { cwd, home, signals, run };
+}
+
+describe('mailroute train, Ctrl-C', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('stops at the next epoch, exits 130, records the run as interrupted and registers nothing', async () => {
+    const { cwd, home, signals, run } = await setup(30);
+    const err = captureStream();
+    let epochs = 0;
+    let stdout = '';
+    // Ctrl-C as the first epoch line is printed: the handler runs once the event loop gets a turn.
+    const out = new Writable({
+      write(chunk, _encoding, done) {
+        stdout += chunk.toString();
+        if (chunk.toString().startsWith("{'loss': ") && ++epochs === 1) signals.emit('SIGINT');
+        done();
+      },
+    });
+    const ctx = createContext({ env: { CI: 'true' }, cwd, home, signals, stderr: err.stream, stdout: out });
+    const code = await main(['train', '--config', 'cfg.json', '--data', 'demo.csv'], ctx);
+    expect(code, err.text()).toBe(130);
+    expect(epochs).toBeLessThanOrEqual(2);
+    expect(err.text()).toContain('interrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered');
+    expect(stdout).not.toContain('registered ');
+    expect((await run(['registry', 'list'])).stdout).toContain('no models registered');
+    const [record] = JSON.parse((await run(['runs', 'list', '--json'])).stdout);
+    expect(record).toMatchObject({ status: 'interrupted', epochs: { length: epochs } });
+    expect(record.modelId).toBeUndefined();
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('once the model is being registered, completes the run and prints its id', async () => {
+    const { signals, run } = await setup(2);
+    const register = LocalModelRegistry.prototype.register;
+    vi.spyOn(LocalModelRegistry.prototype, 'register').mockImplementation(function (this: LocalModelRegistry, ...args) {
+      // Ctrl-C the moment registering begins (QA's race: SIGINT as registry.json is written).
+      const registering = register.apply(this, args);
+      signals.emit('SIGINT');
+      return registering;
+    });
+    const trained = await run(['train', '--config', 'cfg.json', '--data', 'demo.csv']);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stderr).toContain('Ctrl-C came while the model was being registered: the run completed');
+    const id = /registered (\S+) \(version 1, PendingManualApproval\)/.exec(trained.stdout)?.[1];
+    expect(id).toBeDefined();
+    vi.restoreAllMocks();
+    const [record] = JSON.parse((await run(['runs', 'list', '--json'])).stdout);
+    expect(record).toMatchObject({ status: 'finished', modelId: id });
+    const { versions: [version] } = JSON.parse((await run(['registry', 'list', '--json'])).stdout);
+    expect(version).toMatchObject({ id, runId: record.runId, status: 'PendingManualApproval' });
+  });
+});
