@@ -1,4 +1,5 @@
-import { mkdir, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** An `--out` that cannot be written: said before any work is done, not as a raw ENOENT after it. */
@@ -23,12 +24,51 @@ async function real(p: string): Promise<string> {
   return realpath(p).catch(() => p);
 }
 
+function folderError(flag: string, out: string, code: string | undefined): OutputPathError {
+  const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file stands where a folder is needed' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'error');
+  return new OutputPathError(`${flag} ${out}: cannot create its folder (${why})`);
+}
+
+/**
+ * As `prepareOutput`, without creating anything: for a command that may still fail on its input, which then
+ * leaves no empty folder behind. It creates the folder with `prepareOutput` when it writes. The folder's
+ * nearest existing parent must be a folder it may write in.
+ */
+export async function checkOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = []): Promise<string> {
+  const full = await checkTarget(cwd, out, want, flag, inputs);
+  let folder = want === 'dir' ? full : path.dirname(full);
+  let kind = await kindOf(folder);
+  while (kind === 'none' && path.dirname(folder) !== folder) {
+    folder = path.dirname(folder);
+    kind = await kindOf(folder);
+  }
+  if (kind === 'file') throw folderError(flag, out, 'ENOTDIR');
+  if (kind === 'dir') {
+    await access(folder, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
+      throw folderError(flag, out, error.code);
+    });
+  }
+  return full;
+}
+
 /**
  * Makes sure `--out` can be written as a `file` (its folder is created) or a `dir` (created), and
  * returns its absolute path. `flag` names the option in the message. `inputs`: files the command reads;
  * an `--out` that is one of them is refused (it would be overwritten with the command's output).
  */
 export async function prepareOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = []): Promise<string> {
+  const full = await checkTarget(cwd, out, want, flag, inputs);
+  const folder = want === 'dir' ? full : path.dirname(full);
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw folderError(flag, out, (error as NodeJS.ErrnoException).code);
+  }
+  return full;
+}
+
+/** The checks of `--out` itself: not `-`, not an input, not a file where a directory is wanted or the reverse. */
+async function checkTarget(cwd: string, out: string, want: 'file' | 'dir', flag: string, inputs: readonly string[]): Promise<string> {
   // `-` is standard output to `mailroute clean` only: elsewhere it would quietly make a file or folder called "-".
   if (out === '-') throw new OutputPathError(`${flag} -: this command writes a ${want === 'dir' ? 'directory' : 'file'}, not standard output (only mailroute clean writes to it): name one`);
   const full = path.resolve(cwd, out);
@@ -39,14 +79,6 @@ export async function prepareOutput(cwd: string, out: string, want: 'file' | 'di
   const kind = await kindOf(full);
   if (kind !== 'none' && kind !== want) {
     throw new OutputPathError(`${flag} ${out} is a ${kind === 'dir' ? 'directory' : 'file'}; it must name a ${want === 'dir' ? 'directory' : 'file'}`);
-  }
-  const folder = want === 'dir' ? full : path.dirname(full);
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file stands where a folder is needed' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'error');
-    throw new OutputPathError(`${flag} ${out}: cannot create its folder (${why})`);
   }
   return full;
 }

@@ -64,6 +64,11 @@ describe('evaluate and compare with a model', () => {
     const other = await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--model-id', 'ngram-bag-other', '--out', 'rep-model-other', '--no-png']);
     expect(other.code).toBe(2);
     expect(other.stderr).toContain(`model champion is ${champion.id}, not ngram-bag-other`);
+    expect(existsSync(path.join(dir, 'rep-model-other'))).toBe(false);
+    // Nor does a --split test on data the model was not trained on leave an empty report folder.
+    const mismatch = await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--split', 'test', '--out', 'rep-mismatch', '--no-png']);
+    expect(mismatch.stderr).toContain('[DATASET_MISMATCH]');
+    expect(existsSync(path.join(dir, 'rep-mismatch'))).toBe(false);
     expect((await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--model-id', champion.id, '--out', 'rep-model-same', '--no-png'])).code).toBe(0);
     const self = await run(['compare', '--challenger', 'rep/predictions.jsonl', '--champion', 'rep-again/../rep/predictions.jsonl', '--resamples', '20']);
     expect(self.stderr).toContain('warning: --challenger and --champion are the same file');

@@ -72,4 +72,26 @@ describe('mailroute evaluate', () => {
     expect(stderr).toContain('[PREDICTION_LINE_INVALID] bad.jsonl:3:');
     expect((await run(['evaluate', '--predictions', 'missing.jsonl', '--out', 'bad'])).stderr).toContain('[PREDICTION_FILE_UNREADABLE] cannot read predictions missing.jsonl: no such file');
   });
+
+  it('creates no output folder when it fails before writing', async () => {
+    const failing = [
+      ['--predictions', 'bad.jsonl', '--out', 'none-1'],
+      ['--predictions', 'named.jsonl', '--out', 'none-2/report', '--model-id', 'another-model'],
+      ['--predictions', 'preds.jsonl', '--out', 'none-3', '--bins', '0'],
+      ['--predictions', 'preds.jsonl', '--out', 'none-4', '--slice-by', 'nope'],
+    ];
+    writeFileSync(path.join(dir, 'bad.jsonl'), '{"truth":\n');
+    writeFileSync(path.join(dir, 'named.jsonl'), formatPredictionLines(lines.map((line) => ({ ...line, modelId: 'model-a' }))));
+    for (const argv of failing) {
+      const res = await run(['evaluate', ...argv, '--no-png']);
+      expect(res.code, res.stderr).toBeGreaterThan(0);
+      expect(existsSync(path.join(dir, argv[3].split('/')[0])), argv.join(' ')).toBe(false);
+    }
+    // The folder is still checked first: one under a file is refused before the predictions are read.
+    const under = await run(['evaluate', '--predictions', 'missing.jsonl', '--out', 'preds.jsonl/report']);
+    expect(under.stderr).toContain('[OUTPUT_PATH_INVALID] --out preds.jsonl/report: cannot create its folder (a file stands where a folder is needed)');
+    // It is made, with its parents, when the report is written.
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'made/report', '--no-png'])).code).toBe(0);
+    expect(existsSync(path.join(dir, 'made/report/metrics.json'))).toBe(true);
+  });
 });

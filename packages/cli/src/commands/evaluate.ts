@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, rm } from 'node:fs/promises';
+import { appendFile, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
@@ -17,7 +17,7 @@ import {
 import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
 import { loadTrainingConfig, preparePrediction, resolveModelDir, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { prepareOutput } from '../output-path.js';
+import { checkOutput, prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress, stagedProgress } from '../progress.js';
 import { trainingFactsOf } from './training-facts.js';
@@ -235,7 +235,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       if (split && !modelMode) throw new UsageError('--split goes with --model and --data');
       if (!modelMode && (flags.onBadRow !== undefined || flags.delimiter !== undefined)) throw new UsageError('--on-bad-row and --delimiter go with --model and --data');
       const read = readOptions(flags);
-      const out = await prepareOutput(ctx.cwd, flags.out, 'dir');
+      // Checked now, created only to write the report: a run that fails on its input leaves no empty folder.
+      const out = await checkOutput(ctx.cwd, flags.out, 'dir');
       let lines: PredictionLine[];
       let dataset: string;
       let modelId = flags.modelId;
@@ -291,12 +292,12 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         // Only now, with the report made, is the directory's last report replaced: a run that fails on its
         // input leaves it whole. A directory reused for another report keeps none of the last one's pictures
         // or predictions beside it.
+        await prepareOutput(ctx.cwd, flags.out, 'dir');
         await rm(path.join(out, 'pictures'), { recursive: true, force: true });
         const predictionsFile = path.join(out, 'predictions.jsonl');
         if (flags.predictions === undefined || path.resolve(ctx.cwd, flags.predictions) !== predictionsFile) await rm(predictionsFile, { force: true });
         if (flags.model !== undefined) {
           // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
-          await mkdir(out, { recursive: true });
           // In chunks, as predict writes them: one string of every line can pass V8's string limit.
           await writeFileAtomicChunks(predictionsFile, predictionLineChunks(lines));
           extraFiles += 1;
