@@ -18,12 +18,15 @@ const MetadataValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null
   },
 });
 
+/** The most characters an email id has (a CRM's id, a Message-ID): the same for classify and feedback. */
+export const MAX_EMAIL_ID_CHARS = 200;
+
 /**
  * One customer email as the CRM sends it. Either `body` (plain text) or `html` should be present;
  * a raw RFC 822 message is parsed into this shape by `parseEml`.
  */
 export const EmailSchema = z.object({
-  id: z.string().min(1).max(200).optional(),
+  id: z.string().min(1).max(MAX_EMAIL_ID_CHARS).optional(),
   subject: z.string().max(2_000).optional(),
   body: z.string().optional(),
   html: z.string().optional(),

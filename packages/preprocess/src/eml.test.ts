@@ -86,6 +86,12 @@ describe('parseEml', () => {
     expect(email.attachments).toEqual([{ filename: 'auszug.pdf', contentType: 'application/pdf', size: 13 }]);
   });
 
+  it('returns a Message-ID longer than an email id whole, for the caller to refuse or replace (never cut)', async () => {
+    const long = `${'m'.repeat(230)}@bank.example`;
+    const email = await parseEml(crlf(['From: a@b.example', `Message-ID: <${long}>`, 'Subject: x', '', 'body', '']));
+    expect(email.id).toBe(long);
+  });
+
   it('reads a raw 8-bit body with no charset as Windows-1252 when it is not UTF-8, like the headers', async () => {
     // The tester's message: no MIME headers at all, ü and ß as single Windows-1252 bytes, € as 0x80.
     const bare = Buffer.from(crlf(['From: a@b.example', 'Subject: K\xfcndigung meines Kontos', 'Message-ID: <l1@x>', '', 'Hiermit k\xfcndige ich, 5 \x80 Gr\xfc\xdfe', '']), 'latin1');

@@ -127,8 +127,9 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   const fromText = from ? (from.address ? (from.name ? `${from.name} <${from.address}>` : from.address) : from.name) : undefined;
   let receivedAt: string | undefined;
   if (parsed.date && !Number.isNaN(Date.parse(parsed.date))) receivedAt = new Date(parsed.date).toISOString();
-  // The Message-ID (without its angle brackets) names the email, e.g. in feedback by emailId.
-  const messageId = parsed.messageId?.trim().replace(/^<(.*)>$/, '$1').slice(0, 200);
+  // The Message-ID (without its angle brackets) names the email, e.g. in feedback by emailId. Whole: one
+  // longer than an email id may be (MAX_EMAIL_ID_CHARS) is for the caller to refuse or replace, not to cut.
+  const messageId = parsed.messageId?.trim().replace(/^<(.*)>$/, '$1');
   return {
     ...(messageId ? { id: messageId } : {}),
     subject: fixC1(parsed.subject)?.slice(0, 2_000),

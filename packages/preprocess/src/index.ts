@@ -1,4 +1,4 @@
-export { EmailSchema, type Email } from './email.js';
+export { EmailSchema, MAX_EMAIL_ID_CHARS, type Email } from './email.js';
 export {
   cleanEmail,
   cleanText,

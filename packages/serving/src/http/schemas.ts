@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { didYouMean, EmailPredictionSchema, normalizeLabel } from '@mailroute/model';
 import { PROBLEM_CODES } from '../errors.js';
-import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, parseReceivedTime, type Email } from '@mailroute/preprocess';
+import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
 export const ProblemSchema = z
   .object({
@@ -42,7 +42,7 @@ export function dateTimeSchema(what: string) {
  */
 export const RequestEmailSchema = z
   .object({
-    id: EmailSchema.shape.id.unwrap().nullish().openapi({ description: "The email's id in the CRM (1 to 200 characters): answered back, and what feedback's emailId names. Without one, feedback must quote the predictionId" }),
+    id: EmailSchema.shape.id.unwrap().nullish().openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters): answered back, and what feedback's emailId names. Without one, feedback must quote the predictionId` }),
     subject: z.string().nullish().openapi({ description: 'The subject line; a long one is cut to the text limit with a warning. An email needs subject, body or html (null counts as absent)' }),
     body: z.string().nullish().openapi({ description: 'The plain-text body; one that is in fact HTML (it opens with <html, <p, <div, ... or holds two <br>, <p>, </div>-like tags near its start) is read by its visible text, as html is. An email needs subject, body or html; one whose text cleans to nothing (empty, markup only) is answered with noText' }),
     html: z.string().nullish().openapi({ description: 'The HTML body: its visible text is classified when body is absent or blank (or HTML with no visible text)' }),
@@ -154,7 +154,7 @@ export const FeedbackRequestSchema = z
     emailId: z
       .string()
       .min(1)
-      .max(200)
+      .max(MAX_EMAIL_ID_CHARS)
       .nullish()
       .transform((v) => v ?? undefined)
       .openapi({ description: "The email's id as sent to /v1/classify: joins its latest prediction. predictionId or emailId is required" }),

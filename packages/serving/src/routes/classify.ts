@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { AppContext, AppEnv, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
 import { classifyRequestSchema, ClassifyResponseSchema, requestEmails } from '../http/schemas.js';
-import { EmlParseError, InputTooLargeError, startsWithHeader, type Email } from '@mailroute/preprocess';
+import { EmlParseError, InputTooLargeError, MAX_EMAIL_ID_CHARS, startsWithHeader, type Email } from '@mailroute/preprocess';
 import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyEmails } from './classify-core.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
@@ -31,6 +31,20 @@ function callerGone(c: Context<AppEnv>): boolean {
 /** Said when a raw email has neither a Message-ID nor `?id=`. */
 const NO_ID_WARNING =
   'The email has no id: it has no Message-ID header and no ?id= was given. Feedback for it must quote the predictionId of this answer (or send ?id= with the CRM id next time).';
+
+/** Said when the Message-ID is longer than an email id may be: it is not cut (feedback quoting it whole would not join), but left out. */
+function longMessageIdWarning(length: number): string {
+  return `The email has no id: its Message-ID has ${length} characters, over the ${MAX_EMAIL_ID_CHARS} an email id may have, so it was not used (not cut: feedback could not name a cut id). Send ?id= with the CRM id, or quote the predictionId of this answer in feedback.`;
+}
+
+/** The email under the id it is known by: `?id=`, else its Message-ID when that fits an email id; and the warning when it has none. */
+function namedEmail(email: Email, id: string | undefined): { named: Email; warning?: string } {
+  if (id !== undefined) return { named: { ...email, id } };
+  if (email.id === undefined) return { named: email, warning: NO_ID_WARNING };
+  if (email.id.length <= MAX_EMAIL_ID_CHARS) return { named: email };
+  const { id: messageId, ...anonymous } = email;
+  return { named: anonymous, warning: longMessageIdWarning(messageId.length) };
+}
 
 export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void {
   const Request = classifyRequestSchema(ctx.limits.maxBatch);
@@ -86,7 +100,14 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       summary: 'Classify one raw RFC 822 email (its id: ?id=, else its Message-ID)',
       security: API_KEY_SECURITY,
       request: {
-        query: z.object({ id: z.string().min(1).max(200).optional().openapi({ description: "The email's id in the CRM; default: the message's Message-ID" }) }),
+        query: z.object({
+          id: z
+            .string()
+            .min(1)
+            .max(MAX_EMAIL_ID_CHARS)
+            .optional()
+            .openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters); default: the message's Message-ID, unless it is longer than that (then the email has no id, and a warning says so)` }),
+        }),
         body: { content: { 'message/rfc822': { schema: z.string() } }, required: true },
       },
       responses: { 200: { description: 'One prediction', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
@@ -110,10 +131,8 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
         const why = error instanceof EmlParseError || error instanceof InputTooLargeError ? `: ${error.message}` : '';
         throw new ValidationError(`The body is not a parsable RFC 822 email${why}.`, [{ path: [], message: 'unparsable message/rfc822', code: 'invalid_eml' }]);
       }
-      const { id } = c.req.valid('query');
-      const named = id === undefined ? email : { ...email, id };
       // Without an id, feedback by emailId has nothing to join on; the caller should know before it stores the answer.
-      const requestWarning = named.id === undefined ? NO_ID_WARNING : undefined;
+      const { named, warning: requestWarning } = namedEmail(email, c.req.valid('query').id);
       return c.json(await classifyEmails(ctx, [named], () => callerGone(c), { requestWarning, source: 'eml' }), 200);
     },
   );

@@ -647,6 +647,23 @@ describe('SageMaker contract and .eml', () => {
     expect(named.warnings).toBeUndefined();
   });
 
+  it('POST /v1/classify/eml does not cut a Message-ID longer than an email id: the email has no id, a warning says to send ?id=', async () => {
+    const { app } = await build();
+    const messageId = `${'m'.repeat(230)}@bank.example`;
+    const eml = ['From: kim@example.org', 'Subject: invoice', `Message-ID: <${messageId}>`, '', 'Where is my invoice?', ''].join('\r\n');
+    const post = (query: string) => app.request(`/v1/classify/eml${query}`, authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
+    const answer = await json(await post(''));
+    expect(answer.predictions[0].id).toBeUndefined();
+    expect(answer.warnings).toEqual([expect.stringMatching(/^The email has no id: its Message-ID has 243 characters, over the 200 an email id may have, so it was not used \(not cut.*Send \?id= with the CRM id/)]);
+    // Feedback names it by its predictionId; the Message-ID itself is over the limit feedback's emailId has too.
+    const byPrediction = await app.request('/v1/feedback', jsonRequest({ predictionId: answer.predictions[0].predictionId, labels: { queue: 'billing' }, closedAt }));
+    expect(await json(byPrediction)).toMatchObject({ matched: true });
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: messageId, labels: { queue: 'billing' }, closedAt }))).status).toBe(400);
+    const named = await json(await post('?id=crm-10'));
+    expect(named.predictions[0].id).toBe('crm-10');
+    expect(named.warnings).toBeUndefined();
+  });
+
   it('POST /v1/classify/eml refuses a body with no header lines (invalid_eml), and still reads a message after an mbox From line', async () => {
     const { app } = await build();
     const post = (body: string) => app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body }));
