@@ -34,6 +34,22 @@ export function dateTimeSchema(what: string) {
     .openapi({ description: `${what}: ${DATE_TIME_FORMS}. Normalised to ISO 8601 UTC.`, example: '2025-11-03T10:15:00+01:00' });
 }
 
+/** A UTF-16 surrogate without its pair (in u-mode a lone one is a code point of its own, category Cs). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * An id that joins records (an email id, a model id): 1 to `max` characters of well-formed Unicode. A lone
+ * surrogate (JSON's `"\udc00"`) has no UTF-8 form: stores write it as different bytes on different paths
+ * (the prediction's raw, the feedback's as U+FFFD), so the two would never join; it is refused instead.
+ */
+export function idSchema(max = MAX_EMAIL_ID_CHARS) {
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((id) => !LONE_SURROGATE.test(id), { message: 'an id must be valid Unicode: this one holds a lone UTF-16 surrogate (an escape such as \\udc00 without its pair), which cannot be stored' });
+}
+
 /**
  * An email as a CRM sends it: the fields of `EmailSchema`, where `null` means absent (many serializers
  * write null for an empty field) and a subject of any length is cut to `maxTextChars` like the body,
@@ -42,7 +58,7 @@ export function dateTimeSchema(what: string) {
  */
 export const RequestEmailSchema = z
   .object({
-    id: EmailSchema.shape.id.unwrap().nullish().openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters): answered back, and what feedback's emailId names. Without one, feedback must quote the predictionId` }),
+    id: idSchema().nullish().openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters): answered back, and what feedback's emailId names. Without one, feedback must quote the predictionId` }),
     subject: z.string().nullish().openapi({ description: 'The subject line; a long one is cut to the text limit with a warning. An email needs subject, body or html (null counts as absent)' }),
     body: z.string().nullish().openapi({ description: 'The plain-text body; one that is in fact HTML (it opens with <html, <p, <div, ... or holds two <br>, <p>, </div>-like tags near its start) is read by its visible text, as html is. An email needs subject, body or html; one whose text cleans to nothing (empty, markup only) is answered with noText' }),
     html: z.string().nullish().openapi({ description: 'The HTML body: its visible text is classified when body is absent or blank (or HTML with no visible text)' }),
@@ -151,10 +167,7 @@ export const FeedbackRequestSchema = z
       .nullish()
       .transform((v) => v ?? undefined)
       .openapi({ description: 'The predictionId /v1/classify answered for the email. predictionId or emailId is required (null counts as absent); with both, they must name the same email' }),
-    emailId: z
-      .string()
-      .min(1)
-      .max(MAX_EMAIL_ID_CHARS)
+    emailId: idSchema()
       .nullish()
       .transform((v) => v ?? undefined)
       .openapi({ description: "The email's id as sent to /v1/classify: joins its latest prediction. predictionId or emailId is required" }),
@@ -225,7 +238,7 @@ export const QualityQuerySchema = z.object({
         'Window length in hours, ending now (default 168 = 7 days, at most 366 days). The window selects predictions by when they were made, not by closedAt: each email predicted in it is measured with its feedback, whenever the case closed (so the newest hours have the least feedback yet); a case closed in the window on an email predicted before it is not counted',
     }),
   /** Whose predictions to measure: a model id, or `all`; default the model served now (a window can span a model swap). */
-  model: z.string().min(1).max(200).optional().openapi({ param: { name: 'model', in: 'query' }, description: 'a model id, or all; default: the model served now' }),
+  model: idSchema().optional().openapi({ param: { name: 'model', in: 'query' }, description: 'a model id, or all; default: the model served now' }),
 });
 
 export const QualityResponseSchema = z

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppContext, AppEnv, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
-import { classifyRequestSchema, ClassifyResponseSchema, requestEmails } from '../http/schemas.js';
+import { classifyRequestSchema, ClassifyResponseSchema, idSchema, requestEmails } from '../http/schemas.js';
 import { EmlParseError, InputTooLargeError, MAX_EMAIL_ID_CHARS, startsWithHeader, type Email } from '@mailroute/preprocess';
 import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyEmails } from './classify-core.js';
@@ -101,10 +101,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       security: API_KEY_SECURITY,
       request: {
         query: z.object({
-          id: z
-            .string()
-            .min(1)
-            .max(MAX_EMAIL_ID_CHARS)
+          id: idSchema()
             .optional()
             .openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters); default: the message's Message-ID, unless it is longer than that (then the email has no id, and a warning says so)` }),
         }),

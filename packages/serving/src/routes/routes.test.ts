@@ -50,6 +50,20 @@ describe('POST /v1/feedback', () => {
     expect(pairs[0].feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
   });
 
+  it('refuses an email id with a lone surrogate in classify and feedback: stored, it would never join its feedback', async () => {
+    const { app } = await build();
+    const lone = 'sur\udc00';
+    const classified = await app.request('/v1/classify', jsonRequest({ emails: [{ id: lone, body: 'invoice please' }] }));
+    expect(classified.status).toBe(400);
+    expect((await json(classified)).issues[0]).toMatchObject({ path: ['emails', 0, 'id'], message: expect.stringContaining('lone UTF-16 surrogate') });
+    const feedback = await app.request('/v1/feedback', jsonRequest({ emailId: lone, labels: { queue: 'billing' }, closedAt }));
+    expect(feedback.status).toBe(400);
+    expect((await json(feedback)).issues[0]).toMatchObject({ path: ['emailId'], message: expect.stringContaining('lone UTF-16 surrogate') });
+    // A pair (an emoji) is valid Unicode and joins as any id does.
+    await classify(app, [{ id: 'pair\ud83d\ude00', body: 'invoice please' }]);
+    expect(await json(app.request('/v1/feedback', jsonRequest({ emailId: 'pair\ud83d\ude00', labels: { queue: 'billing' }, closedAt })))).toMatchObject({ matched: true });
+  });
+
   it('reads a null predictionId or emailId as absent, as /v1/classify reads null fields', async () => {
     const { app } = await build();
     await classify(app, [{ id: 'mail-n', body: 'invoice please' }]);
