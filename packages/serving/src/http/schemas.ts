@@ -165,8 +165,9 @@ export const FeedbackRequestSchema = z
     predictionId: z
       .guid({ message: 'a predictionId is a UUID, as /v1/classify answers it (0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9e)' })
       .nullish()
-      .transform((v) => v ?? undefined)
-      .openapi({ description: 'The predictionId /v1/classify answered for the email. predictionId or emailId is required (null counts as absent); with both, they must name the same email' }),
+      // Ids are made in lower case; a UUID is the same in either (RFC 9562), so one in upper case finds its prediction.
+      .transform((v) => v?.toLowerCase() ?? undefined)
+      .openapi({ description: 'The predictionId /v1/classify answered for the email (in any case). predictionId or emailId is required (null counts as absent); with both, they must name the same email' }),
     emailId: idSchema()
       .nullish()
       .transform((v) => v ?? undefined)

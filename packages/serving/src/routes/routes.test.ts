@@ -64,6 +64,14 @@ describe('POST /v1/feedback', () => {
     expect(await json(app.request('/v1/feedback', jsonRequest({ emailId: 'pair\ud83d\ude00', labels: { queue: 'billing' }, closedAt })))).toMatchObject({ matched: true });
   });
 
+  it('finds a prediction by its predictionId in upper case, as the UUID it is', async () => {
+    const { app } = await build();
+    const [p] = await classify(app, [{ id: 'mail-u', body: 'invoice please' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ predictionId: p.predictionId.toUpperCase(), labels: { queue: 'billing' }, closedAt }));
+    expect(res.status).toBe(202);
+    expect(await json(res)).toMatchObject({ emailId: 'mail-u', predictionId: p.predictionId, matched: true });
+  });
+
   it('reads a null predictionId or emailId as absent, as /v1/classify reads null fields', async () => {
     const { app } = await build();
     await classify(app, [{ id: 'mail-n', body: 'invoice please' }]);
