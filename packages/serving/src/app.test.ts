@@ -224,6 +224,20 @@ describe('POST /v1/classify', () => {
     expect(flat.status).toBe(200);
   });
 
+  it('treats a __proto__ key as any other: named as unread in an email or beside emails, refused nested in metadata', async () => {
+    const { app } = await build();
+    // Written as text: JSON.parse makes __proto__ an own key, which zod leaves out of its output.
+    const nested = await app.request('/v1/classify', jsonRequest('{"emails":[{"id":"p","subject":"Depot","metadata":{"__proto__":{"x":1}}}]}'));
+    expect(nested.status).toBe(400);
+    expect((await json(nested)).issues).toEqual([
+      { path: ['emails', 0, 'metadata', '__proto__'], message: 'metadata values must be a string, number, boolean or null; metadata.__proto__ is an object', code: 'invalid_union' },
+    ]);
+    const flat = await app.request('/v1/classify', jsonRequest('{"emails":[{"id":"p","subject":"Depot","metadata":{"__proto__":"x"}}]}'));
+    expect((await json(flat)).warnings).toBeUndefined();
+    const unread = await json(app.request('/v1/classify', jsonRequest('{"emails":[{"id":"p","subject":"Depot","__proto__":{"subject":"x"}}],"__proto__":1}')));
+    expect(unread.warnings).toEqual([expect.stringMatching(/^Fields mailroute does not read were ignored, in emails: __proto__; beside emails: __proto__\. /)]);
+  });
+
   it('refuses a JSON body that is not UTF-8 (415, where), and warns about text mangled before it was sent', async () => {
     const { app } = await build();
     // `Grüße` in windows-1252: the ü and ß are single bytes that are not UTF-8.

@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { ModelRegistry } from '@mailroute/model';
 import { parseEml as parseRawEml, redactPii, type Email } from '@mailroute/preprocess';
 import type { Auth } from './auth/api-keys.js';
@@ -9,7 +8,6 @@ import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.
 import type { AppContext, AppEnv, ModelTasks, ServingHono, TrainingDistribution } from './http/context.js';
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
-import { describeMalformedJson } from './http/malformed-json.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemWithHeaders } from './http/problem.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
 import { createPredictBatcher } from './model/batcher.js';
@@ -138,11 +136,6 @@ export function createApp(options: AppOptions): ServingApp {
   });
 
   app.onError((error, c) => {
-    // The body validator's JSON error says nothing of where; the text the guard cached says it.
-    if (error instanceof HTTPException && error.status === 400 && error.message === MALFORMED_JSON) {
-      const text = (c.req.bodyCache as { text?: Promise<string> }).text;
-      if (text) return text.then((t) => problemResponse(c, toProblem(malformedJsonError(t))));
-    }
     const problem = toProblem(error);
     // A fault here or behind the server (INTERNAL, a store that cannot be read or written, a failed endpoint)
     // is logged: the answer says only what failed. Refusals (503s with Retry-After) and a failed model load
@@ -173,14 +166,6 @@ export function createApp(options: AppOptions): ServingApp {
       await ctx.store.close();
     },
   };
-}
-
-/** The message of Hono's body validator for a JSON body JSON.parse refused. */
-const MALFORMED_JSON = 'Malformed JSON in request body';
-
-function malformedJsonError(text: string): ValidationError {
-  const detail = describeMalformedJson(text);
-  return new ValidationError(detail, [{ path: [], message: text.trim() === '' ? 'empty body' : 'malformed JSON', code: 'invalid_json' }]);
 }
 
 /** The methods of every concrete route path (middleware and wildcards left out); GET routes also take HEAD. */

@@ -12,8 +12,11 @@ import type { Limits } from './limits.js';
 import type { Clock, Logger } from './logger.js';
 
 export interface AppEnv {
-  /** `timedOut`: the caller was answered 503 REQUEST_TIMEOUT; work still running should not record results. */
-  Variables: { principal: Principal; timedOut?: boolean };
+  /**
+   * `timedOut`: the caller was answered 503 REQUEST_TIMEOUT; work still running should not record results.
+   * `jsonBody`: a JSON body as parsed, before validation (own `__proto__` keys, which zod's output drops, included).
+   */
+  Variables: { principal: Principal; timedOut?: boolean; jsonBody?: unknown };
 }
 
 export type ServingHono = OpenAPIHono<AppEnv>;

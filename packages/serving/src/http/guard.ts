@@ -14,6 +14,7 @@ import {
 } from '../errors.js';
 import type { AppContext, AppEnv } from './context.js';
 import { bodyTooLargeMessage } from './limits.js';
+import { malformedJsonError } from './malformed-json.js';
 import { describeNonUtf8 } from './utf8.js';
 
 /** API key, scope and rate limit; sets `principal` or throws (401, 403, 429). */
@@ -87,8 +88,8 @@ const utf8 = new TextDecoder();
 
 /**
  * Reads a JSON body and refuses it (415) unless its bytes are UTF-8: a CRM sending windows-1252 would
- * otherwise have its umlauts turned into U+FFFD and be classified on the mangled text. The text is left
- * in Hono's body cache, where the route's validator reads it, so the body is decoded once.
+ * otherwise have its umlauts turned into U+FFFD and be classified on the mangled text; then parses it
+ * (400 with where it breaks, never its text). The body is decoded and parsed once.
  */
 async function readUtf8Body(c: Context<AppEnv>): Promise<void> {
   const bytes = new Uint8Array(await c.req.arrayBuffer());
@@ -99,8 +100,19 @@ async function readUtf8Body(c: Context<AppEnv>): Promise<void> {
     const guess = utf32 ? 'UTF-32, by its byte-order mark' : utf16 ? 'UTF-16, by its byte-order mark' : 'windows-1252 or Latin-1 bytes?';
     throw new UnsupportedMediaTypeError(`The body is not UTF-8 at ${describeNonUtf8(bytes)}, as JSON must be (${guess}): send it encoded as UTF-8.`);
   }
+  const text = utf8.decode(bytes);
   // Hono keeps each body read as a promise under its kind (typed as the value; its `json()` reads `text`).
-  (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(utf8.decode(bytes));
+  (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
+  // Parsed once, here: the route's validator reads this value (Hono's json() would parse the text again), and
+  // the handler reads it for what validation drops (an own `__proto__` key, to be named as unread or refused).
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw malformedJsonError(text);
+  }
+  c.set('jsonBody', body);
+  c.req.json = () => Promise.resolve(body as never);
 }
 
 /** A media type's parameters, name and value trimmed (`; charset = utf-8`); a parameter without `=` has no value. */

@@ -3,6 +3,7 @@
  * text, which may be an email's. The valid path parses once, as before.
  */
 import { jsonErrorOffset } from '@mailroute/model';
+import { ValidationError } from '../errors.js';
 
 /** The detail of a 400 for a body `JSON.parse` refused: where it breaks, or that it is empty; never its text. */
 export function describeMalformedJson(text: string): string {
@@ -18,4 +19,10 @@ export function describeMalformedJson(text: string): string {
   const column = offset - lineStart + 1;
   if (offset >= text.length) return `Malformed JSON in request body: it ends at line ${line}, column ${column} (after ${text.length} characters) before the JSON is complete.`;
   return `Malformed JSON in request body at line ${line}, column ${column} (character ${offset + 1} of ${text.length}): an unexpected character.`;
+}
+
+/** The 400 for a body `JSON.parse` refused. */
+export function malformedJsonError(text: string): ValidationError {
+  const detail = describeMalformedJson(text);
+  return new ValidationError(detail, [{ path: [], message: text.trim() === '' ? 'empty body' : 'malformed JSON', code: 'invalid_json' }]);
 }

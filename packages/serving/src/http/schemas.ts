@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { didYouMean, EmailPredictionSchema, normalizeLabel } from '@mailroute/model';
-import { PROBLEM_CODES } from '../errors.js';
+import { PROBLEM_CODES, ValidationError } from '../errors.js';
 import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
 export const ProblemSchema = z
@@ -113,13 +113,40 @@ function listIgnored(names: ReadonlySet<string>, known: Iterable<string>): strin
 }
 
 /**
- * The emails of a classify request, ready for the classifier, and a warning naming the fields that were
- * ignored (in an email or beside `emails`), or undefined when there were none.
+ * A JSON object as parsed with an own `__proto__` key: zod leaves that key out of its output (assigning it
+ * would set the prototype), so it is looked for in the body as parsed, to be named or refused like any other.
  */
-export function requestEmails(request: { emails: RequestEmail[] } & Record<string, unknown>): { emails: Email[]; ignoredWarning?: string } {
+function withProtoKey(value: unknown): value is { __proto__: unknown } {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__');
+}
+
+/** An email's `metadata.__proto__`, as parsed, must be flat like every other metadata value (400 naming it otherwise). */
+function checkProtoMetadata(rawEmail: unknown, index: number): void {
+  const metadata = typeof rawEmail === 'object' && rawEmail !== null ? (rawEmail as { metadata?: unknown }).metadata : undefined;
+  if (!withProtoKey(metadata)) return;
+  const value = Object.getOwnPropertyDescriptor(metadata, '__proto__')?.value;
+  if (value === null || typeof value !== 'object') return;
+  const kind = Array.isArray(value) ? 'an array' : 'an object';
+  throw new ValidationError('The request does not match the schema.', [
+    { path: ['emails', index, 'metadata', '__proto__'], message: `metadata values must be a string, number, boolean or null; metadata.__proto__ is ${kind}`, code: 'invalid_union' },
+  ]);
+}
+
+/**
+ * The emails of a classify request, ready for the classifier, and a warning naming the fields that were
+ * ignored (in an email or beside `emails`), or undefined when there were none. `raw`: the body as parsed,
+ * for an own `__proto__` key (named as unread; in metadata, refused when it is not flat).
+ */
+export function requestEmails(request: { emails: RequestEmail[] } & Record<string, unknown>, raw?: unknown): { emails: Email[]; ignoredWarning?: string } {
   const ignored = new Set<string>();
-  const emails = request.emails.map((e) => toEmail(e, ignored));
+  const rawEmails = typeof raw === 'object' && raw !== null && Array.isArray((raw as { emails?: unknown }).emails) ? (raw as { emails: unknown[] }).emails : [];
+  const emails = request.emails.map((e, i) => {
+    checkProtoMetadata(rawEmails[i], i);
+    if (withProtoKey(rawEmails[i])) ignored.add('__proto__');
+    return toEmail(e, ignored);
+  });
   const topLevel = Object.keys(request).filter((k) => k !== 'emails');
+  if (withProtoKey(raw)) topLevel.push('__proto__');
   if (ignored.size === 0 && topLevel.length === 0) return { emails };
   const parts = [
     ...(ignored.size > 0 ? [`in emails: ${listIgnored(ignored, EMAIL_FIELDS)}`] : []),
@@ -189,6 +216,19 @@ export const FeedbackRequestSchema = z
     example: { predictionId: '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9e', labels: { queue: 'tax_documents', topic: 'freistellungsauftrag' }, closedAt: '2026-11-29T10:00:00Z' },
   });
 
+const FEEDBACK_FIELDS: ReadonlySet<string> = new Set(Object.keys(FeedbackRequestSchema.shape));
+
+/**
+ * A warning naming the fields of a feedback (as parsed) that are not read, with the field probably meant
+ * (`predictionID (did you mean predictionId?)`), as /v1/classify names an email's; undefined when there are none.
+ */
+export function feedbackIgnoredWarning(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const unread = new Set(Object.keys(raw).filter((k) => !FEEDBACK_FIELDS.has(k)));
+  if (unread.size === 0) return undefined;
+  return `Fields mailroute does not read were ignored: ${listIgnored(unread, FEEDBACK_FIELDS)}. A feedback's fields are ${[...FEEDBACK_FIELDS].join(', ')}.`;
+}
+
 export const FeedbackResponseSchema = z
   .object({
     emailId: z.string(),
@@ -200,8 +240,11 @@ export const FeedbackResponseSchema = z
       description:
         'True when a prediction of this email is stored here (always, with a predictionId). False: no prediction has this emailId (a typo, or one made by another instance or before a restore); the feedback is stored all the same and joins a prediction of that email stored later, but counts in no quality figure until then',
     }),
-    /** Set when `matched` is false: what that means for the caller. */
-    warning: z.string().optional().openapi({ description: 'Set when matched is false: says no prediction has this emailId' }),
+    /** Set when `matched` is false (what that means for the caller), or when fields of the feedback were not read. */
+    warning: z
+      .string()
+      .optional()
+      .openapi({ description: 'Set when matched is false (says no prediction has this emailId) or when the feedback held fields that are not read (names them, with the field probably meant)' }),
     /** Tasks whose label was left out and why (a label the model's training config retired). */
     ignored: z.record(z.string(), z.string()).optional(),
     /** The tasks whose label this feedback set; the email's other tasks keep the labels stored before. */

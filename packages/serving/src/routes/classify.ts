@@ -61,7 +61,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...errorResponses },
     }),
     async (c) => {
-      const { emails, ignoredWarning } = requestEmails(c.req.valid('json'));
+      const { emails, ignoredWarning } = requestEmails(c.req.valid('json'), c.get('jsonBody'));
       return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarning: ignoredWarning }), 200);
     },
   );
@@ -87,7 +87,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       },
     }),
     async (c) => {
-      const { emails, ignoredWarning } = requestEmails(c.req.valid('json'));
+      const { emails, ignoredWarning } = requestEmails(c.req.valid('json'), c.get('jsonBody'));
       return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarning: ignoredWarning }), 200);
     },
   );

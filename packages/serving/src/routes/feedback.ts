@@ -3,7 +3,7 @@ import { closestKey, currentLabel, didYouMean, type ClassifierTask, type EmailCl
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
-import { FeedbackRequestSchema, FeedbackResponseSchema } from '../http/schemas.js';
+import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema } from '../http/schemas.js';
 import type { PredictionRecord } from '../store/types.js';
 import { tasksOfModel } from './model-taxonomy.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
@@ -127,6 +127,12 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       } else if (body.emailId !== undefined) {
         prediction = await ctx.store.findPredictionByEmail(body.emailId);
       }
+      const raw = c.get('jsonBody') as { labels?: unknown } | undefined;
+      // A task named __proto__ is not in zod's output (assigning it would set the prototype): refused as any unknown task is.
+      if (raw?.labels && typeof raw.labels === 'object' && Object.hasOwn(raw.labels, '__proto__')) {
+        const verdict = judgeLabel(classifier.tasks, '__proto__', String(Object.getOwnPropertyDescriptor(raw.labels, '__proto__')?.value));
+        if (verdict instanceof UnknownLabelError) throw verdict;
+      }
       const { labels, ignored } = await checkLabels(ctx, classifier, body.labels, prediction);
       const emailId = prediction?.emailId ?? body.emailId ?? '';
       const outcome = await ctx.store.saveFeedback({
@@ -139,10 +145,12 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       const status = outcome === 'superseded' ? ('superseded' as const) : ('recorded' as const);
       const skipped = Object.keys(ignored).length > 0 ? { ignored } : {};
       const recordedTasks = status === 'recorded' ? Object.keys(labels) : [];
-      if (prediction) return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...skipped, recordedTasks }, 202);
+      // Fields it does not read are named, as /v1/classify names them: a misspelt `predictionID` beside emailId would otherwise go unseen.
+      const unread = feedbackIgnoredWarning(raw);
+      if (prediction) return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...(unread ? { warning: unread } : {}), ...skipped, recordedTasks }, 202);
       // Kept (the prediction may be another instance's, or older than a restore), but the caller is told: a typo in emailId would otherwise go unseen.
-      const warning = `No prediction of email "${emailId.slice(0, 80)}" is stored here: the feedback is recorded, and counts once a prediction of that email is (check the emailId if one should be).`;
-      return c.json({ emailId, status, matched: false, warning, ...skipped, recordedTasks }, 202);
+      const unmatched = `No prediction of email "${emailId.slice(0, 80)}" is stored here: the feedback is recorded, and counts once a prediction of that email is (check the emailId if one should be).`;
+      return c.json({ emailId, status, matched: false, warning: unread ? `${unmatched} ${unread}` : unmatched, ...skipped, recordedTasks }, 202);
     },
   );
 }

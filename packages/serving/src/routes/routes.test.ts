@@ -72,6 +72,25 @@ describe('POST /v1/feedback', () => {
     expect(await json(res)).toMatchObject({ emailId: 'mail-u', predictionId: p.predictionId, matched: true });
   });
 
+  it('names the fields it does not read in its warning, with the field probably meant, as /v1/classify does', async () => {
+    const { app } = await build();
+    const [p] = await classify(app, [{ id: 'mail-w', body: 'invoice please' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-w', predictionID: p.predictionId, comment: 'x', labels: { queue: 'billing' }, closedAt }));
+    expect(res.status).toBe(202);
+    expect(await json(res)).toMatchObject({
+      matched: true,
+      warning: "Fields mailroute does not read were ignored: predictionID (did you mean predictionId?), comment. A feedback's fields are predictionId, emailId, labels, closedAt.",
+    });
+    const unmatched = await json(app.request('/v1/feedback', jsonRequest('{"emailId":"nobody","labels":{"queue":"billing"},"closedAt":"2026-11-29T10:00:00Z","__proto__":{}}')));
+    expect(unmatched.warning).toMatch(/^No prediction of email "nobody" is stored here: .* Fields mailroute does not read were ignored: __proto__\. /);
+    const clean = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'mail-w', labels: { queue: 'billing' }, closedAt })));
+    expect(clean.warning).toBeUndefined();
+    // A task named __proto__ is unknown, as any other.
+    const task = await app.request('/v1/feedback', jsonRequest('{"emailId":"mail-w","labels":{"queue":"billing","__proto__":"x"},"closedAt":"2026-11-29T10:00:00Z"}'));
+    expect(task.status).toBe(422);
+    expect((await json(task)).detail).toMatch(/^Task "__proto__" is not one of the model's tasks/);
+  });
+
   it('reads a null predictionId or emailId as absent, as /v1/classify reads null fields', async () => {
     const { app } = await build();
     await classify(app, [{ id: 'mail-n', body: 'invoice please' }]);
