@@ -34,19 +34,25 @@ export function dateTimeSchema(what: string) {
     .openapi({ description: `${what}: ${DATE_TIME_FORMS}. Normalised to ISO 8601 UTC.`, example: '2025-11-03T10:15:00+01:00' });
 }
 
+/** A query parameter sent twice arrives as an array: said so, rather than zod's `expected string, received array`. */
+function onceOnly(name: string) {
+  return (issue: { input?: unknown }) => (Array.isArray(issue.input) ? `${name} is given ${issue.input.length} times: give it once` : undefined);
+}
+
 /** A UTF-16 surrogate without its pair (in u-mode a lone one is a code point of its own, category Cs). */
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
- * An id that joins records (an email id, a model id): 1 to `max` characters of well-formed Unicode. A lone
+ * An id that joins records (an email id, a model id): 1 to 200 characters of well-formed Unicode (`param`:
+ * the name of the query parameter it is, said when one is sent twice). A lone
  * surrogate (JSON's `"\udc00"`) has no UTF-8 form: stores write it as different bytes on different paths
  * (the prediction's raw, the feedback's as U+FFFD), so the two would never join; it is refused instead.
  */
-export function idSchema(max = MAX_EMAIL_ID_CHARS) {
+export function idSchema({ param }: { param?: string } = {}) {
   return z
-    .string()
+    .string(param === undefined ? undefined : { error: onceOnly(param) })
     .min(1)
-    .max(max)
+    .max(MAX_EMAIL_ID_CHARS)
     .refine((id) => !LONE_SURROGATE.test(id), { message: 'an id must be valid Unicode: this one holds a lone UTF-16 surrogate (an escape such as \\udc00 without its pair), which cannot be stored' });
 }
 
@@ -269,20 +275,42 @@ const DriftSchema = z.object({
   expected: z.record(z.string(), z.number()).nullable().openapi({ description: 'Share of each label in the reference; null without one' }),
 });
 
+/** The longest window `/v1/quality` measures, in hours (366 days). */
+const MAX_QUALITY_HOURS = 24 * 366;
+
+/**
+ * `hours` as a plain decimal number (`24`, `1.5`): Number() would also take `0x10` (16), `1e3` or blanks, and
+ * read an empty value as 0, so the text is checked first, and each refusal says what was wrong.
+ */
+const hoursSchema = z
+  .string({ error: onceOnly('hours') })
+  .transform((text, ctx) => {
+    const say = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (text === '') return say('hours is empty: give the window in hours, a plain decimal number such as 24 or 1.5 (or leave hours out for 168)');
+    if (!/^\d+(\.\d+)?$/.test(text)) return say(`hours must be a plain decimal number of hours, such as 24 or 1.5, not "${text.slice(0, 20)}"`);
+    const hours = Number(text);
+    if (hours === 0) return say('hours must be more than 0');
+    if (hours > MAX_QUALITY_HOURS) return say(`hours must be at most ${MAX_QUALITY_HOURS} (366 days)`);
+    return hours;
+  });
+
 export const QualityQuerySchema = z.object({
   /** Window length in hours, ending now (default 168 = 7 days). */
-  hours: z.coerce
-    .number()
-    .positive()
-    .max(24 * 366)
-    .default(168)
+  hours: hoursSchema
+    .optional()
+    .transform((hours) => hours ?? 168)
     .openapi({
+      type: 'number',
+      default: 168,
       param: { name: 'hours', in: 'query' },
       description:
-        'Window length in hours, ending now (default 168 = 7 days, at most 366 days). The window selects predictions by when they were made, not by closedAt: each email predicted in it is measured with its feedback, whenever the case closed (so the newest hours have the least feedback yet); a case closed in the window on an email predicted before it is not counted',
+        'Window length in hours, ending now (default 168 = 7 days, at most 366 days): a plain decimal number (24, 1.5). The window selects predictions by when they were made, not by closedAt: each email predicted in it is measured with its feedback, whenever the case closed (so the newest hours have the least feedback yet); a case closed in the window on an email predicted before it is not counted',
     }),
   /** Whose predictions to measure: a model id, or `all`; default the model served now (a window can span a model swap). */
-  model: idSchema().optional().openapi({ param: { name: 'model', in: 'query' }, description: 'a model id, or all; default: the model served now' }),
+  model: idSchema({ param: 'model' }).optional().openapi({ param: { name: 'model', in: 'query' }, description: 'a model id, or all; default: the model served now' }),
 });
 
 export const QualityResponseSchema = z

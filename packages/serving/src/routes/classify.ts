@@ -101,7 +101,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       security: API_KEY_SECURITY,
       request: {
         query: z.object({
-          id: idSchema()
+          id: idSchema({ param: 'id' })
             .optional()
             .openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters); default: the message's Message-ID, unless it is longer than that (then the email has no id, and a warning says so)` }),
         }),

@@ -357,6 +357,24 @@ describe('POST /v1/feedback', () => {
 });
 
 describe('GET /v1/quality', () => {
+  it('reads hours as a plain decimal number only, and says what is wrong with any other', async () => {
+    const { app } = await build();
+    const problem = async (query: string) => {
+      const res = await app.request(`/v1/quality?${query}`, authed());
+      expect(res.status, query).toBe(400);
+      return (await json(res)).issues[0].message as string;
+    };
+    expect(await problem('hours=')).toMatch(/^hours is empty: give the window in hours, a plain decimal number such as 24 or 1\.5/);
+    expect(await problem('hours=0x10')).toBe('hours must be a plain decimal number of hours, such as 24 or 1.5, not "0x10"');
+    expect(await problem('hours=1e3')).toMatch(/^hours must be a plain decimal number/);
+    expect(await problem('hours=%2024')).toMatch(/^hours must be a plain decimal number/);
+    expect(await problem('hours=1&hours=2')).toBe('hours is given 2 times: give it once');
+    expect(await problem('hours=0')).toBe('hours must be more than 0');
+    expect(await problem('hours=9000')).toBe('hours must be at most 8784 (366 days)');
+    expect(await problem('model=a&model=b')).toBe('model is given 2 times: give it once');
+    for (const query of ['', 'hours=24', 'hours=1.5', 'hours=8784']) expect((await app.request(`/v1/quality?${query}`, authed())).status, query).toBe(200);
+  });
+
   it('computes accuracy, macro-F1, unchanged share, coverage and bands from feedback', async () => {
     const { app } = await build();
     const preds = await classify(app, [
