@@ -319,7 +319,12 @@ describe('POST /v1/classify', () => {
     for (const body of ['', '  \n']) {
       const empty = await json(app.request('/v1/classify', jsonRequest(body)));
       expect(empty).toMatchObject({ status: 400, code: 'REQUEST_INVALID', detail: 'The body is empty: send a JSON object.' });
+      // One issue code for an empty body, on JSON routes and on /v1/classify/eml alike.
+      expect(empty.issues).toEqual([{ path: [], message: 'empty body', code: 'empty' }]);
     }
+    expect((await json(app.request('/v1/classify', jsonRequest('{"emails": [')))).issues[0].code).toBe('invalid_json');
+    const eml = await json(app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: ' ' })));
+    expect(eml.issues).toEqual([{ path: [], message: 'empty body', code: 'empty' }]);
   });
 
   it('answers malformed JSON with a 400 problem', async () => {
@@ -355,6 +360,9 @@ describe('POST /v1/classify', () => {
     }
     const eml = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822', 'content-length': '2000' }, body: `Subject: x\r\n\r\n${'y'.repeat(1988)}` }));
     expect((await json(eml)).detail).toMatch(/^The body is 2000 bytes \(2 KB\), over the limit of 1000 bytes \(1 KB\): send a smaller message or raise the limit/);
+    // A feedback has no batch to split.
+    const feedback = await app.request('/v1/feedback', { ...jsonRequest(big), headers: { ...(jsonRequest(big).headers as Record<string, string>), 'content-length': String(big.length) } });
+    expect((await json(feedback)).detail).toMatch(/^The body is \d+ bytes \(2 KB\), over the limit of 1000 bytes \(1 KB\): a feedback is one small object \(predictionId or emailId, labels, closedAt\): send only those fields or raise the limit/);
     const ceiling = await build({ limits: { maxBodyBytes: 6 * 1024 * 1024 } });
     const huge = await ceiling.app.request('/v1/classify', { ...jsonRequest('{}'), headers: { ...(jsonRequest('{}').headers as Record<string, string>), 'content-length': String(7 * 1024 * 1024) } });
     expect((await json(huge)).detail).toBe(

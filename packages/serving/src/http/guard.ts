@@ -13,7 +13,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../errors.js';
 import type { AppContext, AppEnv } from './context.js';
-import { bodyTooLargeMessage } from './limits.js';
+import { bodyTooLargeMessage, type BodyKind } from './limits.js';
 import { malformedJsonError } from './malformed-json.js';
 import { describeNonUtf8 } from './utf8.js';
 
@@ -150,11 +150,11 @@ export function compactJsonContentType(header: string): string | undefined {
  * read it straight from the socket); a chunked body without a length is counted as it is read (hono's
  * bodyLimit, which then runs `next`).
  */
-function bodyLimiter(ctx: AppContext, batch: boolean) {
+function bodyLimiter(ctx: AppContext, kind: BodyKind) {
   const max = ctx.limits.maxBodyBytes;
   const tooLarge = (size?: number): never => {
     ctx.metrics.rejected.inc({ reason: 'body_size' });
-    throw new PayloadTooLargeError(bodyTooLargeMessage(max, size, batch));
+    throw new PayloadTooLargeError(bodyTooLargeMessage(max, size, kind));
   };
   const counted = bodyLimit({ maxSize: max, onError: () => tooLarge() });
   return (c: Context<AppEnv>, next: Next): Promise<void> => {
@@ -237,8 +237,8 @@ function admitter(ctx: AppContext, scope: Scope) {
  * (415 unless UTF-8).
  */
 export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]): MiddlewareHandler<AppEnv> {
-  // A JSON body is a batch (of emails or feedback); a message/rfc822 body is one email.
-  const limitBody = bodyLimiter(ctx, types.includes('application/json'));
+  // A classify JSON body is a batch of emails; a message/rfc822 body is one email; a feedback body is one feedback.
+  const limitBody = bodyLimiter(ctx, scope === 'feedback' ? 'feedback' : types.includes('application/json') ? 'batch' : 'message');
   const admit = admitter(ctx, scope);
   return async (c, next) => {
     authorize(ctx, c, scope);

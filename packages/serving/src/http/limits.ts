@@ -31,14 +31,24 @@ function megabytes(bytes: number): string {
   return `${Number((bytes / (1024 * 1024)).toFixed(2))} MB`;
 }
 
+/** What a route's body is, for the 413's advice: a batch of emails, one raw email, or one feedback. */
+export type BodyKind = 'batch' | 'message' | 'feedback';
+
+const SMALLER: Record<BodyKind, string> = {
+  batch: 'split the batch into smaller requests',
+  message: 'send a smaller message',
+  // A feedback is a few hundred bytes: one this big holds something it should not (an email's text?).
+  feedback: 'a feedback is one small object (predictionId or emailId, labels, closedAt): send only those fields',
+};
+
 /**
  * The 413 detail: the limit, the body's size (its Content-Length; a chunked body is refused once past the
  * limit, its size unknown) and what to do: a batch that is too big is split; the limit is raised with
- * --max-body-bytes while it is under the 6 MB ceiling. `batch`: the route takes a JSON batch (not one .eml).
+ * --max-body-bytes while it is under the 6 MB ceiling.
  */
-export function bodyTooLargeMessage(max: number, size: number | undefined, batch: boolean): string {
+export function bodyTooLargeMessage(max: number, size: number | undefined, kind: BodyKind): string {
   const what = size === undefined ? `The body is over the limit of ${max} bytes (${megabytes(max)})` : `The body is ${size} bytes (${megabytes(size)}), over the limit of ${max} bytes (${megabytes(max)})`;
-  const smaller = batch ? 'split the batch into smaller requests' : 'send a smaller message';
+  const smaller = SMALLER[kind];
   const raise =
     max < MAX_BODY_BYTES
       ? ` or raise the limit with --max-body-bytes of mailroute serve (the server's maxBodyBytes setting) up to ${megabytes(MAX_BODY_BYTES)}, SageMaker's limit`

@@ -21,8 +21,9 @@ export function describeMalformedJson(text: string): string {
   return `Malformed JSON in request body at line ${line}, column ${column} (character ${offset + 1} of ${text.length}): an unexpected character.`;
 }
 
-/** The 400 for a body `JSON.parse` refused. */
+/** The 400 for a body `JSON.parse` refused: issue code `empty` for an empty one (as on /v1/classify/eml), else `invalid_json`. */
 export function malformedJsonError(text: string): ValidationError {
   const detail = describeMalformedJson(text);
-  return new ValidationError(detail, [{ path: [], message: text.trim() === '' ? 'empty body' : 'malformed JSON', code: 'invalid_json' }]);
+  const issue = text.trim() === '' ? { message: 'empty body', code: 'empty' } : { message: 'malformed JSON', code: 'invalid_json' };
+  return new ValidationError(detail, [{ path: [], ...issue }]);
 }
