@@ -50,8 +50,11 @@ describe('formatFinalLine', () => {
 describe('compareRunRows', () => {
   it('puts two runs side by side with deltas', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [epoch], metrics: { mean_macro_f1: 0.5 }, dataHash: 'x' };
+    // Measured on the same rows (the same data): the metrics compare, and b - a is shown.
+    expect(compareRunRows(base, { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 } }).find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '+0.1250']);
+    // Other data: other rows, so no b - a.
     const rows = compareRunRows(base, { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 }, dataHash: 'y' });
-    expect(rows.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '+0.1250']);
+    expect(rows.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '']);
     // A perfect score or a 0 prints as the others do (as registry list does), a support as the count it is.
     const perfect = compareRunRows({ ...base, metrics: { 'topic.macro_f1': 1, 'topic.accuracy': 0, 'topic.support': 73 } }, { ...base, runId: 'b', metrics: { 'topic.macro_f1': 1, 'topic.accuracy': 1, 'topic.support': 80 } });
     expect(perfect.filter((r) => r[0].startsWith('topic.'))).toEqual([
@@ -76,7 +79,10 @@ describe('compareRunRows', () => {
   it('says when two runs were measured on different rows', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], metrics: { accuracy: 0.9 }, metricsSplit: 'valid', dataHash: 'x' };
     const external = { ...base, runId: 'b', metricsSplit: 'test' as const, testDataPath: '/data/banking77/test.csv', testDataHash: 't1' };
-    expect(compareRunRows(base, external).find((r) => r[0] === 'metrics on')).toEqual(['metrics on', 'validation split', 'test file test.csv', 'different rows: the metrics below do not compare']);
+    expect(compareRunRows(base, external).find((r) => r[0] === 'metrics on')).toEqual(['metrics on', 'validation split', 'test file test.csv', 'different rows: the metrics below do not compare (no b - a shown)']);
+    // Their metrics are shown side by side, with no difference: a b - a of other rows would read as a change.
+    expect(compareRunRows(base, { ...external, metrics: { accuracy: 0.95 } }).find((r) => r[0] === 'accuracy')).toEqual(['accuracy', '0.9000', '0.9500', '']);
+    expect(compareRunRows(external, { ...external, metrics: { accuracy: 0.95 } }).find((r) => r[0] === 'accuracy')).toEqual(['accuracy', '0.9000', '0.9500', '+0.0500']);
     expect(compareRunRows(external, external).find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows');
     // Another file of the same name is other rows; without the hashes (older runs) it cannot be said.
     expect(compareRunRows(external, { ...external, testDataPath: '/other/test.csv', testDataHash: 't2' }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);

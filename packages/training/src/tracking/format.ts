@@ -100,7 +100,7 @@ function dataVerdict(a: RunRecord, b: RunRecord): string {
 function rowsVerdict(a: RunRecord, b: RunRecord): string {
   if (!hasMetrics(a) && !hasMetrics(b)) return '';
   if (!hasMetrics(a) || !hasMetrics(b)) return `only ${hasMetrics(a) ? 'a' : 'b'} has metrics`;
-  if (!sameRows(a, b)) return 'different rows: the metrics below do not compare';
+  if (!sameRows(a, b)) return 'different rows: the metrics below do not compare (no b - a shown)';
   return a.dataHash === b.dataHash ? 'same rows' : 'same rows, other labels (a taxonomy change)';
 }
 
@@ -196,12 +196,14 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
   }
   rows.push(...labelChanges(a, b));
   // Counts (and a metric's `support`) as integers; scores always to 4 places, a perfect 1 or a 0 included.
-  const numeric = (label: string, x: number | undefined, y: number | undefined, count: boolean) => {
+  const numeric = (label: string, x: number | undefined, y: number | undefined, count: boolean, differ = true) => {
     const show = count ? fmt : score;
-    rows.push([label, show(x), show(y), x !== undefined && y !== undefined ? `${y - x >= 0 ? '+' : ''}${count ? fmt(y - x) : (y - x).toFixed(4)}` : '']);
+    rows.push([label, show(x), show(y), differ && x !== undefined && y !== undefined ? `${y - x >= 0 ? '+' : ''}${count ? fmt(y - x) : (y - x).toFixed(4)}` : '']);
   };
   for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key], true);
-  for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) numeric(key, a.metrics?.[key], b.metrics?.[key], key.endsWith('support'));
+  // Metrics measured on different rows do not compare (the `metrics on` row says so): no difference is shown for them.
+  const comparable = sameRows(a, b);
+  for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) numeric(key, a.metrics?.[key], b.metrics?.[key], key.endsWith('support'), comparable);
   return rows;
 }
 
