@@ -1,3 +1,5 @@
+import { CATCH_ALL_LABEL } from '@mailroute/model';
+
 /**
  * The words for a task's abstention threshold and coverage, in every form a person reads (report.md,
  * report.html, the precision-vs-coverage chart, the model card). Only the routing task (the manifest's
@@ -23,10 +25,25 @@ export interface CoverageWords {
 
 const answerRule = 'answer automatically when confidence >= threshold';
 
-/** The words for `task`'s coverage, given the report's routing (undefined: not known, nothing said to route). */
-export function coverageWords(routing: ReportRouting | undefined, task: string): CoverageWords {
+/**
+ * The words for `task`'s coverage, given the report's routing (undefined: not known, nothing said to route) and the
+ * task's labels: the routing task routes only what has a queue, so when it has the catch-all `other` (rare queues
+ * merged at training time) its words say that mail predicted `other` goes to manual triage at any threshold, and
+ * likewise mail on which another task of `abstainTasks` abstains.
+ */
+export function coverageWords(routing: ReportRouting | undefined, task: string, labels: readonly string[] = []): CoverageWords {
   if (routing === undefined) return { verb: 'answered', rule: `${answerRule}, else abstain`, rest: 'below it the task abstains.' };
-  if (task === routing.queueTask) return { verb: 'routed', rule: 'route automatically when confidence >= threshold', rest: 'the rest goes to manual triage.' };
+  if (task === routing.queueTask) {
+    const other = labels.includes(CATCH_ALL_LABEL);
+    const watched = (routing.abstainTasks ?? []).filter((t) => t !== task);
+    const unless = [other ? 'the queue is not `other`' : '', watched.length > 0 ? `no ${watched.join(' or ')} abstains` : ''].filter((x) => x !== '');
+    const also = [other ? 'mail predicted `other` (no queue)' : '', watched.length > 0 ? `mail on which ${watched.join(' or ')} abstains` : ''].filter((x) => x !== '');
+    return {
+      verb: 'routed',
+      rule: `route automatically when confidence >= threshold${unless.length > 0 ? ` and ${unless.join(' and ')}` : ''}`,
+      rest: also.length > 0 ? `the rest, and ${also.join(' and ')} at any threshold, goes to manual triage.` : 'the rest goes to manual triage.',
+    };
+  }
   if (routing.abstainTasks?.includes(task)) {
     const rest = 'below it the task abstains and the email goes to manual triage';
     return { verb: 'answered', rule: `${answerRule}; ${rest}`, rest: `${rest}.` };

@@ -172,6 +172,40 @@ describe('evaluatePredictions', () => {
     expect(evaluationText(evaluatePredictions(lines))).toContain("At the model's own threshold: answers 60.0% (6 of 10) at precision 100.0%; abstains");
   });
 
+  it('counts as routed only what the route sends to a queue: `other` (no queue) and an abstaining watched task go to manual triage', async () => {
+    const line = (truth: string, label: string, confidence: number, abstained = false, flag = false): PredictionLine => ({
+      truth: { queue: truth, priority: 'high' },
+      prediction: { queue: { label, confidence, abstained }, priority: { label: 'high', confidence: 0.9, abstained: flag } },
+    });
+    // 10 emails: 6 routed to a queue (5 right), 3 predicted `other` (confident, 2 of them rightly), 1 below the threshold.
+    const routedLines = [
+      ...[0.9, 0.9, 0.8, 0.8, 0.7].map((c) => line('tax', 'tax', c)),
+      line('login', 'tax', 0.6),
+      line('other', 'other', 0.95),
+      line('other', 'other', 0.95),
+      line('tax', 'other', 0.9),
+      line('login', 'login', 0.2, true),
+    ];
+    const report = evaluatePredictions(routedLines, { routing: { queueTask: 'queue' }, thresholds: { queue: 0.5 } });
+    const queue = report.tasks[0];
+    expect(queue.operating).toEqual({ routed: 6, coverage: 0.6, precision: 5 / 6, threshold: 0.5, manualTriage: { lowConfidence: 1, noQueue: 3 } });
+    // The threshold table and chart: at 0 every email but those predicted `other` is routed, never 100%.
+    expect(queue.coverage?.atThresholds[0]).toEqual({ threshold: 0, coverage: 0.7, precision: 6 / 7, routed: 7 });
+    const said = 'routes 60.0% (6 of 10) to a queue at precision 83.3% (threshold 0.500); the other 4 go to manual triage: 1 for low confidence, 3 predicted `other`, which has no queue. Only 6 routed: a rough estimate.';
+    expect(evaluationMarkdown(report)).toContain(`**At the model's own threshold:** ${said}`);
+    expect(evaluationMarkdown(report)).toContain('Abstention threshold (route automatically when confidence >= threshold and the queue is not `other`):');
+    const card = modelCardMarkdown(report);
+    expect(card).toContain(`- **queue**: ${said}`);
+    expect(card).toContain('the emails answered are the ones routed automatically to a queue: one it gives `other` (no queue) goes to manual triage at any threshold and is not counted.');
+    // A watched task's abstention sends the email to manual triage too, as the model's route does.
+    const watched = evaluatePredictions([...routedLines.slice(0, 5), line('tax', 'tax', 0.9, false, true)], { routing: { queueTask: 'queue', abstainTasks: ['queue', 'priority'] } });
+    expect(watched.tasks[0].operating).toEqual({ routed: 5, coverage: 5 / 6, precision: 1, manualTriage: { lowConfidence: 1, noQueue: 0 } });
+    expect(watched.tasks[0].coverage?.atThresholds[0]).toMatchObject({ coverage: 5 / 6, routed: 5 });
+    // Other tasks, and reports without the routing, answer as before.
+    expect(report.tasks[1].operating).toEqual({ routed: 10, coverage: 1, precision: 1 });
+    expect(evaluatePredictions(routedLines).tasks[0].operating).toEqual({ routed: 9, coverage: 0.9, precision: 7 / 9 });
+  });
+
   it('lists every label of a task with many in report.md, and cuts only where asked, saying so', () => {
     const labels = Array.from({ length: 22 }, (_, i) => `topic_${String(i).padStart(2, '0')}`);
     const lines: PredictionLine[] = labels.flatMap((l, i) => [

@@ -1,3 +1,4 @@
+import { CATCH_ALL_LABEL } from '@mailroute/model';
 import { z } from 'zod';
 import type { ReportRouting } from './coverage-words.js';
 import { MetricInputError } from './errors.js';
@@ -39,7 +40,20 @@ export const TaskReportSchema = z.object({
    * `abstained`), their share and precision, and the threshold when the model's manifest was at hand.
    * Absent when the lines do not say whether they abstained.
    */
-  operating: z.object({ routed: z.number().int(), coverage: z.number(), precision: z.number().nullable(), threshold: z.number().optional() }).optional(),
+  operating: z
+    .object({
+      routed: z.number().int(),
+      coverage: z.number(),
+      precision: z.number().nullable(),
+      threshold: z.number().optional(),
+      /**
+       * The routing task's only (the report's `routing.queueTask`): why the emails not routed go to manual triage,
+       * as the model's route says it: low confidence (the task, or an `abstainTasks` task, abstained), or no queue
+       * (the catch-all `other` predicted). `routed` then counts only emails routed to a queue.
+       */
+      manualTriage: z.object({ lowConfidence: z.number().int(), noQueue: z.number().int() }).optional(),
+    })
+    .optional(),
 });
 export type TaskReport = z.infer<typeof TaskReportSchema>;
 
@@ -142,8 +156,37 @@ function operatingPoint(routed: number, right: number, n: number, threshold: num
   return { routed, coverage: routed / n, precision: routed > 0 ? right / routed : null, ...(threshold !== undefined ? { threshold } : {}) };
 }
 
+type Row = { line: PredictionLine; truth: string; predicted: string };
+
+/**
+ * For the routing task: why each email would go to manual triage rather than to its queue, as the model's route
+ * decides it (`routeFromPredictions`): `low` when the task or another task the routing watches abstained, `noQueue`
+ * when it predicts the catch-all `other`; undefined when it is routed to a queue. Without `ownAbstention` the task's
+ * own abstention is left out: the coverage curve sweeps its threshold.
+ */
+function triageReason(r: Row, task: string, routing: ReportRouting, ownAbstention: boolean): 'low' | 'noQueue' | undefined {
+  const watched = (routing.abstainTasks ?? [task]).filter((t) => t !== task);
+  if ((ownAbstention && r.line.prediction[task].abstained === true) || watched.some((t) => r.line.prediction[t]?.abstained === true)) return 'low';
+  return r.predicted === CATCH_ALL_LABEL ? 'noQueue' : undefined;
+}
+
+/** The routing task's operating point: only emails routed to a queue count as routed, the others by why they are not. */
+function routingOperatingPoint(rows: readonly Row[], task: string, routing: ReportRouting, threshold: number | undefined): NonNullable<TaskReport['operating']> {
+  let lowConfidence = 0;
+  let noQueue = 0;
+  let right = 0;
+  for (const r of rows) {
+    const why = triageReason(r, task, routing, true);
+    if (why === 'low') lowConfidence++;
+    else if (why === 'noQueue') noQueue++;
+    else if (r.truth === r.predicted) right++;
+  }
+  const routed = rows.length - lowConfidence - noQueue;
+  return { ...operatingPoint(routed, right, rows.length, threshold), manualTriage: { lowConfidence, noQueue } };
+}
+
 function evaluateTask(lines: readonly PredictionLine[], task: string, options: EvaluateOptions, sliceKeys: readonly string[]): TaskReport {
-  const rows: Array<{ line: PredictionLine; truth: string; predicted: string }> = [];
+  const rows: Row[] = [];
   let noTruth = 0;
   let noPrediction = 0;
   for (const line of lines) {
@@ -189,17 +232,21 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   const says = rows.every((r) => r.line.prediction[task].abstained !== undefined);
   const routed = rows.filter((r) => r.line.prediction[task].abstained === false);
   const routedRight = routed.filter((r) => r.truth === r.predicted).length;
+  // The task that routes mail routes only what has a queue to go to: `other`, or another watched task's abstention, is manual triage at any threshold.
+  const routing = options.routing?.queueTask === task ? options.routing : undefined;
+  const eligible = routing ? rows.map((r) => triageReason(r, task, routing, false) === undefined) : undefined;
+  const operating = !says ? undefined : routing ? routingOperatingPoint(rows, task, routing, options.thresholds?.[task]) : operatingPoint(routed.length, routedRight, rows.length, options.thresholds?.[task]);
   return {
     task,
     metrics,
     skipped: { noTruth, noPrediction },
     topK,
     calibration: hasConfidence ? calibration(conf, ok, options.bins ?? 10) : null,
-    coverage: hasConfidence ? coverageCurve(conf, ok) : null,
+    coverage: hasConfidence ? coverageCurve(conf, ok, eligible ? { eligible } : {}) : null,
     confusedPairs: mostConfusedPairs(metrics, options.confusedPairs ?? 15),
     slices: slicesOf(rows, sliceKeys),
     ...(scored.size > 0 ? { untested } : {}),
-    ...(says ? { operating: operatingPoint(routed.length, routedRight, rows.length, options.thresholds?.[task]) } : {}),
+    ...(operating ? { operating } : {}),
   };
 }
 

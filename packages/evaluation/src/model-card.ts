@@ -1,3 +1,4 @@
+import { CATCH_ALL_LABEL } from '@mailroute/model';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { ReportRouting } from './coverage-words.js';
 import { absentLabelsNote, cell, codeSpan as code, leftOutWarning, operatingSentence } from './report-text.js';
@@ -155,7 +156,11 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   const curves = report.tasks.filter((t) => t.coverage);
   if (curves.length > 0) {
     // Only the routing task routes: of the others the table says what they answer (their abstention is only flagged).
-    const routes = report.routing && curves.some((t) => t.task === report.routing?.queueTask) ? ` For ${code(report.routing.queueTask)}, the task that routes mail, the emails answered are the ones routed automatically.` : '';
+    const queue = report.routing && curves.find((t) => t.task === report.routing?.queueTask);
+    const routes =
+      report.routing && queue
+        ? ` For ${code(report.routing.queueTask)}, the task that routes mail, the emails answered are the ones routed automatically${queue.metrics.labels.includes(CATCH_ALL_LABEL) ? ' to a queue: one it gives `other` (no queue) goes to manual triage at any threshold and is not counted' : ''}.`
+        : '';
     lines.push(
       '## Choosing the abstention threshold',
       '',

@@ -35,7 +35,7 @@ export function reportPictures(report: EvaluationReport): Picture[] {
     }
     if (t.coverage) {
       const title = `Precision vs. coverage: ${t.task}`;
-      out.push({ task: t.task, kind: 'coverage', name: `${base}-coverage`, title, svg: coverageCurveSvg(t.coverage, title, t.operating, coverageWords(report.routing, t.task)) });
+      out.push({ task: t.task, kind: 'coverage', name: `${base}-coverage`, title, svg: coverageCurveSvg(t.coverage, title, t.operating, coverageWords(report.routing, t.task, t.metrics.labels)) });
     }
   }
   return out;

@@ -79,7 +79,7 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
   }
   if (t.calibration) parts.push('<h3>Calibration</h3>', `<p class="caption" data-calibration="${esc(t.task)}">${esc(calibrationSentence(t) ?? '')}</p>`, pic('reliability'));
   if (t.coverage) {
-    const w = coverageWords(routing, t.task);
+    const w = coverageWords(routing, t.task, t.metrics.labels);
     parts.push('<h3>Abstention threshold: precision against coverage</h3>', pic('coverage'));
     parts.push(
       table(

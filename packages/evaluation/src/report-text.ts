@@ -64,10 +64,27 @@ export function absentLabelsNote(t: TaskReport): string | undefined {
 export function operatingSentence(t: TaskReport): string | undefined {
   const o = t.operating;
   if (!o) return undefined;
+  if (o.manualTriage) return routingSentence(t, o, o.manualTriage);
   const rest = t.metrics.n - o.routed;
   const at = o.threshold === undefined ? '' : ` (threshold ${o.threshold.toFixed(3)})`;
   const few = o.routed > 0 && o.routed < 20 ? ` Only ${o.routed} answered: a rough estimate.` : '';
   return `answers ${pct(o.coverage)} (${o.routed} of ${t.metrics.n}) at precision ${o.precision === null ? '–' : pct(o.precision)}${at}; abstains on ${rest === 0 ? 'none' : `the other ${rest}`}.${few}`;
+}
+
+/**
+ * The routing task's operating point, said as the model routes: `routes 73.4% (58 of 79) to a queue at precision
+ * 96.6% (threshold 0.000); the other 21 go to manual triage: 21 predicted `other`, which has no queue`.
+ */
+function routingSentence(t: TaskReport, o: NonNullable<TaskReport['operating']>, triage: { lowConfidence: number; noQueue: number }): string {
+  const rest = triage.lowConfidence + triage.noQueue;
+  const at = o.threshold === undefined ? '' : ` (threshold ${o.threshold.toFixed(3)})`;
+  const why = [
+    triage.lowConfidence > 0 ? `${triage.lowConfidence} for low confidence` : '',
+    triage.noQueue > 0 ? `${triage.noQueue} predicted \`other\`, which has no queue` : '',
+  ].filter((x) => x !== '');
+  const few = o.routed > 0 && o.routed < 20 ? ` Only ${o.routed} routed: a rough estimate.` : '';
+  const triaged = rest === 0 ? 'none goes to manual triage' : `the other ${rest} go${rest === 1 ? 'es' : ''} to manual triage: ${why.join(', ')}`;
+  return `routes ${pct(o.coverage)} (${o.routed} of ${t.metrics.n}) to a queue at precision ${o.precision === null ? '–' : pct(o.precision)}${at}; ${triaged}.${few}`;
 }
 
 /**
@@ -97,7 +114,7 @@ export const READING_GUIDE: ReadonlyArray<{ term: string; meaning: string }> = [
   {
     term: 'threshold, abstention, coverage',
     meaning:
-      "below its threshold a task abstains: for the queue task, the one that routes mail, the email is not routed automatically but goes to manual triage (another task's abstention is only shown). Coverage: the share of emails a task answers automatically, without abstaining; for the queue task, the share routed automatically. A higher threshold answers fewer emails, as a rule a larger share of them right (precision of answered, or of routed for the queue task): the precision-vs-coverage chart and its table show the trade.",
+      "below its threshold a task abstains: for the queue task, the one that routes mail, the email is not routed automatically but goes to manual triage (another task's abstention is only shown). Coverage: the share of emails a task answers automatically, without abstaining; for the queue task, the share routed automatically to a queue (an email it gives `other`, the catch-all of rare queues, has no queue and goes to manual triage whatever its confidence). A higher threshold answers fewer emails, as a rule a larger share of them right (precision of answered, or of routed for the queue task): the precision-vs-coverage chart and its table show the trade.",
   },
   { term: 'confusion matrix', meaning: 'rows: the true labels; columns: what the model said. The diagonal (blue) is right, every cell off it (red) a mistake, coloured by its share of the row.' },
 ];
@@ -178,7 +195,7 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, maxClas
     lines.push('');
   }
   if (t.coverage) {
-    const w = coverageWords(routing, t.task);
+    const w = coverageWords(routing, t.task, t.metrics.labels);
     lines.push(`Abstention threshold (${w.rule}):`, '', `| threshold | ${w.verb} automatically | precision of ${w.verb} |`, '| ---: | ---: | ---: |');
     for (const p of t.coverage.atThresholds) lines.push(`| ${p.threshold.toFixed(2)} | ${pct(p.coverage)} | ${routedPrecision(p)} |`);
     lines.push('');

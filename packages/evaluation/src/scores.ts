@@ -132,18 +132,33 @@ export const DEFAULT_TARGET_PRECISIONS = [0.8, 0.9, 0.95, 0.99];
 export function coverageCurve(
   confidences: readonly number[],
   correct: readonly boolean[],
-  options: { maxPoints?: number; thresholds?: readonly number[]; targets?: readonly number[] } = {},
+  options: {
+    maxPoints?: number;
+    thresholds?: readonly number[];
+    targets?: readonly number[];
+    /**
+     * Which emails can be answered at all (default: every one). The others count in the coverage's denominator but
+     * are answered at no threshold: for the routing task, those with no queue to route to (`other`) or sent to
+     * manual triage by another task's abstention.
+     */
+    eligible?: readonly boolean[];
+  } = {},
 ): CoverageCurve {
   if (confidences.length !== correct.length) throw new MetricInputError('confidences and correct differ in length');
+  const { eligible } = options;
+  if (eligible && eligible.length !== confidences.length) throw new MetricInputError('confidences and eligible differ in length');
   const n = confidences.length;
   if (n === 0) throw new MetricInputError('coverage curve of an empty input is undefined');
-  const order = confidences.map((c, i) => i).sort((a, b) => confidences[b] - confidences[a]);
+  const order = confidences
+    .map((c, i) => i)
+    .filter((i) => eligible?.[i] !== false)
+    .sort((a, b) => confidences[b] - confidences[a]);
   const all: CoveragePoint[] = [];
   let hits = 0;
-  for (let r = 0; r < n; r++) {
+  for (let r = 0; r < order.length; r++) {
     const i = order[r];
     if (correct[i]) hits++;
-    const next = r + 1 < n ? confidences[order[r + 1]] : undefined;
+    const next = r + 1 < order.length ? confidences[order[r + 1]] : undefined;
     if (next === undefined || next < confidences[i]) {
       all.push({ threshold: confidences[i], coverage: (r + 1) / n, precision: hits / (r + 1), routed: r + 1 });
     }

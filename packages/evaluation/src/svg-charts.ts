@@ -102,7 +102,9 @@ export function coverageCurveSvg(
   words: CoverageWords = coverageWords(undefined, ''),
 ): string {
   const frame: Frame = { x: 80, y: 92, w: 520, h: 380 };
-  const width = widthFor(680, title);
+  const restLine = `${words.rest} ${curve.n} emails.`;
+  // Wider for a line of words that would not fit (the routing task's, naming `other` and the tasks whose abstention also triages).
+  const width = Math.max(widthFor(680, title), Math.ceil(textWidth(restLine, 13)) + 40);
   // Zoom the precision axis to where the curve lives (in steps of 0.1), so differences read.
   const model = operating && operating.precision !== null && operating.coverage > 0 ? { ...operating, precision: operating.precision } : undefined;
   const lowest = Math.min(...curve.points.map((p) => p.precision), ...(model ? [model.precision] : []));
@@ -112,7 +114,7 @@ export function coverageCurveSvg(
   const parts: string[] = [
     `<text x="20" y="30" font-size="18" font-weight="bold" fill="#111">${esc(title)}</text>`,
     `<text x="20" y="52" font-size="13" fill="#444">Mail with confidence at or above the threshold t is ${words.verb} automatically;</text>`,
-    `<text x="20" y="70" font-size="13" fill="#444">${esc(words.rest)} ${curve.n} emails.</text>`,
+    `<text x="20" y="70" font-size="13" fill="#444">${esc(restLine)}</text>`,
     unitAxes(frame, `share of mail ${words.verb} automatically (coverage)`, `precision of ${words.verb} mail`, true, yMin),
   ];
   const pts = [...curve.points].sort((a, b) => a.coverage - b.coverage);

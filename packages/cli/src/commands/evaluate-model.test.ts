@@ -17,8 +17,8 @@ describe('evaluate and compare with a model', () => {
     // The count said is the count written, predictions.jsonl included.
     const written = readdirSync(path.join(dir, 'rep'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
     expect(stdout).toContain(`wrote ${written} files to`);
-    // The model card says where the model answers at its own thresholds (predict writes abstained).
-    expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toMatch(/## Where the model answers[\s\S]*- \*\*queue\*\*: answers \d+\.\d% \(\d+ of 200\)/);
+    // The model card says where the model answers at its own thresholds (predict writes abstained); the queue task, which routes, routes.
+    expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toMatch(/## Where the model answers[\s\S]*- \*\*queue\*\*: routes \d+\.\d% \(\d+ of 200\) to a queue/);
     const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep/metrics.json'), 'utf8')));
     expect(report.modelId).toBe(champion.id);
     // Each task's operating point carries the manifest's threshold, and every report form says it.
@@ -26,7 +26,7 @@ describe('evaluate and compare with a model', () => {
     const queueThreshold = manifest.tasks.find((t) => t.name === 'queue')?.threshold ?? -1;
     expect(report.tasks.find((t) => t.task === 'queue')?.operating?.threshold).toBe(queueThreshold);
     for (const form of ['report.md', 'report.txt', 'report.html']) {
-      expect(readFileSync(path.join(dir, 'rep', form), 'utf8'), form).toMatch(new RegExp(`answers \\d+\\.\\d% \\(\\d+ of 200\\) at precision [\\d.]+% \\(threshold ${queueThreshold.toFixed(3)}\\)`));
+      expect(readFileSync(path.join(dir, 'rep', form), 'utf8'), form).toMatch(new RegExp(`routes \\d+\\.\\d% \\(\\d+ of 200\\) to a queue at precision [\\d.]+% \\(threshold ${queueThreshold.toFixed(3)}\\)`));
     }
     // The manifest's routing goes into the report: only its queue task is said to route, in the tables and charts.
     const routing = (JSON.parse(readFileSync(path.join(home, 'models', champion.id, 'manifest.json'), 'utf8')) as { routing: { queueTask: string } }).routing;
