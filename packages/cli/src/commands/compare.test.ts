@@ -103,6 +103,22 @@ describe('mailroute compare', () => {
     );
   });
 
+  it('says after a failed gate what approve really does for the challenger in its status', () => {
+    const pending = { id: 'ngram-bag-1', version: 1, status: 'PendingManualApproval' as const, createdAt: '2026-01-01T00:00:00Z', family: 'ngram-bag', tasks: ['queue'], dataHash: 'x', metrics: {} };
+    const names = { challenger: 'ngram-bag-1', champion: 'ngram-bag-0' };
+    expect(afterGate({ version: pending, recorded: true }, names, false, [])).toContain('`mailroute registry approve ngram-bag-1` refuses it now that this failure is on record');
+    // Approved (e.g. with --no-promote) before this compare: approve does not check the gate again, it makes it champion.
+    const approved = afterGate({ version: { ...pending, status: 'Approved' }, recorded: true }, names, false, []);
+    expect(approved).not.toContain('refuses');
+    expect(approved).toContain('It is Approved already, so `mailroute registry approve ngram-bag-1` does not check this gate again: it makes the challenger the champion all the same, with a warning');
+    const serving = afterGate({ version: { ...pending, status: 'Approved' }, recorded: true, isChampion: true }, names, false, []);
+    expect(serving).toContain('It is Approved and the champion already');
+    expect(serving).toContain('`mailroute registry reject ngram-bag-1` withdraws it');
+    const rejected = afterGate({ version: { ...pending, status: 'Rejected' }, recorded: true }, names, false, []);
+    expect(rejected).toContain('It is Rejected already, so `ngram-bag-0` stays; `mailroute registry approve ngram-bag-1` refuses it, and `mailroute registry approve ngram-bag-1 --force` would undo the rejection');
+    expect(rejected).not.toContain('now that this failure is on record');
+  });
+
   it('names prediction files by the model their lines name, and by the file name when they name none or several', async () => {
     const named = (lines: PredictionLine[], modelId: string) => lines.map((l) => ({ ...l, modelId }));
     writeFileSync(path.join(dir, 'preds.jsonl'), formatPredictionLines(named(strong, 'ngram-bag-new')));

@@ -270,16 +270,45 @@ async function readBothFiles(ctx: CliContext, challengerFile: string, championFi
  * For a challenger in the registry: keeps the gate's outcome on its version, which `registry approve` checks.
  * A failure to keep it (the registry locked too long) is said on stderr and does not undo the comparison.
  */
-async function recordOnChallenger(ctx: CliContext, names: { challenger: string; champion: string }, gate: GateResult): Promise<{ version: ModelVersion; recorded: boolean } | undefined> {
+async function recordOnChallenger(ctx: CliContext, names: { challenger: string; champion: string }, gate: GateResult): Promise<ChallengerVersion | undefined> {
   const registry = createLocalRegistry({ home: ctx.home });
   const version = await registry.get(names.challenger).catch(() => undefined);
   if (!version) return undefined;
+  const isChampion = (await registry.champion().catch(() => undefined))?.id === version.id;
   try {
-    return { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date())), recorded: true };
+    return { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date())), recorded: true, isChampion };
   } catch (error) {
     ctx.stderr.write(`warning: the gate's outcome could not be recorded on ${version.id} (${formatError(error)}); \`mailroute registry approve ${version.id}\` will not know it: run compare again\n`);
-    return { version, recorded: false };
+    return { version, recorded: false, isChampion };
   }
+}
+
+/** The challenger's registry version after the gate: whether the gate's outcome was recorded on it, and whether it is the champion now. */
+export interface ChallengerVersion {
+  version: ModelVersion;
+  recorded: boolean;
+  isChampion?: boolean;
+}
+
+/**
+ * What `registry approve` and `registry reject` do after a failed gate, for the challenger's status: a pending
+ * version is refused with the failure on record (approved only with --force); an Approved one is not checked
+ * again (approve makes it champion with a warning); a Rejected one needs --force whatever its gate.
+ */
+function afterFailedGate(challenger: ChallengerVersion, champion: string, registry: (verb: string, flag?: string) => string): string {
+  const { version, recorded, isChampion } = challenger;
+  const head = 'Next: the gate failed (the checks marked FAIL), and a person decides.';
+  const serves = '(servers using this registry switch to it at their next poll)';
+  if (version.status === 'Approved') {
+    if (isChampion) {
+      return `${head} It is Approved and the champion already, so approve changes nothing and this gate does not stop it serving; ${registry('reject')} withdraws it, and the newest other Approved version becomes the champion.`;
+    }
+    return `${head} ${registry('reject')} keeps ${champion}. It is Approved already, so ${registry('approve')} does not check this gate again: it makes the challenger the champion all the same, with a warning ${serves}.`;
+  }
+  if (version.status === 'Rejected') {
+    return `${head} It is Rejected already, so ${champion} stays; ${registry('approve')} refuses it, and ${registry('approve', ' --force')} would undo the rejection and make the challenger the champion all the same ${serves}.`;
+  }
+  return `${head} ${registry('reject')} keeps ${champion}; ${recorded ? `${registry('approve')} refuses it now that this failure is on record, and ` : ''}${registry('approve', recorded ? ' --force' : '')} would make the challenger the champion all the same ${serves}.`;
 }
 
 /**
@@ -288,7 +317,7 @@ async function recordOnChallenger(ctx: CliContext, names: { challenger: string; 
  * Labels, ids and names come from data files and arguments: each is a code span (`codeSpan`), so a `*`, `_`,
  * backtick, `<script>` or line break in one neither formats nor injects Markdown or HTML.
  */
-export function afterGate(challenger: { version: ModelVersion; recorded: boolean } | undefined, names: { challenger: string; champion: string }, pass: boolean, renamed: readonly Renamed[]): string {
+export function afterGate(challenger: ChallengerVersion | undefined, names: { challenger: string; champion: string }, pass: boolean, renamed: readonly Renamed[]): string {
   const lines: string[] = [];
   if (renamed.length > 0) {
     const shown = renamed.slice(0, 8).map((r) => `${codeSpan(r.change)}${r.n === undefined ? '' : ` (${r.n})`}`);
@@ -297,14 +326,14 @@ export function afterGate(challenger: { version: ModelVersion; recorded: boolean
     );
   }
   if (challenger) {
-    const { version, recorded } = challenger;
+    const { version } = challenger;
     const registry = (verb: string, flag = '') => codeSpan(`mailroute registry ${verb} ${version.id}${flag}`);
     const champion = codeSpan(names.champion);
     const status = version.status === 'PendingManualApproval' ? '' : ` It is ${version.status} now${version.status === 'Rejected' ? ': approving it needs --force' : ''}.`;
     lines.push(
       pass
         ? `Next: the gate passed, and a person decides. ${registry('approve')} makes the challenger the champion (servers using this registry switch to it at their next poll); ${registry('reject')} keeps ${champion}.${status}`
-        : `Next: the gate failed (the checks marked FAIL), and a person decides. ${registry('reject')} keeps ${champion}; ${recorded ? `${registry('approve')} refuses it now that this failure is on record, and ` : ''}${registry('approve', recorded ? ' --force' : '')} would make the challenger the champion all the same (servers using this registry switch to it at their next poll).${status}`,
+        : afterFailedGate(challenger, champion, registry),
     );
   }
   return lines.map((l) => `\n${l}\n`).join('');
