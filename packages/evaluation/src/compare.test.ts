@@ -32,6 +32,34 @@ describe('comparePredictions', () => {
     expect(comparePredictions(strong, weak, { bootstrap: { resamples: 300, seed: 5 } })).toEqual(c);
   });
 
+  it('warns, and fails the gate, when a task shares its name but not its labels; refuses when every task does', () => {
+    // The champion's area labels are another taxonomy's (renamed wholesale): it can get none right.
+    const rename = (l: string) => `old-${l}`;
+    const otherArea: PredictionLine[] = weak.map((l) => {
+      const p = l.prediction.area;
+      return { ...l, prediction: { ...l.prediction, area: { label: rename(p.label), scores: Object.fromEntries(Object.entries(p.scores ?? {}).map(([k, v]) => [rename(k), v])) } } };
+    });
+    const c = comparePredictions(strong, otherArea, { bootstrap: { resamples: 50, seed: 1 } });
+    expect(c.disjointLabels).toEqual([{ task: 'area', models: true, outsideData: ['champion'] }]);
+    expect(c.tasks.find((t) => t.task === 'area')?.champion.macroF1).toBe(0);
+    const gate = applyGate(c);
+    expect(gate.pass).toBe(false);
+    expect(gate.checks.find((x) => x.name === 'area: labels in common')).toMatchObject({ pass: false, detail: "the two models' labels share none (the catch-all `other` aside); the data's labels are none of the champion's, which gets no email right" });
+    const md = comparisonMarkdown(c, gate);
+    expect(md).not.toMatch(/area: the challenger is better/);
+    expect(md).toMatch(/- area: the figures do not compare, as the two models' labels share none .*: the \+\d+\.\d+ points say nothing about which model is better\./);
+    expect(md).toContain("**Warning: area: the two models' labels share none (the catch-all `other` aside); the data's labels are none of the champion's, which gets no email right.");
+    // A champion whose labels were all mapped to the challenger's catch-all shares only `other` with it: no overlap either.
+    const withOther = strong.map((l, i) => (i % 5 === 0 ? { ...l, truth: { ...l.truth, area: 'other' }, prediction: { ...l.prediction, area: { label: 'other' } } } : l));
+    const allOther = withOther.map((l) => ({ ...l, prediction: { ...l.prediction, area: { label: 'other', scores: { other: 1 } } } }));
+    expect(comparePredictions(withOther, allOther, { bootstrap: { resamples: 50, seed: 1 } }).disjointLabels).toEqual([{ task: 'area', models: true, outsideData: [] }]);
+    // Labels that meet: nothing said.
+    expect(comparePredictions(strong, weak, { bootstrap: { resamples: 50, seed: 1 } }).disjointLabels).toEqual([]);
+    // Every compared task another taxonomy: nothing compares, refused as two models with no task in common are.
+    const areaOnly = (lines: PredictionLine[]) => lines.map((l) => ({ ...l, truth: { area: l.truth.area }, prediction: { area: l.prediction.area } }));
+    expect(() => comparePredictions(areaOnly(strong), areaOnly(otherArea))).toThrow(/the models share no label on any task they both predict \(area\)/);
+  });
+
   it('refuses two different test sets', () => {
     expect(() => comparePredictions(strong, weak.slice(1))).toThrow(ComparisonError);
     // It says how to get two files of the same emails.

@@ -1,3 +1,4 @@
+import { CATCH_ALL_LABEL } from '@mailroute/model';
 import { z } from 'zod';
 import { ComparisonError } from './errors.js';
 import { tasksOf, type PredictionLine } from './prediction-line.js';
@@ -36,12 +37,28 @@ export const MissingPredictionsSchema = z.object({
 });
 export type MissingPredictions = z.infer<typeof MissingPredictionsSchema>;
 
+/**
+ * A compared task whose labels do not meet: the labels the two models predict or score share none (one task
+ * name, two taxonomies), or the data's labels share none with one model's, which then gets no email right.
+ * Its difference says nothing about which model is better: said in the summary, and the task fails its gate.
+ */
+export const DisjointLabelsSchema = z.object({
+  task: z.string(),
+  /** The labels the challenger and the champion predict or score share none (the catch-all `other` aside). */
+  models: z.boolean(),
+  /** The sides none of whose labels is a truth label of the task in the data. */
+  outsideData: z.array(z.enum(['challenger', 'champion'])),
+});
+export type DisjointLabels = z.infer<typeof DisjointLabelsSchema>;
+
 export const ComparisonSchema = z.object({
   n: z.number().int(),
   bootstrap: BootstrapOptionsSchema,
   tasks: z.array(TaskComparisonSchema),
   /** Tasks where a model left labelled emails unpredicted (a whole task, when none has both predictions). */
   missing: z.array(MissingPredictionsSchema).default([]),
+  /** Compared tasks whose labels do not meet (see `DisjointLabelsSchema`); empty as a rule. */
+  disjointLabels: z.array(DisjointLabelsSchema).default([]),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
@@ -76,10 +93,16 @@ function compareTask(
   pairs: ReadonlyArray<[PredictionLine, PredictionLine]>,
   task: string,
   boot: BootstrapOptions,
-): { comparison?: TaskComparison; missing?: MissingPredictions } {
+): { comparison?: TaskComparison; missing?: MissingPredictions; disjoint?: DisjointLabels } {
   const truth: string[] = [];
   const a: string[] = [];
   const b: string[] = [];
+  // The labels each model predicts or scores: its taxonomy as far as its lines show it.
+  const known = { challenger: new Set<string>(), champion: new Set<string>() };
+  const note = (set: Set<string>, p: PredictionLine['prediction'][string]) => {
+    set.add(p.label);
+    for (const l of Object.keys(p.scores ?? {})) set.add(l);
+  };
   let labelled = 0;
   let missingA = 0;
   let missingB = 0;
@@ -102,6 +125,8 @@ function compareTask(
     truth.push(t);
     a.push(pa.label);
     b.push(pb.label);
+    note(known.challenger, pa);
+    note(known.champion, pb);
   }
   const missing = missingA + missingB > 0 ? { task, labelled, challenger: missingA, champion: missingB } : undefined;
   if (truth.length === 0) return missing ? { missing } : {};
@@ -127,7 +152,17 @@ function compareTask(
     accuracy: interval(chall.accuracy - champ.accuracy, accDeltas),
     mcnemar: mcnemar(right, wrong),
   };
-  return missing ? { comparison, missing } : { comparison };
+  const disjoint = disjointLabels(task, new Set(truth), known);
+  return { comparison, ...(missing ? { missing } : {}), ...(disjoint ? { disjoint } : {}) };
+}
+
+/** The task's `DisjointLabels` when its labels do not meet, else undefined. */
+function disjointLabels(task: string, truth: ReadonlySet<string>, known: Record<'challenger' | 'champion', ReadonlySet<string>>): DisjointLabels | undefined {
+  const meets = (x: ReadonlySet<string>, y: ReadonlySet<string>, skip?: string) => [...x].some((l) => l !== skip && y.has(l));
+  // The catch-all aside: a champion whose queues are all unknown to the challenger has every label mapped to `other`.
+  const models = !meets(known.challenger, known.champion, CATCH_ALL_LABEL);
+  const outsideData = (['challenger', 'champion'] as const).filter((side) => !meets(known[side], truth));
+  return models || outsideData.length > 0 ? { task, models, outsideData } : undefined;
 }
 
 /**
@@ -227,6 +262,7 @@ export function comparePredictions(
   const tasks = options.tasks ? [...options.tasks] : [...new Set([...tasksOf(challenger), ...tasksOf(champion)])];
   const out: TaskComparison[] = [];
   const missing: MissingPredictions[] = [];
+  const disjoint: DisjointLabels[] = [];
   const inChallenger = new Set(tasksOf(challenger));
   const inChampion = new Set(tasksOf(champion));
   tasks.forEach((task, i) => {
@@ -239,8 +275,15 @@ export function comparePredictions(
     const c = compareTask(pairs, task, boot);
     if (c.comparison) out.push(c.comparison);
     if (c.missing) missing.push(c.missing);
+    if (c.disjoint) disjoint.push(c.disjoint);
   });
   options.onProgress?.(tasks.length, tasks.length);
   if (out.length === 0 && missing.length === 0) throw new ComparisonError('no task has truth labels and predictions from both models');
-  return { n: pairs.length, bootstrap: boot, tasks: out, missing };
+  // One task name, two taxonomies, on every task: as with no task in common, nothing compares (and no gate is kept).
+  if (missing.length === 0 && out.length > 0 && out.every((t) => disjoint.some((d) => d.task === t.task && d.models))) {
+    throw new ComparisonError(
+      `the models share no label on any task they both predict (${out.map((t) => t.task).join(', ')}): each task name stands for another taxonomy, so the champion and challenger cannot be scored on the same labels; compare the challenger with a model trained on the same labels`,
+    );
+  }
+  return { n: pairs.length, bootstrap: boot, tasks: out, missing, disjointLabels: disjoint };
 }

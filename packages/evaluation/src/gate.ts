@@ -1,6 +1,6 @@
 import { didYouMean, type GateRecord } from '@mailroute/model';
 import { z } from 'zod';
-import type { Comparison } from './compare.js';
+import type { Comparison, DisjointLabels } from './compare.js';
 import { GatePolicyError } from './errors.js';
 
 /** When a challenger may replace the champion. Points are percentage points (0.5 points = 0.005 F1). */
@@ -44,6 +44,13 @@ const EPS = 1e-9;
 
 const pts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pts`;
 
+/** Why a task's labels do not meet, in a few words: `the two models' labels share none (…); the data's labels are none of the champion's, …`. */
+export function disjointDetail(d: DisjointLabels): string {
+  const parts = d.models ? ["the two models' labels share none (the catch-all `other` aside)"] : [];
+  if (d.outsideData.length > 0) parts.push(`the data's labels are none of the ${d.outsideData.join("'s or the ")}'s, which gets no email right`);
+  return parts.join('; ');
+}
+
 /** Applies the policy to a comparison: pass only when every check passes. */
 export function applyGate(comparison: Comparison, policyInput: Partial<GatePolicy> = {}): GateResult {
   const policy = GatePolicySchema.parse(policyInput);
@@ -54,6 +61,11 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
     if (policy.tasks && !policy.tasks.includes(m.task)) continue;
     const who = [m.challenger > 0 ? `challenger ${m.challenger}` : '', m.champion > 0 ? `champion ${m.champion}` : ''].filter(Boolean).join(', ');
     checks.push({ name: `${m.task}: every labelled email predicted by both models`, pass: false, detail: `of ${m.labelled} labelled emails, unpredicted by ${who}` });
+  }
+  // Labels that do not meet make a difference that says nothing (a model that can get no email right): not a pass.
+  for (const d of comparison.disjointLabels ?? []) {
+    if (policy.tasks && !policy.tasks.includes(d.task)) continue;
+    checks.push({ name: `${d.task}: labels in common`, pass: false, detail: disjointDetail(d) });
   }
   for (const wanted of policy.tasks ?? []) {
     if (!tasks.some((t) => t.task === wanted) && !(comparison.missing ?? []).some((m) => m.task === wanted)) {

@@ -71,11 +71,13 @@ export {
   ComparisonSchema,
   TaskComparisonSchema,
   BootstrapOptionsSchema,
+  DisjointLabelsSchema,
   type Comparison,
+  type DisjointLabels,
   type TaskComparison,
   type BootstrapOptions,
 } from './compare.js';
-export { applyGate, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
+export { applyGate, disjointDetail, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
 export { mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
 export { evaluationText, evaluationMarkdown, comparisonMarkdown, codeSpan } from './report-text.js';
 export { evaluationHtml } from './report-html.js';

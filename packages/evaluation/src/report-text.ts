@@ -2,7 +2,7 @@ import { classificationReportText } from './classification-report.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Comparison, TaskComparison } from './compare.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
-import type { GateResult } from './gate.js';
+import { disjointDetail, type GateResult } from './gate.js';
 import { pyFixed } from './python-format.js';
 
 // As the classification report rounds (Python's %f), so that one figure reads the same in every report.
@@ -277,9 +277,16 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
       `| ${cell(t.task)} | ${t.n} | ${f(t.champion.macroF1)} | ${f(t.challenger.macroF1)} | ${signedPts(t.macroF1.delta)} [${signedPts(t.macroF1.lo)}, ${signedPts(t.macroF1.hi)}] | ${signedPts(t.accuracy.delta)} [${signedPts(t.accuracy.lo)}, ${signedPts(t.accuracy.hi)}] | ${t.mcnemar.pValue.toPrecision(3)} (${t.mcnemar.b}/${t.mcnemar.c}) |`,
     );
   }
+  const disjoint = comparison.disjointLabels ?? [];
   if (comparison.tasks.length > 0) {
     lines.push('', `What the intervals say (the ${level} interval is the range the true difference of macro-F1 likely lies in, given these emails):`, '');
-    for (const t of comparison.tasks) lines.push(`- ${differenceSentence(t, level)}`);
+    for (const t of comparison.tasks) {
+      const d = disjoint.find((x) => x.task === t.task);
+      lines.push(`- ${d ? `${cell(t.task)}: the figures do not compare, as ${cell(disjointDetail(d))}: the ${signedPts(t.macroF1.delta)} points say nothing about which model is better.` : differenceSentence(t, level)}`);
+    }
+  }
+  for (const d of disjoint) {
+    lines.push('', `**Warning: ${cell(d.task)}: ${cell(disjointDetail(d))}. Check that both models were trained for this task on the same labels and that the data is labelled in them; the task fails its gate.**`);
   }
   for (const m of comparison.missing ?? []) {
     const whole = !comparison.tasks.some((t) => t.task === m.task);
