@@ -13,13 +13,13 @@ function run(argv: string[], home: string) {
 }
 
 /** `testedOn`: how the model was tested, as trained models record it (none: an artifact that does not say). */
-function artifact(id: string, testedOn?: 'held-out-split' | 'validation-split'): string {
+function artifact(id: string, testedOn?: 'held-out-split' | 'validation-split', dataHash = 'h'): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), id);
   mkdirSync(dir);
   writeFileSync(path.join(dir, 'model.onnx'), 'x');
   const files = { 'model.onnx': createHash('sha256').update('x').digest('hex') };
   const tested = testedOn ? { training: { testedOn }, trainingConfig: { split: { kind: 'stratified', seed: 0, testShare: testedOn === 'held-out-split' ? 0.2 : 0, validShare: 0.1 } } } : {};
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { mean_macro_f1: 0.8 }, files, ...tested }));
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash, metrics: { mean_macro_f1: 0.8 }, files, ...tested }));
   return dir;
 }
 
@@ -225,6 +225,22 @@ describe('mailroute registry', () => {
     expect(stale.stderr).toBe(
       'warning: the gate on record for m-c is stale: it passed against m-a at 2026-12-01T09:00:00.000Z, and the champion was m-b when approved; `mailroute compare --challenger m-c --champion champion --data <a test file>` compares it with the champion of now\n',
     );
+  });
+
+  it('suggests a test file neither model was trained on, not --split test, when the champion was trained on other data', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-data-'));
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-a', 'held-out-split'));
+    await reg.register(artifact('m-own', 'held-out-split', 'other-export'));
+    await reg.register(artifact('m-none', 'held-out-split', 'other-export'));
+    await reg.approve('m-a');
+    await reg.recordGate('m-own', { pass: false, champion: 'm-a', failed: ['queue: macro-F1 drop ≤ 0.5 pts: 0.9 → 0.1'], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
+    const hint = '`mailroute compare --challenger ID --champion champion --data <a test file neither model was trained on>`';
+    // --split test would be refused (DATASET_MISMATCH): the champion's held-out rows are of another export.
+    const refused = await run(['registry', 'approve', 'm-own'], home);
+    expect(refused.stderr).toContain(`run ${hint.replace('ID', 'm-own')} again, or add --force`);
+    const none = await run(['registry', 'approve', 'm-none', '--no-promote'], home);
+    expect(none.stderr).toBe(`note: no gate result is on record for m-none; ${hint.replace('ID', 'm-none')} records one before an approval\n`);
   });
 
   it('records no gate when both prediction files are one registered model\'s, and suggests no approval', async () => {

@@ -29,11 +29,17 @@ export function whatFollows(id: string, championBefore: string | undefined, cham
 
 /**
  * The command that records a gate for a version: compare it with the champion on the rows both held out
- * (`--split test`) when it held out test rows of its training data; else (trained with `testShare: 0`, tested
- * on a separate file, or not recorded) `--split test` would be refused, so on a test file.
+ * (`--split test`) when it held out test rows of its training data and the champion (when known) held out the
+ * same ones (the same data hash and split); else `--split test` would be refused, so on a test file: one
+ * neither model was trained on when the champion was trained on other data or split it otherwise, any test
+ * file when the version itself held out no rows (`testShare: 0`, tested on a separate file, or not recorded).
  */
-export const compareCommand = (v: Pick<ModelVersion, 'id' | 'measuredOn'>): string =>
-  `mailroute compare --challenger ${v.id} --champion champion ${heldOutTestRows(v.measuredOn) ? '--data <file> --split test' : '--data <a test file>'}`;
+export function compareCommand(v: Pick<ModelVersion, 'id' | 'measuredOn'> & { dataHash?: string }, champion?: Pick<ModelVersion, 'dataHash' | 'measuredOn'>): string {
+  const head = `mailroute compare --challenger ${v.id} --champion champion`;
+  if (!heldOutTestRows(v.measuredOn)) return `${head} --data <a test file>`;
+  const sameRows = champion === undefined || (champion.dataHash === v.dataHash && champion.measuredOn === v.measuredOn);
+  return `${head} ${sameRows ? '--data <file> --split test' : '--data <a test file neither model was trained on>'}`;
+}
 
 /** The `gate` column: PASS, FAIL, `PASS (stale)` when run against a model that is no longer the champion (for a version awaiting its decision), `-` when none. */
 function gateCell(v: ModelVersion, champion: string | undefined): string {
@@ -49,7 +55,7 @@ function gateCell(v: ModelVersion, champion: string | undefined): string {
  * Only for a version that awaited its decision: approving an Approved version again decides nothing (its first
  * approval stays the one on record), so there is nothing about its gate to say.
  */
-export function gateNotice(v: ModelVersion, championBefore: string | undefined): string {
+export function gateNotice(v: ModelVersion, championBefore: string | undefined, champion?: Pick<ModelVersion, 'dataHash' | 'measuredOn'>): string {
   if (v.status === 'Approved') {
     // Approved again: nothing is decided and the gate is not checked, but a failure recorded since the approval
     // (a compare run after it; one overridden by the approval is in its note) is said, as the version serves all the same.
@@ -61,12 +67,12 @@ export function gateNotice(v: ModelVersion, championBefore: string | undefined):
   const standing = gateStanding(v, championBefore);
   if (standing === 'none') {
     return championBefore && championBefore !== v.id
-      ? `note: no gate result is on record for ${v.id}; \`${compareCommand(v)}\` records one before an approval\n`
+      ? `note: no gate result is on record for ${v.id}; \`${compareCommand(v, champion)}\` records one before an approval\n`
       : `note: no gate result is on record for ${v.id} (there was no other champion to compare it with)\n`;
   }
   if (standing === 'failed' && v.gate) return `warning: ${v.id} was approved with --force over its failed gate (against ${v.gate.champion} at ${v.gate.at}); the approval's note says so\n`;
   if (standing === 'stale' && v.gate) {
-    return `warning: the gate on record for ${v.id} is stale: it passed against ${v.gate.champion} at ${v.gate.at}, and the champion was ${championBefore ?? 'none'} when approved; \`${compareCommand(v)}\` compares it with the champion of now\n`;
+    return `warning: the gate on record for ${v.id} is stale: it passed against ${v.gate.champion} at ${v.gate.at}, and the champion was ${championBefore ?? 'none'} when approved; \`${compareCommand(v, champion)}\` compares it with the champion of now\n`;
   }
   return '';
 }
@@ -158,7 +164,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
           // The registry says "pass force"; on the command line that is a flag.
           if (error instanceof RegistryError && error.code === 'REGISTRY_REJECTED') throw new RegistryError(error.code, error.message.replace(/pass force\b.*$/, 'add --force to approve it anyway'));
           if (error instanceof RegistryError && error.code === 'REGISTRY_GATE_FAILED') {
-            throw new RegistryError(error.code, error.message.replace(/run the comparison again\b.*$/, `run \`${compareCommand(before ?? { id })}\` again, or add --force to approve it anyway (the approval's note then says so)`));
+            throw new RegistryError(error.code, error.message.replace(/run the comparison again\b.*$/, `run \`${compareCommand(before ?? { id }, championBefore)}\` again, or add --force to approve it anyway (the approval's note then says so)`));
           }
           throw error;
         });
@@ -167,7 +173,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const championNow = await reg.champion();
       ctx.stdout.write(safeLines(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`));
       // Judged as the version stood before this approval: its gate is stale only if it was still awaiting a decision.
-      ctx.stderr.write(safeLines(gateNotice({ ...v, status: before?.status ?? v.status }, championBefore?.id)));
+      ctx.stderr.write(safeLines(gateNotice({ ...v, status: before?.status ?? v.status }, championBefore?.id, championBefore)));
     });
 
   cmd
