@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
@@ -143,6 +143,8 @@ describe('mailroute compare', () => {
     expect(none.stderr).toBe(
       'mailroute: [COMPARISON_MISMATCH] the prediction files share no task: challenger strong.jsonl has queue, area; champion intent.jsonl has intent; compare the challenger with a model that predicts at least one of its tasks (the gate compares each task both predict)\n',
     );
+    // Refused before writing: no --out folder left behind.
+    expect(existsSync(path.join(dir, 'no-task'))).toBe(false);
     // Queue in common: compared as before, the task only one side predicts failing its check.
     writeFileSync(path.join(dir, 'queue-only.jsonl'), formatPredictionLines(weak.map((l) => ({ ...l, prediction: { queue: l.prediction.queue }, truth: { queue: l.truth.queue } }))));
     const some = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'queue-only.jsonl', '--resamples', '20']);

@@ -20,7 +20,7 @@ import {
 import { createLocalRegistry, MANIFEST_FILE, ManifestSchema, type ModelVersion } from '@mailroute/model';
 import { alignToTaxonomy, jsonErrorPlace, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { prepareOutput } from '../output-path.js';
+import { checkOutput, prepareOutput } from '../output-path.js';
 import { formatError, UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
@@ -369,8 +369,9 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         }
       }
       if (data !== undefined) await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion });
-      // Checked before predicting and printing: a gate said to pass must not end in an --out refused (`-`, a file).
-      const out = flags.out !== undefined ? await prepareOutput(ctx.cwd, flags.out, 'dir') : undefined;
+      // Checked before predicting and printing: a gate said to pass must not end in an --out refused (`-`, a
+      // file); created only when the files are written, so a compare that fails before leaves no empty folder.
+      const out = flags.out !== undefined ? await checkOutput(ctx.cwd, flags.out, 'dir') : undefined;
       const { challenger, champion, renamed, self } =
         data !== undefined
           ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })
@@ -399,7 +400,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const markdown = `${comparisonMarkdown(comparison, gate, names)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed)}${notRecorded}`;
       ctx.stdout.write(safeLines(markdown));
       await appendCiSummary(ctx, markdown);
-      if (out !== undefined) {
+      if (out !== undefined && flags.out !== undefined) {
+        await prepareOutput(ctx.cwd, flags.out, 'dir');
         const policyFile = source === 'default policy' ? null : source;
         await writeFile(path.join(out, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, comparison, gate }, null, 2)}\n`);
         await writeFile(path.join(out, 'gate.md'), markdown);
