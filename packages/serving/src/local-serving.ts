@@ -35,6 +35,8 @@ export interface LocalServingOptions {
   /** Serve this artifact directory instead of the registry champion (SageMaker: /opt/ml/model). */
   modelDir?: string;
   apiKeysFile?: string;
+  /** No API keys at all, not even the home's key file (a SageMaker container: IAM signs its callers). */
+  withoutApiKeys?: boolean;
   limits?: LimitsInput;
   /** Keep PII-masked text with each prediction. */
   storeText?: boolean;
@@ -66,7 +68,11 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
     inlineEmails: options.inlineEmails,
     onThreadFailure: (event) => metrics.modelThreadFailures.inc({ event }),
   });
-  const auth = options.apiKeysFile !== undefined ? loadAuth(options.apiKeysFile, { required: true }) : loadAuth(path.join(options.home, API_KEYS_FILE));
+  const auth = options.withoutApiKeys
+    ? loadAuth(undefined)
+    : options.apiKeysFile !== undefined
+      ? loadAuth(options.apiKeysFile, { required: true })
+      : loadAuth(path.join(options.home, API_KEYS_FILE));
   await source.reload(); // the first model must load, or there is nothing to serve
   const store = createSqliteStore({
     file: path.join(options.home, DB_FILE),

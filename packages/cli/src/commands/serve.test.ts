@@ -236,6 +236,8 @@ describe('mailroute serve', () => {
   it('runs the SageMaker contract as the container does: `serve` with the Dockerfile environment', async () => {
     const modelsDir = path.join(home, 'models');
     const [modelId] = await readdir(modelsDir);
+    // A key file left in the container's home is not read: SageMaker's runtime sends no API key.
+    expect((await run(['serve', '--home', path.join(root, 'sm'), '--new-key', 'left-over'])).code).toBe(0);
     // The Dockerfile sets MAILROUTE_SAGEMAKER, SM_MODEL_DIR, MAILROUTE_HOME and PORT; HOST only keeps the test on loopback.
     const app = await launch(['serve'], {
       MAILROUTE_SAGEMAKER: '1',
@@ -261,5 +263,9 @@ describe('mailroute serve', () => {
     const anyType = await fetch(`${app.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json;q=0.9, */*;q=0.1' }, body: JSON.stringify({ emails: [{ body: 'Hallo' }] }) });
     expect(anyType.status).toBe(200);
     expect(await app.stop()).toBe(0);
+    // A key file named for the container is refused: every invocation would be.
+    const named = await run(['serve', '--sagemaker', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--api-keys', path.join(root, 'sm', 'api-keys.json')]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('does not go with --sagemaker');
   }, 60_000);
 });

@@ -168,12 +168,17 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: 6 * 1024 * 1024 } : {}),
   };
   refuseUnsafeListen(ctx, flags);
+  const apiKeysFile = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE;
+  // SageMaker's runtime signs InvokeEndpoint with IAM and passes no API key on: a key required here would
+  // refuse every invocation, so a container reads none, not even a key file left in its home.
+  if (sagemaker && apiKeysFile !== undefined) throw new UsageError('--api-keys (MAILROUTE_API_KEYS_FILE) does not go with --sagemaker: SageMaker invokes the container without API keys (IAM authorizes InvokeEndpoint)');
   let serving: Awaited<ReturnType<typeof createLocalServing>>;
   try {
     serving = await createLocalServing({
       home,
       modelDir: modelDir ? path.resolve(ctx.cwd, modelDir) : undefined,
-      apiKeysFile: flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE,
+      apiKeysFile,
+      withoutApiKeys: sagemaker,
       limits,
       storeText: flags.storeText === true,
       pollSeconds: flags.pollSeconds,
