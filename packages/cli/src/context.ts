@@ -20,7 +20,8 @@ export function createContext(overrides: Partial<CliContext> = {}): CliContext {
     stderr: process.stderr,
     env,
     cwd,
-    home: path.resolve(cwd, env.MAILROUTE_HOME ?? '.mailroute'),
+    // Blank is unset (as the Nx targets' ${MAILROUTE_HOME:-.mailroute} read it), not the current folder.
+    home: path.resolve(cwd, env.MAILROUTE_HOME?.trim() ? env.MAILROUTE_HOME : '.mailroute'),
     signals: process,
     ...overrides,
   };

@@ -94,7 +94,7 @@ export function addServeOptions(command: Command): Command {
     .option('--api-keys <file>', 'API key file (default <home>/api-keys.json; with no key file: no auth, loopback only)')
     .option('--poll-seconds <n>', 'seconds between champion checks (default 5), 0 to stop polling', integer('--poll-seconds', 0, 86_400))
     .option('--max-batch <n>', 'emails per request (default 256)', integer('--max-batch', 1, 10_000))
-    .option('--max-body-bytes <n>', 'request body limit (default 1 MB, at most 6 MB)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
+    .option('--max-body-bytes <n>', 'request body limit (default 1 MB; 6 MB, the most, with --sagemaker)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
     .option('--timeout-ms <n>', 'request timeout (default 10000)', integer('--timeout-ms', 1, 600_000))
     .option('--max-concurrent <n>', 'requests of one kind (classify, feedback) handled at once before 503 (default 64 each)', integer('--max-concurrent', 1, 100_000))
     .option(
@@ -117,7 +117,8 @@ export function addServeOptions(command: Command): Command {
 function envInteger(ctx: CliContext, variable: string, min: number, max: number): number | undefined {
   const raw = ctx.env[variable];
   try {
-    return raw === undefined ? undefined : integer(variable, min, max)(raw);
+    // Blank is unset, as for HOST and MAILROUTE_HOME: `PORT=` must not mean port 0 (any free port).
+    return raw === undefined || raw.trim() === '' ? undefined : integer(variable, min, max)(raw);
   } catch (error) {
     // Thrown outside Commander's parsing, its own error would end the command without a word.
     throw new UsageError(`${(error as Error).message} (got "${raw}")`);
@@ -125,7 +126,7 @@ function envInteger(ctx: CliContext, variable: string, min: number, max: number)
 }
 
 /** Where the server will listen, from the flags and the environment; a bad PORT is a usage error. */
-function listenAddress(ctx: CliContext, flags: ServeFlags) {
+export function listenAddress(ctx: CliContext, flags: ServeFlags) {
   const sagemaker = flags.sagemaker === true || ctx.env.MAILROUTE_SAGEMAKER === '1';
   // SageMaker names the port in SAGEMAKER_BIND_TO_PORT when it runs several containers (inference
   // pipelines); it wins over PORT in SageMaker mode.
