@@ -52,12 +52,13 @@ describe('identity documents and social security numbers (ids detector)', () => 
       'my passport is valid until 2030',
       'Pass 2025 abgeholt',
       'bitte ausweisen 1234567',
-      'Passwort 12345678 vergessen',
       'SSN unknown, see 123-45',
       'Ausweis 150000 EUR',
       'Reisepass ist 1000000 wert',
       'Nino QQ123456C', // a first name, not the NINO keyword
     ]) expect(masked(text)).toBe(text);
+    // `Pass` of `Passwort` names no passport; the password is a credential.
+    expect(masked('Passwort 12345678 vergessen')).toBe('Passwort [CREDENTIAL] vergessen');
   });
 
   it('masks driving licence numbers after their keyword: German (11 characters), UK (16) and US (5-13)', () => {

@@ -462,9 +462,11 @@ describe('names and addresses in redactPii', () => {
       'Platz 1 im Ranking, Fr. 12.03. um 10 Uhr, Sparplan 100 EUR, 3 days, way too long, 2 Close calls.',
       'Danke Schön\nbis bald',
       'Thanks Team for the help',
-      'Username: bob, Dr. med. dent. is a degree, the ring 5 times',
+      'Dr. med. dent. is a degree, the ring 5 times',
     ];
     for (const text of plain) expect(masked(text)).toBe(text);
+    // `Username:` is no `Name:` field; the user name is a credential.
+    expect(masked('Username: bob, Dr. med. dent.')).toBe('Username: [CREDENTIAL], Dr. med. dent.');
   });
 
   it('keeps names and addresses unless asked (the default), and places the placeholders', () => {

@@ -4,6 +4,7 @@ import { CleanOptionsError } from './errors.js';
 import { documentHits } from './id-documents.js';
 import { KEYED_RULES, keyedHits, keywordBefore, type KeyedRule } from './keyed-numbers.js';
 import { addressHits } from './addresses.js';
+import { credentialHits } from './credentials.js';
 import { nameHits } from './names.js';
 
 /** A user pattern, e.g. a depot number: `{ type: 'DEPOT', pattern: '\\bDP\\d{8}\\b' }` masks as `[DEPOT]`. */
@@ -25,6 +26,11 @@ export const RedactOptionsSchema = z.object({
    * driving licence numbers (`[ID_DOCUMENT]`) and social security numbers (`[SOCIAL_SECURITY]`). The keyword stays.
    */
   ids: z.boolean().default(true),
+  /**
+   * The value a keyword names as a secret or a login (`PIN 4711`, `TAN 123456`, `Passwort lautet Geheim123!`,
+   * `Login-ID: 1234567890`, `my password is …`): `[CREDENTIAL]`. The keyword stays.
+   */
+  credentials: z.boolean().default(true),
   /**
    * Names the text marks (after a salutation or title, which stays; greeted before a comma; given by the
    * writer; signed after a closing: `[NAME]`) and streets with a house number, with the postal code and town after them
@@ -364,7 +370,9 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
   const text = composeDiacritics(input);
   // Most texts have no digits or no '@': skip the detectors that cannot match.
   const digits = /\d/.test(text);
-  if (!digits && !o.names && o.patterns.length === 0 && !text.includes('@') && !OBFUSCATED_AT.test(text) && !SPELLED_DOT.test(text)) return { text, redactions: [] };
+  // Found first: a secret may be a word without digits (`Kennwort: sommerwind`).
+  const credentials = o.credentials ? credentialHits(text) : [];
+  if (!digits && credentials.length === 0 && !o.names && o.patterns.length === 0 && !text.includes('@') && !OBFUSCATED_AT.test(text) && !SPELLED_DOT.test(text)) return { text, redactions: [] };
   const addresses = o.names && digits ? addressHits(text) : [];
   const numbers = digits ? hyphenated(text) : text;
   const groups: Hit[][] = [
@@ -372,6 +380,7 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
     o.iban && digits ? ibanHits(numbers) : [],
     o.card && digits ? cardHits(numbers) : [],
     o.email ? emailHits(text) : [],
+    credentials,
     digits && (o.ids || o.card || o.phone) ? keyedHits(numbers, keyedRulesOn(o)) : [],
     o.ids && digits ? documentHits(numbers) : [],
     o.phone && digits ? phoneHits(numbers) : [],

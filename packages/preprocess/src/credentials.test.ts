@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { redactPii } from './redact.js';
+
+describe('credentials', () => {
+  it('masks the value after a PIN, TAN, password or login keyword, German and English; the keyword stays', () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ['Meine PIN ist 4711, bitte nicht weitergeben.', 'Meine PIN ist [CREDENTIAL], bitte nicht weitergeben.'],
+      ['Mein Login-Name ist max1985 und mein Passwort lautet Geheim123!', 'Mein Login-Name ist [CREDENTIAL] und mein Passwort lautet [CREDENTIAL]'],
+      ['Kennwort: sommerwind', 'Kennwort: [CREDENTIAL]'],
+      ['Meine Zugangsnummer / Login-ID: 1234567890', 'Meine Zugangsnummer / Login-ID: [CREDENTIAL]'],
+      ['my password is hunter22', 'my password is [CREDENTIAL]'],
+      ['TAN 123456', 'TAN [CREDENTIAL]'],
+      ['mTAN 123456, pushTAN: 654321', 'mTAN [CREDENTIAL], pushTAN: [CREDENTIAL]'],
+      ['Karten-PIN 1234.', 'Karten-PIN [CREDENTIAL].'],
+      ['Benutzername: anna.schmidt', 'Benutzername: [CREDENTIAL]'],
+      ['Passwort "Geheim 123" geht nicht', 'Passwort [CREDENTIAL] geht nicht'],
+    ];
+    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+    expect(redactPii('TAN 123456').redactions).toEqual([{ type: 'CREDENTIAL', start: 4, end: 16 }]);
+  });
+
+  it('leaves the keywords used as words, and values that say something about the secret', () => {
+    for (const text of [
+      'Ich brauche einen neuen PIN-Brief. Passwort vergessen! Bitte senden Sie mir eine neue TAN-Liste.',
+      'Mein Passwort ist gesperrt. Der Login funktioniert weiterhin nicht.',
+      'Passwort: vergessen',
+      'Passwort: Bitte zurücksetzen',
+      'my password is wrong',
+      'Ich habe die PIN 3 mal falsch eingegeben',
+      'Passwort-Reset 2024',
+      'Titan 12345, Stand 2024',
+    ]) {
+      expect(redactPii(text).text).toBe(text);
+    }
+  });
+
+  it('is switched off with credentials: false', () => {
+    expect(redactPii('PIN 4711', { credentials: false }).text).toBe('PIN 4711');
+  });
+});
