@@ -29,6 +29,12 @@ describe('redactPii', () => {
     expect(redactPii('IBAN gb82 west 1234 5698 7654 32').text).toBe('IBAN [IBAN]');
   });
 
+  it('masks an IBAN grouped by dots whole, not its tail as a phone number', () => {
+    expect(redactPii('IBAN DE89.3704.0044.0532.0130.00').text).toBe('IBAN [IBAN]');
+    expect(redactPii('Bitte auf de89.3704.0044.0532.0130.00.').text).toBe('Bitte auf [IBAN].');
+    expect(redactPii('Version DE12.3456.7890 ok').text).toBe('Version DE12.3456.7890 ok');
+  });
+
   it('masks an IBAN whose groups wrap onto the next line, and only the IBAN', () => {
     expect(redactPii('IBAN: DE89 3704 0044\n0532 0130 00\ndanke').text).toBe('IBAN: [IBAN]\ndanke');
     expect(redactPii('IBAN DE89 3704 0044 0532 0130 00\n1234 Stück').text).toBe('IBAN [IBAN]\n1234 Stück');

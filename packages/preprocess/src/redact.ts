@@ -96,10 +96,10 @@ export function isValidLuhn(digits: string): boolean {
 }
 
 // Every quantifier is bounded and the alternatives are disjoint, so matching stays linear.
-// IBANs as they are written: in one piece, or in groups of four split by single blanks, dashes or a line
-// break (`DE89 3704 0044 ...`, `de89-3704-...`, wrapped after a group), maybe with a blank after a country in
+// IBANs as they are written: in one piece, or in groups of four split by single blanks, dashes, dots or a line
+// break (`DE89 3704 0044 ...`, `de89-3704-...`, `DE89.3704.0044...`, wrapped after a group), maybe with a blank after a country in
 // capitals (`DE 89 3704 ...`; not `at 61 ...`, an English word). Bounded, so a candidate is at most 45 characters.
-const IBAN_RE = /\b(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ \n-][A-Za-z0-9]{4}){2,7}(?:[ \n-][A-Za-z0-9]{1,4})?)\b/g;
+const IBAN_RE = /\b(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ \n.-][A-Za-z0-9]{4}){2,7}(?:[ \n.-][A-Za-z0-9]{1,4})?)\b/g;
 /**
  * IBAN lengths of the countries a German or Swiss bank's customers write most: a number of exactly this
  * shape is masked even when its checksum fails (a typo in an IBAN is still the customer's account).
@@ -167,7 +167,7 @@ function allMatches(re: RegExp, text: string): RegExpExecArray[] {
   return found;
 }
 
-const isIbanGap = (c: string | undefined) => c === ' ' || c === '-' || c === '\n';
+const isIbanGap = (c: string | undefined) => c === ' ' || c === '-' || c === '\n' || c === '.';
 
 /**
  * IBANs: in upper case with a valid checksum, as always; in lower case, or mistyped (checksum failing),
@@ -186,7 +186,7 @@ function ibanHits(text: string): Hit[] {
       const next = raw[end];
       if (next !== undefined && !isIbanGap(next)) continue;
       const written = raw.slice(0, end);
-      const compact = written.replace(/[ \n-]/g, '').toUpperCase();
+      const compact = written.replace(/[ \n.-]/g, '').toUpperCase();
       const shape = hasCountryShape(compact);
       if (isValidIban(compact) && (shape || written === written.toUpperCase())) found = end;
       else if (shaped === undefined && shape) shaped = end;
