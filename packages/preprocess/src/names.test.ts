@@ -514,3 +514,10 @@ describe('names and addresses in redactPii', () => {
     }
   });
 });
+
+describe('names partly masked before (QA)', () => {
+  it('masks a surname after a particle with the name, also after two given names', () => {
+    expect(masked('Beste Grüße\n\nProf. Dr. med. Friedrich Wilhelm von Hohenstein\nChefarzt')).toBe('Beste Grüße\n\nProf. Dr. med. [NAME]\nChefarzt');
+    expect(masked('Frau Anna Maria zu Stolberg hat angerufen')).toBe('Frau [NAME] hat angerufen');
+  });
+});

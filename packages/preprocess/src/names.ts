@@ -28,8 +28,12 @@ const NAME_WORD = String.raw`(?:${WORD}|(?!(?:DR|PROF)\.)${CAPS_PART}(?:-${CAPS_
 /** The particles of family names (`Anna von der Heide`, `JAN VAN DER BERG`): in lower case or in capitals. */
 const PARTICLE_WORDS = ['von', 'van', 'de', 'der', 'den', 'zu', 'di', 'da', 'du', 'le', 'la', 'ten', 'ter'];
 const PARTICLE = `(?:${[...PARTICLE_WORDS, ...PARTICLE_WORDS.map((w) => w.toUpperCase())].join('|')})`;
-/** One to `n` name words, with the particles of family names between them (`Anna von der Heide`). */
-const nameWords = (n: number) => String.raw`(?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){0,${n - 1}}`;
+/**
+ * One to `n` name words, with the particles of family names between them (`Anna von der Heide`); a surname after a
+ * particle belongs to the name past `n` words (`Friedrich Wilhelm von Hohenstein`).
+ */
+const nameWords = (n: number) =>
+  String.raw`(?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){0,${n - 1}}(?:[ \t](?:${PARTICLE}[ \t]){1,2}${NAME_WORD})?`;
 /** A first name written as its initial (`A. Schmidt`, `J. Smith`). */
 const INITIAL = String.raw`\p{Lu}\.[ \t]{1,2}`;
 export const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
