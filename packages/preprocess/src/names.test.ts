@@ -520,4 +520,13 @@ describe('names partly masked before (QA)', () => {
     expect(masked('Beste Grüße\n\nProf. Dr. med. Friedrich Wilhelm von Hohenstein\nChefarzt')).toBe('Beste Grüße\n\nProf. Dr. med. [NAME]\nChefarzt');
     expect(masked('Frau Anna Maria zu Stolberg hat angerufen')).toBe('Frau [NAME] hat angerufen');
   });
+
+  it('masks a name signed after the -- line, after a closing and comma with more on its line, and a second signer', () => {
+    expect(masked('Bitte Depotauszug senden.\n-- \nMax Mustermann\nMusterweg 1, 12345 Musterstadt')).toBe('Bitte Depotauszug senden.\n-- \n[NAME]\n[ADDRESS]');
+    expect(masked('Hallo,\nbitte Vollmacht einrichten.\nGrüße, Peter Schneider, Tel. 0171 1234567')).toBe('Hallo,\nbitte Vollmacht einrichten.\nGrüße, [NAME], Tel. [PHONE]');
+    expect(masked('Please block my card.\n\nBest regards\nJohn Smith\nJane Smith (joint account holder)')).toBe('Please block my card.\n\nBest regards\n[NAME]\n[NAME] (joint account holder)');
+    expect(masked('Best regards\nJohn Smith\nJane Doe')).toBe('Best regards\n[NAME]\nJane Doe');
+    expect(masked('Beste Grüße\nAnna Schmidt\nChefarzt Kardiologie')).toBe('Beste Grüße\n[NAME]\nChefarzt Kardiologie');
+    expect(masked('Danke, Ihre Überweisung kam an.\n-----Original Message-----')).toBe('Danke, Ihre Überweisung kam an.\n-----Original Message-----');
+  });
 });

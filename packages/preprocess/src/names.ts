@@ -48,7 +48,7 @@ const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG)|([Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG|(?<=^|\n)--(?=[ \t]?\r?\n))|([Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -85,12 +85,14 @@ const INTRODUCED = new RegExp(
   String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of)[ \t]{1,3}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})${END_OF_WORD}`,
   'uy',
 );
+/** The signature separator, `-- ` alone on its line: a signature's name follows it as it follows a closing. */
+const SIG_DASHES = String.raw`(?<=^|\n)--(?=[ \t]?\r?\n)`;
 /**
  * At a closing (its first letter may be before the cue; also in capitals: `MIT FREUNDLICHEN GRÜSSEN`,
  * `KIND REGARDS`), then a name alone on the rest of its line or on a line after it, blank lines between
  * allowed (group 1).
  */
-const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Ff])aithfully|(?<=${BEFORE}[Tt])ruly|(?<=${BEFORE}[Hh])ochachtungsvoll|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Tt])hank you(?:[ \t]{1,3}(?:in advance|very much|so much))?|(?<=${BEFORE}[Vv])ielen Dank(?:[ \t]{1,3}im[ \t]{1,3}[Vv]oraus)?|(?<=${BEFORE}[Dd])anke|${BEFORE}(?:MfG|Mfg|mfg|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG)`;
+const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß)|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Ff])aithfully|(?<=${BEFORE}[Tt])ruly|(?<=${BEFORE}[Hh])ochachtungsvoll|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Tt])hank you(?:[ \t]{1,3}(?:in advance|very much|so much))?|(?<=${BEFORE}[Vv])ielen Dank(?:[ \t]{1,3}im[ \t]{1,3}[Vv]oraus)?|(?<=${BEFORE}[Dd])anke|${BEFORE}(?:MfG|Mfg|mfg|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG|${SIG_DASHES})`;
 /** After a closing: where it was written from (`Herzliche Grüße aus Berlin`), then the line breaks (blank lines allowed) before the signature. */
 const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from)[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD}|[ \t]${WORD})?)?[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
 /**
@@ -100,12 +102,12 @@ const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from)[ \t]{1,3}${WORD}(?:[ 
 const SIGNER = String.raw`(?:(?:Ihr[ \t]{1,3}Kunde|Ihre[ \t]{1,3}Kundin)(?:[ \t]{1,3}|[ \t]{0,8}\r?\n[ \t]{0,8})|(?:[iI]\.[ \t]?A\.|[iI]\.[ \t]?V\.|[Pp]pa\.|[Gg]ez\.|Ihr|Ihre|Dein|Deine|Euer|Eure)[ \t]{1,3})?`;
 const SIGNED = new RegExp(String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
 /**
- * At a closing, then on the next line a name of two or three words with more after a separator (group 1): `Anna
- * Schmidt | Tel. 0211 …`, `Anna Schmidt, Berliner Allee 3, …`, `John Smith - Customer since 2010`. One word before a
+ * At a closing, then after its comma or on the next line a name of two or three words with more after a separator
+ * (group 1): `Grüße, Peter Schneider, Tel. 0171 …`, `Anna Schmidt | Tel. 0211 …`, `Anna Schmidt, Berliner Allee 3, …`, `John Smith - Customer since 2010`. One word before a
  * comma is too often a sentence's first (`Danke` then `Also, ich …`).
  */
 const SIGNED_THEN_MORE = new RegExp(
-  String.raw`${CLOSING}${CLOSING_BREAK}${SIGNER}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})(?=[ \t]*(?:[,|·•–—]|[-/][ \t]))`,
+  String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})(?=[ \t]*(?:[,|·•–—]|[-/][ \t]))`,
   'uy',
 );
 
@@ -253,6 +255,12 @@ function cuedNameHits(text: string): Hit[] {
     if (thenMore || (cue[2] !== undefined && PAYEE.test(m[0]))) hit.echo = false;
     hits.push(hit);
     NAME_CUE.lastIndex = m.index + m[0].length;
+    // `Best regards\nJohn Smith\nJane Smith (joint account holder)`: a second signer on the next line.
+    const next = cue[3] !== undefined && !thenMore ? nextSigner(text, hit) : undefined;
+    if (next !== undefined) {
+      hits.push(next);
+      NAME_CUE.lastIndex = next.end;
+    }
   }
   return addressedNameHits(text, hits);
 }
@@ -326,6 +334,30 @@ function signedThenMore(text: string, at: number): RegExpExecArray | null {
   if (SENTENCE_STARTERS.has(words[0]) || words.some((w) => NOT_NAME_WORDS.has(w))) return null;
   const rest = text.slice(m.index + m[0].length).trimStart();
   return rest.startsWith(',') && !SIGNATURE_REST.test(rest.slice(1)) ? null : m;
+}
+
+/**
+ * At the end of a signed name, a name of two or three words on the next line (group 1), alone or before a remark in
+ * brackets (`Jane Smith (joint account holder)`).
+ */
+const NEXT_SIGNER = new RegExp(
+  String.raw`[ \t]*\r?\n[ \t]{0,8}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})(?=[ \t]*(?:\r?\n|$|(\()))`,
+  'uy',
+);
+
+/**
+ * A second signer after a signed name: NEXT_SIGNER's name, when it shares the signed name's surname (`John Smith`,
+ * then `Jane Smith`) or a remark in brackets follows it; a line of a role or firm (`Chefarzt Kardiologie`, `Customer
+ * Service`) does neither.
+ */
+function nextSigner(text: string, signed: Hit): Hit | undefined {
+  const m = stickyAt(NEXT_SIGNER, text, signed.end);
+  if (m === null) return undefined;
+  const words = lowerWords(m[1]);
+  if (SENTENCE_STARTERS.has(words[0]) || words.some((w) => NOT_NAME_WORDS.has(w) || TITLE_WORDS.has(w)) || isCapsNotName(m[1]) || isClosingPhrase(m[1])) return undefined;
+  const surname = lowerWords(text.slice(signed.start, signed.end)).pop();
+  if (m[2] === undefined && words[words.length - 1] !== surname) return undefined;
+  return nameHit(m);
 }
 
 /** An address in angle brackets: the display name before it is a name (`Am 3.11. schrieb Peter Lange <p@x.de>:`). */
