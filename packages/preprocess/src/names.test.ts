@@ -126,7 +126,7 @@ describe('names and addresses in redactPii', () => {
     // A short last word (`Li`) is not looked for alone: it could be part of anything.
     expect(redactPii('Li ist hier. Viele Grüße\nAnna Li', { names: true }).text).toBe('Li ist hier. Viele Grüße\n[NAME]');
     // After a title the title stays, and the surname is looked for alone.
-    expect(masked('Hallo Frau Müller,\nFrau Müller war hier. Müller kommt morgen.')).toBe('Hallo [NAME],\nFrau [NAME] war hier. [NAME] kommt morgen.');
+    expect(masked('Hallo Frau Müller,\nFrau Müller war hier. Müller kommt morgen.')).toBe('Hallo Frau [NAME],\nFrau [NAME] war hier. [NAME] kommt morgen.');
   });
 
   it('masks the display name before an <address>: reply attribution lines, quoted senders', () => {
@@ -147,7 +147,7 @@ describe('names and addresses in redactPii', () => {
       ['SEHR GEEHRTER HERR WEBER,\nWeber sagte, ich solle warten.', 'SEHR GEEHRTER HERR [NAME],\n[NAME] sagte, ich solle warten.'],
       ['Sehr geehrte Frau Schmidt,\nSCHMIDT HAT ABGEBUCHT', 'Sehr geehrte Frau [NAME],\n[NAME] HAT ABGEBUCHT'],
       ["Thank you, Mrs O'NEILL.\nO'Neill called.", "Thank you, Mrs [NAME].\n[NAME] called."],
-      ['Hallo Frau WEIß,\nFrau Weiß und WEISS', 'Hallo [NAME],\nFrau [NAME] und [NAME]'],
+      ['Hallo Frau WEIß,\nFrau Weiß und WEISS', 'Hallo Frau [NAME],\nFrau [NAME] und [NAME]'],
       // A line in capitals taken for a name by mistake spreads whole only, as before, not by its last word.
       ['Thanks\nGREEN ENERGY\nGreen Energy and Energy and ENERGY', 'Thanks\n[NAME]\n[NAME] and Energy and ENERGY'],
     ]) expect(masked(text)).toBe(expected);
@@ -528,5 +528,11 @@ describe('names partly masked before (QA)', () => {
     expect(masked('Best regards\nJohn Smith\nJane Doe')).toBe('Best regards\n[NAME]\nJane Doe');
     expect(masked('Beste Grüße\nAnna Schmidt\nChefarzt Kardiologie')).toBe('Beste Grüße\n[NAME]\nChefarzt Kardiologie');
     expect(masked('Danke, Ihre Überweisung kam an.\n-----Original Message-----')).toBe('Danke, Ihre Überweisung kam an.\n-----Original Message-----');
+  });
+
+  it('keeps the title after a greeting and takes no generic address for a name', () => {
+    expect(masked('Hallo Herr Meier,\nbitte um Rückruf.')).toBe('Hallo Herr [NAME],\nbitte um Rückruf.');
+    expect(masked('Dear Mr Smith,')).toBe('Dear Mr [NAME],');
+    for (const text of ['Dear Client,\nplease find attached.', 'Dear Valued Client,', 'Hallo Kunde,', 'Hallo Kundin,', 'Dear Sir/Madam,', 'Hallo Team,']) expect(masked(text)).toBe(text);
   });
 });

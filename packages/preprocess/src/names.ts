@@ -230,8 +230,8 @@ function cuedNameHits(text: string): Hit[] {
     }
     if (m === null) continue;
     const words = m[1].split(/[ \t]+/u);
-    // `Vielen Dank, Frau Müller`: the title's own cue takes the name, and the title stays.
-    if (cue[3] !== undefined && TITLE_WORDS.has(words[0].toLowerCase())) continue;
+    // `Vielen Dank, Frau Müller`, `Hallo Herr Meier,`: the title's own cue takes the name, and the title stays.
+    if ((cue[3] !== undefined || cue[4] !== undefined) && TITLE_WORDS.has(words[0].toLowerCase())) continue;
     // `Ansprechpartner: Kundenservice Team`: a field or greeting naming a desk names no one.
     if ((cue[2] !== undefined || cue[4] !== undefined) && words.every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
     // `Inhaber: Deutsche Bank AG`, `Kontoinhaber: Musterfirma GmbH`: a field that names a firm names no person.

@@ -29,6 +29,11 @@ describe('redactPii', () => {
     expect(redactPii('IBAN gb82 west 1234 5698 7654 32').text).toBe('IBAN [IBAN]');
   });
 
+  it('leaves the fraction of a decimal number and a number after an id keyword, which are no phone numbers', () => {
+    expectKept(['Ich habe 0.00123456 BTC gekauft.', 'Transaktions-ID 01234567890', 'Trade ID: 0171 2345678', 'ID 01234567890']);
+    expectMasked([['Tel. 0171 2345678', 'Tel. [PHONE]'], ['Android 0171 2345678', 'Android [PHONE]']]);
+  });
+
   it('masks an IBAN grouped by dots whole, not its tail as a phone number', () => {
     expect(redactPii('IBAN DE89.3704.0044.0532.0130.00').text).toBe('IBAN [IBAN]');
     expect(redactPii('Bitte auf de89.3704.0044.0532.0130.00.').text).toBe('Bitte auf [IBAN].');

@@ -141,7 +141,7 @@ const DASHED_AREA_PHONE_RE = /(?<![\w.,/-])0\d{2,5} - \d(?:[ /.]?\d){5,10}(?![\w
  * `Trade 212-555-0147`, `Stückzahl 00123456`, `Referenz 00123456`). A phone-shaped number after one stays.
  */
 const NOT_PHONE_KEYWORDS = new Set(
-  'order orders bestellung bestellnummer bestellnr bestellnr. auftrag auftrags auftragsnummer auftragsnr auftragsnr. trade trades transaktion transaktionsnummer transaction rechnung rechnungsnummer rechnungsnr rechnungsnr. invoice ticket ticketnummer vorgang vorgangsnummer vorgangsnr. aktenzeichen referenz ref ref. reference stückzahl stück stk stk. anzahl menge quantity qty qty. artikelnummer artikelnr. sendungsnummer tracking isin wkn'.split(' '),
+  'order orders bestellung bestellnummer bestellnr bestellnr. auftrag auftrags auftragsnummer auftragsnr auftragsnr. trade trades transaktion transaktions transaktionsnummer transaction rechnung rechnungsnummer rechnungsnr rechnungsnr. invoice ticket ticketnummer vorgang vorgangsnummer vorgangsnr. aktenzeichen referenz ref ref. reference stückzahl stück stk stk. anzahl menge quantity qty qty. artikelnummer artikelnr. sendungsnummer tracking isin wkn'.split(' '),
 );
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 /** A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone. */
@@ -275,8 +275,17 @@ function obfuscatedEmailHits(text: string, re: RegExp): Hit[] {
   return allMatches(re, text).map((m): Hit => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, placeholder: '[EMAIL]' }));
 }
 
-/** Whether the keyword before a phone-shaped number at `at` names it as something else (`Order`, `Stückzahl`). */
-const namedNotPhone = (text: string, at: number) => NOT_PHONE_KEYWORDS.has(keywordBefore(text, at));
+/** An id or reference word right before a number (`Transaktions-ID`, `Trade ID:`, `Ref.-Nr.`), over `:`, `#` and blanks. */
+const ID_BEFORE = /(?<![\p{L}\p{N}])(?:[\p{L}]{1,30}-)?(?:ID|Id|id)[ \t]{0,3}[:#]?[ \t]{0,3}$/u;
+
+/**
+ * Whether the keyword before a phone-shaped number at `at` names it as something else (`Order`, `Stückzahl`), or
+ * an id does (`Transaktions-ID 01234567890`).
+ */
+const namedNotPhone = (text: string, at: number) => NOT_PHONE_KEYWORDS.has(keywordBefore(text, at)) || ID_BEFORE.test(text.slice(Math.max(0, at - 40), at));
+
+/** A digit and a decimal mark right before a number: its fraction (`0.00123456 BTC`), not a phone. */
+const DECIMAL_BEFORE = /\d[.,]$/;
 
 function phoneHits(text: string): Hit[] {
   const hits: Hit[] = [];
@@ -290,6 +299,7 @@ function phoneHits(text: string): Hit[] {
     }
     const digits = m[0].replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(m[0]) || namedNotPhone(text, m.index)) continue;
+    if (m[0][0] === '0' && DECIMAL_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index))) continue;
     // `1.000.000.000 EUR`: the groups after the first of an amount in thousands start with a 0 as a number does.
     const lead = m[0][0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 4), m.index)) : null;
     if (lead && THOUSANDS.test(lead[0] + m[0])) continue;
