@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText } from './clean.js';
+import { cleanEmail, cleanText } from './clean.js';
 
 const quotes = (s: string) => cleanText(s, 'quotes').text;
 const visible = (s: string) => cleanText(s, 'visible').text;
@@ -70,6 +70,17 @@ describe('quoted replies in plain text', () => {
     expect(quotes(de)).toBe('Neue Frage.');
     const en = 'New question.\n________________________________\nFrom: Service <s@example.com>\nSent: Wednesday, June 3, 2026 9:43 AM\nTo: Max\nSubject: Depot\n\nold text';
     expect(quotes(en)).toBe('New question.');
+  });
+
+  it("keeps the customer's own From/To lines: a header block needs a date line or an address", () => {
+    const en = "I made a transfer yesterday:\nFrom: Savings account\nTo: Current account\nAmount: EUR 500\n\nIt still hasn't arrived. Please check urgently.";
+    expect(quotes(en)).toBe(en);
+    const de = 'Hallo,\n\ngestern habe ich überwiesen:\nVon: Tagesgeldkonto\nAn: Girokonto\nBetreff: Umbuchung\nBetrag: 2.000 EUR\n\nDas Geld ist noch nicht da.';
+    expect(quotes(de)).toBe(de);
+    expect(cleanEmail({ body: de }).text).toContain('Von: Tagesgeldkonto');
+    // With an address or a date line it is a quoted mail's header.
+    expect(quotes('Danke.\n\nFrom: Service <s@example.com>\nTo: Max\nSubject: Depot\n\nold text')).toBe('Danke.');
+    expect(quotes('Danke.\n\nVon: Service\nGesendet: Mittwoch, 3. Juni 2026 09:43\nAn: Max\n\nalter Text')).toBe('Danke.');
   });
 
   it('keeps the reply under a header block at the very top (bottom posting)', () => {

@@ -20,12 +20,23 @@ function memoKey(lines: readonly string[], j: number, memo: KeyMemo): HeaderKey 
   return k ?? undefined;
 }
 
-/** Length of the header block (From/Sent/To/Subject) starting at `i`, or 0 when there is none. */
+/** Keys of a header block's date line (`Sent:`, `Gesendet:`, `Datum:`, `Envoyé :` ...). */
+const DATE_KEYS = new Set([
+  'sent', 'date', 'gesendet', 'datum', 'gesendet am', 'envoyé', 'envoye', 'envoyé le', "date d'envoi", 'enviado', 'fecha', 'verzonden',
+  'wysłano', 'data', 'sendt', 'skickat', 'inviato', 'lähetetty', 'отправлено', 'дата', 'elküldve',
+]);
+
+/**
+ * Length of the header block (From/Sent/To/Subject) starting at `i`, or 0 when there is none. A block needs a
+ * date line or an address besides its keys: `From: Savings account\nTo: Current account\nAmount: EUR 500` is
+ * the customer's own transfer, not a quoted mail.
+ */
 function headerBlockLength(lines: readonly string[], i: number, facts: number, memo: KeyMemo): number {
   const first = headerKey(lines[i], facts);
   if (!first) return 0;
   const keys = new Set([first.key]);
   let hasFrom = first.from;
+  let hasAddress = lines[i].includes('@');
   let end = i + 1;
   let blanks = 0;
   for (let j = i + 1; j < lines.length && j < i + 14; j += 1) {
@@ -40,14 +51,17 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number, m
     if (k) {
       keys.add(k.key);
       hasFrom = hasFrom || k.from;
+      hasAddress = hasAddress || line.includes('@');
       end = j + 1;
       blanks = 0;
     } else if (blanks === 0 && end === j && !/[:：]/.test(line.slice(0, 25))) {
       // A wrapped header value (a long To: list or subject) continues the previous key.
+      hasAddress = hasAddress || line.includes('@');
       end = j + 1;
     } else break;
   }
-  return keys.size >= 2 && (hasFrom || keys.has('sent') || keys.has('gesendet') || keys.has('date') || keys.has('datum')) ? end - i : 0;
+  const dated = [...keys].some((k) => DATE_KEYS.has(k));
+  return keys.size >= 2 && (hasFrom || dated) && (dated || hasAddress) ? end - i : 0;
 }
 
 /** Marks every line; reply headers wrapped over up to three lines are marked on each of them. */
