@@ -96,6 +96,9 @@ describe('isReplyHeader gate', () => {
       'Am Montag haben wir Ihnen geschrieben:',
       'On Monday I wrote to you about this:',
       'On 3 June we already wrote:',
+      'Ihr Kollege Herr Berger schrieb mir am 3.11.2025:',
+      'Am 3.11.2025 hat uns Herr Berger geschrieben:',
+      'On 3 Nov 2025 your colleague wrote to me:',
     ]) {
       expect(isReplyHeader(line), line).toBe(false);
     }

@@ -165,9 +165,11 @@ export function mayBeReplyHeader(l: string): boolean {
 
 /**
  * A sender writing in the first person, or to the reader: `am 18.10. schrieb ich Ihnen bereits, dass ...:`,
- * `On Monday I wrote to you about this:`. A header names the writer in the third person.
+ * `On Monday I wrote to you about this:`, `Ihr Kollege schrieb mir am 3.11.2025:`. A header names the writer
+ * in the third person and writes to no one.
  */
-const PROSE_HEADER = /\b(?:ich|wir)\b|\b(?:i|we)\s+(?:already\s+|have\s+|had\s+)?(?:wrote|written|sent)\b|\b(?:schrieb|geschrieben|wrote|sent)\s+(?:ihnen|euch|dir|(?:to\s+)?you)\b/i;
+const PROSE_HEADER =
+  /\b(?:ich|wir)\b|\b(?:i|we)\s+(?:already\s+|have\s+|had\s+)?(?:wrote|written|sent)\b|\b(?:schrieb|geschrieben|wrote|sent)\s+(?:ihnen|euch|dir|mir|uns|(?:to\s+)?(?:you|me|us))\b|\b(?:mir|uns)\s(?:.{0,40}\s)?geschrieben\b/i;
 
 /** The reply-header rules on a trimmed line without markers, of 6 to 330 characters (`isReplyHeader` gates them). */
 export function replyHeaderRules(l: string): boolean {

@@ -83,6 +83,16 @@ describe('quoted replies in plain text', () => {
     expect(quotes('Danke.\n\nVon: Service\nGesendet: Mittwoch, 3. Juni 2026 09:43\nAn: Max\n\nalter Text')).toBe('Danke.');
   });
 
+  it('keeps an attribution in the customer\'s text: a quotation in quote marks with their words under it', () => {
+    const mir = 'Hallo,\nIhr Kollege Herr Berger schrieb mir am 3.11.2025:\n"Die Karte ist unterwegs."\nDas ist jetzt zwei Wochen her. Ich erwarte eine Erklärung.';
+    expect(quotes(mir)).toBe(mir);
+    const third = 'Hallo,\nHerr Berger schrieb am 3.11.2025 um 10:15:\n„Die Karte ist\nunterwegs.“\n\nDas ist jetzt zwei Wochen her.';
+    expect(quotes(third)).toBe(third);
+    // A quotation that runs to the end, or a header with an address, is still a reply quote.
+    expect(quotes('Danke.\n\nAm 3.11.2025 um 10:15 schrieb Herr Berger:\n"Die Karte ist unterwegs."')).toBe('Danke.');
+    expect(quotes('Danke.\n\nAm 3.11.2025 um 10:15 schrieb Berger <b@example.com>:\n"Die Karte ist unterwegs."\nalter Text')).toBe('Danke.');
+  });
+
   it('keeps the reply under a header block at the very top (bottom posting)', () => {
     const text = '**Gesendet:** Mittwoch, 3. Juni 2026 um 09:43\n\n**Von:** "Support" <support@example.com>\n\n**An:** "Max" <max@example.com>\n\n**Betreff:** Karte\n\nGuten Tag,\n\nbitte senden Sie mir das Geld zurück.';
     expect(quotes(text)).toBe('Guten Tag,\n\nbitte senden Sie mir das Geld zurück.');

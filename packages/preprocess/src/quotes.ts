@@ -64,6 +64,30 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number, m
   return keys.size >= 2 && (hasFrom || dated) && (dated || hasAddress) ? end - i : 0;
 }
 
+const OPENING_QUOTE = /^["„“”«»‚‘']/;
+const CLOSING_QUOTE = /["“”«»‘’'][.!?]?$/;
+/** How many lines a quotation in quote marks may run over. */
+const MAX_CITED_LINES = 10;
+
+/**
+ * Whether the header-like line at `i` (`Ihr Kollege schrieb am 3.11.2025:`) introduces a quotation in quote
+ * marks with the customer's text under it: a reply quote runs to the end or is a `>` block, so then it is
+ * prose. A line with an address stays a header.
+ */
+function citesInProse(lines: readonly string[], i: number): boolean {
+  if (lines[i].includes('@')) return false;
+  let j = i + 1;
+  while (j < lines.length && isBlank(lines[j])) j += 1;
+  if (j === lines.length || !OPENING_QUOTE.test(lines[j].trim())) return false;
+  for (let k = j; k < lines.length && k < j + MAX_CITED_LINES; k += 1) {
+    if (!CLOSING_QUOTE.test(lines[k].trim())) continue;
+    let n = k + 1;
+    while (n < lines.length && isBlank(lines[n])) n += 1;
+    return n < lines.length && !QUOTE_MARK.test(lines[n]);
+  }
+  return false;
+}
+
 /** Marks every line; reply headers wrapped over up to three lines are marked on each of them. */
 export function markLines(lines: readonly string[], isDevice: DeviceTest = isDeviceLine): LineMark[] {
   const marks: LineMark[] = new Array<LineMark>(lines.length);
@@ -95,7 +119,7 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
       marks[i] = split;
       continue;
     }
-    if ((ahead === i ? aheadHeader : isReplyHeader(line, f)) && !isStatementRow(lines, i)) {
+    if ((ahead === i ? aheadHeader : isReplyHeader(line, f)) && !isStatementRow(lines, i) && !citesInProse(lines, i)) {
       marks[i] = 'header';
       continue;
     }
@@ -104,7 +128,7 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
       for (let k = 1; k < MAX_WRAP && i + k < lines.length && lines[i + k].trim() !== ''; k += 1) {
         joined += ` ${lines[i + k].trim()}`;
         if (isReplyHeader(joined)) {
-          for (let j = i; j <= i + k; j += 1) marks[j] = 'header';
+          if (!citesInProse(lines, i + k)) for (let j = i; j <= i + k; j += 1) marks[j] = 'header';
           break;
         }
       }
