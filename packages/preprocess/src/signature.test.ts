@@ -76,6 +76,16 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(visible('Call me back.\n\nThanks, Anna\nP.S. my new number is in the attachment').text).toBe('Call me back.\n\nP.S. my new number is in the attachment');
   });
 
+  it('keeps a sentence under the closing and name: a request or question is the customer\'s text', () => {
+    const de = visible('Ich möchte mein Depot kündigen.\n\nMit freundlichen Grüßen\nAnna Schmidt\nBitte bestätigen Sie mir die Kündigung schriftlich.');
+    expect(de.text).toBe('Ich möchte mein Depot kündigen.\n\nBitte bestätigen Sie mir die Kündigung schriftlich.');
+    expect(de.signature).toBe('Mit freundlichen Grüßen\nAnna Schmidt');
+    const en = 'Please block my card.\n\nThanks,\nAlso, can you send a replacement to my home address?';
+    expect(visible(en).text).toBe(en);
+    // Signature lines that are no sentence still go.
+    expect(visible('Please block my card.\n\nBest regards\nJohn Smith\nHead of Finance, Example Ltd.').text).toBe('Please block my card.');
+  });
+
   it('removes a "-- " signature block', () => {
     expect(visible('Please call me back.\n\n-- \nJane Doe\nExample Ltd').text).toBe('Please call me back.');
     expect(visible('Please call me back.\n\n--\nJane Doe\nExample Ltd').text).toBe('Please call me back.');

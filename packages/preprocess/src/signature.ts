@@ -324,14 +324,17 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   if (start <= 0) return { lines, removed: [] };
   const above = lines.slice(0, start);
   if (!above.some((l) => l.trim() !== '')) return { lines, removed: [] };
-  // A postscript under the signature is the sender's text again: it stays.
+  // A postscript under the signature is the sender's text again: it stays, and so does a sentence under a
+  // closing and name (`Mit freundlichen Grüßen\nAnna Schmidt\nBitte bestätigen Sie mir die Kündigung.`).
   let end = last + 1;
   for (let k = start + 1; k <= last; k += 1) {
-    if (POSTSCRIPT.test(lines[k])) {
+    if (POSTSCRIPT.test(lines[k]) || (start === signOff && isSentence(lines[k].trim()))) {
       end = k;
       break;
     }
   }
+  // A sentence right under the closing (`Thanks,\nAlso, can you send ...?`): no signature, the text goes on.
+  if (start === signOff && end < last + 1 && !POSTSCRIPT.test(lines[end]) && lines.slice(start + 1, end).every(isBlank)) return { lines, removed: [] };
   const signature = lines.slice(start, end).join('\n').trim();
   const kept = end > last ? above : [...above, ...lines.slice(end, last + 1)];
   return { lines: kept, removed: [{ kind: 'signature', text: signature }], signature };
