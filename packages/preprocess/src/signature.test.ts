@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanText } from './clean.js';
+import { cleanEmail, cleanText } from './clean.js';
 import { stripMarkers } from './patterns.js';
 import { isDeviceLine, isSignOff, maySignOff, SIGN_OFFS, signOffRules } from './signature.js';
 
@@ -84,6 +84,20 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(visible(en).text).toBe(en);
     // Signature lines that are no sentence still go.
     expect(visible('Please block my card.\n\nBest regards\nJohn Smith\nHead of Finance, Example Ltd.').text).toBe('Please block my card.');
+  });
+
+  it('keeps a bare list of instructions: not a contact block, nor a `-Name` line', () => {
+    const plain = 'Hallo,\n\nDepot 123456789 schließen\nRestbetrag auf DE89 3704 0044 0532 0130 00\n\nDanke, Ralf';
+    expect(visible(plain).text).toBe(plain);
+    const noClosing = 'Hallo,\n\nDepot 123456789 schließen\nRestbetrag auf DE89 3704 0044 0532 0130 00';
+    expect(visible(noClosing).text).toBe(noClosing);
+    const dashed = visible('Hallo,\n\n- Depot 123456789 schließen\n- Restbetrag überweisen\n\nDanke\nRalf');
+    expect(dashed.text).toBe('Hallo,\n\n- Depot 123456789 schließen\n- Restbetrag überweisen');
+    expect(dashed.signature).toBe('Danke\nRalf');
+    const html = cleanEmail({ html: '<p>Hallo,</p><ul><li>Depot 123456789 schließen</li><li>Restbetrag auf DE89 3704 0044 0532 0130 00</li></ul><p>Danke, Ralf</p>' }, { redact: false });
+    expect(html.text).toContain('Restbetrag auf DE89 3704 0044 0532 0130 00');
+    // A closing `-Name` line under text stays a signature.
+    expect(visible('Please call me back.\n\n-Anna').text).toBe('Please call me back.');
   });
 
   it('removes a "-- " signature block', () => {

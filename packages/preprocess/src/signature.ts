@@ -279,8 +279,18 @@ function contactBlockStart(lines: readonly string[], last: number): number {
   while (start <= last && lines[start].trim() === '') start += 1;
   if (start > last) return -1;
   let c = 0;
-  for (let k = start; k <= last; k += 1) if (CONTACT.test(lines[k])) c += 1;
-  return c >= 2 ? start : -1;
+  for (let k = start; k <= last; k += 1) {
+    // A closing under the block (`...\n\nDanke, Ralf`): the block is the message, a list of instructions.
+    if (k > start && isSignOff(lines[k])) return -1;
+    if (CONTACT.test(lines[k])) c += 1;
+  }
+  // Never cut down to a bare greeting: the block after `Hallo,` is the customer's message.
+  return c >= 2 && !isGreetingOnly(lines, start) ? start : -1;
+}
+
+/** Whether the line above `i` is a `-` item too: `- Depot schließen\n- Restbetrag überweisen` is a list, not `-Name`. */
+function isListItemAbove(lines: readonly string[], i: number): boolean {
+  return i > 0 && /^\s*-\s?\S/.test(lines[i - 1]);
 }
 
 /** `PS:`, `P.S.`, `PPS:` opening a line (after blanks and emphasis markers). */
@@ -319,7 +329,7 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   }
   if (signOff >= 0 && signOff === last && isThanks(lines[signOff])) signOff = -1;
   let start = delimiter >= 0 ? delimiter : signOff;
-  if (start < 0 && last > 0 && DASH_NAME.test(lines[last].trim())) start = last;
+  if (start < 0 && last > 0 && DASH_NAME.test(lines[last].trim()) && !isListItemAbove(lines, last)) start = last;
   if (start < 0) start = contactBlockStart(lines, last);
   if (start <= 0) return { lines, removed: [] };
   const above = lines.slice(0, start);
