@@ -76,6 +76,15 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(visible('Call me back.\n\nThanks, Anna\nP.S. my new number is in the attachment').text).toBe('Call me back.\n\nP.S. my new number is in the attachment');
   });
 
+  it('cuts a closing and a name on one line: `LG Petra`, `Gruß Tim`, `MfG Weber`', () => {
+    for (const l of ['LG Petra', 'Gruß Tim', 'MfG Weber', 'Viele Grüße Anna-Lena Schmidt', 'Best regards John']) expect(isSignOff(l), l).toBe(true);
+    for (const l of ['Gruß an alle', 'LG OLED', 'Grüße aus dem Urlaub']) expect(isSignOff(l), l).toBe(false);
+    const r = visible('Hallo,\nanbei die unterschriebene Vollmacht.\n\nLG Petra');
+    expect(r.text).toBe('Hallo,\nanbei die unterschriebene Vollmacht.');
+    expect(r.signature).toBe('LG Petra');
+    expect(visible('Beide Buchungen sind nicht von mir. Bitte erstatten.\nGruß Tim').text).toBe('Beide Buchungen sind nicht von mir. Bitte erstatten.');
+  });
+
   it('keeps a sentence under the closing and name: a request or question is the customer\'s text', () => {
     const de = visible('Ich möchte mein Depot kündigen.\n\nMit freundlichen Grüßen\nAnna Schmidt\nBitte bestätigen Sie mir die Kündigung schriftlich.');
     expect(de.text).toBe('Ich möchte mein Depot kündigen.\n\nBitte bestätigen Sie mir die Kündigung schriftlich.');

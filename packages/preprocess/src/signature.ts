@@ -45,11 +45,24 @@ export function maySignOff(l: string): boolean {
   return SIGN_OFF_FIRST_WORDS.has(l.slice(0, end));
 }
 
-/** A line that is a sign-off, optionally followed by a short name: `Viele Grüße`, `Thanks, Anna`. */
+/** A line that is a sign-off, optionally followed by a short name: `Viele Grüße`, `Thanks, Anna`, `LG Petra`. */
 export function isSignOff(line: string): boolean {
-  const l = stripMarkers(line.slice(0, 80)).toLowerCase();
+  const raw = stripMarkers(line.slice(0, 80));
+  const l = raw.toLowerCase();
   if (l.length === 0 || l.length > 60) return false;
-  return maySignOff(l) && signOffRules(l);
+  return maySignOff(l) && (signOffRules(l) || signOffWithName(raw));
+}
+
+/** One to three capitalised name words (`Petra`, `Anna-Lena Weber`) and maybe a dot or `!`. */
+const NAME_AFTER_SIGN_OFF = /^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:\s\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?){0,2}[.!]?$/u;
+
+/** A sign-off and a capitalised name on one line without a comma: `LG Petra`, `Gruß Tim`, `MfG Weber`. */
+function signOffWithName(raw: string): boolean {
+  const words = raw.split(/\s+/);
+  for (let n = Math.min(4, words.length - 1); n >= 1; n -= 1) {
+    if (SIGN_OFF_SET.has(words.slice(0, n).join(' ').toLowerCase())) return NAME_AFTER_SIGN_OFF.test(words.slice(n).join(' '));
+  }
+  return false;
 }
 
 /** The sign-off rules on a lower-cased line without markers, of 1 to 60 characters (`isSignOff` gates them). */
