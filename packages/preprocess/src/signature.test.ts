@@ -136,6 +136,13 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(isDeviceLine('Mein iPhone wurde gestohlen, bitte Karte sperren')).toBe(false);
   });
 
+  it('keeps a device line with more of the sender\'s words after it', () => {
+    expect(isDeviceLine('Gesendet von meinem Telefon. Sorry für Tippfehler')).toBe(false);
+    expect(isDeviceLine('Sent from my iPhone.')).toBe(true);
+    const text = 'Gesendet von meinem Telefon. Sorry für Tippfehler\nBitte Überweisung stoppen!!';
+    expect(visible(text).text).toBe(text);
+  });
+
   it('removes confidentiality disclaimers and marketing footers at the end', () => {
     const r = visible(
       'Bitte Konto schließen.\n\nDiese E-Mail enthält vertrauliche Informationen und ist nur für den Empfänger bestimmt.\n\nNewsletter abbestellen: https://example.com/abmelden',

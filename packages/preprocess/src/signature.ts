@@ -89,6 +89,8 @@ const DEVICE = [
 const DEVICE_NAME = /\b(?:iphone|ipad|android|blackberry|samsung|galaxy|huawei|xiaomi|outlook for|windows phone|mobile)/i;
 const SENT_WORD = /sent|gesendet|envoy|enviad|verzonden|inviat|skickat|sendt|wysłan|lähetetty|trimis|küldve|отправлено|أُرسلت|从|從|送信/i;
 
+const SENTENCE_AFTER = /[.!?]\s+\p{L}/u;
+
 /** `Sent from my iPhone`, `Von meinem iPhone gesendet`, `Gesendet von Outlook für Android` ... */
 // Cheap gates before the patterns: a brand name anywhere (plain substring search), or a "sent" word first.
 const BRANDS = /iPhone|iphone|IPhone|iPad|[Aa]ndroid|Outlook|Samsung|Galaxy|BlackBerry|Huawei|Xiaomi|obil/;
@@ -106,6 +108,8 @@ export function isDeviceLine(line: string): boolean {
 /** The patterns of `isDeviceLine`, for a line that passed its gates. */
 function deviceLineRules(line: string): boolean {
   const l = stripMarkers(line);
+  // More words after the device's sentence (`Gesendet von meinem Telefon. Sorry für Tippfehler`) are the sender's.
+  if (SENTENCE_AFTER.test(l)) return false;
   if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 12;
   return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
 }
