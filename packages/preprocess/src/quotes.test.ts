@@ -78,6 +78,9 @@ describe('quoted replies in plain text', () => {
     const de = 'Hallo,\n\ngestern habe ich überwiesen:\nVon: Tagesgeldkonto\nAn: Girokonto\nBetreff: Umbuchung\nBetrag: 2.000 EUR\n\nDas Geld ist noch nicht da.';
     expect(quotes(de)).toBe(de);
     expect(cleanEmail({ body: de }).text).toContain('Von: Tagesgeldkonto');
+    // A date line inside the customer's own form does not make it a header block: it must stand apart.
+    const form = 'Hi,\n\nI made a transfer yesterday:\nFrom: Savings account\nTo: Current account\nAmount: EUR 500\nDate: 03/11/2025\nSubject: Rent November\n\nIt still hasn\'t arrived.';
+    expect(quotes(form)).toBe(form);
     // With an address or a date line it is a quoted mail's header.
     expect(quotes('Danke.\n\nFrom: Service <s@example.com>\nTo: Max\nSubject: Depot\n\nold text')).toBe('Danke.');
     expect(quotes('Danke.\n\nVon: Service\nGesendet: Mittwoch, 3. Juni 2026 09:43\nAn: Max\n\nalter Text')).toBe('Danke.');

@@ -61,7 +61,18 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number, m
     } else break;
   }
   const dated = [...keys].some((k) => DATE_KEYS.has(k));
-  return keys.size >= 2 && (hasFrom || dated) && (dated || hasAddress) ? end - i : 0;
+  if (keys.size < 2 || !(hasFrom || dated) || !(dated || hasAddress)) return 0;
+  // Without an address the block must not sit among other fields: `Amount: EUR 500\nDate: 03/11/2025\nSubject: Rent` is a form.
+  return hasAddress || !(isOtherField(lines[i - 1]) || isOtherField(lines[end])) ? end - i : 0;
+}
+
+/** A `Key: value` line whose key is no header key (`Amount: EUR 500`, `Betrag: 2.000 EUR`). */
+const OTHER_FIELD = /^\p{L}[\p{L} .-]{0,24}:\s/u;
+
+function isOtherField(line: string | undefined): boolean {
+  if (line === undefined) return false;
+  const t = line.trim();
+  return OTHER_FIELD.test(t) && headerKey(t) === undefined;
 }
 
 const OPENING_QUOTE = /^["„“”«»‚‘']/;
