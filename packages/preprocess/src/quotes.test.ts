@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanEmail, cleanText } from './clean.js';
+import { cleanEmail, cleanText, cleanTextAfresh } from './clean.js';
 
 const quotes = (s: string) => cleanText(s, 'quotes').text;
 const visible = (s: string) => cleanText(s, 'visible').text;
@@ -94,6 +94,9 @@ describe('quoted replies in plain text', () => {
     // A quotation that runs to the end, or a header with an address, is still a reply quote.
     expect(quotes('Danke.\n\nAm 3.11.2025 um 10:15 schrieb Herr Berger:\n"Die Karte ist unterwegs."')).toBe('Danke.');
     expect(quotes('Danke.\n\nAm 3.11.2025 um 10:15 schrieb Berger <b@example.com>:\n"Die Karte ist unterwegs."\nalter Text')).toBe('Danke.');
+    // Only a closing under the quotation: the quote runs to the end, in one pass as in several.
+    expect(visible('Danke.\n\nHerr Berger schrieb am 3.11.2025 um 10:15:\n"Die Karte ist unterwegs."\n\nGruß\nAnna')).toBe('Danke.');
+    expect(cleanTextAfresh('Danke.\n\nHerr Berger schrieb am 3.11.2025 um 10:15:\n"Die Karte ist unterwegs."\n\nGruß\nAnna', 'quotes').text).toBe('Danke.');
   });
 
   it('keeps the reply under a header block at the very top (bottom posting)', () => {

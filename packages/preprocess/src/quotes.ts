@@ -1,6 +1,6 @@
 import { isBlank } from './blank.js';
 import { headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
-import { isDeviceLine, type DeviceTest } from './signature.js';
+import { isDeviceLine, isSignOff, type DeviceTest } from './signature.js';
 
 /** How a line takes part in quote detection. */
 export type LineMark = 'text' | 'empty' | 'quote' | 'header' | 'splitter' | 'forward' | 'block' | 'device';
@@ -94,7 +94,8 @@ function citesInProse(lines: readonly string[], i: number): boolean {
     if (!CLOSING_QUOTE.test(lines[k].trim())) continue;
     let n = k + 1;
     while (n < lines.length && isBlank(lines[n])) n += 1;
-    return n < lines.length && !QUOTE_MARK.test(lines[n]);
+    // A closing under the quotation is no text of the customer's: a signature goes, and the quote would then run to the end.
+    return n < lines.length && !QUOTE_MARK.test(lines[n]) && !isSignOff(lines[n]);
   }
   return false;
 }
