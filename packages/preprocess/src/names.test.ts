@@ -63,6 +63,10 @@ describe('names and addresses in redactPii', () => {
     expect(masked('An: Dr. Max Müller; Erika Mustermann')).toBe('An: Dr. [NAME]; [NAME]');
     expect(masked('An: Max Müller <m@example.de>; Erika Mustermann <e@example.de>')).toBe('An: [NAME] <[EMAIL]>; [NAME] <[EMAIL]>');
     expect(masked('Bitte überweisen An: Finanzamt Berlin, Betrag 100 EUR')).toBe('Bitte überweisen An: Finanzamt Berlin, Betrag 100 EUR');
+    // One word in the customer's own transfer fields, with no date field or address around: no name.
+    const own = 'Überweisung:\nVon: Tagesgeldkonto\nAn: Girokonto\nBetreff: Umbuchung\nBetrag: 2.000 EUR';
+    expect(masked(own)).toBe(own);
+    expect(masked('Von: Anna\nGesendet: Montag, 3. November 2025 10:15\nAn: Tim')).toBe('Von: [NAME]\nGesendet: Montag, 3. November 2025 10:15\nAn: [NAME]');
   });
 
   it('masks a name the writer gives or signs with after a closing', () => {

@@ -155,6 +155,16 @@ function atHeaderLine(text: string, at: number): boolean {
   return HEADER_LINE_START.test(text.slice(start, at));
 }
 
+/** A date field or an `<address>` of a mail header: what tells a quoted header from the customer's own `Von: Tagesgeldkonto`. */
+const MAIL_HEADER_EVIDENCE = /(?:^|\n)[\s>*]*(?:Gesendet|Sent|Datum|Date)(?: am)?[ \t]?:|<[^<>\s@]{1,64}@|\[mailto:/;
+/** How far around a header field its header's date field or address may stand. */
+const HEADER_EVIDENCE_REACH = 400;
+
+/** Whether a date field or an address stands near the header field at `at` (the same header block). */
+function nearMailHeader(text: string, at: number): boolean {
+  return MAIL_HEADER_EVIDENCE.test(text.slice(Math.max(0, at - HEADER_EVIDENCE_REACH), at + HEADER_EVIDENCE_REACH));
+}
+
 /** The match of a sticky pattern at `at`, if any. */
 export function stickyAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
   re.lastIndex = at;
@@ -214,7 +224,8 @@ function cuedNameHits(text: string): Hit[] {
       if (!atHeaderLine(text, at)) continue;
       // The field's first name, then each further recipient after a `;`.
       for (let m = stickyAt(HEADER_NAME, text, at); m !== null; m = stickyAt(NEXT_RECIPIENT, text, m.index + m[0].length)) {
-        const hit = nameHit(m);
+        // One word with no mail header around it is the customer's own field: `Von: Tagesgeldkonto`.
+        const hit = /\s/.test(m[1]) || nearMailHeader(text, at) ? nameHit(m) : undefined;
         if (hit !== undefined) hits.push(hit);
         NAME_CUE.lastIndex = m.index + m[0].length;
       }
