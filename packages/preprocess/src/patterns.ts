@@ -351,18 +351,24 @@ export function splitKindOf(raw: string): SplitKind | undefined {
 
 // Header keys of a quoted message's header block, per language; "from" keys may open a block.
 const FROM_KEYS = new Set(['from', 'von', 'de', 'van', 'od', 'fra', 'från', 'da', 'lähettäjä', 'от', 'від', 'feladó', 'expéditeur', 'absender', 'afzender', 'remitente']);
+/** The keys of a header block's date line (`Sent:`, `Gesendet:`, `Datum:`, `Envoyé :` ...), per language. */
+export const DATE_KEYS: ReadonlySet<string> = new Set([
+  'sent', 'date', 'gesendet', 'datum', 'gesendet am', 'envoyé', 'envoye', 'envoyé le', "date d'envoi", 'enviado', 'fecha', 'verzonden',
+  'wysłano', 'data', 'sendt', 'skickat', 'inviato', 'lähetetty', 'отправлено', 'дата', 'elküldve',
+]);
 const OTHER_KEYS = new Set([
-  'sent', 'date', 'to', 'cc', 'subject', 'reply-to',
-  'gesendet', 'datum', 'an', 'betreff', 'kopie', 'gesendet am',
-  'envoyé', 'envoye', 'envoyé le', 'à', 'a', 'objet', 'date d\'envoi', 'sujet', 'copie à', 'répondre à', 'message du', 'cci',
-  'enviado', 'para', 'asunto', 'fecha',
-  'verzonden', 'aan', 'onderwerp',
-  'wysłano', 'do', 'temat', 'data',
-  'sendt', 'til', 'emne', 'skickat', 'till', 'ämne',
-  'inviato', 'oggetto',
-  'lähetetty', 'vastaanottaja', 'aihe',
-  'отправлено', 'кому', 'тема', 'дата',
-  'elküldve', 'címzett', 'tárgy',
+  ...DATE_KEYS,
+  'to', 'cc', 'subject', 'reply-to',
+  'an', 'betreff', 'kopie',
+  'à', 'a', 'objet', 'sujet', 'copie à', 'répondre à', 'message du', 'cci',
+  'para', 'asunto',
+  'aan', 'onderwerp',
+  'do', 'temat',
+  'til', 'emne', 'till', 'ämne',
+  'oggetto',
+  'vastaanottaja', 'aihe',
+  'кому', 'тема',
+  'címzett', 'tárgy',
 ]);
 const HEADER_KEY = /^([\p{L}' -]{1,20}?)\s?[:：]/u;
 

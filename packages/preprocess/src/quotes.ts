@@ -1,5 +1,5 @@
 import { isBlank } from './blank.js';
-import { headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
+import { DATE_KEYS, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
 import { isDeviceLine, isSignOff, type DeviceTest } from './signature.js';
 
 /** How a line takes part in quote detection. */
@@ -20,11 +20,6 @@ function memoKey(lines: readonly string[], j: number, memo: KeyMemo): HeaderKey 
   return k ?? undefined;
 }
 
-/** Keys of a header block's date line (`Sent:`, `Gesendet:`, `Datum:`, `Envoyé :` ...). */
-const DATE_KEYS = new Set([
-  'sent', 'date', 'gesendet', 'datum', 'gesendet am', 'envoyé', 'envoye', 'envoyé le', "date d'envoi", 'enviado', 'fecha', 'verzonden',
-  'wysłano', 'data', 'sendt', 'skickat', 'inviato', 'lähetetty', 'отправлено', 'дата', 'elküldve',
-]);
 
 /**
  * Length of the header block (From/Sent/To/Subject) starting at `i`, or 0 when there is none. A block needs a

@@ -122,7 +122,7 @@ function listIgnored(names: ReadonlySet<string>, known: Iterable<string>): strin
  * A JSON object as parsed with an own `__proto__` key: zod leaves that key out of its output (assigning it
  * would set the prototype), so it is looked for in the body as parsed, to be named or refused like any other.
  */
-function withProtoKey(value: unknown): value is { __proto__: unknown } {
+export function withProtoKey(value: unknown): value is { __proto__: unknown } {
   return typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__');
 }
 

@@ -3,7 +3,7 @@ import { closestKey, currentLabel, didYouMean, type ClassifierTask, type EmailCl
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
-import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema } from '../http/schemas.js';
+import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema, withProtoKey } from '../http/schemas.js';
 import type { PredictionRecord } from '../store/types.js';
 import { tasksOfModel } from './model-taxonomy.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
@@ -129,7 +129,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       }
       const raw = c.get('jsonBody') as { labels?: unknown } | undefined;
       // A task named __proto__ is not in zod's output (assigning it would set the prototype): refused as any unknown task is.
-      if (raw?.labels && typeof raw.labels === 'object' && Object.hasOwn(raw.labels, '__proto__')) {
+      if (withProtoKey(raw?.labels)) {
         const verdict = judgeLabel(classifier.tasks, '__proto__', String(Object.getOwnPropertyDescriptor(raw.labels, '__proto__')?.value));
         if (verdict instanceof UnknownLabelError) throw verdict;
       }
