@@ -10,6 +10,8 @@ export interface CliContext {
   home: string;
   /** Where Ctrl-C (SIGINT) is heard: the process, or a test's emitter. */
   signals: NodeJS.EventEmitter;
+  /** Ends the process at once (a second Ctrl-C): `process.exit`, or a test's recorder. */
+  exit: (code: number) => void;
 }
 
 export function createContext(overrides: Partial<CliContext> = {}): CliContext {
@@ -23,6 +25,7 @@ export function createContext(overrides: Partial<CliContext> = {}): CliContext {
     // Blank is unset (as the Nx targets' ${MAILROUTE_HOME:-.mailroute} read it), not the current folder.
     home: path.resolve(cwd, env.MAILROUTE_HOME?.trim() ? env.MAILROUTE_HOME : '.mailroute'),
     signals: process,
+    exit: (code) => process.exit(code),
     ...overrides,
   };
 }

@@ -53,6 +53,28 @@ describe('mailroute train, Ctrl-C', () => {
     expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 
+  it('quits at once on a second Ctrl-C, with exit code 130', async () => {
+    const { cwd, home, signals } = await setup(30);
+    const err = captureStream();
+    const exits: number[] = [];
+    let epochs = 0;
+    // Both presses before the trainer looks at the first: the second must not wait for it.
+    const out = new Writable({
+      write(chunk, _encoding, done) {
+        if (chunk.toString().startsWith("{'loss': ") && ++epochs === 1) {
+          signals.emit('SIGINT');
+          signals.emit('SIGINT');
+        }
+        done();
+      },
+    });
+    const ctx = createContext({ env: { CI: 'true' }, cwd, home, signals, stderr: err.stream, stdout: out, exit: (code) => exits.push(code) });
+    await main(['train', '--config', 'cfg.json', '--data', 'demo.csv'], ctx);
+    expect(exits).toEqual([130]);
+    expect(err.text()).toContain('Ctrl-C again: quitting now');
+    expect(err.text()).toContain('Ctrl-C again quits at once');
+  });
+
   it('once the model is being registered, completes the run and prints its id', async () => {
     const { signals, run } = await setup(2);
     const register = LocalModelRegistry.prototype.register;

@@ -49,10 +49,17 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       // recorded as interrupted; the bar gives the terminal back its cursor. Not once the model is being
       // registered: the run then completes, so that a registered model never belongs to an interrupted run.
       const interrupt = new AbortController();
+      // A second Ctrl-C quits at once (reading a big export, say, looks at the first only when it is done):
+      // registry writes are atomic, so no half model is left; `runs list` shows the run as interrupted (its process is gone).
       const onInterrupt = () => {
-        if (interrupt.signal.aborted) return;
+        if (interrupt.signal.aborted) {
+          progress.stop();
+          ctx.stderr.write('\nCtrl-C again: quitting now (`mailroute registry list` shows whether the model got registered)\n');
+          ctx.exit(130);
+          return;
+        }
         progress.stop();
-        ctx.stderr.write('\nCtrl-C: stopping (a model already being registered is kept)\n');
+        ctx.stderr.write('\nCtrl-C: stopping at the next step (a model already being registered is kept; Ctrl-C again quits at once)\n');
         interrupt.abort(new InterruptedError('interrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered'));
       };
       ctx.signals.on('SIGINT', onInterrupt);
