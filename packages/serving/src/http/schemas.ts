@@ -229,10 +229,24 @@ const FEEDBACK_FIELDS: ReadonlySet<string> = new Set(Object.keys(FeedbackRequest
  * (`predictionID (did you mean predictionId?)`), as /v1/classify names an email's; undefined when there are none.
  */
 export function feedbackIgnoredWarning(raw: unknown): string | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
+  const unread = feedbackUnreadFields(raw);
+  return unread && `Fields mailroute does not read were ignored: ${unread}. A feedback's fields are ${[...FEEDBACK_FIELDS].join(', ')}.`;
+}
+
+/**
+ * For a feedback refused by the schema: the fields it holds that are not read, with the one probably meant,
+ * as a sentence to append (a `predictionID` alone gets "predictionId or emailId is required", which does not
+ * say why); undefined when there are none.
+ */
+export function feedbackUnreadHint(raw: unknown): string | undefined {
+  const unread = feedbackUnreadFields(raw);
+  return unread && `It holds fields that are not read: ${unread}; a feedback's fields are ${[...FEEDBACK_FIELDS].join(', ')}.`;
+}
+
+function feedbackUnreadFields(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const unread = new Set(Object.keys(raw).filter((k) => !FEEDBACK_FIELDS.has(k)));
-  if (unread.size === 0) return undefined;
-  return `Fields mailroute does not read were ignored: ${listIgnored(unread, FEEDBACK_FIELDS)}. A feedback's fields are ${[...FEEDBACK_FIELDS].join(', ')}.`;
+  return unread.size === 0 ? undefined : listIgnored(unread, FEEDBACK_FIELDS);
 }
 
 export const FeedbackResponseSchema = z

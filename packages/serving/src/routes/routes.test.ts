@@ -91,6 +91,22 @@ describe('POST /v1/feedback', () => {
     expect((await json(task)).detail).toMatch(/^Task "__proto__" is not one of the model's tasks/);
   });
 
+  it('names a misspelt id field when the feedback is refused for having no id', async () => {
+    const { app } = await build();
+    const [p] = await classify(app, [{ id: 'mail-t', body: 'invoice please' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ predictionID: p.predictionId, labels: { queue: 'billing' }, closedAt }));
+    expect(res.status).toBe(400);
+    const problem = await json(res);
+    expect(problem.issues[0]).toMatchObject({ path: ['predictionId'], message: 'predictionId or emailId is required' });
+    expect(problem.detail).toBe(
+      "The request does not match the schema. It holds fields that are not read: predictionID (did you mean predictionId?); a feedback's fields are predictionId, emailId, labels, closedAt.",
+    );
+    // Only the fields of the feedback are named: a bad classify body says nothing of them.
+    const bad = await json(app.request('/v1/classify', jsonRequest({ emails: [], predictionID: 'x' })));
+    expect(bad.detail).toMatch(/^The request does not match the schema\.?/);
+    expect(bad.detail).not.toContain('predictionID');
+  });
+
   it('reads a null predictionId or emailId as absent, as /v1/classify reads null fields', async () => {
     const { app } = await build();
     await classify(app, [{ id: 'mail-n', body: 'invoice please' }]);
