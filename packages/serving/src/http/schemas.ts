@@ -283,7 +283,8 @@ const BandSchema = z.object({
 });
 const DriftSchema = z.object({
   reference: z.enum(['training', 'previous_window', 'none']).openapi({ description: "What the predicted labels are compared with: the served model's training label shares (the served model only), else the predictions of the window of the same length before this one, else nothing" }),
-  psi: z.number().nullable().openapi({ description: 'Population stability index of the predicted label shares against the reference (< 0.1 stable, 0.1-0.25 moderate shift, > 0.25 large shift); null below 30 predictions of the task or without a reference' }),
+  minPredictions: z.number().int().openapi({ description: "Predictions of the task (and, against the previous window, in that window too) a drift figure needs: 20 per label beyond the first, at least 30. On fewer, chance alone gives a PSI that reads as a shift" }),
+  psi: z.number().nullable().openapi({ description: 'Population stability index of the predicted label shares (each label given half a count more, so a label a sample misses is not a shift of its whole share) against the reference (< 0.1 stable, 0.1-0.25 moderate shift, > 0.25 large shift); null below minPredictions or without a reference' }),
   jsDivergence: z.number().nullable().openapi({ description: 'Jensen-Shannon divergence in bits (0 identical, 1 disjoint); null as psi is' }),
   predicted: z.record(z.string(), z.number()).openapi({ description: 'Share of each predicted label in the window' }),
   expected: z.record(z.string(), z.number()).nullable().openapi({ description: 'Share of each label in the reference; null without one' }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jensenShannon, populationStabilityIndex, shares } from './drift.js';
+import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares, smoothedShares } from './drift.js';
 
 describe('drift measures', () => {
   it('are zero for identical distributions', () => {
@@ -25,5 +25,54 @@ describe('drift measures', () => {
 
   it('shares normalise counts', () => {
     expect(shares({ a: 3, b: 1 })).toEqual({ a: 0.75, b: 0.25 });
+  });
+
+  it('smoothed shares give each label half a count more', () => {
+    const s = smoothedShares({ a: 3, b: 1 }, ['a', 'b', 'c']);
+    expect(s.a).toBeCloseTo(3.5 / 5.5, 12);
+    expect(s.b).toBeCloseTo(1.5 / 5.5, 12);
+    expect(s.c).toBeCloseTo(0.5 / 5.5, 12);
+  });
+});
+
+describe('drift on samples of unchanged traffic', () => {
+  // A seeded sampler (LCG): the same samples every run.
+  function sampler(seed: number) {
+    let state = seed >>> 0;
+    return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  }
+  const labels = Array.from({ length: 22 }, (_, i) => `topic_${i}`);
+  // Zipf-like shares, as topics of a support inbox are: a few common, many rare.
+  const weights = labels.map((_, i) => 1 / (i + 1) ** 0.8);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const expected = Object.fromEntries(labels.map((l, i) => [l, weights[i] / total]));
+  function psiOfSample(n: number, random: () => number, shares_ = expected): number {
+    const counts: Record<string, number> = {};
+    for (let j = 0; j < n; j++) {
+      let u = random();
+      let i = 0;
+      while (i < labels.length - 1 && u >= shares_[labels[i]]) u -= shares_[labels[i++]];
+      counts[labels[i]] = (counts[labels[i]] ?? 0) + 1;
+    }
+    return populationStabilityIndex(smoothedShares(counts, labels), expected, labels);
+  }
+
+  it('reads as stable at the sample size it asks for (22 labels: 420 predictions)', () => {
+    const n = minDriftPredictions(labels.length);
+    expect(n).toBe(420);
+    const random = sampler(7);
+    const psis = Array.from({ length: 200 }, () => psiOfSample(n, random)).sort((a, b) => a - b);
+    expect(psis[100]).toBeLessThan(0.1);
+    expect(psis.filter((v) => v > 0.25)).toEqual([]);
+    // Its floor: 30 predictions for two or three labels.
+    expect(minDriftPredictions(2)).toBe(30);
+    expect(minDriftPredictions(3)).toBe(40);
+  });
+
+  it('still sees a tenth of the mail moving from one topic to another at that size', () => {
+    const shifted = { ...expected, topic_0: expected.topic_0 - 0.1, topic_5: expected.topic_5 + 0.1 };
+    const random = sampler(11);
+    const psis = Array.from({ length: 200 }, () => psiOfSample(minDriftPredictions(labels.length), random, shifted)).sort((a, b) => a - b);
+    expect(psis[20]).toBeGreaterThan(0.1);
   });
 });

@@ -6,6 +6,29 @@ export function shares(counts: Record<string, number>): Record<string, number> {
   return out;
 }
 
+/**
+ * Label shares of a sample of predictions, each label given half a count more (Jeffreys' smoothing) over
+ * `labels` and the labels counted: a label a small sample happens to miss gets a share in proportion to the
+ * sample's size, not a floor that makes every missed label weigh like a large shift.
+ */
+export function smoothedShares(counts: Record<string, number>, labels: readonly string[]): Record<string, number> {
+  const keys = [...new Set([...labels, ...Object.keys(counts)])];
+  const total = keys.reduce((sum, k) => sum + (counts[k] ?? 0), 0) + keys.length / 2;
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = ((counts[k] ?? 0) + 0.5) / total;
+  return out;
+}
+
+/**
+ * Predictions of a task a drift figure needs, for `labels` labels: 20 per degree of freedom, at least 30.
+ * PSI on a sample of n predictions from unchanged traffic is about (labels - 1) / n by chance alone, so this
+ * keeps it near 0.05, under the 0.1 that reads as a moderate shift; a real shift of a tenth of the mail from
+ * one label to another still measures well above 0.1 at this size.
+ */
+export function minDriftPredictions(labels: number): number {
+  return Math.max(30, 20 * (labels - 1));
+}
+
 /** Small mass given to a label seen on one side only, so the logarithms stay finite. */
 const EPSILON = 1e-4;
 

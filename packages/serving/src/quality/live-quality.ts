@@ -1,6 +1,6 @@
 import type { ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair, PredictionRecord } from '../store/types.js';
-import { jensenShannon, populationStabilityIndex, shares } from './drift.js';
+import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares, smoothedShares } from './drift.js';
 import { underPredictingNames, type Taxonomies } from './label-names.js';
 
 /**
@@ -28,6 +28,8 @@ export interface BandQuality {
 
 export interface DriftReport {
   reference: 'training' | 'previous_window' | 'none';
+  /** Predictions of the task a drift figure needs (it depends on the number of labels); psi is null below. */
+  minPredictions: number;
   psi: number | null;
   jsDivergence: number | null;
   predicted: Record<string, number>;
@@ -103,9 +105,6 @@ function bandName([lo, hi]: readonly [number, number]): string {
   return `${lo.toFixed(1)}-${Math.min(hi, 1).toFixed(1)}`;
 }
 
-/** Predictions of a task a drift figure needs (below, psi and jsDivergence are null). */
-export const MIN_DRIFT_PREDICTIONS = 30;
-
 export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
   const taxonomies: Taxonomies = input.taxonomies ?? new Map();
   const { pairs, unmappable } = underPredictingNames(dedupePairs(input.pairs), taxonomies, input.tasks);
@@ -128,13 +127,19 @@ export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
       const correct = j.filter((p) => p.feedback?.labels[task.name] === p.prediction.labels[task.name]).length;
       return { band: bandName(band), predictions: inBand.length, withFeedback: j.length, accuracy: j.length > 0 ? correct / j.length : null };
     });
-    const predictedShares = shares(predictedCounts(preds.map((p) => p.prediction), task.name));
+    const counts = predictedCounts(preds.map((p) => p.prediction), task.name);
     const trainingShares = input.training?.[task.name];
-    const previousShares = previous.length > 0 ? shares(predictedCounts(previous, task.name)) : undefined;
-    const expected = trainingShares ?? previousShares;
-    const reference: DriftReport['reference'] = trainingShares ? 'training' : previousShares ? 'previous_window' : 'none';
-    // A handful of predictions gives a PSI of several units by chance alone: not a measure of drift yet.
-    const canDrift = expected !== undefined && preds.length >= MIN_DRIFT_PREDICTIONS;
+    const previousCounts = previous.length > 0 ? predictedCounts(previous, task.name) : undefined;
+    const expected = trainingShares ?? (previousCounts && shares(previousCounts));
+    const reference: DriftReport['reference'] = trainingShares ? 'training' : previousCounts ? 'previous_window' : 'none';
+    // A sample too small for its number of labels gives a large PSI by chance alone: not a measure of drift yet.
+    // Measured on smoothed shares (a label a sample misses is not a shift of its whole share); a previous
+    // window is a sample too, and is smoothed alike. Training shares come from the whole training set.
+    const minPredictions = minDriftPredictions(new Set([...task.labels, ...Object.keys(counts)]).size);
+    const previousTotal = previousCounts ? Object.values(previousCounts).reduce((a, b) => a + b, 0) : 0;
+    const canDrift = preds.length >= minPredictions && (trainingShares !== undefined || previousTotal >= minPredictions);
+    const actual = smoothedShares(counts, task.labels);
+    const against = trainingShares ?? (previousCounts && smoothedShares(previousCounts, task.labels));
     tasks[task.name] = {
       predictions: preds.length,
       withFeedback: judged.length,
@@ -145,9 +150,10 @@ export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
       bands,
       drift: {
         reference,
-        psi: canDrift ? populationStabilityIndex(predictedShares, expected, task.labels) : null,
-        jsDivergence: canDrift ? jensenShannon(predictedShares, expected, task.labels) : null,
-        predicted: predictedShares,
+        minPredictions,
+        psi: canDrift && against ? populationStabilityIndex(actual, against, task.labels) : null,
+        jsDivergence: canDrift && against ? jensenShannon(actual, against, task.labels) : null,
+        predicted: shares(counts),
         expected: expected ?? null,
       },
     };

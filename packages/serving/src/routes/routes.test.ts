@@ -431,10 +431,13 @@ describe('GET /v1/quality', () => {
   it('measures drift against the training distribution when it is known', async () => {
     const { app } = await build({ trainingDistribution: async () => ({ queue: { billing: 0.2, technical: 0.4, general: 0.4 } }) });
     await classify(app, [{ body: 'invoice' }, { body: 'invoice' }, { body: 'invoice' }, { body: 'invoice' }]);
-    // Four predictions are too few for a drift figure (chance alone gives a PSI of several units).
+    // Four predictions are too few for a drift figure (chance alone gives a PSI that reads as a shift):
+    // three labels need 40 (20 per label beyond the first).
     const few = await json(app.request('/v1/quality', authed()));
-    expect(few.tasks.queue.drift).toMatchObject({ reference: 'training', psi: null, jsDivergence: null });
-    await classify(app, Array.from({ length: 26 }, () => ({ body: 'invoice' })));
+    expect(few.tasks.queue.drift).toMatchObject({ reference: 'training', minPredictions: 40, psi: null, jsDivergence: null });
+    await classify(app, Array.from({ length: 35 }, () => ({ body: 'invoice' })));
+    expect((await json(app.request('/v1/quality', authed()))).tasks.queue.drift.psi).toBeNull();
+    await classify(app, [{ body: 'invoice' }]);
     const q = await json(app.request('/v1/quality', authed()));
     expect(q.tasks.queue.drift.reference).toBe('training');
     expect(q.tasks.queue.drift.psi).toBeGreaterThan(0.25);
