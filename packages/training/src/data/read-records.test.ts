@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { decodeWindows1252, readSourceFile } from './read-records.js';
+import { decodeWindows1252, readSourceFile, strayQuote } from './read-records.js';
 
 // An export of 2^29 bytes, more characters than V8 puts in one string, without writing 512 MB to disk.
 const OVER_LIMIT = 'over-512mb';
@@ -44,6 +44,27 @@ describe('CSV line numbers', () => {
   it('names the line a record that does not parse starts on', async () => {
     const p = file('unclosed.csv', 'id,body\r\n1,"a\r\nb"\r\n\r\n2,"never closed\r\n3,c\r\n');
     await expect(readSourceFile(p, 'csv')).rejects.toThrow(/unclosed\.csv:5: CSV does not parse \(Quote Not Closed: the parsing is finished with an opening quote\)/);
+  });
+
+  it('refuses a quoted value whose quote is not doubled, which would run into the next row (QA: it took its label)', async () => {
+    const text = 'id,subject,body,queue\n1,Bildschirm,"Mein Monitor 24"",complaints\n2,Steuer,"Bitte senden",tax_documents\n3,Login,"Kann mich nicht anmelden",technical_support\n';
+    const source = await readSourceFile(file('stray.csv', text), 'csv');
+    expect(source.records.map((r) => r.get('id'))).toEqual(['3']);
+    expect(source.problems).toEqual([
+      {
+        line: 2,
+        problem: expect.stringMatching(/^.*stray\.csv:2: a quote inside a quoted value on line 3 is not doubled \(write "" for a quote in a quoted value\)\. Read on, the row would run to line 3, taking in any rows up to there\.$/),
+      },
+    ]);
+  });
+
+  it('reads doubled quotes, quotes closing a value at a line end, and a bare quote in an unquoted value as before', async () => {
+    const text = 'id,body,queue\r\n1,"a ""quoted"" word",x\r\n2,my 5" screen,y\r\n3,"two\r\nlines ""and"" more"\r\n';
+    const source = await readSourceFile(file('fine.csv', text.replace('more"\r\n', 'more",z\r\n')), 'csv');
+    expect(source.problems).toEqual([]);
+    expect(source.records.map((r) => r.get('body'))).toEqual(['a "quoted" word', 'my 5" screen', 'two\nlines "and" more']);
+    expect(strayQuote('1,"a "b" c",x', ',')).toBe(5);
+    expect(strayQuote('1;"a;b";"c"', ';')).toBe(-1);
   });
 
   it('numbers JSONL lines of a file with CR line ends as an editor does', async () => {

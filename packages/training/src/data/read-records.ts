@@ -264,6 +264,18 @@ function parseCsv(file: string, text: string, delimiter: string, hints: 'config'
       problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${fieldCount(record.length, header.length)}` });
       continue;
     }
+    // Read leniently, a quoted value with a quote not doubled runs on into the next rows until a quote closes
+    // it, often with the header's number of fields: the row gets the text and label of a later row, which is lost.
+    const strayAt = strayQuote(parsed[r].raw, delimiter);
+    if (strayAt >= 0) {
+      const { raw } = parsed[r];
+      const lead = raw.length - raw.replace(/^\n+/, '').length;
+      const line = starts[r] + newlines(raw.slice(lead, strayAt));
+      const end = starts[r] + newlines(raw.slice(lead).replace(/\r?\n$/, ''));
+      const ranOn = end > starts[r] ? ` Read on, the row would run to line ${end}, taking in any rows up to there.` : '';
+      problems.push({ line: starts[r], problem: `${file}:${starts[r]}: a quote inside a quoted value on line ${line} is not doubled (write "" for a quote in a quoted value).${ranOn}` });
+      continue;
+    }
     records.push({
       file,
       line: starts[r],
@@ -279,6 +291,49 @@ function parseCsv(file: string, text: string, delimiter: string, hints: 'config'
   }
   const headerSplitBy = headerSplits(parsed[0].raw.replace(/^\n+/, '').replace(/\n$/, ''), delimiter);
   return { file, columns: header, records, problems, hint: csvHint(text, delimiter, hints, false) || undefined, headerSplitBy, hints };
+}
+
+/**
+ * Where, in a record's raw text, a quoted value holds a quote that is neither doubled nor closing it (followed
+ * by the delimiter or the line's end); -1 when none. csv-parse's relax_quotes reads on past such a quote (a
+ * strict parse stops at it); a bare quote inside an unquoted value (`my 5" screen`) is fine text.
+ */
+export function strayQuote(raw: string, delimiter: string): number {
+  let fieldStart = true;
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (quoted) {
+      if (ch !== '"') continue;
+      if (raw[i + 1] === '"') {
+        i++;
+        continue;
+      }
+      const rest = raw.slice(i + 1, i + 1 + delimiter.length);
+      if (i + 1 === raw.length || rest === delimiter || raw[i + 1] === '\n' || raw[i + 1] === '\r') {
+        quoted = false;
+        continue;
+      }
+      return i;
+    }
+    if (fieldStart && ch === '"') {
+      quoted = true;
+      fieldStart = false;
+      continue;
+    }
+    if (raw.startsWith(delimiter, i)) {
+      fieldStart = true;
+      i += delimiter.length - 1;
+    } else if (ch === '\n') fieldStart = true;
+    else fieldStart = false;
+  }
+  return -1;
+}
+
+function newlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** `3 fields, the header has 4`, with the usual cause. */
