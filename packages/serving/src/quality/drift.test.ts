@@ -64,7 +64,7 @@ describe('drift on samples of unchanged traffic', () => {
     const psis = Array.from({ length: 200 }, () => psiOfSample(n, random)).sort((a, b) => a - b);
     expect(psis[100]).toBeLessThan(0.1);
     expect(psis.filter((v) => v > 0.25)).toEqual([]);
-    // Its floor: 30 predictions for two or three labels.
+    // Its floor, 30 predictions, for two labels; three need 40.
     expect(minDriftPredictions(2)).toBe(30);
     expect(minDriftPredictions(3)).toBe(40);
   });
