@@ -73,7 +73,37 @@ describe('comparePredictions', () => {
     expect(() => comparePredictions(unlabelled, weak)).toThrow(/line e1 has truth none for the challenger and "\w+" for the champion/);
     expect(() => comparePredictions(weak, unlabelled)).toThrow(/line e1 has truth "\w+" for the challenger and none for the champion/);
     const repeated = strong.map((l, i) => (i === 1 ? { ...strong[0] } : l));
-    expect(() => comparePredictions(repeated, strong)).toThrow('challenger predictions repeat an id');
+    // A repeated id is named, with how many lines carry it and why it matters, on the side whose lines repeat it.
+    const twice = 'compare joins the two sides\' predictions by id, so each id must name one email';
+    expect(() => comparePredictions(repeated, strong)).toThrow(`the challenger's predictions repeat 1 id (e1 on 2 lines): ${twice}`);
+    expect(() => comparePredictions(strong, [...strong, ...strong.slice(0, 7)])).toThrow(`the champion's predictions repeat 7 ids (e1 on 2 lines; e2 on 2 lines; e3 on 2 lines; e4 on 2 lines; e5 on 2 lines, and 2 more): ${twice}`);
+  });
+
+  it('fails the gate on a task the models predict that no line has a truth label for, unless the policy leaves it out', () => {
+    // The area column left empty in the data: both models predict area, nothing measures it.
+    const blank = (ls: readonly PredictionLine[]) => ls.map((l) => ({ ...l, truth: { queue: l.truth.queue } }));
+    const c = comparePredictions(blank(weak), blank(strong), { bootstrap: { resamples: 50 } });
+    expect(c.tasks.map((t) => t.task)).toEqual(['queue']);
+    expect(c.unmeasured).toEqual([{ task: 'area', predictedBy: ['challenger', 'champion'] }]);
+    // The challenger is better at queue, so area alone fails the gate.
+    const lenient = { maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false };
+    const gate = applyGate(c, lenient);
+    expect(gate.pass).toBe(false);
+    expect(gate.checks.filter((x) => !x.pass)).toEqual([
+      { name: 'area: measured on the data', pass: false, detail: 'predicted by both models, but no email in the data has a label for area, so nothing says whether the challenger got worse at it; label it in the data, or leave it out of the policy\'s "tasks"' },
+    ]);
+    expect(comparisonMarkdown(c, gate)).toContain('**area: predicted by both models, but no email in the data has a label for it: not compared, and it fails the gate.**');
+    // A policy that gates queue alone leaves area out on purpose: the gate passes, and the summary still names area.
+    const queueOnly = applyGate(c, { ...lenient, tasks: ['queue'] });
+    expect(queueOnly.pass).toBe(true);
+    expect(comparisonMarkdown(c, queueOnly)).toContain('**area: predicted by both models, but no email in the data has a label for it: not compared (the policy leaves it out of the gate).**');
+    // A policy naming area gets the reason, not a "typo" check besides.
+    expect(applyGate(c, { ...lenient, tasks: ['queue', 'area'] }).checks.filter((x) => !x.pass).map((x) => x.name)).toEqual(['area: measured on the data']);
+    // Predicted by one side only, it fails too, saying which.
+    const noArea = blank(strong).map((l) => ({ ...l, prediction: { queue: l.prediction.queue } }));
+    const d = comparePredictions(blank(weak), noArea, { bootstrap: { resamples: 50 } });
+    expect(d.unmeasured).toEqual([{ task: 'area', predictedBy: ['challenger'] }]);
+    expect(applyGate(d, lenient).checks.find((x) => !x.pass)?.detail).toMatch(/^predicted by the challenger only, but no email/);
   });
 
   it('fails the gate for a challenger that leaves out its mistakes, or a whole task, instead of measuring it on the rest', () => {

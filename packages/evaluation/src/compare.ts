@@ -1,7 +1,7 @@
 import { CATCH_ALL_LABEL } from '@mailroute/model';
 import { z } from 'zod';
 import { ComparisonError } from './errors.js';
-import { tasksOf, type PredictionLine } from './prediction-line.js';
+import { predictedTasksOf, repeatedIds, tasksOf, type PredictionLine } from './prediction-line.js';
 import { mcnemar, percentile, seededRandom } from './stats.js';
 import { accuracy, macroF1 } from './task-metrics.js';
 
@@ -51,6 +51,18 @@ export const DisjointLabelsSchema = z.object({
 });
 export type DisjointLabels = z.infer<typeof DisjointLabelsSchema>;
 
+/**
+ * A task the models predict that no line of either side has a truth label for (an empty or missing label column):
+ * nothing says whether the challenger got worse at it, so it is named in the summary and fails the gate, unless the
+ * policy's `tasks` leave it out.
+ */
+export const UnmeasuredTaskSchema = z.object({
+  task: z.string(),
+  /** The sides that predict it. */
+  predictedBy: z.array(z.enum(['challenger', 'champion'])),
+});
+export type UnmeasuredTask = z.infer<typeof UnmeasuredTaskSchema>;
+
 export const ComparisonSchema = z.object({
   n: z.number().int(),
   bootstrap: BootstrapOptionsSchema,
@@ -59,19 +71,34 @@ export const ComparisonSchema = z.object({
   missing: z.array(MissingPredictionsSchema).default([]),
   /** Compared tasks whose labels do not meet (see `DisjointLabelsSchema`); empty as a rule. */
   disjointLabels: z.array(DisjointLabelsSchema).default([]),
+  /** Tasks predicted but with no truth label on any line (see `UnmeasuredTaskSchema`); empty as a rule. */
+  unmeasured: z.array(UnmeasuredTaskSchema).default([]),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
 /** How two prediction files come to cover the same emails. */
 const SAME_ROWS_HINT = "predict both models on one data file, with the same --split if any; models trained with different split settings or a different taxonomy of the split's task hold out different rows, so use a test file neither was trained on";
 
+/**
+ * Repeated ids (from `repeatedIds`), the first 5 named: `2 ids (a at x.csv:2 and x.csv:9; b at …)` when `place`
+ * names where each position is, else `2 ids (a on 2 lines; b on 3 lines)`.
+ */
+export function repeatedIdsText(repeats: ReadonlyMap<string, readonly number[]>, place?: (i: number) => string): string {
+  const where = (at: readonly number[]) => (place ? `at ${at.slice(0, -1).map(place).join(', ')} and ${place(at[at.length - 1])}` : `on ${at.length} lines`);
+  const named = [...repeats].slice(0, 5).map(([id, at]) => `${id} ${where(at)}`);
+  const more = repeats.size > named.length ? `, and ${repeats.size - named.length} more` : '';
+  return `${repeats.size} id${repeats.size === 1 ? '' : 's'} (${named.join('; ')}${more})`;
+}
+
 /** Pairs the two files' lines: by `id` when every line has one, else by position. */
 function align(challenger: readonly PredictionLine[], champion: readonly PredictionLine[]): Array<[PredictionLine, PredictionLine]> {
   const withIds = [...challenger, ...champion].every((l) => l.id !== undefined);
   if (withIds) {
+    for (const [side, lines] of [['challenger', challenger], ['champion', champion]] as const) {
+      const repeats = repeatedIds(lines.map((l) => l.id));
+      if (repeats.size > 0) throw new ComparisonError(`the ${side}'s predictions repeat ${repeatedIdsText(repeats)}: compare joins the two sides' predictions by id, so each id must name one email`);
+    }
     const byId = new Map(champion.map((l) => [l.id as string, l]));
-    if (byId.size !== champion.length) throw new ComparisonError('champion predictions repeat an id');
-    if (new Set(challenger.map((l) => l.id)).size !== challenger.length) throw new ComparisonError('challenger predictions repeat an id');
     if (challenger.length !== champion.length) {
       throw new ComparisonError(`challenger has ${challenger.length} lines, champion ${champion.length}: not the same test set (${SAME_ROWS_HINT})`);
     }
@@ -278,12 +305,21 @@ export function comparePredictions(
     if (c.disjoint) disjoint.push(c.disjoint);
   });
   options.onProgress?.(tasks.length, tasks.length);
-  if (out.length === 0 && missing.length === 0) throw new ComparisonError('no task has truth labels and predictions from both models');
+  // Predicted, but no line of either side labelled for it: nothing measures it, which must not pass for a pass.
+  const labelled = new Set([...inChallenger, ...inChampion]);
+  const predicted = { challenger: new Set(predictedTasksOf(challenger)), champion: new Set(predictedTasksOf(champion)) };
+  const unmeasured = [...new Set([...predicted.challenger, ...predicted.champion])]
+    .filter((task) => !labelled.has(task) && (!options.tasks || options.tasks.includes(task)))
+    .map((task) => ({ task, predictedBy: (['challenger', 'champion'] as const).filter((side) => predicted[side].has(task)) }));
+  if (out.length === 0 && missing.length === 0) {
+    const none = unmeasured.length > 0 ? ` (no line has a truth label for ${unmeasured.map((u) => u.task).join(', ')})` : '';
+    throw new ComparisonError(`no task has truth labels and predictions from both models${none}`);
+  }
   // One task name, two taxonomies, on every task: as with no task in common, nothing compares (and no gate is kept).
   if (missing.length === 0 && out.length > 0 && out.every((t) => disjoint.some((d) => d.task === t.task && d.models))) {
     throw new ComparisonError(
       `the models share no label on any task they both predict (${out.map((t) => t.task).join(', ')}): each task name stands for another taxonomy, so the champion and challenger cannot be scored on the same labels; compare the challenger with a model trained on the same labels`,
     );
   }
-  return { n: pairs.length, bootstrap: boot, tasks: out, missing, disjointLabels: disjoint };
+  return { n: pairs.length, bootstrap: boot, tasks: out, missing, disjointLabels: disjoint, unmeasured };
 }

@@ -107,10 +107,43 @@ describe('evaluatePredictions', () => {
     const r = evaluatePredictions(dropped);
     expect(r.tasks[0].skipped.noPrediction).toBe(2);
     const warning = '2 lines with a queue label have no queue prediction and are left out of its figures';
-    expect(evaluationMarkdown(r)).toContain(`> **Warning:** ${warning}`);
     expect(modelCardMarkdown(r)).toContain(warning);
     expect(evaluationHtml(r, [])).toContain(`<p class="warning" role="alert"><b>Warning:</b> ${warning}`);
+    // In metrics.json (and so at the head of every report form) too, with the count per task: not only n falling.
+    const head = "lines with a truth label but no prediction are left out of their task's figures (the model or pipeline dropped them): queue 2 of 5 labelled lines";
+    expect(r.warnings).toEqual([head]);
+    expect(evaluationMarkdown(r)).toContain(`> **Warning:** ${head}`);
+    expect(evaluationText(r)).toContain(`WARNING: ${head}`);
     expect(evaluationMarkdown(evaluatePredictions(lines))).not.toContain('Warning');
+    expect(evaluatePredictions(lines).warnings).toBeUndefined();
+  });
+
+  it('warns of a predicted task no line has a truth label for: not measured, not left out without a word', () => {
+    // The area column left empty: every line predicts area, none is labelled in it.
+    const blank = lines.map((l) => ({ ...l, truth: { queue: l.truth.queue ?? null } }));
+    const r = evaluatePredictions(blank, { warnings: ['from predicting'] });
+    expect(r.tasks.map((t) => t.task)).toEqual(['queue']);
+    const warning = 'no line has a truth label for area, which is predicted: not measured, and left out of every figure (an empty or missing label column?)';
+    expect(r.warnings).toEqual(['from predicting', warning]);
+    expect(modelCardMarkdown(r)).toContain(`**Warning: ${warning}**`);
+    // Tasks the caller chose leave the others out on purpose.
+    expect(evaluatePredictions(blank, { tasks: ['queue'] }).warnings).toBeUndefined();
+  });
+
+  it('warns when lines repeat an id: each repeat counts again in every figure', () => {
+    const ided = lines.map((l, i) => ({ ...l, id: `e${i + 1}` }));
+    const r = evaluatePredictions([...ided, ...ided, ided[0]]);
+    expect(r.tasks[0].metrics.n).toBe(7);
+    expect(r.warnings).toEqual(['4 ids are carried by more than one line (e1, e2, e3, e4): 5 lines more than emails, each counting again in every figure (the same predictions given twice?)']);
+    const many = Array.from({ length: 7 }, (_, i) => ({ ...lines[0], id: `m${i}` }));
+    expect(evaluatePredictions([...many, ...many]).warnings?.[0]).toMatch(/^7 ids are carried by more than one line \(m0, m1, m2, m3, m4, …\): 7 lines more/);
+    // Lines without ids are not repeats of each other.
+    expect(evaluatePredictions([...lines, ...lines]).warnings).toBeUndefined();
+  });
+
+  it('says how many lines have a label but no prediction when a task is never predicted', () => {
+    const never = lines.map((l) => ({ ...l, truth: { ...l.truth, t2: 'x' } }));
+    expect(() => evaluatePredictions(never)).toThrow('task t2: no line has both a truth label and a prediction (4 lines have a t2 label, none a t2 prediction)');
   });
 
   it('shows no precision where a threshold routes nothing, and says how many emails a precision point rests on', () => {

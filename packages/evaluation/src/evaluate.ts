@@ -2,7 +2,7 @@ import { CATCH_ALL_LABEL } from '@mailroute/model';
 import { z } from 'zod';
 import type { ReportRouting } from './coverage-words.js';
 import { MetricInputError } from './errors.js';
-import { confidenceOf, tasksOf, type PredictionLine } from './prediction-line.js';
+import { confidenceOf, predictedTasksOf, repeatedIds, tasksOf, type PredictionLine } from './prediction-line.js';
 import { calibration, CalibrationSchema, coverageCurve, CoverageCurveSchema, topKAccuracy } from './scores.js';
 import { computeTaskMetrics, TaskMetricsSchema, type TaskMetrics } from './task-metrics.js';
 
@@ -67,7 +67,10 @@ export const EvaluationReportSchema = z.object({
   /** Share of lines with every truth-labelled task predicted right (lines with at least one task). */
   exactMatch: z.number(),
   tasks: z.array(TaskReportSchema),
-  /** What the person reading the figures must know first (e.g. the rows were the model's training data). */
+  /**
+   * What the person reading the figures must know first: of the rows (they were the model's training data), and
+   * of the lines (a predicted task no line has a truth label for, ids that lines repeat, labelled lines unpredicted).
+   */
   warnings: z.array(z.string()).optional(),
   /**
    * The model's routing (its manifest's `routing`): which task routes mail, and whose abstention sends it to
@@ -95,7 +98,10 @@ export interface EvaluateOptions {
   confusedPairs?: number;
   /** Each task's abstention threshold (the model manifest's), said beside its operating point. */
   thresholds?: Readonly<Record<string, number>>;
-  /** Warnings from predicting (training data, unknown labels, skipped rows): at the head of every report form. */
+  /**
+   * Warnings from predicting (training data, unknown labels, skipped rows): at the head of every report form,
+   * followed by what the lines themselves call for (`linesWarnings`).
+   */
   warnings?: readonly string[];
   /** The model manifest's `routing`: the reports say of its queue task alone that it routes mail. */
   routing?: ReportRouting;
@@ -202,7 +208,10 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
     }
     rows.push({ line, truth, predicted: p.label });
   }
-  if (rows.length === 0) throw new MetricInputError(`task ${task}: no line has both a truth label and a prediction`);
+  if (rows.length === 0) {
+    const labelled = lines.length - noTruth;
+    throw new MetricInputError(`task ${task}: no line has both a truth label and a prediction (${labelled} line${labelled === 1 ? ' has' : 's have'} a ${task} label, none a ${task} prediction)`);
+  }
   const truth = rows.map((r) => r.truth);
   const predicted = rows.map((r) => r.predicted);
   const metrics = computeTaskMetrics(truth, predicted, options.labels?.[task] ? { labels: options.labels[task] } : {});
@@ -250,6 +259,38 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   };
 }
 
+/** `n` things, as `3 ids` or `1 id`. */
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What the lines leave out of the figures or count twice, for the head of every report form and the terminal:
+ * tasks predicted with no truth label on any line (not measured at all: an empty label column drops a task
+ * without a word otherwise), lines whose id other lines carry too (each counts again in every figure), and
+ * lines with a truth label but no prediction (left out of their task's figures). `measured` is undefined when
+ * the caller chose the tasks: the others are then left out on purpose.
+ */
+function linesWarnings(lines: readonly PredictionLine[], measured: readonly string[] | undefined, reports: readonly TaskReport[]): string[] {
+  const out: string[] = [];
+  const unmeasured = measured ? predictedTasksOf(lines).filter((t) => !measured.includes(t)) : [];
+  if (unmeasured.length > 0) {
+    out.push(`no line has a truth label for ${unmeasured.join(', ')}, which ${unmeasured.length === 1 ? 'is' : 'are'} predicted: not measured, and left out of every figure (an empty or missing label column?)`);
+  }
+  const repeats = repeatedIds(lines.map((l) => l.id));
+  if (repeats.size > 0) {
+    const shown = [...repeats.keys()].slice(0, 5);
+    const extra = [...repeats.values()].reduce((a, places) => a + places.length - 1, 0);
+    out.push(
+      `${count(repeats.size, 'id')} ${repeats.size === 1 ? 'is' : 'are'} carried by more than one line (${shown.join(', ')}${repeats.size > shown.length ? ', …' : ''}): ${count(extra, 'line')} more than emails, each counting again in every figure (the same predictions given twice?)`,
+    );
+  }
+  const dropped = reports.filter((t) => t.skipped.noPrediction > 0);
+  if (dropped.length > 0) {
+    const per = dropped.map((t) => `${t.task} ${t.skipped.noPrediction} of ${lines.length - t.skipped.noTruth}`);
+    out.push(`lines with a truth label but no prediction are left out of their task's figures (the model or pipeline dropped them): ${per.join(', ')} labelled lines`);
+  }
+  return out;
+}
+
 /** Every metric of every task from prediction lines: the content of `metrics.json` and of the reports. */
 export function evaluatePredictions(lines: readonly PredictionLine[], options: EvaluateOptions = {}): EvaluationReport {
   const tasks = options.tasks ? [...options.tasks] : tasksOf(lines);
@@ -268,6 +309,7 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
     reports.push(evaluateTask(lines, task, options, sliceKeys));
   });
   options.onProgress?.(tasks.length, tasks.length);
+  const warnings = [...(options.warnings ?? []), ...linesWarnings(lines, options.tasks ? undefined : tasks, reports)];
   let scored = 0;
   let allRight = 0;
   for (const line of lines) {
@@ -284,7 +326,7 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
     lines: lines.length,
     exactMatch: scored === 0 ? 0 : allRight / scored,
     tasks: reports,
-    ...(options.warnings && options.warnings.length > 0 ? { warnings: [...options.warnings] } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
     ...(options.routing ? { routing: { queueTask: options.routing.queueTask, ...(options.routing.abstainTasks ? { abstainTasks: [...options.routing.abstainTasks] } : {}) } } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { didYouMean, type GateRecord } from '@mailroute/model';
 import { z } from 'zod';
-import type { Comparison, DisjointLabels } from './compare.js';
+import type { Comparison, DisjointLabels, UnmeasuredTask } from './compare.js';
 import { GatePolicyError } from './errors.js';
 
 /** When a challenger may replace the champion. Points are percentage points (0.5 points = 0.005 F1). */
@@ -51,6 +51,12 @@ export function disjointDetail(d: DisjointLabels): string {
   return parts.join('; ');
 }
 
+/** Why a task no line has a truth label for cannot pass: `predicted by both models, but no email in the data has a label for topic…`. */
+export function unmeasuredDetail(u: UnmeasuredTask): string {
+  const by = u.predictedBy.length === 2 ? 'both models' : `the ${u.predictedBy[0]} only`;
+  return `predicted by ${by}, but no email in the data has a label for ${u.task}, so nothing says whether the challenger got worse at it; label it in the data, or leave it out of the policy's "tasks"`;
+}
+
 /** Applies the policy to a comparison: pass only when every check passes. */
 export function applyGate(comparison: Comparison, policyInput: Partial<GatePolicy> = {}): GateResult {
   const policy = GatePolicySchema.parse(policyInput);
@@ -67,8 +73,14 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
     if (policy.tasks && !policy.tasks.includes(d.task)) continue;
     checks.push({ name: `${d.task}: labels in common`, pass: false, detail: disjointDetail(d) });
   }
+  // A task with no truth label at all is not a pass by default: only a policy that lists the tasks to gate without it leaves it out.
+  for (const u of comparison.unmeasured ?? []) {
+    if (policy.tasks && !policy.tasks.includes(u.task)) continue;
+    checks.push({ name: `${u.task}: measured on the data`, pass: false, detail: unmeasuredDetail(u) });
+  }
   for (const wanted of policy.tasks ?? []) {
-    if (!tasks.some((t) => t.task === wanted) && !(comparison.missing ?? []).some((m) => m.task === wanted)) {
+    const accounted = [...(comparison.missing ?? []), ...(comparison.unmeasured ?? [])].some((m) => m.task === wanted);
+    if (!tasks.some((t) => t.task === wanted) && !accounted) {
       checks.push({ name: `task ${wanted} compared`, pass: false, detail: `not among the compared tasks (${comparison.tasks.map((t) => t.task).join(', ')}): a typo, or no truth labels for it` });
     }
   }

@@ -45,6 +45,8 @@ export {
   formatPredictionLines,
   predictionLineChunks,
   tasksOf,
+  predictedTasksOf,
+  repeatedIds,
   modelIdsOf,
   confidenceOf,
   type PredictionLine,
@@ -72,12 +74,15 @@ export {
   TaskComparisonSchema,
   BootstrapOptionsSchema,
   DisjointLabelsSchema,
+  UnmeasuredTaskSchema,
+  repeatedIdsText,
   type Comparison,
   type DisjointLabels,
+  type UnmeasuredTask,
   type TaskComparison,
   type BootstrapOptions,
 } from './compare.js';
-export { applyGate, disjointDetail, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
+export { applyGate, disjointDetail, unmeasuredDetail, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
 export { mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
 export { evaluationText, evaluationMarkdown, comparisonMarkdown, codeSpan } from './report-text.js';
 export { evaluationHtml } from './report-html.js';

@@ -107,6 +107,25 @@ export function tasksOf(lines: readonly PredictionLine[]): string[] {
   return [...tasks];
 }
 
+/** The tasks predicted in at least one line, in first-seen order. */
+export function predictedTasksOf(lines: readonly PredictionLine[]): string[] {
+  const tasks = new Set<string>();
+  for (const l of lines) for (const task of Object.keys(l.prediction)) tasks.add(task);
+  return [...tasks];
+}
+
+/** The ids more than one line carries, in first-seen order, each with the positions (0-based) of its lines. */
+export function repeatedIds(ids: ReadonlyArray<string | undefined>): Map<string, number[]> {
+  const at = new Map<string, number[]>();
+  ids.forEach((id, i) => {
+    if (id === undefined) return;
+    const places = at.get(id);
+    if (places) places.push(i);
+    else at.set(id, [i]);
+  });
+  return new Map([...at].filter(([, places]) => places.length > 1));
+}
+
 /** Confidence of a line's prediction: its `confidence`, else the score of its label, else the top score. */
 export function confidenceOf(p: LinePrediction): number | undefined {
   if (p.confidence !== undefined) return p.confidence;

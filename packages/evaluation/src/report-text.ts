@@ -220,8 +220,6 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   lines.push(`${report.lines} emails; all tasks right on ${pct(report.exactMatch)} of those with a label.${options.maxClasses === undefined ? ' What each figure means: *How to read these figures*, at the end.' : ''}`, '');
   lines.push('| task | examples | labels | accuracy | macro-F1 | weighted F1 | top-k | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
   lines.push(...taskSummaryRows(report), '');
-  const warnings = report.tasks.map(leftOutWarning).filter((w): w is string => w !== undefined);
-  if (warnings.length > 0) lines.push(...warnings.map((w) => `> **Warning:** ${cell(w)}`), '');
   for (const t of report.tasks) lines.push(...taskMarkdown(t, report.routing, options.maxClasses));
   // Not in the short CI summary (maxClasses): report.md, which a person reads, ends with it.
   if (options.maxClasses === undefined) {
@@ -294,6 +292,11 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
       '',
       `**${cell(m.task)}: ${m.labelled} labelled emails, unpredicted by ${cell(chall)} ${m.challenger}, by ${cell(champ)} ${m.champion}${whole ? ' (no email has both: the task is not compared at all)' : ' (left out of the figures above)'}.**`,
     );
+  }
+  for (const u of comparison.unmeasured ?? []) {
+    const by = u.predictedBy.length === 2 ? 'both models' : u.predictedBy[0] === 'challenger' ? cell(chall) : cell(champ);
+    const gated = !gate.policy.tasks || gate.policy.tasks.includes(u.task);
+    lines.push('', `**${cell(u.task)}: predicted by ${by}, but no email in the data has a label for it: not compared${gated ? ', and it fails the gate' : ' (the policy leaves it out of the gate)'}.**`);
   }
   lines.push('', '| check | result | detail |', '| --- | --- | --- |');
   for (const c of gate.checks) lines.push(`| ${cell(c.name)} | ${c.pass ? 'pass' : '**FAIL**'} | ${cell(c.detail)} |`);

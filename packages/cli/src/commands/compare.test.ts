@@ -152,6 +152,32 @@ describe('mailroute compare', () => {
     expect(some.stdout).toContain('area: every labelled email predicted by both models | **FAIL**');
   });
 
+  it('fails the gate, naming it, on a task both files predict that no line has a truth label for', async () => {
+    // The area column left empty: a challenger that broke area would pass on queue alone.
+    const blank = (lines: PredictionLine[]) => lines.map((l) => ({ ...l, truth: { queue: l.truth.queue } }));
+    writeFileSync(path.join(dir, 'strong-blank.jsonl'), formatPredictionLines(blank(strong)));
+    writeFileSync(path.join(dir, 'weak-blank.jsonl'), formatPredictionLines(blank(weak)));
+    const res = await run(['compare', '--challenger', 'strong-blank.jsonl', '--champion', 'weak-blank.jsonl', '--resamples', '20']);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('**area: predicted by both models, but no email in the data has a label for it: not compared, and it fails the gate.**');
+    expect(res.stdout).toContain('| area: measured on the data | **FAIL** |');
+    expect(res.stderr).toContain('[GATE_FAILED] gate failed: area: measured on the data');
+    // A policy that gates queue alone leaves area out: it passes, and still says area was not compared.
+    writeFileSync(path.join(dir, 'queue-gate.json'), JSON.stringify({ tasks: ['queue'] }));
+    const queueOnly = await run(['compare', '--challenger', 'strong-blank.jsonl', '--champion', 'weak-blank.jsonl', '--resamples', '20', '--policy', 'queue-gate.json']);
+    expect(queueOnly.code, queueOnly.stderr).toBe(0);
+    expect(queueOnly.stdout).toContain('not compared (the policy leaves it out of the gate)');
+  });
+
+  it('refuses a file whose lines repeat an id, naming the file and the id', async () => {
+    writeFileSync(path.join(dir, 'twice.jsonl'), formatPredictionLines([...weak, ...weak.slice(0, 2)]));
+    const res = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'twice.jsonl', '--resamples', '20']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      `mailroute: [COMPARISON_MISMATCH] twice.jsonl repeats 2 ids (${weak[0].id} on 2 lines; ${weak[1].id} on 2 lines): compare joins the two files' predictions by id, so each id must name one email\n`,
+    );
+  });
+
   it('says that models need --data', async () => {
     const res = await run(['compare', '--challenger', 'ngram-bag-1', '--champion', 'champion']);
     expect(res.code).toBe(2);

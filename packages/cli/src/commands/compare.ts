@@ -13,6 +13,8 @@ import {
   gateRecord,
   modelIdsOf,
   parseGatePolicy,
+  repeatedIds,
+  repeatedIdsText,
   type GatePolicy,
   type GateResult,
   type PredictionLine,
@@ -127,6 +129,7 @@ async function predictBoth(
 ): Promise<Compared> {
   const challenger = await prepareWithModel(ctx, models.challenger, data, { ...options, title: 'predict challenger' });
   try {
+    checkUniqueIds(ctx, data, challenger);
     // Without --split the champion reads the rows as the challenger does (its config: today's taxonomy);
     // with it, each model finds its own held-out rows with its own config.
     const shared = options.split || options.configFile ? {} : { config: challenger.config };
@@ -148,6 +151,26 @@ async function predictBoth(
   } finally {
     await challenger.release();
   }
+}
+
+/**
+ * Compare joins the two models' predictions by id: rows of --data that repeat an id (the same export given
+ * twice) cannot be joined, and were found only after both models had predicted every row, blamed on the
+ * champion. Refused as the rows are read, naming the rows by file and line.
+ */
+function checkUniqueIds(ctx: CliContext, data: readonly string[], rows: { ids: readonly string[]; places: readonly string[] }): void {
+  const repeats = repeatedIds(rows.ids);
+  if (repeats.size === 0) return;
+  // The rows' places name the files as the libraries were given them (absolute): shown as given on the command line.
+  const given = data.map((d) => ({ full: `${path.resolve(ctx.cwd, d)}:`, shown: `${d}:` }));
+  const place = (i: number) => {
+    const at = rows.places[i];
+    const file = given.find((g) => at.startsWith(g.full));
+    return file ? `${file.shown}${at.slice(file.full.length)}` : at;
+  };
+  throw new ComparisonError(
+    `the rows of ${data.join(', ')} repeat ${repeatedIdsText(repeats, place)}: compare joins the two models' predictions by id, so each id must name one row; remove the repeated rows (the same export given twice?) or give them ids of their own`,
+  );
 }
 
 /** Both sides' lines; `self` says why they are one model's (prediction files only: two models given with --data never are). */
@@ -252,6 +275,12 @@ function checkSameTestRows(challenger: HeldOut, champion: HeldOut): void {
 async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<Compared> {
   const challenger = await readPredictionFile(ctx, challengerFile);
   const champion = await readPredictionFile(ctx, championFile);
+  // With an id on every line, the files' lines pair by id (else by position): each id must then name one email.
+  const byId = [...challenger, ...champion].every((l) => l.id !== undefined);
+  for (const [file, lines] of byId ? ([[challengerFile, challenger], [championFile, champion]] as const) : []) {
+    const repeats = repeatedIds(lines.map((l) => l.id));
+    if (repeats.size > 0) throw new ComparisonError(`${file} repeats ${repeatedIdsText(repeats)}: compare joins the two files' predictions by id, so each id must name one email`);
+  }
   const predicted = (lines: readonly PredictionLine[]) => [...new Set(lines.flatMap((l) => Object.keys(l.prediction)))];
   checkSharedTasks('prediction files', { challenger: { name: challengerFile, tasks: predicted(challenger) }, champion: { name: championFile, tasks: predicted(champion) } });
   const [a, b] = [modelIdsOf(challenger), modelIdsOf(champion)];

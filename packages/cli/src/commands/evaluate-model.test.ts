@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { EvaluationReportSchema, parsePredictionLines, slug } from '@mailroute/evaluation';
-import { loadDemoConfig } from '@mailroute/training';
+import { demoRowsToCsv, generateDemoRows, loadDemoConfig } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
 import { demoChampionFolder } from '../test-support.js';
 
@@ -212,4 +212,35 @@ describe('evaluate and compare with a model', () => {
     expect(seen).toBeLessThan(190);
     expect(readFileSync(path.join(dir, 'part/model-card.md'), 'utf8')).toContain(`of these 200 rows`);
   }, 180_000);
+
+  it('says when --data leaves a task unlabelled, and refuses rows that repeat an id before either model predicts', async () => {
+    const config = await loadDemoConfig();
+    writeFileSync(path.join(dir, 'quick.json'), JSON.stringify({ ...config, model: { ...config.model, epochs: 1 } }));
+    const trained = await run(['train', '--config', 'quick.json', '--data', path.join(home, 'demo.csv')]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    // The topic column left empty: evaluate says topic is not measured; compare fails the gate on it, naming it.
+    const rows = generateDemoRows({ rows: 30, seed: 99 });
+    writeFileSync(path.join(dir, 'blank-topic.csv'), demoRowsToCsv(rows.map((r) => ({ ...r, topic: '' }))));
+    const evaluated = await run(['evaluate', '--model', 'champion', '--data', 'blank-topic.csv', '--out', 'blank-topic', '--no-png']);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const unmeasured = 'no line has a truth label for topic, which is predicted: not measured, and left out of every figure (an empty or missing label column?)';
+    expect(evaluated.stderr).toContain(`warning: ${unmeasured}\n`);
+    expect(EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'blank-topic/metrics.json'), 'utf8'))).warnings).toContain(unmeasured);
+    writeFileSync(path.join(dir, 'lenient.json'), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
+    const compared = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', 'blank-topic.csv', '--policy', 'lenient.json', '--resamples', '20']);
+    expect(compared.code).toBe(1);
+    expect(compared.stdout).toContain('**topic: predicted by both models, but no email in the data has a label for it: not compared, and it fails the gate.**');
+    expect(compared.stderr).toContain('[GATE_FAILED] gate failed: topic: measured on the data');
+    // Three rows again at the end: refused as the rows are read, naming the file, the ids and their lines.
+    const lines = demoRowsToCsv(rows).split('\n').length - 1;
+    writeFileSync(path.join(dir, 'dup.csv'), demoRowsToCsv([...rows, ...rows.slice(0, 3)]));
+    const dup = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', 'dup.csv', '--resamples', '20']);
+    expect(dup.code).toBe(1);
+    expect(dup.stdout).toBe('');
+    expect(dup.stderr).toMatch(
+      new RegExp(`\\[COMPARISON_MISMATCH\\] the rows of dup\\.csv repeat 3 ids \\(${rows[0].id} at dup\\.csv:2 and dup\\.csv:${lines + 1}; ${rows[1].id} at dup\\.csv:\\d+ and dup\\.csv:\\d+; ${rows[2].id} at .*\\): compare joins the two models' predictions by id, so each id must name one row`),
+    );
+    expect(dup.stderr).not.toContain('predict challenger');
+  }, 120_000);
 });

@@ -73,6 +73,30 @@ describe('mailroute evaluate', () => {
     expect((await run(['evaluate', '--predictions', 'missing.jsonl', '--out', 'bad'])).stderr).toContain('[PREDICTION_FILE_UNREADABLE] cannot read predictions missing.jsonl: no such file');
   });
 
+  it('warns on stderr and in metrics.json of what the lines leave unmeasured or count twice, and names the file it refuses', async () => {
+    const ided = lines.slice(0, 40);
+    // topic predicted but labelled on no line; queue unpredicted on 3 lines; the first 2 lines twice.
+    const odd = [...ided, ...ided.slice(0, 2)].map((l, i) => ({ ...l, truth: { queue: l.truth.queue }, prediction: i < 3 ? { topic: l.prediction.topic } : l.prediction }));
+    writeFileSync(path.join(dir, 'odd.jsonl'), formatPredictionLines(odd));
+    const { code, stdout, stderr } = await run(['evaluate', '--predictions', 'odd.jsonl', '--out', 'odd', '--no-png']);
+    expect(code, stderr).toBe(0);
+    const expected = [
+      'no line has a truth label for topic, which is predicted: not measured, and left out of every figure (an empty or missing label column?)',
+      `2 ids are carried by more than one line (${ided[0].id}, ${ided[1].id}): 2 lines more than emails, each counting again in every figure (the same predictions given twice?)`,
+      "lines with a truth label but no prediction are left out of their task's figures (the model or pipeline dropped them): queue 3 of 42 labelled lines",
+    ];
+    expect(EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'odd/metrics.json'), 'utf8'))).warnings).toEqual(expected);
+    for (const w of expected) {
+      expect(stderr).toContain(`warning: ${w}\n`);
+      expect(stdout).toContain(`warning: ${w}\n`);
+    }
+    // A task labelled but never predicted is refused, naming the file.
+    writeFileSync(path.join(dir, 'unpredicted.jsonl'), formatPredictionLines(ided.map((l) => ({ ...l, truth: { ...l.truth, t2: 'x' } }))));
+    const refused = await run(['evaluate', '--predictions', 'unpredicted.jsonl', '--out', 'unpredicted', '--no-png']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('[METRIC_INPUT_INVALID] unpredicted.jsonl: task t2: no line has both a truth label and a prediction (40 lines have a t2 label, none a t2 prediction)');
+  });
+
   it('creates no output folder when it fails before writing', async () => {
     const failing = [
       ['--predictions', 'bad.jsonl', '--out', 'none-1'],

@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import {
   evaluatePredictions,
   evaluationMarkdown,
+  MetricInputError,
   modelIdsOf,
   noPredictionLines,
   parsePredictionLine,
@@ -106,7 +107,7 @@ export async function prepareWithModel(
   model: string,
   data: readonly string[],
   options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean; read?: ReadOptions },
-): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; config: TrainingConfig; tasks: ClassifierTask[]; manifest: Manifest; renamedLabels: string[] }> {
+): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; places: readonly string[]; config: TrainingConfig; tasks: ClassifierTask[]; manifest: Manifest; renamedLabels: string[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   const prepared = await preparePrediction({
     model: modelRef(ctx, model),
@@ -136,6 +137,7 @@ export async function prepareWithModel(
     release: () => prepared.release(),
     modelId: prepared.modelId,
     ids: prepared.ids,
+    places: prepared.places,
     config: prepared.config,
     tasks: prepared.tasks,
     manifest: prepared.manifest,
@@ -197,6 +199,16 @@ interface EvaluateFlags extends ReadFlags {
   png: boolean;
 }
 
+/** `evaluatePredictions`, its refusals (a task labelled but never predicted) naming the file the lines come from. */
+function evaluateNaming(source: string, ...args: Parameters<typeof evaluatePredictions>): EvaluationReport {
+  try {
+    return evaluatePredictions(...args);
+  } catch (error) {
+    if (error instanceof MetricInputError) throw new MetricInputError(`${source}: ${error.message}`);
+    throw error;
+  }
+}
+
 function summary(report: EvaluationReport): string {
   const rows = report.tasks.map((t) => {
     const m = t.metrics;
@@ -239,6 +251,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       const out = await checkOutput(ctx.cwd, flags.out, 'dir');
       let lines: PredictionLine[];
       let dataset: string;
+      /** Where the lines come from, for errors about them: the predictions file, or --data. */
+      const source = flags.predictions ?? (flags.data ?? []).join(', ');
       let modelId = flags.modelId;
       /** What predicting warned about (e.g. the data is the model's training data): said in the model card too. */
       const warnings: string[] = [];
@@ -277,7 +291,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       let report: EvaluationReport;
       let files: string[];
       try {
-        report = evaluatePredictions(lines, {
+        report = evaluateNaming(source, lines, {
           dataset,
           ...(modelId !== undefined ? { modelId } : {}),
           // With the model at hand, its routing says which task routes mail: the reports say `routed` of that task alone.
@@ -289,6 +303,12 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           warnings,
           onProgress: (done, total, label) => progress.update(done, total * 2, label),
         });
+        // What the lines leave out or count twice (a task no line has a label for, repeated ids, labelled lines
+        // unpredicted): said now, as predicting's warnings are, and again under the figures.
+        const found = (report.warnings ?? []).slice(warnings.length);
+        if (found.length > 0) progress.clearLine();
+        for (const w of found) ctx.stderr.write(safeLines(`warning: ${w}\n`));
+        warnings.push(...found);
         // Only now, with the report made, is the directory's last report replaced: a run that fails on its
         // input leaves it whole. A directory reused for another report keeps none of the last one's pictures
         // or predictions beside it.

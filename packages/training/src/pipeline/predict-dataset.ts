@@ -177,6 +177,8 @@ export interface PreparedPrediction {
   rows: number;
   /** The ids of the rows to predict, in order (compare checks that two models' held-out rows are the same). */
   ids: readonly string[];
+  /** Where each of those rows is, `file:line` (the file as given), in the same order: compare names the rows whose ids repeat. */
+  places: readonly string[];
   /** `task: old -> new`: the model's labels that the given config names otherwise (its aliases); scored under the new names. */
   renamedLabels: string[];
   /** The config the rows were read with (the given one, else the model's own). */
@@ -237,6 +239,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       modelId: classifier.modelId,
       rows: rows.length,
       ids: rows.map((r) => r.id),
+      places: rows.map((r) => `${r.file}:${r.line}`),
       config,
       tasks: [...classifier.tasks],
       manifest: classifier.manifest,
