@@ -128,15 +128,28 @@ describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
     expect((await registry.champion())?.id).toBe(v.id);
   });
 
-  it('approve makes the champion; rejecting it hands over to the newest other Approved version, then to none', async () => {
+  it('approve makes the champion; rejecting it hands back to the champion before it, then to none', async () => {
     const a = await registry.register(await artifact('m-a'));
     const b = await registry.register(await artifact('m-b'));
+    const c = await registry.register(await artifact('m-c'));
+    // Approved newest first: the champion before each is an older version, not the newest other Approved one.
+    await registry.approve(c.id);
     await registry.approve(a.id);
     await registry.approve(b.id);
     expect((await registry.champion())?.id).toBe(b.id);
     await registry.reject(b.id);
     expect((await registry.champion())?.id).toBe(a.id);
     await registry.reject(a.id);
+    expect((await registry.champion())?.id).toBe(c.id);
+    await registry.reject(c.id);
     expect(await registry.champion()).toBeUndefined();
+  });
+
+  it('rejecting a Rejected version changes nothing: the first rejection stays the decision on record', async () => {
+    const v = await registry.register(await artifact('m-1'));
+    await registry.reject(v.id, { by: 'bob', note: 'too weak' });
+    const again = await registry.reject(v.id, { by: 'carol', note: 'still weak' });
+    expect(again).toMatchObject({ status: 'Rejected', statusChangedBy: 'bob', statusNote: 'too weak' });
+    expect(await registry.get(v.id)).toMatchObject({ status: 'Rejected', statusChangedBy: 'bob', statusNote: 'too weak' });
   });
 });

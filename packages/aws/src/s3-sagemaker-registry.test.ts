@@ -118,7 +118,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
     packages[1].status = 'Approved';
     expect((await registry.champion())?.id).toBe(b.id);
     // The endpoint serves b (approved last): a pointer moved to a would not move it.
-    await expect(registry.setChampion(a.id)).rejects.toMatchObject({ code: 'REGISTRY_NOT_SUPPORTED', message: expect.stringContaining('reject the Approved versions newer than it') });
+    await expect(registry.setChampion(a.id)).rejects.toMatchObject({ code: 'REGISTRY_NOT_SUPPORTED', message: expect.stringContaining('reject the Approved versions approved after it') });
     await registry.setChampion(b.id);
     expect((await registry.champion())?.id).toBe(b.id);
     expect((await registry.reject(b.id)).status).toBe('Rejected');
@@ -153,7 +153,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect((await registry.champion())?.id).toBe(c.id);
   });
 
-  it('rolls the champion back to the newest other Approved version when the champion is rejected', async () => {
+  it('rolls the champion back to the champion before it (the other Approved version approved last) when the champion is rejected', async () => {
     const a = await registry.register(artifact);
     const b = await registry.register(artifact);
     const c = await registry.register(artifact);

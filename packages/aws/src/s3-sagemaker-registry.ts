@@ -16,7 +16,6 @@ import {
   gateFailedError,
   gateOverrideNote,
   GateRecordSchema,
-  newestApproved,
   RegistryError,
   sha256,
   type GateRecord,
@@ -63,9 +62,9 @@ const GATE_SUFFIX = '.gate.json';
  * `ModelRegistry` on S3 (artifact files under a prefix, uncompressed, so SageMaker reads them with
  * `CompressionType: None`) and the SageMaker Model Registry (one model package per version; its
  * approval status is the version's status, 1:1). The version id is the manifest's `modelId`. The
- * champion is `<prefix>champion.json` (after the champion was rejected: the newest other Approved version,
- * or `{ id: null }` when none is), falling back to the newest Approved version when the pointer was never
- * written.
+ * champion is `<prefix>champion.json` (after the champion was rejected: the previous champion, which is the
+ * other Approved version approved last, or `{ id: null }` when none is), falling back to the newest Approved
+ * version when the pointer was never written.
  *
  * The last gate `mailroute compare` ran on a version (`recordGate`) is `<prefix><id>.gate.json`, a GateRecord
  * beside champion.json, written whole by one PutObject. Not in the package's metadata: its 50 entries are spent
@@ -243,13 +242,13 @@ export class S3SageMakerRegistry implements ModelRegistry {
 
   /**
    * The version the deployer put on the endpoint last, as the registry can tell it without the endpoint: the
-   * Approved package whose status changed last (SageMaker's LastModifiedTime, which an approval in the console
-   * sets too; ties to the newest). The deployer deploys each approval as it comes, and on the rejection of the
-   * version serving rolls back to the newest Approved one, which is the one approved last unless older
-   * versions were approved after newer ones. A metadata edit in the console also counts as a change.
+   * Approved package (other than `except`) whose status changed last (SageMaker's LastModifiedTime, which an
+   * approval in the console sets too; ties to the newest). The deployer deploys each approval as it comes, and
+   * on the rejection of the version serving rolls back to the Approved one approved last, by the same rule. A
+   * metadata edit in the console also counts as a change.
    */
-  private async deployedId(): Promise<string | undefined> {
-    const approved = (await this.describeAll()).filter((d) => d.version.status === 'Approved');
+  private async deployedId(except?: string): Promise<string | undefined> {
+    const approved = (await this.describeAll()).filter((d) => d.version.status === 'Approved' && d.version.id !== except);
     approved.sort((a, b) => b.changedAt - a.changedAt || b.version.version - a.version.version);
     return approved[0]?.version.id;
   }
@@ -313,12 +312,19 @@ export class S3SageMakerRegistry implements ModelRegistry {
     return { ...version, gate: record };
   }
 
-  /** Rejecting the champion hands the pointer to the newest other Approved version, as the deployer rolls the endpoint back to it. */
+  /**
+   * Rejecting the champion hands the pointer back to the previous champion, as the deployer rolls the endpoint
+   * back to it: every approval deployed and moved the pointer, so the champions were the Approved versions in the
+   * order they were approved, and the one before is the other Approved version approved last. Every Approved
+   * version was champion once, so there is no version never made champion to fall back to (as the local
+   * registry's rule has). A Rejected version is left as it is: no second decision, no event.
+   */
   async reject(id: string, options: StatusChangeOptions = {}): Promise<ModelVersion> {
     const champion = (await this.currentChampion())?.id ?? null;
-    const { arn } = await this.find(id);
+    const { arn, version } = await this.find(id);
+    if (version.status === 'Rejected') return this.withGate(version);
     if (champion !== id) return this.withGate(await this.setStatus(arn, 'Rejected', options));
-    const next = newestApproved((await this.versions()).filter((v) => v.id !== id))?.id ?? null;
+    const next = (await this.deployedId(id)) ?? null;
     return this.withGate(await this.pointerFirst({ id, arn, status: 'Rejected' }, next, id, options));
   }
 
@@ -497,14 +503,14 @@ async function atMostAtOnce<T, R>(items: readonly T[], limit: number, fn: (item:
 
 /**
  * What cannot be done on AWS, and what can: the deployer puts every version on the endpoint when it becomes
- * Approved, and on the rejection of the version serving rolls back to the newest other Approved one.
+ * Approved, and on the rejection of the version serving rolls back to the other Approved one approved last.
  */
 function notSupported(what: string): RegistryError {
   return new RegistryError(
     'REGISTRY_NOT_SUPPORTED',
     `cannot ${what} on AWS: the endpoint serves the version approved last (the deployer deploys every approval), ` +
-      'and champion.json follows it (setChampion or approve of the version approved last, in the console too, puts it in step). To serve an older version: reject the Approved versions newer than it (rejecting ' +
-      'the one serving rolls the endpoint back to the newest other Approved version), or, if it was rejected, approve it again with force',
+      'and champion.json follows it (setChampion or approve of the version approved last, in the console too, puts it in step). To serve an older version: reject the Approved versions approved after it (rejecting ' +
+      'the one serving rolls the endpoint back to the Approved version approved before it), or, if it was rejected, approve it again with force',
   );
 }
 

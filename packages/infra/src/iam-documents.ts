@@ -250,7 +250,7 @@ export function deployerLambdaPolicy(input: {
       Action: 'sagemaker:DescribeModelPackage',
       Resource: `${sm}:model-package/${input.modelPackageGroupName}/*`,
     },
-    // The newest Approved version, when the version serving is rejected (a rollback). ListModelPackages
+    // The Approved versions, when the version serving is rejected (a rollback to the one approved last). ListModelPackages
     // takes no resource in an identity policy; it lists package names and statuses, nothing more.
     { Sid: 'FindNewestApprovedPackage', Effect: 'Allow', Action: 'sagemaker:ListModelPackages', Resource: '*' },
     {

@@ -87,8 +87,10 @@ export interface ModelRegistry {
    */
   recordGate(id: string, gate: GateRecord): Promise<ModelVersion>;
   /**
-   * Rejecting the champion hands the alias to the newest other Approved version (a rollback that
-   * servers pick up at their next poll), or leaves no champion when none is Approved.
+   * Rejecting the champion hands the alias back to the previous champion that is still Approved (a
+   * rollback that servers pick up at their next poll); when no earlier champion is, to the newest
+   * Approved version whose last gate did not fail; else it leaves no champion. Rejecting a Rejected
+   * version changes nothing (the first rejection stays the decision on record).
    */
   reject(id: string, options?: StatusChangeOptions): Promise<ModelVersion>;
   champion(): Promise<ModelVersion | undefined>;

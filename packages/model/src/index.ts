@@ -26,7 +26,7 @@ export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type Pa
 export { buildNgramBagOnnx, ngramBagOnnxNames, NGRAM_BAG_OPSET, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
 export { assemblePredictions, Classifier, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction, type ScoredBatch } from './classifier.js';
 export { describeMeasuredOn, heldOutTestRows, ManifestTestFactsSchema, measuredOnOfManifest, type MeasuredOnFacts } from './registry/measured-on.js';
-export { newestApproved } from './registry/rollback.js';
+export { rollbackChampion } from './registry/rollback.js';
 export { GateRecordSchema, gateStanding, failedChecksLine, gateFailedError, gateOverrideNote, type GateRecord, type GateStanding } from './registry/gate-record.js';
 export { checkHomeDirectory } from './registry/home.js';
 export { checkArtifactToRegister, checkRegisteredArtifact } from './registry/artifact-check.js';

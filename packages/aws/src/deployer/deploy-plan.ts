@@ -154,7 +154,7 @@ function laterDeployment(current: CurrentEndpoint | undefined, name: string): { 
 
 /**
  * The SageMaker calls that put an Approved package on the endpoint (after the event was checked): for an
- * approval event its own package, for a rejection of the version serving the newest Approved one.
+ * approval event its own package, for a rejection of the version serving the Approved one approved last.
  */
 export function planPackageDeployment(input: { pkg: ApprovedPackage; current: CurrentEndpoint | undefined; config: DeployerConfig; now: Date }): DeploymentPlan {
   const config = DeployerConfigSchema.parse(input.config);

@@ -230,6 +230,16 @@ describe('createDeployerHandler: a rejected version', () => {
     expect(sm.commandCalls(UpdateEndpointCommand)[0].args[0].input).toMatchObject({ EndpointConfigName: 'mailroute-prod-v7-20261130090000' });
   });
 
+  it('rolls back to the Approved version approved last (the one that served before), not the newest by creation', async () => {
+    const arn9 = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/mailroute-prod/9';
+    // Version 9 was approved in October; version 7 after it, in November: 7 served before the rejected 8.
+    sm.on(DescribeModelPackageCommand, { ModelPackageName: arn9 }).resolves({ ...described, ModelPackageArn: arn9, ModelPackageVersion: 9, LastModifiedTime: new Date('2026-10-01T00:00:00Z') } as Out);
+    sm.on(DescribeModelPackageCommand, { ModelPackageName: event.detail.ModelPackageArn }).resolves({ ...described, LastModifiedTime: new Date('2026-11-01T00:00:00Z') } as Out);
+    sm.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: [{ ModelPackageArn: arn9 }, { ModelPackageArn: event.detail.ModelPackageArn }] } as Out);
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129120000' } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(rejection)).resolves.toMatchObject({ deployed: true, endpointConfigName: 'mailroute-prod-v7-20261130090000', rolledBackFrom: 8 });
+  });
+
   it('follows the pages of ListModelPackages: a first page can be empty though Approved versions exist', async () => {
     sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129120000' } as Out);
     sm.on(ListModelPackagesCommand)

@@ -135,8 +135,8 @@ export interface LambdaTimeLeft {
 
 /**
  * The deployer Lambda: an approved model package becomes the endpoint's new production variant, and
- * a rejection of the version the endpoint serves rolls it back to the newest Approved version (as the
- * registries' champion does). Names derive from the event time, so a redelivered event finds its model
+ * a rejection of the version the endpoint serves rolls it back to the Approved version approved last, the
+ * one that served before it (as the registries' champion does). Names derive from the event time, so a redelivered event finds its model
  * and config already there and carries on instead of deploying twice.
  */
 export function createDeployerHandler(deps: {
@@ -197,10 +197,26 @@ export function createDeployerHandler(deps: {
   }
 
   /**
-   * The newest Approved package of the group. Pages are followed: SageMaker may cut a page before it
-   * filters by status, so a first page can be empty while Approved versions exist.
+   * The Approved package of the group approved last (its LastModifiedTime, which the approval set; ties to the
+   * newest version): as every approval deploys, the version that served before the one rejected, the champion
+   * the registry's pointer goes back to. Pages are followed: SageMaker may cut a page before it filters by
+   * status, so a first page can be empty while Approved versions exist. Each is described (the summaries have
+   * no LastModifiedTime), one at a time: the control plane throttles a burst.
    */
-  async function newestApproved(): Promise<string | undefined> {
+  async function approvedLast(): Promise<string | undefined> {
+    let best: { arn: string; at: number; version: number } | undefined;
+    for (const arn of await approvedArns()) {
+      const pkg = await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn }));
+      if (pkg.ModelApprovalStatus !== 'Approved') continue; // rejected since it was listed
+      const at = (pkg.LastModifiedTime ?? pkg.CreationTime ?? new Date(0)).getTime();
+      const version = pkg.ModelPackageVersion ?? 0;
+      if (best === undefined || at > best.at || (at === best.at && version > best.version)) best = { arn, at, version };
+    }
+    return best?.arn;
+  }
+
+  async function approvedArns(): Promise<string[]> {
+    const arns: string[] = [];
     let token: string | undefined;
     do {
       const page = await sagemaker.send(
@@ -214,14 +230,15 @@ export function createDeployerHandler(deps: {
           ...(token ? { NextToken: token } : {}),
         }),
       );
-      const found = page.ModelPackageSummaryList?.find((s) => s.ModelApprovalStatus === undefined || s.ModelApprovalStatus === 'Approved');
-      if (found?.ModelPackageArn) return found.ModelPackageArn;
+      for (const s of page.ModelPackageSummaryList ?? []) {
+        if (s.ModelPackageArn && (s.ModelApprovalStatus === undefined || s.ModelApprovalStatus === 'Approved')) arns.push(s.ModelPackageArn);
+      }
       token = page.NextToken;
     } while (token);
-    return undefined;
+    return arns;
   }
 
-  /** A rejected version that the endpoint serves gives way to the newest Approved one; any other rejection changes nothing. */
+  /** A rejected version that the endpoint serves gives way to the Approved one approved last; any other rejection changes nothing. */
   async function rollBack(event: ModelPackageStateChange): Promise<DeployResult> {
     const rejected = await describePackage(event.detail.ModelPackageArn);
     // The event may arrive late: a version approved again since is not rolled back.
@@ -244,7 +261,7 @@ export function createDeployerHandler(deps: {
     if (serving !== rejected.version) {
       return { deployed: false, reason: `the endpoint serves ${serving === undefined ? 'no version of this deployer' : `version ${serving}`}, not the rejected version ${rejected.version}: nothing to roll back` };
     }
-    const arn = await newestApproved();
+    const arn = await approvedLast();
     if (!arn) {
       // A model people rejected is serving and nothing can replace it: fail, so the deployer's error alarm pages.
       throw new NoApprovedVersionError(`version ${rejected.version} was rejected while it serves and no other version of ${config.modelPackageGroupName} is Approved: approve one to roll back to`);

@@ -41,7 +41,7 @@ export const WILDCARD_RESOURCE_ALLOW_LIST: ReadonlyArray<{ actions: readonly str
   },
   {
     actions: ['sagemaker:ListModelPackages'],
-    reason: "SageMaker's List actions take no resource ARNs; the deployer lists package names and statuses to find the newest Approved version when the serving one is rejected.",
+    reason: "SageMaker's List actions take no resource ARNs; the deployer lists package names and statuses to find the Approved versions when the serving one is rejected (a rollback).",
   },
   {
     actions: ['cloudwatch:PutMetricData'],

@@ -97,6 +97,63 @@ describe('LocalModelRegistry', () => {
     expect((await reg.champion())?.id).toBe('m-r');
   });
 
+  it('rolls a rejected champion back to the previous champion, never to a version approved over a failed gate that never served', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b', 'm-c']) await reg.register(artifact(id));
+    await reg.approve('m-a');
+    await reg.approve('m-b');
+    await reg.recordGate('m-c', { pass: false, champion: 'm-b', failed: ['queue: macro-F1 drop'], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
+    await reg.approve('m-c', { promote: false, force: true });
+    await reg.setChampion('m-a');
+    await reg.setChampion('m-b');
+    await reg.reject('m-b');
+    // m-c is the newest other Approved version, but m-a was the champion before m-b.
+    expect((await reg.champion())?.id).toBe('m-a');
+    // No earlier champion is Approved now (m-b is Rejected); m-c's gate failed, so none is put in service.
+    await reg.reject('m-a');
+    expect(await reg.champion()).toBeUndefined();
+    // A champion that was one before, approved over its failed gate, is gone back to all the same (the CLI warns).
+    await reg.setChampion('m-c');
+    await reg.approve('m-b', { force: true });
+    await reg.reject('m-b');
+    expect((await reg.champion())?.id).toBe('m-c');
+    const index = JSON.parse(readFileSync(path.join(home, 'registry.json'), 'utf8')) as { championHistory: { id: string }[] };
+    expect(index.championHistory.map((c) => c.id)).toEqual(['m-a', 'm-b', 'm-a', 'm-b', 'm-a', 'm-c', 'm-b', 'm-c']);
+  });
+
+  it('with no earlier champion Approved, rolls back to the newest Approved version whose gate did not fail; a registry without champion history too', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b', 'm-c', 'm-d']) await reg.register(artifact(id));
+    await reg.approve('m-a', { promote: false });
+    await reg.recordGate('m-b', { pass: true, champion: 'm-x', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
+    await reg.approve('m-b', { promote: false });
+    await reg.recordGate('m-c', { pass: false, champion: 'm-x', failed: ['queue: macro-F1 drop'], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
+    await reg.approve('m-c', { promote: false, force: true });
+    await reg.approve('m-d');
+    // Written before the registry kept champion history: the champion m-d is all it knows.
+    const file = path.join(home, 'registry.json');
+    const { championHistory: _, ...old } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify(old));
+    await reg.reject('m-d');
+    expect((await reg.champion())?.id).toBe('m-b');
+    await reg.reject('m-b');
+    expect((await reg.champion())?.id).toBe('m-a'); // no gate on record: not a failed one
+  });
+
+  it('rejecting a Rejected version changes nothing: the first rejection stays the one on record', async () => {
+    let clock = Date.parse('2026-11-30T08:00:00Z');
+    const reg = createLocalRegistry({ home: tmp(), now: () => new Date((clock += 60_000)) });
+    await reg.register(artifact('m-r'));
+    await reg.reject('m-r', { by: 'bob', note: 'queue too weak' });
+    const again = await reg.reject('m-r', { by: 'carol', note: 'still weak' });
+    const expected = { status: 'Rejected', statusChangedBy: 'bob', statusNote: 'queue too weak', statusChangedAt: '2026-11-30T08:02:00.000Z' };
+    expect(again).toMatchObject(expected);
+    expect(await reg.get('m-r')).toMatchObject(expected);
+    expect((await reg.get('m-r')).history?.map((h) => h.status)).toEqual(['PendingManualApproval', 'Rejected']);
+  });
+
   it('names the index file when it is damaged, and changes nothing', async () => {
     const home = tmp();
     const reg = createLocalRegistry({ home });

@@ -12,7 +12,7 @@ import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { measuredOnOfManifest } from './measured-on.js';
 import { processAlive } from './process-alive.js';
-import { newestApproved } from './rollback.js';
+import { rollbackChampion } from './rollback.js';
 import { editDistance } from '../edit-distance.js';
 
 export const ModelVersionSchema = z.object({
@@ -39,6 +39,11 @@ export const ModelVersionSchema = z.object({
 export const RegistryIndexSchema = z.object({
   schemaVersion: z.literal(1),
   champion: z.string().nullable(),
+  /**
+   * Every champion, oldest first (`at` absent on the one a registry written before this list had): what
+   * rejecting the champion rolls back to. A registry without it rolls back as if none was champion before.
+   */
+  championHistory: z.array(z.object({ id: z.string(), at: z.string().optional() })).optional(),
   versions: z.array(ModelVersionSchema),
 });
 export type RegistryIndex = z.infer<typeof RegistryIndexSchema>;
@@ -251,7 +256,7 @@ export class LocalModelRegistry implements ModelRegistry {
         }
         this.recordStatus(v, 'Approved', options);
       }
-      if (options.promote !== false) index.champion = id;
+      if (options.promote !== false) this.makeChampion(index, id);
       return { ...v };
     });
   }
@@ -269,12 +274,26 @@ export class LocalModelRegistry implements ModelRegistry {
   async reject(id: string, options: StatusChangeOptions = {}): Promise<ModelVersion> {
     return this.update((index) => {
       const v = this.find(index, id);
+      // Rejected already: that decision stays the one on record, and nothing else changes.
+      if (v.status === 'Rejected') return { ...v };
       this.recordStatus(v, 'Rejected', options);
-      // A rejected model cannot stay champion: the newest other Approved version takes over (a
-      // rollback, as SageMaker's "latest Approved"), or none is left.
-      if (index.champion === id) index.champion = newestApproved(index.versions)?.id ?? null;
+      // A rejected model cannot stay champion: the previous champion still Approved takes over (a
+      // rollback), else the newest Approved version whose gate did not fail, else none.
+      if (index.champion === id) {
+        const next = rollbackChampion(index.versions, (index.championHistory ?? []).map((c) => c.id), id);
+        this.makeChampion(index, next?.id ?? null);
+      }
       return { ...v };
     });
+  }
+
+  /** Sets the champion, keeping each new one in `championHistory` (what a rollback goes back to). */
+  private makeChampion(index: RegistryIndex, id: string | null): void {
+    if (index.champion === id) return;
+    // A registry from before the history: its champion of now is the first one known.
+    const history = index.championHistory ?? (index.champion === null ? [] : [{ id: index.champion }]);
+    index.championHistory = id === null ? history : [...history, { id, at: this.now() }];
+    index.champion = id;
   }
 
   /** Sets a decided status: the last decision's fields (the registration note stays) and the history. */
@@ -295,12 +314,17 @@ export class LocalModelRegistry implements ModelRegistry {
     return index.champion === null ? undefined : index.versions.find((v) => v.id === index.champion);
   }
 
+  /** The ids of every champion, oldest first (repeats included), as far as the registry kept them. */
+  async championHistory(): Promise<string[]> {
+    return ((await this.readIndex()).championHistory ?? []).map((c) => c.id);
+  }
+
   async setChampion(id: string): Promise<void> {
     await this.checkArtifact(id);
     await this.update((index) => {
       const v = this.find(index, id);
       if (v.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `model "${id}" is ${v.status}; only an Approved model can be champion`);
-      index.champion = id;
+      this.makeChampion(index, id);
     });
   }
 
