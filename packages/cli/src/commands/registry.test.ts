@@ -38,10 +38,10 @@ describe('mailroute registry', () => {
 
     const approved = await run(['registry', 'approve', 'model-a', '--note', 'good'], home);
     // What follows is said: servers switch to it (there was no champion to go back to).
-    expect(approved.stdout).toBe('model-a: Approved, champion; servers using this registry switch to it at their next poll (every 5 s by default)\n');
+    expect(approved.stdout).toBe('model-a: Approved, champion; servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it)\n');
     // Approved again: nothing is recorded, and the answer says so rather than looking like a second decision.
     const again = await run(['registry', 'approve', 'model-a', '--by', 'carl', '--note', 'again'], home);
-    expect(again.stdout).toMatch(/^model-a: Approved, champion \(it was already Approved by \S+ at \S+: that approval stays on record, this one is not added to its history\)\n$/);
+    expect(again.stdout).toMatch(/^model-a: Approved, champion \(it was already Approved by \S+ at \S+: that approval stays on record, this one is not added to its history\); it was the champion already: nothing served changes\n$/);
     expect(JSON.parse((await run(['registry', 'show', 'model-a'], home)).stdout).history).toHaveLength(2);
     const shown = JSON.parse((await run(['registry', 'show', 'model-a'], home)).stdout);
     expect(shown).toMatchObject({ id: 'model-a', status: 'Approved', statusChangedBy: 'tester', champion: true });
@@ -53,18 +53,23 @@ describe('mailroute registry', () => {
     expect(notApproved.stderr).toContain('[REGISTRY_NOT_APPROVED]');
     expect((await run(['registry', 'approve', 'model-b', '--no-promote'], home)).stdout).toBe('model-b: Approved; model-a stays the champion (`mailroute registry champion model-b` makes it champion)\n');
     expect((await run(['registry', 'champion'], home)).stdout).toBe('model-a (version 1, Approved)\n');
+    expect((await run(['registry', 'champion', 'model-a'], home)).stdout).toBe('model-a (version 1, Approved); it was the champion already: nothing served changes\n');
     expect((await run(['registry', 'champion', 'model-b'], home)).stdout).toBe(
-      'model-b (version 2, Approved); servers using this registry switch to it at their next poll (every 5 s by default), from model-a; to go back: `mailroute registry champion model-a`\n',
+      'model-b (version 2, Approved); servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it), from model-a; to go back: `mailroute registry champion model-a`\n',
     );
     expect((await run(['registry', 'reject', 'model-b', '--note', 'worse on complaints'], home)).stdout).toBe(
-      'model-b: Rejected; it was the champion: the champion is now model-a (version 1, the newest other Approved version); servers switch to it at their next poll\n',
+      'model-b: Rejected; it was the champion: the champion is now model-a (version 1, the last champion before it still Approved); servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it); `mailroute registry approve model-b --force` undoes this\n',
     );
     expect((await run(['registry', 'champion'], home)).stdout).toContain('model-a');
     const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout);
     expect(json.versions.map((v: { status: string }) => v.status)).toEqual(['Rejected', 'Approved']);
     expect((await run(['registry', 'reject', 'model-a'], home)).stdout).toBe(
-      'model-a: Rejected; it was the champion: no other version is Approved, so there is no champion now and running servers keep serving model-a until you approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force`, or train a new one\n',
+      'model-a: Rejected; it was the champion: no other version is Approved, so there is no champion now; servers using this registry find none at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it) and keep the model they have loaded until you approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force`, or train a new one; `mailroute registry approve model-a --force` undoes this\n',
     );
+    // Rejected already: nothing changes, no second entry in its history, and the answer says so.
+    const rejectedAgain = await run(['registry', 'reject', 'model-a', '--by', 'carl'], home);
+    expect(rejectedAgain.stdout).toMatch(/^model-a: Rejected already by tester at \S+; nothing changed \(that rejection stays on record, this one is not added to its history\)\n$/);
+    expect(JSON.parse((await run(['registry', 'show', 'model-a'], home)).stdout).history.map((h: { status: string }) => h.status)).toEqual(['PendingManualApproval', 'Approved', 'Rejected']);
     expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
     // serve, with no champion and every version Rejected, names the flag a plain approve would ask for.
     const served = await run(['serve', '--port', '0'], home);
@@ -75,10 +80,10 @@ describe('mailroute registry', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/\[REGISTRY_REJECTED\] model "model-b" was rejected by tester at \S+ \("worse on complaints"\); approving it undoes that decision: add --force to approve it anyway/);
     expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
-    expect((await run(['registry', 'approve', 'model-b', '--force', '--by', 'lead'], home)).stdout).toBe('model-b: Approved, champion; servers using this registry switch to it at their next poll (every 5 s by default)\n');
-    // Rejecting a version that is not the champion changes nothing served, and says so.
+    expect((await run(['registry', 'approve', 'model-b', '--force', '--by', 'lead'], home)).stdout).toBe('model-b: Approved, champion; servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it)\n');
+    // Rejecting a version that is not the champion leaves the champion as it is, and says so.
     await reg.register(artifact('model-c'));
-    expect((await run(['registry', 'reject', 'model-c'], home)).stdout).toBe('model-c: Rejected; not served (the champion stays model-b); `mailroute registry approve model-c --force` undoes this\n');
+    expect((await run(['registry', 'reject', 'model-c'], home)).stdout).toBe('model-c: Rejected; it was not the champion (model-b stays the champion); `mailroute registry approve model-c --force` undoes this\n');
     const history = JSON.parse((await run(['registry', 'show', 'model-b'], home)).stdout).history;
     expect(history.map((h: { status: string; by?: string }) => `${h.status}:${h.by ?? ''}`)).toEqual(['PendingManualApproval:', 'Approved:tester', 'Rejected:tester', 'Approved:lead']);
     const typo = await run(['registry', 'frob'], home);
@@ -184,6 +189,38 @@ describe('mailroute registry', () => {
     const again = await run(['registry', 'approve', 'm-new'], home);
     expect(again.code).toBe(0);
     expect(again.stderr).toBe('');
+  });
+
+  it('rolls a rejected champion back to the champion before it, not to a version approved over its failed gate; warns when the new one failed its gate or has none', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-rollback-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b', 'm-c', 'm-d']) await reg.register(artifact(id));
+    await run(['registry', 'approve', 'm-a'], home);
+    await run(['registry', 'approve', 'm-b'], home);
+    await reg.recordGate('m-c', { pass: false, champion: 'm-b', failed: ['queue: macro-F1 drop'], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
+    expect((await run(['registry', 'approve', 'm-c', '--no-promote', '--force'], home)).code).toBe(0);
+    await run(['registry', 'champion', 'm-a'], home);
+    await run(['registry', 'champion', 'm-b'], home);
+    const back = await run(['registry', 'reject', 'm-b'], home);
+    expect(back.stdout).toMatch(/^m-b: Rejected; it was the champion: the champion is now m-a \(version 1, the last champion before it still Approved\); servers using this registry switch to it at their next poll/);
+    expect(back.stderr).toBe('warning: m-a, the champion now, has no gate result on record: it was approved without `mailroute compare` checking it against a champion\n');
+    // No earlier champion is Approved; m-c failed its gate and never served: no champion, and m-c is named.
+    const none = await run(['registry', 'reject', 'm-a'], home);
+    expect(none.stdout).toMatch(/^m-a: Rejected; it was the champion: no earlier champion is Approved, and m-c is Approved but failed its gate, so there is no champion now; servers using this registry find none at their next poll .* until you make one champion \(`mailroute registry champion m-c`\) or approve another/);
+    expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
+    // Rejecting another version with no champion says what servers do at their next poll, not what they serve now.
+    expect((await run(['registry', 'reject', 'm-d'], home)).stdout).toMatch(/^m-d: Rejected; it was not the champion \(there is no champion: servers using this registry find none at their next poll \(.*\) and keep the model they have loaded\); `mailroute registry approve m-d --force` undoes this\n$/);
+    await run(['registry', 'approve', 'm-d', '--force', '--no-promote'], home);
+    // A version never champion, with no gate, is the fallback then, with a warning that it has none.
+    await run(['registry', 'champion', 'm-c'], home);
+    await run(['registry', 'approve', 'm-b', '--force'], home);
+    // m-c was the champion before m-b: it comes back, and the warning says it was approved over a failed gate.
+    const forced = await run(['registry', 'reject', 'm-b'], home);
+    expect(forced.stdout).toMatch(/the champion is now m-c \(version 3, the last champion before it still Approved\)/);
+    expect(forced.stderr).toBe('warning: m-c, the champion now, failed its last gate (against m-b at 2026-12-01T09:00:00.000Z) and was approved over it with --force; `mailroute registry champion <id>` makes another Approved version champion\n');
+    const fallback = await run(['registry', 'reject', 'm-c'], home);
+    expect(fallback.stdout).toMatch(/the champion is now m-d \(version 4, no earlier champion is Approved: the newest Approved version whose gate did not fail\)/);
+    expect(fallback.stderr).toContain('warning: m-d, the champion now, has no gate result on record');
   });
 
   it('says nothing of the gate when a version already Approved is approved again: nothing is being decided', async () => {

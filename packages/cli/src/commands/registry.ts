@@ -15,16 +15,69 @@ export function approveAnotherHint(others: readonly ModelVersion[]): string {
   return 'approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force`, or train a new one';
 }
 
+/** When servers act on a change of champion: they read the registry at each poll, not at once. */
+const NEXT_POLL = 'at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it)';
+
 /**
- * What an approval or a change of champion sets off, for the person who made it: nothing when the champion is
- * the one it was; else that servers on this registry switch at their next poll, and how to go back; for a
- * version approved without becoming champion, how to make it one.
+ * What an approval or a change of champion sets off, for the person who made it: that nothing served changes
+ * when the champion is the one it was; else that servers on this registry switch at their next poll, and how
+ * to go back; for a version approved without becoming champion, how to make it one.
  */
 export function whatFollows(id: string, championBefore: string | undefined, championNow: string | undefined): string {
   if (championNow !== id) return `; ${championNow ? `${championNow} stays the champion` : 'not the champion'} (\`mailroute registry champion ${id}\` makes it champion)`;
-  if (championBefore === id) return '';
+  if (championBefore === id) return '; it was the champion already: nothing served changes';
   const back = championBefore ? `; to go back: \`mailroute registry champion ${championBefore}\`` : '';
-  return `; servers using this registry switch to it at their next poll (every 5 s by default)${championBefore ? `, from ${championBefore}` : ''}${back}`;
+  return `; servers using this registry switch to it ${NEXT_POLL}${championBefore ? `, from ${championBefore}` : ''}${back}`;
+}
+
+/**
+ * What `reject` says (stdout) and warns of (stderr), `before` being the version as it stood, `championBefore`
+ * the champion then, `championNow` the champion after, `history` the champions the registry kept (oldest first)
+ * and `versions` every version after the rejection. Servers are said to act at their next poll, never to serve
+ * something now: one that has not polled since the last change still serves what it loaded before.
+ */
+export function rejectOutcome(
+  before: ModelVersion,
+  championBefore: string | undefined,
+  championNow: ModelVersion | undefined,
+  history: readonly string[],
+  versions: readonly ModelVersion[],
+): { stdout: string; stderr: string } {
+  const id = before.id;
+  const undo = `\`mailroute registry approve ${id} --force\` undoes this`;
+  if (before.status === 'Rejected') {
+    const who = [before.statusChangedBy && ` by ${before.statusChangedBy}`, before.statusChangedAt && ` at ${before.statusChangedAt}`].filter(Boolean).join('');
+    return { stdout: `${id}: Rejected already${who}; nothing changed (that rejection stays on record, this one is not added to its history)\n`, stderr: '' };
+  }
+  if (championBefore !== id) {
+    const served = championNow ? `${championNow.id} stays the champion` : `there is no champion: servers using this registry find none ${NEXT_POLL} and keep the model they have loaded`;
+    return { stdout: `${id}: Rejected; it was not the champion (${served}); ${undo}\n`, stderr: '' };
+  }
+  if (championNow) {
+    // The champion before the rejected one when it is in the history before its own entry, just made.
+    const previous = history.slice(0, -1).includes(championNow.id);
+    const why = previous ? 'the last champion before it still Approved' : 'no earlier champion is Approved: the newest Approved version whose gate did not fail';
+    return {
+      stdout: `${id}: Rejected; it was the champion: the champion is now ${championNow.id} (version ${championNow.version}, ${why}); servers using this registry switch to it ${NEXT_POLL}; ${undo}\n`,
+      stderr: newChampionGateNotice(championNow),
+    };
+  }
+  // Approved versions whose gate failed are not put in service unasked: name them, and how to make one champion.
+  const others = versions.filter((o) => o.id !== id);
+  const failed = others.filter((o) => o.status === 'Approved').map((o) => o.id);
+  const none = failed.length > 0
+    ? `no earlier champion is Approved, and ${failed.join(', ')} ${failed.length > 1 ? 'are' : 'is'} Approved but failed ${failed.length > 1 ? 'their gates' : 'its gate'}, so there is no champion now`
+    : 'no other version is Approved, so there is no champion now';
+  const until = failed.length > 0 ? `you make one champion (\`mailroute registry champion ${failed[0]}\`) or ${approveAnotherHint(others)}` : `you ${approveAnotherHint(others)}`;
+  return { stdout: `${id}: Rejected; it was the champion: ${none}; servers using this registry find none ${NEXT_POLL} and keep the model they have loaded until ${until}; ${undo}\n`, stderr: '' };
+}
+
+/** A warning when the version that became champion by a rollback was approved over a failed gate, or has none on record. */
+function newChampionGateNotice(v: ModelVersion): string {
+  if (!v.gate) return `warning: ${v.id}, the champion now, has no gate result on record: it was approved without \`mailroute compare\` checking it against a champion\n`;
+  if (v.gate.pass) return '';
+  const when = v.statusChangedAt !== undefined && Date.parse(v.gate.at) > Date.parse(v.statusChangedAt) ? 'after its approval' : 'and was approved over it with --force';
+  return `warning: ${v.id}, the champion now, failed its last gate (against ${v.gate.champion} at ${v.gate.at}) ${when}; \`mailroute registry champion <id>\` makes another Approved version champion\n`;
 }
 
 /**
@@ -178,26 +231,19 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('reject <id>')
-    .description('Reject a version (a rejected champion hands over to the newest other Approved version, if any)')
+    .description(
+      'Reject a version (a rejected champion hands over to the champion before it, if still Approved, else to the newest Approved version whose gate did not fail, if any; servers switch at their next poll); rejecting a Rejected version changes nothing',
+    )
     .option('--by <name>', 'who rejects')
     .option('--note <text>', 'why')
     .action(async (id: string, flags: { by?: string; note?: string }) => {
       const reg = registry();
-      const wasChampion = (await reg.champion())?.id === id;
-      const v = await reg.reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
-      if (!wasChampion) {
-        const champion = await reg.champion();
-        ctx.stdout.write(safeLines(`${v.id}: ${v.status}; not served (${champion ? `the champion stays ${champion.id}` : 'there is no champion'}); \`mailroute registry approve ${v.id} --force\` undoes this\n`));
-        return;
-      }
-      const next = await reg.champion();
-      ctx.stdout.write(
-        safeLines(
-          next
-            ? `${v.id}: ${v.status}; it was the champion: the champion is now ${next.id} (version ${next.version}, the newest other Approved version); servers switch to it at their next poll\n`
-            : `${v.id}: ${v.status}; it was the champion: no other version is Approved, so there is no champion now and running servers keep serving ${v.id} until you ${approveAnotherHint((await reg.list()).filter((o) => o.id !== v.id))}\n`,
-        ),
-      );
+      const [before, championBefore] = await Promise.all([reg.get(id), reg.champion()]);
+      await reg.reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
+      const [championNow, history, versions] = await Promise.all([reg.champion(), reg.championHistory(), reg.list()]);
+      const { stdout, stderr } = rejectOutcome(before, championBefore?.id, championNow, history, versions);
+      ctx.stdout.write(safeLines(stdout));
+      ctx.stderr.write(safeLines(stderr));
     });
 
   cmd
@@ -208,6 +254,8 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const before = await reg.champion();
       if (id !== undefined) await reg.setChampion(id);
       const champion = await reg.champion();
-      ctx.stdout.write(safeLines(champion ? `${champion.id} (version ${champion.version}, ${champion.status})${whatFollows(champion.id, before?.id, champion.id)}\n` : 'no champion\n'));
+      // Asked to set one: what follows (nothing served changes when it was the champion already); asked only to show: the champion.
+      const follows = champion && id !== undefined ? whatFollows(champion.id, before?.id, champion.id) : '';
+      ctx.stdout.write(safeLines(champion ? `${champion.id} (version ${champion.version}, ${champion.status})${follows}\n` : 'no champion\n'));
     });
 }
