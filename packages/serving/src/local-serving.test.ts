@@ -13,7 +13,8 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-describe('createLocalServing', () => {
+// Each test starts a whole local server (registry, ONNX model, SQLite writer thread): seconds on a machine other work shares.
+describe('createLocalServing', { timeout: 60_000 }, () => {
   it('answers before predictions commit, then logs a write that fails to commit and counts its records', async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-local-'));
     const home = path.join(root, 'home');
