@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FeaturizerSpecSchema } from '@mailroute/preprocess';
 import { IDF_FILE } from './idf-file.js';
+import { CATCH_ALL_LABEL } from './routing.js';
 import { normalizeLabel } from './task-labels.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
@@ -22,6 +23,12 @@ export const ManifestTaskSchema = z.object({
   temperature: z.number().positive(),
   /** Abstain when the calibrated confidence is below this. */
   threshold: z.number().min(0).max(1),
+  /**
+   * Labels the training data carried under the task's minCount that training merged into `other` (`rare:
+   * "other"`): no class of their own, their rows taught `other`. Feedback and test files that carry one are
+   * read as `other`, as training read them. Optional: models trained before it was kept do not say.
+   */
+  mergedIntoOther: z.array(z.string().min(1).overwrite(normalizeLabel)).optional(),
 });
 export type ManifestTask = z.infer<typeof ManifestTaskSchema>;
 
@@ -67,6 +74,9 @@ export const ManifestSchema = z
     if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['tasks'], message: 'task names must be unique' });
     for (const task of manifest.tasks) {
       if (new Set(task.labels).size !== task.labels.length) ctx.addIssue({ code: 'custom', path: ['tasks', task.name], message: 'labels must be unique' });
+      const merged = task.mergedIntoOther ?? [];
+      if (merged.length > 0 && !task.labels.includes(CATCH_ALL_LABEL)) ctx.addIssue({ code: 'custom', path: ['tasks', task.name, 'mergedIntoOther'], message: `labels merged into ${CATCH_ALL_LABEL} need ${CATCH_ALL_LABEL} among the labels` });
+      for (const label of merged.filter((l) => task.labels.includes(l))) ctx.addIssue({ code: 'custom', path: ['tasks', task.name, 'mergedIntoOther'], message: `${label} is a label of the task, not merged into ${CATCH_ALL_LABEL}` });
       if (!manifest.onnx.outputs[task.name]) ctx.addIssue({ code: 'custom', path: ['onnx', 'outputs', task.name], message: 'no ONNX output for task' });
     }
     if (manifest.onnx.combined !== undefined && Object.values(manifest.onnx.outputs).includes(manifest.onnx.combined)) {

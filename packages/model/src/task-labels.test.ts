@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
+import { MANIFEST_SCHEMA_VERSION, ManifestSchema, ManifestTaskSchema } from './manifest.js';
 import { classifierTasks, currentLabel } from './task-labels.js';
 
 const tasks = [
@@ -18,5 +20,42 @@ describe('classifierTasks', () => {
   it('has no aliases without a training config, and stops at a loop', () => {
     expect(classifierTasks({ tasks, trainingConfig: undefined }).every((t) => t.aliases === undefined)).toBe(true);
     expect(currentLabel({ name: 'q', labels: [], aliases: { a: 'b', b: 'a' } }, 'a')).toBe('a');
+  });
+
+  it('reads the labels training merged into other (the manifest records them) as other, after the config\'s renames', () => {
+    const merged = [{ name: 'topic', labels: ['card', 'other'], temperature: 1, threshold: 0.5, mergedIntoOther: ['inheritance', 'Depotu\u0308bertrag'] }];
+    const trainingConfig = { tasks: [{ name: 'topic', aliases: { erbschaft: 'inheritance' } }] };
+    const [topic] = classifierTasks({ tasks: merged, trainingConfig });
+    expect(topic.mergedIntoOther).toEqual(['inheritance', 'Depot\u00fcbertrag']);
+    expect(['inheritance', 'erbschaft', 'Depot\u00fcbertrag', 'card', 'crypto'].map((l) => currentLabel(topic, l))).toEqual(['other', 'other', 'other', 'card', 'crypto']);
+    // A model trained before the list was kept has none.
+    expect(classifierTasks({ tasks, trainingConfig: undefined })[1]).toEqual({ name: 'topic', labels: ['login_2fa'] });
+  });
+});
+
+describe('ManifestTaskSchema mergedIntoOther', () => {
+  const task = { name: 'topic', labels: ['card', 'other'], temperature: 1, threshold: 0.5 };
+  it('is optional, and kept when given', () => {
+    expect(ManifestTaskSchema.parse(task).mergedIntoOther).toBeUndefined();
+    expect(ManifestTaskSchema.parse({ ...task, mergedIntoOther: ['inheritance'] }).mergedIntoOther).toEqual(['inheritance']);
+  });
+
+  it('is refused in a manifest whose task has no other, or that lists one of its own labels', () => {
+    const manifest = (topic: object) => ({
+      schemaVersion: MANIFEST_SCHEMA_VERSION,
+      modelId: 'm',
+      family: 'ngram-bag',
+      createdAt: '2026-11-29T10:00:00Z',
+      tasks: [topic],
+      routing: { queueTask: 'topic' },
+      featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets: 64 }) },
+      onnx: { file: 'model.onnx', opset: 17, inputs: { ids: 'ids', weights: 'weights' }, outputs: { topic: 'p_topic' } },
+      dataHash: 'x',
+      files: { 'model.onnx': 'a'.repeat(64) },
+    });
+    expect(ManifestSchema.safeParse(manifest({ ...task, mergedIntoOther: ['inheritance'] })).success).toBe(true);
+    const issues = (topic: object) => ManifestSchema.safeParse(manifest(topic)).error?.issues.map((i) => i.message);
+    expect(issues({ ...task, labels: ['card', 'loan'], mergedIntoOther: ['inheritance'] })).toEqual(['labels merged into other need other among the labels']);
+    expect(issues({ ...task, mergedIntoOther: ['card'] })).toEqual(['card is a label of the task, not merged into other']);
   });
 });

@@ -1,21 +1,31 @@
 import { z } from 'zod';
+import { CATCH_ALL_LABEL } from './routing.js';
 
 /** A task as serving sees it: its ordered labels, and old label names that map onto them. */
 export interface ClassifierTask {
   name: string;
   labels: readonly string[];
-  /** `{ "old name": "new name" }` from the training config: renamed and merged labels, chains followed. */
+  /**
+   * `{ "old name": "new name" }` from the training config: renamed and merged labels, chains followed. The
+   * labels training merged into `other` for being rare (`mergedIntoOther`) are in it too, each to `other`,
+   * so feedback and truths that carry one are read as training read them.
+   */
   aliases?: Readonly<Record<string, string>>;
   /** Labels the training config retired: rows carrying them were masked, not learnt. */
   retired?: readonly string[];
+  /** Labels under minCount that training merged into `other` (the manifest's record; none for models trained before it was kept). */
+  mergedIntoOther?: readonly string[];
 }
 
 const StoredTasksSchema = z
   .object({ tasks: z.array(z.object({ name: z.string(), aliases: z.record(z.string(), z.string()).optional(), retired: z.array(z.string()).optional() }).loose()) })
   .loose();
 
-/** The manifest's tasks with the aliases and retired labels of the training config stored in it (none when it has none). */
-export function classifierTasks(manifest: { tasks: readonly { name: string; labels: readonly string[] }[]; trainingConfig?: unknown }): ClassifierTask[] {
+/**
+ * The manifest's tasks with the aliases and retired labels of the training config stored in it (none when it
+ * has none), and the labels training merged into `other`, which become aliases of `other`.
+ */
+export function classifierTasks(manifest: { tasks: readonly { name: string; labels: readonly string[]; mergedIntoOther?: readonly string[] }[]; trainingConfig?: unknown }): ClassifierTask[] {
   const stored = StoredTasksSchema.safeParse(manifest.trainingConfig);
   const configured = new Map(stored.success ? stored.data.tasks.map((t) => [t.name, t]) : []);
   return manifest.tasks.map((task) => {
@@ -23,11 +33,15 @@ export function classifierTasks(manifest: { tasks: readonly { name: string; labe
     // In NFC as the manifest's labels: a config stored before labels were normalised may hold them decomposed.
     const aliases = Object.fromEntries(Object.entries(own?.aliases ?? {}).map(([from, to]) => [normalizeLabel(from), normalizeLabel(to)]));
     const retired = (own?.retired ?? []).map(normalizeLabel);
+    // A rare label is where the config's aliases end (training merged it after following them), so never one's start.
+    const merged = (task.mergedIntoOther ?? []).map(normalizeLabel).filter((label) => !Object.hasOwn(aliases, label) && !task.labels.includes(label));
+    for (const label of merged) aliases[label] = CATCH_ALL_LABEL;
     return {
       name: task.name,
       labels: [...task.labels],
       ...(Object.keys(aliases).length > 0 ? { aliases } : {}),
       ...(retired.length > 0 ? { retired } : {}),
+      ...(merged.length > 0 ? { mergedIntoOther: merged } : {}),
     };
   });
 }

@@ -138,10 +138,11 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(model.tasks[0].labels).toEqual(['payments', 'cards']);
   });
 
-  it("checks feedback as on Node: the training config's renames and retired labels, and the labels of the model that made the prediction", async () => {
+  it("checks feedback as on Node: the training config's renames and retired labels, the labels merged into other, and the labels of the model that made the prediction", async () => {
     // The served model renamed `karten` to `cards` and retired `legacy`; a rolled-back model knew `tax_documents`.
     const trainingConfig = { tasks: [{ name: 'queue', aliases: { karten: 'cards' }, retired: ['legacy'] }, { name: 'urgency' }] };
-    const served = { tasks: [{ name: 'queue', labels: ['payments', 'cards'] }, { name: 'urgency', labels: ['low', 'high'] }], trainingConfig };
+    // Its training merged the rare `inheritance` into other.
+    const served = { tasks: [{ name: 'queue', labels: ['payments', 'cards', 'other'], mergedIntoOther: ['inheritance'] }, { name: 'urgency', labels: ['low', 'high'] }], trainingConfig };
     s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-1/manifest.json' }).resolves(body(JSON.stringify(served)));
     s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-2/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['payments', 'cards', 'tax_documents'] }] })));
     ddbMock.on(PutCommand).resolves({} as Out);
@@ -155,6 +156,9 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(retired.statusCode).toBe(202);
     expect(JSON.parse(retired.body)).toMatchObject({ ignored: { queue: '"legacy" is a retired label' } });
     expect((await handler(event('POST', '/v1/feedback', { emailId: 'e1', labels: { queue: 'karten' }, closedAt }, auth), context)).statusCode).toBe(202);
+    const rare = await handler(event('POST', '/v1/feedback', { emailId: 'e1', labels: { queue: 'inheritance' }, closedAt }, auth), context);
+    expect(rare.statusCode).toBe(202);
+    expect(JSON.parse(rare.body).readAs).toEqual({ queue: expect.stringMatching(/^"inheritance" is read as "other": .*merged it into other$/) });
     const other = await handler(event('POST', '/v1/feedback', { predictionId: '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d92', labels: { queue: 'tax_documents' }, closedAt }, auth), context);
     expect(other.statusCode).toBe(202);
     // The other model's manifest alone is read from S3 (no artifact download), once.

@@ -16,6 +16,11 @@ describe('loadModelTasks', () => {
     expect(await loadModelTasks(s3, 'b', 'models/', 'm1')).toEqual([expect.objectContaining({ name: 'queue', labels: ['cards'], aliases: { karten: 'cards' } })]);
   });
 
+  it('reads the labels training merged into other as other', async () => {
+    s3Mock.on(GetObjectCommand, { Key: 'models/m2/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'topic', labels: ['cards', 'other'], mergedIntoOther: ['inheritance'] }] })));
+    expect(await loadModelTasks(s3, 'b', 'models/', 'm2')).toEqual([{ name: 'topic', labels: ['cards', 'other'], aliases: { inheritance: 'other' }, mergedIntoOther: ['inheritance'] }]);
+  });
+
   it('says REGISTRY_NOT_FOUND for a model with no manifest (deleted), REGISTRY_ARTIFACT_INVALID for one without tasks', async () => {
     s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }));
     const gone = await loadModelTasks(s3, 'b', 'models/', 'deleted').catch((e: unknown) => e);

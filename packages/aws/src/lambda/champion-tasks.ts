@@ -5,7 +5,8 @@ import { RegistryArtifactError } from '../errors.js';
 import { readObjectText } from '../s3-objects.js';
 
 const TasksManifestSchema = z.looseObject({
-  tasks: z.array(z.looseObject({ name: z.string(), labels: z.array(z.string()).min(1) })).min(1),
+  // mergedIntoOther: the labels training merged into other, read as other by the feedback and quality routes.
+  tasks: z.array(z.looseObject({ name: z.string(), labels: z.array(z.string()).min(1), mergedIntoOther: z.array(z.string()).optional() })).min(1),
 });
 
 /**
@@ -63,6 +64,6 @@ export async function loadModelTasks(s3: S3Client, bucket: string, prefix: strin
   if (manifest === undefined) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json does not exist`, { code: 'REGISTRY_NOT_FOUND' });
   const parsed = TasksManifestSchema.safeParse(manifest);
   if (!parsed.success) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json has no task list`);
-  // The training config's aliases and retired labels come along: the feedback and quality routes need them.
+  // The training config's aliases and retired labels, and the labels merged into other, come along: the feedback and quality routes need them.
   return classifierTasks(parsed.data);
 }

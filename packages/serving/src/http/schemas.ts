@@ -267,6 +267,14 @@ export const FeedbackResponseSchema = z
       .openapi({ description: 'Set when matched is false (says no prediction has this emailId) or when the feedback held fields that are not read (names them, with the field probably meant)' }),
     /** Tasks whose label was left out and why (a label the model's training config retired). */
     ignored: z.record(z.string(), z.string()).optional(),
+    /** Tasks whose label the model reads under another of its names, that name and why (stored as sent; scored under it). */
+    readAs: z
+      .record(z.string(), z.string())
+      .optional()
+      .openapi({
+        description:
+          "Tasks whose label the model reads under another name, with that name and why: an old name its training config renames or merges, or a label too rare to learn that training merged into other (the manifest's mergedIntoOther). The label is stored as sent and scored under that name",
+      }),
     /** The tasks whose label this feedback set; the email's other tasks keep the labels stored before. */
     recordedTasks: z.array(z.string()).openapi({
       description:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClassifierTask } from '@mailroute/model';
+import { classifierTasks, type ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair } from '../store/types.js';
 import { underPredictingNames } from './label-names.js';
 
@@ -43,5 +43,17 @@ describe('underPredictingNames', () => {
 
   it("compares a model whose taxonomy is unknown under the served model's names, as sent", () => {
     expect(scored([pair('gone', 'payments', 'kyc'), pair('gone', 'x', 'y')], v3)).toEqual({ same: [true, false], unmappable: 0 });
+  });
+
+  it('reads a label a model merged into other for being rare as other, for its own predictions and after a newer model learnt it', () => {
+    // rare1 trained with too few inheritance rows (merged into other); v4, trained on more mail, learnt it.
+    const [rare1] = classifierTasks({ tasks: [{ name: 'queue', labels: ['kyc', 'other'], mergedIntoOther: ['inheritance'] }] });
+    const v4: ClassifierTask = { name: 'queue', labels: ['kyc', 'inheritance', 'other'] };
+    const models = new Map([['rare1', [rare1]], ['v4', [v4]]]);
+    const same = (pairs: FeedbackPair[], served: ClassifierTask) => underPredictingNames(pairs, models, [served]).pairs.map((p) => p.feedback?.labels.queue === p.prediction.labels.queue);
+    // rare1 serves: inheritance is other, so its other is right and its kyc wrong.
+    expect(same([pair('rare1', 'other', 'inheritance'), pair('rare1', 'kyc', 'inheritance')], rare1)).toEqual([true, false]);
+    // v4 serves: rare1's other is still right for an inheritance case, v4's own inheritance too, and v4's other is not.
+    expect(same([pair('rare1', 'other', 'inheritance'), pair('v4', 'inheritance', 'inheritance'), pair('v4', 'other', 'inheritance')], v4)).toEqual([true, true, false]);
   });
 });

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { closestKey, currentLabel, didYouMean, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
+import { CATCH_ALL_LABEL, closestKey, currentLabel, didYouMean, followAliases, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
@@ -25,7 +25,27 @@ function labelHint(task: ClassifierTask, label: string): string {
   const oldNames = Object.keys(task.aliases ?? {}).filter((old) => task.labels.includes(currentLabel(task, old)));
   const guess = closestKey(label, [...task.labels, ...oldNames]);
   if (guess === undefined) return '';
-  return task.labels.includes(guess) ? ` (did you mean ${guess}?)` : ` (did you mean ${guess}, an old name of ${currentLabel(task, guess)}?)`;
+  if (task.labels.includes(guess)) return ` (did you mean ${guess}?)`;
+  return mergedAsRare(task, guess) ? ` (did you mean ${guess}, merged into ${CATCH_ALL_LABEL} in training?)` : ` (did you mean ${guess}, an old name of ${currentLabel(task, guess)}?)`;
+}
+
+/** Whether the label ends in `other` because training merged it, or the label a rename made of it, for being under minCount. */
+function mergedAsRare(task: ClassifierTask, label: string): boolean {
+  const followed = followAliases(task.aliases ?? {}, label);
+  return !followed.loop && followed.label === CATCH_ALL_LABEL && followed.chain.some((name) => task.mergedIntoOther?.includes(name));
+}
+
+/**
+ * Why an accepted label is read under another name of the task (`readAs` of the answer), or undefined when
+ * it is read as sent: a rename or merge of the training config, or a label too rare to learn, merged into `other`.
+ */
+function readAsNote(task: ClassifierTask, label: string): string | undefined {
+  const current = currentLabel(task, label);
+  if (current === label) return undefined;
+  if (mergedAsRare(task, label)) {
+    return `"${label}" is read as "${current}": the model had too few examples of it when trained (under the task's minCount), so training merged it into ${CATCH_ALL_LABEL}`;
+  }
+  return `"${label}" is read as "${current}": the model's training config renames or merges it`;
 }
 
 /** One label against one model's tasks: accepted (under a current or an old name), retired, or the 422 to answer. */
@@ -49,18 +69,29 @@ function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: strin
 /**
  * Every task and label must be in one of the taxonomies given (the served model's first: its valid labels
  * are the ones a 422 lists); a label under an old name that a model's training config renamed or merged is
- * in it too. A label no taxonomy accepts and one retired is left out (`ignored`), as training masks it, so
- * the other tasks' labels still count; when nothing is left, 422. The labels are returned as sent: which
- * names they are compared under is the business of scoring, per the model that made the prediction.
+ * in it too, and so is one training merged into `other` for being rare (the manifest's `mergedIntoOther`).
+ * A label no taxonomy accepts and one retired is left out (`ignored`), as training masks it, so the other
+ * tasks' labels still count; when nothing is left, 422. The labels are returned as sent: which names they
+ * are compared under is the business of scoring, per the model that made the prediction. `readAs` says, per
+ * task, the name the first taxonomy accepting it reads a label under when that is another, and why.
  */
-export function checkTaxonomy(taxonomies: readonly (readonly ClassifierTask[])[], labels: Record<string, string>): { labels: Record<string, string>; ignored: Record<string, string> } {
+export function checkTaxonomy(
+  taxonomies: readonly (readonly ClassifierTask[])[],
+  labels: Record<string, string>,
+): { labels: Record<string, string>; ignored: Record<string, string>; readAs: Record<string, string> } {
   const [served = []] = taxonomies;
   const kept: Record<string, string> = {};
   const ignored: Record<string, string> = {};
+  const readAs: Record<string, string> = {};
   for (const [name, label] of Object.entries(labels)) {
     const verdicts = taxonomies.map((tasks) => judgeLabel(tasks, name, label));
-    if (verdicts.includes('accepted')) kept[name] = label;
-    else if (verdicts.includes('retired')) ignored[name] = `"${label}" is a retired label`;
+    const accepting = verdicts.indexOf('accepted');
+    if (accepting >= 0) {
+      kept[name] = label;
+      const task = taxonomies[accepting].find((t) => t.name === name);
+      const note = task && readAsNote(task, label);
+      if (note) readAs[name] = note;
+    } else if (verdicts.includes('retired')) ignored[name] = `"${label}" is a retired label`;
     else throw verdicts[0];
   }
   if (Object.keys(kept).length === 0) {
@@ -68,7 +99,7 @@ export function checkTaxonomy(taxonomies: readonly (readonly ClassifierTask[])[]
       validLabels: Object.fromEntries(Object.keys(ignored).map((t) => [t, [...(served.find((s) => s.name === t)?.labels ?? [])]])),
     });
   }
-  return { labels: kept, ignored };
+  return { labels: kept, ignored, readAs };
 }
 
 /**
@@ -133,7 +164,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
         const verdict = judgeLabel(classifier.tasks, '__proto__', String(Object.getOwnPropertyDescriptor(raw.labels, '__proto__')?.value));
         if (verdict instanceof UnknownLabelError) throw verdict;
       }
-      const { labels, ignored } = await checkLabels(ctx, classifier, body.labels, prediction);
+      const { labels, ignored, readAs } = await checkLabels(ctx, classifier, body.labels, prediction);
       const emailId = prediction?.emailId ?? body.emailId ?? '';
       const outcome = await ctx.store.saveFeedback({
         emailId,
@@ -143,7 +174,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
         receivedAt: new Date(ctx.clock.now()).toISOString(),
       });
       const status = outcome === 'superseded' ? ('superseded' as const) : ('recorded' as const);
-      const skipped = Object.keys(ignored).length > 0 ? { ignored } : {};
+      const skipped = { ...(Object.keys(ignored).length > 0 ? { ignored } : {}), ...(Object.keys(readAs).length > 0 ? { readAs } : {}) };
       const recordedTasks = status === 'recorded' ? Object.keys(labels) : [];
       // Fields it does not read are named, as /v1/classify names them: a misspelt `predictionID` beside emailId would otherwise go unseen.
       const unread = feedbackIgnoredWarning(raw);

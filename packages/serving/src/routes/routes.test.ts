@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ModelRegistry } from '@mailroute/model';
+import { classifierTasks, type ModelRegistry } from '@mailroute/model';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { ServingApp } from '../app.js';
 import { createClassifierSource } from '../model/classifier-source.js';
@@ -178,6 +178,36 @@ describe('POST /v1/feedback', () => {
     expect(quality.tasks.queue).toMatchObject({ withFeedback: 1, unmappable: 0 });
     const unknown = await app.request('/v1/feedback', jsonRequest({ emailId: 'old-name', labels: { queue: 'lottery' }, closedAt }));
     expect(unknown.status).toBe(422);
+  });
+
+  it('takes a label training merged into other for being rare as other: says so, stores it as sent, scores it against other', async () => {
+    const fake = createFakeClassifier();
+    // The tasks as a manifest that records `inheritance` among the topic labels merged into other makes them.
+    const tasks = classifierTasks({ tasks: fake.tasks.map((t) => (t.name === 'topic' ? { ...t, mergedIntoOther: ['inheritance'] } : t)) });
+    const classifier = Object.assign(fake, { tasks });
+    const { app, context } = await build({ classifier });
+    // The fake model says other for the first, invoice for the second.
+    const [p] = await classify(app, [{ id: 'inh1', body: 'estate of my late father' }, { id: 'inh2', body: 'invoice for the estate' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'inh1', labels: { queue: 'general', topic: 'inheritance' }, closedAt }));
+    expect(res.status).toBe(202);
+    expect(await json(res)).toEqual({
+      emailId: 'inh1',
+      predictionId: p.predictionId,
+      status: 'recorded',
+      matched: true,
+      readAs: { topic: '"inheritance" is read as "other": the model had too few examples of it when trained (under the task\'s minCount), so training merged it into other' },
+      recordedTasks: ['queue', 'topic'],
+    });
+    const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pairs.find((pair) => pair.prediction.emailId === 'inh1')?.feedback?.labels).toEqual({ queue: 'general', topic: 'inheritance' });
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'inh2', labels: { topic: 'inheritance' }, closedAt }))).status).toBe(202);
+    // Scored against other: right for the prediction other, wrong for invoice.
+    const quality = await json(app.request('/v1/quality?hours=1', authed()));
+    expect(quality.tasks.topic).toMatchObject({ withFeedback: 2, unmappable: 0 });
+    expect(quality.tasks.topic.accuracy).toBeCloseTo(0.5, 9);
+    // A misspelt one is named as the label probably meant, and as merged.
+    const typo = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'inh1', labels: { topic: 'inheritence' }, closedAt })));
+    expect(typo.detail).toBe('Label "inheritence" is not in the taxonomy of task "topic" (did you mean inheritance, merged into other in training?).');
   });
 
   it('takes a label written decomposed (NFD, as some CRMs export ü) as the composed label, and stores it composed', async () => {

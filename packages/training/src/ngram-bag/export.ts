@@ -22,6 +22,8 @@ export interface ExportInfo {
   routing?: { queueTask: string; abstainTasks?: string[] };
   /** Dedupe keys of the rows trained and validated on: kept as a filter (`seen-texts.bloom`), so evaluating on them is noticed. */
   seenTexts?: Iterable<string>;
+  /** Per task: the labels under minCount merged into `other` (the manifest's `mergedIntoOther`), so serving reads them as `other`. */
+  mergedIntoOther?: Record<string, readonly string[]>;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
         labels: task.labels,
         temperature: temperatures[task.name],
         threshold: model.calibration[task.name]?.threshold ?? 0,
+        ...(info.mergedIntoOther?.[task.name]?.length ? { mergedIntoOther: [...info.mergedIntoOther[task.name]] } : {}),
       })),
       routing: info.routing ?? { queueTask: taskNames[0] },
       featurizer: model.featurizer,

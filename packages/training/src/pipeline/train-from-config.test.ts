@@ -151,6 +151,26 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(warnings).toContainEqual(expect.stringMatching(/^queue: 10 test row\(s\) whose truth is a label the model does not learn \(c x10\) are left out of its test metrics/));
   }, 240_000);
 
+  it('records the labels it merged into other in the manifest, and a new test file reads such a truth as other', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const words: Record<string, string[]> = { a: ['card', 'blocked', 'pin'], b: ['loan', 'rate', 'credit'], c: ['tax', 'form', 'year'], inheritance: ['estate', 'heir', 'will'] };
+    const row = (i: number, label: string) => `${i},${words[label][i % 3]} ${words[label][(i + 1) % 3]} number ${i},${label}`;
+    const data = path.join(tmp, 'train.csv');
+    // 3 rows of `inheritance` and of `c`, under minCount 5: both become `other`; the queue without rare labels records none.
+    writeFileSync(data, ['id,body,topic,queue', ...Array.from({ length: 80 }, (_, i) => `${row(i, i % 2 ? 'a' : 'b')},${i % 2 ? 'x' : 'y'}`), ...Array.from({ length: 6 }, (_, i) => `${row(100 + i, i % 2 ? 'inheritance' : 'c')},x`)].join('\n'));
+    const config = { columns: { id: 'id', body: 'body' }, tasks: [{ name: 'topic', minCount: 5 }, { name: 'queue', minCount: 5 }], model: { epochs: 2, buckets: 2 ** 12, dim: 8 } };
+    const home = path.join(tmp, 'home');
+    const result = await trainFromConfig({ config, dataPath: data, home });
+    const manifest = JSON.parse(readFileSync(path.join(result.artifactDir, 'manifest.json'), 'utf8'));
+    expect(manifest.tasks.map((t: { mergedIntoOther?: string[] }) => t.mergedIntoOther)).toEqual([['c', 'inheritance'], undefined]);
+    const fresh = path.join(tmp, 'fresh.csv');
+    writeFileSync(fresh, ['id,body,topic,queue', '1,estate heir will,inheritance,x', '2,card pin blocked,a,y'].join('\n'));
+    const warnings: string[] = [];
+    const lines = await predictDataset({ model: result.modelId, dataPath: fresh, home, labels: 'required', onWarning: (m) => warnings.push(m) });
+    expect(lines.map((l) => l.truth.topic)).toEqual(['other', 'a']);
+    expect(warnings.filter((w) => w.startsWith('topic:'))).toEqual([]);
+  }, 240_000);
+
   it('says which rows it leaves out for having no label left in any task, which the taxonomy lines count as masked', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const words: Record<string, string[]> = { a: ['card', 'blocked', 'pin'], b: ['loan', 'rate', 'credit'] };

@@ -128,6 +128,11 @@ function notLearntWarnings(tasks: readonly TaskSpec[], notInModel: Record<string
   });
 }
 
+/** Per task, the labels under minCount that became `other` (sorted), for the manifest: feedback carrying one is read as `other`. */
+function mergedIntoOther(taxonomy: readonly TaskTaxonomyReport[]): Record<string, string[]> {
+  return Object.fromEntries(taxonomy.filter((t) => t.rareAction === 'other').map((t) => [t.task, Object.keys(t.rare).sort()]));
+}
+
 /** `3 row(s) left out: <why>: a.csv:4, a.csv:9, ...`: the first places, and `...` when there are more. */
 function leftOutWarning(count: number, places: readonly string[], why: string): string {
   return `${count} row(s) left out: ${why}: ${places.join(', ')}${count > places.length ? ', ...' : ''}`;
@@ -266,6 +271,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       trainingConfig: config,
       ...(config.routing ? { routing: config.routing } : {}),
       seenTexts: seen,
+      mergedIntoOther: mergedIntoOther(dataset.taxonomy),
     });
     const evalRows = testRows.length > 0 ? testRows : split.valid;
     const metricsSplit = testRows.length > 0 ? 'test' : 'valid';
