@@ -172,6 +172,7 @@ describe('POST /v1/feedback', () => {
     expect((await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'old-name', body: 'invoice' }] }))).status).toBe(200);
     const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'old-name', labels: { queue: 'rechnung', topic: 'invoice' }, closedAt }));
     expect(res.status).toBe(202);
+    expect((await json(res)).readAs).toEqual({ queue: `"rechnung" is read as "billing": the model's training config renames or merges it` });
     const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
     expect(pair.feedback?.labels).toEqual({ queue: 'rechnung', topic: 'invoice' });
     const quality = await json(app.request('/v1/quality?hours=1', authed()));
