@@ -13,6 +13,8 @@ export interface WriteReportOptions {
   png?: boolean;
   modelCard?: ModelCardOptions;
   onProgress?: (done: number, total: number, label?: string) => void;
+  /** Stops the writing before its next file when aborted (Ctrl-C), throwing the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function writeEvaluationReport(dir: string, report: EvaluationRepor
   await mkdir(picDir, { recursive: true });
   const written: string[] = [];
   const put = async (file: string, content: string | Buffer) => {
+    options.signal?.throwIfAborted();
     await writeFile(file, content);
     written.push(file);
   };

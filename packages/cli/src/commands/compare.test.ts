@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
@@ -33,6 +34,27 @@ describe('mailroute compare', () => {
     expect(readFileSync(path.join(dir, 'cmp/gate.md'), 'utf8')).toBe(stdout);
     const saved = JSON.parse(readFileSync(path.join(dir, 'cmp/comparison.json'), 'utf8')) as { gate: { pass: boolean } };
     expect(saved.gate.pass).toBe(true);
+  });
+
+  it('leaves the earlier comparison.json and gate.md together when Ctrl-C comes while writing the new ones', async () => {
+    expect((await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'weak.jsonl', '--resamples', '20', '--out', 'cmp-kept'])).code).toBe(0);
+    writeFileSync(path.join(dir, 'cmp-kept/notes.txt'), 'mine');
+    const files = () => ['comparison.json', 'gate.md', 'notes.txt'].map((f) => readFileSync(path.join(dir, 'cmp-kept', f), 'utf8'));
+    const before = files();
+    // Ctrl-C as soon as it is listened for: the new (failing) gate's files are being written then.
+    const signals = new EventEmitter();
+    signals.on('newListener', (event: string, listener: () => void) => {
+      if (event === 'SIGINT') setImmediate(listener);
+    });
+    const swapped = ['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '20', '--out', 'cmp-kept'];
+    const res = await runCli(swapped, { env: { CI: 'true' }, cwd: dir, signals, exit: () => {} });
+    expect(res.code, res.stderr).toBe(130);
+    expect(files()).toEqual(before);
+    expect(readdirSync(path.join(dir, 'cmp-kept')).sort()).toEqual(['comparison.json', 'gate.md', 'notes.txt']);
+    // Not interrupted, both are replaced and the user's file stays.
+    expect((await run(swapped)).code).toBe(1);
+    expect(files()[1]).toContain('# Gate: FAIL');
+    expect(files()[2]).toBe('mine');
   });
 
   it('refuses --out - before comparing: no gate printed or summarised that the exit code then contradicts', async () => {

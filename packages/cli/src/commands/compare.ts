@@ -22,7 +22,8 @@ import {
 import { createLocalRegistry, MANIFEST_FILE, ManifestSchema, type ModelVersion } from '@mailroute/model';
 import { alignToTaxonomy, jsonErrorPlace, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { checkOutput, prepareOutput } from '../output-path.js';
+import { checkOutput } from '../output-path.js';
+import { writeStaged } from '../staged-output.js';
 import { formatError, UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
@@ -430,10 +431,13 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       ctx.stdout.write(safeLines(markdown));
       await appendCiSummary(ctx, markdown);
       if (out !== undefined && flags.out !== undefined) {
-        await prepareOutput(ctx.cwd, flags.out, 'dir');
         const policyFile = source === 'default policy' ? null : source;
-        await writeFile(path.join(out, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, comparison, gate }, null, 2)}\n`);
-        await writeFile(path.join(out, 'gate.md'), markdown);
+        // Both files, or (on a failure or Ctrl-C) neither: not a new comparison.json beside an old gate.md.
+        await writeStaged(ctx, flags.out, [], async (dir, signal) => {
+          await writeFile(path.join(dir, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, comparison, gate }, null, 2)}\n`);
+          signal.throwIfAborted();
+          await writeFile(path.join(dir, 'gate.md'), markdown);
+        });
       }
       if (!gate.pass) {
         const failed = gate.checks.filter((c) => !c.pass).map((c) => c.name);

@@ -1,9 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EvaluationReportSchema, formatPredictionLines, syntheticPredictionLines } from '@mailroute/evaluation';
+import { EventEmitter } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-support.js';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+import { captureStream, runCli } from '../test-support.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,6 +55,33 @@ describe('mailroute evaluate', () => {
     expect(existsSync(path.join(dir, 'kept/predictions.jsonl'))).toBe(true);
     expect(existsSync(path.join(dir, 'kept/pictures/queue-confusion.svg'))).toBe(true);
     expect(readFileSync(path.join(dir, 'kept/metrics.json'), 'utf8')).toBe(before);
+  });
+
+  it('leaves an earlier report whole when Ctrl-C or a failure comes half-way through writing the new one', async () => {
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'half', '--no-png'])).code).toBe(0);
+    writeFileSync(path.join(dir, 'half/predictions.jsonl'), 'kept\n');
+    writeFileSync(path.join(dir, 'half/notes.txt'), 'mine');
+    const snapshot = () => readdirSync(path.join(dir, 'half'), { recursive: true }).map((f) => [String(f), statSync(path.join(dir, 'half', String(f))).mtimeMs]).sort();
+    const before = snapshot();
+    // Another test set: every file of the new report would differ. At 75% the pictures are being written.
+    const other = syntheticPredictionLines({ n: 200, seed: 5, tasks: { queue: ['payments', 'cards'], topic: ['a', 'b'] } });
+    writeFileSync(path.join(dir, 'other.jsonl'), formatPredictionLines(other));
+    for (const inject of ['interrupt', 'fail'] as const) {
+      const signals = new EventEmitter();
+      // The progress line at 75% is where the failure is injected: Ctrl-C, or a write that throws.
+      const stderr = Object.assign(captureStream().stream, {
+        write(chunk: unknown) {
+          if (!String(chunk).includes('evaluate: 75%')) return true;
+          if (inject === 'fail') throw new Error('disk full');
+          signals.emit('SIGINT');
+          return true;
+        },
+      });
+      const ctx = createContext({ env: { CI: 'true' }, cwd: dir, stdout: captureStream().stream, stderr, signals, exit: () => {} });
+      const code = await main(['evaluate', '--predictions', 'other.jsonl', '--out', 'half', '--no-png'], ctx);
+      expect(code, inject).toBe(inject === 'interrupt' ? 130 : 1);
+      expect(snapshot(), inject).toEqual(before);
+    }
   });
 
   it('exits 2 on missing or contradictory flags', async () => {

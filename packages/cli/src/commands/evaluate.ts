@@ -1,4 +1,4 @@
-import { appendFile, open, rm } from 'node:fs/promises';
+import { appendFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
@@ -18,7 +18,8 @@ import {
 import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
 import { loadTrainingConfig, preparePrediction, resolveModelDir, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { checkOutput, prepareOutput } from '../output-path.js';
+import { checkOutput } from '../output-path.js';
+import { writeStaged } from '../staged-output.js';
 import { UsageError } from '../errors.js';
 import { createProgress, stagedProgress } from '../progress.js';
 import { trainingFactsOf } from './training-facts.js';
@@ -209,6 +210,14 @@ function evaluateNaming(source: string, ...args: Parameters<typeof evaluatePredi
   }
 }
 
+/** The chunks, stopping (with the signal's reason) at the first one after the signal is aborted. */
+function* untilAborted(chunks: Iterable<string>, signal: AbortSignal): Iterable<string> {
+  for (const chunk of chunks) {
+    signal.throwIfAborted();
+    yield chunk;
+  }
+}
+
 function summary(report: EvaluationReport): string {
   const rows = report.tasks.map((t) => {
     const m = t.metrics;
@@ -289,7 +298,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       }
       const progress = createProgress(ctx, 'evaluate');
       let report: EvaluationReport;
-      let files: string[];
+      let files: string[] = [];
       try {
         report = evaluateNaming(source, lines, {
           dataset,
@@ -309,25 +318,26 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         if (found.length > 0) progress.clearLine();
         for (const w of found) ctx.stderr.write(safeLines(`warning: ${w}\n`));
         warnings.push(...found);
-        // Only now, with the report made, is the directory's last report replaced: a run that fails on its
-        // input leaves it whole. A directory reused for another report keeps none of the last one's pictures
-        // or predictions beside it.
-        await prepareOutput(ctx.cwd, flags.out, 'dir');
-        await rm(path.join(out, 'pictures'), { recursive: true, force: true });
+        // Only now, with the report made, is the directory's last report replaced, and only once the new one is
+        // written whole (a failure or Ctrl-C while writing leaves it as it was). A directory reused for another
+        // report keeps none of the last one's pictures or predictions beside it; files of the user's stay.
         const predictionsFile = path.join(out, 'predictions.jsonl');
-        if (flags.predictions === undefined || path.resolve(ctx.cwd, flags.predictions) !== predictionsFile) await rm(predictionsFile, { force: true });
-        if (flags.model !== undefined) {
-          // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
-          // In chunks, as predict writes them: one string of every line can pass V8's string limit.
-          await writeFileAtomicChunks(predictionsFile, predictionLineChunks(lines));
-          extraFiles += 1;
-        }
+        const readFromThere = flags.predictions !== undefined && path.resolve(ctx.cwd, flags.predictions) === predictionsFile;
         const tasks = report.tasks.length;
-        files = await writeEvaluationReport(out, report, {
-          png: flags.png,
-          ...(manifest ? { modelCard: { training: trainingFactsOf(manifest) } } : {}),
-          // Rounded down: 100% only once the last file (report.html) is written, not with pictures still to render.
-          onProgress: (done, all, label) => progress.update(tasks + Math.floor((done / all) * tasks), tasks * 2, label),
+        await writeStaged(ctx, flags.out, readFromThere ? [] : ['predictions.jsonl'], async (dir, signal) => {
+          if (flags.model !== undefined) {
+            // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
+            // In chunks, as predict writes them: one string of every line can pass V8's string limit.
+            await writeFileAtomicChunks(path.join(dir, 'predictions.jsonl'), untilAborted(predictionLineChunks(lines), signal));
+            extraFiles += 1;
+          }
+          files = await writeEvaluationReport(dir, report, {
+            png: flags.png,
+            ...(manifest ? { modelCard: { training: trainingFactsOf(manifest) } } : {}),
+            // Rounded down: 100% only once the last file (report.html) is written, not with pictures still to render.
+            onProgress: (done, all, label) => progress.update(tasks + Math.floor((done / all) * tasks), tasks * 2, label),
+            signal,
+          });
         });
       } finally {
         progress.stop();

@@ -1,0 +1,88 @@
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureStream } from './test-support.js';
+import { createContext } from './context.js';
+import { InterruptedError } from './errors.js';
+import { writeStaged } from './staged-output.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-staged-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function context() {
+  const signals = new EventEmitter();
+  const exits: number[] = [];
+  const ctx = createContext({ env: {}, cwd: dir, stdout: captureStream().stream, stderr: captureStream().stream, signals, exit: (code) => exits.push(code) });
+  return { ctx, signals, exits };
+}
+
+/** An earlier run's report (a.txt, b.txt, pics/, stale.txt) beside a file of the user's. */
+function earlierReport(name: string): string {
+  const out = path.join(dir, name);
+  mkdirSync(path.join(out, 'pics'), { recursive: true });
+  for (const f of ['a.txt', 'b.txt', 'pics/1.svg', 'stale.txt']) writeFileSync(path.join(out, f), 'old');
+  writeFileSync(path.join(out, 'notes.txt'), 'mine');
+  return out;
+}
+
+const listing = (out: string) => readdirSync(out, { recursive: true }).map(String).sort();
+
+/** Writes a new report: a.txt, pics/2.svg, then (unless stopped) b.txt; `between` runs after the first file. */
+const newReport = (between: () => void) => async (d: string, signal: AbortSignal) => {
+  await writeFile(path.join(d, 'a.txt'), 'new');
+  mkdirSync(path.join(d, 'pics'));
+  await writeFile(path.join(d, 'pics/2.svg'), 'new');
+  between();
+  signal.throwIfAborted();
+  await writeFile(path.join(d, 'b.txt'), 'new');
+};
+
+describe('writeStaged', () => {
+  it('swaps the new files in whole, removes the named old ones and keeps the user\'s', async () => {
+    const out = earlierReport('whole');
+    await writeStaged(context().ctx, 'whole', ['stale.txt', 'never-there.txt'], newReport(() => {}));
+    expect(listing(out)).toEqual(['a.txt', 'b.txt', 'notes.txt', 'pics', path.join('pics', '2.svg')]);
+    expect(readFileSync(path.join(out, 'b.txt'), 'utf8')).toBe('new');
+    expect(readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('leaves the earlier files whole and no hidden folder when writing fails half-way', async () => {
+    const out = earlierReport('failed');
+    const before = listing(out);
+    const failing = newReport(() => {
+      throw new Error('disk full');
+    });
+    await expect(writeStaged(context().ctx, 'failed', ['stale.txt'], failing)).rejects.toThrow('disk full');
+    expect(listing(out)).toEqual(before);
+    expect(readFileSync(path.join(out, 'a.txt'), 'utf8')).toBe('old');
+  });
+
+  it('stops at Ctrl-C, leaving the earlier files whole; a second Ctrl-C quits at once, also leaving them', async () => {
+    const out = earlierReport('interrupted');
+    const before = listing(out);
+    const once = context();
+    await expect(writeStaged(once.ctx, 'interrupted', ['stale.txt'], newReport(() => once.signals.emit('SIGINT')))).rejects.toBeInstanceOf(InterruptedError);
+    expect(listing(out)).toEqual(before);
+    const twice = context();
+    const quit = newReport(() => {
+      twice.signals.emit('SIGINT');
+      twice.signals.emit('SIGINT');
+      // What the hidden folder held is gone before the process exits.
+      expect(listing(out)).toEqual(before);
+    });
+    await expect(writeStaged(twice.ctx, 'interrupted', [], quit)).rejects.toBeInstanceOf(InterruptedError);
+    expect(twice.exits).toEqual([130]);
+    expect(listing(out)).toEqual(before);
+    expect(once.signals.listenerCount('SIGINT') + twice.signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('removes a folder it created for a run that fails', async () => {
+    await expect(writeStaged(context().ctx, 'new/deeper', [], newReport(() => { throw new Error('no'); }))).rejects.toThrow('no');
+    expect(existsSync(path.join(dir, 'new'))).toBe(false);
+    await writeStaged(context().ctx, 'new/deeper', [], newReport(() => {}));
+    expect(listing(path.join(dir, 'new/deeper'))).toEqual(['a.txt', 'b.txt', 'pics', path.join('pics', '2.svg')]);
+  });
+});

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { CliContext } from './context.js';
+import { InterruptedError } from './errors.js';
+import { prepareOutput } from './output-path.js';
+
+/** The hidden folder a report is written in before it is swapped into `--out`. */
+const PARTIAL_PREFIX = '.mailroute-partial-';
+/** Inside it, once the new files are in place: what they replaced, removed with it. */
+const OLD = '.old';
+
+/**
+ * Writes a command's files into the folder `--out` (`out` as given) so that a failure or Ctrl-C while
+ * writing leaves the folder as it was: `write` fills a hidden folder inside it, and only once that is done
+ * are the new entries moved in. The move is synchronous renames, so no Ctrl-C falls between two of them.
+ * It replaces the entries of the same names and removes those named in `alsoRemove` (an earlier run's
+ * files this one does not write); any other file in the folder is the user's and stays.
+ *
+ * Ctrl-C while writing aborts `write`'s signal (it stops at its next file), the hidden folder is removed and
+ * the command exits 130; a second Ctrl-C removes it and quits at once. A folder `--out` created for the
+ * run is removed again when the run fails.
+ */
+export async function writeStaged(
+  ctx: CliContext,
+  out: string,
+  alsoRemove: readonly string[],
+  write: (dir: string, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const full = path.resolve(ctx.cwd, out);
+  // The folders below this one are created for the run, and removed again when it fails.
+  let existing = full;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  await prepareOutput(ctx.cwd, out, 'dir');
+  const partial = path.join(full, `${PARTIAL_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+  const cleanUp = () => {
+    rmSync(partial, { recursive: true, force: true });
+    for (let dir = full; dir !== existing && dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break; // not empty: the user's files, or another run's
+      }
+    }
+  };
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    if (interrupt.signal.aborted) {
+      cleanUp();
+      ctx.stderr.write(`\nCtrl-C again: quitting now; ${out} is as it was\n`);
+      ctx.exit(130);
+      return;
+    }
+    ctx.stderr.write('\nCtrl-C: stopping (Ctrl-C again quits at once)\n');
+    interrupt.abort(new InterruptedError(`interrupted: nothing was written to ${out}; it is as it was`));
+  };
+  ctx.signals.on('SIGINT', onInterrupt);
+  try {
+    mkdirSync(partial);
+    try {
+      await write(partial, interrupt.signal);
+      interrupt.signal.throwIfAborted();
+      swapIn(partial, full, alsoRemove);
+    } catch (error) {
+      cleanUp();
+      throw error;
+    }
+    // The old files, moved aside by the swap.
+    await rm(partial, { recursive: true, force: true });
+  } finally {
+    ctx.signals.off('SIGINT', onInterrupt);
+  }
+}
+
+/**
+ * Moves the entries of `partial` into `dir`: first the entries of `dir` they replace and those named in
+ * `alsoRemove` go into `partial/.old`, then the new ones take their places. Synchronous, so Ctrl-C cannot
+ * come between. When a rename fails, what was moved is moved back.
+ */
+function swapIn(partial: string, dir: string, alsoRemove: readonly string[]): void {
+  const fresh = readdirSync(partial);
+  const old = path.join(partial, OLD);
+  mkdirSync(old);
+  const aside: string[] = [];
+  const placed: string[] = [];
+  try {
+    for (const name of new Set([...fresh, ...alsoRemove])) {
+      if (!lstatSync(path.join(dir, name), { throwIfNoEntry: false })) continue;
+      renameSync(path.join(dir, name), path.join(old, name));
+      aside.push(name);
+    }
+    for (const name of fresh) {
+      renameSync(path.join(partial, name), path.join(dir, name));
+      placed.push(name);
+    }
+  } catch (error) {
+    const back = (from: string, to: string) => {
+      try {
+        renameSync(from, to);
+      } catch {
+        // left where it is: the error below is said
+      }
+    };
+    for (const name of placed) back(path.join(dir, name), path.join(partial, name));
+    for (const name of aside) back(path.join(old, name), path.join(dir, name));
+    throw error;
+  }
+}
