@@ -70,6 +70,14 @@ describe('evaluate and compare with a model', () => {
     expect(mismatch.stderr).toContain('[DATASET_MISMATCH]');
     expect(existsSync(path.join(dir, 'rep-mismatch'))).toBe(false);
     expect((await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--model-id', champion.id, '--out', 'rep-model-same', '--no-png'])).code).toBe(0);
+    // The test set needs only the columns predict needs, and the label columns: not the config's html, from, bank or receivedAt.
+    expect((await run(['demo-data', '--out', 'wide.jsonl', '--rows', '60', '--seed', '7'])).code).toBe(0);
+    const keep = ['id', 'subject', 'body', 'business_area', 'queue', 'topic'];
+    const wide = readFileSync(path.join(dir, 'wide.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    writeFileSync(path.join(dir, 'narrow.jsonl'), wide.map((row) => JSON.stringify(Object.fromEntries(keep.map((k) => [k, row[k]])))).join('\n'));
+    const narrow = await run(['evaluate', '--model', 'champion', '--data', 'narrow.jsonl', '--out', 'rep-narrow', '--no-png']);
+    expect(narrow.code, narrow.stderr).toBe(0);
+    expect(EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep-narrow/metrics.json'), 'utf8'))).tasks.map((t) => t.task)).toEqual(report.tasks.map((t) => t.task));
     const self = await run(['compare', '--challenger', 'rep/predictions.jsonl', '--champion', 'rep-again/../rep/predictions.jsonl', '--resamples', '20']);
     expect(self.stderr).toContain('warning: --challenger and --champion are the same file');
   }, 120_000);

@@ -196,17 +196,27 @@ export interface LoadOptions {
    * lacks read as empty (labels masked, ids from file and line).
    */
   textColumnsOnly?: boolean;
+  /**
+   * With `textColumnsOnly`, emails to evaluate on: a file also needs the label column of one task at least
+   * (a task whose column it lacks has no truths, as with empty labels).
+   */
+  labelColumn?: boolean;
 }
 
 const TEXT_COLUMNS = ['subject', 'body', 'html'] as const;
 
-/** The config's columns this file has, for reading emails to predict; at least one text column. */
-function presentColumns(present: NonNullable<ReturnType<typeof presentIn>>, config: TrainingConfig): TrainingConfig {
+/** The config's columns this file has, for reading emails to predict; at least one text column, and with `labelColumn` one task's label column. */
+function presentColumns(present: NonNullable<ReturnType<typeof presentIn>>, config: TrainingConfig, labelColumn: boolean): TrainingConfig {
   const kept = Object.fromEntries(Object.entries(config.columns).filter(([, column]) => column !== undefined && present.columns.includes(column)));
   if (!TEXT_COLUMNS.some((key) => kept[key] !== undefined)) {
     const wanted = TEXT_COLUMNS.map((key) => config.columns[key]).filter((c) => c !== undefined);
     const other = otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
     throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${present.columns.join(', ')})${other?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
+  }
+  const labels = config.tasks.map(taskColumn);
+  if (labelColumn && !labels.some((column) => present.columns.includes(column))) {
+    const named = labels.map((m) => `"${m}"${didYouMean(m, present.columns, '"')}`);
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a label column to measure against (wants one of ${named.join(', ')}; has ${present.columns.join(', ')})${present.hint}`);
   }
   return { ...config, columns: kept };
 }
@@ -237,7 +247,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     checkRepeatedColumns(source, config);
     let fileConfig = config;
     const present = presentIn(source);
-    if (options.textColumnsOnly) fileConfig = present ? presentColumns(present, config) : config;
+    if (options.textColumnsOnly) fileConfig = present ? presentColumns(present, config, options.labelColumn === true) : config;
     else checkColumns(present, config);
     for (const record of source.records) {
       const rowProblems: string[] = [];

@@ -28,4 +28,21 @@ describe('predictDataset', () => {
       await served.release();
     }
   }, 180_000);
+
+  it('reads data to evaluate on as predict does: a text column and the label columns it has (a task without one has no truths)', async () => {
+    const home = path.join(dir, 'home');
+    const champion = await ensureDemoChampion({ home, rows: 400 });
+    // No html, from, bank or receivedAt column, and no topic column: the queue and business_area truths are read.
+    const data = path.join(dir, 'narrow.csv');
+    writeFileSync(data, 'id,subject,body,queue,business_area\nm1,Depot,Bitte übertragen Sie mein Depot.,securities_transfers,brokerage\n');
+    const [line] = await predictDataset({ model: champion.id, dataPath: data, home, labels: 'required' });
+    expect(line.truth).toEqual({ business_area: 'brokerage', queue: 'securities_transfers', topic: null });
+    // With no label column at all there is nothing to measure against: refused, naming the columns wanted.
+    const unlabelled = path.join(dir, 'unlabelled.csv');
+    writeFileSync(unlabelled, 'id,subject,body,Queue\nm1,Depot,Bitte übertragen Sie mein Depot.,x\n');
+    await expect(predictDataset({ model: champion.id, dataPath: unlabelled, home, labels: 'required' })).rejects.toThrow(
+      /unlabelled\.csv:1: header lacks a label column to measure against \(wants one of "business_area", "queue" \(did you mean "Queue"\?\), "topic"; has id, subject, body, Queue\)/,
+    );
+    expect(await predictDataset({ model: champion.id, dataPath: unlabelled, home })).toHaveLength(1);
+  }, 180_000);
 });

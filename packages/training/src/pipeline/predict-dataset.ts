@@ -30,7 +30,8 @@ export interface PredictDatasetOptions {
   registry?: ModelRegistry;
   /**
    * `optional` (default): unlabelled emails can be scored; a file needs only a text column, and lacking
-   * labels are `null` truths. `required`: every configured column must be there (for evaluation).
+   * labels are `null` truths. `required` (for evaluation): as `optional`, and a file needs the label column
+   * of one task at least; a task whose column it lacks has `null` truths (not measured).
    */
   labels?: 'optional' | 'required';
   /**
@@ -217,7 +218,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     else {
       // The hints name the config file given; read with the model's own config, they say to write one.
       const configFile = options.config === undefined ? undefined : options.configFile;
-      const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: options.labels !== 'required', forModel: true, ...(configFile === undefined ? {} : { configFile }) });
+      const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(configFile === undefined ? {} : { configFile }) });
       rows = dataset.rows;
       // With onBadRow skip, the rows left out are said, as training says them, with where they are.
       if (dataset.badRows > 0) options.onWarning?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped, { what: 'skipped, not predicted' }));
