@@ -300,6 +300,24 @@ describe('evaluatePredictions', () => {
     expect(evaluationText(evaluatePredictions(lines.map((l) => ({ ...l, prediction: { queue: { label: 'cards' } } }))))).not.toContain('Note:');
   });
 
+  it("counts in the model card's Labels section the labels it lists and those it names as untested, with or without scores", () => {
+    // queue: scores name `tax`, never predicted, and `advisory`, predicted for 3 emails that no email has;
+    // area: no scores, and `wealth` predicted though no email has it.
+    const lines: PredictionLine[] = Array.from({ length: 10 }, (_, i) => ({
+      truth: { queue: i < 6 ? 'cards' : 'loans', area: i < 5 ? 'retail' : 'savings' },
+      prediction: {
+        queue: { label: i < 3 ? 'advisory' : i < 6 ? 'cards' : 'loans', scores: { cards: 0.3, loans: 0.3, advisory: 0.2, tax: 0.2 } },
+        area: { label: i < 2 ? 'wealth' : i < 5 ? 'retail' : 'savings' },
+      },
+    }));
+    const card = modelCardMarkdown(evaluatePredictions(lines));
+    expect(card).toContain('- **queue**: 4 labels (2 with test examples). `cards` (6), `loans` (4). **2 labels of the model have no test example** (`advisory`, `tax`)');
+    expect(card).toContain('- **area**: 3 labels (2 with test examples). `retail` (5), `savings` (5). **1 label of the model has no test example** (`wealth`)');
+    expect(card).toContain('- Untested: 1 label of the model with no test example (`wealth`).');
+    // Every label tested: the count alone.
+    expect(modelCardMarkdown(evaluatePredictions(lines.slice(3).map((l) => ({ ...l, prediction: { ...l.prediction, queue: { label: 'cards' } } }))))).toContain('- **queue**: 2 labels. `loans` (4), `cards` (3).');
+  });
+
   it('explains every figure in plain words at the end of report.md and report.html, and says each task\'s calibration in a sentence', () => {
     const r = evaluatePredictions(syntheticPredictionLines({ n: 300, seed: 2, tasks: { queue: ['payments', 'cards', 'loans', 'tax', 'fraud'] } }));
     const md = evaluationMarkdown(r);

@@ -33,12 +33,21 @@ const f = (x: number): string => x.toFixed(3);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /**
- * ` N labels of the model have no test example (…)` when the predictions score labels the test set lacks: the
- * figures say nothing about those the model never predicted either; those it predicted count in macro-F1 (at
- * F1 0), as absentLabelsNote says.
+ * The task's labels that no test email has: those the model scored (`untested`) and those it predicted, which
+ * lines without scores show only so (in the figures, at support 0).
+ */
+function untestedLabels(t: TaskReport): string[] {
+  const predicted = t.metrics.perClass.filter((c) => c.support === 0).map((c) => c.label);
+  return [...new Set([...(t.untested ?? []), ...predicted])].sort();
+}
+
+/**
+ * ` N labels of the model have no test example (…)` when the model scores or predicts labels the test set
+ * lacks: the figures say nothing about those the model never predicted either; those it predicted count in
+ * macro-F1 (at F1 0), as absentLabelsNote says.
  */
 function untestedNote(t: TaskReport): string {
-  const untested = t.untested ?? [];
+  const untested = untestedLabels(t);
   if (untested.length === 0) return '';
   const named = untested.slice(0, 15).map(code).join(', ');
   const n = untested.length;
@@ -55,7 +64,7 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
   const out: string[] = [];
   const leftOut = leftOutWarning(t);
   if (leftOut) out.push(cell(leftOut));
-  const untested = t.untested ?? [];
+  const untested = untestedLabels(t);
   if (untested.length > 0) out.push(`Untested: ${untested.length} label${untested.length === 1 ? '' : 's'} of the model with no test example (${untested.slice(0, 15).map(code).join(', ')}${untested.length > 15 ? ', …' : ''}).`);
   const m = t.metrics;
   // Only labels it gets wrong at all: a label at F1 1.000 is no weakness.
@@ -133,8 +142,10 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   for (const t of report.tasks) {
     const shown = t.metrics.perClass.filter((c) => c.support > 0).sort((a, b) => b.support - a.support);
     const head = shown.slice(0, 25).map((c) => `${code(c.label)} (${c.support})`).join(', ');
-    const n = t.metrics.labels.length;
-    lines.push(`- **${cell(t.task)}**: ${n} label${n === 1 ? '' : 's'}. ${head}${shown.length > 25 ? `, and ${shown.length - 25} more` : ''}.${untestedNote(t)}`);
+    // The labels listed with their test examples and those named as having none: the count is their sum.
+    const n = shown.length + untestedLabels(t).length;
+    const tested = shown.length === n ? '' : ` (${shown.length} with test examples)`;
+    lines.push(`- **${cell(t.task)}**: ${n} label${n === 1 ? '' : 's'}${tested}. ${head}${shown.length > 25 ? `, and ${shown.length - 25} more` : ''}.${untestedNote(t)}`);
   }
   lines.push('', '## Metrics', '', '| task | examples | accuracy | macro-F1 | weighted F1 | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const t of report.tasks) {
