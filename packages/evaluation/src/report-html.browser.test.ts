@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePredictions } from './evaluate.js';
+import { evaluationHtml } from './report-html.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { writeEvaluationReport } from './write-report.js';
 
@@ -78,6 +79,31 @@ describe.skipIf(!hasChromium)('HTML report in headless Chromium', () => {
     // On screen the page is as it was.
     await page.emulateMedia({ media: 'screen' });
     expect(new Set(await computed('h3', 'breakAfter'))).toEqual(new Set(['auto']));
+    await page.close();
+  }, 60_000);
+
+  it('wraps a long label without spaces in its cell, keeping every table and its figures on the page', async () => {
+    const long = `queue_${'x'.repeat(114)}`;
+    const labelled = syntheticPredictionLines({ n: 200, seed: 5, tasks: { queue: ['payments', 'cards', long] } });
+    const file = path.join(dir, 'long-label.html');
+    writeFileSync(file, evaluationHtml(evaluatePredictions(labelled), []));
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    await page.goto(`file://${file}`);
+    const edges = {
+      main: await page.$eval('main', (e) => e.getBoundingClientRect().right),
+      tables: await page.$$eval('main table', (tables) => tables.map((t) => t.getBoundingClientRect().right)),
+      // Lines each figure takes: one, not a number broken to fit.
+      lines: await page.$$eval('td.n', (cells) =>
+        cells.map((td) => {
+          const range = td.ownerDocument.createRange();
+          range.selectNodeContents(td);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        }),
+      ),
+    };
+    expect(edges.tables.length).toBeGreaterThan(3);
+    for (const right of edges.tables) expect(right).toBeLessThanOrEqual(edges.main + 0.5);
+    expect(new Set(edges.lines)).toEqual(new Set([1]));
     await page.close();
   }, 60_000);
 });

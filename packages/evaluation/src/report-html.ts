@@ -16,7 +16,8 @@ main{max-width:1200px;margin:0 auto;padding:24px 32px;background:#fff}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:21px;margin:36px 0 8px;border-bottom:2px solid #1f5fa8;padding-bottom:4px}
 h3{font-size:16px;margin:22px 0 6px}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}
-th,td{border:1px solid #ddd;padding:4px 10px}th{background:#f0f4fa;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th,td{border:1px solid #ddd;padding:4px 10px}th{background:#f0f4fa;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td{overflow-wrap:anywhere}
 pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:13px}
 .headline{font-size:15px;color:#333}.kpi{display:inline-block;margin:6px 18px 6px 0;padding:10px 14px;border:1px solid #dde;border-radius:6px;background:#f7f9fc}
 .kpi b{display:block;font-size:22px}.pic{overflow-x:auto;margin:8px 0}.pic svg{max-width:100%;height:auto}
