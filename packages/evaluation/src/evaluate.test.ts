@@ -3,7 +3,9 @@ import { PredictionFileError } from './errors.js';
 import { EvaluationReportSchema, evaluatePredictions, headlineMetrics, sliceTaskMetrics } from './evaluate.js';
 import { predictionLineJsonSchema } from './json-schema.js';
 import { formatPredictionLines, parsePredictionLines, type PredictionLine } from './prediction-line.js';
-import { evaluationMarkdown, evaluationText } from './report-text.js';
+import { comparisonMarkdown, evaluationMarkdown, evaluationText } from './report-text.js';
+import { comparePredictions } from './compare.js';
+import { applyGate } from './gate.js';
 import { modelCardMarkdown } from './model-card.js';
 import { evaluationHtml } from './report-html.js';
 import { syntheticPredictionLines } from './synthetic.js';
@@ -86,6 +88,31 @@ describe('evaluatePredictions', () => {
     expect(card).toContain('`x <script>alert(1)</script>` (1)');
     expect(card).not.toMatch(/^<script/m);
     for (const line of card.split('\n').filter((l) => l.startsWith('|'))) expect(line.replace(/\\\|/g, '').split('|').length, line).toBe(8);
+  });
+
+  it('shows a label\'s Markdown characters as they are in report.md, the model card and the comparison: no italics, code or links', () => {
+    // `x|*em*` is predicted but no email has it: the Note lines name it; the others are in the tables.
+    const labels = ['_u_', 'a`b', '[l](http://e)', 'payments_transfers', '~~s~~'];
+    const data: PredictionLine[] = labels.flatMap((l, i) => [
+      { truth: { queue: l }, prediction: { queue: { label: l } }, meta: { bank: '*b*' } },
+      { truth: { queue: l }, prediction: { queue: { label: i === 0 ? 'x|*em*' : l } }, meta: { bank: 'c' } },
+    ]);
+    const r = evaluatePredictions(data);
+    const md = evaluationMarkdown(r);
+    const card = modelCardMarkdown(r);
+    const comparison = comparePredictions(data, data, { bootstrap: { resamples: 20, seed: 1 } });
+    const gate = comparisonMarkdown(comparison, applyGate(comparison), { challenger: 'm*1*', champion: '_m2_' });
+    for (const [form, text] of Object.entries({ md, card })) {
+      expect(text, form).toContain('No test email has the label x\\|\\*em\\*, yet the model gave it to 1 email');
+      // Outside code spans (whose text Markdown shows as it is).
+      expect(text.replace(/`[^`\n]*`/g, ''), form).not.toMatch(/[^\\]\*em|[^\\]_u|[^\\]~~s|[^\\]\[l\]/);
+    }
+    expect(md).toContain('| \\_u\\_ | 1.0000 |');
+    expect(md).toContain('| a\\`b | 1.0000 |');
+    expect(md).toContain('| \\[l\\](http://e) | 1.0000 |');
+    expect(md).toContain('| payments_transfers | 1.0000 |');
+    expect(md).toContain('| \\*b\\* |');
+    expect(gate).toContain('# Gate: PASS — m\\*1\\* vs \\_m2\\_');
   });
 
   it('writes text, Markdown and a model card with the key numbers', () => {

@@ -10,12 +10,19 @@ const f = (x: number, d = 4): string => pyFixed(x, d);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
 /**
+ * What formats inline text in Markdown (GitHub's): `|` in a table, emphasis and strikethrough, code, links. An `_`
+ * inside a word (`payments_transfers`) emphasises nothing and is left as it is, so the source stays readable.
+ */
+const MARKDOWN_FORMATTING = /[|*~`[\]]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+
+/**
  * Labels and values come from data: HTML in them is shown, not rendered, a `|` does not split the cell (nor does a
- * `\` before it, which would escape the escape), and no line break (`\r` is one in Markdown, as `\n` is) or other
- * control character ends the row or the line: they become blanks.
+ * `\` before it, which would escape the escape), `*`, `_`, `~`, backticks and brackets do not format (`x|*em*` is
+ * not italic, `[a](b)` no link), and no line break (`\r` is one in Markdown, as `\n` is) or other control character
+ * ends the row or the line: they become blanks. Every value from the data put into Markdown goes through it or `codeSpan`.
  */
 export const cell = (s: string): string =>
-  blankControls(s.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|'));
+  blankControls(s.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(MARKDOWN_FORMATTING, '\\$&'));
 
 /** Line breaks and other control characters (C0, DEL, C1, the line and paragraph separators) as blanks. */
 // eslint-disable-next-line no-control-regex -- control characters are what is replaced
@@ -170,7 +177,8 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, maxClas
   const m = t.metrics;
   lines.push(`Accuracy ${f(m.accuracy)}, macro-F1 **${f(m.macro.f1)}**, ${m.n} examples.`, '');
   const operating = operatingSentence(t);
-  if (operating) lines.push(`**At the model's own threshold:** ${cell(operating)}`, '');
+  // Figures and words of its own only (its `other` a code span), as in the model card: not escaped.
+  if (operating) lines.push(`**At the model's own threshold:** ${operating}`, '');
   const absent = absentLabelsNote(t);
   if (absent) lines.push(`**Note:** ${cell(absent)}`, '');
   const sorted = [...m.perClass].sort((a, b) => a.f1 - b.f1 || b.support - a.support);
@@ -280,11 +288,11 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
     lines.push('', `What the intervals say (the ${level} interval is the range the true difference of macro-F1 likely lies in, given these emails):`, '');
     for (const t of comparison.tasks) {
       const d = disjoint.find((x) => x.task === t.task);
-      lines.push(`- ${d ? `${cell(t.task)}: the figures do not compare, as ${cell(disjointDetail(d))}: the ${signedPts(t.macroF1.delta)} points say nothing about which model is better.` : differenceSentence(t, level)}`);
+      lines.push(`- ${d ? `${cell(t.task)}: the figures do not compare, as ${disjointDetail(d)}: the ${signedPts(t.macroF1.delta)} points say nothing about which model is better.` : differenceSentence(t, level)}`);
     }
   }
   for (const d of disjoint) {
-    lines.push('', `**Warning: ${cell(d.task)}: ${cell(disjointDetail(d))}. Check that both models were trained for this task on the same labels and that the data is labelled in them; the task fails its gate.**`);
+    lines.push('', `**Warning: ${cell(d.task)}: ${disjointDetail(d)}. Check that both models were trained for this task on the same labels and that the data is labelled in them; the task fails its gate.**`);
   }
   for (const m of comparison.missing ?? []) {
     const whole = !comparison.tasks.some((t) => t.task === m.task);
