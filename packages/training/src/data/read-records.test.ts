@@ -67,6 +67,13 @@ describe('CSV line numbers', () => {
     expect(strayQuote('1;"a;b";"c"', ';')).toBe(-1);
   });
 
+  it('makes the header line repeated mid-file (two exports joined with cat) a bad row, not an example', async () => {
+    const text = 'id,subject,queue\n1,Login,account_management\n"id", subject ,queue\n2,Steuer,tax_documents\n';
+    const source = await readSourceFile(file('joined.csv', text), 'csv');
+    expect(source.records.map((r) => r.get('queue'))).toEqual(['account_management', 'tax_documents']);
+    expect(source.problems).toEqual([{ line: 3, problem: expect.stringMatching(/joined\.csv:3: the header again \(two exports joined\?\): remove this line$/) }]);
+  });
+
   it('numbers JSONL lines of a file with CR line ends as an editor does', async () => {
     const source = await readSourceFile(file('cr.jsonl', '{"id":"1"}\r\r{"id":"2"}\r'), 'jsonl');
     expect(source.records.map((r) => r.line)).toEqual([1, 3]);

@@ -264,6 +264,11 @@ function parseCsv(file: string, text: string, delimiter: string, hints: 'config'
       problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${fieldCount(record.length, header.length)}` });
       continue;
     }
+    // Two exports joined with `cat` repeat the header: its names would train as one more example.
+    if (isHeader(record, header)) {
+      problems.push({ line: starts[r], problem: `${file}:${starts[r]}: the header again (two exports joined?): remove this line` });
+      continue;
+    }
     // Read leniently, a quoted value with a quote not doubled runs on into the next rows until a quote closes
     // it, often with the header's number of fields: the row gets the text and label of a later row, which is lost.
     const strayAt = strayQuote(parsed[r].raw, delimiter);
@@ -291,6 +296,11 @@ function parseCsv(file: string, text: string, delimiter: string, hints: 'config'
   }
   const headerSplitBy = headerSplits(parsed[0].raw.replace(/^\n+/, '').replace(/\n$/, ''), delimiter);
   return { file, columns: header, records, problems, hint: csvHint(text, delimiter, hints, false) || undefined, headerSplitBy, hints };
+}
+
+/** Whether a record's cells are the header's names (the header line again); the first cell is compared first, as it rarely is. */
+function isHeader(record: readonly string[], header: readonly string[]): boolean {
+  return record[0]?.trim() === header[0] && record.every((value, i) => value.trim() === header[i]);
 }
 
 /**
