@@ -228,6 +228,24 @@ describe('loadDataset', () => {
     ]);
   });
 
+  it('makes a JSONL line with a configured key twice a bad row naming it, instead of training on the last value', async () => {
+    const j = file(
+      'dupkey.jsonl',
+      [
+        '{"id":"1","subject":"s","body":"b","receivedAt":null,"queue":"tax","topic":"t","queue":"payments"}',
+        // Keys in nested objects and in string values, escaped quotes, and a key the config does not read may repeat.
+        '{"id":"2","subject":"a \\"queue\\": \\\\","body":"b","meta":{"queue":1,"x":[{"queue":2}]},"queue":"tax","topic":"t","note":1,"note":2}',
+        '{"id":"3","subject":"s","body":"b","queue":"tax","topic":"t","qu\\u0065ue":"support"}',
+      ].join('\n'),
+    );
+    const ds = await loadDataset(j, cfg({ format: 'jsonl', onBadRow: 'skip' }));
+    expect(ds.rows.map((r) => [r.id, r.labels.queue])).toEqual([['2', 'tax']]);
+    expect(ds.skipped).toEqual([
+      `${j}:1, column "queue": the key is in the line 2 times (JSON would keep the last value): keep one`,
+      `${j}:3, column "queue": the key is in the line 2 times (JSON would keep the last value): keep one`,
+    ]);
+  });
+
   it('maps labels to a trained model\'s labels when given', async () => {
     const p = file('fixed.csv', header + '1,s,b,,payments,a\n2,s2,b2,,tax,zz\n');
     const ds = await loadDataset(p, cfg(), { fixedLabels: { queue: ['payments', 'tax'], topic: ['a', 'other'] } });

@@ -76,6 +76,9 @@ function checkValues(record: SourceRecord, config: TrainingConfig, problems: str
     ...config.tasks.map((task) => [taskColumn(task), 'label'] as const),
   ];
   for (const [column, use] of uses) {
+    // As a configured column a CSV header names twice: which value is meant cannot be guessed.
+    const times = record.repeatedKeys?.get(column);
+    if (times !== undefined) problems.push(`${cellLocation(record, column)}: the key is in the line ${times} times (JSON would keep the last value): keep one`);
     const why = record.badValue(column, use);
     if (why !== undefined) problems.push(`${cellLocation(record, column)}: ${why}`);
   }

@@ -19,6 +19,8 @@ export interface SourceRecord {
    * 2^53 - 1, already rounded by JSON.parse); undefined when it can. A CSV cell is always text.
    */
   badValue?(column: string, what: CellUse): string | undefined;
+  /** JSONL: the keys the line's object has more than once, with how often (JSON.parse keeps the last value silently). */
+  repeatedKeys?: ReadonlyMap<string, number>;
 }
 
 /** What a cell is read as: text (and dates, banks), a label, or an id. */
@@ -374,6 +376,50 @@ function badValue(value: unknown, what: CellUse): string | undefined {
   return undefined;
 }
 
+/**
+ * The keys a JSON object's text has more than once at its top level (undefined when none): JSON.parse keeps the
+ * last value, so `{"queue": "complaints", ..., "queue": "advisory"}` would train as advisory without a word.
+ * `parsed` is how many keys JSON.parse kept. The text parsed, so only its strings and nesting need following:
+ * a string is skipped with indexOf (an email body in one step), and the keys are only decoded when there are
+ * more than `parsed` (50,000 demo rows, 29 MB: 22 ms to count, JSON.parse 63 ms, the whole read over 1 s).
+ */
+function repeatedKeys(raw: string, parsed: number): Map<string, number> | undefined {
+  const names: string[] = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x22) {
+      let end = raw.indexOf('"', i + 1);
+      while (escaped(raw, end)) end = raw.indexOf('"', end + 1);
+      if (depth === 1 && expectKey) {
+        names.push(raw.slice(i, end + 1));
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      expectKey = depth === 1;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x2c && depth === 1) expectKey = true;
+  }
+  if (names.length <= parsed) return undefined;
+  const counts = new Map<string, number>();
+  for (const name of names) {
+    const key = JSON.parse(name) as string;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [key, n] of counts) if (n === 1) counts.delete(key);
+  return counts;
+}
+
+/** Whether the quote at `at` is escaped: an odd number of backslashes before it. */
+function escaped(text: string, at: number): boolean {
+  let n = 0;
+  while (text.charCodeAt(at - 1 - n) === 0x5c) n++;
+  return n % 2 === 1;
+}
+
 function parseJsonl(file: string, text: string): SourceFile {
   const records: SourceRecord[] = [];
   const problems: RowProblem[] = [];
@@ -401,8 +447,15 @@ function parseJsonl(file: string, text: string): SourceFile {
       continue;
     }
     const row = obj as Record<string, unknown>;
-    for (const key in row) keys.add(key);
-    records.push({ file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined, badValue: (column, what) => badValue(row[column], what) });
+    let count = 0;
+    for (const key in row) {
+      keys.add(key);
+      count++;
+    }
+    const record: SourceRecord = { file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined, badValue: (column, what) => badValue(row[column], what) };
+    const repeated = repeatedKeys(raw, count);
+    if (repeated) record.repeatedKeys = repeated;
+    records.push(record);
   }
   return { file, columns: undefined, keys: [...keys], records, problems };
 }
