@@ -11,11 +11,14 @@ const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ 
 /** A label of the taxonomy, in NFC as the data's labels are read (a decomposed `ü` is the same label). */
 const label = z.string().overwrite(normalizeLabel);
 
+/** A column (CSV header, JSONL key), in NFC as the data's column names are read (macOS exports write them decomposed). */
+const column = z.string().overwrite(normalizeLabel);
+
 /** One label dimension: where its label sits and how its taxonomy changed over time. */
 export const TaskConfigSchema = z.strictObject({
   name,
   /** The column (CSV header or JSONL key) holding the label; defaults to the task name. */
-  column: z.string().min(1).optional(),
+  column: column.min(1).optional(),
   /** The allowed labels today. A label outside it (after aliases) is a bad row. Absent: any label is allowed. */
   labels: z.array(label.min(1)).min(1).optional(),
   /** Renames and merges: `{ "old name": "new name" }`; chains are followed. */
@@ -30,13 +33,13 @@ export type TaskConfig = z.infer<typeof TaskConfigSchema>;
 
 export const ColumnsSchema = z
   .strictObject({
-    id: z.string().optional(),
-    subject: z.string().optional(),
-    body: z.string().optional(),
-    html: z.string().optional(),
-    bank: z.string().optional(),
-    receivedAt: z.string().optional(),
-    from: z.string().optional(),
+    id: column.optional(),
+    subject: column.optional(),
+    body: column.optional(),
+    html: column.optional(),
+    bank: column.optional(),
+    receivedAt: column.optional(),
+    from: column.optional(),
   })
   .refine((c) => c.subject !== undefined || c.body !== undefined || c.html !== undefined, {
     message: 'at least one of subject, body, html must name a column',

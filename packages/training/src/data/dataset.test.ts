@@ -370,4 +370,21 @@ describe('labels written decomposed (NFD)', () => {
     const spelt = cfg({ tasks: [{ name: 'queue', labels: [nfd('depotübertrag'), 'tax'] }, { name: 'topic' }] });
     expect((await loadDataset(p, spelt)).rows.map((r) => r.labels.queue)).toEqual(['depotübertrag', 'depotübertrag', 'tax']);
   });
+
+  it('matches a column name written decomposed (a macOS export) with the composed one, in the header, the JSONL keys and the config', async () => {
+    const nfd = (s: string) => s.normalize('NFD');
+    const area = cfg({ columns: { id: 'id', subject: 'Betreff' }, tasks: [{ name: 'area', column: 'Geschäftsbereich' }], split: undefined });
+    const csv = file('nfd-header.csv', `id,${nfd('Betreff')},${nfd('Geschäftsbereich')}\n1,Depot,Wertpapiere\n2,Konto,Sparen\n`);
+    expect((await loadDataset(csv, area)).rows.map((r) => r.labels.area)).toEqual(['Wertpapiere', 'Sparen']);
+    const jsonl = file('nfd-keys.jsonl', `{"id":"1","Betreff":"Depot","${nfd('Geschäftsbereich')}":"Wertpapiere"}\n{"id":"2","Betreff":"Konto","Geschäftsbereich":"Sparen"}\n`);
+    expect((await loadDataset(jsonl, area)).rows.map((r) => r.labels.area)).toEqual(['Wertpapiere', 'Sparen']);
+    // The config written decomposed reads a composed header.
+    const decomposed = cfg({ columns: { id: 'id', subject: 'Betreff' }, tasks: [{ name: 'area', column: nfd('Geschäftsbereich') }], split: undefined });
+    expect(decomposed.tasks[0].column).toBe('Geschäftsbereich');
+    const composed = file('nfc-header.csv', 'id,Betreff,Geschäftsbereich\n1,Depot,Wertpapiere\n');
+    expect((await loadDataset(composed, decomposed)).rows).toHaveLength(1);
+    // Both forms in one line are the key twice.
+    const both = file('nfd-twice.jsonl', `{"id":"1","Betreff":"Depot","${nfd('Geschäftsbereich')}":"Wertpapiere","Geschäftsbereich":"Sparen"}\n{"id":"2","Betreff":"Konto","Geschäftsbereich":"Sparen"}\n`);
+    expect((await loadDataset(both, { ...area, onBadRow: 'skip' })).skipped).toEqual([`${both}:1, column "Geschäftsbereich": the key is in the line 2 times (JSON would keep the last value): keep one`]);
+  });
 });

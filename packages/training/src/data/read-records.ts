@@ -254,7 +254,7 @@ function parseCsv(file: string, text: string, delimiter: string, hints: 'config'
     throw new DatasetError('DATASET_FILE_INVALID', `${file}:${lines.next()}: CSV does not parse (${why})${csvHint(text, delimiter, hints)}`, [], { cause });
   }
   if (parsed.length === 0) throw new DatasetError('DATASET_EMPTY', `${file}: no header line`);
-  const header = parsed[0].record.map((h) => h.trim());
+  const header = parsed[0].record.map(columnName);
   const index = new Map(header.map((h, i) => [h, i]));
   const records: SourceRecord[] = [];
   const problems: RowProblem[] = [];
@@ -300,9 +300,17 @@ function parseCsv(file: string, text: string, delimiter: string, hints: 'config'
   return { file, columns: header, records, problems, hint: csvHint(text, delimiter, hints, false) || undefined, headerSplitBy, hints };
 }
 
+/**
+ * A column name as the config's are compared with it: trimmed, in NFC (a macOS export writes "Geschäftsbereich"
+ * decomposed, `a` and a combining diaeresis, which would not match the config's composed name).
+ */
+function columnName(name: string): string {
+  return name.trim().normalize('NFC');
+}
+
 /** Whether a record's cells are the header's names (the header line again); the first cell is compared first, as it rarely is. */
 function isHeader(record: readonly string[], header: readonly string[]): boolean {
-  return record[0]?.trim() === header[0] && record.every((value, i) => value.trim() === header[i]);
+  return record[0] !== undefined && columnName(record[0]) === header[0] && record.every((value, i) => columnName(value) === header[i]);
 }
 
 /**
@@ -406,7 +414,7 @@ function repeatedKeys(raw: string, parsed: number): Map<string, number> | undefi
   if (names.length <= parsed) return undefined;
   const counts = new Map<string, number>();
   for (const name of names) {
-    const key = JSON.parse(name) as string;
+    const key = (JSON.parse(name) as string).normalize('NFC');
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   for (const [key, n] of counts) if (n === 1) counts.delete(key);
@@ -424,6 +432,13 @@ function parseJsonl(file: string, text: string): SourceFile {
   const records: SourceRecord[] = [];
   const problems: RowProblem[] = [];
   const keys = new Set<string>();
+  // Keys in NFC, as the config's columns are; each distinct key is normalised once, not on every line.
+  const composed = new Map<string, string>();
+  const nfc = (key: string): string => {
+    let name = composed.get(key);
+    if (name === undefined) composed.set(key, (name = key.normalize('NFC')));
+    return name;
+  };
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i].trim();
@@ -446,11 +461,19 @@ function parseJsonl(file: string, text: string): SourceFile {
       problems.push({ line: i + 1, problem: `${file}:${i + 1}: not a JSON object` });
       continue;
     }
-    const row = obj as Record<string, unknown>;
+    let row = obj as Record<string, unknown>;
     let count = 0;
+    let decomposed = false;
     for (const key in row) {
-      keys.add(key);
+      const name = nfc(key);
+      decomposed ||= name !== key;
+      keys.add(name);
       count++;
+    }
+    if (decomposed) {
+      row = Object.fromEntries(Object.entries(row).map(([key, value]) => [nfc(key), value]));
+      // Two keys that differ only in their composition are one key twice.
+      count = Object.keys(row).length;
     }
     const record: SourceRecord = { file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined, badValue: (column, what) => badValue(row[column], what) };
     const repeated = repeatedKeys(raw, count);
