@@ -340,7 +340,11 @@ describe('encodings and repeated ids', () => {
   it('refuses a file that is not UTF-8, naming the line, instead of training on mojibake', async () => {
     const p = path.join(dir, 'latin1.csv');
     writeFileSync(p, latin1);
-    await expect(loadDataset(p, cfg())).rejects.toThrow(/latin1\.csv:2: not UTF-8 .*"encoding": "windows-1252"/);
+    await expect(loadDataset(p, cfg())).rejects.toThrow(/latin1\.csv:2: not UTF-8 .*: convert it, or set "encoding": "windows-1252" in the config$/);
+    // predict, evaluate and compare read with the model's stored config: another config is given with --config.
+    await expect(loadDataset(p, cfg(), { forModel: true })).rejects.toThrow(
+      /latin1\.csv:2: not UTF-8 .*: convert it, or pass --config with a training config that sets "encoding": "windows-1252" \(the model's own is "trainingConfig" in its manifest\.json\)$/,
+    );
   });
 
   it('reads it with "encoding": "windows-1252"', async () => {

@@ -130,14 +130,16 @@ function windows1252Lines(bytes: Buffer): string {
 }
 
 /** The file's text; a file that is not valid UTF-8 (an old Latin-1 export) is refused, not read as mojibake. */
-function decode(file: string, bytes: Buffer, encoding: FileEncoding): string {
+function decode(file: string, bytes: Buffer, encoding: FileEncoding, hints: 'config' | 'flags'): string {
   if (isUtf16(bytes)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: UTF-16 text (it starts with a UTF-16 byte-order mark): save or export it as UTF-8 (e.g. "CSV UTF-8")`);
   // A file that is valid UTF-8 is UTF-8 (Windows-1252 text with non-ASCII bytes almost never is: "Ã¼" for "ü"),
   // e.g. a newer export read with the config of a model trained on a Latin-1 one: not turned into mojibake.
   if (encoding === 'windows-1252') return isUtf8(bytes) ? new TextDecoder('utf-8').decode(bytes) : windows1252Lines(bytes);
   const utf8 = decodeUtf8(bytes);
   if ('text' in utf8) return utf8.text;
-  throw new DatasetError('DATASET_FILE_INVALID', `${file}:${utf8.badLine}: not UTF-8 (an older export in Latin-1 or Windows-1252?): convert it, or set "encoding": "windows-1252" in the config`);
+  // predict, evaluate and compare read with the model's stored config: a config of one's own, given with --config, sets the encoding.
+  const how = hints === 'config' ? 'set "encoding": "windows-1252" in the config' : 'pass --config with a training config that sets "encoding": "windows-1252" (the model\'s own is "trainingConfig" in its manifest.json)';
+  throw new DatasetError('DATASET_FILE_INVALID', `${file}:${utf8.badLine}: not UTF-8 (an older export in Latin-1 or Windows-1252?): convert it, or ${how}`);
 }
 
 /**
@@ -159,7 +161,7 @@ export async function readSourceFile(file: string, format: 'csv' | 'jsonl', deli
   } catch (cause) {
     throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${(cause as Error).message})`, [], { cause });
   }
-  const text = fileText(file, bytes, encoding);
+  const text = fileText(file, bytes, encoding, hints);
   return format === 'csv' ? parseCsv(file, text, delimiter, hints) : parseJsonl(file, text);
 }
 
@@ -168,9 +170,9 @@ export async function readSourceFile(file: string, format: 'csv' | 'jsonl', deli
  * characters: an export bigger than that (about 512 MB) is refused naming the file and the way round it,
  * not with Node's bare "Cannot create a string longer than 0x1fffffe8 characters".
  */
-function fileText(file: string, bytes: Buffer, encoding: FileEncoding): string {
+function fileText(file: string, bytes: Buffer, encoding: FileEncoding, hints: 'config' | 'flags'): string {
   try {
-    return normaliseLineEnds(decode(file, bytes, encoding)).replace(/^\uFEFF/, '');
+    return normaliseLineEnds(decode(file, bytes, encoding, hints)).replace(/^\uFEFF/, '');
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== 'ERR_STRING_TOO_LONG') throw cause;
     const mb = Math.round(bytes.length / 1e6);
