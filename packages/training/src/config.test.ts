@@ -91,6 +91,15 @@ describe('config mistakes', () => {
     expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', rar: 'drop' }] })).toThrow(/tasks\.0: unknown key "rar" \(did you mean "rare"\?\)/);
   });
 
+  it('refuses validShare 0 before any data is read: training needs a validation split', () => {
+    const split = { kind: 'stratified', on: 'queue', testShare: 0.2, validShare: 0 };
+    expect(() => parseTrainingConfig({ ...ok, split })).toThrow(
+      'training config: split.validShare: 0 leaves no validation split, which early stopping, calibration and the abstention thresholds need: leave it out (0.1) or give a share above 0',
+    );
+    expect(() => parseTrainingConfig({ ...ok, columns: { body: 'body', receivedAt: 'receivedAt' }, split: { kind: 'time', testShare: 0, validShare: 0 } })).toThrow(/split\.validShare: 0 leaves no validation split/);
+    expect(parseTrainingConfig({ ...ok, split: { ...split, validShare: 0.05 } }).split).toMatchObject({ validShare: 0.05 });
+  });
+
   it('checks the model parameters before any data is read', () => {
     expect(() => parseTrainingConfig({ ...ok, model: { epochs: 0 } })).toThrow(/model\.epochs: Too small/);
     expect(parseTrainingConfig({ ...ok, model: { epochs: 2, dim: 16 } }).model).toEqual({ epochs: 2, dim: 16 });

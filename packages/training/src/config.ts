@@ -143,6 +143,10 @@ const checkConfig = (stored: boolean) => (cfg: Partial<z.output<typeof TrainingC
   if (names && cfg.routing && !names.includes(cfg.routing.queueTask)) {
     ctx.addIssue({ code: 'custom', path: ['routing', 'queueTask'], message: `"${cfg.routing.queueTask}" is not a task ${choicesHint(cfg.routing.queueTask, names, 'tasks')}` });
   }
+  // Checked here, not after all the data is read and cleaned: training refuses an empty validation split.
+  if (cfg.split?.validShare === 0 && !stored) {
+    ctx.addIssue({ code: 'custom', path: ['split', 'validShare'], message: '0 leaves no validation split, which early stopping, calibration and the abstention thresholds need: leave it out (0.1) or give a share above 0' });
+  }
   if (cfg.split && cfg.split.testShare + cfg.split.validShare >= 0.95) {
     ctx.addIssue({ code: 'custom', path: ['split'], message: 'testShare + validShare leaves too little to train on' });
   }
