@@ -83,7 +83,7 @@ export function addReadFlags(command: Command): Command {
     .addOption(
       new Option('--on-bad-row <mode>', "skip: leave out rows that cannot be read (no text, a bad date, a label the config does not know) and list them on stderr; fail: stop, listing the first (default: the model's config, fail unless it says skip)").choices(['fail', 'skip']),
     )
-    .option('--delimiter <char>', 'CSV field delimiter of --data, one character or `tab` (default: the model\'s config, usually ","; when the header lacks its columns, the error names the common delimiter that gives them)');
+    .option('--delimiter <char>', 'CSV field delimiter of --data, one character or `tab` (default: the model\'s config, usually ","; when the header lacks its columns, the error names the common delimiter that gives them; a file whose first line is Excel\'s sep=; is split by the one it names)');
 }
 
 /** How the libraries read --data otherwise than the model's config says (the read flags, checked). */

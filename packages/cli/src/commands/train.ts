@@ -31,7 +31,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .addOption(
       new Option('--on-bad-row <mode>', 'skip: leave out rows of --data and --test-data that cannot be read (no text, a bad date, a label outside the taxonomy) and list them on stderr; fail: stop, listing the first (default: the config\'s "onBadRow", fail unless it says skip)').choices(['fail', 'skip']),
     )
-    .option('--delimiter <char>', 'CSV field delimiter of --data and --test-data, one character or `tab` (default: the config\'s "delimiter", usually ",")')
+    .option('--delimiter <char>', 'CSV field delimiter of --data and --test-data, one character or `tab` (default: the config\'s "delimiter", usually ","; a file whose first line is Excel\'s sep=; is split by the one it names)')
     .action(async (flags: TrainFlags) => {
       // A bad --delimiter is a usage error, before the config or any data is read.
       const read = readOptions(flags);

@@ -115,6 +115,32 @@ describe('encodings', () => {
   });
 });
 
+describe('files that are not the CSV or JSONL they seem', () => {
+  it('reads the delimiter of Excel\'s sep= first line over the configured one, and skips the line, keeping line numbers', async () => {
+    const source = await readSourceFile(file('sep.csv', 'sep=;\r\nid;body;queue\r\n1;"a, b";x\r\n2;c;y\r\n'), 'csv', ',');
+    expect(source.columns).toEqual(['id', 'body', 'queue']);
+    expect(source.records.map((r) => [r.line, r.get('body'), r.get('queue')])).toEqual([
+      [3, 'a, b', 'x'],
+      [4, 'c', 'y'],
+    ]);
+    expect((await readSourceFile(file('sep-tab.csv', '"sep=\t"\nid\tbody\n1\ta\n'), 'csv', ';')).records[0].get('body')).toBe('a');
+  });
+
+  it('says a JSON array is not JSONL, read as CSV or as JSONL', async () => {
+    const array = file('export.json', '[\n {\n  "id": "1",\n  "body": "a"\n }\n]\n');
+    expect((await readSourceFile(array, 'csv')).hint).toBe('; it looks like a JSON array: mailroute reads CSV and JSONL (one JSON object per line, named .jsonl)');
+    await expect(readSourceFile(array, 'jsonl')).rejects.toThrow(/export\.json: a JSON array, not JSONL: mailroute reads CSV and JSONL \(one JSON object per line\)$/);
+  });
+
+  it('says an Excel workbook is one, not a file that is not UTF-8', async () => {
+    const xlsx = file('export.xlsx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0xff, 0xfe]), Buffer.from('[Content_Types].xml')]));
+    await expect(readSourceFile(xlsx, 'csv')).rejects.toThrow(/export\.xlsx: a ZIP file \(an Excel workbook, \.xlsx\?\), not CSV or JSONL text: in Excel, save it as "CSV UTF-8"$/);
+    await expect(readSourceFile(xlsx, 'csv', ',', 'windows-1252')).rejects.toThrow(/a ZIP file/);
+    const xls = file('export.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0x00, 0x90]));
+    await expect(readSourceFile(xls, 'csv')).rejects.toThrow(/export\.xls: an Excel 97-2003 workbook \(\.xls\), not CSV or JSONL text/);
+  });
+});
+
 describe('an export too big for one string', () => {
   it('is refused naming the file and how to read it', async () => {
     await expect(readSourceFile(`${OVER_LIMIT}.csv`, 'csv')).rejects.toMatchObject({

@@ -99,6 +99,15 @@ function isUtf16(bytes: Buffer): boolean {
   return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
 
+/** What binary file a spreadsheet export is instead of text: an .xlsx is a ZIP (PK\x03\x04), an .xls an OLE file. */
+function workbookKind(bytes: Buffer): string | undefined {
+  if (bytes.subarray(0, 4).equals(ZIP_MAGIC)) return 'a ZIP file (an Excel workbook, .xlsx?)';
+  if (bytes.subarray(0, 8).equals(OLE_MAGIC)) return 'an Excel 97-2003 workbook (.xls)';
+  return undefined;
+}
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
 /**
  * A Windows-1252 file line by line, a line that is valid UTF-8 read as UTF-8: two months pasted into one file,
  * an old Latin-1 export and a newer UTF-8 one, both read right. Decoded whole as Windows-1252, the UTF-8
@@ -131,6 +140,9 @@ function windows1252Lines(bytes: Buffer): string {
 
 /** The file's text; a file that is not valid UTF-8 (an old Latin-1 export) is refused, not read as mojibake. */
 function decode(file: string, bytes: Buffer, encoding: FileEncoding, hints: 'config' | 'flags'): string {
+  // A workbook given as the export: said as such, not as a file that is not UTF-8 (or as Latin-1 mojibake).
+  const workbook = workbookKind(bytes);
+  if (workbook) throw new DatasetError('DATASET_FILE_INVALID', `${file}: ${workbook}, not CSV or JSONL text: in Excel, save it as "CSV UTF-8"`);
   if (isUtf16(bytes)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: UTF-16 text (it starts with a UTF-16 byte-order mark): save or export it as UTF-8 (e.g. "CSV UTF-8")`);
   // A file that is valid UTF-8 is UTF-8 (Windows-1252 text with non-ASCII bytes almost never is: "Ã¼" for "ü"),
   // e.g. a newer export read with the config of a model trained on a Latin-1 one: not turned into mojibake.
@@ -191,8 +203,8 @@ interface CsvInfoRecord {
  * header that parsed: whether another delimiter mends it depends on the columns wanted (`otherDelimiterFor`).
  */
 function csvHint(text: string, delimiter: string, hints: 'config' | 'flags', delimiters = true): string {
-  const end = text.indexOf('\n');
-  const first = (end < 0 ? text : text.slice(0, end)).trim();
+  const first = (/^\n*([^\n]*)/.exec(text)?.[1] ?? '').trim();
+  if (first.startsWith('[')) return `; it looks like a JSON array: mailroute reads CSV and JSONL (one JSON object per line, named .jsonl)`;
   if (first.startsWith('{')) return `; it looks like JSONL: name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}`;
   if (!delimiters) return '';
   for (const other of COMMON_DELIMITERS) {
@@ -231,7 +243,11 @@ function recordLines(text: string): { start(raw: string): number; next(): number
   };
 }
 
-function parseCsv(file: string, text: string, delimiter: string, hints: 'config' | 'flags'): SourceFile {
+function parseCsv(file: string, fileText: string, configured: string, hints: 'config' | 'flags'): SourceFile {
+  // Excel's first line `sep=;` names the file's delimiter: read with it, the line left blank so lines keep their numbers.
+  const sep = /^"?sep=([^\n])"?(?:\n|$)/.exec(fileText);
+  const delimiter = sep ? sep[1] : configured;
+  const text = sep ? `\n${fileText.slice(sep[0].length)}` : fileText;
   const lines = recordLines(text);
   const starts: number[] = [];
   let parsed: CsvInfoRecord[];
@@ -482,6 +498,8 @@ function parseJsonl(file: string, text: string): SourceFile {
     if (repeated) record.repeatedKeys = repeated;
     records.push(record);
   }
+  // A JSON array (a .json export read as JSONL) has no line that is an object: said once, not as a bad row a line.
+  if (records.length === 0 && /^\s*\[/.test(text)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: a JSON array, not JSONL: mailroute reads CSV and JSONL (one JSON object per line)`);
   return { file, columns: undefined, keys: [...keys], records, problems };
 }
 
