@@ -27,6 +27,30 @@ function openCloseChild(file: string): Promise<{ code: number | null; out: strin
 }
 
 describe('createSqliteStore', () => {
+  it('reads a big window in pages, letting other work run between them, and in the order of one read', async () => {
+    const store = createSqliteStore({ file: path.join(dir, 'pages', 'mailroute.db'), retentionDays: 0 });
+    try {
+      // 4,500 predictions in 3 pages, many in the same millisecond, one every tenth with feedback.
+      const records = Array.from({ length: 4500 }, (_, i) => record(`p-${String(i).padStart(5, '0')}`, `e-${i}`, `2026-11-29T10:00:0${Math.floor(i / 1000)}.000Z`));
+      await store.savePredictions(records);
+      for (let i = 0; i < 4500; i += 10) await store.saveFeedback({ emailId: `e-${i}`, labels: { queue: 'loans' }, closedAt: '2026-11-29T11:00:00.000Z', receivedAt: '2026-11-29T11:00:00.000Z' });
+      const window = { since: '2026-11-29T00:00:00.000Z', until: '2026-11-30T00:00:00.000Z' };
+      const order: string[] = [];
+      const listing = store.listPairs(window).then((pairs) => (order.push('listed'), pairs));
+      setImmediate(() => order.push('other work'));
+      const pairs = await listing;
+      expect(order).toEqual(['other work', 'listed']);
+      // Newest first; in one millisecond, the last inserted first (rowid), across page ends too.
+      const expected = [...records].reverse().map((r) => r.predictionId);
+      expect(pairs.map((p) => p.prediction.predictionId)).toEqual(expected);
+      expect(pairs.filter((p) => p.feedback !== undefined)).toHaveLength(450);
+      expect((await store.listPairs({ ...window, limit: 2001 })).map((p) => p.prediction.predictionId)).toEqual(expected.slice(0, 2001));
+      expect(await store.listPairs({ ...window, judgedOnly: true })).toHaveLength(450);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('close() resolves even when the startup prune commits while it waits (no exit with the close unanswered)', async () => {
     // Before the fix, the prune's commit let the writer thread stop holding the process open, and the
     // process often exited (code 13, an unsettled top-level await) before the thread confirmed the close.

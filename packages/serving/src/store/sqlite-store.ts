@@ -115,6 +115,22 @@ function toFeedback(row: unknown): FeedbackRecord {
   };
 }
 
+/** Predictions read at once when listing a window: a page takes some 20 ms here, so requests wait no longer. */
+const PAIRS_PAGE = 2_000;
+
+function toPair(row: Record<string, unknown>): FeedbackPair {
+  const prediction = toPrediction(row);
+  if (row.f_email_id === null || row.f_email_id === undefined) return { prediction };
+  const feedback = toFeedback({
+    email_id: row.f_email_id,
+    prediction_id: row.f_prediction_id,
+    labels: row.f_labels,
+    closed_at: row.f_closed_at,
+    received_at: row.f_received_at,
+  });
+  return { prediction, feedback };
+}
+
 /**
  * Creates the database file readable and writable by its owner only, as the API key file is: it holds
  * email ids, labels and, with `--store-text`, the emails' text, which other users of the machine must not
@@ -157,16 +173,21 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');
   const getFeedbackClosedAt = db.prepare('SELECT closed_at FROM feedback WHERE email_id = ?');
   const getByEmail = db.prepare('SELECT * FROM predictions WHERE email_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
-  const windowQuery = (join: 'LEFT' | 'INNER') =>
+  // A window is read in pages, newest first, each page after the last row of the one before (keyset: created_at,
+  // then rowid), so that between pages the thread answers other requests: 100,000 predictions read at once
+  // held every request up for seconds.
+  const windowQuery = (join: 'LEFT' | 'INNER', after: boolean) =>
     db.prepare(
-      `SELECT p.*, f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
+      `SELECT p.rowid AS p_rowid, p.*, f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
               f.closed_at AS f_closed_at, f.received_at AS f_received_at
        FROM predictions p ${join} JOIN feedback f ON f.email_id = p.email_id
-       WHERE p.created_at >= @since AND p.created_at < @until
+       WHERE p.created_at >= @since AND ${after ? 'p.created_at <= @lastAt AND NOT (p.created_at = @lastAt AND p.rowid >= @lastRowid)' : 'p.created_at < @until'}
        ORDER BY p.created_at DESC, p.rowid DESC LIMIT @limit`,
     );
-  const listWindow = windowQuery('LEFT');
-  const listJudged = windowQuery('INNER');
+  const windowPages = {
+    LEFT: { first: windowQuery('LEFT', false), next: windowQuery('LEFT', true) },
+    INNER: { first: windowQuery('INNER', false), next: windowQuery('INNER', true) },
+  };
   let open = true;
   /** Reads see every write made before them: queued predictions are committed first. */
   const read = async <T>(fn: () => T): Promise<T> => {
@@ -215,22 +236,23 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       return stored !== undefined && stored.closed_at > feedback.closedAt ? 'superseded' : 'recorded';
     },
     prune,
-    listPairs: (window) => read(() => {
-      const rows = (window.judgedOnly ? listJudged : listWindow).all({ since: window.since, until: window.until ?? '9999-12-31T23:59:59.999Z', limit: window.limit ?? 100_000 });
-      return rows.map((row): FeedbackPair => {
-        const r = row as Record<string, unknown>;
-        const prediction = toPrediction(row);
-        if (r.f_email_id === null || r.f_email_id === undefined) return { prediction };
-        const feedback = toFeedback({
-          email_id: r.f_email_id,
-          prediction_id: r.f_prediction_id,
-          labels: r.f_labels,
-          closed_at: r.f_closed_at,
-          received_at: r.f_received_at,
-        });
-        return { prediction, feedback };
-      });
-    }),
+    listPairs: async (window) => {
+      const pages = windowPages[window.judgedOnly ? 'INNER' : 'LEFT'];
+      const limit = window.limit ?? 100_000;
+      const pairs: FeedbackPair[] = [];
+      let last: { lastAt: string; lastRowid: number } | undefined;
+      while (pairs.length < limit) {
+        const params = { since: window.since, until: window.until ?? '9999-12-31T23:59:59.999Z', limit: Math.min(PAIRS_PAGE, limit - pairs.length) };
+        // Each page after the first waits a turn of the event loop, for the requests that came meanwhile.
+        if (last) await new Promise((resolve) => setImmediate(resolve));
+        const rows = await read(() => (last ? pages.next.all({ ...params, ...last }) : pages.first.all(params)) as Record<string, unknown>[]);
+        for (const row of rows) pairs.push(toPair(row));
+        if (rows.length < params.limit) break;
+        const end = rows[rows.length - 1];
+        last = { lastAt: String(end.created_at), lastRowid: Number(end.p_rowid) };
+      }
+      return pairs;
+    },
     close: async () => {
       if (!open) return;
       if (pruner) clearInterval(pruner);
