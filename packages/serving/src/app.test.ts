@@ -155,6 +155,16 @@ describe('POST /v1/classify', () => {
     expect(spec.components.schemas.Email.properties.body.anyOf ?? spec.components.schemas.Email.properties.body.type).toBeDefined();
   });
 
+  it('documents 403 on every operation: a server run without keys refuses requests naming another host on any route', async () => {
+    const { app } = await build();
+    const spec = await json(app.request('/openapi.json'));
+    const missing: string[] = [];
+    for (const [route, operations] of Object.entries(spec.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+      for (const [method, operation] of Object.entries(operations)) if (!operation.responses['403']) missing.push(`${method} ${route}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('names the fields it does not read, with the field probably meant, and classifies without them', async () => {
     const { app, context } = await build({ storeText: (t: string) => t });
     const res = await app.request(

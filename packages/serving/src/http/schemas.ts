@@ -211,7 +211,7 @@ export const FeedbackRequestSchema = z
         description:
           'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels. A label is read in Unicode NFC: one written decomposed (u and a combining diaeresis for ü) is the same label, and is stored composed',
       }),
-    closedAt: dateTimeSchema('When the case was closed (not in the future, nor longer ago than the server keeps feedback: its retention, 400 days by default)'),
+    closedAt: dateTimeSchema('When the case was closed (not more than 5 minutes ahead of the server\'s clock, which allows for a CRM clock a little fast; nor longer ago than the server keeps feedback: its retention, 400 days by default)'),
   })
   .refine((f) => f.predictionId !== undefined || f.emailId !== undefined, {
     message: 'predictionId or emailId is required',

@@ -97,13 +97,13 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     createRoute({
       method: 'post',
       path: '/v1/classify/eml',
-      summary: 'Classify one raw RFC 822 email (its id: ?id=, else its Message-ID)',
+      summary: 'Classify one raw RFC 822 email (its id: ?id=, else its Message-ID without angle brackets)',
       security: API_KEY_SECURITY,
       request: {
         query: z.object({
           id: idSchema({ param: 'id' })
             .optional()
-            .openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters); default: the message's Message-ID, unless it is longer than that (then the email has no id, and a warning says so)` }),
+            .openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters); default: the message's Message-ID without its angle brackets (<a1@bank.example> gives the id a1@bank.example, which feedback must quote), unless it is longer than that (then the email has no id, and a warning says so)` }),
         }),
         body: { content: { 'message/rfc822': { schema: z.string() } }, required: true },
       },

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { ServingHono } from '../http/context.js';
-import { noBodyErrorResponses } from './responses.js';
+import { publicErrorResponses } from './responses.js';
 
 /**
  * A self-contained docs page (no CDN): it fetches openapi.json beside it (a relative path, so it works
@@ -63,12 +63,12 @@ export function registerDocsRoutes(app: ServingHono): void {
     method: 'get',
     path: '/openapi.json',
     summary: 'This OpenAPI 3.1 document, generated from the zod schemas that validate requests',
-    responses: { 200: { description: 'OpenAPI document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, 405: noBodyErrorResponses[405] },
+    responses: { 200: { description: 'OpenAPI document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...publicErrorResponses },
   });
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/docs',
     summary: 'A self-contained page listing the operations of /openapi.json',
-    responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } }, 405: noBodyErrorResponses[405] },
+    responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } }, ...publicErrorResponses },
   });
 }

@@ -6,7 +6,7 @@ import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/sch
 import { withoutPaths } from '../model/classifier-source.js';
 import { classifierHealth } from '../model/thread-health.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
-import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
+import { API_KEY_SECURITY, noBodyErrorResponses, publicErrorResponses } from './responses.js';
 
 export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   const ready = () => {
@@ -19,7 +19,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   };
 
   app.openapi(
-    createRoute({ method: 'get', path: '/healthz', summary: 'Alive', responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthSchema } } }, 405: noBodyErrorResponses[405] } }),
+    createRoute({ method: 'get', path: '/healthz', summary: 'Alive', responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthSchema } } }, ...publicErrorResponses } }),
     (c) => c.json({ status: 'ok' }, 200),
   );
   app.openapi(
@@ -27,7 +27,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/readyz',
       summary: 'A model is loaded and can serve (503 MODEL_NOT_READY before the first load and while no model thread is loaded)',
-      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 405: noBodyErrorResponses[405], 503: noBodyErrorResponses[503] },
+      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, ...publicErrorResponses, 503: noBodyErrorResponses[503] },
     }),
     (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
   );
@@ -37,7 +37,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/ping',
       summary: 'SageMaker health check',
-      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, 405: noBodyErrorResponses[405], 503: noBodyErrorResponses[503] },
+      responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, ...publicErrorResponses, 503: noBodyErrorResponses[503] },
     }),
     (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
   );
@@ -47,7 +47,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/v1/model',
       summary: 'The model being served and the last reload',
-      responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, 405: noBodyErrorResponses[405] },
+      responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, ...publicErrorResponses },
     }),
     async (c) => {
       const s = ctx.source.status();
@@ -76,7 +76,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       method: 'get',
       path: '/metrics',
       summary: 'Prometheus metrics: requests, latency histogram, predictions per label, abstentions, model version, in-flight requests',
-      responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, 405: noBodyErrorResponses[405] },
+      responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, ...publicErrorResponses },
     }),
     (c) => c.text(ctx.metrics.registry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }),
   );

@@ -10,7 +10,10 @@ export const API_KEY_SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { a
 export const noBodyErrorResponses = {
   400: { description: 'Invalid request (zod issue paths in `issues`)', content: problemContent },
   401: { description: 'No or unknown API key', content: problemContent },
-  403: { description: 'The key lacks the scope', content: problemContent },
+  403: {
+    description: 'The key lacks the scope; on a server run without API keys (local clients only), a request whose Host or Origin header is not this machine',
+    content: problemContent,
+  },
   405: { description: 'Another method than the route takes (`allow` and the Allow header list them)', content: problemContent },
   429: { description: 'Rate limit of the key exceeded (Retry-After)', content: problemContent },
   503: { description: 'Overloaded, timed out or no model yet (Retry-After)', content: problemContent },
@@ -22,4 +25,13 @@ export const errorResponses = {
   ...noBodyErrorResponses,
   413: { description: 'Body over the limit', content: problemContent },
   415: { description: 'Wrong Content-Type, or a JSON body that is not UTF-8', content: problemContent },
+} as const;
+
+/**
+ * The problem responses of a route open without a key: another method, and, on a server run without API
+ * keys (which answers clients on this machine only), a request whose Host or Origin is another machine's.
+ */
+export const publicErrorResponses = {
+  403: { description: 'On a server run without API keys (local clients only): a request whose Host or Origin header is not this machine', content: problemContent },
+  405: noBodyErrorResponses[405],
 } as const;
