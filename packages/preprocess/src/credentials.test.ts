@@ -38,3 +38,17 @@ describe('credentials', () => {
     expect(redactPii('PIN 4711', { credentials: false }).text).toBe('PIN 4711');
   });
 });
+
+describe('credentials after `lautet:` and `ist:`', () => {
+  it('masks the value after a colon that follows `lautet` or `ist`', () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ['Meine PIN lautet: 4711', 'Meine PIN lautet: [CREDENTIAL]'],
+      ['Mein Passwort lautet: Geheim123', 'Mein Passwort lautet: [CREDENTIAL]'],
+      ['TAN ist: 123456', 'TAN ist: [CREDENTIAL]'],
+      ['Mein Passwort ist: sommerwind', 'Mein Passwort ist: [CREDENTIAL]'],
+      ['Mein Login lautet : anna.schmidt', 'Mein Login lautet : [CREDENTIAL]'],
+    ];
+    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+    expect(redactPii('Mein Passwort ist: vergessen').text).toBe('Mein Passwort ist: vergessen');
+  });
+});

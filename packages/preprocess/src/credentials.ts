@@ -12,13 +12,16 @@
 import type { Hit } from './redact.js';
 
 const NOT_LETTER_BEFORE = String.raw`(?<![\p{L}\p{N}])`;
-/** The keyword, then what joins it to its value (`:`, `=`, `ist`, `lautet`, `is`), the join in group 2 or 3. */
-const JOIN = String.raw`[ \t]{0,3}(?:([:=])[ \t]{0,3}|[ \t](?:(?:ist|is|war|was)|(lautet|lautete))[ \t]{1,3}(?:[:][ \t]{0,3})?|[ \t]{1,3})`;
+/**
+ * The keyword, then what joins it to its value (`:`, `=`, `ist`, `lautet`, `is`, also with a colon: `lautet: `,
+ * `ist: `); a join that names a value (`:`, `=`, `lautet`) in one of its three groups.
+ */
+const JOIN = String.raw`[ \t]{0,3}(?:([:=])[ \t]{0,3}|[ \t](?:ist|is|war|was|(lautet|lautete))(?:[ \t]{0,3}(:)[ \t]{0,3}|[ \t]{1,3})|[ \t]{1,3})`;
 /** Words of a PIN or TAN: its value is digits. */
 const PIN_WORD = String.raw`(?<=^|[^\p{L}\p{N}]|${NOT_LETTER_BEFORE}(?:m|sms|push|chip|photo|app))(?:PIN|TAN|Pin|Tan|pin)(?:[- ]?(?:Nummer|nummer|Nr\.|Code|code|number|no\.))?|${NOT_LETTER_BEFORE}(?:Geheimzahl|Geheimnummer)`;
 /** Words of a password or login: its value is a word. */
 const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:[Pp]asswd|PWD|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung)|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)))`;
-/** At a keyword (group 1: a PIN or TAN; otherwise a password or login), then the join. */
+/** At a keyword (group 1: a PIN or TAN; otherwise a password or login), then the join (groups 2-4 or 5-7). */
 const CUE = new RegExp(String.raw`(${PIN_WORD})(?![\p{L}\p{N}-])${JOIN}|${SECRET_WORD}(?![\p{L}\p{N}-])${JOIN}`, 'uy');
 /** A PIN or TAN: 4-8 digits, not the start of a longer number, date or amount. */
 const PIN_VALUE = /\d{4,8}(?![\p{L}\p{N}]|[.,/-]\d)/uy;
@@ -54,7 +57,8 @@ export function credentialHits(text: string): Hit[] {
     const m = CUE.exec(text);
     if (m === null) continue;
     const at = m.index + m[0].length;
-    const end = m[1] !== undefined ? pinEnd(text, at) : secretEnd(text, at, m[4] !== undefined || m[5] !== undefined);
+    // Groups 2-4: the PIN's join; 5-7: the secret's.
+    const end = m[1] !== undefined ? pinEnd(text, at) : secretEnd(text, at, m[5] !== undefined || m[6] !== undefined || m[7] !== undefined);
     if (end === undefined) continue;
     hits.push({ type: 'CREDENTIAL', start: at, end, placeholder: '[CREDENTIAL]' });
     KEYWORD_START.lastIndex = end;

@@ -6,7 +6,11 @@
  */
 import type { Hit } from './redact.js';
 
-const KEY_TAIL = String.raw`\s?[:#]?\s{0,3}(?:(?:ist|lautet|is)\s{1,3})?$`;
+/**
+ * What may stand between a keyword and its value: a closing bracket (`IdNr.): `), then `:`, `#`, `=`, `(` or a dash
+ * between blanks, blanks or a line break, and `ist`, `lautet` or `is`, also with a colon (`PIN lautet: 4711`).
+ */
+const KEY_TAIL = String.raw`\)?\s?(?:[:#=(]|-(?=\s))?\s{0,3}(?:(?:ist|lautet|is)(?:\s{0,3}:|\s)\s{0,3})?$`;
 /** The first three letters of German and English month names (`10. August 1990`, `3 Mär 1985`). */
 const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec';
 /** Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`). */
@@ -23,7 +27,8 @@ const WHOLE_NUMBER = String.raw`(?!\d|[-/.,]\d)`;
  * `is` or blanks), `value` is the number itself (sticky). `words`: the last word of each of its keywords, in lower
  * case (`Depot-Nr.` ends with `nr.`): only after one of them is `before` tried, so a number after `Tel.` costs the
  * phone rule's pattern only. `letters`: the value may start with up to three letters, maybe with a dash (`customer ID
- * #A1234567`, `Kundennummer K-12345678`). `detector`: the option of `redactPii` that switches the rule on and off.
+ * #A1234567`, `Kundennummer K-12345678`). `listed`: more values may follow the first in a list (`Depotnummern 1234567890
+ * und 2345678901`). `detector`: the option of `redactPii` that switches the rule on and off.
  */
 export interface KeyedRule {
   type: string;
@@ -32,6 +37,7 @@ export interface KeyedRule {
   before: RegExp;
   value: RegExp;
   letters?: boolean;
+  listed?: boolean;
 }
 
 /** A rule's `words`, given as one string split by blanks. */
@@ -44,14 +50,15 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'ACCOUNT',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat`,
+      `${NUMBER_ENDS} acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat`,
     ),
     before: new RegExp(
-      String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummer|nr\.?)|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:number|no\.?|id)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|\b(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar)?(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
+      String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummern?|nr\.?|id)|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:number|no\.?|id)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|\b(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar)?(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
       'i',
     ),
     value: new RegExp(String.raw`[A-Z]{0,3}-?\d(?:[ -]?\d){4,17}\b${NOT_AMOUNT}`, 'iy'),
     letters: true,
+    listed: true,
   },
   {
     type: 'TAX_ID',
@@ -61,6 +68,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     ),
     before: new RegExp(String.raw`(?:\bsteuer[- ]?id(?:entifikationsnummer|entnummer)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummer|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:id|number|identification number|reference)|\btin|\butr|identifikationsnummer|\bid-?nr\.?)` + KEY_TAIL, 'i'),
     value: /\d(?:[ /-]?\d){7,12}\b/y,
+    listed: true,
   },
   // A German bank code (BLZ: `370 400 44`, `37040044`) or a UK sort code (`20-00-00`, `200000`): with the account
   // number it names the account as an IBAN does.
@@ -110,9 +118,12 @@ const KEY_WINDOW = 48;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number) => (c | 0x20) >= 97 && (c | 0x20) <= 122;
 
-/** The value of a keyed rule that starts at `at`, if the text before it ends with the rule's keyword. */
-function keyedAt(text: string, at: number, rule: KeyedRule): Hit | undefined {
-  if (!rule.before.test(text.slice(Math.max(0, at - KEY_WINDOW), at))) return undefined;
+/**
+ * The value of a keyed rule that starts at `at`, if the text before it ends with the rule's keyword; `before`: that
+ * text, where it is not the text right before `at` (`qualifiedAt`).
+ */
+function keyedAt(text: string, at: number, rule: KeyedRule, before = text.slice(Math.max(0, at - KEY_WINDOW), at)): Hit | undefined {
+  if (!rule.before.test(before)) return undefined;
   rule.value.lastIndex = at;
   const m = rule.value.exec(text);
   return m ? { type: rule.type, start: at, end: at + m[0].length, placeholder: `[${rule.type}]` } : undefined;
@@ -132,12 +143,21 @@ function endsKeyword(word: string, words: ReadonlySet<string>): boolean {
 
 const isWordChar = (c: number) => isAsciiLetter(c) || c === 46 || c === 45 || c >= 0xc0;
 
-/** Where the word before `at` starts, over blanks, `:` and `#` (at most 8 of them); `at` itself when none. */
+/** What `wordStart` steps over: blanks, `\r`, `:`, `#`, `=`, brackets (`(IdNr.): `) and a dash (`Depotnummer - 123…`). */
+const BETWEEN = new Set([32, 9, 160, 13, 58, 35, 61, 40, 41, 45]);
+
+/**
+ * Where the word before `at` starts, over `BETWEEN` and one line break (`Depotnummer:\n1234567890`), at most 8
+ * characters; `at` itself when none.
+ */
 function wordStart(text: string, at: number): [start: number, end: number] {
   let e = at;
+  let lineBreaks = 0;
   while (e > 0 && at - e < 8) {
     const c = text.charCodeAt(e - 1);
-    if (c !== 32 && c !== 58 && c !== 35 && c !== 9 && c !== 160) break;
+    if (c === 10) lineBreaks += 1;
+    else if (!BETWEEN.has(c)) break;
+    if (lineBreaks > 1) break;
     e -= 1;
   }
   let b = e;
@@ -220,13 +240,75 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
     const word = wordBefore(text, i);
     const lettered = p < i ? wordBefore(text, p) : '';
     const keyed = endsKeyword(word, KEY_LAST_WORDS) || (p < i && endsKeyword(lettered, KEY_LAST_WORDS));
-    const found = keyed ? ruleAt(text, rules, i, word, p, lettered) : born && (saysBorn ??= text.includes('geboren')) ? bornBefore(text, i, born) : undefined;
+    const found = keyed
+      ? ruleAt(text, rules, i, word, p, lettered)
+      : (qualifiedAt(text, rules, i) ?? (born && (saysBorn ??= text.includes('geboren')) ? bornBefore(text, i, born) : undefined));
     if (found) {
       hits.push(found);
-      VALUE_START.lastIndex = found.end;
+      const more = listedAfter(text, found, rules);
+      hits.push(...more);
+      VALUE_START.lastIndex = (more.at(-1) ?? found).end;
     }
   }
   return hits;
+}
+
+/** Words that say whose a number is or what it is for, between its keyword and a colon: `Steuer-ID meiner Frau: `. */
+const QUALIFYING = 'für|fuer|von|vom|bei|beim|meiner|meines|meinem|meine|seiner|seines|ihrer|ihres|unserer|unseres|des|der|zum|zur|of|for|my|his|her|our';
+/**
+ * A keyword (group 1), then a qualifying word and up to three more words on the line, then a colon, before a value:
+ * `Steuer-ID für den Freistellungsauftrag: `, `Depotnummer bei Ihnen: `. Only after such a word, so that a colon after
+ * other words (`Depot Wert aktuell: 250000`) names no number.
+ */
+const QUALIFIED = new RegExp(String.raw`(?<![\p{L}\p{N}.-])(\p{L}[\p{L}.-]{0,39})[ \t]{1,3}(?:${QUALIFYING})(?:[ \t]{1,3}\p{L}[\p{L}.-]{0,29}){0,3}[ \t]?:[ \t]{0,3}$`, 'iu');
+/** Characters before a value that a qualified keyword may take. */
+const QUALIFIED_WINDOW = 96;
+
+/** The value at `i` of the first of `rules` whose keyword stands before it with qualifying words and a colon (`QUALIFIED`). */
+function qualifiedAt(text: string, rules: readonly KeyedRule[], i: number): Hit | undefined {
+  let c = i;
+  while (c > 0 && i - c < 4 && (text.charCodeAt(c - 1) === 32 || text.charCodeAt(c - 1) === 9)) c -= 1;
+  if (text.charCodeAt(c - 1) !== 58) return undefined;
+  const window = text.slice(Math.max(0, i - QUALIFIED_WINDOW), i);
+  const m = QUALIFIED.exec(window);
+  if (m === null) return undefined;
+  const word = m[1].toLowerCase();
+  if (!endsKeyword(word, KEY_LAST_WORDS)) return undefined;
+  // The keyword as if the colon followed it.
+  const before = `${window.slice(0, m.index + m[1].length)}: `;
+  for (const rule of rules) {
+    const found = endsKeyword(word, rule.words) ? keyedAt(text, i, rule, before) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Between the values of a list after one keyword: a remark in brackets (`(meine)`), then `,`, `;`, `/`, `&`, `und`, `and`, `oder`, `or`, `sowie`. */
+const LIST_JOIN = /[ \t]{0,3}(?:\([^()\n]{1,30}\)[ \t]{0,3})?(?:[,;/&]|(?:und|and|oder|or|sowie)(?=[ \t]))[ \t]{0,3}/iy;
+/** Digits a value after the first of a list needs: fewer read as a postal code (`Konto 12345678, 10115 Berlin`) or a count. */
+const LISTED_MIN_DIGITS = 6;
+
+/**
+ * The values after `first` in a list that its keyword names (`Steuer-ID: 12345678901 (meine) und 98765432109
+ * (Ehefrau)`, `Depotnummern 1234567890, 2345678901`), for the rules that allow one: each starting with a digit.
+ */
+function listedAfter(text: string, first: Hit, rules: readonly KeyedRule[]): Hit[] {
+  const rule = rules.find((r) => r.listed === true && r.type === first.type);
+  if (rule === undefined) return [];
+  const more: Hit[] = [];
+  let end = first.end;
+  for (;;) {
+    LIST_JOIN.lastIndex = end;
+    if (!LIST_JOIN.test(text)) break;
+    const at = LIST_JOIN.lastIndex;
+    if (!isDigit(text.charCodeAt(at))) break;
+    rule.value.lastIndex = at;
+    const m = rule.value.exec(text);
+    if (m === null || m[0].replace(/\D/g, '').length < LISTED_MIN_DIGITS) break;
+    end = at + m[0].length;
+    more.push({ type: rule.type, start: at, end, placeholder: `[${rule.type}]` });
+  }
+  return more;
 }
 
 /**

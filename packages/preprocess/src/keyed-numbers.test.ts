@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { redactPii } from './redact.js';
+
+/** Each text masked as given, with the default detectors. */
+function expectMasked(cases: ReadonlyArray<readonly [text: string, masked: string]>): void {
+  for (const [text, masked] of cases) expect(redactPii(text).text, text).toBe(masked);
+}
+
+describe('numbers a keyword names', () => {
+  it('masks the value after `lautet:` and `ist:`', () => {
+    expectMasked([
+      ['Depotnummer lautet: 1234567890', 'Depotnummer lautet: [ACCOUNT]'],
+      ['Meine Kundennummer ist: 1234567', 'Meine Kundennummer ist: [ACCOUNT]'],
+      ['Steuer-ID lautet: 12345678901', 'Steuer-ID lautet: [TAX_ID]'],
+      ['Geburtsdatum lautet: 12.03.1980', 'Geburtsdatum lautet: [BIRTHDATE]'],
+      ['Kartennummer lautet: 4111 1111 1111 1112', 'Kartennummer lautet: [CARD]'],
+      ['Meine Handynummer lautet : 123 456 789', 'Meine Handynummer lautet : [PHONE]'],
+    ]);
+  });
+
+  it('masks a customer id, and a value on the line after its keyword', () => {
+    expectMasked([
+      ['Kunden-ID: 12345678', 'Kunden-ID: [ACCOUNT]'],
+      ['Kunden ID 12345678', 'Kunden ID [ACCOUNT]'],
+      ['Depotnummer:\n1234567890', 'Depotnummer:\n[ACCOUNT]'],
+      ['Kundennr.:\r\n12345678', 'Kundennr.:\r\n[ACCOUNT]'],
+      ['Steuer-ID\n12345678901', 'Steuer-ID\n[TAX_ID]'],
+    ]);
+    // Not over a blank line: the number there is another paragraph's.
+    expect(redactPii('Bitte mein Depot\n\n1234567890 prüfen').text).toBe('Bitte mein Depot\n\n1234567890 prüfen');
+  });
+
+  it('masks the value after a bracket, `=` or a dash between blanks', () => {
+    expectMasked([
+      ['Depotnummer (1234567890)', 'Depotnummer ([ACCOUNT])'],
+      ['Depotnummer = 1234567890', 'Depotnummer = [ACCOUNT]'],
+      ['Depotnummer - 1234567890', 'Depotnummer - [ACCOUNT]'],
+      ['Steuer-Identifikationsnummer (IdNr.): 12345678901', 'Steuer-Identifikationsnummer (IdNr.): [TAX_ID]'],
+    ]);
+  });
+
+  it('masks every value of a list after one keyword', () => {
+    expectMasked([
+      ['Steuer-ID: 12345678901 (meine) und 98765432109 (Ehefrau)', 'Steuer-ID: [TAX_ID] (meine) und [TAX_ID] (Ehefrau)'],
+      ['Depotnummern 1234567890 und 2345678901', 'Depotnummern [ACCOUNT] und [ACCOUNT]'],
+      ['Kontonummern: 12345678, 87654321, 11223344', 'Kontonummern: [ACCOUNT], [ACCOUNT], [ACCOUNT]'],
+    ]);
+    // What follows a list is not in it: a postal code, an amount, a date, an ISIN.
+    expectMasked([
+      ['Konto 12345678, 10115 Berlin', 'Konto [ACCOUNT], 10115 Berlin'],
+      ['Depot 1234567890 und 250000 EUR', 'Depot [ACCOUNT] und 250000 EUR'],
+      ['Depot 1234567890, 12.03.2025 gekauft', 'Depot [ACCOUNT], 12.03.2025 gekauft'],
+      ['Depot 1234567890 und DE0005140008', 'Depot [ACCOUNT] und DE0005140008'],
+    ]);
+  });
+
+  it('masks the value after a keyword with words on whose it is or what for, before a colon', () => {
+    expectMasked([
+      ['Steuer-ID für den Freistellungsauftrag: 12345678901', 'Steuer-ID für den Freistellungsauftrag: [TAX_ID]'],
+      ['Die Steuer-ID meiner Frau: 12345678901', 'Die Steuer-ID meiner Frau: [TAX_ID]'],
+      ['Depotnummer bei Ihnen: 1234567890', 'Depotnummer bei Ihnen: [ACCOUNT]'],
+    ]);
+    for (const text of ['Depot Wert aktuell: 250000', 'Bestellung für meine Frau: 1234567890', 'Kauf von ISIN: DE0005140008, WKN: 514000, 12,50 EUR']) {
+      expect(redactPii(text).text).toBe(text);
+    }
+  });
+});
