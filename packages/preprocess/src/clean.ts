@@ -10,6 +10,7 @@ import { splitQuotes, type LineMark } from './quotes.js';
 import { RedactionSchema, redactPii, type RedactOptions } from './redact.js';
 import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type TailRemoval } from './signature.js';
 import { normaliseSubject } from './subject.js';
+import { plainSpaces } from './spaces.js';
 
 export const CleanScopeSchema = z.enum(['quotes', 'visible']);
 /** `quotes`: quoted and forwarded content only; `visible`: also signature, device lines, disclaimers, footers. */
@@ -45,7 +46,7 @@ export interface CleanOptions {
 }
 
 // One scan decides whether any step is needed (U+0300-U+036F: letters to compose): most emails need none.
-const NEEDS_NORMALISING = /[\u0300-\u036f\r\u00a0\u2007\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]|[ \t\f\v]\n/;
+const NEEDS_NORMALISING = /[\u0300-\u036f\r\u00a0\u2007\u2009\u200a\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]|[ \t\f\v]\n/;
 
 export const DEFAULT_MAX_INPUT_CHARS = 4 * 1024 * 1024;
 const MAX_PASSES = 4;
@@ -59,7 +60,7 @@ function needsNormalising(text: string): boolean {
 function normalisedLines(text: string, lines?: readonly string[]): readonly string[] {
   if (!needsNormalising(text)) return lines ?? text.split('\n');
   let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-  t = composeDiacritics(t.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g, ''));
+  t = composeDiacritics(plainSpaces(t));
   const split = t.split('\n');
   if (/\s\n|\s$/.test(t)) for (let i = 0; i < split.length; i += 1) split[i] = split[i].trimEnd();
   return split;

@@ -6,6 +6,7 @@ import { KEYED_RULES, keyedHits, keywordBefore, type KeyedRule } from './keyed-n
 import { addressHits } from './addresses.js';
 import { credentialHits } from './credentials.js';
 import { nameHits } from './names.js';
+import { plainSpaces } from './spaces.js';
 
 /** A user pattern, e.g. a depot number: `{ type: 'DEPOT', pattern: '\\bDP\\d{8}\\b' }` masks as `[DEPOT]`. */
 export const RedactPatternSchema = z.object({
@@ -330,11 +331,14 @@ function patternHits(text: string, p: RedactPattern): Hit[] {
   return hits;
 }
 
-/** An en or em dash, which word processors put for a hyphen (`+49–30–1234567`, `DE89–3704–…`). */
-const DASH = /[–—]/;
-const DASHES = /[–—]/g;
+/**
+ * An en or em dash, which word processors put for a hyphen (`+49–30–1234567`, `DE89–3704–…`), or Unicode's hyphen and
+ * non-breaking hyphen (U+2010, U+2011: `DE89\u20113704…`).
+ */
+const DASH = /[\u2010\u2011–—]/;
+const DASHES = /[\u2010\u2011–—]/g;
 /** Such a dash next to a digit: only then is there a number to read it in (prose with dashes is left as it is). */
-const DASH_AT_DIGIT = /\d[ \t]?[–—]|[–—][ \t]?\d/;
+const DASH_AT_DIGIT = /\d[ \t]?[\u2010\u2011–—]|[\u2010\u2011–—][ \t]?\d/;
 
 /**
  * The text with en and em dashes read as hyphens, for the detectors of numbers, which know only `-`: each dash is
@@ -367,7 +371,8 @@ function claimedScratch(length: number): Uint8Array {
  * (`ids`), phone numbers, configured patterns and, when asked, marked names and street addresses
  * (`names`) with typed placeholders. Overlaps go to the earlier
  * detector: user patterns first, then that order. Letters written decomposed come back composed
- * (`composeDiacritics`); `redactions` give each placeholder's place in the returned text.
+ * (`composeDiacritics`), no-break spaces as spaces and zero-width characters gone (`plainSpaces`); `redactions`
+ * give each placeholder's place in the returned text.
  */
 export function redactPii(input: string, options: RedactOptions = {}): RedactResult {
   let o = DEFAULTS;
@@ -376,8 +381,9 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
     if (!parsed.success) throw new CleanOptionsError(`invalid redaction options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     o = parsed.data;
   }
-  // The detectors are written for composed letters (`ü`, not `u` and U+0308).
-  const text = composeDiacritics(input);
+  // The detectors are written for composed letters (`ü`, not `u` and U+0308) and plain spaces: stored text and
+  // subjects reach here as sent, with no-break spaces and zero-width characters that `cleanEmail` takes out.
+  const text = plainSpaces(composeDiacritics(input));
   // Most texts have no digits or no '@': skip the detectors that cannot match.
   const digits = /\d/.test(text);
   // Found first: a secret may be a word without digits (`Kennwort: sommerwind`).

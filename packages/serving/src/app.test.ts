@@ -75,6 +75,15 @@ describe('POST /v1/classify', () => {
     expect(text).toContain('Frau [NAME]');
   });
 
+  it('with storeText: true masks text whose numbers and names are split by no-break and zero-width spaces', async () => {
+    const { app, context } = await build({ storeText: true });
+    const body = 'Tel +49\u00a0171\u00a01234567\nIBAN DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000\nMit freundlichen Grüßen\nAnna\u00a0Schmidt\nMusterstraße\u00a012, 10115\u00a0Berlin';
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'nbsp', subject: 'Kunden-ID:\u200b12345678', body }] }));
+    const { predictions } = await json(res);
+    const text = (await context.store.getPrediction(predictions[0].predictionId))?.text ?? '';
+    expect(text).toBe('Kunden-ID:[ACCOUNT]\n\nTel [PHONE]\nIBAN [IBAN]\nMit freundlichen Grüßen\n[NAME]\n[ADDRESS]');
+  });
+
   it('with storeText: true masks an HTML-only email as text, entities and tags read', async () => {
     const { app, context } = await build({ storeText: true });
     const html = '<p>Viele Gr&uuml;&szlig;e<br>Max Mustermann<br>Musterstra&szlig;e 12, 10115 Berlin<br>Tel. +49 30 1234567</p>';

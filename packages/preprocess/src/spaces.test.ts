@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { cleanEmail } from './clean.js';
+import { redactPii } from './redact.js';
+import { plainSpaces } from './spaces.js';
+
+describe('plainSpaces', () => {
+  it('reads no-break spaces as spaces and drops zero-width characters; other text is the same string', () => {
+    expect(plainSpaces('a\u00a0b\u202fc\u2007d\u2009e\u200bf\u200cg\u200dh\ufeffi')).toBe('a b c d efghi');
+    const plain = 'Tel 030 1234567';
+    expect(plainSpaces(plain)).toBe(plain);
+  });
+});
+
+describe('redactPii on text with no-break spaces and zero-width characters', () => {
+  // Text masked outside cleanEmail (serving's stored text, subjects) comes as sent, not normalised.
+  const body = 'Tel +49\u00a0171\u00a01234567\nIBAN DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000\nMit freundlichen Grüßen\nAnna\u00a0Schmidt\nMusterstraße\u00a012, 10115\u00a0Berlin';
+
+  it('masks phone, IBAN, name and address as it masks them with plain spaces', () => {
+    const masked = redactPii(body, { names: true }).text;
+    expect(masked).toBe('Tel [PHONE]\nIBAN [IBAN]\nMit freundlichen Grüßen\n[NAME]\n[ADDRESS]');
+    expect(masked).toBe(redactPii(body.replaceAll('\u00a0', ' '), { names: true }).text);
+  });
+
+  it('masks numbers split by narrow no-break spaces or zero-width characters', () => {
+    expect(redactPii('Tel. 030\u202f123\u202f4567').text).toBe('Tel. [PHONE]');
+    expect(redactPii('IBAN DE89\u200b3704\u200b0044\u200b0532\u200b0130\u200b00').text).toBe('IBAN [IBAN]');
+    expect(redactPii('\ufeffKunden\u200dnummer 12345678').text).toBe('Kundennummer [ACCOUNT]');
+    expect(redactPii('Meine\u00a0PIN\u00a0lautet\u00a04711').text).toBe('Meine PIN lautet [CREDENTIAL]');
+    expect(redactPii('Karte 4111\u20091111\u20091111\u20091111').text).toBe('Karte [CARD]');
+    expect(redactPii('IBAN DE89\u20113704\u20110044\u20110532\u20110130\u201100').text).toBe('IBAN [IBAN]');
+  });
+
+  it('gives redaction offsets in the returned text', () => {
+    const r = redactPii('\u200bTel.\u00a0030 1234567');
+    expect(r.text).toBe('Tel. [PHONE]');
+    expect(r.redactions).toEqual([{ type: 'PHONE', start: 5, end: 12 }]);
+  });
+
+  it('masks as cleanEmail does', () => {
+    expect(redactPii(body, { names: true }).text).toBe(cleanEmail({ body: `Hallo,\n\nbitte ändern.\n\n${body}` }, { scope: 'quotes', redact: { names: true } }).text.split('\n\n').at(-1));
+  });
+});
