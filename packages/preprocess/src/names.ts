@@ -65,6 +65,15 @@ const GIVEN = new RegExp(
   String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}(?!(?<=[ \t](?:Vor|Nach|Geburts)?[Nn]ame):)`,
   'uy',
 );
+/**
+ * At a label of a field that names a person, opening its line without a colon, then a name ending the line (group 1):
+ * a form, or an HTML table's row as text (`<td>Name</td><td>Anna Schmidt</td>` reads `Name Anna Schmidt`). After
+ * `Vorname` and `Nachname` one word, after the others two or three (`Name Betrag` heads a table's column).
+ */
+const FIELD_LINE = new RegExp(
+  String.raw`(?<=(?:^|\n)[ \t]{0,8})(?:Vorname|Nachname|Name|(?:Kontoi|Depoti|Karteni|I)nhaber(?:in)?|Card[ ]?holder|Account holder)[ \t]{1,8}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
+  'uy',
+);
 /** A name word in lower case (`max`, `mustermann`, `müller-lüdenscheidt`). */
 const LOWER_WORD = String.raw`\p{Ll}{2,30}(?:-\p{Ll}{2,30})?`;
 /**
@@ -232,7 +241,7 @@ function cuedNameHits(text: string): Hit[] {
       continue;
     }
     let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at);
-    if (m === null && cue[2] !== undefined) m = introduced(text, at) ?? givenLowerCase(text, at);
+    if (m === null && cue[2] !== undefined) m = introduced(text, at) ?? givenLowerCase(text, at) ?? fieldLine(text, at);
     if (m === null && cue[4] !== undefined) m = greetedLowerCase(text, at);
     let thenMore = false;
     if (m === null && cue[3] !== undefined) {
@@ -315,6 +324,23 @@ function greetedLowerCase(text: string, at: number): RegExpExecArray | null {
   const m = stickyAt(GREETED_LOWER, text, at);
   const noName = (w: string) => NOT_NAME_WORDS.has(w) || SENTENCE_STARTERS.has(w) || NOT_GIVEN_WORDS.has(w) || TITLE_WORDS.has(w) || isGreetedNotName(w);
   return m && !m[1].split(/[ \t]/).some(noName) ? m : null;
+}
+
+/** Words that head a table's columns (`Name Betrag Datum`, `Name Vorname Geburtsdatum`): a row of them names no one. */
+const COLUMN_WORDS = new Set(
+  'betrag datum wert summe saldo anzahl menge stück kurs preis währung isin wkn vorname nachname geburtsdatum adresse anschrift straße ort plz telefon email e-mail konto iban bic depot status typ art nummer amount date value price quantity currency phone address'.split(' '),
+);
+
+/**
+ * FIELD_LINE's match at `at` (its name in group 1), unless the name is in capitals (`Name ISIN WKN`) or a word of it
+ * starts sentences, names no one (`Name Ihrer Bank`) or heads a column.
+ */
+function fieldLine(text: string, at: number): RegExpExecArray | null {
+  const m = stickyAt(FIELD_LINE, text, at);
+  if (m === null || isAllCaps(m[1])) return null;
+  const words = lowerWords(m[1]).filter((w) => !PARTICLE_WORDS.includes(w));
+  if (words.length < 2 && !/^(?:Vor|Nach)name/.test(m[0])) return null;
+  return words.some((w) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w) || NOT_GIVEN_WORDS.has(w) || COLUMN_WORDS.has(w)) ? null : m;
 }
 
 /** INTRODUCED's match at `at`, unless a word of it starts sentences or names no one (`Ich bin Neukunde Ihrer Bank`). */
