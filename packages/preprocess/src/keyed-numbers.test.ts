@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isIsin } from './keyed-numbers.js';
 import { redactPii } from './redact.js';
 
 /** Each text masked as given, with the default detectors. */
@@ -63,5 +64,38 @@ describe('numbers a keyword names', () => {
     for (const text of ['Depot Wert aktuell: 250000', 'Bestellung für meine Frau: 1234567890', 'Kauf von ISIN: DE0005140008, WKN: 514000, 12,50 EUR']) {
       expect(redactPii(text).text).toBe(text);
     }
+  });
+});
+
+
+const masked = (text: string) => redactPii(text).text;
+
+describe('account numbers a keyword names', () => {
+  it('knows an ISIN by its check digit', () => {
+    expect(isIsin('DE0005140008')).toBe(true);
+    expect(isIsin('US0378331005')).toBe(true);
+    expect(isIsin('DE000A0D9PT0')).toBe(true);
+    expect(isIsin('DE0005140009')).toBe(false);
+    expect(isIsin('DE00051400088')).toBe(false);
+  });
+
+  it('leaves ISINs and WKNs after Depot or Konto: securities, not accounts', () => {
+    for (const text of ['in mein Depot DE0005140008 einbuchen', 'Depot US0378331005', 'im Depot 514000', 'Konto: DE0005140008']) expect(masked(text)).toBe(text);
+  });
+
+  it('leaves amounts after a bare noun: with a decimal fraction, shorter than an account or depot number, or round', () => {
+    for (const text of ['Depot 12345,67', 'Konto: 12345,67 Guthaben', 'Depot 12345.67', 'Tagesgeldkonto 50000 anlegen', 'Girokonto 15000 Dispo', 'Mandat 2500000 Volumen', 'Konto 250000 überwiesen']) {
+      expect(masked(text)).toBe(text);
+    }
+  });
+
+  it('still masks account and depot numbers of their length, and any length after a number keyword', () => {
+    const cases: Array<[string, string]> = [
+      ['Depotnummer 1234567890, Kontonummer 1234567, Konto-Nr. 123456', 'Depotnummer [ACCOUNT], Kontonummer [ACCOUNT], Konto-Nr. [ACCOUNT]'],
+      ['Depot-Nr. 514000, Kontonummer 50000, Depotnummer 12345', 'Depot-Nr. [ACCOUNT], Kontonummer [ACCOUNT], Depotnummer [ACCOUNT]'],
+      ['mein Konto 897234, Depot 1234567, Girokonto 0532013000', 'mein Konto [ACCOUNT], Depot [ACCOUNT], Girokonto [ACCOUNT]'],
+      ['Account 12345, Account: 563822', 'Account [ACCOUNT], Account: [ACCOUNT]'],
+    ];
+    for (const [text, want] of cases) expect(masked(text)).toBe(want);
   });
 });

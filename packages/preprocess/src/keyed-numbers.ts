@@ -38,6 +38,52 @@ export interface KeyedRule {
   value: RegExp;
   letters?: boolean;
   listed?: boolean;
+  /** Whether the value matched is one, given the last word of its keyword (`Depot 514000` names a WKN, not a depot). */
+  accepts?: (value: string, word: string) => boolean;
+}
+
+/** An ISIN (`DE0005140008`, `US0378331005`): two letters, nine letters or digits, a check digit. */
+const ISIN = /^[A-Z]{2}[A-Z0-9]{9}\d$/i;
+
+/** Whether `value` is an ISIN with a valid check digit (Luhn over its letters read as 10-35): a security, never an account. */
+export function isIsin(value: string): boolean {
+  if (!ISIN.test(value)) return false;
+  const digits = value.toUpperCase().replace(/[A-Z]/g, (ch) => String(ch.charCodeAt(0) - 55));
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * The fewest digits of a number after a bare noun, without `-nummer`, `Nr.` or `No.` (`Konto 897234`): a German account
+ * number has up to ten digits, rarely fewer than six, so shorter numbers there are amounts (`Tagesgeldkonto 50000
+ * anlegen`); a depot number has seven to ten, so six are a WKN (`im Depot 514000`). English nouns keep five
+ * (`Account 12345`): an amount after them comes with its currency.
+ */
+const BARE_MIN_DIGITS: ReadonlyMap<string, number> = new Map([
+  ...'depot depots wertpapierdepot'.split(' ').map((w) => [w, 7] as const),
+  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat'
+    .split(' ')
+    .map((w) => [w, 6] as const),
+  ...'account acct acct. c'.split(' ').map((w) => [w, 5] as const),
+]);
+/** A round number, at most three digits then zeros (`50000`, `2500000`): after a bare noun an amount (`Mandat 2500000 Volumen`). */
+const ROUND = /^[1-9]\d{0,2}0{3,}$/;
+
+/** Whether an ACCOUNT value is one: never an ISIN; after a bare noun (BARE_MIN_DIGITS) long enough and not round. */
+function isAccountValue(value: string, word: string): boolean {
+  if (isIsin(value)) return false;
+  const min = BARE_MIN_DIGITS.get(word.slice(word.lastIndexOf('-') + 1));
+  if (min === undefined) return true;
+  const digits = value.replace(/\D/g, '');
+  return digits.length >= min && !ROUND.test(digits);
 }
 
 /** A rule's `words`, given as one string split by blanks. */
@@ -56,9 +102,11 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummern?|nr\.?|id)|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:number|no\.?|id)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|\b(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar)?(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
       'i',
     ),
-    value: new RegExp(String.raw`[A-Z]{0,3}-?\d(?:[ -]?\d){4,17}\b${NOT_AMOUNT}`, 'iy'),
+    // Not with a decimal fraction after it: `Depot 12345,67` is an amount.
+    value: new RegExp(String.raw`[A-Z]{0,3}-?\d(?:[ -]?\d){4,17}\b(?![.,]\d)${NOT_AMOUNT}`, 'iy'),
     letters: true,
     listed: true,
+    accepts: isAccountValue,
   },
   {
     type: 'TAX_ID',
@@ -119,14 +167,14 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number) => (c | 0x20) >= 97 && (c | 0x20) <= 122;
 
 /**
- * The value of a keyed rule that starts at `at`, if the text before it ends with the rule's keyword; `before`: that
- * text, where it is not the text right before `at` (`qualifiedAt`).
+ * The value of a keyed rule that starts at `at`, if the text before it ends with the rule's keyword (whose last
+ * word is `word`); `before`: that text, where it is not the text right before `at` (`qualifiedAt`).
  */
-function keyedAt(text: string, at: number, rule: KeyedRule, before = text.slice(Math.max(0, at - KEY_WINDOW), at)): Hit | undefined {
+function keyedAt(text: string, at: number, rule: KeyedRule, word: string, before = text.slice(Math.max(0, at - KEY_WINDOW), at)): Hit | undefined {
   if (!rule.before.test(before)) return undefined;
   rule.value.lastIndex = at;
   const m = rule.value.exec(text);
-  return m ? { type: rule.type, start: at, end: at + m[0].length, placeholder: `[${rule.type}]` } : undefined;
+  return m && (rule.accepts === undefined || rule.accepts(m[0], word)) ? { type: rule.type, start: at, end: at + m[0].length, placeholder: `[${rule.type}]` } : undefined;
 }
 
 /** The last word of every keyword of KEYED_RULES: a number whose preceding word is none of them is not asked about further. */
@@ -277,7 +325,7 @@ function qualifiedAt(text: string, rules: readonly KeyedRule[], i: number): Hit 
   // The keyword as if the colon followed it.
   const before = `${window.slice(0, m.index + m[1].length)}: `;
   for (const rule of rules) {
-    const found = endsKeyword(word, rule.words) ? keyedAt(text, i, rule, before) : undefined;
+    const found = endsKeyword(word, rule.words) ? keyedAt(text, i, rule, word, before) : undefined;
     if (found) return found;
   }
   return undefined;
@@ -317,7 +365,7 @@ function listedAfter(text: string, first: Hit, rules: readonly KeyedRule[]): Hit
  */
 function ruleAt(text: string, rules: readonly KeyedRule[], i: number, word: string, p: number, lettered: string): Hit | undefined {
   for (const rule of rules) {
-    const found = (endsKeyword(word, rule.words) ? keyedAt(text, i, rule) : undefined) ?? (rule.letters && p < i && endsKeyword(lettered, rule.words) ? keyedAt(text, p, rule) : undefined);
+    const found = (endsKeyword(word, rule.words) ? keyedAt(text, i, rule, word) : undefined) ?? (rule.letters && p < i && endsKeyword(lettered, rule.words) ? keyedAt(text, p, rule, lettered) : undefined);
     if (found) return found;
   }
   return undefined;
