@@ -34,6 +34,18 @@ describe('credentials', () => {
     }
   });
 
+  it('leaves a year this century after PIN or TAN with a word about it, and masks four digits otherwise', () => {
+    for (const text of ['TAN 2025 abgelaufen', 'PIN 2024 geändert', 'Die PIN 2023 gesperrt, TAN 2026 expired']) expect(redactPii(text).text).toBe(text);
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ['PIN: 2024 geändert', 'PIN: [CREDENTIAL] geändert'],
+      ['PIN ist 2024, bitte', 'PIN ist [CREDENTIAL], bitte'],
+      ['PIN 1985 geändert', 'PIN [CREDENTIAL] geändert'],
+      ['PIN 2024', 'PIN [CREDENTIAL]'],
+      ['TAN 202512 abgelaufen', 'TAN [CREDENTIAL] abgelaufen'],
+    ];
+    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+  });
+
   it('is switched off with credentials: false', () => {
     expect(redactPii('PIN 4711', { credentials: false }).text).toBe('PIN 4711');
   });

@@ -57,8 +57,8 @@ export function credentialHits(text: string): Hit[] {
     const m = CUE.exec(text);
     if (m === null) continue;
     const at = m.index + m[0].length;
-    // Groups 2-4: the PIN's join; 5-7: the secret's.
-    const end = m[1] !== undefined ? pinEnd(text, at) : secretEnd(text, at, m[5] !== undefined || m[6] !== undefined || m[7] !== undefined);
+    // Groups 2-4: the PIN's join; 5-7: the secret's. A PIN joined by blanks alone may be a year (`PIN 2024 geändert`).
+    const end = m[1] !== undefined ? pinEnd(text, at, m[0].slice(m[1].length).trim() === '') : secretEnd(text, at, m[5] !== undefined || m[6] !== undefined || m[7] !== undefined);
     if (end === undefined) continue;
     hits.push({ type: 'CREDENTIAL', start: at, end, placeholder: '[CREDENTIAL]' });
     KEYWORD_START.lastIndex = end;
@@ -66,9 +66,20 @@ export function credentialHits(text: string): Hit[] {
   return hits;
 }
 
-function pinEnd(text: string, at: number): number | undefined {
+/**
+ * A year this century right after the keyword, then a word about the PIN or TAN (`TAN 2025 abgelaufen`, `PIN 2024
+ * geändert`): when it happened, not the secret. Narrow on purpose: joined by `:`, `=`, `ist` or `lautet`, or without such
+ * a word after it, four digits are the secret; and 19xx stays one (a birth year is a common PIN).
+ */
+const YEAR_NOT_PIN = /20\d\d[ \t]{1,3}(?:abgelaufen|geändert|gesperrt|entsperrt|ungültig|zurückgesetzt|expired|changed|blocked|locked|reset)(?![\p{L}\p{N}])/uy;
+
+/** Where the PIN or TAN at `at` ends; `blankJoin`: only blanks join it to its keyword (no `:`, `=`, `ist`, `lautet`). */
+function pinEnd(text: string, at: number, blankJoin: boolean): number | undefined {
   PIN_VALUE.lastIndex = at;
-  return PIN_VALUE.test(text) ? PIN_VALUE.lastIndex : undefined;
+  if (!PIN_VALUE.test(text)) return undefined;
+  const end = PIN_VALUE.lastIndex;
+  YEAR_NOT_PIN.lastIndex = at;
+  return blankJoin && end - at === 4 && YEAR_NOT_PIN.test(text) ? undefined : end;
 }
 
 /** Where the secret at `at` ends; `strong`: it follows `:`, `=` or `lautet`, which name a value. */

@@ -93,6 +93,7 @@ describe('redactPii', () => {
 
   it('leaves a phone-shaped number after a keyword that names it as an order, trade, reference or count', () => {
     expectKept(['Order 234-567-8901', 'Trade 212-555-0147', 'Order no. 234-567-8901, Trade ID: 212.555.0147', 'Stückzahl 00123456', 'Referenz 00123456', 'Auftrags-Nr. 0171 2345678', 'Rechnungsnummer: 0123456789']);
+    expectKept(['Ordernummer 0123456789', 'Ordernr. 0123456789', 'Kaufabrechnung Nr. 0123456789', 'Wertpapierabrechnung 0123456789']);
     // The keyword must stand right before the number: a phone further on is still one.
     expect(redactPii('Order 4711 storniert, bitte rufen Sie 030 1234567 oder 212-555-0147 an. Tel. 00123456').text).toBe('Order 4711 storniert, bitte rufen Sie [PHONE] oder [PHONE] an. Tel. [PHONE]');
   });
@@ -106,6 +107,11 @@ describe('redactPii', () => {
     expect(isValidLuhn('4111111111111111')).toBe(true);
     expect(isValidLuhn('4111111111111112')).toBe(false);
     expect(redactPii('Karte 4111 1111 1111 1111, Referenz 4111 1111 1111 1112').text).toBe('Karte [CARD], Referenz 4111 1111 1111 1112');
+    // A keyword that names another id wins over Luhn; a card keyword does not.
+    expectMasked([
+      ['Order-ID 4111111111111111, Vertragsnummer 4532015112830366', 'Order-ID 4111111111111111, Vertragsnummer [ACCOUNT]'],
+      ['Karten-ID 4111111111111111, Kreditkarte Nr. 4532015112830366', 'Karten-ID [CARD], Kreditkarte Nr. [CARD]'],
+    ]);
   });
 
   it('masks email addresses and phone numbers but not dates or amounts', () => {

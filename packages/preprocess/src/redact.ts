@@ -139,10 +139,11 @@ const THOUSANDS = /^\d{1,3}([. ])\d{3}(?:\1\d{3})*$/;
 const DASHED_AREA_PHONE_RE = /(?<![\w.,/-])0\d{2,5} - \d(?:[ /.]?\d){5,10}(?![\w]|[.,-]\d)/g;
 /**
  * Keywords that name a number as no phone: an order, a trade, an invoice, a reference, a count (`Order 234-567-8901`,
- * `Trade 212-555-0147`, `Stückzahl 00123456`, `Referenz 00123456`). A phone-shaped number after one stays.
+ * `Trade 212-555-0147`, `Stückzahl 00123456`, `Referenz 00123456`, `Kaufabrechnung Nr. 0123456789`). A phone-shaped number after one
+ * stays, and so does a card-shaped one (`Order-ID 4111111111111111`).
  */
 const NOT_PHONE_KEYWORDS = new Set(
-  'order orders bestellung bestellnummer bestellnr bestellnr. auftrag auftrags auftragsnummer auftragsnr auftragsnr. trade trades transaktion transaktions transaktionsnummer transaction rechnung rechnungsnummer rechnungsnr rechnungsnr. invoice ticket ticketnummer vorgang vorgangsnummer vorgangsnr. aktenzeichen referenz ref ref. reference stückzahl stück stk stk. anzahl menge quantity qty qty. artikelnummer artikelnr. sendungsnummer tracking isin wkn'.split(' '),
+  'order orders bestellung bestellnummer bestellnr bestellnr. auftrag auftrags auftragsnummer auftragsnr auftragsnr. trade trades transaktion transaktions transaktionsnummer transaction rechnung rechnungsnummer rechnungsnr rechnungsnr. invoice ticket ticketnummer vorgang vorgangsnummer vorgangsnr. ordernummer ordernr ordernr. abrechnung abrechnungsnummer abrechnungsnr. kaufabrechnung verkaufsabrechnung wertpapierabrechnung aktenzeichen referenz ref ref. reference stückzahl stück stk stk. anzahl menge quantity qty qty. artikelnummer artikelnr. sendungsnummer tracking isin wkn'.split(' '),
 );
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 /** A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone. */
@@ -211,11 +212,25 @@ function isCardPrefix(digits: string): boolean {
   return (four >= 2221 && four <= 2720) || (four >= 2200 && four <= 2204);
 }
 
+/** Keywords of a contract's or a customer's number (`Vertragsnummer`, `Kunden-Nr.`): a card-shaped number after one is that number, an [ACCOUNT]. */
+const ACCOUNT_ID_KEYWORDS = new Set('vertrag vertrags vertragsnummer vertragsnr vertragsnr. kunden kundennummer kundennr kundennr. mitglieds mitgliedsnummer referenznummer'.split(' '));
+/** A keyword of a card (`Karten-ID`, `Kreditkarte Nr.`, `card ID`): the number after it stays a card. */
+const CARD_WORD = /kart|card/;
+
+/**
+ * Whether the keyword before a Luhn-valid number at `at` names it as an id that is no card (`Order-ID
+ * 4111111111111111`, `Vertragsnummer 4532015112830366`): a card needs no keyword, but one that says otherwise wins.
+ */
+function namedNotCard(text: string, at: number): boolean {
+  const word = keywordBefore(text, at);
+  return !CARD_WORD.test(word) && (ACCOUNT_ID_KEYWORDS.has(word) || namedNotPhone(text, at));
+}
+
 function cardHits(text: string): Hit[] {
   const hits: Hit[] = [];
   for (const m of allMatches(CARD_RE, text)) {
     const digits = m[0].replace(/[ -]/g, '');
-    if (digits.length >= 13 && isCardPrefix(digits) && isValidLuhn(digits)) hits.push({ type: 'CARD', start: m.index, end: m.index + m[0].length, placeholder: '[CARD]' });
+    if (digits.length >= 13 && isCardPrefix(digits) && isValidLuhn(digits) && !namedNotCard(text, m.index)) hits.push({ type: 'CARD', start: m.index, end: m.index + m[0].length, placeholder: '[CARD]' });
   }
   return hits;
 }
