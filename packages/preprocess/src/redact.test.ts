@@ -48,6 +48,17 @@ describe('redactPii', () => {
     expect(redactPii('KW 12 2025 2026 ok, am 12 3456 7890 1234 5678 90').text).toBe('KW 12 2025 2026 ok, am 12 3456 7890 1234 5678 90');
   });
 
+  it('masks an IBAN in groups of three, with double blanks, with a blank after its country only, or wrapped inside a group', () => {
+    expectMasked([
+      ['IBAN DE89 370 400 440 532 013 000 bitte', 'IBAN [IBAN] bitte'],
+      ['IBAN DE89  3704  0044  0532  0130  00', 'IBAN [IBAN]'],
+      ['IBAN DE 8937 0400 4405 3201 3000, danke', 'IBAN [IBAN], danke'],
+      ['IBAN: DE89370400440532\n013000 Danke', 'IBAN: [IBAN] Danke'],
+      ['IBAN DE89370400440532013000\nDanke', 'IBAN [IBAN]\nDanke'],
+    ]);
+    expectKept(['Ref AB12 345 678 901 ok', 'Version DE12 345 678', 'Tarif DE 1234 5678 ok', 'Code AB1234\nDanke']);
+  });
+
   it('leaves ISINs, product codes and words after two letters and two digits alone', () => {
     for (const text of ['Verkauf von DE0007164600 sofort bitte ausführen.', 'Bitte kaufen Sie DE0005140008 und 1000 Stk SAP.', 'Order für FR0000120271 stornieren danke', 'Die Rechnung KW34 Lieferung fehlt noch.', 'Tarif BE16 Premium wurde gekündigt']) {
       expect(redactPii(text).text).toBe(text);

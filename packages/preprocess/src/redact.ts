@@ -97,10 +97,18 @@ export function isValidLuhn(digits: string): boolean {
 }
 
 // Every quantifier is bounded and the alternatives are disjoint, so matching stays linear.
-// IBANs as they are written: in one piece, or in groups of four split by single blanks, dashes, dots or a line
-// break (`DE89 3704 0044 ...`, `de89-3704-...`, `DE89.3704.0044...`, wrapped after a group), maybe with a blank after a country in
-// capitals (`DE 89 3704 ...`; not `at 61 ...`, an English word). Bounded, so a candidate is at most 45 characters.
-const IBAN_RE = /\b(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ \n.-][A-Za-z0-9]{4}){2,7}(?:[ \n.-][A-Za-z0-9]{1,4})?)\b/g;
+/** Between the groups of an IBAN: one or two blanks, a dash, a dot or a line break. */
+const IBAN_GAP = String.raw`(?:[\n.-]| {1,2})`;
+const IBAN_CHAR = '[A-Za-z0-9]';
+// IBANs as they are written: in one piece, maybe wrapped onto the next line anywhere (`DE89370400440532\n013000`), or
+// in groups of four or of three split by IBAN_GAP (`DE89 3704 0044 ...`, `de89-3704-...`, `DE89.3704.0044...`,
+// `DE89  3704  0044 ...`, `DE89 370 400 440 ...`, wrapped after a group), maybe with a blank after a country in
+// capitals (`DE 89 3704 ...`, `DE 8937 0400 ...`; not `at 61 ...`, an English word). Bounded, so a candidate is at
+// most 64 characters; the wrapped form comes first, since the one-piece form would end at the line break.
+const IBAN_RE = new RegExp(
+  String.raw`\b(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}(?:${IBAN_CHAR}{4,29}\n${IBAN_CHAR}{1,29}|${IBAN_CHAR}{11,30}|(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(?:${IBAN_GAP}${IBAN_CHAR}{3}){3,10}(?:${IBAN_GAP}${IBAN_CHAR}{1,3})?|${IBAN_CHAR}{2}(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?)\b`,
+  'g',
+);
 /**
  * IBAN lengths of the countries a German or Swiss bank's customers write most: a number of exactly this
  * shape is masked even when its checksum fails (a typo in an IBAN is still the customer's account).
