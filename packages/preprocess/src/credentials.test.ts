@@ -46,6 +46,20 @@ describe('credentials', () => {
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
   });
 
+  it('masks a login and password after a slash, a long plain word after `is`, and one-time codes', () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ['Zugangsdaten: max1985 / Geheim123', 'Zugangsdaten: [CREDENTIAL]'],
+      ['Passwort: Geheim123 / bitte ändern', 'Passwort: [CREDENTIAL] / bitte ändern'],
+      ['my password is correcthorsebattery.', 'my password is [CREDENTIAL].'],
+      ['Verifizierungscode: 839201, OTP 839201', 'Verifizierungscode: [CREDENTIAL], OTP [CREDENTIAL]'],
+      ['Aktivierungscode: X7K9-P2M4, one-time code: 123456', 'Aktivierungscode: [CREDENTIAL], one-time code: [CREDENTIAL]'],
+    ];
+    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+    for (const text of ['my password is too short', 'my password is compromised', 'Das Passwort ist abgelaufen.', 'Der Aktivierungscode ist abgelaufen', 'OTP funktioniert nicht']) {
+      expect(redactPii(text).text).toBe(text);
+    }
+  });
+
   it('is switched off with credentials: false', () => {
     expect(redactPii('PIN 4711', { credentials: false }).text).toBe('PIN 4711');
   });

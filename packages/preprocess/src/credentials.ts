@@ -4,10 +4,13 @@
  * `neue TAN-Liste`, `der Login funktioniert nicht`) names no value.
  * - `PIN`, `TAN` (also `mTAN`, `pushTAN`, `Karten-PIN`, `PIN-Nummer`, `Geheimzahl`): 4-8 digits;
  * - `Passwort`, `Kennwort`, `password`, `passcode` (also in compounds: `Zugangspasswort`), `Login(-ID, -Name)`,
- *   `Benutzername`, `Benutzerkennung`, `Anmeldename`, `Legitimations-ID`, `Zugangsnummer`, `username`, `user ID`:
- *   a quoted value, or a word of 3-64 characters holding a digit, a symbol or a capital after its first letter
- *   (`Geheim123!`, `max1985`, `anna.schmidt`, `GeHeim`), or a plain word that ends its clause after `:`, `=` or `lautet`
- *   (`Kennwort: sommerwind`) unless it says something about the secret (`Passwort: vergessen`).
+ *   `Benutzername`, `Benutzerkennung`, `Anmeldename`, `Legitimations-ID`, `Zugangsnummer`, `Zugangsdaten`, `username`,
+ *   `user ID`, one-time codes (`Verifizierungscode`, `OTP`): a quoted value, or a word of 3-64 characters holding a
+ *   digit, a symbol or a capital after its first letter (`Geheim123!`, `max1985`, `anna.schmidt`, `GeHeim`), and such a
+ *   word after a slash (`max1985 / Geheim123`), or a plain word that ends its clause after `:`, `=` or `lautet`
+ *   (`Kennwort: sommerwind`), or after `ist`/`is` with eight letters or more, unless it says something about the secret
+ *   (`Passwort: vergessen`, `my password is compromised`);
+ * - a year 20xx after `PIN` or `TAN` and blanks, then a word about it (`TAN 2025 abgelaufen`), is no PIN.
  */
 import type { Hit } from './redact.js';
 
@@ -19,8 +22,10 @@ const NOT_LETTER_BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 const JOIN = String.raw`[ \t]{0,3}(?:([:=])[ \t]{0,3}|[ \t](?:ist|is|war|was|(lautet|lautete))(?:[ \t]{0,3}(:)[ \t]{0,3}|[ \t]{1,3})|[ \t]{1,3})`;
 /** Words of a PIN or TAN: its value is digits. */
 const PIN_WORD = String.raw`(?<=^|[^\p{L}\p{N}]|${NOT_LETTER_BEFORE}(?:m|sms|push|chip|photo|app))(?:PIN|TAN|Pin|Tan|pin)(?:[- ]?(?:Nummer|nummer|Nr\.|Code|code|number|no\.))?|${NOT_LETTER_BEFORE}(?:Geheimzahl|Geheimnummer)`;
+/** Words of a one-time code (`Verifizierungscode: 839201`, `OTP 839201`, `Aktivierungscode: X7K9-P2M4`): its value is a word, as a password's. */
+const ONE_TIME_CODE = String.raw`(?:[Vv]erifizierungs|[Bb]estätigungs|[Aa]ktivierungs|[Ff]reischalt|[Ee]inmal)-?[Cc]ode|OTP|(?:[Vv]erification|[Cc]onfirmation|[Aa]ctivation|[Oo]ne-time) [Cc]ode`;
 /** Words of a password or login: its value is a word. */
-const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:[Pp]asswd|PWD|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung)|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)))`;
+const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:[Pp]asswd|PWD|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
 /** At a keyword (group 1: a PIN or TAN; otherwise a password or login), then the join (groups 2-4 or 5-7). */
 const CUE = new RegExp(String.raw`(${PIN_WORD})(?![\p{L}\p{N}-])${JOIN}|${SECRET_WORD}(?![\p{L}\p{N}-])${JOIN}`, 'uy');
 /** A PIN or TAN: 4-8 digits, not the start of a longer number, date or amount. */
@@ -39,14 +44,14 @@ const TRAILING = /[.,;:)]+$/;
 const TRAILING_MARKS = /[!?]+$/;
 /** Words after `:` or `lautet` that say something about the secret instead of giving it. */
 const NOT_VALUE_WORDS = new Set(
-  'vergessen falsch abgelaufen gesperrt ungültig geändert ändern zurücksetzen neu nicht funktioniert geht unbekannt fehlt forgotten forgot wrong expired locked blocked invalid incorrect changed change reset new not missing unknown'.split(' '),
+  'vergessen falsch abgelaufen gesperrt ungültig geändert ändern zurücksetzen neu nicht funktioniert geht unbekannt fehlt forgotten forgot wrong expired locked blocked invalid incorrect changed change reset new not missing unknown kompromittiert deaktiviert zurückgesetzt veraltet identisch compromised deactivated outdated identical insecure'.split(' '),
 );
 
 /**
  * Where a keyword may start: one cheap scan (no `u` flag, no lookbehind) finds the first letters of each, and CUE
  * runs anchored there only. Scanning with CUE itself cost a third of all masking.
  */
-const KEYWORD_START = /P(?:IN|in)|T(?:AN|an)|pin|[Gg]eheim|[Pp]ass[wcp]|[Kk]ennw|[Ll]ogin|[Bb]enutzer|[Aa]nmelde|[Ll]egitim|[Zz]ugangs|[Uu]ser ?[NnIi]|PWD/g;
+const KEYWORD_START = /P(?:IN|in)|T(?:AN|an)|pin|[Gg]eheim|[Pp]ass[wcp]|[Kk]ennw|[Ll]ogin|[Bb]enutzer|[Aa]nmelde|[Ll]egitim|[Zz]ugangs|[Uu]ser ?[NnIi]|PWD|[Vv]erifi|[Bb]estätigungs|[Aa]ktivierungs|[Ff]reischalt|[Ee]inmal|OTP|[Cc]onfirmation|[Aa]ctivation|[Oo]ne-time/g;
 
 /** The `[CREDENTIAL]` spans of a text: the value after each keyword, in text order. */
 export function credentialHits(text: string): Hit[] {
@@ -82,8 +87,29 @@ function pinEnd(text: string, at: number, blankJoin: boolean): number | undefine
   return blankJoin && end - at === 4 && YEAR_NOT_PIN.test(text) ? undefined : end;
 }
 
-/** Where the secret at `at` ends; `strong`: it follows `:`, `=` or `lautet`, which name a value. */
+/** `ist`, `is`, `war` or `was` right before a value (`my password is …`). */
+const SAID_BEFORE = /[ \t](?:ist|is|war|was)[ \t]{1,3}$/;
+/** Letters a plain word after `ist` or `is` needs to be a secret: shorter ones there say how it is (`my password is weak`). */
+const SAID_MIN_LETTERS = 8;
+/** A slash between a login and its password (`Zugangsdaten: max1985 / Geheim123`). */
+const SLASH = /[ \t]{0,3}\/[ \t]{0,3}/y;
+
+/**
+ * Where the secret at `at` ends; `strong`: it follows `:`, `=` or `lautet`, which name a value. A second secret after a
+ * slash is masked with it where it reads as one wherever it stands (`max1985 / Geheim123`, not `Geheim123 / bitte ändern`).
+ */
 function secretEnd(text: string, at: number, strong: boolean): number | undefined {
+  const end = wordSecretEnd(text, at, strong);
+  if (end === undefined) return undefined;
+  SLASH.lastIndex = end;
+  return SLASH.test(text) ? (wordSecretEnd(text, SLASH.lastIndex, false) ?? end) : end;
+}
+
+/**
+ * Where the one secret at `at` ends. A plain word is one after a strong join, or after `ist`/`is` when it is long
+ * (SAID_MIN_LETTERS: `my password is correcthorsebattery`), and only where it ends its clause and is no word about the secret.
+ */
+function wordSecretEnd(text: string, at: number, strong: boolean): number | undefined {
   QUOTED_VALUE.lastIndex = at;
   if (QUOTED_VALUE.test(text)) return QUOTED_VALUE.lastIndex;
   WORD_VALUE.lastIndex = at;
@@ -95,7 +121,8 @@ function secretEnd(text: string, at: number, strong: boolean): number | undefine
   const bare = word.replace(TRAILING_MARKS, '');
   if (bare.length < 3) return undefined;
   if (SECRET_LIKE.test(bare)) return end;
-  if (!strong || NOT_VALUE_WORDS.has(bare.toLowerCase())) return undefined;
+  const said = !strong && bare.length >= SAID_MIN_LETTERS && SAID_BEFORE.test(text.slice(Math.max(0, at - 8), at));
+  if ((!strong && !said) || NOT_VALUE_WORDS.has(bare.toLowerCase())) return undefined;
   CLAUSE_END.lastIndex = at + m[0].length;
   return word.length < m[0].length || CLAUSE_END.test(text) ? end : undefined;
 }

@@ -70,7 +70,7 @@ describe('numbers a keyword names', () => {
 
 const masked = (text: string) => redactPii(text).text;
 
-describe('account numbers a keyword names', () => {
+describe('numbers a keyword names', () => {
   it('knows an ISIN by its check digit', () => {
     expect(isIsin('DE0005140008')).toBe(true);
     expect(isIsin('US0378331005')).toBe(true);
@@ -97,5 +97,9 @@ describe('account numbers a keyword names', () => {
       ['Account 12345, Account: 563822', 'Account [ACCOUNT], Account: [ACCOUNT]'],
     ];
     for (const [text, want] of cases) expect(masked(text)).toBe(want);
+  });
+
+  it('knows a keyword that ends with a digit', () => {
+    expect(masked('CVV2 1234, CVC2: 123, cvv2 ist 987')).toBe('CVV2 [CVV], CVC2: [CVV], cvv2 ist [CVV]');
   });
 });

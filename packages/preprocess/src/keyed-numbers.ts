@@ -213,12 +213,18 @@ function wordStart(text: string, at: number): [start: number, end: number] {
   return [b, e];
 }
 
+/** `wordStart`, also for a keyword that ends with a digit (`CVV2 123`, `CVC2: 123`), which `wordStart` stops at. */
+function keywordStart(text: string, at: number): [start: number, end: number] {
+  const [b, e] = wordStart(text, at);
+  return b === e && e > 1 && isDigit(text.charCodeAt(e - 1)) && isAsciiLetter(text.charCodeAt(e - 2)) ? [wordStart(text, e - 1)[0], e] : [b, e];
+}
+
 /** The lower-cased word before `at`, over one `ist` / `lautet` / `is`; `geboren am` and `born on` as one, other `am` and `on` alone. */
 function wordBefore(text: string, at: number): string {
-  let [b, e] = wordStart(text, at);
+  let [b, e] = keywordStart(text, at);
   let word = text.slice(b, e).toLowerCase();
   if (TAIL_WORDS.has(word)) {
-    [b, e] = wordStart(text, b);
+    [b, e] = keywordStart(text, b);
     word = text.slice(b, e).toLowerCase();
   }
   if (word === 'am' || word === 'on') {

@@ -144,6 +144,18 @@ describe('redactPii', () => {
     expect(performance.now() - t0).toBeLessThan(3_000);
   });
 
+  it('masks an address with `at` for @ before a written domain when its local part reads as one, or with blanks around @', () => {
+    expectMasked([
+      ['Bitte an anna.schmidt at gmx.de schreiben, oder max1985 AT web.de.', 'Bitte an [EMAIL] schreiben, oder [EMAIL].'],
+      ['Mail: max.mustermann @ example.de, danke', 'Mail: [EMAIL], danke'],
+    ]);
+    // A word of prose before `at`, a web site, an unknown top-level domain, no domain after a spaced @.
+    expectKept(['we met at bank.de', 'visit us at www.bank.de', 'by e-mail at bank.de', 'anna.schmidt at gmx.example', 'Preis @ 5.99', 'max @ home']);
+    const t0 = performance.now();
+    for (const unit of ['a.b at ', 'a.b at c.', 'a @ ', 'a @ b.']) redactPii(unit.repeat(100_000 / unit.length));
+    expect(performance.now() - t0).toBeLessThan(3_000);
+  });
+
   it('finds every match from the start of each text, whatever the text before it held', () => {
     const long = `${'x '.repeat(50)}Karte 4111 1111 1111 1111, Tel. +49 170 1234567, IBAN GB82WEST12345698765432`;
     expect(redactPii(long).text).toBe(`${'x '.repeat(50)}Karte [CARD], Tel. [PHONE], IBAN [IBAN]`);

@@ -249,14 +249,18 @@ function emailHits(text: string): Hit[] {
   let at = text.indexOf('@');
   let lastEnd = 0;
   while (at !== -1) {
-    let s = at;
-    while (s > lastEnd && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s -= 1;
-    while (s < at && text[s] === '.') s += 1;
-    let e = at + 1;
-    while (e < text.length && e - at < 255 && isDomainChar(text.charCodeAt(e))) e += 1;
-    while (e > at + 1 && (text[e - 1] === '.' || text[e - 1] === '-')) e -= 1;
-    const domain = text.slice(at + 1, e);
-    if (s < at && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$/.test(domain)) {
+    // `max.mustermann @ example.de`: one blank on each side of the '@', as some write an address to keep it from robots.
+    const gap = text.charCodeAt(at - 1) === 32 && text.charCodeAt(at + 1) === 32 ? 1 : 0;
+    const localEnd = at - gap;
+    const domainStart = at + 1 + gap;
+    let s = localEnd;
+    while (s > lastEnd && localEnd - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s -= 1;
+    while (s < localEnd && text[s] === '.') s += 1;
+    let e = domainStart;
+    while (e < text.length && e - domainStart < 254 && isDomainChar(text.charCodeAt(e))) e += 1;
+    while (e > domainStart && (text[e - 1] === '.' || text[e - 1] === '-')) e -= 1;
+    const domain = text.slice(domainStart, e);
+    if (s < localEnd && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$/.test(domain)) {
       hits.push({ type: 'EMAIL', start: s, end: e, placeholder: '[EMAIL]' });
       lastEnd = e;
     }
@@ -264,7 +268,9 @@ function emailHits(text: string): Hit[] {
   }
   const obfuscated = OBFUSCATED_AT.test(text) ? obfuscatedEmailHits(text, OBFUSCATED_EMAIL) : [];
   const spelled = SPELLED_DOT.test(text) ? obfuscatedEmailHits(text, SPELLED_EMAIL) : [];
-  return obfuscated.length === 0 && spelled.length === 0 ? hits : [...hits, ...obfuscated, ...spelled].sort((a, b) => a.start - b.start);
+  const spelledAt = SPELLED_AT.test(text) ? spelledAtHits(text) : [];
+  const more = [...obfuscated, ...spelled, ...spelledAt];
+  return more.length === 0 ? hits : [...hits, ...more].sort((a, b) => a.start - b.start);
 }
 
 /** `(at)`, `[at]` or `{at}` written for '@', as people do to keep an address from spam robots. */
@@ -293,6 +299,26 @@ const SPELLED_EMAIL = new RegExp(
   String.raw`(?<![\w.%+-])(?:[\w%+-]{1,64}[ \t](?:dot|punkt)[ \t]){0,2}[\w.%+-]{1,64}[ \t]at[ \t](?!(?:${NOT_DOMAIN})[ \t])(?:[A-Za-z0-9-]{1,63}[ \t](?:dot|punkt)[ \t]){1,4}(?:${SPELLED_TLDS})(?![\w-])`,
   'gi',
 );
+
+/** ` at ` between words: where an address with `at` written for '@' may be. */
+const SPELLED_AT = /[ \t]at[ \t]/i;
+/**
+ * `at` written for '@' before a domain written with its dots (`anna.schmidt at gmx.de`): the local part (group 1) and a
+ * domain with a known top-level domain, not a web site (`www.`).
+ */
+const SPELLED_AT_EMAIL = new RegExp(
+  String.raw`(?<![\w.%+-])([A-Za-z][\w.%+-]{0,63})[ \t]{1,3}at[ \t]{1,3}(?!www\.)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,3}\.(?:${SPELLED_TLDS})(?![\w-]|\.[A-Za-z0-9])`,
+  'gi',
+);
+/** A local part that reads as an address's, not a word of prose: a dot, `_`, `-`, `+` or a digit after its first letter (`anna.schmidt`, `max1985`). */
+const ADDRESS_LIKE_LOCAL = /^.[\w.%+-]*[._+\d-]/;
+
+/** Addresses with `at` for '@' (SPELLED_AT_EMAIL) whose local part reads as an address's: `we met at bank.de` and `by e-mail at bank.de` stay. */
+function spelledAtHits(text: string): Hit[] {
+  return allMatches(SPELLED_AT_EMAIL, text)
+    .filter((m) => ADDRESS_LIKE_LOCAL.test(m[1]) && m[1].toLowerCase() !== 'e-mail')
+    .map((m): Hit => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, placeholder: '[EMAIL]' }));
+}
 
 /** The matches of an obfuscated address pattern (`OBFUSCATED_EMAIL`, `SPELLED_EMAIL`) as hits. */
 function obfuscatedEmailHits(text: string, re: RegExp): Hit[] {
@@ -411,7 +437,7 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
   const digits = /\d/.test(text);
   // Found first: a secret may be a word without digits (`Kennwort: sommerwind`).
   const credentials = o.credentials ? credentialHits(text) : [];
-  if (!digits && credentials.length === 0 && !o.names && o.patterns.length === 0 && !text.includes('@') && !OBFUSCATED_AT.test(text) && !SPELLED_DOT.test(text)) return { text, redactions: [] };
+  if (!digits && credentials.length === 0 && !o.names && o.patterns.length === 0 && !text.includes('@') && !OBFUSCATED_AT.test(text) && !SPELLED_DOT.test(text) && !SPELLED_AT.test(text)) return { text, redactions: [] };
   const addresses = o.names && digits ? addressHits(text) : [];
   const numbers = digits ? hyphenated(text) : text;
   const groups: Hit[][] = [
