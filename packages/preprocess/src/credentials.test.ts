@@ -55,7 +55,7 @@ describe('credentials', () => {
       ['Aktivierungscode: X7K9-P2M4, one-time code: 123456', 'Aktivierungscode: [CREDENTIAL], one-time code: [CREDENTIAL]'],
     ];
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
-    for (const text of ['my password is too short', 'my password is compromised', 'Das Passwort ist abgelaufen.', 'Der Aktivierungscode ist abgelaufen', 'OTP funktioniert nicht']) {
+    for (const text of ['my password is too short', 'my password is compromised', 'Das Passwort ist abgelaufen.', 'Der Aktivierungscode ist abgelaufen', 'OTP funktioniert nicht', 'OTP SMS nicht erhalten', 'verification code anywhere_else']) {
       expect(redactPii(text).text).toBe(text);
     }
   });

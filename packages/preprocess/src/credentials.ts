@@ -91,6 +91,9 @@ function pinEnd(text: string, at: number, blankJoin: boolean): number | undefine
 const SAID_BEFORE = /[ \t](?:ist|is|war|was)[ \t]{1,3}$/;
 /** Letters a plain word after `ist` or `is` needs to be a secret: shorter ones there say how it is (`my password is weak`). */
 const SAID_MIN_LETTERS = 8;
+/** A one-time code's keyword before a value (`OTP `, `Aktivierungscode ist: `): its value holds a digit (`OTP SMS nicht erhalten` names none). */
+const CODE_BEFORE = /(?:(?<![Pp]ass)[Cc]ode|OTP)[^\p{L}\p{N}]{0,6}(?:(?:ist|is|war|was|lautet|lautete)[^\p{L}\p{N}]{0,6})?$/u;
+const DIGIT = /\d/;
 /** A slash between a login and its password (`Zugangsdaten: max1985 / Geheim123`). */
 const SLASH = /[ \t]{0,3}\/[ \t]{0,3}/y;
 
@@ -100,7 +103,7 @@ const SLASH = /[ \t]{0,3}\/[ \t]{0,3}/y;
  */
 function secretEnd(text: string, at: number, strong: boolean): number | undefined {
   const end = wordSecretEnd(text, at, strong);
-  if (end === undefined) return undefined;
+  if (end === undefined || (CODE_BEFORE.test(text.slice(Math.max(0, at - 24), at)) && !DIGIT.test(text.slice(at, end)))) return undefined;
   SLASH.lastIndex = end;
   return SLASH.test(text) ? (wordSecretEnd(text, SLASH.lastIndex, false) ?? end) : end;
 }

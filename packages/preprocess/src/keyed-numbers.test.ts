@@ -83,8 +83,8 @@ describe('numbers a keyword names', () => {
     for (const text of ['in mein Depot DE0005140008 einbuchen', 'Depot US0378331005', 'im Depot 514000', 'Konto: DE0005140008']) expect(masked(text)).toBe(text);
   });
 
-  it('leaves amounts after a bare noun: with a decimal fraction, shorter than an account or depot number, or round', () => {
-    for (const text of ['Depot 12345,67', 'Konto: 12345,67 Guthaben', 'Depot 12345.67', 'Tagesgeldkonto 50000 anlegen', 'Girokonto 15000 Dispo', 'Mandat 2500000 Volumen', 'Konto 250000 überwiesen']) {
+  it('leaves amounts after a bare noun: with a decimal fraction, round, or after Depot shorter than a depot number', () => {
+    for (const text of ['Depot 12345,67', 'Konto: 12345,67 Guthaben', 'Depot 12345.67', 'Tagesgeldkonto 50000 anlegen', 'Girokonto 15000 Dispo', 'Mandat 2500000 Volumen', 'Konto 250000 überwiesen', 'Tagesgeldkonto 12500 anlegen', 'Depot 12345']) {
       expect(masked(text)).toBe(text);
     }
   });
@@ -94,6 +94,7 @@ describe('numbers a keyword names', () => {
       ['Depotnummer 1234567890, Kontonummer 1234567, Konto-Nr. 123456', 'Depotnummer [ACCOUNT], Kontonummer [ACCOUNT], Konto-Nr. [ACCOUNT]'],
       ['Depot-Nr. 514000, Kontonummer 50000, Depotnummer 12345', 'Depot-Nr. [ACCOUNT], Kontonummer [ACCOUNT], Depotnummer [ACCOUNT]'],
       ['mein Konto 897234, Depot 1234567, Girokonto 0532013000', 'mein Konto [ACCOUNT], Depot [ACCOUNT], Girokonto [ACCOUNT]'],
+      ['Rechnungsfrage zu Konto 48321', 'Rechnungsfrage zu Konto [ACCOUNT]'],
       ['Account 12345, Account: 563822', 'Account [ACCOUNT], Account: [ACCOUNT]'],
     ];
     for (const [text, want] of cases) expect(masked(text)).toBe(want);

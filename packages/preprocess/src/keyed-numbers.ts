@@ -61,29 +61,28 @@ export function isIsin(value: string): boolean {
   return sum % 10 === 0;
 }
 
+/** Depot nouns: a depot number has seven to ten digits, so six after one are a WKN (`im Depot 514000`), five an amount. */
+const DEPOT_NOUNS = new Set(['depot', 'depots', 'wertpapierdepot']);
+const DEPOT_MIN_DIGITS = 7;
 /**
- * The fewest digits of a number after a bare noun, without `-nummer`, `Nr.` or `No.` (`Konto 897234`): a German account
- * number has up to ten digits, rarely fewer than six, so shorter numbers there are amounts (`Tagesgeldkonto 50000
- * anlegen`); a depot number has seven to ten, so six are a WKN (`im Depot 514000`). English nouns keep five
- * (`Account 12345`): an amount after them comes with its currency.
+ * Nouns that name an account without `-nummer`, `Nr.` or `No.` (`Konto 48321`, `Mandat 439112559`): a round number after
+ * one is an amount. Five digits and more are kept as the rule's value, since short account numbers occur (`Rechnungsfrage
+ * zu Konto 48321`, `Account 12345`).
  */
-const BARE_MIN_DIGITS: ReadonlyMap<string, number> = new Map([
-  ...'depot depots wertpapierdepot'.split(' ').map((w) => [w, 7] as const),
-  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat'
-    .split(' ')
-    .map((w) => [w, 6] as const),
-  ...'account acct acct. c'.split(' ').map((w) => [w, 5] as const),
+const BARE_NOUNS = new Set([
+  ...DEPOT_NOUNS,
+  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat account acct acct. c'.split(' '),
 ]);
-/** A round number, at most three digits then zeros (`50000`, `2500000`): after a bare noun an amount (`Mandat 2500000 Volumen`). */
-const ROUND = /^[1-9]\d{0,2}0{3,}$/;
+/** A round number, at most three digits then zeros (`15000`, `12500`, `2500000`): after a bare noun an amount (`Mandat 2500000 Volumen`). */
+const ROUND = /^[1-9]\d{0,2}0{2,}$/;
 
-/** Whether an ACCOUNT value is one: never an ISIN; after a bare noun (BARE_MIN_DIGITS) long enough and not round. */
+/** Whether an ACCOUNT value is one: never an ISIN; after a bare noun (BARE_NOUNS) not round, and after a depot noun seven digits or more. */
 function isAccountValue(value: string, word: string): boolean {
   if (isIsin(value)) return false;
-  const min = BARE_MIN_DIGITS.get(word.slice(word.lastIndexOf('-') + 1));
-  if (min === undefined) return true;
+  const noun = word.slice(word.lastIndexOf('-') + 1);
+  if (!BARE_NOUNS.has(noun)) return true;
   const digits = value.replace(/\D/g, '');
-  return digits.length >= min && !ROUND.test(digits);
+  return !ROUND.test(digits) && (!DEPOT_NOUNS.has(noun) || digits.length >= DEPOT_MIN_DIGITS);
 }
 
 /** A rule's `words`, given as one string split by blanks. */

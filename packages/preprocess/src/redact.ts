@@ -249,7 +249,8 @@ function emailHits(text: string): Hit[] {
   let at = text.indexOf('@');
   let lastEnd = 0;
   while (at !== -1) {
-    // `max.mustermann @ example.de`: one blank on each side of the '@', as some write an address to keep it from robots.
+    // `max.mustermann @ example.de`: one blank on each side of the '@', as some write an address to keep it from robots
+    // (then with a known top-level domain).
     const gap = text.charCodeAt(at - 1) === 32 && text.charCodeAt(at + 1) === 32 ? 1 : 0;
     const localEnd = at - gap;
     const domainStart = at + 1 + gap;
@@ -260,7 +261,7 @@ function emailHits(text: string): Hit[] {
     while (e < text.length && e - domainStart < 254 && isDomainChar(text.charCodeAt(e))) e += 1;
     while (e > domainStart && (text[e - 1] === '.' || text[e - 1] === '-')) e -= 1;
     const domain = text.slice(domainStart, e);
-    if (s < localEnd && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$/.test(domain)) {
+    if (s < localEnd && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$/.test(domain) && (gap === 0 || SPELLED_TLD.test(domain))) {
       hits.push({ type: 'EMAIL', start: s, end: e, placeholder: '[EMAIL]' });
       lastEnd = e;
     }
@@ -300,6 +301,8 @@ const SPELLED_EMAIL = new RegExp(
   'gi',
 );
 
+/** A domain ending with a known top-level domain: one after a spaced '@' (`ab @ cd.Netto` is no address). */
+const SPELLED_TLD = new RegExp(String.raw`\.(?:${SPELLED_TLDS})$`, 'i');
 /** ` at ` between words: where an address with `at` written for '@' may be. */
 const SPELLED_AT = /[ \t]at[ \t]/i;
 /**
