@@ -5,6 +5,7 @@
  * `Tel. 123 456 789`). The keyword stays; only the value is masked.
  */
 import type { Hit } from './redact.js';
+import { passesLuhn } from './luhn.js';
 
 /**
  * What may stand between a keyword and its value: a closing bracket (`IdNr.): `), then `:`, `#`, `=`, `(` or a dash
@@ -47,18 +48,7 @@ const ISIN = /^[A-Z]{2}[A-Z0-9]{9}\d$/i;
 
 /** Whether `value` is an ISIN with a valid check digit (Luhn over its letters read as 10-35): a security, never an account. */
 export function isIsin(value: string): boolean {
-  if (!ISIN.test(value)) return false;
-  const digits = value.toUpperCase().replace(/[A-Z]/g, (ch) => String(ch.charCodeAt(0) - 55));
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
+  return ISIN.test(value) && passesLuhn(value.toUpperCase().replace(/[A-Z]/g, (ch) => String(ch.charCodeAt(0) - 55)));
 }
 
 /** Depot nouns: a depot number has seven to ten digits, so six after one are a WKN (`im Depot 514000`), five an amount. */

@@ -6,6 +6,7 @@ import { KEYED_RULES, keyedHits, keywordBefore, type KeyedRule } from './keyed-n
 import { addressHits } from './addresses.js';
 import { credentialHits } from './credentials.js';
 import { nameHits } from './names.js';
+import { passesLuhn } from './luhn.js';
 import { plainSpaces } from './spaces.js';
 
 /** A user pattern, e.g. a depot number: `{ type: 'DEPOT', pattern: '\\bDP\\d{8}\\b' }` masks as `[DEPOT]`. */
@@ -83,17 +84,7 @@ export function isValidIban(compact: string): boolean {
 
 /** Luhn check on a string of digits. */
 export function isValidLuhn(digits: string): boolean {
-  if (!/^\d{12,19}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
+  return /^\d{12,19}$/.test(digits) && passesLuhn(digits);
 }
 
 // Every quantifier is bounded and the alternatives are disjoint, so matching stays linear.
