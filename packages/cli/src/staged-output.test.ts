@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -47,6 +48,22 @@ describe('writeStaged', () => {
     expect(listing(out)).toEqual(['a.txt', 'b.txt', 'notes.txt', 'pics', path.join('pics', '2.svg')]);
     expect(readFileSync(path.join(out, 'b.txt'), 'utf8')).toBe('new');
     expect(readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('removes the hidden folder a killed run left, not one of a run still going', async () => {
+    const out = earlierReport('abandoned');
+    // A process that has exited: its pid names no live process.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const left = `.mailroute-partial-${gone}-0a1b2c3d`;
+    const running = `.mailroute-partial-${process.pid}-4e5f6a7b`;
+    for (const name of [left, running]) {
+      mkdirSync(path.join(out, name));
+      writeFileSync(path.join(out, name, 'a.txt'), 'half');
+    }
+    await writeStaged(context().ctx, 'abandoned', [], newReport(() => {}));
+    expect(existsSync(path.join(out, left))).toBe(false);
+    expect(existsSync(path.join(out, running, 'a.txt'))).toBe(true);
+    expect(readFileSync(path.join(out, 'a.txt'), 'utf8')).toBe('new');
   });
 
   it('leaves the earlier files whole and no hidden folder when writing fails half-way', async () => {

@@ -3,6 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, r
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliContext } from './context.js';
+import { processAlive } from '@mailroute/model';
 import { InterruptedError } from './errors.js';
 import { prepareOutput } from './output-path.js';
 
@@ -20,7 +21,7 @@ const OLD = '.old';
  *
  * Ctrl-C while writing aborts `write`'s signal (it stops at its next file), the hidden folder is removed and
  * the command exits 130; a second Ctrl-C removes it and quits at once. A folder `--out` created for the
- * run is removed again when the run fails.
+ * run is removed again when the run fails. Hidden folders that runs killed while writing left behind are removed.
  */
 export async function writeStaged(
   ctx: CliContext,
@@ -33,6 +34,7 @@ export async function writeStaged(
   let existing = full;
   while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
   await prepareOutput(ctx.cwd, out, 'dir');
+  removeAbandoned(full);
   const partial = path.join(full, `${PARTIAL_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   const cleanUp = () => {
     rmSync(partial, { recursive: true, force: true });
@@ -70,6 +72,18 @@ export async function writeStaged(
     await rm(partial, { recursive: true, force: true });
   } finally {
     ctx.signals.off('SIGINT', onInterrupt);
+  }
+}
+
+/**
+ * Removes the hidden folders of earlier runs that were killed while writing (`kill -9`, a crash): their process
+ * is gone. A folder of a run still going (another terminal writing to the same `--out`) is left to it.
+ */
+function removeAbandoned(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(PARTIAL_PREFIX)) continue;
+    const pid = Number(name.slice(PARTIAL_PREFIX.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) rmSync(path.join(dir, name), { recursive: true, force: true });
   }
 }
 
