@@ -15,19 +15,20 @@
 import type { Hit } from './redact.js';
 
 const NOT_LETTER_BEFORE = String.raw`(?<![\p{L}\p{N}])`;
-/**
- * The keyword, then what joins it to its value (`:`, `=`, `ist`, `lautet`, `is`, also with a colon: `lautet: `,
- * `ist: `); a join that names a value (`:`, `=`, `lautet`) in one of its three groups.
- */
-const JOIN = String.raw`[ \t]{0,3}(?:([:=])[ \t]{0,3}|[ \t](?:ist|is|war|was|(lautet|lautete))(?:[ \t]{0,3}(:)[ \t]{0,3}|[ \t]{1,3})|[ \t]{1,3})`;
+/** The keyword, then what joins it to its value: `:`, `=`, `ist`, `lautet`, `is`, also with a colon (`lautet: `, `ist: `), or blanks. */
+const JOIN = String.raw`[ \t]{0,3}(?:[:=][ \t]{0,3}|[ \t](?:ist|is|war|was|lautet|lautete)(?:[ \t]{0,3}:[ \t]{0,3}|[ \t]{1,3})|[ \t]{1,3})`;
+/** A join that names a value (`:`, `=`, `lautet`); any other but blanks is `ist`, `is`, `war` or `was` (`my password is …`). */
+const STRONG_JOIN = /[:=]|lautet/;
 /** Words of a PIN or TAN: its value is digits. */
 const PIN_WORD = String.raw`(?<=^|[^\p{L}\p{N}]|${NOT_LETTER_BEFORE}(?:m|sms|push|chip|photo|app))(?:PIN|TAN|Pin|Tan|pin)(?:[- ]?(?:Nummer|nummer|Nr\.|Code|code|number|no\.))?|${NOT_LETTER_BEFORE}(?:Geheimzahl|Geheimnummer)`;
 /** Words of a one-time code (`Verifizierungscode: 839201`, `OTP 839201`, `Aktivierungscode: X7K9-P2M4`): its value is a word, as a password's. */
 const ONE_TIME_CODE = String.raw`(?:[Vv]erifizierungs|[Bb]estätigungs|[Aa]ktivierungs|[Ff]reischalt|[Ee]inmal)-?[Cc]ode|OTP|(?:[Vv]erification|[Cc]onfirmation|[Aa]ctivation|[Oo]ne-time) [Cc]ode`;
 /** Words of a password or login: its value is a word. */
 const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:[Pp]asswd|PWD|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
-/** At a keyword (group 1: a PIN or TAN; otherwise a password or login), then the join (groups 2-4 or 5-7). */
-const CUE = new RegExp(String.raw`(${PIN_WORD})(?![\p{L}\p{N}-])${JOIN}|${SECRET_WORD}(?![\p{L}\p{N}-])${JOIN}`, 'uy');
+/** At a keyword (group 1: a PIN or TAN; group 2: a password, login or one-time code), then the join. */
+const CUE = new RegExp(String.raw`(${PIN_WORD})(?![\p{L}\p{N}-])${JOIN}|(${SECRET_WORD})(?![\p{L}\p{N}-])${JOIN}`, 'uy');
+/** A keyword that is a one-time code's: its value holds a digit (`OTP SMS nicht erhalten` names none). */
+const CODE_KEYWORD = new RegExp(String.raw`^(?:${ONE_TIME_CODE})$`);
 /** A PIN or TAN: 4-8 digits, not the start of a longer number, date or amount. */
 const PIN_VALUE = /\d{4,8}(?![\p{L}\p{N}]|[.,/-]\d)/uy;
 /** A quoted secret (`"Geheim 123"`, `„Geheim 123“`). */
@@ -62,8 +63,11 @@ export function credentialHits(text: string): Hit[] {
     const m = CUE.exec(text);
     if (m === null) continue;
     const at = m.index + m[0].length;
-    // Groups 2-4: the PIN's join; 5-7: the secret's. A PIN joined by blanks alone may be a year (`PIN 2024 geändert`).
-    const end = m[1] !== undefined ? pinEnd(text, at, m[0].slice(m[1].length).trim() === '') : secretEnd(text, at, m[5] !== undefined || m[6] !== undefined || m[7] !== undefined);
+    const keyword = m[1] ?? m[2];
+    const join = m[0].slice(keyword.length);
+    const kind: JoinKind = join.trim() === '' ? 'blanks' : STRONG_JOIN.test(join) ? 'strong' : 'said';
+    // A PIN joined by blanks alone may be a year (`PIN 2024 geändert`).
+    const end = m[1] !== undefined ? pinEnd(text, at, kind === 'blanks') : secretEnd(text, at, kind, CODE_KEYWORD.test(keyword));
     if (end === undefined) continue;
     hits.push({ type: 'CREDENTIAL', start: at, end, placeholder: '[CREDENTIAL]' });
     KEYWORD_START.lastIndex = end;
@@ -87,32 +91,31 @@ function pinEnd(text: string, at: number, blankJoin: boolean): number | undefine
   return blankJoin && end - at === 4 && YEAR_NOT_PIN.test(text) ? undefined : end;
 }
 
-/** `ist`, `is`, `war` or `was` right before a value (`my password is …`). */
-const SAID_BEFORE = /[ \t](?:ist|is|war|was)[ \t]{1,3}$/;
+/** How a keyword is joined to its value: `:`, `=` or `lautet` (strong); `ist`, `is`, `war`, `was` (said); blanks alone. */
+type JoinKind = 'strong' | 'said' | 'blanks';
 /** Letters a plain word after `ist` or `is` needs to be a secret: shorter ones there say how it is (`my password is weak`). */
 const SAID_MIN_LETTERS = 8;
-/** A one-time code's keyword before a value (`OTP `, `Aktivierungscode ist: `): its value holds a digit (`OTP SMS nicht erhalten` names none). */
-const CODE_BEFORE = /(?:(?<![Pp]ass)[Cc]ode|OTP)[^\p{L}\p{N}]{0,6}(?:(?:ist|is|war|was|lautet|lautete)[^\p{L}\p{N}]{0,6})?$/u;
 const DIGIT = /\d/;
 /** A slash between a login and its password (`Zugangsdaten: max1985 / Geheim123`). */
 const SLASH = /[ \t]{0,3}\/[ \t]{0,3}/y;
 
 /**
- * Where the secret at `at` ends; `strong`: it follows `:`, `=` or `lautet`, which name a value. A second secret after a
- * slash is masked with it where it reads as one wherever it stands (`max1985 / Geheim123`, not `Geheim123 / bitte ändern`).
+ * Where the secret at `at` ends, joined to its keyword as `join` says; `code`: the keyword is a one-time code's, whose
+ * value holds a digit. A second secret after a slash is masked with it where it reads as one wherever it stands
+ * (`max1985 / Geheim123`, not `Geheim123 / bitte ändern`).
  */
-function secretEnd(text: string, at: number, strong: boolean): number | undefined {
-  const end = wordSecretEnd(text, at, strong);
-  if (end === undefined || (CODE_BEFORE.test(text.slice(Math.max(0, at - 24), at)) && !DIGIT.test(text.slice(at, end)))) return undefined;
+function secretEnd(text: string, at: number, join: JoinKind, code: boolean): number | undefined {
+  const end = wordSecretEnd(text, at, join);
+  if (end === undefined || (code && !DIGIT.test(text.slice(at, end)))) return undefined;
   SLASH.lastIndex = end;
-  return SLASH.test(text) ? (wordSecretEnd(text, SLASH.lastIndex, false) ?? end) : end;
+  return SLASH.test(text) ? (wordSecretEnd(text, SLASH.lastIndex, 'blanks') ?? end) : end;
 }
 
 /**
  * Where the one secret at `at` ends. A plain word is one after a strong join, or after `ist`/`is` when it is long
  * (SAID_MIN_LETTERS: `my password is correcthorsebattery`), and only where it ends its clause and is no word about the secret.
  */
-function wordSecretEnd(text: string, at: number, strong: boolean): number | undefined {
+function wordSecretEnd(text: string, at: number, join: JoinKind): number | undefined {
   QUOTED_VALUE.lastIndex = at;
   if (QUOTED_VALUE.test(text)) return QUOTED_VALUE.lastIndex;
   WORD_VALUE.lastIndex = at;
@@ -124,8 +127,8 @@ function wordSecretEnd(text: string, at: number, strong: boolean): number | unde
   const bare = word.replace(TRAILING_MARKS, '');
   if (bare.length < 3) return undefined;
   if (SECRET_LIKE.test(bare)) return end;
-  const said = !strong && bare.length >= SAID_MIN_LETTERS && SAID_BEFORE.test(text.slice(Math.max(0, at - 8), at));
-  if ((!strong && !said) || NOT_VALUE_WORDS.has(bare.toLowerCase())) return undefined;
+  const said = join === 'said' && bare.length >= SAID_MIN_LETTERS;
+  if ((join !== 'strong' && !said) || NOT_VALUE_WORDS.has(bare.toLowerCase())) return undefined;
   CLAUSE_END.lastIndex = at + m[0].length;
   return word.length < m[0].length || CLAUSE_END.test(text) ? end : undefined;
 }
