@@ -45,10 +45,12 @@ export const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
  * the German engineer's and economist's degrees (`Dipl.-Ing.`, `Dipl.-Kfm.`).
  */
 const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|HERRN?|FRAU|MRS?\.|MS\.)`;
+/** The signature separator, `-- ` alone on its line: a signature's name follows it as it follows a closing. */
+const SIG_DASHES = String.raw`(?<=^|\n)--(?=[ \t]?\r?\n)`;
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG|(?<=^|\n)--(?=[ \t]?\r?\n))|([Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|([Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -94,8 +96,6 @@ const INTRODUCED = new RegExp(
   String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of)[ \t]{1,3}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})${END_OF_WORD}`,
   'uy',
 );
-/** The signature separator, `-- ` alone on its line: a signature's name follows it as it follows a closing. */
-const SIG_DASHES = String.raw`(?<=^|\n)--(?=[ \t]?\r?\n)`;
 /**
  * At a closing (its first letter may be before the cue; also in capitals: `MIT FREUNDLICHEN GRÜSSEN`,
  * `KIND REGARDS`), then a name alone on the rest of its line or on a line after it, blank lines between
