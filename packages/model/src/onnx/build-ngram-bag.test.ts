@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import p from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forwardProbs } from '../ngram-bag/forward.js';
 import type { DenseLayer, NgramBagPart, NgramBagWeights } from '../ngram-bag/weights.js';
@@ -120,5 +121,16 @@ describe('buildNgramBagOnnx', () => {
     const got = out.probs_topic.subarray(0, 5);
     expect(Math.max(...got)).toBeCloseTo(Math.max(...sharp), 5);
     expect(Math.max(...sharp)).not.toBeCloseTo(Math.max(...plain), 3);
+  });
+
+  it("runs a part's heads as one MatMul, temperatures folded into its weights", () => {
+    const graph = p.onnx.ModelProto.decode(buildNgramBagOnnx(weights, temperatures, names)).graph!;
+    const ops = (graph.node ?? []).map((n) => n.opType);
+    const count = (op: string) => ops.filter((o) => o === op).length;
+    // Per part: the pooling MatMul and one for its heads, plus the hidden layer's in part 0.
+    expect(count('MatMul')).toBe(2 * 2 + 1);
+    expect(count('Div')).toBe(0);
+    expect(count('Split')).toBe(1);
+    expect(count('Softmax')).toBe(3);
   });
 });

@@ -1,5 +1,5 @@
 import p from 'onnx-proto';
-import type { DenseLayer, NgramBagWeights } from '../ngram-bag/weights.js';
+import type { DenseLayer, NgramBagHead, NgramBagWeights } from '../ngram-bag/weights.js';
 
 const { onnx } = p;
 
@@ -44,10 +44,31 @@ function valueInfo(name: string, elemType: number, dims: Array<string | number>)
 }
 
 /**
+ * A part's heads as one dense layer: their weights side by side (`[in][sum of outs]`), each head's
+ * weights and bias divided by its task's temperature (softmax(xW/T + b/T) = softmax((xW + b)/T)).
+ */
+function scaledHeads(heads: readonly NgramBagHead[], temperatures: Record<string, number>): DenseLayer {
+  const inSize = heads[0].inSize;
+  const outSize = heads.reduce((sum, head) => sum + head.outSize, 0);
+  const weight = new Float32Array(inSize * outSize);
+  const bias = new Float32Array(outSize);
+  let at = 0;
+  for (const head of heads) {
+    const t = temperatures[head.task] ?? 1;
+    for (let i = 0; i < inSize; i++) {
+      for (let j = 0; j < head.outSize; j++) weight[i * outSize + at + j] = head.weight[i * head.outSize + j] / t;
+    }
+    for (let j = 0; j < head.outSize; j++) bias[at + j] = head.bias[j] / t;
+    at += head.outSize;
+  }
+  return { inSize, outSize, weight, bias };
+}
+
+/**
  * Builds the ONNX graph of an `ngram-bag` model: per part, Gather(embedding, ids) (a compact table's
  * `rowOf` gathered first) pooled with the
- * weights (a batched MatMul) -> optional MatMul + Add + Relu -> per task MatMul + Add, divided by the task's temperature,
- * Softmax. Inputs `ids` int32 [batch, L] and `weights` float32 [batch, L]; one output per task, and with
+ * weights (a batched MatMul) -> optional MatMul + Add + Relu -> the part's heads as one MatMul + Add (each
+ * head's weights divided by its task's temperature) -> Split per task -> Softmax. Inputs `ids` int32 [batch, L] and `weights` float32 [batch, L]; one output per task, and with
  * `names.combined` one more: the tasks' outputs concatenated, in the order of `names.outputs`.
  */
 export function buildNgramBagOnnx(
@@ -84,17 +105,24 @@ export function buildNgramBagOnnx(
     const summed = node('MatMul', [w3, gathered], `p${pi}_summed`);
     let features = node('Squeeze', [summed, 'axes_1'], `p${pi}_pooled`);
     if (part.hidden) features = node('Relu', [dense(`p${pi}_hidden`, part.hidden, features)], `p${pi}_hidden_relu`);
-    for (const head of part.heads) {
-      const output = names.outputs[head.task];
-      if (!output) throw new Error(`no output name for task ${head.task}`);
-      const logits = dense(`p${pi}_head_${outputs.length}`, head, features);
-      const tName = `temperature_${outputs.length}`;
-      initializers.push(floatTensor(tName, [], Float32Array.of(temperatures[head.task] ?? 1)));
-      const scaled = node('Div', [logits, tName], `${tName}_scaled`);
-      node('Softmax', [scaled], output, [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 }]);
-      outputs.push(valueInfo(output, onnx.TensorProto.DataType.FLOAT, ['batch', head.outSize]));
-      labelCounts.set(head.task, head.outSize);
+    // The part's heads as one MatMul + Add over their weights side by side, each divided by its task's
+    // temperature beforehand; Split gives each task its logits for its own Softmax. Fewer nodes: a run's
+    // cost at small batches is mostly per node, not arithmetic.
+    if (part.heads.length === 0) return;
+    for (const head of part.heads) if (!names.outputs[head.task]) throw new Error(`no output name for task ${head.task}`);
+    const headsOut = `p${pi}_heads`;
+    const logits = dense(headsOut, scaledHeads(part.heads, temperatures), features);
+    const taskOutputs = part.heads.map((head) => names.outputs[head.task]);
+    const taskLogits = part.heads.length === 1 ? [logits] : part.heads.map((head) => `${names.outputs[head.task]}_logits`);
+    if (part.heads.length > 1) {
+      initializers.push(int64Tensor(`${headsOut}_sizes`, part.heads.map((head) => head.outSize)));
+      nodes.push({ opType: 'Split', input: [logits, `${headsOut}_sizes`], output: taskLogits, name: `Split_${nodes.length}`, attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] });
     }
+    part.heads.forEach((head, hi) => {
+      node('Softmax', [taskLogits[hi]], taskOutputs[hi], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 }]);
+      outputs.push(valueInfo(taskOutputs[hi], onnx.TensorProto.DataType.FLOAT, ['batch', head.outSize]));
+      labelCounts.set(head.task, head.outSize);
+    });
   });
   if (names.combined !== undefined) {
     const tasks = Object.keys(names.outputs);
