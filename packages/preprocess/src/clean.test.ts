@@ -55,4 +55,14 @@ describe('cleanEmail', () => {
     expect(r.subject).toBe('Depotauszüge');
     expect(cleanEmail({ html: nfd('<p>Grüße aus Köln</p>') }, { redact: false }).text).toBe('Grüße aus Köln');
   });
+
+  it("keeps the customer's request under their account of what the bank wrote, and under a line about a payment", () => {
+    const mfg = '\n\nMfG\nKarl Brandt';
+    const account = 'Guten Tag,\n\nSie schrieben mir am 03.11.2025:\n\ndie Gutschrift erfolgt in 3 Tagen.\n\nEs ist nichts passiert. Ich bitte um sofortige Gutschrift der 250 EUR.';
+    const r = cleanEmail({ body: account + mfg }, { redact: false });
+    expect(r.text).toBe(account);
+    expect(r.quoted).toBeUndefined();
+    const sent = 'Hello,\n\nmy transfer has not arrived.\n\nSent from my HSBC current account on 01/11/2025\n\nPlease check where the money is.';
+    expect(cleanEmail({ body: `${sent}\n\nThanks\nAnna` }, { redact: false }).text).toBe(sent);
+  });
 });

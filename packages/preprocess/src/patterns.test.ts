@@ -10,6 +10,7 @@ import {
   SPLIT_PHRASES,
   SPLIT_WORDS,
   splitKindOf,
+  speaksToReader,
   splitterKind,
 } from './patterns.js';
 
@@ -99,11 +100,28 @@ describe('isReplyHeader gate', () => {
       'Ihr Kollege Herr Berger schrieb mir am 3.11.2025:',
       'Am 3.11.2025 hat uns Herr Berger geschrieben:',
       'On 3 Nov 2025 your colleague wrote to me:',
+      'Sie schrieben mir am 03.11.2025:',
     ]) {
       expect(isReplyHeader(line), line).toBe(false);
     }
     expect(isReplyHeader('Am 18.10.2026 um 17:05 schrieb Kundenservice <service@broker.example>:')).toBe(true);
     expect(isReplyHeader('On Tue, Oct 18, 2026 at 5:05 PM Wendy <wendy@example.com> wrote:')).toBe(true);
+  });
+});
+
+describe('speaksToReader', () => {
+  it('finds a possessive for the reader, or `you`/`Sie` opening the line, in a line without an address', () => {
+    for (const l of ['am 03.11.2025 schrieb Ihr Berater Herr Meier:', 'On Monday your colleague wrote:', 'You wrote on 3 Nov 2025:', 'Sie schrieben am 03.11.2025:']) {
+      expect(speaksToReader(l), l).toBe(true);
+    }
+    for (const l of [
+      'On Mon, 3 Nov 2025 at 10:15, Your Bank <s@bank.example> wrote:',
+      'On Nov 26, 2013 you wrote:',
+      'Am 03.11.2025 um 10:15 schrieb Kundenservice:',
+      'Am 03.11.2025 schrieb Ihrig:',
+    ]) {
+      expect(speaksToReader(l), l).toBe(false);
+    }
   });
 });
 

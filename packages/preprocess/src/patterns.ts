@@ -169,7 +169,20 @@ export function mayBeReplyHeader(l: string): boolean {
  * in the third person and writes to no one.
  */
 const PROSE_HEADER =
-  /\b(?:ich|wir)\b|\b(?:i|we)\s+(?:already\s+|have\s+|had\s+)?(?:wrote|written|sent)\b|\b(?:schrieb|geschrieben|wrote|sent)\s+(?:ihnen|euch|dir|mir|uns|(?:to\s+)?(?:you|me|us))\b|\b(?:mir|uns)\s(?:.{0,40}\s)?geschrieben\b/i;
+  /\b(?:ich|wir)\b|\b(?:i|we)\s+(?:already\s+|have\s+|had\s+)?(?:wrote|written|sent)\b|\b(?:schrieb(?:en)?|geschrieben|wrote|sent)\s+(?:ihnen|euch|dir|mir|uns|(?:to\s+)?(?:you|me|us))\b|\b(?:mir|uns)\s(?:.{0,40}\s)?geschrieben\b/i;
+
+/**
+ * Words that speak to the reader: a possessive anywhere (`am 3.11. schrieb Ihr Berater:`, `On Monday your colleague
+ * wrote:`) or `you`/`Sie` opening the line as the writer (`You wrote on 3 Nov 2025:`, `Sie schrieben am 3.11.:`). A
+ * reply header names its writer after its date (`On Nov 26, 2013 you wrote:` stays one), and a display name such
+ * as `Your Bank` comes with an address.
+ */
+const TO_READER = /(?<!\p{L})(?:your|yours|ihr|ihre|ihrem|ihren|ihrer|ihres)(?!\p{L})|^(?:you|sie)\s/iu;
+
+/** Whether a header-like line without an address speaks to the reader (`quotes.ts` reads it as prose then, unless `>` lines follow). */
+export function speaksToReader(header: string): boolean {
+  return !header.includes('@') && TO_READER.test(header);
+}
 
 /** The reply-header rules on a trimmed line without markers, of 6 to 330 characters (`isReplyHeader` gates them). */
 export function replyHeaderRules(l: string): boolean {

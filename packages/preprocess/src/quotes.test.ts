@@ -125,7 +125,58 @@ describe('quoted replies in plain text', () => {
     expect(visible(text)).toBe('Bitte um Rückruf.');
   });
 
-  it('treats a device line with text under it as the end of the reply', () => {
+  it('treats a device line with a greeting or another device line under it as the end of the reply', () => {
     expect(visible('Ja, gerne.\n\nVon meinem iPhone gesendet\n\nSehr geehrter Herr Mustermann, alter Text')).toBe('Ja, gerne.');
+    expect(visible('Okay.\n\nSent from my iPhone\n\nHi there!\n\nYour card is on its way.')).toBe('Okay.');
+    expect(visible('Okay.\n\nSent from my iPhone\n\nVon meinem iPhone gesendet\nalter Text')).toBe('Okay.');
+  });
+
+  it("keeps the customer's text under a device line, and still cuts a reply under one", () => {
+    expect(visible('Hallo,\n\nmeine Karte wurde gestohlen.\n\nVon meinem iPhone gesendet\n\nPS: Bitte auch eine neue Karte schicken.')).toBe(
+      'Hallo,\n\nmeine Karte wurde gestohlen.\n\n\nPS: Bitte auch eine neue Karte schicken.',
+    );
+    expect(visible('Please block my card.\n\nSent from my iPhone\n\nAlso, my PIN letter never came.')).toBe('Please block my card.\n\n\nAlso, my PIN letter never came.');
+    for (const reply of [
+      'On Mon, 3 Nov 2025 at 10:15, Service <s@bank.example> wrote:\n\nDear customer, your card is blocked.',
+      'Am 03.11.2025 um 10:15 schrieb Kundenservice:\n> Guten Tag,\n> Ihre Karte ist gesperrt.',
+    ]) {
+      expect(visible(`Danke.\n\nVon meinem iPhone gesendet\n\n${reply}`), reply).toBe('Danke.');
+    }
+  });
+});
+
+describe("the customer's own account of what the bank wrote", () => {
+  const request = 'Es ist nichts passiert. Ich bitte um sofortige Gutschrift der 250 EUR.';
+
+  it('keeps an attribution that speaks to the reader, and the request under it', () => {
+    for (const line of [
+      'Sie schrieben mir am 03.11.2025:',
+      'Sie schrieben am 03.11.2025:',
+      'am 03.11.2025 schrieb Ihr Berater Herr Meier:',
+      'On Monday your colleague wrote:',
+      'You wrote on 3 Nov 2025:',
+      'Am 03.11.2025 um 10:15 schrieb Ihre Kollegin:',
+    ]) {
+      const text = `Guten Tag,\n\n${line}\n\ndie Gutschrift erfolgt in 3 Tagen.\n\n${request}`;
+      expect(quotes(text), line).toBe(text);
+    }
+  });
+
+  it('keeps one wrapped over two lines', () => {
+    const text = `Guten Tag,\n\nam 03.11.2025 schrieb mir Ihr Berater\nHerr Meier aus der Filiale:\n\ndie Gutschrift erfolgt in 3 Tagen.\n\n${request}`;
+    expect(quotes(text)).toBe(text);
+  });
+
+  it('still cuts a reply header: with an address, or with `>` lines under it', () => {
+    for (const header of [
+      'Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.example>:\n\nSehr geehrter Kunde,',
+      'Am 03.11.2025 um 10:15 schrieb Ihr Kundenservice <service@bank.example>:\n\nSehr geehrter Kunde,',
+      'On Mon, 3 Nov 2025 at 10:15, Your Bank <s@bank.example> wrote:\n\nDear customer,',
+      'On Mon, 3 Nov 2025 at 10:15, Service\n<s@bank.example> wrote:\n> Dear customer,\n>',
+      'Am 03.11.2025 um 10:15 schrieb Ihr Kundenservice:\n> Sehr geehrter Kunde,\n>',
+      'On Nov 26, 2013 you wrote:\n\nThis is my quote.',
+    ]) {
+      expect(quotes(`${request}\n\n${header}\ndie Gutschrift erfolgt in 3 Tagen.`), header).toBe(request);
+    }
   });
 });

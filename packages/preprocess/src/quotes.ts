@@ -1,6 +1,6 @@
 import { isBlank } from './blank.js';
-import { DATE_KEYS, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, splitterKind } from './patterns.js';
-import { isDeviceLine, isSignOff, type DeviceTest } from './signature.js';
+import { DATE_KEYS, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, speaksToReader, splitterKind } from './patterns.js';
+import { isDeviceLine, isSignOff, opensWithGreeting, type DeviceTest } from './signature.js';
 
 /** How a line takes part in quote detection. */
 export type LineMark = 'text' | 'empty' | 'quote' | 'header' | 'splitter' | 'forward' | 'block' | 'device';
@@ -75,20 +75,31 @@ const CLOSING_QUOTE = /["“”«»‘’'][.!?]?$/;
 /** How many lines a quotation in quote marks may run over. */
 const MAX_CITED_LINES = 10;
 
-/**
- * Whether the header-like line at `i` (`Ihr Kollege schrieb am 3.11.2025:`) introduces a quotation in quote
- * marks with the customer's text under it: a reply quote runs to the end or is a `>` block, so then it is
- * prose. A line with an address stays a header.
- */
-function citesInProse(lines: readonly string[], i: number): boolean {
-  if (lines[i].includes('@')) return false;
-  let j = i + 1;
+/** Index of the first non-blank line from `j` on (the number of lines when there is none). */
+function nextNonBlank(lines: readonly string[], j: number): number {
   while (j < lines.length && isBlank(lines[j])) j += 1;
+  return j;
+}
+
+/**
+ * Whether the header-like `header`, which ends on line `i`, is the customer's own account of what was written:
+ * one that speaks to the reader (`Sie schrieben mir am 3.11.2025:`, `On Monday your colleague wrote:`), or one
+ * that introduces a quotation in quote marks with the customer's text under it (a reply quote runs to the end).
+ * A header with an address, or with a `>` block right under it, stays a header.
+ */
+function isProseAttribution(lines: readonly string[], i: number, header: string): boolean {
+  if (header.includes('@')) return false;
+  const j = nextNonBlank(lines, i + 1);
+  if (j < lines.length && QUOTE_MARK.test(lines[j])) return false;
+  return speaksToReader(header) || citesInProse(lines, j);
+}
+
+/** Whether line `j` opens a quotation in quote marks that has more text of the customer's under it. */
+function citesInProse(lines: readonly string[], j: number): boolean {
   if (j === lines.length || !OPENING_QUOTE.test(lines[j].trim())) return false;
   for (let k = j; k < lines.length && k < j + MAX_CITED_LINES; k += 1) {
     if (!CLOSING_QUOTE.test(lines[k].trim())) continue;
-    let n = k + 1;
-    while (n < lines.length && isBlank(lines[n])) n += 1;
+    const n = nextNonBlank(lines, k + 1);
     // A closing under the quotation is no text of the customer's: a signature goes, and the quote would then run to the end.
     return n < lines.length && !QUOTE_MARK.test(lines[n]) && !isSignOff(lines[n]);
   }
@@ -126,7 +137,7 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
       marks[i] = split;
       continue;
     }
-    if ((ahead === i ? aheadHeader : isReplyHeader(line, f)) && !isStatementRow(lines, i) && !citesInProse(lines, i)) {
+    if ((ahead === i ? aheadHeader : isReplyHeader(line, f)) && !isStatementRow(lines, i) && !isProseAttribution(lines, i, line)) {
       marks[i] = 'header';
       continue;
     }
@@ -135,7 +146,7 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
       for (let k = 1; k < MAX_WRAP && i + k < lines.length && lines[i + k].trim() !== ''; k += 1) {
         joined += ` ${lines[i + k].trim()}`;
         if (isReplyHeader(joined)) {
-          if (!citesInProse(lines, i + k)) for (let j = i; j <= i + k; j += 1) marks[j] = 'header';
+          if (!isProseAttribution(lines, i + k, joined)) for (let j = i; j <= i + k; j += 1) marks[j] = 'header';
           break;
         }
       }
@@ -205,6 +216,16 @@ function moveTrailingRules(kept: string[], quoted: string[]): void {
 }
 
 /**
+ * Whether the text from line `j` on, under a device line, is a quoted message without markers: its first line
+ * opens with a greeting (`Hi there!`) or is another device line. Anything else (`PS: ...`, a further request) is
+ * the customer's; a reply header or `>` block under the device line is cut by its own mark.
+ */
+function opensMessage(lines: readonly string[], j: number, isDevice: DeviceTest): boolean {
+  const n = nextNonBlank(lines, j);
+  return n < lines.length && (opensWithGreeting(lines[n]) || isDevice(lines[n]));
+}
+
+/**
  * Splits lines into the new text and the quoted part.
  * - A reply header, separator or header block ends the new text when new text stands above it, unless a
  *   `>` block follows it directly: then only that block goes and the text after it stays (bottom posting).
@@ -213,7 +234,8 @@ function moveTrailingRules(kept: string[], quoted: string[]): void {
  * - Forwarded messages count as quoted only when `forwards` is true.
  */
 export function splitQuotes(lines: readonly string[], options: { forwards?: boolean; isDevice?: DeviceTest } = {}): QuoteSplit {
-  const marks = markLines(lines, options.isDevice);
+  const isDevice = options.isDevice ?? isDeviceLine;
+  const marks = markLines(lines, isDevice);
   if (isInlineReply(marks) || marks.every((m) => m === 'text' || m === 'empty')) return { kept: lines, quoted: [], marks };
   const kept: string[] = [];
   const quoted: string[] = [];
@@ -251,7 +273,7 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
       }
       continue;
     }
-    if (mark === 'device' && seenText && marks.indexOf('text', i + 1) > i) {
+    if (mark === 'device' && seenText && opensMessage(lines, i + 1, isDevice)) {
       // "Sent from my iPhone" under the reply: what follows is the quoted message without markers.
       for (let k = i; k < lines.length; k += 1) quoted.push(lines[k]);
       break;

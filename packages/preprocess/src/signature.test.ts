@@ -136,6 +136,26 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(isDeviceLine('Mein iPhone wurde gestohlen, bitte Karte sperren')).toBe(false);
   });
 
+  it('takes a line about a payment for no device line: a date, an account, bank or card word', () => {
+    for (const l of [
+      'Sent from my HSBC current account on 01/11/2025',
+      'Gesendet von meinem Girokonto bei der Sparkasse am 01.11.',
+      'Sent from my card',
+      'Gesendet von meinem Tagesgeldkonto',
+      'Sent from my iPhone on 03.11.2025',
+    ]) {
+      expect(isDeviceLine(l), l).toBe(false);
+    }
+    for (const l of ['Sent from my Samsung Galaxy S21', 'Sent from Mail for Windows 10', 'Sent from my TI-85']) expect(isDeviceLine(l), l).toBe(true);
+  });
+
+  it("recognises Outlook's mobile lines with their link", () => {
+    for (const l of ['Get Outlook for iOS<https://aka.ms/o0ukef>', 'Holen Sie sich Outlook für Android<https://aka.ms/ghei36>', 'Get Outlook for Android <https://aka.ms/ghei36>']) {
+      expect(isDeviceLine(l), l).toBe(true);
+    }
+    expect(visible('Please block my card.\n\nGet Outlook for iOS<https://aka.ms/o0ukef>').text).toBe('Please block my card.');
+  });
+
   it('keeps a device line with more of the sender\'s words after it', () => {
     expect(isDeviceLine('Gesendet von meinem Telefon. Sorry für Tippfehler')).toBe(false);
     expect(isDeviceLine('Sent from my iPhone.')).toBe(true);

@@ -90,6 +90,13 @@ const DEVICE_NAME = /\b(?:iphone|ipad|android|blackberry|samsung|galaxy|huawei|x
 const SENT_WORD = /sent|gesendet|envoy|enviad|verzonden|inviat|skickat|sendt|wysłan|lähetetty|trimis|küldve|отправлено|أُرسلت|从|從|送信/i;
 
 const SENTENCE_AFTER = /[.!?]\s+\p{L}/u;
+/**
+ * What no device line holds: a date (`on 01/11/2025`, `am 01.11.`) or an account, bank or card word. `Sent from my
+ * HSBC current account on 01/11/2025` and `Gesendet von meinem Girokonto bei der Sparkasse` tell of a payment.
+ */
+const NOT_DEVICE = /\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4}|\.)|konto|account|sparkasse|\bbank|\bcard|karte|depot|iban|überweis|transfer|payment|zahlung/i;
+/** The link Outlook's mobile apps put after their line (`Get Outlook for iOS<https://aka.ms/o0ukef>`). */
+const TRAILING_LINK = /\s?<https?:\/\/[^\s<>]{1,200}>$/;
 
 /** `Sent from my iPhone`, `Von meinem iPhone gesendet`, `Gesendet von Outlook für Android` ... */
 // Cheap gates before the patterns: a brand name anywhere (plain substring search), or a "sent" word first.
@@ -107,9 +114,10 @@ export function isDeviceLine(line: string): boolean {
 
 /** The patterns of `isDeviceLine`, for a line that passed its gates. */
 function deviceLineRules(line: string): boolean {
-  const l = stripMarkers(line);
+  const marked = stripMarkers(line);
+  const l = marked.endsWith('>') ? marked.replace(TRAILING_LINK, '') : marked;
   // More words after the device's sentence (`Gesendet von meinem Telefon. Sorry für Tippfehler`) are the sender's.
-  if (SENTENCE_AFTER.test(l)) return false;
+  if (SENTENCE_AFTER.test(l) || NOT_DEVICE.test(l)) return false;
   if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 12;
   return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
 }
@@ -134,8 +142,16 @@ const FOOTER =
   /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences/i;
 const RULE = /^[-_=*~#.\s]{3,}$/;
 const LEGAL_ANY = new RegExp(`${DISCLAIMER_PHRASE.source}|${DISCLAIMER_WORD.source}|${FOOTER.source}`, 'i');
+/** The greeting words a message opens with. */
+const GREETING = String.raw`^\s*(?:hallo|hello|hi|hey|moin|servus|grüß gott|grüezi|guten (?:tag|morgen|abend)|good (?:morning|afternoon|evening|day)|greetings|to whom it may concern|sehr geehrte[rsn]?|dear|liebe[rsn]?)\b`;
 /** A greeting line on its own (`Hallo,`, `Dear Sir or Madam,`): what is left when a customer's only paragraph is cut. */
-const GREETING_ONLY = /^\s*(?:hallo|hello|hi|hey|moin|servus|grüß gott|grüezi|guten (?:tag|morgen|abend)|good (?:morning|afternoon|evening|day)|greetings|to whom it may concern|sehr geehrte[rsn]?|dear|liebe[rsn]?)\b[^\n]{0,100}$|^[^\n]{1,60},\s*$/i;
+const GREETING_ONLY = new RegExp(String.raw`${GREETING}[^\n]{0,100}$|^[^\n]{1,60},\s*$`, 'i');
+const OPENS_WITH_GREETING = new RegExp(GREETING, 'i');
+
+/** A line that opens with a greeting (`Hi there!`, `Sehr geehrter Herr Weber, ...`): the start of a message. */
+export function opensWithGreeting(line: string): boolean {
+  return OPENS_WITH_GREETING.test(line);
+}
 
 export interface TailRemoval {
   /** The lines kept: the input array itself when nothing was removed. */
