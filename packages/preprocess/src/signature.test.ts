@@ -109,6 +109,34 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(visible('Please call me back.\n\n-Anna').text).toBe('Please call me back.');
   });
 
+  it('keeps a list or order details that start like a closing: no closing under a list\'s intro, no thanks without a name', () => {
+    for (const text of [
+      'ich möchte folgende Aktien kaufen:\nLG Electronics\nSamsung Electronics\nje 10 Stück, Limit 50 EUR',
+      'please buy 10 shares of each:\nBest Buy\nApple\nMicrosoft',
+      'Aktien kaufen\nLG Electronics\nSamsung Electronics',
+      'bitte folgende Order stornieren.\n\nVielen Dank!\nOrder-Nr: 88812345\nWKN: A0RPWH\nStück: 50',
+      'Bitte folgendes erledigen:\n1. Depot schließen\n- Restbetrag überweisen',
+      'Bitte folgendes erledigen:\n\n- Restbetrag überweisen',
+    ]) {
+      expect(visible(text).text, text).toBe(text);
+    }
+    // A closing with the name on its line and the name again or contact lines under it, or thanks and a name, still go.
+    for (const sig of ['LG Petra\nPetra Muster', 'Gruß Tim\nTel. 0171 1234567', 'Danke!\nPetra Muster', 'Best regards John\njohn@example.com']) {
+      const r = visible(`Bitte Konto schließen.\n\n${sig}`);
+      expect(r.text, sig).toBe('Bitte Konto schließen.');
+      expect(r.signature).toBe(sig);
+    }
+    expect(visible('Please call me back.\n\n-Jan van Berg').signature).toBe('-Jan van Berg');
+  });
+
+  it('keeps a sentence without a full stop under the closing and name', () => {
+    const text = 'Viele Grüße\nAnna Schmidt\n\nbitte dringend bearbeiten, Frist läuft am Freitag ab';
+    expect(visible(text).text).toBe(text);
+    const r = visible(`Anbei das Formular.\n\n${text}`);
+    expect(r.text).toBe('Anbei das Formular.\n\nbitte dringend bearbeiten, Frist läuft am Freitag ab');
+    expect(r.signature).toBe('Viele Grüße\nAnna Schmidt');
+  });
+
   it('removes a "-- " signature block', () => {
     expect(visible('Please call me back.\n\n-- \nJane Doe\nExample Ltd').text).toBe('Please call me back.');
     expect(visible('Please call me back.\n\n--\nJane Doe\nExample Ltd').text).toBe('Please call me back.');

@@ -50,19 +50,26 @@ export function isSignOff(line: string): boolean {
   const raw = stripMarkers(line.slice(0, 80));
   const l = raw.toLowerCase();
   if (l.length === 0 || l.length > 60) return false;
-  return maySignOff(l) && (signOffRules(l) || signOffWithName(raw));
+  return maySignOff(l) && (signOffRules(l) || signedName(raw) !== undefined);
 }
 
 /** One to three capitalised name words (`Petra`, `Anna-Lena Weber`) and maybe a dot or `!`. */
 const NAME_AFTER_SIGN_OFF = /^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:\s\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?){0,2}[.!]?$/u;
 
-/** A sign-off and a capitalised name on one line without a comma: `LG Petra`, `Gruß Tim`, `MfG Weber`. */
-function signOffWithName(raw: string): boolean {
+/**
+ * The name of a sign-off and a capitalised name on one line without a comma (`LG Petra`, `Gruß Tim`, `MfG
+ * Weber`), or undefined. Read alone the line may as well name a firm or a product (`LG Electronics`, `Best
+ * Buy`): `removeSignature` takes it for a closing only where it ends the text, or has the name again or contact
+ * lines under it (`isClosingAt`).
+ */
+function signedName(raw: string): string | undefined {
   const words = raw.split(/\s+/);
   for (let n = Math.min(4, words.length - 1); n >= 1; n -= 1) {
-    if (SIGN_OFF_SET.has(words.slice(0, n).join(' ').toLowerCase())) return NAME_AFTER_SIGN_OFF.test(words.slice(n).join(' '));
+    if (!SIGN_OFF_SET.has(words.slice(0, n).join(' ').toLowerCase())) continue;
+    const name = words.slice(n).join(' ');
+    return NAME_AFTER_SIGN_OFF.test(name) ? name : undefined;
   }
-  return false;
+  return undefined;
 }
 
 /** The sign-off rules on a lower-cased line without markers, of 1 to 60 characters (`isSignOff` gates them). */
@@ -269,23 +276,39 @@ export function removeDeviceLines(input: readonly string[], isDevice: DeviceTest
 }
 
 const SIG_MAX_LINES = 12;
+/** A line ending in `:` introduces what follows (`folgende Aktien kaufen:`): a closing never stands right under one. */
+const INTRODUCES = /:\s*$/;
+/** What is no name under a closing of thanks: digits or a `key:` (`Order-Nr: 88812345`, `WKN: A0RPWH`). */
+const NOT_NAME_LINE = /[\d:]/;
 /** Lines under a sign-off longer than this are prose, not a signature (talon uses the same bound). */
 const SIG_LINE_MAX = 60;
-/** `-Abhishek Kona`, `- roman`, `-Lev.`: a dash and a short name as the last line. */
-const DASH_NAME = /^-\s?\p{L}[\p{L}.'-]{0,30}(?:\s[\p{L}.'-]{1,30}){0,2}$/u;
+/**
+ * `-Abhishek Kona`, `- roman`, `-Lev.`, `-Jan van Berg`: a dash and a short name as the last line; words after the
+ * first are capitalised or a name's particle, so an item such as `- Restbetrag überweisen` is no name.
+ */
+const DASH_NAME = /^-\s?\p{L}[\p{L}.'-]{0,30}(?:\s(?:\p{Lu}[\p{L}.'-]{0,29}|van|von|de|der|den|da|di|du|le|la|zu|ten|ter)){0,2}$/u;
 
 const CONTACT = /@|https?:\/\/|www\.|\+?\(?\d{2,5}\)?[ ./-]?\d{3,}[ ./-]?\d{2,}|^(?:tel|fon|fax|mobil|mobile|phone|skype|t|f|m)\.?\s?:?\s/i;
 
 /** Pronouns and auxiliaries of a sentence; a signature line (`John E. Doe, Ph.D.`, `Beispiel Bank AG.`) has none. */
 const SENTENCE_WORD = /\b(?:bitte|ich|mich|mir|sie|ihnen|wir|uns|ist|sind|habe|haben|hat|kann|können|wurde|wird|please|me|my|you|your|we|us|is|are|was|have|has|can|could|would|will)\b/i;
 
-/** A short line that reads as the sender's sentence (`Bitte rufen Sie mich zurück.`), not a signature line. */
+/** Whether a trimmed line has `atLeast` words or more (a signature line has few); it counts no further. */
+function hasWords(t: string, atLeast: number): boolean {
+  let words = t === '' ? 0 : 1;
+  for (let k = t.indexOf(' '); k > 0 && words < atLeast; k = t.indexOf(' ', k + 1)) words += 1;
+  return words >= atLeast;
+}
+
+/**
+ * A short line that reads as the sender's sentence, not a signature line: three words or more with a pronoun
+ * or auxiliary and a `.`, `?` or `!` at its end (`Bitte rufen Sie mich zurück.`), or five words or more
+ * without one, as customers write (`bitte dringend bearbeiten, Frist läuft am Freitag ab`).
+ */
 function isSentence(t: string): boolean {
   const end = t[t.length - 1];
-  if (end !== '.' && end !== '?' && end !== '!') return false;
-  // Three words or more: two blanks at least (the line is trimmed).
-  const blank = t.indexOf(' ');
-  return blank > 0 && t.indexOf(' ', blank + 1) > 0 && SENTENCE_WORD.test(t) && !CONTACT.test(t);
+  const ended = end === '.' || end === '?' || end === '!';
+  return hasWords(t, ended ? 3 : 5) && SENTENCE_WORD.test(t) && !CONTACT.test(t);
 }
 
 /**
@@ -321,9 +344,36 @@ function contactBlockStart(lines: readonly string[], last: number): number {
   return c >= 2 && !isGreetingOnly(lines, start) ? start : -1;
 }
 
-/** Whether the line above `i` is a `-` item too: `- Depot schließen\n- Restbetrag überweisen` is a list, not `-Name`. */
+/** A list's item (`- x`, `* x`, `• x`, `1. x`, `2) x`, `a) x`) or the line that introduces a list (`Bitte folgendes erledigen:`). */
+const LIST_LINE = /^\s*(?:[-*•]\s?\S|(?:\d{1,2}|[a-z])[.)]\s)|:\s*$/;
+
+/**
+ * Whether the line above `i` is a list's item or introduces one: `1. Depot schließen\n- Restbetrag überweisen` is
+ * a list, not `-Name`.
+ */
 function isListItemAbove(lines: readonly string[], i: number): boolean {
-  return i > 0 && /^\s*-\s?\S/.test(lines[i - 1]);
+  return i > 0 && LIST_LINE.test(lines[i - 1]);
+}
+
+/**
+ * Whether the sign-off at `lines[i]` closes the message (`last`: its last line): not right under a line that
+ * introduces a list (`Aktien kaufen:\nLG Electronics`); a closing of thanks with a name under it (`Vielen
+ * Dank!\nOrder-Nr: 88812345` is more of the message); a closing with the name on its line (`LG Petra`) at the
+ * end, or with the name again (`Petra Muster`) or contact lines under it (`Best Buy\nApple\nMicrosoft` is a list).
+ */
+function isClosingAt(lines: readonly string[], i: number, last: number): boolean {
+  const line = lines[i];
+  if (!isSignOff(line) || INTRODUCES.test(lines[i - 1])) return false;
+  let next = i + 1;
+  while (next <= last && isBlank(lines[next])) next += 1;
+  if (next > last) return true;
+  if (isThanks(line) && NOT_NAME_LINE.test(lines[next])) return false;
+  const raw = stripMarkers(line.slice(0, 80));
+  if (signOffRules(raw.toLowerCase())) return true;
+  const first = signedName(raw)?.split(' ')[0].replace(/[.!]$/, '');
+  if (first !== undefined && lines[next].trim().startsWith(first)) return true;
+  for (let k = next; k <= last && !POSTSCRIPT.test(lines[k]) && !isSentence(lines[k].trim()); k += 1) if (CONTACT.test(lines[k])) return true;
+  return false;
 }
 
 /** `PS:`, `P.S.`, `PPS:` opening a line (after blanks and emphasis markers). */
@@ -357,7 +407,7 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   for (let i = last; i > 0 && last - i <= SIG_MAX_LINES; i -= 1) {
     const line = lines[i];
     if (isDelimiterAt(lines, i)) delimiter = i;
-    else if (signOff < 0 && isSignOff(line)) signOff = i;
+    else if (signOff < 0 && isClosingAt(lines, i, last)) signOff = i;
     if (line.length > SIG_LINE_MAX) break;
   }
   if (signOff >= 0 && signOff === last && isThanks(lines[signOff])) signOff = -1;
