@@ -225,6 +225,37 @@ describe('signatures, device lines, disclaimers and footers', () => {
       expect(visible(text).text).toBe(text);
     }
   });
+
+  it("keeps a customer's last paragraph about a privacy policy, an imprint, a newsletter or court papers, or asking to treat this email as confidential", () => {
+    for (const last of [
+      'Laut Ihrer Datenschutzerklärung geben Sie Daten an Dritte weiter. An wen genau? Bitte um Auskunft nach Art. 15 DSGVO.',
+      'Your privacy policy says you share data with partners. Which partners exactly?',
+      'Im Impressum Ihrer Website steht noch die alte Adresse. Welche gilt?',
+      'Bitte behandeln Sie diese E-Mail vertraulich und sperren Sie sein Depot.',
+      'Please treat this email as confidential and freeze his account.',
+      'den Newsletter bitte nicht mehr schicken, wir erhalten ihn doppelt.',
+      'Ihren Newsletter bekommen wir doppelt, hier die zweite Adresse: info@example.de',
+      'Anbei senden wir den Handelsregisterauszug (HRB 12345) und den Beschluss vom Amtsgericht.',
+    ]) {
+      // Above it a paragraph that is no bare greeting, so only the paragraph's own words decide.
+      const text = `Mein Vater ist am 3. März verstorben.\n\n${last}`;
+      expect(visible(text).text, last).toBe(text);
+    }
+  });
+
+  it('still removes disclaimers about this message and company footers with their links', () => {
+    for (const [tail, kind] of [
+      ['Diese E-Mail enthält vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte den Absender.', 'disclaimer'],
+      ['This e-mail may contain confidential information. If you are not the intended recipient, please notify the sender.', 'disclaimer'],
+      ['Beispiel Bank AG, Sitz: Frankfurt, Registergericht: Amtsgericht Frankfurt, HRB 12345, Vorstand: A. Muster\nImpressum: https://www.example.com/impressum', 'disclaimer'],
+      ['Impressum | Datenschutzerklärung | AGB', 'footer'],
+      ['Datenschutzerklärung: https://www.example.com/datenschutz', 'footer'],
+    ]) {
+      const r = visible(`Mein Vater ist am 3. März verstorben.\n\n${tail}`);
+      expect(r.text, tail).toBe('Mein Vater ist am 3. März verstorben.');
+      expect(r.removed.map((p) => p.kind)).toEqual([kind]);
+    }
+  });
 });
 
 /** Lines that start like sign-offs: any case, punctuation and blanks after, a name, markers around. */

@@ -172,11 +172,20 @@ const SELF_REFERENCE =
   /\b(?:this|the) (?:e-?mail|message|communication|transmission)\b|\bdiese[rsn]? (?:e-?mail|nachricht|mitteilung)\b|\bcet?t?e? (?:message|e-?mail|courriel)\b|\bquest[oa] (?:messaggio|e-?mail)\b|\beste (?:mensaje|correo)\b|\b(?:dit|deze) (?:bericht|e-?mail)\b/i;
 /** The customer as the subject of a sentence: boilerplate says `me` (notify me), never `I`. */
 const CUSTOMER_SUBJECT = /\bich\b|\bI\b/;
+/**
+ * The customer writing for a household or firm (`wir erhalten ihn doppelt`): a company's disclaimer says `we`
+ * too (`we accept no liability`), so it only outweighs the weaker evidence, legal words and footer words.
+ */
+const WE = /\b(?:wir|we)\b/i;
 /** A paragraph that opens with a request is the customer's (`Bitte ...`, `Please ...`), not a footer. */
 const REQUEST_START = /^\W{0,3}(?:bitte|please|pls|kindly|könnten sie|können sie|could you|can you)\b/i;
-/** Footer words a customer uses too (`newsletter abbestellen`): they count only with a footer's context. */
-const WEAK_FOOTER = /^(?:unsubscribe|abmelden|abbestellen|newsletter)$/i;
-const FOOTER_CONTEXT = /https?:|www\.|\||click|klicken|\bhier\b|\bhere\b|erhalten|receiv|©|impressum|privacy|datenschutz|follow/i;
+/**
+ * Footer words a customer uses too (`newsletter abbestellen`, `laut Ihrer Datenschutzerklärung`, `im Impressum
+ * Ihrer Website`): they count only with a footer's context, a link, a `|` between links, `©`, `click here`.
+ * Words of prose such as `erhalten` or `receive` are no such context (`wir erhalten ihn doppelt`).
+ */
+const WEAK_FOOTER = /^(?:unsubscribe|abmelden|abbestellen|newsletter|privacy policy|datenschutzerklärung|impressum)$/i;
+const FOOTER_CONTEXT = /https?:|www\.|\||click|klicken|\bhier\b|\bhere\b|©/i;
 
 /** What a trailing paragraph's first lines read like: a disclaimer, a footer, or neither. */
 function legalKind(text: string): RemovedKind | undefined {
@@ -184,13 +193,19 @@ function legalKind(text: string): RemovedKind | undefined {
   if (!LEGAL_ANY.test(text)) return RULE.test(text) ? 'footer' : undefined;
   if (DISCLAIMER_HEADING.test(text)) return 'disclaimer';
   if (RULE.test(text)) return 'footer';
+  // The customer as the subject (`ich`, `I`): theirs, whatever words it uses.
+  if (CUSTOMER_SUBJECT.test(text)) return undefined;
   const words = new Set(text.match(DISCLAIMER_WORD)?.map((w) => w.toLowerCase()));
-  const customerSubject = CUSTOMER_SUBJECT.test(text);
-  // Boilerplate about this very message (`This e-mail is confidential ... intended recipient`).
-  if (!customerSubject && SELF_REFERENCE.test(text) && (DISCLAIMER_PHRASE.test(text) || words.size >= 1)) return 'disclaimer';
-  // The customer writing about themselves or asking for something: theirs, whatever words it uses.
-  if (customerSubject || FIRST_PERSON.test(text) || REQUEST_START.test(text)) return undefined;
-  if (DISCLAIMER_PHRASE.test(text)) return 'disclaimer';
+  const phrase = DISCLAIMER_PHRASE.test(text);
+  const aboutThis = SELF_REFERENCE.test(text);
+  // Boilerplate about this very message in its own wording (`This e-mail is confidential ... intended
+  // recipient`, `Diese E-Mail ist vertraulich ... irrtümlich`), even when it says `please` or `notify me`.
+  if (aboutThis && (phrase || words.size >= 2)) return 'disclaimer';
+  // The customer writing about themselves or asking for something: theirs, with a single legal word about
+  // this message too (`Bitte behandeln Sie diese E-Mail vertraulich und sperren Sie sein Depot.`).
+  if (FIRST_PERSON.test(text) || REQUEST_START.test(text)) return undefined;
+  if (phrase || (aboutThis && words.size >= 1)) return 'disclaimer';
+  if (WE.test(text)) return undefined;
   // Two legal words make a company footer only with a third or a word about this message (`Amtsgericht,
   // HRB, Vorstand`); `The court order (Amtsgericht Hamburg) is confidential` is a customer's sentence.
   if (words.size >= 3) return 'disclaimer';
