@@ -65,4 +65,11 @@ describe('cleanEmail', () => {
     const sent = 'Hello,\n\nmy transfer has not arrived.\n\nSent from my HSBC current account on 01/11/2025\n\nPlease check where the money is.';
     expect(cleanEmail({ body: `${sent}\n\nThanks\nAnna` }, { redact: false }).text).toBe(sent);
   });
+
+  it('gives every signature cut, as they stood, when a second pass cuts one above the first', () => {
+    const r = cleanEmail({ body: 'Please close my account.\n\nThanks,\nAnna\n\nBest regards\nAnna Schmidt\nExample Ltd' }, { redact: false });
+    expect(r.text).toBe('Please close my account.');
+    expect(r.removed.filter((p) => p.kind === 'signature').map((p) => p.text).sort()).toEqual(['Best regards\nAnna Schmidt\nExample Ltd', 'Thanks,\nAnna']);
+    expect(r.signature).toBe('Thanks,\nAnna\n\nBest regards\nAnna Schmidt\nExample Ltd');
+  });
 });

@@ -81,6 +81,7 @@ function tidyLines(lines: readonly string[]): string {
 interface TextClean {
   text: string;
   removed: RemovedPart[];
+  /** Every signature cut, as they stood in the text, blank line between (a later pass cuts one above the last). */
   signature?: string;
 }
 
@@ -203,20 +204,21 @@ export function cleanTextAfresh(text: string, scope: CleanScope = 'visible'): Te
 function cleanLines(text: string, lines: readonly string[] | undefined, scope: CleanScope, reuse: boolean): TextClean {
   let current = trimEdges(normalisedLines(text, lines));
   const removed: RemovedPart[] = [];
-  let signature: string | undefined;
+  const signatures: string[] = [];
   const isDevice = deviceLineMemo();
   let known = NOTHING_KNOWN;
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
     const r = cleanPass(current, scope, isDevice, known);
     removed.push(...r.removed);
-    signature = signature ?? r.signature;
+    // A pass only cuts above what the pass before left: its signature stood above theirs.
+    if (r.signature !== undefined) signatures.unshift(r.signature);
     const next = trimEdges(r.lines);
     if (next.length === current.length) break;
     // Every line left passed the device-line removal of this pass.
     if (reuse) known = { deviceFree: true, plain: isPlainRun(current, next, r.marks), legalDone: r.legalDone, signatureDone: r.signatureDone };
     current = next;
   }
-  return { text: tidyLines(current), removed, signature };
+  return { text: tidyLines(current), removed, signature: signatures.length > 0 ? signatures.join('\n\n') : undefined };
 }
 
 /** Any character that `trim()` keeps: `\s` is the white space and line terminators that `trim()` removes. */

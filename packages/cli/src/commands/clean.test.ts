@@ -107,6 +107,19 @@ describe('mailroute clean', () => {
     expect(missing.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
+  it('writes every signature cut, also one a second pass found above the first, masked', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const input = 'Please close my account.\n\nThanks,\nAnna\n\nBest regards\nAnna Schmidt\nExample Ltd';
+    writeFileSync(path.join(dir, 'in.jsonl'), `${JSON.stringify({ id: 'a', format: 'text', input })}\n`);
+    expect((await run(['clean', '--in', 'in.jsonl', '--out', 'raw.jsonl', '--no-redact'], dir)).code).toBe(0);
+    expect(readOut(path.join(dir, 'raw.jsonl'))[0].signature).toBe('Thanks,\nAnna\n\nBest regards\nAnna Schmidt\nExample Ltd');
+    expect((await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl'], dir)).code).toBe(0);
+    const [out] = readOut(path.join(dir, 'out.jsonl'));
+    expect(out.text).toBe('Please close my account.');
+    expect(out.signature).toContain('Best regards\n[NAME]\nExample Ltd');
+    expect(out.signature).not.toContain('Anna');
+  });
+
   it('masks a name signed in the signature wherever it stands in the text and the quoted part too', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     const input = 'Guten Tag,\nbitte prüfen Sie mein Konto. Mustermann war gestern in der Filiale.\n\nViele Grüße\nErika Mustermann\n\n> Am 3. November schrieb Service:\n> Liebe Frau Mustermann, danke.';
