@@ -10,7 +10,7 @@ import { splitQuotes, type LineMark } from './quotes.js';
 import { RedactionSchema, redactPii, type RedactOptions } from './redact.js';
 import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type TailRemoval } from './signature.js';
 import { normaliseSubject } from './subject.js';
-import { plainSpaces } from './spaces.js';
+import { plainSpaces, UNPLAIN_CHARS } from './spaces.js';
 
 export const CleanScopeSchema = z.enum(['quotes', 'visible']);
 /** `quotes`: quoted and forwarded content only; `visible`: also signature, device lines, disclaimers, footers. */
@@ -45,8 +45,9 @@ export interface CleanOptions {
   maxInputChars?: number;
 }
 
-// One scan decides whether any step is needed (U+0300-U+036F: letters to compose): most emails need none.
-const NEEDS_NORMALISING = /[\u0300-\u036f\r\u00a0\u2007\u2009\u200a\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]|[ \t\f\v]\n/;
+// One scan decides whether any step is needed (U+0300-U+036F: letters to compose; the characters `plainSpaces`
+// changes, from its own list): most emails need none.
+const NEEDS_NORMALISING = new RegExp(`[\\u0300-\\u036f\\r${UNPLAIN_CHARS}]|[ \\t\\f\\v]\\n`);
 
 export const DEFAULT_MAX_INPUT_CHARS = 4 * 1024 * 1024;
 const MAX_PASSES = 4;
@@ -66,7 +67,7 @@ function normalisedLines(text: string, lines?: readonly string[]): readonly stri
   return split;
 }
 
-/** CRLF and CR to LF, no-break spaces to spaces, zero-width characters gone, decomposed letters composed (`composeDiacritics`), trailing blanks cut. */
+/** CRLF and CR to LF, no-break spaces to spaces, soft hyphens and zero-width characters gone (`plainSpaces`), decomposed letters composed (`composeDiacritics`), trailing blanks cut. */
 export function normaliseText(text: string): string {
   return needsNormalising(text) ? normalisedLines(text).join('\n') : text;
 }

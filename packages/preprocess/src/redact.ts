@@ -414,7 +414,7 @@ function claimedScratch(length: number): Uint8Array {
  * (`ids`), phone numbers, configured patterns and, when asked, marked names and street addresses
  * (`names`) with typed placeholders. Overlaps go to the earlier
  * detector: user patterns first, then that order. Letters written decomposed come back composed
- * (`composeDiacritics`), no-break spaces as spaces and zero-width characters gone (`plainSpaces`); `redactions`
+ * (`composeDiacritics`), no-break spaces as spaces and soft hyphens and zero-width characters gone (`plainSpaces`); `redactions`
  * give each placeholder's place in the returned text.
  */
 export function redactPii(input: string, options: RedactOptions = {}): RedactResult {
@@ -425,8 +425,9 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
     o = parsed.data;
   }
   // The detectors are written for composed letters (`ü`, not `u` and U+0308) and plain spaces: stored text and
-  // subjects reach here as sent, with no-break spaces and zero-width characters that `cleanEmail` takes out.
-  const text = plainSpaces(composeDiacritics(input));
+  // subjects reach here as sent, with no-break spaces, soft hyphens and zero-width characters that `cleanEmail`
+  // takes out. Those go first, as in `cleanEmail`: a combining grapheme joiner keeps a letter from composing.
+  const text = composeDiacritics(plainSpaces(input));
   // Most texts have no digits or no '@': skip the detectors that cannot match.
   const digits = /\d/.test(text);
   // Found first: a secret may be a word without digits (`Kennwort: sommerwind`).

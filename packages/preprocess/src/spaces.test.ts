@@ -9,6 +9,38 @@ describe('plainSpaces', () => {
     const plain = 'Tel 030 1234567';
     expect(plainSpaces(plain)).toBe(plain);
   });
+
+  it('drops soft hyphens and every other invisible format character, so the word they split is one word', () => {
+    expect(plainSpaces('Frei\u00adstellungs\u00adauftrag')).toBe('Freistellungsauftrag');
+    const invisible = ['\u00ad', '\u034f', '\u180e', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2060', '\u2066', '\u2067', '\u2068', '\u2069', '\ufeff', '\u1427'];
+    for (const c of invisible) expect(plainSpaces(`Depot${c}auszug`), `U+${c.charCodeAt(0).toString(16)}`).toBe('Depotauszug');
+  });
+});
+
+describe('soft hyphens and zero-width characters, masked and cleaned', () => {
+  it('masks numbers split by soft hyphens in redactPii', () => {
+    expect(redactPii('Tel. 0171\u00ad1234567')).toEqual({ text: 'Tel. [PHONE]', redactions: [{ type: 'PHONE', start: 5, end: 12 }] });
+    expect(redactPii('IBAN DE89\u00ad3704\u00ad0044\u00ad0532\u00ad0130\u00ad00').text).toBe('IBAN [IBAN]');
+    expect(redactPii('IBAN DE89\u20603704\u034f0044\u180e0532\u202a0130\u206600').text).toBe('IBAN [IBAN]');
+  });
+
+  it('masks an IBAN written with &shy; in HTML and in plain text in cleanEmail', () => {
+    const html = '<p>Bitte auf IBAN DE89&shy;3704&shy;0044&shy;0532&shy;0130&shy;00 überweisen.</p>';
+    const fromHtml = cleanEmail({ html });
+    expect(fromHtml.text).toBe('Bitte auf IBAN [IBAN] überweisen.');
+    expect(fromHtml.redactions).toEqual([{ type: 'IBAN', start: 15, end: 21 }]);
+    expect(cleanEmail({ body: 'Bitte auf IBAN DE89\u00ad3704\u00ad0044\u00ad0532\u00ad0130\u00ad00 überweisen.' }).text).toBe('Bitte auf IBAN [IBAN] überweisen.');
+  });
+
+  it('gives the model one word where a soft hyphen or zero-width character split it, in body and subject', () => {
+    const r = cleanEmail({ subject: 'AW: Frei\u00adstellungs\u200bauftrag', body: 'Mein Frei\u00adstellungs\u00adauftrag fehlt.' });
+    expect(r.text).toBe('Mein Freistellungsauftrag fehlt.');
+    expect(r.subject).toBe('Freistellungsauftrag');
+  });
+
+  it('composes a letter whose mark follows a combining grapheme joiner once the joiner is gone', () => {
+    expect(redactPii('Mu\u034f\u0308ller').text).toBe('Müller');
+  });
 });
 
 describe('redactPii on text with no-break spaces and zero-width characters', () => {

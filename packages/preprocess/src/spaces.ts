@@ -1,15 +1,30 @@
 /**
  * Spaces and invisible characters as the rules read them. Mail clients and CRMs put no-break spaces between the
- * groups of a phone number or an IBAN and between a first and a last name (`Anna\u00a0Schmidt`), and zero-width
- * characters into words; the cleaning rules and the masking patterns are written for ` ` and would stop at them.
+ * groups of a phone number or an IBAN and between a first and a last name (`Anna\u00a0Schmidt`), and soft hyphens
+ * and zero-width characters into words and numbers (`Frei\u00adstellungs\u00adauftrag`, `DE89&shy;3704…`); the
+ * cleaning rules, the masking patterns and the model's tokens are written for ` ` and one unbroken word, and
+ * would stop at them.
  */
 
 /** No-break, figure, thin, hair and narrow no-break spaces (digits are grouped with some: `4111\u20091111`): a space. */
-const WIDE_SPACES = /[\u00a0\u2007\u2009\u200a\u202f]/g;
-/** Zero-width spaces and joiners, direction marks and embeddings, word joiners, the byte order mark, U+1427: nothing. */
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/g;
+const WIDE_SPACE_CHARS = '\\u00a0\\u2007\\u2009\\u200a\\u202f';
+/**
+ * Characters that are drawn as nothing, or as a hyphen only where a line happens to break: the combining
+ * grapheme joiner U+034F (first: a combining mark after another character in a class reads as one to lint),
+ * the soft hyphen U+00AD, the Mongolian vowel separator U+180E, zero-width spaces and
+ * joiners and the direction marks U+200B-U+200F, direction embeddings and overrides U+202A-U+202E, the word
+ * joiner, invisible operators and direction isolates U+2060-U+2069, the byte order mark U+FEFF: nothing, so
+ * that a word or a number they split reads as one. Also `ᐧ` U+1427, a Canadian syllabic that mail add-ons leave
+ * alone on a line under the text (the reply fixtures' discourse `delimiters` case): it would stay as its last line.
+ */
+const INVISIBLE_CHARS = '\\u034f\\u00ad\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff\\u1427';
+/** The characters `plainSpaces` changes, for a character class: a scan for them decides whether it has work. */
+export const UNPLAIN_CHARS = INVISIBLE_CHARS + WIDE_SPACE_CHARS;
+
+const WIDE_SPACES = new RegExp(`[${WIDE_SPACE_CHARS}]`, 'g');
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'g');
 /** Either of them, found in one scan: most texts have none. */
-const ANY = /[\u00a0\u2007\u2009\u200a\u202f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u1427]/;
+const ANY = new RegExp(`[${UNPLAIN_CHARS}]`);
 
 /** `text` with no-break spaces as spaces and invisible characters gone; a text with neither as it is (the same string). */
 export function plainSpaces(text: string): string {

@@ -1,13 +1,17 @@
 import { composeDiacritics } from './compose.js';
+import { plainSpaces } from './spaces.js';
 
 // Reply and forward prefixes in the languages we see: Re, AW (Antwort), WG (Weitergeleitet), Fwd/Fw,
 // SV (Nordic), VS, RE:, TR (French transfert), RV (Spanish reenviado), Odp (Polish), Antw, Doorst.
 const PREFIX = /^\s*(?:re|aw|wg|fwd?|sv|vs|tr|rv|odp|antw|antwort|doorst|enc|res|r|i)\s*(?:\[\d{1,4}\]|\(\d{1,4}\))?\s*:\s*/i;
 
-/** The subject without its stack of reply/forward prefixes, with whitespace folded and decomposed letters composed. */
+/**
+ * The subject without its stack of reply/forward prefixes, with whitespace folded, soft hyphens and zero-width
+ * characters gone (`plainSpaces`) and decomposed letters composed, as `cleanEmail` reads the body.
+ */
 export function normaliseSubject(subject: string | undefined): string {
   if (subject === undefined || subject === '') return '';
-  let s = composeDiacritics(subject).replace(/\s+/g, ' ').trim();
+  let s = composeDiacritics(plainSpaces(subject)).replace(/\s+/g, ' ').trim();
   // Bounded loop: each pass removes at least one prefix character.
   for (let i = 0; i < 50; i += 1) {
     const m = PREFIX.exec(s);
