@@ -1,3 +1,4 @@
+import { GONE, INVISIBLE, TINY, visibility } from './html-hidden.js';
 import { parseAttrs, tokenizeHtml } from './html-tokens.js';
 import { decodeEntities, foldBlanks, Sink, tidyLines } from './html-text.js';
 import { headerKey } from './patterns.js';
@@ -68,8 +69,18 @@ const IN_QUOTE = 1;
 const IN_SKIP = 2;
 /** Inside `<pre>`: blanks kept. */
 const IN_PRE = 4;
+/** Where the TINY and INVISIBLE bits of `visibility` sit: text not drawn, though a descendant's may be. */
+const HIDE_SHIFT = 2;
+const IN_HIDING = (TINY | INVISIBLE) << HIDE_SHIFT;
 /** Line breaks its closing tag asks for (0, 1 or 2), stored as a multiple of this. */
-const CLOSE_BREAKS = 8;
+const CLOSE_BREAKS = 32;
+
+/** Tags whose opening closes an open `<p>` (HTML's implied end tag): `<p style="display:none">a<p>b` hides `a` only. */
+const CLOSES_P = new Set(
+  'address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section table ul'.split(' '),
+);
+/** Elements an implied `</p>` does not reach past (HTML's button scope). */
+const P_SCOPE = new Set('applet button caption html marquee object table td template th'.split(' '));
 
 /** Characters of text after an `<hr>` read for a From:/Von: header block. */
 const HR_HEAD = 800;
@@ -109,11 +120,31 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
   let cut = false;
   const tags: string[] = [''];
   const states: number[] = [0];
+  /** `<p>` elements on the stack: most documents have none open when a block opens, and no search is needed then. */
+  let openP = 0;
   const sink = (q: boolean): Sink => (q || cut ? quoted : text);
+  /** Closes the element at stack index `k` and those above it, with the line breaks they ask for. */
+  const closeFrom = (k: number): void => {
+    while (tags.length > k) {
+      if (tags.pop() === 'p') openP -= 1;
+      const f = states.pop() as number;
+      const breaks = Math.floor(f / CLOSE_BREAKS);
+      if ((f & IN_SKIP) === 0 && breaks > 0) sink((f & IN_QUOTE) !== 0).lineBreak(breaks);
+    }
+  };
+  /** Stack index of the `<p>` an opening `tag` closes, or -1. */
+  const impliedP = (tag: string): number => {
+    if (openP === 0 || !CLOSES_P.has(tag)) return -1;
+    for (let k = tags.length - 1; k > 0 && k >= tags.length - CLOSE_SEARCH; k -= 1) {
+      if (tags[k] === 'p') return k;
+      if (P_SCOPE.has(tags[k])) return -1;
+    }
+    return -1;
+  };
   tokenizeHtml(html, {
     text(start, end, decode) {
       const top = states[states.length - 1];
-      if ((top & IN_SKIP) !== 0) return;
+      if ((top & (IN_SKIP | IN_HIDING)) !== 0) return;
       const out = sink((top & IN_QUOTE) !== 0);
       const pre = (top & IN_PRE) !== 0;
       const t = decode ? decodeEntities(html.slice(start, end)) : undefined;
@@ -123,12 +154,7 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
     close(name) {
       for (let k = tags.length - 1; k > 0 && k >= tags.length - CLOSE_SEARCH; k -= 1) {
         if (tags[k] !== name) continue;
-        while (tags.length > k) {
-          tags.pop();
-          const f = states.pop() as number;
-          const breaks = Math.floor(f / CLOSE_BREAKS);
-          if ((f & IN_SKIP) === 0 && breaks > 0) sink((f & IN_QUOTE) !== 0).lineBreak(breaks);
-        }
+        closeFrom(k);
         return;
       }
     },
@@ -136,11 +162,21 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
       if (tag === 'body') {
         // An unclosed <head> must not swallow the body.
         const head = tags.indexOf('head');
-        if (head > 0) tags.length = states.length = head;
+        if (head > 0) {
+          for (let k = head; k < tags.length; k += 1) if (tags[k] === 'p') openP -= 1;
+          tags.length = states.length = head;
+        }
       }
+      const p = impliedP(tag);
+      if (p > 0) closeFrom(p);
       const top = states[states.length - 1];
       const kind = TAGS.get(tag) ?? 0;
-      let state = (top & (IN_QUOTE | IN_SKIP | IN_PRE)) | ((kind & SKIP) !== 0 ? IN_SKIP : 0) | (tag === 'pre' ? IN_PRE : 0);
+      let state = (top & (IN_QUOTE | IN_SKIP | IN_PRE | IN_HIDING)) | ((kind & SKIP) !== 0 ? IN_SKIP : 0) | (tag === 'pre' ? IN_PRE : 0);
+      // Text no reader sees (a preheader, `display:none`) goes with all it holds.
+      if ((state & IN_SKIP) === 0 && attrSrc.length >= 6) {
+        const shown = visibility(attrSrc, (state & IN_HIDING) >> HIDE_SHIFT);
+        state = shown === GONE ? state | IN_SKIP : (state & ~IN_HIDING) | (shown << HIDE_SHIFT);
+      }
       if ((state & IN_SKIP) === 0) {
         if (detect && (state & IN_QUOTE) === 0) {
           // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
@@ -162,6 +198,7 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
       if ((kind & VOID) === 0 && !selfClosing) {
         tags.push(tag);
         states.push(state);
+        if (tag === 'p') openP += 1;
       }
     },
   });

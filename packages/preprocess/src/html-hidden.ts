@@ -1,0 +1,73 @@
+import { parseAttrs } from './html-tokens.js';
+
+/**
+ * Whether an element's content is drawn, read from its own attributes: marketing tools and mail clients put a
+ * preheader (`<div style="display:none;max-height:0;overflow:hidden">Nur heute: 5 % Zins</div>`) and other
+ * text no reader sees into the markup, and the text of an email is what its reader sees. Styles from a
+ * `<style>` sheet (`.preheader { display: none }`) are not read.
+ */
+
+/**
+ * Hidden with all it holds, whatever its descendants say: `display:none`, the `hidden` attribute (unless the
+ * style sets a `display`), `opacity:0`, a zero `height`, `max-height`, `width` or `max-width` with
+ * `overflow:hidden` (or `clip`).
+ */
+export const GONE = 1;
+/** `font-size:0`: its text is not drawn, until a descendant sets a size again (layout tables do so). */
+export const TINY = 2;
+/** `visibility:hidden` (or `collapse`): its text is not drawn, until a descendant sets `visibility:visible`. */
+export const INVISIBLE = 4;
+
+/**
+ * Attributes that may hide: a cheap test before any parse. Styles that hide nothing (`border:none`,
+ * `margin:0`) may pass it; `visibility` then reads them exactly.
+ */
+const MAY_HIDE = /hidden|none|(?:size|opacity|height|width)\s*:\s*[+-]?\.?0/i;
+const ZERO = /^[+-]?(?:0+\.?0*|\.0+)(?:[a-z]{1,4}|%)?$/;
+const CLIPS = /^(?:hidden|clip)\b/;
+const IMPORTANT = /\s*!\s*important$/;
+const COMMENT = /\/\*[^]*?\*\//g;
+
+/** The declarations of a `style` attribute, property names and values in lower case; a later one wins. */
+function declarations(style: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of style.replace(COMMENT, '').split(';')) {
+    const colon = part.indexOf(':');
+    if (colon < 0) continue;
+    const value = part.slice(colon + 1).trim().toLowerCase().replace(IMPORTANT, '');
+    out.set(part.slice(0, colon).trim().toLowerCase(), value);
+  }
+  return out;
+}
+
+function isZero(value: string | undefined): boolean {
+  return value !== undefined && ZERO.test(value);
+}
+
+/** Whether `size` (a height or width) is zero with its content clipped, by `overflow` or by the axis' own property. */
+function clippedToNothing(d: Map<string, string>, axis: 'height' | 'width'): boolean {
+  if (!isZero(d.get(axis)) && !isZero(d.get(`max-${axis}`))) return false;
+  const own = d.get(axis === 'height' ? 'overflow-y' : 'overflow-x');
+  return CLIPS.test(d.get('overflow') ?? '') || CLIPS.test(own ?? '');
+}
+
+/**
+ * How an element with the attributes `attrSrc` (an opening tag's source after its name) shows its content:
+ * GONE, or the TINY and INVISIBLE bits it passes on, `inherited` (its parent's) as its style changes them.
+ */
+export function visibility(attrSrc: string, inherited: number): number {
+  const resets = (inherited & TINY && /font-size/i.test(attrSrc)) || (inherited & INVISIBLE && /visibility/i.test(attrSrc));
+  if (!resets && !MAY_HIDE.test(attrSrc)) return inherited;
+  const attrs = parseAttrs(attrSrc);
+  const d = declarations(attrs.style ?? '');
+  const display = d.get('display');
+  if (display === 'none' || ('hidden' in attrs && display === undefined)) return GONE;
+  if (isZero(d.get('opacity')) || clippedToNothing(d, 'height') || clippedToNothing(d, 'width')) return GONE;
+  let bits = inherited;
+  const size = d.get('font-size');
+  if (size !== undefined && size !== 'inherit' && size !== 'unset') bits = isZero(size) ? bits | TINY : bits & ~TINY;
+  const seen = d.get('visibility');
+  if (seen === 'hidden' || seen === 'collapse') bits |= INVISIBLE;
+  else if (seen === 'visible') bits &= ~INVISIBLE;
+  return bits;
+}
