@@ -19,10 +19,11 @@ export const TINY = 2;
 export const INVISIBLE = 4;
 
 /**
- * Attributes that may hide: a cheap test before any parse. Styles that hide nothing (`border:none`,
- * `margin:0`) may pass it; `visibility` then reads them exactly.
+ * Attributes that may hide: a cheap test before any parse, which `border:none` and `overflow:hidden`, common
+ * in mail, do not pass. Some that hide nothing (`class="hidden"`, `line-height:0`) pass it; `visibility` then
+ * reads them exactly.
  */
-const MAY_HIDE = /hidden|none|(?:size|opacity|height|width)\s*:\s*[+-]?\.?0/i;
+const MAY_HIDE = /display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|(?:^|[\s"'])hidden\b|(?:size|opacity|height|width)\s*:\s*[+-]?\.?0/i;
 const ZERO = /^[+-]?(?:0+\.?0*|\.0+)(?:[a-z]{1,4}|%)?$/;
 const CLIPS = /^(?:hidden|clip)\b/;
 const IMPORTANT = /\s*!\s*important$/;
