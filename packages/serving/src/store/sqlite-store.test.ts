@@ -51,6 +51,22 @@ describe('createSqliteStore', () => {
     }
   });
 
+  it('close() resolves only when every connection is closed: the folder can be removed at once, no WAL or shared-memory file left', async () => {
+    // Before the fix, the checkpointer thread could still be in a checkpoint when close() resolved; it then
+    // closed last, deleting the -wal and -shm files while the caller removed the folder (ENOTEMPTY).
+    for (let i = 0; i < 8; i++) {
+      const home = path.join(dir, `close-all-${i}`);
+      const file = path.join(home, 'mailroute.db');
+      const store = createSqliteStore({ file, retentionDays: 0 });
+      await store.savePredictions(Array.from({ length: 3000 }, (_, k) => record(`c-${i}-${k}`, `e-${k}`, '2026-11-29T10:00:00.000Z')));
+      // Close at different points of the checkpointer's 200 ms tick.
+      await new Promise((resolve) => setTimeout(resolve, 150 + i * 10));
+      await store.close();
+      expect([existsSync(`${file}-wal`), existsSync(`${file}-shm`)], `round ${i}`).toEqual([false, false]);
+      rmSync(home, { recursive: true });
+    }
+  }, 60_000);
+
   it('close() resolves even when the startup prune commits while it waits (no exit with the close unanswered)', async () => {
     // Before the fix, the prune's commit let the writer thread stop holding the process open, and the
     // process often exited (code 13, an unsettled top-level await) before the thread confirmed the close.

@@ -157,6 +157,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   const checkpointer = new Worker(new URL('./sqlite-checkpointer.worker.mjs', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_MS } });
   checkpointer.unref();
   checkpointer.on('error', () => {}); // the writer's autocheckpoint still bounds the WAL
+  const checkpointerGone = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));
   let broken: string | undefined;
   let closed: (() => void) | undefined;
   // While closing, the thread keeps the process alive until it says it has closed, even when the last
@@ -239,14 +240,19 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
       return undefined;
     },
     settled: () => (w.size === 0 || broken ? Promise.resolve() : write((id) => ({ id, kind: 'barrier' })).catch(() => {})),
-    close: () =>
-      new Promise<void>((resolve) => {
-        checkpointer.postMessage({ kind: 'close' });
+    // Resolves once both threads have closed their connections: the last connection to close deletes the
+    // WAL and shared-memory files, so nothing touches the folder after this (a caller may remove it).
+    close: async () => {
+      checkpointer.ref();
+      checkpointer.postMessage({ kind: 'close' });
+      await new Promise<void>((resolve) => {
         if (broken) return resolve();
         closed = resolve;
         worker.ref();
         send();
         worker.postMessage({ kind: 'close' });
-      }),
+      });
+      await checkpointerGone;
+    },
   };
 }
