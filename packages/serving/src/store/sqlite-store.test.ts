@@ -148,6 +148,29 @@ describe('createSqliteStore', () => {
     }
   });
 
+  it('erases pruned text from the WAL at the prune even when a reader (or the checkpointer) holds a snapshot for a moment', async () => {
+    const file = path.join(dir, 'erased-busy', 'mailroute.db');
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const store = createSqliteStore({ file, retentionDays: 0 });
+    const reader = new Database(file, { readonly: true });
+    try {
+      await store.savePredictions(Array.from({ length: 40 }, (_, i) => ({ ...record(`busy-${i}`, `e-${i}`, old), text: `Kontostand von [NAME] ${i}: bitte erhöhen` })));
+      // A snapshot held for 100 ms across the prune, as the checkpointer thread's own checkpoint often is:
+      // before the fix, the erasing checkpoint gave up at once and the text stayed until the next write.
+      reader.prepare('BEGIN').run();
+      reader.prepare('SELECT count(*) FROM predictions').get();
+      const released = new Promise<void>((resolve) => setTimeout(() => (reader.prepare('COMMIT').run(), resolve()), 100));
+      await store.prune?.(new Date().toISOString());
+      await released;
+      const wal = existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`) : Buffer.alloc(0);
+      expect(wal.includes('bitte erh'), '-wal').toBe(false);
+      expect(readFileSync(file).includes('bitte erh'), 'db').toBe(false);
+    } finally {
+      reader.close();
+      await store.close();
+    }
+  });
+
   it('creates the database readable by its owner only, its WAL and shared-memory files too; an existing file keeps its mode', async () => {
     const file = path.join(dir, 'private', 'mailroute.db');
     const store = createSqliteStore({ file, retentionDays: 0 });

@@ -14,6 +14,8 @@ export type WriteMessage =
   | { id: number; kind: 'prune'; before: string };
 
 export const QUEUED_ID: 0;
+/** How long the first TRUNCATE checkpoint after a prune waits for another checkpoint or reader (milliseconds). */
+export const ERASE_WAIT_MS: number;
 
 export interface GroupWriter {
   submit(message: WriteMessage): void;

@@ -10,6 +10,8 @@
  */
 /** The id of a queued write: nobody awaits it, so the request thread only counts it (and reports its failure). */
 export const QUEUED_ID = 0;
+/** How long the first TRUNCATE checkpoint after a prune waits for another checkpoint or reader (milliseconds). */
+export const ERASE_WAIT_MS = 250;
 
 export function createGroupWriter(db, answer, flushed = () => {}) {
   // The retention prune (below, the only deletes of the store) must erase, not only unlink: with secure_delete
@@ -41,7 +43,10 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
     if (message.kind === 'barrier') return;
     if (message.kind === 'prune') {
       const deleted = prunePredictions.run(message.before).changes + pruneFeedback.run(message.before).changes;
-      if (deleted > 0) erasePending = true;
+      if (deleted > 0) {
+        erasePending = true;
+        eraseTries = 0;
+      }
       return;
     }
     if (message.kind === 'feedback') {
@@ -74,14 +79,18 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
    * that finds a reader in the way (busy) is tried again after the next group. It does not wait for that
    * reader: TRUNCATE would wait busy_timeout (5 s) for it, holding up this group's answers, and, with inline
    * writes, the request thread, again after every group for as long as the reader (a backup, a
-   * `sqlite3` shell) keeps its snapshot.
+   * `sqlite3` shell) keeps its snapshot. Only the first try, right after the prune, waits a little
+   * (ERASE_WAIT_MS): for the checkpointer thread's own checkpoint, which often runs at that moment, so the
+   * text is gone when the prune is answered rather than after the next write, which may be long on a quiet
+   * server.
    */
   let erasePending = false;
+  let eraseTries = 0;
   function eraseFromWal() {
     if (!erasePending) return;
     const busyTimeout = db.pragma('busy_timeout', { simple: true });
     try {
-      db.pragma('busy_timeout = 0');
+      db.pragma(`busy_timeout = ${eraseTries++ === 0 ? ERASE_WAIT_MS : 0}`);
       const [result] = db.pragma('wal_checkpoint(TRUNCATE)');
       if (!result || result.busy === 0) erasePending = false;
     } catch {
