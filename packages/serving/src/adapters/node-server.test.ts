@@ -157,7 +157,16 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
   }, 30_000);
 
   it('measures drift against the training distribution recorded in the manifest', async () => {
-    const q = await json(fetch(`${server.url}/v1/quality?hours=1`));
+    // Enough predictions for a drift figure (30 for two labels) of its own, not however many the earlier tests
+    // made (the hot-swap stream's count depends on the machine's speed); they are committed in groups a few
+    // milliseconds after their answer (longer on a loaded machine): ask again until they are counted.
+    const emails = Array.from({ length: 40 }, (_, i) => ({ id: `drift-${i}`, body: i % 2 ? 'Depot Übertrag bitte' : 'login geht nicht' }));
+    expect((await post(`${server.url}/v1/classify`, { emails })).status).toBe(200);
+    let q = await json(fetch(`${server.url}/v1/quality?hours=1`));
+    for (let tries = 0; q.tasks.queue.drift.psi === null && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      q = await json(fetch(`${server.url}/v1/quality?hours=1`));
+    }
     expect(q.tasks.queue.drift.reference).toBe('training');
     expect(q.tasks.queue.drift.expected).toEqual({ payments: 0.3, kyc: 0.7 });
     expect(q.tasks.queue.drift.psi).toBeGreaterThanOrEqual(0);
