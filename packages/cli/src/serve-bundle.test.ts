@@ -147,7 +147,7 @@ describe('the serve bundle (the SageMaker container program)', () => {
     const serveHelp = spawnSync(process.execPath, [path.join(app, 'mailroute.mjs'), 'serve', '--help'], { cwd: app, encoding: 'utf8' });
     expect(serveHelp.status).toBe(0);
     expect(serveHelp.stdout).toContain('--port');
-  });
+  }, 30_000); // five node processes: 8-9 s on a loaded 2-core machine
 
   it('serves the SageMaker contract under plain node as the final stage runs it', async () => {
     const [, final] = stages(await readFile(DOCKERFILE, 'utf8'));
