@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { padChunks, type FeaturizedBag } from './bag-batch.js';
 
 const bag = (lengths: number[]): FeaturizedBag => ({
-  bags: lengths.map((n, i) => ({ ids: Int32Array.from({ length: n }, (_, k) => i * 1000 + k + 1), weights: new Float32Array(n).fill(0.5) })),
+  bags: lengths.map((n, i) => ({ ids: Int32Array.from({ length: n }, (_, k) => i * 1000 + k + 1), weights: new Float32Array(n).fill(0.5), textIds: n })),
   truncated: lengths.map(() => false),
+  noText: lengths.map((n) => n === 0),
 });
 
 describe('padChunks', () => {

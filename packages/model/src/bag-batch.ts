@@ -9,6 +9,8 @@ export interface PreparedText {
 export interface FeaturizedBag {
   bags: HashedBag[];
   truncated: boolean[];
+  /** Per example: the featurizer read no text (no word or char n-gram; meta tokens alone do not count). */
+  noText: boolean[];
 }
 
 /** Featurizers by manifest kind; a new kind is one more entry, never an if-chain. */
@@ -22,8 +24,8 @@ const FEATURIZERS: Record<FeaturizerSpec['kind'], (spec: FeaturizerSpec, inputs:
  * used again.
  */
 export function featurizeAll(spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array, into?: BagArrays): FeaturizedBag {
-  const featurize = FEATURIZERS[spec.kind];
-  return { bags: featurize(spec, inputs, idf, into), truncated: inputs.map((input) => isTruncated(input.text, spec.params)) };
+  const bags = FEATURIZERS[spec.kind](spec, inputs, idf, into);
+  return { bags, truncated: inputs.map((input) => isTruncated(input.text, spec.params)), noText: bags.map((b) => b.textIds === 0) };
 }
 
 /** Ids in one padded chunk at most (by default). */

@@ -1,52 +1,14 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256, writeArtifact } from './artifact.js';
+import { sha256 } from './artifact.js';
 import { Classifier, taskPrediction } from './classifier.js';
+import { buckets, names, writeFixture } from './classifier-fixture.js';
 import { ArtifactError } from './errors.js';
 import { classifierTasks } from './task-labels.js';
-import { encodeIdfTable, IDF_FILE } from './idf-file.js';
-import { MANIFEST_SCHEMA_VERSION, manifestJsonSchema, type Manifest } from './manifest.js';
-import type { NgramBagWeights } from './ngram-bag/weights.js';
-import { buildNgramBagOnnx, NGRAM_BAG_OPSET, ngramBagOnnxNames, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
-
-const buckets = 64;
-const dim = 4;
-// Embedding row 0 pushes towards queue label 0, every other row towards label 1; the head is the identity on 2 dims.
-function fixtureWeights(): NgramBagWeights {
-  const embedding = new Float32Array(buckets * dim);
-  for (let b = 0; b < buckets; b++) embedding[b * dim + (b % 2)] = 3;
-  const head = (task: string, k: number) => ({
-    task,
-    inSize: dim,
-    outSize: k,
-    weight: Float32Array.from({ length: dim * k }, (_, i) => (Math.floor(i / k) === i % k ? 1 : 0)),
-    bias: new Float32Array(k),
-  });
-  return { parts: [{ buckets, dim, embedding, heads: [head('queue', 2), head('topic', 3)] }] };
-}
-
-const names = ngramBagOnnxNames(['queue', 'topic']);
-
-async function writeFixture(dir: string, threshold: number, idf?: Uint8Array, onnxNames: NgramBagOnnxNames = names): Promise<Manifest> {
-  const files = { 'model.onnx': buildNgramBagOnnx(fixtureWeights(), { queue: 1, topic: 1 }, onnxNames), ...(idf ? { [IDF_FILE]: idf } : {}) };
-  return writeArtifact(dir, files, {
-    schemaVersion: MANIFEST_SCHEMA_VERSION,
-    modelId: 'ngram-bag-test',
-    family: 'ngram-bag',
-    createdAt: '2026-11-29T10:00:00Z',
-    tasks: [
-      { name: 'queue', labels: ['payments', 'kyc'], temperature: 1, threshold },
-      { name: 'topic', labels: ['sparplan', 'login', 'steuer'], temperature: 1, threshold: 0 },
-    ],
-    routing: { queueTask: 'queue' },
-    featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets, pooling: 'mean', idf: idf !== undefined }) },
-    onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: onnxNames.inputs, outputs: onnxNames.outputs, combined: onnxNames.combined },
-    dataHash: 'sha256:test',
-  });
-}
+import { encodeIdfTable } from './idf-file.js';
+import { manifestJsonSchema, type Manifest } from './manifest.js';
 
 describe('Classifier', () => {
   let root: string;

@@ -5,11 +5,13 @@ import { readVerifiedManifest } from './artifact.js';
 import { featurizeAll, MAX_CHUNK_CELLS, newBagArrays, padChunks, type PreparedText } from './bag-batch.js';
 import type { BagArrays } from '@mailroute/preprocess';
 import type { EmailClassifier } from './contracts.js';
-import { ArtifactError, PredictInputError } from './errors.js';
+import { checkedEmail } from './email-input.js';
+import { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, PredictInputError } from './errors.js';
 import { decodeIdfTable, IDF_FILE } from './idf-file.js';
 import type { Manifest } from './manifest.js';
 import { classifierTasks, type ClassifierTask } from './task-labels.js';
 import { prepareModelInput } from './model-input.js';
+import { idTablesOf } from './onnx/id-tables.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
 import type { EmailPrediction, TaskPrediction } from './prediction.js';
 import { routeFromPredictions } from './routing.js';
@@ -22,16 +24,50 @@ export interface ModelLogger {
 
 export interface ClassifierOptions {
   logger?: ModelLogger;
-  /** onnxruntime intra-op threads (default 1). */
+  /** onnxruntime intra-op threads: a whole number from 1 to 1024 (default 1). */
   intraOpThreads?: number;
-  /** Labels in each task's `top` list (default 3). */
+  /** Labels in each task's `top` list: a whole number from 1 (default 3; more than a task has gives all of them). */
   topK?: number;
+}
+
+const MAX_INTRA_OP_THREADS = 1024;
+
+/** Refuses options out of range before anything is read, naming the option (not the artifact). */
+function checkOptions(options: ClassifierOptions): void {
+  const whole = (name: string, value: unknown, max: number) => {
+    if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max)) {
+      throw new ClassifierOptionsError(`${name} must be a whole number from 1${max === Infinity ? ' up' : ` to ${max}`}, got ${typeof value === 'number' ? value : JSON.stringify(value) ?? typeof value}`);
+    }
+  };
+  whole('intraOpThreads', options.intraOpThreads, MAX_INTRA_OP_THREADS);
+  whole('topK', options.topK, Infinity);
+}
+
+/**
+ * Refuses an ONNX graph whose id tables (what the ids input indexes) have other than the featurizer's bucket
+ * count of rows: too few and every run fails in onnxruntime, too many and most rows are never reached, wrong
+ * answers without an error. The manifest's hashes cannot catch it: they do not cover manifest.json, and a
+ * buggy exporter writes valid ones.
+ */
+function checkIdTables(manifest: Manifest, onnxBytes: Uint8Array, dir: string): void {
+  const { buckets } = manifest.featurizer.params;
+  const tables = idTablesOf(onnxBytes, manifest.onnx.inputs.ids);
+  const wrong = tables.find((table) => table.rows !== buckets);
+  if (wrong) throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir}: table ${wrong.name} has ${wrong.rows} rows, the featurizer's buckets are ${buckets}`);
+  if (tables.length === 0 && manifest.family === 'ngram-bag') {
+    throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir}: no table is gathered by the ids input ${manifest.onnx.inputs.ids}, so its rows cannot be checked against the featurizer's ${buckets} buckets`);
+  }
 }
 
 /** Calibrated probabilities of prepared inputs: per task a flat float32 [n * labels] array. */
 export interface PreparedPrediction {
   probs: Record<string, Float32Array>;
   truncated: boolean[];
+  /**
+   * Per input: the model read no text, only meta tokens (`lang=`, `bank=`): nothing its featurizer makes a
+   * word or char n-gram of (empty, or only spaces, punctuation, emoji, combining marks, zero-width characters).
+   */
+  noText: boolean[];
 }
 
 /** Loads a model artifact, checks it, owns one ONNX session and classifies emails. */
@@ -62,15 +98,32 @@ export class Classifier implements EmailClassifier {
    */
   private readonly featureArrays: BagArrays = newBagArrays(MAX_CHUNK_CELLS);
   private spare: BagArrays | undefined = newBagArrays(MAX_CHUNK_CELLS);
+  /** Calls running on the session: `release()` waits for them before it frees it. */
+  private running = 0;
+  private idle: (() => void) | undefined;
+  /** Set by the first `release()`: later calls are refused, later releases return it. */
+  private released: Promise<void> | undefined;
 
-  /** Verifies the manifest (schema, sha256 of every file) and the ONNX input/output names, then opens the session. */
+  /**
+   * Checks the options, verifies the manifest (schema, sha256 of every file), the ONNX id tables against the
+   * featurizer's buckets and the ONNX input/output names, then opens the session.
+   */
   static async load(dir: string, options: ClassifierOptions = {}): Promise<Classifier> {
+    checkOptions(options);
     const manifest = await readVerifiedManifest(dir);
     const idf = manifest.featurizer.params.idf ? decodeIdfTable(await readFile(path.join(dir, IDF_FILE)), manifest.featurizer.params.buckets) : undefined;
     if (typeof idf === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${idf} in ${dir}`);
+    // Read once: its tables are checked, and onnxruntime opens the session from the same bytes.
+    const onnxBytes = await readFile(path.join(dir, manifest.onnx.file));
+    try {
+      checkIdTables(manifest, onnxBytes, dir);
+    } catch (error) {
+      if (error instanceof ArtifactError) throw error;
+      throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir} is not an ONNX model`, { cause: error });
+    }
     let session: OnnxSession;
     try {
-      session = await createOnnxSession(path.join(dir, manifest.onnx.file), { intraOpThreads: options.intraOpThreads });
+      session = await createOnnxSession(onnxBytes, { intraOpThreads: options.intraOpThreads });
     } catch (error) {
       throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir} cannot be loaded by onnxruntime`, { cause: error });
     }
@@ -90,6 +143,17 @@ export class Classifier implements EmailClassifier {
 
   /** Probabilities for inputs already turned into model text (e.g. by `prepareModelInput`): the fast path for datasets. */
   async predictPrepared(inputs: readonly PreparedText[]): Promise<PreparedPrediction> {
+    if (this.released) throw new ClassifierReleasedError(`model ${this.modelId} was released: load it again to classify`);
+    this.running += 1;
+    try {
+      return await this.runPrepared(inputs);
+    } finally {
+      this.running -= 1;
+      if (this.running === 0) this.idle?.();
+    }
+  }
+
+  private async runPrepared(inputs: readonly PreparedText[]): Promise<PreparedPrediction> {
     const bag = featurizeAll(this.manifest.featurizer, inputs, this.idf, this.featureArrays);
     let borrowed: BagArrays | undefined;
     const chunks = padChunks(bag, MAX_CHUNK_CELLS, undefined, (cells) => {
@@ -125,34 +189,38 @@ export class Classifier implements EmailClassifier {
     } finally {
       if (borrowed) this.spare = borrowed;
     }
-    return { probs, truncated: bag.truncated };
+    return { probs, truncated: bag.truncated, noText: bag.noText };
   }
 
   /** The heavy part of `predict`: cleaning, featurizing and ONNX, giving probabilities (no answers built). */
   async score(emails: readonly Email[]): Promise<ScoredBatch> {
     if (!Array.isArray(emails)) throw new PredictInputError('predict expects an array of emails');
-    const inputs = emails.map(prepareModelInput);
-    const { probs, truncated } = await this.predictPrepared(inputs);
-    return { probs, truncated, languages: inputs.map((input) => input.language), noText: inputs.map((input) => !NOT_BLANK.test(input.text)) };
+    if (this.released) throw new ClassifierReleasedError(`model ${this.modelId} was released: load it again to classify`);
+    const inputs = emails.map((email, i) => prepareModelInput(checkedEmail(email, i)));
+    const { probs, truncated, noText } = await this.predictPrepared(inputs);
+    return { probs, truncated, languages: inputs.map((input) => input.language), noText };
   }
 
   async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
     return assemblePredictions(this.manifest, emails, await this.score(emails), this.topK);
   }
 
-  async release(): Promise<void> {
-    await this.session.release();
+  /**
+   * Frees the session once the calls running on it are done (they finish); calls made after it are refused
+   * with `ClassifierReleasedError`. Releasing again is a no-op (the first release's promise).
+   */
+  release(): Promise<void> {
+    this.released ??= (this.running === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.idle = resolve))).then(() => this.session.release());
+    return this.released;
   }
 }
 
 /** What `assemblePredictions` needs besides the emails: their probabilities, truncation and language. */
-export interface ScoredBatch extends PreparedPrediction {
+export interface ScoredBatch extends Omit<PreparedPrediction, 'noText'> {
   languages: ReadonlyArray<string | undefined>;
   /** Per email: no text left after cleaning. */
   noText?: readonly boolean[];
 }
-
-const NOT_BLANK = /\S/;
 
 /**
  * The answers for a batch from its probabilities: per task label, confidence, top k and abstention,
@@ -172,7 +240,7 @@ export function assemblePredictions(manifest: Manifest, emails: readonly Pick<Em
     }
     const prediction: EmailPrediction = { tasks, route: routeFromPredictions(tasks, manifest.routing), modelId: manifest.modelId };
     if (scored.languages[i] !== undefined) prediction.language = scored.languages[i];
-    if (email.id !== undefined) prediction.id = email.id;
+    if (email.id != null) prediction.id = email.id;
     if (scored.truncated[i]) prediction.truncated = true;
     if (noText) prediction.noText = true;
     return prediction;

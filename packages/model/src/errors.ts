@@ -23,3 +23,15 @@ export class PredictInputError extends Error {
   readonly code = 'PREDICT_INPUT_INVALID';
   override readonly name = 'PredictInputError';
 }
+
+/** An option of `Classifier.load` out of its range (e.g. `intraOpThreads: -1`): the caller's mistake, not the artifact's. */
+export class ClassifierOptionsError extends RangeError {
+  readonly code = 'CLASSIFIER_OPTIONS_INVALID';
+  override readonly name = 'ClassifierOptionsError';
+}
+
+/** A call on a classifier whose session was released (`release()`): load another one. */
+export class ClassifierReleasedError extends Error {
+  readonly code = 'CLASSIFIER_RELEASED';
+  override readonly name = 'ClassifierReleasedError';
+}

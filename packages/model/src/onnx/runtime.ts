@@ -38,13 +38,15 @@ export interface OnnxSession {
   release(): Promise<void>;
 }
 
-export async function createOnnxSession(file: string, options: SessionOptions = {}): Promise<OnnxSession> {
-  const session = await ort.InferenceSession.create(file, {
+/** A session of the model in `model`: its file, or the file's bytes. */
+export async function createOnnxSession(model: string | Uint8Array, options: SessionOptions = {}): Promise<OnnxSession> {
+  const settings: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: options.intraOpThreads ?? 1,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-  });
+  };
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, settings) : await ort.InferenceSession.create(model, settings);
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,

@@ -115,6 +115,18 @@ describe('featurizeHashed', () => {
   });
 });
 
+describe('textIds', () => {
+  it('counts the ids the text gave, not the meta tokens: 0 for text that makes no token (zero-width, emoji, combining marks, punctuation)', () => {
+    const p = HashedNgramsParamsSchema.parse({ buckets: 256 });
+    const meta = ['lang=und', 'bank=x'];
+    const texts = ['\u200b\u2060', '😀🙏', '\u0301\u0308', '?!... ---', '', 'ab cd'];
+    const expected = [0, 0, 0, 0, 0, 15];
+    expect(featurizeHashedBags(texts.map((text) => ({ text, meta })), p).map((bag) => bag.textIds)).toEqual(expected);
+    expect(texts.map((text) => featurizeHashedBag(text, meta, p).textIds)).toEqual(expected);
+    expect(texts.map((text) => weighCountedBag(featurizeCounted(text, meta, p), p).textIds > 0)).toEqual(expected.map((n) => n > 0));
+  });
+});
+
 describe('featurizeHashedBags', () => {
   it('gives each text the bag featurizeHashedBag gives it, also when the shared arrays grow', () => {
     const p = HashedNgramsParamsSchema.parse({ pooling: 'group-sqrt' });

@@ -64,6 +64,12 @@ export function featurizeHashed(text: string, meta: readonly string[], params: H
 export interface HashedBag {
   ids: Int32Array;
   weights: Float32Array;
+  /**
+   * The word and char n-grams the text gave, before merging (meta tokens not counted): 0 when the model reads
+   * no text at all (empty, or only what makes no token: spaces, punctuation, emoji, combining marks, zero-width
+   * characters), however many meta tokens the bag holds.
+   */
+  textIds: number;
 }
 
 /**
@@ -78,7 +84,7 @@ export function featurizeHashedBag(text: string, meta: readonly string[], params
   const bounds = collect(text, meta, params); // first: it may grow the scratch
   const bag = bagScratch(bounds[3]);
   const length = mergeBagInto(rawScratch(0), bounds, params.pooling, bag.ids, bag.weights, 0, table);
-  return { ids: bag.ids.slice(0, length), weights: bag.weights.slice(0, length) };
+  return { ids: bag.ids.slice(0, length), weights: bag.weights.slice(0, length), textIds: bounds[2] };
 }
 
 /**
@@ -107,7 +113,7 @@ export function weighCountedBag(bag: CountedBag, params: HashedNgramsParams, idf
   const weights = bag.counts.slice();
   if (table) for (let k = 0; k < weights.length; k++) weights[k] *= table[bag.ids[k]];
   poolGroups(weights, 0, bag.ends, params.pooling);
-  return { ids: bag.ids, weights };
+  return { ids: bag.ids, weights, textIds: bag.ends[1] };
 }
 
 /** Arrays a caller lends `featurizeHashedBags` to write into (when they are too small, that call uses larger ones of its own). */
@@ -135,6 +141,7 @@ export function featurizeHashedBags(
   let ids = into?.ids ?? new Int32Array(Math.max(1024, chars * 2));
   let weights = into?.weights ?? new Float32Array(ids.length);
   const ends = new Int32Array(inputs.length);
+  const textIds = new Int32Array(inputs.length);
   let n = 0;
   for (let i = 0; i < inputs.length; i++) {
     const bounds = collect(inputs[i].text, inputs[i].meta, params);
@@ -151,11 +158,12 @@ export function featurizeHashedBags(
     // Merged straight into the shared arrays: no copy per text.
     n = mergeBagInto(rawScratch(0), bounds, params.pooling, ids, weights, n, table);
     ends[i] = n;
+    textIds[i] = bounds[2];
   }
   const bags = new Array<HashedBag>(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     const start = i === 0 ? 0 : ends[i - 1];
-    bags[i] = { ids: ids.subarray(start, ends[i]), weights: weights.subarray(start, ends[i]) };
+    bags[i] = { ids: ids.subarray(start, ends[i]), weights: weights.subarray(start, ends[i]), textIds: textIds[i] };
   }
   return bags;
 }

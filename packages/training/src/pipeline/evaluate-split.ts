@@ -10,12 +10,15 @@ export async function predictProbs(
   inputs: readonly ModelInput[],
   onProgress?: OnProgress,
   batchSize = 2048,
+  /** Filled with each input's flag: the model read no text in it (`PreparedPrediction.noText`). */
+  noText?: boolean[],
 ): Promise<Record<string, Float32Array>> {
   const out: Record<string, Float32Array> = {};
   for (const task of classifier.tasks) out[task.name] = new Float32Array(inputs.length * task.labels.length);
   for (let start = 0; start < inputs.length; start += batchSize) {
     const batch = inputs.slice(start, start + batchSize);
-    const { probs } = await classifier.predictPrepared(batch);
+    const { probs, noText: empty } = await classifier.predictPrepared(batch);
+    noText?.push(...empty);
     for (const task of classifier.tasks) out[task.name].set(probs[task.name], start * task.labels.length);
     onProgress?.(Math.min(inputs.length, start + batchSize), inputs.length, 'predict');
   }

@@ -14,7 +14,7 @@ describe('predictDataset', () => {
     const home = path.join(dir, 'home');
     const champion = await ensureDemoChampion({ home, rows: 400 });
     const data = path.join(dir, 'mail.csv');
-    writeFileSync(data, 'id,subject,body\nq,,"> Am 3.11. schrieb die Bank:\n> Ihre Kreditkarte wurde gesperrt."\nt,Depot,Bitte übertragen Sie mein Depot.\n');
+    writeFileSync(data, 'id,subject,body\nq,,"> Am 3.11. schrieb die Bank:\n> Ihre Kreditkarte wurde gesperrt."\nt,Depot,Bitte übertragen Sie mein Depot.\ne,,😀🙏 !!\n');
     const lines = await predictDataset({ model: champion.id, dataPath: data, home });
     const served = await Classifier.load(await createLocalRegistry({ home }).artifactDir(champion.id));
     try {
@@ -23,6 +23,8 @@ describe('predictDataset', () => {
       for (const task of Object.keys(lines[0].prediction)) {
         expect(quoted.tasks[task].abstained).toBe(true);
         expect(lines[0].prediction[task].abstained).toBe(true);
+        // Emoji and punctuation only: text, but none the model reads.
+        expect(lines[2].prediction[task].abstained).toBe(true);
       }
     } finally {
       await served.release();

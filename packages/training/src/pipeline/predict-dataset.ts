@@ -285,13 +285,13 @@ async function scoreRows(
   names?: Record<string, string[]>,
 ): Promise<Iterable<PredictionLine>> {
   const inputs = prepared ?? prepareInputs(rows, onProgress);
-  const probs = await predictProbs(classifier, inputs, onProgress);
+  // No text the model reads (only meta tokens in its bag): a guess, so every task abstains, as served.
+  const noText: boolean[] = [];
+  const probs = await predictProbs(classifier, inputs, onProgress, undefined, noText);
   const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
   const tasks = classifier.tasks;
   // The cleaned texts are not kept for the lines, only each row's language.
   const languages = inputs.map((input) => input.language);
-  // No text left after cleaning: a guess from the meta tokens alone, so every task abstains, as served.
-  const noText = inputs.map((input) => !/\S/.test(input.text));
   const line = (row: DatasetRow, i: number): PredictionLine => {
     const truth: Record<string, string | null> = {};
     const prediction: PredictionLine['prediction'] = {};

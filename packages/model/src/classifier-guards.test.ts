@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Email } from '@mailroute/preprocess';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Classifier } from './classifier.js';
+import { names, writeFixture } from './classifier-fixture.js';
+import { ClassifierOptionsError, ClassifierReleasedError, PredictInputError } from './errors.js';
+
+let root: string;
+let good: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-classifier-guards-'));
+  good = path.join(root, 'good');
+  await writeFixture(good, 0);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('Classifier.load', () => {
+  it('refuses a featurizer whose buckets differ from the rows of the ONNX table the ids index, naming both (the hashes are valid, as a buggy exporter writes them)', async () => {
+    for (const [manifestBuckets, compact] of [[32, false], [2 ** 20, false], [128, true]] as const) {
+      const dir = path.join(root, `buckets-${manifestBuckets}`);
+      await writeFixture(dir, 0, undefined, names, { manifestBuckets, compact });
+      const error = await Classifier.load(dir).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ARTIFACT_ONNX_MISMATCH' });
+      expect((error as Error).message).toMatch(new RegExp(`table p0_${compact ? 'row_of' : 'embedding'} has 64 rows, the featurizer's buckets are ${manifestBuckets}`));
+    }
+  });
+
+  it('loads a compact table whose row_of has the featurizer\'s buckets, and answers as the full table does', async () => {
+    const dir = path.join(root, 'compact');
+    await writeFixture(dir, 0, undefined, names, { compact: true });
+    const [compact, full] = await Promise.all([Classifier.load(dir), Classifier.load(good)]);
+    try {
+      const inputs = [{ text: 'kyc login sparplan', meta: ['lang=de'] }];
+      const a = (await compact.predictPrepared(inputs)).probs.queue;
+      const b = (await full.predictPrepared(inputs)).probs.queue;
+      expect(a[0]).toBeCloseTo(b[0], 6);
+      expect(Math.abs(a[0] - a[1])).toBeGreaterThan(0.01);
+    } finally {
+      await Promise.all([compact.release(), full.release()]);
+    }
+  });
+
+  it('refuses options out of range as the caller\'s mistake, naming the option and its range, before reading the artifact', async () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ intraOpThreads: -1 }, /intraOpThreads must be a whole number from 1 to 1024, got -1/],
+      [{ intraOpThreads: 1.5 }, /intraOpThreads .* got 1\.5/],
+      [{ intraOpThreads: 0 }, /intraOpThreads/],
+      [{ intraOpThreads: '2' }, /intraOpThreads .* got "2"/],
+      [{ topK: Number.NaN }, /topK must be a whole number from 1 up, got NaN/],
+      [{ topK: 0 }, /topK/],
+    ];
+    for (const [options, message] of cases) {
+      const error = await Classifier.load(path.join(root, 'nowhere'), options).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ClassifierOptionsError);
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error).toMatchObject({ code: 'CLASSIFIER_OPTIONS_INVALID' });
+      expect((error as Error).message).toMatch(message);
+    }
+    const fine = await Classifier.load(good, { intraOpThreads: 2, topK: 1 });
+    try {
+      const [p] = await fine.predict([{ body: 'kyc' }]);
+      expect(p.tasks.topic.top).toHaveLength(1);
+    } finally {
+      await fine.release();
+    }
+  });
+});
+
+describe('Classifier.release', () => {
+  it('is idempotent, and calls after it are refused with a typed error', async () => {
+    const classifier = await Classifier.load(good);
+    await classifier.release();
+    await expect(classifier.release()).resolves.toBeUndefined();
+    for (const call of [() => classifier.predict([{ body: 'kyc' }]), () => classifier.predictPrepared([{ text: 'kyc', meta: [] }])]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ClassifierReleasedError);
+      expect(error).toMatchObject({ code: 'CLASSIFIER_RELEASED', message: expect.stringMatching(/ngram-bag-test was released/) });
+    }
+  });
+
+  it('lets calls already running finish before it frees the session', async () => {
+    const classifier = await Classifier.load(good);
+    const emails = Array.from({ length: 300 }, (_, i) => ({ id: String(i), body: `kyc login ${'wort '.repeat(i % 50)}${i}` }));
+    const running = classifier.predict(emails);
+    const released = classifier.release();
+    const predictions = await running;
+    await released;
+    expect(predictions).toHaveLength(300);
+    expect(predictions[299].id).toBe('299');
+  });
+});
+
+describe('Classifier.predict input', () => {
+  let classifier: Classifier;
+  beforeAll(async () => {
+    classifier = await Classifier.load(good);
+  });
+  afterAll(async () => {
+    await classifier?.release();
+  });
+
+  it('flags as noText an email whose text makes no word or char n-gram (zero-width, emoji, combining marks, punctuation), meta tokens or not', async () => {
+    const bodies = ['\u200b\u2060', '😀🙏', '\u0301\u0308\u0327', '?!... --- *** ///'];
+    const predictions = await classifier.predict([...bodies.map((body) => ({ body, bank: 'Comdirect' })), { body: 'kyc 😀' }]);
+    for (const p of predictions.slice(0, bodies.length)) {
+      expect(p.noText).toBe(true);
+      expect(p.route).toEqual({ queue: 'manual_triage', reason: 'low_confidence' });
+    }
+    expect(predictions[bodies.length].noText).toBeUndefined();
+    const { noText } = await classifier.predictPrepared([{ text: '😀', meta: ['lang=und', 'bank=x'] }, { text: 'kyc', meta: [] }]);
+    expect(noText).toEqual([true, false]);
+  });
+
+  it('reads null fields as absent, as HTTP does, and refuses an email that is no object naming its index', async () => {
+    const loose = [{ id: null, subject: null, body: null, html: '<p>kyc</p>', bank: null }, { subject: null, body: null }] as unknown as Email[];
+    const [withHtml, empty] = await classifier.predict(loose);
+    expect(withHtml).not.toHaveProperty('id');
+    expect(withHtml.noText).toBeUndefined();
+    expect(empty.noText).toBe(true);
+    const refused: Array<[unknown[], RegExp]> = [
+      [[null], /email 0 is null/],
+      [[{ body: 'kyc' }, 'kyc'], /email 1 is a string/],
+      [[{ body: 'kyc' }, { body: 'a' }, []], /email 2 is an array/],
+      [[{ body: 3 }], /email 0: body is a number, not a string/],
+      [[{ body: 'kyc', metadata: 'x' }], /email 0: metadata is a string, not an object/],
+    ];
+    for (const [emails, message] of refused) {
+      const error = await classifier.predict(emails as Email[]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PredictInputError);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+});
