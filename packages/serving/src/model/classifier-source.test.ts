@@ -37,6 +37,8 @@ describe('createClassifierSource', () => {
     expect(reg.loaded[0].released).toBe(true);
     await source.close();
     expect(reg.loaded[1].released).toBe(true);
+    // Closed: said so, not that no model was loaded yet.
+    expect(() => source.acquire()).toThrow(expect.objectContaining({ code: 'MODEL_NOT_READY', message: 'The server is shutting down: it classifies no more requests.' }));
   });
 
   it('does nothing when the champion is unchanged unless forced', async () => {

@@ -182,7 +182,9 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
   const source: ClassifierSource = {
     acquire() {
       const s = slot;
-      if (s === undefined || closed) throw new ModelNotReadyError('No model is loaded yet.');
+      // Closed: the model is released (or being released) for good; a retry goes to another server.
+      if (closed) throw new ModelNotReadyError('The server is shutting down: it classifies no more requests.');
+      if (s === undefined) throw new ModelNotReadyError('No model is loaded yet.');
       s.inFlight += 1;
       let done = false;
       return {
