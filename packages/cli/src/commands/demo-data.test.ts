@@ -26,6 +26,12 @@ describe('mailroute demo-data', () => {
     const bad = await run(['demo-data', '--out', 'x.csv', '--rows', 'many'], cwd);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--rows must be an integer');
+    // Plain digits only: Number() would read 0x10 as 16, 1e2 as 100 and " 5" as 5.
+    for (const [flag, value] of [['--rows', '0x10'], ['--rows', ' 5'], ['--rows', '1e1'], ['--seed', '1e2'], ['--seed', '-1']]) {
+      const odd = await run(['demo-data', '--out', 'x.csv', flag, value], cwd);
+      expect(odd.code).toBe(2);
+      expect(odd.stderr).toBe(`mailroute: ${flag} must be an integer >= ${flag === '--rows' ? 1 : 0} in plain digits, got "${value}"\n(run with --help for usage)\n`);
+    }
     expect(existsSync(path.join(cwd, 'x.csv'))).toBe(false);
     expect((await run(['demo-data'], cwd)).code).toBe(2);
     const txt = await run(['demo-data', '--out', 'x.txt'], cwd);

@@ -3,13 +3,7 @@ import { DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, writeDemoData } from '@mailroute/
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
-
-function intFlag(name: string, value: string | undefined, min: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got "${value}"`);
-  return n;
-}
+import { wholeNumber } from '../numbers.js';
 
 /** `mailroute demo-data --out demo.csv [--rows N] [--seed S]`: the synthetic demo dataset. */
 export function registerDemoData(program: Command, ctx: CliContext): void {
@@ -20,8 +14,8 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
     .option('--rows <n>', `number of emails (default ${DEMO_DEFAULT_ROWS})`)
     .option('--seed <s>', `random seed; the same seed gives the same file (default ${DEMO_DEFAULT_SEED})`)
     .action(async (flags: { out: string; rows?: string; seed?: string }) => {
-      const rows = intFlag('--rows', flags.rows, 1, DEMO_DEFAULT_ROWS);
-      const seed = intFlag('--seed', flags.seed, 0, DEMO_DEFAULT_SEED);
+      const rows = flags.rows === undefined ? DEMO_DEFAULT_ROWS : wholeNumber('--rows', flags.rows, 1);
+      const seed = flags.seed === undefined ? DEMO_DEFAULT_SEED : wholeNumber('--seed', flags.seed, 0);
       if (!/\.(csv|jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .csv, .jsonl or .ndjson (it picks the format, as training reads it)`);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const n = await writeDemoData(out, { rows, seed });

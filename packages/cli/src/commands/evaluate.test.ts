@@ -87,7 +87,9 @@ describe('mailroute evaluate', () => {
   it('exits 2 on missing or contradictory flags', async () => {
     expect((await run(['evaluate', '--predictions', 'preds.jsonl'])).code).toBe(2);
     expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'x', '--bins', 'zero'])).stderr).toContain('--bins must be an integer');
-    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'x', '--bins', '100000'])).stderr).toContain('--bins must be an integer from 1 to 100, got "100000"');
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'x', '--bins', '100000'])).stderr).toContain('--bins must be an integer from 1 to 100 in plain digits, got "100000"');
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'x', '--bins', '1e1'])).stderr).toContain('--bins must be an integer from 1 to 100 in plain digits, got "1e1"');
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'x', '--top-k', '3,0x5'])).stderr).toContain('--top-k must be an integer >= 1 in plain digits, got "0x5"');
     const model = await run(['evaluate', '--model', 'm1', '--out', 'x']);
     expect(model.code).toBe(2);
     expect(model.stderr).toContain('--model and --data go together');

@@ -21,6 +21,7 @@ import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
 import { writeStaged } from '../staged-output.js';
 import { UsageError } from '../errors.js';
+import { wholeNumber } from '../numbers.js';
 import { createProgress, stagedProgress } from '../progress.js';
 import { trainingFactsOf } from './training-facts.js';
 import { safeLines, safeValue } from '../terminal-text.js';
@@ -172,13 +173,9 @@ export async function modelLabel(ctx: CliContext, model: string): Promise<string
   }
 }
 
-export function parseIntFlag(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got "${value}"`);
-  }
-  return n;
+/** A whole-number option of evaluate and compare, undefined when not given (see wholeNumber). */
+export function parseIntFlag(name: string, value: string | undefined, min: number, max?: number): number | undefined {
+  return value === undefined ? undefined : wholeNumber(name, value, min, max);
 }
 
 function parseList(value: string | undefined): string[] | undefined {

@@ -151,7 +151,8 @@ describe('mailroute serve', () => {
     expect(JSON.parse(await readFile(file, 'utf8')).keys[0].rateLimit).toEqual({ perSecond: 0.5, burst: 1 });
     expect((await run(['serve', '--home', keyHome, '--new-key', 'crm', '--rotate', '--rate-limit', 'off'])).code).toBe(0);
     expect(JSON.parse(await readFile(file, 'utf8')).keys[0].rateLimit).toBeUndefined();
-    for (const bad of ['0', '-1', 'fast', '20/0', '20/']) {
+    // Its numbers in plain digits, as the whole-number options take theirs: no hex, exponents or blanks around them.
+    for (const bad of ['0', '-1', 'fast', '20/0', '20/', '1e1', '0x14', ' 20', '20 / 50', '.5', '20/5e1', '20/50/5']) {
       const res = await run(['serve', '--home', keyHome, '--new-key', 'other', '--rate-limit', bad]);
       expect(res.code).toBe(2);
       expect(res.stderr).toContain('a rate limit is requests per second');
@@ -196,18 +197,28 @@ describe('mailroute serve', () => {
     expect(started.code).toBe(2);
     expect(started.stderr).toContain('refusing to listen on 0.0.0.0 without API keys');
     expect(existsSync(path.join(fresh, 'registry.json'))).toBe(false);
-    const bad = await run(['serve', '--port', 'eighty']);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--port must be an integer');
-    const badEnv = await run(['serve', '--home', home], { PORT: 'abc' });
-    expect(badEnv.code).toBe(2);
-    expect(badEnv.stderr).toContain('PORT must be an integer from 0 to 65535. (got "abc")');
+    // Whole numbers in plain digits only, said in one line the same way for every option and variable: Number()
+    // would take hex, exponents and blanks around the digits.
+    for (const port of ['eighty', '1.8e4', '0x1f90', ' 8080', '1.5']) {
+      const bad = await run(['serve', '--port', port]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe(`mailroute: --port must be an integer from 0 to 65535 in plain digits, got "${port}"\n(run with --help for usage)\n`);
+    }
+    for (const value of ['abc', '1e3', '0x10']) {
+      const badEnv = await run(['serve', '--home', home], { PORT: value });
+      expect(badEnv.code).toBe(2);
+      expect(badEnv.stderr).toContain(`PORT must be an integer from 0 to 65535 in plain digits, got "${value}"`);
+    }
+    const badStartEnv = await run(['start', '--home', path.join(root, 'fresh-home')], { PORT: '1e3' });
+    expect(badStartEnv.code).toBe(2);
+    expect(badStartEnv.stderr).toContain('PORT must be an integer from 0 to 65535 in plain digits, got "1e3"');
     const noConnections = await run(['serve', '--max-connections', '0']);
     expect(noConnections.code).toBe(2);
-    expect(noConnections.stderr).toContain('--max-connections must be an integer');
-    const badConnections = await run(['serve', '--port', '0', '--home', home], { MAILROUTE_MAX_CONNECTIONS: 'many' });
+    expect(noConnections.stderr).toContain('--max-connections must be an integer from 1 to 1000000 in plain digits, got "0"');
+    expect((await run(['serve', '--timeout-ms', '1e4'])).stderr).toContain('--timeout-ms must be an integer from 1 to 600000 in plain digits, got "1e4"');
+    const badConnections = await run(['serve', '--port', '0', '--home', home], { MAILROUTE_MAX_CONNECTIONS: '1e3' });
     expect(badConnections.code).toBe(2);
-    expect(badConnections.stderr).toContain('MAILROUTE_MAX_CONNECTIONS must be an integer from 1 to 1000000. (got "many")');
+    expect(badConnections.stderr).toContain('MAILROUTE_MAX_CONNECTIONS must be an integer from 1 to 1000000 in plain digits, got "1e3"');
     expect(`${badConnections.stdout}${badConnections.stderr}`).not.toContain('model loaded');
   }, 60_000);
 

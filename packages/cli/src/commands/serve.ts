@@ -24,6 +24,7 @@ import {
 } from '@mailroute/serving';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import { plainDecimal, wholeNumber, wholeNumberOption } from '../numbers.js';
 import { printBanner } from './serve-banner.js';
 
 /** Where SIGTERM/SIGINT come from; tests swap in their own emitter (injection, not module mocking). */
@@ -60,24 +61,16 @@ function scopeList(value: string): Scope[] {
   return scopes as Scope[];
 }
 
-/** `20` (per second, a burst of as many), `20/50` (a burst of 50), or `off`. */
+/** `20` (per second, a burst of as many), `0.5`, `20/50` (a burst of 50), or `off`; the numbers in plain digits (plainDecimal). */
 export function rateLimitArg(value: string): RateLimit | null {
   if (value.trim().toLowerCase() === 'off') return null;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(\d+)\s*)?$/.exec(value);
-  const perSecond = m ? Number(m[1]) : NaN;
-  const burst = m?.[2] !== undefined ? Number(m[2]) : Math.max(1, Math.ceil(perSecond));
+  const [rate, burstText, ...rest] = value.split('/');
+  const perSecond = rest.length === 0 ? plainDecimal(rate) : NaN;
+  const burst = burstText === undefined ? Math.max(1, Math.ceil(perSecond)) : /^\d+$/.test(burstText) ? Number(burstText) : NaN;
   if (!(perSecond > 0 && perSecond <= 100_000) || !(burst >= 1 && burst <= 1_000_000)) {
     throw new InvalidArgumentError('a rate limit is requests per second, optionally with a burst (20, 0.5 or 20/50), or off.');
   }
   return { perSecond, burst };
-}
-
-function integer(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
-    return n;
-  };
 }
 
 /** One JSON line per event on stderr: the server's log (`logLine`). */
@@ -89,40 +82,34 @@ export function lineLogger(ctx: CliContext): Logger {
 export function addServeOptions(command: Command): Command {
   return command
     .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
-    .option('--port <port>', 'port, 0 for any free one (env PORT; default 8080)', integer('--port', 0, 65535))
+    .option('--port <port>', 'port, 0 for any free one (env PORT; default 8080)', wholeNumberOption('--port', 0, 65535))
     .option('--home <dir>', 'registry and database location (env MAILROUTE_HOME)')
     .option('--api-keys <file>', 'API key file (default <home>/api-keys.json; with no key file: no auth, loopback only)')
-    .option('--poll-seconds <n>', 'seconds between champion checks (default 5), 0 to stop polling', integer('--poll-seconds', 0, 86_400))
-    .option('--max-batch <n>', 'emails per request (default 256)', integer('--max-batch', 1, 10_000))
-    .option('--max-body-bytes <n>', 'request body limit (default 1 MB; 6 MB, the most, with --sagemaker)', integer('--max-body-bytes', 1, 6 * 1024 * 1024))
-    .option('--timeout-ms <n>', 'request timeout (default 10000)', integer('--timeout-ms', 1, 600_000))
-    .option('--max-concurrent <n>', 'requests of one kind (classify, feedback) handled at once before 503 (default 64 each)', integer('--max-concurrent', 1, 100_000))
+    .option('--poll-seconds <n>', 'seconds between champion checks (default 5), 0 to stop polling', wholeNumberOption('--poll-seconds', 0, 86_400))
+    .option('--max-batch <n>', 'emails per request (default 256)', wholeNumberOption('--max-batch', 1, 10_000))
+    .option('--max-body-bytes <n>', 'request body limit (default 1 MB; 6 MB, the most, with --sagemaker)', wholeNumberOption('--max-body-bytes', 1, 6 * 1024 * 1024))
+    .option('--timeout-ms <n>', 'request timeout (default 10000)', wholeNumberOption('--timeout-ms', 1, 600_000))
+    .option('--max-concurrent <n>', 'requests of one kind (classify, feedback) handled at once before 503 (default 64 each)', wholeNumberOption('--max-concurrent', 1, 100_000))
     .option(
       '--max-connections <n>',
       `open client connections at most; more are closed at once (env MAILROUTE_MAX_CONNECTIONS; default ${DEFAULT_MAX_CONNECTIONS})`,
-      integer('--max-connections', 1, 1_000_000),
+      wholeNumberOption('--max-connections', 1, 1_000_000),
     )
-    .option('--model-threads <n>', 'worker threads running the model, 0 to run it on the request thread (default 1)', integer('--model-threads', 0, 64))
-    .option('--inline-emails <n>', 'batches of at most n emails are scored on the request thread, saving the hop to a model thread (default 32; 0: none)', integer('--inline-emails', 0, 10_000))
+    .option('--model-threads <n>', 'worker threads running the model, 0 to run it on the request thread (default 1)', wholeNumberOption('--model-threads', 0, 64))
+    .option('--inline-emails <n>', 'batches of at most n emails are scored on the request thread, saving the hop to a model thread (default 32; 0: none)', wholeNumberOption('--inline-emails', 0, 10_000))
     .option(
       '--prediction-buffer-ms <n>',
       'predictions are answered at once and committed within n ms, in one transaction with other requests (default 5); 0: each committed before its answer',
-      integer('--prediction-buffer-ms', 0, 1000),
+      wholeNumberOption('--prediction-buffer-ms', 0, 1000),
     )
-    .option('--retention-days <n>', 'days predictions (and their stored text) and feedback are kept in the database (default 400, 1 with --sagemaker; 0: for ever)', integer('--retention-days', 0, 100_000));
+    .option('--retention-days <n>', 'days predictions (and their stored text) and feedback are kept in the database (default 400, 1 with --sagemaker; 0: for ever)', wholeNumberOption('--retention-days', 0, 100_000));
 }
 
-/** Starts the server from flags and environment, prints where it listens, and returns it. */
-/** An integer environment variable, undefined when unset; a bad value is a usage error. */
+/** An integer environment variable, read as the options are (wholeNumber); undefined when unset; a bad value is a usage error. */
 function envInteger(ctx: CliContext, variable: string, min: number, max: number): number | undefined {
   const raw = ctx.env[variable];
-  try {
-    // Blank is unset, as for HOST and MAILROUTE_HOME: `PORT=` must not mean port 0 (any free port).
-    return raw === undefined || raw.trim() === '' ? undefined : integer(variable, min, max)(raw);
-  } catch (error) {
-    // Thrown outside Commander's parsing, its own error would end the command without a word.
-    throw new UsageError(`${(error as Error).message} (got "${raw}")`);
-  }
+  // Blank is unset, as for HOST and MAILROUTE_HOME: `PORT=` must not mean port 0 (any free port).
+  return raw === undefined || raw.trim() === '' ? undefined : wholeNumber(variable, raw, min, max);
 }
 
 /** Where the server will listen, from the flags and the environment; a bad PORT is a usage error. */
@@ -156,6 +143,7 @@ export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
   }
 }
 
+/** Starts the server from flags and environment and returns it. */
 export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger: Logger): Promise<RunningServer> {
   const { sagemaker, host, port, home } = listenAddress(ctx, flags);
   const maxConnections = flags.maxConnections ?? envInteger(ctx, 'MAILROUTE_MAX_CONNECTIONS', 1, 1_000_000);
