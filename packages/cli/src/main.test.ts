@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { registerServe } from './commands/serve.js';
 import { createContext } from './context.js';
@@ -17,6 +20,19 @@ describe('mailroute', () => {
     expect(stdout).toContain('train');
     expect(stdout).toMatch(/MAILROUTE_HOME +where the registry/);
     expect(stdout).toContain('Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C).');
+  });
+
+  it('names every MAILROUTE_ variable the CLI reads in --help and in the README\'s Environment paragraph', async () => {
+    const src = path.dirname(fileURLToPath(import.meta.url));
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const read = new Set(files.flatMap((f) => readFileSync(path.join(src, f), 'utf8').match(/MAILROUTE_[A-Z_]+/g) ?? []));
+    expect(read).toContain('MAILROUTE_MAX_CONNECTIONS');
+    const help = (await run(['--help'])).stdout.split('Environment:')[1];
+    const readme = readFileSync(path.join(src, '../../../README.md'), 'utf8').split('\nEnvironment: ')[1].split('\n\n')[0];
+    for (const variable of read) {
+      expect(help, variable).toContain(variable);
+      expect(readme, variable).toContain(variable);
+    }
   });
 
   it('exits with 2 on an unknown command', async () => {

@@ -29,6 +29,7 @@ export function buildProgramOf(
         '  MAILROUTE_DEBUG  1: print the stack of an error as well',
         '  PORT, HOST       the address of serve and start (as --port, --host)',
         '  MAILROUTE_API_KEYS_FILE  the API key file of serve and start (as --api-keys)',
+        '  MAILROUTE_MAX_CONNECTIONS  the open client connections serve and start take at most (as --max-connections)',
         '  MAILROUTE_SAGEMAKER=1, SM_MODEL_DIR  serve as a SageMaker container (as --sagemaker), its model directory',
         '',
         'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C).',
