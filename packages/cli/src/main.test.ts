@@ -107,6 +107,14 @@ describe('mailroute', () => {
     const other = await run(['registry', 'list', '--jsn']);
     expect(other.code).toBe(2);
     expect(other.stderr).toBe("mailroute: unknown option '--jsn' (did you mean --json?)\n(run with --help for usage)\n");
+    // An option of another command (start takes serve's flags, but not its key flags) is said to be that command's.
+    const key = await run(['start', '--new-key', 'crm']);
+    expect(key.code).toBe(2);
+    expect(key.stderr).toBe("mailroute: unknown option '--new-key' (it is an option of mailroute serve, not of start; see mailroute serve --help)\n(run with --help for usage)\n");
+    expect((await run(['start', '--model-dir', 'm'])).stderr).toContain("unknown option '--model-dir' (it is an option of mailroute serve, not of start;");
+    expect((await run(['registry', 'list', '--by', 'me'])).stderr).toContain("unknown option '--by' (it is an option of mailroute registry approve, registry reject, not of registry list;");
+    // A near miss of the command's own option is still said first.
+    expect((await run(['start', '--prot', '1'])).stderr).toContain("unknown option '--prot' (did you mean --port?)");
     // Known options, --no- forms and values are not taken for unknown ones.
     const clean = await run(['clean', '--no-redact', '--scope', 'quotes', '--out', 'o.jsonl']);
     expect(clean.code).toBe(2);

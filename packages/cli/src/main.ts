@@ -41,8 +41,25 @@ export function unknownOptionHint(program: Command, argv: readonly string[]): st
   if (unknown.length === 0) return undefined;
   const known = command.options.map((o) => o.long).filter((l): l is string => l !== undefined);
   return unknown
-    .map((name) => `unknown option '${name}'${didYouMean(name, known)}`)
+    .map((name) => `unknown option '${name}'${didYouMean(name, known) || elsewhere(program, command, name)}`)
     .join('; ');
+}
+
+/** The command's words after `mailroute` (`registry approve`). */
+function commandPath(command: Command): string {
+  return command.parent?.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name();
+}
+
+/**
+ * Where an option this command lacks belongs (`start --new-key`: an option of `serve`, which makes keys), said
+ * as ` (it is an option of mailroute serve, not of start)`; '' when no other command has it.
+ */
+function elsewhere(program: Command, command: Command, name: string): string {
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  const owners = all(program).filter((c) => c !== command && c !== program && c.options.some((o) => o.long === name));
+  if (owners.length === 0) return '';
+  const names = owners.map(commandPath).join(', ');
+  return ` (it is an option of mailroute ${names}${command === program ? '' : `, not of ${commandPath(command)}`}; see mailroute ${commandPath(owners[0])} --help)`;
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. Only this file's caller exits. */
