@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
 import { registerServe } from './commands/serve.js';
+import { buildProgram } from './main.js';
 import { createContext } from './context.js';
 import { buildProgramOf, runProgram } from './program.js';
 import { captureStream, runCli } from './test-support.js';
@@ -33,6 +35,23 @@ describe('mailroute', () => {
       expect(help, variable).toContain(variable);
       expect(readme, variable).toContain(variable);
     }
+  });
+
+  it('names every option of every command in the README\'s command table', () => {
+    const readme = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../README.md'), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `mailroute '));
+    const program = buildProgram(createContext({ env: {} }));
+    const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+    const missing = all(program)
+      // `start` takes serve's flags but the key flags, as its row says.
+      .filter((c) => c !== program && c.commands.length === 0 && c.name() !== 'start')
+      .flatMap((command) => {
+        // A group's subcommands (registry list, approve, ...) share the group's rows.
+        const name = command.parent === program ? command.name() : (command.parent?.name() ?? '');
+        const row = rows.filter((r) => r.startsWith(`| \`mailroute ${name} `) || r.startsWith(`| \`mailroute ${name}\``)).join('\n');
+        return command.options.map((o) => o.long ?? '').filter((long) => !row.includes(long)).map((long) => `${command.name()} ${long}`);
+      });
+    expect(missing).toEqual([]);
   });
 
   it('exits with 2 on an unknown command', async () => {
