@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -250,6 +250,30 @@ describe('LocalModelRegistry', () => {
     // The directory renamed in just before the kill is moved aside, not deleted: it may be the only copy.
     expect(readdirSync(path.join(home, 'models')).filter((e) => e.startsWith('.unlisted-m-crash-index-'))).toHaveLength(1);
   }, 60_000);
+
+  it('moves an unlisted model aside on every write, not only the next registration', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-1'));
+    await reg.register(artifact('m-2'));
+    // What a writer killed between its rename and its index write leaves: models/<id>, listed nowhere.
+    const orphan = (id: string) => cpSync(artifact(id), path.join(home, 'models', id), { recursive: true });
+    const gate = { pass: true, champion: 'm-1', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z' };
+    const writes: Array<[string, () => Promise<unknown>]> = [
+      ['approve', () => reg.approve('m-1')],
+      ['recordGate', () => reg.recordGate('m-2', gate)],
+      ['reject', () => reg.reject('m-2')],
+      ['setChampion', () => reg.setChampion('m-1')],
+    ];
+    for (const [name, write] of writes) {
+      orphan(`m-orphan-${name}`);
+      await write();
+      expect(visibleModels(home).sort(), name).toEqual(['m-1', 'm-2']);
+      const aside = readdirSync(path.join(home, 'models')).filter((e) => e.startsWith(`.unlisted-m-orphan-${name}-`));
+      expect(aside, name).toHaveLength(1);
+      expect(existsSync(path.join(home, 'models', aside[0], 'manifest.json')), name).toBe(true);
+    }
+  });
 
   it('refuses an artifact whose manifest changed after registration (the manifest cannot hold its own hash)', async () => {
     const home = tmp();

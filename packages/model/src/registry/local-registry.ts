@@ -129,12 +129,19 @@ export class LocalModelRegistry implements ModelRegistry {
     await writeFileAtomic(this.indexFile, `${JSON.stringify(index, null, 2)}\n`);
   }
 
+  /**
+   * Every write: under the lock, the index read, what a dead writer left collected (`collectGarbage`), `fn`
+   * applied, the index written. Collecting here, not only in `register`, means an approval, rejection, change of
+   * champion or recorded gate also moves aside a model killed mid-registration, rather than leaving it in models/
+   * until the next registration.
+   */
   private async update<T>(fn: (index: RegistryIndex) => Promise<T> | T): Promise<T> {
     await mkdir(this.home, { recursive: true });
     return withFileLock(
       this.lockFile,
       async () => {
         const index = await this.readIndex();
+        await this.collectGarbage(index);
         const result = await fn(index);
         await this.writeIndex(index);
         return result;
@@ -166,7 +173,9 @@ export class LocalModelRegistry implements ModelRegistry {
    * Removes staging directories of writers that died. An artifact directory no index entry points to
    * (a writer killed between its rename and its index write, or an index restored from an older backup)
    * is moved aside to `models/.unlisted-<id>-<time>`, never deleted: it may be the only copy. (A missing
-   * index beside artifacts never gets here: `readIndex` refuses it.)
+   * index beside artifacts never gets here: `readIndex` refuses it.) Called holding the lock, by every write:
+   * a live writer renames its artifact in and lists it in the index under that lock, so no other writer can
+   * see its directory unlisted; and a live writer's staging directory carries its pid, which is alive.
    */
   private async collectGarbage(index: RegistryIndex): Promise<void> {
     const known = new Set(index.versions.map((v) => v.id));
@@ -198,7 +207,6 @@ export class LocalModelRegistry implements ModelRegistry {
         if (index.versions.some((v) => v.id === head.modelId)) {
           throw new RegistryError('REGISTRY_DUPLICATE', `model "${head.modelId}" is already registered`);
         }
-        await this.collectGarbage(index);
         // The first model of a new registry: its index exists before the model does, so a crash between
         // the two leaves an unlisted model (moved aside later), not a models/ without an index.
         if (!existsSync(this.indexFile)) await this.writeIndex(index);
