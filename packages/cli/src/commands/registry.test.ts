@@ -13,12 +13,12 @@ function run(argv: string[], home: string) {
 }
 
 /** `testedOn`: how the model was tested, as trained models record it (none: an artifact that does not say). */
-function artifact(id: string, testedOn?: 'held-out-split' | 'validation-split', dataHash = 'h'): string {
+function artifact(id: string, testedOn?: 'held-out-split' | 'validation-split' | 'external-file', dataHash = 'h'): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), id);
   mkdirSync(dir);
   writeFileSync(path.join(dir, 'model.onnx'), 'x');
   const files = { 'model.onnx': createHash('sha256').update('x').digest('hex') };
-  const tested = testedOn ? { training: { testedOn }, trainingConfig: { split: { kind: 'stratified', seed: 0, testShare: testedOn === 'held-out-split' ? 0.2 : 0, validShare: 0.1 } } } : {};
+  const tested = testedOn ? { training: { testedOn, ...(testedOn === 'external-file' ? { testFile: 'te.csv' } : {}) }, trainingConfig: { split: { kind: 'stratified', seed: 0, testShare: testedOn === 'held-out-split' ? 0.2 : 0, validShare: 0.1 } } } : {};
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash, metrics: { mean_macro_f1: 0.8 }, files, ...tested }));
   return dir;
 }
@@ -278,6 +278,13 @@ describe('mailroute registry', () => {
     expect(refused.stderr).toContain(`run ${hint.replace('ID', 'm-own')} again, or add --force`);
     const none = await run(['registry', 'approve', 'm-none', '--no-promote'], home);
     expect(none.stderr).toBe(`note: no gate result is on record for m-none; ${hint.replace('ID', 'm-none')} records one before an approval\n`);
+    // Tested on a file of its own (train --test-data): that file may be rows of the champion's other training data.
+    await reg.register(artifact('m-file', 'external-file', 'other-export'));
+    const file = await run(['registry', 'approve', 'm-file', '--no-promote'], home);
+    expect(file.stderr).toBe(`note: no gate result is on record for m-file; ${hint.replace('ID', 'm-file')} records one before an approval\n`);
+    // On the champion's own data, any test file the version was not trained on is one the champion was not trained on either.
+    await reg.register(artifact('m-same', 'external-file'));
+    expect((await run(['registry', 'approve', 'm-same', '--no-promote'], home)).stderr).toContain('`mailroute compare --challenger m-same --champion champion --data <a test file>`');
   });
 
   it('records no gate when both prediction files are one registered model\'s, and suggests no approval', async () => {

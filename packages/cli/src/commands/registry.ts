@@ -84,14 +84,17 @@ function newChampionGateNotice(v: ModelVersion): string {
  * The command that records a gate for a version: compare it with the champion on the rows both held out
  * (`--split test`) when it held out test rows of its training data and the champion (when known) held out the
  * same ones (the same data hash and split); else `--split test` would be refused, so on a test file: one
- * neither model was trained on when the champion was trained on other data or split it otherwise, any test
- * file when the version itself held out no rows (`testShare: 0`, tested on a separate file, or not recorded).
+ * neither model was trained on when the champion was trained on other data (another data hash, whatever the
+ * version held out: its own test file may be rows the champion trained on) or split it otherwise, any test
+ * file when the version itself held out no rows (`testShare: 0`, tested on a separate file, or not recorded)
+ * and the champion was trained on the same data or is not known.
  */
 export function compareCommand(v: Pick<ModelVersion, 'id' | 'measuredOn'> & { dataHash?: string }, champion?: Pick<ModelVersion, 'dataHash' | 'measuredOn'>): string {
   const head = `mailroute compare --challenger ${v.id} --champion champion`;
-  if (!heldOutTestRows(v.measuredOn)) return `${head} --data <a test file>`;
-  const sameRows = champion === undefined || (champion.dataHash === v.dataHash && champion.measuredOn === v.measuredOn);
-  return `${head} ${sameRows ? '--data <file> --split test' : '--data <a test file neither model was trained on>'}`;
+  const otherData = champion !== undefined && champion.dataHash !== v.dataHash;
+  const neither = `${head} --data <a test file neither model was trained on>`;
+  if (!heldOutTestRows(v.measuredOn)) return otherData ? neither : `${head} --data <a test file>`;
+  return otherData || (champion !== undefined && champion.measuredOn !== v.measuredOn) ? neither : `${head} --data <file> --split test`;
 }
 
 /** The `gate` column: PASS, FAIL, `PASS (stale)` when run against a model that is no longer the champion (for a version awaiting its decision), `-` when none. */
