@@ -160,6 +160,21 @@ describe('gate', () => {
     expect(cut).toHaveLength(10);
     expect(cut.at(-1)).toBe('and 5 more checks');
     expect(cut[0]).toHaveLength(160);
+    expect(record).not.toHaveProperty('warnings');
+  });
+
+  it('keeps what compare warned of on the gate record, and heads the summary with it, as evaluate heads its reports', () => {
+    const overlap = 'champion: 644 of these 800 rows (80.5%) repeat texts model m-old was trained or validated on: its metrics on them flatter it';
+    const record = gateRecord(applyGate(worse), 'm-old', new Date(0), [overlap]);
+    expect(record.warnings).toEqual([overlap]);
+    const many = gateRecord(applyGate(worse), 'm-old', new Date(0), Array.from({ length: 12 }, (_, i) => `w${i} ${'x'.repeat(300)}`));
+    expect(many.warnings).toHaveLength(10);
+    expect(many.warnings?.at(-1)).toBe('and 3 more warnings');
+    expect(many.warnings?.[0]).toHaveLength(240);
+    const md = comparisonMarkdown(worse, applyGate(worse), { challenger: 'model-b', champion: 'model-a' }, [overlap]);
+    // Under the title and the two models, above the figures it qualifies.
+    expect(md).toContain(`- challenger: model-b\n\n> **Warning:** ${overlap}\n\n${worse.n} emails.`);
+    expect(comparisonMarkdown(worse, applyGate(worse), { challenger: 'model-b', champion: 'model-a' })).not.toContain('Warning:');
   });
 
   it('passes a challenger whose mean macro-F1 is below the champion\'s by noise only, unless the policy is strict', () => {

@@ -115,19 +115,25 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
 
 /** A failed check in the registry's short form: `name: detail`, cut to `max` characters. */
 const MAX_CHECK = 160;
-/** Failed checks kept on the version; the rest are counted (the whole list is in comparison.json). */
+/** A warning in the registry's short form (one names a model id and counts rows: longer than a check). */
+const MAX_WARNING = 240;
+/** Failed checks (and warnings) kept on the version; the rest are counted (the whole list is in comparison.json). */
 const MAX_FAILED = 10;
+
+/** `lines`, each cut to `max` characters, the first MAX_FAILED - 1 of them and a count of the rest when there are more than MAX_FAILED. */
+function shortList(lines: readonly string[], max: number, what: string): string[] {
+  const cut = lines.map((line) => (line.length > max ? `${line.slice(0, max - 1)}…` : line));
+  return cut.length > MAX_FAILED ? [...cut.slice(0, MAX_FAILED - 1), `and ${cut.length - MAX_FAILED + 1} more ${what}`] : cut;
+}
 
 /**
  * The gate's outcome as the registry keeps it on the challenger's version: pass or fail, the champion's id,
- * the failed checks (short), the policy's thresholds and the time.
+ * the failed checks (short), the policy's thresholds, the time, and what the comparison warned of (short;
+ * rows a model was trained on), so that a gate measured on data that flatters a model says so where it is judged.
  */
-export function gateRecord(gate: GateResult, champion: string, at: Date): GateRecord {
-  const failed = gate.checks.filter((c) => !c.pass).map((c) => {
-    const line = `${c.name}: ${c.detail}`;
-    return line.length > MAX_CHECK ? `${line.slice(0, MAX_CHECK - 1)}…` : line;
-  });
-  const kept = failed.length > MAX_FAILED ? [...failed.slice(0, MAX_FAILED - 1), `and ${failed.length - MAX_FAILED + 1} more checks`] : failed;
+export function gateRecord(gate: GateResult, champion: string, at: Date, warnings: readonly string[] = []): GateRecord {
+  const kept = shortList(gate.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.detail}`), MAX_CHECK, 'checks');
   const thresholds = Object.fromEntries(Object.entries(gate.policy).filter(([, v]) => v !== undefined)) as GateRecord['thresholds'];
-  return { pass: gate.pass, champion, failed: kept, thresholds, at: at.toISOString() };
+  const said = shortList(warnings, MAX_WARNING, 'warnings');
+  return { pass: gate.pass, champion, failed: kept, thresholds, at: at.toISOString(), ...(said.length > 0 ? { warnings: said } : {}) };
 }

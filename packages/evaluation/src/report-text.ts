@@ -261,8 +261,11 @@ export function differenceSentence(t: TaskComparison, level: string): string {
   return `${cell(t.task)}: no clear difference, ${by}; the ${level} interval (${span}) spans 0, so on these ${t.n} emails the difference may be chance.`;
 }
 
-/** Markdown summary of a comparison and its gate: the verdict first, then the per-task deltas. */
-export function comparisonMarkdown(comparison: Comparison, gate: GateResult, names: { challenger?: string; champion?: string } = {}): string {
+/**
+ * Markdown summary of a comparison and its gate: the verdict first, what the figures are to be read with
+ * (`warnings`: rows a model was trained on, as compare warned of them while predicting), then the per-task deltas.
+ */
+export function comparisonMarkdown(comparison: Comparison, gate: GateResult, names: { challenger?: string; champion?: string } = {}, warnings: readonly string[] = []): string {
   const chall = names.challenger ?? 'challenger';
   const champ = names.champion ?? 'champion';
   const level = `${Math.round(comparison.bootstrap.confidence * 100)}%`;
@@ -273,6 +276,7 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
     `- champion: ${cell(champ)}`,
     `- challenger: ${cell(chall)}`,
     '',
+    ...warnings.flatMap((w) => [`> **Warning:** ${cell(w)}`, '']),
     `${comparison.n} emails. The champion and challenger columns are each model's macro-F1; Δ is challenger minus champion in points (1 point = 0.01); ${level} paired-bootstrap intervals (${comparison.bootstrap.resamples} resamples, seed ${comparison.bootstrap.seed}); McNemar's test on which emails each gets right.`,
     '',
     `| task | n | champion (${cell(champShort)}) | challenger (${cell(challShort)}) | Δ macro-F1 [${level} CI] | Δ accuracy [${level} CI] | McNemar p (b/c) |`,

@@ -128,14 +128,16 @@ async function predictBoth(
   data: readonly string[],
   options: { configFile?: string; split?: 'test'; read?: ReadOptions },
 ): Promise<Compared> {
-  const challenger = await prepareWithModel(ctx, models.challenger, data, { ...options, title: 'predict challenger' });
+  // What predicting warns of (rows a model was trained on, rows skipped): on stderr as it comes, and kept for the summary, comparison.json and the gate record.
+  const said = { challenger: [] as string[], champion: [] as string[] };
+  const challenger = await prepareWithModel(ctx, models.challenger, data, { ...options, title: 'predict challenger', warnings: said.challenger });
   try {
     checkUniqueIds(ctx, data, challenger);
     // Without --split the champion reads the rows as the challenger does (its config: today's taxonomy);
     // with it, each model finds its own held-out rows with its own config.
     const shared = options.split || options.configFile ? {} : { config: challenger.config };
     // Its truths are replaced by the challenger's below: no warning about labels it does not know.
-    const champion = await prepareWithModel(ctx, models.champion, data, { ...options, ...shared, title: 'predict champion', unknownTruthWarnings: false });
+    const champion = await prepareWithModel(ctx, models.champion, data, { ...options, ...shared, title: 'predict champion', unknownTruthWarnings: false, warnings: said.champion });
     try {
       // Each model's held-out rows, found with its own split settings: not one test set when those differ.
       if (options.split) checkSameTestRows(challenger, champion);
@@ -145,7 +147,7 @@ async function predictBoth(
       // Renamed as the champion's rows were read (the challenger's config), then labels it lacks mapped to other.
       // Said in the summary (stdout, gate.md), where the champion's figures it explains are.
       const renamed = [...champion.renamedLabels.map((change) => ({ change })), ...Object.entries(aligned.renamed).map(([change, n]) => ({ change, n }))];
-      return { challenger: lines.challenger, champion: aligned.lines, renamed };
+      return { challenger: lines.challenger, champion: aligned.lines, renamed, warnings: sideWarnings(said) };
     } finally {
       await champion.release();
     }
@@ -174,11 +176,25 @@ function checkUniqueIds(ctx: CliContext, data: readonly string[], rows: { ids: r
   );
 }
 
-/** Both sides' lines; `self` says why they are one model's (prediction files only: two models given with --data never are). */
+/**
+ * The warnings of both sides' predicting, once each: one both said (about the data: rows skipped) as it is,
+ * one side's own (rows that model was trained on) after its role.
+ */
+export function sideWarnings(said: Record<'challenger' | 'champion', readonly string[]>): string[] {
+  const both = said.challenger.filter((w) => said.champion.includes(w));
+  const own = (role: 'challenger' | 'champion') => said[role].filter((w) => !both.includes(w)).map((w) => `${role}: ${w}`);
+  return [...new Set([...both, ...own('challenger'), ...own('champion')])];
+}
+
+/**
+ * Both sides' lines; `warnings` what predicting them warned of; `self` says why they are one model's
+ * (prediction files only: two models given with --data never are).
+ */
 interface Compared {
   challenger: PredictionLine[];
   champion: PredictionLine[];
   renamed: Renamed[];
+  warnings: string[];
   self?: string;
 }
 
@@ -293,20 +309,20 @@ async function readBothFiles(ctx: CliContext, challengerFile: string, championFi
     self = `both files hold predictions of model ${codeSpan(a[0])}`;
     ctx.stderr.write(`warning: both files hold predictions of model ${safeValue(a[0])}: the comparison shows no difference between models\n`);
   }
-  return { challenger, champion, renamed: [], ...(self !== undefined ? { self } : {}) };
+  return { challenger, champion, renamed: [], warnings: [], ...(self !== undefined ? { self } : {}) };
 }
 
 /**
  * For a challenger in the registry: keeps the gate's outcome on its version, which `registry approve` checks.
  * A failure to keep it (the registry locked too long) is said on stderr and does not undo the comparison.
  */
-async function recordOnChallenger(ctx: CliContext, names: { challenger: string; champion: string }, gate: GateResult): Promise<ChallengerVersion | undefined> {
+async function recordOnChallenger(ctx: CliContext, names: { challenger: string; champion: string }, gate: GateResult, warnings: readonly string[]): Promise<ChallengerVersion | undefined> {
   const registry = createLocalRegistry({ home: ctx.home });
   const version = await registry.get(names.challenger).catch(() => undefined);
   if (!version) return undefined;
   const isChampion = (await registry.champion().catch(() => undefined))?.id === version.id;
   try {
-    return { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date())), recorded: true, isChampion };
+    return { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings)), recorded: true, isChampion };
   } catch (error) {
     ctx.stderr.write(`warning: the gate's outcome could not be recorded on ${version.id} (${formatError(error)}); \`mailroute registry approve ${version.id}\` will not know it: run compare again\n`);
     return { version, recorded: false, isChampion };
@@ -380,7 +396,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--config <file>', 'training config to read --data with for both models (default: the challenger\'s stored config for both; with --split test, each model\'s own)');
   addReadFlags(command)
     .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and 0.25 pts for the mean over the tasks)')
-    .option('--out <dir>', 'write comparison.json and gate.md here')
+    .option('--out <dir>', 'write comparison.json and gate.md here (headed, as the summary is, by what predicting warned of: rows a model was trained on)')
     .option('--resamples <n>', 'paired-bootstrap resamples', '1000')
     .option('--seed <n>', 'bootstrap seed', '20261129')
     .action(async (flags: CompareFlags) => {
@@ -402,7 +418,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       // Checked before predicting and printing: a gate said to pass must not end in an --out refused (`-`, a
       // file); created only when the files are written, so a compare that fails before leaves no empty folder.
       const out = flags.out !== undefined ? await checkOutput(ctx.cwd, flags.out, 'dir') : undefined;
-      const { challenger, champion, renamed, self } =
+      const { challenger, champion, renamed, warnings, self } =
         data !== undefined
           ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })
           : await readBothFiles(ctx, flags.challenger, flags.champion);
@@ -425,16 +441,17 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const policyLine = `\nPolicy: ${source === 'default policy' ? source : codeSpan(path.relative(ctx.cwd, source) || source)}.\n`;
       // Recorded before the summary is printed, so that its Next line is true of the registry. Not when both
       // sides are one model's: a gate of a model against itself says nothing, and approve would take it as one.
-      const challengerVersion = self === undefined ? await recordOnChallenger(ctx, names, gate) : undefined;
+      const challengerVersion = self === undefined ? await recordOnChallenger(ctx, names, gate, warnings) : undefined;
       const notRecorded = self === undefined ? '' : `\nNot recorded: ${self}, so the comparison shows no difference between models and no gate is kept in the registry.\n`;
-      const markdown = `${comparisonMarkdown(comparison, gate, names)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed)}${notRecorded}`;
+      // What predicting warned of heads the summary (stdout, gate.md, the CI summary) and comparison.json, as evaluate's reports.
+      const markdown = `${comparisonMarkdown(comparison, gate, names, warnings)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed)}${notRecorded}`;
       ctx.stdout.write(safeLines(markdown));
       await appendCiSummary(ctx, markdown);
       if (out !== undefined && flags.out !== undefined) {
         const policyFile = source === 'default policy' ? null : source;
         // Both files, or (on a failure or Ctrl-C) neither: not a new comparison.json beside an old gate.md.
         await writeStaged(ctx, flags.out, [], async (dir, signal) => {
-          await writeFile(path.join(dir, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, comparison, gate }, null, 2)}\n`);
+          await writeFile(path.join(dir, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, warnings, comparison, gate }, null, 2)}\n`);
           signal.throwIfAborted();
           await writeFile(path.join(dir, 'gate.md'), markdown);
         });

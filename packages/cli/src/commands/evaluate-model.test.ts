@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { EvaluationReportSchema, parsePredictionLines, slug } from '@mailroute/evaluation';
 import { demoRowsToCsv, generateDemoRows, loadDemoConfig } from '@mailroute/training';
+import { createLocalRegistry } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
 import { demoChampionFolder } from '../test-support.js';
 
@@ -220,6 +221,32 @@ describe('evaluate and compare with a model', () => {
     expect(seen).toBeLessThan(190);
     expect(readFileSync(path.join(dir, 'part/model-card.md'), 'utf8')).toContain(`of these 200 rows`);
   }, 180_000);
+
+  it('heads gate.md and comparison.json with the rows each model was trained on, and keeps that on the gate it records', async () => {
+    const config = await loadDemoConfig();
+    writeFileSync(path.join(dir, 'quick-overlap.json'), JSON.stringify({ ...config, model: { ...config.model, epochs: 1 } }));
+    const trained = await run(['train', '--config', 'quick-overlap.json', '--data', path.join(home, 'demo.csv')]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    // The first 200 of the 400 rows both were trained from (no data hash matches): the seen-texts filters tell.
+    expect((await run(['demo-data', '--out', 'overlap.csv', '--rows', '200'])).code).toBe(0);
+    writeFileSync(path.join(dir, 'lenient-overlap.json'), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
+    const res = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', 'overlap.csv', '--policy', 'lenient-overlap.json', '--resamples', '20', '--out', 'overlap-cmp']);
+    expect(res.code, res.stderr).toBe(0);
+    const said = (role: string, model: string) => `${role}: \\d+ of these 200 rows \\(\\d+\\.\\d%\\) repeat texts model ${model} was trained or validated on: its metrics on them flatter it`;
+    const warnings = [said('challenger', id), said('champion', champion.id)];
+    // At the head of gate.md (and the summary on stdout it is), under the two models and above the figures.
+    const md = readFileSync(path.join(dir, 'overlap-cmp/gate.md'), 'utf8');
+    expect(md).toMatch(new RegExp(`^# Gate: PASS[^\\n]*\\n\\n- champion: [^\\n]*\\n- challenger: [^\\n]*\\n\\n> \\*\\*Warning:\\*\\* ${warnings[0]}[^\\n]*\\n\\n> \\*\\*Warning:\\*\\* ${warnings[1]}[^\\n]*\\n\\n200 emails\\.`));
+    expect(res.stdout).toBe(md);
+    const saved = JSON.parse(readFileSync(path.join(dir, 'overlap-cmp/comparison.json'), 'utf8')) as { warnings: string[] };
+    expect(saved.warnings).toHaveLength(2);
+    saved.warnings.forEach((w, i) => expect(w).toMatch(new RegExp(`^${warnings[i]}`)));
+    // The gate kept on the challenger's version says it was measured on rows the models were trained on.
+    const gate = (await createLocalRegistry({ home }).get(id)).gate;
+    expect(gate?.pass).toBe(true);
+    expect(gate?.warnings).toEqual(saved.warnings);
+  }, 120_000);
 
   it('says when --data leaves a task unlabelled, and refuses rows that repeat an id before either model predicts', async () => {
     const config = await loadDemoConfig();

@@ -287,6 +287,22 @@ describe('mailroute registry', () => {
     expect((await run(['registry', 'approve', 'm-same', '--no-promote'], home)).stderr).toContain('`mailroute compare --challenger m-same --champion champion --data <a test file>`');
   });
 
+  it('says, beside an approval, what compare warned of when it measured the gate on record (rows a model was trained on)', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-warned-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b', 'm-c']) await reg.register(artifact(id, 'held-out-split'));
+    await reg.approve('m-a');
+    const overlap = 'champion: 644 of these 800 rows (80.5%) repeat texts model m-a was trained or validated on: its metrics on them flatter it';
+    const gate = { pass: true, champion: 'm-a', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z' };
+    await reg.recordGate('m-b', { ...gate, warnings: [overlap] });
+    const one = await run(['registry', 'approve', 'm-b', '--no-promote'], home);
+    expect(one.code).toBe(0);
+    expect(one.stderr).toBe(`warning: the gate on record for m-b (against m-a at 2026-12-01T09:00:00.000Z) was measured with a warning: ${overlap}\n`);
+    expect(JSON.parse((await run(['registry', 'show', 'm-b'], home)).stdout).gate.warnings).toEqual([overlap]);
+    await reg.recordGate('m-c', { ...gate, warnings: [overlap, 'challenger: 3 rows skipped', 'x'] });
+    expect((await run(['registry', 'approve', 'm-c', '--no-promote'], home)).stderr).toContain(`${overlap} (and 2 more warnings: \`mailroute registry show m-c\`)\n`);
+  });
+
   it('records no gate when both prediction files are one registered model\'s, and suggests no approval', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-self-'));
     const reg = createLocalRegistry({ home });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLocalRegistry, gateStanding, heldOutTestRows, RegistryError, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, gateStanding, heldOutTestRows, RegistryError, type GateStanding, type ModelVersion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
@@ -108,6 +108,7 @@ function gateCell(v: ModelVersion, champion: string | undefined): string {
  * before the approval (its status then) and `championBefore` the champion then: that none is (and how to record
  * one), that it passed against a model that is no longer the champion (stale), or that it failed and --force
  * approved it all the same (the registry refuses it otherwise); nothing when it passed against the champion.
+ * Then what compare warned of while measuring that gate (rows a model was trained on), whatever its outcome.
  * Only for a version that awaited its decision: approving an Approved version again decides nothing (its first
  * approval stays the one on record), so there is nothing about its gate to say.
  */
@@ -121,6 +122,22 @@ export function gateNotice(v: ModelVersion, championBefore: string | undefined, 
       : '';
   }
   const standing = gateStanding(v, championBefore);
+  return `${gateStandingNotice(v, standing, championBefore, champion)}${gateWarningsNotice(v)}`;
+}
+
+/**
+ * What compare warned of when it measured the gate on record (rows a model was trained on, whose figures flatter
+ * it), said beside the approval that relies on that gate: one line, the first warning and a count of the rest.
+ */
+function gateWarningsNotice(v: ModelVersion): string {
+  const warnings = v.gate?.warnings ?? [];
+  if (!v.gate || warnings.length === 0) return '';
+  const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more warning${warnings.length > 2 ? 's' : ''}: \`mailroute registry show ${v.id}\`)` : '';
+  return `warning: the gate on record for ${v.id} (against ${v.gate.champion} at ${v.gate.at}) was measured with a warning: ${warnings[0]}${more}\n`;
+}
+
+/** `gateNotice`'s line on the standing of the gate on record, for a version that awaited its decision. */
+function gateStandingNotice(v: ModelVersion, standing: GateStanding, championBefore: string | undefined, champion?: Pick<ModelVersion, 'dataHash' | 'measuredOn'>): string {
   if (standing === 'none') {
     return championBefore && championBefore !== v.id
       ? `note: no gate result is on record for ${v.id}; \`${compareCommand(v, champion)}\` records one before an approval\n`

@@ -15,6 +15,13 @@ export const GateRecordSchema = z.object({
   /** The policy's thresholds (`maxMacroF1DropPoints`, ...), as the gate applied them. */
   thresholds: z.record(z.string(), z.union([z.number(), z.boolean(), z.array(z.string())])),
   at: z.string(),
+  /**
+   * What the figures the gate judged are to be read with, as compare warned of them while predicting, each
+   * short: above all, rows of the comparison data that repeat texts a model was trained on (its figures on
+   * them flatter it). Absent when there was nothing to say, and on gates recorded before this field: an
+   * optional field, so records with and without it read alike (`schemaVersion` stays 1).
+   */
+  warnings: z.array(z.string()).optional(),
 });
 export type GateRecord = z.infer<typeof GateRecordSchema>;
 
