@@ -301,6 +301,12 @@ describe('mailroute registry', () => {
     expect(JSON.parse((await run(['registry', 'show', 'm-b'], home)).stdout).gate.warnings).toEqual([overlap]);
     await reg.recordGate('m-c', { ...gate, warnings: [overlap, 'challenger: 3 rows skipped', 'x'] });
     expect((await run(['registry', 'approve', 'm-c', '--no-promote'], home)).stderr).toContain(`${overlap} (and 2 more warnings: \`mailroute registry show m-c\`)\n`);
+    // A failed gate measured so is refused with it: the failure may be the champion's flattered figures.
+    await reg.register(artifact('m-d', 'held-out-split'));
+    await reg.recordGate('m-d', { ...gate, pass: false, failed: ['queue: macro-F1 drop'], warnings: [overlap] });
+    const refused = await run(['registry', 'approve', 'm-d'], home);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`failed its gate against m-a at 2026-12-01T09:00:00.000Z: queue: macro-F1 drop; it was measured with a warning (${overlap}); run \`mailroute compare --challenger m-d`);
   });
 
   it('records no gate when both prediction files are one registered model\'s, and suggests no approval', async () => {

@@ -237,7 +237,10 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
           // The registry says "pass force"; on the command line that is a flag.
           if (error instanceof RegistryError && error.code === 'REGISTRY_REJECTED') throw new RegistryError(error.code, error.message.replace(/pass force\b.*$/, 'add --force to approve it anyway'));
           if (error instanceof RegistryError && error.code === 'REGISTRY_GATE_FAILED') {
-            throw new RegistryError(error.code, error.message.replace(/run the comparison again\b.*$/, `run \`${compareCommand(before ?? { id }, championBefore)}\` again, or add --force to approve it anyway (the approval's note then says so)`));
+            // A failure measured on rows a model was trained on (the champion flattered) is said with it: rerun on other data.
+            const warned = before?.gate?.warnings?.[0];
+            const measured = warned === undefined ? '' : `; it was measured with a warning (${warned})`;
+            throw new RegistryError(error.code, error.message.replace(/; run the comparison again\b.*$/, `${measured}; run \`${compareCommand(before ?? { id }, championBefore)}\` again, or add --force to approve it anyway (the approval's note then says so)`));
           }
           throw error;
         });
