@@ -10,6 +10,15 @@ import { demoChampionFolder } from '../test-support.js';
 // `evaluate --model/--data` and `compare --data`: a small demo champion trained once, a fresh demo test set.
 const { dir, home, champion, run } = demoChampionFolder('mailroute-cli-model-', 200);
 
+/** A challenger trained for one epoch on the champion's demo.csv (config written as `file`): its registry id. */
+async function trainQuick(file: string): Promise<string> {
+  const config = await loadDemoConfig();
+  writeFileSync(path.join(dir, file), JSON.stringify({ ...config, model: { ...config.model, epochs: 1 } }));
+  const trained = await run(['train', '--config', file, '--data', path.join(home, 'demo.csv')]);
+  expect(trained.code, trained.stderr).toBe(0);
+  return /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+}
+
 describe('evaluate and compare with a model', () => {
   it('evaluates the champion on a CSV and keeps its predictions', async () => {
     const { code, stderr, stdout } = await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--out', 'rep', '--no-png']);
@@ -223,11 +232,7 @@ describe('evaluate and compare with a model', () => {
   }, 180_000);
 
   it('heads gate.md and comparison.json with the rows each model was trained on, and keeps that on the gate it records', async () => {
-    const config = await loadDemoConfig();
-    writeFileSync(path.join(dir, 'quick-overlap.json'), JSON.stringify({ ...config, model: { ...config.model, epochs: 1 } }));
-    const trained = await run(['train', '--config', 'quick-overlap.json', '--data', path.join(home, 'demo.csv')]);
-    expect(trained.code, trained.stderr).toBe(0);
-    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    const id = await trainQuick('quick-overlap.json');
     // The first 200 of the 400 rows both were trained from (no data hash matches): the seen-texts filters tell.
     expect((await run(['demo-data', '--out', 'overlap.csv', '--rows', '200'])).code).toBe(0);
     writeFileSync(path.join(dir, 'lenient-overlap.json'), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
@@ -249,11 +254,7 @@ describe('evaluate and compare with a model', () => {
   }, 120_000);
 
   it('says when --data leaves a task unlabelled, and refuses rows that repeat an id before either model predicts', async () => {
-    const config = await loadDemoConfig();
-    writeFileSync(path.join(dir, 'quick.json'), JSON.stringify({ ...config, model: { ...config.model, epochs: 1 } }));
-    const trained = await run(['train', '--config', 'quick.json', '--data', path.join(home, 'demo.csv')]);
-    expect(trained.code, trained.stderr).toBe(0);
-    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    const id = await trainQuick('quick.json');
     // The topic column left empty: evaluate says topic is not measured; compare fails the gate on it, naming it.
     const rows = generateDemoRows({ rows: 30, seed: 99 });
     writeFileSync(path.join(dir, 'blank-topic.csv'), demoRowsToCsv(rows.map((r) => ({ ...r, topic: '' }))));
