@@ -20,7 +20,9 @@ export class ArtifactStorage extends pulumi.ComponentResource {
       { bucket: bucketName, forceDestroy: config.environment !== 'prod', tags: tagsWith(ctx, bucketName) },
       { parent: this, ...dataStoreOptions(config) },
     );
-    const child = { parent: this };
+    // The settings stay with the bucket in prod: a retained bucket of customer mail without its public access
+    // block and TLS-only policy, or encrypting new objects with SSE-S3, would be worse than a deleted one.
+    const child = { parent: this, ...dataStoreOptions(config) };
     new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, child);
     const pab = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
@@ -39,7 +41,7 @@ export class ArtifactStorage extends pulumi.ComponentResource {
     new aws.s3.BucketPolicy(
       `${name}-tls-only`,
       { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))) },
-      { parent: this, dependsOn: [pab] },
+      { ...child, dependsOn: [pab] },
     );
     new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: artifactLifecycleRules(config) }, child);
     this.bucketName = bucket.bucket;

@@ -13,7 +13,11 @@ export function stackContext(config: StackConfig): StackContext {
   return { config, tags: standardTags(config) };
 }
 
-/** Options of a data store: prod keeps it even when the stack or the resource is deleted. */
+/**
+ * Options of a data store and of each resource that holds one of its settings (a bucket's public access
+ * block, policy, encryption ...): prod keeps them even when the stack or the resource is deleted, so a
+ * retained store keeps its access rules and encryption, not just its data.
+ */
 export function dataStoreOptions(config: Pick<StackConfig, 'environment'>): pulumi.CustomResourceOptions {
   const prod = config.environment === 'prod';
   return { protect: prod, retainOnDelete: prod };

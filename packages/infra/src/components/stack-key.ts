@@ -24,7 +24,7 @@ export class StackKey extends pulumi.ComponentResource {
       },
       { parent: this, ...dataStoreOptions(config) },
     );
-    new aws.kms.Alias(`${name}-alias`, { name: `alias/${physicalName(config, 'data')}`, targetKeyId: this.key.keyId }, { parent: this });
+    new aws.kms.Alias(`${name}-alias`, { name: `alias/${physicalName(config, 'data')}`, targetKeyId: this.key.keyId }, { parent: this, ...dataStoreOptions(config) });
     this.arn = this.key.arn;
     this.registerOutputs({ arn: this.arn });
   }

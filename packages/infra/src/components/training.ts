@@ -47,7 +47,7 @@ export class Training extends pulumi.ComponentResource {
       },
       { parent: this, ...dataStoreOptions(config) },
     );
-    new aws.ecr.LifecyclePolicy(`${name}-repository-lifecycle`, { repository: repo.name, policy: ecrLifecyclePolicy() }, { parent: this });
+    new aws.ecr.LifecyclePolicy(`${name}-repository-lifecycle`, { repository: repo.name, policy: ecrLifecyclePolicy() }, { parent: this, ...dataStoreOptions(config) });
     const roleName = physicalName(config, 'sagemaker-execution', 64);
     const role = new aws.iam.Role(
       `${name}-role`,

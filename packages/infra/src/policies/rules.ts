@@ -161,14 +161,23 @@ export const logRetention: PolicyRule = {
 
 const DATA_STORES: readonly string[] = [T.bucket, T.table, T.kmsKey, T.ecr, T.modelPackageGroup];
 
+/** Resources that hold a setting of a data store: a store retained without them would lose its access rules or encryption. */
+const DATA_STORE_SETTINGS: readonly string[] = [
+  T.bucketPab, T.bucketPolicy, T.bucketSse, T.bucketOwnership, T.bucketVersioning, T.bucketLifecycle, T.kmsAlias, T.ecrLifecycle,
+];
+
 export const prodDataRetained: PolicyRule = {
   name: 'prod-data-retained',
-  description: 'In prod, buckets, tables, keys, repositories and the model package group are protected and retained on delete.',
+  description: 'In prod, buckets, tables, keys, repositories and the model package group, and the settings of each (public access block, bucket policy, encryption, ...), are protected and retained on delete.',
   check(graph, context) {
     if (context.environment !== 'prod') return [];
-    return graph
-      .filter((r) => DATA_STORES.includes(r.type) && !(r.protect === true && r.retainOnDelete === true))
-      .map((r) => v(this.name, r, 'data store neither protected nor retained on delete'));
+    const kept = (r: ResourceRecord) => r.protect === true && r.retainOnDelete === true;
+    return graph.flatMap((r) => {
+      if (kept(r)) return [];
+      if (DATA_STORES.includes(r.type)) return [v(this.name, r, 'data store neither protected nor retained on delete')];
+      if (DATA_STORE_SETTINGS.includes(r.type)) return [v(this.name, r, 'setting of a data store not protected and retained with it')];
+      return [];
+    });
   },
 };
 

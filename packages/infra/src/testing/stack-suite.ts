@@ -214,6 +214,12 @@ export function stackSuite(stack: 'dev' | 'prod') {
         expect(s.protect, s.name).toBe(stack === 'prod');
         expect(s.retainOnDelete, s.name).toBe(stack === 'prod');
       }
+      // A retained store keeps its settings: the bucket its public access block, TLS-only policy and SSE-KMS.
+      const settings = [T.bucketPab, T.bucketPolicy, T.bucketSse, T.bucketOwnership, T.bucketVersioning, T.bucketLifecycle, T.kmsAlias, T.ecrLifecycle].map((t) => one(t));
+      for (const s of settings) {
+        expect(Boolean(s.protect), s.name).toBe(stack === 'prod');
+        expect(Boolean(s.retainOnDelete), s.name).toBe(stack === 'prod');
+      }
       // What the CRM calls (the endpoint, the API and its URL) cannot be destroyed by accident in prod.
       for (const t of ['aws:sagemaker/endpoint:Endpoint', 'aws:apigatewayv2/api:Api']) expect(Boolean(one(t).protect), t).toBe(stack === 'prod');
       // Logs outlive what wrote them in prod (retention still applies), and are not protected against changes.
