@@ -57,5 +57,8 @@ export const DYNAMO_TABLE_LAYOUT = {
 /** Every secondary index of the table: the table defines them, and the API's role may read them all. */
 export const DYNAMO_TABLE_INDEXES = [DYNAMO_TABLE_LAYOUT.byEmailIndex, DYNAMO_TABLE_LAYOUT.byDayIndex, DYNAMO_TABLE_LAYOUT.judgedByDayIndex] as const;
 
-/** The metric the quality reporter publishes and the "live-quality" alarm watches. */
-export const QUALITY_METRIC = { namespace: 'Mailroute/Quality', name: 'LiveMacroF1' } as const;
+/**
+ * The metrics the quality reporter publishes: `name` (macro F1), which the "live-quality" alarm watches, and
+ * `feedbackCount` (the confirmed cases it was measured on), which the dashboard's feedback volume widget draws.
+ */
+export const QUALITY_METRIC = { namespace: 'Mailroute/Quality', name: 'LiveMacroF1', feedbackCount: 'LiveFeedbackCount' } as const;

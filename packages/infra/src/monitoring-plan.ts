@@ -128,21 +128,33 @@ export function alarmSpecs(
       datapointsToAlarm: 1,
       threshold: m.minLiveMacroF1,
       comparisonOperator: 'LessThanThreshold',
-      // No feedback for a day is not a quality drop; the feedback volume widget shows it.
+      // Too little feedback is not a quality drop: the reporter then publishes nothing for the task, and the
+      // dashboard's feedback volume widget (feedbackVolumeWidget) shows the count falling or its gap.
       treatMissingData: 'notBreaching',
     }),
   ];
 }
 
-/** CloudWatch dashboard body: one metric widget per alarm, in the stack's region. */
-export function dashboardBody(region: string, specs: readonly AlarmSpec[]): string {
-  const widgets = specs.map((s, i) => ({
-    type: 'metric',
-    x: (i % 2) * 12,
-    y: Math.floor(i / 2) * 6,
-    width: 12,
-    height: 6,
-    properties: {
+/**
+ * The feedback volume: the confirmed cases (CRM feedback over the reporter's 30-day window) the daily macro F1
+ * was measured on, the fewest of any task (as the alarm takes the worst task's F1). A task under the
+ * reporter's minimum publishes nothing, so a gap here is a day the live-quality alarm could not judge.
+ */
+function feedbackVolumeWidget(region: string, environment: string) {
+  return {
+    title: 'Live feedback volume: confirmed cases behind the live macro F1 (fewest of any task)',
+    region,
+    view: 'timeSeries',
+    stat: 'Minimum',
+    period: 86_400,
+    metrics: [[QUALITY_METRIC.namespace, QUALITY_METRIC.feedbackCount, 'Environment', environment]],
+  };
+}
+
+/** CloudWatch dashboard body: one metric widget per alarm and the feedback volume, in the stack's region. */
+export function dashboardBody(region: string, environment: string, specs: readonly AlarmSpec[]): string {
+  const panels = [
+    ...specs.map((s) => ({
       title: s.description,
       region,
       view: 'timeSeries',
@@ -150,7 +162,9 @@ export function dashboardBody(region: string, specs: readonly AlarmSpec[]): stri
       period: s.period,
       metrics: [[s.namespace, s.metricName, ...Object.entries(s.dimensions).flat()]],
       annotations: { horizontal: [{ label: 'alarm', value: s.threshold }] },
-    },
-  }));
+    })),
+    feedbackVolumeWidget(region, environment),
+  ];
+  const widgets = panels.map((properties, i) => ({ type: 'metric', x: (i % 2) * 12, y: Math.floor(i / 2) * 6, width: 12, height: 6, properties }));
   return JSON.stringify({ widgets });
 }

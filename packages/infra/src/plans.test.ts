@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { carveSubnets, privateSubnetPlan, vpcEndpointPlan } from './network-plan.js';
 import { approvalEventPattern, artifactLifecycleRules, endpointScaling, sagemakerPrefixes } from './storage-plan.js';
 import { alarmSpecs, dashboardBody } from './monitoring-plan.js';
+import { QUALITY_METRIC } from '@mailroute/aws/contracts';
 import { physicalName, standardTags } from './naming.js';
 import { apiLambdaPolicy, deployerLambdaPolicy, kmsKeyPolicy, qualityReporterPolicy, sagemakerExecutionPolicy, schedulerTargetPolicy, serviceTrustPolicy, tlsOnlyBucketPolicy } from './iam-documents.js';
 import { parseStackConfig } from './config.js';
@@ -92,10 +93,14 @@ describe('monitoring plan', () => {
     expect(quality.threshold).toBeCloseTo(0.7, 10);
     expect(specs.filter((s) => s.rollback).map((s) => s.name)).toEqual(['mailroute-prod-endpoint-5xx', 'mailroute-prod-endpoint-p99-latency']);
   });
-  it('draws one widget per alarm', () => {
-    const body = JSON.parse(dashboardBody('eu-central-1', specs)) as { widgets: { properties: { metrics: string[][] } }[] };
-    expect(body.widgets).toHaveLength(10);
+  it('draws one widget per alarm and the feedback volume', () => {
+    const body = JSON.parse(dashboardBody('eu-central-1', 'prod', specs)) as { widgets: { x: number; y: number; properties: { metrics: string[][] } }[] };
+    expect(body.widgets).toHaveLength(11);
     expect(body.widgets[0].properties.metrics[0]).toEqual(['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', 'ep', 'VariantName', 'AllTraffic']);
+    // The count the quality reporter publishes beside the macro F1 (its EMF record), for the stack's environment.
+    const volume = body.widgets.find((w) => w.properties.metrics[0][1] === QUALITY_METRIC.feedbackCount);
+    expect(volume?.properties.metrics[0]).toEqual([QUALITY_METRIC.namespace, 'LiveFeedbackCount', 'Environment', 'prod']);
+    expect(new Set(body.widgets.map((w) => `${w.x},${w.y}`)).size).toBe(11);
   });
 });
 

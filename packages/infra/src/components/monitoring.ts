@@ -59,7 +59,7 @@ export class Monitoring extends pulumi.ComponentResource {
     });
     const dashboard = new aws.cloudwatch.Dashboard(
       `${name}-dashboard`,
-      { dashboardName: physicalName(config, 'overview'), dashboardBody: specs.apply((all) => dashboardBody(config.region, all)) },
+      { dashboardName: physicalName(config, 'overview'), dashboardBody: specs.apply((all) => dashboardBody(config.region, config.environment, all)) },
       { parent: this },
     );
     this.topicArn = topic.arn;

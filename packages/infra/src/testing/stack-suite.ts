@@ -192,7 +192,7 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const api5xx = alarms.find((a) => a.name === 'monitoring-api-5xx')!;
       expect(api5xx.inputs.dimensions).toEqual({ ApiId: 'api-api-id', Stage: '$default' });
       expect(all(T.logGroup).every((g) => g.inputs.retentionInDays === config.monitoring.logRetentionDays)).toBe(true);
-      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(10);
+      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(11);
     });
 
     it('QualityReporter: daily rule -> reporter Lambda reading the table, feeding the live-quality alarm', () => {
