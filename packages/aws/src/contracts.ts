@@ -13,7 +13,20 @@ export const API_ENV = {
   modelsPrefix: 'MAILROUTE_MODELS_PREFIX',
   feedbackTtlDays: 'MAILROUTE_FEEDBACK_TTL_DAYS',
   environment: 'MAILROUTE_ENVIRONMENT',
+  /** The request body limit in bytes (stack config `mailroute:api.maxBodyBytes`), at most LAMBDA_MAX_BODY_BYTES. */
+  maxBodyBytes: 'MAILROUTE_MAX_BODY_BYTES',
 } as const;
+
+/** The API Lambda's default body limit: serving's, 1 MiB. */
+export const LAMBDA_DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The most the API Lambda's body limit may be: 4 MiB. A synchronous Lambda invocation takes 6 MiB of event
+ * (API Gateway's HTTP API would take 10 MB, so Lambda's limit is the one that binds), and API Gateway
+ * base64-encodes a binary body (`/v1/classify/eml`'s message/rfc822) into it: 4 MiB becomes 5.33 MiB,
+ * leaving about 0.67 MiB for the headers, the request context and the escaping of a JSON body in the event.
+ */
+export const LAMBDA_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Environment variable names of the deployer Lambda. */
 export const DEPLOYER_ENV = {

@@ -38,6 +38,12 @@ describe('parseStackConfig', () => {
     expect(config.network.azCount).toBe(2);
   });
 
+  it("bounds the API Lambda's body limit by what Lambda's 6 MB payload holds after base64 (4 MiB)", () => {
+    expect(parseStackConfig(minimal).api.maxBodyBytes).toBe(1024 * 1024);
+    expect(parseStackConfig({ ...minimal, api: { ...minimal.api, maxBodyBytes: 4 * 1024 * 1024 } }).api.maxBodyBytes).toBe(4 * 1024 * 1024);
+    expect(() => parseStackConfig({ ...minimal, api: { ...minimal.api, maxBodyBytes: 6 * 1024 * 1024 } })).toThrow(/mailroute:api.maxBodyBytes/);
+  });
+
   it('requires a versioned serving image tag (the ECR repository is IMMUTABLE)', () => {
     expect(() => parseStackConfig({ ...minimal, serving: {} })).toThrow('mailroute:serving.imageTag: required: the serving image tag in ECR');
     expect(() => parseStackConfig({ ...minimal, serving: undefined })).toThrow('mailroute:serving: required: at least { imageTag: <version> }');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validateScheduleExpression } from './schedule.js';
+import { LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES } from '@mailroute/aws/contracts';
 
 /** Retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -82,6 +83,11 @@ export const StackConfigSchema = z
       allowedClientIds: z.array(z.string().min(1)).min(1),
       throttleRatePerSecond: z.number().min(1).default(50),
       throttleBurst: z.number().int().min(1).default(100),
+      /**
+       * The API Lambda's request body limit in bytes (its MAILROUTE_MAX_BODY_BYTES; 413 beyond it): 1 MiB by
+       * default, at most 4 MiB, what Lambda's 6 MB invocation payload holds once a binary body is base64-encoded.
+       */
+      maxBodyBytes: z.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
     }),
     training: z
       .object({

@@ -5,6 +5,7 @@ import type { ServingApp } from './app.js';
 import { StoreError } from './errors.js';
 import { htmlToText, type Email } from '@mailroute/preprocess';
 import { createSqliteStore } from './store/sqlite-store.js';
+import { SAGEMAKER_BODY_LIMIT } from './http/limits.js';
 
 const invoiceEmail = { id: 'e-1', subject: 'Invoice missing', body: 'Where is my invoice for October?' };
 const vagueEmail = { id: 'e-2', subject: 'Hello', body: 'Just a question.' };
@@ -386,6 +387,12 @@ describe('POST /v1/classify', () => {
     const huge = await ceiling.app.request('/v1/classify', { ...jsonRequest('{}'), headers: { ...(jsonRequest('{}').headers as Record<string, string>), 'content-length': String(7 * 1024 * 1024) } });
     expect((await json(huge)).detail).toBe(
       "The body is 7340032 bytes (7 MB), over the limit of 6291456 bytes (6 MB): split the batch into smaller requests (6 MB, SageMaker's limit, is the most a server takes).",
+    );
+    // A SageMaker container (serve --sagemaker) has no knob to name: its 6 MB is InvokeEndpoint's.
+    const container = await build({ limits: { maxBodyBytes: 6 * 1024 * 1024, bodyLimitSetting: SAGEMAKER_BODY_LIMIT } });
+    const onEndpoint = await container.app.request('/v1/classify', { ...jsonRequest('{}'), headers: { ...(jsonRequest('{}').headers as Record<string, string>), 'content-length': String(7 * 1024 * 1024) } });
+    expect((await json(onEndpoint)).detail).toBe(
+      "The body is 7340032 bytes (7 MB), over the limit of 6291456 bytes (6 MB): split the batch into smaller requests (6 MB, SageMaker's fixed limit per invocation, is the most a server takes).",
     );
     expect((await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))).status).toBe(200);
     expect(await (await app.request('/metrics')).text()).toMatch(/^mailroute_inflight_requests 0$/m);

@@ -2,7 +2,7 @@
 export type { PredictionRecord, FeedbackRecord, FeedbackOutcome, FeedbackPair, PairWindow, PredictionStore } from './store/types.js';
 export { createApp, maskPii, type AppOptions, type ServingApp } from './app.js';
 export type { AppContext, AppEnv, ServingHono, TrainingDistribution } from './http/context.js';
-export { LimitsSchema, MAX_BODY_BYTES, type Limits, type LimitsInput } from './http/limits.js';
+export { LimitsSchema, MAX_BODY_BYTES, SAGEMAKER_BODY_LIMIT, SERVE_BODY_LIMIT, type BodyLimitSetting, type Limits, type LimitsInput } from './http/limits.js';
 export { logLine, silentLogger, systemClock, type Logger, type Clock } from './http/logger.js';
 export { problem, toProblem, PROBLEM_CONTENT_TYPE, type Problem } from './http/problem.js';
 export {

@@ -194,6 +194,22 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(res.statusCode).toBe(401);
   });
 
+  it("limits the body as the stack says (MAILROUTE_MAX_BODY_BYTES, up to 4 MiB), and its 413 names that key, not serve's flag", async () => {
+    const big = { emails: [{ id: 'crm-big', body: 'a'.repeat(1_200_000) }] };
+    const headers = { authorization: `Bearer ${token}`, 'content-length': String(JSON.stringify(big).length) };
+    const byDefault = await createApiLambdaHandler(env, { s3, runtime, dynamo })(event('POST', '/v1/classify', big, headers), context);
+    expect(byDefault.statusCode).toBe(413);
+    const detail = (JSON.parse(byDefault.body) as { detail: string }).detail;
+    expect(detail).toContain('over the limit of 1048576 bytes (1 MB)');
+    expect(detail).toContain("raise the limit with the stack config key mailroute:api.maxBodyBytes (the API Lambda's MAILROUTE_MAX_BODY_BYTES) up to 4 MB");
+    expect(detail).not.toContain('--max-body-bytes');
+    const raised = await createApiLambdaHandler({ ...env, [API_ENV.maxBodyBytes]: String(2 * 1024 * 1024) }, { s3, runtime, dynamo })(event('POST', '/v1/classify', big, headers), context);
+    expect(raised.statusCode).toBe(200);
+    // Over what Lambda's 6 MB payload holds after base64: the first request fails with a config error.
+    expect(() => apiConfigFromEnv({ ...env, [API_ENV.maxBodyBytes]: String(4 * 1024 * 1024 + 1) })).toThrow(/maxBodyBytes/);
+    expect(apiConfigFromEnv({ ...env, [API_ENV.maxBodyBytes]: String(4 * 1024 * 1024) }).maxBodyBytes).toBe(4 * 1024 * 1024);
+  });
+
   it('fails the first request with a config error when the environment is incomplete', async () => {
     expect(() => apiConfigFromEnv({})).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID' }));
     const handler = createApiLambdaHandler({}, { s3, runtime, dynamo });

@@ -7,6 +7,7 @@ import {
   createApp,
   createLambdaHandler,
   createStaticClassifierSource,
+  type BodyLimitSetting,
   type LambdaHandler,
   type Logger,
   type ServingApp,
@@ -16,7 +17,7 @@ import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
 import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelTasks } from './champion-tasks.js';
-import { API_ENV } from '../contracts.js';
+import { API_ENV, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES } from '../contracts.js';
 
 
 const ApiConfigSchema = z.object({
@@ -25,6 +26,7 @@ const ApiConfigSchema = z.object({
   artifactBucket: z.string().min(1),
   modelsPrefix: z.string().endsWith('/').default('models/'),
   feedbackTtlDays: z.coerce.number().int().min(1).default(400),
+  maxBodyBytes: z.coerce.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
 });
 export type ApiLambdaConfig = z.infer<typeof ApiConfigSchema>;
 
@@ -35,6 +37,7 @@ export function apiConfigFromEnv(env: Record<string, string | undefined>): ApiLa
     artifactBucket: env[API_ENV.artifactBucket],
     modelsPrefix: env[API_ENV.modelsPrefix] || undefined,
     feedbackTtlDays: env[API_ENV.feedbackTtlDays] || undefined,
+    maxBodyBytes: env[API_ENV.maxBodyBytes] || undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -93,9 +96,22 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id),
     // DynamoDB pages and BatchGets cost far more than a local SQLite read: a quality answer must fit API Gateway's 29 s.
     // Feedback that closed before the TTL would be expired on arrival (reads skip it): the route refuses it.
-    limits: { qualityMaxPredictions: LAMBDA_QUALITY_MAX_PREDICTIONS, feedbackRetentionDays: config.feedbackTtlDays },
+    // The body limit is the stack's (its 413 names that key, not serve's flag), bounded by Lambda's payload.
+    limits: {
+      qualityMaxPredictions: LAMBDA_QUALITY_MAX_PREDICTIONS,
+      feedbackRetentionDays: config.feedbackTtlDays,
+      maxBodyBytes: config.maxBodyBytes,
+      bodyLimitSetting: LAMBDA_BODY_LIMIT,
+    },
   });
 }
+
+/** What the API Lambda's 413 advises: the stack config key that sets its environment variable, up to 4 MiB. */
+const LAMBDA_BODY_LIMIT: BodyLimitSetting = {
+  setting: `the stack config key mailroute:api.maxBodyBytes (the API Lambda's ${API_ENV.maxBodyBytes})`,
+  ceiling: LAMBDA_MAX_BODY_BYTES,
+  because: "what Lambda's 6 MB invocation payload holds once API Gateway has base64-encoded a binary body",
+};
 
 /** Predictions one `/v1/quality` answer reads on Lambda (the server's default is 100,000). */
 const LAMBDA_QUALITY_MAX_PREDICTIONS = 20_000;

@@ -14,6 +14,7 @@ import {
   isLoopback,
   logLine,
   ModelLoadError,
+  SAGEMAKER_BODY_LIMIT,
   startNodeServer,
   DEFAULT_MAX_CONNECTIONS,
   type Logger,
@@ -153,8 +154,8 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     ...(flags.maxBodyBytes === undefined ? {} : { maxBodyBytes: flags.maxBodyBytes }),
     ...(flags.timeoutMs === undefined ? {} : { requestTimeoutMs: flags.timeoutMs }),
     ...(flags.maxConcurrent === undefined ? {} : { maxConcurrent: flags.maxConcurrent }),
-    // SageMaker allows 6 MB per invocation.
-    ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: 6 * 1024 * 1024 } : {}),
+    // SageMaker allows 6 MB per invocation, and the 413 says that is fixed (no flag reaches an endpoint's container).
+    ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: SAGEMAKER_BODY_LIMIT.ceiling, bodyLimitSetting: SAGEMAKER_BODY_LIMIT } : {}),
   };
   refuseUnsafeListen(ctx, flags);
   const apiKeysFile = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE;

@@ -53,6 +53,7 @@ export class PublicApi extends pulumi.ComponentResource {
           [API_LAMBDA_ENV.modelsPrefix]: ARTIFACT_PREFIXES.models,
           [API_LAMBDA_ENV.feedbackTtlDays]: String(config.feedback.ttlDays),
           [API_LAMBDA_ENV.environment]: config.environment,
+          [API_LAMBDA_ENV.maxBodyBytes]: String(config.api.maxBodyBytes),
           NODE_OPTIONS: '--enable-source-maps',
         },
         policy: (logGroupArn) =>

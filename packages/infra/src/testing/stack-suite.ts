@@ -135,6 +135,8 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const fn = inputs(T.lambda, 'api-handler-function');
       expect(fn.environment.variables[API_LAMBDA_ENV.endpointName]).toBe(`mailroute-${stack}-classifier`);
       expect(fn.environment.variables[API_LAMBDA_ENV.tableName]).toBe(`mailroute-${stack}-predictions`);
+      // The body limit the Lambda reads, from mailroute:api.maxBodyBytes (default 1 MiB in both stacks).
+      expect(fn.environment.variables[API_LAMBDA_ENV.maxBodyBytes]).toBe(String(1024 * 1024));
       expect(fn.memorySize).toBe(config.serving.lambdaMemoryMb);
       // Neither stack sets it: the default is the integration's timeout, what /v1/quality's limit assumes.
       expect(fn.timeout).toBe(29);

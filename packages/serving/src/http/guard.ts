@@ -154,7 +154,7 @@ function bodyLimiter(ctx: AppContext, kind: BodyKind) {
   const max = ctx.limits.maxBodyBytes;
   const tooLarge = (size?: number): never => {
     ctx.metrics.rejected.inc({ reason: 'body_size' });
-    throw new PayloadTooLargeError(bodyTooLargeMessage(max, size, kind));
+    throw new PayloadTooLargeError(bodyTooLargeMessage(max, size, kind, ctx.limits.bodyLimitSetting));
   };
   const counted = bodyLimit({ maxSize: max, onError: () => tooLarge() });
   return (c: Context<AppEnv>, next: Next): Promise<void> => {

@@ -4,8 +4,31 @@ import { RateLimitSchema } from '../auth/api-keys.js';
 /** SageMaker real-time endpoints accept at most 6 MB per request; no limit here may exceed that. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+/**
+ * Where the body limit of the adapter that answers is set and how far it goes, for the 413's advice: `setting`
+ * names the knob (none: the limit is fixed), `ceiling` is the most it allows and `because` says whose limit that is.
+ */
+export const BodyLimitSettingSchema = z.object({
+  setting: z.string().min(1).optional(),
+  ceiling: z.number().int().positive().max(MAX_BODY_BYTES),
+  because: z.string().min(1),
+});
+export type BodyLimitSetting = z.infer<typeof BodyLimitSettingSchema>;
+
+/** `mailroute serve`: the flag, up to SageMaker's 6 MB (the most any adapter takes). */
+export const SERVE_BODY_LIMIT: BodyLimitSetting = {
+  setting: "--max-body-bytes of mailroute serve (the server's maxBodyBytes setting)",
+  ceiling: MAX_BODY_BYTES,
+  because: "SageMaker's limit",
+};
+
+/** The SageMaker container (`serve --sagemaker`): InvokeEndpoint takes 6 MB, and nothing on the endpoint changes that. */
+export const SAGEMAKER_BODY_LIMIT: BodyLimitSetting = { ceiling: MAX_BODY_BYTES, because: "SageMaker's fixed limit per invocation" };
+
 export const LimitsSchema = z.object({
   maxBodyBytes: z.number().int().positive().max(MAX_BODY_BYTES).default(1024 * 1024),
+  /** Named in the 413: how this adapter's body limit is raised (default: `mailroute serve`'s flag). */
+  bodyLimitSetting: BodyLimitSettingSchema.default(SERVE_BODY_LIMIT),
   maxBatch: z.number().int().min(1).max(10_000).default(256),
   /** Characters per text field (subject, body, html: its visible text); longer text is cut and the response says so. */
   maxTextChars: z.number().int().min(100).default(20_000),
@@ -43,15 +66,16 @@ const SMALLER: Record<BodyKind, string> = {
 
 /**
  * The 413 detail: the limit, the body's size (its Content-Length; a chunked body is refused once past the
- * limit, its size unknown) and what to do: a batch that is too big is split; the limit is raised with
- * --max-body-bytes while it is under the 6 MB ceiling.
+ * limit, its size unknown) and what to do: a batch that is too big is split; the limit is raised with the
+ * answering adapter's setting (serve's --max-body-bytes, the API Lambda's stack config key) while it is under
+ * that setting's ceiling; SageMaker's 6 MB is fixed.
  */
-export function bodyTooLargeMessage(max: number, size: number | undefined, kind: BodyKind): string {
+export function bodyTooLargeMessage(max: number, size: number | undefined, kind: BodyKind, limit: BodyLimitSetting = SERVE_BODY_LIMIT): string {
   const what = size === undefined ? `The body is over the limit of ${max} bytes (${megabytes(max)})` : `The body is ${size} bytes (${megabytes(size)}), over the limit of ${max} bytes (${megabytes(max)})`;
   const smaller = SMALLER[kind];
   const raise =
-    max < MAX_BODY_BYTES
-      ? ` or raise the limit with --max-body-bytes of mailroute serve (the server's maxBodyBytes setting) up to ${megabytes(MAX_BODY_BYTES)}, SageMaker's limit`
-      : ` (${megabytes(MAX_BODY_BYTES)}, SageMaker's limit, is the most a server takes)`;
+    limit.setting !== undefined && max < limit.ceiling
+      ? ` or raise the limit with ${limit.setting} up to ${megabytes(limit.ceiling)}, ${limit.because}`
+      : ` (${megabytes(Math.max(max, limit.ceiling))}, ${limit.because}, is the most a server takes)`;
   return `${what}: ${smaller}${raise}.`;
 }
