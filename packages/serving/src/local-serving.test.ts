@@ -7,6 +7,7 @@ import { createLocalRegistry } from '@mailroute/model';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalServing, DB_FILE } from './local-serving.js';
 import { writeFixtureModel } from './test-support/fixture-model.js';
+import type { Logger } from './http/logger.js';
 
 let root: string | undefined;
 afterAll(async () => {
@@ -43,6 +44,26 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
       expect(metrics).toMatch(/^mailroute_store_write_failures_total 3$/m);
     } finally {
       await serving.close();
+    }
+  });
+
+  it('refuses to start on a model directory that holds another model than MAILROUTE_MODEL_ID names (expectedModelId)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-model-id-'));
+    try {
+      await writeFixtureModel(path.join(dir, 'm1'), 'm1');
+      const logged: { event: string; fields: unknown }[] = [];
+      const logger: Logger = { info: () => undefined, warn: () => undefined, error: (event, fields) => void logged.push({ event, fields }) };
+      const options = { home: path.join(dir, 'home'), modelDir: path.join(dir, 'm1'), pollSeconds: 0, logger };
+      await expect(createLocalServing({ ...options, expectedModelId: 'm2' })).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/holds model m1, not m2 \(MAILROUTE_MODEL_ID\)/) });
+      expect(logged).toEqual([{ event: 'model_id_mismatch', fields: { modelDir: options.modelDir, manifestModelId: 'm1', expectedModelId: 'm2' } }]);
+      const serving = await createLocalServing({ ...options, expectedModelId: 'm1' });
+      try {
+        expect(await (await serving.app.request('/v1/model')).json()).toMatchObject({ modelId: 'm1' });
+      } finally {
+        await serving.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -4,11 +4,11 @@ import { checkHomeDirectory, createLocalRegistry } from '@mailroute/model';
 import { createApp, type ServingApp } from './app.js';
 import { createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
 import { readKeyFile } from './auth/key-file.js';
-import { ServingConfigError } from './errors.js';
+import { ModelLoadError, ServingConfigError } from './errors.js';
 import type { LimitsInput } from './http/limits.js';
 import { silentLogger, type Logger } from './http/logger.js';
 import { createServingMetrics } from './metrics/serving-metrics.js';
-import { createLocalModelSource } from './model/local-model.js';
+import { createLocalModelSource, manifestModelId } from './model/local-model.js';
 import { createSqliteStore, DEFAULT_RETENTION_DAYS } from './store/sqlite-store.js';
 
 export const DB_FILE = 'mailroute.db';
@@ -51,6 +51,22 @@ export interface LocalServingOptions {
   predictionBufferMs?: number;
   /** Days records are kept in the database (default 400; 0: for ever). */
   retentionDays?: number;
+  /**
+   * The model id `modelDir` must hold: a SageMaker model's `MAILROUTE_MODEL_ID`, which the registry sets on
+   * each model package to the id it registered. A directory whose manifest names another model refuses to
+   * start (a model package pointing at another model's artifact), before the model is loaded.
+   */
+  expectedModelId?: string;
+}
+
+async function checkModelId(modelDir: string | undefined, expected: string, logger: Logger): Promise<void> {
+  if (modelDir === undefined) throw new ServingConfigError(`An expected model id (${expected}, MAILROUTE_MODEL_ID) needs a model directory to check (--model-dir, or --sagemaker's /opt/ml/model).`);
+  const held = await manifestModelId(modelDir);
+  if (held === expected) return;
+  logger.error('model_id_mismatch', { modelDir, manifestModelId: held, expectedModelId: expected });
+  throw new ModelLoadError(
+    `${modelDir} holds model ${held}, not ${expected} (MAILROUTE_MODEL_ID): the model points at another model's artifact; refusing to serve it. Register the model again from its own artifact directory.`,
+  );
 }
 
 /** The local default wiring: local registry (or a fixed model dir), SQLite store, keys file; model loaded. */
@@ -58,6 +74,7 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
   const logger = options.logger ?? silentLogger;
   // The database and the keys live in the home even when the model comes from a directory.
   checkHomeDirectory(options.home);
+  if (options.expectedModelId !== undefined) await checkModelId(options.modelDir, options.expectedModelId, logger);
   const registry = options.modelDir ? undefined : createLocalRegistry({ home: options.home });
   const metrics = createServingMetrics();
   const { source, trainingDistribution } = createLocalModelSource({

@@ -258,6 +258,8 @@ describe('mailroute serve', () => {
       SAGEMAKER_BIND_TO_PORT: '0',
       PORT: 'not-a-port',
       HOST: '127.0.0.1',
+      // What the registry sets on the model package: the artifact's own id passes.
+      MAILROUTE_MODEL_ID: modelId,
     });
     expect(app.stdout()).toContain('auth: OFF');
     expect(app.stdout()).toContain(`sagemaker GET ${app.url}/ping   POST ${app.url}/invocations`);
@@ -278,5 +280,9 @@ describe('mailroute serve', () => {
     const named = await run(['serve', '--sagemaker', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--api-keys', path.join(root, 'sm', 'api-keys.json')]);
     expect(named.code).toBe(2);
     expect(named.stderr).toContain('does not go with --sagemaker');
+    // A model package whose artifact is another model's: the container refuses to start (and never passes /ping).
+    const wrong = await run(['serve', '--sagemaker', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--host', '127.0.0.1', '--port', '0'], { MAILROUTE_MODEL_ID: 'another-model' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`holds model ${modelId}, not another-model (MAILROUTE_MODEL_ID)`);
   }, 60_000);
 });

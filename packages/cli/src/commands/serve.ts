@@ -178,6 +178,8 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       // In a SageMaker container the API Lambda keeps the records (DynamoDB): the container's copy is only a
       // day's, not 400 days growing on the endpoint's volume.
       retentionDays: flags.retentionDays ?? (sagemaker ? 1 : undefined),
+      // Set by the registry on each SageMaker model package: the artifact must be that model's.
+      expectedModelId: modelDir && ctx.env.MAILROUTE_MODEL_ID ? ctx.env.MAILROUTE_MODEL_ID : undefined,
       logger,
     });
   } catch (error) {
@@ -206,7 +208,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
 
 export function registerServe(program: Command, ctx: CliContext): void {
   addServeOptions(program.command('serve').description('Serve the champion model over HTTP (Node server; SageMaker container with --sagemaker)'))
-    .option('--model-dir <dir>', 'serve this artifact directory instead of the registry champion')
+    .option('--model-dir <dir>', 'serve this artifact directory instead of the registry champion (with MAILROUTE_MODEL_ID set, as on a registered SageMaker model, its manifest must name that model or serve refuses to start)')
     .option('--store-text', 'keep a PII-masked copy of each email text with its prediction (predictions.text in <home>/mailroute.db)')
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')

@@ -48,7 +48,8 @@ export class ServingEndpoint extends pulumi.ComponentResource {
               { s3Uri: pulumi.interpolate`s3://${ctx.bucketName}/${s.bootstrapModelKey}`, s3DataType: 'S3Prefix', compressionType: 'None' },
             ],
           },
-          environment: { MAILROUTE_MODEL_ID: 'bootstrap' },
+          // No MAILROUTE_MODEL_ID: the program does not know which model was copied to the bootstrap key (its
+          // manifest names its own id), and the container would refuse any id set here that is not that one.
         },
         vpcConfig: { subnets: ctx.subnetIds, securityGroupIds: [ctx.securityGroupId] },
         tags: tagsWith(ctx, physicalName(config, 'bootstrap-model')),

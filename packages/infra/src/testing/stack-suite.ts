@@ -113,6 +113,8 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const model = inputs(T.sagemakerModel);
       expect(model.primaryContainer.image).toBe(`${config.accountId}.dkr.ecr.${config.region}.amazonaws.com/mailroute-${stack}-serving:${config.serving.imageTag}`);
       expect(model.enableNetworkIsolation).toBe(true);
+      // The container checks MAILROUTE_MODEL_ID against its manifest; the bootstrap artifact's id is not known here.
+      expect(model.primaryContainer.environment?.MAILROUTE_MODEL_ID).toBeUndefined();
       expect(model.vpcConfig.subnets).toHaveLength(config.network.azCount);
       const variant = inputs(T.endpointConfig).productionVariants[0];
       expect(variant).toMatchObject({ variantName: 'AllTraffic', instanceType: config.serving.instanceType, initialInstanceCount: config.serving.initialInstanceCount });

@@ -28,7 +28,7 @@ export function trainingDistributionOf(manifest: Pick<Manifest, 'metrics' | 'tra
 }
 
 /** The model id a directory holds now (cheap: no hashing; `Classifier.load` verifies it fully). */
-async function manifestModelId(dir: string): Promise<string> {
+export async function manifestModelId(dir: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
