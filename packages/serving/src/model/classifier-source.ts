@@ -41,6 +41,9 @@ export interface ClassifierStatus {
   lastReloadError: { at: string; message: string; modelId?: string } | undefined;
 }
 
+/** What a closed source answers, on the classify path and `/readyz` alike. */
+export const SHUTTING_DOWN = 'The server is shutting down: it classifies no more requests.';
+
 /** Holds the served model and swaps it atomically (the classify path never waits on a load). */
 export interface ClassifierSource {
   acquire(): ClassifierLease;
@@ -55,6 +58,8 @@ export interface ClassifierSource {
   startPolling(intervalMs: number): void;
   /** Stops polling, waits for in-flight requests and releases the session. */
   close(): Promise<void>;
+  /** True from the start of `close()`: the source serves no more requests. */
+  isClosed(): boolean;
   onEvent(listener: (event: SourceEvent) => void): void;
 }
 
@@ -183,7 +188,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     acquire() {
       const s = slot;
       // Closed: the model is released (or being released) for good; a retry goes to another server.
-      if (closed) throw new ModelNotReadyError('The server is shutting down: it classifies no more requests.');
+      if (closed) throw new ModelNotReadyError(SHUTTING_DOWN);
       if (s === undefined) throw new ModelNotReadyError('No model is loaded yet.');
       s.inFlight += 1;
       let done = false;
@@ -203,6 +208,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       chain = run.catch(() => undefined);
       return run;
     },
+    isClosed: () => closed,
     status: () => ({
       modelId: slot?.classifier.modelId,
       loadedAt,

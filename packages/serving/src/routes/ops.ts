@@ -3,13 +3,15 @@ import { ModelLoadError, ModelNotReadyError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
 import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/schemas.js';
-import { withoutPaths } from '../model/classifier-source.js';
+import { SHUTTING_DOWN, withoutPaths } from '../model/classifier-source.js';
 import { classifierHealth } from '../model/thread-health.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import { API_KEY_SECURITY, noBodyErrorResponses, publicErrorResponses } from './responses.js';
 
 export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   const ready = () => {
+    // Closing: a load balancer should stop sending here before the port closes.
+    if (ctx.source.isClosed()) throw new ModelNotReadyError(SHUTTING_DOWN);
     const current = ctx.source.current();
     if (!current) throw new ModelNotReadyError('No model is loaded yet.');
     // Loaded, but its model threads exited and could not be replaced: batches for them would fail.

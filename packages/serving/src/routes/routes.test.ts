@@ -590,6 +590,17 @@ describe('operations routes', () => {
     expect((await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'x' }] }))).status).toBe(503);
   });
 
+  it('readyz and ping are 503 once the app is closing, saying so, as classify is', async () => {
+    const serving = await build({ classifier: createFakeClassifier() });
+    expect((await serving.app.request('/readyz')).status).toBe(200);
+    await serving.close();
+    for (const route of ['/readyz', '/ping']) {
+      const res = await serving.app.request(route);
+      expect(res.status, route).toBe(503);
+      expect(await json(res), route).toMatchObject({ code: 'MODEL_NOT_READY', detail: 'The server is shutting down: it classifies no more requests.' });
+    }
+  });
+
   it('readyz and ping are 503 while the loaded model says it cannot serve (its threads exited and could not be replaced)', async () => {
     let health = { ready: false, detail: 'No model thread is loaded (the replacement of model thread 0 failed to load: /srv/models/m1/manifest.json is missing).' };
     const classifier = Object.assign(createFakeClassifier(), { health: () => health });
