@@ -31,6 +31,7 @@ export function buildProgramOf(
         '  MAILROUTE_API_KEYS_FILE  the API key file of serve and start (as --api-keys)',
         '  MAILROUTE_MAX_CONNECTIONS  the open client connections serve and start take at most (as --max-connections)',
         '  MAILROUTE_SAGEMAKER=1, SM_MODEL_DIR  serve as a SageMaker container (as --sagemaker), its model directory',
+        '  MAILROUTE_MODEL_ID  with a model directory, the model id its manifest must name (set on registered SageMaker models)',
         '',
         'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C).',
       ].join('\n'),
