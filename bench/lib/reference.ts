@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadDataset, prepareModelRows, splitDataset, type DatasetRow, type TrainingConfig } from '@mailroute/training';
+import { loadDataset, NgramBagParamsSchema, prepareModelRows, splitDataset, type DatasetRow, type TrainingConfig } from '@mailroute/training';
 
 export interface Reference {
   tasks: Record<string, { accuracy: number; macro_f1: number; support: number }>;
@@ -37,8 +37,8 @@ function referenceText(row: DatasetRow): string {
  */
 export async function writeReferenceInput(config: TrainingConfig, data: string[], dir: string, testFile?: string): Promise<void> {
   const dataset = await loadDataset(data, config);
-  // Split as training does: by the clean text, rows with none left out.
-  const prepared = prepareModelRows(dataset.rows);
+  // Split as training does: by the clean text, rows with none the model reads left out.
+  const prepared = prepareModelRows(dataset.rows, NgramBagParamsSchema.parse({ targetPrecision: config.targetPrecision, ...config.model }));
   const split = splitDataset(prepared.rows, config.split, { externalTest: testFile !== undefined, keys: prepared.keys });
   const fixedLabels = Object.fromEntries(dataset.taxonomy.map((t) => [t.task, t.labels]));
   const test = testFile ? (await loadDataset(testFile, config, { fixedLabels })).rows : split.test;

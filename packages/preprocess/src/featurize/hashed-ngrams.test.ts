@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockKey, hashStep, hashStepKey, hashString } from './hash.js';
-import { featurizeCounted, featurizeHashed, featurizeHashedBag, featurizeHashedBags, HashedNgramsParamsSchema, poolingWeight, weighCountedBag, wordTokens } from './hashed-ngrams.js';
+import { featurizeCounted, featurizeHashed, featurizeHashedBag, featurizeHashedBags, HashedNgramsParamsSchema, poolingWeight, readsText, weighCountedBag, wordTokens } from './hashed-ngrams.js';
 import { tokenSpans } from './token-spans.js';
 
 
@@ -124,6 +124,24 @@ describe('textIds', () => {
     expect(featurizeHashedBags(texts.map((text) => ({ text, meta })), p).map((bag) => bag.textIds)).toEqual(expected);
     expect(texts.map((text) => featurizeHashedBag(text, meta, p).textIds)).toEqual(expected);
     expect(texts.map((text) => weighCountedBag(featurizeCounted(text, meta, p), p).textIds > 0)).toEqual(expected.map((n) => n > 0));
+  });
+
+  it('is over 0 exactly when readsText says the featurizer reads text (the rule serving and training share)', () => {
+    const texts = ['\u200b\u2060', '😀🙏', '\u0301\u0308', '?!... ---', '', 'ab cd', 'a', '😀 x', '👍'.repeat(6) + ' ok', 'İ', 'Straße', '12'];
+    const grid = [
+      { wordNgrams: 2, charNgrams: [2, 5] },
+      { wordNgrams: 0, charNgrams: [2, 5] },
+      { wordNgrams: 0, charNgrams: [4, 5] },
+      { wordNgrams: 0, charNgrams: [0, 0] },
+      { wordNgrams: 1, charNgrams: [0, 0] },
+      { wordNgrams: 0, charNgrams: [5, 3] },
+      { wordNgrams: 2, charNgrams: [2, 5], maxChars: 12 },
+    ];
+    for (const params of grid) {
+      const p = HashedNgramsParamsSchema.parse({ buckets: 256, ...params });
+      for (const text of texts) expect(readsText(text, p), `${JSON.stringify(params)} ${JSON.stringify(text)}`).toBe(featurizeHashedBag(text, ['lang=de'], p).textIds > 0);
+    }
+    expect(texts.map((text) => readsText(text, HashedNgramsParamsSchema.parse({})))).toEqual([false, false, false, false, false, true, true, true, true, true, true, true]);
   });
 });
 

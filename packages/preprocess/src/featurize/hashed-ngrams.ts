@@ -72,6 +72,32 @@ export interface HashedBag {
   textIds: number;
 }
 
+/** The featurizer params that decide whether a text gives any word or char n-gram. */
+export type TextReadParams = Pick<HashedNgramsParams, 'wordNgrams' | 'charNgrams' | 'maxChars'>;
+
+/**
+ * Whether the featurizer reads any text in `text`: a word or char n-gram (meta tokens aside), exactly when
+ * its bag's `textIds` is over 0. Serving flags an email without (`noText`) and training leaves such rows
+ * out: empty, or only what makes no token (spaces, punctuation, emoji, combining marks, zero-width
+ * characters), within the first `maxChars`. One scan of the text, nothing hashed.
+ */
+export function readsText(text: string, params: TextReadParams): boolean {
+  const { wordNgrams, charNgrams, maxChars } = params;
+  const { spans, count } = tokenSpans(modelText(text, maxChars));
+  if (count === 0) return false;
+  if (wordNgrams >= 1) return true;
+  const [cmin, cmax] = charNgrams;
+  if (cmin <= 0 || cmax < cmin) return false;
+  // A token padded with a space on both sides gives char n-grams when it is at least `cmin` long.
+  for (let t = 0; t < count; t++) if (spans[2 * t + 1] - spans[2 * t] + 2 >= cmin) return true;
+  return false;
+}
+
+/** The text the featurizer reads: cut to `maxChars`, lower-cased. */
+function modelText(text: string, maxChars: number): string {
+  return (text.length > maxChars ? text.slice(0, maxChars) : text).toLowerCase();
+}
+
 /**
  * The bag a model reads: each distinct id once, with its pooling weight. A repeated n-gram counts
  * `1 + ln(count)` times (sublinear, as TF-IDF's `sublinear_tf`); `group-sqrt` then divides each group
@@ -190,7 +216,7 @@ const SPACE_KEY = blockKey(SPACE);
  */
 function collect(text: string, meta: readonly string[], params: HashedNgramsParams): [number, number, number, number] {
   const { buckets, wordNgrams, charNgrams, maxChars } = params;
-  const lower = (text.length > maxChars ? text.slice(0, maxChars) : text).toLowerCase();
+  const lower = modelText(text, maxChars);
   const { spans, count } = tokenSpans(lower);
   const [cmin, cmax] = charNgrams;
   const chars = cmax > 0 && cmin > 0;

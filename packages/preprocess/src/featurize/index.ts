@@ -8,11 +8,13 @@ export {
   featurizeCounted,
   weighCountedBag,
   wordTokens,
+  readsText,
   isTruncated,
   poolingWeight,
   type HashedNgramsParams,
   type BagArrays,
   type HashedBag,
+  type TextReadParams,
   type CountedBag,
   type FeaturizerSpec,
 } from './hashed-ngrams.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseText, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
+import { NgramBagParamsSchema } from '../ngram-bag/params.js';
 import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 
 function row(id: string, body: string, queue: string, subject = 'Freistellungsauftrag'): DatasetRow {
@@ -18,14 +19,16 @@ for (let i = 0; i < 24; i++) {
 }
 for (let i = 24; i < 60; i++) rows.push(row(`t${i}`, `Hallo, meine Überweisung Nummer ${i} ist nicht angekommen, bitte prüfen Sie den Vorgang ${i * 7}.`, 'payments'));
 rows.push(row('t60', '> Nur ein zitierter Text, nichts Neues.', 'payments', ''));
+// Text that makes no word or char n-gram: served, each is noText; trained on, only its meta tokens would be learnt.
+rows.push(row('t61', '😀🙏', 'payments', ''), row('t62', '?!... ---', 'payments', ''), row('t63', '\u200b\u2060', 'payments', '👍'));
 
 describe('prepareModelRows and a split by the text the model reads', () => {
-  const prepared = prepareModelRows(rows);
+  const prepared = prepareModelRows(rows, NgramBagParamsSchema.parse({}));
 
-  it('leaves out a row with no text after cleaning, and cleans each other row once', () => {
-    expect(prepared.noText).toBe(1);
-    expect(prepared.noTextAt).toEqual(['x.csv:61']);
-    expect(prepared.rows.map((r) => r.id)).not.toContain('t60');
+  it('leaves out a row with no text the model reads after cleaning (as serving flags noText), and cleans each other row once', () => {
+    expect(prepared.noText).toBe(4);
+    expect(prepared.noTextAt).toEqual(['x.csv:61', 'x.csv:62', 'x.csv:63', 'x.csv:64']);
+    expect(prepared.rows.map((r) => r.id).filter((id) => Number(id.slice(1)) >= 60)).toEqual([]);
     expect(prepared.inputs).toHaveLength(60);
     expect(inputsOf(prepared, [rows[3]])[0]).toBe(prepared.inputs[3]);
   });

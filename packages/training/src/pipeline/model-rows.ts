@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { prepareModelInput, type ModelInput } from '@mailroute/model';
+import { readsText, type TextReadParams } from '@mailroute/preprocess';
 import { normaliseText, type DatasetRow } from '../data/dataset.js';
 import type { OnProgress } from './evaluate-split.js';
 
@@ -16,7 +17,10 @@ export interface ModelRows {
   rows: DatasetRow[];
   inputs: ModelInput[];
   keys: string[];
-  /** Rows left out: nothing to classify after cleaning (markup, a quoted reply or a signature only). */
+  /**
+   * Rows left out: no text the model reads after cleaning (markup, a quoted reply or a signature only; or
+   * only emoji, punctuation, zero-width characters), by the rule serving flags `noText` with (`readsText`).
+   */
   noText: number;
   /** Where the first of them are (`file:line`), at most 5. */
   noTextAt: string[];
@@ -24,21 +28,23 @@ export interface ModelRows {
   at: Map<DatasetRow, number>;
 }
 
-/** Cleans every row once (the one way training and serving turn an email into model input). */
-export function prepareModelRows(all: readonly DatasetRow[], onProgress?: OnProgress): ModelRows {
+/**
+ * Cleans every row once (the one way training and serving turn an email into model input); `featurizer`:
+ * the model's featurizer params, which decide whether a row has text the model reads.
+ */
+export function prepareModelRows(all: readonly DatasetRow[], featurizer: TextReadParams, onProgress?: OnProgress): ModelRows {
   const out: ModelRows = { rows: [], inputs: [], keys: [], noText: 0, noTextAt: [], at: new Map() };
   const step = Math.max(1, Math.floor(all.length / 20));
   for (let i = 0; i < all.length; i++) {
     const input = prepareModelInput(all[i].email);
-    const key = normaliseText(input.text);
-    if (key === '') {
+    if (!readsText(input.text, featurizer)) {
       out.noText += 1;
       if (out.noTextAt.length < 5) out.noTextAt.push(`${all[i].file}:${all[i].line}`);
     } else {
       out.at.set(all[i], out.rows.length);
       out.rows.push(all[i]);
       out.inputs.push(input);
-      out.keys.push(key);
+      out.keys.push(normaliseText(input.text));
     }
     if ((i + 1) % step === 0 || i + 1 === all.length) onProgress?.(i + 1, all.length, 'clean');
   }

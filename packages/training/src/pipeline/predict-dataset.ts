@@ -135,7 +135,7 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   }
   // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
   if (manifest.training?.splitKey !== 'clean-text') return { rows: splitDataset(dataset.rows, config.split).test };
-  const prepared = prepareModelRows(dataset.rows);
+  const prepared = prepareModelRows(dataset.rows, manifest.featurizer.params);
   const test = splitDataset(prepared.rows, config.split, { keys: prepared.keys }).test;
   const expected = manifest.training?.testRowsFingerprint;
   if (typeof expected === 'string' && rowsFingerprint(test) !== expected) {

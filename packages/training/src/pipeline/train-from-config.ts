@@ -196,8 +196,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     }
     // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
     // the split each), and a row with no text left trains nothing.
-    const prepared = prepareModelRows(dataset.rows, onProgress);
-    if (prepared.noText > 0) log?.warn?.(leftOutWarning(prepared.noText, prepared.noTextAt, 'no text after cleaning (markup, a quoted reply or a signature only)'));
+    const prepared = prepareModelRows(dataset.rows, params, onProgress);
+    if (prepared.noText > 0) log?.warn?.(leftOutWarning(prepared.noText, prepared.noTextAt, 'no text the model reads after cleaning (markup, a quoted reply or a signature only; or only emoji, punctuation, zero-width characters: served, such an email is noText)'));
     const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
     const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
     let testRows = split.test;
