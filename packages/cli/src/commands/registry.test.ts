@@ -191,6 +191,35 @@ describe('mailroute registry', () => {
     expect(again.stderr).toBe('');
   });
 
+  it('marks in the list a gate that compare measured with warnings, `(warned)` with a legend line; --json holds the warnings', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-warned-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-old', 'm-warned', 'm-clean', 'm-stale']) await reg.register(artifact(id));
+    await run(['registry', 'approve', 'm-old'], home);
+    const warning = 'champion: 644 of these 800 rows repeat its training texts';
+    const gate = { champion: 'm-old', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z' };
+    await reg.recordGate('m-warned', { ...gate, pass: true, warnings: [warning] });
+    await reg.recordGate('m-clean', { ...gate, pass: true });
+    await reg.recordGate('m-stale', { ...gate, pass: true, champion: 'm-gone', warnings: [warning, 'challenger: 3 of these 800 rows repeat its training texts'] });
+    const list = (await run(['registry', 'list'], home)).stdout;
+    expect(list).toMatch(/m-warned\s+PendingManualApproval\s+PASS \(warned\)\s/);
+    expect(list).toMatch(/m-clean\s+PendingManualApproval\s+PASS\s+\d{4}-/);
+    expect(list).toMatch(/m-stale\s+PendingManualApproval\s+PASS \(stale, warned\)\s/);
+    expect(list).toMatch(/m-old \*\s+Approved\s+-\s/);
+    expect(list.trimEnd().split('\n').pop()).toBe("gate (warned): compare warned while measuring it (e.g. test rows that repeat a model's training texts); `mailroute registry show <id>` prints the warnings");
+    const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout) as { versions: Array<{ id: string; gate?: { warnings?: string[] } }> };
+    const gates = Object.fromEntries(json.versions.map((v) => [v.id, v.gate?.warnings]));
+    expect(gates).toEqual({ 'm-old': undefined, 'm-warned': [warning], 'm-clean': undefined, 'm-stale': [warning, 'challenger: 3 of these 800 rows repeat its training texts'] });
+    // No warned gate: no legend.
+    const quiet = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-quiet-'));
+    const quietReg = createLocalRegistry({ home: quiet });
+    await quietReg.register(artifact('m-a'));
+    await quietReg.recordGate('m-a', { ...gate, pass: false, failed: ['queue: macro-F1 drop'] });
+    const plain = (await run(['registry', 'list'], quiet)).stdout;
+    expect(plain).toMatch(/m-a\s+PendingManualApproval\s+FAIL\s/);
+    expect(plain).not.toContain('(warned)');
+  });
+
   it('rolls a rejected champion back to the champion before it, not to a version approved over its failed gate; warns when the new one failed its gate or has none', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-rollback-'));
     const reg = createLocalRegistry({ home });

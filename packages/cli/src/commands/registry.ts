@@ -97,11 +97,25 @@ export function compareCommand(v: Pick<ModelVersion, 'id' | 'measuredOn'> & { da
   return otherData || (champion !== undefined && champion.measuredOn !== v.measuredOn) ? neither : `${head} --data <file> --split test`;
 }
 
-/** The `gate` column: PASS, FAIL, `PASS (stale)` when run against a model that is no longer the champion (for a version awaiting its decision), `-` when none. */
+/**
+ * The `gate` column: PASS, FAIL, `PASS (stale)` when run against a model that is no longer the champion (for a
+ * version awaiting its decision), `-` when none; `(warned)` added when compare warned while measuring it
+ * (`gate.warnings`: rows a model was trained on), e.g. `PASS (warned)`, `PASS (stale, warned)`.
+ */
 function gateCell(v: ModelVersion, champion: string | undefined): string {
   const standing = gateStanding(v, champion);
-  return standing === 'none' ? '-' : standing === 'failed' ? 'FAIL' : standing === 'stale' ? 'PASS (stale)' : 'PASS';
+  if (standing === 'none') return '-';
+  const outcome = standing === 'failed' ? 'FAIL' : 'PASS';
+  const notes = [...(standing === 'stale' ? ['stale'] : []), ...(gateWarned(v) ? ['warned'] : [])];
+  return notes.length === 0 ? outcome : `${outcome} (${notes.join(', ')})`;
 }
+
+function gateWarned(v: ModelVersion): boolean {
+  return (v.gate?.warnings?.length ?? 0) > 0;
+}
+
+/** Under the list, when a gate shows `(warned)`: what it means and where the warnings are. */
+const WARNED_LEGEND = 'gate (warned): compare warned while measuring it (e.g. test rows that repeat a model\'s training texts); `mailroute registry show <id>` prints the warnings\n';
 
 /**
  * What `approve` says about the gate on record beside the approval (stderr), `v` being the version as it stood
@@ -179,7 +193,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('list', { isDefault: true })
-    .description('Registered versions, newest first (* marks the champion)')
+    .description('Registered versions, newest first (* marks the champion; a gate that compare measured with warnings shows `(warned)`, e.g. `PASS (warned)`)')
     .option('--json', 'print JSON')
     .allowExcessArguments()
     .action(async (flags: { json?: boolean }, list: Command) => {
@@ -196,6 +210,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       }
       const header = ['version', 'id', 'status', 'gate', 'created', 'tasks', 'mean macro-F1', 'measured on', 'data'];
       ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id).map(safeValue)))}\n`);
+      if (versions.some(gateWarned)) ctx.stdout.write(WARNED_LEGEND);
     });
 
   cmd
