@@ -8,6 +8,7 @@ import { credentialHits } from './credentials.js';
 import { nameHits } from './names.js';
 import { passesLuhn } from './luhn.js';
 import { plainSpaces } from './spaces.js';
+import { walletHits } from './wallets.js';
 
 /** A user pattern, e.g. a depot number: `{ type: 'DEPOT', pattern: '\\bDP\\d{8}\\b' }` masks as `[DEPOT]`. */
 export const RedactPatternSchema = z.object({
@@ -26,6 +27,7 @@ export const RedactOptionsSchema = z.object({
    * Numbers a keyword names: customer, account, depot and contract numbers (`[ACCOUNT]`), tax ids
    * (`[TAX_ID]`), German bank codes and UK sort codes (`[BANK_CODE]`), card security codes (`[CVV]`), dates of birth (`[BIRTHDATE]`), passport, identity card and
    * driving licence numbers (`[ID_DOCUMENT]`) and social security numbers (`[SOCIAL_SECURITY]`). The keyword stays.
+   * Also crypto wallet addresses (Bitcoin, Ethereum) without a keyword, as `[ACCOUNT]`.
    */
   ids: z.boolean().default(true),
   /**
@@ -440,6 +442,7 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
     o.iban && digits ? ibanHits(numbers) : [],
     o.card && digits ? cardHits(numbers) : [],
     o.email ? emailHits(text) : [],
+    o.ids && digits ? walletHits(text) : [],
     credentials,
     digits && (o.ids || o.card || o.phone) ? keyedHits(numbers, keyedRulesOn(o)) : [],
     o.ids && digits ? documentHits(numbers) : [],
