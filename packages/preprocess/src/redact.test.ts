@@ -156,6 +156,31 @@ describe('redactPii', () => {
     expect(performance.now() - t0).toBeLessThan(3_000);
   });
 
+  it("masks a plain name with `at` before a mail provider's domain, and a spaced @ or `at` before a bank's, insurer's or other known top-level domain", () => {
+    expectMasked([
+      ['Bitte an anna at gmx.de schreiben, oder Max AT web.de.', 'Bitte an [EMAIL] schreiben, oder [EMAIL].'],
+      ['Meine Adresse: schmidt at t-online.de', 'Meine Adresse: [EMAIL]'],
+      ['anna (at) gmx (dot) de, anna[at]gmx.de', '[EMAIL], [EMAIL]'],
+      ['Mail an anna @ example.bank oder max @ mein-broker.online', 'Mail an [EMAIL] oder [EMAIL]'],
+      ['Kontakt: vertrag @ muster.versicherung', 'Kontakt: [EMAIL]'],
+      ['anna.schmidt at example.bank', '[EMAIL]'],
+    ]);
+    // Prose before `at`, a domain of no mail provider after a plain word, an apostrophe, no domain.
+    expectKept([
+      'I am at the branch.',
+      'meet at home.de',
+      'Anna at bank.de',
+      'I work at web.de',
+      'we met at gmx.de',
+      "I'm at gmx.de",
+      'problems at gmail.com today',
+      'a at gmx.de',
+      'anna at the bank',
+      'anna at example.bankhaus',
+      'Preis @ Aldi.Netto',
+    ]);
+  });
+
   it('finds every match from the start of each text, whatever the text before it held', () => {
     const long = `${'x '.repeat(50)}Karte 4111 1111 1111 1111, Tel. +49 170 1234567, IBAN GB82WEST12345698765432`;
     expect(redactPii(long).text).toBe(`${'x '.repeat(50)}Karte [CARD], Tel. [PHONE], IBAN [IBAN]`);

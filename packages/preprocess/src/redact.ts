@@ -294,8 +294,13 @@ const SPELLED_EMAIL = new RegExp(
   'gi',
 );
 
+/**
+ * Top-level domains a domain written with its dots may end with after a spaced '@' or ` at `: the common ones and
+ * those of banks, insurers and mail providers (`anna @ example.bank`, `max.muster at broker.online`).
+ */
+const WRITTEN_TLDS = `${SPELLED_TLDS}|bank|versicherung|insurance|online|email|finance|money|digital|cloud|shop|app|dev|tech|site|website|me|tv|berlin|hamburg|koeln|bayern|wien|swiss`;
 /** A domain ending with a known top-level domain: one after a spaced '@' (`ab @ cd.Netto` is no address). */
-const SPELLED_TLD = new RegExp(String.raw`\.(?:${SPELLED_TLDS})$`, 'i');
+const SPELLED_TLD = new RegExp(String.raw`\.(?:${WRITTEN_TLDS})$`, 'i');
 /** ` at ` between words: where an address with `at` written for '@' may be. */
 const SPELLED_AT = /[ \t]at[ \t]/i;
 /**
@@ -303,16 +308,29 @@ const SPELLED_AT = /[ \t]at[ \t]/i;
  * domain with a known top-level domain, not a web site (`www.`).
  */
 const SPELLED_AT_EMAIL = new RegExp(
-  String.raw`(?<![\w.%+-])([A-Za-z][\w.%+-]{0,63})[ \t]{1,3}at[ \t]{1,3}(?!www\.)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,3}\.(?:${SPELLED_TLDS})(?![\w-]|\.[A-Za-z0-9])`,
+  String.raw`(?<![\w.%+-])([A-Za-z][\w.%+-]{0,63})[ \t]{1,3}at[ \t]{1,3}(?!www\.)([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,3}\.(?:${WRITTEN_TLDS}))(?![\w-]|\.[A-Za-z0-9])`,
   'gi',
 );
 /** A local part that reads as an address's, not a word of prose: a dot, `_`, `-`, `+` or a digit after its first letter (`anna.schmidt`, `max1985`). */
 const ADDRESS_LIKE_LOCAL = /^.[\w.%+-]*[._+\d-]/;
+/** The domain of a mail provider (`gmx.de`, `web.de`, `gmail.com`, `t-online.de`): after it a plain word before `at` is an address's local part. */
+const MAIL_PROVIDER_DOMAIN =
+  /^(?:gmx|web|gmail|googlemail|yahoo|ymail|outlook|hotmail|live|msn|icloud|me|mac|t-online|freenet|posteo|mailbox|aol|protonmail|proton|arcor|mail|email|bluewin)\.(?:de|net|com|at|ch|me|org|eu|fr|it|es|co\.uk)$/i;
+/** Words of prose before `at` (`I work at web.de`, `we met at gmx.de`, `problems at gmail.com`): no local part even before a mail provider. */
+const PROSE_BEFORE_AT = new Set(
+  'am is are was were be been being me us him her them it you we they i he she work works worked working met meet meeting meetings look looking looked sign signed log logged registered register reach reached contact contacted write wrote e-mail email emails mail mails message messages account accounts here there online only just also not or and but so now still then users customers people problems issues errors staff team support service friends colleagues kunden login'.split(' '),
+);
 
-/** Addresses with `at` for '@' (SPELLED_AT_EMAIL) whose local part reads as an address's: `we met at bank.de` and `by e-mail at bank.de` stay. */
+/**
+ * Addresses with `at` for '@' (SPELLED_AT_EMAIL) whose local part reads as an address's, or is a plain word (two
+ * letters or more, no word of prose, not after an apostrophe) before a mail provider's domain (`anna at gmx.de`):
+ * `we met at bank.de`, `by e-mail at bank.de` and `I'm at gmx.de` stay.
+ */
 function spelledAtHits(text: string): Hit[] {
+  const plainLocal = (m: RegExpExecArray) =>
+    MAIL_PROVIDER_DOMAIN.test(m[2]) && m[1].length >= 2 && /^[A-Za-z]+$/.test(m[1]) && !PROSE_BEFORE_AT.has(m[1].toLowerCase()) && !/['’]/.test(text.charAt(m.index - 1));
   return allMatches(SPELLED_AT_EMAIL, text)
-    .filter((m) => ADDRESS_LIKE_LOCAL.test(m[1]) && m[1].toLowerCase() !== 'e-mail')
+    .filter((m) => (ADDRESS_LIKE_LOCAL.test(m[1]) && m[1].toLowerCase() !== 'e-mail') || plainLocal(m))
     .map((m): Hit => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, placeholder: '[EMAIL]' }));
 }
 
