@@ -55,6 +55,23 @@ describe('numbers a keyword names', () => {
     ]);
   });
 
+  it('masks a shorter value that ends the list or has another after it, as its keyword takes it alone', () => {
+    expectMasked([
+      ['Kontonummern: 12345678, 23456789 und 34567', 'Kontonummern: [ACCOUNT], [ACCOUNT] und [ACCOUNT]'],
+      ['Kundennummern 1234567, 34567 und 2345678.', 'Kundennummern [ACCOUNT], [ACCOUNT] und [ACCOUNT].'],
+      ['Kontonummern 12345678 oder 34567;\nDanke', 'Kontonummern [ACCOUNT] oder [ACCOUNT];\nDanke'],
+    ]);
+    // Text after it (a town, an amount, a word), a round number, fewer digits than a depot noun takes, a tax id's length.
+    expectMasked([
+      ['Konto 12345678 und 10115 Berlin', 'Konto [ACCOUNT] und 10115 Berlin'],
+      ['Kundennummern 1234567 und 54321 EUR', 'Kundennummern [ACCOUNT] und 54321 EUR'],
+      ['Konto 12345678 und 12345 weitere', 'Konto [ACCOUNT] und 12345 weitere'],
+      ['Kundennummern 1234567 und 50000.', 'Kundennummern [ACCOUNT] und 50000.'],
+      ['Depot 1234567890 und 12345.', 'Depot [ACCOUNT] und 12345.'],
+      ['Steuer-ID: 12345678901 und 12345.', 'Steuer-ID: [TAX_ID] und 12345.'],
+    ]);
+  });
+
   it('masks the value after a keyword with words on whose it is or what for, before a colon', () => {
     expectMasked([
       ['Steuer-ID für den Freistellungsauftrag: 12345678901', 'Steuer-ID für den Freistellungsauftrag: [TAX_ID]'],

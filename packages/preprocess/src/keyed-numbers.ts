@@ -331,6 +331,22 @@ const LIST_JOIN = /[ \t]{0,3}(?:\([^()\n]{1,30}\)[ \t]{0,3})?(?:[,;/&]|(?:und|an
 /** Digits a value after the first of a list needs: fewer read as a postal code (`Konto 12345678, 10115 Berlin`) or a count. */
 const LISTED_MIN_DIGITS = 6;
 
+/** What may follow a list's last value: the end of the text or line, or `.`, `!`, `?`, `;`, `)`, maybe after blanks. */
+const LIST_END = /[ \t]{0,3}(?:$|[\n.!?;)])/y;
+
+/**
+ * Whether a value of fewer than LISTED_MIN_DIGITS digits, from `at` to `end`, is one of the list all the same: the
+ * rule takes it after the keyword (`word`), it is not round, and it ends the list or another value follows
+ * (`Kontonummern: 12345678, 23456789 und 34567.`); so `Konto 12345678, 10115 Berlin` keeps its postal code.
+ */
+function shortListed(text: string, rule: KeyedRule, value: string, end: number, word: string): boolean {
+  if (ROUND.test(value.replace(/\D/g, '')) || (rule.accepts !== undefined && !rule.accepts(value, word))) return false;
+  LIST_END.lastIndex = end;
+  if (LIST_END.test(text)) return true;
+  LIST_JOIN.lastIndex = end;
+  return LIST_JOIN.test(text) && isDigit(text.charCodeAt(LIST_JOIN.lastIndex));
+}
+
 /**
  * The values after `first` in a list that its keyword names (`Steuer-ID: 12345678901 (meine) und 98765432109
  * (Ehefrau)`, `Depotnummern 1234567890, 2345678901`), for the rules that allow one: each starting with a digit.
@@ -347,7 +363,8 @@ function listedAfter(text: string, first: Hit, rules: readonly KeyedRule[]): Hit
     if (!isDigit(text.charCodeAt(at))) break;
     rule.value.lastIndex = at;
     const m = rule.value.exec(text);
-    if (m === null || m[0].replace(/\D/g, '').length < LISTED_MIN_DIGITS) break;
+    if (m === null) break;
+    if (m[0].replace(/\D/g, '').length < LISTED_MIN_DIGITS && !shortListed(text, rule, m[0], at + m[0].length, wordBefore(text, first.start))) break;
     end = at + m[0].length;
     more.push({ type: rule.type, start: at, end, placeholder: `[${rule.type}]` });
   }
