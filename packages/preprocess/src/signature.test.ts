@@ -113,6 +113,9 @@ describe('signatures, device lines, disclaimers and footers', () => {
     for (const text of [
       'ich möchte folgende Aktien kaufen:\nLG Electronics\nSamsung Electronics\nje 10 Stück, Limit 50 EUR',
       'please buy 10 shares of each:\nBest Buy\nApple\nMicrosoft',
+      // Further down the list, as its last line too: an item of the list the `:` line introduces.
+      'please buy:\nApple\nBest Buy',
+      'folgende Aktien bitte verkaufen:\nSAP\nSiemens\nLG Electronics',
       'Aktien kaufen\nLG Electronics\nSamsung Electronics',
       'bitte folgende Order stornieren.\n\nVielen Dank!\nOrder-Nr: 88812345\nWKN: A0RPWH\nStück: 50',
       'Bitte folgendes erledigen:\n1. Depot schließen\n- Restbetrag überweisen',

@@ -378,7 +378,7 @@ function isListItemAbove(lines: readonly string[], i: number): boolean {
  */
 function isClosingAt(lines: readonly string[], i: number, last: number): boolean {
   const line = lines[i];
-  if (!isSignOff(line) || INTRODUCES.test(lines[i - 1])) return false;
+  if (!isSignOff(line) || inIntroducedList(lines, i)) return false;
   let next = i + 1;
   while (next <= last && isBlank(lines[next])) next += 1;
   if (next > last) return true;
@@ -388,6 +388,24 @@ function isClosingAt(lines: readonly string[], i: number, last: number): boolean
   const first = signedName(raw)?.split(' ')[0].replace(/[.!]$/, '');
   if (first !== undefined && lines[next].trim().startsWith(first)) return true;
   for (let k = next; k <= last && !POSTSCRIPT.test(lines[k]) && !isSentence(lines[k].trim()); k += 1) if (CONTACT.test(lines[k])) return true;
+  return false;
+}
+
+/** Items of a list a line ending in `:` introduces, at most this many above the line in question. */
+const MAX_LIST_ITEMS = 8;
+
+/**
+ * Whether line `i` is an item of a list that a line ending in `:` introduces: that line stands above it in the
+ * same paragraph, with only short items between (`please buy:\nApple\nBest Buy`, `folgende Aktien kaufen:\nLG
+ * Electronics`), so a closing word there is a company's or a product's name.
+ */
+function inIntroducedList(lines: readonly string[], i: number): boolean {
+  for (let k = i - 1; k >= 0 && k >= i - 1 - MAX_LIST_ITEMS; k -= 1) {
+    const above = lines[k];
+    if (isBlank(above)) return false;
+    if (INTRODUCES.test(above)) return true;
+    if (above.trim().length > 60 || isSentence(above.trim())) return false;
+  }
   return false;
 }
 
