@@ -335,16 +335,20 @@ const LISTED_MIN_DIGITS = 6;
 const LIST_END = /[ \t]{0,3}(?:$|[\n.!?;)])/y;
 
 /**
- * Whether a value of fewer than LISTED_MIN_DIGITS digits, from `at` to `end`, is one of the list all the same: the
+ * Whether `value` (its `digits` fewer than LISTED_MIN_DIGITS), ending at `end`, is one of the list all the same: the
  * rule takes it after the keyword (`word`), it is not round, and it ends the list or another value follows
  * (`Kontonummern: 12345678, 23456789 und 34567.`); so `Konto 12345678, 10115 Berlin` keeps its postal code.
  */
-function shortListed(text: string, rule: KeyedRule, value: string, end: number, word: string): boolean {
-  if (ROUND.test(value.replace(/\D/g, '')) || (rule.accepts !== undefined && !rule.accepts(value, word))) return false;
+function shortListed(text: string, rule: KeyedRule, value: string, digits: string, end: number, word: string): boolean {
+  if (ROUND.test(digits) || (rule.accepts !== undefined && !rule.accepts(value, word))) return false;
   LIST_END.lastIndex = end;
-  if (LIST_END.test(text)) return true;
+  return LIST_END.test(text) || nextListed(text, end) >= 0;
+}
+
+/** Where the next value of a list starts after `end`: after a join (LIST_JOIN), at a digit; -1 when none does. */
+function nextListed(text: string, end: number): number {
   LIST_JOIN.lastIndex = end;
-  return LIST_JOIN.test(text) && isDigit(text.charCodeAt(LIST_JOIN.lastIndex));
+  return LIST_JOIN.test(text) && isDigit(text.charCodeAt(LIST_JOIN.lastIndex)) ? LIST_JOIN.lastIndex : -1;
 }
 
 /**
@@ -355,16 +359,14 @@ function listedAfter(text: string, first: Hit, rules: readonly KeyedRule[]): Hit
   const rule = rules.find((r) => r.listed === true && r.type === first.type);
   if (rule === undefined) return [];
   const more: Hit[] = [];
+  let word: string | undefined;
   let end = first.end;
-  for (;;) {
-    LIST_JOIN.lastIndex = end;
-    if (!LIST_JOIN.test(text)) break;
-    const at = LIST_JOIN.lastIndex;
-    if (!isDigit(text.charCodeAt(at))) break;
+  for (let at = nextListed(text, end); at >= 0; at = nextListed(text, end)) {
     rule.value.lastIndex = at;
     const m = rule.value.exec(text);
     if (m === null) break;
-    if (m[0].replace(/\D/g, '').length < LISTED_MIN_DIGITS && !shortListed(text, rule, m[0], at + m[0].length, wordBefore(text, first.start))) break;
+    const digits = m[0].replace(/\D/g, '');
+    if (digits.length < LISTED_MIN_DIGITS && !shortListed(text, rule, m[0], digits, at + m[0].length, (word ??= wordBefore(text, first.start)))) break;
     end = at + m[0].length;
     more.push({ type: rule.type, start: at, end, placeholder: `[${rule.type}]` });
   }

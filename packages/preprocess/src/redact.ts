@@ -398,10 +398,11 @@ function patternHits(text: string, p: RedactPattern): Hit[] {
  * An en or em dash, which word processors put for a hyphen (`+49–30–1234567`, `DE89–3704–…`), or Unicode's hyphen and
  * non-breaking hyphen (U+2010, U+2011: `DE89\u20113704…`).
  */
-const DASH = /[\u2010\u2011–—]/;
-const DASHES = /[\u2010\u2011–—]/g;
+const DASH_CLASS = '[\\u2010\\u2011–—]';
+const DASH = new RegExp(DASH_CLASS);
+const DASHES = new RegExp(DASH_CLASS, 'g');
 /** Such a dash next to a digit: only then is there a number to read it in (prose with dashes is left as it is). */
-const DASH_AT_DIGIT = /\d[ \t]?[\u2010\u2011–—]|[\u2010\u2011–—][ \t]?\d/;
+const DASH_AT_DIGIT = new RegExp(String.raw`\d[ \t]?${DASH_CLASS}|${DASH_CLASS}[ \t]?\d`);
 
 /**
  * The text with en and em dashes read as hyphens, for the detectors of numbers, which know only `-`: each dash is

@@ -291,7 +291,7 @@ export function removeDeviceLines(input: readonly string[], isDevice: DeviceTest
 }
 
 const SIG_MAX_LINES = 12;
-/** A line ending in `:` introduces what follows (`folgende Aktien kaufen:`): a closing never stands right under one. */
+/** A line ending in `:` introduces what follows (`folgende Aktien kaufen:`): a closing in its list is an item (`inIntroducedList`). */
 const INTRODUCES = /:\s*$/;
 /** What is no name under a closing of thanks: digits or a `key:` (`Order-Nr: 88812345`, `WKN: A0RPWH`). */
 const NOT_NAME_LINE = /[\d:]/;
@@ -360,7 +360,7 @@ function contactBlockStart(lines: readonly string[], last: number): number {
 }
 
 /** A list's item (`- x`, `* x`, `• x`, `1. x`, `2) x`, `a) x`) or the line that introduces a list (`Bitte folgendes erledigen:`). */
-const LIST_LINE = /^\s*(?:[-*•]\s?\S|(?:\d{1,2}|[a-z])[.)]\s)|:\s*$/;
+const LIST_LINE = new RegExp(String.raw`^\s*(?:[-*•]\s?\S|(?:\d{1,2}|[a-z])[.)]\s)|${INTRODUCES.source}`);
 
 /**
  * Whether the line above `i` is a list's item or introduces one: `1. Depot schließen\n- Restbetrag überweisen` is
@@ -371,8 +371,8 @@ function isListItemAbove(lines: readonly string[], i: number): boolean {
 }
 
 /**
- * Whether the sign-off at `lines[i]` closes the message (`last`: its last line): not right under a line that
- * introduces a list (`Aktien kaufen:\nLG Electronics`); a closing of thanks with a name under it (`Vielen
+ * Whether the sign-off at `lines[i]` closes the message (`last`: its last line): not in a list that a line
+ * ending in `:` introduces (`Aktien kaufen:\nLG Electronics`); a closing of thanks with a name under it (`Vielen
  * Dank!\nOrder-Nr: 88812345` is more of the message); a closing with the name on its line (`LG Petra`) at the
  * end, or with the name again (`Petra Muster`) or contact lines under it (`Best Buy\nApple\nMicrosoft` is a list).
  */
