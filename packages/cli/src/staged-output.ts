@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { CliContext } from './context.js';
 import { processAlive } from '@mailroute/model';
 import { InterruptedError } from './errors.js';
+import { twoStepInterrupt } from './interrupt.js';
 import { prepareOutput } from './output-path.js';
 
 /** The hidden folder a report is written in before it is swapped into `--out`. */
@@ -46,18 +47,12 @@ export async function writeStaged(
       }
     }
   };
-  const interrupt = new AbortController();
-  const onInterrupt = () => {
-    if (interrupt.signal.aborted) {
-      cleanUp();
-      ctx.stderr.write(`\nCtrl-C again: quitting now; ${out} is as it was\n`);
-      ctx.exit(130);
-      return;
-    }
-    ctx.stderr.write('\nCtrl-C: stopping (Ctrl-C again quits at once)\n');
-    interrupt.abort(new InterruptedError(`interrupted: nothing was written to ${out}; it is as it was`));
-  };
-  ctx.signals.on('SIGINT', onInterrupt);
+  const interrupt = twoStepInterrupt(ctx, {
+    again: cleanUp,
+    stopping: 'stopping (Ctrl-C again quits at once)',
+    quitting: `quitting now; ${out} is as it was`,
+    reason: new InterruptedError(`interrupted: nothing was written to ${out}; it is as it was`),
+  });
   try {
     mkdirSync(partial);
     try {
@@ -71,7 +66,7 @@ export async function writeStaged(
     // The old files, moved aside by the swap.
     await rm(partial, { recursive: true, force: true });
   } finally {
-    ctx.signals.off('SIGINT', onInterrupt);
+    interrupt.release();
   }
 }
 

@@ -7,6 +7,7 @@ import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
 import { readOptions, type ReadFlags } from './evaluate.js';
 import { safeLines } from '../terminal-text.js';
+import { twoStepInterrupt } from '../interrupt.js';
 
 interface TrainFlags extends ReadFlags {
   config?: string;
@@ -48,21 +49,15 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       // Ctrl-C: the run stops at its next epoch or step, keeps its epochs (recorded as they come) and is
       // recorded as interrupted; the bar gives the terminal back its cursor. Not once the model is being
       // registered: the run then completes, so that a registered model never belongs to an interrupted run.
-      const interrupt = new AbortController();
       // A second Ctrl-C quits at once (reading a big export, say, looks at the first only when it is done):
       // registry writes are atomic, so no half model is left; `runs list` shows the run as interrupted (its process is gone).
-      const onInterrupt = () => {
-        if (interrupt.signal.aborted) {
-          progress.stop();
-          ctx.stderr.write('\nCtrl-C again: quitting now (`mailroute registry list` shows whether the model got registered)\n');
-          ctx.exit(130);
-          return;
-        }
-        progress.stop();
-        ctx.stderr.write('\nCtrl-C: stopping at the next step (a model already being registered is kept; Ctrl-C again quits at once)\n');
-        interrupt.abort(new InterruptedError('interrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered'));
-      };
-      ctx.signals.on('SIGINT', onInterrupt);
+      const interrupt = twoStepInterrupt(ctx, {
+        first: () => progress.stop(),
+        again: () => progress.stop(),
+        stopping: 'stopping at the next step (a model already being registered is kept; Ctrl-C again quits at once)',
+        quitting: 'quitting now (`mailroute registry list` shows whether the model got registered)',
+        reason: new InterruptedError('interrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered'),
+      });
       try {
         const result = await trainFromConfig({
           config,
@@ -92,7 +87,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         if (interrupt.signal.aborted) ctx.stderr.write('Ctrl-C came while the model was being registered: the run completed\n');
         ctx.stdout.write(`registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`);
       } finally {
-        ctx.signals.off('SIGINT', onInterrupt);
+        interrupt.release();
         progress.stop();
       }
     });
