@@ -54,6 +54,17 @@ describe('mailroute', () => {
     expect(missing).toEqual([]);
   });
 
+  it('has a section in packages/cli/README.md for every command and subcommand', () => {
+    const reference = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../README.md'), 'utf8');
+    const headings = new Set(reference.split('\n').filter((line) => /^#{2,3} /.test(line)).map((line) => line.replace(/^#+ /, '')));
+    const program = buildProgram(createContext({ env: {} }));
+    // `registry approve` under `### registry approve`, `train` under `## train`.
+    const named = (c: Command): string[] => c.commands.flatMap((sub) => [sub.name(), ...named(sub).map((n) => `${sub.name()} ${n}`)]);
+    const commands = named(program);
+    expect(commands).toEqual(expect.arrayContaining(['train', 'registry approve', 'runs compare']));
+    expect(commands.filter((name) => !headings.has(name))).toEqual([]);
+  });
+
   it('exits with 2 on an unknown command', async () => {
     const { code, stderr } = await run(['no-such-command']);
     expect(code).toBe(2);
