@@ -315,5 +315,12 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     await registry.reject(first.id, { by: 'test' });
     await expect(ensureDemoChampion({ home, rows: 500 })).rejects.toMatchObject({ code: 'REGISTRY_NOT_APPROVED', message: expect.stringMatching(/has 1 version\(s\) but no champion \(0 waiting for approval\); every one is Rejected: train a new one .* --force\)/) });
     expect(await registry.list()).toHaveLength(1);
+    // Approved again without being made champion: the way out is one command, not "every one is Rejected".
+    await registry.approve(first.id, { by: 'test', force: true, promote: false });
+    expect(await registry.champion()).toBeUndefined();
+    await expect(ensureDemoChampion({ home, rows: 500 })).rejects.toMatchObject({
+      code: 'REGISTRY_NOT_APPROVED',
+      message: expect.stringContaining(`(0 waiting for approval); 1 version(s) are Approved but none is the champion: make one champion (mailroute registry champion ${first.id}, the newest Approved)`),
+    });
   }, 240_000);
 });
