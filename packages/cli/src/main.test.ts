@@ -83,6 +83,11 @@ describe('mailroute', () => {
     // "none: no auth" read as a value to pass (`--api-keys none` looks for a file called none).
     const serveHelp = (await run(['serve', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(serveHelp).toContain('--api-keys <file> API key file (default <home>/api-keys.json; with no key file: no auth, loopback only)');
+    // start shares serve's server options but has no --sagemaker: its help names no default of that mode.
+    expect(serveHelp).toContain('request body limit (default 1 MB, 6 MB with --sagemaker; at most 6 MB)');
+    const startHelp = (await run(['start', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(startHelp).toContain('request body limit (default 1 MB; at most 6 MB)');
+    expect(startHelp).not.toContain('--sagemaker');
   });
 
   it('says the unknown command of `help <command>` as for the command itself, not the general help', async () => {

@@ -347,7 +347,7 @@ function afterFailedGate(challenger: ChallengerVersion, champion: string, regist
   const serves = '(servers using this registry switch to it at their next poll)';
   if (version.status === 'Approved') {
     if (isChampion) {
-      return `${head} It is Approved and the champion already, so approve changes nothing and this gate does not stop it serving; ${registry('reject')} withdraws it, and the champion before it, if still Approved, becomes the champion again.`;
+      return `${head} It is Approved and the champion already, so approve changes nothing and this gate does not stop it serving; ${registry('reject')} withdraws it, and the latest earlier champion still Approved becomes the champion again.`;
     }
     return `${head} ${registry('reject')} keeps ${champion}. It is Approved already, so ${registry('approve')} does not check this gate again: it makes the challenger the champion all the same, with a warning ${serves}.`;
   }

@@ -270,7 +270,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
   cmd
     .command('reject <id>')
     .description(
-      'Reject a version (a rejected champion hands over to the champion before it, if still Approved, else to the newest Approved version whose gate did not fail, if any; servers switch at their next poll); rejecting a Rejected version changes nothing',
+      'Reject a version (a rejected champion hands over to the latest earlier champion that is still Approved, else to the newest Approved version whose gate did not fail, if any; servers switch at their next poll); rejecting a Rejected version changes nothing',
     )
     .option('--by <name>', 'who rejects')
     .option('--note <text>', 'why')

@@ -80,7 +80,8 @@ export function lineLogger(ctx: CliContext): Logger {
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }
 
-export function addServeOptions(command: Command): Command {
+/** The server options `serve` and `start` share; `sagemaker`: the command has `--sagemaker`, whose defaults the help then names. */
+export function addServeOptions(command: Command, { sagemaker }: { sagemaker: boolean }): Command {
   return command
     .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
     .option('--port <port>', 'port, 0 for any free one (env PORT; default 8080)', wholeNumberOption('--port', 0, 65535))
@@ -88,7 +89,7 @@ export function addServeOptions(command: Command): Command {
     .option('--api-keys <file>', 'API key file (default <home>/api-keys.json; with no key file: no auth, loopback only)')
     .option('--poll-seconds <n>', 'seconds between champion checks (default 5), 0 to stop polling', wholeNumberOption('--poll-seconds', 0, 86_400))
     .option('--max-batch <n>', 'emails per request (default 256)', wholeNumberOption('--max-batch', 1, 10_000))
-    .option('--max-body-bytes <n>', 'request body limit (default 1 MB; 6 MB, the most, with --sagemaker)', wholeNumberOption('--max-body-bytes', 1, 6 * 1024 * 1024))
+    .option('--max-body-bytes <n>', `request body limit (default 1 MB${sagemaker ? ', 6 MB with --sagemaker' : ''}; at most 6 MB)`, wholeNumberOption('--max-body-bytes', 1, 6 * 1024 * 1024))
     .option('--timeout-ms <n>', 'request timeout (default 10000)', wholeNumberOption('--timeout-ms', 1, 600_000))
     .option('--max-concurrent <n>', 'requests of one kind (classify, feedback) handled at once before 503 (default 64 each)', wholeNumberOption('--max-concurrent', 1, 100_000))
     .option(
@@ -103,7 +104,7 @@ export function addServeOptions(command: Command): Command {
       'predictions are answered at once and committed within n ms, in one transaction with other requests (default 5); 0: each committed before its answer',
       wholeNumberOption('--prediction-buffer-ms', 0, 1000),
     )
-    .option('--retention-days <n>', 'days predictions (and their stored text) and feedback are kept in the database (default 400, 1 with --sagemaker; 0: for ever)', wholeNumberOption('--retention-days', 0, 100_000));
+    .option('--retention-days <n>', `days predictions (and their stored text) and feedback are kept in the database (default 400${sagemaker ? ', 1 with --sagemaker' : ''}; 0: for ever)`, wholeNumberOption('--retention-days', 0, 100_000));
 }
 
 /** An integer environment variable, read as the options are (wholeNumber); undefined when unset; a bad value is a usage error. */
@@ -207,7 +208,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
 }
 
 export function registerServe(program: Command, ctx: CliContext): void {
-  addServeOptions(program.command('serve').description('Serve the champion model over HTTP (Node server; SageMaker container with --sagemaker)'))
+  addServeOptions(program.command('serve').description('Serve the champion model over HTTP (Node server; SageMaker container with --sagemaker)'), { sagemaker: true })
     .option('--model-dir <dir>', 'serve this artifact directory instead of the registry champion (with MAILROUTE_MODEL_ID set, as on a registered SageMaker model, its manifest must name that model or serve refuses to start)')
     .option('--store-text', 'keep a PII-masked copy of each email text with its prediction (predictions.text in <home>/mailroute.db)')
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))

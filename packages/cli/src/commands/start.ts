@@ -13,7 +13,7 @@ import { safeLines } from '../terminal-text.js';
  * none), then the server on 127.0.0.1:8080 until SIGTERM/SIGINT.
  */
 export function registerStart(program: Command, ctx: CliContext): void {
-  addServeOptions(program.command('start').description('Train and approve a demo model when the registry is empty, then serve the champion on localhost')).action(
+  addServeOptions(program.command('start').description('Train and approve a demo model when the registry is empty, then serve the champion on localhost'), { sagemaker: false }).action(
     async (flags: ServeFlags) => {
       const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
       // A public address without keys, or a bad PORT, is refused before the demo model is trained.
