@@ -54,6 +54,13 @@ export async function writeArtifact(
 
 /** Reads `manifest.json` of an artifact, validates it and checks the sha256 of every file it lists. */
 export async function readVerifiedManifest(dir: string): Promise<Manifest> {
+  const manifest = await readManifest(dir);
+  await checkArtifactFiles(dir, manifest.files);
+  return manifest;
+}
+
+/** Reads `manifest.json` of an artifact and validates it; the files it lists are not checked here. */
+export async function readManifest(dir: string): Promise<Manifest> {
   let raw: string;
   try {
     raw = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
@@ -71,23 +78,38 @@ export async function readVerifiedManifest(dir: string): Promise<Manifest> {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${MANIFEST_FILE} in ${dir} is invalid: ${issues}`);
   }
-  await checkArtifactFiles(dir, parsed.data.files);
   return parsed.data;
+}
+
+/** Reads a file whole (`readFile` of node:fs/promises by default). */
+export type ReadWholeFile = (file: string) => Promise<Uint8Array>;
+
+/** Files of an artifact that its reader needs whole: read once, hashed, and their bytes handed back. */
+export interface KeptFiles {
+  names: readonly string[];
+  read?: ReadWholeFile;
 }
 
 /**
  * Checks the sha256 of every file a manifest lists (no model is loaded); the first missing or changed one is
  * named. Each file is hashed as it is read, not held whole: every model thread checks its artifact at load,
- * and the S3 registry checks each download.
+ * and the S3 registry checks each download. The files in `keep` are the exception: read whole once, and the
+ * bytes hashed are the ones returned, so the caller (the Classifier: model.onnx, idf.f32) never reads them again.
  */
-export async function checkArtifactFiles(dir: string, files: Readonly<Record<string, string>>): Promise<void> {
+export async function checkArtifactFiles(dir: string, files: Readonly<Record<string, string>>, keep?: KeptFiles): Promise<Map<string, Uint8Array>> {
+  const kept = new Map<string, Uint8Array>();
   for (const [name, expected] of Object.entries(files)) {
     let actual: string;
     try {
-      actual = await sha256OfFile(path.join(dir, name));
+      if (keep?.names.includes(name)) {
+        const bytes = await (keep.read ?? readFile)(path.join(dir, name));
+        kept.set(name, bytes);
+        actual = sha256(bytes);
+      } else actual = await sha256OfFile(path.join(dir, name));
     } catch (error) {
       throw new ArtifactError('ARTIFACT_MISSING', `${name} listed in the manifest is missing from ${dir}`, { cause: error });
     }
     if (actual !== expected) throw new ArtifactError('ARTIFACT_HASH_MISMATCH', `${name} in ${dir} does not match its sha256 in the manifest`);
   }
+  return kept;
 }

@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Email } from '@mailroute/preprocess';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Classifier } from './classifier.js';
-import { names, writeFixture } from './classifier-fixture.js';
+import { buckets, names, writeFixture } from './classifier-fixture.js';
+import { encodeIdfTable } from './idf-file.js';
 import { ClassifierOptionsError, ClassifierReleasedError, PredictInputError } from './errors.js';
 
 let root: string;
@@ -19,6 +20,43 @@ afterAll(async () => {
 });
 
 describe('Classifier.load', () => {
+  it('reads model.onnx and idf.f32 from disk once: the bytes hashed are the ones checked and loaded', async () => {
+    const dir = path.join(root, 'read-once');
+    await writeFixture(dir, 0, encodeIdfTable(new Float32Array(buckets).fill(1)));
+    // The files on disk are cut short, the reader hands over the genuine bytes: a load that read either file
+    // any other way (hashing it from disk, or reading it again for onnxruntime) sees the damage and refuses.
+    const genuine = new Map<string, Buffer>();
+    for (const name of ['model.onnx', 'idf.f32']) {
+      genuine.set(name, await readFile(path.join(dir, name)));
+      await writeFile(path.join(dir, name), 'cut');
+    }
+    const reads: string[] = [];
+    const classifier = await Classifier.load(dir, {
+      readFile: async (file) => {
+        reads.push(path.basename(file));
+        return genuine.get(path.basename(file)) ?? readFile(file);
+      },
+    });
+    try {
+      expect(reads.sort()).toEqual(['idf.f32', 'model.onnx']);
+      const { probs } = await classifier.predictPrepared([{ text: 'kyc', meta: [] }]);
+      expect(probs.queue[0] + probs.queue[1]).toBeCloseTo(1, 5);
+    } finally {
+      await classifier.release();
+    }
+  });
+
+  it('refuses model.onnx bytes read that are not of the manifest\'s sha256, though the file on disk is', async () => {
+    const dir = path.join(root, 'read-tampered');
+    await cp(good, dir, { recursive: true });
+    const readTampered = async (file: string) => {
+      const bytes = await readFile(file);
+      if (path.basename(file) === 'model.onnx') bytes[bytes.length - 3] ^= 0xff;
+      return bytes;
+    };
+    await expect(Classifier.load(dir, { readFile: readTampered })).rejects.toMatchObject({ code: 'ARTIFACT_HASH_MISMATCH', message: expect.stringContaining('model.onnx') });
+  });
+
   it('refuses a featurizer whose buckets differ from the rows of the ONNX table the ids index, naming both (the hashes are valid, as a buggy exporter writes them)', async () => {
     for (const [manifestBuckets, compact] of [[32, false], [2 ** 20, false], [128, true]] as const) {
       const dir = path.join(root, `buckets-${manifestBuckets}`);

@@ -1,14 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Email } from '@mailroute/preprocess';
-import { readVerifiedManifest } from './artifact.js';
+import { checkArtifactFiles, readManifest, type ReadWholeFile } from './artifact.js';
 import { featurizeAll, MAX_CHUNK_CELLS, newBagArrays, padChunks, type PreparedText } from './bag-batch.js';
 import type { BagArrays } from '@mailroute/preprocess';
 import type { EmailClassifier } from './contracts.js';
 import { checkedEmail } from './email-input.js';
 import { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, PredictInputError } from './errors.js';
 import { decodeIdfTable, IDF_FILE } from './idf-file.js';
-import type { Manifest } from './manifest.js';
+import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import { classifierTasks, type ClassifierTask } from './task-labels.js';
 import { prepareModelInput } from './model-input.js';
 import { idTablesOf } from './onnx/id-tables.js';
@@ -28,6 +26,8 @@ export interface ClassifierOptions {
   intraOpThreads?: number;
   /** Labels in each task's `top` list: a whole number from 1 (default 3; more than a task has gives all of them). */
   topK?: number;
+  /** Reads model.onnx (and idf.f32) whole, once: hashed, checked and loaded from those bytes (default node's `readFile`; tests count the reads). */
+  readFile?: ReadWholeFile;
 }
 
 const MAX_INTRA_OP_THREADS = 1024;
@@ -106,15 +106,23 @@ export class Classifier implements EmailClassifier {
 
   /**
    * Checks the options, verifies the manifest (schema, sha256 of every file), the ONNX id tables against the
-   * featurizer's buckets and the ONNX input/output names, then opens the session.
+   * featurizer's buckets and the ONNX input/output names, then opens the session. model.onnx is read from disk
+   * once: its tables are checked, and onnxruntime opens the session, from the bytes that were hashed.
    */
   static async load(dir: string, options: ClassifierOptions = {}): Promise<Classifier> {
     checkOptions(options);
-    const manifest = await readVerifiedManifest(dir);
-    const idf = manifest.featurizer.params.idf ? decodeIdfTable(await readFile(path.join(dir, IDF_FILE)), manifest.featurizer.params.buckets) : undefined;
+    const manifest = await readManifest(dir);
+    const { params } = manifest.featurizer;
+    // model.onnx (and idf.f32) are read once: the bytes hashed are the ones whose tables are checked and onnxruntime loads.
+    const kept = await checkArtifactFiles(dir, manifest.files, { names: [manifest.onnx.file, ...(params.idf ? [IDF_FILE] : [])], read: options.readFile });
+    const bytesOf = (name: string): Uint8Array => {
+      const bytes = kept.get(name);
+      if (!bytes) throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${MANIFEST_FILE} in ${dir} lists no sha256 for ${name}`);
+      return bytes;
+    };
+    const idf = params.idf ? decodeIdfTable(bytesOf(IDF_FILE), params.buckets) : undefined;
     if (typeof idf === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${idf} in ${dir}`);
-    // Read once: its tables are checked, and onnxruntime opens the session from the same bytes.
-    const onnxBytes = await readFile(path.join(dir, manifest.onnx.file));
+    const onnxBytes = bytesOf(manifest.onnx.file);
     try {
       checkIdTables(manifest, onnxBytes, dir);
     } catch (error) {
