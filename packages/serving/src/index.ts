@@ -35,7 +35,7 @@ export {
 } from './model/classifier-source.js';
 export { verifyClassifier } from './model/verify.js';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
-export { computeLiveQuality, type LiveQuality, type TaskInfo, type TaskScorer } from './quality/live-quality.js';
+export { computeLiveQuality, computeLiveQualityInTurns, type LiveQuality, type TaskInfo, type TaskScorer } from './quality/live-quality.js';
 export { populationStabilityIndex, jensenShannon } from './quality/drift.js';
 export { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
 export { startNodeServer, closeOnSignals, isLoopback, DEFAULT_MAX_CONNECTIONS, type NodeServerOptions, type RunningServer } from './adapters/node-server.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifierTasks, type ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair } from '../store/types.js';
-import { underPredictingNames } from './label-names.js';
+import { createLabelNamer, type Taxonomies } from './label-names.js';
 
 function pair(modelId: string, predicted: string, truth: string): FeedbackPair {
   return {
@@ -17,21 +17,25 @@ const taxonomies = new Map([
   ['v1', [v1]],
   ['v3', [v3]],
 ]);
-const scored = (pairs: FeedbackPair[], served: ClassifierTask) => {
-  const named = underPredictingNames(pairs, taxonomies, [served]);
-  return { same: named.pairs.map((p) => (p.feedback ? p.feedback.labels.queue === p.prediction.labels.queue : null)), unmappable: named.unmappable.queue ?? 0 };
-};
+/** Per pair: whether its feedback confirms its prediction under the served names, null when the feedback label is unmappable. */
+function judge(pairs: FeedbackPair[], models: Taxonomies, served: ClassifierTask) {
+  const names = createLabelNamer(models, [served]);
+  const same = pairs.map((p) => {
+    const truth = names.truth(p.prediction.modelId, 'queue', p.feedback?.labels.queue ?? '');
+    return truth === null ? null : truth === names.predicted('queue', p.prediction.labels.queue);
+  });
+  return { same, unmappable: same.filter((s) => s === null).length };
+}
+const scored = (pairs: FeedbackPair[], served: ClassifierTask) => judge(pairs, taxonomies, served);
 
-describe('underPredictingNames', () => {
+describe('createLabelNamer', () => {
   it("reads feedback sent in a newer model's names (a rename, a merge) as right for an older model's prediction", () => {
     // v1 predicted payments; the CRM answers kyc while v3 serves (payments merged into kyc): right under v3's names.
     expect(scored([pair('v1', 'payments', 'kyc'), pair('v1', 'tax_documents', 'tax'), pair('v1', 'payments', 'account_management')], v3)).toEqual({ same: [true, true, false], unmappable: 0 });
     // A queue v3 added (none of v1's labels became it): v1 could not have predicted it, so it is not scored.
     expect(scored([pair('v1', 'payments', 'cards')], v3)).toEqual({ same: [null], unmappable: 1 });
     // Served tasks as /v1/quality passes them for other models (no labels list): the same answers.
-    const named = underPredictingNames([pair('v1', 'tax_documents', 'tax'), pair('v1', 'payments', 'cards')], taxonomies, [{ ...v3, labels: [] }]);
-    expect(named.pairs.map((p) => p.feedback?.labels.queue === p.prediction.labels.queue)).toEqual([true, false]);
-    expect(named.unmappable.queue).toBe(1);
+    expect(scored([pair('v1', 'tax_documents', 'tax'), pair('v1', 'payments', 'cards')], { ...v3, labels: [] })).toEqual({ same: [true, null], unmappable: 1 });
   });
 
   it("reads feedback in the predicting model's names after a rollback, and counts a label no model names as unmappable", () => {
@@ -50,7 +54,7 @@ describe('underPredictingNames', () => {
     const [rare1] = classifierTasks({ tasks: [{ name: 'queue', labels: ['kyc', 'other'], mergedIntoOther: ['inheritance'] }] });
     const v4: ClassifierTask = { name: 'queue', labels: ['kyc', 'inheritance', 'other'] };
     const models = new Map([['rare1', [rare1]], ['v4', [v4]]]);
-    const same = (pairs: FeedbackPair[], served: ClassifierTask) => underPredictingNames(pairs, models, [served]).pairs.map((p) => p.feedback?.labels.queue === p.prediction.labels.queue);
+    const same = (pairs: FeedbackPair[], served: ClassifierTask) => judge(pairs, models, served).same;
     // rare1 serves: inheritance is other, so its other is right and its kyc wrong.
     expect(same([pair('rare1', 'other', 'inheritance'), pair('rare1', 'kyc', 'inheritance')], rare1)).toEqual([true, false]);
     // v4 serves: rare1's other is still right for an inheritance case, v4's own inheritance too, and v4's other is not.

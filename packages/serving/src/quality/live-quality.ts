@@ -1,7 +1,10 @@
 import type { ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair, PredictionRecord } from '../store/types.js';
-import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares, smoothedShares } from './drift.js';
-import { underPredictingNames, type Taxonomies } from './label-names.js';
+import { createLabelNamer, type LabelNamer, type Taxonomies } from './label-names.js';
+import { countsRecord, newTally, tallyPrediction, taskQuality } from './task-tally.js';
+import { ITEMS_PER_TURN, nextTurn } from './turns.js';
+
+export { CONFIDENCE_BANDS } from './task-tally.js';
 
 /**
  * A task to measure. Its `aliases` (the served model's renames and merges) apply to the predictions of a
@@ -11,13 +14,6 @@ export type TaskInfo = Pick<ClassifierTask, 'name' | 'labels' | 'aliases'>;
 
 /** Accuracy and macro-F1 of one task; injected so the evaluation package's metrics can be used. */
 export type TaskScorer = (truth: readonly string[], predicted: readonly string[], labels: readonly string[]) => { accuracy: number; macroF1: number };
-
-export const CONFIDENCE_BANDS: ReadonlyArray<readonly [number, number]> = [
-  [0, 0.5],
-  [0.5, 0.7],
-  [0.7, 0.9],
-  [0.9, 1.0000001],
-];
 
 export interface BandQuality {
   band: string;
@@ -70,18 +66,20 @@ export interface LiveQualityInput {
   taxonomies?: Taxonomies;
 }
 
-/**
- * One prediction per email: the one the feedback names, else the newest. Pairs come from a join on the
- * email id, so an email classified twice appears twice.
- */
 /** Created later, or in the same millisecond with the later id (ids are time-ordered): whatever order a store lists them in. */
 function isNewer(a: PredictionRecord, b: PredictionRecord): boolean {
   return a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.predictionId > b.predictionId);
 }
 
-export function dedupePairs(pairs: readonly FeedbackPair[]): FeedbackPair[] {
+/**
+ * One prediction per email: the one the feedback names, else the newest. Pairs come from a join on the
+ * email id, so an email classified twice appears twice. Yields every `ITEMS_PER_TURN` pairs.
+ */
+function* dedupePairs(pairs: readonly FeedbackPair[]): Generator<void, FeedbackPair[]> {
   const byEmail = new Map<string, FeedbackPair>();
-  for (const pair of pairs) {
+  for (let i = 0; i < pairs.length; i++) {
+    if (i > 0 && i % ITEMS_PER_TURN === 0) yield;
+    const pair = pairs[i];
     const key = pair.prediction.emailId;
     const seen = byEmail.get(key);
     const named = pair.feedback?.predictionId;
@@ -92,83 +90,119 @@ export function dedupePairs(pairs: readonly FeedbackPair[]): FeedbackPair[] {
   return [...byEmail.values()];
 }
 
-function predictedCounts(preds: readonly PredictionRecord[], task: string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const p of preds) {
-    const label = p.labels[task];
-    if (label !== undefined) counts[label] = (counts[label] ?? 0) + 1;
-  }
-  return counts;
+/** The prediction's label of `task`, under the served names when the task is measured. */
+function predictedLabel(prediction: PredictionRecord, task: string, measured: ReadonlySet<string>, names: LabelNamer): string | undefined {
+  const raw = prediction.labels[task];
+  return raw !== undefined && measured.has(task) ? names.predicted(task, raw) : raw;
 }
 
-function bandName([lo, hi]: readonly [number, number]): string {
-  return `${lo.toFixed(1)}-${Math.min(hi, 1).toFixed(1)}`;
+/** Predicted label counts per task (served names) of the previous window, the drift reference without training shares. */
+function* previousCounts(pairs: readonly FeedbackPair[], tasks: readonly TaskInfo[], names: LabelNamer): Generator<void, Record<string, number>[]> {
+  const counts = tasks.map(() => new Map<string, number>());
+  for (let i = 0; i < pairs.length; i++) {
+    if (i > 0 && i % ITEMS_PER_TURN === 0) yield;
+    const { labels } = pairs[i].prediction;
+    for (let t = 0; t < tasks.length; t++) {
+      const raw = labels[tasks[t].name];
+      if (raw === undefined) continue;
+      const label = names.predicted(tasks[t].name, raw);
+      counts[t].set(label, (counts[t].get(label) ?? 0) + 1);
+    }
+  }
+  return counts.map(countsRecord);
 }
 
-export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
-  const taxonomies: Taxonomies = input.taxonomies ?? new Map();
-  const { pairs, unmappable } = underPredictingNames(dedupePairs(input.pairs), taxonomies, input.tasks);
-  const previous = input.previous ? underPredictingNames(dedupePairs(input.previous), taxonomies, input.tasks).pairs.map((p) => p.prediction) : [];
-  const withFeedback = pairs.filter((p) => p.feedback !== undefined);
-  const tasks: Record<string, TaskQuality> = {};
-  for (const task of input.tasks) {
-    const preds = pairs.filter((p) => p.prediction.labels[task.name] !== undefined);
-    const judged = preds.filter((p) => p.feedback?.labels[task.name] !== undefined);
-    const truth = judged.map((p) => p.feedback?.labels[task.name] ?? '');
-    const predicted = judged.map((p) => p.prediction.labels[task.name]);
-    const scores = judged.length > 0 ? input.scorer(truth, predicted, task.labels) : undefined;
-    const notAbstained = preds.filter((p) => p.prediction.abstained[task.name] !== true).length;
-    const bands = CONFIDENCE_BANDS.map((band): BandQuality => {
-      const inBand = preds.filter((p) => {
-        const c = p.prediction.confidences[task.name] ?? 0;
-        return c >= band[0] && c < band[1];
-      });
-      const j = inBand.filter((p) => p.feedback?.labels[task.name] !== undefined);
-      const correct = j.filter((p) => p.feedback?.labels[task.name] === p.prediction.labels[task.name]).length;
-      return { band: bandName(band), predictions: inBand.length, withFeedback: j.length, accuracy: j.length > 0 ? correct / j.length : null };
-    });
-    const counts = predictedCounts(preds.map((p) => p.prediction), task.name);
-    const trainingShares = input.training?.[task.name];
-    const previousCounts = previous.length > 0 ? predictedCounts(previous, task.name) : undefined;
-    const expected = trainingShares ?? (previousCounts && shares(previousCounts));
-    const reference: DriftReport['reference'] = trainingShares ? 'training' : previousCounts ? 'previous_window' : 'none';
-    // A sample too small for its number of labels gives a large PSI by chance alone: not a measure of drift yet.
-    // Measured on smoothed shares (a label a sample misses is not a shift of its whole share); a previous
-    // window is a sample too, and is smoothed alike. Training shares come from the whole training set.
-    const minPredictions = minDriftPredictions(new Set([...task.labels, ...Object.keys(counts)]).size);
-    const previousTotal = previousCounts ? Object.values(previousCounts).reduce((a, b) => a + b, 0) : 0;
-    const canDrift = preds.length >= minPredictions && (trainingShares !== undefined || previousTotal >= minPredictions);
-    const actual = smoothedShares(counts, task.labels);
-    const against = trainingShares ?? (previousCounts && smoothedShares(previousCounts, task.labels));
-    tasks[task.name] = {
-      predictions: preds.length,
-      withFeedback: judged.length,
-      unmappable: unmappable[task.name] ?? 0,
-      accuracy: scores ? scores.accuracy : null,
-      macroF1: scores ? scores.macroF1 : null,
-      coverage: preds.length > 0 ? notAbstained / preds.length : null,
-      bands,
-      drift: {
-        reference,
-        minPredictions,
-        psi: canDrift && against ? populationStabilityIndex(actual, against, task.labels) : null,
-        jsDivergence: canDrift && against ? jensenShannon(actual, against, task.labels) : null,
-        predicted: shares(counts),
-        expected: expected ?? null,
-      },
-    };
+/**
+ * The window's figures, counted in one pass over its emails: one prediction per email, both sides under the
+ * served names (`createLabelNamer`; a feedback label with no name is left out and counted `unmappable`, and
+ * feedback with none left counts as none), then per task its predictions, coverage, bands, scored labels and
+ * predicted shares. Yields where a caller may give the event loop a turn.
+ */
+function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality> {
+  const { tasks } = input;
+  const names = createLabelNamer(input.taxonomies ?? new Map(), tasks);
+  const measured = new Set(tasks.map((t) => t.name));
+  const pairs = yield* dedupePairs(input.pairs);
+  const tallies = tasks.map(newTally);
+  /** The feedback labels of the pair at hand under the served names (null: unmappable). */
+  const truths = new Map<string, string | null>();
+  const unmappable: Record<string, number> = {};
+  let withFeedback = 0;
+  let compared = 0;
+  let unchanged = 0;
+  for (let i = 0; i < pairs.length; i++) {
+    if (i > 0 && i % ITEMS_PER_TURN === 0) yield;
+    const { prediction, feedback } = pairs[i];
+    truths.clear();
+    if (feedback) {
+      // Of the emails with feedback on a task their prediction made: unchanged when every such label was
+      // confirmed. One closed only with the label of a task its model did not have (added since) has nothing
+      // to be unchanged, and is not counted.
+      let kept = 0;
+      let onPredicted = false;
+      let same = true;
+      for (const task of Object.keys(feedback.labels)) {
+        const sent = feedback.labels[task];
+        // A task not measured: kept as sent.
+        const truth = measured.has(task) ? names.truth(prediction.modelId, task, sent) : sent;
+        truths.set(task, truth);
+        if (truth === null) {
+          unmappable[task] = (unmappable[task] ?? 0) + 1;
+          continue;
+        }
+        kept++;
+        const label = predictedLabel(prediction, task, measured, names);
+        if (label === undefined) continue;
+        onPredicted = true;
+        if (label !== truth) same = false;
+      }
+      if (kept > 0) withFeedback++;
+      if (onPredicted) compared++;
+      if (onPredicted && same) unchanged++;
+    }
+    for (let t = 0; t < tasks.length; t++) {
+      const task = tasks[t].name;
+      const label = predictedLabel(prediction, task, measured, names);
+      if (label === undefined) continue;
+      const truth = truths.get(task) ?? undefined;
+      tallyPrediction(tallies[t], label, prediction.confidences[task] ?? 0, prediction.abstained[task] === true, truth);
+    }
   }
-  // Measured on the emails whose feedback confirms a task their prediction made: one closed only with the label
-  // of a task its model did not have (added since) has nothing to be unchanged, and is not counted unchanged.
-  const compared = withFeedback.filter((p) => Object.keys(p.feedback?.labels ?? {}).some((task) => p.prediction.labels[task] !== undefined));
-  const unchanged = compared.filter((p) =>
-    Object.entries(p.feedback?.labels ?? {}).every(([task, label]) => p.prediction.labels[task] === undefined || p.prediction.labels[task] === label),
-  ).length;
+  const previous = input.previous ? yield* dedupePairs(input.previous) : [];
+  const previousByTask = previous.length > 0 ? yield* previousCounts(previous, tasks, names) : undefined;
+  const out: Record<string, TaskQuality> = {};
+  for (let t = 0; t < tasks.length; t++) {
+    // Each task's scorer run is a turn of its own.
+    yield;
+    out[tasks[t].name] = taskQuality(tasks[t], tallies[t], unmappable[tasks[t].name] ?? 0, input, previousByTask?.[t]);
+  }
   return {
     window: input.window,
     predictions: pairs.length,
-    withFeedback: withFeedback.length,
-    unchangedShare: compared.length > 0 ? unchanged / compared.length : null,
-    tasks,
+    withFeedback,
+    unchangedShare: compared > 0 ? unchanged / compared : null,
+    tasks: out,
   };
+}
+
+/** Live quality of a window's pairs in one synchronous run (a batch job, or a small window). */
+export function computeLiveQuality(input: LiveQualityInput): LiveQuality {
+  const steps = liveQualitySteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Live quality as `computeLiveQuality`, giving the event loop a turn (`turn`) every `ITEMS_PER_TURN` emails
+ * and between tasks, so a server answers other requests while a large window is measured.
+ */
+export async function computeLiveQualityInTurns(input: LiveQualityInput, turn: () => Promise<void> = nextTurn): Promise<LiveQuality> {
+  const steps = liveQualitySteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await turn();
+  }
 }

@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { currentLabel, type ClassifierTask } from '@mailroute/model';
+import { computeTaskMetrics, seededRandom } from '@mailroute/evaluation';
+import type { FeedbackPair, PredictionRecord } from '../store/types.js';
+import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares, smoothedShares } from './drift.js';
+import { CONFIDENCE_BANDS, computeLiveQuality, computeLiveQualityInTurns, type LiveQuality, type LiveQualityInput, type TaskQuality } from './live-quality.js';
+import { ITEMS_PER_TURN } from './turns.js';
+
+// The plain algorithm computeLiveQuality had before it was made one pass (filters per task and band), kept as the
+// reference its answers must equal: one prediction per email, both sides under the served names, then counted.
+
+function referenceDedupe(pairs: readonly FeedbackPair[]): FeedbackPair[] {
+  const byEmail = new Map<string, FeedbackPair>();
+  const newer = (a: PredictionRecord, b: PredictionRecord) => a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.predictionId > b.predictionId);
+  for (const pair of pairs) {
+    const seen = byEmail.get(pair.prediction.emailId);
+    const namesIt = pair.feedback?.predictionId !== undefined && pair.feedback.predictionId === pair.prediction.predictionId;
+    const seenNamed = seen?.feedback?.predictionId === seen?.prediction.predictionId;
+    if (!seen || namesIt || (!seenNamed && newer(pair.prediction, seen.prediction))) byEmail.set(pair.prediction.emailId, pair);
+  }
+  return [...byEmail.values()];
+}
+
+function referenceNames(pairs: readonly FeedbackPair[], taxonomies: ReadonlyMap<string, readonly ClassifierTask[]>, served: readonly ClassifierTask[]) {
+  const unmappable: Record<string, number> = {};
+  const renamed = (task: ClassifierTask, label: string) => currentLabel({ ...task, labels: [] }, label);
+  const out = pairs.map((pair): FeedbackPair => {
+    const own = taxonomies.get(pair.prediction.modelId);
+    const labels: Record<string, string> = { ...pair.prediction.labels };
+    for (const name of Object.keys(labels)) {
+      const task = served.find((t) => t.name === name);
+      if (task) labels[name] = renamed(task, labels[name]);
+    }
+    const prediction = { ...pair.prediction, labels };
+    const truth: Record<string, string> = {};
+    for (const [name, label] of Object.entries(pair.feedback?.labels ?? {})) {
+      const task = served.find((t) => t.name === name);
+      const ownTask = own?.find((t) => t.name === name);
+      if (!task) {
+        truth[name] = label;
+        continue;
+      }
+      const current = ownTask ? currentLabel(ownTask, label) : label;
+      const inOwn = ownTask && ownTask.labels.includes(current) && !ownTask.retired?.includes(current) && !ownTask.retired?.includes(label);
+      const reachable = ownTask?.labels.filter((l) => !ownTask.retired?.includes(l)).map((l) => renamed(task, l));
+      if (inOwn) truth[name] = renamed(task, current);
+      else if (!ownTask || reachable?.includes(renamed(task, label))) truth[name] = renamed(task, label);
+      else unmappable[name] = (unmappable[name] ?? 0) + 1;
+    }
+    return pair.feedback && Object.keys(truth).length > 0 ? { prediction, feedback: { ...pair.feedback, labels: truth } } : { prediction };
+  });
+  return { pairs: out, unmappable };
+}
+
+function referenceQuality(input: LiveQualityInput & { tasks: readonly ClassifierTask[] }): LiveQuality {
+  const taxonomies = input.taxonomies ?? new Map();
+  const { pairs, unmappable } = referenceNames(referenceDedupe(input.pairs), taxonomies, input.tasks);
+  const previous = input.previous ? referenceNames(referenceDedupe(input.previous), taxonomies, input.tasks).pairs.map((p) => p.prediction) : [];
+  const countsOf = (preds: PredictionRecord[], task: string) => {
+    const counts: Record<string, number> = {};
+    for (const p of preds) if (p.labels[task] !== undefined) counts[p.labels[task]] = (counts[p.labels[task]] ?? 0) + 1;
+    return counts;
+  };
+  const tasks: Record<string, TaskQuality> = {};
+  for (const task of input.tasks) {
+    const preds = pairs.filter((p) => p.prediction.labels[task.name] !== undefined);
+    const judged = preds.filter((p) => p.feedback?.labels[task.name] !== undefined);
+    const truth = judged.map((p) => p.feedback?.labels[task.name] ?? '');
+    const predicted = judged.map((p) => p.prediction.labels[task.name]);
+    const scores = judged.length > 0 ? input.scorer(truth, predicted, task.labels) : undefined;
+    const bands = CONFIDENCE_BANDS.map(([lo, hi]) => {
+      const inBand = preds.filter((p) => (p.prediction.confidences[task.name] ?? 0) >= lo && (p.prediction.confidences[task.name] ?? 0) < hi);
+      const j = inBand.filter((p) => p.feedback?.labels[task.name] !== undefined);
+      const correct = j.filter((p) => p.feedback?.labels[task.name] === p.prediction.labels[task.name]).length;
+      return { band: `${lo.toFixed(1)}-${Math.min(hi, 1).toFixed(1)}`, predictions: inBand.length, withFeedback: j.length, accuracy: j.length > 0 ? correct / j.length : null };
+    });
+    const counts = countsOf(preds.map((p) => p.prediction), task.name);
+    const trainingShares = input.training?.[task.name];
+    const previousCounts = previous.length > 0 ? countsOf(previous, task.name) : undefined;
+    const minPredictions = minDriftPredictions(new Set([...task.labels, ...Object.keys(counts)]).size);
+    const previousTotal = Object.values(previousCounts ?? {}).reduce((a, b) => a + b, 0);
+    const canDrift = preds.length >= minPredictions && (trainingShares !== undefined || previousTotal >= minPredictions);
+    const actual = smoothedShares(counts, task.labels);
+    const against = trainingShares ?? (previousCounts && smoothedShares(previousCounts, task.labels));
+    tasks[task.name] = {
+      predictions: preds.length,
+      withFeedback: judged.length,
+      unmappable: unmappable[task.name] ?? 0,
+      accuracy: scores?.accuracy ?? null,
+      macroF1: scores?.macroF1 ?? null,
+      coverage: preds.length > 0 ? preds.filter((p) => p.prediction.abstained[task.name] !== true).length / preds.length : null,
+      bands,
+      drift: {
+        reference: trainingShares ? 'training' : previousCounts ? 'previous_window' : 'none',
+        minPredictions,
+        psi: canDrift && against ? populationStabilityIndex(actual, against, task.labels) : null,
+        jsDivergence: canDrift && against ? jensenShannon(actual, against, task.labels) : null,
+        predicted: shares(counts),
+        expected: trainingShares ?? (previousCounts && shares(previousCounts)) ?? null,
+      },
+    };
+  }
+  const withFeedback = pairs.filter((p) => p.feedback !== undefined);
+  const compared = withFeedback.filter((p) => Object.keys(p.feedback?.labels ?? {}).some((t) => p.prediction.labels[t] !== undefined));
+  const unchanged = compared.filter((p) => Object.entries(p.feedback?.labels ?? {}).every(([t, label]) => p.prediction.labels[t] === undefined || p.prediction.labels[t] === label));
+  return { window: input.window, predictions: pairs.length, withFeedback: withFeedback.length, unchangedShare: compared.length > 0 ? unchanged.length / compared.length : null, tasks };
+}
+
+// Randomized inputs: two known models (v1 before renames and a merge, v2 served) and one whose taxonomy is unknown.
+const v2: ClassifierTask[] = [
+  { name: 'queue', labels: ['kyc', 'cards', 'tax', 'other'], aliases: { payments: 'kyc', tax_documents: 'tax', inheritance: 'other' }, retired: ['paper'] },
+  { name: 'topic', labels: ['login', 'fees', 'fraud'] },
+  { name: 'priority', labels: ['low', 'high'] },
+];
+const v1: ClassifierTask[] = [
+  { name: 'queue', labels: ['payments', 'kyc', 'tax_documents', 'paper'], retired: ['paper'] },
+  { name: 'topic', labels: ['login', 'fees'] },
+];
+const TAXONOMIES = new Map([
+  ['v1', v1],
+  ['v2', v2],
+]);
+const LABELS: Record<string, string[]> = {
+  queue: ['kyc', 'cards', 'tax', 'other', 'payments', 'tax_documents', 'inheritance', 'paper', 'unknown_q'],
+  topic: ['login', 'fees', 'fraud', 'spam'],
+  priority: ['low', 'high'],
+  channel: ['mail', 'phone'],
+};
+const CONFIDENCES = [0, 0.2, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1, 1.0000001, 0.4999999, 0.7000001];
+
+function randomPairs(random: () => number, n: number, emails: number, start: number): FeedbackPair[] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  return Array.from({ length: n }, (_, i): FeedbackPair => {
+    const emailId = `e${Math.floor(random() * emails)}`;
+    const predictionId = `p${start + i}`;
+    // Same-millisecond predictions and lists out of time order: the dedupe's tie on the id is exercised.
+    const createdAt = new Date(Date.UTC(2026, 10, 1) + Math.floor(random() * 50) * 1000).toISOString();
+    const tasks = Object.keys(LABELS).filter(() => random() < 0.8);
+    const labels = Object.fromEntries(tasks.map((t) => [t, pick(LABELS[t])]));
+    const confidences = Object.fromEntries(tasks.filter(() => random() < 0.9).map((t) => [t, pick(CONFIDENCES)]));
+    const abstained = Object.fromEntries(tasks.filter(() => random() < 0.5).map((t) => [t, random() < 0.3]));
+    const prediction: PredictionRecord = { predictionId, emailId, modelId: pick(['v1', 'v2', 'v2', 'gone']), createdAt, labels, confidences, abstained, queue: 'q', latencyMs: 1 };
+    if (random() < 0.5) return { prediction };
+    const truth = Object.fromEntries(Object.keys(LABELS).filter(() => random() < 0.6).map((t) => [t, random() < 0.5 && labels[t] ? labels[t] : pick(LABELS[t])]));
+    const named = random() < 0.4 ? predictionId : random() < 0.2 ? `p${Math.floor(random() * (start + i + 1))}` : undefined;
+    return { prediction, feedback: { emailId, labels: truth, closedAt: createdAt, receivedAt: createdAt, ...(named ? { predictionId: named } : {}) } };
+  });
+}
+
+const scorer: LiveQualityInput['scorer'] = (truth, predicted) => {
+  const m = computeTaskMetrics(truth, predicted);
+  return { accuracy: m.accuracy, macroF1: m.macro.f1 };
+};
+
+/** Every field equal, numbers to 1e-12 (same counts, so the same floats but for summation order). */
+function expectSame(actual: unknown, expected: unknown, path = '$'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    expect(Math.abs(actual - expected), path).toBeLessThanOrEqual(1e-12);
+    return;
+  }
+  if (expected === null || typeof expected !== 'object') {
+    expect(actual, path).toBe(expected);
+    return;
+  }
+  expect(actual !== null && typeof actual === 'object', path).toBe(true);
+  expect(Object.keys(actual as object), path).toEqual(Object.keys(expected));
+  for (const [key, value] of Object.entries(expected)) expectSame((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
+}
+
+describe('computeLiveQuality', () => {
+  it('equals the plain filter-per-task reference on randomized windows', () => {
+    const references = new Set<string>();
+    let drifts = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const random = seededRandom(seed);
+      const n = 50 + Math.floor(random() * 400);
+      const pairs = randomPairs(random, n, Math.ceil(n * 0.7), 0);
+      const previous = seed % 3 === 0 ? undefined : randomPairs(random, seed % 3 === 1 ? n : 5, n, n);
+      const training = seed % 2 === 0 ? { queue: { kyc: 0.5, cards: 0.2, tax: 0.2, other: 0.1 } } : undefined;
+      // Tasks as the route passes them: the served model's, or names only (another model measured).
+      const tasks = seed % 4 === 3 ? v2.map((t) => ({ name: t.name, labels: [], ...(t.aliases ? { aliases: t.aliases } : {}) })) : v2;
+      const input = { pairs, previous, training, tasks, taxonomies: seed === 5 ? undefined : TAXONOMIES, window: { since: 'a', until: 'b' }, scorer };
+      const expected = referenceQuality(input);
+      // The inputs reach every branch: duplicates, abstentions, unmappable labels, feedback of unmeasured tasks.
+      expect(expected.predictions).toBeLessThan(n);
+      if (seed !== 5) expect(expected.tasks.queue.unmappable).toBeGreaterThan(0);
+      expectSame(computeLiveQuality(input), expected, `seed ${seed}`);
+      for (const task of Object.values(expected.tasks)) {
+        references.add(task.drift.reference);
+        if (task.drift.psi !== null) drifts++;
+      }
+    }
+    expect([...references].sort()).toEqual(['none', 'previous_window', 'training']);
+    expect(drifts).toBeGreaterThan(0);
+  });
+
+  it('computed in turns, gives the event loop one every ITEMS_PER_TURN pairs and before each task, and answers the same', async () => {
+    const random = seededRandom(9);
+    const n = 5 * ITEMS_PER_TURN;
+    const input = { pairs: randomPairs(random, n, n, 0), previous: randomPairs(random, n, n, n), tasks: v2, taxonomies: TAXONOMIES, window: { since: 'a', until: 'b' }, scorer };
+    let turns = 0;
+    const quality = await computeLiveQualityInTurns(input, async () => void turns++);
+    const expected = referenceQuality(input);
+    expectSame(quality, expected);
+    const between = (items: number) => Math.ceil(items / ITEMS_PER_TURN) - 1;
+    const previous = referenceDedupe(input.previous).length;
+    // Dedupe, the pass over the emails, the previous window's dedupe and counts, then a turn before each task.
+    expect(turns).toBe(between(n) + between(expected.predictions) + between(n) + between(previous) + v2.length);
+  });
+
+  it('puts a confidence on a band edge in the band it starts', () => {
+    const pair = (id: string, confidence: number): FeedbackPair => ({
+      prediction: { predictionId: id, emailId: id, modelId: 'v2', createdAt: '2026-11-01T00:00:00.000Z', labels: { topic: 'login' }, confidences: { topic: confidence }, abstained: {}, queue: 'q', latencyMs: 1 },
+    });
+    const quality = computeLiveQuality({ pairs: [0, 0.5, 0.7, 0.9, 1].map((c, i) => pair(`p${i}`, c)), tasks: [v2[1]], window: { since: 'a', until: 'b' }, scorer });
+    expect(quality.tasks.topic.bands.map((b) => [b.band, b.predictions])).toEqual([
+      ['0.0-0.5', 1],
+      ['0.5-0.7', 1],
+      ['0.7-0.9', 1],
+      ['0.9-1.0', 2],
+    ]);
+  });
+});

@@ -1,0 +1,100 @@
+import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares, smoothedShares } from './drift.js';
+import type { BandQuality, DriftReport, LiveQualityInput, TaskInfo, TaskQuality } from './live-quality.js';
+
+export const CONFIDENCE_BANDS: ReadonlyArray<readonly [number, number]> = [
+  [0, 0.5],
+  [0.5, 0.7],
+  [0.7, 0.9],
+  [0.9, 1.0000001],
+];
+
+/** What one task's figures are made of, counted in one pass over the window's emails. */
+export interface TaskTally {
+  predictions: number;
+  notAbstained: number;
+  /** Predicted labels (served names), in the order first seen. */
+  counts: Map<string, number>;
+  /** Feedback and predicted labels of the emails with feedback on the task, in the same order. */
+  truth: string[];
+  predicted: string[];
+  bandPredictions: number[];
+  bandJudged: number[];
+  bandCorrect: number[];
+}
+
+export function newTally(): TaskTally {
+  const zeros = () => CONFIDENCE_BANDS.map(() => 0);
+  return { predictions: 0, notAbstained: 0, counts: new Map(), truth: [], predicted: [], bandPredictions: zeros(), bandJudged: zeros(), bandCorrect: zeros() };
+}
+
+/** Counts one prediction of the task: its label, confidence (0 when missing), abstention and feedback label, if any. */
+export function tallyPrediction(tally: TaskTally, label: string, confidence: number, abstained: boolean, truth: string | undefined): void {
+  tally.predictions++;
+  if (!abstained) tally.notAbstained++;
+  tally.counts.set(label, (tally.counts.get(label) ?? 0) + 1);
+  if (truth !== undefined) {
+    tally.truth.push(truth);
+    tally.predicted.push(label);
+  }
+  for (let b = 0; b < CONFIDENCE_BANDS.length; b++) {
+    if (confidence < CONFIDENCE_BANDS[b][0] || confidence >= CONFIDENCE_BANDS[b][1]) continue;
+    tally.bandPredictions[b]++;
+    if (truth === undefined) continue;
+    tally.bandJudged[b]++;
+    if (truth === label) tally.bandCorrect[b]++;
+  }
+}
+
+/** Label counts as a record, in the order the labels were first seen. */
+export function countsRecord(counts: ReadonlyMap<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [label, n] of counts) out[label] = n;
+  return out;
+}
+
+function bandName([lo, hi]: readonly [number, number]): string {
+  return `${lo.toFixed(1)}-${Math.min(hi, 1).toFixed(1)}`;
+}
+
+/** One task's figures from its tally; `previousCounts`: its predicted labels in the previous window, when there was one. */
+export function taskQuality(task: TaskInfo, tally: TaskTally, unmappable: number, input: Pick<LiveQualityInput, 'scorer' | 'training'>, previousCounts: Record<string, number> | undefined): TaskQuality {
+  const judged = tally.truth.length;
+  const scores = judged > 0 ? input.scorer(tally.truth, tally.predicted, task.labels) : undefined;
+  const bands = CONFIDENCE_BANDS.map(
+    (band, b): BandQuality => ({
+      band: bandName(band),
+      predictions: tally.bandPredictions[b],
+      withFeedback: tally.bandJudged[b],
+      accuracy: tally.bandJudged[b] > 0 ? tally.bandCorrect[b] / tally.bandJudged[b] : null,
+    }),
+  );
+  const counts = countsRecord(tally.counts);
+  const trainingShares = input.training?.[task.name];
+  const expected = trainingShares ?? (previousCounts && shares(previousCounts));
+  const reference: DriftReport['reference'] = trainingShares ? 'training' : previousCounts ? 'previous_window' : 'none';
+  // A sample too small for its number of labels gives a large PSI by chance alone: not a measure of drift yet.
+  // Measured on smoothed shares (a label a sample misses is not a shift of its whole share); a previous
+  // window is a sample too, and is smoothed alike. Training shares come from the whole training set.
+  const minPredictions = minDriftPredictions(new Set([...task.labels, ...Object.keys(counts)]).size);
+  const previousTotal = previousCounts ? Object.values(previousCounts).reduce((a, b) => a + b, 0) : 0;
+  const canDrift = tally.predictions >= minPredictions && (trainingShares !== undefined || previousTotal >= minPredictions);
+  const actual = smoothedShares(counts, task.labels);
+  const against = trainingShares ?? (previousCounts && smoothedShares(previousCounts, task.labels));
+  return {
+    predictions: tally.predictions,
+    withFeedback: judged,
+    unmappable,
+    accuracy: scores ? scores.accuracy : null,
+    macroF1: scores ? scores.macroF1 : null,
+    coverage: tally.predictions > 0 ? tally.notAbstained / tally.predictions : null,
+    bands,
+    drift: {
+      reference,
+      minPredictions,
+      psi: canDrift && against ? populationStabilityIndex(actual, against, task.labels) : null,
+      jsDivergence: canDrift && against ? jensenShannon(actual, against, task.labels) : null,
+      predicted: shares(counts),
+      expected: expected ?? null,
+    },
+  };
+}
