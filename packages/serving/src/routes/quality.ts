@@ -3,7 +3,8 @@ import { OverloadedError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
-import { computeLiveQuality, type TaskInfo } from '../quality/live-quality.js';
+import { computeLiveQualityInTurns, type TaskInfo } from '../quality/live-quality.js';
+import { forEachInTurns } from '../quality/turns.js';
 import type { FeedbackPair } from '../store/types.js';
 import { taxonomiesOf } from './model-taxonomy.js';
 import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
@@ -13,11 +14,14 @@ import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
  * stored predictions. The served model's renames apply only to the labels of a model whose own taxonomy
  * cannot be read (each other model's predictions are scored under its own names).
  */
-function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[], scope: string): TaskInfo[] {
+async function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[], scope: string): Promise<TaskInfo[]> {
   const current = ctx.source.current();
   if (current && current.modelId === scope) return [...current.tasks];
   const served = new Map((current?.tasks ?? []).map((t) => [t.name, t]));
-  const names = new Set(pairs.flatMap((p) => Object.keys(p.prediction.labels)));
+  const names = new Set<string>();
+  await forEachInTurns(pairs, ({ prediction }) => {
+    for (const name of Object.keys(prediction.labels)) names.add(name);
+  });
   return [...names].map((name) => {
     const aliases = served.get(name)?.aliases;
     return { name, labels: [], ...(aliases ? { aliases } : {}) };
@@ -29,14 +33,32 @@ const ALL = 'all';
 const QUALITY_MAX_CONCURRENT = 2;
 
 /** Emails each model predicted in the window (an email predicted by two models counts for both). */
-function emailsPerModel(pairs: readonly FeedbackPair[]): Record<string, number> {
+async function emailsPerModel(pairs: readonly FeedbackPair[]): Promise<Record<string, number>> {
   const emails = new Map<string, Set<string>>();
-  for (const p of pairs) {
-    const set = emails.get(p.prediction.modelId) ?? new Set<string>();
-    set.add(p.prediction.emailId);
-    emails.set(p.prediction.modelId, set);
-  }
+  await forEachInTurns(pairs, ({ prediction }) => {
+    let set = emails.get(prediction.modelId);
+    if (!set) emails.set(prediction.modelId, (set = new Set()));
+    set.add(prediction.emailId);
+  });
   return Object.fromEntries([...emails].map(([model, set]) => [model, set.size]));
+}
+
+/** The models that made the pairs' predictions. */
+async function modelIdsOf(...lists: ReadonlyArray<readonly FeedbackPair[]>): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const pairs of lists) await forEachInTurns(pairs, ({ prediction }) => ids.add(prediction.modelId));
+  return ids;
+}
+
+/** `extra`'s pairs whose prediction is not in `pairs`. */
+async function notIn(pairs: readonly FeedbackPair[], extra: readonly FeedbackPair[]): Promise<FeedbackPair[]> {
+  const ids = new Set<string>();
+  await forEachInTurns(pairs, ({ prediction }) => ids.add(prediction.predictionId));
+  const out: FeedbackPair[] = [];
+  await forEachInTurns(extra, (pair) => {
+    if (!ids.has(pair.prediction.predictionId)) out.push(pair);
+  });
+  return out;
 }
 
 export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
@@ -84,25 +106,27 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const truncated = listed.length > max;
       const sampledSince = truncated ? read.reduce((min, p) => (p.prediction.createdAt < min ? p.prediction.createdAt : min), until) : null;
       if (truncated) {
-        const inSample = new Set(read.map((p) => p.prediction.predictionId));
         const judged = await ctx.store.listPairs({ since, until, limit: max, judgedOnly: true });
-        read = [...read, ...judged.filter((p) => !inSample.has(p.prediction.predictionId))];
+        read = read.concat(await notIn(read, judged));
       }
       const pairs = measured(read);
       const previous = measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since, limit: max }));
       // The training distribution is the served model's: drift against it means something for its own predictions only.
       const training = scope === servedId && ctx.trainingDistribution ? await ctx.trainingDistribution() : undefined;
-      const taxonomies = await taxonomiesOf(ctx, [...pairs, ...previous].map((p) => p.prediction.modelId));
-      const quality = computeLiveQuality({
+      const taxonomies = await taxonomiesOf(ctx, await modelIdsOf(pairs, previous));
+      // Each step over the pairs gives the event loop turns: at 100,000 predictions, computed in one block, they
+      // held every other request (classify too) for most of a second.
+      const quality = await computeLiveQualityInTurns({
         pairs,
         taxonomies,
         previous,
         training,
-        tasks: tasksOf(ctx, pairs, scope),
+        tasks: await tasksOf(ctx, pairs, scope),
         window: { since, until },
         scorer: ctx.scorer,
       });
-      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models: emailsPerModel(read), truncated, sampledSince, ...quality }, 200);
+      const models = await emailsPerModel(read);
+      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models, truncated, sampledSince, ...quality }, 200);
     },
   );
 }
