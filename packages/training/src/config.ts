@@ -62,6 +62,7 @@ export const SplitConfigSchema = z.discriminatedUnion('kind', [
     kind: z.literal('time'),
     testShare: share.default(0.2),
     validShare: share.default(0.1),
+    /** Accepted (a config switched from stratified still loads) but unused: the order by time leaves nothing to chance. */
     seed: z.number().int().default(0),
   }),
 ]);
