@@ -217,7 +217,8 @@ export const FeedbackRequestSchema = z
     message: 'predictionId or emailId is required',
     path: ['predictionId'],
   })
-  .refine((f) => Object.keys(f.labels).length > 0, { message: 'at least one task label is required', path: ['labels'] })
+  // "At least one task label" is checked by the route: zod's output leaves out a task named __proto__, which is
+  // a label sent (refused as an unknown task, 422), not none.
   .openapi('FeedbackRequest', {
     example: { predictionId: '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9e', labels: { queue: 'tax_documents', topic: 'freistellungsauftrag' }, closedAt: '2026-11-29T10:00:00Z' },
   });

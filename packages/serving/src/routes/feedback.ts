@@ -3,7 +3,7 @@ import { CATCH_ALL_LABEL, closestKey, currentLabel, didYouMean, followAliases, t
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
-import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema, withProtoKey } from '../http/schemas.js';
+import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema, feedbackUnreadHint, withProtoKey } from '../http/schemas.js';
 import type { PredictionRecord } from '../store/types.js';
 import { tasksOfModel } from './model-taxonomy.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
@@ -131,6 +131,11 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const body = c.req.valid('json');
+      const raw = c.get('jsonBody') as { labels?: unknown } | undefined;
+      if (Object.keys(body.labels).length === 0 && !withProtoKey(raw?.labels)) {
+        const hint = feedbackUnreadHint(raw);
+        throw new ValidationError(`The request does not match the schema.${hint ? ` ${hint}` : ''}`, [{ path: ['labels'], message: 'at least one task label is required', code: 'custom' }]);
+      }
       // Already one form (UTC, ms; the schema normalises it) so stores compare closedAt as text; a case cannot close in the future.
       const { closedAt } = body;
       if (Date.parse(closedAt) > ctx.clock.now() + CLOCK_SKEW_MS) {
@@ -158,7 +163,6 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       } else if (body.emailId !== undefined) {
         prediction = await ctx.store.findPredictionByEmail(body.emailId);
       }
-      const raw = c.get('jsonBody') as { labels?: unknown } | undefined;
       // A task named __proto__ is not in zod's output (assigning it would set the prototype): refused as any unknown task is.
       if (withProtoKey(raw?.labels)) {
         const verdict = judgeLabel(classifier.tasks, '__proto__', String(Object.getOwnPropertyDescriptor(raw.labels, '__proto__')?.value));

@@ -89,6 +89,13 @@ describe('POST /v1/feedback', () => {
     const task = await app.request('/v1/feedback', jsonRequest('{"emailId":"mail-w","labels":{"queue":"billing","__proto__":"x"},"closedAt":"2026-11-29T10:00:00Z"}'));
     expect(task.status).toBe(422);
     expect((await json(task)).detail).toMatch(/^Task "__proto__" is not one of the model's tasks/);
+    // Alone too: zod's output leaves the key out, but the feedback named a task, so it is not "no label".
+    const alone = await app.request('/v1/feedback', jsonRequest('{"emailId":"mail-w","labels":{"__proto__":"x"},"closedAt":"2026-11-29T10:00:00Z"}'));
+    expect(alone.status).toBe(422);
+    expect(await json(alone)).toMatchObject({ code: 'LABEL_NOT_IN_TAXONOMY', detail: expect.stringMatching(/^Task "__proto__" is not one of the model's tasks/) });
+    const none = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-w', labels: {}, closedAt }));
+    expect(none.status).toBe(400);
+    expect((await json(none)).issues).toEqual([{ path: ['labels'], message: 'at least one task label is required', code: 'custom' }]);
   });
 
   it('names a misspelt id field when the feedback is refused for having no id', async () => {
