@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppContext, AppEnv, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
+import { requireDecodableQuery } from '../http/query.js';
 import { classifyRequestSchema, ClassifyResponseSchema, idSchema, requestEmails } from '../http/schemas.js';
 import { EmlParseError, InputTooLargeError, MAX_EMAIL_ID_CHARS, startsWithHeader, type Email } from '@mailroute/preprocess';
 import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
@@ -93,6 +94,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
   );
 
   app.use('/v1/classify/eml', guardBodyRoute(ctx, 'classify', 'message/rfc822'));
+  app.use('/v1/classify/eml', requireDecodableQuery('id'));
   app.openapi(
     createRoute({
       method: 'post',

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { OverloadedError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
+import { requireDecodableQuery } from '../http/query.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQualityInTurns, type TaskInfo } from '../quality/live-quality.js';
 import { forEachInTurns } from '../quality/turns.js';
@@ -63,6 +64,7 @@ async function notIn(pairs: readonly FeedbackPair[], extra: readonly FeedbackPai
 
 export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
   app.use('/v1/quality', requireScope(ctx, 'feedback'));
+  app.use('/v1/quality', requireDecodableQuery('model'));
   let computing = 0;
   app.use('/v1/quality', async (_c, next) => {
     if (computing >= QUALITY_MAX_CONCURRENT) {

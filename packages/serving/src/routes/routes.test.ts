@@ -426,6 +426,8 @@ describe('GET /v1/quality', () => {
     expect(await problem('hours=0')).toBe('hours must be more than 0');
     expect(await problem('hours=9000')).toBe('hours must be at most 8784 (366 days)');
     expect(await problem('model=a&model=b')).toBe('model is given 2 times: give it once');
+    // A model id encoded as Latin-1 (or a bare %) would be read as its raw text and match no model.
+    expect(await problem('model=m%FC')).toMatch(/^model is not UTF-8 percent-encoding at "%FC"/);
     for (const query of ['', 'hours=24', 'hours=1.5', 'hours=8784']) expect((await app.request(`/v1/quality?${query}`, authed())).status, query).toBe(200);
   });
 
@@ -730,6 +732,12 @@ describe('SageMaker contract and .eml', () => {
     expect((await json(res)).predictions[0]).toMatchObject({ id: 'abc@example.org', route: { queue: 'billing' } });
     const named = await app.request('/v1/classify/eml?id=crm-77', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
     expect((await json(named)).predictions[0].id).toBe('crm-77');
+    // UTF-8 percent-encoding is decoded; an id encoded as Latin-1 (%FC for ü) is refused, not stored as its raw text.
+    const umlaut = await app.request('/v1/classify/eml?id=K%C3%BCndigung-42', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
+    expect((await json(umlaut)).predictions[0].id).toBe('Kündigung-42');
+    const latin1 = await app.request('/v1/classify/eml?id=K%FCndigung-42', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
+    expect(latin1.status).toBe(400);
+    expect((await json(latin1)).issues).toEqual([expect.objectContaining({ path: ['id'], code: 'invalid_encoding', message: expect.stringContaining('"%FC"') })]);
     const wrongType = await app.request('/v1/classify/eml', jsonRequest({ emails: [] }));
     expect(wrongType.status).toBe(415);
   });

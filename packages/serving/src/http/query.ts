@@ -1,0 +1,49 @@
+import type { MiddlewareHandler } from 'hono';
+import { ValidationError } from '../errors.js';
+import type { AppEnv } from './context.js';
+
+const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/**
+ * Where a raw query value stops being UTF-8 percent-encoding: a `%` without two hex digits after it, or a run
+ * of escapes that is not UTF-8 (`%FC`, Latin-1 `ü`); undefined when it decodes.
+ */
+export function badEscape(value: string): string | undefined {
+  const lone = /%(?![0-9A-Fa-f]{2})/.exec(value);
+  if (lone) return value.slice(lone.index, lone.index + 3);
+  for (const [run] of value.matchAll(ESCAPE_RUN)) {
+    try {
+      decodeURIComponent(run);
+    } catch {
+      return run.slice(0, 12);
+    }
+  }
+  return undefined;
+}
+
+/** The first of `names` whose raw value in `search` (a URL's query) is not UTF-8 percent-encoding, with the bad escape. */
+export function undecodableParam(search: string, names: readonly string[]): { name: string; escape: string } | undefined {
+  for (const pair of search.replace(/^\?/, '').split('&')) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    const escape = eq < 0 || !names.includes(name) ? undefined : badEscape(pair.slice(eq + 1));
+    if (escape !== undefined) return { name, escape };
+  }
+  return undefined;
+}
+
+/**
+ * Refuses (400) a request whose query parameter `names` is not UTF-8 percent-encoding. The router keeps such a
+ * value as its raw text, so `?id=K%FCndigung-42` (an id encoded as Latin-1) would be stored as that text and
+ * never join the feedback that names the email `Kündigung-42`.
+ */
+export function requireDecodableQuery(...names: string[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const bad = undecodableParam(new URL(c.req.url).search, names);
+    if (bad) {
+      const message = `${bad.name} is not UTF-8 percent-encoding at "${bad.escape}": encode its value as UTF-8 (ü is %C3%BC) and a % sign as %25`;
+      throw new ValidationError(`The query parameter ${message}.`, [{ path: [bad.name], message, code: 'invalid_encoding' }]);
+    }
+    await next();
+  };
+}
