@@ -139,7 +139,11 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       // Already one form (UTC, ms; the schema normalises it) so stores compare closedAt as text; a case cannot close in the future.
       const { closedAt } = body;
       if (Date.parse(closedAt) > ctx.clock.now() + CLOCK_SKEW_MS) {
-        throw new ValidationError('closedAt lies in the future.', [{ path: ['closedAt'], message: 'in the future', code: 'future' }]);
+        const now = new Date(ctx.clock.now()).toISOString();
+        throw new ValidationError(
+          `closedAt ${closedAt} is more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of the server's clock (now ${now}): send the time the case closed, and check the CRM's clock and time zone.`,
+          [{ path: ['closedAt'], message: 'in the future', code: 'future' }],
+        );
       }
       // The store deletes feedback that closed more than the retention ago (hourly; DynamoDB's reads skip it at
       // once): one older than that would be answered 202 and then lost, so it is refused, saying why.

@@ -136,7 +136,10 @@ describe('POST /v1/feedback', () => {
     expect(pair.feedback).toMatchObject({ labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00.000Z' });
     const future = await post({ queue: 'billing' }, new Date(Date.now() + 3_600_000).toISOString());
     expect(future.status).toBe(400);
-    expect((await json(future)).issues[0]).toMatchObject({ path: ['closedAt'], code: 'future' });
+    const problem = await json(future);
+    expect(problem.issues[0]).toMatchObject({ path: ['closedAt'], code: 'future' });
+    // The detail says how far ahead is allowed and the server's time, so a CRM with a fast clock sees it is one.
+    expect(problem.detail).toMatch(/^closedAt \S+ is more than 5 minutes ahead of the server's clock \(now \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
   });
 
   it('refuses a closedAt older than the retention, which the store would delete at once, and says why', async () => {
