@@ -223,6 +223,16 @@ describe('mailroute clean', () => {
     expect(jsonl.stderr).toContain('[CLEAN_INPUT_INVALID] no line of other.jsonl could be used (1 skipped) (its lines have ticket, text, queue, but no subject, body or html): each line must be');
   });
 
+  it('takes a whole-number id in a format/input line too, as in an email line; refuses a fraction', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const lines = [{ id: 8, format: 'text', input: 'Bitte Depot übertragen.' }, { id: 1.5, format: 'text', input: 'x' }, { id: 9, subject: 'Depot', body: 'Bitte.' }];
+    writeFileSync(path.join(dir, 'num.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const r = await run(['clean', '--in', 'num.jsonl', '--out', 'c.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(readOut(path.join(dir, 'c.jsonl')).map((o) => o.id)).toEqual(['8', '9']);
+    expect(r.stderr).toContain('num.jsonl:2: skipped: invalid line: id:');
+  });
+
   it('cleans lines in the shape of an email (/v1/classify, the demo data, JSONL exports), other keys ignored', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     const lines = [

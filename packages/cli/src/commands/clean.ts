@@ -61,8 +61,7 @@ const EMAIL_PARTS = ['subject', 'body', 'html'] as const;
 function emailLine(json: object): { id: string; email: Email } | string | undefined {
   const line = json as Record<string, unknown>;
   if ('format' in line || 'input' in line || !EMAIL_PARTS.some((k) => k in line)) return undefined;
-  // Numbers are ids too, as training reads them (JSONL exports often number their rows).
-  const id = typeof line.id === 'number' && Number.isSafeInteger(line.id) ? String(line.id) : line.id;
+  const id = idOf(line);
   if (typeof id !== 'string' || id === '' || id.length > 200) return 'id: a string of 1 to 200 characters, or a whole number, is needed';
   const email: Email = {};
   for (const k of EMAIL_PARTS) {
@@ -74,6 +73,11 @@ function emailLine(json: object): { id: string; email: Email } | string | undefi
   // As /v1/classify: with none of them there is nothing to clean.
   if (EMAIL_PARTS.every((k) => email[k] === undefined)) return 'subject, body or html is needed (null counts as absent)';
   return { id, email };
+}
+
+/** A line's id as a string: numbers are ids too, in either form of line, as training reads them (JSONL exports often number their rows). */
+function idOf(line: Record<string, unknown>): unknown {
+  return typeof line.id === 'number' && Number.isSafeInteger(line.id) ? String(line.id) : line.id;
 }
 
 /** Skip messages written in full; the rest are counted per reason and summed up at the end. */
@@ -217,7 +221,8 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
           if (typeof asEmail === 'string') throw new SkippedLine(`invalid email line: ${asEmail}`, `invalid email line: ${asEmail}`);
           if (asEmail !== undefined) keep(outputLine(asEmail.id, asEmail.email, scope.data, flags.redact));
           else {
-            const parsed = CleanInputLineSchema.safeParse(json);
+            const record = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+            const parsed = CleanInputLineSchema.safeParse(record && 'id' in record ? { ...record, id: idOf(record) } : json);
             if (!parsed.success) {
               const object = json !== null && typeof json === 'object' && !Array.isArray(json) ? json : undefined;
               // An object of neither form: not "format: Invalid option", as if it were meant to be of the second.

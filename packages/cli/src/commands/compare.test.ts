@@ -206,6 +206,14 @@ describe('mailroute compare', () => {
     expect(res.stderr).toContain('ngram-bag-1: no such predictions file; to compare models (registry ids, champion, directories), add --data');
   });
 
+  it('refuses the flags that read --data without it, --config too, instead of ignoring them', async () => {
+    for (const flag of [['--config', 'cfg.json'], ['--delimiter', ';']]) {
+      const res = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'weak.jsonl', '--resamples', '100', ...flag]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain('--config, --on-bad-row and --delimiter go with --data');
+    }
+  });
+
   it('exits 2 without both prediction files', async () => {
     expect((await run(['compare', '--challenger', 'weak.jsonl'])).code).toBe(2);
   });

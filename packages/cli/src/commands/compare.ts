@@ -405,7 +405,9 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const seed = parseIntFlag('--seed', flags.seed, 0);
       const split = parseSplitFlag(flags.split);
       if (split && flags.data === undefined) throw new UsageError('--split goes with --data');
-      if (flags.data === undefined && (flags.onBadRow !== undefined || flags.delimiter !== undefined)) throw new UsageError('--on-bad-row and --delimiter go with --data');
+      if (flags.data === undefined && (flags.onBadRow !== undefined || flags.delimiter !== undefined || flags.config !== undefined)) {
+        throw new UsageError('--config, --on-bad-row and --delimiter go with --data (they say how to read it)');
+      }
       const read = readOptions(flags);
       const { policy, source } = await loadPolicy(ctx, flags.policy);
       const data = flags.data;

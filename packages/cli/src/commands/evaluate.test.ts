@@ -44,6 +44,15 @@ describe('mailroute evaluate', () => {
     expect(existsSync(path.join(dir, 'report/predictions.jsonl'))).toBe(true);
   });
 
+  it('refuses the flags that read --data with --predictions, --config too, instead of ignoring them', async () => {
+    for (const flag of [['--config', 'cfg.json'], ['--on-bad-row', 'skip']]) {
+      const res = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'ignored', '--no-png', ...flag]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain('--config, --on-bad-row and --delimiter go with --model and --data');
+      expect(existsSync(path.join(dir, 'ignored'))).toBe(false);
+    }
+  });
+
   it('leaves an earlier report and its predictions as they were when it fails', async () => {
     expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'kept', '--no-png'])).code).toBe(0);
     // As `evaluate --model` leaves it: the predictions beside the report, for compare and later evaluations.

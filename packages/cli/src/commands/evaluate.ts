@@ -251,7 +251,9 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       const topK = parseList(flags.topK)?.map((k) => parseIntFlag('--top-k', k, 1) as number);
       const split = parseSplitFlag(flags.split);
       if (split && !modelMode) throw new UsageError('--split goes with --model and --data');
-      if (!modelMode && (flags.onBadRow !== undefined || flags.delimiter !== undefined)) throw new UsageError('--on-bad-row and --delimiter go with --model and --data');
+      if (!modelMode && (flags.onBadRow !== undefined || flags.delimiter !== undefined || flags.config !== undefined)) {
+        throw new UsageError('--config, --on-bad-row and --delimiter go with --model and --data (they say how to read --data)');
+      }
       const read = readOptions(flags);
       // Checked now, created only to write the report: a run that fails on its input leaves no empty folder.
       const out = await checkOutput(ctx.cwd, flags.out, 'dir');
