@@ -215,7 +215,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('show <id>')
-    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when it passed against a model that is no longer the champion and the version awaits its decision; never for the champion or an Approved version)')
+    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when it passed against a model that is no longer the champion and the version is not Approved: awaiting its decision, or Rejected; never for the champion or an Approved version)')
     .action(async (ref: string) => {
       const reg = registry();
       // `champion` names the champion, as --model champion does elsewhere (registry ids never read so).
