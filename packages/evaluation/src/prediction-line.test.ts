@@ -9,6 +9,16 @@ const line = (id: string): PredictionLine => ({
   meta: { language: 'de', bank: null },
 });
 
+describe('parsePredictionLines', () => {
+  it('says a line without "prediction" is not a prediction line, and how to evaluate emails', () => {
+    expect(() => parsePredictionLines('{"id":"a1","subject":"Depot","body":"Hallo"}\n', 'emails.jsonl')).toThrow(
+      /^emails\.jsonl:1: not a prediction line: it has no "prediction" .* mailroute evaluate --model <id> --data <file>$/,
+    );
+    // A line with a prediction but a bad one still gets the schema's own message and path.
+    expect(() => parsePredictionLines('{"prediction":{"queue":{"label":""}}}', 'p.jsonl')).toThrow(/^p\.jsonl:1: a label is not empty at prediction\.queue\.label$/);
+  });
+});
+
 describe('predictionLineChunks', () => {
   it('turns lines into JSONL chunks, taking each line only when its chunk is written', () => {
     let taken = 0;

@@ -48,6 +48,12 @@ export function parsePredictionLine(raw: string, place: string): PredictionLine 
   } catch (cause) {
     throw new PredictionFileError(`${place}: not JSON`, { cause });
   }
+  // An email or a cleaned line (`mailroute clean`'s output) given as predictions: say what the file is not.
+  if (json !== null && typeof json === 'object' && !Array.isArray(json) && !('prediction' in json)) {
+    throw new PredictionFileError(
+      `${place}: not a prediction line: it has no "prediction" (prediction lines are what mailroute predict writes, {"id", "truth", "prediction": {task: {"label", "scores"}}}); to evaluate emails, predict them first: mailroute evaluate --model <id> --data <file>`,
+    );
+  }
   const parsed = PredictionLineSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
