@@ -215,6 +215,17 @@ describe('signatures, device lines, disclaimers and footers', () => {
     }
   });
 
+  it('keeps a last paragraph whose sentence opens with a capitalised Ich, as one with ich inside it', () => {
+    // `Ich` opens most German sentences with the customer as subject; a disclaimer never says it.
+    for (const last of [
+      'Ich habe diese E-Mail irrtümlich an Sie geschickt, bitte behandeln Sie sie vertraulich.',
+      'Leider habe ich diese E-Mail irrtümlich an Sie geschickt, bitte behandeln Sie sie vertraulich.',
+    ]) {
+      const text = `Bitte Depot 1234567 schließen.\n\n${last}`;
+      expect(visible(text).text).toBe(text);
+    }
+  });
+
   it("keeps a customer's last paragraph that uses a word of disclaimers", () => {
     for (const last of [
       'Gestern wurden irrtümlich 500 EUR an eine falsche IBAN überwiesen. Können Sie die Überweisung zurückholen?',

@@ -170,8 +170,11 @@ export interface TailRemoval {
 /** Boilerplate speaks of the message it is attached to: `this e-mail`, `diese Nachricht`. */
 const SELF_REFERENCE =
   /\b(?:this|the) (?:e-?mail|message|communication|transmission)\b|\bdiese[rsn]? (?:e-?mail|nachricht|mitteilung)\b|\bcet?t?e? (?:message|e-?mail|courriel)\b|\bquest[oa] (?:messaggio|e-?mail)\b|\beste (?:mensaje|correo)\b|\b(?:dit|deze) (?:bericht|e-?mail)\b/i;
-/** The customer as the subject of a sentence: boilerplate says `me` (notify me), never `I`. */
-const CUSTOMER_SUBJECT = /\bich\b|\bI\b/;
+/**
+ * The customer as the subject of a sentence: boilerplate says `me` (notify me), never `I`. `Ich` opens a German
+ * sentence capitalised; English `I` only counts capitalised.
+ */
+const CUSTOMER_SUBJECT = /\b[Ii]ch\b|\bICH\b|\bI\b/;
 /**
  * The customer writing for a household or firm (`wir erhalten ihn doppelt`): a company's disclaimer says `we`
  * too (`we accept no liability`), so it only outweighs the weaker evidence, legal words and footer words.
