@@ -114,6 +114,15 @@ describe('redactPii', () => {
     expect(redactPii('Tel. (030) 123 4567').text).toBe('Tel. [PHONE]');
   });
 
+  it('masks a phone number grouped by dots whose first groups no date has, and still keeps dates with a time', () => {
+    // `0049.30.123` and `0221.98.76` were read as dates (a year of 4 digits first, a 3-digit year) and left whole.
+    expectMasked([
+      ['Tel 0049.30.123.4567', 'Tel [PHONE]'],
+      ['Rückruf unter 0221.98.76.54 bitte', 'Rückruf unter [PHONE] bitte'],
+    ]);
+    expectKept(['am 03.11.2025 10:15', '(03.11.2025 10:15)', 'am 2025-11-03 10:15 ausgeführt', 'Datum 01.10.2025 1.200,00']);
+  });
+
   it('masks card numbers that pass Luhn only', () => {
     expect(isValidLuhn('4111111111111111')).toBe(true);
     expect(isValidLuhn('4111111111111112')).toBe(false);

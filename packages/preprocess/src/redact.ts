@@ -147,8 +147,12 @@ const NOT_PHONE_KEYWORDS = new Set(
   'order orders bestellung bestellnummer bestellnr bestellnr. auftrag auftrags auftragsnummer auftragsnr auftragsnr. trade trades transaktion transaktions transaktionsnummer transaction rechnung rechnungsnummer rechnungsnr rechnungsnr. invoice ticket ticketnummer vorgang vorgangsnummer vorgangsnr. ordernummer ordernr ordernr. abrechnung abrechnungsnummer abrechnungsnr. kaufabrechnung verkaufsabrechnung wertpapierabrechnung aktenzeichen referenz ref ref. reference stückzahl stück stk stk. anzahl menge quantity qty qty. artikelnummer artikelnr. sendungsnummer tracking isin wkn'.split(' '),
 );
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
-/** A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone. */
-const DATE_FIRST = /^\(?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
+/**
+ * A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone.
+ * Its year has two or four digits, four only last or as 19xx/20xx first, so that a number grouped by dots
+ * (`0049.30.123.4567`, `0221.98.76.54`) is no date.
+ */
+const DATE_FIRST = /^\(?(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})(?!\d)/;
 /** `[A-Za-z0-9.-]`: a character of a domain name. */
 function isDomainChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
