@@ -72,6 +72,16 @@ describe('numbers a keyword names', () => {
     ]);
   });
 
+  it('masks a birth date written month first, as in the US, and one after `Geburtstag am`', () => {
+    expectMasked([
+      ['born on March 3, 1980', 'born on [BIRTHDATE]'],
+      ['Date of birth: Mar 3rd, 1980, Kundennummer 1234567', 'Date of birth: [BIRTHDATE], Kundennummer [ACCOUNT]'],
+      ['Mein Geburtstag am 03.03.1985 steht im Ausweis', 'Mein Geburtstag am [BIRTHDATE] steht im Ausweis'],
+    ]);
+    // A date so written with no birth keyword is a date.
+    for (const text of ['Meeting on March 3, 2026 at 10', 'I was away in March 3, 1980 too']) expect(redactPii(text).text).toBe(text);
+  });
+
   it('masks the value after a keyword with words on whose it is or what for, before a colon', () => {
     expectMasked([
       ['Steuer-ID für den Freistellungsauftrag: 12345678901', 'Steuer-ID für den Freistellungsauftrag: [TAX_ID]'],

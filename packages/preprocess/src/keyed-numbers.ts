@@ -14,6 +14,8 @@ import { passesLuhn } from './luhn.js';
 const KEY_TAIL = String.raw`\)?\s?(?:[:#=(]|-(?=\s))?\s{0,3}(?:(?:ist|lautet|is)(?:\s{0,3}:|\s)\s{0,3})?$`;
 /** The first three letters of German and English month names (`10. August 1990`, `3 Mär 1985`). */
 const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec';
+/** A month name before the day and year, as US dates are written (`March 3, 1980`, `Mar 3rd 1980`). */
+const MONTH_FIRST = String.raw`(?:${MONTH})\p{L}*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}`;
 /** Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`). */
 const NOT_AMOUNT = String.raw`(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))`;
 
@@ -121,9 +123,9 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'BIRTHDATE',
     detector: 'ids',
-    words: new Set(['geb.-datum', 'geb.datum', 'geb.', 'geburtsdatum', 'geburtstag', 'geboren', 'born', 'birth', 'dob', 'dob.', 'd.o.b.', 'd.o.b', 'geboren am', 'geb. am', 'born on']),
-    before: new RegExp(String.raw`(?:\bgeboren(?: am)?|\bgeb\.(?:-?datum| am)?|\bgeburtsdatum|\bgeburtstag|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?)` + KEY_TAIL, 'i'),
-    value: new RegExp(String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:\.|st|nd|rd|th)? (?:${MONTH})\p{L}*\.? \d{4})(?!\d)`, 'iuy'),
+    words: new Set(['geb.-datum', 'geb.datum', 'geb.', 'geburtsdatum', 'geburtstag', 'geboren', 'born', 'birth', 'dob', 'dob.', 'd.o.b.', 'd.o.b', 'geboren am', 'geb. am', 'geburtstag am', 'born on']),
+    before: new RegExp(String.raw`(?:\bgeboren(?: am)?|\bgeb\.(?:-?datum| am)?|\bgeburtsdatum|\bgeburtstag(?: am)?|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?)` + KEY_TAIL, 'i'),
+    value: new RegExp(String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:\.|st|nd|rd|th)? (?:${MONTH})\p{L}*\.? \d{4}|${MONTH_FIRST})(?!\d)`, 'iuy'),
   },
   // A card number a keyword names, 12 to 19 digits in any grouping, masked even where it fails Luhn (a mistyped card
   // number is still the customer's card): `Kartennummer 412 345 678 901`, `card no. 1234 5678 9012 3456`.
@@ -169,7 +171,7 @@ function keyedAt(text: string, at: number, rule: KeyedRule, word: string, before
 /** The last word of every keyword of KEYED_RULES: a number whose preceding word is none of them is not asked about further. */
 const KEY_LAST_WORDS = new Set(KEYED_RULES.flatMap((r) => [...r.words]));
 /** `am` and `on` end a keyword only after these (`geboren am`, `born on`): dates in prose stay cheap. */
-const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'born']);
+const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'geburtstag', 'born']);
 const TAIL_WORDS = new Set(['ist', 'lautet', 'is']);
 
 /** Whether `word` (or its part after the last `-`: `Depot-Nr.`) is one of `words`. */
@@ -242,8 +244,11 @@ export function keywordBefore(text: string, at: number): string {
   return dash > 0 && NUMBER_WORDS.has(word.slice(dash + 1)) ? word.slice(0, dash) : word;
 }
 
-/** Where a value may start: three digits or more, digits that go on after a separator (`12 345 678`, `12.03.1980`), or a day before a month name. */
-const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=(?:\.|st|nd|rd|th)? (?:${MONTH}))`, 'giu');
+/**
+ * Where a value may start: three digits or more, digits that go on after a separator (`12 345 678`, `12.03.1980`), a
+ * day before a month name, or a month name before a day and year (`March 3, 1980`).
+ */
+const VALUE_START = new RegExp(String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=(?:\.|st|nd|rd|th)? (?:${MONTH}))|(?<!\p{L})(?=${MONTH_FIRST}(?!\d))\p{L}`, 'giu');
 
 const BIRTHDATE_RULE = KEYED_RULES.find((r) => r.type === 'BIRTHDATE');
 /**
