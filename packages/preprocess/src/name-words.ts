@@ -7,7 +7,7 @@ export const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof'
  * a signature, the role in `Ihr Kunde`, `Ihre Kundin`): a name holding one is not looked for elsewhere.
  */
 export const NOT_NAME_WORDS = new Set(
-  'support team service services customer customers client clients valued kundenservice kundensupport kundenbetreuung kunde kundin sir sirs madam colleagues kollegen kolleginnen everyone everybody there folks all bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi hey dear sehr geehrte geehrter damen herren all alle zusammen allerseits miteinander leute guys nochmal again lieben liebes'.split(' '),
+  'support team service services customer customers client clients valued kundenservice kundensupport kundenbetreuung kunde kundin sir sirs madam colleagues kollegen kolleginnen everyone everybody there folks all bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi hey dear moin servus grüezi guten tag morgen abend sehr geehrte geehrter damen herren all alle zusammen allerseits miteinander mitenand leute guys nochmal again lieben liebes'.split(' '),
 );
 /**
  * Words that say something about a name after `mein Name ist` or `my name is` instead of giving it (`my name is spelled

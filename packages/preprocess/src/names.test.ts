@@ -22,6 +22,13 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Ich bin Kunde bei der Ing. Mein Depot ist leer.')).toBe('Ich bin Kunde bei der Ing. Mein Depot ist leer.');
   });
 
+  it('masks a name greeted with Moin, Servus, Grüezi or Guten Tag, and no one greeted so as a group', () => {
+    expect(masked('Moin Jens,\nbitte um Rückruf.')).toBe('Moin [NAME],\nbitte um Rückruf.');
+    expect(masked('Servus Sepp, Guten Tag Anna Schmidt,')).toBe('Servus [NAME], Guten Tag [NAME],');
+    expect(masked('moin jens,\nbitte')).toBe('moin [NAME],\nbitte');
+    for (const text of ['Moin Moin,', 'moin zusammen,', 'Guten Tag,', 'Grüezi mitenand,', 'Guten Abend allerseits,', 'Servus Leute,']) expect(masked(text)).toBe(text);
+  });
+
   it('masks a name greeted without a title, before the greeting comma', () => {
     expect(masked('Hallo Anna,\nbitte um Rückruf.')).toBe('Hallo [NAME],\nbitte um Rückruf.');
     // A greeting to a team or a desk names no one: every word of it is one that names no one.

@@ -47,10 +47,12 @@ export const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|HERRN?|FRAU|MRS?\.|MS\.)`;
 /** The signature separator, `-- ` alone on its line: a signature's name follows it as it follows a closing. */
 const SIG_DASHES = String.raw`(?<=^|\n)--(?=[ \t]?\r?\n)`;
+/** A greeting a name may follow, also in lower case (`hallo Anna,`, `moin Jens,`, `Guten Tag Anna,`). */
+const GREETING = String.raw`(?:[Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear|[Mm]oin|[Ss]ervus|[Gg]rüezi|[Gg]uten (?:[Tt]ag|[Mm]orgen|[Aa]bend))`;
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|([Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear)|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -126,8 +128,6 @@ const SIGNED_THEN_MORE = new RegExp(
  */
 const SIGNED_SHORT = new RegExp(String.raw`${BEFORE}(?:(?:MfG|Mfg|mfg|LG|VG)[ \t]{1,3}(?!\p{Lu}{2})|Gr(?:ü(?:ß|ss)e|uß)[ \t]{1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
 
-/** A greeting a name may follow, also in lower case (`hallo Anna,`). */
-const GREETING = String.raw`(?:[Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear)`;
 /** At a greeting without a title: the first name(s) right before the greeting's comma (group 1): `Hallo Anna,`. */
 const GREETED = new RegExp(String.raw`${BEFORE}${GREETING}[ \t]{1,3}(${nameWords(2)})(?=[ \t]{0,3},)`, 'uy');
 /**
