@@ -6,6 +6,7 @@ import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { choicesHint } from '../config-errors.js';
 import { DatasetError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
+import { columnList } from './column-list.js';
 import { likelyRenamed, renamedLabelHint, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
 import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
 
@@ -171,7 +172,7 @@ function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingCon
     const partly = other ?? otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
     // Names match exactly: the header's "Betreff" for a configured "betreff" is guessed, case and typos alike.
     const named = missing.map((m) => `"${m}"${didYouMean(m, present.columns, '"')}`);
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${named.join(', ')} (has ${present.columns.join(', ')})${partly?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${named.join(', ')} (has ${columnList(present.columns)})${partly?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
   }
 }
 
@@ -214,12 +215,12 @@ function presentColumns(present: NonNullable<ReturnType<typeof presentIn>>, conf
   if (!TEXT_COLUMNS.some((key) => kept[key] !== undefined)) {
     const wanted = TEXT_COLUMNS.map((key) => config.columns[key]).filter((c) => c !== undefined);
     const other = otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${present.columns.join(', ')})${other?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${columnList(present.columns)})${other?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
   }
   const labels = config.tasks.map(taskColumn);
   if (labelColumn && !labels.some((column) => present.columns.includes(column))) {
     const named = labels.map((m) => `"${m}"${didYouMean(m, present.columns, '"')}`);
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a label column to measure against (wants one of ${named.join(', ')}; has ${present.columns.join(', ')})${present.hint}`);
+    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a label column to measure against (wants one of ${named.join(', ')}; has ${columnList(present.columns)})${present.hint}`);
   }
   return { ...config, columns: kept };
 }

@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTrainingConfig } from '../config.js';
+import { columnList } from './column-list.js';
+import { loadDataset } from './dataset.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-messages-'));
+function file(name: string, text: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const config = parseTrainingConfig({
+  columns: { id: 'id', subject: 'subject', body: 'body' },
+  tasks: [{ name: 'queue', labels: ['payments', 'tax'] }],
+  split: { kind: 'stratified', on: 'queue' },
+});
+
+describe('dataset messages', () => {
+  it('lists a header of a few columns in full and cuts a long one short, with the count', () => {
+    expect(columnList(['id', 'subject', 'body'])).toBe('id, subject, body');
+    const long = columnList(Array.from({ length: 500 }, (_, i) => `column_${i}`));
+    expect(long.length).toBeLessThan(400);
+    expect(long).toMatch(/^column_0, column_1, .* and \d+ more \(500 columns\)$/);
+    expect(columnList(['x'.repeat(1000)])).toBe(`${'x'.repeat(60)}...`);
+  });
+
+  it('does not quote a one-line JSON array read as CSV whole (QA: 600 demo rows gave a 400 KB message)', async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => ({ id: String(i), subject: 'Payment missing', body: 'The transfer has not arrived. '.repeat(20), queue: 'payments' }));
+    const json = file('export.json', JSON.stringify(rows));
+    const error = await loadDataset(json, config).then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toMatch(/export\.json:1: header lacks column\(s\) .*; it looks like a JSON array: mailroute reads CSV and JSONL/);
+    expect(error?.message.length).toBeLessThan(1000);
+  });
+
+});
