@@ -36,4 +36,17 @@ describe('dataset messages', () => {
     expect(error?.message.length).toBeLessThan(1000);
   });
 
+  it('reports a JSONL label that is true or an object once, not also as a label outside the taxonomy', async () => {
+    const j = file(
+      'labels.jsonl',
+      [
+        '{"id":"1","subject":"s","body":"b","queue":true}',
+        '{"id":"2","subject":"s","body":"b","queue":{"name":"tax"}}',
+        '{"id":"3","subject":"s","body":"b","queue":"tax"}',
+      ].join('\n'),
+    );
+    const ds = await loadDataset(j, { ...config, onBadRow: 'skip' });
+    expect(ds.rows.map((r) => r.id)).toEqual(['3']);
+    expect(ds.skipped).toEqual([`${j}:1, column "queue": true, not a label`, `${j}:2, column "queue": an object, not a label`]);
+  });
 });

@@ -121,7 +121,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   const raw: PendingRow['raw'] = [];
   for (const task of config.tasks) {
     const column = taskColumn(task);
-    const resolved = resolveLabel(task, record.get(column));
+    // A JSONL value that is no label (`true`, an object) is reported above: not also as a label outside the taxonomy.
+    const resolved = record.badValue?.(column, 'label') === undefined ? resolveLabel(task, record.get(column)) : ({ kind: 'missing' } as const);
     if (resolved.kind === 'unknown') {
       const counts = (unknownLabels[task.name] ??= {});
       counts[resolved.label] = (counts[resolved.label] ?? 0) + 1;
