@@ -174,6 +174,9 @@ describe('every config problem in one message', () => {
       'training config: columns is required (which columns hold subject, body, html, id, bank, receivedAt and from: e.g. {"subject": "Betreff", "body": "Text"}); tasks is required (the label dimensions to learn, each {"name", "column", "labels", "aliases", ...})',
     );
     expect(messageOf({ ...ok, tasks: [{ name: 'queue' }, {}] })).toBe('training config: tasks.1.name is required');
+    // QA: a split of shares only gave zod's 'split.kind: Invalid discriminator value. Expected ...'.
+    expect(messageOf({ ...ok, split: { testShare: 0.3 } })).toBe('training config: split.kind is required ("stratified" or "time")');
+    expect(messageOf({ ...ok, split: { kind: 'random' } })).toContain('split.kind: ');
     // A task that does not parse hides the task names: split.on is not called unknown on a guess.
     expect(messageOf({ tasks: [{ name: '1queue' }], split: { kind: 'stratified', on: 'queue' } })).not.toContain('split.on');
   });

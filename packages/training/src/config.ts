@@ -222,6 +222,12 @@ export function taskColumn(task: TaskConfig): string {
   return task.column ?? task.name;
 }
 
+function missingDiscriminator(issue: z.core.$ZodIssueInvalidUnion): boolean {
+  const key = 'discriminator' in issue ? issue.discriminator : undefined;
+  const input = issue.input;
+  return typeof key === 'string' && typeof input === 'object' && input !== null && (input as Record<string, unknown>)[key] === undefined;
+}
+
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   // A misspelt required key also shows as a missing one; the unknown key says more, so it comes first.
   const ordered = [...issues.filter((i) => i.code === 'unrecognized_keys'), ...issues.filter((i) => i.code !== 'unrecognized_keys')];
@@ -231,6 +237,8 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
       if (i.code === 'unrecognized_keys') return `${where}: ${unknownKeysAt(i.path, i.keys)}`;
       // Parsed with reportInput: a missing key is an invalid_type issue whose input is undefined.
       if (i.code === 'invalid_type' && i.path.length > 0 && i.input === undefined) return requiredKeyMessage(where);
+      // A union's missing discriminator (`split` without `kind`) is reported at that key, with its parent as input.
+      if (i.code === 'invalid_union' && missingDiscriminator(i)) return requiredKeyMessage(where);
       return `${where}: ${i.message}`;
     })
     .join('; ');
