@@ -41,9 +41,9 @@ describe('CSV line numbers', () => {
     expect(source.records[1].get('body')).toBe('x\n\ny');
   });
 
-  it('names the line a record that does not parse starts on', async () => {
+  it('names the line a record that does not parse starts on, and that the export may be cut off', async () => {
     const p = file('unclosed.csv', 'id,body\r\n1,"a\r\nb"\r\n\r\n2,"never closed\r\n3,c\r\n');
-    await expect(readSourceFile(p, 'csv')).rejects.toThrow(/unclosed\.csv:5: CSV does not parse \(Quote Not Closed: the parsing is finished with an opening quote\)/);
+    await expect(readSourceFile(p, 'csv')).rejects.toThrow(/unclosed\.csv:5: CSV does not parse \(a quoted value that starts on this line is still open at the end of the file: was the export cut off, or is a quote in it not doubled \(""\)\?\)$/);
   });
 
   it('refuses a quoted value whose quote is not doubled, which would run into the next row (QA: it took its label)', async () => {

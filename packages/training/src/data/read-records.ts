@@ -268,7 +268,10 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
     }) as unknown as CsvInfoRecord[];
   } catch (cause) {
     const err = cause as Error;
-    const why = err.message.replace(/ at line \d+/, '');
+    // csv-parse's own words for a file that ends inside quotes name no cause: a cut-off export, or a stray quote.
+    const why = (err as Error & { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED'
+      ? 'a quoted value that starts on this line is still open at the end of the file: was the export cut off, or is a quote in it not doubled ("")?'
+      : err.message.replace(/ at line \d+/, '');
     throw new DatasetError('DATASET_FILE_INVALID', `${file}:${lines.next()}: CSV does not parse (${why})${csvHint(text, delimiter, hints)}`, [], { cause });
   }
   if (parsed.length === 0) throw new DatasetError('DATASET_EMPTY', `${file}: no header line`);
