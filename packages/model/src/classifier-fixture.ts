@@ -1,4 +1,4 @@
-// The test artifact of the classifier's tests (not exported by the package).
+// The test artifact of the classifier's tests; its weights are exported to other packages' tests by testing.ts.
 import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
 import { writeArtifact } from './artifact.js';
 import { IDF_FILE } from './idf-file.js';
@@ -8,7 +8,10 @@ import { buildNgramBagOnnx, NGRAM_BAG_OPSET, ngramBagOnnxNames, type NgramBagOnn
 
 export const buckets = 64;
 const dim = 4;
-// Embedding row 0 pushes towards queue label 0, every other row towards label 1; the head is the identity on 2 dims.
+/**
+ * Fixed weights (not trained) of a 64-bucket, 4-wide model with tasks queue (2 labels) and topic (3): even buckets
+ * lean to each task's first label, odd ones to its second; each head is the identity on the first dims.
+ */
 export function fixtureWeights(): NgramBagWeights {
   const embedding = new Float32Array(buckets * dim);
   for (let b = 0; b < buckets; b++) embedding[b * dim + (b % 2)] = 3;

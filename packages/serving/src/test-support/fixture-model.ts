@@ -1,11 +1,5 @@
-import {
-  buildNgramBagOnnx,
-  MANIFEST_SCHEMA_VERSION,
-  NGRAM_BAG_OPSET,
-  ngramBagOnnxNames,
-  writeArtifact,
-  type NgramBagWeights,
-} from '@mailroute/model';
+import { buildNgramBagOnnx, MANIFEST_SCHEMA_VERSION, NGRAM_BAG_OPSET, ngramBagOnnxNames, writeArtifact } from '@mailroute/model';
+import { fixtureWeights } from '@mailroute/model/testing';
 import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
 
 /** Three example emails for model tests (one without an id, one German, one English). */
@@ -14,23 +8,6 @@ export const FIXTURE_EMAILS = [
   { id: 'b', body: 'My card was stolen yesterday, please block it.' },
   { body: '' },
 ];
-
-const BUCKETS = 64;
-const DIM = 4;
-
-/** Fixed weights (not trained): even buckets lean to the first label, odd ones to the second. */
-function weights(): NgramBagWeights {
-  const embedding = new Float32Array(BUCKETS * DIM);
-  for (let b = 0; b < BUCKETS; b++) embedding[b * DIM + (b % 2)] = 3;
-  const head = (task: string, k: number) => ({
-    task,
-    inSize: DIM,
-    outSize: k,
-    weight: Float32Array.from({ length: DIM * k }, (_, i) => (Math.floor(i / k) === i % k ? 1 : 0)),
-    bias: new Float32Array(k),
-  });
-  return { parts: [{ buckets: BUCKETS, dim: DIM, embedding, heads: [head('queue', 2), head('topic', 3)] }] };
-}
 
 /** A fixture's queue task other than the default: its two labels, and the training config's renames and merges. */
 export interface FixtureQueue {
@@ -41,7 +18,8 @@ export interface FixtureQueue {
 /** Writes a small real ngram-bag artifact (ONNX + manifest) that onnxruntime loads: for end-to-end tests. */
 export async function writeFixtureModel(dir: string, modelId: string, queue: FixtureQueue = {}): Promise<void> {
   const names = ngramBagOnnxNames(['queue', 'topic']);
-  await writeArtifact(dir, { 'model.onnx': buildNgramBagOnnx(weights(), { queue: 1, topic: 1 }, names) }, {
+  const weights = fixtureWeights();
+  await writeArtifact(dir, { 'model.onnx': buildNgramBagOnnx(weights, { queue: 1, topic: 1 }, names) }, {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     modelId,
     family: 'ngram-bag',
@@ -51,7 +29,7 @@ export async function writeFixtureModel(dir: string, modelId: string, queue: Fix
       { name: 'topic', labels: ['sparplan', 'login', 'steuer'], temperature: 1, threshold: 0 },
     ],
     routing: { queueTask: 'queue' },
-    featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets: BUCKETS }) },
+    featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets: weights.parts[0].buckets }) },
     onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs, combined: names.combined },
     dataHash: 'sha256:fixture',
     metrics: { labelDistribution: { queue: { payments: 30, kyc: 70 } } },

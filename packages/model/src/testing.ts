@@ -1,0 +1,3 @@
+// Test helpers other packages use for their own model fixtures (`@mailroute/model/testing`); never imported
+// by production code.
+export { fixtureWeights } from './classifier-fixture.js';
