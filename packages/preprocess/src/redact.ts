@@ -325,16 +325,19 @@ const PROSE_BEFORE_AT = new Set(
   'am is are was were be been being me us him her them it you we they i he she work works worked working met meet meeting meetings look looking looked sign signed log logged registered register reach reached contact contacted write wrote e-mail email emails mail mails message messages account accounts here there online only just also not or and but so now still then users customers people problems issues errors staff team support service friends colleagues kunden login'.split(' '),
 );
 
+/** A SPELLED_AT_EMAIL match `m` of `text` whose local part is a plain word before a mail provider's domain (`anna at gmx.de`). */
+function isPlainLocal(text: string, m: RegExpExecArray): boolean {
+  return MAIL_PROVIDER_DOMAIN.test(m[2]) && m[1].length >= 2 && /^[A-Za-z]+$/.test(m[1]) && !PROSE_BEFORE_AT.has(m[1].toLowerCase()) && !/['’]/.test(text.charAt(m.index - 1));
+}
+
 /**
  * Addresses with `at` for '@' (SPELLED_AT_EMAIL) whose local part reads as an address's, or is a plain word (two
  * letters or more, no word of prose, not after an apostrophe) before a mail provider's domain (`anna at gmx.de`):
  * `we met at bank.de`, `by e-mail at bank.de` and `I'm at gmx.de` stay.
  */
 function spelledAtHits(text: string): Hit[] {
-  const plainLocal = (m: RegExpExecArray) =>
-    MAIL_PROVIDER_DOMAIN.test(m[2]) && m[1].length >= 2 && /^[A-Za-z]+$/.test(m[1]) && !PROSE_BEFORE_AT.has(m[1].toLowerCase()) && !/['’]/.test(text.charAt(m.index - 1));
   return allMatches(SPELLED_AT_EMAIL, text)
-    .filter((m) => (ADDRESS_LIKE_LOCAL.test(m[1]) && m[1].toLowerCase() !== 'e-mail') || plainLocal(m))
+    .filter((m) => (ADDRESS_LIKE_LOCAL.test(m[1]) && m[1].toLowerCase() !== 'e-mail') || isPlainLocal(text, m))
     .map((m): Hit => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, placeholder: '[EMAIL]' }));
 }
 
@@ -443,16 +446,23 @@ function claimedScratch(length: number): Uint8Array {
  * give each placeholder's place in the returned text.
  */
 export function redactPii(input: string, options: RedactOptions = {}): RedactResult {
+  // The detectors are written for composed letters (`ü`, not `u` and U+0308) and plain spaces: stored text and
+  // subjects reach here as sent, with no-break spaces, soft hyphens and zero-width characters that `cleanEmail`
+  // takes out. Those go first, as in `cleanEmail`: a combining grapheme joiner keeps a letter from composing.
+  return redactPlain(composeDiacritics(plainSpaces(input)), options);
+}
+
+/**
+ * `redactPii` for a text in which `plainSpaces` and `composeDiacritics` change nothing, such as `cleanEmail`'s text
+ * (`normaliseText` made it so): the two scans that would find nothing to change are skipped.
+ */
+export function redactPlain(text: string, options: RedactOptions = {}): RedactResult {
   let o = DEFAULTS;
   if (Object.keys(options).length > 0) {
     const parsed = RedactOptionsSchema.safeParse(options);
     if (!parsed.success) throw new CleanOptionsError(`invalid redaction options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     o = parsed.data;
   }
-  // The detectors are written for composed letters (`ü`, not `u` and U+0308) and plain spaces: stored text and
-  // subjects reach here as sent, with no-break spaces, soft hyphens and zero-width characters that `cleanEmail`
-  // takes out. Those go first, as in `cleanEmail`: a combining grapheme joiner keeps a letter from composing.
-  const text = composeDiacritics(plainSpaces(input));
   // Most texts have no digits or no '@': skip the detectors that cannot match.
   const digits = /\d/.test(text);
   // Found first: a secret may be a word without digits (`Kennwort: sommerwind`).
