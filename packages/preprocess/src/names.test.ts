@@ -29,6 +29,13 @@ describe('names and addresses in redactPii', () => {
     for (const text of ['Moin Moin,', 'moin zusammen,', 'Guten Tag,', 'Grüezi mitenand,', 'Guten Abend allerseits,', 'Servus Leute,']) expect(masked(text)).toBe(text);
   });
 
+  it('masks a name greeted with Sehr geehrte(r) and no title, and keeps the title and a group greeted so', () => {
+    expect(masked('Sehr geehrte Anna Schmidt,\nbitte um Rückruf.')).toBe('Sehr geehrte [NAME],\nbitte um Rückruf.');
+    expect(masked('Sehr geehrter Anton,')).toBe('Sehr geehrter [NAME],');
+    expect(masked('Sehr geehrte Frau Schmidt,')).toBe('Sehr geehrte Frau [NAME],');
+    for (const text of ['Sehr geehrte Damen und Herren,', 'Sehr geehrtes Team,', 'Sehr geehrte Kundenbetreuung,']) expect(masked(text)).toBe(text);
+  });
+
   it('masks a name greeted without a title, before the greeting comma', () => {
     expect(masked('Hallo Anna,\nbitte um Rückruf.')).toBe('Hallo [NAME],\nbitte um Rückruf.');
     // A greeting to a team or a desk names no one: every word of it is one that names no one.
@@ -364,6 +371,9 @@ describe('names and addresses in redactPii', () => {
   it('masks a street and house number, or a PO box and its number, with the postal code and town after it', () => {
     expect(masked('Neue Adresse: Musterstraße 12, 10115 Berlin. Danke!')).toBe('Neue Adresse: [ADDRESS]. Danke!');
     expect(masked('Ich wohne in der Hauptstr. 5a, D-80331 München.')).toBe('Ich wohne in der [ADDRESS].');
+    // The postal code and town after `in`; four digits after it are a year, not a Swiss or Austrian postal code.
+    expect(masked('Meine Adresse: Goethestraße 12 in 60313 Frankfurt. Bitte ändern.')).toBe('Meine Adresse: [ADDRESS]. Bitte ändern.');
+    expect(masked('Musterweg 4 in 2025 Umzug geplant')).toBe('[ADDRESS] in 2025 Umzug geplant');
     expect(masked('Bitte an Berliner Allee 3 schicken.')).toBe('Bitte an [ADDRESS] schicken.');
     expect(masked('Please send it to 221 Baker Street or 10 Downing St. today')).toBe('Please send it to [ADDRESS] or [ADDRESS] today');
     // A signature's postal code and town on the line under the street.

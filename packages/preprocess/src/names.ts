@@ -3,7 +3,7 @@
  * taken, so ordinary capitalised nouns stay:
  * - a name after a salutation or title (`Frau Schneider`, `Herrn Dr. Meier`, `Mr. Smith`): the title
  *   stays, the name becomes `[NAME]`;
- * - a name greeted without a title, before the greeting's comma (`Hallo Anna,`, `Dear John Smith,`; in lower case
+ * - a name greeted without a title, before the greeting's comma (`Hallo Anna,`, `Dear John Smith,`, `Sehr geehrte Anna Schmidt,`; in lower case
  *   after a greeting that opens its line: `hallo markus,`);
  * - a name the writer gives (`mein Name ist Anna Schneider`, `ich heiße`, `my name is`, `Name:`) or signs
  *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line, or of two
@@ -47,8 +47,8 @@ export const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|HERRN?|FRAU|MRS?\.|MS\.)`;
 /** The signature separator, `-- ` alone on its line: a signature's name follows it as it follows a closing. */
 const SIG_DASHES = String.raw`(?<=^|\n)--(?=[ \t]?\r?\n)`;
-/** A greeting a name may follow, also in lower case (`hallo Anna,`, `moin Jens,`, `Guten Tag Anna,`). */
-const GREETING = String.raw`(?:[Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear|[Mm]oin|[Ss]ervus|[Gg]rüezi|[Gg]uten (?:[Tt]ag|[Mm]orgen|[Aa]bend))`;
+/** A greeting a name may follow, also in lower case (`hallo Anna,`, `moin Jens,`, `Guten Tag Anna,`, `Sehr geehrte Anna Schmidt,`). */
+const GREETING = String.raw`(?:[Ss]ehr geehrte[rs]?|[Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear|[Mm]oin|[Ss]ervus|[Gg]rüezi|[Gg]uten (?:[Tt]ag|[Mm]orgen|[Aa]bend))`;
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
