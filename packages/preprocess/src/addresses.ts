@@ -23,14 +23,15 @@ const NEEDS_TOWN = /^(?:St|Rd|Ave|Blvd|Grove|Gardens|Mews|Row|Hill|Park|Green|Ri
 /** A town capitalised or in capitals (`Berlin`, `BERLIN`, `FRANKFURT AM MAIN`). */
 const TOWN_WORD = String.raw`(?:${WORD}|\p{Lu}[\p{Lu}-]{1,40})`;
 /**
- * After a street and house number: a German, Austrian or Swiss postal code (`10115`, `1060`, `CH-8001`) and town; four
- * digits without `A-` or `CH-` only after a comma or line break (`Musterweg 4 2025 Umzug` holds no town).
+ * After a street and house number: a German, Austrian or Swiss postal code (`10115`, `1060`, `CH-8001`) and town, also
+ * after `in` (`Goethestraße 12 in 60313 Frankfurt`); four digits without `A-` or `CH-` only after a comma or line break
+ * (`Musterweg 4 2025 Umzug` holds no town).
  */
 /** Before a postal code that ends a line of an address: a comma, a `|` (signatures written on one line) or a line break. */
 const TOWN_BREAK = String.raw`(?:,[ \t]{0,3}|[ \t]{0,3}\|[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})`;
 /** The town after its postal code (`Berlin`, `Frankfurt am Main`). */
 const TOWN_NAME = String.raw`[ \t]{1,3}${TOWN_WORD}(?:[ \t](?:am|an der|im|ob der|AM|AN DER|IM|OB DER)[ \t]${TOWN_WORD})?`;
-const TOWN = String.raw`(?:(?:${TOWN_BREAK}|[ \t]{1,3})(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4})|${TOWN_BREAK}\d{4})${TOWN_NAME}`;
+const TOWN = String.raw`(?:(?:${TOWN_BREAK}|[ \t]{1,3}(?:in[ \t]{1,3})?)(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4})|${TOWN_BREAK}\d{4})${TOWN_NAME}`;
 /** As TOWN, but after a comma, `|` or line break only: after a street named by a preposition a bare blank and five digits are too often an amount (`Am Montag 3 10000 Euro`). */
 const TOWN_AFTER_BREAK = String.raw`${TOWN_BREAK}(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4}|\d{4})${TOWN_NAME}`;
 /** A street written in capitals, as an all-capitals email writes it (`MUSTERSTRASSE`, `BERLINER ALLEE`). */
