@@ -34,6 +34,14 @@ describe('redactPii', () => {
     expectMasked([['Tel. 0171 2345678', 'Tel. [PHONE]'], ['Android 0171 2345678', 'Android [PHONE]']]);
   });
 
+  it('leaves an IBAN whole with the iban detector off: no phone number is taken from its digit groups', () => {
+    for (const iban of ['DE89 3704 0044 0532 0130 00', 'DE89370400440532013000']) {
+      const r = redactPii(`Meine IBAN: ${iban} bitte, Tel. 030 1234567`, { iban: false });
+      expect(r.text).toBe(`Meine IBAN: ${iban} bitte, Tel. [PHONE]`);
+      expect(r.redactions.map((x) => x.type)).toEqual(['PHONE']);
+    }
+  });
+
   it('masks an IBAN grouped by dots whole, not its tail as a phone number', () => {
     expect(redactPii('IBAN DE89.3704.0044.0532.0130.00').text).toBe('IBAN [IBAN]');
     expect(redactPii('Bitte auf de89.3704.0044.0532.0130.00.').text).toBe('Bitte auf [IBAN].');

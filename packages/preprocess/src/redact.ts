@@ -69,6 +69,13 @@ export interface Hit {
   placeholder: string;
   /** A name masked where it stands but not looked for elsewhere (a payee that may be a firm, a weakly cued signature). */
   echo?: false;
+  /** Left as it stands, but no later detector masks a part of it: an IBAN when the `iban` detector is off. */
+  keep?: true;
+}
+
+/** IBANs as hits that keep them: with the `iban` detector off, a phone or card number must not take a part of one. */
+function keptIbans(text: string): Hit[] {
+  return ibanHits(text).map((h) => ({ ...h, keep: true }));
 }
 
 /** ISO 13616 mod-97 check on a compact IBAN (letters moved to the end and turned into numbers). */
@@ -472,7 +479,7 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
   const numbers = digits ? hyphenated(text) : text;
   const groups: Hit[][] = [
     ...o.patterns.map((p) => patternHits(text, p)),
-    o.iban && digits ? ibanHits(numbers) : [],
+    digits ? (o.iban ? ibanHits(numbers) : keptIbans(numbers)) : [],
     o.card && digits ? cardHits(numbers) : [],
     o.email ? emailHits(text) : [],
     o.ids && digits ? walletHits(text) : [],
@@ -500,7 +507,7 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
         h = { ...h, end: h.start + kept.length };
       }
       claimed.fill(1, h.start, h.end);
-      chosen.push(h);
+      if (h.keep !== true) chosen.push(h);
     }
   }
   chosen.sort((a, b) => a.start - b.start);
