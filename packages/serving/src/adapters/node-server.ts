@@ -1,11 +1,13 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
 import { serve, type ServerType } from '@hono/node-server';
 import type { ServingApp } from '../app.js';
 import { ForbiddenError, ListenError, ServingConfigError } from '../errors.js';
 import { silentLogger, type Logger } from '../http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../http/problem.js';
+import { answerClientError } from './client-error.js';
 
 export interface NodeServerOptions {
   serving: ServingApp;
@@ -147,6 +149,14 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     unanswered.add(response);
     response.once('close', () => unanswered.delete(response));
   });
+  // Answers under way per socket: a request Node cannot parse gets a problem document only on a socket with none.
+  const answering = new WeakMap<object, number>();
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const { socket } = request;
+    answering.set(socket, (answering.get(socket) ?? 0) + 1);
+    response.once('close', () => answering.set(socket, (answering.get(socket) ?? 1) - 1));
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, (answering.get(socket) ?? 0) > 0));
   server.maxConnections = maxConnections;
   let dropped = 0;
   let droppedLoggedAt = -Infinity;

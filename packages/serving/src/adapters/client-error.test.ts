@@ -1,0 +1,100 @@
+import net from 'node:net';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp } from '../test-support/harness.js';
+import { answerClientError } from './client-error.js';
+import { startNodeServer, type RunningServer } from './node-server.js';
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startNodeServer({ serving: await buildTestApp({ noAuth: true }), host: '127.0.0.1', port: 0 });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+/** Sends `parts` on a raw socket (`end`: then half-closes it) and collects all the server writes until it closes. */
+async function rawExchange(parts: string[], end: boolean): Promise<string> {
+  const socket = net.connect(server.port, '127.0.0.1');
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  for (const part of parts) {
+    socket.write(part);
+    // Each part is read on its own, as a client's separate writes are.
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  if (end) socket.end();
+  await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000))]);
+  socket.destroy();
+  return answer;
+}
+
+/** The last HTTP answer in `raw`: its status line, headers and parsed JSON body. */
+function lastAnswer(raw: string): { status: string; headers: string; body: Record<string, unknown> } {
+  const start = Math.max(...[...raw.matchAll(/HTTP\/1\.1 \d{3} /g)].map((m) => m.index));
+  const [head, body] = raw.slice(start).split('\r\n\r\n');
+  const [status, ...headers] = head.split('\r\n');
+  return { status, headers: headers.join('\n').toLowerCase(), body: JSON.parse(body) as Record<string, unknown> };
+}
+
+describe('a request Node cannot parse, on a real server', () => {
+  it('is answered with a problem document (REQUEST_INVALID), not a bare 400, for bad header bytes', async () => {
+    const raw = await rawExchange(['GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad: a\u0001b\r\n\r\n'], false);
+    const { status, headers, body } = lastAnswer(raw);
+    expect(status).toBe('HTTP/1.1 400 Bad Request');
+    expect(headers).toContain('content-type: application/problem+json');
+    expect(headers).toContain('connection: close');
+    expect(body).toMatchObject({ status: 400, code: 'REQUEST_INVALID', title: 'Bad Request' });
+    expect(body.detail).toMatch(/malformed, or cut off/);
+  });
+
+  it('answers the same to a client that half-closes its socket in the middle of its headers', async () => {
+    const raw = await rawExchange(['GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Cut'], true);
+    expect(lastAnswer(raw).body).toMatchObject({ status: 400, code: 'REQUEST_INVALID' });
+  });
+
+  it('answers a bad request that follows an answered one on a keep-alive connection', async () => {
+    const raw = await rawExchange(['GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n'], false);
+    expect(raw.startsWith('HTTP/1.1 200 ')).toBe(true);
+    expect(lastAnswer(raw).body).toMatchObject({ status: 400, code: 'REQUEST_INVALID' });
+  });
+
+  it('still serves well-formed requests', async () => {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('answerClientError', () => {
+  const parseError = Object.assign(new Error('Parse Error'), { code: 'HPE_INVALID_HEADER_TOKEN' });
+
+  it('destroys, without writing, a socket the client reset, or one answering an earlier request', () => {
+    for (const [error, answering] of [[Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), false], [parseError, true]] as const) {
+      const socket = new PassThrough();
+      answerClientError(error, socket, answering);
+      expect(socket.destroyed).toBe(true);
+      expect(socket.read()).toBeNull();
+    }
+  });
+
+  it('destroys a socket that can no longer be written', () => {
+    const socket = new PassThrough();
+    socket.destroy();
+    answerClientError(parseError, socket, false);
+    expect(socket.destroyed).toBe(true);
+  });
+
+  it('keeps Node statuses for headers too large (431) and too slow (408)', async () => {
+    for (const [code, status] of [['HPE_HEADER_OVERFLOW', 'HTTP/1.1 431 Request Header Fields Too Large'], ['ERR_HTTP_REQUEST_TIMEOUT', 'HTTP/1.1 408 Request Timeout']] as const) {
+      const socket = new PassThrough();
+      const written: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => written.push(chunk));
+      answerClientError(Object.assign(new Error(code), { code }), socket, false);
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      expect(Buffer.concat(written).toString('latin1').split('\r\n')[0]).toBe(status);
+    }
+  });
+});
