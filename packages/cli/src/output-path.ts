@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { UsageError } from './errors.js';
 
 /** An `--out` that cannot be written: said before any work is done, not as a raw ENOENT after it. */
 export class OutputPathError extends Error {
@@ -67,14 +68,17 @@ export async function prepareOutput(cwd: string, out: string, want: 'file' | 'di
   return full;
 }
 
-/** The checks of `--out` itself: not `-`, not an input, not a file where a directory is wanted or the reverse. */
+/**
+ * The checks of `--out` itself: not `-`, not an input, not a file where a directory is wanted or the reverse.
+ * The first two are about the arguments alone: usage errors (exit code 2), as a wrong flag is.
+ */
 async function checkTarget(cwd: string, out: string, want: 'file' | 'dir', flag: string, inputs: readonly string[]): Promise<string> {
   // `-` is standard output to `mailroute clean` only: elsewhere it would quietly make a file or folder called "-".
-  if (out === '-') throw new OutputPathError(`${flag} -: this command writes a ${want === 'dir' ? 'directory' : 'file'}, not standard output (only mailroute clean writes to it): name one`);
+  if (out === '-') throw new UsageError(`${flag} -: this command writes a ${want === 'dir' ? 'directory' : 'file'}, not standard output (only mailroute clean writes to it): name one`);
   const full = path.resolve(cwd, out);
   const target = await real(full);
   for (const input of inputs) {
-    if ((await real(path.resolve(cwd, input))) === target) throw new OutputPathError(`${flag} ${out} is also an input file; it would be overwritten: choose another ${flag}`);
+    if ((await real(path.resolve(cwd, input))) === target) throw new UsageError(`${flag} ${out} is also an input file; it would be overwritten: choose another ${flag}`);
   }
   const kind = await kindOf(full);
   if (kind !== 'none' && kind !== want) {

@@ -60,8 +60,8 @@ describe('mailroute compare', () => {
   it('refuses --out - before comparing: no gate printed or summarised that the exit code then contradicts', async () => {
     const summary = path.join(dir, 'dash-summary.md');
     const { code, stdout, stderr } = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'weak.jsonl', '--resamples', '100', '--out', '-'], { GITHUB_STEP_SUMMARY: summary });
-    expect(code).toBe(1);
-    expect(stderr).toContain('[OUTPUT_PATH_INVALID] --out -: this command writes a directory');
+    expect(code).toBe(2);
+    expect(stderr).toContain('mailroute: --out -: this command writes a directory');
     expect(stdout).toBe('');
     expect(() => readFileSync(summary, 'utf8')).toThrow();
   });

@@ -416,10 +416,12 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           if (!existsSync(path.resolve(ctx.cwd, ref))) throw new UsageError(`${ref}: no such predictions file; to compare models (registry ids, champion, directories), add --data <file(s)>`);
         }
       }
-      if (data !== undefined) await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion });
       // Checked before predicting and printing: a gate said to pass must not end in an --out refused (`-`, a
       // file); created only when the files are written, so a compare that fails before leaves no empty folder.
-      const out = flags.out !== undefined ? await checkOutput(ctx.cwd, flags.out, 'dir') : undefined;
+      // An --out that is an input file is refused as such; --challenger and --champion are files only without --data.
+      const inputs = [...(data ?? [flags.challenger, flags.champion]), flags.config, flags.policy].filter((f) => f !== undefined);
+      const out = flags.out !== undefined ? await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs) : undefined;
+      if (data !== undefined) await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion });
       const { challenger, champion, renamed, warnings, self } =
         data !== undefined
           ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })

@@ -256,7 +256,9 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       }
       const read = readOptions(flags);
       // Checked now, created only to write the report: a run that fails on its input leaves no empty folder.
-      const out = await checkOutput(ctx.cwd, flags.out, 'dir');
+      // An --out that is an input file (the predictions, say) is refused, naming it as such.
+      const inputs = [flags.predictions, ...(flags.data ?? []), flags.config].filter((f) => f !== undefined);
+      const out = await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs);
       let lines: PredictionLine[];
       let dataset: string;
       /** Where the lines come from, for errors about them: the predictions file, or --data. */

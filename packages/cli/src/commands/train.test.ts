@@ -90,12 +90,13 @@ describe('mailroute train / predict / runs', () => {
     expect(toDir.stderr).toContain('[OUTPUT_PATH_INVALID] --out out is a directory; it must name a file');
     // An --out that is the input itself would overwrite the export with predictions.
     const ontoInput = await run(['predict', '--model', id as string, '--data', 'inbox.csv', '--out', './inbox.csv'], cwd);
-    expect(ontoInput.stderr).toContain('[OUTPUT_PATH_INVALID] --out ./inbox.csv is also an input file; it would be overwritten: choose another --out');
+    expect(ontoInput.code).toBe(2);
+    expect(ontoInput.stderr).toContain('mailroute: --out ./inbox.csv is also an input file; it would be overwritten: choose another --out');
     expect(readFileSync(path.join(cwd, 'inbox.csv'), 'utf8')).toMatch(/^subject,body\n/);
     // `--out -` is standard output to clean only: predict and evaluate refuse it instead of writing a file or folder called "-".
     const dash = await run(['predict', '--model', id as string, '--data', 'inbox.csv', '--out', '-'], cwd);
-    expect(dash.code).toBe(1);
-    expect(dash.stderr).toContain('[OUTPUT_PATH_INVALID] --out -: this command writes a file, not standard output (only mailroute clean writes to it): name one');
+    expect(dash.code).toBe(2);
+    expect(dash.stderr).toContain('mailroute: --out -: this command writes a file, not standard output (only mailroute clean writes to it): name one');
     expect((await run(['evaluate', '--model', id as string, '--data', 'demo.csv', '--out', '-'], cwd)).stderr).toContain('--out -: this command writes a directory');
     expect(existsSync(path.join(cwd, '-'))).toBe(false);
     const underFile = await run(['evaluate', '--model', id as string, '--data', 'demo.csv', '--out', 'demo.csv/report'], cwd);

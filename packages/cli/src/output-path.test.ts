@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './test-support.js';
+
+let dir: string;
+const EXPORT = 'subject,body\nHallo,Bitte um Rückruf.\n';
+const LINE = '{"id":"a","modelId":"m","truth":{"queue":"x"},"prediction":{"queue":{"label":"x","confidence":0.9}}}\n';
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-out-'));
+  writeFileSync(path.join(dir, 'in.jsonl'), '{"id":"a","format":"text","input":"Hallo"}\n');
+  writeFileSync(path.join(dir, 'export.csv'), EXPORT);
+  writeFileSync(path.join(dir, 'preds.jsonl'), LINE);
+  writeFileSync(path.join(dir, 'other.jsonl'), LINE);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (argv: string[]) => runCli(argv, { cwd: dir, home: path.join(dir, 'home') });
+
+describe('--out that names an input file', () => {
+  // Every command that takes --out and reads files: the input would be overwritten (or cannot become a folder).
+  const cases: Array<[string, string[]]> = [
+    ['clean', ['clean', '--in', 'in.jsonl', '--out', './in.jsonl']],
+    ['predict', ['predict', '--model', './no-model', '--data', 'export.csv', '--out', 'export.csv']],
+    ['evaluate --predictions', ['evaluate', '--predictions', 'preds.jsonl', '--out', 'preds.jsonl']],
+    ['evaluate --model', ['evaluate', '--model', './no-model', '--data', 'export.csv', '--out', './export.csv']],
+    ['compare', ['compare', '--challenger', 'preds.jsonl', '--champion', 'other.jsonl', '--resamples', '10', '--out', 'other.jsonl']],
+    ['compare --data', ['compare', '--challenger', './a', '--champion', './b', '--data', 'export.csv', '--out', 'export.csv']],
+  ];
+  it.each(cases)('is a usage error (exit code 2) for %s, naming the flag, and the input is left as it was', async (_name, argv) => {
+    const { code, stderr, stdout } = await run(argv);
+    const out = argv[argv.indexOf('--out') + 1];
+    expect(code, stderr).toBe(2);
+    expect(stderr).toContain(`mailroute: --out ${out} is also an input file; it would be overwritten: choose another --out`);
+    expect(stderr).toContain('(run with --help for usage)');
+    expect(stdout).toBe('');
+    expect(readFileSync(path.join(dir, 'export.csv'), 'utf8')).toBe(EXPORT);
+    expect(readFileSync(path.join(dir, 'preds.jsonl'), 'utf8')).toBe(LINE);
+    expect(readFileSync(path.join(dir, 'other.jsonl'), 'utf8')).toBe(LINE);
+  });
+
+  it('is a usage error too as `-` where a file or folder is written (only clean writes to standard output)', async () => {
+    for (const argv of [['predict', '--model', './no-model', '--data', 'export.csv', '--out', '-'], ['evaluate', '--predictions', 'preds.jsonl', '--out', '-']]) {
+      const { code, stderr } = await run(argv);
+      expect(code, stderr).toBe(2);
+      expect(stderr).toMatch(/^mailroute: --out -: this command writes a (file|directory), not standard output/);
+    }
+  });
+
+  it('leaves a folder that cannot be made a failure (exit code 1): it depends on the disk, not the arguments', async () => {
+    const { code, stderr } = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'export.csv/report']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('[OUTPUT_PATH_INVALID] --out export.csv/report: cannot create its folder');
+  });
+});
