@@ -146,7 +146,7 @@ function presentIn(source: SourceFile): { columns: string[]; lacks: string; hint
 }
 
 /** Every column the config reads: its text, id and other columns, and each task's label column. */
-function configuredColumns(config: TrainingConfig): string[] {
+export function configuredColumns(config: TrainingConfig): string[] {
   return [...Object.values(config.columns).filter((v): v is string => v !== undefined), ...config.tasks.map(taskColumn)];
 }
 

@@ -8,6 +8,7 @@ import {
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, normaliseText, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
+import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
 import { formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
@@ -165,6 +166,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       throw new DatasetError('DATASET_FILE_INVALID', `${options.testDataPath}: cannot read (${cause.message})`, [], { cause });
     });
   }
+  // Files that no one delimiter reads (--data with ",", --test-data with ";") are said so, each with its own, before any is read.
+  await checkOneDelimiter([...dataPaths.map((file) => ({ file, flag: '--data' })), ...(options.testDataPath ? [{ file: options.testDataPath, flag: '--test-data' }] : [])], config);
   const tracker = await RunTracker.start(options.home, {
     runId: newId('run'),
     gitCommit: gitCommit(),
