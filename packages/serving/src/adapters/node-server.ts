@@ -139,24 +139,17 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   // Responses not yet started when shutdown begins (and requests that still come on open keep-alive
   // sockets) say `Connection: close`: the client then opens a new connection for its next request
   // instead of reusing one that is about to close under it (a reset, not an answer).
+  // Also the answers under way: a request Node cannot parse gets a problem document only on a socket with none.
   const unanswered = new Set<ServerResponse>();
   let draining = false;
   server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-    if (draining) {
-      response.setHeader('connection', 'close');
-      return;
-    }
+    if (draining) response.setHeader('connection', 'close');
     unanswered.add(response);
     response.once('close', () => unanswered.delete(response));
   });
-  // Answers under way per socket: a request Node cannot parse gets a problem document only on a socket with none.
-  const answering = new WeakMap<object, number>();
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const { socket } = request;
-    answering.set(socket, (answering.get(socket) ?? 0) + 1);
-    response.once('close', () => answering.set(socket, (answering.get(socket) ?? 1) - 1));
-  });
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, (answering.get(socket) ?? 0) > 0));
+  // Looked through only on a client error, which is rare: no bookkeeping per request beyond `unanswered`.
+  const answering = (socket: Duplex) => [...unanswered].some((response) => response.socket === socket);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, answering(socket)));
   server.maxConnections = maxConnections;
   let dropped = 0;
   let droppedLoggedAt = -Infinity;
@@ -181,7 +174,6 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       closing ??= (async () => {
         draining = true;
         for (const response of unanswered) if (!response.headersSent) response.setHeader('connection', 'close');
-        unanswered.clear();
         await new Promise<void>((resolve) => {
           // Stop accepting (net's close: http's would also close idle keep-alive sockets at once, under a
           // client that is sending on one right now: a reset). For a short grace, a request that comes on
