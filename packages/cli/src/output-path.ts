@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, realpath, stat } from 'node:fs/promises';
+import { access, mkdir, open, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -25,9 +26,38 @@ async function real(p: string): Promise<string> {
   return realpath(p).catch(() => p);
 }
 
+/** A file system error's code in words, for a person. */
+function why(code: string | undefined): string {
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file stands where a folder is needed';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  // A folder that exists but takes no new files (/proc, /sys) answers ENOENT.
+  if (code === 'ENOENT') return 'no file can be created there';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'ENOSPC') return 'no space left on the disk';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? 'error';
+}
+
 function folderError(flag: string, out: string, code: string | undefined): OutputPathError {
-  const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file stands where a folder is needed' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'error');
-  return new OutputPathError(`${flag} ${out}: cannot create its folder (${why})`);
+  return new OutputPathError(`${flag} ${out}: cannot create its folder (${why(code)})`);
+}
+
+/** An `--out` that could not be written: the error in words, not a raw ENOENT naming a temporary file. */
+export function writeError(flag: string, out: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return error;
+  return new OutputPathError(`${flag} ${out}: cannot write it (${why(code)})`);
+}
+
+/** Whether a new file can be made in `folder`: a file is created there and removed again. */
+async function probeFolder(folder: string, flag: string, out: string): Promise<void> {
+  const probe = path.join(folder, `.mailroute-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (error) {
+    throw writeError(flag, out, error);
+  }
+  await rm(probe, { force: true });
 }
 
 /**
@@ -54,7 +84,7 @@ export async function checkOutput(cwd: string, out: string, want: 'file' | 'dir'
 
 /**
  * Makes sure `--out` can be written as a `file` (its folder is created) or a `dir` (created), and
- * returns its absolute path. `flag` names the option in the message. `inputs`: files the command reads;
+ * returns its absolute path. A file is created in the folder and removed, to see that it takes one. `flag` names the option in the message. `inputs`: files the command reads;
  * an `--out` that is one of them is refused (it would be overwritten with the command's output).
  */
 export async function prepareOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = []): Promise<string> {
@@ -65,6 +95,8 @@ export async function prepareOutput(cwd: string, out: string, want: 'file' | 'di
   } catch (error) {
     throw folderError(flag, out, (error as NodeJS.ErrnoException).code);
   }
+  // A folder may exist and still take no file (read-only, /proc): said now, not after the command's work.
+  await probeFolder(folder, flag, out);
   return full;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,28 @@ describe('mailroute demo-data', () => {
       expect(lines).toHaveLength(20);
       expect(JSON.parse(lines[0])).toMatchObject({ id: expect.any(String), queue: expect.any(String) });
     }
+  });
+});
+
+describe('mailroute demo-data --out that cannot be written', () => {
+  it('says what is wrong with --out (exit code 1, OUTPUT_PATH_INVALID), not a raw ENOENT', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-demo-'));
+    // A link to a file in a folder that does not exist: its own folder takes files, the file behind it cannot be made.
+    symlinkSync(path.join(cwd, 'missing', 'x.csv'), path.join(cwd, 'link.csv'));
+    const res = await run(['demo-data', '--out', 'link.csv', '--rows', '5'], cwd);
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stderr).toBe('mailroute: [OUTPUT_PATH_INVALID] --out link.csv: cannot write it (no file can be created there)\n');
+  });
+
+  // /proc takes no new files, not even root's: the file cannot be made though its folder exists.
+  it.runIf(existsSync('/proc/self'))('says so before any work for a folder that takes no file (/proc), predict as well', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-demo-'));
+    const demo = await run(['demo-data', '--out', '/proc/x.csv', '--rows', '5'], cwd);
+    expect(demo.code, demo.stderr).toBe(1);
+    expect(demo.stderr).toBe('mailroute: [OUTPUT_PATH_INVALID] --out /proc/x.csv: cannot write it (no file can be created there)\n');
+    // Refused before the model is looked for, not after the whole set is predicted.
+    const predict = await run(['predict', '--model', './no-model', '--data', 'x.csv', '--out', '/proc/p.jsonl'], cwd);
+    expect(predict.code, predict.stderr).toBe(1);
+    expect(predict.stderr).toBe('mailroute: [OUTPUT_PATH_INVALID] --out /proc/p.jsonl: cannot write it (no file can be created there)\n');
   });
 });

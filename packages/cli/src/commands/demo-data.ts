@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, writeDemoData } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { prepareOutput } from '../output-path.js';
+import { prepareOutput, writeError } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { wholeNumber } from '../numbers.js';
 
@@ -18,7 +18,9 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
       const seed = flags.seed === undefined ? DEMO_DEFAULT_SEED : wholeNumber('--seed', flags.seed, 0);
       if (!/\.(csv|jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .csv, .jsonl or .ndjson (it picks the format, as training reads it)`);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
-      const n = await writeDemoData(out, { rows, seed });
+      const n = await writeDemoData(out, { rows, seed }).catch((error: unknown) => {
+        throw writeError('--out', flags.out, error);
+      });
       ctx.stdout.write(`wrote ${n} synthetic emails to ${flags.out} (seed ${seed})\n`);
     });
 }
