@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, mkdir, open, realpath, rm, stat } from 'node:fs/promises';
+import { mkdir, open, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -49,54 +48,63 @@ export function writeError(flag: string, out: string, error: unknown): unknown {
   return new OutputPathError(`${flag} ${out}: cannot write it (${why(code)})`);
 }
 
-/** Whether a new file can be made in `folder`: a file is created there and removed again. */
-async function probeFolder(folder: string, flag: string, out: string): Promise<void> {
+/** Whether a new file can be made in `folder`: a file is created there and removed again. `fail` words the error. */
+async function probeFolder(folder: string, fail: (error: unknown) => unknown): Promise<void> {
   const probe = path.join(folder, `.mailroute-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await (await open(probe, 'wx')).close();
   } catch (error) {
-    throw writeError(flag, out, error);
+    throw fail(error);
   }
   await rm(probe, { force: true });
 }
 
+/** The folders of `folder`'s path that do not exist yet, outermost first, and the nearest one that does (or a file there). */
+async function missingFolders(folder: string): Promise<{ missing: string[]; nearest: string; kind: 'file' | 'dir' | 'none' }> {
+  const missing: string[] = [];
+  let nearest = folder;
+  let kind = await kindOf(nearest);
+  while (kind === 'none' && path.dirname(nearest) !== nearest) {
+    missing.unshift(nearest);
+    nearest = path.dirname(nearest);
+    kind = await kindOf(nearest);
+  }
+  return { missing, nearest, kind };
+}
+
 /**
- * As `prepareOutput`, without creating anything: for a command that may still fail on its input, which then
+ * As `prepareOutput`, without leaving anything: for a command that may still fail on its input, which then
  * leaves no empty folder behind. It creates the folder with `prepareOutput` when it writes. The folder's
- * nearest existing parent must be a folder it may write in.
+ * nearest existing parent must be a folder that takes a new file (one is created there and removed).
  */
 export async function checkOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = []): Promise<string> {
   const full = await checkTarget(cwd, out, want, flag, inputs);
-  let folder = want === 'dir' ? full : path.dirname(full);
-  let kind = await kindOf(folder);
-  while (kind === 'none' && path.dirname(folder) !== folder) {
-    folder = path.dirname(folder);
-    kind = await kindOf(folder);
-  }
+  const { nearest, kind } = await missingFolders(want === 'dir' ? full : path.dirname(full));
   if (kind === 'file') throw folderError(flag, out, 'ENOTDIR');
-  if (kind === 'dir') {
-    await access(folder, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
-      throw folderError(flag, out, error.code);
-    });
-  }
+  if (kind === 'dir') await probeFolder(nearest, (error) => folderError(flag, out, (error as NodeJS.ErrnoException).code));
   return full;
 }
 
 /**
  * Makes sure `--out` can be written as a `file` (its folder is created) or a `dir` (created), and
- * returns its absolute path. A file is created in the folder and removed, to see that it takes one. `flag` names the option in the message. `inputs`: files the command reads;
- * an `--out` that is one of them is refused (it would be overwritten with the command's output).
+ * returns its absolute path. A file is created in the folder and removed, to see that it takes one. `flag`
+ * names the option in the message. `inputs`: files the command reads; an `--out` that is one of them is
+ * refused (it would be overwritten with the command's output).
  */
 export async function prepareOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = []): Promise<string> {
   const full = await checkTarget(cwd, out, want, flag, inputs);
   const folder = want === 'dir' ? full : path.dirname(full);
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (error) {
-    throw folderError(flag, out, (error as NodeJS.ErrnoException).code);
+  // One folder at a time: mkdir's `recursive` never returns for a folder under /proc (Node 20 retries its ENOENT).
+  const { missing, kind } = await missingFolders(folder);
+  if (kind === 'file') throw folderError(flag, out, 'ENOTDIR');
+  for (const dir of missing) {
+    await mkdir(dir).catch((error: NodeJS.ErrnoException) => {
+      // One made meanwhile (another run writing there) is as good.
+      if (error.code !== 'EEXIST') throw folderError(flag, out, error.code);
+    });
   }
   // A folder may exist and still take no file (read-only, /proc): said now, not after the command's work.
-  await probeFolder(folder, flag, out);
+  await probeFolder(folder, (error) => writeError(flag, out, error));
   return full;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,4 +72,16 @@ describe('mailroute demo-data --out that cannot be written', () => {
     expect(predict.code, predict.stderr).toBe(1);
     expect(predict.stderr).toBe('mailroute: [OUTPUT_PATH_INVALID] --out /proc/p.jsonl: cannot write it (no file can be created there)\n');
   });
+
+  // mkdir's `recursive` never returned for a folder under /proc: the command hung, spinning a core.
+  it.runIf(existsSync('/proc/self'))('says so for a folder that cannot be made under /proc, at once', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-demo-'));
+    writeFileSync(path.join(cwd, 'preds.jsonl'), '{"id":"a","modelId":"m","truth":{"queue":"x"},"prediction":{"queue":{"label":"x","confidence":0.9}}}\n');
+    const demo = await run(['demo-data', '--out', '/proc/sub/x.csv', '--rows', '5'], cwd);
+    expect(demo.code, demo.stderr).toBe(1);
+    expect(demo.stderr).toBe('mailroute: [OUTPUT_PATH_INVALID] --out /proc/sub/x.csv: cannot create its folder (no file can be created there)\n');
+    const report = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', '/proc/report'], cwd);
+    expect(report.code, report.stderr).toBe(1);
+    expect(report.stderr).toBe('mailroute: [OUTPUT_PATH_INVALID] --out /proc/report: cannot create its folder (no file can be created there)\n');
+  }, 15_000);
 });
