@@ -103,6 +103,25 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(read.code, read.stderr).toBe(0);
   }, 90_000);
 
+  it('refuses several --data files that no one delimiter reads in predict, evaluate and compare, naming each file\'s', async () => {
+    // labelled.csv is split by ","; the same kind of export split by ";" beside it.
+    writeFileSync(path.join(dir, 'more-semi.csv'), 'id;subject;body;queue\nm9;Depot;Bitte übertragen Sie mein Depot, danke.;securities_transfers\n');
+    const said = (file: string) => `[DATASET_FILE_INVALID] the files are split by different delimiters, --data ${path.join(dir, 'labelled.csv')} by "," and --data ${path.join(dir, file)} by ";"`;
+    const runs = [
+      ['predict', '--model', 'champion', '--data', 'labelled.csv', 'more-semi.csv', '--out', 'mixed.jsonl'],
+      ['evaluate', '--model', 'champion', '--data', 'labelled.csv', 'more-semi.csv', '--out', 'rep-mixed', '--no-png'],
+      ['compare', '--challenger', challenger, '--champion', 'champion', '--data', 'labelled.csv', 'more-semi.csv', '--resamples', '20'],
+    ];
+    for (const argv of runs) {
+      const res = await run(argv);
+      expect(res.code, res.stderr).toBe(1);
+      expect(res.stderr).toContain(said('more-semi.csv'));
+      expect(res.stderr).toContain(`save ${path.join(dir, 'more-semi.csv')} with "," as delimiter, or ${path.join(dir, 'labelled.csv')} with ";"`);
+      // Not the hint of one file, which breaks the other.
+      expect(res.stderr).not.toContain('pass --delimiter');
+    }
+  }, 90_000);
+
   it('takes --on-bad-row in evaluate and compare too, which read --data the same way', async () => {
     // A labelled export with one row that has no text.
     const labelled = readFileSync(path.join(dir, 'labelled.csv'), 'utf8');

@@ -208,7 +208,8 @@ export interface LoadOptions {
   labelColumn?: boolean;
 }
 
-const TEXT_COLUMNS = ['subject', 'body', 'html'] as const;
+/** The config's columns of which an email to predict needs one. */
+export const TEXT_COLUMNS = ['subject', 'body', 'html'] as const;
 
 /** The config's columns this file has, for reading emails to predict; at least one text column, and with `labelColumn` one task's label column. */
 function presentColumns(present: NonNullable<ReturnType<typeof presentIn>>, config: TrainingConfig, labelColumn: boolean): TrainingConfig {

@@ -48,6 +48,16 @@ describe('headerDelimiters', () => {
   });
 });
 
+describe('headerDelimiters for emails to predict (text)', () => {
+  it('needs one text column only, as predict reads a file', async () => {
+    writeFileSync(path.join(dir, 'inbox.csv'), 'subject;body\nDepot;Bitte eröffnen\n');
+    expect(await headerDelimiters(path.join(dir, 'inbox.csv'), config)).toEqual([]);
+    expect(await headerDelimiters(path.join(dir, 'inbox.csv'), config, 'text')).toEqual([';']);
+    writeFileSync(path.join(dir, 'no-text.csv'), 'id;queue\nm1;advisory\n');
+    expect(await headerDelimiters(path.join(dir, 'no-text.csv'), config, 'text')).toEqual([]);
+  });
+});
+
 describe('checkOneDelimiter', () => {
   it('refuses --data with "," and --test-data with ";", naming each and the ways out', async () => {
     const data = csv('train.csv', ',');

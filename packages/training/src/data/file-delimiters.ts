@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { formatOf, type TrainingConfig } from '../config.js';
 import { DatasetError } from '../errors.js';
-import { configuredColumns } from './dataset.js';
+import { configuredColumns, TEXT_COLUMNS } from './dataset.js';
 import { COMMON_DELIMITERS, decodeWindows1252, normaliseLineEnds } from './read-records.js';
 
 /** The bytes read of each file to find its header: far more than any header line. */
@@ -30,11 +30,26 @@ async function firstBytes(file: string): Promise<Buffer | undefined> {
 }
 
 /**
- * The delimiters (the configured one and the common ones) that split a CSV file's first line into every
- * column the config reads. Undefined where no --delimiter changes how it is read: a JSONL file, a CSV whose
- * first line `sep=` names its own delimiter, one that cannot be read.
+ * Which columns a file must have: `all` the config reads (training, and a model's held-out rows), or `text`,
+ * one of its text columns (emails to predict or evaluate on, which may lack labels and other columns).
  */
-export async function headerDelimiters(file: string, config: TrainingConfig): Promise<string[] | undefined> {
+export type WantedColumns = 'all' | 'text';
+
+function fitsHeader(config: TrainingConfig, wanted: WantedColumns): (names: readonly string[]) => boolean {
+  if (wanted === 'all') {
+    const all = configuredColumns(config);
+    return (names) => all.every((w) => names.includes(w));
+  }
+  const text = TEXT_COLUMNS.map((key) => config.columns[key]).filter((c) => c !== undefined);
+  return (names) => text.some((w) => names.includes(w));
+}
+
+/**
+ * The delimiters (the configured one and the common ones) that split a CSV file's first line into the
+ * columns it must have (`wanted`). Undefined where no --delimiter changes how it is read: a JSONL file, a CSV
+ * whose first line `sep=` names its own delimiter, one that cannot be read.
+ */
+export async function headerDelimiters(file: string, config: TrainingConfig, wanted: WantedColumns = 'all'): Promise<string[] | undefined> {
   if (formatOf(config, file) !== 'csv') return undefined;
   const bytes = await firstBytes(file);
   if (bytes === undefined) return undefined;
@@ -43,13 +58,13 @@ export async function headerDelimiters(file: string, config: TrainingConfig): Pr
   if (/^"?sep=/.test(text)) return undefined;
   // Blank lines before the header are skipped, as the reading skips them.
   const header = text.replace(/^\n+/, '').split('\n', 1)[0];
-  const wanted = configuredColumns(config);
+  const fits = fitsHeader(config, wanted);
   const fitting: string[] = [];
   for (const delimiter of new Set([config.delimiter, ...COMMON_DELIMITERS])) {
     try {
       const [columns = []] = parse(header, { delimiter, relax_column_count: true, relax_quotes: true, to_line: 1 }) as string[][];
       const names = columns.map((c) => c.trim().normalize('NFC'));
-      if (wanted.every((w) => names.includes(w))) fitting.push(delimiter);
+      if (fits(names)) fitting.push(delimiter);
     } catch {
       // A header that does not parse with this delimiter is not split by it.
     }
@@ -63,13 +78,13 @@ const shown = (delimiter: string): string => (delimiter === '\t' ? 'tab' : `"${d
  * Refuses, before anything is read, files of one run that no single delimiter reads: `--data` exported with
  * "," and `--test-data` with ";". The hint each file's own error gives (`--delimiter ";"`) would then break
  * the other one, so this says which file has which, and the ways out. Files whose header no delimiter fits
- * (a misspelt column) are left to the reading, which names what they lack.
+ * (a misspelt column) are left to the reading, which names what they lack. `wanted`: as for `headerDelimiters`.
  */
-export async function checkOneDelimiter(files: readonly FlaggedFile[], config: TrainingConfig): Promise<void> {
+export async function checkOneDelimiter(files: readonly FlaggedFile[], config: TrainingConfig, wanted: WantedColumns = 'all'): Promise<void> {
   const found: Array<FlaggedFile & { delimiter: string }> = [];
   let common: string[] | undefined;
   for (const f of files) {
-    const fitting = await headerDelimiters(f.file, config);
+    const fitting = await headerDelimiters(f.file, config, wanted);
     if (fitting === undefined || fitting.length === 0) continue;
     found.push({ ...f, delimiter: fitting.includes(config.delimiter) ? config.delimiter : fitting[0] });
     common = (common ?? fitting).filter((d) => fitting.includes(d));

@@ -4,6 +4,7 @@ import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
+import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { splitDataset } from '../data/split.js';
 import { OTHER_LABEL } from '../taxonomy.js';
 import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
@@ -212,6 +213,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     const names = options.config === undefined ? undefined : labelNamesIn(config, classifier.tasks);
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, names?.[t.name] ?? t.labels]));
     const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
+    // Files that no one delimiter reads: each one's own hint (pass --delimiter ";") would break the others.
+    await checkOneDelimiter(paths.map((file) => ({ file, flag: '--data' })), config, options.split === 'test' ? 'all' : 'text');
     let rows: DatasetRow[];
     let inputs: ModelInput[] | undefined;
     if (options.split === 'test') ({ rows, inputs } = await heldOutRows(classifier, paths, config));
