@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { followAliases, normalizeLabel } from '@mailroute/model';
 import { z } from 'zod';
-import { TrainingConfigError } from './errors.js';
+import { readProblem, TrainingConfigError } from './errors.js';
 import { choicesHint, jsonErrorPlace, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
 import { decodeUtf8 } from './utf8.js';
@@ -275,7 +275,7 @@ export async function loadTrainingConfig(file: string): Promise<TrainingConfig> 
   try {
     bytes = await readFile(file);
   } catch (cause) {
-    throw new TrainingConfigError(`${file}: cannot read (${(cause as Error).message})`, { cause });
+    throw new TrainingConfigError(`${file}: cannot read (${readProblem(cause)})`, { cause });
   }
   // Without the byte-order mark some Windows editors write: JSON.parse refuses it.
   const text = configText(file, bytes).replace(/^\uFEFF/, '');

@@ -1,3 +1,13 @@
+/** Why a file could not be read, in words, not the raw `ENOENT: no such file or directory, open '…'`. */
+export function readProblem(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'a directory, not a file';
+  if (code === 'ENOTDIR') return 'a file stands where a folder is in its path';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? (cause instanceof Error ? cause.message : String(cause));
+}
+
 /** A row or file of a training export that cannot be read; the message names file, line and column. */
 export class DatasetError extends Error {
   readonly code: 'DATASET_ROW_INVALID' | 'DATASET_FILE_INVALID' | 'DATASET_EMPTY' | 'DATASET_TOO_SMALL' | 'DATASET_MISMATCH';

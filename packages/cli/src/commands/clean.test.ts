@@ -68,6 +68,13 @@ describe('mailroute clean', () => {
     expect(kept[2].signature).toBe('Viele Grüße\nErika');
   });
 
+  it('says an --in that is not there in words (no such file), exit code 1', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-clean-'));
+    const res = await run(['clean', '--in', 'missing.jsonl', '--out', 'c.jsonl'], cwd);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe('mailroute: [CLEAN_INPUT_UNREADABLE] cannot read missing.jsonl: no such file\n');
+  });
+
   it('warns of repeated ids and of emails with nothing left after cleaning', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     const lines = [

@@ -14,7 +14,7 @@ import {
   type CleanScope,
   type Email,
 } from '@mailroute/preprocess';
-import { jsonErrorOffset } from '@mailroute/training';
+import { jsonErrorOffset, readProblem } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
@@ -169,7 +169,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   try {
     raw = await readFile(inPath);
   } catch (error) {
-    throw new CleanInputError(`cannot read ${flags.in}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
+    throw new CleanInputError(`cannot read ${flags.in}: ${readProblem(error)}`, { cause: error });
   }
   // `--out -`: the lines go to standard output (the messages stay on standard error).
   const toStdout = flags.out === '-';

@@ -20,7 +20,7 @@ import {
   type PredictionLine,
 } from '@mailroute/evaluation';
 import { createLocalRegistry, MANIFEST_FILE, ManifestSchema, type ModelVersion } from '@mailroute/model';
-import { alignToTaxonomy, jsonErrorPlace, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
+import { alignToTaxonomy, jsonErrorPlace, readProblem, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
 import { writeStaged } from '../staged-output.js';
@@ -50,8 +50,7 @@ async function loadPolicy(ctx: CliContext, file: string | undefined): Promise<{ 
     // Without the byte-order mark some Windows editors write: JSON.parse refuses it.
     text = (await readFile(candidate, 'utf8')).replace(/^\uFEFF/, '');
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new GatePolicyError(`cannot read gate policy ${candidate}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(cause))}`, { cause });
+    throw new GatePolicyError(`cannot read gate policy ${candidate}: ${readProblem(cause)}`, { cause });
   }
   let json: unknown;
   try {

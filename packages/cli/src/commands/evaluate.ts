@@ -16,7 +16,7 @@ import {
   type PredictionLine,
 } from '@mailroute/evaluation';
 import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
-import { loadTrainingConfig, preparePrediction, resolveModelDir, type TrainingConfig } from '@mailroute/training';
+import { loadTrainingConfig, preparePrediction, readProblem, resolveModelDir, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
 import { writeStaged } from '../staged-output.js';
@@ -47,9 +47,7 @@ export async function readPredictionFile(ctx: CliContext, file: string): Promise
     }
   } catch (cause) {
     if (cause instanceof PredictionFileError) throw cause;
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (code ?? 'error');
-    throw new PredictionFileError(`cannot read predictions ${file}: ${why}`, { cause, code: 'PREDICTION_FILE_UNREADABLE' });
+    throw new PredictionFileError(`cannot read predictions ${file}: ${readProblem(cause)}`, { cause, code: 'PREDICTION_FILE_UNREADABLE' });
   }
   if (lines.length === 0) throw noPredictionLines(file);
   return lines;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTrainingConfig, type TrainingConfigInput } from '../config.js';
+import { loadTrainingConfig, parseTrainingConfig, type TrainingConfigInput } from '../config.js';
 import { DatasetError } from '../errors.js';
 import { loadDataset } from './dataset.js';
 
@@ -390,5 +390,14 @@ describe('labels written decomposed (NFD)', () => {
     // Both forms in one line are the key twice.
     const both = file('nfd-twice.jsonl', `{"id":"1","Betreff":"Depot","${nfd('Geschäftsbereich')}":"Wertpapiere","Geschäftsbereich":"Sparen"}\n{"id":"2","Betreff":"Konto","Geschäftsbereich":"Sparen"}\n`);
     expect((await loadDataset(both, { ...area, onBadRow: 'skip' })).skipped).toEqual([`${both}:1, column "Geschäftsbereich": the key is in the line 2 times (JSON would keep the last value): keep one`]);
+  });
+});
+
+describe('a file that cannot be read', () => {
+  it('is said in words, not as the raw ENOENT message of the file system', async () => {
+    const missing = path.join(dir, 'missing.csv');
+    await expect(loadDataset(missing, cfg())).rejects.toThrow(new DatasetError('DATASET_FILE_INVALID', `${missing}: cannot read (no such file)`));
+    await expect(loadDataset(dir, cfg())).rejects.toThrow(`${dir}: cannot read (a directory, not a file)`);
+    await expect(loadTrainingConfig(path.join(dir, 'missing.json'))).rejects.toThrow(`${path.join(dir, 'missing.json')}: cannot read (no such file)`);
   });
 });

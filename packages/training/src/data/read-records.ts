@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { decodeWindows1252 } from '@mailroute/preprocess';
 import { jsonErrorOffset } from '../config-errors.js';
-import { DatasetError } from '../errors.js';
+import { DatasetError, readProblem } from '../errors.js';
 import { decodeUtf8 } from '../utf8.js';
 
 /** One record of an export, with where it came from, so every error can name file, line and column. */
@@ -171,7 +171,7 @@ export async function readSourceFile(file: string, format: 'csv' | 'jsonl', deli
   try {
     bytes = await readFile(file);
   } catch (cause) {
-    throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${(cause as Error).message})`, [], { cause });
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${readProblem(cause)})`, [], { cause });
   }
   const text = fileText(file, bytes, encoding, hints);
   return format === 'csv' ? parseCsv(file, text, delimiter, hints) : parseJsonl(file, text);

@@ -18,7 +18,7 @@ import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning } from './bad-rows.js';
 import { skippedLabelWarnings } from '../data/renamed-labels.js';
-import { DatasetError } from '../errors.js';
+import { DatasetError, readProblem } from '../errors.js';
 
 export interface TrainFromConfigOptions {
   /** A parsed config or its JSON value (parsed here). */
@@ -163,7 +163,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   // So does a test file that cannot be read, before the training data is read and a run recorded.
   if (options.testDataPath) {
     await access(options.testDataPath, constants.R_OK).catch((cause: Error) => {
-      throw new DatasetError('DATASET_FILE_INVALID', `${options.testDataPath}: cannot read (${cause.message})`, [], { cause });
+      throw new DatasetError('DATASET_FILE_INVALID', `${options.testDataPath}: cannot read (${readProblem(cause)})`, [], { cause });
     });
   }
   // Files that no one delimiter reads (--data with ",", --test-data with ";") are said so, each with its own, before any is read.
