@@ -54,8 +54,9 @@ export class RunRecordError extends Error {
 /** A run record that is missing or unreadable. */
 export class RunNotFoundError extends Error {
   readonly code = 'RUN_NOT_FOUND';
-  constructor(runId: string, options?: { cause?: unknown }) {
-    super(`no run "${runId}"`, options);
+  /** `dir`: the runs folder looked in. */
+  constructor(runId: string, dir: string, options?: { cause?: unknown }) {
+    super(`no run "${runId}" in ${dir}; mailroute runs list shows the ids`, options);
     this.name = 'RunNotFoundError';
   }
 }

@@ -51,6 +51,8 @@ describe('run records', () => {
     mkdirSync(path.join(home, 'runs', 'run-new'), { recursive: true }); // being created: no record yet
     await expect(readRun(home, 'run-bad')).rejects.toMatchObject({ code: 'RUN_RECORD_INVALID', message: expect.stringMatching(/run-bad\/run\.json: not JSON/) });
     await expect(readRun(home, 'run-new')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    // As registry show names its ids: where it looked, and the command that lists them.
+    await expect(readRun(home, 'run-nope')).rejects.toThrow(`no run "run-nope" in ${path.join(home, 'runs')}; mailroute runs list shows the ids`);
     const damaged: string[] = [];
     expect((await listRuns(home, { onDamaged: (e) => damaged.push(e.message) })).map((r) => r.runId)).toEqual(['run-ok']);
     expect(damaged).toHaveLength(1);

@@ -177,7 +177,7 @@ export async function readRun(home: string, runId: string): Promise<RunRecord> {
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new RunNotFoundError(runId, { cause });
+    throw new RunNotFoundError(runId, runsDir(home), { cause });
   }
   let json: unknown;
   try {
