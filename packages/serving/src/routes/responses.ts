@@ -27,6 +27,15 @@ export const errorResponses = {
   415: { description: 'Wrong Content-Type, or a JSON body that is not UTF-8', content: problemContent },
 } as const;
 
+/** ... and those of a route that scores emails: behind the AWS Lambda, the SageMaker endpoint can fail it. */
+export const classifyErrorResponses = {
+  ...errorResponses,
+  502: {
+    description: 'Behind the AWS Lambda only: the SageMaker endpoint failed the request (`ENDPOINT_FAILED`) or answered something unusable (`SAGEMAKER_RESPONSE_INVALID`)',
+    content: problemContent,
+  },
+} as const;
+
 /**
  * The problem responses of a route open without a key: another method, and, on a server run without API
  * keys (which answers clients on this machine only), a request whose Host or Origin is another machine's.

@@ -698,6 +698,9 @@ describe('operations routes', () => {
     expect(Object.keys(doc.paths['/v1/quality'].get.responses)).not.toContain('415');
     // The SageMaker route answers 406 to an Accept without JSON, and says so.
     expect(Object.keys(doc.paths['/invocations'].post.responses)).toContain('406');
+    // Behind the AWS Lambda a classify can fail at the SageMaker endpoint (502): the CRM's document says so; the container's own route cannot.
+    for (const path of ['/v1/classify', '/v1/classify/eml']) expect(doc.paths[path].post.responses['502']?.description, path).toMatch(/ENDPOINT_FAILED.*SAGEMAKER_RESPONSE_INVALID/);
+    expect(Object.keys(doc.paths['/invocations'].post.responses)).not.toContain('502');
     expect(doc.paths['/metrics'].get.responses['200'].content).toHaveProperty(['text/plain']);
     expect(Object.keys(doc.paths['/v1/admin/reload'].post.responses)).not.toContain('413');
     // Every path is in the document, with the 405 that every known path gives to another method.
