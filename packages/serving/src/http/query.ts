@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { ValidationError } from '../errors.js';
 import type { AppEnv } from './context.js';
+import { listIgnored } from './schemas.js';
 
 const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 
@@ -46,4 +47,15 @@ export function requireDecodableQuery(...names: string[]): MiddlewareHandler<App
     }
     await next();
   };
+}
+
+/**
+ * A warning naming the query parameters of `url` that the route does not read (`emailId`, `Id`), each with the
+ * one it was probably meant as, and the ones it reads; undefined when there are none. Without it, a CRM that
+ * sends `?ID=crm-1` sees only that the email has no id.
+ */
+export function unreadQueryWarning(url: string, known: readonly string[]): string | undefined {
+  const unread = new Set([...new URL(url).searchParams.keys()].filter((name) => !known.includes(name)));
+  if (unread.size === 0) return undefined;
+  return `Query parameters mailroute does not read were ignored: ${listIgnored(unread, known)}. This route reads ${known.map((k) => `?${k}=`).join(', ')} only.`;
 }

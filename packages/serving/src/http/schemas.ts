@@ -113,7 +113,8 @@ function describeIgnored(name: string, known: Iterable<string>): string {
 /** Names listed in a warning at most. */
 const MAX_IGNORED_SHOWN = 5;
 
-function listIgnored(names: ReadonlySet<string>, known: Iterable<string>): string {
+/** The ignored names, at most five of them, each with the known one it was probably meant as. */
+export function listIgnored(names: ReadonlySet<string>, known: Iterable<string>): string {
   const shown = [...names].slice(0, MAX_IGNORED_SHOWN).map((n) => describeIgnored(n, known));
   return names.size > MAX_IGNORED_SHOWN ? `${shown.join(', ')} and ${names.size - MAX_IGNORED_SHOWN} more` : shown.join(', ');
 }

@@ -107,8 +107,8 @@ function toRecord(p: ClassifyResponse['predictions'][number], createdAt: string,
 
 /** How the emails reached classifyEmails. */
 export interface ClassifyRequest {
-  /** A warning about the request itself (fields it holds that are not read, an email without an id). */
-  requestWarning?: string;
+  /** Warnings about the request itself (fields or query parameters it holds that are not read, an email without an id). */
+  requestWarnings?: readonly string[];
   /** `eml`: one raw email this server decoded, so U+FFFD in it comes from the email's bytes, not the caller's decoding. */
   source?: 'json' | 'eml';
 }
@@ -125,7 +125,7 @@ export async function classifyEmails(
   input: readonly Email[],
   /** True once the caller is gone (a 503 REQUEST_TIMEOUT, a closed connection): predictions it never saw are not stored or counted. */
   abandoned: () => boolean = () => false,
-  { requestWarning, source = 'json' }: ClassifyRequest = {},
+  { requestWarnings = [], source = 'json' }: ClassifyRequest = {},
 ): Promise<ClassifyResponse> {
   const prepared = input.map((e) => truncateEmail(e, ctx.limits.maxTextChars));
   const lease = ctx.source.acquire();
@@ -161,8 +161,8 @@ export async function classifyEmails(
     let garbled = 0;
     for (const e of input) if (hasReplacementCharacter(e)) garbled++;
     const repeated = repeatedIdsWarning(input);
-    if (cut === 0 && unread === 0 && empty === 0 && garbled === 0 && requestWarning === undefined && repeated === undefined) return { modelId, predictions: out };
-    const warnings: string[] = requestWarning === undefined ? [] : [requestWarning];
+    if (cut === 0 && unread === 0 && empty === 0 && garbled === 0 && requestWarnings.length === 0 && repeated === undefined) return { modelId, predictions: out };
+    const warnings: string[] = [...requestWarnings];
     if (repeated !== undefined) warnings.push(repeated);
     if (cut > 0) warnings.push(`${cut} email(s) had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
     if (unread > 0) {

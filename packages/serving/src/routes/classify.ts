@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppContext, AppEnv, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
-import { requireDecodableQuery } from '../http/query.js';
+import { requireDecodableQuery, unreadQueryWarning } from '../http/query.js';
 import { classifyRequestSchema, ClassifyResponseSchema, idSchema, requestEmails } from '../http/schemas.js';
 import { EmlParseError, InputTooLargeError, MAX_EMAIL_ID_CHARS, startsWithHeader, type Email } from '@mailroute/preprocess';
 import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
@@ -63,7 +63,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const { emails, ignoredWarning } = requestEmails(c.req.valid('json'), c.get('jsonBody'));
-      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarning: ignoredWarning }), 200);
+      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarnings: ignoredWarning === undefined ? [] : [ignoredWarning] }), 200);
     },
   );
 
@@ -89,7 +89,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const { emails, ignoredWarning } = requestEmails(c.req.valid('json'), c.get('jsonBody'));
-      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarning: ignoredWarning }), 200);
+      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarnings: ignoredWarning === undefined ? [] : [ignoredWarning] }), 200);
     },
   );
 
@@ -131,8 +131,10 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
         throw new ValidationError(`The body is not a parsable RFC 822 email${why}.`, [{ path: [], message: 'unparsable message/rfc822', code: 'invalid_eml' }]);
       }
       // Without an id, feedback by emailId has nothing to join on; the caller should know before it stores the answer.
-      const { named, warning: requestWarning } = namedEmail(email, c.req.valid('query').id);
-      return c.json(await classifyEmails(ctx, [named], () => callerGone(c), { requestWarning, source: 'eml' }), 200);
+      const { named, warning } = namedEmail(email, c.req.valid('query').id);
+      const unread = unreadQueryWarning(c.req.url, ['id']);
+      const requestWarnings = [warning, unread].filter((w) => w !== undefined);
+      return c.json(await classifyEmails(ctx, [named], () => callerGone(c), { requestWarnings, source: 'eml' }), 200);
     },
   );
 }

@@ -786,6 +786,14 @@ describe('SageMaker contract and .eml', () => {
     const named = await json(await post('?id=crm-9'));
     expect(named.predictions[0].id).toBe('crm-9');
     expect(named.warnings).toBeUndefined();
+    // An id sent under another name is not read: the answer says so, with the name meant, beside the missing id.
+    const misnamed = await json(await post('?ID=crm-9&emailId=crm-9'));
+    expect(misnamed.predictions[0].id).toBeUndefined();
+    expect(misnamed.warnings).toEqual([
+      expect.stringMatching(/^The email has no id/),
+      'Query parameters mailroute does not read were ignored: ID (did you mean id?), emailId. This route reads ?id= only.',
+    ]);
+    expect((await json(await post('?id=crm-9&source=crm'))).warnings).toEqual([expect.stringMatching(/ignored: source\. /)]);
   });
 
   it('POST /v1/classify/eml does not cut a Message-ID longer than an email id: the email has no id, a warning says to send ?id=', async () => {
