@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { OverloadedError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
-import { requireDecodableQuery } from '../http/query.js';
+import { requireDecodableQuery, unreadQueryWarning } from '../http/query.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQualityInTurns, type TaskInfo } from '../quality/live-quality.js';
 import { forEachInTurns } from '../quality/turns.js';
@@ -128,7 +128,9 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
         scorer: ctx.scorer,
       });
       const models = await emailsPerModel(read);
-      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models, truncated, sampledSince, ...quality }, 200);
+      // A misspelt parameter (?hour=24) would otherwise measure the default window without a word.
+      const unread = unreadQueryWarning(c.req.url, ['hours', 'model']);
+      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models, truncated, sampledSince, ...quality, ...(unread ? { warnings: [unread] } : {}) }, 200);
     },
   );
 }

@@ -434,6 +434,14 @@ describe('GET /v1/quality', () => {
     for (const query of ['', 'hours=24', 'hours=1.5', 'hours=8784']) expect((await app.request(`/v1/quality?${query}`, authed())).status, query).toBe(200);
   });
 
+  it('names the query parameters it does not read, so a misspelt hours is not measured as the default window unsaid', async () => {
+    const { app } = await build();
+    const answer = await json(app.request('/v1/quality?hour=24&modle=all', authed()));
+    expect(Date.parse(answer.window.until) - Date.parse(answer.window.since)).toBe(168 * 3_600_000);
+    expect(answer.warnings).toEqual(['Query parameters mailroute does not read were ignored: hour (did you mean hours?), modle (did you mean model?). This route reads ?hours=, ?model= only.']);
+    expect((await json(app.request('/v1/quality?hours=24', authed()))).warnings).toBeUndefined();
+  });
+
   it('computes accuracy, macro-F1, unchanged share, coverage and bands from feedback', async () => {
     const { app } = await build();
     const preds = await classify(app, [
