@@ -51,8 +51,8 @@ const LONE_SURROGATE = /\p{Cs}/u;
 export function idSchema({ param }: { param?: string } = {}) {
   return z
     .string(param === undefined ? undefined : { error: onceOnly(param) })
-    .min(1)
-    .max(MAX_EMAIL_ID_CHARS)
+    .min(1, { message: param === undefined ? 'an id is empty: leave it out, or send null, when there is none' : `${param} is empty: give a value, or leave the parameter out` })
+    .max(MAX_EMAIL_ID_CHARS, { error: (issue) => `an id has at most ${MAX_EMAIL_ID_CHARS} characters: this one has ${String(issue.input).length}` })
     .refine((id) => !LONE_SURROGATE.test(id), { message: 'an id must be valid Unicode: this one holds a lone UTF-16 surrogate (an escape such as \\udc00 without its pair), which cannot be stored' });
 }
 

@@ -50,6 +50,21 @@ describe('POST /v1/feedback', () => {
     expect(pairs[0].feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
   });
 
+  it('says what is wrong with an empty or long id, and how to send an email that has none', async () => {
+    const { app } = await build();
+    const issue = async (res: Response | Promise<Response>) => (await json(res)).issues[0] as { path: unknown[]; message: string };
+    // A CRM that writes a missing id as "" is told to leave it out or send null, as it would be for null.
+    expect(await issue(app.request('/v1/classify', jsonRequest({ emails: [{ id: '', body: 'invoice' }] })))).toMatchObject({
+      path: ['emails', 0, 'id'],
+      message: 'an id is empty: leave it out, or send null, when there is none',
+    });
+    expect((await issue(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'x'.repeat(201), body: 'invoice' }] })))).message).toBe('an id has at most 200 characters: this one has 201');
+    expect((await issue(app.request('/v1/feedback', jsonRequest({ emailId: '', labels: { queue: 'billing' }, closedAt })))).path).toEqual(['emailId']);
+    const eml = ['Subject: invoice', '', 'Where is my invoice?', ''].join('\r\n');
+    const res = await app.request('/v1/classify/eml?id=', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
+    expect(await issue(res)).toMatchObject({ path: ['id'], message: 'id is empty: give a value, or leave the parameter out' });
+  });
+
   it('refuses an email id with a lone surrogate in classify and feedback: stored, it would never join its feedback', async () => {
     const { app } = await build();
     const lone = 'sur\udc00';
