@@ -196,6 +196,21 @@ describe('POST /v1/classify', () => {
     expect(cut.warnings[0]).toMatch(new RegExp(`^Fields mailroute does not read were ignored, in emails: ${'x'.repeat(40)}…, .* and 2 more\\. `));
   });
 
+  it('names the fields it does not read when it refuses a request: Subject and Body (PascalCase) are not an email with no text', async () => {
+    const { app } = await build();
+    const refused = async (path: string, body: unknown) => {
+      const res = await app.request(path, jsonRequest(body));
+      expect(res.status, path).toBe(400);
+      return (await json(res)).detail as string;
+    };
+    expect(await refused('/v1/classify', { emails: [{ id: 'p', Subject: 'Invoice', Body: 'where is it' }] })).toBe(
+      "The request does not match the schema. It holds fields that are not read, in emails: Subject (did you mean subject?), Body (did you mean body?); an email's fields are id, subject, body, html, from, bank, receivedAt, metadata.",
+    );
+    expect(await refused('/invocations', { email: [{ subject: 'Invoice' }] })).toMatch(/ It holds fields that are not read, beside emails: email \(did you mean emails\?\); /);
+    // Nothing unread, nothing added.
+    expect(await refused('/v1/classify', { emails: [{ id: 'p' }] })).toBe('The request does not match the schema.');
+  });
+
   it('warns when an email has no text to classify', async () => {
     const { app } = await build();
     const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'blank', subject: ' ' }, invoiceEmail] })));

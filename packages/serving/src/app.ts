@@ -9,7 +9,7 @@ import type { AppContext, AppEnv, ModelTasks, ServingHono, TrainingDistribution 
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemWithHeaders } from './http/problem.js';
-import { feedbackUnreadHint } from './http/schemas.js';
+import { classifyUnreadHint, feedbackUnreadHint } from './http/schemas.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
 import { createPredictBatcher } from './model/batcher.js';
 import { registryModelTasks } from './model/model-tasks.js';
@@ -102,12 +102,15 @@ export function createApp(options: AppOptions): ServingApp {
     }
   });
 
+  // A body refused by the schema that holds fields not read: the detail names them, with the ones probably meant.
+  const unreadHint = (path: string, body: unknown): string | undefined =>
+    path === '/v1/feedback' ? feedbackUnreadHint(body) : path === '/v1/classify' || path === '/invocations' ? classifyUnreadHint(body) : undefined;
   const app: ServingHono = new OpenAPIHono<AppEnv>({
     // One shape for every validation error: 400 problem with the zod issue paths.
     defaultHook: (result, c) => {
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code }));
-        const hint = result.target === 'json' && c.req.path === '/v1/feedback' ? feedbackUnreadHint(c.get('jsonBody')) : undefined;
+        const hint = result.target === 'json' ? unreadHint(c.req.path, c.get('jsonBody')) : undefined;
         throw new ValidationError(`The request does not match the schema.${hint ? ` ${hint}` : ''}`, issues);
       }
     },

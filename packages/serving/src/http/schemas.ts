@@ -155,11 +155,33 @@ export function requestEmails(request: { emails: RequestEmail[] } & Record<strin
   const topLevel = Object.keys(request).filter((k) => k !== 'emails');
   if (withProtoKey(raw)) topLevel.push('__proto__');
   if (ignored.size === 0 && topLevel.length === 0) return { emails };
-  const parts = [
-    ...(ignored.size > 0 ? [`in emails: ${listIgnored(ignored, EMAIL_FIELDS)}`] : []),
-    ...(topLevel.length > 0 ? [`beside emails: ${listIgnored(new Set(topLevel), ['emails'])}`] : []),
-  ];
-  return { emails, ignoredWarning: `Fields mailroute does not read were ignored, ${parts.join('; ')}. An email's fields are ${[...EMAIL_FIELDS].join(', ')}; anything else can go in metadata (flat string, number, boolean or null values).` };
+  const where = unreadPlaces(ignored, new Set(topLevel));
+  return { emails, ignoredWarning: `Fields mailroute does not read were ignored, ${where}. An email's fields are ${[...EMAIL_FIELDS].join(', ')}; anything else can go in metadata (flat string, number, boolean or null values).` };
+}
+
+/** `in emails: subjekt (did you mean subject?); beside emails: email (did you mean emails?)`. */
+function unreadPlaces(inEmails: ReadonlySet<string>, beside: ReadonlySet<string>): string {
+  return [
+    ...(inEmails.size > 0 ? [`in emails: ${listIgnored(inEmails, EMAIL_FIELDS)}`] : []),
+    ...(beside.size > 0 ? [`beside emails: ${listIgnored(beside, ['emails'])}`] : []),
+  ].join('; ');
+}
+
+/**
+ * For a classify request refused by the schema: the fields it holds that are not read, with the one probably
+ * meant, as a sentence to append (emails of `Subject` and `Body` get "An email needs subject, body or html",
+ * which does not say why); undefined when there are none.
+ */
+export function classifyUnreadHint(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const emails = (raw as { emails?: unknown }).emails;
+  const inEmails = new Set<string>();
+  for (const email of Array.isArray(emails) ? emails : []) {
+    if (typeof email === 'object' && email !== null && !Array.isArray(email)) for (const key of Object.keys(email)) if (!EMAIL_FIELDS.has(key)) inEmails.add(key);
+  }
+  const beside = new Set(Object.keys(raw).filter((k) => k !== 'emails'));
+  if (inEmails.size === 0 && beside.size === 0) return undefined;
+  return `It holds fields that are not read, ${unreadPlaces(inEmails, beside)}; an email's fields are ${[...EMAIL_FIELDS].join(', ')}.`;
 }
 
 export function classifyRequestSchema(maxBatch: number) {
