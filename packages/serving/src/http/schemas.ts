@@ -39,6 +39,11 @@ function onceOnly(name: string) {
   return (issue: { input?: unknown }) => (Array.isArray(issue.input) ? `${name} is given ${issue.input.length} times: give it once` : undefined);
 }
 
+/** A CRM's numeric id (`"id": 4711`) is refused saying how to send it, rather than "expected string, received number". */
+function numericId(issue: { input?: unknown }): string | undefined {
+  return typeof issue.input === 'number' ? `an id is a string: send ${issue.input} as "${issue.input}"` : undefined;
+}
+
 /** A UTF-16 surrogate without its pair (in u-mode a lone one is a code point of its own, category Cs). */
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -50,7 +55,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
  */
 export function idSchema({ param }: { param?: string } = {}) {
   return z
-    .string(param === undefined ? undefined : { error: onceOnly(param) })
+    .string({ error: param === undefined ? numericId : onceOnly(param) })
     .min(1, { message: param === undefined ? 'an id is empty: leave it out, or send null, when there is none' : `${param} is empty: give a value, or leave the parameter out` })
     .max(MAX_EMAIL_ID_CHARS, { error: (issue) => `an id has at most ${MAX_EMAIL_ID_CHARS} characters: this one has ${String(issue.input).length}` })
     .refine((id) => !LONE_SURROGATE.test(id), { message: 'an id must be valid Unicode: this one holds a lone UTF-16 surrogate (an escape such as \\udc00 without its pair), which cannot be stored' });

@@ -59,6 +59,9 @@ describe('POST /v1/feedback', () => {
       message: 'an id is empty: leave it out, or send null, when there is none',
     });
     expect((await issue(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'x'.repeat(201), body: 'invoice' }] })))).message).toBe('an id has at most 200 characters: this one has 201');
+    // A numeric CRM id is told to be sent as a string, in classify and in feedback.
+    expect((await issue(app.request('/v1/classify', jsonRequest({ emails: [{ id: 4711, body: 'invoice' }] })))).message).toBe('an id is a string: send 4711 as "4711"');
+    expect(await issue(app.request('/v1/feedback', jsonRequest({ emailId: 4711, labels: { queue: 'billing' }, closedAt })))).toMatchObject({ path: ['emailId'], message: 'an id is a string: send 4711 as "4711"' });
     expect((await issue(app.request('/v1/feedback', jsonRequest({ emailId: '', labels: { queue: 'billing' }, closedAt })))).path).toEqual(['emailId']);
     const eml = ['Subject: invoice', '', 'Where is my invoice?', ''].join('\r\n');
     const res = await app.request('/v1/classify/eml?id=', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
