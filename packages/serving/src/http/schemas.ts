@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { didYouMean, EmailPredictionSchema, normalizeLabel } from '@mailroute/model';
+import { didYouMean, EmailPredictionSchema, MANUAL_TRIAGE, normalizeLabel, RouteSchema, TaskPredictionSchema } from '@mailroute/model';
 import { PROBLEM_CODES, ValidationError } from '../errors.js';
 import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
@@ -204,17 +204,44 @@ export function classifyRequestSchema(maxBatch: number) {
     });
 }
 
+/** One task's prediction as the CRM reads it, each field described for /openapi.json. */
+const ClassifiedTaskSchema = TaskPredictionSchema.extend({
+  label: TaskPredictionSchema.shape.label.describe('The predicted label, the best-scored one (also when the task abstains)'),
+  confidence: TaskPredictionSchema.shape.confidence.describe('Calibrated probability of label, to 6 decimals'),
+  top: TaskPredictionSchema.shape.top.describe('The best labels with their calibrated probabilities (score), best first'),
+  abstained: TaskPredictionSchema.shape.abstained.describe("True when confidence is under the task's threshold, or the email had no text to classify (noText)"),
+});
+
+/** The route, each field described for /openapi.json. */
+const ClassifiedRouteSchema = RouteSchema.extend({
+  queue: RouteSchema.shape.queue.describe(`The queue to route the email to, or ${MANUAL_TRIAGE}`),
+  reason: RouteSchema.shape.reason.describe(`confident: the predicted queue; low_confidence: ${MANUAL_TRIAGE}, as a routing task abstained (by default the queue task alone: another task's abstained flag does not stop the routing); no_queue: ${MANUAL_TRIAGE}, as the queue predicted is other, the catch-all of queues too rare to learn alone`),
+});
+
 export const ClassifiedEmailSchema = EmailPredictionSchema.extend({
+  id: EmailPredictionSchema.shape.id.describe("The email's id as sent (/v1/classify/eml: ?id=, else its Message-ID without angle brackets); absent when it had none"),
+  tasks: z.record(z.string(), ClassifiedTaskSchema).openapi({ description: 'Per task (label dimension, such as queue or topic): its label, confidence, top labels and abstained flag' }),
+  route: ClassifiedRouteSchema.describe('Where the email goes: the queue, and why'),
+  modelId: EmailPredictionSchema.shape.modelId.describe('The model that made this prediction'),
+  language: EmailPredictionSchema.shape.language.describe('The language the cleaning detected: ISO 639-1 (de, en), or und when unsure'),
+  truncated: EmailPredictionSchema.shape.truncated.describe('True when text was cut before classification: a field over the text limit, or more text after cleaning than the model reads (a warning says which)'),
+  noText: EmailPredictionSchema.shape.noText.describe(`True when nothing was left to classify after cleaning (empty, markup only, a quoted reply only): the labels are guesses, every task abstains and the route is ${MANUAL_TRIAGE}`),
   /** Quote it in feedback; also the key of the stored prediction record. */
-  predictionId: z.string(),
+  predictionId: z.string().openapi({ description: 'The id of this prediction (a UUID): quote it in /v1/feedback' }),
 }).openapi('ClassifiedEmail');
 
 export const ClassifyResponseSchema = z
   .object({
-    modelId: z.string(),
-    predictions: z.array(ClassifiedEmailSchema),
+    modelId: z.string().openapi({ description: 'The model that answered' }),
+    predictions: z.array(ClassifiedEmailSchema).openapi({ description: 'One per email, in the order sent' }),
     /** Present when something in the request deserves a look: text cut to the limit, no text left, fields ignored, ids repeated, U+FFFD. */
-    warnings: z.array(z.string()).optional(),
+    warnings: z
+      .array(z.string())
+      .optional()
+      .openapi({
+        description:
+          'Present when something deserves a look: text cut, emails with no text left, fields or query parameters not read, ids repeated in the batch, U+FFFD replacement characters, an email without an id',
+      }),
   })
   .openapi('ClassifyResponse');
 
@@ -280,10 +307,10 @@ function feedbackUnreadFields(raw: unknown): string | undefined {
 
 export const FeedbackResponseSchema = z
   .object({
-    emailId: z.string(),
-    predictionId: z.string().optional(),
+    emailId: z.string().openapi({ description: "The email the feedback is stored under: the prediction's email id (its predictionId when it was classified without one), else the emailId sent" }),
+    predictionId: z.string().optional().openapi({ description: 'The prediction the feedback is stored against: the one sent, or the latest of the emailId; absent when none is stored here (matched false)' }),
     /** `superseded`: a feedback for this email that closed later is kept; this one changed nothing. */
-    status: z.enum(['recorded', 'superseded']),
+    status: z.enum(['recorded', 'superseded']).openapi({ description: 'recorded; superseded when a feedback of this email that closed later is stored: this one changed nothing' }),
     /** Whether a prediction of this email is stored here; false: the feedback is kept, but scores no prediction until one is. */
     matched: z.boolean().openapi({
       description:
@@ -295,7 +322,7 @@ export const FeedbackResponseSchema = z
       .optional()
       .openapi({ description: 'Set when matched is false (says no prediction has this emailId) or when the feedback held fields that are not read (names them, with the field probably meant)' }),
     /** Tasks whose label was left out and why (a label the model's training config retired). */
-    ignored: z.record(z.string(), z.string()).optional(),
+    ignored: z.record(z.string(), z.string()).optional().openapi({ description: 'Tasks whose label was left out, and why (a label the training config retired)' }),
     /** Tasks whose label the model reads under another of its names, that name and why (stored as sent; scored under it). */
     readAs: z
       .record(z.string(), z.string())

@@ -674,7 +674,10 @@ describe('operations routes', () => {
     const { Problem, Email, FeedbackRequest } = doc.components.schemas;
     expect(Problem.properties.code.enum).toEqual([...PROBLEM_CODES]);
     expect(Problem.properties.code.enum).toEqual(expect.arrayContaining(['REQUEST_INVALID', 'LABEL_NOT_IN_TAXONOMY', 'RATE_LIMITED', 'INTERNAL', 'NOT_READY']));
-    for (const schema of [Email, FeedbackRequest]) {
+    // And every field of the answers the CRM reads, down to a task's prediction and the route.
+    const { ClassifyResponse, ClassifiedEmail, FeedbackResponse } = doc.components.schemas;
+    const answers = [ClassifyResponse, ClassifiedEmail, ClassifiedEmail.properties.tasks.additionalProperties, ClassifiedEmail.properties.route, FeedbackResponse];
+    for (const schema of [Email, FeedbackRequest, ...answers]) {
       for (const [name, property] of Object.entries(schema.properties as Record<string, { description?: string }>)) expect(property.description, name).toBeTruthy();
     }
     expect(FeedbackRequest.properties.predictionId.description).toContain('predictionId or emailId is required');
