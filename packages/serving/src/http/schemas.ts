@@ -189,6 +189,11 @@ export function classifyUnreadHint(raw: unknown): string | undefined {
   return `It holds fields that are not read, ${unreadPlaces(inEmails, beside)}; an email's fields are ${[...EMAIL_FIELDS].join(', ')}.`;
 }
 
+/** A body sent as a JSON array (a batch of feedback, emails without their wrapper) is told what to send instead. */
+function arrayBody(instead: string) {
+  return (issue: { input?: unknown }) => (Array.isArray(issue.input) ? `The body is a JSON array; send ${instead}` : undefined);
+}
+
 export function classifyRequestSchema(maxBatch: number) {
   return z
     // Said in words a CRM developer acts on: what to send instead (the limit is the server's --max-batch).
@@ -197,7 +202,7 @@ export function classifyRequestSchema(maxBatch: number) {
         .array(RequestEmailSchema)
         .min(1, 'Send at least one email: emails is empty')
         .max(maxBatch, `At most ${maxBatch} emails per request: split the batch into several requests`),
-    })
+    }, { error: arrayBody('an object whose emails array holds the emails: {"emails": [...]}') })
     .loose()
     .openapi('ClassifyRequest', {
       example: { emails: [{ id: 'crm-4711', subject: 'Depotübertrag', body: 'Bitte übertragen Sie mein Depot zur neuen Bank.' }] },
@@ -267,7 +272,7 @@ export const FeedbackRequestSchema = z
           'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels. A label is read in Unicode NFC: one written decomposed (u and a combining diaeresis for ü) is the same label, and is stored composed',
       }),
     closedAt: dateTimeSchema('When the case was closed (not more than 5 minutes ahead of the server\'s clock, which allows for a CRM clock a little fast; nor longer ago than the server keeps feedback: its retention, 400 days by default)'),
-  })
+  }, { error: arrayBody('one feedback, an object {predictionId or emailId, labels, closedAt}: send one request per email') })
   .refine((f) => f.predictionId !== undefined || f.emailId !== undefined, {
     message: 'predictionId or emailId is required',
     path: ['predictionId'],

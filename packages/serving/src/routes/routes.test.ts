@@ -132,6 +132,19 @@ describe('POST /v1/feedback', () => {
     expect(bad.detail).not.toContain("a feedback's fields");
   });
 
+  it('tells a body sent as a JSON array what to send instead, in feedback and classify', async () => {
+    const { app } = await build();
+    const issue = async (path: string, body: unknown) => (await json(app.request(path, jsonRequest(body)))).issues[0] as { path: unknown[]; message: string };
+    expect(await issue('/v1/feedback', [{ emailId: 'a', labels: { queue: 'billing' }, closedAt }])).toEqual({
+      path: [],
+      message: 'The body is a JSON array; send one feedback, an object {predictionId or emailId, labels, closedAt}: send one request per email',
+      code: 'invalid_type',
+    });
+    expect((await issue('/v1/classify', [{ subject: 'invoice' }])).message).toBe('The body is a JSON array; send an object whose emails array holds the emails: {"emails": [...]}');
+    // Other wrong bodies keep zod's words.
+    expect((await issue('/v1/feedback', 42)).message).toBe('Invalid input: expected object, received number');
+  });
+
   it('reads a null predictionId or emailId as absent, as /v1/classify reads null fields', async () => {
     const { app } = await build();
     await classify(app, [{ id: 'mail-n', body: 'invoice please' }]);
