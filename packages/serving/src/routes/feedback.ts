@@ -113,6 +113,11 @@ async function checkLabels(ctx: AppContext, served: EmailClassifier, labels: Rec
   return checkTaxonomy(other ? [served.tasks, other] : [served.tasks], labels);
 }
 
+/** `1 day`, `400 days`: the SageMaker container keeps feedback one day. */
+function daysText(days: number): string {
+  return days === 1 ? '1 day' : `${days} days`;
+}
+
 export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void {
   app.use('/v1/feedback', guardBodyRoute(ctx, 'feedback', 'application/json'));
   app.openapi(
@@ -151,7 +156,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       if (keptDays && Date.parse(closedAt) < ctx.clock.now() - keptDays * DAY_MS) {
         const unset = Date.parse(closedAt) < DAY_MS ? ' (1970-01-01 is what an unset date often becomes)' : '';
         throw new ValidationError(
-          `closedAt ${closedAt} is more than ${keptDays} days ago: feedback is kept ${keptDays} days from the case's closedAt (the server's retention), so this one would be deleted at once. Send the date the case closed${unset}.`,
+          `closedAt ${closedAt} is more than ${daysText(keptDays)} ago: feedback is kept ${daysText(keptDays)} from the case's closedAt (the server's retention), so this one would be deleted at once. Send the date the case closed${unset}.`,
           [{ path: ['closedAt'], message: `older than the ${keptDays}-day retention`, code: 'too_old' }],
         );
       }

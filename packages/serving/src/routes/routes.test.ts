@@ -192,6 +192,13 @@ describe('POST /v1/feedback', () => {
     expect((await context.store.listPairs({ since: '2000-01-01T00:00:00Z' }))[0].feedback?.closedAt).toBe('2025-10-28T10:00:00.000Z');
   });
 
+  it('says a retention of one day in the singular (the SageMaker container keeps feedback one day)', async () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const { app } = await build({ clock: { now: () => now }, limits: { feedbackRetentionDays: 1 } });
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'day', labels: { queue: 'billing' }, closedAt: '2026-11-29' }));
+    expect((await json(res)).detail).toMatch(/^closedAt 2026-11-29T00:00:00.000Z is more than 1 day ago: feedback is kept 1 day from the case's closedAt/);
+  });
+
   it('takes closedAt without a zone (UTC) or as an RFC 2822 date, stores it as ISO 8601 UTC, and names the forms when refusing one', async () => {
     const { app, context } = await build();
     await classify(app, [{ id: 'z1', body: 'invoice' }, { id: 'z2', body: 'invoice' }]);
