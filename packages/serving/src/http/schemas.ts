@@ -462,6 +462,10 @@ export const ReloadResponseSchema = z
     previousModelId: z.string().nullable(),
     /** Set when the champion failed to load before and was not tried again: `?force=true` tries it. */
     note: z.string().optional(),
+    warnings: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: 'Query parameters not read (forc: did you mean force?), named with the one probably meant: the reload ran without them' }),
   })
   .openapi('ReloadResult');
 

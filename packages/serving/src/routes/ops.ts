@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ModelLoadError, ModelNotReadyError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
+import { unreadQueryWarning } from '../http/query.js';
 import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/schemas.js';
 import { SHUTTING_DOWN, withoutPaths } from '../model/classifier-source.js';
 import { classifierHealth } from '../model/thread-health.js';
@@ -105,7 +106,10 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
           : outcome.noChampion
             ? { note: `The registry has no champion (was ${outcome.modelId ?? 'the model'} rejected with no other version Approved?): the loaded model keeps serving until one is approved.` }
             : {};
-      return c.json({ changed: outcome.changed, loaded: outcome.loaded === true, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null, ...note }, 200);
+      // ?forc=true would otherwise reload without force, unsaid.
+      const unread = unreadQueryWarning(c.req.url, ['force']);
+      const warnings = unread ? { warnings: [unread] } : {};
+      return c.json({ changed: outcome.changed, loaded: outcome.loaded === true, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null, ...note, ...warnings }, 200);
     },
   );
 }

@@ -628,6 +628,13 @@ describe('GET /v1/quality', () => {
 });
 
 describe('operations routes', () => {
+  it('POST /v1/admin/reload names the query parameters it does not read: ?forc=true reloads without force, and says so', async () => {
+    const { app } = await build();
+    const post = async (query: string) => json(app.request(`/v1/admin/reload${query}`, authed(KEYS.all, { method: 'POST' })));
+    expect(await post('?forc=true')).toMatchObject({ loaded: false, warnings: ['Query parameters mailroute does not read were ignored: forc (did you mean force?). This route reads ?force= only.'] });
+    expect((await post('?force=true')).warnings).toBeUndefined();
+  });
+
   it('healthz, readyz, ping and model', async () => {
     const { app } = await build();
     expect((await app.request('/healthz')).status).toBe(200);
