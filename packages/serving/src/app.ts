@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { ModelRegistry } from '@mailroute/model';
+import { didYouMean, type ModelRegistry } from '@mailroute/model';
 import { parseEml as parseRawEml, redactPii, type Email } from '@mailroute/preprocess';
 import type { Auth } from './auth/api-keys.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
@@ -155,7 +155,11 @@ export function createApp(options: AppOptions): ServingApp {
     return problemResponse(c, problem);
   });
   // Answered here, not thrown: a throw from notFound skips the rest of the metrics middleware.
-  app.notFound((c) => problemResponse(c, toProblem(new NotFoundError('No such route.'))));
+  // A route missed by a slash or a letter (/v1/classify/, /v1/feedbacks) names the one probably meant.
+  app.notFound((c) => {
+    methodsByPath ??= routeMethods(app);
+    return problemResponse(c, toProblem(new NotFoundError(`No such route${didYouMean(c.req.path, methodsByPath.keys())}.`)));
+  });
 
   registerClassifyRoutes(app, ctx);
   registerFeedbackRoutes(app, ctx);

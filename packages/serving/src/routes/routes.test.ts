@@ -628,6 +628,14 @@ describe('GET /v1/quality', () => {
 });
 
 describe('operations routes', () => {
+  it('answers an unknown path 404 naming the route probably meant', async () => {
+    const { app } = await build();
+    const detail = async (path: string) => (await json(app.request(path, jsonRequest({ emails: [{ body: 'invoice' }] })))).detail as string;
+    expect(await detail('/v1/classify/')).toBe('No such route (did you mean /v1/classify?).');
+    expect(await detail('/v1/feedbacks')).toBe('No such route (did you mean /v1/feedback?).');
+    expect(await detail('/something/else/entirely')).toBe('No such route.');
+  });
+
   it('POST /v1/admin/reload names the query parameters it does not read: ?forc=true reloads without force, and says so', async () => {
     const { app } = await build();
     const post = async (query: string) => json(app.request(`/v1/admin/reload${query}`, authed(KEYS.all, { method: 'POST' })));
