@@ -54,8 +54,11 @@ export function requireDecodableQuery(...names: string[]): MiddlewareHandler<App
  * one it was probably meant as, and the ones it reads; undefined when there are none. Without it, a CRM that
  * sends `?ID=crm-1` sees only that the email has no id.
  */
-export function unreadQueryWarning(url: string, known: readonly string[]): string | undefined {
+export function unreadQueryWarning(url: string, known: readonly string[], readsNone = 'This route reads no query parameters.'): string | undefined {
+  // Most requests have no query: the URL is parsed only when it has one.
+  if (!url.includes('?')) return undefined;
   const unread = new Set([...new URL(url).searchParams.keys()].filter((name) => !known.includes(name)));
   if (unread.size === 0) return undefined;
-  return `Query parameters mailroute does not read were ignored: ${listIgnored(unread, known)}. This route reads ${known.map((k) => `?${k}=`).join(', ')} only.`;
+  const reads = known.length === 0 ? readsNone : `This route reads ${known.map((k) => `?${k}=`).join(', ')} only.`;
+  return `Query parameters mailroute does not read were ignored: ${listIgnored(unread, known)}. ${reads}`;
 }

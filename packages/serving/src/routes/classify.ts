@@ -47,6 +47,9 @@ function namedEmail(email: Email, id: string | undefined): { named: Email; warni
   return { named: anonymous, warning: longMessageIdWarning(messageId.length) };
 }
 
+/** Said after the query parameters a JSON classify request sent: `?id=` is the .eml route's, an email's id goes in the body. */
+const JSON_ROUTE_READS_NO_QUERY = "This route reads no query parameters: each email's id goes in its id field of the JSON body (?id= is read by /v1/classify/eml only).";
+
 export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void {
   const Request = classifyRequestSchema(ctx.limits.maxBatch);
   const jsonGuard = guardBodyRoute(ctx, 'classify', 'application/json');
@@ -63,7 +66,8 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const { emails, ignoredWarning } = requestEmails(c.req.valid('json'), c.get('jsonBody'));
-      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarnings: ignoredWarning === undefined ? [] : [ignoredWarning] }), 200);
+      const requestWarnings = [ignoredWarning, unreadQueryWarning(c.req.url, [], JSON_ROUTE_READS_NO_QUERY)].filter((w) => w !== undefined);
+      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarnings }), 200);
     },
   );
 
@@ -89,7 +93,8 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     }),
     async (c) => {
       const { emails, ignoredWarning } = requestEmails(c.req.valid('json'), c.get('jsonBody'));
-      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarnings: ignoredWarning === undefined ? [] : [ignoredWarning] }), 200);
+      const requestWarnings = [ignoredWarning, unreadQueryWarning(c.req.url, [], JSON_ROUTE_READS_NO_QUERY)].filter((w) => w !== undefined);
+      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarnings }), 200);
     },
   );
 

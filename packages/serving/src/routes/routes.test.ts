@@ -50,6 +50,20 @@ describe('POST /v1/feedback', () => {
     expect(pairs[0].feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
   });
 
+  it('POST /v1/classify and /invocations warn about query parameters, which they do not read (?id= is the .eml route\'s)', async () => {
+    const { app } = await build();
+    const body = { emails: [{ id: 'crm-1', body: 'invoice please' }] };
+    for (const route of ['/v1/classify', '/invocations']) {
+      const plain = await json(await app.request(route, jsonRequest(body)));
+      expect(plain.warnings).toBeUndefined();
+      const queried = await json(await app.request(`${route}?id=crm-2&source=crm`, jsonRequest(body)));
+      expect(queried.predictions[0].id).toBe('crm-1');
+      expect(queried.warnings).toEqual([
+        "Query parameters mailroute does not read were ignored: id, source. This route reads no query parameters: each email's id goes in its id field of the JSON body (?id= is read by /v1/classify/eml only).",
+      ]);
+    }
+  });
+
   it('says what is wrong with an empty or long id, and how to send an email that has none', async () => {
     const { app } = await build();
     const issue = async (res: Response | Promise<Response>) => (await json(res)).issues[0] as { path: unknown[]; message: string };
