@@ -21,9 +21,16 @@ export const ProblemSchema = z
  * A date-time in the forms training reads (`parseReceivedTime`: ISO 8601, a missing zone read as UTC, or
  * an RFC 2822 Date header), normalised to ISO 8601 UTC, so what is stored compares as text.
  */
+/** A time sent as a number (epoch milliseconds, as many CRMs store it) is told the string to send instead. */
+function numericTime(issue: { input?: unknown }): string | undefined {
+  if (typeof issue.input !== 'number') return undefined;
+  const asMs = Number.isFinite(issue.input) && Math.abs(issue.input) <= 8.64e15 ? new Date(issue.input).toISOString() : undefined;
+  return `a date-time is a string (${DATE_TIME_FORMS}), not a number${asMs === undefined ? '' : `: as epoch milliseconds, ${issue.input} is "${asMs}"`}`;
+}
+
 export function dateTimeSchema(what: string) {
   return z
-    .string()
+    .string({ error: numericTime })
     .max(100)
     .transform((text, ctx) => {
       const t = parseReceivedTime(text.trim());
@@ -78,7 +85,7 @@ export const RequestEmailSchema = z
     // Checked in the forms training reads, not rewritten (the classifier does not read it): the common ISO form by
     // one regex test (isReceivedTime), others by parseReceivedTime. A transform to ISO UTC cost about a tenth of single-email throughput.
     receivedAt: z
-      .string()
+      .string({ error: numericTime })
       .max(100)
       .refine(isReceivedTime, { message: `Invalid date-time: use ${DATE_TIME_FORMS}` })
       .openapi({ description: `When the email arrived: ${DATE_TIME_FORMS}. Checked, not rewritten`, example: '2025-11-03T10:15:00+01:00' })

@@ -77,6 +77,13 @@ describe('POST /v1/feedback', () => {
     expect((await issue(app.request('/v1/classify', jsonRequest({ emails: [{ id: 4711, body: 'invoice' }] })))).message).toBe('an id is a string: send 4711 as "4711"');
     expect(await issue(app.request('/v1/feedback', jsonRequest({ emailId: 4711, labels: { queue: 'billing' }, closedAt })))).toMatchObject({ path: ['emailId'], message: 'an id is a string: send 4711 as "4711"' });
     expect((await issue(app.request('/v1/feedback', jsonRequest({ emailId: '', labels: { queue: 'billing' }, closedAt })))).path).toEqual(['emailId']);
+    // A time as epoch milliseconds (as many CRMs store it) is told the string to send, in feedback and in an email.
+    const ms = Date.parse('2026-11-29T10:00:00Z');
+    expect(await issue(app.request('/v1/feedback', jsonRequest({ emailId: 'mail-1', labels: { queue: 'billing' }, closedAt: ms })))).toMatchObject({
+      path: ['closedAt'],
+      message: expect.stringMatching(new RegExp(`^a date-time is a string \\(ISO 8601 .*\\), not a number: as epoch milliseconds, ${ms} is "2026-11-29T10:00:00\\.000Z"$`)),
+    });
+    expect((await issue(app.request('/v1/classify', jsonRequest({ emails: [{ body: 'invoice', receivedAt: ms }] })))).message).toMatch(/not a number: as epoch milliseconds/);
     const eml = ['Subject: invoice', '', 'Where is my invoice?', ''].join('\r\n');
     const res = await app.request('/v1/classify/eml?id=', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
     expect(await issue(res)).toMatchObject({ path: ['id'], message: 'id is empty: give a value, or leave the parameter out' });
