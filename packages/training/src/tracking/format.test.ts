@@ -66,6 +66,9 @@ describe('compareRunRows', () => {
     const kept = compareRunRows({ ...base, bestEpoch: 3, bestValidF1: 0.4167 }, { ...base, runId: 'b', bestEpoch: 4, bestValidF1: 0.4306, averagedEpochs: 3 });
     expect(kept.find((r) => r[0] === 'best valid F1')).toEqual(['best valid F1', '0.4167', '0.4306', '']);
     expect(kept.find((r) => r[0] === 'averaged epochs')).toEqual(['averaged epochs', '-', '3', '']);
+    // Training time differs whatever the rows: b - a in seconds.
+    const timed = compareRunRows({ ...base, trainingSeconds: 2.5 }, { ...base, runId: 'b', trainingSeconds: 1.25 });
+    expect(timed.find((r) => r[0] === 'training seconds')).toEqual(['training seconds', '2.5000', '1.2500', '-1.25 s']);
     // Parameters that differ are named (defaults filled in); equal ones are left out.
     const params = compareRunRows({ ...base, params: { seed: 0, dim: 32, epochs: 6 } }, { ...base, runId: 'b', params: { seed: 7, dim: 32, epochs: 6 } });
     expect(params.filter((r) => r[0].startsWith('param '))).toEqual([['param seed', '0', '7', 'differs']]);

@@ -172,6 +172,13 @@ function labelChanges(a: RunRecord, b: RunRecord): string[][] {
   return rows;
 }
 
+/** How much longer (or shorter) b trained than a, to the hundredth of a second; blank when either is unknown. */
+function secondsDelta(a: number | undefined, b: number | undefined): string {
+  if (a === undefined || b === undefined) return '';
+  const d = b - a;
+  return `${d >= 0 ? '+' : ''}${d.toFixed(2)} s`;
+}
+
 /** Side-by-side rows of two runs: [field, a, b, b - a] for every metric and count either has. */
 export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
   const rows: string[][] = [
@@ -186,7 +193,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['averaged epochs', fmt(a.averagedEpochs), fmt(b.averagedEpochs), ''],
     ['best valid F1', score(a.bestValidF1), score(b.bestValidF1), ''],
-    ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), ''],
+    ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), secondsDelta(a.trainingSeconds, b.trainingSeconds)],
   ];
   // The parameters that differ (defaults filled in): what else but the code or the data made the runs differ.
   for (const key of [...new Set([...Object.keys(a.params ?? {}), ...Object.keys(b.params ?? {})])].sort()) {
