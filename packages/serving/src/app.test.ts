@@ -106,7 +106,12 @@ describe('POST /v1/classify', () => {
     const body = await json(res);
     expect(body.predictions[0].truncated).toBe(true);
     expect(body.predictions[1].truncated).toBeUndefined();
-    expect(body.warnings[0]).toContain('1 email(s)');
+    expect(body.warnings[0]).toContain('1 email(s) (long)');
+    // Emails without an id are named by their place in the request; past five, the rest are counted.
+    const many = await json(app.request('/v1/classify', jsonRequest({ emails: [...Array.from({ length: 6 }, (_, i) => ({ id: `m${i}`, body: 'x'.repeat(200) })), { body: 'y'.repeat(200) }] })));
+    expect(many.warnings[0]).toBe('7 email(s) (m0, m1, m2, m3, m4 and 2 more) had text over 100 characters; it was cut before classification.');
+    const anonymous = await json(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, { body: 'y'.repeat(200) }] })));
+    expect(anonymous.warnings[0]).toMatch(/^1 email\(s\) \(emails\[1\]\) had text over/);
   });
 
   it('says apart text over the limit and clean text longer than the model reads, each with a warning of its own', async () => {
@@ -118,8 +123,8 @@ describe('POST /v1/classify', () => {
     const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'long', body: `invoice ${'x'.repeat(1500)}` }, { id: 'mid', body: `invoice ${'y'.repeat(500)}` }, invoiceEmail] })));
     expect(body.predictions.map((p: { truncated?: boolean }) => p.truncated)).toEqual([true, true, undefined]);
     expect(body.warnings).toEqual([
-      '1 email(s) had text over 1000 characters; it was cut before classification.',
-      "1 email(s) had more text after cleaning than the model reads (its featurizer's maxChars, in the manifest); only the first part was classified.",
+      '1 email(s) (long) had text over 1000 characters; it was cut before classification.',
+      "1 email(s) (mid) had more text after cleaning than the model reads (its featurizer's maxChars, in the manifest); only the first part was classified.",
     ]);
   });
 
@@ -215,7 +220,7 @@ describe('POST /v1/classify', () => {
     const { app } = await build();
     const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'blank', subject: ' ' }, invoiceEmail] })));
     expect(body.predictions).toHaveLength(2);
-    expect(body.warnings).toEqual(['1 email(s) had no text left to classify after cleaning (see noText): their labels are guesses, so every task abstains and they go to manual triage.']);
+    expect(body.warnings).toEqual(['1 email(s) (blank) had no text left to classify after cleaning (see noText): their labels are guesses, so every task abstains and they go to manual triage.']);
     expect(body.predictions[0].noText).toBe(true);
     expect((await json(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })))).warnings).toBeUndefined();
   });
@@ -298,7 +303,7 @@ describe('POST /v1/classify', () => {
     const body = JSON.stringify({ emails: [{ id: 'cp', subject: 'Rechnung', body: 'Gr\uFFFD\uFFFDe' }] });
     const res = await json(app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json' }, body })));
     expect(res.predictions).toHaveLength(1);
-    expect(res.warnings).toEqual([expect.stringMatching(/^1 email\(s\) hold U\+FFFD replacement characters: their text was decoded from bytes that were not UTF-8 before it was sent/)]);
+    expect(res.warnings).toEqual([expect.stringMatching(/^1 email\(s\) \(cp\) hold U\+FFFD replacement characters: their text was decoded from bytes that were not UTF-8 before it was sent/)]);
   });
 
   it('rejects an empty batch and one over the limit with 400 and the issue path', async () => {

@@ -72,6 +72,12 @@ export function storedText(email: Email): string {
 /** Ids named in a warning at most. */
 const MAX_REPEATED_SHOWN = 5;
 
+/** The first MAX_REPEATED_SHOWN of `names` (of `total`), each cut to 80 characters, and how many more there are. */
+function listShown(names: readonly string[], total = names.length): string {
+  const shown = names.slice(0, MAX_REPEATED_SHOWN).map((id) => (id.length > 80 ? `${id.slice(0, 80)}…` : id));
+  return `${shown.join(', ')}${total > MAX_REPEATED_SHOWN ? ` and ${total - MAX_REPEATED_SHOWN} more` : ''}`;
+}
+
 /**
  * A warning naming the email ids that occur more than once in a batch, or undefined: each copy gets its own
  * prediction, and feedback by emailId joins only the last, which a caller sending them by mistake should know.
@@ -86,9 +92,7 @@ export function repeatedIdsWarning(input: readonly Email[]): string | undefined 
     else seen.add(id);
   }
   if (repeated === undefined) return undefined;
-  const shown = [...repeated].slice(0, MAX_REPEATED_SHOWN).map((id) => (id.length > 80 ? `${id.slice(0, 80)}…` : id));
-  const more = repeated.size > MAX_REPEATED_SHOWN ? ` and ${repeated.size - MAX_REPEATED_SHOWN} more` : '';
-  return `Email ids repeated in this batch: ${shown.join(', ')}${more}. Each copy was classified and stored; feedback by emailId joins the last copy's prediction only.`;
+  return `Email ids repeated in this batch: ${listShown([...repeated])}. Each copy was classified and stored; feedback by emailId joins the last copy's prediction only.`;
 }
 
 /** What the store keeps of one answered prediction (labels, confidences, abstentions per task; no text unless configured). */
@@ -119,6 +123,14 @@ const GARBLED_CAUSE = {
   eml: 'the raw email holds bytes that are not valid in the charset it declares for them (a part or an encoded header word, e.g. charset=utf-8 on Windows-1252 text) or, in a part that declares none, read as UTF-8 for being mostly UTF-8, or held U+FFFD already',
 } as const;
 
+/**
+ * `N email(s) (crm-1, emails[2])`: how many, and which, by id or else by position in the request, at most
+ * MAX_REPEATED_SHOWN named (each prediction's `truncated` or `noText` flag says it too).
+ */
+function emailsNamed(at: readonly number[], input: readonly Email[]): string {
+  return `${at.length} email(s) (${listShown(at.slice(0, MAX_REPEATED_SHOWN).map((i) => input[i].id ?? `emails[${i}]`), at.length)})`;
+}
+
 /** The one classify path behind /v1/classify, /v1/classify/eml and /invocations. */
 export async function classifyEmails(
   ctx: AppContext,
@@ -135,12 +147,13 @@ export async function classifyEmails(
     const latencyMs = (performance.now() - started) / predictions.length;
     const createdAt = new Date(ctx.clock.now()).toISOString();
     const modelId = lease.classifier.modelId;
-    let cut = 0;
-    let unread = 0;
+    // Positions of the emails each warning is about (made only when one is).
+    let cut: number[] | undefined;
+    let unread: number[] | undefined;
     const out = predictions.map((p, i) => {
       const truncated = prepared[i].truncated || p.truncated === true;
-      if (prepared[i].truncated) cut++;
-      else if (truncated) unread++;
+      if (prepared[i].truncated) (cut ??= []).push(i);
+      else if (truncated) (unread ??= []).push(i);
       // Answered as the model gave it, plus the caller's email id and the id to quote in feedback.
       return Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {});
     });
@@ -156,21 +169,22 @@ export async function classifyEmails(
     // A store that is awaited and slow can outlast the deadline: stored then, but the caller got a 503.
     if (abandoned()) return { modelId, predictions: out };
     ctx.metrics.recordPredictions(out);
-    let empty = 0;
-    for (const p of out) if (p.noText) empty++;
-    let garbled = 0;
-    for (const e of input) if (hasReplacementCharacter(e)) garbled++;
+    let empty: number[] | undefined;
+    for (let i = 0; i < out.length; i++) if (out[i].noText) (empty ??= []).push(i);
+    let garbled: number[] | undefined;
+    for (let i = 0; i < input.length; i++) if (hasReplacementCharacter(input[i])) (garbled ??= []).push(i);
     const repeated = repeatedIdsWarning(input);
-    if (cut === 0 && unread === 0 && empty === 0 && garbled === 0 && requestWarnings.length === 0 && repeated === undefined) return { modelId, predictions: out };
+    if (!cut && !unread && !empty && !garbled && requestWarnings.length === 0 && repeated === undefined) return { modelId, predictions: out };
     const warnings: string[] = [...requestWarnings];
+    const which = (at: readonly number[]) => emailsNamed(at, input);
     if (repeated !== undefined) warnings.push(repeated);
-    if (cut > 0) warnings.push(`${cut} email(s) had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
-    if (unread > 0) {
-      warnings.push(`${unread} email(s) had more text after cleaning than the model reads (its featurizer's maxChars, in the manifest); only the first part was classified.`);
+    if (cut) warnings.push(`${which(cut)} had text over ${ctx.limits.maxTextChars} characters; it was cut before classification.`);
+    if (unread) {
+      warnings.push(`${which(unread)} had more text after cleaning than the model reads (its featurizer's maxChars, in the manifest); only the first part was classified.`);
     }
-    if (empty > 0) warnings.push(`${empty} email(s) had no text left to classify after cleaning (see noText): their labels are guesses, so every task abstains and they go to manual triage.`);
-    if (garbled > 0) {
-      warnings.push(`${garbled} email(s) hold U+FFFD replacement characters: ${GARBLED_CAUSE[source]}, and the characters there (umlauts, €) are lost; they were classified as received.`);
+    if (empty) warnings.push(`${which(empty)} had no text left to classify after cleaning (see noText): their labels are guesses, so every task abstains and they go to manual triage.`);
+    if (garbled) {
+      warnings.push(`${which(garbled)} hold U+FFFD replacement characters: ${GARBLED_CAUSE[source]}, and the characters there (umlauts, €) are lost; they were classified as received.`);
     }
     return { modelId, predictions: out, warnings };
   } finally {

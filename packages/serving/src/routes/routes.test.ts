@@ -857,7 +857,7 @@ describe('SageMaker contract and .eml', () => {
     expect(stored?.text?.trimEnd()).toBe('Kündigung meines Kontos\n\nHiermit kündige ich mein Girokonto ... Grüße');
     const wrong = Buffer.from(['Subject: x', 'Message-ID: <l2@x>', 'Content-Type: text/plain; charset=utf-8', '', 'Gr\xfc\xdfe', ''].join('\r\n'), 'latin1');
     const warned = await json(await post(wrong));
-    expect(warned.warnings).toEqual([expect.stringMatching(/^1 email\(s\) hold U\+FFFD replacement characters: the raw email holds bytes that are not valid in the charset it declares/)]);
+    expect(warned.warnings).toEqual([expect.stringMatching(/^1 email\(s\) \(l2@x\) hold U\+FFFD replacement characters: the raw email holds bytes that are not valid in the charset it declares/)]);
     expect(warned.warnings[0]).not.toContain('before it was sent');
   });
 
