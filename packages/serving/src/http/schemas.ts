@@ -21,6 +21,15 @@ export const ProblemSchema = z
  * A date-time in the forms training reads (`parseReceivedTime`: ISO 8601, a missing zone read as UTC, or
  * an RFC 2822 Date header), normalised to ISO 8601 UTC, so what is stored compares as text.
  */
+/**
+ * 10:00 UTC the day before the server started: the feedback example's closedAt. A fixed date would one day be older
+ * than the feedback retention, and the documented example would then be refused.
+ */
+function yesterdayAtTen(): string {
+  const day = 86_400_000;
+  return new Date(Math.floor(Date.now() / day) * day - day + 10 * 3_600_000).toISOString().replace('.000Z', 'Z');
+}
+
 /** A time sent as a number (epoch milliseconds, as many CRMs store it) is told the string to send instead. */
 function numericTime(issue: { input?: unknown }): string | undefined {
   if (typeof issue.input !== 'number') return undefined;
@@ -287,7 +296,7 @@ export const FeedbackRequestSchema = z
   // "At least one task label" is checked by the route: zod's output leaves out a task named __proto__, which is
   // a label sent (refused as an unknown task, 422), not none.
   .openapi('FeedbackRequest', {
-    example: { predictionId: '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9e', labels: { queue: 'tax_documents', topic: 'freistellungsauftrag' }, closedAt: '2026-11-29T10:00:00Z' },
+    example: { predictionId: '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9e', labels: { queue: 'tax_documents', topic: 'freistellungsauftrag' }, closedAt: yesterdayAtTen() },
   });
 
 const FEEDBACK_FIELDS: ReadonlySet<string> = new Set(Object.keys(FeedbackRequestSchema.shape));

@@ -788,6 +788,10 @@ describe('operations routes', () => {
     expect(Object.keys(doc.paths['/invocations'].post.responses)).not.toContain('502');
     expect(doc.paths['/metrics'].get.responses['200'].content).toHaveProperty(['text/plain']);
     expect(Object.keys(doc.paths['/v1/admin/reload'].post.responses)).not.toContain('413');
+    // The feedback example stays one the server takes: closed recently, not on a fixed date the retention will pass.
+    const closed = Date.parse(doc.components.schemas.FeedbackRequest.example.closedAt);
+    expect(Date.now() - closed).toBeGreaterThan(0);
+    expect(Date.now() - closed).toBeLessThan(2 * 86_400_000);
     // Every path is in the document, with the 405 that every known path gives to another method.
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/openapi.json', '/docs', '/healthz', '/readyz', '/ping', '/metrics']));
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
