@@ -217,14 +217,14 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
             const offset = jsonErrorOffset(lines[i]) ?? Number(/at position (\d+)/.exec((cause as Error).message)?.[1] ?? NaN);
             throw new SkippedLine(`${Number.isNaN(offset) ? '' : `column ${offset + 1}: `}not JSON`, 'not JSON');
           }
-          const asEmail = json !== null && typeof json === 'object' && !Array.isArray(json) ? emailLine(json) : undefined;
+          // A JSON object (not an array): either form of line is one.
+          const object = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+          const asEmail = object ? emailLine(object) : undefined;
           if (typeof asEmail === 'string') throw new SkippedLine(`invalid email line: ${asEmail}`, `invalid email line: ${asEmail}`);
           if (asEmail !== undefined) keep(outputLine(asEmail.id, asEmail.email, scope.data, flags.redact));
           else {
-            const record = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-            const parsed = CleanInputLineSchema.safeParse(record && 'id' in record ? { ...record, id: idOf(record) } : json);
+            const parsed = CleanInputLineSchema.safeParse(object && 'id' in object ? { ...object, id: idOf(object) } : json);
             if (!parsed.success) {
-              const object = json !== null && typeof json === 'object' && !Array.isArray(json) ? json : undefined;
               // An object of neither form: not "format: Invalid option", as if it were meant to be of the second.
               const neither = object !== undefined && !('format' in object) && !('input' in object);
               // Its keys say, if no line can be used, what kind of file it is (not for a format/input line: the lines said what is wrong).
