@@ -15,6 +15,7 @@ import {
 import type { AppContext, AppEnv } from './context.js';
 import { bodyTooLargeMessage, type BodyKind } from './limits.js';
 import { malformedJsonError } from './malformed-json.js';
+import { stalledBody, stalledBodyMessage } from './stalled-body.js';
 import { describeNonUtf8 } from './utf8.js';
 
 /** API key, scope and rate limit; sets `principal` or throws (401, 403, 429). */
@@ -219,7 +220,8 @@ function admitter(ctx: AppContext, scope: Scope) {
           if (node.incoming.socket?.destroyed) release();
           else node.outgoing.once('close', () => node.incoming.complete || release());
         }
-        reject(new RequestTimeoutError(`The request took longer than ${ctx.limits.requestTimeoutMs} ms.`));
+        const timeoutMs = ctx.limits.requestTimeoutMs;
+        reject(new RequestTimeoutError(node && !node.incoming.complete ? stalledBodyMessage(stalledBody(node.incoming, timeoutMs)) : `The request took longer than ${timeoutMs} ms.`));
       }, ctx.limits.requestTimeoutMs);
     });
     try {

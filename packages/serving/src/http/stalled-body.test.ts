@@ -1,0 +1,63 @@
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { startNodeServer } from '../adapters/node-server.js';
+import { buildTestApp } from '../test-support/harness.js';
+import { stalledBodyMessage } from './stalled-body.js';
+
+/** Sends `head` + `body` on a raw socket and never more; resolves with the answer once the server closes the connection. */
+function stalled(port: number, request: string): Promise<{ status: string; headers: string; problem: { code: string; detail: string } }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+    socket.once('error', reject);
+    socket.once('close', () => {
+      const [head, body] = answer.split('\r\n\r\n');
+      resolve({ status: head.split('\r\n')[0], headers: head.toLowerCase(), problem: JSON.parse(body) });
+    });
+  });
+}
+
+describe('a request whose body stops arriving', () => {
+  it('is told how much of its body came of how much it declared, within how long, and what to do', async () => {
+    const serving = await buildTestApp({ noAuth: true, limits: { requestTimeoutMs: 300 } });
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    try {
+      const head = 'POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n';
+      const declared = await stalled(own.port, `${head}Content-Length: 1000\r\n\r\n{"emails":`);
+      expect(declared.status).toBe('HTTP/1.1 503 Service Unavailable');
+      expect(declared.headers).toContain('connection: close');
+      expect(declared.headers).toContain('content-type: application/problem+json');
+      expect(declared.problem.code).toBe('REQUEST_TIMEOUT');
+      expect(declared.problem.detail).toContain('stopped arriving');
+      expect(declared.problem.detail).toContain('10 of the 1000 bytes its Content-Length declares came within 300 ms');
+      expect(declared.problem.detail).toContain('--timeout-ms of mailroute serve');
+      const chunked = await stalled(own.port, `${head}Transfer-Encoding: chunked\r\n\r\n6\r\n{"emai\r\n`);
+      expect(chunked.problem.code).toBe('REQUEST_TIMEOUT');
+      expect(chunked.problem.detail).toContain('the chunked body did not end (with its last, zero-length chunk) within 300 ms');
+      // On a connection that answered a request before, the socket's count holds that request too: not given.
+      const healthz = 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+      const kept = await new Promise<string>((resolve) => {
+        const socket = net.connect(own.port, '127.0.0.1', () => socket.write(healthz));
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => {
+          if (answer === '') socket.write(`${head}Content-Length: 1000\r\n\r\n{"emails":`);
+          answer += chunk.toString('utf8');
+        });
+        socket.once('close', () => resolve(answer));
+      });
+      expect(kept).toContain('not all of the 1000 bytes its Content-Length declares came within 300 ms');
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+});
+
+describe('stalledBodyMessage', () => {
+  it('says what came when it is known, and that not all came when it is not', () => {
+    expect(stalledBodyMessage({ timeoutMs: 10_000, declared: 1000, received: 0 })).toContain('0 of the 1000 bytes its Content-Length declares came within 10000 ms');
+    const unknown = stalledBodyMessage({ timeoutMs: 10_000, declared: 1000 });
+    expect(unknown).toContain('not all of the 1000 bytes its Content-Length declares came within 10000 ms');
+    expect(unknown).toContain('UTF-8 bytes, not characters');
+  });
+});
