@@ -209,11 +209,11 @@ describe('POST /v1/classify', () => {
       return (await json(res)).detail as string;
     };
     expect(await refused('/v1/classify', { emails: [{ id: 'p', Subject: 'Invoice', Body: 'where is it' }] })).toBe(
-      "The request does not match the schema. It holds fields that are not read, in emails: Subject (did you mean subject?), Body (did you mean body?); an email's fields are id, subject, body, html, from, bank, receivedAt, metadata.",
+      "The request does not match the schema: emails[0]: an email needs subject, body or html: this one has none of them (null counts as absent). It holds fields that are not read, in emails: Subject (did you mean subject?), Body (did you mean body?); an email's fields are id, subject, body, html, from, bank, receivedAt, metadata.",
     );
     expect(await refused('/invocations', { email: [{ subject: 'Invoice' }] })).toMatch(/ It holds fields that are not read, beside emails: email \(did you mean emails\?\); /);
     // Nothing unread, nothing added.
-    expect(await refused('/v1/classify', { emails: [{ id: 'p' }] })).toBe('The request does not match the schema.');
+    expect(await refused('/v1/classify', { emails: [{ id: 'p' }] })).toBe('The request does not match the schema: emails[0]: an email needs subject, body or html: this one has none of them (null counts as absent).');
   });
 
   it('warns when an email has no text to classify', async () => {

@@ -10,6 +10,7 @@ import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemWithHeaders } from './http/problem.js';
 import { classifyUnreadHint, feedbackUnreadHint } from './http/schemas.js';
+import { schemaMismatchDetail } from './http/validation-detail.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
 import { createPredictBatcher } from './model/batcher.js';
 import { registryModelTasks } from './model/model-tasks.js';
@@ -111,7 +112,7 @@ export function createApp(options: AppOptions): ServingApp {
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code }));
         const hint = result.target === 'json' ? unreadHint(c.req.path, c.get('jsonBody')) : undefined;
-        throw new ValidationError(`The request does not match the schema.${hint ? ` ${hint}` : ''}`, issues);
+        throw new ValidationError(schemaMismatchDetail(issues, hint), issues);
       }
     },
   });

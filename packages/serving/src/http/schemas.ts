@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { didYouMean, EmailPredictionSchema, MANUAL_TRIAGE, normalizeLabel, RouteSchema, TaskPredictionSchema } from '@mailroute/model';
 import { PROBLEM_CODES, ValidationError } from '../errors.js';
+import { schemaMismatchDetail } from './validation-detail.js';
 import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
 export const ProblemSchema = z
@@ -155,9 +156,8 @@ function checkProtoMetadata(rawEmail: unknown, index: number): void {
   const value = Object.getOwnPropertyDescriptor(metadata, '__proto__')?.value;
   if (value === null || typeof value !== 'object') return;
   const kind = Array.isArray(value) ? 'an array' : 'an object';
-  throw new ValidationError('The request does not match the schema.', [
-    { path: ['emails', index, 'metadata', '__proto__'], message: `metadata values must be a string, number, boolean or null; metadata.__proto__ is ${kind}`, code: 'invalid_union' },
-  ]);
+  const issues = [{ path: ['emails', index, 'metadata', '__proto__'], message: `metadata values must be a string, number, boolean or null; metadata.__proto__ is ${kind}`, code: 'invalid_union' }];
+  throw new ValidationError(schemaMismatchDetail(issues), issues);
 }
 
 /**
@@ -205,9 +205,19 @@ export function classifyUnreadHint(raw: unknown): string | undefined {
   return `It holds fields that are not read, ${unreadPlaces(inEmails, beside)}; an email's fields are ${[...EMAIL_FIELDS].join(', ')}.`;
 }
 
-/** A body sent as a JSON array (a batch of feedback, emails without their wrapper) is told what to send instead. */
-function arrayBody(instead: string) {
-  return (issue: { input?: unknown }) => (Array.isArray(issue.input) ? `The body is a JSON array; send ${instead}` : undefined);
+/** What a JSON body that is not an object is; undefined for an object. */
+function nonObjectKind(input: unknown): string | undefined {
+  if (Array.isArray(input)) return 'a JSON array';
+  if (input === null) return 'null';
+  return typeof input === 'object' || input === undefined ? undefined : `a JSON ${typeof input}`;
+}
+
+/** A body that is not an object (a batch of feedback as an array, emails without their wrapper, null) is told what to send instead. */
+function nonObjectBody(instead: string) {
+  return (issue: { input?: unknown }) => {
+    const kind = nonObjectKind(issue.input);
+    return kind === undefined ? undefined : `The body is ${kind}; send ${instead}`;
+  };
 }
 
 export function classifyRequestSchema(maxBatch: number) {
@@ -218,7 +228,7 @@ export function classifyRequestSchema(maxBatch: number) {
         .array(RequestEmailSchema)
         .min(1, 'Send at least one email: emails is empty')
         .max(maxBatch, `At most ${maxBatch} emails per request: split the batch into several requests`),
-    }, { error: arrayBody('an object whose emails array holds the emails: {"emails": [...]}') })
+    }, { error: nonObjectBody('an object whose emails array holds the emails: {"emails": [...]}') })
     .loose()
     .openapi('ClassifyRequest', {
       example: { emails: [{ id: 'crm-4711', subject: 'Depotübertrag', body: 'Bitte übertragen Sie mein Depot zur neuen Bank.' }] },
@@ -288,7 +298,7 @@ export const FeedbackRequestSchema = z
           'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels. A label is read in Unicode NFC: one written decomposed (u and a combining diaeresis for ü) is the same label, and is stored composed',
       }),
     closedAt: dateTimeSchema('When the case was closed (not more than 5 minutes ahead of the server\'s clock, which allows for a CRM clock a little fast; nor longer ago than the server keeps feedback: its retention, 400 days by default)'),
-  }, { error: arrayBody('one feedback, an object {predictionId or emailId, labels, closedAt}: send one request per email') })
+  }, { error: nonObjectBody('one feedback, an object {predictionId or emailId, labels, closedAt}: send one request per email') })
   .refine((f) => f.predictionId !== undefined || f.emailId !== undefined, {
     message: 'predictionId or emailId is required',
     path: ['predictionId'],

@@ -4,6 +4,7 @@ import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError }
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
 import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema, feedbackUnreadHint, withProtoKey } from '../http/schemas.js';
+import { schemaMismatchDetail } from '../http/validation-detail.js';
 import type { PredictionRecord } from '../store/types.js';
 import { tasksOfModel } from './model-taxonomy.js';
 import { API_KEY_SECURITY, errorResponses } from './responses.js';
@@ -139,7 +140,8 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       const raw = c.get('jsonBody') as { labels?: unknown } | undefined;
       if (Object.keys(body.labels).length === 0 && !withProtoKey(raw?.labels)) {
         const hint = feedbackUnreadHint(raw);
-        throw new ValidationError(`The request does not match the schema.${hint ? ` ${hint}` : ''}`, [{ path: ['labels'], message: 'at least one task label is required', code: 'custom' }]);
+        const issues = [{ path: ['labels'], message: 'at least one task label is required', code: 'custom' }];
+        throw new ValidationError(schemaMismatchDetail(issues, hint), issues);
       }
       // Already one form (UTC, ms; the schema normalises it) so stores compare closedAt as text; a case cannot close in the future.
       const { closedAt } = body;

@@ -145,11 +145,11 @@ describe('POST /v1/feedback', () => {
     const problem = await json(res);
     expect(problem.issues[0]).toMatchObject({ path: ['predictionId'], message: 'predictionId or emailId is required' });
     expect(problem.detail).toBe(
-      "The request does not match the schema. It holds fields that are not read: predictionID (did you mean predictionId?); a feedback's fields are predictionId, emailId, labels, closedAt.",
+      "The request does not match the schema: predictionId or emailId is required. It holds fields that are not read: predictionID (did you mean predictionId?); a feedback's fields are predictionId, emailId, labels, closedAt.",
     );
     // A bad classify body names its unread fields as classify's, never as a feedback's.
     const bad = await json(app.request('/v1/classify', jsonRequest({ emails: [], predictionID: 'x' })));
-    expect(bad.detail).toMatch(/^The request does not match the schema\. It holds fields that are not read, beside emails: predictionID; an email's fields are /);
+    expect(bad.detail).toMatch(/^The request does not match the schema: .+\. It holds fields that are not read, beside emails: predictionID; an email's fields are /);
     expect(bad.detail).not.toContain("a feedback's fields");
   });
 
@@ -162,8 +162,23 @@ describe('POST /v1/feedback', () => {
       code: 'invalid_type',
     });
     expect((await issue('/v1/classify', [{ subject: 'invoice' }])).message).toBe('The body is a JSON array; send an object whose emails array holds the emails: {"emails": [...]}');
-    // Other wrong bodies keep zod's words.
-    expect((await issue('/v1/feedback', 42)).message).toBe('Invalid input: expected object, received number');
+    // So are the other bodies that are not an object, and the detail (all a client's log may show) says it too.
+    expect((await issue('/v1/feedback', 42)).message).toBe('The body is a JSON number; send one feedback, an object {predictionId or emailId, labels, closedAt}: send one request per email');
+    for (const [body, kind] of [[null, 'null'], ['"hi"', 'a JSON string'], [true, 'a JSON boolean']] as const) {
+      const detail = (await json(app.request('/v1/classify', jsonRequest(body)))).detail;
+      expect(detail).toBe(`The request does not match the schema: the body is ${kind}; send an object whose emails array holds the emails: {"emails": [...]}.`);
+    }
+  });
+
+  it('names the first schema issue in the detail, the place and what is wrong, and how many more there are', async () => {
+    const { app } = await build();
+    const detail = async (path: string, body: unknown) => (await json(app.request(path, jsonRequest(body)))).detail as string;
+    expect(await detail('/v1/classify', { emails: [{ id: 'x'.repeat(300), subject: 'invoice' }] })).toBe('The request does not match the schema: emails[0].id: an id has at most 200 characters: this one has 300.');
+    expect(await detail('/v1/classify', {})).toBe('The request does not match the schema: emails is required.');
+    expect(await detail('/v1/feedback', { emailId: 'crm-1', labels: { queue: 'billing' } })).toBe('The request does not match the schema: closedAt is required.');
+    expect(await detail('/v1/feedback', { emailId: 7, labels: 'billing' })).toMatch(/^The request does not match the schema: emailId: .+ \(and 2 more in issues\)\.$/);
+    const quality = await json(app.request('/v1/quality?hours=abc', authed()));
+    expect(quality.detail).toBe('The request does not match the schema: hours must be a plain decimal number of hours, such as 24 or 1.5, not "abc".');
   });
 
   it('reads a null predictionId or emailId as absent, as /v1/classify reads null fields', async () => {
