@@ -167,9 +167,16 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       let prediction: PredictionRecord | undefined;
       if (body.predictionId !== undefined) {
         prediction = await ctx.store.getPrediction(body.predictionId);
-        if (!prediction) throw new NotFoundError('No prediction has this predictionId.');
+        if (!prediction) {
+          throw new NotFoundError(
+            `No prediction has predictionId ${body.predictionId} here (an old one may have been deleted by the server's retention): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.`,
+          );
+        }
         if (body.emailId !== undefined && body.emailId !== prediction.emailId) {
-          throw new ValidationError('emailId does not match the prediction.', [{ path: ['emailId'], message: 'does not match the prediction', code: 'mismatch' }]);
+          throw new ValidationError(
+            `emailId ${JSON.stringify(body.emailId)} is not the email prediction ${body.predictionId} was made for: send the predictionId /v1/classify answered for this email, or only one of the two.`,
+            [{ path: ['emailId'], message: 'does not match the prediction', code: 'mismatch' }],
+          );
         }
       } else if (body.emailId !== undefined) {
         prediction = await ctx.store.findPredictionByEmail(body.emailId);

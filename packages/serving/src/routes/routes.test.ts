@@ -476,6 +476,14 @@ describe('POST /v1/feedback', () => {
     const { app } = await build();
     const unknown = await app.request('/v1/feedback', jsonRequest({ predictionId: '0193a1f0-0000-7000-8000-000000000000', labels: { queue: 'billing' }, closedAt }));
     expect(unknown.status).toBe(404);
+    // Says what to send instead: the id /v1/classify answered, or the emailId alone.
+    expect((await json(unknown)).detail).toBe(
+      "No prediction has predictionId 0193a1f0-0000-7000-8000-000000000000 here (an old one may have been deleted by the server's retention): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.",
+    );
+    const classified = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'crm-1', subject: 'invoice' }] })));
+    const predictionId = classified.predictions[0].predictionId as string;
+    const mismatch = await json(app.request('/v1/feedback', jsonRequest({ predictionId, emailId: 'crm-2', labels: { queue: 'billing' }, closedAt })));
+    expect(mismatch.detail).toBe(`emailId "crm-2" is not the email prediction ${predictionId} was made for: send the predictionId /v1/classify answered for this email, or only one of the two.`);
     const malformed = await app.request('/v1/feedback', jsonRequest({ predictionId: 'nope', labels: { queue: 'billing' }, closedAt }));
     expect(malformed.status).toBe(400);
     const problem = await json(malformed);
