@@ -62,6 +62,9 @@ async function notIn(pairs: readonly FeedbackPair[], extra: readonly FeedbackPai
   return out;
 }
 
+/** Said to a GET /v1/quality that sent a body: its parameters go in the query. */
+const UNREAD_BODY_WARNING = 'The request body was not read: /v1/quality reads only its query parameters, ?hours= and ?model= (/v1/quality?hours=24).';
+
 export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
   app.use('/v1/quality', requireScope(ctx, 'feedback'));
   app.use('/v1/quality', requireDecodableQuery('model'));
@@ -130,7 +133,11 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const models = await emailsPerModel(read);
       // A misspelt parameter (?hour=24) would otherwise measure the default window without a word.
       const unread = unreadQueryWarning(c.req.url, ['hours', 'model']);
-      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models, truncated, sampledSince, ...quality, ...(unread ? { warnings: [unread] } : {}) }, 200);
+      // So would a body (`{"hours": 24}` sent with the GET): it is never read.
+      const length = c.req.header('content-length');
+      const body = (length !== undefined && length.trim() !== '0') || c.req.header('transfer-encoding') !== undefined ? UNREAD_BODY_WARNING : undefined;
+      const warnings = [unread, body].filter((w) => w !== undefined);
+      return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models, truncated, sampledSince, ...quality, ...(warnings.length > 0 ? { warnings } : {}) }, 200);
     },
   );
 }
