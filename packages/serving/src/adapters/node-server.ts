@@ -147,6 +147,19 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     unanswered.add(response);
     response.once('close', () => unanswered.delete(response));
   });
+  // Expect: 100-continue (.NET clients send it on every POST): Node would answer 100 Continue at once, so the
+  // client uploads a body the app then refuses (413 over the limit, 401, 415). The 100 goes out only when the
+  // app starts reading the body; one refused before is answered without it, closing the connection (the body
+  // it never sent would be read as the next request). Node emits this instead of 'request' for such requests only.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    response.setHeader('connection', 'close');
+    request.once('resume', () => {
+      if (response.headersSent) return;
+      response.writeContinue();
+      if (!draining) response.removeHeader('connection');
+    });
+    server.emit('request', request, response);
+  });
   // Looked through only on a client error, which is rare: no bookkeeping per request beyond `unanswered`.
   const answering = (socket: Duplex) => [...unanswered].some((response) => response.socket === socket);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, answering(socket)));
