@@ -546,7 +546,7 @@ describe('auth and limits', () => {
     const { app, context } = await build({ classifier: createFakeClassifier({ delayMs: 200 }), limits: { requestTimeoutMs: 20 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
     expect(res.status).toBe(503);
-    expect((await json(res)).code).toBe('REQUEST_TIMEOUT');
+    expect(await json(res)).toMatchObject({ code: 'REQUEST_TIMEOUT', detail: expect.stringMatching(/^The request took longer than 20 ms, the server's request timeout: retry it after Retry-After, and a big batch /) });
     await new Promise((r) => setTimeout(r, 300)); // the classifier finishes after the answer
     expect(await context.store.listPairs({ since: '2000-01-01T00:00:00Z' })).toEqual([]);
     expect(await (await app.request('/metrics')).text()).not.toMatch(/mailroute_predictions_total\{/);

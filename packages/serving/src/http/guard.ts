@@ -15,7 +15,7 @@ import {
 import type { AppContext, AppEnv } from './context.js';
 import { bodyTooLargeMessage, type BodyKind } from './limits.js';
 import { malformedJsonError } from './malformed-json.js';
-import { stalledBody, stalledBodyMessage } from './stalled-body.js';
+import { slowRequestMessage, stalledBody, stalledBodyMessage } from './request-timeout.js';
 import { describeNonUtf8 } from './utf8.js';
 
 /** API key, scope and rate limit; sets `principal` or throws (401, 403, 429). */
@@ -221,7 +221,7 @@ function admitter(ctx: AppContext, scope: Scope) {
           else node.outgoing.once('close', () => node.incoming.complete || release());
         }
         const timeoutMs = ctx.limits.requestTimeoutMs;
-        reject(new RequestTimeoutError(node && !node.incoming.complete ? stalledBodyMessage(stalledBody(node.incoming, timeoutMs)) : `The request took longer than ${timeoutMs} ms.`));
+        reject(new RequestTimeoutError(node && !node.incoming.complete ? stalledBodyMessage(stalledBody(node.incoming, timeoutMs)) : slowRequestMessage(scope, timeoutMs)));
       }, ctx.limits.requestTimeoutMs);
     });
     try {

@@ -26,6 +26,15 @@ export function stalledBodyMessage({ timeoutMs, declared, received }: StalledBod
   return `The request body stopped arriving (or came too slowly): ${came} ${within}. Send the whole body, with a Content-Length that counts its bytes (UTF-8 bytes, not characters); ${limit}.`;
 }
 
+/**
+ * The 503 REQUEST_TIMEOUT detail for a request whose body came but whose answer took too long (a slow model or
+ * store, a big batch): retry it, and split a big classify batch.
+ */
+export function slowRequestMessage(scope: string, timeoutMs: number): string {
+  const split = scope === 'classify' ? ', and a big batch of emails goes faster split into smaller requests' : '';
+  return `The request took longer than ${timeoutMs} ms, the server's request timeout: retry it after Retry-After${split}.`;
+}
+
 /** The request line and header block as a client writes them (`Name: value`), in bytes (Node reads them as latin1). */
 function headBytes(incoming: IncomingMessage): number {
   let bytes = `${incoming.method} ${incoming.url} HTTP/${incoming.httpVersion}\r\n\r\n`.length;

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startNodeServer } from '../adapters/node-server.js';
 import { buildTestApp } from '../test-support/harness.js';
-import { stalledBodyMessage } from './stalled-body.js';
+import { slowRequestMessage, stalledBodyMessage } from './request-timeout.js';
 
 /** Sends `head` + `body` on a raw socket and never more; resolves with the answer once the server closes the connection. */
 function stalled(port: number, request: string): Promise<{ status: string; headers: string; problem: { code: string; detail: string } }> {
@@ -59,5 +59,12 @@ describe('stalledBodyMessage', () => {
     const unknown = stalledBodyMessage({ timeoutMs: 10_000, declared: 1000 });
     expect(unknown).toContain('not all of the 1000 bytes its Content-Length declares came within 10000 ms');
     expect(unknown).toContain('UTF-8 bytes, not characters');
+  });
+});
+
+describe('slowRequestMessage', () => {
+  it('says to retry, and on classify to split a big batch', () => {
+    expect(slowRequestMessage('classify', 10_000)).toBe("The request took longer than 10000 ms, the server's request timeout: retry it after Retry-After, and a big batch of emails goes faster split into smaller requests.");
+    expect(slowRequestMessage('feedback', 10_000)).toBe("The request took longer than 10000 ms, the server's request timeout: retry it after Retry-After.");
   });
 });
