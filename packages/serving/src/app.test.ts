@@ -451,7 +451,7 @@ describe('auth and limits', () => {
     expect((await json(none)).code).toBe('UNAUTHENTICATED');
     const wrong = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, 'mr_wrong'));
     expect(wrong.status).toBe(401);
-    expect((await json(wrong)).detail).toBe('The API key is not valid.');
+    expect((await json(wrong)).detail).toBe("The API key is not valid: it is none of this server's keys (a rotated key stops working); ask the server's operator for a valid one.");
     const basic = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${KEYS.all}` }, body: '{}' });
     expect((await json(basic)).detail).toBe('The Authorization scheme must be Bearer, not Basic (Authorization: Bearer <key>).');
     const longType = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': `text/${'x'.repeat(5000)}` }, body: '{}' }));
@@ -486,7 +486,7 @@ describe('auth and limits', () => {
     expect((await json(noToken)).detail).toBe('An API key is required (Authorization: Bearer <key>).');
     const scope = await app.request('/v1/feedback', jsonRequest({ emailId: 'e', labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }, KEYS.classify));
     expect(scope.status).toBe(403);
-    expect((await json(scope)).code).toBe('FORBIDDEN');
+    expect(await json(scope)).toMatchObject({ code: 'FORBIDDEN', detail: 'The API key "classify" lacks the "feedback" scope this route needs (it has classify): use a key with feedback, or ask the server\'s operator to add it.' });
     const admin = await app.request('/v1/admin/reload', authed(KEYS.classify, { method: 'POST' }));
     expect(admin.status).toBe(403);
   });

@@ -27,10 +27,12 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
     const first = key === undefined && authorization ? /^\S+/.exec(authorization.trim())?.[0].slice(0, 20) : undefined;
     const scheme = first !== undefined && first.toLowerCase() !== 'bearer' ? first : undefined;
     throw new UnauthenticatedError(
-      scheme ? `The Authorization scheme must be Bearer, not ${scheme} (Authorization: Bearer <key>).` : key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid.',
+      scheme ? `The Authorization scheme must be Bearer, not ${scheme} (Authorization: Bearer <key>).` : key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid: it is none of this server\'s keys (a rotated key stops working); ask the server\'s operator for a valid one.',
     );
   }
-  if (!principal.scopes.has(scope)) throw new ForbiddenError(`The API key lacks the "${scope}" scope.`);
+  if (!principal.scopes.has(scope)) {
+    throw new ForbiddenError(`The API key "${principal.keyId}" lacks the "${scope}" scope this route needs (it has ${[...principal.scopes].join(', ')}): use a key with ${scope}, or ask the server's operator to add it.`);
+  }
   const limit = principal.rateLimit ?? ctx.limits.defaultRateLimit;
   if (limit) {
     const wait = ctx.rateLimiter.take(principal.keyId, limit);
