@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from '../http/problem.js';
 
@@ -25,14 +26,23 @@ export function rawProblemResponse(body: Problem): string {
  * The server's `clientError`: a request Node cannot parse (bad header bytes, a socket half-closed in the
  * middle of its headers, headers too large or too slow) is answered with a problem document, as every
  * other error is, instead of Node's bare `400 Bad Request`, and the connection is closed. A socket that
- * cannot be written (the client reset it), or that is answering an earlier request (`answering`), is
- * destroyed: a second answer there would be read as the first one's.
+ * cannot be written (the client reset it) is destroyed, and so is one still reading an earlier request's body.
+ * One answering an earlier, whole request (`answering`) gets that answer, with `Connection: close`, and is closed
+ * then: a second answer there would be read as the first one's.
  */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, answering: boolean): void {
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, answering?: ServerResponse): void {
   // Answered already (the parser may report the same bytes again): the socket goes once that is sent.
   if (socket.writableEnded) return;
-  if (error.code === 'ECONNRESET' || !socket.writable || answering) {
+  // A request whose body did not all come (a client gone half-way through a chunked upload) is cut off with its socket.
+  if (error.code === 'ECONNRESET' || !socket.writable || (answering && !answering.req.complete)) {
     socket.destroy();
+    return;
+  }
+  if (answering) {
+    // Bytes after a request's body that are no request (most often: a Content-Length smaller than the body, counted
+    // in characters, not UTF-8 bytes): that request still gets its answer, which says the connection closes, then it does.
+    if (!answering.headersSent) answering.setHeader('connection', 'close');
+    answering.once('close', () => socket.destroy());
     return;
   }
   socket.end(rawProblemResponse(clientErrorProblem(error.code)), () => socket.destroy());

@@ -161,7 +161,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     server.emit('request', request, response);
   });
   // Looked through only on a client error, which is rare: no bookkeeping per request beyond `unanswered`.
-  const answering = (socket: Duplex) => [...unanswered].some((response) => response.socket === socket);
+  const answering = (socket: Duplex) => [...unanswered].find((response) => response.socket === socket);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, answering(socket)));
   server.maxConnections = maxConnections;
   let dropped = 0;

@@ -17,7 +17,7 @@ export function describeMalformedJson(text: string): string {
     lineStart = i + 1;
   }
   const column = offset - lineStart + 1;
-  if (offset >= text.length) return `Malformed JSON in request body: it ends at line ${line}, column ${column} (after ${text.length} characters) before the JSON is complete.`;
+  if (offset >= text.length) return `Malformed JSON in request body: it ends at line ${line}, column ${column} (after ${text.length} characters) before the JSON is complete: send all of it (a Content-Length counts the body's UTF-8 bytes, not its characters).`;
   return `Malformed JSON in request body at line ${line}, column ${column} (character ${offset + 1} of ${text.length}): an unexpected character.`;
 }
 
