@@ -517,7 +517,10 @@ describe('auth and limits', () => {
     const limited = await send();
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
-    expect((await json(limited)).code).toBe('RATE_LIMITED');
+    expect(await json(limited)).toMatchObject({
+      code: 'RATE_LIMITED',
+      detail: 'Rate limit of 1/s (a burst of 2) exceeded for this key: retry after Retry-After seconds, or send more emails per request (up to 256): the limit counts requests.',
+    });
     now += 1500;
     expect((await send()).status).toBe(200);
   });

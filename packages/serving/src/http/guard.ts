@@ -38,7 +38,8 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
     const wait = ctx.rateLimiter.take(principal.keyId, limit);
     if (wait > 0) {
       ctx.metrics.rejected.inc({ reason: 'rate_limit' });
-      throw new RateLimitedError(`Rate limit of ${limit.perSecond}/s exceeded for this key.`, wait);
+      const batch = scope === 'classify' ? `, or send more emails per request (up to ${ctx.limits.maxBatch}): the limit counts requests` : '';
+      throw new RateLimitedError(`Rate limit of ${limit.perSecond}/s (a burst of ${limit.burst}) exceeded for this key: retry after Retry-After seconds${batch}.`, wait);
     }
   }
   c.set('principal', principal);
