@@ -3,14 +3,8 @@
 // The SageMaker container runs a bundle of `serve` with plain node instead (scripts/build.mjs).
 import { register } from 'tsx/esm/api';
 
-// `mailroute ... | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
-
 register();
-const { main } = await import('../src/main.ts');
+const { main, streamErrorHandler } = await import('../src/main.ts');
+// `mailroute ... | head` closes the pipe early: stop quietly. Another failure of stdout (a full disk) is said in words, exit code 1.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', streamErrorHandler(stream === process.stdout ? 'standard output' : 'standard error'));
 process.exitCode = await main(process.argv.slice(2));

@@ -4,6 +4,8 @@ import { didYouMean } from '@mailroute/model';
 import { createContext, type CliContext } from './context.js';
 import { buildProgramOf, runProgram } from './program.js';
 
+export { streamErrorHandler } from './write-output.js';
+
 /** Builds the `mailroute` program with every subcommand. */
 export function buildProgram(ctx: CliContext): Command {
   return buildProgramOf(ctx, commands);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, realpath, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readlink, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { errorCodeInWords } from './write-output.js';
 
 /** An `--out` that cannot be written: said before any work is done, not as a raw ENOENT after it. */
 export class OutputPathError extends Error {
@@ -31,10 +32,7 @@ function why(code: string | undefined): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   // A folder that exists but takes no new files (/proc, /sys) answers ENOENT.
   if (code === 'ENOENT') return 'no file can be created there';
-  if (code === 'EROFS') return 'read-only file system';
-  if (code === 'ENOSPC') return 'no space left on the disk';
-  if (code === 'EISDIR') return 'it is a directory';
-  return code ?? 'error';
+  return code === undefined ? 'error' : errorCodeInWords(code);
 }
 
 function folderError(flag: string, out: string, code: string | undefined): OutputPathError {
@@ -121,6 +119,10 @@ async function checkTarget(cwd: string, out: string, want: 'file' | 'dir', flag:
     if ((await real(path.resolve(cwd, input))) === target) throw new UsageError(`${flag} ${out} is also an input file; it would be overwritten: choose another ${flag}`);
   }
   const kind = await kindOf(full);
+  // A link to a file whose folder is not there (a dangling link): written through, it could not be made.
+  if (kind === 'none' && (await lstat(full).catch(() => undefined))?.isSymbolicLink() && (await kindOf(path.dirname(path.resolve(path.dirname(full), await readlink(full))))) !== 'dir') {
+    throw new OutputPathError(`${flag} ${out}: cannot write it (no file can be created there)`);
+  }
   if (kind !== 'none' && kind !== want) {
     throw new OutputPathError(`${flag} ${out} is a ${kind === 'dir' ? 'directory' : 'file'}; it must name a ${want === 'dir' ? 'directory' : 'file'}`);
   }

@@ -3,6 +3,7 @@ import type { RegisterCommand } from './commands/index.js';
 import { formatError, InterruptedError, UsageError } from './errors.js';
 import type { CliContext } from './context.js';
 import { safeLines } from './terminal-text.js';
+import { StdoutClosedError } from './write-output.js';
 
 /**
  * The `mailroute` program with the given subcommands (each in `commands/<name>.ts`). Kept apart from
@@ -114,6 +115,8 @@ export async function runProgram(program: Command, argv: string[], ctx: CliConte
       return error.exitCode === 0 ? 0 : 2;
     }
     release();
+    // The reader of standard output went away (`| head -1`): what it did not read was not wanted, said by no one.
+    if (error instanceof StdoutClosedError) return 0;
     if (error instanceof InterruptedError) {
       ctx.stderr.write(`${error.message}\n`);
       return 130;

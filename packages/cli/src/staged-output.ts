@@ -7,6 +7,7 @@ import { processAlive } from '@mailroute/model';
 import { InterruptedError } from './errors.js';
 import { twoStepInterrupt } from './interrupt.js';
 import { prepareOutput } from './output-path.js';
+import { outputWriteError } from './write-output.js';
 
 /** The hidden folder a report is written in before it is swapped into `--out`. */
 const PARTIAL_PREFIX = '.mailroute-partial-';
@@ -61,13 +62,20 @@ export async function writeStaged(
       swapIn(partial, full, alsoRemove);
     } catch (error) {
       cleanUp();
-      throw error;
+      throw outputWriteError(stagedFile(error, partial, out), error);
     }
     // The old files, moved aside by the swap.
     await rm(partial, { recursive: true, force: true });
   } finally {
     interrupt.release();
   }
+}
+
+/** The file a write into the hidden folder failed on, as the user will know it (`report/report.html`); else `--out <out>`. */
+function stagedFile(error: unknown, partial: string, out: string): string {
+  const at = (error as NodeJS.ErrnoException | undefined)?.path;
+  const relative = typeof at === 'string' ? path.relative(partial, at) : '';
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? path.join(out, relative) : `--out ${out}`;
 }
 
 /**

@@ -8,7 +8,7 @@ export { resolveLabel, finaliseTaskLabels, formatTaxonomyReport, lookalikeWarnin
 export { loadDataset, normaliseText, type Dataset, type DatasetRow, type LoadOptions } from './data/dataset.js';
 export { splitDataset, type DatasetSplit } from './data/split.js';
 export { prepareModelRows, type ModelRows } from './pipeline/model-rows.js';
-export { generateDemoRows, demoRowsToCsv, writeDemoData, DEMO_COLUMNS, DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, type DemoRow, type DemoOptions } from './demo/generate.js';
+export { generateDemoRows, demoRowsToCsv, demoDataText, writeDemoData, DEMO_COLUMNS, DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, type DemoRow, type DemoOptions } from './demo/generate.js';
 export { DEMO_CONFIG_PATH, loadDemoConfig } from './demo/demo-config.js';
 export { RunTracker, RunRecordSchema, EpochRecordSchema, readRun, listRuns, runsDir, newId, gitCommit, type RunRecord, type EpochRecord } from './tracking/run-record.js';
 export { formatEpochLine, formatFinalLine, formatRunList, runListRows, compareRunRows, formatTable } from './tracking/format.js';

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -20,6 +19,7 @@ import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { safeLines, safeValue } from '../terminal-text.js';
+import { writeOutputFile, writeStdout } from '../write-output.js';
 
 /** The input file cannot be read at all (missing, a directory, unreadable). */
 export class CleanInputError extends Error {
@@ -149,18 +149,6 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-/** Writes beside the target, then renames: readers never see a half-written file. */
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, content, 'utf8');
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw new CleanInputError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ written: number; skipped: number }> {
   const scope = CleanScopeSchema.safeParse(flags.scope);
   if (!scope.success) throw new UsageError(`--scope must be quotes or visible, not ${JSON.stringify(flags.scope)}`);
@@ -266,8 +254,9 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     throw new CleanNothingUsableError(`no line of ${flags.in} could be used (${skipped} skipped)${looks}: each line must be a JSON object ${LINE_FORMAT}, or --in one .eml file`);
   }
   const content = outLines.length > 0 ? `${outLines.join('\n')}\n` : '';
-  if (outPath === undefined) ctx.stdout.write(content);
-  else await writeAtomically(outPath, content);
+  // Written before the summary below: a failure (a full disk, a closed pipe) is the command's error, not a "wrote" line.
+  if (outPath === undefined) await writeStdout(ctx.stdout, content);
+  else await writeOutputFile(outPath, [content], `--out ${flags.out}`);
   const some = (ids: readonly string[]) => `${ids.slice(0, 5).map(safeValue).join(', ')}${ids.length > 5 ? `, and ${ids.length - 5} more` : ''}`;
   if (empty.length > 0) ctx.stderr.write(`warning: nothing is left after cleaning in ${empty.length} email(s) (empty, markup only or all quote): ${some(empty)}\n`);
   if (repeated.size > 0) ctx.stderr.write(`warning: ${repeated.size} id(s) occur more than once, so the output lines cannot be told apart by id: ${some([...repeated])}\n`);

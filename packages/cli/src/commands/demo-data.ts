@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, writeDemoData } from '@mailroute/training';
+import { DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, demoDataText } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { prepareOutput, writeError } from '../output-path.js';
+import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { wholeNumber } from '../numbers.js';
+import { writeOutputFile, writeStdout } from '../write-output.js';
 
 /** `mailroute demo-data --out demo.csv [--rows N] [--seed S]`: the synthetic demo dataset. */
 export function registerDemoData(program: Command, ctx: CliContext): void {
@@ -18,9 +19,8 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
       const seed = flags.seed === undefined ? DEMO_DEFAULT_SEED : wholeNumber('--seed', flags.seed, 0);
       if (!/\.(csv|jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .csv, .jsonl or .ndjson (it picks the format, as training reads it)`);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
-      const n = await writeDemoData(out, { rows, seed }).catch((error: unknown) => {
-        throw writeError('--out', flags.out, error);
-      });
-      ctx.stdout.write(`wrote ${n} synthetic emails to ${flags.out} (seed ${seed})\n`);
+      const { text, rows: n } = demoDataText(out, { rows, seed });
+      await writeOutputFile(out, [text], `--out ${flags.out}`);
+      await writeStdout(ctx.stdout, `wrote ${n} synthetic emails to ${flags.out} (seed ${seed})\n`);
     });
 }

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { predictionLineChunks } from '@mailroute/evaluation';
-import { writeFileAtomicChunks } from '@mailroute/model';
 import { loadTrainingConfig, predictDatasetLines } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { prepareOutput, writeError } from '../output-path.js';
+import { prepareOutput } from '../output-path.js';
+import { writeOutputFile, writeStdout } from '../write-output.js';
 import { addReadFlags, modelRef, parseSplitFlag, readOptions, type ReadFlags } from './evaluate.js';
 import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
@@ -50,11 +50,9 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         });
         progress.stop();
         // Chunk by chunk into a temp file renamed into place: never a half-written file, never one big string.
-        await writeFileAtomicChunks(out, predictionLineChunks(lines)).catch((error: unknown) => {
-          throw writeError('--out', flags.out, error);
-        });
+        await writeOutputFile(out, predictionLineChunks(lines), `--out ${flags.out}`);
         const seconds = (performance.now() - started) / 1000;
-        ctx.stdout.write(`wrote ${rows} prediction lines to ${flags.out} (${formatSeconds(seconds)} s)\n`);
+        await writeStdout(ctx.stdout, `wrote ${rows} prediction lines to ${flags.out} (${formatSeconds(seconds)} s)\n`);
       } finally {
         progress.stop();
       }

@@ -245,9 +245,15 @@ export function demoRowsToCsv(rows: readonly DemoRow[]): string {
 
 /** Writes the demo dataset as CSV (or JSONL when the file ends in .jsonl or .ndjson, as training reads it) and returns the row count. */
 export async function writeDemoData(file: string, options: DemoOptions = {}): Promise<number> {
-  const rows = generateDemoRows(options);
-  const text = formatOf({}, file) === 'jsonl' ? rows.map((r) => JSON.stringify(r)).join('\n') + '\n' : demoRowsToCsv(rows);
+  const { text, rows } = demoDataText(file, options);
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, text);
-  return rows.length;
+  return rows;
+}
+
+/** The demo dataset as the text of `file` (JSONL for `.jsonl` / `.ndjson`, else CSV) and its row count, for a caller that writes it itself. */
+export function demoDataText(file: string, options: DemoOptions = {}): { text: string; rows: number } {
+  const rows = generateDemoRows(options);
+  const text = formatOf({}, file) === 'jsonl' ? rows.map((r) => JSON.stringify(r)).join('\n') + '\n' : demoRowsToCsv(rows);
+  return { text, rows: rows.length };
 }

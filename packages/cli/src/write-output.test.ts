@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createContext } from './context.js';
+import { main } from './main.js';
+import { writeStaged } from './staged-output.js';
+import { captureStream } from './test-support.js';
+import { errorCodeInWords, streamErrorHandler, writeOutputFile, writeStdout } from './write-output.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-write-output-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A system error as Node gives one (`code`, and `path` when it is about a file). */
+function systemError(code: string, at?: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: failed, write`), { code, errno: -28, syscall: 'write', ...(at ? { path: at } : {}) });
+}
+
+/** Standard output that fails every write with `code`, as a closed pipe (EPIPE) or a full disk (ENOSPC) does. */
+function failingStdout(code: string): Writable {
+  const stream = new Writable({ write: (_chunk, _encoding, done) => done(systemError(code)) });
+  stream.on('error', () => {}); // the process's listener is bin/mailroute.mjs's
+  return stream;
+}
+
+/** The full device (as /dev/full: every write answers ENOSPC), made in the test's folder; undefined where devices cannot be made. */
+function fullDevice(): string | undefined {
+  const device = path.join(dir, `full-${Math.random().toString(36).slice(2)}`);
+  return spawnSync('mknod', [device, 'c', '1', '7']).status === 0 ? device : undefined;
+}
+
+const batch = path.join(dir, 'in.jsonl');
+writeFileSync(batch, '{"id":"a","format":"text","input":"Hallo, bitte senden Sie mir den Kontoauszug."}\n');
+
+async function clean(out: string, stdout: Writable) {
+  const err = captureStream();
+  const ctx = createContext({ env: { CI: 'true' }, cwd: dir, stdout, stderr: err.stream });
+  const code = await main(['clean', '--in', batch, '--out', out], ctx);
+  return { code, stderr: err.text() };
+}
+
+describe('errorCodeInWords', () => {
+  it('says a code in words and keeps the code; an unknown code is itself', () => {
+    expect(errorCodeInWords('ENOSPC')).toBe('the disk is full (ENOSPC)');
+    expect(errorCodeInWords('EWHATEVER')).toBe('EWHATEVER');
+  });
+});
+
+describe('a write that fails after the work', () => {
+  it('clean --out - to a closed pipe (| head -1) ends quietly: exit code 0, no message, no "wrote" line', async () => {
+    const res = await clean('-', failingStdout('EPIPE'));
+    expect(res.code).toBe(0);
+    expect(res.stderr).not.toContain('mailroute:');
+    expect(res.stderr).not.toContain('wrote');
+  });
+
+  it('clean --out - to a full disk says so in words, exit code 1, and no "wrote" line', async () => {
+    const res = await clean('-', failingStdout('ENOSPC'));
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('mailroute: [OUTPUT_WRITE_FAILED] cannot write standard output: the disk is full (ENOSPC)\n');
+    expect(res.stderr).not.toContain('wrote');
+    expect(res.stderr).not.toContain('    at ');
+  });
+
+  it.runIf(fullDevice() !== undefined)('clean --out <a full device> says the disk is full, exit code 1, and leaves the device a device', async () => {
+    const device = fullDevice() as string;
+    const res = await clean(device, captureStream().stream);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`[OUTPUT_WRITE_FAILED] cannot write --out ${device}: the disk is full (ENOSPC)`);
+    // Renaming a temporary file over it would have made it a plain file.
+    expect(statSync(device).isCharacterDevice()).toBe(true);
+  });
+
+  it('writeOutputFile writes a regular file whole, and names the file in words when it cannot', async () => {
+    const file = path.join(dir, 'out.jsonl');
+    await writeOutputFile(file, ['a\n', 'b\n'], '--out out.jsonl');
+    expect(statSync(file).size).toBe(4);
+    await expect(writeOutputFile(path.join(dir, 'no-folder', 'x.jsonl'), ['a'], '--out no-folder/x.jsonl')).rejects.toThrow('cannot write --out no-folder/x.jsonl: its folder no longer exists (ENOENT)');
+  });
+
+  it('writeStdout resolves once written', async () => {
+    const out = captureStream();
+    await writeStdout(out.stream, 'hello\n');
+    expect(out.text()).toBe('hello\n');
+  });
+
+  it('a report folder whose file cannot be written names that file as the user knows it, in words', async () => {
+    const ctx = createContext({ env: {}, cwd: dir, stdout: captureStream().stream, stderr: captureStream().stream, signals: new EventEmitter(), exit: () => {} });
+    const failing = writeStaged(ctx, 'report', [], async (partial) => {
+      throw systemError('ENOSPC', path.join(partial, 'report.html'));
+    });
+    await expect(failing).rejects.toThrow(`cannot write ${path.join('report', 'report.html')}: the disk is full (ENOSPC)`);
+  });
+});
+
+describe('streamErrorHandler (bin/mailroute.mjs)', () => {
+  it('ends quietly on a closed pipe, and says another failure of stdout in words with exit code 1', () => {
+    const err = captureStream();
+    const exits: number[] = [];
+    const handler = streamErrorHandler('standard output', err.stream, (code) => exits.push(code));
+    handler(systemError('EPIPE'));
+    expect(err.text()).toBe('');
+    handler(systemError('ENOSPC'));
+    expect(err.text()).toBe('mailroute: [OUTPUT_WRITE_FAILED] cannot write standard output: the disk is full (ENOSPC)\n');
+    expect(exits).toEqual([0, 1]);
+  });
+});

@@ -1,0 +1,136 @@
+import { lstat, open, readlink, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomicChunks } from '@mailroute/model';
+import { formatError } from './errors.js';
+
+/**
+ * Writing a command's output once its work is done: a file, a report folder's files, or standard output. A
+ * write that fails then (a full disk, a closed pipe) is said in one line naming what could not be written and
+ * why, in words with the error's code: never a stack trace or the temporary file's name.
+ */
+
+/** A file system error's code in words, for a person; the code stays in parentheses, for searching. */
+const WORDS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is too large for the file system',
+  EIO: 'an input/output error on the disk',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a file stands where a folder is needed',
+  ENOENT: 'its folder no longer exists',
+  EPIPE: 'the pipe was closed by the program reading it',
+  EMFILE: 'too many open files',
+};
+
+/** `ENOSPC` as `the disk is full (ENOSPC)`; an unknown code as itself. */
+export function errorCodeInWords(code: string): string {
+  const words = WORDS[code];
+  return words === undefined ? code : `${words} (${code})`;
+}
+
+/** The system error code of `error` (`ENOSPC`), if it has one. */
+function systemCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
+}
+
+/** An output that could not be written after the command's work: exit code 1, one line. */
+export class OutputWriteError extends Error {
+  readonly code = 'OUTPUT_WRITE_FAILED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OutputWriteError';
+  }
+}
+
+/**
+ * Standard output was closed by its reader (`mailroute clean --out - | head -1`): the command stops quietly,
+ * with no message, as other command-line programs do; what it did not write was not wanted.
+ */
+export class StdoutClosedError extends Error {
+  readonly code = 'STDOUT_CLOSED';
+  constructor(options?: { cause?: unknown }) {
+    super('standard output was closed', options);
+    this.name = 'StdoutClosedError';
+  }
+}
+
+/** `error` as an OutputWriteError saying `cannot write <what>: <why>` when it is a system error; any other error as it is. */
+export function outputWriteError(what: string, error: unknown): unknown {
+  if (error instanceof OutputWriteError || error instanceof StdoutClosedError) return error;
+  const code = systemCode(error);
+  return code === undefined ? error : new OutputWriteError(`cannot write ${what}: ${errorCodeInWords(code)}`, { cause: error });
+}
+
+/** Errors of standard output already said by `writeStdout`'s caller: the stream's own 'error' event is then not said again. */
+const reported = new WeakSet<object>();
+
+/** Whether a stream error was already reported through `writeStdout` (bin/mailroute.mjs says the others). */
+export function alreadyReported(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && reported.has(error);
+}
+
+/**
+ * Writes `text` to standard output (or another stream) and waits until it is written, so that a failure is
+ * the command's error: a closed pipe as StdoutClosedError (quiet), another as OutputWriteError.
+ */
+export function writeStdout(stream: NodeJS.WritableStream, text: string, what = 'standard output'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, (error?: Error | null) => {
+      if (!error) return resolve();
+      reported.add(error);
+      reject(systemCode(error) === 'EPIPE' ? new StdoutClosedError({ cause: error }) : outputWriteError(what, error));
+    });
+  });
+}
+
+/** The file a symbolic link points to (links followed, the last one's target whether or not it exists yet); `file` itself when it is no link. */
+async function linkTarget(file: string): Promise<string> {
+  for (let hops = 0; hops < 40; hops++) {
+    if (!(await lstat(file).catch(() => undefined))?.isSymbolicLink()) return file;
+    file = path.resolve(path.dirname(file), await readlink(file));
+  }
+  return file;
+}
+
+/**
+ * Writes the chunks to `file`: a regular file (or a new one) through a temporary file renamed into place,
+ * so that no reader sees half of it (through a symbolic link, the file it points to); a device or a named pipe (`/dev/stdout`, `/dev/null`) directly, as renaming
+ * over it would replace it with a plain file. `shown` names the file in the message (`--out preds.jsonl`).
+ */
+export async function writeOutputFile(file: string, chunks: Iterable<string> | AsyncIterable<string>, shown: string): Promise<void> {
+  try {
+    file = await linkTarget(file);
+    const kind = await stat(file).catch(() => undefined);
+    if (kind === undefined || kind.isFile()) {
+      await writeFileAtomicChunks(file, chunks);
+      return;
+    }
+    const handle = await open(file, 'w');
+    try {
+      for await (const chunk of chunks) await handle.writeFile(chunk);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw outputWriteError(shown, error);
+  }
+}
+
+/**
+ * The 'error' listener of the process's stdout and stderr (bin/mailroute.mjs), for writes no command waited
+ * for (a table printed): a closed pipe ends the process quietly with the exit code so far; any other failure
+ * is said on stderr in one line, exit code 1. One `writeStdout` reported is left to the command.
+ */
+export function streamErrorHandler(what: string, stderr: NodeJS.WritableStream = process.stderr, exit: (code: number) => void = (code) => process.exit(code)): (error: Error) => void {
+  return (error) => {
+    if (alreadyReported(error)) return;
+    if (systemCode(error) === 'EPIPE') return exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    // Nothing can be said where standard error itself failed.
+    if (what !== 'standard error') stderr.write(`mailroute: ${formatError(outputWriteError(what, error))}\n`);
+    exit(1);
+  };
+}
