@@ -55,4 +55,22 @@ describe('mailroute runs', () => {
     expect(compared.stdout).toMatch(/\ndata hash +- +-\n/);
     expect(compared.stdout).toMatch(/\nmetrics on +- +-\n/);
   });
+
+  it('compare gives every score difference in labelled percentage points, seconds with their unit, and says the units', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-runs-'));
+    expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '300'], cwd)).code).toBe(0);
+    const config = JSON.parse(readFileSync(path.join(process.cwd(), 'packages/training/demo/demo-config.json'), 'utf8')) as { model: Record<string, unknown> };
+    writeFileSync(path.join(cwd, 'short.json'), JSON.stringify({ ...config, model: { ...config.model, epochs: 2 } }));
+    const first = await run(['train', '--data', 'demo.csv'], cwd);
+    expect(first.code, first.stderr).toBe(0);
+    expect((await run(['train', '--data', 'demo.csv', '--config', 'short.json'], cwd)).code).toBe(0);
+    const [a, b] = readdirSync(path.join(cwd, '.mailroute', 'runs')).sort();
+    const compared = await run(['runs', 'compare', a, b], cwd);
+    expect(compared.code, compared.stderr).toBe(0);
+    const row = (name: string) => compared.stdout.split('\n').find((l) => l.startsWith(`${name} `))?.trim().split(/ {2,}/);
+    for (const name of ['mean_macro_f1', 'queue.accuracy', 'topic.weighted_f1']) expect(row(name)).toEqual([name, expect.stringMatching(/^[01]\.\d{4}$/), expect.stringMatching(/^[01]\.\d{4}$/), expect.stringMatching(/^[+-]\d+\.\d{2} pts$/)]);
+    expect(row('queue.support')?.[3]).toBe('+0');
+    expect(row('training seconds')).toEqual(['training seconds', expect.stringMatching(/^\d+\.\d{2} s$/), expect.stringMatching(/^\d+\.\d{2} s$/), expect.stringMatching(/^[+-]\d+\.\d{2} s$/)]);
+    expect(compared.stdout).toContain('b - a of a score is in percentage points');
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { compareRunRows, formatRunList, formatTable, listRuns, readRun } from '@mailroute/training';
+import { compareRunRows, formatRunList, formatTable, listRuns, readRun, RUN_COMPARE_UNITS } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
@@ -39,9 +39,10 @@ export function registerRuns(program: Command, ctx: CliContext): void {
 
   cmd
     .command('compare <a> <b>')
-    .description('Two runs side by side: data, counts, metrics and their differences (b - a)')
+    .description('Two runs side by side: data, counts, metrics and their differences (b - a; of scores, in percentage points)')
+    .addHelpText('after', `\n${RUN_COMPARE_UNITS}`)
     .action(async (a: string, b: string) => {
       const [ra, rb] = await Promise.all([readRun(ctx.home, a), readRun(ctx.home, b)]);
-      ctx.stdout.write(`${formatTable(['', 'a', 'b', 'b - a'], compareRunRows(ra, rb).map((row) => row.map(safeValue)))}\n`);
+      ctx.stdout.write(`${formatTable(['', 'a', 'b', 'b - a'], compareRunRows(ra, rb).map((row) => row.map(safeValue)))}\n\n${RUN_COMPARE_UNITS}\n`);
     });
 }

@@ -51,24 +51,37 @@ describe('compareRunRows', () => {
   it('puts two runs side by side with deltas', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [epoch], metrics: { mean_macro_f1: 0.5 }, dataHash: 'x' };
     // Measured on the same rows (the same data): the metrics compare, and b - a is shown.
-    expect(compareRunRows(base, { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 } }).find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '+0.1250']);
+    expect(compareRunRows(base, { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 } }).find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '+12.50 pts']);
     // Other data: other rows, so no b - a.
     const rows = compareRunRows(base, { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 }, dataHash: 'y' });
     expect(rows.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '']);
     // A perfect score or a 0 prints as the others do (as registry list does), a support as the count it is.
     const perfect = compareRunRows({ ...base, metrics: { 'topic.macro_f1': 1, 'topic.accuracy': 0, 'topic.support': 73 } }, { ...base, runId: 'b', metrics: { 'topic.macro_f1': 1, 'topic.accuracy': 1, 'topic.support': 80 } });
     expect(perfect.filter((r) => r[0].startsWith('topic.'))).toEqual([
-      ['topic.accuracy', '0.0000', '1.0000', '+1.0000'],
-      ['topic.macro_f1', '1.0000', '1.0000', '+0.0000'],
+      ['topic.accuracy', '0.0000', '1.0000', '+100.00 pts'],
+      ['topic.macro_f1', '1.0000', '1.0000', '+0.00 pts'],
       ['topic.support', '73', '80', '+7'],
     ]);
     expect(runListRows([{ ...base, metrics: { mean_macro_f1: 1 } }])[0][4]).toBe('1.0000');
     const kept = compareRunRows({ ...base, bestEpoch: 3, bestValidF1: 0.4167 }, { ...base, runId: 'b', bestEpoch: 4, bestValidF1: 0.4306, averagedEpochs: 3 });
     expect(kept.find((r) => r[0] === 'best valid F1')).toEqual(['best valid F1', '0.4167', '0.4306', '']);
     expect(kept.find((r) => r[0] === 'averaged epochs')).toEqual(['averaged epochs', '-', '3', '']);
-    // Training time differs whatever the rows: b - a in seconds.
+    // Every score's b - a in percentage points, labelled (as mailroute compare gives it), never a bare fraction beside them;
+    // a difference under half a hundredth of a point is +0.00, not -0.00; a figure that is no score keeps its own unit.
+    const units = compareRunRows(
+      { ...base, metrics: { 'queue.accuracy': 0.8333, 'queue.macro_f1': 0.6637, 'queue.weighted_f1': 0.5, 'queue.precision': 0.5, loss: 0.5 } },
+      { ...base, runId: 'b', metrics: { 'queue.accuracy': 0.7833, 'queue.macro_f1': 0.6518, 'queue.weighted_f1': 0.49999, 'queue.precision': 0.5125, loss: 0.25 } },
+    );
+    expect(units.filter((r) => r[0] !== 'run' && /\.|loss/.test(r[0])).map((r) => [r[0], r[3]])).toEqual([
+      ['loss', '-0.2500'],
+      ['queue.accuracy', '-5.00 pts'],
+      ['queue.macro_f1', '-1.19 pts'],
+      ['queue.precision', '+1.25 pts'],
+      ['queue.weighted_f1', '+0.00 pts'],
+    ]);
+    // Training time differs whatever the rows: b - a in seconds, a and b in seconds too.
     const timed = compareRunRows({ ...base, trainingSeconds: 2.5 }, { ...base, runId: 'b', trainingSeconds: 1.25 });
-    expect(timed.find((r) => r[0] === 'training seconds')).toEqual(['training seconds', '2.5000', '1.2500', '-1.25 s']);
+    expect(timed.find((r) => r[0] === 'training seconds')).toEqual(['training seconds', '2.50 s', '1.25 s', '-1.25 s']);
     // Parameters that differ are named (defaults filled in); equal ones are left out.
     const params = compareRunRows({ ...base, params: { seed: 0, dim: 32, epochs: 6 } }, { ...base, runId: 'b', params: { seed: 7, dim: 32, epochs: 6 } });
     expect(params.filter((r) => r[0].startsWith('param '))).toEqual([['param seed', '0', '7', 'differs']]);
@@ -85,7 +98,7 @@ describe('compareRunRows', () => {
     expect(compareRunRows(base, external).find((r) => r[0] === 'metrics on')).toEqual(['metrics on', 'validation split', 'test file test.csv', 'different rows: the metrics below do not compare (no b - a shown)']);
     // Their metrics are shown side by side, with no difference: a b - a of other rows would read as a change.
     expect(compareRunRows(base, { ...external, metrics: { accuracy: 0.95 } }).find((r) => r[0] === 'accuracy')).toEqual(['accuracy', '0.9000', '0.9500', '']);
-    expect(compareRunRows(external, { ...external, metrics: { accuracy: 0.95 } }).find((r) => r[0] === 'accuracy')).toEqual(['accuracy', '0.9000', '0.9500', '+0.0500']);
+    expect(compareRunRows(external, { ...external, metrics: { accuracy: 0.95 } }).find((r) => r[0] === 'accuracy')).toEqual(['accuracy', '0.9000', '0.9500', '+5.00 pts']);
     expect(compareRunRows(external, external).find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows');
     // Another file of the same name is other rows; without the hashes (older runs) it cannot be said.
     expect(compareRunRows(external, { ...external, testDataPath: '/other/test.csv', testDataHash: 't2' }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);

@@ -172,12 +172,40 @@ function labelChanges(a: RunRecord, b: RunRecord): string[][] {
   return rows;
 }
 
+/** Seconds to the hundredth, with their unit: `0.23 s`. */
+function seconds(value: number | undefined): string {
+  return value === undefined ? '-' : `${value.toFixed(2)} s`;
+}
+
+/** `+` before a difference that is not negative. */
+const signed = (text: string, d: number): string => `${d >= 0 ? '+' : ''}${text}`;
+
 /** How much longer (or shorter) b trained than a, to the hundredth of a second; blank when either is unknown. */
 function secondsDelta(a: number | undefined, b: number | undefined): string {
   if (a === undefined || b === undefined) return '';
-  const d = b - a;
-  return `${d >= 0 ? '+' : ''}${d.toFixed(2)} s`;
+  return signed(seconds(b - a), b - a);
 }
+
+/**
+ * How a metric of a run record is shown, by its name: a count (`support`), a score from 0 to 1 (accuracy, F1,
+ * precision, recall), or another figure. Scores are fractions, as `runs show`, `runs list` and `registry list`
+ * print them; their difference is in percentage points, as `mailroute compare` and the gate policy give it.
+ */
+type MetricKind = 'count' | 'score' | 'other';
+function metricKind(key: string): MetricKind {
+  if (key.endsWith('support')) return 'count';
+  return /(accuracy|f1|precision|recall)$/.test(key) ? 'score' : 'other';
+}
+
+/** A difference of scores in percentage points, labelled: 0.6518 - 0.6637 is `-1.19 pts`. */
+export function pointsDelta(a: number, b: number): string {
+  // Rounded first, so that a difference smaller than half a hundredth of a point is `+0.00 pts`, not `-0.00 pts`.
+  const points = Math.round((b - a) * 10_000) / 100 || 0;
+  return signed(`${points.toFixed(2)} pts`, points);
+}
+
+/** The line under `runs compare`'s table saying the units of its figures. */
+export const RUN_COMPARE_UNITS = 'Scores (accuracy, F1) are fractions from 0 to 1, as runs show prints them; b - a of a score is in percentage points (pts: -1.20 pts = 0.0120 lower), as mailroute compare gives it.';
 
 /** Side-by-side rows of two runs: [field, a, b, b - a] for every metric and count either has. */
 export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
@@ -193,7 +221,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['averaged epochs', fmt(a.averagedEpochs), fmt(b.averagedEpochs), ''],
     ['best valid F1', score(a.bestValidF1), score(b.bestValidF1), ''],
-    ['training seconds', fmt(a.trainingSeconds), fmt(b.trainingSeconds), secondsDelta(a.trainingSeconds, b.trainingSeconds)],
+    ['training seconds', seconds(a.trainingSeconds), seconds(b.trainingSeconds), secondsDelta(a.trainingSeconds, b.trainingSeconds)],
   ];
   // The parameters that differ (defaults filled in): what else but the code or the data made the runs differ.
   for (const key of [...new Set([...Object.keys(a.params ?? {}), ...Object.keys(b.params ?? {})])].sort()) {
@@ -202,15 +230,16 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     if (x !== y) rows.push([`param ${key}`, x ?? '-', y ?? '-', 'differs']);
   }
   rows.push(...labelChanges(a, b));
-  // Counts (and a metric's `support`) as integers; scores always to 4 places, a perfect 1 or a 0 included.
-  const numeric = (label: string, x: number | undefined, y: number | undefined, count: boolean, differ = true) => {
-    const show = count ? fmt : score;
-    rows.push([label, show(x), show(y), differ && x !== undefined && y !== undefined ? `${y - x >= 0 ? '+' : ''}${count ? fmt(y - x) : (y - x).toFixed(4)}` : '']);
+  // Counts (and a metric's `support`) as integers; scores always to 4 places, a perfect 1 or a 0 included, and their b - a in points.
+  const numeric = (label: string, x: number | undefined, y: number | undefined, kind: MetricKind, differ = true) => {
+    const show = kind === 'count' ? fmt : score;
+    const delta = (x: number, y: number) => (kind === 'score' ? pointsDelta(x, y) : signed(kind === 'count' ? fmt(y - x) : (y - x).toFixed(4), y - x));
+    rows.push([label, show(x), show(y), differ && x !== undefined && y !== undefined ? delta(x, y) : '']);
   };
-  for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key], true);
+  for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key], 'count');
   // Metrics measured on different rows do not compare (the `metrics on` row says so): no difference is shown for them.
   const comparable = sameRows(a, b);
-  for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) numeric(key, a.metrics?.[key], b.metrics?.[key], key.endsWith('support'), comparable);
+  for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) numeric(key, a.metrics?.[key], b.metrics?.[key], metricKind(key), comparable);
   return rows;
 }
 
