@@ -132,6 +132,21 @@ describe('files that are not the CSV or JSONL they seem', () => {
     await expect(readSourceFile(array, 'jsonl')).rejects.toThrow(/export\.json: a JSON array, not JSONL: mailroute reads CSV and JSONL \(one JSON object per line\)$/);
   });
 
+  it('says the config\'s "format" is the cause when a file named .jsonl is read as CSV, or one named .csv as JSONL', async () => {
+    const jsonl = file('export.jsonl', '{"id":"1","body":"a"}\n{"id":"2","body":"b"}\n');
+    // Renaming it .jsonl would not help: it is named so.
+    expect((await readSourceFile(jsonl, 'csv')).hint).toBe('; it looks like JSONL, as its name says, but the config\'s "format" is "csv": set "format": "jsonl" in the config, or leave "format" out (the file\'s ending then decides)');
+    expect((await readSourceFile(jsonl, 'csv', ',', 'utf-8', 'flags')).hint).toMatch(/"format" is "csv": pass --config with a training config that sets "format": "jsonl"/);
+    // Another name: renaming it is the advice, as before.
+    expect((await readSourceFile(file('export.txt', '{"id":"1","body":"a"}\n'), 'csv')).hint).toBe('; it looks like JSONL: name it .jsonl or set "format": "jsonl" in the config');
+    // A CSV read as JSONL: one error saying so, not a "not JSON" bad row per line with advice to skip them all.
+    const csv = file('export.csv', 'id,body\n1,a\n2,b\n');
+    await expect(readSourceFile(csv, 'jsonl')).rejects.toThrow(/export\.csv: no line is JSON \(it looks like CSV, as its name says, but the config's "format" is "jsonl"\): set "format": "csv" in the config, or leave "format" out/);
+    // A JSONL file with some bad lines is still read, its bad lines counted.
+    const mixed = await readSourceFile(file('mixed.jsonl', '{"id":"1","body":"a"}\nnot json\n'), 'jsonl');
+    expect([mixed.records.length, mixed.problems?.length]).toEqual([1, 1]);
+  });
+
   it('says an Excel workbook is one, not a file that is not UTF-8', async () => {
     const xlsx = file('export.xlsx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0xff, 0xfe]), Buffer.from('[Content_Types].xml')]));
     await expect(readSourceFile(xlsx, 'csv')).rejects.toThrow(/export\.xlsx: a ZIP file \(an Excel workbook, \.xlsx\?\), not CSV or JSONL text: in Excel, save it as "CSV UTF-8"$/);

@@ -174,7 +174,7 @@ export async function readSourceFile(file: string, format: 'csv' | 'jsonl', deli
     throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${readProblem(cause)})`, [], { cause });
   }
   const text = fileText(file, bytes, encoding, hints);
-  return format === 'csv' ? parseCsv(file, text, delimiter, hints) : parseJsonl(file, text);
+  return format === 'csv' ? parseCsv(file, text, delimiter, hints) : parseJsonl(file, text, hints);
 }
 
 /**
@@ -198,14 +198,26 @@ interface CsvInfoRecord {
   raw: string;
 }
 
+/** A file name that says JSONL, as the format's default (`formatOf`) reads it. */
+const JSONL_NAME = /\.(jsonl|ndjson)$/i;
+
+/** How to read a file as `format` when the config's "format" says otherwise. */
+function formatHow(format: 'csv' | 'jsonl', hints: 'config' | 'flags'): string {
+  const set = `"format": "${format}"`;
+  return hints === 'config'
+    ? `set ${set} in the config, or leave "format" out (the file's ending then decides)`
+    : `pass --config with a training config that sets ${set} (the model's own is "trainingConfig" in its manifest.json)`;
+}
+
 /**
  * Why a file that fails as CSV may not be CSV at all, read from its first line. `delimiters: false` for a
  * header that parsed: whether another delimiter mends it depends on the columns wanted (`otherDelimiterFor`).
  */
-function csvHint(text: string, delimiter: string, hints: 'config' | 'flags', delimiters = true): string {
+function csvHint(file: string, text: string, delimiter: string, hints: 'config' | 'flags', delimiters = true): string {
   const first = (/^\n*([^\n]*)/.exec(text)?.[1] ?? '').trim();
   if (first.startsWith('[')) return `; it looks like a JSON array: mailroute reads CSV and JSONL (one JSON object per line, named .jsonl)`;
-  if (first.startsWith('{')) return `; it looks like JSONL: name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}`;
+  // Named .jsonl and still read as CSV: the config's "format" said so, and renaming the file would not help.
+  if (first.startsWith('{')) return `; it looks like JSONL${JSONL_NAME.test(file) ? `, as its name says, but the config's "format" is "csv": ${formatHow('jsonl', hints)}` : `: name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}`}`;
   if (!delimiters) return '';
   for (const other of COMMON_DELIMITERS) {
     if (other !== delimiter && first.includes(other) && !first.includes(delimiter)) {
@@ -272,7 +284,7 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
     const why = (err as Error & { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED'
       ? 'a quoted value that starts on this line is still open at the end of the file: was the export cut off, or is a quote in it not doubled ("")?'
       : err.message.replace(/ at line \d+/, '');
-    throw new DatasetError('DATASET_FILE_INVALID', `${file}:${lines.next()}: CSV does not parse (${why})${csvHint(text, delimiter, hints)}`, [], { cause });
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}:${lines.next()}: CSV does not parse (${why})${csvHint(file, text, delimiter, hints)}`, [], { cause });
   }
   if (parsed.length === 0) throw new DatasetError('DATASET_EMPTY', `${file}: no header line`);
   const header = parsed[0].record.map(columnName);
@@ -318,7 +330,7 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
     });
   }
   const headerSplitBy = headerSplits(parsed[0].raw.replace(/^\n+/, '').replace(/\n$/, ''), delimiter);
-  return { file, columns: header, records, problems, hint: csvHint(text, delimiter, hints, false) || undefined, headerSplitBy, hints };
+  return { file, columns: header, records, problems, hint: csvHint(file, text, delimiter, hints, false) || undefined, headerSplitBy, hints };
 }
 
 /**
@@ -449,7 +461,7 @@ function escaped(text: string, at: number): boolean {
   return n % 2 === 1;
 }
 
-function parseJsonl(file: string, text: string): SourceFile {
+function parseJsonl(file: string, text: string, hints: 'config' | 'flags' = 'config'): SourceFile {
   const records: SourceRecord[] = [];
   const problems: RowProblem[] = [];
   const keys = new Set<string>();
@@ -503,6 +515,12 @@ function parseJsonl(file: string, text: string): SourceFile {
   }
   // A JSON array (a .json export read as JSONL) has no line that is an object: said once, not as a bad row a line.
   if (records.length === 0 && /^\s*\[/.test(text)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: a JSON array, not JSONL: mailroute reads CSV and JSONL (one JSON object per line)`);
+  // Not one line is JSON, the first is no JSON at all, and the file is not named as JSONL: a CSV read as JSONL (the
+  // config's "format" said so), said once, not as a bad row a line. A .jsonl file of bad lines has them listed.
+  if (records.length === 0 && problems.length > 0 && !/^\s*[{[]/.test(text) && !JSONL_NAME.test(file)) {
+    const named = /\.(csv|tsv|txt)$/i.test(file) ? `, as its name says, but the config's "format" is "jsonl"` : '';
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}: no line is JSON (it looks like CSV${named}): ${formatHow('csv', hints)}`);
+  }
   return { file, columns: undefined, keys: [...keys], records, problems };
 }
 
