@@ -68,6 +68,15 @@ describe('mailroute clean', () => {
     expect(kept[2].signature).toBe('Viele Grüße\nErika');
   });
 
+  it('refuses an empty batch (or blank lines only) with exit code 1 and writes nothing, as for a batch of no usable line', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    writeFileSync(path.join(cwd, 'empty.jsonl'), '\n  \n');
+    const res = await runCli(['clean', '--in', 'empty.jsonl', '--out', 'out.jsonl'], { cwd });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('mailroute: [CLEAN_INPUT_INVALID] empty.jsonl has no lines (it is empty or blank): nothing to clean, and nothing was written\n');
+    expect(existsSync(path.join(cwd, 'out.jsonl'))).toBe(false);
+  });
+
   it('says an --in that is not there in words (no such file), exit code 1', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-clean-'));
     const res = await run(['clean', '--in', 'missing.jsonl', '--out', 'c.jsonl'], cwd);

@@ -247,6 +247,8 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     const listed = reasons.length === 1 ? ` for the same reason (${reasons[0][0]})` : `: ${reasons.slice(0, 5).map(([why, n]) => `${n} ${why}`).join('; ')}${reasons.length > 5 ? `; ${reasons.slice(5).reduce((sum, [, n]) => sum + n, 0)} for other reasons` : ''}`;
     ctx.stderr.write(safeLines(`${flags.in}: … and ${more} more line(s) skipped${listed}\n`));
   }
+  // An empty batch (or blank lines only) has no line that can be used either: said so, nothing written, as the help says.
+  if (outLines.length === 0 && skipped === 0) throw new CleanNothingUsableError(`${flags.in} has no lines (it is empty or blank): nothing to clean, and nothing was written`);
   if (outLines.length === 0 && skipped > 0) {
     // Not one line was a clean input line: another kind of file, said once, and no empty output written.
     const first = text.trimStart().split('\n')[0] ?? '';
