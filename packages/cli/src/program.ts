@@ -3,7 +3,7 @@ import type { RegisterCommand } from './commands/index.js';
 import { formatError, InterruptedError, UsageError } from './errors.js';
 import type { CliContext } from './context.js';
 import { safeLines } from './terminal-text.js';
-import { StdoutClosedError } from './write-output.js';
+import { StdoutClosedError, systemErrorInWords } from './write-output.js';
 
 /**
  * The `mailroute` program with the given subcommands (each in `commands/<name>.ts`). Kept apart from
@@ -125,7 +125,7 @@ export async function runProgram(program: Command, argv: string[], ctx: CliConte
       ctx.stderr.write(safeLines(`mailroute: ${error.message}\n(run with --help for usage)\n`));
       return 2;
     }
-    ctx.stderr.write(safeLines(`mailroute: ${formatError(error)}\n`));
+    ctx.stderr.write(safeLines(`mailroute: ${formatError(systemErrorInWords(error))}\n`));
     if (process.env.MAILROUTE_DEBUG === '1' && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
     return 1;
   }

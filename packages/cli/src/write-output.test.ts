@@ -9,7 +9,7 @@ import { createContext } from './context.js';
 import { main } from './main.js';
 import { writeStaged } from './staged-output.js';
 import { captureStream } from './test-support.js';
-import { errorCodeInWords, streamErrorHandler, writeOutputFile, writeStdout } from './write-output.js';
+import { errorCodeInWords, OutputWriteError, streamErrorHandler, systemErrorInWords, writeOutputFile, writeStdout } from './write-output.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-write-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,5 +106,21 @@ describe('streamErrorHandler (bin/mailroute.mjs)', () => {
     handler(systemError('ENOSPC'));
     expect(err.text()).toBe('mailroute: [OUTPUT_WRITE_FAILED] cannot write standard output: the disk is full (ENOSPC)\n');
     expect(exits).toEqual([0, 1]);
+  });
+});
+
+describe('a system error no command put in words', () => {
+  it('says the file and why, with the code, not Node\'s message with the temporary source; other errors stay', async () => {
+    const copy = Object.assign(new Error("ENOSPC: no space left on device, copyfile '/tmp/x/model.onnx' -> '/home/models/.staging-1/model.onnx'"), {
+      code: 'ENOSPC',
+      syscall: 'copyfile',
+      path: '/tmp/x/model.onnx',
+      dest: '/home/models/.staging-1/model.onnx',
+    });
+    const said = systemErrorInWords(copy);
+    expect(said).toBeInstanceOf(OutputWriteError);
+    expect((said as Error).message).toBe('cannot write /home/models/.staging-1/model.onnx: the disk is full (ENOSPC)');
+    const plain = new Error('no champion');
+    expect(systemErrorInWords(plain)).toBe(plain);
   });
 });

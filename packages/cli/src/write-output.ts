@@ -65,6 +65,21 @@ export function outputWriteError(what: string, error: unknown): unknown {
   return code === undefined ? error : new OutputWriteError(`cannot write ${what}: ${errorCodeInWords(code)}`, { cause: error });
 }
 
+/**
+ * A system error no command put in words (a full disk under MAILROUTE_HOME while train registers its model): the
+ * file it was about and why, as OutputWriteError, not Node's `ENOSPC: no space left on device, copyfile '/tmp/…' -> '…'`.
+ * Any other error as it is.
+ */
+export function systemErrorInWords(error: unknown): unknown {
+  const code = systemCode(error);
+  if (code === undefined || error instanceof OutputWriteError) return error;
+  const { path: at, dest, syscall } = error as NodeJS.ErrnoException & { dest?: string };
+  const file = dest ?? at;
+  if (file === undefined) return error;
+  const verb = syscall === 'read' || syscall === 'scandir' || syscall === 'stat' ? 'read' : 'write';
+  return new OutputWriteError(`cannot ${verb} ${file}: ${errorCodeInWords(code)}`, { cause: error });
+}
+
 /** Errors of standard output already said by `writeStdout`'s caller: the stream's own 'error' event is then not said again. */
 const reported = new WeakSet<object>();
 
