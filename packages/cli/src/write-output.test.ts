@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
 import { createContext } from './context.js';
+import { buildProgramOf, runProgram } from './program.js';
 import { main } from './main.js';
 import { writeStaged } from './staged-output.js';
 import { captureStream } from './test-support.js';
@@ -122,5 +124,15 @@ describe('a system error no command put in words', () => {
     expect((said as Error).message).toBe('cannot write /home/models/.staging-1/model.onnx: the disk is full (ENOSPC)');
     const plain = new Error('no champion');
     expect(systemErrorInWords(plain)).toBe(plain);
+    // As a command's error: in words, exit code 1.
+    const err = captureStream();
+    const ctx = createContext({ env: {}, cwd: dir, stdout: captureStream().stream, stderr: err.stream });
+    const failing = (program: Command) => {
+      program.command('fail').action(() => {
+        throw copy;
+      });
+    };
+    expect(await runProgram(buildProgramOf(ctx, [failing]), ['fail'], ctx)).toBe(1);
+    expect(err.text()).toBe('mailroute: [OUTPUT_WRITE_FAILED] cannot write /home/models/.staging-1/model.onnx: the disk is full (ENOSPC)\n');
   });
 });
