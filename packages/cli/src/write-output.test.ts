@@ -80,7 +80,7 @@ describe('a write that fails after the work', () => {
     const file = path.join(dir, 'out.jsonl');
     await writeOutputFile(file, ['a\n', 'b\n'], '--out out.jsonl');
     expect(statSync(file).size).toBe(4);
-    await expect(writeOutputFile(path.join(dir, 'no-folder', 'x.jsonl'), ['a'], '--out no-folder/x.jsonl')).rejects.toThrow('cannot write --out no-folder/x.jsonl: its folder no longer exists (ENOENT)');
+    await expect(writeOutputFile(path.join(dir, 'no-folder', 'x.jsonl'), ['a'], '--out no-folder/x.jsonl')).rejects.toThrow('cannot write --out no-folder/x.jsonl: no such file or folder (ENOENT)');
   });
 
   it('writeStdout resolves once written', async () => {
@@ -122,6 +122,9 @@ describe('a system error no command put in words', () => {
     const said = systemErrorInWords(copy);
     expect(said).toBeInstanceOf(OutputWriteError);
     expect((said as Error).message).toBe('cannot write /home/models/.staging-1/model.onnx: the disk is full (ENOSPC)');
+    // One that may come of a read is not said to be a write.
+    const missing = Object.assign(new Error("ENOENT: no such file or directory, open '/x/cfg.json'"), { code: 'ENOENT', syscall: 'open', path: '/x/cfg.json' });
+    expect((systemErrorInWords(missing) as Error).message).toBe('/x/cfg.json: no such file or folder (ENOENT)');
     const plain = new Error('no champion');
     expect(systemErrorInWords(plain)).toBe(plain);
     // As a command's error: in words, exit code 1.

@@ -20,7 +20,7 @@ const WORDS: Record<string, string> = {
   EPERM: 'permission denied',
   EISDIR: 'it is a directory',
   ENOTDIR: 'a file stands where a folder is needed',
-  ENOENT: 'its folder no longer exists',
+  ENOENT: 'no such file or folder',
   EPIPE: 'the pipe was closed by the program reading it',
   EMFILE: 'too many open files',
 };
@@ -76,8 +76,9 @@ export function systemErrorInWords(error: unknown): unknown {
   const { path: at, dest, syscall } = error as NodeJS.ErrnoException & { dest?: string };
   const file = dest ?? at;
   if (file === undefined) return error;
-  const verb = syscall === 'read' || syscall === 'scandir' || syscall === 'stat' ? 'read' : 'write';
-  return new OutputWriteError(`cannot ${verb} ${file}: ${errorCodeInWords(code)}`, { cause: error });
+  // Only a write meets these; another code (ENOENT, EACCES) may come of a read, and is said without a verb.
+  const writing = ['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS'].includes(code) || syscall === 'write';
+  return new OutputWriteError(`${writing ? 'cannot write ' : ''}${file}: ${errorCodeInWords(code)}`, { cause: error });
 }
 
 /** Errors of standard output already said by `writeStdout`'s caller: the stream's own 'error' event is then not said again. */
