@@ -114,7 +114,7 @@ describe('mailroute train / predict / runs', () => {
     expect(ids).toHaveLength(2);
     const compared = await run(['runs', 'compare', ids[1], ids[0]], cwd);
     expect(compared.code).toBe(0);
-    expect(compared.stdout).toMatch(/mean_macro_f1\s+\d\.\d{4}\s+\d\.\d{4}\s+[+-]\d\.\d{4}/);
+    expect(compared.stdout).toMatch(/mean_macro_f1\s+\d\.\d{4}\s+\d\.\d{4}\s+[+-]\d+\.\d{2} pts/);
     expect(compared.stdout).toMatch(/data hash .* same/);
     // The run records the final line's eval_f1 (the kept weights'), and compare shows it.
     const shown = JSON.parse((await run(['runs', 'show', ids[1]], cwd)).stdout) as { bestValidF1?: number; averagedEpochs?: number };
