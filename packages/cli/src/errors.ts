@@ -1,3 +1,5 @@
+import { closestKey } from '@mailroute/model';
+
 /** A wrong flag or argument combination: printed in one line, exit code 2. */
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -22,7 +24,10 @@ export class InterruptedError extends Error {
  */
 export function refuseUnknownSubcommand(group: { name(): string; commands: readonly { name(): string }[] }, words: readonly string[]): void {
   if (words.length === 0) return;
-  throw new UsageError(`unknown ${group.name()} command "${words[0]}" (commands: ${group.commands.map((c) => c.name()).join(', ')})`);
+  const names = group.commands.map((c) => c.name());
+  // A typo (`runs lsit`) is answered with the command meant, as Commander answers `mailroute trian`.
+  const guess = closestKey(words[0], names);
+  throw new UsageError(`unknown ${group.name()} command "${words[0]}"${guess ? `: did you mean ${group.name()} ${guess}?` : ''} (commands: ${names.join(', ')})`);
 }
 
 /** One line for a person: the error's code (when it has one) and message, never a stack trace. */

@@ -89,7 +89,8 @@ describe('mailroute registry', () => {
     const typo = await run(['registry', 'frob'], home);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('unknown registry command "frob" (commands: list, show, approve, reject, champion)');
-    expect((await run(['runs', 'lsit'], home)).stderr).toContain('unknown runs command "lsit" (commands: list, show, compare)');
+    expect((await run(['runs', 'lsit'], home)).stderr).toContain('unknown runs command "lsit": did you mean runs list? (commands: list, show, compare)');
+    expect((await run(['registry', 'aprove', 'model-b'], home)).stderr).toContain('unknown registry command "aprove": did you mean registry approve? (commands: list, show, approve, reject, champion)');
     const missing = await run(['registry', 'show', 'nope'], home);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('[REGISTRY_NOT_FOUND]');
