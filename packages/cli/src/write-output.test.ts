@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -81,6 +81,16 @@ describe('a write that fails after the work', () => {
     await writeOutputFile(file, ['a\n', 'b\n'], '--out out.jsonl');
     expect(statSync(file).size).toBe(4);
     await expect(writeOutputFile(path.join(dir, 'no-folder', 'x.jsonl'), ['a'], '--out no-folder/x.jsonl')).rejects.toThrow('cannot write --out no-folder/x.jsonl: no such file or folder (ENOENT)');
+  });
+
+  it('writeOutputFile writes through a link, to the file it names (made if new), and leaves the link a link', async () => {
+    const link = path.join(dir, 'link.jsonl');
+    symlinkSync('target.jsonl', link);
+    await writeOutputFile(link, ['new\n'], '--out link.jsonl');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(dir, 'target.jsonl'), 'utf8')).toBe('new\n');
+    await writeOutputFile(link, ['again\n'], '--out link.jsonl');
+    expect([lstatSync(link).isSymbolicLink(), readFileSync(path.join(dir, 'target.jsonl'), 'utf8')]).toEqual([true, 'again\n']);
   });
 
   it('writeStdout resolves once written', async () => {

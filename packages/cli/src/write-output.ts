@@ -1,4 +1,4 @@
-import { lstat, open, readlink, stat } from 'node:fs/promises';
+import { lstat, open, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomicChunks } from '@mailroute/model';
 import { formatError } from './errors.js';
@@ -103,12 +103,13 @@ export function writeStdout(stream: NodeJS.WritableStream, text: string, what = 
   });
 }
 
-/** The file a symbolic link points to (links followed, the last one's target whether or not it exists yet); `file` itself when it is no link. */
-async function linkTarget(file: string): Promise<string> {
-  for (let hops = 0; hops < 40; hops++) {
-    if (!(await lstat(file).catch(() => undefined))?.isSymbolicLink()) return file;
-    file = path.resolve(path.dirname(file), await readlink(file));
-  }
+/**
+ * Where the atomic write of `file` goes: the regular file behind its links, or (a link to a file not made
+ * yet) the path the last link names; `file` itself when it is no link.
+ */
+async function atomicTarget(file: string, exists: boolean): Promise<string> {
+  if (exists) return realpath(file);
+  for (let hops = 0; hops < 40 && (await lstat(file).catch(() => undefined))?.isSymbolicLink(); hops++) file = path.resolve(path.dirname(file), await readlink(file));
   return file;
 }
 
@@ -119,10 +120,10 @@ async function linkTarget(file: string): Promise<string> {
  */
 export async function writeOutputFile(file: string, chunks: Iterable<string> | AsyncIterable<string>, shown: string): Promise<void> {
   try {
-    file = await linkTarget(file);
+    // stat follows links as open does: /dev/stdout is the pipe or terminal behind it, not the link's own target text.
     const kind = await stat(file).catch(() => undefined);
     if (kind === undefined || kind.isFile()) {
-      await writeFileAtomicChunks(file, chunks);
+      await writeFileAtomicChunks(await atomicTarget(file, kind !== undefined), chunks);
       return;
     }
     const handle = await open(file, 'w');
