@@ -198,6 +198,32 @@ describe('redactPii', () => {
     ]);
   });
 
+  it('masks a plain word with `at` before any written domain when a cue before it names it as an address, and leaves prose', () => {
+    expectMasked([
+      ['Bitte schreiben Sie an anna at firma.de zurück.', 'Bitte schreiben Sie an [EMAIL] zurück.'],
+      ['Antwort an max at example.com bitte', 'Antwort an [EMAIL] bitte'],
+      ['E-Mail: jonas at beispiel-firma.de', 'E-Mail: [EMAIL]'],
+      ['Mail an greta at werkstatt.eu, Kopie an tom at werkstatt.eu', 'Mail an [EMAIL], Kopie an [EMAIL]'],
+      ['Please write to clara at example.org or contact ben at example.net.', 'Please write to [EMAIL] or contact [EMAIL].'],
+      ['Wenden Sie sich bitte an Lena AT Muster-Verlag.DE', 'Wenden Sie sich bitte an [EMAIL]'],
+    ]);
+    // No cue, a cue and then a word of prose or a web site, a cue that does not end right before the word.
+    expectKept([
+      'look at example.com',
+      'The offer is available at www.bank.de today.',
+      'Please login at bank.de first.',
+      'wir treffen uns at home.',
+      'Termin at 10.30',
+      'Anna at firma.de',
+      'Bitte schreiben Sie an support at bank.de',
+      'write to us at example.com',
+      'E-Mail: login at bank.de',
+      'Ich schreibe an meine Bank at bank.de',
+      'the mail server at example.com',
+      "Mail an Anna's at firma.de",
+    ]);
+  });
+
   it('finds every match from the start of each text, whatever the text before it held', () => {
     const long = `${'x '.repeat(50)}Karte 4111 1111 1111 1111, Tel. +49 170 1234567, IBAN GB82WEST12345698765432`;
     expect(redactPii(long).text).toBe(`${'x '.repeat(50)}Karte [CARD], Tel. [PHONE], IBAN [IBAN]`);

@@ -332,19 +332,37 @@ const PROSE_BEFORE_AT = new Set(
   'am is are was were be been being me us him her them it you we they i he she work works worked working met meet meeting meetings look looking looked sign signed log logged registered register reach reached contact contacted write wrote e-mail email emails mail mails message messages account accounts here there online only just also not or and but so now still then users customers people problems issues errors staff team support service friends colleagues kunden login'.split(' '),
 );
 
-/** A SPELLED_AT_EMAIL match `m` of `text` whose local part is a plain word before a mail provider's domain (`anna at gmx.de`). */
+/**
+ * What names the word after it as an address (`E-Mail: anna at firma.de`, `schreiben Sie an anna at firma.de`,
+ * `Antwort an max at example.com`, `write to anna at example.com`, `contact max at example.com`), ending with the
+ * blanks before that word. A plain word before ` at ` and a domain is an address's local part after such a cue, before
+ * any domain; without one it is taken for prose (`look at example.com`, `login at bank.de`, `Anna at bank.de`). A list
+ * of first names would catch `anna at firma.de` without a cue too, but many first names are words (`Mark`, `Will`,
+ * `Max`, `Rose`) and the project keeps no such list, while a cue says it outright.
+ */
+const ADDRESS_CUE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}-])(?:(?:e-?mail|mail)(?:[ -]?(?:adresse|address))?[ \t]*:|(?:adresse|address|kontakt|contact)[ \t]*:|(?:e-?mail|mail|nachricht|antwort|rückmeldung|kopie)[ \t]+an|(?:schreiben|schreibt|schreibe|schreib|antworten|antwortet|antworte|senden|sendet|schicken|schickt|wenden)(?:[ \t]+(?:sie|du|ihr))?(?:[ \t]+(?:sich|bitte|mir|uns)){0,2}[ \t]+an|(?:write|reply|send|forward|e-?mail|mail)(?:[ \t]+(?:it|them|this|me|us))?[ \t]+to|contact|kontaktieren[ \t]+sie|reach)[ \t]+$`,
+  'iu',
+);
+
+/** A SPELLED_AT_EMAIL match `m` of `text` whose local part is a plain word (two letters or more, no word of prose, not after an apostrophe). */
 function isPlainLocal(text: string, m: RegExpExecArray): boolean {
-  return MAIL_PROVIDER_DOMAIN.test(m[2]) && m[1].length >= 2 && /^[A-Za-z]+$/.test(m[1]) && !PROSE_BEFORE_AT.has(m[1].toLowerCase()) && !/['’]/.test(text.charAt(m.index - 1));
+  return m[1].length >= 2 && /^[A-Za-z]+$/.test(m[1]) && !PROSE_BEFORE_AT.has(m[1].toLowerCase()) && !/['’]/.test(text.charAt(m.index - 1));
+}
+
+/** Whether a plain local part (`isPlainLocal`) is an address's: before a mail provider's domain (`anna at gmx.de`) or after ADDRESS_CUE. */
+function isPlainAddress(text: string, m: RegExpExecArray): boolean {
+  return isPlainLocal(text, m) && (MAIL_PROVIDER_DOMAIN.test(m[2]) || ADDRESS_CUE.test(text.slice(Math.max(0, m.index - 48), m.index)));
 }
 
 /**
  * Addresses with `at` for '@' (SPELLED_AT_EMAIL) whose local part reads as an address's, or is a plain word (two
- * letters or more, no word of prose, not after an apostrophe) before a mail provider's domain (`anna at gmx.de`):
- * `we met at bank.de`, `by e-mail at bank.de` and `I'm at gmx.de` stay.
+ * letters or more, no word of prose, not after an apostrophe) before a mail provider's domain (`anna at gmx.de`) or
+ * after a cue (`Mail an anna at firma.de`): `we met at bank.de`, `by e-mail at bank.de` and `I'm at gmx.de` stay.
  */
 function spelledAtHits(text: string): Hit[] {
   return allMatches(SPELLED_AT_EMAIL, text)
-    .filter((m) => (ADDRESS_LIKE_LOCAL.test(m[1]) && m[1].toLowerCase() !== 'e-mail') || isPlainLocal(text, m))
+    .filter((m) => (ADDRESS_LIKE_LOCAL.test(m[1]) && m[1].toLowerCase() !== 'e-mail') || isPlainAddress(text, m))
     .map((m): Hit => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, placeholder: '[EMAIL]' }));
 }
 
