@@ -3,8 +3,8 @@ import { parseAttrs } from './html-tokens.js';
 /**
  * Whether an element's content is drawn, read from its own attributes: marketing tools and mail clients put a
  * preheader (`<div style="display:none;max-height:0;overflow:hidden">Nur heute: 5 % Zins</div>`) and other
- * text no reader sees into the markup, and the text of an email is what its reader sees. Styles from a
- * `<style>` sheet (`.preheader { display: none }`) are not read.
+ * text no reader sees into the markup, and the text of an email is what its reader sees. Rules of a `<style>`
+ * sheet (`.preheader { display: none }`) come in as the declarations `html-sheet.ts` finds for the element.
  */
 
 /**
@@ -24,14 +24,19 @@ export const INVISIBLE = 4;
  * reads them exactly.
  */
 const MAY_HIDE = /display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|(?:^|[\s"'])hidden\b|(?:size|opacity|height|width)\s*:\s*[+-]?\.?0/i;
+/** MAY_HIDE's declarations without the `hidden` attribute: a `<style>` sheet without one is not parsed (`html-sheet.ts`). */
+export const MAY_HIDE_CSS = /display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|(?:size|opacity|height|width)\s*:\s*[+-]?\.?0/i;
 const ZERO = /^[+-]?(?:0+\.?0*|\.0+)(?:[a-z]{1,4}|%)?$/;
 const CLIPS = /^(?:hidden|clip)\b/;
 const IMPORTANT = /\s*!\s*important$/;
 const COMMENT = /\/\*[^]*?\*\//g;
 
-/** The declarations of a `style` attribute, property names and values in lower case; a later one wins. */
-function declarations(style: string): Map<string, string> {
-  const out = new Map<string, string>();
+/**
+ * The declarations of a `style` attribute or a sheet's rule, property names and values in lower case; a later one
+ * wins, over those of `base` too (a sheet's, which an element's own style overrides).
+ */
+export function declarations(style: string, base?: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map<string, string>(base);
   for (const part of style.replace(COMMENT, '').split(';')) {
     const colon = part.indexOf(':');
     if (colon < 0) continue;
@@ -54,13 +59,14 @@ function clippedToNothing(d: Map<string, string>, axis: 'height' | 'width'): boo
 
 /**
  * How an element with the attributes `attrSrc` (an opening tag's source after its name) shows its content:
- * GONE, or the TINY and INVISIBLE bits it passes on, `inherited` (its parent's) as its style changes them.
+ * GONE, or the TINY and INVISIBLE bits it passes on, `inherited` (its parent's) as its style changes them. `sheet`:
+ * the declarations a `<style>` sheet gives the element (`sheetDeclarations`), which its own style overrides.
  */
-export function visibility(attrSrc: string, inherited: number): number {
+export function visibility(attrSrc: string, inherited: number, sheet?: ReadonlyMap<string, string>): number {
   const resets = (inherited & TINY && /font-size/i.test(attrSrc)) || (inherited & INVISIBLE && /visibility/i.test(attrSrc));
-  if (!resets && !MAY_HIDE.test(attrSrc)) return inherited;
+  if (sheet === undefined && !resets && !MAY_HIDE.test(attrSrc)) return inherited;
   const attrs = parseAttrs(attrSrc);
-  const d = declarations(attrs.style ?? '');
+  const d = declarations(attrs.style ?? '', sheet);
   const display = d.get('display');
   if (display === 'none' || ('hidden' in attrs && display === undefined)) return GONE;
   if (isZero(d.get('opacity')) || clippedToNothing(d, 'height') || clippedToNothing(d, 'width')) return GONE;

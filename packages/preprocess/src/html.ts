@@ -1,4 +1,5 @@
 import { GONE, INVISIBLE, TINY, visibility } from './html-hidden.js';
+import { readStyleSheet, sheetDeclarations, type StyleSheet } from './html-sheet.js';
 import { parseAttrs, tokenizeHtml } from './html-tokens.js';
 import { decodeEntities, foldBlanks, Sink, tidyLines } from './html-text.js';
 import { headerKey } from './patterns.js';
@@ -122,6 +123,8 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
   const states: number[] = [0];
   /** `<p>` elements on the stack: most documents have none open when a block opens, and no search is needed then. */
   let openP = 0;
+  /** The rules of the `<style>` sheets read so far that may hide text: they apply to the elements after them. */
+  let sheet: StyleSheet | undefined;
   const sink = (q: boolean): Sink => (q || cut ? quoted : text);
   /** Closes the element at stack index `k` and those above it, with the line breaks they ask for. */
   const closeFrom = (k: number): void => {
@@ -144,7 +147,10 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
   tokenizeHtml(html, {
     text(start, end, decode) {
       const top = states[states.length - 1];
-      if ((top & (IN_SKIP | IN_HIDING)) !== 0) return;
+      if ((top & (IN_SKIP | IN_HIDING)) !== 0) {
+        if (tags[tags.length - 1] === 'style') sheet = readStyleSheet(html.slice(start, end), sheet);
+        return;
+      }
       const out = sink((top & IN_QUOTE) !== 0);
       const pre = (top & IN_PRE) !== 0;
       const t = decode ? decodeEntities(html.slice(start, end)) : undefined;
@@ -172,9 +178,10 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
       const top = states[states.length - 1];
       const kind = TAGS.get(tag) ?? 0;
       let state = (top & (IN_QUOTE | IN_SKIP | IN_PRE | IN_HIDING)) | ((kind & SKIP) !== 0 ? IN_SKIP : 0) | (tag === 'pre' ? IN_PRE : 0);
-      // Text no reader sees (a preheader, `display:none`) goes with all it holds.
-      if ((state & IN_SKIP) === 0 && attrSrc.length >= 6) {
-        const shown = visibility(attrSrc, (state & IN_HIDING) >> HIDE_SHIFT);
+      // Text no reader sees (a preheader, `display:none`, a class a sheet hides) goes with all it holds.
+      const ruled = sheet !== undefined && (state & IN_SKIP) === 0 ? sheetDeclarations(sheet, tag, attrSrc) : undefined;
+      if ((state & IN_SKIP) === 0 && (attrSrc.length >= 6 || ruled !== undefined)) {
+        const shown = visibility(attrSrc, (state & IN_HIDING) >> HIDE_SHIFT, ruled);
         state = shown === GONE ? state | IN_SKIP : (state & ~IN_HIDING) | (shown << HIDE_SHIFT);
       }
       if ((state & IN_SKIP) === 0) {
