@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readlink, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './errors.js';
-import { errorCodeInWords } from './write-output.js';
+import { errorCodeInWords, systemCode } from './write-output.js';
 
 /** An `--out` that cannot be written: said before any work is done, not as a raw ENOENT after it. */
 export class OutputPathError extends Error {
@@ -41,8 +41,8 @@ function folderError(flag: string, out: string, code: string | undefined): Outpu
 
 /** An `--out` that could not be written: the error in words, not a raw ENOENT naming a temporary file. */
 export function writeError(flag: string, out: string, error: unknown): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return error;
+  const code = systemCode(error);
+  if (code === undefined) return error;
   return new OutputPathError(`${flag} ${out}: cannot write it (${why(code)})`);
 }
 

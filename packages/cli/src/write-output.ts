@@ -32,7 +32,7 @@ export function errorCodeInWords(code: string): string {
 }
 
 /** The system error code of `error` (`ENOSPC`), if it has one. */
-function systemCode(error: unknown): string | undefined {
+export function systemCode(error: unknown): string | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
 }

@@ -18,14 +18,14 @@ export const TINY = 2;
 /** `visibility:hidden` (or `collapse`): its text is not drawn, until a descendant sets `visibility:visible`. */
 export const INVISIBLE = 4;
 
+/** The declarations that may hide, without the `hidden` attribute: a `<style>` sheet without one is not parsed (`html-sheet.ts`). */
+export const MAY_HIDE_CSS = /display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|(?:size|opacity|height|width)\s*:\s*[+-]?\.?0/i;
 /**
  * Attributes that may hide: a cheap test before any parse, which `border:none` and `overflow:hidden`, common
  * in mail, do not pass. Some that hide nothing (`class="hidden"`, `line-height:0`) pass it; `visibility` then
  * reads them exactly.
  */
-const MAY_HIDE = /display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|(?:^|[\s"'])hidden\b|(?:size|opacity|height|width)\s*:\s*[+-]?\.?0/i;
-/** MAY_HIDE's declarations without the `hidden` attribute: a `<style>` sheet without one is not parsed (`html-sheet.ts`). */
-export const MAY_HIDE_CSS = /display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|(?:size|opacity|height|width)\s*:\s*[+-]?\.?0/i;
+const MAY_HIDE = new RegExp(String.raw`${MAY_HIDE_CSS.source}|(?:^|[\s"'])hidden\b`, 'i');
 const ZERO = /^[+-]?(?:0+\.?0*|\.0+)(?:[a-z]{1,4}|%)?$/;
 const CLIPS = /^(?:hidden|clip)\b/;
 const IMPORTANT = /\s*!\s*important$/;

@@ -19,10 +19,6 @@ export const ProblemSchema = z
   .openapi('Problem');
 
 /**
- * A date-time in the forms training reads (`parseReceivedTime`: ISO 8601, a missing zone read as UTC, or
- * an RFC 2822 Date header), normalised to ISO 8601 UTC, so what is stored compares as text.
- */
-/**
  * 10:00 UTC the day before the server started: the feedback example's closedAt. A fixed date would one day be older
  * than the feedback retention, and the documented example would then be refused.
  */
@@ -38,6 +34,10 @@ function numericTime(issue: { input?: unknown }): string | undefined {
   return `a date-time is a string (${DATE_TIME_FORMS}), not a number${asMs === undefined ? '' : `: as epoch milliseconds, ${issue.input} is "${asMs}"`}`;
 }
 
+/**
+ * A date-time in the forms training reads (`parseReceivedTime`: ISO 8601, a missing zone read as UTC, or
+ * an RFC 2822 Date header), normalised to ISO 8601 UTC, so what is stored compares as text.
+ */
 export function dateTimeSchema(what: string) {
   return z
     .string({ error: numericTime })

@@ -50,6 +50,13 @@ function namedEmail(email: Email, id: string | undefined): { named: Email; warni
 /** Said after the query parameters a JSON classify request sent: `?id=` is the .eml route's, an email's id goes in the body. */
 const JSON_ROUTE_READS_NO_QUERY = "This route reads no query parameters: each email's id goes in its id field of the JSON body (?id= is read by /v1/classify/eml only).";
 
+/** The answer of /v1/classify and /invocations (one body, one answer): the request's validated JSON classified. */
+function classifyJson(ctx: AppContext, c: Context<AppEnv>, valid: Parameters<typeof requestEmails>[0]) {
+  const { emails, ignoredWarning } = requestEmails(valid, c.get('jsonBody'));
+  const requestWarnings = [ignoredWarning, unreadQueryWarning(c.req.url, [], JSON_ROUTE_READS_NO_QUERY)].filter((w) => w !== undefined);
+  return classifyEmails(ctx, emails, () => callerGone(c), { requestWarnings });
+}
+
 export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void {
   const Request = classifyRequestSchema(ctx.limits.maxBatch);
   const jsonGuard = guardBodyRoute(ctx, 'classify', 'application/json');
@@ -64,11 +71,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
       responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...classifyErrorResponses },
     }),
-    async (c) => {
-      const { emails, ignoredWarning } = requestEmails(c.req.valid('json'), c.get('jsonBody'));
-      const requestWarnings = [ignoredWarning, unreadQueryWarning(c.req.url, [], JSON_ROUTE_READS_NO_QUERY)].filter((w) => w !== undefined);
-      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarnings }), 200);
-    },
+    async (c) => c.json(await classifyJson(ctx, c, c.req.valid('json')), 200),
   );
 
   // SageMaker's inference contract: same body and answer as /v1/classify, JSON only (both ways).
@@ -91,11 +94,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
         ...errorResponses,
       },
     }),
-    async (c) => {
-      const { emails, ignoredWarning } = requestEmails(c.req.valid('json'), c.get('jsonBody'));
-      const requestWarnings = [ignoredWarning, unreadQueryWarning(c.req.url, [], JSON_ROUTE_READS_NO_QUERY)].filter((w) => w !== undefined);
-      return c.json(await classifyEmails(ctx, emails, () => callerGone(c), { requestWarnings }), 200);
-    },
+    async (c) => c.json(await classifyJson(ctx, c, c.req.valid('json')), 200),
   );
 
   app.use('/v1/classify/eml', guardBodyRoute(ctx, 'classify', 'message/rfc822'));
