@@ -11,7 +11,7 @@ import { buildProgramOf, runProgram } from './program.js';
 import { main } from './main.js';
 import { writeStaged } from './staged-output.js';
 import { captureStream } from './test-support.js';
-import { errorCodeInWords, OutputWriteError, streamErrorHandler, systemErrorInWords, writeOutputFile, writeStdout } from './write-output.js';
+import { errorCodeInWords, logLines, OutputWriteError, streamErrorHandler, systemErrorInWords, writeOutputFile, writeStdout } from './write-output.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-write-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -118,6 +118,40 @@ describe('streamErrorHandler (bin/mailroute.mjs)', () => {
     handler(systemError('ENOSPC'));
     expect(err.text()).toBe('mailroute: [OUTPUT_WRITE_FAILED] cannot write standard output: the disk is full (ENOSPC)\n');
     expect(exits).toEqual([0, 1]);
+  });
+});
+
+describe('logLines (train\'s epoch lines)', () => {
+  /** Standard output whose reader quits after `keep` writes, with bin/mailroute.mjs's listener recording exits. */
+  function closingStdout(keep: number, code = 'EPIPE') {
+    const written: string[] = [];
+    const exits: number[] = [];
+    const stream = new Writable({ write: (chunk, _encoding, done) => (written.length < keep ? (written.push(String(chunk)), done()) : done(systemError(code))) });
+    stream.on('error', streamErrorHandler('standard output', captureStream().stream, (c) => exits.push(c)));
+    return { stream, written, exits };
+  }
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('a closed pipe ends the log, not the process: later lines are dropped and `closed` says so', async () => {
+    const { stream, written, exits } = closingStdout(1);
+    const log = logLines(stream);
+    log.write('epoch 1\n');
+    log.write('epoch 2\n');
+    await turn();
+    expect(log.closed).toBe(true);
+    log.write('epoch 3\n');
+    await turn();
+    expect(written).toEqual(['epoch 1\n']);
+    expect(exits).toEqual([]);
+  });
+
+  it('another failure (a full disk) is left to the stream\'s listener: exit code 1', async () => {
+    const { stream, exits } = closingStdout(0, 'ENOSPC');
+    const log = logLines(stream);
+    log.write('epoch 1\n');
+    await turn();
+    expect(log.closed).toBe(false);
+    expect(exits).toEqual([1]);
   });
 });
 

@@ -104,6 +104,30 @@ export function writeStdout(stream: NodeJS.WritableStream, text: string, what = 
 }
 
 /**
+ * Lines of a log on standard output whose command's product lies elsewhere (`train` registers a model): a reader
+ * that closes the pipe early (`mailroute train … | head -3`) ends the log, not the work. Later lines are dropped;
+ * `closed` says so, for the command to repeat on stderr what mattered. Other write failures are left to the
+ * stream's 'error' listener.
+ */
+export function logLines(stream: NodeJS.WritableStream): { write(text: string): void; readonly closed: boolean } {
+  let closed = false;
+  return {
+    write(text) {
+      if (closed) return;
+      // The callback runs before the stream's 'error' event: marked as reported, the closed pipe ends nothing.
+      stream.write(text, (error?: Error | null) => {
+        if (!error || systemCode(error) !== 'EPIPE') return;
+        reported.add(error);
+        closed = true;
+      });
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}
+
+/**
  * Where the atomic write of `file` goes: the regular file behind its links, or (a link to a file not made
  * yet) the path the last link names; `file` itself when it is no link.
  */

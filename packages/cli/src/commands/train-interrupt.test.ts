@@ -8,6 +8,7 @@ import { DEMO_CONFIG_PATH, writeDemoData } from '@mailroute/training';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createContext } from '../context.js';
 import { main } from '../main.js';
+import { streamErrorHandler } from '../write-output.js';
 import { captureStream, runCli } from '../test-support.js';
 
 /** A folder with demo data and a config of `epochs` epochs (no early stopping), and a Ctrl-C to press. */
@@ -22,7 +23,7 @@ async function setup(epochs: number) {
   return { cwd, home, signals, run };
 }
 
-describe('mailroute train, Ctrl-C', () => {
+describe('mailroute train, Ctrl-C and a closed standard output', () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
@@ -51,6 +52,27 @@ describe('mailroute train, Ctrl-C', () => {
     expect(record).toMatchObject({ status: 'interrupted', epochs: { length: epochs } });
     expect(record.modelId).toBeUndefined();
     expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('goes on when its reader closes standard output (| head -1): registers the model and says so on stderr', async () => {
+    const { cwd, home, signals, run } = await setup(3);
+    const err = captureStream();
+    const exits: number[] = [];
+    let lines = 0;
+    // A reader that takes one line and quits: every later write fails as a closed pipe does.
+    const out = new Writable({
+      write(_chunk, _encoding, done) {
+        done(++lines > 1 ? Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write' }) : undefined);
+      },
+    });
+    out.on('error', streamErrorHandler('standard output', err.stream, (code) => exits.push(code)));
+    const ctx = createContext({ env: { CI: 'true' }, cwd, home, signals, stderr: err.stream, stdout: out });
+    const code = await main(['train', '--config', 'cfg.json', '--data', 'demo.csv'], ctx);
+    expect(code, err.text()).toBe(0);
+    expect(exits).toEqual([]);
+    const id = /the training went on: registered (\S+) \(version 1, PendingManualApproval\)/.exec(err.text())?.[1];
+    expect(id, err.text()).toBeDefined();
+    expect((await run(['registry', 'list'])).stdout).toContain(id);
   });
 
   it('quits at once on a second Ctrl-C, with exit code 130', async () => {

@@ -8,6 +8,7 @@ import { stagedProgress } from '../progress.js';
 import { readOptions, type ReadFlags } from './evaluate.js';
 import { safeLines } from '../terminal-text.js';
 import { twoStepInterrupt } from '../interrupt.js';
+import { logLines } from '../write-output.js';
 
 interface TrainFlags extends ReadFlags {
   config?: string;
@@ -20,6 +21,7 @@ interface TrainFlags extends ReadFlags {
  * `mailroute train --config cfg.json --data export.csv`: trains, prints SageMaker-style epoch lines on
  * stdout, registers the model as PendingManualApproval and prints its id last. Ctrl-C stops it at the next
  * epoch or step (exit code 130) with no model registered; once the model is being registered, the run completes.
+ * A reader closing stdout early (`| head`) stops the lines, not the training; the id then goes to stderr.
  */
 export function registerTrain(program: Command, ctx: CliContext): void {
   program
@@ -58,6 +60,8 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         quitting: 'quitting now (`mailroute registry list` shows whether the model got registered)',
         reason: new InterruptedError('interrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered'),
       });
+      // The epoch lines are a log: `| head` closing it early does not stop the training.
+      const out = logLines(ctx.stdout);
       try {
         const result = await trainFromConfig({
           config,
@@ -68,7 +72,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           onProgress: progress.update,
           onEpoch: (_report, line) => {
             progress.clearLine();
-            ctx.stdout.write(safeLines(`${line}\n`));
+            out.write(safeLines(`${line}\n`));
           },
           logger: { info: log, warn: (m) => log(`warning: ${m}`) },
           ...(flags.note ? { note: flags.note } : {}),
@@ -77,7 +81,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         progress.stop();
         // For metric regexes (SageMaker's): the kept weights' eval_f1 comes last, then the measured figures.
         const tasks = result.taxonomy.map((t) => t.task);
-        ctx.stdout.write(safeLines(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, averagedEpochs: result.averagedEpochs, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`));
+        out.write(safeLines(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, averagedEpochs: result.averagedEpochs, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`));
         const m = result.metrics;
         const perTask = result.taxonomy
           .map((t) => `${t.task} acc ${(m[`${t.task}.accuracy`] ?? NaN).toFixed(4)} macro-F1 ${(m[`${t.task}.macro_f1`] ?? NaN).toFixed(4)}`)
@@ -85,7 +89,9 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         const measuredOn = flags.testData ? `test file ${path.basename(flags.testData)}` : `${result.metricsSplit} split`;
         ctx.stderr.write(safeLines(`${measuredOn}: ${perTask}\ntraining ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
         if (interrupt.signal.aborted) ctx.stderr.write('Ctrl-C came while the model was being registered: the run completed\n');
-        ctx.stdout.write(`registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`);
+        const registered = `registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`;
+        out.write(registered);
+        if (out.closed) ctx.stderr.write(`standard output was closed before the end (its reader quit, as \`| head\` does); the training went on: ${registered}`);
       } finally {
         interrupt.release();
         progress.stop();
