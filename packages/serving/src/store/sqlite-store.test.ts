@@ -186,21 +186,23 @@ describe('createSqliteStore', () => {
 
   it('uses WAL and round-trips predictions and feedback through a reopen', async () => {
     const file = path.join(dir, 'a', 'mailroute.db');
+    // Yesterday, not a fixed date: the reopen prunes what is past the default retention (400 days).
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const store = createSqliteStore({ file });
-    await store.savePredictions([record('p1', 'e1', '2026-11-29T10:00:00.000Z'), record('p2', 'e1', '2026-11-29T10:05:00.000Z')]);
-    await store.saveFeedback({ emailId: 'e1', labels: { queue: 'general' }, closedAt: '2026-11-29T11:00:00Z', receivedAt: '2026-11-29T11:00:01Z' });
-    await store.saveFeedback({ emailId: 'e1', predictionId: 'p2', labels: { queue: 'billing' }, closedAt: '2026-11-29T12:00:00Z', receivedAt: '2026-11-29T12:00:01Z' });
+    await store.savePredictions([record('p1', 'e1', `${yesterday}T10:00:00.000Z`), record('p2', 'e1', `${yesterday}T10:05:00.000Z`)]);
+    await store.saveFeedback({ emailId: 'e1', labels: { queue: 'general' }, closedAt: `${yesterday}T11:00:00Z`, receivedAt: `${yesterday}T11:00:01Z` });
+    await store.saveFeedback({ emailId: 'e1', predictionId: 'p2', labels: { queue: 'billing' }, closedAt: `${yesterday}T12:00:00Z`, receivedAt: `${yesterday}T12:00:01Z` });
     // A correction that arrives late but closed earlier loses to the newer one (as in the DynamoDB store).
-    await store.saveFeedback({ emailId: 'e1', labels: { queue: 'stale' }, closedAt: '2026-11-29T11:30:00Z', receivedAt: '2026-11-29T12:30:00Z' });
+    await store.saveFeedback({ emailId: 'e1', labels: { queue: 'stale' }, closedAt: `${yesterday}T11:30:00Z`, receivedAt: `${yesterday}T12:30:00Z` });
     await store.close();
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.prepare('SELECT COUNT(*) AS n FROM feedback').get()).toEqual({ n: 1 });
     raw.close();
     const again = createSqliteStore({ file });
-    expect(await again.getPrediction('p1')).toEqual(record('p1', 'e1', '2026-11-29T10:00:00.000Z'));
+    expect(await again.getPrediction('p1')).toEqual(record('p1', 'e1', `${yesterday}T10:00:00.000Z`));
     expect((await again.findPredictionByEmail('e1'))?.predictionId).toBe('p2');
-    const pairs = await again.listPairs({ since: '2026-11-29T10:01:00.000Z' });
+    const pairs = await again.listPairs({ since: `${yesterday}T10:01:00.000Z` });
     expect(pairs).toHaveLength(1);
     expect(pairs[0].feedback).toMatchObject({ predictionId: 'p2', labels: { queue: 'billing' } });
     expect(await again.getPrediction('none')).toBeUndefined();

@@ -18,12 +18,19 @@ export function predictionFixture(predictionId: string, emailId: string, created
   };
 }
 
-function feedback(emailId: string, queue: string, closedAt = '2026-11-10T00:00:00.000Z'): FeedbackRecord {
+/**
+ * Midnight (UTC) 30 days before the tests run: the records' times follow the clock, so that they stay inside the
+ * stores' retention (400 days by default; a store drops or hides what is older) however long after this was written.
+ */
+const DAY_MS = 86_400_000;
+const BASE_MS = Math.floor(Date.now() / DAY_MS) * DAY_MS - 30 * DAY_MS;
+
+/** Hours after midnight of the base's <day>th day, as stored createdAt values are written (toISOString). */
+const at = (day: number, hour: number) => new Date(BASE_MS + day * DAY_MS + hour * 3_600_000).toISOString();
+
+function feedback(emailId: string, queue: string, closedAt = at(10, 0)): FeedbackRecord {
   return { emailId, labels: { queue }, closedAt, receivedAt: closedAt };
 }
-
-/** Hours after midnight of 2026-11-0<day>, as stored createdAt values are written (toISOString). */
-const at = (day: number, hour: number) => new Date(Date.UTC(2026, 10, day, hour)).toISOString();
 
 /**
  * Runs the shared listPairs and feedback contract against the stores `open` makes: a fresh, empty store
@@ -82,9 +89,9 @@ export function describePredictionStoreContract(name: string, open: () => Predic
     it('a later correction of a task replaces its label in every pair; an older one is superseded', async () => {
       const s = await fresh();
       await s.savePredictions([predictionFixture('p', 'e1', at(2, 9))]);
-      expect(await s.saveFeedback(feedback('e1', 'cards', '2026-11-05T00:00:00.000Z'))).not.toBe('superseded');
-      expect(await s.saveFeedback(feedback('e1', 'loans', '2026-11-06T00:00:00.000Z'))).not.toBe('superseded');
-      expect(await s.saveFeedback(feedback('e1', 'stale', '2026-11-04T00:00:00.000Z'))).toBe('superseded');
+      expect(await s.saveFeedback(feedback('e1', 'cards', at(5, 0)))).not.toBe('superseded');
+      expect(await s.saveFeedback(feedback('e1', 'loans', at(6, 0)))).not.toBe('superseded');
+      expect(await s.saveFeedback(feedback('e1', 'stale', at(4, 0)))).toBe('superseded');
       const [judged] = await s.listPairs({ ...days, judgedOnly: true });
       expect(judged.feedback?.labels.queue).toBe('loans');
       expect((await s.listPairs(days))[0].feedback?.labels.queue).toBe('loans');
