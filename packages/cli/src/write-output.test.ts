@@ -135,11 +135,10 @@ describe('logLines (train\'s epoch lines)', () => {
   it('a closed pipe ends the log, not the process: later lines are dropped and `closed` says so', async () => {
     const { stream, written, exits } = closingStdout(1);
     const log = logLines(stream);
-    log.write('epoch 1\n');
-    log.write('epoch 2\n');
-    await turn();
+    void log.write('epoch 1\n');
+    await log.write('epoch 2\n');
     expect(log.closed).toBe(true);
-    log.write('epoch 3\n');
+    await log.write('epoch 3\n');
     await turn();
     expect(written).toEqual(['epoch 1\n']);
     expect(exits).toEqual([]);
@@ -148,7 +147,7 @@ describe('logLines (train\'s epoch lines)', () => {
   it('another failure (a full disk) is left to the stream\'s listener: exit code 1', async () => {
     const { stream, exits } = closingStdout(0, 'ENOSPC');
     const log = logLines(stream);
-    log.write('epoch 1\n');
+    await log.write('epoch 1\n');
     await turn();
     expect(log.closed).toBe(false);
     expect(exits).toEqual([1]);

@@ -109,16 +109,21 @@ export function writeStdout(stream: NodeJS.WritableStream, text: string, what = 
  * `closed` says so, for the command to repeat on stderr what mattered. Other write failures are left to the
  * stream's 'error' listener.
  */
-export function logLines(stream: NodeJS.WritableStream): { write(text: string): void; readonly closed: boolean } {
+export function logLines(stream: NodeJS.WritableStream): { write(text: string): Promise<void>; readonly closed: boolean } {
   let closed = false;
   return {
+    /** Resolves once the line is written or dropped (never rejects), so that `closed` then covers this line too. */
     write(text) {
-      if (closed) return;
-      // The callback runs before the stream's 'error' event: marked as reported, the closed pipe ends nothing.
-      stream.write(text, (error?: Error | null) => {
-        if (!error || systemCode(error) !== 'EPIPE') return;
-        reported.add(error);
-        closed = true;
+      if (closed) return Promise.resolve();
+      return new Promise((resolve) => {
+        // The callback runs before the stream's 'error' event: marked as reported, the closed pipe ends nothing.
+        stream.write(text, (error?: Error | null) => {
+          if (error && systemCode(error) === 'EPIPE') {
+            reported.add(error);
+            closed = true;
+          }
+          resolve();
+        });
       });
     },
     get closed() {

@@ -54,15 +54,20 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 
-  it('goes on when its reader closes standard output (| head -1): registers the model and says so on stderr', async () => {
+  it.each([
+    ['after the first line (| head -1)', (line: number) => line > 1],
+    ['just before the last line, the one with the id', (_line: number, text: string) => text.startsWith('registered ')],
+  ])('goes on when its reader closes standard output %s: registers the model and says so on stderr', async (_when, closedAt) => {
     const { cwd, home, signals, run } = await setup(3);
     const err = captureStream();
     const exits: number[] = [];
     let lines = 0;
-    // A reader that takes one line and quits: every later write fails as a closed pipe does.
+    let closed = false;
+    // A reader that quits: from then on every write fails as a closed pipe does.
     const out = new Writable({
-      write(_chunk, _encoding, done) {
-        done(++lines > 1 ? Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write' }) : undefined);
+      write(chunk, _encoding, done) {
+        closed ||= closedAt(++lines, String(chunk));
+        done(closed ? Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write' }) : undefined);
       },
     });
     out.on('error', streamErrorHandler('standard output', err.stream, (code) => exits.push(code)));

@@ -72,7 +72,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           onProgress: progress.update,
           onEpoch: (_report, line) => {
             progress.clearLine();
-            out.write(safeLines(`${line}\n`));
+            void out.write(safeLines(`${line}\n`));
           },
           logger: { info: log, warn: (m) => log(`warning: ${m}`) },
           ...(flags.note ? { note: flags.note } : {}),
@@ -81,7 +81,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         progress.stop();
         // For metric regexes (SageMaker's): the kept weights' eval_f1 comes last, then the measured figures.
         const tasks = result.taxonomy.map((t) => t.task);
-        out.write(safeLines(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, averagedEpochs: result.averagedEpochs, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`));
+        void out.write(safeLines(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, averagedEpochs: result.averagedEpochs, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`));
         const m = result.metrics;
         const perTask = result.taxonomy
           .map((t) => `${t.task} acc ${(m[`${t.task}.accuracy`] ?? NaN).toFixed(4)} macro-F1 ${(m[`${t.task}.macro_f1`] ?? NaN).toFixed(4)}`)
@@ -90,7 +90,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         ctx.stderr.write(safeLines(`${measuredOn}: ${perTask}\ntraining ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
         if (interrupt.signal.aborted) ctx.stderr.write('Ctrl-C came while the model was being registered: the run completed\n');
         const registered = `registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`;
-        out.write(registered);
+        await out.write(registered);
         if (out.closed) ctx.stderr.write(`standard output was closed before the end (its reader quit, as \`| head\` does); the training went on: ${registered}`);
       } finally {
         interrupt.release();
