@@ -114,4 +114,36 @@ describe('validateScheduleExpression', () => {
     expect(validateScheduleExpression('rate(1 days)')).toMatch(/use "1 day"/);
     expect(validateScheduleExpression('monthly')).toMatch(/not a schedule/);
   });
+  it('checks each cron field against the values Scheduler takes', () => {
+    for (const ok of ['cron(0/15 8-18 ? * MON-FRI *)', 'cron(30 2 L * ? *)', 'cron(0 3 ? JAN,JUL 6#1 *)', 'cron(0 3 15W * ? 2027-2030)', 'cron(0 3 ? * 6L *)', 'cron(*/5 * ? * * *)']) {
+      expect(validateScheduleExpression(ok), ok).toBeUndefined();
+    }
+    expect(validateScheduleExpression('cron(60 3 1 * ? *)')).toBe('cron minutes "60": 60 is outside 0-59');
+    expect(validateScheduleExpression('cron(0 24 1 * ? *)')).toMatch(/^cron hours "24": 24 is outside 0-23/);
+    expect(validateScheduleExpression('cron(0 3 32 * ? *)')).toMatch(/day-of-month "32"/);
+    expect(validateScheduleExpression('cron(0 3 0 * ? *)')).toMatch(/day-of-month "0": 0 is outside 1-31/);
+    expect(validateScheduleExpression('cron(0 3 1 13 ? *)')).toMatch(/month "13"/);
+    expect(validateScheduleExpression('cron(0 3 1 JAM ? *)')).toMatch(/month "JAM": "JAM" is not a value of this field \(1-12 or JAN-DEC\)/);
+    expect(validateScheduleExpression('cron(0 3 ? * 0 *)')).toMatch(/day-of-week "0": 0 is outside 1-7/);
+    expect(validateScheduleExpression('cron(0 3 ? * MON#6 *)')).toMatch(/day-of-week/);
+    expect(validateScheduleExpression('cron(0 3 1 * ? 1969)')).toMatch(/year "1969"/);
+    expect(validateScheduleExpression('cron(0/0 3 1 * ? *)')).toMatch(/minutes "0\/0": step/);
+    expect(validateScheduleExpression('cron(0 ? 1 * ? *)')).toMatch(/hours/);
+    expect(validateScheduleExpression('cron(0 3 1W * ? *)')).toBeUndefined();
+    expect(validateScheduleExpression('cron(0 3 ? * 2W *)')).toMatch(/day-of-week "2W"/);
+  });
+  it('refuses an at() time that does not exist', () => {
+    expect(validateScheduleExpression('at(2027-02-29T03:00:00)')).toMatch(/names no date and time/);
+    expect(validateScheduleExpression('at(2027-13-01T03:00:00)')).toMatch(/names no date and time/);
+    expect(validateScheduleExpression('at(2027-01-01T24:00:00)')).toMatch(/names no date and time/);
+    expect(validateScheduleExpression('at(2028-02-29T23:59:59)')).toBeUndefined();
+  });
+  it('refuses a retraining time zone Scheduler does not know', () => {
+    expect(() => parseStackConfig({ ...minimal, retraining: { timezone: 'Europe/Berlim' } })).toThrow('mailroute:retraining.timezone: not an IANA time zone (such as Europe/Berlin or UTC): Europe/Berlim');
+    expect(() => parseStackConfig({ ...minimal, retraining: { timezone: 'CEST+1' } })).toThrow(/mailroute:retraining.timezone/);
+    for (const timezone of ['UTC', 'Europe/Berlin', 'America/New_York']) expect(parseStackConfig({ ...minimal, retraining: { timezone } }).retraining.timezone).toBe(timezone);
+  });
+  it('names mailroute:retraining.schedule when the stack config holds such an expression', () => {
+    expect(() => parseStackConfig({ ...minimal, retraining: { schedule: 'cron(0 25 1 * ? *)' } })).toThrow('mailroute:retraining.schedule: cron hours "25": 25 is outside 0-23');
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validateScheduleExpression } from './schedule.js';
+import { timezoneProblem, validateScheduleExpression } from './schedule.js';
 import { LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES } from '@mailroute/aws/contracts';
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -105,7 +105,14 @@ export const StackConfigSchema = z
         enabled: z.boolean().default(false),
         /** EventBridge Scheduler expression; monthly on the 1st at 03:00 by default. */
         schedule: z.string().default('cron(0 3 1 * ? *)'),
-        timezone: z.string().default('Europe/Berlin'),
+        /** IANA time zone of the schedule's cron or at() times. */
+        timezone: z
+          .string()
+          .default('Europe/Berlin')
+          .superRefine((timezone, ctx) => {
+            const problem = timezoneProblem(timezone);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
         target: RetrainingTargetSchema.optional(),
       })
       .prefault({}),
