@@ -53,6 +53,16 @@ describe('parseStackConfig', () => {
     for (const tag of ['0.1.0', '1.0.0', 'git-3f2a9c1']) expect(parseStackConfig({ ...minimal, serving: { imageTag: tag } }).serving.imageTag).toBe(tag);
   });
 
+  it('refuses an instance type that is no SageMaker ml.<family>.<size>, naming the key', () => {
+    for (const instanceType of ['ml.', 'ml.c6i', 'ml.c6i.large.', 'ml.C6I.large', 'c6i.large', 'ml.c6i.huge', 'ml. c6i.large']) {
+      expect(() => parseStackConfig({ ...minimal, serving: { imageTag: '0.1.0', instanceType } }), instanceType).toThrow(/mailroute:serving.instanceType: a SageMaker instance type/);
+      expect(() => parseStackConfig({ ...minimal, training: { instanceType } }), instanceType).toThrow(/mailroute:training.instanceType: a SageMaker instance type/);
+    }
+    for (const instanceType of ['ml.t2.medium', 'ml.c6i.large', 'ml.g4dn.xlarge', 'ml.g5.12xlarge', 'ml.p4de.24xlarge', 'ml.inf2.xlarge', 'ml.trn1n.32xlarge']) {
+      expect(parseStackConfig({ ...minimal, serving: { imageTag: '0.1.0', instanceType }, training: { instanceType } }).serving.instanceType).toBe(instanceType);
+    }
+  });
+
   it('refuses a deploy role in another account', () => {
     expect(() => parseStackConfig({ ...minimal, deployRoleArn: 'arn:aws:iam::999999999999:role/deploy' })).toThrow(/deployRoleArn: role is in account 999999999999/);
   });

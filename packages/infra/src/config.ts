@@ -7,6 +7,9 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits');
 
+/** A SageMaker instance type, `ml.<family>.<size>` (ml.c6i.large, ml.g5.12xlarge, ml.p4de.24xlarge). */
+const InstanceType = z.string().regex(/^ml\.[a-z]+\d+[a-z0-9-]*\.(?:nano|micro|small|medium|large|\d*xlarge)$/, 'a SageMaker instance type, ml.<family>.<size> such as ml.c6i.large or ml.g5.2xlarge');
+
 const RetrainingTargetSchema = z.discriminatedUnion('kind', [
   /** A SageMaker pipeline in this account (the default: `<prefix>-retrain`). */
   z.object({ kind: z.literal('sagemaker-pipeline'), pipelineName: z.string().min(1).max(256) }),
@@ -56,7 +59,7 @@ export const StackConfigSchema = z
           .string({ error: (issue) => (issue.input === undefined ? 'required: the serving image tag in ECR, a version such as 0.1.0' : 'a string') })
           .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag: letters, digits, _ . - (at most 128)')
           .refine((tag) => !/^latest/i.test(tag), 'a version or commit, not a moving tag: the ECR repository is IMMUTABLE, so `latest...` can be pushed once only'),
-        instanceType: z.string().startsWith('ml.').default('ml.c6i.large'),
+        instanceType: InstanceType.default('ml.c6i.large'),
         initialInstanceCount: z.number().int().min(1).default(1),
         minInstances: z.number().int().min(1).default(1),
         maxInstances: z.number().int().min(1).default(2),
@@ -91,7 +94,7 @@ export const StackConfigSchema = z
     }),
     training: z
       .object({
-        instanceType: z.string().startsWith('ml.').default('ml.g5.xlarge'),
+        instanceType: InstanceType.default('ml.g5.xlarge'),
         /** Hours of training per month, for the cost estimate. */
         hoursPerMonth: z.number().min(0).default(2),
       })
