@@ -31,4 +31,11 @@ describe('estimateMonthlyCost', () => {
     expect(() => estimateMonthlyCost({ ...prod, region: 'ap-south-1' })).toThrow(expect.objectContaining({ code: 'COST_UNPRICED' }));
     expect(() => estimateMonthlyCost({ ...prod, serving: { ...prod.serving, instanceType: 'ml.p5.48xlarge' } })).toThrow(/ml.p5.48xlarge/);
   });
+
+  it('names the config key that has no price (the program exports the estimate, so this stops a preview)', () => {
+    const prod = loadStackConfigFile('prod');
+    expect(() => estimateMonthlyCost({ ...prod, region: 'ap-south-1' })).toThrow(/^mailroute:region: no list prices for ap-south-1 .*\(priced: us-east-1, eu-central-1\)/);
+    expect(() => estimateMonthlyCost({ ...prod, serving: { ...prod.serving, instanceType: 'ml.m6i.large' } })).toThrow(/^mailroute:serving.instanceType: no eu-central-1 hosting price for ml.m6i.large .*PRICE_LIST/);
+    expect(() => estimateMonthlyCost({ ...prod, training: { ...prod.training, instanceType: 'ml.c6i.large' } })).toThrow(/^mailroute:training.instanceType: no eu-central-1 training price for ml.c6i.large/);
+  });
 });

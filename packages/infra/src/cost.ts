@@ -87,11 +87,14 @@ export function estimateMonthlyCost(
   usage: UsageAssumptions = DEFAULT_USAGE,
 ): { lines: CostLine[]; totalUsd: number; source: string } {
   const prices = PRICE_LIST.regions[config.region as PricedRegion];
-  if (!prices) throw new UnpricedError(`no list prices for ${config.region} (priced: ${Object.keys(PRICE_LIST.regions).join(', ')})`);
+  // The program exports the estimate, so these stop a preview: say which config key to change, or which table to extend.
+  const unpriced = (key: string, what: string, priced: object) =>
+    new UnpricedError(`mailroute:${key}: no ${what} in the cost estimate's price list (priced: ${Object.keys(priced).join(', ')}); add it to PRICE_LIST in src/cost.ts`);
+  if (!prices) throw unpriced('region', `list prices for ${config.region}`, PRICE_LIST.regions);
   const hosting = (prices.sagemakerHostingPerHour as Record<string, number>)[config.serving.instanceType];
-  if (hosting === undefined) throw new UnpricedError(`no hosting price for ${config.serving.instanceType}`);
+  if (hosting === undefined) throw unpriced('serving.instanceType', `${config.region} hosting price for ${config.serving.instanceType}`, prices.sagemakerHostingPerHour);
   const training = (prices.sagemakerTrainingPerHour as Record<string, number>)[config.training.instanceType];
-  if (training === undefined) throw new UnpricedError(`no training price for ${config.training.instanceType}`);
+  if (training === undefined) throw unpriced('training.instanceType', `${config.region} training price for ${config.training.instanceType}`, prices.sagemakerTrainingPerHour);
   const requests = config.serving.monthlyRequests;
   const interfaces = vpcEndpointPlan(config.region).filter((e) => e.type === 'Interface').length;
   const line = (item: string, quantity: number, unit: string, unitPriceUsd: number): CostLine => ({
