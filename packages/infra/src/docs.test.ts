@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { estimateMonthlyCost } from './cost.js';
 import { API_ROUTES } from './lambda-env.js';
-import { INFRA_ROOT } from './testing/stack-files.js';
+import { INFRA_ROOT, loadStackConfigFile } from './testing/stack-files.js';
 
 // The README tells the CRM's team what API Gateway routes; it must name every route the stack creates.
 describe('README', () => {
@@ -13,5 +14,37 @@ describe('README', () => {
     for (const route of API_ROUTES) expect(section).toContain(`\`${route}\``);
     expect(API_ROUTES).toHaveLength(2); // a new route: say in the README what it opens
     for (const unrouted of ['/docs', '/healthz', '/readyz', '/metrics']) expect(section).toContain(`\`${unrouted}\``);
+  });
+});
+
+// The README's cost table is what people budget with: each row must be the estimate's lines it groups.
+describe('README cost table', () => {
+  const ROWS: [string, RegExp][] = [
+    ['SageMaker endpoint', /^SageMaker endpoint/],
+    ['SageMaker training', /^SageMaker training/],
+    ['Interface VPC endpoints', /^Interface VPC endpoints/],
+    ['Lambda, HTTP API, DynamoDB requests', /^(Lambda compute|Lambda requests|HTTP API requests|DynamoDB writes|DynamoDB reads)/],
+    ['DynamoDB storage + PITR, S3, ECR, KMS key', /^(DynamoDB storage|S3 artifacts|ECR images|KMS key)/],
+    ['CloudWatch alarms', /^CloudWatch /],
+  ];
+  it('adds up to estimateMonthlyCost for the committed stacks, row by row', () => {
+    const readme = readFileSync(path.join(INFRA_ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Monthly cost estimate'), readme.indexOf('## Teardown'));
+    const cells = (label: string) => {
+      const row = table.split('\n').find((line) => line.startsWith(`| ${label}`));
+      expect(row, label).toBeDefined();
+      return row!.split('|').slice(-3, -1).map((cell) => Number(cell.replace(/\*/g, '').trim()));
+    };
+    (['dev', 'prod'] as const).forEach((stack, column) => {
+      const estimate = estimateMonthlyCost(loadStackConfigFile(stack));
+      let sum = 0;
+      for (const [label, lines] of ROWS) {
+        const value = estimate.lines.filter((l) => lines.test(l.item)).reduce((s, l) => s + l.monthlyUsd, 0);
+        expect(cells(label)[column], `${stack}: ${label} (${value})`).toBeCloseTo(value, 2);
+        sum += value;
+      }
+      expect(sum).toBeCloseTo(estimate.totalUsd, 2);
+      expect(cells('**total')[column], `${stack} total`).toBe(estimate.totalUsd);
+    });
   });
 });
