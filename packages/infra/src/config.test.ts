@@ -63,6 +63,19 @@ describe('parseStackConfig', () => {
     }
   });
 
+  it('takes a bootstrap model prefix the SageMaker role can read and SageMaker accepts', () => {
+    const key = (bootstrapModelKey: string) => () => parseStackConfig({ ...minimal, serving: { imageTag: '0.1.0', bootstrapModelKey } });
+    expect(parseStackConfig(minimal).serving.bootstrapModelKey).toBe('models/bootstrap/');
+    expect(key('models/bootstrap-2/')().serving.bootstrapModelKey).toBe('models/bootstrap-2/');
+    // No trailing slash: CreateModel refuses an S3Prefix model source that does not end in "/".
+    expect(key('models/bootstrap')).toThrow(/mailroute:serving.bootstrapModelKey: a folder under models\/ ending in "\/"/);
+    // Outside models/: the endpoint could not download it (the execution role reads data/ and models/ only).
+    expect(key('bootstrap/')).toThrow(/mailroute:serving.bootstrapModelKey/);
+    expect(key('reports/bootstrap/')).toThrow(/mailroute:serving.bootstrapModelKey/);
+    // models/ itself would load every registered model and the champion pointer as one model.
+    expect(key('models/')).toThrow(/mailroute:serving.bootstrapModelKey/);
+  });
+
   it('refuses a deploy role in another account', () => {
     expect(() => parseStackConfig({ ...minimal, deployRoleArn: 'arn:aws:iam::999999999999:role/deploy' })).toThrow(/deployRoleArn: role is in account 999999999999/);
   });

@@ -65,8 +65,14 @@ export const StackConfigSchema = z
         maxInstances: z.number().int().min(1).default(2),
         /** Autoscaling target: invocations per instance per minute. */
         invocationsPerInstance: z.number().int().min(1).default(600),
-        /** S3 key (in the artifact bucket) of the model the endpoint starts with, before any approval. */
-        bootstrapModelKey: z.string().min(1).default('models/bootstrap/'),
+        /**
+         * S3 prefix (in the artifact bucket) of the model the endpoint starts with, before any approval: under
+         * `models/`, which the SageMaker role may read, and ending in `/`, as SageMaker requires of an S3Prefix.
+         */
+        bootstrapModelKey: z
+          .string()
+          .regex(/^models\/(?:[^/\s]+\/)+$/, 'a folder under models/ ending in "/", such as models/bootstrap/: the SageMaker role reads models/ only, and SageMaker takes a model prefix only with its trailing "/"')
+          .default('models/bootstrap/'),
         lambdaMemoryMb: z.number().int().min(128).max(10240).default(1024),
         /**
          * The API Lambda's timeout: API Gateway's integration timeout (29 s), which the handlers' limits
