@@ -76,6 +76,13 @@ describe('parseStackConfig', () => {
     expect(key('models/')).toThrow(/mailroute:serving.bootstrapModelKey/);
   });
 
+  it('refuses a cost centre AWS would refuse as a tag value', () => {
+    for (const costCentre of ['R&D', 'cc,4711', 'cc#1', 'ml (platform)']) {
+      expect(() => parseStackConfig({ ...minimal, costCentre }), costCentre).toThrow(/mailroute:costCentre: a tag value: letters, digits, spaces and/);
+    }
+    for (const costCentre of ['cc-ml-platform', 'CC 4711/ML', 'kst:4711', 'Kostenstelle_ä']) expect(parseStackConfig({ ...minimal, costCentre }).costCentre).toBe(costCentre);
+  });
+
   it('refuses a deploy role in another account', () => {
     expect(() => parseStackConfig({ ...minimal, deployRoleArn: 'arn:aws:iam::999999999999:role/deploy' })).toThrow(/deployRoleArn: role is in account 999999999999/);
   });

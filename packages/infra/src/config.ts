@@ -41,7 +41,12 @@ export const StackConfigSchema = z
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1'),
     /** The role Pulumi assumes in the target account (its account id must be `accountId`). */
     deployRoleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/),
-    costCentre: z.string().min(1).max(64),
+    /** The `cost-centre` tag on every resource: what AWS takes in a tag value (SageMaker, DynamoDB ... refuse more). */
+    costCentre: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, 'a tag value: letters, digits, spaces and _ . : / = + - @ only (AWS refuses other characters in tags)'),
     network: z
       .object({ cidr: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/, 'a CIDR block such as 10.40.0.0/16').default('10.40.0.0/16'), azCount: z.number().int().min(2).max(3).default(2) })
       .superRefine((network, ctx) => {
