@@ -83,6 +83,19 @@ describe('parseStackConfig', () => {
     for (const costCentre of ['cc-ml-platform', 'CC 4711/ML', 'kst:4711', 'Kostenstelle_ä']) expect(parseStackConfig({ ...minimal, costCentre }).costCentre).toBe(costCentre);
   });
 
+  it('refuses dev sizes in prod: one endpoint instance, a burstable instance type', () => {
+    const prod: StackConfigInput = { ...minimal, environment: 'prod', serving: { imageTag: '1.0.0', minInstances: 2, maxInstances: 4 } };
+    expect(parseStackConfig(prod, 'prod').serving.minInstances).toBe(2);
+    expect(() => parseStackConfig({ ...prod, serving: { imageTag: '1.0.0' } }, 'prod')).toThrow(/mailroute:serving.minInstances: prod needs at least 2 \(got 1\)/);
+    expect(() => parseStackConfig({ ...prod, serving: { imageTag: '1.0.0', minInstances: 2, instanceType: 'ml.t2.medium' } }, 'prod')).toThrow(
+      'mailroute:serving.instanceType: ml.t2.medium is a burstable dev size',
+    );
+    // The committed dev stack's serving settings are exactly what prod refuses.
+    const dev = loadStackConfigFile('dev');
+    expect(() => parseStackConfig({ ...prod, serving: dev.serving }, 'prod')).toThrow(/serving.minInstances[^]*serving.instanceType/);
+    expect(parseStackConfig({ ...minimal, serving: dev.serving }).serving.instanceType).toBe('ml.t2.medium');
+  });
+
   it('refuses a deploy role in another account', () => {
     expect(() => parseStackConfig({ ...minimal, deployRoleArn: 'arn:aws:iam::999999999999:role/deploy' })).toThrow(/deployRoleArn: role is in account 999999999999/);
   });

@@ -160,6 +160,15 @@ export const StackConfigSchema = z
     if (config.serving.minInstances > config.serving.maxInstances) {
       ctx.addIssue({ code: 'custom', path: ['serving', 'minInstances'], message: 'minInstances exceeds maxInstances' });
     }
+    if (config.environment === 'prod') {
+      // Dev's sizes are no prod endpoint: one instance has no canary in a blue/green update and no second AZ.
+      if (config.serving.minInstances < 2) {
+        ctx.addIssue({ code: 'custom', path: ['serving', 'minInstances'], message: `prod needs at least 2 (got ${config.serving.minInstances}): one instance has no blue/green canary and no second AZ` });
+      }
+      if (/^ml\.t\d/.test(config.serving.instanceType)) {
+        ctx.addIssue({ code: 'custom', path: ['serving', 'instanceType'], message: `${config.serving.instanceType} is a burstable dev size: prod serves on a fixed-performance type such as ml.c6i.large` });
+      }
+    }
     const scheduleProblem = validateScheduleExpression(config.retraining.schedule);
     if (scheduleProblem) ctx.addIssue({ code: 'custom', path: ['retraining', 'schedule'], message: scheduleProblem });
   });
