@@ -96,6 +96,19 @@ describe('parseStackConfig', () => {
     expect(parseStackConfig({ ...minimal, serving: dev.serving }).serving.instanceType).toBe('ml.t2.medium');
   });
 
+  it('refuses a key it does not know instead of deploying the default in its place', () => {
+    expect(() => parseStackConfig({ ...minimal, serving: { imageTag: '1.0.0', minInstance: 2 } })).toThrow('mailroute:serving: Unrecognized key: "minInstance"');
+    expect(() => parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', logRetentionDay: 365 } })).toThrow(/mailroute:monitoring: Unrecognized key: "logRetentionDay"/);
+    expect(() => parseStackConfig({ ...minimal, network: { cidr: '10.40.0.0/16', azcount: 3 } })).toThrow(/mailroute:network: Unrecognized key: "azcount"/);
+    expect(() => parseStackConfig({ ...minimal, retraining: { target: { kind: 'lambda', functionArn: 'arn:aws:lambda:eu-central-1:111111111111:function:f', pipelineName: 'p' } } })).toThrow(
+      /mailroute:retraining.target: Unrecognized key: "pipelineName"/,
+    );
+    // A top-level key outside the namespace's known ones: the program passes every key the stack sets.
+    const values: Record<string, string> = { ...Object.fromEntries(Object.entries(minimal).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])), servng: '{"minInstances":2}' };
+    expect(() => parseStackConfig(rawConfigFrom((key) => values[key], Object.keys(values)))).toThrow(/^invalid stack config:\n {2}mailroute: Unrecognized key: "servng"$/);
+    expect(parseStackConfig(rawConfigFrom((key) => values[key])).environment).toBe('dev');
+  });
+
   it('refuses a deploy role in another account', () => {
     expect(() => parseStackConfig({ ...minimal, deployRoleArn: 'arn:aws:iam::999999999999:role/deploy' })).toThrow(/deployRoleArn: role is in account 999999999999/);
   });

@@ -12,9 +12,9 @@ const InstanceType = z.string().regex(/^ml\.[a-z]+\d+[a-z0-9-]*\.(?:nano|micro|s
 
 const RetrainingTargetSchema = z.discriminatedUnion('kind', [
   /** A SageMaker pipeline in this account (the default: `<prefix>-retrain`). */
-  z.object({ kind: z.literal('sagemaker-pipeline'), pipelineName: z.string().min(1).max(256) }),
+  z.strictObject({ kind: z.literal('sagemaker-pipeline'), pipelineName: z.string().min(1).max(256) }),
   /** Any Lambda function, e.g. one that starts a CodeBuild or Step Functions run. */
-  z.object({ kind: z.literal('lambda'), functionArn: z.string().startsWith('arn:aws:lambda:') }),
+  z.strictObject({ kind: z.literal('lambda'), functionArn: z.string().startsWith('arn:aws:lambda:') }),
 ]);
 
 /**
@@ -35,7 +35,7 @@ export function cidrProblem(cidr: string, azCount: number): string | undefined {
 
 /** One stack's configuration (`Pulumi.<stack>.yaml`, namespace `mailroute`), parsed once at the edge. */
 export const StackConfigSchema = z
-  .object({
+  .strictObject({
     environment: z.enum(['dev', 'prod']),
     accountId: AccountId,
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1'),
@@ -48,13 +48,13 @@ export const StackConfigSchema = z
       .max(64)
       .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, 'a tag value: letters, digits, spaces and _ . : / = + - @ only (AWS refuses other characters in tags)'),
     network: z
-      .object({ cidr: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/, 'a CIDR block such as 10.40.0.0/16').default('10.40.0.0/16'), azCount: z.number().int().min(2).max(3).default(2) })
+      .strictObject({ cidr: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/, 'a CIDR block such as 10.40.0.0/16').default('10.40.0.0/16'), azCount: z.number().int().min(2).max(3).default(2) })
       .superRefine((network, ctx) => {
         const problem = cidrProblem(network.cidr, network.azCount);
         if (problem) ctx.addIssue({ code: 'custom', path: ['cidr'], message: problem });
       })
       .prefault({}),
-    serving: z.object(
+    serving: z.strictObject(
       {
         /**
          * The serving container's tag in this stack's ECR repository: required, and a version or a commit,
@@ -88,9 +88,9 @@ export const StackConfigSchema = z
         monthlyRequests: z.number().int().min(0).default(1_000_000),
       },
       // Required for its imageTag; the other keys have defaults.
-      { error: (issue) => (issue.input === undefined ? 'required: at least { imageTag: <version> }' : 'an object') },
+      { error: (issue) => (issue.code !== 'invalid_type' ? undefined : issue.input === undefined ? 'required: at least { imageTag: <version> }' : 'an object') },
     ),
-    api: z.object({
+    api: z.strictObject({
       /** JWT issuer of the CRM's identity provider (OIDC discovery URL base). */
       issuer: z.string().url().startsWith('https://'),
       /** The CRM caller allow-list: client ids (JWT audiences) that may call the API. */
@@ -104,14 +104,14 @@ export const StackConfigSchema = z
       maxBodyBytes: z.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
     }),
     training: z
-      .object({
+      .strictObject({
         instanceType: InstanceType.default('ml.g5.xlarge'),
         /** Hours of training per month, for the cost estimate. */
         hoursPerMonth: z.number().min(0).default(2),
       })
       .prefault({}),
     retraining: z
-      .object({
+      .strictObject({
         /**
          * Off unless a stack turns it on: the default target, the SageMaker pipeline `<prefix>-retrain`,
          * is created by nothing yet, and a schedule against it fails every month (and pages).
@@ -130,7 +130,7 @@ export const StackConfigSchema = z
         target: RetrainingTargetSchema.optional(),
       })
       .prefault({}),
-    monitoring: z.object({
+    monitoring: z.strictObject({
       alarmEmail: z.string().email(),
       logRetentionDays: z
         .number()
@@ -141,9 +141,9 @@ export const StackConfigSchema = z
       /** Alarm when live macro F1 (from CRM feedback) falls under this. */
       minLiveMacroF1: z.number().min(0).max(1).default(0.7),
     }),
-    feedback: z.object({ ttlDays: z.number().int().min(1).max(3650).default(400) }).prefault({}),
+    feedback: z.strictObject({ ttlDays: z.number().int().min(1).max(3650).default(400) }).prefault({}),
     artifacts: z
-      .object({
+      .strictObject({
         noncurrentVersionDays: z.number().int().min(1).default(90),
         /** Uploads abandoned half-way are removed after this many days. */
         abortMultipartDays: z.number().int().min(1).default(7),
@@ -187,7 +187,8 @@ export class StackConfigError extends Error {
 export function parseStackConfig(raw: unknown, stackName?: string): StackConfig {
   const parsed = StackConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `mailroute:${i.path.join('.')}: ${i.message}`);
+    // A key the schema does not know is refused, not dropped: a typo (minInstance) would deploy the default.
+    const lines = parsed.error.issues.map((i) => `mailroute${i.path.length > 0 ? `:${i.path.join('.')}` : ''}: ${i.message}`);
     throw new StackConfigError(`invalid stack config:\n  ${lines.join('\n  ')}`);
   }
   if (stackName && parsed.data.environment !== stackName) {
@@ -204,11 +205,12 @@ export const CONFIG_KEYS = [
 
 /**
  * Raw config from Pulumi's string values: objects (`serving:`, `api:` ...) arrive as JSON text; scalars
- * stay strings, so an account id is never read as a number.
+ * stay strings, so an account id is never read as a number. `present` names the keys the stack sets (from
+ * `pulumi.runtime.allConfig()`), so that one the program does not know reaches the schema, which refuses it.
  */
-export function rawConfigFrom(get: (key: string) => string | undefined): Record<string, unknown> {
+export function rawConfigFrom(get: (key: string) => string | undefined, present: readonly string[] = []): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
-  for (const key of CONFIG_KEYS) {
+  for (const key of new Set<string>([...CONFIG_KEYS, ...present])) {
     const value = get(key);
     if (value === undefined) continue;
     const trimmed = value.trim();

@@ -6,7 +6,11 @@ import { parseStackConfig, rawConfigFrom } from './config.js';
 import { createProgram } from './stack.js';
 
 const config = new pulumi.Config('mailroute');
-const stackConfig = parseStackConfig(rawConfigFrom((key) => config.get(key)), pulumi.getStack());
+// Every key the stack sets in the namespace, so that a misspelt one (mailroute:servng) is refused, not ignored.
+const present = Object.keys(pulumi.runtime.allConfig())
+  .filter((key) => key.startsWith('mailroute:'))
+  .map((key) => key.slice('mailroute:'.length));
+const stackConfig = parseStackConfig(rawConfigFrom((key) => config.get(key), present), pulumi.getStack());
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { outputs } = createProgram(stackConfig, { lambdaDistDir: path.resolve(here, '..') });
 
