@@ -145,6 +145,19 @@ describe('parseStackConfig', () => {
     expect(config.retraining.target?.kind).toBe('lambda');
     expect(() => parseStackConfig({ ...minimal, retraining: { target: { kind: 'lambda', functionArn: 'retrain' } } })).toThrow(/retraining.target/);
   });
+
+  it('refuses a retraining target that the schedule would take and every monthly run would fail on', () => {
+    const target = (t: object) => () => parseStackConfig({ ...minimal, retraining: { target: t } });
+    // No account in the ARN, no function name, a name with a dot: Scheduler stores them, Lambda refuses each run.
+    for (const functionArn of ['arn:aws:lambda:eu-central-1:function:retrain', 'arn:aws:lambda:eu-central-1:111111111111:function:', 'arn:aws:lambda:eu-central-1:111111111111:function:re.train']) {
+      expect(target({ kind: 'lambda', functionArn }), functionArn).toThrow(/mailroute:retraining.target.functionArn: a Lambda function ARN/);
+    }
+    expect(target({ kind: 'lambda', functionArn: 'arn:aws:lambda:eu-central-1:111111111111:function:retrain:live' })().retraining.target?.kind).toBe('lambda');
+    for (const pipelineName of ['mailroute_retrain', '-retrain', 'retrain-', 'mailroute dev retrain']) {
+      expect(target({ kind: 'sagemaker-pipeline', pipelineName }), pipelineName).toThrow(/mailroute:retraining.target.pipelineName: a SageMaker pipeline name/);
+    }
+    expect(target({ kind: 'sagemaker-pipeline', pipelineName: 'mailroute-dev-retrain' })().retraining.target).toEqual({ kind: 'sagemaker-pipeline', pipelineName: 'mailroute-dev-retrain' });
+  });
 });
 
 describe('rawConfigFrom', () => {

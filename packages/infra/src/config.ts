@@ -12,9 +12,21 @@ const InstanceType = z.string().regex(/^ml\.[a-z]+\d+[a-z0-9-]*\.(?:nano|micro|s
 
 const RetrainingTargetSchema = z.discriminatedUnion('kind', [
   /** A SageMaker pipeline in this account (the default: `<prefix>-retrain`). */
-  z.strictObject({ kind: z.literal('sagemaker-pipeline'), pipelineName: z.string().min(1).max(256) }),
+  z.strictObject({
+    kind: z.literal('sagemaker-pipeline'),
+    // SageMaker's pipeline name pattern: the schedule takes any name, the monthly StartPipelineExecution would not.
+    pipelineName: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/, 'a SageMaker pipeline name: letters, digits and hyphens, starting and ending with a letter or digit'),
+  }),
   /** Any Lambda function, e.g. one that starts a CodeBuild or Step Functions run. */
-  z.strictObject({ kind: z.literal('lambda'), functionArn: z.string().startsWith('arn:aws:lambda:') }),
+  z.strictObject({
+    kind: z.literal('lambda'),
+    functionArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/,
+        'a Lambda function ARN, arn:aws:lambda:<region>:<account>:function:<name>[:<alias or version>]',
+      ),
+  }),
 ]);
 
 /**
