@@ -1,19 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as pulumi from '@pulumi/pulumi';
-import { parse } from 'yaml';
-import { INFRA_ROOT } from './testing/stack-files.js';
+import { setEngineConfig } from './testing/engine-config.js';
 
 // The real entry (main.ts) with Pulumi.prod.yaml and one key more, as `pulumi config set mailroute:monitorng ...`
 // would leave it: the program must refuse it, not deploy monitoring's defaults (30-day logs) in its place.
 // A file of its own: main.ts runs once per module registry, and this run creates nothing.
 describe('main.ts (the program entry) with a key it does not read', () => {
   it('refuses the key before creating anything', async () => {
-    const file = parse(readFileSync(path.join(INFRA_ROOT, 'Pulumi.prod.yaml'), 'utf8')) as { config: Record<string, unknown> };
-    const config: Record<string, string> = { 'mailroute:monitorng': JSON.stringify({ logRetentionDays: 731 }) };
-    for (const [key, value] of Object.entries(file.config)) config[key] = typeof value === 'string' ? value : JSON.stringify(value);
-    pulumi.runtime.setAllConfig(config);
+    setEngineConfig('prod', { 'mailroute:monitorng': JSON.stringify({ logRetentionDays: 731 }) });
     const created: string[] = [];
     pulumi.runtime.setMocks(
       {

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as pulumi from '@pulumi/pulumi';
-import { parse } from 'yaml';
-import { INFRA_ROOT } from './testing/stack-files.js';
+import { setEngineConfig } from './testing/engine-config.js';
 
 function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
@@ -13,10 +10,7 @@ function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 // engine passes it (strings, objects as JSON), resources mocked.
 describe('main.ts (the program entry)', () => {
   it('reads the stack config the engine passes and exports the outputs', async () => {
-    const file = parse(readFileSync(path.join(INFRA_ROOT, 'Pulumi.prod.yaml'), 'utf8')) as { config: Record<string, unknown> };
-    const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(file.config)) config[key] = typeof value === 'string' ? value : JSON.stringify(value);
-    pulumi.runtime.setAllConfig(config);
+    setEngineConfig('prod');
     const created: string[] = [];
     pulumi.runtime.setMocks(
       {
