@@ -3,15 +3,20 @@
  * in Windows-1252 or Latin-1 (old mailers and scanners send `Content-Transfer-Encoding: 8bit` with no
  * charset, or no MIME headers at all) lost every umlaut to U+FFFD while its headers were read correctly.
  * Such a part, when its bytes are mostly not UTF-8, gets `charset=windows-1252` written into its header
- * before parsing: the same fallback as the headers get. A declared charset is never changed.
+ * before parsing: the same fallback as the headers get. A charset the parser knows is never changed; one
+ * it does not know (`charset=3Dutf-8` from a gateway that quoted-printable-encoded the header,
+ * `x-unknown`, `unknown-8bit`) it reads as Windows-1252, which turned UTF-8 text into `Ã¼ber`: such a
+ * label is replaced by `utf-8` when the part's bytes are mostly UTF-8 (an empty one, which the parser
+ * reads as UTF-8, by `windows-1252` when they are mostly not).
  */
 
 const FALLBACK = 'windows-1252';
 
-/** Edits on the message as a Latin-1 string (one character per byte): insert `text` at `at`. */
-interface Insertion {
+/** Edits on the message as a Latin-1 string (one character per byte): `text` in place of `remove` characters at `at`. */
+interface Edit {
   at: number;
   text: string;
+  remove?: number;
 }
 
 /** Where the header block that starts at `start` ends (the start of its blank line), or -1 without one. */
@@ -23,11 +28,46 @@ function blankLineAt(s: string, start: number, end: number): number {
   return -1;
 }
 
-/** A header field of the block (folded lines included): where its value ends, and the value unfolded. */
-function header(block: string, name: string): { end: number; value: string } | undefined {
+/** A header field of the block (folded lines included): where its value starts and ends, and the value unfolded. */
+function header(block: string, name: string): { start: number; end: number; value: string } | undefined {
   const match = new RegExp(`^${name}[ \\t]*:([^\\r\\n]*(?:\\r?\\n[ \\t][^\\r\\n]*)*)`, 'im').exec(block);
   if (!match) return undefined;
-  return { end: match.index + match[0].length, value: match[1].replace(/\r?\n/g, '').trim() };
+  const end = match.index + match[0].length;
+  return { start: end - match[1].length, end, value: match[1].replace(/\r?\n/g, '').trim() };
+}
+
+/** The charset parameter's value as written (quotes included), and where it is in the field's raw text (folds included). */
+function charsetParameter(raw: string): { at: number; written: string; label: string } | undefined {
+  const match = /;\s*charset\s*=\s*("[^"]*"|[^\s;"]*)/i.exec(raw);
+  if (!match) return undefined;
+  const written = match[1];
+  return { at: match.index + match[0].length - written.length, written, label: written.replace(/^"(.*)"$/, '$1').trim().toLowerCase() };
+}
+
+/** Whether TextDecoder takes the label, so the parser decodes with it: as written, or without an `x-`/`cs` prefix and separators, as the parser also tries. */
+function decodable(label: string): boolean {
+  for (const candidate of [label, label.replace(/^(?:x-ms-|x-|cs)/, '').replace(/[\s._-]+/g, '')]) {
+    try {
+      new TextDecoder(candidate);
+      return true;
+    } catch {
+      // not a label this runtime decodes
+    }
+  }
+  return false;
+}
+
+/** Labels already judged (a message controls how many parts name one, and a refused label costs a thrown error). */
+const KNOWN_LABELS = new Map<string, boolean>();
+
+function knownLabel(label: string): boolean {
+  let known = KNOWN_LABELS.get(label);
+  if (known === undefined) {
+    known = decodable(label);
+    if (KNOWN_LABELS.size >= 256) KNOWN_LABELS.clear();
+    KNOWN_LABELS.set(label, known);
+  }
+  return known;
 }
 
 /** The length of the UTF-8 sequence led by byte `b` (2-4), or 0 when `b` leads none. */
@@ -90,11 +130,17 @@ function needsFallback(bytes: Uint8Array): boolean {
   return invalid > 0 && valid <= invalid;
 }
 
+/** Whether decoded bytes read as UTF-8 rather than the fallback: UTF-8 sequences, more of them than stray bytes. */
+function mostlyUtf8(bytes: Uint8Array): boolean {
+  const { valid, invalid } = utf8Tally(bytes);
+  return valid > invalid;
+}
+
 /** Nested multipart levels followed at most (the parser's own default nesting is deeper; real mail is shallow). */
 const MAX_DEPTH = 16;
 
 /** Collects the insertions for the entity in s[start, end): a header block, a blank line, a body. */
-function entityInsertions(s: string, start: number, end: number, depth: number, out: Insertion[]): void {
+function entityInsertions(s: string, start: number, end: number, depth: number, out: Edit[]): void {
   const blank = blankLineAt(s, start, end);
   if (blank < 0) return;
   const block = s.slice(start, blank);
@@ -108,8 +154,18 @@ function entityInsertions(s: string, start: number, end: number, depth: number, 
   }
   // An empty or malformed Content-Type is read as text/plain by the parser.
   if (!(type.startsWith('text/') || type === '' || !type.includes('/'))) return;
-  if (contentType && /;\s*charset\*?\s*=/i.test(contentType.value)) return;
   const encoding = (header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase();
+  const charset = contentType && charsetParameter(block.slice(contentType.start, contentType.end));
+  if (charset) {
+    if (knownLabel(charset.label)) return;
+    // The parser reads a label it does not know as Windows-1252 (an empty one as UTF-8), or as the CJK
+    // charset it maps it to (cp932, euc_jp): only bytes that are mostly UTF-8 are surely not that.
+    const bytes = transferDecoded(s.slice(bodyStart, end), encoding);
+    const label = mostlyUtf8(bytes) ? 'utf-8' : charset.label === '' && needsFallback(bytes) ? FALLBACK : undefined;
+    if (label) out.push({ at: start + contentType.start + charset.at, remove: charset.written.length, text: label });
+    return;
+  }
+  if (contentType && /;\s*charset\*\s*=/i.test(contentType.value)) return;
   if (!needsFallback(transferDecoded(s.slice(bodyStart, end), encoding))) return;
   const eol = s.startsWith('\r\n', blank) ? '\r\n' : '\n';
   if (contentType) out.push({ at: start + contentType.end, text: `${contentType.value.endsWith(';') ? '' : ';'} charset=${FALLBACK}` });
@@ -117,7 +173,7 @@ function entityInsertions(s: string, start: number, end: number, depth: number, 
 }
 
 /** Each part between the `--boundary` delimiter lines of a multipart body in s[start, end). */
-function partInsertions(s: string, start: number, end: number, boundary: string, depth: number, out: Insertion[]): void {
+function partInsertions(s: string, start: number, end: number, boundary: string, depth: number, out: Edit[]): void {
   const delimiter = `--${boundary}`;
   let partStart = -1;
   for (let i = s.indexOf(delimiter, start); i !== -1 && i < end; i = s.indexOf(delimiter, i + delimiter.length)) {
@@ -133,18 +189,19 @@ function partInsertions(s: string, start: number, end: number, boundary: string,
 
 /**
  * The message with `charset=windows-1252` declared on every text part (or the single-part body) that
- * declares no charset and whose bytes are not UTF-8; the same bytes when there is none.
+ * declares no charset and whose bytes are not UTF-8, and a charset the parser does not know replaced by
+ * `utf-8` where the bytes are mostly UTF-8; the same bytes when there is none.
  */
 export function declareFallbackCharsets(raw: Uint8Array): Uint8Array {
   const s = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
-  const insertions: Insertion[] = [];
+  const insertions: Edit[] = [];
   entityInsertions(s, 0, s.length, 0, insertions);
   if (insertions.length === 0) return raw;
   let out = '';
   let from = 0;
-  for (const { at, text } of insertions.sort((a, b) => a.at - b.at)) {
+  for (const { at, text, remove = 0 } of insertions.sort((a, b) => a.at - b.at)) {
     out += s.slice(from, at) + text;
-    from = at;
+    from = at + remove;
   }
   return Buffer.from(out + s.slice(from), 'latin1');
 }

@@ -133,6 +133,25 @@ describe('parseEml', () => {
     const koi8 = await parseEml(Buffer.from(crlf(['Subject: x', 'Content-Type: text/plain; charset="koi8-r"', '', '\xf0\xd2\xc9\xd7\xc5\xd4', '']), 'latin1'));
     expect(koi8.body?.trim()).toBe('Привет');
   });
+
+  it('reads a part whose charset label the parser does not know as UTF-8 when its bytes are UTF-8, not as Windows-1252', async () => {
+    const part = (label: string, body: Buffer) =>
+      Buffer.concat([Buffer.from(crlf(['Subject: x', `Content-Type: text/plain; charset=${label}`, 'Content-Transfer-Encoding: 8bit', '', '']), 'latin1'), body, Buffer.from('\r\n')]);
+    const utf8 = Buffer.from('Überweisung über 500 € storniert', 'utf8');
+    // 3Dutf-8: a gateway quoted-printable-encoded the header; the others are labels no decoder has.
+    for (const label of ['3Dutf-8', 'x-unknown', '"unknown-8bit"', '"UTF-8 "']) {
+      expect((await parseEml(part(label, utf8))).body?.trim(), label).toBe('Überweisung über 500 € storniert');
+    }
+    // Folded, and quoted-printable: the label is found and replaced where it is written.
+    const folded = Buffer.from(crlf(['Subject: x', 'Content-Type: text/plain;', '\tcharset="x-user-unknown"', 'Content-Transfer-Encoding: quoted-printable', '', 'Gr=C3=BC=C3=9Fe', '']), 'latin1');
+    expect((await parseEml(folded)).body?.trim()).toBe('Grüße');
+    // 8-bit bytes under an unknown label stay the parser's Windows-1252; an empty label (read as UTF-8) falls back too.
+    const latin = Buffer.from('Gr\xfc\xdfe 5 \x80', 'latin1');
+    expect((await parseEml(part('x-unknown', latin))).body?.trim()).toBe('Grüße 5 €');
+    expect((await parseEml(part('""', latin))).body?.trim()).toBe('Grüße 5 €');
+    // A label the parser maps to a CJK charset (cp932 is Shift_JIS) is left to it.
+    expect((await parseEml(part('cp932', Buffer.from([0x93, 0xfa, 0x96, 0x7b])))).body?.trim()).toBe('日本');
+  });
 });
 
 describe('parseEml limits', () => {
