@@ -10,6 +10,9 @@
  * reads as UTF-8, by `windows-1252` when they are mostly not).
  */
 
+import { isUtf8 } from 'node:buffer';
+import { decodeWindows1252 } from './windows-1252.js';
+
 const FALLBACK = 'windows-1252';
 
 /** Edits on the message as a Latin-1 string (one character per byte): `text` in place of `remove` characters at `at`. */
@@ -139,8 +142,49 @@ function mostlyUtf8(bytes: Uint8Array): boolean {
 /** Nested multipart levels followed at most (the parser's own default nesting is deeper; real mail is shallow). */
 const MAX_DEPTH = 16;
 
-/** Collects the insertions for the entity in s[start, end): a header block, a blank line, a body. */
-function entityInsertions(s: string, start: number, end: number, depth: number, out: Edit[]): void {
+/** The s[start, end) with the edits in it made. */
+function applyEdits(s: string, edits: readonly Edit[], start: number, end: number): string {
+  let out = '';
+  let from = start;
+  for (const { at, text, remove = 0 } of [...edits].sort((a, b) => a.at - b.at)) {
+    out += s.slice(from, at) + text;
+    from = at + remove;
+  }
+  return out + s.slice(from, end);
+}
+
+/** Whether an attached message (its part's header block) is one the parser reads as part of the email: inline, and not base64 or quoted-printable (whose bytes are not edited here). */
+function readInline(block: string): boolean {
+  const disposition = (header(block, 'content-disposition')?.value.split(';')[0].trim() ?? '').toLowerCase();
+  const encoding = (header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase();
+  return (disposition === '' || disposition === 'inline') && ['', '7bit', '8bit', 'binary'].includes(encoding);
+}
+
+/**
+ * An attached message the parser reads inline (a forward), in s[start, end): its text parts get the same
+ * fallbacks as the email's, and its header block, which the parser reads as UTF-8, is re-encoded from
+ * Windows-1252 to UTF-8 when its 8-bit bytes are not UTF-8, as eml.ts does for the email's own headers.
+ */
+function attachedMessageEdits(s: string, start: number, end: number, depth: number, out: Edit[]): void {
+  const inner: Edit[] = [];
+  entityInsertions(s, start, end, depth, inner, true);
+  const blank = blankLineAt(s, start, end);
+  const headEnd = blank < 0 ? end : blank;
+  if (isUtf8(Buffer.from(s.slice(start, headEnd), 'latin1'))) {
+    out.push(...inner);
+    return;
+  }
+  // A charset written into the header block is re-encoded with it (ASCII stays as it is).
+  const head = applyEdits(s, inner.filter((e) => e.at < headEnd), start, headEnd);
+  const text = Buffer.from(decodeWindows1252(Buffer.from(head, 'latin1')), 'utf8').toString('latin1');
+  out.push({ at: start, remove: headEnd - start, text }, ...inner.filter((e) => e.at >= headEnd));
+}
+
+/**
+ * Collects the insertions for the entity in s[start, end): a header block, a blank line, a body. `inMessage`:
+ * it is inside an attached message, whose own attached messages the parser lists as attachments (one level).
+ */
+function entityInsertions(s: string, start: number, end: number, depth: number, out: Edit[], inMessage = false): void {
   const blank = blankLineAt(s, start, end);
   if (blank < 0) return;
   const block = s.slice(start, blank);
@@ -149,7 +193,11 @@ function entityInsertions(s: string, start: number, end: number, depth: number, 
   const type = (contentType?.value.split(';')[0].trim() ?? 'text/plain').toLowerCase();
   if (type.startsWith('multipart/')) {
     const boundary = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType?.value ?? '');
-    if (boundary && depth < MAX_DEPTH) partInsertions(s, bodyStart, end, boundary[1] ?? boundary[2], depth + 1, out);
+    if (boundary && depth < MAX_DEPTH) partInsertions(s, bodyStart, end, boundary[1] ?? boundary[2], depth + 1, out, inMessage);
+    return;
+  }
+  if (type === 'message/rfc822') {
+    if (!inMessage && depth < MAX_DEPTH && readInline(block)) attachedMessageEdits(s, bodyStart, end, depth + 1, out);
     return;
   }
   // An empty or malformed Content-Type is read as text/plain by the parser.
@@ -173,35 +221,30 @@ function entityInsertions(s: string, start: number, end: number, depth: number, 
 }
 
 /** Each part between the `--boundary` delimiter lines of a multipart body in s[start, end). */
-function partInsertions(s: string, start: number, end: number, boundary: string, depth: number, out: Edit[]): void {
+function partInsertions(s: string, start: number, end: number, boundary: string, depth: number, out: Edit[], inMessage: boolean): void {
   const delimiter = `--${boundary}`;
   let partStart = -1;
   for (let i = s.indexOf(delimiter, start); i !== -1 && i < end; i = s.indexOf(delimiter, i + delimiter.length)) {
     if (i !== start && s[i - 1] !== '\n') continue;
-    if (partStart >= 0) entityInsertions(s, partStart, i, depth, out);
+    if (partStart >= 0) entityInsertions(s, partStart, i, depth, out, inMessage);
     if (s.startsWith('--', i + delimiter.length)) return;
     const eol = s.indexOf('\n', i);
     if (eol === -1 || eol >= end) return;
     partStart = eol + 1;
   }
-  if (partStart >= 0) entityInsertions(s, partStart, end, depth, out);
+  if (partStart >= 0) entityInsertions(s, partStart, end, depth, out, inMessage);
 }
 
 /**
  * The message with `charset=windows-1252` declared on every text part (or the single-part body) that
  * declares no charset and whose bytes are not UTF-8, and a charset the parser does not know replaced by
- * `utf-8` where the bytes are mostly UTF-8; the same bytes when there is none.
+ * `utf-8` where the bytes are mostly UTF-8, in the email and in an attached message read inline (whose
+ * 8-bit header bytes that are not UTF-8 are re-encoded from Windows-1252); the same bytes when there is none.
  */
 export function declareFallbackCharsets(raw: Uint8Array): Uint8Array {
   const s = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
   const insertions: Edit[] = [];
   entityInsertions(s, 0, s.length, 0, insertions);
   if (insertions.length === 0) return raw;
-  let out = '';
-  let from = 0;
-  for (const { at, text, remove = 0 } of insertions.sort((a, b) => a.at - b.at)) {
-    out += s.slice(from, at) + text;
-    from = at + remove;
-  }
-  return Buffer.from(out + s.slice(from), 'latin1');
+  return Buffer.from(applyEdits(s, insertions, 0, s.length), 'latin1');
 }

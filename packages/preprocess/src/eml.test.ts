@@ -1,3 +1,4 @@
+import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { parseEml, startsWithHeader } from './eml.js';
 import { cleanEmail } from './clean.js';
@@ -151,6 +152,25 @@ describe('parseEml', () => {
     expect((await parseEml(part('""', latin))).body?.trim()).toBe('Grüße 5 €');
     // A label the parser maps to a CJK charset (cp932 is Shift_JIS) is left to it.
     expect((await parseEml(part('cp932', Buffer.from([0x93, 0xfa, 0x96, 0x7b])))).body?.trim()).toBe('日本');
+  });
+
+  it('reads a forwarded message (message/rfc822 read inline) with raw 8-bit Windows-1252 text and headers as letters', async () => {
+    const inner = ['From: Kunde <k@example.com>', 'Subject: Beschwerde \xfcber Geb\xfchren', '', 'Ich m\xf6chte eine Erstattung von 20 \x80. Gr\xfc\xdfe'];
+    const forward = (partHeaders: string[], message: string[]) =>
+      Buffer.from(crlf(['Subject: WG: Beschwerde', 'Content-Type: multipart/mixed; boundary=F1', '', '--F1', 'Content-Type: text/plain; charset=us-ascii', '', 'Zur Info.', '--F1', ...partHeaders, '', ...message, '--F1--', '']), 'latin1');
+    const email = await parseEml(forward(['Content-Type: message/rfc822'], inner));
+    expect(email.body).toContain('Subject: Beschwerde über Gebühren');
+    expect(email.body).toContain('Ich möchte eine Erstattung von 20 €. Grüße');
+    expect(email.body).not.toContain('\uFFFD');
+    // Its multipart text parts too; a charset it declares is kept.
+    const multipart = ['Subject: x', 'Content-Type: multipart/alternative; boundary=I1', '', '--I1', 'Content-Type: text/plain', '', 'Geb\xfchr', '--I1', 'Content-Type: text/html; charset=iso-8859-1', '', '<p>Geb\xfchr</p>', '--I1--'];
+    const nested = await parseEml(forward(['Content-Type: message/rfc822'], multipart));
+    expect(nested.body).toContain('Gebühr');
+    expect(nested.body).not.toContain('\uFFFD');
+    // An attached message the parser lists as an attachment keeps its bytes (and so its size).
+    const asAttachment = forward(['Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="b.eml"'], inner);
+    const unedited = (await PostalMime.parse(asAttachment, { attachmentEncoding: 'arraybuffer' })).attachments[0].content as ArrayBuffer;
+    expect((await parseEml(asAttachment)).attachments).toEqual([{ filename: 'b.eml', contentType: 'message/rfc822', size: unedited.byteLength }]);
   });
 });
 
