@@ -87,6 +87,16 @@ describe('parseEml', () => {
     expect(email.attachments).toEqual([{ filename: 'auszug.pdf', contentType: 'application/pdf', size: 13 }]);
   });
 
+  it('takes the id in the angle brackets of a Message-ID, without a comment beside them', async () => {
+    const idOf = async (field: string) => (await parseEml(crlf(['From: a@b.example', field, 'Subject: x', '', 'body', '']))).id;
+    expect(await idOf('Message-ID: <4711@mail.example.com> (added by the gateway)')).toBe('4711@mail.example.com');
+    expect(await idOf('Message-ID: (relay) <4712@mail.example.com>')).toBe('4712@mail.example.com');
+    expect(await idOf('Message-ID:\r\n <4713@mail.example.com>')).toBe('4713@mail.example.com');
+    expect(await idOf('Message-ID: no-brackets-4714@mail.example.com')).toBe('no-brackets-4714@mail.example.com');
+    expect(await idOf('Message-ID: <"odd id"+/%?#&=@[127.0.0.1]>')).toBe('"odd id"+/%?#&=@[127.0.0.1]');
+    expect(await idOf('Message-ID: <>')).toBeUndefined();
+  });
+
   it('returns a Message-ID longer than an email id whole, for the caller to refuse or replace (never cut)', async () => {
     const long = `${'m'.repeat(230)}@bank.example`;
     const email = await parseEml(crlf(['From: a@b.example', `Message-ID: <${long}>`, 'Subject: x', '', 'body', '']));

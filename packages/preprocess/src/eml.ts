@@ -102,6 +102,17 @@ function byteSize(content: ArrayBuffer | Uint8Array | string): number {
 }
 
 /**
+ * The id a Message-ID field names: what its angle brackets hold, without a comment beside them (RFC 5322
+ * allows `<a1@bank.example> (added by the gateway)`, and feedback quoting a1@bank.example must join); the
+ * value as written when it has no brackets.
+ */
+function messageIdOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const bracketed = /<([^<>]*)>/.exec(value);
+  return (bracketed ? bracketed[1] : value).trim();
+}
+
+/**
  * Parses a raw RFC 822 / MIME message (multipart, quoted-printable, base64, ISO-8859-1, Windows-1252 ...)
  * with postal-mime. Bytes that are not UTF-8 where no charset says what they are (raw 8-bit headers, a text
  * part without a charset) are read as Windows-1252. Attachments are listed by name, type and size, never read.
@@ -129,7 +140,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (parsed.date && !Number.isNaN(Date.parse(parsed.date))) receivedAt = new Date(parsed.date).toISOString();
   // The Message-ID (without its angle brackets) names the email, e.g. in feedback by emailId. Whole: one
   // longer than an email id may be (MAX_EMAIL_ID_CHARS) is for the caller to refuse or replace, not to cut.
-  const messageId = parsed.messageId?.trim().replace(/^<(.*)>$/, '$1');
+  const messageId = messageIdOf(parsed.messageId);
   return {
     ...(messageId ? { id: messageId } : {}),
     subject: fixC1(parsed.subject)?.slice(0, 2_000),
