@@ -7,7 +7,8 @@
  * it does not know (`charset=3Dutf-8` from a gateway that quoted-printable-encoded the header,
  * `x-unknown`, `unknown-8bit`) it reads as Windows-1252, which turned UTF-8 text into `Ã¼ber`: such a
  * label is replaced by `utf-8` when the part's bytes are mostly UTF-8 (an empty one, which the parser
- * reads as UTF-8, by `windows-1252` when they are mostly not).
+ * reads as UTF-8, by `windows-1252` when they are mostly not), and so is one of an RFC 2047 encoded word
+ * in the message's headers.
  */
 
 import { isUtf8 } from 'node:buffer';
@@ -139,6 +140,37 @@ function mostlyUtf8(bytes: Uint8Array): boolean {
   return valid > invalid;
 }
 
+/** An RFC 2047 encoded word: charset (with an RFC 2231 language after `*`), encoding, text; as the parser finds them. */
+const ENCODED_WORD = /=\?([^?\s]+)\?([QqBb])\?([^?]*)\?=/g;
+
+/** An encoded word's bytes: B is base64, Q quoted-printable with `_` for a space. */
+function wordBytes(encoding: string, text: string): Buffer {
+  if (encoding === 'B' || encoding === 'b') return Buffer.from(text, 'base64');
+  return Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+}
+
+/**
+ * Encoded words in the header block s[start, end) whose charset the parser does not know
+ * (`=?unknown-8bit?Q?K=C3=BCndigung?=`, as some relays wrap raw 8-bit headers) get the label `utf-8` when
+ * the words of that label hold mostly UTF-8 together (a character may be split between two words).
+ */
+function encodedWordEdits(s: string, start: number, end: number, out: Edit[]): void {
+  const at = s.indexOf('=?', start);
+  if (at === -1 || at >= end) return;
+  const unknown = new Map<string, { words: { at: number; length: number }[]; bytes: Buffer[] }>();
+  for (const match of s.slice(start, end).matchAll(ENCODED_WORD)) {
+    const label = match[1].split('*')[0].trim().toLowerCase();
+    if (knownLabel(label)) continue;
+    const found = unknown.get(label) ?? { words: [], bytes: [] };
+    found.words.push({ at: start + match.index + 2, length: match[1].length });
+    found.bytes.push(wordBytes(match[2], match[3]));
+    unknown.set(label, found);
+  }
+  for (const { words, bytes } of unknown.values()) {
+    if (mostlyUtf8(Buffer.concat(bytes))) for (const word of words) out.push({ at: word.at, remove: word.length, text: 'utf-8' });
+  }
+}
+
 /** Nested multipart levels followed at most (the parser's own default nesting is deeper; real mail is shallow). */
 const MAX_DEPTH = 16;
 
@@ -170,6 +202,7 @@ function attachedMessageEdits(s: string, start: number, end: number, depth: numb
   entityInsertions(s, start, end, depth, inner, true);
   const blank = blankLineAt(s, start, end);
   const headEnd = blank < 0 ? end : blank;
+  encodedWordEdits(s, start, headEnd, inner);
   if (isUtf8(Buffer.from(s.slice(start, headEnd), 'latin1'))) {
     out.push(...inner);
     return;
@@ -238,13 +271,16 @@ function partInsertions(s: string, start: number, end: number, boundary: string,
 /**
  * The message with `charset=windows-1252` declared on every text part (or the single-part body) that
  * declares no charset and whose bytes are not UTF-8, and a charset the parser does not know replaced by
- * `utf-8` where the bytes are mostly UTF-8, in the email and in an attached message read inline (whose
- * 8-bit header bytes that are not UTF-8 are re-encoded from Windows-1252); the same bytes when there is none.
+ * `utf-8` where the bytes are mostly UTF-8 (a part's, or its header's encoded words'), in the email and in an
+ * attached message read inline (whose 8-bit header bytes that are not UTF-8 are re-encoded from
+ * Windows-1252); the same bytes when there is none.
  */
 export function declareFallbackCharsets(raw: Uint8Array): Uint8Array {
   const s = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
   const insertions: Edit[] = [];
   entityInsertions(s, 0, s.length, 0, insertions);
+  const blank = blankLineAt(s, 0, s.length);
+  encodedWordEdits(s, 0, blank < 0 ? s.length : blank, insertions);
   if (insertions.length === 0) return raw;
   return Buffer.from(applyEdits(s, insertions, 0, s.length), 'latin1');
 }

@@ -164,6 +164,16 @@ describe('parseEml', () => {
     expect((await parseEml(part('cp932', Buffer.from([0x93, 0xfa, 0x96, 0x7b])))).body?.trim()).toBe('日本');
   });
 
+  it('reads encoded words whose charset label the parser does not know as UTF-8 when their bytes are UTF-8', async () => {
+    const subjectOf = async (subject: string) => (await parseEml(Buffer.from(crlf(['From: a@b.example', `Subject: ${subject}`, '', 'body', '']), 'latin1'))).subject;
+    expect(await subjectOf('=?unknown-8bit?Q?K=C3=BCndigung_meines_Depots?=')).toBe('Kündigung meines Depots');
+    expect(await subjectOf('=?x-unknown?B?w5xiZXJ3ZWlzdW5n?=')).toBe('Überweisung');
+    // A character split between two words of the label.
+    expect(await subjectOf('=?unknown-8bit?Q?K=C3?=\r\n =?unknown-8bit?Q?=BCndigung?=')).toBe('Kündigung');
+    // 8-bit bytes under such a label stay the parser's Windows-1252.
+    expect(await subjectOf('=?unknown-8bit?Q?K=FCndigung?=')).toBe('Kündigung');
+  });
+
   it('reads a forwarded message (message/rfc822 read inline) with raw 8-bit Windows-1252 text and headers as letters', async () => {
     const inner = ['From: Kunde <k@example.com>', 'Subject: Beschwerde \xfcber Geb\xfchren', '', 'Ich m\xf6chte eine Erstattung von 20 \x80. Gr\xfc\xdfe'];
     const forward = (partHeaders: string[], message: string[]) =>
