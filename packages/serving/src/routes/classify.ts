@@ -8,7 +8,7 @@ import { classifyRequestSchema, ClassifyResponseSchema, idSchema, requestEmails 
 import { EmlParseError, InputTooLargeError, MAX_EMAIL_ID_CHARS, startsWithHeader, type Email } from '@mailroute/preprocess';
 import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyEmails } from './classify-core.js';
-import { API_KEY_SECURITY, classifyErrorResponses, errorResponses } from './responses.js';
+import { API_KEY_SECURITY, classifyErrorResponses, emlErrorResponses, errorResponses } from './responses.js';
 
 /** Whether an Accept header takes JSON: application/json, application/ or any type (or a blank header), with any q but 0. */
 export function acceptsJson(accept: string): boolean {
@@ -113,7 +113,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
         }),
         body: { content: { 'message/rfc822': { schema: z.string() } }, required: true },
       },
-      responses: { 200: { description: 'One prediction', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...classifyErrorResponses },
+      responses: { 200: { description: 'One prediction', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...emlErrorResponses },
     }),
     async (c) => {
       if (!ctx.parseEml) throw new NotFoundError('This server has no .eml parser configured.');

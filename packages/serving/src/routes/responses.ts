@@ -24,7 +24,7 @@ export const noBodyErrorResponses = {
 export const errorResponses = {
   ...noBodyErrorResponses,
   413: { description: 'Body over the limit', content: problemContent },
-  415: { description: 'Wrong Content-Type, or a JSON body that is not UTF-8', content: problemContent },
+  415: { description: 'Wrong Content-Type, a compressed body (Content-Encoding), or a JSON body that is not UTF-8', content: problemContent },
 } as const;
 
 /** ... and those of a route that scores emails: behind the AWS Lambda, the SageMaker endpoint can fail it. */
@@ -34,6 +34,17 @@ export const classifyErrorResponses = {
     description: 'Behind the AWS Lambda only: the SageMaker endpoint failed the request (`ENDPOINT_FAILED`) or answered something unusable (`SAGEMAKER_RESPONSE_INVALID`)',
     content: problemContent,
   },
+} as const;
+
+/** ... and those of /v1/classify/eml, whose body is one raw email rather than JSON. */
+export const emlErrorResponses = {
+  ...classifyErrorResponses,
+  400: {
+    description:
+      'Invalid request (zod issue paths in `issues`): an empty body (issue code `empty`); one with no header lines, over max(20,000, bytes/64) lines or over 256 KiB of headers (issue code `invalid_eml`, the detail says which); an invalid `?id=`',
+    content: problemContent,
+  },
+  415: { description: 'Content-Type other than message/rfc822, or a compressed body (Content-Encoding)', content: problemContent },
 } as const;
 
 /**

@@ -817,6 +817,12 @@ describe('operations routes', () => {
     // Behind the AWS Lambda a classify can fail at the SageMaker endpoint (502): the CRM's document says so; the container's own route cannot.
     for (const path of ['/v1/classify', '/v1/classify/eml']) expect(doc.paths[path].post.responses['502']?.description, path).toMatch(/ENDPOINT_FAILED.*SAGEMAKER_RESPONSE_INVALID/);
     expect(Object.keys(doc.paths['/invocations'].post.responses)).not.toContain('502');
+    // A compressed body is refused (415) on every route that takes one; the raw-email route's 400 and 415 name its own causes, not JSON's.
+    for (const path of ['/v1/classify', '/v1/classify/eml', '/invocations', '/v1/feedback']) expect(doc.paths[path].post.responses['415'].description, path).toContain('Content-Encoding');
+    const eml = doc.paths['/v1/classify/eml'].post.responses;
+    expect(eml['415'].description).toContain('message/rfc822');
+    expect(eml['415'].description).not.toContain('JSON');
+    expect(eml['400'].description).toContain('invalid_eml');
     expect(doc.paths['/metrics'].get.responses['200'].content).toHaveProperty(['text/plain']);
     expect(Object.keys(doc.paths['/v1/admin/reload'].post.responses)).not.toContain('413');
     // The feedback example stays one the server takes: closed recently, not on a fixed date the retention will pass.
