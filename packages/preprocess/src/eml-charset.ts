@@ -8,7 +8,7 @@
  * `x-unknown`, `unknown-8bit`) it reads as Windows-1252, which turned UTF-8 text into `Ã¼ber`: such a
  * label is replaced by `utf-8` when the part's bytes are mostly UTF-8 (an empty one, which the parser
  * reads as UTF-8, by `windows-1252` when they are mostly not), and so is one of an RFC 2047 encoded word
- * in the message's headers.
+ * in the message's headers. The walk over the parts also makes a forward sent as an attachment inline.
  */
 
 import { isUtf8 } from 'node:buffer';
@@ -185,15 +185,24 @@ function applyEdits(s: string, edits: readonly Edit[], start: number, end: numbe
   return out + s.slice(from, end);
 }
 
-/** Whether an attached message (its part's header block) is one the parser reads as part of the email: inline, and not base64 or quoted-printable (whose bytes are not edited here). */
-function readInline(block: string): boolean {
-  const disposition = (header(block, 'content-disposition')?.value.split(';')[0].trim() ?? '').toLowerCase();
-  const encoding = (header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase();
-  return (disposition === '' || disposition === 'inline') && ['', '7bit', '8bit', 'binary'].includes(encoding);
+/** Whether a part (its header block) is sent as it is, not base64 or quoted-printable (whose bytes are not edited here). */
+function unencoded(block: string): boolean {
+  return ['', '7bit', '8bit', 'binary'].includes((header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase());
 }
 
 /**
- * An attached message the parser reads inline (a forward), in s[start, end): its text parts get the same
+ * A forward as attachment (Outlook, Thunderbird and Gmail write `Content-Disposition: attachment;
+ * filename="….eml"`) is made inline, so the parser reads it as it reads an attached message sent inline,
+ * and the forward a short cover note points to is not lost.
+ */
+function inlineEdit(block: string, start: number, out: Edit[]): void {
+  const disposition = header(block, 'content-disposition');
+  const attachment = disposition && /^\s*attachment\b/i.exec(block.slice(disposition.start, disposition.end));
+  if (attachment) out.push({ at: start + disposition.start + attachment[0].length - 'attachment'.length, remove: 'attachment'.length, text: 'inline' });
+}
+
+/**
+ * An attached message (a forward), which the parser reads inline, in s[start, end): its text parts get the same
  * fallbacks as the email's, and its header block, which the parser reads as UTF-8, is re-encoded from
  * Windows-1252 to UTF-8 when its 8-bit bytes are not UTF-8, as eml.ts does for the email's own headers.
  */
@@ -230,7 +239,9 @@ function entityInsertions(s: string, start: number, end: number, depth: number, 
     return;
   }
   if (type === 'message/rfc822') {
-    if (!inMessage && depth < MAX_DEPTH && readInline(block)) attachedMessageEdits(s, bodyStart, end, depth + 1, out);
+    if (inMessage || depth >= MAX_DEPTH) return;
+    inlineEdit(block, start, out);
+    if (unencoded(block)) attachedMessageEdits(s, bodyStart, end, depth + 1, out);
     return;
   }
   // An empty or malformed Content-Type is read as text/plain by the parser.
@@ -269,13 +280,13 @@ function partInsertions(s: string, start: number, end: number, boundary: string,
 }
 
 /**
- * The message with `charset=windows-1252` declared on every text part (or the single-part body) that
+ * The message as the parser should read it: with `charset=windows-1252` declared on every text part (or the single-part body) that
  * declares no charset and whose bytes are not UTF-8, and a charset the parser does not know replaced by
  * `utf-8` where the bytes are mostly UTF-8 (a part's, or its header's encoded words'), in the email and in an
  * attached message read inline (whose 8-bit header bytes that are not UTF-8 are re-encoded from
- * Windows-1252); the same bytes when there is none.
+ * Windows-1252), and an attached message sent as an attachment made inline; the same bytes when there is none.
  */
-export function declareFallbackCharsets(raw: Uint8Array): Uint8Array {
+export function prepareForParser(raw: Uint8Array): Uint8Array {
   const s = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
   const insertions: Edit[] = [];
   entityInsertions(s, 0, s.length, 0, insertions);

@@ -2,6 +2,7 @@ import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { parseEml, startsWithHeader } from './eml.js';
 import { cleanEmail } from './clean.js';
+import { forwardedText } from './forward.js';
 
 const crlf = (lines: string[]) => lines.join('\r\n');
 
@@ -187,10 +188,29 @@ describe('parseEml', () => {
     const nested = await parseEml(forward(['Content-Type: message/rfc822'], multipart));
     expect(nested.body).toContain('Gebühr');
     expect(nested.body).not.toContain('\uFFFD');
-    // An attached message the parser lists as an attachment keeps its bytes (and so its size).
-    const asAttachment = forward(['Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="b.eml"'], inner);
-    const unedited = (await PostalMime.parse(asAttachment, { attachmentEncoding: 'arraybuffer' })).attachments[0].content as ArrayBuffer;
-    expect((await parseEml(asAttachment)).attachments).toEqual([{ filename: 'b.eml', contentType: 'message/rfc822', size: unedited.byteLength }]);
+    // A message attached inside the attached message, which the parser lists as an attachment, keeps its bytes (and so its size).
+    const twice = forward(['Content-Type: message/rfc822'], ['Subject: y', 'Content-Type: multipart/mixed; boundary=I2', '', '--I2', 'Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="b.eml"', '', ...inner, '--I2--']);
+    const unedited = (await PostalMime.parse(twice, { attachmentEncoding: 'arraybuffer' })).attachments[0].content as ArrayBuffer;
+    expect((await parseEml(twice)).attachments).toEqual([{ filename: 'b.eml', contentType: 'message/rfc822', size: unedited.byteLength }]);
+  });
+
+  it('reads a forward sent as an attachment (Content-Disposition: attachment, as Outlook, Thunderbird and Gmail send it) as one sent inline', async () => {
+    const message = ['From: Kunde <k@example.com>', 'Subject: Beschwerde', 'Content-Type: text/plain; charset=utf-8', '', 'Ich beschwere mich über die Depotgebühren.'];
+    const forward = (partHeaders: string[], body: string[]) =>
+      crlf(['Subject: FW: Beschwerde', 'Content-Type: multipart/mixed; boundary=F1', '', '--F1', 'Content-Type: text/plain; charset=utf-8', '', 'Zur Info.', '--F1', ...partHeaders, '', ...body, '--F1--', '']);
+    for (const disposition of ['Content-Disposition: attachment; filename="Beschwerde.eml"', 'Content-Disposition:\r\n ATTACHMENT']) {
+      const email = await parseEml(Buffer.from(forward(['Content-Type: message/rfc822; name="Beschwerde.eml"', disposition], message), 'utf8'));
+      expect(email.body, disposition).toContain('Ich beschwere mich über die Depotgebühren.');
+      expect(email.attachments, disposition).toEqual([]);
+      // So the model reads the forward behind the cover note, as cleaning an inline forward gives it.
+      expect(forwardedText(email, cleanEmail(email))).toContain('Ich beschwere mich über die Depotgebühren.');
+    }
+    // Sent base64 encoded, and given as text (a JSONL line of clean): the same.
+    const encoded = forward(['Content-Type: message/rfc822', 'Content-Disposition: attachment', 'Content-Transfer-Encoding: base64'], [Buffer.from(crlf(message), 'utf8').toString('base64')]);
+    expect((await parseEml(encoded)).body).toContain('Ich beschwere mich über die Depotgebühren.');
+    // Other attachments stay unread.
+    const pdf = await parseEml(forward(['Content-Type: application/pdf', 'Content-Disposition: attachment; filename="a.pdf"', 'Content-Transfer-Encoding: base64'], ['JVBERi0xLjQK']));
+    expect(pdf.attachments).toEqual([{ filename: 'a.pdf', contentType: 'application/pdf', size: 9 }]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { Email } from './email.js';
 import { EmlParseError, InputTooLargeError } from './errors.js';
 import { DEFAULT_MAX_INPUT_CHARS } from './clean.js';
 import { c1AsWindows1252 } from './windows-1252.js';
-import { declareFallbackCharsets } from './eml-charset.js';
+import { prepareForParser } from './eml-charset.js';
 
 export interface EmlAttachment {
   filename?: string;
@@ -115,7 +115,8 @@ function messageIdOf(value: string | undefined): string | undefined {
 /**
  * Parses a raw RFC 822 / MIME message (multipart, quoted-printable, base64, ISO-8859-1, Windows-1252 ...)
  * with postal-mime. Bytes that are not UTF-8 where no charset says what they are (raw 8-bit headers, a text
- * part without a charset) are read as Windows-1252. Attachments are listed by name, type and size, never read.
+ * part without a charset) are read as Windows-1252. An attached message (a forward, inline or as an attachment)
+ * is read one level deep as part of the text; other attachments are listed by name, type and size, never read.
  */
 export async function parseEml(raw: string | Uint8Array, options: { maxInputChars?: number; maxLines?: number } = {}): Promise<ParsedEml> {
   const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS * 4;
@@ -126,7 +127,9 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (lines > maxLines) throw new EmlParseError(`the message has ${lines} lines, over the limit of ${maxLines}`);
   let parsed: Awaited<ReturnType<typeof PostalMime.parse>>;
   try {
-    parsed = await PostalMime.parse(typeof raw === 'string' ? raw : utf8Headers(declareFallbackCharsets(raw)), { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS });
+    // Text is parsed as its UTF-8 bytes (as the parser would encode it), so that it is prepared as bytes are.
+    const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+    parsed = await PostalMime.parse(utf8Headers(prepareForParser(bytes)), { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS });
   } catch (cause) {
     // The header limit is the parser's to say (its message names only the limit, no email text).
     if (cause instanceof Error && /^Maximum header size of \d+ bytes exceeded$/.test(cause.message)) {
