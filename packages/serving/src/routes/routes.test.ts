@@ -900,6 +900,10 @@ describe('SageMaker contract and .eml', () => {
     const warned = await json(await post(wrong));
     expect(warned.warnings).toEqual([expect.stringMatching(/^1 email\(s\) \(l2@x\) hold U\+FFFD replacement characters: the raw email holds bytes that are not valid in the charset it declares/)]);
     expect(warned.warnings[0]).not.toContain('before it was sent');
+    // A charset no decoder knows is read as UTF-8 when the part mostly is: a stray byte there is said to be why.
+    const unknown = Buffer.concat([Buffer.from('Subject: x\r\nMessage-ID: <l3@x>\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\nGrüße aus Köln ', 'utf8'), Buffer.from([0xe9, 0x0d, 0x0a])]);
+    const unknownAnswer = await json(await post(unknown));
+    expect(unknownAnswer.warnings).toEqual([expect.stringContaining('a charset no decoder knows (charset=x-unknown), read as UTF-8 for being mostly UTF-8')]);
   });
 
   it('POST /v1/classify/eml warns when the email has no id (no Message-ID, no ?id=): feedback must quote the predictionId', async () => {
