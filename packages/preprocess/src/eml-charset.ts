@@ -208,7 +208,7 @@ function inlineEdit(block: string, start: number, out: Edit[]): void {
  */
 function attachedMessageEdits(s: string, start: number, end: number, depth: number, out: Edit[]): void {
   const inner: Edit[] = [];
-  entityInsertions(s, start, end, depth, inner, true);
+  entityEdits(s, start, end, depth, inner, true);
   const blank = blankLineAt(s, start, end);
   const headEnd = blank < 0 ? end : blank;
   encodedWordEdits(s, start, headEnd, inner);
@@ -223,10 +223,10 @@ function attachedMessageEdits(s: string, start: number, end: number, depth: numb
 }
 
 /**
- * Collects the insertions for the entity in s[start, end): a header block, a blank line, a body. `inMessage`:
+ * Collects the edits for the entity in s[start, end): a header block, a blank line, a body. `inMessage`:
  * it is inside an attached message, whose own attached messages the parser lists as attachments (one level).
  */
-function entityInsertions(s: string, start: number, end: number, depth: number, out: Edit[], inMessage = false): void {
+function entityEdits(s: string, start: number, end: number, depth: number, out: Edit[], inMessage = false): void {
   const blank = blankLineAt(s, start, end);
   if (blank < 0) return;
   const block = s.slice(start, blank);
@@ -235,7 +235,7 @@ function entityInsertions(s: string, start: number, end: number, depth: number, 
   const type = (contentType?.value.split(';')[0].trim() ?? 'text/plain').toLowerCase();
   if (type.startsWith('multipart/')) {
     const boundary = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType?.value ?? '');
-    if (boundary && depth < MAX_DEPTH) partInsertions(s, bodyStart, end, boundary[1] ?? boundary[2], depth + 1, out, inMessage);
+    if (boundary && depth < MAX_DEPTH) partEdits(s, bodyStart, end, boundary[1] ?? boundary[2], depth + 1, out, inMessage);
     return;
   }
   if (type === 'message/rfc822') {
@@ -265,33 +265,33 @@ function entityInsertions(s: string, start: number, end: number, depth: number, 
 }
 
 /** Each part between the `--boundary` delimiter lines of a multipart body in s[start, end). */
-function partInsertions(s: string, start: number, end: number, boundary: string, depth: number, out: Edit[], inMessage: boolean): void {
+function partEdits(s: string, start: number, end: number, boundary: string, depth: number, out: Edit[], inMessage: boolean): void {
   const delimiter = `--${boundary}`;
   let partStart = -1;
   for (let i = s.indexOf(delimiter, start); i !== -1 && i < end; i = s.indexOf(delimiter, i + delimiter.length)) {
     if (i !== start && s[i - 1] !== '\n') continue;
-    if (partStart >= 0) entityInsertions(s, partStart, i, depth, out, inMessage);
+    if (partStart >= 0) entityEdits(s, partStart, i, depth, out, inMessage);
     if (s.startsWith('--', i + delimiter.length)) return;
     const eol = s.indexOf('\n', i);
     if (eol === -1 || eol >= end) return;
     partStart = eol + 1;
   }
-  if (partStart >= 0) entityInsertions(s, partStart, end, depth, out, inMessage);
+  if (partStart >= 0) entityEdits(s, partStart, end, depth, out, inMessage);
 }
 
 /**
- * The message as the parser should read it: with `charset=windows-1252` declared on every text part (or the single-part body) that
- * declares no charset and whose bytes are not UTF-8, and a charset the parser does not know replaced by
- * `utf-8` where the bytes are mostly UTF-8 (a part's, or its header's encoded words'), in the email and in an
- * attached message read inline (whose 8-bit header bytes that are not UTF-8 are re-encoded from
- * Windows-1252), and an attached message sent as an attachment made inline; the same bytes when there is none.
+ * The message as the parser should read it: `charset=windows-1252` declared on every text part (or the
+ * single-part body) that declares no charset and whose bytes are not UTF-8; a charset the parser does not
+ * know replaced by `utf-8` where the bytes are mostly UTF-8 (a part's, or its header's encoded words'), in
+ * the email and in an attached message (whose 8-bit header bytes that are not UTF-8 are re-encoded from
+ * Windows-1252); an attached message sent as an attachment made inline. The same bytes when there is none.
  */
 export function prepareForParser(raw: Uint8Array): Uint8Array {
   const s = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
-  const insertions: Edit[] = [];
-  entityInsertions(s, 0, s.length, 0, insertions);
+  const edits: Edit[] = [];
+  entityEdits(s, 0, s.length, 0, edits);
   const blank = blankLineAt(s, 0, s.length);
-  encodedWordEdits(s, 0, blank < 0 ? s.length : blank, insertions);
-  if (insertions.length === 0) return raw;
-  return Buffer.from(applyEdits(s, insertions, 0, s.length), 'latin1');
+  encodedWordEdits(s, 0, blank < 0 ? s.length : blank, edits);
+  if (edits.length === 0) return raw;
+  return Buffer.from(applyEdits(s, edits, 0, s.length), 'latin1');
 }
