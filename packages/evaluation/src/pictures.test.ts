@@ -100,6 +100,19 @@ describe('pictures', () => {
     expect(svg).toContain('red: confused');
   });
 
+  it('keeps the axis caption of a matrix of one label clear of the legend, and says "1 label"', () => {
+    const one = evaluatePredictions(Array.from({ length: 5 }, () => ({ truth: { area: 'retail' }, prediction: { area: { label: 'retail' } } }))).tasks[0].metrics;
+    const svg = confusionHeatmapSvg(one);
+    const caption = /<text x="([\d.]+)" y="[\d.]+" font-size="14" text-anchor="middle" fill="#111">predicted label</.exec(svg);
+    const legend = /<text x="([\d.]+)" y="[\d.]+" font-size="12" fill="#222">share of row</.exec(svg);
+    expect(caption).not.toBeNull();
+    expect(legend).not.toBeNull();
+    // The caption is centred under the matrix: its right end lies left of the legend.
+    expect(Number(caption?.[1]) + textWidth('predicted label', 14) / 2).toBeLessThan(Number(legend?.[1]));
+    expect(svg).toContain('>row; 1 label.<');
+    expect(svg).not.toContain('1 labels');
+  });
+
   it('shows the whole subtitle of a matrix of three labels, on two lines, in the SVG and the PNG', () => {
     const three = evaluatePredictions(syntheticPredictionLines({ n: 80, seed: 5, tasks: { business_area: ['brokerage', 'wealth_management', 'savings'] } })).tasks[0].metrics;
     const svg = confusionHeatmapSvg(three, { title: 'Confusion matrix: business_area' });

@@ -31,12 +31,14 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
   const left = Math.ceil(Math.max(textWidth('xxxx (0)', fontSize), ...rowLabels.map((l) => textWidth(l, fontSize)))) + 40;
   const columnHeight = Math.ceil(Math.max(textWidth('xxxx', fontSize), ...shortLabels.map((l) => textWidth(l, fontSize))));
   const grid = cell * n;
+  // The legend stands right of the matrix and of its axis caption, which is wider than a matrix of one label.
+  const legendX = left + Math.max(grid, Math.ceil(grid / 2 + textWidth(PREDICTED_CAPTION, 14) / 2)) + 24;
   const legendW = 110;
   const title = options.title ?? 'Confusion matrix';
-  const subtitle = `Emails of each true label (row) predicted as each label (column), coloured by their share of the row; ${n} labels, most frequent first.`;
+  const subtitle = `Emails of each true label (row) predicted as each label (column), coloured by their share of the row; ${n === 1 ? '1 label' : `${n} labels, most frequent first`}.`;
   // The matrix sets the width, and the title widens it; the subtitle wraps within it, so a matrix of few
   // labels shows it whole on two lines (a word too long for any line widens the picture instead).
-  const fitted = Math.max(left + grid + legendW + 30, 780, Math.ceil(textWidth(title, TITLE_SIZE, true)) + 2 * MARGIN);
+  const fitted = Math.max(legendX - 24 + legendW + 30, 780, Math.ceil(textWidth(title, TITLE_SIZE, true)) + 2 * MARGIN);
   const lines = wrapText(subtitle, fitted - 2 * MARGIN, SUBTITLE_SIZE);
   const width = Math.max(fitted, ...lines.map((l) => Math.ceil(textWidth(l, SUBTITLE_SIZE)) + 2 * MARGIN));
   const top = 80 + (lines.length - 1) * SUBTITLE_LINE + columnHeight;
@@ -79,13 +81,14 @@ export function confusionHeatmapSvg(metrics: TaskMetrics, options: HeatmapOption
     parts.push(`<line x1="${left + k * cell}" y1="${top}" x2="${left + k * cell}" y2="${top + grid}" stroke="#e3e3e3" stroke-width="0.6"/>`);
   }
   parts.push(`<rect x="${left}" y="${top}" width="${grid}" height="${grid}" fill="none" stroke="#888"/>`);
-  parts.push(`<text x="${left + grid / 2}" y="${top + grid + 30}" font-size="14" text-anchor="middle" fill="#111">predicted label</text>`);
+  parts.push(`<text x="${left + grid / 2}" y="${top + grid + 30}" font-size="14" text-anchor="middle" fill="#111">${PREDICTED_CAPTION}</text>`);
   parts.push(`<text x="16" y="${top + grid / 2}" font-size="14" text-anchor="middle" fill="#111" transform="rotate(-90 16 ${top + grid / 2})">true label (support)</text>`);
-  parts.push(legend(left + grid + 24, top));
+  parts.push(legend(legendX, top));
   return svgDocument(width, height, parts.join(''), title);
 }
 
 const MARGIN = 20;
+const PREDICTED_CAPTION = 'predicted label';
 const TITLE_SIZE = 18;
 const SUBTITLE_SIZE = 13;
 /** From one subtitle line's baseline to the next. */
