@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderSvg } from './png.js';
-import { esc, FONT, textWidth, wrapText } from './svg-common.js';
+import { esc, FONT, textWidth, unitAxes, wrapText } from './svg-common.js';
 
 /** Width in px that resvg (which draws the PNGs) gives `text`, or 0 where no font draws it. */
 function renderedWidth(text: string, fontSize: number, bold = false): number {
@@ -45,5 +45,22 @@ describe('text width', () => {
     // A word wider than the line stays whole, on a line of its own.
     expect(wrapText('a Donaudampfschifffahrtsgesellschaft b', 50, 13)).toEqual(['a', 'Donaudampfschifffahrtsgesellschaft', 'b']);
     expect(wrapText('  ', 100, 13)).toEqual([]);
+  });
+});
+
+describe('unit axes', () => {
+  it('labels both ends of the y axis, 1.0 at the top included, wherever it starts', () => {
+    const frame = { x: 80, y: 90, w: 500, h: 380 };
+    for (const yMin of [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
+      const svg = unitAxes(frame, 'coverage', 'precision', true, yMin);
+      const yLabels = [...svg.matchAll(/<text x="72" y="([\d.]+)"[^>]*text-anchor="end"[^>]*>([\d.]+)</g)].map((m) => ({ y: Number(m[1]), value: Number(m[2]) }));
+      const values = yLabels.map((l) => l.value);
+      expect(Math.max(...values), `yMin ${yMin}`).toBeCloseTo(1, 9);
+      expect(Math.min(...values), `yMin ${yMin}`).toBeCloseTo(yMin, 9);
+      // At most 11 labels, at least 30 px apart: legible.
+      expect(values.length).toBeLessThanOrEqual(11);
+      const ys = yLabels.map((l) => l.y).sort((a, b) => a - b);
+      for (let i = 1; i < ys.length; i++) expect(ys[i] - ys[i - 1]).toBeGreaterThanOrEqual(30);
+    }
   });
 });

@@ -105,7 +105,7 @@ export interface Frame {
 
 /**
  * A [0, 1] x [yMin, 1] plot frame with grid lines, ticks every tenth of each range (labels every
- * second one) and axis titles.
+ * second one, both ends included) and axis titles.
  */
 export function unitAxes(frame: Frame, xTitle: string, yTitle: string, xPercent = false, yMin = 0): string {
   const { x, y, w, h } = frame;
@@ -127,7 +127,9 @@ export function unitAxes(frame: Frame, xTitle: string, yTitle: string, xPercent 
   for (let i = 0; i <= ticks; i++) {
     const yv = yMin + i * step;
     const gy = y + h - ((yv - yMin) / range) * h;
-    const major = step < 0.1 || i % 2 === 0;
+    // Every second tick is labelled, unless that would leave an end unlabelled (an odd count of intervals, as 0.1 to 1):
+    // then each is, so that the top of a precision axis, 1.0, always reads.
+    const major = step < 0.1 || ticks % 2 === 1 || i % 2 === 0;
     parts.push(`<line x1="${x}" y1="${r2(gy)}" x2="${x + w}" y2="${r2(gy)}" stroke="${major ? '#ddd' : '#f0f0f0'}"/>`);
     if (major) parts.push(`<text x="${x - 8}" y="${r2(gy + 4)}" font-size="13" text-anchor="end" fill="#333">${yv.toFixed(step < 0.1 ? 2 : 1)}</text>`);
   }
