@@ -231,6 +231,28 @@ describe('pictures', () => {
     expect(evaluationMarkdown(unknown)).toContain('Abstention threshold (answer automatically when confidence >= threshold, else abstain):');
   });
 
+  it('draws and writes labels and task names holding control characters (blanks in the SVG, as in Markdown)', async () => {
+    const lines = Array.from({ length: 12 }, (_, i) => {
+      const t = i % 3 === 0 ? 'pay\u0001ments' : i % 3 === 1 ? 'ca\u001b[31mrds' : 'loans';
+      const p = i % 4 === 0 ? 'loans' : t;
+      return { truth: { 'queue\u0007': t }, prediction: { 'queue\u0007': { label: p, scores: { [p]: 0.7 } } } };
+    });
+    const odd = evaluatePredictions(lines);
+    const pictures = reportPictures(odd);
+    expect(pictures.map((p) => p.kind)).toEqual(['confusion', 'reliability', 'coverage']);
+    for (const p of pictures) {
+      // eslint-disable-next-line no-control-regex -- control characters are what must not be there
+      expect(p.svg, p.name).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+      expect(() => svgToPng(p.svg, 1), p.name).not.toThrow();
+    }
+    expect(pictures[0].svg).toContain('>pay ments (4)<');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-eval-controls-'));
+    dirs.push(dir);
+    await writeEvaluationReport(dir, odd);
+    // eslint-disable-next-line no-control-regex -- control characters are what must not be there
+    expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+  });
+
   it('renders every picture to a PNG', () => {
     const pictures = reportPictures(report);
     expect(pictures.map((p) => p.name).sort()).toEqual(

@@ -2,8 +2,17 @@
 
 export const FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
+/** The characters XML 1.0 does not allow (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF). */
+// eslint-disable-next-line no-control-regex -- control characters are what is replaced
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+
+/**
+ * Text from the data (a label, a task name) for SVG and HTML: markup shown, not rendered, and a control character
+ * that XML does not allow a blank, as Markdown shows it: one in an SVG would make the file unreadable, and resvg
+ * refuse to draw it.
+ */
 export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(NOT_XML, ' ');
 }
 
 export function truncate(s: string, max: number): string {
