@@ -248,4 +248,18 @@ describe('gate', () => {
     expect(shortNames('model-a', 'model-b')).toEqual(['model-a', 'model-b']);
     expect(shortNames('ngram-bag-20261130-1-x-abcdef', 'ngram-bag-20261130-2-y-abcdef')).toEqual(['…x-abcdef', '…y-abcdef']);
   });
+
+  it('rounds the figures in the gate checks as in the comparison table: an exact tie (0.90625) reads 0.9062 in both', () => {
+    // 32 emails of each label, 3 of each given the other: F1 58/64 = 0.90625 for both labels, so macro-F1 too.
+    const truth = [...Array<string>(32).fill('a'), ...Array<string>(32).fill('b')];
+    const champion: PredictionLine[] = truth.map((t, i) => ({ id: `e${i}`, truth: { queue: t }, prediction: { queue: { label: i % 32 < 3 ? (t === 'a' ? 'b' : 'a') : t } } }));
+    const challenger: PredictionLine[] = truth.map((t, i) => ({ id: `e${i}`, truth: { queue: t }, prediction: { queue: { label: t } } }));
+    const c = comparePredictions(challenger, champion, { bootstrap: { resamples: 20, seed: 1 } });
+    expect(c.tasks[0].champion.macroF1).toBeCloseTo(0.90625, 12);
+    const gate = applyGate(c, { maxAccuracyDropPoints: 1 });
+    expect(gate.checks.map((x) => x.detail.split(' (')[0])).toEqual(['0.9062 → 1.0000', '0.9062 → 1.0000', '0.9062 → 1.0000']);
+    const md = comparisonMarkdown(c, gate);
+    expect(md).toContain('| queue | 64 | 0.9062 | 1.0000 |');
+    expect(md).not.toContain('0.9063');
+  });
 });

@@ -2,6 +2,7 @@ import { didYouMean, type GateRecord } from '@mailroute/model';
 import { z } from 'zod';
 import type { Comparison, DisjointLabels, UnmeasuredTask } from './compare.js';
 import { GatePolicyError } from './errors.js';
+import { pyFixed } from './python-format.js';
 
 /** When a challenger may replace the champion. Points are percentage points (0.5 points = 0.005 F1). */
 export const GatePolicySchema = z.object({
@@ -43,6 +44,8 @@ export function parseGatePolicy(input: unknown): GatePolicy {
 const EPS = 1e-9;
 
 const pts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pts`;
+// As the comparison table rounds its macro-F1 columns (Python's %f): one figure reads the same in both tables of gate.md.
+const f4 = (x: number): string => pyFixed(x, 4);
 
 /** Why a task's labels do not meet, in a few words: `the two models' labels share none (…); the data's labels are none of the champion's, …`. */
 export function disjointDetail(d: DisjointLabels): string {
@@ -89,13 +92,13 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
     checks.push({
       name: `${t.task}: macro-F1 drop ≤ ${policy.maxMacroF1DropPoints} pts`,
       pass: drop <= policy.maxMacroF1DropPoints + EPS,
-      detail: `${t.champion.macroF1.toFixed(4)} → ${t.challenger.macroF1.toFixed(4)} (${pts(t.macroF1.delta)})`,
+      detail: `${f4(t.champion.macroF1)} → ${f4(t.challenger.macroF1)} (${pts(t.macroF1.delta)})`,
     });
     if (policy.maxAccuracyDropPoints !== undefined) {
       checks.push({
         name: `${t.task}: accuracy drop ≤ ${policy.maxAccuracyDropPoints} pts`,
         pass: -t.accuracy.delta * 100 <= policy.maxAccuracyDropPoints + EPS,
-        detail: `${t.champion.accuracy.toFixed(4)} → ${t.challenger.accuracy.toFixed(4)} (${pts(t.accuracy.delta)})`,
+        detail: `${f4(t.champion.accuracy)} → ${f4(t.challenger.accuracy)} (${pts(t.accuracy.delta)})`,
       });
     }
   }
@@ -107,7 +110,7 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
     checks.push({
       name: tolerance === 0 ? 'mean macro-F1 does not drop' : `mean macro-F1 drop ≤ ${tolerance} pts`,
       pass: (champ - chall) * 100 <= tolerance + EPS,
-      detail: `${champ.toFixed(4)} → ${chall.toFixed(4)} (${pts(chall - champ)})`,
+      detail: `${f4(champ)} → ${f4(chall)} (${pts(chall - champ)})`,
     });
   }
   return { pass: checks.every((c) => c.pass), policy, checks };
