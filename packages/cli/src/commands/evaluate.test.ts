@@ -44,6 +44,16 @@ describe('mailroute evaluate', () => {
     expect(existsSync(path.join(dir, 'report/predictions.jsonl'))).toBe(true);
   });
 
+  it('prints the figures rounded as the reports round them: 29 of 32 right is 0.9062 in the terminal and in report.md', async () => {
+    const tie = Array.from({ length: 32 }, (_, i) => ({ id: `t${i}`, truth: { queue: i < 16 ? 'a' : 'b' }, prediction: { queue: { label: i < 3 ? 'b' : i < 16 ? 'a' : 'b' } } }));
+    writeFileSync(path.join(dir, 'tie.jsonl'), formatPredictionLines(tie));
+    const { code, stdout } = await run(['evaluate', '--predictions', 'tie.jsonl', '--out', 'tie-report', '--no-png']);
+    expect(code).toBe(0);
+    expect(readFileSync(path.join(dir, 'tie-report/report.md'), 'utf8')).toContain('| queue | 32 | 2 | 0.9062 |');
+    expect(stdout).toMatch(/queue\s+32\s+0\.9062\s/);
+    expect(stdout).not.toContain('0.9063');
+  });
+
   it('refuses the flags that read --data with --predictions, --config too, instead of ignoring them', async () => {
     for (const flag of [['--config', 'cfg.json'], ['--on-bad-row', 'skip']]) {
       const res = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'ignored', '--no-png', ...flag]);

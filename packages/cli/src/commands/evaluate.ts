@@ -11,6 +11,7 @@ import {
   parsePredictionLine,
   predictionLineChunks,
   PredictionFileError,
+  pyFixed,
   writeEvaluationReport,
   type EvaluationReport,
   type PredictionLine,
@@ -216,7 +217,8 @@ function* untilAborted(chunks: Iterable<string>, signal: AbortSignal): Iterable<
 function summary(report: EvaluationReport): string {
   const rows = report.tasks.map((t) => {
     const m = t.metrics;
-    return `${t.task.padEnd(16)} ${String(m.n).padStart(7)} ${m.accuracy.toFixed(4).padStart(9)} ${m.macro.f1.toFixed(4).padStart(9)} ${m.weighted.f1.toFixed(4).padStart(12)}`;
+    // Rounded as the reports round them (Python's %f, ties to even): 29 of 32 right reads 0.9062 here as in report.md.
+    return `${t.task.padEnd(16)} ${String(m.n).padStart(7)} ${pyFixed(m.accuracy, 4).padStart(9)} ${pyFixed(m.macro.f1, 4).padStart(9)} ${pyFixed(m.weighted.f1, 4).padStart(12)}`;
   });
   return [`${'task'.padEnd(16)} ${'n'.padStart(7)} ${'accuracy'.padStart(9)} ${'macro-F1'.padStart(9)} ${'weighted-F1'.padStart(12)}`, ...rows].join('\n');
 }

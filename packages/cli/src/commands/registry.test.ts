@@ -24,6 +24,17 @@ function artifact(id: string, testedOn?: 'held-out-split' | 'validation-split' |
 }
 
 describe('mailroute registry', () => {
+  it('lists the mean macro-F1 rounded as the reports and the gate round it (0.90625 as 0.9062)', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-round-'));
+    const dir = artifact('model-tie');
+    const manifest = path.join(dir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), metrics: { mean_macro_f1: 0.90625 } }));
+    await createLocalRegistry({ home }).register(dir);
+    const list = await run(['registry', 'list'], home);
+    expect(list.stdout).toContain('0.9062');
+    expect(list.stdout).not.toContain('0.9063');
+  });
+
   it('lists, shows, approves (champion), rejects and sets the champion', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-'));
     expect((await run(['registry', 'list'], home)).stdout).toContain('no models registered');

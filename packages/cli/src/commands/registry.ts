@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { pyFixed } from '@mailroute/evaluation';
 import { createLocalRegistry, gateStanding, heldOutTestRows, RegistryError, type GateStanding, type ModelVersion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
@@ -173,7 +174,8 @@ function row(v: ModelVersion, champion: string | undefined): string[] {
     gateCell(v, champion),
     v.createdAt.slice(0, 19).replace('T', ' '),
     v.tasks.join(','),
-    f1 === undefined ? '-' : f1.toFixed(4),
+    // Rounded as the reports and the gate round it (Python's %f, ties to even).
+    f1 === undefined ? '-' : pyFixed(f1, 4),
     v.measuredOn ?? '-',
     // Held-out splits of other data are other rows: the hash tells two versions' figures apart.
     v.dataHash.slice(0, 12),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { pyFixed } from '@mailroute/evaluation';
 import { DEMO_CONFIG_PATH, formatFinalLine, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
@@ -84,7 +85,8 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         void out.write(safeLines(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, averagedEpochs: result.averagedEpochs, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`));
         const m = result.metrics;
         const perTask = result.taxonomy
-          .map((t) => `${t.task} acc ${(m[`${t.task}.accuracy`] ?? NaN).toFixed(4)} macro-F1 ${(m[`${t.task}.macro_f1`] ?? NaN).toFixed(4)}`)
+          // Rounded as the reports round them (Python's %f, ties to even).
+          .map((t) => `${t.task} acc ${pyFixed(m[`${t.task}.accuracy`] ?? NaN, 4)} macro-F1 ${pyFixed(m[`${t.task}.macro_f1`] ?? NaN, 4)}`)
           .join('; ');
         const measuredOn = flags.testData ? `test file ${path.basename(flags.testData)}` : `${result.metricsSplit} split`;
         ctx.stderr.write(safeLines(`${measuredOn}: ${perTask}\ntraining ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
