@@ -25,6 +25,14 @@ describe('createProgress', () => {
     expect(err.text()).not.toContain('\x1b');
   });
 
+  it('escapes the control characters of a label from the data (a task name), in a log and in a stage title', () => {
+    const err = captureStream();
+    const ctx = createContext({ env: { CI: 'true' }, stdout: captureStream().stream, stderr: err.stream });
+    createProgress(ctx, 'evaluate').update(0, 2, 'queue\x1b[31m');
+    stagedProgress(ctx, 'compare').update(1, 2, 'topic\x9b2J 1/2');
+    expect(err.text()).toBe('evaluate: 0% (0/2) queue\\x1b[31m\ncompare topic\\x9b2J: 50% (1/2) topic\\x9b2J 1/2\n');
+  });
+
   it('in a log, prints the share done, not the tenth it falls in', () => {
     const err = captureStream();
     const progress = createProgress(createContext({ env: { CI: 'true' }, stdout: captureStream().stream, stderr: err.stream }), 'predict');

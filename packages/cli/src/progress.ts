@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { CliContext } from './context.js';
+import { safeValue } from './terminal-text.js';
 
 /** The progress callback libraries take: `done` of `total` units, with an optional label. */
 export type OnProgress = (done: number, total: number, label?: string) => void;
@@ -18,12 +19,13 @@ export interface Progress {
 /**
  * The label shown after the counts: none when it only repeats the title's words, or a word of the title
  * followed by the counts already shown (`predict` in `predict`, `epoch 3/10` in `train epoch` at 3 of 10).
+ * A label may come from the data (evaluate's and compare's task names): its control characters are escaped.
  */
 export function shownLabel(title: string, label: string, done: number, total: number): string {
   const words = title.split(' ');
   const parts = label.trim().split(/\s+/);
   if (parts[0] === '' || (words.includes(parts[0]) && (parts.length === 1 || (parts.length === 2 && parts[1] === `${done}/${total}`)))) return '';
-  return label;
+  return safeValue(label);
 }
 
 export function createProgress(ctx: CliContext, title: string): Progress {
@@ -84,7 +86,7 @@ export function stagedProgress(ctx: CliContext, title: string): Progress {
       if (current === undefined || name !== stage) {
         current?.stop();
         stage = name;
-        current = createProgress(ctx, name && !title.split(' ').includes(name) ? `${title} ${name}` : title);
+        current = createProgress(ctx, name && !title.split(' ').includes(name) ? `${title} ${safeValue(name)}` : title);
       }
       current.update(done, total, label);
     },
