@@ -327,6 +327,20 @@ describe('evaluatePredictions', () => {
     expect(evaluationText(evaluatePredictions(lines.map((l) => ({ ...l, prediction: { queue: { label: 'cards' } } }))))).not.toContain('Note:');
   });
 
+  it('says "the 1 label that has test emails" and "emails with a label for intent" in good English', () => {
+    // Every email is `cards`; 2 of 4 predicted `advisory`: cards F1 2/3, advisory 0.
+    const lines: PredictionLine[] = Array.from({ length: 4 }, (_, i) => ({
+      truth: { intent: 'cards' },
+      prediction: { intent: { label: i < 2 ? 'advisory' : 'cards' } },
+      meta: { language: i % 2 === 0 ? 'de' : 'en' },
+    }));
+    const r = evaluatePredictions(lines);
+    expect(evaluationText(r)).toContain('over the 1 label that has test emails, macro-F1 is 0.6667.');
+    const card = modelCardMarkdown(r);
+    expect(card).toContain('- By language (of the 4 emails with a label for intent): `de` 2, `en` 2.');
+    expect(card).not.toMatch(/label that have|a intent/);
+  });
+
   it("counts in the model card's Labels section the labels it lists and those it names as untested, with or without scores", () => {
     // queue: scores name `tax`, never predicted, and `advisory`, predicted for 3 emails that no email has;
     // area: no scores, and `wealth` predicted though no email has it.

@@ -136,7 +136,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   lines.push(...trainingLines(options.training));
   const widest = [...report.tasks].sort((a, b) => b.metrics.n - a.metrics.n)[0];
   for (const s of widest?.slices ?? []) {
-    lines.push(`- By ${cell(s.key)} (of the ${widest.metrics.n} emails with a ${cell(widest.task)} label): ${s.values.map((v) => `${code(v.value)} ${v.n}`).join(', ')}.`);
+    lines.push(`- By ${cell(s.key)} (of the ${widest.metrics.n} emails with a label for ${cell(widest.task)}): ${s.values.map((v) => `${code(v.value)} ${v.n}`).join(', ')}.`);
   }
   lines.push('', '## Labels', '');
   for (const t of report.tasks) {

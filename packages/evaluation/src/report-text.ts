@@ -59,7 +59,7 @@ export function absentLabelsNote(t: TaskReport): string | undefined {
   const total = given.reduce((sum, g) => sum + g.n, 0);
   const counts = `${list(given.map((g) => String(g.n)), 'and')} email${total === 1 ? '' : 's'}${one ? '' : ' (in that order)'}`;
   const tested = m.perClass.filter((c) => c.support > 0);
-  const rest = tested.length === 0 ? '' : `; over the ${tested.length} label${tested.length === 1 ? '' : 's'} that have test emails, macro-F1 is ${f(tested.reduce((sum, c) => sum + c.f1, 0) / tested.length)}`;
+  const rest = tested.length === 0 ? '' : `; over the ${tested.length === 1 ? '1 label that has' : `${tested.length} labels that have`} test emails, macro-F1 is ${f(tested.reduce((sum, c) => sum + c.f1, 0) / tested.length)}`;
   const gave = total === 0 ? `and the model gave ${one ? 'it' : 'them'} to no email either` : `yet the model gave ${one ? 'it' : 'them'} to ${counts}, wrongly each time`;
   return `No test email has the label${one ? '' : 's'} ${list(given.map((g) => g.label), 'or')}, ${gave}: ${one ? 'its' : 'their'} F1 of 0 counts in macro-F1, ${f(m.macro.f1)}${rest}. The test set says nothing about how well the model finds ${one ? 'this label' : 'these labels'}.`;
 }
