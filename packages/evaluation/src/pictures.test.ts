@@ -10,7 +10,7 @@ import { evaluationHtml } from './report-html.js';
 import { evaluationMarkdown } from './report-text.js';
 import { confusionHeatmapSvg, supportOrder } from './svg-confusion.js';
 import { coverageCurveSvg, reliabilityDiagramSvg } from './svg-charts.js';
-import { coverageCurve } from './scores.js';
+import { calibration, coverageCurve } from './scores.js';
 import { textWidth } from './svg-common.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { writeEvaluationReport } from './write-report.js';
@@ -155,6 +155,41 @@ describe('pictures', () => {
       // A column label, rotated, ends 6 px above it and starts below the subtitle.
       expect(top - 6 - textWidth(label, 13), label).toBeGreaterThan(lastSubtitle + 4);
     }
+  });
+
+  it("writes the reliability diagram's bin counts so that none runs into another or the axis title, whatever --bins", () => {
+    // 3000 emails, most of them confident: counts of 4 digits beside counts of 1.
+    const conf = Array.from({ length: 3000 }, (_, i) => (i < 1800 ? 0.995 : ((i * 7919) % 1000) / 1000));
+    const cal = (bins: number) => calibration(conf, conf.map((c, i) => i % 5 !== 0 || c > 0.9), bins);
+    const axisTitle = (svg: string) => Number(/<text x="[\d.]+" y="([\d.]+)"[^>]*>confidence of the predicted label</.exec(svg)?.[1]);
+    for (const bins of [10, 20, 40, 43]) {
+      const c = cal(bins);
+      const svg = reliabilityDiagramSvg(c);
+      const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)" font-size="11" text-anchor="(middle|start)" fill="#333"( transform="[^"]*")?>(\d+)</g)].map((m) => ({
+        x: Number(m[1]),
+        y: Number(m[2]),
+        up: m[4] !== undefined,
+        text: m[5],
+      }));
+      // Every non-empty bin's count, once.
+      expect(labels.map((l) => l.text), `bins ${bins}`).toEqual(c.bins.filter((b) => b.count > 0).map((b) => String(b.count)));
+      // As boxes: across, the text's width by its baseline; up (rotated), its height of about 9 px beside the line it runs up.
+      const boxes = labels.map((l) => {
+        const w = textWidth(l.text, 11);
+        return l.up ? { x0: l.x - 9, x1: l.x + 1, y0: l.y - w, y1: l.y } : { x0: l.x - w / 2, x1: l.x + w / 2, y0: l.y - 9, y1: l.y };
+      });
+      for (const [i, a] of boxes.entries()) {
+        for (const b of boxes.slice(i + 1)) expect(a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1, `bins ${bins}: ${labels[i].text}`).toBe(false);
+        expect(a.y0, `bins ${bins}`).toBeGreaterThan(axisTitle(svg) + 4);
+      }
+    }
+    // Too many bins to write a count in each: none is written, and the picture says where the counts are.
+    const many = reliabilityDiagramSvg(cal(100));
+    expect(many).not.toMatch(/font-size="11" text-anchor="(middle|start)" fill="#333"[^>]*>\d+</);
+    expect(many).toContain('Too many bins to write each one&#39;s count: metrics.json holds them.');
+    const height = Number(/<svg[^>]* height="([\d.]+)"/.exec(many)?.[1]);
+    const lowest = Math.max(...[...many.matchAll(/<text[^>]* y="([\d.]+)"/g)].map((m) => Number(m[1])));
+    expect(lowest).toBeLessThan(height - 4);
   });
 
   it('widens the reliability and coverage charts to a long title, and keeps their width for a short one', () => {

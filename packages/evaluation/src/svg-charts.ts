@@ -2,6 +2,9 @@ import { coverageWords, type CoverageWords } from './coverage-words.js';
 import type { Calibration, CoverageCurve } from './scores.js';
 import { esc, r2, svgDocument, textWidth, unitAxes, wrapText, type Frame } from './svg-common.js';
 
+/** The font size of the reliability diagram's bin counts. */
+const COUNT_SIZE = 11;
+
 /** A chart's width: its own, or wider for a title that would not fit (`Reliability diagram: <a long task name>`). */
 const widthFor = (base: number, title: string) => Math.max(base, Math.ceil(textWidth(title, 18, true)) + 40);
 
@@ -28,21 +31,37 @@ export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability dia
     parts.push(`<circle cx="${r2((X(b.lo) + X(b.hi)) / 2)}" cy="${r2(Y(b.confidence))}" r="3" fill="#d62728"/>`);
   }
   parts.push(`<line x1="${X(0)}" y1="${Y(0)}" x2="${X(1)}" y2="${Y(1)}" stroke="#333" stroke-dasharray="6 4"/>`);
-  // Counts per bin below the axes, so empty and thin bins are visible.
-  const hy = frame.y + frame.h + 62;
+  // Counts per bin below the axes, so empty and thin bins are visible: across its bar where every count fits its bin,
+  // else up it (rotated), and with too many bins for even that (--bins 100) left out and said so, never run together.
+  const binWidth = frame.w / Math.max(1, cal.bins.length);
+  const counts = cal.bins.filter((b) => b.count > 0).map((b) => String(b.count));
+  const widest = Math.max(0, ...counts.map((c) => textWidth(c, COUNT_SIZE)));
+  const countsAs = widest <= binWidth - 2 ? 'across' : binWidth >= COUNT_SIZE ? 'up' : 'none';
+  // Room above the tallest bar for its count, below the axis title (its baseline 42 px under the frame).
+  const room = countsAs === 'up' ? Math.ceil(widest) + 8 : 14;
+  const hy = frame.y + frame.h + 48 + room;
   const hh = 60;
   parts.push(`<text x="${frame.x - 8}" y="${hy + hh / 2 + 4}" font-size="12" text-anchor="end" fill="#333">count</text>`);
   for (const b of cal.bins) {
     const h = (b.count / maxCount) * hh;
     parts.push(`<rect x="${r2(X(b.lo) + 1)}" y="${r2(hy + hh - h)}" width="${r2(X(b.hi) - X(b.lo) - 2)}" height="${r2(h)}" fill="#999"/>`);
-    if (b.count > 0) parts.push(`<text x="${r2((X(b.lo) + X(b.hi)) / 2)}" y="${r2(hy + hh - h - 3)}" font-size="11" text-anchor="middle" fill="#333">${b.count}</text>`);
+    if (b.count === 0 || countsAs === 'none') continue;
+    const cx = (X(b.lo) + X(b.hi)) / 2;
+    const y = hy + hh - h - 3;
+    if (countsAs === 'across') parts.push(`<text x="${r2(cx)}" y="${r2(y)}" font-size="${COUNT_SIZE}" text-anchor="middle" fill="#333">${b.count}</text>`);
+    else parts.push(`<text x="${r2(cx + COUNT_SIZE * 0.35)}" y="${r2(y)}" font-size="${COUNT_SIZE}" text-anchor="start" fill="#333" transform="rotate(-90 ${r2(cx + COUNT_SIZE * 0.35)} ${r2(y)})">${b.count}</text>`);
+  }
+  let bottom = hy + hh + 20;
+  if (countsAs === 'none') {
+    parts.push(`<text x="${frame.x}" y="${hy + hh + 18}" font-size="12" fill="#333">Too many bins to write each one&#39;s count: metrics.json holds them.</text>`);
+    bottom += 10;
   }
   const lx = frame.x + frame.w + 20;
   parts.push(`<rect x="${lx}" y="${frame.y}" width="14" height="14" fill="#4a7fb5"/><text x="${lx + 20}" y="${frame.y + 12}" font-size="12" fill="#222">accuracy</text>`);
   parts.push(`<circle cx="${lx + 7}" cy="${frame.y + 30}" r="4" fill="#d62728"/><text x="${lx + 20}" y="${frame.y + 34}" font-size="12" fill="#222">mean confidence</text>`);
   parts.push(`<rect x="${lx}" y="${frame.y + 46}" width="14" height="14" fill="none" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 20}" y="${frame.y + 58}" font-size="12" fill="#222">gap to perfect</text>`);
   parts.push(`<line x1="${lx}" y1="${frame.y + 78}" x2="${lx + 14}" y2="${frame.y + 78}" stroke="#333" stroke-dasharray="4 3"/><text x="${lx + 20}" y="${frame.y + 82}" font-size="12" fill="#222">perfect</text>`);
-  return svgDocument(widthFor(720, title), hy + hh + 20, parts.join(''), title);
+  return svgDocument(widthFor(720, title), bottom, parts.join(''), title);
 }
 
 /** Where the model answers at its own threshold, as `TaskReport.operating` holds it. */
