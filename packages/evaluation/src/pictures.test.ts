@@ -192,6 +192,20 @@ describe('pictures', () => {
     expect(lowest).toBeLessThan(height - 4);
   });
 
+  it('says so when the routing task routes no email at any threshold, on the whole precision axis', () => {
+    // Every email predicted `other`: none has a queue to go to.
+    const conf = [0.4, 0.6, 0.8, 0.95];
+    const curve = coverageCurve(conf, [true, false, true, true], { eligible: conf.map(() => false) });
+    expect(curve.points).toEqual([]);
+    const svg = coverageCurveSvg(curve, 'coverage', { coverage: 0, precision: null, threshold: 0.5 }, coverageWords({ queueTask: 'queue' }, 'queue', ['cards', 'other']));
+    expect(svg).toContain('No email is routed automatically at any threshold.');
+    const yLabels = [...svg.matchAll(/<text x="72" y="[\d.]+"[^>]*text-anchor="end"[^>]*>([\d.]+)</g)].map((m) => m[1]);
+    expect(yLabels[0]).toBe('0.0');
+    expect(yLabels).toContain('1.0');
+    expect(svg).not.toContain('d=""');
+    expect(() => svgToPng(svg, 1)).not.toThrow();
+  });
+
   it('widens the reliability and coverage charts to a long title, and keeps their width for a short one', () => {
     const { calibration, coverage } = report.tasks[0];
     if (!calibration || !coverage) throw new Error('the synthetic report has calibration and coverage');

@@ -126,8 +126,10 @@ export function coverageCurveSvg(
   const width = Math.max(widthFor(680, title), Math.ceil(textWidth(restLine, 13)) + 40);
   // Zoom the precision axis to where the curve lives (in steps of 0.1), so differences read.
   const model = operating && operating.precision !== null && operating.coverage > 0 ? { ...operating, precision: operating.precision } : undefined;
+  // No point at all (the routing task, every email predicted `other`): the whole axis, not a zoom onto nothing.
+  const empty = curve.points.length === 0;
   const lowest = Math.min(...curve.points.map((p) => p.precision), ...(model ? [model.precision] : []));
-  const yMin = Math.max(0, Math.min(0.9, Math.floor(lowest * 10 - 1e-9) / 10));
+  const yMin = empty ? 0 : Math.max(0, Math.min(0.9, Math.floor(lowest * 10 - 1e-9) / 10));
   const X = (v: number) => frame.x + v * frame.w;
   const Y = (v: number) => frame.y + frame.h - ((v - yMin) / (1 - yMin)) * frame.h;
   const parts: string[] = [
@@ -138,7 +140,9 @@ export function coverageCurveSvg(
   ];
   const pts = [...curve.points].sort((a, b) => a.coverage - b.coverage);
   const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${r2(X(p.coverage))},${r2(Y(p.precision))}`).join(' ');
-  parts.push(`<path d="${d}" fill="none" stroke="#1f5fa8" stroke-width="2.5"/>`);
+  if (empty) {
+    parts.push(`<text x="${frame.x + frame.w / 2}" y="${frame.y + frame.h / 2}" font-size="15" text-anchor="middle" fill="#a04000">No email is ${words.verb} automatically at any threshold.</text>`);
+  } else parts.push(`<path d="${d}" fill="none" stroke="#1f5fa8" stroke-width="2.5"/>`);
   // Round thresholds that answer the same emails are one point: grouped, highest threshold first.
   const groups: Array<{ thresholds: number[]; coverage: number; precision: number }> = [];
   for (const p of [...curve.atThresholds].filter((q) => q.routed > 0).sort((a, b) => b.threshold - a.threshold)) {
