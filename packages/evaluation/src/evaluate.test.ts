@@ -7,6 +7,7 @@ import { comparisonMarkdown, evaluationMarkdown, evaluationText } from './report
 import { comparePredictions } from './compare.js';
 import { applyGate } from './gate.js';
 import { modelCardMarkdown } from './model-card.js';
+import { reportPictures } from './pictures.js';
 import { evaluationHtml } from './report-html.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { computeTaskMetrics } from './task-metrics.js';
@@ -325,6 +326,23 @@ describe('evaluatePredictions', () => {
     expect(card).not.toContain('the figures say nothing about them');
     // Labels the model never predicts, absent from the test set, are in no figure: no note.
     expect(evaluationText(evaluatePredictions(lines.map((l) => ({ ...l, prediction: { queue: { label: 'cards' } } }))))).not.toContain('Note:');
+  });
+
+  it('rounds one figure alike wherever a report shows it: 29 of 32 right (0.90625) is 0.9062 in the summary, the threshold table and the pictures', () => {
+    const lines: PredictionLine[] = Array.from({ length: 32 }, (_, i) => ({
+      truth: { queue: i < 16 ? 'a' : 'b' },
+      prediction: { queue: { label: i < 3 ? 'b' : i < 16 ? 'a' : 'b', confidence: 0.75, abstained: false } },
+    }));
+    const r = evaluatePredictions(lines);
+    // ECE: one band, |0.90625 - 0.75| = 0.15625, a tie too.
+    expect(r.tasks[0].calibration?.ece).toBeCloseTo(0.15625, 12);
+    const md = evaluationMarkdown(r);
+    expect(md).toContain('| queue | 32 | 2 | 0.9062 |');
+    expect(md).toContain('| 0.00 | 100.0% | 0.9062 |');
+    expect(md).toContain('| 0.1562 |');
+    expect(md).not.toMatch(/0\.9063|0\.1563/);
+    const reliability = reportPictures(r).find((p) => p.kind === 'reliability')?.svg ?? '';
+    expect(reliability).toContain('ECE 0.1562 · MCE 0.1562');
   });
 
   it('says "the 1 label that has test emails" and "emails with a label for intent" in good English', () => {

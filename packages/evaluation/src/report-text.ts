@@ -140,7 +140,7 @@ export function calibrationSentence(t: TaskReport): string | undefined {
 
 /** Precision of the emails answered (routed, for the routing task) at a threshold, or `–` when there are none (undefined, not 0). */
 export function routedPrecision(p: { routed: number; precision: number }, digits = 4): string {
-  return p.routed === 0 ? '–' : p.precision.toFixed(digits);
+  return p.routed === 0 ? '–' : pyFixed(p.precision, digits);
 }
 
 /** Plain text: one scikit-learn classification report per task, with the extra figures below it. */

@@ -1,4 +1,5 @@
 import { coverageWords, type CoverageWords } from './coverage-words.js';
+import { pyFixed } from './python-format.js';
 import type { Calibration, CoverageCurve } from './scores.js';
 import { esc, r2, svgDocument, textWidth, unitAxes, wrapText, type Frame } from './svg-common.js';
 
@@ -13,7 +14,7 @@ export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability dia
   const frame: Frame = { x: 80, y: 70, w: 480, h: 360 };
   const parts: string[] = [
     `<text x="20" y="30" font-size="18" font-weight="bold" fill="#111">${esc(title)}</text>`,
-    `<text x="20" y="52" font-size="13" fill="#444">ECE ${cal.ece.toFixed(4)} · MCE ${cal.mce.toFixed(4)} · mean confidence ${cal.meanConfidence.toFixed(3)} · accuracy ${cal.accuracy.toFixed(3)} · n ${cal.n}</text>`,
+    `<text x="20" y="52" font-size="13" fill="#444">ECE ${pyFixed(cal.ece, 4)} · MCE ${pyFixed(cal.mce, 4)} · mean confidence ${cal.meanConfidence.toFixed(3)} · accuracy ${cal.accuracy.toFixed(3)} · n ${cal.n}</text>`,
     unitAxes(frame, 'confidence of the predicted label', 'accuracy'),
   ];
   const X = (v: number) => frame.x + v * frame.w;
