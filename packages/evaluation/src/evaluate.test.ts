@@ -377,6 +377,19 @@ describe('evaluatePredictions', () => {
     expect(modelCardMarkdown(evaluatePredictions(lines.slice(3).map((l) => ({ ...l, prediction: { ...l.prediction, queue: { label: 'cards' } } }))))).toContain('- **queue**: 2 labels. `loans` (4), `cards` (3).');
   });
 
+  it("explains the report's own top-k values and reliability bands in its reading guide (--top-k 1,2, --bins 20)", () => {
+    const lines = syntheticPredictionLines({ n: 200, seed: 3, tasks: { queue: ['payments', 'cards', 'loans', 'tax', 'fraud'] } });
+    const r = evaluatePredictions(lines, { topK: [1, 2], bins: 20 });
+    const guide = evaluationMarkdown(r).split('## How to read these figures')[1];
+    expect(guide).toContain("- **top-k accuracy**: top-1 accuracy: the share of emails whose right label is among the model's 1 likeliest (top-2: its 2 likeliest).");
+    expect(guide).toContain('in bands of 0.05 (20 bins)');
+    expect(guide).not.toMatch(/top-3|bands of 0\.1/);
+    expect(evaluationHtml(r, [])).toContain('in bands of 0.05 (20 bins)');
+    // No top-k figure in the report (no scores): nothing to explain.
+    const bare = evaluatePredictions(lines.map((l) => ({ ...l, prediction: { queue: { label: l.prediction.queue.label } } })));
+    expect(evaluationMarkdown(bare)).not.toContain('top-k accuracy');
+  });
+
   it('explains every figure in plain words at the end of report.md and report.html, and says each task\'s calibration in a sentence', () => {
     const r = evaluatePredictions(syntheticPredictionLines({ n: 300, seed: 2, tasks: { queue: ['payments', 'cards', 'loans', 'tax', 'fraud'] } }));
     const md = evaluationMarkdown(r);

@@ -2,7 +2,7 @@ import { classificationReportText } from './classification-report.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
-import { absentLabelsNote, calibrationSentence, leftOutWarning, operatingSentence, READING_GUIDE, routedPrecision } from './report-text.js';
+import { absentLabelsNote, calibrationSentence, leftOutWarning, operatingSentence, readingGuide, routedPrecision } from './report-text.js';
 import { esc } from './svg-common.js';
 import { pyFixed } from './python-format.js';
 
@@ -133,7 +133,7 @@ ${(report.warnings ?? []).map((w) => `<p class="warning" role="alert"><b>Warning
 ${summary}
 ${report.tasks.map((t) => taskSection(t, pictures, report.routing)).join('\n')}
 <section id="reading"><h2>How to read these figures</h2>
-<dl class="guide">${READING_GUIDE.map((g) => `<dt>${esc(g.term)}</dt><dd>${esc(g.meaning)}</dd>`).join('')}</dl></section>
+<dl class="guide">${readingGuide(report).map((g) => `<dt>${esc(g.term)}</dt><dd>${esc(g.meaning)}</dd>`).join('')}</dl></section>
 </main></body></html>
 `;
 }

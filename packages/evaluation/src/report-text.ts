@@ -108,11 +108,11 @@ export const READING_GUIDE: ReadonlyArray<{ term: string; meaning: string }> = [
     meaning:
       "the plain mean of the labels' F1, each label counting the same however few emails it has: a small queue the model handles badly pulls it down, where accuracy and weighted F1 (the labels' F1 weighted by their support) hardly move. The champion/challenger gate compares models on it.",
   },
-  { term: 'top-3 accuracy', meaning: "the share of emails whose right label is among the model's 3 likeliest." },
+  { term: 'top-k accuracy', meaning: "top-3 accuracy: the share of emails whose right label is among the model's 3 likeliest (top-5: its 5 likeliest)." },
   {
     term: 'confidence, calibration',
     meaning:
-      'each answer comes with a confidence from 0 to 1. Calibrated: it can be taken at its word, so of the emails answered at 0.8 about 80% are right. The reliability diagram sets the share right (bars) against the confidence (dots) in bands of 0.1: a bar below its dot means over-confident there, above it under-confident.',
+      'each answer comes with a confidence from 0 to 1. Calibrated: it can be taken at its word, so of the emails answered at 0.8 about 80% are right. The reliability diagram sets the share right (bars) against the confidence (dots) in bands of 0.1 (10 bins): a bar below its dot means over-confident there, above it under-confident.',
   },
   {
     term: 'ECE (expected calibration error)',
@@ -125,6 +125,29 @@ export const READING_GUIDE: ReadonlyArray<{ term: string; meaning: string }> = [
   },
   { term: 'confusion matrix', meaning: 'rows: the true labels; columns: what the model said. The diagonal (blue) is right, every cell off it (red) a mistake, coloured by its share of the row.' },
 ];
+
+/** Python's `%g`-like short form of a band width: 0.1, 0.05, 0.0333. */
+const bandWidth = (bins: number): string => String(Number((1 / bins).toPrecision(3)));
+
+/**
+ * READING_GUIDE as this report's figures are: the top-k values it reports (`--top-k`; the entry left out when it
+ * reports none) and the width of its reliability diagram's bands (`--bins`).
+ */
+export function readingGuide(report: EvaluationReport): ReadonlyArray<{ term: string; meaning: string }> {
+  const ks = [...new Set(report.tasks.flatMap((t) => t.topK.map((k) => k.k)))].sort((a, b) => a - b);
+  const bins = report.tasks.find((t) => t.calibration)?.calibration?.bins.length ?? 10;
+  return READING_GUIDE.flatMap((g) => {
+    if (g.term === 'top-k accuracy') {
+      if (ks.length === 0) return [];
+      const [first, ...rest] = ks;
+      const others = rest.length === 0 ? '' : ` (${rest.map((k) => `top-${k}: its ${k} likeliest`).join('; ')})`;
+      const share = `the share of emails whose right label is among the model's ${first} likeliest`;
+      return [ks.length === 1 ? { term: `top-${first} accuracy`, meaning: `${share}.` } : { term: g.term, meaning: `top-${first} accuracy: ${share}${others}.` }];
+    }
+    if (g.term === 'confidence, calibration') return [{ ...g, meaning: g.meaning.replace('in bands of 0.1 (10 bins)', `in bands of ${bandWidth(bins)} (${bins} bin${bins === 1 ? '' : 's'})`) }];
+    return [g];
+  });
+}
 
 /**
  * A task's calibration in one plain sentence: `On average the model is 0.836 confident and right 0.793 of the
@@ -231,7 +254,7 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   for (const t of report.tasks) lines.push(...taskMarkdown(t, report.routing, options.maxClasses));
   // Not in the short CI summary (maxClasses): report.md, which a person reads, ends with it.
   if (options.maxClasses === undefined) {
-    lines.push('## How to read these figures', '', ...READING_GUIDE.map((g) => `- **${g.term}**: ${g.meaning}`), '');
+    lines.push('## How to read these figures', '', ...readingGuide(report).map((g) => `- **${g.term}**: ${g.meaning}`), '');
   }
   return `${lines.join('\n')}\n`;
 }
