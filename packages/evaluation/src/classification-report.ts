@@ -3,6 +3,16 @@ import type { TaskMetrics } from './task-metrics.js';
 
 const HEADERS = ['precision', 'recall', 'f1-score', 'support'];
 
+/** Python's `len`: code points, where `.length` counts UTF-16 units (an emoji is one character there, two here). */
+function pyLen(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/** Python's `'%*s' % (width, s)`: `s` right-aligned in `width` characters as Python counts them. */
+const rjust = (s: string, width: number): string => `${' '.repeat(Math.max(0, width - pyLen(s)))}${s}`;
+
 /**
  * The text of scikit-learn's `classification_report(y_true, y_pred, digits=digits)`, character for
  * character: per-class rows, then "accuracy" (or "micro avg" when the labels leave some out),
@@ -10,13 +20,13 @@ const HEADERS = ['precision', 'recall', 'f1-score', 'support'];
  */
 export function classificationReportText(metrics: TaskMetrics, digits = 2): string {
   const lastHeading = 'weighted avg';
-  const nameWidth = Math.max(0, ...metrics.labels.map((l) => l.length));
+  const nameWidth = Math.max(0, ...metrics.labels.map(pyLen));
   const width = Math.max(nameWidth, lastHeading.length, digits);
   const num = (x: number): string => ` ${pyFixed(x, digits).padStart(9)}`;
   const int = (x: number): string => ` ${String(x).padStart(9)}`;
   let report = `${''.padStart(width)} ${HEADERS.map((h) => ` ${h.padStart(9)}`).join('')}\n\n`;
   for (const c of metrics.perClass) {
-    report += `${c.label.padStart(width)} ${num(c.precision)}${num(c.recall)}${num(c.f1)}${int(c.support)}\n`;
+    report += `${rjust(c.label, width)} ${num(c.precision)}${num(c.recall)}${num(c.f1)}${int(c.support)}\n`;
   }
   report += '\n';
   const total = metrics.perClass.reduce((a, c) => a + c.support, 0);

@@ -83,6 +83,15 @@ describe('label order and edge cases', () => {
     expect(compareCodePoints('ab', 'a')).toBe(1);
   });
 
+  it('aligns the classification report by characters as Python counts them: an emoji is one', () => {
+    const long = `${'x'.repeat(12)}\u{1f600}`; // 13 characters in Python, 14 UTF-16 units
+    const text = classificationReportText(computeTaskMetrics(['a', long], ['a', long]), 2);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(`${' '.repeat(13)} ${['precision', 'recall', 'f1-score', 'support'].map((h) => ` ${h.padStart(9)}`).join('')}`);
+    expect(lines[2]).toBe(`${' '.repeat(12)}a       1.00      1.00      1.00         1`);
+    expect(lines[3]).toBe(`${long}       1.00      1.00      1.00         1`);
+  });
+
   it('rejects inputs of different lengths and empty inputs with a coded error', () => {
     expect(() => computeTaskMetrics(['a'], [])).toThrow(MetricInputError);
     expect(() => computeTaskMetrics([], [])).toThrow(MetricInputError);
