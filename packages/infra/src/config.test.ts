@@ -96,6 +96,20 @@ describe('parseStackConfig', () => {
     expect(parseStackConfig({ ...minimal, serving: dev.serving }).serving.instanceType).toBe('ml.t2.medium');
   });
 
+  it('refuses an initial instance count outside the autoscaling range, and min over max, naming keys and values', () => {
+    const serving = (counts: { initialInstanceCount?: number; minInstances?: number; maxInstances?: number }) => () => parseStackConfig({ ...minimal, serving: { imageTag: '0.1.0', ...counts } });
+    expect(serving({ initialInstanceCount: 1, minInstances: 2, maxInstances: 4 })).toThrow(
+      /^invalid stack config:\n {2}mailroute:serving.initialInstanceCount: 1 is under serving.minInstances 2: [^\n]*set it from 2 to 4 \(serving.minInstances to serving.maxInstances\)/,
+    );
+    expect(serving({ initialInstanceCount: 5, minInstances: 2, maxInstances: 4 })).toThrow(/mailroute:serving.initialInstanceCount: 5 is over serving.maxInstances 4: /);
+    // No range to start in: min over max is named alone.
+    expect(serving({ initialInstanceCount: 1, minInstances: 3, maxInstances: 2 })).toThrow(/^invalid stack config:\n {2}mailroute:serving.minInstances: 3 exceeds serving.maxInstances 2: [^\n]*$/);
+    for (const initialInstanceCount of [2, 3, 4]) expect(serving({ initialInstanceCount, minInstances: 2, maxInstances: 4 })().serving.initialInstanceCount).toBe(initialInstanceCount);
+    // Unset, a new endpoint starts at minInstances, inside the range.
+    expect(serving({ minInstances: 3, maxInstances: 6 })().serving.initialInstanceCount).toBe(3);
+    expect(serving({ minInstances: 1, maxInstances: 1 })().serving.initialInstanceCount).toBe(1);
+  });
+
   it('refuses a key it does not know instead of deploying the default in its place', () => {
     expect(() => parseStackConfig({ ...minimal, serving: { imageTag: '1.0.0', minInstance: 2 } })).toThrow('mailroute:serving: Unrecognized key: "minInstance"');
     expect(() => parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', logRetentionDay: 365 } })).toThrow(/mailroute:monitoring: Unrecognized key: "logRetentionDay"/);

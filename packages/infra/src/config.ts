@@ -29,6 +29,20 @@ const RetrainingTargetSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+type InstanceCounts = { initialInstanceCount: number; minInstances: number; maxInstances: number };
+
+/**
+ * Where the endpoint's instance counts contradict each other: min over max, or a new endpoint's initial count
+ * outside [min, max]: a new endpoint would start at a count its autoscaling then works against.
+ */
+export function instanceCountIssues({ initialInstanceCount: initial, minInstances: min, maxInstances: max }: InstanceCounts): { path: string[]; message: string }[] {
+  if (min > max) return [{ path: ['serving', 'minInstances'], message: `${min} exceeds serving.maxInstances ${max}: the autoscaling range needs minInstances <= maxInstances` }];
+  const range = `set it from ${min} to ${max} (serving.minInstances to serving.maxInstances), or leave it out to start at minInstances`;
+  if (initial < min) return [{ path: ['serving', 'initialInstanceCount'], message: `${initial} is under serving.minInstances ${min}: a new endpoint would start under the autoscaling range; ${range}` }];
+  if (initial > max) return [{ path: ['serving', 'initialInstanceCount'], message: `${initial} is over serving.maxInstances ${max}: a new endpoint would start over the autoscaling range; ${range}` }];
+  return [];
+}
+
 /**
  * Why a VPC block cannot hold one private /20 subnet per AZ (see network-plan.ts), or undefined: octets
  * 0-255, a network address, and a prefix from /16 to /19 (two AZs) or /18 (three).
@@ -77,7 +91,9 @@ export const StackConfigSchema = z
           .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag: letters, digits, _ . - (at most 128)')
           .refine((tag) => !/^latest/i.test(tag), 'a version or commit, not a moving tag: the ECR repository is IMMUTABLE, so `latest...` can be pushed once only'),
         instanceType: InstanceType.default('ml.c6i.large'),
-        initialInstanceCount: z.number().int().min(1).default(1),
+        /** Instances a newly created endpoint starts with: from minInstances to maxInstances, minInstances if unset. */
+        initialInstanceCount: z.number().int().min(1).optional(),
+        /** Autoscaling bounds (min <= max): the scalable target's minCapacity and maxCapacity. */
         minInstances: z.number().int().min(1).default(1),
         maxInstances: z.number().int().min(1).default(2),
         /** Autoscaling target: invocations per instance per minute. */
@@ -101,7 +117,8 @@ export const StackConfigSchema = z
       },
       // Required for its imageTag; the other keys have defaults.
       { error: (issue) => (issue.code !== 'invalid_type' ? undefined : issue.input === undefined ? 'required: at least { imageTag: <version> }' : 'an object') },
-    ),
+    )
+    .transform((serving) => ({ ...serving, initialInstanceCount: serving.initialInstanceCount ?? serving.minInstances })),
     api: z.strictObject({
       /** JWT issuer of the CRM's identity provider (OIDC discovery URL base). */
       issuer: z.string().url().startsWith('https://'),
@@ -169,9 +186,7 @@ export const StackConfigSchema = z
     if (roleAccount !== config.accountId) {
       ctx.addIssue({ code: 'custom', path: ['deployRoleArn'], message: `role is in account ${roleAccount}, not ${config.accountId}` });
     }
-    if (config.serving.minInstances > config.serving.maxInstances) {
-      ctx.addIssue({ code: 'custom', path: ['serving', 'minInstances'], message: 'minInstances exceeds maxInstances' });
-    }
+    for (const issue of instanceCountIssues(config.serving)) ctx.addIssue({ code: 'custom', ...issue });
     if (config.environment === 'prod') {
       // Dev's sizes are no prod endpoint: one instance has no canary in a blue/green update and no second AZ.
       if (config.serving.minInstances < 2) {
