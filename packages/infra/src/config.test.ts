@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { parseStackConfig, rawConfigFrom, type StackConfigInput } from './config.js';
+import { PROD_MIN_LOG_RETENTION_DAYS, parseStackConfig, rawConfigFrom, type StackConfigInput } from './config.js';
 import { validateScheduleExpression } from './schedule.js';
 import { loadStackConfigFile } from './testing/stack-files.js';
 
@@ -84,7 +84,7 @@ describe('parseStackConfig', () => {
   });
 
   it('refuses dev sizes in prod: one endpoint instance, a burstable instance type', () => {
-    const prod: StackConfigInput = { ...minimal, environment: 'prod', serving: { imageTag: '1.0.0', minInstances: 2, maxInstances: 4 } };
+    const prod: StackConfigInput = { ...minimal, environment: 'prod', serving: { imageTag: '1.0.0', minInstances: 2, maxInstances: 4 }, monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 365 } };
     expect(parseStackConfig(prod, 'prod').serving.minInstances).toBe(2);
     expect(() => parseStackConfig({ ...prod, serving: { imageTag: '1.0.0' } }, 'prod')).toThrow(/mailroute:serving.minInstances: prod needs at least 2 \(got 1\)/);
     expect(() => parseStackConfig({ ...prod, serving: { imageTag: '1.0.0', minInstances: 2, instanceType: 'ml.t2.medium' } }, 'prod')).toThrow(
@@ -108,6 +108,19 @@ describe('parseStackConfig', () => {
     // Unset, a new endpoint starts at minInstances, inside the range.
     expect(serving({ minInstances: 3, maxInstances: 6 })().serving.initialInstanceCount).toBe(3);
     expect(serving({ minInstances: 1, maxInstances: 1 })().serving.initialInstanceCount).toBe(1);
+  });
+
+  it('keeps prod logs at least 365 days; dev takes any retention CloudWatch accepts', () => {
+    const prod: StackConfigInput = { ...minimal, environment: 'prod', serving: { imageTag: '1.0.0', minInstances: 2, maxInstances: 4 } };
+    const retention = (environment: 'dev' | 'prod', logRetentionDays?: number) => () =>
+      parseStackConfig({ ...(environment === 'prod' ? prod : minimal), monitoring: { alarmEmail: 'ops@example.com', logRetentionDays } }, environment);
+    expect(PROD_MIN_LOG_RETENTION_DAYS).toBe(365);
+    expect(retention('prod', 90)).toThrow(/^invalid stack config:\n {2}mailroute:monitoring.logRetentionDays: prod keeps its logs at least 365 days \(got 90\)/);
+    expect(retention('prod', 180)).toThrow(/mailroute:monitoring.logRetentionDays: prod keeps its logs at least 365 days \(got 180\)/);
+    // The default (30 days) is a dev value: prod must set its retention.
+    expect(retention('prod')).toThrow(/mailroute:monitoring.logRetentionDays: prod keeps its logs at least 365 days \(got 30\)/);
+    for (const days of [365, 400, 731, 3653]) expect(retention('prod', days)().monitoring.logRetentionDays).toBe(days);
+    for (const days of [1, 14, 90]) expect(retention('dev', days)().monitoring.logRetentionDays).toBe(days);
   });
 
   it('refuses a key it does not know instead of deploying the default in its place', () => {

@@ -29,6 +29,12 @@ const RetrainingTargetSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/**
+ * The shortest log retention a prod stack may set (CloudWatch's 365): a year of API access, Lambda,
+ * endpoint and VPC flow logs, what PCI DSS 10.5.1 asks of audit logs; dev keeps any retention CloudWatch takes.
+ */
+export const PROD_MIN_LOG_RETENTION_DAYS = 365;
+
 type InstanceCounts = { initialInstanceCount: number; minInstances: number; maxInstances: number };
 
 /**
@@ -191,6 +197,13 @@ export const StackConfigSchema = z
       // Dev's sizes are no prod endpoint: one instance has no canary in a blue/green update and no second AZ.
       if (config.serving.minInstances < 2) {
         ctx.addIssue({ code: 'custom', path: ['serving', 'minInstances'], message: `prod needs at least 2 (got ${config.serving.minInstances}): one instance has no blue/green canary and no second AZ` });
+      }
+      if (config.monitoring.logRetentionDays < PROD_MIN_LOG_RETENTION_DAYS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['monitoring', 'logRetentionDays'],
+          message: `prod keeps its logs at least ${PROD_MIN_LOG_RETENTION_DAYS} days (got ${config.monitoring.logRetentionDays}): its API access, Lambda, endpoint and VPC flow logs are an audit trail, kept a year`,
+        });
       }
       if (/^ml\.t\d/.test(config.serving.instanceType)) {
         ctx.addIssue({ code: 'custom', path: ['serving', 'instanceType'], message: `${config.serving.instanceType} is a burstable dev size: prod serves on a fixed-performance type such as ml.c6i.large` });

@@ -15,7 +15,7 @@ const config = parseStackConfig({
   deployRoleArn: 'arn:aws:iam::222222222222:role/deploy',
   costCentre: 'cc-2',
   api: { issuer: 'https://login.example.com', allowedClientIds: ['crm'] },
-  monitoring: { alarmEmail: 'ops@example.com', p99LatencyMs: 250 },
+  monitoring: { alarmEmail: 'ops@example.com', p99LatencyMs: 250, logRetentionDays: 365 },
   serving: { imageTag: '0.1.0', minInstances: 2, maxInstances: 4 },
 });
 

@@ -44,6 +44,7 @@ const cases: [policy: string, why: string, graph: () => RecordedResource[]][] = 
   ['compute-in-vpc', 'Lambda outside the VPC', () => broken(T.lambda, (r) => { delete r.inputs.vpcConfig; })],
   ['compute-in-vpc', 'SageMaker model outside the VPC', () => broken(T.sagemakerModel, (r) => { delete r.inputs.vpcConfig; })],
   ['log-retention', 'log group kept forever', () => broken(T.logGroup, (r) => { delete r.inputs.retentionInDays; })],
+  ['log-retention', 'prod log group kept 90 days', () => broken(T.logGroup, (r) => { r.inputs.retentionInDays = 90; })],
   ['log-retention', 'Lambda logging to an unmanaged group', () => broken(T.lambda, (r) => { r.inputs.loggingConfig = { logFormat: 'JSON', logGroup: '/aws/lambda/other' }; })],
   ['log-retention', 'stage without access logs', () => broken(T.stage, (r) => { delete r.inputs.accessLogSettings; })],
   ['prod-data-retained', 'prod table deletable', () => broken(T.table, (r) => { r.retainOnDelete = false; })],

@@ -1,3 +1,4 @@
+import { PROD_MIN_LOG_RETENTION_DAYS } from '../config.js';
 import { REQUIRED_TAG_KEYS } from '../naming.js';
 import { T, asList, first, ofType, policyStatements, refersTo, type PolicyRule, type ResourceRecord, type Violation } from './graph.js';
 import { allowedOnWildcard } from './wildcard-allow-list.js';
@@ -139,13 +140,14 @@ export const computeInVpc: PolicyRule = {
 
 export const logRetention: PolicyRule = {
   name: 'log-retention',
-  description: 'Every log group has a retention; every function logs to one of them; API stages write access logs.',
-  check(graph) {
+  description: `Every log group has a retention (in prod at least ${PROD_MIN_LOG_RETENTION_DAYS} days); every function logs to one of them; API stages write access logs.`,
+  check(graph, context) {
     const out: Violation[] = [];
     const groups = ofType(graph, T.logGroup);
     for (const g of groups) {
       const days = g.inputs.retentionInDays;
       if (typeof days !== 'number' || days <= 0) out.push(v(this.name, g, 'no retention'));
+      else if (context.environment === 'prod' && days < PROD_MIN_LOG_RETENTION_DAYS) out.push(v(this.name, g, `retention ${days} days, under prod's ${PROD_MIN_LOG_RETENTION_DAYS}`));
     }
     const names = new Set(groups.map((g) => g.inputs.name));
     for (const fn of ofType(graph, T.lambda)) {
