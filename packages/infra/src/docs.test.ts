@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimateMonthlyCost } from './cost.js';
 import { API_ROUTES } from './lambda-env.js';
+import { physicalName } from './naming.js';
 import { INFRA_ROOT, loadStackConfigFile } from './testing/stack-files.js';
 
 // The README tells the CRM's team what API Gateway routes; it must name every route the stack creates.
@@ -46,5 +47,19 @@ describe('README cost table', () => {
       expect(sum).toBeCloseTo(estimate.totalUsd, 2);
       expect(cells('**total')[column], `${stack} total`).toBe(estimate.totalUsd);
     });
+  });
+});
+
+// SageMaker deletes only an empty model package group: the dev teardown must empty the stack's own group first.
+describe('README teardown', () => {
+  it("empties dev's model package group, by the name the stack gives it, before pulumi destroy", () => {
+    const readme = readFileSync(path.join(INFRA_ROOT, 'README.md'), 'utf8');
+    const teardown = readme.slice(readme.indexOf('## Teardown'), readme.indexOf('## Tests and policies'));
+    const group = physicalName(loadStackConfigFile('dev'), 'email-classifier');
+    expect(teardown).toContain(`GROUP=${group}\n`);
+    const deleteVersions = teardown.indexOf('aws sagemaker delete-model-package --model-package-name');
+    expect(teardown.indexOf('aws sagemaker list-model-packages --model-package-group-name "$GROUP"')).toBeGreaterThan(0);
+    expect(deleteVersions).toBeGreaterThan(0);
+    expect(teardown.indexOf('pulumi destroy -s dev')).toBeGreaterThan(deleteVersions);
   });
 });
