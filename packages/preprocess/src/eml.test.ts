@@ -212,6 +212,18 @@ describe('parseEml', () => {
     const pdf = await parseEml(forward(['Content-Type: application/pdf', 'Content-Disposition: attachment; filename="a.pdf"', 'Content-Transfer-Encoding: base64'], ['JVBERi0xLjQK']));
     expect(pdf.attachments).toEqual([{ filename: 'a.pdf', contentType: 'application/pdf', size: 9 }]);
   });
+
+  it('reads a message with old Mac line ends (CR alone): its headers and body, under the same line limit', async () => {
+    const lines = ['From: Erika Beispiel <erika@example.com>', 'Subject: Depot schließen', 'Date: Wed, 03 Jun 2026 09:43:00 +0200', '', 'Bitte schließen Sie mein Depot.', 'Danke'];
+    const email = await parseEml(Buffer.from(lines.join('\r'), 'utf8'));
+    expect(email.subject).toBe('Depot schließen');
+    expect(email.from).toBe('Erika Beispiel <erika@example.com>');
+    expect(email.receivedAt).toBe('2026-06-03T07:43:00.000Z');
+    expect(email.body?.trim()).toBe('Bitte schließen Sie mein Depot.\nDanke');
+    expect((await parseEml(lines.join('\r'))).body?.trim()).toBe('Bitte schließen Sie mein Depot.\nDanke');
+    await expect(parseEml(lines.join('\r'), { maxLines: 3 })).rejects.toThrow(/5 lines, over the limit of 3/);
+    expect(startsWithHeader(new Uint8Array(Buffer.from('From kim@example.org Mon Nov  3 10:15:00 2025\rSubject: x\r\rbody')))).toBe(true);
+  });
 });
 
 describe('parseEml limits', () => {

@@ -38,7 +38,8 @@ export function startsWithHeader(raw: Uint8Array): boolean {
   let i = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
   // "From " (an mbox separator): the header starts on the next line.
   if (raw[i] === 0x46 && raw[i + 1] === 0x72 && raw[i + 2] === 0x6f && raw[i + 3] === 0x6d && raw[i + 4] === 0x20) {
-    const eol = raw.indexOf(0x0a, i);
+    // Old Mac mail ends its lines with CR alone.
+    const eol = raw.includes(0x0a) ? raw.indexOf(0x0a, i) : raw.indexOf(0x0d, i);
     if (eol < 0) return false;
     i = eol + 1;
   }
@@ -86,14 +87,22 @@ const BYTES_PER_LINE = 64;
  */
 const PARSER_LIMITS = { maxHeadersSize: 256 * 1024, maxRfc822NestingDepth: 1 };
 
-function lineCount(raw: string | Uint8Array): number {
+function lineCount(raw: Uint8Array): number {
   let n = 0;
-  if (typeof raw === 'string') {
-    for (let i = raw.indexOf('\n'); i !== -1; i = raw.indexOf('\n', i + 1)) n += 1;
-  } else {
-    for (let i = raw.indexOf(0x0a); i !== -1; i = raw.indexOf(0x0a, i + 1)) n += 1;
-  }
+  for (let i = raw.indexOf(0x0a); i !== -1; i = raw.indexOf(0x0a, i + 1)) n += 1;
   return n;
+}
+
+/**
+ * A message with old Mac line ends (CR alone, no LF anywhere) is one line to the parser: no header field, no
+ * body, nothing to classify. Its CRs become LFs. Other mail has an LF within its first line, where the
+ * check stops, and is not copied.
+ */
+function macLineEnds(bytes: Uint8Array): Uint8Array {
+  if (bytes.includes(0x0a) || !bytes.includes(0x0d)) return bytes;
+  const out = Uint8Array.from(bytes);
+  for (let i = out.indexOf(0x0d); i !== -1; i = out.indexOf(0x0d, i + 1)) out[i] = 0x0a;
+  return out;
 }
 
 function byteSize(content: ArrayBuffer | Uint8Array | string): number {
@@ -123,12 +132,12 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   const size = typeof raw === 'string' ? raw.length : raw.byteLength;
   if (size > limit) throw new InputTooLargeError(size, limit);
   const maxLines = options.maxLines ?? Math.max(MAX_EML_LINES, Math.ceil(size / BYTES_PER_LINE));
-  const lines = lineCount(raw);
+  // Text is parsed as its UTF-8 bytes (as the parser would encode it), so that it is prepared as bytes are.
+  const bytes = macLineEnds(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
+  const lines = lineCount(bytes);
   if (lines > maxLines) throw new EmlParseError(`the message has ${lines} lines, over the limit of ${maxLines}`);
   let parsed: Awaited<ReturnType<typeof PostalMime.parse>>;
   try {
-    // Text is parsed as its UTF-8 bytes (as the parser would encode it), so that it is prepared as bytes are.
-    const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
     parsed = await PostalMime.parse(utf8Headers(prepareForParser(bytes)), { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS });
   } catch (cause) {
     // The header limit is the parser's to say (its message names only the limit, no email text).
