@@ -213,6 +213,13 @@ describe('parseEml', () => {
     expect(pdf.attachments).toEqual([{ filename: 'a.pdf', contentType: 'application/pdf', size: 9 }]);
   });
 
+  it('leaves a numeric Date header (01.06.2026, which JavaScript reads as 6 January) unread, as the API refuses it', async () => {
+    const receivedAt = async (date: string) => (await parseEml(crlf(['From: a@b.example', `Date: ${date}`, 'Subject: x', '', 'body', '']))).receivedAt;
+    for (const date of ['01.06.2026', '01.06.2026 14:03', 'Mo, 01.06.2026 14:03:00 +0200', '06/01/2026 14:03']) expect(await receivedAt(date), date).toBeUndefined();
+    expect(await receivedAt('Mon, 1 Jun 2026 14:03:00 +0200 (CEST)')).toBe('2026-06-01T12:03:00.000Z');
+    expect(await receivedAt('2026-06-01T14:03:00Z')).toBe('2026-06-01T14:03:00.000Z');
+  });
+
   it('reads a message with old Mac line ends (CR alone): its headers and body, under the same line limit', async () => {
     const lines = ['From: Erika Beispiel <erika@example.com>', 'Subject: Depot schließen', 'Date: Wed, 03 Jun 2026 09:43:00 +0200', '', 'Bitte schließen Sie mein Depot.', 'Danke'];
     const email = await parseEml(Buffer.from(lines.join('\r'), 'utf8'));

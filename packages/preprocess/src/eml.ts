@@ -111,6 +111,14 @@ function byteSize(content: ArrayBuffer | Uint8Array | string): number {
 }
 
 /**
+ * A Date header with a numeric date (`01.06.2026 14:03`, `06/01/2026`), which no RFC 5322 date is (it names
+ * the month): JavaScript reads it as month.day (6 January), a German tool wrote day.month. Such a date is
+ * left unread, as any other unreadable Date header is, and as the API and training refuse it as receivedAt
+ * (received-time.ts).
+ */
+const NUMERIC_DATE = /^\s*(?:[A-Za-z]{2,3}\.?,?\s*)?\d{1,4}[./]\d{1,2}[./]\d{1,4}\b/;
+
+/**
  * The id a Message-ID field names: what its angle brackets hold, without a comment beside them (RFC 5322
  * allows `<a1@bank.example> (added by the gateway)`, and feedback quoting a1@bank.example must join); the
  * value as written when it has no brackets.
@@ -149,7 +157,8 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   const from = parsed.from;
   const fromText = from ? (from.address ? (from.name ? `${from.name} <${from.address}>` : from.address) : from.name) : undefined;
   let receivedAt: string | undefined;
-  if (parsed.date && !Number.isNaN(Date.parse(parsed.date))) receivedAt = new Date(parsed.date).toISOString();
+  const date = parsed.headers.find((h) => h.key === 'date')?.value;
+  if (parsed.date && !Number.isNaN(Date.parse(parsed.date)) && !(date && NUMERIC_DATE.test(date))) receivedAt = new Date(parsed.date).toISOString();
   // The Message-ID (without its angle brackets) names the email, e.g. in feedback by emailId. Whole: one
   // longer than an email id may be (MAX_EMAIL_ID_CHARS) is for the caller to refuse or replace, not to cut.
   const messageId = messageIdOf(parsed.messageId);
