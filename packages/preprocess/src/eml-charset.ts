@@ -13,6 +13,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { decodeWindows1252 } from './windows-1252.js';
+import { unstatedBoundary } from './eml-boundary.js';
 
 const FALLBACK = 'windows-1252';
 
@@ -21,6 +22,15 @@ interface Edit {
   at: number;
   text: string;
   remove?: number;
+}
+
+/**
+ * What a walk over the message does besides the charset edits: `textInline`, make a text part sent as an
+ * attachment without a file name inline; `unsplit` counts multipart entities whose boundary is unknown.
+ */
+interface Walk {
+  textInline: boolean;
+  unsplit: number;
 }
 
 /** Where the header block that starts at `start` ends (the start of its blank line), or -1 without one. */
@@ -201,14 +211,17 @@ function inlineEdit(block: string, start: number, out: Edit[]): void {
   if (attachment) out.push({ at: start + disposition.start + attachment[0].length - 'attachment'.length, remove: 'attachment'.length, text: 'inline' });
 }
 
+/** A file name on a part (`filename=`, `name=`, RFC 2231 `filename*0*=`): a file, not a body a mailer marked as an attachment. */
+const NAMED = /;\s*(?:file)?name\*?(?:\d+\*?)?\s*=/i;
+
 /**
  * An attached message (a forward), which the parser reads inline, in s[start, end): its text parts get the same
  * fallbacks as the email's, and its header block, which the parser reads as UTF-8, is re-encoded from
  * Windows-1252 to UTF-8 when its 8-bit bytes are not UTF-8, as eml.ts does for the email's own headers.
  */
-function attachedMessageEdits(s: string, start: number, end: number, depth: number, out: Edit[]): void {
+function attachedMessageEdits(s: string, start: number, end: number, depth: number, out: Edit[], walk: Walk): void {
   const inner: Edit[] = [];
-  entityEdits(s, start, end, depth, inner, true);
+  entityEdits(s, start, end, depth, inner, walk, true);
   const blank = blankLineAt(s, start, end);
   const headEnd = blank < 0 ? end : blank;
   encodedWordEdits(s, start, headEnd, inner);
@@ -226,7 +239,7 @@ function attachedMessageEdits(s: string, start: number, end: number, depth: numb
  * Collects the edits for the entity in s[start, end): a header block, a blank line, a body. `inMessage`:
  * it is inside an attached message, whose own attached messages the parser lists as attachments (one level).
  */
-function entityEdits(s: string, start: number, end: number, depth: number, out: Edit[], inMessage = false): void {
+function entityEdits(s: string, start: number, end: number, depth: number, out: Edit[], walk: Walk, inMessage = false): void {
   const blank = blankLineAt(s, start, end);
   if (blank < 0) return;
   const block = s.slice(start, blank);
@@ -234,18 +247,22 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
   const contentType = header(block, 'content-type');
   const type = (contentType?.value.split(';')[0].trim() ?? 'text/plain').toLowerCase();
   if (type.startsWith('multipart/')) {
-    const boundary = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType?.value ?? '');
-    if (boundary && depth < MAX_DEPTH) partEdits(s, bodyStart, end, boundary[1] ?? boundary[2], depth + 1, out, inMessage);
+    const stated = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType?.value ?? '');
+    const boundary = stated ? (stated[1] ?? stated[2]) : unstatedBoundary(s, bodyStart, end);
+    if (boundary === undefined) walk.unsplit += 1;
+    else if (!stated && contentType) out.push({ at: start + contentType.end, text: `; boundary="${boundary}"` });
+    if (boundary !== undefined && depth < MAX_DEPTH) partEdits(s, bodyStart, end, boundary, depth + 1, out, walk, inMessage);
     return;
   }
   if (type === 'message/rfc822') {
     if (inMessage || depth >= MAX_DEPTH) return;
     inlineEdit(block, start, out);
-    if (unencoded(block)) attachedMessageEdits(s, bodyStart, end, depth + 1, out);
+    if (unencoded(block)) attachedMessageEdits(s, bodyStart, end, depth + 1, out, walk);
     return;
   }
   // An empty or malformed Content-Type is read as text/plain by the parser.
   if (!(type.startsWith('text/') || type === '' || !type.includes('/'))) return;
+  if (walk.textInline && !NAMED.test(block)) inlineEdit(block, start, out);
   const encoding = (header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase();
   const charset = contentType && charsetParameter(block.slice(contentType.start, contentType.end));
   if (charset) {
@@ -265,18 +282,18 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
 }
 
 /** Each part between the `--boundary` delimiter lines of a multipart body in s[start, end). */
-function partEdits(s: string, start: number, end: number, boundary: string, depth: number, out: Edit[], inMessage: boolean): void {
+function partEdits(s: string, start: number, end: number, boundary: string, depth: number, out: Edit[], walk: Walk, inMessage: boolean): void {
   const delimiter = `--${boundary}`;
   let partStart = -1;
   for (let i = s.indexOf(delimiter, start); i !== -1 && i < end; i = s.indexOf(delimiter, i + delimiter.length)) {
     if (i !== start && s[i - 1] !== '\n') continue;
-    if (partStart >= 0) entityEdits(s, partStart, i, depth, out, inMessage);
+    if (partStart >= 0) entityEdits(s, partStart, i, depth, out, walk, inMessage);
     if (s.startsWith('--', i + delimiter.length)) return;
     const eol = s.indexOf('\n', i);
     if (eol === -1 || eol >= end) return;
     partStart = eol + 1;
   }
-  if (partStart >= 0) entityEdits(s, partStart, end, depth, out, inMessage);
+  if (partStart >= 0) entityEdits(s, partStart, end, depth, out, walk, inMessage);
 }
 
 /**
@@ -284,14 +301,18 @@ function partEdits(s: string, start: number, end: number, boundary: string, dept
  * single-part body) that declares no charset and whose bytes are not UTF-8; a charset the parser does not
  * know replaced by `utf-8` where the bytes are mostly UTF-8 (a part's, or its header's encoded words'), in
  * the email and in an attached message (whose 8-bit header bytes that are not UTF-8 are re-encoded from
- * Windows-1252); an attached message sent as an attachment made inline. The same bytes when there is none.
+ * Windows-1252); an attached message sent as an attachment made inline; the boundary written into a multipart
+ * Content-Type that names none, when its body shows it (eml-boundary.ts). The same bytes when there is none.
+ * `textInline`: text parts sent as an attachment without a file name are made inline too (for a message whose
+ * only text is such a part). `unsplit`: how many multipart entities have a boundary neither named nor found.
  */
-export function prepareForParser(raw: Uint8Array): Uint8Array {
+export function prepareForParser(raw: Uint8Array, { textInline = false } = {}): { bytes: Uint8Array; unsplit: number } {
   const s = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
   const edits: Edit[] = [];
-  entityEdits(s, 0, s.length, 0, edits);
+  const walk: Walk = { textInline, unsplit: 0 };
+  entityEdits(s, 0, s.length, 0, edits, walk);
   const blank = blankLineAt(s, 0, s.length);
   encodedWordEdits(s, 0, blank < 0 ? s.length : blank, edits);
-  if (edits.length === 0) return raw;
-  return Buffer.from(applyEdits(s, edits, 0, s.length), 'latin1');
+  if (edits.length === 0) return { bytes: raw, unsplit: walk.unsplit };
+  return { bytes: Buffer.from(applyEdits(s, edits, 0, s.length), 'latin1'), unsplit: walk.unsplit };
 }

@@ -1,6 +1,6 @@
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { parseEml, startsWithHeader } from './eml.js';
+import { parseEml, startsWithHeader, TEXT_ATTACHMENT_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml.js';
 import { cleanEmail } from './clean.js';
 import { forwardedText } from './forward.js';
 
@@ -230,6 +230,37 @@ describe('parseEml', () => {
     expect((await parseEml(lines.join('\r'))).body?.trim()).toBe('Bitte schließen Sie mein Depot.\nDanke');
     await expect(parseEml(lines.join('\r'), { maxLines: 3 })).rejects.toThrow(/5 lines, over the limit of 3/);
     expect(startsWithHeader(new Uint8Array(Buffer.from('From kim@example.org Mon Nov  3 10:15:00 2025\rSubject: x\r\rbody')))).toBe(true);
+  });
+
+  it('reads a body a mailer sent as a nameless attachment; warns when the only text is an attachment with a file name', async () => {
+    const single = (disposition: string) => Buffer.from(crlf(['Subject: Depot', 'Content-Type: text/plain; charset=iso-8859-1', disposition, '', 'Bitte schlie\xdfen Sie mein Depot.', '']), 'latin1');
+    const nameless = await parseEml(single('Content-Disposition: attachment'));
+    expect(nameless.body?.trim()).toBe('Bitte schließen Sie mein Depot.');
+    expect(nameless.attachments).toEqual([]);
+    expect(nameless.warnings).toBeUndefined();
+    const named = await parseEml(single('Content-Disposition: attachment; filename="brief.txt"'));
+    expect(named.body).toBeUndefined();
+    expect(named.warnings).toEqual([TEXT_ATTACHMENT_WARNING]);
+    // In a multipart, beside a PDF; a text attachment beside a body stays an attachment.
+    const mixed = (first: string[]) =>
+      crlf(['Subject: Depot', 'Content-Type: multipart/mixed; boundary=M1', '', '--M1', ...first, '--M1', 'Content-Type: text/plain', 'Content-Disposition: attachment', '', 'Anhang', '--M1--', '']);
+    const pdf = await parseEml(mixed(['Content-Type: application/pdf; name="a.pdf"', 'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQK']));
+    expect(pdf.body?.trim()).toBe('Anhang');
+    const withBody = await parseEml(mixed(['Content-Type: text/plain', '', 'Bitte schließen Sie mein Depot.']));
+    expect(withBody.body?.trim()).toBe('Bitte schließen Sie mein Depot.');
+    expect(withBody.attachments).toEqual([{ contentType: 'text/plain', size: 7 }]);
+  });
+
+  it('splits a multipart without a boundary parameter at the boundary its body shows; warns when it shows none', async () => {
+    const raw = (body: string[]) => crlf(['Subject: Depot', 'Content-Type: multipart/mixed', '', ...body, '']);
+    const found = await parseEml(raw(['This is a multi-part message in MIME format.', '--XYZ', 'Content-Type: text/plain', '', 'Bitte schließen Sie mein Depot.', '--XYZ--']));
+    expect(found.body?.trim()).toBe('Bitte schließen Sie mein Depot.');
+    expect(found.warnings).toBeUndefined();
+    for (const body of [['--XYZ', 'Content-Type: text/plain', '', 'Bitte schließen Sie mein Depot.'], ['Bitte schließen Sie mein Depot.', '-- ', 'Erika']]) {
+      const unsplit = await parseEml(raw(body));
+      expect(unsplit.subject).toBe('Depot');
+      expect(unsplit.warnings).toEqual([UNSPLIT_MULTIPART_WARNING]);
+    }
   });
 });
 

@@ -11,7 +11,19 @@ export interface EmlAttachment {
   size: number;
 }
 
-export type ParsedEml = Email & { attachments: EmlAttachment[] };
+/** A message's email fields, and `warnings`: what of it could not be read (no email text in them), only when there is something. */
+export type EmlEmail = Email & { warnings?: string[] };
+
+export type ParsedEml = EmlEmail & { attachments: EmlAttachment[] };
+
+type Parsed = Awaited<ReturnType<typeof PostalMime.parse>>;
+
+/** Said when a multipart entity names no boundary and its body shows none. */
+export const UNSPLIT_MULTIPART_WARNING =
+  'The message has a multipart part whose Content-Type names no boundary (and its body shows none), so its parts could not be found: that content was not read.';
+/** Said when the only text of a message is a text part sent as an attachment with a file name. */
+export const TEXT_ATTACHMENT_WARNING =
+  'The message has no body text, only a text part sent as an attachment with a file name, and attachments are not read: only the subject was.';
 
 /** A decoded part's text with C1 codes read as Windows-1252 (see windows-1252.ts). */
 function fixC1(text: string | undefined): string | undefined {
@@ -129,11 +141,36 @@ function messageIdOf(value: string | undefined): string | undefined {
   return (bracketed ? bracketed[1] : value).trim();
 }
 
+/** The message parsed after its preparation (eml-charset.ts); `textInline`: nameless text attachments read as body. */
+async function parsedMessage(bytes: Uint8Array, textInline: boolean): Promise<{ parsed: Parsed; unsplit: number }> {
+  const prepared = prepareForParser(bytes, { textInline });
+  try {
+    return { parsed: await PostalMime.parse(utf8Headers(prepared.bytes), { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS }), unsplit: prepared.unsplit };
+  } catch (cause) {
+    // The header limit is the parser's to say (its message names only the limit, no email text).
+    if (cause instanceof Error && /^Maximum header size of \d+ bytes exceeded$/.test(cause.message)) {
+      throw new EmlParseError(`its headers are over the limit of ${PARSER_LIMITS.maxHeadersSize} bytes (all parts together)`, { cause });
+    }
+    throw new EmlParseError('the message could not be parsed as RFC 822 / MIME', { cause });
+  }
+}
+
+function hasText(parsed: Parsed): boolean {
+  return /\S/.test(parsed.text ?? '') || /\S/.test(parsed.html ?? '');
+}
+
+function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
+  return a.disposition === 'attachment' && !a.filename && /^text\/(?:plain|html)$/i.test(a.mimeType);
+}
+
 /**
  * Parses a raw RFC 822 / MIME message (multipart, quoted-printable, base64, ISO-8859-1, Windows-1252 ...)
  * with postal-mime. Bytes that are not UTF-8 where no charset says what they are (raw 8-bit headers, a text
  * part without a charset) are read as Windows-1252. An attached message (a forward, inline or as an attachment)
  * is read one level deep as part of the text; other attachments are listed by name, type and size, never read.
+ * The only text of a message in a part marked as an attachment without a file name is read as its body; a
+ * multipart whose Content-Type names no boundary is split at the one its body shows. `warnings` say what was
+ * not read: a multipart without a boundary to be found, the only text in an attachment with a file name.
  */
 export async function parseEml(raw: string | Uint8Array, options: { maxInputChars?: number; maxLines?: number } = {}): Promise<ParsedEml> {
   const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS * 4;
@@ -144,16 +181,13 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   const bytes = macLineEnds(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
   const lines = lineCount(bytes);
   if (lines > maxLines) throw new EmlParseError(`the message has ${lines} lines, over the limit of ${maxLines}`);
-  let parsed: Awaited<ReturnType<typeof PostalMime.parse>>;
-  try {
-    parsed = await PostalMime.parse(utf8Headers(prepareForParser(bytes)), { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS });
-  } catch (cause) {
-    // The header limit is the parser's to say (its message names only the limit, no email text).
-    if (cause instanceof Error && /^Maximum header size of \d+ bytes exceeded$/.test(cause.message)) {
-      throw new EmlParseError(`its headers are over the limit of ${PARSER_LIMITS.maxHeadersSize} bytes (all parts together)`, { cause });
-    }
-    throw new EmlParseError('the message could not be parsed as RFC 822 / MIME', { cause });
-  }
+  let { parsed, unsplit } = await parsedMessage(bytes, false);
+  // Some mailers mark the plain-text body `Content-Disposition: attachment`, with no file name: when it is
+  // all the text there is, it is read as the body (parsed again, so its charset is read as the body's would be).
+  if (parsed.attachments.some(namelessTextAttachment) && !hasText(parsed)) ({ parsed, unsplit } = await parsedMessage(bytes, true));
+  const warnings: string[] = [];
+  if (unsplit > 0) warnings.push(UNSPLIT_MULTIPART_WARNING);
+  if (parsed.attachments.some((a) => /^text\//i.test(a.mimeType)) && !hasText(parsed)) warnings.push(TEXT_ATTACHMENT_WARNING);
   const from = parsed.from;
   const fromText = from ? (from.address ? (from.name ? `${from.name} <${from.address}>` : from.address) : from.name) : undefined;
   let receivedAt: string | undefined;
@@ -174,5 +208,6 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
       contentType: a.mimeType,
       size: byteSize(a.content),
     })),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

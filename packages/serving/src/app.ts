@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { didYouMean, type ModelRegistry } from '@mailroute/model';
-import { parseEml as parseRawEml, redactPii, type Email } from '@mailroute/preprocess';
+import { parseEml as parseRawEml, redactPii, type EmlEmail } from '@mailroute/preprocess';
 import type { Auth } from './auth/api-keys.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
@@ -41,7 +41,7 @@ export interface AppOptions {
   clock?: Clock;
   metrics?: ServingMetrics;
   scorer?: TaskScorer;
-  parseEml?: (raw: Uint8Array) => Email | Promise<Email>;
+  parseEml?: (raw: Uint8Array) => EmlEmail | Promise<EmlEmail>;
   /** Keep a PII-masked copy of the text with each prediction: `true` masks with `redactPii`. Off by default. */
   storeText?: boolean | ((text: string) => string);
   trainingDistribution?: TrainingDistribution;
@@ -57,7 +57,7 @@ export interface ServingApp {
 }
 
 /** The email fields of a raw RFC 822 message (attachments are listed by the parser, not classified). */
-async function defaultParseEml(raw: Uint8Array): Promise<Email> {
+async function defaultParseEml(raw: Uint8Array): Promise<EmlEmail> {
   const { attachments: _attachments, ...email } = await parseRawEml(raw);
   return email;
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CleanOutputLineSchema } from '@mailroute/preprocess';
+import { CleanOutputLineSchema, UNSPLIT_MULTIPART_WARNING } from '@mailroute/preprocess';
 import { runCli } from '../test-support.js';
 
 
@@ -159,6 +159,14 @@ describe('mailroute clean', () => {
     expect(readOut(path.join(dir, 'named.jsonl'))[0].id).toBe('4711@mail.example.com'); // as POST /v1/classify/eml names it
     expect(line.text).toContain('Viele Grüße\n[NAME]'); // the signature stays in scope quotes, its name masked
     expect(line.language).toBe('de');
+  });
+
+  it('says on standard error what of an .eml file the parser could not read (a multipart with no boundary to be found)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    writeFileSync(path.join(dir, 'unsplit.eml'), ['Subject: Depot', 'Content-Type: multipart/mixed', '', '--b', 'Content-Type: text/plain', '', 'Bitte schließen', ''].join('\r\n'));
+    const r = await run(['clean', '--in', 'unsplit.eml', '--out', 'out.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: unsplit.eml: ${UNSPLIT_MULTIPART_WARNING}`);
   });
 
   it('writes the lines to standard output with --out -, and no file named -', async () => {

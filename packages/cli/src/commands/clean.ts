@@ -103,7 +103,7 @@ interface CleanFlags {
 async function toEmail(line: CleanInputLine): Promise<Email> {
   if (line.format === 'text') return { body: line.input };
   if (line.format === 'html') return { html: line.input };
-  const { attachments: _attachments, ...email } = await parseEml(line.input);
+  const { attachments: _attachments, warnings: _warnings, ...email } = await parseEml(line.input);
   return email;
 }
 
@@ -184,9 +184,11 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     if (inPath.toLowerCase().endsWith('.eml')) {
       // A single message: parsed from bytes so that its declared charsets decide the decoding.
       const email = await parseEml(new Uint8Array(raw));
-      const { attachments: _attachments, id, ...rest } = email;
+      const { attachments: _attachments, id, warnings = [], ...rest } = email;
       // Its Message-ID names it, as in serving's /v1/classify/eml; the file name when it has none.
       keep(outputLine(id ?? path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact));
+      // What the parser could not read (a multipart with no boundary to be found), as /v1/classify/eml says it.
+      for (const warning of warnings) ctx.stderr.write(safeLines(`warning: ${flags.in}: ${warning}\n`));
       progress.update(1, 1);
     } else {
       // A byte order mark (Windows editors save one) is not part of line 1, as in the training reader.

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ClassifierTask, ModelRegistry } from '@mailroute/model';
-import type { Email } from '@mailroute/preprocess';
+import type { EmlEmail } from '@mailroute/preprocess';
 import type { Auth, Principal, Scope } from '../auth/api-keys.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
@@ -41,8 +41,8 @@ export interface AppContext {
   metrics: ServingMetrics;
   rateLimiter: RateLimiter;
   scorer: TaskScorer;
-  /** The raw bytes of one message/rfc822 body: 8-bit parts in other charsets than UTF-8 decode as declared. */
-  parseEml?: (raw: Uint8Array) => Email | Promise<Email>;
+  /** The raw bytes of one message/rfc822 body: 8-bit parts in other charsets than UTF-8 decode as declared; its warnings go in the answer. */
+  parseEml?: (raw: Uint8Array) => EmlEmail | Promise<EmlEmail>;
   /** Set to keep a PII-masked copy of the text with each prediction; absent: text is never stored. */
   maskText?: (text: string) => string;
   trainingDistribution?: TrainingDistribution;

@@ -126,8 +126,10 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
         ]);
       }
       let email: Email;
+      let emlWarnings: readonly string[];
       try {
-        email = await ctx.parseEml(raw);
+        // What the parser could not read (a multipart without a boundary) is said, not classified on the subject alone unseen.
+        ({ warnings: emlWarnings = [], ...email } = await ctx.parseEml(raw));
       } catch (error) {
         // The parser's own limits say which (`the message has 250000 lines, over the limit of 200000`); other
         // messages (a parser passed in) might quote the email, so they are not passed on.
@@ -137,7 +139,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       // Without an id, feedback by emailId has nothing to join on; the caller should know before it stores the answer.
       const { named, warning } = namedEmail(email, c.req.valid('query').id);
       const unread = unreadQueryWarning(c.req.url, ['id']);
-      const requestWarnings = [warning, unread].filter((w) => w !== undefined);
+      const requestWarnings = [...emlWarnings, warning, unread].filter((w) => w !== undefined);
       return c.json(await classifyEmails(ctx, [named], () => callerGone(c), { requestWarnings, source: 'eml' }), 200);
     },
   );

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { classifierTasks, type ModelRegistry } from '@mailroute/model';
+import { UNSPLIT_MULTIPART_WARNING } from '@mailroute/preprocess';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { ServingApp } from '../app.js';
 import { createClassifierSource } from '../model/classifier-source.js';
@@ -924,6 +925,14 @@ describe('SageMaker contract and .eml', () => {
       'Query parameters mailroute does not read were ignored: ID (did you mean id?), emailId. This route reads ?id= only.',
     ]);
     expect((await json(await post('?id=crm-9&source=crm'))).warnings).toEqual([expect.stringMatching(/ignored: source\. /)]);
+  });
+
+  it('POST /v1/classify/eml says in a warning what of the message the parser could not read (a multipart with no boundary to be found)', async () => {
+    const { app } = await build();
+    const eml = ['From: kim@example.org', 'Subject: invoice', 'Message-ID: <u1@x>', 'Content-Type: multipart/mixed', '', '--b', 'Content-Type: text/plain', '', 'Where is my invoice?', ''].join('\r\n');
+    const answer = await json(await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml })));
+    expect(answer.predictions[0].id).toBe('u1@x');
+    expect(answer.warnings).toEqual([UNSPLIT_MULTIPART_WARNING]);
   });
 
   it('POST /v1/classify/eml does not cut a Message-ID longer than an email id: the email has no id, a warning says to send ?id=', async () => {

@@ -1,0 +1,25 @@
+/**
+ * A multipart entity whose Content-Type names no boundary (`Content-Type: multipart/mixed` alone, as some
+ * scripts and gateways write it) has parts the MIME parser cannot find: it read nothing of its body. Its
+ * boundary can be read off its body when that body has the form only a multipart has: a delimiter line
+ * `--X` (after an optional preamble) and, further on, the closing line `--X--`.
+ */
+
+/** A delimiter line: `--`, then a boundary (RFC 2046: 1 to 70 characters, not ending in a blank), then blanks. */
+const DELIMITER = /^--([^\s"][^\r\n"]{0,68}[^\s"]|[^\s"])[ \t]*\r?$/;
+
+/** The boundary the body s[start, end) uses, or undefined when it has no delimiter line closed further on. */
+export function unstatedBoundary(s: string, start: number, end: number): string | undefined {
+  for (let at = start; at < end; ) {
+    const eol = s.indexOf('\n', at);
+    const lineEnd = eol === -1 || eol > end ? end : eol;
+    const match = s.startsWith('--', at) ? DELIMITER.exec(s.slice(at, lineEnd)) : null;
+    if (match) {
+      const close = s.indexOf(`\n--${match[1]}--`, lineEnd);
+      return close !== -1 && close < end ? match[1] : undefined;
+    }
+    if (eol === -1) return undefined;
+    at = eol + 1;
+  }
+  return undefined;
+}
