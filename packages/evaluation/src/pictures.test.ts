@@ -192,6 +192,14 @@ describe('pictures', () => {
     expect(lowest).toBeLessThan(height - 4);
   });
 
+  it('names `other` in quotes in the routing task\'s coverage chart (SVG and PNG), not in Markdown backticks', () => {
+    const curve = coverageCurve([0.9, 0.8, 0.7], [true, true, false]);
+    const svg = coverageCurveSvg(curve, 'Precision vs. coverage: queue', undefined, coverageWords({ queueTask: 'queue' }, 'queue', ['tax', 'other']));
+    expect(svg).toContain('the rest, and mail predicted &quot;other&quot; (no queue) at any threshold, goes to manual triage. 3 emails.');
+    expect(svg).not.toContain('`');
+    expect(svgToPng(svg).length).toBeGreaterThan(0);
+  });
+
   it('says so when the routing task routes no email at any threshold, on the whole precision axis', () => {
     // Every email predicted `other`: none has a queue to go to.
     const conf = [0.4, 0.6, 0.8, 0.95];

@@ -3,7 +3,7 @@ import { coverageWords, type ReportRouting } from './coverage-words.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
 import { absentLabelsNote, calibrationSentence, leftOutWarning, operatingSentence, readingGuide, routedPrecision } from './report-text.js';
-import { esc } from './svg-common.js';
+import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
 
 // As the classification report rounds (Python's %f): one figure reads the same in every table of the page.
@@ -19,6 +19,7 @@ table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}
 th,td{border:1px solid #ddd;padding:4px 10px}th{background:#f0f4fa;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td{overflow-wrap:anywhere}
 pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:13px}
+code{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:0.92em;background:#f3f3f3;padding:0 3px;border-radius:3px}
 .headline{font-size:15px;color:#333}.kpi{display:inline-block;margin:6px 18px 6px 0;padding:10px 14px;border:1px solid #dde;border-radius:6px;background:#f7f9fc}
 .kpi b{display:block;font-size:22px}.pic{overflow-x:auto;margin:8px 0}.pic svg{max-width:100%;height:auto}
 .weak{color:#a50f15}.caption{font-size:14px;color:#333;margin:4px 0 8px}dl.guide{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;font-size:14px}dl.guide dt{font-weight:bold}dl.guide dd{margin:0}.operating{font-size:15px;background:#f4f0fa;border-left:4px solid #5b2c83;padding:6px 10px}.warning{background:#fff4e5;border-left:4px solid #e08a00;padding:6px 10px}details{margin:8px 0}
@@ -54,7 +55,8 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
       `<span class="kpi">examples<b>${m.n}</b></span></div>`,
   );
   const operating = operatingSentence(t);
-  if (operating) parts.push(`<p class="operating" data-operating="${esc(t.task)}"><b>At the model&#39;s own threshold:</b> ${esc(operating)}</p>`);
+  // Words of its own naming `other` as Markdown code (report.md's sentence): that name as code here, no backticks shown.
+  if (operating) parts.push(`<p class="operating" data-operating="${esc(t.task)}"><b>At the model&#39;s own threshold:</b> ${htmlCodeSpans(operating)}</p>`);
   const absent = absentLabelsNote(t);
   if (absent) parts.push(`<p class="warning" data-absent="${esc(t.task)}"><b>Note:</b> ${esc(absent)}</p>`);
   const rows = [...m.perClass]
@@ -133,7 +135,7 @@ ${(report.warnings ?? []).map((w) => `<p class="warning" role="alert"><b>Warning
 ${summary}
 ${report.tasks.map((t) => taskSection(t, pictures, report.routing)).join('\n')}
 <section id="reading"><h2>How to read these figures</h2>
-<dl class="guide">${readingGuide(report).map((g) => `<dt>${esc(g.term)}</dt><dd>${esc(g.meaning)}</dd>`).join('')}</dl></section>
+<dl class="guide">${readingGuide(report).map((g) => `<dt>${htmlCodeSpans(g.term)}</dt><dd>${htmlCodeSpans(g.meaning)}</dd>`).join('')}</dl></section>
 </main></body></html>
 `;
 }

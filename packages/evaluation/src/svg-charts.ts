@@ -1,7 +1,7 @@
 import { coverageWords, type CoverageWords } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
 import type { Calibration, CoverageCurve } from './scores.js';
-import { esc, r2, svgDocument, textWidth, unitAxes, wrapText, type Frame } from './svg-common.js';
+import { esc, plainCodeSpans, r2, svgDocument, textWidth, unitAxes, wrapText, type Frame } from './svg-common.js';
 
 /** The font size of the reliability diagram's bin counts. */
 const COUNT_SIZE = 11;
@@ -122,7 +122,8 @@ export function coverageCurveSvg(
   words: CoverageWords = coverageWords(undefined, ''),
 ): string {
   const frame: Frame = { x: 80, y: 92, w: 520, h: 380 };
-  const restLine = `${words.rest} ${curve.n} emails.`;
+  // The words name `other` as Markdown does: in quotes here, where backticks would show as they are.
+  const restLine = plainCodeSpans(`${words.rest} ${curve.n} emails.`);
   // Wider for a line of words that would not fit (the routing task's, naming `other` and the tasks whose abstention also triages).
   const width = Math.max(widthFor(680, title), Math.ceil(textWidth(restLine, 13)) + 40);
   // Zoom the precision axis to where the curve lives (in steps of 0.1), so differences read.

@@ -15,6 +15,25 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(NOT_XML, ' ');
 }
 
+/** A Markdown code span in words of our own (`other`): the text between two backticks on one line. */
+const CODE_SPAN = /`([^`\n]*)`/g;
+
+/**
+ * Words written for Markdown, naming a value as a code span (`other`), as plain text for a picture: each code span in
+ * quotes ("other"), as a picture has no code font to set it apart (escape the result with `esc`). The Markdown keeps its backticks.
+ */
+export function plainCodeSpans(s: string): string {
+  return s.replace(CODE_SPAN, '"$1"');
+}
+
+/** Words written for Markdown, naming a value as a code span (`other`), as HTML: escaped as `esc` does, each code span a `<code>`. */
+export function htmlCodeSpans(s: string): string {
+  return s
+    .split(CODE_SPAN)
+    .map((part, i) => (i % 2 === 1 ? `<code>${esc(part)}</code>` : esc(part)))
+    .join('');
+}
+
 export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { evaluatePredictions } from './evaluate.js';
+import type { PredictionLine } from './prediction-line.js';
+import { reportPictures } from './pictures.js';
+import { evaluationHtml } from './report-html.js';
+import { evaluationMarkdown } from './report-text.js';
+
+/** A routing task whose catch-all `other` sends mail to manual triage: its words name `other` as Markdown code. */
+function routedReport() {
+  const line = (truth: string, label: string, confidence: number, abstained = false): PredictionLine => ({ truth: { queue: truth }, prediction: { queue: { label, confidence, abstained } } });
+  const lines = [...[0.9, 0.8, 0.7].map((c) => line('tax', 'tax', c)), line('login', 'tax', 0.6), line('other', 'other', 0.95), line('tax', 'other', 0.9), line('login', 'login', 0.2, true)];
+  return evaluatePredictions(lines, { routing: { queueTask: 'queue' }, thresholds: { queue: 0.5 } });
+}
+
+describe('evaluationHtml', () => {
+  it('shows a name the words give as Markdown code (`other`) as HTML code, with no backtick left; report.md keeps its backticks', () => {
+    const report = routedReport();
+    const html = evaluationHtml(report, reportPictures(report));
+    expect(html).toContain('2 predicted <code>other</code>, which has no queue.');
+    // The reading guide names it too.
+    expect(html).toContain('an email it gives <code>other</code>, the catch-all of rare queues');
+    expect(html).not.toContain('`');
+    expect(evaluationMarkdown(report)).toContain('2 predicted `other`, which has no queue.');
+  });
+
+});
