@@ -23,4 +23,27 @@ describe('evaluationHtml', () => {
     expect(evaluationMarkdown(report)).toContain('2 predicted `other`, which has no queue.');
   });
 
+  it('lists the same most confused pairs as report.md, and says how many when the task has more', () => {
+    // 22 labels, each confused once with the next: 22 pairs, of which the report keeps 15.
+    const labels = Array.from({ length: 22 }, (_, i) => `topic_${String(i).padStart(2, '0')}`);
+    const lines: PredictionLine[] = labels.flatMap((l, i) => [
+      { truth: { topic: l }, prediction: { topic: { label: l } } },
+      { truth: { topic: l }, prediction: { topic: { label: labels[(i + 1) % 22] } } },
+    ]);
+    const report = evaluatePredictions(lines);
+    expect(report.tasks[0].confusedPairs.length).toBeGreaterThan(10);
+    const md = evaluationMarkdown(report);
+    const html = evaluationHtml(report, []);
+    const mdPairs = md
+      .slice(md.indexOf('Most confused pairs'))
+      .split('\n')
+      .filter((l) => /^\| topic_/.test(l))
+      .map((l) => l.split(' | ').slice(0, 2).join(' -> ').slice(2));
+    const htmlTable = html.slice(html.indexOf('<h3>Most confused pairs'), html.indexOf('</table>', html.indexOf('<h3>Most confused pairs')));
+    const htmlPairs = [...htmlTable.matchAll(/<tr><td>([^<]*)<\/td><td>([^<]*)<\/td>/g)].map((m) => `${m[1]} -> ${m[2]}`);
+    expect(mdPairs).toHaveLength(10);
+    expect(htmlPairs).toEqual(mdPairs);
+    expect(md).toContain('Most confused pairs (the 10 most frequent):');
+    expect(html).toContain('<h3>Most confused pairs (the 10 most frequent)</h3>');
+  });
 });

@@ -2,7 +2,7 @@ import { classificationReportText } from './classification-report.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
-import { absentLabelsNote, calibrationSentence, leftOutWarning, operatingSentence, readingGuide, routedPrecision } from './report-text.js';
+import { absentLabelsNote, calibrationSentence, leftOutWarning, operatingSentence, readingGuide, routedPrecision, shownConfusedPairs } from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
 
@@ -70,12 +70,13 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
   );
   parts.push(`<details><summary>Classification report (scikit-learn layout)</summary><pre>${esc(classificationReportText(m, 4))}</pre></details>`);
   parts.push('<h3>Confusion matrix</h3>', pic('confusion'));
-  if (t.confusedPairs.length > 0) {
+  const confused = shownConfusedPairs(t);
+  if (confused.pairs.length > 0) {
     parts.push(
-      '<h3>Most confused pairs</h3>',
+      `<h3>${confused.heading}</h3>`,
       table(
         ['true label', 'predicted as', 'count', 'share of true label'],
-        t.confusedPairs.map((p) => [esc(p.truth), esc(p.predicted), String(p.count), pct(p.shareOfTruth)]),
+        confused.pairs.map((p) => [esc(p.truth), esc(p.predicted), String(p.count), pct(p.shareOfTruth)]),
         [false, false, true, true],
       ),
     );

@@ -36,6 +36,15 @@ export const blankControls = (s: string): string => s.replace(/[\u0000-\u001f\u0
  */
 export const codeSpan = (s: string): string => `\`${blankControls(s.replace(/`/g, "'"))}\``;
 
+/** How many of a task's most confused pairs report.md and report.html list (metrics.json keeps more): the same pairs in both. */
+export const CONFUSED_PAIRS_SHOWN = 10;
+
+/** The most confused pairs the reports list, and their heading, which says how many when the task has more. */
+export function shownConfusedPairs(t: TaskReport): { heading: string; pairs: TaskReport['confusedPairs'] } {
+  const cut = t.confusedPairs.length > CONFUSED_PAIRS_SHOWN;
+  return { heading: `Most confused pairs${cut ? ` (the ${CONFUSED_PAIRS_SHOWN} most frequent)` : ''}`, pairs: t.confusedPairs.slice(0, CONFUSED_PAIRS_SHOWN) };
+}
+
 /** The warning for lines that have a task's label but no prediction for it (left out of its figures), if any. */
 export function leftOutWarning(t: TaskReport): string | undefined {
   const n = t.skipped.noPrediction;
@@ -220,9 +229,10 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, maxClas
     `Averages: macro P/R/F1 ${f(m.macro.precision)} / ${f(m.macro.recall)} / ${f(m.macro.f1)}; weighted ${f(m.weighted.precision)} / ${f(m.weighted.recall)} / ${f(m.weighted.f1)}; micro ${f(m.micro.precision)} / ${f(m.micro.recall)} / ${f(m.micro.f1)}.`,
     '',
   );
-  if (t.confusedPairs.length > 0) {
-    lines.push('Most confused pairs:', '', '| true label | predicted as | count | share of true label |', '| --- | --- | ---: | ---: |');
-    for (const p of t.confusedPairs.slice(0, 10)) lines.push(`| ${cell(p.truth)} | ${cell(p.predicted)} | ${p.count} | ${pct(p.shareOfTruth)} |`);
+  const confused = shownConfusedPairs(t);
+  if (confused.pairs.length > 0) {
+    lines.push(`${confused.heading}:`, '', '| true label | predicted as | count | share of true label |', '| --- | --- | ---: | ---: |');
+    for (const p of confused.pairs) lines.push(`| ${cell(p.truth)} | ${cell(p.predicted)} | ${p.count} | ${pct(p.shareOfTruth)} |`);
     lines.push('');
   }
   if (t.coverage) {
