@@ -182,7 +182,7 @@ describe('evaluatePredictions', () => {
     expect(md).toContain('| 0.90 | 20.0% | 1.0000 |');
     const card = modelCardMarkdown(r);
     expect(card).toContain('| task | precision 80.0% | precision 90.0% | precision 95.0% | precision 99.0% |');
-    expect(card).toContain('| queue | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough |');
+    expect(card).toContain('| queue | 0.9200: 20.0% (1) rough | 0.9200: 20.0% (1) rough | 0.9200: 20.0% (1) rough | 0.9200: 20.0% (1) rough |');
     expect(card).not.toContain('Where the model routes'); // the lines do not say whether the model abstained
     // 0.92 is the least confident email answered, not the lowest threshold that answers it: any above 0.5 does (0.60 in the table above).
     expect(card).not.toContain('lowest');

@@ -1,6 +1,7 @@
 import { CATCH_ALL_LABEL } from '@mailroute/model';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { ReportRouting } from './coverage-words.js';
+import { pyFixed } from './python-format.js';
 import { absentLabelsNote, cell, codeSpan as code, leftOutWarning, operatingSentence } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
@@ -29,7 +30,8 @@ export interface ModelCardOptions {
   minSliceSize?: number;
 }
 
-const f = (x: number): string => x.toFixed(3);
+// As the reports round (Python's %f, 4 digits, ties to even): a figure reads the same in the card as in report.md.
+const f = (x: number): string => pyFixed(x, 4);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /**
@@ -183,7 +185,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     for (const t of curves) {
       const at = (target: number) => {
         const p = t.coverage?.forTargetPrecision.find((x) => x.target === target)?.point;
-        return p ? `${p.threshold.toFixed(3)}: ${pct(p.coverage)} (${p.routed})${p.routed < 20 ? ' rough' : ''}` : 'not reached';
+        return p ? `${f(p.threshold)}: ${pct(p.coverage)} (${p.routed})${p.routed < 20 ? ' rough' : ''}` : 'not reached';
       };
       lines.push(`| ${cell(t.task)} | ${targets.map(at).join(' | ')} |`);
     }

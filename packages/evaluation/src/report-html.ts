@@ -94,7 +94,7 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
     );
     const targets = t.coverage.forTargetPrecision.map((x) => [
       pct(x.target),
-      x.point ? x.point.threshold.toFixed(4) : 'not reached',
+      x.point ? f(x.point.threshold) : 'not reached',
       x.point ? pct(x.point.coverage) : '–',
     ]);
     parts.push(table(['target precision', `threshold (least confident email ${w.verb})`, `${w.verb} automatically`], targets, [true, true, true]));

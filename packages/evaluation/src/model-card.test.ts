@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { evaluatePredictions } from './evaluate.js';
+import { modelCardMarkdown } from './model-card.js';
+import type { PredictionLine } from './prediction-line.js';
+import { evaluationMarkdown } from './report-text.js';
+
+describe('modelCardMarkdown', () => {
+  it('rounds its figures as the reports do (4 digits, ties to even): an exact 0.8125 stays 0.8125, not 0.813', () => {
+    // 16 emails, 13 right: accuracy 13/16 = 0.8125 exactly, a tie at 3 digits; every email at confidence 0.8125.
+    const lines: PredictionLine[] = Array.from({ length: 16 }, (_, i) => {
+      const truth = i < 8 ? 'tax' : 'cards';
+      // Emails 8, 9 and 10 (cards) read as tax: the three mistakes.
+      return { truth: { queue: truth }, prediction: { queue: { label: i >= 8 && i < 11 ? 'tax' : truth, confidence: 0.8125 } } };
+    });
+    const report = evaluatePredictions(lines);
+    expect(report.tasks[0].metrics.accuracy).toBe(0.8125);
+    const card = modelCardMarkdown(report);
+    const row = card.split('\n').find((l) => l.startsWith('| queue | 16 |'));
+    expect(row).toMatch(/^\| queue \| 16 \| 0\.8125 \| \d\.\d{4} \| \d\.\d{4} \| /);
+    expect(evaluationMarkdown(report)).toContain('Accuracy 0.8125');
+    // The threshold that reaches 80% precision is the emails' confidence, 0.8125, as report.html prints it.
+    expect(card).toContain('| queue | 0.8125: 100.0% (16) rough |');
+    expect(card).not.toContain('0.813');
+  });
+});
