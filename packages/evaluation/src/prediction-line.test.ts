@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePredictions } from './evaluate.js';
-import { parsePredictionLines, predictionLineChunks, type PredictionLine } from './prediction-line.js';
+import { confidenceOf, formatPredictionLines, parsePredictionLines, predictionLineChunks, type PredictionLine } from './prediction-line.js';
 
 const line = (id: string): PredictionLine => ({
   id,
@@ -16,6 +16,39 @@ describe('parsePredictionLines', () => {
     );
     // A line with a prediction but a bad one still gets the schema's own message and path.
     expect(() => parsePredictionLines('{"prediction":{"queue":{"label":""}}}', 'p.jsonl')).toThrow(/^p\.jsonl:1: a label is not empty at prediction\.queue\.label$/);
+  });
+});
+
+describe('task and label names that are Object members', () => {
+  it('refuses the key __proto__, naming the file, the line and where (as a training config refuses it as a task name), never dropping it silently', () => {
+    const cases: Array<[string, string]> = [
+      ['{"truth":{"__proto__":"a"},"prediction":{"q":{"label":"a"}}}', 'truth.__proto__'],
+      ['{"truth":{"q":"a"},"prediction":{"q":{"label":"a"},"__proto__":{"label":"a"}}}', 'prediction.__proto__'],
+      ['{"truth":{"q":"a"},"prediction":{"q":{"label":"a","scores":{"a":0.9,"__proto__":0.1}}}}', 'prediction.q.scores.__proto__'],
+      ['{"truth":{"q":"a"},"prediction":{"q":{"label":"a"}},"meta":{"__proto__":"de"}}', 'meta.__proto__'],
+    ];
+    for (const [json, at] of cases) {
+      const text = `{"truth":{"q":"a"},"prediction":{"q":{"label":"a"}}}\n${json}\n`;
+      expect(() => parsePredictionLines(text, 'preds.jsonl'), at).toThrow(`preds.jsonl:2: "__proto__" at ${at} cannot name a task, a label or a meta key`);
+    }
+  });
+
+  it('reads a task named constructor, and labels named toString, like any other: a line without them has none', () => {
+    const text = [
+      '{"truth":{"constructor":"b","q":"x"},"prediction":{"constructor":{"label":"b","scores":{"b":0.9,"c":0.1}},"q":{"label":"x"}}}',
+      '{"truth":{"q":"toString"},"prediction":{"q":{"label":"toString","scores":{"x":0.7,"y":0.3}}},"meta":{"language":"de"}}',
+    ].join('\n');
+    const lines = parsePredictionLines(text, 'preds.jsonl');
+    expect(lines[1].truth.constructor).toBeUndefined();
+    expect(lines[1].prediction.constructor).toBeUndefined();
+    // `toString` has no score: the top score is its confidence, not Object's toString.
+    expect(confidenceOf(lines[1].prediction.q)).toBeCloseTo(0.7, 9);
+    const report = evaluatePredictions(lines);
+    const ctor = report.tasks.find((t) => t.task === 'constructor');
+    expect(ctor?.metrics.n).toBe(1);
+    expect(ctor?.skipped).toEqual({ noTruth: 1, noPrediction: 0 });
+    expect(report.exactMatch).toBeCloseTo(1, 9);
+    expect(parsePredictionLines(formatPredictionLines(lines))).toEqual(lines);
   });
 });
 

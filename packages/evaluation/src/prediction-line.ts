@@ -2,6 +2,12 @@ import { didYouMean, normalizeLabel } from '@mailroute/model';
 import { z } from 'zod';
 import { PredictionFileError } from './errors.js';
 
+/**
+ * A record of a prediction line (tasks, labels' scores, meta) without Object's prototype: a task or label named
+ * `constructor` or `toString` is one like any other, and a line that lacks it has none (not Object's own).
+ */
+const nullPrototype = <T>(record: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, record);
+
 /** A label of a prediction line, in NFC: a decomposed `Depotübertrag` is the same label as the composed one. */
 const label = (message: string) => z.string().min(1, message).overwrite(normalizeLabel);
 
@@ -9,7 +15,10 @@ const label = (message: string) => z.string().min(1, message).overwrite(normaliz
 export const LinePredictionSchema = z.strictObject({
   label: label('a label is not empty'),
   /** Probability per label (0 to 1, float rounding of 1e-6 allowed); used for top-k accuracy, calibration and the coverage curve. */
-  scores: z.record(z.string().overwrite(normalizeLabel), z.number().min(0, 'a score is a probability from 0 to 1').max(1 + 1e-6, 'a score is a probability from 0 to 1')).optional(),
+  scores: z
+    .record(z.string().overwrite(normalizeLabel), z.number().min(0, 'a score is a probability from 0 to 1').max(1 + 1e-6, 'a score is a probability from 0 to 1'))
+    .overwrite(nullPrototype)
+    .optional(),
   /** Confidence of `label` (a probability, 0 to 1; float rounding of 1e-6 over 1 is allowed), when the scores are not given. */
   confidence: z.number().min(0, 'a confidence is a probability from 0 to 1').max(1 + 1e-6, 'a confidence is a probability from 0 to 1').optional(),
   abstained: z.boolean().optional(),
@@ -25,9 +34,15 @@ export const PredictionLineSchema = z.strictObject({
   id: z.string().optional(),
   /** The model that made the prediction (`mailroute predict` writes it): evaluate and compare check it. */
   modelId: z.string().min(1).optional(),
-  truth: z.record(z.string(), label('a truth label is not empty (null when unknown)').nullable()).default({}),
-  prediction: z.record(z.string(), LinePredictionSchema),
-  meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  truth: z
+    .record(z.string(), label('a truth label is not empty (null when unknown)').nullable())
+    .overwrite(nullPrototype)
+    .default(() => nullPrototype<string | null>({})),
+  prediction: z.record(z.string(), LinePredictionSchema).overwrite(nullPrototype),
+  meta: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+    .overwrite(nullPrototype)
+    .optional(),
 });
 export type PredictionLine = z.infer<typeof PredictionLineSchema>;
 
@@ -36,6 +51,21 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code !== 'unrecognized_keys') return issue.message;
   const known = Object.keys(issue.path.length === 0 ? PredictionLineSchema.shape : LinePredictionSchema.shape);
   return issue.keys.map((k) => `unknown key "${k}"${didYouMean(k, known, '"')}`).join('; ');
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+
+/**
+ * Where a line holds the key `__proto__` (`truth.__proto__`), if anywhere: no JavaScript record can hold it, and
+ * the schema would drop it without a word. A training config refuses it as a task name too (names start with a letter).
+ */
+function protoKeyAt(json: Record<string, unknown>): string | undefined {
+  const has = (x: unknown) => isObject(x) && Object.hasOwn(x, '__proto__');
+  if (has(json)) return '__proto__';
+  for (const key of ['truth', 'prediction', 'meta']) if (has(json[key])) return `${key}.__proto__`;
+  const prediction = json.prediction;
+  if (isObject(prediction)) for (const [task, p] of Object.entries(prediction)) if (isObject(p) && has(p.scores)) return `prediction.${task}.scores.__proto__`;
+  return undefined;
 }
 
 /** One JSONL line as a prediction line, undefined when blank; the error names `place` (`file:line`) and what is wrong. */
@@ -52,6 +82,12 @@ export function parsePredictionLine(raw: string, place: string): PredictionLine 
   if (json !== null && typeof json === 'object' && !Array.isArray(json) && !('prediction' in json)) {
     throw new PredictionFileError(
       `${place}: not a prediction line: it has no "prediction" (prediction lines are what mailroute predict writes, {"id", "truth", "prediction": {task: {"label", "scores"}}}); to evaluate emails, predict them first: mailroute evaluate --model <id> --data <file>`,
+    );
+  }
+  const proto = isObject(json) ? protoKeyAt(json) : undefined;
+  if (proto !== undefined) {
+    throw new PredictionFileError(
+      `${place}: "__proto__" at ${proto} cannot name a task, a label or a meta key (a training config refuses it as a task name too, as task names start with a letter): rename it`,
     );
   }
   const parsed = PredictionLineSchema.safeParse(json);
