@@ -5,6 +5,7 @@ import { Classifier, createLocalRegistry } from '@mailroute/model';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDemoChampion } from './demo-champion.js';
 import { predictDataset } from './predict-dataset.js';
+import { trainFromConfig } from './train-from-config.js';
 
 describe('predictDataset', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-predict-notext-'));
@@ -46,5 +47,31 @@ describe('predictDataset', () => {
       /unlabelled\.csv:1: header lacks a label column to measure against \(wants one of "business_area", "queue" \(did you mean "Queue"\?\), "topic"; has id, subject, body, Queue\)/,
     );
     expect(await predictDataset({ model: champion.id, dataPath: unlabelled, home })).toHaveLength(1);
+  }, 180_000);
+
+  it('scores labels named constructor and toString like any other (a task named constructor too)', async () => {
+    const home = path.join(dir, 'home-names');
+    const data = path.join(dir, 'names.csv');
+    const rows = Array.from({ length: 120 }, (_, i) => {
+      const urgent = i % 3 === 0;
+      return `m${i},${urgent ? 'Sofort bitte' : 'Frage'},${urgent ? 'Bitte sofort dringend sperren' : 'Eine Frage zu meinem Konto'} ${i},${urgent ? 'constructor' : 'toString'}`;
+    });
+    writeFileSync(data, `id,subject,body,constructor\n${rows.join('\n')}\n`);
+    const config = {
+      columns: { id: 'id', subject: 'subject', body: 'body' },
+      tasks: [{ name: 'constructor', labels: ['constructor', 'toString'] }],
+      model: { epochs: 2, dim: 8, buckets: 4096, charNgrams: [4, 4] },
+    };
+    const { modelId } = await trainFromConfig({ config, dataPath: data, home });
+    const lines = await predictDataset({ model: modelId, dataPath: data, home });
+    expect(lines).toHaveLength(120);
+    // A name TypeScript would otherwise read as Object's `constructor` member.
+    const task: string = 'constructor';
+    for (const line of lines) {
+      const { scores, confidence } = line.prediction[task];
+      expect(Object.keys(scores ?? {}).sort()).toEqual(['constructor', 'toString']);
+      expect((scores?.[task] ?? 0) + (scores?.['toString' as string] ?? 0)).toBeCloseTo(1, 5);
+      expect(confidence).toBeGreaterThanOrEqual(0.5 - 1e-9);
+    }
   }, 180_000);
 });

@@ -303,7 +303,8 @@ async function scoreRows(
       const k = task.labels.length;
       const p = probs[task.name].subarray(i * k, (i + 1) * k);
       const labels = names?.[task.name] ?? task.labels;
-      const scores: Record<string, number> = {};
+      // No prototype: a label named `constructor` or `toString` starts at no score, not at Object's member.
+      const scores = Object.create(null) as Record<string, number>;
       let best = 0;
       for (let c = 0; c < k; c++) {
         // Two labels merged under one name since: their probabilities add up.
