@@ -30,12 +30,30 @@ export function refuseUnknownSubcommand(group: { name(): string; commands: reado
   throw new UsageError(`unknown ${group.name()} command "${words[0]}"${guess ? `: did you mean ${group.name()} ${guess}?` : ''} (commands: ${names.join(', ')})`);
 }
 
+/** Issues of a validation error said at most, the others counted. */
+const SHOWN_ISSUES = 3;
+
+/**
+ * A zod error's issues in one line (`validation failed: dim: Too small: expected number to be >=1`), or undefined
+ * for any other error. Its message is the issues as JSON over many lines, whose first line alone is `[`.
+ */
+function validationIssues(error: Error): string | undefined {
+  const issues = (error as { issues?: unknown }).issues;
+  if (error.name !== 'ZodError' || !Array.isArray(issues) || issues.length === 0) return undefined;
+  const said = issues.slice(0, SHOWN_ISSUES).map((issue: { path?: unknown; message?: unknown }) => {
+    const at = Array.isArray(issue.path) && issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+    return `${at}${String(issue.message)}`;
+  });
+  const more = issues.length > SHOWN_ISSUES ? `; and ${issues.length - SHOWN_ISSUES} more` : '';
+  return `validation failed: ${said.join('; ')}${more}`;
+}
+
 /** One line for a person: the error's code (when it has one) and message, never a stack trace. */
 export function formatError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const prefix = typeof code === 'string' && code !== 'USAGE' ? `[${code}] ` : '';
-    return `${prefix}${error.message.split('\n')[0]}`;
+    return `${prefix}${(validationIssues(error) ?? error.message).split('\n')[0]}`;
   }
   return String(error);
 }
