@@ -1,7 +1,9 @@
+import { nullRecord, ownValue } from './records.js';
+
 /** Label shares (summing to 1) from counts. */
 export function shares(counts: Record<string, number>): Record<string, number> {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const out: Record<string, number> = {};
+  const out = nullRecord<number>();
   for (const [k, v] of Object.entries(counts)) out[k] = total > 0 ? v / total : 0;
   return out;
 }
@@ -13,9 +15,9 @@ export function shares(counts: Record<string, number>): Record<string, number> {
  */
 export function smoothedShares(counts: Record<string, number>, labels: readonly string[]): Record<string, number> {
   const keys = [...new Set([...labels, ...Object.keys(counts)])];
-  const total = keys.reduce((sum, k) => sum + (counts[k] ?? 0), 0) + keys.length / 2;
-  const out: Record<string, number> = {};
-  for (const k of keys) out[k] = ((counts[k] ?? 0) + 0.5) / total;
+  const total = keys.reduce((sum, k) => sum + (ownValue(counts, k) ?? 0), 0) + keys.length / 2;
+  const out = nullRecord<number>();
+  for (const k of keys) out[k] = ((ownValue(counts, k) ?? 0) + 0.5) / total;
   return out;
 }
 
@@ -35,7 +37,7 @@ const EPSILON = 1e-4;
 function aligned(actual: Record<string, number>, expected: Record<string, number>, labels: readonly string[]) {
   const keys = [...new Set([...labels, ...Object.keys(actual), ...Object.keys(expected)])];
   const norm = (d: Record<string, number>) => {
-    const raw = keys.map((k) => Math.max(d[k] ?? 0, EPSILON));
+    const raw = keys.map((k) => Math.max(ownValue(d, k) ?? 0, EPSILON));
     const sum = raw.reduce((a, b) => a + b, 0);
     return raw.map((v) => v / sum);
   };

@@ -221,3 +221,59 @@ describe('computeLiveQuality', () => {
     ]);
   });
 });
+
+describe('computeLiveQuality with a task or label named as an Object member', () => {
+  // Names come from the CRM: a label `constructor` or `toString` (and a task `constructor`) is one like any other.
+  const labels = ['toString', 'constructor', 'billing'];
+  const tasks: ClassifierTask[] = [
+    { name: 'queue', labels },
+    { name: 'constructor', labels },
+    { name: 'toString', labels },
+  ];
+  const pairs = Array.from({ length: 60 }, (_, i): FeedbackPair => {
+    const id = `p${i}`;
+    const at = '2026-11-01T00:00:00.000Z';
+    // Half the predictions have no `constructor` task (a model before it was added); none has `toString`.
+    const labels: Record<string, string> = i % 2 === 0 ? { queue: 'constructor', constructor: 'billing' } : { queue: 'billing' };
+    const confidences: Record<string, number> = i % 2 === 0 ? { queue: 0.95, constructor: 0.6 } : { queue: 0.95 };
+    const prediction: PredictionRecord = { predictionId: id, emailId: id, modelId: 'v9', createdAt: at, labels, confidences, abstained: {}, queue: 'q', latencyMs: 1 };
+    if (i >= 10) return { prediction };
+    // Ten judged: the CRM says `toString` for the first two, else confirms the prediction.
+    const truth = i < 2 ? 'toString' : labels.queue;
+    return { prediction, feedback: { emailId: id, labels: { queue: truth }, closedAt: at, receivedAt: at, predictionId: id } };
+  });
+  // Training shares of `queue` only, without `toString`.
+  const training = { queue: { constructor: 0.5, billing: 0.5 } };
+
+  it('counts them as labels and tasks, and measures drift with finite figures', () => {
+    const quality = computeLiveQuality({ pairs, tasks, training, taxonomies: new Map([['v9', tasks]]), window: { since: 'a', until: 'b' }, scorer });
+    const queue = quality.tasks.queue;
+    expect(queue.predictions).toBe(60);
+    expect(queue.withFeedback).toBe(10);
+    expect(queue.unmappable).toBe(0);
+    expect(queue.accuracy).toBeCloseTo(0.8, 12);
+    expect(Number.isFinite(queue.macroF1 ?? NaN)).toBe(true);
+    expect({ ...queue.drift.predicted }).toEqual({ constructor: 0.5, billing: 0.5 });
+    expect(queue.drift.reference).toBe('training');
+    // Smoothed actual shares over toString, constructor, billing (Jeffreys: half a count each) against training
+    // shares with toString at the floor of 1e-4, both normalized.
+    const p = [0.5, 30.5, 30.5].map((c) => c / 61.5);
+    const q = [1e-4, 0.5, 0.5].map((s) => s / 1.0001);
+    const psi = p.reduce((sum, pi, i) => sum + (pi - q[i]) * Math.log(pi / q[i]), 0);
+    expect(queue.drift.psi).not.toBeNull();
+    expect(queue.drift.psi ?? NaN).toBeCloseTo(psi, 9);
+    expect(Number.isFinite(queue.drift.jsDivergence ?? NaN)).toBe(true);
+
+    const constructorTask = quality.tasks['constructor'];
+    expect(constructorTask.predictions).toBe(30);
+    expect(constructorTask.unmappable).toBe(0);
+    expect(constructorTask.drift.reference).toBe('none');
+    expect({ ...constructorTask.drift.predicted }).toEqual({ billing: 1 });
+    expect(constructorTask.bands.map((b) => b.predictions)).toEqual([0, 30, 0, 0]);
+
+    const toStringTask = quality.tasks['toString'];
+    expect(toStringTask.predictions).toBe(0);
+    expect(toStringTask.unmappable).toBe(0);
+    expect(toStringTask.drift.reference).toBe('none');
+  });
+});

@@ -1,6 +1,7 @@
 import type { ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair, PredictionRecord } from '../store/types.js';
 import { createLabelNamer, type LabelNamer, type Taxonomies } from './label-names.js';
+import { nullRecord, ownValue } from './records.js';
 import { countsRecord, newTally, tallyPrediction, taskQuality } from './task-tally.js';
 import { ITEMS_PER_TURN, nextTurn } from './turns.js';
 
@@ -92,7 +93,7 @@ function* dedupePairs(pairs: readonly FeedbackPair[]): Generator<void, FeedbackP
 
 /** The prediction's label of `task`, under the served names when the task is measured. */
 function predictedLabel(prediction: PredictionRecord, task: string, measured: ReadonlySet<string>, names: LabelNamer): string | undefined {
-  const raw = prediction.labels[task];
+  const raw = ownValue(prediction.labels, task);
   return raw !== undefined && measured.has(task) ? names.predicted(task, raw) : raw;
 }
 
@@ -103,7 +104,7 @@ function* previousCounts(pairs: readonly FeedbackPair[], tasks: readonly TaskInf
     if (i > 0 && i % ITEMS_PER_TURN === 0) yield;
     const { labels } = pairs[i].prediction;
     for (let t = 0; t < tasks.length; t++) {
-      const raw = labels[tasks[t].name];
+      const raw = ownValue(labels, tasks[t].name);
       if (raw === undefined) continue;
       const label = names.predicted(tasks[t].name, raw);
       counts[t].set(label, (counts[t].get(label) ?? 0) + 1);
@@ -126,7 +127,7 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
   const tallies = tasks.map(newTally);
   /** The feedback labels of the pair at hand under the served names (null: unmappable). */
   const truths = new Map<string, string | null>();
-  const unmappable: Record<string, number> = {};
+  const unmappable = nullRecord<number>();
   let withFeedback = 0;
   let compared = 0;
   let unchanged = 0;
@@ -147,7 +148,7 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
         const truth = measured.has(task) ? names.truth(prediction.modelId, task, sent) : sent;
         truths.set(task, truth);
         if (truth === null) {
-          unmappable[task] = (unmappable[task] ?? 0) + 1;
+          unmappable[task] = (ownValue(unmappable, task) ?? 0) + 1;
           continue;
         }
         kept++;
@@ -165,16 +166,16 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
       const label = predictedLabel(prediction, task, measured, names);
       if (label === undefined) continue;
       const truth = truths.get(task) ?? undefined;
-      tallyPrediction(tallies[t], label, prediction.confidences[task] ?? 0, prediction.abstained[task] === true, truth);
+      tallyPrediction(tallies[t], label, ownValue(prediction.confidences, task) ?? 0, ownValue(prediction.abstained, task) === true, truth);
     }
   }
   const previous = input.previous ? yield* dedupePairs(input.previous) : [];
   const previousByTask = previous.length > 0 ? yield* previousCounts(previous, tasks, names) : undefined;
-  const out: Record<string, TaskQuality> = {};
+  const out = nullRecord<TaskQuality>();
   for (let t = 0; t < tasks.length; t++) {
     // Each task's scorer run is a turn of its own.
     yield;
-    out[tasks[t].name] = taskQuality(tasks[t], tallies[t], unmappable[tasks[t].name] ?? 0, input, previousByTask?.[t]);
+    out[tasks[t].name] = taskQuality(tasks[t], tallies[t], ownValue(unmappable, tasks[t].name) ?? 0, input, previousByTask?.[t]);
   }
   return {
     window: input.window,

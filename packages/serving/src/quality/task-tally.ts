@@ -1,4 +1,5 @@
 import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares, smoothedShares } from './drift.js';
+import { nullRecord, ownValue } from './records.js';
 import type { BandQuality, DriftReport, LiveQualityInput, TaskInfo, TaskQuality } from './live-quality.js';
 
 export const CONFIDENCE_BANDS: ReadonlyArray<readonly [number, number]> = [
@@ -47,7 +48,7 @@ export function tallyPrediction(tally: TaskTally, label: string, confidence: num
 
 /** Label counts as a record, in the order the labels were first seen. */
 export function countsRecord(counts: ReadonlyMap<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = nullRecord<number>();
   for (const [label, n] of counts) out[label] = n;
   return out;
 }
@@ -69,7 +70,7 @@ export function taskQuality(task: TaskInfo, tally: TaskTally, unmappable: number
     }),
   );
   const counts = countsRecord(tally.counts);
-  const trainingShares = input.training?.[task.name];
+  const trainingShares = ownValue(input.training, task.name);
   const expected = trainingShares ?? (previousCounts && shares(previousCounts));
   const reference: DriftReport['reference'] = trainingShares ? 'training' : previousCounts ? 'previous_window' : 'none';
   // A sample too small for its number of labels gives a large PSI by chance alone: not a measure of drift yet.
