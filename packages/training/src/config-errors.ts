@@ -75,3 +75,36 @@ export function choicesHint(value: string, names: readonly string[], what: strin
   const list = names.length <= LISTED_NAMES ? `${what}: ${names.join(', ')}` : `${names.length} ${what}`;
   return `(${guess === undefined ? '' : `did you mean "${guess}"? `}${list})`;
 }
+
+const PROTO = '__proto__';
+
+/** Where a string value names a task or a label: a task's name, an entry of its labels or retired, an alias's target. */
+const NAME_VALUE = /^tasks\.\d+\.(name|labels\.\d+|retired\.\d+|aliases\..+)$/;
+
+/**
+ * `tasks.0.aliases.__proto__: ...` for each place a config holds `__proto__`: as a key at any depth (an alias
+ * from it, a key of model or columns), or as a task or label name. No JavaScript record can hold it, so zod
+ * dropped such an alias without a word, and as a label it would become one of the trainer's record keys.
+ * Prediction lines refuse it alike.
+ */
+export function protoKeyMessages(config: unknown): string[] {
+  const out: string[] = [];
+  const walk = (value: unknown, path: readonly string[]): void => {
+    if (typeof value === 'string') {
+      if (value === PROTO && NAME_VALUE.test(path.join('.'))) out.push(`${path.join('.')}: "${PROTO}" cannot name a task or a label (no JavaScript record can hold it): rename it`);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    // Object.keys lists the own key JSON.parse makes of "__proto__" (an object literal would set the prototype instead).
+    for (const key of Object.keys(value)) {
+      const at = [...path, key];
+      if (key === PROTO) {
+        const what = path.length === 3 && path[0] === 'tasks' && path[2] === 'aliases' ? 'name a label' : 'be a key';
+        out.push(`${at.join('.')}: "${PROTO}" cannot ${what} (no JavaScript record can hold it: it would be dropped without a word): rename it`);
+      }
+      walk((value as Record<string, unknown>)[key], at);
+    }
+  };
+  walk(config, []);
+  return out;
+}

@@ -15,6 +15,16 @@ async function configFile(name: string, contents: string | Buffer): Promise<stri
 
 const ok = { columns: { body: 'body' }, tasks: [{ name: 'queue' }], split: { kind: 'stratified', on: 'queue' } };
 
+/** The message a config is refused with ('' when it is not). */
+function messageOf(config: unknown): string {
+  try {
+    parseTrainingConfig(config);
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 describe('training config', () => {
   it('fills defaults', () => {
     const c = parseTrainingConfig(ok);
@@ -105,6 +115,26 @@ describe('config mistakes', () => {
     expect(parseTrainingConfig({ ...ok, model: { epochs: 2, dim: 16 } }).model).toEqual({ epochs: 2, dim: 16 });
   });
 
+  it('refuses __proto__ as an alias, a label, a task or any key, naming the place, instead of dropping it', async () => {
+    // JSON.parse makes "__proto__" an own key, as a config file read from disk has it.
+    const aliased = JSON.parse('{"columns": {"body": "body"}, "tasks": [{"name": "queue", "labels": ["kyc"], "aliases": {"__proto__": "kyc", "payments": "kyc"}}]}');
+    expect(() => parseTrainingConfig(aliased)).toThrow(TrainingConfigError);
+    expect(() => parseTrainingConfig(aliased)).toThrow(
+      'training config: tasks.0.aliases.__proto__: "__proto__" cannot name a label (no JavaScript record can hold it: it would be dropped without a word): rename it',
+    );
+    const named = { ...ok, tasks: [{ name: 'queue', labels: ['kyc', '__proto__'], retired: ['__proto__'], aliases: { old: '__proto__' } }] };
+    expect(messageOf(named).split('; ').slice(0, 3)).toEqual([
+      'training config: tasks.0.labels.1: "__proto__" cannot name a task or a label (no JavaScript record can hold it): rename it',
+      'tasks.0.retired.0: "__proto__" cannot name a task or a label (no JavaScript record can hold it): rename it',
+      'tasks.0.aliases.old: "__proto__" cannot name a task or a label (no JavaScript record can hold it): rename it',
+    ]);
+    expect(messageOf({ ...ok, tasks: [{ name: '__proto__' }], split: undefined })).toContain('tasks.0.name: "__proto__" cannot name a task or a label');
+    const file = await configFile('train.json', '{"columns": {"body": "body"}, "tasks": [{"name": "queue"}], "model": {"__proto__": {"epochs": 3}}}');
+    await expect(loadTrainingConfig(file)).rejects.toThrow(`${file}: model.__proto__: "__proto__" cannot be a key`);
+    // A trained model's config is read back as it was trained (the alias was dropped then).
+    expect(parseTrainingConfig(aliased, 'stored', { stored: true }).tasks[0].aliases).toEqual({ payments: 'kyc' });
+  });
+
   it('refuses taxonomies that contradict themselves', () => {
     const task = (t: object) => ({ ...ok, tasks: [{ name: 'queue', ...t }] });
     expect(() => parseTrainingConfig(task({ labels: ['a', 'b', 'a'] }))).toThrow(/tasks\.0\.labels: label "a" appears twice/);
@@ -147,14 +177,6 @@ describe('config mistakes', () => {
 });
 
 describe('every config problem in one message', () => {
-  const messageOf = (config: unknown): string => {
-    try {
-      parseTrainingConfig(config);
-      return '';
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
 
   it('checks split, routing and the model parameters even when a field such as columns is missing', () => {
     const config = { tasks: [{ name: 'queue', minCont: 5 }, { name: 'topic' }], model: { epoch: 3 }, split: { kind: 'stratified', on: 'queu' } };
