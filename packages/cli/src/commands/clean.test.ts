@@ -169,6 +169,16 @@ describe('mailroute clean', () => {
     expect(r.stderr).toContain(`warning: unsplit.eml: ${UNSPLIT_MULTIPART_WARNING}`);
   });
 
+  it('says the same of an eml line of a JSONL batch, with its line number', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const unsplit = ['Subject: Depot', 'Content-Type: multipart/mixed', '', '--b', 'Content-Type: text/plain', '', 'Bitte schließen', ''].join('\r\n');
+    writeFileSync(path.join(dir, 'in.jsonl'), [JSON.stringify({ id: 'a', format: 'text', input: 'Hallo' }), JSON.stringify({ id: 'b', format: 'eml', input: unsplit })].join('\n'));
+    const r = await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: in.jsonl:2: ${UNSPLIT_MULTIPART_WARNING}`);
+    expect(readOut(path.join(dir, 'out.jsonl')).map((l) => l.id)).toEqual(['a', 'b']);
+  });
+
   it('writes the lines to standard output with --out -, and no file named -', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     writeFileSync(path.join(dir, 'message.eml'), Buffer.from(eml, 'latin1'));

@@ -100,11 +100,12 @@ interface CleanFlags {
   redact: boolean;
 }
 
-async function toEmail(line: CleanInputLine): Promise<Email> {
-  if (line.format === 'text') return { body: line.input };
-  if (line.format === 'html') return { html: line.input };
-  const { attachments: _attachments, warnings: _warnings, ...email } = await parseEml(line.input);
-  return email;
+/** The email of a format/input line, and for an eml line what the parser warns of (a body it could not read). */
+async function toEmail(line: CleanInputLine): Promise<{ email: Email; warnings: readonly string[] }> {
+  if (line.format === 'text') return { email: { body: line.input }, warnings: [] };
+  if (line.format === 'html') return { email: { html: line.input }, warnings: [] };
+  const { attachments: _attachments, warnings = [], ...email } = await parseEml(line.input);
+  return { email, warnings };
 }
 
 /** Text written to a file leaves mailroute: every detector, names and addresses included. */
@@ -136,8 +137,9 @@ function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean
   return { id, subject, text: text.text, signature, quoted, language: r.language, redactions };
 }
 
-async function cleanOne(line: CleanInputLine, scope: CleanScope, redact: boolean): Promise<CleanOutputLine> {
-  return outputLine(line.id, await toEmail(line), scope, redact);
+async function cleanOne(line: CleanInputLine, scope: CleanScope, redact: boolean): Promise<{ out: CleanOutputLine; warnings: readonly string[] }> {
+  const { email, warnings } = await toEmail(line);
+  return { out: outputLine(line.id, email, scope, redact), warnings };
 }
 
 function describeError(error: unknown): string {
@@ -225,7 +227,10 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
               const why = `invalid line: ${neither ? LINE_NEEDS : lacking ? LINE_LACKS[lacking] : issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`;
               throw new SkippedLine(why, why);
             }
-            keep(await cleanOne(parsed.data, scope.data, flags.redact));
+            const { out, warnings } = await cleanOne(parsed.data, scope.data, flags.redact);
+            // As for one .eml file (a body that could not be read): said with the line, not dropped.
+            for (const warning of warnings) ctx.stderr.write(safeLines(`warning: ${flags.in}:${i + 1}: ${warning}\n`));
+            keep(out);
           }
         } catch (error) {
           skipped += 1;
