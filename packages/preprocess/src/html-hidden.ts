@@ -29,7 +29,26 @@ const MAY_HIDE = new RegExp(String.raw`${MAY_HIDE_CSS.source}|(?:^|[\s"'])hidden
 const ZERO = /^[+-]?(?:0+\.?0*|\.0+)(?:[a-z]{1,4}|%)?$/;
 const CLIPS = /^(?:hidden|clip)\b/;
 const IMPORTANT = /\s*!\s*important$/;
-const COMMENT = /\/\*[^]*?\*\//g;
+
+/**
+ * CSS without its comments (a `style` attribute's or a sheet's), in one pass: `indexOf` from where the last one
+ * ended. An unclosed comment runs to the end, as in CSS. (A lazy regex from each `/*` was quadratic: 180 KB of
+ * `/*a` in one style attribute took 4.7 s.)
+ */
+export function withoutComments(css: string): string {
+  let open = css.indexOf('/*');
+  if (open < 0) return css;
+  let out = '';
+  let from = 0;
+  while (open >= 0) {
+    out += css.slice(from, open);
+    const close = css.indexOf('*/', open + 2);
+    if (close < 0) return out;
+    from = close + 2;
+    open = css.indexOf('/*', from);
+  }
+  return out + css.slice(from);
+}
 
 /**
  * The declarations of a `style` attribute or a sheet's rule, property names and values in lower case; a later one
@@ -37,7 +56,7 @@ const COMMENT = /\/\*[^]*?\*\//g;
  */
 export function declarations(style: string, base?: ReadonlyMap<string, string>): Map<string, string> {
   const out = new Map<string, string>(base);
-  for (const part of style.replace(COMMENT, '').split(';')) {
+  for (const part of withoutComments(style).split(';')) {
     const colon = part.indexOf(':');
     if (colon < 0) continue;
     const value = part.slice(colon + 1).trim().toLowerCase().replace(IMPORTANT, '');

@@ -1,4 +1,4 @@
-import { declarations, MAY_HIDE_CSS } from './html-hidden.js';
+import { declarations, MAY_HIDE_CSS, withoutComments } from './html-hidden.js';
 
 /**
  * The rules of an email's `<style>` sheets that may hide an element's text (`.preheader { display: none }`), for
@@ -32,22 +32,6 @@ export interface StyleSheet {
 
 /** Room for the source order in a rank: the specificity counts in steps of this. */
 const ORDER = 1 << 20;
-
-/** The sheet's text without comments, read in one pass (`indexOf` from where the last one ended). */
-function withoutComments(css: string): string {
-  let open = css.indexOf('/*');
-  if (open < 0) return css;
-  let out = '';
-  let from = 0;
-  while (open >= 0) {
-    out += css.slice(from, open);
-    const close = css.indexOf('*/', open + 2);
-    if (close < 0) return out;
-    from = close + 2;
-    open = css.indexOf('/*', from);
-  }
-  return out + css.slice(from);
-}
 
 /** Adds the rule `selectors { body }` to `sheet`, one entry per simple selector of its list. */
 function addRule(sheet: StyleSheet, selectors: string, body: string): void {
