@@ -29,7 +29,8 @@ function memoKey(lines: readonly string[], j: number, memo: KeyMemo): HeaderKey 
 function headerBlockLength(lines: readonly string[], i: number, facts: number, memo: KeyMemo): number {
   const first = headerKey(lines[i], facts);
   if (!first) return 0;
-  const keys = new Set([first.key]);
+  // The distinct keys: a block has a handful, so an array beats a Set (this runs for every `Key:` line).
+  const keys = [first.key];
   let hasFrom = first.from;
   let hasAddress = lines[i].includes('@');
   let end = i + 1;
@@ -44,7 +45,7 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number, m
     }
     const k = memoKey(lines, j, memo);
     if (k) {
-      keys.add(k.key);
+      if (!keys.includes(k.key)) keys.push(k.key);
       hasFrom = hasFrom || k.from;
       hasAddress = hasAddress || line.includes('@');
       end = j + 1;
@@ -55,8 +56,8 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number, m
       end = j + 1;
     } else break;
   }
-  const dated = [...keys].some((k) => DATE_KEYS.has(k));
-  if (keys.size < 2 || !(hasFrom || dated) || !(dated || hasAddress)) return 0;
+  const dated = keys.some((k) => DATE_KEYS.has(k));
+  if (keys.length < 2 || !(hasFrom || dated) || !(dated || hasAddress)) return 0;
   // Without an address the block must not sit among other fields: `Amount: EUR 500\nDate: 03/11/2025\nSubject: Rent` is a form.
   return hasAddress || !(isOtherField(lines[i - 1]) || isOtherField(lines[end])) ? end - i : 0;
 }
