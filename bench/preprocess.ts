@@ -156,6 +156,8 @@ function adversarial(): { table: Table; figures: Figure[] } {
     'deeply nested HTML (100,000 divs)': { html: `${'<div>'.repeat(100_000)}text${'</div>'.repeat(100_000)}` },
     'deeply nested HTML blockquotes (50,000)': { html: `new${'<blockquote type="cite">'.repeat(50_000)}old` },
     'unclosed HTML tags (200,000)': { html: '<b><i>'.repeat(100_000) },
+    'one style attribute of 1 MB "/*a"': { html: `<p style="${'/*a'.repeat(mb / 3)}">text</p>` },
+    'a style sheet of 1 MB "/*a*/{"': { html: `<style>${'/*a*/{'.repeat(mb / 6)}</style><p>text</p>` },
   };
   const rows: Table['rows'] = [];
   let worst = 0;
