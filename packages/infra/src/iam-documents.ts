@@ -136,7 +136,8 @@ export function sagemakerExecutionPolicy(input: {
   writePrefixes: string[];
   kmsKeyArn: string;
   ecrRepositoryArn: string;
-  logGroupArnPrefix: string;
+  /** The stack's SageMaker log groups (training jobs, the endpoint): the role writes to these only. */
+  logGroupArns: string[];
   metricNamespace: string;
 }): PolicyDocument {
   const { bucketArn } = input;
@@ -163,12 +164,9 @@ export function sagemakerExecutionPolicy(input: {
       Resource: input.ecrRepositoryArn,
     },
     { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-    {
-      Sid: 'JobAndEndpointLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      Resource: [`${input.logGroupArnPrefix}*`],
-    },
+    // The groups exist (the stack creates them); CreateLogGroup stays for SageMaker's own call on them, which
+    // then answers that the group exists. No other /aws/sagemaker/ group can be created or written.
+    { ...logsTo(input.logGroupArns), Sid: 'JobAndEndpointLogs', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'] },
     metricsIn(input.metricNamespace),
     vpcAccess(SAGEMAKER_ENI_ACTIONS),
   );

@@ -15,6 +15,16 @@ export function physicalName(config: Pick<StackConfig, 'environment'>, part: str
   return name;
 }
 
+/** The name of the stack's SageMaker endpoint. */
+export function endpointName(config: Pick<StackConfig, 'environment'>): string {
+  return physicalName(config, 'classifier');
+}
+
+/** The log groups SageMaker writes for this stack, both created by it (with retention and the stack's key). */
+export function sagemakerLogGroupNames(config: Pick<StackConfig, 'environment'>): { trainingJobs: string; endpoint: string } {
+  return { trainingJobs: '/aws/sagemaker/TrainingJobs', endpoint: `/aws/sagemaker/Endpoints/${endpointName(config)}` };
+}
+
 /** Tags on every resource: provider default tags and, where a resource takes them, explicit ones. */
 export function standardTags(config: Pick<StackConfig, 'environment' | 'costCentre'>): Record<string, string> {
   return { environment: config.environment, service: SERVICE, 'cost-centre': config.costCentre, 'managed-by': 'pulumi' };

@@ -3,7 +3,7 @@ import * as aws from '@pulumi/aws';
 import type { StackConfig } from './config.js';
 import { estimateMonthlyCost } from './cost.js';
 import { alarmSpecs } from './monitoring-plan.js';
-import { physicalName, standardTags } from './naming.js';
+import { endpointName as endpointNameOf, physicalName, standardTags } from './naming.js';
 import { stackContext } from './components/common.js';
 import { StackKey } from './components/stack-key.js';
 import { Network } from './components/network.js';
@@ -77,7 +77,7 @@ export class MailrouteStack extends pulumi.ComponentResource {
       },
       child,
     );
-    const endpointName = physicalName(config, 'classifier');
+    const endpointName = endpointNameOf(config);
     const deployerFunctionName = physicalName(config, 'deployer', 64);
     const rollbackAlarmNames = alarmSpecs(config, { endpointName, variantName: VARIANT_NAME, apiFunctionName: api.functionName, deployerFunctionName, apiId: '', stage: api.stageName })
       .filter((s) => s.rollback)

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { endpointScaling } from '../storage-plan.js';
-import { physicalName } from '../naming.js';
+import { endpointName as endpointNameOf, physicalName, sagemakerLogGroupNames } from '../naming.js';
 import { managedLogGroup } from './log-group.js';
 import { tagsWith, type StackContext } from './common.js';
 
@@ -29,8 +29,8 @@ export class ServingEndpoint extends pulumi.ComponentResource {
     super('mailroute:serving:ServingEndpoint', name, {}, opts);
     const { config } = ctx;
     const s = config.serving;
-    const endpointName = physicalName(config, 'classifier');
-    managedLogGroup(`${name}-logs`, `/aws/sagemaker/Endpoints/${endpointName}`, ctx, this);
+    const endpointName = endpointNameOf(config);
+    managedLogGroup(`${name}-logs`, sagemakerLogGroupNames(config).endpoint, ctx, this);
     // A changed imageTag, bootstrapModelKey, instanceType or initialInstanceCount replaces the bootstrap
     // model and config, but the endpoint ignores `endpointConfigName` and keeps running on the old pair.
     // Pulumi must not delete them under it: SageMaker needs an in-use config and its model (to scale, to

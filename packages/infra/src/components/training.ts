@@ -3,7 +3,7 @@ import * as aws from '@pulumi/aws';
 import { sagemakerExecutionPolicy, serviceTrustPolicy } from '../iam-documents.js';
 import { SERVING_NAMESPACE } from '../monitoring-plan.js';
 import { sagemakerPrefixes } from '../storage-plan.js';
-import { physicalName } from '../naming.js';
+import { physicalName, sagemakerLogGroupNames } from '../naming.js';
 import { managedLogGroup } from './log-group.js';
 import { dataStoreOptions, tagsWith, type StackContext } from './common.js';
 
@@ -60,6 +60,7 @@ export class Training extends pulumi.ComponentResource {
       { parent: this },
     );
     const prefixes = sagemakerPrefixes();
+    const logGroups = sagemakerLogGroupNames(config);
     new aws.iam.RolePolicy(
       `${name}-role-policy`,
       {
@@ -72,7 +73,7 @@ export class Training extends pulumi.ComponentResource {
               writePrefixes: prefixes.write,
               kmsKeyArn,
               ecrRepositoryArn,
-              logGroupArnPrefix: `arn:aws:logs:${config.region}:${config.accountId}:log-group:/aws/sagemaker/`,
+              logGroupArns: [logGroups.trainingJobs, logGroups.endpoint].map((group) => `arn:aws:logs:${config.region}:${config.accountId}:log-group:${group}`),
               metricNamespace: SERVING_NAMESPACE,
             }),
           ),
@@ -82,7 +83,7 @@ export class Training extends pulumi.ComponentResource {
     );
     // SageMaker would create this group on the first job, without retention or the CMK. In an account
     // where jobs already ran, import it first, with --parent (this component) and --provider: see the README's Bootstrap.
-    managedLogGroup(`${name}-job-logs`, '/aws/sagemaker/TrainingJobs', ctx, this);
+    managedLogGroup(`${name}-job-logs`, logGroups.trainingJobs, ctx, this);
     this.roleArn = role.arn;
     this.repositoryUrl = repo.repositoryUrl;
     this.repositoryArn = repo.arn;

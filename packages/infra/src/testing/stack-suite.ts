@@ -93,6 +93,11 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(read.Resource).toEqual([`${bucket}/data/*`, `${bucket}/models/*`]);
       // Jobs write reports and their output, never models/ (the champion pointer, registered artifacts).
       expect(statements.find((s) => s.Sid === 'WritePrefixes')!.Resource).toEqual([`${bucket}/reports/*`, `${bucket}/training-output/*`]);
+      // Logs: the two groups this stack creates (and their streams), no other /aws/sagemaker/ group.
+      const groups = [inputs(T.logGroup, 'training-job-logs').name, inputs(T.logGroup, 'serving-logs').name];
+      expect(groups).toEqual(['/aws/sagemaker/TrainingJobs', `/aws/sagemaker/Endpoints/mailroute-${stack}-classifier`]);
+      const arns = groups.map((g) => `arn:aws:logs:${config.region}:${config.accountId}:log-group:${g}`);
+      expect(statements.find((s) => s.Sid === 'JobAndEndpointLogs')!.Resource).toEqual(arns.flatMap((a) => [a, `${a}:*`]));
     });
 
     it('FeedbackStorage: single table with GSIs, TTL, PITR and the CMK', () => {
