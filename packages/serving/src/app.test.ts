@@ -590,14 +590,14 @@ describe('auth and limits', () => {
     const { app } = await build();
     const get = await app.request('/v1/classify');
     expect(get.status).toBe(405);
-    expect(get.headers.get('allow')).toBe('POST');
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
     expect(get.headers.get('content-type')).toBe('application/problem+json');
-    expect(await json(get)).toMatchObject({ code: 'METHOD_NOT_ALLOWED', allow: ['POST'] });
+    expect(await json(get)).toMatchObject({ code: 'METHOD_NOT_ALLOWED', allow: ['POST', 'OPTIONS'] });
     const put = await app.request('/v1/feedback', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(put.status).toBe(405);
     const post = await app.request('/healthz', { method: 'POST' });
     expect(post.status).toBe(405);
-    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
     expect((await app.request('/healthz', { method: 'HEAD' })).status).toBe(200);
     expect((await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))).status).toBe(200);
     const metrics = await (await app.request('/metrics')).text();

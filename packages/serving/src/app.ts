@@ -119,23 +119,31 @@ export function createApp(options: AppOptions): ServingApp {
 
   // Methods per route path, read from the app's routes once they are all registered (first request).
   let methodsByPath: Map<string, string[]> | undefined;
-  const wrongMethod = (method: string, path: string): MethodNotAllowedError | undefined => {
-    methodsByPath ??= routeMethods(app);
-    const allow = methodsByPath.get(path);
-    if (allow === undefined || allow.includes(method)) return undefined;
-    return new MethodNotAllowedError(`${path} takes ${allow.join(', ')}, not ${method}.`, allow);
-  };
   const problemResponse = (c: Context<AppEnv>, { body, headers }: ProblemWithHeaders): Response =>
     c.body(JSON.stringify(body), body.status as 500, { ...headers, 'content-type': PROBLEM_CONTENT_TYPE });
+  /**
+   * The answer to a route's path asked with a method no handler takes: OPTIONS gets 204 with Allow (no CORS
+   * headers: a browser on another origin stays refused), any other 405 with Allow; undefined for a method the
+   * route takes, or a path that is no route's. Only a miss costs more than the one lookup.
+   */
+  const otherMethod = (c: Context<AppEnv>): Response | undefined => {
+    methodsByPath ??= routeMethods(app);
+    const { method, path } = c.req;
+    const methods = methodsByPath.get(path);
+    if (methods === undefined || methods.includes(method)) return undefined;
+    const allow = [...methods, 'OPTIONS'];
+    if (method === 'OPTIONS') return c.body(null, 204, { allow: allow.join(', ') });
+    return problemResponse(c, toProblem(new MethodNotAllowedError(`${path} takes ${methods.join(', ')}, not ${method}.`, allow)));
+  };
 
   app.use('*', async (c, next) => {
     const started = performance.now();
     // Before any guard, so a GET to a POST route is a 405, not a 415 for its missing body.
-    const refused = wrongMethod(c.req.method, c.req.path);
-    if (refused) c.res = problemResponse(c, toProblem(refused));
+    const answered = otherMethod(c);
+    if (answered) c.res = answered;
     else await next();
-    // A refused method is counted under its route (the path is a route's, or it would not be a 405).
-    const route = refused ? c.req.path : c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
+    // OPTIONS and a refused method are counted under their route (the path is a route's, or it would have no answer here).
+    const route = answered ? c.req.path : c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
     const labels = { route, method: c.req.method, status: String(c.res.status) };
     metrics.requests.inc(labels);
     metrics.latency.observe({ route }, (performance.now() - started) / 1000);
