@@ -138,10 +138,20 @@ export class ModelNotReadyError extends ServingError {
   readonly retryAfterSeconds = 5;
 }
 
+/** The answer took longer than the request timeout (a slow model or store, a big batch): the server's doing, 503. */
 export class RequestTimeoutError extends ServingError {
   readonly code = 'REQUEST_TIMEOUT';
   readonly status = 503;
   readonly retryAfterSeconds = 1;
+}
+
+/**
+ * The request's body did not all arrive within the request timeout (a Content-Length larger than what was
+ * sent, a chunked body never ended): the client's doing, 408, answered with `Connection: close`.
+ */
+export class RequestBodyTimeoutError extends ServingError {
+  readonly code = 'REQUEST_TIMEOUT';
+  readonly status = 408;
 }
 
 /** A model that failed to load or verify; the old one keeps serving. */

@@ -239,7 +239,7 @@ describe('clients whose body stops arriving', () => {
     const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
     try {
       const stalled = await Promise.all([stalledRequest(own.port, false), stalledRequest(own.port, true)]);
-      expect(stalled.map((s) => s.status)).toEqual(['HTTP/1.1 503 Service Unavailable', 'HTTP/1.1 503 Service Unavailable']);
+      expect(stalled.map((s) => s.status)).toEqual(['HTTP/1.1 408 Request Timeout', 'HTTP/1.1 408 Request Timeout']);
       await Promise.all(stalled.map((s) => s.closed));
       // Both slots are free again: the cap of 2 admits two requests at once.
       const answers = await Promise.all([1, 2].map(() => post(`${own.url}/v1/classify`, { emails: [{ body: 'Sparplan ändern' }] })));

@@ -8,6 +8,7 @@ import {
   OverloadedError,
   PayloadTooLargeError,
   RateLimitedError,
+  RequestBodyTimeoutError,
   RequestTimeoutError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
@@ -217,14 +218,17 @@ function admitter(ctx: AppContext, scope: Scope) {
         ctx.metrics.rejected.inc({ reason: 'timeout' });
         // Still waiting for a body that stops arriving, the handler would hold its slot for ever: answer,
         // close the connection rather than keep reading, and give the slot back once it is closed.
+        // That is the client's doing (408); an answer that took too long is the server's (503).
+        const timeoutMs = ctx.limits.requestTimeoutMs;
         const node = nodeStreams(c);
         if (node && !node.incoming.complete) {
           if (!node.outgoing.headersSent) node.outgoing.setHeader('connection', 'close');
           if (node.incoming.socket?.destroyed) release();
           else node.outgoing.once('close', () => node.incoming.complete || release());
+          reject(new RequestBodyTimeoutError(stalledBodyMessage(stalledBody(node.incoming, timeoutMs))));
+        } else {
+          reject(new RequestTimeoutError(slowRequestMessage(scope, timeoutMs)));
         }
-        const timeoutMs = ctx.limits.requestTimeoutMs;
-        reject(new RequestTimeoutError(node && !node.incoming.complete ? stalledBodyMessage(stalledBody(node.incoming, timeoutMs)) : slowRequestMessage(scope, timeoutMs)));
       }, ctx.limits.requestTimeoutMs);
     });
     try {
@@ -238,7 +242,7 @@ function admitter(ctx: AppContext, scope: Scope) {
 /**
  * The guards of a route that takes a body, in one middleware (one async step instead of four on every
  * request): API key, scope and rate limit (401/403/429), media type (415), admission: the concurrency cap
- * and the deadline (both 503, with Retry-After for the cap), then body size (413) and, for JSON, its bytes
+ * (503 with Retry-After) and the deadline (503, or 408 for a body that did not all arrive), then body size (413) and, for JSON, its bytes
  * (415 unless UTF-8).
  */
 export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]): MiddlewareHandler<AppEnv> {

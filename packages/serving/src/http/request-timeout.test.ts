@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startNodeServer } from '../adapters/node-server.js';
+import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { buildTestApp } from '../test-support/harness.js';
 import { slowRequestMessage, stalledBodyMessage } from './request-timeout.js';
 
@@ -25,7 +26,9 @@ describe('a request whose body stops arriving', () => {
     try {
       const head = 'POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n';
       const declared = await stalled(own.port, `${head}Content-Length: 1000\r\n\r\n{"emails":`);
-      expect(declared.status).toBe('HTTP/1.1 503 Service Unavailable');
+      // The client's doing, not the server's: 408, not 503, and no Retry-After (sending the same again would stall again).
+      expect(declared.status).toBe('HTTP/1.1 408 Request Timeout');
+      expect(declared.headers).not.toContain('retry-after');
       expect(declared.headers).toContain('connection: close');
       expect(declared.headers).toContain('content-type: application/problem+json');
       expect(declared.problem.code).toBe('REQUEST_TIMEOUT');
@@ -33,7 +36,8 @@ describe('a request whose body stops arriving', () => {
       expect(declared.problem.detail).toContain('10 of the 1000 bytes its Content-Length declares came within 300 ms');
       expect(declared.problem.detail).toContain('--timeout-ms of mailroute serve');
       const chunked = await stalled(own.port, `${head}Transfer-Encoding: chunked\r\n\r\n6\r\n{"emai\r\n`);
-      expect(chunked.problem.code).toBe('REQUEST_TIMEOUT');
+      expect([chunked.status, chunked.problem.code]).toEqual(['HTTP/1.1 408 Request Timeout', 'REQUEST_TIMEOUT']);
+      expect(chunked.headers).toContain('connection: close');
       expect(chunked.problem.detail).toContain('the chunked body did not end (with its last, zero-length chunk) within 300 ms');
       // On a connection that answered a request before, the socket's count holds that request too: not given.
       const healthz = 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
@@ -47,6 +51,21 @@ describe('a request whose body stops arriving', () => {
         socket.once('close', () => resolve(answer));
       });
       expect(kept).toContain('not all of the 1000 bytes its Content-Length declares came within 300 ms');
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+});
+
+describe('a request whose body came but whose answer is slow', () => {
+  it('stays a 503 with Retry-After: the slow model is the server\'s doing, not the client\'s', async () => {
+    const serving = await buildTestApp({ noAuth: true, classifier: createFakeClassifier({ delayMs: 600 }), limits: { requestTimeoutMs: 150 } });
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    try {
+      const res = await fetch(`${own.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: [{ id: 'a', subject: 'Rechnung', body: 'Wo ist meine Rechnung?' }] }) });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(((await res.json()) as { code: string }).code).toBe('REQUEST_TIMEOUT');
     } finally {
       await own.close();
     }

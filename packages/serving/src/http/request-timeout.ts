@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-/** Where the request timeout is set, for the advice of a 503 whose body stopped arriving. */
+/** Where the request timeout is set, for the advice of a 408 whose body stopped arriving. */
 export const REQUEST_TIMEOUT_SETTING = "--timeout-ms of mailroute serve (the server's requestTimeoutMs setting)";
 
 export interface StalledBody {
@@ -12,7 +12,7 @@ export interface StalledBody {
 }
 
 /**
- * The 503 REQUEST_TIMEOUT detail for a request whose body stopped arriving before the deadline: how much of
+ * The 408 REQUEST_TIMEOUT detail for a request whose body stopped arriving before the deadline: how much of
  * it came of how much was declared, within how long, and what to do (send all of it; a Content-Length
  * counted in characters rather than UTF-8 bytes declares more than is sent, and the server waits for the rest).
  */

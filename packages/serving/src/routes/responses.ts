@@ -16,13 +16,14 @@ export const noBodyErrorResponses = {
   },
   405: { description: 'Another method than the route takes (`allow` and the Allow header list them)', content: problemContent },
   429: { description: 'Rate limit of the key exceeded (Retry-After)', content: problemContent },
-  503: { description: 'Overloaded, timed out or no model yet (Retry-After)', content: problemContent },
+  503: { description: 'Overloaded, the answer timed out (`REQUEST_TIMEOUT`) or no model yet (Retry-After)', content: problemContent },
   500: { description: 'Internal error (no details)', content: problemContent },
 } as const;
 
-/** ... and those of a route that takes a body: its size and its media type. */
+/** ... and those of a route that takes a body: its arrival, its size and its media type. */
 export const errorResponses = {
   ...noBodyErrorResponses,
+  408: { description: 'The body did not all arrive within the request timeout (`REQUEST_TIMEOUT`, with Connection: close)', content: problemContent },
   413: { description: 'Body over the limit', content: problemContent },
   415: { description: 'Wrong Content-Type, a compressed body (Content-Encoding), or a JSON body that is not UTF-8', content: problemContent },
 } as const;

@@ -813,6 +813,9 @@ describe('operations routes', () => {
     expect(doc.components.schemas.Problem.properties.allow).toEqual(expect.objectContaining({ type: 'array' }));
     expect(Object.keys(doc.paths['/v1/classify'].post.responses)).toEqual(expect.arrayContaining(['413', '415']));
     expect(Object.keys(doc.paths['/v1/quality'].get.responses)).not.toContain('415');
+    // A body that does not all arrive in time is a 408 on every route that takes one; a slow answer is a 503.
+    for (const path of ['/v1/classify', '/v1/classify/eml', '/invocations', '/v1/feedback']) expect(doc.paths[path].post.responses['408']?.description, path).toContain('REQUEST_TIMEOUT');
+    expect(Object.keys(doc.paths['/v1/quality'].get.responses)).not.toContain('408');
     // The SageMaker route answers 406 to an Accept without JSON, and says so.
     expect(Object.keys(doc.paths['/invocations'].post.responses)).toContain('406');
     // Behind the AWS Lambda a classify can fail at the SageMaker endpoint (502): the CRM's document says so; the container's own route cannot.
