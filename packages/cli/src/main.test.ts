@@ -99,7 +99,7 @@ describe('mailroute', () => {
       expect(stderr).toBe(said.stderr);
       expect(stderr).not.toContain('Usage:');
     }
-    expect(said.stderr).toMatch(/^error: unknown command 'trian'\n\(Did you mean train\?\)\n/);
+    expect(said.stderr).toMatch(/^mailroute: unknown command 'trian'\n\(Did you mean train\?\)\n/);
     // `help` alone is still the general help.
     expect((await run(['help'])).stdout).toContain('Usage: mailroute');
   });

@@ -64,6 +64,15 @@ function commandWord(argv: readonly string[]): string | undefined {
   return words[0] === 'help' ? words[1] : words[0];
 }
 
+/**
+ * One of Commander's own error messages (`error: unknown option '--x'`, a missing argument, an invalid value) in
+ * the form of the CLI's other errors: `mailroute: ...`, its further lines ("(Did you mean train?)") kept, control
+ * characters in the words it quotes escaped.
+ */
+export function commanderErrorText(text: string): string {
+  return safeLines(`mailroute: ${text.replace(/^error: /, '')}`);
+}
+
 /** The program and every subcommand under it. */
 function allCommands(command: Command): Command[] {
   return [command, ...command.commands.flatMap(allCommands)];
@@ -94,7 +103,9 @@ export async function runProgram(program: Command, argv: string[], ctx: CliConte
     if (held) ctx.stderr.write(held);
     held = undefined;
   };
-  for (const command of allCommands(program)) command.configureOutput({ writeErr: (s) => (held === undefined ? ctx.stderr.write(s) : (held += s)) });
+  const writeErr = (s: string) => (held === undefined ? ctx.stderr.write(s) : (held += s));
+  // Commander's errors carry the prefix of the CLI's own (exit code 2 for both, below); its help after them does not.
+  for (const command of allCommands(program)) command.configureOutput({ writeErr, outputError: (s, write) => write(commanderErrorText(s)) });
   program.hook('preAction', release);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { commanderErrorText } from './program.js';
+import { runCli } from './test-support.js';
+
+const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'mailroute.mjs');
+
+/** Runs the real `mailroute` binary (from source, as `npx mailroute` does). */
+function runBin(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...argv], { env: { ...process.env, MAILROUTE_DEBUG: '' }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe("Commander's own errors", () => {
+  it('carry the mailroute: prefix of the CLI\'s other errors and exit code 2, with its hints kept', async () => {
+    const cases: Array<[string[], string]> = [
+      [['trian'], "mailroute: unknown command 'trian'\n(Did you mean train?)\n"],
+      [['predict', '--data'], "mailroute: option '--data <files...>' argument missing\n"],
+      [['predict', '--data', 'x.csv', '--out', 'p.jsonl'], "mailroute: required option '--model <ref>' not specified\n"],
+      [['predict', '--on-bad-row', 'maybe'], "mailroute: option '--on-bad-row <mode>' argument 'maybe' is invalid. Allowed choices are fail, skip.\n"],
+    ];
+    for (const [argv, start] of cases) {
+      const { code, stdout, stderr } = await runCli(argv);
+      expect(code, argv.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.startsWith(start), stderr).toBe(true);
+      expect(stderr).not.toMatch(/^error:/m);
+      expect(stderr.endsWith('(run with --help for usage)\n'), stderr).toBe(true);
+    }
+  });
+
+  it('say a quoted control character visibly, as the CLI\'s own errors do', () => {
+    expect(commanderErrorText("error: unknown command 'a\u001b[2Jb'\n")).toBe("mailroute: unknown command 'a\\x1b[2Jb'\n");
+  });
+
+  it('read so from the real binary', async () => {
+    const { code, stdout, stderr } = await runBin(['trian']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe("mailroute: unknown command 'trian'\n(Did you mean train?)\n(run with --help for usage)\n");
+  }, 60_000);
+});
