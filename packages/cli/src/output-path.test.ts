@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkOutput, prepareOutput } from './output-path.js';
 import { runCli } from './test-support.js';
+import { writeOutputFile } from './write-output.js';
 
 let dir: string;
 const EXPORT = 'subject,body\nHallo,Bitte um Rückruf.\n';
@@ -54,5 +56,32 @@ describe('--out that names an input file', () => {
     const { code, stderr } = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'export.csv/report']);
     expect(code).toBe(1);
     expect(stderr).toContain('[OUTPUT_PATH_INVALID] --out export.csv/report: cannot create its folder');
+  });
+});
+
+describe('--out that is a chain of links', () => {
+  it('is checked where the write goes: through both links of a chain of two', async () => {
+    const links = mkdtempSync(path.join(os.tmpdir(), 'mailroute-links-'));
+    try {
+      // first -> second -> no-folder/out.jsonl: the folder the write would need is not there.
+      symlinkSync('second', path.join(links, 'first'));
+      symlinkSync(path.join('no-folder', 'out.jsonl'), path.join(links, 'second'));
+      await expect(checkOutput(links, 'first', 'file')).rejects.toThrow('--out first: cannot write it (no file can be created there)');
+      await expect(prepareOutput(links, 'first', 'file')).rejects.toMatchObject({ code: 'OUTPUT_PATH_INVALID' });
+      // ahead -> next -> sub/out.jsonl in a folder that is there: accepted, and written to the file the last link names.
+      mkdirSync(path.join(links, 'sub'));
+      symlinkSync('next', path.join(links, 'ahead'));
+      symlinkSync(path.join('sub', 'out.jsonl'), path.join(links, 'next'));
+      const out = await prepareOutput(links, 'ahead', 'file');
+      await writeOutputFile(out, ['line\n'], '--out ahead');
+      expect(readFileSync(path.join(links, 'sub', 'out.jsonl'), 'utf8')).toBe('line\n');
+      expect([lstatSync(path.join(links, 'ahead')).isSymbolicLink(), lstatSync(path.join(links, 'next')).isSymbolicLink()]).toEqual([true, true]);
+      // A loop of links is refused before the work, not written over.
+      symlinkSync('loop-b', path.join(links, 'loop-a'));
+      symlinkSync('loop-a', path.join(links, 'loop-b'));
+      await expect(checkOutput(links, 'loop-a', 'file')).rejects.toThrow('--out loop-a: cannot write it (a loop of symbolic links (ELOOP))');
+    } finally {
+      rmSync(links, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readlink, realpath, rm, stat } from 'node:fs/promises';
+import { mkdir, open, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { linkTarget } from './link-target.js';
 import { errorCodeInWords, systemCode } from './write-output.js';
 
 /** An `--out` that cannot be written: said before any work is done, not as a raw ENOENT after it. */
@@ -119,9 +120,13 @@ async function checkTarget(cwd: string, out: string, want: 'file' | 'dir', flag:
     if ((await real(path.resolve(cwd, input))) === target) throw new UsageError(`${flag} ${out} is also an input file; it would be overwritten: choose another ${flag}`);
   }
   const kind = await kindOf(full);
-  // A link to a file whose folder is not there (a dangling link): written through, it could not be made.
-  if (kind === 'none' && (await lstat(full).catch(() => undefined))?.isSymbolicLink() && (await kindOf(path.dirname(path.resolve(path.dirname(full), await readlink(full))))) !== 'dir') {
-    throw new OutputPathError(`${flag} ${out}: cannot write it (no file can be created there)`);
+  // A link (or a chain of them) to a file whose folder is not there (a dangling link): written through, it could
+  // not be made. Followed as the write follows it.
+  if (kind === 'none') {
+    const final = await linkTarget(full).catch((error: unknown) => {
+      throw writeError(flag, out, error);
+    });
+    if (final !== full && (await kindOf(path.dirname(final))) !== 'dir') throw new OutputPathError(`${flag} ${out}: cannot write it (no file can be created there)`);
   }
   if (kind !== 'none' && kind !== want) {
     throw new OutputPathError(`${flag} ${out} is a ${kind === 'dir' ? 'directory' : 'file'}; it must name a ${want === 'dir' ? 'directory' : 'file'}`);

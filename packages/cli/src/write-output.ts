@@ -1,7 +1,7 @@
-import { lstat, open, readlink, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { open, realpath, stat } from 'node:fs/promises';
 import { writeFileAtomicChunks } from '@mailroute/model';
 import { formatError } from './errors.js';
+import { linkTarget } from './link-target.js';
 
 /**
  * Writing a command's output once its work is done: a file, a report folder's files, or standard output. A
@@ -23,6 +23,7 @@ const WORDS: Record<string, string> = {
   ENOENT: 'no such file or folder',
   EPIPE: 'the pipe was closed by the program reading it',
   EMFILE: 'too many open files',
+  ELOOP: 'a loop of symbolic links',
 };
 
 /** `ENOSPC` as `the disk is full (ENOSPC)`; an unknown code as itself. */
@@ -137,9 +138,7 @@ export function logLines(stream: NodeJS.WritableStream): { write(text: string): 
  * yet) the path the last link names; `file` itself when it is no link.
  */
 async function atomicTarget(file: string, exists: boolean): Promise<string> {
-  if (exists) return realpath(file);
-  for (let hops = 0; hops < 40 && (await lstat(file).catch(() => undefined))?.isSymbolicLink(); hops++) file = path.resolve(path.dirname(file), await readlink(file));
-  return file;
+  return exists ? realpath(file) : linkTarget(file);
 }
 
 /**
