@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startNodeServer } from './adapters/node-server.js';
-import type { ServingApp } from './app.js';
-import { buildTestApp, json } from './test-support/harness.js';
+import { buildTestApp, json, testAppBuilder } from './test-support/harness.js';
 
-let open: ServingApp[] = [];
-async function build(...args: Parameters<typeof buildTestApp>) {
-  const s = await buildTestApp(...args);
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(open.map((s) => s.close()));
-  open = [];
-});
+const build = testAppBuilder();
 
 describe('OPTIONS', () => {
   it('answers a route 204 with Allow (its methods and OPTIONS), no body, no key needed and no CORS headers', async () => {

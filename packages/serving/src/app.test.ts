@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFakeClassifier } from './test-support/fake-classifier.js';
-import { authed, buildTestApp, json, jsonRequest, KEYS } from './test-support/harness.js';
-import type { ServingApp } from './app.js';
+import { authed, json, jsonRequest, KEYS, testAppBuilder } from './test-support/harness.js';
 import { StoreError } from './errors.js';
 import { htmlToText, type Email } from '@mailroute/preprocess';
 import { createSqliteStore } from './store/sqlite-store.js';
@@ -10,16 +9,7 @@ import { SAGEMAKER_BODY_LIMIT } from './http/limits.js';
 const invoiceEmail = { id: 'e-1', subject: 'Invoice missing', body: 'Where is my invoice for October?' };
 const vagueEmail = { id: 'e-2', subject: 'Hello', body: 'Just a question.' };
 
-let open: ServingApp[] = [];
-async function build(...args: Parameters<typeof buildTestApp>) {
-  const s = await buildTestApp(...args);
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(open.map((s) => s.close()));
-  open = [];
-});
+const build = testAppBuilder();
 
 
 /** A fake classifier that keeps the emails it was given (what the route passed on after its limits). */

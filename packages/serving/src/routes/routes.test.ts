@@ -4,25 +4,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { classifierTasks, type ModelRegistry } from '@mailroute/model';
 import { UNSPLIT_MULTIPART_WARNING } from '@mailroute/preprocess';
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ServingApp } from '../app.js';
 import { createClassifierSource } from '../model/classifier-source.js';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { writeFixtureModel } from '../test-support/fixture-model.js';
 import { PROBLEM_CODES } from '../errors.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
-import { authed, buildTestApp, json, jsonRequest, KEYS } from '../test-support/harness.js';
+import { authed, buildTestApp, json, jsonRequest, KEYS, testAppBuilder } from '../test-support/harness.js';
 
-let open: ServingApp[] = [];
-async function build(...args: Parameters<typeof buildTestApp>) {
-  const s = await buildTestApp(...args);
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(open.map((s) => s.close()));
-  open = [];
-});
+const build = testAppBuilder();
 
 async function classify(app: ServingApp['app'], emails: unknown[]) {
   const res = await app.request('/v1/classify', jsonRequest({ emails }));

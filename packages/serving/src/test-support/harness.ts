@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { createApp, type AppOptions, type ServingApp } from '../app.js';
 import { createApiKeyAuth, createNoAuth, hashApiKey, type ApiKeyEntry } from '../auth/api-keys.js';
 import { createStaticClassifierSource } from '../model/classifier-source.js';
@@ -28,6 +29,20 @@ export async function buildTestApp(
     classifierSource: source,
   });
   return { ...serving, classifier };
+}
+
+/** `buildTestApp` for a test file, called once at its top: the apps it builds are closed after each test. */
+export function testAppBuilder(): typeof buildTestApp {
+  let open: ServingApp[] = [];
+  afterEach(async () => {
+    await Promise.all(open.map((s) => s.close()));
+    open = [];
+  });
+  return async (...args) => {
+    const s = await buildTestApp(...args);
+    open.push(s);
+    return s;
+  };
 }
 
 export function jsonRequest(body: unknown, key: string | null = KEYS.all, method = 'POST'): RequestInit {
