@@ -232,6 +232,55 @@ describe('parseEml', () => {
     expect(startsWithHeader(new Uint8Array(Buffer.from('From kim@example.org Mon Nov  3 10:15:00 2025\rSubject: x\r\rbody')))).toBe(true);
   });
 
+  it('reads CRLF, LF and CR line ends, mixed in one message, as the same message', async () => {
+    const lines = [
+      'From: =?ISO-8859-1?Q?J=FCrgen_M=FCller?= <jm@example.com>',
+      'Subject: Depot',
+      ' schlie\xdfen',
+      'Date: Wed, 03 Jun 2026 09:43:00 +0200',
+      'Content-Type: multipart/mixed;',
+      '\tboundary="B1"',
+      '',
+      '--B1',
+      'Content-Type: text/plain; charset=ISO-8859-1',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Bitte schlie=DFen Sie mein Depot, der Satz ist umbro=',
+      'chen.',
+      '',
+      'Danke',
+      '--B1',
+      'Content-Type: text/plain',
+      '',
+      'Gr\xfc\xdfe aus K\xf6ln',
+      '--B1',
+      'Content-Type: application/pdf; name="a.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'JVBERi0xLjQK',
+      '--B1--',
+      '',
+    ];
+    const parse = async (end: (i: number) => string) => parseEml(Buffer.from(lines.map((l, i) => l + end(i)).join(''), 'latin1'));
+    const expected = await parse(() => '\r\n');
+    expect(expected).toMatchObject({ subject: 'Depot schließen', from: 'Jürgen Müller <jm@example.com>', receivedAt: '2026-06-03T07:43:00.000Z' });
+    expect(expected.body).toBe('Bitte schließen Sie mein Depot, der Satz ist umbrochen.\n\nDanke\n\nGrüße aus Köln\n');
+    expect(expected.attachments).toEqual([{ filename: 'a.pdf', contentType: 'application/pdf', size: 9 }]);
+    // CR then LF is one line end (CRLF), so an LF line ending empty after a CR line is not a mix of the two.
+    const ends = ['\r\n', '\n', '\r'];
+    const mixes: Record<string, (i: number) => string> = {
+      lf: () => '\n',
+      cr: () => '\r',
+      'crlf and lf': (i) => ends[i % 2],
+      'crlf and cr': (i) => ends[(i % 2) * 2],
+      'all three': (i) => ends[i % 3],
+      'all three, shifted': (i) => ends[(i + 1) % 3],
+      'all three, shifted twice': (i) => ends[(i + 2) % 3],
+    };
+    for (const [name, end] of Object.entries(mixes)) expect(await parse(end), name).toEqual(expected);
+    expect(startsWithHeader(new Uint8Array(Buffer.from('From kim@example.org Mon Nov  3 10:15:00 2025\rSubject: x\n\nbody')))).toBe(true);
+  });
+
   it('reads a body a mailer sent as a nameless attachment; warns when the only text is an attachment with a file name', async () => {
     const single = (disposition: string) => Buffer.from(crlf(['Subject: Depot', 'Content-Type: text/plain; charset=iso-8859-1', disposition, '', 'Bitte schlie\xdfen Sie mein Depot.', '']), 'latin1');
     const nameless = await parseEml(single('Content-Disposition: attachment'));

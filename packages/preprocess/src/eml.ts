@@ -50,10 +50,11 @@ export function startsWithHeader(raw: Uint8Array): boolean {
   let i = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
   // "From " (an mbox separator): the header starts on the next line.
   if (raw[i] === 0x46 && raw[i + 1] === 0x72 && raw[i + 2] === 0x6f && raw[i + 3] === 0x6d && raw[i + 4] === 0x20) {
-    // Old Mac mail ends its lines with CR alone.
-    const eol = raw.includes(0x0a) ? raw.indexOf(0x0a, i) : raw.indexOf(0x0d, i);
-    if (eol < 0) return false;
-    i = eol + 1;
+    // The line ends at CRLF, LF or CR alone (old Mac mail), as parseEml reads line ends.
+    let eol = i;
+    while (eol < raw.length && raw[eol] !== 0x0a && raw[eol] !== 0x0d) eol++;
+    if (eol >= raw.length) return false;
+    i = eol + (raw[eol] === 0x0d && raw[eol + 1] === 0x0a ? 2 : 1);
   }
   const start = i;
   while (i < raw.length && raw[i] > 0x20 && raw[i] < 0x7f && raw[i] !== 0x3a) i++;
@@ -106,15 +107,21 @@ function lineCount(raw: Uint8Array): number {
 }
 
 /**
- * A message with old Mac line ends (CR alone, no LF anywhere) is one line to the parser: no header field, no
- * body, nothing to classify. Its CRs become LFs. Other mail has an LF within its first line, where the
- * check stops, and is not copied.
+ * Line ends as the parser reads them: it ends a line at LF only (dropping the CRs before it), so a CR alone,
+ * as old Mac mail ends its lines or as a message pasted together from CRLF and CR text has some of them, was
+ * no line end: the header fields after it ran into the one before, and a multipart's delimiters were not
+ * found. Each CR that no LF follows becomes an LF (as Python's email package splits lines: `\r\r\n` is a CR
+ * and a CRLF, two line ends), so CRLF, LF and CR, mixed in one message, read as the same message. A message
+ * without a bare CR (most mail) is not copied; the scan is one native search per CR.
  */
-function macLineEnds(bytes: Uint8Array): Uint8Array {
-  if (bytes.includes(0x0a) || !bytes.includes(0x0d)) return bytes;
-  const out = Uint8Array.from(bytes);
-  for (let i = out.indexOf(0x0d); i !== -1; i = out.indexOf(0x0d, i + 1)) out[i] = 0x0a;
-  return out;
+function bareCrsAsLf(bytes: Uint8Array): Uint8Array {
+  let out: Uint8Array | undefined;
+  for (let i = bytes.indexOf(0x0d); i !== -1; i = bytes.indexOf(0x0d, i + 1)) {
+    if (bytes[i + 1] === 0x0a) continue;
+    out ??= Uint8Array.from(bytes);
+    out[i] = 0x0a;
+  }
+  return out ?? bytes;
 }
 
 function byteSize(content: ArrayBuffer | Uint8Array | string): number {
@@ -178,7 +185,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (size > limit) throw new InputTooLargeError(size, limit);
   const maxLines = options.maxLines ?? Math.max(MAX_EML_LINES, Math.ceil(size / BYTES_PER_LINE));
   // Text is parsed as its UTF-8 bytes (as the parser would encode it), so that it is prepared as bytes are.
-  const bytes = macLineEnds(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
+  const bytes = bareCrsAsLf(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
   const lines = lineCount(bytes);
   if (lines > maxLines) throw new EmlParseError(`the message has ${lines} lines, over the limit of ${maxLines}`);
   let { parsed, unsplit } = await parsedMessage(bytes, false);
