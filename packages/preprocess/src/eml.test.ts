@@ -1,6 +1,7 @@
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { parseEml, startsWithHeader, TEXT_ATTACHMENT_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml.js';
+import { DATE_WITHOUT_ZONE_WARNING } from './eml-date.js';
 import { cleanEmail } from './clean.js';
 import { forwardedText } from './forward.js';
 
@@ -218,6 +219,47 @@ describe('parseEml', () => {
     for (const date of ['01.06.2026', '01.06.2026 14:03', 'Mo, 01.06.2026 14:03:00 +0200', '06/01/2026 14:03']) expect(await receivedAt(date), date).toBeUndefined();
     expect(await receivedAt('Mon, 1 Jun 2026 14:03:00 +0200 (CEST)')).toBe('2026-06-01T12:03:00.000Z');
     expect(await receivedAt('2026-06-01T14:03:00Z')).toBe('2026-06-01T14:03:00.000Z');
+  });
+
+  it('reads a Date header without a time zone as UTC, whatever the TZ the process runs in, and says so', async () => {
+    const parse = (date: string) => parseEml(crlf(['From: a@b.example', `Date: ${date}`, 'Subject: x', '', 'body', '']));
+    const previous = process.env.TZ;
+    const offsets: number[] = [];
+    try {
+      for (const tz of ['America/New_York', 'Asia/Tokyo']) {
+        process.env.TZ = tz;
+        // Node reads TZ again when it is set: the two zones must give local times 14 hours apart.
+        offsets.push(new Date(Date.UTC(2026, 10, 2, 9, 15)).getTimezoneOffset());
+        for (const [date, iso] of [
+          ['Mon, 2 Nov 2026 09:15:00', '2026-11-02T09:15:00.000Z'],
+          ['2 Nov 2026 09:15 (CET)', '2026-11-02T09:15:00.000Z'],
+          ['Mon Nov  2 09:15:00 2026', '2026-11-02T09:15:00.000Z'],
+          ['2026-11-02T09:15:00', '2026-11-02T09:15:00.000Z'],
+          ['Mon, 2 Nov 2026', '2026-11-02T00:00:00.000Z'],
+        ]) {
+          const email = await parse(date);
+          expect(email.receivedAt, `${date} in ${tz}`).toBe(iso);
+          expect(email.warnings, `${date} in ${tz}`).toEqual([DATE_WITHOUT_ZONE_WARNING]);
+        }
+        // A zone, by offset or by name, is read as written and needs no warning.
+        for (const [date, iso] of [
+          ['Mon, 2 Nov 2026 09:15:00 +0100 (CET)', '2026-11-02T08:15:00.000Z'],
+          ['Mon, 2 Nov 2026 09:15:00 -0000', '2026-11-02T09:15:00.000Z'],
+          ['Mon, 2 Nov 2026 09:15:00 EST', '2026-11-02T14:15:00.000Z'],
+          ['Mon Nov 02 2026 09:15:00 GMT+0100', '2026-11-02T08:15:00.000Z'],
+          ['2026-11-02T09:15:00+01:00', '2026-11-02T08:15:00.000Z'],
+          ['2026-11-02T09:15:00Z', '2026-11-02T09:15:00.000Z'],
+        ]) {
+          const email = await parse(date);
+          expect(email.receivedAt, `${date} in ${tz}`).toBe(iso);
+          expect(email.warnings, `${date} in ${tz}`).toBeUndefined();
+        }
+      }
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
+    expect(offsets).toEqual([300, -540]);
   });
 
   it('reads a message with old Mac line ends (CR alone): its headers and body, under the same line limit', async () => {

@@ -4,6 +4,7 @@ import { EmlParseError, InputTooLargeError } from './errors.js';
 import { DEFAULT_MAX_INPUT_CHARS } from './clean.js';
 import { c1AsWindows1252 } from './windows-1252.js';
 import { prepareForParser } from './eml-charset.js';
+import { DATE_WITHOUT_ZONE_WARNING, headerDate } from './eml-date.js';
 
 export interface EmlAttachment {
   filename?: string;
@@ -130,14 +131,6 @@ function byteSize(content: ArrayBuffer | Uint8Array | string): number {
 }
 
 /**
- * A Date header with a numeric date (`01.06.2026 14:03`, `06/01/2026`), which no RFC 5322 date is (it names
- * the month): JavaScript reads it as month.day (6 January), a German tool wrote day.month. Such a date is
- * left unread, as any other unreadable Date header is, and as the API and training refuse it as receivedAt
- * (received-time.ts).
- */
-const NUMERIC_DATE = /^\s*(?:[A-Za-z]{2,3}\.?,?\s*)?\d{1,4}[./]\d{1,2}[./]\d{1,4}\b/;
-
-/**
  * The id a Message-ID field names: what its angle brackets hold, without a comment beside them (RFC 5322
  * allows `<a1@bank.example> (added by the gateway)`, and feedback quoting a1@bank.example must join); the
  * value as written when it has no brackets.
@@ -176,8 +169,9 @@ function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
  * part without a charset) are read as Windows-1252. An attached message (a forward, inline or as an attachment)
  * is read one level deep as part of the text; other attachments are listed by name, type and size, never read.
  * The only text of a message in a part marked as an attachment without a file name is read as its body; a
- * multipart whose Content-Type names no boundary is split at the one its body shows. `warnings` say what was
- * not read: a multipart without a boundary to be found, the only text in an attachment with a file name.
+ * multipart whose Content-Type names no boundary is split at the one its body shows. A Date header without
+ * a time zone is read as UTC (eml-date.ts). `warnings` say what was not read: a multipart without a boundary
+ * to be found, the only text in an attachment with a file name; and a Date read as UTC for want of a zone.
  */
 export async function parseEml(raw: string | Uint8Array, options: { maxInputChars?: number; maxLines?: number } = {}): Promise<ParsedEml> {
   const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS * 4;
@@ -197,9 +191,8 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (parsed.attachments.some((a) => /^text\//i.test(a.mimeType)) && !hasText(parsed)) warnings.push(TEXT_ATTACHMENT_WARNING);
   const from = parsed.from;
   const fromText = from ? (from.address ? (from.name ? `${from.name} <${from.address}>` : from.address) : from.name) : undefined;
-  let receivedAt: string | undefined;
-  const date = parsed.headers.find((h) => h.key === 'date')?.value;
-  if (parsed.date && !Number.isNaN(Date.parse(parsed.date)) && !(date && NUMERIC_DATE.test(date))) receivedAt = new Date(parsed.date).toISOString();
+  const date = headerDate(parsed.headers.find((h) => h.key === 'date')?.value);
+  if (date?.zoneless) warnings.push(DATE_WITHOUT_ZONE_WARNING);
   // The Message-ID (without its angle brackets) names the email, e.g. in feedback by emailId. Whole: one
   // longer than an email id may be (MAX_EMAIL_ID_CHARS) is for the caller to refuse or replace, not to cut.
   const messageId = messageIdOf(parsed.messageId);
@@ -209,7 +202,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
     body: fixC1(parsed.text),
     html: fixC1(parsed.html),
     from: fromText?.slice(0, 500),
-    receivedAt,
+    receivedAt: date?.receivedAt,
     attachments: parsed.attachments.map((a) => ({
       filename: a.filename ?? undefined,
       contentType: a.mimeType,
