@@ -20,6 +20,25 @@ describe('parseReceivedTime', () => {
     expect(iso('Mon, 3 Nov 2025 10:15:00 +0100 (CET)')).toBe('2025-11-03T09:15:00.000Z');
   });
 
+  it('reads an RFC 2822 date-time without a zone as UTC, whatever the TZ the process runs in', () => {
+    const previous = process.env.TZ;
+    const offsets: number[] = [];
+    try {
+      for (const tz of ['America/New_York', 'Asia/Tokyo']) {
+        process.env.TZ = tz;
+        offsets.push(new Date(Date.UTC(2025, 10, 3, 10, 15)).getTimezoneOffset());
+        expect(iso('Mon, 3 Nov 2025 10:15:00'), tz).toBe('2025-11-03T10:15:00.000Z');
+        expect(iso('3 Nov 2025 10:15 (CET)'), tz).toBe('2025-11-03T10:15:00.000Z');
+        expect(iso('Mon, 3 Nov 2025 10:15:00 +0100'), tz).toBe('2025-11-03T09:15:00.000Z');
+      }
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
+    // Node read TZ again when it was set: the two zones were 14 hours apart.
+    expect(offsets).toEqual([300, -540]);
+  });
+
   it('refuses what only looks like a time, and impossible dates', () => {
     for (const text of ['1', '12', 'Mon 3', '03.11.2025', '11/03/2025', 'yesterday', '2025-13-01', '2025-11-03T25:00', 'Mon, 3 Nov 2025 (CET)']) expect(parseReceivedTime(text), text).toBeNaN();
   });

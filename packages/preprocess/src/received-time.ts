@@ -1,15 +1,15 @@
 /** The forms `parseReceivedTime` reads, for messages that refuse a value and for API docs. */
 export const DATE_TIME_FORMS =
-  'ISO 8601 (2025-11-03, 2025-11-03T10:15:00Z, 2025-11-03T10:15:00+01:00; without a zone, UTC) or an RFC 2822 Date header (Mon, 3 Nov 2025 10:15:00 +0100)';
+  'ISO 8601 (2025-11-03, 2025-11-03T10:15:00Z, 2025-11-03T10:15:00+01:00; without a zone, UTC) or an RFC 2822 Date header (Mon, 3 Nov 2025 10:15:00 +0100; without a zone, UTC)';
 
 /**
  * Received times in an export: ISO 8601 (`2025-11-03`, `2025-11-03T10:15:00Z`, `2025-11-03 10:15+01:00`)
- * or RFC 2822 (`Mon, 3 Nov 2025 10:15:00 +0100`, as in a Date header). A date-time without a zone is
- * read as UTC, so a split by time does not depend on the machine's zone. Anything else (`1`, `Mon 3`,
+ * or RFC 2822 (`Mon, 3 Nov 2025 10:15:00 +0100`, as in a Date header). A date-time without a zone (in
+ * either form) is read as UTC, so a split by time does not depend on the machine's zone. Anything else (`1`, `Mon 3`,
  * `03.11.2025`, which JavaScript would read as 11 March) is not a time: NaN.
  */
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)\s?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+\d{2}:\d{2}(?::\d{2})?(?:\s+(?:[+-]\d{4}|GMT|UTC?|[ECMP][SD]T|Z))?$/;
+const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+\d{2}:\d{2}(?::\d{2})?(\s+(?:[+-]\d{4}|GMT|UTC?|[ECMP][SD]T|Z))?$/;
 
 const ZONE_COMMENT = /\s{0,3}\([A-Za-z ]{1,40}\)$/;
 
@@ -51,5 +51,6 @@ export function parseReceivedTime(text: string): number {
   const header = text.replace(ZONE_COMMENT, '');
   const rfc = RFC_2822.exec(header);
   if (!rfc || !dayExists(Number(rfc[3]), MONTHS.indexOf(rfc[2].toLowerCase()) + 1, Number(rfc[1]))) return Number.NaN;
-  return Date.parse(header);
+  // Without a zone JavaScript reads it in the machine's zone: as UTC, as an ISO time without one.
+  return Date.parse(rfc[4] === undefined ? `${header} GMT` : header);
 }
