@@ -8,12 +8,14 @@
  * `x-unknown`, `unknown-8bit`) it reads as Windows-1252, which turned UTF-8 text into `Ã¼ber`: such a
  * label is replaced by `utf-8` when the part's bytes are mostly UTF-8 (an empty one, which the parser
  * reads as UTF-8, by `windows-1252` when they are mostly not), and so is one of an RFC 2047 encoded word
- * in the message's headers. The walk over the parts also makes a forward sent as an attachment inline.
+ * in the message's headers (how the bytes are judged: eml-bytes.ts). The walk over the parts also makes a
+ * forward sent as an attachment inline.
  */
 
 import { isUtf8 } from 'node:buffer';
 import { decodeWindows1252 } from './windows-1252.js';
 import { unstatedBoundary } from './eml-boundary.js';
+import { knownLabel, mostlyUtf8, needsFallback, transferDecoded } from './eml-bytes.js';
 
 const FALLBACK = 'windows-1252';
 
@@ -56,98 +58,6 @@ function charsetParameter(raw: string): { at: number; written: string; label: st
   if (!match) return undefined;
   const written = match[1];
   return { at: match.index + match[0].length - written.length, written, label: written.replace(/^"(.*)"$/, '$1').trim().toLowerCase() };
-}
-
-/** Whether TextDecoder takes the label, so the parser decodes with it: as written, or without an `x-`/`cs` prefix and separators, as the parser also tries. */
-function decodable(label: string): boolean {
-  for (const candidate of [label, label.replace(/^(?:x-ms-|x-|cs)/, '').replace(/[\s._-]+/g, '')]) {
-    try {
-      new TextDecoder(candidate);
-      return true;
-    } catch {
-      // not a label this runtime decodes
-    }
-  }
-  return false;
-}
-
-/** Labels already judged (a message controls how many parts name one, and a refused label costs a thrown error). */
-const KNOWN_LABELS = new Map<string, boolean>();
-
-function knownLabel(label: string): boolean {
-  let known = KNOWN_LABELS.get(label);
-  if (known === undefined) {
-    known = decodable(label);
-    if (KNOWN_LABELS.size >= 256) KNOWN_LABELS.clear();
-    KNOWN_LABELS.set(label, known);
-  }
-  return known;
-}
-
-/** The length of the UTF-8 sequence led by byte `b` (2-4), or 0 when `b` leads none. */
-function sequenceLength(b: number): number {
-  if (b >= 0xc2 && b <= 0xdf) return 2;
-  if (b >= 0xe0 && b <= 0xef) return 3;
-  if (b >= 0xf0 && b <= 0xf4) return 4;
-  return 0;
-}
-
-/** Whether `second` may follow `lead` in well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
-function secondByteFits(lead: number, second: number): boolean {
-  if (lead === 0xe0) return second >= 0xa0 && second <= 0xbf;
-  if (lead === 0xed) return second >= 0x80 && second <= 0x9f;
-  if (lead === 0xf0) return second >= 0x90 && second <= 0xbf;
-  if (lead === 0xf4) return second >= 0x80 && second <= 0x8f;
-  return second >= 0x80 && second <= 0xbf;
-}
-
-/** How many well-formed multi-byte UTF-8 sequences the bytes hold, and how many bytes belong to none. */
-function utf8Tally(bytes: Uint8Array): { valid: number; invalid: number } {
-  let valid = 0;
-  let invalid = 0;
-  for (let i = 0; i < bytes.length; ) {
-    if (bytes[i] < 0x80) {
-      i += 1;
-      continue;
-    }
-    const n = sequenceLength(bytes[i]);
-    let ok = n > 0 && i + n <= bytes.length && secondByteFits(bytes[i], bytes[i + 1]);
-    for (let k = 1; ok && k < n; k++) ok = bytes[i + k] >= 0x80 && bytes[i + k] <= 0xbf;
-    if (ok) {
-      valid += 1;
-      i += n;
-    } else {
-      invalid += 1;
-      i += 1;
-    }
-  }
-  return { valid, invalid };
-}
-
-/** The part's bytes after its transfer encoding (base64, quoted-printable, or as sent). */
-function transferDecoded(body: string, encoding: string): Uint8Array {
-  if (encoding === 'base64') return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
-  if (encoding === 'quoted-printable') {
-    const text = body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    return Buffer.from(text, 'latin1');
-  }
-  return Buffer.from(body, 'latin1');
-}
-
-/**
- * Whether decoded bytes need the fallback: bytes that are no UTF-8, and no more UTF-8 sequences than them. A UTF-8
- * text with a stray byte stays UTF-8 (its one U+FFFD is named in a warning), rather than every umlaut becoming
- * `Ã¼`; Windows-1252 text, where a letter and a quote may happen to form a sequence (`ß“`), falls back.
- */
-function needsFallback(bytes: Uint8Array): boolean {
-  const { valid, invalid } = utf8Tally(bytes);
-  return invalid > 0 && valid <= invalid;
-}
-
-/** Whether decoded bytes read as UTF-8 rather than the fallback: UTF-8 sequences, more of them than stray bytes. */
-function mostlyUtf8(bytes: Uint8Array): boolean {
-  const { valid, invalid } = utf8Tally(bytes);
-  return valid > invalid;
 }
 
 /** An RFC 2047 encoded word: charset (with an RFC 2231 language after `*`), encoding, text; as the parser finds them. */
