@@ -8,14 +8,16 @@
  * `x-unknown`, `unknown-8bit`) it reads as Windows-1252, which turned UTF-8 text into `Ã¼ber`: such a
  * label is replaced by `utf-8` when the part's bytes are mostly UTF-8 (an empty one, which the parser
  * reads as UTF-8, by `windows-1252` when they are mostly not), and so is one of an RFC 2047 encoded word
- * in the message's headers (how the bytes are judged: eml-bytes.ts). The walk over the parts also makes a
- * forward sent as an attachment inline.
+ * in the message's headers (how the bytes are judged: eml-bytes.ts). Charset and boundary parameters are
+ * read as the parser reads them, in RFC 2231's forms too (eml-parameter.ts). The walk over the parts also
+ * makes a forward sent as an attachment inline.
  */
 
 import { isUtf8 } from 'node:buffer';
 import { decodeWindows1252 } from './windows-1252.js';
 import { unstatedBoundary } from './eml-boundary.js';
 import { knownLabel, mostlyUtf8, needsFallback, transferDecoded } from './eml-bytes.js';
+import { parameter, type Parameter } from './eml-parameter.js';
 
 const FALLBACK = 'windows-1252';
 
@@ -52,12 +54,16 @@ function header(block: string, name: string): { start: number; end: number; valu
   return { start: end - match[1].length, end, value: match[1].replace(/\r?\n/g, '').trim() };
 }
 
-/** The charset parameter's value as written (quotes included), and where it is in the field's raw text (folds included). */
-function charsetParameter(raw: string): { at: number; written: string; label: string } | undefined {
-  const match = /;\s*charset\s*=\s*("[^"]*"|[^\s;"]*)/i.exec(raw);
-  if (!match) return undefined;
-  const written = match[1];
-  return { at: match.index + match[0].length - written.length, written, label: written.replace(/^"(.*)"$/, '$1').trim().toLowerCase() };
+/**
+ * Edits that make a Content-Type field, whose raw text starts at `at`, name `label` as its charset instead: the
+ * plain value replaced, the RFC 2231 sections (which the parser prefers to it) taken out, or the first of
+ * them, when there is no plain one, written as `charset=label`.
+ */
+function relabelEdits(charset: Parameter, at: number, label: string): Edit[] {
+  const { plain, extended } = charset;
+  const edits = extended.map((section, i) => ({ at: at + section.at, remove: section.end - section.at, text: i === 0 && !plain ? `; charset=${label}` : '' }));
+  if (plain) edits.push({ at: at + plain.valueAt, remove: plain.written.length, text: label });
+  return edits;
 }
 
 /** An RFC 2047 encoded word: charset (with an RFC 2231 language after `*`), encoding, text; as the parser finds them. */
@@ -157,8 +163,8 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
   const contentType = header(block, 'content-type');
   const type = (contentType?.value.split(';')[0].trim() ?? 'text/plain').toLowerCase();
   if (type.startsWith('multipart/')) {
-    const stated = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType?.value ?? '');
-    const boundary = stated ? (stated[1] ?? stated[2]) : unstatedBoundary(s, bodyStart, end);
+    const stated = contentType && parameter(block.slice(contentType.start, contentType.end), 'boundary')?.value;
+    const boundary = stated || unstatedBoundary(s, bodyStart, end);
     if (boundary === undefined) walk.unsplit += 1;
     else if (!stated && contentType) out.push({ at: start + contentType.end, text: `; boundary="${boundary}"` });
     if (boundary !== undefined && depth < MAX_DEPTH) partEdits(s, bodyStart, end, boundary, depth + 1, out, walk, inMessage);
@@ -174,17 +180,17 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
   if (!(type.startsWith('text/') || type === '' || !type.includes('/'))) return;
   if (walk.textInline && !NAMED.test(block)) inlineEdit(block, start, out);
   const encoding = (header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase();
-  const charset = contentType && charsetParameter(block.slice(contentType.start, contentType.end));
+  const charset = contentType && parameter(block.slice(contentType.start, contentType.end), 'charset');
   if (charset) {
-    if (knownLabel(charset.label)) return;
+    const declared = charset.value.trim().toLowerCase();
+    if (knownLabel(declared)) return;
     // The parser reads a label it does not know as Windows-1252 (an empty one as UTF-8), or as the CJK
     // charset it maps it to (cp932, euc_jp): only bytes that are mostly UTF-8 are surely not that.
     const bytes = transferDecoded(s.slice(bodyStart, end), encoding);
-    const label = mostlyUtf8(bytes) ? 'utf-8' : charset.label === '' && needsFallback(bytes) ? FALLBACK : undefined;
-    if (label) out.push({ at: start + contentType.start + charset.at, remove: charset.written.length, text: label });
+    const label = mostlyUtf8(bytes) ? 'utf-8' : declared === '' && needsFallback(bytes) ? FALLBACK : undefined;
+    if (label) out.push(...relabelEdits(charset, start + contentType.start, label));
     return;
   }
-  if (contentType && /;\s*charset\*\s*=/i.test(contentType.value)) return;
   if (!needsFallback(transferDecoded(s.slice(bodyStart, end), encoding))) return;
   const eol = s.startsWith('\r\n', blank) ? '\r\n' : '\n';
   if (contentType) out.push({ at: start + contentType.end, text: `${contentType.value.endsWith(';') ? '' : ';'} charset=${FALLBACK}` });

@@ -166,6 +166,33 @@ describe('parseEml', () => {
     expect((await parseEml(part('cp932', Buffer.from([0x93, 0xfa, 0x96, 0x7b])))).body?.trim()).toBe('日本');
   });
 
+  it('reads RFC 2231 charset and boundary parameters (extended, in sections) as the parser does, unknown labels and fallbacks included', async () => {
+    const utf8 = Buffer.from('Grüße aus Köln', 'utf8');
+    const latin1 = Buffer.from('Grüße aus Köln', 'latin1');
+    const single = (contentType: string, body: Buffer) =>
+      parseEml(Buffer.concat([Buffer.from(crlf(['Subject: x', `Content-Type: ${contentType}`, 'Content-Transfer-Encoding: 8bit', '', ''])), body]));
+    for (const [contentType, body] of [
+      // Labels the parser knows, joined from sections or percent-decoded.
+      ["text/plain; charset*=utf-8''iso-8859-1", latin1],
+      ['text/plain; charset*0="iso-8859-"; charset*1="15"', latin1],
+      // Labels it does not know, on UTF-8 bytes: read as UTF-8, as a plain `charset=x-unknown` is.
+      ["text/plain; charset*=''x-unknown", utf8],
+      ["text/plain; charset*=utf-8'de'unknown%2D8bit", utf8],
+      ['text/plain; charset*0=x-unk; charset*1=nown', utf8],
+      ['text/plain; charset=us-ascii;\r\n charset*0*=x-unk; charset*1=nown', utf8],
+      // An empty label on bytes that are not UTF-8: Windows-1252, as a plain `charset=""` is.
+      ["text/plain; charset*=''", latin1],
+    ] as const) {
+      expect((await single(contentType, body)).body?.trim(), contentType).toBe('Grüße aus Köln');
+    }
+    // A boundary in sections is the boundary, though no closing delimiter line shows it.
+    const sections = await parseEml(
+      Buffer.from(crlf(['Subject: x', 'Content-Type: multipart/mixed; boundary*0="ab"; boundary*1="cd"', '', '--abcd', 'Content-Type: text/plain', '', 'Gr\xfc\xdfe', '']), 'latin1'),
+    );
+    expect(sections.body?.trim()).toBe('Grüße');
+    expect(sections.warnings).toBeUndefined();
+  });
+
   it('reads encoded words whose charset label the parser does not know as UTF-8 when their bytes are UTF-8', async () => {
     const subjectOf = async (subject: string) => (await parseEml(Buffer.from(crlf(['From: a@b.example', `Subject: ${subject}`, '', 'body', '']), 'latin1'))).subject;
     expect(await subjectOf('=?unknown-8bit?Q?K=C3=BCndigung_meines_Depots?=')).toBe('Kündigung meines Depots');
