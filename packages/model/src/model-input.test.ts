@@ -45,6 +45,11 @@ describe('prepareModelInput on forwards', () => {
     expect(input.text).toBe('Depot\nFYI\n\nPlease transfer my securities account to another bank, thank you very much.');
     expect(input.language).toBe('en');
   });
+
+  it('reads a forward known by its body alone (no Fwd: on the subject), as Apple Mail quotes it with `>`', () => {
+    const body = 'Anfang der weitergeleiteten Nachricht:\n\n> Von: Tim <t@example.com>\n> Betreff: Depot\n> \n> Bitte kündigen Sie mein Depot zum Monatsende, ich wechsle die Bank.';
+    expect(prepareModelInput({ subject: 'Depot', body }).text).toBe('Depot\nBitte kündigen Sie mein Depot zum Monatsende, ich wechsle die Bank.');
+  });
 });
 
 describe('routeFromPredictions', () => {

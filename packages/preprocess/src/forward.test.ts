@@ -20,6 +20,40 @@ describe('forwardedText', () => {
     expect(forwardedText(email, cleanEmail(email))).toBe('Please transfer my securities account.');
   });
 
+  it('knows a forward by its marker alone: the four markers, above a separator line, `>`-quoted, or with Apple Mail\'s `>`-quoted message', () => {
+    const message = 'Bitte kündigen Sie mein Depot zum Monatsende, ich wechsle die Bank.';
+    const headers = 'From: Tim <t@example.com>\nDate: Mon, 3 Nov 2025 10:15:00 +0100\nSubject: Depot\n\n';
+    const bodies = [
+      `Zur Info.\n\n---------- Forwarded message ---------\n${headers}${message}`,
+      `Zur Info.\n\n-------- Weitergeleitete Nachricht --------\nBetreff: \tDepot\nDatum: \tMon, 3 Nov 2025 10:15:00 +0100\nVon: \tTim <t@example.com>\n\n${message}`,
+      `FYI\n\nBegin forwarded message:\n\n${headers}${message}`,
+      `Zur Info.\n\nAnfang der weitergeleiteten Nachricht:\n\nVon: Tim <t@example.com>\nBetreff: Depot\n\n${message}`,
+      `Zur Info.\n\n________________________________\n---------- Forwarded message ---------\n${headers}${message}`,
+      `FYI\n\n> ---------- Forwarded message ---------\n> ${headers.replace(/\n(?!$)/g, '\n> ')}> ${message}`,
+      `Zur Info.\n\nVon meinem iPhone gesendet\n\nAnfang der weitergeleiteten Nachricht:\n\n> Von: Tim <t@example.com>\n> Betreff: Depot\n> \n> ${message}`,
+      `Anfang der weitergeleiteten Nachricht:\n\n> Von: Tim <t@example.com>\n> Betreff: Depot\n> \n> ${message}`,
+    ];
+    for (const body of bodies) {
+      const email = { subject: 'Depot', body };
+      expect(forwardedText(email, cleanEmail(email), false), body).toBe(message);
+    }
+  });
+
+  it('does not take an email that merely mentions a forward, or a reply, for a forward', () => {
+    for (const body of [
+      // The phrase in a sentence, not as a line of its own.
+      'Ich habe die weitergeleitete Nachricht nicht bekommen.\nBegin forwarded message ist alles, was ich sehe.',
+      // A reply whose quoted message holds a forward further down.
+      'Danke!\n\nAm 03.11.2025 um 10:15 schrieb Service <s@example.com>:\n> Wir haben Ihre Nachricht erhalten.\n> ---------- Forwarded message ---------\n> From: Tim <t@example.com>\n>\n> Bitte kündigen Sie mein Depot.',
+      // A reply quoted with `>` markers, and an Outlook reply under a separator line.
+      'Danke!\n\n> Am 03.11.2025 um 10:15 schrieb Service <s@example.com>:\n> Ihr Depot wurde übertragen.',
+      'Danke!\n\n________________________________\nVon: Service <s@example.com>\nGesendet: Montag, 3. November 2025 10:15\nBetreff: Depot\n\nIhr Depot wurde übertragen.',
+    ]) {
+      const email = { subject: 'Depot', body };
+      expect(forwardedText(email, cleanEmail(email)), body).toBeUndefined();
+    }
+  });
+
   it('gives nothing for a reply, or under a note of more than a few words', () => {
     const reply = { subject: 'AW: Depot', body: 'Danke!\n\nAm 03.11.2025 um 10:15 schrieb Service <s@example.com>:\n> Ihr Depot wurde übertragen.' };
     expect(forwardedText(reply, cleanEmail(reply))).toBeUndefined();

@@ -29,29 +29,46 @@ function atMostWords(text: string, max: number): boolean {
   return true;
 }
 
-/** Whether the quoted part is a forward: by the subject, or by its first line (`---------- Forwarded message ----------`). */
+/** `>` quote markers at a line's start (`> > `), which a mail program adds when it quotes the forward. */
+const QUOTE_MARKS = /^(?:[ \t]*>)+/;
+
+/** A line above a forwarded message's own text: blank, a separator (`_____`) or a forward line. */
+function opensForward(line: string): boolean {
+  return isBlank(line) || SEPARATOR.test(line) || splitKindOf(line.trim()) !== undefined;
+}
+
+/**
+ * Whether the quoted part is a forward: by the subject, or by its first line, once separator lines above it
+ * (`________________________________`) and `>` markers are passed over: `---------- Forwarded message ---------`,
+ * `Begin forwarded message:`. A reply header (`Am ... schrieb ...:`) or a header block opening it is no forward.
+ */
 function isForward(subject: string | undefined, quoted: string): boolean {
   if (subject !== undefined && FORWARD_SUBJECT.test(subject)) return true;
   let start = 0;
   while (start < quoted.length) {
     const end = quoted.indexOf('\n', start);
-    const line = quoted.slice(start, end === -1 ? quoted.length : end);
-    if (!isBlank(line)) return splitKindOf(stripMarkers(line).trim()) === 'forward';
+    const line = quoted.slice(start, end === -1 ? quoted.length : end).replace(QUOTE_MARKS, '');
+    if (!isBlank(line) && !SEPARATOR.test(line)) return splitKindOf(stripMarkers(line).trim()) === 'forward';
     if (end === -1) break;
     start = end + 1;
   }
   return false;
 }
 
-/** The forwarded message's own text: without separator and forward lines, its header block and `>` markers. */
+/**
+ * The forwarded message's own text: without separator and forward lines, its header block and `>` markers
+ * (on every line of it, or on every line under the forward line, as Apple Mail quotes what it forwards).
+ */
 export function forwardedBody(quoted: string): string {
   let lines = quoted.split('\n');
-  if (lines.filter((l) => !isBlank(l)).every((l) => /^\s*>/.test(l))) lines = lines.map((l) => l.replace(/^\s*>\s?/, ''));
+  let first = 0;
+  while (first < lines.length && !QUOTE_MARKS.test(lines[first]) && opensForward(lines[first])) first += 1;
+  if (lines.slice(first).every((l) => isBlank(l) || QUOTE_MARKS.test(l))) lines = lines.map((l) => l.replace(/^\s*>\s?/, ''));
   let i = 0;
   // Separators and forward lines, then a header block to its blank line; `Begin forwarded message:` above
   // the header block reads as a block of its own, hence a second round.
   for (let round = 0; round < 3; round += 1) {
-    while (i < lines.length && (isBlank(lines[i]) || SEPARATOR.test(lines[i]) || splitKindOf(lines[i].trim()) !== undefined)) i += 1;
+    while (i < lines.length && opensForward(lines[i])) i += 1;
     if (i >= lines.length || !HEADER_LINE.test(lines[i])) break;
     while (i < lines.length && !isBlank(lines[i])) i += 1;
   }
