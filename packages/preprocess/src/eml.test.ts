@@ -241,6 +241,13 @@ describe('parseEml', () => {
     expect(pdf.attachments).toEqual([{ filename: 'a.pdf', contentType: 'application/pdf', size: 9 }]);
   });
 
+  it('gives the model a forward sent as an attached message when the subject has no FW: (its headers in the text name it)', async () => {
+    const message = ['From: Kunde <k@example.com>', 'Subject: Beschwerde', 'Content-Type: text/plain; charset=utf-8', '', 'Ich beschwere mich über die Depotgebühren.'];
+    const raw = crlf(['Subject: Beschwerde', 'Content-Type: multipart/mixed; boundary=F1', '', '--F1', 'Content-Type: text/plain', '', 'Zur Info.', '--F1', 'Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="b.eml"', '', ...message, '--F1--', '']);
+    const email = await parseEml(raw);
+    expect(forwardedText(email, cleanEmail(email))).toBe('Ich beschwere mich über die Depotgebühren.');
+  });
+
   it('leaves a numeric Date header (01.06.2026, which JavaScript reads as 6 January) unread, as the API refuses it', async () => {
     const receivedAt = async (date: string) => (await parseEml(crlf(['From: a@b.example', `Date: ${date}`, 'Subject: x', '', 'body', '']))).receivedAt;
     for (const date of ['01.06.2026', '01.06.2026 14:03', 'Mo, 01.06.2026 14:03:00 +0200', '06/01/2026 14:03']) expect(await receivedAt(date), date).toBeUndefined();

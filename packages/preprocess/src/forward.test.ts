@@ -48,6 +48,8 @@ describe('forwardedText', () => {
       // A reply quoted with `>` markers, and an Outlook reply under a separator line.
       'Danke!\n\n> Am 03.11.2025 um 10:15 schrieb Service <s@example.com>:\n> Ihr Depot wurde übertragen.',
       'Danke!\n\n________________________________\nVon: Service <s@example.com>\nGesendet: Montag, 3. November 2025 10:15\nBetreff: Depot\n\nIhr Depot wurde übertragen.',
+      // A header block under a rule of dashes, but not closed by the same rule (as an attached message's headers are).
+      'Danke!\n\n----------\nVon: Service <s@example.com>\nBetreff: Depot\n-----\n\nIhr Depot wurde übertragen.',
     ]) {
       const email = { subject: 'Depot', body };
       expect(forwardedText(email, cleanEmail(email)), body).toBeUndefined();

@@ -37,20 +37,36 @@ function opensForward(line: string): boolean {
   return isBlank(line) || SEPARATOR.test(line) || splitKindOf(line.trim()) !== undefined;
 }
 
+/** Lines looked at for the line that opens the quoted part (blank and separator lines may stand above it). */
+const MAX_OPENING_LINES = 100;
+
+/**
+ * Whether lines[i] opens the headers of an attached message (a forward sent as `message/rfc822`) as the MIME
+ * parser writes them into the email's text: a rule of dashes, `From:    ...` lines (folded ones indented), the
+ * same rule again. It names no forward, so without this such a forward was one only by its subject.
+ */
+function attachedMessageHeaders(lines: readonly string[], i: number): boolean {
+  const rule = lines[i];
+  if (!/^-{3,}$/.test(rule)) return false;
+  let j = i + 1;
+  while (j < lines.length && (HEADER_LINE.test(lines[j]) || (j > i + 1 && /^[ \t]+\S/.test(lines[j])))) j += 1;
+  return j > i + 1 && lines[j] === rule;
+}
+
 /**
  * Whether the quoted part is a forward: by the subject, or by its first line, once separator lines above it
  * (`________________________________`) and `>` markers are passed over: `---------- Forwarded message ---------`,
- * `Begin forwarded message:`. A reply header (`Am ... schrieb ...:`) or a header block opening it is no forward.
+ * `Begin forwarded message:`, or the headers of an attached message. A reply header (`Am ... schrieb ...:`)
+ * or a header block opening it is no forward.
  */
 function isForward(subject: string | undefined, quoted: string): boolean {
   if (subject !== undefined && FORWARD_SUBJECT.test(subject)) return true;
-  let start = 0;
-  while (start < quoted.length) {
-    const end = quoted.indexOf('\n', start);
-    const line = quoted.slice(start, end === -1 ? quoted.length : end).replace(QUOTE_MARKS, '');
-    if (!isBlank(line) && !SEPARATOR.test(line)) return splitKindOf(stripMarkers(line).trim()) === 'forward';
-    if (end === -1) break;
-    start = end + 1;
+  const lines = quoted.split('\n', MAX_OPENING_LINES);
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i].replace(QUOTE_MARKS, '');
+    if (isBlank(line)) continue;
+    if (attachedMessageHeaders(lines, i)) return true;
+    if (!SEPARATOR.test(line)) return splitKindOf(stripMarkers(line).trim()) === 'forward';
   }
   return false;
 }
