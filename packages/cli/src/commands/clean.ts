@@ -189,7 +189,8 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
       const { attachments: _attachments, id, warnings = [], ...rest } = email;
       // Its Message-ID names it, as in serving's /v1/classify/eml; the file name when it has none.
       keep(outputLine(id ?? path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact));
-      // What the parser could not read (a multipart with no boundary to be found), as /v1/classify/eml says it.
+      // What the parser could not read (a multipart with no boundary to be found) or read as UTC for want of a
+      // zone (a Date header), as /v1/classify/eml says it.
       for (const warning of warnings) ctx.stderr.write(safeLines(`warning: ${flags.in}: ${warning}\n`));
       progress.update(1, 1);
     } else {
