@@ -336,6 +336,8 @@ describe('parseEml', () => {
       'all three': (i) => ends[i % 3],
       'all three, shifted': (i) => ends[(i + 1) % 3],
       'all three, shifted twice': (i) => ends[(i + 2) % 3],
+      // CRLF written out again as CRLF: one line end, as the parser reads it, not a CR and a CRLF.
+      'cr cr lf': () => '\r\r\n',
     };
     for (const [name, end] of Object.entries(mixes)) expect(await parse(end), name).toEqual(expected);
     expect(startsWithHeader(new Uint8Array(Buffer.from('From kim@example.org Mon Nov  3 10:15:00 2025\rSubject: x\n\nbody')))).toBe(true);

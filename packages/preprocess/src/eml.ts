@@ -111,18 +111,19 @@ function lineCount(raw: Uint8Array): number {
  * Line ends as the parser reads them: it ends a line at LF only (dropping the CRs before it), so a CR alone,
  * as old Mac mail ends its lines or as a message pasted together from CRLF and CR text has some of them, was
  * no line end: the header fields after it ran into the one before, and a multipart's delimiters were not
- * found. Each CR that no LF follows becomes an LF (as Python's email package splits lines: `\r\r\n` is a CR
- * and a CRLF, two line ends), so CRLF, LF and CR, mixed in one message, read as the same message. A message
- * without a bare CR (most mail) is not copied; the scan is one native search per CR.
+ * found. When a CR stands alone somewhere (before neither an LF nor another CR), each CR that no LF follows
+ * becomes an LF, so CRLF, LF and CR, mixed in one message, read as the same message (`\r\r\n` is then a CR
+ * and a CRLF, as Python's email package splits lines). A message whose every CR leads into an LF is left to
+ * the parser: `\r\r\n` throughout is CRLF written out again as CRLF, one line end, not two. Most mail has no
+ * lone CR and is not copied; the search is one native scan per CR.
  */
 function bareCrsAsLf(bytes: Uint8Array): Uint8Array {
-  let out: Uint8Array | undefined;
-  for (let i = bytes.indexOf(0x0d); i !== -1; i = bytes.indexOf(0x0d, i + 1)) {
-    if (bytes[i + 1] === 0x0a) continue;
-    out ??= Uint8Array.from(bytes);
-    out[i] = 0x0a;
-  }
-  return out ?? bytes;
+  let lone = bytes.indexOf(0x0d);
+  while (lone !== -1 && (bytes[lone + 1] === 0x0a || bytes[lone + 1] === 0x0d)) lone = bytes.indexOf(0x0d, lone + 1);
+  if (lone === -1) return bytes;
+  const out = Uint8Array.from(bytes);
+  for (let i = out.indexOf(0x0d); i !== -1; i = out.indexOf(0x0d, i + 1)) if (out[i + 1] !== 0x0a) out[i] = 0x0a;
+  return out;
 }
 
 function byteSize(content: ArrayBuffer | Uint8Array | string): number {
