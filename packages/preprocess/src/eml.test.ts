@@ -340,7 +340,9 @@ describe('parseEml', () => {
       'cr cr lf': () => '\r\r\n',
     };
     for (const [name, end] of Object.entries(mixes)) expect(await parse(end), name).toEqual(expected);
-    expect(startsWithHeader(new Uint8Array(Buffer.from('From kim@example.org Mon Nov  3 10:15:00 2025\rSubject: x\n\nbody')))).toBe(true);
+    for (const eol of ['\r', '\r\n', '\r\r\n', '\n']) {
+      expect(startsWithHeader(new Uint8Array(Buffer.from(`From kim@example.org Mon Nov  3 10:15:00 2025${eol}Subject: x\n\nbody`))), JSON.stringify(eol)).toBe(true);
+    }
   });
 
   it('reads a body a mailer sent as a nameless attachment; warns when the only text is an attachment with a file name', async () => {

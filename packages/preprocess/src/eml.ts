@@ -51,11 +51,12 @@ export function startsWithHeader(raw: Uint8Array): boolean {
   let i = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
   // "From " (an mbox separator): the header starts on the next line.
   if (raw[i] === 0x46 && raw[i + 1] === 0x72 && raw[i + 2] === 0x6f && raw[i + 3] === 0x6d && raw[i + 4] === 0x20) {
-    // The line ends at CRLF, LF or CR alone (old Mac mail), as parseEml reads line ends.
+    // The line ends at LF, CRLF (`\r\r\n` too) or CR alone (old Mac mail), as parseEml reads line ends.
+    while (i < raw.length && raw[i] !== 0x0a && raw[i] !== 0x0d) i++;
+    if (i >= raw.length) return false;
     let eol = i;
-    while (eol < raw.length && raw[eol] !== 0x0a && raw[eol] !== 0x0d) eol++;
-    if (eol >= raw.length) return false;
-    i = eol + (raw[eol] === 0x0d && raw[eol + 1] === 0x0a ? 2 : 1);
+    while (raw[eol] === 0x0d) eol++;
+    i = raw[eol] === 0x0a ? eol + 1 : i + 1;
   }
   const start = i;
   while (i < raw.length && raw[i] > 0x20 && raw[i] < 0x7f && raw[i] !== 0x3a) i++;
