@@ -385,8 +385,14 @@ const OTHER_KEYS = new Set([
 ]);
 const HEADER_KEY = /^([\p{L}' -]{1,20}?)\s?[:：]/u;
 
+/** One answer per known key, shared: a run of `Von:` lines (a memo of every line's key) holds no object of its own per line. */
+type HeaderKeyAnswer = Readonly<{ key: string; from: boolean }>;
+const KEY_ANSWERS = new Map<string, HeaderKeyAnswer>();
+for (const key of OTHER_KEYS) KEY_ANSWERS.set(key, Object.freeze({ key, from: false }));
+for (const key of FROM_KEYS) KEY_ANSWERS.set(key, Object.freeze({ key, from: true }));
+
 /** The header key a line starts with (`From:`, `**Von:**`, `Betreff :`), lower-cased, with its class. */
-export function headerKey(line: string, facts?: number): { key: string; from: boolean } | undefined {
+export function headerKey(line: string, facts?: number): HeaderKeyAnswer | undefined {
   if (facts !== undefined) {
     if ((facts & KEY_COLON) === 0) return undefined;
   } else {
@@ -397,7 +403,5 @@ export function headerKey(line: string, facts?: number): { key: string; from: bo
   const m = HEADER_KEY.exec(l);
   if (!m) return undefined;
   const key = m[1].trim().toLowerCase();
-  if (FROM_KEYS.has(key)) return { key, from: true };
-  if (OTHER_KEYS.has(key)) return { key, from: false };
-  return undefined;
+  return KEY_ANSWERS.get(key);
 }
