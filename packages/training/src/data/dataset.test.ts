@@ -393,6 +393,20 @@ describe('labels written decomposed (NFD)', () => {
   });
 });
 
+describe('labels with spaces around them in the config', () => {
+  it('reads them trimmed, as the data\'s cells are: an alias to "payments " is the class "payments", not a second one', async () => {
+    const p = file('spaced.csv', `${header}1,Geld,Bitte prüfen,,pay,a\n2,Geld,Wo ist es,,payments,a\n3,Steuer,Bescheinigung,,old,b\n4,Alt,Altes,,legacy,c\n`);
+    const config = cfg({ tasks: [{ name: 'queue', aliases: { 'pay ': ' payments', old: 'tax ' }, retired: [' legacy'] }, { name: 'topic' }] });
+    expect(config.tasks[0].aliases).toEqual({ pay: 'payments', old: 'tax' });
+    expect(config.tasks[0].retired).toEqual(['legacy']);
+    const ds = await loadDataset(p, config);
+    expect(ds.rows.map((r) => r.labels.queue)).toEqual(['payments', 'payments', 'tax', null]);
+    expect(ds.taxonomy[0].labels).toEqual(['payments', 'tax']);
+    const listed = cfg({ tasks: [{ name: 'queue', labels: ['payments ', 'tax'], aliases: { pay: 'payments', old: 'tax' }, retired: ['legacy'] }, { name: 'topic' }] });
+    expect((await loadDataset(p, listed)).taxonomy[0].labels).toEqual(['payments', 'tax']);
+  });
+});
+
 describe('a file that cannot be read', () => {
   it('is said in words, not as the raw ENOENT message of the file system', async () => {
     const missing = path.join(dir, 'missing.csv');
