@@ -58,6 +58,19 @@ describe('CSV line numbers', () => {
     ]);
   });
 
+  it('says that a row cut off inside a quoted value ran on into the next row, which it took in (QA: a ragged row lost the one after it)', async () => {
+    const text = 'id,subject,body,queue,area\n1,Steuer,"Hallo\n2,Order,"Hallo, bitte kaufen",orders,brokerage\n3,Login,Geht nicht,support,savings\n4,Konto,"a\nb",x,y,z\n';
+    const source = await readSourceFile(file('cut.csv', text), 'csv');
+    expect(source.records.map((r) => r.get('id'))).toEqual(['3']);
+    expect(source.problems).toEqual([
+      { line: 2, problem: expect.stringMatching(/cut\.csv:2: 6 fields, the header has 5 \(an unquoted delimiter in a value\?\); the row runs on to line 3 inside a quoted value \(a quote not closed, or not doubled\?\), taking in any rows up to there$/) },
+      { line: 5, problem: expect.stringMatching(/cut\.csv:5: 6 fields, the header has 5 \(an unquoted delimiter in a value\?\); the row runs on to line 6 inside/) },
+    ]);
+    // A row on one line says only its field count.
+    const one = await readSourceFile(file('short.csv', 'id,subject,body\n1,Steuer\n2,a,b\n'), 'csv');
+    expect(one.problems?.[0].problem).toMatch(/short\.csv:2: 2 fields, the header has 3 \(a line break in an unquoted value, or a missing delimiter\?\)$/);
+  });
+
   it('reads doubled quotes, quotes closing a value at a line end, and a bare quote in an unquoted value as before', async () => {
     const text = 'id,body,queue\r\n1,"a ""quoted"" word",x\r\n2,my 5" screen,y\r\n3,"two\r\nlines ""and"" more"\r\n';
     const source = await readSourceFile(file('fine.csv', text.replace('more"\r\n', 'more",z\r\n')), 'csv');

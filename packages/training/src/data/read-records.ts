@@ -296,7 +296,11 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
     // A record of empty cells (`,,,,`, often an export's padding) is skipped as a blank line is.
     if (record.every((value) => value.trim() === '')) continue;
     if (record.length !== header.length) {
-      problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${fieldCount(record.length, header.length)}` });
+      // A row cut off inside a quoted value (`1,Subject,"Hallo`) runs on into the rows after it: say so, not only
+      // the field count, whose usual causes would not explain the rows that went with it.
+      const end = lastLine(parsed[r].raw, starts[r]);
+      const ranOn = end > starts[r] ? `; the row runs on to line ${end} inside a quoted value (a quote not closed, or not doubled?), taking in any rows up to there` : '';
+      problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${fieldCount(record.length, header.length)}${ranOn}` });
       continue;
     }
     // Two exports joined with `cat` repeat the header: its names would train as one more example.
@@ -311,7 +315,7 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
       const { raw } = parsed[r];
       const lead = raw.length - raw.replace(/^\n+/, '').length;
       const line = starts[r] + newlines(raw.slice(lead, strayAt));
-      const end = starts[r] + newlines(raw.slice(lead).replace(/\r?\n$/, ''));
+      const end = lastLine(raw, starts[r]);
       const ranOn = end > starts[r] ? ` Read on, the row would run to line ${end}, taking in any rows up to there.` : '';
       problems.push({ line: starts[r], problem: `${file}:${starts[r]}: a quote inside a quoted value on line ${line} is not doubled (write "" for a quote in a quoted value).${ranOn}` });
       continue;
@@ -381,6 +385,11 @@ export function strayQuote(raw: string, delimiter: string): number {
     else fieldStart = false;
   }
   return -1;
+}
+
+/** The line a record's raw text ends on, given the line it starts on (blank lines before it and its line end not counted). */
+function lastLine(raw: string, start: number): number {
+  return start + newlines(raw.replace(/^\n+/, '').replace(/\r?\n$/, ''));
 }
 
 function newlines(text: string): number {
