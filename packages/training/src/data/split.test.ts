@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SplitConfigSchema } from '../config.js';
 import type { DatasetRow } from './dataset.js';
-import { splitDataset } from './split.js';
+import { splitDataset, timeTieWarning } from './split.js';
 
 function row(i: number, label: string, text = `text ${i}`, time?: number): DatasetRow {
   return { id: String(i), file: 'f', line: i + 2, email: { body: text }, labels: { queue: label }, dedupeKey: text, time };
@@ -56,6 +56,27 @@ describe('splitDataset', () => {
     expect(s.train.filter((r) => r.dedupeKey === 'automatic reply')).toHaveLength(150_000);
     expect(s.test).toHaveLength(44_000);
     expect(s.valid).toHaveLength(22_000);
+  });
+
+  it('warns when held-out rows share their received time with training rows: there the split follows file order, not time', () => {
+    const cfg = SplitConfigSchema.parse({ kind: 'time', testShare: 0.2, validShare: 0.1 });
+    const day = (d: number) => Date.UTC(2026, 0, 1 + d);
+    const same = Array.from({ length: 50 }, (_, i) => row(i, 'a', `t${i}`, day(0)));
+    expect(timeTieWarning(splitDataset(same, cfg))).toBe(
+      'time split: every row has the received time 2026-01-01T00:00:00.000Z, so the split follows the file\'s order, not time: the test rows are no newer than the training rows',
+    );
+    // Dates only: 10 days of 10 rows; 30 held out take days 7-9 whole, but 25 would split day 7.
+    const dated = Array.from({ length: 100 }, (_, i) => row(i, 'a', `d${i}`, day(Math.floor(i / 10))));
+    expect(timeTieWarning(splitDataset(dated, cfg))).toBeUndefined();
+    const tie = splitDataset(dated, SplitConfigSchema.parse({ kind: 'time', testShare: 0.15, validShare: 0.1 }));
+    expect(timeTieWarning(tie)).toBe(
+      'time split: 5 held-out row(s) and 5 training row(s) share the received time 2026-01-08T00:00:00.000Z; among them the split follows the file\'s order, not time (dates without a time of day?)',
+    );
+    // One held-out row of 25 (a twentieth at most) sharing its second with a training row is no warning.
+    const one = dated.map((r, i) => ({ ...r, time: day(i === 75 ? 74 : i) }));
+    const few = splitDataset(one, SplitConfigSchema.parse({ kind: 'time', testShare: 0.15, validShare: 0.1 }));
+    expect(few.train.some((r) => r.time === day(74)) && few.valid.some((r) => r.time === day(74))).toBe(true);
+    expect(timeTieWarning(few)).toBeUndefined();
   });
 
   it('refuses a time split over rows without a received time (they would all land in training)', () => {

@@ -100,3 +100,22 @@ export function splitDataset(rows: readonly DatasetRow[], split: SplitConfig, op
   }
   return collect(rows, groups, side);
 }
+
+/**
+ * A time split whose held-out rows share their received time with training rows: among rows of one time the split
+ * cannot go by time, so it follows the file's order, and the test set is not newer mail than the training set
+ * there (an export with dates only, or one time for every row). Undefined when the held-out rows are newer, but
+ * for at most a twentieth of them.
+ */
+export function timeTieWarning(split: DatasetSplit): string | undefined {
+  let newestTrain = -Infinity;
+  for (const r of split.train) if ((r.time as number) > newestTrain) newestTrain = r.time as number;
+  const count = (rows: readonly DatasetRow[]) => rows.reduce((n, r) => n + (r.time === newestTrain ? 1 : 0), 0);
+  const heldOut = count(split.test) + count(split.valid);
+  // A few rows of one second at the boundary change nothing; a twentieth of the held-out rows is a split by file order.
+  if (heldOut === 0 || heldOut * 20 <= split.test.length + split.valid.length) return undefined;
+  const at = new Date(newestTrain).toISOString();
+  const total = split.train.length + split.valid.length + split.test.length;
+  if (count(split.train) + heldOut === total) return `time split: every row has the received time ${at}, so the split follows the file's order, not time: the test rows are no newer than the training rows`;
+  return `time split: ${heldOut} held-out row(s) and ${count(split.train)} training row(s) share the received time ${at}; among them the split follows the file's order, not time (dates without a time of day?)`;
+}
