@@ -19,6 +19,14 @@ describe('labels that differ only in case or spacing', () => {
     );
   });
 
+  it('include `other` as rare labels merged make it: the data\'s "Other" beside it is a second class (QA: 4 labels, no warning)', () => {
+    const rows = ['brokerage', 'brokerage', 'Other', 'Other', 'Other', 'rare1', 'rare2', 'savings', 'savings'];
+    const { report } = finaliseTaskLabels(TaskConfigSchema.parse({ name: 'area', minCount: 2 }), rows, stats);
+    expect(report.labels).toEqual(['Other', 'brokerage', 'other', 'savings']);
+    expect(report.lookalikes).toEqual([[['Other', 3], ['other', 2]]]);
+    expect(lookalikeWarning(report)).toBe('area: labels that differ only in case or spacing are separate classes: "Other" (3), "other" (2); if each group is one label, add to the task\'s aliases: {"Other":"other"}');
+  });
+
   it('are not reported when the task lists its labels, for labels fixed by a model, or when there are none', () => {
     const listed = TaskConfigSchema.parse({ name: 'queue', labels: ['billing', 'Billing', 'billing issue', 'billing  issue', 'Billing Issue', 'tax'] });
     expect(lookalikeWarning(finaliseTaskLabels(listed, labels, stats).report)).toBeUndefined();

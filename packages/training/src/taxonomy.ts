@@ -84,7 +84,9 @@ export function finaliseTaskLabels(
     ? [...task.labels.filter((l) => Object.hasOwn(finalCounts, l)), ...(Object.hasOwn(finalCounts, OTHER_LABEL) && !task.labels.includes(OTHER_LABEL) ? [OTHER_LABEL] : [])]
     : present.sort();
   const absent = task.labels ? task.labels.filter((l) => !Object.hasOwn(finalCounts, l) && !Object.hasOwn(rare, l)) : [];
-  const lookalikes = task.labels || fixed ? [] : lookalikeLabels(counts);
+  // With `other` as it ends up: rare labels merged into it make it a class beside the data's own "Other".
+  const seen = Object.hasOwn(finalCounts, OTHER_LABEL) ? new Map([...counts, [OTHER_LABEL, finalCounts[OTHER_LABEL]]]) : counts;
+  const lookalikes = task.labels || fixed ? [] : lookalikeLabels(seen);
   return {
     labels: out,
     report: {
@@ -104,12 +106,14 @@ export function finaliseTaskLabels(
 
 /**
  * A warning for labels that differ only in case or spacing, with the aliases that would merge each group
- * into its most frequent spelling; undefined when there are none.
+ * into its most frequent spelling (or into `other`); undefined when there are none.
  */
 export function lookalikeWarning(report: TaskTaxonomyReport): string | undefined {
   if (!report.lookalikes?.length) return undefined;
   const groups = report.lookalikes.map((g) => g.map(([label, n]) => `"${label}" (${n})`).join(', '));
-  const aliases = Object.fromEntries(report.lookalikes.flatMap((g) => g.slice(1).map(([label]) => [label, g[0][0]])));
+  // Into `other` where a group has it: aliases apply before rare labels merge, so no alias can lead away from it.
+  const target = (g: ReadonlyArray<[string, number]>) => (g.some(([label]) => label === OTHER_LABEL) ? OTHER_LABEL : g[0][0]);
+  const aliases = Object.fromEntries(report.lookalikes.flatMap((g) => g.filter(([label]) => label !== target(g)).map(([label]) => [label, target(g)])));
   return `${report.task}: labels that differ only in case or spacing are separate classes: ${groups.join('; ')}; if each group is one label, add to the task's aliases: ${JSON.stringify(aliases)}`;
 }
 
