@@ -71,6 +71,18 @@ describe('CSV line numbers', () => {
     expect(one.problems?.[0].problem).toMatch(/short\.csv:2: 2 fields, the header has 3 \(a line break in an unquoted value, or a missing delimiter\?\)$/);
   });
 
+  it('reads rows that stop before a header\'s trailing empty columns, and names a row\'s trailing delimiter the header lacks (QA: every row refused)', async () => {
+    const padded = await readSourceFile(file('padded-header.csv', 'id,subject,queue,,\n1,Login,support\n2,Steuer,tax,\n3,Depot,orders,,\n4,Kurz\n'), 'csv');
+    expect(padded.records.map((r) => [r.get('id'), r.get('queue')])).toEqual([['1', 'support'], ['2', 'tax'], ['3', 'orders']]);
+    expect(padded.problems?.map((p) => p.problem)).toEqual([expect.stringMatching(/padded-header\.csv:5: 2 fields, the header has 5 \(a line break in an unquoted value, or a missing delimiter\?\)$/)]);
+    const trailing = await readSourceFile(file('trailing.csv', 'id,subject,queue\n1,Login,support,\n2,Steuer,tax,,\n3,Depot,orders,x\n'), 'csv');
+    expect(trailing.problems?.map((p) => p.problem)).toEqual([
+      expect.stringMatching(/trailing\.csv:2: 4 fields, the header has 3 \(the last is empty: a delimiter at the end of the line, which the header line lacks\?\)$/),
+      expect.stringMatching(/trailing\.csv:3: 5 fields, the header has 3 \(the last 2 are empty: a delimiter/),
+      expect.stringMatching(/trailing\.csv:4: 4 fields, the header has 3 \(an unquoted delimiter in a value\?\)$/),
+    ]);
+  });
+
   it('reads doubled quotes, quotes closing a value at a line end, and a bare quote in an unquoted value as before', async () => {
     const text = 'id,body,queue\r\n1,"a ""quoted"" word",x\r\n2,my 5" screen,y\r\n3,"two\r\nlines ""and"" more"\r\n';
     const source = await readSourceFile(file('fine.csv', text.replace('more"\r\n', 'more",z\r\n')), 'csv');

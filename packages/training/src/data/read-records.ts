@@ -291,16 +291,19 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
   const index = new Map(header.map((h, i) => [h, i]));
   const records: SourceRecord[] = [];
   const problems: RowProblem[] = [];
+  // A header ending in delimiters (`id,subject,body,,`: columns a spreadsheet once had) names no column there: a row
+  // that stops before them still has every named column.
+  const named = namedColumns(header);
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
     // A record of empty cells (`,,,,`, often an export's padding) is skipped as a blank line is.
     if (record.every((value) => value.trim() === '')) continue;
-    if (record.length !== header.length) {
+    if (record.length !== header.length && !(record.length >= named && record.length < header.length)) {
       // A row cut off inside a quoted value (`1,Subject,"Hallo`) runs on into the rows after it: say so, not only
       // the field count, whose usual causes would not explain the rows that went with it.
       const end = lastLine(parsed[r].raw, starts[r]);
       const ranOn = end > starts[r] ? `; the row runs on to line ${end} inside a quoted value (a quote not closed, or not doubled?), taking in any rows up to there` : '';
-      problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${fieldCount(record.length, header.length)}${ranOn}` });
+      problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${fieldCount(record, header.length)}${ranOn}` });
       continue;
     }
     // Two exports joined with `cat` repeat the header: its names would train as one more example.
@@ -399,9 +402,21 @@ function newlines(text: string): number {
 }
 
 /** `3 fields, the header has 4`, with the usual cause. */
-function fieldCount(n: number, header: number): string {
-  const cause = n > header ? 'an unquoted delimiter in a value?' : 'a line break in an unquoted value, or a missing delimiter?';
+function fieldCount(record: readonly string[], header: number): string {
+  const n = record.length;
+  // Empty fields past the header's end: the row ends with a delimiter that the header line does not (an exporter's habit).
+  const trailing = n > header && record.slice(header).every((value) => value.trim() === '');
+  const cause = trailing
+    ? `the last ${n - header === 1 ? 'is' : `${n - header} are`} empty: a delimiter at the end of the line, which the header line lacks?`
+    : n > header ? 'an unquoted delimiter in a value?' : 'a line break in an unquoted value, or a missing delimiter?';
   return `${n} field${n === 1 ? '' : 's'}, the header has ${header} (${cause})`;
+}
+
+/** How many of the header's columns have names: those up to the last named one (trailing empty names are no columns). */
+function namedColumns(header: readonly string[]): number {
+  let n = header.length;
+  while (n > 0 && header[n - 1] === '') n--;
+  return n;
 }
 
 function cell(value: unknown): string | null {
