@@ -85,7 +85,7 @@ describe('mailroute registry', () => {
     // serve, with no champion and every version Rejected, names the flag a plain approve would ask for.
     const served = await run(['serve', '--port', '0'], home);
     expect(served.code).toBe(1);
-    expect(served.stderr).toContain('has no champion. Approve a version (every version is Rejected: mailroute registry approve <id> --force)');
+    expect(served.stderr).toContain('has 2 version(s) but no champion (0 waiting for approval); every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force); or serve a model directory with --model-dir.');
     // A rejection stands until someone means to undo it; both decisions stay in the history.
     const refused = await run(['registry', 'approve', 'model-b'], home);
     expect(refused.code).toBe(1);

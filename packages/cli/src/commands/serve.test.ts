@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createLocalRegistry } from '@mailroute/model';
 import { hashApiKey } from '@mailroute/serving';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../context.js';
@@ -234,6 +235,19 @@ describe('mailroute serve', () => {
     expect(noDir.code).toBe(1);
     expect(noDir.stderr).toContain(`[MODEL_LOAD_FAILED] There is no model in ${dir}: it has no manifest.json`);
     expect(noDir.stderr.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('names the way to a champion for a registry with versions but none, as start does', async () => {
+    const [modelId] = await readdir(path.join(home, 'models'));
+    const noChampion = path.join(root, 'no-champion');
+    const registry = createLocalRegistry({ home: noChampion });
+    await registry.register(path.join(home, 'models', modelId));
+    await registry.approve(modelId, { by: 'tester', promote: false });
+    const res = await run(['serve', '--port', '0', '--home', noChampion]);
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    // Approved but not champion: `registry champion <id>` serves it (approve <id> would say it is Approved already).
+    expect(res.stderr).toContain(`has 1 version(s) but no champion (0 waiting for approval); 1 version(s) are Approved but none is the champion: make one champion (mailroute registry champion ${modelId}, the newest Approved); or serve a model directory with --model-dir.`);
   }, 60_000);
 
   it('logs JSON lines whose own keys no field can overwrite', () => {

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createLocalRegistry } from '@mailroute/model';
+import { createLocalRegistry, describeNoChampion } from '@mailroute/model';
 import {
   addApiKey,
   readKeyFile,
@@ -186,11 +186,13 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
   } catch (error) {
     // The library says what is missing; the CLI adds what to do about it.
     if (error instanceof ModelLoadError && /no champion/.test(error.message) && modelDir === undefined) {
-      // Plain approve refuses a Rejected version: when every one is, the hint names --force.
+      // With versions, the way out `start` names (approve a pending one, make the newest Approved champion, or
+      // train or force when every one is Rejected); an empty registry gets the demo model's.
       const versions = await createLocalRegistry({ home }).list().catch(() => []);
-      const approve = versions.length > 0 && versions.every((v) => v.status === 'Rejected') ? 'every version is Rejected: mailroute registry approve <id> --force' : 'mailroute registry approve <id>';
       throw new ModelLoadError(
-        `There is no model to serve: the registry at ${home} has no champion. Approve a version (${approve}), serve a model directory with --model-dir, or, on an empty registry, run mailroute start to train and approve a demo model.`,
+        versions.length > 0
+          ? `There is no model to serve: the registry at ${home} has ${describeNoChampion(versions)}; or serve a model directory with --model-dir.`
+          : `There is no model to serve: the registry at ${home} has no champion. Approve a version (mailroute registry approve <id>), serve a model directory with --model-dir, or, on an empty registry, run mailroute start to train and approve a demo model.`,
       );
     }
     throw error;

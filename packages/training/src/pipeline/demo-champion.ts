@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createLocalRegistry, RegistryError, type ModelLogger, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, describeNoChampion, RegistryError, type ModelLogger, type ModelVersion } from '@mailroute/model';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { DEMO_DEFAULT_ROWS, writeDemoData } from '../demo/generate.js';
 import { trainFromConfig } from './train-from-config.js';
@@ -30,21 +30,7 @@ export async function ensureDemoChampion(options: EnsureDemoChampionOptions): Pr
   // champion rejected), approving a synthetic model would serve it in place of the team's decision.
   const versions = await registry.list();
   if (versions.length > 0) {
-    const pending = versions.filter((v) => v.status === 'PendingManualApproval').length;
-    // Approved without becoming champion (approve --no-promote, or a champion rejected with no rollback): one command serves it.
-    const approved = versions.filter((v) => v.status === 'Approved');
-    const newestApproved = approved.reduce<ModelVersion | undefined>((a, v) => (a === undefined || v.version > a.version ? v : a), undefined);
-    // Every version rejected: approving one needs --force, and training a new one is the likelier way out.
-    const wayOut =
-      pending > 0
-        ? `approve one (mailroute registry approve <id>; mailroute registry list shows them)`
-        : newestApproved
-          ? `${approved.length} version(s) are Approved but none is the champion: make one champion (mailroute registry champion ${newestApproved.id}, the newest Approved)`
-          : `every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force)`;
-    throw new RegistryError(
-      'REGISTRY_NOT_APPROVED',
-      `the registry at ${options.home} has ${versions.length} version(s) but no champion (${pending} waiting for approval); ${wayOut}; or point MAILROUTE_HOME at an empty folder for the demo model`,
-    );
+    throw new RegistryError('REGISTRY_NOT_APPROVED', `the registry at ${options.home} has ${describeNoChampion(versions)}; or point MAILROUTE_HOME at an empty folder for the demo model`);
   }
   options.logger?.info?.('no champion model: training one on the synthetic demo data');
   const data = path.join(options.home, 'demo.csv');
