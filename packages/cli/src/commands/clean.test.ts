@@ -99,6 +99,19 @@ describe('mailroute clean', () => {
     expect(readOut(path.join(dir, 'out.jsonl'))).toHaveLength(3);
   });
 
+  it('does not call an email with a subject and no body empty: the subject is left after cleaning', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const lines = [
+      { id: 'subject-only', subject: 'Kündigung Depot', body: '' },
+      { id: 'prefix-only', subject: 'AW:', body: '<p></p>' },
+    ];
+    writeFileSync(path.join(dir, 'in.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const r = await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(readOut(path.join(dir, 'out.jsonl')).map((l) => l.subject)).toEqual(['Kündigung Depot', '']);
+    expect(r.stderr).toContain('warning: nothing is left after cleaning in 1 email(s) (empty, markup only or all quote): prefix-only\n');
+  });
+
   it('shows control characters of ids and keys from the data escaped, never raw on the terminal', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     const esc = '\x1b]0;owned\x07\x1b[2J';

@@ -166,14 +166,15 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   const outPath = toStdout ? undefined : await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [flags.in]);
   const outLines: string[] = [];
   let skipped = 0;
-  /** Ids seen, and those seen twice or more; ids of emails with no text left. */
+  /** Ids seen, and those seen twice or more; ids of emails with no text (nor subject) left. */
   const seen = new Set<string>();
   const repeated = new Set<string>();
   const empty: string[] = [];
   const keep = (out: CleanOutputLine) => {
     if (seen.has(out.id)) repeated.add(out.id);
     seen.add(out.id);
-    if (out.text.trim() === '') empty.push(out.id);
+    // The subject is text too (the classifier reads it with the body): only an email with neither has nothing left.
+    if (out.text.trim() === '' && (out.subject ?? '').trim() === '') empty.push(out.id);
     outLines.push(JSON.stringify(out));
   };
   /** Skipped lines past the first few, per reason; the keys of the first JSON line that is no clean input line. */
