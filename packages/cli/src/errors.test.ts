@@ -1,6 +1,6 @@
 import { NgramBagParamsSchema } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
-import { formatError } from './errors.js';
+import { formatError, refuseUnknownSubcommand } from './errors.js';
 
 /** The ZodError the model parameters' schema throws for `value` (a real one, as a leak past a command would be). */
 function zodError(value: unknown): unknown {
@@ -28,5 +28,18 @@ describe('formatError', () => {
   it('keeps an error\'s code and first line', () => {
     expect(formatError(Object.assign(new Error('cannot read x.csv\nat line 3'), { code: 'DATASET_FILE_INVALID' }))).toBe('[DATASET_FILE_INVALID] cannot read x.csv');
     expect(formatError('plain')).toBe('plain');
+  });
+});
+
+describe('refuseUnknownSubcommand', () => {
+  const group = (args: string[]) => ({ name: () => 'registry', args, commands: ['list', 'show'].map((n) => ({ name: () => n })) });
+
+  it('names a word after the group as an unknown command, with the one probably meant', () => {
+    expect(() => refuseUnknownSubcommand(group(['lsit']), ['lsit'])).toThrow('unknown registry command "lsit": did you mean registry list? (commands: list, show)');
+  });
+
+  it('says that the default command, named, takes no arguments, instead of calling them a command', () => {
+    expect(() => refuseUnknownSubcommand(group(['list', 'extra']), ['extra'])).toThrow('registry list takes no arguments, got "extra" (commands: list, show)');
+    expect(() => refuseUnknownSubcommand(group(['list']), [])).not.toThrow();
   });
 });

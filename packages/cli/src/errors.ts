@@ -21,10 +21,15 @@ export class InterruptedError extends Error {
 /**
  * For a command group whose default subcommand is `list`: words after the group name that are no
  * subcommand reach `list` as arguments; name them as an unknown command instead of "too many arguments".
+ * When `list` itself was named (`registry list extra`), the words are arguments it does not take.
  */
-export function refuseUnknownSubcommand(group: { name(): string; commands: readonly { name(): string }[] }, words: readonly string[]): void {
+export function refuseUnknownSubcommand(group: { name(): string; args: readonly string[]; commands: readonly { name(): string }[] }, words: readonly string[]): void {
   if (words.length === 0) return;
   const names = group.commands.map((c) => c.name());
+  const named = group.args.length > words.length ? group.args[0] : undefined;
+  if (named !== undefined && names.includes(named)) {
+    throw new UsageError(`${group.name()} ${named} takes no arguments, got ${words.map((w) => JSON.stringify(w)).join(' ')} (commands: ${names.join(', ')})`);
+  }
   // A typo (`runs lsit`) is answered with the command meant, as Commander answers `mailroute trian`.
   const guess = closestKey(words[0], names);
   throw new UsageError(`unknown ${group.name()} command "${words[0]}"${guess ? `: did you mean ${group.name()} ${guess}?` : ''} (commands: ${names.join(', ')})`);
