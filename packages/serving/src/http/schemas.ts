@@ -276,6 +276,10 @@ export const ClassifyResponseSchema = z
   })
   .openapi('ClassifyResponse');
 
+/** What a feedback's labels are, said when they are sent in another shape. */
+const LABELS_SHAPE = 'labels is an object of the confirmed label per task, such as {"queue": "tax_documents", "topic": "freistellungsauftrag"}';
+const LABEL_VALUE = 'a label is a string, such as "tax_documents"';
+
 export const FeedbackRequestSchema = z
   .object({
     // null is absent, as in /v1/classify (many serializers write null for an empty field).
@@ -291,8 +295,11 @@ export const FeedbackRequestSchema = z
       .nullish()
       .transform((v) => v ?? undefined)
       .openapi({ description: "The email's id as sent to /v1/classify: joins its latest prediction. predictionId or emailId is required" }),
+    // A CRM that sends a list of {task, label} pairs, or a label as a number, is told the shape, not zod's "expected record".
     labels: z
-      .record(z.string(), z.string().min(1).max(200).overwrite(normalizeLabel))
+      .record(z.string(), z.string({ error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? LABEL_VALUE : undefined) }).min(1).max(200).overwrite(normalizeLabel), {
+        error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? `${LABELS_SHAPE}${Array.isArray(issue.input) ? ', not an array' : ''}` : undefined),
+      })
       .openapi({
         description:
           'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels. A label is read in Unicode NFC: one written decomposed (u and a combining diaeresis for ü) is the same label, and is stored composed',

@@ -162,6 +162,25 @@ describe('POST /v1/feedback', () => {
     }
   });
 
+  it('tells feedback labels sent in another shape (a list of pairs, a number) what the labels are', async () => {
+    const { app } = await build();
+    const refused = async (labels: unknown) => {
+      const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-l', labels, closedAt }));
+      expect(res.status).toBe(400);
+      return (await json(res)) as { detail: string; issues: { path: unknown[]; message: string }[] };
+    };
+    const list = await refused([{ task: 'queue', label: 'billing' }]);
+    expect(list.issues[0]).toMatchObject({ path: ['labels'], message: 'labels is an object of the confirmed label per task, such as {"queue": "tax_documents", "topic": "freistellungsauftrag"}, not an array' });
+    expect(list.detail).not.toContain('record');
+    expect((await refused('billing')).issues[0].message).toBe('labels is an object of the confirmed label per task, such as {"queue": "tax_documents", "topic": "freistellungsauftrag"}');
+    expect((await refused({ queue: 5 })).issues[0]).toMatchObject({ path: ['labels', 'queue'], message: 'a label is a string, such as "tax_documents"' });
+    // An empty label keeps its own message (the string's length check, not its type).
+    expect((await refused({ queue: '' })).issues[0].message).not.toContain('a label is a string');
+    // Left out, they are required, as before.
+    const missing = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-l', closedAt }));
+    expect((await json(missing)).detail).toContain('labels is required');
+  });
+
   it('names the first schema issue in the detail, the place and what is wrong, and how many more there are', async () => {
     const { app } = await build();
     const detail = async (path: string, body: unknown) => (await json(app.request(path, jsonRequest(body)))).detail as string;
