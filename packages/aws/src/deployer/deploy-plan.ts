@@ -114,13 +114,22 @@ export function planDeployment(input: {
 }): DeploymentPlan {
   const config = DeployerConfigSchema.parse(input.config);
   const { event, pkg, current } = input;
-  if (event.detail.ModelPackageGroupName !== config.modelPackageGroupName) {
-    return { action: 'skip', reason: `package group ${event.detail.ModelPackageGroupName} is not ${config.modelPackageGroupName}` };
-  }
-  if (event.detail.ModelApprovalStatus !== 'Approved') {
-    return { action: 'skip', reason: `status ${event.detail.ModelApprovalStatus} is not Approved` };
-  }
+  const skip = eventNotToDeploy(event, config);
+  if (skip) return { action: 'skip', reason: skip };
   return planPackageDeployment({ pkg, current, config, now: input.now });
+}
+
+/**
+ * Why an event deploys nothing whatever its package holds (another group's package, a status other than
+ * Approved), or undefined: decided before the package is described, which the deployer's role may only do
+ * for its own group's packages.
+ */
+export function eventNotToDeploy(event: ModelPackageStateChange, config: Pick<DeployerConfig, 'modelPackageGroupName'>): string | undefined {
+  if (event.detail.ModelPackageGroupName !== config.modelPackageGroupName) {
+    return `package group ${event.detail.ModelPackageGroupName} is not ${config.modelPackageGroupName}`;
+  }
+  if (event.detail.ModelApprovalStatus !== 'Approved') return `status ${event.detail.ModelApprovalStatus} is not Approved`;
+  return undefined;
 }
 
 /**

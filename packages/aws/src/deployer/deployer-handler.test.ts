@@ -46,6 +46,19 @@ describe('createDeployerHandler', () => {
     expect(sm.commandCalls(UpdateEndpointCommand)[0].args[0].input.DeploymentConfig?.BlueGreenUpdatePolicy).toBeDefined();
   });
 
+  it('skips an event of another package group or status without describing its package (the role may only describe its own group)', async () => {
+    const denied = Object.assign(new Error('not authorized to perform: sagemaker:DescribeModelPackage'), { name: 'AccessDeniedException' });
+    sm.on(DescribeModelPackageCommand).rejects(denied);
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'old' } as Out);
+    const handler = createDeployerHandler({ sagemaker, config });
+    const other = { ...event, detail: { ...event.detail, ModelPackageArn: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/other-group/3', ModelPackageGroupName: 'other-group' } };
+    expect(await handler(other)).toEqual({ deployed: false, reason: 'package group other-group is not mailroute-prod' });
+    const pending = { ...event, detail: { ...event.detail, ModelApprovalStatus: 'PendingManualApproval' } };
+    expect(await handler(pending)).toEqual({ deployed: false, reason: 'status PendingManualApproval is not Approved' });
+    expect(sm.commandCalls(DescribeModelPackageCommand)).toHaveLength(0);
+    expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+  });
+
   it('sizes the traffic shift by the instances the endpoint runs now: one shifts all at once, six get a canary of one', async () => {
     const routing = async (counts: Record<string, number>) => {
       sm.reset();

@@ -15,6 +15,7 @@ import {
   BUSY,
   DeployerConfigSchema,
   deploymentName,
+  eventNotToDeploy,
   ModelPackageStateChangeSchema,
   planDeployment,
   planPackageDeployment,
@@ -298,6 +299,10 @@ export function createDeployerHandler(deps: {
     }
     const { detail } = parsed.data;
     if (detail.ModelApprovalStatus === 'Rejected' && detail.ModelPackageGroupName === config.modelPackageGroupName) return rollBack(parsed.data);
+    // Another group's package, or a status that deploys nothing: skipped before it is described (the role
+    // may describe only its own group's packages; a denied describe would fail into the dead-letter queue).
+    const skip = eventNotToDeploy(parsed.data, config);
+    if (skip) return { deployed: false, reason: skip };
     const pkg = await describePackage(detail.ModelPackageArn);
     const current = await describeEndpoint();
     return carryOut(planDeployment({ event: parsed.data, pkg, current, config, now: new Date(parsed.data.time) }), current);
