@@ -35,3 +35,8 @@ export function didYouMean(name: string, known: Iterable<string>, quote = ''): s
   const guess = closestKey(name, known);
   return guess === undefined ? '' : ` (did you mean ${quote}${guess}${quote}?)`;
 }
+
+/** Whether a shortened or mistyped `id` may have meant `known`: it holds `id` (4 characters or more), or is one edit away. */
+export function isNearId(known: string, id: string): boolean {
+  return (id.length >= 4 && known.includes(id)) || editDistance(known, id) === 1;
+}

@@ -16,7 +16,7 @@ export {
   type OnnxSpec,
 } from './manifest.js';
 export { writeArtifact, readVerifiedManifest, sha256 } from './artifact.js';
-export { closestKey, didYouMean, editDistance } from './edit-distance.js';
+export { closestKey, didYouMean, editDistance, isNearId } from './edit-distance.js';
 export { jsonErrorOffset } from './json-error-offset.js';
 export { IDF_FILE, encodeIdfTable, decodeIdfTable } from './idf-file.js';
 export { SEEN_TEXTS_FILE, encodeSeenTexts, decodeSeenTexts, type SeenTexts } from './seen-texts.js';

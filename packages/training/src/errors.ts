@@ -54,9 +54,10 @@ export class RunRecordError extends Error {
 /** A run record that is missing or unreadable. */
 export class RunNotFoundError extends Error {
   readonly code = 'RUN_NOT_FOUND';
-  /** `dir`: the runs folder looked in. */
-  constructor(runId: string, dir: string, options?: { cause?: unknown }) {
-    super(`no run "${runId}" in ${dir}; mailroute runs list shows the ids`, options);
+  /** `dir`: the runs folder looked in; `near`: ids there that a shortened or mistyped one may have meant. */
+  constructor(runId: string, dir: string, options?: { cause?: unknown; near?: readonly string[] }) {
+    const near = options?.near ?? [];
+    super(`no run "${runId}" in ${dir}; ${near.length > 0 ? `did you mean ${near.slice(0, 3).join(' or ')}?` : 'mailroute runs list shows the ids'}`, options);
     this.name = 'RunNotFoundError';
   }
 }

@@ -13,7 +13,7 @@ import { withFileLock, type LockOptions } from './lock.js';
 import { measuredOnOfManifest } from './measured-on.js';
 import { processAlive } from './process-alive.js';
 import { rollbackChampion } from './rollback.js';
-import { editDistance } from '../edit-distance.js';
+import { isNearId } from '../edit-distance.js';
 
 export const ModelVersionSchema = z.object({
   id: z.string().min(1),
@@ -162,7 +162,7 @@ export class LocalModelRegistry implements ModelRegistry {
     const found = index.versions.find((v) => v.id === id);
     if (!found) {
       // Ids are long: name the ones a shortened or mistyped id may have meant.
-      const near = index.versions.filter((v) => (id.length >= 4 && v.id.includes(id)) || String(v.version) === id || editDistance(v.id, id) === 1).map((v) => v.id);
+      const near = index.versions.filter((v) => String(v.version) === id || isNearId(v.id, id)).map((v) => v.id);
       const hint = near.length > 0 ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : '; mailroute registry list shows the ids';
       throw new RegistryError('REGISTRY_NOT_FOUND', `no model "${id}" in the registry at ${this.home}${hint}`);
     }

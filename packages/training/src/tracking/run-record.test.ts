@@ -53,6 +53,9 @@ describe('run records', () => {
     await expect(readRun(home, 'run-new')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
     // As registry show names its ids: where it looked, and the command that lists them.
     await expect(readRun(home, 'run-nope')).rejects.toThrow(`no run "run-nope" in ${path.join(home, 'runs')}; mailroute runs list shows the ids`);
+    // A shortened id (4 characters or more) or one typo away: the ids it may have meant, as registry show names them.
+    await expect(readRun(home, 'run-o')).rejects.toThrow(`no run "run-o" in ${path.join(home, 'runs')}; did you mean run-ok?`);
+    await expect(readRun(home, 'run-bda')).rejects.toThrow(/; did you mean run-bad\?$/);
     const damaged: string[] = [];
     expect((await listRuns(home, { onDamaged: (e) => damaged.push(e.message) })).map((r) => r.runId)).toEqual(['run-ok']);
     expect(damaged).toHaveLength(1);

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processAlive, writeFileAtomic } from '@mailroute/model';
+import { isNearId, processAlive, writeFileAtomic } from '@mailroute/model';
 import { z } from 'zod';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
 
@@ -177,7 +177,9 @@ export async function readRun(home: string, runId: string): Promise<RunRecord> {
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new RunNotFoundError(runId, runsDir(home), { cause });
+    // Run ids are long: name the ones a shortened or mistyped id may have meant.
+    const ids = await readdir(runsDir(home)).catch(() => [] as string[]);
+    throw new RunNotFoundError(runId, runsDir(home), { cause, near: ids.filter((id) => !id.startsWith('.') && isNearId(id, runId)) });
   }
   let json: unknown;
   try {
