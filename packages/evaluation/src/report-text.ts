@@ -103,59 +103,59 @@ function routingSentence(t: TaskReport, o: NonNullable<TaskReport['operating']>,
   return `routes ${pct(o.coverage)} (${o.routed} of ${t.metrics.n}) to a queue at precision ${o.precision === null ? '–' : pct(o.precision)}${at}; ${triaged}.${few}`;
 }
 
-/**
- * What each figure of the reports means, in plain words, for the person who approves a model (not an
- * engineer): report.md and report.html end with it.
- */
-export const READING_GUIDE: ReadonlyArray<{ term: string; meaning: string }> = [
-  { term: 'accuracy', meaning: 'the share of emails given the right label.' },
-  { term: 'precision (of a label)', meaning: "of the emails the model gave this label, the share that have it. Low: the label collects other labels' emails." },
-  { term: 'recall (of a label)', meaning: 'of the emails that have this label, the share the model gave it. Low: its emails end up elsewhere.' },
-  { term: 'F1', meaning: 'precision and recall in one figure (their harmonic mean), from 0 (never right) to 1 (always right). Support: the test emails that have the label.' },
-  {
-    term: 'macro-F1',
-    meaning:
-      "the plain mean of the labels' F1, each label counting the same however few emails it has: a small queue the model handles badly pulls it down, where accuracy and weighted F1 (the labels' F1 weighted by their support) hardly move. The champion/challenger gate compares models on it.",
-  },
-  { term: 'top-k accuracy', meaning: "top-3 accuracy: the share of emails whose right label is among the model's 3 likeliest (top-5: its 5 likeliest)." },
-  {
-    term: 'confidence, calibration',
-    meaning:
-      'each answer comes with a confidence from 0 to 1. Calibrated: it can be taken at its word, so of the emails answered at 0.8 about 80% are right. The reliability diagram sets the share right (bars) against the confidence (dots) in bands of 0.1 (10 bins): a bar below its dot means over-confident there, above it under-confident.',
-  },
-  {
-    term: 'ECE (expected calibration error)',
-    meaning: "the gap between confidence and the share right, averaged over the bands by their emails: 0.03 means the confidence is about 3 points off; under 0.05 is commonly taken as good. MCE: the largest band's gap.",
-  },
-  {
-    term: 'threshold, abstention, coverage',
-    meaning:
-      "below its threshold a task abstains: for the queue task, the one that routes mail, the email is not routed automatically but goes to manual triage (another task's abstention is only shown). Coverage: the share of emails a task answers automatically, without abstaining; for the queue task, the share routed automatically to a queue (an email it gives `other`, the catch-all of rare queues, has no queue and goes to manual triage whatever its confidence). A higher threshold answers fewer emails, as a rule a larger share of them right (precision of answered, or of routed for the queue task): the precision-vs-coverage chart and its table show the trade.",
-  },
-  { term: 'confusion matrix', meaning: 'rows: the true labels; columns: what the model said. The diagonal (blue) is right, every cell off it (red) a mistake, coloured by its share of the row.' },
-];
+type GuideEntry = { term: string; meaning: string };
 
 /** Python's `%g`-like short form of a band width: 0.1, 0.05, 0.0333. */
 const bandWidth = (bins: number): string => String(Number((1 / bins).toPrecision(3)));
 
+/** The top-k entry for the top-k values a report has (`top-3 accuracy: ... (top-5: ...)`); none without any. */
+function topKEntries(ks: readonly number[]): GuideEntry[] {
+  if (ks.length === 0) return [];
+  const [first, ...rest] = ks;
+  const share = `the share of emails whose right label is among the model's ${first} likeliest`;
+  if (rest.length === 0) return [{ term: `top-${first} accuracy`, meaning: `${share}.` }];
+  return [{ term: 'top-k accuracy', meaning: `top-${first} accuracy: ${share} (${rest.map((k) => `top-${k}: its ${k} likeliest`).join('; ')}).` }];
+}
+
 /**
- * READING_GUIDE as this report's figures are: the top-k values it reports (`--top-k`; the entry left out when it
- * reports none) and the width of its reliability diagram's bands (`--bins`).
+ * What each figure of the reports means, in plain words, for the person who approves a model (not an
+ * engineer): report.md and report.html end with it. It names the top-k values the report has (`ks`, from
+ * `--top-k`) and the width of its reliability diagram's bands (`bins`, from `--bins`).
  */
-export function readingGuide(report: EvaluationReport): ReadonlyArray<{ term: string; meaning: string }> {
+function guide(ks: readonly number[], bins: number): GuideEntry[] {
+  return [
+    { term: 'accuracy', meaning: 'the share of emails given the right label.' },
+    { term: 'precision (of a label)', meaning: "of the emails the model gave this label, the share that have it. Low: the label collects other labels' emails." },
+    { term: 'recall (of a label)', meaning: 'of the emails that have this label, the share the model gave it. Low: its emails end up elsewhere.' },
+    { term: 'F1', meaning: 'precision and recall in one figure (their harmonic mean), from 0 (never right) to 1 (always right). Support: the test emails that have the label.' },
+    {
+      term: 'macro-F1',
+      meaning:
+        "the plain mean of the labels' F1, each label counting the same however few emails it has: a small queue the model handles badly pulls it down, where accuracy and weighted F1 (the labels' F1 weighted by their support) hardly move. The champion/challenger gate compares models on it.",
+    },
+    ...topKEntries(ks),
+    {
+      term: 'confidence, calibration',
+      meaning: `each answer comes with a confidence from 0 to 1. Calibrated: it can be taken at its word, so of the emails answered at 0.8 about 80% are right. The reliability diagram sets the share right (bars) against the confidence (dots) in bands of ${bandWidth(bins)} (${bins} bin${bins === 1 ? '' : 's'}): a bar below its dot means over-confident there, above it under-confident.`,
+    },
+    {
+      term: 'ECE (expected calibration error)',
+      meaning: "the gap between confidence and the share right, averaged over the bands by their emails: 0.03 means the confidence is about 3 points off; under 0.05 is commonly taken as good. MCE: the largest band's gap.",
+    },
+    {
+      term: 'threshold, abstention, coverage',
+      meaning:
+        "below its threshold a task abstains: for the queue task, the one that routes mail, the email is not routed automatically but goes to manual triage (another task's abstention is only shown). Coverage: the share of emails a task answers automatically, without abstaining; for the queue task, the share routed automatically to a queue (an email it gives `other`, the catch-all of rare queues, has no queue and goes to manual triage whatever its confidence). A higher threshold answers fewer emails, as a rule a larger share of them right (precision of answered, or of routed for the queue task): the precision-vs-coverage chart and its table show the trade.",
+    },
+    { term: 'confusion matrix', meaning: 'rows: the true labels; columns: what the model said. The diagonal (blue) is right, every cell off it (red) a mistake, coloured by its share of the row.' },
+  ];
+}
+
+/** The guide as this report's figures are: its top-k values (the entry left out when it has none) and its bands. */
+export function readingGuide(report: EvaluationReport): ReadonlyArray<GuideEntry> {
   const ks = [...new Set(report.tasks.flatMap((t) => t.topK.map((k) => k.k)))].sort((a, b) => a - b);
   const bins = report.tasks.find((t) => t.calibration)?.calibration?.bins.length ?? 10;
-  return READING_GUIDE.flatMap((g) => {
-    if (g.term === 'top-k accuracy') {
-      if (ks.length === 0) return [];
-      const [first, ...rest] = ks;
-      const others = rest.length === 0 ? '' : ` (${rest.map((k) => `top-${k}: its ${k} likeliest`).join('; ')})`;
-      const share = `the share of emails whose right label is among the model's ${first} likeliest`;
-      return [ks.length === 1 ? { term: `top-${first} accuracy`, meaning: `${share}.` } : { term: g.term, meaning: `top-${first} accuracy: ${share}${others}.` }];
-    }
-    if (g.term === 'confidence, calibration') return [{ ...g, meaning: g.meaning.replace('in bands of 0.1 (10 bins)', `in bands of ${bandWidth(bins)} (${bins} bin${bins === 1 ? '' : 's'})`) }];
-    return [g];
-  });
+  return guide(ks, bins);
 }
 
 /**
