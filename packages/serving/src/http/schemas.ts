@@ -460,11 +460,14 @@ export const QualityResponseSchema = z
         drift: DriftSchema.openapi({ description: 'Predicted label shares against a reference' }),
       }),
     ).openapi({ description: "Per task: the served model's tasks, or (?model= another model, or all) the tasks its predictions have" }),
-    /** Query parameters that were not read (`hour`, `Model`), or a body: the answer used the defaults in their place. */
+    /** A `?model=` with no predictions in the window; query parameters that were not read (`hour`, `Model`), or a body: the answer used the defaults in their place. */
     warnings: z
       .array(z.string())
       .optional()
-      .openapi({ description: 'Query parameters not read (hour: did you mean hours?), named with the one probably meant, and a request body, which is never read: the answer used the defaults of hours and model in their place' }),
+      .openapi({
+        description:
+          'A ?model= with no predictions in the window (a typo, an id that never served): its figures are zeros, and the models that have predictions there are named, a near id as the one probably meant. Query parameters not read (hour: did you mean hours?), named with the one probably meant, and a request body, which is never read: the answer used the defaults of hours and model in their place',
+      }),
   })
   .openapi('Quality');
 

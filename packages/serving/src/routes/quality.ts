@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { isNearId } from '@mailroute/model';
 import { OverloadedError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
@@ -64,6 +65,24 @@ async function notIn(pairs: readonly FeedbackPair[], extra: readonly FeedbackPai
 
 /** Said to a GET /v1/quality that sent a body: its parameters go in the query. */
 const UNREAD_BODY_WARNING = 'The request body was not read: /v1/quality reads only its query parameters, ?hours= and ?model= (/v1/quality?hours=24).';
+
+/** Models named at most in the warning about a model without predictions. */
+const MODELS_NAMED = 10;
+
+/**
+ * Said when `?model=` names a model with no prediction in the window: its figures are zeros, not a
+ * measurement (a typo, or an id that never served). Names the models that have predictions, the near ones first.
+ */
+export function noPredictionsWarning(model: string, hours: number, models: Record<string, number>, truncated: boolean): string {
+  const ids = Object.keys(models).sort();
+  const near = ids.filter((id) => isNearId(id, model));
+  const where = truncated ? `among the predictions read of the last ${hours} hour(s) (the window held more than one answer reads)` : `in the last ${hours} hour(s)`;
+  const guess = near.length > 0 ? ` Did you mean ${near.map((id) => `"${id}"`).join(' or ')}?` : '';
+  const named = ids.slice(0, MODELS_NAMED).map((id) => `${id} (${models[id]})`);
+  const more = ids.length > MODELS_NAMED ? `, and ${ids.length - MODELS_NAMED} more` : '';
+  const others = ids.length === 0 ? 'No model has predictions there.' : `Models with predictions there (emails): ${named.join(', ')}${more}.`;
+  return `No predictions are recorded for model "${model}" ${where}: its figures are zeros, not a measurement.${guess} ${others} Model ids are matched exactly; ?model=all measures every model.`;
+}
 
 export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
   app.use('/v1/quality', requireScope(ctx, 'feedback'));
@@ -136,7 +155,9 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       // So would a body (`{"hours": 24}` sent with the GET): it is never read.
       const length = c.req.header('content-length');
       const body = (length !== undefined && length.trim() !== '0') || c.req.header('transfer-encoding') !== undefined ? UNREAD_BODY_WARNING : undefined;
-      const warnings = [unread, body].filter((w) => w !== undefined);
+      // A model id that made no prediction here (a typo, one never served) would otherwise answer zeros unsaid.
+      const none = model !== undefined && model !== ALL && pairs.length === 0 ? noPredictionsWarning(model, hours, models, truncated) : undefined;
+      const warnings = [none, unread, body].filter((w) => w !== undefined);
       return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models, truncated, sampledSince, ...quality, ...(warnings.length > 0 ? { warnings } : {}) }, 200);
     },
   );

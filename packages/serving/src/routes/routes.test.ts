@@ -11,6 +11,7 @@ import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { writeFixtureModel } from '../test-support/fixture-model.js';
 import { PROBLEM_CODES } from '../errors.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
+import { noPredictionsWarning } from './quality.js';
 import { authed, buildTestApp, json, jsonRequest, KEYS, testAppBuilder } from '../test-support/harness.js';
 
 const build = testAppBuilder();
@@ -614,6 +615,32 @@ describe('GET /v1/quality', () => {
     expect(before.tasks.queue.accuracy).toBeCloseTo(0, 9);
     const all = await json(app.request('/v1/quality?hours=1&model=all', authed()));
     expect(all).toMatchObject({ modelId: 'all', predictions: 3, withFeedback: 1 });
+  });
+
+  it('says a model id with no predictions in the window (a typo, one never served) has none, naming the models that do', async () => {
+    const { app, context } = await build();
+    await classify(app, [{ id: 'new-1', body: 'invoice' }]);
+    const servedId = context.source.current()?.modelId as string;
+    const old = { predictionId: 'old-1', emailId: 'old-1', modelId: 'old-model-7', createdAt: at(1), labels: { queue: 'billing' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'billing', latencyMs: 1 };
+    await context.store.savePredictions([old]);
+    const typo = await json(app.request('/v1/quality?hours=1&model=old-model-8', authed()));
+    expect(typo).toMatchObject({ modelId: 'old-model-8', predictions: 0, withFeedback: 0 });
+    expect(typo.warnings).toEqual([
+      `No predictions are recorded for model "old-model-8" in the last 1 hour(s): its figures are zeros, not a measurement. Did you mean "old-model-7"? Models with predictions there (emails): ${[`${servedId} (1)`, 'old-model-7 (1)'].sort().join(', ')}. Model ids are matched exactly; ?model=all measures every model.`,
+    ]);
+    // One never served, in an empty window: nothing to guess, nothing to name.
+    const empty = await build();
+    const never = await json(empty.app.request('/v1/quality?hours=2&model=never-served', authed()));
+    expect(never.warnings).toEqual(['No predictions are recorded for model "never-served" in the last 2 hour(s): its figures are zeros, not a measurement. No model has predictions there. Model ids are matched exactly; ?model=all measures every model.']);
+    // A model with predictions, all of them, and the default (the served model) are measured without the warning.
+    for (const query of ['model=old-model-7', 'model=all', '']) expect((await json(app.request(`/v1/quality?hours=1&${query}`, authed()))).warnings, query).toBeUndefined();
+  });
+
+  it('names at most ten models in that warning, and says when only the predictions read were looked at (a truncated window)', () => {
+    const models = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`m-${String(i).padStart(2, '0')}`, i + 1]));
+    expect(noPredictionsWarning('x-model', 24, models, true)).toBe(
+      'No predictions are recorded for model "x-model" among the predictions read of the last 24 hour(s) (the window held more than one answer reads): its figures are zeros, not a measurement. Models with predictions there (emails): m-00 (1), m-01 (2), m-02 (3), m-03 (4), m-04 (5), m-05 (6), m-06 (7), m-07 (8), m-08 (9), m-09 (10), and 2 more. Model ids are matched exactly; ?model=all measures every model.',
+    );
   });
 
   it('scores labels under the served model\'s current names: an older model\'s renamed label is not wrong for the name alone', async () => {
