@@ -34,7 +34,7 @@ export const PROBLEM_CODES = [
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
 /** Failures of starting a server (its configuration, its address): raised to the CLI or the runtime, never answered. */
-export type StartupErrorCode = 'SERVING_CONFIG_INVALID' | 'LISTEN_FAILED';
+export type StartupErrorCode = 'SERVING_CONFIG_INVALID' | 'LISTEN_FAILED' | 'REGISTRY_NOT_APPROVED';
 
 export abstract class ServingError extends Error {
   abstract readonly code: ProblemCode | StartupErrorCode;
@@ -158,6 +158,15 @@ export class RequestBodyTimeoutError extends ServingError {
 export class ModelLoadError extends ServingError {
   readonly code = 'MODEL_LOAD_FAILED';
   readonly status = 500;
+}
+
+/**
+ * The registry has no champion to load first (none approved yet, the champion rejected, or no version at
+ * all): nothing failed to load. The code is the registry's, as `mailroute start` says it for the same registry.
+ */
+export class NoChampionError extends ServingError {
+  readonly code = 'REGISTRY_NOT_APPROVED';
+  readonly status = 503;
 }
 
 /** Refusing an unsafe configuration, e.g. listening on a public address without auth. */

@@ -228,7 +228,8 @@ describe('mailroute serve', () => {
     expect(res.code).toBe(1);
     const lines = res.stderr.trim().split('\n');
     expect(lines).toHaveLength(1); // said once: not also as a log line
-    expect(lines.at(-1)).toMatch(/^mailroute: \[MODEL_LOAD_FAILED\] There is no model to serve: the registry at \S+empty has no champion\. Approve a version \(mailroute registry approve <id>\), serve a model directory with --model-dir, or, on an empty registry, run mailroute start/);
+    // Nothing failed to load: the registry's code, as start says it (MODEL_LOAD_FAILED is a model that would not load).
+    expect(lines.at(-1)).toMatch(/^mailroute: \[REGISTRY_NOT_APPROVED\] There is no model to serve: the registry at \S+empty has no champion\. Approve a version \(mailroute registry approve <id>\), serve a model directory with --model-dir, or, on an empty registry, run mailroute start/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
     const dir = path.join(root, 'no-model-here');
     const noDir = await run(['serve', '--port', '0', '--home', path.join(root, 'empty'), '--model-dir', dir]);
@@ -248,6 +249,12 @@ describe('mailroute serve', () => {
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     // Approved but not champion: `registry champion <id>` serves it (approve <id> would say it is Approved already).
     expect(res.stderr).toContain(`has 1 version(s) but no champion (0 waiting for approval); 1 version(s) are Approved but none is the champion: make one champion (mailroute registry champion ${modelId}, the newest Approved); or serve a model directory with --model-dir.`);
+    // The same registry gives start and serve the same code and the same way out, each with its own last resort.
+    const wayOut = `There is no model to serve: the registry at ${noChampion} has 1 version(s) but no champion (0 waiting for approval); 1 version(s) are Approved but none is the champion: make one champion (mailroute registry champion ${modelId}, the newest Approved); or`;
+    expect(res.stderr).toBe(`mailroute: [REGISTRY_NOT_APPROVED] ${wayOut} serve a model directory with --model-dir.\n`);
+    const started = await run(['start', '--port', '0', '--home', noChampion]);
+    expect(started.code).toBe(1);
+    expect(started.stderr).toBe(`mailroute: [REGISTRY_NOT_APPROVED] ${wayOut} point MAILROUTE_HOME (start --home) at an empty folder to train and serve the demo model.\n`);
   }, 60_000);
 
   it('logs JSON lines whose own keys no field can overwrite', () => {

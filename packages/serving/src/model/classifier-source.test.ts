@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NoChampionError } from '../errors.js';
 import { createFakeClassifier, type FakeClassifier } from '../test-support/fake-classifier.js';
 import { createClassifierSource, createStaticClassifierSource, registryTarget, withoutPaths, type ModelTarget } from './classifier-source.js';
 
@@ -93,6 +94,14 @@ describe('createClassifierSource', () => {
     await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
     expect(source.status()).toMatchObject({ failedReloads: 1, lastReloadError: { modelId: 'bad' } });
     expect(logged).toEqual([]);
+    await source.close();
+  });
+
+  it('says a first load without a champion as the registry code start uses (REGISTRY_NOT_APPROVED), not as a model that failed to load', async () => {
+    const source = createClassifierSource({ resolve: async () => undefined, load: async (t) => createFakeClassifier({ modelId: t.id }) });
+    const error = await source.reload().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoChampionError);
+    expect(error).toMatchObject({ code: 'REGISTRY_NOT_APPROVED', message: 'There is no model to serve (no champion in the registry).' });
     await source.close();
   });
 

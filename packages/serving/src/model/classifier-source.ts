@@ -1,5 +1,5 @@
 import type { EmailClassifier, ModelRegistry } from '@mailroute/model';
-import { ModelLoadError, ModelNotReadyError } from '../errors.js';
+import { ModelLoadError, ModelNotReadyError, NoChampionError } from '../errors.js';
 import { silentLogger, systemClock, type Clock, type Logger } from '../http/logger.js';
 import { verifyClassifier } from './verify.js';
 
@@ -133,7 +133,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     try {
       target = await options.resolve();
       if (target === undefined) {
-        if (slot === undefined) throw new ModelLoadError('There is no model to serve (no champion in the registry).');
+        if (slot === undefined) throw new NoChampionError('There is no model to serve (no champion in the registry).');
         // Said once, not every poll: serving the last model beats answering nothing.
         if (!championMissing) logger.warn('the registry has no champion now; the loaded model keeps serving until another is approved', { modelId: previousModelId });
         championMissing = true;
@@ -162,7 +162,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       // failed start said the same thing twice.
       if (slot !== undefined) logger.error('model load failed; the previous model keeps serving', { modelId: target?.id, detail: message });
       emit({ kind: 'load_failed', modelId: target?.id, message });
-      throw error instanceof ModelLoadError ? error : new ModelLoadError(`Loading model ${target?.id ?? '?'} failed: ${message}`, {}, { cause: error });
+      throw error instanceof ModelLoadError || error instanceof NoChampionError ? error : new ModelLoadError(`Loading model ${target?.id ?? '?'} failed: ${message}`, {}, { cause: error });
     }
     // The classifier served already (a static source): nothing was opened, and releasing the old slot
     // would release it under the requests it still serves.

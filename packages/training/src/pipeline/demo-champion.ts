@@ -30,7 +30,11 @@ export async function ensureDemoChampion(options: EnsureDemoChampionOptions): Pr
   // champion rejected), approving a synthetic model would serve it in place of the team's decision.
   const versions = await registry.list();
   if (versions.length > 0) {
-    throw new RegistryError('REGISTRY_NOT_APPROVED', `the registry at ${options.home} has ${describeNoChampion(versions)}; or point MAILROUTE_HOME at an empty folder for the demo model`);
+    // Worded as serve says it for the same registry, with the same code.
+    throw new RegistryError(
+      'REGISTRY_NOT_APPROVED',
+      `There is no model to serve: the registry at ${options.home} has ${describeNoChampion(versions)}; or point MAILROUTE_HOME (start --home) at an empty folder to train and serve the demo model.`,
+    );
   }
   options.logger?.info?.('no champion model: training one on the synthetic demo data');
   const data = path.join(options.home, 'demo.csv');
