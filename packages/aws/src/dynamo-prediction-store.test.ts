@@ -88,6 +88,25 @@ describe('DynamoPredictionStore', () => {
     expect(items.size).toBe(40);
   });
 
+  it("cuts a stored text that would take its item over DynamoDB's 400 KB, at a character boundary and with a marker, and keeps a smaller one whole", async () => {
+    const warned: unknown[][] = [];
+    const logged = new DynamoPredictionStore({ client: doc, tableName: 'mailroute-dev-feedback', retentionDays: 10, now: () => new Date('2026-11-06T00:00:00.000Z'), logger: { warn: (...line) => warned.push(line) } });
+    // 'ü' is 2 bytes and '😀' 4 in UTF-8: 600,000 bytes of text, which DynamoDB would refuse with the whole write.
+    const long = 'ü'.repeat(150_000) + '😀'.repeat(75_000);
+    const fits = 'ü'.repeat(150_000); // 300,000 bytes: the item fits
+    await logged.savePredictions([{ ...record('big', 'e-big', '2026-11-01T10:00:00.000Z'), text: long }, { ...record('fits', 'e-fits', '2026-11-01T10:00:00.000Z'), text: fits }]);
+    const put = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems?.[0].Put?.Item as Item;
+    expect(Buffer.byteLength(JSON.stringify(put))).toBeLessThanOrEqual(400 * 1024);
+    const text = (await logged.getPrediction('big'))?.text as string;
+    expect(text).toMatch(/\n\[text cut to fit DynamoDB's 400 KB item limit: \d+ of 600000 UTF-8 bytes kept\]$/);
+    const kept = text.slice(0, text.lastIndexOf('\n['));
+    expect(long.startsWith(kept)).toBe(true); // a prefix of whole characters: no half emoji, no U+FFFD
+    expect(Buffer.byteLength(kept)).toBeGreaterThan(390_000);
+    expect(text).toContain(`: ${Buffer.byteLength(kept)} of 600000`);
+    expect(warned).toEqual([["stored text cut to fit DynamoDB's item limit", { predictionId: 'big', textBytes: 600_000 }]]);
+    expect((await logged.getPrediction('fits'))?.text).toBe(fits);
+  });
+
   it('finds the newest prediction of an email', async () => {
     await store.savePredictions([
       record('old', 'e1', '2026-11-01T10:00:00.000Z'),

@@ -19,6 +19,7 @@ import {
   predictionKey,
 } from './dynamo-layout.js';
 import { backoff, MAX_ATTEMPTS, toStoreError, transactWithRetry } from './dynamo-retry.js';
+import { fitText } from './dynamo-text.js';
 import { PredictionExistsError, StoreUnavailableError } from './errors.js';
 
 export interface DynamoPredictionStoreOptions {
@@ -370,9 +371,9 @@ export class DynamoPredictionStore implements PredictionStore {
   }
 
   private predictionItem(record: PredictionRecord): Record<string, unknown> {
-    const parsed = PredictionItemSchema.parse(record);
+    const { text, ...parsed } = PredictionItemSchema.parse(record);
     const sortKey = `${parsed.createdAt}#${parsed.predictionId}`;
-    return {
+    const item: Record<string, unknown> = {
       ...predictionKey(parsed.predictionId),
       ...withoutUndefined(parsed),
       [L.byEmailIndex.partitionKey]: emailPartition(parsed.emailId),
@@ -381,6 +382,11 @@ export class DynamoPredictionStore implements PredictionStore {
       [L.byDayIndex.sortKey]: sortKey,
       [L.ttlAttribute]: expiryEpochSeconds(parsed.createdAt, this.retentionDays),
     };
+    if (text === undefined) return item;
+    // An item over DynamoDB's 400 KB fails the write (and the prediction with it): the text is cut to fit.
+    const fitted = fitText(text, Buffer.byteLength(JSON.stringify({ ...item, text: '' })));
+    if (fitted.cut) this.options.logger?.warn('stored text cut to fit DynamoDB\'s item limit', { predictionId: parsed.predictionId, textBytes: Buffer.byteLength(text) });
+    return { ...item, text: fitted.text };
   }
 
   private async feedbackFor(emailIds: string[]): Promise<Map<string, FeedbackRecord>> {
