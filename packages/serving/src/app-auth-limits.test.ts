@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeClassifier } from './test-support/fake-classifier.js';
+import { authed, json, jsonRequest, KEYS, testAppBuilder } from './test-support/harness.js';
+import { invoiceEmail } from './test-support/route-helpers.js';
+import { createSqliteStore } from './store/sqlite-store.js';
+
+const build = testAppBuilder();
+
+describe('auth and limits', () => {
+  it('401 without a key, 401 with a wrong key, 403 without the scope', async () => {
+    const { app } = await build();
+    const none = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, null));
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="mailroute"');
+    expect((await json(none)).code).toBe('UNAUTHENTICATED');
+    const wrong = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, 'mr_wrong'));
+    expect(wrong.status).toBe(401);
+    expect((await json(wrong)).detail).toBe("The API key is not valid: it is none of this server's keys (a rotated key stops working); ask the server's operator for a valid one.");
+    const basic = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${KEYS.all}` }, body: '{}' });
+    expect((await json(basic)).detail).toBe('The Authorization scheme must be Bearer, not Basic (Authorization: Bearer <key>).');
+    const longType = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': `text/${'x'.repeat(5000)}` }, body: '{}' }));
+    expect(longType.status).toBe(415);
+    expect((await json(longType)).detail.length).toBeLessThan(200);
+    const latin1 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; charset=iso-8859-1' }, body: '{}' }));
+    expect(latin1.status).toBe(415);
+    expect((await json(latin1)).detail).toContain('JSON must be UTF-8, not iso-8859-1');
+    // Every charset parameter, its whole value: a blank in quotes, a second parameter or a second word do not slip through.
+    for (const type of ['application/json; charset=" latin1"', 'application/json; charset=utf-8;charset=latin1', 'application/json; charset=utf-8 latin1', 'application/json; charset=""']) {
+      const res = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+      expect(res.status, type).toBe(415);
+      expect((await json(res)).detail, type).toMatch(/^JSON must be UTF-8, not /);
+    }
+    const utf8 = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; charset="UTF-8"' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+    expect(utf8.status).toBe(200);
+    // ASCII is UTF-8 (the bytes are checked either way).
+    const ascii = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; charset=US-ASCII' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+    expect(ascii.status).toBe(200);
+    // Blanks around ';' and '=' (RFC 9110 allows them; the body validator does not) are read as JSON.
+    const spaced = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json ; charset = utf-8' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+    expect(spaced.status).toBe(200);
+    expect((await json(spaced)).predictions[0].route.queue).toBe('billing');
+    // An empty parameter, which the body validator would refuse with a bare "Unsupported Media Type", is refused with a way out.
+    const empty = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json;' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+    expect(empty.status).toBe(415);
+    expect((await json(empty)).detail).toMatch(/^Content-Type must be written application\/json or application\/json; charset=utf-8/);
+    const gzip = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+    expect(gzip.status).toBe(415);
+    expect((await json(gzip)).detail).toContain('Content-Encoding gzip is not supported');
+    const noToken = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer' }, body: '{}' });
+    expect((await json(noToken)).detail).toBe('An API key is required (Authorization: Bearer <key>).');
+    const scope = await app.request('/v1/feedback', jsonRequest({ emailId: 'e', labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }, KEYS.classify));
+    expect(scope.status).toBe(403);
+    expect(await json(scope)).toMatchObject({ code: 'FORBIDDEN', detail: 'The API key "classify" lacks the "feedback" scope this route needs (it has classify): use a key with feedback, or ask the server\'s operator to add it.' });
+    const admin = await app.request('/v1/admin/reload', authed(KEYS.classify, { method: 'POST' }));
+    expect(admin.status).toBe(403);
+  });
+
+  it('accepts the key in x-api-key too', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEYS.classify }, body: JSON.stringify({ emails: [invoiceEmail] }) });
+    expect(res.status).toBe(200);
+    // With both headers, Authorization names the caller (behind API Gateway it is the verified token).
+    const both = await app.request('/v1/admin/reload', { method: 'POST', headers: { authorization: `Bearer ${KEYS.classify}`, 'x-api-key': KEYS.all } });
+    expect(both.status).toBe(403);
+    // A bare token in Authorization (API Gateway's authorizer takes one) is the key, and wins over x-api-key too.
+    const bare = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: KEYS.classify }, body: JSON.stringify({ emails: [invoiceEmail] }) });
+    expect(bare.status).toBe(200);
+    const bareBoth = await app.request('/v1/admin/reload', { method: 'POST', headers: { authorization: KEYS.classify, 'x-api-key': KEYS.all } });
+    expect(bareBoth.status).toBe(403);
+    // Another scheme carries no key of ours (a SigV4-signed call through an IAM-authorised gateway): x-api-key does.
+    const signed = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'AWS4-HMAC-SHA256 Credential=x/20261130/eu-central-1/execute-api/aws4_request, SignedHeaders=host, Signature=00', 'x-api-key': KEYS.classify }, body: JSON.stringify({ emails: [invoiceEmail] }) });
+    expect(signed.status).toBe(200);
+  });
+
+  it('429 with Retry-After past the key rate limit', async () => {
+    let now = 1_000_000;
+    const { app } = await build({ clock: { now: () => now } });
+    const send = () => app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, KEYS.slow));
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+    const limited = await send();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(await json(limited)).toMatchObject({
+      code: 'RATE_LIMITED',
+      detail: 'Rate limit of 1/s (a burst of 2) exceeded for this key: retry after Retry-After seconds, or send more emails per request (up to 256): the limit counts requests.',
+    });
+    now += 1500;
+    expect((await send()).status).toBe(200);
+  });
+
+  it('503 with Retry-After beyond the concurrency cap', async () => {
+    const { app } = await build({ classifier: createFakeClassifier({ delayMs: 50 }), limits: { maxConcurrent: 2 } });
+    const results = await Promise.all([1, 2, 3, 4].map(() => app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 503, 503]);
+    const refused = results.find((r) => r.status === 503);
+    expect(refused?.headers.get('retry-after')).toBe('1');
+    expect((await json(refused as Response)).code).toBe('OVERLOADED');
+  });
+
+  it('feedback has its own concurrency cap: classify at its cap does not turn it away', async () => {
+    const { app } = await build({ classifier: createFakeClassifier({ delayMs: 100 }), limits: { maxConcurrent: 2 } });
+    const first = await json(await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })));
+    const busy = [1, 2, 3].map(() => app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the classify requests hold both slots now
+    const feedback = await app.request('/v1/feedback', jsonRequest({ predictionId: first.predictions[0].predictionId, labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }));
+    expect(feedback.status).toBe(202);
+    expect((await Promise.all(busy)).map((r) => r.status).sort()).toEqual([200, 200, 503]);
+  });
+
+  it('503 when a request runs past the timeout, and the prediction the caller never saw is not stored', async () => {
+    const { app, context } = await build({ classifier: createFakeClassifier({ delayMs: 200 }), limits: { requestTimeoutMs: 20 } });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
+    expect(res.status).toBe(503);
+    expect(await json(res)).toMatchObject({ code: 'REQUEST_TIMEOUT', detail: expect.stringMatching(/^The request took longer than 20 ms, the server's request timeout: retry it after Retry-After, and a big batch /) });
+    await new Promise((r) => setTimeout(r, 300)); // the classifier finishes after the answer
+    expect(await context.store.listPairs({ since: '2000-01-01T00:00:00Z' })).toEqual([]);
+    expect(await (await app.request('/metrics')).text()).not.toMatch(/mailroute_predictions_total\{/);
+  });
+
+  it('503 when the deadline passes while an awaited store commits: the predictions are stored, as the README says, but not counted as answered', async () => {
+    const store = createSqliteStore({ file: ':memory:' });
+    // Awaited as DynamoDB behind the Lambda is (or SQLite with --prediction-buffer-ms 0), and slow for once.
+    const savePredictions: typeof store.savePredictions = async (records) => {
+      await new Promise((r) => setTimeout(r, 200));
+      return store.savePredictions(records);
+    };
+    const slow = { ...store, queuePredictions: undefined, savePredictions };
+    const { app } = await build({ store: slow, limits: { requestTimeoutMs: 20 } });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
+    expect((await json(res)).code).toBe('REQUEST_TIMEOUT');
+    await new Promise((r) => setTimeout(r, 300)); // the save commits after the answer
+    expect((await store.findPredictionByEmail(invoiceEmail.id))?.emailId).toBe(invoiceEmail.id);
+    expect(await (await app.request('/metrics')).text()).not.toMatch(/mailroute_predictions_total\{/);
+  });
+
+  it('404 problem for an unknown route', async () => {
+    const { app } = await build();
+    const res = await app.request('/v2/nothing');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect((await json(res)).code).toBe('NOT_FOUND');
+    // Counted, under one route label (a scan of paths must show, without a series per path).
+    await app.request('/wp-login.php');
+    const metrics = await (await app.request('/metrics')).text();
+    expect(metrics).toContain('mailroute_http_requests_total{method="GET",route="unmatched",status="404"} 2');
+    expect(metrics).not.toContain('wp-login');
+    // No guarded request yet, and the in-flight gauge already reads 0 (an alert on it sees data).
+    expect(metrics).toMatch(/^mailroute_inflight_requests 0$/m);
+  });
+
+  it('405 with Allow for a known route asked with another method, before any body check', async () => {
+    const { app } = await build();
+    const get = await app.request('/v1/classify');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
+    expect(get.headers.get('content-type')).toBe('application/problem+json');
+    expect(await json(get)).toMatchObject({ code: 'METHOD_NOT_ALLOWED', allow: ['POST', 'OPTIONS'] });
+    const put = await app.request('/v1/feedback', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(put.status).toBe(405);
+    const post = await app.request('/healthz', { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect((await app.request('/healthz', { method: 'HEAD' })).status).toBe(200);
+    expect((await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))).status).toBe(200);
+    const metrics = await (await app.request('/metrics')).text();
+    expect(metrics).toMatch(/status="405"/);
+    // Counted under the route asked for, not as unmatched.
+    expect(metrics).toContain('mailroute_http_requests_total{method="GET",route="/v1/classify",status="405"} 1');
+    expect(metrics).not.toMatch(/route="unmatched",status="405"/);
+  });
+});

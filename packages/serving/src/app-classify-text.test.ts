@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeClassifier } from './test-support/fake-classifier.js';
+import { json, jsonRequest, testAppBuilder } from './test-support/harness.js';
+import { invoiceEmail, recordingClassifier, vagueEmail } from './test-support/route-helpers.js';
+import { htmlToText } from '@mailroute/preprocess';
+
+const build = testAppBuilder();
+
+describe('POST /v1/classify', () => {
+  it('answers per email, in order, with ids, tasks, route, model id and prediction id', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, vagueEmail] }));
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.modelId).toBe('fake-1');
+    expect(body.predictions.map((p: { id: string }) => p.id)).toEqual(['e-1', 'e-2']);
+    expect(body.predictions[0].tasks.queue).toMatchObject({ label: 'billing', abstained: false });
+    expect(body.predictions[0].route).toEqual({ queue: 'billing', reason: 'confident' });
+    expect(body.predictions[1].route).toEqual({ queue: 'manual_triage', reason: 'low_confidence' });
+    expect(body.predictions[0].predictionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.predictions[0].predictionId).not.toBe(body.predictions[1].predictionId);
+  });
+
+  it('stores a prediction record without the text by default', async () => {
+    const { app, context } = await build();
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
+    const { predictions } = await json(res);
+    const record = await context.store.getPrediction(predictions[0].predictionId);
+    expect(record).toMatchObject({ emailId: 'e-1', modelId: 'fake-1', labels: { queue: 'billing', topic: 'invoice' }, queue: 'billing' });
+    expect(record?.text).toBeUndefined();
+  });
+
+  it('stores masked text only when configured', async () => {
+    const { app, context } = await build({ storeText: (t) => t.replaceAll(/\d+/g, '#') });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'x', body: 'invoice 12345' }] }));
+    const { predictions } = await json(res);
+    expect((await context.store.getPrediction(predictions[0].predictionId))?.text).toBe('invoice #');
+  });
+
+  it('with storeText: true keeps the text only after PII masking', async () => {
+    const { app, context } = await build({ storeText: true });
+    const body = 'Sehr geehrte Frau Schneider, bitte überweisen Sie an DE89 3704 0044 0532 0130 00, Rückfragen an kim.muster@example.org, Musterstraße 12, 10115 Berlin';
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'pii', subject: 'invoice', body }] }));
+    const { predictions } = await json(res);
+    const text = (await context.store.getPrediction(predictions[0].predictionId))?.text ?? '';
+    expect(text).toContain('invoice');
+    expect(text).not.toMatch(/DE89|0532|kim\.muster@example\.org|Schneider|Musterstraße|Berlin/);
+    expect(text).toContain('Frau [NAME]');
+  });
+
+  it('with storeText: true masks text whose numbers and names are split by no-break and zero-width spaces', async () => {
+    const { app, context } = await build({ storeText: true });
+    const body = 'Tel +49\u00a0171\u00a01234567\nIBAN DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000\nMit freundlichen Grüßen\nAnna\u00a0Schmidt\nMusterstraße\u00a012, 10115\u00a0Berlin';
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'nbsp', subject: 'Kunden-ID:\u200b12345678', body }] }));
+    const { predictions } = await json(res);
+    const text = (await context.store.getPrediction(predictions[0].predictionId))?.text ?? '';
+    expect(text).toBe('Kunden-ID:[ACCOUNT]\n\nTel [PHONE]\nIBAN [IBAN]\nMit freundlichen Grüßen\n[NAME]\n[ADDRESS]');
+  });
+
+  it('with storeText: true masks an HTML-only email as text, entities and tags read', async () => {
+    const { app, context } = await build({ storeText: true });
+    const html = '<p>Viele Gr&uuml;&szlig;e<br>Max Mustermann<br>Musterstra&szlig;e 12, 10115 Berlin<br>Tel. +49 30 1234567</p>';
+    // The same markup in the plain-text body (a CRM that put the HTML email there) is read the same way.
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'h1', subject: 'invoice', html }, { id: 'h2', subject: 'invoice', body: html }] }));
+    const { predictions } = await json(res);
+    for (const p of predictions) {
+      const text = (await context.store.getPrediction(p.predictionId))?.text ?? '';
+      expect(text).toContain('Viele Grüße');
+      expect(text).toContain('[NAME]');
+      expect(text).toContain('[ADDRESS]');
+      expect(text).not.toMatch(/Mustermann|Musterstra|Berlin|1234567|<p>|&uuml;/);
+    }
+  });
+
+  it('truncates long text and says so', async () => {
+    const { app } = await build({ limits: { maxTextChars: 100 } });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'long', body: `invoice ${'x'.repeat(500)}` }, invoiceEmail] }));
+    const body = await json(res);
+    expect(body.predictions[0].truncated).toBe(true);
+    expect(body.predictions[1].truncated).toBeUndefined();
+    expect(body.warnings[0]).toContain('1 email(s) (long)');
+    // Emails without an id are named by their place in the request; past five, the rest are counted.
+    const many = await json(app.request('/v1/classify', jsonRequest({ emails: [...Array.from({ length: 6 }, (_, i) => ({ id: `m${i}`, body: 'x'.repeat(200) })), { body: 'y'.repeat(200) }] })));
+    expect(many.warnings[0]).toBe('7 email(s) (m0, m1, m2, m3, m4 and 2 more) had text over 100 characters; it was cut before classification.');
+    const anonymous = await json(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, { body: 'y'.repeat(200) }] })));
+    expect(anonymous.warnings[0]).toMatch(/^1 email\(s\) \(emails\[1\]\) had text over/);
+  });
+
+  it('says apart text over the limit and clean text longer than the model reads, each with a warning of its own', async () => {
+    // A model that reads 200 characters of clean text, as ngram-bag's featurizer reads its maxChars.
+    const classifier = createFakeClassifier();
+    const predict = classifier.predict.bind(classifier);
+    classifier.predict = async (emails) => (await predict(emails)).map((p, i) => ((emails[i].body ?? '').length > 200 ? { ...p, truncated: true } : p));
+    const { app } = await build({ classifier, limits: { maxTextChars: 1000 } });
+    const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'long', body: `invoice ${'x'.repeat(1500)}` }, { id: 'mid', body: `invoice ${'y'.repeat(500)}` }, invoiceEmail] })));
+    expect(body.predictions.map((p: { truncated?: boolean }) => p.truncated)).toEqual([true, true, undefined]);
+    expect(body.warnings).toEqual([
+      '1 email(s) (long) had text over 1000 characters; it was cut before classification.',
+      "1 email(s) (mid) had more text after cleaning than the model reads (its featurizer's maxChars, in the manifest); only the first part was classified.",
+    ]);
+  });
+
+  it('limits an HTML body by its visible text, not its markup: a long <style> block (Outlook) does not cut the text away', async () => {
+    const { classifier, seen } = recordingClassifier();
+    const { app } = await build({ classifier, limits: { maxTextChars: 1000 } });
+    const outlook = `<html><head><style>${'p.MsoNormal{margin:0cm;font-size:11pt}\n'.repeat(100)}</style></head><body><p>Where is my invoice?</p></body></html>`;
+    const long = `<p>${'invoice text '.repeat(300)}</p>`;
+    const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'outlook', html: outlook }, { id: 'long', html: long }] })));
+    // 4,000 characters of markup around 20 of text: nothing to cut, the email is classified as sent.
+    expect(body.predictions[0].truncated).toBeUndefined();
+    expect(seen[0].html).toBe(outlook);
+    // 3,900 characters of text: cut to about the limit of text, not of markup.
+    expect(body.predictions[1].truncated).toBe(true);
+    const kept = htmlToText(seen[1].html ?? '').length;
+    expect(kept).toBeGreaterThan(950);
+    expect(kept).toBeLessThanOrEqual(1000);
+  });
+
+  it('cuts an Outlook HTML body whose text is over the limit too by its text: its <style> block is kept whole, not cut to no text', async () => {
+    const { classifier, seen } = recordingClassifier();
+    const { app } = await build({ classifier, limits: { maxTextChars: 1000 } });
+    const outlook = `<html><head><style>${'p.MsoNormal{margin:0cm;font-size:11pt}\n'.repeat(100)}</style></head><body><p>${'invoice text '.repeat(300)}</p></body></html>`;
+    // The same markup in the plain-text body (a CRM that put the HTML email there) is cut the same way.
+    const body = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'outlook', html: outlook }, { id: 'in-body', body: outlook }] })));
+    for (const [i, field] of [[0, 'html'], [1, 'body']] as const) {
+      expect(body.predictions[i].truncated).toBe(true);
+      expect(body.predictions[i].noText).toBeUndefined();
+      const kept = htmlToText(seen[i][field] ?? '').length;
+      expect(kept).toBeGreaterThan(950);
+      expect(kept).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it('takes null as an absent field and a long subject as text to cut, not as a failed batch', async () => {
+    const { app } = await build({ limits: { maxTextChars: 3000 } });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'n', subject: 'invoice', body: null, html: null, bank: null, receivedAt: null }, { id: 'long', subject: `invoice ${'x'.repeat(4000)}` }] }));
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.predictions.map((p: { id: string }) => p.id)).toEqual(['n', 'long']);
+    expect(body.predictions[1].truncated).toBe(true);
+    const spec = await json(app.request('/openapi.json'));
+    expect(spec.components.schemas.Email.properties.body.anyOf ?? spec.components.schemas.Email.properties.body.type).toBeDefined();
+  });
+});

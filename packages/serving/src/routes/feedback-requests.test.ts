@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { authed, json, jsonRequest, KEYS, testAppBuilder } from '../test-support/harness.js';
+import { classify, closedAt } from '../test-support/route-helpers.js';
+
+const build = testAppBuilder();
+
+describe('POST /v1/feedback', () => {
+  it('records feedback by prediction id with 202, idempotently per email', async () => {
+    const { app, context } = await build();
+    const [p] = await classify(app, [{ id: 'mail-1', body: 'invoice please' }]);
+    const first = await app.request('/v1/feedback', jsonRequest({ predictionId: p.predictionId, labels: { queue: 'technical' }, closedAt }));
+    expect(first.status).toBe(202);
+    expect(await json(first)).toEqual({ emailId: 'mail-1', predictionId: p.predictionId, status: 'recorded', matched: true, recordedTasks: ['queue'] });
+    const again = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-1', labels: { queue: 'billing', topic: 'invoice' }, closedAt }));
+    expect(again.status).toBe(202);
+    const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0].feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
+  });
+
+  it('POST /v1/classify and /invocations warn about query parameters, which they do not read (?id= is the .eml route\'s)', async () => {
+    const { app } = await build();
+    const body = { emails: [{ id: 'crm-1', body: 'invoice please' }] };
+    for (const route of ['/v1/classify', '/invocations']) {
+      const plain = await json(await app.request(route, jsonRequest(body)));
+      expect(plain.warnings).toBeUndefined();
+      const queried = await json(await app.request(`${route}?id=crm-2&source=crm`, jsonRequest(body)));
+      expect(queried.predictions[0].id).toBe('crm-1');
+      expect(queried.warnings).toEqual([
+        "Query parameters mailroute does not read were ignored: id, source. This route reads no query parameters: each email's id goes in its id field of the JSON body (?id= is read by /v1/classify/eml only).",
+      ]);
+    }
+  });
+
+  it('says what is wrong with an empty or long id, and how to send an email that has none', async () => {
+    const { app } = await build();
+    const issue = async (res: Response | Promise<Response>) => (await json(res)).issues[0] as { path: unknown[]; message: string };
+    // A CRM that writes a missing id as "" is told to leave it out or send null, as it would be for null.
+    expect(await issue(app.request('/v1/classify', jsonRequest({ emails: [{ id: '', body: 'invoice' }] })))).toMatchObject({
+      path: ['emails', 0, 'id'],
+      message: 'an id is empty: leave it out, or send null, when there is none',
+    });
+    expect((await issue(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'x'.repeat(201), body: 'invoice' }] })))).message).toBe('an id has at most 200 characters: this one has 201');
+    // A numeric CRM id is told to be sent as a string, in classify and in feedback.
+    expect((await issue(app.request('/v1/classify', jsonRequest({ emails: [{ id: 4711, body: 'invoice' }] })))).message).toBe('an id is a string: send 4711 as "4711"');
+    expect(await issue(app.request('/v1/feedback', jsonRequest({ emailId: 4711, labels: { queue: 'billing' }, closedAt })))).toMatchObject({ path: ['emailId'], message: 'an id is a string: send 4711 as "4711"' });
+    expect((await issue(app.request('/v1/feedback', jsonRequest({ emailId: '', labels: { queue: 'billing' }, closedAt })))).path).toEqual(['emailId']);
+    // A time as epoch milliseconds (as many CRMs store it) is told the string to send, in feedback and in an email.
+    const ms = Date.parse('2026-11-29T10:00:00Z');
+    expect(await issue(app.request('/v1/feedback', jsonRequest({ emailId: 'mail-1', labels: { queue: 'billing' }, closedAt: ms })))).toMatchObject({
+      path: ['closedAt'],
+      message: expect.stringMatching(new RegExp(`^a date-time is a string \\(ISO 8601 .*\\), not a number: as epoch milliseconds, ${ms} is "2026-11-29T10:00:00\\.000Z"$`)),
+    });
+    expect((await issue(app.request('/v1/classify', jsonRequest({ emails: [{ body: 'invoice', receivedAt: ms }] })))).message).toMatch(/not a number: as epoch milliseconds/);
+    const eml = ['Subject: invoice', '', 'Where is my invoice?', ''].join('\r\n');
+    const res = await app.request('/v1/classify/eml?id=', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
+    expect(await issue(res)).toMatchObject({ path: ['id'], message: 'id is empty: give a value, or leave the parameter out' });
+  });
+
+  it('refuses an email id with a lone surrogate in classify and feedback: stored, it would never join its feedback', async () => {
+    const { app } = await build();
+    const lone = 'sur\udc00';
+    const classified = await app.request('/v1/classify', jsonRequest({ emails: [{ id: lone, body: 'invoice please' }] }));
+    expect(classified.status).toBe(400);
+    expect((await json(classified)).issues[0]).toMatchObject({ path: ['emails', 0, 'id'], message: expect.stringContaining('lone UTF-16 surrogate') });
+    const feedback = await app.request('/v1/feedback', jsonRequest({ emailId: lone, labels: { queue: 'billing' }, closedAt }));
+    expect(feedback.status).toBe(400);
+    expect((await json(feedback)).issues[0]).toMatchObject({ path: ['emailId'], message: expect.stringContaining('lone UTF-16 surrogate') });
+    // A pair (an emoji) is valid Unicode and joins as any id does.
+    await classify(app, [{ id: 'pair\ud83d\ude00', body: 'invoice please' }]);
+    expect(await json(app.request('/v1/feedback', jsonRequest({ emailId: 'pair\ud83d\ude00', labels: { queue: 'billing' }, closedAt })))).toMatchObject({ matched: true });
+  });
+
+  it('finds a prediction by its predictionId in upper case, as the UUID it is', async () => {
+    const { app } = await build();
+    const [p] = await classify(app, [{ id: 'mail-u', body: 'invoice please' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ predictionId: p.predictionId.toUpperCase(), labels: { queue: 'billing' }, closedAt }));
+    expect(res.status).toBe(202);
+    expect(await json(res)).toMatchObject({ emailId: 'mail-u', predictionId: p.predictionId, matched: true });
+  });
+
+  it('names the fields it does not read in its warning, with the field probably meant, as /v1/classify does', async () => {
+    const { app } = await build();
+    const [p] = await classify(app, [{ id: 'mail-w', body: 'invoice please' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-w', predictionID: p.predictionId, comment: 'x', labels: { queue: 'billing' }, closedAt }));
+    expect(res.status).toBe(202);
+    expect(await json(res)).toMatchObject({
+      matched: true,
+      warning: "Fields mailroute does not read were ignored: predictionID (did you mean predictionId?), comment. A feedback's fields are predictionId, emailId, labels, closedAt.",
+    });
+    const unmatched = await json(app.request('/v1/feedback', jsonRequest('{"emailId":"nobody","labels":{"queue":"billing"},"closedAt":"2026-11-29T10:00:00Z","__proto__":{}}')));
+    expect(unmatched.warning).toMatch(/^No prediction of email "nobody" is stored here: .* Fields mailroute does not read were ignored: __proto__\. /);
+    const clean = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'mail-w', labels: { queue: 'billing' }, closedAt })));
+    expect(clean.warning).toBeUndefined();
+    // A task named __proto__ is unknown, as any other.
+    const task = await app.request('/v1/feedback', jsonRequest('{"emailId":"mail-w","labels":{"queue":"billing","__proto__":"x"},"closedAt":"2026-11-29T10:00:00Z"}'));
+    expect(task.status).toBe(422);
+    expect((await json(task)).detail).toMatch(/^Task "__proto__" is not one of the model's tasks/);
+    // Alone too: zod's output leaves the key out, but the feedback named a task, so it is not "no label".
+    const alone = await app.request('/v1/feedback', jsonRequest('{"emailId":"mail-w","labels":{"__proto__":"x"},"closedAt":"2026-11-29T10:00:00Z"}'));
+    expect(alone.status).toBe(422);
+    expect(await json(alone)).toMatchObject({ code: 'LABEL_NOT_IN_TAXONOMY', detail: expect.stringMatching(/^Task "__proto__" is not one of the model's tasks/) });
+    const none = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-w', labels: {}, closedAt }));
+    expect(none.status).toBe(400);
+    expect((await json(none)).issues).toEqual([{ path: ['labels'], message: 'at least one task label is required', code: 'custom' }]);
+  });
+
+  it('names a misspelt id field when the feedback is refused for having no id', async () => {
+    const { app } = await build();
+    const [p] = await classify(app, [{ id: 'mail-t', body: 'invoice please' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ predictionID: p.predictionId, labels: { queue: 'billing' }, closedAt }));
+    expect(res.status).toBe(400);
+    const problem = await json(res);
+    expect(problem.issues[0]).toMatchObject({ path: ['predictionId'], message: 'predictionId or emailId is required' });
+    expect(problem.detail).toBe(
+      "The request does not match the schema: predictionId or emailId is required. It holds fields that are not read: predictionID (did you mean predictionId?); a feedback's fields are predictionId, emailId, labels, closedAt.",
+    );
+    // A bad classify body names its unread fields as classify's, never as a feedback's.
+    const bad = await json(app.request('/v1/classify', jsonRequest({ emails: [], predictionID: 'x' })));
+    expect(bad.detail).toMatch(/^The request does not match the schema: .+\. It holds fields that are not read, beside emails: predictionID; an email's fields are /);
+    expect(bad.detail).not.toContain("a feedback's fields");
+  });
+
+  it('tells a body sent as a JSON array what to send instead, in feedback and classify', async () => {
+    const { app } = await build();
+    const issue = async (path: string, body: unknown) => (await json(app.request(path, jsonRequest(body)))).issues[0] as { path: unknown[]; message: string };
+    expect(await issue('/v1/feedback', [{ emailId: 'a', labels: { queue: 'billing' }, closedAt }])).toEqual({
+      path: [],
+      message: 'The body is a JSON array; send one feedback, an object {predictionId or emailId, labels, closedAt}: send one request per email',
+      code: 'invalid_type',
+    });
+    expect((await issue('/v1/classify', [{ subject: 'invoice' }])).message).toBe('The body is a JSON array; send an object whose emails array holds the emails: {"emails": [...]}');
+    // So are the other bodies that are not an object, and the detail (all a client's log may show) says it too.
+    expect((await issue('/v1/feedback', 42)).message).toBe('The body is a JSON number; send one feedback, an object {predictionId or emailId, labels, closedAt}: send one request per email');
+    for (const [body, kind] of [[null, 'null'], ['"hi"', 'a JSON string'], [true, 'a JSON boolean']] as const) {
+      const detail = (await json(app.request('/v1/classify', jsonRequest(body)))).detail;
+      expect(detail).toBe(`The request does not match the schema: the body is ${kind}; send an object whose emails array holds the emails: {"emails": [...]}.`);
+    }
+  });
+
+  it('tells feedback labels sent in another shape (a list of pairs, a number) what the labels are', async () => {
+    const { app } = await build();
+    const refused = async (labels: unknown) => {
+      const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-l', labels, closedAt }));
+      expect(res.status).toBe(400);
+      return (await json(res)) as { detail: string; issues: { path: unknown[]; message: string }[] };
+    };
+    const list = await refused([{ task: 'queue', label: 'billing' }]);
+    expect(list.issues[0]).toMatchObject({ path: ['labels'], message: 'labels is an object of the confirmed label per task, such as {"queue": "tax_documents", "topic": "freistellungsauftrag"}, not an array' });
+    expect(list.detail).not.toContain('record');
+    expect((await refused('billing')).issues[0].message).toBe('labels is an object of the confirmed label per task, such as {"queue": "tax_documents", "topic": "freistellungsauftrag"}');
+    expect((await refused({ queue: 5 })).issues[0]).toMatchObject({ path: ['labels', 'queue'], message: 'a label is a string, such as "tax_documents"' });
+    // An empty label keeps its own message (the string's length check, not its type).
+    expect((await refused({ queue: '' })).issues[0].message).not.toContain('a label is a string');
+    // Left out, they are required, as before.
+    const missing = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-l', closedAt }));
+    expect((await json(missing)).detail).toContain('labels is required');
+  });
+
+  it('names the first schema issue in the detail, the place and what is wrong, and how many more there are', async () => {
+    const { app } = await build();
+    const detail = async (path: string, body: unknown) => (await json(app.request(path, jsonRequest(body)))).detail as string;
+    expect(await detail('/v1/classify', { emails: [{ id: 'x'.repeat(300), subject: 'invoice' }] })).toBe('The request does not match the schema: emails[0].id: an id has at most 200 characters: this one has 300.');
+    expect(await detail('/v1/classify', {})).toBe('The request does not match the schema: emails is required.');
+    expect(await detail('/v1/feedback', { emailId: 'crm-1', labels: { queue: 'billing' } })).toBe('The request does not match the schema: closedAt is required.');
+    expect(await detail('/v1/feedback', { emailId: 7, labels: 'billing' })).toMatch(/^The request does not match the schema: emailId: .+ \(and 2 more in issues\)\.$/);
+    const quality = await json(app.request('/v1/quality?hours=abc', authed()));
+    expect(quality.detail).toBe('The request does not match the schema: hours must be a plain decimal number of hours, such as 24 or 1.5, not "abc".');
+  });
+
+  it('reads a null predictionId or emailId as absent, as /v1/classify reads null fields', async () => {
+    const { app } = await build();
+    await classify(app, [{ id: 'mail-n', body: 'invoice please' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ predictionId: null, emailId: 'mail-n', labels: { queue: 'billing' }, closedAt }));
+    expect(res.status).toBe(202);
+    const neither = await app.request('/v1/feedback', jsonRequest({ predictionId: null, emailId: null, labels: { queue: 'billing' }, closedAt }));
+    expect(neither.status).toBe(400);
+    expect(JSON.stringify(await json(neither))).toContain('predictionId or emailId is required');
+  });
+
+  it('stores closedAt in UTC, keeps the correction that closed last, and refuses a case closed in the future', async () => {
+    const { app, context } = await build();
+    expect((await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'late', body: 'invoice' }] }))).status).toBe(200);
+    const post = (labels: Record<string, string>, at: string) => app.request('/v1/feedback', jsonRequest({ emailId: 'late', labels, closedAt: at }));
+    expect((await post({ queue: 'billing' }, '2026-11-29T11:00:00+01:00')).status).toBe(202);
+    const stale = await post({ queue: 'technical' }, '2026-11-29T09:30:00Z'); // closed earlier, arrived later
+    expect(stale.status).toBe(202);
+    expect((await json(stale)).status).toBe('superseded');
+    const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pair.feedback).toMatchObject({ labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00.000Z' });
+    const future = await post({ queue: 'billing' }, new Date(Date.now() + 3_600_000).toISOString());
+    expect(future.status).toBe(400);
+    const problem = await json(future);
+    expect(problem.issues[0]).toMatchObject({ path: ['closedAt'], code: 'future' });
+    // The detail says how far ahead is allowed and the server's time, so a CRM with a fast clock sees it is one.
+    expect(problem.detail).toMatch(/^closedAt \S+ is more than 5 minutes ahead of the server's clock \(now \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
+  });
+
+  it('refuses a closedAt older than the retention, which the store would delete at once, and says why', async () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const { app, context } = await build({ clock: { now: () => now }, limits: { feedbackRetentionDays: 400 } });
+    await classify(app, [{ id: 'old', body: 'invoice' }]);
+    const post = (at: string) => app.request('/v1/feedback', jsonRequest({ emailId: 'old', labels: { queue: 'billing' }, closedAt: at }));
+    const epoch = await post('1970-01-01T00:00:00Z');
+    expect(epoch.status).toBe(400);
+    expect(epoch.headers.get('content-type')).toContain('application/problem+json');
+    const problem = await json(epoch);
+    expect(problem).toMatchObject({ code: 'REQUEST_INVALID', issues: [{ path: ['closedAt'], code: 'too_old' }] });
+    expect(problem.detail).toContain('more than 400 days ago');
+    expect(problem.detail).toContain('1970-01-01 is what an unset date often becomes');
+    const past = await post('2025-10-26T12:00:00Z'); // 401 days before now
+    expect(past.status).toBe(400);
+    expect((await json(past)).detail).not.toContain('unset date');
+    expect((await post('2025-10-28T12:00:00+02:00')).status).toBe(202); // 399 days (and a bit) before now
+    expect((await context.store.listPairs({ since: '2000-01-01T00:00:00Z' }))[0].feedback?.closedAt).toBe('2025-10-28T10:00:00.000Z');
+  });
+
+  it('says a retention of one day in the singular (the SageMaker container keeps feedback one day)', async () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const { app } = await build({ clock: { now: () => now }, limits: { feedbackRetentionDays: 1 } });
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'day', labels: { queue: 'billing' }, closedAt: '2026-11-29' }));
+    expect((await json(res)).detail).toMatch(/^closedAt 2026-11-29T00:00:00.000Z is more than 1 day ago: feedback is kept 1 day from the case's closedAt/);
+  });
+
+  it('takes closedAt without a zone (UTC) or as an RFC 2822 date, stores it as ISO 8601 UTC, and names the forms when refusing one', async () => {
+    const { app, context } = await build();
+    await classify(app, [{ id: 'z1', body: 'invoice' }, { id: 'z2', body: 'invoice' }]);
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'z1', labels: { queue: 'billing' }, closedAt: '2025-11-03T10:15:00' }))).status).toBe(202);
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'z2', labels: { queue: 'billing' }, closedAt: 'Mon, 3 Nov 2025 10:15:00 +0100' }))).status).toBe(202);
+    const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    const closed = Object.fromEntries(pairs.map((p) => [p.prediction.emailId, p.feedback?.closedAt]));
+    expect(closed).toEqual({ z1: '2025-11-03T10:15:00.000Z', z2: '2025-11-03T09:15:00.000Z' });
+    const bad = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'z1', labels: { queue: 'billing' }, closedAt: '03.11.2025' })));
+    expect(bad.status).toBe(400);
+    expect(bad.issues[0].path).toEqual(['closedAt']);
+    expect(bad.issues[0].message).toMatch(/ISO 8601.*RFC 2822/);
+  });
+});

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { createClassifierSource } from '../model/classifier-source.js';
+import { createFakeClassifier } from '../test-support/fake-classifier.js';
+import { PROBLEM_CODES } from '../errors.js';
+import { authed, json, jsonRequest, KEYS, testAppBuilder } from '../test-support/harness.js';
+import { classify, closedAt } from '../test-support/route-helpers.js';
+
+const build = testAppBuilder();
+
+describe('operations routes', () => {
+  it('answers an unknown path 404 naming the route probably meant', async () => {
+    const { app } = await build();
+    const detail = async (path: string) => (await json(app.request(path, jsonRequest({ emails: [{ body: 'invoice' }] })))).detail as string;
+    expect(await detail('/v1/classify/')).toBe('No such route (did you mean /v1/classify?).');
+    expect(await detail('/v1/feedbacks')).toBe('No such route (did you mean /v1/feedback?).');
+    expect(await detail('/something/else/entirely')).toBe('No such route.');
+  });
+
+  it('POST /v1/admin/reload names the query parameters it does not read: ?forc=true reloads without force, and says so', async () => {
+    const { app } = await build();
+    const post = async (query: string) => json(app.request(`/v1/admin/reload${query}`, authed(KEYS.all, { method: 'POST' })));
+    expect(await post('?forc=true')).toMatchObject({ loaded: false, warnings: ['Query parameters mailroute does not read were ignored: forc (did you mean force?). This route reads ?force= only.'] });
+    expect((await post('?force=true')).warnings).toBeUndefined();
+  });
+
+  it('healthz, readyz, ping and model', async () => {
+    const { app } = await build();
+    expect((await app.request('/healthz')).status).toBe(200);
+    expect(await json(app.request('/readyz'))).toEqual({ status: 'ready', modelId: 'fake-1' });
+    expect((await app.request('/ping')).status).toBe(200);
+    const model = await json(app.request('/v1/model'));
+    expect(model).toMatchObject({ modelId: 'fake-1', reloads: 0, failedReloads: 0, lastReloadError: null });
+    expect(model.tasks[0]).toEqual({ name: 'queue', labels: ['billing', 'technical', 'general'] });
+  });
+
+  it('readyz and ping are 503 before a model is loaded', async () => {
+    const source = createClassifierSource({ resolve: async () => undefined, load: async () => createFakeClassifier() });
+    const { app } = await build({ classifierSource: source });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect((await json(res)).code).toBe('MODEL_NOT_READY');
+    expect((await app.request('/ping')).status).toBe(503);
+    expect((await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'x' }] }))).status).toBe(503);
+  });
+
+  it('readyz and ping are 503 once the app is closing, saying so, as classify is', async () => {
+    const serving = await build({ classifier: createFakeClassifier() });
+    expect((await serving.app.request('/readyz')).status).toBe(200);
+    await serving.close();
+    for (const route of ['/readyz', '/ping']) {
+      const res = await serving.app.request(route);
+      expect(res.status, route).toBe(503);
+      expect(await json(res), route).toMatchObject({ code: 'MODEL_NOT_READY', detail: 'The server is shutting down: it classifies no more requests.' });
+    }
+  });
+
+  it('readyz and ping are 503 while the loaded model says it cannot serve (its threads exited and could not be replaced)', async () => {
+    let health = { ready: false, detail: 'No model thread is loaded (the replacement of model thread 0 failed to load: /srv/models/m1/manifest.json is missing).' };
+    const classifier = Object.assign(createFakeClassifier(), { health: () => health });
+    const { app } = await build({ classifier });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = await json(res);
+    expect(problem.code).toBe('MODEL_NOT_READY');
+    expect(problem.detail).toContain('model thread 0 failed to load');
+    expect(problem.detail).not.toContain('/srv/models'); // public route: paths cut to the file name
+    expect((await app.request('/ping')).status).toBe(503);
+    health = { ready: true, detail: '' };
+    expect((await app.request('/readyz')).status).toBe(200);
+  });
+
+  it('exports Prometheus metrics: requests, latency, predictions, abstentions, model', async () => {
+    const { app } = await build();
+    await classify(app, [{ body: 'invoice' }, { body: 'hello' }]);
+    const res = await app.request('/metrics');
+    expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    const text = await res.text();
+    expect(text).toContain('mailroute_http_requests_total{method="POST",route="/v1/classify",status="200"} 1');
+    expect(text).toContain('mailroute_http_request_duration_seconds_bucket{route="/v1/classify",le="+Inf"} 1');
+    expect(text).toContain('mailroute_predictions_total{label="billing",task="queue"} 1');
+    expect(text).toContain('mailroute_abstentions_total{task="queue"} 1');
+    expect(text).toContain('mailroute_model_info{model_id="fake-1"} 1');
+  });
+
+  it('documents the stable problem codes as an enum and describes every field of Email, FeedbackRequest and Quality', async () => {
+    const { app } = await build();
+    const doc = await json(app.request('/openapi.json'));
+    const { Problem, Email, FeedbackRequest } = doc.components.schemas;
+    expect(Problem.properties.code.enum).toEqual([...PROBLEM_CODES]);
+    expect(Problem.properties.code.enum).toEqual(expect.arrayContaining(['REQUEST_INVALID', 'LABEL_NOT_IN_TAXONOMY', 'RATE_LIMITED', 'INTERNAL', 'NOT_READY']));
+    // And every field of the answers the CRM reads, down to a task's prediction and the route.
+    const { ClassifyResponse, ClassifiedEmail, FeedbackResponse } = doc.components.schemas;
+    const answers = [ClassifyResponse, ClassifiedEmail, ClassifiedEmail.properties.tasks.additionalProperties, ClassifiedEmail.properties.route, FeedbackResponse];
+    for (const schema of [Email, FeedbackRequest, ...answers]) {
+      for (const [name, property] of Object.entries(schema.properties as Record<string, { description?: string }>)) expect(property.description, name).toBeTruthy();
+    }
+    expect(FeedbackRequest.properties.predictionId.description).toContain('predictionId or emailId is required');
+    expect(FeedbackRequest.properties.closedAt.description).toMatch(/ISO 8601.*RFC 2822/);
+    expect(Email.properties.receivedAt.description).toMatch(/ISO 8601.*RFC 2822/);
+    // The figures a service lead reads, and the window: selected by prediction time, which a reader must be told.
+    const { Quality } = doc.components.schemas;
+    const task = Quality.properties.tasks.additionalProperties;
+    for (const schema of [Quality, task, task.properties.bands.items, task.properties.drift]) {
+      for (const [name, property] of Object.entries(schema.properties as Record<string, { description?: string }>)) expect(property.description, name).toBeTruthy();
+    }
+    const hours = (doc.paths['/v1/quality'].get.parameters as { name: string; description?: string }[]).find((p) => p.name === 'hours');
+    expect(hours?.description).toMatch(/by when they were made, not by closedAt/);
+    // What an answer says is one of them.
+    const problem = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'x', labels: { queu: 'billing' }, closedAt })));
+    expect(Problem.properties.code.enum).toContain(problem.code);
+  });
+
+  it("the docs page lists each operation's query parameters, with their defaults and descriptions", async () => {
+    const { app } = await build();
+    const html = await (await app.request('/docs')).text();
+    const doc = await json(app.request('/openapi.json'));
+    // The page's own script, run against this document with a stand-in for fetch and the page's element.
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    const ops = { innerHTML: '', textContent: '' };
+    new Function('fetch', 'document', script)(async () => ({ json: async () => doc }), { getElementById: () => ops });
+    for (let i = 0; i < 50 && ops.innerHTML === '' && ops.textContent === ''; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(ops.textContent).toBe('');
+    expect(ops.innerHTML).toContain('<code>hours</code> (query, default 168): Window length in hours');
+    expect(ops.innerHTML).toContain('by when they were made, not by closedAt');
+    expect(ops.innerHTML).toContain('<code>model</code> (query): a model id, or all');
+    expect(ops.innerHTML).toContain('<code>force</code> (query, one of true, false)');
+    expect(ops.innerHTML).toContain('<code>id</code> (query)');
+  });
+
+  it('serves the OpenAPI document from the zod schemas and a self-contained docs page', async () => {
+    const { app } = await build({ limits: { maxBatch: 17 } });
+    const doc = await json(app.request('/openapi.json'));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/classify', '/v1/feedback', '/v1/quality', '/invocations', '/v1/model']));
+    expect(doc.components.schemas.ClassifyRequest.properties.emails.maxItems).toBe(17);
+    // Both ways of sending a key, as schemes client generators understand.
+    expect(doc.components.securitySchemes.apiKeyHeader).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }));
+    expect(doc.paths['/v1/classify'].post.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);
+    // A 405 body's `allow` is in the schema; routes without a body do not promise 413 or 415.
+    expect(doc.components.schemas.Problem.properties.allow).toEqual(expect.objectContaining({ type: 'array' }));
+    expect(Object.keys(doc.paths['/v1/classify'].post.responses)).toEqual(expect.arrayContaining(['413', '415']));
+    expect(Object.keys(doc.paths['/v1/quality'].get.responses)).not.toContain('415');
+    // A body that does not all arrive in time is a 408 on every route that takes one; a slow answer is a 503.
+    for (const path of ['/v1/classify', '/v1/classify/eml', '/invocations', '/v1/feedback']) expect(doc.paths[path].post.responses['408']?.description, path).toContain('REQUEST_TIMEOUT');
+    expect(Object.keys(doc.paths['/v1/quality'].get.responses)).not.toContain('408');
+    // The SageMaker route answers 406 to an Accept without JSON, and says so.
+    expect(Object.keys(doc.paths['/invocations'].post.responses)).toContain('406');
+    // Behind the AWS Lambda a classify can fail at the SageMaker endpoint (502): the CRM's document says so; the container's own route cannot.
+    for (const path of ['/v1/classify', '/v1/classify/eml']) expect(doc.paths[path].post.responses['502']?.description, path).toMatch(/ENDPOINT_FAILED.*SAGEMAKER_RESPONSE_INVALID/);
+    expect(Object.keys(doc.paths['/invocations'].post.responses)).not.toContain('502');
+    // A compressed body is refused (415) on every route that takes one; the raw-email route's 400 and 415 name its own causes, not JSON's.
+    for (const path of ['/v1/classify', '/v1/classify/eml', '/invocations', '/v1/feedback']) expect(doc.paths[path].post.responses['415'].description, path).toContain('Content-Encoding');
+    const eml = doc.paths['/v1/classify/eml'].post.responses;
+    expect(eml['415'].description).toContain('message/rfc822');
+    expect(eml['415'].description).not.toContain('JSON');
+    expect(eml['400'].description).toContain('invalid_eml');
+    expect(doc.paths['/metrics'].get.responses['200'].content).toHaveProperty(['text/plain']);
+    expect(Object.keys(doc.paths['/v1/admin/reload'].post.responses)).not.toContain('413');
+    // The feedback example stays one the server takes: closed recently, not on a fixed date the retention will pass.
+    const closed = Date.parse(doc.components.schemas.FeedbackRequest.example.closedAt);
+    expect(Date.now() - closed).toBeGreaterThan(0);
+    expect(Date.now() - closed).toBeLessThan(2 * 86_400_000);
+    // Every path is in the document, with the 405 that every known path gives to another method.
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/openapi.json', '/docs', '/healthz', '/readyz', '/ping', '/metrics']));
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+      for (const op of Object.values(ops)) expect(Object.keys(op.responses), path).toContain('405');
+    }
+    expect(doc.paths['/docs'].get.responses['200'].content).toHaveProperty(['text/html']);
+    for (const path of ['/docs', '/openapi.json', '/healthz']) expect((await app.request(path, { method: 'POST' })).status, path).toBe(405);
+    const html = await (await app.request('/docs')).text();
+    // Relative, so behind a named stage (/prod/docs) the page loads /prod/openapi.json.
+    expect(html).toContain("fetch('openapi.json')");
+    expect(new URL('openapi.json', 'https://api.example.com/prod/docs').pathname).toBe('/prod/openapi.json');
+    expect(html).not.toContain("'/openapi.json'");
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+  });
+});
