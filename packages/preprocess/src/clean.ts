@@ -4,6 +4,7 @@ import { composeDiacritics } from './compose.js';
 import type { Email } from './email.js';
 import { CleanOptionsError, InputTooLargeError } from './errors.js';
 import { bodyIsHtml } from './html-body.js';
+import { splitInlineSeparators } from './forward-marker.js';
 import { htmlParts } from './html.js';
 import { detectLanguage } from './language.js';
 import { splitQuotes, type LineMark } from './quotes.js';
@@ -209,6 +210,10 @@ function cleanLines(text: string, lines: readonly string[] | undefined, scope: C
   const isDevice = deviceLineMemo();
   let known = NOTHING_KNOWN;
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
+    // A separator after the writer's note on one line goes on a line of its own, so the line rules see it. In
+    // every pass: a pass may take out what stood between it and the header block (a `>` line); then nothing is known.
+    const split = splitInlineSeparators(current);
+    if (split !== current) [current, known] = [split, NOTHING_KNOWN];
     const r = cleanPass(current, scope, isDevice, known);
     removed.push(...r.removed);
     // A pass only cuts above what the pass before left: its signature stood above theirs.

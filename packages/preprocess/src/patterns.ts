@@ -307,7 +307,7 @@ export type SplitKind = 'splitter' | 'forward';
 const SPLIT_GATE = /^[-=_*#~]|[:：]$|above this line|dieser zeile/i;
 
 /** `-`, `=`, `_`, `*`, `#` or `~`: what separator lines are drawn with. */
-function isRuleChar(c: number): boolean {
+export function isRuleChar(c: number): boolean {
   return c === 45 || c === 61 || c === 95 || c === 42 || c === 35 || c === 126;
 }
 

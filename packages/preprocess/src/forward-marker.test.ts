@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { cleanEmail, cleanText } from './clean.js';
+import { forwardedText } from './forward.js';
+import { inlineSeparatorStart, splitInlineSeparators } from './forward-marker.js';
+
+const message = 'Bitte kündigen Sie mein Depot zum Monatsende.';
+const headers = 'From: Tim <t@example.com>\nDate: Mon, 3 Nov 2025 10:15:00 +0100\nSubject: Depot\n\n';
+
+describe('a separator on the line of the writer\'s note', () => {
+  it('is read as on a line of its own: the note is the text, the forwarded message is read under it', () => {
+    for (const [note, separator, block] of [
+      ['Bitte prüfen.', '---------- Forwarded message ---------', headers],
+      ['FYI', '-----Weitergeleitete Nachricht-----', 'Von: Tim <t@example.com>\nGesendet: Montag, 3. November 2025 10:15\nBetreff: Depot\n\n'],
+      ['Zur Info', '-------- Weitergeleitete Nachricht --------', '\nBetreff: Depot\nDatum: Mon, 3 Nov 2025 10:15:00 +0100\nVon: Tim <t@example.com>\n\n'],
+    ]) {
+      const email = { subject: 'Depot', body: `${note} ${separator}\n${block}${message}` };
+      const cleaned = cleanEmail(email, { redact: false });
+      expect(cleaned.text, email.body).toBe(note);
+      expect(cleaned.quoted?.startsWith(separator), email.body).toBe(true);
+      expect(forwardedText(email, cleaned, false), email.body).toBe(message);
+    }
+  });
+
+  it('cuts a reply separator after the note too, as on its own line', () => {
+    expect(cleanText(`Siehe unten. -----Original Message-----\n${headers}old text`, 'quotes').text).toBe('Siehe unten.');
+  });
+
+  it('is looked for again in every pass: one may take out a `>` line between it and the header block', () => {
+    const once = cleanText('FYI -----Original Message-----\n> quoted line\nAn: Max Mustermann', 'quotes').text;
+    expect(once).toBe('FYI');
+    expect(cleanText(once, 'quotes').text).toBe(once);
+  });
+
+  it('is the writer\'s own text when no header block follows it, or when nothing stands before it', () => {
+    for (const body of [
+      'Ich sehe nur ---------- Forwarded message ---------\n\nund sonst nichts. Was ist da passiert?',
+      'Ich sehe nur ---------- Forwarded message ---------',
+      'Mein Vorschlag -- Variante A --\nVon: Montag an geht es los.',
+    ]) {
+      expect(cleanText(body, 'quotes').text, body).toBe(body);
+    }
+    expect(inlineSeparatorStart('---------- Forwarded message ---------')).toBe(-1);
+    expect(inlineSeparatorStart('Bitte -- danke. -----Original Message-----')).toBe(16);
+    expect(inlineSeparatorStart('Das war alles -- wirklich --')).toBe(-1);
+  });
+
+  it('leaves the lines as they are when there is none (the same array) and `>` lines alone', () => {
+    const lines = ['Hallo', 'Danke.'];
+    expect(splitInlineSeparators(lines)).toBe(lines);
+    const quoted = ['> FYI ---------- Forwarded message ---------', '> From: Tim <t@example.com>'];
+    expect(splitInlineSeparators(quoted)).toBe(quoted);
+    expect(splitInlineSeparators(['Hallo', 'FYI -----Original Message-----', '', 'Von: Tim <t@example.com>'])).toEqual([
+      'Hallo',
+      'FYI',
+      '-----Original Message-----',
+      '',
+      'Von: Tim <t@example.com>',
+    ]);
+  });
+});
