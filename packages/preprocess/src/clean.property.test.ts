@@ -17,6 +17,7 @@ const lineArb = fc.oneof(
     '---------- Forwarded message ---------',
     'Bitte prüfen. ---------- Forwarded message ---------',
     'FYI -----Original Message-----',
+    'Begin forwarded message',
     'Von: Support <help@example.com>',
     'Gesendet: Mittwoch, 3. Juni 2026 09:43',
     'An: Max Mustermann',

@@ -1,11 +1,14 @@
 /**
  * Separator lines where the line rules of `quotes.ts` do not see them: after the writer's note on the same line
- * (`Bitte prüfen. ---------- Forwarded message ---------`, as a mail program that joins lines leaves them). Such
- * a one counts only above a header block (`From:`, `Von:` ...): otherwise it may be the customer's own words.
+ * (`Bitte prüfen. ---------- Forwarded message ---------`, as a mail program that joins lines leaves them), or
+ * Apple Mail's `Begin forwarded message` without its colon. Either counts only above a header block (`From:`,
+ * `Von:` ...): otherwise it may be the customer's own words.
  */
 import { isBlank } from './blank.js';
-import { headerKey, isRuleChar, MAX_LINE, mayNameSplit, QUOTE_MARK, splitterKind } from './patterns.js';
+import { FORWARD_LINE_PHRASES, headerKey, isRuleChar, MAX_LINE, mayNameSplit, QUOTE_MARK, splitterKind } from './patterns.js';
 
+/** `Begin forwarded message`, `Anfang der weitergeleiteten Nachricht` ... alone on a line (`>` markers before it), maybe in bold, no colon. */
+const BARE_FORWARD_LINE = new RegExp(`^(?:[ \\t]*>)*[\\s*_]{0,6}(?:${FORWARD_LINE_PHRASES.join('|')})[\\s*_]{0,6}$`, 'i');
 /** A blank, then two rule characters: where a separator may start after other text. */
 const RULE_AFTER_BLANK = /\s[-=_*#~]{2}/g;
 const LEADING_QUOTE_MARKS = /^(?:[ \t]*>)+/;
@@ -13,6 +16,11 @@ const LEADING_QUOTE_MARKS = /^(?:[ \t]*>)+/;
 const MAX_SEPARATOR = 120;
 /** Blank lines that may stand between a separator and the header block under it. */
 const MAX_BLANKS_UNDER = 2;
+
+/** Whether a line (its `>` markers passed over) is a forward phrase alone, without a colon. */
+export function isBareForwardLine(line: string): boolean {
+  return line.length <= 80 && BARE_FORWARD_LINE.test(line);
+}
 
 /** Whether the first non-blank line from `j` on (after at most two blank lines, its `>` markers passed over) opens with a header key. */
 export function headerFollows(lines: readonly string[], j: number): boolean {

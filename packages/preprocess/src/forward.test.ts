@@ -32,6 +32,10 @@ describe('forwardedText', () => {
       `FYI\n\n> ---------- Forwarded message ---------\n> ${headers.replace(/\n(?!$)/g, '\n> ')}> ${message}`,
       `Zur Info.\n\nVon meinem iPhone gesendet\n\nAnfang der weitergeleiteten Nachricht:\n\n> Von: Tim <t@example.com>\n> Betreff: Depot\n> \n> ${message}`,
       `Anfang der weitergeleiteten Nachricht:\n\n> Von: Tim <t@example.com>\n> Betreff: Depot\n> \n> ${message}`,
+      // Apple Mail's line without its colon, above a header block.
+      `FYI\n\nBegin forwarded message\n\n${headers}${message}`,
+      `Zur Info.\n\nAnfang der weitergeleiteten Nachricht\n\nVon: Tim <t@example.com>\nBetreff: Depot\n\n${message}`,
+      `Zur Info.\n\n**Anfang der weitergeleiteten Nachricht**\n\n> Von: Tim <t@example.com>\n> Betreff: Depot\n> \n> ${message}`,
     ];
     for (const body of bodies) {
       const email = { subject: 'Depot', body };
@@ -43,6 +47,8 @@ describe('forwardedText', () => {
     for (const body of [
       // The phrase in a sentence, not as a line of its own.
       'Ich habe die weitergeleitete Nachricht nicht bekommen.\nBegin forwarded message ist alles, was ich sehe.',
+      // The phrase alone on a line, but no header block under it.
+      'Zur Info.\n\nBegin forwarded message\n\nmehr steht da nicht, bitte prüfen Sie das.',
       // A reply whose quoted message holds a forward further down.
       'Danke!\n\nAm 03.11.2025 um 10:15 schrieb Service <s@example.com>:\n> Wir haben Ihre Nachricht erhalten.\n> ---------- Forwarded message ---------\n> From: Tim <t@example.com>\n>\n> Bitte kündigen Sie mein Depot.',
       // A reply quoted with `>` markers, and an Outlook reply under a separator line.

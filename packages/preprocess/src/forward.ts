@@ -5,6 +5,7 @@
 import { isBlank } from './blank.js';
 import { cleanEmail, type CleanResult } from './clean.js';
 import type { Email } from './email.js';
+import { headerFollows, isBareForwardLine } from './forward-marker.js';
 import type { RedactOptions } from './redact.js';
 import { splitKindOf, stripMarkers } from './patterns.js';
 
@@ -32,9 +33,9 @@ function atMostWords(text: string, max: number): boolean {
 /** `>` quote markers at a line's start (`> > `), which a mail program adds when it quotes the forward. */
 const QUOTE_MARKS = /^(?:[ \t]*>)+/;
 
-/** A line above a forwarded message's own text: blank, a separator (`_____`) or a forward line. */
+/** A line above a forwarded message's own text: blank, a separator (`_____`) or a forward line (with its colon or without). */
 function opensForward(line: string): boolean {
-  return isBlank(line) || SEPARATOR.test(line) || splitKindOf(line.trim()) !== undefined;
+  return isBlank(line) || SEPARATOR.test(line) || splitKindOf(line.trim()) !== undefined || isBareForwardLine(line);
 }
 
 /** Lines looked at for the line that opens the quoted part (blank and separator lines may stand above it). */
@@ -66,7 +67,7 @@ function isForward(subject: string | undefined, quoted: string): boolean {
     const line = lines[i].replace(QUOTE_MARKS, '');
     if (isBlank(line)) continue;
     if (attachedMessageHeaders(lines, i)) return true;
-    if (!SEPARATOR.test(line)) return splitKindOf(stripMarkers(line).trim()) === 'forward';
+    if (!SEPARATOR.test(line)) return splitKindOf(stripMarkers(line).trim()) === 'forward' || (isBareForwardLine(line) && headerFollows(lines, i + 1));
   }
   return false;
 }

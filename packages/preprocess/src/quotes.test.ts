@@ -109,6 +109,13 @@ describe('quoted replies in plain text', () => {
     expect(quotes('Zur Info\n\n-------- Weitergeleitete Nachricht --------\nBetreff: Depot\nText')).toBe('Zur Info');
   });
 
+  it('cuts at Apple Mail\'s forward line without its colon above a header block, and keeps it in a note without one', () => {
+    expect(quotes('FYI\n\nBegin forwarded message\n\nFrom: Bank <b@example.com>\nSubject: Depot\n\nText')).toBe('FYI');
+    expect(quotes('Zur Info\nAnfang der weitergeleiteten Nachricht\n> Von: Bank <b@example.com>\n> Betreff: Depot\n>\n> Text')).toBe('Zur Info');
+    const note = 'Zur Info\n\nAnfang der weitergeleiteten Nachricht\n\nsteht da, sonst nichts.';
+    expect(quotes(note)).toBe(note);
+  });
+
   it('removes > lines and keeps new text below a quote (bottom posting)', () => {
     expect(quotes('> Können Sie das bestätigen?\n\nJa, ich bestätige.')).toBe('Ja, ich bestätige.');
     expect(quotes('Test reply\nOn 04/19/2026 07:10 AM, Anna wrote:\n\n> Test.\n\nRegards, Max')).toBe('Test reply\nRegards, Max');

@@ -1,4 +1,5 @@
 import { isBlank } from './blank.js';
+import { headerFollows, isBareForwardLine } from './forward-marker.js';
 import { DATE_KEYS, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, speaksToReader, splitterKind } from './patterns.js';
 import { isDeviceLine, isSignOff, opensWithGreeting, type DeviceTest } from './signature.js';
 
@@ -136,6 +137,11 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
     const split = splitterKind(line, f);
     if (split) {
       marks[i] = split;
+      continue;
+    }
+    // `Begin forwarded message` without its colon opens a forward only above a header block.
+    if (isBareForwardLine(line) && headerFollows(lines, i + 1)) {
+      marks[i] = 'forward';
       continue;
     }
     if ((ahead === i ? aheadHeader : isReplyHeader(line, f)) && !isStatementRow(lines, i) && !isProseAttribution(lines, i, line)) {
