@@ -17,6 +17,8 @@ const lineArb = fc.oneof(
     '---------- Forwarded message ---------',
     'Bitte prüfen. ---------- Forwarded message ---------',
     'FYI -----Original Message-----',
+    'see below---------- Forwarded message ---------',
+    'FYI Anfang der weitergeleiteten Nachricht:',
     'Begin forwarded message',
     'Von: Support <help@example.com>',
     'Gesendet: Mittwoch, 3. Juni 2026 09:43',

@@ -8,12 +8,16 @@ const headers = 'From: Tim <t@example.com>\nDate: Mon, 3 Nov 2025 10:15:00 +0100
 
 describe('a separator on the line of the writer\'s note', () => {
   it('is read as on a line of its own: the note is the text, the forwarded message is read under it', () => {
-    for (const [note, separator, block] of [
+    for (const [note, separator, block, joint] of [
       ['Bitte prüfen.', '---------- Forwarded message ---------', headers],
       ['FYI', '-----Weitergeleitete Nachricht-----', 'Von: Tim <t@example.com>\nGesendet: Montag, 3. November 2025 10:15\nBetreff: Depot\n\n'],
       ['Zur Info', '-------- Weitergeleitete Nachricht --------', '\nBetreff: Depot\nDatum: Mon, 3 Nov 2025 10:15:00 +0100\nVon: Tim <t@example.com>\n\n'],
+      // No blank between the note and the rule; Apple Mail's line, with its colon or without.
+      ['see below', '---------- Forwarded message ---------', headers, ''],
+      ['Zur Info', 'Anfang der weitergeleiteten Nachricht:', `\n${headers}`],
+      ['FYI', 'Begin forwarded message', `\n${headers}`],
     ]) {
-      const email = { subject: 'Depot', body: `${note} ${separator}\n${block}${message}` };
+      const email = { subject: 'Depot', body: `${note}${joint ?? ' '}${separator}\n${block}${message}` };
       const cleaned = cleanEmail(email, { redact: false });
       expect(cleaned.text, email.body).toBe(note);
       expect(cleaned.quoted?.startsWith(separator), email.body).toBe(true);
@@ -36,6 +40,8 @@ describe('a separator on the line of the writer\'s note', () => {
       'Ich sehe nur ---------- Forwarded message ---------\n\nund sonst nichts. Was ist da passiert?',
       'Ich sehe nur ---------- Forwarded message ---------',
       'Mein Vorschlag -- Variante A --\nVon: Montag an geht es los.',
+      // A sentence that ends in the words of a dashed separator, without its dashes.
+      `Here is the forwarded message\nFrom: my landlord\nTo: me\n\n${message}`,
     ]) {
       expect(cleanText(body, 'quotes').text, body).toBe(body);
     }

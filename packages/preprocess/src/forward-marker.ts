@@ -1,16 +1,22 @@
 /**
  * Separator lines where the line rules of `quotes.ts` do not see them: after the writer's note on the same line
- * (`Bitte prüfen. ---------- Forwarded message ---------`, as a mail program that joins lines leaves them), or
- * Apple Mail's `Begin forwarded message` without its colon. Either counts only above a header block (`From:`,
- * `Von:` ...): otherwise it may be the customer's own words.
+ * (`Bitte prüfen. ---------- Forwarded message ---------`, `Zur Info Anfang der weitergeleiteten Nachricht:`, as a
+ * mail program that joins lines leaves them), or Apple Mail's `Begin forwarded message` without its colon. Each
+ * counts only above a header block (`From:`, `Von:` ...): otherwise it may be the customer's own words.
  */
 import { isBlank } from './blank.js';
-import { FORWARD_LINE_PHRASES, headerKey, isRuleChar, MAX_LINE, mayNameSplit, QUOTE_MARK, splitterKind } from './patterns.js';
+import { FORWARD_LINE_PHRASES, FORWARD_PHRASES, headerKey, isRuleChar, MAX_LINE, mayNameSplit, QUOTE_MARK, splitterKind } from './patterns.js';
 
 /** `Begin forwarded message`, `Anfang der weitergeleiteten Nachricht` ... alone on a line (`>` markers before it), maybe in bold, no colon. */
 const BARE_FORWARD_LINE = new RegExp(`^(?:[ \\t]*>)*[\\s*_]{0,6}(?:${FORWARD_LINE_PHRASES.join('|')})[\\s*_]{0,6}$`, 'i');
-/** A blank, then two rule characters: where a separator may start after other text. */
-const RULE_AFTER_BLANK = /\s[-=_*#~]{2}/g;
+/** A run of rule characters: where a separator may start after other text. */
+const RULE_RUN = /[-=_*#~]{2,}/g;
+/**
+ * Apple Mail's forward lines (`Begin forwarded message:`, `Anfang der weitergeleiteten Nachricht:` ...) after other
+ * text, with the colon or without. Not the bare `forwarded message` of the dashed lines, which a sentence may end
+ * with (`Here is the forwarded message:`).
+ */
+const INLINE_FORWARD_LINE = new RegExp(`\\s(?:${FORWARD_LINE_PHRASES.filter((p) => !FORWARD_PHRASES.includes(p)).join('|')})\\s?:?$`, 'i');
 const LEADING_QUOTE_MARKS = /^(?:[ \t]*>)+/;
 /** The longest separator `splitterKind` reads (trimmed). */
 const MAX_SEPARATOR = 120;
@@ -25,34 +31,63 @@ export function isBareForwardLine(line: string): boolean {
 /** Whether the first non-blank line from `j` on (after at most two blank lines, its `>` markers passed over) opens with a header key. */
 export function headerFollows(lines: readonly string[], j: number): boolean {
   let blanks = 0;
-  while (j < lines.length && isBlank(lines[j].replace(LEADING_QUOTE_MARKS, ''))) {
+  while (j < lines.length && isBlank(unquoted(lines[j]))) {
     if (++blanks > MAX_BLANKS_UNDER) return false;
     j += 1;
   }
-  return j < lines.length && headerKey(lines[j].replace(LEADING_QUOTE_MARKS, '').trim()) !== undefined;
+  return j < lines.length && headerKey(unquoted(lines[j]).trim()) !== undefined;
+}
+
+/** The line without its leading `>` markers (the line itself, not a copy, when it has none). */
+function unquoted(line: string): string {
+  return line.includes('>') ? line.replace(LEADING_QUOTE_MARKS, '') : line;
+}
+
+/** Index of the line's last character that is no blank (-1 when there is none). */
+function lastNonBlank(line: string): number {
+  let e = line.length - 1;
+  while (e >= 0 && line.charCodeAt(e) <= 32) e -= 1;
+  return e;
 }
 
 /** Whether the line's last character (blanks passed over) and the one before it are rule characters. */
-function endsWithRule(line: string): boolean {
-  let e = line.length - 1;
-  while (e > 0 && line.charCodeAt(e) <= 32) e -= 1;
+function endsWithRule(line: string, e: number): boolean {
   return e > 0 && isRuleChar(line.charCodeAt(e)) && isRuleChar(line.charCodeAt(e - 1));
 }
 
-/** Where a separator that ends the line after text of its own starts (`FYI -----Weitergeleitete Nachricht-----`), or -1. */
+/** Whether the line may end with an Apple Mail forward line: in `:` or in the last letter of one (`message`, `nachricht`, `réexpédié`, `reenviado`). */
+function mayEndWithForwardLine(line: string, e: number): boolean {
+  const c = line.charCodeAt(e) | 0x20;
+  return c === 58 || c === 101 || c === 116 || c === 0xe9 || c === 111;
+}
+
+/**
+ * Where a separator that ends the line after text of its own starts (`FYI -----Weitergeleitete Nachricht-----`,
+ * `see below---------- Forwarded message ---------`, `Zur Info Anfang der weitergeleiteten Nachricht:`), or -1.
+ */
 export function inlineSeparatorStart(line: string): number {
-  if (line.length > MAX_LINE || !endsWithRule(line)) return -1;
+  if (line.length > MAX_LINE) return -1;
+  const e = lastNonBlank(line);
+  const start = endsWithRule(line, e) ? ruledSeparatorStart(line.slice(0, e + 1)) : mayEndWithForwardLine(line, e) ? forwardLineStart(line.slice(0, e + 1)) : -1;
+  return start > 0 && !isBlank(line.slice(0, start)) ? start : -1;
+}
+
+/** Where a separator drawn with rules ends the (right-trimmed) line, at the start of a run of rule characters, or -1. */
+function ruledSeparatorStart(line: string): number {
   // A separator has at most MAX_SEPARATOR characters: only its tail is searched.
-  const from = Math.max(0, line.trimEnd().length - MAX_SEPARATOR - 1);
+  const from = Math.max(0, line.length - MAX_SEPARATOR);
   if (!mayNameSplit(line.slice(from))) return -1;
-  RULE_AFTER_BLANK.lastIndex = from;
-  for (let m = RULE_AFTER_BLANK.exec(line); m !== null; m = RULE_AFTER_BLANK.exec(line)) {
-    const start = m.index + 1;
-    if (isBlank(line.slice(0, start))) return -1;
-    if (splitterKind(line.slice(start)) !== undefined) return start;
-    RULE_AFTER_BLANK.lastIndex = start;
+  RULE_RUN.lastIndex = from;
+  for (let m = RULE_RUN.exec(line); m !== null; m = RULE_RUN.exec(line)) {
+    if (m.index > 0 && splitterKind(line.slice(m.index)) !== undefined) return m.index;
   }
   return -1;
+}
+
+/** Where an Apple Mail forward line ends the (right-trimmed) line after other text, or -1. */
+function forwardLineStart(line: string): number {
+  const m = INLINE_FORWARD_LINE.exec(line);
+  return m === null ? -1 : m.index + 1;
 }
 
 /**
@@ -64,8 +99,10 @@ export function splitInlineSeparators(lines: readonly string[]): readonly string
   let out: string[] | undefined;
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i];
-    // The cheap tests first: most lines end in no rule, and most that do stand above no header line.
-    const start = endsWithRule(line) && headerFollows(lines, i + 1) && !QUOTE_MARK.test(line) ? inlineSeparatorStart(line) : -1;
+    // The cheap tests first: most lines end in no rule or letter of a forward line, most others stand above no header line.
+    const e = lastNonBlank(line);
+    const may = endsWithRule(line, e) || mayEndWithForwardLine(line, e);
+    const start = may && headerFollows(lines, i + 1) && !QUOTE_MARK.test(line) ? inlineSeparatorStart(line) : -1;
     if (start > 0) {
       out ??= lines.slice(0, i);
       out.push(line.slice(0, start).trimEnd(), line.slice(start).trim());
