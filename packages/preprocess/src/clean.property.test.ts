@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanEmail, cleanText, cleanTextAfresh, normaliseText } from './clean.js';
-import { splitInlineSeparators } from './forward-marker.js';
+import { splitInlineSeparators, textThenRule } from './forward-marker.js';
 import { redactPii } from './redact.js';
 
 // Lines that exercise the rules: headers, quotes, sign-offs, device lines, separators, plain prose.
@@ -17,6 +17,7 @@ const lineArb = fc.oneof(
     '---------- Forwarded message ---------',
     'Bitte prüfen. ---------- Forwarded message ---------',
     'FYI -----Original Message-----',
+    'Zur Info ________________________________',
     'see below---------- Forwarded message ---------',
     'FYI Anfang der weitergeleiteten Nachricht:',
     'Begin forwarded message',
@@ -82,8 +83,9 @@ describe('cleanEmail properties', () => {
     );
   });
 
-  // A separator after the writer's note on one line is put on a line of its own first (forward-marker.ts).
-  const inputLinesOf = (s: string) => splitInlineSeparators(normaliseText(s).split('\n'));
+  // A separator after the writer's note on one line is put on a line of its own first, and a rule after their
+  // last words above a quote goes with it (forward-marker.ts).
+  const inputLinesOf = (s: string) => splitInlineSeparators(normaliseText(s).split('\n')).flatMap((l) => [l, textThenRule(l)?.[0] ?? l]);
 
   it('draws every output line from the normalised input (a note and a separator on one line as two)', () => {
     fc.assert(

@@ -50,6 +50,18 @@ describe('a separator on the line of the writer\'s note', () => {
     expect(inlineSeparatorStart('Das war alles -- wirklich --')).toBe(-1);
   });
 
+  it('goes with the quote when it is a long rule after the last words above a quote (Outlook\'s `____`)', () => {
+    const email = { subject: 'WG: Depot', body: `Bitte um Rückmeldung. ________________________________\nVon: Tim <t@example.com>\nGesendet: Montag, 3. November 2025 10:15\nBetreff: Depot\n\n${message}` };
+    const cleaned = cleanEmail(email, { redact: false });
+    expect(cleaned.text).toBe('Bitte um Rückmeldung.');
+    expect(cleaned.quoted?.startsWith('________________________________\nVon: Tim')).toBe(true);
+    expect(forwardedText(email, cleaned, false)).toBe(message);
+    // A rule of the customer's own (a form to fill in), or a short one, stays where no quote follows.
+    for (const body of ['Unterschrift: ______________\nDatum: ______________\n\nBitte zurücksenden.', 'Bitte prüfen ----------']) {
+      expect(cleanText(body, 'quotes').text, body).toBe(body);
+    }
+  });
+
   it('leaves the lines as they are when there is none (the same array) and `>` lines alone', () => {
     const lines = ['Hallo', 'Danke.'];
     expect(splitInlineSeparators(lines)).toBe(lines);

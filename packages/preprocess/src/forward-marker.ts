@@ -20,6 +20,8 @@ const INLINE_FORWARD_LINE = new RegExp(`\\s(?:${FORWARD_LINE_PHRASES.filter((p) 
 const LEADING_QUOTE_MARKS = /^(?:[ \t]*>)+/;
 /** The longest separator `splitterKind` reads (trimmed). */
 const MAX_SEPARATOR = 120;
+/** The shortest rule that is a separator after the writer's words on their line (Outlook draws 32 `_`). */
+const MIN_INLINE_RULE = 10;
 /** Blank lines that may stand between a separator and the header block under it. */
 const MAX_BLANKS_UNDER = 2;
 
@@ -109,4 +111,17 @@ export function splitInlineSeparators(lines: readonly string[]): readonly string
     } else if (out !== undefined) out.push(line);
   }
   return out ?? lines;
+}
+
+/**
+ * A line's text and the rule after it (`Bitte um Rückmeldung. ________________`), or undefined: above a quote
+ * (`quotes.ts` asks only there), such a rule is the separator a mail program drew, joined to the writer's words.
+ */
+export function textThenRule(line: string): [string, string] | undefined {
+  const t = line.trimEnd();
+  let r = t.length;
+  while (r > 0 && '-_=*~'.includes(t[r - 1])) r -= 1;
+  if (t.length - r < MIN_INLINE_RULE || r === 0 || (t[r - 1] !== ' ' && t[r - 1] !== '\t')) return undefined;
+  const text = t.slice(0, r).trimEnd();
+  return text === '' ? undefined : [text, t.slice(r)];
 }

@@ -1,5 +1,5 @@
 import { isBlank } from './blank.js';
-import { headerFollows, isBareForwardLine } from './forward-marker.js';
+import { headerFollows, isBareForwardLine, textThenRule } from './forward-marker.js';
 import { DATE_KEYS, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, speaksToReader, splitterKind } from './patterns.js';
 import { isDeviceLine, isSignOff, opensWithGreeting, type DeviceTest } from './signature.js';
 
@@ -208,7 +208,10 @@ function isInlineReply(marks: readonly LineMark[]): boolean {
   return false;
 }
 
-/** Moves separator lines (`_____`, `-----`) and blank lines at the end of `kept` over to `quoted`. */
+/**
+ * Moves separator lines (`_____`, `-----`) and blank lines at the end of `kept` over to `quoted`, and a long
+ * rule after the last words kept on their line (`Bitte um Rückmeldung. ______`): it separates them from the quote.
+ */
 function moveTrailingRules(kept: string[], quoted: string[]): void {
   let n = kept.length;
   let cut = n;
@@ -218,7 +221,13 @@ function moveTrailingRules(kept: string[], quoted: string[]): void {
     n -= 1;
     if (t !== '') cut = n;
   }
-  // Only a separator line moves (with the blank lines around it); plain blank lines stay with the text.
+  const inline = n > 0 ? textThenRule(kept[n - 1]) : undefined;
+  if (inline !== undefined) {
+    kept[n - 1] = inline[0];
+    quoted.push(inline[1]);
+    cut = n;
+  }
+  // Only a separator moves (with the blank lines around it); plain blank lines stay with the text.
   if (cut < kept.length) quoted.push(...kept.splice(cut));
 }
 
