@@ -7,17 +7,6 @@ import { DEMO_COLUMNS, DEMO_CONFIG_PATH, ensureDemoChampion, generateDemoRows, w
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 
-describe('mailroute predict --model champion on a registry without one', () => {
-  it('says how to get one or what to name instead', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-nochamp-'));
-    writeFileSync(path.join(dir, 'mail.csv'), 'subject,body\nDepot,Bitte übertragen Sie mein Depot.\n');
-    const res = await runCli(['predict', '--model', 'champion', '--data', 'mail.csv', '--out', 'p.jsonl'], { env: { MAILROUTE_HOME: path.join(dir, 'home') }, cwd: dir });
-    expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/\[REGISTRY_NOT_FOUND\] no champion in the registry at \S+: name a version instead of champion, or approve one \(mailroute registry approve <id>; mailroute registry list shows them\)\n$/);
-    rmSync(dir, { recursive: true, force: true });
-  });
-});
-
 // Reading an export the model's own config cannot read as it is: --on-bad-row and --delimiter override it.
 describe('mailroute predict, evaluate and compare on an export with bad rows or another delimiter', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-predict-'));

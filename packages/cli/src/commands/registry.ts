@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { pyFixed } from '@mailroute/evaluation';
-import { createLocalRegistry, gateStanding, heldOutTestRows, RegistryError, type GateStanding, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, gateStanding, heldOutTestRows, noChampionError, RegistryError, type GateStanding, type ModelVersion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
@@ -222,7 +222,10 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const reg = registry();
       // `champion` names the champion, as --model champion does elsewhere (registry ids never read so).
       const championNow = ref === 'champion' ? await reg.champion() : undefined;
-      if (ref === 'champion' && !championNow) throw new RegistryError('REGISTRY_NOT_FOUND', 'there is no champion in the registry (mailroute registry list shows the versions)');
+      if (ref === 'champion' && !championNow) {
+        const versions = await reg.list();
+        throw noChampionError(ctx.home, versions, versions.length > 0 ? 'show a version by its id' : undefined);
+      }
       const id = championNow?.id ?? ref;
       const [version, champion] = await Promise.all([reg.get(id), reg.champion()]);
       // A tampered artifact is shown, with what is wrong, rather than hidden behind the error.

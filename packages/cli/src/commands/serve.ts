@@ -187,14 +187,12 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     // The library says what is missing; the CLI adds what to do about it.
     // Nothing failed to load: the registry has no champion. Said with start's code (REGISTRY_NOT_APPROVED).
     if (error instanceof NoChampionError && modelDir === undefined) {
-      // With versions, the way out `start` names (approve a pending one, make the newest Approved champion, or
-      // train or force when every one is Rejected); an empty registry gets the demo model's.
-      const versions = await createLocalRegistry({ home }).list().catch(() => []);
-      throw new NoChampionError(
-        versions.length > 0
-          ? `There is no model to serve: the registry at ${home} has ${describeNoChampion(versions)}; or serve a model directory with --model-dir.`
-          : `There is no model to serve: the registry at ${home} has no champion. Approve a version (mailroute registry approve <id>), serve a model directory with --model-dir, or, on an empty registry, run mailroute start to train and approve a demo model.`,
-      );
+      // The way out `start` names (approve a pending one, make the newest Approved champion, or train or force
+      // when every one is Rejected); an empty registry, with nothing to approve, is told to train one.
+      // A registry that cannot be listed now is not said to be empty: the library's own words stand.
+      const versions = await createLocalRegistry({ home }).list().catch(() => undefined);
+      if (versions === undefined) throw error;
+      throw new NoChampionError(`There is no model to serve: the registry at ${home} has ${describeNoChampion(versions)}; or serve a model directory with --model-dir.`);
     }
     throw error;
   }

@@ -1,10 +1,16 @@
 import type { ModelVersion } from '../contracts.js';
+import { RegistryError } from './errors.js';
 
 /**
- * A registry with versions but no champion, and the way out, for `start` and `serve` alike:
- * `2 version(s) but no champion (1 waiting for approval); approve one (...)`.
+ * What a registry without a champion holds, and the way out, for every command that needs the champion
+ * (`start`, `serve`, `--model champion`, `registry show champion`): `2 version(s) but no champion (1 waiting
+ * for approval); approve one (...)`, or, with no version at all, how to train one.
  */
 export function describeNoChampion(versions: readonly ModelVersion[]): string {
+  // Nothing to approve: a model has to be trained first (the demo one by start).
+  if (versions.length === 0) {
+    return 'no model version yet; train one (mailroute train --data <export>, then mailroute registry approve <id>) or, for the demo model, run mailroute start (npm start)';
+  }
   const pending = versions.filter((v) => v.status === 'PendingManualApproval').length;
   // Approved without becoming champion (approve --no-promote, or a champion rejected with no rollback): one command serves it.
   const approved = versions.filter((v) => v.status === 'Approved');
@@ -17,4 +23,13 @@ export function describeNoChampion(versions: readonly ModelVersion[]): string {
         ? `${approved.length} version(s) are Approved but none is the champion: make one champion (mailroute registry champion ${newestApproved.id}, the newest Approved)`
         : `every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force)`;
   return `${versions.length} version(s) but no champion (${pending} waiting for approval); ${wayOut}`;
+}
+
+/**
+ * `champion` named where the registry at `where` has none: `REGISTRY_NOT_APPROVED`, the code `start` and
+ * `serve` answer with, worded for what the registry holds. `otherwise`: the command's own last resort.
+ * An id that does not exist stays `REGISTRY_NOT_FOUND`.
+ */
+export function noChampionError(where: string, versions: readonly ModelVersion[], otherwise?: string): RegistryError {
+  return new RegistryError('REGISTRY_NOT_APPROVED', `There is no champion: the registry at ${where} has ${describeNoChampion(versions)}${otherwise ? `; or ${otherwise}` : ''}.`);
 }

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
-import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, RegistryError, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
@@ -167,7 +167,11 @@ export async function resolveModelDir(model: string, home: string, registry?: Mo
   const reg = registry ?? createLocalRegistry({ home });
   if (model === 'champion') {
     const champion = await reg.champion();
-    if (!champion) throw new RegistryError('REGISTRY_NOT_FOUND', `no champion in the registry at ${home}: name a version instead of champion, or approve one (mailroute registry approve <id>; mailroute registry list shows them)`);
+    if (!champion) {
+      // start's and serve's code, worded for what the registry holds (nothing to approve when it is empty).
+      const versions = await reg.list();
+      throw noChampionError(home, versions, `name ${versions.length > 0 ? 'a version or ' : ''}a model directory instead of champion`);
+    }
     return reg.artifactDir(champion.id);
   }
   return reg.artifactDir(model);
