@@ -91,7 +91,7 @@ const common = { kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg', tableArn: 'arn:tab
 
 describe('IAM contract: the SDK commands each Lambda sends are allowed by its role', () => {
   it('API Lambda: endpoint, prediction and feedback table and the indexes it queries, champion manifest', () => {
-    const files = ['sagemaker-endpoint-classifier.ts', 'dynamo-prediction-store.ts', 'dynamo-judged-index.ts', 'lambda/champion-tasks.ts', 's3-objects.ts'];
+    const files = ['sagemaker-endpoint-classifier.ts', 'dynamo-prediction-store.ts', 'dynamo-store-writes.ts', 'dynamo-store-reads.ts', 'dynamo-judged-index.ts', 'lambda/champion-tasks.ts', 's3-objects.ts'];
     const commands = files.flatMap(commandsIn);
     expect(commands).toContain('InvokeEndpointCommand');
     expect(commands).toContain('TransactWriteCommand Update'); // saveFeedback marks the predictions judged
@@ -108,7 +108,7 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
   it('quality reporter: reads only (listPairs and the champion manifest)', () => {
     // The reporter calls listPairs (Query by day or judged by day, the judged index's record by Get, then
     // BatchGet) and loadChampionTasks (GetObject), nothing that writes.
-    const files = ['dynamo-prediction-store.ts', 'dynamo-judged-index.ts', 'lambda/champion-tasks.ts', 's3-objects.ts'];
+    const files = ['dynamo-prediction-store.ts', 'dynamo-store-reads.ts', 'dynamo-judged-index.ts', 'lambda/champion-tasks.ts', 's3-objects.ts'];
     const used = ['QueryCommand', 'GetCommand', 'BatchGetCommand', 'GetObjectCommand'];
     for (const c of used) expect(files.flatMap(commandsIn)).toContain(c);
     expect(missingActions(used, qualityReporterPolicy(common))).toEqual([]);

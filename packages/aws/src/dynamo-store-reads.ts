@@ -1,0 +1,119 @@
+import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FeedbackPair, FeedbackRecord, Logger, PairWindow, PredictionRecord } from '@mailroute/serving';
+import { DYNAMO_TABLE_LAYOUT as L } from './contracts.js';
+import { canonicalTime, toFeedback, toPrediction } from './dynamo-items.js';
+import { dayPartition, daysInWindow, emailPartition, feedbackKey, predictionKey } from './dynamo-layout.js';
+import { backoff, MAX_ATTEMPTS } from './dynamo-retry.js';
+import { StoreUnavailableError } from './errors.js';
+
+/** The table the store's reads and writes go to, with its retention and clock. */
+export interface DynamoStoreTable {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Days until DynamoDB's TTL deletes a record. */
+  retentionDays: number;
+  now: () => Date;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * Whether an item is inside its retention: DynamoDB's TTL deletes expired items only within days, and a
+ * read must not hand out a record past the retention (GDPR) meanwhile. Items without `expiresAt` are live.
+ */
+export function isLive(table: DynamoStoreTable, item: Record<string, unknown>): boolean {
+  const expiresAt = item[L.ttlAttribute];
+  return typeof expiresAt !== 'number' || expiresAt * 1000 > table.now().getTime();
+}
+
+export async function readPrediction(table: DynamoStoreTable, predictionId: string): Promise<PredictionRecord | undefined> {
+  const out = await table.client.send(new GetCommand({ TableName: table.tableName, Key: predictionKey(predictionId), ConsistentRead: true }));
+  return out.Item && isLive(table, out.Item) ? toPrediction(out.Item) : undefined;
+}
+
+export async function readNewestOfEmail(table: DynamoStoreTable, emailId: string): Promise<PredictionRecord | undefined> {
+  const out = await table.client.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      IndexName: L.byEmailIndex.name,
+      KeyConditionExpression: '#p = :p',
+      ExpressionAttributeNames: { '#p': L.byEmailIndex.partitionKey },
+      ExpressionAttributeValues: { ':p': emailPartition(emailId) },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  const item = out.Items?.[0];
+  return item && isLive(table, item) ? toPrediction(item) : undefined;
+}
+
+/**
+ * The window's predictions in a by-day index, newest first, a query page at a time, while the caller still
+ * wants some: `left()`, asked before each query, says how many more (each query asks for no more than that).
+ */
+export async function* predictionPages(
+  table: DynamoStoreTable,
+  window: PairWindow,
+  index: typeof L.byDayIndex | typeof L.judgedByDayIndex,
+  left: () => number,
+): AsyncGenerator<PredictionRecord[]> {
+  // Bounds in the same canonical form as stored createdAt values (toISOString), so the lexical key
+  // range matches the time range whatever ISO form the caller used.
+  const since = canonicalTime(window.since);
+  const until = canonicalTime(window.until ?? table.now().toISOString());
+  for (const day of daysInWindow(since, until).reverse()) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await table.client.send(
+        new QueryCommand({
+          TableName: table.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#p': index.partitionKey, '#s': index.sortKey },
+          ExpressionAttributeValues: { ':p': dayPartition(day), ':from': since, ':to': until },
+          ScanIndexForward: false,
+          // A limited read pays for the items it needs (one more: the `until` bound is inclusive here), not a whole 1 MB page.
+          ...(Number.isFinite(left()) ? { Limit: Math.min(left() + 1, 10_000) } : {}),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const page = (out.Items ?? []).filter((item) => isLive(table, item)).map(toPrediction).filter((r) => r.createdAt >= since && r.createdAt < until);
+      if (page.length > 0) yield page;
+      startKey = left() > 0 ? out.LastEvaluatedKey : undefined;
+    } while (startKey);
+    if (left() <= 0) return;
+  }
+}
+
+/** Each prediction with its email's live feedback, where there is one. */
+export async function withFeedback(table: DynamoStoreTable, predictions: readonly PredictionRecord[]): Promise<FeedbackPair[]> {
+  const feedback = await feedbackFor(table, [...new Set(predictions.map((p) => p.emailId))]);
+  return predictions.map((prediction) => {
+    const fb = feedback.get(prediction.emailId);
+    return fb ? { prediction, feedback: fb } : { prediction };
+  });
+}
+
+async function feedbackFor(table: DynamoStoreTable, emailIds: string[]): Promise<Map<string, FeedbackRecord>> {
+  const found = new Map<string, FeedbackRecord>();
+  for (let i = 0; i < emailIds.length; i += BATCH_GET_LIMIT) {
+    let keys: Record<string, unknown>[] | undefined = emailIds.slice(i, i + BATCH_GET_LIMIT).map(feedbackKey);
+    // Retry what DynamoDB leaves unprocessed under throttling, with backoff; never drop it: missing
+    // feedback would skew the live quality figures without a word.
+    for (let attempt = 1; keys && keys.length > 0; attempt++) {
+      if (attempt > 1) await backoff(attempt - 1);
+      const out = await table.client.send(new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: keys } } }));
+      for (const item of out.Responses?.[table.tableName] ?? []) {
+        if (!isLive(table, item)) continue;
+        const fb = toFeedback(item);
+        found.set(fb.emailId, fb);
+      }
+      keys = out.UnprocessedKeys?.[table.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      if (keys && keys.length > 0 && attempt >= MAX_ATTEMPTS) {
+        throw new StoreUnavailableError(`DynamoDB left ${keys.length} feedback key(s) unprocessed after ${attempt} tries`);
+      }
+    }
+  }
+  return found;
+}
