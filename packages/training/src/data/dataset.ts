@@ -85,7 +85,7 @@ function checkValues(record: SourceRecord, config: TrainingConfig, problems: str
   }
 }
 
-function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], unknownLabels: UnknownLabels): PendingRow | undefined {
+function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], unknownLabels: UnknownLabels, needsTime = false): PendingRow | undefined {
   const c = config.columns;
   const before = problems.length;
   checkValues(record, config, problems);
@@ -105,6 +105,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
     const t = parseReceivedTime(received);
     if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}" (use ISO 8601, e.g. 2025-11-03T10:15:00Z, or a Date header's form)`);
     else email.receivedAt = new Date(t).toISOString();
+  } else if (needsTime && c.receivedAt !== undefined) {
+    problems.push(`${cellLocation(record, c.receivedAt)}: no received time (a time split needs every row's: fill it in, or use a stratified split)`);
   }
   if (!email.subject?.trim() && !email.body?.trim() && !email.html?.trim()) {
     const mapped = [c.subject, c.body, c.html].filter((column) => column !== undefined);
@@ -206,6 +208,11 @@ export interface LoadOptions {
    * (a task whose column it lacks has no truths, as with empty labels).
    */
   labelColumn?: boolean;
+  /**
+   * The rows are to be split by time (a time split's training data): with `onBadRow: 'skip'`, a row without a
+   * received time is a bad row, left out and said as others are. Under `fail` the split refuses such rows.
+   */
+  needsTime?: boolean;
 }
 
 /** The config's columns of which an email to predict needs one. */
@@ -244,6 +251,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const badRowPlaces: string[] = [];
   const unknownLabels: UnknownLabels = {};
   let read = 0;
+  // Under fail the split's own error names the rows without a time (and how to leave them out).
+  const needsTime = options.needsTime === true && config.onBadRow === 'skip';
   for (const file of files) {
     const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : 'config');
     // The reader's problems (a line with too many fields) and the rows' (a bad date) with their lines, put in file order below.
@@ -257,7 +266,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     else checkColumns(present, config);
     for (const record of source.records) {
       const rowProblems: string[] = [];
-      const row = readRow(record, fileConfig, rowProblems, unknownLabels);
+      const row = readRow(record, fileConfig, rowProblems, unknownLabels, needsTime);
       if (row) pending.push(row);
       else {
         badLines.push(record.line);

@@ -82,7 +82,7 @@ describe('splitDataset', () => {
   it('refuses a time split over rows without a received time (they would all land in training)', () => {
     const rows = Array.from({ length: 20 }, (_, i) => row(i, 'a', `t${i}`, i % 5 === 0 ? undefined : Date.UTC(2026, 0, 1 + i)));
     expect(() => splitDataset(rows, SplitConfigSchema.parse({ kind: 'time', testShare: 0.2, validShare: 0.1 }))).toThrow(
-      "a time split needs every row's received time: 4 of 20 row(s) have none (f:2, f:7, f:12, ...); fill them in, leave those rows out, or use a stratified split",
+      "a time split needs every row's received time: 4 of 20 row(s) have none (f:2, f:7, f:12, ...); fill them in, leave those rows out (\"onBadRow\": \"skip\" or --on-bad-row skip does), or use a stratified split",
     );
   });
 

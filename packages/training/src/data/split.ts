@@ -76,7 +76,7 @@ export function splitDataset(rows: readonly DatasetRow[], split: SplitConfig, op
     const untimed = rows.filter((r) => r.time === undefined);
     if (untimed.length > 0) {
       const shown = untimed.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ');
-      throw new SplitError(`a time split needs every row's received time: ${untimed.length} of ${rows.length} row(s) have none (${shown}${untimed.length > 3 ? ', ...' : ''}); fill them in, leave those rows out, or use a stratified split`);
+      throw new SplitError(`a time split needs every row's received time: ${untimed.length} of ${rows.length} row(s) have none (${shown}${untimed.length > 3 ? ', ...' : ''}); fill them in, leave those rows out ("onBadRow": "skip" or --on-bad-row skip does), or use a stratified split`);
     }
     // A group is as new as its newest row. Not Math.max(...times): spread into arguments, a group of 130,000
     // copies (an auto-reply in a big export) would overflow the stack.

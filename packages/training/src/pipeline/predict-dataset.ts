@@ -52,7 +52,7 @@ export interface PredictDatasetOptions {
 /** Whether these files are the data the model was trained on, read as its training read them. */
 async function isTrainingData(classifier: Classifier, paths: string[], config: TrainingConfig): Promise<boolean> {
   try {
-    return (await loadDataset(paths, config)).dataHash === classifier.manifest.dataHash;
+    return (await loadDataset(paths, config, { needsTime: config.split.kind === 'time' })).dataHash === classifier.manifest.dataHash;
   } catch {
     return false;
   }
@@ -115,7 +115,8 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   }
   let dataset: Awaited<ReturnType<typeof loadDataset>>;
   try {
-    dataset = await loadDataset(paths, config, { forModel: true });
+    // Read as training read it: under a time split with skip, rows without a received time were left out.
+    dataset = await loadDataset(paths, config, { forModel: true, needsTime: config.split.kind === 'time' });
   } catch (error) {
     // The training data was read with this config when the model was trained: rows or columns it cannot read
     // mean other data; a file it cannot open or decode is said as it is.

@@ -187,7 +187,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   };
   try {
     const read = options.configFile === undefined ? {} : { configFile: options.configFile };
-    const dataset = await loadDataset(dataPaths, config, read);
+    // A time split places each row by its received time: under skip, a row without one is a bad row.
+    const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time' });
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
     for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     if (dataset.badRows > 0) log?.warn?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
