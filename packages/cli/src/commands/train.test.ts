@@ -54,7 +54,9 @@ describe('mailroute train / predict / runs', () => {
     expect(lines[0].prediction.queue.label).toBeTypeOf('string');
 
     // The rows the model held out, found again in the same file: no training row is evaluated.
-    const testRows = Number(/data \w+: \d+ train, \d+ valid, (\d+) test/.exec(trained.stderr)?.[1]);
+    // The data line says the rows read and used, then how the used ones split.
+    expect(trained.stderr).toMatch(/\ndata [0-9a-f]{12}: 500 row\(s\) read, \d+ used \(\d+ train, \d+ valid, \d+ test\)/);
+    const testRows = Number(/data \w+: \d+ row\(s\) read, \d+ used \(\d+ train, \d+ valid, (\d+) test\)/.exec(trained.stderr)?.[1]);
     const heldOut = await run(['predict', '--model', id as string, '--data', 'demo.csv', '--split', 'test', '--out', 'held-out.jsonl'], cwd);
     expect(heldOut.code, heldOut.stderr).toBe(0);
     const heldOutLines = parsePredictionLines(readFileSync(path.join(cwd, 'held-out.jsonl'), 'utf8'));

@@ -175,13 +175,13 @@ describe('loadDataset', () => {
     expect((await loadDataset(other, cfg())).rows).toHaveLength(1);
   });
 
-  it('counts bad rows, not problems, and skips all-blank records as blank lines', async () => {
+  it('counts bad rows, not problems, and skips all-blank records as blank lines, counting them apart', async () => {
     const p = file('count.csv', header + '1,s,b,yesterday,nope,x\n,,,,,\n  \n2,s,b,,tax,x\n3,,,,tax,x\n4,s,b,,,\n');
     const err = (await loadDataset(p, cfg()).catch((e: unknown) => e)) as DatasetError;
     expect(err.message).toMatch(/^2 bad row\(s\) \(3 problems\): /);
     expect(err.problems).toHaveLength(3);
     const ds = await loadDataset(p, cfg({ onBadRow: 'skip' }));
-    expect(ds).toMatchObject({ read: 4, badRows: 2, unlabelled: 1 });
+    expect(ds).toMatchObject({ read: 4, badRows: 2, unlabelled: 1, blankRecords: 1 });
     expect(ds.rows.map((r) => [r.id, r.line])).toEqual([['2', 5]]);
     expect(ds.read).toBe(ds.rows.length + ds.unlabelled + ds.badRows);
   });

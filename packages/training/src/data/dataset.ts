@@ -30,6 +30,8 @@ export interface Dataset {
   skipped: string[];
   /** Rows read from the files (blank lines and all-blank CSV records not counted): `rows` + `unlabelled` + `badRows`. */
   read: number;
+  /** CSV records whose every cell is empty (`,,,,`), skipped without a problem and not among `read`. */
+  blankRecords: number;
   /** Rows left out for one or more problems (only with `onBadRow: 'skip'`). */
   badRows: number;
   /** Where each of them is, `file:line`, in file order. */
@@ -251,6 +253,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const badRowPlaces: string[] = [];
   const unknownLabels: UnknownLabels = {};
   let read = 0;
+  let blankRecords = 0;
   // Under fail the split's own error names the rows without a time (and how to leave them out).
   const needsTime = options.needsTime === true && config.onBadRow === 'skip';
   for (const file of files) {
@@ -259,6 +262,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const found = [...(source.problems ?? [])];
     const badLines = found.map((f) => f.line);
     read += source.records.length + found.length;
+    blankRecords += source.blankRecords ?? 0;
     checkRepeatedColumns(source, config);
     let fileConfig = config;
     const present = presentIn(source);
@@ -334,7 +338,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     hash.update('\n');
   });
   if (rows.length === 0) throw new DatasetError('DATASET_EMPTY', `${files.join(', ')}: no usable rows`);
-  return { files, rows, skipped: problems, read, badRows: badRowPlaces.length, badRowPlaces, unlabelled, unlabelledAt, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel, renamed };
+  return { files, rows, skipped: problems, read, blankRecords, badRows: badRowPlaces.length, badRowPlaces, unlabelled, unlabelledAt, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel, renamed };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

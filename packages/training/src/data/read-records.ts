@@ -44,6 +44,8 @@ export interface SourceFile {
    * fields than the header), with their lines: bad rows, reported as the config says.
    */
   problems?: RowProblem[];
+  /** CSV: records whose every cell is empty (`,,,,`, an export's padding), skipped as blank lines are but counted. */
+  blankRecords?: number;
   /** CSV: why the file may not be CSV as configured (JSONL, another delimiter), for a header that lacks columns. */
   hint?: string;
   /** CSV: the header as the other common delimiters split it, to find one that gives the wanted columns. */
@@ -294,10 +296,15 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
   // A header ending in delimiters (`id,subject,body,,`: columns a spreadsheet once had) names no column there: a row
   // that stops before them still has every named column.
   const named = namedColumns(header);
+  let blankRecords = 0;
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
-    // A record of empty cells (`,,,,`, often an export's padding) is skipped as a blank line is.
-    if (record.every((value) => value.trim() === '')) continue;
+    // A record of empty cells (`,,,,`, often an export's padding) is skipped as a blank line is, but counted.
+    if (record.every((value) => value.trim() === '')) {
+      // A line of spaces alone is a blank line, not a record.
+      if (record.length > 1) blankRecords++;
+      continue;
+    }
     if (record.length !== header.length && !(record.length >= named && record.length < header.length)) {
       // A row cut off inside a quoted value (`1,Subject,"Hallo`) runs on into the rows after it: say so, not only
       // the field count, whose usual causes would not explain the rows that went with it.
@@ -337,7 +344,7 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
     });
   }
   const headerSplitBy = headerSplits(parsed[0].raw.replace(/^\n+/, '').replace(/\n$/, ''), delimiter);
-  return { file, columns: header, records, problems, hint: csvHint(file, text, delimiter, hints, false) || undefined, headerSplitBy, hints };
+  return { file, columns: header, records, problems, blankRecords, hint: csvHint(file, text, delimiter, hints, false) || undefined, headerSplitBy, hints };
 }
 
 /**

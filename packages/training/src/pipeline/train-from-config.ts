@@ -17,6 +17,7 @@ import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-spl
 import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning } from './bad-rows.js';
+import { rowCountsLine, type TestFileCounts } from './row-counts.js';
 import { skippedLabelWarnings } from '../data/renamed-labels.js';
 import { DatasetError, readProblem } from '../errors.js';
 
@@ -208,15 +209,17 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
     let testRows = split.test;
     let testInputs: ModelInput[];
-    // The test file's bad rows (onBadRow skip) are said and counted as the training data's are.
-    let testBad: { testBadRows?: number; testBadRowProblems?: number } = {};
+    // The test file's rows are counted as the training data's are: read, bad (onBadRow skip), without a label.
+    let testCounts: TestFileCounts | undefined;
     if (options.testDataPath) {
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
       const test = await loadDataset(options.testDataPath, config, { fixedLabels, ...read });
       testRows = test.rows;
       if (test.badRows > 0) log?.warn?.(badRowsWarning(test.badRowPlaces, test.skipped));
       for (const warning of notLearntWarnings(tasks, test.notInModel)) log?.warn?.(warning);
-      testBad = { testBadRows: test.badRows, testBadRowProblems: test.skipped.length };
+      // A test row without a label in any task has no truth to measure: left out, as a training row is, and said.
+      if (test.unlabelled > 0) log?.warn?.(leftOutWarning(test.unlabelled, test.unlabelledAt, 'of the test file, no label in any task (nothing to measure it against)'));
+      testCounts = { testRead: test.read, testBadRows: test.badRows, testBadRowProblems: test.skipped.length, testUnlabelled: test.unlabelled, testBlankRecords: test.blankRecords };
       testInputs = prepareInputs(testRows);
       await tracker.update({ testDataHash: test.dataHash });
     } else testInputs = inputsOf(prepared, testRows);
@@ -238,12 +241,13 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       badRows: dataset.badRows,
       badRowProblems: dataset.skipped.length,
       unlabelled: dataset.unlabelled,
+      blankRecords: dataset.blankRecords,
       duplicateGroups: split.duplicateGroups,
       testSeenInTraining: options.testDataPath ? seenInTraining() : 0,
-      ...testBad,
+      ...testCounts,
     };
     await tracker.update({ dataHash: dataset.dataHash, counts, taxonomy: dataset.taxonomy });
-    log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${counts.train} train, ${counts.valid} valid, ${counts.test} test`);
+    log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${rowCountsLine(counts)}`);
     if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text (as the model reads it, after cleaning)`);
     for (const warning of checkTrainable(dataset.taxonomy, counts)) log?.warn?.(warning);
     for (const warning of untrainedLabelWarnings(dataset.taxonomy, { train: split.train, valid: split.valid, test: testRows }, config.split.kind)) log?.warn?.(warning);
