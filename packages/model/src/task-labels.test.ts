@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, ManifestTaskSchema } from './manifest.js';
-import { classifierTasks, currentLabel } from './task-labels.js';
+import { classifierTasks, currentLabel, normalizeLabel } from './task-labels.js';
 
 const tasks = [
   { name: 'queue', labels: ['onboarding_kyc', 'payments_transfers'], temperature: 1, threshold: 0.5 },
@@ -30,6 +30,21 @@ describe('classifierTasks', () => {
     expect(['inheritance', 'erbschaft', 'Depot\u00fcbertrag', 'card', 'crypto'].map((l) => currentLabel(topic, l))).toEqual(['other', 'other', 'other', 'card', 'crypto']);
     // A model trained before the list was kept has none.
     expect(classifierTasks({ tasks, trainingConfig: undefined })[1]).toEqual({ name: 'topic', labels: ['login_2fa'] });
+  });
+});
+
+describe('normalizeLabel', () => {
+  it('makes one label of the forms a person types it in: composed or decomposed, an emoji with or without its variation selector', () => {
+    const forms = ['\u00dcberweisung', 'U\u0308berweisung', '\u26a0\ufe0f urgent', '\u26a0\ufe0e urgent', '\u26a0 urgent', '\u2709\ufe0f U\u0308berweisung'];
+    expect(forms.map(normalizeLabel)).toEqual(['\u00dcberweisung', '\u00dcberweisung', '\u26a0 urgent', '\u26a0 urgent', '\u26a0 urgent', '\u2709 \u00dcberweisung']);
+  });
+
+  it('reads a model\'s labels, its config\'s aliases and retired labels so', () => {
+    const emoji = [{ name: 'queue', labels: ['\u26a0\ufe0f urgent', 'normal'], temperature: 1, threshold: 0.5 }];
+    const trainingConfig = { tasks: [{ name: 'queue', aliases: { '\u2757\ufe0f': '\u26a0\ufe0e urgent' }, retired: ['\u2709\ufe0f'] }] };
+    const [queue] = classifierTasks({ tasks: ManifestTaskSchema.array().parse(emoji), trainingConfig });
+    expect(queue).toMatchObject({ labels: ['\u26a0 urgent', 'normal'], aliases: { '\u2757': '\u26a0 urgent' }, retired: ['\u2709'] });
+    expect(currentLabel(queue, normalizeLabel('\u2757\ufe0e'))).toBe('\u26a0 urgent');
   });
 });
 

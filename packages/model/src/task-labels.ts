@@ -46,13 +46,17 @@ export function classifierTasks(manifest: { tasks: readonly { name: string; labe
   });
 }
 
+/** Emoji variation selectors: U+FE0F (emoji style) and U+FE0E (text style) draw one character two ways. */
+const VARIATION_SELECTORS = /[\uFE0E\uFE0F]/g;
+
 /**
- * A label as every package compares it: in Unicode NFC. A CRM export, a predictions file, a config or a
- * request may write `Depotübertrag` decomposed (`u` then the combining U+0308, as Mac and PDF sources do);
- * left so, it is another string and so another class. Labels are short, so a whole `normalize` is cheap.
+ * A label as every package compares it: in Unicode NFC, without emoji variation selectors. A CRM export, a
+ * predictions file, a config or a request may write `Depotübertrag` decomposed (`u` then the combining U+0308,
+ * as Mac and PDF sources do), and `⚠️ urgent` with or without U+FE0F after the sign (keyboards and pickers
+ * differ); left so, each is another string and so another class. Labels are short, so this is cheap.
  */
 export function normalizeLabel(label: string): string {
-  return label.normalize('NFC');
+  return label.normalize('NFC').replace(VARIATION_SELECTORS, '');
 }
 
 /**

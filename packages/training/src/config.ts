@@ -9,14 +9,15 @@ import { decodeUtf8 } from './utf8.js';
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
 
 /**
- * A label of the taxonomy, trimmed and in NFC as the data's labels are read (a decomposed `ü` is the same label):
+ * A label of the taxonomy, trimmed and normalised as the data's labels are read (`normalizeLabel`: NFC, no emoji
+ * variation selectors; a decomposed `ü` is the same label):
  * an alias to "payments " would otherwise train a second class beside the data's "payments", and an alias from
  * "pay " or a retired "legacy " would match no cell.
  */
 const label = z.string().overwrite((value) => normalizeLabel(value.trim()));
 
 /** A column (CSV header, JSONL key), in NFC as the data's column names are read (macOS exports write them decomposed). */
-const column = z.string().overwrite(normalizeLabel);
+const column = z.string().overwrite((value) => value.normalize('NFC'));
 
 /** One label dimension: where its label sits and how its taxonomy changed over time. */
 export const TaskConfigSchema = z.strictObject({

@@ -296,13 +296,14 @@ export const FeedbackRequestSchema = z
       .transform((v) => v ?? undefined)
       .openapi({ description: "The email's id as sent to /v1/classify: joins its latest prediction. predictionId or emailId is required" }),
     // A CRM that sends a list of {task, label} pairs, or a label as a number, is told the shape, not zod's "expected record".
+    // A label is normalised before its length is checked: a lone variation selector is an empty label.
     labels: z
-      .record(z.string(), z.string({ error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? LABEL_VALUE : undefined) }).min(1).max(200).overwrite(normalizeLabel), {
+      .record(z.string(), z.string({ error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? LABEL_VALUE : undefined) }).overwrite(normalizeLabel).min(1).max(200), {
         error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? `${LABELS_SHAPE}${Array.isArray(issue.input) ? ', not an array' : ''}` : undefined),
       })
       .openapi({
         description:
-          'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels. A label is read in Unicode NFC: one written decomposed (u and a combining diaeresis for ü) is the same label, and is stored composed',
+          'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels. A label is read in Unicode NFC and without emoji variation selectors (U+FE0F, U+FE0E): one written decomposed (u and a combining diaeresis for ü), or an emoji with or without its selector, is the same label, and is stored so',
       }),
     closedAt: dateTimeSchema('When the case was closed (not more than 5 minutes ahead of the server\'s clock, which allows for a CRM clock a little fast; nor longer ago than the server keeps feedback: its retention, 400 days by default)'),
   }, { error: nonObjectBody('one feedback, an object {predictionId or emailId, labels, closedAt}: send one request per email') })

@@ -60,4 +60,10 @@ describe('createLabelNamer', () => {
     // v4 serves: rare1's other is still right for an inheritance case, v4's own inheritance too, and v4's other is not.
     expect(same([pair('rare1', 'other', 'inheritance'), pair('v4', 'inheritance', 'inheritance'), pair('v4', 'other', 'inheritance')], v4)).toEqual([true, true, false]);
   });
+
+  it('reads a prediction or feedback stored with an emoji variation selector, or decomposed, as the model\'s one label', () => {
+    const emoji: ClassifierTask = { name: 'queue', labels: ['\u26a0 urgent', '\u00dcberweisung'] };
+    const stored = [pair('e1', '\u26a0\ufe0f urgent', '\u26a0 urgent'), pair('e1', '\u26a0 urgent', '\u26a0\ufe0e urgent'), pair('e1', '\u00dcberweisung', 'U\u0308berweisung')];
+    expect(judge(stored, new Map([['e1', [emoji]]]), emoji)).toEqual({ same: [true, true, true], unmappable: 0 });
+  });
 });

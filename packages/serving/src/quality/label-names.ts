@@ -1,4 +1,4 @@
-import { currentLabel, type ClassifierTask } from '@mailroute/model';
+import { currentLabel, normalizeLabel, type ClassifierTask } from '@mailroute/model';
 
 /** A task measured, as the served model has it: its labels and its renames and merges (`aliases`). */
 export type ServedTask = Pick<ClassifierTask, 'name' | 'labels' | 'aliases'>;
@@ -50,7 +50,9 @@ export function createLabelNamer(taxonomies: Taxonomies, served: readonly Served
   const predicted = (name: string, label: string): string => {
     const names = memo(predictedNames, name, () => new Map<string, string>());
     let current = names.get(label);
-    if (current === undefined) names.set(label, (current = renamed(taskOf(name), label)));
+    // Normalised as the model's labels are: a prediction or feedback stored before labels lost their emoji
+    // variation selectors (or in NFD) names the same label.
+    if (current === undefined) names.set(label, (current = renamed(taskOf(name), normalizeLabel(label))));
     return current;
   };
   /** The feedback label `label` under the served names, for a prediction of a model with tasks `tasks`; null: unmappable. */
@@ -70,7 +72,7 @@ export function createLabelNamer(taxonomies: Taxonomies, served: readonly Served
     const byTask = memo(truthNames, modelId, () => new Map<string, Map<string, string | null>>());
     const names = memo(byTask, name, () => new Map<string, string | null>());
     let value = names.get(label);
-    if (value === undefined) names.set(label, (value = truthOf(taxonomies.get(modelId), taskOf(name), label)));
+    if (value === undefined) names.set(label, (value = truthOf(taxonomies.get(modelId), taskOf(name), normalizeLabel(label))));
     return value;
   };
   return { predicted, truth };

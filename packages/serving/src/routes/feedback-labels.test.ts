@@ -70,6 +70,20 @@ describe('POST /v1/feedback', () => {
     expect(pair.feedback?.labels.queue).toBe('Depot\u00fcbertrag');
   });
 
+  it('takes a label with or without its emoji variation selector (U+FE0F, U+FE0E) as the model\'s one label, and stores it without', async () => {
+    const classifier = createFakeClassifier();
+    const emoji = { ...classifier, tasks: classifier.tasks.map((t) => (t.name === 'queue' ? { ...t, labels: [...t.labels, '\u26a0 urgent'] } : t)) };
+    const { app, context } = await build({ classifier: emoji });
+    await classify(app, [{ id: 'vs', body: 'Dringend: Konto gesperrt' }]);
+    for (const label of ['\u26a0\ufe0f urgent', '\u26a0\ufe0e urgent']) {
+      expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'vs', labels: { queue: label }, closedAt }))).status).toBe(202);
+    }
+    const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pair.feedback?.labels.queue).toBe('\u26a0 urgent');
+    // A selector alone is no label: refused as an empty one is.
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'vs', labels: { queue: '\ufe0f' }, closedAt }))).status).toBe(400);
+  });
+
   it("names an old label the training config renamed or merged as the one probably meant (a CRM sending its old names mistypes those too)", async () => {
     const classifier = createFakeClassifier();
     const aliased = { ...classifier, tasks: classifier.tasks.map((t) => (t.name === 'queue' ? { ...t, aliases: { rechnung: 'payments', payments: 'billing', kyc: 'technical' } } : t)) };
