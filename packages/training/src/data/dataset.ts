@@ -7,6 +7,7 @@ import { choicesHint } from '../config-errors.js';
 import { DatasetError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
 import { columnList } from './column-list.js';
+import { noUsableRowsMessage } from './no-usable-rows.js';
 import { likelyRenamed, renamedLabelHint, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
 import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
 
@@ -337,7 +338,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     hash.update(JSON.stringify([e.id, dedupeKey, e.bank ?? null, e.receivedAt ?? null, labels]));
     hash.update('\n');
   });
-  if (rows.length === 0) throw new DatasetError('DATASET_EMPTY', `${files.join(', ')}: no usable rows`);
+  if (rows.length === 0) {
+    throw new DatasetError('DATASET_EMPTY', noUsableRowsMessage({ files, read, blankRecords, badRows: badRowPlaces.length, problems, unlabelled, unlabelledAt }), problems);
+  }
   return { files, rows, skipped: problems, read, blankRecords, badRows: badRowPlaces.length, badRowPlaces, unlabelled, unlabelledAt, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel, renamed };
 }
 
