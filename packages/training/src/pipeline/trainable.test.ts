@@ -25,6 +25,13 @@ describe('checkTrainable', () => {
     );
   });
 
+  it('refuses a task whose every label cell is empty (its column empty, or the wrong one named), saying so', () => {
+    const empty = { ...task('priority', []), missing: 160, retired: 2 };
+    expect(() => checkTrainable([task('queue', ['a', 'b']), empty], { train: 700, valid: 100, test: 200 })).toThrow(
+      'cannot train on this data: task "priority" has no label left (no row has one: 160 without a label, 2 retired; is the task\'s column the right one?); a classifier needs at least 2',
+    );
+  });
+
   it('refuses empty training or validation splits, all problems in one error', () => {
     try {
       checkTrainable([task('queue', [])], { train: 0, valid: 0, test: 0 });
@@ -32,7 +39,7 @@ describe('checkTrainable', () => {
     } catch (error) {
       expect(error).toMatchObject({ code: 'DATASET_TOO_SMALL' });
       expect((error as { problems: string[] }).problems).toEqual([
-        'task "queue" has no label left; a classifier needs at least 2',
+        'task "queue" has no label left (no row has one: 0 without a label; is the task\'s column the right one?); a classifier needs at least 2',
         'the training split is empty',
         'the validation split is empty (early stopping and calibration need it): add rows or raise split.validShare',
       ]);

@@ -14,7 +14,10 @@ export function checkTrainable(taxonomy: readonly TaskTaxonomyReport[], counts: 
   for (const report of taxonomy) {
     if (report.labels.length >= 2) continue;
     const rare = Object.keys(report.rare).length;
-    const why = rare > 0 ? ` (${rare} label(s) under minCount were ${report.rareAction === 'other' ? 'merged into other' : 'dropped'}: lower minCount or add rows)` : '';
+    const retired = report.retired > 0 ? `, ${report.retired} retired` : '';
+    // No label at all: an empty column (a task whose export lacks it, or the wrong column named) is the usual cause.
+    const none = report.labels.length === 0 ? ` (no row has one: ${report.missing} without a label${retired}; is the task's column the right one?)` : '';
+    const why = rare > 0 ? ` (${rare} label(s) under minCount were ${report.rareAction === 'other' ? 'merged into other' : 'dropped'}: lower minCount or add rows)` : none;
     problems.push(`task "${report.task}" has ${report.labels.length === 0 ? 'no label' : `only the label "${report.labels[0]}"`} left${why}; a classifier needs at least 2`);
   }
   if (counts.train === 0) problems.push('the training split is empty');
