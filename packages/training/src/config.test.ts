@@ -191,6 +191,13 @@ describe('every config problem in one message', () => {
     expect(routing).toContain('delimiter: ');
   });
 
+  it('answers a delimiter written by name (semicolon) or as the two characters \\t with the character to write', () => {
+    const base = { columns: { subject: 's' }, tasks: [{ name: 'queue' }] };
+    expect(messageOf({ ...base, delimiter: 'semicolon' })).toBe('training config: delimiter: one character, such as ";" or "\\t" (a tab), not "semicolon": write ";"');
+    expect(messageOf({ ...base, delimiter: '\\t' })).toContain('not "\\\\t": write "\\t"');
+    expect(messageOf({ ...base, delimiter: ';;' })).toBe('training config: delimiter: one character, such as ";" or "\\t" (a tab), not ";;"');
+  });
+
   it('says a missing key is required, and names no task as unknown when the tasks themselves do not parse', () => {
     expect(messageOf({})).toBe(
       'training config: columns is required (which columns hold subject, body, html, id, bank, receivedAt and from: e.g. {"subject": "Betreff", "body": "Text"}); tasks is required (the label dimensions to learn, each {"name", "column", "labels", "aliases", ...})',

@@ -5,6 +5,7 @@ import { readProblem, TrainingConfigError } from './errors.js';
 import { choicesHint, jsonErrorPlace, protoKeyMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
 import { decodeUtf8 } from './utf8.js';
+import { delimiterMessage } from './delimiter-names.js';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
 
@@ -89,7 +90,7 @@ const TrainingConfigFields = z.strictObject({
   /** Character encoding of the export files (default UTF-8; a file that is not valid UTF-8 is refused). */
   encoding: z.enum(['utf-8', 'windows-1252']).optional(),
   /** CSV field delimiter. */
-  delimiter: z.string().length(1).default(','),
+  delimiter: z.string().length(1, { error: (issue) => delimiterMessage(issue.input) }).default(','),
   /** Some exports hold the two characters `\n` instead of a newline; turn them into newlines. */
   literalNewlines: z.boolean().default(false),
   columns: ColumnsSchema,

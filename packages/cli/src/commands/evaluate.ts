@@ -17,7 +17,7 @@ import {
   type PredictionLine,
 } from '@mailroute/evaluation';
 import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
-import { loadTrainingConfig, preparePrediction, readProblem, resolveModelDir, type TrainingConfig } from '@mailroute/training';
+import { loadTrainingConfig, namedDelimiter, preparePrediction, readProblem, resolveModelDir, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
 import { writeStaged } from '../staged-output.js';
@@ -95,7 +95,11 @@ export interface ReadOptions {
 /** The read flags as the libraries take them; a bad --delimiter is a usage error (checked before any model loads). */
 export function readOptions(flags: ReadFlags): ReadOptions {
   const delimiter = flags.delimiter === undefined ? undefined : flags.delimiter === 'tab' || flags.delimiter === '\\t' ? '\t' : flags.delimiter;
-  if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError(`--delimiter takes one character (or tab), not "${flags.delimiter}"`);
+  if (delimiter !== undefined && delimiter.length !== 1) {
+    // A name (semicolon, comma) is answered with the character to pass.
+    const meant = namedDelimiter(delimiter);
+    throw new UsageError(`--delimiter takes one character (or tab), not "${flags.delimiter}"${meant === undefined ? '' : `: pass --delimiter "${meant}"`}`);
+  }
   return { ...(flags.onBadRow ? { onBadRow: flags.onBadRow } : {}), ...(delimiter !== undefined ? { delimiter } : {}) };
 }
 
