@@ -1,5 +1,5 @@
 /** Helpers that make config errors point at the mistake: where JSON breaks, what a misspelt key meant. */
-import { closestKey, didYouMean, jsonErrorOffset } from '@mailroute/model';
+import { closestKey, didYouMean, jsonErrorOffset, normalizeLabel } from '@mailroute/model';
 
 /** Where JSON breaks: one parser for config files, data lines and request bodies (in @mailroute/model). */
 export { jsonErrorOffset };
@@ -107,4 +107,26 @@ export function protoKeyMessages(config: unknown): string[] {
   };
   walk(config, []);
   return out;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Aliases whose old names are one label as labels are read (trimmed, NFC, no emoji variation selectors): `"⚠️"`
+ * beside `"⚠"`, or `"Ü"` composed beside decomposed. The parsed record keeps the last of them only, so the others
+ * would be dropped without a word.
+ */
+export function repeatedAliasMessages(config: unknown): string[] {
+  const tasks = isRecord(config) && Array.isArray(config.tasks) ? config.tasks : [];
+  return tasks.flatMap((task: unknown, t) => {
+    if (!isRecord(task) || !isRecord(task.aliases)) return [];
+    const byName = new Map<string, string[]>();
+    for (const key of Object.keys(task.aliases)) {
+      const name = normalizeLabel(key.trim());
+      byName.set(name, [...(byName.get(name) ?? []), key]);
+    }
+    return [...byName]
+      .filter(([, keys]) => keys.length > 1)
+      .map(([name, keys]) => `tasks.${t}.aliases: ${keys.map((k) => JSON.stringify(k)).join(', ')} are one old name, "${name}" (they differ only in spaces around them, Unicode form or emoji variation selectors): keep one alias for it`);
+  });
 }

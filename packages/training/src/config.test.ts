@@ -198,6 +198,14 @@ describe('every config problem in one message', () => {
     expect(messageOf({ ...base, delimiter: ';;' })).toBe('training config: delimiter: one character, such as ";" or "\\t" (a tab), not ";;"');
   });
 
+  it('refuses an alias old name given twice in forms that read as one (emoji variation selector, NFD, spaces), which kept only the last', () => {
+    const tasks = [{ name: 'q', labels: ['a', 'b'], aliases: { '\u26a0\ufe0f': 'a', '\u26a0': 'b', '\u00dc': 'a', 'U\u0308 ': 'a' } }];
+    expect(messageOf({ columns: { subject: 's' }, tasks }).split('; ')).toEqual([
+      'training config: tasks.0.aliases: "\u26a0\ufe0f", "\u26a0" are one old name, "\u26a0" (they differ only in spaces around them, Unicode form or emoji variation selectors): keep one alias for it',
+      'tasks.0.aliases: "\u00dc", "U\u0308 " are one old name, "\u00dc" (they differ only in spaces around them, Unicode form or emoji variation selectors): keep one alias for it',
+    ]);
+  });
+
   it('says a missing key is required, and names no task as unknown when the tasks themselves do not parse', () => {
     expect(messageOf({})).toBe(
       'training config: columns is required (which columns hold subject, body, html, id, bank, receivedAt and from: e.g. {"subject": "Betreff", "body": "Text"}); tasks is required (the label dimensions to learn, each {"name", "column", "labels", "aliases", ...})',

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { followAliases, normalizeLabel } from '@mailroute/model';
 import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
-import { choicesHint, jsonErrorPlace, protoKeyMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
+import { choicesHint, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
 import { decodeUtf8 } from './utf8.js';
 import { delimiterMessage } from './delimiter-names.js';
@@ -253,16 +253,17 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 export function parseTrainingConfig(value: unknown, source = 'training config', options: { stored?: boolean } = {}): TrainingConfig {
   const stored = options.stored === true;
   const result = (stored ? StoredTrainingConfigSchema : TrainingConfigSchema).safeParse(value, { reportInput: true });
-  // `__proto__` as a key or a name: refused, not dropped. A stored config is read as it was trained (without it).
-  const proto = stored ? [] : protoKeyMessages(value);
-  if (result.success && proto.length === 0) return result.data;
+  // `__proto__` as a key or a name, and an alias old name given twice in two forms: refused, not dropped. A stored
+  // config is read as it was trained (without them).
+  const dropped = stored ? [] : [...protoKeyMessages(value), ...repeatedAliasMessages(value)];
+  if (result.success && dropped.length === 0) return result.data;
   // Every problem in one message: the checks between fields, on the fields that parse, join the field errors.
   const issues = result.success ? [] : result.error.issues;
   const seen = new Set(issues.map(issueKey));
   const checked = lenientChecks[`${stored}`].safeParse(value, { reportInput: true });
   const more = checked.success ? [] : checked.error.issues.filter((i) => !seen.has(issueKey(i)));
   const described = issues.length + more.length > 0 ? [describeIssues([...issues, ...more])] : [];
-  throw new TrainingConfigError(`${source}: ${[...proto, ...described].join('; ')}`);
+  throw new TrainingConfigError(`${source}: ${[...dropped, ...described].join('; ')}`);
 }
 
 function issueKey(issue: z.core.$ZodIssue): string {
