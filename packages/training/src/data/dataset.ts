@@ -8,6 +8,7 @@ import { DatasetError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
 import { columnList } from './column-list.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
+import { dateHint } from './date-hint.js';
 import { likelyRenamed, renamedLabelHint, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
 import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
 
@@ -106,7 +107,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   const received = get(c.receivedAt)?.trim();
   if (received && c.receivedAt !== undefined) {
     const t = parseReceivedTime(received);
-    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}" (use ISO 8601, e.g. 2025-11-03T10:15:00Z, or a Date header's form)`);
+    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}" (${dateHint(received)})`);
     else email.receivedAt = new Date(t).toISOString();
   } else if (needsTime && c.receivedAt !== undefined) {
     problems.push(`${cellLocation(record, c.receivedAt)}: no received time (a time split needs every row's: fill it in, or use a stratified split)`);

@@ -1,0 +1,13 @@
+/**
+ * What a received time that does not parse probably is, for its message: spreadsheets and scripts export dates
+ * in forms mailroute does not guess at (a day number, seconds since 1970, a day-first or month-first date).
+ */
+export function dateHint(text: string): string {
+  const how = 'use ISO 8601, e.g. 2025-11-03T10:15:00Z, or a Date header\'s form';
+  // Excel's day numbers: 45000 is 2023-03-15; a column formatted as a number exports them so.
+  if (/^\d{5}(?:[.,]\d+)?$/.test(text)) return `a spreadsheet's day number? Format the column as a date and time (yyyy-mm-dd hh:mm:ss) before exporting, or ${how}`;
+  if (/^\d{10}(?:\d{3})?(?:\.\d+)?$/.test(text)) return `seconds or milliseconds since 1970? Export them as dates: ${how}`;
+  // 03.11.2025 or 11/03/2025: which number is the day cannot be told from the text.
+  if (/^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/.test(text)) return `day first or month first cannot be told apart, so neither is guessed: ${how}`;
+  return how;
+}
