@@ -28,4 +28,17 @@ describe('the run\'s row counts', () => {
     expect(info).toContainEqual(expect.stringMatching(/^data [0-9a-f]{12}: 82 row\(s\) read, 80 used \(\d+ train, \d+ valid\); 2 left out: 1 bad, 1 without a label; 1 blank record\(s\) \(every cell empty\) skipped; test file: 20 row\(s\) read, 18 tested; 2 left out: 2 without a label; 1 blank record/));
     expect(warnings).toContainEqual(`2 row(s) left out: of the test file, no label in any task (nothing to measure it against): ${holdout}:2, ${holdout}:3`);
   }, 240_000);
+
+  it('warns of a label that ends before another begins (renamed in the export?) in a task without labels', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-renamed-'));
+    const data = path.join(tmp, 'train.csv');
+    const at = (i: number) => `2026-${i < 40 ? '03' : '09'}-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`;
+    // b until March, then the same mail as c from September; a throughout.
+    const lines = Array.from({ length: 80 }, (_, i) => `${row(i, i % 2 ? 'a' : 'b').replace(/,b$/, i < 40 ? ',b' : ',c')},${at(i)}`);
+    writeFileSync(data, ['id,body,queue,received', ...lines].join('\n'));
+    const config = { columns: { id: 'id', body: 'body', receivedAt: 'received' }, tasks: [{ name: 'queue' }], model: { epochs: 1, buckets: 2 ** 12, dim: 8 } };
+    const warnings: string[] = [];
+    await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
+    expect(warnings).toContainEqual(expect.stringMatching(/^queue: "b" \(20 rows, until 2026-03-\d\d\) ends before "c" \(20 rows, from 2026-09-\d\d\) begins: .*\{"b":"c"\}/));
+  }, 240_000);
 });

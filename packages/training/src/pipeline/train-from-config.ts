@@ -8,6 +8,7 @@ import {
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, normaliseText, type DatasetRow } from '../data/dataset.js';
 import { splitDataset, timeTieWarning } from '../data/split.js';
+import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
 import { formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type TaskTaxonomyReport } from '../taxonomy.js';
@@ -192,6 +193,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time' });
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
     for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
+    for (const warning of renamedOverTimeWarnings(dataset.rows, config.tasks)) log?.warn?.(warning);
     if (dataset.badRows > 0) log?.warn?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
     for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not trained on', options.configFile)) log?.warn?.(warning);
     if (dataset.repeatedIds.length > 0) log?.warn?.(`ids that several rows carry (the same export twice?): ${dataset.repeatedIds.join(', ')}`);
