@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choicesHint, unknownKeyMessage } from './config-errors.js';
+import { likelyRenamed, renamedLabelHint } from './data/renamed-labels.js';
 
 describe('choicesHint', () => {
   it('suggests a close name (case ignored) and lists the names when there are few', () => {
@@ -9,6 +10,13 @@ describe('choicesHint', () => {
     // An abbreviation that only one name starts with; none when several do.
     expect(choicesHint('prio', ['priority', 'topic'], 'tasks')).toBe('(did you mean "priority"? tasks: priority, topic)');
     expect(choicesHint('pr', ['priority', 'product'], 'tasks')).toBe('(tasks: priority, product)');
+  });
+
+  it('takes a whole number written with decimals (1.0, as pandas writes a number column with blanks) for the label 1', () => {
+    expect(choicesHint('2.0', ['1', '2', '3'], 'labels')).toBe('(did you mean "2"? labels: 1, 2, 3)');
+    expect(choicesHint('2.5', ['1', '2', '3'], 'labels')).toBe('(labels: 1, 2, 3)');
+    const renamed = likelyRenamed({ prio: { '1.0': 10 } }, () => ['1', '2', '3']);
+    expect(renamedLabelHint(renamed, 'cfg.json')).toContain('e.g. "aliases": {"1.0": "1"} in task prio');
   });
 
   it('counts the names instead of listing more than 12', () => {

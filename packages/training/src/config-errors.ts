@@ -58,9 +58,18 @@ function onlyStartingWith(value: string, names: readonly string[]): string | und
   return starting.length === 1 ? starting[0] : undefined;
 }
 
-/** The name `value` probably means: a close one (a typo, another case) or the only one it abbreviates. */
+/**
+ * A whole number written with decimals (`1.0`), as spreadsheets and pandas write a number column that has blanks,
+ * whose plain form (`1`) is one of the names.
+ */
+function wholeNumber(value: string, names: readonly string[]): string | undefined {
+  const whole = /^(-?\d+)\.0+$/.exec(value.trim())?.[1];
+  return whole !== undefined && names.includes(whole) ? whole : undefined;
+}
+
+/** The name `value` probably means: a close one (a typo, another case), the only one it abbreviates, or `1` for `1.0`. */
 export function closestName(value: string, names: readonly string[]): string | undefined {
-  return closestKey(value, names) ?? onlyStartingWith(value, names);
+  return wholeNumber(value, names) ?? closestKey(value, names) ?? onlyStartingWith(value, names);
 }
 
 /** At most this many names are listed in a hint; more are counted. */
