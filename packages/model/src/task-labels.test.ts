@@ -46,6 +46,11 @@ describe('normalizeLabel', () => {
     expect(queue).toMatchObject({ labels: ['\u26a0 urgent', 'normal'], aliases: { '\u2757': '\u26a0 urgent' }, retired: ['\u2709'] });
     expect(currentLabel(queue, normalizeLabel('\u2757\ufe0e'))).toBe('\u26a0 urgent');
   });
+
+  it('normalises the labels of a manifest read without the manifest schema (the AWS Lambda reads its own), as feedback is', () => {
+    const raw = [{ name: 'queue', labels: ['\u26a0\ufe0f urgent', 'U\u0308berweisung'] }];
+    expect(classifierTasks({ tasks: raw }).map((t) => t.labels)).toEqual([['\u26a0 urgent', '\u00dcberweisung']]);
+  });
 });
 
 describe('ManifestTaskSchema mergedIntoOther', () => {

@@ -33,12 +33,14 @@ export function classifierTasks(manifest: { tasks: readonly { name: string; labe
     // In NFC as the manifest's labels: a config stored before labels were normalised may hold them decomposed.
     const aliases = Object.fromEntries(Object.entries(own?.aliases ?? {}).map(([from, to]) => [normalizeLabel(from), normalizeLabel(to)]));
     const retired = (own?.retired ?? []).map(normalizeLabel);
+    // Normalised here too: a manifest read with a schema of its own (the AWS Lambda's) has them as written.
+    const labels = task.labels.map(normalizeLabel);
     // A rare label is where the config's aliases end (training merged it after following them), so never one's start.
-    const merged = (task.mergedIntoOther ?? []).map(normalizeLabel).filter((label) => !Object.hasOwn(aliases, label) && !task.labels.includes(label));
+    const merged = (task.mergedIntoOther ?? []).map(normalizeLabel).filter((label) => !Object.hasOwn(aliases, label) && !labels.includes(label));
     for (const label of merged) aliases[label] = CATCH_ALL_LABEL;
     return {
       name: task.name,
-      labels: [...task.labels],
+      labels,
       ...(Object.keys(aliases).length > 0 ? { aliases } : {}),
       ...(retired.length > 0 ? { retired } : {}),
       ...(merged.length > 0 ? { mergedIntoOther: merged } : {}),
