@@ -25,6 +25,12 @@ export const UNSPLIT_MULTIPART_WARNING =
 /** Said when the only text of a message is a text part sent as an attachment with a file name. */
 export const TEXT_ATTACHMENT_WARNING =
   'The message has no body text, only a text part sent as an attachment with a file name, and attachments are not read: only the subject was.';
+/** Said when a message has no text of its own and its content is encrypted (or S/MIME opaque-signed), which is not read. */
+export const ENCRYPTED_WARNING =
+  'The message has no readable text: its content is encrypted or wrapped in a signature (S/MIME application/pkcs7-mime, PGP/MIME multipart/encrypted), which mailroute does not open: only the subject was read.';
+/** Said when the only text of a message is a calendar invitation (text/calendar), whose source is not read as text. */
+export const CALENDAR_WARNING =
+  'The message has no body text, only a calendar invitation (text/calendar), which is not read as text: only the subject was.';
 
 /** A decoded part's text with C1 codes read as Windows-1252 (see windows-1252.ts). */
 function fixC1(text: string | undefined): string | undefined {
@@ -161,6 +167,21 @@ function hasText(parsed: Parsed): boolean {
   return /\S/.test(parsed.text ?? '') || /\S/.test(parsed.html ?? '');
 }
 
+/** Content types of an encrypted message (S/MIME enveloped or opaque signed-data, PGP/MIME's version part). */
+const ENCRYPTED = /^application\/(?:x-)?(?:pkcs7-mime|pgp-encrypted)$/i;
+
+/**
+ * Why a message without text of its own was read by its subject only, when its parts say: content that is encrypted,
+ * only a calendar invitation, or only a text part sent as an attachment (which has a file name: a nameless one was read).
+ */
+function noTextWarning(parsed: Parsed): string | undefined {
+  if (hasText(parsed)) return undefined;
+  const types = parsed.attachments.map((a) => a.mimeType);
+  if (types.some((t) => ENCRYPTED.test(t))) return ENCRYPTED_WARNING;
+  if (types.some((t) => /^text\/calendar$/i.test(t))) return CALENDAR_WARNING;
+  return types.some((t) => /^text\//i.test(t)) ? TEXT_ATTACHMENT_WARNING : undefined;
+}
+
 function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
   return a.disposition === 'attachment' && !a.filename && /^text\/(?:plain|html)$/i.test(a.mimeType);
 }
@@ -173,7 +194,8 @@ function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
  * The only text of a message in a part marked as an attachment without a file name is read as its body; a
  * multipart whose Content-Type names no boundary is split at the one its body shows. A Date header without
  * a time zone is read as UTC (eml-date.ts). `warnings` say what was not read: a multipart without a boundary
- * to be found, the only text in an attachment with a file name; and a Date read as UTC for want of a zone.
+ * to be found, the only text in an attachment with a file name or in a calendar invitation, content that is
+ * encrypted; and a Date read as UTC for want of a zone.
  */
 export async function parseEml(raw: string | Uint8Array, options: { maxInputChars?: number; maxLines?: number } = {}): Promise<ParsedEml> {
   const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS * 4;
@@ -190,7 +212,8 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (parsed.attachments.some(namelessTextAttachment) && !hasText(parsed)) ({ parsed, unsplit } = await parsedMessage(bytes, true));
   const warnings: string[] = [];
   if (unsplit > 0) warnings.push(UNSPLIT_MULTIPART_WARNING);
-  if (parsed.attachments.some((a) => /^text\//i.test(a.mimeType)) && !hasText(parsed)) warnings.push(TEXT_ATTACHMENT_WARNING);
+  const noText = noTextWarning(parsed);
+  if (noText) warnings.push(noText);
   const from = parsed.from;
   const fromText = from ? (from.address ? (from.name ? `${from.name} <${from.address}>` : from.address) : from.name) : undefined;
   const date = headerDate(parsed.headers.find((h) => h.key === 'date')?.value);
