@@ -5,6 +5,7 @@ import { DEFAULT_MAX_INPUT_CHARS } from './clean.js';
 import { c1AsWindows1252 } from './windows-1252.js';
 import { prepareForParser } from './eml-charset.js';
 import { DATE_WITHOUT_ZONE_WARNING, headerDate } from './eml-date.js';
+import { writersText } from './eml-text.js';
 
 export interface EmlAttachment {
   filename?: string;
@@ -224,7 +225,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   return {
     ...(messageId ? { id: messageId } : {}),
     subject: fixC1(parsed.subject)?.slice(0, 2_000),
-    body: fixC1(parsed.text),
+    body: parsed.text === undefined ? undefined : writersText(c1AsWindows1252(parsed.text)),
     html: fixC1(parsed.html),
     from: fromText?.slice(0, 500),
     receivedAt: date?.receivedAt,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CALENDAR_WARNING, ENCRYPTED_WARNING, parseEml, TEXT_ATTACHMENT_WARNING } from './eml.js';
 import { cleanEmail } from './clean.js';
+import { withoutPgpArmor } from './eml-text.js';
 
 /** An invented message of packages/preprocess/fixtures/eml (as a mail client sends it, CRLF line ends). */
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/eml/${name}`, import.meta.url)));
@@ -34,5 +35,28 @@ describe('parseEml: messages whose text is not read', () => {
     const invite = await parseEml(fixture('calendar-invite.eml'));
     expect(cleanEmail(invite, { redact: false }).text).toBe('Termin zur Besprechung der Baufinanzierung. Ich bringe die Unterlagen mit.');
     expect(invite.warnings).toBeUndefined();
+  });
+});
+
+describe('parseEml: what mail clients write into the text that is not the writer\'s', () => {
+  it('reads an inline PGP-signed body (clearsigned) as the signed text, without its armor and signature block', async () => {
+    const email = await parseEml(fixture('pgp-inline-signed.eml'));
+    expect(email.body).not.toMatch(/PGP|Hash: SHA256|iQEz/);
+    const { text, signature } = cleanEmail(email, { redact: false });
+    expect(text).toBe('Hallo,\n\nbitte erhöhen Sie meinen Sparplan auf 200 Euro monatlich.');
+    expect(signature).toBe('Gruß\nKai Fantasie');
+  });
+
+  it('undoes the dash-escaping of clearsigned text and leaves an armor without its signature block as written', () => {
+    const signed = ['Text davor', '-----BEGIN PGP SIGNED MESSAGE-----', 'Hash: SHA512', '', 'Bitte kündigen.', '- -- ', '- - Punkt', '-----BEGIN PGP SIGNATURE-----', '', 'iQEz', '=ab12', '-----END PGP SIGNATURE-----', 'Text danach'];
+    expect(withoutPgpArmor(signed.join('\r\n'))).toBe('Text davor\r\nBitte kündigen.\r\n-- \r\n- Punkt\r\n\r\nText danach');
+    const unsigned = '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nBitte kündigen.\n';
+    expect(withoutPgpArmor(unsigned)).toBe(unsigned);
+  });
+
+  it("drops Outlook's placeholders for inline images ([cid:image001.png@...]) from the text alternative", async () => {
+    const email = await parseEml(fixture('outlook-inline-image.eml'));
+    expect(email.body).not.toContain('cid:');
+    expect(cleanEmail(email, { redact: false }).text).toBe('Hallo,\n\nmein Konto ist gesperrt, siehe Screenshot:\n\nBitte um Rückruf.');
   });
 });
