@@ -8,10 +8,11 @@ import { withoutPgpArmor } from './eml-text.js';
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/eml/${name}`, import.meta.url)));
 
 describe('parseEml: messages whose text is not read', () => {
-  it('says that an encrypted message (S/MIME enveloped-data, PGP/MIME) was read by its subject only', async () => {
-    for (const name of ['smime-encrypted.eml', 'pgp-mime-encrypted.eml']) {
+  it('says that an encrypted message (S/MIME enveloped-data, PGP/MIME, an inline PGP block) was read by its subject only', async () => {
+    for (const name of ['smime-encrypted.eml', 'pgp-mime-encrypted.eml', 'pgp-inline-encrypted.eml']) {
       const email = await parseEml(fixture(name));
-      expect(email.body ?? '', name).toBe('');
+      expect(email.body?.trim() ?? '', name).toBe('');
+      expect(cleanEmail(email, { redact: false }).text, name).toBe('');
       expect(email.warnings, name).toEqual([ENCRYPTED_WARNING]);
     }
   });
@@ -58,5 +59,14 @@ describe('parseEml: what mail clients write into the text that is not the writer
     const email = await parseEml(fixture('outlook-inline-image.eml'));
     expect(email.body).not.toContain('cid:');
     expect(cleanEmail(email, { redact: false }).text).toBe('Hallo,\n\nmein Konto ist gesperrt, siehe Screenshot:\n\nBitte um Rückruf.');
+  });
+
+  it('reads the HTML of an email whose text alternative only says to view the HTML (a web form sent by PHPMailer)', async () => {
+    const email = await parseEml(fixture('web-form-html-only.eml'));
+    expect(email.body).toBeUndefined();
+    expect(cleanEmail(email, { redact: false }).text).toBe('Name: Paul Platzhalter\n\nNachricht: Bitte rufen Sie mich wegen meiner Kreditanfrage zurück.');
+    // A text that names HTML is the writer's when no HTML with text stands beside it.
+    const plain = await parseEml(['Subject: Online-Banking', 'Content-Type: text/plain; charset=utf-8', '', 'Die HTML-Ansicht im Online-Banking wird nicht angezeigt.', ''].join('\r\n'));
+    expect(plain.body?.trim()).toBe('Die HTML-Ansicht im Online-Banking wird nicht angezeigt.');
   });
 });

@@ -2,7 +2,9 @@
  * What mail clients write into a plain-text part that is not the writer's text: the armor of an inline PGP
  * signature (`-----BEGIN PGP SIGNED MESSAGE-----`, its `Hash:` header, the base64 signature block), and
  * Outlook's placeholders for inline images (`[cid:image001.png@01DB4A2C.5E6F7A80]`) in the text alternative
- * of an HTML email. parseEml takes them out of the body, so the text is the customer's.
+ * of an HTML email; an inline PGP-encrypted block (`-----BEGIN PGP MESSAGE-----`), which is no text to read; and
+ * the placeholder a web form or newsletter tool sends as the text alternative of its HTML (`To view the message,
+ * please use an HTML compatible email viewer!`). parseEml takes them out of the body, so the text is the customer's.
  */
 
 const BEGIN_SIGNED = '-----BEGIN PGP SIGNED MESSAGE-----';
@@ -52,8 +54,45 @@ const CID_PARAGRAPH = /\r?\n[ \t]*\r?\n[ \t]*\[cid:[^[\]\s]{1,200}\][ \t]*(?=\r?
 const CID_LINE = /^[ \t]*\[cid:[^[\]\s]{1,200}\][ \t]*(?:\r?\n|$)/gm;
 const CID = /\[cid:[^[\]\s]{1,200}\]/g;
 
-/** The plain-text body without PGP armor and image placeholders (see above). */
+const BEGIN_MESSAGE = '-----BEGIN PGP MESSAGE-----';
+const END_MESSAGE = '-----END PGP MESSAGE-----';
+
+/** The text without its inline PGP-encrypted blocks (each from its start line to its end line; one without an end stays). */
+function withoutPgpMessages(text: string): string {
+  let out = '';
+  let from = 0;
+  let end = -1;
+  for (let at = nextLine(text, BEGIN_MESSAGE, 0); at !== -1; at = nextLine(text, BEGIN_MESSAGE, from)) {
+    if (end < at) end = nextLine(text, END_MESSAGE, at);
+    if (end === -1) break;
+    out += text.slice(from, at);
+    from = end + END_MESSAGE.length;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** Whether the text holds an inline PGP-encrypted block. */
+export function holdsPgpMessage(text: string): boolean {
+  const at = text.includes(BEGIN_MESSAGE) ? nextLine(text, BEGIN_MESSAGE, 0) : -1;
+  return at !== -1 && nextLine(text, END_MESSAGE, at) !== -1;
+}
+
+/**
+ * A text alternative that only says to read the HTML (PHPMailer's `To view the message, please use an HTML
+ * compatible email viewer!`, `This is an HTML-only message`, `Diese E-Mail ist im HTML-Format`): short, naming
+ * HTML and how to see it.
+ */
+const HTML_PLACEHOLDER =
+  /^(?=[\s\S]{0,300}$)(?=[\s\S]*\bHTML\b)[\s\S]*\b(?:view(?:er)?|display|activate|client|compatible|capable|support|HTML[- ](?:only|format|e-?mail|message|version)|anzeigen|anzusehen|darstellen|aktivieren|unterstützt|Programm|Format)\b/i;
+
+/** Whether a plain-text body is only such a placeholder for its HTML. */
+export function htmlPlaceholder(text: string): boolean {
+  return HTML_PLACEHOLDER.test(text.trim());
+}
+
+/** The plain-text body without PGP armor, encrypted blocks and image placeholders (see above). */
 export function writersText(text: string): string {
-  const unarmored = text.includes(BEGIN_SIGNED) ? withoutPgpArmor(text) : text;
+  let unarmored = text.includes(BEGIN_SIGNED) ? withoutPgpArmor(text) : text;
+  if (unarmored.includes(BEGIN_MESSAGE)) unarmored = withoutPgpMessages(unarmored);
   return unarmored.includes('[cid:') ? unarmored.replace(CID_PARAGRAPH, '').replace(CID_LINE, '').replace(CID, '') : unarmored;
 }

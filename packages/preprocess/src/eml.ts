@@ -5,7 +5,8 @@ import { DEFAULT_MAX_INPUT_CHARS } from './clean.js';
 import { c1AsWindows1252 } from './windows-1252.js';
 import { prepareForParser } from './eml-charset.js';
 import { DATE_WITHOUT_ZONE_WARNING, headerDate } from './eml-date.js';
-import { writersText } from './eml-text.js';
+import { holdsPgpMessage, htmlPlaceholder, writersText } from './eml-text.js';
+import { htmlToText } from './html.js';
 
 export interface EmlAttachment {
   filename?: string;
@@ -28,7 +29,7 @@ export const TEXT_ATTACHMENT_WARNING =
   'The message has no body text, only a text part sent as an attachment with a file name, and attachments are not read: only the subject was.';
 /** Said when a message has no text of its own and its content is encrypted (or S/MIME opaque-signed), which is not read. */
 export const ENCRYPTED_WARNING =
-  'The message has no readable text: its content is encrypted or wrapped in a signature (S/MIME application/pkcs7-mime, PGP/MIME multipart/encrypted), which mailroute does not open: only the subject was read.';
+  'The message has no readable text: its content is encrypted or wrapped in a signature (S/MIME application/pkcs7-mime, PGP/MIME multipart/encrypted, an inline PGP MESSAGE block), which mailroute does not open: only the subject was read.';
 /** Said when the only text of a message is a calendar invitation (text/calendar), whose source is not read as text. */
 export const CALENDAR_WARNING =
   'The message has no body text, only a calendar invitation (text/calendar), which is not read as text: only the subject was.';
@@ -164,21 +165,32 @@ async function parsedMessage(bytes: Uint8Array, textInline: boolean): Promise<{ 
   }
 }
 
-function hasText(parsed: Parsed): boolean {
-  return /\S/.test(parsed.text ?? '') || /\S/.test(parsed.html ?? '');
+function hasText(parsed: Parsed, body = parsed.text): boolean {
+  return /\S/.test(body ?? '') || /\S/.test(parsed.html ?? '');
 }
 
 /** Content types of an encrypted message (S/MIME enveloped or opaque signed-data, PGP/MIME's version part). */
 const ENCRYPTED = /^application\/(?:x-)?(?:pkcs7-mime|pgp-encrypted)$/i;
 
 /**
- * Why a message without text of its own was read by its subject only, when its parts say: content that is encrypted,
+ * The writer's text of the plain-text part (eml-text.ts); none when it only says to read the HTML beside it and
+ * that HTML has text to read.
+ */
+function bodyOf(parsed: Parsed): string | undefined {
+  if (parsed.text === undefined) return undefined;
+  const text = writersText(c1AsWindows1252(parsed.text));
+  return htmlPlaceholder(text) && /\S/.test(htmlToText(parsed.html ?? '')) ? undefined : text;
+}
+
+/**
+ * Why a message without text of its own was read by its subject only, when its parts say: content that is encrypted
+ * (an inline PGP block too),
  * only a calendar invitation, or only a text part sent as an attachment (which has a file name: a nameless one was read).
  */
-function noTextWarning(parsed: Parsed): string | undefined {
-  if (hasText(parsed)) return undefined;
+function noTextWarning(parsed: Parsed, body: string | undefined): string | undefined {
+  if (hasText(parsed, body)) return undefined;
   const types = parsed.attachments.map((a) => a.mimeType);
-  if (types.some((t) => ENCRYPTED.test(t))) return ENCRYPTED_WARNING;
+  if (types.some((t) => ENCRYPTED.test(t)) || holdsPgpMessage(parsed.text ?? '')) return ENCRYPTED_WARNING;
   if (types.some((t) => /^text\/calendar$/i.test(t))) return CALENDAR_WARNING;
   return types.some((t) => /^text\//i.test(t)) ? TEXT_ATTACHMENT_WARNING : undefined;
 }
@@ -213,7 +225,8 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (parsed.attachments.some(namelessTextAttachment) && !hasText(parsed)) ({ parsed, unsplit } = await parsedMessage(bytes, true));
   const warnings: string[] = [];
   if (unsplit > 0) warnings.push(UNSPLIT_MULTIPART_WARNING);
-  const noText = noTextWarning(parsed);
+  const body = bodyOf(parsed);
+  const noText = noTextWarning(parsed, body);
   if (noText) warnings.push(noText);
   const from = parsed.from;
   const fromText = from ? (from.address ? (from.name ? `${from.name} <${from.address}>` : from.address) : from.name) : undefined;
@@ -225,7 +238,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   return {
     ...(messageId ? { id: messageId } : {}),
     subject: fixC1(parsed.subject)?.slice(0, 2_000),
-    body: parsed.text === undefined ? undefined : writersText(c1AsWindows1252(parsed.text)),
+    body,
     html: fixC1(parsed.html),
     from: fromText?.slice(0, 500),
     receivedAt: date?.receivedAt,
