@@ -10,7 +10,8 @@
  * reads as UTF-8, by `windows-1252` when they are mostly not), and so is one of an RFC 2047 encoded word
  * in the message's headers (how the bytes are judged: eml-bytes.ts). Charset and boundary parameters are
  * read as the parser reads them, in RFC 2231's forms too (eml-parameter.ts). The walk over the parts also
- * makes a forward sent as an attachment inline.
+ * makes a forward sent as an attachment inline, and takes the blanks a relay added after a quoted-printable soft
+ * line break (`=` then a space, then the line end) out, which the parser would keep as `=` and a line break.
  */
 
 import { isUtf8 } from 'node:buffer';
@@ -127,6 +128,14 @@ function inlineEdit(block: string, start: number, out: Edit[]): void {
   if (attachment) out.push({ at: start + disposition.start + attachment[0].length - 'attachment'.length, remove: 'attachment'.length, text: 'inline' });
 }
 
+/** A quoted-printable soft line break with blanks after the `=`, which a relay may add (RFC 2045 6.7: trailing blanks are to be deleted). */
+const PADDED_SOFT_BREAK = /=[ \t]+(?=\r?\n|$)/g;
+
+/** Edits that take the blanks after soft line breaks out of a quoted-printable body s[start, end): the parser kept `=` and the line end in the text. */
+function softBreakEdits(s: string, start: number, end: number, out: Edit[]): void {
+  for (const match of s.slice(start, end).matchAll(PADDED_SOFT_BREAK)) out.push({ at: start + match.index + 1, remove: match[0].length - 1, text: '' });
+}
+
 /** A file name on a part (`filename=`, `name=`, RFC 2231 `filename*0*=`): a file, not a body a mailer marked as an attachment. */
 const NAMED = /;\s*(?:file)?name\*?(?:\d+\*?)?\s*=/i;
 
@@ -180,6 +189,7 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
   if (!(type.startsWith('text/') || type === '' || !type.includes('/'))) return;
   if (walk.textInline && !NAMED.test(block)) inlineEdit(block, start, out);
   const encoding = (header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase();
+  if (encoding === 'quoted-printable') softBreakEdits(s, bodyStart, end, out);
   const charset = contentType && parameter(block.slice(contentType.start, contentType.end), 'charset');
   if (charset) {
     const declared = charset.value.trim().toLowerCase();

@@ -69,4 +69,12 @@ describe('parseEml: what mail clients write into the text that is not the writer
     const plain = await parseEml(['Subject: Online-Banking', 'Content-Type: text/plain; charset=utf-8', '', 'Die HTML-Ansicht im Online-Banking wird nicht angezeigt.', ''].join('\r\n'));
     expect(plain.body?.trim()).toBe('Die HTML-Ansicht im Online-Banking wird nicht angezeigt.');
   });
+
+  it('joins quoted-printable lines at a soft line break a relay padded with blanks (`= ` or `=\\t` at the line end)', async () => {
+    const email = await parseEml(fixture('qp-padded-soft-breaks.eml'));
+    expect(email.body?.trim()).toBe('Bitte prüfen Sie meine Überweisung vom Montag. Sie ist nicht angekommen.');
+    // In an HTML part of a multipart too, with the charset judged on the joined bytes.
+    const html = ['Subject: x', 'Content-Type: multipart/alternative; boundary=Q', '', '--Q', 'Content-Type: text/html; charset=iso-8859-1', 'Content-Transfer-Encoding: quoted-printable', '', '<p>R=FCck= ', 'ruf bitte</p>', '--Q--', ''];
+    expect(cleanEmail(await parseEml(html.join('\r\n')), { redact: false }).text).toBe('Rückruf bitte');
+  });
 });
