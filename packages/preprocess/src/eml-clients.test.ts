@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CALENDAR_WARNING, ENCRYPTED_WARNING, parseEml, TEXT_ATTACHMENT_WARNING } from './eml.js';
+import { CALENDAR_WARNING, ENCRYPTED_WARNING, parseEml, REPORT_WARNING, TEXT_ATTACHMENT_WARNING } from './eml.js';
 import { cleanEmail } from './clean.js';
 import { withoutPgpArmor } from './eml-text.js';
 
@@ -36,6 +36,16 @@ describe('parseEml: messages whose text is not read', () => {
     const invite = await parseEml(fixture('calendar-invite.eml'));
     expect(cleanEmail(invite, { redact: false }).text).toBe('Termin zur Besprechung der Baufinanzierung. Ich bringe die Unterlagen mit.');
     expect(invite.warnings).toBeUndefined();
+  });
+
+  it("says that a bounce (multipart/report, a DSN) or a read receipt is a mail system's report, not a person's email", async () => {
+    const bounce = await parseEml(fixture('bounce-dsn.eml'));
+    expect(bounce.body).toContain('could not\nbe delivered');
+    expect(bounce.warnings).toEqual([REPORT_WARNING]);
+    const receipt = ['Subject: Gelesen: Depot', 'Content-Type: multipart/report;', ' report-type=disposition-notification; boundary="R"', '', '--R', 'Content-Type: text/plain', '', 'Ihre Nachricht wurde gelesen.', '--R', 'Content-Type: message/disposition-notification', '', 'Disposition: manual-action/MDN-sent-manually; displayed', '--R--', ''];
+    expect((await parseEml(receipt.join('\r\n'))).warnings).toEqual([REPORT_WARNING]);
+    // A person's multipart email is none.
+    expect((await parseEml(fixture('calendar-invite.eml'))).warnings).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@ import { c1AsWindows1252 } from './windows-1252.js';
 import { prepareForParser } from './eml-charset.js';
 import { DATE_WITHOUT_ZONE_WARNING, headerDate } from './eml-date.js';
 import { holdsPgpMessage, htmlPlaceholder, writersText } from './eml-text.js';
+import { noTextWarning, reportWarning, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
 import { htmlToText } from './html.js';
 
 export interface EmlAttachment {
@@ -21,18 +22,7 @@ export type ParsedEml = EmlEmail & { attachments: EmlAttachment[] };
 
 type Parsed = Awaited<ReturnType<typeof PostalMime.parse>>;
 
-/** Said when a multipart entity names no boundary and its body shows none. */
-export const UNSPLIT_MULTIPART_WARNING =
-  'The message has a multipart part whose Content-Type names no boundary (and its body shows none), so its parts could not be found: that content was not read.';
-/** Said when the only text of a message is a text part sent as an attachment with a file name. */
-export const TEXT_ATTACHMENT_WARNING =
-  'The message has no body text, only a text part sent as an attachment with a file name, and attachments are not read: only the subject was.';
-/** Said when a message has no text of its own and its content is encrypted (or S/MIME opaque-signed), which is not read. */
-export const ENCRYPTED_WARNING =
-  'The message has no readable text: its content is encrypted or wrapped in a signature (S/MIME application/pkcs7-mime, PGP/MIME multipart/encrypted, an inline PGP MESSAGE block), which mailroute does not open: only the subject was read.';
-/** Said when the only text of a message is a calendar invitation (text/calendar), whose source is not read as text. */
-export const CALENDAR_WARNING =
-  'The message has no body text, only a calendar invitation (text/calendar), which is not read as text: only the subject was.';
+export { CALENDAR_WARNING, ENCRYPTED_WARNING, REPORT_WARNING, TEXT_ATTACHMENT_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
 
 /** A decoded part's text with C1 codes read as Windows-1252 (see windows-1252.ts). */
 function fixC1(text: string | undefined): string | undefined {
@@ -169,9 +159,6 @@ function hasText(parsed: Parsed, body = parsed.text): boolean {
   return /\S/.test(body ?? '') || /\S/.test(parsed.html ?? '');
 }
 
-/** Content types of an encrypted message (S/MIME enveloped or opaque signed-data, PGP/MIME's version part). */
-const ENCRYPTED = /^application\/(?:x-)?(?:pkcs7-mime|pgp-encrypted)$/i;
-
 /**
  * The writer's text of the plain-text part (eml-text.ts); none when it only says to read the HTML beside it and
  * that HTML has text to read.
@@ -180,19 +167,6 @@ function bodyOf(parsed: Parsed): string | undefined {
   if (parsed.text === undefined) return undefined;
   const text = writersText(c1AsWindows1252(parsed.text));
   return htmlPlaceholder(text) && /\S/.test(htmlToText(parsed.html ?? '')) ? undefined : text;
-}
-
-/**
- * Why a message without text of its own was read by its subject only, when its parts say: content that is encrypted
- * (an inline PGP block too),
- * only a calendar invitation, or only a text part sent as an attachment (which has a file name: a nameless one was read).
- */
-function noTextWarning(parsed: Parsed, body: string | undefined): string | undefined {
-  if (hasText(parsed, body)) return undefined;
-  const types = parsed.attachments.map((a) => a.mimeType);
-  if (types.some((t) => ENCRYPTED.test(t)) || holdsPgpMessage(parsed.text ?? '')) return ENCRYPTED_WARNING;
-  if (types.some((t) => /^text\/calendar$/i.test(t))) return CALENDAR_WARNING;
-  return types.some((t) => /^text\//i.test(t)) ? TEXT_ATTACHMENT_WARNING : undefined;
 }
 
 function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
@@ -208,7 +182,8 @@ function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
  * multipart whose Content-Type names no boundary is split at the one its body shows. A Date header without
  * a time zone is read as UTC (eml-date.ts). `warnings` say what was not read: a multipart without a boundary
  * to be found, the only text in an attachment with a file name or in a calendar invitation, content that is
- * encrypted; and a Date read as UTC for want of a zone.
+ * encrypted (eml-warnings.ts); that the message is a delivery report or read receipt, not a person's email; and a
+ * Date read as UTC for want of a zone.
  */
 export async function parseEml(raw: string | Uint8Array, options: { maxInputChars?: number; maxLines?: number } = {}): Promise<ParsedEml> {
   const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS * 4;
@@ -226,8 +201,11 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   const warnings: string[] = [];
   if (unsplit > 0) warnings.push(UNSPLIT_MULTIPART_WARNING);
   const body = bodyOf(parsed);
-  const noText = noTextWarning(parsed, body);
+  const types = parsed.attachments.map((a) => a.mimeType);
+  const noText = hasText(parsed, body) ? undefined : noTextWarning(types, holdsPgpMessage(parsed.text ?? ''));
   if (noText) warnings.push(noText);
+  const report = reportWarning(parsed.headers.find((h) => h.key === 'content-type')?.value);
+  if (report) warnings.push(report);
   const from = parsed.from;
   const fromText = from ? (from.address ? (from.name ? `${from.name} <${from.address}>` : from.address) : from.name) : undefined;
   const date = headerDate(parsed.headers.find((h) => h.key === 'date')?.value);

@@ -1,0 +1,39 @@
+/**
+ * What parseEml says of a message it could not read as a person's text: its warnings (no email text in them),
+ * and when each is said.
+ */
+
+/** Said when a multipart entity names no boundary and its body shows none. */
+export const UNSPLIT_MULTIPART_WARNING =
+  'The message has a multipart part whose Content-Type names no boundary (and its body shows none), so its parts could not be found: that content was not read.';
+/** Said when the only text of a message is a text part sent as an attachment with a file name. */
+export const TEXT_ATTACHMENT_WARNING =
+  'The message has no body text, only a text part sent as an attachment with a file name, and attachments are not read: only the subject was.';
+/** Said when a message has no text of its own and its content is encrypted (or S/MIME opaque-signed), which is not read. */
+export const ENCRYPTED_WARNING =
+  'The message has no readable text: its content is encrypted or wrapped in a signature (S/MIME application/pkcs7-mime, PGP/MIME multipart/encrypted, an inline PGP MESSAGE block), which mailroute does not open: only the subject was read.';
+/** Said when the only text of a message is a calendar invitation (text/calendar), whose source is not read as text. */
+export const CALENDAR_WARNING =
+  'The message has no body text, only a calendar invitation (text/calendar), which is not read as text: only the subject was.';
+/** Said when the message is a mail system's report (multipart/report: a bounce, a delay notice, a read receipt). */
+export const REPORT_WARNING =
+  'The message is an automatic report of a mail system (multipart/report: a delivery failure or delay, or a read receipt), not an email a person wrote: its text is the report\'s.';
+
+/** Content types of an encrypted message (S/MIME enveloped or opaque signed-data, PGP/MIME's version part). */
+const ENCRYPTED = /^application\/(?:x-)?(?:pkcs7-mime|pgp-encrypted)$/i;
+
+/**
+ * Why a message without text of its own was read by its subject only, by the content types of the parts it has
+ * (`types`) and whether its text was an inline PGP block: content that is encrypted, only a calendar invitation,
+ * or only a text part sent as an attachment (which has a file name: a nameless one was read).
+ */
+export function noTextWarning(types: readonly string[], pgpInline: boolean): string | undefined {
+  if (pgpInline || types.some((t) => ENCRYPTED.test(t))) return ENCRYPTED_WARNING;
+  if (types.some((t) => /^text\/calendar$/i.test(t))) return CALENDAR_WARNING;
+  return types.some((t) => /^text\//i.test(t)) ? TEXT_ATTACHMENT_WARNING : undefined;
+}
+
+/** The warning for a message whose Content-Type (`contentType`, the top-level field's value) is multipart/report. */
+export function reportWarning(contentType: string | undefined): string | undefined {
+  return contentType !== undefined && /^\s*multipart\/report\s*(?:;|$)/i.test(contentType) ? REPORT_WARNING : undefined;
+}
