@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CALENDAR_WARNING, ENCRYPTED_WARNING, parseEml, REPORT_WARNING, TEXT_ATTACHMENT_WARNING } from './eml.js';
+import { CALENDAR_WARNING, ENCRYPTED_WARNING, parseEml, REPORT_WARNING, TEXT_ATTACHMENT_WARNING, TNEF_WARNING } from './eml.js';
 import { cleanEmail } from './clean.js';
 import { withoutPgpArmor } from './eml-text.js';
 
@@ -36,6 +36,17 @@ describe('parseEml: messages whose text is not read', () => {
     const invite = await parseEml(fixture('calendar-invite.eml'));
     expect(cleanEmail(invite, { redact: false }).text).toBe('Termin zur Besprechung der Baufinanzierung. Ich bringe die Unterlagen mit.');
     expect(invite.warnings).toBeUndefined();
+  });
+
+  it('says that a message whose only content is an Outlook winmail.dat (TNEF) was read by its subject only', async () => {
+    const only = await parseEml(fixture('outlook-tnef-only.eml'));
+    expect(only.body).toBeUndefined();
+    expect(only.warnings).toEqual([TNEF_WARNING]);
+    // Beside a text part (as Outlook mostly sends it) the text is read and the winmail.dat only listed.
+    const withText = await parseEml(fixture('outlook-tnef-with-text.eml'));
+    expect(cleanEmail(withText, { redact: false }).text).toBe('Hallo,\n\nmir fehlt der Kontoauszug für Oktober. Können Sie ihn mir bitte zusenden?');
+    expect(withText.attachments.map((a) => a.filename)).toEqual(['winmail.dat']);
+    expect(withText.warnings).toBeUndefined();
   });
 
   it("says that a bounce (multipart/report, a DSN) or a read receipt is a mail system's report, not a person's email", async () => {

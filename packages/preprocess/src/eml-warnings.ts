@@ -15,6 +15,9 @@ export const ENCRYPTED_WARNING =
 /** Said when the only text of a message is a calendar invitation (text/calendar), whose source is not read as text. */
 export const CALENDAR_WARNING =
   'The message has no body text, only a calendar invitation (text/calendar), which is not read as text: only the subject was.';
+/** Said when a message has no text of its own, only an Outlook winmail.dat (TNEF), which is not read. */
+export const TNEF_WARNING =
+  'The message has no body text, only an Outlook winmail.dat (application/ms-tnef: Outlook sent it in its own rich-text format), which is not read: only the subject was.';
 /** Said when the message is a mail system's report (multipart/report: a bounce, a delay notice, a read receipt). */
 export const REPORT_WARNING =
   'The message is an automatic report of a mail system (multipart/report: a delivery failure or delay, or a read receipt), not an email a person wrote: its text is the report\'s.';
@@ -25,11 +28,12 @@ const ENCRYPTED = /^application\/(?:x-)?(?:pkcs7-mime|pgp-encrypted)$/i;
 /**
  * Why a message without text of its own was read by its subject only, by the content types of the parts it has
  * (`types`) and whether its text was an inline PGP block: content that is encrypted, only a calendar invitation,
- * or only a text part sent as an attachment (which has a file name: a nameless one was read).
+ * only an Outlook winmail.dat, or only a text part sent as an attachment (which has a file name: a nameless one was read).
  */
 export function noTextWarning(types: readonly string[], pgpInline: boolean): string | undefined {
   if (pgpInline || types.some((t) => ENCRYPTED.test(t))) return ENCRYPTED_WARNING;
   if (types.some((t) => /^text\/calendar$/i.test(t))) return CALENDAR_WARNING;
+  if (types.some((t) => /^application\/(?:vnd\.)?ms-tnef$/i.test(t))) return TNEF_WARNING;
   return types.some((t) => /^text\//i.test(t)) ? TEXT_ATTACHMENT_WARNING : undefined;
 }
 

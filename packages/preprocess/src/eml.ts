@@ -22,7 +22,7 @@ export type ParsedEml = EmlEmail & { attachments: EmlAttachment[] };
 
 type Parsed = Awaited<ReturnType<typeof PostalMime.parse>>;
 
-export { CALENDAR_WARNING, ENCRYPTED_WARNING, REPORT_WARNING, TEXT_ATTACHMENT_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
+export { CALENDAR_WARNING, ENCRYPTED_WARNING, REPORT_WARNING, TEXT_ATTACHMENT_WARNING, TNEF_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
 
 /** A decoded part's text with C1 codes read as Windows-1252 (see windows-1252.ts). */
 function fixC1(text: string | undefined): string | undefined {
