@@ -5,9 +5,9 @@
  * reading that does not depend on the machine, and parseEml says in a warning that it was taken.
  */
 
-/** Said when the Date header names no time zone, or the zone `-0000`, and its time was read as UTC. */
+/** Said when the Date header names no time zone and its time was read as UTC. */
 export const DATE_WITHOUT_ZONE_WARNING =
-  'The message has a Date header that names no time zone (none, or -0000: "no information about the local time zone" in RFC 5322), so its time was read as UTC: receivedAt may be off by the sender\'s offset from UTC.';
+  'The message has a Date header that names no time zone, so its time was read as UTC (RFC 5322 gives such a time no zone): receivedAt may be off by the sender\'s offset from UTC.';
 
 /**
  * A Date header with a numeric date (`01.06.2026 14:03`, `06/01/2026`), which no RFC 5322 date is (it names
@@ -27,21 +27,14 @@ const COMMENT = /\([^()]*\)/g;
 const ZONE = /\b(?:UTC?|GMT|Z|[ECMP][SD]T)\b|(?:^|\s)[+-]\d{2}(?::?\d{2})?\b|\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z\b|[+-]\d)/i;
 
 /**
- * The zone `-0000` (RFC 5322) or `-00:00` (RFC 3339): the time is given in UTC, but the sender's local zone is not
- * known. JavaScript reads it as `+0000`, a zone like any other; a sender that had no zone to give writes it.
- */
-const UNKNOWN_ZONE = /(?:^|\s|\d:\d\d(?::\d\d(?:[.,]\d+)?)?)-00:?00(?!\d)/;
-
-/**
- * The time of a Date header's value as ISO 8601 UTC, and whether it named no zone, or `-0000` (then it is read
- * as UTC); undefined when it cannot be read or has a numeric date.
+ * The time of a Date header's value as ISO 8601 UTC, and whether it named no zone (then it is read as UTC);
+ * undefined when it cannot be read or has a numeric date.
  */
 export function headerDate(value: string | undefined): { receivedAt: string; zoneless: boolean } | undefined {
   if (value === undefined || NUMERIC_DATE.test(value)) return undefined;
   const local = Date.parse(value);
   if (Number.isNaN(local)) return undefined;
-  const bare = value.replace(COMMENT, ' ');
-  if (ZONE.test(bare)) return { receivedAt: new Date(local).toISOString(), zoneless: UNKNOWN_ZONE.test(bare) };
+  if (ZONE.test(value.replace(COMMENT, ' '))) return { receivedAt: new Date(local).toISOString(), zoneless: false };
   // A zone written after the value is read as its zone: ` GMT` where the legacy forms take it, `Z` after an ISO time.
   let utc = Date.parse(`${value} GMT`);
   if (Number.isNaN(utc)) utc = Date.parse(`${value}Z`);

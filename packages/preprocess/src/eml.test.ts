@@ -265,14 +265,12 @@ describe('parseEml', () => {
         ['Mon Nov  2 09:15:00 2026', '2026-11-02T09:15:00.000Z', true],
         ['2026-11-02T09:15:00', '2026-11-02T09:15:00.000Z', true],
         ['Mon, 2 Nov 2026', '2026-11-02T00:00:00.000Z', true],
-        // -0000 (RFC 5322) and -00:00 (RFC 3339) say the sender's local zone is unknown: UTC, with the warning.
-        ['Mon, 2 Nov 2026 09:15:00 -0000', '2026-11-02T09:15:00.000Z', true],
-        ['Mon, 2 Nov 2026 09:15:00 -0000 (UTC)', '2026-11-02T09:15:00.000Z', true],
-        ['2026-11-02T09:15:00-00:00', '2026-11-02T09:15:00.000Z', true],
-        // A zone, by offset or by name, is read as written and needs no warning; +0000 names UTC itself.
+        // A zone, by offset or by name, is read as written and needs no warning.
         ['Mon, 2 Nov 2026 09:15:00 +0100 (CET)', '2026-11-02T08:15:00.000Z', false],
-        ['Mon, 2 Nov 2026 09:15:00 +0000', '2026-11-02T09:15:00.000Z', false],
-        ['Mon, 2 Nov 2026 09:15:00 -0030', '2026-11-02T09:45:00.000Z', false],
+        // -0000 is UTC too (RFC 5322 3.3; -00:00 in RFC 3339 4.3): the instant is exact, only the sender's local
+        // zone is unsaid, so receivedAt is not off by any offset and no warning is due.
+        ['Mon, 2 Nov 2026 09:15:00 -0000', '2026-11-02T09:15:00.000Z', false],
+        ['2026-11-02T09:15:00-00:00', '2026-11-02T09:15:00.000Z', false],
         ['Mon, 2 Nov 2026 09:15:00 EST', '2026-11-02T14:15:00.000Z', false],
         ['Mon Nov 02 2026 09:15:00 GMT+0100', '2026-11-02T08:15:00.000Z', false],
         ['2026-11-02T09:15:00+01:00', '2026-11-02T08:15:00.000Z', false],
