@@ -132,6 +132,21 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(visible('Please call me back.\n\n-Jan van Berg').signature).toBe('-Jan van Berg');
   });
 
+  it('reads a line under a closing of thanks alike before and after masking: cleaning its own output cuts nothing more', () => {
+    // A contact line (named `Tel.`, an address) under thanks is the signature's, digits or not; a bare number stays the
+    // customer's, and so does the placeholder masking leaves of it.
+    for (const [text, kept] of [
+      ['Bitte Konto schließen.\nThanks\nTel. +49 170 1234567', 'Bitte Konto schließen.'],
+      ['Bitte Konto schließen.\nThanks\nanna1@example.com', 'Bitte Konto schließen.'],
+      ['Bitte buchen.\nDanke\nDE89 3704 0044 0532 0130 00', 'Bitte buchen.\nDanke\n[IBAN]'],
+      ['Bitte buchen.\nDanke\n4111 1111 1111 1111', 'Bitte buchen.\nDanke\n[CARD]'],
+    ]) {
+      const once = cleanEmail({ body: text }).text;
+      expect(once, text).toBe(kept);
+      expect(cleanEmail({ body: once }).text, text).toBe(once);
+    }
+  });
+
   it('keeps a sentence without a full stop under the closing and name', () => {
     const text = 'Viele Grüße\nAnna Schmidt\n\nbitte dringend bearbeiten, Frist läuft am Freitag ab';
     expect(visible(text).text).toBe(text);

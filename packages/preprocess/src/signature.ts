@@ -296,8 +296,11 @@ export function removeDeviceLines(input: readonly string[], isDevice: DeviceTest
 const SIG_MAX_LINES = 12;
 /** A line ending in `:` introduces what follows (`folgende Aktien kaufen:`): a closing in its list is an item (`inIntroducedList`). */
 const INTRODUCES = /:\s*$/;
-/** What is no name under a closing of thanks: digits or a `key:` (`Order-Nr: 88812345`, `WKN: A0RPWH`). */
-const NOT_NAME_LINE = /[\d:]/;
+/**
+ * What is no name under a closing of thanks: digits or a `key:` (`Order-Nr: 88812345`, `WKN: A0RPWH`), or the
+ * placeholder masking left of them (`[IBAN]`), so that cleaning its own output reads the line alike.
+ */
+const NOT_NAME_LINE = /[\d:]|\[[A-Z][A-Z0-9_]*\]/;
 /** Lines under a sign-off longer than this are prose, not a signature (talon uses the same bound). */
 const SIG_LINE_MAX = 60;
 /**
@@ -307,6 +310,12 @@ const SIG_LINE_MAX = 60;
 const DASH_NAME = /^-\s?\p{L}[\p{L}.'-]{0,30}(?:\s(?:\p{Lu}[\p{L}.'-]{0,29}|van|von|de|der|den|da|di|du|le|la|zu|ten|ter)){0,2}$/u;
 
 const CONTACT = /@|https?:\/\/|www\.|\+?\(?\d{2,5}\)?[ ./-]?\d{3,}[ ./-]?\d{2,}|^(?:tel|fon|fax|mobil|mobile|phone|skype|t|f|m)\.?\s?:?\s/i;
+/**
+ * A contact line by what names it (an address, a link, `Tel.`, `Fax:`), not by a number alone: under a closing of
+ * thanks such a line is the signature's, digits or not (`Thanks\nTel. +49 170 1234567`, and so once masked,
+ * `Tel. [PHONE]`), while a bare number or a `key:` there (`Order-Nr: 88812345`) is the customer's text.
+ */
+const CONTACT_KEY = /@|\[EMAIL\]|https?:\/\/|www\.|^(?:tel|fon|fax|mobil|mobile|phone|skype|t|f|m)\.?\s?:?\s/i;
 
 /** Pronouns and auxiliaries of a sentence; a signature line (`John E. Doe, Ph.D.`, `Beispiel Bank AG.`) has none. */
 const SENTENCE_WORD = /\b(?:bitte|ich|mich|mir|sie|ihnen|wir|uns|ist|sind|habe|haben|hat|kann|können|wurde|wird|please|me|my|you|your|we|us|is|are|was|have|has|can|could|would|will)\b/i;
@@ -385,7 +394,7 @@ function isClosingAt(lines: readonly string[], i: number, last: number): boolean
   let next = i + 1;
   while (next <= last && isBlank(lines[next])) next += 1;
   if (next > last) return true;
-  if (isThanks(line) && NOT_NAME_LINE.test(lines[next])) return false;
+  if (isThanks(line) && NOT_NAME_LINE.test(lines[next]) && !CONTACT_KEY.test(lines[next])) return false;
   const raw = stripMarkers(line.slice(0, 80));
   if (signOffRules(raw.toLowerCase())) return true;
   const first = signedName(raw)?.split(' ')[0].replace(/[.!]$/, '');
