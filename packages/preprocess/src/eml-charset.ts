@@ -31,11 +31,13 @@ interface Edit {
 
 /**
  * What a walk over the message does besides the charset edits: `textInline`, make a text part sent as an
- * attachment without a file name inline; `unsplit` counts multipart entities whose boundary is unknown.
+ * attachment without a file name inline; `unsplit` counts multipart entities whose boundary is unknown;
+ * `dates` collects the Date header of each attached message the parser reads inline (see eml-forward-date.ts).
  */
 interface Walk {
   textInline: boolean;
   unsplit: number;
+  dates: string[];
 }
 
 /** Where the header block that starts at `start` ends (the start of its blank line), or -1 without one. */
@@ -160,6 +162,16 @@ function attachedMessageEdits(s: string, start: number, end: number, depth: numb
   out.push({ at: start, remove: headEnd - start, text }, ...inner.filter((e) => e.at >= headEnd));
 }
 
+/** The Date header of the attached message in s[start, end), sent in `encoding`, as sent: unfolded, trimmed. */
+function attachedMessageDate(s: string, start: number, end: number, encoding: string, walk: Walk): void {
+  const encoded = encoding === 'base64' || encoding === 'quoted-printable';
+  const message = encoded ? Buffer.from(transferDecoded(s.slice(start, end), encoding)).toString('latin1') : s;
+  const [from, to] = encoded ? [0, message.length] : [start, end];
+  const blank = blankLineAt(message, from, to);
+  const date = header(message.slice(from, blank < 0 ? to : blank), 'date')?.value;
+  if (date) walk.dates.push(date);
+}
+
 /**
  * Collects the edits for the entity in s[start, end): a header block, a blank line, a body. `inMessage`:
  * it is inside an attached message, whose own attached messages the parser lists as attachments (one level).
@@ -182,6 +194,7 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
   if (type === 'message/rfc822') {
     if (inMessage || depth >= MAX_DEPTH) return;
     inlineEdit(block, start, out);
+    attachedMessageDate(s, bodyStart, end, (header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase(), walk);
     if (unencoded(block)) attachedMessageEdits(s, bodyStart, end, depth + 1, out, walk);
     return;
   }
@@ -231,14 +244,15 @@ function partEdits(s: string, start: number, end: number, boundary: string, dept
  * Content-Type that names none, when its body shows it (eml-boundary.ts). The same bytes when there is none.
  * `textInline`: text parts sent as an attachment without a file name are made inline too (for a message whose
  * only text is such a part). `unsplit`: how many multipart entities have a boundary neither named nor found.
+ * `dates`: the Date header of each attached message read inline, in the order of the message.
  */
-export function prepareForParser(raw: Uint8Array, { textInline = false } = {}): { bytes: Uint8Array; unsplit: number } {
+export function prepareForParser(raw: Uint8Array, { textInline = false } = {}): { bytes: Uint8Array; unsplit: number; dates: string[] } {
   const s = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
   const edits: Edit[] = [];
-  const walk: Walk = { textInline, unsplit: 0 };
+  const walk: Walk = { textInline, unsplit: 0, dates: [] };
   entityEdits(s, 0, s.length, 0, edits, walk);
   const blank = blankLineAt(s, 0, s.length);
   encodedWordEdits(s, 0, blank < 0 ? s.length : blank, edits);
-  if (edits.length === 0) return { bytes: raw, unsplit: walk.unsplit };
-  return { bytes: Buffer.from(applyEdits(s, edits, 0, s.length), 'latin1'), unsplit: walk.unsplit };
+  if (edits.length === 0) return { bytes: raw, unsplit: walk.unsplit, dates: walk.dates };
+  return { bytes: Buffer.from(applyEdits(s, edits, 0, s.length), 'latin1'), unsplit: walk.unsplit, dates: walk.dates };
 }

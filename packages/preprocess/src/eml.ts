@@ -5,6 +5,7 @@ import { DEFAULT_MAX_INPUT_CHARS } from './clean.js';
 import { c1AsWindows1252 } from './windows-1252.js';
 import { prepareForParser } from './eml-charset.js';
 import { DATE_WITHOUT_ZONE_WARNING, headerDate } from './eml-date.js';
+import { withSentDates } from './eml-forward-date.js';
 import { holdsPgpMessage, htmlPlaceholder, writersText } from './eml-text.js';
 import { noTextWarning, reportWarning, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
 import { htmlToText } from './html.js';
@@ -141,11 +142,15 @@ function messageIdOf(value: string | undefined): string | undefined {
   return (bracketed ? bracketed[1] : value).trim();
 }
 
-/** The message parsed after its preparation (eml-charset.ts); `textInline`: nameless text attachments read as body. */
+/**
+ * The message parsed after its preparation (eml-charset.ts), an attached message's Date given in its text as
+ * sent (eml-forward-date.ts); `textInline`: nameless text attachments read as body.
+ */
 async function parsedMessage(bytes: Uint8Array, textInline: boolean): Promise<{ parsed: Parsed; unsplit: number }> {
   const prepared = prepareForParser(bytes, { textInline });
   try {
-    return { parsed: await PostalMime.parse(utf8Headers(prepared.bytes), { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS }), unsplit: prepared.unsplit };
+    const parsed = await PostalMime.parse(utf8Headers(prepared.bytes), { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS });
+    return { parsed: withSentDates(parsed, prepared.dates), unsplit: prepared.unsplit };
   } catch (cause) {
     // The header limit is the parser's to say (its message names only the limit, no email text).
     if (cause instanceof Error && /^Maximum header size of \d+ bytes exceeded$/.test(cause.message)) {
