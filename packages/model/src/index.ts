@@ -27,7 +27,7 @@ export { buildNgramBagOnnx, ngramBagOnnxNames, NGRAM_BAG_OPSET, type NgramBagOnn
 export { assemblePredictions, Classifier, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction, type ScoredBatch } from './classifier.js';
 export { describeMeasuredOn, heldOutTestRows, ManifestTestFactsSchema, measuredOnOfManifest, type MeasuredOnFacts } from './registry/measured-on.js';
 export { rollbackChampion } from './registry/rollback.js';
-export { describeNoChampion, noChampionError } from './registry/no-champion.js';
+export { describeNoChampion, noChampionError, noChampionMessage } from './registry/no-champion.js';
 export { GateRecordSchema, gateStanding, failedChecksLine, gateFailedError, gateOverrideNote, type GateRecord, type GateStanding } from './registry/gate-record.js';
 export { checkHomeDirectory } from './registry/home.js';
 export { checkArtifactToRegister, checkRegisteredArtifact } from './registry/artifact-check.js';

@@ -30,6 +30,11 @@ export function isBareForwardLine(line: string): boolean {
   return line.length <= 80 && BARE_FORWARD_LINE.test(line);
 }
 
+/** Whether `line`, which is `lines[i]` (or it without its `>` markers), is a bare forward phrase that opens a forward: one above a header block. */
+export function opensBareForward(line: string, lines: readonly string[], i: number): boolean {
+  return isBareForwardLine(line) && headerFollows(lines, i + 1);
+}
+
 /** Whether the first non-blank line from `j` on (after at most two blank lines, its `>` markers passed over) opens with a header key. */
 export function headerFollows(lines: readonly string[], j: number): boolean {
   let blanks = 0;

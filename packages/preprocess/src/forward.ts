@@ -5,7 +5,7 @@
 import { isBlank } from './blank.js';
 import { cleanEmail, type CleanResult } from './clean.js';
 import type { Email } from './email.js';
-import { headerFollows, isBareForwardLine } from './forward-marker.js';
+import { isBareForwardLine, opensBareForward } from './forward-marker.js';
 import type { RedactOptions } from './redact.js';
 import { splitKindOf, stripMarkers } from './patterns.js';
 
@@ -67,7 +67,7 @@ function isForward(subject: string | undefined, quoted: string): boolean {
     const line = lines[i].replace(QUOTE_MARKS, '');
     if (isBlank(line)) continue;
     if (attachedMessageHeaders(lines, i)) return true;
-    if (!SEPARATOR.test(line)) return splitKindOf(stripMarkers(line).trim()) === 'forward' || (isBareForwardLine(line) && headerFollows(lines, i + 1));
+    if (!SEPARATOR.test(line)) return splitKindOf(stripMarkers(line).trim()) === 'forward' || opensBareForward(line, lines, i);
   }
   return false;
 }

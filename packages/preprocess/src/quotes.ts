@@ -1,5 +1,5 @@
 import { isBlank } from './blank.js';
-import { headerFollows, isBareForwardLine, textThenRule } from './forward-marker.js';
+import { opensBareForward, textThenRule } from './forward-marker.js';
 import { DATE_KEYS, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, speaksToReader, splitterKind } from './patterns.js';
 import { isDeviceLine, isSignOff, opensWithGreeting, type DeviceTest } from './signature.js';
 
@@ -140,7 +140,7 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
       continue;
     }
     // `Begin forwarded message` without its colon opens a forward only above a header block.
-    if (isBareForwardLine(line) && headerFollows(lines, i + 1)) {
+    if (opensBareForward(line, lines, i)) {
       marks[i] = 'forward';
       continue;
     }

@@ -3,7 +3,8 @@ const NAMED: Readonly<Record<string, string>> = { comma: ',', semicolon: ';', ta
 
 /** The delimiter a name (`semicolon`, `Tab`) or the two characters `\t` stand for; undefined for anything else. */
 export function namedDelimiter(value: string): string | undefined {
-  return Object.hasOwn(NAMED, value.trim().toLowerCase()) ? NAMED[value.trim().toLowerCase()] : undefined;
+  const name = value.trim().toLowerCase();
+  return Object.hasOwn(NAMED, name) ? NAMED[name] : undefined;
 }
 
 /** Why a configured delimiter is not one: one character is wanted; a name is answered with its character. */

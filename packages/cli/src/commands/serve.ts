@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createLocalRegistry, describeNoChampion } from '@mailroute/model';
+import { createLocalRegistry, noChampionMessage } from '@mailroute/model';
 import {
   addApiKey,
   readKeyFile,
@@ -192,7 +192,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       // A registry that cannot be listed now is not said to be empty: the library's own words stand.
       const versions = await createLocalRegistry({ home }).list().catch(() => undefined);
       if (versions === undefined) throw error;
-      throw new NoChampionError(`There is no model to serve: the registry at ${home} has ${describeNoChampion(versions)}; or serve a model directory with --model-dir.`);
+      throw new NoChampionError(noChampionMessage(home, versions, 'serve a model directory with --model-dir', 'There is no model to serve'));
     }
     throw error;
   }

@@ -26,10 +26,18 @@ export function describeNoChampion(versions: readonly ModelVersion[]): string {
 }
 
 /**
- * `champion` named where the registry at `where` has none: `REGISTRY_NOT_APPROVED`, the code `start` and
- * `serve` answer with, worded for what the registry holds. `otherwise`: the command's own last resort.
- * An id that does not exist stays `REGISTRY_NOT_FOUND`.
+ * `<lead>: the registry at <where> has <describeNoChampion>; or <otherwise>.`: what every command that needs
+ * the champion says when there is none. `otherwise`: the command's own last resort.
  */
-export function noChampionError(where: string, versions: readonly ModelVersion[], otherwise?: string): RegistryError {
-  return new RegistryError('REGISTRY_NOT_APPROVED', `There is no champion: the registry at ${where} has ${describeNoChampion(versions)}${otherwise ? `; or ${otherwise}` : ''}.`);
+export function noChampionMessage(where: string, versions: readonly ModelVersion[], otherwise?: string, lead = 'There is no champion'): string {
+  return `${lead}: the registry at ${where} has ${describeNoChampion(versions)}${otherwise ? `; or ${otherwise}` : ''}.`;
+}
+
+/**
+ * `champion` named where the registry at `where` has none: `REGISTRY_NOT_APPROVED`, the code `start` and
+ * `serve` answer with, worded for what the registry holds (`noChampionMessage`). An id that does not exist
+ * stays `REGISTRY_NOT_FOUND`.
+ */
+export function noChampionError(where: string, versions: readonly ModelVersion[], otherwise?: string, lead?: string): RegistryError {
+  return new RegistryError('REGISTRY_NOT_APPROVED', noChampionMessage(where, versions, otherwise, lead));
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createLocalRegistry, describeNoChampion, RegistryError, type ModelLogger, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, noChampionError, type ModelLogger, type ModelVersion } from '@mailroute/model';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { DEMO_DEFAULT_ROWS, writeDemoData } from '../demo/generate.js';
 import { trainFromConfig } from './train-from-config.js';
@@ -31,10 +31,7 @@ export async function ensureDemoChampion(options: EnsureDemoChampionOptions): Pr
   const versions = await registry.list();
   if (versions.length > 0) {
     // Worded as serve says it for the same registry, with the same code.
-    throw new RegistryError(
-      'REGISTRY_NOT_APPROVED',
-      `There is no model to serve: the registry at ${options.home} has ${describeNoChampion(versions)}; or point MAILROUTE_HOME (start --home) at an empty folder to train and serve the demo model.`,
-    );
+    throw noChampionError(options.home, versions, 'point MAILROUTE_HOME (start --home) at an empty folder to train and serve the demo model', 'There is no model to serve');
   }
   options.logger?.info?.('no champion model: training one on the synthetic demo data');
   const data = path.join(options.home, 'demo.csv');
