@@ -75,3 +75,45 @@ export const DYNAMO_TABLE_INDEXES = [DYNAMO_TABLE_LAYOUT.byEmailIndex, DYNAMO_TA
  * `feedbackCount` (the confirmed cases it was measured on), which the dashboard's feedback volume widget draws.
  */
 export const QUALITY_METRIC = { namespace: 'Mailroute/Quality', name: 'LiveMacroF1', feedbackCount: 'LiveFeedbackCount' } as const;
+
+/**
+ * The retraining job's container contract (a SageMaker training job): the retraining pipeline's Train step
+ * runs the serving image with the argument `train`; the image's entry reads the CRM exports and the training
+ * config from these input channels under /opt/ml/input/data/, the hyperparameters from
+ * /opt/ml/input/config/hyperparameters.json, and leaves the trained model's artifact directory (manifest.json
+ * and every file it lists) in /opt/ml/model, which the job uploads uncompressed (CompressionType NONE).
+ */
+export const TRAINING_JOB = {
+  /** The argument SageMaker passes to the image: `docker run <image> train`. */
+  command: 'train',
+  /** Input channel of the CRM exports: every CSV, JSONL or JSON file in it, read in name order. */
+  dataChannel: 'training',
+  /** Input channel of the training config (JSON, the training package's schema). */
+  configChannel: 'config',
+  /** Hyperparameter naming the config file inside the config channel. */
+  configHyperparameter: 'config',
+  /** The config file read when the hyperparameter is not set. */
+  defaultConfigFile: 'train-config.json',
+  /** Hyperparameter: a note recorded on the model version (the pipeline sets its execution id). */
+  noteHyperparameter: 'note',
+} as const;
+
+/** Environment variable names of the register Lambda, the retraining pipeline's Register step. */
+export const REGISTER_ENV = {
+  artifactBucket: 'MAILROUTE_ARTIFACT_BUCKET',
+  modelsPrefix: 'MAILROUTE_MODELS_PREFIX',
+  modelPackageGroupName: 'MAILROUTE_MODEL_PACKAGE_GROUP',
+  /** The serving image the model package names (ECR URI with tag). */
+  inferenceImage: 'MAILROUTE_INFERENCE_IMAGE',
+  /** The bucket prefix training jobs write their output under: the only place the Lambda registers from. */
+  trainingOutputPrefix: 'MAILROUTE_TRAINING_OUTPUT_PREFIX',
+} as const;
+
+/**
+ * The Register step's names: the Lambda step passes `inputs` as the event's keys (the artifact's S3 prefix,
+ * the Train step's ModelArtifacts.S3ModelArtifacts, and a note), and the Lambda's answer carries `outputs`.
+ */
+export const REGISTER_STEP = {
+  inputs: { artifactUri: 'ArtifactUri', note: 'Note' },
+  outputs: { modelId: 'ModelId', modelPackageArn: 'ModelPackageArn' },
+} as const;
