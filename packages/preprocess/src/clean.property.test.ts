@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanEmail, cleanText, cleanTextAfresh, normaliseText } from './clean.js';
+import { flatHeaderPieces } from './flat-headers.js';
 import { inlineSeparatorStart, textThenRule } from './forward-marker.js';
 import { redactPii } from './redact.js';
 
@@ -20,6 +21,7 @@ const lineArb = fc.oneof(
     'Zur Info ________________________________',
     'see below---------- Forwarded message ---------',
     'FYI Anfang der weitergeleiteten Nachricht:',
+    'Siehe unten. Von: Support <help@example.com> Gesendet: Mittwoch, 3. Juni 2026 09:43 An: Max Mustermann Betreff: Ihre Anfrage',
     'Begin forwarded message',
     'Von: Support <help@example.com>',
     'Gesendet: Mittwoch, 3. Juni 2026 09:43',
@@ -86,14 +88,15 @@ describe('cleanEmail properties', () => {
 
   // A separator after the writer's note on one line is put on a line of its own (in any pass: once a quote between it
   // and a header block is gone, it may stand above that block), and a rule after their last words above a quote goes
-  // with it (forward-marker.ts).
+  // with it (forward-marker.ts); a header block flattened onto the line goes on lines of its own first (flat-headers.ts).
+  const separatorPieces = (l: string) => {
+    const at = inlineSeparatorStart(l);
+    return [l, textThenRule(l)?.[0] ?? l, ...(at > 0 ? [l.slice(0, at).trimEnd(), l.slice(at).trim()] : [])];
+  };
   const inputLinesOf = (s: string) =>
     normaliseText(s)
       .split('\n')
-      .flatMap((l) => {
-        const at = inlineSeparatorStart(l);
-        return [l, textThenRule(l)?.[0] ?? l, ...(at > 0 ? [l.slice(0, at).trimEnd(), l.slice(at).trim()] : [])];
-      });
+      .flatMap((l) => [l, ...(flatHeaderPieces(l) ?? [])].flatMap(separatorPieces));
 
   it('draws every output line from the normalised input (a note and a separator on one line as two)', () => {
     fc.assert(

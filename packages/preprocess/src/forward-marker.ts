@@ -5,6 +5,7 @@
  * counts only above a header block (`From:`, `Von:` ...): otherwise it may be the customer's own words.
  */
 import { isBlank } from './blank.js';
+import { splitFlatHeaders } from './flat-headers.js';
 import { FORWARD_LINE_PHRASES, FORWARD_PHRASES, headerKey, isRuleChar, MAX_LINE, mayNameSplit, QUOTE_MARK, splitterKind } from './patterns.js';
 
 /** `Begin forwarded message`, `Anfang der weitergeleiteten Nachricht` ... alone on a line (`>` markers before it), maybe in bold, no colon. */
@@ -100,9 +101,12 @@ function forwardLineStart(line: string): number {
 /**
  * `lines` with a separator that ends a line after the writer's note, above a header block, put on a line of
  * its own under the note, as the writer's mail program would have: then the note is the writer's text and the
- * separator opens the quoted part, as they do when they stand apart. `lines` itself when there is none.
+ * separator opens the quoted part, as they do when they stand apart. A header block flattened onto one line
+ * (after the note, or after a separator after it) goes on lines of its own first (`splitFlatHeaders`).
+ * `lines` itself when there is nothing to split.
  */
-export function splitInlineSeparators(lines: readonly string[]): readonly string[] {
+export function splitInlineSeparators(input: readonly string[]): readonly string[] {
+  const lines = splitFlatHeaders(input);
   let out: string[] | undefined;
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i];
