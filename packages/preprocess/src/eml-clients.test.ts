@@ -27,9 +27,10 @@ describe('parseEml: messages whose text is not read', () => {
     }
   });
 
-  it('says that a message of only a calendar invitation has no body text (not that it is a named attachment)', async () => {
+  it('reads a message of only a calendar invitation by its summary and description, and says so (not that it is a named attachment)', async () => {
     const only = await parseEml(fixture('calendar-only.eml'));
-    expect(only.body).toBeUndefined();
+    expect(only.body).toBe('Beratung Baufinanzierung\n\nTermin zur Besprechung der Baufinanzierung');
+    expect(cleanEmail(only, { redact: false }).text).toBe(only.body);
     expect(only.warnings).toEqual([CALENDAR_WARNING]);
     expect(only.warnings).not.toContain(TEXT_ATTACHMENT_WARNING);
     // An invitation with a text part: the text is read, the calendar source is not, and nothing is warned of.

@@ -12,9 +12,12 @@ export const TEXT_ATTACHMENT_WARNING =
 /** Said when a message has no text of its own and its content is encrypted (or S/MIME opaque-signed), which is not read. */
 export const ENCRYPTED_WARNING =
   'The message has no readable text: its content is encrypted or wrapped in a signature (S/MIME application/pkcs7-mime, PGP/MIME multipart/encrypted, an inline PGP MESSAGE block), which mailroute does not open: only the subject was read.';
-/** Said when the only text of a message is a calendar invitation (text/calendar), whose source is not read as text. */
+/** Said when the only text of a message is a calendar invitation (text/calendar): its summary and description are read as the text. */
 export const CALENDAR_WARNING =
-  'The message has no body text, only a calendar invitation (text/calendar), which is not read as text: only the subject was.';
+  'The message has no body text, only a calendar invitation (text/calendar): its text was read from the invitation (its summary and description).';
+/** Said when the only text of a message is a calendar invitation with neither a summary nor a description, whose source is not read as text. */
+export const CALENDAR_WITHOUT_TEXT_WARNING =
+  'The message has no body text, only a calendar invitation (text/calendar) with no summary or description, and its source is not read as text: only the subject was.';
 /** Said when a message has no text of its own, only an Outlook winmail.dat (TNEF), which is not read. */
 export const TNEF_WARNING =
   'The message has no body text, only an Outlook winmail.dat (application/ms-tnef: Outlook sent it in its own rich-text format), which is not read: only the subject was.';
@@ -27,12 +30,13 @@ const ENCRYPTED = /^application\/(?:x-)?(?:pkcs7-mime|pgp-encrypted)$/i;
 
 /**
  * Why a message without text of its own was read by its subject only, by the content types of the parts it has
- * (`types`) and whether its text was an inline PGP block: content that is encrypted, only a calendar invitation,
+ * (`types`) and whether its text was an inline PGP block: content that is encrypted, only a calendar invitation (one
+ * whose text could not be read: parseEml reads that of one with a summary or description),
  * only an Outlook winmail.dat, or only a text part sent as an attachment (which has a file name: a nameless one was read).
  */
 export function noTextWarning(types: readonly string[], pgpInline: boolean): string | undefined {
   if (pgpInline || types.some((t) => ENCRYPTED.test(t))) return ENCRYPTED_WARNING;
-  if (types.some((t) => /^text\/calendar$/i.test(t))) return CALENDAR_WARNING;
+  if (types.some((t) => /^text\/calendar$/i.test(t))) return CALENDAR_WITHOUT_TEXT_WARNING;
   if (types.some((t) => /^application\/(?:vnd\.)?ms-tnef$/i.test(t))) return TNEF_WARNING;
   return types.some((t) => /^text\//i.test(t)) ? TEXT_ATTACHMENT_WARNING : undefined;
 }

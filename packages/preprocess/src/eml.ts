@@ -7,7 +7,8 @@ import { prepareForParser } from './eml-charset.js';
 import { DATE_WITHOUT_ZONE_WARNING, headerDate } from './eml-date.js';
 import { withSentDates } from './eml-forward-date.js';
 import { holdsPgpMessage, htmlPlaceholder, writersText } from './eml-text.js';
-import { noTextWarning, reportWarning, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
+import { invitationText } from './eml-calendar.js';
+import { CALENDAR_WARNING, CALENDAR_WITHOUT_TEXT_WARNING, noTextWarning, reportWarning, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
 import { htmlToText } from './html.js';
 
 export interface EmlAttachment {
@@ -23,7 +24,7 @@ export type ParsedEml = EmlEmail & { attachments: EmlAttachment[] };
 
 type Parsed = Awaited<ReturnType<typeof PostalMime.parse>>;
 
-export { CALENDAR_WARNING, ENCRYPTED_WARNING, REPORT_WARNING, TEXT_ATTACHMENT_WARNING, TNEF_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
+export { CALENDAR_WARNING, CALENDAR_WITHOUT_TEXT_WARNING, ENCRYPTED_WARNING, REPORT_WARNING, TEXT_ATTACHMENT_WARNING, TNEF_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
 
 /** A decoded part's text with C1 codes read as Windows-1252 (see windows-1252.ts). */
 function fixC1(text: string | undefined): string | undefined {
@@ -174,6 +175,17 @@ function bodyOf(parsed: Parsed): string | undefined {
   return htmlPlaceholder(text) && /\S/.test(htmlToText(parsed.html ?? '')) ? undefined : text;
 }
 
+/** The text of the message's first calendar invitation (`text/calendar`) that has a summary or description (eml-calendar.ts). */
+function invitationOf(parsed: Parsed): string | undefined {
+  for (const a of parsed.attachments) {
+    if (!/^text\/calendar$/i.test(a.mimeType)) continue;
+    const source = typeof a.content === 'string' ? a.content : new TextDecoder().decode(a.content);
+    const text = invitationText(c1AsWindows1252(source));
+    if (text !== undefined) return text;
+  }
+  return undefined;
+}
+
 function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
   return a.disposition === 'attachment' && !a.filename && /^text\/(?:plain|html)$/i.test(a.mimeType);
 }
@@ -184,11 +196,12 @@ function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
  * part without a charset) are read as Windows-1252. An attached message (a forward, inline or as an attachment)
  * is read one level deep as part of the text; other attachments are listed by name, type and size, never read.
  * The only text of a message in a part marked as an attachment without a file name is read as its body; a
- * multipart whose Content-Type names no boundary is split at the one its body shows. A Date header without
+ * multipart whose Content-Type names no boundary is split at the one its body shows; that of a message of only a
+ * calendar invitation is the invitation's summary and description (eml-calendar.ts). A Date header without
  * a time zone is read as UTC (eml-date.ts). `warnings` say what was not read: a multipart without a boundary
- * to be found, the only text in an attachment with a file name or in a calendar invitation, content that is
- * encrypted (eml-warnings.ts); that the message is a delivery report or read receipt, not a person's email; and a
- * Date read as UTC for want of a zone.
+ * to be found, the only text in an attachment with a file name or in a calendar invitation without a summary or
+ * description, content that is encrypted (eml-warnings.ts); that the text came from an invitation; that the
+ * message is a delivery report or read receipt, not a person's email; and a Date read as UTC for want of a zone.
  */
 export async function parseEml(raw: string | Uint8Array, options: { maxInputChars?: number; maxLines?: number } = {}): Promise<ParsedEml> {
   const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS * 4;
@@ -205,10 +218,14 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (parsed.attachments.some(namelessTextAttachment) && !hasText(parsed)) ({ parsed, unsplit } = await parsedMessage(bytes, true));
   const warnings: string[] = [];
   if (unsplit > 0) warnings.push(UNSPLIT_MULTIPART_WARNING);
-  const body = bodyOf(parsed);
-  const types = parsed.attachments.map((a) => a.mimeType);
-  const noText = hasText(parsed, body) ? undefined : noTextWarning(types, holdsPgpMessage(parsed.text ?? ''));
-  if (noText) warnings.push(noText);
+  let body = bodyOf(parsed);
+  if (!hasText(parsed, body)) {
+    let noText = noTextWarning(parsed.attachments.map((a) => a.mimeType), holdsPgpMessage(parsed.text ?? ''));
+    // A message of only an invitation: its summary and description are the text, and the warning says so.
+    const invitation = noText === CALENDAR_WITHOUT_TEXT_WARNING ? invitationOf(parsed) : undefined;
+    if (invitation !== undefined) [body, noText] = [invitation, CALENDAR_WARNING];
+    if (noText) warnings.push(noText);
+  }
   const report = reportWarning(parsed.headers.find((h) => h.key === 'content-type')?.value);
   if (report) warnings.push(report);
   const from = parsed.from;
