@@ -131,7 +131,7 @@ export function repeatedAliasMessages(config: unknown): string[] {
     if (!isRecord(task) || !isRecord(task.aliases)) return [];
     const byName = new Map<string, string[]>();
     for (const key of Object.keys(task.aliases)) {
-      const name = normalizeLabel(key.trim());
+      const name = normalizeLabel(key).trim();
       byName.set(name, [...(byName.get(name) ?? []), key]);
     }
     return [...byName]

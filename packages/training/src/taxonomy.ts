@@ -17,7 +17,7 @@ export type ResolvedLabel =
  * is read in NFC, as the config's labels are: a CRM export's decomposed `Depotübertrag` is the composed label.
  */
 export function resolveLabel(task: TaskConfig, raw: string | null | undefined): ResolvedLabel {
-  const value = normalizeLabel(raw?.trim() ?? '');
+  const value = normalizeLabel(raw ?? '').trim();
   if (value === '') return { kind: 'missing' };
   const followed = followAliases(task.aliases, value);
   if (followed.loop) return { kind: 'alias-cycle', label: value };

@@ -43,4 +43,19 @@ describe('a label typed two ways (emoji variation selectors, NFC and NFD)', () =
     const retired = parseTrainingConfig({ columns: { id: 'id', subject: 'subject' }, tasks: [{ name: 'queue', retired: [`\u2757${VS15}`] }] });
     expect((await loadDataset(csv, retired)).taxonomy[0].retired).toBe(1);
   });
+
+  it('is trimmed after its variation selectors are stripped: one standing before a blank leaves no leading blank', async () => {
+    const spaced = file('spaced.csv', `id,subject,queue\n0,Mail 0,${VS16} urgent\n1,Mail 1,urgent\n2,Mail 2,urgent ${VS15}\n`);
+    const ds = await loadDataset(spaced, parseTrainingConfig({ columns: { id: 'id', subject: 'subject' }, tasks: [{ name: 'queue' }] }));
+    expect(ds.taxonomy[0].counts).toEqual({ urgent: 3 });
+    const config = parseTrainingConfig({
+      columns: { id: 'id', subject: 'subject' },
+      tasks: [{ name: 'queue', labels: [`${VS16} urgent`], aliases: { [`${VS16} dringend`]: `urgent ${VS16}` }, retired: [`${VS15} alt`] }],
+    });
+    expect(config.tasks[0]).toMatchObject({ labels: ['urgent'], aliases: { dringend: 'urgent' }, retired: ['alt'] });
+    expect((await loadDataset(spaced, config)).badRows).toBe(0);
+    expect(() => parseTrainingConfig({ columns: { id: 'id', subject: 'subject' }, tasks: [{ name: 'queue', aliases: { [`${VS16} pay`]: 'urgent', pay: 'urgent' } }] })).toThrow(
+      /tasks\.0\.aliases: "\ufe0f pay", "pay" are one old name, "pay"/,
+    );
+  });
 });
