@@ -261,12 +261,17 @@ describe('reading files that are not what the config says', () => {
 
   it('hints at JSONL or another delimiter when the header lacks the columns', async () => {
     const jsonl = file('lines.csv', '{"id":"1","subject":"a, \\"b\\"","body":"c"}\n');
-    await expect(loadDataset(jsonl, cfg())).rejects.toThrow(/header lacks .*it looks like JSONL: name it \.jsonl or set "format": "jsonl"/);
+    // JSON read as CSV: said first, and instead of the columns its "header" (JSON cut at its commas) lacks.
+    const error = await loadDataset(jsonl, cfg()).then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toBe(`${jsonl}: not CSV (it looks like JSONL): name it .jsonl or set "format": "jsonl" in the config`);
+    await expect(loadDataset(jsonl, cfg(), { keepUnlabelled: true, textColumnsOnly: true, labelColumn: true })).rejects.toThrow(/lines\.csv: not CSV \(it looks like JSONL\)/);
+    const named = file('named.jsonl', '{"id":"1","subject":"a","body":"c"}\n');
+    await expect(loadDataset(named, cfg({ format: 'csv' }))).rejects.toThrow(/named\.jsonl: not CSV \(it looks like JSONL, as its name says, but the config's "format" is "csv"\): set "format": "jsonl" in the config/);
     const semi = file('semi.csv', 'id;subject;body;receivedAt;queue;topic\n1;"a "b;c;;tax;x\n');
     await expect(loadDataset(semi, cfg())).rejects.toThrow(/its first line is split by ";": set "delimiter" in the config or pass --delimiter ";"$/);
     // Read for a trained model, the hint names the commands' flag, not the config the model carries.
     await expect(loadDataset(semi, cfg(), { forModel: true })).rejects.toThrow(/its first line is split by ";": pass --delimiter ";"$/);
-    await expect(loadDataset(jsonl, cfg(), { forModel: true })).rejects.toThrow(/it looks like JSONL: name it \.jsonl$/);
+    await expect(loadDataset(jsonl, cfg(), { forModel: true })).rejects.toThrow(/: not CSV \(it looks like JSONL\): name it \.jsonl$/);
   });
 
   it('tries the other common delimiters on a header that lacks the columns, and names the one that gives them', async () => {

@@ -151,6 +151,17 @@ function presentIn(source: SourceFile): { columns: string[]; lacks: string; hint
   return undefined;
 }
 
+type Present = NonNullable<ReturnType<typeof presentIn>>;
+
+/**
+ * The error for a file that lacks `what` (`column(s) "queue" (has id, body)`), `hint` after it; a CSV file whose
+ * first line is JSON says so instead (`notCsv`): its header's columns are pieces of JSON.
+ */
+function lacksError(present: Present, what: string, hint: string, delimiter?: string): DatasetError {
+  if (present.source.notCsv !== undefined) return new DatasetError('DATASET_FILE_INVALID', present.source.notCsv);
+  return new DatasetError('DATASET_FILE_INVALID', `${present.lacks} ${what}${hint}`, [], delimiter !== undefined ? { delimiter } : {});
+}
+
 /** Every column the config reads: its text, id and other columns, and each task's label column. */
 export function configuredColumns(config: TrainingConfig): string[] {
   return [...Object.values(config.columns).filter((v): v is string => v !== undefined), ...config.tasks.map(taskColumn)];
@@ -179,7 +190,7 @@ function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingCon
     const partly = other ?? otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
     // Names match exactly: the header's "Betreff" for a configured "betreff" is guessed, case and typos alike.
     const named = missing.map((m) => `"${m}"${didYouMean(m, present.columns, '"')}`);
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} column(s) ${named.join(', ')} (has ${columnList(present.columns)})${partly?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
+    throw lacksError(present, `column(s) ${named.join(', ')} (has ${columnList(present.columns)})`, partly?.hint ?? present.hint, other?.delimiter);
   }
 }
 
@@ -223,17 +234,17 @@ export interface LoadOptions {
 export const TEXT_COLUMNS = ['subject', 'body', 'html'] as const;
 
 /** The config's columns this file has, for reading emails to predict; at least one text column, and with `labelColumn` one task's label column. */
-function presentColumns(present: NonNullable<ReturnType<typeof presentIn>>, config: TrainingConfig, labelColumn: boolean): TrainingConfig {
+function presentColumns(present: Present, config: TrainingConfig, labelColumn: boolean): TrainingConfig {
   const kept = Object.fromEntries(Object.entries(config.columns).filter(([, column]) => column !== undefined && present.columns.includes(column)));
   if (!TEXT_COLUMNS.some((key) => kept[key] !== undefined)) {
     const wanted = TEXT_COLUMNS.map((key) => config.columns[key]).filter((c) => c !== undefined);
     const other = otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${columnList(present.columns)})${other?.hint ?? present.hint}`, [], other ? { delimiter: other.delimiter } : {});
+    throw lacksError(present, `a text column (wants one of ${wanted.map((m) => `"${m}"`).join(', ')}; has ${columnList(present.columns)})`, other?.hint ?? present.hint, other?.delimiter);
   }
   const labels = config.tasks.map(taskColumn);
   if (labelColumn && !labels.some((column) => present.columns.includes(column))) {
     const named = labels.map((m) => `"${m}"${didYouMean(m, present.columns, '"')}`);
-    throw new DatasetError('DATASET_FILE_INVALID', `${present.lacks} a label column to measure against (wants one of ${named.join(', ')}; has ${columnList(present.columns)})${present.hint}`);
+    throw lacksError(present, `a label column to measure against (wants one of ${named.join(', ')}; has ${columnList(present.columns)})`, present.hint);
   }
   return { ...config, columns: kept };
 }

@@ -48,6 +48,11 @@ export interface SourceFile {
   blankRecords?: number;
   /** CSV: why the file may not be CSV as configured (JSONL, another delimiter), for a header that lacks columns. */
   hint?: string;
+  /**
+   * CSV whose first line is JSON (an array, JSONL): the message for a header that lacks columns, said instead of
+   * them, as that "header" is a line of JSON cut at its commas.
+   */
+  notCsv?: string;
   /** CSV: the header as the other common delimiters split it, to find one that gives the wanted columns. */
   headerSplitBy?: ReadonlyArray<{ delimiter: string; columns: string[] }>;
   /** How hints say to read the file otherwise: config keys, or the flags of predict, evaluate and compare. */
@@ -211,15 +216,28 @@ function formatHow(format: 'csv' | 'jsonl', hints: 'config' | 'flags'): string {
     : `pass --config with a training config that sets ${set} (the model's own is "trainingConfig" in its manifest.json)`;
 }
 
+/** The first line of a file's text, blank lines before it passed over, trimmed. */
+function firstLine(text: string): string {
+  return (/^\n*([^\n]*)/.exec(text)?.[1] ?? '').trim();
+}
+
+/** What a file read as CSV looks like when its first line is JSON (an array, or JSONL), and how to read it; undefined otherwise. */
+function jsonLook(file: string, first: string, hints: 'config' | 'flags'): { looks: string; how: string } | undefined {
+  if (first.startsWith('[')) return { looks: 'it looks like a JSON array', how: 'mailroute reads CSV and JSONL (one JSON object per line, named .jsonl)' };
+  if (!first.startsWith('{')) return undefined;
+  // Named .jsonl and still read as CSV: the config's "format" said so, and renaming the file would not help.
+  if (JSONL_NAME.test(file)) return { looks: `it looks like JSONL, as its name says, but the config's "format" is "csv"`, how: formatHow('jsonl', hints) };
+  return { looks: 'it looks like JSONL', how: `name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}` };
+}
+
 /**
  * Why a file that fails as CSV may not be CSV at all, read from its first line. `delimiters: false` for a
  * header that parsed: whether another delimiter mends it depends on the columns wanted (`otherDelimiterFor`).
  */
 function csvHint(file: string, text: string, delimiter: string, hints: 'config' | 'flags', delimiters = true): string {
-  const first = (/^\n*([^\n]*)/.exec(text)?.[1] ?? '').trim();
-  if (first.startsWith('[')) return `; it looks like a JSON array: mailroute reads CSV and JSONL (one JSON object per line, named .jsonl)`;
-  // Named .jsonl and still read as CSV: the config's "format" said so, and renaming the file would not help.
-  if (first.startsWith('{')) return `; it looks like JSONL${JSONL_NAME.test(file) ? `, as its name says, but the config's "format" is "csv": ${formatHow('jsonl', hints)}` : `: name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}`}`;
+  const first = firstLine(text);
+  const json = jsonLook(file, first, hints);
+  if (json !== undefined) return `; ${json.looks}: ${json.how}`;
   if (!delimiters) return '';
   for (const other of COMMON_DELIMITERS) {
     if (other !== delimiter && first.includes(other) && !first.includes(delimiter)) {
@@ -344,7 +362,9 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
     });
   }
   const headerSplitBy = headerSplits(parsed[0].raw.replace(/^\n+/, '').replace(/\n$/, ''), delimiter);
-  return { file, columns: header, records, problems, blankRecords, hint: csvHint(file, text, delimiter, hints, false) || undefined, headerSplitBy, hints };
+  const json = jsonLook(file, firstLine(text), hints);
+  const notCsv = json === undefined ? undefined : `${file}: not CSV (${json.looks}): ${json.how}`;
+  return { file, columns: header, records, problems, blankRecords, hint: csvHint(file, text, delimiter, hints, false) || undefined, notCsv, headerSplitBy, hints };
 }
 
 /**
