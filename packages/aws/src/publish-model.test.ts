@@ -48,7 +48,8 @@ describe('publishModel: a locally trained model into the stack', () => {
   });
 
   it('uploads a local registry model by id and registers it as a pending model package, with its note and run id', async () => {
-    const { version, s3Uri } = await publishModel({ registry, modelId: 'ngram-bag-20261129-0900-aa', home });
+    const { version, modelPackageArn, s3Uri } = await publishModel({ registry, modelId: 'ngram-bag-20261129-0900-aa', home });
+    expect(modelPackageArn).toBe('arn:aws:sagemaker:eu-central-1:111111111111:model-package/mailroute-dev/1');
     expect(version).toMatchObject({ id: 'ngram-bag-20261129-0900-aa', status: 'PendingManualApproval', note: 'monthly retrain', runId: 'run-7' });
     expect(s3Uri).toBe('s3://artifacts/models/ngram-bag-20261129-0900-aa/');
     expect(await listKeys(s3, 'artifacts', 'models/ngram-bag-20261129-0900-aa/')).toEqual(['models/ngram-bag-20261129-0900-aa/manifest.json', 'models/ngram-bag-20261129-0900-aa/model.onnx']);

@@ -4,7 +4,7 @@ import type { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 
 export interface PublishModelOptions {
   /** The stack's registry (its bucket and model package group). */
-  registry: Pick<S3SageMakerRegistry, 'register' | 'artifactUri'>;
+  registry: Pick<S3SageMakerRegistry, 'registerPackage' | 'artifactUri'>;
   /** A model of the local registry (`MAILROUTE_HOME`), by id... */
   modelId?: string;
   /** ...or an artifact directory (one with a manifest.json). */
@@ -19,9 +19,11 @@ export interface PublishModelOptions {
  * (PendingManualApproval) in the group. Approving the package (console or `aws sagemaker
  * update-model-package`) then deploys it. Every file the manifest lists is checked against its sha256 before
  * anything is uploaded (the registry's `register`; REGISTRY_ARTIFACT_INVALID names the file), and a local
- * model's manifest against its registry entry too.
+ * model's manifest against its registry entry too. Answers the version, the model package's ARN, and where its files are.
  */
-export async function publishModel(options: PublishModelOptions): Promise<{ version: ModelVersion; artifactDir: string; s3Uri: string }> {
+export async function publishModel(
+  options: PublishModelOptions,
+): Promise<{ version: ModelVersion; modelPackageArn: string; artifactDir: string; s3Uri: string }> {
   if ((options.modelId === undefined) === (options.artifactDir === undefined)) throw new RangeError('give a local model id or an artifact directory, one of them');
   let dir: string;
   let note = options.note;
@@ -36,6 +38,6 @@ export async function publishModel(options: PublishModelOptions): Promise<{ vers
   } else {
     dir = path.resolve(options.artifactDir as string);
   }
-  const version = await options.registry.register(dir, { note, runId });
-  return { version, artifactDir: dir, s3Uri: options.registry.artifactUri(version.id) };
+  const { version, modelPackageArn } = await options.registry.registerPackage(dir, { note, runId });
+  return { version, modelPackageArn, artifactDir: dir, s3Uri: options.registry.artifactUri(version.id) };
 }

@@ -311,8 +311,11 @@ describe('S3SageMakerRegistry against s3rver', () => {
       packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(), modified: new Date(), props: { ...input.CustomerMetadataProperties }, input });
       throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
     });
-    const v = await registry.register(artifact);
+    const { version: v, modelPackageArn } = await registry.registerPackage(artifact);
     expect(v).toMatchObject({ id: 'ngram-bag-20261129-101500-s0', status: 'PendingManualApproval', version: 1 });
+    // The ARN of the package found, as the register Lambda answers it.
+    expect(modelPackageArn).toBe('arn:aws:sagemaker:eu-central-1:111111111111:model-package/mailroute-dev/1');
+    expect(await registry.modelPackage(v.id)).toEqual({ version: v, modelPackageArn });
     expect(await listKeys(s3, 'artifacts', `models-${counter}/${v.id}/`)).toContain(`models-${counter}/${v.id}/model.onnx`);
     expect(packages).toHaveLength(1);
   });

@@ -51,6 +51,12 @@ export interface S3SageMakerRegistryOptions {
   randomSuffix?: () => string;
 }
 
+/** A version and the ARN of its model package. */
+export interface RegisteredPackage {
+  version: ModelVersion;
+  modelPackageArn: string;
+}
+
 /** DescribeModelPackage calls in flight at once when the whole group is read (list, the version deployed last). */
 const DESCRIBES_AT_ONCE = 4;
 /** GetObject calls in flight at once when `list` reads the gate records. */
@@ -89,6 +95,14 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   async register(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<ModelVersion> {
+    return (await this.registerPackage(artifactDir, options)).version;
+  }
+
+  /**
+   * `register`, answering the model package's ARN too: the one CreateModelPackage returned (or, after a lost
+   * answer, the one found with the id), not one listed afterwards (ListModelPackages may not show it yet).
+   */
+  async registerPackage(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<RegisteredPackage> {
     // Read once: the facts recorded, the sha256 recorded and the contents the upload is held to are of the same bytes.
     const manifestFile = path.join(artifactDir, 'manifest.json');
     const manifestBytes = await readBytes(manifestFile);
@@ -113,7 +127,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
     return this.uploadThenCreate(artifactDir, id, manifestBytes, { ...files, 'manifest.json': manifestSha256 }, async () => {
       const created = await this.options.sagemaker.send(new CreateModelPackageCommand(input));
       if (!created.ModelPackageArn) throw new RegistryError('REGISTRY_INDEX_INVALID', 'CreateModelPackage returned no ARN');
-      return this.describe(created.ModelPackageArn);
+      return { version: await this.describe(created.ModelPackageArn), modelPackageArn: created.ModelPackageArn };
     });
   }
 
@@ -131,8 +145,8 @@ export class S3SageMakerRegistry implements ModelRegistry {
     id: string,
     manifestBytes: Buffer,
     sha256s: Record<string, string>,
-    create: () => Promise<ModelVersion>,
-  ): Promise<ModelVersion> {
+    create: () => Promise<RegisteredPackage>,
+  ): Promise<RegisteredPackage> {
     const manifestSha256 = sha256s['manifest.json'];
     const uploaded: string[] = [];
     try {
@@ -145,7 +159,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
     try {
       return await create();
     } catch (error) {
-      let made: { version: ModelVersion } | undefined;
+      let made: { arn: string; version: ModelVersion } | undefined;
       try {
         made = await this.lookup(id);
       } catch (check) {
@@ -158,7 +172,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
       }
       // Made by this registration only when it records this manifest; else another writer registered the id at
       // the same time, into the same prefix: its package references the files, which are kept.
-      if (made && made.version.manifestSha256 === manifestSha256) return made.version;
+      if (made && made.version.manifestSha256 === manifestSha256) return { version: made.version, modelPackageArn: made.arn };
       if (made) {
         throw new RegistryError(
           'REGISTRY_DUPLICATE',
@@ -263,6 +277,12 @@ export class S3SageMakerRegistry implements ModelRegistry {
 
   async get(id: string): Promise<ModelVersion> {
     return this.withGate((await this.find(id)).version);
+  }
+
+  /** The model package of `id` (no gate record): its ARN and version; REGISTRY_NOT_FOUND when none has the id. */
+  async modelPackage(id: string): Promise<RegisteredPackage> {
+    const { arn, version } = await this.find(id);
+    return { version, modelPackageArn: arn };
   }
 
   /**

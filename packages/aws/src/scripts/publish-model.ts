@@ -79,8 +79,8 @@ try {
     inferenceImage: image as string,
     cacheDir: path.join(os.tmpdir(), 'mailroute-publish-cache'),
   });
-  const { version, s3Uri } = await publishModel({ registry, modelId: values.model, artifactDir: values['artifact-dir'], home: values.home ?? env.MAILROUTE_HOME ?? '.mailroute', note: values.note });
-  process.stdout.write(`${JSON.stringify({ id: version.id, version: version.version, status: version.status, s3Uri, next: `approve version ${version.version} of ${group} to deploy it` })}\n`);
+  const { version, modelPackageArn, s3Uri } = await publishModel({ registry, modelId: values.model, artifactDir: values['artifact-dir'], home: values.home ?? env.MAILROUTE_HOME ?? '.mailroute', note: values.note });
+  process.stdout.write(`${JSON.stringify({ id: version.id, version: version.version, status: version.status, modelPackageArn, s3Uri, next: `approve version ${version.version} of ${group} to deploy it` })}\n`);
 } catch (error) {
   const hint = /region is missing/i.test(String(error)) ? ' (set AWS_REGION, e.g. AWS_REGION=eu-central-1)' : '';
   const code = (error as { code?: unknown }).code;
