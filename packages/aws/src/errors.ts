@@ -86,6 +86,18 @@ export class DeployEventError extends Error {
   }
 }
 
+/**
+ * The register Lambda's event is not the Register step's (`ArtifactUri`, `Note`), or its ArtifactUri is not
+ * a prefix under the artifact bucket's training output: nothing is read or registered.
+ */
+export class RegisterEventError extends Error {
+  readonly code = 'REGISTER_EVENT_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RegisterEventError';
+  }
+}
+
 /** A rejected version is serving and no other version is Approved: a person must approve one (the error pages). */
 export class NoApprovedVersionError extends Error {
   readonly code = 'DEPLOY_NO_APPROVED_VERSION';

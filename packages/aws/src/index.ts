@@ -6,9 +6,9 @@ export { SageMakerEndpointClassifier, InvocationsResponseSchema, parseInvocation
 export type { SageMakerEndpointClassifierOptions, InvocationsResponse } from './sagemaker-endpoint-classifier.js';
 export { DynamoPredictionStore } from './dynamo-prediction-store.js';
 export type { DynamoPredictionStoreOptions } from './dynamo-prediction-store.js';
-export { API_ENV, DEPLOYER_ENV, QUALITY_ENV, DYNAMO_TABLE_LAYOUT, QUALITY_METRIC } from './contracts.js';
+export { API_ENV, DEPLOYER_ENV, QUALITY_ENV, REGISTER_ENV, REGISTER_STEP, DYNAMO_TABLE_LAYOUT, QUALITY_METRIC } from './contracts.js';
 export { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
-export type { S3SageMakerRegistryOptions } from './s3-sagemaker-registry.js';
+export type { S3SageMakerRegistryOptions, RegisteredPackage } from './s3-sagemaker-registry.js';
 export {
   planDeployment,
   deploymentName,
@@ -27,3 +27,7 @@ export type { QualityReporterDeps, NothingToMeasure } from './quality/quality-re
 export { createQualityReporterHandlerFromEnv, measuredTasks } from './quality/quality-handler.js';
 export { publishModel } from './publish-model.js';
 export type { PublishModelOptions } from './publish-model.js';
+export { createRegisterHandler, createRegisterHandlerFromEnv } from './register/register-handler.js';
+export type { RegisterDeps, RegisterResult } from './register/register-handler.js';
+export { artifactPrefix, parseRegisterEvent, registerConfigFromEnv, RegisterConfigSchema, RegisterEventSchema } from './register/register-config.js';
+export type { RegisterConfig } from './register/register-config.js';

@@ -1,7 +1,8 @@
-// Builds what `pulumi up` deploys: the two Lambda bundles and the compiled Pulumi program.
+// Builds what `pulumi up` deploys: the Lambda bundles and the compiled Pulumi program.
 //   dist/api/index.mjs        API Lambda (serving's Hono app + AWS adapters, AWS SDK included)
 //   dist/deployer/index.mjs   deployer Lambda
 //   dist/quality/index.mjs    daily live-quality reporter Lambda
+//   dist/register/index.mjs   register Lambda (the retraining pipeline's Register step)
 //   dist/program/main.js      the Pulumi program (Pulumi.yaml `main`): the workspace's own TypeScript
 //                             (@mailroute/aws/contracts) bundled in, every other package left to node_modules
 import { build } from 'esbuild';
@@ -63,6 +64,7 @@ const results = await Promise.all([
   lambda('api'),
   lambda('deployer'),
   lambda('quality'),
+  lambda('register'),
   build({
     entryPoints: [path.join(root, 'src/main.ts')],
     outfile: path.join(dist, 'program', 'main.js'),
@@ -75,7 +77,7 @@ const results = await Promise.all([
     logLevel: 'warning',
   }),
 ]);
-for (const [i, name] of ['api', 'deployer', 'quality'].entries()) {
+for (const [i, name] of ['api', 'deployer', 'quality', 'register'].entries()) {
   const bytes = Object.values(results[i].metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
   process.stdout.write(`dist/${name}: ${(bytes / 1e6).toFixed(1)} MB\n`);
 }

@@ -2,7 +2,12 @@
  * Environment variable names of the Lambda functions, from the module the handlers read them from
  * (`@mailroute/aws/contracts` imports nothing, so the Pulumi program does not load the AWS SDK).
  */
-export { API_ENV as API_LAMBDA_ENV, DEPLOYER_ENV as DEPLOYER_LAMBDA_ENV, QUALITY_ENV as QUALITY_LAMBDA_ENV } from '@mailroute/aws/contracts';
+export {
+  API_ENV as API_LAMBDA_ENV,
+  DEPLOYER_ENV as DEPLOYER_LAMBDA_ENV,
+  QUALITY_ENV as QUALITY_LAMBDA_ENV,
+  REGISTER_ENV as REGISTER_LAMBDA_ENV,
+} from '@mailroute/aws/contracts';
 
 /** Routes of the HTTP API; every one goes through the JWT authorizer. */
 export const API_ROUTES = ['ANY /v1/{proxy+}', 'GET /openapi.json'] as const;

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { REGISTER_ENV, REGISTER_STEP } from '../contracts.js';
+import { AdapterConfigError, RegisterEventError } from '../errors.js';
+
+const Prefix = z.string().min(2).endsWith('/', 'must end with "/"').refine((p) => !p.startsWith('/'), 'must not start with "/"');
+
+export const RegisterConfigSchema = z
+  .object({
+    artifactBucket: z.string().min(1),
+    modelsPrefix: Prefix.default('models/'),
+    modelPackageGroupName: z.string().min(1),
+    inferenceImage: z.string().min(1),
+    trainingOutputPrefix: Prefix.default('training-output/'),
+  })
+  // A training output under models/ (or models/ under it) would let a training job's files be registered as they lie.
+  .refine((c) => !c.trainingOutputPrefix.startsWith(c.modelsPrefix) && !c.modelsPrefix.startsWith(c.trainingOutputPrefix), {
+    message: 'the training output prefix and the models prefix must not contain one another',
+    path: ['trainingOutputPrefix'],
+  });
+export type RegisterConfig = z.infer<typeof RegisterConfigSchema>;
+
+/** The register Lambda's settings from its environment (REGISTER_ENV); AWS_CONFIG_INVALID names the variable. */
+export function registerConfigFromEnv(env: Record<string, string | undefined>): RegisterConfig {
+  const parsed = RegisterConfigSchema.safeParse(Object.fromEntries(Object.entries(REGISTER_ENV).map(([key, name]) => [key, env[name] || undefined])));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path[0] as keyof typeof REGISTER_ENV | undefined;
+    throw new AdapterConfigError(`register environment invalid at ${key ? REGISTER_ENV[key] : '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+const { artifactUri, note } = REGISTER_STEP.inputs;
+export const RegisterEventSchema = z.object({
+  [artifactUri]: z.string().min(1),
+  [note]: z.string().optional(),
+});
+
+/** The Register step's event: the artifact's S3 URI and the note (the pipeline's execution id). */
+export function parseRegisterEvent(event: unknown): { artifactUri: string; note?: string } {
+  const parsed = RegisterEventSchema.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RegisterEventError(`not a Register step event ({ ${artifactUri}, ${note} }): ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return { artifactUri: parsed.data[artifactUri], note: parsed.data[note] };
+}
+
+/**
+ * The key prefix (ending in `/`) of an artifact URI, which must name a folder under the training output of the
+ * artifact bucket: another bucket, models/, anything else, or a path with an empty, `.` or `..` segment is
+ * refused. The `/` at the end keeps `.../output/model` from taking in `.../output/model.tar.gz` beside it.
+ */
+export function artifactPrefix(uri: string, config: Pick<RegisterConfig, 'artifactBucket' | 'trainingOutputPrefix'>): string {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!match) throw new RegisterEventError(`${artifactUri} ${JSON.stringify(uri)} is not an s3://<bucket>/<prefix> URI`);
+  const [, bucket, key] = match;
+  if (bucket !== config.artifactBucket) {
+    throw new RegisterEventError(`${artifactUri} ${uri} is in bucket ${bucket}: the register Lambda registers only from ${config.artifactBucket}`);
+  }
+  const prefix = key.endsWith('/') ? key : `${key}/`;
+  if (prefix.slice(0, -1).split('/').some((part) => part === '' || part === '.' || part === '..')) {
+    throw new RegisterEventError(`${artifactUri} ${uri} has an empty, "." or ".." path segment`);
+  }
+  if (!prefix.startsWith(config.trainingOutputPrefix) || prefix === config.trainingOutputPrefix) {
+    throw new RegisterEventError(`${artifactUri} ${uri} is not under s3://${config.artifactBucket}/${config.trainingOutputPrefix}: the register Lambda registers only a training job's output`);
+  }
+  return prefix;
+}
