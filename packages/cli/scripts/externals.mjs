@@ -1,5 +1,7 @@
-// The npm packages the serve bundle leaves external: native code, loaded from node_modules at run time.
-// Read by build.mjs (esbuild's `external`) and stage.mjs (the image's node_modules).
+// The npm packages the container's bundle (serve and the training job) leaves external: native code, loaded from
+// node_modules at run time. Read by build.mjs (esbuild's `external`) and stage.mjs (the image's node_modules).
+// Training needs onnxruntime-node too (it measures the exported model); @resvg/resvg-js (PNG pictures) is
+// replaced by a stub (build.mjs: STUBS), as neither serve nor the training job draws one.
 export const EXTERNALS = ['onnxruntime-node', 'better-sqlite3'];
 
 // What the image keeps of a package where not all of it (paths inside the package; everything else,

@@ -1,5 +1,6 @@
 // Assembles what the container's final stage holds (the Dockerfile copies it whole):
-//   <out>/mailroute.mjs, <out>/*.worker.mjs   the serve bundle (build.mjs)
+//   <out>/mailroute.mjs, <out>/*.mjs         the container's bundle (build.mjs): serve and the training job's train,
+//                                            the worker threads and training-job.mjs beside it
 //   <out>/node_modules/                      the bundle's externals (externals.mjs) and the packages they
 //                                            require, copied from the workspace's installed node_modules,
 //                                            trimmed (externals.mjs: TRIM)
@@ -23,7 +24,7 @@ if (positionals.length !== 1) fail('usage: node scripts/stage.mjs <out> [--bundl
 const cwd = process.env.INIT_CWD ?? process.cwd();
 const out = path.resolve(cwd, positionals[0]);
 const bundle = path.resolve(cwd, values.bundle ?? path.join(root, 'dist/serve'));
-if (!existsSync(path.join(bundle, 'mailroute.mjs'))) fail(`no serve bundle in ${bundle}: run npm run build -w packages/cli first`);
+if (!existsSync(path.join(bundle, 'mailroute.mjs'))) fail(`no container bundle (serve and train) in ${bundle}: run npm run build -w packages/cli first`);
 // <out> is replaced whole: only an empty folder or one this script filled before (its marker file).
 const MARKER = '.mailroute-stage';
 if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(path.join(out, MARKER))) {
@@ -79,4 +80,4 @@ while (pending.length > 0) {
   for (const dep of Object.keys(manifest.optionalDependencies ?? {})) if (!skip.has(dep)) pending.push({ name: dep, from: dir, optional: true });
 }
 const list = [...copied].map(([dir, version]) => `${placeOf(dir).slice('node_modules/'.length)}@${version}`);
-process.stdout.write(`${positionals[0]}: the serve bundle and node_modules with ${list.join(', ')}\n`);
+process.stdout.write(`${positionals[0]}: the container's bundle (serve and train) and node_modules with ${list.join(', ')}\n`);

@@ -7,8 +7,8 @@ import { StdoutClosedError, systemErrorInWords } from './write-output.js';
 
 /**
  * The `mailroute` program with the given subcommands (each in `commands/<name>.ts`). Kept apart from
- * main.ts so that the container's bundle (serve-main.ts) holds `serve` alone, without the other
- * commands' packages.
+ * main.ts so that the container's bundle (serve-main.ts) holds `serve` and the training job's `train` alone,
+ * without the other commands' packages.
  */
 export function buildProgramOf(
   ctx: CliContext,
@@ -33,6 +33,7 @@ export function buildProgramOf(
         '  MAILROUTE_MAX_CONNECTIONS  the open client connections serve and start take at most (as --max-connections)',
         '  MAILROUTE_SAGEMAKER=1, SM_MODEL_DIR  serve as a SageMaker container (as --sagemaker), its model directory',
         '  MAILROUTE_MODEL_ID  with a model directory, the model id its manifest must name (set on registered SageMaker models)',
+        "  MAILROUTE_SAGEMAKER_ROOT  the SageMaker training job's folder (default /opt/ml), read by the container's `train`",
         '',
         'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C).',
       ].join('\n'),

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { createLocalRegistry } from '@mailroute/model';
 import { ensureDemoChampion } from '@mailroute/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesUnder } from './test-support.js';
+import { demoExports, simulateSageMaker, smallDemoConfig } from './training-job/test-support.js';
 
 // The container's program built and staged as the Dockerfile does (scripts/build.mjs, then stage.mjs), and
 // run as its final stage says, with plain node from a folder that holds nothing else: no tsx, no
@@ -51,18 +53,20 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function filesUnder(folder: string): Promise<string[]> {
-  return (await readdir(folder, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.relative(folder, path.join(e.parentPath, e.name)));
-}
-
-/** Runs the final stage's ENTRYPOINT + CMD on the staged folder (its WORKDIR) with its ENV and `env` over it; resolves once it listens. */
-async function runFinalStage(final: Stage, env: Record<string, string>) {
+/** The final stage's ENTRYPOINT + `command` (default its CMD, as `docker run <image> [command]`) on the staged folder (its WORKDIR), with its ENV and `env` over it. */
+function finalStageProcess(final: Stage, env: Record<string, string>, command?: string[]) {
   const [workdir] = instructions(final, 'WORKDIR');
-  const [node, ...args] = [...JSON.parse(instructions(final, 'ENTRYPOINT')[0]), ...JSON.parse(instructions(final, 'CMD')[0])] as string[];
+  const [node, ...args] = [...JSON.parse(instructions(final, 'ENTRYPOINT')[0]), ...(command ?? JSON.parse(instructions(final, 'CMD')[0]))] as string[];
   expect(node).toBe('node');
   const dockerEnv = Object.fromEntries(instructions(final, 'ENV').flatMap((l) => l.split(' ').map((kv) => kv.split('=') as [string, string])));
   const argv = args.map((a) => (a.startsWith(`${workdir}/`) ? path.join(app, a.slice(workdir.length + 1)) : a));
-  const child = spawn(process.execPath, argv, { cwd: app, env: { PATH: process.env.PATH ?? '', ...dockerEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { argv, options: { cwd: app, env: { PATH: process.env.PATH ?? '', ...dockerEnv, ...env } } };
+}
+
+/** Runs the final stage as `docker run <image>` does; resolves once it listens. */
+async function runFinalStage(final: Stage, env: Record<string, string>) {
+  const { argv, options } = finalStageProcess(final, env);
+  const child = spawn(process.execPath, argv, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -131,23 +135,30 @@ describe('the serve bundle (the SageMaker container program)', () => {
     for (const f of bundled) {
       for (const m of (await readFile(path.join(app, f), 'utf8')).matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)) loaded.add(m[1]);
     }
-    expect([...loaded]).toEqual(expect.arrayContaining(['./classifier-thread.worker.mjs', './sqlite-writer.worker.mjs', './sqlite-checkpointer.worker.mjs']));
-    for (const f of loaded) expect(files, `${f} is loaded by the bundle`).toContain(path.normalize(f));
-    // Its help says what this build is: serve alone.
+    expect([...loaded]).toEqual(expect.arrayContaining(['./classifier-thread.worker.mjs', './sqlite-writer.worker.mjs', './sqlite-checkpointer.worker.mjs', './training-job.mjs']));
+    // The training code is in the training job's file alone: serve never loads it.
+    expect(await readFile(path.join(app, 'training-job.mjs'), 'utf8')).toContain('function trainNgramBag(');
+    expect(await readFile(path.join(app, 'mailroute.mjs'), 'utf8')).not.toContain('function trainNgramBag(');
+    // Only the demo config's path points out of the folder: computed by the training package at import, read only
+    // by the full CLI's train and start without --config (build.mjs: OWN_LOCATION_ALLOWED).
+    expect([...loaded].filter((f) => !f.startsWith('./'))).toEqual(['../../demo/demo-config.json']);
+    for (const f of [...loaded].filter((l) => l.startsWith('./'))) expect(files, `${f} is loaded by the bundle`).toContain(path.normalize(f));
+    // Its help says what this build is: serve and the training job's train.
     const help = execFileSync(process.execPath, [path.join(app, 'mailroute.mjs'), '--help'], { cwd: app, encoding: 'utf8' });
-    expect(help).toContain('serve command only');
-    expect(help).not.toMatch(/^\s+(train|evaluate|registry)\b/m);
+    expect(help).toContain("the container's serve and train only");
+    expect(help).toMatch(/^\s+train \[options\]\s+Run the SageMaker training job/m);
+    expect(help).not.toMatch(/^\s+(evaluate|predict|registry)\b/m);
     // Any other command is refused in one line with a usage error, its --help too (not this build's help, exit 0).
-    for (const argv of [['train', '--help'], ['train', '--data', 'x.csv'], ['bogus'], ['help', 'predict']]) {
+    for (const argv of [['predict', '--help'], ['evaluate', '--data', 'x.csv'], ['bogus'], ['help', 'registry']]) {
       const other = spawnSync(process.execPath, [path.join(app, 'mailroute.mjs'), ...argv], { cwd: app, encoding: 'utf8' });
       expect(other.status, argv.join(' ')).toBe(2);
       expect(other.stdout).toBe('');
-      expect(other.stderr).toBe(`mailroute: this build runs only "serve" (the SageMaker container's bundle), not "${argv[0] === 'help' ? argv[1] : argv[0]}": run the other commands with the full CLI, from source (npx mailroute)\n`);
+      expect(other.stderr).toBe(`mailroute: this build runs only "serve" and the training job's "train" (the SageMaker container's bundle), not "${argv[0] === 'help' ? argv[1] : argv[0]}": run the other commands with the full CLI, from source (npx mailroute)\n`);
     }
     const serveHelp = spawnSync(process.execPath, [path.join(app, 'mailroute.mjs'), 'serve', '--help'], { cwd: app, encoding: 'utf8' });
     expect(serveHelp.status).toBe(0);
     expect(serveHelp.stdout).toContain('--port');
-  }, 30_000); // five node processes: 8-9 s on a loaded 2-core machine
+  }, 30_000); // six node processes: 8-10 s on a loaded 2-core machine
 
   it('serves the SageMaker contract under plain node as the final stage runs it', async () => {
     const [, final] = stages(await readFile(DOCKERFILE, 'utf8'));
@@ -172,4 +183,46 @@ describe('the serve bundle (the SageMaker container program)', () => {
     expect(server.stderr()).toContain('"message":"model loaded"');
     expect(server.stderr()).not.toContain('"level":"error"');
   }, 60_000);
+
+  it('runs the training job under plain node as `docker run <image> train` does, and serves the model it left in /opt/ml/model', async () => {
+    const [, final] = stages(await readFile(DOCKERFILE, 'utf8'));
+    const root = path.join(dir, 'opt-ml');
+    await simulateSageMaker(root, { hyperparameters: { note: 'execution 1' }, config: { 'train-config.json': await smallDemoConfig() }, data: demoExports() });
+    // The image sets SM_MODEL_DIR=/opt/ml/model, which wins over the root: moved too, as SageMaker's own path is.
+    const trained = path.join(root, 'model');
+    const { argv, options } = finalStageProcess(final, { MAILROUTE_SAGEMAKER_ROOT: root, SM_MODEL_DIR: trained, MAILROUTE_HOME: path.join(dir, 'train-home') }, ['train']);
+    const job = spawnSync(process.execPath, argv, { ...options, encoding: 'utf8' });
+    expect(job.status, job.stderr).toBe(0);
+    expect(job.stdout.match(/^\{'loss': .*'epoch': [\d.]+\}$/gm)).toHaveLength(3);
+    const manifest = JSON.parse(await readFile(path.join(trained, 'manifest.json'), 'utf8')) as { modelId: string; files: Record<string, string> };
+    expect(job.stdout).toContain(`model ${manifest.modelId} written to ${trained}`);
+    expect(await filesUnder(trained)).toEqual(['manifest.json', ...Object.keys(manifest.files)].sort());
+    await expect(readFile(path.join(root, 'output/failure'), 'utf8')).rejects.toThrow(/ENOENT/);
+
+    const server = await runFinalStage(final, { SM_MODEL_DIR: trained, MAILROUTE_HOME: path.join(dir, 'sm-trained'), SAGEMAKER_BIND_TO_PORT: '0', HOST: '127.0.0.1' });
+    try {
+      const res = await fetch(`${server.url}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ emails: [{ id: 'd1', subject: 'Freistellungsauftrag', body: 'Bitte erhöhen Sie meinen Freistellungsauftrag.' }] }),
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { modelId: string }).modelId).toBe(manifest.modelId);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 90_000);
+
+  it('fails a training job in one paragraph, in /opt/ml/output/failure and on stderr, with exit code 1 and no model', async () => {
+    const [, final] = stages(await readFile(DOCKERFILE, 'utf8'));
+    const root = path.join(dir, 'opt-ml-failing');
+    await simulateSageMaker(root, { config: { 'train-config.json': await smallDemoConfig() }, data: { 'notes.txt': 'no export' } });
+    const { argv, options } = finalStageProcess(final, { MAILROUTE_SAGEMAKER_ROOT: root, SM_MODEL_DIR: path.join(root, 'model') }, ['train']);
+    const job = spawnSync(process.execPath, argv, { ...options, encoding: 'utf8' });
+    expect(job.status).toBe(1);
+    const reason = await readFile(path.join(root, 'output/failure'), 'utf8');
+    expect(reason).toMatch(/^\[TRAINING_JOB_NO_DATA\] the "training" channel \(.*\) holds 1 file\(s\), none named \.csv/);
+    expect(job.stderr).toBe(`mailroute: ${reason}\n`);
+    expect(await filesUnder(path.join(root, 'model'))).toEqual([]);
+  }, 30_000);
 });

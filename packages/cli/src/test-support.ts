@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -6,6 +7,12 @@ import { ensureDemoChampion, writeDemoData } from '@mailroute/training';
 import { afterAll, beforeAll } from 'vitest';
 import { createContext, type CliContext } from './context.js';
 import { main } from './main.js';
+
+/** The files under a folder (none when it is missing), as paths relative to it, sorted. */
+export async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(folder, path.join(e.parentPath, e.name))).sort();
+}
 
 /** A writable stream that keeps what was written, for checking a command's output in tests. */
 export function captureStream(): { stream: Writable; text: () => string } {

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { pyFixed } from '@mailroute/evaluation';
-import { DEMO_CONFIG_PATH, formatFinalLine, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
+import { DEMO_CONFIG_PATH, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
 import { readOptions, type ReadFlags } from './evaluate.js';
+import { trainResultLines } from './train-result.js';
 import { safeLines } from '../terminal-text.js';
 import { twoStepInterrupt } from '../interrupt.js';
 import { logLines } from '../write-output.js';
@@ -80,16 +80,10 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           signal: interrupt.signal,
         });
         progress.stop();
-        // For metric regexes (SageMaker's): the kept weights' eval_f1 comes last, then the measured figures.
-        const tasks = result.taxonomy.map((t) => t.task);
-        void out.write(safeLines(`${formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, averagedEpochs: result.averagedEpochs, metrics: result.metrics, tasks, split: result.metricsSplit })}\n`));
-        const m = result.metrics;
-        const perTask = result.taxonomy
-          // Rounded as the reports round them (Python's %f, ties to even).
-          .map((t) => `${t.task} acc ${pyFixed(m[`${t.task}.accuracy`] ?? NaN, 4)} macro-F1 ${pyFixed(m[`${t.task}.macro_f1`] ?? NaN, 4)}`)
-          .join('; ');
         const measuredOn = flags.testData ? `test file ${path.basename(flags.testData)}` : `${result.metricsSplit} split`;
-        ctx.stderr.write(safeLines(`${measuredOn}: ${perTask}\ntraining ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
+        const lines = trainResultLines(result, measuredOn);
+        void out.write(safeLines(`${lines.final}\n`));
+        ctx.stderr.write(safeLines(`${lines.measured}\ntraining ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
         if (interrupt.signal.aborted) ctx.stderr.write('Ctrl-C came while the model was being registered: the run completed\n');
         const registered = `registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`;
         await out.write(registered);

@@ -1,0 +1,106 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Classifier, readVerifiedManifest } from '@mailroute/model';
+import { demoRowsToCsv, generateDemoRows } from '@mailroute/training';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureStream, filesUnder } from '../test-support.js';
+import { runTrainingJob } from './run-training-job.js';
+import { sageMakerPaths } from './sagemaker-paths.js';
+import { demoExports, simulateSageMaker, smallDemoConfig, type SimulatedJob } from './test-support.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-training-job-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+let roots = 0;
+/** Runs the job on a fresh simulated /opt/ml; its outcome, output and root. */
+async function runJob(job: SimulatedJob) {
+  const root = path.join(dir, `ml-${++roots}`);
+  await simulateSageMaker(root, job);
+  const stdout = captureStream();
+  const stderr = captureStream();
+  const outcome = await runTrainingJob({ paths: sageMakerPaths({}, root), stdout: stdout.stream, stderr: stderr.stream, tmpDir: dir }).then(
+    (result) => ({ result, error: undefined }),
+    (error: Error) => ({ result: undefined, error }),
+  );
+  const failure = await readFile(path.join(root, 'output/failure'), 'utf8').catch(() => undefined);
+  return { ...outcome, root, stdout: stdout.text(), stderr: stderr.text(), failure, model: await filesUnder(path.join(root, 'model')) };
+}
+
+describe('the SageMaker training job', () => {
+  it('trains on every export of the data channel and leaves the artifact, and nothing else, in the model directory', async () => {
+    const config = await smallDemoConfig();
+    const job = await runJob({ hyperparameters: { config: 'demo.json', note: 'execution 42' }, config: { 'demo.json': config }, data: demoExports() });
+    expect(job.error).toBeUndefined();
+    expect(job.failure).toBeUndefined();
+    // Every export, in the order of their paths in the channel, subfolders included.
+    expect(job.result?.dataFiles.map((f) => path.relative(path.join(job.root, 'input/data/training'), f))).toEqual(['2026-10/export.jsonl', '2026-11/export.jsonl', 'export.csv']);
+    // The epoch lines SageMaker's metric regexes read, on stdout as `mailroute train` prints them.
+    expect(job.stdout.match(/^\{'loss': .*'epoch': [\d.]+\}$/gm)).toHaveLength(3);
+    expect(job.stdout).toMatch(/'eval_f1': /);
+    expect(job.stderr).toContain('note: execution 42');
+    const modelDir = path.join(job.root, 'model');
+    const manifest = await readVerifiedManifest(modelDir);
+    expect(manifest.modelId).toBe(job.result?.modelId);
+    expect(job.model).toEqual(['manifest.json', ...Object.keys(manifest.files)].sort());
+    // All three files trained it: 400 rows read, less the held-out test rows.
+    expect(job.stderr).toContain('400 row(s) read, 400 used');
+    const counts = manifest.training?.counts as { train: number; valid: number };
+    expect(counts.train + counts.valid).toBeGreaterThan(300);
+    process.env.ORT_DISABLE_TELEMETRY ??= '1';
+    const classifier = await Classifier.load(modelDir);
+    try {
+      const [prediction] = await classifier.predict([{ id: 'd1', subject: 'Depotübertrag', body: 'Bitte übertragen Sie mein Depot zur neuen Bank.' }]);
+      expect(Object.keys(prediction.tasks).sort()).toEqual(['business_area', 'queue', 'topic']);
+    } finally {
+      await classifier.release();
+    }
+  }, 120_000);
+
+  const failures: Array<[string, SimulatedJob | (() => Promise<SimulatedJob>), RegExp]> = [
+    ['no data channel', async () => ({ config: { 'train-config.json': await smallDemoConfig() } }), /^\[TRAINING_JOB_NO_DATA\] no "training" channel: /],
+    ['a data channel without exports', async () => ({ config: { 'train-config.json': await smallDemoConfig() }, data: { 'notes.txt': 'x', '.hidden.csv': 'id\n' } }), /^\[TRAINING_JOB_NO_DATA\] the "training" channel \(.*\) holds 2 file\(s\), none named \.csv/],
+    ['no config file (the default name)', { data: { 'a.csv': 'id,subject\n1,x\n' } }, /^\[TRAINING_JOB_CONFIG_MISSING\] no training config train-config\.json \(the default, as the "config" hyperparameter is not set\) in the "config" channel/],
+    ['a config that is no JSON', { config: { 'train-config.json': '{ "tasks": ' }, data: { 'a.csv': 'id\n1\n' } }, /^\[TRAINING_CONFIG_INVALID\] .*train-config\.json:1:12: not JSON/],
+    ['a config the schema refuses', { config: { 'train-config.json': { tasks: [] } }, data: { 'a.csv': 'id\n1\n' } }, /^\[TRAINING_CONFIG_INVALID\] .*train-config\.json: columns is required/],
+    ['a config name out of the channel', { hyperparameters: { config: '../training/a.csv' }, data: { 'a.csv': 'id\n1\n' } }, /^\[TRAINING_JOB_HYPERPARAMETERS_INVALID\] hyperparameter "config" must name a file inside the "config" channel/],
+    ['hyperparameters that are not plain values', { hyperparameters: { config: { file: 'x' } } }, /^\[TRAINING_JOB_HYPERPARAMETERS_INVALID\] .*hyperparameters\.json must be a JSON object of string values/],
+    [
+      'a bad row (a label outside the taxonomy)',
+      async () => {
+        const data = demoExports();
+        return { config: { 'train-config.json': await smallDemoConfig() }, data: { ...data, '2026-11/export.jsonl': data['2026-11/export.jsonl'].replace('"queue":"complaints"', '"queue":"no_such_queue"') } };
+      },
+      /^\[DATASET_ROW_INVALID\] 1 bad row\(s\) .*2026-11\/export\.jsonl:2, column "queue": label "no_such_queue" is not in the queue taxonomy/,
+    ],
+    [
+      'no usable rows (every email without text)',
+      async () => {
+        const rows = generateDemoRows({ rows: 60 }).map((row) => ({ ...row, subject: '', body: '', html: '' }));
+        return { config: { 'train-config.json': { ...(await smallDemoConfig()), onBadRow: 'skip' } }, data: { 'a.csv': demoRowsToCsv(rows) } };
+      },
+      /^\[DATASET_EMPTY\] .*a\.csv: no usable rows: of 60 row\(s\) read, 60 bad/,
+    ],
+  ];
+  it.each(failures)('on %s, writes the reason to output/failure, exits with the error and leaves the model directory empty', async (_name, job, reason) => {
+    const run = await runJob(typeof job === 'function' ? await job() : job);
+    expect(run.error).toBeDefined();
+    expect(run.failure).toMatch(reason);
+    expect(run.failure).not.toContain('\n');
+    expect(Buffer.byteLength(run.failure ?? '')).toBeLessThanOrEqual(1024);
+    expect(run.model).toEqual([]);
+  }, 60_000);
+
+  it('refuses a model directory that already holds files, and leaves them', async () => {
+    const root = path.join(dir, 'ml-held');
+    await simulateSageMaker(root, { config: { 'train-config.json': await smallDemoConfig() }, data: demoExports() });
+    await writeFile(path.join(root, 'model/old.bin'), 'old');
+    const err = captureStream();
+    await expect(runTrainingJob({ paths: sageMakerPaths({}, root), stdout: captureStream().stream, stderr: err.stream, tmpDir: dir })).rejects.toThrow(/already holds old\.bin/);
+    expect(await readFile(path.join(root, 'output/failure'), 'utf8')).toMatch(/^\[TRAINING_JOB_MODEL_DIR_NOT_EMPTY\]/);
+    expect(await filesUnder(path.join(root, 'model'))).toEqual(['old.bin']);
+  });
+});

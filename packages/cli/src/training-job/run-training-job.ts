@@ -1,0 +1,91 @@
+import { access, constants, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadTrainingConfig, trainFromConfig } from '@mailroute/training';
+import { formatError } from '../errors.js';
+import { formatSeconds } from '../format-seconds.js';
+import { trainResultLines } from '../commands/train-result.js';
+import { safeLines } from '../terminal-text.js';
+import { systemErrorInWords } from '../write-output.js';
+import { TRAINING_JOB } from '@mailroute/aws/contracts';
+import { dataFiles } from './data-files.js';
+import { TrainingJobError } from './errors.js';
+import { failureReason, writeFailure } from './failure.js';
+import { readHyperparameters } from './hyperparameters.js';
+import { checkModelDirEmpty, writeModelDir } from './model-output.js';
+import type { SageMakerPaths } from './sagemaker-paths.js';
+
+export interface TrainingJobOptions {
+  paths: SageMakerPaths;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Where the run's scratch registry and record go (removed after; default: the system's temporary folder). */
+  tmpDir?: string;
+}
+
+export interface TrainingJobResult {
+  modelId: string;
+  /** The data files trained on, in the order read. */
+  dataFiles: string[];
+}
+
+/** The training config named by the hyperparameters, in the config channel. */
+async function configFileOf(paths: SageMakerPaths, name: string): Promise<string> {
+  const file = path.join(paths.configChannel, name);
+  await access(file, constants.R_OK).catch((cause: NodeJS.ErrnoException) => {
+    const how = name === TRAINING_JOB.defaultConfigFile ? `the default, as the "${TRAINING_JOB.configHyperparameter}" hyperparameter is not set` : `named by the "${TRAINING_JOB.configHyperparameter}" hyperparameter`;
+    throw new TrainingJobError('TRAINING_JOB_CONFIG_MISSING', `no training config ${name} (${how}) in the "${TRAINING_JOB.configChannel}" channel: ${file} cannot be read (${cause.code ?? cause.message})`, { cause });
+  });
+  return file;
+}
+
+/** Trains as `mailroute train --config <config> --data <every export>` does, in a registry of its own that is removed after. */
+async function train(options: TrainingJobOptions, configFile: string, files: string[], note: string | undefined) {
+  const { stdout, stderr } = options;
+  const home = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'mailroute-training-job-'));
+  const log = (message: string) => stderr.write(safeLines(`${message}\n`));
+  try {
+    const result = await trainFromConfig({
+      config: await loadTrainingConfig(configFile),
+      configFile,
+      dataPath: files,
+      home,
+      onEpoch: (_report, line) => stdout.write(safeLines(`${line}\n`)),
+      logger: { info: log, warn: (m) => log(`warning: ${m}`) },
+      ...(note ? { note } : {}),
+    });
+    const lines = trainResultLines(result, `${result.metricsSplit} split`);
+    stdout.write(safeLines(`${lines.final}\n`));
+    log(`${lines.measured}\ntraining ${formatSeconds(result.trainingSeconds)} s`);
+    await writeModelDir(result.artifactDir, options.paths.modelDir);
+    return result.modelId;
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The SageMaker training job (`docker run <image> train`): reads the hyperparameters, the training config from
+ * the config channel and every export of the data channel, trains, and leaves the model's artifact directory
+ * (manifest.json and the files it lists) in the model directory. On failure the reason goes, as one paragraph
+ * under 1 KB, to the failure file (the job's FailureReason), the model directory is left without an artifact,
+ * and the error is thrown on.
+ */
+export async function runTrainingJob(options: TrainingJobOptions): Promise<TrainingJobResult> {
+  const { paths, stdout, stderr } = options;
+  try {
+    const hyperparameters = await readHyperparameters(paths.inputConfigDir);
+    if (hyperparameters.unread.length > 0) stderr.write(safeLines(`warning: hyperparameters not read (the job reads "${TRAINING_JOB.configHyperparameter}" and "${TRAINING_JOB.noteHyperparameter}"): ${hyperparameters.unread.join(', ')}\n`));
+    const configFile = await configFileOf(paths, hyperparameters.configFile);
+    const files = await dataFiles(paths.dataChannel);
+    await checkModelDirEmpty(paths.modelDir);
+    stderr.write(safeLines(`training job: config ${configFile}; ${files.length} data file(s): ${files.map((f) => path.relative(paths.dataChannel, f)).join(', ')}${hyperparameters.note ? `; note: ${hyperparameters.note}` : ''}\n`));
+    const modelId = await train(options, configFile, files, hyperparameters.note);
+    stdout.write(`model ${modelId} written to ${paths.modelDir}\n`);
+    return { modelId, dataFiles: files };
+  } catch (error) {
+    const reason = failureReason(formatError(systemErrorInWords(error)));
+    await writeFailure(paths.failureFile, reason).catch((cause: Error) => stderr.write(`could not write the failure file ${paths.failureFile}: ${cause.message}\n`));
+    throw error;
+  }
+}
