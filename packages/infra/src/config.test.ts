@@ -22,14 +22,14 @@ describe('parseStackConfig', () => {
     expect(prod.accountId).toBe('222222222222');
     expect(prod.serving.minInstances).toBeGreaterThanOrEqual(2);
     expect(prod.monitoring.logRetentionDays).toBe(365);
-    // No stack schedules retraining against a pipeline nothing creates.
-    for (const c of [dev, prod]) expect(c.retraining.enabled && !c.retraining.target).toBe(false);
+    // Both create the retraining pipeline and leave its schedule off until exports lie under data/retraining/.
+    for (const c of [dev, prod]) expect([c.retraining.enabled, c.retraining.target]).toEqual([false, undefined]);
   });
 
   it('fills defaults: monthly retraining schedule left off, 30-day logs, one endpoint instance', () => {
     const config = parseStackConfig(minimal);
     expect(config.retraining.schedule).toBe('cron(0 3 1 * ? *)');
-    // Off by default: its default target (the SageMaker pipeline) is created by nothing yet.
+    // Off by default: the pipeline it starts trains on exports someone must first put under data/retraining/.
     expect(config.retraining.enabled).toBe(false);
     expect(config.monitoring.logRetentionDays).toBe(30);
     expect(config.serving.initialInstanceCount).toBe(1);

@@ -10,6 +10,12 @@ const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits'
 /** A SageMaker instance type, `ml.<family>.<size>` (ml.c6i.large, ml.g5.12xlarge, ml.p4de.24xlarge). */
 const InstanceType = z.string().regex(/^ml\.[a-z]+\d+[a-z0-9-]*\.(?:nano|micro|small|medium|large|\d*xlarge)$/, 'a SageMaker instance type, ml.<family>.<size> such as ml.c6i.large or ml.g5.2xlarge');
 
+/**
+ * A folder of the artifact bucket under data/, ending in "/": what the SageMaker execution role may read
+ * (storage-plan.ts) and SageMaker takes as an S3Prefix channel.
+ */
+const DataFolder = z.string().regex(/^data\/(?:[^/\s]+\/)+$/, 'a folder under data/ ending in "/", such as data/retraining/exports/: training jobs read data/ only');
+
 const RetrainingTargetSchema = z.discriminatedUnion('kind', [
   /** A SageMaker pipeline in this account (the default: `<prefix>-retrain`). */
   z.strictObject({
@@ -148,10 +154,15 @@ export const StackConfigSchema = z
     retraining: z
       .strictObject({
         /**
-         * Off unless a stack turns it on: the default target, the SageMaker pipeline `<prefix>-retrain`,
-         * is created by nothing yet, and a schedule against it fails every month (and pages).
+         * Off unless a stack turns it on. The stack creates the default target, the SageMaker pipeline
+         * `<prefix>-retrain` (RetrainingPipeline), either way, but it trains on the exports and config under
+         * `dataPrefix` and `configPrefix`: until someone puts them there, every monthly run would fail.
          */
         enabled: z.boolean().default(false),
+        /** The pipeline's default `training` channel: the CRM exports (CSV, JSONL, JSON), a folder under data/. */
+        dataPrefix: DataFolder.default('data/retraining/exports/'),
+        /** The pipeline's default `config` channel: the training config JSON (`train-config.json`), a folder under data/. */
+        configPrefix: DataFolder.default('data/retraining/config/'),
         /** EventBridge Scheduler expression; monthly on the 1st at 03:00 by default. */
         schedule: z.string().default('cron(0 3 1 * ? *)'),
         /** IANA time zone of the schedule's cron or at() times. */
@@ -208,6 +219,11 @@ export const StackConfigSchema = z
       if (/^ml\.t\d/.test(config.serving.instanceType)) {
         ctx.addIssue({ code: 'custom', path: ['serving', 'instanceType'], message: `${config.serving.instanceType} is a burstable dev size: prod serves on a fixed-performance type such as ml.c6i.large` });
       }
+    }
+    // The training channel reads every CSV, JSONL and JSON file in its folder: the config JSON there would be read as exports.
+    const { dataPrefix, configPrefix } = config.retraining;
+    if (dataPrefix.startsWith(configPrefix) || configPrefix.startsWith(dataPrefix)) {
+      ctx.addIssue({ code: 'custom', path: ['retraining', 'configPrefix'], message: `${configPrefix} and retraining.dataPrefix ${dataPrefix} overlap: the training channel would read the config JSON as exports` });
     }
     const scheduleProblem = validateScheduleExpression(config.retraining.schedule);
     if (scheduleProblem) ctx.addIssue({ code: 'custom', path: ['retraining', 'schedule'], message: scheduleProblem });

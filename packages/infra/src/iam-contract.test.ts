@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { deploymentName } from '@mailroute/aws';
 import { DYNAMO_TABLE_LAYOUT } from '@mailroute/aws/contracts';
 import { apiLambdaPolicy, deployerLambdaPolicy, qualityReporterPolicy, type PolicyDocument } from './iam-documents.js';
+import { registerLambdaPolicy, retrainingPipelinePolicy } from './iam-retraining.js';
 
 /**
  * The contract between the Lambdas' code and their roles: every AWS SDK command the code sends must be
@@ -21,6 +22,11 @@ const IAM_ACTION: Record<string, string[]> = {
   QueryCommand: ['dynamodb:Query'],
   BatchGetCommand: ['dynamodb:BatchGetItem'],
   GetObjectCommand: ['s3:GetObject'],
+  PutObjectCommand: ['s3:PutObject'],
+  DeleteObjectCommand: ['s3:DeleteObject'],
+  ListObjectsV2Command: ['s3:ListBucket'],
+  CreateModelPackageCommand: ['sagemaker:CreateModelPackage'],
+  UpdateModelPackageCommand: ['sagemaker:UpdateModelPackage'],
   DescribeModelPackageCommand: ['sagemaker:DescribeModelPackage'],
   ListModelPackagesCommand: ['sagemaker:ListModelPackages'],
   CreateModelCommand: ['sagemaker:CreateModel'],
@@ -148,6 +154,49 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
     // Nothing of another endpoint's.
     expect(allowsOn(policy, 'sagemaker:UpdateEndpoint', `${sm}:endpoint/other`)).toBe(false);
     expect(allowsOn(policy, 'sagemaker:UpdateEndpoint', `${sm}:endpoint-config/other-v1-20260301040506`)).toBe(false);
+  });
+
+  it('register Lambda: reads the training output, writes models/ and creates packages in its group, nothing else', () => {
+    // publishModel -> S3SageMakerRegistry.register: the duplicate check and the search after a failed create
+    // (List + Describe), the manifest's conditional write read back, the upload, the package; a failure deletes
+    // what it wrote. The Train step's output is downloaded (listed, then read) before.
+    const files = ['publish-model.ts', 's3-sagemaker-registry.ts', 's3-artifacts.ts', 's3-objects.ts'];
+    const used = ['ListModelPackagesCommand', 'DescribeModelPackageCommand', 'CreateModelPackageCommand', 'PutObjectCommand', 'GetObjectCommand', 'DeleteObjectCommand', 'ListObjectsV2Command'];
+    for (const c of used) expect(files.flatMap(commandsIn)).toContain(c);
+    const bucketArn = 'arn:aws:s3:::mailroute-prod-artifacts-2';
+    const policy = registerLambdaPolicy({ accountId: '2', region: 'eu-central-1', artifactBucketArn: bucketArn, trainingOutputPrefix: 'training-output/retrain/', modelsPrefix: 'models/', modelPackageGroupName: 'g', kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg' });
+    expect(missingActions(used, policy)).toEqual([]);
+    expect(missingKeyIsNoSuchKey(policy, bucketArn)).toBe(true);
+    const sm = 'arn:aws:sagemaker:eu-central-1:2';
+    const need: [string, string][] = [
+      ['s3:GetObject', `${bucketArn}/training-output/retrain/pipelines-x-train-y/output/model/manifest.json`],
+      ['s3:PutObject', `${bucketArn}/models/ngram-bag-20260301-abc/manifest.json`],
+      ['s3:GetObject', `${bucketArn}/models/ngram-bag-20260301-abc/manifest.json`],
+      ['s3:DeleteObject', `${bucketArn}/models/ngram-bag-20260301-abc/weights.bin`],
+      ['sagemaker:CreateModelPackage', `${sm}:model-package/g/3`],
+      ['sagemaker:CreateModelPackage', `${sm}:model-package-group/g`],
+      ['sagemaker:DescribeModelPackage', `${sm}:model-package/g/3`],
+    ];
+    expect(need.filter(([action, arn]) => !allowsOn(policy, action, arn))).toEqual([]);
+    // Not the data, reports or another job's output; not another group; no approval (a person approves).
+    expect(allowsOn(policy, 's3:GetObject', `${bucketArn}/data/retraining/exports/crm.csv`)).toBe(false);
+    expect(allowsOn(policy, 's3:GetObject', `${bucketArn}/training-output/other/model.bin`)).toBe(false);
+    expect(allowsOn(policy, 's3:PutObject', `${bucketArn}/training-output/retrain/x`)).toBe(false);
+    expect(allowsOn(policy, 'sagemaker:CreateModelPackage', `${sm}:model-package/other/1`)).toBe(false);
+    expect(missingActions(['UpdateModelPackageCommand'], policy)).toEqual(['UpdateModelPackageCommand needs sagemaker:UpdateModelPackage']);
+  });
+
+  it("retraining pipeline: runs its own training jobs as the execution role and invokes only the register Lambda", () => {
+    const input = { accountId: '2', region: 'eu-central-1', sagemakerRoleArn: 'arn:aws:iam::2:role/sm', registerFunctionArn: 'arn:aws:lambda:eu-central-1:2:function:mailroute-prod-register', kmsKeyArn: 'arn:key' };
+    const policy = retrainingPipelinePolicy(input);
+    // SageMaker names a pipeline's jobs pipelines-<execution id>-<step>-<suffix>.
+    const job = 'arn:aws:sagemaker:eu-central-1:2:training-job/pipelines-a1b2c3d4e5f6-train-k1lrlzzx5x';
+    for (const action of ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags']) expect(allowsOn(policy, action, job), action).toBe(true);
+    expect(allowsOn(policy, 'sagemaker:CreateTrainingJob', 'arn:aws:sagemaker:eu-central-1:2:training-job/someone-elses')).toBe(false);
+    expect(allowsOn(policy, 'iam:PassRole', input.sagemakerRoleArn)).toBe(true);
+    expect(allowsOn(policy, 'iam:PassRole', 'arn:aws:iam::2:role/admin')).toBe(false);
+    expect(allowsOn(policy, 'lambda:InvokeFunction', input.registerFunctionArn)).toBe(true);
+    expect([...allowed(policy)].filter((a) => a.startsWith('s3:'))).toEqual([]);
   });
 
   it('fails for a command whose action the role lacks', () => {

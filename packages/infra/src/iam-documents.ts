@@ -19,7 +19,7 @@ export interface PolicyDocument {
   Statement: Statement[];
 }
 
-const doc = (...statements: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
+export const doc = (...statements: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
 
 /** Trust policy for an AWS service, limited to calls on behalf of this account (confused deputy). */
 export function serviceTrustPolicy(service: string, accountId: string): PolicyDocument {
@@ -82,7 +82,7 @@ export function kmsKeyPolicy(input: { accountId: string; region: string }): Poli
  * Network interfaces in the VPC: EC2 takes no resource-level ARNs for these (see the allow-list). Lambda
  * roles get AWSLambdaVPCAccessExecutionRole's actions, the SageMaker role SageMaker's longer list.
  */
-function vpcAccess(actions: readonly string[]): Statement {
+export function vpcAccess(actions: readonly string[]): Statement {
   return { Sid: 'VpcNetworkInterfaces', Effect: 'Allow', Action: [...actions], Resource: '*' };
 }
 
@@ -96,7 +96,7 @@ function metricsIn(namespace: string): Statement {
   };
 }
 
-function logsTo(logGroupArns: string[]): Statement {
+export function logsTo(logGroupArns: string[]): Statement {
   return {
     Sid: 'WriteOwnLogs',
     Effect: 'Allow',
@@ -113,15 +113,26 @@ function logsTo(logGroupArns: string[]): Statement {
  * GetObject on a missing key, and if it does not, a prefix-conditioned grant still answers 403. Listing
  * reveals key names (and sizes, dates) only, never an object's content.
  */
-function readOptionalObjects(sid: string, bucketArn: string, prefix: string): Statement[] {
+export function readOptionalObjects(sid: string, bucketArn: string, prefix: string): Statement[] {
   return [
     { Sid: sid, Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${prefix}*` },
     { Sid: `${sid}MissingAs404`, Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
   ];
 }
 
-function useKey(kmsKeyArn: string): Statement {
+export function useKey(kmsKeyArn: string): Statement {
   return { Sid: 'UseStackKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: kmsKeyArn };
+}
+
+/** Hand the SageMaker execution role to SageMaker (a model, a training job), and to no other service. */
+export function passRoleToSageMaker(sagemakerRoleArn: string): Statement {
+  return {
+    Sid: 'PassExecutionRoleToSageMaker',
+    Effect: 'Allow',
+    Action: 'iam:PassRole',
+    Resource: sagemakerRoleArn,
+    Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+  };
 }
 
 /** VPC flow logs' delivery role: write to its own log group only. */
@@ -265,13 +276,7 @@ export function deployerLambdaPolicy(input: {
       // deployer names `<endpoint>-v<version>-<stamp>` (deploymentName in @mailroute/aws).
       Resource: [`${sm}:endpoint/${input.endpointName}`, `${sm}:endpoint-config/${input.endpointName}-*`],
     },
-    {
-      Sid: 'PassExecutionRoleToSageMaker',
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: input.sagemakerRoleArn,
-      Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-    },
+    passRoleToSageMaker(input.sagemakerRoleArn),
     { Sid: 'RollbackAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: input.alarmArns },
     { Sid: 'FailedApprovalsToDeadLetterQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: input.deadLetterQueueArn },
     {

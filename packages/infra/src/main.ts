@@ -21,6 +21,8 @@ export const modelPackageGroup = outputs.modelPackageGroup;
 export const ecrRepositoryUrl = outputs.ecrRepositoryUrl;
 export const sagemakerRoleArn = outputs.sagemakerRoleArn;
 export const feedbackTable = outputs.feedbackTable;
+/** The SageMaker pipeline the stack created (unset when the retraining target is a Lambda or another pipeline). */
+export const retrainingPipeline = outputs.retrainingPipeline;
 export const alarmTopicArn = outputs.alarmTopicArn;
 export const dashboard = outputs.dashboard;
 export const monthlyCostEstimateUsd = outputs.monthlyCostEstimateUsd;

@@ -14,12 +14,13 @@ import { ServingEndpoint, VARIANT_NAME } from './components/serving-endpoint.js'
 import { PublicApi } from './components/public-api.js';
 import { DeployOnApproval } from './components/deploy-on-approval.js';
 import { FeedbackStorage } from './components/feedback-storage.js';
-import { Retraining } from './components/retraining.js';
+import { createsRetrainingPipeline, Retraining } from './components/retraining.js';
+import { RetrainingPipeline } from './components/retraining-pipeline.js';
 import { Monitoring } from './components/monitoring.js';
 import { QualityReporter } from './components/quality-reporter.js';
 
 export interface ProgramOptions {
-  /** Where `npm run build -w packages/infra` put the Lambda bundles (`api/`, `deployer/`, `quality/`). */
+  /** Where `npm run build -w packages/infra` put the Lambda bundles (`api/`, `deployer/`, `quality/`, `register/`). */
   lambdaDistDir: string;
 }
 
@@ -96,7 +97,25 @@ export class MailrouteStack extends pulumi.ComponentResource {
       },
       child,
     );
-    new Retraining('retraining', { ...ctx, kmsKeyArn }, child);
+    // The default target is built here; a Lambda target (or another pipeline) is only scheduled.
+    const pipeline = createsRetrainingPipeline(config)
+      ? new RetrainingPipeline(
+          'retraining-pipeline',
+          {
+            ...ctx,
+            ...vpc,
+            codeDir: `${options.lambdaDistDir}/register`,
+            kmsKeyArn,
+            executionRoleArn: training.roleArn,
+            repositoryUrl: training.repositoryUrl,
+            bucketName: artifacts.bucketName,
+            bucketArn: artifacts.bucketArn,
+            modelPackageGroupName: registry.groupName,
+          },
+          child,
+        )
+      : undefined;
+    new Retraining('retraining', { ...ctx, kmsKeyArn, pipelineArn: pipeline?.pipelineArn }, child);
     new QualityReporter(
       'quality',
       {
@@ -124,6 +143,7 @@ export class MailrouteStack extends pulumi.ComponentResource {
       ecrRepositoryUrl: training.repositoryUrl,
       sagemakerRoleArn: training.roleArn,
       feedbackTable: feedback.tableName,
+      ...(pipeline ? { retrainingPipeline: pipeline.pipelineName } : {}),
       alarmTopicArn: monitoring.topicArn,
       dashboard: monitoring.dashboardName,
       monthlyCostEstimateUsd: estimateMonthlyCost(config).totalUsd,

@@ -13,14 +13,27 @@ export function retrainingTarget(config: StackConfig): { kind: 'sagemaker-pipeli
   return { kind: 'sagemaker-pipeline', arn: `arn:aws:sagemaker:${config.region}:${config.accountId}:pipeline/${t.pipelineName}` };
 }
 
-/** EventBridge Scheduler: monthly by default, starting the configured retraining target. */
+/**
+ * Whether the stack creates the retraining target itself: the default pipeline `<prefix>-retrain`, unset or
+ * named. A Lambda target, or a pipeline of another name, is the stack owner's and is only scheduled.
+ */
+export function createsRetrainingPipeline(config: StackConfig): boolean {
+  const t = config.retraining.target;
+  return t === undefined || (t.kind === 'sagemaker-pipeline' && t.pipelineName === physicalName(config, 'retrain'));
+}
+
+/**
+ * EventBridge Scheduler: monthly by default, starting the configured retraining target. `pipelineArn`: the
+ * pipeline the stack created (RetrainingPipeline), which the schedule then starts (and is created after).
+ */
 export class Retraining extends pulumi.ComponentResource {
   readonly scheduleName: pulumi.Output<string>;
 
-  constructor(name: string, ctx: StackContext & { kmsKeyArn: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, ctx: StackContext & { kmsKeyArn: pulumi.Input<string>; pipelineArn?: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
     super('mailroute:ml:Retraining', name, {}, opts);
     const { config } = ctx;
-    const target = retrainingTarget(config);
+    const configured = retrainingTarget(config);
+    const targetArn = pulumi.output(configured.kind === 'sagemaker-pipeline' && ctx.pipelineArn !== undefined ? ctx.pipelineArn : configured.arn);
     const roleName = physicalName(config, 'retrain-scheduler', 64);
     const role = new aws.iam.Role(
       `${name}-role`,
@@ -34,7 +47,9 @@ export class Retraining extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         role: role.id,
-        policy: pulumi.all([ctx.kmsKeyArn, dlq.arn]).apply(([kmsKeyArn, dlqArn]) => JSON.stringify(schedulerTargetPolicy(target, kmsKeyArn, dlqArn))),
+        policy: pulumi
+          .all([targetArn, ctx.kmsKeyArn, dlq.arn])
+          .apply(([arn, kmsKeyArn, dlqArn]) => JSON.stringify(schedulerTargetPolicy({ kind: configured.kind, arn }, kmsKeyArn, dlqArn))),
       },
       { parent: this },
     );
@@ -49,11 +64,11 @@ export class Retraining extends pulumi.ComponentResource {
         flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 60 },
         kmsKeyArn: ctx.kmsKeyArn,
         target: {
-          arn: target.arn,
+          arn: targetArn,
           roleArn: role.arn,
           retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
           deadLetterConfig: { arn: dlq.arn },
-          ...(target.kind === 'sagemaker-pipeline'
+          ...(configured.kind === 'sagemaker-pipeline'
             ? { sagemakerPipelineParameters: { pipelineParameters: [{ name: 'Environment', value: config.environment }] } }
             : { input: JSON.stringify({ source: 'mailroute.retraining', environment: config.environment }) }),
         },

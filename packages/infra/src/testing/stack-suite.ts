@@ -6,6 +6,7 @@ import { runPolicies } from '../policies/rules.js';
 import { T, first, policyStatements } from '../policies/graph.js';
 import { API_LAMBDA_ENV, API_ROUTES, DEPLOYER_LAMBDA_ENV, QUALITY_LAMBDA_ENV } from '../lambda-env.js';
 import { loadStackConfigFile, runMocked, type RecordedResource } from './pulumi-harness.js';
+import { expectRetrainingPipeline } from './retraining-checks.js';
 
 export function stackSuite(stack: 'dev' | 'prod') {
   let config: StackConfig;
@@ -38,13 +39,13 @@ export function stackSuite(stack: 'dev' | 'prod') {
     });
 
     it('runs every Lambda on a supported Node runtime (Node 20 reached its end of life in April 2026)', () => {
-      expect(all(T.lambda).map((f) => f.inputs.runtime)).toEqual(Array(3).fill('nodejs22.x'));
+      expect(all(T.lambda).map((f) => f.inputs.runtime)).toEqual(Array(4).fill('nodejs22.x'));
     });
 
     it('builds every resource inside a mailroute component', () => {
       const components = new Set(graph.filter((r) => r.type.startsWith('mailroute:')).map((r) => r.name));
       expect([...components].sort()).toEqual(
-        ['api', 'artifacts', 'deploy-on-approval', 'feedback', 'key', 'monitoring', 'network', 'quality', 'registry', 'retraining', 'serving', 'training', `mailroute-${stack}-stack`].sort(),
+        ['api', 'artifacts', 'deploy-on-approval', 'feedback', 'key', 'monitoring', 'network', 'quality', 'registry', 'retraining', 'retraining-pipeline', 'serving', 'training', `mailroute-${stack}-stack`].sort(),
       );
       for (const r of graph.filter((x) => x.type.startsWith('aws:'))) expect(components.has(r.parentName ?? ''), r.name).toBe(true);
     });
@@ -155,7 +156,7 @@ export function stackSuite(stack: 'dev' | 'prod') {
 
     it('gives Lambda roles only the network-interface actions Lambda needs, the SageMaker role SageMaker’s', () => {
       const eni = (policyName: string) => [policyStatements(inputs(T.rolePolicy, policyName).policy).find((s) => s.Sid === 'VpcNetworkInterfaces')?.Action].flat();
-      for (const name of ['api-handler-policy', 'quality-reporter-policy', 'deploy-on-approval-deployer-policy']) {
+      for (const name of ['api-handler-policy', 'quality-reporter-policy', 'deploy-on-approval-deployer-policy', 'retraining-pipeline-register-policy']) {
         expect(eni(name), name).toContain('ec2:CreateNetworkInterface');
         expect(eni(name), name).not.toContain('ec2:CreateNetworkInterfacePermission');
         expect(eni(name), name).not.toContain('ec2:DescribeVpcs');
@@ -179,15 +180,23 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(env[DEPLOYER_LAMBDA_ENV.subnetIds].split(',')).toHaveLength(config.network.azCount);
     });
 
-    it('Retraining: the configured schedule against the retraining pipeline, off (the pipeline does not exist yet)', () => {
+    it('Retraining: the configured schedule against the pipeline the stack creates, off until exports are in place', () => {
       const s = inputs('aws:scheduler/schedule:Schedule');
       expect(s.scheduleExpression).toBe(config.retraining.schedule);
       expect(s.state).toBe('DISABLED');
-      expect(s.target.arn).toBe(`arn:aws:sagemaker:${config.region}:${config.accountId}:pipeline/mailroute-${stack}-retrain`);
+      // The created pipeline's ARN (what the mocks answer for it), and only it may be started.
+      const pipelineArn = `arn:aws:mock:${config.region}:${config.accountId}:retraining-pipeline-pipeline`;
+      expect(s.target.arn).toBe(pipelineArn);
+      expect(s.target.sagemakerPipelineParameters.pipelineParameters).toEqual([{ name: 'Environment', value: stack }]);
+      expect(policyStatements(inputs(T.rolePolicy, 'retraining-policy').policy).find((x) => x.Sid === 'StartRetrainingPipeline')?.Resource).toBe(pipelineArn);
       // A run the target refuses goes to a queue the scheduler's role may write to (and the alarm watches).
       expect(s.target.deadLetterConfig.arn).toContain('retraining-dlq');
       const policy = JSON.parse(inputs(T.rolePolicy, 'retraining-policy').policy);
       expect(policy.Statement.find((x: { Sid: string }) => x.Sid === 'FailedRunsToDeadLetterQueue').Resource).toContain('retraining-dlq');
+    });
+
+    it('RetrainingPipeline: Train on the serving image in the VPC, Register through the register Lambda, roles of their own', () => {
+      expectRetrainingPipeline(graph, config);
     });
 
     it('Monitoring: ten alarms to the encrypted topic, email subscription, dashboard, log retention', () => {

@@ -1,0 +1,37 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseStackConfig, type StackConfig } from '../config.js';
+import { policyStatements } from '../policies/graph.js';
+import { runPolicies } from '../policies/rules.js';
+import { createProgram } from '../stack.js';
+import { loadStackConfigFile, runMocked, type RecordedResource } from '../testing/pulumi-harness.js';
+
+// The committed stacks create the pipeline but leave its schedule off; this one turns it on, default target.
+let config: StackConfig;
+let graph: RecordedResource[];
+let outputs: Record<string, unknown>;
+const one = (type: string, name: string) => graph.find((r) => r.type === type && r.name === name)?.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+beforeAll(async () => {
+  config = parseStackConfig({ ...loadStackConfigFile('dev'), retraining: { enabled: true } }, 'dev');
+  ({ graph, outputs } = await runMocked(config, (rootOpts) => createProgram(config, { lambdaDistDir: '/opt/mailroute/dist' }, rootOpts).outputs));
+}, 60_000);
+
+describe('Retraining turned on with the default target', () => {
+  it('starts the pipeline the stack created, monthly, passing the environment', () => {
+    const schedule = one('aws:scheduler/schedule:Schedule', 'retraining-schedule');
+    const pipelineArn = 'arn:aws:mock:eu-central-1:111111111111:retraining-pipeline-pipeline';
+    expect(schedule.state).toBe('ENABLED');
+    expect(schedule.target.arn).toBe(pipelineArn);
+    expect(schedule.target.sagemakerPipelineParameters.pipelineParameters).toEqual([{ name: 'Environment', value: 'dev' }]);
+    // Every parameter the schedule passes is one the pipeline declares (StartPipelineExecution refuses others).
+    const declared = JSON.parse(one('aws:sagemaker/pipeline:Pipeline', 'retraining-pipeline-pipeline').pipelineDefinition).Parameters.map((p: { Name: string }) => p.Name);
+    for (const p of schedule.target.sagemakerPipelineParameters.pipelineParameters) expect(declared).toContain(p.name);
+    const start = policyStatements(one('aws:iam/rolePolicy:RolePolicy', 'retraining-policy').policy).find((s) => s.Sid === 'StartRetrainingPipeline');
+    expect(start).toMatchObject({ Action: 'sagemaker:StartPipelineExecution', Resource: pipelineArn });
+    expect(outputs.retrainingPipeline).toBe('mailroute-dev-retrain');
+  });
+
+  it('passes every policy', () => {
+    expect(runPolicies(graph, { environment: 'dev', accountId: config.accountId })).toEqual([]);
+  });
+});

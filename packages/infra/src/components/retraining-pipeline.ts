@@ -1,0 +1,120 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { serviceTrustPolicy } from '../iam-documents.js';
+import { registerLambdaPolicy, retrainingPipelinePolicy } from '../iam-retraining.js';
+import { REGISTER_LAMBDA_ENV } from '../lambda-env.js';
+import { RETRAIN_OUTPUT_PREFIX, retrainingPipelineDefinition } from '../retraining-pipeline.js';
+import { ARTIFACT_PREFIXES } from '../storage-plan.js';
+import { physicalName } from '../naming.js';
+import { createVpcLambda } from './vpc-lambda.js';
+import { tagsWith, type StackContext } from './common.js';
+
+export interface RetrainingPipelineArgs {
+  /** Directory of the register Lambda's bundle (`dist/register`). */
+  codeDir: string;
+  kmsKeyArn: pulumi.Input<string>;
+  /** The SageMaker execution role: the training job runs as it. */
+  executionRoleArn: pulumi.Input<string>;
+  /** The stack's ECR repository: the serving image (its `serving.imageTag`) trains and serves. */
+  repositoryUrl: pulumi.Input<string>;
+  bucketName: pulumi.Input<string>;
+  bucketArn: pulumi.Input<string>;
+  modelPackageGroupName: pulumi.Input<string>;
+  subnetIds: pulumi.Input<string>[];
+  securityGroupId: pulumi.Input<string>;
+}
+
+/**
+ * The SageMaker pipeline `<prefix>-retrain` the monthly schedule starts: Train (a training job on the serving
+ * image, in the VPC, network-isolated) then Register (the register Lambda publishes the trained artifact as a
+ * PendingManualApproval model package; a person's approval deploys it, as for any package). Its own role runs
+ * the steps; the register Lambda's is the one that writes `models/`.
+ */
+export class RetrainingPipeline extends pulumi.ComponentResource {
+  readonly pipelineArn: pulumi.Output<string>;
+  readonly pipelineName: pulumi.Output<string>;
+  readonly registerFunctionName: string;
+
+  constructor(name: string, ctx: StackContext & RetrainingPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('mailroute:ml:RetrainingPipeline', name, {}, opts);
+    const { config } = ctx;
+    const image = pulumi.interpolate`${ctx.repositoryUrl}:${config.serving.imageTag}`;
+    const register = createVpcLambda(
+      `${name}-register`,
+      ctx,
+      {
+        part: 'register',
+        description: 'mailroute: the retraining pipeline’s Register step (trained artifact -> model package, PendingManualApproval)',
+        codeDir: ctx.codeDir,
+        memoryMb: 1024,
+        // The Lambda step waits for the function; a registration downloads and uploads a few MB.
+        timeoutSeconds: 600,
+        kmsKeyArn: ctx.kmsKeyArn,
+        subnetIds: ctx.subnetIds,
+        securityGroupId: ctx.securityGroupId,
+        environment: {
+          [REGISTER_LAMBDA_ENV.artifactBucket]: ctx.bucketName,
+          [REGISTER_LAMBDA_ENV.modelsPrefix]: ARTIFACT_PREFIXES.models,
+          [REGISTER_LAMBDA_ENV.modelPackageGroupName]: ctx.modelPackageGroupName,
+          [REGISTER_LAMBDA_ENV.inferenceImage]: image,
+          [REGISTER_LAMBDA_ENV.trainingOutputPrefix]: RETRAIN_OUTPUT_PREFIX,
+        },
+        policy: (logGroupArn) =>
+          pulumi.all([ctx.bucketArn, ctx.modelPackageGroupName, ctx.kmsKeyArn, logGroupArn]).apply(([artifactBucketArn, modelPackageGroupName, kmsKeyArn, lg]) =>
+            registerLambdaPolicy({
+              accountId: config.accountId,
+              region: config.region,
+              artifactBucketArn,
+              trainingOutputPrefix: RETRAIN_OUTPUT_PREFIX,
+              modelsPrefix: ARTIFACT_PREFIXES.models,
+              modelPackageGroupName,
+              kmsKeyArn,
+              logGroupArn: lg,
+            }),
+          ),
+      },
+      this,
+    );
+    const roleName = physicalName(config, 'retrain-pipeline', 64);
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      { name: roleName, assumeRolePolicy: JSON.stringify(serviceTrustPolicy('sagemaker.amazonaws.com', config.accountId)), tags: tagsWith(ctx, roleName) },
+      { parent: this },
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: role.id,
+        policy: pulumi.all([ctx.executionRoleArn, register.fn.arn, ctx.kmsKeyArn]).apply(([sagemakerRoleArn, registerFunctionArn, kmsKeyArn]) =>
+          JSON.stringify(retrainingPipelinePolicy({ accountId: config.accountId, region: config.region, sagemakerRoleArn, registerFunctionArn, kmsKeyArn })),
+        ),
+      },
+      { parent: this },
+    );
+    const pipelineName = physicalName(config, 'retrain');
+    const definition = pulumi
+      .all([ctx.bucketName, ctx.kmsKeyArn, ctx.executionRoleArn, image, register.fn.arn, pulumi.all(ctx.subnetIds), ctx.securityGroupId])
+      .apply(([bucketName, kmsKeyArn, executionRoleArn, trainingImage, registerFunctionArn, subnetIds, securityGroupId]) =>
+        JSON.stringify(
+          retrainingPipelineDefinition({ config, bucketName, kmsKeyArn, executionRoleArn, trainingImage, registerFunctionArn, subnetIds, securityGroupId, tags: ctx.tags }),
+        ),
+      );
+    const pipeline = new aws.sagemaker.Pipeline(
+      `${name}-pipeline`,
+      {
+        pipelineName,
+        pipelineDisplayName: pipelineName,
+        pipelineDescription: 'mailroute: train on the CRM exports under data/, register the model for approval',
+        roleArn: role.arn,
+        pipelineDefinition: definition,
+        tags: tagsWith(ctx, pipelineName),
+      },
+      // Its role may run the steps before the first execution can start.
+      { parent: this, dependsOn: [policy] },
+    );
+    this.pipelineArn = pipeline.arn;
+    this.pipelineName = pipeline.pipelineName;
+    this.registerFunctionName = register.functionName;
+    this.registerOutputs({ pipelineArn: this.pipelineArn, pipelineName: this.pipelineName });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The retraining pipeline's IAM documents (pure, as in iam-documents.ts): the pipeline's own role and the
+ * register Lambda's.
+ */
+import { LAMBDA_ENI_ACTIONS } from './policies/wildcard-allow-list.js';
+import { doc, logsTo, passRoleToSageMaker, readOptionalObjects, useKey, vpcAccess, type PolicyDocument } from './iam-documents.js';
+
+/**
+ * The retraining pipeline's role: SageMaker Pipelines runs its steps with it. It starts, watches and stops the
+ * Train step's job (SageMaker names a pipeline's jobs `pipelines-<execution>-<step>-<suffix>`, so that prefix
+ * is as narrow as an ARN gets; the account runs this stack only), tags it, passes it the execution role, lets
+ * SageMaker use the stack key for the job's volume (a grant for the AWS resource only), and invokes the
+ * register Lambda for the Register step. It never reads or writes the bucket itself.
+ */
+export function retrainingPipelinePolicy(input: {
+  accountId: string;
+  region: string;
+  sagemakerRoleArn: string;
+  registerFunctionArn: string;
+  kmsKeyArn: string;
+}): PolicyDocument {
+  const sm = `arn:aws:sagemaker:${input.region}:${input.accountId}`;
+  return doc(
+    {
+      Sid: 'RunPipelineTrainingJobs',
+      Effect: 'Allow',
+      Action: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
+      Resource: `${sm}:training-job/pipelines-*`,
+    },
+    passRoleToSageMaker(input.sagemakerRoleArn),
+    { Sid: 'InvokeRegisterStep', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: input.registerFunctionArn },
+    { Sid: 'DescribeStackKey', Effect: 'Allow', Action: 'kms:DescribeKey', Resource: input.kmsKeyArn },
+    {
+      Sid: 'GrantStackKeyToTrainingVolumes',
+      Effect: 'Allow',
+      Action: 'kms:CreateGrant',
+      Resource: input.kmsKeyArn,
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+    },
+  );
+}
+
+/**
+ * The register Lambda (the pipeline's Register step): reads the Train step's output under its prefix, writes
+ * the version's files under `models/` (the manifest first, by a conditional write it reads back; a failed
+ * registration deletes what it wrote) and creates its model package in the stack's group. The only role
+ * besides a person's that writes `models/`: the SageMaker execution role may not.
+ */
+export function registerLambdaPolicy(input: {
+  accountId: string;
+  region: string;
+  artifactBucketArn: string;
+  /** The training jobs' output prefix, the only place it registers from (`training-output/retrain/`). */
+  trainingOutputPrefix: string;
+  modelsPrefix: string;
+  modelPackageGroupName: string;
+  kmsKeyArn: string;
+  logGroupArn: string;
+}): PolicyDocument {
+  const sm = `arn:aws:sagemaker:${input.region}:${input.accountId}`;
+  const bucket = input.artifactBucketArn;
+  return doc(
+    // The listing also lets a missing manifest read back as NoSuchKey (see readOptionalObjects).
+    ...readOptionalObjects('ReadModels', bucket, input.modelsPrefix),
+    { Sid: 'ReadTrainingOutput', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket}/${input.trainingOutputPrefix}*` },
+    { Sid: 'WriteModels', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${bucket}/${input.modelsPrefix}*` },
+    useKey(input.kmsKeyArn),
+    {
+      Sid: 'RegisterModelPackages',
+      Effect: 'Allow',
+      Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage'],
+      Resource: [`${sm}:model-package/${input.modelPackageGroupName}/*`, `${sm}:model-package-group/${input.modelPackageGroupName}`],
+    },
+    // The duplicate check and the search after a failed create list the group; List actions take no resource.
+    { Sid: 'ListGroupPackages', Effect: 'Allow', Action: 'sagemaker:ListModelPackages', Resource: '*' },
+    logsTo([input.logGroupArn]),
+    vpcAccess(LAMBDA_ENI_ACTIONS),
+  );
+}
