@@ -290,6 +290,18 @@ export function deployerLambdaPolicy(input: {
   );
 }
 
+/** A dead-letter queue's policy: the one EventBridge rule may send to it (and no other source). */
+export function ruleToQueuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
+  return doc({
+    Sid: 'EventBridgeDeadLetters',
+    Effect: 'Allow',
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: 'sqs:SendMessage',
+    Resource: queueArn,
+    Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+  });
+}
+
 /** EventBridge Scheduler's role: start the retraining target and read its (CMK-encrypted) schedule. */
 export function schedulerTargetPolicy(
   target: { kind: 'sagemaker-pipeline'; arn: string } | { kind: 'lambda'; arn: string },

@@ -59,6 +59,15 @@ export function approvalEventPattern(modelPackageGroupName: string) {
   };
 }
 
+/** A run of one SageMaker pipeline that ended Failed (EventBridge pattern). */
+export function failedPipelineRunPattern(pipelineArn: string) {
+  return {
+    source: ['aws.sagemaker'],
+    'detail-type': ['SageMaker Model Building Pipeline Execution Status Change'],
+    detail: { pipelineArn: [pipelineArn], currentPipelineExecutionStatus: ['Failed'] },
+  };
+}
+
 /** Endpoint autoscaling (target tracking on invocations per instance). */
 export function endpointScaling(config: Pick<StackConfig, 'serving'>, endpointName: string, variantName = 'AllTraffic') {
   const s = config.serving;

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
-import { deployerLambdaPolicy } from '../iam-documents.js';
+import { deployerLambdaPolicy, ruleToQueuePolicy } from '../iam-documents.js';
 import { DEPLOYER_LAMBDA_ENV } from '../lambda-env.js';
 import { approvalEventPattern } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
@@ -95,14 +95,7 @@ export class DeployOnApproval extends pulumi.ComponentResource {
       `${name}-dlq-policy`,
       {
         queueUrl: dlq.url,
-        policy: pulumi.all([dlq.arn, rule.arn]).apply(([queueArn, ruleArn]) =>
-          JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              { Sid: 'EventBridgeDeadLetters', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } },
-            ],
-          }),
-        ),
+        policy: pulumi.all([dlq.arn, rule.arn]).apply(([queueArn, ruleArn]) => JSON.stringify(ruleToQueuePolicy(queueArn, ruleArn))),
       },
       { parent: this },
     );

@@ -31,6 +31,7 @@ describe('Retraining, turned on with a Lambda target', () => {
   it('creates no pipeline and no register Lambda: the target is the stack owner’s', () => {
     expect(graph.filter((r) => r.type === 'aws:sagemaker/pipeline:Pipeline')).toEqual([]);
     expect(graph.filter((r) => r.type.startsWith('mailroute:ml:RetrainingPipeline'))).toEqual([]);
+    expect(graph.filter((r) => r.name.startsWith('retraining-failed-runs'))).toEqual([]);
     expect(graph.filter((r) => r.type === 'aws:lambda/function:Function').map((r) => r.name).sort()).toEqual(['api-handler-function', 'deploy-on-approval-deployer-function', 'quality-reporter-function']);
   });
 });

@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import type { StackConfig } from '../config.js';
-import { schedulerTargetPolicy, serviceTrustPolicy } from '../iam-documents.js';
+import { ruleToQueuePolicy, schedulerTargetPolicy, serviceTrustPolicy } from '../iam-documents.js';
+import { failedPipelineRunPattern } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
 import { retrainDeadLetterQueueName } from '../monitoring-plan.js';
 import { deadLetterQueue, tagsWith, type StackContext } from './common.js';
@@ -41,7 +42,7 @@ export class Retraining extends pulumi.ComponentResource {
       { parent: this },
     );
     // A run the target refuses (a missing pipeline, a throttled start) lands here after the retries, and
-    // its alarm pages: a monthly retraining never fails silently.
+    // its alarm pages: a monthly retraining never fails silently (nor does a run of the stack's pipeline, below).
     const dlq = deadLetterQueue(`${name}-dlq`, retrainDeadLetterQueueName(config), ctx, this);
     new aws.iam.RolePolicy(
       `${name}-policy`,
@@ -75,7 +76,32 @@ export class Retraining extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    if (ctx.pipelineArn !== undefined) this.pageOnFailedRuns(name, ctx, ctx.pipelineArn, dlq);
     this.scheduleName = schedule.name;
     this.registerOutputs({ scheduleName: this.scheduleName });
+  }
+
+  /**
+   * A run of the stack's pipeline that starts and then fails (no exports, a bad config, a refused registration)
+   * goes to the same queue as a refused start, whose alarm pages: the scheduler only sees the start succeed.
+   */
+  private pageOnFailedRuns(name: string, ctx: StackContext, pipelineArn: pulumi.Input<string>, dlq: aws.sqs.Queue): void {
+    const ruleName = physicalName(ctx.config, 'retrain-failed');
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-failed-runs`,
+      {
+        name: ruleName,
+        description: 'A run of the retraining pipeline failed',
+        eventPattern: pulumi.output(pipelineArn).apply((arn) => JSON.stringify(failedPipelineRunPattern(arn))),
+        tags: tagsWith(ctx, ruleName),
+      },
+      { parent: this },
+    );
+    new aws.sqs.QueuePolicy(
+      `${name}-dlq-policy`,
+      { queueUrl: dlq.url, policy: pulumi.all([dlq.arn, rule.arn]).apply(([queueArn, ruleArn]) => JSON.stringify(ruleToQueuePolicy(queueArn, ruleArn))) },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(`${name}-failed-runs-target`, { rule: rule.name, arn: dlq.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } }, { parent: this });
   }
 }

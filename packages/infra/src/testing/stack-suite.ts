@@ -189,6 +189,17 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(s.target.arn).toBe(pipelineArn);
       expect(s.target.sagemakerPipelineParameters.pipelineParameters).toEqual([{ name: 'Environment', value: stack }]);
       expect(policyStatements(inputs(T.rolePolicy, 'retraining-policy').policy).find((x) => x.Sid === 'StartRetrainingPipeline')?.Resource).toBe(pipelineArn);
+      // A run that starts and then fails lands in the same queue (its alarm pages), sent by this rule only.
+      expect(JSON.parse(inputs('aws:cloudwatch/eventRule:EventRule', 'retraining-failed-runs').eventPattern)).toMatchObject({
+        'detail-type': ['SageMaker Model Building Pipeline Execution Status Change'],
+        detail: { pipelineArn: [pipelineArn], currentPipelineExecutionStatus: ['Failed'] },
+      });
+      const dlqArn = `arn:aws:mock:${config.region}:${config.accountId}:retraining-dlq`;
+      expect(inputs('aws:cloudwatch/eventTarget:EventTarget', 'retraining-failed-runs-target').arn).toBe(dlqArn);
+      expect(policyStatements(inputs('aws:sqs/queuePolicy:QueuePolicy', 'retraining-dlq-policy').policy)[0]).toMatchObject({
+        Resource: dlqArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:mock:${config.region}:${config.accountId}:retraining-failed-runs` } },
+      });
       // A run the target refuses goes to a queue the scheduler's role may write to (and the alarm watches).
       expect(s.target.deadLetterConfig.arn).toContain('retraining-dlq');
       const policy = JSON.parse(inputs(T.rolePolicy, 'retraining-policy').policy);
