@@ -53,6 +53,7 @@ export const T = {
   subnet: 'aws:ec2/subnet:Subnet',
   natGateway: 'aws:ec2/natGateway:NatGateway',
   internetGateway: 'aws:ec2/internetGateway:InternetGateway',
+  pipeline: 'aws:sagemaker/pipeline:Pipeline',
   role: 'aws:iam/role:Role',
   rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
   rolePolicyAttachment: 'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
@@ -77,6 +78,13 @@ export function policyStatements(value: unknown): Record<string, unknown>[] {
   const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   if (!parsed || typeof parsed !== 'object') return [];
   return asList((parsed as { Statement?: unknown }).Statement) as Record<string, unknown>[];
+}
+
+/** The Training steps of a SageMaker pipeline's definition: their names and Arguments (CreateTrainingJob's request). */
+export function trainingSteps(pipeline: ResourceRecord): { name: string; args: Record<string, unknown> }[] {
+  const definition = pipeline.inputs.pipelineDefinition;
+  const parsed = (typeof definition === 'string' ? JSON.parse(definition) : definition) as { Steps?: { Name?: string; Type?: string; Arguments?: Record<string, unknown> }[] } | undefined;
+  return (parsed?.Steps ?? []).filter((s) => s.Type === 'Training').map((s) => ({ name: String(s.Name), args: s.Arguments ?? {} }));
 }
 
 /** Records that refer to `target` through an input (by its mock id, name or ARN). */

@@ -24,6 +24,13 @@ function broken(type: string, mutate: (r: RecordedResource) => void, name?: stri
   return copy;
 }
 
+/** The pipeline's definition with its Train step's Arguments edited. */
+function editTrain(r: RecordedResource, edit: (args: Record<string, unknown>) => void): string {
+  const definition = JSON.parse(String(r.inputs.pipelineDefinition)) as { Steps: { Type: string; Arguments: Record<string, unknown> }[] };
+  edit(definition.Steps.find((s) => s.Type === 'Training')!.Arguments);
+  return JSON.stringify(definition);
+}
+
 const violationsOf = (policy: string, g: RecordedResource[]) => runPolicies(g, context).filter((v) => v.policy === policy);
 
 const cases: [policy: string, why: string, graph: () => RecordedResource[]][] = [
@@ -37,12 +44,14 @@ const cases: [policy: string, why: string, graph: () => RecordedResource[]][] = 
   ['encryption-at-rest', 'table without CMK', () => broken(T.table, (r) => { r.inputs.serverSideEncryption = { enabled: false }; })],
   ['encryption-at-rest', 'log group without key', () => broken(T.logGroup, (r) => { delete r.inputs.kmsKeyId; })],
   ['encryption-at-rest', 'key rotation off', () => broken(T.kmsKey, (r) => { r.inputs.enableKeyRotation = false; })],
+  ['encryption-at-rest', 'training output without the key', () => broken(T.pipeline, (r) => { r.inputs.pipelineDefinition = editTrain(r, (a) => { delete (a.OutputDataConfig as Record<string, unknown>).KmsKeyId; }); })],
   ['encryption-at-rest', 'endpoint volumes unencrypted', () => broken(T.endpointConfig, (r) => { delete r.inputs.kmsArn; delete r.inputs.kmsKeyArn; })],
   ['least-privilege', 'Action "*"', () => broken(T.rolePolicy, (r) => { r.inputs.policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::b' }] }); })],
   ['least-privilege', 'Resource "*" for a data action', () => broken(T.rolePolicy, (r) => { r.inputs.policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }] }); })],
   ['least-privilege', 'AdministratorAccess attached', () => [...graph, { type: T.rolePolicyAttachment, name: 'admin', inputs: { policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', role: 'r' } }]],
   ['compute-in-vpc', 'Lambda outside the VPC', () => broken(T.lambda, (r) => { delete r.inputs.vpcConfig; })],
   ['compute-in-vpc', 'SageMaker model outside the VPC', () => broken(T.sagemakerModel, (r) => { delete r.inputs.vpcConfig; })],
+  ['compute-in-vpc', 'pipeline training job outside the VPC', () => broken(T.pipeline, (r) => { r.inputs.pipelineDefinition = editTrain(r, (a) => { delete a.VpcConfig; }); })],
   ['log-retention', 'log group kept forever', () => broken(T.logGroup, (r) => { delete r.inputs.retentionInDays; })],
   ['log-retention', 'prod log group kept 90 days', () => broken(T.logGroup, (r) => { r.inputs.retentionInDays = 90; })],
   ['log-retention', 'Lambda logging to an unmanaged group', () => broken(T.lambda, (r) => { r.inputs.loggingConfig = { logFormat: 'JSON', logGroup: '/aws/lambda/other' }; })],

@@ -1,6 +1,6 @@
 import { PROD_MIN_LOG_RETENTION_DAYS } from '../config.js';
 import { REQUIRED_TAG_KEYS } from '../naming.js';
-import { T, asList, first, ofType, policyStatements, refersTo, type PolicyRule, type ResourceRecord, type Violation } from './graph.js';
+import { T, asList, first, ofType, policyStatements, refersTo, trainingSteps, type PolicyRule, type ResourceRecord, type Violation } from './graph.js';
 import { allowedOnWildcard } from './wildcard-allow-list.js';
 
 const v = (policy: string, r: ResourceRecord, message: string): Violation => ({ policy, resource: `${r.type}::${r.name}`, message });
@@ -58,7 +58,7 @@ export const noPublicEndpoints: PolicyRule = {
 
 export const encryptionAtRest: PolicyRule = {
   name: 'encryption-at-rest',
-  description: 'Buckets, tables, topics, queues, log groups, endpoint volumes, images and Lambda environments use the stack CMK; keys rotate.',
+  description: 'Buckets, tables, topics, queues, log groups, endpoint volumes, images, Lambda environments and training output use the stack CMK; keys rotate.',
   check(graph) {
     const out: Violation[] = [];
     const sse = ofType(graph, T.bucketSse);
@@ -84,6 +84,10 @@ export const encryptionAtRest: PolicyRule = {
       if (enc?.encryptionType !== 'KMS' || !enc.kmsKey) out.push(v(this.name, repo, 'repository not KMS-encrypted'));
     }
     for (const key of ofType(graph, T.kmsKey)) if (key.inputs.enableKeyRotation !== true) out.push(v(this.name, key, 'key rotation off'));
+    // A pipeline's training job writes the model with the CMK (its volume: see retraining-pipeline.ts, hasInstanceStorage).
+    for (const p of ofType(graph, T.pipeline)) {
+      for (const step of trainingSteps(p)) if (!first(step.args.OutputDataConfig)?.KmsKeyId) out.push(v(this.name, p, `training step ${step.name} writes its output without KmsKeyId`));
+    }
     return out;
   },
 };
@@ -123,7 +127,7 @@ export const leastPrivilege: PolicyRule = {
 
 export const computeInVpc: PolicyRule = {
   name: 'compute-in-vpc',
-  description: 'Every Lambda function and SageMaker model runs in the VPC’s private subnets.',
+  description: 'Every Lambda function, SageMaker model and pipeline training job runs in the VPC’s private subnets.',
   check(graph) {
     const out: Violation[] = [];
     for (const fn of ofType(graph, T.lambda)) {
@@ -133,6 +137,12 @@ export const computeInVpc: PolicyRule = {
     for (const model of ofType(graph, T.sagemakerModel)) {
       const vpc = first(model.inputs.vpcConfig);
       if (asList(vpc?.subnets).length === 0 || asList(vpc?.securityGroupIds).length === 0) out.push(v(this.name, model, 'model outside the VPC'));
+    }
+    for (const p of ofType(graph, T.pipeline)) {
+      for (const step of trainingSteps(p)) {
+        const vpc = first(step.args.VpcConfig);
+        if (asList(vpc?.Subnets).length === 0 || asList(vpc?.SecurityGroupIds).length === 0) out.push(v(this.name, p, `training step ${step.name} outside the VPC`));
+      }
     }
     return out;
   },
