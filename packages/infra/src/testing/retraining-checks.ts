@@ -44,6 +44,16 @@ export function expectRetrainingPipeline(graph: readonly RecordedResource[], con
   expect(args.Tags).toEqual(expect.arrayContaining([{ Key: 'environment', Value: stack }]));
   expect(register).toMatchObject({ Type: 'Lambda', FunctionArn: mockArn('retraining-pipeline-register-function'), DependsOn: ['Train'] });
 
+  // The job runs as the execution role: it may read both channels' default folders and write the output path.
+  const execution = policyStatements(inputs(T.rolePolicy, 'training-role-policy').policy);
+  const under = (sid: string, uri: string) => {
+    const key = `${mockArn('artifacts-bucket')}/${uri.replace(`s3://${bucket}/`, '')}x`;
+    return [execution.find((st) => st.Sid === sid)?.Resource].flat().some((pattern) => key.startsWith(String(pattern).replace(/\*$/, '')));
+  };
+  for (const p of definition.Parameters.filter((x) => String(x.DefaultValue).startsWith('s3://'))) expect(under('ReadPrefixes', String(p.DefaultValue)), p.Name).toBe(true);
+  expect(under('WritePrefixes', args.OutputDataConfig.S3OutputPath)).toBe(true);
+  expect(under('WritePrefixes', `s3://${bucket}/models/`)).toBe(false);
+
   // The pipeline's role: SageMaker assumes it; it starts jobs as the execution role and invokes only the register Lambda.
   expect(JSON.parse(inputs(T.role, 'retraining-pipeline-role').assumeRolePolicy).Statement[0].Principal).toEqual({ Service: 'sagemaker.amazonaws.com' });
   const pipelinePolicy = policyStatements(inputs(T.rolePolicy, 'retraining-pipeline-policy').policy);
