@@ -81,8 +81,17 @@ describe('cleanEmail properties', () => {
         const twice = cleanEmail({ body: once }, { scope, redact }).text;
         expect(twice).toBe(once);
       }),
-      // Found by this property: a masked number under a closing of thanks read otherwise than the number.
-      { numRuns: 400, examples: [['Begin forwarded message\nThanks\nTel. +49 170 1234567', 'visible', true]] },
+      {
+        numRuns: 400,
+        examples: [
+          // Found by this property: a masked number under a closing of thanks read otherwise than the number.
+          ['Begin forwarded message\nThanks\nTel. +49 170 1234567', 'visible', true],
+          // Found by this property: masking shortened the attribution (62 characters, 58 masked) under the bound of a
+          // signature's lines, and the closing above it was found only in the second cleaning.
+          ['> quoted line\nMit freundlichen Grüßen\nOn Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:\n> quoted line', 'visible', true],
+          ['>\nBest regards,\n> quoted line\nOn Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:', 'visible', true],
+        ],
+      },
     );
   });
 

@@ -147,6 +147,20 @@ describe('signatures, device lines, disclaimers and footers', () => {
     }
   });
 
+  it('measures a line under a closing as masking leaves it: cleaning its own output cuts nothing more', () => {
+    // Unmasked, these lines are longer than a signature's (66 and 62 characters) and hid the closing above them;
+    // masked (`<[EMAIL]>`, `[PHONE]`), they were short enough, and a second cleaning cut the closing and all under it.
+    for (const [text, kept] of [
+      ['Bitte überweisen Sie den Betrag.\nMit freundlichen Grüßen\nMax Mustermann | max.mustermann@example-bank.de | Tel 0170 1234567', 'Bitte überweisen Sie den Betrag.'],
+      ['>\nBest regards,\n> quoted line\nOn Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:', ''],
+    ]) {
+      const once = cleanEmail({ body: text }).text;
+      expect(once, text).toBe(kept);
+      expect(cleanEmail({ body: once }).text, text).toBe(once);
+      expect(cleanEmail({ body: text }, { redact: false }).text, text).toBe(kept);
+    }
+  });
+
   it('keeps a sentence without a full stop under the closing and name', () => {
     const text = 'Viele Grüße\nAnna Schmidt\n\nbitte dringend bearbeiten, Frist läuft am Freitag ab';
     expect(visible(text).text).toBe(text);

@@ -1,5 +1,6 @@
 import { isBlank, isTrimSpace } from './blank.js';
 import { stripMarkers } from './patterns.js';
+import { redactPlain } from './redact.js';
 
 export type RemovedKind = 'quoted' | 'signature' | 'disclaimer' | 'device' | 'footer';
 
@@ -303,6 +304,17 @@ const INTRODUCES = /:\s*$/;
 const NOT_NAME_LINE = /[\d:]|\[[A-Z][A-Z0-9_]*\]/;
 /** Lines under a sign-off longer than this are prose, not a signature (talon uses the same bound). */
 const SIG_LINE_MAX = 60;
+
+/**
+ * Whether a line is longer than a signature's lines, measured as masking leaves it: masking shortens an address or
+ * a number to its placeholder (`Support <help@example.com> wrote:` by 9) and may lengthen a short one (`PIN 4711`),
+ * and cleaning its own masked output must read the line alike (`Best regards,` above a 62-character line was kept,
+ * above the same line masked to 58 it was cut).
+ */
+function isLongLine(line: string): boolean {
+  return redactPlain(line).text.length > SIG_LINE_MAX;
+}
+
 /**
  * `-Abhishek Kona`, `- roman`, `-Lev.`, `-Jan van Berg`: a dash and a short name as the last line; words after the
  * first are capitalised or a name's particle, so an item such as `- Restbetrag überweisen` is no name.
@@ -348,7 +360,7 @@ function contactBlockStart(lines: readonly string[], last: number): number {
   let contacts = 0;
   while (i >= 0 && count <= SIG_MAX_LINES) {
     const t = lines[i].trim();
-    if (t.length > SIG_LINE_MAX || isSentence(t)) break;
+    if (isLongLine(t) || isSentence(t)) break;
     if (t !== '') {
       count += 1;
       if (CONTACT.test(t)) contacts += 1;
@@ -453,7 +465,7 @@ export function removeSignature(input: readonly string[]): TailRemoval {
     const line = lines[i];
     if (isDelimiterAt(lines, i)) delimiter = i;
     else if (signOff < 0 && isClosingAt(lines, i, last)) signOff = i;
-    if (line.length > SIG_LINE_MAX) break;
+    if (isLongLine(line)) break;
   }
   if (signOff >= 0 && signOff === last && isThanks(lines[signOff])) signOff = -1;
   let start = delimiter >= 0 ? delimiter : signOff;
