@@ -13,8 +13,16 @@ export function stripMarkers(line: string): string {
 
 export const QUOTE_MARK = /^[ \t]{0,8}>/;
 
+/**
+ * Whether a line holds an address: an '@', or the placeholder masking writes for one, so that the reply-header
+ * rules read a cleaned text alike before and after masking (`Von: Support <[EMAIL]>` as `Von: Support <help@example.com>`).
+ */
+export function hasAddress(line: string): boolean {
+  return line.includes('@') || line.includes('[EMAIL]');
+}
+
 // What a line holds that several patterns below ask about, found once per line (bits of `lineFacts`).
-/** An '@' anywhere. */
+/** An address anywhere (`hasAddress`). */
 const HAS_AT = 1;
 /** A ':' at index 40 or before, or a '：' before index 40: a header key may open the line. */
 const KEY_COLON = 2;
@@ -25,7 +33,7 @@ const LINE_WORD_HINT = /[lz](?:ine|eile)/;
 
 /** The facts about a line that `splitterKind`, `isReplyHeader`, `mayStartHeader` and `headerKey` share. */
 export function lineFacts(line: string): number {
-  let facts = line.includes('@') ? HAS_AT : 0;
+  let facts = hasAddress(line) ? HAS_AT : 0;
   const colon = line.indexOf(':');
   const wide = colon >= 0 && colon <= 40 ? -1 : line.indexOf('：');
   if ((colon >= 0 && colon <= 40) || (wide >= 0 && wide < 40)) facts |= KEY_COLON;
@@ -139,7 +147,7 @@ export function isReplyHeader(line: string, facts?: number): boolean {
   while (e > 0 && line.charCodeAt(e) <= 32) e -= 1;
   const lastCh = line.charCodeAt(e);
   const endsLikeHeader = lastCh === 58 || lastCh === 0xff1a || lastCh === 42 || lastCh === 95 || lastCh === 45;
-  if (!endsLikeHeader && (facts === undefined ? !line.includes('@') : (facts & HAS_AT) === 0)) {
+  if (!endsLikeHeader && (facts === undefined ? !hasAddress(line) : (facts & HAS_AT) === 0)) {
     const c = line.charCodeAt(firstNonBlank(line));
     if (c < 48 || c > 57) return false;
   }
@@ -153,7 +161,11 @@ export function isReplyHeader(line: string, facts?: number): boolean {
   return mayBeReplyHeader(l) && replyHeaderRules(l);
 }
 
-const AT_OR_DIGIT = /[@\d]/;
+/** An address (`hasAddress`) or a digit. */
+const AT_OR_DIGIT = /[@\d]|\[EMAIL\]/;
+/** `<address>` (masked: `<[EMAIL]>`). */
+const ANGLE_ADDRESS = /<(?:[^<>\s]{1,100}@[^<>\s]{1,100}|\[EMAIL\])>/;
+const ANGLE_ADDRESS_END = new RegExp(`${ANGLE_ADDRESS.source}$`);
 
 /**
  * Whether a trimmed line without markers may pass `replyHeaderRules`: each of its rules needs an intro word at
@@ -200,22 +212,22 @@ function headerShape(l: string): boolean {
   // What follows the date: a time looked for there is not a piece of the date itself.
   const rest = date ? l.slice(date[0].length) : l;
   if (end !== ':' && end !== '：') {
-    if (!dateFirst && !l.includes('@')) return false;
-    if (dateFirst && /<[^<>\s]{1,100}@[^<>\s]{1,100}>$/.test(l) && l.length < 150) return true;
+    if (!dateFirst && !hasAddress(l)) return false;
+    if (dateFirst && ANGLE_ADDRESS_END.test(l) && l.length < 150) return true;
     // `2013/7/20 sam via Discourse <x@y.z>` or `On Tue, ... 10:07 PM John <mailto:...>`: date, time, address, no verb.
     if (dateFirst && TIME.test(rest) && ZONE.test(rest) && l.length < 120) return true;
-    return (dateFirst || HEADER_START.test(l)) && l.includes('@') && l.includes('<') && TIME.test(rest) && l.length < 200;
+    return (dateFirst || HEADER_START.test(l)) && hasAddress(l) && l.includes('<') && TIME.test(rest) && l.length < 200;
   }
   if (HEADER_INTRO.test(l)) return true;
   // `<date> <name> <address>:`; an address alone in a note (`03.11.2025 E-Mail an service@bank.de:`) is not enough.
-  if (dateFirst && /<[^<>\s]{1,100}@[^<>\s]{1,100}>/.test(l)) return true;
+  if (dateFirst && ANGLE_ADDRESS.test(l)) return true;
   // `2014-03-20 8:48 Max Mustermann:`; not `03.11.2025 10:15 your hotline told me:`, a customer's own line.
   if (dateFirst) {
     const time = TIME.exec(rest);
     const after = time ? rest.slice(time.index + time[0].length) : '';
     if (time && NAME_AFTER_TIME.test(after) && !NOTE_WORDS.test(after)) return true;
   }
-  return HEADER_BARE.test(l) && /[@\d]/.test(l);
+  return HEADER_BARE.test(l) && AT_OR_DIGIT.test(l);
 }
 
 /** An amount on a line of its own (`-49,99 EUR`, `EUR 1.234,56`, `12.50 €`): a statement row's second line. */
@@ -231,7 +243,7 @@ export function isStatementRow(lines: readonly string[], i: number): boolean {
   const t = lines[i].trim();
   const c0 = t.charCodeAt(0);
   // A reply verb (`... Max Mustermann schrieb:`) makes it a header, whatever stands around it.
-  if (c0 < 48 || c0 > 57 || t.includes('@') || HEADER_BARE.test(t)) return false;
+  if (c0 < 48 || c0 > 57 || hasAddress(t) || HEADER_BARE.test(t)) return false;
   if (i > 0 && isDatedRow(lines[i - 1].trim())) return true;
   let j = i + 1;
   while (j < lines.length && lines[j].trim() === '') j += 1;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanEmail, cleanText, cleanTextAfresh } from './clean.js';
+import { markLines } from './quotes.js';
+import { redactPii } from './redact.js';
 
 const quotes = (s: string) => cleanText(s, 'quotes').text;
 const visible = (s: string) => cleanText(s, 'visible').text;
@@ -193,6 +195,27 @@ describe("the customer's own account of what the bank wrote", () => {
       'On Nov 26, 2013 you wrote:\n\nThis is my quote.',
     ]) {
       expect(quotes(`${request}\n\n${header}\ndie Gutschrift erfolgt in 3 Tagen.`), header).toBe(request);
+    }
+  });
+});
+
+describe('reply headers with a masked address', () => {
+  it('marks a masked address (`[EMAIL]`) as it marks the address: cleaning its own output reads it alike', () => {
+    for (const [text, marks] of [
+      // A header wrapped over three lines, an address on the last: once masked, its last two lines read as a header
+      // block that ran on over the quote, and a second cleaning cut what the first kept (found by the property test).
+      [
+        'Am 03.06.2026 um 09:43 schrieb Support Team\nGesendet: Mittwoch, 3. Juni 2026 09:43\nVon: Support <help@example.com>\n> quoted line\n!\n> quoted line',
+        'header header header quote text quote',
+      ],
+      ['03.06.2026 09:43, Support <help@example.com>:\n> Guten Tag', 'header quote'],
+      ['2014-03-20 8:48 GMT+01:00 Support <help@example.com>\n> Guten Tag', 'header quote'],
+      ['Von: Support <help@example.com>\nAn: Max Mustermann\nBetreff: Ihre Anfrage', 'block block block'],
+    ]) {
+      const masked = redactPii(text).text;
+      expect(masked, text).toContain('[EMAIL]');
+      expect(markLines(text.split('\n')).join(' '), text).toBe(marks);
+      expect(markLines(masked.split('\n')).join(' '), masked).toBe(marks);
     }
   });
 });

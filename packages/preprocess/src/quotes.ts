@@ -1,6 +1,6 @@
 import { isBlank } from './blank.js';
 import { opensBareForward, textThenRule } from './forward-marker.js';
-import { DATE_KEYS, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, speaksToReader, splitterKind } from './patterns.js';
+import { DATE_KEYS, hasAddress, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, speaksToReader, splitterKind } from './patterns.js';
 import { isDeviceLine, isSignOff, opensWithGreeting, type DeviceTest } from './signature.js';
 
 /** How a line takes part in quote detection. */
@@ -33,7 +33,7 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number, m
   // The distinct keys: a block has a handful, so an array beats a Set (this runs for every `Key:` line).
   const keys = [first.key];
   let hasFrom = first.from;
-  let hasAddress = lines[i].includes('@');
+  let addressed = hasAddress(lines[i]);
   let end = i + 1;
   let blanks = 0;
   for (let j = i + 1; j < lines.length && j < i + 14; j += 1) {
@@ -48,19 +48,19 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number, m
     if (k) {
       if (!keys.includes(k.key)) keys.push(k.key);
       hasFrom = hasFrom || k.from;
-      hasAddress = hasAddress || line.includes('@');
+      addressed = addressed || hasAddress(line);
       end = j + 1;
       blanks = 0;
     } else if (blanks === 0 && end === j && !/[:：]/.test(line.slice(0, 25))) {
       // A wrapped header value (a long To: list or subject) continues the previous key.
-      hasAddress = hasAddress || line.includes('@');
+      addressed = addressed || hasAddress(line);
       end = j + 1;
     } else break;
   }
   const dated = keys.some((k) => DATE_KEYS.has(k));
-  if (keys.length < 2 || !(hasFrom || dated) || !(dated || hasAddress)) return 0;
+  if (keys.length < 2 || !(hasFrom || dated) || !(dated || addressed)) return 0;
   // Without an address the block must not sit among other fields: `Amount: EUR 500\nDate: 03/11/2025\nSubject: Rent` is a form.
-  return hasAddress || !(isOtherField(lines[i - 1]) || isOtherField(lines[end])) ? end - i : 0;
+  return addressed || !(isOtherField(lines[i - 1]) || isOtherField(lines[end])) ? end - i : 0;
 }
 
 /** A `Key: value` line whose key is no header key (`Amount: EUR 500`, `Betrag: 2.000 EUR`). */
@@ -90,6 +90,8 @@ function nextNonBlank(lines: readonly string[], j: number): number {
  * A header with an address, or with a `>` block right under it, stays a header.
  */
 function isProseAttribution(lines: readonly string[], i: number, header: string): boolean {
+  // An '@' only, not `hasAddress`: a header with one is cut, so its masked form never reaches a second cleaning,
+  // while `max(at)bank.de` in prose is masked to `[EMAIL]` too, and would then read as a header.
   if (header.includes('@')) return false;
   const j = nextNonBlank(lines, i + 1);
   if (j < lines.length && QUOTE_MARK.test(lines[j])) return false;
