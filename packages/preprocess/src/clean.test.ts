@@ -66,18 +66,6 @@ describe('cleanEmail', () => {
     expect(cleanEmail({ body: `${sent}\n\nThanks\nAnna` }, { redact: false }).text).toBe(sent);
   });
 
-  it('cuts a reply header under a closing with its quote, and its masked output again cuts nothing', () => {
-    // The property test found it: kept whole as an inline reply, this read otherwise once the address was masked.
-    const body = '> quoted line\nMit freundlichen Grüßen\nOn Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:\n> quoted line';
-    for (const scope of ['quotes', 'visible'] as const) {
-      const r = cleanEmail({ body }, { scope });
-      expect(r.text, scope).toBe('Mit freundlichen Grüßen');
-      expect(r.quoted, scope).toBe('> quoted line\nOn Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:\n> quoted line');
-      expect(r.signature, scope).toBeUndefined();
-      expect(cleanEmail({ body: r.text }, { scope }).text, scope).toBe(r.text);
-    }
-  });
-
   it('gives every signature cut, as they stood, when a second pass cuts one above the first', () => {
     const r = cleanEmail({ body: 'Please close my account.\n\nThanks,\nAnna\n\nBest regards\nAnna Schmidt\nExample Ltd' }, { redact: false });
     expect(r.text).toBe('Please close my account.');

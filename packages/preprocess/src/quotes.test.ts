@@ -128,15 +128,6 @@ describe('quoted replies in plain text', () => {
     expect(quotes(text)).toBe(text);
   });
 
-  it('reads a reply header under the text after a quote as the start of a quoted message, not as an inline reply', () => {
-    const header = 'On Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:';
-    expect(quotes(`> Question 1\nAnswer 1\n${header}\n> Hello`)).toBe('Answer 1');
-    expect(quotes(`> Question 1\nAnswer 1\n${header}\n> Hello\n\nAnswer 2`)).toBe('Answer 1\nAnswer 2');
-    // The header above the interleaving still opens it.
-    const inline = `${header}\n> Question 1\nAnswer 1\n> Question 2\nAnswer 2`;
-    expect(quotes(inline)).toBe(inline);
-  });
-
   it('keeps the signature in scope quotes and drops it in scope visible', () => {
     const text = 'Bitte um Rückruf.\n\nViele Grüße\nMax Mustermann\n\nAm 03.06.2026 um 09:43 schrieb Service <s@example.com>:\n> Hallo';
     expect(quotes(text)).toBe('Bitte um Rückruf.\n\nViele Grüße\nMax Mustermann');

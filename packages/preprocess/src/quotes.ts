@@ -196,17 +196,12 @@ export interface QuoteSplit {
 const STARTS_QUOTE = new Set<LineMark>(['header', 'splitter', 'forward', 'block']);
 const RULE_LINE = /^[-_=*~]{3,}$/;
 
-/**
- * Text between two quoted runs after a reply began: an inline (interleaved) reply. A reply header under such text
- * opens a quoted message of its own (`> quoted line\nMit freundlichen Grüßen\nOn ... wrote:\n> ...`): no
- * interleaving then, and the header and the `>` lines under it go as any reply header's do.
- */
+/** Text between two quoted runs after a reply began: an inline (interleaved) reply. */
 function isInlineReply(marks: readonly LineMark[]): boolean {
   let state = 0; // 0: before any quote, 1: in/after a quote run, 2: text after a quote run
   for (const m of marks) {
     if (m === 'empty') continue;
     if (m === 'splitter' || m === 'forward' || m === 'block') return false;
-    if (m === 'header' && state === 2) return false;
     if (m === 'quote') {
       if (state === 2) return true;
       state = 1;

@@ -152,6 +152,8 @@ describe('signatures, device lines, disclaimers and footers', () => {
     // masked (`<[EMAIL]>`, `[PHONE]`), they were short enough, and a second cleaning cut the closing and all under it.
     for (const [text, kept] of [
       ['Bitte überweisen Sie den Betrag.\nMit freundlichen Grüßen\nMax Mustermann | max.mustermann@example-bank.de | Tel 0170 1234567', 'Bitte überweisen Sie den Betrag.'],
+      // Kept whole as an inline reply (a quote, text, a quote): the closing and all under it are the signature.
+      ['> quoted line\nMit freundlichen Grüßen\nOn Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:\n> quoted line', ''],
       ['>\nBest regards,\n> quoted line\nOn Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:', ''],
     ]) {
       const once = cleanEmail({ body: text }).text;
