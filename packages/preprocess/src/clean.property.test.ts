@@ -92,6 +92,8 @@ describe('cleanEmail properties', () => {
           ['>\nBest regards,\n> quoted line\nOn Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:', 'visible', true],
           // Found by a longer run: masked, a header wrapped over three lines lost its address and read as a header block.
           ['Am 03.06.2026 um 09:43 schrieb Support Team\nGesendet: Mittwoch, 3. Juni 2026 09:43\nVon: Support <help@example.com>\n> quoted line\n!\n> quoted line', 'quotes', true],
+          // Found by a longer run against a rule since reverted: masked, the wrapped header (it says `Ihre`) reads as prose.
+          ['>\nAm\nBetreff: Ihre Anfrage\nOn Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:\n!\n> quoted line', 'quotes', true],
         ],
       },
     );
