@@ -307,13 +307,19 @@ const SIG_LINE_MAX = 60;
 
 /**
  * Whether a line is longer than a signature's lines, measured as masking leaves it: masking shortens an address or
- * a number to its placeholder (`Support <help@example.com> wrote:` by 9) and may lengthen a short one (`PIN 4711`),
- * and cleaning its own masked output must read the line alike (`Best regards,` above a 62-character line was kept,
- * above the same line masked to 58 it was cut).
+ * a number to its placeholder (`Support <help@example.com> wrote:` by 9), and cleaning its own masked output must
+ * read the line alike (`Best regards,` above a 62-character line was kept, above the same line masked to 58 it was
+ * cut). Only a line over the bound is masked to measure it: the scans stop at the first long line from the bottom,
+ * so a short line that masking would lengthen (`PIN 4711`) ends the second cleaning's scan no higher than the
+ * first's reached, and either both keep it or the first cut it with the signature above it.
  */
 function isLongLine(line: string): boolean {
-  return redactPlain(line).text.length > SIG_LINE_MAX;
+  if (line.length <= SIG_LINE_MAX) return false;
+  // Both scans of a pass, and the next pass, most often stop at the same line: it is masked once.
+  if (line !== lastLong.line) lastLong = { line, long: redactPlain(line).text.length > SIG_LINE_MAX };
+  return lastLong.long;
 }
+let lastLong = { line: '', long: false };
 
 /**
  * `-Abhishek Kona`, `- roman`, `-Lev.`, `-Jan van Berg`: a dash and a short name as the last line; words after the
