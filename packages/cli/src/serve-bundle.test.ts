@@ -97,7 +97,8 @@ describe('the serve bundle (the SageMaker container program)', () => {
     expect(final.from).toMatch(/^node:22-bookworm-slim$/);
     expect(instructions(final, 'COPY')).toEqual(['--from=build /opt/stage/ ./']);
     expect(instructions(final, 'RUN')).toEqual([]);
-    expect(instructions(final, 'USER')).toEqual(['node']);
+    // Root, as SageMaker requires: a USER would leave the training job unable to write SageMaker's /opt/ml volumes.
+    expect(instructions(final, 'USER')).toEqual([]);
     expect(instructions(final, 'EXPOSE')).toEqual(['8080']);
     expect(instructions(final, 'LABEL')).toEqual(['com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true']);
     expect(instructions(final, 'CMD')).toEqual(['["serve"]']);
