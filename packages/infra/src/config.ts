@@ -146,7 +146,11 @@ export const StackConfigSchema = z
     }),
     training: z
       .strictObject({
-        instanceType: InstanceType.default('ml.g5.xlarge'),
+        /**
+         * The retraining job's instance: the trainer (ngram-bag, in the serving image) runs on CPU in seconds to
+         * minutes and under 1 GiB, so a general-purpose type; a GPU type only costs more.
+         */
+        instanceType: InstanceType.default('ml.m5.xlarge'),
         /** Hours of training per month, for the cost estimate. */
         hoursPerMonth: z.number().min(0).default(2),
       })

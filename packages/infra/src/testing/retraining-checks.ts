@@ -39,8 +39,9 @@ export function expectRetrainingPipeline(graph: readonly RecordedResource[], con
   expect(args.OutputDataConfig).toEqual({ S3OutputPath: `s3://${bucket}/training-output/retrain/`, CompressionType: 'NONE', KmsKeyId: mockArn('key-key') });
   expect(args.VpcConfig.Subnets).toEqual(Array.from({ length: config.network.azCount }, (_, i) => `network-private-${i}-id`));
   expect(args.VpcConfig.SecurityGroupIds).toEqual(['network-workloads-id']);
-  // Both stacks train on GPU types with local NVMe storage, which SageMaker encrypts itself and refuses a volume key for.
-  expect(args.ResourceConfig.VolumeKmsKeyId).toBeUndefined();
+  // Both stacks train on EBS-backed m5 types: the job's volume is encrypted with the stack key (a type with local
+  // NVMe storage would get none, as SageMaker encrypts that itself and refuses a volume key for it).
+  expect(args.ResourceConfig.VolumeKmsKeyId).toBe(mockArn('key-key'));
   expect(args.Tags).toEqual(expect.arrayContaining([{ Key: 'environment', Value: stack }]));
   expect(register).toMatchObject({ Type: 'Lambda', FunctionArn: mockArn('retraining-pipeline-register-function'), DependsOn: ['Train'] });
 
