@@ -86,7 +86,10 @@ export const QUALITY_METRIC = { namespace: 'Mailroute/Quality', name: 'LiveMacro
 export const TRAINING_JOB = {
   /** The argument SageMaker passes to the image: `docker run <image> train`. */
   command: 'train',
-  /** Input channel of the CRM exports: every CSV, JSONL or JSON file in it, read in name order. */
+  /**
+   * Input channel of the CRM exports: every .csv, .jsonl, .ndjson and .json file in it, read in path order (a
+   * .json file as the config's "format" says: CSV or JSONL, never a JSON array); any other file fails the job.
+   */
   dataChannel: 'training',
   /** Input channel of the training config (JSON, the training package's schema). */
   configChannel: 'config',

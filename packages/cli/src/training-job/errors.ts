@@ -3,6 +3,7 @@ export type TrainingJobErrorCode =
   | 'TRAINING_JOB_HYPERPARAMETERS_INVALID'
   | 'TRAINING_JOB_CONFIG_MISSING'
   | 'TRAINING_JOB_NO_DATA'
+  | 'TRAINING_JOB_UNREAD_DATA'
   | 'TRAINING_JOB_MODEL_DIR_NOT_EMPTY';
 
 export class TrainingJobError extends Error {

@@ -63,6 +63,11 @@ describe('the SageMaker training job', () => {
   const failures: Array<[string, SimulatedJob | (() => Promise<SimulatedJob>), RegExp]> = [
     ['no data channel', async () => ({ config: { 'train-config.json': await smallDemoConfig() } }), /^\[TRAINING_JOB_NO_DATA\] no "training" channel: /],
     ['a data channel without exports', async () => ({ config: { 'train-config.json': await smallDemoConfig() }, data: { 'notes.txt': 'x', '.hidden.csv': 'id\n' } }), /^\[TRAINING_JOB_NO_DATA\] the "training" channel \(.*\) holds 2 file\(s\), none named \.csv/],
+    [
+      'a file beside the exports that the job cannot read (a compressed export)',
+      async () => ({ config: { 'train-config.json': await smallDemoConfig() }, data: { ...demoExports(), '2026-12/export.csv.gz': 'gzip', '.keep': '' } }),
+      /^\[TRAINING_JOB_UNREAD_DATA\] the "training" channel \(.*\) holds 1 file\(s\) the job cannot read: 2026-12\/export\.csv\.gz; it reads \.csv, /,
+    ],
     ['no config file (the default name)', { data: { 'a.csv': 'id,subject\n1,x\n' } }, /^\[TRAINING_JOB_CONFIG_MISSING\] no training config train-config\.json \(the default, as the "config" hyperparameter is not set\) in the "config" channel/],
     ['a config that is no JSON', { config: { 'train-config.json': '{ "tasks": ' }, data: { 'a.csv': 'id\n1\n' } }, /^\[TRAINING_CONFIG_INVALID\] .*train-config\.json:1:12: not JSON/],
     ['a config the schema refuses', { config: { 'train-config.json': { tasks: [] } }, data: { 'a.csv': 'id\n1\n' } }, /^\[TRAINING_CONFIG_INVALID\] .*train-config\.json: columns is required/],
