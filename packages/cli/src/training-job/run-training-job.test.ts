@@ -68,7 +68,12 @@ describe('the SageMaker training job', () => {
       async () => ({ config: { 'train-config.json': await smallDemoConfig() }, data: { ...demoExports(), '2026-12/export.csv.gz': 'gzip', '.keep': '' } }),
       /^\[TRAINING_JOB_UNREAD_DATA\] the "training" channel \(.*\) holds 1 file\(s\) the job cannot read: 2026-12\/export\.csv\.gz; it reads \.csv, /,
     ],
-    ['no config file (the default name)', { data: { 'a.csv': 'id,subject\n1,x\n' } }, /^\[TRAINING_JOB_CONFIG_MISSING\] no training config train-config\.json \(the default, as the "config" hyperparameter is not set\) in the "config" channel/],
+    ['no config file (the default name)', { data: { 'a.csv': 'id,subject\n1,x\n' } }, /^\[TRAINING_JOB_CONFIG_MISSING\] no training config train-config\.json \(the default name, the one the retraining pipeline asks for\) in the "config" channel: .* cannot be read \(ENOENT\); the channel is missing$/],
+    [
+      'a config under another name than the pipeline asks for',
+      async () => ({ hyperparameters: { config: 'train-config.json' }, config: { 'crm-config.json': await smallDemoConfig() }, data: demoExports() }),
+      /^\[TRAINING_JOB_CONFIG_MISSING\] no training config train-config\.json \(the default name, .*\(ENOENT\); the channel holds crm-config\.json$/,
+    ],
     ['a config that is no JSON', { config: { 'train-config.json': '{ "tasks": ' }, data: { 'a.csv': 'id\n1\n' } }, /^\[TRAINING_CONFIG_INVALID\] .*train-config\.json:1:12: not JSON/],
     ['a config the schema refuses', { config: { 'train-config.json': { tasks: [] } }, data: { 'a.csv': 'id\n1\n' } }, /^\[TRAINING_CONFIG_INVALID\] .*train-config\.json: columns is required/],
     ['a config name out of the channel', { hyperparameters: { config: '../training/a.csv' }, data: { 'a.csv': 'id\n1\n' } }, /^\[TRAINING_JOB_HYPERPARAMETERS_INVALID\] hyperparameter "config" must name a file inside the "config" channel/],

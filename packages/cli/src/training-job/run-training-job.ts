@@ -1,4 +1,4 @@
-import { access, constants, mkdtemp, rm } from 'node:fs/promises';
+import { access, constants, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadTrainingConfig, trainFromConfig } from '@mailroute/training';
@@ -29,12 +29,18 @@ export interface TrainingJobResult {
   dataFiles: string[];
 }
 
-/** The training config named by the hyperparameters, in the config channel. */
+/**
+ * The training config named by the hyperparameters, in the config channel. When it is missing, the error says
+ * what the channel holds: a config uploaded under another name is the usual cause, and the retraining pipeline
+ * always asks for the default name.
+ */
 async function configFileOf(paths: SageMakerPaths, name: string): Promise<string> {
   const file = path.join(paths.configChannel, name);
-  await access(file, constants.R_OK).catch((cause: NodeJS.ErrnoException) => {
-    const how = name === TRAINING_JOB.defaultConfigFile ? `the default, as the "${TRAINING_JOB.configHyperparameter}" hyperparameter is not set` : `named by the "${TRAINING_JOB.configHyperparameter}" hyperparameter`;
-    throw new TrainingJobError('TRAINING_JOB_CONFIG_MISSING', `no training config ${name} (${how}) in the "${TRAINING_JOB.configChannel}" channel: ${file} cannot be read (${cause.code ?? cause.message})`, { cause });
+  await access(file, constants.R_OK).catch(async (cause: NodeJS.ErrnoException) => {
+    const how = name === TRAINING_JOB.defaultConfigFile ? 'the default name, the one the retraining pipeline asks for' : `named by the "${TRAINING_JOB.configHyperparameter}" hyperparameter`;
+    const held = await readdir(paths.configChannel, { recursive: true }).catch(() => undefined);
+    const holds = held === undefined ? 'the channel is missing' : held.length === 0 ? 'the channel is empty' : `the channel holds ${held.slice(0, 5).join(', ')}${held.length > 5 ? ', ...' : ''}`;
+    throw new TrainingJobError('TRAINING_JOB_CONFIG_MISSING', `no training config ${name} (${how}) in the "${TRAINING_JOB.configChannel}" channel: ${file} cannot be read (${cause.code ?? cause.message}); ${holds}`, { cause });
   });
   return file;
 }
