@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REGISTER_STEP, TRAINING_JOB } from '@mailroute/aws/contracts';
+import { artifactPrefix, registerConfigFromEnv } from '@mailroute/aws';
+import { REGISTER_ENV, REGISTER_STEP, TRAINING_JOB } from '@mailroute/aws/contracts';
 import { parseStackConfig } from './config.js';
-import { DEFAULT_MAX_RUNTIME_SECONDS, TRAINING_METRICS, hasInstanceStorage, retrainingPipelineDefinition, type RetrainingPipelineInput } from './retraining-pipeline.js';
+import { DEFAULT_MAX_RUNTIME_SECONDS, RETRAIN_OUTPUT_PREFIX, TRAINING_METRICS, hasInstanceStorage, retrainingPipelineDefinition, type RetrainingPipelineInput } from './retraining-pipeline.js';
 import { apiEnum, shapeProblems } from './testing/sagemaker-api.js';
 import { INFRA_ROOT, loadStackConfigFile } from './testing/stack-files.js';
 
@@ -69,12 +70,24 @@ describe('retrainingPipelineDefinition: the shape SageMaker takes', () => {
     expect(a.InputDataConfig.map((c: { ChannelName: string }) => c.ChannelName)).toEqual([TRAINING_JOB.dataChannel, TRAINING_JOB.configChannel]);
     expect(a.InputDataConfig[0].DataSource.S3DataSource).toEqual({ S3DataType: 'S3Prefix', S3Uri: { Get: 'Parameters.TrainingDataUri' }, S3DataDistributionType: 'FullyReplicated' });
     expect(a.HyperParameters).toEqual({ config: 'train-config.json', note: { Get: 'Execution.PipelineExecutionId' } });
-    expect(a.OutputDataConfig).toEqual({ S3OutputPath: 's3://mailroute-prod-artifacts-222222222222/training-output/retrain/', CompressionType: 'NONE', KmsKeyId: KEY });
+    expect(a.OutputDataConfig).toEqual({ S3OutputPath: 's3://mailroute-prod-artifacts-222222222222/training-output/retrain', CompressionType: 'NONE', KmsKeyId: KEY });
     expect(a.ResourceConfig).toMatchObject({ InstanceCount: 1, InstanceType: { Get: 'Parameters.InstanceType' } });
     expect(a.StoppingCondition).toEqual({ MaxRuntimeInSeconds: { Get: 'Parameters.MaxRuntimeSeconds' } });
     expect(a.VpcConfig).toEqual({ Subnets: ['subnet-a', 'subnet-b'], SecurityGroupIds: ['sg-1'] });
     expect(a.EnableNetworkIsolation).toBe(true);
     expect(a.Tags).toEqual([{ Key: 'environment', Value: 'prod' }, { Key: 'service', Value: 'mailroute' }]);
+  });
+
+  it("writes the artifact where the register Lambda, set up as the stack sets it, takes it from", () => {
+    // S3ModelArtifacts of an uncompressed output: <S3OutputPath>/<job name>/output/model/, joined with a "/".
+    const uri = `${train.Arguments.OutputDataConfig.S3OutputPath}/pipelines-a1b2c3d4e5f6-Train-AbCdEfGhIj/output/model/`;
+    const lambda = registerConfigFromEnv({
+      [REGISTER_ENV.artifactBucket]: input().bucketName,
+      [REGISTER_ENV.modelPackageGroupName]: 'mailroute-prod-email-classifier',
+      [REGISTER_ENV.inferenceImage]: input().trainingImage,
+      [REGISTER_ENV.trainingOutputPrefix]: RETRAIN_OUTPUT_PREFIX,
+    });
+    expect(artifactPrefix(uri, lambda)).toBe('training-output/retrain/pipelines-a1b2c3d4e5f6-Train-AbCdEfGhIj/output/model/');
   });
 
   it('hands the Register Lambda the trained artifact and reads its answer as string outputs', () => {

@@ -117,7 +117,9 @@ export function retrainingPipelineDefinition(input: RetrainingPipelineInput): Pi
       HyperParameters: { [TRAINING_JOB.configHyperparameter]: TRAINING_JOB.defaultConfigFile, [TRAINING_JOB.noteHyperparameter]: executionId },
       InputDataConfig: [channel(TRAINING_JOB.dataChannel, parameter(P.trainingDataUri)), channel(TRAINING_JOB.configChannel, parameter(P.configUri))],
       // Uncompressed: the artifact directory lands as files under <job>/output/model/, which the Lambda checks and registers.
-      OutputDataConfig: { S3OutputPath: s3(RETRAIN_OUTPUT_PREFIX), CompressionType: 'NONE', KmsKeyId: input.kmsKeyArn },
+      // No "/" at the end: SageMaker writes <S3OutputPath>/<job name>/..., and were it to join a path ending in "/"
+      // as it stands, the keys would hold "//", a path the register Lambda refuses (an empty segment).
+      OutputDataConfig: { S3OutputPath: s3(RETRAIN_OUTPUT_PREFIX.slice(0, -1)), CompressionType: 'NONE', KmsKeyId: input.kmsKeyArn },
       ResourceConfig: {
         InstanceCount: 1,
         InstanceType: parameter(P.instanceType),

@@ -36,7 +36,7 @@ export function expectRetrainingPipeline(graph: readonly RecordedResource[], con
   const args = train.Arguments as Inputs;
   expect(args.AlgorithmSpecification.TrainingImage).toBe(`${config.accountId}.dkr.ecr.${config.region}.amazonaws.com/mailroute-${stack}-serving:${config.serving.imageTag}`);
   expect(args.RoleArn).toBe(mockArn('training-role'));
-  expect(args.OutputDataConfig).toEqual({ S3OutputPath: `s3://${bucket}/training-output/retrain/`, CompressionType: 'NONE', KmsKeyId: mockArn('key-key') });
+  expect(args.OutputDataConfig).toEqual({ S3OutputPath: `s3://${bucket}/training-output/retrain`, CompressionType: 'NONE', KmsKeyId: mockArn('key-key') });
   expect(args.VpcConfig.Subnets).toEqual(Array.from({ length: config.network.azCount }, (_, i) => `network-private-${i}-id`));
   expect(args.VpcConfig.SecurityGroupIds).toEqual(['network-workloads-id']);
   // Both stacks train on EBS-backed m5 types: the job's volume is encrypted with the stack key (a type with local
