@@ -21,6 +21,8 @@ describe('Retraining turned on with the default target', () => {
     const schedule = one('aws:scheduler/schedule:Schedule', 'retraining-schedule');
     const pipelineArn = 'arn:aws:mock:eu-central-1:111111111111:retraining-pipeline-pipeline';
     expect(schedule.state).toBe('ENABLED');
+    // The console shows this: the pipeline trains on the exports folder, not on the feedback table.
+    expect(schedule.description).toBe('mailroute: starts the retraining pipeline (trains on the CRM exports under s3://<artifact bucket>/data/retraining/exports/)');
     expect(schedule.target.arn).toBe(pipelineArn);
     expect(schedule.target.sagemakerPipelineParameters.pipelineParameters).toEqual([{ name: 'Environment', value: 'dev' }]);
     // Every parameter the schedule passes is one the pipeline declares (StartPipelineExecution refuses others).

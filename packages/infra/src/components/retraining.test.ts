@@ -23,6 +23,7 @@ describe('Retraining, turned on with a Lambda target', () => {
     expect(s.state).toBe('ENABLED');
     expect(s.scheduleExpression).toBe('cron(0 3 1 * ? *)');
     expect(s.target.arn).toBe(functionArn);
+    expect(s.description).toBe('mailroute: starts the configured retraining target');
     expect(JSON.parse(s.target.input)).toEqual({ source: 'mailroute.retraining', environment: 'prod' });
     const statements = policyStatements(inputsOf('aws:iam/rolePolicy:RolePolicy', 'retraining-policy').policy);
     expect(statements.find((x) => x.Sid === 'InvokeRetraining')).toMatchObject({ Action: 'lambda:InvokeFunction', Resource: functionArn });

@@ -58,7 +58,12 @@ export class Retraining extends pulumi.ComponentResource {
       `${name}-schedule`,
       {
         name: physicalName(config, 'retrain-monthly'),
-        description: 'mailroute: retrain on last month’s feedback',
+        // What it starts, not what that does: the stack's pipeline trains on the CRM exports someone put under
+        // data/, never on the feedback table, and a Lambda target is the stack owner's.
+        description:
+          ctx.pipelineArn !== undefined
+            ? `mailroute: starts the retraining pipeline (trains on the CRM exports under s3://<artifact bucket>/${config.retraining.dataPrefix})`
+            : 'mailroute: starts the configured retraining target',
         scheduleExpression: config.retraining.schedule,
         scheduleExpressionTimezone: config.retraining.timezone,
         state: config.retraining.enabled ? 'ENABLED' : 'DISABLED',
