@@ -1,5 +1,6 @@
 /** Helpers that make config errors point at the mistake: where JSON breaks, what a misspelt key meant. */
-import { closestKey, didYouMean, jsonErrorOffset, normalizeLabel } from '@mailroute/model';
+import { closestKey, didYouMean, jsonErrorOffset } from '@mailroute/model';
+import { readLabel } from './taxonomy.js';
 
 /** Where JSON breaks: one parser for config files, data lines and request bodies (in @mailroute/model). */
 export { jsonErrorOffset };
@@ -131,7 +132,7 @@ export function repeatedAliasMessages(config: unknown): string[] {
     if (!isRecord(task) || !isRecord(task.aliases)) return [];
     const byName = new Map<string, string[]>();
     for (const key of Object.keys(task.aliases)) {
-      const name = normalizeLabel(key).trim();
+      const name = readLabel(key);
       byName.set(name, [...(byName.get(name) ?? []), key]);
     }
     return [...byName]

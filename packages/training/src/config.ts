@@ -1,21 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { followAliases, normalizeLabel } from '@mailroute/model';
+import { followAliases } from '@mailroute/model';
 import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
 import { choicesHint, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
+import { readLabel } from './taxonomy.js';
 import { decodeUtf8 } from './utf8.js';
 import { delimiterMessage } from './delimiter-names.js';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
 
 /**
- * A label of the taxonomy, normalised and trimmed as the data's labels are read (`normalizeLabel`: NFC, no emoji
- * variation selectors; a decomposed `ü` is the same label; trimmed after, as a selector may stand before a blank):
+ * A label of the taxonomy, read as the data's labels are (`readLabel`: NFC, no emoji variation selectors, then
+ * trimmed; a decomposed `ü` is the same label):
  * an alias to "payments " would otherwise train a second class beside the data's "payments", and an alias from
  * "pay " or a retired "legacy " would match no cell.
  */
-const label = z.string().overwrite((value) => normalizeLabel(value).trim());
+const label = z.string().overwrite(readLabel);
 
 /** A column (CSV header, JSONL key), in NFC as the data's column names are read (macOS exports write them decomposed). */
 const column = z.string().overwrite((value) => value.normalize('NFC'));

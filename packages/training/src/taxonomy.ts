@@ -16,8 +16,16 @@ export type ResolvedLabel =
  * Follows the task's aliases (renames and merges), then checks retired labels and the allowed labels. The cell
  * is read in NFC, as the config's labels are: a CRM export's decomposed `Depotübertrag` is the composed label.
  */
+/**
+ * A label of a CRM export or a training config as training reads it: `normalizeLabel` (NFC, no emoji variation
+ * selectors), then trimmed; after, as a selector may stand before a blank (`'\uFE0F urgent'`).
+ */
+export function readLabel(raw: string): string {
+  return normalizeLabel(raw).trim();
+}
+
 export function resolveLabel(task: TaskConfig, raw: string | null | undefined): ResolvedLabel {
-  const value = normalizeLabel(raw ?? '').trim();
+  const value = readLabel(raw ?? '');
   if (value === '') return { kind: 'missing' };
   const followed = followAliases(task.aliases, value);
   if (followed.loop) return { kind: 'alias-cycle', label: value };

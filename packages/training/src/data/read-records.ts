@@ -231,14 +231,13 @@ function jsonLook(file: string, first: string, hints: 'config' | 'flags'): { loo
 }
 
 /**
- * Why a file that fails as CSV may not be CSV at all, read from its first line. `delimiters: false` for a
- * header that parsed: whether another delimiter mends it depends on the columns wanted (`otherDelimiterFor`).
+ * Why a file that fails as CSV may not be CSV at all, read from its first line. (For a header that parsed, only
+ * its JSON look is said, by parseCsv: whether another delimiter mends it depends on the columns wanted, `otherDelimiterFor`.)
  */
-function csvHint(file: string, text: string, delimiter: string, hints: 'config' | 'flags', delimiters = true): string {
+function csvHint(file: string, text: string, delimiter: string, hints: 'config' | 'flags'): string {
   const first = firstLine(text);
   const json = jsonLook(file, first, hints);
   if (json !== undefined) return `; ${json.looks}: ${json.how}`;
-  if (!delimiters) return '';
   for (const other of COMMON_DELIMITERS) {
     if (other !== delimiter && first.includes(other) && !first.includes(delimiter)) {
       return `; its first line is split by ${other === '\t' ? 'tabs' : `"${other}"`}: ${delimiterHow(other, hints)}`;
@@ -362,9 +361,11 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
     });
   }
   const headerSplitBy = headerSplits(parsed[0].raw.replace(/^\n+/, '').replace(/\n$/, ''), delimiter);
+  // For a header that parsed, only its JSON look is a hint; it is also the message said instead of missing columns.
   const json = jsonLook(file, firstLine(text), hints);
+  const hint = json === undefined ? undefined : `; ${json.looks}: ${json.how}`;
   const notCsv = json === undefined ? undefined : `${file}: not CSV (${json.looks}): ${json.how}`;
-  return { file, columns: header, records, problems, blankRecords, hint: csvHint(file, text, delimiter, hints, false) || undefined, notCsv, headerSplitBy, hints };
+  return { file, columns: header, records, problems, blankRecords, hint, notCsv, headerSplitBy, hints };
 }
 
 /**
