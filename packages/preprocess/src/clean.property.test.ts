@@ -94,6 +94,12 @@ describe('cleanEmail properties', () => {
           ['Am 03.06.2026 um 09:43 schrieb Support Team\nGesendet: Mittwoch, 3. Juni 2026 09:43\nVon: Support <help@example.com>\n> quoted line\n!\n> quoted line', 'quotes', true],
           // Found by a longer run against a rule since reverted: masked, the wrapped header (it says `Ihre`) reads as prose.
           ['>\nAm\nBetreff: Ihre Anfrage\nOn Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote:\n!\n> quoted line', 'quotes', true],
+          // Found by this property: a tag under a quote or a device line opened the text once they were gone, and a
+          // second cleaning read that text as HTML (html-body.ts: a tag that opens any line now makes the body HTML).
+          ['> quoted line\n<bR>', 'visible', true],
+          ['Von meinem iPhone gesendet\n<p\n>\n!\n> quoted line', 'quotes', false],
+          // The same with a lone CR as the line break, which cleaning reads as one.
+          ['> quoted line\r<bR>', 'quotes', true],
         ],
       },
     );

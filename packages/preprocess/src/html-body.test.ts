@@ -51,6 +51,11 @@ describe('bodyIsHtml', () => {
     expect(bodyIsHtml(`${'a'.repeat(SNIFF_CHARS - 8)}<br><br>`)).toBe(true);
   });
 
+  it('reads a body with a line that opens with such a tag as HTML: cleaning may drop the lines above it', () => {
+    for (const body of ['> quoted line\n<bR>', 'Von meinem iPhone gesendet\n<p\n>\n!', 'Hallo,\n  <div class="x">', 'Hallo,\r<br/>'])
+      expect(bodyIsHtml(body), body).toBe(true);
+  });
+
   it('keeps plain text that merely holds < as plain text', () => {
     for (const body of PLAIN_WITH_LT) expect(bodyIsHtml(body), body).toBe(false);
   });

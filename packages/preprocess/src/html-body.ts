@@ -4,23 +4,29 @@
  * two regular expressions over the first `SNIFF_CHARS` characters, no parse.
  *
  * The rule: the body is HTML when
- * - after blanks (a BOM counts as one) it opens with `<!DOCTYPE html`, or with a complete start tag of
+ * - in its first `SNIFF_CHARS` characters, it or one of its lines opens, after blanks (a BOM counts as one),
+ *   with `<!DOCTYPE html`, or with a complete start tag of
  *   `html`, `head`, `body`, `meta`, `style`, `title`, `div`, `p`, `span`, `font`, `center`, `table`, `ul`,
  *   `ol`, `h1`-`h6` or `br` (`<p>`, `<div class="x">`, `<br/>`; a `<` with anything else after it is no
- *   tag: `<Anhang>`, `<max@example.de>`); or
+ *   tag: `<Anhang>`, `<max@example.de>`). Any line, not only the first: cleaning drops lines (a quote, a
+ *   device line), and a tag that opened a line under them would open the cleaned text, which a second
+ *   cleaning would then read as HTML (`> quoted line\n<br>` kept `<br>` as text, then cleaned to nothing); or
  * - its first `SNIFF_CHARS` characters hold at least two complete line or block tags: `<br>`, a start or
  *   end tag of `p`, `div`, `table`, `tr`, `td`, `li`, `blockquote`, `h1`-`h6` (`Hallo,<br>bitte ...<br>`,
  *   `Hallo</p><p>bitte`).
  * Plain text holding `<` stays plain text: `Betrag < 5 EUR`, `<<Anhang>>`, `->`, `<3`, an address in a
  * quoted header (`Von: Max Muster <max@example.de>`), a link in angle brackets, code such as
- * `if (a < b)` or `List<String>`. A snippet of markup quoted in a plain-text mail with two such tags in
- * its first `SNIFF_CHARS` characters reads as HTML: its tags go, its text stays.
+ * `if (a < b)` or `List<String>`, a `<br>` inside a line. A snippet of markup quoted in a plain-text mail
+ * with two such tags in its first `SNIFF_CHARS` characters, or a line there that opens with one, reads as
+ * HTML: its tags go, its text stays.
  */
 
 /** Characters at the start of a body read for the rule. */
 export const SNIFF_CHARS = 1024;
 
-const START_TAG = /^\s*<(?:!doctype\s+html\b[^<>]*|(?:html|head|body|meta|style|title|div|p|span|font|center|table|ul|ol|h[1-6]|br)(?:\s[^<>]*)?\/?)>/i;
+// A line starts after a CR as well: cleaning reads a lone CR as a line break. Blanks after a line break stay on its
+// line: `\s*` there would run over every blank line below each line break again.
+const START_TAG = /(?:^|[\r\n])[^\S\r\n]*<(?:!doctype\s+html\b[^<>]*|(?:html|head|body|meta|style|title|div|p|span|font|center|table|ul|ol|h[1-6]|br)(?:\s[^<>]*)?\/?)>/i;
 
 const BLOCK_TAG = /<(?:br\s*\/?|\/?(?:p|div|table|tr|td|li|blockquote|h[1-6])(?:\s[^<>]*)?)>/gi;
 
