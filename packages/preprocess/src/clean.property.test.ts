@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanEmail, cleanText, cleanTextAfresh, normaliseText } from './clean.js';
 import { flatHeaderPieces } from './flat-headers.js';
 import { inlineSeparatorStart, textThenRule } from './forward-marker.js';
+import { bodyIsHtml } from './html-body.js';
 import { redactPii } from './redact.js';
 
 // Lines that exercise the rules: headers, quotes, sign-offs, device lines, separators, plain prose.
@@ -116,10 +117,12 @@ describe('cleanEmail properties', () => {
     normaliseText(s)
       .split('\n')
       .flatMap((l) => [l, ...(flatHeaderPieces(l) ?? [])].flatMap(separatorPieces));
-
+  // Of plain text only: a body that reads as HTML (a line near its start opens with `<p>`, say) is read by its visible
+  // text, tags gone and entities decoded (html-body.test.ts), and the generators now and then write one.
   it('draws every output line from the normalised input (a note and a separator on one line as two)', () => {
     fc.assert(
       fc.property(anyText, fc.constantFrom('quotes' as const, 'visible' as const), (s, scope) => {
+        fc.pre(!bodyIsHtml(s));
         const inputLines = new Set(inputLinesOf(s));
         for (const line of cleanEmail({ body: s }, { scope, redact: false }).text.split('\n')) {
           if (line !== '') expect(inputLines.has(line)).toBe(true);
@@ -133,14 +136,17 @@ describe('cleanEmail properties', () => {
   it('draws every output line from the input apart from placeholders when redacting', () => {
     fc.assert(
       fc.property(emailArb, (s) => {
-        const r = cleanEmail({ body: `${s}\nIBAN DE89 3704 0044 0532 0130 00 und max@example.com` });
+        const body = `${s}\nIBAN DE89 3704 0044 0532 0130 00 und max@example.com`;
+        fc.pre(!bodyIsHtml(body));
+        const r = cleanEmail({ body });
         for (const red of r.redactions) expect(r.text.slice(red.start, red.end)).toBe(`[${red.type}]`);
         const pattern = inputLinesOf(s);
         for (const line of r.text.split('\n')) {
           if (line !== '' && !line.includes('[')) expect(pattern).toContain(line);
         }
       }),
-      { numRuns: 200 },
+      // Found by this property: a body that reads as HTML, whose tag `<P\n>` took the `>` of the quote, left `quoted line`.
+      { numRuns: 200, examples: [['<P\n> quoted line']] },
     );
   });
 
