@@ -101,6 +101,9 @@ describe('cleanEmail properties', () => {
           ['Von meinem iPhone gesendet\n<p\n>\n!\n> quoted line', 'quotes', false],
           // The same with a lone CR as the line break, which cleaning reads as one.
           ['> quoted line\r<bR>', 'quotes', true],
+          // Found by a 60k-case search: a device line holding a `<` inside a tag over three lines broke it up; once the line
+          // was gone, the tag was whole and a second cleaning read the text as HTML.
+          ['<p\nSent from my iPhone <\nclass=x>', 'quotes', true],
         ],
       },
     );

@@ -54,6 +54,9 @@ describe('bodyIsHtml', () => {
   it('reads a body with a line that opens with such a tag as HTML: cleaning may drop the lines above it', () => {
     for (const body of ['> quoted line\n<bR>', 'Von meinem iPhone gesendet\n<p\n>\n!', 'Hallo,\n  <div class="x">', 'Hallo,\r<br/>'])
       expect(bodyIsHtml(body), body).toBe(true);
+    // A tag runs to its first `>`, over a `<` too, as HTML reads it.
+    expect(bodyIsHtml('<p\nSent from my iPhone <\nclass=x>')).toBe(true);
+    expect(bodyIsHtml('Hallo<p\na < b\n> und<br>')).toBe(true);
   });
 
   it('keeps plain text that merely holds < as plain text', () => {

@@ -8,9 +8,10 @@
  *   with `<!DOCTYPE html`, or with a complete start tag of
  *   `html`, `head`, `body`, `meta`, `style`, `title`, `div`, `p`, `span`, `font`, `center`, `table`, `ul`,
  *   `ol`, `h1`-`h6` or `br` (`<p>`, `<div class="x">`, `<br/>`; a `<` with anything else after it is no
- *   tag: `<Anhang>`, `<max@example.de>`). Any line, not only the first: cleaning drops lines (a quote, a
- *   device line), and a tag that opened a line under them would open the cleaned text, which a second
- *   cleaning would then read as HTML (`> quoted line\n<br>` kept `<br>` as text, then cleaned to nothing); or
+ *   tag: `<Anhang>`, `<max@example.de>`; a tag runs to its first `>`). Any line, not only the first:
+ *   cleaning drops lines (a quote, a device line), and a tag that opened a line under them would open the
+ *   cleaned text, which a second cleaning would then read as HTML (`> quoted line\n<br>` kept `<br>` as
+ *   text, then cleaned to nothing); or
  * - its first `SNIFF_CHARS` characters hold at least two complete line or block tags: `<br>`, a start or
  *   end tag of `p`, `div`, `table`, `tr`, `td`, `li`, `blockquote`, `h1`-`h6` (`Hallo,<br>bitte ...<br>`,
  *   `Hallo</p><p>bitte`).
@@ -26,14 +27,20 @@ export const SNIFF_CHARS = 1024;
 
 // A line starts after a CR as well: cleaning reads a lone CR as a line break. Blanks after a line break stay on its
 // line: `\s*` there would run over every blank line below each line break again.
-const START_TAG = /(?:^|[\r\n])[^\S\r\n]*<(?:!doctype\s+html\b[^<>]*|(?:html|head|body|meta|style|title|div|p|span|font|center|table|ul|ol|h[1-6]|br)(?:\s[^<>]*)?\/?)>/i;
+// A tag runs to its first `>`, a `<` before it included, as HTML and tokenizeHtml read it. Stopped at a `<`, a tag over
+// lines could form only once cleaning dropped a line with a `<` from inside it: `<p`, `Sent from my iPhone <`, `class=x>`.
+const START_TAG = /(?:^|[\r\n])[^\S\r\n]*<(?:!doctype\s+html\b[^>]*|(?:html|head|body|meta|style|title|div|p|span|font|center|table|ul|ol|h[1-6]|br)(?:\s[^>]*)?\/?)>/i;
 
-const BLOCK_TAG = /<(?:br\s*\/?|\/?(?:p|div|table|tr|td|li|blockquote|h[1-6])(?:\s[^<>]*)?)>/gi;
+const BLOCK_TAG = /<(?:br\s*\/?|\/?(?:p|div|table|tr|td|li|blockquote|h[1-6])(?:\s[^>]*)?)>/gi;
 
 /** Whether `body` reads as HTML by the rule above. */
 export function bodyIsHtml(body: string): boolean {
   if (!body.includes('<')) return false;
-  const head = body.length > SNIFF_CHARS ? body.slice(0, SNIFF_CHARS) : body;
+  // Every tag ends at a `>`: the head ends at its last one, so that each `[^>]*` finds one and no try runs on to the
+  // end of the head in vain (`<p <p <p ...` cost a scan of the rest for each `<p`: 0.9 ms for 1,024 characters).
+  const end = body.lastIndexOf('>', SNIFF_CHARS - 1);
+  if (end < 0) return false;
+  const head = body.slice(0, end + 1);
   if (START_TAG.test(head)) return true;
   BLOCK_TAG.lastIndex = 0;
   return BLOCK_TAG.exec(head) !== null && BLOCK_TAG.exec(head) !== null;
