@@ -104,6 +104,10 @@ describe('cleanEmail properties', () => {
           // Found by a 60k-case search: a device line holding a `<` inside a tag over three lines broke it up; once the line
           // was gone, the tag was whole and a second cleaning read the text as HTML.
           ['<p\nSent from my iPhone <\nclass=x>', 'quotes', true],
+          // Found by a 60k-case search: text that reads as HTML though its body did not, `&lt;p&gt;` decoded, a zero-width
+          // space gone from before a tag; it is cleaned as such a body at once now.
+          ['<div>&lt;p&gt;x', 'visible', false],
+          ['> quoted line\n\u200b<br>', 'quotes', true],
         ],
       },
     );

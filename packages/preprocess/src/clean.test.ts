@@ -66,6 +66,14 @@ describe('cleanEmail', () => {
     expect(cleanEmail({ body: `${sent}\n\nThanks\nAnna` }, { redact: false }).text).toBe(sent);
   });
 
+  it('cleans text that reads as HTML (a tag spelt with entities) as such a body, with every signature cut as they stood', () => {
+    const html = '<p>Please close my account.</p><p>&lt;p&gt;Thanks,<br>Anna</p><p>Best regards<br>Anna Schmidt<br>Example Ltd</p>';
+    const r = cleanEmail({ html }, { redact: false });
+    expect(r.text).toBe('Please close my account.');
+    expect(r.signature).toBe('Thanks,\nAnna\n\nBest regards\nAnna Schmidt\nExample Ltd');
+    expect(cleanEmail({ body: r.text }, { redact: false }).text).toBe(r.text);
+  });
+
   it('gives every signature cut, as they stood, when a second pass cuts one above the first', () => {
     const r = cleanEmail({ body: 'Please close my account.\n\nThanks,\nAnna\n\nBest regards\nAnna Schmidt\nExample Ltd' }, { redact: false });
     expect(r.text).toBe('Please close my account.');

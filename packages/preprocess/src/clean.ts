@@ -270,19 +270,8 @@ export function markupOf(email: Pick<Email, 'body' | 'html'>): string | undefine
   return chooseMarkup(email)?.markup;
 }
 
-/**
- * Turns an email into the customer's new text: HTML (the `html` field, or a body that is HTML: `markupOf`) to text, quoted replies and forwards removed, and for
- * scope `visible` (default) also signature, device lines, disclaimers and footers; then PII masked (default on)
- * and the language detected. Throws only `InputTooLargeError` and `CleanOptionsError`.
- */
-export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResult {
-  const scope = options.scope ?? 'visible';
-  if (scope !== 'quotes' && scope !== 'visible') throw new CleanOptionsError(`unknown scope ${String(options.scope)}`);
-  const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS;
-  const size = (email.body?.length ?? 0) + (email.html?.length ?? 0);
-  if (size > limit) throw new InputTooLargeError(size, limit);
-
-  const removed: RemovedPart[] = [];
+/** The email's text (its markup's, `chooseMarkup`) cleaned; what goes is added to `removed`. */
+function cleanBody(email: Pick<Email, 'body' | 'html'>, scope: CleanScope, removed: RemovedPart[]): TextClean {
   let source = email.body ?? '';
   let sourceLines: readonly string[] | undefined;
   const parts = chooseMarkup(email)?.parts;
@@ -297,6 +286,31 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
   }
   const cleaned = cleanLines(source, sourceLines, scope, true);
   removed.push(...cleaned.removed);
+  return cleaned;
+}
+
+/**
+ * Turns an email into the customer's new text: HTML (the `html` field, or a body that is HTML: `markupOf`) to text, quoted replies and forwards removed, and for
+ * scope `visible` (default) also signature, device lines, disclaimers and footers; then PII masked (default on)
+ * and the language detected. Throws only `InputTooLargeError` and `CleanOptionsError`.
+ */
+export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResult {
+  const scope = options.scope ?? 'visible';
+  if (scope !== 'quotes' && scope !== 'visible') throw new CleanOptionsError(`unknown scope ${String(options.scope)}`);
+  const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS;
+  const size = (email.body?.length ?? 0) + (email.html?.length ?? 0);
+  if (size > limit) throw new InputTooLargeError(size, limit);
+
+  const removed: RemovedPart[] = [];
+  let cleaned = cleanBody(email, scope, removed);
+  // Text that itself reads as HTML (`&lt;p&gt;` decoded to `<p>`, a zero-width character gone from before a tag) would
+  // be read as HTML by a second cleaning of it: it is cleaned as such a body now, so that cleaning is idempotent.
+  for (let again = 0; again < MAX_PASSES && bodyIsHtml(cleaned.text); again += 1) {
+    const below = cleaned.signature;
+    cleaned = cleanBody({ body: cleaned.text }, scope, removed);
+    // A signature cut now stood above the one cut before (as in `cleanLines`).
+    if (below !== undefined) cleaned.signature = cleaned.signature === undefined ? below : `${cleaned.signature}\n\n${below}`;
+  }
 
   const redactOptions = options.redact ?? true;
   const red = redactOptions === false ? { text: cleaned.text, redactions: [] } : redactPlain(cleaned.text, redactOptions === true ? {} : redactOptions);
