@@ -108,6 +108,8 @@ describe('cleanEmail properties', () => {
           // space gone from before a tag; it is cleaned as such a body at once now.
           ['<div>&lt;p&gt;x', 'visible', false],
           ['> quoted line\n\u200b<br>', 'quotes', true],
+          // Found by a 60k-case search: masked, a line with a device's sentence had words few enough for a device line.
+          ['Von meinem iPhone gesendet Tel. +49 170 1234567', 'quotes', true],
         ],
       },
     );

@@ -218,6 +218,10 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(visible('Please block my card.\n\nGet Outlook for iOS<https://aka.ms/o0ukef>').text).toBe('Please block my card.');
   });
 
+  it('takes a line on which masking finds anything, or found it, for no device line: masking lessens its words', () => {
+    for (const l of ['Von meinem iPhone gesendet Tel. [PHONE]', 'Sent from my iPhone [EMAIL]', 'Sent from my iPhone max@example.com']) expect(isDeviceLine(l), l).toBe(false);
+  });
+
   it('keeps a device line with more of the sender\'s words after it', () => {
     expect(isDeviceLine('Gesendet von meinem Telefon. Sorry für Tippfehler')).toBe(false);
     expect(isDeviceLine('Sent from my iPhone.')).toBe(true);

@@ -120,14 +120,27 @@ export function isDeviceLine(line: string): boolean {
   return mayBeDeviceLine(line) && deviceLineRules(line);
 }
 
+/** The placeholder masking leaves of what it finds (`[PHONE]`, `[EMAIL]`). */
+const PLACEHOLDER = /\[[A-Z][A-Z0-9_]*\]/;
+
+/**
+ * Whether masking finds anything on a line, or found it before: such a line is no device line, masked or not. The
+ * rules count words and characters, which masking lessens (`Von meinem iPhone gesendet Tel. +49 170 1234567` has 8
+ * words, one too many; masked to `Tel. [PHONE]`, 6), and cleaning its own masked output must read the line alike.
+ * Asked last, so only a line the rules took for a device line is masked.
+ */
+function holdsMasked(l: string): boolean {
+  return PLACEHOLDER.test(l) || redactPlain(l).text !== l;
+}
+
 /** The patterns of `isDeviceLine`, for a line that passed its gates. */
 function deviceLineRules(line: string): boolean {
   const marked = stripMarkers(line);
   const l = marked.endsWith('>') ? marked.replace(TRAILING_LINK, '') : marked;
   // More words after the device's sentence (`Gesendet von meinem Telefon. Sorry für Tippfehler`) are the sender's.
   if (SENTENCE_AFTER.test(l) || NOT_DEVICE.test(l)) return false;
-  if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 12;
-  return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l);
+  if (DEVICE.some((re) => re.test(l))) return l.split(/\s+/).length <= 12 && !holdsMasked(l);
+  return DEVICE_NAME.test(l) && SENT_WORD.test(l) && l.split(/\s+/).length <= 7 && !/[?]$/.test(l) && !holdsMasked(l);
 }
 
 /**
