@@ -110,6 +110,13 @@ describe('cleanEmail properties', () => {
           ['> quoted line\n\u200b<br>', 'quotes', true],
           // Found by a 60k-case search: masked, a line with a device's sentence had words few enough for a device line.
           ['Von meinem iPhone gesendet Tel. +49 170 1234567', 'quotes', true],
+          // Found by a 240k-case search: masked, a 210-character line opening with an attribution fell under the bound of 200
+          // for a reply header that does not end with a colon, and a second cleaning cut it.
+          [
+            'On Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote: Von meinem iPhone gesendet On Mon, 1 Jun 2026 at 09:43, Support <help@example.com> wrote: Bitte überweisen Sie den Betrag auf mein Konto.',
+            'quotes',
+            true,
+          ],
         ],
       },
     );
