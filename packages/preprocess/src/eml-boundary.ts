@@ -5,8 +5,8 @@
  * `--X` (after an optional preamble) and, further on, the closing line `--X--`.
  */
 
-/** A delimiter line: `--`, then a boundary (RFC 2046: 1 to 70 characters, not ending in a blank), then blanks. */
-const DELIMITER = /^--([^\s"][^\r\n"]{0,68}[^\s"]|[^\s"])[ \t]*\r?$/;
+/** A delimiter line: `--`, then a boundary (RFC 2046: 1 to 70 characters, not ending in a blank), then blanks (and the CRs of its line end). */
+const DELIMITER = /^--([^\s"][^\r\n"]{0,68}[^\s"]|[^\s"])[ \t]*\r*$/;
 
 /** The boundary the body s[start, end) uses, or undefined when it has no delimiter line closed further on. */
 export function unstatedBoundary(s: string, start: number, end: number): string | undefined {

@@ -75,7 +75,7 @@ function utf8Tally(bytes: Uint8Array): { valid: number; invalid: number } {
 export function transferDecoded(body: string, encoding: string): Uint8Array {
   if (encoding === 'base64') return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   if (encoding === 'quoted-printable') {
-    const text = body.replace(/=[ \t]*\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const text = body.replace(/=[ \t]*\r*\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
     return Buffer.from(text, 'latin1');
   }
   return Buffer.from(body, 'latin1');

@@ -40,21 +40,31 @@ interface Walk {
   dates: string[];
 }
 
+/**
+ * Where the line end at `i` ends, or -1 when none starts there: an LF after any number of CRs, as the parser reads
+ * line ends (it drops the CRs before an LF), so `\r\r\n`, CRLF written out again as CRLF, is one line end.
+ */
+function afterLineEnd(s: string, i: number): number {
+  let j = i;
+  while (s[j] === '\r') j++;
+  return s[j] === '\n' ? j + 1 : -1;
+}
+
 /** Where the header block that starts at `start` ends (the start of its blank line), or -1 without one. */
 function blankLineAt(s: string, start: number, end: number): number {
-  if (s.startsWith('\r\n', start) || s.startsWith('\n', start)) return start;
+  if (afterLineEnd(s, start) !== -1) return start;
   for (let i = s.indexOf('\n', start); i !== -1 && i + 1 < end; i = s.indexOf('\n', i + 1)) {
-    if (s[i + 1] === '\n' || (s[i + 1] === '\r' && s[i + 2] === '\n')) return i + 1;
+    if (afterLineEnd(s, i + 1) !== -1) return i + 1;
   }
   return -1;
 }
 
 /** A header field of the block (folded lines included): where its value starts and ends, and the value unfolded. */
 function header(block: string, name: string): { start: number; end: number; value: string } | undefined {
-  const match = new RegExp(`^${name}[ \\t]*:([^\\r\\n]*(?:\\r?\\n[ \\t][^\\r\\n]*)*)`, 'im').exec(block);
+  const match = new RegExp(`^${name}[ \\t]*:([^\\r\\n]*(?:\\r*\\n[ \\t][^\\r\\n]*)*)`, 'im').exec(block);
   if (!match) return undefined;
   const end = match.index + match[0].length;
-  return { start: end - match[1].length, end, value: match[1].replace(/\r?\n/g, '').trim() };
+  return { start: end - match[1].length, end, value: match[1].replace(/\r*\n/g, '').trim() };
 }
 
 /**
@@ -131,7 +141,7 @@ function inlineEdit(block: string, start: number, out: Edit[]): void {
 }
 
 /** A quoted-printable soft line break with blanks after the `=`, which a relay may add (RFC 2045 6.7: trailing blanks are to be deleted). */
-const PADDED_SOFT_BREAK = /=[ \t]+(?=\r?\n|$)/g;
+const PADDED_SOFT_BREAK = /=[ \t]+(?=\r*\n|$)/g;
 
 /** Edits that take the blanks after soft line breaks out of a quoted-printable body s[start, end): the parser kept `=` and the line end in the text. */
 function softBreakEdits(s: string, start: number, end: number, out: Edit[]): void {
@@ -180,7 +190,7 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
   const blank = blankLineAt(s, start, end);
   if (blank < 0) return;
   const block = s.slice(start, blank);
-  const bodyStart = blank + (s[blank] === '\r' ? 2 : 1);
+  const bodyStart = afterLineEnd(s, blank);
   const contentType = header(block, 'content-type');
   const type = (contentType?.value.split(';')[0].trim() ?? 'text/plain').toLowerCase();
   if (type.startsWith('multipart/')) {
@@ -215,7 +225,8 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
     return;
   }
   if (!needsFallback(transferDecoded(s.slice(bodyStart, end), encoding))) return;
-  const eol = s.startsWith('\r\n', blank) ? '\r\n' : '\n';
+  // The field added ends as the blank line after it does.
+  const eol = s.slice(blank, bodyStart);
   if (contentType) out.push({ at: start + contentType.end, text: `${contentType.value.endsWith(';') ? '' : ';'} charset=${FALLBACK}` });
   else out.push({ at: blank, text: `Content-Type: text/plain; charset=${FALLBACK}${eol}` });
 }

@@ -348,6 +348,39 @@ describe('parseEml', () => {
     }
   });
 
+  it('reads a message whose line ends are all CRLF written out again as CRLF (\\r\\r\\n) as its CRLF form', async () => {
+    // The header block and each part's end at a line of CRs: raw 8-bit headers beside an ISO-8859-1 body, a
+    // part without a charset in Windows-1252, an attached message's Date as sent (found by eml.property.test.ts).
+    const messages = [
+      ['From: kunde@example.com', 'Subject: \xdcberweisung', 'Content-Type: text/plain; charset=iso-8859-1', 'Content-Transfer-Encoding: 8bit', '', 'Gr\xfc\xdfe aus K\xf6ln', ''],
+      [
+        'From: kunde@example.com',
+        'Subject: Depot',
+        'Content-Type: multipart/mixed;',
+        ' boundary="B1"',
+        '',
+        '--B1',
+        'Content-Type: text/plain',
+        '',
+        'Gr\xfc\xdfe aus K\xf6ln',
+        '--B1',
+        'Content-Type: message/rfc822',
+        '',
+        'From: bank@example.com',
+        'Date: Mon, 30 Nov 2026 07:00:00 +0100',
+        '',
+        'Ihr Depot',
+        '--B1--',
+        '',
+      ],
+    ];
+    for (const lines of messages) {
+      const crlfForm = await parseEml(Buffer.from(lines.join('\r\n'), 'latin1'));
+      expect(crlfForm.body).toMatch(/^Grüße aus Köln\n/);
+      expect(await parseEml(Buffer.from(lines.join('\r\r\n'), 'latin1'))).toEqual(crlfForm);
+    }
+  });
+
   it('reads a body a mailer sent as a nameless attachment; warns when the only text is an attachment with a file name', async () => {
     const single = (disposition: string) => Buffer.from(crlf(['Subject: Depot', 'Content-Type: text/plain; charset=iso-8859-1', disposition, '', 'Bitte schlie\xdfen Sie mein Depot.', '']), 'latin1');
     const nameless = await parseEml(single('Content-Disposition: attachment'));

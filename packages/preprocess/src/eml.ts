@@ -31,12 +31,12 @@ function fixC1(text: string | undefined): string | undefined {
   return text === undefined ? undefined : c1AsWindows1252(text);
 }
 
-/** Where the header block ends (the blank line), or the length when there is none. */
+/** Where the header block ends (the blank line: an LF after any CRs, as the parser drops them), or the length when there is none. */
 function headerEnd(bytes: Uint8Array): number {
-  for (let i = 0; i + 1 < bytes.length; i++) {
-    if (bytes[i] !== 0x0a) continue;
-    if (bytes[i + 1] === 0x0a) return i + 1;
-    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return i + 1;
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) {
+    let j = i + 1;
+    while (bytes[j] === 0x0d) j++;
+    if (bytes[j] === 0x0a) return i + 1;
   }
   return bytes.length;
 }
