@@ -67,6 +67,15 @@ function header(block: string, name: string): { start: number; end: number; valu
   return { start: end - match[1].length, end, value: match[1].replace(/\r*\n/g, '').trim() };
 }
 
+/** An RFC 822 comment, `(...)`, which may stand wherever a structured field allows blanks; the parser reads fields without them. */
+const COMMENT = /\([^()]*\)/g;
+
+/** A part's transfer encoding as the parser reads it: the first token of the field without its comments, lower case ('' without one). */
+function transferEncoding(block: string): string {
+  const value = header(block, 'content-transfer-encoding')?.value ?? '';
+  return (/[\w-]+/.exec(value.replace(COMMENT, ' '))?.[0] ?? '').toLowerCase();
+}
+
 /**
  * Edits that make a Content-Type field, whose raw text starts at `at`, name `label` as its charset instead: the
  * plain value replaced, the RFC 2231 sections (which the parser prefers to it) taken out, or the first of
@@ -126,7 +135,7 @@ function applyEdits(s: string, edits: readonly Edit[], start: number, end: numbe
 
 /** Whether a part (its header block) is sent as it is, not base64 or quoted-printable (whose bytes are not edited here). */
 function unencoded(block: string): boolean {
-  return ['', '7bit', '8bit', 'binary'].includes((header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase());
+  return ['', '7bit', '8bit', 'binary'].includes(transferEncoding(block));
 }
 
 /**
@@ -192,7 +201,7 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
   const block = s.slice(start, blank);
   const bodyStart = afterLineEnd(s, blank);
   const contentType = header(block, 'content-type');
-  const type = (contentType?.value.split(';')[0].trim() ?? 'text/plain').toLowerCase();
+  const type = (contentType?.value.replace(COMMENT, ' ').split(';')[0].trim() ?? 'text/plain').toLowerCase();
   if (type.startsWith('multipart/')) {
     const stated = contentType && parameter(block.slice(contentType.start, contentType.end), 'boundary')?.value;
     const boundary = stated || unstatedBoundary(s, bodyStart, end);
@@ -204,14 +213,14 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
   if (type === 'message/rfc822') {
     if (inMessage || depth >= MAX_DEPTH) return;
     inlineEdit(block, start, out);
-    attachedMessageDate(s, bodyStart, end, (header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase(), walk);
+    attachedMessageDate(s, bodyStart, end, transferEncoding(block), walk);
     if (unencoded(block)) attachedMessageEdits(s, bodyStart, end, depth + 1, out, walk);
     return;
   }
   // An empty or malformed Content-Type is read as text/plain by the parser.
   if (!(type.startsWith('text/') || type === '' || !type.includes('/'))) return;
   if (walk.textInline && !NAMED.test(block)) inlineEdit(block, start, out);
-  const encoding = (header(block, 'content-transfer-encoding')?.value ?? '').toLowerCase();
+  const encoding = transferEncoding(block);
   if (encoding === 'quoted-printable') softBreakEdits(s, bodyStart, end, out);
   const charset = contentType && parameter(block.slice(contentType.start, contentType.end), 'charset');
   if (charset) {

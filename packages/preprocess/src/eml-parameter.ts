@@ -25,13 +25,16 @@ export interface Parameter {
   extended: ParameterSection[];
 }
 
-/** The sections of a parameter, by name: `;`, the name, an RFC 2231 `*`, section number and `*`, `=`, the value. */
+/**
+ * The sections of a parameter, by name: `;`, the name, an RFC 2231 `*`, section number and `*`, `=`, the value. RFC 822
+ * comments (`(...)`) may stand before the name, where the parser reads the field without them.
+ */
 const PATTERNS = new Map<string, RegExp>();
 
 function pattern(name: string): RegExp {
   let re = PATTERNS.get(name);
   if (re === undefined) {
-    re = new RegExp(`;\\s*${name}(\\*(?:\\d{1,3}\\*?)?)?\\s*=\\s*("[^"]*"|[^\\s;"]*)`, 'gi');
+    re = new RegExp(`;\\s*(?:\\([^()]*\\)\\s*)*${name}(\\*(?:\\d{1,3}\\*?)?)?\\s*=\\s*("[^"]*"|[^\\s;"]*)`, 'gi');
     PATTERNS.set(name, re);
   }
   return re;

@@ -381,6 +381,20 @@ describe('parseEml', () => {
     }
   });
 
+  it('reads Content-Type and Content-Transfer-Encoding fields with RFC 822 comments as the MIME parser does', async () => {
+    // A comment may stand where blanks may (RFC 2045 5.1, 6.1); found by eml.property.test.ts.
+    const parts = [
+      ['Content-Type: text/plain', '', 'Gr\xfc\xdfe aus K\xf6ln'],
+      // UTF-8 bytes, written one character per byte as the rest of the message.
+      ['Content-Type: text/plain; (Kunde) charset=x-unknown', '', 'Gr\xc3\xbc\xc3\x9fe aus K\xc3\xb6ln'],
+      ['Content-Type: text/plain; charset=unknown-8bit', 'Content-Transfer-Encoding: base64 (encoded)', '', Buffer.from('Grüße aus Köln').toString('base64')],
+      ['Content-Type: message/rfc822 (forwarded)', '', 'From: bank@example.com', 'Date: Mon, 30 Nov 2026 07:00:00 +0100', '', 'Ihr Depot'],
+    ];
+    const raw = crlf(['From: kunde@example.com', 'Subject: Depot', 'Content-Type: multipart/mixed; (generated) boundary*0="B"; boundary*1="1"', '', ...parts.flatMap((p) => ['--B1', ...p]), '--B1--', '']);
+    const email = await parseEml(Buffer.from(raw, 'latin1'));
+    expect(email.body).toMatch(/^Grüße aus Köln\n+Grüße aus Köln\n+Grüße aus Köln\n+-+\nFrom: bank@example.com\nDate: Mon, 30 Nov 2026 07:00:00 \+0100\n-+\n\nIhr Depot/);
+  });
+
   it('reads a body a mailer sent as a nameless attachment; warns when the only text is an attachment with a file name', async () => {
     const single = (disposition: string) => Buffer.from(crlf(['Subject: Depot', 'Content-Type: text/plain; charset=iso-8859-1', disposition, '', 'Bitte schlie\xdfen Sie mein Depot.', '']), 'latin1');
     const nameless = await parseEml(single('Content-Disposition: attachment'));
