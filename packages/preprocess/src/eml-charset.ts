@@ -181,6 +181,21 @@ function attachedMessageEdits(s: string, start: number, end: number, depth: numb
   out.push({ at: start, remove: headEnd - start, text }, ...inner.filter((e) => e.at >= headEnd));
 }
 
+/**
+ * An attached message sent base64-encoded in s[start, end) (RFC 2046 asks for one sent as it is; gateways and some
+ * clients encode it): the parser decodes it and reads it inline, so its edits are made in its decoded text, which
+ * then replaces the body, base64-encoded again in lines of 76 characters that end as the body's first line does.
+ */
+function base64MessageEdits(s: string, start: number, end: number, depth: number, out: Edit[], walk: Walk): void {
+  const message = Buffer.from(transferDecoded(s.slice(start, end), 'base64')).toString('latin1');
+  const inner: Edit[] = [];
+  attachedMessageEdits(message, 0, message.length, depth, inner, walk);
+  if (inner.length === 0) return;
+  const eol = /\r*\n/.exec(s.slice(start, end))?.[0] ?? '\n';
+  const encoded = Buffer.from(applyEdits(message, inner, 0, message.length), 'latin1').toString('base64');
+  out.push({ at: start, remove: end - start, text: `${encoded.replace(/.{76}/g, `$&${eol}`)}${eol}` });
+}
+
 /** The Date header of the attached message in s[start, end), sent in `encoding`, as sent: unfolded, trimmed. */
 function attachedMessageDate(s: string, start: number, end: number, encoding: string, walk: Walk): void {
   const encoded = encoding === 'base64' || encoding === 'quoted-printable';
@@ -213,8 +228,10 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
   if (type === 'message/rfc822') {
     if (inMessage || depth >= MAX_DEPTH) return;
     inlineEdit(block, start, out);
-    attachedMessageDate(s, bodyStart, end, transferEncoding(block), walk);
+    const encoding = transferEncoding(block);
+    attachedMessageDate(s, bodyStart, end, encoding, walk);
     if (unencoded(block)) attachedMessageEdits(s, bodyStart, end, depth + 1, out, walk);
+    else if (encoding === 'base64') base64MessageEdits(s, bodyStart, end, depth + 1, out, walk);
     return;
   }
   // An empty or malformed Content-Type is read as text/plain by the parser.

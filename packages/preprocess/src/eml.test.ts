@@ -395,6 +395,15 @@ describe('parseEml', () => {
     expect(email.body).toMatch(/^Grüße aus Köln\n+Grüße aus Köln\n+Grüße aus Köln\n+-+\nFrom: bank@example.com\nDate: Mon, 30 Nov 2026 07:00:00 \+0100\n-+\n\nIhr Depot/);
   });
 
+  it('reads a base64-encoded attached message with the fallbacks of one sent as it is', async () => {
+    // Raw Windows-1252 in its Subject and in a part without a charset (found by eml.property.test.ts).
+    const forward = crlf(['From: bank@example.com', 'Subject: \xdcberweisung', 'Date: Mon, 30 Nov 2026 07:00:00 +0100', 'Content-Type: text/plain', '', 'Gr\xfc\xdfe aus K\xf6ln', '']);
+    const encoded = Buffer.from(forward, 'latin1').toString('base64').replace(/.{76}/g, '$&\r\n');
+    const raw = crlf(['From: kunde@example.com', 'Subject: WG', 'Content-Type: multipart/mixed; boundary=B1', '', '--B1', 'Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64', '', encoded, '--B1--', '']);
+    const email = await parseEml(Buffer.from(raw, 'latin1'));
+    expect(email.body).toMatch(/\nSubject: Überweisung\n[\s\S]*\n\nGrüße aus Köln\n$/);
+  });
+
   it('reads a body a mailer sent as a nameless attachment; warns when the only text is an attachment with a file name', async () => {
     const single = (disposition: string) => Buffer.from(crlf(['Subject: Depot', 'Content-Type: text/plain; charset=iso-8859-1', disposition, '', 'Bitte schlie\xdfen Sie mein Depot.', '']), 'latin1');
     const nameless = await parseEml(single('Content-Disposition: attachment'));
