@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * The text of bytes that should be UTF-8, or the line of the first byte that is not (as an editor numbers
  * it: CRLF and a lone CR end one line), so that the message refusing a Latin-1 file can say where.
@@ -5,8 +7,28 @@
 export function decodeUtf8(bytes: Uint8Array): { text: string } | { badLine: number } {
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    const text = new TextDecoder('utf-8').decode(bytes);
-    return { badLine: text.slice(0, text.indexOf('\uFFFD')).replace(/\r\n?/g, '\n').split('\n').length };
+  } catch (cause) {
+    // Not a decoding error (a file over V8's longest string): the caller says what it is.
+    if ((cause as NodeJS.ErrnoException).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw cause;
+    return { badLine: firstBadLine(bytes) };
   }
+}
+
+/**
+ * The line of the first byte that is not UTF-8. Read line by line from the bytes, not from a lenient decoding's
+ * first U+FFFD: a file may hold that character itself (an earlier conversion's), lines above the bad byte. A line
+ * end is one byte no multi-byte character holds, so each line is UTF-8 or not on its own.
+ */
+function firstBadLine(bytes: Uint8Array): number {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b !== 0x0a && b !== 0x0d) continue;
+    if (!isUtf8(bytes.subarray(start, i))) return line;
+    if (b === 0x0d && bytes[i + 1] === 0x0a) i++;
+    line++;
+    start = i + 1;
+  }
+  return line;
 }

@@ -352,6 +352,14 @@ describe('encodings and repeated ids', () => {
     );
   });
 
+  it('names the line of the byte that is not UTF-8, not that of a U+FFFD the file holds above it', async () => {
+    // A replacement character on line 2 (an earlier conversion's), the Latin-1 byte of "ä" on line 3.
+    const bytes = Buffer.concat([Buffer.from(`${header}1,Betreff,Text \uFFFD,,payments,x\r\n2,Betreff,`), Buffer.from([0xe4]), Buffer.from(',,payments,x\n')]);
+    const p = path.join(dir, 'fffd-latin1.csv');
+    writeFileSync(p, bytes);
+    await expect(loadDataset(p, cfg())).rejects.toThrow(/fffd-latin1\.csv:3: not UTF-8 /);
+  });
+
   it('reads it with "encoding": "windows-1252"', async () => {
     const p = path.join(dir, 'latin1-ok.csv');
     writeFileSync(p, latin1);
