@@ -10,7 +10,9 @@ export type ResolvedLabel =
   | { kind: 'missing' }
   | { kind: 'retired'; label: string }
   | { kind: 'unknown'; label: string }
-  | { kind: 'alias-cycle'; label: string };
+  | { kind: 'alias-cycle'; label: string }
+  /** `__proto__`: no JavaScript record can hold it (the config refuses it as a label), so it cannot be a class. */
+  | { kind: 'unholdable'; label: string };
 
 /**
  * Follows the task's aliases (renames and merges), then checks retired labels and the allowed labels. The cell
@@ -30,6 +32,9 @@ export function resolveLabel(task: TaskConfig, raw: string | null | undefined): 
   const followed = followAliases(task.aliases, value);
   if (followed.loop) return { kind: 'alias-cycle', label: value };
   const label = followed.label;
+  // In a task without `labels` any cell is a class; `__proto__` dropped out of the counts' record, so the model had
+  // no output for it and its rows were masked in that task without a word. (No alias leads to it: the config refuses it.)
+  if (label === '__proto__') return { kind: 'unholdable', label };
   if (task.retired.includes(label) || task.retired.includes(value)) return { kind: 'retired', label: value };
   if (task.labels !== undefined && !task.labels.includes(label)) return { kind: 'unknown', label: value };
   return label === value ? { kind: 'label', label } : { kind: 'label', label, renamedFrom: value };

@@ -116,6 +116,15 @@ describe('loadDataset', () => {
     expect(ds.skipped[0]).toContain('skip.csv:3: no text (the text columns subject, body are empty)');
   });
 
+  it('makes a label cell "__proto__" a bad row, not a class that no record holds and that trains nothing', async () => {
+    // topic has no labels, so any other cell is a class of it.
+    const p = file('proto.csv', header + '1,s,b,,payments,__proto__\n2,s,b,,tax,sepa\n');
+    await expect(loadDataset(p, cfg())).rejects.toThrow(`proto.csv:2, column "topic" (6): label "__proto__" cannot be a label (no JavaScript record can hold it): rename it in the export`);
+    const ds = await loadDataset(p, cfg({ onBadRow: 'skip' }));
+    expect(ds.rows.map((r) => r.labels.topic)).toEqual(['sepa']);
+    expect(ds.badRowPlaces).toEqual([`${p}:2`]);
+  });
+
   it('makes a row with more or fewer fields than the header a bad row, not a file that fails', async () => {
     const p = file('ragged.csv', header + '1,s,b,,payments,x\n2,s,b,,tax\n3,s,b,,tax,x,extra\n4,s,b,,support,y\n');
     const err = (await loadDataset(p, cfg()).catch((e: unknown) => e)) as DatasetError;

@@ -134,6 +134,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
       counts[resolved.label] = (counts[resolved.label] ?? 0) + 1;
     }
     if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" is not in the ${task.name} taxonomy ${choicesHint(resolved.label, task.labels ?? [], 'labels')}`);
+    else if (resolved.kind === 'unholdable') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" cannot be a label (no JavaScript record can hold it): rename it in the export`);
     else if (resolved.kind === 'alias-cycle') problems.push(`${cellLocation(record, column)}: aliases of "${resolved.label}" form a cycle`);
     raw.push({
       label: resolved.kind === 'label' ? resolved.label : null,
