@@ -34,3 +34,11 @@ describe('labels that differ only in case or spacing', () => {
     expect(lookalikeWarning(finaliseTaskLabels(TaskConfigSchema.parse({ name: 'queue' }), ['billing', 'tax'], stats).report)).toBeUndefined();
   });
 });
+
+describe('the counts of a task', () => {
+  it('count labels named like members of every JavaScript object (constructor, toString) as any other', () => {
+    const { report } = finaliseTaskLabels(TaskConfigSchema.parse({ name: 'queue' }), ['constructor', 'toString', 'constructor', 'tax'], stats);
+    expect(report.labels).toEqual(['constructor', 'tax', 'toString']);
+    expect(report.counts).toEqual({ constructor: 2, toString: 1, tax: 1 });
+  });
+});

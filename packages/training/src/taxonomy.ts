@@ -90,8 +90,11 @@ export function finaliseTaskLabels(
   const rare: Record<string, number> = {};
   if (!fixed) for (const [label, n] of counts) if (n < task.minCount && label !== OTHER_LABEL) rare[label] = n;
   const out = labels.map((l) => (l !== null && Object.hasOwn(rare, l) ? (task.rare === 'other' ? OTHER_LABEL : null) : l));
-  const finalCounts: Record<string, number> = {};
-  for (const l of out) if (l !== null) finalCounts[l] = (finalCounts[l] ?? 0) + 1;
+  // Counted in a Map: in a record, `finalCounts.constructor ?? 0` is Object's member, and a label named
+  // `constructor` or `toString` was counted as "function Object() { [native code] }1".
+  const tally = new Map<string, number>();
+  for (const l of out) if (l !== null) tally.set(l, (tally.get(l) ?? 0) + 1);
+  const finalCounts: Record<string, number> = Object.fromEntries(tally);
   const present = Object.keys(finalCounts);
   const ordered = task.labels
     ? [...task.labels.filter((l) => Object.hasOwn(finalCounts, l)), ...(Object.hasOwn(finalCounts, OTHER_LABEL) && !task.labels.includes(OTHER_LABEL) ? [OTHER_LABEL] : [])]
