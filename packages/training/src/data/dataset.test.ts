@@ -225,6 +225,8 @@ describe('loadDataset', () => {
         line({ id: '3', subject: ['a', 'b'] }),
         line({ id: '4', topic: true }),
         '{"id":12345678901234567890,"subject":"s","body":"b","queue":"tax","topic":"t"}',
+        // Past any JSON number: JSON.parse reads Infinity, which was the id and label "Infinity".
+        '{"id":1e400,"subject":"s","body":"b","queue":"tax","topic":-1e400}',
       ].join('\n'),
     );
     const ds = await loadDataset(j, cfg({ format: 'jsonl', onBadRow: 'skip' }));
@@ -234,6 +236,8 @@ describe('loadDataset', () => {
       `${j}:3, column "subject": an array, not text`,
       `${j}:4, column "topic": true, not a label`,
       `${j}:5, column "id": the number 12345678901234567000 is beyond 2^53 - 1, so JSON has rounded it: export ids as strings`,
+      `${j}:6, column "id": a number beyond any JSON can hold (read as Infinity): export ids as strings`,
+      `${j}:6, column "topic": a number beyond any JSON can hold (read as -Infinity): export labels as strings`,
     ]);
   });
 

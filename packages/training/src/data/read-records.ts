@@ -466,6 +466,10 @@ function badValue(value: unknown, what: CellUse): string | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
     return `the number ${value} is beyond 2^53 - 1, so JSON has rounded it: export ${what === 'text' ? 'it' : `${what}s`} as strings`;
   }
+  // `1e400` is past any number JSON can hold: JSON.parse reads it as Infinity, which would be the id, text or label "Infinity".
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return `a number beyond any JSON can hold (read as ${value}): export ${what === 'text' ? 'it' : `${what}s`} as strings`;
+  }
   return undefined;
 }
 
