@@ -71,6 +71,38 @@ describe('CSV line numbers', () => {
     expect(one.problems?.[0].problem).toMatch(/short\.csv:2: 2 fields, the header has 3 \(a line break in an unquoted value, or a missing delimiter\?\)$/);
   });
 
+  it('makes the rest of a value that a run-on row stopped in bad rows, not a row of mixed cells (found by the load property test)', async () => {
+    // Row 1's quote is not closed; it runs on to the quote that opens row 2's body, which starts with a line break.
+    // Read on from there, line 4 was a row of six fields: id "b1", subject "b2", body 'b3"', label tax.
+    const text = 'id,subject,body,receivedAt,queue,topic\n1,"Hallo,s,,payments,x\n2,s,"\nb1,b2,b3",,tax,y\n3,s,b,,support,z\n';
+    const source = await readSourceFile(file('rest.csv', text), 'csv');
+    expect(source.records.map((r) => r.get('id'))).toEqual(['3']);
+    expect(source.problems?.map((p) => p.line)).toEqual([2, 4]);
+    expect(source.problems?.[1].problem).toMatch(/rest\.csv:4: the rest of a quoted value that the row on line 2 ran into \(a quote there not closed, or not doubled\): fix that row$/);
+    // Over several lines, up to the one that closes it; the row after it is read again.
+    const longer = 'id,subject,body,receivedAt,queue,topic\n1,"Hallo,s,,payments,x\n2,s,"\nzeile\nb1,b2,b3",,tax,y\n3,s,b,,support,z\n';
+    const again = await readSourceFile(file('rest-longer.csv', longer), 'csv');
+    expect(again.records.map((r) => r.get('id'))).toEqual(['3']);
+    expect(again.problems?.map((p) => p.line)).toEqual([2, 4, 5]);
+    // Stopped where the value opens with text before its line break: the lenient reading ends the row there too.
+    const texted = 'id,subject,body,receivedAt,queue,topic\n1,"Hallo,s,,payments,x\n2,s,"a\nb1,b2,b3",,tax,y\n3,s,b,,support,z\n';
+    const third = await readSourceFile(file('rest-texted.csv', texted), 'csv');
+    expect(third.records.map((r) => r.get('id'))).toEqual(['3']);
+    expect(third.problems?.map((p) => p.line)).toEqual([2, 4]);
+    // Or at a quote alone on a line, opening a first column's value that starts with a line break.
+    const first = 'subject,id,body,queue\n"Hallo,1,b,tax\n"\nb1",2,b,tax\n3,s,b,tax\n';
+    const fourth = await readSourceFile(file('rest-first.csv', first), 'csv');
+    expect(fourth.records.map((r) => r.get('subject'))).toEqual(['3']);
+    expect(fourth.problems?.map((p) => p.line)).toEqual([2, 4]);
+    // A bad row whose value ends with a line break (its closing quote starts a line) leaves the row after it as it
+    // is, one with a bare quote too.
+    const closing = await readSourceFile(file('rest-not.csv', 'id,subject,body,queue\n1,s,"Hallo\n",tax,x\n2,my 5" screen,b,tax\n'), 'csv');
+    expect(closing.records.map((r) => r.get('id'))).toEqual(['2']);
+    // Nor does one whose value's last line ends with the delimiter: with the row after it, it makes no row.
+    const comma = await readSourceFile(file('rest-comma.csv', 'id,subject,body,queue\n1,"Grüße,\nMax,",b,tax,x\n2,my 5" screen,b,tax\n'), 'csv');
+    expect(comma.records.map((r) => r.get('id'))).toEqual(['2']);
+  });
+
   it('reads rows that stop before a header\'s trailing empty columns, and names a row\'s trailing delimiter the header lacks (QA: every row refused)', async () => {
     const padded = await readSourceFile(file('padded-header.csv', 'id,subject,queue,,\n1,Login,support\n2,Steuer,tax,\n3,Depot,orders,,\n4,Kurz\n'), 'csv');
     expect(padded.records.map((r) => [r.get('id'), r.get('queue')])).toEqual([['1', 'support'], ['2', 'tax'], ['3', 'orders']]);

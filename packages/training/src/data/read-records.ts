@@ -314,20 +314,35 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
   // that stops before them still has every named column.
   const named = namedColumns(header);
   let blankRecords = 0;
+  // A row that ran on and stopped inside a later row's quoted value: the records read after it, up to the one that
+  // holds that value's closing quote (the last of them), are its rest; read as rows, they mixed cells.
+  let rest: { of: number; last: number } | undefined;
+  const fits = (n: number) => n === header.length || (n >= named && n < header.length);
+  const ranInto = (r: number): void => {
+    if (lastLine(parsed[r].raw, starts[r]) === starts[r] || !endsInOpenValue(parsed[r].raw, delimiter)) return;
+    const last = closingRecord(parsed, r + 1);
+    // Its last line and those records must make one whole row, read strictly: else the quote was the end of a value.
+    if (last !== undefined && isOneRow(parsed, r, last, delimiter, fits)) rest = { of: starts[r], last };
+  };
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
+    if (rest !== undefined && r <= rest.last) {
+      problems.push({ line: starts[r], problem: `${file}:${starts[r]}: the rest of a quoted value that the row on line ${rest.of} ran into (a quote there not closed, or not doubled): fix that row` });
+      continue;
+    }
     // A record of empty cells (`,,,,`, often an export's padding) is skipped as a blank line is, but counted.
     if (record.every((value) => value.trim() === '')) {
       // A line of spaces alone is a blank line, not a record.
       if (record.length > 1) blankRecords++;
       continue;
     }
-    if (record.length !== header.length && !(record.length >= named && record.length < header.length)) {
+    if (!fits(record.length)) {
       // A row cut off inside a quoted value (`1,Subject,"Hallo`) runs on into the rows after it: say so, not only
       // the field count, whose usual causes would not explain the rows that went with it.
       const end = lastLine(parsed[r].raw, starts[r]);
       const ranOn = end > starts[r] ? `; the row runs on to line ${end} inside a quoted value (a quote not closed, or not doubled?), taking in any rows up to there` : '';
       problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${fieldCount(record, header.length)}${ranOn}` });
+      ranInto(r);
       continue;
     }
     // Two exports joined with `cat` repeat the header: its names would train as one more example.
@@ -345,6 +360,7 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
       const end = lastLine(raw, starts[r]);
       const ranOn = end > starts[r] ? ` Read on, the row would run to line ${end}, taking in any rows up to there.` : '';
       problems.push({ line: starts[r], problem: `${file}:${starts[r]}: a quote inside a quoted value on line ${line} is not doubled (write "" for a quote in a quoted value).${ranOn}` });
+      ranInto(r);
       continue;
     }
     records.push({
@@ -416,6 +432,68 @@ export function strayQuote(raw: string, delimiter: string): number {
     else fieldStart = false;
   }
   return -1;
+}
+
+/**
+ * Whether a record that ran on over lines may have stopped inside a later row's quoted value: its last line, read as
+ * a row of its own, leaves a value open (`2,s,"` of a body that starts with a line break). Read leniently, a quote
+ * there ended the value that ran on, and the later row's value goes on in the records after it. (The quote may as
+ * well have closed a value that ends with a line break or a delimiter: `isOneRow` tells them apart.)
+ */
+function endsInOpenValue(raw: string, delimiter: string): boolean {
+  const line = raw.replace(/\n$/, '');
+  let quoted = false;
+  let fieldStart = true;
+  for (let i = line.lastIndexOf('\n') + 1; i < line.length; i++) {
+    if (quoted) {
+      if (line[i] !== '"') continue;
+      if (line[i + 1] === '"') i++;
+      else quoted = false;
+    } else if (fieldStart && line[i] === '"') {
+      quoted = true;
+    } else if (line.startsWith(delimiter, i)) {
+      fieldStart = true;
+      i += delimiter.length - 1;
+      continue;
+    }
+    fieldStart = false;
+  }
+  return quoted;
+}
+
+/** How many records on the closing one is looked for: farther on, an odd quote is more likely a later row's own. */
+const MAX_REST_RECORDS = 50;
+
+/**
+ * The record that closes a value whose rest starts at record `from`: the first with an odd number of quotes (a
+ * value's own are doubled, another quoted value's paired), none with a quote before it; undefined when there is
+ * none within MAX_REST_RECORDS, as after a value that only ended with the delimiter: the rows after it are rows.
+ */
+function closingRecord(parsed: readonly CsvInfoRecord[], from: number): number | undefined {
+  for (let r = from; r < Math.min(parsed.length, from + MAX_REST_RECORDS); r++) {
+    const quotes = quoteCount(parsed[r].raw);
+    if (quotes % 2 === 1) return r;
+    if (quotes > 0) return undefined;
+  }
+  return undefined;
+}
+
+/** Whether the last line of record `from` and the records after it up to `last` read strictly as one row that `fits`. */
+function isOneRow(parsed: readonly CsvInfoRecord[], from: number, last: number, delimiter: string, fits: (fields: number) => boolean): boolean {
+  const raw = parsed[from].raw.replace(/\n$/, '');
+  const text = `${raw.slice(raw.lastIndexOf('\n') + 1)}\n${parsed.slice(from + 1, last + 1).map((p) => p.raw).join('')}`;
+  try {
+    const rows = parse(text, { delimiter, relax_column_count: true }) as string[][];
+    return rows.length === 1 && fits(rows[0].length);
+  } catch {
+    return false;
+  }
+}
+
+function quoteCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n++;
+  return n;
 }
 
 /** The line a record's raw text ends on, given the line it starts on (blank lines before it and its line end not counted). */
