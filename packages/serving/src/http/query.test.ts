@@ -24,4 +24,10 @@ describe('undecodableParam', () => {
     expect(undecodableParam('?other=%FC&id=ok', ['id'])).toBeUndefined();
     expect(undecodableParam('', ['id'])).toBeUndefined();
   });
+
+  it('reads a name as the router does, percent-escapes decoded: ?i%64= is ?id= (found by the API fuzz test)', () => {
+    expect(undecodableParam('?i%64=K%FCndigung-42', ['id'])).toEqual({ name: 'id', escape: '%FC' });
+    expect(undecodableParam('?%6Dodel=%FC', ['model'])).toEqual({ name: 'model', escape: '%FC' });
+    expect(undecodableParam('?i%FF=%FC', ['id'])).toBeUndefined();
+  });
 });

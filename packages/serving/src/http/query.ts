@@ -22,11 +22,25 @@ export function badEscape(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A parameter's name as the router reads it: `+` a blank, percent-escapes decoded (left as they are when they do
+ * not decode). Compared raw, `?i%64=K%FCndigung-42` escaped the check, and the router, which decodes names,
+ * read it as `id` and kept its value as the raw text.
+ */
+function paramName(raw: string): string {
+  const name = raw.replaceAll('+', ' ');
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
 /** The first of `names` whose raw value in `search` (a URL's query) is not UTF-8 percent-encoding, with the bad escape. */
 export function undecodableParam(search: string, names: readonly string[]): { name: string; escape: string } | undefined {
   for (const pair of search.replace(/^\?/, '').split('&')) {
     const eq = pair.indexOf('=');
-    const name = eq < 0 ? pair : pair.slice(0, eq);
+    const name = paramName(eq < 0 ? pair : pair.slice(0, eq));
     const escape = eq < 0 || !names.includes(name) ? undefined : badEscape(pair.slice(eq + 1));
     if (escape !== undefined) return { name, escape };
   }
