@@ -1,7 +1,7 @@
 // Line patterns for quotes and reply headers. Every pattern runs on one line cut to MAX_LINE characters,
 // has bounded quantifiers only, and is anchored, so the cost per line is bounded and the total is linear.
 import { isTrimSpace } from './blank.js';
-import { redactPlain } from './redact.js';
+import { maskedLine } from './redact.js';
 
 export const MAX_LINE = 400;
 /** Four digits that read as a year (`2019`, `2026`): an issue date after an id number, a date after a street-like word. */
@@ -203,14 +203,6 @@ export function replyHeaderRules(l: string): boolean {
   return headerShape(l) && !PROSE_HEADER.test(l);
 }
 
-/**
- * A line with an address measured as masking leaves it (`<help@example.com>` as `<[EMAIL]>`), so that cleaning its own
- * masked output reads it alike: a 210-character line opening with `On ... <help@example.com> wrote:` and going on was
- * kept, masked to 192 characters it was under the bound of 200 and a second cleaning cut it as a header.
- */
-function maskedLength(l: string): number {
-  return redactPlain(l).text.length;
-}
 
 /** A date, intro word, verb, address or colon where a reply header has them. */
 function headerShape(l: string): boolean {
@@ -223,10 +215,12 @@ function headerShape(l: string): boolean {
   const rest = date ? l.slice(date[0].length) : l;
   if (end !== ':' && end !== '：') {
     if (!dateFirst && !hasAddress(l)) return false;
-    if (dateFirst && ANGLE_ADDRESS_END.test(l) && maskedLength(l) < 150) return true;
+    // Bounds on a line with an address are measured as masking leaves it (`<help@example.com>` as `<[EMAIL]>`): a
+    // 210-character `On ... <help@example.com> wrote: ...` was kept, masked to 192 a second cleaning cut it as a header.
+    if (dateFirst && ANGLE_ADDRESS_END.test(l) && maskedLine(l).length < 150) return true;
     // `2013/7/20 sam via Discourse <x@y.z>` or `On Tue, ... 10:07 PM John <mailto:...>`: date, time, address, no verb.
     if (dateFirst && TIME.test(rest) && ZONE.test(rest) && l.length < 120) return true;
-    return (dateFirst || HEADER_START.test(l)) && hasAddress(l) && l.includes('<') && TIME.test(rest) && maskedLength(l) < 200;
+    return (dateFirst || HEADER_START.test(l)) && hasAddress(l) && l.includes('<') && TIME.test(rest) && maskedLine(l).length < 200;
   }
   if (HEADER_INTRO.test(l)) return true;
   // `<date> <name> <address>:`; an address alone in a note (`03.11.2025 E-Mail an service@bank.de:`) is not enough.

@@ -541,3 +541,26 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
   out += text.slice(pos);
   return { text: out, redactions };
 }
+
+/**
+ * A line as `redactPlain` (default options) leaves it, for the cleaning rules that measure a line as masking leaves
+ * it (a signature's line length, device lines, reply headers), so that cleaning its own masked output reads the line
+ * alike. Remembered for the lines last asked, up to MEMO_CHARS characters of them: the same lines come back scan
+ * after scan and pass after pass, and device lines (`Von meinem iPhone gesendet`) from email to email.
+ */
+export function maskedLine(line: string): string {
+  let masked = maskedLines.get(line);
+  if (masked === undefined) {
+    masked = redactPlain(line).text;
+    if (memoChars + line.length > MEMO_CHARS) {
+      maskedLines.clear();
+      memoChars = 0;
+    }
+    maskedLines.set(line, masked);
+    memoChars += line.length;
+  }
+  return masked;
+}
+const maskedLines = new Map<string, string>();
+let memoChars = 0;
+const MEMO_CHARS = 1 << 20;

@@ -1,6 +1,6 @@
 import { isBlank, isTrimSpace } from './blank.js';
 import { stripMarkers } from './patterns.js';
-import { redactPlain } from './redact.js';
+import { maskedLine } from './redact.js';
 
 export type RemovedKind = 'quoted' | 'signature' | 'disclaimer' | 'device' | 'footer';
 
@@ -130,20 +130,8 @@ const PLACEHOLDER = /\[[A-Z][A-Z0-9_]*\]/;
  * Asked last, so only a line the rules took for a device line is masked.
  */
 function holdsMasked(l: string): boolean {
-  if (PLACEHOLDER.test(l)) return true;
-  // Device lines repeat from email to email (`Von meinem iPhone gesendet`): each is masked once, not once per email,
-  // which made cleaning the demo emails a tenth slower. Masking a line depends on the line alone.
-  let found = maskedDeviceLines.get(l);
-  if (found === undefined) {
-    if (maskedDeviceLines.size >= MASKED_MEMO_LINES) maskedDeviceLines.clear();
-    found = redactPlain(l).text !== l;
-    maskedDeviceLines.set(l, found);
-  }
-  return found;
+  return PLACEHOLDER.test(l) || maskedLine(l) !== l;
 }
-/** Whether masking changes a line the device rules matched, for the last MASKED_MEMO_LINES such lines or fewer. */
-const maskedDeviceLines = new Map<string, boolean>();
-const MASKED_MEMO_LINES = 512;
 
 /** The patterns of `isDeviceLine`, for a line that passed its gates. */
 function deviceLineRules(line: string): boolean {
@@ -339,12 +327,8 @@ const SIG_LINE_MAX = 60;
  * first's reached, and either both keep it or the first cut it with the signature above it.
  */
 function isLongLine(line: string): boolean {
-  if (line.length <= SIG_LINE_MAX) return false;
-  // Both scans of a pass, and the next pass, most often stop at the same line: it is masked once.
-  if (line !== lastLong.line) lastLong = { line, long: redactPlain(line).text.length > SIG_LINE_MAX };
-  return lastLong.long;
+  return line.length > SIG_LINE_MAX && maskedLine(line).length > SIG_LINE_MAX;
 }
-let lastLong = { line: '', long: false };
 
 /**
  * `-Abhishek Kona`, `- roman`, `-Lev.`, `-Jan van Berg`: a dash and a short name as the last line; words after the
