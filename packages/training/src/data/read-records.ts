@@ -356,7 +356,7 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
     if (strayAt >= 0) {
       const { raw } = parsed[r];
       const lead = raw.length - raw.replace(/^\n+/, '').length;
-      const line = starts[r] + newlines(raw.slice(lead, strayAt));
+      const line = starts[r] + occurrences(raw.slice(lead, strayAt), '\n');
       const end = lastLine(raw, starts[r]);
       const ranOn = end > starts[r] ? ` Read on, the row would run to line ${end}, taking in any rows up to there.` : '';
       problems.push({ line: starts[r], problem: `${file}:${starts[r]}: a quote inside a quoted value on line ${line} is not doubled (write "" for a quote in a quoted value).${ranOn}` });
@@ -471,7 +471,7 @@ const MAX_REST_RECORDS = 50;
  */
 function closingRecord(parsed: readonly CsvInfoRecord[], from: number): number | undefined {
   for (let r = from; r < Math.min(parsed.length, from + MAX_REST_RECORDS); r++) {
-    const quotes = quoteCount(parsed[r].raw);
+    const quotes = occurrences(parsed[r].raw, '"');
     if (quotes % 2 === 1) return r;
     if (quotes > 0) return undefined;
   }
@@ -490,20 +490,15 @@ function isOneRow(parsed: readonly CsvInfoRecord[], from: number, last: number, 
   }
 }
 
-function quoteCount(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n++;
-  return n;
-}
-
 /** The line a record's raw text ends on, given the line it starts on (blank lines before it and its line end not counted). */
 function lastLine(raw: string, start: number): number {
-  return start + newlines(raw.replace(/^\n+/, '').replace(/\r?\n$/, ''));
+  return start + occurrences(raw.replace(/^\n+/, '').replace(/\r?\n$/, ''), '\n');
 }
 
-function newlines(text: string): number {
+/** How many times `ch` stands in `text`. */
+function occurrences(text: string, ch: string): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
   return n;
 }
 
