@@ -130,7 +130,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
     // A JSONL value that is no label (`true`, an object) is reported above: not also as a label outside the taxonomy.
     const resolved = record.badValue?.(column, 'label') === undefined ? resolveLabel(task, record.get(column)) : ({ kind: 'missing' } as const);
     if (resolved.kind === 'unknown') {
-      const counts = (unknownLabels[task.name] ??= {});
+      // Without a prototype: a label (or task) named `constructor` or `toString` would read Object's member.
+      const counts = (unknownLabels[task.name] ??= Object.create(null) as Record<string, number>);
       counts[resolved.label] = (counts[resolved.label] ?? 0) + 1;
     }
     if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" is not in the ${task.name} taxonomy ${choicesHint(resolved.label, task.labels ?? [], 'labels')}`);
@@ -265,7 +266,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const pending: PendingRow[] = [];
   // Rows, not problems: a row with a bad label and a bad date is one bad row, one place.
   const badRowPlaces: string[] = [];
-  const unknownLabels: UnknownLabels = {};
+  const unknownLabels: UnknownLabels = Object.create(null) as UnknownLabels;
   let read = 0;
   let blankRecords = 0;
   // Under fail the split's own error names the rows without a time (and how to leave them out).
