@@ -163,6 +163,17 @@ describe('signatures, device lines, disclaimers and footers', () => {
     }
   });
 
+  it('reads a closing with an address on its line as masking leaves it: the dots of `support@example.com` are no sentence', () => {
+    expect(isSignOff('Best regards, support@example.com')).toBe(true);
+    expect(isSignOff('Best regards, [EMAIL]')).toBe(true);
+    expect(isSignOff('Regards to support@example.com. Please answer.')).toBe(false);
+    for (const text of ['Please close my account.\nBest regards, support@example.com', 'Please close my account. <span\n Best regards, <<Anhang>> <support@example.com>:']) {
+      const once = cleanEmail({ body: text }).text;
+      expect(once, text).toMatch(/^Please close my account\.( <span)?$/);
+      expect(cleanEmail({ body: once }).text, text).toBe(once);
+    }
+  });
+
   it('keeps a sentence without a full stop under the closing and name', () => {
     const text = 'Viele Grüße\nAnna Schmidt\n\nbitte dringend bearbeiten, Frist läuft am Freitag ab';
     expect(visible(text).text).toBe(text);

@@ -46,12 +46,17 @@ export function maySignOff(l: string): boolean {
   return SIGN_OFF_FIRST_WORDS.has(l.slice(0, end));
 }
 
-/** A line that is a sign-off, optionally followed by a short name: `Viele Grüße`, `Thanks, Anna`, `LG Petra`. */
+/**
+ * A line that is a sign-off, optionally followed by a short name: `Viele Grüße`, `Thanks, Anna`, `LG Petra`. A
+ * line with an address is read as masking leaves it: `Best regards, support@example.com` is one (the address's
+ * dots are no sentence's), as its masked `Best regards, [EMAIL]` is when cleaning reads its own output.
+ */
 export function isSignOff(line: string): boolean {
-  const raw = stripMarkers(line.slice(0, 80));
+  if (!maySignOff(stripMarkers(line.slice(0, 80)).toLowerCase())) return false;
+  const raw = stripMarkers((line.includes('@') ? maskedLine(line) : line).slice(0, 80));
   const l = raw.toLowerCase();
   if (l.length === 0 || l.length > 60) return false;
-  return maySignOff(l) && (signOffRules(l) || signedName(raw) !== undefined);
+  return signOffRules(l) || signedName(raw) !== undefined;
 }
 
 /** One to three capitalised name words (`Petra`, `Anna-Lena Weber`) and maybe a dot or `!`. */
