@@ -110,6 +110,11 @@ describe('cleanEmail properties', () => {
           ['> quoted line\n\u200b<br>', 'quotes', true],
           // Found by a 60k-case search: masked, a line with a device's sentence had words few enough for a device line.
           ['Von meinem iPhone gesendet Tel. +49 170 1234567', 'quotes', true],
+          // Found by a search: the dots of an address on a closing's line made it read as a sentence, the closing was
+          // kept; masked to [EMAIL] the line was a closing and a second cleaning cut it.
+          ['Please close my account. <span\n Best regards, <<Anhang>> <support@example.com>:', 'visible', true],
+          // Found by a search: masked, the phone number was one word and the closing's line short enough for a name.
+          ['!\nViele Grüße, Max Mustermann, +49 170 1234567', 'visible', true],
           // Found by a 240k-case search: masked, a 210-character line opening with an attribution fell under the bound of 200
           // for a reply header that does not end with a colon, and a second cleaning cut it.
           [

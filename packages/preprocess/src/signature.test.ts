@@ -163,11 +163,16 @@ describe('signatures, device lines, disclaimers and footers', () => {
     }
   });
 
-  it('reads a closing with an address on its line as masking leaves it: the dots of `support@example.com` are no sentence', () => {
+  it('reads a closing with an address or a number on its line as masking leaves it: the dots of `support@example.com` are no sentence', () => {
     expect(isSignOff('Best regards, support@example.com')).toBe(true);
     expect(isSignOff('Best regards, [EMAIL]')).toBe(true);
     expect(isSignOff('Regards to support@example.com. Please answer.')).toBe(false);
-    for (const text of ['Please close my account.\nBest regards, support@example.com', 'Please close my account. <span\n Best regards, <<Anhang>> <support@example.com>:']) {
+    expect(isSignOff('Viele Grüße, Max Mustermann, +49 170 1234567')).toBe(true);
+    for (const text of [
+      'Please close my account.\nBest regards, support@example.com',
+      'Please close my account. <span\n Best regards, <<Anhang>> <support@example.com>:',
+      'Please close my account.\nViele Grüße, Max Mustermann, +49 170 1234567',
+    ]) {
       const once = cleanEmail({ body: text }).text;
       expect(once, text).toMatch(/^Please close my account\.( <span)?$/);
       expect(cleanEmail({ body: once }).text, text).toBe(once);

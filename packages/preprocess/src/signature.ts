@@ -46,14 +46,23 @@ export function maySignOff(l: string): boolean {
   return SIGN_OFF_FIRST_WORDS.has(l.slice(0, end));
 }
 
+/** What masking may replace: an address has `@`, a number (phone, IBAN, id) digits. */
+const MASKABLE = /[\d@]/;
+
+/** The first 80 characters of a line, as masking leaves it when it may, without markers: what the sign-off rules read. */
+function signOffText(line: string): string {
+  return stripMarkers((MASKABLE.test(line) ? maskedLine(line) : line).slice(0, 80));
+}
+
 /**
  * A line that is a sign-off, optionally followed by a short name: `Viele Grüße`, `Thanks, Anna`, `LG Petra`. A
- * line with an address is read as masking leaves it: `Best regards, support@example.com` is one (the address's
- * dots are no sentence's), as its masked `Best regards, [EMAIL]` is when cleaning reads its own output.
+ * line with an address or a number is read as masking leaves it, as cleaning reads its own output: `Best regards,
+ * support@example.com` is one (the address's dots are no sentence's), as its masked `Best regards, [EMAIL]` is, and
+ * `Viele Grüße, Max Mustermann, +49 170 1234567` too (three words after the comma once masked: `[PHONE]`).
  */
 export function isSignOff(line: string): boolean {
   if (!maySignOff(stripMarkers(line.slice(0, 80)).toLowerCase())) return false;
-  const raw = stripMarkers((line.includes('@') ? maskedLine(line) : line).slice(0, 80));
+  const raw = signOffText(line);
   const l = raw.toLowerCase();
   if (l.length === 0 || l.length > 60) return false;
   return signOffRules(l) || signedName(raw) !== undefined;
@@ -427,7 +436,7 @@ function isClosingAt(lines: readonly string[], i: number, last: number): boolean
   while (next <= last && isBlank(lines[next])) next += 1;
   if (next > last) return true;
   if (isThanks(line) && NOT_NAME_LINE.test(lines[next]) && !CONTACT_KEY.test(lines[next])) return false;
-  const raw = stripMarkers(line.slice(0, 80));
+  const raw = signOffText(line);
   if (signOffRules(raw.toLowerCase())) return true;
   const first = signedName(raw)?.split(' ')[0].replace(/[.!]$/, '');
   if (first !== undefined && lines[next].trim().startsWith(first)) return true;
