@@ -1,3 +1,5 @@
+import { isoTime } from './received-time.js';
+
 /**
  * The time a message's Date header gives, the same on every machine. JavaScript reads a date-time without a
  * zone (`Mon, 2 Nov 2026 09:15:00`, as some scripts and gateways write it) in the server's zone, so
@@ -34,9 +36,13 @@ export function headerDate(value: string | undefined): { receivedAt: string; zon
   if (value === undefined || NUMERIC_DATE.test(value)) return undefined;
   const local = Date.parse(value);
   if (Number.isNaN(local)) return undefined;
-  if (ZONE.test(value.replace(COMMENT, ' '))) return { receivedAt: new Date(local).toISOString(), zoneless: false };
+  if (ZONE.test(value.replace(COMMENT, ' '))) {
+    const receivedAt = isoTime(local);
+    return receivedAt === undefined ? undefined : { receivedAt, zoneless: false };
+  }
   // A zone written after the value is read as its zone: ` GMT` where the legacy forms take it, `Z` after an ISO time.
   let utc = Date.parse(`${value} GMT`);
   if (Number.isNaN(utc)) utc = Date.parse(`${value}Z`);
-  return Number.isNaN(utc) ? undefined : { receivedAt: new Date(utc).toISOString(), zoneless: true };
+  const receivedAt = isoTime(utc);
+  return receivedAt === undefined ? undefined : { receivedAt, zoneless: true };
 }

@@ -254,6 +254,9 @@ describe('parseEml', () => {
     for (const date of ['01.06.2026', '01.06.2026 14:03', 'Mo, 01.06.2026 14:03:00 +0200', '06/01/2026 14:03']) expect(await receivedAt(date), date).toBeUndefined();
     expect(await receivedAt('Mon, 1 Jun 2026 14:03:00 +0200 (CEST)')).toBe('2026-06-01T12:03:00.000Z');
     expect(await receivedAt('2026-06-01T14:03:00Z')).toBe('2026-06-01T14:03:00.000Z');
+    // In UTC past 9999: ISO 8601 cannot write it (JavaScript writes +010000-01-01T04:00:00.000Z).
+    expect(await receivedAt('Fri, 31 Dec 9999 23:00:00 -0500')).toBeUndefined();
+    expect(await receivedAt('Fri, 31 Dec 9999 23:00:00')).toBe('9999-12-31T23:00:00.000Z');
   });
 
   it('reads a Date header without a time zone as UTC, whatever the TZ the process runs in, and says so', async () => {

@@ -43,6 +43,16 @@ describe('parseReceivedTime', () => {
     expect(iso('2025-12-31')).toBe('2025-12-31T00:00:00.000Z');
   });
 
+  it('refuses a time outside the years 0000 to 9999 in UTC, which ISO 8601 cannot write (JavaScript writes +010000-…)', () => {
+    for (const text of ['9999-12-31T23:00:00-05:00', '9999-12-31 23:00-05', '0000-01-01T00:30:00+01:00', 'Fri, 31 Dec 9999 23:00:00 -0500']) {
+      expect(parseReceivedTime(text), text).toBeNaN();
+      expect(isReceivedTime(text), text).toBe(false);
+    }
+    expect(iso('9999-12-31T23:59:59.999Z')).toBe('9999-12-31T23:59:59.999Z');
+    expect(iso('0000-01-01T00:00:00Z')).toBe('0000-01-01T00:00:00.000Z');
+    expect(isReceivedTime('9999-12-31T23:00:00+01:00')).toBe(true);
+  });
+
   it('isReceivedTime takes every form parseReceivedTime reads, the common ISO form with a zone by its fast path', () => {
     for (const text of ['2025-11-03T10:15:00.000Z', '2025-11-03T10:15:00+01:00', '2025-11-03', ' 2025-11-03 10:15 ', 'Mon, 3 Nov 2025 10:15:00 +0100 (CET)']) expect(isReceivedTime(text), text).toBe(true);
     for (const text of ['2025-11-03T10:61:00Z', '2025-11-03T10:15:00+25:00', '03.11.2025', '']) expect(isReceivedTime(text), text).toBe(false);

@@ -29,16 +29,40 @@ function isoDayExists(text: string): boolean {
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
+ * The times ISO 8601's four-digit years can write in UTC. One outside them is no received time: `9999-12-31T23:00-05:00`
+ * is in the year 10000 in UTC, which JavaScript writes `+010000-01-01T04:00:00.000Z`, a form nothing reads back.
+ */
+const FIRST_TIME = Date.parse('0000-01-01T00:00:00Z');
+const LAST_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** `ms`, or NaN when it is NaN or outside the years 0000 to 9999 in UTC. */
+function inIsoYears(ms: number): number {
+  return ms >= FIRST_TIME && ms <= LAST_TIME ? ms : Number.NaN;
+}
+
+/** A time as ISO 8601 UTC (`toISOString`), or undefined when it is not one or falls outside the years 0000 to 9999 in UTC. */
+export function isoTime(ms: number): string | undefined {
+  return Number.isNaN(inIsoYears(ms)) ? undefined : new Date(ms).toISOString();
+}
+
+/**
  * Whether `text` is a received time `parseReceivedTime` reads; the common ISO form with a zone is checked
  * by one regex test and Date.parse, as cheap as a check per request must be.
  */
 export function isReceivedTime(text: string): boolean {
-  if (ISO_WITH_ZONE.test(text)) return isoDayExists(text) && !Number.isNaN(Date.parse(text));
+  if (ISO_WITH_ZONE.test(text)) return isoDayExists(text) && !Number.isNaN(inIsoYears(Date.parse(text)));
   return !Number.isNaN(parseReceivedTime(text.trim()));
 }
 
-/** Milliseconds since the epoch of an ISO 8601 or RFC 2822 date-time, or NaN when `text` is neither. */
+/**
+ * Milliseconds since the epoch of an ISO 8601 or RFC 2822 date-time, or NaN when `text` is neither or its time in
+ * UTC falls outside the years 0000 to 9999.
+ */
 export function parseReceivedTime(text: string): number {
+  return inIsoYears(readTime(text));
+}
+
+function readTime(text: string): number {
   const iso = ISO.exec(text);
   if (iso) {
     const [, date, time, zone] = iso;

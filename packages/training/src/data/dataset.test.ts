@@ -87,6 +87,15 @@ describe('loadDataset', () => {
     expect(forModel.message).not.toContain('manifest.json');
   });
 
+  it('refuses a received time past 9999 in UTC with the reason, not as a date that is no ISO date-time', async () => {
+    const p = file('far.csv', `${header}1,s,b,9999-12-31T23:00:00-05:00,payments,x\n2,s,b,9999-12-31T23:00:00+01:00,tax,x\n`);
+    const e = (await loadDataset(p, cfg()).catch((x: unknown) => x)) as DatasetError;
+    expect(e).toBeInstanceOf(DatasetError);
+    expect(e.problems).toEqual([
+      `${p}:2, column "receivedAt" (4): not a date/time: "9999-12-31T23:00:00-05:00" (in UTC the time falls outside the years 0000 to 9999, which ISO 8601 cannot write: use ISO 8601, e.g. 2025-11-03T10:15:00Z, or a Date header's form)`,
+    ]);
+  });
+
   it('names aliases in a training config first when an unknown label is on many rows (renamed in the export)', async () => {
     // The taxonomy says tax; a later export calls it taxe.
     const rows = Array.from({ length: 6 }, (_, i) => `${i},s${i},b${i},,taxe,x`).join('\n');

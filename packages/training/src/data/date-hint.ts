@@ -9,5 +9,7 @@ export function dateHint(text: string): string {
   if (/^\d{10}(?:\d{3})?(?:\.\d+)?$/.test(text)) return `seconds or milliseconds since 1970? Export them as dates: ${how}`;
   // 03.11.2025 or 11/03/2025: which number is the day cannot be told from the text.
   if (/^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/.test(text)) return `day first or month first cannot be told apart, so neither is guessed: ${how}`;
+  // 9999-12-31T23:00:00-05:00 is in the year 10000 in UTC, which ISO 8601 (and so the model's data) cannot write.
+  if (/^(?:9999|0000)-|\b(?:9999|0000)\s+\d{2}:/.test(text)) return `in UTC the time falls outside the years 0000 to 9999, which ISO 8601 cannot write: ${how}`;
   return how;
 }
