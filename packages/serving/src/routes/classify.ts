@@ -31,7 +31,7 @@ function callerGone(c: Context<AppEnv>): boolean {
 
 /** Said when a raw email has neither a Message-ID nor `?id=`. */
 const NO_ID_WARNING =
-  'The email has no id: it has no Message-ID header and no ?id= was given. Feedback for it must quote the predictionId of this answer (or send ?id= with the CRM id next time).';
+  'The email has no id: it has no Message-ID header (or an empty one, <>) and no ?id= was given. Feedback for it must quote the predictionId of this answer (or send ?id= with the CRM id next time).';
 
 /** Said when the Message-ID is longer than an email id may be: it is not cut (feedback quoting it whole would not join), but left out. */
 function longMessageIdWarning(length: number): string {

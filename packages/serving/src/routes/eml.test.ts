@@ -75,7 +75,11 @@ describe('SageMaker contract and .eml', () => {
     const post = (query: string) => app.request(`/v1/classify/eml${query}`, authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
     const anonymous = await json(await post(''));
     expect(anonymous.predictions[0].id).toBeUndefined();
-    expect(anonymous.warnings).toEqual([expect.stringMatching(/^The email has no id: it has no Message-ID header and no \?id= was given\. Feedback for it must quote the predictionId/)]);
+    expect(anonymous.warnings).toEqual([expect.stringMatching(/^The email has no id: it has no Message-ID header \(or an empty one, <>\) and no \?id= was given\. Feedback for it must quote the predictionId/)]);
+    // An empty Message-ID names no email either, and the warning's words cover it.
+    const empty = await json(await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: `Message-ID: <>\r\n${eml}` })));
+    expect(empty.predictions[0].id).toBeUndefined();
+    expect(empty.warnings).toEqual(anonymous.warnings);
     const named = await json(await post('?id=crm-9'));
     expect(named.predictions[0].id).toBe('crm-9');
     expect(named.warnings).toBeUndefined();
