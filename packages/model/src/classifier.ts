@@ -142,7 +142,7 @@ export class Classifier implements EmailClassifier {
       await session.release();
       throw new ArtifactError(
         'ARTIFACT_ONNX_MISMATCH',
-        `ONNX names [${session.inputNames.join(', ')}] -> [${session.outputNames.join(', ')}] differ from the manifest's [${expectedInputs.join(', ')}] -> [${expectedOutputs.join(', ')}]`,
+        `${manifest.onnx.file} in ${dir}: ONNX names [${session.inputNames.join(', ')}] -> [${session.outputNames.join(', ')}] differ from the manifest's [${expectedInputs.join(', ')}] -> [${expectedOutputs.join(', ')}]`,
       );
     }
     options.logger?.info?.('onnx session opened', { modelId: manifest.modelId, family: manifest.family, tasks: manifest.tasks.map((t) => t.name) });
