@@ -7,6 +7,7 @@ import { Classifier } from './classifier.js';
 import { buckets, names, writeFixture } from './classifier-fixture.js';
 import { encodeIdfTable } from './idf-file.js';
 import { ClassifierOptionsError, ClassifierReleasedError, PredictInputError } from './errors.js';
+import type { Manifest } from './manifest.js';
 
 let root: string;
 let good: string;
@@ -64,6 +65,25 @@ describe('Classifier.load', () => {
       const error = await Classifier.load(dir).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ARTIFACT_ONNX_MISMATCH' });
       expect((error as Error).message).toMatch(new RegExp(`table p0_${compact ? 'row_of' : 'embedding'} has 64 rows, the featurizer's buckets are ${manifestBuckets}`));
+    }
+  });
+
+  it('refuses task labels of other counts than the ONNX outputs give, naming the output (a combined output read them without an error)', async () => {
+    const original = JSON.parse(await readFile(path.join(good, 'manifest.json'), 'utf8')) as Manifest;
+    const cases: Array<[(m: Manifest) => void, RegExp]> = [
+      // One label moved from topic to queue: the combined output has the 5 values it had, sliced 3 + 2.
+      [(m) => ((m.tasks[0].labels = ['payments', 'kyc', 'sparplan']), (m.tasks[1].labels = ['login', 'steuer'])), /output probs_queue gives 2 probabilities per email, the manifest has 3 labels for task queue/],
+      [(m) => (m.tasks[1].labels = ['sparplan', 'login']), /output probs_topic gives 3 probabilities per email, the manifest has 2 labels for task topic/],
+    ];
+    for (const [i, [edit, message]] of cases.entries()) {
+      const dir = path.join(root, `label-count-${i}`);
+      await cp(good, dir, { recursive: true });
+      const manifest = structuredClone(original);
+      edit(manifest);
+      await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+      const error = await Classifier.load(dir).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ARTIFACT_ONNX_MISMATCH', message: expect.stringMatching(message) });
+      expect((error as Error).message).toContain(`model.onnx in ${dir}`);
     }
   });
 

@@ -9,7 +9,7 @@ import { decodeIdfTable, IDF_FILE } from './idf-file.js';
 import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import { classifierTasks, type ClassifierTask } from './task-labels.js';
 import { prepareModelInput } from './model-input.js';
-import { idTablesOf } from './onnx/id-tables.js';
+import { graphShapes } from './onnx/graph-shapes.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
 import type { EmailPrediction, TaskPrediction } from './prediction.js';
 import { routeFromPredictions } from './routing.js';
@@ -46,16 +46,26 @@ function checkOptions(options: ClassifierOptions): void {
 /**
  * Refuses an ONNX graph whose id tables (what the ids input indexes) have other than the featurizer's bucket
  * count of rows: too few and every run fails in onnxruntime, too many and most rows are never reached, wrong
- * answers without an error. The manifest's hashes cannot catch it: they do not cover manifest.json, and a
- * buggy exporter writes valid ones.
+ * answers without an error. Refuses as well an output whose width is not the manifest's label count of its
+ * task (or, for the combined output, of every task): every run fails, or with the combined output one task's
+ * probabilities are read as another's labels. The manifest's hashes cannot catch either: they do not cover
+ * manifest.json, and a buggy exporter writes valid ones.
  */
-function checkIdTables(manifest: Manifest, onnxBytes: Uint8Array, dir: string): void {
+function checkGraphShapes(manifest: Manifest, onnxBytes: Uint8Array, dir: string): void {
   const { buckets } = manifest.featurizer.params;
-  const tables = idTablesOf(onnxBytes, manifest.onnx.inputs.ids);
+  const { tables, outputWidths } = graphShapes(onnxBytes, manifest.onnx.inputs.ids);
   const wrong = tables.find((table) => table.rows !== buckets);
   if (wrong) throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir}: table ${wrong.name} has ${wrong.rows} rows, the featurizer's buckets are ${buckets}`);
   if (tables.length === 0 && manifest.family === 'ngram-bag') {
     throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir}: no table is gathered by the ids input ${manifest.onnx.inputs.ids}, so its rows cannot be checked against the featurizer's ${buckets} buckets`);
+  }
+  const widths = manifest.tasks.map((task) => ({ output: manifest.onnx.outputs[task.name], labels: task.labels.length, of: `task ${task.name}` }));
+  if (manifest.onnx.combined) widths.push({ output: manifest.onnx.combined, labels: widths.reduce((sum, w) => sum + w.labels, 0), of: 'all tasks' });
+  for (const { output, labels, of } of widths) {
+    const width = outputWidths.get(output);
+    if (width !== undefined && width !== labels) {
+      throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir}: output ${output} gives ${width} probabilities per email, the manifest has ${labels} labels for ${of}`);
+    }
   }
 }
 
@@ -106,8 +116,9 @@ export class Classifier implements EmailClassifier {
 
   /**
    * Checks the options, verifies the manifest (schema, sha256 of every file), the ONNX id tables against the
-   * featurizer's buckets and the ONNX input/output names, then opens the session. model.onnx is read from disk
-   * once: its tables are checked, and onnxruntime opens the session, from the bytes that were hashed.
+   * featurizer's buckets, the outputs' widths against the label counts and the ONNX input/output names, then
+   * opens the session. model.onnx is read from disk once: its tables and widths are checked, and onnxruntime
+   * opens the session, from the bytes that were hashed.
    */
   static async load(dir: string, options: ClassifierOptions = {}): Promise<Classifier> {
     checkOptions(options);
@@ -124,7 +135,7 @@ export class Classifier implements EmailClassifier {
     if (typeof idf === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${idf} in ${dir}`);
     const onnxBytes = bytesOf(manifest.onnx.file);
     try {
-      checkIdTables(manifest, onnxBytes, dir);
+      checkGraphShapes(manifest, onnxBytes, dir);
     } catch (error) {
       if (error instanceof ArtifactError) throw error;
       throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir} is not an ONNX model`, { cause: error });
