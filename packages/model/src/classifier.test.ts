@@ -153,6 +153,13 @@ describe('Classifier', () => {
     const short = path.join(root, 'idf-short');
     await writeFixture(short, 0, encodeIdfTable(idf.subarray(1)));
     await expect(Classifier.load(short)).rejects.toThrow(/252 bytes, 256 expected/);
+    for (const [value, shown] of [[Number.NaN, 'NaN'], [Infinity, 'Infinity']] as const) {
+      const dir = path.join(root, `idf-${shown}`);
+      const table = idf.slice();
+      table[7] = value;
+      await writeFixture(dir, 0, encodeIdfTable(table));
+      await expect(Classifier.load(dir)).rejects.toMatchObject({ code: 'ARTIFACT_MANIFEST_INVALID', message: `idf.f32 holds ${shown} (not a finite weight) at bucket 7 in ${dir}` });
+    }
   });
 
   it('refuses a tampered model.onnx', async () => {
@@ -241,5 +248,9 @@ describe('taskPrediction', () => {
     expect(p.abstained).toBe(true);
     expect(p.top.map((t) => t.score)).toEqual([0.9, 0.0999, 0.0001]);
     expect(JSON.stringify(p.top[1])).toBe('{"label":"y","score":0.0999}');
+  });
+
+  it('abstains when the probabilities are no numbers (NaN), whatever the threshold', () => {
+    for (const threshold of [0, 0.5]) expect(taskPrediction([Number.NaN, Number.NaN], ['x', 'y'], threshold, 2)).toMatchObject({ label: 'x', abstained: true });
   });
 });

@@ -277,8 +277,10 @@ export function taskPrediction(probs: ArrayLike<number>, labels: readonly string
     chosen.push(best);
   }
   const top = chosen.map((c) => ({ label: labels[c], score: roundScore(probs[c]) }));
-  // Abstention compares the exact probability; rounding is for the answer only.
-  return { label: labels[chosen[0]], confidence: top[0].score, top, abstained: probs[chosen[0]] < threshold };
+  // Abstention compares the exact probability; rounding is for the answer only. A probability that is no number
+  // (NaN: weights a diverged training left NaN, or an IDF table holding one) is no confidence: it abstains, as
+  // `< threshold` (false for NaN) would have routed it to the first label as a confident answer.
+  return { label: labels[chosen[0]], confidence: top[0].score, top, abstained: !(probs[chosen[0]] >= threshold) };
 }
 
 /**

@@ -11,11 +11,15 @@ export function encodeIdfTable(idf: Float32Array): Uint8Array {
   return bytes;
 }
 
-/** The table in `bytes`, or an error message when it does not hold exactly `buckets` values. */
+/** The table in `bytes`, or an error message when it does not hold exactly `buckets` values, each finite. */
 export function decodeIdfTable(bytes: Uint8Array, buckets: number): Float32Array | string {
   if (bytes.length !== buckets * 4) return `${IDF_FILE} holds ${bytes.length} bytes, ${buckets * 4} expected (${buckets} buckets)`;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const idf = new Float32Array(buckets);
-  for (let i = 0; i < buckets; i++) idf[i] = view.getFloat32(i * 4, true);
+  for (let i = 0; i < buckets; i++) {
+    idf[i] = view.getFloat32(i * 4, true);
+    // NaN or an infinity makes every probability of an email that hashes to the bucket NaN: refused at load.
+    if (!Number.isFinite(idf[i])) return `${IDF_FILE} holds ${idf[i]} (not a finite weight) at bucket ${i}`;
+  }
   return idf;
 }
