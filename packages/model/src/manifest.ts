@@ -6,6 +6,8 @@ import { normalizeLabel } from './task-labels.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
+/** The longest model id: the registry names directories after it (with a staging prefix and suffix, under the 255 bytes of a file name). */
+export const MAX_MODEL_ID_LENGTH = 200;
 
 const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256');
 const FileNameSchema = z.string().regex(/^[A-Za-z0-9._-]+$/, 'a plain file name').refine((name) => name !== MANIFEST_FILE && !name.startsWith('.'));
@@ -52,7 +54,7 @@ export type OnnxSpec = z.infer<typeof OnnxSpecSchema>;
 export const ManifestSchema = z
   .object({
     schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
-    modelId: z.string().min(1).max(200),
+    modelId: z.string().min(1).max(MAX_MODEL_ID_LENGTH),
     family: z.enum(['ngram-bag', 'transformer']),
     createdAt: z.string().datetime({ offset: true }),
     tasks: z.array(ManifestTaskSchema).min(1),

@@ -232,6 +232,19 @@ describe('LocalModelRegistry', () => {
     await expect(createLocalRegistry({ home: tmp() }).register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });
   });
 
+  it('refuses a model id longer than a manifest may have (200), before a name too long for the filesystem', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    // 230: registered before, though no Classifier loads it; 250: its staging directory's name was too long (ENAMETOOLONG).
+    for (const length of [201, 230, 250]) {
+      const error = await reg.register(artifact('m'.repeat(length), 1024)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RegistryError);
+      expect(error).toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringMatching(/no valid manifest\.json \(modelId: .*200/) });
+    }
+    expect(visibleModels(home)).toEqual([]);
+    expect((await reg.register(artifact('m'.repeat(200), 1024))).id).toHaveLength(200);
+  });
+
   it('leaves nothing visible when a writer is killed half-way through copying or before the index write', async () => {
     const home = tmp();
     const reg = createLocalRegistry({ home });
