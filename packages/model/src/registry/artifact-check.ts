@@ -7,12 +7,15 @@ import { ManifestFilesSchema, MAX_MODEL_ID_LENGTH } from '../manifest.js';
 import { RegistryError } from './errors.js';
 import { ManifestTestFactsSchema } from './measured-on.js';
 
+/** A registered model's id: the name of its directory under models/, so a plain name (no `/`, no leading `.`). */
+export const ModelIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ - only');
+
 /** What the registry needs of an artifact's manifest (the full schema is the Classifier's business). */
 export const ManifestHeadSchema = z
   .object({
     // As long as the Classifier's manifest allows: a longer one was registered for no server to load, and from
     // about 230 characters on its staging directory's name was too long for the filesystem (a bare ENAMETOOLONG).
-    modelId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ - only').max(MAX_MODEL_ID_LENGTH),
+    modelId: ModelIdSchema.max(MAX_MODEL_ID_LENGTH),
     family: z.string(),
     tasks: z.array(z.object({ name: z.string() })).min(1),
     dataHash: z.string(),

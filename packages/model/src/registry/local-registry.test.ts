@@ -167,6 +167,22 @@ describe('LocalModelRegistry', () => {
     await expect(reg.list()).rejects.toThrow(/registry\.json: versions\.0\.version: /);
   });
 
+  it('refuses an index whose id is a path, rather than hand out a directory outside models/', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-p'));
+    const outside = artifact('m-outside');
+    const index = path.join(home, 'registry.json');
+    const text = readFileSync(index, 'utf8');
+    for (const id of [path.relative(path.join(home, 'models'), outside), outside, '.', '']) {
+      const edited = JSON.parse(text) as { versions: Array<{ id: string; manifestSha256?: string }> };
+      edited.versions[0].id = id;
+      delete edited.versions[0].manifestSha256; // as a version registered before the registry kept it
+      writeFileSync(index, JSON.stringify(edited));
+      await expect(reg.artifactDir(id)).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining('registry.json: versions.0.id: ') });
+    }
+  });
+
   it('names the ids a shortened id or a version number may have meant', async () => {
     const reg = createLocalRegistry({ home: tmp() });
     await reg.register(artifact('ngram-bag-20261130-115328-aaaaaa'));

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '../contracts.js';
-import { checkManifest, checkRegisteredArtifact, parseManifestHead, readCopiedManifest } from './artifact-check.js';
+import { checkManifest, checkRegisteredArtifact, ModelIdSchema, parseManifestHead, readCopiedManifest } from './artifact-check.js';
 import { RegistryError } from './errors.js';
 import { checkHomeDirectory } from './home.js';
 import { gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
@@ -16,7 +16,12 @@ import { rollbackChampion } from './rollback.js';
 import { isNearId } from '../edit-distance.js';
 
 export const ModelVersionSchema = z.object({
-  id: z.string().min(1),
+  /**
+   * As register makes them (no length limit: ids up to about 230 characters were registered before there was
+   * one). An index edited by hand to hold `../elsewhere` is refused: artifactDir would hand out a directory
+   * outside models/ for serving to load.
+   */
+  id: ModelIdSchema,
   version: z.number().int().positive(),
   status: z.enum(MODEL_STATUSES),
   createdAt: z.string(),
