@@ -7,6 +7,7 @@ import { sha256 } from './artifact.js';
 import { Classifier } from './classifier.js';
 import { writeFixture } from './classifier-fixture.js';
 import { ArtifactError } from './errors.js';
+import { oddJsonValue, pathsOf, withValue } from './json-edits.js';
 
 // A damaged artifact, in the ways hand edits and buggy exporters damage one: manifest.json's bytes cut or
 // changed, a field of it deleted or given another value, model.onnx's bytes changed (its sha256 updated in
@@ -68,31 +69,6 @@ async function loadsOrRefuses(dir: string): Promise<void> {
   }
 }
 
-/** Every path to a value of the manifest (objects and arrays included). */
-function pathsOf(value: unknown, at: Array<string | number> = []): Array<Array<string | number>> {
-  if (value === null || typeof value !== 'object') return [at];
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
-  return [at, ...entries.flatMap(([key, v]) => pathsOf(v, [...at, key]))];
-}
-
-/** The manifest with the value at `at` deleted (`undefined`) or replaced. */
-function withValue(at: Array<string | number>, replacement: unknown): unknown {
-  const copy = structuredClone(manifest) as Record<string | number, unknown>;
-  let parent = copy;
-  for (const key of at.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  const last = at[at.length - 1];
-  if (replacement === undefined && Array.isArray(parent)) parent.splice(Number(last), 1);
-  else if (replacement === undefined) delete parent[last];
-  else parent[last] = replacement;
-  return copy;
-}
-
-/** Values a hand edit or an exporter puts where another belongs. */
-const oddValue = fc.oneof(
-  fc.constantFrom(undefined, null, 0, -1, 1, 2, 0.5, 1e308, -0, '', 'queue', 'topic', 'probs', 'ids', 'weights', 'other', [], {}, ['payments'], ['a', 'b', 'c'], ['a', 'a'], true, 'x'.repeat(300)),
-  fc.jsonValue({ maxDepth: 2 }),
-);
-
 describe('Classifier.load of a damaged artifact', () => {
   it('refuses a manifest.json cut short or with bytes changed, or loads a model that answers', async () => {
     const bytes = Buffer.from(manifestText);
@@ -114,9 +90,9 @@ describe('Classifier.load of a damaged artifact', () => {
     const paths = pathsOf(manifest).filter((p) => p.length > 0 && p[0] !== 'files');
     // The tasks' labels more often: a label count that is not the graph's must be refused at load.
     const labelPaths = paths.filter((p) => p[0] === 'tasks' && p[2] === 'labels');
-    const edit = fc.tuple(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...paths) }, { weight: 1, arbitrary: fc.constantFrom(...labelPaths) }), oddValue);
+    const edit = fc.tuple(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...paths) }, { weight: 1, arbitrary: fc.constantFrom(...labelPaths) }), oddJsonValue);
     await fc.assert(
-      fc.asyncProperty(edit, async ([at, value]) => loadsOrRefuses(await tampered({ 'manifest.json': JSON.stringify(withValue(at, value)) }))),
+      fc.asyncProperty(edit, async ([at, value]) => loadsOrRefuses(await tampered({ 'manifest.json': JSON.stringify(withValue(manifest, at, value)) }))),
       { seed: FUZZ_SEED, numRuns: FUZZ_RUNS * 2 },
     );
   }, 60_000);
