@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkArtifactFiles, sha256 } from './artifact.js';
+import { checkArtifactFiles, readManifest, sha256 } from './artifact.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -53,5 +53,14 @@ describe('checkArtifactFiles', () => {
     });
     await expect(checkArtifactFiles(dir, { 'gone.onnx': expected })).rejects.toMatchObject({ code: 'ARTIFACT_MISSING', message: expect.stringContaining('gone.onnx') });
     await expect(checkArtifactFiles(path.dirname(dir), { [path.basename(dir)]: expected })).rejects.toMatchObject({ code: 'ARTIFACT_MISSING' });
+  });
+});
+
+describe('readManifest', () => {
+  it('says where a manifest.json edited by hand stops being JSON (line and column)', async () => {
+    const artifact = path.join(dir, 'stray-comma');
+    await mkdir(artifact);
+    await writeFile(path.join(artifact, 'manifest.json'), '{\n  "schemaVersion": 1,\n  "modelId": "m",,\n}\n');
+    await expect(readManifest(artifact)).rejects.toMatchObject({ code: 'ARTIFACT_MANIFEST_INVALID', message: expect.stringMatching(new RegExp(`^manifest\\.json:3:18 in ${artifact} is not JSON \\(`)) });
   });
 });

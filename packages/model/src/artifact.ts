@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactError } from './errors.js';
+import { jsonErrorPlace } from './json-error-offset.js';
 import { MANIFEST_FILE, ManifestSchema, type Manifest, type ManifestInput } from './manifest.js';
 
 export function sha256(data: Uint8Array | string): string {
@@ -71,7 +72,8 @@ export async function readManifest(dir: string): Promise<Manifest> {
   try {
     json = JSON.parse(raw);
   } catch (error) {
-    throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${MANIFEST_FILE} in ${dir} is not JSON`, { cause: error });
+    // Where it breaks, as config errors say it (`manifest.json:12:5`): a hand edit's stray comma is found at once.
+    throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${MANIFEST_FILE}${jsonErrorPlace(raw)} in ${dir} is not JSON (${(error as Error).message.split('\n')[0]})`, { cause: error });
   }
   const parsed = ManifestSchema.safeParse(json);
   if (!parsed.success) {

@@ -90,3 +90,13 @@ export function jsonErrorOffset(text: string): number | undefined {
     want = afterValue();
   }
 }
+
+/** `:line:column` (1-based) of the first JSON error in `text`, or '' when none is found: for `file:line:column` in a message. */
+export function jsonErrorPlace(text: string): string {
+  const offset = jsonErrorOffset(text);
+  if (offset === undefined) return '';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return `:${line}:${column}`;
+}

@@ -1,19 +1,9 @@
 /** Helpers that make config errors point at the mistake: where JSON breaks, what a misspelt key meant. */
-import { closestKey, didYouMean, jsonErrorOffset } from '@mailroute/model';
+import { closestKey, didYouMean, jsonErrorOffset, jsonErrorPlace } from '@mailroute/model';
 import { readLabel } from './taxonomy.js';
 
-/** Where JSON breaks: one parser for config files, data lines and request bodies (in @mailroute/model). */
-export { jsonErrorOffset };
-
-/** `:line:column` (1-based) of the first JSON error in `text`, or '' when none is found. */
-export function jsonErrorPlace(text: string): string {
-  const offset = jsonErrorOffset(text);
-  if (offset === undefined) return '';
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
-  return `:${line}:${column}`;
-}
+/** Where JSON breaks: one parser for config files, data lines, manifests and request bodies (in @mailroute/model). */
+export { jsonErrorOffset, jsonErrorPlace };
 
 /** A level of a config other than the one with the unknown key: where it is (`in each entry of tasks[]`) and its keys. */
 export interface KeyLevel {
