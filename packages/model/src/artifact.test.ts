@@ -63,4 +63,13 @@ describe('readManifest', () => {
     await writeFile(path.join(artifact, 'manifest.json'), '{\n  "schemaVersion": 1,\n  "modelId": "m",,\n}\n');
     await expect(readManifest(artifact)).rejects.toMatchObject({ code: 'ARTIFACT_MANIFEST_INVALID', message: expect.stringMatching(new RegExp(`^manifest\\.json:3:18 in ${artifact} is not JSON \\(`)) });
   });
+
+  it('says what a file name the manifest lists must be, not zod\'s "Invalid key in record"', async () => {
+    const artifact = path.join(dir, 'file-outside');
+    await mkdir(artifact);
+    await writeFile(path.join(artifact, 'manifest.json'), JSON.stringify({ files: { '../model.onnx': 'a'.repeat(64), '.idf': 'b'.repeat(64) } }));
+    const error = await readManifest(artifact).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ARTIFACT_MANIFEST_INVALID' });
+    for (const name of ['../model.onnx', '.idf']) expect((error as Error).message).toContain(`files.${name}: not a plain file name beside manifest.json`);
+  });
 });

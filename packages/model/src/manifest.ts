@@ -12,7 +12,10 @@ export const MAX_MODEL_ID_LENGTH = 200;
 const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256');
 const FileNameSchema = z.string().regex(/^[A-Za-z0-9._-]+$/, 'a plain file name').refine((name) => name !== MANIFEST_FILE && !name.startsWith('.'));
 /** The artifact's files (plain names beside the manifest) and their sha256. */
-export const ManifestFilesSchema = z.record(FileNameSchema, Sha256Schema);
+export const ManifestFilesSchema = z.record(FileNameSchema, Sha256Schema, {
+  // zod's own words for a bad key are "Invalid key in record", whatever the key.
+  error: (issue) => (issue.code === 'invalid_key' ? 'not a plain file name beside manifest.json (letters, digits, . _ -; not manifest.json, no leading .)' : undefined),
+});
 
 export const ManifestTaskSchema = z.object({
   name: z.string().min(1),
