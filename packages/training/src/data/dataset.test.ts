@@ -277,6 +277,11 @@ describe('loadDataset', () => {
     const p = file('fixed.csv', header + '1,s,b,,payments,a\n2,s2,b2,,tax,zz\n');
     const ds = await loadDataset(p, cfg(), { fixedLabels: { queue: ['payments', 'tax'], topic: ['a', 'other'] } });
     expect(ds.rows.map((r) => r.labels.topic)).toEqual(['a', 'other']);
+    // Counted as any other label the model lacks: in a plain record `unknown.constructor ?? 0` is Object's member,
+    // and the warning said "function Object() { [native code] }1" rows.
+    const named = file('fixed-named.csv', header + '1,s,b,,payments,constructor\n2,s2,b2,,tax,toString\n3,s3,b3,,tax,constructor\n');
+    const odd = await loadDataset(named, cfg(), { fixedLabels: { queue: ['payments', 'tax'], topic: ['a', 'other'] } });
+    expect({ ...odd.notInModel.topic }).toEqual({ constructor: 2, toString: 1 });
   });
 });
 

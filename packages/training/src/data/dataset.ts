@@ -327,7 +327,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       return r.label;
     });
     const fixed = options.fixedLabels?.[task.name];
-    const unknown: Record<string, number> = {};
+    // Without a prototype: a label named `constructor` or `toString` would add its rows to Object's member.
+    const unknown = Object.create(null) as Record<string, number>;
     const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed, unknown) : labels, { renamed, retired, missing }, fixed !== undefined);
     if (Object.keys(unknown).length > 0) notInModel[task.name] = unknown;
     taxonomy.push(result.report);
