@@ -58,6 +58,17 @@ describe('alignToTaxonomy', () => {
     expect(c.prediction.topic.scores).toEqual({ sparplan: 0.4, complaint: expect.closeTo(0.6, 6) });
   });
 
+  it('scores labels named like members of every JavaScript object (constructor, toString) as any other', () => {
+    const line: PredictionLine = {
+      id: 'd',
+      truth: { queue: 'payments' },
+      prediction: { queue: { label: 'constructor', confidence: 0.6, scores: { constructor: 0.5, toString: 0.1, payments: 0.4 } } },
+    };
+    // In a plain record `scores.constructor ?? 0` was Object's member: the score and the confidence came out NaN.
+    const [d] = alignToTaxonomy([line], [], [{ name: 'queue', labels: ['payments', 'constructor', 'toString'] }]).lines;
+    expect(d.prediction.queue).toEqual({ label: 'constructor', confidence: 0.5, scores: { constructor: 0.5, toString: 0.1, payments: 0.4 } });
+  });
+
   it('leaves a task the newer model lacks, and lines of other ids, as they were', () => {
     const extra: PredictionLine = { id: 'z', truth: { priority: 'high' }, prediction: { priority: { label: 'high' } } };
     expect(alignToTaxonomy([extra], challenger, tasks).lines[0]).toEqual(extra);

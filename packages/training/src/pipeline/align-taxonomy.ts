@@ -47,7 +47,8 @@ export function alignToTaxonomy(lines: readonly PredictionLine[], reference: rea
       }
       let scores: Record<string, number> | undefined;
       if (p.scores) {
-        scores = {};
+        // No prototype: a label named `constructor` or `toString` starts at no score, not at Object's member.
+        scores = Object.create(null) as Record<string, number>;
         for (const [l, s] of Object.entries(p.scores)) scores[map(l)] = Math.min(1, (scores[map(l)] ?? 0) + s);
         // Merged labels can outweigh the single best label, as they do when predicting with the newer config.
         for (const [name, score] of Object.entries(scores)) if (score > (scores[label] ?? 0)) label = name;
