@@ -36,6 +36,8 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
   const names = ngramBagOnnxNames(taskNames);
   const temperatures = Object.fromEntries(taskNames.map((name) => [name, model.calibration[name]?.temperature ?? 1]));
   const onnxBytes = buildNgramBagOnnx(model.weights, temperatures, names);
+  // Own keys only: a task named `constructor` (or `hasOwnProperty`) that merged nothing would read Object's member.
+  const merged = (task: string): readonly string[] => (info.mergedIntoOther !== undefined && Object.hasOwn(info.mergedIntoOther, task) ? info.mergedIntoOther[task] : []);
   return writeArtifact(
     dir,
     {
@@ -53,7 +55,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
         labels: task.labels,
         temperature: temperatures[task.name],
         threshold: model.calibration[task.name]?.threshold ?? 0,
-        ...(info.mergedIntoOther?.[task.name]?.length ? { mergedIntoOther: [...info.mergedIntoOther[task.name]] } : {}),
+        ...(merged(task.name).length > 0 ? { mergedIntoOther: [...merged(task.name)] } : {}),
       })),
       routing: info.routing ?? { queueTask: taskNames[0] },
       featurizer: model.featurizer,
