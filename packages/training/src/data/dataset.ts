@@ -326,7 +326,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       else if (r.label === null) missing++;
       return r.label;
     });
-    const fixed = options.fixedLabels?.[task.name];
+    // Own keys only: a task of the config that the model lacks, named `constructor`, would read Object's member.
+    const fixed = options.fixedLabels !== undefined && Object.hasOwn(options.fixedLabels, task.name) ? options.fixedLabels[task.name] : undefined;
     // Without a prototype: a label named `constructor` or `toString` would add its rows to Object's member.
     const unknown = Object.create(null) as Record<string, number>;
     const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed, unknown) : labels, { renamed, retired, missing }, fixed !== undefined);

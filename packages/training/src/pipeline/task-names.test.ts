@@ -28,5 +28,10 @@ describe('tasks named like members of every JavaScript object', () => {
     const lines = await predictDataset({ model: result.modelId, dataPath: data, home });
     expect(lines).toHaveLength(80);
     expect(lines[0].truth).toEqual({ queue: 'tax', constructor: 'y', hasOwnProperty: 'other' });
+    // Read with a config that has a task the model lacks, named `constructor`: the model's labels of that task were
+    // looked up as `fixedLabels.constructor`, Object's own function, and reading the data failed with a TypeError.
+    const queueModel = await trainFromConfig({ config: { ...config, tasks: [{ name: 'queue' }] }, dataPath: data, home });
+    const more = await predictDataset({ model: queueModel.modelId, dataPath: data, home, labels: 'required', config });
+    expect(more.map((l) => l.truth)).toEqual(lines.map((l) => ({ queue: l.truth.queue })));
   }, 120_000);
 });
