@@ -96,7 +96,7 @@ function checkParsed(cfg: TrainingConfig): void {
     for (const from of Object.keys(t.aliases)) {
       const resolved = resolveLabel(t, from);
       expect(resolved.kind).not.toBe('alias-cycle');
-      if (from !== '' && labels) expect(['label', 'retired']).toContain(resolved.kind);
+      if (labels) expect(['label', 'retired']).toContain(resolved.kind);
     }
     for (const l of labels ?? []) expect(resolveLabel(t, l)).toEqual({ kind: 'label', label: l });
   }

@@ -156,6 +156,22 @@ describe('config mistakes', () => {
     expect(parseTrainingConfig(task({ labels: ['billing', 'payments'], aliases: { billing: 'payments' } }), 'stored', { stored: true }).tasks[0].aliases).toEqual({ billing: 'payments' });
   });
 
+  it('refuses an alias from a blank label, and blank labels, saying that a blank cell is a row without a label', () => {
+    const task = (t: object) => ({ ...ok, tasks: [{ name: 'queue', ...t }] });
+    // Accepted before, and nothing done: a blank cell is read as no label before any alias, so its rows stayed masked.
+    for (const blank of ['', ' ', '\uFE0F']) {
+      expect(messageOf(task({ labels: ['a', 'unknown'], aliases: { [blank]: 'unknown' } }))).toBe(
+        'training config: tasks.0.aliases: an alias from a blank label (to "unknown") does nothing: a blank cell is a row without a label, masked in this task; remove it, or fill the cells in the export',
+      );
+    }
+    expect(messageOf(task({ labels: ['a', ' '], aliases: { old: '' } })).split('; ')).toEqual([
+      'training config: tasks.0.labels.1: a label cannot be blank (a blank cell is a row without a label)',
+      'tasks.0.aliases.old: a label cannot be blank (a blank cell is a row without a label)',
+    ]);
+    // A model's own stored config is read as it was trained.
+    expect(parseTrainingConfig(task({ aliases: { '': 'unknown' } }), 'stored', { stored: true }).tasks[0].aliases).toEqual({ '': 'unknown' });
+  });
+
   it('reports every taxonomy problem together, not only the first alias loop', () => {
     const config = { ...ok, tasks: [{ name: 'queue', labels: ['a', 'b', 'a', 'b', 'c'], aliases: { x: 'y', y: 'x', c: 'a', z: 'nowhere' } }] };
     const message = (() => {

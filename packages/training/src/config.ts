@@ -18,6 +18,9 @@ const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ 
  */
 const label = z.string().overwrite(readLabel);
 
+/** A label that names a class: not blank once read, as a blank cell is a row without a label. */
+const className = label.min(1, 'a label cannot be blank (a blank cell is a row without a label)');
+
 /** A column (CSV header, JSONL key), in NFC as the data's column names are read (macOS exports write them decomposed). */
 const column = z.string().overwrite((value) => value.normalize('NFC'));
 
@@ -27,9 +30,9 @@ export const TaskConfigSchema = z.strictObject({
   /** The column (CSV header or JSONL key) holding the label; defaults to the task name. */
   column: column.min(1).optional(),
   /** The allowed labels today. A label outside it (after aliases) is a bad row. Absent: any label is allowed. */
-  labels: z.array(label.min(1)).min(1).optional(),
+  labels: z.array(className).min(1).optional(),
   /** Renames and merges: `{ "old name": "new name" }`; chains are followed. */
-  aliases: z.record(label, label.min(1)).default({}),
+  aliases: z.record(label, className).default({}),
   /** Labels no longer used: such rows keep training the other tasks, with this task's label masked. */
   retired: z.array(label).default([]),
   /** Labels with fewer examples than this are merged into `other` or dropped (masked), per `rare`. */
@@ -201,6 +204,11 @@ function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.Refinem
   // A loop is reported once, from the first of its aliases, not again from each alias on it.
   const looped = new Set<string>();
   for (const from of Object.keys(task.aliases)) {
+    // A blank cell is read as no label before any alias: `{"": "unknown"}` would leave those rows masked without a word.
+    if (from === '' && !stored) {
+      ctx.addIssue({ code: 'custom', path: [...at, 'aliases'], message: `an alias from a blank label (to "${task.aliases[from]}") does nothing: a blank cell is a row without a label, masked in this task; remove it, or fill the cells in the export` });
+      continue;
+    }
     if (looped.has(from)) continue;
     const { label, chain, loop } = followAliases(task.aliases, from);
     if (loop) {
