@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTrainingConfig, type TaskConfig } from './config.js';
 import { TrainingConfigError } from './errors.js';
-import { finaliseTaskLabels, OTHER_LABEL, readLabel, resolveLabel } from './taxonomy.js';
+import { finaliseTaskLabels, lookalikeWarning, OTHER_LABEL, readLabel, resolveLabel } from './taxonomy.js';
 
 const POOL = ['a', 'b', 'c', 'd', OTHER_LABEL, 'constructor', 'toString', 'hasOwnProperty', 'Ü'];
 const name = fc.constantFrom(...POOL);
@@ -86,6 +86,32 @@ describe('a task\'s taxonomy over a label column (property)', () => {
         expect(report.retired + report.missing).toBe(labels.filter((l) => l === null).length);
       }),
       { seed: 4, numRuns: 600 },
+    );
+  });
+
+  it('suggests aliases for lookalike labels that the config accepts and that leave one label of each group', () => {
+    const spelling = fc.constantFrom('billing', 'Billing', 'BILLING', 'billing  issue', 'Billing Issue', 'tax', 'Tax', OTHER_LABEL, 'Other', 'rare');
+    fc.assert(
+      fc.property(fc.array(spelling, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 3 }), (cells, minCount) => {
+        const stats = { renamed: {}, retired: 0, missing: 0 };
+        const before = finaliseTaskLabels(parseTrainingConfig({ columns: { body: 'b' }, tasks: [{ name: 'queue', minCount }] }).tasks[0], cells, stats);
+        const warning = lookalikeWarning(before.report);
+        if (warning === undefined) {
+          expect(before.report.lookalikes).toBeUndefined();
+          return;
+        }
+        const aliases = JSON.parse(warning.slice(warning.indexOf('aliases: ') + 'aliases: '.length)) as Record<string, string>;
+        // Added to the task as the warning says, the config takes them, and the groups are one label each.
+        const task = parseTrainingConfig({ columns: { body: 'b' }, tasks: [{ name: 'queue', minCount, aliases }] }).tasks[0];
+        const labels = cells.map((c) => {
+          const r = resolveLabel(task, c);
+          return r.kind === 'label' ? r.label : null;
+        });
+        const after = finaliseTaskLabels(task, labels, stats).report;
+        expect(after.lookalikes).toBeUndefined();
+        expect(Object.values(after.counts).reduce((a, b) => a + b, 0)).toBe(cells.length);
+      }),
+      { seed: 9, numRuns: 400 },
     );
   });
 });
