@@ -304,7 +304,8 @@ async function scoreRows(
     const truth: Record<string, string | null> = {};
     const prediction: PredictionLine['prediction'] = {};
     for (const task of tasks) {
-      truth[task.name] = row.labels[task.name] ?? null;
+      // Own keys only: a task of the model that the config given lacks, named `constructor`, would read Object's member.
+      truth[task.name] = Object.hasOwn(row.labels, task.name) ? row.labels[task.name] : null;
       const k = task.labels.length;
       const p = probs[task.name].subarray(i * k, (i + 1) * k);
       const labels = names?.[task.name] ?? task.labels;

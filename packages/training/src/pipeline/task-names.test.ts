@@ -33,5 +33,9 @@ describe('tasks named like members of every JavaScript object', () => {
     const queueModel = await trainFromConfig({ config: { ...config, tasks: [{ name: 'queue' }] }, dataPath: data, home });
     const more = await predictDataset({ model: queueModel.modelId, dataPath: data, home, labels: 'required', config });
     expect(more.map((l) => l.truth)).toEqual(lines.map((l) => ({ queue: l.truth.queue })));
+    // And the other way: a config that lacks the model's task `constructor` read that task's truth as Object's own
+    // function, and the prediction lines failed to parse (a ZodError).
+    const fewer = await predictDataset({ model: result.modelId, dataPath: data, home, config: { ...config, tasks: [{ name: 'queue' }] } });
+    expect(fewer.map((l) => l.truth)).toEqual(lines.map((l) => ({ queue: l.truth.queue, constructor: null, hasOwnProperty: null })));
   }, 120_000);
 });
