@@ -89,18 +89,20 @@ const NAME_VALUE = /^tasks\.\d+\.(name|labels\.\d+|retired\.\d+|aliases\..+)$/;
  */
 export function protoKeyMessages(config: unknown): string[] {
   const out: string[] = [];
+  // A label is read trimmed, in NFC and without emoji variation selectors: `" __proto__"` is `__proto__` too.
+  const named = (raw: string) => (raw === PROTO ? `"${PROTO}"` : `${JSON.stringify(raw)} reads as "${PROTO}", which`);
   const walk = (value: unknown, path: readonly string[]): void => {
     if (typeof value === 'string') {
-      if (value === PROTO && NAME_VALUE.test(path.join('.'))) out.push(`${path.join('.')}: "${PROTO}" cannot name a task or a label (no JavaScript record can hold it): rename it`);
+      if (NAME_VALUE.test(path.join('.')) && readLabel(value) === PROTO) out.push(`${path.join('.')}: ${named(value)} cannot name a task or a label (no JavaScript record can hold it): rename it`);
       return;
     }
     if (value === null || typeof value !== 'object') return;
+    const aliases = path.length === 3 && path[0] === 'tasks' && path[2] === 'aliases';
     // Object.keys lists the own key JSON.parse makes of "__proto__" (an object literal would set the prototype instead).
     for (const key of Object.keys(value)) {
       const at = [...path, key];
-      if (key === PROTO) {
-        const what = path.length === 3 && path[0] === 'tasks' && path[2] === 'aliases' ? 'name a label' : 'be a key';
-        out.push(`${at.join('.')}: "${PROTO}" cannot ${what} (no JavaScript record can hold it: it would be dropped without a word): rename it`);
+      if (key === PROTO || (aliases && readLabel(key) === PROTO)) {
+        out.push(`${at.join('.')}: ${named(key)} cannot ${aliases ? 'name a label' : 'be a key'} (no JavaScript record can hold it: it would be dropped without a word): rename it`);
       }
       walk((value as Record<string, unknown>)[key], at);
     }

@@ -11,7 +11,7 @@ import { TrainingConfigError } from './errors.js';
 import { readLabel, resolveLabel } from './taxonomy.js';
 
 /** Labels that meet each other: JavaScript's own member names, `other`, forms that read as one label. */
-const LABEL = fc.constantFrom('a', 'b', 'c', 'other', 'constructor', 'toString', '__proto__', ' a', 'Ü', 'U\u0308', '⚠️', '⚠', '', 'hasOwnProperty');
+const LABEL = fc.constantFrom('a', 'b', 'c', 'other', 'constructor', 'toString', '__proto__', ' __proto__', ' a', 'Ü', 'U\u0308', '⚠️', '⚠', '', 'hasOwnProperty');
 const TASK_NAME = fc.constantFrom('queue', 'topic', 'constructor', 'toString', 'valueOf', '__proto__', 'q-1');
 
 const task = fc.record(
@@ -117,6 +117,9 @@ function parsesOrNamesField(value: unknown): void {
     return;
   }
   checkParsed(cfg);
+  // No alias is dropped without a word: one for each old name as labels are read.
+  const given = (value as { tasks: Array<{ aliases?: Record<string, string> }> }).tasks;
+  cfg.tasks.forEach((t, i) => expect(Object.keys(t.aliases).length).toBe(new Set(Object.keys(given[i].aliases ?? {}).map(readLabel)).size));
 }
 
 describe('training config (property)', () => {

@@ -135,6 +135,20 @@ describe('config mistakes', () => {
     expect(parseTrainingConfig(aliased, 'stored', { stored: true }).tasks[0].aliases).toEqual({ payments: 'kyc' });
   });
 
+  it('refuses forms that read as __proto__ (spaces around it, an emoji variation selector) as it refuses __proto__', () => {
+    // Labels are read trimmed and without selectors: the alias " __proto__" was dropped without a word, and the label,
+    // retired label or alias target " __proto__" was taken as __proto__.
+    const padded = { ...ok, tasks: [{ name: 'queue', labels: ['kyc', ' __proto__'], retired: ['__proto__\uFE0F'], aliases: { ' __proto__': 'kyc', old: '__proto__ ' } }] };
+    expect(messageOf(JSON.parse(JSON.stringify(padded))).split('; ').slice(0, 4)).toEqual([
+      'training config: tasks.0.labels.1: " __proto__" reads as "__proto__", which cannot name a task or a label (no JavaScript record can hold it): rename it',
+      'tasks.0.retired.0: "__proto__\uFE0F" reads as "__proto__", which cannot name a task or a label (no JavaScript record can hold it): rename it',
+      'tasks.0.aliases. __proto__: " __proto__" reads as "__proto__", which cannot name a label (no JavaScript record can hold it: it would be dropped without a word): rename it',
+      'tasks.0.aliases.old: "__proto__ " reads as "__proto__", which cannot name a task or a label (no JavaScript record can hold it): rename it',
+    ]);
+    // Only labels are read so: a key of model or columns is refused as written.
+    expect(messageOf({ ...ok, model: { ' __proto__': 1 } })).not.toContain('reads as');
+  });
+
   it('refuses taxonomies that contradict themselves', () => {
     const task = (t: object) => ({ ...ok, tasks: [{ name: 'queue', ...t }] });
     expect(() => parseTrainingConfig(task({ labels: ['a', 'b', 'a'] }))).toThrow(/tasks\.0\.labels: label "a" appears twice/);
