@@ -161,6 +161,18 @@ describe('config mistakes', () => {
     expect(parseTrainingConfig(task({ labels: ['c'], aliases: { a: 'b', b: 'c', old: 'gone' }, retired: ['gone'] })).tasks[0].labels).toEqual(['c']);
   });
 
+  it('refuses a retired other that rare labels merge into: the model would learn it while its own rows are masked', () => {
+    const task = (t: object) => ({ ...ok, tasks: [{ name: 'queue', ...t }] });
+    // Accepted before: the model learnt `other` from the rare labels alone, and serving ignored feedback of it as retired.
+    expect(messageOf(task({ retired: ['other'], minCount: 5 }))).toBe(
+      'training config: tasks.0.retired: "other" is retired, but labels on fewer than minCount (5) rows merge into it (rare "other"): a model would learn "other" from those rows while its own are masked; set "rare": "drop", or take "other" out of retired',
+    );
+    // Nothing merges into it with minCount 1 or rare "drop"; a model's stored config is read as it was trained.
+    expect(parseTrainingConfig(task({ retired: ['other'] })).tasks[0].retired).toEqual(['other']);
+    expect(parseTrainingConfig(task({ retired: ['other'], minCount: 5, rare: 'drop' })).tasks[0].retired).toEqual(['other']);
+    expect(parseTrainingConfig(task({ retired: ['other'], minCount: 5 }), 'stored', { stored: true }).tasks[0].retired).toEqual(['other']);
+  });
+
   it('refuses an alias of a label that is listed: that label could never occur', () => {
     const task = (t: object) => ({ ...ok, tasks: [{ name: 'queue', ...t }] });
     expect(() => parseTrainingConfig(task({ labels: ['billing', 'payments'], aliases: { billing: 'payments' } }))).toThrow(

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
 import { choicesHint, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
-import { readLabel } from './taxonomy.js';
+import { OTHER_LABEL, readLabel } from './taxonomy.js';
 import { decodeUtf8 } from './utf8.js';
 import { delimiterMessage } from './delimiter-names.js';
 
@@ -199,6 +199,12 @@ function checkTaxonomy(task: TaskConfig, at: (string | number)[], ctx: z.Refinem
   }
   for (const old of task.retired) {
     if (labels?.includes(old)) ctx.addIssue({ code: 'custom', path: [...at, 'retired'], message: `"${old}" is both retired and in labels: a model cannot learn a label its rows are masked for` });
+    // Rare labels merge into `other` after the retired are masked: the model would learn it from them alone, and
+    // served feedback of `other` (or of a merged label) would be ignored as retired.
+    if (old === OTHER_LABEL && task.rare === 'other' && task.minCount > 1 && !stored) {
+      const message = `"${OTHER_LABEL}" is retired, but labels on fewer than minCount (${task.minCount}) rows merge into it (rare "other"): a model would learn "${OTHER_LABEL}" from those rows while its own are masked; set "rare": "drop", or take "${OTHER_LABEL}" out of retired`;
+      ctx.addIssue({ code: 'custom', path: [...at, 'retired'], message });
+    }
     if (Object.hasOwn(task.aliases, old)) ctx.addIssue({ code: 'custom', path: [...at, 'retired'], message: `"${old}" is both retired and an alias (of "${task.aliases[old]}"): say which it is` });
   }
   // A loop is reported once, from the first of its aliases, not again from each alias on it.

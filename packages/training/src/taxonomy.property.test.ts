@@ -72,8 +72,9 @@ describe('a task\'s taxonomy over a label column (property)', () => {
           const rare = labels[i] !== OTHER_LABEL && (before.get(labels[i] as string) as number) < t.minCount;
           expect(l).toBe(rare ? (t.rare === 'other' ? OTHER_LABEL : null) : labels[i]);
         });
-        // Every learnt label is in the taxonomy, or `other` that rare labels merged into.
+        // Every learnt label is in the taxonomy, or `other` that rare labels merged into; none is retired.
         for (const l of out) if (l !== null && t.labels && !t.labels.includes(l)) expect(l).toBe(OTHER_LABEL);
+        for (const l of out) if (l !== null) expect(t.retired).not.toContain(l);
         // The counts are the rows' final labels; the labels are those counted, in the taxonomy's order, `other` last.
         const counted = Object.entries(report.counts);
         expect(counted.reduce((n, [, c]) => n + c, 0)).toBe(out.filter((l) => l !== null).length);
