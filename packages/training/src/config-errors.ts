@@ -5,6 +5,14 @@ import { readLabel } from './taxonomy.js';
 /** Where JSON breaks: one parser for config files, data lines, manifests and request bodies (in @mailroute/model). */
 export { jsonErrorOffset, jsonErrorPlace };
 
+/**
+ * A config path as messages write it (`tasks.0.aliases.old`), a key that is not a plain name in JSON's quotes
+ * (`tasks.0.aliases." a"`, `tasks.0.aliases."v1.2"`): a label's spaces and dots would read as the path's own.
+ */
+export function configPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'string' && !/^[\p{L}\p{M}\p{N}_$-]+$/u.test(p) ? JSON.stringify(p) : String(p))).join('.');
+}
+
 /** A level of a config other than the one with the unknown key: where it is (`in each entry of tasks[]`) and its keys. */
 export interface KeyLevel {
   where: string;
@@ -93,7 +101,7 @@ export function protoKeyMessages(config: unknown): string[] {
   const named = (raw: string) => (raw === PROTO ? `"${PROTO}"` : `${JSON.stringify(raw)} reads as "${PROTO}", which`);
   const walk = (value: unknown, path: readonly string[]): void => {
     if (typeof value === 'string') {
-      if (NAME_VALUE.test(path.join('.')) && readLabel(value) === PROTO) out.push(`${path.join('.')}: ${named(value)} cannot name a task or a label (no JavaScript record can hold it): rename it`);
+      if (NAME_VALUE.test(path.join('.')) && readLabel(value) === PROTO) out.push(`${configPath(path)}: ${named(value)} cannot name a task or a label (no JavaScript record can hold it): rename it`);
       return;
     }
     if (value === null || typeof value !== 'object') return;
@@ -102,7 +110,7 @@ export function protoKeyMessages(config: unknown): string[] {
     for (const key of Object.keys(value)) {
       const at = [...path, key];
       if (key === PROTO || (aliases && readLabel(key) === PROTO)) {
-        out.push(`${at.join('.')}: ${named(key)} cannot ${aliases ? 'name a label' : 'be a key'} (no JavaScript record can hold it: it would be dropped without a word): rename it`);
+        out.push(`${configPath(at)}: ${named(key)} cannot ${aliases ? 'name a label' : 'be a key'} (no JavaScript record can hold it: it would be dropped without a word): rename it`);
       }
       walk((value as Record<string, unknown>)[key], at);
     }

@@ -111,8 +111,9 @@ function parsesOrNamesField(value: unknown): void {
     expect(error).toBeInstanceOf(TrainingConfigError);
     const message = (error as Error).message;
     expect(message).toMatch(/^training config: \S/);
-    // The first problem names where it is: a path, (root) or the field that is required; none is JavaScript's own.
-    expect(message.slice('training config: '.length)).toMatch(/^(\(root\)|[A-Za-z$][\w$]*)(\.[^:]*)*(:| is required)/);
+    // The first problem names where it is: a path (a key that is not a plain name quoted), (root) or the field that
+    // is required; none is JavaScript's own.
+    expect(message.slice('training config: '.length)).toMatch(/^(\(root\)|[A-Za-z$][\w$]*)(\.([\p{L}\p{M}\p{N}_$-]+|"([^"\\]|\\.)*"))*(:| is required)/u);
     expect(message).not.toMatch(/\[object |undefined|NaN|function /);
     return;
   }

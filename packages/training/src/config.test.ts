@@ -142,7 +142,7 @@ describe('config mistakes', () => {
     expect(messageOf(JSON.parse(JSON.stringify(padded))).split('; ').slice(0, 4)).toEqual([
       'training config: tasks.0.labels.1: " __proto__" reads as "__proto__", which cannot name a task or a label (no JavaScript record can hold it): rename it',
       'tasks.0.retired.0: "__proto__\uFE0F" reads as "__proto__", which cannot name a task or a label (no JavaScript record can hold it): rename it',
-      'tasks.0.aliases. __proto__: " __proto__" reads as "__proto__", which cannot name a label (no JavaScript record can hold it: it would be dropped without a word): rename it',
+      'tasks.0.aliases." __proto__": " __proto__" reads as "__proto__", which cannot name a label (no JavaScript record can hold it: it would be dropped without a word): rename it',
       'tasks.0.aliases.old: "__proto__ " reads as "__proto__", which cannot name a task or a label (no JavaScript record can hold it): rename it',
     ]);
     // Only labels are read so: a key of model or columns is refused as written.
@@ -196,6 +196,16 @@ describe('config mistakes', () => {
     ]);
     // A model's own stored config is read as it was trained.
     expect(parseTrainingConfig(task({ aliases: { '': 'unknown' } }), 'stored', { stored: true }).tasks[0].aliases).toEqual({ '': 'unknown' });
+  });
+
+  it('quotes a key of the path that is not a plain name, so its dots and spaces are not read as the path\'s', () => {
+    const task = (t: object) => ({ ...ok, tasks: [{ name: 'queue', ...t }] });
+    // Was `tasks.0.aliases.v1.2: ...` and `tasks.0.aliases.Zahlung alt: ...`.
+    expect(messageOf(task({ aliases: { 'v1.2': '', 'Zahlung alt': ' ', Überweisung: '' } })).split('; ')).toEqual([
+      'training config: tasks.0.aliases."v1.2": a label cannot be blank (a blank cell is a row without a label)',
+      'tasks.0.aliases."Zahlung alt": a label cannot be blank (a blank cell is a row without a label)',
+      'tasks.0.aliases.Überweisung: a label cannot be blank (a blank cell is a row without a label)',
+    ]);
   });
 
   it('reports every taxonomy problem together, not only the first alias loop', () => {

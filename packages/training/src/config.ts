@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { followAliases } from '@mailroute/model';
 import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
-import { choicesHint, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
+import { choicesHint, configPath, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
 import { OTHER_LABEL, readLabel } from './taxonomy.js';
 import { decodeUtf8 } from './utf8.js';
@@ -254,7 +254,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   const ordered = [...issues.filter((i) => i.code === 'unrecognized_keys'), ...issues.filter((i) => i.code !== 'unrecognized_keys')];
   return ordered
     .map((i) => {
-      const where = i.path.length > 0 ? i.path.join('.') : '(root)';
+      const where = i.path.length > 0 ? configPath(i.path) : '(root)';
       if (i.code === 'unrecognized_keys') return `${where}: ${unknownKeysAt(i.path, i.keys)}`;
       // Parsed with reportInput: a missing key is an invalid_type issue whose input is undefined.
       if (i.code === 'invalid_type' && i.path.length > 0 && i.input === undefined) return requiredKeyMessage(where);
