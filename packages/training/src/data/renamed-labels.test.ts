@@ -35,4 +35,13 @@ describe('renamed labels', () => {
     ]);
     expect(skippedLabelWarnings(renamed, [{ labels: { queue: 'tax_documents' } }], 'not trained on')[0]).not.toContain('no rows left');
   });
+
+  it('writes the alias as JSON to copy into the config, a label\'s quotes and backslashes escaped', () => {
+    // Was `{"Kunde "VIP"": ...}` and `{"Support\Tech": ...}`, which the config then refused as not JSON.
+    const found = likelyRenamed({ queue: { 'Kunde "VIP"': 9, 'Support\\Tech': 7 } }, () => ['Kunde VIP']);
+    expect(renamedLabelHint(found)).toMatch(/, e\.g\. "aliases": \{"Kunde \\"VIP\\"": "Kunde VIP"\} in task queue$/);
+    const [, second] = skippedLabelWarnings(found, [], 'not trained on');
+    const example = /e\.g\. "aliases": (\{.*\}) in task queue$/.exec(second)?.[1] ?? '';
+    expect(JSON.parse(example)).toEqual({ 'Support\\Tech': '<its label now>' });
+  });
 });

@@ -36,9 +36,12 @@ export function likelyRenamed(unknown: UnknownLabels, labelsOf: (task: string) =
   return found.sort((a, b) => b.rows - a.rows);
 }
 
-/** `"tax": "tax_documents"`, or a placeholder for the new name when none is close. */
+/**
+ * `"aliases": {"tax": "tax_documents"}`, or a placeholder for the new name when none is close: JSON to copy into the
+ * config, so a label's quotes and backslashes are escaped (`{"Kunde \"VIP\"": ...}`).
+ */
 function aliasExample(r: RenamedLabel): string {
-  return `"aliases": {"${r.label}": "${r.guess ?? '<its label now>'}"} in task ${r.task}`;
+  return `"aliases": {${JSON.stringify(r.label)}: ${JSON.stringify(r.guess ?? '<its label now>')}} in task ${r.task}`;
 }
 
 /**
