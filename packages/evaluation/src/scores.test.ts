@@ -64,6 +64,16 @@ describe('calibration', () => {
     expect(Math.abs(cal.mce - 0.4)).toBeLessThan(1e-12);
   });
 
+  it('puts a confidence on a band edge in the band it ends, whatever the float rounding of confidence * bins', () => {
+    // 7 / 25 * 25 is 7.000000000000001: the confidence 0.28 went to (0.28, 0.32], whose lo it is.
+    const edge = calibration([7 / 25], [true], 25).bins.find((b) => b.count > 0);
+    expect([edge?.lo, edge?.hi]).toEqual([6 / 25, 7 / 25]);
+    // The float just above 1/3 times 3 is 1: it went to (0, 1/3], whose hi it passes.
+    const above = 0.33333333333333337;
+    expect(above).toBeGreaterThan(1 / 3);
+    expect(calibration([above], [true], 3).bins.map((b) => b.count)).toEqual([0, 1, 0]);
+  });
+
   it('is 0 for a perfectly calibrated input and stays in [0, 1]', () => {
     const conf = [1, 1, 0.5, 0.5];
     expect(calibration(conf, [true, true, true, false]).ece).toBeCloseTo(0, 12);

@@ -77,7 +77,11 @@ export function calibration(confidences: readonly number[], correct: readonly bo
   let allHits = 0;
   confidences.forEach((raw, i) => {
     const c = Math.min(1, Math.max(0, raw));
-    const b = Math.min(nBins - 1, Math.max(0, Math.ceil(c * nBins) - 1));
+    let b = Math.min(nBins - 1, Math.max(0, Math.ceil(c * nBins) - 1));
+    // c * nBins is rounded: 7 / 25 * 25 is 7.000000000000001, and a confidence just above 1 / 3 times 3 is 1. The
+    // band is the one whose (lo, hi], as the bins show them (b / nBins), holds the confidence.
+    if (b > 0 && c <= b / nBins) b--;
+    else if (b < nBins - 1 && c > (b + 1) / nBins) b++;
     count[b]++;
     confSum[b] += c;
     allConf += c;
