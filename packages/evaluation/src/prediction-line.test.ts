@@ -86,4 +86,15 @@ describe('parsePredictionLines', () => {
     const [topic] = evaluatePredictions([a, b]).tasks;
     expect(topic.metrics.accuracy).toBeCloseTo(1, 9);
   });
+
+  it('refuses a label of variation selectors only, which reads as empty, as it refuses an empty one', () => {
+    const ok = '{"truth":{"q":"a"},"prediction":{"q":{"label":"a"}}}';
+    const cases: Array<[string, string]> = [
+      ['{"truth":{"q":"a"},"prediction":{"q":{"label":"\ufe0f"}}}', 'a label is not empty at prediction.q.label'],
+      ['{"truth":{"q":"\ufe0e\ufe0f"},"prediction":{"q":{"label":"a"}}}', 'a truth label is not empty (null when unknown) at truth.q'],
+      ['{"truth":{"q":"a"},"prediction":{"q":{"label":"a","scores":{"a":0.5,"\ufe0f":0.5}}}}', 'a scored label is not empty: "\ufe0f" at prediction.q.scores'],
+      ['{"truth":{"q":"a"},"prediction":{"q":{"label":"a","scores":{"a":0.5,"":0.5}}}}', 'a scored label is not empty: "" at prediction.q.scores'],
+    ];
+    for (const [json, message] of cases) expect(() => parsePredictionLines(`${ok}\n${json}\n`, 'p.jsonl'), json).toThrow(`p.jsonl:2: ${message}`);
+  });
 });

@@ -8,15 +8,18 @@ import { PredictionFileError } from './errors.js';
  */
 const nullPrototype = <T>(record: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, record);
 
-/** A label of a prediction line, in NFC: a decomposed `Depotübertrag` is the same label as the composed one. */
-const label = (message: string) => z.string().min(1, message).overwrite(normalizeLabel);
+/**
+ * A label of a prediction line, in NFC: a decomposed `Depotübertrag` is the same label as the composed one. Empty is
+ * checked on the label as read, so that one of variation selectors only (`"\uFE0F"`) is refused, not read as `""`.
+ */
+const label = (message: string) => z.string().overwrite(normalizeLabel).min(1, message);
 
 /** One task's prediction in a prediction line: the label, optionally with scores per label. */
 export const LinePredictionSchema = z.strictObject({
   label: label('a label is not empty'),
   /** Probability per label (0 to 1, float rounding of 1e-6 allowed); used for top-k accuracy, calibration and the coverage curve. */
   scores: z
-    .record(z.string().overwrite(normalizeLabel), z.number().min(0, 'a score is a probability from 0 to 1').max(1 + 1e-6, 'a score is a probability from 0 to 1'))
+    .record(z.string().overwrite(normalizeLabel).min(1, 'a scored label is not empty'), z.number().min(0, 'a score is a probability from 0 to 1').max(1 + 1e-6, 'a score is a probability from 0 to 1'))
     .overwrite(nullPrototype)
     .optional(),
   /** Confidence of `label` (a probability, 0 to 1; float rounding of 1e-6 over 1 is allowed), when the scores are not given. */
@@ -48,6 +51,8 @@ export type PredictionLine = z.infer<typeof PredictionLineSchema>;
 
 /** A misspelt key (`truht`, a task's `confidnce`) is named with the key probably meant. */
 function issueMessage(issue: z.core.$ZodIssue): string {
+  // A bad key of a record (a scored label) has its own message inside; the key is said as JSON, `""` included.
+  if (issue.code === 'invalid_key') return `${issue.issues[0]?.message ?? issue.message}: ${JSON.stringify(String(issue.path[issue.path.length - 1]))}`;
   if (issue.code !== 'unrecognized_keys') return issue.message;
   const known = Object.keys(issue.path.length === 0 ? PredictionLineSchema.shape : LinePredictionSchema.shape);
   return issue.keys.map((k) => `unknown key "${k}"${didYouMean(k, known, '"')}`).join('; ');
@@ -93,7 +98,9 @@ export function parsePredictionLine(raw: string, place: string): PredictionLine 
   const parsed = PredictionLineSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    // A bad key is named in the message, at its record: a path ending in an empty key would end in a dot.
+    const path = issue.code === 'invalid_key' ? issue.path.slice(0, -1) : issue.path;
+    const where = path.length > 0 ? ` at ${path.join('.')}` : '';
     throw new PredictionFileError(`${place}: ${issueMessage(issue)}${where}`);
   }
   return parsed.data;
