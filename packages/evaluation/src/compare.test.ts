@@ -72,6 +72,11 @@ describe('comparePredictions', () => {
     const unlabelled = strong.map((l, i) => (i === 0 ? { ...l, truth: { ...l.truth, queue: null } } : l));
     expect(() => comparePredictions(unlabelled, weak)).toThrow(/line e1 has truth none for the challenger and "\w+" for the champion/);
     expect(() => comparePredictions(weak, unlabelled)).toThrow(/line e1 has truth "\w+" for the challenger and none for the champion/);
+    // Without ids, lines are joined by position and named by it: the third line, after two without a queue label.
+    const plain = (truth: string | null) => ({ truth: { queue: truth }, prediction: { queue: { label: 'cards' } } });
+    expect(() => comparePredictions([plain(null), plain(null), plain('cards')], [plain(null), plain(null), plain('loans')])).toThrow(
+      'task queue: line 3 has truth "cards" for the challenger and "loans" for the champion',
+    );
     const repeated = strong.map((l, i) => (i === 1 ? { ...strong[0] } : l));
     // A repeated id is named, with how many lines carry it and why it matters, on the side whose lines repeat it.
     const twice = 'compare joins the two sides\' predictions by id, so each id must name one email';

@@ -133,14 +133,14 @@ function compareTask(
   let labelled = 0;
   let missingA = 0;
   let missingB = 0;
-  for (const [x, y] of pairs) {
+  for (const [i, [x, y]] of pairs.entries()) {
     const t = x.truth[task];
     const u = y.truth[task];
     // Unlabelled in both files: skipped. Labelled in one only: not the same labels (checked both ways).
     if ((t === undefined || t === null) && (u === undefined || u === null)) continue;
     if (u !== t) {
       const shown = (v: string | null | undefined) => (typeof v === 'string' ? `"${v}"` : 'none');
-      throw new ComparisonError(`task ${task}: line ${x.id ?? labelled + 1} has truth ${shown(t)} for the challenger and ${shown(u)} for the champion (both must be scored on the same labels)`);
+      throw new ComparisonError(`task ${task}: line ${x.id ?? i + 1} has truth ${shown(t)} for the challenger and ${shown(u)} for the champion (both must be scored on the same labels)`);
     }
     if (t === undefined || t === null) continue;
     labelled++;
