@@ -1,4 +1,5 @@
 import { CATCH_ALL_LABEL } from '@mailroute/model';
+import { codeSpan } from './markdown.js';
 
 /**
  * The words for a task's abstention threshold and coverage, in every form a person reads (report.md,
@@ -35,9 +36,10 @@ export function coverageWords(routing: ReportRouting | undefined, task: string, 
   if (routing === undefined) return { verb: 'answered', rule: `${answerRule}, else abstain`, rest: 'below it the task abstains.' };
   if (task === routing.queueTask) {
     const other = labels.includes(CATCH_ALL_LABEL);
-    const watched = (routing.abstainTasks ?? []).filter((t) => t !== task);
-    const unless = [other ? 'the queue is not `other`' : '', watched.length > 0 ? `no ${watched.join(' or ')} abstains` : ''].filter((x) => x !== '');
-    const also = [other ? 'mail predicted `other` (no queue)' : '', watched.length > 0 ? `mail on which ${watched.join(' or ')} abstains` : ''].filter((x) => x !== '');
+    // The other tasks by name, as code (in quotes in a picture), as the model card names them: a name is the manifest's, any text.
+    const watched = (routing.abstainTasks ?? []).filter((t) => t !== task).map((t) => codeSpan(t)).join(' or ');
+    const unless = [other ? 'the queue is not `other`' : '', watched !== '' ? `no ${watched} abstains` : ''].filter((x) => x !== '');
+    const also = [other ? 'mail predicted `other` (no queue)' : '', watched !== '' ? `mail on which ${watched} abstains` : ''].filter((x) => x !== '');
     return {
       verb: 'routed',
       rule: `route automatically when confidence >= threshold${unless.length > 0 ? ` and ${unless.join(' and ')}` : ''}`,

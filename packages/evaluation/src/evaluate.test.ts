@@ -460,4 +460,21 @@ describe('evaluatePredictions', () => {
     expect(md).toContain('A &amp; B');
     expect(md).not.toMatch(/<b>|<i>/);
   });
+
+  it("names the tasks whose abstention sends mail to manual triage as code in the routing task's threshold rule, in quotes in its chart", () => {
+    // A manifest's task name is any text: it was put into report.md as it is, HTML and line break included.
+    const watched = 'x|<b>y\nz';
+    const r = evaluatePredictions(
+      [
+        { truth: { queue: 'cards' }, prediction: { queue: { label: 'cards', confidence: 0.9 } } },
+        { truth: { queue: 'loans' }, prediction: { queue: { label: 'cards', confidence: 0.4 } } },
+      ],
+      { routing: { queueTask: 'queue', abstainTasks: ['queue', watched] } },
+    );
+    const md = evaluationMarkdown(r);
+    expect(md).toContain('Abstention threshold (route automatically when confidence >= threshold and no `x|<b>y z` abstains):');
+    expect(md).not.toMatch(/^z/m);
+    const svg = reportPictures(r).find((p) => p.kind === 'coverage')?.svg ?? '';
+    expect(svg).toContain('the rest, and mail on which &quot;x|&lt;b&gt;y z&quot; abstains at any threshold, goes to manual triage.');
+  });
 });

@@ -84,7 +84,8 @@ export {
 } from './compare.js';
 export { applyGate, disjointDetail, unmeasuredDetail, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
 export { mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
-export { evaluationText, evaluationMarkdown, comparisonMarkdown, codeSpan } from './report-text.js';
+export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report-text.js';
+export { codeSpan } from './markdown.js';
 export { evaluationHtml } from './report-html.js';
 export { modelCardMarkdown, type ModelCardOptions, type TrainingFacts } from './model-card.js';
 export { confusionHeatmapSvg, supportOrder, type HeatmapOptions } from './svg-confusion.js';

@@ -2,7 +2,8 @@ import { CATCH_ALL_LABEL } from '@mailroute/model';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { ReportRouting } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
-import { absentLabelsNote, cell, codeSpan as code, leftOutWarning, operatingSentence } from './report-text.js';
+import { cell, codeSpan as code } from './markdown.js';
+import { absentLabelsNote, leftOutWarning, operatingSentence } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
 export interface TrainingFacts {

@@ -246,13 +246,13 @@ describe('pictures', () => {
     const html = read('report.html');
     // The routing task routes only what its route sends to a queue: not what business_area's abstention sends to manual triage.
     const queueMd = section(md, '## queue', '## business_area');
-    expect(queueMd).toContain('Abstention threshold (route automatically when confidence >= threshold and no business_area abstains):');
+    expect(queueMd).toContain('Abstention threshold (route automatically when confidence >= threshold and no `business_area` abstains):');
     expect(queueMd).toContain('| threshold | routed automatically | precision of routed |');
     const queueHtml = section(html, 'data-task="queue"', 'data-task="business_area"');
     expect(queueHtml).toContain('<th>routed automatically</th><th>precision of routed</th>');
     expect(queueHtml).toContain('<th>threshold (least confident email routed)</th>');
     const queueSvg = read('pictures/queue-coverage.svg');
-    for (const words of ['is routed automatically;', 'the rest, and mail on which business_area abstains at any threshold, goes to manual triage. 300 emails.', 'share of mail routed automatically (coverage)', 'precision of routed mail']) {
+    for (const words of ['is routed automatically;', 'the rest, and mail on which &quot;business_area&quot; abstains at any threshold, goes to manual triage. 300 emails.', 'share of mail routed automatically (coverage)', 'precision of routed mail']) {
       expect(queueSvg).toContain(words);
       expect(queueHtml).toContain(words);
     }
