@@ -166,6 +166,9 @@ describe('gate', () => {
     expect(cut.at(-1)).toBe('and 5 more checks');
     expect(cut[0]).toHaveLength(160);
     expect(record).not.toHaveProperty('warnings');
+    // A check cut where an emoji (two UTF-16 units) stands keeps it whole or leaves it out: half of one reads as �.
+    const emoji = { ...many, checks: [{ name: `${'x'.repeat(158)}\u{1f600}`, pass: false, detail: 'd' }] };
+    expect(gateRecord(emoji, 'm-old', new Date(0)).failed).toEqual([`${'x'.repeat(158)}…`]);
   });
 
   it('keeps what compare warned of on the gate record, and heads the summary with it, as evaluate heads its reports', () => {
@@ -252,6 +255,8 @@ describe('gate', () => {
     // Short names stay whole; ids sharing their last 6 characters keep as many as tell them apart.
     expect(shortNames('model-a', 'model-b')).toEqual(['model-a', 'model-b']);
     expect(shortNames('ngram-bag-20261130-1-x-abcdef', 'ngram-bag-20261130-2-y-abcdef')).toEqual(['…x-abcdef', '…y-abcdef']);
+    // Not half an emoji (a file's name, when its lines name no model): its last 6 units start inside one.
+    expect(shortNames('predictions-of-the-champion-\u{1f600}abcde', 'predictions-of-the-challenger-\u{1f600}vwxyz')).toEqual(['…abcde', '…vwxyz']);
   });
 
   it('rounds the figures in the gate checks as in the comparison table: an exact tie (0.90625) reads 0.9062 in both', () => {

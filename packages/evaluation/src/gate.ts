@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Comparison, DisjointLabels, UnmeasuredTask } from './compare.js';
 import { GatePolicyError } from './errors.js';
 import { pyFixed } from './python-format.js';
+import { headUnits } from './text-cut.js';
 
 /** When a challenger may replace the champion. Points are percentage points (0.5 points = 0.005 F1). */
 export const GatePolicySchema = z.object({
@@ -125,7 +126,7 @@ const MAX_FAILED = 10;
 
 /** `lines`, each cut to `max` characters, the first MAX_FAILED - 1 of them and a count of the rest when there are more than MAX_FAILED. */
 function shortList(lines: readonly string[], max: number, what: string): string[] {
-  const cut = lines.map((line) => (line.length > max ? `${line.slice(0, max - 1)}…` : line));
+  const cut = lines.map((line) => (line.length > max ? `${headUnits(line, max - 1)}…` : line));
   return cut.length > MAX_FAILED ? [...cut.slice(0, MAX_FAILED - 1), `and ${cut.length - MAX_FAILED + 1} more ${what}`] : cut;
 }
 

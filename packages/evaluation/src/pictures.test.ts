@@ -12,6 +12,7 @@ import { confusionHeatmapSvg, supportOrder } from './svg-confusion.js';
 import { coverageCurveSvg, reliabilityDiagramSvg } from './svg-charts.js';
 import { calibration, coverageCurve } from './scores.js';
 import { textWidth } from './svg-common.js';
+import { computeTaskMetrics } from './task-metrics.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { writeEvaluationReport } from './write-report.js';
 
@@ -53,6 +54,16 @@ describe('pictures', () => {
     expect(columns).toContain('Depot / Wertpapierübertrag / au…');
     expect(columns).toContain('Jahressteuerbescheinigung_und_E…');
     expect(columns).toContain('Karten');
+  });
+
+  it('never cuts an emoji in half where it cuts a label, at its end or in its middle (half of one shows as �)', () => {
+    const emoji = '\u{1f600}';
+    const labels = [`${'x'.repeat(30)}${emoji}end`, `${'a'.repeat(12)}${emoji}${'b'.repeat(30)}1`, `${'a'.repeat(12)}${emoji}${'b'.repeat(30)}2`, `${'c'.repeat(30)}${emoji}${'d'.repeat(17)}`, `${'c'.repeat(30)}${emoji}${'e'.repeat(17)}`];
+    const svg = confusionHeatmapSvg(computeTaskMetrics(labels, labels));
+    expect(svg).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    expect(svg).toContain(`${'x'.repeat(30)}…`);
+    expect(svg).toContain(`${'a'.repeat(12)}…${'b'.repeat(17)}1`);
+    expect(svg).toContain(`${'c'.repeat(13)}…${'d'.repeat(17)}`);
   });
 
   it('names picture files so that no task overwrites another, and keeps letters such as ä', () => {

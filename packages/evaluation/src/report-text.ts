@@ -5,6 +5,7 @@ import { coverageWords, type ReportRouting } from './coverage-words.js';
 import { disjointDetail, type GateResult } from './gate.js';
 import { cell } from './markdown.js';
 import { pyFixed } from './python-format.js';
+import { tailUnits } from './text-cut.js';
 
 // As the classification report rounds (Python's %f), so that one figure reads the same in every report.
 const f = (x: number, d = 4): string => pyFixed(x, d);
@@ -251,7 +252,7 @@ export function shortNames(a: string, b: string, max = 16): [string, string] {
   if (a.length <= max && b.length <= max) return [a, b];
   let n = 6;
   while (n < Math.max(a.length, b.length) && a !== b && a.slice(-n) === b.slice(-n)) n++;
-  const short = (s: string) => (s.length <= n + 1 ? s : `…${s.slice(-n)}`);
+  const short = (s: string) => (s.length <= n + 1 ? s : `…${tailUnits(s, n)}`);
   return [short(a), short(b)];
 }
 

@@ -20,12 +20,14 @@ const runs = Number(process.env.MAILROUTE_FUZZ_RUNS ?? 40);
 const seed = Number(process.env.MAILROUTE_FUZZ_SEED ?? 1);
 
 /** Pieces of names; `zz` marks what comes from the data: `<zz>`, `"zz=` and a line starting `zz` must never show raw. */
-const FRAGMENTS = ['<zz>', '</zz>', '"zz=1', "'", '&', '&amp;', '|', '\\', '\\|', '`', '*', '_', '~~', '[l](u)', '#', '\nzz', '\r\nzz', '\u2028zz', '\u0000', '\u0007', '\u0085', '\u202ezz', '漢字', 'Ü', ' ', 'a', 'b', 'x'];
+const FRAGMENTS = ['<zz>', '</zz>', '"zz=1', "'", '&', '&amp;', '|', '\\', '\\|', '`', '*', '_', '~~', '[l](u)', '#', '\nzz', '\r\nzz', '\u2028zz', '\u0000', '\u0007', '\u0085', '\u202ezz', '漢字', 'Ü', '\u{1f600}', 'l'.repeat(28), ' ', 'a', 'b', 'x'];
 const nameArb = fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 5 }).map((parts) => `q${parts.join('')}`);
+/** A label long enough for a picture to cut (at 32 characters), with an emoji near the cut. */
+const longLabelArb = fc.tuple(fc.integer({ min: 26, max: 34 }), fc.nat(12)).map(([a, b]) => `${'l'.repeat(a)}\u{1f600}${'r'.repeat(b)}`);
 
 const caseArb = fc.record({
   tasks: fc.uniqueArray(nameArb, { minLength: 1, maxLength: 2 }),
-  labels: fc.uniqueArray(nameArb, { minLength: 2, maxLength: 4 }),
+  labels: fc.uniqueArray(fc.oneof(nameArb, longLabelArb), { minLength: 2, maxLength: 4 }),
   metaKey: nameArb,
   metaValues: fc.uniqueArray(nameArb, { minLength: 2, maxLength: 3 }),
   rows: fc.array(fc.record({ truth: fc.nat(), predicted: fc.nat(), confidence: fc.double({ min: 0, max: 1, noNaN: true }), meta: fc.nat(), id: fc.nat(5) }), { minLength: 2, maxLength: 25 }),
@@ -57,6 +59,9 @@ type Case = {
   routing: boolean;
 };
 
+/** Half an emoji (a surrogate without its pair), which a file's UTF-8 holds as �: a name cut in the wrong place. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /**
  * A line of Markdown as its inline markup reads it: the text outside code spans, escapes (`\|`) left out, where
  * markup from the data would act; and whether a code span is left open. Inside a code span a backslash is text.
@@ -75,6 +80,7 @@ function bare(line: string): { text: string; open: boolean } {
 }
 
 function expectSafeMarkdown(form: string, md: string): void {
+  expect(md, `${form}: half an emoji`).not.toMatch(LONE_SURROGATE);
   const lines = md.split('\n');
   for (const line of lines) {
     expect(line.startsWith('zz'), `${form}: a name's line break ends the line: ${line}`).toBe(false);
@@ -99,6 +105,7 @@ function expectSafeMarkdown(form: string, md: string): void {
 }
 
 function expectSafeXml(form: string, text: string): void {
+  expect(text, `${form}: half an emoji`).not.toMatch(LONE_SURROGATE);
   expect(text, `${form}: a tag from the data`).not.toMatch(/<\/?zz/);
   expect(text, `${form}: a quote from the data`).not.toContain('"zz');
   // eslint-disable-next-line no-control-regex -- control characters are what is looked for

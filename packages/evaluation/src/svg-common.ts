@@ -1,5 +1,7 @@
 /** Small helpers for the hand-written SVG pictures: escaping, colours, axes. */
 
+import { headUnits, tailUnits } from './text-cut.js';
+
 export const FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
 /** The characters XML 1.0 does not allow (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF). */
@@ -35,14 +37,14 @@ export function htmlCodeSpans(s: string): string {
 }
 
 export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+  return s.length <= max ? s : `${headUnits(s, max - 1)}…`;
 }
 
 /** `s` cut to `max` characters in the middle: its start and its end, `…` between. */
 function truncateMiddle(s: string, max: number): string {
   if (s.length <= max) return s;
   const head = Math.ceil((max - 1) * 0.4);
-  return `${s.slice(0, head)}…${s.slice(s.length - (max - 1 - head))}`;
+  return `${headUnits(s, head)}…${tailUnits(s, max - 1 - head)}`;
 }
 
 /**
