@@ -83,6 +83,12 @@ const breakArb: fc.Arbitrary<(line: Json) => string> = fc.oneof(
       (l: Json) => JSON.stringify({ ...l, prediction: { q: { label: 'a', scores: { [vs]: 0.5 } } } }),
     ),
   ),
+  // One label scored twice, written differently: read as labels are, one score would replace the other.
+  fc.constantFrom(['Depot\u00fcbertrag', 'Depotu\u0308bertrag'], ['\u26a0 urgent', '\u26a0\ufe0f urgent']).map(
+    ([a, b]) =>
+      (l: Json) =>
+        JSON.stringify({ ...l, prediction: { q: { label: 'a', scores: { [a]: 0.2, [b]: 0.7 } } } }),
+  ),
   // `__proto__` as a key of the line or of one of its records: a placeholder key renamed in the text.
   fc.constantFrom<Array<string>>([], ['truth'], ['prediction'], ['meta'], ['prediction', 'q', 'scores']).map((path) => (l: Json) => {
     const copy = structuredClone({ ...l, prediction: { ...(l.prediction as Json), q: { label: 'a', scores: { a: 0.5 } } }, truth: l.truth ?? {}, meta: l.meta ?? {} });
@@ -93,10 +99,18 @@ const breakArb: fc.Arbitrary<(line: Json) => string> = fc.oneof(
   }),
 );
 
+/** Whether a task's scores name one label twice, written differently (composed and decomposed): a line refused. */
+function scoresTwice(value: Json): boolean {
+  return Object.values(value.prediction as Record<string, { scores?: Json }>).some((p) => {
+    const keys = Object.keys(p.scores ?? {});
+    return new Set(keys.map(normalizeLabel)).size < keys.length;
+  });
+}
+
 /** A file's lines: each valid (its JSON value) or broken (its text), with blank lines, CRLF and a BOM-less mix. */
 const fileArb = fc.array(
   fc.oneof(
-    { weight: 4, arbitrary: validLineArb.map((value) => ({ value: value as Json, text: JSON.stringify(value) })) },
+    { weight: 4, arbitrary: validLineArb.map((value) => ({ value: scoresTwice(value as Json) ? undefined : (value as Json), text: JSON.stringify(value) })) },
     { weight: 1, arbitrary: fc.tuple(validLineArb, breakArb).map(([value, broken]) => ({ value: undefined, text: broken(value as Json) })) },
     { weight: 1, arbitrary: fc.constantFrom('', '   ', '\r').map((text) => ({ value: null, text })) },
   ),

@@ -87,6 +87,15 @@ describe('parsePredictionLines', () => {
     expect(topic.metrics.accuracy).toBeCloseTo(1, 9);
   });
 
+  it('refuses scores that name one label twice, written differently, rather than keep one score of the two', () => {
+    const nfc = 'Depot\u00fcbertrag';
+    const line = (scores: Record<string, number>) => JSON.stringify({ truth: { topic: nfc }, prediction: { topic: { label: nfc, scores } } });
+    expect(() => parsePredictionLines(line({ [nfc]: 0.2, [nfc.normalize('NFD')]: 0.7 }), 'p.jsonl')).toThrow(
+      `p.jsonl:1: the scores name the label "${nfc}" twice, written differently (labels are read in Unicode NFC and without variation selectors, which makes them one) at prediction.topic.scores: give it one score`,
+    );
+    expect(() => parsePredictionLines(line({ '\u26a0 urgent': 0.5, '\u26a0\ufe0f urgent': 0.5 }), 'p.jsonl')).toThrow('p.jsonl:1: the scores name the label "\u26a0 urgent" twice');
+  });
+
   it('refuses a label of variation selectors only, which reads as empty, as it refuses an empty one', () => {
     const ok = '{"truth":{"q":"a"},"prediction":{"q":{"label":"a"}}}';
     const cases: Array<[string, string]> = [

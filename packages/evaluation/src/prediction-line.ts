@@ -73,6 +73,24 @@ function protoKeyAt(json: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/**
+ * Where a task's scores name one label twice, written differently (`Depotübertrag` composed and decomposed, `⚠️`
+ * with and without its variation selector), if anywhere: read as labels are, one score would silently replace the other.
+ */
+function twiceScoredAt(json: Record<string, unknown>): { at: string; label: string } | undefined {
+  if (!isObject(json.prediction)) return undefined;
+  for (const [task, p] of Object.entries(json.prediction)) {
+    if (!isObject(p) || !isObject(p.scores)) continue;
+    const seen = new Set<string>();
+    for (const key of Object.keys(p.scores)) {
+      const label = normalizeLabel(key);
+      if (seen.has(label)) return { at: `prediction.${task}.scores`, label };
+      seen.add(label);
+    }
+  }
+  return undefined;
+}
+
 /** One JSONL line as a prediction line, undefined when blank; the error names `place` (`file:line`) and what is wrong. */
 export function parsePredictionLine(raw: string, place: string): PredictionLine | undefined {
   const line = raw.trim();
@@ -93,6 +111,12 @@ export function parsePredictionLine(raw: string, place: string): PredictionLine 
   if (proto !== undefined) {
     throw new PredictionFileError(
       `${place}: "__proto__" at ${proto} cannot name a task, a label or a meta key (a training config refuses it as a task name too, as task names start with a letter): rename it`,
+    );
+  }
+  const twice = isObject(json) ? twiceScoredAt(json) : undefined;
+  if (twice !== undefined) {
+    throw new PredictionFileError(
+      `${place}: the scores name the label ${JSON.stringify(twice.label)} twice, written differently (labels are read in Unicode NFC and without variation selectors, which makes them one) at ${twice.at}: give it one score`,
     );
   }
   const parsed = PredictionLineSchema.safeParse(json);
