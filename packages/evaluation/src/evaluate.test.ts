@@ -461,6 +461,19 @@ describe('evaluatePredictions', () => {
     expect(md).not.toMatch(/<b>|<i>/);
   });
 
+  it('takes a task named toString or constructor that the thresholds and label orders leave out as having none, not Object\'s member', () => {
+    const lines = parsePredictionLines(
+      ['{"truth":{"toString":"a","constructor":"b"},"prediction":{"toString":{"label":"a","abstained":false},"constructor":{"label":"b","abstained":false}}}'].join('\n'),
+    );
+    // Plain records, as Object.fromEntries makes them from a manifest's tasks.
+    const r = evaluatePredictions(lines, { thresholds: Object.fromEntries([['queue', 0.5]]), labels: Object.fromEntries([['queue', ['x']]]) });
+    expect(r.tasks.map((t) => [t.task, t.operating?.threshold, t.metrics.labels])).toEqual([
+      ['toString', undefined, ['a']],
+      ['constructor', undefined, ['b']],
+    ]);
+    expect(evaluationMarkdown(r)).toContain("**At the model's own threshold:** answers 100.0% (1 of 1) at precision 100.0%; abstains on none.");
+  });
+
   it("names the tasks whose abstention sends mail to manual triage as code in the routing task's threshold rule, in quotes in its chart", () => {
     // A manifest's task name is any text: it was put into report.md as it is, HTML and line break included.
     const watched = 'x|<b>y\nz';

@@ -191,6 +191,14 @@ function routingOperatingPoint(rows: readonly Row[], task: string, routing: Repo
   return { ...operatingPoint(routed, right, rows.length, threshold), manualTriage: { lowConfidence, noQueue } };
 }
 
+/**
+ * A task's entry in an option's record (`labels`, `thresholds`), if it has one: a plain record (as `Object.fromEntries`
+ * makes) without a `toString` task has Object's member under that name, a function, not the task's threshold.
+ */
+function ownValue<T>(record: Readonly<Record<string, T>> | undefined, task: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, task) ? record[task] : undefined;
+}
+
 function evaluateTask(lines: readonly PredictionLine[], task: string, options: EvaluateOptions, sliceKeys: readonly string[]): TaskReport {
   const rows: Row[] = [];
   let noTruth = 0;
@@ -214,7 +222,8 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   }
   const truth = rows.map((r) => r.truth);
   const predicted = rows.map((r) => r.predicted);
-  const metrics = computeTaskMetrics(truth, predicted, options.labels?.[task] ? { labels: options.labels[task] } : {});
+  const labels = ownValue(options.labels, task);
+  const metrics = computeTaskMetrics(truth, predicted, labels ? { labels } : {});
 
   const withScores = rows.filter((r) => r.line.prediction[task].scores !== undefined);
   const scored = new Set<string>();
@@ -244,7 +253,8 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   // The task that routes mail routes only what has a queue to go to: `other`, or another watched task's abstention, is manual triage at any threshold.
   const routing = options.routing?.queueTask === task ? options.routing : undefined;
   const eligible = routing ? rows.map((r) => triageReason(r, task, routing, false) === undefined) : undefined;
-  const operating = !says ? undefined : routing ? routingOperatingPoint(rows, task, routing, options.thresholds?.[task]) : operatingPoint(routed.length, routedRight, rows.length, options.thresholds?.[task]);
+  const threshold = ownValue(options.thresholds, task);
+  const operating = !says ? undefined : routing ? routingOperatingPoint(rows, task, routing, threshold) : operatingPoint(routed.length, routedRight, rows.length, threshold);
   return {
     task,
     metrics,
