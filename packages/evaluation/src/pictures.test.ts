@@ -73,6 +73,17 @@ describe('pictures', () => {
     expect(reportPictures(two).map((p) => p.name)).toEqual(['queue-confusion', 'queue-2-confusion', 'geschäft-confusion']);
   });
 
+  it('names the pictures of a task with a long name in a file name the file system takes (255 bytes), two alike numbered', async () => {
+    const long = 'Geschäftsbereich der Anfrage '.repeat(12);
+    const r = evaluatePredictions([{ truth: { [`${long}1`]: 'a', [`${long}2`]: 'b' }, prediction: { [`${long}1`]: { label: 'a' }, [`${long}2`]: { label: 'b' } } }]);
+    const names = reportPictures(r).map((p) => p.name);
+    expect(names).toEqual(['geschäftsbereich-der-anfrage-geschäftsbereich-de-confusion', 'geschäftsbereich-der-anfrage-geschäftsbereich-de-2-confusion']);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-eval-long-'));
+    dirs.push(dir);
+    await writeEvaluationReport(dir, r, { png: false });
+    expect(readdirSync(path.join(dir, 'pictures')).sort()).toEqual(names.map((n) => `${n}.svg`).sort());
+  });
+
   it('labels every threshold point beside its own point, names those with no room, and marks the model\'s own threshold', () => {
     // Confidences bunched so that several round thresholds land on nearly the same point.
     const conf = Array.from({ length: 200 }, (_, i) => (i < 100 ? 0.99 : 0.55 + (i % 10) / 100));

@@ -12,10 +12,17 @@ export interface Picture {
   svg: string;
 }
 
+/**
+ * Characters of a slug at most: a file name holds 255 bytes, a letter takes up to 4 in UTF-8, and a number and the
+ * picture's kind follow (`-2-reliability.png`). Two tasks that share their first characters get numbers, as any two alike.
+ */
+const SLUG_MAX = 48;
+
 /** A file-safe form of a task name. */
 export function slug(s: string): string {
   // Letters of any script stay (`geschäft`, not `gesch-ft`); what a file system may refuse becomes `-`.
-  return s.toLowerCase().normalize('NFC').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'task';
+  const full = s.toLowerCase().normalize('NFC').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
+  return [...full].slice(0, SLUG_MAX).join('').replace(/-$/, '') || 'task';
 }
 
 /** Every picture of a report, as SVG text: per task the confusion heatmap, and with confidences the reliability diagram and coverage curve. */

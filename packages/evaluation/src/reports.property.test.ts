@@ -130,6 +130,7 @@ describe('reports of hostile names', () => {
         expectSafeMarkdown('model card', modelCardMarkdown(report, { trainingData: c.dataset, training: { trainedAt: c.champion } }));
         const pictures = reportPictures(report);
         expect(new Set(pictures.map((p) => p.name)).size).toBe(pictures.length);
+        for (const p of pictures) expect(Buffer.byteLength(`${p.name}.png`)).toBeLessThanOrEqual(255);
         for (const p of pictures) expectSafeXml(p.name, p.svg);
         expectSafeXml('report.html', evaluationHtml(report, pictures));
         // Joined by position: compare refuses ids that repeat (the report warns of them, naming them).
