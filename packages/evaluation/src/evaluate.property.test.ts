@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluatePredictions } from './evaluate.js';
+import { compareCodePoints } from './labels.js';
 import { PredictionLineSchema, type LinePrediction, type PredictionLine } from './prediction-line.js';
 import { evaluationMarkdown, evaluationText } from './report-text.js';
 
@@ -21,7 +22,8 @@ const predictionArb: fc.Arbitrary<LinePrediction> = fc.record(
     label: labelArb,
     confidence: fc.double({ min: 0, max: 1, noNaN: true }),
     abstained: fc.boolean(),
-    scores: fc.dictionary(labelArb, fc.double({ min: 0, max: 1, noNaN: true }), { minKeys: 1, maxKeys: 3 }),
+    // Ties too (0.25, 0.5), where the label order decides which label ranks first.
+    scores: fc.dictionary(labelArb, fc.oneof(fc.constantFrom(0.25, 0.5), fc.double({ min: 0, max: 1, noNaN: true })), { minKeys: 1, maxKeys: 3 }),
   },
   { requiredKeys: ['label'] },
 );
@@ -49,13 +51,30 @@ const measurable = (lines: readonly PredictionLine[]) => {
   return labelled.every((t) => lines.some((l) => Object.hasOwn(l.truth, t) && l.truth[t] !== null && Object.hasOwn(l.prediction, t))) && labelled.length > 0;
 };
 
+/**
+ * Top-k accuracy as scikit-learn's `top_k_accuracy_score` computes it: the score columns are every label (truth,
+ * predicted, scored) in sorted order, a label without a score counts 0, and on a tie the later column ranks first;
+ * a truth the model gave no score is a miss (the README's rule).
+ */
+function topK(rows: ReadonlyArray<{ truth: string; p: LinePrediction }>, k: number): number {
+  const columns = [...new Set(rows.flatMap((r) => [r.truth, r.p.label, ...Object.keys(r.p.scores ?? {})]))].sort(compareCodePoints);
+  const hits = rows.filter(({ truth, p }) => {
+    const score = (label: string) => own(p.scores, label) ?? 0;
+    if (own(p.scores, truth) === undefined) return false;
+    const t = columns.indexOf(truth);
+    const ahead = columns.filter((label, j) => j !== t && (score(label) > score(truth) || (score(label) === score(truth) && j > t))).length;
+    return ahead < k;
+  });
+  return hits.length / rows.length;
+}
+
 const own = <T,>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined => (record && Object.hasOwn(record, key) ? record[key] : undefined);
 
 describe('evaluatePredictions on generated lines', () => {
   it('counts, skips, operating points and exact match as the lines say, for tasks with any name', () => {
     fc.assert(
       fc.property(fc.array(lineArb, { minLength: 1, maxLength: 30 }).filter(measurable), optionsArb, (lines, options) => {
-        const report = evaluatePredictions(lines, options);
+        const report = evaluatePredictions(lines, { ...options, topK: [1, 2, 3] });
         const truthOf = (l: PredictionLine, t: string) => own(l.truth, t) ?? null;
         const tasks = [...new Set(lines.flatMap((l) => Object.keys(l.truth).filter((t) => truthOf(l, t) !== null)))];
         expect(report.tasks.map((t) => t.task)).toEqual(tasks);
@@ -67,6 +86,7 @@ describe('evaluatePredictions on generated lines', () => {
           expect(t.metrics.accuracy).toBe(rows.filter((l) => p(l).label === truthOf(l, t.task)).length / rows.length);
           expect(t.calibration !== null).toBe(rows.every((l) => p(l).confidence !== undefined || Object.keys(p(l).scores ?? {}).length > 0));
           if (t.topK.length > 0) expect(rows.every((l) => p(l).scores)).toBe(true);
+          for (const { k, accuracy } of t.topK) expect(accuracy, `top-${k}`).toBe(topK(rows.map((l) => ({ truth: truthOf(l, t.task) as string, p: p(l) })), k));
           for (const s of t.slices) expect(s.values.reduce((a, v) => a + v.n, 0)).toBe(rows.length);
           if (!rows.every((l) => p(l).abstained !== undefined)) {
             expect(t.operating).toBeUndefined();

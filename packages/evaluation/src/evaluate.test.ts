@@ -435,6 +435,17 @@ describe('evaluatePredictions', () => {
     expect(r.tasks[0].topK).toEqual([{ k: 2, accuracy: 0.5 }, { k: 3, accuracy: 1 }]);
   });
 
+  it("breaks a tie with a label the test set lacks as scikit-learn does, over the labels in sorted order: the later ranks first", () => {
+    // Score columns [a, b, d]: d ties with a, and d is the later column, so it ranks ahead of a, behind b only.
+    // The order [b, d, a] (the test set's labels, then the others) put a ahead of d: top-2 missed the first line.
+    const r = evaluatePredictions([
+      { truth: { q: 'd' }, prediction: { q: { label: 'b', scores: { d: 0.4, a: 0.4, b: 0.45 } } } },
+      { truth: { q: 'b' }, prediction: { q: { label: 'b', scores: { d: 0.1, a: 0.1, b: 0.8 } } } },
+    ], { topK: [1, 2] });
+    // sklearn: top_k_accuracy_score(['d', 'b'], [[0.4, 0.45, 0.4], [0.1, 0.8, 0.1]], k=1 and 2, labels=['a', 'b', 'd']) = 0.5 and 1.0
+    expect(r.tasks[0].topK).toEqual([{ k: 1, accuracy: 0.5 }, { k: 2, accuracy: 1 }]);
+  });
+
   it('refuses a confidence outside 0 to 1 and an empty label', () => {
     expect(() => parsePredictionLines('{"truth":{"q":"a"},"prediction":{"q":{"label":"a","confidence":1.7}}}\n', 'p.jsonl')).toThrow(/p\.jsonl:1: a confidence is a probability from 0 to 1 at prediction\.q\.confidence/);
     expect(() => parsePredictionLines('{"truth":{"q":""},"prediction":{"q":{"label":"a"}}}\n', 'p.jsonl')).toThrow(/a truth label is not empty/);

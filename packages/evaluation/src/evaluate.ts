@@ -2,6 +2,7 @@ import { CATCH_ALL_LABEL } from '@mailroute/model';
 import { z } from 'zod';
 import type { ReportRouting } from './coverage-words.js';
 import { MetricInputError } from './errors.js';
+import { uniqueLabels } from './labels.js';
 import { confidenceOf, predictedTasksOf, repeatedIds, tasksOf, type PredictionLine } from './prediction-line.js';
 import { calibration, CalibrationSchema, coverageCurve, CoverageCurveSchema, topKAccuracy } from './scores.js';
 import { computeTaskMetrics, TaskMetricsSchema, type TaskMetrics } from './task-metrics.js';
@@ -229,8 +230,9 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   const scored = new Set<string>();
   for (const r of withScores) for (const label of Object.keys(r.line.prediction[task].scores ?? {})) scored.add(label);
   // Ranked among every label the model scores (as scikit-learn's top_k_accuracy_score over the score
-  // columns), not only those the test set holds: a label it never meets still outranks the truth.
-  const ranked = [...metrics.labels, ...[...scored].filter((l) => !metrics.labels.includes(l)).sort()];
+  // columns), not only those the test set holds: a label it never meets still outranks the truth. The columns are
+  // sorted, as scikit-learn requires of them: on a tie the later one ranks first, so their order decides ties.
+  const ranked = uniqueLabels(metrics.labels, [...scored]);
   const topK =
     withScores.length === rows.length
       ? (options.topK ?? [3, 5])
