@@ -30,10 +30,17 @@ describe('mailroute demo-data', () => {
     for (const [flag, value] of [['--rows', '0x10'], ['--rows', ' 5'], ['--rows', '1e1'], ['--seed', '1e2'], ['--seed', '-1']]) {
       const odd = await run(['demo-data', '--out', 'x.csv', flag, value], cwd);
       expect(odd.code).toBe(2);
-      expect(odd.stderr).toBe(`mailroute: ${flag} must be an integer >= ${flag === '--rows' ? 1 : 0} in plain digits, got "${value}"\n(run with --help for usage)\n`);
+      expect(odd.stderr).toBe(`mailroute: ${flag} must be an integer from ${flag === '--rows' ? '1 to 500000' : '0 to 4294967295'} in plain digits, got "${value}"\n(run with --help for usage)\n`);
     }
     expect(existsSync(path.join(cwd, 'x.csv'))).toBe(false);
     expect((await run(['demo-data'], cwd)).code).toBe(2);
+    // Past the largest: more rows than one string holds (it ran for minutes, then failed or ran out of memory), and
+    // seeds past 32 bits, which gave the file of a smaller seed (4294967296 that of 0). Said before --out is looked at.
+    const many = await run(['demo-data', '--out', 'x.txt', '--rows', '500001'], cwd);
+    expect(many.code).toBe(2);
+    expect(many.stderr.split('\n')[0]).toBe('mailroute: --rows must be an integer from 1 to 500000 in plain digits, got "500001"');
+    const seed = await run(['demo-data', '--out', 'x.txt', '--seed', '4294967296'], cwd);
+    expect(seed.stderr.split('\n')[0]).toBe('mailroute: --seed must be an integer from 0 to 4294967295 in plain digits, got "4294967296"');
     const txt = await run(['demo-data', '--out', 'x.txt'], cwd);
     expect(txt.code).toBe(2);
     expect(txt.stderr).toContain('the file must end in .csv, .jsonl or .ndjson');

@@ -3,8 +3,15 @@ import { DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, demoDataText } from '@mailroute/t
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
-import { wholeNumber } from '../numbers.js';
+import { MAX_SEED, wholeNumber } from '../numbers.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
+
+/**
+ * The most rows demo-data writes: the file is made as one string, which V8 holds up to about 512 MB (some
+ * 900,000 rows of JSONL); a larger --rows ran for minutes and then failed with "Invalid string length", or
+ * ran out of memory.
+ */
+const MAX_DEMO_ROWS = 500_000;
 
 /** `mailroute demo-data --out demo.csv [--rows N] [--seed S]`: the synthetic demo dataset. */
 export function registerDemoData(program: Command, ctx: CliContext): void {
@@ -12,11 +19,11 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
     .command('demo-data')
     .description('Write the synthetic demo dataset (invented German and English mail to a broker; CSV, or JSONL for *.jsonl or *.ndjson)')
     .requiredOption('--out <file>', 'file to write (.csv, or .jsonl / .ndjson for JSONL)')
-    .option('--rows <n>', `number of emails (default ${DEMO_DEFAULT_ROWS})`)
-    .option('--seed <s>', `random seed; the same seed gives the same file (default ${DEMO_DEFAULT_SEED})`)
+    .option('--rows <n>', `number of emails, at most ${MAX_DEMO_ROWS} (default ${DEMO_DEFAULT_ROWS})`)
+    .option('--seed <s>', `random seed, 0 to ${MAX_SEED}; the same seed gives the same file (default ${DEMO_DEFAULT_SEED})`)
     .action(async (flags: { out: string; rows?: string; seed?: string }) => {
-      const rows = flags.rows === undefined ? DEMO_DEFAULT_ROWS : wholeNumber('--rows', flags.rows, 1);
-      const seed = flags.seed === undefined ? DEMO_DEFAULT_SEED : wholeNumber('--seed', flags.seed, 0);
+      const rows = flags.rows === undefined ? DEMO_DEFAULT_ROWS : wholeNumber('--rows', flags.rows, 1, MAX_DEMO_ROWS);
+      const seed = flags.seed === undefined ? DEMO_DEFAULT_SEED : wholeNumber('--seed', flags.seed, 0, MAX_SEED);
       if (!/\.(csv|jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .csv, .jsonl or .ndjson (it picks the format, as training reads it)`);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const { text, rows: n } = demoDataText(out, { rows, seed });
