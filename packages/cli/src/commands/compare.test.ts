@@ -66,6 +66,15 @@ describe('mailroute compare', () => {
     expect(() => readFileSync(summary, 'utf8')).toThrow();
   });
 
+  it('refuses more resamples than it can keep, and seeds past 32 bits, before reading the files', async () => {
+    // --resamples 4294967296 ran for hours and then out of memory; seed 4294967296 drew the bootstrap of seed 0.
+    for (const [flag, value, range] of [['--resamples', '100001', '10 to 100000'], ['--seed', '4294967296', '0 to 4294967295']]) {
+      const res = await run(['compare', '--challenger', 'missing.jsonl', '--champion', 'weak.jsonl', flag, value]);
+      expect(res.code).toBe(2);
+      expect(res.stderr.split('\n')[0]).toBe(`mailroute: ${flag} must be an integer from ${range} in plain digits, got "${value}"`);
+    }
+  });
+
   it('exits 1 when the gate fails, after printing the Markdown', async () => {
     const summary = path.join(dir, 'step-summary.md');
     const { code, stdout, stderr } = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100'], { GITHUB_STEP_SUMMARY: summary });

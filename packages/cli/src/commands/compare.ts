@@ -25,6 +25,7 @@ import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
 import { writeStaged } from '../staged-output.js';
 import { formatError, UsageError } from '../errors.js';
+import { MAX_SEED } from '../numbers.js';
 import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
 import { safeLines, safeValue } from '../terminal-text.js';
@@ -384,6 +385,12 @@ export function afterGate(challenger: ChallengerVersion | undefined, names: { ch
   return lines.map((l) => `\n${l}\n`).join('');
 }
 
+/**
+ * The most paired-bootstrap resamples: each goes over every row and is kept in memory, so --resamples 4294967296
+ * ran for hours (and then out of memory) where 100,000 already gives steady intervals.
+ */
+const MAX_RESAMPLES = 100_000;
+
 export function registerCompare(program: Command, ctx: CliContext): void {
   const command = program
     .command('compare')
@@ -396,12 +403,12 @@ export function registerCompare(program: Command, ctx: CliContext): void {
   addReadFlags(command)
     .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and 0.25 pts for the mean over the tasks)')
     .option('--out <dir>', 'write comparison.json and gate.md here (headed, as the summary is, by what predicting warned of: rows a model was trained on)')
-    .option('--resamples <n>', 'paired-bootstrap resamples', '1000')
-    .option('--seed <n>', 'bootstrap seed', '20261129')
+    .option('--resamples <n>', `paired-bootstrap resamples, 10 to ${MAX_RESAMPLES}`, '1000')
+    .option('--seed <n>', `bootstrap seed, 0 to ${MAX_SEED}`, '20261129')
     .action(async (flags: CompareFlags) => {
       if (flags.challenger === undefined || flags.champion === undefined) throw new UsageError('compare needs --challenger and --champion');
-      const resamples = parseIntFlag('--resamples', flags.resamples, 10);
-      const seed = parseIntFlag('--seed', flags.seed, 0);
+      const resamples = parseIntFlag('--resamples', flags.resamples, 10, MAX_RESAMPLES);
+      const seed = parseIntFlag('--seed', flags.seed, 0, MAX_SEED);
       const split = parseSplitFlag(flags.split);
       if (split && flags.data === undefined) throw new UsageError('--split goes with --data');
       if (flags.data === undefined && (flags.onBadRow !== undefined || flags.delimiter !== undefined || flags.config !== undefined)) {
