@@ -34,6 +34,25 @@ describe("Commander's own errors", () => {
     }
   });
 
+  it('refuse an empty file, folder, model or address, naming the option, before anything is read', async () => {
+    // `--config "$CONFIG"` with the variable unset: it trained with the demo config, and serve --model-dir ""
+    // served the champion; an empty path read as the current folder ("cannot read : a directory, not a file").
+    const cases: Array<[string[], string]> = [
+      [['train', '--data', 'x.csv', '--config', ''], '--config is empty: give a file'],
+      [['serve', '--model-dir', ''], '--model-dir is empty: give a folder'],
+      [['clean', '--in', '', '--out', 'o.jsonl'], '--in is empty: give a file'],
+      [['predict', '--model', '', '--data', 'x.csv', '--out', 'p.jsonl'], '--model is empty: give a registry id, champion or a model directory'],
+      [['predict', '--model', 'champion', '--data', 'x.csv', '', '--out', 'p.jsonl'], '--data is empty: give a file'],
+      [['serve', '--host', ''], '--host is empty: give an address, such as 127.0.0.1'],
+    ];
+    for (const [argv, message] of cases) {
+      const { code, stdout, stderr } = await runCli(argv);
+      expect(code, argv.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(`mailroute: ${message}\n(run with --help for usage)\n`);
+    }
+  });
+
   it('say a quoted control character visibly, as the CLI\'s own errors do', () => {
     expect(commanderErrorText("error: unknown command 'a\u001b[2Jb'\n")).toBe("mailroute: unknown command 'a\\x1b[2Jb'\n");
   });
