@@ -187,6 +187,22 @@ describe('mailroute serve', () => {
     expect(res.stderr).toContain(`[SERVING_CONFIG_INVALID] API key file ${missing} does not exist`);
   }, 60_000);
 
+  it('reads a variable set blank (VAR= in an env file) as unset, as HOST, PORT and MAILROUTE_HOME', async () => {
+    // A blank MAILROUTE_API_KEYS_FILE named a key file "": --new-key failed to write it, serve found it missing.
+    const keyHome = path.join(root, 'blank-keys');
+    const made = await run(['serve', '--home', keyHome, '--new-key', 'crm'], { MAILROUTE_API_KEYS_FILE: '' });
+    expect(made.code).toBe(0);
+    expect(made.stderr).toContain(`stored hashed in ${path.join(keyHome, 'api-keys.json')}`);
+    const empty = path.join(root, 'blank-empty');
+    const served = await run(['serve', '--port', '0', '--home', empty], { MAILROUTE_API_KEYS_FILE: ' ' });
+    expect(served.stderr).toContain('[REGISTRY_NOT_APPROVED] There is no model to serve');
+    // A blank SM_MODEL_DIR served the registry's champion, not the container's /opt/ml/model (none here, but in the image).
+    if (existsSync('/opt/ml/model')) return;
+    const container = await run(['serve', '--sagemaker', '--port', '0', '--home', empty], { SM_MODEL_DIR: '' });
+    expect(container.code).toBe(1);
+    expect(container.stderr).toBe('mailroute: [MODEL_LOAD_FAILED] There is no model in /opt/ml/model: it has no manifest.json (give the directory of a model artifact).\n');
+  }, 60_000);
+
   it('refuses a public host without keys (exit 2) and bad flags (exit 2)', async () => {
     const open = await run(['serve', '--host', '0.0.0.0', '--port', '0', '--home', home]);
     expect(open.code).toBe(2);

@@ -107,11 +107,21 @@ export function addServeOptions(command: Command, { sagemaker }: { sagemaker: bo
     .option('--retention-days <n>', `days predictions (and their stored text) and feedback are kept in the database (default 400${sagemaker ? ', 1 with --sagemaker' : ''}; 0: for ever)`, wholeNumberOption('--retention-days', 0, 100_000));
 }
 
+/**
+ * An environment variable as a setting: undefined when unset or blank, as `VAR=` in an env file or a compose
+ * file leaves it. A blank MAILROUTE_API_KEYS_FILE was a key file named "" ("API key file  does not exist"), and
+ * a blank SM_MODEL_DIR served the registry's champion instead of /opt/ml/model.
+ */
+function envSetting(ctx: CliContext, variable: string): string | undefined {
+  const value = ctx.env[variable];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
 /** An integer environment variable, read as the options are (wholeNumber); undefined when unset; a bad value is a usage error. */
 function envInteger(ctx: CliContext, variable: string, min: number, max: number): number | undefined {
-  const raw = ctx.env[variable];
-  // Blank is unset, as for HOST and MAILROUTE_HOME: `PORT=` must not mean port 0 (any free port).
-  return raw === undefined || raw.trim() === '' ? undefined : wholeNumber(variable, raw, min, max);
+  // Blank is unset: `PORT=` must not mean port 0 (any free port).
+  const raw = envSetting(ctx, variable);
+  return raw === undefined ? undefined : wholeNumber(variable, raw, min, max);
 }
 
 /** Where the server will listen, from the flags and the environment; a bad PORT is a usage error. */
@@ -119,12 +129,12 @@ export function listenAddress(ctx: CliContext, flags: ServeFlags) {
   const sagemaker = flags.sagemaker === true || ctx.env.MAILROUTE_SAGEMAKER === '1';
   // SageMaker names the port in SAGEMAKER_BIND_TO_PORT when it runs several containers (inference
   // pipelines); it wins over PORT in SageMaker mode.
-  const portVariable = sagemaker && ctx.env.SAGEMAKER_BIND_TO_PORT !== undefined ? 'SAGEMAKER_BIND_TO_PORT' : 'PORT';
+  const portVariable = sagemaker && envSetting(ctx, 'SAGEMAKER_BIND_TO_PORT') !== undefined ? 'SAGEMAKER_BIND_TO_PORT' : 'PORT';
   const envPort = flags.port === undefined ? envInteger(ctx, portVariable, 0, 65535) : undefined;
-  const envHost = ctx.env.HOST?.trim() === '' ? undefined : ctx.env.HOST;
+  const envHost = envSetting(ctx, 'HOST');
   const host = flags.host ?? envHost ?? (sagemaker ? '0.0.0.0' : '127.0.0.1');
   const port = flags.port ?? envPort ?? 8080;
-  const home = flags.home ? path.resolve(ctx.cwd, flags.home) : sagemaker && !ctx.env.MAILROUTE_HOME ? '/tmp/mailroute' : ctx.home;
+  const home = flags.home ? path.resolve(ctx.cwd, flags.home) : sagemaker && envSetting(ctx, 'MAILROUTE_HOME') === undefined ? '/tmp/mailroute' : ctx.home;
   return { sagemaker, host, port, home };
 }
 
@@ -139,7 +149,7 @@ export function textDatabase(ctx: CliContext, flags: ServeFlags): string {
  */
 export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
   const { sagemaker, host, home } = listenAddress(ctx, flags);
-  const explicitKeys = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE;
+  const explicitKeys = flags.apiKeys ?? envSetting(ctx, 'MAILROUTE_API_KEYS_FILE');
   if (explicitKeys === undefined && !existsSync(path.join(home, API_KEYS_FILE)) && !isLoopback(host) && !sagemaker) {
     throw new UsageError(`refusing to listen on ${host} without API keys; create a key (mailroute serve --new-key <id>) or name a key file (--api-keys), or use --host 127.0.0.1`);
   }
@@ -149,7 +159,7 @@ export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
 export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger: Logger): Promise<RunningServer> {
   const { sagemaker, host, port, home } = listenAddress(ctx, flags);
   const maxConnections = flags.maxConnections ?? envInteger(ctx, 'MAILROUTE_MAX_CONNECTIONS', 1, 1_000_000);
-  const modelDir = flags.modelDir ?? (sagemaker ? (ctx.env.SM_MODEL_DIR ?? '/opt/ml/model') : undefined);
+  const modelDir = flags.modelDir ?? (sagemaker ? (envSetting(ctx, 'SM_MODEL_DIR') ?? '/opt/ml/model') : undefined);
   const limits: LimitsInput = {
     ...(flags.maxBatch === undefined ? {} : { maxBatch: flags.maxBatch }),
     ...(flags.maxBodyBytes === undefined ? {} : { maxBodyBytes: flags.maxBodyBytes }),
@@ -159,7 +169,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: SAGEMAKER_BODY_LIMIT.ceiling, bodyLimitSetting: SAGEMAKER_BODY_LIMIT } : {}),
   };
   refuseUnsafeListen(ctx, flags);
-  const apiKeysFile = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE;
+  const apiKeysFile = flags.apiKeys ?? envSetting(ctx, 'MAILROUTE_API_KEYS_FILE');
   // SageMaker's runtime signs InvokeEndpoint with IAM and passes no API key on: a key required here would
   // refuse every invocation, so a container reads none, not even a key file left in its home.
   if (sagemaker && apiKeysFile !== undefined) throw new UsageError('--api-keys (MAILROUTE_API_KEYS_FILE) does not go with --sagemaker: SageMaker invokes the container without API keys (IAM authorizes InvokeEndpoint)');
@@ -180,7 +190,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       // day's, not 400 days growing on the endpoint's volume.
       retentionDays: flags.retentionDays ?? (sagemaker ? 1 : undefined),
       // Set by the registry on each SageMaker model package: the artifact must be that model's.
-      expectedModelId: modelDir && ctx.env.MAILROUTE_MODEL_ID ? ctx.env.MAILROUTE_MODEL_ID : undefined,
+      expectedModelId: modelDir ? envSetting(ctx, 'MAILROUTE_MODEL_ID') : undefined,
       logger,
     });
   } catch (error) {
@@ -226,7 +236,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           throw new UsageError(`--new-key needs an id of 1 to 100 characters without leading or trailing blanks (e.g. crm-prod), not "${flags.newKey.slice(0, 40)}${flags.newKey.length > 40 ? '…' : ''}"`);
         }
         const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
-        const file = flags.apiKeys ?? ctx.env.MAILROUTE_API_KEYS_FILE ?? path.join(home, API_KEYS_FILE);
+        const file = flags.apiKeys ?? envSetting(ctx, 'MAILROUTE_API_KEYS_FILE') ?? path.join(home, API_KEYS_FILE);
         const old = readKeyFile(file).keys.find((k) => k.id === flags.newKey);
         if (old && flags.rotate !== true) {
           throw new UsageError(`API key "${flags.newKey}" already exists in ${file}; add --rotate to replace it (the old key stops working), or pick another id`);
