@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,5 +29,16 @@ describe('API key file', () => {
     const file = path.join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ keys: [{ id: 'x', sha256: 'plaintext-key', scopes: ['classify'] }] }));
     expect(() => readKeyFile(file)).toThrow(expect.objectContaining({ code: 'SERVING_CONFIG_INVALID' }));
+  });
+
+  it('says a folder named as the key file is one, and leaves no temp file when it cannot be replaced', () => {
+    const folder = path.join(dir, 'keys');
+    mkdirSync(folder);
+    // Read, it was "not valid JSON"; written, the temp file stayed in it (folder/.<pid>.tmp with the hashes).
+    const said = `API key file ${folder}/ cannot be read: it is a folder; name the key file itself, such as api-keys.json in it.`;
+    expect(() => readKeyFile(`${folder}/`)).toThrow(said);
+    // Through a folder that is not there yet, the file is not found to read, and the folder takes the temp file.
+    expect(() => addApiKey(`${dir}/missing/x/../../keys/`, 'crm', ['classify'])).toThrow();
+    expect(readdirSync(folder)).toEqual([]);
   });
 });

@@ -1,13 +1,22 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ServingConfigError } from '../errors.js';
 import { ApiKeyFileSchema, generateApiKey, hashApiKey, type ApiKeyFile, type RateLimit, type Scope } from './api-keys.js';
 
 export function readKeyFile(file: string): ApiKeyFile {
   if (!existsSync(file)) return { keys: [] };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    // A folder (`--api-keys keys/`) was said to be "not valid JSON".
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'it is a folder; name the key file itself, such as api-keys.json in it' : (code ?? String(error));
+    throw new ServingConfigError(`API key file ${file} cannot be read: ${why}.`, {}, { cause: error });
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
     throw new ServingConfigError(`API key file ${file} is not valid JSON.`, {}, { cause: error });
   }
@@ -38,7 +47,13 @@ export function addApiKey(file: string, id: string, scopes: readonly Scope[], op
   ApiKeyFileSchema.parse(next);
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (error) {
+    // A key file that cannot be replaced (a folder stands there) left the temp file, and its hashes, beside it.
+    rmSync(tmp, { force: true });
+    throw error;
+  }
   return key;
 }
