@@ -54,6 +54,13 @@ describe('mailroute evaluate', () => {
     expect(stdout).not.toContain('0.9063');
   });
 
+  it('takes each --top-k value once: a repeated one gave metrics.json and the reports two rows of it', async () => {
+    const { code } = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'top-k', '--no-png', '--top-k', '3,3,1,3']);
+    expect(code).toBe(0);
+    const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'top-k/metrics.json'), 'utf8')));
+    expect(report.tasks[0].topK.map((t) => t.k)).toEqual([3, 1]);
+  });
+
   it('refuses the flags that read --data with --predictions, --config too, instead of ignoring them', async () => {
     for (const flag of [['--config', 'cfg.json'], ['--on-bad-row', 'skip']]) {
       const res = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'ignored', '--no-png', ...flag]);

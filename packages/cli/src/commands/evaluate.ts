@@ -252,7 +252,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       if (flags.out === undefined) throw new UsageError('evaluate needs --out <dir>');
       // More bins than a reliability diagram can show only swell metrics.json and report.html.
       const bins = parseIntFlag('--bins', flags.bins, 1, 100);
-      const topK = parseList(flags.topK)?.map((k) => parseIntFlag('--top-k', k, 1) as number);
+      // Each k once: `3,3` gave metrics.json and the reports two top-3 rows.
+      const topK = parseList(flags.topK)?.map((k) => parseIntFlag('--top-k', k, 1) as number).filter((k, i, all) => all.indexOf(k) === i);
       const split = parseSplitFlag(flags.split);
       if (split && !modelMode) throw new UsageError('--split goes with --model and --data');
       if (!modelMode && (flags.onBadRow !== undefined || flags.delimiter !== undefined || flags.config !== undefined)) {

@@ -131,7 +131,8 @@ describe('mailroute serve', () => {
     expect(after.keys).toHaveLength(1);
     expect(after.keys[0]).toMatchObject({ id: 'crm', sha256: hashApiKey(rotated.stdout.trim()), scopes: ['classify'], rateLimit: { perSecond: 2, burst: 3 } });
     // Rotating keeps the scopes unless new ones are given; there must be something to rotate.
-    expect((await run(['serve', '--home', keyHome, '--new-key', 'crm', '--rotate', '--scopes', 'classify,admin'])).code).toBe(0);
+    // A scope given twice is taken once.
+    expect((await run(['serve', '--home', keyHome, '--new-key', 'crm', '--rotate', '--scopes', 'classify,admin,classify'])).code).toBe(0);
     expect(JSON.parse(await readFile(file, 'utf8')).keys[0].scopes).toEqual(['classify', 'admin']);
     const nothing = await run(['serve', '--home', keyHome, '--new-key', 'nobody', '--rotate']);
     expect(nothing.code).toBe(2);

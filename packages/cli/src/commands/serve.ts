@@ -59,7 +59,8 @@ function scopeList(value: string): Scope[] {
   const scopes = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
   if (scopes.length === 0 || bad.length > 0) throw new InvalidArgumentError(`scopes are a comma-separated list of ${SCOPES.join(', ')}.`);
-  return scopes as Scope[];
+  // Each once: `classify,classify` was stored and said twice.
+  return [...new Set(scopes)] as Scope[];
 }
 
 /** `20` (per second, a burst of as many), `0.5`, `20/50` (a burst of 50), or `off`; the numbers in plain digits (plainDecimal). */
