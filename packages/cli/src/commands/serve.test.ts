@@ -257,6 +257,12 @@ describe('mailroute serve', () => {
     expect(noDir.code).toBe(1);
     expect(noDir.stderr).toContain(`[MODEL_LOAD_FAILED] There is no model in ${dir}: it has no manifest.json`);
     expect(noDir.stderr.trim().split('\n')).toHaveLength(1);
+    // A file named as the directory: said so, not "Loading model ? failed: ENOTDIR: not a directory, open ...".
+    const file = path.join(root, 'model.onnx');
+    await writeFile(file, '');
+    const aFile = await run(['serve', '--port', '0', '--home', path.join(root, 'empty'), '--model-dir', file]);
+    expect(aFile.code).toBe(1);
+    expect(aFile.stderr).toBe(`mailroute: [MODEL_LOAD_FAILED] There is no model in ${file}: it is a file, not a directory (give the directory of a model artifact).\n`);
   }, 60_000);
 
   it('names the way to a champion for a registry with versions but none, as start does', async () => {

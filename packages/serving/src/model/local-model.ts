@@ -33,7 +33,10 @@ export async function manifestModelId(dir: string): Promise<string> {
   try {
     text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    const code = (cause as NodeJS.ErrnoException).code;
+    // A file given as the directory (`--model-dir model.onnx`) was "Loading model ? failed: ENOTDIR: ...".
+    if (code === 'ENOTDIR') throw new ModelLoadError(`There is no model in ${dir}: it is a file, not a directory (give the directory of a model artifact).`, {}, { cause });
+    if (code !== 'ENOENT') throw cause;
     throw new ModelLoadError(`There is no model in ${dir}: it has no ${MANIFEST_FILE} (give the directory of a model artifact).`, {}, { cause });
   }
   return z.object({ modelId: z.string().min(1) }).parse(JSON.parse(text)).modelId;
