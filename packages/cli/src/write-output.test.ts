@@ -168,6 +168,9 @@ describe('a system error no command put in words', () => {
     // One that may come of a read is not said to be a write.
     const missing = Object.assign(new Error("ENOENT: no such file or directory, open '/x/cfg.json'"), { code: 'ENOENT', syscall: 'open', path: '/x/cfg.json' });
     expect((systemErrorInWords(missing) as Error).message).toBe('/x/cfg.json: no such file or folder (ENOENT)');
+    // A folder to be made where a file stands: said so, not a bare EEXIST.
+    const folder = Object.assign(new Error("EEXIST: file already exists, mkdir '/x/notes.txt'"), { code: 'EEXIST', syscall: 'mkdir', path: '/x/notes.txt' });
+    expect((systemErrorInWords(folder) as Error).message).toBe('/x/notes.txt: a file stands where a folder is needed (EEXIST)');
     const plain = new Error('no champion');
     expect(systemErrorInWords(plain)).toBe(plain);
     // As a command's error: in words, exit code 1.

@@ -79,7 +79,9 @@ export function systemErrorInWords(error: unknown): unknown {
   if (file === undefined) return error;
   // Only a write meets these; another code (ENOENT, EACCES) may come of a read, and is said without a verb.
   const writing = ['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS'].includes(code) || syscall === 'write';
-  return new OutputWriteError(`${writing ? 'cannot write ' : ''}${file}: ${errorCodeInWords(code)}`, { cause: error });
+  // A folder to be made where a file is (`serve --new-key x --home notes.txt`) was said as a bare "EEXIST".
+  const why = code === 'EEXIST' && syscall === 'mkdir' ? `a file stands where a folder is needed (${code})` : errorCodeInWords(code);
+  return new OutputWriteError(`${writing ? 'cannot write ' : ''}${file}: ${why}`, { cause: error });
 }
 
 /** Errors of standard output already said by `writeStdout`'s caller: the stream's own 'error' event is then not said again. */
