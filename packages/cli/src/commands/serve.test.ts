@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -203,6 +203,20 @@ describe('mailroute serve', () => {
     expect(container.code).toBe(1);
     expect(container.stderr).toBe('mailroute: [MODEL_LOAD_FAILED] There is no model in /opt/ml/model: it has no manifest.json (give the directory of a model artifact).\n');
   }, 60_000);
+
+  it('reads and writes --api-keys relative to the command\'s folder, as --home', async () => {
+    const cwd = path.join(root, 'relative-keys');
+    await mkdir(cwd);
+    try {
+      const made = await runCli(['serve', '--home', 'home', '--new-key', 'crm', '--api-keys', 'keys.json'], { env: {}, cwd });
+      expect(made.code).toBe(0);
+      expect(existsSync(path.join(cwd, 'keys.json'))).toBe(true);
+      expect(made.stderr).toContain(`stored hashed in ${path.join(cwd, 'keys.json')}`);
+    } finally {
+      // Where it was written before: the process's folder.
+      await rm(path.resolve('keys.json'), { force: true });
+    }
+  });
 
   it('refuses a public host without keys (exit 2) and bad flags (exit 2)', async () => {
     const open = await run(['serve', '--host', '0.0.0.0', '--port', '0', '--home', home]);

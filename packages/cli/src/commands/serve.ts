@@ -118,6 +118,15 @@ function envSetting(ctx: CliContext, variable: string): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
+/**
+ * The API key file --api-keys or MAILROUTE_API_KEYS_FILE names, relative to the command's folder as --home and
+ * --model-dir are (it was read and written relative to the process's); undefined when neither names one.
+ */
+function namedKeyFile(ctx: CliContext, flags: ServeFlags): string | undefined {
+  const file = flags.apiKeys ?? envSetting(ctx, 'MAILROUTE_API_KEYS_FILE');
+  return file === undefined ? undefined : path.resolve(ctx.cwd, file);
+}
+
 /** An integer environment variable, read as the options are (wholeNumber); undefined when unset; a bad value is a usage error. */
 function envInteger(ctx: CliContext, variable: string, min: number, max: number): number | undefined {
   // Blank is unset: `PORT=` must not mean port 0 (any free port).
@@ -150,7 +159,7 @@ export function textDatabase(ctx: CliContext, flags: ServeFlags): string {
  */
 export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
   const { sagemaker, host, home } = listenAddress(ctx, flags);
-  const explicitKeys = flags.apiKeys ?? envSetting(ctx, 'MAILROUTE_API_KEYS_FILE');
+  const explicitKeys = namedKeyFile(ctx, flags);
   if (explicitKeys === undefined && !existsSync(path.join(home, API_KEYS_FILE)) && !isLoopback(host) && !sagemaker) {
     throw new UsageError(`refusing to listen on ${host} without API keys; create a key (mailroute serve --new-key <id>) or name a key file (--api-keys), or use --host 127.0.0.1`);
   }
@@ -170,7 +179,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: SAGEMAKER_BODY_LIMIT.ceiling, bodyLimitSetting: SAGEMAKER_BODY_LIMIT } : {}),
   };
   refuseUnsafeListen(ctx, flags);
-  const apiKeysFile = flags.apiKeys ?? envSetting(ctx, 'MAILROUTE_API_KEYS_FILE');
+  const apiKeysFile = namedKeyFile(ctx, flags);
   // SageMaker's runtime signs InvokeEndpoint with IAM and passes no API key on: a key required here would
   // refuse every invocation, so a container reads none, not even a key file left in its home.
   if (sagemaker && apiKeysFile !== undefined) throw new UsageError('--api-keys (MAILROUTE_API_KEYS_FILE) does not go with --sagemaker: SageMaker invokes the container without API keys (IAM authorizes InvokeEndpoint)');
@@ -237,7 +246,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           throw new UsageError(`--new-key needs an id of 1 to 100 characters without leading or trailing blanks (e.g. crm-prod), not "${flags.newKey.slice(0, 40)}${flags.newKey.length > 40 ? '…' : ''}"`);
         }
         const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
-        const file = flags.apiKeys ?? envSetting(ctx, 'MAILROUTE_API_KEYS_FILE') ?? path.join(home, API_KEYS_FILE);
+        const file = namedKeyFile(ctx, flags) ?? path.join(home, API_KEYS_FILE);
         const old = readKeyFile(file).keys.find((k) => k.id === flags.newKey);
         if (old && flags.rotate !== true) {
           throw new UsageError(`API key "${flags.newKey}" already exists in ${file}; add --rotate to replace it (the old key stops working), or pick another id`);
