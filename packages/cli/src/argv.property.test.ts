@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -208,8 +208,14 @@ describe('mailroute with random arguments', () => {
         const env = { CI: 'true', MAILROUTE_HOME: path.join(dir, start ? 'a-file' : '', 'home') };
         const { code, stdout, stderr } = await runCli(argv, { env, cwd: dir }).finally(() => rmSync(dir, { recursive: true, force: true }));
         const said = `${JSON.stringify(argv)} -> ${code}\n${stderr}`;
+        // Nothing lands in the process's folder: relative paths are the command's folder's (ctx.cwd).
+        const strays = PATHS.filter((p) => /^[a-z]/.test(p) && existsSync(p.split('/')[0]));
+        for (const p of strays) rmSync(p.split('/')[0], { recursive: true, force: true });
+        expect(strays, said).toEqual([]);
         expect([0, 1, 2], said).toContain(code);
         expect(stderr, said).not.toMatch(/^\s+at |TypeError|ReferenceError|RangeError|Cannot read properties|\[object Object\]/m);
+        // Nor Node's own words for a system error (`ENOTDIR: not a directory, open '…'`) or a bare code: said in words.
+        expect(stderr, said).not.toMatch(/\bE[A-Z]{3,}: [a-z]|: E[A-Z]{3,}$/m);
         if (!argv.some((a) => a.includes('undefined'))) expect(stderr, said).not.toContain('undefined');
         // --help answers before any value is read.
         if (!argv.some((a) => a === '--help' || a === '-h')) {
