@@ -54,11 +54,12 @@ describe('mailroute evaluate', () => {
     expect(stdout).not.toContain('0.9063');
   });
 
-  it('takes each --top-k value once: a repeated one gave metrics.json and the reports two rows of it', async () => {
-    const { code } = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'top-k', '--no-png', '--top-k', '3,3,1,3']);
+  it('takes each --top-k value and --slice-by key once: a repeated one gave metrics.json and the reports two rows of it', async () => {
+    const { code } = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'top-k', '--no-png', '--top-k', '3,3,1,03', '--slice-by', 'language, language']);
     expect(code).toBe(0);
     const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'top-k/metrics.json'), 'utf8')));
     expect(report.tasks[0].topK.map((t) => t.k)).toEqual([3, 1]);
+    expect(report.tasks[0].slices.map((s) => s.key)).toEqual(['language']);
   });
 
   it('refuses the flags that read --data with --predictions, --config too, instead of ignoring them', async () => {

@@ -181,8 +181,9 @@ export function parseIntFlag(name: string, value: string | undefined, min: numbe
   return value === undefined ? undefined : wholeNumber(name, value, min, max);
 }
 
+/** A comma-separated option (`--slice-by`, `--top-k`), each value once: `language,language` sliced twice. */
 function parseList(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return value === undefined ? undefined : [...new Set(value.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
 }
 
 interface EvaluateFlags extends ReadFlags {
