@@ -74,6 +74,14 @@ export function forwardProbs(
   temperatures: Record<string, number> = {},
 ): Record<string, Float64Array> {
   const logits = forwardLogits(weights, input);
-  for (const [task, values] of Object.entries(logits)) softmaxInPlace(values, temperatures[task] ?? 1);
+  for (const [task, values] of Object.entries(logits)) softmaxInPlace(values, temperatureOf(temperatures, task));
   return logits;
+}
+
+/**
+ * A task's temperature, 1 when none is given. Own keys only: a task named `constructor` missing from a plain
+ * record would read Object's member and divide every logit into NaN.
+ */
+export function temperatureOf(temperatures: Record<string, number>, task: string): number {
+  return Object.hasOwn(temperatures, task) ? temperatures[task] : 1;
 }

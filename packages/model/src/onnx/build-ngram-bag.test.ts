@@ -112,6 +112,23 @@ describe('buildNgramBagOnnx', () => {
     });
   });
 
+  it('gives a task named constructor, with no temperature given, the temperature 1, not Object\'s member', async () => {
+    const named: NgramBagWeights = { parts: [part(rand(3), 20, 4, 0, [['constructor', 3], ['toString', 2]])] };
+    const file = path.join(dir, 'constructor.onnx');
+    const tasks = ngramBagOnnxNames(['constructor', 'toString']);
+    await writeFile(file, buildNgramBagOnnx(named, {}, tasks));
+    const own = await createOnnxSession(file);
+    try {
+      const out = await own.runBag(tasks.inputs, { ids: Int32Array.from([1, 2]), weights: Float32Array.from([0.5, 0.5]), batch: 1, length: 2 }, ['probs']);
+      const expected = forwardProbs(named, { ids: [1, 2], weights: [0.5, 0.5] });
+      const want = [...expected['constructor'], ...expected['toString']];
+      expect(want.every(Number.isFinite)).toBe(true);
+      want.forEach((p, c) => expect(Math.abs(out.probs[c] - p)).toBeLessThan(1e-5));
+    } finally {
+      await own.release();
+    }
+  });
+
   it('applies the temperature inside the graph', async () => {
     const flat = buildNgramBagOnnx(weights, { queue: 1, topic: 1, area: 1 }, names);
     expect(flat.length).toBeGreaterThan(0);

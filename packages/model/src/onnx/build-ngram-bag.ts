@@ -1,5 +1,6 @@
 import p from 'onnx-proto';
 import type { DenseLayer, NgramBagHead, NgramBagWeights } from '../ngram-bag/weights.js';
+import { temperatureOf } from '../ngram-bag/forward.js';
 
 const { onnx } = p;
 
@@ -54,7 +55,7 @@ function scaledHeads(heads: readonly NgramBagHead[], temperatures: Record<string
   const bias = new Float32Array(outSize);
   let at = 0;
   for (const head of heads) {
-    const t = temperatures[head.task] ?? 1;
+    const t = temperatureOf(temperatures, head.task);
     for (let i = 0; i < inSize; i++) {
       for (let j = 0; j < head.outSize; j++) weight[i * outSize + at + j] = head.weight[i * head.outSize + j] / t;
     }
