@@ -26,6 +26,17 @@ function messageOf(config: unknown): string {
 }
 
 describe('training config', () => {
+  it('takes seeds from 0 to 2^32 - 1 and refuses the others, which the generators would wrap onto them', () => {
+    const seeded = (split: number, model: number) => ({ ...ok, split: { ...ok.split, seed: split }, model: { seed: model } });
+    expect(parseTrainingConfig(seeded(0, 4294967295)).split.seed).toBe(0);
+    expect(parseTrainingConfig(seeded(4294967295, 0)).split.seed).toBe(4294967295);
+    expect(messageOf(seeded(4294967296, 7))).toBe('training config: split.seed: a seed is a whole number from 0 to 4294967295, got 4294967296 (the generators keep 32 bits: it would act as 0)');
+    expect(messageOf(seeded(1, -1))).toBe('training config: model.seed: a seed is a whole number from 0 to 4294967295, got -1 (the generators keep 32 bits: it would act as 4294967295)');
+    expect(messageOf({ ...ok, split: { kind: 'time', seed: -2 }, columns: { body: 'body', receivedAt: 'date' } })).toMatch(/split\.seed: a seed is a whole number/);
+    // A model trained before the rule is read back as it was trained.
+    expect(parseTrainingConfig(seeded(-1, 2 ** 40), 'stored', { stored: true }).split.seed).toBe(-1);
+  });
+
   it('fills defaults', () => {
     const c = parseTrainingConfig(ok);
     expect(c.format).toBeUndefined();

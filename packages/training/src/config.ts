@@ -162,10 +162,27 @@ const checkConfig = (stored: boolean) => (cfg: Partial<z.output<typeof TrainingC
     ctx.addIssue({ code: 'custom', path: ['split'], message: 'testShare + validShare leaves too little to train on' });
   }
   cfg.tasks?.forEach((task, i) => checkTaxonomy(task, ['tasks', i], ctx, stored));
+  if (!stored) {
+    checkSeed(cfg.split?.seed, ['split', 'seed'], ctx);
+    checkSeed(cfg.model?.seed, ['model', 'seed'], ctx);
+  }
   // The trainer's parameters are checked here too, so a typo fails before any data is read.
   const params = cfg.model === undefined ? undefined : StrictModelParams.safeParse(cfg.model);
   if (params?.success === false) for (const issue of params.error.issues) ctx.addIssue({ ...issue, path: ['model', ...issue.path] } as z.core.$ZodRawIssue);
 };
+
+/** The largest seed: the generators keep 32 bits of it. */
+export const MAX_SEED = 0xffff_ffff;
+
+/**
+ * A seed outside 0 to 2^32 - 1 is refused: the generators keep its low 32 bits, so 4294967296 split and
+ * trained exactly as 0 did (and -1 as 4294967295), and a seed search over such values would compare a split
+ * with itself. A stored config is read as it was trained.
+ */
+function checkSeed(seed: unknown, path: string[], ctx: z.RefinementCtx): void {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || (seed >= 0 && seed <= MAX_SEED)) return;
+  ctx.addIssue({ code: 'custom', path, message: `a seed is a whole number from 0 to ${MAX_SEED}, got ${seed} (the generators keep 32 bits: it would act as ${seed >>> 0})` });
+}
 
 /**
  * The fields checkConfig reads, each absent when it does not parse (the full schema has said why), so it can
