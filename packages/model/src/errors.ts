@@ -4,6 +4,8 @@ export type ArtifactErrorCode =
   | 'ARTIFACT_MANIFEST_INVALID'
   | 'ARTIFACT_HASH_MISMATCH'
   | 'ARTIFACT_ONNX_MISMATCH'
+  /** The model computes probabilities that are no finite numbers (NaN weights): its predictions cannot be scored or written. */
+  | 'ARTIFACT_NOT_FINITE'
   | 'ARTIFACT_EXISTS';
 
 /** A corrupt, tampered, incomplete or mismatched model artifact. */

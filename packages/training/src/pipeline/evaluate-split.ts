@@ -1,5 +1,5 @@
 import { computeTaskMetrics } from '@mailroute/evaluation';
-import type { Classifier, ModelInput } from '@mailroute/model';
+import { ArtifactError, type Classifier, type ModelInput } from '@mailroute/model';
 import type { DatasetRow } from '../data/dataset.js';
 
 export type OnProgress = (done: number, total: number, label?: string) => void;
@@ -19,10 +19,25 @@ export async function predictProbs(
     const batch = inputs.slice(start, start + batchSize);
     const { probs, noText: empty } = await classifier.predictPrepared(batch);
     noText?.push(...empty);
-    for (const task of classifier.tasks) out[task.name].set(probs[task.name], start * task.labels.length);
+    for (const task of classifier.tasks) {
+      const bad = probs[task.name].findIndex((p) => !Number.isFinite(p));
+      if (bad >= 0) throw notFiniteError(classifier, task.name, probs[task.name][bad], start + Math.floor(bad / task.labels.length));
+      out[task.name].set(probs[task.name], start * task.labels.length);
+    }
     onProgress?.(Math.min(inputs.length, start + batchSize), inputs.length, 'predict');
   }
   return out;
+}
+
+/**
+ * A probability that is no number: the model's weights are not finite. Its predictions can be neither scored
+ * nor written (JSON has no NaN), so predict, evaluate, compare and training's test split stop here, naming it.
+ */
+function notFiniteError(classifier: Classifier, task: string, value: number, row: number): ArtifactError {
+  return new ArtifactError(
+    'ARTIFACT_NOT_FINITE',
+    `model ${classifier.modelId} gives task ${task} a probability of ${value} for email ${row + 1}: its weights are not finite numbers (a damaged model.onnx, or a training that diverged); retrain it or use another version`,
+  );
 }
 
 export function argmaxLabel(probs: Float32Array, row: number, labels: readonly string[]): string {
