@@ -64,7 +64,7 @@ const RANGES: Record<string, readonly [number, number]> = {
 };
 
 /** Value names of the options that name a file, folder, model or address: an empty one is a usage error. */
-const NAMING = /<(file|files|dir|ref|host)(\.\.\.)?>/;
+const NAMING = /<(file|files|dir|ref|host|name)(\.\.\.)?>/;
 
 interface OptionShape {
   long: string;

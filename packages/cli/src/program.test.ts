@@ -41,6 +41,8 @@ describe("Commander's own errors", () => {
       [['train', '--data', 'x.csv', '--config', ''], '--config is empty: give a file'],
       [['serve', '--model-dir', ''], '--model-dir is empty: give a folder'],
       [['clean', '--in', '', '--out', 'o.jsonl'], '--in is empty: give a file'],
+      [['registry', 'approve', 'v1', '--by', ''], '--by is empty: give a name'],
+      [['evaluate', '--predictions', 'p.jsonl', '--name', ''], '--name is empty: give a name'],
       [['predict', '--model', '', '--data', 'x.csv', '--out', 'p.jsonl'], '--model is empty: give a registry id, champion or a model directory'],
       [['predict', '--model', 'champion', '--data', 'x.csv', '', '--out', 'p.jsonl'], '--data is empty: give a file'],
       [['serve', '--host', ''], '--host is empty: give an address, such as 127.0.0.1'],

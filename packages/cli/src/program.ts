@@ -47,16 +47,17 @@ export function buildProgramOf(
 }
 
 /** What an option of each value name names, for the error said when its value is empty. */
-const NAMED: Record<string, string> = { file: 'a file', files: 'a file', dir: 'a folder', ref: 'a registry id, champion or a model directory', host: 'an address, such as 127.0.0.1' };
+const NAMED: Record<string, string> = { file: 'a file', files: 'a file', dir: 'a folder', ref: 'a registry id, champion or a model directory', host: 'an address, such as 127.0.0.1', name: 'a name' };
 
 /**
- * Refuses an empty value of an option that names a file, folder, model or address (`--config "$CONFIG"` with the
- * variable unset): read as no option it trained with the demo config and served the champion instead of
- * `--model-dir`, and as a path it named the current folder ("cannot read : a directory").
+ * Refuses an empty value of an option that names a file, folder, model, address or name (`--config "$CONFIG"` with
+ * the variable unset): read as no option it trained with the demo config and served the champion instead of
+ * `--model-dir`, and as a path it named the current folder ("cannot read : a directory"); `registry approve --by ""`
+ * recorded an approval by nobody, and `evaluate --name ""` titled the reports with nothing.
  */
 function refuseEmptyNames(command: Command): void {
   for (const option of command.options) {
-    const kind = /<(file|files|dir|ref|host)(\.\.\.)?>/.exec(option.flags)?.[1];
+    const kind = /<(file|files|dir|ref|host|name)(\.\.\.)?>/.exec(option.flags)?.[1];
     const value: unknown = command.getOptionValue(option.attributeName());
     if (kind === undefined || !(Array.isArray(value) ? value : [value]).includes('')) continue;
     throw new UsageError(`${option.long} is empty: give ${NAMED[kind]}`);
