@@ -62,6 +62,15 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(r.signature).toBe('Mit freundlichen Grüßen\nMax Mustermann\nMusterstraße 1\n12345 Berlin');
   });
 
+  it('cuts closings stacked above the last one in one go, but keeps a thanks above a closing', () => {
+    const stacked = 'Bitte senden Sie mir den Depotauszug.\nBest regards,\nViele Grüße, Max Mustermann\nBest regards,\nBest regards,\nViele Grüße\nMax Mustermann';
+    const r = visible(stacked);
+    expect(r.text).toBe('Bitte senden Sie mir den Depotauszug.');
+    expect(visible(r.text).text).toBe(r.text);
+    expect(r.signature).toBe('Best regards,\nViele Grüße, Max Mustermann\nBest regards,\nBest regards,\nViele Grüße\nMax Mustermann');
+    expect(visible('Please close my account.\n\nThanks,\nBest regards,\nAnna').text).toBe('Please close my account.\n\nThanks,');
+  });
+
   it("keeps the sender's sentence above contact lines, and still removes a contact block with a title", () => {
     const text = 'Hallo,\n\nbitte rufen Sie mich zurück.\nTel. 030 1234567\nE-Mail: anna@example.com\n\nDanke';
     expect(visible(text).text).toBe(text);

@@ -497,6 +497,9 @@ export function removeSignature(input: readonly string[]): TailRemoval {
     if (isLongLine(line)) break;
   }
   if (signOff >= 0 && signOff === last && isThanks(lines[signOff])) signOff = -1;
+  // Closings stacked right above the one found (`Best regards,\nViele Grüße, Max`) go with it, in this pass: cut
+  // one a pass, a stack taller than the passes left a closing that cleaning the output again cut. Not a thanks.
+  while (signOff > 1 && isSignOff(lines[signOff - 1]) && !isThanks(lines[signOff - 1]) && !inIntroducedList(lines, signOff - 1)) signOff -= 1;
   let start = delimiter >= 0 ? delimiter : signOff;
   if (start < 0 && last > 0 && DASH_NAME.test(lines[last].trim()) && !isListItemAbove(lines, last)) start = last;
   if (start < 0) start = contactBlockStart(lines, last);
