@@ -11,6 +11,7 @@ import { splitQuotes, type LineMark } from './quotes.js';
 import { RedactionSchema, redactPlain, type RedactOptions } from './redact.js';
 import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type TailRemoval } from './signature.js';
 import { normaliseSubject } from './subject.js';
+import { headerKey } from './patterns.js';
 import { plainSpaces, UNPLAIN_CHARS } from './spaces.js';
 
 export const CleanScopeSchema = z.enum(['quotes', 'visible']);
@@ -165,6 +166,9 @@ function cleanPass(input: readonly string[], scope: CleanScope, isDevice: Device
   };
 }
 
+/** The most lines a header block spans (`headerBlockLength` looks 13 lines past its first). */
+const HEADER_BLOCK_SPAN = 14;
+
 /**
  * Whether `inner` equals a run of consecutive lines of `outer` (the run that starts at the first line equal to
  * `inner[0]`) that are all marked text or empty; `marks` are outer's marks, or none when all of outer's lines
@@ -172,7 +176,8 @@ function cleanPass(input: readonly string[], scope: CleanScope, isDevice: Device
  *
  * Such a run, once free of device lines, is marked text or empty again when it stands alone: a line's mark
  * comes from the line itself, from the lines below it (which the run keeps up to its end, and fewer lines
- * below never add a reply header or a header block) and from a `>` line above it (there is none in the run).
+ * below never add a reply header or a header block, except one that a field under it made a form: see
+ * `headerKeyNearEnd`) and from a `>` line above it (there is none in the run).
  */
 function isPlainRun(outer: readonly string[], inner: readonly string[], marks: readonly LineMark[] | undefined): boolean {
   if (inner.length === 0) return true;
@@ -183,7 +188,17 @@ function isPlainRun(outer: readonly string[], inner: readonly string[], marks: r
     const mark = marks?.[start + j];
     if (mark !== undefined && mark !== 'text' && mark !== 'empty') return false;
   }
-  return true;
+  return start + inner.length === outer.length || !headerKeyNearEnd(inner);
+}
+
+/**
+ * Whether a header key (`Gesendet:`, `Betreff:`) opens one of the last lines, where a header block ending the run
+ * may start (a block spans at most 14 lines). Such a block may have been read as a form only for the field under
+ * it (`Kundennummer: 12345678`), so a run whose lines below were cut is read again.
+ */
+function headerKeyNearEnd(lines: readonly string[]): boolean {
+  for (let j = Math.max(0, lines.length - HEADER_BLOCK_SPAN); j < lines.length; j += 1) if (headerKey(lines[j]) !== undefined) return true;
+  return false;
 }
 
 /**
