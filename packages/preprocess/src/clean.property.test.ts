@@ -118,6 +118,8 @@ describe('cleanEmail properties', () => {
           // Found by a 300k-case search: the closing and a field under a header block made it a form; with them cut, the
           // next pass took the block for plain text it had read before, and a second cleaning cut it as a header block.
           ['Gesendet: Mittwoch, 3. Juni 2026 09:43\nBetreff: Ihre Anfrage\nViele Grüße, Max Mustermann, +49 170 1234567\nKundennummer: 12345678', 'visible', false],
+          // Found by a 300k-case search (seed 21): closings between blank lines over a `-- ` line, cut one a pass.
+          ['!\nThanks\n?\nBest regards, anna@example.com\n\nBest regards,\n\nBest regards,\n-- ', 'visible', false],
           // Found by a search: five closings stacked at the end, cut one a pass, left one after the last pass.
           ['Diese E-Mail ist vertraulich und nur für den Empfänger bestimmt.\nBest regards,\nViele Grüße, Max Mustermann, +49 170 1234567\nViele Grüße, Max Mustermann, +49 170 1234567\nBest regards,\nBest regards,', 'visible', false],
           // Found by a 240k-case search: masked, a 210-character line opening with an attribution fell under the bound of 200

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanEmail, cleanText } from './clean.js';
 import { stripMarkers } from './patterns.js';
-import { isDeviceLine, isSignOff, maySignOff, SIGN_OFFS, signOffRules } from './signature.js';
+import { isDeviceLine, isSignOff, maySignOff, removeSignature, SIGN_OFFS, signOffRules } from './signature.js';
 
 const visible = (s: string) => cleanText(s, 'visible');
 
@@ -69,6 +69,11 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(visible(r.text).text).toBe(r.text);
     expect(r.signature).toBe('Best regards,\nViele Grüße, Max Mustermann\nBest regards,\nBest regards,\nViele Grüße\nMax Mustermann');
     expect(visible('Please close my account.\n\nThanks,\nBest regards,\nAnna').text).toBe('Please close my account.\n\nThanks,');
+    // In one go: blank lines between them, and closings over a `-- ` signature.
+    const once = (text: string) => removeSignature(text.split('\n')).lines.join('\n').trim();
+    expect(once('Bitte Depot übertragen.\n\nBest regards,\n\nViele Grüße\n\n-- \nMax Mustermann\nTel. 030 1234567')).toBe('Bitte Depot übertragen.');
+    // A closing that is all the text stays.
+    expect(once('Best regards,\n\nBest regards,\n-- \nMax')).toBe('Best regards,');
   });
 
   it("keeps the sender's sentence above contact lines, and still removes a contact block with a title", () => {

@@ -480,6 +480,24 @@ function isDelimiterAt(lines: readonly string[], i: number): boolean {
 }
 
 /**
+ * Where closings stacked above a signature's first line begin (`Best regards,\n\nViele Grüße, Max` over it,
+ * blank lines between allowed): they go with it in one pass, as each would be cut in the next pass as the
+ * closing that ends the text. Cut one a pass, a stack taller than the passes left one, which cleaning the output
+ * again cut. Not a thanks (the last line of many a message), nor a closing in a list, and text stays above.
+ */
+function stackedClosingsStart(lines: readonly string[], start: number): number {
+  let top = 0;
+  while (top < start && isBlank(lines[top])) top += 1;
+  let first = start;
+  for (let k = start - 1; k > top; k -= 1) {
+    if (isBlank(lines[k])) continue;
+    if (!isSignOff(lines[k]) || isThanks(lines[k]) || inIntroducedList(lines, k)) break;
+    first = k;
+  }
+  return first;
+}
+
+/**
  * Finds the signature in the last lines: a `-- ` delimiter (the highest one wins), else the lowest sign-off line
  * (`Viele Grüße`, `Best regards, Anna`) followed only by short lines, else a final `-Name` line.
  * The text above it must not be empty.
@@ -497,13 +515,11 @@ export function removeSignature(input: readonly string[]): TailRemoval {
     if (isLongLine(line)) break;
   }
   if (signOff >= 0 && signOff === last && isThanks(lines[signOff])) signOff = -1;
-  // Closings stacked right above the one found (`Best regards,\nViele Grüße, Max`) go with it, in this pass: cut
-  // one a pass, a stack taller than the passes left a closing that cleaning the output again cut. Not a thanks.
-  while (signOff > 1 && isSignOff(lines[signOff - 1]) && !isThanks(lines[signOff - 1]) && !inIntroducedList(lines, signOff - 1)) signOff -= 1;
   let start = delimiter >= 0 ? delimiter : signOff;
   if (start < 0 && last > 0 && DASH_NAME.test(lines[last].trim()) && !isListItemAbove(lines, last)) start = last;
   if (start < 0) start = contactBlockStart(lines, last);
   if (start <= 0) return { lines, removed: [] };
+  if (start === delimiter || start === signOff) start = stackedClosingsStart(lines, start);
   const above = lines.slice(0, start);
   if (!above.some((l) => l.trim() !== '')) return { lines, removed: [] };
   // A postscript under the signature is the sender's text again: it stays, and so does a sentence under a
