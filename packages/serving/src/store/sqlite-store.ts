@@ -118,6 +118,16 @@ function toFeedback(row: unknown): FeedbackRecord {
 /** Predictions read at once when listing a window: a page takes some 20 ms here, so requests wait no longer. */
 const PAIRS_PAGE = 2_000;
 
+/**
+ * A window bound in the form stored createdAt values have (toISOString), so that the text comparison in SQL is
+ * a time comparison whatever ISO form the caller used (`+02:00`, no milliseconds), as in the DynamoDB store.
+ */
+function canonicalBound(name: string, iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new StoreError(`The window's ${name} is not a timestamp: ${JSON.stringify(iso)}.`);
+  return new Date(ms).toISOString();
+}
+
 function toPair(row: Record<string, unknown>): FeedbackPair {
   const prediction = toPrediction(row);
   if (row.f_email_id === null || row.f_email_id === undefined) return { prediction };
@@ -239,10 +249,12 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     listPairs: async (window) => {
       const pages = windowPages[window.judgedOnly ? 'INNER' : 'LEFT'];
       const limit = window.limit ?? 100_000;
+      const since = canonicalBound('since', window.since);
+      const until = window.until === undefined ? '9999-12-31T23:59:59.999Z' : canonicalBound('until', window.until);
       const pairs: FeedbackPair[] = [];
       let last: { lastAt: string; lastRowid: number } | undefined;
       while (pairs.length < limit) {
-        const params = { since: window.since, until: window.until ?? '9999-12-31T23:59:59.999Z', limit: Math.min(PAIRS_PAGE, limit - pairs.length) };
+        const params = { since, until, limit: Math.min(PAIRS_PAGE, limit - pairs.length) };
         // Each page after the first waits a turn of the event loop, for the requests that came meanwhile.
         if (last) await new Promise((resolve) => setImmediate(resolve));
         const rows = await read(() => (last ? pages.next.all({ ...params, ...last }) : pages.first.all(params)) as Record<string, unknown>[]);

@@ -28,6 +28,9 @@ const BASE_MS = Math.floor(Date.now() / DAY_MS) * DAY_MS - 30 * DAY_MS;
 /** Hours after midnight of the base's <day>th day, as stored createdAt values are written (toISOString). */
 const at = (day: number, hour: number) => new Date(BASE_MS + day * DAY_MS + hour * 3_600_000).toISOString();
 
+/** The same instant as `iso` in another ISO form: on the clock of UTC+02:00. */
+const atPlusTwo = (iso: string) => `${new Date(Date.parse(iso) + 7_200_000).toISOString().slice(0, -1)}+02:00`;
+
 function feedback(emailId: string, queue: string, closedAt = at(10, 0)): FeedbackRecord {
   return { emailId, labels: { queue }, closedAt, receivedAt: closedAt };
 }
@@ -56,6 +59,14 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect(pairs[0]).toEqual({ prediction: predictionFixture('second', 'e2', at(2, 9)), feedback: feedback('e2', 'cards') });
       expect(pairs[1].feedback).toBeUndefined();
       expect(await s.listPairs({ since: at(5, 0), until: at(6, 0) })).toEqual([]);
+    });
+
+    it('takes window bounds in any ISO form as the instants they name', async () => {
+      const s = await fresh();
+      await s.savePredictions([predictionFixture('first', 'e1', at(1, 0)), predictionFixture('inside', 'e2', at(2, 9)), predictionFixture('at-until', 'e3', at(4, 0))]);
+      // As text, "…T02:00:00.000+02:00" sorts after "…T00:00:00.000Z", and "…T00:00:00Z" after "…T00:00:00.000Z".
+      expect(await ids(s, { since: atPlusTwo(days.since), until: days.until.replace('.000Z', 'Z') })).toEqual(['inside', 'first']);
+      expect(await ids(s, { since: days.since, until: atPlusTwo(days.until) })).toEqual(['inside', 'first']);
     });
 
     it('keeps the newest `limit` predictions of the window', async () => {

@@ -28,6 +28,7 @@ export interface FeedbackRecord {
   receivedAt: string;
 }
 
+/** Bounds as ISO times in any form (`Z` or an offset, with or without milliseconds), compared as the instants they name. */
 export interface PairWindow {
   since: string;
   until?: string;
