@@ -37,6 +37,12 @@ export interface FakeTableReads {
 const keyOf = (k: Item) => `${String(k.pk)}|${String(k.sk)}`;
 
 /**
+ * DynamoDB orders string keys by their UTF-8 bytes: `Q` before `p`, `p1` before `p_1`. (localeCompare would put
+ * them the other way round, and so hide a store that orders another way than DynamoDB does.)
+ */
+const byteOrder = (a: unknown, b: unknown) => Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
+
+/**
  * `attribute_exists(#a)`, `attribute_not_exists(#a)` and `#a <op> :v` (numbers compared as numbers, else as
  * text; false where the item lacks `#a`), each optionally after NOT, joined by OR / AND (AND binds first).
  */
@@ -131,8 +137,8 @@ export function fakeDynamoTable(ddb: AwsClientStub<DynamoDBDocumentClient>, opti
     const pkName = names['#p'];
     const skName = names['#s'] ?? pkName.replace(/pk$/, 'sk');
     let found = [...items.values()].filter((i) => i[pkName] === values[':p']);
-    if (values[':from'] !== undefined) found = found.filter((i) => String(i[skName]) >= String(values[':from']) && String(i[skName]) <= String(values[':to']));
-    found.sort((a, b) => String(a[skName]).localeCompare(String(b[skName])));
+    if (values[':from'] !== undefined) found = found.filter((i) => byteOrder(i[skName], values[':from']) >= 0 && byteOrder(i[skName], values[':to']) <= 0);
+    found.sort((a, b) => byteOrder(a[skName], b[skName]));
     if (input.ScanIndexForward === false) found.reverse();
     // A page ends at the page size, the byte size or the Limit, whichever comes first, and says where to go on.
     const from = input.ExclusiveStartKey ? found.findIndex((i) => keyOf(i) === keyOf(input.ExclusiveStartKey!)) + 1 : 0;

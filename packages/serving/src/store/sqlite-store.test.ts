@@ -30,9 +30,10 @@ describe('createSqliteStore', () => {
   it('reads a big window in pages, letting other work run between them, and in the order of one read', async () => {
     const store = createSqliteStore({ file: path.join(dir, 'pages', 'mailroute.db'), retentionDays: 0 });
     try {
-      // 4,500 predictions in 3 pages, many in the same millisecond, one every tenth with feedback.
+      // 4,500 predictions in 3 pages, many in the same millisecond, one every tenth with feedback; saved in
+      // another order than their ids' (the odd ones first).
       const records = Array.from({ length: 4500 }, (_, i) => record(`p-${String(i).padStart(5, '0')}`, `e-${i}`, `2026-11-29T10:00:0${Math.floor(i / 1000)}.000Z`));
-      await store.savePredictions(records);
+      await store.savePredictions([...records.filter((_, i) => i % 2 === 1), ...records.filter((_, i) => i % 2 === 0)]);
       for (let i = 0; i < 4500; i += 10) await store.saveFeedback({ emailId: `e-${i}`, labels: { queue: 'loans' }, closedAt: '2026-11-29T11:00:00.000Z', receivedAt: '2026-11-29T11:00:00.000Z' });
       const window = { since: '2026-11-29T00:00:00.000Z', until: '2026-11-30T00:00:00.000Z' };
       const order: string[] = [];
@@ -40,7 +41,7 @@ describe('createSqliteStore', () => {
       setImmediate(() => order.push('other work'));
       const pairs = await listing;
       expect(order).toEqual(['other work', 'listed']);
-      // Newest first; in one millisecond, the last inserted first (rowid), across page ends too.
+      // Newest first; in one millisecond, the greater id first (not the last saved), across page ends too.
       const expected = [...records].reverse().map((r) => r.predictionId);
       expect(pairs.map((p) => p.prediction.predictionId)).toEqual(expected);
       expect(pairs.filter((p) => p.feedback !== undefined)).toHaveLength(450);

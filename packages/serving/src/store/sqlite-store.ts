@@ -182,17 +182,19 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   const writes = inline ? createInlineWrites(db, buffer) : createThreadWrites(options.file, synchronous, buffer);
   const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');
   const getFeedbackClosedAt = db.prepare('SELECT closed_at FROM feedback WHERE email_id = ?');
-  const getByEmail = db.prepare('SELECT * FROM predictions WHERE email_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
+  // Newest: created later, or in the same millisecond with the greater id (ids are time-ordered), as the DynamoDB
+  // store's sort key (<createdAt>#<predictionId>) and live quality order them, whatever order they were inserted in.
+  const getByEmail = db.prepare('SELECT * FROM predictions WHERE email_id = ? ORDER BY created_at DESC, prediction_id DESC LIMIT 1');
   // A window is read in pages, newest first, each page after the last row of the one before (keyset: created_at,
-  // then rowid), so that between pages the thread answers other requests: 100,000 predictions read at once
+  // then prediction_id), so that between pages the thread answers other requests: 100,000 predictions read at once
   // held every request up for seconds.
   const windowQuery = (join: 'LEFT' | 'INNER', after: boolean) =>
     db.prepare(
-      `SELECT p.rowid AS p_rowid, p.*, f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
+      `SELECT p.*, f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
               f.closed_at AS f_closed_at, f.received_at AS f_received_at
        FROM predictions p ${join} JOIN feedback f ON f.email_id = p.email_id
-       WHERE p.created_at >= @since AND ${after ? 'p.created_at <= @lastAt AND NOT (p.created_at = @lastAt AND p.rowid >= @lastRowid)' : 'p.created_at < @until'}
-       ORDER BY p.created_at DESC, p.rowid DESC LIMIT @limit`,
+       WHERE p.created_at >= @since AND ${after ? 'p.created_at <= @lastAt AND NOT (p.created_at = @lastAt AND p.prediction_id >= @lastId)' : 'p.created_at < @until'}
+       ORDER BY p.created_at DESC, p.prediction_id DESC LIMIT @limit`,
     );
   const windowPages = {
     LEFT: { first: windowQuery('LEFT', false), next: windowQuery('LEFT', true) },
@@ -252,7 +254,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       const since = canonicalBound('since', window.since);
       const until = window.until === undefined ? '9999-12-31T23:59:59.999Z' : canonicalBound('until', window.until);
       const pairs: FeedbackPair[] = [];
-      let last: { lastAt: string; lastRowid: number } | undefined;
+      let last: { lastAt: string; lastId: string } | undefined;
       while (pairs.length < limit) {
         const params = { since, until, limit: Math.min(PAIRS_PAGE, limit - pairs.length) };
         // Each page after the first waits a turn of the event loop, for the requests that came meanwhile.
@@ -261,7 +263,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
         for (const row of rows) pairs.push(toPair(row));
         if (rows.length < params.limit) break;
         const end = rows[rows.length - 1];
-        last = { lastAt: String(end.created_at), lastRowid: Number(end.p_rowid) };
+        last = { lastAt: String(end.created_at), lastId: String(end.prediction_id) };
       }
       return pairs;
     },

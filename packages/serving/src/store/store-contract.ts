@@ -69,6 +69,15 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect(await ids(s, { since: days.since, until: atPlusTwo(days.until) })).toEqual(['inside', 'first']);
     });
 
+    it('in one millisecond, the greater id is the newer (ids are time-ordered), whatever order they were saved in', async () => {
+      const s = await fresh();
+      // Ids compare as text, by their bytes: "Q" before "p-a" before "p-b".
+      await s.savePredictions(['p-b', 'Q', 'p-a'].map((id) => predictionFixture(id, 'e1', at(2, 9))));
+      expect((await s.findPredictionByEmail('e1'))?.predictionId).toBe('p-b');
+      expect(await ids(s, days)).toEqual(['p-b', 'p-a', 'Q']);
+      expect(await ids(s, { ...days, limit: 2 })).toEqual(['p-b', 'p-a']);
+    });
+
     it('keeps the newest `limit` predictions of the window', async () => {
       const s = await fresh();
       await s.savePredictions([1, 2, 3].flatMap((day) => [predictionFixture(`a${day}`, `ea${day}`, at(day, 8)), predictionFixture(`b${day}`, `eb${day}`, at(day, 16))]));

@@ -54,7 +54,7 @@ export interface PredictionStore {
    */
   queuePredictions?(records: readonly PredictionRecord[]): Promise<void> | undefined;
   getPrediction(predictionId: string): Promise<PredictionRecord | undefined>;
-  /** The newest prediction for an email id. */
+  /** The newest prediction for an email id: created last; in one millisecond, the greater id (ids are time-ordered). */
   findPredictionByEmail(emailId: string): Promise<PredictionRecord | undefined>;
   /**
    * Upsert by `emailId`, merged per task: the tasks `labels` names are set, the stored labels of the other
@@ -66,7 +66,7 @@ export interface PredictionStore {
   /** Optional: deletes predictions created, and feedback closed, before `before` (retention). */
   prune?(before: string): Promise<void>;
   /**
-   * Predictions created in [since, until), each with its feedback if any; with `limit`, the newest `limit`
+   * Predictions created in [since, until), newest first (as findPredictionByEmail), each with its feedback if any; with `limit`, the newest `limit`
    * of them; with `judgedOnly`, only those with feedback. (The DynamoDB store's judged-only read misses a
    * prediction saved after its email's feedback until that feedback is saved again: packages/aws/README.md.)
    */
