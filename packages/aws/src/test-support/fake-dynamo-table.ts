@@ -109,6 +109,10 @@ export function fakeDynamoTable(ddb: AwsClientStub<DynamoDBDocumentClient>, opti
       const ok = !op.ConditionExpression || conditionHolds(op.ConditionExpression, items.get(key), op.ExpressionAttributeNames ?? {}, op.ExpressionAttributeValues ?? {});
       return { t, key, ok };
     });
+    // DynamoDB refuses a transaction that names one item twice (before any condition), and writes none of it.
+    if (new Set(writes.map((w) => w.key)).size < writes.length) {
+      throw Object.assign(new Error('Transaction request cannot include multiple operations on one item'), { name: 'ValidationException' });
+    }
     if (writes.some((w) => !w.ok)) {
       throw new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: writes.map((w) => ({ Code: w.ok ? 'None' : 'ConditionalCheckFailed' })) });
     }

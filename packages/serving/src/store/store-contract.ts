@@ -78,6 +78,15 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect(await ids(s, { ...days, limit: 2 })).toEqual(['p-b', 'p-a']);
     });
 
+    it('refuses a batch that names an id twice, or one stored before, and stores none of it', async () => {
+      const s = await fresh();
+      await expect(s.savePredictions([predictionFixture('twice', 'e1', at(2, 9)), predictionFixture('twice', 'e2', at(2, 10))])).rejects.toMatchObject({ code: 'STORE_FAILED' });
+      expect(await s.getPrediction('twice')).toBeUndefined();
+      await s.savePredictions([predictionFixture('stored', 'e1', at(2, 9))]);
+      await expect(s.savePredictions([predictionFixture('new', 'e2', at(2, 10)), predictionFixture('stored', 'e3', at(2, 11))])).rejects.toMatchObject({ code: 'STORE_FAILED' });
+      expect(await ids(s, days)).toEqual(['stored']);
+    });
+
     it('keeps the newest `limit` predictions of the window', async () => {
       const s = await fresh();
       await s.savePredictions([1, 2, 3].flatMap((day) => [predictionFixture(`a${day}`, `ea${day}`, at(day, 8)), predictionFixture(`b${day}`, `eb${day}`, at(day, 16))]));
