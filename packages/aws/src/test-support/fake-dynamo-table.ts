@@ -158,7 +158,8 @@ export function fakeDynamoTable(ddb: AwsClientStub<DynamoDBDocumentClient>, opti
     reads.queries += 1;
     reads.queryItems += page.length;
     reads.queryBytes += bytes;
-    const more = from + page.length < found.length;
+    // DynamoDB says where to go on whenever it stopped at the Limit, even with nothing left: the next page is empty.
+    const more = from + page.length < found.length || page.length === input.Limit;
     return { Items: page, ...(more ? { LastEvaluatedKey: { pk: page.at(-1)?.pk, sk: page.at(-1)?.sk } } : {}) } as Out;
   });
   ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: Item[] }> }) => {
