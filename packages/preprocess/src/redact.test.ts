@@ -349,3 +349,10 @@ describe('redactPii', () => {
     expect(r.redactions).toEqual([{ type: 'CVV', start: 17, end: 22 }]);
   });
 });
+
+describe('redactPii next to other numbers', () => {
+  it('leaves a later group of an order or invoice number alone, and a bracket whose pair closes after the phone number outside', () => {
+    expectKept(['Rechnung 2026/01234567', 'Order 123-0456-7890', 'Bestellung 7-01234567 ok', 'Order 900-000-0000 01.01.1990 0:10']);
+    expectMasked([['Sie erreichen mich mobil (+49 (0)170 2762029) ab Mittag.', 'Sie erreichen mich mobil ([PHONE]) ab Mittag.'], ['(030) 1234567', '[PHONE]']]);
+  });
+});

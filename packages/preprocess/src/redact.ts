@@ -126,8 +126,9 @@ function hasCountryShape(compact: string): boolean {
 }
 const CARD_RE = /\b\d(?:[ -]?\d){11,18}\b/g;
 // A leading `(` belongs to the number (`(030) 123 4567`); a national number starts with a 0 and at least
-// two more digits (an area code: `030`, `069`, `0171`; not `01/2024`); groups split by one character or ` / `.
-const PHONE_RE = /\(?(?:\+\d|\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
+// two more digits (an area code: `030`, `069`, `0171`; not `01/2024`), and not after digits and a `-` or `/`, where it
+// is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one character or ` / `.
+const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
 /**
  * A North American number without `+1` or a leading 0: `(212) 555-0147`, `212-555-0147`, `212.555.0147` (one
  * separator throughout). Area code and exchange start with 2-9, as NANP numbers do. Not with a currency or unit
@@ -383,6 +384,13 @@ const namedNotPhone = (text: string, at: number) => NOT_PHONE_KEYWORDS.has(keywo
 /** A digit and a decimal mark right before a number: its fraction (`0.00123456 BTC`), not a phone. */
 const DECIMAL_BEFORE = /\d[.,]$/;
 
+/** How often `ch` stands in `s`. */
+function count(s: string, ch: string): number {
+  let n = 0;
+  for (const c of s) if (c === ch) n += 1;
+  return n;
+}
+
 function phoneHits(text: string): Hit[] {
   const hits: Hit[] = [];
   PHONE_RE.lastIndex = 0;
@@ -399,8 +407,9 @@ function phoneHits(text: string): Hit[] {
     // `1.000.000.000 EUR`: the groups after the first of an amount in thousands start with a 0 as a number does.
     const lead = m[0][0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 4), m.index)) : null;
     if (lead && THOUSANDS.test(lead[0] + m[0])) continue;
-    // `(` only with its `)`: `(030) 123` keeps both inside the mask, a lone `(` stays outside.
-    const start = m[0].startsWith('(') && !m[0].includes(')') ? m.index + 1 : m.index;
+    // `(` only with its `)`: `(030) 123` keeps both inside the mask, a `(` whose `)` comes after the number stays
+    // outside (`(0171 2345678)`, `(+49 (0)171 2345678)`).
+    const start = m[0].startsWith('(') && count(m[0], '(') > count(m[0], ')') ? m.index + 1 : m.index;
     hits.push({ type: 'PHONE', start, end: m.index + m[0].length, placeholder: '[PHONE]' });
   }
   const more = [...allMatches(US_PHONE_RE, text), ...allMatches(DASHED_AREA_PHONE_RE, text)]
