@@ -351,6 +351,18 @@ describe('redactPii', () => {
 });
 
 describe('redactPii next to other numbers', () => {
+  it('masks a card number between a date or a count and an amount or another number, by its groups of four', () => {
+    expectMasked([
+      ['Abbuchung 4111 1111 1111 1111 50,00 EUR', 'Abbuchung [CARD] 50,00 EUR'],
+      ['03.12.2026 4111111111111111 49,99 EUR', '03.12.2026 [CARD] 49,99 EUR'],
+      ['am 03.12.2026 4111 1111 1111 1111 belastet', 'am 03.12.2026 [CARD] belastet'],
+      ['2026-03-13 6011-0000-0000-0004 gebucht', '2026-03-13 [CARD] gebucht'],
+      ['Karte 2 4111 1111 1111 1111', 'Karte 2 [CARD]'],
+      ['Karten 340000000000009 6011-0000-0000-0004', 'Karten [CARD] [CARD]'],
+      ['Karte 2495232287897539 089-9111033', 'Karte [CARD] [PHONE]'],
+    ]);
+  });
+
   it('leaves a later group of an order or invoice number alone, and a bracket whose pair closes after the phone number outside', () => {
     expectKept(['Rechnung 2026/01234567', 'Order 123-0456-7890', 'Bestellung 7-01234567 ok', 'Order 900-000-0000 01.01.1990 0:10']);
     expectMasked([['Sie erreichen mich mobil (+49 (0)170 2762029) ab Mittag.', 'Sie erreichen mich mobil ([PHONE]) ab Mittag.'], ['(030) 1234567', '[PHONE]']]);

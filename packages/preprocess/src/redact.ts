@@ -124,7 +124,8 @@ function hasCountryShape(compact: string): boolean {
   if (IBAN_LENGTHS[country] !== compact.length) return false;
   return (BBAN_SHAPES[country] ?? DIGITS).test(compact.slice(4));
 }
-const CARD_RE = /\b\d(?:[ -]?\d){11,18}\b/g;
+/** A card number's candidates: digits split by single blanks or dashes, not run into a date, an amount or a dashed number after them (`… 1111 26.01.2026`, `… 1111 089-1234567`). */
+const CARD_RE = /\b\d(?:[ -]?\d){11,18}\b(?![.,/-]\d)/g;
 // A leading `(` belongs to the number (`(030) 123 4567`); a national number starts with a 0 and at least
 // two more digits (an area code: `030`, `069`, `0171`; not `01/2024`), and not after digits and a `-` or `/`, where it
 // is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one character or ` / `.
@@ -239,11 +240,56 @@ function namedNotCard(text: string, at: number): boolean {
   return !CARD_WORD.test(word) && (ACCOUNT_ID_KEYWORDS.has(word) || namedNotPhone(text, at));
 }
 
+/** Whether digits, maybe split by blanks or dashes, are a card's number: 13-19 digits in an issuer's range passing Luhn. */
+function isCardNumber(written: string): boolean {
+  const digits = written.replace(/[ -]/g, '');
+  return digits.length >= 13 && isCardPrefix(digits) && isValidLuhn(digits);
+}
+
+/** A card number as written in groups (of four, Amex's 4-6-5): every group but the last of four digits or more. */
+const CARD_GROUPS = /^(?:\d{4,}[ -])*\d+$/;
+/** The first group of a number, when it has four digits or more: where a card number may start. */
+const CARD_FIRST_GROUP = /^\d{4,}(?:[ -]|$)/;
+
+/**
+ * How much of a CARD_RE match, from its start, is a card number: all of it, or, run into the groups of another number
+ * after it (`4111 1111 1111 1111 50,00 EUR`), its longest part in groups of four or more digits (CARD_GROUPS); 0 if
+ * none. `whole`: all of it may be a card in any grouping (a match CARD_RE found itself, not one looked for after a
+ * number that was none).
+ */
+function cardLength(written: string, whole: boolean): number {
+  if (!isCardPrefix(written.slice(0, 7).replace(/[ -]/g, ''))) return 0;
+  if (whole && isCardNumber(written)) return written.length;
+  if (!CARD_FIRST_GROUP.test(written)) return 0;
+  // Parts shorter than 13 characters hold fewer than 13 digits.
+  for (let end = written.length; end >= 13; end = Math.max(written.lastIndexOf(' ', end - 1), written.lastIndexOf('-', end - 1))) {
+    const part = written.slice(0, end);
+    if (CARD_GROUPS.test(part) && isCardNumber(part)) return end;
+  }
+  return 0;
+}
+
 function cardHits(text: string): Hit[] {
   const hits: Hit[] = [];
-  for (const m of allMatches(CARD_RE, text)) {
-    const digits = m[0].replace(/[ -]/g, '');
-    if (digits.length >= 13 && isCardPrefix(digits) && isValidLuhn(digits) && !namedNotCard(text, m.index)) hits.push({ type: 'CARD', start: m.index, end: m.index + m[0].length, placeholder: '[CARD]' });
+  // Where a card was looked for after a number that was none: a match starting there counts only in groups of four.
+  let after = -1;
+  CARD_RE.lastIndex = 0;
+  for (let m = CARD_RE.exec(text); m !== null; m = CARD_RE.exec(text)) {
+    let length = cardLength(m[0], m.index !== after);
+    if (length > 0 && namedNotCard(text, m.index)) length = 0;
+    if (length > 0) hits.push({ type: 'CARD', start: m.index, end: m.index + length, placeholder: '[CARD]' });
+    if (length > 0 && length < m[0].length) {
+      // A card shortened: the number after it may be another (`5500 0000 0000 0004`).
+      CARD_RE.lastIndex = m.index + length;
+    } else if (length === 0) {
+      // After a number that is no card, a card may start at a later group of four or more digits in an issuer's range
+      // (a year, a date or a count before it: `03.12.2026 4111 1111 1111 1111`, `2026-03-13 6011-0000-…`, `Karte 2 4111 …`).
+      const gap = m[0].search(/[ -][2-6]\d{3}/);
+      if (gap > 0) {
+        after = m.index + gap + 1;
+        CARD_RE.lastIndex = after;
+      }
+    }
   }
   return hits;
 }
