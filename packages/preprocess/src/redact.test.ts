@@ -363,6 +363,15 @@ describe('redactPii next to other numbers', () => {
     ]);
   });
 
+  it('masks a card or phone number right after an IBAN or a card, and an IBAN right after another, at once', () => {
+    expectMasked([
+      ['Konten:\nAT61 1904 3002 3457 3201\nDE89 3704 0044 0532 0130 00\nDanke', 'Konten:\n[IBAN]\n[IBAN]\nDanke'],
+      ['DE36  0000  0000  0000  0000  00 340040000000005 ok', '[IBAN] [CARD] ok'],
+      ['IBAN AT61 1904 3002 3457 3201 4010 0000 0118 7855 danke', 'IBAN [IBAN] [CARD] danke'],
+      ['+49 (0)151 0009000 2221 0000 0000 0009', '[PHONE] [CARD]'],
+    ]);
+  });
+
   it('leaves a later group of an order or invoice number alone, and a bracket whose pair closes after the phone number outside', () => {
     expectKept(['Rechnung 2026/01234567', 'Order 123-0456-7890', 'Bestellung 7-01234567 ok', 'Order 900-000-0000 01.01.1990 0:10']);
     expectMasked([['Sie erreichen mich mobil (+49 (0)170 2762029) ab Mittag.', 'Sie erreichen mich mobil ([PHONE]) ab Mittag.'], ['(030) 1234567', '[PHONE]']]);

@@ -192,7 +192,8 @@ const isIbanGap = (c: string | undefined) => c === ' ' || c === '-' || c === '\n
  */
 function ibanHits(text: string): Hit[] {
   const hits: Hit[] = [];
-  for (const m of allMatches(IBAN_RE, text)) {
+  IBAN_RE.lastIndex = 0;
+  for (let m = IBAN_RE.exec(text); m !== null; m = IBAN_RE.exec(text)) {
     // The match may run into a following code; shorten at group boundaries until it is an IBAN.
     const raw = m[0];
     let found: number | undefined;
@@ -208,7 +209,10 @@ function ibanHits(text: string): Hit[] {
       else if (shaped === undefined && shape) shaped = end;
     }
     const end = found ?? shaped;
-    if (end !== undefined) hits.push({ type: 'IBAN', start: m.index, end: m.index + end, placeholder: '[IBAN]' });
+    if (end === undefined) continue;
+    hits.push({ type: 'IBAN', start: m.index, end: m.index + end, placeholder: '[IBAN]' });
+    // What it ran into may be the next IBAN (`AT61 1904 3002 3457 3201 DE89 3704 …`, a line each).
+    IBAN_RE.lastIndex = m.index + end;
   }
   return hits;
 }
@@ -500,6 +504,23 @@ function hyphenated(text: string): string {
   return DASH.test(text) && DASH_AT_DIGIT.test(text) ? text.replace(DASHES, '-') : text;
 }
 
+/**
+ * The text with the spans of `hits` (in order) blanked out (U+0000: no digit, letter, blank or separator, one for each
+ * character, so that offsets hold), for the detectors of numbers after those of IBANs and cards: a card or phone number
+ * right after an IBAN or a card (`… 0130 00 4111 1111 1111 1111`, `+49 171 2345678 4111 1111 …`) would be read as run
+ * into its groups, dropped for overlapping it, and found only when the masked text was masked again.
+ */
+function withoutSpans(text: string, hits: readonly Hit[]): string {
+  if (hits.length === 0) return text;
+  let out = '';
+  let pos = 0;
+  for (const h of hits) {
+    out += text.slice(pos, h.start) + '\u0000'.repeat(h.end - h.start);
+    pos = h.end;
+  }
+  return out + text.slice(pos);
+}
+
 /** The keyed rules whose detector is on: card and phone numbers named by a keyword go with `card` and `phone`, the rest with `ids`. */
 function keyedRulesOn(o: typeof DEFAULTS): readonly KeyedRule[] {
   return o.ids && o.card && o.phone ? KEYED_RULES : KEYED_RULES.filter((r) => o[r.detector]);
@@ -550,16 +571,19 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
   if (!digits && credentials.length === 0 && !o.names && o.patterns.length === 0 && !text.includes('@') && !OBFUSCATED_AT.test(text) && !SPELLED_DOT.test(text) && !SPELLED_AT.test(text)) return { text, redactions: [] };
   const addresses = o.names && digits ? addressHits(text) : [];
   const numbers = digits ? hyphenated(text) : text;
+  const ibans = digits ? (o.iban ? ibanHits(numbers) : keptIbans(numbers)) : [];
+  const cards = o.card && digits ? cardHits(withoutSpans(numbers, ibans)) : [];
+  const others = withoutSpans(numbers, cards.length === 0 ? ibans : [...ibans, ...cards].sort((a, b) => a.start - b.start));
   const groups: Hit[][] = [
     ...o.patterns.map((p) => patternHits(text, p)),
-    digits ? (o.iban ? ibanHits(numbers) : keptIbans(numbers)) : [],
-    o.card && digits ? cardHits(numbers) : [],
+    ibans,
+    cards,
     o.email ? emailHits(text) : [],
     o.ids && digits ? walletHits(text) : [],
     credentials,
-    digits && (o.ids || o.card || o.phone) ? keyedHits(numbers, keyedRulesOn(o)) : [],
-    o.ids && digits ? documentHits(numbers) : [],
-    o.phone && digits ? phoneHits(numbers) : [],
+    digits && (o.ids || o.card || o.phone) ? keyedHits(others, keyedRulesOn(o)) : [],
+    o.ids && digits ? documentHits(others) : [],
+    o.phone && digits ? phoneHits(others) : [],
     // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
     addresses,
     o.names ? nameHits(text, o.knownNames.map(composeDiacritics), addresses) : [],
