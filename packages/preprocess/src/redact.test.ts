@@ -372,6 +372,13 @@ describe('redactPii next to other numbers', () => {
     ]);
   });
 
+  it("ends an IBAN at its country's length when a longer run with the card number after it passes mod-97 by chance", () => {
+    expectMasked([
+      ['IBAN AT61 1904 3002 3457 3201 4010 0000 5377 0012 danke', 'IBAN [IBAN] [CARD] danke'],
+      ['IBAN DE89 3704 0044 0532 0130 00 und GB82WEST12345698765432', 'IBAN [IBAN] und [IBAN]'],
+    ]);
+  });
+
   it('leaves a later group of an order or invoice number alone, and a bracket whose pair closes after the phone number outside', () => {
     expectKept(['Rechnung 2026/01234567', 'Order 123-0456-7890', 'Bestellung 7-01234567 ok', 'Order 900-000-0000 01.01.1990 0:10']);
     expectMasked([['Sie erreichen mich mobil (+49 (0)170 2762029) ab Mittag.', 'Sie erreichen mich mobil ([PHONE]) ab Mittag.'], ['(030) 1234567', '[PHONE]']]);

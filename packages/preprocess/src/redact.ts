@@ -194,9 +194,12 @@ function ibanHits(text: string): Hit[] {
   const hits: Hit[] = [];
   IBAN_RE.lastIndex = 0;
   for (let m = IBAN_RE.exec(text); m !== null; m = IBAN_RE.exec(text)) {
-    // The match may run into a following code; shorten at group boundaries until it is an IBAN.
+    // The match may run into a following code; shorten at group boundaries until it is an IBAN. One of its country's
+    // length goes first: a longer part may pass mod-97 by chance with the first groups of a card number after it
+    // (`AT61 1904 3002 3457 3201 4010 0000 5377 0012`).
     const raw = m[0];
     let found: number | undefined;
+    let valid: number | undefined;
     let shaped: number | undefined;
     for (let end = raw.length; end >= 15 && found === undefined; end -= 1) {
       if (isIbanGap(raw[end - 1])) continue;
@@ -205,10 +208,12 @@ function ibanHits(text: string): Hit[] {
       const written = raw.slice(0, end);
       const compact = written.replace(/[ \n.-]/g, '').toUpperCase();
       const shape = hasCountryShape(compact);
-      if (isValidIban(compact) && (shape || written === written.toUpperCase())) found = end;
+      const passes = isValidIban(compact);
+      if (passes && shape) found = end;
+      else if (passes && valid === undefined && written === written.toUpperCase()) valid = end;
       else if (shaped === undefined && shape) shaped = end;
     }
-    const end = found ?? shaped;
+    const end = found ?? valid ?? shaped;
     if (end === undefined) continue;
     hits.push({ type: 'IBAN', start: m.index, end: m.index + end, placeholder: '[IBAN]' });
     // What it ran into may be the next IBAN (`AT61 1904 3002 3457 3201 DE89 3704 …`, a line each).
