@@ -372,6 +372,16 @@ describe('redactPii next to other numbers', () => {
     ]);
   });
 
+  it("leaves a phone number's country code, a time's minutes and a date's groups out of a card number", () => {
+    expectMasked([
+      ['Rufen Sie mich bitte unter +49 221 15592355 an.', 'Rufen Sie mich bitte unter [PHONE] an.'],
+      ['am 01.01.1990 0:43 040-41379845', 'am 01.01.1990 0:43 [PHONE]'],
+      ['1998-09-26 2221000000000009 gebucht', '1998-09-26 [CARD] gebucht'],
+      ['EUR 1,59 5100000000000008 belastet', 'EUR 1,59 [CARD] belastet'],
+    ]);
+    expectKept(['Auftrags-Nr. 0000 4948469 1996-04-21 0:10']);
+  });
+
   it("ends an IBAN at its country's length when a longer run with the card number after it passes mod-97 by chance", () => {
     expectMasked([
       ['IBAN AT61 1904 3002 3457 3201 4010 0000 5377 0012 danke', 'IBAN [IBAN] [CARD] danke'],

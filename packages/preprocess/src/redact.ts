@@ -124,8 +124,13 @@ function hasCountryShape(compact: string): boolean {
   if (IBAN_LENGTHS[country] !== compact.length) return false;
   return (BBAN_SHAPES[country] ?? DIGITS).test(compact.slice(4));
 }
-/** A card number's candidates: digits split by single blanks or dashes, not run into a date, an amount or a dashed number after them (`… 1111 26.01.2026`, `… 1111 089-1234567`). */
-const CARD_RE = /\b\d(?:[ -]?\d){11,18}\b(?![.,/-]\d)/g;
+/**
+ * A card number's candidates: digits split by single blanks or dashes, not run into a date, an amount or a dashed number
+ * after them (`… 1111 26.01.2026`, `… 1111 089-1234567`), nor starting with a phone number's country code after `+`
+ * (`+49 221 15592355`) or the last part of a time, a decimal or a date (`0:43 040-41379845`, `EUR 1,59 5100 …`,
+ * `1998-09-26 2221 …`).
+ */
+const CARD_RE = /(?<!\+|\d[:.,/-])\b\d(?:[ -]?\d){11,18}\b(?![.,/-]\d)/g;
 // A leading `(` belongs to the number (`(030) 123 4567`); a national number starts with a 0 and at least
 // two more digits (an area code: `030`, `069`, `0171`; not `01/2024`), and not after digits and a `-` or `/`, where it
 // is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one character or ` / `.
@@ -262,7 +267,7 @@ const CARD_FIRST_GROUP = /^\d{4,}(?:[ -]|$)/;
 
 /**
  * How much of a CARD_RE match, from its start, is a card number: all of it, or, run into the groups of another number
- * after it (`4111 1111 1111 1111 50,00 EUR`), its longest part in groups of four or more digits (CARD_GROUPS); 0 if
+ * after it (`4111 1111 1111 1111 50,00 EUR`), its longest part up to a blank in groups of four or more digits (CARD_GROUPS); 0 if
  * none. `whole`: all of it may be a card in any grouping (a match CARD_RE found itself, not one looked for after a
  * number that was none).
  */
@@ -270,8 +275,9 @@ function cardLength(written: string, whole: boolean): number {
   if (!isCardPrefix(written.slice(0, 7).replace(/[ -]/g, ''))) return 0;
   if (whole && isCardNumber(written)) return written.length;
   if (!CARD_FIRST_GROUP.test(written)) return 0;
-  // Parts shorter than 13 characters hold fewer than 13 digits.
-  for (let end = written.length; end >= 13; end = Math.max(written.lastIndexOf(' ', end - 1), written.lastIndexOf('-', end - 1))) {
+  // Parts shorter than 13 characters hold fewer than 13 digits; a part ends at a blank, as one before `-` and a digit
+  // would be run into a dashed number (`4948469 1996-04` of `… 1996-04-21`).
+  for (let end = written.length; end >= 13; end = written.lastIndexOf(' ', end - 1)) {
     const part = written.slice(0, end);
     if (CARD_GROUPS.test(part) && isCardNumber(part)) return end;
   }
@@ -291,9 +297,9 @@ function cardHits(text: string): Hit[] {
       // A card shortened: the number after it may be another (`5500 0000 0000 0004`).
       CARD_RE.lastIndex = m.index + length;
     } else if (length === 0) {
-      // After a number that is no card, a card may start at a later group of four or more digits in an issuer's range
-      // (a year, a date or a count before it: `03.12.2026 4111 1111 1111 1111`, `2026-03-13 6011-0000-…`, `Karte 2 4111 …`).
-      const gap = m[0].search(/[ -][2-6]\d{3}/);
+      // After a number that is no card, a card may start at a later group of four or more digits in an issuer's range,
+      // after a blank (a year or a count before it: `2026 4111 1111 1111 1111`, `Karte 2 4111 …`).
+      const gap = m[0].search(/ [2-6]\d{3}/);
       if (gap > 0) {
         after = m.index + gap + 1;
         CARD_RE.lastIndex = after;
