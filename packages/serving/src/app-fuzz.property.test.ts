@@ -2,16 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { Classifier } from '@mailroute/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type ServingApp } from './app.js';
-import { createApiKeyAuth } from './auth/api-keys.js';
+import type { ServingApp } from './app.js';
 import { PROBLEM_CODES } from './errors.js';
-import { createStaticClassifierSource } from './model/classifier-source.js';
-import { createSqliteStore } from './store/sqlite-store.js';
-import { writeFixtureModel } from './test-support/fixture-model.js';
 import { CANARY, classifyBody, classifyText, cleanJsonRequest, email, emlBody, emlQuery, encode, feedback, jsonRequestParts, type Members, mutated, requestHeaders, writeJson } from './test-support/fuzz-bodies.js';
-import { KEYS, testKeys, type Loose } from './test-support/harness.js';
+import { buildFuzzApp } from './test-support/fuzz-app.js';
+import { KEYS, type Loose } from './test-support/harness.js';
 
 /**
  * The API's promise on bad input, checked on generated bodies: every refusal is `application/problem+json` with a
@@ -22,7 +18,6 @@ import { KEYS, testKeys, type Loose } from './test-support/harness.js';
  */
 const RUNS = Number(process.env.MAILROUTE_FUZZ_RUNS ?? 250);
 const SEED = Number(process.env.MAILROUTE_FUZZ_SEED ?? 20261202);
-const NOW = Date.parse('2026-11-30T12:00:00Z');
 /** Each test's time limit: about 3 s of work at the default runs on the 2-core bench machine, in proportion for more. */
 const TIMEOUT_MS = 60_000 * Math.max(1, RUNS / 250);
 
@@ -43,25 +38,8 @@ let serving: ServingApp;
 let predictionIds: string[];
 
 beforeAll(async () => {
-  // The real fixture model (ONNX, its cleaning and featurizer), so generated text runs the whole path.
   root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-fuzz-'));
-  await writeFixtureModel(path.join(root, 'm1'), 'm1');
-  const source = createStaticClassifierSource(await Classifier.load(path.join(root, 'm1')));
-  await source.reload();
-  serving = createApp({
-    classifierSource: source,
-    store: createSqliteStore({ file: ':memory:' }),
-    auth: createApiKeyAuth(testKeys()),
-    clock: { now: () => NOW },
-    limits: { feedbackRetentionDays: 400 },
-    storeText: true,
-  });
-  const res = await serving.app.request('/v1/classify', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.all}` },
-    body: JSON.stringify({ emails: [{ id: 'crm-1', body: 'Depot' }, { id: 'crm-2', body: 'Sparplan' }, { body: 'no id' }] }),
-  });
-  predictionIds = ((await res.json()) as Loose).predictions.map((p: { predictionId: string }) => p.predictionId);
+  ({ serving, predictionIds } = await buildFuzzApp(root, [{ id: 'crm-1', body: 'Depot' }, { id: 'crm-2', body: 'Sparplan' }, { body: 'no id' }], { storeText: true }));
 });
 afterAll(async () => {
   await serving?.close();

@@ -78,6 +78,19 @@ describe('createLambdaHandler', () => {
     expect(JSON.parse(res.body).detail).toMatch(/^The body is not UTF-8 at byte 22 \(0xFC\)/);
   });
 
+  it('answers a GET that carries a body (API Gateway passes it on) as the Node server does, not with a bare 400', async () => {
+    const body = { hours: 24 };
+    const event = apiGatewayV2Event('GET', '/v1/quality', body, { authorization: `Bearer ${KEYS.all}`, 'content-length': String(JSON.stringify(body).length) });
+    const res = await handler(event, lambdaContext);
+    expect(res.statusCode).toBe(200);
+    // Not read, and said so, as over Node.
+    expect(JSON.parse(res.body).warnings.join(' ')).toMatch(/The request body was not read/);
+    const ping = apiGatewayV2Event('GET', '/ping');
+    ping.body = Buffer.from([0xfc, 0x00]).toString('base64');
+    ping.isBase64Encoded = true;
+    expect((await handler(ping, lambdaContext)).statusCode).toBe(200);
+  });
+
   it('retries the app factory after a failure', async () => {
     let calls = 0;
     const flaky = createLambdaHandler(async () => {

@@ -18,6 +18,19 @@ function withoutStagePrefix(event: LambdaEvent): LambdaEvent {
   return { ...event, rawPath: e.rawPath.slice(prefix.length) || '/' } as LambdaEvent;
 }
 
+/**
+ * A GET or HEAD event without its body. API Gateway passes on a body sent with any method (`GET /v1/quality` with
+ * `{"hours": 24}`), and a fetch Request with one cannot be made: hono answered a bare 400 `Invalid request` in
+ * text/plain. The Node server drops such a body too; its Content-Length header stays, so /v1/quality still warns
+ * that the body was not read.
+ */
+function withoutGetBody(event: LambdaEvent): LambdaEvent {
+  const e = event as { body?: unknown; requestContext?: { http?: { method?: unknown } } };
+  const method = e.requestContext?.http?.method;
+  if ((method !== 'GET' && method !== 'HEAD') || e.body === undefined || e.body === null) return event;
+  return { ...event, body: undefined, isBase64Encoded: false } as unknown as LambdaEvent;
+}
+
 /** A configuration fault (a missing setting): retrying cannot help, so the function fails and its alarm pages. */
 const isConfigFault = (error: unknown): boolean => /_CONFIG_INVALID$/.test(String((error as { code?: unknown }).code ?? ''));
 
@@ -53,6 +66,6 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
       logger.error('app not ready', { error: describeError(error), cause: (error as { cause?: { name?: string } }).cause?.name });
       return notReady();
     }
-    return handler(withoutStagePrefix(event), context);
+    return handler(withoutGetBody(withoutStagePrefix(event)), context);
   };
 }
