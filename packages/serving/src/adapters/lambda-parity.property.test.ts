@@ -114,7 +114,7 @@ const sizedSpec = fc.tuple(fc.constantFrom(-1, 0, 1), fc.constantFrom('/v1/class
 const reloadSpec = fc.constantFrom('', '?force=true', '?forc=1').map((query): Spec => ({ method: 'POST', path: '/v1/admin/reload', query, body: new Uint8Array() }));
 
 /** Wrong methods on known paths and paths that are no route's (a slash or a letter off, escaped, doubled). */
-const strayPaths = ['/v1/classify', '/v1/classify/eml', '/v1/feedback', '/v1/quality', '/invocations', '/ping', '/', '/v1', '/v1/classify/', '/v1/feedbacks', '/V1/classify', '/v1//classify', '/v1/cl%61ssify', '/v1/classify%2Feml', '/v1/./classify'];
+const strayPaths = ['/v1/classify', '/v1/classify/eml', '/v1/feedback', '/v1/quality', '/invocations', '/ping', '/', '/v1', '/v1/classify/', '/v1/feedbacks', '/V1/classify', '/v1//classify', '/v1/cl%61ssify', '/v1/classify%2Feml', '/v1/./classify', '/v1\\model', '/v1\\classify'];
 const straySpec = fc
   .tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), fc.constantFrom(...strayPaths), oddQuery, fc.constantFrom('', '{}'))
   .map(([method, p, query, body]): Spec => ({ method, path: p, query, contentType: body ? 'application/json' : undefined, body: method === 'GET' || method === 'HEAD' ? new Uint8Array() : text(body) }));

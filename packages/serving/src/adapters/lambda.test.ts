@@ -91,6 +91,13 @@ describe('createLambdaHandler', () => {
     expect((await handler(ping, lambdaContext)).statusCode).toBe(200);
   });
 
+  it('refuses a path with a backslash (400 problem+json) as the Node server does, rather than reading it as a slash', async () => {
+    const res = await handler(apiGatewayV2Event('GET', '/v1\\model'), lambdaContext);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'REQUEST_INVALID', detail: expect.stringContaining('Backslash in request path') });
+  });
+
   it('retries the app factory after a failure', async () => {
     let calls = 0;
     const flaky = createLambdaHandler(async () => {

@@ -1,7 +1,8 @@
 import { handle, type LambdaEvent, type LambdaContext, type APIGatewayProxyResult } from 'hono/aws-lambda';
 import type { ServingApp } from '../app.js';
 import { describeError, silentLogger, type Logger } from '../http/logger.js';
-import { problem, PROBLEM_CONTENT_TYPE } from '../http/problem.js';
+import { problem, PROBLEM_CONTENT_TYPE, type Problem } from '../http/problem.js';
+import { BACKSLASH_IN_PATH, unreadableRequestProblem } from './unreadable-request.js';
 
 export type LambdaHandler = (event: LambdaEvent, context: LambdaContext) => Promise<APIGatewayProxyResult>;
 
@@ -34,10 +35,23 @@ function withoutGetBody(event: LambdaEvent): LambdaEvent {
 /** A configuration fault (a missing setting): retrying cannot help, so the function fails and its alarm pages. */
 const isConfigFault = (error: unknown): boolean => /_CONFIG_INVALID$/.test(String((error as { code?: unknown }).code ?? ''));
 
+/** `body` as the function's answer. */
+function problemResult(body: Problem, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode: body.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers }, body: JSON.stringify(body), isBase64Encoded: false };
+}
+
 /** The answer while the app cannot be built (its model store or endpoint unreachable): a 503 to retry, as problem+json. */
 function notReady(): APIGatewayProxyResult {
-  const body = problem(503, 'NOT_READY', 'The service is starting or cannot reach its model yet; retry shortly.');
-  return { statusCode: 503, headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'retry-after': '5' }, body: JSON.stringify(body), isBase64Encoded: false };
+  return problemResult(problem(503, 'NOT_READY', 'The service is starting or cannot reach its model yet; retry shortly.'), { 'retry-after': '5' });
+}
+
+/**
+ * A path with a backslash is refused (400) as the Node server refuses it: a URL parser reads `/v1\classify` as
+ * `/v1/classify`, so the function would serve a path the Node server does not (and a proxy may read otherwise).
+ */
+function backslashInPath(event: LambdaEvent): boolean {
+  const rawPath = (event as { rawPath?: unknown }).rawPath;
+  return typeof rawPath === 'string' && rawPath.includes('\\');
 }
 
 /**
@@ -66,6 +80,7 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
       logger.error('app not ready', { error: describeError(error), cause: (error as { cause?: { name?: string } }).cause?.name });
       return notReady();
     }
+    if (backslashInPath(event)) return problemResult(unreadableRequestProblem(BACKSLASH_IN_PATH));
     return handler(withoutGetBody(withoutStagePrefix(event)), context);
   };
 }

@@ -1,13 +1,14 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { ServingApp } from '../app.js';
 import { ForbiddenError, ListenError, ServingConfigError } from '../errors.js';
 import { silentLogger, type Logger } from '../http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../http/problem.js';
 import { answerClientError } from './client-error.js';
+import { unreadableRequestProblem } from './unreadable-request.js';
 
 export interface NodeServerOptions {
   serving: ServingApp;
@@ -85,6 +86,16 @@ function loopbackOnlyResponse(why: string): Response {
   return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'content-type': PROBLEM_CONTENT_TYPE } });
 }
 
+/**
+ * The answer when no fetch Request can be made of a request (@hono/node-server's RequestError: a backslash in its
+ * path, a Host header that is no host name), or when the app's fetch throws before it answers: problem+json as every
+ * other error, not the adapter's bare empty 400 or 500.
+ */
+function unanswerable(error: unknown): Response {
+  const body = error instanceof Error && error.name === 'RequestError' ? unreadableRequestProblem(error.message) : toProblem(error).body;
+  return new Response(JSON.stringify(body), { status: body.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE } });
+}
+
 /** A bind failure said in terms of what to do about it; other errors pass unchanged. */
 function listenError(error: Error, host: string, port: number): Error {
   const code = (error as NodeJS.ErrnoException).code;
@@ -132,8 +143,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   // defaults held each such connection up to 90 s (60 s, checked every 30 s), so a few hundred new ones a
   // second kept the file descriptors taken. Its headers get the request timeout instead (60 s at most).
   const serverOptions = { headersTimeout: Math.min(serving.context.limits.requestTimeoutMs, NODE_HEADERS_TIMEOUT_MS), connectionsCheckingInterval: HEADERS_CHECK_MS };
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch, hostname: options.host, port: options.port, serverOptions }, () => resolve(s));
+  // @hono/node-server's listener on Node's server, as its serve() sets them up, with the error handler serve() does not pass on.
+  const listener = getRequestListener(fetch, { hostname: options.host, errorHandler: unanswerable });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = createServer(serverOptions, listener).listen(options.port, options.host, () => resolve(s));
     s.once('error', (error) => reject(listenError(error, options.host, options.port)));
   });
   // Responses not yet started when shutdown begins (and requests that still come on open keep-alive

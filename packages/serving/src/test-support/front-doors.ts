@@ -25,10 +25,11 @@ export interface Answer {
 
 /**
  * Sends `request` over HTTP to `port` on 127.0.0.1, on a fresh connection, with its headers only (a body needs its
- * Content-Length) and a Host header, which every HTTP/1.1 client sends.
+ * Content-Length) and a Host header, which every HTTP/1.1 client sends (127.0.0.1 unless it has one).
  */
 export function overHttp(port: number, request: RawRequest): Promise<Answer> {
-  const lines = ['Host', `127.0.0.1:${port}`, ...request.headers.flatMap(([name, value]) => [name, value])];
+  const lines = request.headers.flatMap(([name, value]) => [name, value]);
+  if (!request.headers.some(([name]) => name.toLowerCase() === 'host')) lines.unshift('Host', `127.0.0.1:${port}`);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method: request.method, path: request.path + request.query, headers: lines, agent: false }, (res) => {
       const chunks: Buffer[] = [];
