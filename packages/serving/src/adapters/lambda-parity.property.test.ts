@@ -111,6 +111,11 @@ const sizedSpec = fc.tuple(fc.constantFrom(-1, 0, 1), fc.constantFrom('/v1/class
   return { method: 'POST', path: route, query: '', contentType: route === '/v1/classify' ? 'application/json' : 'message/rfc822', body: new Uint8Array(body) };
 });
 
+/** An empty body on every route that takes one, under each media type. */
+const emptySpec = fc
+  .tuple(fc.constantFrom('/v1/classify', '/invocations', '/v1/classify/eml', '/v1/feedback'), fc.constantFrom('application/json', 'message/rfc822', 'text/plain', undefined))
+  .map(([route, contentType]): Spec => ({ method: 'POST', path: route, query: '', contentType, body: new Uint8Array() }));
+
 const reloadSpec = fc.constantFrom('', '?force=true', '?forc=1').map((query): Spec => ({ method: 'POST', path: '/v1/admin/reload', query, body: new Uint8Array() }));
 
 /** Wrong methods on known paths and paths that are no route's (a slash or a letter off, escaped, doubled). */
@@ -129,6 +134,7 @@ const spec = fc.oneof(
   { weight: 5, arbitrary: reloadSpec },
   { weight: 10, arbitrary: straySpec },
   { weight: 1, arbitrary: sizedSpec },
+  { weight: 2, arbitrary: emptySpec },
 );
 
 /** The request a client sends for `s`: its key, content type and length, and other headers, in generated order and casing. */

@@ -96,6 +96,9 @@ describe('createLambdaHandler', () => {
     expect(res.statusCode).toBe(400);
     expect(res.headers?.['content-type']).toBe('application/problem+json');
     expect(JSON.parse(res.body)).toMatchObject({ code: 'REQUEST_INVALID', detail: expect.stringContaining('Backslash in request path') });
+    // An answer to HEAD has no body.
+    const head = await handler(apiGatewayV2Event('HEAD', '/v1\\model'), lambdaContext);
+    expect([head.statusCode, head.body]).toEqual([400, '']);
   });
 
   it('retries the app factory after a failure', async () => {

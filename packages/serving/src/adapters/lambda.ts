@@ -19,6 +19,9 @@ function withoutStagePrefix(event: LambdaEvent): LambdaEvent {
   return { ...event, rawPath: e.rawPath.slice(prefix.length) || '/' } as LambdaEvent;
 }
 
+/** The request's method (payload v2). */
+const methodOf = (event: LambdaEvent): unknown => (event as { requestContext?: { http?: { method?: unknown } } }).requestContext?.http?.method;
+
 /**
  * A GET or HEAD event without its body. API Gateway passes on a body sent with any method (`GET /v1/quality` with
  * `{"hours": 24}`), and a fetch Request with one cannot be made: hono answered a bare 400 `Invalid request` in
@@ -26,9 +29,9 @@ function withoutStagePrefix(event: LambdaEvent): LambdaEvent {
  * that the body was not read.
  */
 function withoutGetBody(event: LambdaEvent): LambdaEvent {
-  const e = event as { body?: unknown; requestContext?: { http?: { method?: unknown } } };
-  const method = e.requestContext?.http?.method;
-  if ((method !== 'GET' && method !== 'HEAD') || e.body === undefined || e.body === null) return event;
+  const method = methodOf(event);
+  const body = (event as { body?: unknown }).body;
+  if ((method !== 'GET' && method !== 'HEAD') || body === undefined || body === null) return event;
   return { ...event, body: undefined, isBase64Encoded: false } as unknown as LambdaEvent;
 }
 
@@ -80,7 +83,11 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
       logger.error('app not ready', { error: describeError(error), cause: (error as { cause?: { name?: string } }).cause?.name });
       return notReady();
     }
-    if (backslashInPath(event)) return problemResult(unreadableRequestProblem(BACKSLASH_IN_PATH));
+    if (backslashInPath(event)) {
+      const refused = problemResult(unreadableRequestProblem(BACKSLASH_IN_PATH));
+      // An answer to HEAD has no body, as the app's own.
+      return methodOf(event) === 'HEAD' ? { ...refused, body: '' } : refused;
+    }
     return handler(withoutGetBody(withoutStagePrefix(event)), context);
   };
 }
