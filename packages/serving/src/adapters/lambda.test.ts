@@ -85,6 +85,9 @@ describe('createLambdaHandler', () => {
     expect(res.statusCode).toBe(200);
     // Not read, and said so, as over Node.
     expect(JSON.parse(res.body).warnings.join(' ')).toMatch(/The request body was not read/);
+    // Also where the event names no Content-Length.
+    const bare = apiGatewayV2Event('GET', '/v1/quality', body, { authorization: `Bearer ${KEYS.all}` });
+    expect(JSON.parse((await handler(bare, lambdaContext)).body).warnings.join(' ')).toMatch(/The request body was not read/);
     const ping = apiGatewayV2Event('GET', '/ping');
     ping.body = Buffer.from([0xfc, 0x00]).toString('base64');
     ping.isBase64Encoded = true;

@@ -25,14 +25,16 @@ const methodOf = (event: LambdaEvent): unknown => (event as { requestContext?: {
 /**
  * A GET or HEAD event without its body. API Gateway passes on a body sent with any method (`GET /v1/quality` with
  * `{"hours": 24}`), and a fetch Request with one cannot be made: hono answered a bare 400 `Invalid request` in
- * text/plain. The Node server drops such a body too; its Content-Length header stays, so /v1/quality still warns
- * that the body was not read.
+ * text/plain. The Node server drops such a body too; its Content-Length stays, so /v1/quality still warns that the
+ * body was not read.
  */
 function withoutGetBody(event: LambdaEvent): LambdaEvent {
   const method = methodOf(event);
-  const body = (event as { body?: unknown }).body;
-  if ((method !== 'GET' && method !== 'HEAD') || body === undefined || body === null) return event;
-  return { ...event, body: undefined, isBase64Encoded: false } as unknown as LambdaEvent;
+  const { body, isBase64Encoded, headers } = event as { body?: unknown; isBase64Encoded?: boolean; headers?: Record<string, string | undefined> };
+  if ((method !== 'GET' && method !== 'HEAD') || typeof body !== 'string') return event;
+  // The body's length stays said, as over Node, also where the event has no Content-Length header.
+  const length = headers?.['content-length'] ?? String(Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8'));
+  return { ...event, headers: { ...headers, 'content-length': length }, body: undefined, isBase64Encoded: false } as unknown as LambdaEvent;
 }
 
 /** A configuration fault (a missing setting): retrying cannot help, so the function fails and its alarm pages. */
