@@ -150,8 +150,8 @@ const request = fc.tuple(spec, keyHeader, otherHeaders, nameCase('Content-Type')
 const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
 /**
- * What must be alike in two answers: the status, media type, Allow, and the problem or the JSON (prediction ids
- * aside). A header sent twice reaches the app joined by `, ` from Node and by `,` from API Gateway: a detail that
+ * What must be alike in two answers: the status, the headers the app sets, and the problem document or the JSON
+ * (prediction ids aside). A header sent twice reaches the app joined by `, ` from Node and by `,` from API Gateway: a detail that
  * quotes it is compared without the blanks after commas (`joined`).
  */
 function comparable(answer: Answer, joined: boolean): Loose {
@@ -165,7 +165,7 @@ function comparable(answer: Answer, joined: boolean): Loose {
     out.body = body;
   } else if (type === 'application/problem+json') {
     const problem = JSON.parse(body);
-    out.problem = { code: problem.code, detail: joined ? problem.detail.replace(/,\s+/g, ',') : problem.detail, issues: problem.issues };
+    out.problem = joined ? { ...problem, detail: problem.detail?.replace(/,\s+/g, ',') } : problem;
   } else if (type?.startsWith('application/json')) {
     out.json = JSON.parse(body, (k, v) => (k === 'predictionId' ? '<id>' : v));
   } else if (!type?.startsWith('text/plain; version=0.0.4')) {
