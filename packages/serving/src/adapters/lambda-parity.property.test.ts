@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServingApp } from '../app.js';
-import { overHttp, throughLambda, type Answer, type RawRequest } from '../test-support/front-doors.js';
+import { overHttp, throughLambda, type Answer, type Gateway, type RawRequest } from '../test-support/front-doors.js';
 import { classifyBody, emlBody, emlQuery, encode, feedback, jsonRequestParts, mutated, writeJson } from '../test-support/fuzz-bodies.js';
 import { buildFuzzApp } from '../test-support/fuzz-app.js';
 import { KEYS, type Loose } from '../test-support/harness.js';
@@ -14,7 +14,7 @@ import { startNodeServer, type RunningServer } from './node-server.js';
 /**
  * The two front doors of the HTTP API answer alike: the Node server (`mailroute serve`, over real HTTP on
  * 127.0.0.1) and the Lambda handler behind API Gateway (HTTP API, payload 2.0, the event built as API Gateway
- * builds it, under the `$default` stage or a named one). Both run the same app on a real ONNX model and SQLite,
+ * builds it, under the `$default` stage or a named one, or through a custom domain). Both run the same app on a real ONNX model and SQLite,
  * so a generated request must get the same status, content type, Allow and problem `code` and `detail`, and the
  * same JSON (prediction ids aside, which are new on every request). Body sizes are tried at the app's limit, the
  * 1 MiB default of both; the ceilings differ by design (6 MB for `serve`, 4 MiB on Lambda, whose 6 MB invocation
@@ -137,13 +137,16 @@ const spec = fc.oneof(
   { weight: 2, arbitrary: emptySpec },
 );
 
+/** API Gateway's own domain at the `$default` stage (as the stack deploys it) or a named one, or a custom domain mapped to a stage named like a route. */
+const gateway: fc.Arbitrary<Gateway> = fc.constantFrom({ stage: '$default' }, { stage: '$default' }, { stage: 'prod' }, { stage: 'v1' }, { stage: 'v1', customDomain: 'api.example.com' }, { stage: 'ping', customDomain: 'api.example.com' });
+
 /** The request a client sends for `s`: its key, content type and length, and other headers, in generated order and casing. */
-const request = fc.tuple(spec, keyHeader, otherHeaders, nameCase('Content-Type'), nameCase('Content-Length'), fc.constantFrom('$default', '$default', 'prod')).map(
-  ([s, key, others, ctName, lengthName, stage]): { request: RawRequest; stage: string } => {
+const request = fc.tuple(spec, keyHeader, otherHeaders, nameCase('Content-Type'), nameCase('Content-Length'), gateway).map(
+  ([s, key, others, ctName, lengthName, at]): { request: RawRequest; at: Gateway } => {
     const headers: Array<[string, string]> = [...key, ...others];
     if (s.contentType !== undefined) headers.push([ctName, s.contentType]);
     if (s.body.length > 0 || s.method === 'POST') headers.push([lengthName, String(s.body.length)]);
-    return { request: { method: s.method, path: s.path, query: s.query, headers, body: s.body }, stage };
+    return { request: { method: s.method, path: s.path, query: s.query, headers, body: s.body }, at };
   },
 );
 
@@ -178,11 +181,11 @@ function comparable(answer: Answer, joined: boolean): Loose {
 describe('the Node server and the Lambda handler under generated requests', () => {
   it('answer every request alike', async () => {
     await fc.assert(
-      fc.asyncProperty(request, async ({ request: r, stage }) => {
+      fc.asyncProperty(request, async ({ request: r, at }) => {
         const names = r.headers.map(([name]) => name.toLowerCase());
         const joined = new Set(names).size < names.length;
         const node = comparable(await overHttp(server.port, r), joined);
-        const lambda = comparable(await throughLambda(handler, r, stage), joined);
+        const lambda = comparable(await throughLambda(handler, r, at), joined);
         expect(lambda).toEqual(node);
       }),
       { seed: SEED, numRuns: RUNS },

@@ -61,6 +61,13 @@ describe('createLambdaHandler', () => {
     expect((await handler(staged('GET', '/ping', '$default'), lambdaContext)).statusCode).toBe(200);
   });
 
+  it('leaves the path alone through a custom domain, where the stage is that of its API mapping, not in the path', async () => {
+    const event = apiGatewayV2Event('GET', '/v1/model', undefined, { authorization: `Bearer ${KEYS.all}` }) as LambdaEvent & { requestContext: { stage: string; domainName: string } };
+    event.requestContext.stage = 'v1';
+    event.requestContext.domainName = 'api.example.com';
+    expect((await handler(event, lambdaContext)).statusCode).toBe(200);
+  });
+
   it('returns problem+json errors through the adapter', async () => {
     const res = await handler(apiGatewayV2Event('POST', '/v1/classify', { emails: [] }), lambdaContext);
     expect(res.statusCode).toBe(401);

@@ -6,14 +6,20 @@ import { BACKSLASH_IN_PATH, unreadableRequestProblem } from './unreadable-reques
 
 export type LambdaHandler = (event: LambdaEvent, context: LambdaContext) => Promise<APIGatewayProxyResult>;
 
+/** API Gateway's own domain of an API (`abc123.execute-api.eu-central-1.amazonaws.com`), where a named stage is in the path. */
+const EXECUTE_API_DOMAIN = /\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/i;
+
 /**
- * An HTTP API with a named stage (not `$default`) puts the stage in front of the path (`/prod/v1/classify`);
- * the app's routes are the same at every stage, so the prefix is taken off.
+ * An HTTP API with a named stage (not `$default`) called at its own domain puts the stage in front of the path
+ * (`/prod/v1/classify`); the app's routes are the same at every stage, so the prefix is taken off. Through a custom
+ * domain the stage is the API mapping's and not in the path: a stage named `v1` there left `/classify` of `/v1/classify`.
  */
 function withoutStagePrefix(event: LambdaEvent): LambdaEvent {
-  const e = event as { rawPath?: unknown; requestContext?: { stage?: unknown } };
+  const e = event as { rawPath?: unknown; requestContext?: { stage?: unknown; domainName?: unknown } };
   const stage = e.requestContext?.stage;
+  const domain = e.requestContext?.domainName;
   if (typeof e.rawPath !== 'string' || typeof stage !== 'string' || stage === '$default' || stage === '') return event;
+  if (typeof domain === 'string' && !EXECUTE_API_DOMAIN.test(domain)) return event;
   const prefix = `/${stage}`;
   if (e.rawPath !== prefix && !e.rawPath.startsWith(`${prefix}/`)) return event;
   return { ...event, rawPath: e.rawPath.slice(prefix.length) || '/' } as LambdaEvent;

@@ -46,8 +46,14 @@ export function overHttp(port: number, request: RawRequest): Promise<Answer> {
   });
 }
 
-/** The API's domain in the events; any name does, the app never reads it. */
+/** The API's own domain: its stages are in the path. */
 const DOMAIN = 'abc123.execute-api.eu-central-1.amazonaws.com';
+
+/** Where API Gateway was reached: its own domain, at a stage (`$default`, or named, in front of the path), or a custom domain mapped to a stage (not in the path). */
+export interface Gateway {
+  stage: string;
+  customDomain?: string;
+}
 
 /** Media types whose bodies API Gateway passes as text; any other body, and one that is not UTF-8, comes base64. */
 const TEXT_TYPES = /^\s*(text\/|application\/(json|xml|javascript)|[^;]*\+(json|xml))/i;
@@ -55,11 +61,13 @@ const TEXT_TYPES = /^\s*(text\/|application\/(json|xml|javascript)|[^;]*\+(json|
 /**
  * The event API Gateway (HTTP API, payload format 2.0) hands the function for `request`, as its documentation
  * describes it: header names in lower case, a header given twice joined by commas, Cookie headers split into
- * `cookies`, `rawPath` and `rawQueryString` as sent (the stage in front of the path when one is named), query
+ * `cookies`, `rawPath` and `rawQueryString` as sent (the stage in front of the path when one is named and the API's
+ * own domain was called; a custom domain's API mapping is in neither), query
  * parameters decoded and joined by commas, and the body as text, or base64 with `isBase64Encoded` when it is
  * binary or not UTF-8. API Gateway adds its own Host and X-Forwarded-* headers.
  */
-export function apiGatewayV2Event(request: RawRequest, stage = '$default'): LambdaEvent {
+export function apiGatewayV2Event(request: RawRequest, { stage, customDomain }: Gateway = { stage: '$default' }): LambdaEvent {
+  const domain = customDomain ?? DOMAIN;
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
   for (const [name, value] of request.headers) {
@@ -68,8 +76,8 @@ export function apiGatewayV2Event(request: RawRequest, stage = '$default'): Lamb
     if (lower === 'cookie') cookies.push(...value.split(';').map((c) => c.trim()).filter((c) => c !== ''));
     else headers[lower] = lower in headers ? `${headers[lower]},${value}` : value;
   }
-  Object.assign(headers, { host: DOMAIN, 'x-amzn-trace-id': 'Root=1-6750a1b2-0123456789abcdef01234567', 'x-forwarded-for': '192.0.2.10', 'x-forwarded-port': '443', 'x-forwarded-proto': 'https' });
-  const rawPath = stage === '$default' ? request.path : `/${stage}${request.path}`;
+  Object.assign(headers, { host: domain, 'x-amzn-trace-id': 'Root=1-6750a1b2-0123456789abcdef01234567', 'x-forwarded-for': '192.0.2.10', 'x-forwarded-port': '443', 'x-forwarded-proto': 'https' });
+  const rawPath = stage === '$default' || customDomain !== undefined ? request.path : `/${stage}${request.path}`;
   const rawQueryString = request.query.replace(/^\?/, '');
   const params: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(rawQueryString)) params[name] = name in params ? `${params[name]},${value}` : value;
@@ -86,8 +94,8 @@ export function apiGatewayV2Event(request: RawRequest, stage = '$default'): Lamb
     requestContext: {
       accountId: '000000000000',
       apiId: 'abc123',
-      domainName: DOMAIN,
-      domainPrefix: 'abc123',
+      domainName: domain,
+      domainPrefix: domain.split('.')[0],
       http: { method: request.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.10', userAgent: headers['user-agent'] ?? '' },
       requestId: 'req-1',
       routeKey: '$default',
@@ -103,9 +111,9 @@ export function apiGatewayV2Event(request: RawRequest, stage = '$default'): Lamb
 
 const lambdaContext = { awsRequestId: 'req-1', functionName: 'mailroute-api' } as unknown as LambdaContext;
 
-/** Sends `request` through the Lambda handler as API Gateway would, at `stage`. */
-export async function throughLambda(handler: LambdaHandler, request: RawRequest, stage?: string): Promise<Answer> {
-  const result = await handler(apiGatewayV2Event(request, stage), lambdaContext);
+/** Sends `request` through the Lambda handler as API Gateway would, reached at `gateway`. */
+export async function throughLambda(handler: LambdaHandler, request: RawRequest, gateway?: Gateway): Promise<Answer> {
+  const result = await handler(apiGatewayV2Event(request, gateway), lambdaContext);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   return { status: result.statusCode, headers, body: Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') };
