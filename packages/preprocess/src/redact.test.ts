@@ -389,6 +389,19 @@ describe('redactPii next to other numbers', () => {
     ]);
   });
 
+  it('masks two phone numbers with only a blank between, each on its own, and a phone number after a reference number that stays', () => {
+    expectMasked([
+      ['030 1234567 0170 1234567', '[PHONE] [PHONE]'],
+      ['Tel. 030 1234567 0170 1234567', 'Tel. [PHONE] [PHONE]'],
+      ['(030) 1234567 (0170) 1234567 ok', '[PHONE] [PHONE] ok'],
+      ['Referenz 000000000 040-4767598', 'Referenz 000000000 [PHONE]'],
+      ['Auftrags-Nr. 0123 4567890 0171 2345678', 'Auftrags-Nr. 0123 4567890 [PHONE]'],
+      // One number: a national number written after its country code, a subscriber number with a group starting with 0.
+      ['+49 0171 2345678', '[PHONE]'],
+      ['0171 234 05 67', '[PHONE]'],
+    ]);
+  });
+
   it('leaves a later group of an order or invoice number alone, and a bracket whose pair closes after the phone number outside', () => {
     expectKept(['Rechnung 2026/01234567', 'Order 123-0456-7890', 'Bestellung 7-01234567 ok', 'Order 900-000-0000 01.01.1990 0:10']);
     expectMasked([['Sie erreichen mich mobil (+49 (0)170 2762029) ab Mittag.', 'Sie erreichen mich mobil ([PHONE]) ab Mittag.'], ['(030) 1234567', '[PHONE]']]);

@@ -452,6 +452,38 @@ function count(s: string, ch: string): number {
   return n;
 }
 
+/** PHONE_RE at one place only: whether a phone number starts there. */
+const PHONE_AT = new RegExp(PHONE_RE.source, 'y');
+/** The fewest and most digits of a phone number without a keyword. */
+const PHONE_DIGITS = { min: 7, max: 15 };
+
+/**
+ * Where a second number starts in a phone-shaped span of `text`, `start` to `end`: after a blank, at a national number
+ * (a 0, maybe in brackets) that is a phone of its own to PHONE_RE, with a phone's digits before it
+ * (`030 1234567 0170 1234567`, two numbers; `Referenz 000000000 040-4767598`, a reference and a phone). PHONE_RE reads
+ * them as one number, up to its digits (`030 1234567 0170`: ` 1234567` was left) or over them (refused). -1 where none
+ * starts: `+49 0171 2345678`, `0171 234 05 67` are one number.
+ */
+function secondPhoneAt(text: string, start: number, end: number): number {
+  let digits = 0;
+  for (let i = start; i < end; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 1;
+    else if (c === 32 && digits >= PHONE_DIGITS.min && (text[i + 1] === '0' || (text[i + 1] === '(' && text[i + 2] === '0'))) {
+      PHONE_AT.lastIndex = i + 1;
+      const next = PHONE_AT.exec(text)?.[0].replace(/\D/g, '').length ?? 0;
+      if (next >= PHONE_DIGITS.min && next <= PHONE_DIGITS.max) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** A PHONE hit of the keyed rule, ended before a second number in it (`Tel. 030 1234567 0170 1234567`), which phoneHits finds. */
+function beforeSecondPhone(text: string, hit: Hit): Hit {
+  const second = hit.type === 'PHONE' ? secondPhoneAt(text, hit.start, hit.end) : -1;
+  return second < 0 ? hit : { ...hit, end: second - 1 };
+}
+
 function phoneHits(text: string): Hit[] {
   const hits: Hit[] = [];
   PHONE_RE.lastIndex = 0;
@@ -462,16 +494,20 @@ function phoneHits(text: string): Hit[] {
       PHONE_RE.lastIndex = m.index + date[0].length;
       continue;
     }
-    const digits = m[0].replace(/\D/g, '');
-    if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(m[0]) || namedNotPhone(text, m.index)) continue;
-    if (m[0][0] === '0' && DECIMAL_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index))) continue;
+    // Two numbers with a blank between: this one ends before the second, which is looked at next.
+    const second = secondPhoneAt(text, m.index, m.index + m[0].length);
+    if (second >= 0) PHONE_RE.lastIndex = second;
+    const written = second < 0 ? m[0] : text.slice(m.index, second - 1);
+    const digits = written.replace(/\D/g, '');
+    if (digits.length < PHONE_DIGITS.min || digits.length > PHONE_DIGITS.max || DATE_LIKE.test(written) || namedNotPhone(text, m.index)) continue;
+    if (written[0] === '0' && DECIMAL_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index))) continue;
     // `1.000.000.000 EUR`: the groups after the first of an amount in thousands start with a 0 as a number does.
-    const lead = m[0][0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 4), m.index)) : null;
-    if (lead && THOUSANDS.test(lead[0] + m[0])) continue;
+    const lead = written[0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 4), m.index)) : null;
+    if (lead && THOUSANDS.test(lead[0] + written)) continue;
     // `(` only with its `)`: `(030) 123` keeps both inside the mask, a `(` whose `)` comes after the number stays
     // outside (`(0171 2345678)`, `(+49 (0)171 2345678)`).
-    const start = m[0].startsWith('(') && count(m[0], '(') > count(m[0], ')') ? m.index + 1 : m.index;
-    hits.push({ type: 'PHONE', start, end: m.index + m[0].length, placeholder: '[PHONE]' });
+    const start = written.startsWith('(') && count(written, '(') > count(written, ')') ? m.index + 1 : m.index;
+    hits.push({ type: 'PHONE', start, end: m.index + written.length, placeholder: '[PHONE]' });
   }
   const more = [...allMatches(US_PHONE_RE, text), ...allMatches(DASHED_AREA_PHONE_RE, text)]
     .filter((m) => !namedNotPhone(text, m.index))
@@ -592,7 +628,7 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
     o.email ? emailHits(text) : [],
     o.ids && digits ? walletHits(text) : [],
     credentials,
-    digits && (o.ids || o.card || o.phone) ? keyedHits(others, keyedRulesOn(o)) : [],
+    digits && (o.ids || o.card || o.phone) ? keyedHits(others, keyedRulesOn(o)).map((h) => beforeSecondPhone(others, h)) : [],
     o.ids && digits ? documentHits(others) : [],
     o.phone && digits ? phoneHits(others) : [],
     // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
