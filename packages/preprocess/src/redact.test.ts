@@ -402,6 +402,15 @@ describe('redactPii next to other numbers', () => {
     ]);
   });
 
+  it("ends a card number at a card's usual length when the run with a short number after it passes Luhn as well", () => {
+    expectMasked([
+      ['Karte 4111 1111 1111 1111 18 Stück', 'Karte [CARD] 18 Stück'],
+      ['4111-1111-1111-1111 26 EUR', '[CARD] 26 EUR'],
+      ['Amex 3400 000000 00009 18', 'Amex [CARD] 18'],
+      ['Amex 3400 000000 00009 1', 'Amex [CARD] 1'],
+    ]);
+  });
+
   it('leaves a later group of an order or invoice number alone, and a bracket whose pair closes after the phone number outside', () => {
     expectKept(['Rechnung 2026/01234567', 'Order 123-0456-7890', 'Bestellung 7-01234567 ok', 'Order 900-000-0000 01.01.1990 0:10']);
     expectMasked([['Sie erreichen mich mobil (+49 (0)170 2762029) ab Mittag.', 'Sie erreichen mich mobil ([PHONE]) ab Mittag.'], ['(030) 1234567', '[PHONE]']]);

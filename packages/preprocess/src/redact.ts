@@ -265,21 +265,38 @@ const CARD_GROUPS = /^(?:\d{4,}[ -])*\d+$/;
 /** The first group of a number, when it has four digits or more: where a card number may start. */
 const CARD_FIRST_GROUP = /^\d{4,}(?:[ -]|$)/;
 
+/** The digits of a card number starting with `digits`, as most are: 15 for Amex (34, 37), 16 for Visa, Mastercard, Discover and most others. */
+const usualCardDigits = (digits: string) => (/^3[47]/.test(digits) ? 15 : 16);
+
 /**
- * How much of a CARD_RE match, from its start, is a card number: all of it, or, run into the groups of another number
+ * How much of a CARD_RE match, from its start, is a card number: of more digits than a card's usual length
+ * (usualCardDigits), first its part of that length up to a blank; else all of it, or, run into the groups of another number
  * after it (`4111 1111 1111 1111 50,00 EUR`), its longest part up to a blank in groups of four or more digits (CARD_GROUPS); 0 if
  * none. `whole`: all of it may be a card in any grouping (a match CARD_RE found itself, not one looked for after a
  * number that was none).
  */
 function cardLength(written: string, whole: boolean): number {
-  if (!isCardPrefix(written.slice(0, 7).replace(/[ -]/g, ''))) return 0;
+  const digits = written.replace(/[ -]/g, '');
+  if (!isCardPrefix(digits)) return 0;
+  const grouped = CARD_FIRST_GROUP.test(written);
+  // A usual length before a longer run: a card and a short number after it (`4111 1111 1111 1111 18 Stück`) pass Luhn
+  // as one run one time in ten, and the number was lost to the mask.
+  const usual = grouped && digits.length > usualCardDigits(digits) ? cardPart(written, usualCardDigits(digits)) : 0;
+  if (usual > 0) return usual;
   if (whole && isCardNumber(written)) return written.length;
-  if (!CARD_FIRST_GROUP.test(written)) return 0;
+  return grouped ? cardPart(written) : 0;
+}
+
+/**
+ * The longest part of `written` from its start, up to a blank, in groups of four or more digits (CARD_GROUPS), that is a
+ * card number, of `length` digits if given; 0 if none.
+ */
+function cardPart(written: string, length?: number): number {
   // Parts shorter than 13 characters hold fewer than 13 digits; a part ends at a blank, as one before `-` and a digit
   // would be run into a dashed number (`4948469 1996-04` of `… 1996-04-21`).
   for (let end = written.length; end >= 13; end = written.lastIndexOf(' ', end - 1)) {
     const part = written.slice(0, end);
-    if (CARD_GROUPS.test(part) && isCardNumber(part)) return end;
+    if (CARD_GROUPS.test(part) && (length === undefined || part.replace(/[ -]/g, '').length === length) && isCardNumber(part)) return end;
   }
   return 0;
 }
