@@ -402,6 +402,21 @@ describe('redactPii next to other numbers', () => {
     ]);
   });
 
+  it('ends a phone number before a date, an amount, a time, a North American number or a third number after it with only a blank between', () => {
+    expectMasked([
+      ['+49 (0)151 1234567 01.01.1990', '[PHONE] 01.01.1990'],
+      ['030 1234567 01.01.1990 0:10', '[PHONE] 01.01.1990 0:10'],
+      ['+44 20 7946 0958 01.01.1990 0:10', '[PHONE] 01.01.1990 0:10'],
+      ['+43 1 2345678 10,0 %', '[PHONE] 10,0 %'],
+      ['0171 2345678 10:30 Uhr', '[PHONE] 10:30 Uhr'],
+      ['+43 1 2345678 (212) 555-0147', '[PHONE] [PHONE]'],
+      ['030-123456 0049 151 1234567 0151 1234567', '[PHONE] [PHONE] [PHONE]'],
+      // After the fraction of a decimal number, which is no phone's.
+      ['USD 9,265,000.00 030-123456', 'USD 9,265,000.00 [PHONE]'],
+      ['USD 678,023.99 0151/1234567', 'USD 678,023.99 [PHONE]'],
+    ]);
+  });
+
   it("ends a card number at a card's usual length when the run with a short number after it passes Luhn as well", () => {
     expectMasked([
       ['Karte 4111 1111 1111 1111 18 Stück', 'Karte [CARD] 18 Stück'],

@@ -142,6 +142,8 @@ const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?)
  */
 const US_PHONE_RE =
   /(?:\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d]|[.,-]\d)|(?<![\w.,/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.,-]\d))(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|prozent\b|percent\b))/gi;
+/** After a number, a decimal, time or date part (`,00`, `:30`, `.1990`): the number is an amount, a time or a date. */
+const AMOUNT_AFTER = /^[.,:]\d/;
 /** The digits before a phone-shaped match and the separator after them (`1.` of `1.000.000.000`). */
 const LEADING_GROUP = /\d{1,3}[. ]$/;
 /** A number grouped in thousands by dots or blanks (`1.000.000.000`, `5 000 000 000`): an amount, not a phone. */
@@ -471,28 +473,69 @@ function count(s: string, ch: string): number {
 
 /** PHONE_RE at one place only: whether a phone number starts there. */
 const PHONE_AT = new RegExp(PHONE_RE.source, 'y');
-/** The fewest and most digits of a phone number without a keyword. */
-const PHONE_DIGITS = { min: 7, max: 15 };
+/** The fewest and most digits of a phone number without a keyword; `national`: the fewest PHONE_RE finds after a 0 (area code and number). */
+const PHONE_DIGITS = { min: 7, national: 8, max: 15 };
+
+/** US_PHONE_RE at one place only. */
+const US_PHONE_AT = new RegExp(US_PHONE_RE.source, 'iy');
+/** The start of a national number (`0171`, `(030)`) or of one with `00` and a country code (`0049`): not a group `0000`. */
+const NATIONAL_START = /^\(?0{1,2}[1-9]/;
 
 /**
- * Where a second number starts in a phone-shaped span of `text`, `start` to `end`: after a blank, at a national number
- * (a 0, maybe in brackets) that is a phone of its own to PHONE_RE, with a phone's digits before it
- * (`030 1234567 0170 1234567`, two numbers; `Referenz 000000000 040-4767598`, a reference and a phone). PHONE_RE reads
- * them as one number, up to its digits (`030 1234567 0170`: ` 1234567` was left) or over them (refused). -1 where none
- * starts: `+49 0171 2345678`, `0171 234 05 67` are one number.
+ * Whether a phone number of its own starts at `at`: a North American one, or a national or international one
+ * (PHONE_RE, `0049` or a 0 and an area code) with 8-15 digits that runs into no date, amount or time after it
+ * (endBeforeAmount: `0958 01.01.1990 0:10` is a group and a date), up to a number after it when `further`.
  */
-function secondPhoneAt(text: string, start: number, end: number): number {
+function phoneStartsAt(text: string, at: number, further: boolean): boolean {
+  PHONE_AT.lastIndex = at;
+  const m = NATIONAL_START.test(text.slice(at, at + 4)) ? PHONE_AT.exec(text) : null;
+  if (m !== null) {
+    // It may end before a third number (`030-123456 0049 151 1234567 0151 1234567`; not looked for further), or a date or
+    // an amount.
+    const third = further ? secondPhoneAt(text, at, at + m[0].length, false) : -1;
+    const end = Math.min(third < 0 ? at + m[0].length : third - 1, endBeforeAmount(text, at, at + m[0].length, 0));
+    const digits = text.slice(at, end).replace(/\D/g, '').length;
+    if (digits >= PHONE_DIGITS.national && digits <= PHONE_DIGITS.max && !AMOUNT_AFTER.test(text.slice(end, end + 12))) return true;
+  }
+  US_PHONE_AT.lastIndex = at;
+  return US_PHONE_AT.test(text);
+}
+
+/**
+ * Where a second number starts in a phone-shaped span of `text`, `start` to `end`: after a blank, at a phone number of
+ * its own (phoneStartsAt), with a phone's digits before it (`030 1234567 0170 1234567`, two numbers; `Referenz
+ * 000000000 040-4767598`, a reference and a phone; `+43 1 2345678 (212) 555-0147`). PHONE_RE reads them as one number,
+ * up to its digits (`030 1234567 0170`: ` 1234567` was left) or over them (refused, and the first number with it). -1
+ * where none starts: `+49 0171 2345678`, `0171 234 05 67` are one number.
+ */
+function secondPhoneAt(text: string, start: number, end: number, further = true): number {
   let digits = 0;
   for (let i = start; i < end; i += 1) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) digits += 1;
-    else if (c === 32 && digits >= PHONE_DIGITS.min && (text[i + 1] === '0' || (text[i + 1] === '(' && text[i + 2] === '0'))) {
-      PHONE_AT.lastIndex = i + 1;
-      const next = PHONE_AT.exec(text)?.[0].replace(/\D/g, '').length ?? 0;
-      if (next >= PHONE_DIGITS.min && next <= PHONE_DIGITS.max) return i + 1;
-    }
+    else if (c === 32 && digits >= PHONE_DIGITS.min && phoneStartsAt(text, i + 1, further)) return i + 1;
   }
   return -1;
+}
+
+/**
+ * Where a phone-shaped span of `text`, `start` to `end`, ends when a date, an amount or a time follows the phone number
+ * with a blank between: before the first blank, after `min` digits or more, that a date follows (`030 1234567
+ * 01.01.1990`), or before the last one, after as many, when the group after it starts an amount or a time (AMOUNT_AFTER
+ * follows: `+43 1 2345678 10,0 %`, `0171 2345678 10:30`); `end` where neither.
+ */
+function endBeforeAmount(text: string, start: number, end: number, min = PHONE_DIGITS.min): number {
+  let digits = 0;
+  let last = -1;
+  for (let i = start; i < end; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 1;
+    else if (c === 32 && digits >= min) {
+      if (DATE_FIRST.test(text.slice(i + 1, i + 12))) return i;
+      last = i;
+    }
+  }
+  return last >= 0 && AMOUNT_AFTER.test(text.slice(end, end + 12)) ? last : end;
 }
 
 /** A PHONE hit of the keyed rule, ended before a second number in it (`Tel. 030 1234567 0170 1234567`), which phoneHits finds. */
@@ -511,13 +554,20 @@ function phoneHits(text: string): Hit[] {
       PHONE_RE.lastIndex = m.index + date[0].length;
       continue;
     }
-    // Two numbers with a blank between: this one ends before the second, which is looked at next.
+    // Two numbers with a blank between, or a phone number and a date or an amount: it ends before the second, which is
+    // looked at next.
     const second = secondPhoneAt(text, m.index, m.index + m[0].length);
-    if (second >= 0) PHONE_RE.lastIndex = second;
-    const written = second < 0 ? m[0] : text.slice(m.index, second - 1);
+    const end = Math.min(second < 0 ? m.index + m[0].length : second - 1, endBeforeAmount(text, m.index, m.index + m[0].length));
+    if (end < m.index + m[0].length) PHONE_RE.lastIndex = end + 1;
+    const written = text.slice(m.index, end);
+    if (written[0] === '0' && DECIMAL_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index))) {
+      // The fraction of a decimal number: look again after it (`USD 1,234.05 069-195868`).
+      const blank = written.indexOf(' ');
+      if (blank > 0) PHONE_RE.lastIndex = m.index + blank + 1;
+      continue;
+    }
     const digits = written.replace(/\D/g, '');
     if (digits.length < PHONE_DIGITS.min || digits.length > PHONE_DIGITS.max || DATE_LIKE.test(written) || namedNotPhone(text, m.index)) continue;
-    if (written[0] === '0' && DECIMAL_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index))) continue;
     // `1.000.000.000 EUR`: the groups after the first of an amount in thousands start with a 0 as a number does.
     const lead = written[0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 4), m.index)) : null;
     if (lead && THOUSANDS.test(lead[0] + written)) continue;
