@@ -175,12 +175,13 @@ const pieceArb = fc.oneof(
   fc.oneof(keptArb, filler).map((text) => ({ text, masked: text })),
 );
 /**
- * Pieces joined by a blank, but a comma after a phone or card number and before a phone number: their groups are split
- * by blanks, so a number next to one with only a blank between may read as one more group (`0171 2345678 100 Stück`,
- * `Referenz 000000000 040-4767598`), as the README's rules have it.
+ * Pieces joined by a blank, but a comma after a phone number: its groups are split by blanks, so a number after it with
+ * only a blank between may read as one more group (`0171 2345678 100 Stück`) or, with the phone's digits, as a card
+ * (`+41 44 722 12 13 0170 1234567`), and a North American number before a currency is taken for an amount
+ * (`(212) 555-0147 EUR 1,00`), as the README's known limits have it.
  */
 const joined = (parts: ReadonlyArray<{ text: string; masked: string }>, key: 'text' | 'masked') =>
-  parts.map((p, i) => (i === 0 ? '' : ['[PHONE]', '[CARD]'].includes(parts[i - 1].masked) || p.masked === '[PHONE]' ? ', ' : ' ') + p[key]).join('');
+  parts.map((p, i) => (i === 0 ? '' : parts[i - 1].masked === '[PHONE]' ? ', ' : ' ') + p[key]).join('');
 /** A text of prose, personal data and kept numbers, one piece after another, and the text as masking should leave it. */
 const mixedArb = fc.array(pieceArb, { minLength: 1, maxLength: 12 }).map((parts) => ({ text: joined(parts, 'text'), masked: joined(parts, 'masked') }));
 
@@ -198,19 +199,21 @@ describe('redactPii properties', () => {
   });
 
   it('masks each piece of personal data in a text that mixes it with kept numbers, and puts every placeholder where its offsets say', () => {
-    fc.assert(
-      fc.property(mixedArb, ({ text, masked }) => {
-        const r = redactPii(text);
-        expect(r.text).toBe(masked);
-        let last = 0;
-        for (const red of r.redactions) {
-          expect(red.start).toBeGreaterThanOrEqual(last);
-          expect(r.text.slice(red.start, red.end)).toBe(`[${red.type}]`);
-          last = red.end;
-        }
-      }),
-      { seed: 2, numRuns: 300 },
-    );
+    for (const seed of [2, 20, 200]) {
+      fc.assert(
+        fc.property(mixedArb, ({ text, masked }) => {
+          const r = redactPii(text);
+          expect(r.text).toBe(masked);
+          let last = 0;
+          for (const red of r.redactions) {
+            expect(red.start).toBeGreaterThanOrEqual(last);
+            expect(r.text.slice(red.start, red.end)).toBe(`[${red.type}]`);
+            last = red.end;
+          }
+        }),
+        { seed, numRuns: 300 },
+      );
+    }
   });
 
   it('keeps amounts, dates, ISINs, order and reference numbers, WKNs and quantities', () => {
