@@ -227,6 +227,9 @@ describe('validateScheduleExpression', () => {
     expect(validateScheduleExpression('cron(0 ? 1 * ? *)')).toMatch(/hours/);
     expect(validateScheduleExpression('cron(0 3 1W * ? *)')).toBeUndefined();
     expect(validateScheduleExpression('cron(0 3 ? * 2W *)')).toMatch(/day-of-week "2W"/);
+    // Scheduler's reference: with "#" the day-of-week field holds one expression; 3#1,6#3 is two and refused.
+    expect(validateScheduleExpression('cron(0 3 ? * 3#1,6#3 *)')).toBe('cron day-of-week "3#1,6#3": "#" takes one expression in the field: a list such as 3#1,6#3 is refused');
+    expect(validateScheduleExpression('cron(0 3 ? * MON,2#1 *)')).toMatch(/day-of-week "MON,2#1": "#" takes one expression/);
   });
   it('refuses an at() time that does not exist', () => {
     expect(validateScheduleExpression('at(2027-02-29T03:00:00)')).toMatch(/names no date and time/);

@@ -68,6 +68,8 @@ function cronFieldProblem(spec: CronField, field: string): string | undefined {
     const n = Number(text);
     return n < spec.min || n > spec.max ? `${n} is outside ${spec.min}-${spec.max}` : undefined;
   };
+  // Scheduler reads "3#1,6#3" as two expressions and refuses it: a "#" item stands alone in its field.
+  if (spec.extra.nth && field.includes('#') && field.includes(',')) return '"#" takes one expression in the field: a list such as 3#1,6#3 is refused';
   for (const item of field.split(',')) {
     if (spec.extra.last && (item === 'L' || (spec.extra.weekday && /^L(W|-([1-9]|[12]\d|30))$/.test(item)))) continue;
     const weekday = spec.extra.weekday ? /^(\w+)W$/.exec(item) : null;
