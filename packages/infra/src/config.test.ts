@@ -2,17 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { PROD_MIN_LOG_RETENTION_DAYS, parseStackConfig, rawConfigFrom, type StackConfigInput } from './config.js';
 import { validateScheduleExpression } from './schedule.js';
 import { loadStackConfigFile } from './testing/stack-files.js';
-
-const minimal: StackConfigInput = {
-  environment: 'dev',
-  accountId: '111111111111',
-  region: 'eu-central-1',
-  deployRoleArn: 'arn:aws:iam::111111111111:role/deploy',
-  costCentre: 'cc-1',
-  serving: { imageTag: '0.1.0' },
-  api: { issuer: 'https://login.example.com', allowedClientIds: ['crm'] },
-  monitoring: { alarmEmail: 'ops@example.com' },
-};
+import { MINIMAL_CONFIG as minimal } from './testing/minimal-config.js';
 
 describe('parseStackConfig', () => {
   it('parses the committed stack files', () => {
@@ -184,6 +174,35 @@ describe('parseStackConfig', () => {
       expect(target({ kind: 'sagemaker-pipeline', pipelineName }), pipelineName).toThrow(/mailroute:retraining.target.pipelineName: a SageMaker pipeline name/);
     }
     expect(target({ kind: 'sagemaker-pipeline', pipelineName: 'mailroute-dev-retrain' })().retraining.target).toEqual({ kind: 'sagemaker-pipeline', pipelineName: 'mailroute-dev-retrain' });
+    // CreatePipeline and StartPipelineExecution take at most 256 characters, hyphens included.
+    expect(target({ kind: 'sagemaker-pipeline', pipelineName: `a${'-'.repeat(255)}b` })).toThrow('mailroute:retraining.target.pipelineName: a SageMaker pipeline name has at most 256 characters');
+    expect(target({ kind: 'sagemaker-pipeline', pipelineName: `a${'-'.repeat(254)}b` })().retraining.target).toMatchObject({ pipelineName: `a${'-'.repeat(254)}b` });
+  });
+
+  it('refuses a deploy role ARN that names no role Pulumi could assume', () => {
+    const role = (deployRoleArn: string) => () => parseStackConfig({ ...minimal, deployRoleArn });
+    // A trailing "/" leaves the name empty; an IAM role name has at most 64 characters.
+    for (const arn of ['arn:aws:iam::111111111111:role/deploy/', 'arn:aws:iam::111111111111:role//deploy', `arn:aws:iam::111111111111:role/${'d'.repeat(65)}`]) {
+      expect(role(arn), arn).toThrow(/mailroute:deployRoleArn: an IAM role ARN, arn:aws:iam::<account>:role\/\[<path>\/\]<name>/);
+    }
+    for (const arn of ['arn:aws:iam::111111111111:role/ci/pulumi/deploy', `arn:aws:iam::111111111111:role/${'d'.repeat(64)}`]) expect(role(arn)().deployRoleArn).toBe(arn);
+  });
+});
+
+describe('parseStackConfig on a key that fails its own check', () => {
+  // Zod runs the checks across keys on such a value too; they must not add a second, wrong reason.
+  const issues = (raw: object) => {
+    try {
+      parseStackConfig(raw);
+    } catch (error) {
+      return (error as Error).message.split('\n').slice(1);
+    }
+    throw new Error('parsed');
+  };
+  it('says once what is wrong with it, without an "undefined" or an empty value read as a reason', () => {
+    expect(issues({ ...minimal, deployRoleArn: 'deploy' })).toEqual([expect.stringMatching(/^ {2}mailroute:deployRoleArn: an IAM role ARN/)]);
+    expect(issues({ ...minimal, network: { cidr: '' } })).toEqual(['  mailroute:network.cidr: a CIDR block such as 10.40.0.0/16']);
+    expect(issues({ ...minimal, retraining: { configPrefix: '' } })).toEqual([expect.stringMatching(/^ {2}mailroute:retraining.configPrefix: a folder under data\/ ending in/)]);
   });
 });
 

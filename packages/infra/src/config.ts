@@ -21,7 +21,11 @@ const RetrainingTargetSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('sagemaker-pipeline'),
     // SageMaker's pipeline name pattern: the schedule takes any name, the monthly StartPipelineExecution would not.
-    pipelineName: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/, 'a SageMaker pipeline name: letters, digits and hyphens, starting and ending with a letter or digit'),
+    // {0,255} bounded the letters, not the hyphens between them: CreatePipeline takes at most 256 characters.
+    pipelineName: z
+      .string()
+      .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, 'a SageMaker pipeline name: letters, digits and hyphens, starting and ending with a letter or digit')
+      .max(256, 'a SageMaker pipeline name has at most 256 characters'),
   }),
   /** Any Lambda function, e.g. one that starts a CodeBuild or Step Functions run. */
   z.strictObject({
@@ -71,6 +75,9 @@ export function cidrProblem(cidr: string, azCount: number): string | undefined {
   return undefined;
 }
 
+const CidrBlock = z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/, 'a CIDR block such as 10.40.0.0/16');
+const AzCount = z.number().int().min(2).max(3);
+
 /** One stack's configuration (`Pulumi.<stack>.yaml`, namespace `mailroute`), parsed once at the edge. */
 export const StackConfigSchema = z
   .strictObject({
@@ -78,7 +85,12 @@ export const StackConfigSchema = z
     accountId: AccountId,
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1'),
     /** The role Pulumi assumes in the target account (its account id must be `accountId`). */
-    deployRoleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/),
+    deployRoleArn: z
+      .string()
+      .regex(
+        /^arn:aws:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+        'an IAM role ARN, arn:aws:iam::<account>:role/[<path>/]<name>: a name of at most 64 letters, digits and + = , . @ _ - after the last "/"',
+      ),
     /** The `cost-centre` tag on every resource: what AWS takes in a tag value (SageMaker, DynamoDB ... refuse more). */
     costCentre: z
       .string()
@@ -86,8 +98,10 @@ export const StackConfigSchema = z
       .max(64)
       .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, 'a tag value: letters, digits, spaces and _ . : / = + - @ only (AWS refuses other characters in tags)'),
     network: z
-      .strictObject({ cidr: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/, 'a CIDR block such as 10.40.0.0/16').default('10.40.0.0/16'), azCount: z.number().int().min(2).max(3).default(2) })
+      .strictObject({ cidr: CidrBlock.default('10.40.0.0/16'), azCount: AzCount.default(2) })
       .superRefine((network, ctx) => {
+        // Zod runs this on values that failed their own check too: an empty cidr is "not a network address" else.
+        if (!CidrBlock.safeParse(network.cidr).success || !AzCount.safeParse(network.azCount).success) return;
         const problem = cidrProblem(network.cidr, network.azCount);
         if (problem) ctx.addIssue({ code: 'custom', path: ['cidr'], message: problem });
       })
@@ -203,8 +217,10 @@ export const StackConfigSchema = z
       .prefault({}),
   })
   .superRefine((config, ctx) => {
-    const roleAccount = config.deployRoleArn.split(':')[4];
-    if (roleAccount !== config.accountId) {
+    // Zod runs this check on values that failed their own (a deployRoleArn that is no ARN, a prefix outside
+    // data/): compare only what parsed, or the error says "role is in account undefined" besides the real issue.
+    const roleAccount = /^arn:aws:iam::(\d{12}):/.exec(config.deployRoleArn)?.[1];
+    if (roleAccount !== undefined && roleAccount !== config.accountId) {
       ctx.addIssue({ code: 'custom', path: ['deployRoleArn'], message: `role is in account ${roleAccount}, not ${config.accountId}` });
     }
     for (const issue of instanceCountIssues(config.serving)) ctx.addIssue({ code: 'custom', ...issue });
@@ -226,7 +242,8 @@ export const StackConfigSchema = z
     }
     // The training channel reads every CSV, JSONL and JSON file in its folder: the config JSON there would be read as exports.
     const { dataPrefix, configPrefix } = config.retraining;
-    if (dataPrefix.startsWith(configPrefix) || configPrefix.startsWith(dataPrefix)) {
+    const folders = DataFolder.safeParse(dataPrefix).success && DataFolder.safeParse(configPrefix).success;
+    if (folders && (dataPrefix.startsWith(configPrefix) || configPrefix.startsWith(dataPrefix))) {
       ctx.addIssue({ code: 'custom', path: ['retraining', 'configPrefix'], message: `${configPrefix} and retraining.dataPrefix ${dataPrefix} overlap: the training channel would read the config JSON as exports` });
     }
     const scheduleProblem = validateScheduleExpression(config.retraining.schedule);

@@ -1,0 +1,124 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS, StackConfigError, parseStackConfig, rawConfigFrom } from './config.js';
+import { UnpricedError, estimateMonthlyCost } from './cost.js';
+import { alarmSpecs } from './monitoring-plan.js';
+import { MINIMAL_CONFIG as minimal } from './testing/minimal-config.js';
+
+/**
+ * Random stack configs, as a hand-edited Pulumi.<stack>.yaml could hold them: whatever a key holds (missing,
+ * another type, out of range, NaN, odd strings), parseStackConfig gives a config the program can use or a
+ * StackConfigError whose every line names a mailroute: key; never a TypeError, never a NaN or an infinite
+ * number in what the resources are given.
+ */
+
+/** Every key the schema reads, as a path. */
+const PATHS: readonly string[][] = [
+  ...CONFIG_KEYS.map((key) => [key]),
+  ...['cidr', 'azCount'].map((k) => ['network', k]),
+  ...['imageTag', 'instanceType', 'initialInstanceCount', 'minInstances', 'maxInstances', 'invocationsPerInstance', 'bootstrapModelKey', 'lambdaMemoryMb', 'lambdaTimeoutSeconds', 'monthlyRequests'].map((k) => ['serving', k]),
+  ...['issuer', 'allowedClientIds', 'throttleRatePerSecond', 'throttleBurst', 'maxBodyBytes'].map((k) => ['api', k]),
+  ...['instanceType', 'hoursPerMonth'].map((k) => ['training', k]),
+  ...['enabled', 'dataPrefix', 'configPrefix', 'schedule', 'timezone', 'target'].map((k) => ['retraining', k]),
+  ['retraining', 'target', 'kind'],
+  ['retraining', 'target', 'pipelineName'],
+  ['retraining', 'target', 'functionArn'],
+  ...['alarmEmail', 'logRetentionDays', 'p99LatencyMs', 'minLiveMacroF1'].map((k) => ['monitoring', k]),
+  ['feedback', 'ttlDays'],
+  ...['noncurrentVersionDays', 'abortMultipartDays', 'dataInfrequentAccessDays'].map((k) => ['artifacts', k]),
+  ['servng'],
+  ['serving', 'minInstance'],
+];
+
+/** What a key may hold: any JSON, numbers at and past the edges, the strings a typo or a template leaves. */
+const anyValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.constantFrom(undefined, null, Number.NaN, Infinity, -Infinity, -0, 0, 1, 2, 3, 365, 1e300, 2 ** 53, -1, 0.5, true),
+  fc.constantFrom('', ' ', 'undefined', 'NaN', 'null', '__proto__', 'constructor', 'prod', 'dev', 'ml.t3.medium', 'ml.c6i.large', 'cron(0 3 1 * ? *)', 'rate(1 day)', 'UTC', 'data/x/', 'models/x/', 'sagemaker-pipeline', 'lambda', '10.0.0.0/16'),
+  fc.constantFrom(`a${'-'.repeat(300)}b`, 'arn:aws:iam::111111111111:role/deploy/', `arn:aws:iam::111111111111:role/ci/${'d'.repeat(65)}`),
+  fc.string({ maxLength: 20 }),
+  fc.double(),
+  fc.integer(),
+);
+
+function withValue(base: unknown, path: string[], value: unknown): unknown {
+  const [key, ...rest] = path;
+  const object = base !== null && typeof base === 'object' && !Array.isArray(base) ? (base as Record<string, unknown>) : {};
+  return { ...object, [key]: rest.length === 0 ? value : withValue(object[key], rest, value) };
+}
+
+const anyConfig = fc
+  .array(fc.tuple(fc.constantFrom(...PATHS), anyValue), { minLength: 1, maxLength: 3 })
+  .map((edits) => edits.reduce<unknown>((config, [path, value]) => withValue(config, path, value), fc.sample(fc.constantFrom({ ...minimal }, { ...minimal, environment: 'prod', serving: { imageTag: '0.1.0', minInstances: 2 }, monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 365 } }), 1)[0]));
+
+/** Numbers in the parsed config that are NaN or infinite, by path. */
+function badNumbers(value: unknown, path = ''): string[] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${path}: ${value}`];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => badNumbers(v, `${path}.${k}`));
+}
+
+/** parseStackConfig's outcome: the config, or the error's lines; anything else thrown is a failure of the property. */
+function outcome(raw: unknown): { ok: true; config: ReturnType<typeof parseStackConfig> } | { ok: false; lines: string[] } {
+  try {
+    return { ok: true, config: parseStackConfig(raw) };
+  } catch (error) {
+    expect(error, String(error)).toBeInstanceOf(StackConfigError);
+    return { ok: false, lines: (error as Error).message.split('\n') };
+  }
+}
+
+describe('parseStackConfig (properties)', () => {
+  it('gives a usable config or names every bad key', () => {
+    fc.assert(
+      fc.property(anyConfig, (raw) => {
+        const result = outcome(raw);
+        if (!result.ok) {
+          expect(result.lines[0]).toBe('invalid stack config:');
+          for (const line of result.lines.slice(1)) {
+            expect(line).toMatch(/^ {2}mailroute(:[A-Za-z][\w.]*)?: \S/);
+            // A message names what it found; "undefined" there (but zod's "received undefined" for a missing key)
+            // is a check reading a key that did not parse.
+            if (!JSON.stringify(raw).includes('undefined')) expect(line.replace('received undefined', '')).not.toContain('undefined');
+          }
+          return;
+        }
+        const { config } = result;
+        expect(badNumbers(config)).toEqual([]);
+        // What AWS takes as names: a role name of 1 to 64 characters, a pipeline name of at most 256.
+        expect(config.deployRoleArn.split('/').at(-1)).toMatch(/^[\w+=,.@-]{1,64}$/);
+        const target = config.retraining.target;
+        if (target?.kind === 'sagemaker-pipeline') expect(target.pipelineName.length).toBeLessThanOrEqual(256);
+        const { initialInstanceCount, minInstances, maxInstances } = config.serving;
+        expect(minInstances <= initialInstanceCount && initialInstanceCount <= maxInstances).toBe(true);
+        for (const spec of alarmSpecs(config, { endpointName: 'e', variantName: 'v', apiFunctionName: 'f', deployerFunctionName: 'd', apiId: 'a', stage: 's' })) {
+          expect(Number.isFinite(spec.threshold), spec.name).toBe(true);
+          expect(spec.name).not.toMatch(/undefined|NaN/);
+        }
+        // The stack exports the estimate: a finite sum, or an error naming the key of an unpriced region or type.
+        try {
+          expect(Number.isFinite(estimateMonthlyCost(config).totalUsd)).toBe(true);
+        } catch (error) {
+          expect(error, String(error)).toBeInstanceOf(UnpricedError);
+          expect((error as Error).message).toMatch(/^mailroute:(region|serving\.instanceType|training\.instanceType): /);
+        }
+      }),
+      { seed: 1, numRuns: 1500 },
+    );
+  });
+
+  it('reads any Pulumi config strings into a config or a StackConfigError', () => {
+    const yamlValue = fc.oneof(anyValue.map((v) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v))), fc.string({ maxLength: 12 }).map((s) => `{${s}`));
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...CONFIG_KEYS, 'servng'), yamlValue), (values) => {
+        const get = (key: string) => values[key] ?? (key in minimal ? (typeof minimal[key as keyof typeof minimal] === 'string' ? (minimal[key as keyof typeof minimal] as string) : JSON.stringify(minimal[key as keyof typeof minimal])) : undefined);
+        try {
+          outcome(rawConfigFrom(get, Object.keys(values)));
+        } catch (error) {
+          expect(error, String(error)).toBeInstanceOf(StackConfigError);
+        }
+      }),
+      { seed: 2, numRuns: 500 },
+    );
+  });
+});
