@@ -7,6 +7,7 @@ import { T, first, policyStatements } from '../policies/graph.js';
 import { API_LAMBDA_ENV, API_ROUTES, DEPLOYER_LAMBDA_ENV, QUALITY_LAMBDA_ENV } from '../lambda-env.js';
 import { loadStackConfigFile, runMocked, type RecordedResource } from './pulumi-harness.js';
 import { expectRetrainingPipeline } from './retraining-checks.js';
+import { NAME_RULES, nameProblems } from './name-rules.js';
 
 export function stackSuite(stack: 'dev' | 'prod') {
   let config: StackConfig;
@@ -28,6 +29,12 @@ export function stackSuite(stack: 'dev' | 'prod') {
   describe(`stack ${stack}`, () => {
     it('passes every policy', () => {
       expect(runPolicies(graph, { environment: stack, accountId: config.accountId })).toEqual([]);
+    });
+
+    it('gives every named resource a name its service takes', () => {
+      expect(nameProblems(graph)).toEqual([]);
+      // Every kind the rules know is in the stack, so a rule cannot go stale unnoticed.
+      expect(Object.keys(NAME_RULES).filter((type) => !graph.some((r) => r.type === type))).toEqual([]);
     });
 
     it('pins the provider to the stack’s account and role', () => {
