@@ -107,6 +107,21 @@ describe('parseStackConfig (properties)', () => {
     );
   });
 
+  it('takes a VPC block only as written the one way the provider parses it', () => {
+    // Mostly 0 and small numbers, so that many blocks are network addresses and reach the octets' own check.
+    const number = fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 0, max: 300 }), weight: 2 });
+    const octet = fc.tuple(number, fc.constantFrom('', '', '0', '00')).map(([n, zeros]) => `${zeros}${n}`);
+    fc.assert(
+      fc.property(fc.tuple(octet, octet, octet, octet), fc.integer({ min: 14, max: 20 }), fc.constantFrom(2, 3), (octets, bits, azCount) => {
+        const cidr = `${octets.join('.')}/${bits}`;
+        const result = outcome({ ...minimal, network: { cidr, azCount } });
+        if (result.ok) expect(cidr, cidr).toBe(`${octets.map(Number).join('.')}/${bits}`);
+        else expect(result.lines.slice(1), cidr).toEqual([expect.stringMatching(/^ {2}mailroute:network\.cidr: /)]);
+      }),
+      { seed: 3, numRuns: 1000 },
+    );
+  });
+
   it('reads any Pulumi config strings into a config or a StackConfigError', () => {
     const yamlValue = fc.oneof(anyValue.map((v) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v))), fc.string({ maxLength: 12 }).map((s) => `{${s}`));
     fc.assert(

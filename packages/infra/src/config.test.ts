@@ -149,6 +149,9 @@ describe('parseStackConfig', () => {
     expect(network('10.40.0.0/19', 3)).toThrow('the VPC needs a /16 to /18 block for 3 private /20 subnets');
     expect(network('10.0.0.5/16')).toThrow('10.0.0.5/16 is not a network address');
     expect(network('999.0.0.0/16')).toThrow('999.0.0.0/16: an octet is over 255');
+    // The provider's check (Go's net.ParseCIDR) refuses leading zeros, so the first preview would fail on them.
+    expect(network('10.040.0.0/16')).toThrow('mailroute:network.cidr: 10.040.0.0/16: an octet has a leading zero (write 10.40.0.0/16)');
+    expect(network('010.40.0.0/16')).toThrow(/an octet has a leading zero/);
     expect(parseStackConfig({ ...minimal, network: { cidr: '10.40.0.0/19', azCount: 2 } }).network.cidr).toBe('10.40.0.0/19');
     expect(parseStackConfig({ ...minimal, network: { cidr: '10.40.0.0/18', azCount: 3 } }).network.azCount).toBe(3);
   });

@@ -65,6 +65,8 @@ export function instanceCountIssues({ initialInstanceCount: initial, minInstance
  */
 export function cidrProblem(cidr: string, azCount: number): string | undefined {
   const [ip, bits] = cidr.split('/');
+  // The provider checks a VPC's block with Go's net.ParseCIDR, which refuses 10.040.0.0/16 at preview.
+  if (ip.split('.').some((o) => o.length > 1 && o.startsWith('0'))) return `${cidr}: an octet has a leading zero (write ${ip.split('.').map(Number).join('.')}/${bits})`;
   const octets = ip.split('.').map(Number);
   if (octets.some((o) => o > 255)) return `${cidr}: an octet is over 255`;
   const prefix = Number(bits);
