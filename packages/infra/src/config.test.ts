@@ -252,6 +252,10 @@ describe('validateScheduleExpression', () => {
     // Scheduler's reference: with "#" the day-of-week field holds one expression; 3#1,6#3 is two and refused.
     expect(validateScheduleExpression('cron(0 3 ? * 3#1,6#3 *)')).toBe('cron day-of-week "3#1,6#3": "#" takes one expression in the field: a list such as 3#1,6#3 is refused');
     expect(validateScheduleExpression('cron(0 3 ? * MON,2#1 *)')).toMatch(/day-of-week "MON,2#1": "#" takes one expression/);
+    // Each field is valid, but CreateSchedule takes at most 256 characters.
+    const list = (n: number, from = 0) => Array.from({ length: n }, (_, i) => i + from).join(',');
+    const long = `cron(${list(60)} ${list(24)} ${list(31, 1)} * ? *)`;
+    expect(validateScheduleExpression(long)).toBe('327 characters: Scheduler takes an expression of at most 256');
   });
   it('refuses an at() time that does not exist', () => {
     expect(validateScheduleExpression('at(2027-02-29T03:00:00)')).toMatch(/names no date and time/);

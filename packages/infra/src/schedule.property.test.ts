@@ -110,6 +110,18 @@ describe('validateScheduleExpression (properties)', () => {
     );
   });
 
+  it('accepts no expression longer than the 256 characters CreateSchedule takes', () => {
+    // Long lists of valid values: each field of its own passes, the whole may not fit.
+    const list = (i: number) => fc.uniqueArray(fc.integer({ min: FIELDS[i].min, max: FIELDS[i].max }), { minLength: 1, maxLength: 60, size: 'max' }).map((values) => values.join(','));
+    const longCron = fc.tuple(list(0), list(1), list(2), list(3)).map(([min, hour, dom, month]) => `cron(${min} ${hour} ${dom} ${month} ? *)`);
+    fc.assert(
+      fc.property(longCron, (expression) => {
+        expect(validateScheduleExpression(expression) === undefined, expression).toBe(expression.length <= 256);
+      }),
+      { seed: 5, numRuns: 300 },
+    );
+  });
+
   it('accepts rate(n unit) exactly for a positive n with the unit in its number', () => {
     const unit = fc.constantFrom('minute', 'minutes', 'hour', 'hours', 'day', 'days', 'week', 'weeks', 'second');
     fc.assert(

@@ -4,6 +4,8 @@
  * undefined; AWS would only say so at deploy time.
  */
 export function validateScheduleExpression(expression: string): string | undefined {
+  // CreateSchedule's ScheduleExpression: 1 to 256 characters, which long cron lists (every minute named) pass.
+  if (expression.length > 256) return `${expression.length} characters: Scheduler takes an expression of at most 256`;
   const cron = /^cron\((.*)\)$/.exec(expression);
   if (cron) {
     const fields = cron[1].trim().split(/\s+/);
