@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS, StackConfigError, parseStackConfig, rawConfigFrom } from './config.js';
 import { UnpricedError, estimateMonthlyCost } from './cost.js';
 import { alarmSpecs } from './monitoring-plan.js';
+import { SCHEDULE_DESCRIPTION_MAX, retrainingScheduleDescription } from './schedule.js';
 import { MINIMAL_CONFIG as minimal } from './testing/minimal-config.js';
 
 /**
@@ -35,7 +36,7 @@ const anyValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
   fc.constantFrom(undefined, null, Number.NaN, Infinity, -Infinity, -0, 0, 1, 2, 3, 365, 1e300, 2 ** 53, -1, 0.5, true),
   fc.constantFrom('', ' ', 'undefined', 'NaN', 'null', '__proto__', 'constructor', 'prod', 'dev', 'ml.t3.medium', 'ml.c6i.large', 'cron(0 3 1 * ? *)', 'rate(1 day)', 'UTC', 'data/x/', 'models/x/', 'sagemaker-pipeline', 'lambda', '10.0.0.0/16'),
-  fc.constantFrom(`a${'-'.repeat(300)}b`, 'arn:aws:iam::111111111111:role/deploy/', `arn:aws:iam::111111111111:role/ci/${'d'.repeat(65)}`),
+  fc.constantFrom(`data/${'x'.repeat(450)}/`, `a${'-'.repeat(300)}b`, 'arn:aws:iam::111111111111:role/deploy/', `arn:aws:iam::111111111111:role/ci/${'d'.repeat(65)}`),
   fc.string({ maxLength: 20 }),
   fc.double(),
   fc.integer(),
@@ -85,8 +86,9 @@ describe('parseStackConfig (properties)', () => {
         }
         const { config } = result;
         expect(badNumbers(config)).toEqual([]);
-        // What AWS takes as names: a role name of 1 to 64 characters, a pipeline name of at most 256.
+        // What AWS takes: a schedule description of at most 512 characters, a role name of 1 to 64, a pipeline name of at most 256.
         expect(config.deployRoleArn.split('/').at(-1)).toMatch(/^[\w+=,.@-]{1,64}$/);
+        expect(retrainingScheduleDescription(config, true).length).toBeLessThanOrEqual(SCHEDULE_DESCRIPTION_MAX);
         const target = config.retraining.target;
         if (target?.kind === 'sagemaker-pipeline') expect(target.pipelineName.length).toBeLessThanOrEqual(256);
         const { initialInstanceCount, minInstances, maxInstances } = config.serving;
@@ -119,6 +121,18 @@ describe('parseStackConfig (properties)', () => {
         else expect(result.lines.slice(1), cidr).toEqual([expect.stringMatching(/^ {2}mailroute:network\.cidr: /)]);
       }),
       { seed: 3, numRuns: 1000 },
+    );
+  });
+
+  it("takes a retraining exports folder only if the schedule's description naming it fits Scheduler's 512 characters", () => {
+    const segment = fc.stringMatching(/^[a-z0-9._-]{1,120}$/, { size: 'max' });
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 6 }), (segments) => {
+        const result = outcome({ ...minimal, retraining: { dataPrefix: `data/${segments.join('/')}/` } });
+        if (result.ok) expect(retrainingScheduleDescription(result.config, true).length).toBeLessThanOrEqual(SCHEDULE_DESCRIPTION_MAX);
+        else expect(result.lines.slice(1)).toEqual([expect.stringMatching(/^ {2}mailroute:retraining\.dataPrefix: /)]);
+      }),
+      { seed: 4, numRuns: 300 },
     );
   });
 

@@ -192,6 +192,14 @@ describe('parseStackConfig', () => {
   });
 });
 
+describe('parseStackConfig on retraining folders', () => {
+  it("refuses an exports folder too long for the schedule's description (Scheduler takes 512 characters)", () => {
+    const dataPrefix = `data/${'x'.repeat(400)}/`;
+    expect(() => parseStackConfig({ ...minimal, retraining: { dataPrefix } })).toThrow("mailroute:retraining.dataPrefix: at most 400 characters: the retraining schedule's description names the folder");
+    expect(parseStackConfig({ ...minimal, retraining: { dataPrefix: `data/${'x'.repeat(394)}/` } }).retraining.dataPrefix).toHaveLength(400);
+  });
+});
+
 describe('parseStackConfig on a key that fails its own check', () => {
   // Zod runs the checks across keys on such a value too; they must not add a second, wrong reason.
   const issues = (raw: object) => {

@@ -14,7 +14,11 @@ const InstanceType = z.string().regex(/^ml\.[a-z]+\d+[a-z0-9-]*\.(?:nano|micro|s
  * A folder of the artifact bucket under data/, ending in "/": what the SageMaker execution role may read
  * (storage-plan.ts) and SageMaker takes as an S3Prefix channel.
  */
-const DataFolder = z.string().regex(/^data\/(?:[^/\s]+\/)+$/, 'a folder under data/ ending in "/", such as data/retraining/exports/: training jobs read data/ only');
+const DataFolder = z
+  .string()
+  .regex(/^data\/(?:[^/\s]+\/)+$/, 'a folder under data/ ending in "/", such as data/retraining/exports/: training jobs read data/ only')
+  // The retraining schedule's description names the exports' folder, and Scheduler takes at most 512 characters there.
+  .max(400, 'at most 400 characters: the retraining schedule\'s description names the folder, and Scheduler takes at most 512 characters there');
 
 const RetrainingTargetSchema = z.discriminatedUnion('kind', [
   /** A SageMaker pipeline in this account (the default: `<prefix>-retrain`). */

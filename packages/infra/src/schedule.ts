@@ -1,3 +1,5 @@
+import type { StackConfig } from './config.js';
+
 /**
  * EventBridge Scheduler expressions: `cron(min hour day-of-month month day-of-week year)` (six fields,
  * one of the two day fields `?`), `rate(n unit)` or `at(yyyy-mm-ddThh:mm:ss)`. Returns a problem or
@@ -114,4 +116,17 @@ export function timezoneProblem(timezone: string): string | undefined {
   } catch {
     return `not an IANA time zone (such as Europe/Berlin or UTC): ${timezone}`;
   }
+}
+
+/** Scheduler's limit on a schedule's description (CreateSchedule's Description). */
+export const SCHEDULE_DESCRIPTION_MAX = 512;
+
+/**
+ * The retraining schedule's description: what it starts, not what that does: the stack's pipeline trains on
+ * the CRM exports someone put under data/, never on the feedback table, and a Lambda target is the stack owner's.
+ */
+export function retrainingScheduleDescription(config: Pick<StackConfig, 'retraining'>, startsOwnPipeline: boolean): string {
+  return startsOwnPipeline
+    ? `mailroute: starts the retraining pipeline (trains on the CRM exports under s3://<artifact bucket>/${config.retraining.dataPrefix})`
+    : 'mailroute: starts the configured retraining target';
 }

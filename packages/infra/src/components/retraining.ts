@@ -5,6 +5,7 @@ import { ruleToQueuePolicy, schedulerTargetPolicy, serviceTrustPolicy } from '..
 import { failedPipelineRunPattern } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
 import { retrainDeadLetterQueueName } from '../monitoring-plan.js';
+import { retrainingScheduleDescription } from '../schedule.js';
 import { deadLetterQueue, tagsWith, type StackContext } from './common.js';
 
 /** The retraining target: the configured one, or the stack's SageMaker pipeline `mailroute-<env>-retrain`. */
@@ -58,12 +59,7 @@ export class Retraining extends pulumi.ComponentResource {
       `${name}-schedule`,
       {
         name: physicalName(config, 'retrain-monthly'),
-        // What it starts, not what that does: the stack's pipeline trains on the CRM exports someone put under
-        // data/, never on the feedback table, and a Lambda target is the stack owner's.
-        description:
-          ctx.pipelineArn !== undefined
-            ? `mailroute: starts the retraining pipeline (trains on the CRM exports under s3://<artifact bucket>/${config.retraining.dataPrefix})`
-            : 'mailroute: starts the configured retraining target',
+        description: retrainingScheduleDescription(config, ctx.pipelineArn !== undefined),
         scheduleExpression: config.retraining.schedule,
         scheduleExpressionTimezone: config.retraining.timezone,
         state: config.retraining.enabled ? 'ENABLED' : 'DISABLED',
