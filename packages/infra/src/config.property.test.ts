@@ -139,13 +139,22 @@ describe('parseStackConfig (properties)', () => {
   it('reads any Pulumi config strings into a config or a StackConfigError', () => {
     const yamlValue = fc.oneof(anyValue.map((v) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v))), fc.string({ maxLength: 12 }).map((s) => `{${s}`));
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom(...CONFIG_KEYS, 'servng'), yamlValue), (values) => {
-        const get = (key: string) => values[key] ?? (key in minimal ? (typeof minimal[key as keyof typeof minimal] === 'string' ? (minimal[key as keyof typeof minimal] as string) : JSON.stringify(minimal[key as keyof typeof minimal])) : undefined);
+      fc.property(fc.dictionary(fc.constantFrom(...CONFIG_KEYS, 'servng', '__proto__', 'constructor'), yamlValue), (values) => {
+        const own = (key: string) => (Object.prototype.hasOwnProperty.call(values, key) ? values[key] : undefined);
+        const fallback = (key: string) => {
+          const value = Object.prototype.hasOwnProperty.call(minimal, key) ? minimal[key as keyof typeof minimal] : undefined;
+          return value === undefined || typeof value === 'string' ? value : JSON.stringify(value);
+        };
+        const get = (key: string) => own(key) ?? fallback(key);
+        let result: ReturnType<typeof outcome> | undefined;
         try {
-          outcome(rawConfigFrom(get, Object.keys(values)));
+          result = outcome(rawConfigFrom(get, Object.keys(values)));
         } catch (error) {
           expect(error, String(error)).toBeInstanceOf(StackConfigError);
         }
+        // A key the program does not read is refused, whatever its name.
+        const unknown = Object.keys(values).filter((key) => !(CONFIG_KEYS as readonly string[]).includes(key) && values[key] !== undefined);
+        if (unknown.length > 0) expect(result?.ok, unknown.join(', ')).not.toBe(true);
       }),
       { seed: 2, numRuns: 500 },
     );

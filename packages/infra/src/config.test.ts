@@ -218,6 +218,12 @@ describe('parseStackConfig on a key that fails its own check', () => {
 });
 
 describe('rawConfigFrom', () => {
+  it('refuses a key named __proto__ rather than reading its object as the stack config', () => {
+    const values: Record<string, string> = { environment: 'dev', ['__proto__']: '{"retraining":{"enabled":true}}' };
+    const raw = rawConfigFrom((key) => (Object.prototype.hasOwnProperty.call(values, key) ? values[key] : undefined), ['__proto__']);
+    expect(Object.getPrototypeOf(raw)).toBe(Object.prototype);
+    expect(() => parseStackConfig({ ...minimal, ...raw })).toThrow(/mailroute: Unrecognized key: "__proto__"/);
+  });
   it('decodes objects and keeps scalars as strings', () => {
     const values: Record<string, string> = { accountId: '111111111111', serving: '{"maxInstances":3}', api: ' {"allowedClientIds":["a"]}' };
     const raw = rawConfigFrom((key) => values[key]);

@@ -293,16 +293,19 @@ export const CONFIG_KEYS = [
  */
 export function rawConfigFrom(get: (key: string) => string | undefined, present: readonly string[] = []): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
+  // An own property even for `mailroute:__proto__`: assigned, it would become raw's prototype, whose keys
+  // (retraining: {...}) the schema reads as if set, while the key itself would not be refused.
+  const set = (key: string, value: unknown) => Object.defineProperty(raw, key, { value, enumerable: true, writable: true, configurable: true });
   for (const key of new Set<string>([...CONFIG_KEYS, ...present])) {
     const value = get(key);
     if (value === undefined) continue;
     const trimmed = value.trim();
     if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
-      raw[key] = value;
+      set(key, value);
       continue;
     }
     try {
-      raw[key] = JSON.parse(trimmed);
+      set(key, JSON.parse(trimmed));
     } catch (error) {
       throw new StackConfigError(
         `invalid stack config:\n  mailroute:${key}: not JSON (${(error as Error).message}); set an object as YAML under the key in Pulumi.<stack>.yaml, or with pulumi config set --path mailroute:${key}.<field> <value>`,
