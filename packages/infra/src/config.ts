@@ -171,8 +171,11 @@ export const StackConfigSchema = z
          * minutes and under 1 GiB, so a general-purpose type; a GPU type only costs more.
          */
         instanceType: InstanceType.default('ml.m5.xlarge'),
-        /** Hours of training per month, for the cost estimate. */
-        hoursPerMonth: z.number().min(0).default(2),
+        /**
+         * Hours of training per month, for the cost estimate: at most a 31-day month's, as the retraining runs one job
+         * at a time (an unbounded number made the exported estimate Infinity, which JSON, and so Pulumi's state, cannot hold).
+         */
+        hoursPerMonth: z.number().min(0).max(744, 'at most 744, the hours of a 31-day month: the retraining runs one job at a time').default(2),
       })
       .prefault({}),
     retraining: z

@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { estimateMonthlyCost, HOURS_PER_MONTH, PRICE_LIST } from './cost.js';
 import { loadStackConfigFile } from './testing/stack-files.js';
+import { parseStackConfig } from './config.js';
+import { MINIMAL_CONFIG } from './testing/minimal-config.js';
 
 describe('estimateMonthlyCost', () => {
   it('prices the endpoint at its minimum size for a month', () => {
@@ -37,5 +39,11 @@ describe('estimateMonthlyCost', () => {
     expect(() => estimateMonthlyCost({ ...prod, region: 'ap-south-1' })).toThrow(/^mailroute:region: no list prices for ap-south-1 .*\(priced: us-east-1, eu-central-1\)/);
     expect(() => estimateMonthlyCost({ ...prod, serving: { ...prod.serving, instanceType: 'ml.m6i.large' } })).toThrow(/^mailroute:serving.instanceType: no eu-central-1 hosting price for ml.m6i.large .*PRICE_LIST/);
     expect(() => estimateMonthlyCost({ ...prod, training: { ...prod.training, instanceType: 'ml.c6i.large' } })).toThrow(/^mailroute:training.instanceType: no eu-central-1 training price for ml.c6i.large/);
+  });
+
+  it('stays finite for every training time the config takes (the stack exports it, and JSON has no Infinity)', () => {
+    const training = (hoursPerMonth: number) => parseStackConfig({ ...MINIMAL_CONFIG, training: { instanceType: 'ml.g5.xlarge', hoursPerMonth } });
+    expect(() => training(1e308)).toThrow('mailroute:training.hoursPerMonth: at most 744, the hours of a 31-day month');
+    expect(estimateMonthlyCost(training(744)).totalUsd).toBeLessThan(2000);
   });
 });
