@@ -34,7 +34,7 @@ const PATHS: readonly string[][] = [
 /** What a key may hold: any JSON, numbers at and past the edges, the strings a typo or a template leaves. */
 const anyValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom(undefined, null, Number.NaN, Infinity, -Infinity, -0, 0, 1, 2, 3, 365, 1e300, 2 ** 53, -1, 0.5, true),
+  fc.constantFrom(undefined, null, Number.NaN, Infinity, -Infinity, -0, 0, 1, 2, 3, 365, 1e300, Number.MAX_VALUE, 2 ** 53, -1, 0.5, true),
   fc.constantFrom('', ' ', 'undefined', 'NaN', 'null', '__proto__', 'constructor', 'prod', 'dev', 'ml.t3.medium', 'ml.c6i.large', 'cron(0 3 1 * ? *)', 'rate(1 day)', 'UTC', 'data/x/', 'models/x/', 'sagemaker-pipeline', 'lambda', '10.0.0.0/16'),
   fc.constantFrom(`data/${'x'.repeat(450)}/`, `a${'-'.repeat(300)}b`, 'arn:aws:iam::111111111111:role/deploy/', `arn:aws:iam::111111111111:role/ci/${'d'.repeat(65)}`),
   fc.string({ maxLength: 20 }),
@@ -51,6 +51,9 @@ function withValue(base: unknown, path: string[], value: unknown): unknown {
 const anyConfig = fc
   .array(fc.tuple(fc.constantFrom(...PATHS), anyValue), { minLength: 1, maxLength: 3 })
   .map((edits) => edits.reduce<unknown>((config, [path, value]) => withValue(config, path, value), fc.sample(fc.constantFrom({ ...minimal }, { ...minimal, environment: 'prod', serving: { imageTag: '0.1.0', minInstances: 2 }, monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 365 } }), 1)[0]));
+
+/** Resource names the alarm plan takes (any will do: the properties look at thresholds and alarm names). */
+const NAMES = { endpointName: 'e', variantName: 'v', apiFunctionName: 'f', deployerFunctionName: 'd', apiId: 'a', stage: 's' };
 
 /** Numbers in the parsed config that are NaN or infinite, by path. */
 function badNumbers(value: unknown, path = ''): string[] {
@@ -93,7 +96,7 @@ describe('parseStackConfig (properties)', () => {
         if (target?.kind === 'sagemaker-pipeline') expect(target.pipelineName.length).toBeLessThanOrEqual(256);
         const { initialInstanceCount, minInstances, maxInstances } = config.serving;
         expect(minInstances <= initialInstanceCount && initialInstanceCount <= maxInstances).toBe(true);
-        for (const spec of alarmSpecs(config, { endpointName: 'e', variantName: 'v', apiFunctionName: 'f', deployerFunctionName: 'd', apiId: 'a', stage: 's' })) {
+        for (const spec of alarmSpecs(config, NAMES)) {
           expect(Number.isFinite(spec.threshold), spec.name).toBe(true);
           expect(spec.name).not.toMatch(/undefined|NaN/);
         }
@@ -106,6 +109,18 @@ describe('parseStackConfig (properties)', () => {
         }
       }),
       { seed: 1, numRuns: 1500 },
+    );
+  });
+
+  it('gives alarms a finite threshold for any number the monitoring keys take', () => {
+    const huge = fc.oneof(fc.constantFrom(Number.MAX_VALUE, 1e306, Number.MIN_VALUE, 60_000, 60_001), fc.double({ min: 0, noNaN: true }));
+    fc.assert(
+      fc.property(huge, fc.double({ min: 0, max: 1, noNaN: true }), (p99LatencyMs, minLiveMacroF1) => {
+        const result = outcome({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', p99LatencyMs, minLiveMacroF1 } });
+        if (!result.ok) expect(result.lines.slice(1)).toEqual([expect.stringMatching(/^ {2}mailroute:monitoring\.p99LatencyMs: /)]);
+        else for (const spec of alarmSpecs(result.config, NAMES)) expect(Number.isFinite(spec.threshold), `${spec.name} ${spec.threshold}`).toBe(true);
+      }),
+      { seed: 5, numRuns: 300 },
     );
   });
 

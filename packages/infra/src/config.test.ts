@@ -192,6 +192,15 @@ describe('parseStackConfig', () => {
   });
 });
 
+describe('parseStackConfig on alarm thresholds', () => {
+  it('refuses a p99 latency alarm no SageMaker invocation could reach (its threshold in microseconds was Infinity past 1e305)', () => {
+    const p99 = (p99LatencyMs: number) => () => parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', p99LatencyMs } });
+    expect(p99(Number.MAX_VALUE)).toThrow('mailroute:monitoring.p99LatencyMs: at most 60000 (60 s, the longest a SageMaker real-time invocation runs)');
+    expect(p99(60_001)).toThrow(/mailroute:monitoring.p99LatencyMs: at most 60000/);
+    expect(p99(60_000)().monitoring.p99LatencyMs).toBe(60_000);
+  });
+});
+
 describe('parseStackConfig on retraining folders', () => {
   it("refuses an exports folder too long for the schedule's description (Scheduler takes 512 characters)", () => {
     const dataPrefix = `data/${'x'.repeat(400)}/`;

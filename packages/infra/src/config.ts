@@ -210,7 +210,12 @@ export const StackConfigSchema = z
         .int()
         .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `a retention CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(', ')} (days)`)
         .default(30),
-      p99LatencyMs: z.number().positive().default(500),
+      /**
+       * The endpoint's p99 latency alarm, in ms (CloudWatch's ModelLatency is in microseconds): at most 60 s, as long
+       * as SageMaker lets a real-time invocation run; a higher one could never fire, and past about 1e305 the
+       * threshold in microseconds was Infinity, which PutMetricAlarm cannot take.
+       */
+      p99LatencyMs: z.number().positive().max(60_000, 'at most 60000 (60 s, the longest a SageMaker real-time invocation runs): a higher p99 alarm could never fire').default(500),
       /** Alarm when live macro F1 (from CRM feedback) falls under this. */
       minLiveMacroF1: z.number().min(0).max(1).default(0.7),
     }),
