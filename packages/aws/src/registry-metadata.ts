@@ -105,12 +105,27 @@ export function decodeMeta(value: string): string {
   return value.replace(/(?:=[0-9A-F]{2})+/g, (run) => new TextDecoder().decode(Uint8Array.from(run.slice(1).split('=').map((h) => parseInt(h, 16)))));
 }
 
+/**
+ * The task names as one metadata value, read back by splitting at `,`. A name that would not come back as it is
+ * is refused before anything is uploaded: an empty one (SageMaker refuses an empty value), one with a `,` (read
+ * back as two), or names too long together for the 256 characters (the list would be cut, tasks lost).
+ */
+function tasksValue(tasks: readonly string[]): string {
+  const bad = tasks.find((t) => t === '' || t.includes(','));
+  if (bad !== undefined) throw new RegistryArtifactError(`manifest.json: task name ${JSON.stringify(bad)} cannot be recorded in the model package (task names must be non-empty and have no ","); nothing was registered`);
+  const value = encodeMeta(tasks.join(','), Infinity);
+  if (value.length > MAX_VALUE) {
+    throw new RegistryArtifactError(`manifest.json: the task names (${tasks.join(', ')}) take ${value.length} characters in the model package's metadata, over SageMaker's ${MAX_VALUE}; nothing was registered`);
+  }
+  return value;
+}
+
 /** ModelVersion fields as SageMaker CustomerMetadataProperties (string to string, in SageMaker's characters). */
 export function toCustomerMetadata(v: Omit<ModelVersion, 'version' | 'status' | 'createdAt'>): Record<string, string> {
   const props: Record<string, string> = {
     [`${META}id`]: encodeMeta(v.id),
     [`${META}family`]: encodeMeta(v.family || 'unknown'),
-    [`${META}tasks`]: encodeMeta(v.tasks.join(',')),
+    [`${META}tasks`]: tasksValue(v.tasks),
     [`${META}dataHash`]: encodeMeta(v.dataHash || 'unknown'),
   };
   if (v.runId) props[`${META}runId`] = encodeMeta(v.runId);

@@ -479,6 +479,23 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(0);
   });
 
+  it('refuses, before uploading anything, task names the package metadata would not give back (empty, with a comma, too long together)', async () => {
+    const dir = await mkdtemp(path.join(root, 'tasks-'));
+    await writeFile(path.join(dir, 'model.onnx'), Buffer.from([1]));
+    const withTasks = (names: string[]) =>
+      writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: 'm-tasks', family: 'ngram-bag', tasks: names.map((name) => ({ name })), dataHash: 'h', files: filesOf({ 'model.onnx': Buffer.from([1]) }) }));
+    // Written as one value split at ",": read back as ["Bereich", "Team"]; an empty one SageMaker refuses.
+    for (const names of [['queue', 'Bereich,Team'], ['']]) {
+      await withTasks(names);
+      await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining(`task name ${JSON.stringify(names.at(-1))}`) });
+    }
+    // Twelve names of 24 characters take 299 of the value's 256: the list was cut, the last tasks lost.
+    await withTasks(Array.from({ length: 12 }, (_, i) => `geschaeftsbereich_${String(i).padStart(6, '0')}`));
+    await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining("over SageMaker's 256") });
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual([]);
+    expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(0);
+  });
+
   it('reports unknown ids and bad artifacts with coded errors', async () => {
     await expect(registry.get('nope')).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
     const empty = await mkdtemp(path.join(root, 'empty-'));

@@ -11,6 +11,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { checkCreateModelPackage, checkUpdateModelPackage } from './sagemaker-limits.js';
 
 type Out = never;
 export const testCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -26,10 +27,15 @@ export interface FakePackage {
   input: unknown;
 }
 
-/** Answers CreateModelPackage, DescribeModelPackage, ListModelPackages (newest first) and UpdateModelPackage. */
+/**
+ * Answers CreateModelPackage, DescribeModelPackage, ListModelPackages (newest first) and UpdateModelPackage. A
+ * create or update past SageMaker's limits (customer metadata, description, group name: sagemaker-limits.ts) is
+ * refused with a ValidationException, changing nothing, as SageMaker refuses it.
+ */
 export function fakeModelPackageGroup(sm: AwsClientStub<SageMakerClient>): FakePackage[] {
   const packages: FakePackage[] = [];
   sm.on(CreateModelPackageCommand).callsFake((input) => {
+    checkCreateModelPackage(input);
     const version = packages.length + 1;
     const arn = `arn:aws:sagemaker:eu-central-1:111111111111:model-package/${input.ModelPackageGroupName}/${version}`;
     const created = new Date(Date.UTC(2026, 10, version));
@@ -44,11 +50,13 @@ export function fakeModelPackageGroup(sm: AwsClientStub<SageMakerClient>): FakeP
   sm.on(ListModelPackagesCommand).callsFake(() => ({ ModelPackageSummaryList: [...packages].reverse().map((p) => ({ ModelPackageArn: p.arn })) }) as Out);
   sm.on(UpdateModelPackageCommand).callsFake((input) => {
     const p = packages.find((x) => x.arn === input.ModelPackageArn)!;
+    const merged = { ...p.props, ...input.CustomerMetadataProperties };
+    for (const key of input.CustomerMetadataPropertiesToRemove ?? []) delete merged[key];
+    checkUpdateModelPackage(input, merged);
     p.status = input.ModelApprovalStatus;
     // Later than any creation or earlier update, in the order the updates come.
     p.modified = new Date(Math.max(Date.now(), ...packages.map((x) => x.modified.getTime() + 1)));
-    Object.assign(p.props, input.CustomerMetadataProperties);
-    for (const key of input.CustomerMetadataPropertiesToRemove ?? []) delete p.props[key];
+    p.props = merged;
     return { ModelPackageArn: p.arn } as Out;
   });
   return packages;
