@@ -1,34 +1,15 @@
 // The ModelRegistry contract both registries keep: the same calls refused with the same RegistryError codes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { mockClient } from 'aws-sdk-client-mock';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { createLocalRegistry, gateFailedError, RegistryError, type GateRecord, type ModelRegistry } from '@mailroute/model';
-import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
-import { fakeModelPackageGroup, startS3rver, testCredentials } from './test-support/fake-model-package-group.js';
+import { registryFixture } from './test-support/registry-fixture.js';
 
-const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials: testCredentials });
-const sm = mockClient(sagemaker);
-
-let root: string;
-let s3: S3Client;
-let closeS3: () => Promise<void>;
-let counter = 0;
-beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-registry-contract-'));
-  ({ s3, close: closeS3 } = await startS3rver(root));
-});
-afterAll(async () => {
-  await closeS3?.();
-  await rm(root, { recursive: true, force: true });
-});
+const fixture = registryFixture('registry-contract');
 
 async function artifact(modelId: string): Promise<string> {
-  const dir = path.join(root, `artifact-${++counter}`);
+  const dir = path.join(fixture.root, `artifact-${fixture.next()}`);
   await mkdir(dir, { recursive: true });
   const onnx = Buffer.from([1, 2, 3]);
   // The manifest lists each file's sha256, as a trained artifact's does (the local registry checks them).
@@ -39,24 +20,8 @@ async function artifact(modelId: string): Promise<string> {
 }
 
 const registries: [string, () => ModelRegistry][] = [
-  ['LocalModelRegistry', () => createLocalRegistry({ home: path.join(root, `home-${++counter}`) })],
-  [
-    'S3SageMakerRegistry',
-    () => {
-      sm.reset();
-      fakeModelPackageGroup(sm);
-      counter += 1;
-      return new S3SageMakerRegistry({
-        s3,
-        sagemaker,
-        bucket: 'artifacts',
-        prefix: `contract-${counter}/`,
-        modelPackageGroupName: 'mailroute-dev',
-        inferenceImage: '111111111111.dkr.ecr.eu-central-1.amazonaws.com/mailroute-serving:1',
-        cacheDir: path.join(root, `cache-${counter}`),
-      });
-    },
-  ],
+  ['LocalModelRegistry', () => createLocalRegistry({ home: path.join(fixture.root, `home-${fixture.next()}`) })],
+  ['S3SageMakerRegistry', () => fixture.registry()],
 ];
 
 const failedGate: GateRecord = { pass: false, champion: 'm-0', failed: ['queue: macro-F1 drop ≤ 0.5 pts: 0.8 → 0.7'], thresholds: { maxMacroF1DropPoints: 0.5 }, at: '2026-12-01T09:00:00.000Z' };
@@ -82,7 +47,7 @@ describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
   it('a model id twice is REGISTRY_DUPLICATE; a directory without a manifest REGISTRY_ARTIFACT_INVALID', async () => {
     await registry.register(await artifact('m-1'));
     await isRegistryError(registry.register(await artifact('m-1')), 'REGISTRY_DUPLICATE');
-    const empty = path.join(root, `empty-${++counter}`);
+    const empty = path.join(fixture.root, `empty-${fixture.next()}`);
     await mkdir(empty);
     await isRegistryError(registry.register(empty), 'REGISTRY_ARTIFACT_INVALID');
   });

@@ -45,20 +45,22 @@ export function summarizeManifest(json: unknown): {
 
 /**
  * Numeric headline metrics, nested objects flattened with dots (`queue.macro_f1`) as the local registry
- * does; at most `max` of them, since SageMaker takes 50 customer metadata entries per package.
+ * does, by its rule of depth: an object is read while the name before it has fewer than three dotted parts,
+ * so `queue.per_label.billing.f1` is kept (counting levels instead dropped the fourth, which the local
+ * registry keeps); at most `max` of them, since SageMaker takes 50 customer metadata entries per package.
  */
 export function headlineMetrics(json: unknown, max = MAX_METRICS): Record<string, number> {
   const out: Record<string, number> = {};
-  const walk = (value: unknown, prefix: string, depth: number) => {
+  const walk = (value: unknown, prefix: string) => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return;
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
       if (Object.keys(out).length >= max) return;
       const name = prefix ? `${prefix}.${key}` : key;
       if (typeof v === 'number' && Number.isFinite(v)) out[name] = v;
-      else if (depth < 3) walk(v, name, depth + 1);
+      else if (prefix.split('.').length < 3) walk(v, name);
     }
   };
-  walk(json, '', 1);
+  walk(json, '');
   return out;
 }
 

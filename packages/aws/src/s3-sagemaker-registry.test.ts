@@ -11,7 +11,7 @@ import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 import { fakeModelPackageGroup, startS3rver, testCredentials as credentials } from './test-support/fake-model-package-group.js';
 import { modelPackageClientToken } from './model-package-input.js';
 import { gateStanding, type GateRecord } from '@mailroute/model';
-import { decodeMeta, encodeMeta, fromModelPackage, MAX_METRICS, newVersionId, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
+import { decodeMeta, encodeMeta, fromModelPackage, headlineMetrics, MAX_METRICS, newVersionId, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
 
 const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials });
 const sm = mockClient(sagemaker);
@@ -548,6 +548,11 @@ describe('registry metadata', () => {
     expect(back.metrics['queue.f1 (label #0)']).toBeCloseTo(0, 12);
     expect(Object.keys(back.metrics)).toHaveLength(MAX_METRICS);
     expect(decodeMeta(encodeMeta('a=b, €'))).toBe('a=b, €');
+  });
+
+  it('flattens nested metrics as the local registry does: four levels deep, fewer when a name has dots of its own', () => {
+    const metrics = { queue: { per_label: { billing: { f1: 0.5 }, other: 0.25 } }, 'a.b': { c: { d: 1, e: { f: 2 } } } };
+    expect(headlineMetrics(metrics)).toEqual({ 'queue.per_label.billing.f1': 0.5, 'queue.per_label.other': 0.25, 'a.b.c.d': 1 });
   });
 
   it('makes sortable ids', () => {
