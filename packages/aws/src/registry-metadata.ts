@@ -64,10 +64,15 @@ export function headlineMetrics(json: unknown, max = MAX_METRICS): Record<string
   return out;
 }
 
-/** `ngram-bag-20261129-101500-ab12cd`: sortable by time, unique by the random suffix. */
+/**
+ * `ngram-bag-20261129-101500-ab12cd`: sortable by time, unique by the random suffix. A model id as the local
+ * registry takes one (a letter or digit first, at most 200 characters), whatever the family: it is cut to 60
+ * characters (a longer id was cut in the package's metadata, and read back as another version's) and without
+ * `-` at its ends (`_ngram` made `-ngram-...`), `model` when nothing is left.
+ */
 export function newVersionId(family: string, now: Date, suffix: string): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const safeFamily = family.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  const safeFamily = family.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 60).replace(/^-+|-+$/g, '') || 'model';
   return `${safeFamily}-${stamp}-${suffix}`;
 }
 

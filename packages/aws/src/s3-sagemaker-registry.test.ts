@@ -557,5 +557,9 @@ describe('registry metadata', () => {
 
   it('makes sortable ids', () => {
     expect(newVersionId('NGram Bag', new Date('2026-11-29T10:15:00.123Z'), 'ab12cd')).toBe('ngram-bag-20261129-101500-ab12cd');
+    // A model id the local registry would take, which the package's metadata gives back whole.
+    expect(newVersionId('_ngram', new Date('2026-11-29T10:15:00Z'), 'ab12cd')).toBe('ngram-20261129-101500-ab12cd');
+    expect(newVersionId('', new Date('2026-11-29T10:15:00Z'), 'ab12cd')).toBe('model-20261129-101500-ab12cd');
+    expect(newVersionId('x'.repeat(300), new Date('2026-11-29T10:15:00Z'), 'ab12cd')).toBe(`${'x'.repeat(60)}-20261129-101500-ab12cd`);
   });
 });
