@@ -21,6 +21,9 @@ export async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+/** S3's longest object key, in bytes of UTF-8. */
+export const MAX_KEY_BYTES = 1024;
+
 /**
  * Uploads a directory under `s3://bucket/prefix` (prefix ends with `/`); returns the keys written. `keys`
  * collects them as they are written, so a caller can delete what a failed upload left.
@@ -42,6 +45,11 @@ export async function uploadDirectory(
   const files = await listFiles(dir);
   const missing = Object.keys(sha256s).filter((rel) => !files.includes(rel));
   if (missing.length > 0) throw new RegistryArtifactError(`${missing.join(', ')} listed in manifest.json missing in ${dir}; nothing was registered`);
+  // S3 refuses a key over 1,024 bytes of UTF-8: refused here before the first upload, not by S3 halfway through.
+  const tooLong = files.find((rel) => Buffer.byteLength(`${prefix}${rel}`) > MAX_KEY_BYTES);
+  if (tooLong !== undefined) {
+    throw new RegistryArtifactError(`${tooLong} in ${dir}: its S3 key ${prefix}${tooLong} takes ${Buffer.byteLength(`${prefix}${tooLong}`)} bytes, over S3's ${MAX_KEY_BYTES}; nothing was registered`);
+  }
   for (const rel of files.filter((f) => !skip.includes(f))) {
     const file = path.join(dir, rel);
     const { size } = await stat(file);

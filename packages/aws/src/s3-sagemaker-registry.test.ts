@@ -496,6 +496,19 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(0);
   });
 
+  it('refuses, before uploading anything, a file whose S3 key would be over 1,024 bytes (S3 refused it halfway through the upload)', async () => {
+    const dir = await mkdtemp(path.join(root, 'deep-'));
+    await writeFile(path.join(dir, 'model.onnx'), Buffer.from([1]));
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: 'm-deep', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', files: filesOf({ 'model.onnx': Buffer.from([1]) }) }));
+    // Five folders of 120 umlauts (240 bytes each): a path the local registry copies, a key S3 does not take.
+    const deep = Array.from({ length: 5 }, () => 'ä'.repeat(120)).join('/');
+    await mkdir(path.join(dir, 'reports', deep), { recursive: true });
+    await writeFile(path.join(dir, 'reports', deep, 'report.md'), '# report');
+    await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining("over S3's 1024; nothing was registered") });
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual([]);
+    expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(0);
+  });
+
   it('reports unknown ids and bad artifacts with coded errors', async () => {
     await expect(registry.get('nope')).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
     const empty = await mkdtemp(path.join(root, 'empty-'));

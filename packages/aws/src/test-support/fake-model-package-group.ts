@@ -69,6 +69,17 @@ export async function startS3rver(root: string): Promise<{ s3: S3Client; close: 
   const s3 = new S3Client({ region: 'eu-central-1', endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, credentials: testCredentials,
     // s3rver does not understand the aws-chunked trailing checksums the SDK sends for streams by default.
     requestChecksumCalculation: 'WHEN_REQUIRED' });
+  // S3 refuses a key over 1,024 bytes of UTF-8 (KeyTooLongError); s3rver takes it.
+  s3.middlewareStack.add(
+    (next) => async (args) => {
+      const key = (args.input as { Key?: unknown }).Key;
+      if (typeof key === 'string' && Buffer.byteLength(key) > 1024) {
+        throw Object.assign(new Error('Your key is too long'), { name: 'KeyTooLongError', $metadata: { httpStatusCode: 400 } });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'keyTooLong' },
+  );
   return {
     s3,
     close: async () => {
