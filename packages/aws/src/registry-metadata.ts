@@ -81,6 +81,8 @@ const METRIC = 'mailroute:metric:';
 /** SageMaker's limits on customer metadata: 256 characters per value, 128 per key, 50 entries per package. */
 const MAX_VALUE = 256;
 const MAX_KEY = 128;
+/** What ApprovalDescription keeps of a decision's note (SageMaker takes 1,024). */
+const APPROVAL_DESCRIPTION_KEPT = 1000;
 /**
  * Entries besides the metrics a package can carry: id, family, tasks, dataHash, runId, measuredOn,
  * manifestSha256 and note at registration, then statusChangedAt, statusChangedBy and statusNote.
@@ -149,6 +151,13 @@ export function toCustomerMetadata(v: Omit<ModelVersion, 'version' | 'status' | 
   return props;
 }
 
+/** A decision's note as UpdateModelPackage's ApprovalDescription (at most 1,024 characters): its first 1,000, never half a character. */
+export function approvalDescription(note: string | undefined): string | undefined {
+  if (note === undefined) return undefined;
+  const cut = note.slice(0, APPROVAL_DESCRIPTION_KEPT);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
 /** The metadata of a decision, and the keys of the previous decision it leaves out (to remove). */
 export function statusChangeMetadata(by: string | undefined, at: string, note: string | undefined): { props: Record<string, string>; remove: string[] } {
   const props: Record<string, string> = { [`${META}statusChangedAt`]: encodeMeta(at) };
@@ -172,6 +181,7 @@ export function fromModelPackage(pkg: {
   ModelApprovalStatus?: string;
   CreationTime?: Date;
   CustomerMetadataProperties?: Record<string, string>;
+  ApprovalDescription?: string;
 }): ModelVersion {
   const props = pkg.CustomerMetadataProperties ?? {};
   const raw = props[`${META}id`];
@@ -195,6 +205,11 @@ export function fromModelPackage(pkg: {
   for (const [field, key] of Object.entries(optional) as [keyof typeof optional, string][]) {
     const value = props[`${META}${key}`];
     if (value !== undefined) version[field] = decodeMeta(value);
+  }
+  // The metadata keeps 256 characters of a decision's note; ApprovalDescription, written with it, keeps 1,000.
+  const approval = pkg.ApprovalDescription;
+  if (version.statusNote !== undefined && approval !== undefined && approval.length > version.statusNote.length && approval.startsWith(version.statusNote)) {
+    version.statusNote = approval;
   }
   return version;
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLocalRegistry, RegistryError, type ModelRegistry, type ModelVersion } from '@mailroute/model';
-import { decodeMeta, encodeMeta } from './registry-metadata.js';
+import { approvalDescription, decodeMeta, encodeMeta } from './registry-metadata.js';
 import { registryFixture } from './test-support/registry-fixture.js';
 
 const SEED = Number(process.env.MAILROUTE_FUZZ_SEED ?? 1);
@@ -29,6 +29,8 @@ const words = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 12 }),
   fc.constantFrom('constructor', 'toString', '__proto__', 'Jürgen Müller', "O'Brien", 'schlechter bei Beschwerden (F1 -0,04), siehe #12', '=3D'),
 );
+/** A decision's note: words, or a long text with characters the metadata escapes (over its 256, or 1,000). */
+const decisionNote = fc.oneof(words, fc.string({ unit: fc.constantFrom('a', 'ä', ',', ' ', '😀'), minLength: 100, maxLength: 1100 }));
 /** Task names the package metadata can hold (the pure property covers those refused): non-empty, no ",". */
 const taskName = fc.oneof(fc.constantFrom('queue', 'Geschäftsbereich', 'constructor', 'toString', 'priorität', 'área', 'タスク'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 })).filter((t) => !t.includes(','));
 const leaf = fc.double({ noNaN: true, noDefaultInfinity: true });
@@ -41,8 +43,8 @@ const facts = fc.record({ tasks: fc.uniqueArray(taskName, { minLength: 1, maxLen
 
 const op = fc.oneof(
   fc.record({ kind: fc.constant('register' as const), id: fc.constantFrom(...IDS) }),
-  fc.record({ kind: fc.constant('approve' as const), id: fc.constantFrom(...IDS, STRANGER), force: fc.boolean(), by: fc.option(words, { nil: undefined }), note: fc.option(words, { nil: undefined }) }),
-  fc.record({ kind: fc.constant('reject' as const), id: fc.constantFrom(...IDS, STRANGER), by: fc.option(words, { nil: undefined }), note: fc.option(words, { nil: undefined }) }),
+  fc.record({ kind: fc.constant('approve' as const), id: fc.constantFrom(...IDS, STRANGER), force: fc.boolean(), by: fc.option(words, { nil: undefined }), note: fc.option(decisionNote, { nil: undefined }) }),
+  fc.record({ kind: fc.constant('reject' as const), id: fc.constantFrom(...IDS, STRANGER), by: fc.option(words, { nil: undefined }), note: fc.option(decisionNote, { nil: undefined }) }),
   fc.record({ kind: fc.constant('setChampion' as const), id: fc.constantFrom(...IDS, STRANGER) }),
   fc.record({ kind: fc.constant('get' as const), id: fc.constantFrom(...IDS, STRANGER) }),
 );
@@ -71,10 +73,13 @@ async function outcome<T>(call: () => Promise<T>): Promise<{ ok: T } | { code: s
 
 /** What SageMaker's metadata keeps of a text: the README's 256 characters, `=XX` escapes included. */
 const kept = (text: string | undefined) => (text ? decodeMeta(encodeMeta(text)) : undefined);
+/** What the AWS registry keeps of a decision's note: its first 1,000 characters (ApprovalDescription). */
+const keptNote = (text: string | undefined) => (text ? approvalDescription(text) : undefined);
+const whole = (text: string | undefined) => text || undefined;
 
-/** A version as both registries can tell it (no times, history or sha256: each keeps its own). */
-function shown(v: ModelVersion, cut: (text: string | undefined) => string | undefined = (t) => t || undefined) {
-  return { id: v.id, version: v.version, status: v.status, tasks: v.tasks, dataHash: v.dataHash, metrics: v.metrics, note: cut(v.note), by: cut(v.statusChangedBy), statusNote: cut(v.statusNote) };
+/** A version as both registries can tell it (no times, history or sha256: each keeps its own); `cut` and `cutNote` as AWS keeps texts. */
+function shown(v: ModelVersion, cut = whole, cutNote = whole) {
+  return { id: v.id, version: v.version, status: v.status, tasks: v.tasks, dataHash: v.dataHash, metrics: v.metrics, note: cut(v.note), by: cut(v.statusChangedBy), statusNote: cutNote(v.statusNote) };
 }
 
 async function call(registry: ModelRegistry, o: Op, dirs: Map<string, string>): Promise<{ ok: unknown } | { code: string }> {
@@ -109,8 +114,8 @@ describe('S3SageMakerRegistry answers as the local registry', () => {
           }
           const l = await call(local, o, dirs);
           expect('code' in a ? a.code : 'ok', JSON.stringify(o)).toBe('code' in l ? l.code : 'ok');
-          if ('ok' in a && 'ok' in l && a.ok && l.ok) expect(shown(a.ok as ModelVersion), JSON.stringify(o)).toEqual(shown(l.ok as ModelVersion, kept));
-          expect((await aws.list()).map((v) => shown(v)), JSON.stringify(o)).toEqual((await local.list()).map((v) => shown(v, kept)));
+          if ('ok' in a && 'ok' in l && a.ok && l.ok) expect(shown(a.ok as ModelVersion), JSON.stringify(o)).toEqual(shown(l.ok as ModelVersion, kept, keptNote));
+          expect((await aws.list()).map((v) => shown(v)), JSON.stringify(o)).toEqual((await local.list()).map((v) => shown(v, kept, keptNote)));
           expect((await aws.champion())?.id, JSON.stringify(o)).toBe((await local.champion())?.id);
         }
       }),

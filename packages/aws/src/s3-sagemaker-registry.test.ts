@@ -351,6 +351,15 @@ describe('S3SageMakerRegistry against s3rver', () => {
     await expect(registry.champion()).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining('champion.json is not a champion pointer') });
   });
 
+  it("gives back a decision's note of up to 1,000 characters whole, not the metadata's 256", async () => {
+    const a = await registry.register(artifact);
+    const note = 'Schwächer bei Beschwerden (queue F1 -0,04); siehe Auswertung 😀 '.repeat(12).slice(0, 700);
+    expect((await registry.approve(a.id, { by: 'lead', note })).statusNote).toBe(note);
+    expect((await registry.get(a.id)).statusNote).toBe(note);
+    const long = 'ä'.repeat(999) + '😀' + 'b';
+    expect((await registry.reject(a.id, { note: long })).statusNote).toBe('ä'.repeat(999)); // never half a character
+  });
+
   it('keeps a rejection unless approval is forced; the decision note does not replace the registration note', async () => {
     const a = await registry.register(artifact, { note: 'monthly retrain' });
     await registry.reject(a.id, { by: 'bob', note: 'queue too weak' });

@@ -27,6 +27,7 @@ import { deleteKeys, downloadPrefixAtomically, listKeys, putIfAbsent, uploadDire
 import { readJsonObject, readObjectText } from './s3-objects.js';
 import { readChampionPointer, writeChampionPointer } from './champion-pointer.js';
 import {
+  approvalDescription,
   fromModelPackage,
   headlineMetrics,
   newVersionId,
@@ -456,7 +457,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
       new UpdateModelPackageCommand({
         ModelPackageArn: arn,
         ModelApprovalStatus: status,
-        ApprovalDescription: options.note?.slice(0, 1000),
+        ApprovalDescription: approvalDescription(options.note),
         CustomerMetadataProperties: metadata.props,
         CustomerMetadataPropertiesToRemove: metadata.remove,
       }),

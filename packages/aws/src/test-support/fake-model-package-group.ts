@@ -24,6 +24,8 @@ export interface FakePackage {
   /** LastModifiedTime: set on creation and by every update, as SageMaker does. */
   modified: Date;
   props: Record<string, string>;
+  /** The last decision's ApprovalDescription. */
+  approvalDescription?: string;
   input: unknown;
 }
 
@@ -45,7 +47,7 @@ export function fakeModelPackageGroup(sm: AwsClientStub<SageMakerClient>): FakeP
   sm.on(DescribeModelPackageCommand).callsFake((input) => {
     const p = packages.find((x) => x.arn === input.ModelPackageName);
     if (!p) throw new Error('ValidationException');
-    return { ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, LastModifiedTime: p.modified, CustomerMetadataProperties: p.props } as Out;
+    return { ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, LastModifiedTime: p.modified, CustomerMetadataProperties: p.props, ApprovalDescription: p.approvalDescription } as Out;
   });
   sm.on(ListModelPackagesCommand).callsFake(() => ({ ModelPackageSummaryList: [...packages].reverse().map((p) => ({ ModelPackageArn: p.arn })) }) as Out);
   sm.on(UpdateModelPackageCommand).callsFake((input) => {
@@ -57,6 +59,7 @@ export function fakeModelPackageGroup(sm: AwsClientStub<SageMakerClient>): FakeP
     // Later than any creation or earlier update, in the order the updates come.
     p.modified = new Date(Math.max(Date.now(), ...packages.map((x) => x.modified.getTime() + 1)));
     p.props = merged;
+    p.approvalDescription = input.ApprovalDescription;
     return { ModelPackageArn: p.arn } as Out;
   });
   return packages;
