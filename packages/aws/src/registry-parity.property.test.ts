@@ -1,5 +1,5 @@
 // Parity of the two registries, as the contract suite (registry-contract.test.ts) intends it, on random
-// sequences: register / approve / reject / set champion / get / list through S3SageMakerRegistry (s3rver and the
+// sequences: register / approve / reject / set champion / record gate / get / list through S3SageMakerRegistry (s3rver and the
 // fake model package group, which refuses what SageMaker refuses) answer as the local registry does for the same
 // sequence: the same statuses, champion, decisions (who, note) and facts read back (task names with non-ASCII
 // letters or Object's own names, nested metrics), refusals by the same code. The one refusal of AWS's own is
@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLocalRegistry, RegistryError, type ModelRegistry, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, RegistryError, type GateRecord, type ModelRegistry, type ModelVersion } from '@mailroute/model';
 import { approvalDescription, decodeMeta, encodeMeta } from './registry-metadata.js';
 import { registryFixture } from './test-support/registry-fixture.js';
 
@@ -46,6 +46,7 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('approve' as const), id: fc.constantFrom(...IDS, STRANGER), force: fc.boolean(), by: fc.option(words, { nil: undefined }), note: fc.option(decisionNote, { nil: undefined }) }),
   fc.record({ kind: fc.constant('reject' as const), id: fc.constantFrom(...IDS, STRANGER), by: fc.option(words, { nil: undefined }), note: fc.option(decisionNote, { nil: undefined }) }),
   fc.record({ kind: fc.constant('setChampion' as const), id: fc.constantFrom(...IDS, STRANGER) }),
+  fc.record({ kind: fc.constant('recordGate' as const), id: fc.constantFrom(...IDS, STRANGER), pass: fc.boolean() }),
   fc.record({ kind: fc.constant('get' as const), id: fc.constantFrom(...IDS, STRANGER) }),
 );
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
@@ -71,6 +72,11 @@ async function outcome<T>(call: () => Promise<T>): Promise<{ ok: T } | { code: s
   }
 }
 
+const passedGate: GateRecord = { pass: true, champion: 'm-0', failed: [], thresholds: { maxMacroF1DropPoints: 0.5 }, at: '2026-12-01T09:00:00.000Z' };
+const failedGate: GateRecord = { ...passedGate, pass: false, failed: ['queue: macro-F1 drop ≤ 0.5 pts: 0.8 → 0.7'] };
+/** The note of an approval with force over a failed gate: each registry puts the override and the person's note in its own order. */
+const OVERRIDE = 'approved with force over a failed gate';
+
 /** What SageMaker's metadata keeps of a text: the README's 256 characters, `=XX` escapes included. */
 const kept = (text: string | undefined) => (text ? decodeMeta(encodeMeta(text)) : undefined);
 /** What the AWS registry keeps of a decision's note: its first 1,000 characters (ApprovalDescription). */
@@ -79,7 +85,8 @@ const whole = (text: string | undefined) => text || undefined;
 
 /** A version as both registries can tell it (no times, history or sha256: each keeps its own); `cut` and `cutNote` as AWS keeps texts. */
 function shown(v: ModelVersion, cut = whole, cutNote = whole) {
-  return { id: v.id, version: v.version, status: v.status, tasks: v.tasks, dataHash: v.dataHash, metrics: v.metrics, note: cut(v.note), by: cut(v.statusChangedBy), statusNote: cutNote(v.statusNote) };
+  const statusNote = v.statusNote?.includes(OVERRIDE) ? OVERRIDE : cutNote(v.statusNote);
+  return { id: v.id, version: v.version, status: v.status, tasks: v.tasks, dataHash: v.dataHash, metrics: v.metrics, note: cut(v.note), by: cut(v.statusChangedBy), statusNote, gate: v.gate };
 }
 
 async function call(registry: ModelRegistry, o: Op, dirs: Map<string, string>): Promise<{ ok: unknown } | { code: string }> {
@@ -92,6 +99,8 @@ async function call(registry: ModelRegistry, o: Op, dirs: Map<string, string>): 
       return outcome(() => registry.reject(o.id, { by: o.by, note: o.note }));
     case 'setChampion':
       return outcome(() => registry.setChampion(o.id));
+    case 'recordGate':
+      return outcome(() => registry.recordGate(o.id, o.pass ? passedGate : failedGate));
     case 'get':
       return outcome(() => registry.get(o.id));
   }
