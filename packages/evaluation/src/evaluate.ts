@@ -1,4 +1,4 @@
-import { CATCH_ALL_LABEL } from '@mailroute/model';
+import { CATCH_ALL_LABEL, ownValue } from '@mailroute/model';
 import { z } from 'zod';
 import type { ReportRouting } from './coverage-words.js';
 import { MetricInputError } from './errors.js';
@@ -190,14 +190,6 @@ function routingOperatingPoint(rows: readonly Row[], task: string, routing: Repo
   }
   const routed = rows.length - lowConfidence - noQueue;
   return { ...operatingPoint(routed, right, rows.length, threshold), manualTriage: { lowConfidence, noQueue } };
-}
-
-/**
- * A task's entry in an option's record (`labels`, `thresholds`), if it has one: a plain record (as `Object.fromEntries`
- * makes) without a `toString` task has Object's member under that name, a function, not the task's threshold.
- */
-function ownValue<T>(record: Readonly<Record<string, T>> | undefined, task: string): T | undefined {
-  return record !== undefined && Object.hasOwn(record, task) ? record[task] : undefined;
 }
 
 function evaluateTask(lines: readonly PredictionLine[], task: string, options: EvaluateOptions, sliceKeys: readonly string[]): TaskReport {

@@ -1,3 +1,4 @@
+import { ownValue } from '../records.js';
 import type { DenseLayer, NgramBagPart, NgramBagWeights } from './weights.js';
 
 /** One example in the bag: hashed ids and their pooling weights. */
@@ -83,5 +84,5 @@ export function forwardProbs(
  * record would read Object's member and divide every logit into NaN.
  */
 export function temperatureOf(temperatures: Record<string, number>, task: string): number {
-  return Object.hasOwn(temperatures, task) ? temperatures[task] : 1;
+  return ownValue(temperatures, task) ?? 1;
 }

@@ -1,4 +1,4 @@
-import { nullRecord, ownValue } from './records.js';
+import { nullRecord, ownValue } from '@mailroute/model';
 
 /** Label shares (summing to 1) from counts. */
 export function shares(counts: Record<string, number>): Record<string, number> {

@@ -1,7 +1,6 @@
-import type { ClassifierTask } from '@mailroute/model';
+import { nullRecord, ownValue, type ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair, PredictionRecord } from '../store/types.js';
 import { createLabelNamer, type LabelNamer, type Taxonomies } from './label-names.js';
-import { nullRecord, ownValue } from './records.js';
 import { countsRecord, newTally, tallyPrediction, taskQuality } from './task-tally.js';
 import { ITEMS_PER_TURN, nextTurn } from './turns.js';
 

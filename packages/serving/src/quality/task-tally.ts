@@ -1,5 +1,5 @@
 import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares, smoothedShares } from './drift.js';
-import { nullRecord, ownValue } from './records.js';
+import { nullRecord, ownValue } from '@mailroute/model';
 import type { BandQuality, DriftReport, LiveQualityInput, TaskInfo, TaskQuality } from './live-quality.js';
 
 export const CONFIDENCE_BANDS: ReadonlyArray<readonly [number, number]> = [

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { didYouMean } from '@mailroute/model';
+import { didYouMean, nullRecord, ownValue } from '@mailroute/model';
 import { EmailSchema, parseReceivedTime, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { choicesHint } from '../config-errors.js';
@@ -327,9 +327,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       return r.label;
     });
     // Own keys only: a task of the config that the model lacks, named `constructor`, would read Object's member.
-    const fixed = options.fixedLabels !== undefined && Object.hasOwn(options.fixedLabels, task.name) ? options.fixedLabels[task.name] : undefined;
+    const fixed = ownValue(options.fixedLabels, task.name);
     // Without a prototype: a label named `constructor` or `toString` would add its rows to Object's member.
-    const unknown = Object.create(null) as Record<string, number>;
+    const unknown = nullRecord<number>();
     const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed, unknown) : labels, { renamed, retired, missing }, fixed !== undefined);
     if (Object.keys(unknown).length > 0) notInModel[task.name] = unknown;
     taxonomy.push(result.report);

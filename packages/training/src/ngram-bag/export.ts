@@ -6,6 +6,7 @@ import {
   MANIFEST_SCHEMA_VERSION,
   NGRAM_BAG_OPSET,
   ngramBagOnnxNames,
+  ownValue,
   SEEN_TEXTS_FILE,
   writeArtifact,
   type Manifest,
@@ -37,7 +38,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
   const temperatures = Object.fromEntries(taskNames.map((name) => [name, model.calibration[name]?.temperature ?? 1]));
   const onnxBytes = buildNgramBagOnnx(model.weights, temperatures, names);
   // Own keys only: a task named `constructor` (or `hasOwnProperty`) that merged nothing would read Object's member.
-  const merged = (task: string): readonly string[] => (info.mergedIntoOther !== undefined && Object.hasOwn(info.mergedIntoOther, task) ? info.mergedIntoOther[task] : []);
+  const merged = (task: string): readonly string[] => ownValue(info.mergedIntoOther, task) ?? [];
   return writeArtifact(
     dir,
     {

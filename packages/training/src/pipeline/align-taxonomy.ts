@@ -1,5 +1,5 @@
 import type { PredictionLine } from '@mailroute/evaluation';
-import { CATCH_ALL_LABEL, currentLabel, type ClassifierTask } from '@mailroute/model';
+import { CATCH_ALL_LABEL, currentLabel, nullRecord, type ClassifierTask } from '@mailroute/model';
 
 /** What putting one model's predictions into another's taxonomy did. */
 export interface TaxonomyAlignment {
@@ -48,7 +48,7 @@ export function alignToTaxonomy(lines: readonly PredictionLine[], reference: rea
       let scores: Record<string, number> | undefined;
       if (p.scores) {
         // No prototype: a label named `constructor` or `toString` starts at no score, not at Object's member.
-        scores = Object.create(null) as Record<string, number>;
+        scores = nullRecord<number>();
         for (const [l, s] of Object.entries(p.scores)) scores[map(l)] = Math.min(1, (scores[map(l)] ?? 0) + s);
         // Merged labels can outweigh the single best label, as they do when predicting with the newer config.
         for (const [name, score] of Object.entries(scores)) if (score > (scores[label] ?? 0)) label = name;

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
-import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
@@ -305,12 +305,12 @@ async function scoreRows(
     const prediction: PredictionLine['prediction'] = {};
     for (const task of tasks) {
       // Own keys only: a task of the model that the config given lacks, named `constructor`, would read Object's member.
-      truth[task.name] = Object.hasOwn(row.labels, task.name) ? row.labels[task.name] : null;
+      truth[task.name] = ownValue(row.labels, task.name) ?? null;
       const k = task.labels.length;
       const p = probs[task.name].subarray(i * k, (i + 1) * k);
       const labels = names?.[task.name] ?? task.labels;
       // No prototype: a label named `constructor` or `toString` starts at no score, not at Object's member.
-      const scores = Object.create(null) as Record<string, number>;
+      const scores = nullRecord<number>();
       let best = 0;
       for (let c = 0; c < k; c++) {
         // Two labels merged under one name since: their probabilities add up.
