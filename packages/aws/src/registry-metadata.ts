@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ManifestTestFactsSchema, measuredOnOfManifest, MODEL_STATUSES, RegistryError, type ModelStatus, type ModelVersion } from '@mailroute/model';
+import { headUnits } from '@mailroute/evaluation';
 import { RegistryArtifactError } from './errors.js';
 
 /**
@@ -153,9 +154,7 @@ export function toCustomerMetadata(v: Omit<ModelVersion, 'version' | 'status' | 
 
 /** A decision's note as UpdateModelPackage's ApprovalDescription (at most 1,024 characters): its first 1,000, never half a character. */
 export function approvalDescription(note: string | undefined): string | undefined {
-  if (note === undefined) return undefined;
-  const cut = note.slice(0, APPROVAL_DESCRIPTION_KEPT);
-  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+  return note === undefined ? undefined : headUnits(note, Math.min(note.length, APPROVAL_DESCRIPTION_KEPT));
 }
 
 /** The metadata of a decision, and the keys of the previous decision it leaves out (to remove). */

@@ -16,11 +16,8 @@ export function wholeNumber(name: string, text: string, min: number, max = Numbe
   return n;
 }
 
-/**
- * The largest seed (`--seed` of demo-data and compare): the generators take the seed as 32 bits, so a larger
- * one would give the very file or bootstrap of a smaller seed (4294967296 that of 0).
- */
-export const MAX_SEED = 0xffff_ffff;
+/** The largest seed (`--seed` of demo-data and compare): the generators take the seed as 32 bits. */
+export { MAX_SEED } from '@mailroute/evaluation';
 
 /** A Commander option parser for a whole number (see wholeNumber). */
 export function wholeNumberOption(name: string, min: number, max?: number): (text: string) => number {

@@ -21,6 +21,7 @@ export {
 } from './task-metrics.js';
 export { classificationReportText } from './classification-report.js';
 export { pyFixed } from './python-format.js';
+export { headUnits, tailUnits } from './text-cut.js';
 export {
   topKAccuracy,
   calibration,
@@ -83,7 +84,7 @@ export {
   type BootstrapOptions,
 } from './compare.js';
 export { applyGate, disjointDetail, unmeasuredDetail, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
-export { mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
+export { MAX_SEED, mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
 export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report-text.js';
 export { codeSpan } from './markdown.js';
 export { evaluationHtml } from './report-html.js';

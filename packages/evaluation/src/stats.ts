@@ -1,5 +1,11 @@
 /** Small statistics helpers: a seeded generator, percentiles, McNemar's test. Pure functions. */
 
+/**
+ * The largest seed: mulberry32 keeps 32 bits of it, so a larger one gives the stream of a smaller (4294967296 that of
+ * 0). The commands and the training config refuse seeds past it.
+ */
+export const MAX_SEED = 0xffff_ffff;
+
 /** mulberry32: a small, fast, seeded generator of floats in [0, 1); the same seed gives the same stream. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { MAX_SEED } from '@mailroute/evaluation';
 import { followAliases } from '@mailroute/model';
 import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
@@ -170,9 +171,6 @@ const checkConfig = (stored: boolean) => (cfg: Partial<z.output<typeof TrainingC
   const params = cfg.model === undefined ? undefined : StrictModelParams.safeParse(cfg.model);
   if (params?.success === false) for (const issue of params.error.issues) ctx.addIssue({ ...issue, path: ['model', ...issue.path] } as z.core.$ZodRawIssue);
 };
-
-/** The largest seed: the generators keep 32 bits of it. */
-export const MAX_SEED = 0xffff_ffff;
 
 /**
  * A seed outside 0 to 2^32 - 1 is refused: the generators keep its low 32 bits, so 4294967296 split and
