@@ -176,9 +176,8 @@ const pieceArb = fc.oneof(
 );
 /**
  * Pieces joined by a blank, but a comma after a phone number: its groups are split by blanks, so a number after it with
- * only a blank between may read as one more group (`0171 2345678 100 Stück`) or, with the phone's digits, as a card
- * (`+41 44 722 12 13 0170 1234567`), and a North American number before a currency is taken for an amount
- * (`(212) 555-0147 EUR 1,00`), as the README's known limits have it.
+ * only a blank between may read as one more group (`0171 2345678 100 Stück`), and a North American number without
+ * brackets before a currency is taken for an amount (`212-555-0147 EUR 1,00`), as the README's known limits have it.
  */
 const joined = (parts: ReadonlyArray<{ text: string; masked: string }>, key: 'text' | 'masked') =>
   parts.map((p, i) => (i === 0 ? '' : parts[i - 1].masked === '[PHONE]' ? ', ' : ' ') + p[key]).join('');

@@ -107,7 +107,10 @@ describe('redactPii', () => {
 
   it('masks North American numbers written without +1', () => {
     expect(redactPii('Call me at (212) 555-0147 or 212-555-0147, office 212.555.0147.').text).toBe('Call me at [PHONE] or [PHONE], office [PHONE].');
-    for (const text of ['Order 123-456-7890', 'Betrag 250.500.1000,00', 'Ref 212-555-01478', 'ISIN 212-555.0147', 'Kurs 212.555.0147.5', 'Price 250.555.1234 EUR', '300-400-5000 units', 'Stück 250-555-1234 Aktien', '(212) 555-0147 USD']) expect(redactPii(text).text).toBe(text);
+    for (const text of ['Order 123-456-7890', 'Betrag 250.500.1000,00', 'Ref 212-555-01478', 'ISIN 212-555.0147', 'Kurs 212.555.0147.5', 'Price 250.555.1234 EUR', '300-400-5000 units', 'Stück 250-555-1234 Aktien']) expect(redactPii(text).text).toBe(text);
+    // In brackets it is no amount, whatever follows it.
+    expect(redactPii('(212) 555-0147 USD').text).toBe('[PHONE] USD');
+    expect(redactPii('Rückruf unter (212) 555-0147 EUR 1,00 wurden abgebucht').text).toBe('Rückruf unter [PHONE] EUR 1,00 wurden abgebucht');
   });
 
   it('leaves a phone-shaped number after a keyword that names it as an order, trade, reference or count', () => {
@@ -410,6 +413,9 @@ describe('redactPii next to other numbers', () => {
       ['+43 1 2345678 10,0 %', '[PHONE] 10,0 %'],
       ['0171 2345678 10:30 Uhr', '[PHONE] 10:30 Uhr'],
       ['+43 1 2345678 (212) 555-0147', '[PHONE] [PHONE]'],
+      // A phone number's groups after its country code are no card, even where they and the next number pass Luhn.
+      ['+41 44 722 12 13 0170 1234567', '[PHONE] [PHONE]'],
+      ['+41 44 722 12 13 0170', '[PHONE]'],
       ['030-123456 0049 151 1234567 0151 1234567', '[PHONE] [PHONE] [PHONE]'],
       // After the fraction of a decimal number, which is no phone's.
       ['USD 9,265,000.00 030-123456', 'USD 9,265,000.00 [PHONE]'],

@@ -127,21 +127,23 @@ function hasCountryShape(compact: string): boolean {
 /**
  * A card number's candidates: digits split by single blanks or dashes, not run into a date, an amount or a dashed number
  * after them (`… 1111 26.01.2026`, `… 1111 089-1234567`), nor starting with a phone number's country code after `+`
- * (`+49 221 15592355`) or the last part of a time, a decimal or a date (`0:43 040-41379845`, `EUR 1,59 5100 …`,
+ * (`+49 221 15592355`) or right after one (`+41 44 722 12 13 0170 1234567`: a phone number's groups, with the next
+ * number's, can pass Luhn) or the last part of a time, a decimal or a date (`0:43 040-41379845`, `EUR 1,59 5100 …`,
  * `1998-09-26 2221 …`).
  */
-const CARD_RE = /(?<!\+|\d[:.,/-])\b\d(?:[ -]?\d){11,18}\b(?![.,/-]\d)/g;
+const CARD_RE = /(?<!\+\d{0,3}[ -]?|\d[:.,/-])\b\d(?:[ -]?\d){11,18}\b(?![.,/-]\d)/g;
 // A leading `(` belongs to the number (`(030) 123 4567`); a national number starts with a 0 and at least
 // two more digits (an area code: `030`, `069`, `0171`; not `01/2024`), and not after digits and a `-` or `/`, where it
 // is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one character or ` / `.
 const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
 /**
  * A North American number without `+1` or a leading 0: `(212) 555-0147`, `212-555-0147`, `212.555.0147` (one
- * separator throughout). Area code and exchange start with 2-9, as NANP numbers do. Not with a currency or unit
- * after it (`250.555.1234 EUR`, `300-400-5000 units`): a quantity.
+ * separator throughout). Area code and exchange start with 2-9, as NANP numbers do. Without the brackets, not with a
+ * currency or unit after it (`250.555.1234 EUR`, `300-400-5000 units`): a quantity. With them, whatever follows: no
+ * amount is written `(212) 555-0147`, and `(212) 555-0147 EUR 1,00` is a phone number before an amount.
  */
 const US_PHONE_RE =
-  /(?:\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d]|[.,-]\d)|(?<![\w.,/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.,-]\d))(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|prozent\b|percent\b))/gi;
+  /\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d]|[.,-]\d)|(?<![\w.,/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.,-]\d)(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|prozent\b|percent\b))/gi;
 /** After a number, a decimal, time or date part (`,00`, `:30`, `.1990`): the number is an amount, a time or a date. */
 const AMOUNT_AFTER = /^[.,:]\d/;
 /** The digits before a phone-shaped match and the separator after them (`1.` of `1.000.000.000`). */
