@@ -269,7 +269,9 @@ function collect(text: string, meta: readonly string[], params: HashedNgramsPara
 
 /** Character n-grams (lengths cmin..cmax) of the padded token whose `len` keys are in `keys`, written at `n`; returns the new end. */
 function pushCharNgrams(len: number, cmin: number, cmax: number, buckets: number, mask: number, out: Int32Array, n: number): number {
-  for (let i = 0; i < len; i++) {
+  // Only starts with room for `cmin` characters: a later start hashes steps no n-gram ever reaches (a third
+  // of all steps for 5-grams of a 6-letter word; all of them for a padded token shorter than `cmin`).
+  for (let i = 0; i + cmin <= len; i++) {
     let state = SEED_CHAR;
     const end = Math.min(len, i + cmax);
     for (let j = i; j < end; j++) {
