@@ -10,6 +10,7 @@ import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import { classifierTasks, type ClassifierTask } from './task-labels.js';
 import { prepareModelInput } from './model-input.js';
 import { graphShapes } from './onnx/graph-shapes.js';
+import { liftRowLookup, type LiftedRowLookup } from './onnx/row-lookup.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
 import type { EmailPrediction, TaskPrediction } from './prediction.js';
 import { routeFromPredictions } from './routing.js';
@@ -91,6 +92,8 @@ export class Classifier implements EmailClassifier {
     private readonly topK: number,
     /** The featurizer's IDF table, when its params ask for IDF. */
     private readonly idf: Float32Array | undefined,
+    /** The compact table's row of each id, when it was taken out of the graph (`liftRowLookup`): the session is fed rows. */
+    private readonly rowOf: Int32Array | undefined,
   ) {
     this.modelId = manifest.modelId;
     this.tasks = classifierTasks(manifest);
@@ -134,15 +137,17 @@ export class Classifier implements EmailClassifier {
     const idf = params.idf ? decodeIdfTable(bytesOf(IDF_FILE), params.buckets) : undefined;
     if (typeof idf === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${idf} in ${dir}`);
     const onnxBytes = bytesOf(manifest.onnx.file);
+    let lifted: LiftedRowLookup | undefined;
     try {
       checkGraphShapes(manifest, onnxBytes, dir);
+      lifted = liftRowLookup(onnxBytes, manifest.onnx.inputs.ids);
     } catch (error) {
       if (error instanceof ArtifactError) throw error;
       throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir} is not an ONNX model`, { cause: error });
     }
     let session: OnnxSession;
     try {
-      session = await createOnnxSession(onnxBytes, { intraOpThreads: options.intraOpThreads });
+      session = await createOnnxSession(lifted?.model ?? onnxBytes, { intraOpThreads: options.intraOpThreads });
     } catch (error) {
       throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir} cannot be loaded by onnxruntime`, { cause: error });
     }
@@ -157,7 +162,7 @@ export class Classifier implements EmailClassifier {
       );
     }
     options.logger?.info?.('onnx session opened', { modelId: manifest.modelId, family: manifest.family, tasks: manifest.tasks.map((t) => t.name) });
-    return new Classifier(manifest, session, options.topK ?? 3, idf);
+    return new Classifier(manifest, session, options.topK ?? 3, idf, lifted?.rowOf);
   }
 
   /** Probabilities for inputs already turned into model text (e.g. by `prepareModelInput`): the fast path for datasets. */
@@ -174,6 +179,11 @@ export class Classifier implements EmailClassifier {
 
   private async runPrepared(inputs: readonly PreparedText[]): Promise<PreparedPrediction> {
     const bag = featurizeAll(this.manifest.featurizer, inputs, this.idf, this.featureArrays);
+    // The bags are this call's own (views of featureArrays or fresh arrays): their ids become rows in place.
+    const { rowOf } = this;
+    if (rowOf) {
+      for (const { ids } of bag.bags) for (let k = 0; k < ids.length; k++) ids[k] = rowOf[ids[k]];
+    }
     let borrowed: BagArrays | undefined;
     const chunks = padChunks(bag, MAX_CHUNK_CELLS, undefined, (cells) => {
       if (borrowed || !this.spare || this.spare.ids.length < cells) return newBagArrays(cells);
