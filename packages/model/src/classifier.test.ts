@@ -253,4 +253,13 @@ describe('taskPrediction', () => {
   it('abstains when the probabilities are no numbers (NaN), whatever the threshold', () => {
     for (const threshold of [0, 0.5]) expect(taskPrediction([Number.NaN, Number.NaN], ['x', 'y'], threshold, 2)).toMatchObject({ label: 'x', abstained: true });
   });
+
+  it('reads an email\'s probabilities from its offset in a batch\'s flat array as from a copy of them', () => {
+    const labels = ['a', 'b', 'c', 'd'];
+    const rows = [[0.1, 0.4, 0.1, 0.4], [0.25, 0.25, 0.25, 0.25], [Number.NaN, 0.9, 0.05, 0.05], [0.05, 0.05, 0.1, 0.8]];
+    const flat = Float32Array.from(rows.flat());
+    for (const k of [1, 2, 4]) {
+      rows.forEach((row, i) => expect(taskPrediction(flat, labels, 0.5, k, i * labels.length)).toEqual(taskPrediction(Float32Array.from(row), labels, 0.5, k)));
+    }
+  });
 });

@@ -12,7 +12,7 @@ import { prepareModelInput } from './model-input.js';
 import { graphShapes } from './onnx/graph-shapes.js';
 import { liftRowLookup, type LiftedRowLookup } from './onnx/row-lookup.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
-import type { EmailPrediction, TaskPrediction } from './prediction.js';
+import type { EmailPrediction, ScoredLabel, TaskPrediction } from './prediction.js';
 import { routeFromPredictions } from './routing.js';
 
 /** What the classifier may tell its host; every method is optional. */
@@ -263,8 +263,7 @@ export function assemblePredictions(manifest: Manifest, emails: readonly Pick<Em
     // however confident; every task abstains and the email goes to manual triage.
     const noText = scored.noText?.[i] === true;
     for (const task of manifest.tasks) {
-      const k = task.labels.length;
-      const p = taskPrediction(scored.probs[task.name].subarray(i * k, (i + 1) * k), task.labels, task.threshold, topK);
+      const p = taskPrediction(scored.probs[task.name], task.labels, task.threshold, topK, i * task.labels.length);
       tasks[task.name] = noText ? { ...p, abstained: true } : p;
     }
     const prediction: EmailPrediction = { tasks, route: routeFromPredictions(tasks, manifest.routing), modelId: manifest.modelId };
@@ -276,21 +275,31 @@ export function assemblePredictions(manifest: Manifest, emails: readonly Pick<Em
   });
 }
 
-/** Label, confidence, the top k and abstention of one task from its probabilities. */
-export function taskPrediction(probs: ArrayLike<number>, labels: readonly string[], threshold: number, topK: number): TaskPrediction {
+/**
+ * Label, confidence, the top k and abstention of one task from its probabilities: `probs[from]` on, one a
+ * label (a batch's flat array and the email's offset in it: no view per email and task).
+ */
+export function taskPrediction(probs: ArrayLike<number>, labels: readonly string[], threshold: number, topK: number, from = 0): TaskPrediction {
   // Partial selection: k passes beat sorting every label (k is small, labels may be many).
   const k = Math.min(labels.length, Math.max(1, topK));
   const chosen: number[] = [];
+  const top: ScoredLabel[] = [];
   for (let r = 0; r < k; r++) {
     let best = -1;
-    for (let c = 0; c < labels.length; c++) if (!chosen.includes(c) && (best < 0 || probs[c] > probs[best])) best = c;
+    for (let c = 0; c < labels.length; c++) {
+      if (best >= 0 && !(probs[from + c] > probs[from + best])) continue;
+      // Whether c was chosen by an earlier pass, only asked of a label that would be the best so far.
+      let taken = false;
+      for (let q = 0; q < r && !taken; q++) taken = chosen[q] === c;
+      if (!taken) best = c;
+    }
     chosen.push(best);
+    top.push({ label: labels[best], score: roundScore(probs[from + best]) });
   }
-  const top = chosen.map((c) => ({ label: labels[c], score: roundScore(probs[c]) }));
   // Abstention compares the exact probability; rounding is for the answer only. A probability that is no number
   // (NaN: weights a diverged training left NaN, or an IDF table holding one) is no confidence: it abstains, as
   // `< threshold` (false for NaN) would have routed it to the first label as a confident answer.
-  return { label: labels[chosen[0]], confidence: top[0].score, top, abstained: !(probs[chosen[0]] >= threshold) };
+  return { label: labels[chosen[0]], confidence: top[0].score, top, abstained: !(probs[from + chosen[0]] >= threshold) };
 }
 
 /**
