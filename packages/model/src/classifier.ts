@@ -32,6 +32,8 @@ export interface ClassifierOptions {
 }
 
 const MAX_INTRA_OP_THREADS = 1024;
+/** Ids the classifier keeps its featurizing arrays for between calls (8 MiB): batches of 100 long emails need about 2^16. */
+const MAX_KEPT_CELLS = 1 << 20;
 
 /** Refuses options out of range before anything is read, naming the option (not the artifact). */
 function checkOptions(options: ClassifierOptions): void {
@@ -105,11 +107,12 @@ export class Classifier implements EmailClassifier {
   private readonly offsets: number[];
   /**
    * Typed arrays over 64 bytes cost a few microseconds each to allocate and collect, as much as the
-   * work on a short email, so predictPrepared reuses two pairs: `featureArrays` for the bags (used and
-   * done with before its first await, so calls never share it) and `spare` for one chunk's padded ONNX
+   * work on a short email, so predictPrepared reuses two pairs: `featureArrays` for the bags (grown by the
+   * featurizer as batches need; used and done with before its first await, so calls never share it) and
+   * `spare` for one chunk's padded ONNX
    * inputs (onnxruntime reads them after an await: lent to one call at a time, others allocate).
    */
-  private readonly featureArrays: BagArrays = newBagArrays(MAX_CHUNK_CELLS);
+  private featureArrays: BagArrays = newBagArrays(MAX_CHUNK_CELLS);
   private spare: BagArrays | undefined = newBagArrays(MAX_CHUNK_CELLS);
   /** Calls running on the session: `release()` waits for them before it frees it. */
   private running = 0;
@@ -179,6 +182,8 @@ export class Classifier implements EmailClassifier {
 
   private async runPrepared(inputs: readonly PreparedText[]): Promise<PreparedPrediction> {
     const bag = featurizeAll(this.manifest.featurizer, inputs, this.idf, this.featureArrays);
+    // The featurizer grows featureArrays to the batches it is given; arrays for an outsized batch are not kept.
+    if (this.featureArrays.ids.length > MAX_KEPT_CELLS) this.featureArrays = newBagArrays(MAX_CHUNK_CELLS);
     // The bags are this call's own (views of featureArrays or fresh arrays): their ids become rows in place.
     const { rowOf } = this;
     if (rowOf) {

@@ -163,7 +163,7 @@ describe('featurizeHashedBags', () => {
     });
   });
 
-  it('writes into lent arrays when they are big enough, and uses its own (leaving them as they were) when not', () => {
+  it('writes into lent arrays when they are big enough, and grows them when not (the lender keeps the larger arrays)', () => {
     const p = HashedNgramsParamsSchema.parse({ pooling: 'group-sqrt' });
     const short = [{ text: 'Bitte Freistellungsauftrag ändern.', meta: ['lang=de'] }];
     const into = { ids: new Int32Array(4096).fill(-7), weights: new Float32Array(4096).fill(-7) };
@@ -174,10 +174,14 @@ describe('featurizeHashedBags', () => {
     expect(Array.from(lent[0].weights)).toEqual(Array.from(own[0].weights));
     const tiny = { ids: new Int32Array(8), weights: new Float32Array(8) };
     const long = [{ text: 'Depotübertrag zur neuen Bank '.repeat(50), meta: [] }];
+    const small = tiny.ids;
     const grown = featurizeHashedBags(long, p, undefined, tiny);
-    expect(grown[0].ids.buffer).not.toBe(tiny.ids.buffer);
-    expect(tiny.ids.length).toBe(8);
+    expect(grown[0].ids.buffer).not.toBe(small.buffer);
+    expect(tiny.ids.buffer).toBe(grown[0].ids.buffer);
+    expect(tiny.weights.buffer).toBe(grown[0].weights.buffer);
     expect(Array.from(grown[0].ids)).toEqual(Array.from(featurizeHashedBag(long[0].text, [], p).ids));
+    // Lent again, the grown arrays are big enough: used as they are.
+    expect(featurizeHashedBags(long, p, undefined, tiny)[0].ids.buffer).toBe(grown[0].ids.buffer);
   });
 });
 
