@@ -65,6 +65,30 @@ describe('featurizeHashed', () => {
     ]);
   });
 
+  it('gives each token the char n-grams of its padded string, whichever tokens came before it (cached ones, ones sharing its cache slot) and with whichever params', () => {
+    const SEED_CHAR = 0x5eed0002;
+    const reference = (text: string, buckets: number, cmin: number, cmax: number) =>
+      wordTokens(text).flatMap((word) => {
+        const padded = ` ${word} `;
+        const ids: number[] = [];
+        for (let i = 0; i + cmin <= padded.length; i++) {
+          for (let size = cmin; size <= cmax && i + size <= padded.length; size++) ids.push(hashString(padded.slice(i, i + size), SEED_CHAR) % buckets);
+        }
+        return ids;
+      });
+    // Two words whose word hashes share the low 12 bits: they take the same slot of the cache.
+    const slotOf = (word: string) => hashString(word, 0x5eed0001) & 4095;
+    const words = Array.from({ length: 200 }, (_, i) => `wort${i}`);
+    const first = words.find((a) => words.some((b) => b !== a && slotOf(b) === slotOf(a))) ?? '';
+    const second = words.find((b) => b !== first && slotOf(b) === slotOf(first)) ?? '';
+    expect(first).not.toBe('');
+    const text = `${first} ${second} ${first} Ära ab ${second} ${'x'.repeat(40)} ab`;
+    for (const [buckets, cmin, cmax] of [[4096, 3, 5], [4096, 2, 4], [1000, 3, 5], [4096, 3, 5], [4096, 1, 8]]) {
+      const params = HashedNgramsParamsSchema.parse({ buckets, wordNgrams: 0, charNgrams: [cmin, cmax] });
+      for (let pass = 0; pass < 2; pass++) expect(Array.from(featurizeHashed(text, [], params))).toEqual(reference(text, buckets, cmin, cmax));
+    }
+  });
+
   it('keeps every id inside the buckets and is deterministic', () => {
     const small = HashedNgramsParamsSchema.parse({ buckets: 97 });
     const ids = featurizeHashed('Sehr geehrte Damen und Herren, bitte Freistellungsauftrag ändern.', ['lang=de'], small);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bagScratch, countGroupsInto, mergeBagInto, poolGroups, rawScratch } from './bag-scratch.js';
+import { cachedCharNgrams, keepCharNgrams, useCharNgramCache } from './char-ngram-cache.js';
 import { blockKey, hashFinish, hashPair, hashStepKey, hashString } from './hash.js';
 import { tokenSpans } from './token-spans.js';
 
@@ -242,6 +243,7 @@ function collect(text: string, meta: readonly string[], params: HashedNgramsPara
   if (wordHashes.length < count) wordHashes = new Float64Array(2 * count);
   // Buckets are a power of two in practice: a mask then gives the same remainder without a float modulo.
   const mask = (buckets & (buckets - 1)) === 0 ? buckets - 1 : -1;
+  if (chars) useCharNgramCache(buckets, cmin, cmax);
   let n = words;
   for (let t = 0; t < count; t++) {
     const start = spans[2 * t];
@@ -257,7 +259,17 @@ function collect(text: string, meta: readonly string[], params: HashedNgramsPara
     const h = hashFinish(state, len);
     wordHashes[t] = h;
     if (wordNgrams >= 1) out[t] = mask >= 0 ? h & mask : h % buckets;
-    if (chars) n = pushCharNgrams(len + 2, cmin, cmax, buckets, mask, out, n);
+    if (chars) {
+      // A token seen before (most are) copies its ids instead of hashing them again.
+      const cached = cachedCharNgrams(lower, start, len, h, out, n);
+      if (cached >= 0) {
+        n = cached;
+      } else {
+        const from = n;
+        n = pushCharNgrams(len + 2, cmin, cmax, buckets, mask, out, n);
+        keepCharNgrams(lower, start, len, h, out, from, n);
+      }
+    }
   }
   let w = wordNgrams >= 1 ? count : 0;
   for (let g = 2; g <= wordNgrams; g++) {
