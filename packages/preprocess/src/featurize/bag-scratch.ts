@@ -4,6 +4,8 @@
 let raw = new Int32Array(4096);
 let ids = new Int32Array(4096);
 let weights = new Float32Array(4096);
+/** The out indices of one merge's ids seen more than once. */
+let repeated = new Int32Array(1024);
 /** Open-addressing table of one merge: `slotPlusOne[h]` is 1 + the out index of the id at h, 0 when free (cleared per merge). */
 let slotPlusOne = new Int32Array(8192);
 
@@ -47,6 +49,9 @@ function mergeCounts(source: Int32Array, from: number, to: number, outIds: Int32
   const table = slotPlusOne;
   table.fill(0, 0, size);
   const start = length;
+  // Where the ids seen more than once are: only their counts become 1 + ln(count), not a pass over all.
+  if (repeated.length < to - from) repeated = new Int32Array(2 * (to - from));
+  let repeats = 0;
   for (let i = from; i < to; i++) {
     const id = source[i];
     // Ids are hash values already: their low bits are spread well enough to index the table.
@@ -60,13 +65,14 @@ function mergeCounts(source: Int32Array, from: number, to: number, outIds: Int32
         break;
       }
       if (outIds[slot] === id) {
+        if (outWeights[slot] === 1) repeated[repeats++] = slot;
         outWeights[slot]++;
         break;
       }
       h = (h + 1) & mask;
     }
   }
-  for (let k = start; k < length; k++) if (outWeights[k] > 1) outWeights[k] = 1 + Math.log(outWeights[k]);
+  for (let r = 0; r < repeats; r++) outWeights[repeated[r]] = 1 + Math.log(outWeights[repeated[r]]);
   if (idf) for (let k = start; k < length; k++) outWeights[k] *= idf[outIds[k]];
   return length;
 }

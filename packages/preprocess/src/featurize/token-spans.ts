@@ -8,9 +8,10 @@ const TOKEN_CHAR = /^[\p{L}\p{N}]$/u;
 const bmpClass = new Uint8Array(65536);
 const astralClass = new Map<number, boolean>();
 let spans = new Int32Array(512);
+/** Per ASCII code: 1 for a letter or digit. */
+const ASCII_TOKEN = Uint8Array.from({ length: 128 }, (_, code) => ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) ? 1 : 0));
 
 function isTokenUnit(code: number): boolean {
-  if (code < 128) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
   let known = bmpClass[code];
   if (known === 0) {
     known = TOKEN_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
@@ -38,6 +39,17 @@ export function tokenSpans(text: string): { spans: Int32Array; count: number } {
   const n = text.length;
   for (let i = 0; i < n; ) {
     const code = text.charCodeAt(i);
+    if (code < 128) {
+      // ASCII, most of mail: a table instead of the general path.
+      if (ASCII_TOKEN[code] === 1) {
+        if (start < 0) start = i;
+      } else if (start >= 0) {
+        count = push(count, start, i);
+        start = -1;
+      }
+      i++;
+      continue;
+    }
     let width = 1;
     let token: boolean;
     const low = code >= 0xd800 && code <= 0xdbff && i + 1 < n ? text.charCodeAt(i + 1) : 0;
