@@ -1,8 +1,9 @@
 /**
- * The char n-gram ids of recently seen tokens, so a repeated word is hashed once: in demo mail three tokens
- * of four in a batch of 100 repeat one seen before, and hashing a token's n-grams (cmin..cmax steps each)
- * costs several times looking it up and copying its ids. A direct-mapped table keyed by the token's word
- * hash; a hit is checked against the token's characters, so a hash collision is only a miss. The ids
+ * The word hash and char n-gram ids of recently seen tokens, so a repeated word is hashed once: in demo mail
+ * three tokens of four in a batch of 100 repeat one seen before, and hashing a token (its word hash, then
+ * cmin..cmax steps per char n-gram) costs several times looking it up and copying its ids. A direct-mapped
+ * table keyed by a cheap hash of the characters; a hit is checked against them, so a collision is only a
+ * miss. The ids
  * depend on the buckets and n-gram lengths: other params empty it. Module scratch, like bag-scratch's: the
  * featurizer is synchronous, so it is never shared.
  */
@@ -12,7 +13,7 @@ const SLOTS = 4096;
 const MAX_TOKEN = 24;
 /** Per slot: the token's length (0: empty), its word hash, where its characters and its ids are in the pools, how many ids. */
 const slotLength = new Int32Array(SLOTS);
-const slotHash = new Int32Array(SLOTS);
+const slotWord = new Int32Array(SLOTS);
 const slotChars = new Int32Array(SLOTS);
 const slotIds = new Int32Array(SLOTS);
 const slotCount = new Int32Array(SLOTS);
@@ -40,29 +41,44 @@ export function useCharNgramCache(buckets: number, cmin: number, cmax: number): 
   cachedMax = cmax;
 }
 
-/**
- * Writes the cached char n-gram ids of the token `text[start, start + length)` (word hash `hash`) to out at
- * `n` and returns the new end, or -1 when the token is not cached.
- */
-export function cachedCharNgrams(text: string, start: number, length: number, hash: number, out: Int32Array, n: number): number {
-  const slot = hash & (SLOTS - 1);
-  if (slotLength[slot] !== length || slotHash[slot] !== (hash | 0)) return -1;
+/** A token's slot: a cheap hash of its characters (the word hash costs several times more, and a hit spares it). */
+function slotOf(text: string, start: number, length: number): number {
+  let h = length;
+  for (let j = 0; j < length; j++) h = Math.imul(h ^ text.charCodeAt(start + j), 0x01000193);
+  return (h ^ (h >>> 15)) & (SLOTS - 1);
+}
+
+/** The slot holding the token `text[start, start + length)`, or -1 when it is not cached. */
+export function findToken(text: string, start: number, length: number): number {
+  if (length > MAX_TOKEN) return -1;
+  const slot = slotOf(text, start, length);
+  if (slotLength[slot] !== length) return -1;
   const at = slotChars[slot];
   for (let j = 0; j < length; j++) if (chars[at + j] !== text.charCodeAt(start + j)) return -1;
+  return slot;
+}
+
+/** The word hash (unsigned) of the token cached in `slot`. */
+export function cachedWordHash(slot: number): number {
+  return slotWord[slot] >>> 0;
+}
+
+/** Writes the char n-gram ids of the token cached in `slot` to out at `n`; returns the new end. */
+export function cachedCharNgrams(slot: number, out: Int32Array, n: number): number {
   const from = slotIds[slot];
   const count = slotCount[slot];
   for (let k = 0; k < count; k++) out[n + k] = ids[from + k];
   return n + count;
 }
 
-/** Keeps the char n-gram ids out[from, to) of the token `text[start, start + length)` (word hash `hash`) in its slot. */
-export function keepCharNgrams(text: string, start: number, length: number, hash: number, out: Int32Array, from: number, to: number): void {
+/** Keeps the token `text[start, start + length)`: its word hash and its char n-gram ids out[from, to). */
+export function keepToken(text: string, start: number, length: number, wordHash: number, out: Int32Array, from: number, to: number): void {
   if (length > MAX_TOKEN) return;
   // Slots overwritten leave their old values in the pools: when these are full, the cache starts again.
   if (charsUsed + length > chars.length || idsUsed + (to - from) > ids.length) clear();
-  const slot = hash & (SLOTS - 1);
+  const slot = slotOf(text, start, length);
   slotLength[slot] = length;
-  slotHash[slot] = hash | 0;
+  slotWord[slot] = wordHash;
   slotChars[slot] = charsUsed;
   for (let j = 0; j < length; j++) chars[charsUsed + j] = text.charCodeAt(start + j);
   charsUsed += length;

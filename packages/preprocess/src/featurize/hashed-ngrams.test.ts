@@ -65,7 +65,7 @@ describe('featurizeHashed', () => {
     ]);
   });
 
-  it('gives each token the char n-grams of its padded string, whichever tokens came before it (cached ones, ones sharing its cache slot) and with whichever params', () => {
+  it('gives each token its word hash and the char n-grams of its padded string, whichever tokens came before it (cached ones, ones sharing its cache slot) and with whichever params', () => {
     const SEED_CHAR = 0x5eed0002;
     const reference = (text: string, buckets: number, cmin: number, cmax: number) =>
       wordTokens(text).flatMap((word) => {
@@ -76,16 +76,13 @@ describe('featurizeHashed', () => {
         }
         return ids;
       });
-    // Two words whose word hashes share the low 12 bits: they take the same slot of the cache.
-    const slotOf = (word: string) => hashString(word, 0x5eed0001) & 4095;
-    const words = Array.from({ length: 200 }, (_, i) => `wort${i}`);
-    const first = words.find((a) => words.some((b) => b !== a && slotOf(b) === slotOf(a))) ?? '';
-    const second = words.find((b) => b !== first && slotOf(b) === slotOf(first)) ?? '';
-    expect(first).not.toBe('');
-    const text = `${first} ${second} ${first} Ära ab ${second} ${'x'.repeat(40)} ab`;
+    // More words than the cache has slots (4,096): some share a slot, each pushing the other out.
+    const words = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
+    const text = `${words.join(' ')} Ära ab ${words.slice(0, 50).join(' ')} ${'x'.repeat(40)} ab ${words.join(' ')}`;
     for (const [buckets, cmin, cmax] of [[4096, 3, 5], [4096, 2, 4], [1000, 3, 5], [4096, 3, 5], [4096, 1, 8]]) {
-      const params = HashedNgramsParamsSchema.parse({ buckets, wordNgrams: 0, charNgrams: [cmin, cmax] });
-      for (let pass = 0; pass < 2; pass++) expect(Array.from(featurizeHashed(text, [], params))).toEqual(reference(text, buckets, cmin, cmax));
+      const params = HashedNgramsParamsSchema.parse({ buckets, wordNgrams: 1, charNgrams: [cmin, cmax], maxChars: text.length });
+      const wordIds = wordTokens(text).map((word) => hashString(word, 0x5eed0001) % buckets);
+      for (let pass = 0; pass < 2; pass++) expect(Array.from(featurizeHashed(text, [], params))).toEqual([...wordIds, ...reference(text, buckets, cmin, cmax)]);
     }
   });
 

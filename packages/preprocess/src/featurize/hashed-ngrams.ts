@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bagScratch, countGroupsInto, mergeBagInto, poolGroups, rawScratch } from './bag-scratch.js';
-import { cachedCharNgrams, keepCharNgrams, useCharNgramCache } from './char-ngram-cache.js';
+import { cachedCharNgrams, cachedWordHash, findToken, keepToken, useCharNgramCache } from './char-ngram-cache.js';
 import { blockKey, hashFinish, hashPair, hashStepKey, hashString } from './hash.js';
 import { tokenSpans } from './token-spans.js';
 
@@ -248,28 +248,30 @@ function collect(text: string, meta: readonly string[], params: HashedNgramsPara
   for (let t = 0; t < count; t++) {
     const start = spans[2 * t];
     const len = spans[2 * t + 1] - start;
-    let state = SEED_WORD;
-    keys[0] = SPACE_KEY;
-    for (let j = 0; j < len; j++) {
-      const key = blockKey(lower.charCodeAt(start + j));
-      keys[j + 1] = key;
-      state = hashStepKey(state, key);
-    }
-    keys[len + 1] = SPACE_KEY;
-    const h = hashFinish(state, len);
-    wordHashes[t] = h;
-    if (wordNgrams >= 1) out[t] = mask >= 0 ? h & mask : h % buckets;
-    if (chars) {
-      // A token seen before (most are) copies its ids instead of hashing them again.
-      const cached = cachedCharNgrams(lower, start, len, h, out, n);
-      if (cached >= 0) {
-        n = cached;
-      } else {
+    // A token seen before (most are, with char n-grams) copies its word hash and ids instead of hashing them again.
+    const slot = chars ? findToken(lower, start, len) : -1;
+    let h: number;
+    if (slot >= 0) {
+      h = cachedWordHash(slot);
+      n = cachedCharNgrams(slot, out, n);
+    } else {
+      let state = SEED_WORD;
+      keys[0] = SPACE_KEY;
+      for (let j = 0; j < len; j++) {
+        const key = blockKey(lower.charCodeAt(start + j));
+        keys[j + 1] = key;
+        state = hashStepKey(state, key);
+      }
+      keys[len + 1] = SPACE_KEY;
+      h = hashFinish(state, len);
+      if (chars) {
         const from = n;
         n = pushCharNgrams(len + 2, cmin, cmax, buckets, mask, out, n);
-        keepCharNgrams(lower, start, len, h, out, from, n);
+        keepToken(lower, start, len, h, out, from, n);
       }
     }
+    wordHashes[t] = h;
+    if (wordNgrams >= 1) out[t] = mask >= 0 ? h & mask : h % buckets;
   }
   let w = wordNgrams >= 1 ? count : 0;
   for (let g = 2; g <= wordNgrams; g++) {
