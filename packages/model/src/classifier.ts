@@ -95,7 +95,7 @@ export class Classifier implements EmailClassifier {
     /** The featurizer's IDF table, when its params ask for IDF. */
     private readonly idf: Float32Array | undefined,
     /** The compact table's row of each id, when it was taken out of the graph (`liftRowLookup`): the session is fed rows. */
-    private readonly rowOf: Int32Array | undefined,
+    private readonly rowOf: Int32Array | Uint16Array | undefined,
   ) {
     this.modelId = manifest.modelId;
     this.tasks = classifierTasks(manifest);
@@ -165,7 +165,10 @@ export class Classifier implements EmailClassifier {
       );
     }
     options.logger?.info?.('onnx session opened', { modelId: manifest.modelId, family: manifest.family, tasks: manifest.tasks.map((t) => t.name) });
-    return new Classifier(manifest, session, options.topK ?? 3, idf, lifted?.rowOf);
+    // Rows under 2^16 (tables of fewer rows than that, the usual) are looked up in half the memory: each id's
+    // lookup is a random read, and a 128 KiB table stays in cache between calls more often than 256 KiB.
+    const rowOf = lifted && lifted.rowOf.every((row) => row >= 0 && row < 0x10000) ? Uint16Array.from(lifted.rowOf) : lifted?.rowOf;
+    return new Classifier(manifest, session, options.topK ?? 3, idf, rowOf);
   }
 
   /** Probabilities for inputs already turned into model text (e.g. by `prepareModelInput`): the fast path for datasets. */
