@@ -32,7 +32,7 @@ export function bagScratch(n: number): { ids: Int32Array; weights: Float32Array 
 
 function ensureTable(n: number): void {
   let table = slotPlusOne.length;
-  while (table < n * 2) table *= 2;
+  while (table < n * 4) table *= 2;
   if (table !== slotPlusOne.length) slotPlusOne = new Int32Array(table);
 }
 
@@ -43,8 +43,10 @@ function ensureTable(n: number): void {
  */
 function mergeCounts(source: Int32Array, from: number, to: number, outIds: Int32Array, outWeights: Float32Array, length: number, idf?: Float32Array): number {
   if (to <= from) return length;
+  // A table at most a quarter full: a probe then seldom meets another id (each meeting a dependent read of
+  // outIds); half full, as before, cost about 5% more of featurizing.
   let size = 16;
-  while (size < (to - from) * 2) size *= 2;
+  while (size < (to - from) * 4) size *= 2;
   const mask = size - 1;
   const table = slotPlusOne;
   table.fill(0, 0, size);
