@@ -3,12 +3,12 @@
  * three tokens of four in a batch of 100 repeat one seen before, and hashing a token (its word hash, then
  * cmin..cmax steps per char n-gram) costs several times looking it up and copying its ids. A direct-mapped
  * table keyed by a cheap hash of the characters; a hit is checked against them, so a collision is only a
- * miss. The ids
- * depend on the buckets and n-gram lengths: other params empty it. Module scratch, like bag-scratch's: the
- * featurizer is synchronous, so it is never shared.
+ * miss. The ids depend on the buckets and n-gram lengths: other params empty it. Module scratch, like
+ * bag-scratch's: the featurizer is synchronous, so it is never shared.
  */
 
-const SLOTS = 4096;
+/** Slots: ticket mail has a wider vocabulary than the demo's; with 4,096 slots it featurized about 5% slower. */
+const SLOTS = 16384;
 /** Tokens longer than this are hashed each time: they are rare, and would fill the pools. */
 const MAX_TOKEN = 24;
 /** Per slot: the token's length (0: empty), its word hash, where its characters and its ids are in the pools, how many ids. */
@@ -18,7 +18,7 @@ const slotChars = new Int32Array(SLOTS);
 const slotIds = new Int32Array(SLOTS);
 const slotCount = new Int32Array(SLOTS);
 const chars = new Uint16Array(SLOTS * 8);
-const ids = new Int32Array(SLOTS * 16);
+const ids = new Int32Array(SLOTS * 8);
 let charsUsed = 0;
 let idsUsed = 0;
 /** The params the cached ids were hashed with. */

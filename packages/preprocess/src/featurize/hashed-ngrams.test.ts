@@ -76,7 +76,7 @@ describe('featurizeHashed', () => {
         }
         return ids;
       });
-    // More words than the cache has slots (4,096): some share a slot, each pushing the other out.
+    // 5,000 words in the cache's 16,384 slots: hundreds of slots are shared, each word pushing the other out.
     const words = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
     const text = `${words.join(' ')} Ära ab ${words.slice(0, 50).join(' ')} ${'x'.repeat(40)} ab ${words.join(' ')}`;
     for (const [buckets, cmin, cmax] of [[4096, 3, 5], [4096, 2, 4], [1000, 3, 5], [4096, 3, 5], [4096, 1, 8]]) {
