@@ -41,17 +41,50 @@ function endsSignOffWord(c: number): boolean {
  * sign-off, ended by a blank or one of `,.!:;-` or the line's end (tests check the rules against this gate).
  */
 export function maySignOff(l: string): boolean {
+  return SIGN_OFF_FIRST_WORDS.has(l.slice(0, firstWordEnd(l)));
+}
+
+/** Where the first word of a line ends: at a blank, one of `,.!:;-`, or the line's end. */
+function firstWordEnd(l: string): number {
   let end = 0;
   while (end < l.length && !endsSignOffWord(l.charCodeAt(end))) end += 1;
-  return SIGN_OFF_FIRST_WORDS.has(l.slice(0, end));
+  return end;
+}
+
+/**
+ * `maySignOff` of a line without markers that is not lower-cased yet: only its first word is lower-cased (lower case
+ * moves no word's end, and no sign-off word has a letter whose lower case depends on what follows it).
+ */
+function maySignOffAsWritten(line: string): boolean {
+  return SIGN_OFF_FIRST_WORDS.has(line.slice(0, firstWordEnd(line)).toLowerCase());
 }
 
 /** What masking may replace: an address has `@`, a number (phone, IBAN, id) digits. */
 const MASKABLE = /[\d@]/;
 
-/** The first 80 characters of a line, as masking leaves it when it may, without markers: what the sign-off rules read. */
-function signOffText(line: string): string {
-  return stripMarkers((MASKABLE.test(line) ? maskedLine(line) : line).slice(0, 80));
+/** What the sign-off rules read of a sign-off line, and what they found, for `isClosingAt` to go on from. */
+interface SignOff {
+  /** The first 80 characters of the line, as masking leaves it when it may, without markers. */
+  raw: string;
+  /** Whether `signOffRules` took it; else `name` is the name `signedName` found on it. */
+  rules: boolean;
+  name?: string;
+}
+
+/**
+ * The sign-off a line is (`isSignOff`), or undefined. A line with an address or a number is read as masking leaves
+ * it; the gate reads the line as written, whose first 80 characters without markers are also what the rules read
+ * when masking may change nothing.
+ */
+function readSignOff(line: string): SignOff | undefined {
+  const head = stripMarkers(line.slice(0, 80));
+  if (!maySignOffAsWritten(head)) return undefined;
+  const raw = MASKABLE.test(line) ? stripMarkers(maskedLine(line).slice(0, 80)) : head;
+  const l = raw.toLowerCase();
+  if (l.length === 0 || l.length > 60) return undefined;
+  if (signOffRules(l)) return { raw, rules: true };
+  const name = signedName(raw);
+  return name === undefined ? undefined : { raw, rules: false, name };
 }
 
 /**
@@ -61,11 +94,7 @@ function signOffText(line: string): string {
  * `Viele Grüße, Max Mustermann, +49 170 1234567` too (three words after the comma once masked: `[PHONE]`).
  */
 export function isSignOff(line: string): boolean {
-  if (!maySignOff(stripMarkers(line.slice(0, 80)).toLowerCase())) return false;
-  const raw = signOffText(line);
-  const l = raw.toLowerCase();
-  if (l.length === 0 || l.length > 60) return false;
-  return signOffRules(l) || signedName(raw) !== undefined;
+  return readSignOff(line) !== undefined;
 }
 
 /** One to three capitalised name words (`Petra`, `Anna-Lena Weber`) and maybe a dot or `!`. */
@@ -431,14 +460,14 @@ function isListItemAbove(lines: readonly string[], i: number): boolean {
  */
 function isClosingAt(lines: readonly string[], i: number, last: number): boolean {
   const line = lines[i];
-  if (!isSignOff(line) || inIntroducedList(lines, i)) return false;
+  const signOff = readSignOff(line);
+  if (signOff === undefined || inIntroducedList(lines, i)) return false;
   let next = i + 1;
   while (next <= last && isBlank(lines[next])) next += 1;
   if (next > last) return true;
   if (isThanks(line) && NOT_NAME_LINE.test(lines[next]) && !CONTACT_KEY.test(lines[next])) return false;
-  const raw = signOffText(line);
-  if (signOffRules(raw.toLowerCase())) return true;
-  const first = signedName(raw)?.split(' ')[0].replace(/[.!]$/, '');
+  if (signOff.rules) return true;
+  const first = signOff.name?.split(' ')[0].replace(/[.!]$/, '');
   if (first !== undefined && lines[next].trim().startsWith(first)) return true;
   for (let k = next; k <= last && !POSTSCRIPT.test(lines[k]) && !isSentence(lines[k].trim()); k += 1) if (CONTACT.test(lines[k])) return true;
   return false;
