@@ -32,6 +32,8 @@ function hashStep(h: number, c: number): number {
 // stands (compared in place) instead of being cut out as a string and hashed again by a Map.
 const TABLE_MASK = 2047;
 const TABLE = new Int32Array(TABLE_MASK + 1);
+/** Each slot's word's whole hash: a word that only shares the slot is passed over without comparing letters. */
+const TABLE_HASH = new Int32Array(TABLE_MASK + 1);
 const TABLE_WORDS: string[] = [];
 const TABLE_LANGS: number[][] = [];
 for (const [w, langs] of LEXICON) {
@@ -40,25 +42,32 @@ for (const [w, langs] of LEXICON) {
   let slot = h & TABLE_MASK;
   while (TABLE[slot] !== 0) slot = (slot + 1) & TABLE_MASK;
   TABLE[slot] = TABLE_WORDS.push(w);
+  TABLE_HASH[slot] = h;
   TABLE_LANGS.push(langs);
 }
 
 /** The languages of the stop word `text[start, end)` with hash `h`, if it is one. */
 function stopWordLangs(text: string, start: number, end: number, h: number): number[] | undefined {
   for (let slot = h & TABLE_MASK; TABLE[slot] !== 0; slot = (slot + 1) & TABLE_MASK) {
+    if (TABLE_HASH[slot] !== h) continue;
     const w = TABLE_WORDS[TABLE[slot] - 1];
-    if (w.length === end - start && text.startsWith(w, start)) return TABLE_LANGS[TABLE[slot] - 1];
+    if (w.length === end - start && standsAt(text, start, w)) return TABLE_LANGS[TABLE[slot] - 1];
   }
   return undefined;
+}
+
+/** `text.startsWith(w, start)`, compared in place: for words of a few letters the call cost more than the comparing. */
+function standsAt(text: string, start: number, w: string): boolean {
+  for (let k = 0; k < w.length; k += 1) if (text.charCodeAt(start + k) !== w.charCodeAt(k)) return false;
+  return true;
 }
 
 const LETTER = /^\p{L}$/u;
 /** Per UTF-16 code unit: 1 letter, 2 not, 0 not looked at yet (filled lazily, so only seen characters cost a regex). */
 const LETTER_CLASS = new Uint8Array(65536);
 
-/** Length of the word character (a letter or `'`) at i: 0, 1, or 2 for a letter outside the BMP. */
-function wordCharLength(text: string, i: number): number {
-  const c = text.charCodeAt(i);
+/** Length of the word character (a letter or `'`) at i, whose code unit is `c`: 0, 1, or 2 for a letter outside the BMP. */
+function wordCharLength(text: string, i: number, c: number): number {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 39 ? 1 : 0;
   if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
     const d = text.charCodeAt(i + 1);
@@ -90,6 +99,11 @@ const CLEAR_LEAD = 4;
 // which languages first scored, which breaks ties as a Map's insertion order would.
 const SCORES = new Float64Array(LANGS.length);
 const ORDER: number[] = [];
+/** ä, ö, ü or ß: letters, so only ever read inside a word. */
+const isGermanLetter = (c: number) => c === 0xe4 || c === 0xf6 || c === 0xfc || c === 0xdf;
+/** A German letter, looked for from `lastIndex` on: in the part of the sample that the word loop did not read. */
+const GERMAN_LETTER = /[äöüß]/g;
+
 /** The first MAX_UNKNOWN words that are no stop word, as [start, end) pairs of the sample. */
 const MAX_UNKNOWN = 40;
 const UNKNOWN = new Int32Array(2 * MAX_UNKNOWN);
@@ -112,10 +126,14 @@ export function detectLanguage(text: string): string {
   let top = 0;
   let second = 0;
   let unknown = 0;
-  // Words are runs of letters and apostrophes, read and looked up in place (no split, no copies).
+  // Words are runs of letters and apostrophes, read and looked up in place (no split, no copies), each character once.
+  const n = sample.length;
+  // Whether a German letter stood in a word read so far (all of the sample before `i`).
+  let german = false;
   let i = 0;
-  while (i < sample.length) {
-    let step = wordCharLength(sample, i);
+  while (i < n) {
+    let c = sample.charCodeAt(i);
+    let step = wordCharLength(sample, i, c);
     if (step === 0) {
       i += 1;
       continue;
@@ -123,10 +141,12 @@ export function detectLanguage(text: string): string {
     const start = i;
     let h = 0;
     while (step > 0) {
-      h = hashStep(h, sample.charCodeAt(i));
+      if (c >= 0xdf && isGermanLetter(c)) german = true;
+      h = hashStep(h, c);
       if (step === 2) h = hashStep(h, sample.charCodeAt(i + 1));
       i += step;
-      step = i < sample.length ? wordCharLength(sample, i) : 0;
+      c = i < n ? sample.charCodeAt(i) : 0;
+      step = i < n ? wordCharLength(sample, i, c) : 0;
     }
     words += 1;
     const langs = stopWordLangs(sample, start, i, h);
@@ -143,7 +163,8 @@ export function detectLanguage(text: string): string {
     if (words % 8 === 0) {
       top = 0;
       second = 0;
-      for (const v of scores) {
+      for (let l = 0; l < scores.length; l += 1) {
+        const v = scores[l];
         if (v > top) {
           second = top;
           top = v;
@@ -155,7 +176,7 @@ export function detectLanguage(text: string): string {
   // Word shapes settle texts with few function words (subjects, noun phrases); they weigh less and are
   // only read when the function words did not decide.
   let maxScore = 0;
-  for (const v of scores) maxScore = Math.max(maxScore, v);
+  for (let l = 0; l < scores.length; l += 1) maxScore = Math.max(maxScore, scores[l]);
   if (maxScore < 3) {
     for (let u = 0; u < unknown; u += 1) {
       const hint = shapeHint(sample.slice(UNKNOWN[2 * u], UNKNOWN[2 * u + 1]));
@@ -163,7 +184,8 @@ export function detectLanguage(text: string): string {
     }
   }
   // German letters tip close calls between German and its neighbours.
-  if (/[äöüß]/.test(sample)) addScore(DE, 0.5);
+  GERMAN_LETTER.lastIndex = i;
+  if (german || GERMAN_LETTER.test(sample)) addScore(DE, 0.5);
   let best = 'und';
   let bestScore = 0;
   for (const l of order) {
