@@ -5,13 +5,17 @@ import { plainSpaces } from './spaces.js';
 // SV (Nordic), VS, RE:, TR (French transfert), RV (Spanish reenviado), Odp (Polish), Antw, Doorst.
 const PREFIX = /^\s*(?:re|aw|wg|fwd?|sv|vs|tr|rv|odp|antw|antwort|doorst|enc|res|r|i)\s*(?:\[\d{1,4}\]|\(\d{1,4}\))?\s*:\s*/i;
 
+/** White space that folding to one blank changes: a run of it, or white space other than a blank (most subjects have neither). */
+const FOLDS = /[^\S ]| \s/;
+
 /**
  * The subject without its stack of reply/forward prefixes, with whitespace folded, soft hyphens and zero-width
  * characters gone (`plainSpaces`) and decomposed letters composed, as `cleanEmail` reads the body.
  */
 export function normaliseSubject(subject: string | undefined): string {
   if (subject === undefined || subject === '') return '';
-  let s = composeDiacritics(plainSpaces(subject)).replace(/\s+/g, ' ').trim();
+  const plain = composeDiacritics(plainSpaces(subject));
+  let s = (FOLDS.test(plain) ? plain.replace(/\s+/g, ' ') : plain).trim();
   // Bounded loop: each pass removes at least one prefix character.
   for (let i = 0; i < 50; i += 1) {
     const m = PREFIX.exec(s);
