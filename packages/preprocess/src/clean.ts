@@ -224,10 +224,15 @@ function cleanLines(text: string, lines: readonly string[] | undefined, scope: C
   const signatures: string[] = [];
   const isDevice = deviceLineMemo();
   let known = NOTHING_KNOWN;
+  // Whether `splitInlineSeparators` left the lines of the pass before as they were. It then leaves a plain run of them
+  // as it is too: it reads each line alone, and with the lines under it, which a run only lacks at its end (where no
+  // header can follow then).
+  let unsplit = false;
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
     // A separator after the writer's note on one line goes on a line of its own, so the line rules see it. In
     // every pass: a pass may take out what stood between it and the header block (a `>` line); then nothing is known.
-    const split = splitInlineSeparators(current);
+    const split: readonly string[] = known.plain && unsplit ? current : splitInlineSeparators(current);
+    unsplit = split === current;
     if (split !== current) [current, known] = [split, NOTHING_KNOWN];
     const r = cleanPass(current, scope, isDevice, known);
     removed.push(...r.removed);

@@ -20,9 +20,8 @@ const MAX_FLAT_LINE = 2000;
 /** Whether the line holds at least `n` colons, `:` or the full-width `：` (counted only as far as needed). */
 function hasColons(line: string, n: number): boolean {
   let count = 0;
-  for (const colon of [':', '：']) {
-    for (let at = line.indexOf(colon); at >= 0; at = line.indexOf(colon, at + 1)) if (++count >= n) return true;
-  }
+  for (let at = line.indexOf(':'); at >= 0; at = line.indexOf(':', at + 1)) if (++count >= n) return true;
+  for (let at = line.indexOf('：'); at >= 0; at = line.indexOf('：', at + 1)) if (++count >= n) return true;
   return false;
 }
 

@@ -413,7 +413,11 @@ export function headerKey(line: string, facts?: number): HeaderKeyAnswer | undef
     if ((facts & KEY_COLON) === 0) return undefined;
   } else {
     const colon = line.indexOf(':');
-    if ((colon < 0 || colon > 40) && !line.slice(0, 40).includes('：')) return undefined;
+    if (colon < 0 || colon > 40) {
+      // A '：' among the first 40 characters: the first one stands there (no copy of them to search).
+      const wide = line.indexOf('：');
+      if (wide < 0 || wide >= 40) return undefined;
+    }
   }
   const l = stripMarkers(line.slice(0, 120));
   const m = HEADER_KEY.exec(l);
