@@ -274,15 +274,17 @@ function bornBefore(text: string, at: number, rule: KeyedRule): Hit | undefined 
 /**
  * Numbers named by a keyword. Driven by the digits: only where a number that could be a value starts
  * (three digits or more, or a date) is the word before it looked up, and only after a keyword's last
- * word are the rules tried, so prose with times, counts and amounts costs little more than a scan.
+ * word are the rules tried, so prose with times, counts and amounts costs little more than a scan. `from`: where the
+ * scan for numbers starts, at the text's first digit or before (a month name, which may start a date before it, is
+ * looked for from the start).
  */
-export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULES): Hit[] {
+export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULES, from = 0): Hit[] {
   const hits: Hit[] = [];
   const born = BIRTHDATE_RULE !== undefined && rules.includes(BIRTHDATE_RULE) ? BIRTHDATE_RULE : undefined;
   // Whether the text says `geboren` at all: asked once, at the first number that no keyword names (a scan of every text costs more).
   let saysBorn: boolean | undefined;
   const starts = born && MAY_NAME_BIRTH.test(text) ? VALUE_OR_MONTH_START : VALUE_START;
-  starts.lastIndex = 0;
+  starts.lastIndex = starts === VALUE_START ? from : 0;
   for (let m = starts.exec(text); m !== null; m = starts.exec(text)) {
     const i = m.index;
     if (i === 0 || isDigit(text.charCodeAt(i - 1))) continue;

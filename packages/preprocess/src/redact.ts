@@ -74,8 +74,8 @@ export interface Hit {
 }
 
 /** IBANs as hits that keep them: with the `iban` detector off, a phone or card number must not take a part of one. */
-function keptIbans(text: string): Hit[] {
-  return ibanHits(text).map((h) => ({ ...h, keep: true }));
+function keptIbans(text: string, from: number): Hit[] {
+  return ibanHits(text, from).map((h) => ({ ...h, keep: true }));
 }
 
 /** ISO 13616 mod-97 check on a compact IBAN (letters moved to the end and turned into numbers). */
@@ -185,9 +185,9 @@ function isLocalChar(c: number): boolean {
  * The matches of one of the global patterns above, in order: what `text.matchAll(re)` gives, without the copy of
  * the pattern it makes per call (none of these patterns matches the empty string).
  */
-function allMatches(re: RegExp, text: string): RegExpExecArray[] {
+function allMatches(re: RegExp, text: string, from = 0): RegExpExecArray[] {
   const found: RegExpExecArray[] = [];
-  re.lastIndex = 0;
+  re.lastIndex = from;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) found.push(m);
   return found;
 }
@@ -197,11 +197,11 @@ const isIbanGap = (c: string | undefined) => c === ' ' || c === '-' || c === '\n
 /**
  * IBANs: in upper case with a valid checksum, as always; in lower case, or mistyped (checksum failing),
  * only with a known country's exact length and account shape, so that ISINs, product codes and words
- * never pass by the 1-in-97 chance of a checksum.
+ * never pass by the 1-in-97 chance of a checksum. `from`: where the scan starts (`numberScanStart`).
  */
-function ibanHits(text: string): Hit[] {
+function ibanHits(text: string, from: number): Hit[] {
   const hits: Hit[] = [];
-  IBAN_RE.lastIndex = 0;
+  IBAN_RE.lastIndex = from;
   for (let m = IBAN_RE.exec(text); m !== null; m = IBAN_RE.exec(text)) {
     // The match may run into a following code; shorten at group boundaries until it is an IBAN. One of its country's
     // length goes first: a longer part may pass mod-97 by chance with the first groups of a card number after it
@@ -305,11 +305,12 @@ function cardPart(written: string, length?: number): number {
   return 0;
 }
 
-function cardHits(text: string): Hit[] {
+/** Card numbers (CARD_RE, Luhn, an issuer's range); `from`: where the scan starts (`numberScanStart`). */
+function cardHits(text: string, from: number): Hit[] {
   const hits: Hit[] = [];
   // Where a card was looked for after a number that was none: a match starting there counts only in groups of four.
   let after = -1;
-  CARD_RE.lastIndex = 0;
+  CARD_RE.lastIndex = from;
   for (let m = CARD_RE.exec(text); m !== null; m = CARD_RE.exec(text)) {
     let length = cardLength(m[0], m.index !== after);
     if (length > 0 && namedNotCard(text, m.index)) length = 0;
@@ -549,9 +550,10 @@ function beforeSecondPhone(text: string, hit: Hit): Hit {
   return second < 0 ? hit : { ...hit, end: second - 1 };
 }
 
-function phoneHits(text: string): Hit[] {
+/** Phone numbers without a keyword (PHONE_RE, US_PHONE_RE, DASHED_AREA_PHONE_RE); `from`: where the scans start (`numberScanStart`). */
+function phoneHits(text: string, from: number): Hit[] {
   const hits: Hit[] = [];
-  PHONE_RE.lastIndex = 0;
+  PHONE_RE.lastIndex = from;
   for (let m = PHONE_RE.exec(text); m !== null; m = PHONE_RE.exec(text)) {
     const date = DATE_FIRST.exec(m[0]);
     if (date) {
@@ -581,7 +583,7 @@ function phoneHits(text: string): Hit[] {
     const start = written.startsWith('(') && count(written, '(') > count(written, ')') ? m.index + 1 : m.index;
     hits.push({ type: 'PHONE', start, end: m.index + written.length, placeholder: '[PHONE]' });
   }
-  const more = [...allMatches(US_PHONE_RE, text), ...allMatches(DASHED_AREA_PHONE_RE, text)]
+  const more = [...allMatches(US_PHONE_RE, text, from), ...allMatches(DASHED_AREA_PHONE_RE, text, from)]
     .filter((m) => !namedNotPhone(text, m.index))
     .map((m): Hit => ({ type: 'PHONE', start: m.index, end: m.index + m[0].length, placeholder: '[PHONE]' }));
   return more.length === 0 ? hits : [...hits, ...more].sort((a, b) => a.start - b.start);
@@ -673,6 +675,23 @@ export function redactPii(input: string, options: RedactOptions = {}): RedactRes
 }
 
 /**
+ * The most characters before its first digit at which a match of the number patterns starts (`DE89`, `(+49`, `bc1`):
+ * IBAN_RE, CARD_RE, PHONE_RE, US_PHONE_RE, DASHED_AREA_PHONE_RE, WALLET_RE and the keyed numbers' VALUE_START.
+ */
+const NUMBER_LEAD = 3;
+const DIGIT = /\d/g;
+
+/**
+ * Where the scans of the number patterns start in `text`: NUMBER_LEAD before its first digit, since none matches before
+ * (half of a demo email's text stands before its first digit); -1 when it has no digit. Masking blanks spans out
+ * (`withoutSpans`) and reads dashes as `-` (`hyphenated`), which leaves no digit earlier, so it holds for those texts too.
+ */
+function numberScanStart(text: string): number {
+  DIGIT.lastIndex = 0;
+  return DIGIT.test(text) ? Math.max(0, DIGIT.lastIndex - 1 - NUMBER_LEAD) : -1;
+}
+
+/**
  * `redactPii` for a text in which `plainSpaces` and `composeDiacritics` change nothing, such as `cleanEmail`'s text
  * (`normaliseText` made it so): the two scans that would find nothing to change are skipped.
  */
@@ -684,25 +703,26 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
     o = parsed.data;
   }
   // Most texts have no digits or no '@': skip the detectors that cannot match.
-  const digits = /\d/.test(text);
+  const from = numberScanStart(text);
+  const digits = from >= 0;
   // Found first: a secret may be a word without digits (`Kennwort: sommerwind`).
   const credentials = o.credentials ? credentialHits(text) : [];
   if (!digits && credentials.length === 0 && !o.names && o.patterns.length === 0 && !text.includes('@') && !WRITTEN_OUT.test(text)) return { text, redactions: [] };
   const addresses = o.names && digits ? addressHits(text) : [];
   const numbers = digits ? hyphenated(text) : text;
-  const ibans = digits ? (o.iban ? ibanHits(numbers) : keptIbans(numbers)) : [];
-  const cards = o.card && digits ? cardHits(withoutSpans(numbers, ibans)) : [];
+  const ibans = digits ? (o.iban ? ibanHits(numbers, from) : keptIbans(numbers, from)) : [];
+  const cards = o.card && digits ? cardHits(withoutSpans(numbers, ibans), from) : [];
   const others = withoutSpans(numbers, cards.length === 0 ? ibans : [...ibans, ...cards].sort((a, b) => a.start - b.start));
   const groups: Hit[][] = [
     ...o.patterns.map((p) => patternHits(text, p)),
     ibans,
     cards,
     o.email ? emailHits(text) : [],
-    o.ids && digits ? walletHits(text) : [],
+    o.ids && digits ? walletHits(text, from) : [],
     credentials,
-    digits && (o.ids || o.card || o.phone) ? keyedHits(others, keyedRulesOn(o)).map((h) => beforeSecondPhone(others, h)) : [],
+    digits && (o.ids || o.card || o.phone) ? keyedHits(others, keyedRulesOn(o), from).map((h) => beforeSecondPhone(others, h)) : [],
     o.ids && digits ? documentHits(others) : [],
-    o.phone && digits ? phoneHits(others) : [],
+    o.phone && digits ? phoneHits(others, from) : [],
     // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
     addresses,
     o.names ? nameHits(text, o.knownNames.map(composeDiacritics), addresses) : [],

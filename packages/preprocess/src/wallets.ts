@@ -15,10 +15,13 @@ const WALLET_RE =
  */
 const isBase58Address = (s: string) => /[a-km-z]/.test(s) && /[A-HJ-NP-Z]/.test(s) && /\d/.test(s.slice(1));
 
-/** Crypto wallet addresses (Bitcoin legacy and bech32, Ethereum) as `[ACCOUNT]`: an account, as an IBAN is one. */
-export function walletHits(text: string): Hit[] {
+/**
+ * Crypto wallet addresses (Bitcoin legacy and bech32, Ethereum) as `[ACCOUNT]`: an account, as an IBAN is one. `from`:
+ * where the scan starts, at most two characters before the text's first digit (every address has one there: `bc1`).
+ */
+export function walletHits(text: string, from = 0): Hit[] {
   const hits: Hit[] = [];
-  WALLET_RE.lastIndex = 0;
+  WALLET_RE.lastIndex = from;
   for (let m = WALLET_RE.exec(text); m !== null; m = WALLET_RE.exec(text)) {
     const s = m[0];
     const c = s.charCodeAt(0);
