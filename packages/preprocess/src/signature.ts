@@ -108,8 +108,12 @@ const NAME_AFTER_SIGN_OFF = /^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:\s\p{Lu}\p{Ll}+
  */
 function signedName(raw: string): string | undefined {
   const words = raw.split(/\s+/);
-  for (let n = Math.min(4, words.length - 1); n >= 1; n -= 1) {
-    if (!SIGN_OFF_SET.has(words.slice(0, n).join(' ').toLowerCase())) continue;
+  // The first one to four words lower-cased and joined, built up once (each word lower-cased alone, as joined).
+  const most = Math.min(4, words.length - 1);
+  const heads: string[] = [];
+  for (let n = 1; n <= most; n += 1) heads.push(n === 1 ? words[0].toLowerCase() : `${heads[n - 2]} ${words[n - 1].toLowerCase()}`);
+  for (let n = most; n >= 1; n -= 1) {
+    if (!SIGN_OFF_SET.has(heads[n - 1])) continue;
     const name = words.slice(n).join(' ');
     return NAME_AFTER_SIGN_OFF.test(name) ? name : undefined;
   }
@@ -118,7 +122,10 @@ function signedName(raw: string): string | undefined {
 
 /** The sign-off rules on a lower-cased line without markers, of 1 to 60 characters (`isSignOff` gates them). */
 export function signOffRules(l: string): boolean {
-  const bare = l.replace(/[\s,.!:;-]+$/, '');
+  // `l.replace(/[\s,.!:;-]+$/, '')`, read from the end.
+  let e = l.length;
+  while (e > 0 && endsSignOffWord(l.charCodeAt(e - 1))) e -= 1;
+  const bare = e === l.length ? l : l.slice(0, e);
   if (SIGN_OFF_SET.has(bare)) return true;
   const comma = bare.indexOf(',');
   if (comma > 0) {
