@@ -47,21 +47,56 @@ export interface CleanOptions {
   maxInputChars?: number;
 }
 
-// One scan decides whether any step is needed (U+0300-U+036F: letters to compose; the characters `plainSpaces`
-// changes, from its own list): most emails need none.
-const NEEDS_NORMALISING = new RegExp(`[\\u0300-\\u036f\\r${UNPLAIN_CHARS}]|[ \\t\\f\\v]\\n`);
+// The characters that make normalising needed (U+0300-U+036F: letters to compose; `\r`; the characters `plainSpaces`
+// changes, from its own list): most emails have none.
+const NORMALISED_CHAR = new RegExp(`[\\u0300-\\u036f\\r${UNPLAIN_CHARS}]`);
+/**
+ * Those of NORMALISED_CHAR up to U+00FF, read off the class itself. A text with no character above U+00FF (most:
+ * German and English mail is Latin-1) is searched for each of them alone, which costs a fraction of the class's scan.
+ */
+const NORMALISED_LATIN1 = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c)).filter((c) => NORMALISED_CHAR.test(c));
+const ABOVE_LATIN1 = /[^\0-\xff]/;
+/** A blank before a line break: its line ends in a blank that normalising cuts. */
+const BLANK_BEFORE_BREAK = /[ \t\f\v]\n/;
 
 export const DEFAULT_MAX_INPUT_CHARS = 4 * 1024 * 1024;
 const MAX_PASSES = 4;
 
-function needsNormalising(text: string): boolean {
-  const lastCode = text.charCodeAt(text.length - 1);
-  return NEEDS_NORMALISING.test(text) || (lastCode <= 32 && lastCode !== 10);
+/** Whether `text` has a character that normalising changes (NORMALISED_CHAR). */
+function hasNormalisedChar(text: string): boolean {
+  if (ABOVE_LATIN1.test(text)) return NORMALISED_CHAR.test(text);
+  for (const c of NORMALISED_LATIN1) if (text.includes(c)) return true;
+  return false;
 }
 
-/** The lines of `normaliseText(text)`, without joining them first; `lines`, when given, are the text's lines. */
+/** Whether the text ends in a blank other than a line break, which normalising cuts. */
+function endsInBlank(text: string): boolean {
+  const lastCode = text.charCodeAt(text.length - 1);
+  return lastCode <= 32 && lastCode !== 10;
+}
+
+function needsNormalising(text: string): boolean {
+  return hasNormalisedChar(text) || BLANK_BEFORE_BREAK.test(text) || endsInBlank(text);
+}
+
+/** Whether a line other than the last ends in a blank that BLANK_BEFORE_BREAK finds (space, tab, form feed, vertical tab). */
+function blankBeforeBreak(lines: readonly string[]): boolean {
+  for (let i = 0; i < lines.length - 1; i += 1) {
+    const c = lines[i].charCodeAt(lines[i].length - 1);
+    if (c === 32 || c === 9 || c === 12 || c === 11) return true;
+  }
+  return false;
+}
+
+/**
+ * The lines of `normaliseText(text)`, without joining them first; `lines`, when given, are the text's lines. A blank
+ * before a line break is looked for at the ends of the lines, which most texts are split into anyway.
+ */
 function normalisedLines(text: string, lines?: readonly string[]): readonly string[] {
-  if (!needsNormalising(text)) return lines ?? text.split('\n');
+  if (!hasNormalisedChar(text) && !endsInBlank(text)) {
+    const split = lines ?? text.split('\n');
+    if (!blankBeforeBreak(split)) return split;
+  }
   let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   t = composeDiacritics(plainSpaces(t));
   const split = t.split('\n');
