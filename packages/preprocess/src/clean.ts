@@ -109,11 +109,11 @@ export function normaliseText(text: string): string {
   return needsNormalising(text) ? normalisedLines(text).join('\n') : text;
 }
 
-/** Blank lines at both ends dropped; blank lines inside kept, emptied. */
+/** Blank lines at both ends dropped; blank lines inside kept, emptied (copied only when one is not empty yet). */
 function tidyLines(lines: readonly string[]): string {
-  return trimEdges(lines)
-    .map((line) => (isBlank(line) ? '' : line))
-    .join('\n');
+  const kept = trimEdges(lines);
+  const blankFilled = kept.some((line) => line !== '' && isBlank(line));
+  return (blankFilled ? kept.map((line) => (isBlank(line) ? '' : line)) : kept).join('\n');
 }
 
 interface TextClean {
@@ -162,7 +162,12 @@ const NOTHING_REMOVED: TailRemoval = { lines: [], removed: [] };
 
 /** Nothing removed from `lines` when `done` (a rule already known to find nothing), else undefined. */
 function skip(done: boolean, lines: readonly string[]): TailRemoval | undefined {
-  return done ? { ...NOTHING_REMOVED, lines } : undefined;
+  return done ? { lines, removed: NOTHING_REMOVED.removed } : undefined;
+}
+
+/** `into.push(...parts)`, without the call for no parts (most rules remove nothing from most emails). */
+function append<T>(into: T[], parts: readonly T[]): void {
+  if (parts.length > 0) into.push(...parts);
 }
 
 /** One pass of every rule. Rules only ever drop lines, so an unchanged length means nothing changed. */
@@ -174,12 +179,12 @@ function cleanPass(input: readonly string[], scope: CleanScope, isDevice: Device
     const split = splitQuotes(input, { isDevice });
     lines = split.kept;
     marks = split.marks;
-    const quoted = split.quoted.join('\n').trim();
+    const quoted = split.quoted.length === 0 ? '' : split.quoted.join('\n').trim();
     if (quoted !== '') removed.push({ kind: 'quoted', text: quoted });
   }
   if (scope === 'quotes') {
     const device = skip(known.deviceFree, lines) ?? removeDeviceLines(lines, isDevice);
-    removed.push(...device.removed);
+    append(removed, device.removed);
     return { lines: device.lines, removed, marks, legalDone: false, signatureDone: false };
   }
   const legal = skip(known.plain && known.legalDone, lines) ?? removeLegalTail(lines);
@@ -187,7 +192,10 @@ function cleanPass(input: readonly string[], scope: CleanScope, isDevice: Device
   const sig = skip(known.plain && known.legalDone && known.signatureDone, device.lines) ?? removeSignature(device.lines);
   // A disclaimer under the signature only surfaces once the signature is gone.
   const legal2 = sig.removed.length > 0 ? removeLegalTail(sig.lines) : undefined;
-  for (const part of [legal, device, sig, legal2]) if (part !== undefined) removed.push(...part.removed);
+  append(removed, legal.removed);
+  append(removed, device.removed);
+  append(removed, sig.removed);
+  if (legal2 !== undefined) append(removed, legal2.removed);
   // Blank lines at either end change nothing for removeLegalTail, and blank lines at the end nothing for
   // removeSignature: run again on the lines they returned, they would remove nothing.
   const untouched = sig.removed.length === 0 && device.removed.length === 0;
@@ -270,16 +278,16 @@ function cleanLines(text: string, lines: readonly string[] | undefined, scope: C
     unsplit = split === current;
     if (split !== current) [current, known] = [split, NOTHING_KNOWN];
     const r = cleanPass(current, scope, isDevice, known);
-    removed.push(...r.removed);
-    // A pass only cuts above what the pass before left: its signature stood above theirs.
-    if (r.signature !== undefined) signatures.unshift(r.signature);
+    append(removed, r.removed);
+    // A pass only cuts above what the pass before left: its signature stood above theirs (joined in reverse below).
+    if (r.signature !== undefined) signatures.push(r.signature);
     const next = trimEdges(r.lines);
     if (next.length === current.length) break;
     // Every line left passed the device-line removal of this pass.
     if (reuse) known = { deviceFree: true, plain: isPlainRun(current, next, r.marks), legalDone: r.legalDone, signatureDone: r.signatureDone };
     current = next;
   }
-  return { text: tidyLines(current), removed, signature: signatures.length > 0 ? signatures.join('\n\n') : undefined };
+  return { text: tidyLines(current), removed, signature: signatures.length > 0 ? signatures.reverse().join('\n\n') : undefined };
 }
 
 /** Any character that `trim()` keeps: `\s` is the white space and line terminators that `trim()` removes. */
@@ -340,7 +348,7 @@ function cleanBody(email: Pick<Email, 'body' | 'html'>, scope: CleanScope, remov
     }
   }
   const cleaned = cleanLines(source, sourceLines, scope, true);
-  removed.push(...cleaned.removed);
+  append(removed, cleaned.removed);
   return cleaned;
 }
 
