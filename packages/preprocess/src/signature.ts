@@ -364,10 +364,13 @@ export function removeLegalTail(input: readonly string[]): TailRemoval {
     let above = start;
     while (above > 0 && isBlank(input[above - 1])) above -= 1;
     if (end === 0 || above === 0) break;
-    // Legal and marketing wording shows in a paragraph's first lines; reading more only costs time.
-    let text = '';
-    for (let k = start; k < end && text.length < 800; k += 1) text += `${input[k]}\n`;
-    const kind = legalKind(text);
+    // Legal and marketing wording shows in a paragraph's first lines; reading more only costs time. Joined at once:
+    // a string built line by line is a chain of pieces that each pattern would first copy into one.
+    let last = start;
+    for (let length = 0; last < end && length < 800; last += 1) length += input[last].length + 1;
+    const lines = input.slice(start, last);
+    lines.push('');
+    const kind = legalKind(lines.join('\n'));
     if (!kind) break;
     // Never cut down to a bare greeting: the paragraph after `Hallo,` is the customer's message.
     if (isGreetingOnly(input, above)) break;
