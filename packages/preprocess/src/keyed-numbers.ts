@@ -71,7 +71,7 @@ const ROUND = /^[1-9]\d{0,2}0{2,}$/;
 /** Whether an ACCOUNT value is one: never an ISIN; after a bare noun (BARE_NOUNS) not round, and after a depot noun seven digits or more. */
 function isAccountValue(value: string, word: string): boolean {
   if (isIsin(value)) return false;
-  const noun = word.slice(word.lastIndexOf('-') + 1);
+  const noun = word.slice(lastDash(word) + 1);
   if (!BARE_NOUNS.has(noun)) return true;
   const digits = value.replace(/\D/g, '');
   return !ROUND.test(digits) && (!DEPOT_NOUNS.has(noun) || digits.length >= DEPOT_MIN_DIGITS);
@@ -174,10 +174,19 @@ const KEY_LAST_WORDS = new Set(KEYED_RULES.flatMap((r) => [...r.words]));
 const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'geburtstag', 'born']);
 const TAIL_WORDS = new Set(['ist', 'lautet', 'is']);
 
+/**
+ * `word.lastIndexOf('-')`, asked of the word before every number: most words have no dash (or are empty), which
+ * `indexOf` tells at a fraction of the cost of `lastIndexOf`, a call into the runtime.
+ */
+function lastDash(word: string): number {
+  return word.indexOf('-') < 0 ? -1 : word.lastIndexOf('-');
+}
+
 /** Whether `word` (or its part after the last `-`: `Depot-Nr.`) is one of `words`. */
 function endsKeyword(word: string, words: ReadonlySet<string>): boolean {
-  const dash = word.lastIndexOf('-');
-  return words.has(word) || (dash >= 0 && words.has(word.slice(dash + 1)));
+  if (words.has(word)) return true;
+  const dash = lastDash(word);
+  return dash >= 0 && words.has(word.slice(dash + 1));
 }
 
 const isWordChar = (c: number) => isAsciiLetter(c) || c === 46 || c === 45 || c >= 0xc0;
@@ -240,7 +249,7 @@ export function keywordBefore(text: string, at: number): string {
     [b, e] = wordStart(text, b);
     word = text.slice(b, e).toLowerCase();
   }
-  const dash = word.lastIndexOf('-');
+  const dash = lastDash(word);
   return dash > 0 && NUMBER_WORDS.has(word.slice(dash + 1)) ? word.slice(0, dash) : word;
 }
 
