@@ -176,8 +176,8 @@ const pieceArb = fc.oneof(
 );
 /**
  * Pieces joined by a blank, but a comma after a phone number: its groups are split by blanks, so a number after it with
- * only a blank between may read as one more group (`0171 2345678 100 Stück`), and a North American number without
- * brackets before a currency is taken for an amount (`212-555-0147 EUR 1,00`), as the README's known limits have it.
+ * only a blank between may read as one more group (`0171 2345678 2024 01.01.1990`), as the README's known limits have it
+ * (a month, a quantity or an amount after it is tested on its own below).
  */
 const joined = (parts: ReadonlyArray<{ text: string; masked: string }>, key: 'text' | 'masked') =>
   parts.map((p, i) => (i === 0 ? '' : parts[i - 1].masked === '[PHONE]' ? ', ' : ' ') + p[key]).join('');
@@ -213,6 +213,22 @@ describe('redactPii properties', () => {
         { seed, numRuns: 300 },
       );
     }
+  });
+
+  it('masks a phone number with a month, a quantity or an amount right after it (one blank between), and keeps those', () => {
+    const monthArb = fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1990, max: 2035 }), fc.constantFrom('/', '.'), fc.boolean()).map(([m, y, sep, pad]) => `${pad ? String(m).padStart(2, '0') : m}${sep}${y}`);
+    const unitArb = fc.constantFrom('Stück', 'Stk', 'Aktien', 'Anteile', 'shares', 'units', 'EUR', '€', '%', 'USD', 'CHF');
+    const quantityArb = fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.constantFrom('', ' '), unitArb).map(([n, gap, unit]) => `${n}${gap}${unit}`);
+    const currencyAmountArb = fc.tuple(fc.constantFrom('EUR', 'USD', '€', '$'), fc.integer({ min: 1, max: 99_999 }), digitsOf(2)).map(([c, n, cents]) => `${c} ${n},${cents}`);
+    fc.assert(
+      fc.property(phoneArb, fc.oneof(monthArb, quantityArb, currencyAmountArb), fc.constantFrom('', ' bitte prüfen', '.'), (phone, after, tail) => {
+        // 12 to 19 digits that pass Luhn together (one pair in ten) are read as one card number: masked all the same.
+        const together = (phone + after).replace(/\D/g, '');
+        fc.pre(!(/^\d/.test(after) && together.length >= 12 && passesLuhn(together)));
+        expect(redactPii(`Erreichbar unter ${phone} ${after}${tail}`).text).toBe(`Erreichbar unter [PHONE] ${after}${tail}`);
+      }),
+      { seed: 8, numRuns: 1_000 },
+    );
   });
 
   it('keeps amounts, dates, ISINs, order and reference numbers, WKNs and quantities', () => {

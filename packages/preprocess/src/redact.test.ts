@@ -113,6 +113,18 @@ describe('redactPii', () => {
     expect(redactPii('Rückruf unter (212) 555-0147 EUR 1,00 wurden abgebucht').text).toBe('Rückruf unter [PHONE] EUR 1,00 wurden abgebucht');
   });
 
+  it('ends a phone number before a month, a quantity or an amount after it, and before a number that runs it over 15 digits', () => {
+    // Each was read as one more group: the month ran the number over 15 digits and it stayed whole; the count was masked.
+    expect(redactPii('Erreichbar unter 0171 2345678 12/2025, Karte läuft ab').text).toBe('Erreichbar unter [PHONE] 12/2025, Karte läuft ab');
+    expect(redactPii('Handy 030 1234567 3.2026 fällig').text).toBe('Handy [PHONE] 3.2026 fällig');
+    expect(redactPii('Rufen Sie 0171 2345678 100 Stück, Tel. 030 1234567 50 EUR').text).toBe('Rufen Sie [PHONE] 100 Stück, Tel. [PHONE] 50 EUR');
+    expect(redactPii('Call 212-555-0147 EUR 1,00 or 212.555.0147 $5').text).toBe('Call [PHONE] EUR 1,00 or [PHONE] $5');
+    expect(redactPii('+44 20 0000 0000 12345 Aufträge, 0171 2345678 12345').text).toBe('[PHONE] 12345 Aufträge, [PHONE] 12345');
+    // A currency with an amount of its own after it is that amount's, not a quantity of the phone number's last group.
+    expect(redactPii('+41 44 000 00 00 EUR 1.269,42').text).toBe('[PHONE] EUR 1.269,42');
+    expectKept(['Price 250.555.1234 EUR', '300-400-5000 units', 'Zeitraum 01.2024 - 12.2024']);
+  });
+
   it('leaves a phone-shaped number after a keyword that names it as an order, trade, reference or count', () => {
     expectKept(['Order 234-567-8901', 'Trade 212-555-0147', 'Order no. 234-567-8901, Trade ID: 212.555.0147', 'Stückzahl 00123456', 'Referenz 00123456', 'Auftrags-Nr. 0171 2345678', 'Rechnungsnummer: 0123456789']);
     expectKept(['Ordernummer 0123456789', 'Ordernr. 0123456789', 'Kaufabrechnung Nr. 0123456789', 'Wertpapierabrechnung 0123456789']);

@@ -136,14 +136,25 @@ const CARD_RE = /(?<!\+\d{0,3}[ -]?|\d[:.,/-])\b\d(?:[ -]?\d){11,18}\b(?![.,/-]\
 // two more digits (an area code: `030`, `069`, `0171`; not `01/2024`), and not after digits and a `-` or `/`, where it
 // is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one character or ` / `.
 const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
+/** A currency or a unit after a number (`EUR`, `€`, `%`, `Stück`, `shares`): the number is an amount or a quantity. */
+const UNIT = String.raw`€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|anteile\b|prozent\b|percent\b`;
 /**
  * A North American number without `+1` or a leading 0: `(212) 555-0147`, `212-555-0147`, `212.555.0147` (one
  * separator throughout). Area code and exchange start with 2-9, as NANP numbers do. Without the brackets, not with a
- * currency or unit after it (`250.555.1234 EUR`, `300-400-5000 units`): a quantity. With them, whatever follows: no
- * amount is written `(212) 555-0147`, and `(212) 555-0147 EUR 1,00` is a phone number before an amount.
+ * currency or unit after it (`250.555.1234 EUR`, `300-400-5000 units`): a quantity; but a currency or unit with a
+ * number of its own after it belongs to that number (`212-555-0147 EUR 1,00`: a phone number before an amount). With
+ * the brackets, whatever follows: no amount is written `(212) 555-0147`.
  */
-const US_PHONE_RE =
-  /\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d]|[.,-]\d)|(?<![\w.,/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.,-]\d)(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|prozent\b|percent\b))/gi;
+const US_PHONE_RE = new RegExp(
+  String.raw`\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}(?![\d]|[.,-]\d)|(?<![\w.,/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.,-]\d)(?![ \t]?(?:${UNIT})(?![ \t]?\d))`,
+  'gi',
+);
+/**
+ * A group of one to three digits, not starting with 0, and a currency or unit after a phone number's blank
+ * (`0171 2345678 100 Stück`, `030 1234567 50 EUR`): a quantity or an amount, not the phone number's last group. Not
+ * when a number follows the unit (`+41 44 000 00 00 EUR 1.269,42`): the currency is that amount's.
+ */
+const QUANTITY_AFTER = new RegExp(String.raw`^ [1-9]\d{0,3}[ \t]?(?:${UNIT})(?![ \t]?\d)`, 'i');
 /** After a number, a decimal, time or date part (`,00`, `:30`, `.1990`): the number is an amount, a time or a date. */
 const AMOUNT_AFTER = /^[.,:]\d/;
 /** The digits before a phone-shaped match and the separator after them (`1.` of `1.000.000.000`). */
@@ -171,6 +182,11 @@ const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
  * (`0049.30.123.4567`, `0221.98.76.54`) is no date.
  */
 const DATE_FIRST = /^\(?(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})(?!\d)/;
+/**
+ * A month and a four-digit year (`12/2025`, `3.2026`: a card's expiry, a statement's month) at the start of the text
+ * after a phone number's blank: the phone number ends before it. Not followed by more of a number (`12.2025,50`).
+ */
+const MONTH_YEAR_FIRST = /^(?:0?[1-9]|1[0-2])[./](?:19|20)\d{2}(?![\d]|[./,-]\d)/;
 /** `[A-Za-z0-9.-]`: a character of a domain name. */
 function isDomainChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
@@ -526,9 +542,10 @@ function secondPhoneAt(text: string, start: number, end: number, further = true)
 
 /**
  * Where a phone-shaped span of `text`, `start` to `end`, ends when a date, an amount or a time follows the phone number
- * with a blank between: before the first blank, after `min` digits or more, that a date follows (`030 1234567
- * 01.01.1990`), or before the last one, after as many, when the group after it starts an amount or a time (AMOUNT_AFTER
- * follows: `+43 1 2345678 10,0 %`, `0171 2345678 10:30`); `end` where neither.
+ * with a blank between: before the first blank, after `min` digits or more, that a date or a month follows (`030 1234567
+ * 01.01.1990`, `0171 2345678 12/2025`), or before the last one, after as many, when the group after it starts an amount or a time (AMOUNT_AFTER
+ * follows: `+43 1 2345678 10,0 %`, `0171 2345678 10:30`) or it is a quantity or an amount of up to three digits
+ * (QUANTITY_AFTER: `0171 2345678 100 Stück`); `end` where neither.
  */
 function endBeforeAmount(text: string, start: number, end: number, min = PHONE_DIGITS.min): number {
   let digits = 0;
@@ -537,11 +554,29 @@ function endBeforeAmount(text: string, start: number, end: number, min = PHONE_D
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) digits += 1;
     else if (c === 32 && digits >= min) {
-      if (DATE_FIRST.test(text.slice(i + 1, i + 12))) return i;
+      const after = text.slice(i + 1, i + 12);
+      if (DATE_FIRST.test(after) || MONTH_YEAR_FIRST.test(after)) return i;
       last = i;
     }
   }
-  return last >= 0 && AMOUNT_AFTER.test(text.slice(end, end + 12)) ? last : end;
+  return last >= 0 && (AMOUNT_AFTER.test(text.slice(end, end + 12)) || QUANTITY_AFTER.test(text.slice(last, end + 12))) ? last : end;
+}
+
+/**
+ * Where a phone-shaped span of `text`, `start` to `end`, of more digits than a phone number has ends: at its last blank
+ * with 8-15 digits before it (a phone number and a number after it: `+44 20 0000 0000 12345 Aufträge`, `0171 2345678
+ * 12345`), so that the phone number is masked and the number after it looked at on its own; `end` when it has no more
+ * than 15 digits, or no such blank.
+ */
+function endWithinLength(text: string, start: number, end: number): number {
+  let digits = 0;
+  let cut = -1;
+  for (let i = start; i < end; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 1;
+    else if (c === 32 && digits >= PHONE_DIGITS.national && digits <= PHONE_DIGITS.max) cut = i;
+  }
+  return digits > PHONE_DIGITS.max && cut >= 0 ? cut : end;
 }
 
 /** A PHONE hit of the keyed rule, ended before a second number in it (`Tel. 030 1234567 0170 1234567`), which phoneHits finds. */
@@ -564,7 +599,8 @@ function phoneHits(text: string, from: number): Hit[] {
     // Two numbers with a blank between, or a phone number and a date or an amount: it ends before the second, which is
     // looked at next.
     const second = secondPhoneAt(text, m.index, m.index + m[0].length);
-    const end = Math.min(second < 0 ? m.index + m[0].length : second - 1, endBeforeAmount(text, m.index, m.index + m[0].length));
+    let end = Math.min(second < 0 ? m.index + m[0].length : second - 1, endBeforeAmount(text, m.index, m.index + m[0].length));
+    end = endWithinLength(text, m.index, end);
     if (end < m.index + m[0].length) PHONE_RE.lastIndex = end + 1;
     const written = text.slice(m.index, end);
     if (written[0] === '0' && DECIMAL_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index))) {
