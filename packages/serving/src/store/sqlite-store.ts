@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { StoreError } from '../errors.js';
 import { createInlineWrites, createThreadWrites } from './sqlite-write-transport.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
+import { defaultUntil, windowBound } from './pair-window.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
@@ -117,16 +118,6 @@ function toFeedback(row: unknown): FeedbackRecord {
 
 /** Predictions read at once when listing a window: a page takes some 20 ms here, so requests wait no longer. */
 const PAIRS_PAGE = 2_000;
-
-/**
- * A window bound in the form stored createdAt values have (toISOString), so that the text comparison in SQL is
- * a time comparison whatever ISO form the caller used (`+02:00`, no milliseconds), as in the DynamoDB store.
- */
-function canonicalBound(name: string, iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new StoreError(`The window's ${name} is not a timestamp: ${JSON.stringify(iso)}.`);
-  return new Date(ms).toISOString();
-}
 
 function toPair(row: Record<string, unknown>): FeedbackPair {
   const prediction = toPrediction(row);
@@ -251,8 +242,8 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     listPairs: async (window) => {
       const pages = windowPages[window.judgedOnly ? 'INNER' : 'LEFT'];
       const limit = window.limit ?? 100_000;
-      const since = canonicalBound('since', window.since);
-      const until = window.until === undefined ? '9999-12-31T23:59:59.999Z' : canonicalBound('until', window.until);
+      const since = windowBound('since', window.since);
+      const until = window.until === undefined ? defaultUntil() : windowBound('until', window.until);
       const pairs: FeedbackPair[] = [];
       let last: { lastAt: string; lastId: string } | undefined;
       while (pairs.length < limit) {

@@ -61,6 +61,21 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect(await s.listPairs({ since: at(5, 0), until: at(6, 0) })).toEqual([]);
     });
 
+    it('without until, lists up to now: a prediction saved this moment, not one stamped ahead of the clock', async () => {
+      const s = await fresh();
+      const now = new Date().toISOString();
+      const ahead = new Date(Date.now() + 2 * 3_600_000).toISOString();
+      await s.savePredictions([predictionFixture('first', 'e1', at(1, 0)), predictionFixture('now', 'e2', now), predictionFixture('ahead', 'e3', ahead)]);
+      expect(await ids(s, { since: days.since })).toEqual(['now', 'first']);
+      expect(await ids(s, { since: days.since, until: new Date(Date.now() + 3 * 3_600_000).toISOString() })).toEqual(['ahead', 'now', 'first']);
+    });
+
+    it('refuses a window bound that is no timestamp with a StoreError naming it', async () => {
+      const s = await fresh();
+      await expect(s.listPairs({ since: 'yesterday' })).rejects.toThrow(/window's since is not a timestamp: "yesterday"/);
+      await expect(s.listPairs({ since: days.since, until: '2026-13-45' })).rejects.toMatchObject({ name: 'StoreError', message: expect.stringContaining("window's until") });
+    });
+
     it('takes window bounds in any ISO form as the instants they name', async () => {
       const s = await fresh();
       await s.savePredictions([predictionFixture('first', 'e1', at(1, 0)), predictionFixture('inside', 'e2', at(2, 9)), predictionFixture('at-until', 'e3', at(4, 0))]);

@@ -31,6 +31,10 @@ export interface FeedbackRecord {
 /** Bounds as ISO times in any form (`Z` or an offset, with or without milliseconds), compared as the instants they name. */
 export interface PairWindow {
   since: string;
+  /**
+   * Default: now, this millisecond included (every store alike; a record stamped later by another host's clock is
+   * not listed yet).
+   */
   until?: string;
   limit?: number;
   judgedOnly?: boolean;
