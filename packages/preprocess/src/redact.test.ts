@@ -125,6 +125,21 @@ describe('redactPii', () => {
     expectKept(['Price 250.555.1234 EUR', '300-400-5000 units', 'Zeitraum 01.2024 - 12.2024']);
   });
 
+  it('finds a card after a number that is none where a card starts as written, of its issuer\'s length, and a phone number after a named one', () => {
+    // An order number's end and a card's start passed Luhn together (a 17-digit "Visa", a 19-digit run starting with a
+    // group of seven), and the card's last group stayed; a phone number after a six-digit WKN stayed whole.
+    expect(redactPii('Auftrags-Nr. 0000 4184475 3446 515353 00003').text).toBe('Auftrags-Nr. 0000 4184475 [CARD]');
+    expect(redactPii('Auftrags-Nr. 0000 6202301 6011 7472 0000 0008').text).toBe('Auftrags-Nr. 0000 6202301 [CARD]');
+    expect(redactPii('WKN 000000 030-000000, Referenz 000000000 040-4767598').text).toBe('WKN 000000 [PHONE], Referenz 000000000 [PHONE]');
+    // Cards as they are written still are: after a year or a count, in one piece, of 13, 15, 16 or 19 digits.
+    expectMasked([
+      ['2026 4111 1111 1111 1111', '2026 [CARD]'],
+      ['Betrag 12 4111111111111111 ok', 'Betrag 12 [CARD] ok'],
+      ['Visa 4222222222222, Amex 3782 822463 10005, 2221 0000 0000 0009', 'Visa [CARD], Amex [CARD], [CARD]'],
+    ]);
+    expectKept(['Auftrags-Nr. 0171 2345678']);
+  });
+
   it('leaves a phone-shaped number after a keyword that names it as an order, trade, reference or count', () => {
     expectKept(['Order 234-567-8901', 'Trade 212-555-0147', 'Order no. 234-567-8901, Trade ID: 212.555.0147', 'Stückzahl 00123456', 'Referenz 00123456', 'Auftrags-Nr. 0171 2345678', 'Rechnungsnummer: 0123456789']);
     expectKept(['Ordernummer 0123456789', 'Ordernr. 0123456789', 'Kaufabrechnung Nr. 0123456789', 'Wertpapierabrechnung 0123456789']);

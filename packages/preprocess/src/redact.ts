@@ -274,10 +274,26 @@ function namedNotCard(text: string, at: number): boolean {
   return !CARD_WORD.test(word) && (ACCOUNT_ID_KEYWORDS.has(word) || namedNotPhone(text, at));
 }
 
-/** Whether digits, maybe split by blanks or dashes, are a card's number: 13-19 digits in an issuer's range passing Luhn. */
+/**
+ * Whether a card number starting with `digits` may have as many: Visa's have 13, 16 or 19 digits, Amex's 15,
+ * Mastercard's 16; other issuers' (Maestro, Discover, JCB, Diners, UnionPay, Mir) 13-19 here. A run of digits of
+ * another length is no card of that issuer, even where it passes Luhn (one time in ten): `4184475 3446 515353`, an
+ * order number's end and an Amex number's start, is none.
+ */
+function isIssuerLength(digits: string): boolean {
+  const n = digits.length;
+  const first = digits.charCodeAt(0) - 48;
+  if (first === 4) return n === 13 || n === 16 || n === 19;
+  const two = Number(digits.slice(0, 2));
+  if (two === 34 || two === 37) return n === 15;
+  if ((two >= 51 && two <= 55) || (first === 2 && !(Number(digits.slice(0, 4)) <= 2204))) return n === 16;
+  return n >= 13 && n <= 19;
+}
+
+/** Whether digits, maybe split by blanks or dashes, are a card's number: 13-19 digits in an issuer's range, of its lengths, passing Luhn. */
 function isCardNumber(written: string): boolean {
   const digits = written.replace(/[ -]/g, '');
-  return digits.length >= 13 && isCardPrefix(digits) && isValidLuhn(digits);
+  return digits.length >= 13 && isCardPrefix(digits) && isIssuerLength(digits) && isValidLuhn(digits);
 }
 
 /** A card number as written in groups (of four, Amex's 4-6-5): every group but the last of four digits or more. */
@@ -298,7 +314,10 @@ const usualCardDigits = (digits: string) => (/^3[47]/.test(digits) ? 15 : 16);
 function cardLength(written: string, whole: boolean): number {
   const digits = written.replace(/[ -]/g, '');
   if (!isCardPrefix(digits)) return 0;
-  const grouped = CARD_FIRST_GROUP.test(written);
+  // Looked for after a number that was none, a card starts as cards are written: a group of four digits, or all its
+  // digits in one (`Auftrags-Nr. 0000 6202301 6011 7472 0000 0008`: the order number's `6202301` starts none).
+  const first = written.search(/[ -]|$/);
+  const grouped = whole ? CARD_FIRST_GROUP.test(written) : first === 4 || first >= 13;
   // A usual length before a longer run: a card and a short number after it (`4111 1111 1111 1111 18 Stück`) pass Luhn
   // as one run one time in ten, and the number was lost to the mask.
   const usual = grouped && digits.length > usualCardDigits(digits) ? cardPart(written, usualCardDigits(digits)) : 0;
@@ -541,6 +560,20 @@ function secondPhoneAt(text: string, start: number, end: number, further = true)
 }
 
 /**
+ * Where, after a blank in `text` from `start` to `end` with six digits or more before it (a WKN's), a phone number of its
+ * own starts (phoneStartsAt); -1 where none.
+ */
+function phoneAfterBlank(text: string, start: number, end: number): number {
+  let digits = 0;
+  for (let i = start; i < end; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 1;
+    else if (c === 32 && digits >= 6 && phoneStartsAt(text, i + 1, false)) return i + 1;
+  }
+  return -1;
+}
+
+/**
  * Where a phone-shaped span of `text`, `start` to `end`, ends when a date, an amount or a time follows the phone number
  * with a blank between: before the first blank, after `min` digits or more, that a date or a month follows (`030 1234567
  * 01.01.1990`, `0171 2345678 12/2025`), or before the last one, after as many, when the group after it starts an amount or a time (AMOUNT_AFTER
@@ -610,7 +643,14 @@ function phoneHits(text: string, from: number): Hit[] {
       continue;
     }
     const digits = written.replace(/\D/g, '');
-    if (digits.length < PHONE_DIGITS.min || digits.length > PHONE_DIGITS.max || DATE_LIKE.test(written) || namedNotPhone(text, m.index)) continue;
+    if (namedNotPhone(text, m.index)) {
+      // The keyword names the first number only: a phone number of its own after it is looked at on its own, also after
+      // a named number of six digits (`WKN 000000 030-000000`; secondPhoneAt asks 7 before a second number).
+      const next = phoneAfterBlank(text, m.index, m.index + written.length);
+      if (next > 0) PHONE_RE.lastIndex = next;
+      continue;
+    }
+    if (digits.length < PHONE_DIGITS.min || digits.length > PHONE_DIGITS.max || DATE_LIKE.test(written)) continue;
     // `1.000.000.000 EUR`: the groups after the first of an amount in thousands start with a 0 as a number does.
     const lead = written[0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 4), m.index)) : null;
     if (lead && THOUSANDS.test(lead[0] + written)) continue;
