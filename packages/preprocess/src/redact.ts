@@ -150,7 +150,7 @@ const US_PHONE_RE = new RegExp(
   'gi',
 );
 /**
- * A group of one to three digits, not starting with 0, and a currency or unit after a phone number's blank
+ * A group of one to four digits, not starting with 0, and a currency or unit after a phone number's blank
  * (`0171 2345678 100 Stück`, `030 1234567 50 EUR`): a quantity or an amount, not the phone number's last group. Not
  * when a number follows the unit (`+41 44 000 00 00 EUR 1.269,42`): the currency is that amount's.
  */
@@ -577,7 +577,7 @@ function phoneAfterBlank(text: string, start: number, end: number): number {
  * Where a phone-shaped span of `text`, `start` to `end`, ends when a date, an amount or a time follows the phone number
  * with a blank between: before the first blank, after `min` digits or more, that a date or a month follows (`030 1234567
  * 01.01.1990`, `0171 2345678 12/2025`), or before the last one, after as many, when the group after it starts an amount or a time (AMOUNT_AFTER
- * follows: `+43 1 2345678 10,0 %`, `0171 2345678 10:30`) or it is a quantity or an amount of up to three digits
+ * follows: `+43 1 2345678 10,0 %`, `0171 2345678 10:30`) or it is a quantity or an amount of up to four digits
  * (QUANTITY_AFTER: `0171 2345678 100 Stück`); `end` where neither.
  */
 function endBeforeAmount(text: string, start: number, end: number, min = PHONE_DIGITS.min): number {
