@@ -94,6 +94,12 @@ describe('CSV line numbers', () => {
     const fourth = await readSourceFile(file('rest-first.csv', first), 'csv');
     expect(fourth.records.map((r) => r.get('subject'))).toEqual(['3']);
     expect(fourth.problems?.map((p) => p.line)).toEqual([2, 4]);
+    // Or where the rest holds a bare quote of its own (`b3"` closes the value, `x"` is text): its quotes are even,
+    // and line 4 was a row with the id and labels of the row that started on line 3.
+    const bare = 'subject,id,body,queue\n"Hallo,1,b,tax\n"\nb3",x",b,tax\n3,s,b,tax\n';
+    const fifth = await readSourceFile(file('rest-bare.csv', bare), 'csv');
+    expect(fifth.records.map((r) => r.get('subject'))).toEqual(['3']);
+    expect(fifth.problems?.map((p) => p.line)).toEqual([2, 4]);
     // A bad row whose value ends with a line break (its closing quote starts a line) leaves the row after it as it
     // is, one with a bare quote too.
     const closing = await readSourceFile(file('rest-not.csv', 'id,subject,body,queue\n1,s,"Hallo\n",tax,x\n2,my 5" screen,b,tax\n'), 'csv');

@@ -320,9 +320,9 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
   const fits = (n: number) => n === header.length || (n >= named && n < header.length);
   const ranInto = (r: number): void => {
     if (lastLine(parsed[r].raw, starts[r]) === starts[r] || !endsInOpenValue(parsed[r].raw, delimiter)) return;
-    const last = closingRecord(parsed, r + 1);
-    // Its last line and those records must make one whole row, read strictly: else the quote was the end of a value.
-    if (last !== undefined && isOneRow(parsed, r, last, delimiter, fits)) rest = { of: starts[r], last };
+    const closing = closingRecord(parsed, r + 1, delimiter);
+    // Its last line and those records must make one whole row: else the quote was the end of a value.
+    if (closing !== undefined && isOneRow(parsed, r, closing.last, delimiter, fits, closing.midField)) rest = { of: starts[r], last: closing.last };
   };
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
@@ -465,26 +465,39 @@ function endsInOpenValue(raw: string, delimiter: string): boolean {
 const MAX_REST_RECORDS = 50;
 
 /**
- * The record that closes a value whose rest starts at record `from`: the first with an odd number of quotes (a
- * value's own are doubled, another quoted value's paired), none with a quote before it; undefined when there is
- * none within MAX_REST_RECORDS, as after a value that only ended with the delimiter: the rows after it are rows.
+ * The record that closes a value whose rest starts at record `from`, the first with a quote: when that quote starts a
+ * field it may open a value of the record's own, so the record closes the rest only with an odd number of quotes (a
+ * value's own are doubled, another quoted value's paired); a quote inside a field opens none, so there its first
+ * quote that is not doubled closes the rest when the delimiter or the line's end follows (`a",…`, though a bare quote
+ * later in an unquoted value, `a"`, makes the count even). Undefined when that record closes nothing, or none has a
+ * quote within MAX_REST_RECORDS, as after a value that only ended with the delimiter: the rows after it are rows.
  */
-function closingRecord(parsed: readonly CsvInfoRecord[], from: number): number | undefined {
+function closingRecord(parsed: readonly CsvInfoRecord[], from: number, delimiter: string): { last: number; midField: boolean } | undefined {
   for (let r = from; r < Math.min(parsed.length, from + MAX_REST_RECORDS); r++) {
-    const quotes = occurrences(parsed[r].raw, '"');
-    if (quotes % 2 === 1) return r;
-    if (quotes > 0) return undefined;
+    const { raw } = parsed[r];
+    let at = raw.indexOf('"');
+    if (at < 0) continue;
+    const fieldStart = at === 0 || raw[at - 1] === '\n' || raw.startsWith(delimiter, at - delimiter.length);
+    if (fieldStart) return occurrences(raw, '"') % 2 === 1 ? { last: r, midField: false } : undefined;
+    while (at >= 0 && raw[at + 1] === '"') at = raw.indexOf('"', at + 2);
+    if (at < 0) return undefined;
+    const after = raw.slice(at + 1);
+    return after === '' || after.startsWith(delimiter) || after[0] === '\n' || after[0] === '\r' ? { last: r, midField: true } : undefined;
   }
   return undefined;
 }
 
-/** Whether the last line of record `from` and the records after it up to `last` read strictly as one row that `fits`. */
-function isOneRow(parsed: readonly CsvInfoRecord[], from: number, last: number, delimiter: string, fits: (fields: number) => boolean): boolean {
+/**
+ * Whether the last line of record `from` and the records after it up to `last` read as one row that `fits`: strictly,
+ * or, with `bareQuotes` (the rest closed inside a field, where no value of the record's own opens), with a bare quote
+ * inside an unquoted value read as text, as the file's reading does, and every quoted value closed where it should be.
+ */
+function isOneRow(parsed: readonly CsvInfoRecord[], from: number, last: number, delimiter: string, fits: (fields: number) => boolean, bareQuotes: boolean): boolean {
   const raw = parsed[from].raw.replace(/\n$/, '');
   const text = `${raw.slice(raw.lastIndexOf('\n') + 1)}\n${parsed.slice(from + 1, last + 1).map((p) => p.raw).join('')}`;
   try {
-    const rows = parse(text, { delimiter, relax_column_count: true }) as string[][];
-    return rows.length === 1 && fits(rows[0].length);
+    const rows = parse(text, { delimiter, relax_column_count: true, relax_quotes: bareQuotes }) as string[][];
+    return rows.length === 1 && fits(rows[0].length) && (!bareQuotes || strayQuote(text, delimiter) < 0);
   } catch {
     return false;
   }
