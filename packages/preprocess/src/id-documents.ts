@@ -6,6 +6,7 @@
  * value right after one.
  */
 import { byFirstLetter } from './alternation.js';
+import { CURRENCY } from './keyed-numbers.js';
 import type { Hit } from './redact.js';
 import { YEAR } from './patterns.js';
 
@@ -29,7 +30,7 @@ const KEY = new RegExp(String.raw`(?<![a-zäöüß])(?:(${DOCUMENT_KEY})|(${LICE
  */
 const KEY_WORD = new RegExp(byFirstLetter([DOCUMENT_KEY, LICENCE_KEY, SOCIAL_KEY]), 'i');
 /** An amount or a value after the number: `Ausweis 150000 EUR`, `Reisepass ist 1000000 wert` stay. */
-const AMOUNT_WORD = String.raw`[ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|wert\b|worth\b)`;
+const AMOUNT_WORD = String.raw`[ \t]?(?:${CURRENCY}|wert\b|worth\b)`;
 const NOT_AFTER = `(?!${AMOUNT_WORD})`;
 const AMOUNT_AFTER = new RegExp(AMOUNT_WORD, 'iy');
 /** Passport and identity card numbers: 6 to 12 letters and digits (German ones: 9 or 10), checked for two digits or more. */

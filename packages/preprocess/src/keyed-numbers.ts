@@ -16,8 +16,13 @@ const KEY_TAIL = String.raw`\)?\s?(?:[:#=(]|-(?=\s))?\s{0,3}(?:(?:ist|lautet|is)
 const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec';
 /** A month name before the day and year, as US dates are written (`March 3, 1980`, `Mar 3rd 1980`). */
 const MONTH_FIRST = String.raw`(?:${MONTH})\p{L}*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}`;
+/**
+ * A currency or a percent sign after a number (`EUR`, `€`, `%`): the number is an amount. The start of the unit lists
+ * here, in redact.ts and in id-documents.ts, which each add their own words.
+ */
+export const CURRENCY = String.raw`€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b`;
 /** Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`). */
-const NOT_AMOUNT = String.raw`(?![ \t]?(?:€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))`;
+const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))`;
 
 /**
  * The end of a whole number: no digit after it, nor one joined by `-`, `/`, `.` or `,`, so that a number with an amount

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { composeDiacritics } from './compose.js';
 import { CleanOptionsError } from './errors.js';
 import { documentHits } from './id-documents.js';
-import { KEYED_RULES, keyedHits, keywordBefore, type KeyedRule } from './keyed-numbers.js';
+import { CURRENCY, KEYED_RULES, keyedHits, keywordBefore, type KeyedRule } from './keyed-numbers.js';
 import { addressHits } from './addresses.js';
 import { credentialHits } from './credentials.js';
 import { nameHits } from './names.js';
@@ -137,7 +137,7 @@ const CARD_RE = /(?<!\+\d{0,3}[ -]?|\d[:.,/-])\b\d(?:[ -]?\d){11,18}\b(?![.,/-]\
 // is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one character or ` / `.
 const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
 /** A currency or a unit after a number (`EUR`, `€`, `%`, `Stück`, `shares`): the number is an amount or a quantity. */
-const UNIT = String.raw`€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|anteile\b|prozent\b|percent\b`;
+const UNIT = String.raw`${CURRENCY}|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|anteile\b|prozent\b|percent\b`;
 /**
  * A North American number without `+1` or a leading 0: `(212) 555-0147`, `212-555-0147`, `212.555.0147` (one
  * separator throughout). Area code and exchange start with 2-9, as NANP numbers do. Without the brackets, not with a
@@ -286,7 +286,7 @@ function isIssuerLength(digits: string): boolean {
   if (first === 4) return n === 13 || n === 16 || n === 19;
   const two = Number(digits.slice(0, 2));
   if (two === 34 || two === 37) return n === 15;
-  if ((two >= 51 && two <= 55) || (first === 2 && !(Number(digits.slice(0, 4)) <= 2204))) return n === 16;
+  if ((two >= 51 && two <= 55) || (first === 2 && Number(digits.slice(0, 4)) > 2204)) return n === 16;
   return n >= 13 && n <= 19;
 }
 
@@ -547,28 +547,15 @@ function phoneStartsAt(text: string, at: number, further: boolean): boolean {
  * its own (phoneStartsAt), with a phone's digits before it (`030 1234567 0170 1234567`, two numbers; `Referenz
  * 000000000 040-4767598`, a reference and a phone; `+43 1 2345678 (212) 555-0147`). PHONE_RE reads them as one number,
  * up to its digits (`030 1234567 0170`: ` 1234567` was left) or over them (refused, and the first number with it). -1
- * where none starts: `+49 0171 2345678`, `0171 234 05 67` are one number.
+ * where none starts: `+49 0171 2345678`, `0171 234 05 67` are one number. `min`: the digits before the blank (fewer
+ * after a number a keyword names, a WKN's six).
  */
-function secondPhoneAt(text: string, start: number, end: number, further = true): number {
+function secondPhoneAt(text: string, start: number, end: number, further = true, min = PHONE_DIGITS.min): number {
   let digits = 0;
   for (let i = start; i < end; i += 1) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) digits += 1;
-    else if (c === 32 && digits >= PHONE_DIGITS.min && phoneStartsAt(text, i + 1, further)) return i + 1;
-  }
-  return -1;
-}
-
-/**
- * Where, after a blank in `text` from `start` to `end` with six digits or more before it (a WKN's), a phone number of its
- * own starts (phoneStartsAt); -1 where none.
- */
-function phoneAfterBlank(text: string, start: number, end: number): number {
-  let digits = 0;
-  for (let i = start; i < end; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += 1;
-    else if (c === 32 && digits >= 6 && phoneStartsAt(text, i + 1, false)) return i + 1;
+    else if (c === 32 && digits >= min && phoneStartsAt(text, i + 1, further)) return i + 1;
   }
   return -1;
 }
@@ -645,8 +632,8 @@ function phoneHits(text: string, from: number): Hit[] {
     const digits = written.replace(/\D/g, '');
     if (namedNotPhone(text, m.index)) {
       // The keyword names the first number only: a phone number of its own after it is looked at on its own, also after
-      // a named number of six digits (`WKN 000000 030-000000`; secondPhoneAt asks 7 before a second number).
-      const next = phoneAfterBlank(text, m.index, m.index + written.length);
+      // a named number of six digits (`WKN 000000 030-000000`; a second number elsewhere needs 7 before it).
+      const next = secondPhoneAt(text, m.index, m.index + written.length, false, 6);
       if (next > 0) PHONE_RE.lastIndex = next;
       continue;
     }
