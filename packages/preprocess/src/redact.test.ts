@@ -169,7 +169,11 @@ describe('redactPii', () => {
     expectMasked([
       ['Order-ID 4111111111111111, Vertragsnummer 4532015112830366', 'Order-ID 4111111111111111, Vertragsnummer [ACCOUNT]'],
       ['Karten-ID 4111111111111111, Kreditkarte Nr. 4532015112830366', 'Karten-ID [CARD], Kreditkarte Nr. [CARD]'],
+      // A count's or a WKN's keyword names no number of a card's length: the card after it stays masked.
+      ['Bitte 5 Stück 4111 1111 1111 1111 liefern', 'Bitte 5 Stück [CARD] liefern'],
+      ['Stückzahl: 4532015112830366, qty 5500 0000 0000 0004, WKN 4111111111111111', 'Stückzahl: [CARD], qty [CARD], WKN [CARD]'],
     ]);
+    expectKept(['Stück 250-555-1234 Aktien', 'Stückzahl 00123456', 'Order 4111 1111 1111 1111']);
   });
 
   it('masks email addresses and phone numbers but not dates or amounts', () => {

@@ -264,6 +264,11 @@ function isCardPrefix(digits: string): boolean {
 const ACCOUNT_ID_KEYWORDS = new Set('vertrag vertrags vertragsnummer vertragsnr vertragsnr. kunden kundennummer kundennr kundennr. mitglieds mitgliedsnummer referenznummer'.split(' '));
 /** A keyword of a card (`Karten-ID`, `Kreditkarte Nr.`, `card ID`): the number after it stays a card. */
 const CARD_WORD = /kart|card/;
+/**
+ * Keywords of NOT_PHONE_KEYWORDS that name a number far shorter than a card's (a count, a six-character WKN) or one with
+ * letters (an ISIN): a card number after one (`5 Stück 4111 1111 1111 1111`) is no count or WKN, and stays a card.
+ */
+const SHORT_NUMBER_KEYWORDS = new Set('stückzahl stück stk stk. anzahl menge quantity qty qty. isin wkn'.split(' '));
 
 /**
  * Whether the keyword before a Luhn-valid number at `at` names it as an id that is no card (`Order-ID
@@ -271,7 +276,8 @@ const CARD_WORD = /kart|card/;
  */
 function namedNotCard(text: string, at: number): boolean {
   const word = keywordBefore(text, at);
-  return !CARD_WORD.test(word) && (ACCOUNT_ID_KEYWORDS.has(word) || namedNotPhone(text, at));
+  if (CARD_WORD.test(word) || SHORT_NUMBER_KEYWORDS.has(word)) return false;
+  return ACCOUNT_ID_KEYWORDS.has(word) || namedNotPhone(text, at);
 }
 
 /**
