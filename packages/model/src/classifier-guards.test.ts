@@ -2,12 +2,18 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Email } from '@mailroute/preprocess';
+import p from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from './artifact.js';
 import { Classifier } from './classifier.js';
 import { buckets, names, writeFixture } from './classifier-fixture.js';
 import { encodeIdfTable } from './idf-file.js';
 import { ClassifierOptionsError, ClassifierReleasedError, PredictInputError } from './errors.js';
 import type { Manifest } from './manifest.js';
+
+const { onnx } = p;
+/** An input of an ONNX graph as onnx-proto decodes it. */
+type GraphInput = NonNullable<NonNullable<ReturnType<typeof onnx.ModelProto.decode>['graph']>['input']>[number];
 
 let root: string;
 let good: string;
@@ -84,6 +90,28 @@ describe('Classifier.load', () => {
       const error = await Classifier.load(dir).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ARTIFACT_ONNX_MISMATCH', message: expect.stringMatching(message) });
       expect((error as Error).message).toContain(`model.onnx in ${dir}`);
+    }
+  });
+
+  it('refuses a graph that cannot run on one email (inputs of another rank or type than the runtime feeds), releasing its session', async () => {
+    const original = JSON.parse(await readFile(path.join(good, 'manifest.json'), 'utf8')) as Manifest;
+    const bytes = await readFile(path.join(good, 'model.onnx'));
+    const cases: Array<[(input: GraphInput) => void, RegExp]> = [
+      // The weights declared as a vector [bag]: onnxruntime refuses every [batch, bag] feed.
+      [(input) => input.name === names.inputs.weights && input.type?.tensorType?.shape?.dim?.pop(), /model\.onnx in .*: onnxruntime cannot run it on one email \(.*rank/i],
+      // The ids declared int64: the runtime feeds int32.
+      [(input) => input.name === names.inputs.ids && input.type?.tensorType && (input.type.tensorType.elemType = onnx.TensorProto.DataType.INT64), /model\.onnx in .*: onnxruntime cannot run it on one email \(.*type/i],
+    ];
+    for (const [i, [edit, message]] of cases.entries()) {
+      const model = onnx.ModelProto.decode(bytes);
+      for (const input of model.graph?.input ?? []) edit(input);
+      const changed = onnx.ModelProto.encode(model).finish();
+      const dir = path.join(root, `cannot-run-${i}`);
+      await cp(good, dir, { recursive: true });
+      await writeFile(path.join(dir, 'model.onnx'), changed);
+      await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ ...original, files: { ...original.files, 'model.onnx': sha256(changed) } }));
+      const error = await Classifier.load(dir).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ARTIFACT_ONNX_MISMATCH', message: expect.stringMatching(message) });
     }
   });
 

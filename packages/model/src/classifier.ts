@@ -72,6 +72,30 @@ function checkGraphShapes(manifest: Manifest, onnxBytes: Uint8Array, dir: string
   }
 }
 
+/**
+ * Runs the session once on a bag of one id with weight 0 (id 0 is a row of every table) and refuses a model that
+ * cannot answer it, or answers with another number of values than the manifest's labels: a graph whose inputs
+ * declare another rank or type than the runtime feeds (`[batch, bag]`, int32 ids and float32 weights), or whose
+ * operators fail at run time, would load and then fail every call. Releases the session before refusing.
+ */
+async function probeSession(session: OnnxSession, manifest: Manifest, outputs: readonly string[], dir: string): Promise<void> {
+  const widths = new Map(manifest.tasks.map((task) => [manifest.onnx.outputs[task.name], task.labels.length]));
+  if (manifest.onnx.combined) widths.set(manifest.onnx.combined, manifest.tasks.reduce((sum, task) => sum + task.labels.length, 0));
+  let problem: string | undefined;
+  let cause: unknown;
+  try {
+    const result = await session.runBag(manifest.onnx.inputs, { ids: Int32Array.of(0), weights: Float32Array.of(0), batch: 1, length: 1 }, outputs);
+    const wrong = outputs.find((name) => result[name].length !== widths.get(name));
+    if (wrong !== undefined) problem = `output ${wrong} gives ${result[wrong].length} values for one email, the manifest has ${widths.get(wrong)} labels`;
+  } catch (error) {
+    cause = error;
+    problem = `onnxruntime cannot run it on one email (${String((error as Error).message ?? error).split('\n')[0].slice(0, 300)})`;
+  }
+  if (problem === undefined) return;
+  await session.release();
+  throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir}: ${problem}`, cause === undefined ? undefined : { cause });
+}
+
 /** Calibrated probabilities of prepared inputs: per task a flat float32 [n * labels] array. */
 export interface PreparedPrediction {
   probs: Record<string, Float32Array>;
@@ -164,6 +188,7 @@ export class Classifier implements EmailClassifier {
         `${manifest.onnx.file} in ${dir}: ONNX names [${session.inputNames.join(', ')}] -> [${session.outputNames.join(', ')}] differ from the manifest's [${expectedInputs.join(', ')}] -> [${expectedOutputs.join(', ')}]`,
       );
     }
+    await probeSession(session, manifest, expectedOutputs, dir);
     options.logger?.info?.('onnx session opened', { modelId: manifest.modelId, family: manifest.family, tasks: manifest.tasks.map((t) => t.name) });
     // Rows under 2^16 (tables of fewer rows than that, the usual) are looked up in half the memory: each id's
     // lookup is a random read, and a 128 KiB table stays in cache between calls more often than 256 KiB.
