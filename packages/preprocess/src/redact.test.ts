@@ -173,7 +173,8 @@ describe('redactPii', () => {
       ['Bitte 5 Stück 4111 1111 1111 1111 liefern', 'Bitte 5 Stück [CARD] liefern'],
       ['Stückzahl: 4532015112830366, qty 5500 0000 0000 0004, WKN 4111111111111111', 'Stückzahl: [CARD], qty [CARD], WKN [CARD]'],
     ]);
-    expectKept(['Stück 250-555-1234 Aktien', 'Stückzahl 00123456', 'Order 4111 1111 1111 1111']);
+    // Not after a number it names run on into a date (found by the properties: `WKN [CARD]:10`).
+    expectKept(['Stück 250-555-1234 Aktien', 'Stückzahl 00123456', 'Order 4111 1111 1111 1111', 'WKN 548940 2010-09-18 22:10 Hallo,', 'Stück 4000 2010-09-18 22:10']);
   });
 
   it('masks email addresses and phone numbers but not dates or amounts', () => {

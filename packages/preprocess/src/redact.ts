@@ -266,17 +266,21 @@ const ACCOUNT_ID_KEYWORDS = new Set('vertrag vertrags vertragsnummer vertragsnr 
 const CARD_WORD = /kart|card/;
 /**
  * Keywords of NOT_PHONE_KEYWORDS that name a number far shorter than a card's (a count, a six-character WKN) or one with
- * letters (an ISIN): a card number after one (`5 Stück 4111 1111 1111 1111`) is no count or WKN, and stays a card.
+ * letters (an ISIN): a card number written as cards are (CARD_AS_WRITTEN) after one (`5 Stück 4111 1111 1111 1111`) is
+ * no count or WKN, and stays a card. Digits run together from that short number into another (`WKN 548940 2010-09-18`)
+ * are not written so, and stay as they are.
  */
 const SHORT_NUMBER_KEYWORDS = new Set('stückzahl stück stk stk. anzahl menge quantity qty qty. isin wkn'.split(' '));
+/** A card number as issuers print it: all digits in one, in groups of four (the last of 1-4), or Amex's 4-6-5. */
+const CARD_AS_WRITTEN = /^(?:\d+|\d{4}(?:[ -]\d{4})*(?:[ -]\d{1,4})?|\d{4}[ -]\d{6}[ -]\d{5})$/;
 
 /**
  * Whether the keyword before a Luhn-valid number at `at` names it as an id that is no card (`Order-ID
  * 4111111111111111`, `Vertragsnummer 4532015112830366`): a card needs no keyword, but one that says otherwise wins.
  */
-function namedNotCard(text: string, at: number): boolean {
+function namedNotCard(text: string, at: number, written: string): boolean {
   const word = keywordBefore(text, at);
-  if (CARD_WORD.test(word) || SHORT_NUMBER_KEYWORDS.has(word)) return false;
+  if (CARD_WORD.test(word) || (SHORT_NUMBER_KEYWORDS.has(word) && CARD_AS_WRITTEN.test(written))) return false;
   return ACCOUNT_ID_KEYWORDS.has(word) || namedNotPhone(text, at);
 }
 
@@ -354,7 +358,7 @@ function cardHits(text: string, from: number): Hit[] {
   CARD_RE.lastIndex = from;
   for (let m = CARD_RE.exec(text); m !== null; m = CARD_RE.exec(text)) {
     let length = cardLength(m[0], m.index !== after);
-    if (length > 0 && namedNotCard(text, m.index)) length = 0;
+    if (length > 0 && namedNotCard(text, m.index, m[0].slice(0, length))) length = 0;
     if (length > 0) hits.push({ type: 'CARD', start: m.index, end: m.index + length, placeholder: '[CARD]' });
     if (length > 0 && length < m[0].length) {
       // A card shortened: the number after it may be another (`5500 0000 0000 0004`).
