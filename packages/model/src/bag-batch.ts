@@ -14,17 +14,18 @@ export interface FeaturizedBag {
 }
 
 /** Featurizers by manifest kind; a new kind is one more entry, never an if-chain. */
-const FEATURIZERS: Record<FeaturizerSpec['kind'], (spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array, into?: BagArrays) => HashedBag[]> = {
-  'hashed-ngrams': (spec, inputs, idf, into) => featurizeHashedBags(inputs, spec.params, idf, into),
+type RowTable = Int32Array | Uint16Array;
+const FEATURIZERS: Record<FeaturizerSpec['kind'], (spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array, into?: BagArrays, rowOf?: RowTable) => HashedBag[]> = {
+  'hashed-ngrams': (spec, inputs, idf, into, rowOf) => featurizeHashedBags(inputs, spec.params, idf, into, rowOf),
 };
 
 /**
  * The bags of `inputs`; `idf`: the model's IDF table, needed when the featurizer's params ask for IDF.
  * With `into`, the bags are views into its arrays (see `featurizeHashedBags`): use them before `into` is
- * used again.
+ * used again. With `rowOf`, the bags hold each id's row of a compact table instead of the id.
  */
-export function featurizeAll(spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array, into?: BagArrays): FeaturizedBag {
-  const bags = FEATURIZERS[spec.kind](spec, inputs, idf, into);
+export function featurizeAll(spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array, into?: BagArrays, rowOf?: RowTable): FeaturizedBag {
+  const bags = FEATURIZERS[spec.kind](spec, inputs, idf, into, rowOf);
   return { bags, truncated: inputs.map((input) => isTruncated(input.text, spec.params)), noText: bags.map((b) => b.textIds === 0) };
 }
 

@@ -209,14 +209,10 @@ export class Classifier implements EmailClassifier {
   }
 
   private async runPrepared(inputs: readonly PreparedText[]): Promise<PreparedPrediction> {
-    const bag = featurizeAll(this.manifest.featurizer, inputs, this.idf, this.featureArrays);
+    // With a lifted row lookup, the featurizer writes each id's row, which the session is fed.
+    const bag = featurizeAll(this.manifest.featurizer, inputs, this.idf, this.featureArrays, this.rowOf);
     // The featurizer grows featureArrays to the batches it is given; arrays for an outsized batch are not kept.
     if (this.featureArrays.ids.length > MAX_KEPT_CELLS) this.featureArrays = newBagArrays(MAX_CHUNK_CELLS);
-    // The bags are this call's own (views of featureArrays or fresh arrays): their ids become rows in place.
-    const { rowOf } = this;
-    if (rowOf) {
-      for (const { ids } of bag.bags) for (let k = 0; k < ids.length; k++) ids[k] = rowOf[ids[k]];
-    }
     let borrowed: BagArrays | undefined;
     const chunks = padChunks(bag, MAX_CHUNK_CELLS, undefined, (cells) => {
       if (borrowed || !this.spare || this.spare.ids.length < cells) return newBagArrays(cells);

@@ -144,3 +144,18 @@ export function poolGroups(weights: Float32Array, at: number, ends: ArrayLike<nu
     start = ends[g];
   }
 }
+
+/** ids[0, n): each weight times idf[id] when `idf` is given, then each id replaced by rowOf[id] when `rowOf` is. */
+export function weighAndMap(ids: Int32Array, weights: Float32Array, n: number, idf: Float32Array | undefined, rowOf: Int32Array | Uint16Array | undefined): void {
+  if (idf && rowOf) {
+    for (let k = 0; k < n; k++) {
+      const id = ids[k];
+      weights[k] *= idf[id];
+      ids[k] = rowOf[id];
+    }
+  } else if (idf) {
+    for (let k = 0; k < n; k++) weights[k] *= idf[ids[k]];
+  } else if (rowOf) {
+    for (let k = 0; k < n; k++) ids[k] = rowOf[ids[k]];
+  }
+}

@@ -232,6 +232,23 @@ describe('IDF weighting', () => {
     expect(() => featurizeHashedBag('x', [], p)).toThrow(/table of 256 values/);
     expect(() => featurizeHashedBags(inputs, p, new Float32Array(255))).toThrow(/got 255/);
   });
+
+  it('writes each id as its row with rowOf, the weights those of its bucket, with and without IDF, for every pooling', () => {
+    const inputs = [{ text: 'Depotübertrag bitte bitte', meta: ['lang=de'] }, { text: '', meta: [] }, { text: 'Sparplan ändern, Sparplan!', meta: ['bank=x'] }];
+    // Rows as a compact table has them: several buckets share row 0, the others a row each.
+    const rowOf = Uint16Array.from({ length: 256 }, (_, id) => (id % 3 === 0 ? 0 : 1 + Math.floor((2 * id) / 3)));
+    for (const pooling of ['group-sqrt', 'sqrt', 'mean'] as const) {
+      for (const [params, table] of [[{ ...p, pooling }, idf], [{ ...p, pooling, idf: false }, undefined]] as const) {
+        const plain = featurizeHashedBags(inputs, params, table);
+        const rows = featurizeHashedBags(inputs, params, table, undefined, rowOf);
+        rows.forEach((bag, i) => {
+          expect(Array.from(bag.ids)).toEqual(Array.from(plain[i].ids, (id) => rowOf[id]));
+          expect(Array.from(bag.weights)).toEqual(Array.from(plain[i].weights));
+          expect(bag.textIds).toBe(plain[i].textIds);
+        });
+      }
+    }
+  });
 });
 
 describe('featurizeCounted and weighCountedBag', () => {
