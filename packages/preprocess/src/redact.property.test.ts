@@ -117,7 +117,8 @@ const piiArb: fc.Arbitrary<Pii> = fc.oneof(
 /** Sentences with a slot for personal data, no digit in them; the `{}` stands where a customer would write it. */
 const frames: Record<string, readonly string[]> = {
   IBAN: ['Bitte überweisen Sie den Betrag auf meine IBAN: {}.', 'Meine neue Bankverbindung (IBAN {}) gilt ab sofort.', 'Please pay to {}, thank you.', 'Referenzkonto ({}) bitte ändern!', 'IBAN:\n{}\nDanke'],
-  CARD: ['Meine Kreditkarte {} wurde gesperrt.', 'The card ({}) was charged twice?', 'Kartennummer: {}, bitte prüfen.', 'Mit der Karte {} bezahlt.'],
+  // After a count's keyword too: it names no number of a card's length (a card number pasted into the wrong field).
+  CARD: ['Meine Kreditkarte {} wurde gesperrt.', 'The card ({}) was charged twice?', 'Kartennummer: {}, bitte prüfen.', 'Mit der Karte {} bezahlt.', 'Stückzahl: {} stimmt nicht.'],
   PHONE: ['Rufen Sie mich bitte unter {} an.', 'Sie erreichen mich mobil ({}) ab Mittag.', 'Please call me back on {}.', 'Tel. {}\nViele Grüße', 'Meine Nummer lautet {}, danke.'],
   EMAIL: ['Bitte schreiben Sie an {}.', 'Kontakt: <{}>', 'You can reach me at {}!', 'Meine neue Adresse ({}) bitte speichern.', 'E-Mail: {}\nDanke'],
 };
