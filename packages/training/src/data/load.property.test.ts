@@ -9,7 +9,8 @@
  * Known gap, which such a search finds now and then: a row whose quote is not closed, running on into a later value
  * that starts with a line break, may have the header's number of fields by chance, and is then read as a good row with
  * a long value (the rest of that later value is a bad row). To the reader it looks like a good row whose value ends
- * with a line break.
+ * with a line break. Its sibling on one line (a later value starting with the delimiter: `"Hallo` then `"\ta"`, read as
+ * `Hallo\t` and `a"`, found at DATAFUZZ_SEED=5151 DATAFUZZ_RUNS=5000) is the very text of a valid row.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
