@@ -277,6 +277,7 @@ const CARD_AS_WRITTEN = /^(?:\d+|\d{4}(?:[ -]\d{4})*(?:[ -]\d{1,4})?|\d{4}[ -]\d
 /**
  * Whether the keyword before a Luhn-valid number at `at` names it as an id that is no card (`Order-ID
  * 4111111111111111`, `Vertragsnummer 4532015112830366`): a card needs no keyword, but one that says otherwise wins.
+ * `written`: the card as the text has it (a count's or a WKN's keyword names none written as cards are).
  */
 function namedNotCard(text: string, at: number, written: string): boolean {
   const word = keywordBefore(text, at);
