@@ -93,7 +93,7 @@ describe('Classifier.load', () => {
     }
   });
 
-  it('refuses a graph that cannot run on one email (inputs of another rank or type than the runtime feeds), releasing its session', async () => {
+  it('refuses a graph that cannot run on one email (inputs of another rank or type than the runtime feeds)', async () => {
     const original = JSON.parse(await readFile(path.join(good, 'manifest.json'), 'utf8')) as Manifest;
     const bytes = await readFile(path.join(good, 'model.onnx'));
     const cases: Array<[(input: GraphInput) => void, RegExp]> = [
