@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { defaultUntil, windowBound, type FeedbackPair, type FeedbackRecord, type Logger, type PairWindow, type PredictionRecord } from '@mailroute/serving';
+import { windowBounds, type FeedbackPair, type FeedbackRecord, type Logger, type PairWindow, type PredictionRecord } from '@mailroute/serving';
 import { DYNAMO_TABLE_LAYOUT as L } from './contracts.js';
 import { toFeedback, toPrediction } from './dynamo-items.js';
 import { dayPartition, daysInWindow, emailPartition, feedbackKey, predictionKey } from './dynamo-layout.js';
@@ -60,8 +60,7 @@ export async function* predictionPages(
 ): AsyncGenerator<PredictionRecord[]> {
   // Bounds in the same canonical form as stored createdAt values (toISOString), so the lexical key
   // range matches the time range whatever ISO form the caller used.
-  const since = windowBound('since', window.since);
-  const until = window.until === undefined ? defaultUntil(table.now()) : windowBound('until', window.until);
+  const { since, until } = windowBounds(window, table.now());
   for (const day of daysInWindow(since, until).reverse()) {
     let startKey: Record<string, unknown> | undefined;
     do {

@@ -46,6 +46,13 @@ function checkOptions(options: ClassifierOptions): void {
   whole('topK', options.topK, Infinity);
 }
 
+/** The ONNX outputs the manifest names, each with the labels a row of it holds: each task's, and the combined output's (all tasks'). */
+function manifestWidths(manifest: Manifest): Array<{ output: string; labels: number; of: string }> {
+  const widths = manifest.tasks.map((task) => ({ output: manifest.onnx.outputs[task.name], labels: task.labels.length, of: `task ${task.name}` }));
+  if (manifest.onnx.combined) widths.push({ output: manifest.onnx.combined, labels: widths.reduce((sum, w) => sum + w.labels, 0), of: 'all tasks' });
+  return widths;
+}
+
 /**
  * Refuses an ONNX graph whose id tables (what the ids input indexes) have other than the featurizer's bucket
  * count of rows: too few and every run fails in onnxruntime, too many and most rows are never reached, wrong
@@ -62,9 +69,7 @@ function checkGraphShapes(manifest: Manifest, onnxBytes: Uint8Array, dir: string
   if (tables.length === 0 && manifest.family === 'ngram-bag') {
     throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir}: no table is gathered by the ids input ${manifest.onnx.inputs.ids}, so its rows cannot be checked against the featurizer's ${buckets} buckets`);
   }
-  const widths = manifest.tasks.map((task) => ({ output: manifest.onnx.outputs[task.name], labels: task.labels.length, of: `task ${task.name}` }));
-  if (manifest.onnx.combined) widths.push({ output: manifest.onnx.combined, labels: widths.reduce((sum, w) => sum + w.labels, 0), of: 'all tasks' });
-  for (const { output, labels, of } of widths) {
+  for (const { output, labels, of } of manifestWidths(manifest)) {
     const width = outputWidths.get(output);
     if (width !== undefined && width !== labels) {
       throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir}: output ${output} gives ${width} probabilities per email, the manifest has ${labels} labels for ${of}`);
@@ -78,9 +83,9 @@ function checkGraphShapes(manifest: Manifest, onnxBytes: Uint8Array, dir: string
  * declare another rank or type than the runtime feeds (`[batch, bag]`, int32 ids and float32 weights), or whose
  * operators fail at run time, would load and then fail every call. Releases the session before refusing.
  */
-async function probeSession(session: OnnxSession, manifest: Manifest, outputs: readonly string[], dir: string): Promise<void> {
-  const widths = new Map(manifest.tasks.map((task) => [manifest.onnx.outputs[task.name], task.labels.length]));
-  if (manifest.onnx.combined) widths.set(manifest.onnx.combined, manifest.tasks.reduce((sum, task) => sum + task.labels.length, 0));
+async function probeSession(session: OnnxSession, manifest: Manifest, dir: string): Promise<void> {
+  const widths = new Map(manifestWidths(manifest).map((w) => [w.output, w.labels]));
+  const outputs = [...widths.keys()];
   let problem: string | undefined;
   let cause: unknown;
   try {
@@ -179,7 +184,7 @@ export class Classifier implements EmailClassifier {
       throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir} cannot be loaded by onnxruntime`, { cause: error });
     }
     const expectedInputs = [manifest.onnx.inputs.ids, manifest.onnx.inputs.weights].sort();
-    const expectedOutputs = [...manifest.tasks.map((task) => manifest.onnx.outputs[task.name]), ...(manifest.onnx.combined ? [manifest.onnx.combined] : [])].sort();
+    const expectedOutputs = manifestWidths(manifest).map((w) => w.output).sort();
     const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((name, i) => name === b[i]);
     if (!sameNames(session.inputNames, expectedInputs) || !sameNames(session.outputNames, expectedOutputs)) {
       await session.release();
@@ -188,7 +193,7 @@ export class Classifier implements EmailClassifier {
         `${manifest.onnx.file} in ${dir}: ONNX names [${session.inputNames.join(', ')}] -> [${session.outputNames.join(', ')}] differ from the manifest's [${expectedInputs.join(', ')}] -> [${expectedOutputs.join(', ')}]`,
       );
     }
-    await probeSession(session, manifest, expectedOutputs, dir);
+    await probeSession(session, manifest, dir);
     options.logger?.info?.('onnx session opened', { modelId: manifest.modelId, family: manifest.family, tasks: manifest.tasks.map((t) => t.name) });
     // Rows under 2^16 (tables of fewer rows than that, the usual) are looked up in half the memory: each id's
     // lookup is a random read, and a 128 KiB table stays in cache between calls more often than 256 KiB.

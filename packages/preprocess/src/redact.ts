@@ -168,13 +168,21 @@ const THOUSANDS = /^\d{1,3}([. ])\d{3}(?:\1\d{3})*$/;
  */
 const DASHED_AREA_PHONE_RE = /(?<![\w.,/-])0\d{2,5} - \d(?:[ /.]?\d){5,10}(?![\w]|[.,-]\d)/g;
 /**
+ * Keywords of NOT_PHONE_KEYWORDS that name a number far shorter than a card's (a count, a six-character WKN) or one with
+ * letters (an ISIN): a card number written as cards are (CARD_AS_WRITTEN) after one (`5 Stück 4111 1111 1111 1111`) is
+ * no count or WKN, and stays a card. Digits run together from that short number into another (`WKN 548940 2010-09-18`)
+ * are not written so, and stay as they are.
+ */
+const SHORT_NUMBER_KEYWORDS = new Set('stückzahl stück stk stk. anzahl menge quantity qty qty. isin wkn'.split(' '));
+/**
  * Keywords that name a number as no phone: an order, a trade, an invoice, a reference, a count (`Order 234-567-8901`,
  * `Trade 212-555-0147`, `Stückzahl 00123456`, `Referenz 00123456`, `Kaufabrechnung Nr. 0123456789`). A phone-shaped number after one
- * stays, and so does a card-shaped one (`Order-ID 4111111111111111`).
+ * stays, and so does a card-shaped one (`Order-ID 4111111111111111`), but for SHORT_NUMBER_KEYWORDS' cards.
  */
-const NOT_PHONE_KEYWORDS = new Set(
-  'order orders bestellung bestellnummer bestellnr bestellnr. auftrag auftrags auftragsnummer auftragsnr auftragsnr. trade trades transaktion transaktions transaktionsnummer transaction rechnung rechnungsnummer rechnungsnr rechnungsnr. invoice ticket ticketnummer vorgang vorgangsnummer vorgangsnr. ordernummer ordernr ordernr. abrechnung abrechnungsnummer abrechnungsnr. kaufabrechnung verkaufsabrechnung wertpapierabrechnung aktenzeichen referenz ref ref. reference stückzahl stück stk stk. anzahl menge quantity qty qty. artikelnummer artikelnr. sendungsnummer tracking isin wkn'.split(' '),
-);
+const NOT_PHONE_KEYWORDS = new Set([
+  ...'order orders bestellung bestellnummer bestellnr bestellnr. auftrag auftrags auftragsnummer auftragsnr auftragsnr. trade trades transaktion transaktions transaktionsnummer transaction rechnung rechnungsnummer rechnungsnr rechnungsnr. invoice ticket ticketnummer vorgang vorgangsnummer vorgangsnr. ordernummer ordernr ordernr. abrechnung abrechnungsnummer abrechnungsnr. kaufabrechnung verkaufsabrechnung wertpapierabrechnung aktenzeichen referenz ref ref. reference artikelnummer artikelnr. sendungsnummer tracking'.split(' '),
+  ...SHORT_NUMBER_KEYWORDS,
+]);
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 /**
  * A date at the start of a phone-shaped match (`03.11.2025 10:15`, `01.10.2025 1.200,00`): a date, not a phone.
@@ -265,13 +273,9 @@ const ACCOUNT_ID_KEYWORDS = new Set('vertrag vertrags vertragsnummer vertragsnr 
 /** A keyword of a card (`Karten-ID`, `Kreditkarte Nr.`, `card ID`): the number after it stays a card. */
 const CARD_WORD = /kart|card/;
 /**
- * Keywords of NOT_PHONE_KEYWORDS that name a number far shorter than a card's (a count, a six-character WKN) or one with
- * letters (an ISIN): a card number written as cards are (CARD_AS_WRITTEN) after one (`5 Stück 4111 1111 1111 1111`) is
- * no count or WKN, and stays a card. Digits run together from that short number into another (`WKN 548940 2010-09-18`)
- * are not written so, and stay as they are.
+ * A card number as issuers print it: all digits in one, in groups of four (the last of 1-4), or Amex's 4-6-5. Stricter
+ * than CARD_GROUPS (any first group of four or more), which reads a WKN and the groups after it as one card.
  */
-const SHORT_NUMBER_KEYWORDS = new Set('stückzahl stück stk stk. anzahl menge quantity qty qty. isin wkn'.split(' '));
-/** A card number as issuers print it: all digits in one, in groups of four (the last of 1-4), or Amex's 4-6-5. */
 const CARD_AS_WRITTEN = /^(?:\d+|\d{4}(?:[ -]\d{4})*(?:[ -]\d{1,4})?|\d{4}[ -]\d{6}[ -]\d{5})$/;
 
 /**

@@ -1,6 +1,6 @@
 // Public API of @mailroute/serving: named exports only.
 export type { PredictionRecord, FeedbackRecord, FeedbackOutcome, FeedbackPair, PairWindow, PredictionStore } from './store/types.js';
-export { defaultUntil, windowBound } from './store/pair-window.js';
+export { windowBounds } from './store/pair-window.js';
 export { createApp, maskPii, type AppOptions, type ServingApp } from './app.js';
 export type { AppContext, AppEnv, ServingHono, TrainingDistribution } from './http/context.js';
 export { LimitsSchema, MAX_BODY_BYTES, SAGEMAKER_BODY_LIMIT, SERVE_BODY_LIMIT, type BodyLimitSetting, type Limits, type LimitsInput } from './http/limits.js';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { StoreError } from '../errors.js';
 import { createInlineWrites, createThreadWrites } from './sqlite-write-transport.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
-import { defaultUntil, windowBound } from './pair-window.js';
+import { windowBounds } from './pair-window.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
@@ -242,8 +242,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     listPairs: async (window) => {
       const pages = windowPages[window.judgedOnly ? 'INNER' : 'LEFT'];
       const limit = window.limit ?? 100_000;
-      const since = windowBound('since', window.since);
-      const until = window.until === undefined ? defaultUntil() : windowBound('until', window.until);
+      const { since, until } = windowBounds(window);
       const pairs: FeedbackPair[] = [];
       let last: { lastAt: string; lastId: string } | undefined;
       while (pairs.length < limit) {

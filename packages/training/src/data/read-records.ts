@@ -482,7 +482,7 @@ function closingRecord(parsed: readonly CsvInfoRecord[], from: number, delimiter
     while (at >= 0 && raw[at + 1] === '"') at = raw.indexOf('"', at + 2);
     if (at < 0) return undefined;
     const after = raw.slice(at + 1);
-    return after === '' || after.startsWith(delimiter) || after[0] === '\n' || after[0] === '\r' ? { last: r, midField: true } : undefined;
+    return after === '' || after.startsWith(delimiter) || after[0] === '\n' ? { last: r, midField: true } : undefined;
   }
   return undefined;
 }
