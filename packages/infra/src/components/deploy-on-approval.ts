@@ -5,17 +5,13 @@ import { DEPLOYER_LAMBDA_ENV } from '../lambda-env.js';
 import { approvalEventPattern } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
 import { deployDeadLetterQueueName } from '../monitoring-plan.js';
-import { createVpcLambda } from './vpc-lambda.js';
+import { createVpcLambda, type LambdaPlacement } from './vpc-lambda.js';
 import { alarmArn, deadLetterQueue, tagsWith, type StackContext } from './common.js';
 
-export interface DeployOnApprovalArgs {
-  codeDir: string;
-  kmsKeyArn: pulumi.Input<string>;
+export interface DeployOnApprovalArgs extends LambdaPlacement {
   endpointName: pulumi.Input<string>;
   modelPackageGroupName: pulumi.Input<string>;
   executionRoleArn: pulumi.Input<string>;
-  subnetIds: pulumi.Input<string>[];
-  securityGroupId: pulumi.Input<string>;
   /** Alarms that roll a blue/green update back (names are known before the alarms exist). */
   rollbackAlarmNames: string[];
 }
@@ -42,14 +38,10 @@ export class DeployOnApproval extends pulumi.ComponentResource {
       {
         part: 'deployer',
         description: 'mailroute: deploy an approved model package to the endpoint (blue/green); roll back a rejected one that serves',
-        codeDir: ctx.codeDir,
         memoryMb: 256,
         // The longest Lambda allows: an approval that meets another rollout (20 minutes or more) waits it
         // out, polling, for up to about 14 minutes an invocation, and Lambda's 2 retries extend that.
         timeoutSeconds: 900,
-        kmsKeyArn: ctx.kmsKeyArn,
-        subnetIds: ctx.subnetIds,
-        securityGroupId: ctx.securityGroupId,
         environment: {
           [DEPLOYER_LAMBDA_ENV.endpointName]: ctx.endpointName,
           [DEPLOYER_LAMBDA_ENV.modelPackageGroupName]: ctx.modelPackageGroupName,

@@ -5,20 +5,16 @@ import { API_LAMBDA_ENV, API_ROUTES } from '../lambda-env.js';
 import { ARTIFACT_PREFIXES } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
 import { managedLogGroup } from './log-group.js';
-import { createVpcLambda } from './vpc-lambda.js';
+import { createVpcLambda, type LambdaPlacement } from './vpc-lambda.js';
 import { tagsWith, type StackContext } from './common.js';
 
-export interface PublicApiArgs {
-  codeDir: string;
-  kmsKeyArn: pulumi.Input<string>;
+export interface PublicApiArgs extends LambdaPlacement {
   endpointName: pulumi.Input<string>;
   endpointArn: pulumi.Input<string>;
   tableName: pulumi.Input<string>;
   tableArn: pulumi.Input<string>;
   bucketName: pulumi.Input<string>;
   bucketArn: pulumi.Input<string>;
-  subnetIds: pulumi.Input<string>[];
-  securityGroupId: pulumi.Input<string>;
 }
 
 /**
@@ -40,12 +36,8 @@ export class PublicApi extends pulumi.ComponentResource {
       {
         part: 'api',
         description: 'mailroute HTTP API (Hono app, Lambda adapter)',
-        codeDir: ctx.codeDir,
         memoryMb: config.serving.lambdaMemoryMb,
         timeoutSeconds: config.serving.lambdaTimeoutSeconds,
-        kmsKeyArn: ctx.kmsKeyArn,
-        subnetIds: ctx.subnetIds,
-        securityGroupId: ctx.securityGroupId,
         environment: {
           [API_LAMBDA_ENV.endpointName]: ctx.endpointName,
           [API_LAMBDA_ENV.tableName]: ctx.tableName,

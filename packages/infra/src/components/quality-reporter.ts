@@ -4,18 +4,14 @@ import { qualityReporterPolicy } from '../iam-documents.js';
 import { QUALITY_LAMBDA_ENV } from '../lambda-env.js';
 import { ARTIFACT_PREFIXES } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
-import { createVpcLambda } from './vpc-lambda.js';
+import { createVpcLambda, type LambdaPlacement } from './vpc-lambda.js';
 import { tagsWith, type StackContext } from './common.js';
 
-export interface QualityReporterArgs {
-  codeDir: string;
-  kmsKeyArn: pulumi.Input<string>;
+export interface QualityReporterArgs extends LambdaPlacement {
   tableName: pulumi.Input<string>;
   tableArn: pulumi.Input<string>;
   bucketName: pulumi.Input<string>;
   bucketArn: pulumi.Input<string>;
-  subnetIds: pulumi.Input<string>[];
-  securityGroupId: pulumi.Input<string>;
 }
 
 /** Daily at 02:00 UTC, before anyone reads the dashboard. */
@@ -37,12 +33,8 @@ export class QualityReporter extends pulumi.ComponentResource {
       {
         part: 'quality',
         description: 'mailroute: daily live macro F1 from CRM feedback (CloudWatch EMF)',
-        codeDir: ctx.codeDir,
         memoryMb: 512,
         timeoutSeconds: 300,
-        kmsKeyArn: ctx.kmsKeyArn,
-        subnetIds: ctx.subnetIds,
-        securityGroupId: ctx.securityGroupId,
         environment: {
           [QUALITY_LAMBDA_ENV.tableName]: ctx.tableName,
           [QUALITY_LAMBDA_ENV.artifactBucket]: ctx.bucketName,

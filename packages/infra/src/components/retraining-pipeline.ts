@@ -6,13 +6,11 @@ import { REGISTER_LAMBDA_ENV } from '../lambda-env.js';
 import { RETRAIN_OUTPUT_PREFIX, retrainingPipelineDefinition } from '../retraining-pipeline.js';
 import { ARTIFACT_PREFIXES } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
-import { createVpcLambda } from './vpc-lambda.js';
+import { createVpcLambda, type LambdaPlacement } from './vpc-lambda.js';
 import { tagsWith, type StackContext } from './common.js';
 
-export interface RetrainingPipelineArgs {
-  /** Directory of the register Lambda's bundle (`dist/register`). */
-  codeDir: string;
-  kmsKeyArn: pulumi.Input<string>;
+/** `codeDir`: the register Lambda's bundle (`dist/register`). */
+export interface RetrainingPipelineArgs extends LambdaPlacement {
   /** The SageMaker execution role: the training job runs as it. */
   executionRoleArn: pulumi.Input<string>;
   /** The stack's ECR repository: the serving image (its `serving.imageTag`) trains and serves. */
@@ -20,8 +18,6 @@ export interface RetrainingPipelineArgs {
   bucketName: pulumi.Input<string>;
   bucketArn: pulumi.Input<string>;
   modelPackageGroupName: pulumi.Input<string>;
-  subnetIds: pulumi.Input<string>[];
-  securityGroupId: pulumi.Input<string>;
 }
 
 /**
@@ -45,13 +41,9 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
       {
         part: 'register',
         description: 'mailroute: the retraining pipeline’s Register step (trained artifact -> model package, PendingManualApproval)',
-        codeDir: ctx.codeDir,
         memoryMb: 1024,
         // The Lambda step waits for the function; a registration downloads and uploads a few MB.
         timeoutSeconds: 600,
-        kmsKeyArn: ctx.kmsKeyArn,
-        subnetIds: ctx.subnetIds,
-        securityGroupId: ctx.securityGroupId,
         environment: {
           [REGISTER_LAMBDA_ENV.artifactBucket]: ctx.bucketName,
           [REGISTER_LAMBDA_ENV.modelsPrefix]: ARTIFACT_PREFIXES.models,
