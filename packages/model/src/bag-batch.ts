@@ -1,4 +1,4 @@
-import { featurizeHashedBags, isTruncated, type BagArrays, type FeaturizerSpec, type HashedBag } from '@mailroute/preprocess';
+import { featurizeHashedBags, isTruncated, type BagArrays, type FeaturizerSpec, type HashedBag, type RowTable } from '@mailroute/preprocess';
 
 export interface PreparedText {
   text: string;
@@ -14,7 +14,6 @@ export interface FeaturizedBag {
 }
 
 /** Featurizers by manifest kind; a new kind is one more entry, never an if-chain. */
-type RowTable = Int32Array | Uint16Array;
 const FEATURIZERS: Record<FeaturizerSpec['kind'], (spec: FeaturizerSpec, inputs: readonly PreparedText[], idf?: Float32Array, into?: BagArrays, rowOf?: RowTable) => HashedBag[]> = {
   'hashed-ngrams': (spec, inputs, idf, into, rowOf) => featurizeHashedBags(inputs, spec.params, idf, into, rowOf),
 };

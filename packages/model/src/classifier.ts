@@ -1,7 +1,7 @@
 import type { Email } from '@mailroute/preprocess';
 import { checkArtifactFiles, readManifest, type ReadWholeFile } from './artifact.js';
 import { featurizeAll, MAX_CHUNK_CELLS, newBagArrays, padChunks, type PreparedText } from './bag-batch.js';
-import type { BagArrays } from '@mailroute/preprocess';
+import type { BagArrays, RowTable } from '@mailroute/preprocess';
 import type { EmailClassifier } from './contracts.js';
 import { checkedEmail } from './email-input.js';
 import { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, PredictInputError } from './errors.js';
@@ -124,7 +124,7 @@ export class Classifier implements EmailClassifier {
     /** The featurizer's IDF table, when its params ask for IDF. */
     private readonly idf: Float32Array | undefined,
     /** The compact table's row of each id, when it was taken out of the graph (`liftRowLookup`): the session is fed rows. */
-    private readonly rowOf: Int32Array | Uint16Array | undefined,
+    private readonly rowOf: RowTable | undefined,
   ) {
     this.modelId = manifest.modelId;
     this.tasks = classifierTasks(manifest);

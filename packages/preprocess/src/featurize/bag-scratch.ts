@@ -145,8 +145,11 @@ export function poolGroups(weights: Float32Array, at: number, ends: ArrayLike<nu
   }
 }
 
+/** A compact embedding's row of each bucket id (Uint16Array when every row fits). */
+export type RowTable = Int32Array | Uint16Array;
+
 /** ids[0, n): each weight times idf[id] when `idf` is given, then each id replaced by rowOf[id] when `rowOf` is. */
-export function weighAndMap(ids: Int32Array, weights: Float32Array, n: number, idf: Float32Array | undefined, rowOf: Int32Array | Uint16Array | undefined): void {
+export function weighAndMap(ids: Int32Array, weights: Float32Array, n: number, idf: Float32Array | undefined, rowOf: RowTable | undefined): void {
   if (idf && rowOf) {
     for (let k = 0; k < n; k++) {
       const id = ids[k];

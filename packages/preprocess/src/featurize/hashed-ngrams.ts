@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bagScratch, countGroupsInto, mergeBagInto, poolGroups, rawScratch, weighAndMap } from './bag-scratch.js';
+import { bagScratch, countGroupsInto, mergeBagInto, poolGroups, rawScratch, weighAndMap, type RowTable } from './bag-scratch.js';
 import { cachedCharNgrams, cachedWordHash, findToken, keepToken, useCharNgramCache } from './char-ngram-cache.js';
 import { blockKey, hashFinish, hashPair, hashStepKey, hashString } from './hash.js';
 import { tokenSpans } from './token-spans.js';
@@ -171,7 +171,7 @@ export function featurizeHashedBags(
   params: HashedNgramsParams,
   idf?: Float32Array,
   into?: BagArrays,
-  rowOf?: Int32Array | Uint16Array,
+  rowOf?: RowTable,
 ): HashedBag[] {
   const table = requiredIdf(params, idf);
   // About two distinct ids per character of text: growing (and touching fresh memory) is then rare.

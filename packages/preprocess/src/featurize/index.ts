@@ -1,4 +1,5 @@
 export { hashString, hashPair, hashStep, hashFinish } from './hash.js';
+export type { RowTable } from './bag-scratch.js';
 export {
   HashedNgramsParamsSchema,
   FeaturizerSpecSchema,
