@@ -150,6 +150,28 @@ describe('mailroute compare', () => {
     expect(rejected).not.toContain('now that this failure is on record');
   });
 
+  it('says which model a rejection keeps when the model compared against is not the champion, and that such a gate is stale at once', () => {
+    const pending = { id: 'ngram-bag-2', version: 2, status: 'PendingManualApproval' as const, createdAt: '2026-01-01T00:00:00Z', family: 'ngram-bag', tasks: ['queue'], dataHash: 'x', metrics: {} };
+    const names = { challenger: 'ngram-bag-2', champion: 'ngram-bag-1' };
+    const other = afterGate({ version: pending, recorded: true, champion: 'ngram-bag-0' }, names, true, []);
+    expect(other).toContain('`mailroute registry reject ngram-bag-2` keeps `ngram-bag-0` (the champion).');
+    expect(other).toContain("This gate was measured against `ngram-bag-1`, which is not the registry's champion (`ngram-bag-0` is), so it is stale as soon as it is recorded");
+    expect(other).toContain('`mailroute compare --challenger ngram-bag-2 --champion champion --data <file>`');
+    const none = afterGate({ version: pending, recorded: true, champion: null }, names, true, []);
+    expect(none).toContain('`mailroute registry reject ngram-bag-2` leaves the registry without a champion.');
+    expect(none).toContain("which is not the registry's champion (there is none), so `mailroute registry approve` calls it stale.");
+    expect(none).not.toContain('--champion champion');
+    const failed = afterGate({ version: pending, recorded: true, champion: null }, names, false, []);
+    expect(failed).toContain('`mailroute registry reject ngram-bag-2` leaves the registry without a champion;');
+    expect(failed).not.toContain('stale');
+    const rejected = afterGate({ version: { ...pending, status: 'Rejected' }, recorded: true, champion: 'ngram-bag-0' }, names, false, []);
+    expect(rejected).toContain('It is Rejected already, so `ngram-bag-0` (the champion) stays;');
+    // Against the champion itself: the old wording, no stale note.
+    const same = afterGate({ version: pending, recorded: true, champion: 'ngram-bag-1' }, names, true, []);
+    expect(same).toContain('`mailroute registry reject ngram-bag-2` keeps `ngram-bag-1`.');
+    expect(same).not.toContain('stale');
+  });
+
   it('names prediction files by the model their lines name, and by the file name when they name none or several', async () => {
     const named = (lines: PredictionLine[], modelId: string) => lines.map((l) => ({ ...l, modelId }));
     writeFileSync(path.join(dir, 'preds.jsonl'), formatPredictionLines(named(strong, 'ngram-bag-new')));

@@ -320,12 +320,16 @@ async function recordOnChallenger(ctx: CliContext, names: { challenger: string; 
   const registry = createLocalRegistry({ home: ctx.home });
   const version = await registry.get(names.challenger).catch(() => undefined);
   if (!version) return undefined;
-  const isChampion = (await registry.champion().catch(() => undefined))?.id === version.id;
+  const champion = await registry.champion().then(
+    (v) => v?.id ?? null,
+    () => undefined,
+  );
+  const isChampion = champion === version.id;
   try {
-    return { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings)), recorded: true, isChampion };
+    return { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings)), recorded: true, isChampion, champion };
   } catch (error) {
     ctx.stderr.write(`warning: the gate's outcome could not be recorded on ${version.id} (${formatError(error)}); \`mailroute registry approve ${version.id}\` will not know it: run compare again\n`);
-    return { version, recorded: false, isChampion };
+    return { version, recorded: false, isChampion, champion };
   }
 }
 
@@ -334,6 +338,8 @@ export interface ChallengerVersion {
   version: ModelVersion;
   recorded: boolean;
   isChampion?: boolean;
+  /** The registry's champion when the gate was recorded (null: there was none); undefined: not known, taken to be the model compared against. */
+  champion?: string | null;
 }
 
 /**
@@ -341,20 +347,48 @@ export interface ChallengerVersion {
  * version is refused with the failure on record (approved only with --force); an Approved one is not checked
  * again (approve makes it champion with a warning); a Rejected one needs --force whatever its gate.
  */
-function afterFailedGate(challenger: ChallengerVersion, champion: string, registry: (verb: string, flag?: string) => string): string {
+function afterFailedGate(challenger: ChallengerVersion, comparedWith: string, registry: (verb: string, flag?: string) => string): string {
   const { version, recorded, isChampion } = challenger;
+  const kept = keptModel(challenger, comparedWith);
+  const onReject = rejectLeaves(challenger, comparedWith);
   const head = 'Next: the gate failed (the checks marked FAIL), and a person decides.';
   const serves = '(servers using this registry switch to it at their next poll)';
   if (version.status === 'Approved') {
     if (isChampion) {
       return `${head} It is Approved and the champion already, so approve changes nothing and this gate does not stop it serving; ${registry('reject')} withdraws it, and the latest earlier champion still Approved becomes the champion again.`;
     }
-    return `${head} ${registry('reject')} keeps ${champion}. It is Approved already, so ${registry('approve')} does not check this gate again: it makes the challenger the champion all the same, with a warning ${serves}.`;
+    return `${head} ${registry('reject')} ${onReject}. It is Approved already, so ${registry('approve')} does not check this gate again: it makes the challenger the champion all the same, with a warning ${serves}.`;
   }
   if (version.status === 'Rejected') {
-    return `${head} It is Rejected already, so ${champion} stays; ${registry('approve')} refuses it, and ${registry('approve', ' --force')} would undo the rejection and make the challenger the champion all the same ${serves}.`;
+    return `${head} It is Rejected already, so ${kept === undefined ? 'there stays no champion' : `${kept} stays`}; ${registry('approve')} refuses it, and ${registry('approve', ' --force')} would undo the rejection and make the challenger the champion all the same ${serves}.`;
   }
-  return `${head} ${registry('reject')} keeps ${champion}; ${recorded ? `${registry('approve')} refuses it now that this failure is on record, and ` : ''}${registry('approve', recorded ? ' --force' : '')} would make the challenger the champion all the same ${serves}.`;
+  return `${head} ${registry('reject')} ${onReject}; ${recorded ? `${registry('approve')} refuses it now that this failure is on record, and ` : ''}${registry('approve', recorded ? ' --force' : '')} would make the challenger the champion all the same ${serves}.`;
+}
+
+/**
+ * The model that serves when the challenger is rejected, as a code span: the model compared against when it is
+ * the registry's champion (or the champion is not known), else the champion, said so; undefined when there is none.
+ */
+function keptModel({ champion }: ChallengerVersion, comparedWith: string): string | undefined {
+  if (champion === null) return undefined;
+  return champion === undefined || champion === comparedWith ? codeSpan(comparedWith) : `${codeSpan(champion)} (the champion)`;
+}
+
+/** What `registry reject <challenger>` leaves: `keeps <model>`, or no champion. */
+function rejectLeaves(challenger: ChallengerVersion, comparedWith: string): string {
+  const kept = keptModel(challenger, comparedWith);
+  return kept === undefined ? 'leaves the registry without a champion' : `keeps ${kept}`;
+}
+
+/**
+ * For a gate that passed against a model that is not the registry's champion, on a version awaiting its
+ * decision: that approve will call it stale, and how to measure one against the champion. Empty otherwise.
+ */
+function staleAtOnce({ version, isChampion, champion }: ChallengerVersion, comparedWith: string): string {
+  if (champion === undefined || champion === comparedWith || isChampion === true || version.status === 'Approved') return '';
+  const stale = `This gate was measured against ${codeSpan(comparedWith)}, which is not the registry's champion`;
+  if (champion === null) return ` ${stale} (there is none), so \`mailroute registry approve\` calls it stale.`;
+  return ` ${stale} (${codeSpan(champion)} is), so it is stale as soon as it is recorded: \`mailroute registry approve\` warns of that, and ${codeSpan(`mailroute compare --challenger ${version.id} --champion champion --data <file>`)} measures one against the champion.`;
 }
 
 /**
@@ -374,12 +408,11 @@ export function afterGate(challenger: ChallengerVersion | undefined, names: { ch
   if (challenger) {
     const { version } = challenger;
     const registry = (verb: string, flag = '') => codeSpan(`mailroute registry ${verb} ${version.id}${flag}`);
-    const champion = codeSpan(names.champion);
     const status = version.status === 'PendingManualApproval' ? '' : ` It is ${version.status} now${version.status === 'Rejected' ? ': approving it needs --force' : ''}.`;
     lines.push(
       pass
-        ? `Next: the gate passed, and a person decides. ${registry('approve')} makes the challenger the champion (servers using this registry switch to it at their next poll); ${registry('reject')} keeps ${champion}.${status}`
-        : afterFailedGate(challenger, champion, registry),
+        ? `Next: the gate passed, and a person decides. ${registry('approve')} makes the challenger the champion (servers using this registry switch to it at their next poll); ${registry('reject')} ${rejectLeaves(challenger, names.champion)}.${status}${staleAtOnce(challenger, names.champion)}`
+        : afterFailedGate(challenger, names.champion, registry),
     );
   }
   return lines.map((l) => `\n${l}\n`).join('');

@@ -253,7 +253,14 @@ describe('mailroute registry', () => {
     expect((await run(['registry', 'reject', 'm-d'], home)).stdout).toMatch(/^m-d: Rejected; it was not the champion \(there is no champion: servers using this registry find none at their next poll \(.*\) and keep the model they have loaded\); `mailroute registry approve m-d --force` undoes this\n$/);
     await run(['registry', 'approve', 'm-d', '--force', '--no-promote'], home);
     // A version never champion, with no gate, is the fallback then, with a warning that it has none.
-    await run(['registry', 'champion', 'm-c'], home);
+    // Made champion by hand over its failed gate: done (it is Approved), and said, as approve says it.
+    const overFailed = await run(['registry', 'champion', 'm-c'], home);
+    expect(overFailed.code).toBe(0);
+    expect(overFailed.stdout).toMatch(/^m-c \(version 3, Approved\); servers using this registry switch to it/);
+    expect(overFailed.stderr).toBe('warning: m-c, the champion now, failed its last gate (against m-b at 2026-12-01T09:00:00.000Z) and was approved over it with --force; `mailroute registry champion <id>` makes another Approved version champion\n');
+    // Asked again, or only shown: nothing changes, nothing is said of the gate.
+    expect((await run(['registry', 'champion', 'm-c'], home)).stderr).toBe('');
+    expect((await run(['registry', 'champion'], home)).stderr).toBe('');
     await run(['registry', 'approve', 'm-b', '--force'], home);
     // m-c was the champion before m-b: it comes back, and the warning says it was approved over a failed gate.
     const forced = await run(['registry', 'reject', 'm-b'], home);
@@ -286,6 +293,16 @@ describe('mailroute registry', () => {
     expect(failedSince.stderr).toMatch(
       /^warning: the last gate on record for m-b failed \(against m-a at \S+\), after its approval; approving it again makes it the champion without checking it \(its first approval stays the decision on record\)\n$/,
     );
+  });
+
+  it('notes, rather than warns of, a gate that passed against another model when there was no champion to compare with', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-none-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b']) await reg.register(artifact(id, 'held-out-split'));
+    await reg.recordGate('m-b', { pass: true, champion: 'm-a', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
+    const first = await run(['registry', 'approve', 'm-b'], home);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('note: the gate on record for m-b passed against m-a at 2026-12-01T09:00:00.000Z, which was not the champion: there was none\n');
   });
 
   it('suggests --split test for a stale gate only to a version that held out test rows, else a test file', async () => {

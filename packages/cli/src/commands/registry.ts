@@ -159,8 +159,12 @@ function gateStandingNotice(v: ModelVersion, standing: GateStanding, championBef
       : `note: no gate result is on record for ${v.id} (there was no other champion to compare it with)\n`;
   }
   if (standing === 'failed' && v.gate) return `warning: ${v.id} was approved with --force over its failed gate (against ${v.gate.champion} at ${v.gate.at}); the approval's note says so\n`;
+  if (standing === 'stale' && v.gate && championBefore === undefined) {
+    // With no champion there is none to compare with: nothing to run again.
+    return `note: the gate on record for ${v.id} passed against ${v.gate.champion} at ${v.gate.at}, which was not the champion: there was none\n`;
+  }
   if (standing === 'stale' && v.gate) {
-    return `warning: the gate on record for ${v.id} is stale: it passed against ${v.gate.champion} at ${v.gate.at}, and the champion was ${championBefore ?? 'none'} when approved; \`${compareCommand(v, champion)}\` compares it with the champion of now\n`;
+    return `warning: the gate on record for ${v.id} is stale: it passed against ${v.gate.champion} at ${v.gate.at}, and the champion was ${championBefore} when approved; \`${compareCommand(v, champion)}\` compares it with the champion of now\n`;
   }
   return '';
 }
@@ -217,7 +221,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('show <id>')
-    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when it passed against a model that is no longer the champion and the version is not Approved: awaiting its decision, or Rejected; never for the champion or an Approved version)')
+    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when it passed against a model that is not (or no longer) the champion and the version is not Approved: awaiting its decision, or Rejected; never for the champion or an Approved version)')
     .action(async (ref: string) => {
       const reg = registry();
       // `champion` names the champion, as --model champion does elsewhere (registry ids never read so).
@@ -291,7 +295,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('champion [id]')
-    .description('Show the champion, or make an Approved version champion')
+    .description('Show the champion, or make an Approved version champion (with a warning when its last gate failed)')
     .action(async (id: string | undefined) => {
       const reg = registry();
       const before = await reg.champion();
@@ -300,5 +304,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       // Asked to set one: what follows (nothing served changes when it was the champion already); asked only to show: the champion.
       const follows = champion && id !== undefined ? whatFollows(champion.id, before?.id, champion.id) : '';
       ctx.stdout.write(safeLines(champion ? `${champion.id} (version ${champion.version}, ${champion.status})${follows}\n` : 'no champion\n'));
+      // Made champion now over a failed gate on record: said, as approve says it (nothing is refused: it is Approved).
+      if (champion && id !== undefined && before?.id !== champion.id && champion.gate && !champion.gate.pass) ctx.stderr.write(safeLines(newChampionGateNotice(champion)));
     });
 }
