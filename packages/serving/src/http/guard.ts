@@ -211,32 +211,41 @@ function admitter(ctx: AppContext, scope: Scope) {
       release();
       throw error;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        c.set('timedOut', true);
-        ctx.metrics.rejected.inc({ reason: 'timeout' });
-        // Still waiting for a body that stops arriving, the handler would hold its slot for ever: answer,
-        // close the connection rather than keep reading, and give the slot back once it is closed.
-        // That is the client's doing (408); an answer that took too long is the server's (503).
-        const timeoutMs = ctx.limits.requestTimeoutMs;
-        const node = nodeStreams(c);
-        if (node && !node.incoming.complete) {
-          if (!node.outgoing.headersSent) node.outgoing.setHeader('connection', 'close');
-          if (node.incoming.socket?.destroyed) release();
-          else node.outgoing.once('close', () => node.incoming.complete || release());
-          reject(new RequestBodyTimeoutError(stalledBodyMessage(stalledBody(node.incoming, timeoutMs))));
-        } else {
-          reject(new RequestTimeoutError(slowRequestMessage(scope, timeoutMs)));
-        }
-      }, ctx.limits.requestTimeoutMs);
-    });
-    try {
-      await Promise.race([work, deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withinDeadline(ctx, c, scope, work, release);
   };
+}
+
+/**
+ * Awaits `work` until the request deadline, then answers REQUEST_TIMEOUT (503), or 408 while the request's body
+ * is still arriving: the connection is then closed, and `release` (which must be safe to call twice) gives the
+ * request's slot back once it is, the work going on without it.
+ */
+export async function withinDeadline(ctx: AppContext, c: Context<AppEnv>, scope: string, work: Promise<void>, release: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      c.set('timedOut', true);
+      ctx.metrics.rejected.inc({ reason: 'timeout' });
+      // Still waiting for a body that stops arriving, the handler would hold its slot for ever: answer,
+      // close the connection rather than keep reading, and give the slot back once it is closed.
+      // That is the client's doing (408); an answer that took too long is the server's (503).
+      const timeoutMs = ctx.limits.requestTimeoutMs;
+      const node = nodeStreams(c);
+      if (node && !node.incoming.complete) {
+        if (!node.outgoing.headersSent) node.outgoing.setHeader('connection', 'close');
+        if (node.incoming.socket?.destroyed) release();
+        else node.outgoing.once('close', () => node.incoming.complete || release());
+        reject(new RequestBodyTimeoutError(stalledBodyMessage(stalledBody(node.incoming, timeoutMs))));
+      } else {
+        reject(new RequestTimeoutError(slowRequestMessage(scope, timeoutMs)));
+      }
+    }, ctx.limits.requestTimeoutMs);
+  });
+  try {
+    await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -211,6 +211,25 @@ describe('GET /v1/quality', () => {
     expect((await app.request('/v1/quality', authed())).status).toBe(200);
   });
 
+  it('answers 503 REQUEST_TIMEOUT when its reads take longer than the request timeout (a store kept waiting), and keeps the slot until they end', async () => {
+    const store = createSqliteStore({ file: ':memory:' });
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = Object.assign(Object.create(store) as typeof store, { listPairs: async (w: Parameters<typeof store.listPairs>[0]) => (await gate, store.listPairs(w)) });
+    const { app } = await build({ store: slow, limits: { requestTimeoutMs: 30 } });
+    const timedOut = await Promise.all([app.request('/v1/quality', authed()), app.request('/v1/quality', authed())]);
+    expect(timedOut.map((r) => r.status)).toEqual([503, 503]);
+    expect(timedOut[0].headers.get('content-type')).toBe('application/problem+json');
+    expect(timedOut[0].headers.get('retry-after')).toBe('1');
+    expect(await json(timedOut[0])).toMatchObject({ code: 'REQUEST_TIMEOUT', detail: expect.stringMatching(/^The request took longer than 30 ms, the server's request timeout/) });
+    // The two timed-out computations still hold their slots: a third is refused as over the cap, not started.
+    const third = await app.request('/v1/quality', authed());
+    expect([third.status, ((await json(third)) as { code: string }).code]).toEqual([503, 'OVERLOADED']);
+    release();
+    await new Promise((r) => setTimeout(r, 10));
+    expect((await app.request('/v1/quality', authed())).status).toBe(200);
+  });
+
   it('needs the feedback scope', async () => {
     const { app } = await build();
     expect((await app.request('/v1/quality', authed(KEYS.classify))).status).toBe(403);

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { isNearId } from '@mailroute/model';
 import { OverloadedError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
-import { requireScope } from '../http/guard.js';
+import { requireScope, withinDeadline } from '../http/guard.js';
 import { requireDecodableQuery, unreadQueryWarning } from '../http/query.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQualityInTurns, type TaskInfo } from '../quality/live-quality.js';
@@ -88,17 +88,21 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
   app.use('/v1/quality', requireScope(ctx, 'feedback'));
   app.use('/v1/quality', requireDecodableQuery('model'));
   let computing = 0;
-  app.use('/v1/quality', async (_c, next) => {
+  app.use('/v1/quality', async (c, next) => {
     if (computing >= QUALITY_MAX_CONCURRENT) {
       ctx.metrics.rejected.inc({ reason: 'concurrency' });
       throw new OverloadedError(`The server is computing ${QUALITY_MAX_CONCURRENT} quality answers; retry shortly.`, 1);
     }
     computing += 1;
-    try {
-      await next();
-    } finally {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       computing -= 1;
-    }
+    };
+    // The request timeout holds here too: reads wait for the predictions queued before them, which wait for a
+    // database another connection keeps locked (a backup, a sqlite3 shell). The slot stays taken until the work ends.
+    await withinDeadline(ctx, c, 'quality', next().finally(release), release);
   });
   app.openapi(
     createRoute({
