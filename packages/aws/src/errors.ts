@@ -43,18 +43,8 @@ export class PredictionExistsError extends StoreError {
   }
 }
 
-/**
- * DynamoDB still refused (throttled, conflicting, a transaction in progress) after the store's retries:
- * nothing was lost silently, and the client is told to retry (503 with Retry-After), not that it failed.
- */
-export class StoreUnavailableError extends ServingError {
-  readonly code = 'STORE_UNAVAILABLE';
-  readonly status = 503;
-  readonly retryAfterSeconds = 1;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, {}, options);
-  }
-}
+/** DynamoDB still refused (throttled, conflicting, a transaction in progress) after the store's retries: see serving's StoreUnavailableError. */
+export { StoreUnavailableError } from '@mailroute/serving';
 
 /** A stored item that is not a record of this store: 500 `STORE_FAILED`; `reason` tells it apart in logs. */
 export class StoreRecordInvalidError extends StoreError {

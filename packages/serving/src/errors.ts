@@ -185,3 +185,17 @@ export class StoreError extends ServingError {
   readonly code = 'STORE_FAILED';
   readonly status = 500;
 }
+
+/**
+ * The store is there but refuses for now: DynamoDB still throttled, conflicting or in a transaction after the
+ * store's retries; SQLite locked by another connection (a backup, a `sqlite3` shell) past its busy timeout.
+ * Nothing was lost silently, and the client is told to retry (503 with Retry-After), not that it failed.
+ */
+export class StoreUnavailableError extends ServingError {
+  readonly code = 'STORE_UNAVAILABLE';
+  readonly status = 503;
+  readonly retryAfterSeconds = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, {}, options);
+  }
+}

@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { StoreError } from '../errors.js';
+import { StoreError, StoreUnavailableError } from '../errors.js';
 import { createInlineWrites, createThreadWrites } from './sqlite-write-transport.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
 import { windowBounds } from './pair-window.js';
@@ -26,7 +26,7 @@ export interface SqliteStoreOptions {
    */
   bufferMs?: number;
   /** Failures of queued writes, which nobody awaits, with the prediction records they held (default: written to stderr). */
-  onError?: (error: StoreError, records: number) => void;
+  onError?: (error: StoreError | StoreUnavailableError, records: number) => void;
   /**
    * Days a prediction (with its text, when stored) and a feedback are kept: older ones are deleted when the
    * store opens and every hour (default 400, as the DynamoDB store's TTL; 0: kept for ever).
@@ -168,7 +168,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   const inline = options.file === ':memory:' || options.writer === 'inline';
   const buffer = {
     bufferMs: options.bufferMs ?? DEFAULT_BUFFER_MS,
-    onError: options.onError ?? ((error: StoreError, records: number) => process.stderr.write(`mailroute: ${error.message} ${String(error.cause)} (${records} prediction records)\n`)),
+    onError: options.onError ?? ((error: StoreError | StoreUnavailableError, records: number) => process.stderr.write(`mailroute: ${error.message} ${String(error.cause)} (${records} prediction records)\n`)),
   };
   const writes = inline ? createInlineWrites(db, buffer) : createThreadWrites(options.file, synchronous, buffer);
   const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');

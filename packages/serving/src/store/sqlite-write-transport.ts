@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { StoreError } from '../errors.js';
+import { StoreError, StoreUnavailableError } from '../errors.js';
 import { checkPredictionRecords, createPredictionPacker, type PredictionPack } from './prediction-pack.mjs';
 import { createGroupWriter, QUEUED_ID as QUEUED, type WriteMessage } from './sqlite-writes.mjs';
 
@@ -25,12 +25,28 @@ export interface BufferOptions {
   /** How long a queued write may wait for others to share its commit (milliseconds). */
   bufferMs: number;
   /** Where failures of queued writes go (nobody awaits them), with the prediction records they held. */
-  onError: (error: StoreError, records: number) => void;
+  onError: (error: StoreError | StoreUnavailableError, records: number) => void;
 }
 
 type Waiter = { resolve: () => void; reject: (e: unknown) => void };
 
-const writeFailed = (reason: string) => new StoreError('SQLite write failed.', {}, { cause: new Error(reason) });
+/** Why a write failed: the error's message, and SQLite's code when it has one (`SQLITE_BUSY`). */
+type Failure = { message: string; code?: string };
+
+/**
+ * The error of a failed write: 503 STORE_UNAVAILABLE (retry) when another connection kept the database locked
+ * past the busy timeout, else 500 STORE_FAILED.
+ */
+function writeFailed(failure: Failure | string): StoreError | StoreUnavailableError {
+  const { message, code } = typeof failure === 'string' ? { message: failure, code: undefined } : failure;
+  const cause = Object.assign(new Error(message), code === undefined ? {} : { code });
+  if (code?.startsWith('SQLITE_BUSY')) {
+    return new StoreUnavailableError('The SQLite database is locked by another connection (a backup or a sqlite3 shell?); retry after Retry-After.', { cause });
+  }
+  return new StoreError('SQLite write failed.', {}, { cause });
+}
+/** An error as a Failure. */
+const failureOf = (error: unknown): Failure => ({ message: error instanceof Error ? error.message : String(error), code: (error as { code?: unknown } | undefined)?.code as string | undefined });
 
 /** The prediction records a write holds. */
 const recordsOf = (m: WriteMessage): number => (m.kind === 'predictions' ? m.records.length : 0);
@@ -64,7 +80,7 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
       return QUEUED;
     },
     /** `records`: the prediction records of the write (those a failed queued write lost). */
-    settle(id: number, error: string | undefined, records = 0): void {
+    settle(id: number, error: Failure | string | undefined, records = 0): void {
       if (id === QUEUED) {
         if (queued === 0) return;
         queued -= 1;
@@ -107,14 +123,14 @@ function aloneIfMalformed(w: Waiters, m: WriteMessage, use: () => void): void {
   try {
     use();
   } catch (error) {
-    w.settle(m.id, error instanceof Error ? error.message : String(error), recordsOf(m));
+    w.settle(m.id, failureOf(error), recordsOf(m));
   }
 }
 
 /** Writes on this thread (`:memory:` databases, which a second connection cannot see). */
 export function createInlineWrites(db: Database.Database, buffer: BufferOptions): WriteTransport {
   const w = waiters(buffer.onError);
-  const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error?.message, recordsOf(m)));
+  const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error && failureOf(error), recordsOf(m)));
   const submit = (m: WriteMessage) =>
     aloneIfMalformed(w, m, () => {
       if (m.kind === 'predictions') checkPredictionRecords(m.records);
@@ -129,7 +145,7 @@ export function createInlineWrites(db: Database.Database, buffer: BufferOptions)
       return undefined;
     },
     settled: async () => writer.flush(),
-    close: async () => writer.flush(),
+    close: async () => writer.close(),
   };
 }
 
@@ -165,11 +181,11 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   const w = waiters(buffer.onError, (waiting) => (waiting || closed !== undefined ? worker.ref() : worker.unref()));
   worker.on(
     'message',
-    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; queued: number; queuedRecords: number; failed: { id: number; message: string; records: number }[] }) => {
+    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[] }) => {
       if (m.kind === 'closed') return closed?.();
       w.settleQueued(m.queued, m.queuedRecords);
       for (const id of m.committed) w.settle(id, undefined);
-      for (const f of m.failed) w.settle(f.id, f.message, f.records);
+      for (const f of m.failed) w.settle(f.id, f, f.records);
     },
   );
   const die = (reason: string) => {

@@ -24,7 +24,7 @@ const recordsOf = (message) => (message.kind === 'predictions' ? message.records
 const writer = createGroupWriter(
   db,
   (message, error) => {
-    if (error) failed.push({ id: message.id, message: error.message.slice(0, 300), records: recordsOf(message) });
+    if (error) failed.push({ id: message.id, message: error.message.slice(0, 300), code: typeof error.code === 'string' ? error.code : undefined, records: recordsOf(message) });
     else if (message.id === QUEUED_ID) {
       queued++;
       queuedRecords += recordsOf(message);
@@ -42,7 +42,7 @@ const writer = createGroupWriter(
 
 parentPort.on('message', (message) => {
   if (message.kind === 'close') {
-    writer.flush();
+    writer.close();
     db.close();
     parentPort.postMessage({ kind: 'closed' });
     parentPort.close();

@@ -16,10 +16,20 @@ export type WriteMessage =
 export const QUEUED_ID: 0;
 /** How long the first TRUNCATE checkpoint after a prune waits for another checkpoint or reader (milliseconds). */
 export const ERASE_WAIT_MS: number;
+/** How long held writes wait before their commit is tried again, after one found the database locked (milliseconds). */
+export const HELD_RETRY_MS: number;
 
 export interface GroupWriter {
   submit(message: WriteMessage): void;
+  /** Commits what is queued now (with what is held, first). */
   flush(): void;
+  /** Commits what is queued now, and fails what is still held (the database still locked): before closing. */
+  close(): void;
+  /**
+   * Writes held because their commit found the database locked for the whole busy timeout: queued predictions
+   * (answered already: failing them would lose them) and the barriers after them, tried again until it is not.
+   */
+  readonly held: number;
 }
 
 export function createGroupWriter(

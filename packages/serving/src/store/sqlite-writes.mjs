@@ -12,6 +12,11 @@
 export const QUEUED_ID = 0;
 /** How long the first TRUNCATE checkpoint after a prune waits for another checkpoint or reader (milliseconds). */
 export const ERASE_WAIT_MS = 250;
+/** How long held writes wait before their commit is tried again, after one found the database locked (milliseconds). */
+export const HELD_RETRY_MS = 200;
+
+/** SQLite's "database is locked" (another connection writes, or holds a write lock: a backup, a `sqlite3` shell). */
+const isLocked = (error) => typeof error?.code === 'string' && error.code.startsWith('SQLITE_BUSY');
 
 export function createGroupWriter(db, answer, flushed = () => {}) {
   // The retention prune (below, the only deletes of the store) must erase, not only unlink: with secure_delete
@@ -101,25 +106,62 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
   }
 
   let pending = [];
+  /**
+   * Writes held after their commit found the database locked for the whole busy timeout: queued predictions
+   * (answered already, with nobody to tell of a failure: failing them would lose them for good) and the barriers
+   * sent after them (a read waits for the predictions queued before it). They go first in each later group,
+   * tried again every HELD_RETRY_MS until the lock is gone. Awaited writes (feedback) fail as before: their
+   * caller answers 503 and the CRM sends them again.
+   */
+  let held = [];
+  let lockError;
+  let retryTimer;
+  /**
+   * A message committed (`error` undefined) or failed: answered, or held: a queued prediction that found the
+   * database locked, and a barrier while predictions before it are held. A barrier writes nothing: it is
+   * answered once what came before it is no longer held, whatever its group's outcome.
+   */
+  function settle(m, error) {
+    if (m.kind === 'barrier') {
+      if (held.length > 0) held.push(m);
+      else answer(m, undefined);
+    } else if (error !== undefined && isLocked(error) && m.kind === 'predictions' && m.id === QUEUED_ID) {
+      lockError = error;
+      held.push(m);
+    } else {
+      answer(m, error);
+    }
+  }
+  const asError = (error) => (error instanceof Error ? error : new Error(String(error)));
   function flush() {
-    const batch = pending;
+    const batch = held.length > 0 ? held.concat(pending) : pending;
+    held = [];
     pending = [];
     if (batch.length === 0) return;
     try {
       applyAll(batch);
-      for (const m of batch) answer(m, undefined);
-    } catch {
-      for (const m of batch) {
-        try {
-          applyOne(m);
-          answer(m, undefined);
-        } catch (error) {
-          answer(m, error instanceof Error ? error : new Error(String(error)));
-        }
-      }
+      for (const m of batch) settle(m, undefined);
+    } catch (error) {
+      // Locked: every message would wait the busy timeout again alone; else one bad message (e.g. a duplicate
+      // id) must not fail the others, so each is tried alone.
+      if (isLocked(error)) for (const m of batch) settle(m, asError(error));
+      else for (const m of batch) retryAlone(m);
     }
+    if (held.length > 0) retryTimer ??= setTimeout(retryHeld, HELD_RETRY_MS);
     eraseFromWal();
     flushed();
+  }
+  function retryAlone(m) {
+    try {
+      applyOne(m);
+      settle(m, undefined);
+    } catch (error) {
+      settle(m, asError(error));
+    }
+  }
+  function retryHeld() {
+    retryTimer = undefined;
+    flush();
   }
 
   return {
@@ -127,7 +169,20 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
       if (pending.length === 0) setImmediate(flush);
       pending.push(message);
     },
-    /** Commits what is queued now (before closing). */
+    /** Commits what is queued now. */
     flush,
+    /** Commits what is queued now, and fails what is still held (the database still locked): before closing. */
+    close() {
+      flush();
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = undefined;
+      for (const m of held) answer(m, lockError);
+      held = [];
+      flushed();
+    },
+    /** Writes held for a lock to clear. */
+    get held() {
+      return held.length;
+    },
   };
 }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGroupWriter, ERASE_WAIT_MS } from './sqlite-writes.mjs';
+import { createInlineWrites } from './sqlite-write-transport.js';
+import { createGroupWriter, ERASE_WAIT_MS, HELD_RETRY_MS, QUEUED_ID } from './sqlite-writes.mjs';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-writes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,6 +60,106 @@ describe('the erase after a prune', () => {
     writer.submit({ id: 5, kind: 'barrier' });
     writer.flush(); // erased: no checkpoint more
     expect(waits).toEqual([ERASE_WAIT_MS, 0, 0]);
+    db.close();
+  });
+});
+
+describe('a group that finds the database locked', () => {
+  const record = (i: number) => ({
+    predictionId: `held-${i}`, emailId: `e-${i}`, modelId: 'm', createdAt: '2026-12-01T09:00:00.000Z', labels: { queue: 'a' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'a', latencyMs: 1,
+  });
+  const feedback = { emailId: 'e-0', labels: { queue: 'a' }, closedAt: '2026-12-01T10:00:00.000Z', receivedAt: '2026-12-01T10:00:00.000Z' };
+
+  function lockedSetup(name: string) {
+    const file = path.join(dir, name);
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec(TABLES);
+    db.pragma('busy_timeout = 20'); // the writer thread's is 5 s; the test need not wait that long
+    const answered: string[] = [];
+    const writer = createGroupWriter(db, (m, error) => answered.push(`${m.kind} ${m.id}${error ? `: ${error.message}` : ''}`));
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run(); // a backup or a sqlite3 shell holding the write lock
+    const count = () => (db.prepare('SELECT count(*) AS n FROM predictions').get() as { n: number }).n;
+    return { db, writer, answered, other, count };
+  }
+
+  it('holds the queued predictions, and the barriers after them, until the lock is gone; awaited writes fail at once', () => {
+    const { db, writer, answered, other, count } = lockedSetup('locked.db');
+    writer.submit({ id: 7, kind: 'barrier' }); // before any held prediction: answered
+    writer.submit({ id: QUEUED_ID, kind: 'predictions', records: [record(0), record(1)] });
+    writer.submit({ id: 8, kind: 'feedback', feedback, expiredBefore: '' });
+    writer.submit({ id: 9, kind: 'barrier' });
+    writer.flush();
+    expect(answered).toEqual(['barrier 7', 'feedback 8: database is locked']);
+    expect(writer.held).toBe(2);
+    writer.submit({ id: QUEUED_ID, kind: 'predictions', records: [record(2)] });
+    writer.flush(); // still locked: held, in order
+    expect(writer.held).toBe(3);
+    other.prepare('ROLLBACK').run();
+    other.close();
+    writer.flush();
+    expect(answered.slice(2)).toEqual(['predictions 0', 'barrier 9', 'predictions 0']);
+    expect(writer.held).toBe(0);
+    expect(count()).toBe(3);
+    writer.close();
+    db.close();
+  });
+
+  it('tries the held writes again by itself, and fails them only at close when the lock stays', async () => {
+    const { db, writer, answered, other, count } = lockedSetup('locked-close.db');
+    writer.submit({ id: QUEUED_ID, kind: 'predictions', records: [record(0)] });
+    writer.flush();
+    expect(writer.held).toBe(1);
+    other.prepare('ROLLBACK').run();
+    await new Promise((resolve) => setTimeout(resolve, HELD_RETRY_MS + 100));
+    expect(answered).toEqual(['predictions 0']);
+    expect(count()).toBe(1);
+    other.prepare('BEGIN IMMEDIATE').run();
+    writer.submit({ id: QUEUED_ID, kind: 'predictions', records: [record(1)] });
+    writer.flush();
+    expect(writer.held).toBe(1);
+    writer.close();
+    expect(answered).toEqual(['predictions 0', 'predictions 0: database is locked']);
+    expect(writer.held).toBe(0);
+    other.prepare('ROLLBACK').run();
+    other.close();
+    expect(count()).toBe(1);
+    db.close();
+  });
+});
+
+describe('the write transport, the database locked by another connection', () => {
+  it('answers an awaited write 503 STORE_UNAVAILABLE (retry), keeps a queued prediction until the lock is gone, and fails other errors 500', async () => {
+    const file = path.join(dir, 'transport-locked.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec(TABLES);
+    db.pragma('busy_timeout = 20');
+    const lost: string[] = [];
+    const writes = createInlineWrites(db, { bufferMs: 1, onError: (error, records) => lost.push(`${error.code} ${records}`) });
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    const feedback = { emailId: 'e-1', labels: { queue: 'a' }, closedAt: '2026-12-01T10:00:00.000Z', receivedAt: '2026-12-01T10:00:00.000Z' };
+    await expect(writes.write((id) => ({ id, kind: 'feedback', feedback, expiredBefore: '' }))).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      status: 503,
+      retryAfterSeconds: 1,
+      message: expect.stringContaining('locked by another connection'),
+      cause: expect.objectContaining({ code: 'SQLITE_BUSY' }),
+    });
+    const record = { predictionId: 'p-1', emailId: 'e-1', modelId: 'm', createdAt: '2026-12-01T09:00:00.000Z', labels: { queue: 'a' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'a', latencyMs: 1 };
+    expect(writes.queue((id) => ({ id, kind: 'predictions', records: [record] }))).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lost).toEqual([]);
+    other.prepare('ROLLBACK').run();
+    other.close();
+    await writes.settled();
+    expect(db.prepare('SELECT prediction_id FROM predictions').all()).toEqual([{ prediction_id: 'p-1' }]);
+    // Not a lock: the same prediction id again is a store failure (500), not a retry.
+    await expect(writes.write((id) => ({ id, kind: 'predictions', records: [record] }))).rejects.toMatchObject({ code: 'STORE_FAILED', status: 500 });
+    await writes.close();
+    expect(lost).toEqual([]);
     db.close();
   });
 });
