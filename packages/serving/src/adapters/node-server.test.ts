@@ -407,6 +407,11 @@ describe('a server without API keys', () => {
       expect(crossSite).toEqual({ status: 403, code: 'FORBIDDEN' });
       expect((await send(own.port, 'POST', '/v1/admin/reload', { host: `127.0.0.1:${own.port}`, origin: 'null' })).status).toBe(403);
       expect(reloads).toBe(0);
+      // Answered before the app, and counted all the same: the refusals show in /metrics.
+      const metrics = serving.context.metrics.registry.render();
+      expect(metrics).toContain('mailroute_http_requests_total{method="GET",route="not_loopback",status="403"} 1');
+      expect(metrics).toContain('mailroute_http_requests_total{method="POST",route="not_loopback",status="403"} 2');
+      expect(metrics).toContain('mailroute_rejected_requests_total{reason="not_loopback"} 3');
       // Clients on this machine: curl, a local CRM, a page served from localhost.
       for (const host of [`127.0.0.1:${own.port}`, `localhost:${own.port}`, `[::1]:${own.port}`, 'LOCALHOST']) {
         expect((await send(own.port, 'GET', '/v1/quality', { host })).status).toBe(200);

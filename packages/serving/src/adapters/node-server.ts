@@ -133,10 +133,16 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   // Without keys, and not behind SageMaker's IAM: only requests of clients on this machine (read off the
   // headers Node has parsed already: about 0.2 µs a request).
   const loopbackOnly = !serving.context.auth.enabled && options.unauthenticatedBecause === undefined;
+  const { metrics } = serving.context;
   const fetch = loopbackOnly
     ? (request: Request, env: { incoming: { headers: IncomingHttpHeaders } }) => {
         const why = notFromLoopback(env.incoming.headers);
-        return why === undefined ? serving.app.fetch(request, env) : loopbackOnlyResponse(why);
+        if (why === undefined) return serving.app.fetch(request, env);
+        // Answered before the app (and its metrics middleware): counted here, so a CRM calling by host name, or a
+        // web page trying, shows in /metrics.
+        metrics.requests.inc({ route: 'not_loopback', method: request.method, status: '403' });
+        metrics.rejected.inc({ reason: 'not_loopback' });
+        return loopbackOnlyResponse(why);
       }
     : serving.app.fetch;
   // A client that trickles its headers (slowloris) has no request yet for the deadline to bound: Node's

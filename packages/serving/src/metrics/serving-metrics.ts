@@ -7,8 +7,11 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 
 /** The `result` of `mailroute_model_reloads_total`. */
 export const RELOAD_RESULTS = ['success', 'failure'] as const;
-/** The `reason` of `mailroute_rejected_requests_total`: a key's rate limit, a body over the limit, too many requests at once, a body that stopped arriving. */
-export const REJECTION_REASONS = ['rate_limit', 'body_size', 'concurrency', 'timeout'] as const;
+/**
+ * The `reason` of `mailroute_rejected_requests_total`: a key's rate limit, a body over the limit, too many requests at
+ * once, a body that stopped arriving, a request from another machine to a server without keys (Host or Origin).
+ */
+export const REJECTION_REASONS = ['rate_limit', 'body_size', 'concurrency', 'timeout', 'not_loopback'] as const;
 
 export interface ServingMetrics {
   registry: MetricsRegistry;
