@@ -76,3 +76,13 @@ export function unreadQueryWarning(url: string, known: readonly string[], readsN
   const reads = known.length === 0 ? readsNone : `This route reads ${known.map((k) => `?${k}=`).join(', ')} only.`;
   return `Query parameters mailroute does not read were ignored: ${listIgnored(unread, known)}. ${reads}`;
 }
+
+/**
+ * `warning` when the request came with a body (a Content-Length over 0, or chunked) to a route that reads only its
+ * query: `{"force": true}` posted to /v1/admin/reload, `{"hours": 24}` with a GET to /v1/quality would otherwise
+ * be ignored unsaid. Undefined without one.
+ */
+export function unreadBodyWarning(header: (name: string) => string | undefined, warning: string): string | undefined {
+  const length = header('content-length');
+  return (length !== undefined && length.trim() !== '0') || header('transfer-encoding') !== undefined ? warning : undefined;
+}

@@ -2,12 +2,15 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ModelLoadError, ModelNotReadyError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
-import { unreadQueryWarning } from '../http/query.js';
+import { unreadBodyWarning, unreadQueryWarning } from '../http/query.js';
 import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/schemas.js';
 import { SHUTTING_DOWN, withoutPaths } from '../model/classifier-source.js';
 import { classifierHealth } from '../model/thread-health.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import { API_KEY_SECURITY, noBodyErrorResponses, publicErrorResponses } from './responses.js';
+
+/** Said to a reload that sent a body: the route reads only `?force=`. */
+const UNREAD_RELOAD_BODY_WARNING = 'The request body was not read: /v1/admin/reload reads only its query parameter ?force= (POST /v1/admin/reload?force=true reloads even an unchanged champion).';
 
 export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   const ready = () => {
@@ -108,7 +111,10 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
             : {};
       // ?forc=true would otherwise reload without force, unsaid.
       const unread = unreadQueryWarning(c.req.url, ['force']);
-      const warnings = unread ? { warnings: [unread] } : {};
+      // So would a body (`{"force": true}`): the route reads only its query.
+      const body = unreadBodyWarning((name) => c.req.header(name), UNREAD_RELOAD_BODY_WARNING);
+      const said = [unread, body].filter((w) => w !== undefined);
+      const warnings = said.length > 0 ? { warnings: said } : {};
       return c.json({ changed: outcome.changed, loaded: outcome.loaded === true, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null, ...note, ...warnings }, 200);
     },
   );

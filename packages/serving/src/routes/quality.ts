@@ -3,7 +3,7 @@ import { isNearId } from '@mailroute/model';
 import { OverloadedError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope, withinDeadline } from '../http/guard.js';
-import { requireDecodableQuery, unreadQueryWarning } from '../http/query.js';
+import { requireDecodableQuery, unreadBodyWarning, unreadQueryWarning } from '../http/query.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQualityInTurns, type TaskInfo } from '../quality/live-quality.js';
 import { forEachInTurns } from '../quality/turns.js';
@@ -157,8 +157,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       // A misspelt parameter (?hour=24) would otherwise measure the default window without a word.
       const unread = unreadQueryWarning(c.req.url, ['hours', 'model']);
       // So would a body (`{"hours": 24}` sent with the GET): it is never read.
-      const length = c.req.header('content-length');
-      const body = (length !== undefined && length.trim() !== '0') || c.req.header('transfer-encoding') !== undefined ? UNREAD_BODY_WARNING : undefined;
+      const body = unreadBodyWarning((name) => c.req.header(name), UNREAD_BODY_WARNING);
       // A model id that made no prediction here (a typo, one never served) would otherwise answer zeros unsaid.
       const none = model !== undefined && model !== ALL && pairs.length === 0 ? noPredictionsWarning(model, hours, models, truncated) : undefined;
       const warnings = [none, unread, body].filter((w) => w !== undefined);
