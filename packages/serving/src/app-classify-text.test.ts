@@ -96,7 +96,8 @@ describe('POST /v1/classify', () => {
     expect(body.predictions.map((p: { truncated?: boolean }) => p.truncated)).toEqual([true, true, undefined]);
     expect(body.warnings).toEqual([
       '1 email(s) (long) had text over 1000 characters; it was cut before classification.',
-      "1 email(s) (mid) had more text after cleaning than the model reads (its featurizer's maxChars, in the manifest); only the first part was classified.",
+      // Cut to 1,000 characters, `long` is still longer than the model reads: both cases hold, both are said.
+      "2 email(s) (long, mid) had more text after cleaning than the model reads (its featurizer's maxChars, in the manifest); only the first part was classified.",
     ]);
   });
 

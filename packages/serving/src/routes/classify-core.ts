@@ -152,8 +152,9 @@ export async function classifyEmails(
     let unread: number[] | undefined;
     const out = predictions.map((p, i) => {
       const truncated = prepared[i].truncated || p.truncated === true;
+      // Both can hold: text cut to maxTextChars can still be longer, once clean, than the model reads.
       if (prepared[i].truncated) (cut ??= []).push(i);
-      else if (truncated) (unread ??= []).push(i);
+      if (p.truncated === true) (unread ??= []).push(i);
       // Answered as the model gave it, plus the caller's email id and the id to quote in feedback.
       return Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {});
     });
