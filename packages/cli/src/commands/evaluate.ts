@@ -155,10 +155,12 @@ export async function predictWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[]; read?: ReadOptions },
+  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[]; read?: ReadOptions; checkModelId?: (modelId: string) => void },
 ): Promise<{ lines: PredictionLine[]; manifest: Manifest }> {
   const prepared = await prepareWithModel(ctx, model, data, options);
   try {
+    // Before predicting, which on a large export takes minutes.
+    options.checkModelId?.(prepared.modelId);
     if (prepared.renamedLabels.length > 0) ctx.stderr.write(`note: the model's labels are scored under the config's names: ${prepared.renamedLabels.map(safeValue).join(', ')}\n`);
     return { lines: await prepared.run(), manifest: prepared.manifest };
   } finally {
@@ -277,14 +279,13 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       /** The model's manifest, with --model: its thresholds go beside each task's operating point, its routing names the task that routes. */
       let manifest: Manifest | undefined;
       if (flags.model !== undefined && flags.data !== undefined) {
-        const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read });
+        // As with --predictions: the report of a model does not carry another model's id (its kept predictions name the model).
+        const checkModelId = (actual: string) => {
+          if (modelId !== undefined && actual !== modelId) throw new UsageError(`model ${flags.model} is ${actual}, not ${modelId}: leave out --model-id, or give that model`);
+        };
+        const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read, checkModelId });
         lines = predicted.lines;
         manifest = predicted.manifest;
-        // As with --predictions: the report of a model does not carry another model's id (its kept predictions name the model).
-        const written = modelIdsOf(lines);
-        if (modelId !== undefined && written.length > 0 && !written.includes(modelId)) {
-          throw new UsageError(`model ${flags.model} is ${written.join(', ')}, not ${modelId}: leave out --model-id, or give that model`);
-        }
         dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
         modelId ??= await modelLabel(ctx, flags.model);
       } else {
