@@ -47,6 +47,15 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(bad.stderr).toContain("argument 'maybe' is invalid. Allowed choices are fail, skip.");
   }, 60_000);
 
+  it('says when the rows of --data repeat ids (the same export given twice), and predicts every row all the same', async () => {
+    const twice = await run(['predict', '--model', 'champion', '--data', 'labelled.csv', 'labelled.csv', '--out', 'twice.jsonl']);
+    expect(twice.code, twice.stderr).toBe(0);
+    expect(twice.stderr).toMatch(/warning: the rows repeat 30 ids \(demo-000001 at \S*labelled\.csv:\d+ and \S*labelled\.csv:\d+; .*, and 25 more\): each such row gets a prediction line of its own under that id \(the same export given twice\?\)/);
+    expect(twice.stdout).toContain('wrote 60 prediction lines');
+    const once = await run(['predict', '--model', 'champion', '--data', 'labelled.csv', '--out', 'once.jsonl']);
+    expect(once.stderr).not.toContain('repeat');
+  }, 60_000);
+
   it('compare names a champion that does not exist before the challenger reads the data (no warnings about its rows first)', async () => {
     // labelled.csv with one row of no text: read with --on-bad-row skip, it warns.
     writeFileSync(path.join(dir, 'with-empty.csv'), `${readFileSync(path.join(dir, 'labelled.csv'), 'utf8').trimEnd()}\nempty-1,,,,,,,,brokerage,payments,sparplan\n`);

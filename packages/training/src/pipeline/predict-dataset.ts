@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PredictionLineSchema, type PredictionLine } from '@mailroute/evaluation';
+import { PredictionLineSchema, repeatedIds, repeatedIdsText, type PredictionLine } from '@mailroute/evaluation';
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
@@ -109,8 +109,8 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
       testedOn === 'external-file'
         ? `was tested on a separate file${file} (train --test-data): its test rows are that file, so give it as --data without --split`
         : testedOn === 'validation-split'
-          ? 'was trained without a test split'
-          : 'does not record how it was tested (trained before mailroute kept it)';
+          ? 'was trained without a test split (testShare 0): it held out no rows to score, so give a test file of emails it never trained on as --data, without --split'
+          : 'does not record how it was tested (trained before mailroute kept it): give a test file of emails it never trained on as --data, without --split';
     throw new SplitError(`--split test: model ${modelId} ${why}`);
   }
   let dataset: Awaited<ReturnType<typeof loadDataset>>;
@@ -351,6 +351,11 @@ export async function predictDataset(options: PredictDatasetOptions): Promise<Pr
 export async function predictDatasetLines(options: PredictDatasetOptions): Promise<{ rows: number; lines: Iterable<PredictionLine> }> {
   const prepared = await preparePrediction(options);
   try {
+    // Lines are joined by id downstream (evaluate, compare, the CRM): say ids that name several rows, as training does.
+    const repeats = repeatedIds(prepared.ids);
+    if (repeats.size > 0) {
+      options.onWarning?.(`the rows repeat ${repeatedIdsText(repeats, (i) => prepared.places[i])}: each such row gets a prediction line of its own under that id (the same export given twice?)`);
+    }
     return { rows: prepared.rows, lines: await prepared.lines(options.onProgress) };
   } finally {
     await prepared.release();

@@ -94,6 +94,13 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     cpSync(result.artifactDir, moved, { recursive: true });
     writeFileSync(path.join(moved, 'manifest.json'), JSON.stringify({ ...manifest, training: { ...manifest.training, testRowsFingerprint: '0'.repeat(64) } }));
     await expect(predictDataset({ model: moved, dataPath: data, home, split: 'test' })).rejects.toThrow(/--split test: the rows model \S+ held out cannot be found again/);
+    // A model trained with testShare 0 held out no rows: the message says what to give instead.
+    const noTest = path.join(tmp, 'no-test');
+    cpSync(result.artifactDir, noTest, { recursive: true });
+    writeFileSync(path.join(noTest, 'manifest.json'), JSON.stringify({ ...manifest, training: { ...manifest.training, testedOn: 'validation-split' } }));
+    await expect(predictDataset({ model: noTest, dataPath: data, home, split: 'test' })).rejects.toThrow(
+      /--split test: model \S+ was trained without a test split \(testShare 0\): it held out no rows to score, so give a test file of emails it never trained on as --data, without --split$/,
+    );
   }, 240_000);
 
   it('warns of skipped bad rows counting rows, not problems, and of labels that differ only in case', async () => {
