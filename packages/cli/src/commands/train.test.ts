@@ -123,6 +123,11 @@ describe('mailroute train / predict / runs', () => {
     expect(shown.bestValidF1).toBeCloseTo(Number(/'eval_f1': ([0-9.]+)/.exec(final ?? '')?.[1]), 4);
     expect(shown.averagedEpochs ?? 0).toBe(Number(averaged?.[1] ?? 0));
     expect(compared.stdout).toMatch(new RegExp(`best valid F1\\s+${shown.bestValidF1?.toFixed(4)}\\s+\\d\\.\\d{4}`));
+    // An export of other columns, without --config: the columns looked for are said to be the demo config's.
+    writeFileSync(path.join(cwd, 'crm.csv'), 'id,subject,body,business_area,queue,topic\n1,Hallo,Text,brokerage,orders_trading,sparplan\n');
+    const noConfig = await run(['train', '--data', 'crm.csv'], cwd);
+    expect(noConfig.code).toBe(1);
+    expect(noConfig.stderr).toMatch(/crm\.csv:1: header lacks column\(s\) .*; those are the demo config's columns \(no --config was given\): write a training config that names your export's columns and tasks, and pass it with --config/);
 
     // compare --split test finds that the champion's data differ before predicting with the challenger.
     expect((await run(['demo-data', '--out', 'other.csv', '--rows', '300', '--seed', '4'], cwd)).code).toBe(0);

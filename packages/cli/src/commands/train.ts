@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { DEMO_CONFIG_PATH, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
+import { DatasetError, DEMO_CONFIG_PATH, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
@@ -88,6 +88,12 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         const registered = `registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`;
         await out.write(registered);
         if (out.closed) ctx.stderr.write(`standard output was closed before the end (its reader quit, as \`| head\` does); the training went on: ${registered}`);
+      } catch (error) {
+        // Without --config the columns looked for are the demo data's: say so, rather than blame the export.
+        if (!flags.config && error instanceof DatasetError && error.code === 'DATASET_FILE_INVALID' && error.message.includes(': header lacks column')) {
+          throw new DatasetError(error.code, `${error.message}; those are the demo config's columns (no --config was given): write a training config that names your export's columns and tasks, and pass it with --config`, error.problems, { cause: error });
+        }
+        throw error;
       } finally {
         interrupt.release();
         progress.stop();
