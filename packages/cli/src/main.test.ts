@@ -148,6 +148,18 @@ describe('mailroute', () => {
     expect(key.stderr).toBe("mailroute: unknown option '--new-key' (it is an option of mailroute serve, not of start; see mailroute serve --help)\n(run with --help for usage)\n");
     expect((await run(['start', '--model-dir', 'm'])).stderr).toContain("unknown option '--model-dir' (it is an option of mailroute serve, not of start;");
     expect((await run(['registry', 'list', '--by', 'me'])).stderr).toContain("unknown option '--by' (it is an option of mailroute registry approve, registry reject, not of registry list;");
+    // An option lengthened or shortened at a word's edge, too far for an edit distance: the command's own is named.
+    expect((await run(['predict', '--model', 'm', '--data', 'x.csv', '--output', 'p.jsonl'])).stderr).toContain("unknown option '--output' (did you mean --out?)");
+    expect((await run(['evaluate', '--predictions', 'p.jsonl', '--out-dir', 'r'])).stderr).toContain("unknown option '--out-dir' (did you mean --out?)");
+    expect((await run(['serve', '--model', 'ngram-bag-1'])).stderr).toContain("unknown option '--model' (did you mean --model-dir?)");
+    // An option of one value given twice: Commander kept the last unsaid, so the first file was never read.
+    const twice = await run(['evaluate', '--predictions', 'a.jsonl', '--predictions', 'b.jsonl', '--out', 'r']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe('mailroute: --predictions is given twice: it takes one value (the last would be used, the first never read); give it once\n(run with --help for usage)\n');
+    expect((await run(['demo-data', '--rows', '10', '--out', 'd.csv', '--rows=20'])).stderr).toContain('--rows is given twice');
+    // Options of several values, and flags, may repeat.
+    const several = await run(['clean', '--in', 'x.jsonl', '--out', 'o.jsonl', '--no-redact', '--no-redact']);
+    expect(several.stderr).not.toContain('given twice');
     // A near miss of the command's own option is still said first.
     expect((await run(['start', '--prot', '1'])).stderr).toContain("unknown option '--prot' (did you mean --port?)");
     // Known options, --no- forms and values are not taken for unknown ones.

@@ -43,8 +43,18 @@ export function unknownOptionHint(program: Command, argv: readonly string[]): st
   if (unknown.length === 0) return undefined;
   const known = command.options.map((o) => o.long).filter((l): l is string => l !== undefined);
   return unknown
-    .map((name) => `unknown option '${name}'${didYouMean(name, known) || elsewhere(program, command, name)}`)
+    .map((name) => `unknown option '${name}'${didYouMean(name, known) || longerOrShorter(name, known) || elsewhere(program, command, name)}`)
     .join('; ');
+}
+
+/**
+ * The command's option that the unknown one lengthens or shortens at a word's edge (`--output`, `--out-dir`:
+ * `--out`; `--model` on serve: `--model-dir`), too far for an edit distance to find: ` (did you mean --out?)`.
+ */
+function longerOrShorter(name: string, known: readonly string[]): string {
+  const edge = (long: string, short: string) => long.startsWith(short) && /^[-a-z]/.test(long.slice(short.length));
+  const near = known.filter((k) => edge(name, k) || edge(k, name)).sort((a, b) => Math.abs(a.length - name.length) - Math.abs(b.length - name.length));
+  return near.length > 0 ? ` (did you mean ${near[0]}?)` : '';
 }
 
 /** The command's words after `mailroute` (`registry approve`). */

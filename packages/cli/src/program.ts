@@ -39,11 +39,36 @@ export function buildProgramOf(
       ].join('\n'),
     );
   for (const register of commands) register(program, ctx);
-  program.hook('preAction', (_program, action) => refuseEmptyNames(action));
+  program.hook('preAction', (_program, action) => {
+    refuseEmptyNames(action);
+    // The words as given (Commander keeps them, untyped, as rawArgs; tested in main.test.ts).
+    const given = (program as unknown as { rawArgs?: unknown }).rawArgs;
+    if (Array.isArray(given)) refuseRepeatedValues(action, given as string[]);
+  });
   for (const sub of program.commands) {
     sub.exitOverride().showHelpAfterError('(run with --help for usage)');
   }
   return program;
+}
+
+/**
+ * Refuses an option that takes one value given twice (`evaluate --predictions a.jsonl --predictions b.jsonl`):
+ * Commander keeps the last one unsaid, so the first file was never read. Options that take several values
+ * (`--data <files...>`) say so in their help; flags without a value may repeat.
+ */
+function refuseRepeatedValues(command: Command, argv: readonly string[]): void {
+  const seen = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
+    if (token === '--') return;
+    const option = token.startsWith('-') ? command.options.find((o) => o.long === token.split('=')[0] || o.short === token) : undefined;
+    if (option === undefined || !(option.required || option.optional)) continue;
+    if (!token.includes('=') && (option.required || (argv[i + 1] !== undefined && !argv[i + 1].startsWith('-')))) i++;
+    const name = option.long ?? option.flags;
+    if (option.variadic) continue;
+    if (seen.has(name)) throw new UsageError(`${name} is given twice: it takes one value (the last would be used, the first never read); give it once`);
+    seen.add(name);
+  }
 }
 
 /** What an option of each value name names, for the error said when its value is empty. */
