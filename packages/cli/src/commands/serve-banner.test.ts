@@ -5,12 +5,12 @@ import { createContext } from '../context.js';
 import { textDatabase } from './serve.js';
 import { printBanner } from './serve-banner.js';
 
-function banner(textDb?: string): string {
+function banner(textDb?: string, { authEnabled = true, sagemaker = false } = {}): string {
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const server: RunningServer = { host: '127.0.0.1', port: 8080, url: 'http://127.0.0.1:8080', authEnabled: true, close: async () => {} };
-  printBanner(createContext({ stdout, env: {}, cwd: '/srv' }), server, textDb);
+  const server: RunningServer = { host: '127.0.0.1', port: 8080, url: 'http://127.0.0.1:8080', authEnabled, close: async () => {} };
+  printBanner(createContext({ stdout, env: {}, cwd: '/srv' }), server, textDb, sagemaker);
   return out;
 }
 
@@ -22,6 +22,11 @@ describe('printBanner', () => {
     const lines = banner(db).split('\n');
     expect(lines.filter((l) => l.startsWith('text: '))).toEqual(["text: ON (--store-text): each email's subject and body, PII-masked, kept with its prediction in /srv/data/mailroute.db (predictions.text)"]);
     expect(lines[1]).toBe('auth: API keys required');
+  });
+
+  it('offers a key on loopback without one, but not to a SageMaker container, which takes none (IAM), even on loopback', () => {
+    expect(banner(undefined, { authEnabled: false }).split('\n')[1]).toBe('auth: OFF (loopback only; `mailroute serve --new-key <id>` adds a key, and auth is on from the next start)');
+    expect(banner(undefined, { authEnabled: false, sagemaker: true }).split('\n')[1]).toBe('auth: none in the container (the SageMaker runtime authenticates callers with IAM)');
   });
 
   it('says nothing of text when it is not stored', () => {

@@ -3,9 +3,10 @@ import type { CliContext } from '../context.js';
 
 /**
  * What `serve` and `start` print once listening: where, whether callers need a key, the routes and a curl;
- * with `textDatabase` (`--store-text`), that email text is being kept, and where.
+ * with `textDatabase` (`--store-text`), that email text is being kept, and where. `sagemaker`: serving as a
+ * SageMaker container, which takes no keys (IAM authorizes callers), on any address.
  */
-export function printBanner(ctx: CliContext, server: RunningServer, textDatabase?: string): void {
+export function printBanner(ctx: CliContext, server: RunningServer, textDatabase?: string, sagemaker = false): void {
   const { authEnabled } = server;
   const base = server.url.replace('://0.0.0.0:', '://127.0.0.1:');
   const keyHeader = authEnabled ? ` -H 'Authorization: Bearer <key>'` : '';
@@ -14,9 +15,9 @@ export function printBanner(ctx: CliContext, server: RunningServer, textDatabase
       `mailroute is serving on ${server.url}`,
       authEnabled
         ? 'auth: API keys required'
-        : isLoopback(server.host)
-          ? 'auth: OFF (loopback only; `mailroute serve --new-key <id>` adds a key, and auth is on from the next start)'
-          : 'auth: none in the container (the SageMaker runtime authenticates callers with IAM)',
+        : sagemaker || !isLoopback(server.host)
+          ? 'auth: none in the container (the SageMaker runtime authenticates callers with IAM)'
+          : 'auth: OFF (loopback only; `mailroute serve --new-key <id>` adds a key, and auth is on from the next start)',
       ...(textDatabase === undefined ? [] : [`text: ON (--store-text): each email's subject and body, PII-masked, kept with its prediction in ${textDatabase} (predictions.text)`]),
       `  classify  POST ${base}/v1/classify`,
       `  docs      ${base}/docs  (OpenAPI: ${base}/openapi.json)`,

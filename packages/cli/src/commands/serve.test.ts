@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -201,7 +201,7 @@ describe('mailroute serve', () => {
     if (existsSync('/opt/ml/model')) return;
     const container = await run(['serve', '--sagemaker', '--port', '0', '--home', empty], { SM_MODEL_DIR: '' });
     expect(container.code).toBe(1);
-    expect(container.stderr).toBe('mailroute: [MODEL_LOAD_FAILED] There is no model in /opt/ml/model: it has no manifest.json (give the directory of a model artifact).\n');
+    expect(container.stderr).toBe('mailroute: [MODEL_LOAD_FAILED] There is no model in /opt/ml/model: no such directory (give the directory of a model artifact).\n');
   }, 60_000);
 
   it('reads and writes --api-keys relative to the command\'s folder, as --home', async () => {
@@ -269,8 +269,12 @@ describe('mailroute serve', () => {
     const dir = path.join(root, 'no-model-here');
     const noDir = await run(['serve', '--port', '0', '--home', path.join(root, 'empty'), '--model-dir', dir]);
     expect(noDir.code).toBe(1);
-    expect(noDir.stderr).toContain(`[MODEL_LOAD_FAILED] There is no model in ${dir}: it has no manifest.json`);
+    expect(noDir.stderr).toContain(`[MODEL_LOAD_FAILED] There is no model in ${dir}: no such directory`);
     expect(noDir.stderr.trim().split('\n')).toHaveLength(1);
+    // A directory that is there, without a manifest: said so.
+    mkdirSync(dir);
+    const noManifest = await run(['serve', '--port', '0', '--home', path.join(root, 'empty'), '--model-dir', dir]);
+    expect(noManifest.stderr).toContain(`[MODEL_LOAD_FAILED] There is no model in ${dir}: it has no manifest.json`);
     // A file named as the directory: said so, not "Loading model ? failed: ENOTDIR: not a directory, open ...".
     const file = path.join(root, 'model.onnx');
     await writeFile(file, '');
@@ -323,7 +327,7 @@ describe('mailroute serve', () => {
       // What the registry sets on the model package: the artifact's own id passes.
       MAILROUTE_MODEL_ID: modelId,
     });
-    expect(app.stdout()).toContain('auth: OFF');
+    expect(app.stdout()).toContain('auth: none in the container (the SageMaker runtime authenticates callers with IAM)');
     expect(app.stdout()).toContain(`sagemaker GET ${app.url}/ping   POST ${app.url}/invocations`);
     expect((await fetch(`${app.url}/ping`)).status).toBe(200);
     const ok = await fetch(`${app.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: [{ body: 'Hallo' }] }) });

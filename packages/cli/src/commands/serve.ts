@@ -262,7 +262,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       }
       const logger = lineLogger(ctx);
       const server = await startFromFlags(ctx, flags, logger);
-      printBanner(ctx, server, flags.storeText === true ? textDatabase(ctx, flags) : undefined);
+      printBanner(ctx, server, flags.storeText === true ? textDatabase(ctx, flags) : undefined, listenAddress(ctx, flags).sagemaker);
       await closeOnSignals(server, shutdownSignals.emitter, logger);
     });
 }

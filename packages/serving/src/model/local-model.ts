@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Classifier, MANIFEST_FILE, type EmailClassifier, type Manifest, type ModelRegistry } from '@mailroute/model';
 import { z } from 'zod';
@@ -37,6 +37,12 @@ export async function manifestModelId(dir: string): Promise<string> {
     // A file given as the directory (`--model-dir model.onnx`) was "Loading model ? failed: ENOTDIR: ...".
     if (code === 'ENOTDIR') throw new ModelLoadError(`There is no model in ${dir}: it is a file, not a directory (give the directory of a model artifact).`, {}, { cause });
     if (code !== 'ENOENT') throw cause;
+    // A path that does not exist (a typo) is said so, not as a directory without a manifest.
+    const missing = await stat(dir).then(
+      () => false,
+      () => true,
+    );
+    if (missing) throw new ModelLoadError(`There is no model in ${dir}: no such directory (give the directory of a model artifact).`, {}, { cause });
     throw new ModelLoadError(`There is no model in ${dir}: it has no ${MANIFEST_FILE} (give the directory of a model artifact).`, {}, { cause });
   }
   return z.object({ modelId: z.string().min(1) }).parse(JSON.parse(text)).modelId;
