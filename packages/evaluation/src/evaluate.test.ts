@@ -399,7 +399,13 @@ describe('evaluatePredictions', () => {
       expect(guide).toContain(`- **${term}**: `);
       expect(html).toContain(`<dt>${term}</dt>`);
     }
-    expect(guide).toContain('goes to manual triage');
+    // Without the model's routing (a predictions file) no task is said to route mail; with it, the routing task, by its name.
+    expect(guide).toContain('below its threshold a task abstains: its answer is shown but not acted on.');
+    expect(guide).not.toMatch(/routes mail|manual triage|queue task/);
+    const lines = syntheticPredictionLines({ n: 300, seed: 2, tasks: { desk: ['payments', 'cards', 'loans', 'tax', 'fraud'] } });
+    const routed = evaluationMarkdown(evaluatePredictions(lines, { routing: { queueTask: 'desk' } }));
+    expect(routed).toContain('for the `desk` task, the one that routes mail, the email is not routed automatically but goes to manual triage');
+    expect(routed).not.toContain('queue task');
     expect(md).toContain('What each figure means: *How to read these figures*, at the end.');
     expect(html).toContain('<a href="#reading">How to read these figures</a>');
     // The CI job summary, short on space, goes without it.

@@ -3,7 +3,7 @@ import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Comparison, TaskComparison } from './compare.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
 import { disjointDetail, type GateResult } from './gate.js';
-import { cell } from './markdown.js';
+import { cell, codeSpan } from './markdown.js';
 import { pyFixed } from './python-format.js';
 import { tailUnits } from './text-cut.js';
 
@@ -97,7 +97,7 @@ function topKEntries(ks: readonly number[]): GuideEntry[] {
  * engineer): report.md and report.html end with it. It names the top-k values the report has (`ks`, from
  * `--top-k`) and the width of its reliability diagram's bands (`bins`, from `--bins`).
  */
-function guide(ks: readonly number[], bins: number): GuideEntry[] {
+function guide(ks: readonly number[], bins: number, queueTask: string | undefined): GuideEntry[] {
   return [
     { term: 'accuracy', meaning: 'the share of emails given the right label.' },
     { term: 'precision (of a label)', meaning: "of the emails the model gave this label, the share that have it. Low: the label collects other labels' emails." },
@@ -117,20 +117,30 @@ function guide(ks: readonly number[], bins: number): GuideEntry[] {
       term: 'ECE (expected calibration error)',
       meaning: "the gap between confidence and the share right, averaged over the bands by their emails: 0.03 means the confidence is about 3 points off; under 0.05 is commonly taken as good. MCE: the largest band's gap.",
     },
-    {
-      term: 'threshold, abstention, coverage',
-      meaning:
-        "below its threshold a task abstains: for the queue task, the one that routes mail, the email is not routed automatically but goes to manual triage (another task's abstention is only shown). Coverage: the share of emails a task answers automatically, without abstaining; for the queue task, the share routed automatically to a queue (an email it gives `other`, the catch-all of rare queues, has no queue and goes to manual triage whatever its confidence). A higher threshold answers fewer emails, as a rule a larger share of them right (precision of answered, or of routed for the queue task): the precision-vs-coverage chart and its table show the trade.",
-    },
+    { term: 'threshold, abstention, coverage', meaning: thresholdMeaning(queueTask) },
     { term: 'confusion matrix', meaning: 'rows: the true labels; columns: what the model said. The diagonal (blue) is right, every cell off it (red) a mistake, coloured by its share of the row.' },
   ];
 }
 
-/** The guide as this report's figures are: its top-k values (the entry left out when it has none) and its bands. */
+/**
+ * The guide's words on thresholds: what an abstention does, and, when the report knows the model's routing, what
+ * it does on the task that routes mail, by its name; a report without routing (a predictions file) says of no task that it routes.
+ */
+function thresholdMeaning(queueTask: string | undefined): string {
+  const trade = 'A higher threshold answers fewer emails, as a rule a larger share of them right';
+  if (queueTask === undefined) {
+    return `below its threshold a task abstains: its answer is shown but not acted on. Coverage: the share of emails a task answers without abstaining. ${trade} (precision of answered): the precision-vs-coverage chart and its table show the trade.`;
+  }
+  // A code span, as every name from the data: a task named `q<b>` neither formats nor injects markup.
+  const task = `the ${codeSpan(queueTask)} task`;
+  return `below its threshold a task abstains: for ${task}, the one that routes mail, the email is not routed automatically but goes to manual triage (another task's abstention is only shown). Coverage: the share of emails a task answers automatically, without abstaining; for ${task}, the share routed automatically to a queue (an email it gives \`other\`, the catch-all of rare queues where the taxonomy has one, has no queue and goes to manual triage whatever its confidence). ${trade} (precision of answered, or of routed for ${task}): the precision-vs-coverage chart and its table show the trade.`;
+}
+
+/** The guide as this report's figures are: its top-k values (the entry left out when it has none), its bands and its routing task. */
 export function readingGuide(report: EvaluationReport): ReadonlyArray<GuideEntry> {
   const ks = [...new Set(report.tasks.flatMap((t) => t.topK.map((k) => k.k)))].sort((a, b) => a - b);
   const bins = report.tasks.find((t) => t.calibration)?.calibration?.bins.length ?? 10;
-  return guide(ks, bins);
+  return guide(ks, bins, report.routing?.queueTask);
 }
 
 /**
