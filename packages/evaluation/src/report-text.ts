@@ -295,7 +295,7 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
     `- challenger: ${cell(chall)}`,
     '',
     ...warnings.flatMap((w) => [`> **Warning:** ${cell(w)}`, '']),
-    `${comparison.n} emails. The champion and challenger columns are each model's macro-F1; Δ is challenger minus champion in points (1 point = 0.01); ${level} paired-bootstrap intervals (${comparison.bootstrap.resamples} resamples, seed ${comparison.bootstrap.seed}); McNemar's test on which emails each gets right.`,
+    `${comparison.n} emails. The champion and challenger columns are each model's macro-F1; Δ is challenger minus champion in points (1 point = 0.01); ${level} paired-bootstrap intervals (${comparison.bootstrap.resamples} resamples, seed ${comparison.bootstrap.seed}); McNemar's test on which emails each gets right: p is the chance of a split at least this uneven if the two models were equally good (b: emails only the challenger gets right, c: only the champion), and under 0.05 the difference is unlikely to be chance.`,
     '',
     `| task | n | champion (${cell(champShort)}) | challenger (${cell(challShort)}) | Δ macro-F1 [${level} CI] | Δ accuracy [${level} CI] | McNemar p (b/c) |`,
     '| --- | ---: | ---: | ---: | --- | --- | --- |',

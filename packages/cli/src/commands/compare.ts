@@ -187,8 +187,9 @@ export function sideWarnings(said: Record<'challenger' | 'champion', readonly st
 }
 
 /**
- * Both sides' lines; `warnings` what predicting them warned of; `self` says why they are one model's
- * (prediction files only: two models given with --data never are).
+ * Both sides' lines; `warnings` what predicting them warned of (or, for prediction files of one model, that it is
+ * one model's); `self` says why they are one model's, in Markdown (prediction files only: two models given with
+ * --data never are).
  */
 interface Compared {
   challenger: PredictionLine[];
@@ -302,14 +303,18 @@ async function readBothFiles(ctx: CliContext, challengerFile: string, championFi
   checkSharedTasks('prediction files', { challenger: { name: challengerFile, tasks: predicted(challenger) }, champion: { name: championFile, tasks: predicted(champion) } });
   const [a, b] = [modelIdsOf(challenger), modelIdsOf(champion)];
   let self: string | undefined;
+  /** The same, as plain text: it heads the summary (gate.md) and comparison.json, so the PASS under it is not read alone. */
+  let warning: string | undefined;
   if (path.resolve(ctx.cwd, challengerFile) === path.resolve(ctx.cwd, championFile)) {
     self = '--challenger and --champion are the same file';
+    warning = `${self}: the comparison shows no difference, and its gate is not recorded`;
     ctx.stderr.write(`warning: ${self}: the comparison shows no difference\n`);
   } else if (a.length === 1 && b.length === 1 && a[0] === b[0]) {
     self = `both files hold predictions of model ${codeSpan(a[0])}`;
+    warning = `both files hold predictions of model ${a[0]}: the comparison shows no difference between models, and its gate is not recorded`;
     ctx.stderr.write(`warning: both files hold predictions of model ${safeValue(a[0])}: the comparison shows no difference between models\n`);
   }
-  return { challenger, champion, renamed: [], warnings: [], ...(self !== undefined ? { self } : {}) };
+  return { challenger, champion, renamed: [], warnings: warning === undefined ? [] : [warning], ...(self !== undefined ? { self } : {}) };
 }
 
 /**

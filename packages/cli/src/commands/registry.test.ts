@@ -383,6 +383,9 @@ describe('mailroute registry', () => {
       expect(res.stdout).not.toContain('Next:');
       expect(res.stdout).toMatch(/\nNot recorded: (both files hold predictions of model `m-new`|--challenger and --champion are the same file), so the comparison shows no difference between models and no gate is kept in the registry\.\n$/);
       expect(readFileSync(path.join(home, 'self', 'gate.md'), 'utf8')).toBe(res.stdout);
+      // The PASS heading is not read alone: the warning stands under it, and in comparison.json.
+      expect(res.stdout).toMatch(/^# Gate: PASS[^\n]*\n\n- champion: [^\n]*\n- challenger: [^\n]*\n\n> \*\*Warning:\*\* (both files hold predictions of model m-new: the comparison shows no difference between models|--challenger and --champion are the same file: the comparison shows no difference), and its gate is not recorded\n/);
+      expect(JSON.parse(readFileSync(path.join(home, 'self', 'comparison.json'), 'utf8')).warnings).toHaveLength(1);
     }
     expect((await reg.get('m-new')).gate).toBeUndefined();
     expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-new\s+PendingManualApproval\s+-\s/);
