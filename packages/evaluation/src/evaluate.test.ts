@@ -508,3 +508,20 @@ describe('evaluatePredictions', () => {
     expect(svg).toContain('the rest, and mail on which &quot;x|&lt;b&gt;y z&quot; abstains at any threshold, goes to manual triage.');
   });
 });
+
+describe('emails without a label of a task, and slices', () => {
+  it('says in every form why a task counts fewer emails than the report, and how a slice macro-F1 counts labels', () => {
+    const lines = syntheticPredictionLines({ n: 120, seed: 4, tasks: { queue: ['payments', 'cards', 'loans'] } }).map((l, i) =>
+      i < 7 ? { ...l, truth: { queue: null }, meta: { ...l.meta, bank: 'A' } } : { ...l, meta: { ...l.meta, bank: i % 2 === 0 ? 'A' : 'B' } },
+    );
+    const r = evaluatePredictions(lines);
+    const note = '7 of the 120 emails have no queue label (blank in the data, or a label the config retires) and are not in its figures; the model predicts a queue for them all the same.';
+    expect(r.tasks[0].metrics.n).toBe(113);
+    expect(evaluationText(r)).toContain(`Note: ${note}`);
+    expect(evaluationMarkdown(r)).toContain(`**Note:** ${note}`);
+    expect(evaluationHtml(r, [])).toContain(`<b>Note:</b> ${note}`);
+    expect(evaluationMarkdown(r)).toContain("By bank (each value's macro-F1 is over the labels its emails have or were given: one the model gave there that none of them has counts at F1 0, as scikit-learn counts it):");
+    // Every email labelled: no note.
+    expect(evaluationMarkdown(evaluatePredictions(lines.slice(7)))).not.toContain('have no queue label');
+  });
+});

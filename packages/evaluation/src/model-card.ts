@@ -3,7 +3,7 @@ import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { ReportRouting } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
 import { cell, codeSpan as code } from './markdown.js';
-import { absentLabelsNote, leftOutWarning, operatingSentence } from './report-text.js';
+import { absentLabelsNote, leftOutWarning, operatingSentence, SLICE_NOTE } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
 export interface TrainingFacts {
@@ -85,7 +85,7 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
     const worst = big.reduce((a, b) => (b.macroF1 < a.macroF1 ? b : a));
     const best = big.reduce((a, b) => (b.macroF1 > a.macroF1 ? b : a));
     if (best.macroF1 - worst.macroF1 >= 0.05) {
-      out.push(`By ${cell(s.key)}: macro-F1 ${f(worst.macroF1)} on ${code(worst.value)} (n=${worst.n}) against ${f(best.macroF1)} on ${code(best.value)}.`);
+      out.push(`By ${cell(s.key)}: macro-F1 ${f(worst.macroF1)} on ${code(worst.value)} (n=${worst.n}) against ${f(best.macroF1)} on ${code(best.value)} (${SLICE_NOTE}).`);
     }
   }
   if (t.calibration && t.calibration.ece > 0.05) {

@@ -2,7 +2,7 @@ import { classificationReportText } from './classification-report.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
-import { absentLabelsNote, calibrationSentence, leftOutWarning, operatingSentence, readingGuide, routedPrecision, shownConfusedPairs } from './report-text.js';
+import { absentLabelsNote, calibrationSentence, leftOutWarning, operatingSentence, readingGuide, routedPrecision, shownConfusedPairs, SLICE_NOTE, unlabelledNote } from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
 
@@ -39,7 +39,7 @@ function picture(p: Picture | undefined): string {
   return `<figure class="pic" data-picture="${esc(p.name)}">${p.svg}</figure>`;
 }
 
-function taskSection(t: TaskReport, pictures: readonly Picture[], routing: ReportRouting | undefined): string {
+function taskSection(t: TaskReport, pictures: readonly Picture[], routing: ReportRouting | undefined, total: number): string {
   const m = t.metrics;
   const pic = (kind: Picture['kind']) => picture(pictures.find((p) => p.task === t.task && p.kind === kind));
   const id = `task-${esc(t.task)}`;
@@ -54,6 +54,8 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
       (t.calibration ? `<span class="kpi">calibration error (ECE)<b>${f(t.calibration.ece)}</b></span>` : '') +
       `<span class="kpi">examples<b>${m.n}</b></span></div>`,
   );
+  const unlabelled = unlabelledNote(t, total);
+  if (unlabelled) parts.push(`<p class="caption" data-unlabelled="${esc(t.task)}"><b>Note:</b> ${esc(unlabelled)}</p>`);
   const operating = operatingSentence(t);
   // Words of its own naming `other` as Markdown code (report.md's sentence): that name as code here, no backticks shown.
   if (operating) parts.push(`<p class="operating" data-operating="${esc(t.task)}"><b>At the model&#39;s own threshold:</b> ${htmlCodeSpans(operating)}</p>`);
@@ -102,6 +104,7 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
   for (const s of t.slices) {
     parts.push(
       `<h3>By ${esc(s.key)}</h3>`,
+      `<p class="caption">${esc(SLICE_NOTE.charAt(0).toUpperCase() + SLICE_NOTE.slice(1))}.</p>`,
       table(['value', 'examples', 'accuracy', 'macro-F1', 'weighted F1'], s.values.map((v) => [esc(v.value), String(v.n), f(v.accuracy), f(v.macroF1), f(v.weightedF1)]), [false, true, true, true, true]),
     );
   }
@@ -134,7 +137,7 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
 ${(report.warnings ?? []).map((w) => `<p class="warning" role="alert"><b>Warning:</b> ${esc(w)}</p>`).join('\n')}
 <p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues. What each figure means: <a href="#reading">How to read these figures</a>, at the end.</p>
 ${summary}
-${report.tasks.map((t) => taskSection(t, pictures, report.routing)).join('\n')}
+${report.tasks.map((t) => taskSection(t, pictures, report.routing, report.lines)).join('\n')}
 <section id="reading"><h2>How to read these figures</h2>
 <dl class="guide">${readingGuide(report).map((g) => `<dt>${htmlCodeSpans(g.term)}</dt><dd>${htmlCodeSpans(g.meaning)}</dd>`).join('')}</dl></section>
 </main></body></html>

@@ -28,6 +28,19 @@ export function leftOutWarning(t: TaskReport): string | undefined {
 }
 
 /**
+ * Why a task is measured on fewer emails than the report has (`total`): lines without its label (blank in the data,
+ * or one the config retires) are not in its figures. Undefined when every line has one.
+ */
+export function unlabelledNote(t: TaskReport, total: number): string | undefined {
+  const n = t.skipped.noTruth;
+  if (n === 0) return undefined;
+  return `${n} of the ${total} emails ${n === 1 ? 'has' : 'have'} no ${t.task} label (blank in the data, or a label the config retires) and ${n === 1 ? 'is' : 'are'} not in its figures; the model predicts a ${t.task} for ${n === 1 ? 'it' : 'them'} all the same.`;
+}
+
+/** Said above each slice table: a slice's macro-F1 counts a label given there that none of its emails has. */
+export const SLICE_NOTE = "each value's macro-F1 is over the labels its emails have or were given: one the model gave there that none of them has counts at F1 0, as scikit-learn counts it";
+
+/**
  * Labels no test email has that the model predicted anyway (absent without scores otherwise): each gets F1 0,
  * as every email given it is wrong, and macro-F1 averages that 0 in, as scikit-learn does; said with the
  * macro-F1 over the labels that have test emails, so that a label missing from the test set is not read as one
@@ -165,6 +178,8 @@ export function evaluationText(report: EvaluationReport, digits = 4): string {
   const parts: string[] = (report.warnings ?? []).map((w) => `WARNING: ${w}\n\n`);
   for (const t of report.tasks) {
     parts.push(`== ${t.task} (${t.metrics.n} examples) ==\n`);
+    const unlabelled = unlabelledNote(t, report.lines);
+    if (unlabelled) parts.push(`Note: ${unlabelled}\n\n`);
     const operating = operatingSentence(t);
     if (operating) parts.push(`At the model's own threshold: ${operating}\n\n`);
     const absent = absentLabelsNote(t);
@@ -189,10 +204,12 @@ function taskSummaryRows(report: EvaluationReport): string[] {
   });
 }
 
-function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, maxClasses = Number.POSITIVE_INFINITY): string[] {
+function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: number, maxClasses = Number.POSITIVE_INFINITY): string[] {
   const lines = [`## ${cell(t.task)}`, ''];
   const m = t.metrics;
   lines.push(`Accuracy ${f(m.accuracy)}, macro-F1 **${f(m.macro.f1)}**, ${m.n} examples.`, '');
+  const unlabelled = unlabelledNote(t, total);
+  if (unlabelled) lines.push(`**Note:** ${cell(unlabelled)}`, '');
   const operating = operatingSentence(t);
   // Figures and words of its own only (its `other` a code span), as in the model card: not escaped.
   if (operating) lines.push(`**At the model's own threshold:** ${operating}`, '');
@@ -227,7 +244,7 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, maxClas
     lines.push('');
   }
   for (const s of t.slices) {
-    lines.push(`By ${cell(s.key)}:`, '', '| value | examples | accuracy | macro-F1 |', '| --- | ---: | ---: | ---: |');
+    lines.push(`By ${cell(s.key)} (${SLICE_NOTE}):`, '', '| value | examples | accuracy | macro-F1 |', '| --- | ---: | ---: | ---: |');
     for (const v of s.values) lines.push(`| ${cell(v.value)} | ${v.n} | ${f(v.accuracy)} | ${f(v.macroF1)} |`);
     lines.push('');
   }
@@ -246,7 +263,7 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   lines.push(`${report.lines} emails; all tasks right on ${pct(report.exactMatch)} of those with a label.${options.maxClasses === undefined ? ' What each figure means: *How to read these figures*, at the end.' : ''}`, '');
   lines.push('| task | examples | labels | accuracy | macro-F1 | weighted F1 | top-k | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
   lines.push(...taskSummaryRows(report), '');
-  for (const t of report.tasks) lines.push(...taskMarkdown(t, report.routing, options.maxClasses));
+  for (const t of report.tasks) lines.push(...taskMarkdown(t, report.routing, report.lines, options.maxClasses));
   // Not in the short CI summary (maxClasses): report.md, which a person reads, ends with it.
   if (options.maxClasses === undefined) {
     lines.push('## How to read these figures', '', ...readingGuide(report).map((g) => `- **${g.term}**: ${g.meaning}`), '');
