@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PredictionFileError } from './errors.js';
 import { EvaluationReportSchema, evaluatePredictions, headlineMetrics, sliceTaskMetrics } from './evaluate.js';
 import { predictionLineJsonSchema } from './json-schema.js';
-import { formatPredictionLines, parsePredictionLines, type PredictionLine } from './prediction-line.js';
+import { formatPredictionLines, parsePredictionLines, seenInTrainingWarning, type PredictionLine } from './prediction-line.js';
 import { comparisonMarkdown, evaluationMarkdown, evaluationText } from './report-text.js';
 import { comparePredictions } from './compare.js';
 import { applyGate } from './gate.js';
@@ -523,5 +523,17 @@ describe('emails without a label of a task, and slices', () => {
     expect(evaluationMarkdown(r)).toContain("By bank (each value's macro-F1 is over the labels its emails have or were given: one the model gave there that none of them has counts at F1 0, as scikit-learn counts it):");
     // Every email labelled: no note.
     expect(evaluationMarkdown(evaluatePredictions(lines.slice(7)))).not.toContain('have no queue label');
+  });
+});
+
+describe('seenInTrainingWarning', () => {
+  it('warns of lines marked seenInTraining when they are at least 3 and 1% of the lines, naming the model', () => {
+    const lines = syntheticPredictionLines({ n: 400, seed: 5, tasks: { queue: ['a', 'b'] } }).map((l) => ({ ...l, modelId: 'm-1' }));
+    const marked = (k: number) => lines.map((l, i) => (i < k ? { ...l, meta: { ...l.meta, seenInTraining: true } } : l));
+    expect(seenInTrainingWarning(lines)).toBeUndefined();
+    expect(seenInTrainingWarning(marked(3))).toBeUndefined(); // 0.75% of 400
+    expect(seenInTrainingWarning(marked(4))).toBe('4 of these 400 lines (1.0%) are of emails whose text model m-1 was trained or validated on (marked seenInTraining when predicted): its metrics on them flatter it; evaluate on mail it has not seen');
+    expect(seenInTrainingWarning(marked(400).slice(0, 2))).toBeUndefined(); // fewer than 3
+    expect(seenInTrainingWarning(marked(400))).toMatch(/^400 of these 400 lines \(100%\)/);
   });
 });

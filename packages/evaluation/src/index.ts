@@ -50,6 +50,8 @@ export {
   repeatedIds,
   modelIdsOf,
   confidenceOf,
+  SEEN_IN_TRAINING,
+  seenInTrainingWarning,
   type PredictionLine,
   type LinePrediction,
 } from './prediction-line.js';

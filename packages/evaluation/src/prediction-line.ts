@@ -49,6 +49,26 @@ export const PredictionLineSchema = z.strictObject({
 });
 export type PredictionLine = z.infer<typeof PredictionLineSchema>;
 
+/**
+ * The meta key `mailroute predict` sets (to true) on a line whose email text the model was trained or validated
+ * on (its artifact's seen-texts filter): figures measured on such lines flatter the model. Not a slice of the reports.
+ */
+export const SEEN_IN_TRAINING = 'seenInTraining';
+
+/**
+ * The warning for lines that carry `meta.seenInTraining` (as `mailroute predict` marks them), when there are at least
+ * 3 and 1% of the lines, as predicting warns of them; undefined otherwise. For reports and gates made from
+ * prediction files, which the model's own check never sees.
+ */
+export function seenInTrainingWarning(lines: readonly PredictionLine[]): string | undefined {
+  const seen = lines.filter((l) => l.meta?.[SEEN_IN_TRAINING] === true).length;
+  if (seen < 3 || seen < 0.01 * lines.length) return undefined;
+  const ids = [...new Set(lines.map((l) => l.modelId).filter((id): id is string => id !== undefined))];
+  const model = ids.length === 1 ? `model ${ids[0]}` : 'the model';
+  const share = ((100 * seen) / lines.length).toFixed(seen === lines.length ? 0 : 1);
+  return `${seen} of these ${lines.length} lines (${share}%) are of emails whose text ${model} was trained or validated on (marked ${SEEN_IN_TRAINING} when predicted): its metrics on them flatter it; evaluate on mail it has not seen`;
+}
+
 /** A misspelt key (`truht`, a task's `confidnce`) is named with the key probably meant. */
 function issueMessage(issue: z.core.$ZodIssue): string {
   // A bad key of a record (a scored label) has its own message inside; the key is said as JSON, `""` included.

@@ -18,6 +18,7 @@ import {
   type GatePolicy,
   type GateResult,
   type PredictionLine,
+  seenInTrainingWarning,
 } from '@mailroute/evaluation';
 import { createLocalRegistry, MANIFEST_FILE, ManifestSchema, type ModelVersion } from '@mailroute/model';
 import { alignToTaxonomy, jsonErrorPlace, readProblem, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
@@ -314,7 +315,13 @@ async function readBothFiles(ctx: CliContext, challengerFile: string, championFi
     warning = `both files hold predictions of model ${a[0]}: the comparison shows no difference between models, and its gate is not recorded`;
     ctx.stderr.write(`warning: both files hold predictions of model ${safeValue(a[0])}: the comparison shows no difference between models\n`);
   }
-  return { challenger, champion, renamed: [], warnings: warning === undefined ? [] : [warning], ...(self !== undefined ? { self } : {}) };
+  // Lines predict marked as of emails a model trained on: said for each side, as compare --data says it, and kept with the gate.
+  const seen = (['challenger', 'champion'] as const).flatMap((role) => {
+    const w = seenInTrainingWarning(role === 'challenger' ? challenger : champion);
+    return w === undefined ? [] : [`${role}: ${w}`];
+  });
+  for (const w of seen) ctx.stderr.write(safeLines(`warning: ${w}\n`));
+  return { challenger, champion, renamed: [], warnings: [...(warning === undefined ? [] : [warning]), ...seen], ...(self !== undefined ? { self } : {}) };
 }
 
 /**

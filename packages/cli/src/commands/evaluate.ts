@@ -15,6 +15,7 @@ import {
   writeEvaluationReport,
   type EvaluationReport,
   type PredictionLine,
+  seenInTrainingWarning,
 } from '@mailroute/evaluation';
 import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
 import { loadTrainingConfig, namedDelimiter, preparePrediction, readProblem, resolveModelDir, type TrainingConfig } from '@mailroute/training';
@@ -303,6 +304,12 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           warnings.push(warning);
         }
         if (written.length === 1) modelId ??= written[0];
+        // Lines predict marked as of emails the model trained on: the report of the file alone says so too.
+        const seen = seenInTrainingWarning(lines);
+        if (seen) {
+          ctx.stderr.write(safeLines(`warning: ${seen}\n`));
+          warnings.push(seen);
+        }
       }
       const progress = createProgress(ctx, 'evaluate');
       let report: EvaluationReport;

@@ -56,6 +56,33 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(once.stderr).not.toContain('repeat');
   }, 60_000);
 
+  it('marks the lines of emails a model trained on, so that evaluate and compare of the files alone warn of them, and the gate keeps it', async () => {
+    // The rows the demo champion was trained on (the demo data's default seed, 400 rows).
+    await writeDemoData(path.join(dir, 'trained.csv'), { rows: 400 });
+    const predicted = await run(['predict', '--model', 'champion', '--data', 'trained.csv', '--out', 'trained.jsonl']);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    expect(predicted.stderr).toContain('warning: these are the rows model');
+    const lines = parsePredictionLines(readFileSync(path.join(dir, 'trained.jsonl'), 'utf8'));
+    expect(lines.filter((l) => l.meta?.seenInTraining === true).length).toBeGreaterThan(300);
+    const report = await run(['evaluate', '--predictions', 'trained.jsonl', '--out', 'trained-report', '--no-png']);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stderr).toMatch(/warning: \d+ of these 400 lines \(\d+\.\d%\) are of emails whose text model \S+ was trained or validated on \(marked seenInTraining when predicted\): its metrics on them flatter it/);
+    const metrics = JSON.parse(readFileSync(path.join(dir, 'trained-report', 'metrics.json'), 'utf8')) as { warnings?: string[]; tasks: { slices: { key: string }[] }[] };
+    expect(metrics.warnings?.[0]).toMatch(/are of emails whose text model/);
+    expect(metrics.tasks[0].slices.map((sl) => sl.key)).not.toContain('seenInTraining');
+    expect(readFileSync(path.join(dir, 'trained-report', 'report.md'), 'utf8')).toMatch(/> \*\*Warning:\*\* \d+ of these 400 lines/);
+    // The challenger (a copy of the champion's artifact) on the same rows: the gate from the two files says so, and keeps it.
+    expect((await run(['predict', '--model', challenger, '--data', 'trained.csv', '--out', 'trained-challenger.jsonl'])).code).toBe(0);
+    const gate = await run(['compare', '--challenger', 'trained-challenger.jsonl', '--champion', 'trained.jsonl', '--resamples', '20', '--out', 'trained-gate']);
+    expect(gate.stdout).toMatch(/> \*\*Warning:\*\* challenger: \d+ of these 400 lines/);
+    expect(gate.stdout).toMatch(/> \*\*Warning:\*\* champion: \d+ of these 400 lines/);
+    const version = await createLocalRegistry({ home }).get(challenger);
+    expect(version.gate?.warnings?.[0]).toMatch(/^challenger: \d+ of these 400 lines/);
+    // Lines of mail the model never saw carry no mark, and the report no such warning.
+    expect((await run(['predict', '--model', 'champion', '--data', 'labelled.csv', '--out', 'unseen.jsonl'])).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'unseen.jsonl'), 'utf8')).not.toContain('seenInTraining');
+  }, 120_000);
+
   it('compare names a champion that does not exist before the challenger reads the data (no warnings about its rows first)', async () => {
     // labelled.csv with one row of no text: read with --on-bad-row skip, it warns.
     writeFileSync(path.join(dir, 'with-empty.csv'), `${readFileSync(path.join(dir, 'labelled.csv'), 'utf8').trimEnd()}\nempty-1,,,,,,,,brokerage,payments,sparplan\n`);

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PredictionLineSchema, repeatedIds, repeatedIdsText, type PredictionLine } from '@mailroute/evaluation';
+import { PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
@@ -58,17 +58,29 @@ async function isTrainingData(classifier: Classifier, paths: string[], config: T
   }
 }
 
+/** Per row, whether its text is one the model was trained or validated on (its seen-texts filter), and the filter's false-positive rate. */
+interface SeenFlags {
+  flags: boolean[];
+  falsePositiveRate: number;
+}
+
+/** The rows' seen flags, by the artifact's seen-texts filter; undefined for a model without one. */
+async function seenFlagsOf(classifier: Classifier, dir: string, rows: readonly DatasetRow[]): Promise<SeenFlags | undefined> {
+  if (!(SEEN_TEXTS_FILE in classifier.manifest.files)) return undefined;
+  const filter = decodeSeenTexts(await readFile(path.join(dir, SEEN_TEXTS_FILE)));
+  if (typeof filter === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${filter} in ${dir}`);
+  return { flags: rows.map((row) => filter.has(row.dedupeKey)), falsePositiveRate: filter.falsePositiveRate };
+}
+
 /**
  * How many rows repeat a text the model was trained or validated on, by the artifact's seen-texts filter
  * (undefined for a model without one): a warning when that is more than the filter's false positives
  * explain, at least 3 rows and 1% of them.
  */
-async function seenRowsWarning(classifier: Classifier, dir: string, rows: readonly DatasetRow[]): Promise<string | undefined> {
-  if (!(SEEN_TEXTS_FILE in classifier.manifest.files) || rows.length === 0) return undefined;
-  const filter = decodeSeenTexts(await readFile(path.join(dir, SEEN_TEXTS_FILE)));
-  if (typeof filter === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${filter} in ${dir}`);
-  const seen = rows.filter((row) => filter.has(row.dedupeKey)).length;
-  const expectedByChance = rows.length * filter.falsePositiveRate;
+async function seenRowsWarning(classifier: Classifier, seenFlags: SeenFlags | undefined, rows: readonly DatasetRow[]): Promise<string | undefined> {
+  if (seenFlags === undefined || rows.length === 0) return undefined;
+  const seen = seenFlags.flags.filter(Boolean).length;
+  const expectedByChance = rows.length * seenFlags.falsePositiveRate;
   if (seen < 3 || seen - expectedByChance < 0.01 * rows.length) return undefined;
   const share = ((100 * seen) / rows.length).toFixed(seen === rows.length ? 0 : 1);
   return `${seen} of these ${rows.length} rows (${share}%) repeat texts model ${classifier.modelId} was trained or validated on: its metrics on them flatter it; evaluate on mail it has not seen`;
@@ -235,12 +247,18 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
       if (options.labels === 'required' && options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel)) options.onWarning?.(warning);
     }
-    if (options.onWarning && options.labels === 'required' && options.split === undefined) {
+    // Rows whose text the model was trained or validated on: marked on their lines (meta.seenInTraining), so that an
+    // evaluation or a comparison of the lines alone (evaluate --predictions, compare on files) can say so too. Held-out
+    // rows (--split test) never are.
+    const seenFlags = options.split === undefined ? await seenFlagsOf(classifier, dir, rows) : undefined;
+    // Said when the lines carry truths to score: always with labels required, and with optional ones when any row has one.
+    const scored = options.labels === 'required' || rows.some((r) => Object.values(r.labels).some((l) => l !== null && l !== undefined));
+    if (options.onWarning && scored && options.split === undefined) {
       if (await isTrainingData(classifier, paths, config)) {
         const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
         options.onWarning(`these are the rows model ${classifier.modelId} was trained on (same data hash): its metrics on them flatter it${held}`);
       } else {
-        const warning = await seenRowsWarning(classifier, dir, rows);
+        const warning = await seenRowsWarning(classifier, seenFlags, rows);
         if (warning) options.onWarning(warning);
       }
     }
@@ -253,8 +271,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       tasks: [...classifier.tasks],
       manifest: classifier.manifest,
       renamedLabels: renamedOf(classifier.tasks, names),
-      run: async (onProgress) => [...(await scoreRows(classifier, rows, inputs, onProgress, names))],
-      lines: (onProgress) => scoreRows(classifier, rows, inputs, onProgress, names),
+      run: async (onProgress) => [...(await scoreRows(classifier, rows, inputs, onProgress, names, seenFlags?.flags))],
+      lines: (onProgress) => scoreRows(classifier, rows, inputs, onProgress, names, seenFlags?.flags),
       release: () => classifier.release(),
     };
   } catch (error) {
@@ -291,6 +309,7 @@ async function scoreRows(
   prepared: readonly ModelInput[] | undefined,
   onProgress?: OnProgress,
   names?: Record<string, string[]>,
+  seen?: readonly boolean[],
 ): Promise<Iterable<PredictionLine>> {
   const inputs = prepared ?? prepareInputs(rows, onProgress);
   // No text the model reads (only meta tokens in its bag): a guess, so every task abstains, as served.
@@ -327,7 +346,7 @@ async function scoreRows(
       modelId: classifier.modelId,
       truth,
       prediction,
-      meta: { language: languages[i], bank: row.email.bank ?? null },
+      meta: { language: languages[i], bank: row.email.bank ?? null, ...(seen?.[i] ? { [SEEN_IN_TRAINING]: true } : {}) },
     });
   };
   return (function* lines() {

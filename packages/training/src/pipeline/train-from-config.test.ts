@@ -79,6 +79,12 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     // The held-out rows found again: the same rows and the same figures as at training time.
     const heldOut = await predictDataset({ model: result.modelId, dataPath: data, home, split: 'test' });
     expect(heldOut).toHaveLength(result.counts.test);
+    // The lines of rows the model trained or validated on say so (meta.seenInTraining), as a report of the lines alone
+    // must warn of them; held-out rows never do. (Test rows whose text repeats a training one count as seen.)
+    const seen = predictions.filter((p) => p.meta?.seenInTraining === true).length;
+    expect(seen).toBeGreaterThanOrEqual(result.counts.train + result.counts.valid);
+    expect(seen).toBeLessThan(700);
+    expect(heldOut.some((p) => p.meta?.seenInTraining !== undefined)).toBe(false);
     const report = evaluatePredictions(heldOut, { dataset: 'demo', createdAt: '2026-11-30T00:00:00Z' });
     for (const task of ['business_area', 'queue', 'topic']) {
       expect(report.tasks.find((t) => t.task === task)?.metrics.macro.f1).toBeCloseTo(result.metrics[`${task}.macro_f1`], 6);
