@@ -108,12 +108,12 @@ describe('loadDataset', () => {
     expect(forModel.message).toContain(`(${alias}; otherwise fix them, or pass --on-bad-row skip to leave them out)`);
     // Skipped, the rows are gone with their class: the dataset says which label, for the warning.
     const skipped = await loadDataset(p, cfg({ onBadRow: 'skip' }));
-    expect(skipped.renamed).toEqual([{ task: 'queue', label: 'taxe', rows: 6, guess: 'tax' }]);
+    expect(skipped.renamed).toEqual([{ task: 'queue', label: 'taxe', rows: 6, guess: 'tax', labels: ['payments', 'tax', 'support'] }]);
     // Counted as any other label: in a plain record `counts.constructor ?? 0` is Object's member, so the rows of an
     // unknown label `constructor` were never counted and no alias was suggested.
     const named = Array.from({ length: 6 }, (_, i) => `${i},s${i},b${i},,constructor,x`).join('\n');
     const odd = await loadDataset(file('constructor.csv', `${header}${named}\n9,s,b,,payments,x\n`), cfg({ onBadRow: 'skip' }));
-    expect(odd.renamed).toEqual([{ task: 'queue', label: 'constructor', rows: 6, guess: undefined }]);
+    expect(odd.renamed).toEqual([{ task: 'queue', label: 'constructor', rows: 6, guess: undefined, labels: ['payments', 'tax', 'support'] }]);
     // A typo on a row or two is no rename: the hint stays as it was.
     const typo = (await loadDataset(file('typo.csv', `${header}1,s,b,,taxe,x\n2,s,b,,tax,x\n`), cfg()).catch((x: unknown) => x)) as DatasetError;
     expect(typo.message).toMatch(/ \(fix them, or set "onBadRow"/);

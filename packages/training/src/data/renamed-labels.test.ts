@@ -7,8 +7,8 @@ describe('renamed labels', () => {
   it('takes a label on 5 rows or more for a rename, the most frequent first, with the close label', () => {
     const found = likelyRenamed({ queue: { tax: 654, typo: 4 }, topic: { '2fa': 12 } }, labels);
     expect(found).toEqual([
-      { task: 'queue', label: 'tax', rows: 654, guess: 'tax_documents' },
-      { task: 'topic', label: '2fa', rows: 12, guess: undefined },
+      { task: 'queue', label: 'tax', rows: 654, guess: 'tax_documents', labels: ['tax_documents', 'payments'] },
+      { task: 'topic', label: '2fa', rows: 12, guess: undefined, labels: ['login_2fa'] },
     ]);
     expect(renamedLabelHint(found)).toBe(
       'labels "tax" (queue, 654 rows), "2fa" (topic, 12 rows) are each on many rows: if they were renamed, map them with aliases in a training config (--config; see packages/training/demo/demo-config.json), e.g. "aliases": {"tax": "tax_documents"} in task queue',
@@ -34,6 +34,22 @@ describe('renamed labels', () => {
         'if "tax" was renamed, map it with aliases in a training config (--config; see packages/training/demo/demo-config.json), e.g. "aliases": {"tax": "tax_documents"} in task queue',
     ]);
     expect(skippedLabelWarnings(renamed, [{ labels: { queue: 'tax_documents' } }], 'not trained on')[0]).not.toContain('no rows left');
+  });
+
+  it('names as the old name a label left without rows that shares a word, rather than the closest spelling with rows of its own', () => {
+    const queues = () => ['IT Support', 'Technical Support', 'Billing and Payments'];
+    const renamed = likelyRenamed({ queue: { 'Tech Support': 633 } }, queues);
+    // By spelling alone, IT Support is the closest: the hint before the rows are read says so.
+    expect(renamed[0].guess).toBe('IT Support');
+    const rows = [{ labels: { queue: 'IT Support' } }, { labels: { queue: 'Billing and Payments' } }];
+    expect(skippedLabelWarnings(renamed, rows, 'not trained on')[0]).toContain('and its label "Technical Support" has no rows left; if "Tech Support" was renamed, map it with aliases in a training config (--config; see packages/training/demo/demo-config.json), e.g. "aliases": {"Tech Support": "Technical Support"} in task queue');
+    // Both left without rows: the one sharing more words.
+    const both = [{ labels: { queue: 'Billing and Payments' } }];
+    expect(skippedLabelWarnings(renamed, both, 'not trained on')[0]).toContain('"aliases": {"Tech Support": "Technical Support"}');
+    // Two that share as many words: neither is preferred, the closest spelling (if any) stays.
+    const support = likelyRenamed({ queue: { Support: 50 } }, queues);
+    const guess = JSON.stringify(support[0].guess ?? '<its label now>');
+    expect(skippedLabelWarnings(support, both, 'not trained on')[0]).toContain(`"aliases": {"Support": ${guess}}`);
   });
 
   it('writes the alias as JSON to copy into the config, a label\'s quotes and backslashes escaped', () => {

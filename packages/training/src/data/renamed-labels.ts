@@ -23,6 +23,8 @@ export interface RenamedLabel {
   rows: number;
   /** The taxonomy's label closest to it, if one is close. */
   guess?: string;
+  /** The task's taxonomy: with the rows read, the labels left without a row are the likelier old names (skippedLabelWarnings). */
+  labels?: readonly string[];
 }
 
 /** The unknown labels on RENAMED_MIN_ROWS rows or more, the most frequent first. */
@@ -30,7 +32,7 @@ export function likelyRenamed(unknown: UnknownLabels, labelsOf: (task: string) =
   const found: RenamedLabel[] = [];
   for (const [task, labels] of Object.entries(unknown)) {
     for (const [label, rows] of Object.entries(labels)) {
-      if (rows >= RENAMED_MIN_ROWS) found.push({ task, label, rows, guess: closestName(label, labelsOf(task)) });
+      if (rows >= RENAMED_MIN_ROWS) found.push({ task, label, rows, guess: closestName(label, labelsOf(task)), labels: labelsOf(task) });
     }
   }
   return found.sort((a, b) => b.rows - a.rows);
@@ -74,7 +76,11 @@ export function renamedLabelHint(renamed: readonly RenamedLabel[], configFile?: 
  * label it is probably the old name of is said to have no rows left when it has none. `configFile`: as for renamedLabelHint.
  */
 export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: readonly { labels: Record<string, string | null> }[], what: string, configFile?: string): string[] {
-  return renamed.map((r) => {
+  return renamed.map((found) => {
+    // A taxonomy label left without a row that shares a word with it is the likelier old name than the closest
+    // spelling with rows of its own ("Tech Support": "Technical Support", none left, not "IT Support").
+    const emptied = (found.labels ?? []).filter((l) => !rows.some((row) => row.labels[found.task] === l));
+    const r = { ...found, guess: wordShared(found.label, emptied) ?? found.guess };
     const left = r.guess === undefined ? undefined : rows.filter((row) => row.labels[r.task] === r.guess).length;
     const empty = left === 0 ? `, and its label "${r.guess}" has no rows left` : '';
     return (
@@ -82,4 +88,19 @@ export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: rea
       `if "${r.label}" was renamed, ${mapWithAliases(configFile, 'it')}, e.g. ${aliasExample(r)}`
     );
   });
+}
+
+/** Words of a label, lower case: `Tech Support` -> tech, support. */
+const wordsOf = (label: string): string[] => label.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+
+/**
+ * The one of `candidates` with the most words that a word of `label` starts, or is started by (3 letters at least:
+ * `tech` and `technical`); undefined when none shares one, or two share as many.
+ */
+function wordShared(label: string, candidates: readonly string[]): string | undefined {
+  const mine = wordsOf(label).filter((w) => w.length >= 3);
+  const shared = (c: string) => wordsOf(c).filter((w) => w.length >= 3 && mine.some((m) => m.startsWith(w) || w.startsWith(m))).length;
+  const scored = candidates.map((c) => ({ c, n: shared(c) })).filter((x) => x.n > 0).sort((a, b) => b.n - a.n);
+  if (scored.length === 0 || (scored.length > 1 && scored[1].n === scored[0].n)) return undefined;
+  return scored[0].c;
 }
