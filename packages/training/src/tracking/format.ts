@@ -90,9 +90,13 @@ function sameRows(a: RunRecord, b: RunRecord): boolean {
 /** Whether a run recorded any metric (a failed run, or one stopped before its evaluation, has none). */
 const hasMetrics = (r: RunRecord): boolean => Object.keys(r.metrics ?? {}).length > 0;
 
-/** The verdict of the `data hash` row: nothing when neither run read data (both failed before), not "same". */
+/**
+ * The verdict of the `data hash` row: nothing when neither run read data (both failed before), not "same"; which run
+ * has one when only one does (the other failed before its data was read), not "differs".
+ */
 function dataVerdict(a: RunRecord, b: RunRecord): string {
   if (a.dataHash === undefined && b.dataHash === undefined) return '';
+  if (a.dataHash === undefined || b.dataHash === undefined) return `only ${a.dataHash === undefined ? 'b' : 'a'} read its data`;
   return a.dataHash === b.dataHash ? 'same' : 'differs';
 }
 
