@@ -128,6 +128,17 @@ describe('trainNgramBag', () => {
     expect(progress.at(-1)).toBe('refit 1/3');
   });
 
+  it('counts a refit\'s progress in the epochs it runs (those the first run kept), not the configured number', async () => {
+    const labels: string[] = [];
+    await trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 40, patience: 1, refit: true }, onProgress: (_d, _t, label) => labels.push(label ?? '') });
+    const refit = labels.filter((l) => l.startsWith('refit '));
+    const totals = new Set(refit.map((l) => Number(/^refit \d+\/(\d+)$/.exec(l)?.[1])));
+    expect(totals.size).toBe(1);
+    const [total] = [...totals];
+    expect(total).toBeLessThan(40);
+    expect(refit.at(-1)).toBe(`refit ${total}/${total}`);
+  });
+
   it('trains one independent part per task in single-task mode, with a hidden layer', async () => {
     const model = await trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, mode: 'single-task', hidden: 6 } });
     expect(model.weights.parts.map((p) => p.heads.map((h) => h.task))).toEqual([['queue'], ['topic']]);

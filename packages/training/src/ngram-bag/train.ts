@@ -282,6 +282,8 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
   });
 
   const history: EpochReport[] = [];
+  // The epochs this run goes through, for its progress: a refit runs those the first run kept, not the configured number.
+  const planned = plan ? Math.min(params.epochs, Math.max(...tracks.map((track) => track.stopAfter))) : params.epochs;
   const totalSteps = params.epochs * tracks.reduce((sum, track) => sum + Math.ceil(track.order.length / params.batchSize), 0);
   let step = 0;
   for (let epoch = 1; epoch <= params.epochs && tracks.some((track) => !track.done); epoch++) {
@@ -319,12 +321,12 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
     const full: EpochReport = { epoch, loss: seen ? lossSum / seen : 0, learningRate: lr, ...report, seconds, samplesPerSecond: seconds > 0 ? seen / seconds : 0 };
     history.push(full);
     input.onEpoch?.(full);
-    input.onProgress?.(epoch, params.epochs, `epoch ${epoch}/${params.epochs}`);
+    input.onProgress?.(epoch, planned, `epoch ${epoch}/${planned}`);
     // A turn for the event loop (a signal handler), which changes no arithmetic: the weights stay those of the seed.
     await new Promise((resolve) => setImmediate(resolve));
     input.signal?.throwIfAborted();
   }
-  input.onProgress?.(...finalProgress(history.length, params.epochs));
+  input.onProgress?.(...finalProgress(history.length, planned));
 
   if (valid.length > 0) for (const track of tracks) preferAverage(track, valid, tasks);
   const kept = tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part)));
