@@ -8,6 +8,8 @@ describe('describeMeasuredOn', () => {
     expect(describeMeasuredOn({ testedOn: 'held-out-split', split: { ...split, testShare: 0.3 } })).toBe('held-out test split (seed 1, 0.3)');
     expect(describeMeasuredOn({ testedOn: 'held-out-split', split: { kind: 'time', testShare: 0.25 } })).toBe('held-out test split (time, 0.25)');
     expect(describeMeasuredOn({ testedOn: 'external-file', testFile: 'march.csv', split })).toBe('test file march.csv');
+    // A test file that repeats training texts: said beside its name, as its figure flatters the model.
+    expect(describeMeasuredOn({ testedOn: 'external-file', testFile: 'train.csv', testSeenInTraining: 10003, testRows: 10003 })).toBe('test file train.csv (10003 of 10003 rows seen in training)');
     expect(describeMeasuredOn({})).toBeUndefined();
   });
 

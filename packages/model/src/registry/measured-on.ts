@@ -6,6 +6,9 @@ export interface MeasuredOnFacts {
   testedOn?: string;
   /** The separate test file's name, for `external-file`. */
   testFile?: string;
+  /** For `external-file`: how many of its rows repeat a training text, and how many rows it has (the figure then flatters). */
+  testSeenInTraining?: number;
+  testRows?: number;
   /** The training config's split, to tell held-out rows of one data apart. */
   split?: { kind?: string; seed?: number; testShare?: number; validShare?: number };
 }
@@ -17,7 +20,10 @@ const HELD_OUT_SPLIT = 'held-out test split';
  * `test file x.csv`); undefined when unknown. Figures measured on different rows do not compare.
  */
 export function describeMeasuredOn(facts: MeasuredOnFacts): string | undefined {
-  if (facts.testedOn === 'external-file') return `test file ${facts.testFile ?? '?'}`;
+  if (facts.testedOn === 'external-file') {
+    const seen = facts.testSeenInTraining ?? 0;
+    return `test file ${facts.testFile ?? '?'}${seen > 0 ? ` (${seen}${facts.testRows === undefined ? '' : ` of ${facts.testRows}`} rows seen in training)` : ''}`;
+  }
   const split = facts.split;
   // The share of the rows measured on: the test share, or for a validation split its own share.
   const share = facts.testedOn === 'validation-split' ? split?.validShare : split?.testShare;
@@ -39,7 +45,10 @@ export function heldOutTestRows(measuredOn: string | undefined): boolean {
 
 /** The manifest fields that say which rows the metrics come from (loose: other fields pass, bad ones drop). */
 export const ManifestTestFactsSchema = z.object({
-  training: z.looseObject({ testedOn: z.string().optional(), testFile: z.string().optional() }).optional().catch(undefined),
+  training: z
+    .looseObject({ testedOn: z.string().optional(), testFile: z.string().optional(), testSeenInTraining: z.number().optional().catch(undefined), testRows: z.number().optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
   trainingConfig: z
     .looseObject({ split: z.looseObject({ kind: z.string().optional(), seed: z.number().optional(), testShare: z.number().optional(), validShare: z.number().optional() }).optional().catch(undefined) })
     .optional()

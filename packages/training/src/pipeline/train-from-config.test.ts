@@ -148,6 +148,19 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect((await readRun(path.join(tmp, 'home'), result.runId)).counts).toMatchObject({ testBadRows: 2 });
   }, 240_000);
 
+  it('says beside the test file, in the registry, how many of its rows repeat a training text: the headline figure flatters then', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 300, seed: 5 });
+    const home = path.join(tmp, 'home');
+    const warnings: string[] = [];
+    const result = await trainFromConfig({ config: { ...(await loadDemoConfig()), model: SMALL }, dataPath: data, testDataPath: data, home, logger: { warn: (m) => warnings.push(m) } });
+    expect(result.counts.testSeenInTraining).toBeGreaterThan(250);
+    expect(warnings).toContainEqual(`${result.counts.testSeenInTraining} test row(s) repeat a training text (as the model reads it, after cleaning)`);
+    const version = await createLocalRegistry({ home }).get(result.modelId);
+    expect(version.measuredOn).toBe(`test file demo.csv (${result.counts.testSeenInTraining} of ${result.counts.test} rows seen in training)`);
+  }, 240_000);
+
   it('warns when --test-data rows carry a label the model does not learn, which leaves them out of its test metrics', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const words: Record<string, string[]> = { a: ['card', 'blocked', 'pin'], b: ['loan', 'rate', 'credit'], c: ['stock', 'depot', 'share'] };

@@ -301,7 +301,10 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const manifest = ManifestSchema.parse(JSON.parse(await readFile(manifestFile, 'utf8')));
     // `testedOn` tells `predict --split test` whether the held-out rows can be found again in the data.
     const testedOn = options.testDataPath ? 'external-file' : testRows.length > 0 ? 'held-out-split' : 'validation-split';
-    const testFile = options.testDataPath ? { testFile: path.basename(options.testDataPath) } : {};
+    // A test file that repeats training texts flatters the test figure: how many of its rows did, for the registry's `measured on`.
+    const testFile = options.testDataPath
+      ? { testFile: path.basename(options.testDataPath), ...(counts.testSeenInTraining > 0 ? { testSeenInTraining: counts.testSeenInTraining, testRows: counts.test } : {}) }
+      : {};
     // How the held-out rows are found again: grouped by their clean text, and which rows they were.
     const heldOut = testedOn === 'held-out-split' ? { splitKey: 'clean-text', testRowsFingerprint: rowsFingerprint(testRows) } : {};
     if (heldOut.testRowsFingerprint) await tracker.update({ testRowsFingerprint: heldOut.testRowsFingerprint });
