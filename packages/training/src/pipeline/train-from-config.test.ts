@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { writeDemoData } from '../demo/generate.js';
 import { listRuns, readRun } from '../tracking/run-record.js';
+import { measuredOn } from '../tracking/format.js';
 import { ensureDemoChampion } from './demo-champion.js';
 import { predictDataset, predictDatasetLines } from './predict-dataset.js';
 import { trainFromConfig } from './train-from-config.js';
@@ -159,6 +160,8 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(warnings).toContainEqual(`${result.counts.testSeenInTraining} test row(s) repeat a training text (as the model reads it, after cleaning)`);
     const version = await createLocalRegistry({ home }).get(result.modelId);
     expect(version.measuredOn).toBe(`test file demo.csv (${result.counts.testSeenInTraining} of ${result.counts.test} rows seen in training)`);
+    // runs list and runs compare say it alike.
+    expect(measuredOn(await readRun(home, result.runId))).toBe(version.measuredOn);
   }, 240_000);
 
   it('warns when --test-data rows carry a label the model does not learn, which leaves them out of its test metrics', async () => {

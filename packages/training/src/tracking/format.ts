@@ -72,7 +72,9 @@ export function measuredOn(r: RunRecord): string {
   if (r.metricsSplit === undefined) return '-';
   const testedOn = r.metricsSplit === 'valid' ? 'validation-split' : r.testDataPath !== undefined ? 'external-file' : 'held-out-split';
   const split = (r.config as { split?: MeasuredOnFacts['split'] } | undefined)?.split;
-  return describeMeasuredOn({ testedOn, ...(r.testDataPath !== undefined ? { testFile: path.basename(r.testDataPath) } : {}), ...(split ? { split } : {}) }) ?? '-';
+  const seen = r.counts?.testSeenInTraining ?? 0;
+  const file = r.testDataPath !== undefined ? { testFile: path.basename(r.testDataPath), ...(seen > 0 ? { testSeenInTraining: seen, testRows: r.counts?.test } : {}) } : {};
+  return describeMeasuredOn({ testedOn, ...file, ...(split ? { split } : {}) }) ?? '-';
 }
 
 const commitOf = (r: RunRecord): string => `${r.gitCommit?.slice(0, 12) ?? '-'}${r.gitDirty ? ' (dirty)' : ''}`;
