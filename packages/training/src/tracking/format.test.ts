@@ -100,6 +100,9 @@ describe('compareRunRows', () => {
     expect(compareRunRows(base, { ...external, metrics: { accuracy: 0.95 } }).find((r) => r[0] === 'accuracy')).toEqual(['accuracy', '0.9000', '0.9500', '']);
     expect(compareRunRows(external, { ...external, metrics: { accuracy: 0.95 } }).find((r) => r[0] === 'accuracy')).toEqual(['accuracy', '0.9000', '0.9500', '+5.00 pts']);
     expect(compareRunRows(external, external).find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows');
+    // The same test file, of which one run's training data held some rows: the same rows, each run saying how many it had seen.
+    const seenSome = { ...external, counts: { test: 3080, testSeenInTraining: 12 } } as RunRecord;
+    expect(compareRunRows(external, seenSome).find((r) => r[0] === 'metrics on')).toEqual(['metrics on', 'test file test.csv', 'test file test.csv (12 of 3080 rows seen in training)', 'same rows']);
     // Another file of the same name is other rows; without the hashes (older runs) it cannot be said.
     expect(compareRunRows(external, { ...external, testDataPath: '/other/test.csv', testDataHash: 't2' }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
     expect(compareRunRows({ ...external, testDataHash: undefined }, { ...external, testDataHash: undefined }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);

@@ -67,12 +67,15 @@ function score(value: number | undefined): string {
   return value === undefined ? '-' : value.toFixed(4);
 }
 
-/** Which rows a run's metrics come from: figures measured on different rows do not compare. */
-export function measuredOn(r: RunRecord): string {
+/**
+ * Which rows a run's metrics come from: figures measured on different rows do not compare. `seen`: with how many rows
+ * of a test file repeat training texts (false: the rows alone, to compare two runs by).
+ */
+export function measuredOn(r: RunRecord, { seen: withSeen = true } = {}): string {
   if (r.metricsSplit === undefined) return '-';
   const testedOn = r.metricsSplit === 'valid' ? 'validation-split' : r.testDataPath !== undefined ? 'external-file' : 'held-out-split';
   const split = (r.config as { split?: MeasuredOnFacts['split'] } | undefined)?.split;
-  const seen = r.counts?.testSeenInTraining ?? 0;
+  const seen = withSeen ? (r.counts?.testSeenInTraining ?? 0) : 0;
   const file = r.testDataPath !== undefined ? { testFile: path.basename(r.testDataPath), ...(seen > 0 ? { testSeenInTraining: seen, testRows: r.counts?.test } : {}) } : {};
   return describeMeasuredOn({ testedOn, ...file, ...(split ? { split } : {}) }) ?? '-';
 }
@@ -81,7 +84,8 @@ const commitOf = (r: RunRecord): string => `${r.gitCommit?.slice(0, 12) ?? '-'}$
 
 /** Whether two runs' metrics were measured on the same rows: the same data (or test file) and split. */
 function sameRows(a: RunRecord, b: RunRecord): boolean {
-  if (measuredOn(a) !== measuredOn(b)) return false;
+  // The same test file is the same rows, however many of them each run's training data also held.
+  if (measuredOn(a, { seen: false }) !== measuredOn(b, { seen: false })) return false;
   // Test files: by their content, not their name (two `test.csv` of different exports); unknown without both hashes.
   if (a.testDataPath !== undefined) return a.testDataHash !== undefined && a.testDataHash === b.testDataHash;
   // Held-out rows: by which rows they were (the data hash also covers the labels, which a renamed queue changes).
