@@ -137,6 +137,20 @@ describe('CSV line numbers', () => {
     expect(source.problems).toEqual([{ line: 3, problem: expect.stringMatching(/joined\.csv:3: the header again \(two exports joined\?\): remove this line$/) }]);
   });
 
+  it('names a second header of other columns (two exports of other versions joined), and reads the rows after it as that export\'s', async () => {
+    const text = 'id,subject,body,queue\n1,Login,a,account_management\nid,subject,body,queue,version\n2,Steuer,b,tax_documents,5\n3,Depot,c,orders,5\n4,Karte,d,cards\n';
+    const source = await readSourceFile(file('joined-other.csv', text), 'csv');
+    expect(source.records.map((r) => r.get('queue'))).toEqual(['account_management', 'cards']);
+    expect(source.problems).toEqual([
+      { line: 3, problem: expect.stringMatching(/joined-other\.csv:3: another header line, its columns differ: version added \(two exports joined\?\): give the exports as separate files \(--data a\.csv b\.csv\), each with its own header$/) },
+      { line: 4, problem: expect.stringMatching(/joined-other\.csv:4: 5 fields, the header has 4, as the other header on line 3 has \(two exports joined\?\)$/) },
+      { line: 5, problem: expect.stringMatching(/:5: 5 fields, the header has 4, as the other header on line 3 has/) },
+    ]);
+    // A row of data whose cells happen to be words is no header: it stays a row.
+    const words = await readSourceFile(file('words.csv', 'id,subject,body,queue\n1,subject,body,queue\n'), 'csv');
+    expect(words.problems).toEqual([]);
+  });
+
   it('numbers JSONL lines of a file with CR line ends as an editor does', async () => {
     const source = await readSourceFile(file('cr.jsonl', '{"id":"1"}\r\r{"id":"2"}\r'), 'jsonl');
     expect(source.records.map((r) => r.line)).toEqual([1, 3]);

@@ -324,6 +324,8 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
     // Its last line and those records must make one whole row: else the quote was the end of a value.
     if (closing !== undefined && isOneRow(parsed, r, closing.last, delimiter, fits, closing.midField)) rest = { of: starts[r], last: closing.last };
   };
+  /** A second, different header met (two exports joined): its line and field count. */
+  let otherHeader: { line: number; fields: number } | undefined;
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
     if (rest !== undefined && r <= rest.last) {
@@ -336,7 +338,18 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
       if (record.length > 1) blankRecords++;
       continue;
     }
+    // Two exports of other columns joined with `cat`: a second header that differs from the first (a column added).
+    if (!isHeader(record, header) && isOtherHeader(record, header)) {
+      otherHeader = { line: starts[r], fields: record.length };
+      problems.push({ line: starts[r], problem: `${file}:${starts[r]}: another header line, ${headerDifference(record, header)} (two exports joined?): give the exports as separate files (--data a.csv b.csv), each with its own header` });
+      continue;
+    }
     if (!fits(record.length)) {
+      // The rows of the second export: their field count is that header's, which says more than the usual causes.
+      if (otherHeader !== undefined && record.length === otherHeader.fields) {
+        problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${record.length} fields, the header has ${header.length}, as the other header on line ${otherHeader.line} has (two exports joined?)` });
+        continue;
+      }
       // A row cut off inside a quoted value (`1,Subject,"Hallo`) runs on into the rows after it: say so, not only
       // the field count, whose usual causes would not explain the rows that went with it.
       const end = lastLine(parsed[r].raw, starts[r]);
@@ -395,6 +408,28 @@ function columnName(name: string): string {
 /** Whether a record's cells are the header's names (the header line again); the first cell is compared first, as it rarely is. */
 function isHeader(record: readonly string[], header: readonly string[]): boolean {
   return record[0] !== undefined && columnName(record[0]) === header[0] && record.every((value, i) => columnName(value) === header[i]);
+}
+
+/**
+ * A header of other columns: every cell a column name of the first header or a new one, and the first header's named
+ * columns there but for one at most (a column added or dropped between two exports), three at least. A row of data
+ * does not read so.
+ */
+function isOtherHeader(record: readonly string[], header: readonly string[]): boolean {
+  const names = new Set(header.filter((h) => h !== ''));
+  if (names.size < 3) return false;
+  const cells = record.map(columnName);
+  const known = cells.filter((c) => names.has(c)).length;
+  return known >= names.size - 1 && new Set(cells).size === cells.length && cells.every((c) => /^[\p{L}_][\p{L}\p{N}_ .-]{0,63}$/u.test(c));
+}
+
+/** `its columns differ: version added, lang missing` for a second header against the first. */
+function headerDifference(record: readonly string[], header: readonly string[]): string {
+  const cells = record.map(columnName);
+  const added = cells.filter((c) => !header.includes(c));
+  const missing = header.filter((h) => h !== '' && !cells.includes(h));
+  const parts = [...(added.length > 0 ? [`${added.join(', ')} added`] : []), ...(missing.length > 0 ? [`${missing.join(', ')} missing`] : [])];
+  return `its columns differ: ${parts.length > 0 ? parts.join('; ') : 'in another order'}`;
 }
 
 /**
