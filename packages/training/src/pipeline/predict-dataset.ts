@@ -77,7 +77,7 @@ async function seenFlagsOf(classifier: Classifier, dir: string, rows: readonly D
  * (undefined for a model without one): a warning when that is more than the filter's false positives
  * explain, at least 3 rows and 1% of them.
  */
-async function seenRowsWarning(classifier: Classifier, seenFlags: SeenFlags | undefined, rows: readonly DatasetRow[]): Promise<string | undefined> {
+function seenRowsWarning(classifier: Classifier, seenFlags: SeenFlags | undefined, rows: readonly DatasetRow[]): string | undefined {
   if (seenFlags === undefined || rows.length === 0) return undefined;
   const seen = seenFlags.flags.filter(Boolean).length;
   const expectedByChance = rows.length * seenFlags.falsePositiveRate;
@@ -258,7 +258,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
         const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
         options.onWarning(`these are the rows model ${classifier.modelId} was trained on (same data hash): its metrics on them flatter it${held}`);
       } else {
-        const warning = await seenRowsWarning(classifier, seenFlags, rows);
+        const warning = seenRowsWarning(classifier, seenFlags, rows);
         if (warning) options.onWarning(warning);
       }
     }
