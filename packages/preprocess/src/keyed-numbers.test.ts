@@ -19,6 +19,17 @@ describe('numbers a keyword names', () => {
     ]);
   });
 
+  it('masks the value after `ist der`, `ist die` and `is the`, and only after a keyword', () => {
+    expectMasked([
+      ['Mein Geburtsdatum ist der 12. März 1975.', 'Mein Geburtsdatum ist der [BIRTHDATE].'],
+      ['Meine Kontonummer ist die 4455667788.', 'Meine Kontonummer ist die [ACCOUNT].'],
+      ['my date of birth is the 3rd March 1980', 'my date of birth is the [BIRTHDATE]'],
+      // No keyword before the article: a date in prose.
+      ['Der Termin ist der 12.03.2026.', 'Der Termin ist der 12.03.2026.'],
+      ['Das ist der 12. März 1975.', 'Das ist der 12. März 1975.'],
+    ]);
+  });
+
   it('masks a customer id, and a value on the line after its keyword', () => {
     expectMasked([
       ['Kunden-ID: 12345678', 'Kunden-ID: [ACCOUNT]'],

@@ -9,9 +9,10 @@ import { passesLuhn } from './luhn.js';
 
 /**
  * What may stand between a keyword and its value: a closing bracket (`IdNr.): `), then `:`, `#`, `=`, `(` or a dash
- * between blanks, blanks or a line break, and `ist`, `lautet` or `is`, also with a colon (`PIN lautet: 4711`).
+ * between blanks, blanks or a line break, and `ist`, `lautet` or `is`, also with a colon (`PIN lautet: 4711`) or an article
+ * (`Geburtsdatum ist der 12. März 1975`).
  */
-const KEY_TAIL = String.raw`\)?\s?(?:[:#=(]|-(?=\s))?\s{0,3}(?:(?:ist|lautet|is)(?:\s{0,3}:|\s)\s{0,3})?$`;
+const KEY_TAIL = String.raw`\)?\s?(?:[:#=(]|-(?=\s))?\s{0,3}(?:(?:ist|lautet|is)(?:\s{0,3}:|\s)\s{0,3}(?:(?:der|die|das|the)\s{1,3})?)?$`;
 /** The first three letters of German and English month names (`10. August 1990`, `3 Mär 1985`). */
 const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec';
 /** A month name before the day and year, as US dates are written (`March 3, 1980`, `Mar 3rd 1980`). */
@@ -178,6 +179,8 @@ const KEY_LAST_WORDS = new Set(KEYED_RULES.flatMap((r) => [...r.words]));
 /** `am` and `on` end a keyword only after these (`geboren am`, `born on`): dates in prose stay cheap. */
 const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'geburtstag', 'born']);
 const TAIL_WORDS = new Set(['ist', 'lautet', 'is']);
+/** An article after a tail word (`Geburtsdatum ist der 12. März 1975`, `account number is the 12345678`). */
+const TAIL_ARTICLES = new Set(['der', 'die', 'das', 'the']);
 
 /**
  * `word.lastIndexOf('-')`, asked of the word before every number: most words have no dash (or are empty), which
@@ -228,6 +231,11 @@ function keywordStart(text: string, at: number): [start: number, end: number] {
 function wordBefore(text: string, at: number): string {
   let [b, e] = keywordStart(text, at);
   let word = text.slice(b, e).toLowerCase();
+  if (TAIL_ARTICLES.has(word)) {
+    const [pb, pe] = keywordStart(text, b);
+    const previous = text.slice(pb, pe).toLowerCase();
+    if (TAIL_WORDS.has(previous)) [b, e, word] = [pb, pe, previous];
+  }
   if (TAIL_WORDS.has(word)) {
     [b, e] = keywordStart(text, b);
     word = text.slice(b, e).toLowerCase();
