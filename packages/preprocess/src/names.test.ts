@@ -104,6 +104,9 @@ describe('names and addresses in redactPii', () => {
       ['This is John Smith from Hamburg. My name\'s Jane Doe.', 'This is [NAME] from Hamburg. My name\'s [NAME].'],
       ['Hallo, hier ist Max Mustermann. Ich bin Peter Müller und habe ein Depot.', 'Hallo, hier ist [NAME]. Ich bin [NAME] und habe ein Depot.'],
       ['Sent on behalf of Robert Brown', 'Sent on behalf of [NAME]'],
+      ["I am Emily Clarke, account holder. Hallo, I'm Oliver Smith-Jones.", "I am [NAME], account holder. Hallo, I'm [NAME]."],
+      // Title Case prose after `I am` names no one.
+      ["I am Writing To You about my account. I am Very Happy. I'm Interested in a savings plan. I am a customer.", "I am Writing To You about my account. I am Very Happy. I'm Interested in a savings plan. I am a customer."],
       ['Ich bin Kunde bei Ihnen. Ich bin Neukunde Ihrer Bank. This is Urgent. This is My Account.', 'Ich bin Kunde bei Ihnen. Ich bin Neukunde Ihrer Bank. This is Urgent. This is My Account.'],
       // A payee may be a firm: masked where it stands, its words not looked for elsewhere; a desk names no one.
       ['Empfänger: Allianz Versicherung, IBAN DE89370400440532013000. Meine Versicherung hat sich beschwert.', 'Empfänger: [NAME], IBAN [IBAN]. Meine Versicherung hat sich beschwert.'],

@@ -52,7 +52,7 @@ const GREETING = String.raw`(?:[Ss]ehr geehrte[rs]?|[Hh]allo|[Hh]ello|[Hh]i|[Hh]
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|I'm|I’m|I am|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -91,11 +91,11 @@ const GIVEN_LOWER = new RegExp(
 );
 
 /**
- * At a phrase a writer introduces themself with (`This is John Smith`, `My name's`, `Ich bin Peter Müller`, `Hier
+ * At a phrase a writer introduces themself with (`This is John Smith`, `My name's`, `I'm Emily Clarke`, `Ich bin Peter Müller`, `Hier
  * ist`, `on behalf of`), then a name of two or three words (group 1): one word is too often no name (`Ich bin Kunde`).
  */
 const INTRODUCED = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of)[ \t]{1,3}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})${END_OF_WORD}`,
+  String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|${BEFORE}I(?:'m|’m| am)|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of)[ \t]{1,3}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})${END_OF_WORD}`,
   'uy',
 );
 /**
@@ -346,8 +346,16 @@ function fieldLine(text: string, at: number): RegExpExecArray | null {
 /** INTRODUCED's match at `at`, unless a word of it starts sentences or names no one (`Ich bin Neukunde Ihrer Bank`). */
 function introduced(text: string, at: number): RegExpExecArray | null {
   const m = stickyAt(INTRODUCED, text, at);
-  return m && !lowerWords(m[1]).some((w) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w)) ? m : null;
+  return m && !lowerWords(m[1]).some((w) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w) || PROSE_WORDS.has(w)) ? m : null;
 }
+
+/**
+ * Words of prose that Title Case writing capitalises after `I am` / `I'm` (`I am Writing To You`, `I am Very Happy`):
+ * no name holds one.
+ */
+const PROSE_WORDS = new Set(
+  'to you your for with about in on at of from by as is am are was be been being not very so too just really still writing looking trying going glad happy sorry pleased interested unhappy unsure sure new'.split(' '),
+);
 
 /** Fields that name whom money goes to: a firm as often as a person. */
 const PAYEE = /^(?:(?:Zahlungs)?[Ee]mpfänger|Begünstigte|Beneficiary|Payee)/;
