@@ -407,6 +407,8 @@ describe('evaluatePredictions', () => {
     expect(routed).toContain('for the `desk` task, the one that routes mail, the email is not routed automatically but goes to manual triage');
     expect(routed).not.toContain('queue task');
     expect(md).toContain('What each figure means: *How to read these figures*, at the end.');
+    // MCE is one band's gap: a band of one email can make it, which the guide says to check.
+    expect(guide).toContain("MCE: the largest band's gap, which a band of very few emails can make large by itself: read it with that band's count, under the diagram.");
     expect(html).toContain('<a href="#reading">How to read these figures</a>');
     // The CI job summary, short on space, goes without it.
     expect(evaluationMarkdown(r, { maxClasses: 10 })).not.toContain('How to read');

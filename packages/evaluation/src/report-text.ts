@@ -128,7 +128,7 @@ function guide(ks: readonly number[], bins: number, queueTask: string | undefine
     },
     {
       term: 'ECE (expected calibration error)',
-      meaning: "the gap between confidence and the share right, averaged over the bands by their emails: 0.03 means the confidence is about 3 points off; under 0.05 is commonly taken as good. MCE: the largest band's gap.",
+      meaning: "the gap between confidence and the share right, averaged over the bands by their emails: 0.03 means the confidence is about 3 points off; under 0.05 is commonly taken as good. MCE: the largest band's gap, which a band of very few emails can make large by itself: read it with that band's count, under the diagram.",
     },
     { term: 'threshold, abstention, coverage', meaning: thresholdMeaning(queueTask) },
     { term: 'confusion matrix', meaning: 'rows: the true labels; columns: what the model said. The diagonal (blue) is right, every cell off it (red) a mistake, coloured by its share of the row.' },
