@@ -326,6 +326,7 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
   };
   /** A second, different header met (two exports joined): its line and field count. */
   let otherHeader: { line: number; fields: number } | undefined;
+  const headerNames = new Set(header.filter((h) => h !== ''));
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
     if (rest !== undefined && r <= rest.last) {
@@ -339,7 +340,7 @@ function parseCsv(file: string, fileText: string, configured: string, hints: 'co
       continue;
     }
     // Two exports of other columns joined with `cat`: a second header that differs from the first (a column added).
-    if (!isHeader(record, header) && isOtherHeader(record, header)) {
+    if (!isHeader(record, header) && isOtherHeader(record, headerNames)) {
       otherHeader = { line: starts[r], fields: record.length };
       problems.push({ line: starts[r], problem: `${file}:${starts[r]}: another header line, ${headerDifference(record, header)} (two exports joined?): give the exports as separate files (--data a.csv b.csv), each with its own header` });
       continue;
@@ -415,13 +416,17 @@ function isHeader(record: readonly string[], header: readonly string[]): boolean
  * columns there but for one at most (a column added or dropped between two exports), three at least. A row of data
  * does not read so.
  */
-function isOtherHeader(record: readonly string[], header: readonly string[]): boolean {
-  const names = new Set(header.filter((h) => h !== ''));
-  if (names.size < 3) return false;
+function isOtherHeader(record: readonly string[], names: ReadonlySet<string>): boolean {
+  // Asked of every row: one with a value longer than a column name (most rows, by their text) is none, unread further.
+  if (names.size < 3 || record.some((value) => value.length > MAX_NAME_CHARS)) return false;
   const cells = record.map(columnName);
   const known = cells.filter((c) => names.has(c)).length;
-  return known >= names.size - 1 && new Set(cells).size === cells.length && cells.every((c) => /^[\p{L}_][\p{L}\p{N}_ .-]{0,63}$/u.test(c));
+  return known >= names.size - 1 && new Set(cells).size === cells.length && cells.every((c) => COLUMN_NAME.test(c));
 }
+
+/** The longest value read as a column name of another header (blanks around it included), and its form. */
+const MAX_NAME_CHARS = 80;
+const COLUMN_NAME = /^[\p{L}_][\p{L}\p{N}_ .-]{0,63}$/u;
 
 /** `its columns differ: version added, lang missing` for a second header against the first. */
 function headerDifference(record: readonly string[], header: readonly string[]): string {

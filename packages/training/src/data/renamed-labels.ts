@@ -79,9 +79,15 @@ export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: rea
   return renamed.map((found) => {
     // A taxonomy label left without a row that shares a word with it is the likelier old name than the closest
     // spelling with rows of its own ("Tech Support": "Technical Support", none left, not "IT Support").
-    const emptied = (found.labels ?? []).filter((l) => !rows.some((row) => row.labels[found.task] === l));
+    // The task's rows per label, in one pass: which labels have none left, and how many the guess has.
+    const counts = new Map<string, number>();
+    for (const row of rows) {
+      const label = row.labels[found.task];
+      if (label !== null && label !== undefined) counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    const emptied = (found.labels ?? []).filter((l) => !counts.has(l));
     const r = { ...found, guess: wordShared(found.label, emptied) ?? found.guess };
-    const left = r.guess === undefined ? undefined : rows.filter((row) => row.labels[r.task] === r.guess).length;
+    const left = r.guess === undefined ? undefined : (counts.get(r.guess) ?? 0);
     const empty = left === 0 ? `, and its label "${r.guess}" has no rows left` : '';
     return (
       `${r.task}: all ${r.rows} rows labelled "${r.label}" were skipped as bad rows (the label is not in the ${r.task} taxonomy), so they are ${what}${empty}; ` +
