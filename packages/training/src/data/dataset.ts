@@ -23,6 +23,8 @@ export interface DatasetRow {
   dedupeKey: string;
   /** Milliseconds since the epoch, when the row has a received time. */
   time?: number;
+  /** Set when `id` was made from the file's name and the line (no id column): hashes leave such ids out, so a renamed file is the same data. */
+  placeId?: true;
 }
 
 export interface Dataset {
@@ -43,8 +45,10 @@ export interface Dataset {
   /** Where the first of them are (`file:line`), at most 5. */
   unlabelledAt: string[];
   taxonomy: TaskTaxonomyReport[];
-  /** sha256 of the normalised rows (fields and final labels, in file order). */
+  /** sha256 of the normalised rows (fields and final labels, in file order; ids only from an id column). */
   dataHash: string;
+  /** The hash as models trained before `training.dataHashOf: 'rows'` recorded it: with ids made from file names. */
+  namedDataHash: string;
   /** Ids of the id column that more than one row carries (e.g. the same export given twice), at most 5. */
   repeatedIds: string[];
   /**
@@ -339,6 +343,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   let unlabelled = 0;
   const unlabelledAt: string[] = [];
   const hash = createHash('sha256');
+  const namedHash = createHash('sha256');
   pending.forEach((p, i) => {
     const labels: Record<string, string | null> = {};
     config.tasks.forEach((task, t) => (labels[task.name] = finalLabels[t][i]));
@@ -350,14 +355,16 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const e = p.email;
     const dedupeKey = normaliseText(`${e.subject ?? ''}\n${e.body ?? ''}\n${e.html ?? ''}`);
     const time = e.receivedAt ? Date.parse(e.receivedAt) : undefined;
-    rows.push({ id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey, time });
-    hash.update(JSON.stringify([e.id, dedupeKey, e.bank ?? null, e.receivedAt ?? null, labels]));
-    hash.update('\n');
+    const placeId = config.columns.id === undefined || p.record.get(config.columns.id) === null;
+    rows.push({ id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey, time, ...(placeId ? { placeId: true as const } : {}) });
+    const fields = [dedupeKey, e.bank ?? null, e.receivedAt ?? null, labels];
+    hash.update(`${JSON.stringify([placeId ? null : e.id, ...fields])}\n`);
+    namedHash.update(`${JSON.stringify([e.id, ...fields])}\n`);
   });
   if (rows.length === 0) {
     throw new DatasetError('DATASET_EMPTY', noUsableRowsMessage({ files, read, blankRecords, badRows: badRowPlaces.length, problems, unlabelled, unlabelledAt }), problems);
   }
-  return { files, rows, skipped: problems, read, blankRecords, badRows: badRowPlaces.length, badRowPlaces, unlabelled, unlabelledAt, taxonomy, dataHash: hash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel, renamed };
+  return { files, rows, skipped: problems, read, blankRecords, badRows: badRowPlaces.length, badRowPlaces, unlabelled, unlabelledAt, taxonomy, dataHash: hash.digest('hex'), namedDataHash: namedHash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel, renamed };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

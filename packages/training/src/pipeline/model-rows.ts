@@ -63,9 +63,11 @@ export function inputsOf(prepared: ModelRows, rows: readonly DatasetRow[]): Mode
 /**
  * A fingerprint of the held-out rows (their ids and text, in order): `predict --split test` checks that
  * splitting the data again finds the same rows (a change to cleaning could move rows between sides).
+ * Ids made from the file's name are left out, so a renamed file finds its rows again; `named` keeps them,
+ * as models trained before `training.dataHashOf: 'rows'` recorded the fingerprint.
  */
-export function rowsFingerprint(rows: readonly DatasetRow[]): string {
+export function rowsFingerprint(rows: readonly DatasetRow[], options: { named?: boolean } = {}): string {
   const hash = createHash('sha256');
-  for (const row of rows) hash.update(`${row.id}\u0000${row.dedupeKey}\u0000`);
+  for (const row of rows) hash.update(`${row.placeId && !options.named ? '' : row.id}\u0000${row.dedupeKey}\u0000`);
   return hash.digest('hex');
 }

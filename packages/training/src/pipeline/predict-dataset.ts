@@ -49,10 +49,20 @@ export interface PredictDatasetOptions {
   unknownTruthWarnings?: boolean;
 }
 
+/** Whether the model's data hash and test fingerprint keep ids made from file names (trained before `dataHashOf: 'rows'`). */
+function namedHashes(manifest: Manifest): boolean {
+  return manifest.training?.dataHashOf !== 'rows';
+}
+
+/** The data's hash as the model's training computed it. */
+function hashOf(dataset: { dataHash: string; namedDataHash: string }, manifest: Manifest): string {
+  return namedHashes(manifest) ? dataset.namedDataHash : dataset.dataHash;
+}
+
 /** Whether these files are the data the model was trained on, read as its training read them. */
 async function isTrainingData(classifier: Classifier, paths: string[], config: TrainingConfig): Promise<boolean> {
   try {
-    return (await loadDataset(paths, config, { needsTime: config.split.kind === 'time' })).dataHash === classifier.manifest.dataHash;
+    return hashOf(await loadDataset(paths, config, { needsTime: config.split.kind === 'time' }), classifier.manifest) === classifier.manifest.dataHash;
   } catch {
     return false;
   }
@@ -142,17 +152,20 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
     const why = error.code === 'DATASET_ROW_INVALID' ? `read with its training config it has bad rows: ${error.problems[0] ?? error.message}` : `its training config cannot read it: ${error.message}`;
     throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (${why}); ${NOT_TRAINING_DATA_HINT}`, error.problems, { cause: error });
   }
-  if (dataset.dataHash !== manifest.dataHash) {
+  const dataHash = hashOf(dataset, manifest);
+  if (dataHash !== manifest.dataHash) {
     // Several files are read one after another, so the same files in another order are other data too.
     const order = paths.length > 1 ? ', or the same files in another order: give them in the order of training (`mailroute runs show` of the model\'s run lists them)' : '';
-    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataset.dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}: other data${order}, or the same read differently by this version of mailroute); ${NOT_TRAINING_DATA_HINT}`);
+    // Older models hashed the ids made from the file's name, so a renamed file was other data to them.
+    const renamed = namedHashes(manifest) && config.columns.id === undefined ? ', or renamed: this model, trained by an older mailroute, counts the file\'s name, so give it its name of training' : '';
+    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}: other data${order}${renamed}, or the same read differently by this version of mailroute); ${NOT_TRAINING_DATA_HINT}`);
   }
   // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
   if (manifest.training?.splitKey !== 'clean-text') return { rows: splitDataset(dataset.rows, config.split).test };
   const prepared = prepareModelRows(dataset.rows, manifest.featurizer.params);
   const test = splitDataset(prepared.rows, config.split, { keys: prepared.keys }).test;
   const expected = manifest.training?.testRowsFingerprint;
-  if (typeof expected === 'string' && rowsFingerprint(test) !== expected) {
+  if (typeof expected === 'string' && rowsFingerprint(test, { named: namedHashes(manifest) }) !== expected) {
     throw new SplitError(
       `--split test: the rows model ${modelId} held out cannot be found again in ${paths.join(', ')}: the same data splits differently now (the cleaning changed since the model was trained, so other rows count as duplicates); evaluate it on a separate test file instead`,
     );

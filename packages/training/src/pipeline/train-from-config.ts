@@ -308,7 +308,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // How the held-out rows are found again: grouped by their clean text, and which rows they were.
     const heldOut = testedOn === 'held-out-split' ? { splitKey: 'clean-text', testRowsFingerprint: rowsFingerprint(testRows) } : {};
     if (heldOut.testRowsFingerprint) await tracker.update({ testRowsFingerprint: heldOut.testRowsFingerprint });
-    const training = { ...manifest.training, labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut };
+    // `dataHashOf: 'rows'`: the data hash and the fingerprint leave out ids made from file names (older models kept them).
+    const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 
     // The last point to stop at: from here the run completes, so a model is never left registered to an interrupted run.
