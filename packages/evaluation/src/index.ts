@@ -51,6 +51,7 @@ export {
   modelIdsOf,
   confidenceOf,
   SEEN_IN_TRAINING,
+  manySeenInTraining,
   seenInTrainingWarning,
   type PredictionLine,
   type LinePrediction,

@@ -56,13 +56,21 @@ export type PredictionLine = z.infer<typeof PredictionLineSchema>;
 export const SEEN_IN_TRAINING = 'seenInTraining';
 
 /**
+ * Whether `seen` of `total` emails repeating training texts is worth a warning: at least 3, and at least 1% of
+ * them beyond the `byChance` a filter's false positives explain. Predicting and the reports of its lines share it.
+ */
+export function manySeenInTraining(seen: number, total: number, byChance = 0): boolean {
+  return seen >= 3 && seen - byChance >= 0.01 * total;
+}
+
+/**
  * The warning for lines that carry `meta.seenInTraining` (as `mailroute predict` marks them), when there are at least
  * 3 and 1% of the lines, as predicting warns of them; undefined otherwise. For reports and gates made from
  * prediction files, which the model's own check never sees.
  */
 export function seenInTrainingWarning(lines: readonly PredictionLine[]): string | undefined {
   const seen = lines.filter((l) => l.meta?.[SEEN_IN_TRAINING] === true).length;
-  if (seen < 3 || seen < 0.01 * lines.length) return undefined;
+  if (!manySeenInTraining(seen, lines.length)) return undefined;
   const ids = [...new Set(lines.map((l) => l.modelId).filter((id): id is string => id !== undefined))];
   const model = ids.length === 1 ? `model ${ids[0]}` : 'the model';
   const share = ((100 * seen) / lines.length).toFixed(seen === lines.length ? 0 : 1);

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
+import { manySeenInTraining, PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
@@ -90,8 +90,7 @@ async function seenFlagsOf(classifier: Classifier, dir: string, rows: readonly D
 function seenRowsWarning(classifier: Classifier, seenFlags: SeenFlags | undefined, rows: readonly DatasetRow[]): string | undefined {
   if (seenFlags === undefined || rows.length === 0) return undefined;
   const seen = seenFlags.flags.filter(Boolean).length;
-  const expectedByChance = rows.length * seenFlags.falsePositiveRate;
-  if (seen < 3 || seen - expectedByChance < 0.01 * rows.length) return undefined;
+  if (!manySeenInTraining(seen, rows.length, rows.length * seenFlags.falsePositiveRate)) return undefined;
   const share = ((100 * seen) / rows.length).toFixed(seen === rows.length ? 0 : 1);
   return `${seen} of these ${rows.length} rows (${share}%) repeat texts model ${classifier.modelId} was trained or validated on: its metrics on them flatter it; evaluate on mail it has not seen`;
 }
