@@ -15,12 +15,15 @@ export class DatasetError extends Error {
   readonly problems: string[];
   /** A CSV whose header has the wanted columns when split by another delimiter than the configured one: that delimiter. */
   readonly delimiter?: string;
-  constructor(code: DatasetError['code'], message: string, problems: string[] = [], options?: { cause?: unknown; delimiter?: string }) {
+  /** Why a file cannot be read as the config wants: it lacks a column the config names, or it is not CSV (JSON named .csv). */
+  readonly reason?: 'lacks-columns' | 'not-csv';
+  constructor(code: DatasetError['code'], message: string, problems: string[] = [], options?: { cause?: unknown; delimiter?: string; reason?: DatasetError['reason'] }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DatasetError';
     this.code = code;
     this.problems = problems;
     if (options?.delimiter !== undefined) this.delimiter = options.delimiter;
+    if (options?.reason !== undefined) this.reason = options.reason;
   }
 }
 

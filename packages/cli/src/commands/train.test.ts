@@ -128,6 +128,11 @@ describe('mailroute train / predict / runs', () => {
     const noConfig = await run(['train', '--data', 'crm.csv'], cwd);
     expect(noConfig.code).toBe(1);
     expect(noConfig.stderr).toMatch(/crm\.csv:1: header lacks column\(s\) .*; those are the demo config's columns \(no --config was given\): write a training config that names your export's columns and tasks, and pass it with --config/);
+    // The same for a JSONL export, whose lines lack the keys.
+    writeFileSync(path.join(cwd, 'crm.jsonl'), '{"text":"Hallo, bitte Depot schliessen","intent":"close_account"}\n');
+    const noConfigJsonl = await run(['train', '--data', 'crm.jsonl'], cwd);
+    expect(noConfigJsonl.code).toBe(1);
+    expect(noConfigJsonl.stderr).toMatch(/crm\.jsonl: no line has .*; those are the demo config's columns \(no --config was given\)/);
 
     // compare --split test finds that the champion's data differ before predicting with the challenger.
     expect((await run(['demo-data', '--out', 'other.csv', '--rows', '300', '--seed', '4'], cwd)).code).toBe(0);

@@ -90,7 +90,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         if (out.closed) ctx.stderr.write(`standard output was closed before the end (its reader quit, as \`| head\` does); the training went on: ${registered}`);
       } catch (error) {
         // Without --config the columns looked for are the demo data's: say so, rather than blame the export.
-        if (!flags.config && error instanceof DatasetError && error.code === 'DATASET_FILE_INVALID' && error.message.includes(': header lacks column')) {
+        if (!flags.config && error instanceof DatasetError && error.reason === 'lacks-columns') {
           throw new DatasetError(error.code, `${error.message}; those are the demo config's columns (no --config was given): write a training config that names your export's columns and tasks, and pass it with --config`, error.problems, { cause: error });
         }
         throw error;

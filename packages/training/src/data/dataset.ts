@@ -164,8 +164,8 @@ type Present = NonNullable<ReturnType<typeof presentIn>>;
  * first line is JSON says so instead (`notCsv`): its header's columns are pieces of JSON.
  */
 function lacksError(present: Present, what: string, hint: string, delimiter?: string): DatasetError {
-  if (present.source.notCsv !== undefined) return new DatasetError('DATASET_FILE_INVALID', present.source.notCsv);
-  return new DatasetError('DATASET_FILE_INVALID', `${present.lacks} ${what}${hint}`, [], delimiter !== undefined ? { delimiter } : {});
+  if (present.source.notCsv !== undefined) return new DatasetError('DATASET_FILE_INVALID', present.source.notCsv, [], { reason: 'not-csv' });
+  return new DatasetError('DATASET_FILE_INVALID', `${present.lacks} ${what}${hint}`, [], { reason: 'lacks-columns', ...(delimiter !== undefined ? { delimiter } : {}) });
 }
 
 /** Every column the config reads: its text, id and other columns, and each task's label column. */

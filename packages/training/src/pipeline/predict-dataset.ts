@@ -146,7 +146,7 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
       const shown = (d: string) => (d === '\t' ? 'tab' : `"${d}"`);
       throw new DatasetError('DATASET_FILE_INVALID', `--split test: ${paths.join(', ')} cannot be read with the training config of model ${modelId} (delimiter ${shown(config.delimiter)}): ${error.message}`, error.problems, { cause: error, delimiter: error.delimiter });
     }
-    const otherData = error instanceof DatasetError && (error.code === 'DATASET_ROW_INVALID' || (error.code === 'DATASET_FILE_INVALID' && /header lacks|lacks a text column|: not CSV \(it looks like/.test(error.message)));
+    const otherData = error instanceof DatasetError && (error.code === 'DATASET_ROW_INVALID' || error.reason !== undefined);
     if (!otherData) throw error;
     const why = error.code === 'DATASET_ROW_INVALID' ? `read with its training config it has bad rows: ${error.problems[0] ?? error.message}` : `its training config cannot read it: ${error.message}`;
     throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (${why}); ${NOT_TRAINING_DATA_HINT}`, error.problems, { cause: error });
