@@ -59,6 +59,16 @@ function hashOf(dataset: { dataHash: string; namedDataHash: string }, manifest: 
   return namedHashes(manifest) ? dataset.namedDataHash : dataset.dataHash;
 }
 
+/**
+ * Whether too few rows repeat training texts for the data to be the model's training data, which would repeat
+ * them all but the test share (the seen-texts filter has no false negatives): then its files need not be read
+ * again to compare hashes. Half that share, for rows training left out (no label, no text).
+ */
+function fewSeen(seen: SeenFlags | undefined, config: TrainingConfig): boolean {
+  if (seen === undefined) return false;
+  return seen.flags.filter(Boolean).length < 0.5 * (1 - config.split.testShare) * seen.flags.length;
+}
+
 /** Whether these files are the data the model was trained on, read as its training read them. */
 async function isTrainingData(classifier: Classifier, paths: string[], config: TrainingConfig): Promise<boolean> {
   try {
@@ -266,7 +276,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     // Said when the lines carry truths to score: always with labels required, and with optional ones when any row has one.
     const scored = options.labels === 'required' || rows.some((r) => Object.values(r.labels).some((l) => l !== null && l !== undefined));
     if (options.onWarning && scored && options.split === undefined) {
-      if (await isTrainingData(classifier, paths, config)) {
+      if (!fewSeen(seenFlags, config) && (await isTrainingData(classifier, paths, config))) {
         const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
         options.onWarning(`these are the rows model ${classifier.modelId} was trained on (same data hash): its metrics on them flatter it${held}`);
       } else {
