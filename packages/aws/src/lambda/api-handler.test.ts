@@ -188,6 +188,20 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(failed.body).not.toMatch(/\n\s+at /);
   });
 
+  it("gives /v1/quality API Gateway's time, not the server's 10 s: DynamoDB reads that take 11 s are answered", async () => {
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    // The first page slow (a busy table), the others at once.
+    let first = true;
+    ddbMock.on(QueryCommand).callsFake(async () => {
+      if (first) await new Promise((resolve) => setTimeout(resolve, 11_000));
+      first = false;
+      return { Items: [] };
+    });
+    const res = await handler(event('GET', '/v1/quality', undefined, { authorization: `Bearer ${token}` }), context);
+    expect(res.statusCode).toBe(200);
+    expect((JSON.parse(res.body) as { predictions: number }).predictions).toBe(0);
+  }, 30_000);
+
   it('answers 401 without a token (the authorizer would have stopped it earlier)', async () => {
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
     const res = await handler(event('POST', '/v1/classify', { emails: [{ body: 'x' }] }), context);

@@ -98,6 +98,7 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     // Feedback that closed before the TTL would be expired on arrival (reads skip it): the route refuses it.
     // The body limit is the stack's (its 413 names that key, not serve's flag), bounded by Lambda's payload.
     limits: {
+      requestTimeoutMs: LAMBDA_REQUEST_TIMEOUT_MS,
       qualityMaxPredictions: LAMBDA_QUALITY_MAX_PREDICTIONS,
       feedbackRetentionDays: config.feedbackTtlDays,
       maxBodyBytes: config.maxBodyBytes,
@@ -112,6 +113,13 @@ const LAMBDA_BODY_LIMIT: BodyLimitSetting = {
   ceiling: LAMBDA_MAX_BODY_BYTES,
   because: "what Lambda's 6 MB invocation payload holds once API Gateway has base64-encoded a binary body",
 };
+
+/**
+ * The request timeout on Lambda: under API Gateway's 29 s integration timeout (the Lambda's own), so the app
+ * answers its 503 before the gateway's bare 504, and well over the server's 10 s: a `/v1/quality` answer of
+ * many DynamoDB pages, read one after another, is sized for the gateway's limit, not the server's.
+ */
+const LAMBDA_REQUEST_TIMEOUT_MS = 27_000;
 
 /** Predictions one `/v1/quality` answer reads on Lambda (the server's default is 100,000). */
 const LAMBDA_QUALITY_MAX_PREDICTIONS = 20_000;
