@@ -111,6 +111,17 @@ describe('createLambdaHandler', () => {
     expect([head.statusCode, head.body]).toEqual([400, '']);
   });
 
+  it('refuses a path with a . or .. segment (400), which the URL parser would resolve to a route API Gateway does not expose', async () => {
+    for (const path of ['/v1/%2e%2e/metrics', '/v1/../metrics', '/v1/.%2E/docs', '/v1/%2E%2E/invocations', '/v1/./model']) {
+      const res = await handler(apiGatewayV2Event('GET', path), lambdaContext);
+      expect([path, res.statusCode]).toEqual([path, 400]);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'REQUEST_INVALID', detail: expect.stringContaining('Dot segment') });
+    }
+    // Dots inside a segment are a name like any other.
+    expect((await handler(apiGatewayV2Event('GET', '/v1/model.json'), lambdaContext)).statusCode).toBe(404);
+    expect((await handler(apiGatewayV2Event('GET', '/v1/model'), lambdaContext)).statusCode).toBe(200);
+  });
+
   it('retries the app factory after a failure', async () => {
     let calls = 0;
     const flaky = createLambdaHandler(async () => {

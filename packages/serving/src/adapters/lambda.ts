@@ -2,7 +2,7 @@ import { handle, type LambdaEvent, type LambdaContext, type APIGatewayProxyResul
 import type { ServingApp } from '../app.js';
 import { describeError, silentLogger, type Logger } from '../http/logger.js';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from '../http/problem.js';
-import { BACKSLASH_IN_PATH, unreadableRequestProblem } from './unreadable-request.js';
+import { BACKSLASH_IN_PATH, DOT_SEGMENT_IN_PATH, unreadableRequestProblem } from './unreadable-request.js';
 
 export type LambdaHandler = (event: LambdaEvent, context: LambdaContext) => Promise<APIGatewayProxyResult>;
 
@@ -60,9 +60,17 @@ function notReady(): APIGatewayProxyResult {
  * A path with a backslash is refused (400) as the Node server refuses it: a URL parser reads `/v1\classify` as
  * `/v1/classify`, so the function would serve a path the Node server does not (and a proxy may read otherwise).
  */
-function backslashInPath(event: LambdaEvent): boolean {
+/**
+ * Why the event's path cannot be served as it stands, or undefined: a backslash, or a `.` or `..` segment
+ * (`/v1/%2e%2e/metrics`). API Gateway routes such a path by its text (`ANY /v1/{proxy+}`), and the URL parser
+ * then resolves it to a route the gateway never exposes (`/metrics`).
+ */
+function unservablePath(event: LambdaEvent): string | undefined {
   const rawPath = (event as { rawPath?: unknown }).rawPath;
-  return typeof rawPath === 'string' && rawPath.includes('\\');
+  if (typeof rawPath !== 'string') return undefined;
+  if (rawPath.includes('\\')) return BACKSLASH_IN_PATH;
+  const dot = rawPath.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
+  return dot ? DOT_SEGMENT_IN_PATH : undefined;
 }
 
 /**
@@ -91,8 +99,9 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
       logger.error('app not ready', { error: describeError(error), cause: (error as { cause?: { name?: string } }).cause?.name });
       return notReady();
     }
-    if (backslashInPath(event)) {
-      const refused = problemResult(unreadableRequestProblem(BACKSLASH_IN_PATH));
+    const unservable = unservablePath(event);
+    if (unservable !== undefined) {
+      const refused = problemResult(unreadableRequestProblem(unservable));
       // An answer to HEAD has no body, as the app's own.
       return methodOf(event) === 'HEAD' ? { ...refused, body: '' } : refused;
     }

@@ -2,6 +2,7 @@ import { problem, type Problem } from '../http/problem.js';
 
 /** Why @hono/node-server refuses a path with a backslash (its words, so both front doors say the same). */
 export const BACKSLASH_IN_PATH = 'Backslash in request path';
+export const DOT_SEGMENT_IN_PATH = 'Dot segment (. or .., percent-encoded or not) in request path';
 
 /**
  * The 400 for a request that cannot be made into a URL: a backslash in its path (`/v1\classify`, which a URL parser
