@@ -128,7 +128,8 @@ function jsonRouteProperty(route: '/v1/classify' | '/invocations') {
     const bytes = encode(writeJson(body), encoding);
     const res = await serving.app.request(route, { method: 'POST', headers: headersOf(headers, contentType, bytes), body: bytes });
     const acceptsJson = headers.accept === undefined || !['text/csv', 'application/json;q=0'].includes(headers.accept);
-    const statuses = route === '/invocations' && !acceptsJson ? [406] : expectedStatuses(headers, 'classify', [200, 400, 413, 415]);
+    // The key is checked first: a caller without one hears 401 whatever it accepts.
+    const statuses = expectedStatuses(headers, 'classify', route === '/invocations' && !acceptsJson ? [406] : [200, 400, 413, 415]);
     const sent = parsedAsSent(bytes);
     // A valid batch sent as it should be is classified.
     const valid = !mutated && cleanJsonRequest(parts) && acceptsJson && sent.emails.length <= 256;

@@ -252,15 +252,17 @@ export async function withinDeadline(ctx: AppContext, c: Context<AppEnv>, scope:
  * The guards of a route that takes a body, in one middleware (one async step instead of four on every
  * request): API key, scope and rate limit (401/403/429), media type (415), admission: the concurrency cap
  * (503 with Retry-After) and the deadline (503, or 408 for a body that did not all arrive), then body size (413) and, for JSON, its bytes
- * (415 unless UTF-8).
+ * (415 unless UTF-8). `check`, when given, runs after the key's checks and before the media type's (a route's
+ * own header check, such as the 406 of an Accept it cannot answer: a caller without a key hears 401 first).
  */
-export function guardBodyRoute(ctx: AppContext, scope: Scope, ...types: string[]): MiddlewareHandler<AppEnv> {
+export function guardBodyRoute(ctx: AppContext, scope: Scope, type: string, check?: (c: Context<AppEnv>) => void): MiddlewareHandler<AppEnv> {
   // A classify JSON body is a batch of emails; a message/rfc822 body is one email; a feedback body is one feedback.
-  const limitBody = bodyLimiter(ctx, scope === 'feedback' ? 'feedback' : types.includes('application/json') ? 'batch' : 'message');
+  const limitBody = bodyLimiter(ctx, scope === 'feedback' ? 'feedback' : type === 'application/json' ? 'batch' : 'message');
   const admit = admitter(ctx, scope);
   return async (c, next) => {
     authorize(ctx, c, scope);
-    const json = checkContentType(c, types) === 'application/json';
+    check?.(c);
+    const json = checkContentType(c, [type]) === 'application/json';
     // Admitted first, so the deadline also bounds reading a chunked body (counted as it is read).
     await admit(c, () => limitBody(c, json ? () => readUtf8Body(c).then(next) : next));
   };

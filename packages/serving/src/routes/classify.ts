@@ -75,12 +75,13 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
   );
 
   // SageMaker's inference contract: same body and answer as /v1/classify, JSON only (both ways).
-  app.use('/invocations', async (c, next) => {
-    const accept = c.req.header('accept');
-    if (accept !== undefined && !acceptsJson(accept)) throw new NotAcceptableError(`/invocations answers application/json only, not ${accept.slice(0, 80)}.`);
-    await next();
-  });
-  app.use('/invocations', jsonGuard);
+  app.use(
+    '/invocations',
+    guardBodyRoute(ctx, 'classify', 'application/json', (c) => {
+      const accept = c.req.header('accept');
+      if (accept !== undefined && !acceptsJson(accept)) throw new NotAcceptableError(`/invocations answers application/json only, not ${accept.slice(0, 80)}.`);
+    }),
+  );
   app.openapi(
     createRoute({
       method: 'post',

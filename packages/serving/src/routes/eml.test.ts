@@ -14,6 +14,10 @@ describe('SageMaker contract and .eml', () => {
     const csv = await app.request('/invocations', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' }));
     expect(csv.status).toBe(415);
     expect(csv.headers.get('content-type')).toBe('application/problem+json');
+    // An Accept it cannot answer is 406, but only to a caller with a key: without one, 401 first, as on every route.
+    const accepts = (key?: string) => app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/csv', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: '{"emails":[{"body":"x"}]}' });
+    expect((await accepts()).status).toBe(401);
+    expect((await accepts(KEYS.all)).status).toBe(406);
   });
 
   it('POST /v1/classify/eml parses a raw message', async () => {

@@ -32,7 +32,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     createRoute({
       method: 'get',
       path: '/readyz',
-      summary: 'A model is loaded and can serve (503 MODEL_NOT_READY before the first load and while no model thread is loaded)',
+      summary: 'A model is loaded and can serve (503 MODEL_NOT_READY while none is loaded, while the server closes, and while no model thread is loaded)',
       responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, ...publicErrorResponses, 503: noBodyErrorResponses[503] },
     }),
     (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
