@@ -1,7 +1,9 @@
 """Reference for bench/training.ts: TF-IDF (word 1-2-grams + char_wb 2-5-grams) with LinearSVC, per task.
 
 Reads train.jsonl and test.jsonl ({"text": ..., "labels": {task: label|null}}) from the folder given as
-argv[1]; prints one JSON object with fit time, predict time, accuracy and macro-F1 per task, peak RSS.
+argv[1]; prints one JSON object with fit time, predict time (the median of 5 passes of vectorizing the
+test texts and predicting every task, one process and, with Debian's BLAS-free LinearSVC, one thread),
+accuracy and macro-F1 per task, peak RSS.
 Run by /usr/bin/python3 with Debian's python3-sklearn; never a project dependency.
 """
 import json
@@ -13,6 +15,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import make_union
 from sklearn.svm import LinearSVC
+
+PREDICT_PASSES = 5
 
 
 def read(path):
@@ -36,19 +40,32 @@ def main():
         rows = [i for i, r in enumerate(train) if r["labels"].get(task) is not None]
         models[task] = LinearSVC(C=1.0).fit(x_train[rows], [train[i]["labels"][task] for i in rows])
     fit_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    x_test = vectorizer.transform([r["text"] for r in test])
-    result = {"tasks": {}, "fit_seconds": fit_seconds}
+
+    # Prediction as a service would do it: vectorize the test texts and predict every task for every email.
+    # The median of PREDICT_PASSES timed passes after one warm-up pass; the metrics are computed outside.
+    texts = [r["text"] for r in test]
+
+    def predict_all():
+        x = vectorizer.transform(texts)
+        return {task: models[task].predict(x) for task in tasks}
+
+    predictions = predict_all()
+    passes = []
+    for _ in range(PREDICT_PASSES):
+        start = time.perf_counter()
+        predict_all()
+        passes.append(time.perf_counter() - start)
+    passes.sort()
+    result = {"tasks": {}, "fit_seconds": fit_seconds, "predict_seconds": passes[len(passes) // 2]}
     for task in tasks:
         rows = [i for i, r in enumerate(test) if r["labels"].get(task) is not None]
         truth = [test[i]["labels"][task] for i in rows]
-        predicted = models[task].predict(x_test[rows])
+        predicted = [predictions[task][i] for i in rows]
         result["tasks"][task] = {
             "accuracy": accuracy_score(truth, predicted),
             "macro_f1": f1_score(truth, predicted, average="macro", zero_division=0),
             "support": len(truth),
         }
-    result["predict_seconds"] = time.perf_counter() - start
     result["test_rows"] = len(test)
     result["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     import sklearn

@@ -36,18 +36,24 @@ export function machine(): Record<string, string | number> {
   };
 }
 
+/** The commit measured, with `-dirty` when the working tree has changes to tracked files (the figures are then of other code). */
 export function commit(): string {
+  const git = (args: string) => execSync(`git ${args}`, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const head = git('rev-parse --short HEAD');
+    return git('status --porcelain --untracked-files=no') === '' ? head : `${head}-dirty`;
   } catch {
     return 'unknown';
   }
 }
 
-function cell(value: string | number | null): string {
+/** A table cell: integers as they are, other numbers to 4 significant digits but never in exponent form (17101.1 is 17101, not 1.710e+4). */
+export function cell(value: string | number | null): string {
   if (value === null) return '–';
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toPrecision(4);
-  return value;
+  if (typeof value !== 'number') return value;
+  if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
+  const digits = Math.floor(Math.log10(Math.abs(value))) + 1;
+  return digits >= 4 ? String(Math.round(value)) : value.toFixed(Math.min(20, 4 - digits));
 }
 
 export function toMarkdown(result: SectionResult, meta: Record<string, unknown>): string {
@@ -58,10 +64,10 @@ export function toMarkdown(result: SectionResult, meta: Record<string, unknown>)
     lines.push('');
   }
   if (result.figures.length > 0) {
-    lines.push('## Figures', '', '| figure | value | unit | reference |', '| --- | --- | --- | --- |');
+    lines.push('## Figures', '', '| figure | value | unit | reference | note |', '| --- | --- | --- | --- | --- |');
     for (const f of result.figures) {
       const ref = f.reference ? `${f.reference.name}: ${cell(f.reference.value)}` : '';
-      lines.push(`| ${f.name} | ${cell(f.value)} | ${f.unit} | ${ref} |`);
+      lines.push(`| ${f.name} | ${cell(f.value)} | ${f.unit} | ${ref} | ${f.note ?? ''} |`);
     }
     lines.push('');
   }
