@@ -15,7 +15,7 @@ export {
   type ManifestTask,
   type OnnxSpec,
 } from './manifest.js';
-export { writeArtifact, readVerifiedManifest, sha256 } from './artifact.js';
+export { writeArtifact, readManifest, readVerifiedManifest, sha256 } from './artifact.js';
 export { closestKey, didYouMean, editDistance, isNearId } from './edit-distance.js';
 export { jsonErrorOffset, jsonErrorPlace } from './json-error-offset.js';
 export { nullRecord, ownValue } from './records.js';

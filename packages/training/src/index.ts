@@ -7,6 +7,7 @@ export { jsonErrorOffset, jsonErrorPlace } from './config-errors.js';
 export { namedDelimiter } from './delimiter-names.js';
 export { resolveLabel, finaliseTaskLabels, formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type ResolvedLabel, type TaskTaxonomyReport } from './taxonomy.js';
 export { loadDataset, normaliseText, type Dataset, type DatasetRow, type LoadOptions } from './data/dataset.js';
+export { csvField } from './data/csv-field.js';
 export { splitDataset, type DatasetSplit } from './data/split.js';
 export { prepareModelRows, type ModelRows } from './pipeline/model-rows.js';
 export { generateDemoRows, demoRowsToCsv, demoDataText, writeDemoData, DEMO_COLUMNS, DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, type DemoRow, type DemoOptions } from './demo/generate.js';

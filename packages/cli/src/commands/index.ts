@@ -7,6 +7,7 @@ import { registerTrain } from './train.js';
 import { registerPredict } from './predict.js';
 import { registerRegistry } from './registry.js';
 import { registerRuns } from './runs.js';
+import { registerFeedback } from './feedback.js';
 import { registerDemoData } from './demo-data.js';
 import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
@@ -25,4 +26,5 @@ export const commands: RegisterCommand[] = [
   registerRegistry,
   registerRuns,
   registerServe,
+  registerFeedback,
 ];

@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatOf } from '../config.js';
+import { csvField } from '../data/csv-field.js';
 import { createRandom, pick, pickWeighted } from '../random.js';
 import {
   BANKS, DEVICES, ETFS, FIRST_NAMES, LAST_NAMES, OLD_QUEUE_NAMES, OLD_TOPIC_NAMES, RETIRED_TOPIC, STOCKS, TAXONOMY_CHANGE, TOPICS,
@@ -233,9 +234,6 @@ export function generateDemoRecords(options: DemoOptions = {}): DemoRecord[] {
   return records;
 }
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 export function demoRowsToCsv(rows: readonly DemoRow[]): string {
   const lines = [DEMO_COLUMNS.join(',')];

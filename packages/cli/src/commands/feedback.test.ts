@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSqliteStore, DB_FILE } from '@mailroute/serving';
+import { DEMO_CONFIG_PATH, generateDemoRows, writeDemoData } from '@mailroute/training';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test-support.js';
+import { timeOption } from './feedback.js';
+
+const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-feedback-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const home = path.join(cwd, 'home');
+const run = (argv: string[]) => runCli(argv, { env: { CI: 'true' }, cwd, home });
+
+/** A store as a server with --store-text leaves it: 40 demo emails classified, 30 of them confirmed (every third without text). */
+async function servedStore(): Promise<void> {
+  const rows = generateDemoRows({ rows: 40, seed: 11 });
+  const now = Date.now();
+  const store = createSqliteStore({ file: path.join(home, DB_FILE), writer: 'inline' });
+  try {
+    await store.savePredictions(
+      rows.map((r, i) => ({
+        predictionId: `p-${i}`,
+        emailId: `fb-${i}`,
+        modelId: 'ngram-bag-served',
+        createdAt: new Date(now - 3_600_000).toISOString(),
+        labels: { queue: 'payments_transfers' },
+        confidences: { queue: 0.5 },
+        abstained: { queue: false },
+        queue: 'payments_transfers',
+        latencyMs: 1,
+        ...(i % 3 === 2 ? {} : { text: `${r.subject}\n\n${r.body}` }),
+      })),
+    );
+    for (const [i, r] of rows.slice(0, 30).entries()) {
+      await store.saveFeedback({ emailId: `fb-${i}`, labels: { business_area: r.business_area, queue: r.queue, ...(i % 2 === 0 ? { topic: r.topic } : {}), ...(i === 0 ? { priority: 'high' } : {}) }, closedAt: new Date(now - 60_000).toISOString(), receivedAt: new Date(now).toISOString() });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+describe('mailroute feedback export', () => {
+  it("writes the confirmed cases with text in a training config's columns, which train reads beside an export", async () => {
+    await servedStore();
+    const exported = await run(['feedback', 'export', '--out', 'cases.csv', '--config', DEMO_CONFIG_PATH]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toMatch(/^wrote 20 confirmed cases to cases\.csv \(columns of .*demo-config\.json\)/);
+    expect(exported.stderr).toContain('note: 10 of 30 confirmed cases have no stored text');
+    expect(exported.stderr).toContain('labels of tasks the training config does not have are left out: priority (1)');
+    const csv = readFileSync(path.join(cwd, 'cases.csv'), 'utf8');
+    expect(csv.slice(0, csv.indexOf('\n'))).toBe('id,subject,body,html,bank,receivedAt,from,business_area,queue,topic,closedAt,classifiedAt,modelId,predictionId');
+    // Trained on, with the demo export, by the same config: the cases' rows are read, a task left blank masked.
+    await writeDemoData(path.join(cwd, 'demo.csv'), { rows: 300, seed: 2 });
+    const trained = await run(['train', '--config', DEMO_CONFIG_PATH, '--data', 'demo.csv', 'cases.csv']);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stderr).toMatch(/data \w+: 320 row\(s\) read, 320 used/);
+
+    const labels = await run(['feedback', 'export', '--out', 'labels.csv', '--config', DEMO_CONFIG_PATH, '--labels-only']);
+    expect(labels.stdout).toMatch(/^wrote 30 confirmed cases/);
+    const lines = readFileSync(path.join(cwd, 'labels.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('id,business_area,queue,topic,closedAt,classifiedAt,modelId,predictionId');
+    expect(lines).toHaveLength(31);
+
+    const later = await run(['feedback', 'export', '--out', 'none.csv', '--config', DEMO_CONFIG_PATH, '--since', new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)]);
+    expect(later.stdout).toMatch(/^wrote 0 confirmed cases/);
+    expect(later.stderr).toContain('no case closed in this window');
+  }, 120_000);
+
+  it('refuses what it cannot do before writing: no champion to take the config from, two configs, a bad time, another file type', async () => {
+    const noChampion = await run(['feedback', 'export', '--out', 'x.csv']);
+    expect(noChampion.code).toBe(1);
+    expect(noChampion.stderr).toMatch(/champion/);
+    expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--model', 'champion'])).stderr).toContain('give --config or --model, not both');
+    expect((await run(['feedback', 'export', '--out', 'x.jsonl', '--config', DEMO_CONFIG_PATH])).stderr).toContain('the file must end in .csv');
+    expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--since', '2026-12-01', '--until', '2026-11-01'])).stderr).toContain('is not before --until');
+  });
+
+  it('reads --since and --until as ISO dates or times, UTC without a zone, and refuses days that do not exist', () => {
+    expect(timeOption('--since', '2026-11-01').toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    expect(timeOption('--since', '2026-11-01T08:30').toISOString()).toBe('2026-11-01T08:30:00.000Z');
+    expect(timeOption('--since', '2026-11-01T08:30:00+01:00').toISOString()).toBe('2026-11-01T07:30:00.000Z');
+    for (const bad of ['2026-02-30', '2026-13-01', '1.11.2026', 'yesterday', '2026-11-01T25:00']) expect(() => timeOption('--since', bad)).toThrow(/not a date or time/);
+  });
+});

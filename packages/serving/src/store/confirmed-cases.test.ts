@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readConfirmedCases } from './confirmed-cases.js';
+import { createSqliteStore } from './sqlite-store.js';
+import { predictionFixture as record } from './store-contract.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cases-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('readConfirmedCases', () => {
+  it("pairs each feedback with the prediction it judged (named, else the email's newest), merged labels, text when stored, in a window", async () => {
+    const file = path.join(dir, 'mailroute.db');
+    const day = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
+    const at = (time: string) => `${day}T${time}.000Z`;
+    const store = createSqliteStore({ file, writer: 'inline' });
+    try {
+      await store.savePredictions([
+        { ...record('p-1', 'e-1', at('08:00:00')), text: 'Depot [NAME] übertragen' },
+        { ...record('p-2', 'e-2', at('08:00:00')), modelId: 'old-model', text: 'erste Fassung' },
+        { ...record('p-3', 'e-2', at('09:00:00')), modelId: 'new-model', text: 'zweite Fassung' },
+        record('p-4', 'e-4', at('08:00:00')),
+      ]);
+      // By prediction id, then corrected for one task; by email id (the newest prediction); no prediction at all; no text.
+      await store.saveFeedback({ emailId: 'e-1', predictionId: 'p-1', labels: { queue: 'payments', topic: 'depot' }, closedAt: at('10:00:00'), receivedAt: at('10:00:00') });
+      await store.saveFeedback({ emailId: 'e-1', predictionId: 'p-1', labels: { topic: 'depotuebertrag' }, closedAt: at('11:00:00'), receivedAt: at('11:00:00') });
+      await store.saveFeedback({ emailId: 'e-2', labels: { queue: 'tax' }, closedAt: at('12:00:00'), receivedAt: at('12:00:00') });
+      await store.saveFeedback({ emailId: 'e-3', labels: { queue: 'cards' }, closedAt: at('13:00:00'), receivedAt: at('13:00:00') });
+      await store.saveFeedback({ emailId: 'e-4', predictionId: 'p-4', labels: { queue: 'loans' }, closedAt: at('14:00:00'), receivedAt: at('14:00:00') });
+    } finally {
+      await store.close();
+    }
+    const cases = readConfirmedCases(file);
+    expect(cases.map((c) => c.emailId)).toEqual(['e-1', 'e-2', 'e-3', 'e-4']);
+    expect(cases[0]).toEqual({ emailId: 'e-1', labels: { queue: 'payments', topic: 'depotuebertrag' }, closedAt: at('11:00:00'), predictionId: 'p-1', modelId: 'test-model', classifiedAt: at('08:00:00'), text: 'Depot [NAME] übertragen' });
+    expect(cases[1]).toMatchObject({ predictionId: 'p-3', modelId: 'new-model', text: 'zweite Fassung' });
+    expect(cases[2]).toEqual({ emailId: 'e-3', labels: { queue: 'cards' }, closedAt: at('13:00:00') });
+    expect(cases[3].text).toBeUndefined();
+    // [since, until) by the time the case closed.
+    expect(readConfirmedCases(file, { since: new Date(at('12:00:00')), until: new Date(at('14:00:00')) }).map((c) => c.emailId)).toEqual(['e-2', 'e-3']);
+  });
+
+  it('says there is no database yet rather than creating one', () => {
+    expect(() => readConfirmedCases(path.join(dir, 'none', 'mailroute.db'))).toThrow(/No database at .*none.*: no server has recorded predictions or feedback under this home yet/);
+  });
+});

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { StoreError } from '../errors.js';
+
+/**
+ * One case a person closed, as the local store holds it: the labels confirmed (merged per task over later
+ * corrections) and, from the prediction they judged, what mailroute knew of the email. The material of next
+ * month's training data.
+ */
+export interface ConfirmedCase {
+  emailId: string;
+  /** Per task: the confirmed label. Tasks the feedback did not name are absent. */
+  labels: Record<string, string>;
+  closedAt: string;
+  /** The prediction judged: the one the feedback named, else the email's newest. Absent when none is kept (pruned, or feedback before any). */
+  predictionId?: string;
+  modelId?: string;
+  /** When mailroute classified the email (the CRM posts new mail at once: about when it arrived). */
+  classifiedAt?: string;
+  /** The PII-masked subject and body, when the server ran with `--store-text`. */
+  text?: string;
+}
+
+const Row = z.object({
+  email_id: z.string(),
+  labels: z.string(),
+  closed_at: z.string(),
+  prediction_id: z.string().nullable(),
+  model_id: z.string().nullable(),
+  created_at: z.string().nullable(),
+  text: z.string().nullable(),
+});
+const Labels = z.record(z.string(), z.string());
+
+// The prediction a feedback judged: the one it names, or (by emailId, or its prediction pruned) the email's newest,
+// as live quality pairs them. Newest: created later, or in the same millisecond with the greater id.
+const QUERY = `
+SELECT f.email_id, f.labels, f.closed_at, p.prediction_id, p.model_id, p.created_at, p.text
+FROM feedback f
+LEFT JOIN predictions p ON p.prediction_id = COALESCE(
+  (SELECT prediction_id FROM predictions WHERE prediction_id = f.prediction_id),
+  (SELECT prediction_id FROM predictions WHERE email_id = f.email_id ORDER BY created_at DESC, prediction_id DESC LIMIT 1))
+ORDER BY f.closed_at, f.email_id`;
+
+/**
+ * The confirmed cases of a local store's database file (`<MAILROUTE_HOME>/mailroute.db`) whose case closed in
+ * [since, until) (bounds as instants; absent: open), oldest first. Read-only, beside a running server: it sees
+ * what was committed when it starts.
+ */
+export function readConfirmedCases(file: string, window: { since?: Date; until?: Date } = {}): ConfirmedCase[] {
+  if (!existsSync(file)) throw new StoreError(`No database at ${file}: no server has recorded predictions or feedback under this home yet (mailroute serve and npm start write it).`);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    const rows = db.prepare(QUERY).all().map((row) => Row.parse(row));
+    const inWindow = (closedAt: string) => {
+      const t = Date.parse(closedAt);
+      return (window.since === undefined || t >= window.since.getTime()) && (window.until === undefined || t < window.until.getTime());
+    };
+    return rows
+      .filter((r) => inWindow(r.closed_at))
+      .map((r) => ({
+        emailId: r.email_id,
+        labels: Labels.parse(JSON.parse(r.labels)),
+        closedAt: r.closed_at,
+        ...(r.prediction_id === null ? {} : { predictionId: r.prediction_id }),
+        ...(r.model_id === null ? {} : { modelId: r.model_id }),
+        ...(r.created_at === null ? {} : { classifiedAt: r.created_at }),
+        ...(r.text === null ? {} : { text: r.text }),
+      }));
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`Cannot read the feedback in ${file}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+  } finally {
+    db?.close();
+  }
+}
