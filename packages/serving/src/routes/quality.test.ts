@@ -136,6 +136,20 @@ describe('GET /v1/quality', () => {
     for (const query of ['model=old-model-7', 'model=all', '']) expect((await json(app.request(`/v1/quality?hours=1&${query}`, authed()))).warnings, query).toBeUndefined();
   });
 
+  it('says when the served model has no predictions yet while another has (just after a swap), naming them', async () => {
+    const { app, context } = await build();
+    const servedId = context.source.current()?.modelId as string;
+    // The model served before the swap predicted these; the one served now none yet.
+    await context.store.savePredictions([{ predictionId: 'old-1', emailId: 'old-1', modelId: 'replaced-model', createdAt: at(1), labels: { queue: 'billing' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'billing', latencyMs: 1 }]);
+    const after = await json(app.request('/v1/quality?hours=1', authed()));
+    expect(after).toMatchObject({ modelId: servedId, predictions: 0 });
+    expect(after.warnings).toEqual([
+      `The model served now, "${servedId}", has no predictions in the last 1 hour(s) (it was loaded since): these figures are its zeros, not a measurement. Models with predictions there (emails): replaced-model (1). Ask ?model=<id> for one of them, or ?model=all for every model.`,
+    ]);
+    // An empty window is no news: nothing else was measured either.
+    expect((await json((await build()).app.request('/v1/quality?hours=1', authed()))).warnings).toBeUndefined();
+  });
+
   it('names at most ten models in that warning, and says when only the predictions read were looked at (a truncated window)', () => {
     const models = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`m-${String(i).padStart(2, '0')}`, i + 1]));
     expect(noPredictionsWarning('x-model', 24, models, true)).toBe(

@@ -74,14 +74,29 @@ const MODELS_NAMED = 10;
  * measurement (a typo, or an id that never served). Names the models that have predictions, the near ones first.
  */
 export function noPredictionsWarning(model: string, hours: number, models: Record<string, number>, truncated: boolean): string {
-  const ids = Object.keys(models).sort();
-  const near = ids.filter((id) => isNearId(id, model));
-  const where = truncated ? `among the predictions read of the last ${hours} hour(s) (the window held more than one answer reads)` : `in the last ${hours} hour(s)`;
+  const near = Object.keys(models).sort().filter((id) => isNearId(id, model));
   const guess = near.length > 0 ? ` Did you mean ${near.map((id) => `"${id}"`).join(' or ')}?` : '';
+  return `No predictions are recorded for model "${model}" ${windowWords(hours, truncated)}: its figures are zeros, not a measurement.${guess} ${modelsThere(models)} Model ids are matched exactly; ?model=all measures every model.`;
+}
+
+/**
+ * Said when the served model (the default scope) has no prediction in the window while others have: just after
+ * a swap, the figures of the model it replaced are one `?model=` away, not gone.
+ */
+export function servedWithoutPredictionsWarning(served: string, hours: number, models: Record<string, number>, truncated: boolean): string {
+  return `The model served now, "${served}", has no predictions ${windowWords(hours, truncated)} (it was loaded since): these figures are its zeros, not a measurement. ${modelsThere(models)} Ask ?model=<id> for one of them, or ?model=all for every model.`;
+}
+
+function windowWords(hours: number, truncated: boolean): string {
+  return truncated ? `among the predictions read of the last ${hours} hour(s) (the window held more than one answer reads)` : `in the last ${hours} hour(s)`;
+}
+
+/** The models with predictions in the window and their emails, at most MODELS_NAMED of them. */
+function modelsThere(models: Record<string, number>): string {
+  const ids = Object.keys(models).sort();
   const named = ids.slice(0, MODELS_NAMED).map((id) => `${id} (${models[id]})`);
   const more = ids.length > MODELS_NAMED ? `, and ${ids.length - MODELS_NAMED} more` : '';
-  const others = ids.length === 0 ? 'No model has predictions there.' : `Models with predictions there (emails): ${named.join(', ')}${more}.`;
-  return `No predictions are recorded for model "${model}" ${where}: its figures are zeros, not a measurement.${guess} ${others} Model ids are matched exactly; ?model=all measures every model.`;
+  return ids.length === 0 ? 'No model has predictions there.' : `Models with predictions there (emails): ${named.join(', ')}${more}.`;
 }
 
 export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
@@ -159,7 +174,14 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       // So would a body (`{"hours": 24}` sent with the GET): it is never read.
       const body = unreadBodyWarning((name) => c.req.header(name), UNREAD_BODY_WARNING);
       // A model id that made no prediction here (a typo, one never served) would otherwise answer zeros unsaid.
-      const none = model !== undefined && model !== ALL && pairs.length === 0 ? noPredictionsWarning(model, hours, models, truncated) : undefined;
+      const none =
+        pairs.length > 0
+          ? undefined
+          : model !== undefined && model !== ALL
+            ? noPredictionsWarning(model, hours, models, truncated)
+            : model === undefined && servedId !== undefined && Object.keys(models).length > 0
+              ? servedWithoutPredictionsWarning(servedId, hours, models, truncated)
+              : undefined;
       const warnings = [none, unread, body].filter((w) => w !== undefined);
       return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models, truncated, sampledSince, ...quality, ...(warnings.length > 0 ? { warnings } : {}) }, 200);
     },
