@@ -91,6 +91,7 @@ describe('parseStackConfig (properties)', () => {
         expect(badNumbers(config)).toEqual([]);
         // What AWS takes: a schedule description of at most 512 characters, a role name of 1 to 64, a pipeline name of at most 256.
         expect(config.deployRoleArn.split('/').at(-1)).toMatch(/^[\w+=,.@-]{1,64}$/);
+        if (config.previewRoleArn !== undefined) expect(config.previewRoleArn.split('/').at(-1)).toMatch(/^[\w+=,.@-]{1,64}$/);
         expect(retrainingScheduleDescription(config, true).length).toBeLessThanOrEqual(SCHEDULE_DESCRIPTION_MAX);
         const target = config.retraining.target;
         if (target?.kind === 'sagemaker-pipeline') expect(target.pipelineName.length).toBeLessThanOrEqual(256);

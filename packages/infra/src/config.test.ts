@@ -130,6 +130,13 @@ describe('parseStackConfig', () => {
     expect(() => parseStackConfig({ ...minimal, deployRoleArn: 'arn:aws:iam::999999999999:role/deploy' })).toThrow(/deployRoleArn: role is in account 999999999999/);
   });
 
+  it('takes an optional preview role, checked as the deploy role is: a role ARN in the stack’s account', () => {
+    expect(parseStackConfig(minimal).previewRoleArn).toBeUndefined();
+    expect(parseStackConfig({ ...minimal, previewRoleArn: 'arn:aws:iam::111111111111:role/ci/preview' }).previewRoleArn).toBe('arn:aws:iam::111111111111:role/ci/preview');
+    expect(() => parseStackConfig({ ...minimal, previewRoleArn: 'arn:aws:iam::999999999999:role/preview' })).toThrow(/^invalid stack config:\n {2}mailroute:previewRoleArn: role is in account 999999999999, not 111111111111$/);
+    expect(() => parseStackConfig({ ...minimal, previewRoleArn: 'arn:aws:iam::111111111111:role/preview/' })).toThrow(/^invalid stack config:\n {2}mailroute:previewRoleArn: an IAM role ARN/);
+  });
+
   it('names each bad key', () => {
     try {
       parseStackConfig({ ...minimal, accountId: '123', monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 10 }, serving: { imageTag: '0.1.0', minInstances: 3, maxInstances: 2 } });

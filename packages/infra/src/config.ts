@@ -7,6 +7,14 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits');
 
+/** A role Pulumi's provider can assume: its name at most 64 characters after the last "/". */
+const IamRoleArn = z
+  .string()
+  .regex(
+    /^arn:aws:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+    'an IAM role ARN, arn:aws:iam::<account>:role/[<path>/]<name>: a name of at most 64 letters, digits and + = , . @ _ - after the last "/"',
+  );
+
 /** A SageMaker instance type, `ml.<family>.<size>` (ml.c6i.large, ml.g5.12xlarge, ml.p4de.24xlarge). */
 const InstanceType = z.string().regex(/^ml\.[a-z]+\d+[a-z0-9-]*\.(?:nano|micro|small|medium|large|\d*xlarge)$/, 'a SageMaker instance type, ml.<family>.<size> such as ml.c6i.large or ml.g5.2xlarge');
 
@@ -91,12 +99,13 @@ export const StackConfigSchema = z
     accountId: AccountId,
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-central-1'),
     /** The role Pulumi assumes in the target account (its account id must be `accountId`). */
-    deployRoleArn: z
-      .string()
-      .regex(
-        /^arn:aws:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
-        'an IAM role ARN, arn:aws:iam::<account>:role/[<path>/]<name>: a name of at most 64 letters, digits and + = , . @ _ - after the last "/"',
-      ),
+    deployRoleArn: IamRoleArn,
+    /**
+     * A read-only role in the same account, which the provider assumes instead of `deployRoleArn` when
+     * MAILROUTE_PULUMI_ROLE=preview (stack.ts): a preview of pull-request code runs the program, and must
+     * not hold rights that change the stack. Unset: no such preview.
+     */
+    previewRoleArn: IamRoleArn.optional(),
     /** The `cost-centre` tag on every resource: what AWS takes in a tag value (SageMaker, DynamoDB ... refuse more). */
     costCentre: z
       .string()
@@ -233,9 +242,11 @@ export const StackConfigSchema = z
   .superRefine((config, ctx) => {
     // Zod runs this check on values that failed their own (a deployRoleArn that is no ARN, a prefix outside
     // data/): compare only what parsed, or the error says "role is in account undefined" besides the real issue.
-    const roleAccount = /^arn:aws:iam::(\d{12}):/.exec(config.deployRoleArn)?.[1];
-    if (roleAccount !== undefined && roleAccount !== config.accountId) {
-      ctx.addIssue({ code: 'custom', path: ['deployRoleArn'], message: `role is in account ${roleAccount}, not ${config.accountId}` });
+    for (const key of ['deployRoleArn', 'previewRoleArn'] as const) {
+      const roleAccount = /^arn:aws:iam::(\d{12}):/.exec(config[key] ?? '')?.[1];
+      if (roleAccount !== undefined && roleAccount !== config.accountId) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `role is in account ${roleAccount}, not ${config.accountId}` });
+      }
     }
     for (const issue of instanceCountIssues(config.serving)) ctx.addIssue({ code: 'custom', ...issue });
     if (config.environment === 'prod') {
@@ -290,7 +301,7 @@ export function parseStackConfig(raw: unknown, stackName?: string): StackConfig 
 
 /** Top-level keys read from the Pulumi config namespace `mailroute`. */
 export const CONFIG_KEYS = [
-  'environment', 'accountId', 'region', 'deployRoleArn', 'costCentre', 'network', 'serving', 'api',
+  'environment', 'accountId', 'region', 'deployRoleArn', 'previewRoleArn', 'costCentre', 'network', 'serving', 'api',
   'training', 'retraining', 'monitoring', 'feedback', 'artifacts',
 ] as const;
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
 import { parseStackConfig, rawConfigFrom } from './config.js';
-import { createProgram } from './stack.js';
+import { createProgram, pulumiRoleFrom } from './stack.js';
 
 const config = new pulumi.Config('mailroute');
 // Every key the stack sets in the namespace, so that a misspelt one (mailroute:servng) is refused, not ignored.
@@ -12,7 +12,8 @@ const present = Object.keys(pulumi.runtime.allConfig())
   .map((key) => key.slice('mailroute:'.length));
 const stackConfig = parseStackConfig(rawConfigFrom((key) => config.get(key), present), pulumi.getStack());
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { outputs } = createProgram(stackConfig, { lambdaDistDir: path.resolve(here, '..') });
+// MAILROUTE_PULUMI_ROLE=preview: CI's previews assume the stack's read-only role (stack.ts, providerRoleArn).
+const { outputs } = createProgram(stackConfig, { lambdaDistDir: path.resolve(here, '..'), pulumiRole: pulumiRoleFrom(process.env) });
 
 export const apiUrl = outputs.apiUrl;
 export const endpointName = outputs.endpointName;

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
-import type { StackConfig } from './config.js';
+import { StackConfigError, type StackConfig } from './config.js';
 import { estimateMonthlyCost } from './cost.js';
 import { alarmSpecs } from './monitoring-plan.js';
 import { endpointName as endpointNameOf, physicalName, standardTags } from './naming.js';
@@ -22,19 +22,54 @@ import { QualityReporter } from './components/quality-reporter.js';
 export interface ProgramOptions {
   /** Where `npm run build -w packages/infra` put the Lambda bundles (`api/`, `deployer/`, `quality/`, `register/`). */
   lambdaDistDir: string;
+  /** The role the provider assumes (see providerRoleArn); `deploy` when unset. */
+  pulumiRole?: PulumiRole;
+}
+
+/** `deploy`: the stack's deployRoleArn; `preview`: its read-only previewRoleArn, for `pulumi preview` only. */
+export type PulumiRole = 'deploy' | 'preview';
+
+/** The environment variable that picks the role: CI sets `preview` in its preview jobs. */
+export const PULUMI_ROLE_ENV = 'MAILROUTE_PULUMI_ROLE';
+
+/** The role asked for in the environment; unset (or `deploy`) is the deploy role, any other value is refused. */
+export function pulumiRoleFrom(env: Record<string, string | undefined>): PulumiRole {
+  const value = env[PULUMI_ROLE_ENV];
+  if (value === undefined || value === '' || value === 'deploy') return 'deploy';
+  if (value === 'preview') return 'preview';
+  throw new StackConfigError(`${PULUMI_ROLE_ENV}=${value}: set preview (pulumi preview with mailroute:previewRoleArn) or leave it unset (mailroute:deployRoleArn)`);
+}
+
+/**
+ * The role the provider assumes. A preview role is read-only, so it is refused for a real update (the
+ * update would fail half-way at the first write) and where the stack names none (silently using the deploy
+ * role instead would give pull-request code the rights to change the stack).
+ */
+export function providerRoleArn(config: StackConfig, role: PulumiRole, dryRun: boolean): string {
+  if (role === 'deploy') return config.deployRoleArn;
+  if (!dryRun) {
+    throw new StackConfigError(`${PULUMI_ROLE_ENV}=preview during an update: the preview role cannot deploy; unset ${PULUMI_ROLE_ENV} for pulumi up`);
+  }
+  if (config.previewRoleArn === undefined) {
+    throw new StackConfigError(`${PULUMI_ROLE_ENV}=preview, but mailroute:previewRoleArn is not set: name the stack's read-only role there (pulumi config set mailroute:previewRoleArn <arn>)`);
+  }
+  return config.previewRoleArn;
 }
 
 /**
  * The AWS provider of a stack: pinned to the stack's account (it refuses to touch another) and
- * reaching it through the stack's deploy role; default tags on everything it creates.
+ * reaching it through the stack's deploy role, or its preview role for a read-only preview; default
+ * tags on everything it creates.
  */
-export function createAwsProvider(config: StackConfig, opts?: pulumi.CustomResourceOptions): aws.Provider {
+export function createAwsProvider(config: StackConfig, opts?: pulumi.CustomResourceOptions, role: PulumiRole = 'deploy'): aws.Provider {
+  const roleArn = providerRoleArn(config, role, pulumi.runtime.isDryRun());
+  const sessionName = `pulumi-mailroute-${config.environment}${role === 'preview' ? '-preview' : ''}`;
   return new aws.Provider(
     `aws-${config.environment}`,
     {
       region: config.region as aws.Region,
       allowedAccountIds: [config.accountId],
-      assumeRoles: [{ roleArn: config.deployRoleArn, sessionName: `pulumi-mailroute-${config.environment}` }],
+      assumeRoles: [{ roleArn, sessionName }],
       defaultTags: { tags: standardTags(config) },
     },
     opts,
@@ -154,7 +189,7 @@ export class MailrouteStack extends pulumi.ComponentResource {
 
 /** Builds one stack: its pinned provider and everything under one root component. */
 export function createProgram(config: StackConfig, options: ProgramOptions, rootOpts: pulumi.ComponentResourceOptions = {}) {
-  const provider = createAwsProvider(config);
+  const provider = createAwsProvider(config, undefined, options.pulumiRole);
   const stack = new MailrouteStack(config, options, { ...rootOpts, providers: { aws: provider } });
   return { provider, stack, outputs: stack.outputs };
 }

@@ -38,10 +38,12 @@ function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 /**
  * Sets mocks for `stack`, lets `build` create resources under a root that carries `rootOpts`
  * (a transformation recording every resource's options), waits until all registered, and returns them.
+ * `preview: true` runs it as `pulumi preview` would (pulumi.runtime.isDryRun()), else as `pulumi up`.
  */
 export async function runMocked(
   config: StackConfig,
   build: (rootOpts: pulumi.ComponentResourceOptions) => Record<string, pulumi.Input<unknown>>,
+  { preview = false }: { preview?: boolean } = {},
 ): Promise<{ graph: RecordedResource[]; outputs: Record<string, unknown> }> {
   const byKey = new Map<string, RecordedResource>();
   const resources: pulumi.Resource[] = [];
@@ -76,7 +78,7 @@ export async function runMocked(
     },
     'mailroute',
     config.environment,
-    false,
+    preview,
   );
   const recorder: pulumi.ResourceTransformation = (args) => {
     resources.push(args.resource);
