@@ -1,6 +1,7 @@
 /**
  * Names shared by the AWS adapters and the Pulumi program that deploys them: the Lambda environment
- * variables, the DynamoDB table layout and the live-quality metric. This module imports nothing, so the
+ * variables, the DynamoDB table layout, the live-quality metric, and which instance types take a volume
+ * key (hasInstanceStorage). This module imports nothing, so the
  * program reads it as `@mailroute/aws/contracts` without loading the AWS SDK; both sides use these
  * objects, so they cannot drift apart.
  */
@@ -120,3 +121,16 @@ export const REGISTER_STEP = {
   inputs: { artifactUri: 'ArtifactUri', note: 'Note' },
   outputs: { modelId: 'ModelId', modelPackageArn: 'ModelPackageArn' },
 } as const;
+
+/**
+ * Whether a SageMaker instance type has local NVMe instance storage, which SageMaker encrypts in hardware and
+ * for which it refuses a volume key: CreateTrainingJob a VolumeKmsKeyId, CreateEndpointConfig a KmsKeyId. The
+ * families with a `d` in their attributes (c5d, m6id, g4dn, p4d ...) and those whose every size has it (g5,
+ * g6, g6e, p5, trn1, dl1). The Pulumi program (training job, bootstrap endpoint config) and the deployer
+ * (each deployment's endpoint config) both ask it.
+ */
+export function hasInstanceStorage(instanceType: string): boolean {
+  const family = instanceType.split('.')[1] ?? '';
+  if (/^(g5|g6|g6e|gr6|p5|p5e|p5en|trn1|trn1n|trn2|dl1)$/.test(family)) return true;
+  return /^[a-z]+\d+[a-z]*d[a-z]*$/.test(family);
+}

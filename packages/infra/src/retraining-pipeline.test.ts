@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { artifactPrefix, registerConfigFromEnv } from '@mailroute/aws';
-import { REGISTER_ENV, REGISTER_STEP, TRAINING_JOB } from '@mailroute/aws/contracts';
+import { REGISTER_ENV, REGISTER_STEP, TRAINING_JOB, hasInstanceStorage } from '@mailroute/aws/contracts';
 import { parseStackConfig } from './config.js';
-import { DEFAULT_MAX_RUNTIME_SECONDS, RETRAIN_OUTPUT_PREFIX, TRAINING_METRICS, hasInstanceStorage, retrainingPipelineDefinition, type RetrainingPipelineInput } from './retraining-pipeline.js';
+import { DEFAULT_MAX_RUNTIME_SECONDS, RETRAIN_OUTPUT_PREFIX, TRAINING_METRICS, retrainingPipelineDefinition, type RetrainingPipelineInput } from './retraining-pipeline.js';
 import { apiEnum, shapeProblems } from './testing/sagemaker-api.js';
 import { INFRA_ROOT, loadStackConfigFile } from './testing/stack-files.js';
 

@@ -3,7 +3,7 @@
  * resolved names: Train (a training job on the serving image, whose `train` entry leaves the model's artifact
  * directory in /opt/ml/model) then Register (the register Lambda publishes that directory to the registry).
  */
-import { REGISTER_STEP, TRAINING_JOB } from '@mailroute/aws/contracts';
+import { REGISTER_STEP, TRAINING_JOB, hasInstanceStorage } from '@mailroute/aws/contracts';
 import type { StackConfig } from './config.js';
 import { ARTIFACT_PREFIXES } from './storage-plan.js';
 
@@ -48,16 +48,6 @@ export const TRAINING_METRICS: readonly { Name: string; Regex: string }[] = [
   { Name: 'epoch', Regex: "'epoch': ([0-9.]+)" },
 ];
 
-/**
- * Whether an instance type has local NVMe instance storage, which SageMaker encrypts in hardware and for which
- * it refuses a VolumeKmsKeyId: the families with a `d` in their attributes (c5d, m6id, g4dn, p4d ...) and those
- * whose every size has it (g5, g6, g6e, p5, trn1, dl1).
- */
-export function hasInstanceStorage(instanceType: string): boolean {
-  const family = instanceType.split('.')[1] ?? '';
-  if (/^(g5|g6|g6e|gr6|p5|p5e|p5en|trn1|trn1n|trn2|dl1)$/.test(family)) return true;
-  return /^[a-z]+\d+[a-z]*d[a-z]*$/.test(family);
-}
 
 export interface RetrainingPipelineInput {
   config: Pick<StackConfig, 'environment' | 'training' | 'retraining'>;

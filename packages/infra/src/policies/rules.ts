@@ -84,7 +84,7 @@ export const encryptionAtRest: PolicyRule = {
       if (enc?.encryptionType !== 'KMS' || !enc.kmsKey) out.push(v(this.name, repo, 'repository not KMS-encrypted'));
     }
     for (const key of ofType(graph, T.kmsKey)) if (key.inputs.enableKeyRotation !== true) out.push(v(this.name, key, 'key rotation off'));
-    // A pipeline's training job writes the model with the CMK (its volume: see retraining-pipeline.ts, hasInstanceStorage).
+    // A pipeline's training job writes the model with the CMK (its volume: see hasInstanceStorage in @mailroute/aws/contracts).
     for (const p of ofType(graph, T.pipeline)) {
       for (const step of trainingSteps(p)) if (!first(step.args.OutputDataConfig)?.KmsKeyId) out.push(v(this.name, p, `training step ${step.name} writes its output without KmsKeyId`));
     }
