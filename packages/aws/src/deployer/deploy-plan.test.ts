@@ -34,6 +34,15 @@ describe('planDeployment', () => {
     ]);
   });
 
+  it('leaves KmsKeyId out on instance types with local NVMe storage, for which CreateEndpointConfig refuses one', () => {
+    for (const instanceType of ['ml.g4dn.xlarge', 'ml.g5.2xlarge', 'ml.c5d.large', 'ml.m5d.large', 'ml.r5d.large']) {
+      const plan = planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'old' }, config: { ...config, instanceType }, now });
+      if (plan.action !== 'deploy') throw new Error('expected a deployment');
+      expect(plan.createEndpointConfig, instanceType).not.toHaveProperty('KmsKeyId');
+      expect(plan.createEndpointConfig.ProductionVariants?.[0].InstanceType).toBe(instanceType);
+    }
+  });
+
   it('shifts a single instance all at once (SageMaker allows a canary of at most half the instances)', () => {
     const single = planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'old', instanceCount: 1 }, config, now });
     if (single.action !== 'deploy' || single.endpoint.kind !== 'update') throw new Error('expected an update');

@@ -6,6 +6,7 @@ import type {
   TrafficRoutingConfig,
   UpdateEndpointCommandInput,
 } from '@aws-sdk/client-sagemaker';
+import { hasInstanceStorage } from '../contracts.js';
 import { EndpointBusyError } from '../errors.js';
 
 /** The EventBridge event SageMaker sends when a model package changes state (fields used here). */
@@ -219,7 +220,8 @@ export function planPackageDeployment(input: { pkg: ApprovedPackage; current: Cu
   };
   const createEndpointConfig: CreateEndpointConfigCommandInput = {
     EndpointConfigName: name,
-    KmsKeyId: config.kmsKeyArn,
+    // SageMaker encrypts local NVMe storage itself and refuses a KmsKeyId for such types (g4dn, g5, c5d ...).
+    ...(hasInstanceStorage(config.instanceType) ? {} : { KmsKeyId: config.kmsKeyArn }),
     ProductionVariants: [
       {
         VariantName: config.variantName,

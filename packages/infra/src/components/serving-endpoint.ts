@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
+import { hasInstanceStorage } from '@mailroute/aws/contracts';
 import { endpointScaling } from '../storage-plan.js';
 import { endpointName as endpointNameOf, physicalName, sagemakerLogGroupNames } from '../naming.js';
 import { managedLogGroup } from './log-group.js';
@@ -59,7 +60,8 @@ export class ServingEndpoint extends pulumi.ComponentResource {
     const endpointConfig = new aws.sagemaker.EndpointConfiguration(
       `${name}-bootstrap-config`,
       {
-        kmsKeyArn: ctx.kmsKeyArn,
+        // SageMaker encrypts local NVMe storage itself and CreateEndpointConfig refuses a KmsKeyId for such types.
+        ...(hasInstanceStorage(s.instanceType) ? {} : { kmsKeyArn: ctx.kmsKeyArn }),
         productionVariants: [
           { variantName: VARIANT_NAME, modelName: model.name, instanceType: s.instanceType, initialInstanceCount: s.initialInstanceCount, initialVariantWeight: 1 },
         ],

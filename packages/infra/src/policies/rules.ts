@@ -1,3 +1,4 @@
+import { hasInstanceStorage } from '@mailroute/aws/contracts';
 import { PROD_MIN_LOG_RETENTION_DAYS } from '../config.js';
 import { REQUIRED_TAG_KEYS } from '../naming.js';
 import { T, asList, first, ofType, policyStatements, refersTo, trainingSteps, type PolicyRule, type ResourceRecord, type Violation } from './graph.js';
@@ -77,7 +78,12 @@ export const encryptionAtRest: PolicyRule = {
     need(T.topic, 'kmsMasterKeyId', 'topic');
     need(T.queue, 'kmsMasterKeyId', 'queue');
     need(T.logGroup, 'kmsKeyId', 'log group');
-    need(T.endpointConfig, 'kmsKeyArn', 'endpoint config');
+    // An endpoint on a type with local NVMe storage has it encrypted by SageMaker, which then refuses a key.
+    for (const c of ofType(graph, T.endpointConfig)) {
+      const types = (asList(c.inputs.productionVariants) as Record<string, unknown>[]).map((p) => String(p.instanceType ?? ''));
+      const localStorage = types.length > 0 && types.every(hasInstanceStorage);
+      if (!c.inputs.kmsKeyArn && !localStorage) out.push(v(this.name, c, 'endpoint config without kmsKeyArn'));
+    }
     need(T.lambda, 'kmsKeyArn', 'function');
     for (const repo of ofType(graph, T.ecr)) {
       const enc = first(repo.inputs.encryptionConfigurations);

@@ -130,6 +130,8 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(model.primaryContainer.environment?.MAILROUTE_MODEL_ID).toBeUndefined();
       expect(model.vpcConfig.subnets).toHaveLength(config.network.azCount);
       const variant = inputs(T.endpointConfig).productionVariants[0];
+      // The committed stacks serve on EBS-backed types: the volume gets the stack key (see serving-endpoint.test.ts).
+      expect(inputs(T.endpointConfig).kmsKeyArn).toBe(`arn:aws:mock:${config.region}:${config.accountId}:key-key`);
       expect(variant).toMatchObject({ variantName: 'AllTraffic', instanceType: config.serving.instanceType, initialInstanceCount: config.serving.initialInstanceCount });
       const endpoint = one('aws:sagemaker/endpoint:Endpoint');
       expect(endpoint.inputs.name).toBe(`mailroute-${stack}-classifier`);
