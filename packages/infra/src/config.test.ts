@@ -250,6 +250,53 @@ describe('rawConfigFrom', () => {
   });
 });
 
+// What `pulumi config set --path mailroute:<key>.<field> <value>` (the errors' own advice) leaves in the stack
+// file: an integer as a number, anything else (0.65) as a string; the engine passes the object as JSON text.
+describe('parseStackConfig on values set with pulumi config set --path', () => {
+  const fromEngine = (values: Record<string, unknown>) => {
+    const text = Object.fromEntries(Object.entries({ ...minimal, ...values }).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    return parseStackConfig(rawConfigFrom((key) => text[key]));
+  };
+
+  it('reads a number field given as plain decimal text', () => {
+    const config = fromEngine({
+      monitoring: { alarmEmail: 'ops@example.com', minLiveMacroF1: '0.65', p99LatencyMs: '450.5', logRetentionDays: '90' },
+      api: { ...minimal.api, throttleRatePerSecond: '12.5' },
+      training: { hoursPerMonth: '1.5' },
+      serving: { imageTag: '0.1.0', maxInstances: '3' },
+      network: { azCount: '3', cidr: '10.40.0.0/18' },
+    });
+    expect(config.monitoring).toMatchObject({ minLiveMacroF1: 0.65, p99LatencyMs: 450.5, logRetentionDays: 90 });
+    expect(config.api.throttleRatePerSecond).toBe(12.5);
+    expect(config.training.hoursPerMonth).toBe(1.5);
+    expect(config.serving.maxInstances).toBe(3);
+    expect(config.network.azCount).toBe(3);
+  });
+
+  it('refuses text that is no plain decimal number, and keeps each field’s own checks', () => {
+    for (const value of ['', ' 0.65', '0.65 ', '+0.5', '.5', '1e-1', '0x1', 'NaN', 'Infinity', '0,65', '1_0']) {
+      expect(() => parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', minLiveMacroF1: value } }), JSON.stringify(value)).toThrow(
+        /^invalid stack config:\n {2}mailroute:monitoring.minLiveMacroF1: Invalid input: expected number, received string$/,
+      );
+    }
+    expect(() => parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', minLiveMacroF1: '1.5' } })).toThrow(/mailroute:monitoring.minLiveMacroF1: Too big/);
+    expect(() => parseStackConfig({ ...minimal, serving: { imageTag: '0.1.0', maxInstances: '2.5' } })).toThrow(/mailroute:serving.maxInstances: Invalid input: expected int, received number/);
+    expect(() => parseStackConfig({ ...minimal, serving: { imageTag: '0.1.0', maxInstances: '9'.repeat(400) } })).toThrow(/mailroute:serving.maxInstances: /);
+  });
+
+  it('reads an all-digit image tag stored as a number as its text', () => {
+    expect(fromEngine({ serving: { imageTag: 20261203 } }).serving.imageTag).toBe('20261203');
+    expect(fromEngine({ serving: { imageTag: 0 } }).serving.imageTag).toBe('0');
+  });
+
+  it('refuses an image tag that reached it as a number other than a whole one, saying to quote it', () => {
+    const tag = (imageTag: number) => () => parseStackConfig({ ...minimal, serving: { imageTag } });
+    expect(tag(1.1)).toThrow(/^invalid stack config:\n {2}mailroute:serving.imageTag: a string, not the number 1.1: quote the tag in Pulumi.<stack>.yaml \(imageTag: "1.10"\)/);
+    expect(tag(2 ** 53 + 2)).toThrow(/mailroute:serving.imageTag: a string, not the number 9007199254740994/);
+    expect(tag(-1)).toThrow(/mailroute:serving.imageTag: a string, not the number -1/);
+  });
+});
+
 describe('validateScheduleExpression', () => {
   it('accepts cron, rate and at expressions', () => {
     for (const ok of ['cron(0 3 1 * ? *)', 'cron(0 3 ? * MON *)', 'rate(1 day)', 'rate(30 days)', 'at(2027-01-01T03:00:00)']) {

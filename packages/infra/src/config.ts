@@ -7,6 +7,15 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits');
 
+/**
+ * A number, or the plain decimal text of one (`0.65`, `12`; no exponent, sign of +, spaces or hex): `pulumi
+ * config set --path mailroute:<key>.<field> <value>`, which the errors here recommend, stores a value it cannot
+ * read as an integer (0.65) as a string.
+ */
+function configNumber<T extends z.ZodNumber>(schema: T) {
+  return z.preprocess((value) => (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value) ? Number(value) : value), schema);
+}
+
 /** A role Pulumi's provider can assume: its name at most 64 characters after the last "/". */
 const IamRoleArn = z
   .string()
@@ -27,6 +36,12 @@ const DataFolder = z
   .regex(/^data\/(?:[^/\s]+\/)+$/, 'a folder under data/ ending in "/", such as data/retraining/exports/: training jobs read data/ only')
   // The retraining schedule's description names the exports' folder, and Scheduler takes at most 512 characters there.
   .max(400, 'at most 400 characters: the retraining schedule\'s description names the folder, and Scheduler takes at most 512 characters there');
+
+/** Why an imageTag that is no string is refused; a number other than a whole one lost the tag's text (1.10 is 1.1). */
+function imageTagTypeMessage(input: unknown): string {
+  if (typeof input !== 'number') return 'a string';
+  return `a string, not the number ${input}: quote the tag in Pulumi.<stack>.yaml (imageTag: "1.10"): unquoted, YAML reads 1.10 as the number 1.1`;
+}
 
 const RetrainingTargetSchema = z.discriminatedUnion('kind', [
   /** A SageMaker pipeline in this account (the default: `<prefix>-retrain`). */
@@ -90,7 +105,7 @@ export function cidrProblem(cidr: string, azCount: number): string | undefined {
 }
 
 const CidrBlock = z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/, 'a CIDR block such as 10.40.0.0/16');
-const AzCount = z.number().int().min(2).max(3);
+const AzCount = configNumber(z.number().int().min(2).max(3));
 
 /** One stack's configuration (`Pulumi.<stack>.yaml`, namespace `mailroute`), parsed once at the edge. */
 export const StackConfigSchema = z
@@ -127,18 +142,22 @@ export const StackConfigSchema = z
          * The serving container's tag in this stack's ECR repository: required, and a version or a commit,
          * because the repository is IMMUTABLE (a moving tag such as `latest` can be pushed once only).
          */
-        imageTag: z
-          .string({ error: (issue) => (issue.input === undefined ? 'required: the serving image tag in ECR, a version such as 0.1.0' : 'a string') })
-          .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag: letters, digits, _ . - (at most 128)')
-          .refine((tag) => !/^latest/i.test(tag), 'a version or commit, not a moving tag: the ECR repository is IMMUTABLE, so `latest...` can be pushed once only'),
+        imageTag: z.preprocess(
+          // An all-digit tag (a date, 20261203) arrives as a number from `pulumi config set --path` or unquoted YAML.
+          (tag) => (typeof tag === 'number' && Number.isSafeInteger(tag) && tag >= 0 ? String(tag) : tag),
+          z
+            .string({ error: (issue) => (issue.input === undefined ? 'required: the serving image tag in ECR, a version such as 0.1.0' : imageTagTypeMessage(issue.input)) })
+            .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag: letters, digits, _ . - (at most 128)')
+            .refine((tag) => !/^latest/i.test(tag), 'a version or commit, not a moving tag: the ECR repository is IMMUTABLE, so `latest...` can be pushed once only'),
+        ),
         instanceType: InstanceType.default('ml.c6i.large'),
         /** Instances a newly created endpoint starts with: from minInstances to maxInstances, minInstances if unset. */
-        initialInstanceCount: z.number().int().min(1).optional(),
+        initialInstanceCount: configNumber(z.number().int().min(1)).optional(),
         /** Autoscaling bounds (min <= max): the scalable target's minCapacity and maxCapacity. */
-        minInstances: z.number().int().min(1).default(1),
-        maxInstances: z.number().int().min(1).default(2),
+        minInstances: configNumber(z.number().int().min(1)).default(1),
+        maxInstances: configNumber(z.number().int().min(1)).default(2),
         /** Autoscaling target: invocations per instance per minute. */
-        invocationsPerInstance: z.number().int().min(1).default(600),
+        invocationsPerInstance: configNumber(z.number().int().min(1)).default(600),
         /**
          * S3 prefix (in the artifact bucket) of the model the endpoint starts with, before any approval: under
          * `models/`, which the SageMaker role may read, and ending in `/`, as SageMaker requires of an S3Prefix.
@@ -147,14 +166,14 @@ export const StackConfigSchema = z
           .string()
           .regex(/^models\/(?:[^/\s]+\/)+$/, 'a folder under models/ ending in "/", such as models/bootstrap/: the SageMaker role reads models/ only, and SageMaker takes a model prefix only with its trailing "/"')
           .default('models/bootstrap/'),
-        lambdaMemoryMb: z.number().int().min(128).max(10240).default(1024),
+        lambdaMemoryMb: configNumber(z.number().int().min(128).max(10240)).default(1024),
         /**
          * The API Lambda's timeout: API Gateway's integration timeout (29 s), which the handlers' limits
          * assume (`/v1/quality` caps its reads to answer within it); less cuts such answers off early.
          */
-        lambdaTimeoutSeconds: z.number().int().min(1).max(29).default(29),
+        lambdaTimeoutSeconds: configNumber(z.number().int().min(1).max(29)).default(29),
         /** Expected API requests per month, for the cost estimate. */
-        monthlyRequests: z.number().int().min(0).default(1_000_000),
+        monthlyRequests: configNumber(z.number().int().min(0)).default(1_000_000),
       },
       // Required for its imageTag; the other keys have defaults.
       { error: (issue) => (issue.code !== 'invalid_type' ? undefined : issue.input === undefined ? 'required: at least { imageTag: <version> }' : 'an object') },
@@ -165,13 +184,13 @@ export const StackConfigSchema = z
       issuer: z.string().url().startsWith('https://'),
       /** The CRM caller allow-list: client ids (JWT audiences) that may call the API. */
       allowedClientIds: z.array(z.string().min(1)).min(1),
-      throttleRatePerSecond: z.number().min(1).default(50),
-      throttleBurst: z.number().int().min(1).default(100),
+      throttleRatePerSecond: configNumber(z.number().min(1)).default(50),
+      throttleBurst: configNumber(z.number().int().min(1)).default(100),
       /**
        * The API Lambda's request body limit in bytes (its MAILROUTE_MAX_BODY_BYTES; 413 beyond it): 1 MiB by
        * default, at most 4 MiB, what Lambda's 6 MB invocation payload holds once a binary body is base64-encoded.
        */
-      maxBodyBytes: z.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
+      maxBodyBytes: configNumber(z.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES)).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
     }),
     training: z
       .strictObject({
@@ -184,7 +203,7 @@ export const StackConfigSchema = z
          * Hours of training per month, for the cost estimate: at most a 31-day month's, as the retraining runs one job
          * at a time (an unbounded number made the exported estimate Infinity, which JSON, and so Pulumi's state, cannot hold).
          */
-        hoursPerMonth: z.number().min(0).max(744, 'at most 744, the hours of a 31-day month: the retraining runs one job at a time').default(2),
+        hoursPerMonth: configNumber(z.number().min(0).max(744, 'at most 744, the hours of a 31-day month: the retraining runs one job at a time')).default(2),
       })
       .prefault({}),
     retraining: z
@@ -214,28 +233,29 @@ export const StackConfigSchema = z
       .prefault({}),
     monitoring: z.strictObject({
       alarmEmail: z.string().email(),
-      logRetentionDays: z
-        .number()
-        .int()
-        .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `a retention CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(', ')} (days)`)
-        .default(30),
+      logRetentionDays: configNumber(
+        z
+          .number()
+          .int()
+          .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `a retention CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(', ')} (days)`),
+      ).default(30),
       /**
        * The endpoint's p99 latency alarm, in ms (CloudWatch's ModelLatency is in microseconds): at most 60 s, as long
        * as SageMaker lets a real-time invocation run; a higher one could never fire, and past about 1e305 the
        * threshold in microseconds was Infinity, which PutMetricAlarm cannot take.
        */
-      p99LatencyMs: z.number().positive().max(60_000, 'at most 60000 (60 s, the longest a SageMaker real-time invocation runs): a higher p99 alarm could never fire').default(500),
+      p99LatencyMs: configNumber(z.number().positive().max(60_000, 'at most 60000 (60 s, the longest a SageMaker real-time invocation runs): a higher p99 alarm could never fire')).default(500),
       /** Alarm when live macro F1 (from CRM feedback) falls under this. */
-      minLiveMacroF1: z.number().min(0).max(1).default(0.7),
+      minLiveMacroF1: configNumber(z.number().min(0).max(1)).default(0.7),
     }),
-    feedback: z.strictObject({ ttlDays: z.number().int().min(1).max(3650).default(400) }).prefault({}),
+    feedback: z.strictObject({ ttlDays: configNumber(z.number().int().min(1).max(3650)).default(400) }).prefault({}),
     artifacts: z
       .strictObject({
-        noncurrentVersionDays: z.number().int().min(1).default(90),
+        noncurrentVersionDays: configNumber(z.number().int().min(1)).default(90),
         /** Uploads abandoned half-way are removed after this many days. */
-        abortMultipartDays: z.number().int().min(1).default(7),
+        abortMultipartDays: configNumber(z.number().int().min(1)).default(7),
         /** Training data snapshots move to infrequent access after this many days. */
-        dataInfrequentAccessDays: z.number().int().min(30).default(60),
+        dataInfrequentAccessDays: configNumber(z.number().int().min(30)).default(60),
       })
       .prefault({}),
   })
