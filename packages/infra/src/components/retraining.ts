@@ -63,7 +63,8 @@ export class Retraining extends pulumi.ComponentResource {
         scheduleExpression: config.retraining.schedule,
         scheduleExpressionTimezone: config.retraining.timezone,
         state: config.retraining.enabled ? 'ENABLED' : 'DISABLED',
-        flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 60 },
+        // At the time the schedule names (the README promises 03:00 on the 1st), not somewhere in the hour after it.
+        flexibleTimeWindow: { mode: 'OFF' },
         kmsKeyArn: ctx.kmsKeyArn,
         target: {
           arn: targetArn,

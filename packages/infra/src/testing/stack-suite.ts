@@ -192,6 +192,9 @@ export function stackSuite(stack: 'dev' | 'prod') {
     it('Retraining: the configured schedule against the pipeline the stack creates, off until exports are in place', () => {
       const s = inputs('aws:scheduler/schedule:Schedule');
       expect(s.scheduleExpression).toBe(config.retraining.schedule);
+      expect(s.scheduleExpressionTimezone).toBe(config.retraining.timezone);
+      // Runs when the expression says (03:00 on the 1st), no flexible window after it.
+      expect(s.flexibleTimeWindow).toEqual({ mode: 'OFF' });
       expect(s.state).toBe('DISABLED');
       // The created pipeline's ARN (what the mocks answer for it), and only it may be started.
       const pipelineArn = `arn:aws:mock:${config.region}:${config.accountId}:retraining-pipeline-pipeline`;
