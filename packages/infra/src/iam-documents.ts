@@ -290,8 +290,8 @@ export function deployerLambdaPolicy(input: {
   );
 }
 
-/** A dead-letter queue's policy: the one EventBridge rule may send to it (and no other source). */
-export function ruleToQueuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
+/** A dead-letter queue's policy: the stack's EventBridge rules named may send to it (and no other source). */
+export function ruleToQueuePolicy(queueArn: string, ruleArn: string | string[]): PolicyDocument {
   return doc({
     Sid: 'EventBridgeDeadLetters',
     Effect: 'Allow',

@@ -103,7 +103,7 @@ export function alarmSpecs(
     { ...lambda(names.deployerFunctionName, 'deployer-lambda-errors', 'Errors', 'Deployer Lambda failed to deploy an approved model'), evaluationPeriods: 1, datapointsToAlarm: 1 },
     // When the daily reporter fails, the live-quality alarm (missing data: not breaching) goes quiet.
     { ...lambda(qualityFunctionName(config), 'quality-lambda-errors', 'Errors', 'Quality reporter failed: live quality is not being measured'), period: 3600, evaluationPeriods: 1, datapointsToAlarm: 1 },
-    waiting(deployDeadLetterQueueName(config), 'deploy-dlq-messages', 'An approval event the deployer gave up on waits in the dead-letter queue'),
+    waiting(deployDeadLetterQueueName(config), 'deploy-dlq-messages', 'An approval event the deployer gave up on, or the endpoint failing or rolling back an update, waits in the dead-letter queue'),
     waiting(retrainDeadLetterQueueName(config), 'retrain-dlq-messages', 'A retraining run failed to start, or the stack’s retraining pipeline failed a run: it waits in the dead-letter queue'),
     spec({
       key: 'api-5xx',

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { carveSubnets, privateSubnetPlan, vpcEndpointPlan } from './network-plan.js';
-import { approvalEventPattern, artifactLifecycleRules, endpointScaling, sagemakerPrefixes } from './storage-plan.js';
+import { approvalEventPattern, artifactLifecycleRules, endpointScaling, failedEndpointPattern, sagemakerPrefixes } from './storage-plan.js';
 import { alarmSpecs, dashboardBody } from './monitoring-plan.js';
 import { QUALITY_METRIC } from '@mailroute/aws/contracts';
 import { physicalName, standardTags } from './naming.js';
@@ -63,6 +63,17 @@ describe('storage and deployment plans', () => {
       source: ['aws.sagemaker'],
       'detail-type': ['SageMaker Model Package State Change'],
       detail: { ModelPackageGroupName: ['g'], ModelApprovalStatus: ['Approved', 'Rejected'] },
+    });
+  });
+
+  it('matches its own endpoint failing or rolling back an update, in the event reference’s spelling (IN_SERVICE) and the API’s (InService)', () => {
+    expect(failedEndpointPattern('mailroute-prod-classifier')).toEqual({
+      source: ['aws.sagemaker'],
+      'detail-type': ['SageMaker Endpoint State Change'],
+      detail: {
+        EndpointName: ['mailroute-prod-classifier'],
+        EndpointStatus: ['Failed', 'FAILED', 'RollingBack', 'ROLLING_BACK', 'UpdateRollbackFailed', 'UPDATE_ROLLBACK_FAILED'],
+      },
     });
   });
 

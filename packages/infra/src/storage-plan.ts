@@ -68,6 +68,27 @@ export function failedPipelineRunPattern(pipelineArn: string) {
   };
 }
 
+/**
+ * The endpoint states that mean an update failed or is being undone (DescribeEndpoint's EndpointStatus): a
+ * blue/green update SageMaker accepted and then could not finish leaves no error in the deployer, which returned
+ * once UpdateEndpoint was accepted.
+ */
+export const FAILED_ENDPOINT_STATUSES = ['Failed', 'RollingBack', 'UpdateRollbackFailed'] as const;
+
+/**
+ * "SageMaker Endpoint State Change" events of one endpoint in a FAILED_ENDPOINT_STATUSES state (EventBridge
+ * pattern). AWS's event reference shows the status as IN_SERVICE where the API says InService, and shows no
+ * failed event, so each status is matched in both spellings (FAILED and Failed, UPDATE_ROLLBACK_FAILED ...).
+ */
+export function failedEndpointPattern(endpointName: string) {
+  const spellings = FAILED_ENDPOINT_STATUSES.flatMap((status) => [status, status.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()]);
+  return {
+    source: ['aws.sagemaker'],
+    'detail-type': ['SageMaker Endpoint State Change'],
+    detail: { EndpointName: [endpointName], EndpointStatus: spellings },
+  };
+}
+
 /** Endpoint autoscaling (target tracking on invocations per instance). */
 export function endpointScaling(config: Pick<StackConfig, 'serving'>, endpointName: string, variantName = 'AllTraffic') {
   const s = config.serving;

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { deployerLambdaPolicy, ruleToQueuePolicy } from '../iam-documents.js';
 import { DEPLOYER_LAMBDA_ENV } from '../lambda-env.js';
-import { approvalEventPattern } from '../storage-plan.js';
+import { approvalEventPattern, failedEndpointPattern } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
 import { deployDeadLetterQueueName } from '../monitoring-plan.js';
 import { createVpcLambda, type LambdaPlacement } from './vpc-lambda.js';
@@ -83,11 +83,14 @@ export class DeployOnApproval extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const endpointFailed = this.endpointFailedRule(name, ctx, endpointName, dlq);
     new aws.sqs.QueuePolicy(
       `${name}-dlq-policy`,
       {
         queueUrl: dlq.url,
-        policy: pulumi.all([dlq.arn, rule.arn]).apply(([queueArn, ruleArn]) => JSON.stringify(ruleToQueuePolicy(queueArn, ruleArn))),
+        policy: pulumi
+          .all([dlq.arn, rule.arn, endpointFailed.arn])
+          .apply(([queueArn, ...ruleArns]) => JSON.stringify(ruleToQueuePolicy(queueArn, ruleArns))),
       },
       { parent: this },
     );
@@ -113,5 +116,30 @@ export class DeployOnApproval extends pulumi.ComponentResource {
     this.functionName = functionName;
     this.ruleName = rule.name;
     this.registerOutputs({ ruleName: this.ruleName });
+  }
+
+  /**
+   * The deployer returns once SageMaker accepts UpdateEndpoint; an update that then fails (the new fleet fails
+   * its health checks) or is rolled back raises no error anywhere. Such a state change of the endpoint goes to
+   * the deploy dead-letter queue, whose alarm pages. (One rolled back by the 5xx or p99 alarm pages through them.)
+   */
+  private endpointFailedRule(name: string, ctx: StackContext, endpointName: pulumi.Output<string>, dlq: aws.sqs.Queue): aws.cloudwatch.EventRule {
+    const ruleName = physicalName(ctx.config, 'endpoint-failed');
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-endpoint-failed`,
+      {
+        name: ruleName,
+        description: 'The endpoint of this stack failed an update or is rolling one back',
+        eventPattern: endpointName.apply((ep) => JSON.stringify(failedEndpointPattern(ep))),
+        tags: tagsWith(ctx, ruleName),
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-endpoint-failed-target`,
+      { rule: rule.name, arn: dlq.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } },
+      { parent: this },
+    );
+    return rule;
   }
 }

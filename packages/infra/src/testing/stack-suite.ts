@@ -7,6 +7,7 @@ import { T, first, policyStatements } from '../policies/graph.js';
 import { API_LAMBDA_ENV, API_ROUTES, DEPLOYER_LAMBDA_ENV, QUALITY_LAMBDA_ENV } from '../lambda-env.js';
 import { loadStackConfigFile, runMocked, type RecordedResource } from './pulumi-harness.js';
 import { expectRetrainingPipeline } from './retraining-checks.js';
+import { failedEndpointPattern } from '../storage-plan.js';
 import { NAME_RULES, nameProblems } from './name-rules.js';
 
 export function stackSuite(stack: 'dev' | 'prod') {
@@ -182,6 +183,18 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(asyncConfig.destinationConfig.onFailure.destination).toContain('deploy-on-approval-dlq');
       const deployerPolicy = JSON.parse(inputs('aws:iam/rolePolicy:RolePolicy', 'deploy-on-approval-deployer-policy').policy);
       expect(deployerPolicy.Statement.find((x: { Sid: string }) => x.Sid === 'FailedApprovalsToDeadLetterQueue').Resource).toContain('deploy-on-approval-dlq');
+      // An update SageMaker accepted and then failed or rolled back reaches the same queue, sent by its own rule.
+      const failed = inputs('aws:cloudwatch/eventRule:EventRule', 'deploy-on-approval-endpoint-failed');
+      expect(failed.name).toBe(`mailroute-${stack}-endpoint-failed`);
+      expect(JSON.parse(failed.eventPattern)).toEqual(failedEndpointPattern(`mailroute-${stack}-classifier`));
+      const deployDlqArn = `arn:aws:mock:${config.region}:${config.accountId}:deploy-on-approval-dlq`;
+      expect(inputs('aws:cloudwatch/eventTarget:EventTarget', 'deploy-on-approval-endpoint-failed-target').arn).toBe(deployDlqArn);
+      expect(policyStatements(inputs('aws:sqs/queuePolicy:QueuePolicy', 'deploy-on-approval-dlq-policy').policy)).toEqual([
+        expect.objectContaining({
+          Resource: deployDlqArn,
+          Condition: { ArnEquals: { 'aws:SourceArn': [`arn:aws:mock:${config.region}:${config.accountId}:deploy-on-approval-rule`, `arn:aws:mock:${config.region}:${config.accountId}:deploy-on-approval-endpoint-failed`] } },
+        }),
+      ]);
       const env = inputs(T.lambda, 'deploy-on-approval-deployer-function').environment.variables;
       expect(inputs(T.lambda, 'deploy-on-approval-deployer-function').code).toEqual({ archive: '/opt/mailroute/dist/deployer' });
       expect(env[DEPLOYER_LAMBDA_ENV.instanceType]).toBe(config.serving.instanceType);
