@@ -10,5 +10,5 @@ export const DOT_SEGMENT_IN_PATH = 'Dot segment (. or .., percent-encoded or not
  * is no host name. `why` is the adapter's reason, never the request's text.
  */
 export function unreadableRequestProblem(why: string): Problem {
-  return problem(400, 'REQUEST_INVALID', `The request cannot be read (${why}): send a path of /-separated segments, without a backslash, and a Host header that is a host name.`);
+  return problem(400, 'REQUEST_INVALID', `The request cannot be read (${why}): send a path of /-separated segments, without a backslash or a . or .. segment, and a Host header that is a host name.`);
 }
