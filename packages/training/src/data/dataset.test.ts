@@ -96,6 +96,15 @@ describe('loadDataset', () => {
     ]);
   });
 
+  it("guesses, when bad rows fail the read, the old name that training's skip warning would: a label left without rows sharing a word", async () => {
+    // "Tech Support" was renamed "Technical Support"; "IT Support", the closest spelling, has rows of its own.
+    const tasks = [{ name: 'queue', labels: ['Technical Support', 'IT Support', 'Billing'] }, { name: 'topic' }];
+    const rows = [...Array.from({ length: 8 }, (_, i) => `t${i},s,b,,Tech Support,x`), ...Array.from({ length: 6 }, (_, i) => `i${i},s,b,,IT Support,x`), 'b1,s,b,,Billing,x'];
+    const p = file('tech.csv', `${header}${rows.join('\n')}\n`);
+    const e = (await loadDataset(p, cfg({ tasks })).catch((x: unknown) => x)) as DatasetError;
+    expect(e.message).toContain('e.g. "aliases": {"Tech Support": "Technical Support"} in task queue');
+  });
+
   it('names aliases in a training config first when an unknown label is on many rows (renamed in the export)', async () => {
     // The taxonomy says tax; a later export calls it taxe.
     const rows = Array.from({ length: 6 }, (_, i) => `${i},s${i},b${i},,taxe,x`).join('\n');

@@ -9,7 +9,7 @@ import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport 
 import { columnList } from './column-list.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
 import { dateHint } from './date-hint.js';
-import { likelyRenamed, renamedLabelHint, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
+import { labelCounts, likelyRenamed, renamedLabelHint, withLikelierGuess, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
 import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
 
 /** One usable example: the email, its labels per task (null = masked) and where it came from. */
@@ -309,7 +309,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     // Reading for a trained model (predict, evaluate, compare), the config is the model's own: the commands' flag overrides it.
     const skip = options.forModel ? 'pass --on-bad-row skip to leave them out' : 'set "onBadRow": "skip" in the config or pass --on-bad-row skip to train without them';
     // A renamed label is mapped by an alias, keeping its rows; skipping them would lose the whole class.
-    const alias = renamedLabelHint(renamed, options.configFile);
+    // Its example guesses the old name as the skip warnings do, from the good rows' labels.
+    const counts = (task: string) => labelCounts(pending.map((p) => p.raw[config.tasks.findIndex((t) => t.name === task)]?.label));
+    const alias = renamedLabelHint(renamed.map((r) => withLikelierGuess(r, counts(r.task))), options.configFile);
     const hint = alias === undefined ? ` (fix them, or ${skip})` : ` (${alias}; otherwise fix them, or ${skip})`;
     throw new DatasetError('DATASET_ROW_INVALID', `${badRowPlaces.length} bad row(s) (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${listed}${hint}`, problems);
   }

@@ -77,16 +77,9 @@ export function renamedLabelHint(renamed: readonly RenamedLabel[], configFile?: 
  */
 export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: readonly { labels: Record<string, string | null> }[], what: string, configFile?: string): string[] {
   return renamed.map((found) => {
-    // A taxonomy label left without a row that shares a word with it is the likelier old name than the closest
-    // spelling with rows of its own ("Tech Support": "Technical Support", none left, not "IT Support").
     // The task's rows per label, in one pass: which labels have none left, and how many the guess has.
-    const counts = new Map<string, number>();
-    for (const row of rows) {
-      const label = row.labels[found.task];
-      if (label !== null && label !== undefined) counts.set(label, (counts.get(label) ?? 0) + 1);
-    }
-    const emptied = (found.labels ?? []).filter((l) => !counts.has(l));
-    const r = { ...found, guess: wordShared(found.label, emptied) ?? found.guess };
+    const counts = labelCounts(rows.map((row) => row.labels[found.task]));
+    const r = withLikelierGuess(found, counts);
     const left = r.guess === undefined ? undefined : (counts.get(r.guess) ?? 0);
     const empty = left === 0 ? `, and its label "${r.guess}" has no rows left` : '';
     return (
@@ -94,6 +87,23 @@ export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: rea
       `if "${r.label}" was renamed, ${mapWithAliases(configFile, 'it')}, e.g. ${aliasExample(r)}`
     );
   });
+}
+
+/** How many of `labels` are each label (blanks not counted). */
+export function labelCounts(labels: Iterable<string | null | undefined>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const label of labels) if (label !== null && label !== undefined) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * `found` with the likelier old name as its guess: a taxonomy label left without a row (by `counts`, the task's
+ * rows per label) that shares a word with it, rather than the closest spelling with rows of its own
+ * ("Tech Support": "Technical Support", none left, not "IT Support").
+ */
+export function withLikelierGuess(found: RenamedLabel, counts: ReadonlyMap<string, number>): RenamedLabel {
+  const emptied = (found.labels ?? []).filter((l) => !counts.has(l));
+  return { ...found, guess: wordShared(found.label, emptied) ?? found.guess };
 }
 
 /** Words of a label, lower case: `Tech Support` -> tech, support. */
