@@ -3,7 +3,10 @@ import type { CliContext } from './context.js';
 export interface TwoStepInterrupt {
   /** Aborted at the first Ctrl-C, its reason the `reason` given. */
   signal: AbortSignal;
-  /** Stops listening for Ctrl-C. */
+  /**
+   * The work is over: a first Ctrl-C from now on is ignored (the command ends by itself in a moment, with its own
+   * exit code, which bin/mailroute.mjs gives one that comes after main), a second still exits 130.
+   */
   release(): void;
 }
 
@@ -29,5 +32,16 @@ export function twoStepInterrupt(
     interrupt.abort(o.reason);
   };
   ctx.signals.on('SIGINT', onInterrupt);
-  return { signal: interrupt.signal, release: () => ctx.signals.off('SIGINT', onInterrupt) };
+  // Without a listener, a Ctrl-C between the work's end and the process's (onnxruntime and SQLite closing) killed
+  // it with 130, which says the model was not registered when it was.
+  let late = 0;
+  const afterWork = () => {
+    late += 1;
+    if (late > 1) ctx.exit(130);
+  };
+  const release = () => {
+    ctx.signals.off('SIGINT', onInterrupt);
+    ctx.signals.on('SIGINT', afterWork);
+  };
+  return { signal: interrupt.signal, release };
 }

@@ -51,7 +51,8 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     const [record] = JSON.parse((await run(['runs', 'list', '--json'])).stdout);
     expect(record).toMatchObject({ status: 'interrupted', epochs: { length: epochs } });
     expect(record.modelId).toBeUndefined();
-    expect(signals.listenerCount('SIGINT')).toBe(0);
+    // The stopping listener is gone; a quiet one stays until the process ends (a late Ctrl-C must not kill it with 130).
+    expect(signals.listenerCount('SIGINT')).toBe(1);
   });
 
   it.each([
