@@ -4,12 +4,12 @@ import { createContext } from './context.js';
 import { captureStream } from './test-support.js';
 import { twoStepInterrupt } from './interrupt.js';
 
-function setup() {
+function setup(quietAfter?: boolean) {
   const signals = new EventEmitter();
   const stderr = captureStream();
   const exits: number[] = [];
   const ctx = createContext({ env: {}, signals, stderr: stderr.stream, exit: (code) => exits.push(code) });
-  const interrupt = twoStepInterrupt(ctx, { stopping: 'stopping', quitting: 'quitting', reason: new Error('interrupted') });
+  const interrupt = twoStepInterrupt(ctx, { stopping: 'stopping', quitting: 'quitting', reason: new Error('interrupted'), ...(quietAfter === undefined ? {} : { quietAfter }) });
   return { signals, stderr, exits, interrupt };
 }
 
@@ -24,8 +24,11 @@ describe('twoStepInterrupt', () => {
     expect(stderr.text()).toContain('Ctrl-C: stopping');
   });
 
-  it('once the work is over, ignores a first Ctrl-C (the command ends with its own code) and still exits 130 at a second', () => {
-    const { signals, stderr, exits, interrupt } = setup();
+  it('once the work is over, stops listening; with quietAfter, ignores a first Ctrl-C (the command ends with its own code) and still exits 130 at a second', () => {
+    const plain = setup();
+    plain.interrupt.release();
+    expect(plain.signals.listenerCount('SIGINT')).toBe(0);
+    const { signals, stderr, exits, interrupt } = setup(true);
     interrupt.release();
     signals.emit('SIGINT');
     expect([interrupt.signal.aborted, exits, stderr.text()]).toEqual([false, [], '']);

@@ -4,8 +4,9 @@ export interface TwoStepInterrupt {
   /** Aborted at the first Ctrl-C, its reason the `reason` given. */
   signal: AbortSignal;
   /**
-   * The work is over: a first Ctrl-C from now on is ignored (the command ends by itself in a moment, with its own
-   * exit code, which bin/mailroute.mjs gives one that comes after main), a second still exits 130.
+   * The work is over: stops listening, or with `quietAfter`, ignores a first Ctrl-C from now on (the command ends
+   * by itself in a moment, with its own exit code, which bin/mailroute.mjs gives one that comes after main) and
+   * still exits 130 at a second.
    */
   release(): void;
 }
@@ -17,7 +18,7 @@ export interface TwoStepInterrupt {
  */
 export function twoStepInterrupt(
   ctx: CliContext,
-  o: { stopping: string; quitting: string; reason: Error; first?: () => void; again?: () => void },
+  o: { stopping: string; quitting: string; reason: Error; first?: () => void; again?: () => void; quietAfter?: boolean },
 ): TwoStepInterrupt {
   const interrupt = new AbortController();
   const onInterrupt = () => {
@@ -32,8 +33,8 @@ export function twoStepInterrupt(
     interrupt.abort(o.reason);
   };
   ctx.signals.on('SIGINT', onInterrupt);
-  // Without a listener, a Ctrl-C between the work's end and the process's (onnxruntime and SQLite closing) killed
-  // it with 130, which says the model was not registered when it was.
+  // Without a listener, a Ctrl-C between the work's end and the process's (onnxruntime and SQLite closing) kills
+  // it with 130, which for train says that the model was not registered when it was.
   let late = 0;
   const afterWork = () => {
     late += 1;
@@ -41,7 +42,7 @@ export function twoStepInterrupt(
   };
   const release = () => {
     ctx.signals.off('SIGINT', onInterrupt);
-    ctx.signals.on('SIGINT', afterWork);
+    if (o.quietAfter === true) ctx.signals.on('SIGINT', afterWork);
   };
   return { signal: interrupt.signal, release };
 }

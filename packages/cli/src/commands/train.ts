@@ -56,6 +56,8 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       // registry writes are atomic, so no half model is left; `runs list` shows the run as interrupted (its process is gone).
       const interrupt = twoStepInterrupt(ctx, {
         first: () => progress.stop(),
+        // Once the model is registered, a Ctrl-C while the process closes must not end it with 130 (nothing registered).
+        quietAfter: true,
         again: () => progress.stop(),
         stopping: 'stopping at the next step (a model already being registered is kept; Ctrl-C again quits at once)',
         quitting: 'quitting now (`mailroute registry list` shows whether the model got registered)',
