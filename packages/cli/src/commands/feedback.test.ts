@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSqliteStore, DB_FILE } from '@mailroute/serving';
-import { DEMO_CONFIG_PATH, generateDemoRows, writeDemoData } from '@mailroute/training';
+import { DEMO_CONFIG_PATH, generateDemoRows, loadDataset, loadTrainingConfig, writeDemoData } from '@mailroute/training';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 import { timeOption } from './feedback.js';
@@ -62,6 +62,20 @@ describe('mailroute feedback export', () => {
     expect(lines[0]).toBe('id,business_area,queue,topic,closedAt,classifiedAt,modelId,predictionId');
     expect(lines).toHaveLength(31);
 
+    // A config that reads ";"-separated files, or JSONL, gets a file it reads back: train takes it.
+    const demo = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(cwd, 'semi.json'), JSON.stringify({ ...demo, delimiter: ';' }));
+    writeFileSync(path.join(cwd, 'lines.json'), JSON.stringify({ ...demo, format: 'jsonl' }));
+    expect((await run(['feedback', 'export', '--out', 'semi.csv', '--config', 'semi.json'])).code).toBe(0);
+    expect(readFileSync(path.join(cwd, 'semi.csv'), 'utf8')).toMatch(/^id;subject;body;/);
+    expect((await run(['feedback', 'export', '--out', 'cases.jsonl', '--config', 'lines.json'])).code).toBe(0);
+    const rowsOf = async (config: string, data: string) => (await loadDataset(path.join(cwd, data), await loadTrainingConfig(path.resolve(cwd, config)), { keepUnlabelled: true })).rows.map((r) => ({ id: r.id, email: r.email, labels: r.labels }));
+    const asCsv = await rowsOf(DEMO_CONFIG_PATH, 'cases.csv');
+    expect(asCsv).toHaveLength(20);
+    expect(await rowsOf('semi.json', 'semi.csv')).toEqual(asCsv);
+    expect(await rowsOf('lines.json', 'cases.jsonl')).toEqual(asCsv);
+    expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', 'lines.json'])).stderr).toContain('reads every file as JSONL ("format": "jsonl"): name the file .jsonl');
+
     const later = await run(['feedback', 'export', '--out', 'none.csv', '--config', DEMO_CONFIG_PATH, '--since', new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)]);
     expect(later.stdout).toMatch(/^wrote 0 confirmed cases/);
     expect(later.stderr).toContain('no case closed in this window');
@@ -72,7 +86,7 @@ describe('mailroute feedback export', () => {
     expect(noChampion.code).toBe(1);
     expect(noChampion.stderr).toMatch(/champion/);
     expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--model', 'champion'])).stderr).toContain('give --config or --model, not both');
-    expect((await run(['feedback', 'export', '--out', 'x.jsonl', '--config', DEMO_CONFIG_PATH])).stderr).toContain('the file must end in .csv');
+    expect((await run(['feedback', 'export', '--out', 'x.txt', '--config', DEMO_CONFIG_PATH])).stderr).toContain('the file must end in .csv, or .jsonl / .ndjson');
     expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--since', '2026-12-01', '--until', '2026-11-01'])).stderr).toContain('is not before --until');
   });
 
@@ -80,6 +94,6 @@ describe('mailroute feedback export', () => {
     expect(timeOption('--since', '2026-11-01').toISOString()).toBe('2026-11-01T00:00:00.000Z');
     expect(timeOption('--since', '2026-11-01T08:30').toISOString()).toBe('2026-11-01T08:30:00.000Z');
     expect(timeOption('--since', '2026-11-01T08:30:00+01:00').toISOString()).toBe('2026-11-01T07:30:00.000Z');
-    for (const bad of ['2026-02-30', '2026-13-01', '1.11.2026', 'yesterday', '2026-11-01T25:00']) expect(() => timeOption('--since', bad)).toThrow(/not a date or time/);
+    for (const bad of ['2026-02-30', '2026-02-30T08:00Z', '2026-13-01', '1.11.2026', 'yesterday', '2026-11-01T25:00']) expect(() => timeOption('--since', bad)).toThrow(/not a date or time/);
   });
 });

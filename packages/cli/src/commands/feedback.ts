@@ -12,11 +12,16 @@ import { modelRef } from './evaluate.js';
 /** An ISO 8601 date (`2026-11-01`, midnight UTC) or date and time (`2026-11-01T08:00`, UTC unless it has a zone). */
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
+/** Whether `2026-02-30` names a day of the calendar. */
+function dayExists(ymd: string): boolean {
+  return new Date(`${ymd}T00:00:00Z`).toISOString().slice(0, 10) === ymd;
+}
+
 export function timeOption(flag: string, value: string): Date {
   const m = ISO_TIME.exec(value.trim());
   const date = m === null ? undefined : new Date(m[2] === undefined ? `${m[1]}T00:00:00Z` : m[5] === undefined ? `${value.trim()}Z` : value.trim());
-  // 2026-02-30 would be read as March 2nd: the day must come back as written.
-  if (m === null || date === undefined || Number.isNaN(date.getTime()) || (m[5] === undefined && date.toISOString().slice(0, 10) !== m[1])) {
+  // 2026-02-30 would be read as March 2nd: the day must exist, whatever the zone.
+  if (m === null || date === undefined || Number.isNaN(date.getTime()) || !dayExists(m[1])) {
     throw new UsageError(`${flag} ${value}: not a date or time (ISO 8601: 2026-11-01, or 2026-11-01T08:00:00Z; without a zone, UTC)`);
   }
   return date;
@@ -58,16 +63,35 @@ function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
   };
 }
 
-function csvLines(cases: readonly ConfirmedCase[], layout: Layout): string[] {
+/** The file's header and one row of cells per case (null: blank). */
+function table(cases: readonly ConfirmedCase[], layout: Layout): { header: string[]; rows: Array<Array<string | null>> } {
   const header = [...layout.columns, ...layout.tasks.values(), ...layout.extra.map(([name]) => name)];
-  const lines = [header.map(csvField).join(',')];
-  for (const x of cases) {
-    const cells = layout.columns.map((column) => (column === layout.idColumn ? x.emailId : column === layout.textColumn ? (x.text ?? '') : column === layout.receivedAtColumn ? (x.classifiedAt ?? '') : ''));
-    for (const task of layout.tasks.keys()) cells.push(Object.hasOwn(x.labels, task) ? x.labels[task] : '');
-    for (const [, value] of layout.extra) cells.push(value(x) ?? '');
-    lines.push(cells.map(csvField).join(','));
-  }
-  return lines;
+  const rows = cases.map((x) => {
+    const cells = layout.columns.map((column) => (column === layout.idColumn ? x.emailId : column === layout.textColumn ? (x.text ?? null) : column === layout.receivedAtColumn ? (x.classifiedAt ?? null) : null));
+    for (const task of layout.tasks.keys()) cells.push(Object.hasOwn(x.labels, task) ? x.labels[task] : null);
+    for (const [, value] of layout.extra) cells.push(value(x) ?? null);
+    return cells;
+  });
+  return { header, rows };
+}
+
+/**
+ * The file as the config reads it: CSV with its delimiter (real line breaks in quoted fields, which a config with
+ * `literalNewlines` reads as they are too), or JSONL, one object a case with every column as a key (null: blank).
+ */
+function fileText(cases: readonly ConfirmedCase[], layout: Layout, format: 'csv' | 'jsonl', delimiter: string): string {
+  const { header, rows } = table(cases, layout);
+  if (format === 'jsonl') return rows.map((cells) => `${JSON.stringify(Object.fromEntries(header.map((name, i) => [name, cells[i]])))}\n`).join('');
+  const line = (cells: ReadonlyArray<string | null>) => cells.map((cell) => csvField(cell ?? '', delimiter)).join(delimiter);
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}
+
+/** CSV or JSONL by --out's name; refused where the config reads every file as the other. */
+function outputFormat(out: string, config: TrainingConfig): 'csv' | 'jsonl' {
+  const format = /\.csv$/i.test(out) ? 'csv' : /\.(jsonl|ndjson)$/i.test(out) ? 'jsonl' : undefined;
+  if (format === undefined) throw new UsageError(`--out ${out}: the file must end in .csv, or .jsonl / .ndjson (it picks the format, as training reads it)`);
+  if (config.format !== undefined && config.format !== format) throw new UsageError(`--out ${out}: the training config reads every file as ${config.format.toUpperCase()} ("format": "${config.format}"): name the file .${config.format}`);
+  return format;
 }
 
 /** The training config the file follows: `--config`, else the one stored in `--model` (default: the champion). */
@@ -94,8 +118,8 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
   const feedback = program.command('feedback').description(`The labels people confirmed when their cases closed, as the server recorded them (<home>/${DB_FILE})`);
   feedback
     .command('export')
-    .description("Write the confirmed cases as CSV in a training config's columns, to train next month's model on (mailroute train --data export.csv cases.csv)")
-    .requiredOption('--out <file>', 'the CSV file to write')
+    .description("Write the confirmed cases in a training config's columns, as it reads files (CSV with its delimiter, or JSONL), to train next month's model on (mailroute train --config cfg.json --data cases.csv)")
+    .requiredOption('--out <file>', 'the file to write: .csv, or .jsonl / .ndjson')
     .option('--since <time>', 'cases closed at or after this ISO date or time (default: every case the store keeps)')
     .option('--until <time>', 'cases closed before this ISO date or time (default: none left out)')
     .option('--config <file>', "training config whose columns and tasks the file's header follows (default: the one stored in --model)")
@@ -103,16 +127,16 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
     .option('--labels-only', "every case, with or without stored text: the email id, the labels and the store's facts, to join to a CRM export by email id")
     .action(async (flags: ExportFlags) => {
       if (flags.config !== undefined && flags.model !== undefined) throw new UsageError('give --config or --model, not both: the file follows one training config');
-      if (!/\.csv$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .csv`);
       const since = flags.since === undefined ? undefined : timeOption('--since', flags.since);
       const until = flags.until === undefined ? undefined : timeOption('--until', flags.until);
       if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) throw new UsageError(`--since ${flags.since} is not before --until ${flags.until}: no case closed in between`);
       const { config, from } = await configFor(ctx, flags);
+      const format = outputFormat(flags.out, config);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const all = readConfirmedCases(path.join(ctx.home, DB_FILE), { ...(since ? { since } : {}), ...(until ? { until } : {}) });
       const layout = layoutOf(config, flags.labelsOnly === true);
       const written = flags.labelsOnly ? all : all.filter((x) => x.text !== undefined && x.text.trim() !== '');
-      await writeOutputFile(out, [`${csvLines(written, layout).join('\n')}\n`], `--out ${flags.out}`);
+      await writeOutputFile(out, [fileText(written, layout, format, config.delimiter)], `--out ${flags.out}`);
       for (const note of exportNotes(all, written, layout)) ctx.stderr.write(`note: ${note}\n`);
       await writeStdout(ctx.stdout, `wrote ${written.length} confirmed case${written.length === 1 ? '' : 's'} to ${flags.out} (columns of ${from})\n`);
     });

@@ -41,7 +41,12 @@ FROM feedback f
 LEFT JOIN predictions p ON p.prediction_id = COALESCE(
   (SELECT prediction_id FROM predictions WHERE prediction_id = f.prediction_id),
   (SELECT prediction_id FROM predictions WHERE email_id = f.email_id ORDER BY created_at DESC, prediction_id DESC LIMIT 1))
+WHERE f.closed_at >= @since AND f.closed_at < @until
 ORDER BY f.closed_at, f.email_id`;
+
+/** Bounds of closed_at as the feedback route stores it (ISO UTC with milliseconds, so text order is time order). */
+const OPEN_SINCE = '0000';
+const OPEN_UNTIL = '9999';
 
 /**
  * The confirmed cases of a local store's database file (`<MAILROUTE_HOME>/mailroute.db`) whose case closed in
@@ -54,14 +59,12 @@ export function readConfirmedCases(file: string, window: { since?: Date; until?:
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
-    const rows = db.prepare(QUERY).all().map((row) => Row.parse(row));
-    const inWindow = (closedAt: string) => {
-      const t = Date.parse(closedAt);
-      return (window.since === undefined || t >= window.since.getTime()) && (window.until === undefined || t < window.until.getTime());
-    };
-    return rows
-      .filter((r) => inWindow(r.closed_at))
-      .map((r) => ({
+    // The window is read by SQL, and the rows one at a time: a store keeps 400 days of cases, texts and all.
+    const bounds = { since: window.since?.toISOString() ?? OPEN_SINCE, until: window.until?.toISOString() ?? OPEN_UNTIL };
+    const cases: ConfirmedCase[] = [];
+    for (const row of db.prepare(QUERY).iterate(bounds)) {
+      const r = Row.parse(row);
+      cases.push({
         emailId: r.email_id,
         labels: Labels.parse(JSON.parse(r.labels)),
         closedAt: r.closed_at,
@@ -69,7 +72,9 @@ export function readConfirmedCases(file: string, window: { since?: Date; until?:
         ...(r.model_id === null ? {} : { modelId: r.model_id }),
         ...(r.created_at === null ? {} : { classifiedAt: r.created_at }),
         ...(r.text === null ? {} : { text: r.text }),
-      }));
+      });
+    }
+    return cases;
   } catch (error) {
     if (error instanceof StoreError) throw error;
     throw new StoreError(`Cannot read the feedback in ${file}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
