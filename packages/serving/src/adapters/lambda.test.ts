@@ -112,7 +112,7 @@ describe('createLambdaHandler', () => {
   });
 
   it('refuses a path with a . or .. segment (400), which the URL parser would resolve to a route API Gateway does not expose', async () => {
-    for (const path of ['/v1/%2e%2e/metrics', '/v1/../metrics', '/v1/.%2E/docs', '/v1/%2E%2E/invocations', '/v1/./model']) {
+    for (const path of ['/v1/%2e%2e/metrics', '/v1/../metrics', '/v1/.%2E/docs', '/v1/%2E%2E/invocations', '/v1/./model', '/v1/.\t./metrics', '/v1/.\n/model']) {
       const res = await handler(apiGatewayV2Event('GET', path), lambdaContext);
       expect([path, res.statusCode]).toEqual([path, 400]);
       expect(JSON.parse(res.body)).toMatchObject({ code: 'REQUEST_INVALID', detail: expect.stringContaining('Dot segment') });

@@ -69,7 +69,11 @@ function unservablePath(event: LambdaEvent): string | undefined {
   const rawPath = (event as { rawPath?: unknown }).rawPath;
   if (typeof rawPath !== 'string') return undefined;
   if (rawPath.includes('\\')) return BACKSLASH_IN_PATH;
-  const dot = rawPath.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
+  // The URL parser drops tabs and line breaks before it resolves segments (`/v1/.\t./metrics` is `/v1/../metrics`).
+  const dot = rawPath
+    .replace(/[\t\n\r]/g, '')
+    .split('/')
+    .some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
   return dot ? DOT_SEGMENT_IN_PATH : undefined;
 }
 
