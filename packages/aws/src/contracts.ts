@@ -16,7 +16,18 @@ export const API_ENV = {
   environment: 'MAILROUTE_ENVIRONMENT',
   /** The request body limit in bytes (stack config `mailroute:api.maxBodyBytes`), at most LAMBDA_MAX_BODY_BYTES. */
   maxBodyBytes: 'MAILROUTE_MAX_BODY_BYTES',
+  /** The request deadline in ms before the app's 503 REQUEST_TIMEOUT: lambdaRequestTimeoutMs of the function's timeout. */
+  requestTimeoutMs: 'MAILROUTE_REQUEST_TIMEOUT_MS',
 } as const;
+
+/**
+ * The API Lambda's request deadline for a function timeout (stack config `serving.lambdaTimeoutSeconds`, 1-29):
+ * 2 s under it, so the app answers its 503 with Retry-After before Lambda ends the function (API Gateway would
+ * answer a bare error), and at most 27 s, under API Gateway's 29 s; at least 500 ms.
+ */
+export function lambdaRequestTimeoutMs(timeoutSeconds: number): number {
+  return Math.max(500, Math.min(27_000, timeoutSeconds * 1000 - 2000));
+}
 
 /** The API Lambda's default body limit: serving's, 1 MiB. */
 export const LAMBDA_DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

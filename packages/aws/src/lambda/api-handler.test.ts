@@ -5,7 +5,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaHandler } from '@mailroute/serving';
-import { API_ENV } from '../contracts.js';
+import { API_ENV, lambdaRequestTimeoutMs } from '../contracts.js';
 import { apiConfigFromEnv, createApiLambdaHandler } from './api-handler.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
 
@@ -201,6 +201,13 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(res.statusCode).toBe(200);
     expect((JSON.parse(res.body) as { predictions: number }).predictions).toBe(0);
   }, 30_000);
+
+  it("takes the request deadline from the stack (MAILROUTE_REQUEST_TIMEOUT_MS, 2 s under the function's timeout), at most 27 s", () => {
+    expect(apiConfigFromEnv(env).requestTimeoutMs).toBe(27_000);
+    expect(apiConfigFromEnv({ ...env, [API_ENV.requestTimeoutMs]: String(lambdaRequestTimeoutMs(20)) }).requestTimeoutMs).toBe(18_000);
+    expect(lambdaRequestTimeoutMs(1)).toBe(500);
+    expect(() => apiConfigFromEnv({ ...env, [API_ENV.requestTimeoutMs]: '60000' })).toThrow(/requestTimeoutMs/);
+  });
 
   it('answers 401 without a token (the authorizer would have stopped it earlier)', async () => {
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });

@@ -17,8 +17,16 @@ import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
 import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelTasks } from './champion-tasks.js';
-import { API_ENV, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES } from '../contracts.js';
+import { API_ENV, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, lambdaRequestTimeoutMs } from '../contracts.js';
 
+
+/**
+ * The request timeout on Lambda when the stack sets none (MAILROUTE_REQUEST_TIMEOUT_MS, from the function's
+ * timeout: lambdaRequestTimeoutMs), and its ceiling: under API Gateway's 29 s integration timeout, so the app
+ * answers its 503 before the gateway's bare 504, and well over the server's 10 s: a `/v1/quality` answer of
+ * many DynamoDB pages, read one after another, is sized for the gateway's limit, not the server's.
+ */
+const LAMBDA_REQUEST_TIMEOUT_MS = lambdaRequestTimeoutMs(29);
 
 const ApiConfigSchema = z.object({
   endpointName: z.string().min(1),
@@ -27,6 +35,7 @@ const ApiConfigSchema = z.object({
   modelsPrefix: z.string().endsWith('/').default('models/'),
   feedbackTtlDays: z.coerce.number().int().min(1).default(400),
   maxBodyBytes: z.coerce.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
+  requestTimeoutMs: z.coerce.number().int().min(1).max(LAMBDA_REQUEST_TIMEOUT_MS).default(LAMBDA_REQUEST_TIMEOUT_MS),
 });
 export type ApiLambdaConfig = z.infer<typeof ApiConfigSchema>;
 
@@ -38,6 +47,7 @@ export function apiConfigFromEnv(env: Record<string, string | undefined>): ApiLa
     modelsPrefix: env[API_ENV.modelsPrefix] || undefined,
     feedbackTtlDays: env[API_ENV.feedbackTtlDays] || undefined,
     maxBodyBytes: env[API_ENV.maxBodyBytes] || undefined,
+    requestTimeoutMs: env[API_ENV.requestTimeoutMs] || undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -98,7 +108,7 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     // Feedback that closed before the TTL would be expired on arrival (reads skip it): the route refuses it.
     // The body limit is the stack's (its 413 names that key, not serve's flag), bounded by Lambda's payload.
     limits: {
-      requestTimeoutMs: LAMBDA_REQUEST_TIMEOUT_MS,
+      requestTimeoutMs: config.requestTimeoutMs,
       qualityMaxPredictions: LAMBDA_QUALITY_MAX_PREDICTIONS,
       feedbackRetentionDays: config.feedbackTtlDays,
       maxBodyBytes: config.maxBodyBytes,
@@ -114,12 +124,6 @@ const LAMBDA_BODY_LIMIT: BodyLimitSetting = {
   because: "what Lambda's 6 MB invocation payload holds once API Gateway has base64-encoded a binary body",
 };
 
-/**
- * The request timeout on Lambda: under API Gateway's 29 s integration timeout (the Lambda's own), so the app
- * answers its 503 before the gateway's bare 504, and well over the server's 10 s: a `/v1/quality` answer of
- * many DynamoDB pages, read one after another, is sized for the gateway's limit, not the server's.
- */
-const LAMBDA_REQUEST_TIMEOUT_MS = 27_000;
 
 /** Predictions one `/v1/quality` answer reads on Lambda (the server's default is 100,000). */
 const LAMBDA_QUALITY_MAX_PREDICTIONS = 20_000;

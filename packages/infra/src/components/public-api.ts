@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { apiLambdaPolicy } from '../iam-documents.js';
-import { API_LAMBDA_ENV, API_ROUTES } from '../lambda-env.js';
+import { API_LAMBDA_ENV, API_ROUTES, lambdaRequestTimeoutMs } from '../lambda-env.js';
 import { ARTIFACT_PREFIXES } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
 import { managedLogGroup } from './log-group.js';
@@ -46,6 +46,8 @@ export class PublicApi extends pulumi.ComponentResource {
           [API_LAMBDA_ENV.feedbackTtlDays]: String(config.feedback.ttlDays),
           [API_LAMBDA_ENV.environment]: config.environment,
           [API_LAMBDA_ENV.maxBodyBytes]: String(config.api.maxBodyBytes),
+          // The app's deadline, under the function's timeout: its 503 with Retry-After comes before Lambda ends it.
+          [API_LAMBDA_ENV.requestTimeoutMs]: String(lambdaRequestTimeoutMs(config.serving.lambdaTimeoutSeconds)),
           NODE_OPTIONS: '--enable-source-maps',
         },
         policy: (logGroupArn) =>

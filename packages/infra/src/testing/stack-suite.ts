@@ -158,6 +158,8 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(fn.memorySize).toBe(config.serving.lambdaMemoryMb);
       // Neither stack sets it: the default is the integration's timeout, what /v1/quality's limit assumes.
       expect(fn.timeout).toBe(29);
+      // The app's own deadline, 2 s under the function's timeout: its 503 comes before Lambda ends the function.
+      expect(fn.environment.variables[API_LAMBDA_ENV.requestTimeoutMs]).toBe('27000');
       expect(inputs('aws:apigatewayv2/integration:Integration').timeoutMilliseconds).toBe(fn.timeout * 1000);
       expect(fn.code).toEqual({ archive: '/opt/mailroute/dist/api' });
       expect(inputs(T.lambdaPermission, 'api-invoke').principal).toBe('apigateway.amazonaws.com');
