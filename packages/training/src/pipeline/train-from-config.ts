@@ -248,7 +248,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       testSeenInTraining: options.testDataPath ? seenInTraining() : 0,
       ...testCounts,
     };
-    await tracker.update({ dataHash: dataset.dataHash, counts, taxonomy: dataset.taxonomy });
+    await tracker.update({ dataHash: dataset.dataHash, namedDataHash: dataset.namedDataHash, counts, taxonomy: dataset.taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${rowCountsLine(counts)}`);
     if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text (as the model reads it, after cleaning)`);
     for (const warning of checkTrainable(dataset.taxonomy, counts)) log?.warn?.(warning);
@@ -307,7 +307,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       : {};
     // How the held-out rows are found again: grouped by their clean text, and which rows they were.
     const heldOut = testedOn === 'held-out-split' ? { splitKey: 'clean-text', testRowsFingerprint: rowsFingerprint(testRows) } : {};
-    if (heldOut.testRowsFingerprint) await tracker.update({ testRowsFingerprint: heldOut.testRowsFingerprint });
+    if (heldOut.testRowsFingerprint) await tracker.update({ testRowsFingerprint: heldOut.testRowsFingerprint, namedTestRowsFingerprint: rowsFingerprint(testRows, { named: true }) });
     // `dataHashOf: 'rows'`: the data hash and the fingerprint leave out ids made from file names (older models kept them).
     const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);

@@ -55,6 +55,13 @@ describe('compareRunRows', () => {
     // Other data: other rows, so no b - a.
     const rows = compareRunRows(base, { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 }, dataHash: 'y' });
     expect(rows.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.5000', '0.6250', '']);
+    // A run of today beside one trained before the hash left out ids made from file names: the same data when
+    // today's hash in the old form is the old run's; two runs of today are compared by today's hash alone.
+    const today = { ...base, runId: 'b', metrics: { mean_macro_f1: 0.625 }, dataHash: 'y', namedDataHash: 'x' };
+    const across = compareRunRows(base, today);
+    expect(across.find((r) => r[0] === 'data hash')?.[3]).toBe('same');
+    expect(across.find((r) => r[0] === 'mean_macro_f1')?.[3]).toBe('+12.50 pts');
+    expect(compareRunRows({ ...today, runId: 'a', dataHash: 'z' }, today).find((r) => r[0] === 'data hash')?.[3]).toBe('differs');
     // A perfect score or a 0 prints as the others do (as registry list does), a support as the count it is.
     const perfect = compareRunRows({ ...base, metrics: { 'topic.macro_f1': 1, 'topic.accuracy': 0, 'topic.support': 73 } }, { ...base, runId: 'b', metrics: { 'topic.macro_f1': 1, 'topic.accuracy': 1, 'topic.support': 80 } });
     expect(perfect.filter((r) => r[0].startsWith('topic.'))).toEqual([

@@ -89,8 +89,17 @@ function sameRows(a: RunRecord, b: RunRecord): boolean {
   // Test files: by their content, not their name (two `test.csv` of different exports); unknown without both hashes.
   if (a.testDataPath !== undefined) return a.testDataHash !== undefined && a.testDataHash === b.testDataHash;
   // Held-out rows: by which rows they were (the data hash also covers the labels, which a renamed queue changes).
-  if (a.testRowsFingerprint !== undefined && b.testRowsFingerprint !== undefined) return a.testRowsFingerprint === b.testRowsFingerprint;
-  return a.dataHash === b.dataHash;
+  if (a.testRowsFingerprint !== undefined && b.testRowsFingerprint !== undefined) return sameHash(a, b, 'testRowsFingerprint', 'namedTestRowsFingerprint');
+  return sameHash(a, b, 'dataHash', 'namedDataHash');
+}
+
+/**
+ * Whether two runs' hashes match, also across the change of how they are computed: a run that records the
+ * named form (with ids made from the file's name, as runs before it computed them) matches an older run by it.
+ */
+function sameHash(a: RunRecord, b: RunRecord, key: 'dataHash' | 'testRowsFingerprint', named: 'namedDataHash' | 'namedTestRowsFingerprint'): boolean {
+  if (a[key] === undefined || b[key] === undefined) return a[key] === b[key];
+  return a[key] === b[key] || (a[named] === undefined) !== (b[named] === undefined) && (a[named] ?? a[key]) === (b[named] ?? b[key]);
 }
 
 /** Whether a run recorded any metric (a failed run, or one stopped before its evaluation, has none). */
@@ -103,7 +112,7 @@ const hasMetrics = (r: RunRecord): boolean => Object.keys(r.metrics ?? {}).lengt
 function dataVerdict(a: RunRecord, b: RunRecord): string {
   if (a.dataHash === undefined && b.dataHash === undefined) return '';
   if (a.dataHash === undefined || b.dataHash === undefined) return `only ${a.dataHash === undefined ? 'b' : 'a'} read its data`;
-  return a.dataHash === b.dataHash ? 'same' : 'differs';
+  return sameHash(a, b, 'dataHash', 'namedDataHash') ? 'same' : 'differs';
 }
 
 /** The verdict of the `metrics on` row: nothing when neither run has metrics, which side has them when one has none. */
@@ -111,7 +120,7 @@ function rowsVerdict(a: RunRecord, b: RunRecord): string {
   if (!hasMetrics(a) && !hasMetrics(b)) return '';
   if (!hasMetrics(a) || !hasMetrics(b)) return `only ${hasMetrics(a) ? 'a' : 'b'} has metrics`;
   if (!sameRows(a, b)) return 'different rows: the metrics below do not compare (no b - a shown)';
-  return a.dataHash === b.dataHash ? 'same rows' : 'same rows, other labels (a taxonomy change)';
+  return sameHash(a, b, 'dataHash', 'namedDataHash') ? 'same rows' : 'same rows, other labels (a taxonomy change)';
 }
 
 /** `text` in at most `width` characters, an ellipsis marking a cut. */

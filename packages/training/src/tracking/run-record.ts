@@ -50,6 +50,12 @@ export const RunRecordSchema = z.object({
   dataHash: z.string().optional(),
   /** Which rows were held out (ids and text, not labels): two runs measured on the same emails. */
   testRowsFingerprint: z.string().optional(),
+  /**
+   * The two above as runs before `dataHashOf: 'rows'` computed them, with ids made from the file's name: a run of
+   * today and one of then on the same file are told to be on the same data.
+   */
+  namedDataHash: z.string().optional(),
+  namedTestRowsFingerprint: z.string().optional(),
   counts: z.record(z.string(), z.number()).optional(),
   taxonomy: z.array(z.unknown()).optional(),
   epochs: z.array(EpochRecordSchema).default([]),
