@@ -51,18 +51,29 @@ export function summarizeManifest(json: unknown): {
  * registry keeps); at most `max` of them, since SageMaker takes 50 customer metadata entries per package.
  */
 export function headlineMetrics(json: unknown, max = MAX_METRICS): Record<string, number> {
-  const out: Record<string, number> = {};
+  const all: Array<[string, number]> = [];
   const walk = (value: unknown, prefix: string) => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return;
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-      if (Object.keys(out).length >= max) return;
       const name = prefix ? `${prefix}.${key}` : key;
-      if (typeof v === 'number' && Number.isFinite(v)) out[name] = v;
+      if (typeof v === 'number' && Number.isFinite(v)) all.push([name, v]);
       else if (prefix.split('.').length < 3) walk(v, name);
     }
   };
   walk(json, '');
-  return out;
+  // Beyond `max`, the headline figures are kept first (the means, then each task's macro-F1 and accuracy), the
+  // rest in the manifest's order: with ten tasks the means, which the manifest lists last, were the ones cut.
+  const kept = all.length <= max ? all : [...all].sort((a, b) => headlineRank(a[0]) - headlineRank(b[0])).slice(0, max);
+  const keep = new Set(kept.map(([name]) => name));
+  return Object.fromEntries(all.filter(([name]) => keep.has(name)));
+}
+
+/** 0 for the means, 1 for a task's macro-F1, 2 for its accuracy, 3 for the rest (a stable sort keeps their order). */
+function headlineRank(name: string): number {
+  if (/^mean_/.test(name)) return 0;
+  if (/^[^.]+\.macro_f1$/.test(name)) return 1;
+  if (/^[^.]+\.accuracy$/.test(name)) return 2;
+  return 3;
 }
 
 /**

@@ -577,6 +577,18 @@ describe('registry metadata', () => {
     expect(headlineMetrics(metrics)).toEqual({ 'queue.per_label.billing.f1': 0.5, 'queue.per_label.other': 0.25, 'a.b.c.d': 1 });
   });
 
+  it('keeps the means and each task\'s macro-F1 and accuracy first when a model has more metrics than a package holds (ten tasks)', () => {
+    const metrics: Record<string, number> = {};
+    for (let t = 0; t < 10; t++) for (const m of ['accuracy', 'macro_f1', 'weighted_f1', 'support']) metrics[`task${t}.${m}`] = t;
+    Object.assign(metrics, { mean_macro_f1: 0.8, mean_accuracy: 0.85 });
+    const kept = headlineMetrics(metrics);
+    expect(Object.keys(kept)).toHaveLength(MAX_METRICS);
+    expect(kept).toMatchObject({ mean_macro_f1: 0.8, mean_accuracy: 0.85, 'task9.macro_f1': 9, 'task9.accuracy': 9 });
+    // The rest in the manifest's order: the first tasks' other figures.
+    expect(kept['task0.weighted_f1']).toBe(0);
+    expect(kept['task9.support']).toBeUndefined();
+  });
+
   it('makes sortable ids', () => {
     expect(newVersionId('NGram Bag', new Date('2026-11-29T10:15:00.123Z'), 'ab12cd')).toBe('ngram-bag-20261129-101500-ab12cd');
     // A model id the local registry would take, which the package's metadata gives back whole.
