@@ -9,7 +9,7 @@ import { writeFixtureModel } from '@mailroute/serving/testing';
 import { REGISTER_ENV } from '../contracts.js';
 import { listKeys, uploadDirectory } from '../s3-artifacts.js';
 import { fakeModelPackageGroup, startS3rver, testCredentials } from '../test-support/fake-model-package-group.js';
-import { createRegisterHandler, createRegisterHandlerFromEnv } from './register-handler.js';
+import { createRegisterHandler, createRegisterHandlerFromEnv, noRoomError } from './register-handler.js';
 
 const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials: testCredentials });
 const sm = mockClient(sagemaker);
@@ -162,6 +162,14 @@ describe('createRegisterHandlerFromEnv', () => {
     await expect(register({ ArtifactUri: 's3://artifacts/models/x/' })).rejects.toThrow(/not under s3:\/\/artifacts\/training-output\//);
     const custom = createRegisterHandlerFromEnv({ ...env, [REGISTER_ENV.trainingOutputPrefix]: 'jobs/' }, { sagemaker });
     await expect(custom({ ArtifactUri: 's3://artifacts/training-output/x/' })).rejects.toThrow(/not under s3:\/\/artifacts\/jobs\//);
+  });
+
+  it('says of a full /tmp which artifact did not fit and what to change, not a bare ENOSPC', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    expect(noRoomError(full, 's3://artifacts/training-output/retrain/job-9/output/model/')?.message).toMatch(
+      /^s3:\/\/artifacts\/training-output\/retrain\/job-9\/output\/model\/ does not fit this Lambda's \/tmp, where the register step downloads the whole artifact: give the function more ephemeral storage/,
+    );
+    expect(noRoomError(new Error('other'), 's3://x/')).toBeUndefined();
   });
 
   it('names the variable that is missing or wrong', () => {

@@ -56,10 +56,25 @@ export function createRegisterHandler(deps: RegisterDeps) {
         throw new RegistryError(error.code, error.message.replaceAll(`${dir}/`, shownAs).replaceAll(dir, shownAs), { cause: error });
       });
       return { [MODEL_ID]: version.id, [MODEL_PACKAGE_ARN]: modelPackageArn } as RegisterResult;
+    } catch (error) {
+      throw noRoomError(error, shownAs) ?? error;
     } finally {
       await rm(work, { recursive: true, force: true });
     }
   };
+}
+
+/**
+ * The error of an artifact that did not fit the Lambda's /tmp (ENOSPC), in words that name the artifact and the
+ * setting (the stack gives the register Lambda 10 GB, Lambda's most; a bare `ENOSPC: no space left on device,
+ * write` named neither); undefined for any other error.
+ */
+export function noRoomError(error: unknown, shownAs: string): Error | undefined {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== 'ENOSPC') return undefined;
+  return new Error(
+    `${shownAs} does not fit this Lambda's /tmp, where the register step downloads the whole artifact: give the function more ephemeral storage (the stack's register Lambda has 10,240 MB, Lambda's most), or train a smaller model (fewer buckets, a smaller dim)`,
+    { cause: error },
+  );
 }
 
 /**

@@ -9,6 +9,9 @@ import { physicalName } from '../naming.js';
 import { createVpcLambda, type LambdaPlacement } from './vpc-lambda.js';
 import { tagsWith, type StackContext } from './common.js';
 
+/** The register Lambda's /tmp in MB (Lambda's most). */
+export const REGISTER_TMP_MB = 10_240;
+
 /** `codeDir`: the register Lambda's bundle (`dist/register`). */
 export interface RetrainingPipelineArgs extends LambdaPlacement {
   /** The SageMaker execution role: the training job runs as it. */
@@ -44,6 +47,9 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
         memoryMb: 1024,
         // The Lambda step waits for the function; a registration downloads and uploads a few MB.
         timeoutSeconds: 600,
+        // The artifact is downloaded to /tmp whole: the most Lambda gives (10 GB), so any model ONNX can hold (2 GB)
+        // fits, which Lambda's default 512 MB did not (the config allows wide models); it costs cents a year.
+        ephemeralStorageMb: REGISTER_TMP_MB,
         environment: {
           [REGISTER_LAMBDA_ENV.artifactBucket]: ctx.bucketName,
           [REGISTER_LAMBDA_ENV.modelsPrefix]: ARTIFACT_PREFIXES.models,

@@ -22,6 +22,8 @@ export interface VpcLambdaArgs {
   environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
   memoryMb: number;
   timeoutSeconds: number;
+  /** Its `/tmp` in MB (512 to 10240); Lambda's default 512 when unset. */
+  ephemeralStorageMb?: number;
   /** The role policy, from the function's log group ARN (and whatever else the caller closes over). */
   policy: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyDocument>;
 }
@@ -53,6 +55,7 @@ export function createVpcLambda(name: string, ctx: StackContext & LambdaPlacemen
       role: role.arn,
       memorySize: args.memoryMb,
       timeout: args.timeoutSeconds,
+      ...(args.ephemeralStorageMb === undefined ? {} : { ephemeralStorage: { size: args.ephemeralStorageMb } }),
       kmsKeyArn: ctx.kmsKeyArn,
       environment: { variables: args.environment },
       vpcConfig: { subnetIds: ctx.subnetIds, securityGroupIds: [ctx.securityGroupId] },

@@ -235,6 +235,10 @@ export function stackSuite(stack: 'dev' | 'prod') {
 
     it('RetrainingPipeline: Train on the serving image in the VPC, Register through the register Lambda, roles of their own', () => {
       expectRetrainingPipeline(graph, config);
+      // The register step downloads the artifact to /tmp whole: room for any model ONNX holds, not Lambda's 512 MB.
+      expect(inputs(T.lambda, 'retraining-pipeline-register-function').ephemeralStorage).toEqual({ size: 10_240 });
+      // The others keep Lambda's default.
+      expect(inputs(T.lambda, 'api-handler-function').ephemeralStorage).toBeUndefined();
     });
 
     it('Monitoring: ten alarms to the encrypted topic, email subscription, dashboard, log retention', () => {
