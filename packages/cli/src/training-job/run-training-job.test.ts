@@ -84,7 +84,13 @@ describe('the SageMaker training job', () => {
         const data = demoExports();
         return { config: { 'train-config.json': await smallDemoConfig() }, data: { ...data, '2026-11/export.jsonl': data['2026-11/export.jsonl'].replace('"queue":"complaints"', '"queue":"no_such_queue"') } };
       },
-      /^\[DATASET_ROW_INVALID\] 1 bad row\(s\) .*2026-11\/export\.jsonl:2, column "queue": label "no_such_queue" is not in the queue taxonomy/,
+      // The job takes no flags: its hints name the config's keys only.
+      /^\[DATASET_ROW_INVALID\] 1 bad row\(s\) .*2026-11\/export\.jsonl:2, column "queue": label "no_such_queue" is not in the queue taxonomy.*set "onBadRow": "skip" in the config to train without them\)$/,
+    ],
+    [
+      'an export split by another delimiter than the config says',
+      async () => ({ config: { 'train-config.json': await smallDemoConfig() }, data: { 'a.csv': demoRowsToCsv(generateDemoRows({ rows: 60 })).replace(/,/g, ';') } }),
+      /its first line is split by ";": set "delimiter": ";" in the config(?!.*--delimiter)/,
     ],
     [
       'no usable rows (every email without text)',

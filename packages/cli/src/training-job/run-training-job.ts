@@ -54,6 +54,7 @@ async function train(options: TrainingJobOptions, configFile: string, files: str
     const result = await trainFromConfig({
       config: await loadTrainingConfig(configFile),
       configFile,
+      job: true,
       dataPath: files,
       home,
       onEpoch: (_report, line) => stdout.write(safeLines(`${line}\n`)),

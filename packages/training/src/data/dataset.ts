@@ -215,6 +215,8 @@ export interface LoadOptions {
    * bad rows and another delimiter name those commands' flags (--on-bad-row, --delimiter), not config keys.
    */
   forModel?: boolean;
+  /** Read by the container's training job, which takes no flags: the hints name config keys only. */
+  job?: boolean;
   /** The file the config was read from (--config), which the hint for a renamed label names; absent: the demo config or a model's own. */
   configFile?: string;
   /** Keep rows whose labels are all masked (prediction needs every row; training does not). */
@@ -276,7 +278,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   // Under fail the split's own error names the rows without a time (and how to leave them out).
   const needsTime = options.needsTime === true && config.onBadRow === 'skip';
   for (const file of files) {
-    const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : 'config');
+    const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : options.job ? 'job' : 'config');
     // The reader's problems (a line with too many fields) and the rows' (a bad date) with their lines, put in file order below.
     const found = [...(source.problems ?? [])];
     const badLines = found.map((f) => f.line);
@@ -307,7 +309,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   if (problems.length > 0 && config.onBadRow === 'fail') {
     const listed = problems.slice(0, MAX_LISTED).join(' | ');
     // Reading for a trained model (predict, evaluate, compare), the config is the model's own: the commands' flag overrides it.
-    const skip = options.forModel ? 'pass --on-bad-row skip to leave them out' : 'set "onBadRow": "skip" in the config or pass --on-bad-row skip to train without them';
+    const skip = options.forModel
+      ? 'pass --on-bad-row skip to leave them out'
+      : `set "onBadRow": "skip" in the config${options.job ? '' : ' or pass --on-bad-row skip'} to train without them`;
     // A renamed label is mapped by an alias, keeping its rows; skipping them would lose the whole class.
     // Its example guesses the old name as the skip warnings do, from the good rows' labels.
     const counts = (task: string) => labelCounts(pending.map((p) => p.raw[config.tasks.findIndex((t) => t.name === task)]?.label));

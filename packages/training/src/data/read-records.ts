@@ -56,16 +56,23 @@ export interface SourceFile {
   /** CSV: the header as the other common delimiters split it, to find one that gives the wanted columns. */
   headerSplitBy?: ReadonlyArray<{ delimiter: string; columns: string[] }>;
   /** How hints say to read the file otherwise: config keys, or the flags of predict, evaluate and compare. */
-  hints?: 'config' | 'flags';
+  hints?: Hints;
 }
 
 /** The delimiters tried when a CSV header lacks the wanted columns. */
 export const COMMON_DELIMITERS = [',', ';', '\t', '|'] as const;
 
 /** How to ask for another delimiter: the config key or train's flag, or the flag of predict, evaluate and compare. */
-export function delimiterHow(delimiter: string, hints: 'config' | 'flags'): string {
+/**
+ * Whom a hint speaks to: `config`, the training command (a config key, or its flag); `flags`, a command reading
+ * for a trained model (its flags only); `job`, the container's training job, which has no flags (config keys only).
+ */
+export type Hints = 'config' | 'flags' | 'job';
+
+export function delimiterHow(delimiter: string, hints: Hints): string {
+  if (hints === 'job') return `set "delimiter": ${JSON.stringify(delimiter)} in the config`;
   const flag = `--delimiter ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}`;
-  return hints === 'config' ? `set "delimiter" in the config or pass ${flag}` : `pass ${flag}`;
+  return hints !== 'flags' ? `set "delimiter" in the config or pass ${flag}` : `pass ${flag}`;
 }
 
 /**
@@ -146,7 +153,7 @@ function windows1252Lines(bytes: Buffer): string {
 }
 
 /** The file's text; a file that is not valid UTF-8 (an old Latin-1 export) is refused, not read as mojibake. */
-function decode(file: string, bytes: Buffer, encoding: FileEncoding, hints: 'config' | 'flags'): string {
+function decode(file: string, bytes: Buffer, encoding: FileEncoding, hints: Hints): string {
   // A workbook given as the export: said as such, not as a file that is not UTF-8 (or as Latin-1 mojibake).
   const workbook = workbookKind(bytes);
   if (workbook) throw new DatasetError('DATASET_FILE_INVALID', `${file}: ${workbook}, not CSV or JSONL text: in Excel, save it as "CSV UTF-8"`);
@@ -157,7 +164,7 @@ function decode(file: string, bytes: Buffer, encoding: FileEncoding, hints: 'con
   const utf8 = decodeUtf8(bytes);
   if ('text' in utf8) return utf8.text;
   // predict, evaluate and compare read with the model's stored config: a config of one's own, given with --config, sets the encoding.
-  const how = hints === 'config' ? 'set "encoding": "windows-1252" in the config' : 'pass --config with a training config that sets "encoding": "windows-1252" (the model\'s own is "trainingConfig" in its manifest.json)';
+  const how = hints !== 'flags' ? 'set "encoding": "windows-1252" in the config' : 'pass --config with a training config that sets "encoding": "windows-1252" (the model\'s own is "trainingConfig" in its manifest.json)';
   throw new DatasetError('DATASET_FILE_INVALID', `${file}:${utf8.badLine}: not UTF-8 (an older export in Latin-1 or Windows-1252?): convert it, or ${how}`);
 }
 
@@ -173,7 +180,7 @@ export function normaliseLineEnds(text: string): string {
  * `hints`: how the hints say to read the file otherwise: `config` (keys of the training config) or `flags`
  * (the flags of predict, evaluate and compare, which read with a trained model's own config).
  */
-export async function readSourceFile(file: string, format: 'csv' | 'jsonl', delimiter = ',', encoding: FileEncoding = 'utf-8', hints: 'config' | 'flags' = 'config'): Promise<SourceFile> {
+export async function readSourceFile(file: string, format: 'csv' | 'jsonl', delimiter = ',', encoding: FileEncoding = 'utf-8', hints: Hints = 'config'): Promise<SourceFile> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -189,7 +196,7 @@ export async function readSourceFile(file: string, format: 'csv' | 'jsonl', deli
  * characters: an export bigger than that (about 512 MB) is refused naming the file and the way round it,
  * not with Node's bare "Cannot create a string longer than 0x1fffffe8 characters".
  */
-function fileText(file: string, bytes: Buffer, encoding: FileEncoding, hints: 'config' | 'flags'): string {
+function fileText(file: string, bytes: Buffer, encoding: FileEncoding, hints: Hints): string {
   try {
     return normaliseLineEnds(decode(file, bytes, encoding, hints)).replace(/^\uFEFF/, '');
   } catch (cause) {
@@ -209,9 +216,9 @@ interface CsvInfoRecord {
 const JSONL_NAME = /\.(jsonl|ndjson)$/i;
 
 /** How to read a file as `format` when the config's "format" says otherwise. */
-function formatHow(format: 'csv' | 'jsonl', hints: 'config' | 'flags'): string {
+function formatHow(format: 'csv' | 'jsonl', hints: Hints): string {
   const set = `"format": "${format}"`;
-  return hints === 'config'
+  return hints !== 'flags'
     ? `set ${set} in the config, or leave "format" out (the file's ending then decides)`
     : `pass --config with a training config that sets ${set} (the model's own is "trainingConfig" in its manifest.json)`;
 }
@@ -222,19 +229,19 @@ function firstLine(text: string): string {
 }
 
 /** What a file read as CSV looks like when its first line is JSON (an array, or JSONL), and how to read it; undefined otherwise. */
-function jsonLook(file: string, first: string, hints: 'config' | 'flags'): { looks: string; how: string } | undefined {
+function jsonLook(file: string, first: string, hints: Hints): { looks: string; how: string } | undefined {
   if (first.startsWith('[')) return { looks: 'it looks like a JSON array', how: 'mailroute reads CSV and JSONL (one JSON object per line, named .jsonl)' };
   if (!first.startsWith('{')) return undefined;
   // Named .jsonl and still read as CSV: the config's "format" said so, and renaming the file would not help.
   if (JSONL_NAME.test(file)) return { looks: `it looks like JSONL, as its name says, but the config's "format" is "csv"`, how: formatHow('jsonl', hints) };
-  return { looks: 'it looks like JSONL', how: `name it .jsonl${hints === 'config' ? ' or set "format": "jsonl" in the config' : ''}` };
+  return { looks: 'it looks like JSONL', how: `name it .jsonl${hints !== 'flags' ? ' or set "format": "jsonl" in the config' : ''}` };
 }
 
 /**
  * Why a file that fails as CSV may not be CSV at all, read from its first line. (For a header that parsed, only
  * its JSON look is said, by parseCsv: whether another delimiter mends it depends on the columns wanted, `otherDelimiterFor`.)
  */
-function csvHint(file: string, text: string, delimiter: string, hints: 'config' | 'flags'): string {
+function csvHint(file: string, text: string, delimiter: string, hints: Hints): string {
   const first = firstLine(text);
   const json = jsonLook(file, first, hints);
   if (json !== undefined) return `; ${json.looks}: ${json.how}`;
@@ -274,7 +281,7 @@ function recordLines(text: string): { start(raw: string): number; next(): number
   };
 }
 
-function parseCsv(file: string, fileText: string, configured: string, hints: 'config' | 'flags'): SourceFile {
+function parseCsv(file: string, fileText: string, configured: string, hints: Hints): SourceFile {
   // Excel's first line `sep=;` names the file's delimiter: read with it, the line left blank so lines keep their numbers.
   const sep = /^"?sep=([^\n])"?(?:\n|$)/.exec(fileText);
   const delimiter = sep ? sep[1] : configured;
@@ -643,7 +650,7 @@ function escaped(text: string, at: number): boolean {
   return n % 2 === 1;
 }
 
-function parseJsonl(file: string, text: string, hints: 'config' | 'flags' = 'config'): SourceFile {
+function parseJsonl(file: string, text: string, hints: Hints = 'config'): SourceFile {
   const records: SourceRecord[] = [];
   const problems: RowProblem[] = [];
   const keys = new Set<string>();

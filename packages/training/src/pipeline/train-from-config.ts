@@ -27,6 +27,8 @@ export interface TrainFromConfigOptions {
   config: TrainingConfig | unknown;
   /** The file it was read from (--config), for hints that say to change it; absent: the demo config was used. */
   configFile?: string;
+  /** Trained by the container's training job, which takes no flags: hints about the data name config keys only. */
+  job?: boolean;
   /** One export or several read together. */
   dataPath: string | readonly string[];
   /** A separate test file (e.g. Banking77's test.csv): no test share is then split off the data. */
@@ -188,7 +190,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     options.onProgress?.(done, total, label);
   };
   try {
-    const read = options.configFile === undefined ? {} : { configFile: options.configFile };
+    const read = { ...(options.configFile === undefined ? {} : { configFile: options.configFile }), ...(options.job ? { job: true } : {}) };
     // A time split places each row by its received time: under skip, a row without one is a bad row.
     const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time' });
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
