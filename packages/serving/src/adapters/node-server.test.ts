@@ -285,6 +285,26 @@ describe('clients whose headers trickle in (slowloris)', () => {
   }, 30_000);
 });
 
+describe('a GET that declares a body it then trickles', () => {
+  it('is cut after twice the request timeout, not after Node\'s default 300 s (it held a connection without a key)', async () => {
+    const serving = await buildTestApp({ noAuth: true, limits: { requestTimeoutMs: 300 } });
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    const socket = net.connect(own.port, '127.0.0.1');
+    const trickle = setInterval(() => socket.writable && socket.write('x'), 100);
+    try {
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const started = Date.now();
+      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000000\r\n\r\n');
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+      await own.close();
+    }
+  }, 30_000);
+});
+
 describe('a client that gives up before its answer', () => {
   it('gets no prediction stored or counted: it never saw the prediction ids, as after a REQUEST_TIMEOUT', async () => {
     const serving = await buildTestApp({ noAuth: true, classifier: createFakeClassifier({ delayMs: 200 }) });

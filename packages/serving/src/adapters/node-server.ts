@@ -148,7 +148,12 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   // A client that trickles its headers (slowloris) has no request yet for the deadline to bound: Node's
   // defaults held each such connection up to 90 s (60 s, checked every 30 s), so a few hundred new ones a
   // second kept the file descriptors taken. Its headers get the request timeout instead (60 s at most).
-  const serverOptions = { headersTimeout: Math.min(serving.context.limits.requestTimeoutMs, NODE_HEADERS_TIMEOUT_MS), connectionsCheckingInterval: HEADERS_CHECK_MS };
+  // The whole request, body included, gets twice that: the headers' time, then the body's, which the app's own deadline
+  // bounds on the routes that read one. A GET or HEAD that declares a body (Content-Length: 1000000000) is answered
+  // without reading it, and its trickled bytes then held the connection for Node's default 300 s: a thousand of them,
+  // no key needed, took every connection --max-connections allows, and the CRM was refused.
+  const headersTimeout = Math.min(serving.context.limits.requestTimeoutMs, NODE_HEADERS_TIMEOUT_MS);
+  const serverOptions = { headersTimeout, requestTimeout: 2 * headersTimeout, connectionsCheckingInterval: HEADERS_CHECK_MS };
   // @hono/node-server's listener on Node's server, as its serve() sets them up, with the error handler serve() does not pass on.
   const listener = getRequestListener(fetch, { hostname: options.host, errorHandler: unanswerable });
   const server: Server = await new Promise((resolve, reject) => {
