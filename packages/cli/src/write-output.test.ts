@@ -83,6 +83,21 @@ describe('a write that fails after the work', () => {
     await expect(writeOutputFile(path.join(dir, 'no-folder', 'x.jsonl'), ['a'], '--out no-folder/x.jsonl')).rejects.toThrow('cannot write --out no-folder/x.jsonl: no such file or folder (ENOENT)');
   });
 
+  it('writeOutputFile keeps the mode of the file it replaces (an owner-only file stays so), and gives a new one the mode asked for', async () => {
+    const kept = path.join(dir, 'private.csv');
+    writeFileSync(kept, 'old\n', { mode: 0o600 });
+    await writeOutputFile(kept, ['new\n'], '--out private.csv');
+    expect([readFileSync(kept, 'utf8'), statSync(kept).mode & 0o777]).toEqual(['new\n', 0o600]);
+    const fresh = path.join(dir, 'fresh.csv');
+    await writeOutputFile(fresh, ['x\n'], '--out fresh.csv', { mode: 0o600 });
+    expect(statSync(fresh).mode & 0o777).toBe(0o600);
+    // Through a link to an owner-only file: its target stays owner-only.
+    const link = path.join(dir, 'to-private.csv');
+    symlinkSync(kept, link);
+    await writeOutputFile(link, ['via link\n'], '--out to-private.csv');
+    expect([readFileSync(kept, 'utf8'), statSync(kept).mode & 0o777]).toEqual(['via link\n', 0o600]);
+  });
+
   it('writeOutputFile writes through a link, to the file it names (made if new), and leaves the link a link', async () => {
     const link = path.join(dir, 'link.jsonl');
     symlinkSync('target.jsonl', link);

@@ -147,13 +147,15 @@ async function atomicTarget(file: string, exists: boolean): Promise<string> {
  * Writes the chunks to `file`: a regular file (or a new one) through a temporary file renamed into place,
  * so that no reader sees half of it (through a symbolic link, the file it points to); a device or a named pipe (`/dev/stdout`, `/dev/null`) directly, as renaming
  * over it would replace it with a plain file. `shown` names the file in the message (`--out preds.jsonl`).
+ * A file replaced keeps its mode (an owner-only file is not opened to others); `mode` is a new file's.
  */
-export async function writeOutputFile(file: string, chunks: Iterable<string> | AsyncIterable<string>, shown: string): Promise<void> {
+export async function writeOutputFile(file: string, chunks: Iterable<string> | AsyncIterable<string>, shown: string, options: { mode?: number } = {}): Promise<void> {
   try {
     // stat follows links as open does: /dev/stdout is the pipe or terminal behind it, not the link's own target text.
     const kind = await stat(file).catch(() => undefined);
     if (kind === undefined || kind.isFile()) {
-      await writeFileAtomicChunks(await atomicTarget(file, kind !== undefined), chunks);
+      // A file replaced keeps its mode; a new one gets `mode` (default: as any new file, by the umask).
+      await writeFileAtomicChunks(await atomicTarget(file, kind !== undefined), chunks, options);
       return;
     }
     const handle = await open(file, 'w');

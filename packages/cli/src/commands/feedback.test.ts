@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSqliteStore, DB_FILE } from '@mailroute/serving';
@@ -49,6 +49,8 @@ describe('mailroute feedback export', () => {
     expect(exported.stderr).toContain('note: 10 of 30 confirmed cases have no stored text');
     expect(exported.stderr).toContain('labels of tasks the training config does not have are left out: priority (1)');
     const csv = readFileSync(path.join(cwd, 'cases.csv'), 'utf8');
+    // Customers' text: owner-only, as mailroute.db.
+    expect(statSync(path.join(cwd, 'cases.csv')).mode & 0o777).toBe(0o600);
     expect(csv.slice(0, csv.indexOf('\n'))).toBe('id,subject,body,html,bank,receivedAt,from,business_area,queue,topic,closedAt,classifiedAt,modelId,predictionId');
     // Trained on, with the demo export, by the same config: the cases' rows are read, a task left blank masked.
     await writeDemoData(path.join(cwd, 'demo.csv'), { rows: 300, seed: 2 });

@@ -136,7 +136,8 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       const all = readConfirmedCases(path.join(ctx.home, DB_FILE), { ...(since ? { since } : {}), ...(until ? { until } : {}) });
       const layout = layoutOf(config, flags.labelsOnly === true);
       const written = flags.labelsOnly ? all : all.filter((x) => x.text !== undefined && x.text.trim() !== '');
-      await writeOutputFile(out, [fileText(written, layout, format, config.delimiter)], `--out ${flags.out}`);
+      // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is.
+      await writeOutputFile(out, [fileText(written, layout, format, config.delimiter)], `--out ${flags.out}`, { mode: 0o600 });
       for (const note of exportNotes(all, written, layout)) ctx.stderr.write(`note: ${note}\n`);
       await writeStdout(ctx.stdout, `wrote ${written.length} confirmed case${written.length === 1 ? '' : 's'} to ${flags.out} (columns of ${from})\n`);
     });

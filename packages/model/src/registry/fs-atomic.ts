@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RegistryError } from './errors.js';
 
@@ -29,13 +29,19 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
 /**
  * `writeFileAtomic` for output made piece by piece (prediction lines): each chunk goes to the temp file as
  * it comes, so the whole never sits in memory as one string. A chunk that fails leaves the old file as it
- * was and no temp file.
+ * was and no temp file. The file keeps the mode of the one it replaces; a new one is created with `mode`.
  */
-export async function writeFileAtomicChunks(file: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
+export async function writeFileAtomicChunks(file: string, chunks: Iterable<string> | AsyncIterable<string>, options: { mode?: number } = {}): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'w');
+  // A file replaced keeps its mode (an owner-only file stays owner-only); a new one gets `mode` (less the umask).
+  const existing = await stat(file).then(
+    (s) => s.mode & 0o7777,
+    () => undefined,
+  );
+  const handle = await open(tmp, 'w', options.mode ?? 0o666);
   try {
     try {
+      if (existing !== undefined) await handle.chmod(existing);
       // writeFile on a handle writes all of the chunk at the handle's position.
       for await (const chunk of chunks) await handle.writeFile(chunk);
       await handle.sync();
