@@ -183,6 +183,8 @@ describe('redactPii', () => {
   });
 
   it('masks addresses written with (at) or [at], a dot in brackets, or spelled out in words to keep them from spam robots, and leaves other brackets and prose', () => {
+    // Addresses with letters beyond ASCII, in the local part or the domain (an IDN under .de), whole.
+    expect(redactPii('Bitte an anna@bäckerei-müller.de oder jörg.müller@example.de, Grüße an zoë@café.fr.').text).toBe('Bitte an [EMAIL] oder [EMAIL], Grüße an [EMAIL].');
     expect(redactPii('Bitte an max.mustermann(at)example.de oder anna [at] example [dot] com, nicht a@b.de').text).toBe('Bitte an [EMAIL] oder [EMAIL], nicht [EMAIL]');
     expect(redactPii('max[at]example[.]de, max (at) example (punkt) de, anna [at] example (.) com').text).toBe('[EMAIL], [EMAIL], [EMAIL]');
     expect(redactPii('Schreiben Sie an max.mustermann at example dot com oder max dot mustermann at example punkt de.').text).toBe('Schreiben Sie an [EMAIL] oder [EMAIL].');

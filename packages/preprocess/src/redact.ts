@@ -195,12 +195,16 @@ const DATE_FIRST = /^\(?(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|(?:19|20)\d{2
  * after a phone number's blank: the phone number ends before it. Not followed by more of a number (`12.2025,50`).
  */
 const MONTH_YEAR_FIRST = /^(?:0?[1-9]|1[0-2])[./](?:19|20)\d{2}(?![\d]|[./,-]\d)/;
-/** `[A-Za-z0-9.-]`: a character of a domain name. */
+/** A letter or mark beyond ASCII (`ä`, `ö`, `é`): internationalised addresses and domains (`jörg@bäckerei-müller.de`). */
+const NON_ASCII_LETTER = /^[\p{L}\p{M}]$/u;
+
+/** `[A-Za-z0-9.-]` and letters beyond ASCII: a character of a domain name. */
 function isDomainChar(c: number): boolean {
+  if (c > 127) return NON_ASCII_LETTER.test(String.fromCharCode(c));
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
 }
 
-/** `[A-Za-z0-9._%+-]`: a character of an address's local part. */
+/** `[A-Za-z0-9._%+-]` and letters beyond ASCII: a character of an address's local part. */
 function isLocalChar(c: number): boolean {
   return isDomainChar(c) || c === 95 || c === 37 || c === 43;
 }
@@ -381,6 +385,9 @@ function cardHits(text: string, from: number): Hit[] {
   return hits;
 }
 
+/** A domain of labels (letters of any script, digits, `-`) and a top-level domain of 2 to 24 letters. */
+const EMAIL_DOMAIN = /^[\p{L}\p{M}0-9-]+(?:\.[\p{L}\p{M}0-9-]+)*\.\p{L}{2,24}$/u;
+
 function emailHits(text: string): Hit[] {
   // Scan from each '@' outwards instead of a regex: linear even on a megabyte of address characters.
   const hits: Hit[] = [];
@@ -399,7 +406,7 @@ function emailHits(text: string): Hit[] {
     while (e < text.length && e - domainStart < 254 && isDomainChar(text.charCodeAt(e))) e += 1;
     while (e > domainStart && (text[e - 1] === '.' || text[e - 1] === '-')) e -= 1;
     const domain = text.slice(domainStart, e);
-    if (s < localEnd && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$/.test(domain) && (gap === 0 || SPELLED_TLD.test(domain))) {
+    if (s < localEnd && EMAIL_DOMAIN.test(domain) && (gap === 0 || SPELLED_TLD.test(domain))) {
       hits.push({ type: 'EMAIL', start: s, end: e, placeholder: '[EMAIL]' });
       lastEnd = e;
     }
