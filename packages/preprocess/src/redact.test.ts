@@ -161,6 +161,12 @@ describe('redactPii', () => {
     expectKept(['am 03.11.2025 10:15', '(03.11.2025 10:15)', 'am 2025-11-03 10:15 ausgeführt', 'Datum 01.10.2025 1.200,00']);
   });
 
+  it('masks a card number in four groups of four split by dots, by Luhn and its issuer, and leaves amounts and versions so written', () => {
+    expect(redactPii('Karte 4111.1111.1111.1111 bitte sperren, meine Karte 5555.5555.5555.4444.').text).toBe('Karte [CARD] bitte sperren, meine Karte [CARD].');
+    // Luhn fails; an amount, a version and an address are other numbers.
+    expect(redactPii('card 4111.1111.1111.1112, 1.234.567,00 EUR, Version 2024.1105.0001.0002, 192.168.1.1').text).toBe('card 4111.1111.1111.1112, 1.234.567,00 EUR, Version 2024.1105.0001.0002, 192.168.1.1');
+  });
+
   it('masks card numbers that pass Luhn only', () => {
     expect(isValidLuhn('4111111111111111')).toBe(true);
     expect(isValidLuhn('4111111111111112')).toBe(false);

@@ -382,7 +382,21 @@ function cardHits(text: string, from: number): Hit[] {
       }
     }
   }
-  return hits;
+  const dotted = dottedCardHits(text, from);
+  return dotted.length === 0 ? hits : [...hits, ...dotted].sort((a, b) => a.start - b.start);
+}
+
+/**
+ * A card number in four groups of four split by dots (`4111.1111.1111.1111`), as some write it: no amount, date or
+ * address is written so. Still a card by its issuer's range and Luhn, and not named as another number.
+ */
+const DOTTED_CARD_RE = /(?<![\d.,])\d{4}(?:\.\d{4}){3}(?![.,]?\d)/g;
+
+function dottedCardHits(text: string, from: number): Hit[] {
+  if (!text.includes('.', from)) return [];
+  return allMatches(DOTTED_CARD_RE, text, from)
+    .filter((m) => isCardNumber(m[0].replace(/\./g, ' ')) && !namedNotCard(text, m.index, m[0]))
+    .map((m) => ({ type: 'CARD', start: m.index, end: m.index + m[0].length, placeholder: '[CARD]' }));
 }
 
 /** A domain of labels (letters of any script, digits, `-`) and a top-level domain of 2 to 24 letters. */
