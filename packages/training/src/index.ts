@@ -16,6 +16,6 @@ export { RunTracker, RunRecordSchema, EpochRecordSchema, readRun, listRuns, runs
 export { formatEpochLine, formatFinalLine, formatRunList, runListRows, compareRunRows, formatTable, RUN_COMPARE_UNITS } from './tracking/format.js';
 export { trainFromConfig, prepareInputs, type TrainFromConfigOptions, type TrainFromConfigResult } from './pipeline/train-from-config.js';
 export { alignToTaxonomy, type TaxonomyAlignment } from './pipeline/align-taxonomy.js';
-export { predictDataset, predictDatasetLines, preparePrediction, resolveModelDir, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
+export { predictDataset, predictDatasetLines, preparePrediction, resolveModelDir, modelTrainingConfig, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
 export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
 export { headlineFromProbs, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';

@@ -124,7 +124,6 @@ const LAMBDA_BODY_LIMIT: BodyLimitSetting = {
   because: "what Lambda's 6 MB invocation payload holds once API Gateway has base64-encoded a binary body",
 };
 
-
 /** Predictions one `/v1/quality` answer reads on Lambda (the server's default is 100,000). */
 const LAMBDA_QUALITY_MAX_PREDICTIONS = 20_000;
 

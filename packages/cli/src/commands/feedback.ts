@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '@mailroute/model';
 import { DB_FILE, readConfirmedCases, type ConfirmedCase } from '@mailroute/serving';
-import { csvField, loadTrainingConfig, parseTrainingConfig, resolveModelDir, taskColumn, type TrainingConfig } from '@mailroute/training';
+import { csvField, loadTrainingConfig, modelTrainingConfig, resolveModelDir, taskColumn, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { prepareOutput } from '../output-path.js';
@@ -100,8 +100,7 @@ async function configFor(ctx: CliContext, flags: { config?: string; model?: stri
   const model = flags.model ?? 'champion';
   const dir = await resolveModelDir(modelRef(ctx, model), ctx.home);
   const manifest = await readManifest(dir);
-  if (manifest.trainingConfig === undefined) throw new UsageError(`model ${manifest.modelId} carries no training config: pass --config`);
-  return { config: parseTrainingConfig(manifest.trainingConfig, `training config of ${manifest.modelId}`, { stored: true }), from: `the training config of ${manifest.modelId}` };
+  return { config: modelTrainingConfig(manifest), from: `the training config of ${manifest.modelId}` };
 }
 
 interface ExportFlags {

@@ -57,13 +57,10 @@ function notReady(): APIGatewayProxyResult {
 }
 
 /**
- * A path with a backslash is refused (400) as the Node server refuses it: a URL parser reads `/v1\classify` as
- * `/v1/classify`, so the function would serve a path the Node server does not (and a proxy may read otherwise).
- */
-/**
- * Why the event's path cannot be served as it stands, or undefined: a backslash, or a `.` or `..` segment
- * (`/v1/%2e%2e/metrics`). API Gateway routes such a path by its text (`ANY /v1/{proxy+}`), and the URL parser
- * then resolves it to a route the gateway never exposes (`/metrics`).
+ * Why the event's path cannot be served as it stands (400), or undefined. A backslash, as the Node server refuses
+ * it: a URL parser reads `/v1\classify` as `/v1/classify`, a path the Node server does not serve (and a proxy may
+ * read otherwise). A `.` or `..` segment (`/v1/%2e%2e/metrics`): API Gateway routes such a path by its text
+ * (`ANY /v1/{proxy+}`), and the URL parser then resolves it to a route the gateway never exposes (`/metrics`).
  */
 function unservablePath(event: LambdaEvent): string | undefined {
   const rawPath = (event as { rawPath?: unknown }).rawPath;

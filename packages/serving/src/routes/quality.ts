@@ -87,6 +87,16 @@ export function servedWithoutPredictionsWarning(served: string, hours: number, m
   return `The model served now, "${served}", has no predictions ${windowWords(hours, truncated)} (it was loaded since): these figures are its zeros, not a measurement. ${modelsThere(models)} Ask ?model=<id> for one of them, or ?model=all for every model.`;
 }
 
+/**
+ * Why a scope without predictions answers zeros: a `?model=` id that made none here, or the served model just after a
+ * swap while others have some; undefined for `?model=all` or an empty window under the served model.
+ */
+function zerosWarning(model: string | undefined, servedId: string | undefined, hours: number, models: Record<string, number>, truncated: boolean): string | undefined {
+  if (model !== undefined && model !== ALL) return noPredictionsWarning(model, hours, models, truncated);
+  if (model === undefined && servedId !== undefined && Object.keys(models).length > 0) return servedWithoutPredictionsWarning(servedId, hours, models, truncated);
+  return undefined;
+}
+
 function windowWords(hours: number, truncated: boolean): string {
   return truncated ? `among the predictions read of the last ${hours} hour(s) (the window held more than one answer reads)` : `in the last ${hours} hour(s)`;
 }
@@ -174,14 +184,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       // So would a body (`{"hours": 24}` sent with the GET): it is never read.
       const body = unreadBodyWarning((name) => c.req.header(name), UNREAD_BODY_WARNING);
       // A model id that made no prediction here (a typo, one never served) would otherwise answer zeros unsaid.
-      const none =
-        pairs.length > 0
-          ? undefined
-          : model !== undefined && model !== ALL
-            ? noPredictionsWarning(model, hours, models, truncated)
-            : model === undefined && servedId !== undefined && Object.keys(models).length > 0
-              ? servedWithoutPredictionsWarning(servedId, hours, models, truncated)
-              : undefined;
+      const none = pairs.length > 0 ? undefined : zerosWarning(model, servedId, hours, models, truncated);
       const warnings = [none, unread, body].filter((w) => w !== undefined);
       return c.json({ modelId: scope === ALL && model === undefined ? null : scope, models, truncated, sampledSince, ...quality, ...(warnings.length > 0 ? { warnings } : {}) }, 200);
     },

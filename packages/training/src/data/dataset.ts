@@ -70,6 +70,8 @@ interface PendingRow {
   record: SourceRecord;
   email: Email;
   raw: Array<{ label: string | null; renamedFrom?: string; retired: boolean }>;
+  /** Its id was made from the file's name and the line (no id column, or none on this JSONL line). */
+  placeId: boolean;
 }
 
 function fixNewlines(value: string | null, literal: boolean): string | undefined {
@@ -147,7 +149,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
       retired: resolved.kind === 'retired',
     });
   }
-  return problems.length === before ? { record, email: parsed.success ? parsed.data : email, raw } : undefined;
+  return problems.length === before ? { record, email: parsed.success ? parsed.data : email, raw, placeId: !id } : undefined;
 }
 
 /** The columns a file has: its CSV header, or the keys its JSONL lines have (none known for an empty file). */
@@ -314,7 +316,10 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       : `set "onBadRow": "skip" in the config${options.job ? '' : ' or pass --on-bad-row skip'} to train without them`;
     // A renamed label is mapped by an alias, keeping its rows; skipping them would lose the whole class.
     // Its example guesses the old name as the skip warnings do, from the good rows' labels.
-    const counts = (task: string) => labelCounts(pending.map((p) => p.raw[config.tasks.findIndex((t) => t.name === task)]?.label));
+    const counts = (task: string) => {
+      const t = config.tasks.findIndex((x) => x.name === task);
+      return labelCounts(pending.map((p) => p.raw[t]?.label));
+    };
     const alias = renamedLabelHint(renamed.map((r) => withLikelierGuess(r, counts(r.task))), options.configFile);
     const hint = alias === undefined ? ` (fix them, or ${skip})` : ` (${alias}; otherwise fix them, or ${skip})`;
     throw new DatasetError('DATASET_ROW_INVALID', `${badRowPlaces.length} bad row(s) (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${listed}${hint}`, problems);
@@ -361,10 +366,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const e = p.email;
     const dedupeKey = normaliseText(`${e.subject ?? ''}\n${e.body ?? ''}\n${e.html ?? ''}`);
     const time = e.receivedAt ? Date.parse(e.receivedAt) : undefined;
-    const placeId = config.columns.id === undefined || p.record.get(config.columns.id) === null;
-    rows.push({ id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey, time, ...(placeId ? { placeId: true as const } : {}) });
+    rows.push({ id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey, time, ...(p.placeId ? { placeId: true as const } : {}) });
     const fields = [dedupeKey, e.bank ?? null, e.receivedAt ?? null, labels];
-    hash.update(`${JSON.stringify([placeId ? null : e.id, ...fields])}\n`);
+    hash.update(`${JSON.stringify([p.placeId ? null : e.id, ...fields])}\n`);
     namedHash.update(`${JSON.stringify([e.id, ...fields])}\n`);
   });
   if (rows.length === 0) {

@@ -49,6 +49,12 @@ export interface PredictDatasetOptions {
   unknownTruthWarnings?: boolean;
 }
 
+/** The training config a model carries in its manifest, read as stored; refused when it carries none. */
+export function modelTrainingConfig(manifest: Manifest): TrainingConfig {
+  if (manifest.trainingConfig === undefined) throw new TrainingConfigError(`model ${manifest.modelId} carries no training config; pass one to read the data`);
+  return parseTrainingConfig(manifest.trainingConfig, `training config of ${manifest.modelId}`, { stored: true });
+}
+
 /** Whether the model's data hash and test fingerprint keep ids made from file names (trained before `dataHashOf: 'rows'`). */
 function namedHashes(manifest: Manifest): boolean {
   return manifest.training?.dataHashOf !== 'rows';
@@ -242,11 +248,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
   const dir = await resolveModelDir(options.model, options.home, options.registry);
   const classifier = await Classifier.load(dir);
   try {
-    const stored = classifier.manifest.trainingConfig;
-    if (options.config === undefined && stored === undefined) {
-      throw new TrainingConfigError(`model ${classifier.modelId} carries no training config; pass one to read the data`);
-    }
-    const read = parseTrainingConfig(options.config ?? stored, options.config ? 'config' : `training config of ${classifier.modelId}`, { stored: options.config === undefined });
+    const read = options.config === undefined ? modelTrainingConfig(classifier.manifest) : parseTrainingConfig(options.config, 'config', { stored: false });
     const config: TrainingConfig = { ...read, ...(options.onBadRow ? { onBadRow: options.onBadRow } : {}), ...(options.delimiter ? { delimiter: options.delimiter } : {}) };
     // Read with another config than the model's own (a newer taxonomy), its labels go by that config's names.
     const names = options.config === undefined ? undefined : labelNamesIn(config, classifier.tasks);

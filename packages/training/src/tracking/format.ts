@@ -99,7 +99,9 @@ function sameRows(a: RunRecord, b: RunRecord): boolean {
  */
 function sameHash(a: RunRecord, b: RunRecord, key: 'dataHash' | 'testRowsFingerprint', named: 'namedDataHash' | 'namedTestRowsFingerprint'): boolean {
   if (a[key] === undefined || b[key] === undefined) return a[key] === b[key];
-  return a[key] === b[key] || (a[named] === undefined) !== (b[named] === undefined) && (a[named] ?? a[key]) === (b[named] ?? b[key]);
+  if (a[key] === b[key]) return true;
+  // Only when one run is older (no named form): today's run is compared by the form the older one recorded.
+  return (a[named] === undefined) !== (b[named] === undefined) && (a[named] ?? a[key]) === (b[named] ?? b[key]);
 }
 
 /** Whether a run recorded any metric (a failed run, or one stopped before its evaluation, has none). */
