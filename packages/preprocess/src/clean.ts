@@ -12,7 +12,7 @@ import { RedactionSchema, redactPlain, type RedactOptions } from './redact.js';
 import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type TailRemoval } from './signature.js';
 import { normaliseSubject } from './subject.js';
 import { headerKey } from './patterns.js';
-import { plainSpaces, UNPLAIN_CHARS } from './spaces.js';
+import { plainSpaces, UNPLAIN_CHARS, VISIBLE } from './spaces.js';
 
 export const CleanScopeSchema = z.enum(['quotes', 'visible']);
 /** `quotes`: quoted and forwarded content only; `visible`: also signature, device lines, disclaimers, footers. */
@@ -290,8 +290,6 @@ function cleanLines(text: string, lines: readonly string[] | undefined, scope: C
   return { text: tidyLines(current), removed, signature: signatures.length > 0 ? signatures.reverse().join('\n\n') : undefined };
 }
 
-/** Any character that `trim()` keeps: `\s` is the white space and line terminators that `trim()` removes. */
-const NOT_BLANK = /\S/;
 
 function joinParts(removed: readonly RemovedPart[], kind: RemovedPart['kind']): string | undefined {
   let joined: string | undefined;
@@ -321,10 +319,10 @@ function parsed(markup: string): ParsedMarkup {
 function chooseMarkup(email: Pick<Email, 'body' | 'html'>): ParsedMarkup | undefined {
   const body = email.body ?? '';
   const html = email.html || undefined;
-  if (!NOT_BLANK.test(body)) return html === undefined ? undefined : parsed(html);
+  if (!VISIBLE.test(body)) return html === undefined ? undefined : parsed(html);
   if (!bodyIsHtml(body)) return undefined;
   const fromBody = parsed(body);
-  const visible = NOT_BLANK.test(fromBody.parts.text) || NOT_BLANK.test(fromBody.parts.quoted);
+  const visible = VISIBLE.test(fromBody.parts.text) || VISIBLE.test(fromBody.parts.quoted);
   return html === undefined || visible ? fromBody : parsed(html);
 }
 
@@ -340,7 +338,7 @@ function cleanBody(email: Pick<Email, 'body' | 'html'>, scope: CleanScope, remov
   const parts = chooseMarkup(email)?.parts;
   if (parts !== undefined) {
     // A message that is all quote (a bare forward, a reply someone wrapped in a blockquote) keeps its text.
-    if (!NOT_BLANK.test(parts.text) && parts.quoted !== '') source = parts.quoted;
+    if (!VISIBLE.test(parts.text) && parts.quoted !== '') source = parts.quoted;
     else {
       source = parts.text;
       sourceLines = parts.textLines;

@@ -59,6 +59,14 @@ describe('bodyIsHtml', () => {
     expect(bodyIsHtml('Hallo<p\na < b\n> und<br>')).toBe(true);
   });
 
+  it('reads a body whose line opens with an XML declaration or comments before the tag as HTML, past a long head', () => {
+    const head = `<head><style>${'p{margin:0}'.repeat(140)}</style></head><body><p>Bitte Festgeld verlängern.</p></body></html>`;
+    for (const prefix of ['<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN"><html>', '<!--[if gte mso 9]><xml><o:x></o:x></xml><![endif]--> <html>', '<![endif]--><html>'])
+      expect(bodyIsHtml(prefix + head), prefix).toBe(true);
+    // Neither opens a line as text does.
+    for (const body of ['<!-- Entwurf --> Betrag < 5 EUR', '<?php echo 1; ?> hallo']) expect(bodyIsHtml(body), body).toBe(false);
+  });
+
   it('keeps plain text that merely holds < as plain text', () => {
     for (const body of PLAIN_WITH_LT) expect(bodyIsHtml(body), body).toBe(false);
   });
@@ -79,8 +87,9 @@ describe('cleanEmail on a body that is HTML', () => {
     expect(cleanEmail({ body: '<div></div>' }).text).toBe('');
     expect(cleanEmail({ body: '<html><head><style>p{color:red}</style></head><body> </body></html>' }).text).toBe('');
     expect(cleanEmail({ body: '<div></div>', html: '<p>Depot &uuml;bertragen</p>' }).text).toBe('Depot übertragen');
-    // A body with text wins over html, as before.
+    // A body with text wins over html, as before; one of invisible characters only is blank.
     expect(cleanEmail({ body: '<p>Sparplan</p>', html: '<p>Depot</p>' }).text).toBe('Sparplan');
+    for (const body of ['\u200b', ' \u200d\r\n\u00ad', '<p>\u200b</p>']) expect(cleanEmail({ body, html: '<p>Depot &uuml;bertragen</p>' }).text, body).toBe('Depot übertragen');
   });
 
   it('cleans plain text holding < as plain text', () => {

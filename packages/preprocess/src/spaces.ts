@@ -23,6 +23,8 @@ export const UNPLAIN_CHARS = INVISIBLE_CHARS + WIDE_SPACE_CHARS;
 
 const WIDE_SPACES = new RegExp(`[${WIDE_SPACE_CHARS}]`, 'g');
 const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'g');
+/** A character that is drawn: neither a blank (what `trim()` removes) nor an invisible one. */
+export const VISIBLE = new RegExp(`[^\\s${INVISIBLE_CHARS}]`);
 /** Either of them, found in one scan: most texts have none. */
 const ANY = new RegExp(`[${UNPLAIN_CHARS}]`);
 
