@@ -21,7 +21,7 @@ function decodable(label: string): boolean {
 const KNOWN_LABELS = new Map<string, boolean>();
 
 /** Whether the parser decodes with the label (judged once per label). */
-export function knownLabel(label: string): boolean {
+function knownLabel(label: string): boolean {
   let known = KNOWN_LABELS.get(label);
   if (known === undefined) {
     known = decodable(label);
@@ -29,6 +29,19 @@ export function knownLabel(label: string): boolean {
     KNOWN_LABELS.set(label, known);
   }
   return known;
+}
+
+/** US-ASCII's labels, as `decodable` reads them (without an `x-`/`cs` prefix). */
+const ASCII_LABELS = new Set(['us-ascii', 'ascii', 'ansi_x3.4-1968', 'usascii']);
+
+/**
+ * Whether the parser decodes with the label as the text was written: a known label that is not US-ASCII. TextDecoder
+ * reads US-ASCII as Windows-1252, while 8-bit bytes are no ASCII at all: a part or an encoded word that declares it
+ * and holds them was written in another charset (scripts and web forms send UTF-8 so), and is judged by its bytes
+ * as one with a label no decoder knows is.
+ */
+export function trustedLabel(label: string): boolean {
+  return !ASCII_LABELS.has(label.replace(/^(?:x-ms-|x-|cs)/, '')) && knownLabel(label);
 }
 
 /** The length of the UTF-8 sequence led by byte `b` (2-4), or 0 when `b` leads none. */

@@ -27,20 +27,25 @@ export interface Parameter {
 
 /**
  * The sections of a parameter, by name: `;`, the name, an RFC 2231 `*`, section number and `*`, `=`, the value. RFC 822
- * comments (`(...)`) may stand before the name, where the parser reads the field without them.
+ * comments (`(...)`) may stand before the name, where the parser reads the field without them. A quote that is not
+ * closed (`charset="utf-8`) opens a value that runs to the next `;` or the line's end, as the parser reads it.
  */
 const PATTERNS = new Map<string, RegExp>();
 
 function pattern(name: string): RegExp {
   let re = PATTERNS.get(name);
   if (re === undefined) {
-    re = new RegExp(`;\\s*(?:\\([^()]*\\)\\s*)*${name}(\\*(?:\\d{1,3}\\*?)?)?\\s*=\\s*("[^"]*"|[^\\s;"]*)`, 'gi');
+    re = new RegExp(`;\\s*(?:\\([^()]*\\)\\s*)*${name}(\\*(?:\\d{1,3}\\*?)?)?\\s*=\\s*("[^"]*"|"[^;\\r\\n]*|[^\\s;"]*)`, 'gi');
     PATTERNS.set(name, re);
   }
   return re;
 }
 
-const unquoted = (written: string) => (written.length >= 2 && written.startsWith('"') && written.endsWith('"') ? written.slice(1, -1) : written);
+/** A value without its quotes: both, or the opening one of a quote not closed. */
+function unquoted(written: string): string {
+  if (!written.startsWith('"')) return written;
+  return written.length >= 2 && written.endsWith('"') ? written.slice(1, -1) : written.slice(1).trimEnd();
+}
 
 /** Percent-encoded bytes as characters (a charset label or a boundary is ASCII). */
 const percentDecoded = (text: string) => text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));

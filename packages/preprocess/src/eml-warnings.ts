@@ -3,9 +3,12 @@
  * and when each is said.
  */
 
-/** Said when a multipart entity names no boundary and its body shows none. */
+/** Said when a multipart entity names no boundary that its body uses, and its body shows none. */
 export const UNSPLIT_MULTIPART_WARNING =
-  'The message has a multipart part whose Content-Type names no boundary (and its body shows none), so its parts could not be found: that content was not read.';
+  'The message has a multipart part whose Content-Type names no boundary that its body uses (and its body shows none), so its parts could not be found: that content was not read.';
+/** Said when a text part sent as base64 holds characters that base64 has not. */
+export const DAMAGED_BASE64_WARNING =
+  'The message has a text part sent as base64 that holds characters base64 has not (the message was damaged on its way, or its encoding is mislabelled): its text was decoded as far as it could be and may be garbled.';
 /** Said when the only text of a message is a text part sent as an attachment with a file name. */
 export const TEXT_ATTACHMENT_WARNING =
   'The message has no body text, only a text part sent as an attachment with a file name, and attachments are not read: only the subject was.';
@@ -18,6 +21,9 @@ export const CALENDAR_WARNING =
 /** Said when the only text of a message is a calendar invitation with neither a summary nor a description, whose source is not read as text. */
 export const CALENDAR_WITHOUT_TEXT_WARNING =
   'The message has no body text, only a calendar invitation (text/calendar) with no summary or description, and its source is not read as text: only the subject was.';
+/** Said when a message has no text of its own, only parts of other types (files, or text that is neither plain nor HTML), which are not read. */
+export const OTHER_CONTENT_WARNING =
+  'The message has no body text (no text/plain or text/html part that is not a file), only parts of other types, which are not read: only the subject was.';
 /** Said when a message has no text of its own, only an Outlook winmail.dat (TNEF), which is not read. */
 export const TNEF_WARNING =
   'The message has no body text, only an Outlook winmail.dat (application/ms-tnef: Outlook sent it in its own rich-text format), which is not read: only the subject was.';
@@ -30,15 +36,17 @@ const ENCRYPTED = /^application\/(?:x-)?(?:pkcs7-mime|pgp-encrypted)$/i;
 
 /**
  * Why a message without text of its own was read by its subject only, by the content types of the parts it has
- * (`types`) and whether its text was an inline PGP block: content that is encrypted, only a calendar invitation (one
- * whose text could not be read: parseEml reads that of one with a summary or description),
- * only an Outlook winmail.dat, or only a text part sent as an attachment (which has a file name: a nameless one was read).
+ * (`types`: its attachments') and whether its text was an inline PGP block: content that is encrypted, only a
+ * calendar invitation (one whose text could not be read: parseEml reads that of one with a summary or description),
+ * only an Outlook winmail.dat, only a text part sent as an attachment (which has a file name: a nameless one was
+ * read), or only parts of other types; nothing when it has none.
  */
 export function noTextWarning(types: readonly string[], pgpInline: boolean): string | undefined {
   if (pgpInline || types.some((t) => ENCRYPTED.test(t))) return ENCRYPTED_WARNING;
   if (types.some((t) => /^text\/calendar$/i.test(t))) return CALENDAR_WITHOUT_TEXT_WARNING;
   if (types.some((t) => /^application\/(?:vnd\.)?ms-tnef$/i.test(t))) return TNEF_WARNING;
-  return types.some((t) => /^text\//i.test(t)) ? TEXT_ATTACHMENT_WARNING : undefined;
+  if (types.some((t) => /^text\/(?:plain|html)$/i.test(t))) return TEXT_ATTACHMENT_WARNING;
+  return types.length > 0 ? OTHER_CONTENT_WARNING : undefined;
 }
 
 /** The warning for a message whose Content-Type (`contentType`, the top-level field's value) is multipart/report. */

@@ -1,6 +1,6 @@
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { parseEml, startsWithHeader, TEXT_ATTACHMENT_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml.js';
+import { DAMAGED_BASE64_WARNING, OTHER_CONTENT_WARNING, parseEml, startsWithHeader, TEXT_ATTACHMENT_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml.js';
 import { DATE_WITHOUT_ZONE_WARNING } from './eml-date.js';
 import { inTimeZones } from './test-time-zones.js';
 import { cleanEmail } from './clean.js';
@@ -436,6 +436,92 @@ describe('parseEml', () => {
       expect(unsplit.subject).toBe('Depot');
       expect(unsplit.warnings).toEqual([UNSPLIT_MULTIPART_WARNING]);
     }
+  });
+});
+
+describe('parseEml of mislabelled MIME', () => {
+  const DEPOT = 'Bitte kündigen Sie mein Depot.';
+  const single = (contentType: string[], body: string, encoding: BufferEncoding = 'utf8') =>
+    Buffer.from(crlf(['From: kunde@example.com', 'Subject: Depot', ...contentType, '', body, '']), encoding);
+
+  it('reads no file as text: a text part with a file name in a multipart is an attachment, inline or not', async () => {
+    const withFile = (fileHeaders: string[]) =>
+      crlf(['Subject: Festgeld', 'Content-Type: multipart/mixed; boundary=B', '', '--B', 'Content-Type: text/plain; charset=utf-8', '', DEPOT, '--B', ...fileHeaders, '', 'login failed otp timeout', '--B--', '']);
+    for (const fileHeaders of [
+      ['Content-Disposition: inline; filename=app.log', 'Content-Type: text/plain; name="app.log"'],
+      ['Content-Type: text/html; name="Abrechnung.html"'],
+      ['Content-Type: text/plain', 'Content-Disposition: INLINE;', ' filename*=utf-8\'\'notizen.txt'],
+    ]) {
+      const email = await parseEml(withFile(fileHeaders));
+      expect(email.body?.trim(), fileHeaders.join(' ')).toBe(DEPOT);
+      expect(email.attachments).toHaveLength(1);
+      expect(email.warnings).toBeUndefined();
+    }
+    // A message of one text part with a file name is read: it has no other text.
+    expect((await parseEml(single(['Content-Type: text/plain; charset=utf-8; name="brief.txt"'], DEPOT))).body?.trim()).toBe(DEPOT);
+  });
+
+  it('reads a Content-Type that is no valid type as text/plain, its charset kept', async () => {
+    for (const contentType of ['text/plain, charset=iso-8859-1', 'text/plain charset=iso-8859-1', 'text; charset=iso-8859-1', ';;; charset=iso-8859-1', '', 'text']) {
+      const email = await parseEml(single([`Content-Type: ${contentType}`, 'Content-Transfer-Encoding: 8bit'], DEPOT, 'latin1'));
+      expect(email.body?.trim(), contentType).toBe(DEPOT);
+      expect(email.warnings, contentType).toBeUndefined();
+    }
+    const html = await parseEml(single(['Content-Type: text/html, charset=utf-8'], `<p>${DEPOT}</p>`));
+    expect(html.html).toContain(DEPOT);
+  });
+
+  it('says a message of only parts it does not read has no body text, without blaming a file name', async () => {
+    for (const contentType of ['plain/text', 'application/octet-stream', 'text/x-unknown', 'text/rtf']) {
+      const email = await parseEml(single([`Content-Type: ${contentType}`], DEPOT));
+      expect(email.body, contentType).toBeUndefined();
+      expect(email.warnings, contentType).toEqual([OTHER_CONTENT_WARNING]);
+    }
+    // One with a file name is still said so.
+    const named = await parseEml(single(['Content-Type: text/plain', 'Content-Disposition: attachment; filename="brief.txt"'], DEPOT));
+    expect(named.warnings).toEqual([TEXT_ATTACHMENT_WARNING]);
+  });
+
+  it('reads UTF-8 declared as US-ASCII as UTF-8, in parts and encoded words; Windows-1252 so declared stays Windows-1252', async () => {
+    const utf8 = await parseEml(single(['Content-Type: text/plain; charset=us-ascii', 'Content-Transfer-Encoding: 8bit'], DEPOT));
+    expect(utf8.body?.trim()).toBe(DEPOT);
+    const qp = await parseEml(single(['Content-Type: text/plain; charset="US-ASCII"', 'Content-Transfer-Encoding: quoted-printable'], 'Bitte k=C3=BCndigen Sie mein Depot.'));
+    expect(qp.body?.trim()).toBe(DEPOT);
+    const subject = await parseEml(crlf(['Subject: =?us-ascii?Q?K=C3=BCndigung?=', 'Content-Type: text/plain', '', 'x']));
+    expect(subject.subject).toBe('Kündigung');
+    const latin = await parseEml(single(['Content-Type: text/plain; charset=ascii', 'Content-Transfer-Encoding: 8bit'], DEPOT, 'latin1'));
+    expect(latin.body?.trim()).toBe(DEPOT);
+  });
+
+  it('reads a charset whose quote is not closed as the parser does', async () => {
+    const email = await parseEml(single(['Content-Type: text/plain; charset="utf-8', 'Content-Transfer-Encoding: 8bit'], DEPOT));
+    expect(email.body?.trim()).toBe(DEPOT);
+  });
+
+  it('splits a multipart at the boundary its body uses when the one named is not there; warns when none is', async () => {
+    const raw = (boundary: string, body: string[]) => crlf(['Subject: Depot', `Content-Type: multipart/alternative; boundary=${boundary}`, '', ...body, '']);
+    const parts = ['--b9', 'Content-Type: text/plain; charset=utf-8', '', DEPOT, '--b9--'];
+    for (const boundary of ["'b9'", 'b8', 'b9*']) {
+      const email = await parseEml(raw(boundary, parts));
+      expect(email.body?.trim(), boundary).toBe(DEPOT);
+      expect(email.warnings, boundary).toBeUndefined();
+    }
+    const unsplit = await parseEml(raw('b8', [DEPOT]));
+    expect(unsplit.warnings).toEqual([UNSPLIT_MULTIPART_WARNING]);
+  });
+
+  it('reads the HTML beside a text part of invisible characters only', async () => {
+    const raw = crlf(['Subject: Festgeld', 'Content-Type: multipart/alternative; boundary=A', '', '--A', 'Content-Type: text/plain; charset=utf-8', '', '\u200b', '--A', 'Content-Type: text/html; charset=utf-8', '', `<p>${DEPOT}</p>`, '--A--', '']);
+    expect(cleanEmail(await parseEml(raw), { redact: false }).text).toBe(DEPOT);
+  });
+
+  it('says a text part sent as base64 holds characters base64 has not, and not for one that is whole', async () => {
+    const encoded = Buffer.from(DEPOT).toString('base64');
+    const damaged = await parseEml(single(['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64'], `${encoded}*&^%$\r\nnot base64 at all!!!`));
+    expect(damaged.warnings).toEqual([DAMAGED_BASE64_WARNING]);
+    const whole = await parseEml(single(['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64'], `${encoded.slice(0, 20)}\r\n${encoded.slice(20)}`));
+    expect(whole.body?.trim()).toBe(DEPOT);
+    expect(whole.warnings).toBeUndefined();
   });
 });
 

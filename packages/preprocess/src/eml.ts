@@ -8,8 +8,9 @@ import { DATE_WITHOUT_ZONE_WARNING, headerDate } from './eml-date.js';
 import { withSentDates } from './eml-forward-date.js';
 import { holdsPgpMessage, htmlPlaceholder, writersText } from './eml-text.js';
 import { invitationText } from './eml-calendar.js';
-import { CALENDAR_WARNING, CALENDAR_WITHOUT_TEXT_WARNING, noTextWarning, reportWarning, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
+import { CALENDAR_WARNING, CALENDAR_WITHOUT_TEXT_WARNING, DAMAGED_BASE64_WARNING, noTextWarning, reportWarning, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
 import { htmlToText } from './html.js';
+import { VISIBLE } from './spaces.js';
 
 export interface EmlAttachment {
   filename?: string;
@@ -24,7 +25,17 @@ export type ParsedEml = EmlEmail & { attachments: EmlAttachment[] };
 
 type Parsed = Awaited<ReturnType<typeof PostalMime.parse>>;
 
-export { CALENDAR_WARNING, CALENDAR_WITHOUT_TEXT_WARNING, ENCRYPTED_WARNING, REPORT_WARNING, TEXT_ATTACHMENT_WARNING, TNEF_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
+export {
+  CALENDAR_WARNING,
+  CALENDAR_WITHOUT_TEXT_WARNING,
+  DAMAGED_BASE64_WARNING,
+  ENCRYPTED_WARNING,
+  OTHER_CONTENT_WARNING,
+  REPORT_WARNING,
+  TEXT_ATTACHMENT_WARNING,
+  TNEF_WARNING,
+  UNSPLIT_MULTIPART_WARNING,
+} from './eml-warnings.js';
 
 /** A decoded part's text with C1 codes read as Windows-1252 (see windows-1252.ts). */
 function fixC1(text: string | undefined): string | undefined {
@@ -147,11 +158,11 @@ function messageIdOf(value: string | undefined): string | undefined {
  * The message parsed after its preparation (eml-charset.ts), an attached message's Date given in its text as
  * sent (eml-forward-date.ts); `textInline`: nameless text attachments read as body.
  */
-async function parsedMessage(bytes: Uint8Array, textInline: boolean): Promise<{ parsed: Parsed; unsplit: number }> {
+async function parsedMessage(bytes: Uint8Array, textInline: boolean): Promise<{ parsed: Parsed; unsplit: number; damaged: number }> {
   const prepared = prepareForParser(bytes, { textInline });
   try {
     const parsed = await PostalMime.parse(utf8Headers(prepared.bytes), { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS });
-    return { parsed: withSentDates(parsed, prepared.dates), unsplit: prepared.unsplit };
+    return { parsed: withSentDates(parsed, prepared.dates), unsplit: prepared.unsplit, damaged: prepared.damaged };
   } catch (cause) {
     // The header limit is the parser's to say (its message names only the limit, no email text).
     if (cause instanceof Error && /^Maximum header size of \d+ bytes exceeded$/.test(cause.message)) {
@@ -162,7 +173,7 @@ async function parsedMessage(bytes: Uint8Array, textInline: boolean): Promise<{ 
 }
 
 function hasText(parsed: Parsed, body = parsed.text): boolean {
-  return /\S/.test(body ?? '') || /\S/.test(parsed.html ?? '');
+  return VISIBLE.test(body ?? '') || VISIBLE.test(parsed.html ?? '');
 }
 
 /**
@@ -200,7 +211,8 @@ function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
  * calendar invitation is the invitation's summary and description (eml-calendar.ts). A Date header without
  * a time zone is read as UTC (eml-date.ts). `warnings` say what was not read: a multipart without a boundary
  * to be found, the only text in an attachment with a file name or in a calendar invitation without a summary or
- * description, content that is encrypted (eml-warnings.ts); that the text came from an invitation; that the
+ * description, only parts of other types, content that is encrypted, a text part sent as base64 that is damaged
+ * (eml-warnings.ts); that the text came from an invitation; that the
  * message is a delivery report or read receipt, not a person's email; and a Date read as UTC for want of a zone.
  */
 export async function parseEml(raw: string | Uint8Array, options: { maxInputChars?: number; maxLines?: number } = {}): Promise<ParsedEml> {
@@ -212,12 +224,13 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   const bytes = bareCrsAsLf(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
   const lines = lineCount(bytes);
   if (lines > maxLines) throw new EmlParseError(`the message has ${lines} lines, over the limit of ${maxLines}`);
-  let { parsed, unsplit } = await parsedMessage(bytes, false);
+  let { parsed, unsplit, damaged } = await parsedMessage(bytes, false);
   // Some mailers mark the plain-text body `Content-Disposition: attachment`, with no file name: when it is
   // all the text there is, it is read as the body (parsed again, so its charset is read as the body's would be).
-  if (parsed.attachments.some(namelessTextAttachment) && !hasText(parsed)) ({ parsed, unsplit } = await parsedMessage(bytes, true));
+  if (parsed.attachments.some(namelessTextAttachment) && !hasText(parsed)) ({ parsed, unsplit, damaged } = await parsedMessage(bytes, true));
   const warnings: string[] = [];
   if (unsplit > 0) warnings.push(UNSPLIT_MULTIPART_WARNING);
+  if (damaged > 0) warnings.push(DAMAGED_BASE64_WARNING);
   let body = bodyOf(parsed);
   if (!hasText(parsed, body)) {
     let noText = noTextWarning(parsed.attachments.map((a) => a.mimeType), holdsPgpMessage(parsed.text ?? ''));

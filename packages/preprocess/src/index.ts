@@ -14,7 +14,22 @@ export {
   type RemovedPart,
 } from './clean.js';
 export { forwardedText, forwardedBody, COVER_NOTE_MAX_WORDS } from './forward.js';
-export { CALENDAR_WARNING, CALENDAR_WITHOUT_TEXT_WARNING, ENCRYPTED_WARNING, parseEml, REPORT_WARNING, startsWithHeader, TEXT_ATTACHMENT_WARNING, TNEF_WARNING, UNSPLIT_MULTIPART_WARNING, type ParsedEml, type EmlAttachment, type EmlEmail } from './eml.js';
+export {
+  CALENDAR_WARNING,
+  CALENDAR_WITHOUT_TEXT_WARNING,
+  DAMAGED_BASE64_WARNING,
+  ENCRYPTED_WARNING,
+  OTHER_CONTENT_WARNING,
+  parseEml,
+  REPORT_WARNING,
+  startsWithHeader,
+  TEXT_ATTACHMENT_WARNING,
+  TNEF_WARNING,
+  UNSPLIT_MULTIPART_WARNING,
+  type ParsedEml,
+  type EmlAttachment,
+  type EmlEmail,
+} from './eml.js';
 export { DATE_WITHOUT_ZONE_WARNING } from './eml-date.js';
 export { c1AsWindows1252, decodeWindows1252 } from './windows-1252.js';
 export { htmlToText, htmlToTextParts, type HtmlText } from './html.js';

@@ -120,7 +120,7 @@ export interface ClassifyRequest {
 /** Why text holds U+FFFD: JSON text was decoded by the caller; a raw email's parts by this server, in the charset they declare. */
 const GARBLED_CAUSE = {
   json: 'their text was decoded from bytes that were not UTF-8 before it was sent',
-  eml: 'the raw email holds bytes that are not valid in the charset it declares for them (a part or an encoded header word, e.g. charset=utf-8 on Windows-1252 text) or, in a part that declares none or a charset no decoder knows (charset=x-unknown), read as UTF-8 for being mostly UTF-8, or held U+FFFD already',
+  eml: 'the raw email holds bytes that are not valid in the charset it declares for them (a part or an encoded header word, e.g. charset=utf-8 on Windows-1252 text) or, in a part that declares none or a charset no decoder knows (charset=x-unknown), read as UTF-8 for being mostly UTF-8, or held U+FFFD already, or a part sent as base64 was damaged (another warning then says so)',
 } as const;
 
 /**
