@@ -52,6 +52,31 @@ describe('createSqliteStore', () => {
     }
   });
 
+  it('reads the judged predictions of a big window in spans, other work running between them, as the join of one read finds them', async () => {
+    const store = createSqliteStore({ file: ':memory:', retentionDays: 0, judgedSpan: 700 });
+    try {
+      // 4,500 predictions, a thousand in each millisecond (spans start in the middle of one), one in 45 judged.
+      const records = Array.from({ length: 4500 }, (_, i) => record(`p-${String(i).padStart(5, '0')}`, `e-${i}`, `2026-11-29T10:00:0${Math.floor(i / 1000)}.000Z`));
+      await store.savePredictions(records);
+      const window = { since: '2026-11-29T00:00:00.000Z', until: '2026-11-30T00:00:00.000Z' };
+      const order: string[] = [];
+      const none = store.listPairs({ ...window, judgedOnly: true }).then((pairs) => (order.push('listed'), pairs));
+      setImmediate(() => order.push('other work'));
+      expect(await none).toEqual([]);
+      expect(order).toEqual(['other work', 'listed']);
+      for (let i = 3; i < 4500; i += 45) await store.saveFeedback({ emailId: `e-${i}`, labels: { queue: 'loans' }, closedAt: '2026-11-29T11:00:00.000Z', receivedAt: '2026-11-29T11:00:00.000Z' });
+      const judged = (await store.listPairs(window)).filter((p) => p.feedback !== undefined);
+      expect(judged).toHaveLength(100);
+      expect(await store.listPairs({ ...window, judgedOnly: true })).toEqual(judged);
+      expect(await store.listPairs({ ...window, judgedOnly: true, limit: 37 })).toEqual(judged.slice(0, 37));
+      // A window that starts inside a millisecond's predictions.
+      const inner = { since: '2026-11-29T10:00:01.000Z', until: '2026-11-29T10:00:03.000Z' };
+      expect(await store.listPairs({ ...inner, judgedOnly: true })).toEqual((await store.listPairs(inner)).filter((p) => p.feedback !== undefined));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('close() resolves only when every connection is closed: the folder can be removed at once, no WAL or shared-memory file left', async () => {
     // Before the fix, the checkpointer thread could still be in a checkpoint when close() resolved; it then
     // closed last, deleting the -wal and -shm files while the caller removed the folder (ENOTEMPTY).
