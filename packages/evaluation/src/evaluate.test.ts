@@ -290,6 +290,10 @@ describe('evaluatePredictions', () => {
     expect(data).toContain('- Test set: test.csv, 1 emails.');
     expect(data).toContain('- Training: 2,799 training rows and 401 validation rows, data hash `3d2c33bef893`, trained 2026-11-30T18:46:27.000Z.');
     expect(data).toContain('- Training config: sha256 `5dbedf8896a7` of the `trainingConfig` in manifest.json');
+    // A refit's second run is said, and whose figures the validation ones are.
+    expect(modelCardMarkdown(r, { training: { trainRows: 2799, validRows: 401, refitRows: 3200 } })).toContain(
+      '- Training: 2,799 training rows and 401 validation rows, then trained again on all 3,200 (refit; temperatures, thresholds and validation figures are from the first run).',
+    );
     // Only what is known is said.
     expect(modelCardMarkdown(r, { training: { dataHash: 'abc' } })).toContain('- Training: data hash `abc`.');
     expect(modelCardMarkdown(r)).not.toContain('- Training');

@@ -14,6 +14,8 @@ export interface TrainingFacts {
   /** Rows the model was trained and validated on (the split's train and valid parts). */
   trainRows?: number;
   validRows?: number;
+  /** With `refit`: the rows of the second run (training and validation), whose weights the model has. */
+  refitRows?: number;
   /** sha256 of the training config stored in manifest.json, as compact JSON. */
   configSha256?: string;
 }
@@ -101,7 +103,10 @@ const count = (n: number | undefined, what: string): string | undefined => (n ==
 function trainingLines(t: TrainingFacts | undefined): string[] {
   if (!t) return [];
   const out: string[] = [];
-  const rows = [count(t.trainRows, 'training rows'), count(t.validRows, 'validation rows')].filter((x) => x !== undefined).join(' and ');
+  const split = [count(t.trainRows, 'training rows'), count(t.validRows, 'validation rows')].filter((x) => x !== undefined).join(' and ');
+  // A refit's weights learnt the validation rows too; its temperatures, thresholds and validation figures are the first run's.
+  const refit = t.refitRows === undefined ? '' : `, then trained again on all ${t.refitRows.toLocaleString('en-US')} (refit; temperatures, thresholds and validation figures are from the first run)`;
+  const rows = split === '' ? '' : split + refit;
   const facts = [rows, t.dataHash ? `data hash ${code(t.dataHash.slice(0, 12))}` : '', t.trainedAt ? `trained ${cell(t.trainedAt)}` : ''].filter((x) => x !== '');
   if (facts.length > 0) out.push(`- Training: ${facts.join(', ')}.`);
   if (t.configSha256) out.push(`- Training config: sha256 ${code(t.configSha256.slice(0, 12))} of the \`trainingConfig\` in manifest.json (\`jq -j -c .trainingConfig manifest.json | sha256sum\`).`);

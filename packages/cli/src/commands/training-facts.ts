@@ -10,11 +10,14 @@ export function trainingFactsOf(manifest: Manifest): TrainingFacts {
   const rows = typeof counts === 'object' && counts !== null ? (counts as Record<string, unknown>) : {};
   const trainRows = count(rows.train);
   const validRows = count(rows.valid);
+  const refit = manifest.training?.refit;
+  const refitRows = typeof refit === 'object' && refit !== null ? count((refit as Record<string, unknown>).rows) : undefined;
   return {
     trainedAt: manifest.createdAt,
     dataHash: manifest.dataHash,
     ...(trainRows !== undefined ? { trainRows } : {}),
     ...(validRows !== undefined ? { validRows } : {}),
+    ...(refitRows !== undefined ? { refitRows } : {}),
     ...(manifest.trainingConfig !== undefined ? { configSha256: sha256(JSON.stringify(manifest.trainingConfig)) } : {}),
   };
 }

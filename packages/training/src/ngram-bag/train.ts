@@ -58,6 +58,12 @@ export interface TrainedNgramBag {
   counts: { train: number; valid: number };
   /** With `refit`: the rows of the second run (training + validation), whose weights were kept. */
   refit?: { rows: number };
+  /**
+   * With `refit`: the first run's probabilities on the validation rows (an ensemble's mean), per task, per row, in
+   * the order of its labels: measured before the refit trained on those rows, the only figures of them that do not
+   * flatter it.
+   */
+  validBeforeRefit?: Float64Array[][];
 }
 
 export interface TrainNgramBagInput {
@@ -211,7 +217,7 @@ export async function trainNgramBag(input: TrainNgramBagInput): Promise<TrainedN
   const model = { ...first.model, params, weights, calibration, keptValidF1 };
   if (!refit) return model;
   const { idf } = refit.model;
-  return { ...model, ...(idf ? { idf } : {}), refit: { rows: refit.model.counts.train } };
+  return { ...model, ...(idf ? { idf } : {}), refit: { rows: refit.model.counts.train }, validBeforeRefit: ensembleLogits ?? first.validLogits };
 }
 
 function addCounts(a: Float64Array, b: Float64Array): Float64Array {

@@ -110,6 +110,28 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     );
   }, 240_000);
 
+  it('gives a refit without test rows the validation figures of its first run, not of the refit that trained on those rows', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 400, seed: 7 });
+    const demo = await loadDemoConfig();
+    const train = (refit: boolean, warnings: string[] = []) =>
+      trainFromConfig({
+        config: { ...demo, split: { ...demo.split, testShare: 0 }, model: { ...SMALL, refit } },
+        dataPath: data,
+        home: path.join(tmp, 'home'),
+        logger: { warn: (line: string) => warnings.push(line) },
+      });
+    const warnings: string[] = [];
+    const refitted = await train(true, warnings);
+    const plain = await train(false);
+    expect(refitted.metricsSplit).toBe('valid');
+    // The first run of a refit is the model trained without one (same rows, same seed): the same figures.
+    for (const key of ['queue.accuracy', 'queue.macro_f1', 'topic.macro_f1', 'mean_macro_f1']) expect(refitted.metrics[key], key).toBeCloseTo(plain.metrics[key], 6);
+    expect(refitted.metrics['topic.macro_f1']).toBeLessThan(0.99);
+    expect(warnings.some((w) => /figures are those of the first run, before the refit/.test(w))).toBe(true);
+  }, 240_000);
+
   it('warns of skipped bad rows counting rows, not problems, and of labels that differ only in case', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const data = path.join(tmp, 'demo.csv');
