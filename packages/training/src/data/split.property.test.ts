@@ -2,7 +2,8 @@
  * Property test of `splitDataset` over random datasets (1 to 40 rows, few texts so that exact duplicates are
  * common, few labels and times so that ties are too) and random shares: the same seed gives the same split,
  * every row lands once and in file order, duplicates never straddle two sides, a stratified split takes each
- * label's share of its duplicate groups and trains on one at least, a time split holds out the newest mail,
+ * label's share of its duplicate groups and trains on one at least, a time split holds out the newest mail (a
+ * duplicate group by its oldest copy),
  * and the only error is a SplitError when nothing would be left to train on.
  */
 import fc from 'fast-check';
@@ -73,8 +74,9 @@ function checkStratified(rows: readonly DatasetRow[], cfg: Extract<SplitConfig, 
 }
 
 function checkTime(rows: readonly DatasetRow[], cfg: SplitConfig, groups: number[][], side: number[], testShare: number): void {
-  const newest = (g: number[]) => Math.max(...g.map((i) => rows[i].time as number));
-  const times = (p: number) => groups.filter((g) => side[g[0]] === p).map(newest);
+  // A group of duplicates is as old as its oldest copy (a text that came all along trains).
+  const oldest = (g: number[]) => Math.min(...g.map((i) => rows[i].time as number));
+  const times = (p: number) => groups.filter((g) => side[g[0]] === p).map(oldest);
   // Test mail is no older than validation mail, which is no older than training mail.
   expect(Math.min(...times(2))).toBeGreaterThanOrEqual(Math.max(...times(1), ...times(0)));
   expect(Math.min(...times(1))).toBeGreaterThanOrEqual(Math.max(...times(0)));

@@ -47,7 +47,7 @@ describe('splitDataset', () => {
     expect(newestTrain).toBeLessThan(Math.min(...s.valid.map((r) => r.time as number)));
   });
 
-  it('splits by time a big export with one text 150,000 times (an auto-reply), the group as new as its newest copy', () => {
+  it('splits by time a big export with one text 150,000 times (an auto-reply), the group as old as its oldest copy', () => {
     const day = (d: number) => Date.UTC(2026, 0, 1) + d * 86_400_000;
     const copies = Array.from({ length: 150_000 }, (_, i) => row(i, 'a', 'automatic reply', day(i % 30)));
     const others = Array.from({ length: 70_000 }, (_, i) => row(200_000 + i, 'b', `t${i}`, day(40 + (i % 10))));
@@ -56,6 +56,19 @@ describe('splitDataset', () => {
     expect(s.train.filter((r) => r.dedupeKey === 'automatic reply')).toHaveLength(150_000);
     expect(s.test).toHaveLength(44_000);
     expect(s.valid).toHaveLength(22_000);
+  });
+
+  it('trains a text that came all along (an auto-reply among the mail of a year): the newest mail stays the test set', () => {
+    const day = (d: number) => Date.UTC(2025, 0, 1) + d * 86_400_000;
+    // 240 emails over 240 days, and after every third one a copy of one auto-reply: 80 copies from day 2 to day 239.
+    const rows = Array.from({ length: 240 }, (_, i) => row(i, 'a', `t${i}`, day(i)));
+    const copies = Array.from({ length: 80 }, (_, k) => row(1000 + k, 'a', 'abwesenheitsnotiz', day(3 * k + 2)));
+    const s = splitDataset([...rows, ...copies], SplitConfigSchema.parse({ kind: 'time', testShare: 0.2, validShare: 0.1 }));
+    expect(s.train.filter((r) => r.dedupeKey === 'abwesenheitsnotiz')).toHaveLength(80);
+    // The 64 held out for test are the newest 64 emails, every one newer than anything trained on.
+    expect(s.test).toHaveLength(64);
+    expect(Math.min(...s.test.map((r) => r.time as number))).toBe(day(176));
+    expect(s.test.every((r) => r.dedupeKey !== 'abwesenheitsnotiz')).toBe(true);
   });
 
   it('warns when held-out rows share their received time with training rows: there the split follows file order, not time', () => {

@@ -78,9 +78,11 @@ export function splitDataset(rows: readonly DatasetRow[], split: SplitConfig, op
       const shown = untimed.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ');
       throw new SplitError(`a time split needs every row's received time: ${untimed.length} of ${rows.length} row(s) have none (${shown}${untimed.length > 3 ? ', ...' : ''}); fill them in, leave those rows out ("onBadRow": "skip" or --on-bad-row skip does), or use a stratified split`);
     }
-    // A group is as new as its newest row. Not Math.max(...times): spread into arguments, a group of 130,000
-    // copies (an auto-reply in a big export) would overflow the stack.
-    const time = groups.map((g) => g.reduce((newest, i) => Math.max(newest, rows[i].time as number), -Infinity));
+    // A group of duplicates is placed by its oldest row: one text that came all year (an auto-reply, a form) trains,
+    // rather than filling the test set with its old copies and pushing the newest mail into training. Held out,
+    // a group is wholly newer than what trains. Not Math.min(...times): spread into arguments, a group of 130,000
+    // copies would overflow the stack.
+    const time = groups.map((g) => g.reduce((oldest, i) => Math.min(oldest, rows[i].time as number), Infinity));
     const order = groups.map((_, gi) => gi).sort((a, b) => time[b] - time[a] || b - a);
     const total = rows.length;
     const wantTest = Math.round(total * testShare);
