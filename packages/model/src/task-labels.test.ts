@@ -37,6 +37,9 @@ describe('normalizeLabel', () => {
   it('makes one label of the forms a person types it in: composed or decomposed, an emoji with or without its variation selector', () => {
     const forms = ['\u00dcberweisung', 'U\u0308berweisung', '\u26a0\ufe0f urgent', '\u26a0\ufe0e urgent', '\u26a0 urgent', '\u2709\ufe0f U\u0308berweisung'];
     expect(forms.map(normalizeLabel)).toEqual(['\u00dcberweisung', '\u00dcberweisung', '\u26a0 urgent', '\u26a0 urgent', '\u26a0 urgent', '\u2709 \u00dcberweisung']);
+    // Characters drawn as nothing, pasted with a label, make no other label; the joiners emoji and scripts need stay.
+    expect(['K\u00fcndigung\u200b', '\ufeffK\u00fcndigung', 'K\u00fcn\u00addigung', 'K\u00fcndi\u2060gung'].map(normalizeLabel)).toEqual(Array(4).fill('K\u00fcndigung'));
+    expect(normalizeLabel('\u{1F468}\u200d\u{1F4BB} IT')).toBe('\u{1F468}\u200d\u{1F4BB} IT');
   });
 
   it('reads a model\'s labels, its config\'s aliases and retired labels so', () => {

@@ -48,17 +48,23 @@ export function classifierTasks(manifest: { tasks: readonly { name: string; labe
   });
 }
 
-/** Emoji variation selectors: U+FE0F (emoji style) and U+FE0E (text style) draw one character two ways. */
-const VARIATION_SELECTORS = /[\uFE0E\uFE0F]/g;
+/**
+ * Characters drawn as nothing that a label may carry unseen: emoji variation selectors (U+FE0F emoji style and
+ * U+FE0E text style draw one character two ways), the zero-width space U+200B, the word joiner U+2060, the byte
+ * order mark U+FEFF and the soft hyphen U+00AD (pasted from web pages and Word). The joiners U+200C and U+200D
+ * stay: scripts and emoji sequences need them.
+ */
+const UNSEEN = /[\uFE0E\uFE0F\u200B\u2060\uFEFF\u00AD]/g;
 
 /**
- * A label as every package compares it: in Unicode NFC, without emoji variation selectors. A CRM export, a
- * predictions file, a config or a request may write `Depotübertrag` decomposed (`u` then the combining U+0308,
- * as Mac and PDF sources do), and `⚠️ urgent` with or without U+FE0F after the sign (keyboards and pickers
- * differ); left so, each is another string and so another class. Labels are short, so this is cheap.
+ * A label as every package compares it: in Unicode NFC, without characters drawn as nothing (UNSEEN). A CRM
+ * export, a predictions file, a config or a request may write `Depotübertrag` decomposed (`u` then the combining
+ * U+0308, as Mac and PDF sources do), `⚠️ urgent` with or without U+FE0F after the sign (keyboards and pickers
+ * differ), and `Kündigung` with a zero-width space pasted after it; left so, each is another string and so
+ * another class that looks like the first. Labels are short, so this is cheap.
  */
 export function normalizeLabel(label: string): string {
-  return label.normalize('NFC').replace(VARIATION_SELECTORS, '');
+  return label.normalize('NFC').replace(UNSEEN, '');
 }
 
 /**
