@@ -315,6 +315,9 @@ describe('where a config breaks', () => {
     await expect(loadTrainingConfig(ansi)).rejects.toThrow(`${ansi}:3: not UTF-8 (saved as ANSI or Windows-1252?): save it as UTF-8`);
     const utf8 = await configFile('utf8.json', json);
     expect((await loadTrainingConfig(utf8)).tasks[0].aliases).toEqual({ '\u00DCberweisung': 'payments' });
+    // UTF-16 (PowerShell's >, Notepad's "Unicode") is named as such, not taken for ANSI.
+    const utf16 = await configFile('utf16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]));
+    await expect(loadTrainingConfig(utf16)).rejects.toThrow(`${utf16}: UTF-16 text`);
   });
 });
 

@@ -6,7 +6,7 @@ import { readProblem, TrainingConfigError } from './errors.js';
 import { choicesHint, configPath, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
 import { NgramBagParamsSchema } from './ngram-bag/params.js';
 import { OTHER_LABEL, readLabel } from './taxonomy.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeUtf8, isUtf16 } from './utf8.js';
 import { delimiterMessage } from './delimiter-names.js';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
@@ -306,6 +306,7 @@ function issueKey(issue: z.core.$ZodIssue): string {
  * would then be refused as a label the config does not know, though the config seems to name it.
  */
 function configText(file: string, bytes: Buffer): string {
+  if (isUtf16(bytes)) throw new TrainingConfigError(`${file}: UTF-16 text (it starts with a UTF-16 byte-order mark, as PowerShell's > and Notepad's "Unicode" write it): save it as UTF-8`);
   const utf8 = decodeUtf8(bytes);
   if ('text' in utf8) return utf8.text;
   throw new TrainingConfigError(`${file}:${utf8.badLine}: not UTF-8 (saved as ANSI or Windows-1252?): save it as UTF-8`);

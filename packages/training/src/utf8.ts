@@ -32,3 +32,8 @@ function firstBadLine(bytes: Uint8Array): number {
   }
   return line;
 }
+
+/** A UTF-16 file (Excel's "Unicode text", PowerShell's `>`, Notepad's "Unicode") starts with FF FE or FE FF. */
+export function isUtf16(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+}

@@ -77,6 +77,20 @@ describe('mailroute clean', () => {
     expect(existsSync(path.join(cwd, 'out.jsonl'))).toBe(false);
   });
 
+  it('refuses a batch that is not UTF-8, naming the line, and writes nothing: read leniently, every umlaut was lost', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const line = (body: string) => `{"id":"1","subject":"Depot","body":"${body}"}\n`;
+    writeFileSync(path.join(cwd, 'cp.jsonl'), Buffer.concat([Buffer.from(line('Bitte melden')), Buffer.from(line('Ich m\xf6chte k\xfcndigen'), 'latin1')]));
+    const res = await runCli(['clean', '--in', 'cp.jsonl', '--out', 'out.jsonl'], { cwd });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('mailroute: [CLEAN_INPUT_INVALID] cp.jsonl:2: not UTF-8 (saved as Windows-1252 or Latin-1?): convert it to UTF-8');
+    expect(existsSync(path.join(cwd, 'out.jsonl'))).toBe(false);
+    writeFileSync(path.join(cwd, 'u16.jsonl'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(line('Hallo'), 'utf16le')]));
+    const utf16 = await runCli(['clean', '--in', 'u16.jsonl', '--out', 'out.jsonl'], { cwd });
+    expect(utf16.stderr).toContain('u16.jsonl: UTF-16 text');
+    expect(utf16.code).toBe(1);
+  });
+
   it('says an --in that is not there in words (no such file), exit code 1', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-clean-'));
     const res = await run(['clean', '--in', 'missing.jsonl', '--out', 'c.jsonl'], cwd);

@@ -13,7 +13,7 @@ import {
   type CleanScope,
   type Email,
 } from '@mailroute/preprocess';
-import { jsonErrorOffset, readProblem } from '@mailroute/training';
+import { decodeUtf8, isUtf16, jsonErrorOffset, readProblem } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
@@ -195,8 +195,12 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
       for (const warning of warnings) ctx.stderr.write(safeLines(`warning: ${flags.in}: ${warning}\n`));
       progress.update(1, 1);
     } else {
-      // A byte order mark (Windows editors save one) is not part of line 1, as in the training reader.
-      text = raw.toString('utf8').replace(/^\uFEFF/, '');
+      // A byte order mark (Windows editors save one) is not part of line 1, as in the training reader. Bytes that are not
+      // UTF-8 are refused, naming the line, as train and predict refuse them: read leniently, every umlaut became U+FFFD.
+      if (isUtf16(raw)) throw new CleanNothingUsableError(`${flags.in}: UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8`);
+      const utf8 = decodeUtf8(raw);
+      if ('badLine' in utf8) throw new CleanNothingUsableError(`${flags.in}:${utf8.badLine}: not UTF-8 (saved as Windows-1252 or Latin-1?): convert it to UTF-8, e.g. iconv -f windows-1252 -t utf-8`);
+      text = utf8.text.replace(/^\uFEFF/, '');
       const lines = text.split('\n');
       const total = lines.filter((l) => l.trim() !== '').length;
       let done = 0;

@@ -361,6 +361,9 @@ describe('reading emails to predict (textColumnsOnly)', () => {
     expect((await loadDataset(p, cfg(), { keepUnlabelled: true, textColumnsOnly: true })).rows[0].id).toBe('no-ids.jsonl:1');
     const blank = file('blank-id.jsonl', '{"id":" ","subject":"","body":"Hallo","receivedAt":"","queue":"tax","topic":""}\n');
     await expect(loadDataset(blank, cfg())).rejects.toThrow(/blank-id\.jsonl:1, column "id": empty id/);
+    // So is a null one (the key is there): a made-up id would not join back to the CRM.
+    const nullId = file('null-id.jsonl', '{"id":null,"subject":"","body":"Hallo","receivedAt":"","queue":"tax","topic":""}\n');
+    await expect(loadDataset(nullId, cfg())).rejects.toThrow(/null-id\.jsonl:1, column "id": empty id/);
   });
 
   it('refuses a file without any of the text columns', async () => {

@@ -102,8 +102,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   const get = (column: string | undefined) => (column === undefined ? undefined : fixNewlines(record.get(column), config.literalNewlines));
   const email: Email = {};
   const id = get(c.id)?.trim();
-  // A blank id cell is a mistake; no id at all (a JSONL line without the key) takes file and line.
-  if (c.id !== undefined && !id && record.get(c.id) !== null) problems.push(`${cellLocation(record, c.id)}: empty id`);
+  // A blank id cell (or a JSONL null) is a mistake; no id at all (a JSONL line without the key) takes file and line.
+  if (c.id !== undefined && !id && (record.get(c.id) !== null || record.has?.(c.id) === true)) problems.push(`${cellLocation(record, c.id)}: empty id`);
   email.id = id || `${path.basename(record.file)}:${record.line}`;
   email.subject = get(c.subject);
   email.body = get(c.body);

@@ -27,6 +27,8 @@ describe('files that give no usable row', () => {
 
   it('say that there was no row to read at all', async () => {
     const header = file('header.csv', 'id,subject,queue\n\n,,\n');
-    expect(await refusal(header)).toBe(`${header}: no rows to read (nothing but a header line or blank lines and 1 record(s) of empty cells)`);
+    expect(await refusal(header)).toBe(`${header}: no rows to read (nothing but blank lines, or a CSV header line and blank lines and 1 record(s) of empty cells)`);
+    const blank = file('blank.jsonl', '\n\n');
+    expect(await refusal(blank)).toBe(`${blank}: no rows to read (nothing but blank lines, or a CSV header line and blank lines)`);
   });
 });

@@ -12,14 +12,14 @@ export interface LeftOutRows {
 }
 
 /**
- * Why files gave no usable row: none read (a header line or blank lines only), or each read row left out, and
+ * Why files gave no usable row: none read (blank lines only, or a CSV header line and blank lines), or each read row left out, and
  * for what. With `onBadRow: 'skip'` and rows without a label the warnings that would say so come after the
  * load, which this error ends, so it says them itself.
  */
 export function noUsableRowsMessage(left: LeftOutRows): string {
   const files = left.files.join(', ');
   const blank = left.blankRecords > 0 ? ` and ${left.blankRecords} record(s) of empty cells` : '';
-  if (left.read === 0) return `${files}: no rows to read (nothing but a header line or blank lines${blank})`;
+  if (left.read === 0) return `${files}: no rows to read (nothing but blank lines, or a CSV header line and blank lines${blank})`;
   const why: string[] = [];
   if (left.badRows > 0) why.push(`${left.badRows} bad (skipped as onBadRow "skip" says; first: ${left.problems[0]})`);
   if (left.unlabelled > 0) {

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { decodeWindows1252 } from '@mailroute/preprocess';
 import { jsonErrorOffset } from '../config-errors.js';
 import { DatasetError, readProblem } from '../errors.js';
-import { decodeUtf8 } from '../utf8.js';
+import { decodeUtf8, isUtf16 } from '../utf8.js';
 
 /** One record of an export, with where it came from, so every error can name file, line and column. */
 export interface SourceRecord {
@@ -21,6 +21,8 @@ export interface SourceRecord {
   badValue?(column: string, what: CellUse): string | undefined;
   /** JSONL: the keys the line's object has more than once, with how often (JSON.parse keeps the last value silently). */
   repeatedKeys?: ReadonlyMap<string, number>;
+  /** JSONL: whether the line's object has the key, its value null or not (`get` says null for both). */
+  has?(column: string): boolean;
 }
 
 /** What a cell is read as: text (and dates, banks), a label, or an id. */
@@ -107,11 +109,6 @@ export type FileEncoding = 'utf-8' | 'windows-1252';
 
 // Node 20.20's TextDecoder('windows-1252') decodes Latin-1 (€ „ “ ” – … become control characters): preprocess's decoder instead.
 export { decodeWindows1252 };
-
-/** A UTF-16 file (Excel's "Unicode text") starts with FF FE or FE FF: neither encoding the config offers reads it. */
-function isUtf16(bytes: Buffer): boolean {
-  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
-}
 
 /** What binary file a spreadsheet export is instead of text: an .xlsx is a ZIP (PK\x03\x04), an .xls an OLE file. */
 function workbookKind(bytes: Buffer): string | undefined {
@@ -697,7 +694,7 @@ function parseJsonl(file: string, text: string, hints: Hints = 'config'): Source
       // Two keys that differ only in their composition are one key twice.
       count = Object.keys(row).length;
     }
-    const record: SourceRecord = { file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined, badValue: (column, what) => badValue(row[column], what) };
+    const record: SourceRecord = { file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined, badValue: (column, what) => badValue(row[column], what), has: (column) => Object.hasOwn(row, column) };
     const repeated = repeatedKeys(raw, count);
     if (repeated) record.repeatedKeys = repeated;
     records.push(record);
