@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKLOG_LIMIT } from './sqlite-write-transport.js';
+import { PRUNE_BATCH } from './sqlite-writes.mjs';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { PredictionRecord } from './types.js';
 import { describePredictionStoreContract, predictionFixture as record } from './store-contract.js';
@@ -121,6 +122,27 @@ describe('createSqliteStore', () => {
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare('SELECT COUNT(*) AS n FROM feedback').get()).toEqual({ n: 0 });
     raw.close();
+  });
+
+  it('prunes many old records in batches, a feedback saved meanwhile committed before the prune ends', async () => {
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    for (const writer of ['inline', 'thread'] as const) {
+      const store = createSqliteStore({ file: path.join(dir, `prune-batches-${writer}`, 'mailroute.db'), retentionDays: 0, writer });
+      try {
+        const records = Array.from({ length: PRUNE_BATCH * 2 + 500 }, (_, i) => record(`old-${i}`, `e-${i}`, old));
+        await store.savePredictions(records);
+        const order: string[] = [];
+        const pruning = store.prune?.(new Date().toISOString()).then(() => order.push('pruned'));
+        await new Promise((resolve) => setImmediate(resolve));
+        await store.saveFeedback({ emailId: 'e-new', labels: { queue: 'billing' }, closedAt: new Date().toISOString(), receivedAt: old });
+        order.push('feedback');
+        await pruning;
+        expect(order, writer).toEqual(['feedback', 'pruned']);
+        expect(await store.listPairs({ since: '2000-01-01T00:00:00Z' }), writer).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    }
   });
 
   it('replaces, not merges into, a stored feedback past the retention that the hourly prune has not deleted yet', async () => {

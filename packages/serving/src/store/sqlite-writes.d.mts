@@ -10,14 +10,19 @@ export type WriteMessage =
   | { id: number; kind: 'feedback'; feedback: FeedbackRecord; expiredBefore: string }
   /** Writes nothing; answered once everything sent before it has committed. */
   | { id: number; kind: 'barrier' }
-  /** Deletes predictions created, and feedback closed, before `before` (ISO time). */
-  | { id: number; kind: 'prune'; before: string };
+  /**
+   * Deletes predictions created, and feedback closed, before `before` (ISO time): PRUNE_BATCH rows of each a group,
+   * answered once none is left (`deleted` and `more` are the writer's own bookkeeping).
+   */
+  | { id: number; kind: 'prune'; before: string; deleted?: number; more?: boolean };
 
 export const QUEUED_ID: 0;
 /** How long the first TRUNCATE checkpoint after a prune waits for another checkpoint or reader (milliseconds). */
 export const ERASE_WAIT_MS: number;
 /** How long held writes wait before their commit is tried again, after one found the database locked (milliseconds). */
 export const HELD_RETRY_MS: number;
+/** Rows of each table a prune deletes a transaction. */
+export const PRUNE_BATCH: number;
 
 export interface GroupWriter {
   submit(message: WriteMessage): void;

@@ -14,6 +14,8 @@ export const QUEUED_ID = 0;
 export const ERASE_WAIT_MS = 250;
 /** How long held writes wait before their commit is tried again, after one found the database locked (milliseconds). */
 export const HELD_RETRY_MS = 200;
+/** Rows of each table a prune deletes a transaction (some 50 ms of the writer's with secure_delete). */
+export const PRUNE_BATCH = 2_000;
 
 /** SQLite's "database is locked" (another connection writes, or holds a write lock: a backup, a `sqlite3` shell). */
 const isLocked = (error) => typeof error?.code === 'string' && error.code.startsWith('SQLITE_BUSY');
@@ -41,17 +43,19 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
      WHERE excluded.closed_at >= feedback.closed_at`,
   );
 
-  const prunePredictions = db.prepare('DELETE FROM predictions WHERE created_at < ?');
-  const pruneFeedback = db.prepare('DELETE FROM feedback WHERE closed_at < ?');
+  // A prune deletes PRUNE_BATCH rows of each table a transaction, then goes on in the next group: deleted in one
+  // transaction, a million rows (a lowered retention, a restart after a long stop) held every write for 25 s
+  // and grew the WAL past 500 MB, and feedback got 503 for it.
+  const prunePredictions = db.prepare('DELETE FROM predictions WHERE rowid IN (SELECT rowid FROM predictions WHERE created_at < ? LIMIT ?)');
+  const pruneFeedback = db.prepare('DELETE FROM feedback WHERE rowid IN (SELECT rowid FROM feedback WHERE closed_at < ? LIMIT ?)');
 
   function apply(message) {
     if (message.kind === 'barrier') return;
     if (message.kind === 'prune') {
-      const deleted = prunePredictions.run(message.before).changes + pruneFeedback.run(message.before).changes;
-      if (deleted > 0) {
-        erasePending = true;
-        eraseTries = 0;
-      }
+      const predictions = prunePredictions.run(message.before, PRUNE_BATCH).changes;
+      const feedback = pruneFeedback.run(message.before, PRUNE_BATCH).changes;
+      message.deleted = (message.deleted ?? 0) + predictions + feedback;
+      message.more = predictions === PRUNE_BATCH || feedback === PRUNE_BATCH;
       return;
     }
     if (message.kind === 'feedback') {
@@ -122,6 +126,14 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
    * answered once what came before it is no longer held, whatever its group's outcome.
    */
   function settle(m, error) {
+    if (m.kind === 'prune' && error === undefined) {
+      // Rows left: the next group deletes more. Done (or closing: the next start goes on): its text erased, answered.
+      if (m.more && !closing) return submit(m);
+      if (m.deleted > 0) {
+        erasePending = true;
+        eraseTries = 0;
+      }
+    }
     if (m.kind === 'barrier') {
       if (held.length > 0) held.push(m);
       else answer(m, undefined);
@@ -164,15 +176,19 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
     flush();
   }
 
+  let closing = false;
+  function submit(message) {
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(message);
+  }
+
   return {
-    submit(message) {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push(message);
-    },
+    submit,
     /** Commits what is queued now. */
     flush,
     /** Commits what is queued now, and fails what is still held (the database still locked): before closing. */
     close() {
+      closing = true;
       flush();
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = undefined;
