@@ -126,6 +126,22 @@ describe('createClassifierSource', () => {
     await source.close();
   });
 
+  it('says when a reload last failed to read the registry, as when it failed to load a model', async () => {
+    let broken = false;
+    let now = Date.parse('2026-12-04T01:00:00.000Z');
+    const source = createClassifierSource({
+      resolve: async () => (broken ? Promise.reject(new Error('registry.json: Unexpected end of JSON input')) : { id: 'm1', dir: '/models/m1' }),
+      load: async (t) => createFakeClassifier({ modelId: t.id }),
+      clock: { now: () => now },
+    });
+    await source.reload();
+    broken = true;
+    now += 5_000;
+    await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+    expect(source.status()).toMatchObject({ modelId: 'm1', failedReloads: 1, lastReloadAt: '2026-12-04T01:00:05.000Z', lastReloadError: { at: '2026-12-04T01:00:05.000Z' } });
+    await source.close();
+  });
+
   it('does not retry a failed champion on every poll; a forced reload or a new champion does', async () => {
     const reg = registryLike('m1');
     const source = createClassifierSource({ ...reg, load: async (t) => (t.id === 'bad' ? Promise.reject(new Error(`/srv/home/models/${t.id}/model.onnx: sha256 mismatch`)) : reg.load(t)) });

@@ -36,7 +36,7 @@ export interface ClassifierStatus {
   /** Models loaded in place of another (the first load is not counted). */
   reloads: number;
   failedReloads: number;
-  /** When a load was last tried (a poll that finds the same champion tries none). */
+  /** When a load was last tried, or failed to begin (the registry unreadable); a poll that finds the same champion tries none. */
   lastReloadAt: string | undefined;
   lastReloadError: { at: string; message: string; modelId?: string } | undefined;
 }
@@ -157,6 +157,8 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       failedReloads += 1;
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
       lastReloadError = { at: iso(), message: withoutPaths(message), modelId: target?.id };
+      // Tried, though it may have failed before a load began (the registry could not be read).
+      lastReloadAt = lastReloadError.at;
       failedTargetId = target?.id;
       // With no model yet (the first load), the caller gets the error and reports it: logged here too, a
       // failed start said the same thing twice.
