@@ -302,6 +302,19 @@ describe('mailroute serve', () => {
     expect(started.stderr).toBe(`mailroute: [REGISTRY_NOT_APPROVED] ${wayOut} point MAILROUTE_HOME (start --home) at an empty folder to train and serve the demo model.\n`);
   }, 60_000);
 
+  it('names the way back when the champion does not load (a damaged artifact)', async () => {
+    const [modelId] = await readdir(path.join(home, 'models'));
+    const damaged = path.join(root, 'damaged');
+    const registry = createLocalRegistry({ home: damaged });
+    await registry.register(path.join(home, 'models', modelId));
+    await registry.approve(modelId, { by: 'tester' });
+    await writeFile(path.join(damaged, 'models', modelId, 'model.onnx'), 'not a model');
+    const res = await run(['serve', '--port', '0', '--home', damaged]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^mailroute: \[MODEL_LOAD_FAILED\] /);
+    expect(res.stderr).toContain(`The champion ${modelId} does not load: reject it (mailroute registry reject ${modelId}), then start again.`);
+  }, 60_000);
+
   it('logs JSON lines whose own keys no field can overwrite', () => {
     const err = captureStream();
     const logger = lineLogger(createContext({ stderr: err.stream }));

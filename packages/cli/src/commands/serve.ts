@@ -13,6 +13,7 @@ import {
   createLocalServing,
   isLoopback,
   logLine,
+  ModelLoadError,
   NoChampionError,
   SAGEMAKER_BODY_LIMIT,
   startNodeServer,
@@ -214,6 +215,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       if (versions === undefined) throw error;
       throw new NoChampionError(noChampionMessage(home, versions, 'serve a model directory with --model-dir', 'There is no model to serve'));
     }
+    if ((error as { code?: unknown }).code === 'MODEL_LOAD_FAILED' && modelDir === undefined) throw await withWayBack(error as Error, home);
     throw error;
   }
   if (!serving.context.auth.enabled && !isLoopback(host) && !sagemaker) {
@@ -226,6 +228,20 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     await serving.close();
     throw error;
   }
+}
+
+/**
+ * A champion that does not load (a tampered or damaged artifact) keeps the server from starting: the error gets the
+ * way back to a model that serves, the newest other Approved version made champion, or the champion rejected.
+ */
+async function withWayBack(error: Error, home: string): Promise<Error> {
+  const registry = createLocalRegistry({ home });
+  const champion = await registry.champion().catch(() => undefined);
+  if (champion === undefined) return error;
+  const versions = (await registry.list().catch(() => [])).filter((v) => v.status === 'Approved' && v.id !== champion.id);
+  const other = versions.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  const way = other ? `make an earlier Approved version the champion (mailroute registry champion ${other.id}), or reject this one` : 'reject it';
+  return new ModelLoadError(`${error.message.split('\n')[0]}. The champion ${champion.id} does not load: ${way} (mailroute registry reject ${champion.id}), then start again.`, {}, { cause: error });
 }
 
 export function registerServe(program: Command, ctx: CliContext): void {
