@@ -5,7 +5,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createLocalRegistry } from '@mailroute/model';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLocalServing, DB_FILE } from './local-serving.js';
+import { createLocalServing, DB_FILE, lostWriteDetail } from './local-serving.js';
+import { StoreError, StoreUnavailableError } from './errors.js';
 import { writeFixtureModel } from './test-support/fixture-model.js';
 import type { Logger } from './http/logger.js';
 
@@ -45,6 +46,13 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
     } finally {
       await serving.close();
     }
+  });
+
+  it('logs queued predictions lost to a locked database as lost, without the 503\'s advice to retry', () => {
+    expect(lostWriteDetail(new StoreUnavailableError('The SQLite database is locked by another connection; retry after Retry-After.'))).toBe(
+      'answered predictions not stored: the SQLite database was locked by another connection (a backup or a sqlite3 shell?) past the busy timeout',
+    );
+    expect(lostWriteDetail(new StoreError('SQLite write failed.'))).toBe('SQLite write failed.');
   });
 
   it('refuses to start on a model directory that holds another model than MAILROUTE_MODEL_ID names (expectedModelId)', async () => {

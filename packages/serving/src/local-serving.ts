@@ -4,7 +4,7 @@ import { checkHomeDirectory, createLocalRegistry } from '@mailroute/model';
 import { createApp, type ServingApp } from './app.js';
 import { createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
 import { readKeyFile } from './auth/key-file.js';
-import { ModelLoadError, ServingConfigError } from './errors.js';
+import { ModelLoadError, ServingConfigError, StoreUnavailableError } from './errors.js';
 import type { LimitsInput } from './http/limits.js';
 import { silentLogger, type Logger } from './http/logger.js';
 import { createServingMetrics } from './metrics/serving-metrics.js';
@@ -70,6 +70,15 @@ async function checkModelId(modelDir: string | undefined, expected: string, logg
 }
 
 /** The local default wiring: local registry (or a fixed model dir), SQLite store, keys file; model loaded. */
+/**
+ * What the log says of queued predictions that failed to commit. Nobody can retry them (their answers went out), so
+ * a locked database is said as such: the 503's advice to a caller ("retry after Retry-After") is none for the log.
+ */
+export function lostWriteDetail(error: Error): string {
+  if (error instanceof StoreUnavailableError) return 'answered predictions not stored: the SQLite database was locked by another connection (a backup or a sqlite3 shell?) past the busy timeout';
+  return error.message;
+}
+
 export async function createLocalServing(options: LocalServingOptions): Promise<ServingApp> {
   const logger = options.logger ?? silentLogger;
   // The database and the keys live in the home even when the model comes from a directory.
@@ -98,7 +107,7 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
     // Queued predictions fail after their answer has gone: logged and counted, as nobody awaits them.
     onError: (error, records) => {
       metrics.storeWriteFailures.inc({}, records);
-      logger.error('prediction_write_failed', { detail: error.message, cause: String(error.cause), records });
+      logger.error('prediction_write_failed', { detail: lostWriteDetail(error), cause: String(error.cause), records });
     },
   });
   // Feedback that closed before the store's retention would be pruned at once: the feedback route refuses it.
