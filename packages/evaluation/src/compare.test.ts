@@ -3,7 +3,7 @@ import { comparePredictions } from './compare.js';
 import { ComparisonError, GatePolicyError } from './errors.js';
 import { applyGate, gateRecord, parseGatePolicy } from './gate.js';
 import type { PredictionLine } from './prediction-line.js';
-import { comparisonMarkdown, shortNames } from './report-text.js';
+import { comparisonMarkdown, differenceSentence, shortNames } from './report-text.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { macroF1 } from './task-metrics.js';
 
@@ -240,6 +240,9 @@ describe('gate', () => {
     expect(md).toContain(`- queue: the challenger is worse, ${pts(q.macroF1.delta)} points of macro-F1; the whole 95% interval (${pts(q.macroF1.lo)} to ${pts(q.macroF1.hi)}) is below 0, so unlikely to be chance.`);
     const better = comparePredictions(strong, weak, { bootstrap: { resamples: 200, seed: 5 } });
     expect(comparisonMarkdown(better, applyGate(better))).toMatch(/- queue: the challenger is better, \+[\d.]+ points of macro-F1; the whole 95% interval \(\+[\d.]+ to \+[\d.]+\) is above 0/);
+    // An interval on one side of 0 that rests on a few emails McNemar does not find telling says so (the README's demo: 0/4, p 0.125).
+    const few = { ...q, macroF1: { delta: -0.0043, lo: -0.0094, hi: -0.0008 }, mcnemar: { b: 0, c: 4, statistic: 4, pValue: 0.125, method: 'exact' as const } };
+    expect(differenceSentence(few, '95%')).toBe('queue: the challenger is worse, -0.43 points of macro-F1; the whole 95% interval (-0.94 to -0.08) is below 0, but only 4 email(s) tell the two apart (McNemar 0/4, p 0.125), so it may yet be chance.');
     // One model against itself: no difference, said as one that may be chance.
     const same = comparePredictions(strong, strong, { bootstrap: { resamples: 50, seed: 5 } });
     expect(comparisonMarkdown(same, applyGate(same))).toContain('- queue: no clear difference, +0.00 points of macro-F1; the 95% interval (+0.00 to +0.00) spans 0, so on these 600 emails the difference may be chance.');

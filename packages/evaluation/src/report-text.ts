@@ -284,15 +284,22 @@ export function shortNames(a: string, b: string, max = 16): [string, string] {
 }
 
 /**
- * One task's macro-F1 difference in plain words: better or worse when the whole interval lies on one side of 0,
- * else no clear difference (it may be chance on this many emails).
+ * One task's macro-F1 difference in plain words: better or worse when the whole interval lies on one side of 0
+ * (unlikely to be chance, unless McNemar's test on the emails the two tell apart says it may be), else no clear
+ * difference (it may be chance on this many emails).
  */
 export function differenceSentence(t: TaskComparison, level: string): string {
   const d = t.macroF1;
   const span = `${signedPts(d.lo)} to ${signedPts(d.hi)}`;
   const by = `${signedPts(d.delta)} points of macro-F1`;
-  if (d.lo > 0) return `${cell(t.task)}: the challenger is better, ${by}; the whole ${level} interval (${span}) is above 0, so unlikely to be chance.`;
-  if (d.hi < 0) return `${cell(t.task)}: the challenger is worse, ${by}; the whole ${level} interval (${span}) is below 0, so unlikely to be chance.`;
+  if (d.lo > 0 || d.hi < 0) {
+    const [which, side] = d.lo > 0 ? ['better', 'above'] : ['worse', 'below'];
+    const lead = `${cell(t.task)}: the challenger is ${which}, ${by}; the whole ${level} interval (${span}) is ${side} 0`;
+    // A few emails that one model gets right and the other wrong can put a bootstrap interval on one side: McNemar says when.
+    const { b, c, pValue } = t.mcnemar;
+    if (pValue >= 0.05) return `${lead}, but only ${b + c} email(s) tell the two apart (McNemar ${b}/${c}, p ${pValue.toFixed(3)}), so it may yet be chance.`;
+    return `${lead}, so unlikely to be chance.`;
+  }
   return `${cell(t.task)}: no clear difference, ${by}; the ${level} interval (${span}) spans 0, so on these ${t.n} emails the difference may be chance.`;
 }
 
