@@ -33,6 +33,8 @@ describe('mailroute registry', () => {
     const list = await run(['registry', 'list'], home);
     expect(list.stdout).toContain('0.9062');
     expect(list.stdout).not.toContain('0.9063');
+    // Times are UTC, and the head says so (a reader in Berlin would read 02:13 as local time).
+    expect(list.stdout).toMatch(/created \(UTC\)/);
   });
 
   it('lists, shows, approves (champion), rejects and sets the champion', async () => {

@@ -214,7 +214,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         ctx.stdout.write(`no models registered in ${safeValue(ctx.home)}\n`);
         return;
       }
-      const header = ['version', 'id', 'status', 'gate', 'created', 'tasks', 'mean macro-F1', 'measured on', 'data'];
+      const header = ['version', 'id', 'status', 'gate', 'created (UTC)', 'tasks', 'mean macro-F1', 'measured on', 'data'];
       ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id).map(safeValue)))}\n`);
       if (versions.some(gateWarned)) ctx.stdout.write(WARNED_LEGEND);
     });

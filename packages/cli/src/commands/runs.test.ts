@@ -25,6 +25,7 @@ describe('mailroute runs', () => {
 
     const list = await run(['runs', 'list'], cwd);
     expect(list.stdout).not.toMatch(RAW_CONTROL);
+    expect(list.stdout).toMatch(/started \(UTC\)/);
     expect(list.stdout).toContain('evil \\x1b[31mred\\x1b[0m \\x9b2J');
     expect(list.stdout).toContain('label "no_\\x1b[31msuch"');
     // Escaped before the columns are aligned: the error column starts at the same place on every row.

@@ -159,7 +159,7 @@ export function runListRows(runs: readonly RunRecord[]): string[][] {
  * CLI escapes control characters of notes, ids and errors for the terminal), applied before the columns are aligned.
  */
 export function formatRunList(runs: readonly RunRecord[], show: (cell: string) => string = (cell) => cell): string {
-  const header = ['run', 'status', 'started', 'model', 'mean macro-F1', 'measured on', 'data', 'note', 'error'];
+  const header = ['run', 'status', 'started (UTC)', 'model', 'mean macro-F1', 'measured on', 'data', 'note', 'error'];
   const rows = runListRows(runs).map((row) => row.map(show));
   if (rows.some((row) => row[8] !== '')) return formatTable(header, rows);
   return formatTable(header.slice(0, -1), rows.map((row) => row.slice(0, -1)));
