@@ -289,7 +289,16 @@ describe('evaluatePredictions', () => {
     const data = card.slice(card.indexOf('## Data'), card.indexOf('## Labels'));
     expect(data).toContain('- Test set: test.csv, 1 emails.');
     expect(data).toContain('- Training: 2,799 training rows and 401 validation rows, data hash `3d2c33bef893`, trained 2026-11-30T18:46:27.000Z.');
-    expect(data).toContain('- Training config: sha256 `5dbedf8896a7` of the `trainingConfig` in manifest.json');
+    expect(data).toContain("- Training config: sha256 `5dbedf8896a7` of the `trainingConfig` in the model's manifest.json, in its folder (`<MAILROUTE_HOME>/models/<id>` for a registered model)");
+    // The target precision is said, and how far a task's operating point falls short of it on these emails.
+    const scored = evaluatePredictions(
+      Array.from({ length: 10 }, (_, i) => ({ truth: { queue: 'cards' }, prediction: { queue: { label: i < 6 ? 'cards' : 'loans', confidence: 0.9, abstained: false } } })),
+      { dataset: 'test.csv', thresholds: { queue: 0.5 } },
+    );
+    const answering = modelCardMarkdown(scored, { training: { targetPrecision: 0.9 } });
+    expect(answering).toContain("chosen on its validation split for its target precision, 90.0%");
+    expect(answering).toContain('Its target precision is 90.0%: 30.0 points short on these emails.');
+    expect(answering).toContain('`rough`: fewer than 20 emails answered there');
     // A refit's second run is said, and whose figures the validation ones are.
     expect(modelCardMarkdown(r, { training: { trainRows: 2799, validRows: 401, refitRows: 3200 } })).toContain(
       '- Training: 2,799 training rows and 401 validation rows, then trained again on all 3,200 (refit; temperatures, thresholds and validation figures are from the first run).',

@@ -16,6 +16,8 @@ export interface TrainingFacts {
   validRows?: number;
   /** With `refit`: the rows of the second run (training and validation), whose weights the model has. */
   refitRows?: number;
+  /** The precision the abstention thresholds were chosen for on the validation split (the config's `targetPrecision`). */
+  targetPrecision?: number;
   /** sha256 of the training config stored in manifest.json, as compact JSON. */
   configSha256?: string;
 }
@@ -109,8 +111,20 @@ function trainingLines(t: TrainingFacts | undefined): string[] {
   const rows = split === '' ? '' : split + refit;
   const facts = [rows, t.dataHash ? `data hash ${code(t.dataHash.slice(0, 12))}` : '', t.trainedAt ? `trained ${cell(t.trainedAt)}` : ''].filter((x) => x !== '');
   if (facts.length > 0) out.push(`- Training: ${facts.join(', ')}.`);
-  if (t.configSha256) out.push(`- Training config: sha256 ${code(t.configSha256.slice(0, 12))} of the \`trainingConfig\` in manifest.json (\`jq -j -c .trainingConfig manifest.json | sha256sum\`).`);
+  if (t.configSha256) {
+    // The manifest is in the model's folder, not beside the report: a command run here on a missing file would print the hash of nothing.
+    out.push(
+      `- Training config: sha256 ${code(t.configSha256.slice(0, 12))} of the \`trainingConfig\` in the model's manifest.json, in its folder (\`<MAILROUTE_HOME>/models/<id>\` for a registered model): \`jq -j -c .trainingConfig <that folder>/manifest.json | sha256sum\`.`,
+    );
+  }
   return out;
+}
+
+/** `(target 90%: 5.4 points short on these emails)` after a task's operating point when its precision misses the target. */
+function shortOfTarget(t: EvaluationReport['tasks'][number], target: number | undefined): string {
+  const precision = t.operating?.precision;
+  if (target === undefined || precision === null || precision === undefined || precision >= target) return '';
+  return ` Its target precision is ${pct(target)}: ${((target - precision) * 100).toFixed(1)} points short on these emails.`;
 }
 
 /**
@@ -162,14 +176,15 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   }
   lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails with a label.`, '');
   const operating = report.tasks.filter((t) => t.operating);
+  const target = options.training?.targetPrecision;
   if (operating.length > 0) {
     lines.push(
       '## Where the model answers',
       '',
-      `At the model's own thresholds (chosen on its validation split for its target precision), on these emails. Below its threshold a task abstains. ${triageRule(report.routing, 'abstains')}`,
+      `At the model's own thresholds (chosen on its validation split for its target precision${target === undefined ? '' : `, ${pct(target)}`}), on these emails. Below its threshold a task abstains. ${triageRule(report.routing, 'abstains')}`,
       '',
     );
-    for (const t of operating) lines.push(`- **${cell(t.task)}**: ${operatingSentence(t)}`);
+    for (const t of operating) lines.push(`- **${cell(t.task)}**: ${operatingSentence(t)}${shortOfTarget(t, target)}`);
     lines.push('');
   }
   const curves = report.tasks.filter((t) => t.coverage);
@@ -183,7 +198,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     lines.push(
       '## Choosing the abstention threshold',
       '',
-      `For each precision, the threshold at which a task answers the most of these emails at it (below it the task abstains), and the share it answers.${routes} The threshold is the confidence of the least confident email answered: a lower one answers the same emails as long as it stays above the next email's confidence.`,
+      `For each precision, the threshold at which a task answers the most of these emails at it (below it the task abstains), and the share it answers.${routes} The threshold is the confidence of the least confident email answered: a lower one answers the same emails as long as it stays above the next email's confidence. \`rough\`: fewer than 20 emails answered there, too few to trust the precision.`,
       '',
     );
     const targets = curves[0].coverage?.forTargetPrecision.map((x) => x.target) ?? [];

@@ -63,6 +63,8 @@ describe('evaluate and compare with a model', () => {
     const { train, valid } = stored.training.counts;
     expect(card).toContain(`- Training: ${train.toLocaleString('en-US')} training rows and ${valid.toLocaleString('en-US')} validation rows, data hash \`${stored.dataHash.slice(0, 12)}\`, trained ${stored.createdAt}.`);
     expect(card).toContain(`- Training config: sha256 \`${createHash('sha256').update(JSON.stringify(stored.trainingConfig)).digest('hex').slice(0, 12)}\``);
+    // The demo config's target precision (0.9), which the thresholds were chosen for.
+    expect(card).toContain('chosen on its validation split for its target precision, 90.0%');
     // The kept lines name their model: a report from them carries its id, never another's.
     const again = await run(['evaluate', '--predictions', 'rep/predictions.jsonl', '--out', 'rep-again', '--no-png']);
     expect(again.code, again.stderr).toBe(0);
