@@ -64,6 +64,11 @@ describe('training config', () => {
     const prio = { ...ok, tasks: [{ name: 'queue' }, { name: 'priority' }], split: { kind: 'stratified', on: 'prio' } };
     expect(() => parseTrainingConfig(prio)).toThrow('training config: split.on: "prio" is not a task (did you mean "priority"? tasks: queue, priority)');
     expect(() => parseTrainingConfig({ ...ok, routing: { queueTask: 'queues' } })).toThrow('routing.queueTask: "queues" is not a task (did you mean "queue"? tasks: queue)');
+    // routing.abstainTasks: tasks of the config, the queue task among them.
+    const two = { ...ok, tasks: [{ name: 'queue' }, { name: 'area' }] };
+    expect(parseTrainingConfig({ ...two, routing: { queueTask: 'queue', abstainTasks: ['queue', 'area'] } }).routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue', 'area'] });
+    expect(() => parseTrainingConfig({ ...two, routing: { queueTask: 'queue', abstainTasks: ['queue', 'areas'] } })).toThrow('routing.abstainTasks.1: "areas" is not a task');
+    expect(() => parseTrainingConfig({ ...two, routing: { queueTask: 'queue', abstainTasks: ['area'] } })).toThrow('routing.abstainTasks: must name the queue task "queue" too');
     expect(() => parseTrainingConfig({ ...ok, split: { kind: 'time' } })).toThrow(TrainingConfigError);
     expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue' }, { name: 'queue' }] })).toThrow(/appears twice/);
     expect(() => parseTrainingConfig({ ...ok, columns: { bank: 'bank' } })).toThrow(/at least one of subject, body, html/);

@@ -85,7 +85,11 @@ function defaultSplit(task: string): SplitConfig {
 }
 
 /** Which task's label names the queue an email is routed to. */
-const RoutingSchema = z.strictObject({ queueTask: name });
+/**
+ * The task that routes mail, and optionally `abstainTasks`: the tasks whose abstention sends an email to manual
+ * triage (the queue task among them; without it, only the queue task's does), written into the manifest.
+ */
+const RoutingSchema = z.strictObject({ queueTask: name, abstainTasks: z.array(name).min(1).optional() });
 
 const TrainingConfigFields = z.strictObject({
   $schema: z.string().optional(),
@@ -154,6 +158,13 @@ const checkConfig = (stored: boolean) => (cfg: Partial<z.output<typeof TrainingC
   }
   if (names && cfg.routing && !names.includes(cfg.routing.queueTask)) {
     ctx.addIssue({ code: 'custom', path: ['routing', 'queueTask'], message: `"${cfg.routing.queueTask}" is not a task ${choicesHint(cfg.routing.queueTask, names, 'tasks')}` });
+  }
+  for (const [i, task] of (cfg.routing?.abstainTasks ?? []).entries()) {
+    if (names && !names.includes(task)) ctx.addIssue({ code: 'custom', path: ['routing', 'abstainTasks', i], message: `"${task}" is not a task ${choicesHint(task, names, 'tasks')}` });
+  }
+  // The list replaces the default (the queue task alone): without the queue task, its own abstention would route.
+  if (cfg.routing?.abstainTasks && !cfg.routing.abstainTasks.includes(cfg.routing.queueTask)) {
+    ctx.addIssue({ code: 'custom', path: ['routing', 'abstainTasks'], message: `must name the queue task "${cfg.routing.queueTask}" too: its own abstention sends an email to manual triage` });
   }
   // Checked here, not after all the data is read and cleaned: training refuses an empty validation split.
   if (cfg.split?.validShare === 0 && !stored) {
