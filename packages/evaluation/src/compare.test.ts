@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparePredictions } from './compare.js';
+import { answeredDropWarnings, comparePredictions } from './compare.js';
 import { ComparisonError, GatePolicyError } from './errors.js';
 import { applyGate, gateRecord, parseGatePolicy } from './gate.js';
 import type { PredictionLine } from './prediction-line.js';
@@ -14,6 +14,26 @@ const weakRun = syntheticPredictionLines({ n: 600, tasks, seed: 1, skill: 0.6 })
 const weak: PredictionLine[] = strong.map((l, i) => ({ ...weakRun[i], truth: l.truth, id: l.id }));
 
 describe('comparePredictions', () => {
+  it('shows the share each model answers at its own threshold, and warns when the challenger answers far fewer', () => {
+    // The same labels (equal figures), but the challenger abstains on 70% of the emails, the champion on 15%.
+    const flagged = (lines: readonly PredictionLine[], abstainEvery: (i: number) => boolean) =>
+      lines.map((l, i) => ({ ...l, prediction: { queue: { ...l.prediction.queue, abstained: abstainEvery(i) } } }));
+    const champion = flagged(strong, (i) => i % 20 < 3);
+    const challenger = flagged(strong, (i) => i % 10 < 7);
+    const c = comparePredictions(challenger, champion, { bootstrap: { resamples: 50, seed: 5 } });
+    const q = c.tasks.find((t) => t.task === 'queue');
+    expect(q?.macroF1.delta).toBe(0);
+    expect(q?.answered?.champion).toBeCloseTo(0.85, 10);
+    expect(q?.answered?.challenger).toBeCloseTo(0.3, 10);
+    expect(answeredDropWarnings(c)).toEqual([
+      'queue: the challenger answers 30.0% of these emails at its own threshold, the champion 85.0%: 55.0 points more abstain (for the task that routes mail, go to manual triage), which macro-F1 and accuracy do not show',
+    ]);
+    expect(comparisonMarkdown(c, applyGate(c))).toContain('| queue | 85.0% | 30.0% | -55.00 |');
+    // A drop under 5 points, or lines that do not say whether they abstained, warn of nothing.
+    expect(answeredDropWarnings(comparePredictions(flagged(strong, (i) => i % 20 < 4), champion, { bootstrap: { resamples: 20, seed: 5 } }))).toEqual([]);
+    expect(comparePredictions(strong, strong, { bootstrap: { resamples: 20, seed: 5 } }).tasks[0].answered).toBeUndefined();
+  });
+
   it('gives the exact deltas with bootstrap intervals around them', () => {
     const c = comparePredictions(strong, weak, { bootstrap: { resamples: 300, seed: 5 } });
     const q = c.tasks.find((t) => t.task === 'queue');

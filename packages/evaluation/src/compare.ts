@@ -24,8 +24,33 @@ export const TaskComparisonSchema = z.object({
   macroF1: IntervalSchema,
   accuracy: IntervalSchema,
   mcnemar: z.object({ b: z.number().int(), c: z.number().int(), statistic: z.number(), pValue: z.number(), method: z.enum(['exact', 'chi2-corrected']) }),
+  /**
+   * The share of these emails each model answers at its own threshold (does not abstain on), when every line of
+   * both says: macro-F1 counts every email, answered or not, so a model that leaves far more to manual triage can
+   * match the other's figures.
+   */
+  answered: z.object({ challenger: z.number(), champion: z.number() }).optional(),
 });
 export type TaskComparison = z.infer<typeof TaskComparisonSchema>;
+
+/** A drop in the share answered automatically (points) that compare warns of. */
+export const ANSWERED_DROP_WARN_POINTS = 5;
+
+/**
+ * Warnings for tasks the challenger answers at least ANSWERED_DROP_WARN_POINTS points fewer of the emails of
+ * automatically than the champion (at each model's own threshold): its figures may match, the work left to people not.
+ */
+export function answeredDropWarnings(comparison: Pick<Comparison, 'tasks'>): string[] {
+  const out: string[] = [];
+  for (const t of comparison.tasks) {
+    if (!t.answered) continue;
+    const drop = (t.answered.champion - t.answered.challenger) * 100;
+    if (drop < ANSWERED_DROP_WARN_POINTS) continue;
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    out.push(`${t.task}: the challenger answers ${pct(t.answered.challenger)} of these emails at its own threshold, the champion ${pct(t.answered.champion)}: ${drop.toFixed(1)} points more abstain (for the task that routes mail, go to manual triage), which macro-F1 and accuracy do not show`);
+  }
+  return out;
+}
 
 /** Emails with a truth label that a model gave no prediction for: left out of the figures, and failing the gate. */
 export const MissingPredictionsSchema = z.object({
@@ -133,6 +158,9 @@ function compareTask(
   let labelled = 0;
   let missingA = 0;
   let missingB = 0;
+  // Lines that say whether they abstained, and those answered, per side.
+  const says = { challenger: 0, champion: 0 };
+  const answered = { challenger: 0, champion: 0 };
   for (const [i, [x, y]] of pairs.entries()) {
     const t = x.truth[task];
     const u = y.truth[task];
@@ -152,6 +180,10 @@ function compareTask(
     truth.push(t);
     a.push(pa.label);
     b.push(pb.label);
+    if (pa.abstained !== undefined) says.challenger += 1;
+    if (pb.abstained !== undefined) says.champion += 1;
+    if (pa.abstained === false) answered.challenger += 1;
+    if (pb.abstained === false) answered.champion += 1;
     note(known.challenger, pa);
     note(known.champion, pb);
   }
@@ -178,6 +210,7 @@ function compareTask(
     macroF1: interval(chall.macroF1 - champ.macroF1, f1Deltas),
     accuracy: interval(chall.accuracy - champ.accuracy, accDeltas),
     mcnemar: mcnemar(right, wrong),
+    ...(says.challenger === truth.length && says.champion === truth.length ? { answered: { challenger: answered.challenger / truth.length, champion: answered.champion / truth.length } } : {}),
   };
   const disjoint = disjointLabels(task, new Set(truth), known);
   return { comparison, ...(missing ? { missing } : {}), ...(disjoint ? { disjoint } : {}) };

@@ -72,6 +72,7 @@ export {
   type EvaluateOptions,
 } from './evaluate.js';
 export {
+  answeredDropWarnings,
   comparePredictions,
   pairedBootstrap,
   ComparisonSchema,

@@ -329,6 +329,15 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
       `| ${cell(t.task)} | ${t.n} | ${f(t.champion.macroF1)} | ${f(t.challenger.macroF1)} | ${signedPts(t.macroF1.delta)} [${signedPts(t.macroF1.lo)}, ${signedPts(t.macroF1.hi)}] | ${signedPts(t.accuracy.delta)} [${signedPts(t.accuracy.lo)}, ${signedPts(t.accuracy.hi)}] | ${t.mcnemar.pValue.toPrecision(3)} (${t.mcnemar.b}/${t.mcnemar.c}) |`,
     );
   }
+  const answering = comparison.tasks.filter((t) => t.answered);
+  if (answering.length > 0) {
+    lines.push('', "Answered automatically, at each model's own threshold (the rest abstain: for the task that routes mail, manual triage):", '');
+    lines.push(`| task | champion (${cell(champShort)}) | challenger (${cell(challShort)}) | Δ points |`, '| --- | ---: | ---: | ---: |');
+    for (const t of answering) {
+      const a = t.answered as NonNullable<TaskComparison['answered']>;
+      lines.push(`| ${cell(t.task)} | ${(a.champion * 100).toFixed(1)}% | ${(a.challenger * 100).toFixed(1)}% | ${signedPts(a.challenger - a.champion)} |`);
+    }
+  }
   const disjoint = comparison.disjointLabels ?? [];
   if (comparison.tasks.length > 0) {
     lines.push('', `What the intervals say (the ${level} interval is the range the true difference of macro-F1 likely lies in, given these emails):`, '');

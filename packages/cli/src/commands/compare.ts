@@ -3,6 +3,7 @@ import { readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
+  answeredDropWarnings,
   applyGate,
   ComparisonError,
   comparePredictions,
@@ -485,6 +486,9 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         progress.stop();
       }
       const gate = applyGate(comparison, policy);
+      // A challenger that answers far fewer emails automatically can match the champion's figures: warned of, and
+      // the warning kept with the gate (PASS (warned) in the list; approve repeats it).
+      warnings.push(...answeredDropWarnings(comparison));
       // Models by their id; prediction files by the model their lines name, else by the file's name.
       const name = async (ref: string, lines: readonly PredictionLine[]) => {
         if (flags.data !== undefined) return modelLabel(ctx, ref);
