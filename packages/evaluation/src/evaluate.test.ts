@@ -299,6 +299,11 @@ describe('evaluatePredictions', () => {
     expect(answering).toContain("chosen on its validation split for its target precision, 90.0%");
     expect(answering).toContain('Its target precision is 90.0%: 30.0 points short on these emails.');
     expect(answering).toContain('`rough`: fewer than 20 emails answered there');
+    // Labels merged into other, for the task that routes mail: such an email goes to manual triage.
+    const routed = evaluatePredictions([{ truth: { queue: 'cards' }, prediction: { queue: { label: 'cards' } } }], { dataset: 'test.csv', routing: { queueTask: 'queue' } });
+    expect(modelCardMarkdown(routed, { training: { labelChanges: { queue: { mergedIntoOther: ['advisory', 'securities_transfers'] } } } })).toContain(
+      '  - Merged into `other` for too few training examples (an email of theirs is predicted `other`, which has no queue: it goes to manual triage): `advisory`, `securities_transfers`.',
+    );
     // A refit's second run is said, and whose figures the validation ones are.
     expect(modelCardMarkdown(r, { training: { trainRows: 2799, validRows: 401, refitRows: 3200 } })).toContain(
       '- Training: 2,799 training rows and 401 validation rows, then trained again on all 3,200 (refit; temperatures, thresholds and validation figures are from the first run).',

@@ -18,6 +18,11 @@ export interface TrainingFacts {
   refitRows?: number;
   /** The precision the abstention thresholds were chosen for on the validation split (the config's `targetPrecision`). */
   targetPrecision?: number;
+  /**
+   * Per task, what became of labels the model does not learn as such: merged into `other` for having too few
+   * examples (the manifest's `mergedIntoOther`), retired, and renamed (the config's `retired` and `aliases`).
+   */
+  labelChanges?: Record<string, { mergedIntoOther?: readonly string[]; retired?: readonly string[]; renamed?: Readonly<Record<string, string>> }>;
   /** sha256 of the training config stored in manifest.json, as compact JSON. */
   configSha256?: string;
 }
@@ -120,6 +125,25 @@ function trainingLines(t: TrainingFacts | undefined): string[] {
   return out;
 }
 
+/** Labels shown in one line of label changes at most; the rest counted. */
+const CHANGES_SHOWN = 12;
+
+/**
+ * A task's label changes, as sub-items: labels merged into `other` (and, for the task that routes mail, that such
+ * an email goes to manual triage), retired labels, renamed ones.
+ */
+function labelChangeLines(changes: NonNullable<TrainingFacts['labelChanges']>[string], routes: boolean): string[] {
+  const list = (labels: readonly string[]) => `${labels.slice(0, CHANGES_SHOWN).map(code).join(', ')}${labels.length > CHANGES_SHOWN ? `, and ${labels.length - CHANGES_SHOWN} more` : ''}`;
+  const out: string[] = [];
+  const merged = changes.mergedIntoOther ?? [];
+  if (merged.length > 0) out.push(`  - Merged into \`other\` for too few training examples (an email of theirs is predicted \`other\`${routes ? ', which has no queue: it goes to manual triage' : ''}): ${list(merged)}.`);
+  const retired = changes.retired ?? [];
+  if (retired.length > 0) out.push(`  - Retired (not learnt; training rows with them were left out for this task): ${list(retired)}.`);
+  const renamed = Object.entries(changes.renamed ?? {});
+  if (renamed.length > 0) out.push(`  - Renamed or merged (old name read as the new one): ${renamed.slice(0, CHANGES_SHOWN).map(([from, to]) => `${code(from)} → ${code(to)}`).join(', ')}${renamed.length > CHANGES_SHOWN ? `, and ${renamed.length - CHANGES_SHOWN} more` : ''}.`);
+  return out;
+}
+
 /** `(target 90%: 5.4 points short on these emails)` after a task's operating point when its precision misses the target. */
 function shortOfTarget(t: EvaluationReport['tasks'][number], target: number | undefined): string {
   const precision = t.operating?.precision;
@@ -168,6 +192,8 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     const n = shown.length + untestedLabels(t).length;
     const tested = shown.length === n ? '' : ` (${shown.length} with test examples)`;
     lines.push(`- **${cell(t.task)}**: ${n} label${n === 1 ? '' : 's'}${tested}. ${head}${shown.length > 25 ? `, and ${shown.length - 25} more` : ''}.${untestedNote(t)}`);
+    const changes = options.training?.labelChanges?.[t.task];
+    if (changes) lines.push(...labelChangeLines(changes, t.task === report.routing?.queueTask));
   }
   lines.push('', '## Metrics', '', '| task | examples | accuracy | macro-F1 | weighted F1 | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const t of report.tasks) {

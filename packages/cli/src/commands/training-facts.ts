@@ -9,6 +9,23 @@ function targetPrecisionOf(config: unknown): number | undefined {
   return typeof value === 'number' && value > 0 && value <= 1 ? value : undefined;
 }
 
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Per task, the labels merged into `other` (the manifest's) and the config's retired and renamed ones; none when there are none. */
+function labelChangesOf(manifest: Manifest): { labelChanges?: NonNullable<TrainingFacts['labelChanges']> } {
+  const configTasks = (manifest.trainingConfig as { tasks?: unknown } | undefined)?.tasks;
+  const configured = new Map((Array.isArray(configTasks) ? configTasks : []).map((t) => [(t as { name?: unknown }).name, t as Record<string, unknown>]));
+  const changes: NonNullable<TrainingFacts['labelChanges']> = {};
+  for (const task of manifest.tasks) {
+    const config = configured.get(task.name);
+    const aliases = config?.aliases;
+    const renamed = typeof aliases === 'object' && aliases !== null ? Object.fromEntries(Object.entries(aliases).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+    const entry = { mergedIntoOther: task.mergedIntoOther ?? [], retired: strings(config?.retired), renamed };
+    if (entry.mergedIntoOther.length + entry.retired.length + Object.keys(renamed).length > 0) changes[task.name] = entry;
+  }
+  return Object.keys(changes).length > 0 ? { labelChanges: changes } : {};
+}
+
 /** What a model's manifest records of its training, for the model card: rows, data hash, config hash, date. */
 export function trainingFactsOf(manifest: Manifest): TrainingFacts {
   // `training` is the trainer's free-form record: its counts are read only when they are counts.
@@ -25,6 +42,7 @@ export function trainingFactsOf(manifest: Manifest): TrainingFacts {
     ...(validRows !== undefined ? { validRows } : {}),
     ...(refitRows !== undefined ? { refitRows } : {}),
     ...(targetPrecisionOf(manifest.trainingConfig) !== undefined ? { targetPrecision: targetPrecisionOf(manifest.trainingConfig) } : {}),
+    ...labelChangesOf(manifest),
     ...(manifest.trainingConfig !== undefined ? { configSha256: sha256(JSON.stringify(manifest.trainingConfig)) } : {}),
   };
 }
