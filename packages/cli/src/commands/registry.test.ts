@@ -67,9 +67,12 @@ describe('mailroute registry', () => {
     expect((await run(['registry', 'approve', 'model-b', '--no-promote'], home)).stdout).toBe('model-b: Approved; model-a stays the champion (`mailroute registry champion model-b` makes it champion)\n');
     expect((await run(['registry', 'champion'], home)).stdout).toBe('model-a (version 1, Approved)\n');
     expect((await run(['registry', 'champion', 'model-a'], home)).stdout).toBe('model-a (version 1, Approved); it was the champion already: nothing served changes\n');
-    expect((await run(['registry', 'champion', 'model-b'], home)).stdout).toBe(
+    const swapped = await run(['registry', 'champion', 'model-b'], home);
+    expect(swapped.stdout).toBe(
       'model-b (version 2, Approved); servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it), from model-a; to go back: `mailroute registry champion model-a`\n',
     );
+    // Never compared with the champion it replaces: said, with the command that compares them.
+    expect(swapped.stderr).toBe('note: model-b was not compared with model-a, the champion it replaces (it has no gate on record); `mailroute compare --challenger model-b --champion model-a --data <a test file>` compares them\n');
     expect((await run(['registry', 'reject', 'model-b', '--note', 'worse on complaints'], home)).stdout).toBe(
       'model-b: Rejected; it was the champion: the champion is now model-a (version 1, the last champion before it still Approved); servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it); `mailroute registry approve model-b --force` undoes this\n',
     );

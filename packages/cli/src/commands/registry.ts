@@ -306,5 +306,10 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       ctx.stdout.write(safeLines(champion ? `${champion.id} (version ${champion.version}, ${champion.status})${follows}\n` : 'no champion\n'));
       // Made champion now over a failed gate on record: said, as approve says it (nothing is refused: it is Approved).
       if (champion && id !== undefined && before?.id !== champion.id && champion.gate && !champion.gate.pass) ctx.stderr.write(safeLines(newChampionGateNotice(champion)));
+      // Made champion over one it was never compared with (a way back is one): said, so it is a choice, not a slip.
+      else if (champion && before && before.id !== champion.id && champion.gate?.champion !== before.id) {
+        const gate = champion.gate ? `its gate on record is against ${champion.gate.champion}` : 'it has no gate on record';
+        ctx.stderr.write(safeLines(`note: ${champion.id} was not compared with ${before.id}, the champion it replaces (${gate}); \`mailroute compare --challenger ${champion.id} --champion ${before.id} --data <a test file>\` compares them\n`));
+      }
     });
 }
