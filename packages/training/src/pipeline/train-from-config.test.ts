@@ -10,7 +10,7 @@ import { listRuns, readRun } from '../tracking/run-record.js';
 import { measuredOn } from '../tracking/format.js';
 import { ensureDemoChampion } from './demo-champion.js';
 import { predictDataset, predictDatasetLines } from './predict-dataset.js';
-import { trainFromConfig } from './train-from-config.js';
+import { fewAnsweredWarnings, trainFromConfig } from './train-from-config.js';
 import { parseTrainingConfig } from '../config.js';
 import { loadDataset } from '../data/dataset.js';
 
@@ -131,6 +131,17 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(refitted.metrics['topic.macro_f1']).toBeLessThan(0.99);
     expect(warnings.some((w) => /figures are those of the first run, before the refit/.test(w))).toBe(true);
   }, 240_000);
+
+  it('warns of a threshold said to reach the target precision on too few validation emails to trust', () => {
+    const row = (queue: string | null) => ({ labels: { queue } }) as unknown as Parameters<typeof fewAnsweredWarnings>[1][number];
+    const valid = [...Array.from({ length: 400 }, () => row('a')), row(null)];
+    expect(fewAnsweredWarnings({ queue: { thresholdReached: true, validCoverage: 0.02 } }, valid, 0.99)).toEqual([
+      'queue: its abstention threshold reaches the target precision (0.99) on only 8 of 400 validation email(s): too few to trust, so on new mail its precision may well fall short (give more validation rows, or a lower targetPrecision)',
+    ]);
+    // Enough emails, or a target not reached (its own warning), say nothing here.
+    expect(fewAnsweredWarnings({ queue: { thresholdReached: true, validCoverage: 0.05 } }, valid, 0.99)).toEqual([]);
+    expect(fewAnsweredWarnings({ queue: { thresholdReached: false, validCoverage: 0.01 } }, valid, 0.99)).toEqual([]);
+  });
 
   it('warns of skipped bad rows counting rows, not problems, and of labels that differ only in case', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));

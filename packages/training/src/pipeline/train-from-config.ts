@@ -70,6 +70,25 @@ export interface TrainFromConfigResult {
   averagedEpochs: number;
 }
 
+/** Validation emails answered below which a threshold said to reach the target precision is warned of. */
+const FEW_ANSWERED = 20;
+
+/**
+ * Tasks whose abstention threshold reaches the target precision on fewer than FEW_ANSWERED validation emails: the
+ * highest cut that reaches it on a small sample is chosen for its luck, and new mail falls short of it.
+ */
+export function fewAnsweredWarnings(calibration: Record<string, { thresholdReached: boolean; validCoverage: number }>, valid: readonly DatasetRow[], target: number): string[] {
+  const out: string[] = [];
+  for (const [task, c] of Object.entries(calibration)) {
+    const labelled = valid.filter((row) => row.labels[task] !== null && row.labels[task] !== undefined).length;
+    const answered = Math.round(c.validCoverage * labelled);
+    if (c.thresholdReached && answered < FEW_ANSWERED) {
+      out.push(`${task}: its abstention threshold reaches the target precision (${target}) on only ${answered} of ${labelled} validation email(s): too few to trust, so on new mail its precision may well fall short (give more validation rows, or a lower targetPrecision)`);
+    }
+  }
+  return out;
+}
+
 /** Per-task, per-row probabilities (the trainer's form, tasks in order) as each task's flat rows of its labels (the classifier's). */
 function asProbs(tasks: readonly TaskSpec[], byTask: readonly (readonly Float64Array[])[]): Record<string, Float32Array> {
   const probs: Record<string, Float32Array> = {};
@@ -286,6 +305,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     });
     const trainingSeconds = (performance.now() - started) / 1000;
     await Promise.all(epochWrites);
+    for (const warning of fewAnsweredWarnings(model.calibration, split.valid, params.targetPrecision)) log?.warn?.(warning);
 
     const modelId = newId('ngram-bag');
     const staged = path.join(tmp, modelId);
