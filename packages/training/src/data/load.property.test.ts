@@ -66,7 +66,8 @@ type Outcome = { kind: 'blank' } | { kind: 'bad' } | { kind: 'unlabelled' } | ({
 /** A label cell as the README reads it (NFC, no emoji variation selectors, trimmed, aliases followed); undefined: outside the taxonomy. */
 function expectedLabel(value: string | null, taxonomy: boolean): string | null | undefined {
   if (value === null) return null;
-  const read = value.normalize('NFC').replace(/[\uFE0E\uFE0F]/g, '').trim();
+  // As every package compares labels: NFC, without variation selectors, zero-width spaces, word joiners, BOMs and soft hyphens.
+  const read = value.normalize('NFC').replace(/[\uFE0E\uFE0F\u200B\u2060\uFEFF\u00AD]/g, '').trim();
   if (read === '') return null;
   // No JavaScript record can hold it: a bad row, as the config refuses it as a label.
   if (read === '__proto__') return undefined;
@@ -91,7 +92,8 @@ function expectRow(get: (column: string) => unknown, file: string, line: number,
   };
   const idCell = text('id');
   const id = idCell === null ? undefined : idCell.trim();
-  if (idCell !== null && id === '') bad = true;
+  // A blank id is a bad row, and so is a JSONL null (the key there: not an id left out); no key at all takes file and line.
+  if ((idCell !== null && id === '') || get('id') === null) bad = true;
   const finalId = id || `${path.basename(file)}:${line}`;
   if (finalId.length > 200) bad = true;
   const subject = text('subject') || undefined;
