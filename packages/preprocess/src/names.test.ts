@@ -137,6 +137,12 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Mfg Josef Hinterberger\nmfg\nKarl Weber')).toBe('Mfg [NAME]\nmfg\n[NAME]');
     expect(masked('LG Tom\n')).toBe('LG [NAME]\n');
     expect(masked('Gruß Anna')).toBe('Gruß [NAME]');
+    // Spelt without umlauts, as an ASCII keyboard or a mailer that replaced them writes them.
+    expect(masked('Viele Gruesse\nAnna Schmidt')).toBe('Viele Gruesse\n[NAME]');
+    expect(masked('Mit freundlichen Gruessen\nAnna Schmidt')).toBe('Mit freundlichen Gruessen\n[NAME]');
+    expect(masked('MIT FREUNDLICHEN GRUESSEN\nAnna Schmidt')).toBe('MIT FREUNDLICHEN GRUESSEN\n[NAME]');
+    expect(masked('Gruss Anna Schmidt')).toBe('Gruss [NAME]');
+    expect(masked('Gruss\nHans Müller')).toBe('Gruss\n[NAME]');
   });
 
   it('masks a found name wherever else it stands in the text, and its surname alone, as whole words', () => {

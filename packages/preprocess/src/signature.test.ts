@@ -8,7 +8,7 @@ const visible = (s: string) => cleanText(s, 'visible');
 
 describe('signatures, device lines, disclaimers and footers', () => {
   it('recognises German and English sign-offs, with or without a name on the line', () => {
-    for (const l of ['Mit freundlichen Grüßen', 'Viele Grüße,', 'MfG', 'Best regards,', 'Kind regards', 'Thanks, Anna']) expect(isSignOff(l)).toBe(true);
+    for (const l of ['Mit freundlichen Grüßen', 'Viele Grüße,', 'MfG', 'Best regards,', 'Kind regards', 'Thanks, Anna', 'Mit freundlichen Gruessen', 'Viele Gruesse,']) expect(isSignOff(l), l).toBe(true);
     for (const l of ['Grüße an Ihr Team und bitte um Antwort bis Freitag', 'Regards to the way you handled this.']) expect(isSignOff(l)).toBe(false);
   });
 

@@ -12,6 +12,9 @@ export const SIGN_OFFS = [
   'liebe grüsse', 'herzliche grüße', 'herzliche grüsse', 'schöne grüße', 'schöne grüsse', 'gruß', 'gruss', 'grüße', 'grüsse',
   'lg', 'vg', 'mfg', 'mit besten grüßen', 'mit besten grüssen', 'besten dank', 'vielen dank', 'danke', 'danke schön',
   'danke und viele grüße', 'danke und gruß', 'mit bestem dank', 'hochachtungsvoll', 'beste grüße aus', 'sonnige grüße',
+  // Spelt without umlauts (an ASCII keyboard, a mailer that replaced them)
+  'mit freundlichen gruessen', 'freundliche gruesse', 'viele gruesse', 'beste gruesse', 'liebe gruesse', 'herzliche gruesse',
+  'schoene gruesse', 'gruesse', 'mit besten gruessen',
   // English
   'best regards', 'kind regards', 'warm regards', 'warmest regards', 'regards', 'best', 'cheers', 'thanks', 'thank you',
   'many thanks', 'thanks again', 'thanks in advance', 'sincerely', 'yours sincerely', 'sincerely yours', 'yours truly',
