@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDemoChampion } from './demo-champion.js';
 import { predictDataset } from './predict-dataset.js';
 import { trainFromConfig } from './train-from-config.js';
+import { loadDemoConfig } from '../demo/demo-config.js';
 
 describe('predictDataset', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-predict-notext-'));
@@ -30,6 +31,23 @@ describe('predictDataset', () => {
     } finally {
       await served.release();
     }
+  }, 180_000);
+
+  it('finds the held-out rows with --split test under a config that renames a label, and reads their truths by its names', async () => {
+    const home = path.join(dir, 'home');
+    const champion = await ensureDemoChampion({ home, rows: 400 });
+    const data = path.join(home, 'demo.csv');
+    const own = await predictDataset({ model: champion.id, dataPath: data, home, split: 'test' });
+    // A newer taxonomy: the queue complaints is called beschwerden now (an alias reads the old name).
+    const demo = (await loadDemoConfig()) as { tasks: Array<{ name: string; labels?: string[]; aliases?: Record<string, string> }> };
+    const tasks = demo.tasks.map((t) =>
+      t.name === 'queue' ? { ...t, labels: t.labels?.map((l) => (l === 'complaints' ? 'beschwerden' : l)), aliases: { ...t.aliases, complaints: 'beschwerden' } } : t,
+    );
+    const renamed = await predictDataset({ model: champion.id, dataPath: data, home, split: 'test', config: { ...demo, tasks } });
+    expect(renamed.map((l) => l.id)).toEqual(own.map((l) => l.id));
+    expect(renamed.some((l) => l.truth.queue === 'beschwerden')).toBe(true);
+    expect(renamed.some((l) => l.truth.queue === 'complaints')).toBe(false);
+    expect(renamed.filter((l) => l.truth.queue === 'beschwerden').length).toBe(own.filter((l) => l.truth.queue === 'complaints').length);
   }, 180_000);
 
   it('reads data to evaluate on as predict does: a text column and the label columns it has (a task without one has no truths)', async () => {

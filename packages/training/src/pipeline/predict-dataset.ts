@@ -258,8 +258,19 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     await checkOneDelimiter(paths.map((file) => ({ file, flag: '--data' })), config, options.split === 'test' ? 'all' : 'text');
     let rows: DatasetRow[];
     let inputs: ModelInput[] | undefined;
-    if (options.split === 'test') ({ rows, inputs } = await heldOutRows(classifier, paths, config));
-    else {
+    if (options.split === 'test' && options.config === undefined) ({ rows, inputs } = await heldOutRows(classifier, paths, config));
+    else if (options.split === 'test') {
+      // The held-out rows are found as training split them, with the model's own config (with another, a renamed
+      // label or another minCount made the data hash differ, and the rows were refused as other data); their labels
+      // are then read with the config given, as without --split.
+      const overrides = { ...(options.onBadRow ? { onBadRow: options.onBadRow } : {}), ...(options.delimiter ? { delimiter: options.delimiter } : {}) };
+      const held = await heldOutRows(classifier, paths, { ...modelTrainingConfig(classifier.manifest), ...overrides });
+      const relabelled = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(options.configFile === undefined ? {} : { configFile: options.configFile }) });
+      const byPlace = new Map(relabelled.rows.map((r) => [`${r.file}\u0000${r.line}`, r]));
+      // Cleaned again as the config given reads them (its text columns may be others).
+      rows = held.rows.flatMap((r) => byPlace.get(`${r.file}\u0000${r.line}`) ?? []);
+      if (rows.length < held.rows.length) options.onWarning?.(`${held.rows.length - rows.length} of the ${held.rows.length} held-out row(s) cannot be read with the config given (skipped as bad rows): not predicted or scored`);
+    } else {
       // The hints name the config file given; read with the model's own config, they say to write one.
       const configFile = options.config === undefined ? undefined : options.configFile;
       const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(configFile === undefined ? {} : { configFile }) });
