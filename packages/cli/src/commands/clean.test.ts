@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +90,9 @@ describe('mailroute clean', () => {
     const utf16 = await runCli(['clean', '--in', 'u16.jsonl', '--out', 'out.jsonl'], { cwd });
     expect(utf16.stderr).toContain('u16.jsonl: UTF-16 text');
     expect(utf16.code).toBe(1);
+    writeFileSync(path.join(cwd, 'batch.jsonl.gz'), gzipSync(line('Hallo')));
+    const gz = await runCli(['clean', '--in', 'batch.jsonl.gz', '--out', 'out.jsonl'], { cwd });
+    expect(gz.stderr).toContain('batch.jsonl.gz: a gzip-compressed file, not JSONL text: decompress it first');
   });
 
   it('says an --in that is not there in words (no such file), exit code 1', async () => {

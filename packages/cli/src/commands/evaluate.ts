@@ -95,7 +95,8 @@ export interface ReadOptions {
 
 /** The read flags as the libraries take them; a bad --delimiter is a usage error (checked before any model loads). */
 export function readOptions(flags: ReadFlags): ReadOptions {
-  const delimiter = flags.delimiter === undefined ? undefined : flags.delimiter === 'tab' || flags.delimiter === '\\t' ? '\t' : flags.delimiter;
+  // `tab` in any case (TAB, Tab), or the escape `\t` typed as two characters: a tab.
+  const delimiter = flags.delimiter === undefined ? undefined : flags.delimiter.toLowerCase() === 'tab' || flags.delimiter === '\\t' ? '\t' : flags.delimiter;
   if (delimiter !== undefined && delimiter.length !== 1) {
     // A name (semicolon, comma) is answered with the character to pass.
     const meant = namedDelimiter(delimiter);

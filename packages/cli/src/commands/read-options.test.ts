@@ -5,6 +5,7 @@ describe('readOptions (--delimiter, --on-bad-row)', () => {
   it('takes one character, tab or \\t', () => {
     expect(readOptions({ delimiter: ';' })).toEqual({ delimiter: ';' });
     expect(readOptions({ delimiter: 'tab', onBadRow: 'skip' })).toEqual({ delimiter: '\t', onBadRow: 'skip' });
+    for (const delimiter of ['TAB', 'Tab']) expect(readOptions({ delimiter })).toEqual({ delimiter: '\t' });
   });
 
   it('answers a delimiter given by name with the character to pass', () => {

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -230,6 +231,8 @@ describe('files that are not the CSV or JSONL they seem', () => {
     await expect(readSourceFile(xlsx, 'csv', ',', 'windows-1252')).rejects.toThrow(/a ZIP file/);
     const xls = file('export.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0x00, 0x90]));
     await expect(readSourceFile(xls, 'csv')).rejects.toThrow(/export\.xls: an Excel 97-2003 workbook \(\.xls\), not CSV or JSONL text/);
+    const gz = file('export.csv.gz', gzipSync('id,body\n1,Hallo\n'));
+    await expect(readSourceFile(gz, 'csv', ',', 'windows-1252')).rejects.toThrow(/export\.csv\.gz: a gzip-compressed file, not CSV or JSONL text: decompress it first \(gunzip -k export\.csv\.gz\)$/);
   });
 });
 
