@@ -48,6 +48,14 @@ describe('mailroute runs', () => {
     expect(JSON.parse(readFileSync(path.join(cwd, '.mailroute', 'runs', a, 'run.json'), 'utf8')).note).toBe('evil \x1b[31mred\x1b[0m \u009b2J');
   });
 
+  it('refuses a MAILROUTE_HOME that is a file, as registry list does, instead of listing no runs', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    writeFileSync(path.join(cwd, 'd1.csv'), 'id,body\n');
+    const res = await runCli(['runs', 'list'], { env: { CI: 'true' }, cwd, home: path.join(cwd, 'd1.csv') });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('[REGISTRY_HOME_NOT_DIRECTORY]');
+  });
+
   it('compares two runs that failed before reading data without calling their data or rows the same', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-runs-'));
     const [a, b] = await failedRuns(cwd);

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isNearId, processAlive, writeFileAtomic } from '@mailroute/model';
+import { checkHomeDirectory, isNearId, processAlive, writeFileAtomic } from '@mailroute/model';
 import { z } from 'zod';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
 
@@ -206,6 +206,8 @@ export async function readRun(home: string, runId: string): Promise<RunRecord> {
  * out; a damaged record too, reported to `onDamaged`.
  */
 export async function listRuns(home: string, options: { onDamaged?: (error: RunRecordError) => void } = {}): Promise<RunRecord[]> {
+  // A home that is a file is said so, as the registry says it, not listed as a home without runs.
+  checkHomeDirectory(home);
   const ids = await readdir(runsDir(home)).catch(() => [] as string[]);
   const runs: RunRecord[] = [];
   for (const id of ids) {
