@@ -302,6 +302,18 @@ describe('mailroute serve', () => {
     expect(started.stderr).toBe(`mailroute: [REGISTRY_NOT_APPROVED] ${wayOut} point MAILROUTE_HOME (start --home) at an empty folder to train and serve the demo model.\n`);
   }, 60_000);
 
+  it('refuses a bad MAILROUTE_MAX_CONNECTIONS or a missing key file before training the demo model', async () => {
+    const fresh = path.join(root, 'fresh-start');
+    const badEnv = await run(['start', '--port', '0', '--home', fresh], { MAILROUTE_MAX_CONNECTIONS: 'abc' });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toContain('MAILROUTE_MAX_CONNECTIONS');
+    const noKeys = await run(['start', '--port', '0', '--home', fresh, '--api-keys', path.join(root, 'no-such-keys.json')]);
+    expect(noKeys.code).toBe(1);
+    expect(noKeys.stderr).toContain('[SERVING_CONFIG_INVALID]');
+    // Nothing was trained or approved.
+    expect(existsSync(path.join(fresh, 'models'))).toBe(false);
+  }, 60_000);
+
   it('names the way back when the champion does not load (a damaged artifact)', async () => {
     const [modelId] = await readdir(path.join(home, 'models'));
     const damaged = path.join(root, 'damaged');

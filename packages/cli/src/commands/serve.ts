@@ -12,6 +12,7 @@ import {
   closeOnSignals,
   createLocalServing,
   isLoopback,
+  loadAuth,
   logLine,
   ModelLoadError,
   NoChampionError,
@@ -164,6 +165,13 @@ export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
   if (explicitKeys === undefined && !existsSync(path.join(home, API_KEYS_FILE)) && !isLoopback(host) && !sagemaker) {
     throw new UsageError(`refusing to listen on ${host} without API keys; create a key (mailroute serve --new-key <id>) or name a key file (--api-keys), or use --host 127.0.0.1`);
   }
+}
+
+/** The settings a server reads that can be wrong before anything is loaded: MAILROUTE_MAX_CONNECTIONS and a named key file. */
+export function checkServeSettings(ctx: CliContext, flags: ServeFlags): void {
+  if (flags.maxConnections === undefined) envInteger(ctx, 'MAILROUTE_MAX_CONNECTIONS', 1, 1_000_000);
+  const apiKeysFile = namedKeyFile(ctx, flags);
+  if (apiKeysFile !== undefined) loadAuth(apiKeysFile, { required: true });
 }
 
 /** Starts the server from flags and environment and returns it. */

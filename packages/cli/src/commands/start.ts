@@ -5,7 +5,7 @@ import { ensureDemoChampion } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { stagedProgress } from '../progress.js';
 import { printBanner } from './serve-banner.js';
-import { addServeOptions, lineLogger, refuseUnsafeListen, shutdownSignals, startFromFlags, type ServeFlags } from './serve.js';
+import { addServeOptions, checkServeSettings, lineLogger, refuseUnsafeListen, shutdownSignals, startFromFlags, type ServeFlags } from './serve.js';
 import { safeLines } from '../terminal-text.js';
 
 /**
@@ -16,8 +16,10 @@ export function registerStart(program: Command, ctx: CliContext): void {
   addServeOptions(program.command('start').description('Train and approve a demo model when the registry is empty, then serve the champion on localhost'), { sagemaker: false }).action(
     async (flags: ServeFlags) => {
       const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
-      // A public address without keys, or a bad PORT, is refused before the demo model is trained.
+      // A public address without keys, a bad PORT or MAILROUTE_MAX_CONNECTIONS, or a named key file that is missing or
+      // bad, is refused before the demo model is trained (and approved).
       refuseUnsafeListen(ctx, { ...flags, home });
+      checkServeSettings(ctx, flags);
       const progress = stagedProgress(ctx, 'training the demo model');
       const champion = await ensureDemoChampion({
         home,
