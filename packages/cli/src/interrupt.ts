@@ -46,3 +46,11 @@ export function twoStepInterrupt(
   };
   return { signal: interrupt.signal, release };
 }
+
+/** The chunks, stopping (with the signal's reason) at the first one after the signal is aborted. */
+export function* untilAborted(chunks: Iterable<string>, signal: AbortSignal): Iterable<string> {
+  for (const chunk of chunks) {
+    signal.throwIfAborted();
+    yield chunk;
+  }
+}

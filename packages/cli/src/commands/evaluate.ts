@@ -20,6 +20,7 @@ import {
 import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
 import { loadTrainingConfig, namedDelimiter, preparePrediction, readProblem, resolveModelDir, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { untilAborted } from '../interrupt.js';
 import { checkOutput } from '../output-path.js';
 import { writeStaged } from '../staged-output.js';
 import { UsageError } from '../errors.js';
@@ -212,14 +213,6 @@ function evaluateNaming(source: string, ...args: Parameters<typeof evaluatePredi
   } catch (error) {
     if (error instanceof MetricInputError) throw new MetricInputError(`${source}: ${error.message}`);
     throw error;
-  }
-}
-
-/** The chunks, stopping (with the signal's reason) at the first one after the signal is aborted. */
-function* untilAborted(chunks: Iterable<string>, signal: AbortSignal): Iterable<string> {
-  for (const chunk of chunks) {
-    signal.throwIfAborted();
-    yield chunk;
   }
 }
 

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { predictionLineChunks } from '@mailroute/evaluation';
 import { loadTrainingConfig, predictDatasetLines } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { InterruptedError } from '../errors.js';
+import { twoStepInterrupt, untilAborted } from '../interrupt.js';
 import { prepareOutput } from '../output-path.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { addReadFlags, modelRef, parseSplitFlag, readOptions, type ReadFlags } from './evaluate.js';
@@ -37,6 +39,13 @@ export function registerPredict(program: Command, ctx: CliContext): void {
       const out = await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [...flags.data, ...(flags.config ? [flags.config] : [])]);
       const progress = stagedProgress(ctx, 'predict');
       const started = performance.now();
+      // Ctrl-C stops at the next chunk of lines (the rows are scored as they are written), and the temporary file
+      // is removed: --out is as it was. Without a listener the process died with the temporary file left beside it.
+      const interrupt = twoStepInterrupt(ctx, {
+        stopping: 'stopping (Ctrl-C again quits at once)',
+        quitting: `quitting now; ${flags.out} is as it was`,
+        reason: new InterruptedError(`interrupted: nothing was written to ${flags.out}; it is as it was`),
+      });
       try {
         const { rows, lines } = await predictDatasetLines({
           model,
@@ -50,10 +59,11 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         });
         progress.stop();
         // Chunk by chunk into a temp file renamed into place: never a half-written file, never one big string.
-        await writeOutputFile(out, predictionLineChunks(lines), `--out ${flags.out}`);
+        await writeOutputFile(out, untilAborted(predictionLineChunks(lines), interrupt.signal), `--out ${flags.out}`);
         const seconds = (performance.now() - started) / 1000;
         await writeStdout(ctx.stdout, `wrote ${rows} prediction lines to ${flags.out} (${formatSeconds(seconds)} s)\n`);
       } finally {
+        interrupt.release();
         progress.stop();
       }
     });

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -79,6 +79,35 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     const id = /the training went on: registered (\S+) \(version 1, PendingManualApproval\)/.exec(err.text())?.[1];
     expect(id, err.text()).toBeDefined();
     expect((await run(['registry', 'list'])).stdout).toContain(id);
+  });
+
+  it('predict stops at a Ctrl-C while it writes, exits 130 and leaves --out as it was, no temporary file beside it', async () => {
+    const { cwd, home, signals, run } = await setup(2);
+    expect((await run(['train', '--config', 'cfg.json', '--data', 'demo.csv'])).code).toBe(0);
+    const [id] = readdirSync(path.join(home, 'models'));
+    await writeDemoData(path.join(cwd, 'big.csv'), { rows: 2500, seed: 3 });
+    mkdirSync(path.join(cwd, 'pr'));
+    // The train run above left its quiet listener on these signals: predict leaves none of its own.
+    const before = signals.listenerCount('SIGINT');
+    let pressed = false;
+    const err = new Writable({
+      write(chunk, _encoding, done) {
+        errText += chunk.toString();
+        // Ctrl-C as scoring reports its first progress (the lines are scored as they are written, 1,000 a chunk).
+        if (!pressed && /^predict: /m.test(chunk.toString())) {
+          pressed = true;
+          signals.emit('SIGINT');
+        }
+        done();
+      },
+    });
+    let errText = '';
+    const ctx = createContext({ env: { CI: 'true' }, cwd, home, signals, stderr: err, stdout: captureStream().stream });
+    const code = await main(['predict', '--model', id, '--data', 'big.csv', '--out', 'pr/preds.jsonl'], ctx);
+    expect(code, errText).toBe(130);
+    expect(errText).toContain('interrupted: nothing was written to pr/preds.jsonl');
+    expect(readdirSync(path.join(cwd, 'pr'))).toEqual([]);
+    expect(signals.listenerCount('SIGINT')).toBe(before);
   });
 
   it('quits at once on a second Ctrl-C, with exit code 130', async () => {
