@@ -138,6 +138,11 @@ describe('mailroute', () => {
     expect(value.code).toBe(2);
     expect(value.stderr).toContain("required option '--model <ref>' not specified");
     expect(value.stderr).not.toContain('unknown option');
+    // A short option (there are none but -h and -V) is said as unknown, with the long option of its letter.
+    const short = await run(['demo-data', '-o', 'a.csv']);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toBe("mailroute: unknown option '-o' (mailroute takes long options only; did you mean --out?)\n(run with --help for usage)\n");
+    expect((await run(['train', '-d', 'x.csv'])).stderr.split('\n')[0]).toBe("mailroute: unknown option '-d' (mailroute takes long options only: --data, --delimiter?)");
     // An unknown option without a missing required one is said the same way, in one line.
     const other = await run(['registry', 'list', '--jsn']);
     expect(other.code).toBe(2);

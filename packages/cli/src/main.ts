@@ -36,6 +36,11 @@ export function unknownOptionHint(program: Command, argv: readonly string[]): st
       if (!token.includes('=') && next !== undefined && (option.required || (option.optional && !next.startsWith('-')))) i++;
       continue;
     }
+    // A short option no command has (`-o a.csv`): said as such, not as the required option it left out.
+    if (/^-[A-Za-z]$/.test(name)) {
+      unknown.push(name);
+      continue;
+    }
     if (!token.startsWith('--')) continue;
     const known = options.flatMap((o) => [o.long, o.negate ? undefined : o.long?.replace(/^--/, '--no-')]);
     if (!known.includes(name) && name !== '--help') unknown.push(name);
@@ -43,8 +48,14 @@ export function unknownOptionHint(program: Command, argv: readonly string[]): st
   if (unknown.length === 0) return undefined;
   const known = command.options.map((o) => o.long).filter((l): l is string => l !== undefined);
   return unknown
-    .map((name) => `unknown option '${name}'${didYouMean(name, known) || longerOrShorter(name, known) || elsewhere(program, command, name)}`)
+    .map((name) => `unknown option '${name}'${/^-[A-Za-z]$/.test(name) ? shortHint(name, known) : didYouMean(name, known) || longerOrShorter(name, known) || elsewhere(program, command, name)}`)
     .join('; ');
+}
+
+/** A short option's hint: the long options take its place, ` (did you mean --out?)` when one starts with its letter. */
+function shortHint(name: string, known: readonly string[]): string {
+  const starting = known.filter((k) => k.startsWith(`--${name[1].toLowerCase()}`));
+  return ` (mailroute takes long options only${starting.length === 1 ? `; did you mean ${starting[0]}?` : starting.length > 1 ? `: ${starting.join(', ')}?` : ''})`;
 }
 
 /**
