@@ -139,8 +139,13 @@ describe('POST /v1/classify', () => {
     const res = await app.request('/v1/quality', authed());
     expect(res.status).toBe(500);
     expect((await json(res)).code).toBe('STORE_FAILED');
+    // With the id the answer carries in x-request-id, to find the line from a CRM's report of the 500.
     expect(logged).toEqual([
-      { message: 'request failed', fields: { route: '/v1/quality', code: 'STORE_FAILED', error: 'StoreError: SQLite read failed.', cause: 'Error: SQLITE_CORRUPT: database disk image is malformed' } },
+      {
+        message: 'request failed',
+        fields: { requestId: res.headers.get('x-request-id'), route: '/v1/quality', code: 'STORE_FAILED', error: 'StoreError: SQLite read failed.', cause: 'Error: SQLITE_CORRUPT: database disk image is malformed' },
+      },
     ]);
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

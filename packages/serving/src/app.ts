@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { didYouMean, type ModelRegistry } from '@mailroute/model';
 import { parseEml as parseRawEml, redactPii, type EmlEmail } from '@mailroute/preprocess';
-import type { Auth } from './auth/api-keys.js';
+import type { Auth, Principal } from './auth/api-keys.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
 import type { AppContext, AppEnv, ModelTasks, ServingHono, TrainingDistribution } from './http/context.js';
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemWithHeaders } from './http/problem.js';
+import { createRefusalLog, requestIdOf } from './http/refusal-log.js';
 import { classifyUnreadHint, feedbackUnreadHint } from './http/schemas.js';
 import { schemaMismatchDetail } from './http/validation-detail.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
@@ -71,6 +73,11 @@ export function maskPii(text: string): string {
 }
 
 /** Builds the Hono app from its dependencies; adapters (Node, Lambda, SageMaker) only run it. */
+/** The route a request matched, for metrics and logs (`unmatched` for none: never the path a caller made up). */
+function routeOf(c: Context<AppEnv>): string {
+  return c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
+}
+
 export function createApp(options: AppOptions): ServingApp {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createServingMetrics();
@@ -119,8 +126,18 @@ export function createApp(options: AppOptions): ServingApp {
 
   // Methods per route path, read from the app's routes once they are all registered (first request).
   let methodsByPath: Map<string, string[]> | undefined;
-  const problemResponse = (c: Context<AppEnv>, { body, headers }: ProblemWithHeaders): Response =>
-    c.body(JSON.stringify(body), body.status as 500, { ...headers, 'content-type': PROBLEM_CONTENT_TYPE });
+  const refused = createRefusalLog(ctx.logger, clock);
+  /**
+   * A problem answer, with an `x-request-id` (the caller's own, or a new one) that its log line carries too; a refusal
+   * (4xx, a 503) is logged, rate-limited, with the key's id. Only error answers get an id: the classify path pays nothing.
+   */
+  const problemResponse = (c: Context<AppEnv>, { body, headers }: ProblemWithHeaders, requestId = requestIdOf(c.req.header('x-request-id'), randomUUID)): Response => {
+    if (body.status < 500 || body.status === 503) {
+      const keyId = (c.get('principal') as Principal | undefined)?.keyId;
+      refused({ requestId, method: c.req.method, route: routeOf(c), status: body.status, code: body.code, ...(keyId === undefined ? {} : { keyId }) });
+    }
+    return c.body(JSON.stringify(body), body.status as 500, { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE });
+  };
   /**
    * The answer to a route's path asked with a method no handler takes: OPTIONS gets 204 with Allow (no CORS
    * headers: a browser on another origin stays refused), any other 405 with Allow; undefined for a method the
@@ -143,7 +160,7 @@ export function createApp(options: AppOptions): ServingApp {
     if (answered) c.res = answered;
     else await next();
     // OPTIONS and a refused method are counted under their route (the path is a route's, or it would have no answer here).
-    const route = answered ? c.req.path : c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
+    const route = answered ? c.req.path : routeOf(c);
     const labels = { route, method: c.req.method, status: String(c.res.status) };
     metrics.requests.inc(labels);
     metrics.latency.observe({ route }, (performance.now() - started) / 1000);
@@ -151,6 +168,7 @@ export function createApp(options: AppOptions): ServingApp {
 
   app.onError((error, c) => {
     const problem = toProblem(error);
+    const requestId = requestIdOf(c.req.header('x-request-id'), randomUUID);
     // A fault here or behind the server (INTERNAL, a store that cannot be read or written, a failed endpoint)
     // is logged: the answer says only what failed. Refusals (503s with Retry-After) and a failed model load
     // (logged by the classifier source) are not.
@@ -159,9 +177,9 @@ export function createApp(options: AppOptions): ServingApp {
       // The error and its cause (e.g. the SDK error behind a failed endpoint call) by name and message
       // only; never the request body.
       const cause = error instanceof Error && error.cause !== undefined ? { cause: describeError(error.cause) } : {};
-      ctx.logger.error('request failed', { route: c.req.routePath, code, error: describeError(error), ...cause });
+      ctx.logger.error('request failed', { requestId, route: c.req.routePath, code, error: describeError(error), ...cause });
     }
-    return problemResponse(c, problem);
+    return problemResponse(c, problem, requestId);
   });
   // Answered here, not thrown: a throw from notFound skips the rest of the metrics middleware.
   // A route missed by a slash or a letter (/v1/classify/, /v1/feedbacks) names the one probably meant.

@@ -31,6 +31,8 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
       scheme ? `The Authorization scheme must be Bearer, not ${scheme} (Authorization: Bearer <key>).` : key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid: it is none of this server\'s keys (a rotated key stops working); ask the server\'s operator for a valid one.',
     );
   }
+  // Set before the scope and rate checks: a refusal's log line names the key (never the key itself).
+  c.set('principal', principal);
   if (!principal.scopes.has(scope)) {
     throw new ForbiddenError(`The API key "${principal.keyId}" lacks the "${scope}" scope this route needs (it has ${[...principal.scopes].join(', ')}): use a key with ${scope}, or ask the server's operator to add it.`);
   }
@@ -43,7 +45,6 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
       throw new RateLimitedError(`Rate limit of ${limit.perSecond}/s (a burst of ${limit.burst}) exceeded for this key: retry after Retry-After seconds${batch}.`, wait);
     }
   }
-  c.set('principal', principal);
 }
 
 /** API key and scope; sets `principal`. */
