@@ -448,6 +448,7 @@ export const QualityResponseSchema = z
     predictions: z.number().openapi({ description: 'Emails the measured model predicted in the window (each once)' }),
     withFeedback: z.number().openapi({ description: 'Of those, emails whose case was closed with confirmed labels' }),
     unchangedShare: z.number().nullable().openapi({ description: 'Of the emails whose feedback confirms a label of a task their prediction made, the share whose every such label is the predicted one; null when there are none' }),
+    routedShare: z.number().nullable().openapi({ description: "Share of the window's emails routed to a queue automatically, not to manual_triage (low confidence, or a predicted other): the evaluation report's routed share of the task that routes mail; a task's coverage counts a predicted other as answered. Null without predictions" }),
     tasks: z.record(
       z.string(),
       z.object({

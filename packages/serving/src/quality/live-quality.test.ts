@@ -103,7 +103,15 @@ function referenceQuality(input: LiveQualityInput & { tasks: readonly Classifier
   const withFeedback = pairs.filter((p) => p.feedback !== undefined);
   const compared = withFeedback.filter((p) => Object.keys(p.feedback?.labels ?? {}).some((t) => p.prediction.labels[t] !== undefined));
   const unchanged = compared.filter((p) => Object.entries(p.feedback?.labels ?? {}).every(([t, label]) => p.prediction.labels[t] === undefined || p.prediction.labels[t] === label));
-  return { window: input.window, predictions: pairs.length, withFeedback: withFeedback.length, unchangedShare: compared.length > 0 ? unchanged.length / compared.length : null, tasks };
+  const routed = pairs.filter((p) => p.prediction.queue !== 'manual_triage').length;
+  return {
+    window: input.window,
+    predictions: pairs.length,
+    withFeedback: withFeedback.length,
+    unchangedShare: compared.length > 0 ? unchanged.length / compared.length : null,
+    routedShare: pairs.length > 0 ? routed / pairs.length : null,
+    tasks,
+  };
 }
 
 // Randomized inputs: two known models (v1 before renames and a merge, v2 served) and one whose taxonomy is unknown.
@@ -139,7 +147,7 @@ function randomPairs(random: () => number, n: number, emails: number, start: num
     const labels = Object.fromEntries(tasks.map((t) => [t, pick(LABELS[t])]));
     const confidences = Object.fromEntries(tasks.filter(() => random() < 0.9).map((t) => [t, pick(CONFIDENCES)]));
     const abstained = Object.fromEntries(tasks.filter(() => random() < 0.5).map((t) => [t, random() < 0.3]));
-    const prediction: PredictionRecord = { predictionId, emailId, modelId: pick(['v1', 'v2', 'v2', 'gone']), createdAt, labels, confidences, abstained, queue: 'q', latencyMs: 1 };
+    const prediction: PredictionRecord = { predictionId, emailId, modelId: pick(['v1', 'v2', 'v2', 'gone']), createdAt, labels, confidences, abstained, queue: pick(['q', 'q', 'manual_triage']), latencyMs: 1 };
     if (random() < 0.5) return { prediction };
     const truth = Object.fromEntries(Object.keys(LABELS).filter(() => random() < 0.6).map((t) => [t, random() < 0.5 && labels[t] ? labels[t] : pick(LABELS[t])]));
     const named = random() < 0.4 ? predictionId : random() < 0.2 ? `p${Math.floor(random() * (start + i + 1))}` : undefined;

@@ -1,4 +1,4 @@
-import { nullRecord, ownValue, type ClassifierTask } from '@mailroute/model';
+import { MANUAL_TRIAGE, nullRecord, ownValue, type ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair, PredictionRecord } from '../store/types.js';
 import { createLabelNamer, type LabelNamer, type Taxonomies } from './label-names.js';
 import { countsRecord, newTally, tallyPrediction, taskQuality } from './task-tally.js';
@@ -50,6 +50,11 @@ export interface LiveQuality {
   withFeedback: number;
   /** Of the emails with feedback on a task their prediction made, the share whose every such label was confirmed unchanged. */
   unchangedShare: number | null;
+  /**
+   * The share of the window's emails that were routed to a queue automatically, not to manual triage (for low
+   * confidence, or a predicted `other`): the evaluation report's routed share of the task that routes mail.
+   */
+  routedShare: number | null;
   tasks: Record<string, TaskQuality>;
 }
 
@@ -130,9 +135,11 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
   let withFeedback = 0;
   let compared = 0;
   let unchanged = 0;
+  let routed = 0;
   for (let i = 0; i < pairs.length; i++) {
     if (i > 0 && i % ITEMS_PER_TURN === 0) yield;
     const { prediction, feedback } = pairs[i];
+    if (prediction.queue !== MANUAL_TRIAGE) routed++;
     truths.clear();
     if (feedback) {
       // Of the emails with feedback on a task their prediction made: unchanged when every such label was
@@ -181,6 +188,7 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
     predictions: pairs.length,
     withFeedback,
     unchangedShare: compared > 0 ? unchanged / compared : null,
+    routedShare: pairs.length > 0 ? routed / pairs.length : null,
     tasks: out,
   };
 }
