@@ -68,7 +68,7 @@ describe('GET /v1/quality', () => {
     expect(q.tasks.queue.macroF1).toBeCloseTo((2 / 3 + 0 + 1) / 3, 9);
     expect(q.tasks.queue.coverage).toBeCloseTo(3 / 4, 9);
     // The share routed to a queue is what the classify answers said: every email not sent to manual triage.
-    const toQueue = preds.filter((p: { route: { queue: string } }) => p.route.queue !== 'manual_triage').length;
+    const toQueue = preds.filter((p) => p.route.queue !== 'manual_triage').length;
     expect(toQueue).toBeGreaterThan(0);
     expect(q.routedShare).toBeCloseTo(toQueue / 4, 9);
     const top = q.tasks.queue.bands.find((b: { band: string }) => b.band === '0.9-1.0');

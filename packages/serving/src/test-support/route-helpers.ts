@@ -24,7 +24,7 @@ export function recordingClassifier() {
 export async function classify(app: ServingApp['app'], emails: unknown[]) {
   const res = await app.request('/v1/classify', jsonRequest({ emails }));
   expect(res.status).toBe(200);
-  return (await json(res)).predictions as Array<{ id: string; predictionId: string }>;
+  return (await json(res)).predictions as Array<{ id: string; predictionId: string; route: { queue: string } }>;
 }
 
 export const closedAt = '2026-11-29T10:00:00Z';
