@@ -4,7 +4,7 @@ export * from './ngram-bag/index.js';
 export { TrainingConfigSchema, TaskConfigSchema, ColumnsSchema, SplitConfigSchema, parseTrainingConfig, loadTrainingConfig, taskColumn, trainingConfigJsonSchema, type TrainingConfig, type TrainingConfigInput, type TaskConfig, type SplitConfig, type Columns } from './config.js';
 export { DatasetError, readProblem, TrainingConfigError, SplitError, RunNotFoundError, RunRecordError } from './errors.js';
 export { jsonErrorOffset, jsonErrorPlace } from './config-errors.js';
-export { decodeUtf8, isUtf16 } from './utf8.js';
+export { decodeUtf8, isGzip, isUtf16 } from './utf8.js';
 export { namedDelimiter } from './delimiter-names.js';
 export { resolveLabel, finaliseTaskLabels, formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type ResolvedLabel, type TaskTaxonomyReport } from './taxonomy.js';
 export { loadDataset, normaliseText, type Dataset, type DatasetRow, type LoadOptions } from './data/dataset.js';

@@ -37,3 +37,8 @@ function firstBadLine(bytes: Uint8Array): number {
 export function isUtf16(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
+
+/** A gzip-compressed file (an export or batch compressed for mail or storage) starts with 1F 8B. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b;
+}

@@ -13,7 +13,7 @@ import {
   type CleanScope,
   type Email,
 } from '@mailroute/preprocess';
-import { decodeUtf8, isUtf16, jsonErrorOffset, readProblem } from '@mailroute/training';
+import { decodeUtf8, isGzip, isUtf16, jsonErrorOffset, readProblem } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
@@ -198,7 +198,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
       // A byte order mark (Windows editors save one) is not part of line 1, as in the training reader. Bytes that are not
       // UTF-8 are refused, naming the line, as train and predict refuse them: read leniently, every umlaut became U+FFFD.
       if (isUtf16(raw)) throw new CleanNothingUsableError(`${flags.in}: UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8`);
-      if (raw[0] === 0x1f && raw[1] === 0x8b) throw new CleanNothingUsableError(`${flags.in}: a gzip-compressed file, not JSONL text: decompress it first (gunzip -k ${path.basename(flags.in)})`);
+      if (isGzip(raw)) throw new CleanNothingUsableError(`${flags.in}: a gzip-compressed file, not JSONL text: decompress it first (gunzip -k ${path.basename(flags.in)})`);
       const utf8 = decodeUtf8(raw);
       if ('badLine' in utf8) throw new CleanNothingUsableError(`${flags.in}:${utf8.badLine}: not UTF-8 (saved as Windows-1252 or Latin-1?): convert it to UTF-8, e.g. iconv -f windows-1252 -t utf-8`);
       text = utf8.text.replace(/^\uFEFF/, '');

@@ -1,5 +1,5 @@
 import type { TrainingFacts } from '@mailroute/evaluation';
-import { sha256, type Manifest } from '@mailroute/model';
+import { classifierTasks, sha256, type Manifest } from '@mailroute/model';
 
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
 
@@ -9,19 +9,15 @@ function targetPrecisionOf(config: unknown): number | undefined {
   return typeof value === 'number' && value > 0 && value <= 1 ? value : undefined;
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-
-/** Per task, the labels merged into `other` (the manifest's) and the config's retired and renamed ones; none when there are none. */
+/** Per task, the labels merged into `other` (the manifest's) and the config's retired and renamed ones, as serving reads them; none when there are none. */
 function labelChangesOf(manifest: Manifest): { labelChanges?: NonNullable<TrainingFacts['labelChanges']> } {
-  const configTasks = (manifest.trainingConfig as { tasks?: unknown } | undefined)?.tasks;
-  const configured = new Map((Array.isArray(configTasks) ? configTasks : []).map((t) => [(t as { name?: unknown }).name, t as Record<string, unknown>]));
   const changes: NonNullable<TrainingFacts['labelChanges']> = {};
-  for (const task of manifest.tasks) {
-    const config = configured.get(task.name);
-    const aliases = config?.aliases;
-    const renamed = typeof aliases === 'object' && aliases !== null ? Object.fromEntries(Object.entries(aliases).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
-    const entry = { mergedIntoOther: task.mergedIntoOther ?? [], retired: strings(config?.retired), renamed };
-    if (entry.mergedIntoOther.length + entry.retired.length + Object.keys(renamed).length > 0) changes[task.name] = entry;
+  for (const task of classifierTasks(manifest)) {
+    const mergedIntoOther = task.mergedIntoOther ?? [];
+    // classifierTasks makes the merged labels aliases of `other`: the renames are the config's own.
+    const renamed = Object.fromEntries(Object.entries(task.aliases ?? {}).filter(([from]) => !mergedIntoOther.includes(from)));
+    const retired = task.retired ?? [];
+    if (mergedIntoOther.length + retired.length + Object.keys(renamed).length > 0) changes[task.name] = { mergedIntoOther, retired, renamed };
   }
   return Object.keys(changes).length > 0 ? { labelChanges: changes } : {};
 }
@@ -35,13 +31,14 @@ export function trainingFactsOf(manifest: Manifest): TrainingFacts {
   const validRows = count(rows.valid);
   const refit = manifest.training?.refit;
   const refitRows = typeof refit === 'object' && refit !== null ? count((refit as Record<string, unknown>).rows) : undefined;
+  const targetPrecision = targetPrecisionOf(manifest.trainingConfig);
   return {
     trainedAt: manifest.createdAt,
     dataHash: manifest.dataHash,
     ...(trainRows !== undefined ? { trainRows } : {}),
     ...(validRows !== undefined ? { validRows } : {}),
     ...(refitRows !== undefined ? { refitRows } : {}),
-    ...(targetPrecisionOf(manifest.trainingConfig) !== undefined ? { targetPrecision: targetPrecisionOf(manifest.trainingConfig) } : {}),
+    ...(targetPrecision !== undefined ? { targetPrecision } : {}),
     ...labelChangesOf(manifest),
     ...(manifest.trainingConfig !== undefined ? { configSha256: sha256(JSON.stringify(manifest.trainingConfig)) } : {}),
   };

@@ -6,6 +6,7 @@ import { StoreError, StoreUnavailableError } from '../errors.js';
 import { createInlineWrites, createThreadWrites } from './sqlite-write-transport.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
 import { windowBounds } from './pair-window.js';
+import { nextTurn } from '../quality/turns.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for tests. */
@@ -123,7 +124,6 @@ const PAIRS_PAGE = 2_000;
 /** Predictions of the window looked through at once for the ones with feedback: some 15 ms here for 20,000. */
 const JUDGED_SPAN = 20_000;
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function toPair(row: Record<string, unknown>): FeedbackPair {
   const prediction = toPrediction(row);

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { decodeWindows1252 } from '@mailroute/preprocess';
 import { jsonErrorOffset } from '../config-errors.js';
 import { DatasetError, readProblem } from '../errors.js';
-import { decodeUtf8, isUtf16 } from '../utf8.js';
+import { decodeUtf8, isGzip, isUtf16 } from '../utf8.js';
 
 /** One record of an export, with where it came from, so every error can name file, line and column. */
 export interface SourceRecord {
@@ -155,8 +155,8 @@ function decode(file: string, bytes: Buffer, encoding: FileEncoding, hints: Hint
   // A workbook given as the export: said as such, not as a file that is not UTF-8 (or as Latin-1 mojibake).
   const workbook = workbookKind(bytes);
   if (workbook) throw new DatasetError('DATASET_FILE_INVALID', `${file}: ${workbook}, not CSV or JSONL text: in Excel, save it as "CSV UTF-8"`);
-  // A compressed export (gzip starts with 1F 8B): said as such, not as a Latin-1 file.
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new DatasetError('DATASET_FILE_INVALID', `${file}: a gzip-compressed file, not CSV or JSONL text: decompress it first (gunzip -k ${path.basename(file)})`);
+  // A compressed export: said as such, not as a Latin-1 file.
+  if (isGzip(bytes)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: a gzip-compressed file, not CSV or JSONL text: decompress it first (gunzip -k ${path.basename(file)})`);
   if (isUtf16(bytes)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: UTF-16 text (it starts with a UTF-16 byte-order mark): save or export it as UTF-8 (e.g. "CSV UTF-8")`);
   // A file that is valid UTF-8 is UTF-8 (Windows-1252 text with non-ASCII bytes almost never is: "Ã¼" for "ü"),
   // e.g. a newer export read with the config of a model trained on a Latin-1 one: not turned into mojibake.

@@ -249,7 +249,9 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
   const classifier = await Classifier.load(dir);
   try {
     const read = options.config === undefined ? modelTrainingConfig(classifier.manifest) : parseTrainingConfig(options.config, 'config', { stored: false });
-    const config: TrainingConfig = { ...read, ...(options.onBadRow ? { onBadRow: options.onBadRow } : {}), ...(options.delimiter ? { delimiter: options.delimiter } : {}) };
+    // The read flags win over either config.
+    const overrides = { ...(options.onBadRow ? { onBadRow: options.onBadRow } : {}), ...(options.delimiter ? { delimiter: options.delimiter } : {}) };
+    const config: TrainingConfig = { ...read, ...overrides };
     // Read with another config than the model's own (a newer taxonomy), its labels go by that config's names.
     const names = options.config === undefined ? undefined : labelNamesIn(config, classifier.tasks);
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, names?.[t.name] ?? t.labels]));
@@ -263,7 +265,6 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       // The held-out rows are found as training split them, with the model's own config (with another, a renamed
       // label or another minCount made the data hash differ, and the rows were refused as other data); their labels
       // are then read with the config given, as without --split.
-      const overrides = { ...(options.onBadRow ? { onBadRow: options.onBadRow } : {}), ...(options.delimiter ? { delimiter: options.delimiter } : {}) };
       const held = await heldOutRows(classifier, paths, { ...modelTrainingConfig(classifier.manifest), ...overrides });
       const relabelled = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(options.configFile === undefined ? {} : { configFile: options.configFile }) });
       const byPlace = new Map(relabelled.rows.map((r) => [`${r.file}\u0000${r.line}`, r]));
