@@ -204,6 +204,14 @@ describe('files that are not the CSV or JSONL they seem', () => {
     expect((await readSourceFile(file('sep-tab.csv', '"sep=\t"\nid\tbody\n1\ta\n'), 'csv', ';')).records[0].get('body')).toBe('a');
   });
 
+  it('reads the sep= line as LibreOffice writes it, padded with a delimiter per further column', async () => {
+    for (const first of ['"sep=;";;', 'sep=;;;']) {
+      const source = await readSourceFile(file('padded.csv', `${first}\nid;body;queue\n1;"a, b";x\n`), 'csv', ',');
+      expect(source.columns).toEqual(['id', 'body', 'queue']);
+      expect(source.records.map((r) => [r.line, r.get('body')])).toEqual([[3, 'a, b']]);
+    }
+  });
+
   it('says a JSON array is not JSONL, read as CSV or as JSONL', async () => {
     const array = file('export.json', '[\n {\n  "id": "1",\n  "body": "a"\n }\n]\n');
     expect((await readSourceFile(array, 'csv')).hint).toBe('; it looks like a JSON array: mailroute reads CSV and JSONL (one JSON object per line, named .jsonl)');

@@ -283,9 +283,11 @@ function recordLines(text: string): { start(raw: string): number; next(): number
 
 function parseCsv(file: string, fileText: string, configured: string, hints: Hints): SourceFile {
   // Excel's first line `sep=;` names the file's delimiter: read with it, the line left blank so lines keep their numbers.
-  const sep = /^"?sep=([^\n])"?(?:\n|$)/.exec(fileText);
-  const delimiter = sep ? sep[1] : configured;
-  const text = sep ? `\n${fileText.slice(sep[0].length)}` : fileText;
+  // LibreOffice pads it with one delimiter per further column (`"sep=;";;;`).
+  const sep = /^("?)sep=([^\n])\1([^\n]*)(?:\n|$)/.exec(fileText);
+  const padded = sep !== null && [...sep[3]].every((c) => c === sep[2]);
+  const delimiter = sep && padded ? sep[2] : configured;
+  const text = sep && padded ? `\n${fileText.slice(sep[0].length)}` : fileText;
   const lines = recordLines(text);
   const starts: number[] = [];
   let parsed: CsvInfoRecord[];
