@@ -77,4 +77,16 @@ describe('credentials after `lautet:` and `ist:`', () => {
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
     expect(redactPii('Mein Passwort ist: vergessen').text).toBe('Mein Passwort ist: vergessen');
   });
+  it('masks a PW, an SMS code and the values in a web address\'s query; the address and the parameter names stay', () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ['PW: Geheim123', 'PW: [CREDENTIAL]'],
+      ['pw=Geheim123', 'pw=[CREDENTIAL]'],
+      ['The SMS code 483920 expired', 'The SMS code [CREDENTIAL] expired'],
+      ['SMS-Code: 483920', 'SMS-Code: [CREDENTIAL]'],
+      ['https://bank.example/reset?token=8f3a9c0d1e2b&user=hmueller.', 'https://bank.example/reset?token=[CREDENTIAL]&user=[CREDENTIAL].'],
+      ['<https://x.example/p?email=anna%40mail.example#top>', '<https://x.example/p?email=[CREDENTIAL]#top>'],
+    ];
+    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+    for (const text of ['Ihr SMS-Code kam nicht an', 'PW vergessen', 'PWC-Prüfung', 'siehe https://bank.example/faq?', 'https://bank.example/?flag']) expect(redactPii(text).text).toBe(text);
+  });
 });

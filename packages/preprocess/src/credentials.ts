@@ -5,12 +5,13 @@
  * - `PIN`, `TAN` (also `mTAN`, `pushTAN`, `Karten-PIN`, `PIN-Nummer`, `Geheimzahl`): 4-8 digits;
  * - `Passwort`, `Kennwort`, `password`, `passcode` (also in compounds: `Zugangspasswort`), `Login(-ID, -Name)`,
  *   `Benutzername`, `Benutzerkennung`, `Anmeldename`, `Legitimations-ID`, `Zugangsnummer`, `Zugangsdaten`, `username`,
- *   `user ID`, one-time codes (`Verifizierungscode`, `OTP`): a quoted value, or a word of 3-64 characters holding a
+ *   `user ID`, `PW`, one-time codes (`Verifizierungscode`, `SMS-Code`, `OTP`): a quoted value, or a word of 3-64 characters holding a
  *   digit, a symbol or a capital after its first letter (`Geheim123!`, `max1985`, `anna.schmidt`, `GeHeim`), and such a
  *   word after a slash (`max1985 / Geheim123`), or a plain word that ends its clause after `:`, `=` or `lautet`
  *   (`Kennwort: sommerwind`), or after `ist`/`is` with eight letters or more, unless it says something about the secret
  *   (`Passwort: vergessen`, `my password is compromised`);
- * - a year 20xx after `PIN` or `TAN` and blanks, then a word about it (`TAN 2025 abgelaufen`), is no PIN.
+ * - a year 20xx after `PIN` or `TAN` and blanks, then a word about it (`TAN 2025 abgelaufen`), is no PIN;
+ * - the values in the query of a web address (`https://bank.example/reset?token=8f3a…&user=hmueller`), whatever they are.
  */
 import type { Hit } from './redact.js';
 
@@ -22,9 +23,9 @@ const STRONG_JOIN = /[:=]|lautet/;
 /** Words of a PIN or TAN: its value is digits. */
 const PIN_WORD = String.raw`(?<=^|[^\p{L}\p{N}]|${NOT_LETTER_BEFORE}(?:m|sms|push|chip|photo|app))(?:PIN|TAN|Pin|Tan|pin)(?:[- ]?(?:Nummer|nummer|Nr\.|Code|code|number|no\.))?|${NOT_LETTER_BEFORE}(?:Geheimzahl|Geheimnummer)`;
 /** Words of a one-time code (`Verifizierungscode: 839201`, `OTP 839201`, `Aktivierungscode: X7K9-P2M4`): its value is a word, as a password's. */
-const ONE_TIME_CODE = String.raw`(?:[Vv]erifizierungs|[Bb]estätigungs|[Aa]ktivierungs|[Ff]reischalt|[Ee]inmal)-?[Cc]ode|OTP|(?:[Vv]erification|[Cc]onfirmation|[Aa]ctivation|[Oo]ne-time) [Cc]ode`;
+const ONE_TIME_CODE = String.raw`(?:SMS-?|[Vv]erifizierungs|[Bb]estätigungs|[Aa]ktivierungs|[Ff]reischalt|[Ee]inmal)-?[Cc]ode|OTP|(?:SMS|[Vv]erification|[Cc]onfirmation|[Aa]ctivation|[Oo]ne-time) [Cc]ode`;
 /** Words of a password or login: its value is a word. */
-const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:[Pp]asswd|PWD|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
+const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:[Pp]asswd|PWD?|pw|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
 /** At a keyword (group 1: a PIN or TAN; group 2: a password, login or one-time code), then the join. */
 const CUE = new RegExp(String.raw`(${PIN_WORD})(?![\p{L}\p{N}-])${JOIN}|(${SECRET_WORD})(?![\p{L}\p{N}-])${JOIN}`, 'uy');
 /** A keyword that is a one-time code's: its value holds a digit (`OTP SMS nicht erhalten` names none). */
@@ -54,7 +55,7 @@ const NOT_VALUE_WORDS = new Set(
  * letter share one branch (`P(?:IN|in|ass…)`): the scan then tries fewer branches at each character, 15% faster.
  */
 const KEYWORD_START =
-  /P(?:IN|in|ass[wcp]|WD)|p(?:in|ass[wcp])|T(?:AN|an)|[Gg]eheim|[Kk]ennw|[Ll](?:ogin|egitim)|[Bb](?:enutzer|estätigungs)|[Aa](?:nmelde|ktivierungs|ctivation)|[Zz]ugangs|[Uu]ser ?[NnIi]|[Vv]erifi|[Ff]reischalt|[Ee]inmal|OTP|[Cc]onfirmation|[Oo]ne-time/g;
+  /P(?:IN|in|ass[wcp]|W)|p(?:in|ass[wcp]|w)|SMS[- ]?[Cc]ode|T(?:AN|an)|[Gg]eheim|[Kk]ennw|[Ll](?:ogin|egitim)|[Bb](?:enutzer|estätigungs)|[Aa](?:nmelde|ktivierungs|ctivation)|[Zz]ugangs|[Uu]ser ?[NnIi]|[Vv]erifi|[Ff]reischalt|[Ee]inmal|OTP|[Cc]onfirmation|[Oo]ne-time/g;
 
 /** The `[CREDENTIAL]` spans of a text: the value after each keyword, in text order. */
 export function credentialHits(text: string): Hit[] {
@@ -73,6 +74,35 @@ export function credentialHits(text: string): Hit[] {
     if (end === undefined) continue;
     hits.push({ type: 'CREDENTIAL', start: at, end, placeholder: '[CREDENTIAL]' });
     KEYWORD_START.lastIndex = end;
+  }
+  if (!text.includes('://')) return hits;
+  const inQueries = urlQueryHits(text);
+  return inQueries.length === 0 ? hits : [...hits, ...inQueries].sort((a, b) => a.start - b.start);
+}
+
+/** A web address with a query (group 1: after `?`, up to a blank, `#`, a bracket or a quote). */
+const URL_QUERY = /\bhttps?:\/\/[^\s?#<>"'()[\]]+\?([^\s#<>"'()[\]]+)/gi;
+/** One parameter's value in a query (group 1), after `name=`. */
+const QUERY_VALUE = /(?:^|[&;])[^=&;]*=([^&;]+)/g;
+/** The end of a sentence after a web address, not part of it (`…?user=hmueller.`). */
+const URL_TRAILING = /[.,;:!?]+$/;
+
+/**
+ * The values in the queries of web addresses (`https://bank.example/reset?token=8f3a…&user=hmueller`): a reset token, a
+ * session, a login or the customer's e-mail address (`email=anna%40mail.example`). The address and the names of its
+ * parameters stay.
+ */
+function urlQueryHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  URL_QUERY.lastIndex = 0;
+  for (let u = URL_QUERY.exec(text); u !== null; u = URL_QUERY.exec(text)) {
+    const query = u[1].replace(URL_TRAILING, '');
+    const queryStart = u.index + u[0].length - u[1].length;
+    QUERY_VALUE.lastIndex = 0;
+    for (let v = QUERY_VALUE.exec(query); v !== null; v = QUERY_VALUE.exec(query)) {
+      const end = queryStart + v.index + v[0].length;
+      hits.push({ type: 'CREDENTIAL', start: end - v[1].length, end, placeholder: '[CREDENTIAL]' });
+    }
   }
   return hits;
 }

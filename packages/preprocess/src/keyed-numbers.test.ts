@@ -141,4 +141,32 @@ describe('numbers a keyword names', () => {
   it('knows a keyword that ends with a digit', () => {
     expect(masked('CVV2 1234, CVC2: 123, cvv2 ist 987')).toBe('CVV2 [CVV], CVC2: [CVV], cvv2 ist [CVV]');
   });
+  it('masks account numbers after Referenzkonto, Tagesgeldkonto Nr., Mandanten-, Versicherungs- and Policennummern, VAT ids and a mistyped IBAN after its keyword', () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ['Referenzkonto 1234567890', 'Referenzkonto [ACCOUNT]'],
+      ['Tagesgeldkonto Nr. 1234567890', 'Tagesgeldkonto Nr. [ACCOUNT]'],
+      ['Mandantennummer 4455667', 'Mandantennummer [ACCOUNT]'],
+      ['Police-Nr. 12345678', 'Police-Nr. [ACCOUNT]'],
+      ['Versicherungsnummer 123456789', 'Versicherungsnummer [ACCOUNT]'],
+      ['USt-IdNr. DE123456789', 'USt-IdNr. [TAX_ID]'],
+      ['VAT no. GB123456789', 'VAT no. [TAX_ID]'],
+      ['IBAN: DE89 3704 0044 0532 0130 0 (eine Ziffer fehlt)', 'IBAN: [IBAN] (eine Ziffer fehlt)'],
+    ];
+    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+    // Amounts after the new keywords stay; so does an IBAN keyword without one.
+    for (const text of ['Tagesgeldkonto 25000 Euro', 'Referenzkonto 15000', 'IBAN DE12 bitte prüfen']) expect(redactPii(text).text).toBe(text);
+  });
+
+  it('masks phone numbers a keyword names with spaced groups, a slash or dash between blanks and brackets, and stops before a time', () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ['Tel.-Nr.: (0 69) 12 34 56', 'Tel.-Nr.: [PHONE]'],
+      ['Mobil: 0 17 1 / 23 45 67 8', 'Mobil: [PHONE]'],
+      ['Handy: 01 71 - 23 45 67 8', 'Handy: [PHONE]'],
+      ['Mobil: 0171 / 23 45 67 8', 'Mobil: [PHONE]'],
+      ['Tel: 0049 (0)151 23456789', 'Tel: [PHONE]'],
+      ['Rufnummer 069 123456 - 10 Uhr', 'Rufnummer [PHONE] - 10 Uhr'],
+      ['Tel. 069 12345-67 ab 9:00', 'Tel. [PHONE] ab 9:00'],
+    ];
+    for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
+  });
 });

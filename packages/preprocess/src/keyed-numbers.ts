@@ -12,7 +12,8 @@ import { passesLuhn } from './luhn.js';
  * between blanks, blanks or a line break, and `ist`, `lautet` or `is`, also with a colon (`PIN lautet: 4711`) or an article
  * (`Geburtsdatum ist der 12. März 1975`).
  */
-const KEY_TAIL = String.raw`\)?\s?(?:[:#=(]|-(?=\s))?\s{0,3}(?:(?:ist|lautet|is)(?:\s{0,3}:|\s)\s{0,3}(?:(?:der|die|das|the)\s{1,3})?)?$`;
+const KEY_TAIL_BODY = String.raw`\)?\s?(?:[:#=(]|-(?=\s))?\s{0,3}(?:(?:ist|lautet|is)(?:\s{0,3}:|\s)\s{0,3}(?:(?:der|die|das|the)\s{1,3})?)?`;
+const KEY_TAIL = `${KEY_TAIL_BODY}$`;
 /** The first three letters of German and English month names (`10. August 1990`, `3 Mär 1985`). */
 const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec';
 /** A month name before the day and year, as US dates are written (`March 3, 1980`, `Mar 3rd 1980`). */
@@ -24,6 +25,9 @@ const MONTH_FIRST = String.raw`(?:${MONTH})\p{L}*\.? \d{1,2}(?:st|nd|rd|th)?,? \
 export const CURRENCY = String.raw`€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b`;
 /** Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`). */
 const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))`;
+
+/** Not a time after a number: a phone rule that reads groups over ` - ` would take `069 123456 - 10 Uhr` whole. */
+const NOT_TIME = String.raw`(?![ \t]?(?:uhr\b|h\b|:\d|a\.?m\.?|p\.?m\.?))`;
 
 /**
  * The end of a whole number: no digit after it, nor one joined by `-`, `/`, `.` or `,`, so that a number with an amount
@@ -41,7 +45,7 @@ const WHOLE_NUMBER = String.raw`(?!\d|[-/.,]\d)`;
  */
 export interface KeyedRule {
   type: string;
-  detector: 'ids' | 'card' | 'phone';
+  detector: 'ids' | 'card' | 'phone' | 'iban';
   words: ReadonlySet<string>;
   before: RegExp;
   value: RegExp;
@@ -69,7 +73,7 @@ const DEPOT_MIN_DIGITS = 7;
  */
 const BARE_NOUNS = new Set([
   ...DEPOT_NOUNS,
-  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat account acct acct. c'.split(' '),
+  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat account acct acct. c'.split(' '),
 ]);
 /** A round number, at most three digits then zeros (`15000`, `12500`, `2500000`): after a bare noun an amount (`Mandat 2500000 Volumen`). */
 const ROUND = /^[1-9]\d{0,2}0{2,}$/;
@@ -93,10 +97,10 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'ACCOUNT',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto mandat mandate vermögensverwaltungsmandat`,
+      `${NUMBER_ENDS} acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer`,
     ),
     before: new RegExp(
-      String.raw`(?:\b(?:kunden|konto|depot|vertrags|referenz|mitglieds)[- ]?(?:nummern?|nr\.?|id)|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:number|no\.?|id)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|\b(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar)?(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
+      String.raw`(?:\b(?:kunden|mandanten|versicherungs|polic(?:e|en)|(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar|referenz)?(?:konto|depot)|vertrags|referenz|mitglieds)[- ]?(?:nummern?|nr\.?|id)|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:number|no\.?|id)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|\b(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar|referenz)?(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
       'i',
     ),
     // Not with a decimal fraction after it: `Depot 12345,67` is an amount.
@@ -114,6 +118,25 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     before: new RegExp(String.raw`(?:\bsteuer[- ]?id(?:entifikationsnummer|entnummer)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummer|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:id|number|identification number|reference)|\btin|\butr|identifikationsnummer|\bid-?nr\.?)` + KEY_TAIL, 'i'),
     value: /\d(?:[ /-]?\d){7,12}\b/y,
     listed: true,
+  },
+  // A VAT id (`USt-IdNr. DE123456789`, `VAT no. GB123456789`): a sole trader's names the person.
+  {
+    type: 'TAX_ID',
+    detector: 'ids',
+    words: wordSet(`${NUMBER_ENDS} ust-idnr. ust-idnr ust-id ust.-idnr. ustidnr ustidnr. ustid ust-id-nr. umsatzsteuer-id umsatzsteuer-identifikationsnummer vat`),
+    before: new RegExp(String.raw`(?:\b(?:ust|umsatzsteuer)[-.]{0,2}id(?:entifikationsnummer|-?nr\.?)?|\bvat(?: (?:id|number|no\.?|reg(?:istration)? (?:number|no\.?)))?)` + KEY_TAIL, 'i'),
+    value: /[A-Z]{2}\d(?:[ ]?[0-9A-Z]){7,12}\b/iy,
+    letters: true,
+  },
+  // An IBAN after its keyword that the IBAN detector leaves (a digit short or too many: a typo), whole: its bank
+  // code and account number are the customer's all the same (`IBAN: DE89 3704 0044 0532 0130 0`).
+  {
+    type: 'IBAN',
+    detector: 'iban',
+    words: wordSet('iban iban-nr. iban-nummer'),
+    before: new RegExp(String.raw`\biban(?:[- ]?(?:nummer|nr\.?))?` + KEY_TAIL, 'i'),
+    value: /[A-Z]{2}\d{2}(?:[ ]?[0-9A-Z]){8,30}\b/iy,
+    letters: true,
   },
   // A German bank code (BLZ: `370 400 44`, `37040044`) or a UK sort code (`20-00-00`, `200000`): with the account
   // number it names the account as an IBAN does.
@@ -143,7 +166,8 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
   },
   // A phone number a keyword names, also a local one without an area code (`Tel. 123 456 789`, `Rufnummer 123 456
-  // 78`): 6 to 15 digits split by single blanks, `/` or `-`, not by dots (`Tel. 12.03.2025` is a date).
+  // 78`): 6 to 16 digits (15 and a trunk 0) split by up to three blanks, brackets, `/` or `-` (`(0 69) 12 34 56`, `0171 / 23 45 67 8`,
+  // `0049 (0)151 23456789`), not by dots (`Tel. 12.03.2025` is a date).
   {
     type: 'PHONE',
     detector: 'phone',
@@ -151,10 +175,10 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       `${NUMBER_ENDS} tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer handynr handynr. mobil mobilnummer mobilnr mobilnr. mobiltelefon mobile phone telephone fax faxnummer faxnr faxnr.`,
     ),
     before: new RegExp(
-      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: number| no\.?)?)` + KEY_TAIL,
+      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: number| no\.?)?)` + KEY_TAIL_BODY + String.raw`\(?$`,
       'i',
     ),
-    value: new RegExp(String.raw`\d(?:[ /-]?\d){5,14}${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
+    value: new RegExp(String.raw`\d(?:[ ()/-]{0,3}\d){5,15}${WHOLE_NUMBER}${NOT_AMOUNT}${NOT_TIME}`, 'iy'),
   },
 ];
 /** Characters before a value that its keyword may take (the longest keyword and its tail fit). */
@@ -171,7 +195,10 @@ function keyedAt(text: string, at: number, rule: KeyedRule, word: string, before
   if (!rule.before.test(before)) return undefined;
   rule.value.lastIndex = at;
   const m = rule.value.exec(text);
-  return m && (rule.accepts === undefined || rule.accepts(m[0], word)) ? { type: rule.type, start: at, end: at + m[0].length, placeholder: `[${rule.type}]` } : undefined;
+  if (m === null || (rule.accepts !== undefined && !rule.accepts(m[0], word))) return undefined;
+  // An area code in brackets (`Tel. (0 69) 12 34 56`): the opening bracket goes with the number its closing one is in.
+  const start = text.charCodeAt(at - 1) === 40 && m[0].includes(')') ? at - 1 : at;
+  return { type: rule.type, start, end: at + m[0].length, placeholder: `[${rule.type}]` };
 }
 
 /** The last word of every keyword of KEYED_RULES: a number whose preceding word is none of them is not asked about further. */

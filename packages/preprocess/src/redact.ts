@@ -743,7 +743,7 @@ function withoutSpans(text: string, hits: readonly Hit[]): string {
 
 /** The keyed rules whose detector is on: card and phone numbers named by a keyword go with `card` and `phone`, the rest with `ids`. */
 function keyedRulesOn(o: typeof DEFAULTS): readonly KeyedRule[] {
-  return o.ids && o.card && o.phone ? KEYED_RULES : KEYED_RULES.filter((r) => o[r.detector]);
+  return o.ids && o.card && o.phone && o.iban ? KEYED_RULES : KEYED_RULES.filter((r) => o[r.detector]);
 }
 
 // Scratch of redactPii (synchronous, so never shared): which characters a hit already claimed. Reused up to
@@ -819,7 +819,7 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
     o.email ? emailHits(text) : [],
     o.ids && digits ? walletHits(text, from) : [],
     credentials,
-    digits && (o.ids || o.card || o.phone) ? keyedHits(others, keyedRulesOn(o), from).map((h) => beforeSecondPhone(others, h)) : [],
+    digits && (o.ids || o.card || o.phone || o.iban) ? keyedHits(others, keyedRulesOn(o), from).map((h) => beforeSecondPhone(others, h)) : [],
     o.ids && digits ? documentHits(others) : [],
     o.phone && digits ? phoneHits(others, from) : [],
     // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
