@@ -34,6 +34,29 @@ describe('comparePredictions', () => {
     expect(comparePredictions(strong, strong, { bootstrap: { resamples: 20, seed: 5 } }).tasks[0].answered).toBeUndefined();
   });
 
+  it('leaves a label one model predicts, no email has and the other does not know out of both macro-F1s, and says so', () => {
+    // The champion still predicts `legacy`, a queue the challenger retired, on every 25th email; no email has it.
+    const champion = strong.map((l, i) => (i % 25 === 0 ? { ...l, prediction: { ...l.prediction, queue: { label: 'legacy', scores: { ...l.prediction.queue.scores, legacy: 0.9 } } } } : l));
+    const c = comparePredictions(weak, champion, { bootstrap: { resamples: 200, seed: 5 } });
+    const q = c.tasks.find((t) => t.task === 'queue');
+    const truth = strong.map((l) => l.truth.queue ?? '');
+    const b = champion.map((l) => l.prediction.queue.label);
+    const known = tasks.queue.filter((l) => truth.includes(l) || b.includes(l));
+    expect(q?.unscoredLabels).toEqual({ challenger: [], champion: ['legacy'] });
+    expect(q?.champion.macroF1).toBeCloseTo(macroF1(truth, b, known), 12);
+    // Averaged over `legacy` too, as before, the champion had lost a sixth of its figure to a label it alone is scored on.
+    expect(macroF1(truth, b)).toBeLessThan(q?.champion.macroF1 ?? 0);
+    expect(q?.champion.accuracy).toBeCloseTo(b.filter((l, i) => l === truth[i]).length / truth.length, 12);
+    expect(q?.macroF1.lo).toBeLessThanOrEqual(q?.macroF1.delta ?? NaN);
+    expect(q?.macroF1.hi).toBeGreaterThanOrEqual(q?.macroF1.delta ?? NaN);
+    expect(comparisonMarkdown(c, applyGate(c))).toContain('queue: champion predicted `legacy`, which no email here has and challenger does not know (retired or new)');
+    // A label both models know stays a label of its own, as scikit-learn scores it.
+    const knowing = weak.map((l) => ({ ...l, prediction: { ...l.prediction, queue: { ...l.prediction.queue, scores: { ...l.prediction.queue.scores, legacy: 0.01 } } } }));
+    const both = comparePredictions(knowing, champion, { bootstrap: { resamples: 20, seed: 5 } }).tasks.find((t) => t.task === 'queue');
+    expect(both?.unscoredLabels).toBeUndefined();
+    expect(both?.champion.macroF1).toBeCloseTo(macroF1(truth, b), 12);
+  });
+
   it('gives the exact deltas with bootstrap intervals around them', () => {
     const c = comparePredictions(strong, weak, { bootstrap: { resamples: 300, seed: 5 } });
     const q = c.tasks.find((t) => t.task === 'queue');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ComparisonError } from './errors.js';
 import { predictedTasksOf, repeatedIds, tasksOf, type PredictionLine } from './prediction-line.js';
 import { mcnemar, percentile, seededRandom } from './stats.js';
+import { uniqueLabels } from './labels.js';
 import { accuracy, macroF1 } from './task-metrics.js';
 
 export const BootstrapOptionsSchema = z.object({
@@ -30,6 +31,12 @@ export const TaskComparisonSchema = z.object({
    * match the other's figures.
    */
   answered: z.object({ challenger: z.number(), champion: z.number() }).optional(),
+  /**
+   * Labels a model predicted here that no email has and the other model does not know (one it retired, or one it
+   * added): those predictions count as wrong, but not as a label of their own in either model's macro-F1, which would
+   * average one model over a label the other cannot be scored on. Absent when there are none.
+   */
+  unscoredLabels: z.object({ challenger: z.array(z.string()), champion: z.array(z.string()) }).optional(),
 });
 export type TaskComparison = z.infer<typeof TaskComparisonSchema>;
 
@@ -189,8 +196,13 @@ function compareTask(
   }
   const missing = missingA + missingB > 0 ? { task, labelled, challenger: missingA, champion: missingB } : undefined;
   if (truth.length === 0) return missing ? { missing } : {};
-  const champ = { macroF1: macroF1(truth, b), accuracy: accuracy(truth, b) };
-  const chall = { macroF1: macroF1(truth, a), accuracy: accuracy(truth, a) };
+  const truthLabels = new Set(truth);
+  const oneSided = (predicted: readonly string[], other: ReadonlySet<string>) => [...new Set(predicted)].filter((l) => !truthLabels.has(l) && !other.has(l)).sort();
+  const unscored = { challenger: oneSided(a, known.champion), champion: oneSided(b, known.challenger) };
+  const skip = new Set([...unscored.challenger, ...unscored.champion]);
+  const scoredLabels = (predicted: readonly string[]) => uniqueLabels(truth, predicted).filter((l) => !skip.has(l));
+  const champ = { macroF1: macroF1(truth, b, scoredLabels(b)), accuracy: accuracy(truth, b) };
+  const chall = { macroF1: macroF1(truth, a, scoredLabels(a)), accuracy: accuracy(truth, a) };
   let right = 0;
   let wrong = 0;
   for (let i = 0; i < truth.length; i++) {
@@ -199,7 +211,7 @@ function compareTask(
     if (okA && !okB) right++;
     if (!okA && okB) wrong++;
   }
-  const { f1Deltas, accDeltas } = pairedBootstrap(truth, a, b, boot);
+  const { f1Deltas, accDeltas } = pairedBootstrap(truth, a, b, boot, skip);
   const alpha = (1 - boot.confidence) / 2;
   const interval = (delta: number, values: number[]) => ({ delta, lo: percentile(values, alpha), hi: percentile(values, 1 - alpha) });
   const comparison = {
@@ -211,6 +223,7 @@ function compareTask(
     accuracy: interval(chall.accuracy - champ.accuracy, accDeltas),
     mcnemar: mcnemar(right, wrong),
     ...(says.challenger === truth.length && says.champion === truth.length ? { answered: { challenger: answered.challenger / truth.length, champion: answered.champion / truth.length } } : {}),
+    ...(skip.size > 0 ? { unscoredLabels: unscored } : {}),
   };
   const disjoint = disjointLabels(task, new Set(truth), known);
   return { comparison, ...(missing ? { missing } : {}), ...(disjoint ? { disjoint } : {}) };
@@ -228,9 +241,15 @@ function disjointLabels(task: string, truth: ReadonlySet<string>, known: Record<
 /**
  * Paired bootstrap: resample examples with replacement (the same indices for both models) and
  * record challenger minus champion of macro-F1 (over the labels present in each resample, as
- * scikit-learn would) and of accuracy.
+ * scikit-learn would, but those in `unscored`: see `unscoredLabels`) and of accuracy.
  */
-export function pairedBootstrap(truth: readonly string[], a: readonly string[], b: readonly string[], boot: BootstrapOptions): { f1Deltas: number[]; accDeltas: number[] } {
+export function pairedBootstrap(
+  truth: readonly string[],
+  a: readonly string[],
+  b: readonly string[],
+  boot: BootstrapOptions,
+  unscored: ReadonlySet<string> = new Set(),
+): { f1Deltas: number[]; accDeltas: number[] } {
   const index = new Map<string, number>();
   const code = (l: string): number => {
     let i = index.get(l);
@@ -245,6 +264,11 @@ export function pairedBootstrap(truth: readonly string[], a: readonly string[], 
   const pa = Int32Array.from(a, code);
   const pb = Int32Array.from(b, code);
   const L = index.size;
+  const counted = Uint8Array.from({ length: L }, () => 1);
+  for (const l of unscored) {
+    const i = index.get(l);
+    if (i !== undefined) counted[i] = 0;
+  }
   const actual = new Int32Array(L);
   const predA = new Int32Array(L);
   const predB = new Int32Array(L);
@@ -257,7 +281,7 @@ export function pairedBootstrap(truth: readonly string[], a: readonly string[], 
     let s = 0;
     let k = 0;
     for (let l = 0; l < L; l++) {
-      if (actual[l] === 0 && pred[l] === 0) continue;
+      if (counted[l] === 0 || (actual[l] === 0 && pred[l] === 0)) continue;
       k++;
       const p = pred[l] === 0 ? 0 : tp[l] / pred[l];
       const r = actual[l] === 0 ? 0 : tp[l] / actual[l];

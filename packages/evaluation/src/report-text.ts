@@ -346,6 +346,15 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
       lines.push(`- ${d ? `${cell(t.task)}: the figures do not compare, as ${disjointDetail(d)}: the ${signedPts(t.macroF1.delta)} points say nothing about which model is better.` : differenceSentence(t, level)}`);
     }
   }
+  for (const t of comparison.tasks) {
+    for (const side of ['champion', 'challenger'] as const) {
+      const labels = t.unscoredLabels?.[side] ?? [];
+      if (labels.length === 0) continue;
+      const [own, other] = side === 'champion' ? [champ, chall] : [chall, champ];
+      const named = labels.map((l) => `\`${cell(l)}\``).join(', ');
+      lines.push('', `${cell(t.task)}: ${cell(own)} predicted ${named}, which no email here has and ${cell(other)} does not know (retired or new): those emails count as wrong for it, but ${labels.length === 1 ? 'the label is' : 'the labels are'} left out of both models' macro-F1, which would otherwise average one model over a label the other is not scored on.`);
+    }
+  }
   for (const d of disjoint) {
     lines.push('', `**Warning: ${cell(d.task)}: ${disjointDetail(d)}. Check that both models were trained for this task on the same labels and that the data is labelled in them; the task fails its gate.**`);
   }
