@@ -1,6 +1,7 @@
 import { featurizeHashed, HashedNgramsParamsSchema } from '@mailroute/preprocess';
 import { describe, expect, it } from 'vitest';
-import { countExamples, documentFrequencies, idfTable } from './encode.js';
+import { classWeightsFor, countExamples, documentFrequencies, idfTable, type TaskSpec } from './encode.js';
+import type { EncodedExample } from './net.js';
 
 describe('documentFrequencies and idfTable', () => {
   const params = HashedNgramsParamsSchema.parse({ buckets: 1024, wordNgrams: 1, charNgrams: [0, 0] });
@@ -30,5 +31,24 @@ describe('documentFrequencies and idfTable', () => {
     expect(idf[1]).toBeCloseTo(Math.log(4 / 2) + 1, 6);
     expect(idf[2]).toBeCloseTo(Math.log(4 / 1) + 1, 6);
     expect(idf[3]).toBeCloseTo(Math.log(4 / 3) + 1, 6);
+  });
+});
+
+describe('classWeightsFor', () => {
+  // Task 1 of two: 6 emails of label 0, 2 of label 1, none of label 2; one email without the label (-1).
+  const task: TaskSpec = { name: 'queue', labels: ['a', 'b', 'c'] };
+  const examples: EncodedExample[] = [0, 0, 0, 0, 0, 0, 1, 1, -1].map((y) => ({ ids: new Int32Array(0), weights: new Float32Array(0), labels: Int32Array.from([0, y]) }));
+  const weights = (mode: 'none' | 'balanced' | 'sqrt') => Array.from(classWeightsFor(task, 1, examples, mode));
+
+  it('weighs each label by n / (k * count), its square root, or 1; an unseen label 1, unlabelled emails not counted', () => {
+    const balanced = [8 / (3 * 6), 8 / (3 * 2), 1];
+    weights('balanced').forEach((w, c) => expect(w).toBeCloseTo(balanced[c], 12));
+    weights('sqrt').forEach((w, c) => expect(w).toBeCloseTo(Math.sqrt(balanced[c]), 12));
+    expect(weights('none')).toEqual([1, 1, 1]);
+  });
+
+  it("takes a task's own class weights over the mode, and refuses a list of the wrong length", () => {
+    expect(Array.from(classWeightsFor({ ...task, classWeights: [1, 2, 3] }, 1, examples, 'sqrt'))).toEqual([1, 2, 3]);
+    expect(() => classWeightsFor({ ...task, classWeights: [1, 2] }, 1, examples, 'sqrt')).toThrow(/2 class weights for 3 labels/);
   });
 });

@@ -180,6 +180,30 @@ describe('trainNgramBag', () => {
     expect(queueProb(refit)).toBeGreaterThan(queueProb(plain) + 0.2);
   });
 
+  it('stores, per task, the temperature and threshold fitted to its own validation logits', async () => {
+    // A third of the queue labels moved to the next queue: the model cannot be sure, so the temperature is not 1
+    // and the threshold that reaches 90% precision abstains on some emails.
+    const noisy = (n: number, seed: number): TrainExample[] => {
+      const prng = createPrng(seed);
+      return rows(n).map((r) => (prng.next() < 0.3 ? { ...r, labels: { ...r.labels, queue: ((r.labels.queue ?? 0) + 1) % 3 } } : r));
+    };
+    const valid = noisy(90, 2);
+    const model = await trainNgramBag({ train: noisy(180, 1), valid, tasks, params: { ...small, epochs: 6 } });
+    const logProbs = valid.map((r) => Float64Array.from(forwardProbs(model.weights, featurizeHashedBag(r.text, r.meta, model.featurizer.params, model.idf)).queue, Math.log));
+    const gold = Int32Array.from(valid, (r) => r.labels.queue ?? -1);
+    const temperature = fitTemperature(logProbs, gold);
+    expect(Math.abs(temperature - 1)).toBeGreaterThan(0.05);
+    expect(model.calibration.queue.temperature).toBeCloseTo(temperature, 4);
+    const confidence = logProbs.map((z) => {
+      const best = argmax(z);
+      return 1 / z.reduce((sum, v) => sum + Math.exp((v - z[best]) / temperature), 0);
+    });
+    const choice = chooseThreshold(confidence, logProbs.map((z, i) => argmax(z) === gold[i]), 0.9);
+    expect(choice.threshold).toBeGreaterThan(0.4);
+    expect(model.calibration.queue.threshold).toBeCloseTo(choice.threshold, 4);
+    expect(model.calibration.queue.validCoverage).toBeCloseTo(choice.coverage, 6);
+  });
+
   it.each([
     ['a hidden layer', { hidden: 5 }],
     ['IDF, squared hinge and refit', { idf: true, loss: 'squared-hinge' as const, refit: true }],
