@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { didYouMean, EmailPredictionSchema, MANUAL_TRIAGE, normalizeLabel, RouteSchema, TaskPredictionSchema } from '@mailroute/model';
+import { didYouMean, EmailPredictionSchema, MANUAL_TRIAGE, MODEL_STATUSES, normalizeLabel, RouteSchema, TaskPredictionSchema } from '@mailroute/model';
 import { PROBLEM_CODES, ValidationError } from '../errors.js';
 import { schemaMismatchDetail } from './validation-detail.js';
 import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
@@ -11,7 +11,7 @@ export const ProblemSchema = z
     status: z.number().int(),
     code: z.enum(PROBLEM_CODES).openapi({ example: 'REQUEST_INVALID', description: 'Stable, machine-readable: what failed (the title and detail are for people)' }),
     detail: z.string().optional(),
-    issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string() })).optional(),
+    issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number().int()])), message: z.string(), code: z.string() })).optional(),
     validLabels: z.record(z.string(), z.array(z.string())).optional(),
     /** 405: the methods the path takes (also in the Allow header). */
     allow: z.array(z.string()).optional(),
@@ -258,7 +258,7 @@ export const ClassifiedEmailSchema = EmailPredictionSchema.extend({
   truncated: EmailPredictionSchema.shape.truncated.describe('True when text was cut before classification: a field over the text limit, or more text after cleaning than the model reads (a warning says which)'),
   noText: EmailPredictionSchema.shape.noText.describe(`True when nothing was left to classify after cleaning (empty, markup only, a quoted reply only): the labels are guesses, every task abstains and the route is ${MANUAL_TRIAGE}`),
   /** Quote it in feedback; also the key of the stored prediction record. */
-  predictionId: z.string().openapi({ description: 'The id of this prediction (a UUID): quote it in /v1/feedback' }),
+  predictionId: z.string().openapi({ format: 'uuid', description: 'The id of this prediction (a UUID): quote it in /v1/feedback' }),
 }).openapi('ClassifiedEmail');
 
 export const ClassifyResponseSchema = z
@@ -314,7 +314,8 @@ export const FeedbackRequestSchema = z
   // "At least one task label" is checked by the route: zod's output leaves out a task named __proto__, which is
   // a label sent (refused as an unknown task, 422), not none.
   .openapi('FeedbackRequest', {
-    example: { predictionId: '0193a1f0-7c1e-7b2a-9d4e-3f5a6b7c8d9e', labels: { queue: 'tax_documents', topic: 'freistellungsauftrag' }, closedAt: yesterdayAtTen() },
+    // The email of ClassifyRequest's example: classify it, then send this as it stands.
+    example: { emailId: 'crm-4711', labels: { queue: 'tax_documents', topic: 'freistellungsauftrag' }, closedAt: yesterdayAtTen() },
   });
 
 const FEEDBACK_FIELDS: ReadonlySet<string> = new Set(Object.keys(FeedbackRequestSchema.shape));
@@ -380,8 +381,8 @@ export const FeedbackResponseSchema = z
 
 const BandSchema = z.object({
   band: z.string().openapi({ description: 'Confidence range of the predicted label, lower bound included: 0.0-0.5, 0.5-0.7, 0.7-0.9, 0.9-1.0 (1.0 included)' }),
-  predictions: z.number().openapi({ description: "Emails whose prediction of this task has a confidence in the band" }),
-  withFeedback: z.number().openapi({ description: 'Of those, emails with a confirmed label of this task' }),
+  predictions: z.number().int().openapi({ description: "Emails whose prediction of this task has a confidence in the band" }),
+  withFeedback: z.number().int().openapi({ description: 'Of those, emails with a confirmed label of this task' }),
   accuracy: z.number().nullable().openapi({ description: 'Share of those whose predicted label was confirmed; null without feedback' }),
 });
 const DriftSchema = z.object({
@@ -421,8 +422,9 @@ export const QualityQuerySchema = z.object({
     .optional()
     .transform((hours) => hours ?? 168)
     .openapi({
-      type: 'number',
-      default: 168,
+      type: 'string',
+      pattern: String.raw`^\d+(\.\d+)?$`,
+      default: '168',
       param: { name: 'hours', in: 'query' },
       description:
         'Window length in hours, ending now (default 168 = 7 days, at most 366 days): a plain decimal number (24, 1.5). The window selects predictions by when they were made, not by closedAt: each email predicted in it is measured with its feedback, whenever the case closed (so the newest hours have the least feedback yet); a case closed in the window on an email predicted before it is not counted',
@@ -436,25 +438,25 @@ export const QualityResponseSchema = z
     /** The model measured (`all`: every model's predictions in the window), null when none is loaded and none asked for. */
     modelId: z.string().nullable().openapi({ description: 'The model measured: the served one unless ?model= names another or all' }),
     window: z
-      .object({ since: z.string(), until: z.string() })
+      .object({ since: z.string().openapi({ format: 'date-time' }), until: z.string().openapi({ format: 'date-time' }) })
       .openapi({ description: 'The predictions measured were made in [since, until) (ISO 8601 UTC; until is just after now): prediction time, not closedAt, selects them' }),
     /** Emails each model predicted in the window, before the `model` filter (an email predicted by two models counts for both). */
-    models: z.record(z.string(), z.number()).openapi({ description: 'Emails each model predicted in the window, before the model filter' }),
+    models: z.record(z.string(), z.number().int()).openapi({ description: 'Emails each model predicted in the window, before the model filter' }),
     /** The window held more predictions than one answer reads: the newest were measured, and every one with feedback. */
     truncated: z.boolean().openapi({ description: 'True when the window held more predictions than one answer reads: the newest are measured, with every prediction that has feedback' }),
     /** When truncated: predictions without feedback are counted from this time on (those with feedback from the window's start). */
-    sampledSince: z.string().nullable().openapi({ description: 'When truncated, the oldest prediction without feedback that was read; null otherwise' }),
+    sampledSince: z.string().nullable().openapi({ format: 'date-time', description: 'When truncated, the oldest prediction without feedback that was read; null otherwise' }),
     /** Emails the measured model predicted in the window (an email predicted twice counts once, by its latest prediction). */
-    predictions: z.number().openapi({ description: 'Emails the measured model predicted in the window (each once)' }),
-    withFeedback: z.number().openapi({ description: 'Of those, emails whose case was closed with confirmed labels' }),
+    predictions: z.number().int().openapi({ description: 'Emails the measured model predicted in the window (each once)' }),
+    withFeedback: z.number().int().openapi({ description: 'Of those, emails whose case was closed with confirmed labels' }),
     unchangedShare: z.number().nullable().openapi({ description: 'Of the emails whose feedback confirms a label of a task their prediction made, the share whose every such label is the predicted one; null when there are none' }),
     routedShare: z.number().nullable().openapi({ description: "Share of the window's emails routed to a queue automatically, not to manual_triage (low confidence, or a predicted other): the evaluation report's routed share of the task that routes mail; a task's coverage counts a predicted other as answered. Null without predictions" }),
     tasks: z.record(
       z.string(),
       z.object({
-        predictions: z.number().openapi({ description: 'Emails with a prediction of this task' }),
-        withFeedback: z.number().openapi({ description: 'Of those, emails with a confirmed label of this task (scored)' }),
-        unmappable: z.number().openapi({ description: 'Feedback labels with no name in the taxonomy of the model that made the prediction (renamed away, merged or retired since): not scored' }),
+        predictions: z.number().int().openapi({ description: 'Emails with a prediction of this task' }),
+        withFeedback: z.number().int().openapi({ description: 'Of those, emails with a confirmed label of this task (scored)' }),
+        unmappable: z.number().int().openapi({ description: 'Feedback labels with no name in the taxonomy of the model that made the prediction (renamed away, merged or retired since): not scored' }),
         accuracy: z.number().nullable().openapi({ description: 'Share of the scored emails whose predicted label was confirmed, abstentions included; null without feedback' }),
         macroF1: z.number().nullable().openapi({ description: 'Mean F1 over the labels confirmed or predicted among the scored emails (scikit-learn macro average); null without feedback' }),
         coverage: z.number().nullable().openapi({ description: "Share of the predictions of this task that did not abstain (confidence at or over the task's threshold; an email with no text always abstains); null without predictions" }),
@@ -477,15 +479,15 @@ export const ModelInfoSchema = z
   .object({
     modelId: z.string().nullable(),
     tasks: z.array(z.object({ name: z.string(), labels: z.array(z.string()) })),
-    loadedAt: z.string().nullable(),
+    loadedAt: z.string().nullable().openapi({ format: 'date-time' }),
     /** Models loaded in place of another (the first load is not counted). */
-    reloads: z.number(),
-    failedReloads: z.number(),
-    lastReloadAt: z.string().nullable(),
+    reloads: z.number().int(),
+    failedReloads: z.number().int(),
+    lastReloadAt: z.string().nullable().openapi({ format: 'date-time' }),
     lastReloadError: z.object({ at: z.string(), message: z.string(), modelId: z.string().optional() }).nullable(),
     /** The registry's record of the served version, when served from a registry. */
     registry: z
-      .object({ version: z.number(), status: z.string(), createdAt: z.string(), family: z.string(), metrics: z.record(z.string(), z.number()) })
+      .object({ version: z.number().int(), status: z.enum(MODEL_STATUSES), createdAt: z.string().openapi({ format: 'date-time' }), family: z.string(), metrics: z.record(z.string(), z.number()) })
       .nullable(),
   })
   .openapi('ModelInfo');
@@ -507,4 +509,4 @@ export const ReloadResponseSchema = z
   })
   .openapi('ReloadResult');
 
-export const HealthSchema = z.object({ status: z.string(), modelId: z.string().nullable().optional() }).openapi('Health');
+export const HealthSchema = z.object({ status: z.enum(['ok', 'ready']), modelId: z.string().nullable().optional() }).openapi('Health');

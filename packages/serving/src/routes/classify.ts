@@ -8,7 +8,7 @@ import { classifyRequestSchema, ClassifyResponseSchema, idSchema, requestEmails 
 import { EmlParseError, InputTooLargeError, MAX_EMAIL_ID_CHARS, startsWithHeader, type Email } from '@mailroute/preprocess';
 import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyEmails } from './classify-core.js';
-import { API_KEY_SECURITY, classifyErrorResponses, emlErrorResponses, errorResponses } from './responses.js';
+import { API_KEY_SECURITY, classifyErrorResponses, emlErrorResponses, errorResponses, problem } from './responses.js';
 
 /** Whether an Accept header takes JSON: application/json, application/ or any type (or a blank header), with any q but 0. */
 export function acceptsJson(accept: string): boolean {
@@ -66,6 +66,8 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     createRoute({
       method: 'post',
       path: '/v1/classify',
+      operationId: 'classifyEmails',
+      tags: ['classify'],
       summary: `Classify 1 to ${ctx.limits.maxBatch} emails`,
       security: API_KEY_SECURITY,
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
@@ -86,12 +88,14 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     createRoute({
       method: 'post',
       path: '/invocations',
+      operationId: 'invokeSageMaker',
+      tags: ['classify'],
       summary: 'SageMaker inference contract (same as /v1/classify)',
       security: API_KEY_SECURITY,
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
       responses: {
         200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } },
-        406: { description: 'Accept names no JSON type (the contract answers application/json only)', content: errorResponses[400].content },
+        406: problem('Accept names no JSON type (the contract answers application/json only)'),
         ...errorResponses,
       },
     }),
@@ -104,6 +108,8 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     createRoute({
       method: 'post',
       path: '/v1/classify/eml',
+      operationId: 'classifyEml',
+      tags: ['classify'],
       summary: 'Classify one raw RFC 822 email (its id: ?id=, else its Message-ID without angle brackets)',
       security: API_KEY_SECURITY,
       request: {
@@ -112,7 +118,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
             .optional()
             .openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters); default: the message's Message-ID without its angle brackets (<a1@bank.example> gives the id a1@bank.example, which feedback must quote), unless it is longer than that (then the email has no id, and a warning says so)` }),
         }),
-        body: { content: { 'message/rfc822': { schema: z.string() } }, required: true },
+        body: { content: { 'message/rfc822': { schema: z.string().openapi({ format: 'binary', description: 'The raw message as bytes, sent undecoded: a part in ISO-8859-1 must reach the MIME parser as it is' }) } }, required: true },
       },
       responses: { 200: { description: 'One prediction', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...emlErrorResponses },
     }),

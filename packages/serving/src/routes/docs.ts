@@ -27,7 +27,7 @@ fetch('openapi.json').then((r) => r.json()).then((doc) => {
       const body = op.requestBody ? JSON.stringify(op.requestBody.content, null, 2) : '';
       const res = Object.entries(op.responses || {}).map(([s, r]) => s + ': ' + (r.description || '')).join('\\n');
       const params = (op.parameters || []).map((p) => '<li><code>' + esc(p.name) + '</code> (' + esc(p.in) + (p.required ? ', required' : '')
-        + (p.schema && p.schema.default !== undefined ? ', default ' + esc(JSON.stringify(p.schema.default)) : '')
+        + (p.schema && p.schema.default !== undefined ? ', default ' + esc(typeof p.schema.default === 'string' ? p.schema.default : JSON.stringify(p.schema.default)) : '')
         + (p.schema && p.schema.enum ? ', one of ' + esc(p.schema.enum.join(', ')) : '') + ')'
         + (p.description ? ': ' + esc(p.description) : '') + '</li>').join('');
       out.push('<div class="op"><span class="m ' + method + '">' + method + '</span> <code>' + esc(path) + '</code><p>' + esc(op.summary || '') + '</p>'
@@ -45,6 +45,11 @@ export function registerDocsRoutes(app: ServingHono): void {
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'mailroute', version: '1', description: 'Classify and route customer emails; feedback and live quality.' },
+    tags: [
+      { name: 'classify', description: 'Labels, confidences and the queue of emails' },
+      { name: 'feedback', description: 'What people confirmed when a case closed, and the live quality measured from it' },
+      { name: 'operations', description: 'Health, the model served, metrics and this document' },
+    ],
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
@@ -62,12 +67,16 @@ export function registerDocsRoutes(app: ServingHono): void {
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/openapi.json',
+    operationId: 'getOpenApi',
+    tags: ['operations'],
     summary: 'This OpenAPI 3.1 document, generated from the zod schemas that validate requests',
     responses: { 200: { description: 'OpenAPI document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...publicErrorResponses },
   });
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/docs',
+    operationId: 'getDocs',
+    tags: ['operations'],
     summary: 'A self-contained page listing the operations of /openapi.json',
     responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } }, ...publicErrorResponses },
   });

@@ -7,7 +7,7 @@ import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema, 
 import { schemaMismatchDetail } from '../http/validation-detail.js';
 import type { PredictionRecord } from '../store/types.js';
 import { tasksOfModel } from './model-taxonomy.js';
-import { API_KEY_SECURITY, errorResponses } from './responses.js';
+import { API_KEY_SECURITY, errorResponses, problem } from './responses.js';
 
 /** How far a CRM's clock may run ahead of this server's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -125,13 +125,15 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
     createRoute({
       method: 'post',
       path: '/v1/feedback',
+      operationId: 'recordFeedback',
+      tags: ['feedback'],
       summary: 'Record the labels a person confirmed at case close (idempotent per email, merged per task: a later closedAt sets the tasks it names, the others keep their labels)',
       security: API_KEY_SECURITY,
       request: { body: { content: { 'application/json': { schema: FeedbackRequestSchema } }, required: true } },
       responses: {
         202: { description: 'Recorded durably', content: { 'application/json': { schema: FeedbackResponseSchema } } },
-        404: { description: 'Unknown predictionId', content: errorResponses[400].content },
-        422: { description: 'Label outside the taxonomy (valid labels in `validLabels`)', content: errorResponses[400].content },
+        404: problem('Unknown predictionId'),
+        422: problem('Label outside the taxonomy (`LABEL_NOT_IN_TAXONOMY`; the valid labels in `validLabels`)'),
         ...errorResponses,
       },
     }),

@@ -134,6 +134,35 @@ describe('operations routes', () => {
     expect(ops.innerHTML).toContain('<code>id</code> (query)');
   });
 
+  it('gives client generators what they need: a unique operationId and a tag per operation, the headers of error answers, integers and formats', async () => {
+    const { app } = await build();
+    const doc = await json(app.request('/openapi.json'));
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string; tags?: string[]; responses: Record<string, { headers?: Record<string, unknown> }> }>>).flatMap(([route, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ name: `${method} ${route}`, ...op })),
+    );
+    expect(operations.length).toBeGreaterThanOrEqual(13);
+    const ids = operations.map((o) => o.operationId);
+    expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const tagNames = (doc.tags as { name: string }[]).map((t) => t.name);
+    for (const o of operations) expect(o.tags?.every((t) => tagNames.includes(t)) && o.tags.length > 0, o.name).toBe(true);
+    // Every error answer carries x-request-id; 429 and 503 say when to come back, 405 which methods the route takes.
+    for (const o of operations) {
+      for (const [status, response] of Object.entries(o.responses)) {
+        if (status === 'default' || Number(status) >= 400) expect(Object.keys(response.headers ?? {}), `${o.name} ${status}`).toContain('x-request-id');
+      }
+      expect(o.responses.default, o.name).toBeDefined();
+    }
+    const classify = doc.paths['/v1/classify'].post.responses;
+    expect(classify['429'].headers['Retry-After'].schema).toEqual({ type: 'integer', minimum: 0 });
+    expect(Object.keys(classify['503'].headers)).toContain('Retry-After');
+    expect(Object.keys(classify['405'].headers)).toContain('Allow');
+    expect(Object.keys(classify['401'].headers)).toContain('WWW-Authenticate');
+    expect(doc.paths['/v1/classify/eml'].post.requestBody.content['message/rfc822'].schema.format).toBe('binary');
+    expect(doc.components.schemas.Quality.properties.predictions.type).toBe('integer');
+    expect(doc.components.schemas.ClassifiedEmail.properties.predictionId.format).toBe('uuid');
+  });
+
   it('serves the OpenAPI document from the zod schemas and a self-contained docs page', async () => {
     const { app } = await build({ limits: { maxBatch: 17 } });
     const doc = await json(app.request('/openapi.json'));

@@ -25,33 +25,39 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   };
 
   app.openapi(
-    createRoute({ method: 'get', path: '/healthz', summary: 'Alive', responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthSchema } } }, ...publicErrorResponses } }),
-    (c) => c.json({ status: 'ok' }, 200),
+    createRoute({ method: 'get', path: '/healthz', operationId: 'getHealth', tags: ['operations'], summary: 'Alive', responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthSchema } } }, ...publicErrorResponses } }),
+    (c) => c.json({ status: 'ok' as const }, 200),
   );
   app.openapi(
     createRoute({
       method: 'get',
       path: '/readyz',
+      operationId: 'getReadiness',
+      tags: ['operations'],
       summary: 'A model is loaded and can serve (503 MODEL_NOT_READY while none is loaded, while the server closes, and while no model thread is loaded)',
       responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, ...publicErrorResponses, 503: noBodyErrorResponses[503] },
     }),
-    (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
+    (c) => c.json({ status: 'ready' as const, modelId: ready().modelId }, 200),
   );
   // SageMaker's health check: 200 once the model is loaded.
   app.openapi(
     createRoute({
       method: 'get',
       path: '/ping',
+      operationId: 'pingSageMaker',
+      tags: ['operations'],
       summary: 'SageMaker health check',
       responses: { 200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } }, ...publicErrorResponses, 503: noBodyErrorResponses[503] },
     }),
-    (c) => c.json({ status: 'ready', modelId: ready().modelId }, 200),
+    (c) => c.json({ status: 'ready' as const, modelId: ready().modelId }, 200),
   );
 
   app.openapi(
     createRoute({
       method: 'get',
       path: '/v1/model',
+      operationId: 'getModel',
+      tags: ['operations'],
       summary: 'The model being served and the last reload',
       responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, ...publicErrorResponses },
     }),
@@ -81,6 +87,8 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     createRoute({
       method: 'get',
       path: '/metrics',
+      operationId: 'getMetrics',
+      tags: ['operations'],
       summary: 'Prometheus metrics: requests, latency histogram, predictions per label, abstentions, model version, in-flight requests',
       responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, ...publicErrorResponses },
     }),
@@ -92,9 +100,11 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     createRoute({
       method: 'post',
       path: '/v1/admin/reload',
+      operationId: 'reloadModel',
+      tags: ['operations'],
       summary: 'Load the champion now (force: reload even if unchanged)',
       security: API_KEY_SECURITY,
-      request: { query: z.object({ force: z.enum(['true', 'false']).optional() }) },
+      request: { query: z.object({ force: z.enum(['true', 'false']).optional().openapi({ description: 'true: load the champion even when it is the model served, or when it failed to load before (default false)' }) }) },
       responses: { 200: { description: 'Reloaded or unchanged', content: { 'application/json': { schema: ReloadResponseSchema } } }, ...noBodyErrorResponses },
     }),
     async (c) => {

@@ -133,6 +133,8 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
     createRoute({
       method: 'get',
       path: '/v1/quality',
+      operationId: 'getQuality',
+      tags: ['feedback'],
       summary: 'Live quality from feedback: accuracy, macro-F1, unchanged share, coverage, confidence bands, drift',
       security: API_KEY_SECURITY,
       request: { query: QualityQuerySchema },

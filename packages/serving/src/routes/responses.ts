@@ -3,49 +3,59 @@ import { ProblemSchema } from '../http/schemas.js';
 
 const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } };
 
+/** Every error answer's id, also in the server's `request refused` log line. */
+const requestIdHeader = {
+  'x-request-id': { description: "The request's id: the caller's own x-request-id when it sent a usable one (1-128 visible ASCII characters, no comma), else a new one", schema: { type: 'string' as const } },
+};
+const retryAfterHeader = { 'Retry-After': { description: 'Seconds to wait before sending again', schema: { type: 'integer' as const, minimum: 0 } } };
+
+/** A problem answer: its description, the problem body and the headers every error answer has (and `more`). */
+export function problem(description: string, more: Record<string, { description: string; schema: { type: 'string' | 'integer'; minimum?: number } }> = {}) {
+  return { description, content: problemContent, headers: { ...requestIdHeader, ...more } };
+}
+
+/** What any route may answer besides its listed statuses (no such path or id, a request the server cannot read). */
+const otherErrors = problem('Any other error, as application/problem+json with a stable `code`: 404 (no such path, or no such prediction), 408 (the request did not arrive in time), 431 (headers too large), and those of the route listed here');
+
 /** Either way of sending a key (the schemes are registered in docs.ts). */
 export const API_KEY_SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { apiKeyHeader: [] }];
 
 /** The problem responses every guarded route can give, for the OpenAPI document. */
 export const noBodyErrorResponses = {
-  400: { description: 'Invalid request (zod issue paths in `issues`)', content: problemContent },
-  401: { description: 'No or unknown API key', content: problemContent },
-  403: {
-    description: 'The key lacks the scope; on a server run without API keys (local clients only), a request whose Host or Origin header is not this machine',
-    content: problemContent,
-  },
-  405: { description: 'Another method than the route takes (`allow` and the Allow header list them)', content: problemContent },
-  429: { description: 'Rate limit of the key exceeded (Retry-After)', content: problemContent },
-  503: { description: 'Overloaded, the answer timed out (`REQUEST_TIMEOUT`) or no model yet (Retry-After)', content: problemContent },
-  500: { description: 'Internal error (no details)', content: problemContent },
+  400: problem('Invalid request (zod issue paths in `issues`)'),
+  401: problem('No or unknown API key', { 'WWW-Authenticate': { description: 'The schemes the server takes a key by', schema: { type: 'string' } } }),
+  403: problem('The key lacks the scope; on a server run without API keys (local clients only), a request whose Host or Origin header is not this machine'),
+  405: problem('Another method than the route takes (`allow` and the Allow header list them)', { Allow: { description: 'The methods the route takes', schema: { type: 'string' } } }),
+  429: problem('Rate limit of the key exceeded (`RATE_LIMITED`)', retryAfterHeader),
+  503: problem(
+    'Overloaded (`OVERLOADED`), the answer timed out (`REQUEST_TIMEOUT`), no model yet (`MODEL_NOT_READY`) or the store unavailable (`STORE_UNAVAILABLE`); behind the AWS Lambda also `NOT_READY` and `ENDPOINT_UNAVAILABLE`',
+    retryAfterHeader,
+  ),
+  500: problem('Internal error (`INTERNAL`: no details); `STORE_FAILED` when the store could not write; `MODEL_LOAD_FAILED` from /v1/admin/reload says why the model did not load'),
+  default: otherErrors,
 } as const;
 
 /** ... and those of a route that takes a body: its arrival, its size and its media type. */
 export const errorResponses = {
   ...noBodyErrorResponses,
-  408: { description: 'The body did not all arrive within the request timeout (`REQUEST_TIMEOUT`, with Connection: close)', content: problemContent },
-  413: { description: 'Body over the limit', content: problemContent },
-  415: { description: 'Wrong Content-Type, a compressed body (Content-Encoding), or a JSON body that is not UTF-8', content: problemContent },
+  408: problem('The body did not all arrive within the request timeout (`REQUEST_TIMEOUT`, with Connection: close)'),
+  413: problem('Body over the limit (`PAYLOAD_TOO_LARGE`)'),
+  415: problem('Wrong Content-Type, a compressed body (Content-Encoding), or a JSON body that is not UTF-8'),
 } as const;
 
 /** ... and those of a route that scores emails: behind the AWS Lambda, the SageMaker endpoint can fail it. */
 export const classifyErrorResponses = {
   ...errorResponses,
-  502: {
-    description: 'Behind the AWS Lambda only: the SageMaker endpoint failed the request (`ENDPOINT_FAILED`) or answered something unusable (`SAGEMAKER_RESPONSE_INVALID`)',
-    content: problemContent,
-  },
+  502: problem('Behind the AWS Lambda only: the SageMaker endpoint failed the request (`ENDPOINT_FAILED`) or answered something unusable (`SAGEMAKER_RESPONSE_INVALID`)'),
 } as const;
 
 /** ... and those of /v1/classify/eml, whose body is one raw email rather than JSON. */
 export const emlErrorResponses = {
   ...classifyErrorResponses,
-  400: {
-    description:
-      'Invalid request (zod issue paths in `issues`): an empty body (issue code `empty`); one with no header lines, over max(20,000, bytes/64) lines or over 256 KiB of headers (issue code `invalid_eml`, the detail says which); an invalid `?id=`',
-    content: problemContent,
-  },
-  415: { description: 'Content-Type other than message/rfc822, or a compressed body (Content-Encoding)', content: problemContent },
+  400: problem(
+    'Invalid request (zod issue paths in `issues`): an empty body (issue code `empty`); one with no header lines, over max(20,000, bytes/64) lines or over 256 KiB of headers (issue code `invalid_eml`, the detail says which); an invalid `?id=`',
+  ),
+  415: problem('Content-Type other than message/rfc822, or a compressed body (Content-Encoding)'),
 } as const;
 
 /**
@@ -53,6 +63,7 @@ export const emlErrorResponses = {
  * keys (which answers clients on this machine only), a request whose Host or Origin is another machine's.
  */
 export const publicErrorResponses = {
-  403: { description: 'On a server run without API keys (local clients only): a request whose Host or Origin header is not this machine', content: problemContent },
+  403: problem('On a server run without API keys (local clients only): a request whose Host or Origin header is not this machine'),
   405: noBodyErrorResponses[405],
+  default: otherErrors,
 } as const;
