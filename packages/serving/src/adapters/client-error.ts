@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from '../http/problem.js';
@@ -19,7 +20,15 @@ export function clientErrorProblem(code: string | undefined): Problem {
 /** A whole HTTP/1.1 answer carrying `body`, for a socket that has no request object to answer through. */
 export function rawProblemResponse(body: Problem): string {
   const json = JSON.stringify(body);
-  return [`HTTP/1.1 ${body.status} ${body.title}`, `content-type: ${PROBLEM_CONTENT_TYPE}`, `content-length: ${Buffer.byteLength(json)}`, 'connection: close', '', json].join('\r\n');
+  return [
+    `HTTP/1.1 ${body.status} ${body.title}`,
+    `content-type: ${PROBLEM_CONTENT_TYPE}`,
+    `content-length: ${Buffer.byteLength(json)}`,
+    `x-request-id: ${randomUUID()}`,
+    'connection: close',
+    '',
+    json,
+  ].join('\r\n');
 }
 
 /**

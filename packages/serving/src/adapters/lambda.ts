@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { handle, type LambdaEvent, type LambdaContext, type APIGatewayProxyResult } from 'hono/aws-lambda';
 import type { ServingApp } from '../app.js';
 import { describeError, silentLogger, type Logger } from '../http/logger.js';
@@ -48,7 +49,8 @@ const isConfigFault = (error: unknown): boolean => /_CONFIG_INVALID$/.test(Strin
 
 /** `body` as the function's answer. */
 function problemResult(body: Problem, headers: Record<string, string> = {}): APIGatewayProxyResult {
-  return { statusCode: body.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers }, body: JSON.stringify(body), isBase64Encoded: false };
+  // A new id, as the Node server gives a request it cannot read: the caller's is not read before the app.
+  return { statusCode: body.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': randomUUID(), ...headers }, body: JSON.stringify(body), isBase64Encoded: false };
 }
 
 /** The answer while the app cannot be built (its model store or endpoint unreachable): a 503 to retry, as problem+json. */

@@ -412,7 +412,9 @@ describe('a server without API keys', () => {
       reloads += 1;
       return reload(options);
     };
-    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    const refusals: Record<string, unknown>[] = [];
+    const logger = { info: () => undefined, warn: (m: string, fields?: Record<string, unknown>) => (m === 'request refused' ? refusals.push(fields ?? {}) : undefined), error: () => undefined };
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0, logger });
     try {
       const rebound = await send(own.port, 'GET', '/v1/quality', { host: `attacker.example:${own.port}` });
       expect(rebound).toEqual({ status: 403, code: 'FORBIDDEN' });
@@ -426,6 +428,16 @@ describe('a server without API keys', () => {
       expect(metrics).toContain('mailroute_http_requests_total{method="GET",route="not_loopback",status="403"} 1');
       expect(metrics).toContain('mailroute_http_requests_total{method="POST",route="not_loopback",status="403"} 2');
       expect(metrics).toContain('mailroute_rejected_requests_total{reason="not_loopback"} 3');
+      // Like every other error answer: the caller's x-request-id back, and a `request refused` line with it.
+      const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: own.port, path: '/v1/model', headers: { host: 'attacker.example', 'x-request-id': 'crm-call-17' } }, (res) => resolve(res.resume()));
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer.statusCode).toBe(403);
+      expect(answer.headers['x-request-id']).toBe('crm-call-17');
+      expect(refusals).toContainEqual({ requestId: 'crm-call-17', method: 'GET', route: 'not_loopback', status: 403, code: 'FORBIDDEN' });
+      expect(refusals).toHaveLength(4);
       // Clients on this machine: curl, a local CRM, a page served from localhost.
       for (const host of [`127.0.0.1:${own.port}`, `localhost:${own.port}`, `[::1]:${own.port}`, 'LOCALHOST']) {
         expect((await send(own.port, 'GET', '/v1/quality', { host })).status).toBe(200);

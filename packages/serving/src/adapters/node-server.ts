@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { EventEmitter } from 'node:events';
@@ -7,6 +8,7 @@ import type { ServingApp } from '../app.js';
 import { ForbiddenError, ListenError, ServingConfigError } from '../errors.js';
 import { silentLogger, type Logger } from '../http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../http/problem.js';
+import { createRefusalLog, requestIdOf } from '../http/refusal-log.js';
 import { answerClientError } from './client-error.js';
 import { unreadableRequestProblem } from './unreadable-request.js';
 
@@ -78,12 +80,12 @@ export function notFromLoopback(headers: IncomingHttpHeaders): string | undefine
   return undefined;
 }
 
-/** The 403 for a request `notFromLoopback` refused, as problem+json like every other error. */
-function loopbackOnlyResponse(why: string): Response {
+/** The 403 for a request `notFromLoopback` refused, as problem+json with an `x-request-id` like every other error. */
+function loopbackOnlyResponse(why: string, requestId: string): Response {
   const { body, headers } = toProblem(
     new ForbiddenError(`This server runs without API keys, for clients on this machine only, and ${why}: call it at 127.0.0.1 or localhost, or configure API keys.`),
   );
-  return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'content-type': PROBLEM_CONTENT_TYPE } });
+  return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE } });
 }
 
 /**
@@ -93,7 +95,7 @@ function loopbackOnlyResponse(why: string): Response {
  */
 function unanswerable(error: unknown): Response {
   const body = error instanceof Error && error.name === 'RequestError' ? unreadableRequestProblem(error.message) : toProblem(error).body;
-  return new Response(JSON.stringify(body), { status: body.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE } });
+  return new Response(JSON.stringify(body), { status: body.status, headers: { 'x-request-id': randomUUID(), 'content-type': PROBLEM_CONTENT_TYPE } });
 }
 
 /** A bind failure said in terms of what to do about it; other errors pass unchanged. */
@@ -134,6 +136,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   // headers Node has parsed already: about 0.2 µs a request).
   const loopbackOnly = !serving.context.auth.enabled && options.unauthenticatedBecause === undefined;
   const { metrics } = serving.context;
+  // Refusals answered before the app, logged as the app logs its own (rate-limited).
+  const refused = createRefusalLog(logger, Date);
   const fetch = loopbackOnly
     ? (request: Request, env: { incoming: { headers: IncomingHttpHeaders } }) => {
         const why = notFromLoopback(env.incoming.headers);
@@ -142,7 +146,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         // web page trying, shows in /metrics.
         metrics.requests.inc({ route: 'not_loopback', method: request.method, status: '403' });
         metrics.rejected.inc({ reason: 'not_loopback' });
-        return loopbackOnlyResponse(why);
+        const sent = env.incoming.headers['x-request-id'];
+        const requestId = requestIdOf(typeof sent === 'string' ? sent : undefined, randomUUID);
+        refused({ requestId, method: request.method, route: 'not_loopback', status: 403, code: 'FORBIDDEN' });
+        return loopbackOnlyResponse(why, requestId);
       }
     : serving.app.fetch;
   // A client that trickles its headers (slowloris) has no request yet for the deadline to bound: Node's

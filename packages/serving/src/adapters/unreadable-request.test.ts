@@ -23,6 +23,7 @@ describe('a request that cannot be made into a URL', () => {
   it('is a 400 problem on the Node server for a Host header that is no host name', async () => {
     const answer = await overHttp(server.port, get('/v1/model', [['Host', 'a b']]));
     expect(answer.status).toBe(400);
+    expect(answer.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(JSON.parse(answer.body.toString())).toMatchObject({ code: 'REQUEST_INVALID', detail: expect.stringMatching(/^The request cannot be read/) });
   });
 });
