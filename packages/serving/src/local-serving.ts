@@ -109,6 +109,7 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
       metrics.storeWriteFailures.inc({}, records);
       logger.error('prediction_write_failed', { detail: lostWriteDetail(error), cause: String(error.cause), records });
     },
+    onWarning: (message) => logger.warn(message),
   });
   // Feedback that closed before the store's retention would be pruned at once: the feedback route refuses it.
   const limits = { ...options.limits, feedbackRetentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS };

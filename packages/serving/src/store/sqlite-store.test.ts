@@ -124,6 +124,27 @@ describe('createSqliteStore', () => {
     raw.close();
   });
 
+  it('holds the prune back when it would delete every stored record (a clock set far ahead), and says so', async () => {
+    const file = path.join(dir, 'clock-ahead', 'mailroute.db');
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const first = createSqliteStore({ file, retentionDays: 0 });
+    await first.savePredictions([record('a', 'e-a', old), record('b', 'e-b', old)]);
+    await first.saveFeedback({ emailId: 'e-a', labels: { queue: 'billing' }, closedAt: old, receivedAt: old });
+    await first.close();
+    const warnings: string[] = [];
+    const again = createSqliteStore({ file, retentionDays: 7, onWarning: (m) => warnings.push(m) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^retention: the clock says .*more than 7 days after the newest stored record \(.*\): pruning would delete every stored prediction and feedback, so this server prunes nothing until it restarts/);
+    expect((await again.listPairs({ since: '2000-01-01T00:00:00Z' })).map((p) => p.prediction.predictionId).sort()).toEqual(['a', 'b']);
+    // Once it holds a record within the retention, the next start prunes the old ones as usual.
+    await again.savePredictions([record('c', 'e-c', new Date().toISOString())]);
+    await again.close();
+    const third = createSqliteStore({ file, retentionDays: 7, onWarning: (m) => warnings.push(m) });
+    expect((await third.listPairs({ since: '2000-01-01T00:00:00Z' })).map((p) => p.prediction.predictionId)).toEqual(['c']);
+    expect(warnings).toHaveLength(1);
+    await third.close();
+  });
+
   it('prunes many old records in batches, a feedback saved meanwhile committed before the prune ends', async () => {
     const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
     for (const writer of ['inline', 'thread'] as const) {

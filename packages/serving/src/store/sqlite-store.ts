@@ -28,6 +28,8 @@ export interface SqliteStoreOptions {
   bufferMs?: number;
   /** Failures of queued writes, which nobody awaits, with the prediction records they held (default: written to stderr). */
   onError?: (error: StoreError | StoreUnavailableError, records: number) => void;
+  /** What an operator should know that is no failure: a prune held back (default: written to stderr). */
+  onWarning?: (message: string) => void;
   /**
    * Days a prediction (with its text, when stored) and a feedback are kept: older ones are deleted when the
    * store opens and every hour (default 400, as the DynamoDB store's TTL; 0: kept for ever).
@@ -153,6 +155,22 @@ function createOwnerOnly(file: string): void {
 }
 
 /**
+ * Why the retention prune is held back, or undefined: when every stored record is older than the cutoff, the prune
+ * would delete them all, which is what a clock set far ahead (a wrong hardware clock, a restored snapshot) does to a
+ * store in use. Held back for the life of this store; once it has stored new records, the next start prunes the old
+ * ones as usual, so a store that truly stood unused that long loses its old records one restart later.
+ */
+function pruneHeldBack(db: Database.Database, cutoff: string, retentionDays: number): string | undefined {
+  const newest = db.prepare('SELECT max(at) AS at FROM (SELECT max(created_at) AS at FROM predictions UNION ALL SELECT max(closed_at) AS at FROM feedback)').get() as { at: string | null };
+  if (newest.at === null || newest.at >= cutoff) return undefined;
+  return (
+    `retention: the clock says ${new Date().toISOString()}, more than ${retentionDays} days after the newest stored record (${newest.at}): ` +
+    'pruning would delete every stored prediction and feedback, so this server prunes nothing until it restarts. Check the clock; ' +
+    'if it is right (the store stood unused that long), restart the server once it has stored new records, and the prune deletes the old ones then.'
+  );
+}
+
+/**
  * The local prediction and feedback store: one SQLite file in WAL mode (`<MAILROUTE_HOME>/mailroute.db`).
  * Reads run on this thread; writes go to a writer thread (`writer: 'thread'`, the default for files), so
  * inserts and commits do not hold up requests, or run here (`'inline'`, always for `:memory:`).
@@ -219,12 +237,18 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   const judgedSpan = options.judgedSpan ?? JUDGED_SPAN;
   let pruner: NodeJS.Timeout | undefined;
   if (retentionDays > 0) {
+    const cutoff = () => new Date(Date.now() - retentionDays * 86_400_000).toISOString();
+    const held = pruneHeldBack(db, cutoff(), retentionDays);
     const pruneOld = () => {
-      prune(new Date(Date.now() - retentionDays * 86_400_000).toISOString()).catch((error: unknown) => buffer.onError(error instanceof StoreError ? error : new StoreError('Pruning old records failed.', {}, { cause: error }), 0));
+      prune(cutoff()).catch((error: unknown) => buffer.onError(error instanceof StoreError ? error : new StoreError('Pruning old records failed.', {}, { cause: error }), 0));
     };
-    pruneOld();
-    pruner = setInterval(pruneOld, PRUNE_EVERY_MS);
-    pruner.unref();
+    if (held === undefined) {
+      pruneOld();
+      pruner = setInterval(pruneOld, PRUNE_EVERY_MS);
+      pruner.unref();
+    } else {
+      (options.onWarning ?? ((message: string) => process.stderr.write(`mailroute: ${message}\n`)))(held);
+    }
   }
   const predictionsMessage = (records: readonly PredictionRecord[]) => (id: number) => ({ id, kind: 'predictions' as const, records });
   /** Adds the pairs of [since, until) to `pairs`, newest first, in pages, until it holds `limit`. */
