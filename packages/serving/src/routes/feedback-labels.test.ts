@@ -256,7 +256,7 @@ describe('POST /v1/feedback', () => {
     expect(unknown.status).toBe(404);
     // Says what to send instead: the id /v1/classify answered, or the emailId alone.
     expect((await json(unknown)).detail).toBe(
-      "No prediction has predictionId 0193a1f0-0000-7000-8000-000000000000 here (an old one may have been deleted by the server's retention): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.",
+      "No prediction has predictionId 0193a1f0-0000-7000-8000-000000000000 here (an old one may have been deleted by the server's retention, and one answered while its store failed, a full disk, was never stored): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.",
     );
     const classified = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'crm-1', subject: 'invoice' }] })));
     const predictionId = classified.predictions[0].predictionId as string;

@@ -171,7 +171,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
         prediction = await ctx.store.getPrediction(body.predictionId);
         if (!prediction) {
           throw new NotFoundError(
-            `No prediction has predictionId ${body.predictionId} here (an old one may have been deleted by the server's retention): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.`,
+            `No prediction has predictionId ${body.predictionId} here (an old one may have been deleted by the server's retention, and one answered while its store failed, a full disk, was never stored): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.`,
           );
         }
         if (body.emailId !== undefined && body.emailId !== prediction.emailId) {

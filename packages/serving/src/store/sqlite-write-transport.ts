@@ -35,13 +35,16 @@ type Failure = { message: string; code?: string };
 
 /**
  * The error of a failed write: 503 STORE_UNAVAILABLE (retry) when another connection kept the database locked
- * past the busy timeout, else 500 STORE_FAILED.
+ * past the busy timeout, or the disk is full (the write goes through once space is freed), else 500 STORE_FAILED.
  */
 function writeFailed(failure: Failure | string): StoreError | StoreUnavailableError {
   const { message, code } = typeof failure === 'string' ? { message: failure, code: undefined } : failure;
   const cause = Object.assign(new Error(message), code === undefined ? {} : { code });
   if (code?.startsWith('SQLITE_BUSY')) {
     return new StoreUnavailableError('The SQLite database is locked by another connection (a backup or a sqlite3 shell?); retry after Retry-After.', { cause });
+  }
+  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || /\bENOSPC\b|database or disk is full/.test(message)) {
+    return new StoreUnavailableError('The disk of the SQLite database is full: nothing was stored; retry after Retry-After (the operator must free space).', { cause });
   }
   return new StoreError('SQLite write failed.', {}, { cause });
 }

@@ -163,3 +163,31 @@ describe('the write transport, the database locked by another connection', () =>
     db.close();
   });
 });
+
+describe('the write transport, the disk full', () => {
+  it('answers 503 STORE_UNAVAILABLE (retry once space is freed), and stores the write when there is room again', async () => {
+    const file = path.join(dir, 'transport-full.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec(TABLES);
+    // No page more than the file has: the next write that needs one fails as on a full disk (SQLITE_FULL).
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages}`);
+    const writes = createInlineWrites(db, { bufferMs: 1, onError: () => undefined });
+    const text = 'x'.repeat(20_000);
+    const records = Array.from({ length: 20 }, (_, i) => ({ predictionId: `p-${i}`, emailId: `e-${i}`, modelId: 'm', createdAt: '2026-12-01T09:00:00.000Z', labels: { queue: 'a' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'a', latencyMs: 1, text }));
+    await expect(writes.write((id) => ({ id, kind: 'predictions', records }))).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      status: 503,
+      retryAfterSeconds: 1,
+      message: expect.stringContaining('disk of the SQLite database is full'),
+      cause: expect.objectContaining({ code: 'SQLITE_FULL' }),
+    });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM predictions').get()).toEqual({ n: 0 });
+    db.pragma(`max_page_count = ${pages * 100}`);
+    await writes.write((id) => ({ id, kind: 'predictions', records }));
+    expect(db.prepare('SELECT COUNT(*) AS n FROM predictions').get()).toEqual({ n: 20 });
+    await writes.close();
+    db.close();
+  });
+});
