@@ -40,6 +40,16 @@ function visibleModels(home: string): string[] {
 }
 
 describe('LocalModelRegistry', () => {
+  it('takes a model back out of models/ when the index write fails after it was moved there (a full disk)', async () => {
+    const home = tmp();
+    await createLocalRegistry({ home }).register(artifact('m-first'));
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const failing = createLocalRegistry({ home, hooks: { beforeIndexWrite: () => Promise.reject(full) } });
+    await expect(failing.register(artifact('m-second'))).rejects.toBe(full);
+    expect(readdirSync(path.join(home, 'models'))).toEqual(['m-first']);
+    expect((await createLocalRegistry({ home }).list()).map((v) => v.id)).toEqual(['m-first']);
+  });
+
   it('registers, lists, approves (champion), rejects, and refuses duplicates', async () => {
     const home = tmp();
     const reg = createLocalRegistry({ home });

@@ -205,6 +205,8 @@ export class LocalModelRegistry implements ModelRegistry {
     }), artifactDir);
     await mkdir(this.modelsDir, { recursive: true });
     const staging = path.join(this.modelsDir, `.staging-${source.modelId}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    // Where the model was moved to for the index to list it: taken back out if the index write then fails.
+    let placed: string | undefined;
     try {
       await copyDirDurable(artifactDir, staging, this.options.hooks?.afterCopyFile);
       const { head, manifestSha256 } = await readCopiedManifest(staging, artifactDir);
@@ -217,6 +219,7 @@ export class LocalModelRegistry implements ModelRegistry {
         if (!existsSync(this.indexFile)) await this.writeIndex(index);
         const target = path.join(this.modelsDir, head.modelId);
         await rename(staging, target);
+        placed = target;
         await fsyncDir(this.modelsDir);
         const createdAt = this.now();
         const version: ModelVersion = {
@@ -237,9 +240,23 @@ export class LocalModelRegistry implements ModelRegistry {
         index.versions.push(version);
         return version;
       });
+    } catch (error) {
+      // The index was not written (a full disk): the model it does not list goes, rather than take space as an
+      // unlisted folder that is only moved aside later. Kept if the index lists it after all.
+      if (placed !== undefined) await this.removeUnlisted(placed, path.basename(placed));
+      throw error;
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
+  }
+
+  /** Deletes the model folder `dir` unless the index lists `id` (or cannot be read: then it stays, to be moved aside). */
+  private async removeUnlisted(dir: string, id: string): Promise<void> {
+    const listed = await this.readIndex().then(
+      (index) => index.versions.some((v) => v.id === id),
+      () => true,
+    );
+    if (!listed) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 
   async list(): Promise<ModelVersion[]> {
