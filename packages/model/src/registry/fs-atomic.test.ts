@@ -28,4 +28,19 @@ describe('writeFileAtomicChunks', () => {
     expect(readFileSync(file, 'utf8')).toBe('old\n');
     expect(readdirSync(dir)).toEqual(['out.jsonl']);
   });
+  it('names the file in a system error of the write, which names none (a full disk)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-atomic-'));
+    const file = path.join(dir, 'registry.json');
+    async function* full() {
+      yield '{';
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    }
+    await expect(writeFileAtomicChunks(file, full())).rejects.toMatchObject({ code: 'ENOSPC', path: file, message: `ENOSPC: no space left on device, write (writing ${file})` });
+    // An error that is no system error, or names its file already, stays as it was.
+    async function* broken() {
+      yield '{';
+      throw new Error('model failed');
+    }
+    await expect(writeFileAtomicChunks(file, broken())).rejects.toThrow(/^model failed$/);
+  });
 });

@@ -51,9 +51,22 @@ export async function writeFileAtomicChunks(file: string, chunks: Iterable<strin
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true });
-    throw error;
+    throw withPath(error, file);
   }
   await fsyncDir(path.dirname(file));
+}
+
+/**
+ * A system error of a write on a file handle, which names no file (`ENOSPC: no space left on device, write`), with the
+ * file it was for: on a full disk, the operator learns which file system to free.
+ */
+function withPath(error: unknown, file: string): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof e.code === 'string' && e.path === undefined) {
+    e.path = file;
+    e.message = `${e.message} (writing ${file})`;
+  }
+  return error;
 }
 
 /** Copies a directory tree file by file, fsyncing each (a symbolic link is refused); `afterFile` is a test hook to crash half-way. */
