@@ -43,4 +43,14 @@ describe('writeFileAtomicChunks', () => {
     }
     await expect(writeFileAtomicChunks(file, broken())).rejects.toThrow(/^model failed$/);
   });
+  it("removes the temp files of earlier writes of the file whose process is gone, not another live writer's", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-atomic-'));
+    const file = path.join(dir, 'preds.jsonl');
+    // A pid no process has (above Linux's pid_max), and this process's parent's, which is alive.
+    const dead = `.preds.jsonl.${2 ** 22 + 1}.0badc0de.tmp`;
+    const live = `.preds.jsonl.${process.ppid}.0badc0de.tmp`;
+    for (const name of [dead, live, '.other.jsonl.99999999.0badc0de.tmp']) writeFileSync(path.join(dir, name), 'half');
+    await writeFileAtomicChunks(file, ['new\n']);
+    expect(readdirSync(dir).sort()).toEqual([live, '.other.jsonl.99999999.0badc0de.tmp', 'preds.jsonl'].sort());
+  });
 });

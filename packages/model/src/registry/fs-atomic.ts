@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RegistryError } from './errors.js';
+import { processAlive } from './process-alive.js';
 
 async function fsyncPath(p: string, flags = 'r'): Promise<void> {
   const handle = await open(p, flags);
@@ -32,6 +33,7 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
  * was and no temp file. The file keeps the mode of the one it replaces; a new one is created with `mode`.
  */
 export async function writeFileAtomicChunks(file: string, chunks: Iterable<string> | AsyncIterable<string>, options: { mode?: number } = {}): Promise<void> {
+  await removeAbandonedTemps(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // A file replaced keeps its mode (an owner-only file stays owner-only); a new one gets `mode` (less the umask).
   const existing = await stat(file).then(
@@ -54,6 +56,21 @@ export async function writeFileAtomicChunks(file: string, chunks: Iterable<strin
     throw withPath(error, file);
   }
   await fsyncDir(path.dirname(file));
+}
+
+/**
+ * Removes the temp files of earlier writes of `file` whose process is gone (`kill -9`, out of memory, while writing a
+ * big `--out`): no later write would, and each can be as big as the file. A temp file of a write still going (another
+ * process writing the same file) is left to it.
+ */
+async function removeAbandonedTemps(file: string): Promise<void> {
+  const prefix = `.${path.basename(file)}.`;
+  const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await rm(path.join(path.dirname(file), name), { force: true });
+  }
 }
 
 /**
