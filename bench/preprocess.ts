@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import EmailReplyParser from 'email-reply-parser';
 import nodeEmailReplyParser from 'node-email-reply-parser';
 import planer from 'planer';
-import { cleanEmail, htmlToText, type Email } from '@mailroute/preprocess';
+import { cleanEmail, htmlToText, redactPii, type Email } from '@mailroute/preprocess';
+import { NAME_CUE_RUNS, NAME_RUNS, NUMBER_RUNS } from '../packages/preprocess/src/adversarial-inputs.js';
 import { median, sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
 import { passes, readCases, tally, type ReplyCase } from './preprocess-cases.js';
 import { measureLanguage } from './preprocess-language.js';
@@ -158,9 +159,28 @@ function adversarial(): { table: Table; figures: Figure[] } {
     'unclosed HTML tags (200,000)': { html: '<b><i>'.repeat(100_000) },
     'one style attribute of 1 MB "/*a"': { html: `<p style="${'/*a'.repeat(mb / 3)}">text</p>` },
     'a style sheet of 1 MB "/*a*/{"': { html: `<style>${'/*a*/{'.repeat(mb / 6)}</style><p>text</p>` },
+    '50,000 <hr> before 20,000 lines': { html: `${'<hr>'.repeat(50_000)}${'x<br>'.repeat(20_000)}` },
   };
+  // The masking unit tests' worst cases (packages/preprocess/src/adversarial-inputs.ts), timed here rather than there:
+  // names on, as `mailroute clean` and stored text mask them.
+  const masking: Array<[string, string, boolean]> = [
+    ...NAME_CUE_RUNS.map((t, i): [string, string, boolean] => [`masking, names on: cue run ${i + 1} (${JSON.stringify(t.slice(0, 16))}…)`, t, true]),
+    ...NAME_RUNS.map((t, i): [string, string, boolean] => [`masking, names on: name run ${i + 1} (${JSON.stringify(t.slice(0, 16))}…)`, t, true]),
+    ...NUMBER_RUNS.map((t, i): [string, string, boolean] => [`masking: number run ${i + 1} (${JSON.stringify(t.slice(0, 16))}…)`, t, false]),
+  ];
   const rows: Table['rows'] = [];
   let worst = 0;
+  for (const [name, text, names] of masking) {
+    const times: number[] = [];
+    for (let r = 0; r < 3; r += 1) {
+      const t0 = performance.now();
+      redactPii(text, { names });
+      times.push(performance.now() - t0);
+    }
+    const ms = median(times);
+    worst = Math.max(worst, ms);
+    rows.push([name, Math.round(ms), 'ok']);
+  }
   for (const [name, email] of Object.entries(inputs)) {
     const times: number[] = [];
     let outcome = 'ok';
@@ -178,7 +198,7 @@ function adversarial(): { table: Table; figures: Figure[] } {
     rows.push([name, Math.round(ms), outcome]);
   }
   return {
-    table: { title: 'Adversarial inputs (mailroute cleanEmail, default options), median of 3', columns: ['input', 'ms', 'outcome'], rows },
+    table: { title: 'Adversarial inputs (mailroute cleanEmail, default options; and masking alone, redactPii), median of 3', columns: ['input', 'ms', 'outcome'], rows },
     figures: [{ name: 'slowest adversarial input', value: Math.round(worst), unit: 'ms', note: targetNote(worst, { op: '<', bound: 1000 }) }],
   };
 }

@@ -25,10 +25,12 @@ describe('readStyleSheet', () => {
     expect(sheetDeclarations(sheet, 'div', ' class="c"')?.get('display')).toBe('none');
   });
 
-  it('stays linear on a large sheet of braces and comments', () => {
-    const t0 = performance.now();
-    for (const unit of ['{', '}', '/*', '.a{display:none', '@media{', '<!--']) readStyleSheet(`display:none ${unit.repeat(200_000 / unit.length)}`, undefined);
-    expect(performance.now() - t0).toBeLessThan(3_000);
+  // A quadratic scan of these runs for minutes, and the test times out (how long they take is the benchmark's to show).
+  it('reads a large sheet of braces and comments, hiding nothing it does not declare hidden', () => {
+    for (const unit of ['{', '}', '/*', '.a{display:none', '@media{', '<!--']) {
+      const sheet = readStyleSheet(`display:none ${unit.repeat(1_000_000 / unit.length)}`, undefined);
+      expect(sheet && sheetDeclarations(sheet, 'p', '')?.get('display'), unit).toBeUndefined();
+    }
   });
 });
 

@@ -39,17 +39,14 @@ describe('htmlToText', () => {
   });
 
   it('handles 100,000 nested divs without overflowing the stack', () => {
-    const t0 = performance.now();
     expect(htmlToText(`${'<div>'.repeat(100_000)}tief${'</div>'.repeat(100_000)}`)).toBe('tief');
-    expect(performance.now() - t0).toBeLessThan(3_000);
   });
 });
 
 describe('htmlToTextParts with many <hr>', () => {
+  // Read once per <hr>, this was 1e9 lines read: the test times out (how long it takes is the benchmark's to show).
   it('reads the text after each <hr> once, not once per <hr>', () => {
-    const html = '<hr>'.repeat(10_000) + 'x\n'.repeat(20_000);
-    const started = performance.now();
+    const html = '<hr>'.repeat(50_000) + 'x\n'.repeat(20_000);
     expect(htmlToTextParts(html).text.startsWith('x')).toBe(true);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 });

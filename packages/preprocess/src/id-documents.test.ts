@@ -132,14 +132,6 @@ describe('identity documents and social security numbers (ids detector)', () => 
     ]) expect(masked(text)).toBe(text);
   });
 
-  it('stays fast on 100 KB of driving licence keywords and near-values', () => {
-    const fill = (s: string) => s.repeat(Math.ceil(100_000 / s.length));
-    for (const text of [fill('Führerschein '), `Führerschein ${fill('A1-')}`, fill('driving licence A1-'), fill("driver's license 12345678901234567 "), fill('Führerscheinnummer: 1'), `Führerschein ${fill('A1')} EUR`, fill('Führerschein B072 RRE2 I55 '), `Führerschein ${fill('AB12 ')}`, fill('Führerschein ABCDE ABCDE A1 '), `Führerschein ${fill('A ')}`, fill('Ausweis-Nr. 1 2 '), `Führerschein-Nr. ${fill('1 ')}`]) {
-      const t0 = performance.now();
-      masked(text);
-      expect(performance.now() - t0).toBeLessThan(1_000); // about 30 ms here; a backtracking or quadratic pattern takes seconds
-    }
-  });
 
   it('is off with the other keyed numbers', () => {
     expect(redactPii('Reisepass C01X00T47', { ids: false }).text).toBe('Reisepass C01X00T47');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { namesFound } from './names.js';
 import { redactPii } from './redact.js';
+import { NAME_CUE_RUNS, NAME_RUNS } from './adversarial-inputs.js';
 
 const NAMES = { names: true };
 const masked = (text: string) => redactPii(text, NAMES).text;
@@ -509,40 +510,15 @@ describe('names and addresses in redactPii', () => {
     for (const x of r.redactions) expect(r.text.slice(x.start, x.end)).toBe(`[${x.type}]`);
   });
 
-  it('stays fast on long runs of cues', () => {
-    const t0 = performance.now();
-    masked('Herr Frau '.repeat(100_000));
-    masked('Hallo Anna Anna '.repeat(60_000));
-    masked('hallo anna, this hi '.repeat(50_000)); // lower-case greetings on one long line
-    masked('Musterstraße 1 '.repeat(60_000));
-    masked('Grüße,\n'.repeat(100_000));
-    masked('1 Baker Street '.repeat(60_000));
-    masked(`${'Aaaaaaaaaa-'.repeat(50_000)}straße 1`);
-    masked('Von: A '.repeat(150_000)); // header cues on one megabyte line (was quadratic: 21 s)
-    masked('An: Max; '.repeat(100_000));
-    masked('Am Markt Am Markt 12345 Berlin '.repeat(30_000)); // prepositions before many postal codes
-    masked('12345 Berlin '.repeat(32_000)); // many postal codes and no preposition (was quadratic: 7 s)
-    masked('x 1000 EUR '.repeat(32_000));
-    expect(performance.now() - t0).toBeLessThan(5_000);
-  });
-
-  it('stays fast on 100 KB of names in capitals after their cues', () => {
-    const fill = (s: string) => s.repeat(Math.ceil(100_000 / s.length));
-    for (const text of [fill('Herr MÜLLER IBAN '), fill('Grüße\nANNA SCHMIDT\n'), fill('Danke!\nBITTE DRINGEND\n'), `Herr ${fill('MÜLLER-')}`, `Herr ${fill("O'")}`, fill('Hallo AA AA AA '), `Herr ${'A'.repeat(100_000)}x`, `Frau Weber ${fill('weber WEBER Weberin ')}`, `Frau ${'Aa'.repeat(20)} ${fill('a')}`]) {
-      const t0 = performance.now();
-      masked(text);
-      expect(performance.now() - t0).toBeLessThan(1_000); // about 30 ms here; a backtracking or quadratic pattern takes seconds
+  // How long these take is the benchmark's to show (`npm run bench -- preprocess`, where each has a row); here, that the
+  // placeholders stand where the redactions say. A pattern that backtracks on them runs for minutes: the test times out.
+  it('masks long runs of cues, and 100 KB of names in capitals and of combining marks, placing each placeholder where its redaction says', () => {
+    for (const text of [...NAME_CUE_RUNS, ...NAME_RUNS]) {
+      const r = redactPii(text, NAMES);
+      for (const x of r.redactions) expect(r.text.slice(x.start, x.end)).toBe(`[${x.type}]`);
     }
-  });
-
-  it('composes 100 KB of combining marks in linear time', () => {
-    // `normalize('NFC')` on the whole text sorts a long run of marks of alternating classes in quadratic time (2.5 s).
-    for (const text of [`Herr Mu${'\u0301\u0323'.repeat(50_000)}ller`, `Herr ${'Mu\u0308ller '.repeat(12_000)}`]) {
-      const t0 = performance.now();
-      masked(text);
-      expect(performance.now() - t0).toBeLessThan(1_000); // about 30 ms here; a backtracking or quadratic pattern takes seconds
-    }
-  });
+    expect(redactPii(NAME_RUNS[0], NAMES).redactions.length).toBeGreaterThan(1_000);
+  }, 30_000);
 });
 
 describe('names partly masked before (QA)', () => {

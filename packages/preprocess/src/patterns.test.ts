@@ -125,19 +125,17 @@ describe('speaksToReader', () => {
   });
 });
 
-describe('worst-case lines stay cheap', () => {
+// Lines that once made a pattern backtrack or scan quadratically: read here for what they are, each sized so such a
+// pattern runs for minutes and the test times out (how long they take is the benchmark's to show).
+describe('worst-case lines', () => {
   it('does not backtrack over a date, a time and one long word before `!:`', () => {
-    // `(?:word[\s,]*){1,6}` split the word n^5 ways: 60 letters took 0.5 to 3 s, 80 letters 20 s.
-    const started = performance.now();
-    expect(isReplyHeader(`03.11.2025 10:15 ${'a'.repeat(60)}!:`)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(200);
+    // `(?:word[\s,]*){1,6}` split the word n^5 ways: 60 letters took 0.5 to 3 s, 80 letters 20 s, so 120 take minutes.
+    expect(isReplyHeader(`03.11.2025 10:15 ${'a'.repeat(120)}!:`)).toBe(false);
     expect(isReplyHeader('03.11.2025 10:15 Max Mustermann:')).toBe(true);
   });
 
   it('reads a long line of rules without a quadratic scan', () => {
-    const started = performance.now();
-    expect(splitKindOf(`x${'-'.repeat(100_000)}:`)).toBeUndefined();
+    expect(splitKindOf(`x${'-'.repeat(1_000_000)}:`)).toBeUndefined();
     expect(splitKindOf(`${'-'.repeat(300)} Forwarded message ${'-'.repeat(300)}`)).toBe('forward');
-    expect(performance.now() - started).toBeLessThan(500);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isValidIban, isValidLuhn, redactPii } from './redact.js';
+import { NUMBER_RUNS } from './adversarial-inputs.js';
 
 /** Each text masked as given, with the default detectors. */
 function expectMasked(cases: ReadonlyArray<readonly [text: string, masked: string]>): void {
@@ -197,11 +198,6 @@ describe('redactPii', () => {
     expect(redactPii('anna at mail dot example dot co dot uk, MAX AT EXAMPLE DOT COM').text).toBe('[EMAIL], [EMAIL]');
     // Spelled out: not `at` before a real dot, an article after `at`, or no known top-level domain after the last `dot`.
     expectKept(['Treffen (at) Home', 'x (AT) y', 'Preis [at] 5 Euro', 'Contact us at example.com', 'I invested at the dot com peak', 'meet me at home dot', 'The dot com era', 'x at y dot z']);
-    const t0 = performance.now();
-    redactPii('a(at)'.repeat(200_000));
-    redactPii(`${'a'.repeat(100_000)}(at)${'b.'.repeat(100_000)}`);
-    for (const unit of ['at ', 'a at ', 'dot ', 'a dot ', 'a at b dot ', 'a(.)', 'a(at)b(.)']) redactPii(unit.repeat(100_000 / unit.length));
-    expect(performance.now() - t0).toBeLessThan(3_000);
   });
 
   it('masks an address with `at` for @ before a written domain when its local part reads as one, or with blanks around @', () => {
@@ -211,9 +207,6 @@ describe('redactPii', () => {
     ]);
     // A word of prose before `at`, a web site, an unknown top-level domain, no domain after a spaced @.
     expectKept(['we met at bank.de', 'visit us at www.bank.de', 'by e-mail at bank.de', 'anna.schmidt at gmx.example', 'Preis @ 5.99', 'max @ home', 'rene.Klagen @ ab.Wenig']);
-    const t0 = performance.now();
-    for (const unit of ['a.b at ', 'a.b at c.', 'a @ ', 'a @ b.']) redactPii(unit.repeat(100_000 / unit.length));
-    expect(performance.now() - t0).toBeLessThan(3_000);
   });
 
   it("masks a plain name with `at` before a mail provider's domain, and a spaced @ or `at` before a bank's, insurer's or other known top-level domain", () => {
@@ -376,13 +369,15 @@ describe('redactPii', () => {
     expect(redactPii('Kundennummer 90045241', { ids: false }).text).toBe('Kundennummer 90045241');
   });
 
-  it('stays fast on a megabyte of digits and at-signs', () => {
-    const t0 = performance.now();
-    redactPii('1 '.repeat(500_000));
-    redactPii('a@'.repeat(500_000));
-    redactPii('Kundennummer 1-'.repeat(70_000));
-    expect(performance.now() - t0).toBeLessThan(3_000);
-  });
+  // How long these take is the benchmark's to show (`npm run bench -- preprocess`, where each has a row); here, that the
+  // placeholders stand where the redactions say. A pattern that backtracks on them runs for minutes: the test times out.
+  it('masks a megabyte of digits, at-signs and written-out addresses, and 100 KB of identity document keywords, placing each placeholder where its redaction says', () => {
+    for (const text of NUMBER_RUNS) {
+      const r = redactPii(text);
+      for (const x of r.redactions) expect(r.text.slice(x.start, x.end)).toBe(`[${x.type}]`);
+    }
+    expect(redactPii(NUMBER_RUNS.find((t) => t.startsWith('Führerschein B072')) ?? '').redactions.length).toBeGreaterThan(1_000);
+  }, 30_000);
 
   it('masks keyed numbers whose keyword is written with combining marks (NFD), and returns the text composed', () => {
     const nfd = (s: string) => s.normalize('NFD');

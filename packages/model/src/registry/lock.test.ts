@@ -101,10 +101,8 @@ describe('withFileLock', () => {
     writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }));
     writeFileSync(`${file}.break`, ''); // fresh: its breaker is at work (or crashed a moment ago)
     const waits: number[] = [];
-    const started = Date.now();
     const timedOut = withFileLock(file, async () => 'ran', { timeoutMs: 200 }, { sleep: countingSleep(waits) });
     expect(await within(timedOut, 2_000)).toMatchObject({ error: { code: 'REGISTRY_LOCK_TIMEOUT' } });
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(waits.length).toBeGreaterThan(0);
     for (const ms of waits) expect(ms).toBeGreaterThanOrEqual(5);
 

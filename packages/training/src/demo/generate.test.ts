@@ -121,11 +121,9 @@ describe('demo data', () => {
     });
   });
 
-  it('generates several thousand rows quickly and loads with the demo config', async () => {
-    const t = performance.now();
+  it('generates several thousand rows that load with the demo config', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-demo-')), 'demo.csv');
     const n = await writeDemoData(file, { rows: 4000 });
-    expect(performance.now() - t).toBeLessThan(3000);
     const ds = await loadDataset(file, await loadDemoConfig());
     expect(ds.skipped).toEqual([]);
     expect(ds.rows.length + ds.unlabelled).toBe(n);
