@@ -378,7 +378,23 @@ describe('feedback durability', () => {
     });
     const classified = await json(post(`${url}/v1/classify`, { emails: [{ id: 'crm-77', body: 'Kontoeröffnung' }] }));
     const predictionId = classified.predictions[0].predictionId;
-    const fb = await post(`${url}/v1/feedback`, { predictionId, labels: { queue: 'kyc', topic: 'login' }, closedAt: new Date().toISOString() });
+    // Another connection holds the write lock, so the feedback cannot commit yet: a server that answered 202 before
+    // its commit answers now, and is killed before the commit can happen (the lock still held). Not a race.
+    const locker = new Database(path.join(childHome, DB_FILE));
+    // The prediction committed first (it is buffered a few milliseconds): the feedback route reads it before it writes.
+    for (let i = 0; i < 200 && locker.prepare('SELECT 1 FROM predictions WHERE prediction_id = ?').get(predictionId) === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    locker.prepare('BEGIN IMMEDIATE').run();
+    let answeredWhileLocked = false;
+    const answer = post(`${url}/v1/feedback`, { predictionId, labels: { queue: 'kyc', topic: 'login' }, closedAt: new Date().toISOString() }).then((r) => {
+      answeredWhileLocked = locker.inTransaction;
+      return r;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    if (answeredWhileLocked) child.kill('SIGKILL');
+    locker.prepare('ROLLBACK').run();
+    locker.close();
+    const fb = await answer;
+    expect(answeredWhileLocked).toBe(false);
     expect(fb.status).toBe(202);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
