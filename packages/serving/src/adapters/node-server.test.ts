@@ -180,14 +180,26 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const original = serving.app.fetch;
+    // The model's release, seen: it must come once the request in flight has its answer, not before.
+    let releasedAt: number | undefined;
+    let answeredAt: number | undefined;
+    let steps = 0;
     serving.app.fetch = async (request, ...rest) => {
-      if (new URL(request.url).pathname === '/v1/classify') {
-        arrived();
-        await gate;
-      }
-      return original(request, ...rest);
+      if (new URL(request.url).pathname !== '/v1/classify') return original(request, ...rest);
+      arrived();
+      await gate;
+      const response = await original(request, ...rest);
+      answeredAt = ++steps;
+      return response;
     };
     const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    const classifier = serving.context.source.current();
+    if (!classifier) throw new Error('no model loaded');
+    const releaseModel = classifier.release.bind(classifier);
+    classifier.release = () => {
+      releasedAt = ++steps;
+      return releaseModel();
+    };
     const signals = new EventEmitter();
     const done = closeOnSignals(own, signals);
     const inFlight = post(`${own.url}/v1/classify`, { emails: [{ body: 'last one' }] });
@@ -197,6 +209,9 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     expect(await done).toBe('SIGTERM');
     const answer = await inFlight;
     expect(answer.status).toBe(200);
+    expect(answeredAt).toBeDefined();
+    expect(releasedAt).toBeGreaterThan(answeredAt ?? Infinity);
+    await expect(serving.context.store.getPrediction('any')).rejects.toThrow('The store is closed.');
     // The client is told not to reuse the connection, so its next request cannot race the close.
     expect(answer.headers.get('connection')).toBe('close');
     await expect(fetch(`${own.url}/healthz`)).rejects.toThrow();
