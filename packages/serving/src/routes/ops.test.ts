@@ -78,12 +78,18 @@ describe('operations routes', () => {
 
   it('exports Prometheus metrics: requests, latency, predictions, abstentions, model', async () => {
     const { app } = await build();
+    const started = performance.now();
     await classify(app, [{ body: 'invoice' }, { body: 'hello' }]);
+    const tookSeconds = (performance.now() - started) / 1000;
     const res = await app.request('/metrics');
     expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const text = await res.text();
     expect(text).toContain('mailroute_http_requests_total{method="POST",route="/v1/classify",status="200"} 1');
     expect(text).toContain('mailroute_http_request_duration_seconds_bucket{route="/v1/classify",le="+Inf"} 1');
+    // In seconds: no more than the request took as this test saw it (in milliseconds it would be a thousand times that).
+    const sum = Number(/^mailroute_http_request_duration_seconds_sum\{route="\/v1\/classify"\} (\S+)$/m.exec(text)?.[1]);
+    expect(sum).toBeGreaterThan(0);
+    expect(sum).toBeLessThanOrEqual(tookSeconds);
     expect(text).toContain('mailroute_predictions_total{label="billing",task="queue"} 1');
     expect(text).toContain('mailroute_abstentions_total{task="queue"} 1');
     expect(text).toContain('mailroute_model_info{model_id="fake-1"} 1');
