@@ -331,7 +331,7 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
   }
   const answering = comparison.tasks.filter((t) => t.answered);
   if (answering.length > 0) {
-    lines.push('', "Answered automatically, at each model's own threshold (the rest abstain: for the task that routes mail, manual triage):", '');
+    lines.push('', "Answered, at each model's own threshold (the rest abstain; for the task that routes mail, those and the emails it predicts `other` for go to manual triage):", '');
     lines.push(`| task | champion (${cell(champShort)}) | challenger (${cell(challShort)}) | Δ points |`, '| --- | ---: | ---: | ---: |');
     for (const t of answering) {
       const a = t.answered as NonNullable<TaskComparison['answered']>;
