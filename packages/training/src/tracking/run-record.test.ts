@@ -43,6 +43,13 @@ describe('run records', () => {
     expect(JSON.parse(readFileSync(path.join(home, 'runs', 'run-epochs', 'run.json'), 'utf8')).epochs).toHaveLength(2);
   });
 
+  it('keeps the first line of a failed run\'s error, masked: it may quote a cell of the export', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    const run = await RunTracker.start(home, { runId: 'run-failed', gitCommit: null, config: {}, dataPaths: [] });
+    await run.fail(new Error('export.csv:16, column receivedAt: not a date/time: "Gruß, Herr Max Weber, IBAN DE89 3704 0044 0532 0130 00"\nmore'));
+    expect((await readRun(home, 'run-failed')).error).toBe('export.csv:16, column receivedAt: not a date/time: "Gruß, Herr [NAME], IBAN [IBAN]"');
+  });
+
   it('names a damaged record instead of calling the run missing, and lists the others', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
     await RunTracker.start(home, { runId: 'run-ok', gitCommit: null, config: {}, dataPaths: [] });

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkHomeDirectory, isNearId, processAlive, writeFileAtomic } from '@mailroute/model';
+import { redactPii } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
 
@@ -172,8 +173,14 @@ export class RunTracker {
     await this.update({ ...this.finishedFields(), status: 'interrupted' });
   }
 
+  /**
+   * Failed: the error's first line kept, masked as `mailroute clean` masks text (names too). It may quote a cell of
+   * the export (`not a date/time: "Mit freundlichen Grüßen Anna Schmidt"`), which the run record keeps long after the
+   * terminal that showed it whole.
+   */
   async fail(error: unknown): Promise<void> {
-    await this.update({ ...this.finishedFields(), status: 'failed', error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+    const line = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    await this.update({ ...this.finishedFields(), status: 'failed', error: redactPii(line, { names: true }).text });
   }
 }
 
