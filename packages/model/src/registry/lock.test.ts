@@ -31,8 +31,14 @@ describe('withFileLock', () => {
 
   it('waits for a live holder and gives up with a clear error; an empty lock just created is not stale', async () => {
     const file = path.join(dir(), 'registry.lock');
-    writeFileSync(file, JSON.stringify({ pid: process.pid, host: hostname() }));
-    await expect(withFileLock(file, async () => 'ran', { timeoutMs: 100 })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
+    writeFileSync(file, JSON.stringify({ pid: process.pid, host: hostname(), at: '2026-12-04T10:00:00.000Z' }));
+    // The message names the holder, and how the lock comes to be taken for stale.
+    await expect(withFileLock(file, async () => 'ran', { timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'REGISTRY_LOCK_TIMEOUT',
+      message: expect.stringMatching(
+        new RegExp(`^registry is locked by another writer \\(.*registry\\.lock: process ${process.pid} on ${hostname()} since 2026-12-04T10:00:00\\.000Z, refreshed \\d+ s ago; taken for stale once not refreshed for 120 s, or at once when that process is gone from this host: if no mailroute command runs, delete the file\\)$`),
+      ),
+    });
     writeFileSync(file, ''); // being written right now by its holder
     await expect(withFileLock(file, async () => 'ran', { timeoutMs: 100 })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
   });

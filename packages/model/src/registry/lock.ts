@@ -92,6 +92,22 @@ async function removeStale(file: string, staleMs: number): Promise<boolean> {
   }
 }
 
+/**
+ * Who holds the lock, as its file says, for the timeout's message: `: process 4711 on host-a since 2026-12-04T10:00:00Z,
+ * refreshed 3 s ago; taken for stale once not refreshed for 120 s`. Empty when the file cannot be read.
+ */
+async function holderOf(file: string, staleMs: number): Promise<string> {
+  try {
+    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    const holder = JSON.parse(text) as { pid?: unknown; host?: unknown; at?: unknown };
+    const since = typeof holder.at === 'string' ? ` since ${holder.at}` : '';
+    const refreshed = Math.round((Date.now() - info.mtimeMs) / 1000);
+    return `: process ${String(holder.pid)} on ${String(holder.host)}${since}, refreshed ${refreshed} s ago; taken for stale once not refreshed for ${Math.round(staleMs / 1000)} s, or at once when that process is gone from this host: if no mailroute command runs, delete the file`;
+  } catch {
+    return '';
+  }
+}
+
 /** What a waiting writer waits with; a test passes its own to count the waits. */
 export interface LockDeps {
   sleep: (ms: number) => Promise<void>;
@@ -122,7 +138,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
       // breaking it, one crashed doing so, or it cannot be removed at all) is waited for like a live one,
       // so that no writer spins or waits past its timeout.
       if ((await staleLock(file, staleMs)) !== undefined && (await removeStale(file, staleMs))) continue;
-      if (Date.now() - start > timeoutMs) throw new RegistryError('REGISTRY_LOCK_TIMEOUT', `registry is locked by another writer (${file})`);
+      if (Date.now() - start > timeoutMs) throw new RegistryError('REGISTRY_LOCK_TIMEOUT', `registry is locked by another writer (${file}${await holderOf(file, staleMs)})`);
       await deps.sleep(5 + Math.random() * 20);
     }
   }
