@@ -510,6 +510,14 @@ describe('names and addresses in redactPii', () => {
     for (const x of r.redactions) expect(r.text.slice(x.start, x.end)).toBe(`[${x.type}]`);
   });
 
+  it("does not take a surname for the writer's where it names a company's securities (`Bayer-Aktien`, `Apple shares`, `Linde plc`)", () => {
+    expect(masked('Ich möchte meine 50 Bayer-Aktien verkaufen.\n\nMit freundlichen Grüßen\nThomas Bayer')).toBe('Ich möchte meine 50 Bayer-Aktien verkaufen.\n\nMit freundlichen Grüßen\n[NAME]');
+    expect(masked('Hallo Frau Linde, bitte den Sparplan auf Linde plc stoppen.')).toBe('Hallo Frau [NAME], bitte den Sparplan auf Linde plc stoppen.');
+    expect(masked('Sell my Apple shares.\n\nRegards\nGrace Apple')).toBe('Sell my Apple shares.\n\nRegards\n[NAME]');
+    // Elsewhere the surname is still the writer's.
+    expect(masked('Herr Bayer ruft an. Gruß\nThomas Bayer')).toBe('Herr [NAME] ruft an. Gruß\n[NAME]');
+  });
+
   // How long these take is the benchmark's to show (`npm run bench -- preprocess`, where each has a row); here, that the
   // placeholders stand where the redactions say. A pattern that backtracks on them runs for minutes: the test times out.
   it('masks long runs of cues, and 100 KB of names in capitals and of combining marks, placing each placeholder where its redaction says', () => {

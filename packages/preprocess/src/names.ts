@@ -439,6 +439,9 @@ const LETTER = /\p{L}/u;
 /** A title (and academic titles) right before a name: `Frau `, `Herrn Dr. `, `MRS. `. */
 const TITLE_BEFORE = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}$`, 'u');
 
+/** After a surname, what makes it a company's (`Bayer-Aktien`, `Apple shares`, `Linde plc`): not looked for there as the writer's name. */
+const SECURITY_AFTER = /^(?:-?(?:aktien?|anleihen?|papiere?|fonds|zertifikate?|titel)(?!\p{L})|[ \t](?:aktien?|anleihen?|shares?|stocks?|bonds?|plc|ag|se|inc|corp|ltd|n\.v\.)(?!\p{L}))/iu;
+
 /** Distinct names looked for at most: beyond that a text is a list or an attack, and the cost would grow with names × length. */
 const MAX_ECHOED_NAMES = 20;
 
@@ -516,6 +519,8 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
         if (written !== name && !isEchoCase(written)) continue;
         // `Farah Diba` signed, then `ING DIBA`: the bank's name, not her.
         if (isAllCaps(written) && inBankPhraseAt(text, at, end)) continue;
+        // `Thomas Bayer` signed, then `50 Bayer-Aktien`: a company's securities, what the email is about.
+        if (!name.includes(' ') && SECURITY_AFTER.test(text.slice(end, end + 16))) continue;
         taken.add(at);
         out.push({ type: 'NAME', start: at, end, placeholder: '[NAME]' });
       }
