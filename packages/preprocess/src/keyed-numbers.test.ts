@@ -169,4 +169,10 @@ describe('numbers a keyword names', () => {
     ];
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
   });
+  it('masks the value after a keyword with words on whose it is, before `lautet` or `ist` as before a colon', () => {
+    expect(redactPii('Die Steuer-ID meiner Frau lautet 47 036 892 816.').text).toBe('Die Steuer-ID meiner Frau lautet [TAX_ID].');
+    expect(redactPii('Die Depotnummer meines Sohnes ist 1234567890').text).toBe('Die Depotnummer meines Sohnes ist [ACCOUNT]');
+    // Not after other words: an amount stays.
+    for (const text of ['Der Depotwert meiner Frau ist 250000 Euro', 'Der Preis für die Aktie ist 150']) expect(redactPii(text).text).toBe(text);
+  });
 });

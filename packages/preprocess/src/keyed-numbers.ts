@@ -361,11 +361,16 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
 /** Words that say whose a number is or what it is for, between its keyword and a colon: `Steuer-ID meiner Frau: `. */
 const QUALIFYING = 'für|fuer|von|vom|bei|beim|meiner|meines|meinem|meine|seiner|seines|ihrer|ihres|unserer|unseres|des|der|zum|zur|of|for|my|his|her|our';
 /**
- * A keyword (group 1), then a qualifying word and up to three more words on the line, then a colon, before a value:
- * `Steuer-ID für den Freistellungsauftrag: `, `Depotnummer bei Ihnen: `. Only after such a word, so that a colon after
- * other words (`Depot Wert aktuell: 250000`) names no number.
+ * A keyword (group 1), then a qualifying word and up to three more words on the line, then a colon, `lautet` or `ist`,
+ * before a value: `Steuer-ID für den Freistellungsauftrag: `, `Depotnummer bei Ihnen: `, `Steuer-ID meiner Frau lautet `.
+ * Only after such a word, so that a colon after other words (`Depot Wert aktuell: 250000`) names no number.
  */
-const QUALIFIED = new RegExp(String.raw`(?<![\p{L}\p{N}.-])(\p{L}[\p{L}.-]{0,39})[ \t]{1,3}(?:${QUALIFYING})(?:[ \t]{1,3}\p{L}[\p{L}.-]{0,29}){0,3}[ \t]?:[ \t]{0,3}$`, 'iu');
+const QUALIFIED = new RegExp(
+  String.raw`(?<![\p{L}\p{N}.-])(\p{L}[\p{L}.-]{0,39})[ \t]{1,3}(?:${QUALIFYING})(?:[ \t]{1,3}\p{L}[\p{L}.-]{0,29}){0,3}(?:[ \t]?:|[ \t]{1,3}(?:lautet|ist|is)[ \t]?:?)[ \t]{0,3}$`,
+  'iu',
+);
+/** `lautet`, `ist` or `is` (maybe with a colon) right before a value: a qualified keyword may stand before it. */
+const SAID_BEFORE = /(?:^|[ \t])(?:lautet|ist|is)[ \t]?:?[ \t]{0,3}$/i;
 /** Characters before a value that a qualified keyword may take. */
 const QUALIFIED_WINDOW = 96;
 
@@ -373,7 +378,9 @@ const QUALIFIED_WINDOW = 96;
 function qualifiedAt(text: string, rules: readonly KeyedRule[], i: number): Hit | undefined {
   let c = i;
   while (c > 0 && i - c < 4 && (text.charCodeAt(c - 1) === 32 || text.charCodeAt(c - 1) === 9)) c -= 1;
-  if (text.charCodeAt(c - 1) !== 58) return undefined;
+  const last = text.charCodeAt(c - 1) | 0x20;
+  // A colon, or the `t` of `lautet` / `ist` or the `s` of `is` (asked of the text only then: most numbers have neither).
+  if (last !== 58 && !((last === 116 || last === 115) && SAID_BEFORE.test(text.slice(Math.max(0, i - 12), i)))) return undefined;
   const window = text.slice(Math.max(0, i - QUALIFIED_WINDOW), i);
   const m = QUALIFIED.exec(window);
   if (m === null) return undefined;
