@@ -17,7 +17,7 @@ import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.j
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
-import { badRowsWarning } from './bad-rows.js';
+import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
 import { rowCountsLine, type TestFileCounts } from './row-counts.js';
 import { skippedLabelWarnings } from '../data/renamed-labels.js';
 import { DatasetError, readProblem } from '../errors.js';
@@ -228,7 +228,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     for (const warning of renamedOverTimeWarnings(dataset.rows, config.tasks)) log?.warn?.(warning);
     if (dataset.badRows > 0) log?.warn?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
     for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not trained on', options.configFile)) log?.warn?.(warning);
-    if (dataset.repeatedIds.length > 0) log?.warn?.(`ids that several rows carry (the same export twice?): ${dataset.repeatedIds.join(', ')}`);
+    const repeated = dataset.repeatedIds.length > 0 ? repeatedIdsWarning(dataset.rows) : undefined;
+    if (repeated) log?.warn?.(repeated);
     // The taxonomy lines count such rows among the masked; that they trained nothing at all is said here.
     if (dataset.unlabelled > 0) {
       log?.warn?.(leftOutWarning(dataset.unlabelled, dataset.unlabelledAt, 'no label left in any task (each empty, retired or under minCount and dropped; counted as masked above)'));
