@@ -36,4 +36,4 @@ export { checkManifest, LocalModelRegistry, createLocalRegistry, ModelVersionSch
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
 export { withFileLock, type LockOptions } from './registry/lock.js';
 export { processAlive } from './registry/process-alive.js';
-export { writeFileAtomic, writeFileAtomicChunks, copyDirDurable } from './registry/fs-atomic.js';
+export { writeFileAtomic, writeFileAtomicChunks, copyDirDurable, makeDirectory } from './registry/fs-atomic.js';

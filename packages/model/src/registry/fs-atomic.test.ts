@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomicChunks } from './fs-atomic.js';
+import { makeDirectory, writeFileAtomicChunks } from './fs-atomic.js';
 
 describe('writeFileAtomicChunks', () => {
   it('writes every chunk in order, from a generator, without a temp file left', async () => {
@@ -52,5 +53,25 @@ describe('writeFileAtomicChunks', () => {
     for (const name of [dead, live, '.other.jsonl.99999999.0badc0de.tmp']) writeFileSync(path.join(dir, name), 'half');
     await writeFileAtomicChunks(file, ['new\n']);
     expect(readdirSync(dir).sort()).toEqual([live, '.other.jsonl.99999999.0badc0de.tmp', 'preds.jsonl'].sort());
+  });
+});
+
+describe('makeDirectory', () => {
+  it('makes a folder and its parents', async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-mkdir-')), 'runs', 'run-1');
+    await makeDirectory(dir);
+    expect(readdirSync(path.dirname(dir))).toEqual(['run-1']);
+  });
+
+  it('says a read-only file system, where Node 20 says a parent is missing (ENOENT)', async (context) => {
+    const rw = mkdtempSync(path.join(os.tmpdir(), 'mailroute-mkdir-'));
+    const ro = mkdtempSync(path.join(os.tmpdir(), 'mailroute-mkdir-ro-'));
+    // A read-only bind mount needs root (and Linux); elsewhere the test has nothing to run on.
+    if (spawnSync('mount', ['--bind', '-o', 'ro', rw, ro]).status !== 0) return context.skip('needs root to mount a read-only bind mount');
+    try {
+      await expect(makeDirectory(path.join(ro, 'runs', 'run-1'))).rejects.toMatchObject({ code: 'EROFS' });
+    } finally {
+      spawnSync('umount', [ro]);
+    }
   });
 });

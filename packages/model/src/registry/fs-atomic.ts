@@ -22,6 +22,30 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * `mkdir -p` that says why it failed: Node 20's recursive mkdir reports ENOENT for a folder it cannot make on a
+ * read-only file system (or without permission), as if a parent were missing. Then the first missing folder is made
+ * alone, which fails with the real cause (EROFS, EACCES).
+ */
+export async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    let first = path.resolve(dir);
+    while (path.dirname(first) !== first && !(await exists(path.dirname(first)))) first = path.dirname(first);
+    // Fails with the real cause; where it does not (a parent made meanwhile), the whole path is tried again.
+    await mkdir(first);
+    await mkdir(dir, { recursive: true });
+  }
+}
+
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+
 /** Writes a file via a temp file in the same directory, fsync, then rename: readers see old or new, never half. */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   await writeFileAtomicChunks(file, [data]);

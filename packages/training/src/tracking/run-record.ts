@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkHomeDirectory, isNearId, processAlive, writeFileAtomic } from '@mailroute/model';
+import { checkHomeDirectory, isNearId, makeDirectory, processAlive, writeFileAtomic } from '@mailroute/model';
 import { redactPii } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
@@ -127,7 +127,7 @@ export class RunTracker {
 
   static async start(home: string, init: Omit<RunRecord, 'status' | 'epochs' | 'startedAt'> & { startedAt?: string }): Promise<RunTracker> {
     const tracker = new RunTracker(home, { ...init, status: 'running', pid: process.pid, host: os.hostname(), epochs: [], startedAt: init.startedAt ?? new Date().toISOString() });
-    await mkdir(tracker.dir, { recursive: true });
+    await makeDirectory(tracker.dir);
     await tracker.save();
     return tracker;
   }
