@@ -8,7 +8,7 @@ import { checkManifest, checkRegisteredArtifact, ModelIdSchema, parseManifestHea
 import { RegistryError } from './errors.js';
 import { checkHomeDirectory } from './home.js';
 import { gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
-import { copyDirDurable, fsyncDir, writeFileAtomic } from './fs-atomic.js';
+import { copyDirDurable, fsyncDir, makeDirectory, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { measuredOnOfManifest } from './measured-on.js';
 import { processAlive } from './process-alive.js';
@@ -141,7 +141,7 @@ export class LocalModelRegistry implements ModelRegistry {
    * until the next registration.
    */
   private async update<T>(fn: (index: RegistryIndex) => Promise<T> | T): Promise<T> {
-    await mkdir(this.home, { recursive: true });
+    await makeDirectory(this.home);
     return withFileLock(
       this.lockFile,
       async () => {
@@ -203,7 +203,7 @@ export class LocalModelRegistry implements ModelRegistry {
     const source = parseManifestHead(await readFile(path.join(artifactDir, 'manifest.json')).catch((cause: unknown) => {
       throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${artifactDir}: no valid manifest.json (${(cause as Error).message.split('\n')[0]})`, { cause });
     }), artifactDir);
-    await mkdir(this.modelsDir, { recursive: true });
+    await makeDirectory(this.modelsDir);
     const staging = path.join(this.modelsDir, `.staging-${source.modelId}-${process.pid}-${randomBytes(4).toString('hex')}`);
     // Where the model was moved to for the index to list it: taken back out if the index write then fails.
     let placed: string | undefined;
