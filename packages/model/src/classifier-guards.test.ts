@@ -171,12 +171,24 @@ describe('Classifier.release', () => {
   it('lets calls already running finish before it frees the session', async () => {
     const classifier = await Classifier.load(good);
     const emails = Array.from({ length: 300 }, (_, i) => ({ id: String(i), body: `kyc login ${'wort '.repeat(i % 50)}${i}` }));
+    // The session itself, watched: it must be freed, and only once the runs on it are done.
+    const session = (classifier as unknown as { session: { release(): Promise<void>; runBag(...args: unknown[]): Promise<unknown> } }).session;
+    const [releaseSession, runSession] = [session.release.bind(session), session.runBag.bind(session)];
+    const order: string[] = [];
+    session.release = () => {
+      order.push('released');
+      return releaseSession();
+    };
+    session.runBag = (...args) => runSession(...args).then((out) => (order.push('ran'), out));
     const running = classifier.predict(emails);
     const released = classifier.release();
     const predictions = await running;
     await released;
     expect(predictions).toHaveLength(300);
     expect(predictions[299].id).toBe('299');
+    expect(order.at(-1)).toBe('released');
+    expect(order.filter((step) => step === 'released')).toHaveLength(1);
+    expect(order).toContain('ran');
   });
 });
 
