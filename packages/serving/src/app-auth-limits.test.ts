@@ -6,6 +6,15 @@ import { createSqliteStore } from './store/sqlite-store.js';
 
 const build = testAppBuilder();
 
+/** Resolves once `done()` holds, asked at each turn of the event loop (one turn more, for what the last one started); rejects after 10,000 turns. */
+async function untilTrue(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 10_000; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (done()) return void (await new Promise((resolve) => setImmediate(resolve)));
+  }
+  throw new Error('never came to pass');
+}
+
 describe('auth and limits', () => {
   it('401 without a key, 401 with a wrong key, 403 without the scope', async () => {
     const { app } = await build();
@@ -100,21 +109,32 @@ describe('auth and limits', () => {
   });
 
   it('feedback has its own concurrency cap: classify at its cap does not turn it away', async () => {
-    const { app } = await build({ classifier: createFakeClassifier({ delayMs: 100 }), limits: { maxConcurrent: 2 } });
+    const classifier = createFakeClassifier();
+    const { app } = await build({ classifier, limits: { maxConcurrent: 2 } });
     const first = await json(await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })));
-    const busy = [1, 2, 3].map(() => app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })));
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the classify requests hold both slots now
+    let open!: () => void;
+    classifier.hold = new Promise<void>((resolve) => (open = resolve));
+    let answered = 0;
+    const busy = [1, 2, 3].map(() => app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] })).then((r) => ((answered += 1), r)));
+    // The classify requests hold both slots now: two are in the classifier (maybe in one batch), the third refused.
+    await untilTrue(() => answered === 1 && classifier.calls >= 2);
     const feedback = await app.request('/v1/feedback', jsonRequest({ predictionId: first.predictions[0].predictionId, labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }));
     expect(feedback.status).toBe(202);
+    open();
     expect((await Promise.all(busy)).map((r) => r.status).sort()).toEqual([200, 200, 503]);
   });
 
   it('503 when a request runs past the timeout, and the prediction the caller never saw is not stored', async () => {
-    const { app, context } = await build({ classifier: createFakeClassifier({ delayMs: 200 }), limits: { requestTimeoutMs: 20 } });
+    const classifier = createFakeClassifier();
+    let open!: () => void;
+    classifier.hold = new Promise<void>((resolve) => (open = resolve));
+    const { app, context } = await build({ classifier, limits: { requestTimeoutMs: 20 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
     expect(res.status).toBe(503);
     expect(await json(res)).toMatchObject({ code: 'REQUEST_TIMEOUT', detail: expect.stringMatching(/^The request took longer than 20 ms, the server's request timeout: retry it after Retry-After, and a big batch /) });
-    await new Promise((r) => setTimeout(r, 300)); // the classifier finishes after the answer
+    // The classifier finishes after the answer; its predictions come back to a request already answered.
+    open();
+    await untilTrue(() => classifier.finished === 1);
     expect(await context.store.listPairs({ since: '2000-01-01T00:00:00Z' })).toEqual([]);
     expect(await (await app.request('/metrics')).text()).not.toMatch(/mailroute_predictions_total\{/);
   });

@@ -9,6 +9,10 @@ export const FAKE_TASKS = [
 export interface FakeClassifier extends EmailClassifier {
   released: boolean;
   calls: number;
+  /** Calls that have returned their predictions. */
+  finished: number;
+  /** While set, each call waits for it before it answers: a test holds calls in flight without timing them. */
+  hold?: Promise<void>;
 }
 
 /**
@@ -22,11 +26,14 @@ export function createFakeClassifier(options: { modelId?: string; delayMs?: numb
     tasks: FAKE_TASKS.map((t) => ({ name: t.name, labels: [...t.labels] })),
     released: false,
     calls: 0,
+    finished: 0,
     async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
       self.calls += 1;
       if (self.released) throw new Error('predict after release');
       if (options.fail) throw new Error('session exploded with secret email text');
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+      if (self.hold) await self.hold;
+      self.finished += 1;
       return emails.map((e) => {
         const text = `${e.subject ?? ''} ${e.body ?? ''}`.toLowerCase();
         const [queue, topic, confidence] = text.includes('invoice')
