@@ -20,7 +20,7 @@ describe('POST /v1/feedback', () => {
     expect((await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'old-name', body: 'invoice' }] }))).status).toBe(200);
     const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'old-name', labels: { queue: 'rechnung', topic: 'invoice' }, closedAt }));
     expect(res.status).toBe(202);
-    expect((await json(res)).readAs).toEqual({ queue: `"rechnung" is read as "billing": the model's training config renames or merges it` });
+    expect((await json(res)).readAs).toEqual({ queue: `"rechnung" is read as "billing": the training config of the model now serving renames or merges it` });
     const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
     expect(pair.feedback?.labels).toEqual({ queue: 'rechnung', topic: 'invoice' });
     const quality = await json(app.request('/v1/quality?hours=1', authed()));
@@ -44,7 +44,7 @@ describe('POST /v1/feedback', () => {
       predictionId: p.predictionId,
       status: 'recorded',
       matched: true,
-      readAs: { topic: '"inheritance" is read as "other": the model had too few examples of it when trained (under the task\'s minCount), so training merged it into other' },
+      readAs: { topic: '"inheritance" is read as "other": the model now serving had too few examples of it when trained (under the task\'s minCount), so training merged it into other' },
       recordedTasks: ['queue', 'topic'],
     });
     const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
@@ -176,6 +176,16 @@ describe('POST /v1/feedback', () => {
     expect((await post()).status).toBe(202);
     expect((await post()).status).toBe(202);
     expect(calls).toBe(2);
+  });
+
+  it('says which model reads a label under another name: the one now serving, or the one that made the prediction', async () => {
+    const modelTasks = async () => [{ name: 'queue', labels: ['kyc'], aliases: { 'know-your-customer': 'kyc' } }];
+    const { app, context } = await build({ modelTasks });
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    await context.store.savePredictions([{ predictionId: P_O, emailId: 'e-o', modelId: 'other-model', createdAt, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1 }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ predictionId: P_O, labels: { queue: 'know-your-customer' }, closedAt }));
+    expect(res.status).toBe(202);
+    expect((await json(res)).readAs).toEqual({ queue: '"know-your-customer" is read as "kyc": the training config of the model that made the prediction renames or merges it' });
   });
 
   it("asks the registry once for a model it does not hold (deleted): REGISTRY_NOT_FOUND is remembered", async () => {

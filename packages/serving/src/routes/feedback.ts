@@ -40,13 +40,13 @@ function mergedAsRare(task: ClassifierTask, label: string): boolean {
  * Why an accepted label is read under another name of the task (`readAs` of the answer), or undefined when
  * it is read as sent: a rename or merge of the training config, or a label too rare to learn, merged into `other`.
  */
-function readAsNote(task: ClassifierTask, label: string): string | undefined {
+function readAsNote(task: ClassifierTask, label: string, whose: string): string | undefined {
   const current = currentLabel(task, label);
   if (current === label) return undefined;
   if (mergedAsRare(task, label)) {
-    return `"${label}" is read as "${current}": the model had too few examples of it when trained (under the task's minCount), so training merged it into ${CATCH_ALL_LABEL}`;
+    return `"${label}" is read as "${current}": ${whose} had too few examples of it when trained (under the task's minCount), so training merged it into ${CATCH_ALL_LABEL}`;
   }
-  return `"${label}" is read as "${current}": the model's training config renames or merges it`;
+  return `"${label}" is read as "${current}": the training config of ${whose} renames or merges it`;
 }
 
 /** One label against one model's tasks: accepted (under a current or an old name), retired, or the 422 to answer. */
@@ -90,7 +90,7 @@ export function checkTaxonomy(
     if (accepting >= 0) {
       kept[name] = label;
       const task = taxonomies[accepting].find((t) => t.name === name);
-      const note = task && readAsNote(task, label);
+      const note = task && readAsNote(task, label, accepting === 0 ? 'the model now serving' : 'the model that made the prediction');
       if (note) readAs[name] = note;
     } else if (verdicts.includes('retired')) ignored[name] = `"${label}" is a retired label`;
     else throw verdicts[0];
