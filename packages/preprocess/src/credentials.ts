@@ -11,7 +11,7 @@
  *   (`Kennwort: sommerwind`), or after `ist`/`is` with eight letters or more, unless it says something about the secret
  *   (`Passwort: vergessen`, `my password is compromised`);
  * - a year 20xx after `PIN` or `TAN` and blanks, then a word about it (`TAN 2025 abgelaufen`), is no PIN;
- * - the values in the query of a web address (`https://bank.example/reset?token=8f3a…&user=hmueller`), whatever they are.
+ * - the values in the query of a web address that a secret or the customer is in (`https://bank.example/reset?token=8f3a…&user=hmueller`).
  */
 import type { Hit } from './redact.js';
 
@@ -69,6 +69,8 @@ export function credentialHits(text: string): Hit[] {
     const keyword = m[1] ?? m[2];
     const join = m[0].slice(keyword.length);
     const kind: JoinKind = join.trim() === '' ? 'blanks' : STRONG_JOIN.test(join) ? 'strong' : 'said';
+    // `PW` is also other words' short form (`PW 2024`, `150 PW`): a password only after `:` or `=`.
+    if ((keyword === 'PW' || keyword === 'pw') && kind !== 'strong') continue;
     // A PIN joined by blanks alone may be a year (`PIN 2024 geändert`).
     const end = m[1] !== undefined ? pinEnd(text, at, kind === 'blanks') : secretEnd(text, at, kind, CODE_KEYWORD.test(keyword));
     if (end === undefined) continue;
@@ -80,28 +82,39 @@ export function credentialHits(text: string): Hit[] {
   return inQueries.length === 0 ? hits : [...hits, ...inQueries].sort((a, b) => a.start - b.start);
 }
 
-/** A web address with a query (group 1: after `?`, up to a blank, `#`, a bracket or a quote). */
-const URL_QUERY = /\bhttps?:\/\/[^\s?#<>"'()[\]]+\?([^\s#<>"'()[\]]+)/gi;
-/** One parameter's value in a query (group 1), after `name=`. */
-const QUERY_VALUE = /(?:^|[&;])[^=&;]*=([^&;]+)/g;
-/** The end of a sentence after a web address, not part of it (`…?user=hmueller.`). */
-const URL_TRAILING = /[.,;:!?]+$/;
+/** A web address with a query (group 1: after `?`, up to a blank, `#`, a comma, a bracket or a quote). */
+const URL_QUERY = /\bhttps?:\/\/[^\s?#<>"'(),[\]]+\?([^\s#<>"'(),[\]]+)/gi;
+/** One parameter of a query: its name (group 1) and value (group 2). */
+const QUERY_PARAMETER = /(?:^|[&;])([^=&;]*)=([^&;]+)/g;
+/** Parameter names of a secret or of who the customer is: their values are masked whatever they hold. */
+const SECRET_PARAMETER = /token|key|code|session|sid|auth|pass|pw|pwd|secret|sig|otp|tan|pin|user|login|mail|name|iban|account|konto|kunde|customer|client|id$/i;
+/** A value that reads as a token or an address whatever its name: an `@` (or `%40`), or 16 characters and more of letters and digits mixed. */
+const SECRET_VALUE = /@|%40|^(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}$/i;
+
+/** Where a web address ends before the punctuation of the sentence it stands in (`…?user=hmueller.`). */
+function endOfAddress(query: string): number {
+  let end = query.length;
+  while (end > 0 && '.,;:!?'.includes(query[end - 1])) end -= 1;
+  return end;
+}
 
 /**
- * The values in the queries of web addresses (`https://bank.example/reset?token=8f3a…&user=hmueller`): a reset token, a
- * session, a login or the customer's e-mail address (`email=anna%40mail.example`). The address and the names of its
- * parameters stay.
+ * The values in the queries of web addresses that a secret or the customer is in (`https://bank.example/reset?token=8f3a…&user=hmueller`):
+ * a parameter named as a token, session, login, e-mail address, name or account; or a value with an `@` or one that
+ * reads as a token (16 letters and digits mixed). Others stay (`?lang=de`, `?page=2`, `?isin=DE0005140008`), and so do
+ * the address and the names of its parameters.
  */
 function urlQueryHits(text: string): Hit[] {
   const hits: Hit[] = [];
   URL_QUERY.lastIndex = 0;
   for (let u = URL_QUERY.exec(text); u !== null; u = URL_QUERY.exec(text)) {
-    const query = u[1].replace(URL_TRAILING, '');
+    const query = u[1].slice(0, endOfAddress(u[1]));
     const queryStart = u.index + u[0].length - u[1].length;
-    QUERY_VALUE.lastIndex = 0;
-    for (let v = QUERY_VALUE.exec(query); v !== null; v = QUERY_VALUE.exec(query)) {
-      const end = queryStart + v.index + v[0].length;
-      hits.push({ type: 'CREDENTIAL', start: end - v[1].length, end, placeholder: '[CREDENTIAL]' });
+    QUERY_PARAMETER.lastIndex = 0;
+    for (let p = QUERY_PARAMETER.exec(query); p !== null; p = QUERY_PARAMETER.exec(query)) {
+      if (!SECRET_PARAMETER.test(p[1]) && !SECRET_VALUE.test(p[2])) continue;
+      const end = queryStart + p.index + p[0].length;
+      hits.push({ type: 'CREDENTIAL', start: end - p[2].length, end, placeholder: '[CREDENTIAL]' });
     }
   }
   return hits;

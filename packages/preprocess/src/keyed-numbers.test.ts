@@ -151,21 +151,29 @@ describe('numbers a keyword names', () => {
       ['USt-IdNr. DE123456789', 'USt-IdNr. [TAX_ID]'],
       ['VAT no. GB123456789', 'VAT no. [TAX_ID]'],
       ['IBAN: DE89 3704 0044 0532 0130 0 (eine Ziffer fehlt)', 'IBAN: [IBAN] (eine Ziffer fehlt)'],
+      ['Umsatzsteuer-ID: ATU12345678', 'Umsatzsteuer-ID: [TAX_ID]'],
+      // Nothing glued after them is taken: a WKN, a date, a count.
+      ['IBAN DE89 3704 0044 0532 0130 0 WKN 840400', 'IBAN [IBAN] WKN 840400'],
+      ['neue IBAN: DE89 3704 0044 0532 0130 0 ab 01.01.2025', 'neue IBAN: [IBAN] ab 01.01.2025'],
+      ['VAT: DE123456789 2 Stück', 'VAT: [TAX_ID] 2 Stück'],
     ];
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
     // Amounts after the new keywords stay; so does an IBAN keyword without one.
     for (const text of ['Tagesgeldkonto 25000 Euro', 'Referenzkonto 15000', 'IBAN DE12 bitte prüfen']) expect(redactPii(text).text).toBe(text);
   });
 
-  it('masks phone numbers a keyword names with spaced groups, a slash or dash between blanks and brackets, and stops before a time', () => {
+  it('masks phone numbers a keyword names with an area code in brackets or a (0) trunk, and keeps a count, a year, a range or a remark after them', () => {
     const cases: ReadonlyArray<readonly [string, string]> = [
       ['Tel.-Nr.: (0 69) 12 34 56', 'Tel.-Nr.: [PHONE]'],
-      ['Mobil: 0 17 1 / 23 45 67 8', 'Mobil: [PHONE]'],
-      ['Handy: 01 71 - 23 45 67 8', 'Handy: [PHONE]'],
-      ['Mobil: 0171 / 23 45 67 8', 'Mobil: [PHONE]'],
+      ['Tel. (069) 123456', 'Tel. [PHONE]'],
       ['Tel: 0049 (0)151 23456789', 'Tel: [PHONE]'],
       ['Rufnummer 069 123456 - 10 Uhr', 'Rufnummer [PHONE] - 10 Uhr'],
       ['Tel. 069 12345-67 ab 9:00', 'Tel. [PHONE] ab 9:00'],
+      ['Telefon 069 123456 - 3 Versuche', 'Telefon [PHONE] - 3 Versuche'],
+      ['Fax 069 12345 / 2 Seiten', 'Fax [PHONE] / 2 Seiten'],
+      ['Tel. 069 123456 / 2024 Depot', 'Tel. [PHONE] / 2024 Depot'],
+      ['Handy 0171 2345678 (3) verpasste Anrufe', 'Handy [PHONE] (3) verpasste Anrufe'],
+      ['Tel 069/123456 (9-17)', 'Tel [PHONE] (9-17)'],
     ];
     for (const [text, masked] of cases) expect(redactPii(text).text).toBe(masked);
   });

@@ -26,7 +26,7 @@ export const CURRENCY = String.raw`€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b`;
 /** Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`). */
 const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))`;
 
-/** Not a time after a number: a phone rule that reads groups over ` - ` would take `069 123456 - 10 Uhr` whole. */
+/** Not a time after a number (`Rückruf unter 069 123456 10 Uhr`): its digits are no part of the phone number. */
 const NOT_TIME = String.raw`(?![ \t]?(?:uhr\b|h\b|:\d|a\.?m\.?|p\.?m\.?))`;
 
 /**
@@ -125,7 +125,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     detector: 'ids',
     words: wordSet(`${NUMBER_ENDS} ust-idnr. ust-idnr ust-id ust.-idnr. ustidnr ustidnr. ustid ust-id-nr. umsatzsteuer-id umsatzsteuer-identifikationsnummer vat`),
     before: new RegExp(String.raw`(?:\b(?:ust|umsatzsteuer)[-.]{0,2}id(?:entifikationsnummer|-?nr\.?)?|\bvat(?: (?:id|number|no\.?|reg(?:istration)? (?:number|no\.?)))?)` + KEY_TAIL, 'i'),
-    value: /[A-Z]{2}\d(?:[ ]?[0-9A-Z]){7,12}\b/iy,
+    value: /(?:ATU\d{8}|[A-Z]{2}\d{8,12})(?![0-9A-Za-z])/y,
     letters: true,
   },
   // An IBAN after its keyword that the IBAN detector leaves (a digit short or too many: a typo), whole: its bank
@@ -135,7 +135,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     detector: 'iban',
     words: wordSet('iban iban-nr. iban-nummer'),
     before: new RegExp(String.raw`\biban(?:[- ]?(?:nummer|nr\.?))?` + KEY_TAIL, 'i'),
-    value: /[A-Z]{2}\d{2}(?:[ ]?[0-9A-Z]){8,30}\b/iy,
+    value: /[A-Z]{2}\d{2}(?: ?[0-9A-Z]{4}){2,7}(?: ?[0-9A-Z]{1,3})?(?![0-9A-Za-z])/y,
     letters: true,
   },
   // A German bank code (BLZ: `370 400 44`, `37040044`) or a UK sort code (`20-00-00`, `200000`): with the account
@@ -166,8 +166,9 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
   },
   // A phone number a keyword names, also a local one without an area code (`Tel. 123 456 789`, `Rufnummer 123 456
-  // 78`): 6 to 16 digits (15 and a trunk 0) split by up to three blanks, brackets, `/` or `-` (`(0 69) 12 34 56`, `0171 / 23 45 67 8`,
-  // `0049 (0)151 23456789`), not by dots (`Tel. 12.03.2025` is a date).
+  // 78`): 6 to 15 digits split by single blanks, `/` or `-`, not by dots (`Tel. 12.03.2025` is a date); before them an
+  // area code that closes a bracket (`(0 69) 12 34 56`) or a country code with a trunk 0 (`0049 (0)151 23456789`).
+  // Separators stay single: a count, a year or a remark after ` - `, ` / ` or ` (` is no part of the number.
   {
     type: 'PHONE',
     detector: 'phone',
@@ -178,7 +179,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: number| no\.?)?)` + KEY_TAIL_BODY + String.raw`\(?$`,
       'i',
     ),
-    value: new RegExp(String.raw`\d(?:[ ()/-]{0,3}\d){5,15}${WHOLE_NUMBER}${NOT_AMOUNT}${NOT_TIME}`, 'iy'),
+    value: new RegExp(String.raw`(?:\d[\d ]{0,4}\) ?|\d{2,4} ?\(0\) ?)?\d(?:[ /-]?\d){5,14}${WHOLE_NUMBER}${NOT_AMOUNT}${NOT_TIME}`, 'iy'),
   },
 ];
 /** Characters before a value that its keyword may take (the longest keyword and its tail fit). */

@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import os, { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeDirectory, writeFileAtomicChunks } from './fs-atomic.js';
@@ -29,30 +28,37 @@ describe('writeFileAtomicChunks', () => {
     expect(readFileSync(file, 'utf8')).toBe('old\n');
     expect(readdirSync(dir)).toEqual(['out.jsonl']);
   });
-  it('names the file in a system error of the write, which names none (a full disk)', async () => {
+  it('names the file in an error of the write itself, which names none (ENOSPC on a full disk), not in errors of what it writes', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-atomic-'));
     const file = path.join(dir, 'registry.json');
-    async function* full() {
+    // An error of the file handle's write (a chunk it cannot write), as ENOSPC would be.
+    async function* notText() {
       yield '{';
-      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+      yield 42 as unknown as string;
     }
-    await expect(writeFileAtomicChunks(file, full())).rejects.toMatchObject({ code: 'ENOSPC', path: file, message: `ENOSPC: no space left on device, write (writing ${file})` });
-    // An error that is no system error, or names its file already, stays as it was.
-    async function* broken() {
+    await expect(writeFileAtomicChunks(file, notText())).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', path: file, message: expect.stringMatching(/ \(writing .*registry\.json\)$/) });
+    // An error of the chunks' source keeps its own words, code or not: it is not about this file.
+    async function* reset() {
       yield '{';
-      throw new Error('model failed');
+      throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
     }
-    await expect(writeFileAtomicChunks(file, broken())).rejects.toThrow(/^model failed$/);
+    await expect(writeFileAtomicChunks(file, reset())).rejects.toThrow(/^read ECONNRESET$/);
+    expect(readdirSync(dir)).toEqual([]);
   });
+
   it("removes the temp files of earlier writes of the file whose process is gone, not another live writer's", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-atomic-'));
     const file = path.join(dir, 'preds.jsonl');
     // A pid no process has (above Linux's pid_max), and this process's parent's, which is alive.
-    const dead = `.preds.jsonl.${2 ** 22 + 1}.0badc0de.tmp`;
-    const live = `.preds.jsonl.${process.ppid}.0badc0de.tmp`;
-    for (const name of [dead, live, '.other.jsonl.99999999.0badc0de.tmp']) writeFileSync(path.join(dir, name), 'half');
+    const host = hostname().replace(/[^A-Za-z0-9-]/g, '-');
+    const dead = `.preds.jsonl.${host}.${2 ** 22 + 1}.0badc0de.tmp`;
+    const older = `.preds.jsonl.${2 ** 22 + 2}.0badc0de.tmp`; // written before temp names held the host
+    const live = `.preds.jsonl.${host}.${process.ppid}.0badc0de.tmp`;
+    const elsewhere = `.preds.jsonl.other-host.${2 ** 22 + 1}.0badc0de.tmp`; // a shared home: its pid says nothing here
+    const kept = [live, elsewhere, '.other.jsonl.99999999.0badc0de.tmp'];
+    for (const name of [dead, older, ...kept]) writeFileSync(path.join(dir, name), 'half');
     await writeFileAtomicChunks(file, ['new\n']);
-    expect(readdirSync(dir).sort()).toEqual([live, '.other.jsonl.99999999.0badc0de.tmp', 'preds.jsonl'].sort());
+    expect(readdirSync(dir).sort()).toEqual([...kept, 'preds.jsonl'].sort());
   });
 });
 
@@ -63,15 +69,15 @@ describe('makeDirectory', () => {
     expect(readdirSync(path.dirname(dir))).toEqual(['run-1']);
   });
 
-  it('says a read-only file system, where Node 20 says a parent is missing (ENOENT)', async (context) => {
-    const rw = mkdtempSync(path.join(os.tmpdir(), 'mailroute-mkdir-'));
-    const ro = mkdtempSync(path.join(os.tmpdir(), 'mailroute-mkdir-ro-'));
-    // A read-only bind mount needs root (and Linux); elsewhere the test has nothing to run on.
-    if (spawnSync('mount', ['--bind', '-o', 'ro', rw, ro]).status !== 0) return context.skip('needs root to mount a read-only bind mount');
-    try {
-      await expect(makeDirectory(path.join(ro, 'runs', 'run-1'))).rejects.toMatchObject({ code: 'EROFS' });
-    } finally {
-      spawnSync('umount', [ro]);
-    }
+  it('says a read-only file system, where Node 20 says a parent is missing (ENOENT)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'mailroute-mkdir-'));
+    // mkdir as Node 20 behaves on a read-only file system: the recursive call says ENOENT, one folder alone EROFS.
+    const made: string[] = [];
+    const readOnly = (async (dir: string, options?: { recursive?: boolean }) => {
+      made.push(`${options?.recursive ? 'recursive' : 'alone'} ${path.relative(root, dir)}`);
+      throw Object.assign(new Error(options?.recursive ? 'ENOENT: no such file or directory' : 'EROFS: read-only file system'), { code: options?.recursive ? 'ENOENT' : 'EROFS' });
+    }) as unknown as typeof import('node:fs/promises').mkdir;
+    await expect(makeDirectory(path.join(root, 'runs', 'run-1'), readOnly)).rejects.toMatchObject({ code: 'EROFS' });
+    expect(made).toEqual([`recursive ${path.join('runs', 'run-1')}`, 'alone runs']);
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { RegistryError } from './errors.js';
 import { processAlive } from './process-alive.js';
@@ -27,16 +28,18 @@ export async function fsyncDir(dir: string): Promise<void> {
  * read-only file system (or without permission), as if a parent were missing. Then the first missing folder is made
  * alone, which fails with the real cause (EROFS, EACCES).
  */
-export async function makeDirectory(dir: string): Promise<void> {
+export async function makeDirectory(dir: string, make: typeof mkdir = mkdir): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await make(dir, { recursive: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     let first = path.resolve(dir);
     while (path.dirname(first) !== first && !(await exists(path.dirname(first)))) first = path.dirname(first);
     // Fails with the real cause; where it does not (a parent made meanwhile), the whole path is tried again.
-    await mkdir(first);
-    await mkdir(dir, { recursive: true });
+    await make(first).catch((cause: NodeJS.ErrnoException) => {
+      if (cause.code !== 'EEXIST') throw cause;
+    });
+    await make(dir, { recursive: true });
   }
 }
 
@@ -58,7 +61,7 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
  */
 export async function writeFileAtomicChunks(file: string, chunks: Iterable<string> | AsyncIterable<string>, options: { mode?: number } = {}): Promise<void> {
   await removeAbandonedTemps(file);
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${THIS_HOST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // A file replaced keeps its mode (an owner-only file stays owner-only); a new one gets `mode` (less the umask).
   const existing = await stat(file).then(
     (s) => s.mode & 0o7777,
@@ -68,32 +71,38 @@ export async function writeFileAtomicChunks(file: string, chunks: Iterable<strin
   try {
     try {
       if (existing !== undefined) await handle.chmod(existing);
-      // writeFile on a handle writes all of the chunk at the handle's position.
-      for await (const chunk of chunks) await handle.writeFile(chunk);
-      await handle.sync();
+      // writeFile on a handle writes all of the chunk at the handle's position. Its errors name no file: given here.
+      for await (const chunk of chunks) await handle.writeFile(chunk).catch((error: unknown) => Promise.reject(withPath(error, file)));
+      await handle.sync().catch((error: unknown) => Promise.reject(withPath(error, file)));
     } finally {
       await handle.close();
     }
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true });
-    throw withPath(error, file);
+    throw error;
   }
   await fsyncDir(path.dirname(file));
 }
 
+/** This machine's name as a temp file's name may hold it: a pid says whether a writer lives only on its own host. */
+const THIS_HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
+
 /**
- * Removes the temp files of earlier writes of `file` whose process is gone (`kill -9`, out of memory, while writing a
- * big `--out`): no later write would, and each can be as big as the file. A temp file of a write still going (another
- * process writing the same file) is left to it.
+ * Removes the temp files of earlier writes of `file` on this host whose process is gone (`kill -9`, out of memory,
+ * while writing a big `--out`): no later write would, and each can be as big as the file. A temp file of a write still
+ * going (another process writing the same file), or of another host's (a shared home), is left to it; one without a
+ * host, of an older mailroute, is taken for this host's.
  */
 async function removeAbandonedTemps(file: string): Promise<void> {
   const prefix = `.${path.basename(file)}.`;
   const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
-    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
-    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await rm(path.join(path.dirname(file), name), { force: true });
+    const m = /^(?:([A-Za-z0-9-]+)\.)?(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (!m || (m[1] !== undefined && m[1] !== THIS_HOST)) continue;
+    const pid = Number(m[2]);
+    if (pid !== process.pid && !processAlive(pid)) await rm(path.join(path.dirname(file), name), { force: true });
   }
 }
 

@@ -140,7 +140,7 @@ export class LocalModelRegistry implements ModelRegistry {
    * champion or recorded gate also moves aside a model killed mid-registration, rather than leaving it in models/
    * until the next registration.
    */
-  private async update<T>(fn: (index: RegistryIndex) => Promise<T> | T): Promise<T> {
+  private async update<T>(fn: (index: RegistryIndex) => Promise<T> | T, onIndexWriteFailed?: () => Promise<void>): Promise<T> {
     await makeDirectory(this.home);
     return withFileLock(
       this.lockFile,
@@ -148,7 +148,13 @@ export class LocalModelRegistry implements ModelRegistry {
         const index = await this.readIndex();
         await this.collectGarbage(index);
         const result = await fn(index);
-        await this.writeIndex(index);
+        try {
+          await this.writeIndex(index);
+        } catch (error) {
+          // Still under the lock: no other writer has seen what `fn` placed unlisted.
+          await onIndexWriteFailed?.();
+          throw error;
+        }
         return result;
       },
       this.options.lock,
@@ -205,8 +211,12 @@ export class LocalModelRegistry implements ModelRegistry {
     }), artifactDir);
     await makeDirectory(this.modelsDir);
     const staging = path.join(this.modelsDir, `.staging-${source.modelId}-${process.pid}-${randomBytes(4).toString('hex')}`);
-    // Where the model was moved to for the index to list it: taken back out if the index write then fails.
+    // Where the model was moved to for the index to list it: taken back out, under the lock, if the index write then
+    // fails (a full disk), rather than left to take space as an unlisted folder that is only moved aside later.
     let placed: string | undefined;
+    const takeBackOut = async () => {
+      if (placed !== undefined) await rm(placed, { recursive: true, force: true }).catch(() => undefined);
+    };
     try {
       await copyDirDurable(artifactDir, staging, this.options.hooks?.afterCopyFile);
       const { head, manifestSha256 } = await readCopiedManifest(staging, artifactDir);
@@ -239,24 +249,10 @@ export class LocalModelRegistry implements ModelRegistry {
         };
         index.versions.push(version);
         return version;
-      });
-    } catch (error) {
-      // The index was not written (a full disk): the model it does not list goes, rather than take space as an
-      // unlisted folder that is only moved aside later. Kept if the index lists it after all.
-      if (placed !== undefined) await this.removeUnlisted(placed, path.basename(placed));
-      throw error;
+      }, takeBackOut);
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
-  }
-
-  /** Deletes the model folder `dir` unless the index lists `id` (or cannot be read: then it stays, to be moved aside). */
-  private async removeUnlisted(dir: string, id: string): Promise<void> {
-    const listed = await this.readIndex().then(
-      (index) => index.versions.some((v) => v.id === id),
-      () => true,
-    );
-    if (!listed) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 
   async list(): Promise<ModelVersion[]> {

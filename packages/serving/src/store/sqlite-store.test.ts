@@ -134,9 +134,9 @@ describe('createSqliteStore', () => {
     const warnings: string[] = [];
     const again = createSqliteStore({ file, retentionDays: 7, onWarning: (m) => warnings.push(m) });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^retention: the clock says .*more than 7 days after the newest stored record \(.*\): pruning would delete every stored prediction and feedback, so this server prunes nothing until it restarts/);
+    expect(warnings[0]).toMatch(/^retention: the clock says .*more than 7 days after the newest stored record \(.*\): pruning would delete every stored prediction and feedback, so nothing is pruned while that is so/);
     expect((await again.listPairs({ since: '2000-01-01T00:00:00Z' })).map((p) => p.prediction.predictionId).sort()).toEqual(['a', 'b']);
-    // Once it holds a record within the retention, the next start prunes the old ones as usual.
+    // Once it holds a record within the retention, the next prune deletes the old ones as usual.
     await again.savePredictions([record('c', 'e-c', new Date().toISOString())]);
     await again.close();
     const third = createSqliteStore({ file, retentionDays: 7, onWarning: (m) => warnings.push(m) });

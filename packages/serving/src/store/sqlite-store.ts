@@ -156,17 +156,18 @@ function createOwnerOnly(file: string): void {
 
 /**
  * Why the retention prune is held back, or undefined: when every stored record is older than the cutoff, the prune
- * would delete them all, which is what a clock set far ahead (a wrong hardware clock, a restored snapshot) does to a
- * store in use. Held back for the life of this store; once it has stored new records, the next start prunes the old
- * ones as usual, so a store that truly stood unused that long loses its old records one restart later.
+ * would delete them all, which is what a clock set far ahead (a wrong hardware clock, a restored snapshot, a jump
+ * while the server runs) does to a store in use. Held while it is so; once the store holds a record within the
+ * retention, the next prune deletes the old ones as usual, so a store that truly stood unused that long loses its old
+ * records an hour after its first new one.
  */
 function pruneHeldBack(db: Database.Database, cutoff: string, retentionDays: number): string | undefined {
   const newest = db.prepare('SELECT max(at) AS at FROM (SELECT max(created_at) AS at FROM predictions UNION ALL SELECT max(closed_at) AS at FROM feedback)').get() as { at: string | null };
   if (newest.at === null || newest.at >= cutoff) return undefined;
   return (
     `retention: the clock says ${new Date().toISOString()}, more than ${retentionDays} days after the newest stored record (${newest.at}): ` +
-    'pruning would delete every stored prediction and feedback, so this server prunes nothing until it restarts. Check the clock; ' +
-    'if it is right (the store stood unused that long), restart the server once it has stored new records, and the prune deletes the old ones then.'
+    'pruning would delete every stored prediction and feedback, so nothing is pruned while that is so. Check the clock; ' +
+    'if it is right (the store stood unused that long), the hourly prune deletes the old records once a new one is stored.'
   );
 }
 
@@ -238,17 +239,22 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   let pruner: NodeJS.Timeout | undefined;
   if (retentionDays > 0) {
     const cutoff = () => new Date(Date.now() - retentionDays * 86_400_000).toISOString();
-    const held = pruneHeldBack(db, cutoff(), retentionDays);
+    const warn = options.onWarning ?? ((message: string) => process.stderr.write(`mailroute: ${message}\n`));
+    let holding = false;
     const pruneOld = () => {
+      // Asked before each prune, so a clock that jumps while the server runs is caught too; said once a hold.
+      const held = open ? pruneHeldBack(db, cutoff(), retentionDays) : undefined;
+      if (held !== undefined) {
+        if (!holding) warn(held);
+        holding = true;
+        return;
+      }
+      holding = false;
       prune(cutoff()).catch((error: unknown) => buffer.onError(error instanceof StoreError ? error : new StoreError('Pruning old records failed.', {}, { cause: error }), 0));
     };
-    if (held === undefined) {
-      pruneOld();
-      pruner = setInterval(pruneOld, PRUNE_EVERY_MS);
-      pruner.unref();
-    } else {
-      (options.onWarning ?? ((message: string) => process.stderr.write(`mailroute: ${message}\n`)))(held);
-    }
+    pruneOld();
+    pruner = setInterval(pruneOld, PRUNE_EVERY_MS);
+    pruner.unref();
   }
   const predictionsMessage = (records: readonly PredictionRecord[]) => (id: number) => ({ id, kind: 'predictions' as const, records });
   /** Adds the pairs of [since, until) to `pairs`, newest first, in pages, until it holds `limit`. */

@@ -43,7 +43,8 @@ function writeFailed(failure: Failure | string): StoreError | StoreUnavailableEr
   if (code?.startsWith('SQLITE_BUSY')) {
     return new StoreUnavailableError('The SQLite database is locked by another connection (a backup or a sqlite3 shell?); retry after Retry-After.', { cause });
   }
-  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || /\bENOSPC\b|database or disk is full/.test(message)) {
+  // SQLite reads ENOSPC as SQLITE_FULL; its other write errors (SQLITE_IOERR_*: a failing disk) stay 500s.
+  if (code === 'SQLITE_FULL' || /\bENOSPC\b|database or disk is full/.test(message)) {
     return new StoreUnavailableError('The disk of the SQLite database is full: nothing was stored; retry after Retry-After (the operator must free space).', { cause });
   }
   return new StoreError('SQLite write failed.', {}, { cause });
