@@ -10,7 +10,7 @@ import type { AppContext, AppEnv, ModelTasks, ServingHono, TrainingDistribution 
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemWithHeaders } from './http/problem.js';
-import { createRefusalLog, requestIdOf } from './http/refusal-log.js';
+import { createRefusalLog, requestIdOf, type Refusal } from './http/refusal-log.js';
 import { classifyUnreadHint, feedbackUnreadHint } from './http/schemas.js';
 import { schemaMismatchDetail } from './http/validation-detail.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
@@ -54,6 +54,8 @@ export interface AppOptions {
 export interface ServingApp {
   app: ServingHono;
   context: AppContext;
+  /** The `request refused` log, rate-limited: also for refusals an adapter answers before the app. */
+  refused: (refusal: Refusal) => void;
   /** Waits for in-flight requests to the model, releases it and closes the store. */
   close(): Promise<void>;
 }
@@ -197,6 +199,7 @@ export function createApp(options: AppOptions): ServingApp {
   return {
     app,
     context: ctx,
+    refused,
     async close() {
       await ctx.source.close();
       await ctx.store.close();

@@ -435,7 +435,9 @@ describe('a server without API keys', () => {
   }
 
   it('refuses what a web page sends through the browser: a Host of its own (DNS rebinding), an Origin of its own (a cross-site POST)', async () => {
-    const serving = await buildTestApp({ noAuth: true });
+    const refusals: Record<string, unknown>[] = [];
+    const logger = { info: () => undefined, warn: (m: string, fields?: Record<string, unknown>) => (m === 'request refused' ? refusals.push(fields ?? {}) : undefined), error: () => undefined };
+    const serving = await buildTestApp({ noAuth: true, logger });
     const { source } = serving.context;
     const reload = source.reload.bind(source);
     let reloads = 0;
@@ -443,9 +445,7 @@ describe('a server without API keys', () => {
       reloads += 1;
       return reload(options);
     };
-    const refusals: Record<string, unknown>[] = [];
-    const logger = { info: () => undefined, warn: (m: string, fields?: Record<string, unknown>) => (m === 'request refused' ? refusals.push(fields ?? {}) : undefined), error: () => undefined };
-    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0, logger });
+    const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
     try {
       const rebound = await send(own.port, 'GET', '/v1/quality', { host: `attacker.example:${own.port}` });
       expect(rebound).toEqual({ status: 403, code: 'FORBIDDEN' });

@@ -8,7 +8,7 @@ import type { ServingApp } from '../app.js';
 import { ForbiddenError, ListenError, ServingConfigError } from '../errors.js';
 import { silentLogger, type Logger } from '../http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../http/problem.js';
-import { createRefusalLog, requestIdOf } from '../http/refusal-log.js';
+import { requestIdOf } from '../http/refusal-log.js';
 import { answerClientError } from './client-error.js';
 import { unreadableRequestProblem } from './unreadable-request.js';
 
@@ -136,8 +136,6 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   // headers Node has parsed already: about 0.2 µs a request).
   const loopbackOnly = !serving.context.auth.enabled && options.unauthenticatedBecause === undefined;
   const { metrics } = serving.context;
-  // Refusals answered before the app, logged as the app logs its own (rate-limited).
-  const refused = createRefusalLog(logger, Date);
   const fetch = loopbackOnly
     ? (request: Request, env: { incoming: { headers: IncomingHttpHeaders } }) => {
         const why = notFromLoopback(env.incoming.headers);
@@ -148,7 +146,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         metrics.rejected.inc({ reason: 'not_loopback' });
         const sent = env.incoming.headers['x-request-id'];
         const requestId = requestIdOf(typeof sent === 'string' ? sent : undefined, randomUUID);
-        refused({ requestId, method: request.method, route: 'not_loopback', status: 403, code: 'FORBIDDEN' });
+        // Logged with the app's own refusals, under their one rate limit.
+        serving.refused({ requestId, method: request.method, route: 'not_loopback', status: 403, code: 'FORBIDDEN' });
         return loopbackOnlyResponse(why, requestId);
       }
     : serving.app.fetch;
