@@ -243,7 +243,12 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     let holding = false;
     const pruneOld = () => {
       // Asked before each prune, so a clock that jumps while the server runs is caught too; said once a hold.
-      const held = open ? pruneHeldBack(db, cutoff(), retentionDays) : undefined;
+      let held: string | undefined;
+      try {
+        held = open ? pruneHeldBack(db, cutoff(), retentionDays) : undefined;
+      } catch {
+        // A read that fails here (a damaged file) fails the prune too, which reports it: no throw from a timer.
+      }
       if (held !== undefined) {
         if (!holding) warn(held);
         holding = true;
