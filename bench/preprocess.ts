@@ -163,31 +163,23 @@ function adversarial(): { table: Table; figures: Figure[] } {
   };
   // The masking unit tests' worst cases (packages/preprocess/src/adversarial-inputs.ts), timed here rather than there:
   // names on, as `mailroute clean` and stored text mask them.
-  const masking: Array<[string, string, boolean]> = [
-    ...NAME_CUE_RUNS.map((t, i): [string, string, boolean] => [`masking, names on: cue run ${i + 1} (${JSON.stringify(t.slice(0, 16))}…)`, t, true]),
-    ...NAME_RUNS.map((t, i): [string, string, boolean] => [`masking, names on: name run ${i + 1} (${JSON.stringify(t.slice(0, 16))}…)`, t, true]),
-    ...NUMBER_RUNS.map((t, i): [string, string, boolean] => [`masking: number run ${i + 1} (${JSON.stringify(t.slice(0, 16))}…)`, t, false]),
+  const masking = (list: readonly string[], what: string, names: boolean) =>
+    list.map((text, i): [string, () => void] => [`masking${names ? ', names on' : ''}: ${what} ${i + 1} (${JSON.stringify(text.slice(0, 16))}…)`, () => redactPii(text, { names })]);
+  const cases: Array<[string, () => void]> = [
+    ...masking(NAME_CUE_RUNS, 'cue run', true),
+    ...masking(NAME_RUNS, 'name run', true),
+    ...masking(NUMBER_RUNS, 'number run', false),
+    ...Object.entries(inputs).map(([name, email]): [string, () => void] => [name, () => cleanEmail(email)]),
   ];
   const rows: Table['rows'] = [];
   let worst = 0;
-  for (const [name, text, names] of masking) {
-    const times: number[] = [];
-    for (let r = 0; r < 3; r += 1) {
-      const t0 = performance.now();
-      redactPii(text, { names });
-      times.push(performance.now() - t0);
-    }
-    const ms = median(times);
-    worst = Math.max(worst, ms);
-    rows.push([name, Math.round(ms), 'ok']);
-  }
-  for (const [name, email] of Object.entries(inputs)) {
+  for (const [name, run] of cases) {
     const times: number[] = [];
     let outcome = 'ok';
     for (let r = 0; r < 3; r += 1) {
       const t0 = performance.now();
       try {
-        cleanEmail(email);
+        run();
       } catch (error) {
         outcome = `error ${(error as { code?: string }).code ?? String(error)}`;
       }
