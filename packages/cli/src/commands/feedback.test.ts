@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSqliteStore, DB_FILE } from '@mailroute/serving';
+import { createSqliteStore, DB_FILE, maskPii } from '@mailroute/serving';
 import { DEMO_CONFIG_PATH, generateDemoRows, loadDataset, loadTrainingConfig, writeDemoData } from '@mailroute/training';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
@@ -74,6 +74,12 @@ describe('mailroute feedback export', () => {
     const rowsOf = async (config: string, data: string) => (await loadDataset(path.join(cwd, data), await loadTrainingConfig(path.resolve(cwd, config)), { keepUnlabelled: true })).rows.map((r) => ({ id: r.id, email: r.email, labels: r.labels }));
     const asCsv = await rowsOf(DEMO_CONFIG_PATH, 'cases.csv');
     expect(asCsv).toHaveLength(20);
+    // Stored unmasked here, as by an older version's masking: the file has the text as this version masks it.
+    const second = generateDemoRows({ rows: 40, seed: 11 })[1];
+    const storedText = `${second.subject}\n\n${second.body}`;
+    expect(storedText).toContain('DE57 7253 9361 0623 5090 52');
+    expect(asCsv.find((r) => r.id === 'fb-1')?.email.body).toBe(maskPii(storedText));
+    expect(csv).not.toContain('DE57 7253 9361');
     expect(await rowsOf('semi.json', 'semi.csv')).toEqual(asCsv);
     expect(await rowsOf('lines.json', 'cases.jsonl')).toEqual(asCsv);
     expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', 'lines.json'])).stderr).toContain('reads every file as JSONL ("format": "jsonl"): name the file .jsonl');

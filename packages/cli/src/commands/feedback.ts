@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '@mailroute/model';
-import { DB_FILE, readConfirmedCases, type ConfirmedCase } from '@mailroute/serving';
+import { DB_FILE, maskPii, readConfirmedCases, type ConfirmedCase } from '@mailroute/serving';
 import { csvField, loadTrainingConfig, modelTrainingConfig, resolveModelDir, taskColumn, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -63,11 +63,15 @@ function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
   };
 }
 
-/** The file's header and one row of cells per case (null: blank). */
+/**
+ * The file's header and one row of cells per case (null: blank). Stored text is masked again, as this version
+ * masks: a server of an older version stored what its masking left (masking leaves its own placeholders as they are).
+ */
 function table(cases: readonly ConfirmedCase[], layout: Layout): { header: string[]; rows: Array<Array<string | null>> } {
   const header = [...layout.columns, ...layout.tasks.values(), ...layout.extra.map(([name]) => name)];
   const rows = cases.map((x) => {
-    const cells = layout.columns.map((column) => (column === layout.idColumn ? x.emailId : column === layout.textColumn ? (x.text ?? null) : column === layout.receivedAtColumn ? (x.classifiedAt ?? null) : null));
+    const text = x.text === undefined ? null : maskPii(x.text);
+    const cells = layout.columns.map((column) => (column === layout.idColumn ? x.emailId : column === layout.textColumn ? text : column === layout.receivedAtColumn ? (x.classifiedAt ?? null) : null));
     for (const task of layout.tasks.keys()) cells.push(Object.hasOwn(x.labels, task) ? x.labels[task] : null);
     for (const [, value] of layout.extra) cells.push(value(x) ?? null);
     return cells;
