@@ -276,6 +276,30 @@ describe('mailroute registry', () => {
     expect(fallback.stderr).toContain('warning: m-d, the champion now, has no gate result on record');
   });
 
+  it('says so when a registry from before champion history loses its champion: the fallback is not known to have served before', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-rollback-legacy-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b', 'm-c']) await reg.register(artifact(id));
+    await run(['registry', 'approve', 'm-a'], home);
+    await run(['registry', 'approve', 'm-b'], home);
+    // As an older mailroute left it: the champion, no history of champions.
+    const indexFile = path.join(home, 'registry.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, unknown>;
+    delete index.championHistory;
+    writeFileSync(indexFile, JSON.stringify(index));
+    await run(['registry', 'approve', 'm-c', '--no-promote'], home);
+    const rejected = await run(['registry', 'reject', 'm-b'], home);
+    expect(rejected.code).toBe(0);
+    expect(rejected.stdout).toMatch(/^m-b: Rejected; it was the champion: the champion is now m-c \(version 3, this registry kept no record of its earlier champions \(it was made by a mailroute from before it kept one\): the newest Approved version whose gate did not fail\)/);
+    expect(rejected.stderr).toMatch(/^warning: m-c was not chosen as the version that served before m-b \(this registry kept no record .*\); if another Approved version should serve, `mailroute registry champion <id>` makes it champion\n/);
+    // From then on the history is kept: a rejected champion hands back to the one before it.
+    await run(['registry', 'champion', 'm-a'], home);
+    await run(['registry', 'champion', 'm-c'], home);
+    const back = await run(['registry', 'reject', 'm-c'], home);
+    expect(back.stdout).toMatch(/the champion is now m-a \(version 1, the last champion before it still Approved\)/);
+    expect(back.stderr).not.toContain('no record of its earlier champions');
+  });
+
   it('says nothing of the gate when a version already Approved is approved again: nothing is being decided', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-again-'));
     const reg = createLocalRegistry({ home });

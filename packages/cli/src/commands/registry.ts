@@ -36,6 +36,8 @@ export function whatFollows(id: string, championBefore: string | undefined, cham
  * the champion then, `championNow` the champion after, `history` the champions the registry kept (oldest first)
  * and `versions` every version after the rejection. Servers are said to act at their next poll, never to serve
  * something now: one that has not polled since the last change still serves what it loaded before.
+ * `historyKept` is false for a registry made by a version of mailroute from before it kept its champions: which
+ * earlier version served is not known then, and a rollback cannot go back to it.
  */
 export function rejectOutcome(
   before: ModelVersion,
@@ -43,6 +45,7 @@ export function rejectOutcome(
   championNow: ModelVersion | undefined,
   history: readonly string[],
   versions: readonly ModelVersion[],
+  historyKept = true,
 ): { stdout: string; stderr: string } {
   const id = before.id;
   const undo = `\`mailroute registry approve ${id} --force\` undoes this`;
@@ -57,21 +60,29 @@ export function rejectOutcome(
   if (championNow) {
     // The champion before the rejected one when it is in the history before its own entry, just made.
     const previous = history.slice(0, -1).includes(championNow.id);
-    const why = previous ? 'the last champion before it still Approved' : 'no earlier champion is Approved: the newest Approved version whose gate did not fail';
+    const why = previous
+      ? 'the last champion before it still Approved'
+      : historyKept
+        ? 'no earlier champion is Approved: the newest Approved version whose gate did not fail'
+        : `${NO_HISTORY}: the newest Approved version whose gate did not fail`;
+    const unknown = previous || historyKept ? '' : `warning: ${championNow.id} was not chosen as the version that served before ${id} (${NO_HISTORY}); if another Approved version should serve, \`mailroute registry champion <id>\` makes it champion\n`;
     return {
       stdout: `${id}: Rejected; it was the champion: the champion is now ${championNow.id} (version ${championNow.version}, ${why}); servers using this registry switch to it ${NEXT_POLL}; ${undo}\n`,
-      stderr: newChampionGateNotice(championNow),
+      stderr: unknown + newChampionGateNotice(championNow),
     };
   }
   // Approved versions whose gate failed are not put in service unasked: name them, and how to make one champion.
   const others = versions.filter((o) => o.id !== id);
   const failed = others.filter((o) => o.status === 'Approved').map((o) => o.id);
   const none = failed.length > 0
-    ? `no earlier champion is Approved, and ${failed.join(', ')} ${failed.length > 1 ? 'are' : 'is'} Approved but failed ${failed.length > 1 ? 'their gates' : 'its gate'}, so there is no champion now`
+    ? `${historyKept ? 'no earlier champion is Approved' : NO_HISTORY}, and ${failed.join(', ')} ${failed.length > 1 ? 'are' : 'is'} Approved but failed ${failed.length > 1 ? 'their gates' : 'its gate'}, so there is no champion now`
     : 'no other version is Approved, so there is no champion now';
   const until = failed.length > 0 ? `you make one champion (\`mailroute registry champion ${failed[0]}\`) or ${approveAnotherHint(others)}` : `you ${approveAnotherHint(others)}`;
   return { stdout: `${id}: Rejected; it was the champion: ${none}; servers using this registry find none ${NEXT_POLL} and keep the model they have loaded until ${until}; ${undo}\n`, stderr: '' };
 }
+
+/** Said of a registry without champion history (a rollback cannot know which version served before). */
+const NO_HISTORY = 'this registry kept no record of its earlier champions (it was made by a mailroute from before it kept one)';
 
 /** A warning when the version that became champion by a rollback was approved over a failed gate, or has none on record. */
 function newChampionGateNotice(v: ModelVersion): string {
@@ -285,10 +296,12 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .option('--note <text>', 'why')
     .action(async (id: string, flags: { by?: string; note?: string }) => {
       const reg = registry();
-      const [before, championBefore] = await Promise.all([reg.get(id), reg.champion()]);
+      const [before, championBefore, historyBefore] = await Promise.all([reg.get(id), reg.champion(), reg.championHistory()]);
       await reg.reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
       const [championNow, history, versions] = await Promise.all([reg.champion(), reg.championHistory(), reg.list()]);
-      const { stdout, stderr } = rejectOutcome(before, championBefore?.id, championNow, history, versions);
+      // A champion with no history on record: the registry predates it (every change of champion since is kept).
+      const historyKept = championBefore === undefined || historyBefore.length > 0;
+      const { stdout, stderr } = rejectOutcome(before, championBefore?.id, championNow, history, versions, historyKept);
       ctx.stdout.write(safeLines(stdout));
       ctx.stderr.write(safeLines(stderr));
     });
