@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfirmedCases } from './confirmed-cases.js';
-import { createSqliteStore } from './sqlite-store.js';
+import { createSqliteStore, STORE_SCHEMA_VERSION } from './sqlite-store.js';
 import { predictionFixture as record } from './store-contract.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cases-'));
@@ -43,5 +44,20 @@ describe('readConfirmedCases', () => {
 
   it('says there is no database yet rather than creating one', () => {
     expect(() => readConfirmedCases(path.join(dir, 'none', 'mailroute.db'))).toThrow(/No database at .*none.*: no server has recorded predictions or feedback under this home yet/);
+  });
+
+  it("refuses a file of another data version (times of an older one are not all UTC yet), until a server brings it up to date", async () => {
+    const file = path.join(dir, 'old.db');
+    const old = new Database(file);
+    old.exec('CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT NOT NULL, closed_at TEXT NOT NULL, received_at TEXT NOT NULL)');
+    old.exec(`INSERT INTO feedback VALUES ('crm-1', NULL, '{"queue":"loans"}', '2026-12-04T14:00:00+01:00', '2026-12-04T13:00:01.000Z')`);
+    old.close();
+    expect(() => readConfirmedCases(file)).toThrow(/written by an older mailroute \(data version 0; this one reads 1\): start `mailroute serve` on this home once/);
+    await createSqliteStore({ file, retentionDays: 0 }).close();
+    expect(readConfirmedCases(file, { until: new Date('2026-12-04T13:30:00Z') }).map((c) => [c.emailId, c.closedAt])).toEqual([['crm-1', '2026-12-04T13:00:00.000Z']]);
+    const newer = new Database(file);
+    newer.pragma(`user_version = ${STORE_SCHEMA_VERSION + 1}`);
+    newer.close();
+    expect(() => readConfirmedCases(file)).toThrow(/written by a newer mailroute \(data version 2; this one reads up to 1\): export with that version/);
   });
 });

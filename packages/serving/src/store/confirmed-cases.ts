@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { StoreError } from '../errors.js';
+import { STORE_SCHEMA_VERSION } from './sqlite-store.js';
 
 /**
  * One case a person closed, as the local store holds it: the labels confirmed (merged per task over later
@@ -59,6 +60,14 @@ export function readConfirmedCases(file: string, window: { since?: Date; until?:
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
+    // Read as this version stores its data: a file of another is refused, not misread (times compared as text).
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version < STORE_SCHEMA_VERSION) {
+      throw new StoreError(`The database ${file} was written by an older mailroute (data version ${version}; this one reads ${STORE_SCHEMA_VERSION}): start \`mailroute serve\` on this home once, which brings it up to date, then export.`);
+    }
+    if (version > STORE_SCHEMA_VERSION) {
+      throw new StoreError(`The database ${file} was written by a newer mailroute (data version ${version}; this one reads up to ${STORE_SCHEMA_VERSION}): export with that version.`);
+    }
     // The window is read by SQL, and the rows one at a time: a store keeps 400 days of cases, texts and all.
     const bounds = { since: window.since?.toISOString() ?? OPEN_SINCE, until: window.until?.toISOString() ?? OPEN_UNTIL };
     const cases: ConfirmedCase[] = [];

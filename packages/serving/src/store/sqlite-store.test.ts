@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKLOG_LIMIT } from './sqlite-write-transport.js';
 import { PRUNE_BATCH } from './sqlite-writes.mjs';
-import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import { createSqliteStore, STORE_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-store.js';
 import type { PredictionRecord } from './types.js';
 import { describePredictionStoreContract, predictionFixture as record } from './store-contract.js';
 
@@ -251,6 +251,56 @@ describe('createSqliteStore', () => {
     const again = createSqliteStore({ file, retentionDays: 0 });
     await again.close();
     expect(statSync(file).mode & 0o777).toBe(0o640);
+  });
+
+  it("brings a file of an older mailroute up to this one's data version: every time UTC with milliseconds, a later correction no longer 'superseded'", async () => {
+    const file = path.join(dir, 'old', 'mailroute.db');
+    mkdirSync(path.dirname(file), { recursive: true });
+    // As a mailroute from before migrations left it: no data version, closedAt as its callers sent it.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE predictions (prediction_id TEXT PRIMARY KEY, email_id TEXT NOT NULL, model_id TEXT NOT NULL, created_at TEXT NOT NULL, labels TEXT NOT NULL,
+      confidences TEXT NOT NULL, abstained TEXT NOT NULL, queue TEXT NOT NULL, latency_ms REAL NOT NULL, text TEXT);
+      CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT NOT NULL, closed_at TEXT NOT NULL, received_at TEXT NOT NULL);`);
+    const insert = old.prepare('INSERT INTO feedback VALUES (?, NULL, ?, ?, ?)');
+    insert.run('crm-1', '{"queue":"loans"}', '2026-12-04T14:00:00+01:00', '2026-12-04T13:00:01.000Z');
+    insert.run('crm-2', '{"queue":"loans"}', '2026-12-04T13:30:00Z', '2026-12-04T13:30:01.000Z');
+    insert.run('crm-3', '{"queue":"loans"}', 'not a time', '2026-12-04T13:30:01.000Z');
+    old.close();
+    const store = createSqliteStore({ file, retentionDays: 0 });
+    try {
+      // 13:30 UTC is after 14:00+01:00: recorded. Before, the text comparison had it 'superseded'.
+      expect(await store.saveFeedback({ emailId: 'crm-1', labels: { queue: 'cards' }, closedAt: '2026-12-04T13:30:00.000Z', receivedAt: '2026-12-04T13:30:02.000Z' })).toBe('recorded');
+      expect(await store.saveFeedback({ emailId: 'crm-2', labels: { queue: 'cards' }, closedAt: '2026-12-04T13:29:00.000Z', receivedAt: '2026-12-04T13:30:02.000Z' })).toBe('superseded');
+    } finally {
+      await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+      expect(db.prepare('SELECT email_id, closed_at FROM feedback ORDER BY email_id').all()).toEqual([
+        { email_id: 'crm-1', closed_at: '2026-12-04T13:30:00.000Z' },
+        { email_id: 'crm-2', closed_at: '2026-12-04T13:30:00.000Z' },
+        { email_id: 'crm-3', closed_at: 'not a time' },
+      ]);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'feedback_closed'").get()).toEqual({ name: 'feedback_closed' });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a file of a newer mailroute, changing nothing in it', () => {
+    const file = path.join(dir, 'newer', 'mailroute.db');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const newer = new Database(file);
+    newer.pragma(`user_version = ${STORE_SCHEMA_VERSION + 1}`);
+    newer.close();
+    expect(() => createSqliteStore({ file, retentionDays: 0 })).toThrow(/written by a newer mailroute \(data version 2; this one reads up to 1\): run that version, or move the file aside/);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_master").get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
   });
 
   it('uses WAL and round-trips predictions and feedback through a reopen', async () => {

@@ -66,7 +66,41 @@ CREATE TABLE IF NOT EXISTS feedback (
   closed_at TEXT NOT NULL,
   received_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS feedback_closed ON feedback (closed_at);
 `;
+
+/**
+ * The version of the data in the file (`PRAGMA user_version`), raised by each migration below. 0: a file of a
+ * mailroute from before migrations, which may hold a closedAt as its caller sent it (`2026-12-04T14:00:00+01:00`):
+ * times are compared as text, so every one must be UTC with milliseconds, as the server writes them now.
+ */
+export const STORE_SCHEMA_VERSION = 1;
+
+/** The file's data version; refuses one a newer mailroute wrote, before anything in it is changed. */
+function dataVersion(db: Database.Database, file: string): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > STORE_SCHEMA_VERSION) {
+    throw new StoreError(
+      `The SQLite store at ${file} was written by a newer mailroute (data version ${version}; this one reads up to ${STORE_SCHEMA_VERSION}): run that version, or move the file aside to start a new store.`,
+    );
+  }
+  return version;
+}
+
+/**
+ * Brings a file of an older mailroute to STORE_SCHEMA_VERSION in one transaction, which takes the write lock
+ * first: a second server opening the file at once waits, then finds nothing left to change.
+ */
+function migrate(db: Database.Database, version: number): void {
+  if (version === STORE_SCHEMA_VERSION) return;
+  db.transaction(() => {
+    // Each time to UTC with milliseconds (strftime reads the offset); a value it cannot read is left as it is.
+    for (const [table, column] of [['feedback', 'closed_at'], ['feedback', 'received_at'], ['predictions', 'created_at']]) {
+      db.exec(`UPDATE ${table} SET ${column} = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ${column}), ${column}) WHERE ${column} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'`);
+    }
+    db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
+  }).immediate();
+}
 
 const RecordOfString = z.record(z.string(), z.string());
 const RecordOfNumber = z.record(z.string(), z.number());
@@ -180,14 +214,20 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
   const synchronous = options.synchronous ?? 'NORMAL';
   let db: Database.Database;
+  let opened: Database.Database | undefined;
   try {
     if (options.file !== ':memory:') createOwnerOnly(options.file);
-    db = new Database(options.file);
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${synchronous}`);
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
+    opened = new Database(options.file);
+    opened.pragma('journal_mode = WAL');
+    opened.pragma(`synchronous = ${synchronous}`);
+    opened.pragma('busy_timeout = 5000');
+    const version = dataVersion(opened, options.file);
+    opened.exec(SCHEMA);
+    migrate(opened, version);
+    db = opened;
   } catch (error) {
+    opened?.close();
+    if (error instanceof StoreError) throw error;
     throw new StoreError(`Cannot open the SQLite store at ${options.file}: ${String(error)}`, {}, { cause: error });
   }
   const inline = options.file === ':memory:' || options.writer === 'inline';
