@@ -77,12 +77,22 @@ export async function* predictionPages(
           ExclusiveStartKey: startKey,
         }),
       );
-      const page = (out.Items ?? []).filter((item) => isLive(table, item)).map(toPrediction).filter((r) => r.createdAt >= since && r.createdAt < until);
+      // Without the text, as listPairs gives predictions (live quality reads their labels).
+      const page = (out.Items ?? [])
+        .filter((item) => isLive(table, item))
+        .map((item) => withoutText(toPrediction(item)))
+        .filter((r) => r.createdAt >= since && r.createdAt < until);
       if (page.length > 0) yield page;
       startKey = left() > 0 ? out.LastEvaluatedKey : undefined;
     } while (startKey);
     if (left() <= 0) return;
   }
+}
+
+function withoutText(record: PredictionRecord): PredictionRecord {
+  if (record.text === undefined) return record;
+  const { text: _text, ...rest } = record;
+  return rest;
 }
 
 /** Each prediction with its email's live feedback, where there is one. */

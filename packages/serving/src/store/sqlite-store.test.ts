@@ -288,6 +288,22 @@ describe('createSqliteStore', () => {
     }
   });
 
+  it('refuses a stored row it did not write (a hand-edited column) with a StoreError naming the column', async () => {
+    const file = path.join(dir, 'edited', 'mailroute.db');
+    const store = createSqliteStore({ file, retentionDays: 0, writer: 'inline' });
+    try {
+      await store.savePredictions([record('p-1', 'e-1', '2026-11-29T10:00:00.000Z'), record('p-2', 'e-2', '2026-11-29T10:00:00.000Z')]);
+      const edit = new Database(file);
+      edit.prepare("UPDATE predictions SET labels = '[\"loans\"]' WHERE prediction_id = 'p-1'").run();
+      edit.prepare("UPDATE predictions SET latency_ms = 'slow' WHERE prediction_id = 'p-2'").run();
+      edit.close();
+      await expect(store.getPrediction('p-1')).rejects.toThrow("A stored row's labels is not an object of labels: the database holds data this version did not write.");
+      await expect(store.findPredictionByEmail('e-2')).rejects.toThrow("A stored row's latency_ms is not a number");
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a file of a newer mailroute, changing nothing in it', () => {
     const file = path.join(dir, 'newer', 'mailroute.db');
     mkdirSync(path.dirname(file), { recursive: true });

@@ -61,6 +61,16 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect(await s.listPairs({ since: at(5, 0), until: at(6, 0) })).toEqual([]);
     });
 
+    it('lists predictions without their stored text, which getPrediction gives', async () => {
+      const s = await fresh();
+      const withText = { ...predictionFixture('with-text', 'e1', at(1, 0)), text: 'Bitte buchen Sie [AMOUNT] zurück.' };
+      await s.savePredictions([withText]);
+      await s.saveFeedback(feedback('e1', 'cards'));
+      const { text: _text, ...withoutText } = withText;
+      for (const judgedOnly of [false, true]) expect(await s.listPairs({ ...days, judgedOnly })).toEqual([{ prediction: withoutText, feedback: feedback('e1', 'cards') }]);
+      expect(await s.getPrediction('with-text')).toEqual(withText);
+    });
+
     it('without until, lists up to now: a prediction saved this moment, not one stamped ahead of the clock', async () => {
       const s = await fresh();
       const now = new Date().toISOString();

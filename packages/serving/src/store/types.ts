@@ -73,6 +73,8 @@ export interface PredictionStore {
    * Predictions created in [since, until), newest first (as findPredictionByEmail), each with its feedback if any; with `limit`, the newest `limit`
    * of them; with `judgedOnly`, only those with feedback. (The DynamoDB store's judged-only read misses a
    * prediction saved after its email's feedback until that feedback is saved again: packages/aws/README.md.)
+   * The predictions come without their stored text: live quality reads labels, and a year's window is 100,000
+   * predictions (their text doubled the read's time and memory).
    */
   listPairs(window: PairWindow): Promise<FeedbackPair[]>;
   close(): Promise<void>;
