@@ -42,6 +42,34 @@ describe('createClassifierSource', () => {
     expect(() => source.acquire()).toThrow(expect.objectContaining({ code: 'MODEL_NOT_READY', message: 'The server is shutting down: it classifies no more requests.' }));
   });
 
+  it('does not swap in a model whose champion changed while it loaded; the next reload loads the champion', async () => {
+    const reg = registryLike('m1');
+    let failReads = false;
+    const source = createClassifierSource({
+      resolve: async () => {
+        if (failReads) throw new Error('registry.json is being replaced');
+        return reg.resolve();
+      },
+      load: async (t) => {
+        const c = await reg.load(t);
+        // Rejected while it loads: m3 is the champion by the time m2 is verified.
+        if (t.id === 'm2') reg.setChampion('m3');
+        // The registry cannot be read again once m4 is loaded: the swap goes ahead.
+        if (t.id === 'm4') failReads = true;
+        return c;
+      },
+    });
+    await source.reload();
+    reg.setChampion('m2');
+    expect(await source.reload()).toEqual({ changed: false, modelId: 'm1', previousModelId: 'm1', championChanged: 'm2' });
+    expect(source.current()?.modelId).toBe('m1');
+    expect(reg.loaded.map((c) => [c.modelId, c.released])).toEqual([['m1', false], ['m2', true]]);
+    expect(await source.reload()).toEqual({ changed: true, loaded: true, modelId: 'm3', previousModelId: 'm1' });
+    reg.setChampion('m4');
+    expect(await source.reload()).toEqual({ changed: true, loaded: true, modelId: 'm4', previousModelId: 'm3' });
+    await source.close();
+  });
+
   it('does nothing when the champion is unchanged unless forced', async () => {
     const reg = registryLike('m1');
     const source = createClassifierSource(reg);

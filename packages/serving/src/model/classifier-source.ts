@@ -28,6 +28,8 @@ export interface ReloadOutcome {
   skippedFailed?: string;
   /** The registry has no champion (e.g. it was rejected with no other Approved version): the loaded model stays. */
   noChampion?: true;
+  /** This model loaded, but the champion changed while it did (rejected, or another made champion): not swapped in. */
+  championChanged?: string;
 }
 
 export interface ClassifierStatus {
@@ -152,6 +154,14 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       if (target.unusable !== undefined) throw target.unusable;
       next = await options.load(target);
       await verify(next);
+      // A load takes seconds, in which the model can be rejected or another made champion: asked again before the
+      // swap (a registry that fails this second read does not stop it).
+      const loadedId = target.id;
+      if (slot !== undefined && (await options.resolve().then((t) => t?.id, () => loadedId)) !== loadedId) {
+        await next.release().catch(() => undefined);
+        logger.info('the champion changed while its model loaded: not swapped in; the next poll loads the champion', { modelId: loadedId });
+        return { changed: false, modelId: previousModelId, previousModelId, championChanged: loadedId };
+      }
     } catch (error) {
       if (next) await next.release().catch(() => undefined);
       failedReloads += 1;

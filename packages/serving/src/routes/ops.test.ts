@@ -16,6 +16,27 @@ describe('operations routes', () => {
     expect(await detail('/something/else/entirely')).toBe('No such route.');
   });
 
+  it('POST /v1/admin/reload says so when the champion changed while its model loaded, which was not swapped in', async () => {
+    let champion = 'm1';
+    const source = createClassifierSource({
+      resolve: async () => ({ id: champion, dir: '' }),
+      load: async (t) => {
+        if (t.id === 'm2') champion = 'm1'; // m2 rejected while it loads: m1 is the champion again
+        return createFakeClassifier({ modelId: t.id });
+      },
+    });
+    await source.reload();
+    const { app } = await build({ classifierSource: source });
+    champion = 'm2';
+    expect(await json(app.request('/v1/admin/reload', authed(KEYS.all, { method: 'POST' })))).toEqual({
+      changed: false,
+      loaded: false,
+      modelId: 'm1',
+      previousModelId: 'm1',
+      note: 'The champion changed while m2 loaded (rejected, or another made champion), so it was not swapped in: the next poll, or another reload, loads the champion of now.',
+    });
+  });
+
   it('POST /v1/admin/reload names the query parameters it does not read: ?forc=true reloads without force, and says so', async () => {
     const { app } = await build();
     const post = async (query: string) => json(app.request(`/v1/admin/reload${query}`, authed(KEYS.all, { method: 'POST' })));

@@ -118,7 +118,9 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
           ? { note: `The champion ${outcome.skippedFailed} failed to load before (see /v1/model); reload with ?force=true to try it again.` }
           : outcome.noChampion
             ? { note: `The registry has no champion (was ${outcome.modelId ?? 'the model'} rejected with no other version Approved?): the loaded model keeps serving until one is approved.` }
-            : {};
+            : outcome.championChanged !== undefined
+              ? { note: `The champion changed while ${outcome.championChanged} loaded (rejected, or another made champion), so it was not swapped in: the next poll, or another reload, loads the champion of now.` }
+              : {};
       // ?forc=true would otherwise reload without force, unsaid.
       const unread = unreadQueryWarning(c.req.url, ['force']);
       // So would a body (`{"force": true}`): the route reads only its query.
