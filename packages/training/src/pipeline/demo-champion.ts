@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { createLocalRegistry, noChampionError, type ModelLogger, type ModelVersion } from '@mailroute/model';
+import { mkdir } from 'node:fs/promises';
+import { createLocalRegistry, noChampionError, withFileLock, type ModelLogger, type ModelRegistry, type ModelVersion } from '@mailroute/model';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { DEMO_DEFAULT_ROWS, writeDemoData } from '../demo/generate.js';
 import { trainFromConfig } from './train-from-config.js';
@@ -26,6 +27,23 @@ export async function ensureDemoChampion(options: EnsureDemoChampionOptions): Pr
   const registry = createLocalRegistry({ home: options.home });
   const current = await registry.champion();
   if (current) return current;
+  // Several `mailroute start` on one empty home (a script starting servers at once) each trained and approved a
+  // model of their own: one trains, under a lock of the home's, while the others wait and then serve its model.
+  await mkdir(options.home, { recursive: true });
+  return withFileLock(path.join(options.home, BOOTSTRAP_LOCK), () => bootstrap(registry, options), { timeoutMs: BOOTSTRAP_WAIT_MS });
+}
+
+/** The lock file of a demo bootstrap in a home. */
+const BOOTSTRAP_LOCK = 'demo-bootstrap.lock';
+/** How long another start waits for a training of the demo model (seconds, on a loaded machine). */
+const BOOTSTRAP_WAIT_MS = 180_000;
+
+async function bootstrap(registry: ModelRegistry, options: EnsureDemoChampionOptions): Promise<ModelVersion> {
+  const current = await registry.champion();
+  if (current) {
+    options.logger?.info?.(`another mailroute trained the demo model meanwhile: ${current.id}`);
+    return current;
+  }
   // The demo bootstraps an empty registry only: with versions but no champion (none approved yet, or the
   // champion rejected), approving a synthetic model would serve it in place of the team's decision.
   const versions = await registry.list();

@@ -364,6 +364,16 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(await listRuns(home)).toEqual([]);
   });
 
+  it('ensureDemoChampion called twice at once on an empty home trains one model, which both return', async () => {
+    const home = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-champion-race-')), 'home');
+    const said: string[] = [];
+    const logger = { info: (message: string) => void said.push(message), warn: () => undefined };
+    const [a, b] = await Promise.all([ensureDemoChampion({ home, rows: 500, logger }), ensureDemoChampion({ home, rows: 500, logger })]);
+    expect(b.id).toBe(a.id);
+    expect(await createLocalRegistry({ home }).list()).toHaveLength(1);
+    expect(said.filter((m) => m.startsWith('another mailroute trained the demo model meanwhile'))).toHaveLength(1);
+  }, 240_000);
+
   it('ensureDemoChampion trains and approves a champion once, then returns it', async () => {
     const home = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-champion-')), 'home');
     const first = await ensureDemoChampion({ home, rows: 500 });
