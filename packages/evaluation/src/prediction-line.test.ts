@@ -9,6 +9,20 @@ const line = (id: string): PredictionLine => ({
   meta: { language: 'de', bank: null },
 });
 
+describe('formatPredictionLines', () => {
+  it('checks lines against the schema unless told they came out of it: then the same text, without the check', () => {
+    const nfd = 'Depot\u00fcbertrag'.normalize('NFD');
+    const raw = { id: 'a', truth: { topic: nfd }, prediction: { topic: { label: nfd, scores: { [nfd]: 0.8, other: 0.2 } } } } as unknown as PredictionLine;
+    // Unchecked, a line is written as it is given; checked, as the schema reads it (labels composed, NFC).
+    expect(formatPredictionLines([raw], { parsed: true })).toContain(nfd);
+    const checked = formatPredictionLines([raw]);
+    expect(checked).not.toContain(nfd);
+    const lines = parsePredictionLines(checked);
+    expect(formatPredictionLines(lines, { parsed: true })).toBe(checked);
+    expect(() => formatPredictionLines([{ ...raw, extra: 1 } as unknown as PredictionLine])).toThrow();
+  });
+});
+
 describe('parsePredictionLines', () => {
   it('says a line without "prediction" is not a prediction line, and how to evaluate emails', () => {
     expect(() => parsePredictionLines('{"id":"a1","subject":"Depot","body":"Hallo"}\n', 'emails.jsonl')).toThrow(

@@ -337,7 +337,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           if (flags.model !== undefined) {
             // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
             // In chunks, as predict writes them: one string of every line can pass V8's string limit.
-            await writeFileAtomicChunks(path.join(dir, 'predictions.jsonl'), untilAborted(predictionLineChunks(lines), signal));
+            await writeFileAtomicChunks(path.join(dir, 'predictions.jsonl'), untilAborted(predictionLineChunks(lines, undefined, { parsed: true }), signal));
             extraFiles += 1;
           }
           files = await writeEvaluationReport(dir, report, {

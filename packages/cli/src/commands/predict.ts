@@ -58,8 +58,9 @@ export function registerPredict(program: Command, ctx: CliContext): void {
           onWarning: (message) => ctx.stderr.write(safeLines(`warning: ${message}\n`)),
         });
         progress.stop();
-        // Chunk by chunk into a temp file renamed into place: never a half-written file, never one big string.
-        await writeOutputFile(out, untilAborted(predictionLineChunks(lines), interrupt.signal), `--out ${flags.out}`);
+        // Chunk by chunk into a temp file renamed into place: never a half-written file, never one big string. The lines
+        // came out of the line schema as predicting built them: not checked again.
+        await writeOutputFile(out, untilAborted(predictionLineChunks(lines, undefined, { parsed: true }), interrupt.signal), `--out ${flags.out}`);
         const seconds = (performance.now() - started) / 1000;
         await writeStdout(ctx.stdout, `wrote ${rows} prediction lines to ${flags.out} (${formatSeconds(seconds)} s)\n`);
       } finally {
