@@ -2,6 +2,7 @@
 import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
 import { writeArtifact } from './artifact.js';
 import { IDF_FILE } from './idf-file.js';
+import { inputFingerprint } from './input-fingerprint.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest } from './manifest.js';
 import type { NgramBagWeights } from './ngram-bag/weights.js';
 import { buildNgramBagOnnx, NGRAM_BAG_OPSET, ngramBagOnnxNames, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
@@ -55,6 +56,7 @@ export async function writeFixture(dir: string, threshold: number, idf?: Uint8Ar
     featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets: options.manifestBuckets ?? buckets, pooling: 'mean', idf: idf !== undefined }) },
     onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: onnxNames.inputs, outputs: onnxNames.outputs, combined: onnxNames.combined },
     dataHash: 'sha256:test',
+    inputFingerprint: inputFingerprint(),
   });
 }
 

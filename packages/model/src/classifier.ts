@@ -8,6 +8,7 @@ import { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, Predict
 import { decodeIdfTable, IDF_FILE } from './idf-file.js';
 import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import { classifierTasks, type ClassifierTask } from './task-labels.js';
+import { inputFingerprintNote } from './input-fingerprint.js';
 import { prepareModelInput } from './model-input.js';
 import { graphShapes } from './onnx/graph-shapes.js';
 import { liftRowLookup, type LiftedRowLookup } from './onnx/row-lookup.js';
@@ -195,6 +196,8 @@ export class Classifier implements EmailClassifier {
     }
     await probeSession(session, manifest, dir);
     options.logger?.info?.('onnx session opened', { modelId: manifest.modelId, family: manifest.family, tasks: manifest.tasks.map((t) => t.name) });
+    const otherInput = inputFingerprintNote(manifest);
+    if (otherInput !== undefined) options.logger?.warn?.(otherInput, { modelId: manifest.modelId });
     // Rows under 2^16 (tables of fewer rows than that, the usual) are looked up in half the memory: each id's
     // lookup is a random read, and a 128 KiB table stays in cache between calls more often than 256 KiB.
     const rowOf = lifted && lifted.rowOf.every((row) => row >= 0 && row < 0x10000) ? Uint16Array.from(lifted.rowOf) : lifted?.rowOf;

@@ -67,6 +67,11 @@ export const ManifestSchema = z
     onnx: OnnxSpecSchema,
     /** Hash of the training data (as the trainer computed it). */
     dataHash: z.string().min(1),
+    /**
+     * How the mailroute that trained the model turned emails into model input (`inputFingerprint()`); absent
+     * in models trained before it was kept. Loading a model whose fingerprint differs from the code's warns.
+     */
+    inputFingerprint: z.string().min(1).optional(),
     metrics: z.record(z.string(), z.unknown()).default({}),
     trainingConfig: z.unknown().optional(),
     /** Trainer facts: hyper-parameters, best epoch, example counts. */

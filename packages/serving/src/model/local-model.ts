@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Classifier, MANIFEST_FILE, type EmailClassifier, type Manifest, type ModelRegistry } from '@mailroute/model';
+import { Classifier, inputFingerprintNote, MANIFEST_FILE, type EmailClassifier, type Manifest, type ModelRegistry } from '@mailroute/model';
 import { z } from 'zod';
 import { ModelLoadError } from '../errors.js';
 import type { TrainingDistribution } from '../http/context.js';
@@ -111,7 +111,12 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
     const threaded = await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads, logger, onThreadFailure: options.onThreadFailure });
     distributions.set(threaded.modelId, trainingDistributionOf(threaded.manifest));
     const inlineEmails = options.inlineEmails ?? DEFAULT_INLINE_EMAILS;
-    if (inlineEmails <= 0) return threaded;
+    if (inlineEmails <= 0) {
+      // Said here, as the request thread's own Classifier.load says it otherwise: a model trained under other cleaning.
+      const otherInput = inputFingerprintNote(threaded.manifest);
+      if (otherInput !== undefined) logger.warn(otherInput, { modelId: threaded.modelId });
+      return threaded;
+    }
     try {
       return splitBySize(await Classifier.load(target.dir, { logger, intraOpThreads: options.intraOpThreads }), threaded, inlineEmails);
     } catch (error) {

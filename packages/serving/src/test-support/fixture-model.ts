@@ -1,4 +1,4 @@
-import { buildNgramBagOnnx, MANIFEST_SCHEMA_VERSION, NGRAM_BAG_OPSET, ngramBagOnnxNames, writeArtifact } from '@mailroute/model';
+import { buildNgramBagOnnx, inputFingerprint, MANIFEST_SCHEMA_VERSION, NGRAM_BAG_OPSET, ngramBagOnnxNames, writeArtifact } from '@mailroute/model';
 import { fixtureWeights } from '@mailroute/model/testing';
 import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
 
@@ -32,6 +32,7 @@ export async function writeFixtureModel(dir: string, modelId: string, queue: Fix
     featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets: weights.parts[0].buckets }) },
     onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs, combined: names.combined },
     dataHash: 'sha256:fixture',
+    inputFingerprint: inputFingerprint(),
     metrics: { labelDistribution: { queue: { payments: 30, kyc: 70 } } },
     ...(queue.aliases ? { trainingConfig: { tasks: [{ name: 'queue', aliases: queue.aliases }] } } : {}),
   });

@@ -3,6 +3,7 @@ import {
   encodeIdfTable,
   encodeSeenTexts,
   IDF_FILE,
+  inputFingerprint,
   MANIFEST_SCHEMA_VERSION,
   NGRAM_BAG_OPSET,
   ngramBagOnnxNames,
@@ -62,6 +63,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
       featurizer: model.featurizer,
       onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs, combined: names.combined },
       dataHash: info.dataHash,
+      inputFingerprint: inputFingerprint(),
       metrics: info.metrics ?? {},
       trainingConfig: info.trainingConfig,
       training: {

@@ -246,7 +246,8 @@ export interface PreparedPrediction {
  */
 export async function preparePrediction(options: Omit<PredictDatasetOptions, 'onProgress'>): Promise<PreparedPrediction> {
   const dir = await resolveModelDir(options.model, options.home, options.registry);
-  const classifier = await Classifier.load(dir);
+  // A model trained under other cleaning is said so: predict, evaluate and compare measure it on other input.
+  const classifier = await Classifier.load(dir, { logger: { warn: (message) => options.onWarning?.(message) } });
   try {
     const read = options.config === undefined ? modelTrainingConfig(classifier.manifest) : parseTrainingConfig(options.config, 'config', { stored: false });
     // The read flags win over either config.

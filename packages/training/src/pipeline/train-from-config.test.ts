@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { evaluatePredictions, PredictionLineSchema } from '@mailroute/evaluation';
-import { createLocalRegistry } from '@mailroute/model';
+import { createLocalRegistry, inputFingerprint } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { writeDemoData } from '../demo/generate.js';
@@ -52,6 +52,8 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     const queueCounts: Record<string, number> = manifest.training.labelDistribution.queue;
     expect(Object.values(queueCounts).reduce((a, b) => a + b, 0)).toBe(result.counts.train);
     expect(queueCounts.kyc).toBeUndefined();
+    // How this mailroute turned the emails into model input: loading it under other cleaning warns.
+    expect(manifest.inputFingerprint).toBe(inputFingerprint());
 
     const run = await readRun(home, result.runId);
     expect(run.status).toBe('finished');
