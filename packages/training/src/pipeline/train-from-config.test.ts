@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { evaluatePredictions, PredictionLineSchema } from '@mailroute/evaluation';
@@ -365,6 +365,26 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     });
     expect(await listRuns(home)).toEqual([]);
   });
+
+  it('waits for a registry lock longer than the registry commands (15 s) do, rather than throw a trained model away', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-register-wait-'));
+    const home = path.join(tmp, 'home');
+    mkdirSync(home, { recursive: true });
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 300, seed: 3 });
+    const config = await loadDemoConfig();
+    // Held by a live process (this one), as by an approval that takes long: given back 25 s on, when the
+    // model (trained in a few seconds) has waited for it longer than 15 s.
+    const lock = path.join(home, 'registry.lock');
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), at: new Date().toISOString() }));
+    const giveBack = setTimeout(() => rmSync(lock, { force: true }), 25_000);
+    try {
+      const result = await trainFromConfig({ config: { ...config, model: SMALL }, dataPath: data, home });
+      expect((await createLocalRegistry({ home }).list()).map((v) => v.id)).toEqual([result.modelId]);
+    } finally {
+      clearTimeout(giveBack);
+    }
+  }, 120_000);
 
   it('ensureDemoChampion called twice at once on an empty home trains one model, which both return', async () => {
     const home = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-champion-race-')), 'home');

@@ -185,6 +185,12 @@ function dirtyFlag(): { gitDirty?: boolean } {
  * it on the test split through the exported ONNX artifact, register it as PendingManualApproval, and
  * record the run under `<home>/runs/<runId>/`.
  */
+/**
+ * How long a trained model waits for the registry's lock (the registry commands wait 15 s): a training of
+ * minutes is not thrown away because an approval or another registration held the lock a little longer.
+ */
+export const REGISTER_WAIT_MS = 120_000;
+
 export async function trainFromConfig(options: TrainFromConfigOptions): Promise<TrainFromConfigResult> {
   const config = parseTrainingConfig(options.config);
   // The config's check already refused bad parameters; this fills in the defaults.
@@ -192,7 +198,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   const dataPaths = (typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath]).map((p) => path.resolve(p));
   const log = options.logger;
   // A registry that cannot take the model fails now, not after the training (its index is read first).
-  const registry = options.registry ?? createLocalRegistry({ home: options.home });
+  const registry = options.registry ?? createLocalRegistry({ home: options.home, lock: { timeoutMs: REGISTER_WAIT_MS } });
   await registry.list();
   // So does a test file that cannot be read, before the training data is read and a run recorded.
   if (options.testDataPath) {
