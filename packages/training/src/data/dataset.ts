@@ -223,6 +223,8 @@ export interface LoadOptions {
   configFile?: string;
   /** Keep rows whose labels are all masked (prediction needs every row; training does not). */
   keepUnlabelled?: boolean;
+  /** Reading each file, in characters parsed (label `read`, or `read <file name>` for several files). */
+  onProgress?: (done: number, total: number, label: string) => void;
   /**
    * Emails to predict: a file needs one of the configured text columns only; label and other columns it
    * lacks read as empty (labels masked, ids from file and line).
@@ -280,7 +282,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   // Under fail the split's own error names the rows without a time (and how to leave them out).
   const needsTime = options.needsTime === true && config.onBadRow === 'skip';
   for (const file of files) {
-    const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : options.job ? 'job' : 'config');
+    const onRead = options.onProgress && ((done: number, total: number) => options.onProgress?.(done, total, files.length > 1 ? `read ${path.basename(file)}` : 'read'));
+    const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : options.job ? 'job' : 'config', onRead);
     // The reader's problems (a line with too many fields) and the rows' (a bad date) with their lines, put in file order below.
     const found = [...(source.problems ?? [])];
     const badLines = found.map((f) => f.line);

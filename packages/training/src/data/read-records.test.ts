@@ -253,3 +253,27 @@ describe('an export too big for one string', () => {
     // Filling and decoding 512 MB took 6.8 s on a loaded 2-core machine.
   }, 30_000);
 });
+
+describe('readSourceFile progress', () => {
+  it('reports the characters parsed of a file of a million or more, at most every 2% of it, ending with all: CSV and JSON lines', async () => {
+    const filler = 'x'.repeat(2_000);
+    const rows = Array.from({ length: 500 }, (_, i) => `e-${i},"Betreff ${i}","Zeile eins\nZeile zwei ${i} ${filler}",kyc`);
+    const csv = `id,subject,body,queue\n${rows.join('\n')}\n`;
+    const jsonl = `${Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: `e-${i}`, body: `Text ${i} ${filler}`, queue: 'kyc' })).join('\n')}\n`;
+    for (const [name, text, format] of [['progress.csv', csv, 'csv'], ['progress.jsonl', jsonl, 'jsonl']] as const) {
+      expect(text.length).toBeGreaterThan(1_000_000);
+      const seen: Array<[number, number]> = [];
+      const source = await readSourceFile(file(name, text), format, ',', 'utf-8', 'config', (done, total) => seen.push([done, total]));
+      expect(source.records).toHaveLength(500);
+      expect(seen.length).toBeGreaterThan(10);
+      expect(seen.length).toBeLessThanOrEqual(52);
+      expect(seen.every(([, total]) => total === text.length)).toBe(true);
+      expect(seen.map(([done]) => done)).toEqual([...seen.map(([done]) => done)].sort((a, b) => a - b));
+      expect(seen[seen.length - 1]).toEqual([text.length, text.length]);
+    }
+    // A small file: nothing to report.
+    const quiet: number[] = [];
+    await readSourceFile(file('small.csv', 'id,body\ne-1,Hallo\n'), 'csv', ',', 'utf-8', 'config', (done) => quiet.push(done));
+    expect(quiet).toEqual([]);
+  });
+});

@@ -17,8 +17,13 @@ export interface TaskSpec {
 }
 
 /** Hashes each example's text once: its counted bag, weighed later with the IDF table of each run (`encodeExamples`). */
-export function countExamples(examples: readonly TrainExample[], featurizer: HashedNgramsParams): CountedBag[] {
-  return examples.map((example) => featurizeCounted(example.text, example.meta, featurizer));
+export function countExamples(examples: readonly TrainExample[], featurizer: HashedNgramsParams, onCounted?: (done: number) => void): CountedBag[] {
+  const step = Math.max(1, Math.floor(examples.length / 20));
+  return examples.map((example, i) => {
+    const bag = featurizeCounted(example.text, example.meta, featurizer);
+    if (onCounted && ((i + 1) % step === 0 || i + 1 === examples.length)) onCounted(i + 1);
+    return bag;
+  });
 }
 
 /**

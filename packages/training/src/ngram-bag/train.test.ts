@@ -95,6 +95,11 @@ describe('trainNgramBag', () => {
     const full: Array<string | undefined> = [];
     await trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 3 }, onProgress: (_d, _t, label) => full.push(label) });
     expect(full[full.length - 1]).toBe('done');
+    // Before the epochs, the n-grams of the training and validation rows are hashed, as a stage of its own.
+    const featurizing = progress.filter(([, , label]) => label === 'featurize');
+    expect(featurizing.length).toBeGreaterThanOrEqual(2);
+    expect(featurizing[featurizing.length - 1]).toEqual([72, 72, 'featurize']);
+    expect(progress.findIndex(([, , label]) => label === 'featurize')).toBe(0);
   });
 
   it('gives the same weights for the same seed and others for another seed', async () => {

@@ -244,7 +244,9 @@ export interface PreparedPrediction {
  * Loads the model and reads (and checks) the rows, without predicting: a caller with two models (compare)
  * finds a wrong file or split for either before spending time on the other's predictions.
  */
-export async function preparePrediction(options: Omit<PredictDatasetOptions, 'onProgress'>): Promise<PreparedPrediction> {
+export async function preparePrediction(options: Omit<PredictDatasetOptions, 'onProgress'> & { onReadProgress?: OnProgress }): Promise<PreparedPrediction> {
+  // Reading a big export takes seconds: reported (as training reads it), without stop points.
+  const reading = options.onReadProgress && { onProgress: options.onReadProgress };
   const dir = await resolveModelDir(options.model, options.home, options.registry);
   // A model trained under other cleaning is said so: predict, evaluate and compare measure it on other input.
   const classifier = await Classifier.load(dir, { logger: { warn: (message) => options.onWarning?.(message) } });
@@ -267,7 +269,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       // label or another minCount made the data hash differ, and the rows were refused as other data); their labels
       // are then read with the config given, as without --split.
       const held = await heldOutRows(classifier, paths, { ...modelTrainingConfig(classifier.manifest), ...overrides });
-      const relabelled = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(options.configFile === undefined ? {} : { configFile: options.configFile }) });
+      const relabelled = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(options.configFile === undefined ? {} : { configFile: options.configFile }), ...reading });
       const byPlace = new Map(relabelled.rows.map((r) => [`${r.file}\u0000${r.line}`, r]));
       // Cleaned again as the config given reads them (its text columns may be others).
       rows = held.rows.flatMap((r) => byPlace.get(`${r.file}\u0000${r.line}`) ?? []);
@@ -275,7 +277,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     } else {
       // The hints name the config file given; read with the model's own config, they say to write one.
       const configFile = options.config === undefined ? undefined : options.configFile;
-      const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(configFile === undefined ? {} : { configFile }) });
+      const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(configFile === undefined ? {} : { configFile }), ...reading });
       rows = dataset.rows;
       // With onBadRow skip, the rows left out are said, as training says them, with where they are.
       if (dataset.badRows > 0) options.onWarning?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped, { what: 'skipped, not predicted' }));
@@ -405,7 +407,7 @@ export async function predictDataset(options: PredictDatasetOptions): Promise<Pr
  * so a caller that writes each chunk as it comes never holds them all; `rows` says how many there are.
  */
 export async function predictDatasetLines(options: PredictDatasetOptions): Promise<{ rows: number; lines: Iterable<PredictionLine> }> {
-  const prepared = await preparePrediction(options);
+  const prepared = await preparePrediction({ ...options, onReadProgress: options.onProgress });
   try {
     // Lines are joined by id downstream (evaluate, compare, the CRM): say ids that name several rows, as training does.
     const repeats = repeatedIds(prepared.ids);

@@ -228,7 +228,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   try {
     const read = { ...(options.configFile === undefined ? {} : { configFile: options.configFile }), ...(options.job ? { job: true } : {}) };
     // A time split places each row by its received time: under skip, a row without one is a bad row.
-    const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time' });
+    // Reading reports progress without the stop points: an error thrown inside the CSV parser would read as a bad file.
+    const reading = options.onProgress && { onProgress: options.onProgress };
+    const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time', ...reading });
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
     for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     for (const warning of renamedOverTimeWarnings(dataset.rows, config.tasks)) log?.warn?.(warning);
