@@ -16,6 +16,18 @@ describe('renamed labels', () => {
     expect(renamedLabelHint([])).toBeUndefined();
   });
 
+  it('warns of the five most frequent skipped labels one by one, and of the others in one line', () => {
+    const found = likelyRenamed({ queue: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`free text ${i}`, 100 - i])) }, labels);
+    const warnings = skippedLabelWarnings(found, [], 'not trained on');
+    expect(warnings).toHaveLength(6);
+    expect(warnings[4]).toMatch(/^queue: all 96 rows labelled "free text 4" were skipped/);
+    expect(warnings[5]).toBe(
+      '12 more labels not in their taxonomy had all their rows skipped as bad rows, so they are not trained on too: ' +
+        Array.from({ length: 10 }, (_, i) => `"free text ${i + 5}" (queue, ${95 - i} rows)`).join(', ') +
+        ', and 2 more',
+    );
+  });
+
   it('says to add the alias to the config given (--config), naming it, instead of pointing to the example', () => {
     const found = likelyRenamed({ queue: { tax: 654 } }, labels);
     expect(renamedLabelHint(found, 'configs/crm.json')).toBe(

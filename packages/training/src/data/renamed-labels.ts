@@ -76,9 +76,16 @@ export function renamedLabelHint(renamed: readonly RenamedLabel[], configFile?: 
  * label it is probably the old name of is said to have no rows left when it has none. `configFile`: as for renamedLabelHint.
  */
 export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: readonly { labels: Record<string, string | null> }[], what: string, configFile?: string): string[] {
-  return renamed.map((found) => {
-    // The task's rows per label, in one pass: which labels have none left, and how many the guess has.
-    const counts = labelCounts(rows.map((row) => row.labels[found.task]));
+  // Each task's rows per label, counted once a task: which labels have none left, and how many the guess has.
+  const countsByTask = new Map<string, Map<string, number>>();
+  const countsOf = (task: string) => {
+    let counts = countsByTask.get(task);
+    if (counts === undefined) countsByTask.set(task, (counts = labelCounts(rows.map((row) => row.labels[task]))));
+    return counts;
+  };
+  // An export with a free-text label column has hundreds of such labels: the most frequent are said one by one.
+  const warnings = renamed.slice(0, MAX_SKIPPED_WARNINGS).map((found) => {
+    const counts = countsOf(found.task);
     const r = withLikelierGuess(found, counts);
     const left = r.guess === undefined ? undefined : (counts.get(r.guess) ?? 0);
     const empty = left === 0 ? `, and its label "${r.guess}" has no rows left` : '';
@@ -87,7 +94,17 @@ export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: rea
       `if "${r.label}" was renamed, ${mapWithAliases(configFile, 'it')}, e.g. ${aliasExample(r)}`
     );
   });
+  const rest = renamed.slice(MAX_SKIPPED_WARNINGS);
+  if (rest.length > 0) {
+    const named = rest.slice(0, 10).map((r) => `"${r.label}" (${r.task}, ${r.rows} rows)`);
+    const more = rest.length > named.length ? `, and ${rest.length - named.length} more` : '';
+    warnings.push(`${rest.length} more labels not in their taxonomy had all their rows skipped as bad rows, so they are ${what} too: ${named.join(', ')}${more}`);
+  }
+  return warnings;
 }
+
+/** Labels whose skipped rows get a warning each; the others share one. */
+const MAX_SKIPPED_WARNINGS = 5;
 
 /** How many of `labels` are each label (blanks not counted). */
 export function labelCounts(labels: Iterable<string | null | undefined>): Map<string, number> {
