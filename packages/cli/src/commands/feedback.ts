@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '@mailroute/model';
-import { DB_FILE, maskPii, readConfirmedCases, type ConfirmedCase } from '@mailroute/serving';
+import { DB_FILE, iterateConfirmedCases, maskPii, type ConfirmedCase } from '@mailroute/serving';
 import { csvField, loadTrainingConfig, modelTrainingConfig, resolveModelDir, taskColumn, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -63,31 +63,59 @@ function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
   };
 }
 
-/**
- * The file's header and one row of cells per case (null: blank). Stored text is masked again, as this version
- * masks: a server of an older version stored what its masking left (masking leaves its own placeholders as they are).
- */
-function table(cases: readonly ConfirmedCase[], layout: Layout): { header: string[]; rows: Array<Array<string | null>> } {
-  const header = [...layout.columns, ...layout.tasks.values(), ...layout.extra.map(([name]) => name)];
-  const rows = cases.map((x) => {
-    const text = x.text === undefined ? null : maskPii(x.text);
-    const cells = layout.columns.map((column) => (column === layout.idColumn ? x.emailId : column === layout.textColumn ? text : column === layout.receivedAtColumn ? (x.classifiedAt ?? null) : null));
-    for (const task of layout.tasks.keys()) cells.push(Object.hasOwn(x.labels, task) ? x.labels[task] : null);
-    for (const [, value] of layout.extra) cells.push(value(x) ?? null);
-    return cells;
-  });
-  return { header, rows };
+/** The file's header: the config's columns, each task's column, then the store's facts. */
+function headerOf(layout: Layout): string[] {
+  return [...layout.columns, ...layout.tasks.values(), ...layout.extra.map(([name]) => name)];
 }
 
 /**
- * The file as the config reads it: CSV with its delimiter (real line breaks in quoted fields, which a config with
- * `literalNewlines` reads as they are too), or JSONL, one object a case with every column as a key (null: blank).
+ * One case's cells, in the header's order (null: blank). Stored text is masked again, as this version masks: a
+ * server of an older version stored what its masking left (masking leaves its own placeholders as they are).
  */
-function fileText(cases: readonly ConfirmedCase[], layout: Layout, format: 'csv' | 'jsonl', delimiter: string): string {
-  const { header, rows } = table(cases, layout);
-  if (format === 'jsonl') return rows.map((cells) => `${JSON.stringify(Object.fromEntries(header.map((name, i) => [name, cells[i]])))}\n`).join('');
-  const line = (cells: ReadonlyArray<string | null>) => cells.map((cell) => csvField(cell ?? '', delimiter)).join(delimiter);
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+function cellsOf(x: ConfirmedCase, layout: Layout): Array<string | null> {
+  const text = x.text === undefined ? null : maskPii(x.text);
+  const cells = layout.columns.map((column) => (column === layout.idColumn ? x.emailId : column === layout.textColumn ? text : column === layout.receivedAtColumn ? (x.classifiedAt ?? null) : null));
+  for (const task of layout.tasks.keys()) cells.push(Object.hasOwn(x.labels, task) ? x.labels[task] : null);
+  for (const [, value] of layout.extra) cells.push(value(x) ?? null);
+  return cells;
+}
+
+/**
+ * One line of the file as the config reads it: CSV with its delimiter (real line breaks in quoted fields, which a
+ * config with `literalNewlines` reads as they are too), or JSONL, one object a case with every column as a key (null: blank).
+ */
+function lineOf(cells: ReadonlyArray<string | null>, header: readonly string[], format: 'csv' | 'jsonl', delimiter: string): string {
+  if (format === 'jsonl') return `${JSON.stringify(Object.fromEntries(header.map((name, i) => [name, cells[i]])))}\n`;
+  return `${cells.map((cell) => csvField(cell ?? '', delimiter)).join(delimiter)}\n`;
+}
+
+/** What the export counted as it wrote: the cases of the window, those written, and labels of tasks the config lacks. */
+interface Tally {
+  all: number;
+  written: number;
+  otherTasks: Map<string, number>;
+}
+
+/**
+ * The file in chunks of 1,000 cases, each case read from the store only as its chunk is made: 300,000 cases held
+ * at once, texts and all, took over a gigabyte.
+ */
+function* fileChunks(cases: Iterable<ConfirmedCase>, layout: Layout, format: 'csv' | 'jsonl', delimiter: string, labelsOnly: boolean, tally: Tally): Generator<string> {
+  const header = headerOf(layout);
+  if (format === 'csv') yield lineOf(header, header, format, delimiter);
+  let chunk: string[] = [];
+  for (const x of cases) {
+    tally.all += 1;
+    if (!labelsOnly && (x.text === undefined || x.text.trim() === '')) continue;
+    tally.written += 1;
+    for (const task of Object.keys(x.labels)) if (!layout.tasks.has(task)) tally.otherTasks.set(task, (tally.otherTasks.get(task) ?? 0) + 1);
+    chunk.push(lineOf(cellsOf(x, layout), header, format, delimiter));
+    if (chunk.length >= 1000) {
+      yield chunk.join('');
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk.join('');
 }
 
 /** CSV or JSONL by --out's name; refused where the config reads every file as the other. */
@@ -136,28 +164,31 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       const { config, from } = await configFor(ctx, flags);
       const format = outputFormat(flags.out, config);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
-      const all = readConfirmedCases(path.join(ctx.home, DB_FILE), { ...(since ? { since } : {}), ...(until ? { until } : {}) });
+      const cases = iterateConfirmedCases(path.join(ctx.home, DB_FILE), { ...(since ? { since } : {}), ...(until ? { until } : {}) });
       const layout = layoutOf(config, flags.labelsOnly === true);
-      const written = flags.labelsOnly ? all : all.filter((x) => x.text !== undefined && x.text.trim() !== '');
-      // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is.
-      await writeOutputFile(out, [fileText(written, layout, format, config.delimiter)], `--out ${flags.out}`, { mode: 0o600 });
-      for (const note of exportNotes(all, written, layout)) ctx.stderr.write(`note: ${note}\n`);
-      await writeStdout(ctx.stdout, `wrote ${written.length} confirmed case${written.length === 1 ? '' : 's'} to ${flags.out} (columns of ${from})\n`);
+      const tally: Tally = { all: 0, written: 0, otherTasks: new Map() };
+      try {
+        // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is.
+        await writeOutputFile(out, fileChunks(cases, layout, format, config.delimiter, flags.labelsOnly === true, tally), `--out ${flags.out}`, { mode: 0o600 });
+      } finally {
+        // Closes the database when the write stopped before the last case.
+        cases.return(undefined);
+      }
+      for (const note of exportNotes(tally)) ctx.stderr.write(`note: ${note}\n`);
+      await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from})\n`);
     });
 }
 
 /** What the file leaves out, and why. */
-function exportNotes(all: readonly ConfirmedCase[], written: readonly ConfirmedCase[], layout: Layout): string[] {
+function exportNotes({ all, written, otherTasks }: Tally): string[] {
   const notes: string[] = [];
-  if (all.length === 0) notes.push('no case closed in this window: the file has its header only');
-  const noText = all.length - written.length;
+  if (all === 0) notes.push('no case closed in this window: the file has its header only');
+  const noText = all - written;
   if (noText > 0) {
     notes.push(
-      `${noText} of ${all.length} confirmed cases have no stored text (the server ran without --store-text, or the prediction is gone after its retention) and are left out: --labels-only writes every case's labels, to join to a CRM export by email id`,
+      `${noText} of ${all} confirmed cases have no stored text (the server ran without --store-text, or the prediction is gone after its retention) and are left out: --labels-only writes every case's labels, to join to a CRM export by email id`,
     );
   }
-  const other = new Map<string, number>();
-  for (const x of written) for (const task of Object.keys(x.labels)) if (!layout.tasks.has(task)) other.set(task, (other.get(task) ?? 0) + 1);
-  if (other.size > 0) notes.push(`labels of tasks the training config does not have are left out: ${[...other].map(([task, n]) => `${task} (${n})`).join(', ')}`);
+  if (otherTasks.size > 0) notes.push(`labels of tasks the training config does not have are left out: ${[...otherTasks].map(([task, n]) => `${task} (${n})`).join(', ')}`);
   return notes;
 }

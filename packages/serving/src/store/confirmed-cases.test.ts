@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readConfirmedCases } from './confirmed-cases.js';
+import { iterateConfirmedCases, readConfirmedCases } from './confirmed-cases.js';
 import { createSqliteStore, STORE_SCHEMA_VERSION } from './sqlite-store.js';
 import { predictionFixture as record } from './store-contract.js';
 
@@ -40,6 +40,10 @@ describe('readConfirmedCases', () => {
     expect(cases[3].text).toBeUndefined();
     // [since, until) by the time the case closed.
     expect(readConfirmedCases(file, { since: new Date(at('12:00:00')), until: new Date(at('14:00:00')) }).map((c) => c.emailId)).toEqual(['e-2', 'e-3']);
+    // One at a time: the first case comes before the others are read, and stopping early closes the file.
+    const one = iterateConfirmedCases(file);
+    expect(one.next().value).toEqual(cases[0]);
+    expect(one.return(undefined).done).toBe(true);
   });
 
   it('says there is no database yet rather than creating one', () => {
@@ -59,5 +63,7 @@ describe('readConfirmedCases', () => {
     newer.pragma(`user_version = ${STORE_SCHEMA_VERSION + 1}`);
     newer.close();
     expect(() => readConfirmedCases(file)).toThrow(/written by a newer mailroute \(data version 2; this one reads up to 1\): export with that version/);
+    // Refused when asked for, not at the first case: a caller writing a file finds out before it starts.
+    expect(() => iterateConfirmedCases(file)).toThrow(/written by a newer mailroute/);
   });
 });

@@ -51,12 +51,17 @@ const OPEN_UNTIL = '9999';
 
 /**
  * The confirmed cases of a local store's database file (`<MAILROUTE_HOME>/mailroute.db`) whose case closed in
- * [since, until) (bounds as instants; absent: open), oldest first. Read-only, beside a running server: it sees
- * what was committed when it starts.
+ * [since, until) (bounds as instants; absent: open), oldest first, one at a time as they are iterated: a store
+ * keeps 400 days of cases, texts and all. The file is opened and checked at once (no such file, another data
+ * version: refused here); it is closed when the iteration ends, so iterate to the end (or call `return()`).
+ * Read-only, beside a running server: it sees what was committed when it starts.
  */
-export function readConfirmedCases(file: string, window: { since?: Date; until?: Date } = {}): ConfirmedCase[] {
+export function iterateConfirmedCases(file: string, window: { since?: Date; until?: Date } = {}): Generator<ConfirmedCase> {
   if (!existsSync(file)) throw new StoreError(`No database at ${file}: no server has recorded predictions or feedback under this home yet (mailroute serve and npm start write it).`);
+  const cannotRead = (error: unknown) =>
+    error instanceof StoreError ? error : new StoreError(`Cannot read the feedback in ${file}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
   let db: Database.Database | undefined;
+  let rows: IterableIterator<unknown>;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
@@ -68,26 +73,39 @@ export function readConfirmedCases(file: string, window: { since?: Date; until?:
     if (version > STORE_SCHEMA_VERSION) {
       throw new StoreError(`The database ${file} was written by a newer mailroute (data version ${version}; this one reads up to ${STORE_SCHEMA_VERSION}): export with that version.`);
     }
-    // The window is read by SQL, and the rows one at a time: a store keeps 400 days of cases, texts and all.
+    // The window is read by SQL (closed_at is indexed), and the rows one at a time.
     const bounds = { since: window.since?.toISOString() ?? OPEN_SINCE, until: window.until?.toISOString() ?? OPEN_UNTIL };
-    const cases: ConfirmedCase[] = [];
-    for (const row of db.prepare(QUERY).iterate(bounds)) {
-      const r = Row.parse(row);
-      cases.push({
-        emailId: r.email_id,
-        labels: Labels.parse(JSON.parse(r.labels)),
-        closedAt: r.closed_at,
-        ...(r.prediction_id === null ? {} : { predictionId: r.prediction_id }),
-        ...(r.model_id === null ? {} : { modelId: r.model_id }),
-        ...(r.created_at === null ? {} : { classifiedAt: r.created_at }),
-        ...(r.text === null ? {} : { text: r.text }),
-      });
-    }
-    return cases;
+    rows = db.prepare(QUERY).iterate(bounds);
   } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreError(`Cannot read the feedback in ${file}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
-  } finally {
     db?.close();
+    throw cannotRead(error);
   }
+  const open = db;
+  return (function* cases(): Generator<ConfirmedCase> {
+    try {
+      for (const row of rows) yield toCase(row);
+    } catch (error) {
+      throw cannotRead(error);
+    } finally {
+      open.close();
+    }
+  })();
+}
+
+function toCase(row: unknown): ConfirmedCase {
+  const r = Row.parse(row);
+  return {
+    emailId: r.email_id,
+    labels: Labels.parse(JSON.parse(r.labels)),
+    closedAt: r.closed_at,
+    ...(r.prediction_id === null ? {} : { predictionId: r.prediction_id }),
+    ...(r.model_id === null ? {} : { modelId: r.model_id }),
+    ...(r.created_at === null ? {} : { classifiedAt: r.created_at }),
+    ...(r.text === null ? {} : { text: r.text }),
+  };
+}
+
+/** `iterateConfirmedCases`, all held at once. */
+export function readConfirmedCases(file: string, window: { since?: Date; until?: Date } = {}): ConfirmedCase[] {
+  return [...iterateConfirmedCases(file, window)];
 }
