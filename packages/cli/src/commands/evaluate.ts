@@ -117,6 +117,8 @@ export async function prepareWithModel(
   options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean; read?: ReadOptions },
 ): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; places: readonly string[]; config: TrainingConfig; tasks: ClassifierTask[]; manifest: Manifest; renamedLabels: string[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
+  // Reading a big export takes seconds: its own stage, before cleaning and predicting.
+  const reading = stagedProgress(ctx, options.title);
   const prepared = await preparePrediction({
     model: modelRef(ctx, model),
     dataPath: data.map((d) => path.resolve(ctx.cwd, d)),
@@ -128,10 +130,17 @@ export async function prepareWithModel(
     ...(options.split ? { split: options.split } : {}),
     ...(options.unknownTruthWarnings === false ? { unknownTruthWarnings: false } : {}),
     onWarning: (message) => {
+      reading.clearLine();
       ctx.stderr.write(safeLines(`warning: ${message}\n`));
       options.warnings?.push(message);
     },
-  });
+    // Of the model, not of this measurement (a model trained under other cleaning): said, not kept with a gate or report.
+    onModelNotice: (message) => {
+      reading.clearLine();
+      ctx.stderr.write(safeLines(`warning: ${message}\n`));
+    },
+    onReadProgress: reading.update,
+  }).finally(() => reading.stop());
   return {
     async run() {
       // Cleaning, then predicting: a line per stage, each from 0% (`predict clean: 40%`, `predict: 100%`).

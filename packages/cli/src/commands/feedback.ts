@@ -73,7 +73,8 @@ function headerOf(layout: Layout): string[] {
  * server of an older version stored what its masking left (masking leaves its own placeholders as they are).
  */
 function cellsOf(x: ConfirmedCase, layout: Layout): Array<string | null> {
-  const text = x.text === undefined ? null : maskPii(x.text);
+  // Masked only where written (--labels-only writes no text).
+  const text = x.text === undefined || layout.textColumn === undefined ? null : maskPii(x.text);
   const cells = layout.columns.map((column) => (column === layout.idColumn ? x.emailId : column === layout.textColumn ? text : column === layout.receivedAtColumn ? (x.classifiedAt ?? null) : null));
   for (const task of layout.tasks.keys()) cells.push(Object.hasOwn(x.labels, task) ? x.labels[task] : null);
   for (const [, value] of layout.extra) cells.push(value(x) ?? null);
@@ -167,13 +168,9 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       const cases = iterateConfirmedCases(path.join(ctx.home, DB_FILE), { ...(since ? { since } : {}), ...(until ? { until } : {}) });
       const layout = layoutOf(config, flags.labelsOnly === true);
       const tally: Tally = { all: 0, written: 0, otherTasks: new Map() };
-      try {
-        // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is.
-        await writeOutputFile(out, fileChunks(cases, layout, format, config.delimiter, flags.labelsOnly === true, tally), `--out ${flags.out}`, { mode: 0o600 });
-      } finally {
-        // Closes the database when the write stopped before the last case.
-        cases.return(undefined);
-      }
+      // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is. (A write that
+      // stops early ends the iteration, which closes the database.)
+      await writeOutputFile(out, fileChunks(cases, layout, format, config.delimiter, flags.labelsOnly === true, tally), `--out ${flags.out}`, { mode: 0o600 });
       for (const note of exportNotes(tally)) ctx.stderr.write(`note: ${note}\n`);
       await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from})\n`);
     });

@@ -290,14 +290,27 @@ describe('mailroute registry', () => {
     await run(['registry', 'approve', 'm-c', '--no-promote'], home);
     const rejected = await run(['registry', 'reject', 'm-b'], home);
     expect(rejected.code).toBe(0);
-    expect(rejected.stdout).toMatch(/^m-b: Rejected; it was the champion: the champion is now m-c \(version 3, this registry kept no record of its earlier champions \(it was made by a mailroute from before it kept one\): the newest Approved version whose gate did not fail\)/);
-    expect(rejected.stderr).toMatch(/^warning: m-c was not chosen as the version that served before m-b \(this registry kept no record .*\); if another Approved version should serve, `mailroute registry champion <id>` makes it champion\n/);
+    expect(rejected.stdout).toMatch(/^m-b: Rejected; it was the champion: the champion is now m-c \(version 3, this registry has no full record of its earlier champions \(it was made by a mailroute from before it kept one\): the newest Approved version whose gate did not fail\)/);
+    expect(rejected.stderr).toMatch(/^warning: m-c was not chosen as the version that served before m-b \(this registry has no full record .*\); if another Approved version should serve, `mailroute registry champion <id>` makes it champion\n/);
     // From then on the history is kept: a rejected champion hands back to the one before it.
     await run(['registry', 'champion', 'm-a'], home);
     await run(['registry', 'champion', 'm-c'], home);
     const back = await run(['registry', 'reject', 'm-c'], home);
     expect(back.stdout).toMatch(/the champion is now m-a \(version 1, the last champion before it still Approved\)/);
-    expect(back.stderr).not.toContain('no record of its earlier champions');
+    expect(back.stderr).not.toContain('no full record of its earlier champions');
+
+    // A history begun by a change of champion after the upgrade: it starts with the champion of then, with no time,
+    // and what served before that is not known either.
+    const partial = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-rollback-partial-'));
+    const partialReg = createLocalRegistry({ home: partial });
+    for (const id of ['m-a', 'm-b']) await partialReg.register(artifact(id));
+    await run(['registry', 'approve', 'm-a'], partial);
+    await run(['registry', 'approve', 'm-b'], partial);
+    const partialFile = path.join(partial, 'registry.json');
+    writeFileSync(partialFile, JSON.stringify({ ...JSON.parse(readFileSync(partialFile, 'utf8')), championHistory: [{ id: 'm-b' }] }));
+    const fallback = await run(['registry', 'reject', 'm-b'], partial);
+    expect(fallback.stdout).toMatch(/the champion is now m-a \(version 1, this registry has no full record of its earlier champions .*: the newest Approved version whose gate did not fail\)/);
+    expect(fallback.stderr).toMatch(/^warning: m-a was not chosen as the version that served before m-b/);
   });
 
   it('says nothing of the gate when a version already Approved is approved again: nothing is being decided', async () => {

@@ -37,7 +37,7 @@ export function whatFollows(id: string, championBefore: string | undefined, cham
  * and `versions` every version after the rejection. Servers are said to act at their next poll, never to serve
  * something now: one that has not polled since the last change still serves what it loaded before.
  * `historyKept` is false for a registry made by a version of mailroute from before it kept its champions: which
- * earlier version served is not known then, and a rollback cannot go back to it.
+ * earlier version served (before the first change of champion since) is not known then, and a rollback cannot go back to it.
  */
 export function rejectOutcome(
   before: ModelVersion,
@@ -82,7 +82,7 @@ export function rejectOutcome(
 }
 
 /** Said of a registry without champion history (a rollback cannot know which version served before). */
-const NO_HISTORY = 'this registry kept no record of its earlier champions (it was made by a mailroute from before it kept one)';
+const NO_HISTORY = 'this registry has no full record of its earlier champions (it was made by a mailroute from before it kept one)';
 
 /** A warning when the version that became champion by a rollback was approved over a failed gate, or has none on record. */
 function newChampionGateNotice(v: ModelVersion): string {
@@ -296,11 +296,9 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .option('--note <text>', 'why')
     .action(async (id: string, flags: { by?: string; note?: string }) => {
       const reg = registry();
-      const [before, championBefore, historyBefore] = await Promise.all([reg.get(id), reg.champion(), reg.championHistory()]);
+      const [before, championBefore, historyKept] = await Promise.all([reg.get(id), reg.champion(), reg.championHistoryComplete()]);
       await reg.reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
       const [championNow, history, versions] = await Promise.all([reg.champion(), reg.championHistory(), reg.list()]);
-      // A champion with no history on record: the registry predates it (every change of champion since is kept).
-      const historyKept = championBefore === undefined || historyBefore.length > 0;
       const { stdout, stderr } = rejectOutcome(before, championBefore?.id, championNow, history, versions, historyKept);
       ctx.stdout.write(safeLines(stdout));
       ctx.stderr.write(safeLines(stderr));

@@ -345,6 +345,16 @@ export class LocalModelRegistry implements ModelRegistry {
     return ((await this.readIndex()).championHistory ?? []).map((c) => c.id);
   }
 
+  /**
+   * Whether the history holds every champion the registry had: false for a registry made by a mailroute from
+   * before it kept one, whose history (if it has one by now) starts with the champion it had then, with no time.
+   */
+  async championHistoryComplete(): Promise<boolean> {
+    const index = await this.readIndex();
+    if (index.championHistory === undefined) return index.champion === null && index.versions.every((v) => v.status !== 'Approved');
+    return index.championHistory.length === 0 || index.championHistory[0].at !== undefined;
+  }
+
   async setChampion(id: string): Promise<void> {
     await this.checkArtifact(id);
     await this.update((index) => {

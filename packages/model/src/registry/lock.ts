@@ -10,6 +10,8 @@ export interface LockOptions {
   staleMs?: number;
   /** How often a holder refreshes its lock's mtime (ms; default staleMs / 4; 0: never). */
   heartbeatMs?: number;
+  /** What a timeout says is held (default `registry is locked by another writer`). */
+  heldBy?: string;
 }
 
 /** A holder writes its pid right after creating the file: empty for longer than this, it crashed between. */
@@ -138,7 +140,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
       // breaking it, one crashed doing so, or it cannot be removed at all) is waited for like a live one,
       // so that no writer spins or waits past its timeout.
       if ((await staleLock(file, staleMs)) !== undefined && (await removeStale(file, staleMs))) continue;
-      if (Date.now() - start > timeoutMs) throw new RegistryError('REGISTRY_LOCK_TIMEOUT', `registry is locked by another writer (${file}${await holderOf(file, staleMs)})`);
+      if (Date.now() - start > timeoutMs) throw new RegistryError('REGISTRY_LOCK_TIMEOUT', `${options.heldBy ?? 'registry is locked by another writer'} (${file}${await holderOf(file, staleMs)})`);
       await deps.sleep(5 + Math.random() * 20);
     }
   }

@@ -157,10 +157,11 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       // A load takes seconds, in which the model can be rejected or another made champion: asked again before the
       // swap (a registry that fails this second read does not stop it).
       const loadedId = target.id;
-      if (slot !== undefined && (await options.resolve().then((t) => t?.id, () => loadedId)) !== loadedId) {
+      const championNow = slot === undefined ? loadedId : await options.resolve().then((t) => t?.id, () => loadedId);
+      if (championNow !== loadedId) {
         await next.release().catch(() => undefined);
-        logger.info('the champion changed while its model loaded: not swapped in; the next poll loads the champion', { modelId: loadedId });
-        return { changed: false, modelId: previousModelId, previousModelId, championChanged: loadedId };
+        logger.info('the champion changed while its model loaded: not swapped in; the next poll loads the champion, if there is one', { modelId: loadedId });
+        return { changed: false, modelId: previousModelId, previousModelId, championChanged: loadedId, ...(championNow === undefined ? { noChampion: true as const } : {}) };
       }
     } catch (error) {
       if (next) await next.release().catch(() => undefined);

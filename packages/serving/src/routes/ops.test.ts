@@ -35,6 +35,23 @@ describe('operations routes', () => {
       previousModelId: 'm1',
       note: 'The champion changed while m2 loaded (rejected, or another made champion), so it was not swapped in: the next poll, or another reload, loads the champion of now.',
     });
+    // Rejected while it loads, with no other version Approved: no champion at all, and said so.
+    const none = createClassifierSource({
+      resolve: async () => (champion === 'none' ? undefined : { id: champion, dir: '' }),
+      load: async (t) => {
+        if (t.id === 'm3') champion = 'none';
+        return createFakeClassifier({ modelId: t.id });
+      },
+    });
+    champion = 'm1';
+    await none.reload();
+    const { app: noneApp } = await build({ classifierSource: none });
+    champion = 'm3';
+    expect(await json(noneApp.request('/v1/admin/reload', authed(KEYS.all, { method: 'POST' })))).toMatchObject({
+      changed: false,
+      modelId: 'm1',
+      note: 'm3 was rejected while it loaded, and the registry has no champion now: it was not swapped in, and the loaded model keeps serving until one is approved.',
+    });
   });
 
   it('POST /v1/admin/reload names the query parameters it does not read: ?forc=true reloads without force, and says so', async () => {

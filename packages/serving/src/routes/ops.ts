@@ -113,13 +113,16 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
         if (error instanceof ModelLoadError) throw new ModelLoadError(withoutPaths(error.message), {}, { cause: error });
         throw error;
       });
+      const changed = outcome.championChanged;
       const note =
         outcome.skippedFailed !== undefined
           ? { note: `The champion ${outcome.skippedFailed} failed to load before (see /v1/model); reload with ?force=true to try it again.` }
-          : outcome.noChampion
-            ? { note: `The registry has no champion (was ${outcome.modelId ?? 'the model'} rejected with no other version Approved?): the loaded model keeps serving until one is approved.` }
-            : outcome.championChanged !== undefined
-              ? { note: `The champion changed while ${outcome.championChanged} loaded (rejected, or another made champion), so it was not swapped in: the next poll, or another reload, loads the champion of now.` }
+          : changed !== undefined
+            ? outcome.noChampion
+              ? { note: `${changed} was rejected while it loaded, and the registry has no champion now: it was not swapped in, and the loaded model keeps serving until one is approved.` }
+              : { note: `The champion changed while ${changed} loaded (rejected, or another made champion), so it was not swapped in: the next poll, or another reload, loads the champion of now.` }
+            : outcome.noChampion
+              ? { note: `The registry has no champion (was ${outcome.modelId ?? 'the model'} rejected with no other version Approved?): the loaded model keeps serving until one is approved.` }
               : {};
       // ?forc=true would otherwise reload without force, unsaid.
       const unread = unreadQueryWarning(c.req.url, ['force']);

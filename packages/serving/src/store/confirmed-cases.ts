@@ -52,20 +52,37 @@ const OPEN_UNTIL = '9999';
 /**
  * The confirmed cases of a local store's database file (`<MAILROUTE_HOME>/mailroute.db`) whose case closed in
  * [since, until) (bounds as instants; absent: open), oldest first, one at a time as they are iterated: a store
- * keeps 400 days of cases, texts and all. The file is opened and checked at once (no such file, another data
- * version: refused here); it is closed when the iteration ends, so iterate to the end (or call `return()`).
- * Read-only, beside a running server: it sees what was committed when it starts.
+ * keeps 400 days of cases, texts and all. The file is checked at once (no such file, another data version: refused
+ * here), and opened when the iteration starts, until it ends. Read-only, beside a running server: it sees what was
+ * committed when the iteration starts.
  */
 export function iterateConfirmedCases(file: string, window: { since?: Date; until?: Date } = {}): Generator<ConfirmedCase> {
   if (!existsSync(file)) throw new StoreError(`No database at ${file}: no server has recorded predictions or feedback under this home yet (mailroute serve and npm start write it).`);
-  const cannotRead = (error: unknown) =>
-    error instanceof StoreError ? error : new StoreError(`Cannot read the feedback in ${file}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+  openChecked(file).close();
+  // The window is read by SQL (closed_at is indexed), and the rows one at a time.
+  const bounds = { since: window.since?.toISOString() ?? OPEN_SINCE, until: window.until?.toISOString() ?? OPEN_UNTIL };
+  return (function* cases(): Generator<ConfirmedCase> {
+    const db = openChecked(file);
+    try {
+      for (const row of db.prepare(QUERY).iterate(bounds)) yield toCase(row);
+    } catch (error) {
+      throw cannotRead(file, error);
+    } finally {
+      db.close();
+    }
+  })();
+}
+
+function cannotRead(file: string, error: unknown): StoreError {
+  return error instanceof StoreError ? error : new StoreError(`Cannot read the feedback in ${file}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+}
+
+/** The file opened read-only, if its data is of this version: a file of another is refused, not misread (times compared as text). */
+function openChecked(file: string): Database.Database {
   let db: Database.Database | undefined;
-  let rows: IterableIterator<unknown>;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
-    // Read as this version stores its data: a file of another is refused, not misread (times compared as text).
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version < STORE_SCHEMA_VERSION) {
       throw new StoreError(`The database ${file} was written by an older mailroute (data version ${version}; this one reads ${STORE_SCHEMA_VERSION}): start \`mailroute serve\` on this home once, which brings it up to date, then export.`);
@@ -73,23 +90,11 @@ export function iterateConfirmedCases(file: string, window: { since?: Date; unti
     if (version > STORE_SCHEMA_VERSION) {
       throw new StoreError(`The database ${file} was written by a newer mailroute (data version ${version}; this one reads up to ${STORE_SCHEMA_VERSION}): export with that version.`);
     }
-    // The window is read by SQL (closed_at is indexed), and the rows one at a time.
-    const bounds = { since: window.since?.toISOString() ?? OPEN_SINCE, until: window.until?.toISOString() ?? OPEN_UNTIL };
-    rows = db.prepare(QUERY).iterate(bounds);
+    return db;
   } catch (error) {
     db?.close();
-    throw cannotRead(error);
+    throw cannotRead(file, error);
   }
-  const open = db;
-  return (function* cases(): Generator<ConfirmedCase> {
-    try {
-      for (const row of rows) yield toCase(row);
-    } catch (error) {
-      throw cannotRead(error);
-    } finally {
-      open.close();
-    }
-  })();
 }
 
 function toCase(row: unknown): ConfirmedCase {

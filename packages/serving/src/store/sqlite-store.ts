@@ -88,11 +88,13 @@ function dataVersion(db: Database.Database, file: string): number {
 
 /**
  * Brings a file of an older mailroute to STORE_SCHEMA_VERSION in one transaction, which takes the write lock
- * first: a second server opening the file at once waits, then finds nothing left to change.
+ * first and reads the version again under it: a server opening the file at once waits, then finds the work done
+ * (or, had a newer mailroute upgraded it meanwhile, refuses it).
  */
-function migrate(db: Database.Database, version: number): void {
-  if (version === STORE_SCHEMA_VERSION) return;
+function migrate(db: Database.Database, file: string): void {
+  if (dataVersion(db, file) === STORE_SCHEMA_VERSION) return;
   db.transaction(() => {
+    if (dataVersion(db, file) === STORE_SCHEMA_VERSION) return;
     // Each time to UTC with milliseconds (strftime reads the offset); a value it cannot read is left as it is.
     for (const [table, column] of [['feedback', 'closed_at'], ['feedback', 'received_at'], ['predictions', 'created_at']]) {
       db.exec(`UPDATE ${table} SET ${column} = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ${column}), ${column}) WHERE ${column} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'`);
@@ -214,12 +216,13 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   try {
     if (options.file !== ':memory:') createOwnerOnly(options.file);
     opened = new Database(options.file);
+    // Before anything writes to it (WAL mode is kept in the file's header): a file of a newer mailroute is left as it is.
+    dataVersion(opened, options.file);
     opened.pragma('journal_mode = WAL');
     opened.pragma(`synchronous = ${synchronous}`);
     opened.pragma('busy_timeout = 5000');
-    const version = dataVersion(opened, options.file);
     opened.exec(SCHEMA);
-    migrate(opened, version);
+    migrate(opened, options.file);
     db = opened;
   } catch (error) {
     opened?.close();

@@ -695,7 +695,8 @@ function parseJsonl(file: string, text: string, hints: Hints = 'config', onParse
   const lines = text.split('\n');
   let parsedChars = 0;
   for (let i = 0; i < lines.length; i++) {
-    parsedChars += lines[i].length + 1;
+    // The line and its newline: the last line has none.
+    parsedChars = Math.min(text.length, parsedChars + lines[i].length + 1);
     onParsed?.(parsedChars);
     const raw = lines[i].trim();
     if (raw === '') continue;

@@ -30,7 +30,10 @@ export async function ensureDemoChampion(options: EnsureDemoChampionOptions): Pr
   // Several `mailroute start` on one empty home (a script starting servers at once) each trained and approved a
   // model of their own: one trains, under a lock of the home's, while the others wait and then serve its model.
   await mkdir(options.home, { recursive: true });
-  return withFileLock(path.join(options.home, BOOTSTRAP_LOCK), () => bootstrap(registry, options), { timeoutMs: BOOTSTRAP_WAIT_MS });
+  return withFileLock(path.join(options.home, BOOTSTRAP_LOCK), () => bootstrap(registry, options), {
+    timeoutMs: BOOTSTRAP_WAIT_MS,
+    heldBy: `another mailroute start is still training the demo model in this home after ${BOOTSTRAP_WAIT_MS / 60_000} minutes`,
+  });
 }
 
 /** The lock file of a demo bootstrap in a home. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Classifier, createLocalRegistry } from '@mailroute/model';
@@ -31,6 +31,29 @@ describe('predictDataset', () => {
     } finally {
       await served.release();
     }
+  }, 180_000);
+
+  it("says of a model trained under other cleaning through onModelNotice (not among the data's warnings), else onWarning", async () => {
+    const home = path.join(dir, 'home');
+    const champion = await ensureDemoChampion({ home, rows: 400 });
+    // A copy of the artifact as a mailroute from before the fingerprint wrote it (manifest.json is not among the hashed files).
+    const old = path.join(dir, 'old-model');
+    cpSync(await createLocalRegistry({ home }).artifactDir(champion.id), old, { recursive: true });
+    const manifestFile = path.join(old, 'manifest.json');
+    const { inputFingerprint: _kept, ...manifest } = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const data = path.join(dir, 'one.csv');
+    writeFileSync(data, 'id,subject,body\nt,Depot,Bitte übertragen Sie mein Depot.\n');
+    const warnings: string[] = [];
+    const notices: string[] = [];
+    await predictDataset({ model: old, dataPath: data, home, onWarning: (m) => warnings.push(m), onModelNotice: (m) => notices.push(m) });
+    expect(notices).toEqual([expect.stringMatching(/^model \S+ does not record how its training cleaned emails/)]);
+    expect(warnings).toEqual([]);
+    await predictDataset({ model: old, dataPath: data, home, onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual(notices);
+    // Trained by this version: nothing to say.
+    await predictDataset({ model: champion.id, dataPath: data, home, onWarning: (m) => warnings.push(m), onModelNotice: (m) => notices.push(m) });
+    expect([...warnings, ...notices]).toHaveLength(2);
   }, 180_000);
 
   it('finds the held-out rows with --split test under a config that renames a label, and reads their truths by its names', async () => {

@@ -45,6 +45,11 @@ export interface PredictDatasetOptions {
    * it), repeat texts it was trained on, carry labels it does not know, or were skipped as bad rows.
    */
   onWarning?: (message: string) => void;
+  /**
+   * What is said of the model itself rather than of this data (one trained under other cleaning than this
+   * version's: `inputFingerprintNote`); default: `onWarning`.
+   */
+  onModelNotice?: (message: string) => void;
   /** Whether to warn of truths under labels the model does not know (default true; not when its truths are replaced, as compare does). */
   unknownTruthWarnings?: boolean;
 }
@@ -249,7 +254,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
   const reading = options.onReadProgress && { onProgress: options.onReadProgress };
   const dir = await resolveModelDir(options.model, options.home, options.registry);
   // A model trained under other cleaning is said so: predict, evaluate and compare measure it on other input.
-  const classifier = await Classifier.load(dir, { logger: { warn: (message) => options.onWarning?.(message) } });
+  const classifier = await Classifier.load(dir, { logger: { warn: (message) => (options.onModelNotice ?? options.onWarning)?.(message) } });
   try {
     const read = options.config === undefined ? modelTrainingConfig(classifier.manifest) : parseTrainingConfig(options.config, 'config', { stored: false });
     // The read flags win over either config.

@@ -373,15 +373,23 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     const data = path.join(tmp, 'demo.csv');
     await writeDemoData(data, { rows: 300, seed: 3 });
     const config = await loadDemoConfig();
-    // Held by a live process (this one), as by an approval that takes long: given back 25 s on, when the
-    // model (trained in a few seconds) has waited for it longer than 15 s.
+    // Held by a live process (this one), as by an approval that takes long: given back 16 s after the run recorded
+    // its test rows, its last step before it registers the model, so the model has waited for it longer than 15 s.
     const lock = path.join(home, 'registry.lock');
     writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), at: new Date().toISOString() }));
-    const giveBack = setTimeout(() => rmSync(lock, { force: true }), 25_000);
+    let giveBack: NodeJS.Timeout | undefined;
+    const watch = setInterval(() => {
+      void listRuns(home).then((runs) => {
+        if (giveBack !== undefined || runs[0]?.testRowsFingerprint === undefined) return;
+        giveBack = setTimeout(() => rmSync(lock, { force: true }), 16_000);
+      });
+    }, 100);
     try {
       const result = await trainFromConfig({ config: { ...config, model: SMALL }, dataPath: data, home });
+      expect(giveBack).toBeDefined();
       expect((await createLocalRegistry({ home }).list()).map((v) => v.id)).toEqual([result.modelId]);
     } finally {
+      clearInterval(watch);
       clearTimeout(giveBack);
     }
   }, 120_000);
