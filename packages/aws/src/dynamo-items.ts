@@ -14,6 +14,8 @@ export const PredictionItemSchema = z.object({
   queue: z.string(),
   latencyMs: z.number(),
   text: z.string().optional(),
+  bank: z.string().optional(),
+  receivedAt: z.string().optional(),
 });
 
 export const FeedbackItemSchema = z.object({

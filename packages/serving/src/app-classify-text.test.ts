@@ -28,6 +28,21 @@ describe('POST /v1/classify', () => {
     const record = await context.store.getPrediction(predictions[0].predictionId);
     expect(record).toMatchObject({ emailId: 'e-1', modelId: 'fake-1', labels: { queue: 'billing', topic: 'invoice' }, queue: 'billing' });
     expect(record?.text).toBeUndefined();
+    expect(record).not.toHaveProperty('bank');
+  });
+
+  it("with the text, keeps the email's bank and receivedAt as sent (feedback export's training columns), none when blank or absent", async () => {
+    const { app, context } = await build({ storeText: true });
+    const emails = [
+      { id: 'a', body: 'invoice 12', bank: 'Comdirect Bank', receivedAt: '2026-11-03T10:15:00+01:00' },
+      { id: 'b', body: 'invoice 13', bank: '  ', receivedAt: null },
+    ];
+    const { predictions } = await json(await app.request('/v1/classify', jsonRequest({ emails })));
+    expect(await context.store.getPrediction(predictions[0].predictionId)).toMatchObject({ bank: 'Comdirect Bank', receivedAt: '2026-11-03T10:15:00+01:00' });
+    const second = await context.store.getPrediction(predictions[1].predictionId);
+    expect(second?.text).toBe('invoice 13');
+    expect(second).not.toHaveProperty('bank');
+    expect(second).not.toHaveProperty('receivedAt');
   });
 
   it('stores masked text only when configured', async () => {

@@ -29,7 +29,8 @@ async function servedStore(): Promise<void> {
         abstained: { queue: false },
         queue: 'payments_transfers',
         latencyMs: 1,
-        ...(i % 3 === 2 ? {} : { text: `${r.subject}\n\n${r.body}` }),
+        // As the server keeps them with the text; fb-4 as a server before data version 2 did (text only).
+        ...(i % 3 === 2 ? {} : { text: `${r.subject}\n\n${r.body}`, ...(i === 4 ? {} : { bank: r.bank, receivedAt: r.receivedAt }) }),
       })),
     );
     for (const [i, r] of rows.slice(0, 30).entries()) {
@@ -80,6 +81,12 @@ describe('mailroute feedback export', () => {
     expect(storedText).toContain('DE57 7253 9361 0623 5090 52');
     expect(asCsv.find((r) => r.id === 'fb-1')?.email.body).toBe(maskPii(storedText));
     expect(csv).not.toContain('DE57 7253 9361');
+    // The email's bank (a meta token of the model's input) and receivedAt, as the CRM sent them; without them, the time it was classified.
+    expect(asCsv.find((r) => r.id === 'fb-1')?.email).toMatchObject({ bank: second.bank, receivedAt: second.receivedAt });
+    expect(second.bank).not.toBe('');
+    const withoutFields = asCsv.find((r) => r.id === 'fb-4')?.email;
+    expect(withoutFields?.bank).toBeUndefined();
+    expect(Math.abs(Date.parse(withoutFields?.receivedAt ?? '') - (Date.now() - 3_600_000))).toBeLessThan(60_000);
     expect(await rowsOf('semi.json', 'semi.csv')).toEqual(asCsv);
     expect(await rowsOf('lines.json', 'cases.jsonl')).toEqual(asCsv);
     expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', 'lines.json'])).stderr).toContain('reads every file as JSONL ("format": "jsonl"): name the file .jsonl');

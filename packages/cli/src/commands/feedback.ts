@@ -34,6 +34,7 @@ interface Layout {
   textColumn: string | undefined;
   idColumn: string;
   receivedAtColumn: string | undefined;
+  bankColumn: string | undefined;
   /** Per task name, its column. */
   tasks: Map<string, string>;
   extra: Array<[string, (c: ConfirmedCase) => string | undefined]>;
@@ -57,6 +58,7 @@ function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
     textColumn: labelsOnly ? undefined : (c.body ?? c.subject ?? c.html),
     idColumn,
     receivedAtColumn: labelsOnly ? undefined : c.receivedAt,
+    bankColumn: labelsOnly ? undefined : c.bank,
     tasks,
     // A config column of the same name keeps its own meaning.
     extra: extras.filter(([name]) => !taken.has(name)),
@@ -75,7 +77,14 @@ function headerOf(layout: Layout): string[] {
 function cellsOf(x: ConfirmedCase, layout: Layout): Array<string | null> {
   // Masked only where written (--labels-only writes no text).
   const text = x.text === undefined || layout.textColumn === undefined ? null : maskPii(x.text);
-  const cells = layout.columns.map((column) => (column === layout.idColumn ? x.emailId : column === layout.textColumn ? text : column === layout.receivedAtColumn ? (x.classifiedAt ?? null) : null));
+  const cells = layout.columns.map((column) => {
+    if (column === layout.idColumn) return x.emailId;
+    if (column === layout.textColumn) return text;
+    // The email's own receivedAt, else (the CRM sent none, or a server before data version 2 kept none) when it was classified.
+    if (column === layout.receivedAtColumn) return x.receivedAt ?? x.classifiedAt ?? null;
+    if (column === layout.bankColumn) return x.bank ?? null;
+    return null;
+  });
   for (const task of layout.tasks.keys()) cells.push(Object.hasOwn(x.labels, task) ? x.labels[task] : null);
   for (const [, value] of layout.extra) cells.push(value(x) ?? null);
   return cells;

@@ -69,6 +69,17 @@ export function storedText(email: Email): string {
   return [email.subject, body].filter((x) => x !== undefined).join('\n\n');
 }
 
+/**
+ * What `--store-text` keeps of an email for next month's training data (`mailroute feedback export`): its text,
+ * masked, and the other fields a training config reads, its bank (a meta token of the model's input: without
+ * it, a model retrained on exported cases learns them without the token it is served with) and receivedAt.
+ */
+function keepTrainingFields(record: PredictionRecord, email: Email, maskText: (text: string) => string): void {
+  record.text = maskText(storedText(email));
+  if (typeof email.bank === 'string' && email.bank.trim() !== '') record.bank = email.bank;
+  if (typeof email.receivedAt === 'string' && email.receivedAt.trim() !== '') record.receivedAt = email.receivedAt;
+}
+
 /** Ids named in a warning at most. */
 const MAX_REPEATED_SHOWN = 5;
 
@@ -161,7 +172,7 @@ export async function classifyEmails(
     if (abandoned()) return { modelId, predictions: out };
     const records = out.map((p, i) => {
       const record = toRecord(p, createdAt, latencyMs);
-      if (ctx.maskText) record.text = ctx.maskText(storedText(prepared[i].email));
+      if (ctx.maskText) keepTrainingFields(record, prepared[i].email, ctx.maskText);
       return record;
     });
     // A store that can commit later (SQLite: within a few ms, shared with other requests) is not waited for.

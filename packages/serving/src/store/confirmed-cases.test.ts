@@ -56,13 +56,13 @@ describe('readConfirmedCases', () => {
     old.exec('CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT NOT NULL, closed_at TEXT NOT NULL, received_at TEXT NOT NULL)');
     old.exec(`INSERT INTO feedback VALUES ('crm-1', NULL, '{"queue":"loans"}', '2026-12-04T14:00:00+01:00', '2026-12-04T13:00:01.000Z')`);
     old.close();
-    expect(() => readConfirmedCases(file)).toThrow(/written by an older mailroute \(data version 0; this one reads 1\): start `mailroute serve` on this home once/);
+    expect(() => readConfirmedCases(file)).toThrow(`written by an older mailroute (data version 0; this one reads ${STORE_SCHEMA_VERSION}): start \`mailroute serve\` on this home once`);
     await createSqliteStore({ file, retentionDays: 0 }).close();
     expect(readConfirmedCases(file, { until: new Date('2026-12-04T13:30:00Z') }).map((c) => [c.emailId, c.closedAt])).toEqual([['crm-1', '2026-12-04T13:00:00.000Z']]);
     const newer = new Database(file);
     newer.pragma(`user_version = ${STORE_SCHEMA_VERSION + 1}`);
     newer.close();
-    expect(() => readConfirmedCases(file)).toThrow(/written by a newer mailroute \(data version 2; this one reads up to 1\): export with that version/);
+    expect(() => readConfirmedCases(file)).toThrow(`written by a newer mailroute (data version ${STORE_SCHEMA_VERSION + 1}; this one reads up to ${STORE_SCHEMA_VERSION}): export with that version`);
     // Refused when asked for, not at the first case: a caller writing a file finds out before it starts.
     expect(() => iterateConfirmedCases(file)).toThrow(/written by a newer mailroute/);
   });

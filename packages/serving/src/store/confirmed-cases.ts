@@ -21,6 +21,9 @@ export interface ConfirmedCase {
   classifiedAt?: string;
   /** The PII-masked subject and body, when the server ran with `--store-text`. */
   text?: string;
+  /** With the text, the email's bank and receivedAt as the CRM sent them (absent when it sent none, or before data version 2). */
+  bank?: string;
+  receivedAt?: string;
 }
 
 const Row = z.object({
@@ -31,13 +34,15 @@ const Row = z.object({
   model_id: z.string().nullable(),
   created_at: z.string().nullable(),
   text: z.string().nullable(),
+  bank: z.string().nullable(),
+  email_received_at: z.string().nullable(),
 });
 const Labels = z.record(z.string(), z.string());
 
 // The prediction a feedback judged: the one it names, or (by emailId, or its prediction pruned) the email's newest,
 // as live quality pairs them. Newest: created later, or in the same millisecond with the greater id.
 const QUERY = `
-SELECT f.email_id, f.labels, f.closed_at, p.prediction_id, p.model_id, p.created_at, p.text
+SELECT f.email_id, f.labels, f.closed_at, p.prediction_id, p.model_id, p.created_at, p.text, p.bank, p.received_at AS email_received_at
 FROM feedback f
 LEFT JOIN predictions p ON p.prediction_id = COALESCE(
   (SELECT prediction_id FROM predictions WHERE prediction_id = f.prediction_id),
@@ -107,6 +112,8 @@ function toCase(row: unknown): ConfirmedCase {
     ...(r.model_id === null ? {} : { modelId: r.model_id }),
     ...(r.created_at === null ? {} : { classifiedAt: r.created_at }),
     ...(r.text === null ? {} : { text: r.text }),
+    ...(r.bank === null ? {} : { bank: r.bank }),
+    ...(r.email_received_at === null ? {} : { receivedAt: r.email_received_at }),
   };
 }
 

@@ -11,6 +11,8 @@
 
 const NO_TEXT = -1;
 const STRING_FIELDS = ['predictionId', 'emailId', 'modelId', 'createdAt', 'queue'];
+/** Kept only with `--store-text`; NO_TEXT in the pack when absent. */
+const OPTIONAL_STRINGS = ['text', 'bank', 'receivedAt'];
 
 /** Throws (before anything is packed) unless every value of the records has the type it is packed as. */
 export function checkPredictionRecords(list) {
@@ -24,7 +26,7 @@ export function checkPredictionRecords(list) {
   for (const r of list) {
     for (const key of STRING_FIELDS) if (typeof r[key] !== 'string') fail(`a string ${key}`);
     if (typeof r.latencyMs !== 'number') fail('a number latencyMs');
-    if (r.text !== undefined && typeof r.text !== 'string') fail('a string text or none');
+    for (const key of OPTIONAL_STRINGS) if (r[key] !== undefined && typeof r[key] !== 'string') fail(`a string ${key} or none`);
     mapOf(r.labels, 'string', 'labels of strings');
     mapOf(r.confidences, 'number', 'confidences of numbers');
     mapOf(r.abstained, 'boolean', 'abstained of booleans');
@@ -82,7 +84,7 @@ export function createPredictionPacker() {
     add(list) {
       checkPredictionRecords(list);
       for (const r of list) {
-        room(8);
+        room(10);
         nums[at++] = unique(r.predictionId);
         nums[at++] = unique(r.emailId);
         nums[at++] = shared(r.modelId);
@@ -90,6 +92,8 @@ export function createPredictionPacker() {
         nums[at++] = shared(r.queue);
         nums[at++] = r.latencyMs;
         nums[at++] = r.text === undefined ? NO_TEXT : unique(r.text);
+        nums[at++] = r.bank === undefined ? NO_TEXT : shared(r.bank);
+        nums[at++] = r.receivedAt === undefined ? NO_TEXT : unique(r.receivedAt);
         putMap(r.labels, 'string');
         putMap(r.confidences, 'number');
         putMap(r.abstained, 'boolean');
@@ -140,11 +144,15 @@ export function createPredictionUnpacker(pack) {
       const queue = strings[nums[at++]];
       const latencyMs = nums[at++];
       const textAt = nums[at++];
+      const bankAt = nums[at++];
+      const receivedAt = nums[at++];
       const labels = getMap('string');
       const confidences = getMap('number');
       const abstained = getMap('boolean');
       const record = { predictionId, emailId, modelId, createdAt, labels, confidences, abstained, queue, latencyMs };
       if (textAt !== NO_TEXT) record.text = strings[textAt];
+      if (bankAt !== NO_TEXT) record.bank = strings[bankAt];
+      if (receivedAt !== NO_TEXT) record.receivedAt = strings[receivedAt];
       return record;
     },
   };

@@ -26,7 +26,7 @@ describe('prediction pack', () => {
   it('gives back exactly the records it was given, in order', () => {
     const records = [
       record(1),
-      record(2, { text: 'Grüße aus Köln 😀, Konto [IBAN]', emailId: 'crm-"quoted"\n-ß' }),
+      record(2, { text: 'Grüße aus Köln 😀, Konto [IBAN]', emailId: 'crm-"quoted"\n-ß', bank: 'Comdirect', receivedAt: '2026-11-03T10:15:00+01:00' }),
       record(3, { labels: {}, confidences: {}, abstained: {} }),
       record(4, { labels: { queue: 'Billing and Payments' }, confidences: { queue: 0 }, abstained: { queue: false }, text: '' }),
     ];
@@ -37,6 +37,7 @@ describe('prediction pack', () => {
     const back = unpackAll(packer.take(), 4);
     expect(back).toEqual(records);
     expect('text' in back[0]).toBe(false);
+    expect('bank' in back[0] || 'receivedAt' in back[0]).toBe(false);
     expect(back[3].text).toBe('');
     expect(packer.size).toBe(0);
   });
@@ -68,6 +69,7 @@ describe('prediction pack', () => {
     const bad = [record(2), { ...record(3), labels: { queue: 7 } }] as unknown as PredictionRecord[];
     expect(() => packer.add(bad)).toThrow(/labels of strings/);
     expect(() => packer.add([{ ...record(4), latencyMs: '1' } as unknown as PredictionRecord])).toThrow(/latencyMs/);
+    expect(() => packer.add([{ ...record(5), bank: 42 } as unknown as PredictionRecord])).toThrow(/a string bank or none/);
     expect(packer.size).toBe(1);
     const pack = packer.take();
     expect(unpackAll(pack, 1)).toEqual([record(1)]);

@@ -288,6 +288,36 @@ describe('createSqliteStore', () => {
     }
   });
 
+  it('brings a file of data version 1 to 2: the predictions gain bank and receivedAt, rows stored before read as before', async () => {
+    const file = path.join(dir, 'v1', 'mailroute.db');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const old = new Database(file);
+    old.exec(`CREATE TABLE predictions (prediction_id TEXT PRIMARY KEY, email_id TEXT NOT NULL, model_id TEXT NOT NULL, created_at TEXT NOT NULL, labels TEXT NOT NULL,
+      confidences TEXT NOT NULL, abstained TEXT NOT NULL, queue TEXT NOT NULL, latency_ms REAL NOT NULL, text TEXT);
+      CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT NOT NULL, closed_at TEXT NOT NULL, received_at TEXT NOT NULL);`);
+    old.prepare("INSERT INTO predictions VALUES ('p-old', 'e-old', 'm', '2026-12-01T10:00:00.000Z', '{\"queue\":\"loans\"}', '{\"queue\":0.9}', '{\"queue\":false}', 'loans', 1.5, 'Kredit')").run();
+    old.pragma('user_version = 1');
+    old.close();
+    const store = createSqliteStore({ file, retentionDays: 0 });
+    try {
+      const kept = { ...record('p-new', 'e-new', '2026-12-02T10:00:00.000Z'), text: 'Sparplan ändern', bank: 'Comdirect', receivedAt: '2026-12-02T10:59:00+01:00' };
+      await store.savePredictions([kept]);
+      expect(await store.getPrediction('p-new')).toEqual(kept);
+      const before = await store.getPrediction('p-old');
+      expect(before).toMatchObject({ predictionId: 'p-old', text: 'Kredit', labels: { queue: 'loans' } });
+      expect(before).not.toHaveProperty('bank');
+      expect(before).not.toHaveProperty('receivedAt');
+    } finally {
+      await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
+
   it('refuses a stored row it did not write (a hand-edited column) with a StoreError naming the column', async () => {
     const file = path.join(dir, 'edited', 'mailroute.db');
     const store = createSqliteStore({ file, retentionDays: 0, writer: 'inline' });
@@ -311,7 +341,7 @@ describe('createSqliteStore', () => {
     newer.pragma(`user_version = ${STORE_SCHEMA_VERSION + 1}`);
     newer.close();
     const before = readFileSync(file);
-    expect(() => createSqliteStore({ file, retentionDays: 0 })).toThrow(/written by a newer mailroute \(data version 2; this one reads up to 1\): run that version, or move the file aside/);
+    expect(() => createSqliteStore({ file, retentionDays: 0 })).toThrow(`written by a newer mailroute (data version ${STORE_SCHEMA_VERSION + 1}; this one reads up to ${STORE_SCHEMA_VERSION}): run that version, or move the file aside`);
     // Not a byte changed (not even WAL mode in its header), no WAL file left.
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(existsSync(`${file}-wal`)).toBe(false);

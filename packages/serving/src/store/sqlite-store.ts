@@ -54,7 +54,9 @@ CREATE TABLE IF NOT EXISTS predictions (
   abstained TEXT NOT NULL,
   queue TEXT NOT NULL,
   latency_ms REAL NOT NULL,
-  text TEXT
+  text TEXT,
+  bank TEXT,
+  received_at TEXT
 );
 CREATE INDEX IF NOT EXISTS predictions_email ON predictions (email_id, created_at);
 CREATE INDEX IF NOT EXISTS predictions_created ON predictions (created_at);
@@ -73,7 +75,7 @@ CREATE INDEX IF NOT EXISTS feedback_closed ON feedback (closed_at);
  * mailroute from before migrations, which may hold a closedAt as its caller sent it (`2026-12-04T14:00:00+01:00`):
  * times are compared as text, so every one must be UTC with milliseconds, as the server writes them now.
  */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 /** The file's data version; refuses one a newer mailroute wrote, before anything in it is changed. */
 function dataVersion(db: Database.Database, file: string): number {
@@ -94,13 +96,22 @@ function dataVersion(db: Database.Database, file: string): number {
 function migrate(db: Database.Database, file: string): void {
   if (dataVersion(db, file) === STORE_SCHEMA_VERSION) return;
   db.transaction(() => {
-    if (dataVersion(db, file) === STORE_SCHEMA_VERSION) return;
-    // Each time to UTC with milliseconds (strftime reads the offset); a value it cannot read is left as it is.
-    for (const [table, column] of [['feedback', 'closed_at'], ['feedback', 'received_at'], ['predictions', 'created_at']]) {
-      db.exec(`UPDATE ${table} SET ${column} = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ${column}), ${column}) WHERE ${column} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'`);
-    }
+    const version = dataVersion(db, file);
+    if (version === STORE_SCHEMA_VERSION) return;
+    if (version < 1) toUtcTimes(db);
+    // 2: with the text, the email's bank and receivedAt (feedback export wrote them blank). A file of version 0 made
+    // by this code's SCHEMA has them already.
+    const has = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all('predictions') as Array<{ name: string }>).map((c) => c.name));
+    for (const name of ['bank', 'received_at']) if (!has.has(name)) db.exec(`ALTER TABLE predictions ADD COLUMN ${name} TEXT`);
     db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
   }).immediate();
+}
+
+/** Version 1: each time to UTC with milliseconds (strftime reads the offset); a value it cannot read is left as it is. */
+function toUtcTimes(db: Database.Database): void {
+  for (const [table, column] of [['feedback', 'closed_at'], ['feedback', 'received_at'], ['predictions', 'created_at']]) {
+    db.exec(`UPDATE ${table} SET ${column} = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ${column}), ${column}) WHERE ${column} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'`);
+  }
 }
 
 /**
@@ -126,6 +137,12 @@ function jsonRecord<T>(row: Record<string, unknown>, name: string, is: (value: u
   return value as Record<string, T>;
 }
 
+/** `{ [key]: value }` for a text column that holds one; nothing for a null, or a column the query did not select. */
+function optionalText(row: Record<string, unknown>, name: string, key: string): Record<string, string> {
+  const value = row[name] === undefined ? null : column(row, name, isStringOrNull, 'text or null');
+  return value === null ? {} : { [key]: value };
+}
+
 function toPrediction(row: Record<string, unknown>): PredictionRecord {
   const text = column(row, 'text', isStringOrNull, 'text or null');
   return {
@@ -139,6 +156,8 @@ function toPrediction(row: Record<string, unknown>): PredictionRecord {
     queue: column(row, 'queue', isString, 'text'),
     latencyMs: column(row, 'latency_ms', isNumber, 'a number'),
     ...(text === null ? {} : { text }),
+    ...optionalText(row, 'bank', 'bank'),
+    ...optionalText(row, 'received_at', 'receivedAt'),
   };
 }
 
@@ -245,7 +264,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   // held every request up for seconds. Without the text (listPairs' contract): it doubled the read's time.
   const windowQuery = (join: 'LEFT' | 'INNER', after: boolean) =>
     db.prepare(
-      `SELECT p.prediction_id, p.email_id, p.model_id, p.created_at, p.labels, p.confidences, p.abstained, p.queue, p.latency_ms, NULL AS text,
+      `SELECT p.prediction_id, p.email_id, p.model_id, p.created_at, p.labels, p.confidences, p.abstained, p.queue, p.latency_ms, NULL AS text, p.bank, p.received_at,
               f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
               f.closed_at AS f_closed_at, f.received_at AS f_received_at
        FROM predictions p ${join} JOIN feedback f ON f.email_id = p.email_id

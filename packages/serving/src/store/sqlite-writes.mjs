@@ -27,8 +27,8 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
   // costs the hourly prune some writes, not the inserts. Set here, on the connection that prunes, in both modes.
   db.pragma('secure_delete = ON');
   const insertPrediction = db.prepare(
-    `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text, bank, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // One feedback per email, merged per task: a later one (closedAt not earlier) sets the tasks it names and
   // keeps the stored labels of the others (json_patch: labels are strings, never the null that would delete
@@ -75,6 +75,8 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
         r.queue,
         r.latencyMs,
         r.text ?? null,
+        r.bank ?? null,
+        r.receivedAt ?? null,
       );
     }
   }

@@ -61,9 +61,9 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect(await s.listPairs({ since: at(5, 0), until: at(6, 0) })).toEqual([]);
     });
 
-    it('lists predictions without their stored text, which getPrediction gives', async () => {
+    it('lists predictions without their stored text, which getPrediction gives (bank and receivedAt kept in both)', async () => {
       const s = await fresh();
-      const withText = { ...predictionFixture('with-text', 'e1', at(1, 0)), text: 'Bitte buchen Sie [AMOUNT] zurück.' };
+      const withText = { ...predictionFixture('with-text', 'e1', at(1, 0)), text: 'Bitte buchen Sie [AMOUNT] zurück.', bank: 'Comdirect', receivedAt: '2026-11-03T10:15:00+01:00' };
       await s.savePredictions([withText]);
       await s.saveFeedback(feedback('e1', 'cards'));
       const { text: _text, ...withoutText } = withText;

@@ -14,6 +14,12 @@ export interface PredictionRecord {
   latencyMs: number;
   /** Only when text storage is configured, and then already PII-masked. */
   text?: string;
+  /**
+   * With the text (only then), the email's other fields training reads, as the CRM sent them: its custodian bank
+   * (a meta token of the model's input) and when it arrived (a training config's time split). Absent when not sent.
+   */
+  bank?: string;
+  receivedAt?: string;
 }
 
 /**
