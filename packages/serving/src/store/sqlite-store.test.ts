@@ -27,6 +27,11 @@ function openCloseChild(file: string): Promise<{ code: number | null; out: strin
   });
 }
 
+/** The tables as mailroute wrote them before data version 2. */
+const TABLES_BEFORE_V2 = `CREATE TABLE predictions (prediction_id TEXT PRIMARY KEY, email_id TEXT NOT NULL, model_id TEXT NOT NULL, created_at TEXT NOT NULL, labels TEXT NOT NULL,
+      confidences TEXT NOT NULL, abstained TEXT NOT NULL, queue TEXT NOT NULL, latency_ms REAL NOT NULL, text TEXT);
+      CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT NOT NULL, closed_at TEXT NOT NULL, received_at TEXT NOT NULL);`;
+
 describe('createSqliteStore', () => {
   it('reads a big window in pages, letting other work run between them, and in the order of one read', async () => {
     const store = createSqliteStore({ file: path.join(dir, 'pages', 'mailroute.db'), retentionDays: 0 });
@@ -258,9 +263,7 @@ describe('createSqliteStore', () => {
     mkdirSync(path.dirname(file), { recursive: true });
     // As a mailroute from before migrations left it: no data version, closedAt as its callers sent it.
     const old = new Database(file);
-    old.exec(`CREATE TABLE predictions (prediction_id TEXT PRIMARY KEY, email_id TEXT NOT NULL, model_id TEXT NOT NULL, created_at TEXT NOT NULL, labels TEXT NOT NULL,
-      confidences TEXT NOT NULL, abstained TEXT NOT NULL, queue TEXT NOT NULL, latency_ms REAL NOT NULL, text TEXT);
-      CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT NOT NULL, closed_at TEXT NOT NULL, received_at TEXT NOT NULL);`);
+    old.exec(TABLES_BEFORE_V2);
     const insert = old.prepare('INSERT INTO feedback VALUES (?, NULL, ?, ?, ?)');
     insert.run('crm-1', '{"queue":"loans"}', '2026-12-04T14:00:00+01:00', '2026-12-04T13:00:01.000Z');
     insert.run('crm-2', '{"queue":"loans"}', '2026-12-04T13:30:00Z', '2026-12-04T13:30:01.000Z');
@@ -292,9 +295,7 @@ describe('createSqliteStore', () => {
     const file = path.join(dir, 'v1', 'mailroute.db');
     mkdirSync(path.dirname(file), { recursive: true });
     const old = new Database(file);
-    old.exec(`CREATE TABLE predictions (prediction_id TEXT PRIMARY KEY, email_id TEXT NOT NULL, model_id TEXT NOT NULL, created_at TEXT NOT NULL, labels TEXT NOT NULL,
-      confidences TEXT NOT NULL, abstained TEXT NOT NULL, queue TEXT NOT NULL, latency_ms REAL NOT NULL, text TEXT);
-      CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT NOT NULL, closed_at TEXT NOT NULL, received_at TEXT NOT NULL);`);
+    old.exec(TABLES_BEFORE_V2);
     old.prepare("INSERT INTO predictions VALUES ('p-old', 'e-old', 'm', '2026-12-01T10:00:00.000Z', '{\"queue\":\"loans\"}', '{\"queue\":0.9}', '{\"queue\":false}', 'loans', 1.5, 'Kredit')").run();
     old.pragma('user_version = 1');
     old.close();
