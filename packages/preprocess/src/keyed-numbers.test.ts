@@ -93,6 +93,23 @@ describe('numbers a keyword names', () => {
     for (const text of ['Meeting on March 3, 2026 at 10', 'I was away in March 3, 1980 too']) expect(redactPii(text).text).toBe(text);
   });
 
+  it("masks a birth date after the abbreviations of forms and CRMs, a format hint, or `geb. den`; a compact one too", () => {
+    expectMasked([
+      ['Geb.-Dat. 04.12.1986', 'Geb.-Dat. [BIRTHDATE]'],
+      ['Geb.Dat.: 04.12.1986', 'Geb.Dat.: [BIRTHDATE]'],
+      ['Geb. Datum: 04.12.1986', 'Geb. Datum: [BIRTHDATE]'],
+      ['Geburtsdat.: 04.12.1986', 'Geburtsdat.: [BIRTHDATE]'],
+      ['Max Muster, geb. den 04.12.1986', 'Max Muster, geb. den [BIRTHDATE]'],
+      ['Geburtsdatum (TT.MM.JJJJ): 02.02.1990', 'Geburtsdatum (TT.MM.JJJJ): [BIRTHDATE]'],
+      ['Date of birth (DD/MM/YYYY): 02/02/1990', 'Date of birth (DD/MM/YYYY): [BIRTHDATE]'],
+      ['Birthday: 05.05.1975', 'Birthday: [BIRTHDATE]'],
+      ['Geburtsdatum: 19861204', 'Geburtsdatum: [BIRTHDATE]'],
+      ['Geburtsdatum 04121986', 'Geburtsdatum [BIRTHDATE]'],
+    ]);
+    // Dates, not birth dates: a form's date, a date in prose after `den`, a number that is no date.
+    for (const text of ['Datum: 04.12.2026', 'Dat. 04.12.2026', 'Zahlung bis den 04.12.2026', 'Bitte ab den 04.12.2026 buchen', 'Geburtsdatum: 12345678']) expect(redactPii(text).text, text).toBe(text);
+  });
+
   it('masks the value after a keyword with words on whose it is or what for, before a colon', () => {
     expectMasked([
       ['Steuer-ID für den Freistellungsauftrag: 12345678901', 'Steuer-ID für den Freistellungsauftrag: [TAX_ID]'],

@@ -152,9 +152,24 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'BIRTHDATE',
     detector: 'ids',
-    words: new Set(['geb.-datum', 'geb.datum', 'geb.', 'geburtsdatum', 'geburtstag', 'geboren', 'born', 'birth', 'dob', 'dob.', 'd.o.b.', 'd.o.b', 'geboren am', 'geb. am', 'geburtstag am', 'born on']),
-    before: new RegExp(String.raw`(?:\bgeboren(?: am)?|\bgeb\.(?:-?datum| am)?|\bgeburtsdatum|\bgeburtstag(?: am)?|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?)` + KEY_TAIL, 'i'),
-    value: new RegExp(String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:\.|st|nd|rd|th)? (?:${MONTH})\p{L}*\.? \d{4}|${MONTH_FIRST})(?!\d)`, 'iuy'),
+    // The abbreviations of forms and CRMs (`Geb.-Dat.`, `Geb. Datum`, `Geburtsdat.`), `geb. den`, and a format hint
+    // after the keyword (`Geburtsdatum (TT.MM.JJJJ):`, whose last word is `tt.mm.jjjj`, or `yyyy` in `(DD/MM/YYYY)`).
+    words: new Set([
+      ...'geb.-datum geb.datum geb.-dat. geb.dat. geb.-dat geb.dat dat. datum geb. geburtsdatum geburtsdat. geburtstag geboren born birth birthday dob dob. d.o.b. d.o.b'.split(' '),
+      ...['geboren am', 'geb. am', 'geburtstag am', 'born on', 'geb. den', 'geboren den'],
+      ...'tt.mm.jjjj tt.mm.jj dd.mm.yyyy dd.mm.yy mm.dd.yyyy jjjj yyyy jj yy'.split(' '),
+    ]),
+    before: new RegExp(
+      String.raw`(?:\bgeboren(?: am| den)?|\bgeb\.(?: ?-? ?dat(?:um|\.)| am| den)?|\bgeburtsdat(?:um|\.)|\bgeburtstag(?: am)?|\bbirthday|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?)` +
+        String.raw`(?: ?\((?:tt|dd|mm)[./-]?(?:tt|dd|mm)[./-]?(?:jj|yy){1,2}\))?` +
+        KEY_TAIL,
+      'i',
+    ),
+    // Also a compact date (`19861204`, `04121986`): a month and a day that exist, a year of 19xx or 20xx.
+    value: new RegExp(
+      String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d|\d{1,2}(?:\.|st|nd|rd|th)? (?:${MONTH})\p{L}*\.? \d{4}|${MONTH_FIRST})(?!\d)`,
+      'iuy',
+    ),
   },
   // A card number a keyword names, 12 to 19 digits in any grouping, masked even where it fails Luhn (a mistyped card
   // number is still the customer's card): `Kartennummer 412 345 678 901`, `card no. 1234 5678 9012 3456`.
@@ -204,8 +219,10 @@ function keyedAt(text: string, at: number, rule: KeyedRule, word: string, before
 
 /** The last word of every keyword of KEYED_RULES: a number whose preceding word is none of them is not asked about further. */
 const KEY_LAST_WORDS = new Set(KEYED_RULES.flatMap((r) => [...r.words]));
-/** `am` and `on` end a keyword only after these (`geboren am`, `born on`): dates in prose stay cheap. */
+/** `am`, `on` and `den` end a keyword only after these (`geboren am`, `born on`, `geb. den`): dates in prose stay cheap. */
 const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'geburtstag', 'born']);
+/** Words after which the keyword is the word before and this one (`geboren am`, `born on`, `geb. den`). */
+const AM_ON = new Set(['am', 'on', 'den']);
 const TAIL_WORDS = new Set(['ist', 'lautet', 'is']);
 /** An article after a tail word (`Geburtsdatum ist der 12. März 1975`, `account number is the 12345678`). */
 const TAIL_ARTICLES = new Set(['der', 'die', 'das', 'the']);
@@ -268,7 +285,7 @@ function wordBefore(text: string, at: number): string {
     [b, e] = keywordStart(text, b);
     word = text.slice(b, e).toLowerCase();
   }
-  if (word === 'am' || word === 'on') {
+  if (AM_ON.has(word)) {
     const [pb, pe] = wordStart(text, b);
     const before = text.slice(pb, pe).toLowerCase();
     return BEFORE_AM_ON.has(before) ? `${before} ${word}` : word;
