@@ -21,6 +21,32 @@ describe('parseReceivedTime', () => {
     expect(iso('Mon, 3 Nov 2025 10:15:00 +0100 (CET)')).toBe('2025-11-03T09:15:00.000Z');
   });
 
+  it("reads Date headers as mail clients write them: a zone's name in any comment, CET and MEZ, no comma, a two-digit year, dashes", () => {
+    for (const text of [
+      'Fri, 04 Dec 2026 14:03:00 +0100 (W. Europe Standard Time)',
+      'Fri, 04 Dec 2026 14:03:00 +0100 (Mitteleuropäische Zeit)',
+      'Fri, 04 Dec 2026 14:03:00 +0100 (CET/MEZ)',
+      'Fri, 04 Dec 2026 14:03:00 +0100 (UTC+01:00)',
+      'Fri, 04 Dec 2026 14:03:00 CET',
+      'Fri, 04 Dec 2026 14:03:00 MEZ',
+      'Fri 04 Dec 2026 14:03:00 +0100',
+      'Fri, 04 Dec 26 14:03:00 +0100',
+      '04-Dec-2026 14:03:00 +0100',
+    ]) {
+      expect(iso(text), text).toBe('2026-12-04T13:03:00.000Z');
+      expect(isReceivedTime(text), text).toBe(true);
+    }
+    expect(iso('Sat, 04 Jul 2026 14:03:00 MESZ')).toBe('2026-07-04T12:03:00.000Z');
+    expect(iso('Thu, 04 Dec 97 14:03:00 GMT')).toBe('1997-12-04T14:03:00.000Z');
+    expect(iso('Thu, 31 Dec 2026 23:59:60 +0000')).toBe('2026-12-31T23:59:59.000Z');
+  });
+
+  it('refuses offsets no clock uses (+2400, +0199) and zone names it does not know', () => {
+    for (const text of ['Fri, 04 Dec 2026 14:03:00 +2400', 'Fri, 04 Dec 2026 14:03:00 +0199', '2026-12-04T14:03:00+2400', '2026-12-04 14:03+0199', 'Fri, 04 Dec 2026 14:03:00 XYZ', 'Fri, 04 Dec 2026 24:03:00 +0100']) {
+      expect(parseReceivedTime(text), text).toBeNaN();
+    }
+  });
+
   it('reads an RFC 2822 date-time without a zone as UTC, whatever the TZ the process runs in', async () => {
     await inTimeZones(['America/New_York', 'Asia/Tokyo'], (tz) => {
       expect(iso('Mon, 3 Nov 2025 10:15:00'), tz).toBe('2025-11-03T10:15:00.000Z');

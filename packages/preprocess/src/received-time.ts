@@ -9,9 +9,28 @@ export const DATE_TIME_FORMS =
  * `03.11.2025`, which JavaScript would read as 11 March) is not a time: NaN.
  */
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)\s?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+\d{2}:\d{2}(?::\d{2})?(\s+(?:[+-]\d{4}|GMT|UTC?|[ECMP][SD]T|Z))?$/;
+/**
+ * RFC 2822 / 5322, with what mail clients write besides: no comma after the weekday, a two-digit year (RFC 5322's
+ * obsolete form: 50-99 are 19xx), dashes between day, month and year (`04-Dec-2026`), and a zone's name.
+ */
+const RFC_2822 = /^(?:[A-Za-z]{3},?\s*)?(\d{1,2})(?:\s+|-)([A-Za-z]{3})(?:\s+|-)(\d{4}|\d{2})\s+(\d{2}):(\d{2})(?::(\d{2}))?(?:\s+([+-]\d{4}|[A-Za-z]{1,4}))?$/;
 
-const ZONE_COMMENT = /\s{0,3}\([A-Za-z ]{1,40}\)$/;
+/** Zones a Date header names (RFC 5322's, and Central and Western European ones, which German clients write), as offsets in minutes. */
+const ZONE_NAMES: Readonly<Record<string, number>> = {
+  z: 0, ut: 0, utc: 0, gmt: 0, est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
+  wet: 0, west: 60, cet: 60, cest: 120, mez: 60, mesz: 120, eet: 120, eest: 180,
+};
+
+/** A comment after the zone (`+0100 (CET)`, `(W. Europe Standard Time)`, `(UTC+01:00)`): it says nothing the zone does not. */
+const ZONE_COMMENT = /\s{0,3}\([^()]{1,60}\)$/;
+
+/** Whether `+hhmm` is an offset clocks use: at most 14 hours, minutes under 60 (`+2400` and `+0199` are typos). */
+function offsetMinutes(zone: string): number {
+  const hours = Number(zone.slice(1, 3));
+  const minutes = Number(zone.slice(3, 5));
+  if (hours > 14 || minutes > 59) return Number.NaN;
+  return (zone[0] === '-' ? -1 : 1) * (hours * 60 + minutes);
+}
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -69,12 +88,23 @@ function readTime(text: string): number {
     if (!isoDayExists(date)) return Number.NaN;
     if (time === undefined) return Date.parse(`${date}T00:00:00Z`);
     const offset = zone === undefined ? 'Z' : /^[+-]\d{2}$/.test(zone) ? `${zone}:00` : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase();
+    if (offset !== 'Z' && Number.isNaN(offsetMinutes(offset.replace(':', '')))) return Number.NaN;
     return Date.parse(`${date}T${time.replace(',', '.')}${offset}`);
   }
-  // A Date header often ends with a comment naming the zone (`+0100 (CET)`): it says nothing the offset does not.
-  const header = text.replace(ZONE_COMMENT, '');
-  const rfc = RFC_2822.exec(header);
-  if (!rfc || !dayExists(Number(rfc[3]), MONTHS.indexOf(rfc[2].toLowerCase()) + 1, Number(rfc[1]))) return Number.NaN;
-  // Without a zone JavaScript reads it in the machine's zone: as UTC, as an ISO time without one.
-  return Date.parse(rfc[4] === undefined ? `${header} GMT` : header);
+  const rfc = RFC_2822.exec(text.replace(ZONE_COMMENT, ''));
+  if (!rfc) return Number.NaN;
+  const [, day, monthName, yearText, hh, mm, ss, zone] = rfc;
+  const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
+  const year = yearText.length === 4 ? Number(yearText) : Number(yearText) + (Number(yearText) >= 50 ? 1900 : 2000);
+  // A leap second (23:59:60) is read as the second before it.
+  const [hours, minutes, seconds] = [Number(hh), Number(mm), Math.min(Number(ss ?? 0), 59)];
+  if (!dayExists(year, month, Number(day)) || hours > 23 || minutes > 59 || Number(ss ?? 0) > 60) return Number.NaN;
+  // Without a zone, UTC, as an ISO time without one (JavaScript would read it in the machine's zone).
+  const offset = zone === undefined ? 0 : /^[+-]/.test(zone) ? offsetMinutes(zone) : ZONE_NAMES[zone.toLowerCase()];
+  if (offset === undefined || Number.isNaN(offset)) return Number.NaN;
+  const utc = new Date(0);
+  // setUTCFullYear, not Date.UTC, which reads the years 0-99 as 1900-1999.
+  utc.setUTCFullYear(year, month - 1, Number(day));
+  utc.setUTCHours(hours, minutes, seconds);
+  return utc.getTime() - offset * 60_000;
 }
