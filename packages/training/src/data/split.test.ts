@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SplitConfigSchema } from '../config.js';
 import type { DatasetRow } from './dataset.js';
-import { splitDataset, timeTieWarning } from './split.js';
+import { implausibleTimeWarning, splitDataset, timeTieWarning } from './split.js';
 
 function row(i: number, label: string, text = `text ${i}`, time?: number): DatasetRow {
   return { id: String(i), file: 'f', line: i + 2, email: { body: text }, labels: { queue: label }, dedupeKey: text, time };
@@ -90,6 +90,17 @@ describe('splitDataset', () => {
     const few = splitDataset(one, SplitConfigSchema.parse({ kind: 'time', testShare: 0.15, validShare: 0.1 }));
     expect(few.train.some((r) => r.time === day(74)) && few.valid.some((r) => r.time === day(74))).toBe(true);
     expect(timeTieWarning(few)).toBeUndefined();
+  });
+
+  it('warns of received times no mail has: after now (held out as the newest mail) or before 1990', () => {
+    const now = Date.UTC(2026, 11, 4);
+    const at = (iso: string) => Date.parse(iso);
+    const rows = [row(0, 'a', 'x0', at('2026-11-01')), row(1, 'a', 'x1', at('9999-12-31')), row(2, 'a', 'x2', at('2062-03-15')), row(3, 'a', 'x3', at('1900-01-01')), row(4, 'a', 'x4', now + 3_600_000)];
+    expect(implausibleTimeWarning(rows, now)).toBe(
+      'time split: 2 received after now (f:3, f:4), which the split holds out as the newest mail and 1 received before 1990 (f:5); placeholder dates (9999-12-31, 1900-01-01) or typos? Correct them, or leave those rows out',
+    );
+    // An hour ahead (another zone's clock) and mail of 1990 on are mail.
+    expect(implausibleTimeWarning([rows[0], rows[4], row(5, 'a', 'x5', at('1990-01-01'))], now)).toBeUndefined();
   });
 
   it('refuses a time split over rows without a received time (they would all land in training)', () => {

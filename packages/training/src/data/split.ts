@@ -121,3 +121,30 @@ export function timeTieWarning(split: DatasetSplit): string | undefined {
   if (count(split.train) + heldOut === total) return `time split: every row has the received time ${at}, so the split follows the file's order, not time: the test rows are no newer than the training rows`;
   return `time split: ${heldOut} held-out row(s) and ${count(split.train)} training row(s) share the received time ${at}; among them the split follows the file's order, not time (dates without a time of day?)`;
 }
+
+/** Received times before this are no mail a CRM holds: a placeholder (`1900-01-01`) or a typo. */
+const EARLIEST_MAIL = Date.UTC(1990, 0, 1);
+/** How far past the clock a received time may be (clocks and zones differ) before it is taken for a placeholder. */
+const AHEAD_ALLOWED_MS = 86_400_000;
+
+/**
+ * A time split over rows with received times no mail has: later than `now` (a day's leeway) or before 1990, such as
+ * the placeholders `9999-12-31` and `1900-01-01` or a typo (`2062`). The time split takes the rows dated in the future
+ * as the newest mail, so they fill the test set; those of 1900 train as the oldest. Undefined when there are none.
+ */
+export function implausibleTimeWarning(rows: readonly DatasetRow[], now: number): string | undefined {
+  const ahead: DatasetRow[] = [];
+  const early: DatasetRow[] = [];
+  for (const r of rows) {
+    if (r.time === undefined) continue;
+    if (r.time > now + AHEAD_ALLOWED_MS) ahead.push(r);
+    else if (r.time < EARLIEST_MAIL) early.push(r);
+  }
+  if (ahead.length === 0 && early.length === 0) return undefined;
+  const where = (list: DatasetRow[]) => `${list.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ')}${list.length > 3 ? ', ...' : ''}`;
+  const parts = [
+    ...(ahead.length > 0 ? [`${ahead.length} received after now (${where(ahead)}), which the split holds out as the newest mail`] : []),
+    ...(early.length > 0 ? [`${early.length} received before 1990 (${where(early)})`] : []),
+  ];
+  return `time split: ${parts.join(' and ')}; placeholder dates (9999-12-31, 1900-01-01) or typos? Correct them, or leave those rows out`;
+}

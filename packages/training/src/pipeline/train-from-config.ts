@@ -7,7 +7,7 @@ import {
 } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, normaliseText, type DatasetRow } from '../data/dataset.js';
-import { splitDataset, timeTieWarning } from '../data/split.js';
+import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
@@ -247,8 +247,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const prepared = prepareModelRows(dataset.rows, params, onProgress);
     if (prepared.noText > 0) log?.warn?.(leftOutWarning(prepared.noText, prepared.noTextAt, 'no text the model reads after cleaning (markup, a quoted reply or a signature only; or only emoji, punctuation, zero-width characters: served, such an email is noText)'));
     const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
-    const tie = config.split.kind === 'time' ? timeTieWarning(split) : undefined;
-    if (tie) log?.warn?.(tie);
+    if (config.split.kind === 'time') {
+      for (const warning of [implausibleTimeWarning(prepared.rows, Date.now()), timeTieWarning(split)]) if (warning) log?.warn?.(warning);
+    }
     const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
     let testRows = split.test;
     let testInputs: ModelInput[];
