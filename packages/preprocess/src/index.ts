@@ -49,7 +49,7 @@ export {
 export { detectLanguage } from './language.js';
 export { namesFound } from './names.js';
 export { normaliseSubject } from './subject.js';
-export { parseReceivedTime, isReceivedTime, DATE_TIME_FORMS } from './received-time.js';
+export { parseReceivedTime, isReceivedTime, isTimeZone, namesTimeZone, DATE_TIME_FORMS } from './received-time.js';
 export { InputTooLargeError, EmlParseError, CleanOptionsError } from './errors.js';
 export * from './featurize/index.js';
 export { CleanInputLineSchema, CleanOutputLineSchema, type CleanInputLine, type CleanOutputLine } from './batch.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isReceivedTime, parseReceivedTime } from './received-time.js';
+import { isReceivedTime, isTimeZone, namesTimeZone, parseReceivedTime } from './received-time.js';
 import { inTimeZones } from './test-time-zones.js';
 
 const iso = (text: string) => new Date(parseReceivedTime(text)).toISOString();
@@ -45,6 +45,37 @@ describe('parseReceivedTime', () => {
     for (const text of ['Fri, 04 Dec 2026 14:03:00 +2400', 'Fri, 04 Dec 2026 14:03:00 +0199', '2026-12-04T14:03:00+2400', '2026-12-04 14:03+0199', 'Fri, 04 Dec 2026 14:03:00 XYZ', 'Fri, 04 Dec 2026 24:03:00 +0100']) {
       expect(parseReceivedTime(text), text).toBeNaN();
     }
+  });
+
+  it('reads a time without a zone, and a date alone, in the time zone given; one that names its zone as it says', async () => {
+    await inTimeZones(['America/New_York', 'UTC'], (tz) => {
+      const berlin = (text: string) => new Date(parseReceivedTime(text, 'Europe/Berlin')).toISOString();
+      expect(berlin('2026-12-04 16:10:00'), tz).toBe('2026-12-04T15:10:00.000Z');
+      expect(berlin('2026-07-04T16:10'), tz).toBe('2026-07-04T14:10:00.000Z');
+      expect(berlin('2026-12-05'), tz).toBe('2026-12-04T23:00:00.000Z');
+      expect(berlin('Fri, 04 Dec 2026 16:10:00'), tz).toBe('2026-12-04T15:10:00.000Z');
+      expect(berlin('2026-12-04T16:10:00Z'), tz).toBe('2026-12-04T16:10:00.000Z');
+      expect(berlin('2026-12-04T16:10:00+05:00'), tz).toBe('2026-12-04T11:10:00.000Z');
+      expect(new Date(parseReceivedTime('2026-12-04 16:10', 'America/New_York')).toISOString(), tz).toBe('2026-12-04T21:10:00.000Z');
+      expect(new Date(parseReceivedTime('2026-12-04 16:10', 'UTC')).toISOString(), tz).toBe('2026-12-04T16:10:00.000Z');
+    });
+  });
+
+  it('refuses, in a time zone, the local times a change of daylight saving time skips or repeats', () => {
+    // 2026-03-29 02:00-03:00 does not happen in Berlin; 2026-10-25 02:00-03:00 happens twice.
+    for (const text of ['2026-03-29 02:30', '2026-10-25 02:10:00', '2026-10-25 02:59']) expect(parseReceivedTime(text, 'Europe/Berlin'), text).toBeNaN();
+    expect(new Date(parseReceivedTime('2026-03-29 03:00', 'Europe/Berlin')).toISOString()).toBe('2026-03-29T01:00:00.000Z');
+    expect(new Date(parseReceivedTime('2026-10-25 03:00', 'Europe/Berlin')).toISOString()).toBe('2026-10-25T02:00:00.000Z');
+    expect(new Date(parseReceivedTime('2026-10-25 01:59', 'Europe/Berlin')).toISOString()).toBe('2026-10-24T23:59:00.000Z');
+    // With its offset, the repeated hour is no riddle.
+    expect(new Date(parseReceivedTime('2026-10-25T02:10:00+01:00', 'Europe/Berlin')).toISOString()).toBe('2026-10-25T01:10:00.000Z');
+  });
+
+  it('tells zones it knows, and times that name their zone', () => {
+    for (const zone of ['Europe/Berlin', 'UTC', 'America/New_York']) expect(isTimeZone(zone), zone).toBe(true);
+    for (const zone of ['Europe/Berlinn', 'MEZ', '', '+01:00']) expect(isTimeZone(zone), zone).toBe(false);
+    for (const text of ['2026-12-04T16:10Z', '2026-12-04 16:10+01', 'Fri, 04 Dec 2026 16:10:00 CET']) expect(namesTimeZone(text), text).toBe(true);
+    for (const text of ['2026-12-04', '2026-12-04 16:10', 'Fri, 04 Dec 2026 16:10:00', 'not a time']) expect(namesTimeZone(text), text).toBe(false);
   });
 
   it('reads an RFC 2822 date-time without a zone as UTC, whatever the TZ the process runs in', async () => {

@@ -75,36 +75,93 @@ export function isReceivedTime(text: string): boolean {
 
 /**
  * Milliseconds since the epoch of an ISO 8601 or RFC 2822 date-time, or NaN when `text` is neither or its time in
- * UTC falls outside the years 0000 to 9999.
+ * UTC falls outside the years 0000 to 9999. A time that names no zone (and a date alone, as its midnight) is read in
+ * `timeZone` (an IANA name: `Europe/Berlin`), or as UTC without one; in `timeZone`, a local time that does not
+ * exist or happens twice (the hour a change of daylight saving time skips or repeats) is NaN: its instant is unknown.
  */
-export function parseReceivedTime(text: string): number {
-  return inIsoYears(readTime(text));
+export function parseReceivedTime(text: string, timeZone?: string): number {
+  const read = readTime(text);
+  if (Number.isNaN(read.ms)) return Number.NaN;
+  return inIsoYears(read.zoned || timeZone === undefined ? read.ms : localToInstant(read.ms, timeZone));
 }
 
-function readTime(text: string): number {
+/** Whether `text` names its zone (an offset, `Z`, `GMT`, `CET`, ...): false for a date alone or a local time. */
+export function namesTimeZone(text: string): boolean {
+  return readTime(text).zoned;
+}
+
+/** Whether `name` is a time zone this runtime knows (`Europe/Berlin`, `UTC`). */
+export function isTimeZone(name: string): boolean {
+  try {
+    zoneFormat(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `ms`: the instant, when `zoned`; else the wall-clock time it names, written as if in UTC. NaN when not a time. */
+function readTime(text: string): { ms: number; zoned: boolean } {
   const iso = ISO.exec(text);
   if (iso) {
     const [, date, time, zone] = iso;
-    if (!isoDayExists(date)) return Number.NaN;
-    if (time === undefined) return Date.parse(`${date}T00:00:00Z`);
+    if (!isoDayExists(date)) return NOT_A_TIME;
+    if (time === undefined) return { ms: Date.parse(`${date}T00:00:00Z`), zoned: false };
     const offset = zone === undefined ? 'Z' : /^[+-]\d{2}$/.test(zone) ? `${zone}:00` : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase();
-    if (offset !== 'Z' && Number.isNaN(offsetMinutes(offset.replace(':', '')))) return Number.NaN;
-    return Date.parse(`${date}T${time.replace(',', '.')}${offset}`);
+    if (offset !== 'Z' && Number.isNaN(offsetMinutes(offset.replace(':', '')))) return NOT_A_TIME;
+    return { ms: Date.parse(`${date}T${time.replace(',', '.')}${offset}`), zoned: zone !== undefined };
   }
   const rfc = RFC_2822.exec(text.replace(ZONE_COMMENT, ''));
-  if (!rfc) return Number.NaN;
+  if (!rfc) return NOT_A_TIME;
   const [, day, monthName, yearText, hh, mm, ss, zone] = rfc;
   const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
   const year = yearText.length === 4 ? Number(yearText) : Number(yearText) + (Number(yearText) >= 50 ? 1900 : 2000);
   // A leap second (23:59:60) is read as the second before it.
   const [hours, minutes, seconds] = [Number(hh), Number(mm), Math.min(Number(ss ?? 0), 59)];
-  if (!dayExists(year, month, Number(day)) || hours > 23 || minutes > 59 || Number(ss ?? 0) > 60) return Number.NaN;
-  // Without a zone, UTC, as an ISO time without one (JavaScript would read it in the machine's zone).
+  if (!dayExists(year, month, Number(day)) || hours > 23 || minutes > 59 || Number(ss ?? 0) > 60) return NOT_A_TIME;
   const offset = zone === undefined ? 0 : /^[+-]/.test(zone) ? offsetMinutes(zone) : ZONE_NAMES[zone.toLowerCase()];
-  if (offset === undefined || Number.isNaN(offset)) return Number.NaN;
+  if (offset === undefined || Number.isNaN(offset)) return NOT_A_TIME;
   const utc = new Date(0);
   // setUTCFullYear, not Date.UTC, which reads the years 0-99 as 1900-1999.
   utc.setUTCFullYear(year, month - 1, Number(day));
   utc.setUTCHours(hours, minutes, seconds);
-  return utc.getTime() - offset * 60_000;
+  return { ms: utc.getTime() - offset * 60_000, zoned: zone !== undefined };
+}
+
+const NOT_A_TIME = { ms: Number.NaN, zoned: false };
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A formatter of wall-clock times in `zone` (throws a RangeError for a zone the runtime does not know). */
+function zoneFormat(zone: string): Intl.DateTimeFormat {
+  let format = zoneFormats.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short' });
+    zoneFormats.set(zone, format);
+  }
+  return format;
+}
+
+/** The offset from UTC of `zone` at the instant `ms`, in milliseconds. */
+function zoneOffset(ms: number, zone: string): number {
+  const parts: Record<string, string> = {};
+  for (const part of zoneFormat(zone).formatToParts(ms)) parts[part.type] = part.value;
+  const wall = new Date(0);
+  const year = parts.era === 'BC' || parts.era === 'B' ? 1 - Number(parts.year) : Number(parts.year);
+  wall.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
+  wall.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return wall.getTime() - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/**
+ * The instant at which the clocks of `zone` show `wall` (a wall-clock time written as if in UTC), or NaN when they
+ * never do (skipped in spring) or do twice (repeated in autumn). The offsets a day before and after are the candidates.
+ */
+function localToInstant(wall: number, zone: string): number {
+  const found = new Set<number>();
+  for (const offset of new Set([zoneOffset(wall - 86_400_000, zone), zoneOffset(wall + 86_400_000, zone)])) {
+    const instant = wall - offset;
+    if (zoneOffset(instant, zone) === offset) found.add(instant);
+  }
+  return found.size === 1 ? [...found][0] : Number.NaN;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { MAX_SEED } from '@mailroute/evaluation';
 import { followAliases } from '@mailroute/model';
+import { isTimeZone } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
 import { choicesHint, configPath, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
@@ -114,6 +115,11 @@ const TrainingConfigFields = z.strictObject({
   targetPrecision: z.number().gt(0).max(1).default(0.9),
   /** A bad row fails the load (listing the first errors) or is reported and skipped. */
   onBadRow: z.enum(['fail', 'skip']).default('fail'),
+  /**
+   * The IANA time zone (`Europe/Berlin`) of received times written without one (`2026-12-04 14:03`, a date alone);
+   * default UTC. In it, a local time a change of daylight saving time skips or repeats is a bad row.
+   */
+  timeZone: z.string().refine(isTimeZone, { error: (issue) => `not a time zone this runtime knows: ${JSON.stringify(issue.input)} (an IANA name such as "Europe/Berlin" or "UTC")` }).optional(),
 });
 
 /** The trainer's parameters as a config may give them: unknown keys refused. */

@@ -96,6 +96,17 @@ describe('loadDataset', () => {
     ]);
   });
 
+  it("reads received times without a zone in the config's timeZone, and refuses the local times a change of daylight saving time skips or repeats", async () => {
+    const p = file('local.csv', `${header}1,s,b,2026-12-04 16:10:00,payments,x\n2,s,b,2026-12-05,tax,x\n3,s,b,2026-12-04T16:10:00Z,tax,x\n`);
+    const times = async (timeZone?: string) => (await loadDataset(p, cfg(timeZone === undefined ? {} : { timeZone }))).rows.map((r) => r.email.receivedAt);
+    expect(await times()).toEqual(['2026-12-04T16:10:00.000Z', '2026-12-05T00:00:00.000Z', '2026-12-04T16:10:00.000Z']);
+    expect(await times('Europe/Berlin')).toEqual(['2026-12-04T15:10:00.000Z', '2026-12-04T23:00:00.000Z', '2026-12-04T16:10:00.000Z']);
+    const twice = file('twice.csv', `${header}1,s,b,2026-10-25 02:10:00,payments,x\n`);
+    const e = (await loadDataset(twice, cfg({ timeZone: 'Europe/Berlin' })).catch((x: unknown) => x)) as DatasetError;
+    expect(e.problems).toEqual([`${twice}:2, column "receivedAt" (4): not a date/time: "2026-10-25 02:10:00" (in Europe/Berlin, this local time is skipped or happens twice at a change of daylight saving time: write it with its offset)`]);
+    expect(() => cfg({ timeZone: 'Europe/Berlinn' })).toThrow('not a time zone this runtime knows: "Europe/Berlinn"');
+  });
+
   it("guesses, when bad rows fail the read, the old name that training's skip warning would: a label left without rows sharing a word", async () => {
     // "Tech Support" was renamed "Technical Support"; "IT Support", the closest spelling, has rows of its own.
     const tasks = [{ name: 'queue', labels: ['Technical Support', 'IT Support', 'Billing'] }, { name: 'topic' }];

@@ -95,6 +95,12 @@ function checkValues(record: SourceRecord, config: TrainingConfig, problems: str
   }
 }
 
+/** Why a received time was not read: a local time of `timeZone` that a change of daylight saving time skips or repeats, or its form. */
+function unreadTimeHint(text: string, timeZone: string | undefined): string {
+  if (timeZone !== undefined && !Number.isNaN(parseReceivedTime(text))) return `in ${timeZone}, this local time is skipped or happens twice at a change of daylight saving time: write it with its offset`;
+  return dateHint(text);
+}
+
 function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], unknownLabels: UnknownLabels, needsTime = false): PendingRow | undefined {
   const c = config.columns;
   const before = problems.length;
@@ -112,8 +118,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   email.from = get(c.from);
   const received = get(c.receivedAt)?.trim();
   if (received && c.receivedAt !== undefined) {
-    const t = parseReceivedTime(received);
-    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}" (${dateHint(received)})`);
+    const t = parseReceivedTime(received, config.timeZone);
+    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}" (${unreadTimeHint(received, config.timeZone)})`);
     else email.receivedAt = new Date(t).toISOString();
   } else if (needsTime && c.receivedAt !== undefined) {
     problems.push(`${cellLocation(record, c.receivedAt)}: no received time (a time split needs every row's: fill it in, or use a stratified split)`);
