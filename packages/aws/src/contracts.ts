@@ -18,7 +18,19 @@ export const API_ENV = {
   maxBodyBytes: 'MAILROUTE_MAX_BODY_BYTES',
   /** The request deadline in ms before the app's 503 REQUEST_TIMEOUT: lambdaRequestTimeoutMs of the function's timeout. */
   requestTimeoutMs: 'MAILROUTE_REQUEST_TIMEOUT_MS',
+  /** The IANA time zone of the CRM's times sent without one (stack config `mailroute:api.timeZone`); unset: UTC. */
+  timeZone: 'MAILROUTE_TIME_ZONE',
 } as const;
+
+/** Whether this runtime knows the IANA time zone `name` (`Europe/Berlin`). Here too, as this module imports nothing. */
+export function knownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The API Lambda's request deadline for a function timeout (stack config `serving.lambdaTimeoutSeconds`, 1-29):

@@ -34,6 +34,12 @@ describe('parseStackConfig', () => {
     expect(() => parseStackConfig({ ...minimal, api: { ...minimal.api, maxBodyBytes: 6 * 1024 * 1024 } })).toThrow(/mailroute:api.maxBodyBytes/);
   });
 
+  it("takes the CRM's time zone for times sent without one (api.timeZone), an IANA name Node knows", () => {
+    expect(parseStackConfig(minimal).api.timeZone).toBeUndefined();
+    expect(parseStackConfig({ ...minimal, api: { ...minimal.api, timeZone: 'Europe/Berlin' } }).api.timeZone).toBe('Europe/Berlin');
+    expect(() => parseStackConfig({ ...minimal, api: { ...minimal.api, timeZone: 'MEZ' } })).toThrow(/mailroute:api.timeZone/);
+  });
+
   it('requires a versioned serving image tag (the ECR repository is IMMUTABLE)', () => {
     expect(() => parseStackConfig({ ...minimal, serving: {} })).toThrow('mailroute:serving.imageTag: required: the serving image tag in ECR');
     expect(() => parseStackConfig({ ...minimal, serving: undefined })).toThrow('mailroute:serving: required: at least { imageTag: <version> }');

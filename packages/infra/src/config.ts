@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { timezoneProblem, validateScheduleExpression } from './schedule.js';
-import { LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES } from '@mailroute/aws/contracts';
+import { knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES } from '@mailroute/aws/contracts';
 
 /** Retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -191,6 +191,8 @@ export const StackConfigSchema = z
        * default, at most 4 MiB, what Lambda's 6 MB invocation payload holds once a binary body is base64-encoded.
        */
       maxBodyBytes: configNumber(z.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES)).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
+      /** The IANA time zone (`Europe/Berlin`) of the CRM's times sent without one, as feedback's closedAt; unset: UTC. */
+      timeZone: z.string().refine(knownTimeZone, { error: 'not a time zone Node knows: an IANA name such as Europe/Berlin' }).optional(),
     }),
     training: z
       .strictObject({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { didYouMean, type ModelRegistry } from '@mailroute/model';
-import { parseEml as parseRawEml, redactPii, type EmlEmail } from '@mailroute/preprocess';
+import { isTimeZone, parseEml as parseRawEml, redactPii, type EmlEmail } from '@mailroute/preprocess';
 import type { Auth, Principal } from './auth/api-keys.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
@@ -49,6 +49,8 @@ export interface AppOptions {
   trainingDistribution?: TrainingDistribution;
   /** Prediction ids (default: UUIDv7). Must return UUIDs: feedback refuses a predictionId of another form. */
   newId?: () => string;
+  /** The IANA time zone (`Europe/Berlin`) a CRM's times without a zone are in (feedback's closedAt); default UTC. */
+  timeZone?: string;
 }
 
 export interface ServingApp {
@@ -81,6 +83,9 @@ function routeOf(c: Context<AppEnv>): string {
 }
 
 export function createApp(options: AppOptions): ServingApp {
+  if (options.timeZone !== undefined && !isTimeZone(options.timeZone)) {
+    throw new RangeError(`not a time zone this runtime knows: ${JSON.stringify(options.timeZone)} (an IANA name such as "Europe/Berlin" or "UTC")`);
+  }
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createServingMetrics();
   const ctx: AppContext = {
@@ -98,6 +103,7 @@ export function createApp(options: AppOptions): ServingApp {
     parseEml: options.parseEml ?? defaultParseEml,
     maskText: options.storeText === true ? maskPii : typeof options.storeText === 'function' ? options.storeText : undefined,
     trainingDistribution: options.trainingDistribution,
+    timeZone: options.timeZone,
     newId: options.newId ?? (() => timeOrderedId()),
     batcher: createPredictBatcher(LimitsSchema.parse(options.limits ?? {}).maxBatch),
     inFlight: { count: 0, byScope: {} },

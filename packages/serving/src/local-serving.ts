@@ -40,6 +40,8 @@ export interface LocalServingOptions {
   limits?: LimitsInput;
   /** Keep PII-masked text with each prediction. */
   storeText?: boolean;
+  /** The IANA time zone of the CRM's times sent without one (feedback's closedAt); default UTC. */
+  timeZone?: string;
   /** Seconds between champion checks (0: no polling). */
   pollSeconds?: number;
   logger?: Logger;
@@ -113,7 +115,7 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
   });
   // Feedback that closed before the store's retention would be pruned at once: the feedback route refuses it.
   const limits = { ...options.limits, feedbackRetentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS };
-  const serving = createApp({ classifierSource: source, registry, store, auth, limits, logger, storeText: options.storeText, trainingDistribution, metrics });
+  const serving = createApp({ classifierSource: source, registry, store, auth, limits, logger, storeText: options.storeText, timeZone: options.timeZone, trainingDistribution, metrics });
   if (registry && (options.pollSeconds ?? 5) > 0) source.startPolling((options.pollSeconds ?? 5) * 1000);
   return serving;
 }

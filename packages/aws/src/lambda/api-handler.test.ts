@@ -209,6 +209,12 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(() => apiConfigFromEnv({ ...env, [API_ENV.requestTimeoutMs]: '60000' })).toThrow(/requestTimeoutMs/);
   });
 
+  it("takes the CRM's time zone from the stack (MAILROUTE_TIME_ZONE): unset, UTC; one Node does not know refused", () => {
+    expect(apiConfigFromEnv(env).timeZone).toBeUndefined();
+    expect(apiConfigFromEnv({ ...env, [API_ENV.timeZone]: 'Europe/Berlin' }).timeZone).toBe('Europe/Berlin');
+    expect(() => apiConfigFromEnv({ ...env, [API_ENV.timeZone]: 'Europe/Berlinn' })).toThrow(/timeZone: not a time zone/);
+  });
+
   it('answers 401 without a token (the authorizer would have stopped it earlier)', async () => {
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
     const res = await handler(event('POST', '/v1/classify', { emails: [{ body: 'x' }] }), context);

@@ -17,7 +17,7 @@ import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
 import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelTasks } from './champion-tasks.js';
-import { API_ENV, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, lambdaRequestTimeoutMs } from '../contracts.js';
+import { API_ENV, knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, lambdaRequestTimeoutMs } from '../contracts.js';
 
 
 /**
@@ -36,6 +36,7 @@ const ApiConfigSchema = z.object({
   feedbackTtlDays: z.coerce.number().int().min(1).default(400),
   maxBodyBytes: z.coerce.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
   requestTimeoutMs: z.coerce.number().int().min(1).max(LAMBDA_REQUEST_TIMEOUT_MS).default(LAMBDA_REQUEST_TIMEOUT_MS),
+  timeZone: z.string().refine(knownTimeZone, { error: 'not a time zone this runtime knows (an IANA name such as Europe/Berlin)' }).optional(),
 });
 export type ApiLambdaConfig = z.infer<typeof ApiConfigSchema>;
 
@@ -48,6 +49,7 @@ export function apiConfigFromEnv(env: Record<string, string | undefined>): ApiLa
     feedbackTtlDays: env[API_ENV.feedbackTtlDays] || undefined,
     maxBodyBytes: env[API_ENV.maxBodyBytes] || undefined,
     requestTimeoutMs: env[API_ENV.requestTimeoutMs] || undefined,
+    timeZone: env[API_ENV.timeZone] || undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -104,6 +106,7 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     auth: createGatewayJwtAuth(),
     logger: deps.logger,
     modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id),
+    timeZone: config.timeZone,
     // DynamoDB pages and BatchGets cost far more than a local SQLite read: a quality answer must fit API Gateway's 29 s.
     // Feedback that closed before the TTL would be expired on arrival (reads skip it): the route refuses it.
     // The body limit is the stack's (its 413 names that key, not serve's flag), bounded by Lambda's payload.

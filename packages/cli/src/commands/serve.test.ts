@@ -252,6 +252,12 @@ describe('mailroute serve', () => {
     expect(badConnections.code).toBe(2);
     expect(badConnections.stderr).toContain('MAILROUTE_MAX_CONNECTIONS must be an integer from 1 to 1000000 in plain digits, got "1e3"');
     expect(`${badConnections.stdout}${badConnections.stderr}`).not.toContain('model loaded');
+    const badZone = await run(['serve', '--port', '0', '--home', home, '--time-zone', 'Europe/Berlinn']);
+    expect(badZone.code).toBe(2);
+    expect(badZone.stderr).toContain('--time-zone "Europe/Berlinn" is not a time zone this runtime knows: give an IANA name such as Europe/Berlin or UTC');
+    const badZoneEnv = await run(['start', '--port', '0', '--home', home], { MAILROUTE_TIME_ZONE: 'MEZ' });
+    expect(badZoneEnv.code).toBe(2);
+    expect(badZoneEnv.stderr).toContain('MAILROUTE_TIME_ZONE "MEZ" is not a time zone');
   }, 60_000);
 
   it('fails in one coded line when there is no model', async () => {

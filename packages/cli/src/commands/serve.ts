@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createLocalRegistry, noChampionMessage } from '@mailroute/model';
+import { isTimeZone } from '@mailroute/preprocess';
 import {
   addApiKey,
   readKeyFile,
@@ -55,6 +56,7 @@ export interface ServeFlags {
   scopes?: Scope[];
   rotate?: boolean;
   rateLimit?: RateLimit | null;
+  timeZone?: string;
 }
 
 function scopeList(value: string): Scope[] {
@@ -107,7 +109,18 @@ export function addServeOptions(command: Command, { sagemaker }: { sagemaker: bo
       'predictions are answered at once and committed within n ms, in one transaction with other requests (default 5); 0: each committed before its answer',
       wholeNumberOption('--prediction-buffer-ms', 0, 1000),
     )
-    .option('--retention-days <n>', `days predictions (and their stored text) and feedback are kept in the database (default 400${sagemaker ? ', 1 with --sagemaker' : ''}; 0: for ever)`, wholeNumberOption('--retention-days', 0, 100_000));
+    .option('--retention-days <n>', `days predictions (and their stored text) and feedback are kept in the database (default 400${sagemaker ? ', 1 with --sagemaker' : ''}; 0: for ever)`, wholeNumberOption('--retention-days', 0, 100_000))
+    .option('--time-zone <zone>', "IANA time zone of the CRM's times sent without one, as feedback's closedAt (2026-12-04 14:03, or a date alone), e.g. Europe/Berlin (env MAILROUTE_TIME_ZONE; default UTC)");
+}
+
+/** `--time-zone` or MAILROUTE_TIME_ZONE, checked: a misspelt zone would refuse every feedback at its first request. */
+function timeZoneSetting(ctx: CliContext, flags: ServeFlags): string | undefined {
+  const zone = flags.timeZone ?? envSetting(ctx, 'MAILROUTE_TIME_ZONE');
+  if (zone !== undefined && !isTimeZone(zone)) {
+    const from = flags.timeZone === undefined ? 'MAILROUTE_TIME_ZONE' : '--time-zone';
+    throw new UsageError(`${from} ${JSON.stringify(zone)} is not a time zone this runtime knows: give an IANA name such as Europe/Berlin or UTC`);
+  }
+  return zone;
 }
 
 /**
@@ -169,6 +182,7 @@ export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
 
 /** The settings a server reads that can be wrong before anything is loaded: MAILROUTE_MAX_CONNECTIONS and a named key file. */
 export function checkServeSettings(ctx: CliContext, flags: ServeFlags): void {
+  timeZoneSetting(ctx, flags);
   if (flags.maxConnections === undefined) envInteger(ctx, 'MAILROUTE_MAX_CONNECTIONS', 1, 1_000_000);
   const apiKeysFile = namedKeyFile(ctx, flags);
   if (apiKeysFile !== undefined) loadAuth(apiKeysFile, { required: true });
@@ -201,6 +215,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       withoutApiKeys: sagemaker,
       limits,
       storeText: flags.storeText === true,
+      timeZone: timeZoneSetting(ctx, flags),
       pollSeconds: flags.pollSeconds,
       modelThreads: flags.modelThreads,
       inlineEmails: flags.inlineEmails,

@@ -46,6 +46,8 @@ export interface AppContext {
   /** Set to keep a PII-masked copy of the text with each prediction; absent: text is never stored. */
   maskText?: (text: string) => string;
   trainingDistribution?: TrainingDistribution;
+  /** The IANA time zone a feedback's closedAt without a zone is read in; absent: UTC. */
+  timeZone?: string;
   newId: () => string;
   /** Requests of the same event-loop turn share one predict call. */
   batcher: PredictBatcher;

@@ -35,20 +35,23 @@ function numericTime(issue: { input?: unknown }): string | undefined {
 }
 
 /**
- * A date-time in the forms training reads (`parseReceivedTime`: ISO 8601, a missing zone read as UTC, or
- * an RFC 2822 Date header), normalised to ISO 8601 UTC, so what is stored compares as text.
+ * A date-time in the forms training reads (`parseReceivedTime`: ISO 8601 or an RFC 2822 Date header), trimmed. The
+ * route reads it as an instant (`instantOf`): one without a zone in the server's time zone, which the schema does not know.
  */
 export function dateTimeSchema(what: string) {
   return z
     .string({ error: numericTime })
     .max(100)
     .transform((text, ctx) => {
-      const t = parseReceivedTime(text.trim());
-      if (!Number.isNaN(t)) return new Date(t).toISOString();
+      const trimmed = text.trim();
+      if (!Number.isNaN(parseReceivedTime(trimmed))) return trimmed;
       ctx.addIssue({ code: 'custom', message: `Invalid date-time: use ${DATE_TIME_FORMS}` });
       return z.NEVER;
     })
-    .openapi({ description: `${what}: ${DATE_TIME_FORMS}. Normalised to ISO 8601 UTC.`, example: '2025-11-03T10:15:00+01:00' });
+    .openapi({
+      description: `${what}: ${DATE_TIME_FORMS}; where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it. Normalised to ISO 8601 UTC.`,
+      example: '2025-11-03T10:15:00+01:00',
+    });
 }
 
 /** A query parameter sent twice arrives as an array: said so, rather than zod's `expected string, received array`. */

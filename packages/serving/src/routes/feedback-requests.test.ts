@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ServingApp } from '../app.js';
 import { authed, json, jsonRequest, KEYS, testAppBuilder } from '../test-support/harness.js';
 import { classify, closedAt } from '../test-support/route-helpers.js';
 
@@ -194,6 +195,36 @@ describe('POST /v1/feedback', () => {
     expect(problem.issues[0]).toMatchObject({ path: ['closedAt'], code: 'future' });
     // The detail says how far ahead is allowed and the server's time, so a CRM with a fast clock sees it is one.
     expect(problem.detail).toMatch(/^closedAt \S+ is more than 5 minutes ahead of the server's clock \(now \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
+  });
+
+  it("reads a closedAt without a zone in the server's time zone; without one, allows it the 14 hours a zone can be ahead of UTC", async () => {
+    // 23:30 UTC: 00:30 of the next day in Berlin, where the CRM sends the day the case closed.
+    const now = Date.parse('2026-12-04T23:30:00Z');
+    const stored = async (context: ServingApp['context']) => (await context.store.listPairs({ since: '2000-01-01T00:00:00Z', until: '2100-01-01T00:00:00Z' }))[0].feedback?.closedAt;
+    const utc = await build({ clock: { now: () => now } });
+    await classify(utc.app, [{ id: 'day', body: 'invoice' }]);
+    const day = await utc.app.request('/v1/feedback', jsonRequest({ emailId: 'day', labels: { queue: 'billing' }, closedAt: '2026-12-05' }));
+    expect(day.status).toBe(202);
+    expect(await stored(utc.context)).toBe('2026-12-05T00:00:00.000Z');
+    // A time that names its zone is still held to 5 minutes.
+    const ahead = await utc.app.request('/v1/feedback', jsonRequest({ emailId: 'day', labels: { queue: 'billing' }, closedAt: '2026-12-05T00:00:00Z' }));
+    expect((await json(ahead)).issues[0]).toMatchObject({ path: ['closedAt'], code: 'future' });
+    const tooFar = await json(await utc.app.request('/v1/feedback', jsonRequest({ emailId: 'day', labels: { queue: 'billing' }, closedAt: '2026-12-05 14:00' })));
+    expect(tooFar.detail).toContain('is more than 14 hours (the most a time zone is ahead of UTC) and 5 minutes ahead of the server');
+
+    const berlin = await build({ clock: { now: () => now }, timeZone: 'Europe/Berlin' });
+    await classify(berlin.app, [{ id: 'local', body: 'invoice' }]);
+    const post = (at: string) => berlin.app.request('/v1/feedback', jsonRequest({ emailId: 'local', labels: { queue: 'billing' }, closedAt: at }));
+    expect((await post('2026-12-05 00:20:00')).status).toBe(202);
+    expect(await stored(berlin.context)).toBe('2026-12-04T23:20:00.000Z');
+    // Autumn's repeated hour: refused, not read as one of its two instants (a correction would be 'superseded' unseen).
+    const twice = await post('2026-10-25 02:10:00');
+    expect(twice.status).toBe(400);
+    const problem = await json(twice);
+    expect(problem).toMatchObject({ code: 'REQUEST_INVALID', issues: [{ path: ['closedAt'], code: 'ambiguous_local_time' }] });
+    expect(problem.detail).toContain('in the server\'s time zone Europe/Berlin this local time is skipped or happens twice');
+    expect((await post('2026-10-25T02:10:00+01:00')).status).toBe(202);
+    await expect(build({ timeZone: 'Europe/Berlinn' })).rejects.toThrow('not a time zone this runtime knows: "Europe/Berlinn"');
   });
 
   it('refuses a closedAt older than the retention, which the store would delete at once, and says why', async () => {

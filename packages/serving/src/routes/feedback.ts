@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { CATCH_ALL_LABEL, closestKey, currentLabel, didYouMean, followAliases, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
+import { namesTimeZone, parseReceivedTime } from '@mailroute/preprocess';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
@@ -11,6 +12,23 @@ import { API_KEY_SECURITY, errorResponses, problem } from './responses.js';
 
 /** How far a CRM's clock may run ahead of this server's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+/** How far a zone's clocks are ahead of UTC at most (UTC+14, Kiribati). */
+const MAX_ZONE_AHEAD_MS = 14 * 3_600_000;
+
+/**
+ * A date-time the schema checked, as ISO 8601 UTC with milliseconds; one without a zone read in `timeZone` (else UTC).
+ * In the zone, a local time that a change of daylight saving time skips or repeats is refused: its instant is unknown.
+ */
+export function instantOf(text: string, timeZone: string | undefined, field: string): string {
+  const ms = parseReceivedTime(text, timeZone);
+  if (Number.isNaN(ms)) {
+    throw new ValidationError(
+      `${field} ${text} has no zone, and in the server's time zone ${timeZone} this local time is skipped or happens twice at a change of daylight saving time: send it with its offset (2026-10-25T02:10:00+01:00).`,
+      [{ path: [field], message: `not one instant in ${timeZone}`, code: 'ambiguous_local_time' }],
+    );
+  }
+  return new Date(ms).toISOString();
+}
 const DAY_MS = 86_400_000;
 
 /** A name from the request, cut short to be quoted in an answer. */
@@ -145,12 +163,14 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
         const issues = [{ path: ['labels'], message: 'at least one task label is required', code: 'custom' }];
         throw new ValidationError(schemaMismatchDetail(issues, hint), issues);
       }
-      // Already one form (UTC, ms; the schema normalises it) so stores compare closedAt as text; a case cannot close in the future.
-      const { closedAt } = body;
-      if (Date.parse(closedAt) > ctx.clock.now() + CLOCK_SKEW_MS) {
+      // One form (UTC, ms) so stores compare closedAt as text; a case cannot close in the future. A time without a zone
+      // on a server without one may be any zone's: up to 14 hours ahead of UTC (a date alone, sent just after midnight in Berlin).
+      const closedAt = instantOf(body.closedAt, ctx.timeZone, 'closedAt');
+      const skew = ctx.timeZone === undefined && !namesTimeZone(body.closedAt) ? CLOCK_SKEW_MS + MAX_ZONE_AHEAD_MS : CLOCK_SKEW_MS;
+      if (Date.parse(closedAt) > ctx.clock.now() + skew) {
         const now = new Date(ctx.clock.now()).toISOString();
         throw new ValidationError(
-          `closedAt ${closedAt} is more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of the server's clock (now ${now}): send the time the case closed, and check the CRM's clock and time zone.`,
+          `closedAt ${closedAt} is more than ${skew === CLOCK_SKEW_MS ? `${CLOCK_SKEW_MS / 60_000} minutes` : `14 hours (the most a time zone is ahead of UTC) and ${CLOCK_SKEW_MS / 60_000} minutes`} ahead of the server's clock (now ${now}): send the time the case closed, and check the CRM's clock and time zone.`,
           [{ path: ['closedAt'], message: 'in the future', code: 'future' }],
         );
       }
