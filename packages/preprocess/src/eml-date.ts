@@ -1,4 +1,4 @@
-import { isoTime } from './received-time.js';
+import { isoTime, namesTimeZone, parseReceivedTime } from './received-time.js';
 
 /**
  * The time a message's Date header gives, the same on every machine. JavaScript reads a date-time without a
@@ -10,6 +10,11 @@ import { isoTime } from './received-time.js';
 /** Said when the Date header names no time zone and its time was read as UTC. */
 export const DATE_WITHOUT_ZONE_WARNING =
   'The message has a Date header that names no time zone, so its time was read as UTC (RFC 5322 gives such a time no zone): receivedAt may be off by the sender\'s offset from UTC.';
+
+/** Said when the message has a Date header that cannot be read as a time: it then has no receivedAt. */
+export function unreadDateWarning(value: string): string {
+  return `The message's Date header (${JSON.stringify(value.trim().slice(0, 80))}) could not be read as a time, so the email has no receivedAt.`;
+}
 
 /**
  * A Date header with a numeric date (`01.06.2026 14:03`, `06/01/2026`), which no RFC 5322 date is (it names
@@ -34,6 +39,12 @@ const ZONE = /\b(?:UTC?|GMT|Z|[ECMP][SD]T)\b|(?:^|\s)[+-]\d{2}(?::?\d{2})?\b|\d:
  */
 export function headerDate(value: string | undefined): { receivedAt: string; zoneless: boolean } | undefined {
   if (value === undefined || NUMERIC_DATE.test(value)) return undefined;
+  // The forms the API and training read first (they know CET and MEZ, which JavaScript does not), then JavaScript's.
+  const read = parseReceivedTime(value.trim());
+  if (!Number.isNaN(read)) {
+    const receivedAt = isoTime(read);
+    return receivedAt === undefined ? undefined : { receivedAt, zoneless: !namesTimeZone(value.trim()) };
+  }
   const local = Date.parse(value);
   if (Number.isNaN(local)) return undefined;
   if (ZONE.test(value.replace(COMMENT, ' '))) {

@@ -259,6 +259,19 @@ describe('parseEml', () => {
     expect(await receivedAt('Fri, 31 Dec 9999 23:00:00')).toBe('9999-12-31T23:00:00.000Z');
   });
 
+  it('reads a Date header that names CET or MEZ, and warns of one it cannot read (no receivedAt then), not of a missing one', async () => {
+    const parse = (headers: string[]) => parseEml(crlf(['From: a@b.example', ...headers, 'Subject: x', '', 'body', '']));
+    for (const date of ['Fri, 04 Dec 2026 14:03:00 CET', 'Fri, 04 Dec 2026 14:03:00 MEZ', 'Fri, 04 Dec 2026 14:03:00 +0100 (Mitteleuropäische Zeit)']) {
+      const email = await parse([`Date: ${date}`]);
+      expect(email.receivedAt, date).toBe('2026-12-04T13:03:00.000Z');
+      expect(email.warnings, date).toBeUndefined();
+    }
+    const unread = await parse(['Date: 04.12.2026 14:03']);
+    expect(unread.receivedAt).toBeUndefined();
+    expect(unread.warnings).toEqual(['The message\'s Date header ("04.12.2026 14:03") could not be read as a time, so the email has no receivedAt.']);
+    expect((await parse([])).warnings).toBeUndefined();
+  });
+
   it('reads a Date header without a time zone as UTC, whatever the TZ the process runs in, and says so', async () => {
     const parse = (date: string) => parseEml(crlf(['From: a@b.example', `Date: ${date}`, 'Subject: x', '', 'body', '']));
     await inTimeZones(['America/New_York', 'Asia/Tokyo'], async (tz) => {

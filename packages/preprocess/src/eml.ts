@@ -4,7 +4,7 @@ import { EmlParseError, InputTooLargeError } from './errors.js';
 import { DEFAULT_MAX_INPUT_CHARS } from './clean.js';
 import { c1AsWindows1252 } from './windows-1252.js';
 import { prepareForParser } from './eml-charset.js';
-import { DATE_WITHOUT_ZONE_WARNING, headerDate } from './eml-date.js';
+import { DATE_WITHOUT_ZONE_WARNING, headerDate, unreadDateWarning } from './eml-date.js';
 import { withSentDates } from './eml-forward-date.js';
 import { holdsPgpMessage, htmlPlaceholder, writersText } from './eml-text.js';
 import { invitationText } from './eml-calendar.js';
@@ -243,8 +243,10 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (report) warnings.push(report);
   const from = parsed.from;
   const fromText = from ? (from.address ? (from.name ? `${from.name} <${from.address}>` : from.address) : from.name) : undefined;
-  const date = headerDate(parsed.headers.find((h) => h.key === 'date')?.value);
+  const dateHeader = parsed.headers.find((h) => h.key === 'date')?.value;
+  const date = headerDate(dateHeader);
   if (date?.zoneless) warnings.push(DATE_WITHOUT_ZONE_WARNING);
+  if (date === undefined && typeof dateHeader === 'string' && dateHeader.trim() !== '') warnings.push(unreadDateWarning(dateHeader));
   // The Message-ID (without its angle brackets) names the email, e.g. in feedback by emailId. Whole: one
   // longer than an email id may be (MAX_EMAIL_ID_CHARS) is for the caller to refuse or replace, not to cut.
   const messageId = messageIdOf(parsed.messageId);

@@ -1,3 +1,4 @@
+import { parseReceivedTime } from '@mailroute/preprocess';
 import { StoreError } from '../errors.js';
 import type { PairWindow } from './types.js';
 
@@ -14,8 +15,9 @@ export function windowBounds(window: Pick<PairWindow, 'since' | 'until'>, now: D
   };
 }
 
+/** A bound read as training and the API read times: one without a zone as UTC (Date.parse would read it in the process's TZ). */
 function canonical(name: 'since' | 'until', iso: string): string {
-  const ms = Date.parse(iso);
+  const ms = parseReceivedTime(iso.trim());
   if (Number.isNaN(ms)) throw new StoreError(`The window's ${name} is not a timestamp: ${JSON.stringify(iso)}.`);
   return new Date(ms).toISOString();
 }
