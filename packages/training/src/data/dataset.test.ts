@@ -107,6 +107,16 @@ describe('loadDataset', () => {
     expect(() => cfg({ timeZone: 'Europe/Berlinn' })).toThrow('not a time zone this runtime knows: "Europe/Berlinn"');
   });
 
+  it('reads day-first dates (04.12.2026 14:03, 4.12.26, 04/12/2026) when the config says dateOrder day-first, in its timeZone', async () => {
+    const p = file('dmy.csv', `${header}1,s,b,04.12.2026 14:03,payments,x\n2,s,b,4.12.26,tax,x\n3,s,b,04/12/2026 14:03:05,tax,x\n4,s,b,2026-12-04T14:03:00Z,tax,x\n`);
+    const rows = await loadDataset(p, cfg({ dateOrder: 'day-first', timeZone: 'Europe/Berlin' }));
+    expect(rows.rows.map((r) => r.email.receivedAt)).toEqual(['2026-12-04T13:03:00.000Z', '2026-12-03T23:00:00.000Z', '2026-12-04T13:03:05.000Z', '2026-12-04T14:03:00.000Z']);
+    // A day that does not exist stays a bad row; without dateOrder, so does every day-first date.
+    const bad = file('dmy-bad.csv', `${header}1,s,b,31.04.2026 10:00,payments,x\n`);
+    await expect(loadDataset(bad, cfg({ dateOrder: 'day-first' }))).rejects.toThrow('not a date/time: "31.04.2026 10:00"');
+    await expect(loadDataset(p, cfg())).rejects.toThrow('(a config with "dateOrder": "day-first" reads 03.11.2025 as 3 November)');
+  });
+
   it("guesses, when bad rows fail the read, the old name that training's skip warning would: a label left without rows sharing a word", async () => {
     // "Tech Support" was renamed "Technical Support"; "IT Support", the closest spelling, has rows of its own.
     const tasks = [{ name: 'queue', labels: ['Technical Support', 'IT Support', 'Billing'] }, { name: 'topic' }];

@@ -95,6 +95,17 @@ function checkValues(record: SourceRecord, config: TrainingConfig, problems: str
   }
 }
 
+/** A day-first date and time (`04.12.2026 14:03`, `4.12.26`, `04/12/2026 14:03:05`; a two-digit year is 20yy) written as ISO 8601 without a zone; other text as it is. */
+const DAY_FIRST = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+function dayFirstAsIso(text: string): string {
+  const m = DAY_FIRST.exec(text);
+  if (m === null) return text;
+  const [, day, , month, year, hours, minutes, seconds] = m;
+  const two = (n: string) => n.padStart(2, '0');
+  const date = `${year.length === 2 ? `20${year}` : year}-${two(month)}-${two(day)}`;
+  return hours === undefined ? date : `${date}T${two(hours)}:${minutes}:${seconds ?? '00'}`;
+}
+
 /** Why a received time was not read: a local time of `timeZone` that a change of daylight saving time skips or repeats, or its form. */
 function unreadTimeHint(text: string, timeZone: string | undefined): string {
   if (timeZone !== undefined && !Number.isNaN(parseReceivedTime(text))) return `in ${timeZone}, this local time is skipped or happens twice at a change of daylight saving time: write it with its offset`;
@@ -118,7 +129,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   email.from = get(c.from);
   const received = get(c.receivedAt)?.trim();
   if (received && c.receivedAt !== undefined) {
-    const t = parseReceivedTime(received, config.timeZone);
+    const t = parseReceivedTime(config.dateOrder === 'day-first' ? dayFirstAsIso(received) : received, config.timeZone);
     if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}" (${unreadTimeHint(received, config.timeZone)})`);
     else email.receivedAt = new Date(t).toISOString();
   } else if (needsTime && c.receivedAt !== undefined) {
