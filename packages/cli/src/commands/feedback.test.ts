@@ -105,10 +105,14 @@ describe('mailroute feedback export', () => {
     expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--since', '2026-12-01', '--until', '2026-11-01'])).stderr).toContain('is not before --until');
   });
 
-  it('reads --since and --until as ISO dates or times, UTC without a zone, and refuses days that do not exist', () => {
+  it("reads --since and --until as the API reads times, UTC without a zone or in the config's timeZone, and refuses days that do not exist", () => {
     expect(timeOption('--since', '2026-11-01').toISOString()).toBe('2026-11-01T00:00:00.000Z');
     expect(timeOption('--since', '2026-11-01T08:30').toISOString()).toBe('2026-11-01T08:30:00.000Z');
     expect(timeOption('--since', '2026-11-01T08:30:00+01:00').toISOString()).toBe('2026-11-01T07:30:00.000Z');
+    expect(timeOption('--since', '2026-11-01 08:30+0100').toISOString()).toBe('2026-11-01T07:30:00.000Z');
+    // A Berlin month: from its midnight, not from 01:00.
+    expect(timeOption('--since', '2026-11-01', 'Europe/Berlin').toISOString()).toBe('2026-10-31T23:00:00.000Z');
+    expect(() => timeOption('--until', '2026-10-25 02:30', 'Europe/Berlin')).toThrow(/skipped or happens twice at a change of daylight saving time; give its offset/);
     for (const bad of ['2026-02-30', '2026-02-30T08:00Z', '2026-13-01', '1.11.2026', 'yesterday', '2026-11-01T25:00']) expect(() => timeOption('--since', bad)).toThrow(/not a date or time/);
   });
 });

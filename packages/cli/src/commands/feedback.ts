@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '@mailroute/model';
+import { parseReceivedTime } from '@mailroute/preprocess';
 import { DB_FILE, iterateConfirmedCases, maskPii, type ConfirmedCase } from '@mailroute/serving';
 import { csvField, loadTrainingConfig, modelTrainingConfig, resolveModelDir, taskColumn, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
@@ -9,22 +10,17 @@ import { prepareOutput } from '../output-path.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
 
-/** An ISO 8601 date (`2026-11-01`, midnight UTC) or date and time (`2026-11-01T08:00`, UTC unless it has a zone). */
-const ISO_TIME = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
-
-/** Whether `2026-02-30` names a day of the calendar. */
-function dayExists(ymd: string): boolean {
-  return new Date(`${ymd}T00:00:00Z`).toISOString().slice(0, 10) === ymd;
-}
-
-export function timeOption(flag: string, value: string): Date {
-  const m = ISO_TIME.exec(value.trim());
-  const date = m === null ? undefined : new Date(m[2] === undefined ? `${m[1]}T00:00:00Z` : m[5] === undefined ? `${value.trim()}Z` : value.trim());
-  // 2026-02-30 would be read as March 2nd: the day must exist, whatever the zone.
-  if (m === null || date === undefined || Number.isNaN(date.getTime()) || !dayExists(m[1])) {
-    throw new UsageError(`${flag} ${value}: not a date or time (ISO 8601: 2026-11-01, or 2026-11-01T08:00:00Z; without a zone, UTC)`);
+/**
+ * A time as the API and training read one (ISO 8601, also `2026-11-01 08:00` and `+0100`, or a Date header's form),
+ * a date alone as its midnight; without a zone, in `timeZone` (the training config's), else UTC.
+ */
+export function timeOption(flag: string, value: string, timeZone?: string): Date {
+  const ms = parseReceivedTime(value.trim(), timeZone);
+  if (!Number.isNaN(ms)) return new Date(ms);
+  if (timeZone !== undefined && !Number.isNaN(parseReceivedTime(value.trim()))) {
+    throw new UsageError(`${flag} ${value}: in ${timeZone} (the training config's timeZone) this local time is skipped or happens twice at a change of daylight saving time; give its offset`);
   }
-  return date;
+  throw new UsageError(`${flag} ${value}: not a date or time (ISO 8601: 2026-11-01, or 2026-11-01T08:00:00Z; without a zone, in the training config's timeZone, else UTC)`);
 }
 
 /** Columns of the file made of a training config: its columns, its tasks' columns, then what the store knows besides. */
@@ -161,17 +157,17 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
     .command('export')
     .description("Write the confirmed cases in a training config's columns, as it reads files (CSV with its delimiter, or JSONL), to train next month's model on (mailroute train --config cfg.json --data cases.csv)")
     .requiredOption('--out <file>', 'the file to write: .csv, or .jsonl / .ndjson')
-    .option('--since <time>', 'cases closed at or after this ISO date or time (default: every case the store keeps)')
-    .option('--until <time>', 'cases closed before this ISO date or time (default: none left out)')
+    .option('--since <time>', "cases closed at or after this ISO date or time; without a zone, in the training config's timeZone, else UTC (default: every case the store keeps)")
+    .option('--until <time>', "cases closed before this ISO date or time, as --since (default: none left out)")
     .option('--config <file>', "training config whose columns and tasks the file's header follows (default: the one stored in --model)")
     .option('--model <id|champion|dir>', 'model whose stored training config to follow (default: champion)')
     .option('--labels-only', "every case, with or without stored text: the email id, the labels and the store's facts, to join to a CRM export by email id")
     .action(async (flags: ExportFlags) => {
       if (flags.config !== undefined && flags.model !== undefined) throw new UsageError('give --config or --model, not both: the file follows one training config');
-      const since = flags.since === undefined ? undefined : timeOption('--since', flags.since);
-      const until = flags.until === undefined ? undefined : timeOption('--until', flags.until);
-      if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) throw new UsageError(`--since ${flags.since} is not before --until ${flags.until}: no case closed in between`);
       const { config, from } = await configFor(ctx, flags);
+      const since = flags.since === undefined ? undefined : timeOption('--since', flags.since, config.timeZone);
+      const until = flags.until === undefined ? undefined : timeOption('--until', flags.until, config.timeZone);
+      if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) throw new UsageError(`--since ${flags.since} is not before --until ${flags.until}: no case closed in between`);
       const format = outputFormat(flags.out, config);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const cases = iterateConfirmedCases(path.join(ctx.home, DB_FILE), { ...(since ? { since } : {}), ...(until ? { until } : {}) });
