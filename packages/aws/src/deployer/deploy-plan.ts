@@ -152,11 +152,14 @@ export function servedVersion(endpointConfigName: string | undefined): number | 
  * later, as the registry's "deployed last" does. An event delivered late (EventBridge's retries, a redrive
  * from the dead-letter queue) must not put its older version back over it.
  */
-function laterDeployment(current: CurrentEndpoint | undefined, name: string): { configName: string; pending: boolean } | undefined {
+function laterDeployment(current: CurrentEndpoint | undefined, name: string, rollbackOf?: number): { configName: string; pending: boolean } | undefined {
   const own = servedDeployment(name);
   if (!own) return undefined;
   for (const [configName, pending] of [[current?.pendingConfigName, true], [current?.endpointConfigName, false]] as const) {
     const other = servedDeployment(configName);
+    // The rejected version's own deployment is what a rollback replaces, however late its second: approved and
+    // rejected within one second, it had counted as later, and the rejected model kept serving.
+    if (other && rollbackOf !== undefined && other.version === rollbackOf) continue;
     if (other && configName && (other.stamp > own.stamp || (other.stamp === own.stamp && other.version > own.version))) return { configName, pending };
   }
   return undefined;
@@ -166,13 +169,13 @@ function laterDeployment(current: CurrentEndpoint | undefined, name: string): { 
  * The SageMaker calls that put an Approved package on the endpoint (after the event was checked): for an
  * approval event its own package, for a rejection of the version serving the Approved one approved last.
  */
-export function planPackageDeployment(input: { pkg: ApprovedPackage; current: CurrentEndpoint | undefined; config: DeployerConfig; now: Date }): DeploymentPlan {
+export function planPackageDeployment(input: { pkg: ApprovedPackage; current: CurrentEndpoint | undefined; config: DeployerConfig; now: Date; rollbackOf?: number }): DeploymentPlan {
   const config = DeployerConfigSchema.parse(input.config);
   const { pkg, current } = input;
   // The event may arrive late: trust the package's current status, not the event's.
   if (pkg.status !== 'Approved') return { action: 'skip', reason: `package is now ${pkg.status}` };
   const name = deploymentName(config.endpointName, pkg.version, input.now);
-  const later = laterDeployment(current, name);
+  const later = laterDeployment(current, name, input.rollbackOf);
   if (later) {
     return {
       action: 'skip',

@@ -253,6 +253,12 @@ describe('createDeployerHandler: a rejected version', () => {
     await expect(createDeployerHandler({ sagemaker, config })(rejection)).resolves.toMatchObject({ deployed: true, endpointConfigName: 'mailroute-prod-v7-20261130090000', rolledBackFrom: 8 });
   });
 
+  it('rolls back a version rejected in the second it was approved in: its deployment is no later event', async () => {
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261130090000' } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(rejection)).resolves.toMatchObject({ deployed: true, endpointConfigName: 'mailroute-prod-v7-20261130090000', rolledBackFrom: 8 });
+    expect(sm.commandCalls(UpdateEndpointCommand)[0].args[0].input).toMatchObject({ EndpointConfigName: 'mailroute-prod-v7-20261130090000' });
+  });
+
   it('follows the pages of ListModelPackages: a first page can be empty though Approved versions exist', async () => {
     sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129120000' } as Out);
     sm.on(ListModelPackagesCommand)

@@ -268,7 +268,7 @@ export function createDeployerHandler(deps: {
       throw new NoApprovedVersionError(`version ${rejected.version} was rejected while it serves and no other version of ${config.modelPackageGroupName} is Approved: approve one to roll back to`);
     }
     const pkg = await describePackage(arn);
-    return carryOut(planPackageDeployment({ pkg, current, config, now: new Date(event.time) }), current, rejected.version);
+    return carryOut(planPackageDeployment({ pkg, current, config, now: new Date(event.time), rollbackOf: rejected.version }), current, rejected.version);
   }
 
   /**
