@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BACKLOG_LIMIT } from './sqlite-write-transport.js';
-import { PRUNE_BATCH } from './sqlite-writes.mjs';
+import { BACKLOG_LIMIT, BACKLOG_RECORDS_LIMIT } from './sqlite-write-transport.js';
+import { PRUNE_BATCH, WAL_SIZE_LIMIT_BYTES } from './sqlite-writes.mjs';
 import { createSqliteStore, STORE_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-store.js';
 import type { PredictionRecord } from './types.js';
 import { describePredictionStoreContract, predictionFixture as record } from './store-contract.js';
@@ -319,6 +319,26 @@ describe('createSqliteStore', () => {
     }
   });
 
+  it('cuts the WAL file back to its limit after a burst, once a checkpoint has copied it (SQLite would keep it at its largest)', async () => {
+    for (const writer of ['inline', 'thread'] as const) {
+      const file = path.join(dir, `wal-${writer}`, 'mailroute.db');
+      const store = createSqliteStore({ file, retentionDays: 0, writer });
+      try {
+        const text = 'Kredit '.repeat(300);
+        await store.savePredictions(Array.from({ length: 15_000 }, (_, i) => ({ ...record(`p-${i}`, `e-${i}`, '2026-12-04T10:00:00.000Z'), text })));
+        expect(statSync(`${file}-wal`).size, writer).toBeGreaterThan(WAL_SIZE_LIMIT_BYTES * 1.5);
+        const reader = new Database(file);
+        reader.pragma('wal_checkpoint(PASSIVE)');
+        reader.close();
+        await store.savePredictions([record('p-after', 'e-after', '2026-12-04T10:00:01.000Z')]);
+        expect(statSync(`${file}-wal`).size, writer).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES + 1024 * 1024);
+        expect(await store.getPrediction('p-14999')).toMatchObject({ text });
+      } finally {
+        await store.close();
+      }
+    }
+  }, 60_000);
+
   it('refuses a stored row it did not write (a hand-edited column) with a StoreError naming the column', async () => {
     const file = path.join(dir, 'edited', 'mailroute.db');
     const store = createSqliteStore({ file, retentionDays: 0, writer: 'inline' });
@@ -531,6 +551,21 @@ describe('queued predictions on the writer thread', () => {
     expect((await store.listPairs({ since: '2026-11-29T00:00:00.000Z' })).length).toBe(BACKLOG_LIMIT + 1);
     await store.close();
   });
+
+  it('asks the caller to wait once the queued writes hold too many records, however few the writes', async () => {
+    const store = createSqliteStore({ file: path.join(dir, 'backlog-records.db'), bufferMs: 1000, retentionDays: 0 });
+    const batch = (i: number) => Array.from({ length: 256 }, (_, k) => record(`b${i}-${k}`, `e${i}-${k}`, '2026-11-29T10:00:00.000Z'));
+    let waitedAt = -1;
+    let wait: Promise<void> | undefined;
+    for (let i = 0; i < 400 && wait === undefined; i++) {
+      wait = store.queuePredictions?.(batch(i));
+      if (wait) waitedAt = i;
+    }
+    // The write that finds 50,000 records queued (196 batches of 256 hold 50,176) waits for its commit.
+    expect(waitedAt).toBe(Math.ceil(BACKLOG_RECORDS_LIMIT / 256));
+    await expect(wait).resolves.toBeUndefined();
+    await store.close();
+  }, 60_000);
 });
 
 describePredictionStoreContract('SQLite', () => createSqliteStore({ file: ':memory:', retentionDays: 0 }));

@@ -71,6 +71,10 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
     get size() {
       return size();
     },
+    /** The prediction records of the queued writes. */
+    get queuedRecords() {
+      return queuedRecords;
+    },
     add(resolve: Waiter['resolve'], reject: Waiter['reject']): number {
       const id = next++;
       if (size() === 0) busy(true);
@@ -165,6 +169,12 @@ const CHECKPOINT_MS = 200;
 const SEND_AT_RECORDS = 256;
 /** Writes waiting for their commit beyond which `queue` asks the caller to wait (the writer is behind). */
 export const BACKLOG_LIMIT = 4096;
+/**
+ * Prediction records of the queued writes beyond which `queue` asks the caller to wait too: a write holds up to a
+ * batch's 256 records, so 4,096 writes could have held a million (over a gigabyte, several with stored text) while
+ * a backup locked the database.
+ */
+export const BACKLOG_RECORDS_LIMIT = 50_000;
 
 /**
  * Writes on a writer thread with its own connection; a thread that dies fails what waits and all later
@@ -252,7 +262,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
         buffer.onError(writeFailed(broken), recordsOf(m));
         return undefined;
       }
-      if (w.size >= BACKLOG_LIMIT) return write(message);
+      if (w.size >= BACKLOG_LIMIT || w.queuedRecords >= BACKLOG_RECORDS_LIMIT) return write(message);
       w.addQueued(recordsOf(m));
       enqueue(m);
       if (outboxRecords >= SEND_AT_RECORDS) sendThisTurn();

@@ -17,6 +17,13 @@ export const HELD_RETRY_MS = 200;
 /** Rows of each table a prune deletes a transaction (some 50 ms of the writer's with secure_delete). */
 export const PRUNE_BATCH = 2_000;
 
+/**
+ * What the WAL file is cut back to once a checkpoint has copied it all (`journal_size_limit`). SQLite reuses a WAL
+ * rather than shrink it: a burst, or the writes held while a backup locked the database, left it at 40-180 MB for
+ * good (with `--store-text`, frames of email text among them), until a prune or a restart.
+ */
+export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+
 /** SQLite's "database is locked" (another connection writes, or holds a write lock: a backup, a `sqlite3` shell). */
 const isLocked = (error) => typeof error?.code === 'string' && error.code.startsWith('SQLITE_BUSY');
 
@@ -26,6 +33,8 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
   // freed pages of mailroute.db (and its backups), readable with `strings`, long after its retention ended. It
   // costs the hourly prune some writes, not the inserts. Set here, on the connection that prunes, in both modes.
   db.pragma('secure_delete = ON');
+  // Set on the connection that writes: it cuts the WAL back when its next transaction starts the log anew.
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   const insertPrediction = db.prepare(
     `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text, bank, received_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
