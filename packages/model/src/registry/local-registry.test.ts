@@ -50,6 +50,27 @@ describe('LocalModelRegistry', () => {
     expect((await createLocalRegistry({ home }).list()).map((v) => v.id)).toEqual(['m-first']);
   });
 
+  it("reads an unchanged index from its last parse, and another instance's write at once; what a read returns is the caller's to change", async () => {
+    const home = tmp();
+    const reader = createLocalRegistry({ home });
+    const writer = createLocalRegistry({ home });
+    await writer.register(artifact('m-one'));
+    expect((await reader.list()).map((v) => v.status)).toEqual(['PendingManualApproval']);
+    await writer.approve('m-one');
+    expect((await reader.champion())?.id).toBe('m-one');
+    const listed = await reader.list();
+    listed[0].status = 'Rejected';
+    listed.push(listed[0]);
+    expect((await reader.list()).map((v) => v.status)).toEqual(['Approved']);
+    // A hand edit (another inode, as every write makes) is read too.
+    const file = path.join(home, 'registry.json');
+    const edited = JSON.parse(readFileSync(file, 'utf8')) as { champion: string | null };
+    edited.champion = null;
+    rmSync(file);
+    writeFileSync(file, JSON.stringify(edited));
+    expect(await reader.champion()).toBeUndefined();
+  });
+
   it('registers, lists, approves (champion), rejects, and refuses duplicates', async () => {
     const home = tmp();
     const reg = createLocalRegistry({ home });
