@@ -106,9 +106,11 @@ function dayFirstAsIso(text: string): string {
   return hours === undefined ? date : `${date}T${two(hours)}:${minutes}:${seconds ?? '00'}`;
 }
 
-/** Why a received time was not read: a local time of `timeZone` that a change of daylight saving time skips or repeats, or its form. */
-function unreadTimeHint(text: string, timeZone: string | undefined): string {
-  if (timeZone !== undefined && !Number.isNaN(parseReceivedTime(text))) return `in ${timeZone}, this local time is skipped or happens twice at a change of daylight saving time: write it with its offset`;
+/** Why a received time was not read: a local time of the config's `timeZone` that a change of daylight saving time skips or repeats, a day-first date of a day that does not exist, or its form. */
+function unreadTimeHint(text: string, config: TrainingConfig): string {
+  const read = config.dateOrder === 'day-first' ? dayFirstAsIso(text) : text;
+  if (config.timeZone !== undefined && !Number.isNaN(parseReceivedTime(read))) return `in ${config.timeZone}, this local time is skipped or happens twice at a change of daylight saving time: write it with its offset`;
+  if (read !== text) return 'read day first ("dateOrder": "day-first"), a day, month or time that does not exist';
   return dateHint(text);
 }
 
@@ -130,7 +132,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   const received = get(c.receivedAt)?.trim();
   if (received && c.receivedAt !== undefined) {
     const t = parseReceivedTime(config.dateOrder === 'day-first' ? dayFirstAsIso(received) : received, config.timeZone);
-    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}" (${unreadTimeHint(received, config.timeZone)})`);
+    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}" (${unreadTimeHint(received, config)})`);
     else email.receivedAt = new Date(t).toISOString();
   } else if (needsTime && c.receivedAt !== undefined) {
     problems.push(`${cellLocation(record, c.receivedAt)}: no received time (a time split needs every row's: fill it in, or use a stratified split)`);
