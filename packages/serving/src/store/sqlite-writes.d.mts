@@ -23,6 +23,7 @@ export const ERASE_WAIT_MS: number;
 export const HELD_RETRY_MS: number;
 /** Rows of each table a prune deletes a transaction. */
 export const PRUNE_BATCH: number;
+export const GROUP_RECORDS: number;
 export const WAL_SIZE_LIMIT_BYTES: number;
 
 export interface GroupWriter {

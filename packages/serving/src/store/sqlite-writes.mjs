@@ -14,6 +14,8 @@ export const QUEUED_ID = 0;
 export const ERASE_WAIT_MS = 250;
 /** How long held writes wait before their commit is tried again, after one found the database locked (milliseconds). */
 export const HELD_RETRY_MS = 200;
+/** Prediction records (other writes count one) a transaction holds at most: a group beyond it commits in parts. */
+export const GROUP_RECORDS = 2_000;
 /** Rows of each table a prune deletes a transaction (some 50 ms of the writer's with secure_delete). */
 export const PRUNE_BATCH = 2_000;
 
@@ -161,18 +163,37 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
     held = [];
     pending = [];
     if (batch.length === 0) return;
-    try {
-      applyAll(batch);
-      for (const m of batch) settle(m, undefined);
-    } catch (error) {
-      // Locked: every message would wait the busy timeout again alone; else one bad message (e.g. a duplicate
-      // id) must not fail the others, so each is tried alone.
-      if (isLocked(error)) for (const m of batch) settle(m, asError(error));
-      else for (const m of batch) retryAlone(m);
+    // A group is one transaction, unless it holds more than GROUP_RECORDS records (the writes held through a lock,
+    // a burst): then one a GROUP_RECORDS, so no commit grows the WAL by hundreds of megabytes.
+    for (let at = 0; at < batch.length; ) {
+      let end = at;
+      let records = 0;
+      do records += batch[end++].records?.length ?? 1;
+      while (end < batch.length && records < GROUP_RECORDS);
+      const locked = commitGroup(batch.slice(at, end));
+      if (locked !== undefined) {
+        // Locked: every message would wait the busy timeout again, so the rest is not tried now.
+        for (const m of batch.slice(at)) settle(m, locked);
+        break;
+      }
+      at = end;
     }
     if (held.length > 0) retryTimer ??= setTimeout(retryHeld, HELD_RETRY_MS);
     eraseFromWal();
     flushed();
+  }
+  /** Commits `group` in one transaction and settles it; the error when the database was locked (nothing settled then). */
+  function commitGroup(group) {
+    try {
+      applyAll(group);
+      for (const m of group) settle(m, undefined);
+      return undefined;
+    } catch (error) {
+      if (isLocked(error)) return asError(error);
+      // One bad message (e.g. a duplicate id) must not fail the others: each is tried alone.
+      for (const m of group) retryAlone(m);
+      return undefined;
+    }
   }
   function retryAlone(m) {
     try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInlineWrites } from './sqlite-write-transport.js';
-import { createGroupWriter, ERASE_WAIT_MS, HELD_RETRY_MS, QUEUED_ID } from './sqlite-writes.mjs';
+import { createGroupWriter, ERASE_WAIT_MS, GROUP_RECORDS, HELD_RETRY_MS, QUEUED_ID } from './sqlite-writes.mjs';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-writes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -102,6 +102,43 @@ describe('a group that finds the database locked', () => {
     expect(answered.slice(2)).toEqual(['predictions 0', 'barrier 9', 'predictions 0']);
     expect(writer.held).toBe(0);
     expect(count()).toBe(3);
+    writer.close();
+    db.close();
+  });
+
+  it('commits what was held in parts of at most GROUP_RECORDS records once the lock is gone, in order, each answered after its part', () => {
+    const file = path.join(dir, 'held-parts.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec(TABLES);
+    db.pragma('busy_timeout = 20');
+    // The messages each transaction took: the writer makes its transactions once, from db.transaction.
+    const parts: number[] = [];
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((fn: (messages: unknown) => void) => {
+      const run = transaction(fn);
+      return (arg: unknown) => {
+        if (Array.isArray(arg)) parts.push(arg.length);
+        return run(arg);
+      };
+    }) as typeof db.transaction;
+    const answered: string[] = [];
+    const writer = createGroupWriter(db, (m, error) => answered.push(`${m.kind} ${m.id}${error ? ': failed' : ''}`));
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    const many = (k: number) => Array.from({ length: 1000 }, (_, i) => record(k * 1000 + i));
+    for (let k = 0; k < 5; k++) writer.submit({ id: QUEUED_ID, kind: 'predictions', records: many(k) });
+    writer.submit({ id: 3, kind: 'barrier' });
+    writer.flush();
+    expect(writer.held).toBe(6);
+    other.prepare('ROLLBACK').run();
+    other.close();
+    parts.length = 0;
+    writer.flush();
+    expect(parts).toEqual([2, 2, 2]);
+    expect(answered).toEqual([...Array.from({ length: 5 }, () => 'predictions 0'), 'barrier 3']);
+    expect((db.prepare('SELECT count(*) AS n FROM predictions').get() as { n: number }).n).toBe(5000);
+    expect(GROUP_RECORDS).toBe(2000);
     writer.close();
     db.close();
   });
