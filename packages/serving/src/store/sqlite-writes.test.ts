@@ -70,12 +70,13 @@ describe('a group that finds the database locked', () => {
   });
   const feedback = { emailId: 'e-0', labels: { queue: 'a' }, closedAt: '2026-12-01T10:00:00.000Z', receivedAt: '2026-12-01T10:00:00.000Z' };
 
-  function lockedSetup(name: string) {
+  function lockedSetup(name: string, beforeWriter: (db: Database.Database) => void = () => {}) {
     const file = path.join(dir, name);
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.exec(TABLES);
     db.pragma('busy_timeout = 20'); // the writer thread's is 5 s; the test need not wait that long
+    beforeWriter(db);
     const answered: string[] = [];
     const writer = createGroupWriter(db, (m, error) => answered.push(`${m.kind} ${m.id}${error ? `: ${error.message}` : ''}`));
     const other = new Database(file);
@@ -107,25 +108,18 @@ describe('a group that finds the database locked', () => {
   });
 
   it('commits what was held in parts of at most GROUP_RECORDS records once the lock is gone, in order, each answered after its part', () => {
-    const file = path.join(dir, 'held-parts.db');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.exec(TABLES);
-    db.pragma('busy_timeout = 20');
     // The messages each transaction took: the writer makes its transactions once, from db.transaction.
     const parts: number[] = [];
-    const transaction = db.transaction.bind(db);
-    db.transaction = ((fn: (messages: unknown) => void) => {
-      const run = transaction(fn);
-      return (arg: unknown) => {
-        if (Array.isArray(arg)) parts.push(arg.length);
-        return run(arg);
-      };
-    }) as typeof db.transaction;
-    const answered: string[] = [];
-    const writer = createGroupWriter(db, (m, error) => answered.push(`${m.kind} ${m.id}${error ? ': failed' : ''}`));
-    const other = new Database(file);
-    other.prepare('BEGIN IMMEDIATE').run();
+    const { db, writer, answered, other, count } = lockedSetup('held-parts.db', (db) => {
+      const transaction = db.transaction.bind(db);
+      db.transaction = ((fn: (messages: unknown) => void) => {
+        const run = transaction(fn);
+        return (arg: unknown) => {
+          if (Array.isArray(arg)) parts.push(arg.length);
+          return run(arg);
+        };
+      }) as typeof db.transaction;
+    });
     const many = (k: number) => Array.from({ length: 1000 }, (_, i) => record(k * 1000 + i));
     for (let k = 0; k < 5; k++) writer.submit({ id: QUEUED_ID, kind: 'predictions', records: many(k) });
     writer.submit({ id: 3, kind: 'barrier' });
@@ -137,7 +131,7 @@ describe('a group that finds the database locked', () => {
     writer.flush();
     expect(parts).toEqual([2, 2, 2]);
     expect(answered).toEqual([...Array.from({ length: 5 }, () => 'predictions 0'), 'barrier 3']);
-    expect((db.prepare('SELECT count(*) AS n FROM predictions').get() as { n: number }).n).toBe(5000);
+    expect(count()).toBe(5000);
     expect(GROUP_RECORDS).toBe(2000);
     writer.close();
     db.close();
