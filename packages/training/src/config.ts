@@ -116,14 +116,14 @@ const TrainingConfigFields = z.strictObject({
   /** A bad row fails the load (listing the first errors) or is reported and skipped. */
   onBadRow: z.enum(['fail', 'skip']).default('fail'),
   /**
-   * The IANA time zone (`Europe/Berlin`) of received times written without one (`2026-12-04 14:03`, a date alone);
-   * default UTC. In it, a local time a change of daylight saving time skips or repeats is a bad row.
-   */
-  /**
    * `day-first`: received times written as a German or British export writes them (`04.12.2026 14:03`, `4.12.26`,
    * `04/12/2026`) are read day first; without it such a date is a bad row, as `03.11.2025` could be either.
    */
   dateOrder: z.enum(['day-first']).optional(),
+  /**
+   * The IANA time zone (`Europe/Berlin`) of received times written without one (`2026-12-04 14:03`, a date alone);
+   * default UTC. In it, a local time a change of daylight saving time skips or repeats is a bad row.
+   */
   timeZone: z.string().refine(isTimeZone, { error: (issue) => `not a time zone this runtime knows: ${JSON.stringify(issue.input)} (an IANA name such as "Europe/Berlin" or "UTC")` }).optional(),
 });
 

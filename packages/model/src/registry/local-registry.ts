@@ -360,7 +360,7 @@ export class LocalModelRegistry implements ModelRegistry {
 
   /** The ids of every champion, oldest first (repeats included), as far as the registry kept them. */
   async championHistory(): Promise<string[]> {
-    return ((await this.readIndex()).championHistory ?? []).map((c) => c.id);
+    return ((await this.sharedIndex()).championHistory ?? []).map((c) => c.id);
   }
 
   /**
@@ -368,7 +368,7 @@ export class LocalModelRegistry implements ModelRegistry {
    * before it kept one, whose history (if it has one by now) starts with the champion it had then, with no time.
    */
   async championHistoryComplete(): Promise<boolean> {
-    const index = await this.readIndex();
+    const index = await this.sharedIndex();
     if (index.championHistory === undefined) return index.champion === null && index.versions.every((v) => v.status !== 'Approved');
     return index.championHistory.length === 0 || index.championHistory[0].at !== undefined;
   }

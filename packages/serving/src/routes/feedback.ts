@@ -14,12 +14,13 @@ import { API_KEY_SECURITY, errorResponses, problem } from './responses.js';
 const CLOCK_SKEW_MS = 5 * 60_000;
 /** How far a zone's clocks are ahead of UTC at most (UTC+14, Kiribati). */
 const MAX_ZONE_AHEAD_MS = 14 * 3_600_000;
+const DAY_MS = 86_400_000;
 
 /**
  * A date-time the schema checked, as ISO 8601 UTC with milliseconds; one without a zone read in `timeZone` (else UTC).
  * In the zone, a local time that a change of daylight saving time skips or repeats is refused: its instant is unknown.
  */
-export function instantOf(text: string, timeZone: string | undefined, field: string): string {
+function instantOf(text: string, timeZone: string | undefined, field: string): string {
   const ms = parseReceivedTime(text, timeZone);
   if (Number.isNaN(ms)) {
     throw new ValidationError(
@@ -29,7 +30,6 @@ export function instantOf(text: string, timeZone: string | undefined, field: str
   }
   return new Date(ms).toISOString();
 }
-const DAY_MS = 86_400_000;
 
 /** A name from the request, cut short to be quoted in an answer. */
 function quoted(name: string): string {

@@ -180,17 +180,17 @@ function dirtyFlag(): { gitDirty?: boolean } {
 }
 
 /**
- * The local training run: load the export(s) with the config's taxonomy, split without leakage, clean
- * every email exactly as serving does (`prepareModelInput`), train the ngram-bag model, export it, measure
- * it on the test split through the exported ONNX artifact, register it as PendingManualApproval, and
- * record the run under `<home>/runs/<runId>/`.
- */
-/**
  * How long a trained model waits for the registry's lock (the registry commands wait 15 s): a training of
  * minutes is not thrown away because an approval or another registration held the lock a little longer.
  */
 export const REGISTER_WAIT_MS = 120_000;
 
+/**
+ * The local training run: load the export(s) with the config's taxonomy, split without leakage, clean
+ * every email exactly as serving does (`prepareModelInput`), train the ngram-bag model, export it, measure
+ * it on the test split through the exported ONNX artifact, register it as PendingManualApproval, and
+ * record the run under `<home>/runs/<runId>/`.
+ */
 export async function trainFromConfig(options: TrainFromConfigOptions): Promise<TrainFromConfigResult> {
   const config = parseTrainingConfig(options.config);
   // The config's check already refused bad parameters; this fills in the defaults.
