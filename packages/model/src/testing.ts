@@ -1,3 +1,3 @@
 // Test helpers other packages use for their own model fixtures (`@mailroute/model/testing`); never imported
 // by production code.
-export { fixtureWeights } from './classifier-fixture.js';
+export { fixtureWeights, writeFixture } from './classifier-fixture.js';
