@@ -63,6 +63,8 @@ export interface ModelVersion {
   history?: StatusChange[];
   /** The last gate `mailroute compare` ran with this version as challenger (`recordGate`; both registries keep it). */
   gate?: GateRecord;
+  /** When `registry prune` removed its artifact (the local registry): its record stays, nothing can load it. */
+  prunedAt?: string;
 }
 
 /** The model registry: a local directory by default, S3 + SageMaker Model Registry in AWS. */

@@ -104,9 +104,9 @@ describe('mailroute registry', () => {
     expect(history.map((h: { status: string; by?: string }) => `${h.status}:${h.by ?? ''}`)).toEqual(['PendingManualApproval:', 'Approved:tester', 'Rejected:tester', 'Approved:lead']);
     const typo = await run(['registry', 'frob'], home);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain('unknown registry command "frob" (commands: list, show, approve, reject, champion)');
+    expect(typo.stderr).toContain('unknown registry command "frob" (commands: list, show, approve, reject, champion, prune)');
     expect((await run(['runs', 'lsit'], home)).stderr).toContain('unknown runs command "lsit": did you mean runs list? (commands: list, show, compare)');
-    expect((await run(['registry', 'aprove', 'model-b'], home)).stderr).toContain('unknown registry command "aprove": did you mean registry approve? (commands: list, show, approve, reject, champion)');
+    expect((await run(['registry', 'aprove', 'model-b'], home)).stderr).toContain('unknown registry command "aprove": did you mean registry approve? (commands: list, show, approve, reject, champion, prune)');
     const missing = await run(['registry', 'show', 'nope'], home);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('[REGISTRY_NOT_FOUND]');

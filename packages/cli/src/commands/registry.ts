@@ -3,6 +3,7 @@ import { pyFixed } from '@mailroute/evaluation';
 import { createLocalRegistry, gateStanding, heldOutTestRows, noChampionError, RegistryError, type GateStanding, type ModelVersion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
+import { registerPrune } from './registry-prune.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
 
@@ -185,7 +186,7 @@ function row(v: ModelVersion, champion: string | undefined): string[] {
   return [
     String(v.version),
     v.id === champion ? `${v.id} *` : v.id,
-    v.status,
+    v.prunedAt === undefined ? v.status : `${v.status} (pruned)`,
     gateCell(v, champion),
     v.createdAt.slice(0, 19).replace('T', ' '),
     v.tasks.join(','),
@@ -198,7 +199,7 @@ function row(v: ModelVersion, champion: string | undefined): string[] {
 }
 
 /**
- * `mailroute registry list|show|approve|reject|champion`: the local registry under MAILROUTE_HOME. What versions
+ * `mailroute registry list|show|approve|reject|champion|prune`: the local registry under MAILROUTE_HOME. What versions
  * hold (notes and names of approvals and rejections, ids, tasks, file names) is printed with control characters escaped.
  */
 export function registerRegistry(program: Command, ctx: CliContext): void {
@@ -206,7 +207,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
   const print = (v: unknown): void => {
     ctx.stdout.write(`${safeJson(v)}\n`);
   };
-  const cmd = program.command('registry').description('List, show, approve or reject registered models; show or set the champion');
+  const cmd = program.command('registry').description('List, show, approve or reject registered models; show or set the champion; prune the artifacts of old rejected or unapproved ones');
 
   cmd
     .command('list', { isDefault: true })
@@ -248,6 +249,8 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         (dir) => ({ artifactDir: dir }),
         (error: unknown) => {
           if (error instanceof RegistryError && error.code === 'REGISTRY_ARTIFACT_TAMPERED') return { artifactError: error.message };
+          // Pruned: the record is what is left to show (its prunedAt says when the artifact went).
+          if (error instanceof RegistryError && error.code === 'REGISTRY_PRUNED') return { artifactDir: null };
           throw error;
         },
       );
@@ -323,4 +326,6 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         ctx.stderr.write(safeLines(`note: ${champion.id} was not compared with ${before.id}, the champion it replaces (${gate}); \`mailroute compare --challenger ${champion.id} --champion ${before.id} --data <a test file>\` compares them\n`));
       }
     });
+
+  registerPrune(cmd, ctx);
 }

@@ -11,6 +11,8 @@ export type RegistryErrorCode =
   | 'REGISTRY_REJECTED'
   /** The version's last recorded gate failed: approving it needs force. */
   | 'REGISTRY_GATE_FAILED'
+  /** The version's artifact was removed by prune: its record stays, nothing can load or approve it. */
+  | 'REGISTRY_PRUNED'
   /** A registry whose champion follows something else (on AWS: the deployer, on each approval) refuses a call it cannot honour. */
   | 'REGISTRY_NOT_SUPPORTED';
 

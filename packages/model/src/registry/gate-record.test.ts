@@ -1,21 +1,14 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failedChecksLine, gateStanding, type GateRecord } from './gate-record.js';
 import { createLocalRegistry } from './local-registry.js';
+import { registryArtifact } from './test-artifact.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-gate-record-'));
 
-function artifact(id: string): string {
-  const dir = path.join(tmp(), id);
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, 'model.onnx'), id);
-  const files = { 'model.onnx': createHash('sha256').update(id).digest('hex') };
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: {}, files }));
-  return dir;
-}
+const artifact = (id: string) => registryArtifact(id, 64);
 
 const thresholds = { maxMacroF1DropPoints: 0.5, meanMacroF1MustNotDrop: true, maxMeanMacroF1DropPoints: 0.25 };
 const failed: GateRecord = {

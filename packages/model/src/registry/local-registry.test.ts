@@ -1,27 +1,17 @@
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
 import { createLocalRegistry } from './local-registry.js';
+import { registryArtifact } from './test-artifact.js';
 
 const child = fileURLToPath(new URL('./register-child.ts', import.meta.url));
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-registry-'));
 
-function artifact(id: string, bytes = 64 * 1024, extra: Record<string, unknown> = {}): string {
-  const dir = path.join(tmp(), id);
-  mkdirSync(path.join(dir, 'reports'), { recursive: true });
-  const onnx = randomBytes(bytes);
-  writeFileSync(path.join(dir, 'model.onnx'), onnx);
-  writeFileSync(path.join(dir, 'reports', 'metrics.json'), '{}');
-  const files = { 'model.onnx': createHash('sha256').update(onnx).digest('hex') };
-  const manifest = { modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }, { name: 'topic' }], dataHash: 'd'.repeat(64), metrics: { queue: { macro_f1: 0.8 }, mean_macro_f1: 0.75 }, files, ...extra };
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-  return dir;
-}
+const artifact = registryArtifact;
 
 function runChild(home: string, mode: string, dirs: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
   return new Promise((resolve, reject) => {

@@ -12,8 +12,11 @@ import { copyDirDurable, fsyncDir, makeDirectory, writeFileAtomic } from './fs-a
 import { withFileLock, type LockOptions } from './lock.js';
 import { measuredOnOfManifest } from './measured-on.js';
 import { processAlive } from './process-alive.js';
+import { directoryBytes, pruneCandidates, statusSince, type PruneOptions, type PruneResult, type PrunedVersion } from './prune.js';
 import { rollbackChampion } from './rollback.js';
 import { isNearId } from '../edit-distance.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const ModelVersionSchema = z.object({
   /**
@@ -39,6 +42,7 @@ export const ModelVersionSchema = z.object({
   manifestSha256: z.string().optional(),
   history: z.array(z.object({ status: z.enum(MODEL_STATUSES), at: z.string(), by: z.string().optional(), note: z.string().optional() })).optional(),
   gate: GateRecordSchema.optional(),
+  prunedAt: z.string().optional(),
 });
 
 export const RegistryIndexSchema = z.object({
@@ -208,6 +212,9 @@ export class LocalModelRegistry implements ModelRegistry {
   private async collectGarbage(index: RegistryIndex): Promise<void> {
     const known = new Set(index.versions.map((v) => v.id));
     const entries = await readdir(this.modelsDir).catch(() => [] as string[]);
+    // A prune stopped between its index write and the removal of a directory (a crash, Ctrl-C): finished here.
+    const pruned = new Set(index.versions.filter((v) => v.prunedAt !== undefined).map((v) => v.id));
+    for (const entry of entries) if (pruned.has(entry)) await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
     const unlisted = entries.filter((e) => !e.startsWith('.') && !known.has(e));
     for (const entry of entries) {
       const staging = /^\.staging-.+-(\d+)-[0-9a-f]+$/.exec(entry);
@@ -352,6 +359,41 @@ export class LocalModelRegistry implements ModelRegistry {
     v.history = [...history, { status, at, ...(options.by ? { by: options.by } : {}), ...(options.note ? { note: options.note } : {}) }];
   }
 
+  /**
+   * Removes the artifacts of versions no server or rollback needs: Rejected ones and ones still awaiting approval,
+   * `olderThanDays` after their registration or rejection (never the champion, never an Approved version). Their
+   * records stay in the index with `prunedAt`: decisions, metrics and gates remain on record. The index is written
+   * first, under the lock, then the directories are removed: a crash between leaves directories that the next
+   * write of the registry removes, never an index entry that promises an artifact that is gone.
+   */
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    const cutoff = Date.parse(this.now()) - options.olderThanDays * DAY_MS;
+    const measure = (versions: readonly ModelVersion[]): Promise<PrunedVersion[]> =>
+      Promise.all(versions.map(async (v) => ({ id: v.id, version: v.version, status: v.status, since: statusSince(v), bytes: await directoryBytes(path.join(this.modelsDir, v.id)) })));
+    const unlisted = (await readdir(this.modelsDir).catch(() => [] as string[])).filter((e) => e.startsWith('.unlisted-')).sort();
+    const outcome = (pruned: PrunedVersion[], kept: PruneResult['kept'], dryRun: boolean): PruneResult => ({
+      dryRun,
+      pruned,
+      bytes: pruned.reduce((sum, v) => sum + v.bytes, 0),
+      kept,
+      unlisted,
+    });
+    if (options.dryRun) {
+      const index = await this.sharedIndex();
+      const { prune, kept } = pruneCandidates(index.versions, index.champion, cutoff);
+      return outcome(await measure(prune), kept, true);
+    }
+    const { pruned, kept } = await this.update(async (index) => {
+      const { prune, kept } = pruneCandidates(index.versions, index.champion, cutoff);
+      const measured = await measure(prune);
+      const at = this.now();
+      for (const v of prune) v.prunedAt = at;
+      return { pruned: measured, kept };
+    });
+    for (const v of pruned) await rm(path.join(this.modelsDir, v.id), { recursive: true, force: true });
+    return outcome(pruned, kept, false);
+  }
+
   async champion(): Promise<ModelVersion | undefined> {
     const index = await this.sharedIndex();
     const champion = index.champion === null ? undefined : index.versions.find((v) => v.id === index.champion);
@@ -382,15 +424,24 @@ export class LocalModelRegistry implements ModelRegistry {
     });
   }
 
+  private prunedError(v: ModelVersion): RegistryError {
+    return new RegistryError(
+      'REGISTRY_PRUNED',
+      `model "${v.id}" (${v.status}) was pruned at ${v.prunedAt}: its artifact is removed, its record stays (\`mailroute registry show ${v.id}\`); train it again to use it`,
+    );
+  }
+
   /** Refuses (REGISTRY_ARTIFACT_TAMPERED, naming the file) a model whose artifact changed since registration: no server could load it. */
   private async checkArtifact(id: string): Promise<void> {
     const version = await this.get(id);
+    if (version.prunedAt !== undefined) throw this.prunedError(version);
     await checkRegisteredArtifact(path.join(this.modelsDir, id), id, version.manifestSha256);
   }
 
   /** The artifact's directory, once its manifest is the one registered (versions registered before that check have no hash to compare). */
   async artifactDir(id: string): Promise<string> {
     const version = await this.get(id);
+    if (version.prunedAt !== undefined) throw this.prunedError(version);
     const dir = path.join(this.modelsDir, id);
     if (version.manifestSha256 !== undefined) await checkManifest(dir, id, version.manifestSha256);
     return dir;

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import type { PruneResult } from '@mailroute/model';
+import { createLocalRegistry } from '@mailroute/model';
+import type { CliContext } from '../context.js';
+import { wholeNumberOption } from '../numbers.js';
+import { safeJson, safeLines } from '../terminal-text.js';
+
+/** `37.5 MB`, `812 kB`, `120 B`: decimal units, as `du -h --si` and file managers show them. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** What `registry prune` prints: each version removed (or that would be), the space, why the others stayed. */
+export function pruneReport(result: PruneResult, olderThanDays: number, home: string): string {
+  const { champion, approved, recent, prunedBefore } = result.kept;
+  if (result.pruned.length === 0 && champion + approved + recent + prunedBefore === 0) return `nothing to prune: no models registered in ${home}\n`;
+  const verb = result.dryRun ? 'would remove' : 'removed';
+  const lines = result.pruned.map((v) => `  ${v.id} (version ${v.version}, ${v.status} since ${v.since.slice(0, 10)}, ${formatBytes(v.bytes)})`);
+  const age = olderThanDays === 0 ? '' : ` for ${olderThanDays} days or more`;
+  const head =
+    result.pruned.length === 0
+      ? `nothing to prune: no version has been Rejected or awaiting approval${age}`
+      : `${verb} the artifacts of ${result.pruned.length} version${result.pruned.length > 1 ? 's' : ''} (${formatBytes(result.bytes)}); their records stay (\`mailroute registry show <id>\`):`;
+  const kept = [
+    champion > 0 ? 'the champion' : '',
+    approved > 0 ? `${approved} Approved (what a rollback goes back to)` : '',
+    recent > 0 ? `${recent} Rejected or awaiting approval for less than ${olderThanDays} days` : '',
+    prunedBefore > 0 ? `${prunedBefore} pruned before` : '',
+  ].filter(Boolean);
+  const tail = [
+    kept.length > 0 ? `kept: ${kept.join('; ')}` : '',
+    result.dryRun && result.pruned.length > 0 ? 'dry run: nothing was removed; run it again without --dry-run to remove them' : '',
+    result.unlisted.length > 0
+      ? `note: models/ holds ${result.unlisted.length} director${result.unlisted.length > 1 ? 'ies' : 'y'} the registry moved aside (${result.unlisted.slice(0, 2).join(', ')}${result.unlisted.length > 2 ? ', ...' : ''}): artifacts no index entry listed, perhaps the only copy; prune never removes them: delete them by hand once you know they are not needed`
+      : '',
+  ].filter(Boolean);
+  return `${[head, ...lines, ...tail].join('\n')}\n`;
+}
+
+/** `mailroute registry prune [--older-than <days>] [--dry-run] [--json]`. */
+export function registerPrune(registry: Command, ctx: CliContext): void {
+  registry
+    .command('prune')
+    .description(
+      'Remove the artifacts of versions no server or rollback needs: Rejected, or awaiting approval, for --older-than days (never the champion, never an Approved version); their records stay in the registry',
+    )
+    .option('--older-than <days>', 'only versions Rejected or registered (awaiting approval) at least this many days ago; 0: all of them', wholeNumberOption('--older-than', 0, 36500), 30)
+    .option('--dry-run', 'say what would be removed, remove nothing')
+    .option('--json', 'print JSON')
+    .action(async (flags: { olderThan: number; dryRun?: boolean; json?: boolean }) => {
+      const result = await createLocalRegistry({ home: ctx.home }).prune({ olderThanDays: flags.olderThan, dryRun: flags.dryRun === true });
+      ctx.stdout.write(flags.json ? `${safeJson(result)}\n` : safeLines(pruneReport(result, flags.olderThan, ctx.home)));
+    });
+}

@@ -1,0 +1,101 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createLocalRegistry } from './local-registry.js';
+import { registryArtifact } from './test-artifact.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-prune-'));
+
+/** A registry whose clock the test moves: `at(day)` sets it to that many days after 2026-01-01. */
+function clockedRegistry(home: string) {
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const registry = createLocalRegistry({ home, now: () => new Date(now) });
+  return { registry, at: (day: number) => (now = Date.parse('2026-01-01T00:00:00Z') + day * DAY) };
+}
+
+const fixture = (id: string) => Promise.resolve(registryArtifact(id));
+
+describe('LocalModelRegistry.prune', () => {
+  it('removes the artifacts of old Rejected and awaiting versions, keeps the champion, Approved and recent ones, and their records', async () => {
+    const home = tmp();
+    const { registry, at } = clockedRegistry(home);
+    at(0);
+    for (const id of ['m-champion', 'm-approved', 'm-rejected', 'm-old-pending', 'm-late-rejected']) await registry.register(await fixture(id));
+    await registry.approve('m-approved');
+    await registry.approve('m-champion');
+    await registry.reject('m-rejected', { note: 'worse on complaints' });
+    at(35);
+    await registry.reject('m-late-rejected');
+    await registry.register(await fixture('m-new-pending'));
+    at(40);
+    const models = path.join(home, 'models');
+    const before = readFileSync(path.join(home, 'registry.json'), 'utf8');
+
+    const dry = await registry.prune({ olderThanDays: 30, dryRun: true });
+    expect(dry.pruned.map((v) => v.id)).toEqual(['m-rejected', 'm-old-pending']);
+    expect(dry.dryRun).toBe(true);
+    expect(readFileSync(path.join(home, 'registry.json'), 'utf8')).toBe(before);
+    expect(existsSync(path.join(models, 'm-rejected'))).toBe(true);
+
+    const result = await registry.prune({ olderThanDays: 30 });
+    expect(result.pruned.map((v) => [v.id, v.status])).toEqual([
+      ['m-rejected', 'Rejected'],
+      ['m-old-pending', 'PendingManualApproval'],
+    ]);
+    expect(result.pruned.every((v) => v.bytes > 0)).toBe(true);
+    expect(result.bytes).toBe(dry.bytes);
+    expect(result.bytes).toBe(result.pruned[0].bytes + result.pruned[1].bytes);
+    // The rejection 5 days ago and the registration 5 days ago are recent; the rejection's age counts, not the registration's.
+    expect(result.kept).toEqual({ champion: 1, approved: 1, recent: 2, prunedBefore: 0 });
+    expect(existsSync(path.join(models, 'm-rejected'))).toBe(false);
+    expect(existsSync(path.join(models, 'm-old-pending'))).toBe(false);
+    for (const id of ['m-champion', 'm-approved', 'm-late-rejected', 'm-new-pending']) expect(existsSync(path.join(models, id))).toBe(true);
+    const rejected = await registry.get('m-rejected');
+    expect(rejected).toMatchObject({ status: 'Rejected', statusNote: 'worse on complaints', prunedAt: '2026-02-10T00:00:00.000Z' });
+    expect((await registry.list()).map((v) => v.id)).toHaveLength(6);
+
+    const again = await registry.prune({ olderThanDays: 0 });
+    expect(again.pruned.map((v) => v.id)).toEqual(['m-late-rejected', 'm-new-pending']);
+    expect(again.kept).toEqual({ champion: 1, approved: 1, recent: 0, prunedBefore: 2 });
+    expect((await registry.champion())?.id).toBe('m-champion');
+  });
+
+  it('refuses to load, approve or make champion a pruned version, naming the prune, while its rejection and record stay usable', async () => {
+    const home = tmp();
+    const { registry, at } = clockedRegistry(home);
+    at(0);
+    await registry.register(await fixture('m-gone'));
+    await registry.register(await fixture('m-pending'));
+    await registry.reject('m-gone');
+    at(1);
+    await registry.prune({ olderThanDays: 0 });
+    for (const attempt of [() => registry.artifactDir('m-gone'), () => registry.approve('m-gone', { force: true }), () => registry.setChampion('m-gone'), () => registry.approve('m-pending')]) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'REGISTRY_PRUNED', message: expect.stringMatching(/was pruned at 2026-01-02T00:00:00.000Z: its artifact is removed/) });
+    }
+    expect((await registry.get('m-gone')).status).toBe('Rejected');
+    expect((await registry.reject('m-pending')).status).toBe('Rejected');
+    expect(await registry.champion()).toBeUndefined();
+  });
+
+  it('finishes a prune stopped after its index write at the next write, and never removes what was moved aside', async () => {
+    const home = tmp();
+    const { registry, at } = clockedRegistry(home);
+    at(0);
+    await registry.register(await fixture('m-half'));
+    await registry.reject('m-half');
+    // As a prune killed after writing the index leaves it: the record says pruned, the directory is still there.
+    const file = path.join(home, 'registry.json');
+    const index = JSON.parse(readFileSync(file, 'utf8')) as { versions: { id: string; prunedAt?: string }[] };
+    index.versions[0].prunedAt = '2026-01-01T00:00:00.000Z';
+    writeFileSync(file, JSON.stringify(index));
+    mkdirSync(path.join(home, 'models', '.unlisted-m-old-20260101T000000000Z'));
+    expect(existsSync(path.join(home, 'models', 'm-half'))).toBe(true);
+    await registry.register(await fixture('m-next'));
+    expect(existsSync(path.join(home, 'models', 'm-half'))).toBe(false);
+    const result = await registry.prune({ olderThanDays: 0, dryRun: true });
+    expect(result.unlisted).toEqual(['.unlisted-m-old-20260101T000000000Z']);
+    expect(existsSync(path.join(home, 'models', '.unlisted-m-old-20260101T000000000Z'))).toBe(true);
+  });
+});
