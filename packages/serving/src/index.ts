@@ -46,3 +46,4 @@ export * from './errors.js';
 export { createLocalModelSource, trainingDistributionOf, type LocalModelSource, type LocalModelSourceOptions } from './model/local-model.js';
 export { createLocalServing, loadAuth, DB_FILE, API_KEYS_FILE, type LocalServingOptions } from './local-serving.js';
 export { addApiKey, readKeyFile } from './auth/key-file.js';
+export { createLabelNamer, type LabelNamer } from './quality/label-names.js';

@@ -5,7 +5,7 @@ import { createSqliteStore, DB_FILE, maskPii } from '@mailroute/serving';
 import { DEMO_CONFIG_PATH, generateDemoRows, loadDataset, loadTrainingConfig, writeDemoData } from '@mailroute/training';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
-import { timeOption } from './feedback.js';
+import { timeOption } from '../time-option.js';
 
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-feedback-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));

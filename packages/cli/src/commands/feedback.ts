@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '@mailroute/model';
-import { parseReceivedTime } from '@mailroute/preprocess';
 import { DB_FILE, iterateConfirmedCases, maskPii, type ConfirmedCase } from '@mailroute/serving';
 import { csvField, loadTrainingConfig, modelTrainingConfig, resolveModelDir, taskColumn, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
@@ -9,19 +8,8 @@ import { UsageError } from '../errors.js';
 import { prepareOutput } from '../output-path.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
-
-/**
- * A time as the API and training read one (ISO 8601, also `2026-11-01 08:00` and `+0100`, or a Date header's form),
- * a date alone as its midnight; without a zone, in `timeZone` (the training config's), else UTC.
- */
-export function timeOption(flag: string, value: string, timeZone?: string): Date {
-  const ms = parseReceivedTime(value.trim(), timeZone);
-  if (!Number.isNaN(ms)) return new Date(ms);
-  if (timeZone !== undefined && !Number.isNaN(parseReceivedTime(value.trim()))) {
-    throw new UsageError(`${flag} ${value}: in ${timeZone} (the training config's timeZone) this local time is skipped or happens twice at a change of daylight saving time; give its offset`);
-  }
-  throw new UsageError(`${flag} ${value}: not a date or time (ISO 8601: 2026-11-01, or 2026-11-01T08:00:00Z; without a zone, in the training config's timeZone, else UTC)`);
-}
+import { registerFeedbackPredictions } from './feedback-predictions.js';
+import { timeOption } from '../time-option.js';
 
 /** Columns of the file made of a training config: its columns, its tasks' columns, then what the store knows besides. */
 interface Layout {
@@ -179,6 +167,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       for (const note of exportNotes(tally)) ctx.stderr.write(`note: ${note}\n`);
       await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from})\n`);
     });
+  registerFeedbackPredictions(feedback, ctx);
 }
 
 /** What the file leaves out, and why. */

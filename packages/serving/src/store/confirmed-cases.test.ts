@@ -34,7 +34,8 @@ describe('readConfirmedCases', () => {
     }
     const cases = readConfirmedCases(file);
     expect(cases.map((c) => c.emailId)).toEqual(['e-1', 'e-2', 'e-3', 'e-4']);
-    expect(cases[0]).toEqual({ emailId: 'e-1', labels: { queue: 'payments', topic: 'depotuebertrag' }, closedAt: at('11:00:00'), predictionId: 'p-1', modelId: 'test-model', classifiedAt: at('08:00:00'), text: 'Depot [NAME] übertragen' });
+    const predicted = { labels: { queue: 'payments' }, confidences: { queue: 0.75 }, abstained: { queue: false } };
+    expect(cases[0]).toEqual({ emailId: 'e-1', labels: { queue: 'payments', topic: 'depotuebertrag' }, closedAt: at('11:00:00'), predictionId: 'p-1', modelId: 'test-model', classifiedAt: at('08:00:00'), text: 'Depot [NAME] übertragen', predicted });
     expect(cases[1]).toMatchObject({ predictionId: 'p-3', modelId: 'new-model', text: 'zweite Fassung' });
     expect(cases[2]).toEqual({ emailId: 'e-3', labels: { queue: 'cards' }, closedAt: at('13:00:00') });
     expect(cases[3].text).toBeUndefined();

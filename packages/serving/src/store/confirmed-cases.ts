@@ -24,6 +24,8 @@ export interface ConfirmedCase {
   /** With the text, the email's bank and receivedAt as the CRM sent them (absent when it sent none, or before data version 2). */
   bank?: string;
   receivedAt?: string;
+  /** What the judged prediction said, per task: its label, calibrated confidence and whether it abstained (absent with `predictionId`). */
+  predicted?: { labels: Record<string, string>; confidences: Record<string, number | null>; abstained: Record<string, boolean> };
 }
 
 const Row = z.object({
@@ -36,13 +38,20 @@ const Row = z.object({
   text: z.string().nullable(),
   bank: z.string().nullable(),
   email_received_at: z.string().nullable(),
+  predicted_labels: z.string().nullable(),
+  predicted_confidences: z.string().nullable(),
+  predicted_abstained: z.string().nullable(),
 });
 const Labels = z.record(z.string(), z.string());
+/** null: a confidence that was not a number (NaN probabilities of a diverged model), as JSON keeps it. */
+const Confidences = z.record(z.string(), z.number().nullable());
+const Abstained = z.record(z.string(), z.boolean());
 
 // The prediction a feedback judged: the one it names, or (by emailId, or its prediction pruned) the email's newest,
 // as live quality pairs them. Newest: created later, or in the same millisecond with the greater id.
 const QUERY = `
-SELECT f.email_id, f.labels, f.closed_at, p.prediction_id, p.model_id, p.created_at, p.text, p.bank, p.received_at AS email_received_at
+SELECT f.email_id, f.labels, f.closed_at, p.prediction_id, p.model_id, p.created_at, p.text, p.bank, p.received_at AS email_received_at,
+  p.labels AS predicted_labels, p.confidences AS predicted_confidences, p.abstained AS predicted_abstained
 FROM feedback f
 LEFT JOIN predictions p ON p.prediction_id = COALESCE(
   (SELECT prediction_id FROM predictions WHERE prediction_id = f.prediction_id),
@@ -114,6 +123,15 @@ function toCase(row: unknown): ConfirmedCase {
     ...(r.text === null ? {} : { text: r.text }),
     ...(r.bank === null ? {} : { bank: r.bank }),
     ...(r.email_received_at === null ? {} : { receivedAt: r.email_received_at }),
+    ...(r.predicted_labels === null || r.predicted_confidences === null || r.predicted_abstained === null
+      ? {}
+      : {
+          predicted: {
+            labels: Labels.parse(JSON.parse(r.predicted_labels)),
+            confidences: Confidences.parse(JSON.parse(r.predicted_confidences)),
+            abstained: Abstained.parse(JSON.parse(r.predicted_abstained)),
+          },
+        }),
   };
 }
 

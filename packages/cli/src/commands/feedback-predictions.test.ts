@@ -1,0 +1,132 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { computeTaskMetrics, EvaluationReportSchema, type PredictionLine } from '@mailroute/evaluation';
+import { classifierTasks, createLocalRegistry, currentLabel, readManifest } from '@mailroute/model';
+import { createLocalServing, createSqliteStore, DB_FILE } from '@mailroute/serving';
+import { generateDemoRows } from '@mailroute/training';
+import { describe, expect, it } from 'vitest';
+import { demoChampionFolder } from '../test-support.js';
+import { caseLine } from './feedback-predictions.js';
+
+const folder = demoChampionFolder('mailroute-cli-live-', 10);
+
+interface Classified {
+  predictions: { id: string; predictionId: string; tasks: Record<string, { label: string }> }[];
+}
+
+/** The demo champion served in process: 60 demo emails classified, 45 of them confirmed with their true labels (the topic of every third left out). */
+async function servedAndConfirmed(): Promise<{ truth: Map<string, Record<string, string>>; banks: Map<string, string> }> {
+  const rows = generateDemoRows({ rows: 60, seed: 5 });
+  // With --store-text the store keeps the email's bank too: a slice of the report.
+  const serving = await createLocalServing({ home: folder.home, pollSeconds: 0, storeText: true });
+  const truth = new Map<string, Record<string, string>>();
+  const banks = new Map(rows.map((r) => [r.id, r.bank]));
+  try {
+    const emails = rows.map((r) => ({ id: r.id, subject: r.subject, body: r.body, bank: r.bank }));
+    const response = await serving.app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails }) });
+    expect(response.status).toBe(200);
+    const classified = (await response.json()) as Classified;
+    for (const [i, r] of rows.slice(0, 45).entries()) {
+      // The demo data leaves a label blank now and then (a task the CRM did not fill in): not confirmed then either.
+      const given = { business_area: r.business_area, queue: r.queue, ...(i % 3 === 0 ? {} : { topic: r.topic }) };
+      const labels = Object.fromEntries(Object.entries(given).filter(([, label]) => label !== ''));
+      truth.set(r.id, labels);
+      const feedback = { predictionId: classified.predictions[i].predictionId, labels, closedAt: new Date(Date.now() - 60_000).toISOString() };
+      const answer = await serving.app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(feedback) });
+      expect(answer.status, await answer.clone().text()).toBe(202);
+    }
+  } finally {
+    await serving.close();
+  }
+  return { truth, banks };
+}
+
+describe('mailroute feedback predictions', () => {
+  it('writes the confirmed cases as prediction lines that evaluate reports on, with the served labels and the confirmed truth', async () => {
+    const { truth, banks } = await servedAndConfirmed();
+    const written = await folder.run(['feedback', 'predictions', '--out', 'live.jsonl']);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toBe('wrote 45 prediction lines of confirmed cases to live.jsonl; `mailroute evaluate --predictions live.jsonl --out <dir>` reports on them\n');
+    const lines = readFileSync(path.join(folder.dir, 'live.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PredictionLine);
+    expect(lines).toHaveLength(45);
+    const month = new Date(Date.now() - 60_000).toISOString().slice(0, 7);
+    // The demo data holds labels of older exports (`kyc`, which the demo config renames `onboarding_kyc`): the truth is in the model's names.
+    const tasks = classifierTasks(await readManifest(await createLocalRegistry({ home: folder.home }).artifactDir(folder.champion.id)));
+    const named = (task: string, label: string | undefined) => (label === undefined ? null : currentLabel(tasks.find((t) => t.name === task) ?? { name: task, labels: [] }, label));
+    expect([...truth.values()].some((labels) => labels.queue === 'kyc')).toBe(true);
+    for (const line of lines) {
+      expect(line.modelId).toBe(folder.champion.id);
+      const confirmed = truth.get(line.id ?? '');
+      expect(line.truth).toEqual({ business_area: named('business_area', confirmed?.business_area), queue: named('queue', confirmed?.queue), topic: named('topic', confirmed?.topic) });
+      if (confirmed?.queue === 'kyc') expect(line.truth.queue).toBe('onboarding_kyc');
+      // The bank as the CRM sent it (the demo data leaves it blank for some emails: no slice then).
+      const bank = banks.get(line.id ?? '');
+      expect(line.meta).toEqual({ closedMonth: month, ...(bank ? { bank } : {}) });
+      expect(line.prediction.queue.confidence).toBeGreaterThan(0);
+    }
+
+    const report = await folder.run(['evaluate', '--predictions', 'live.jsonl', '--out', 'live-report', '--name', 'confirmed cases']);
+    expect(report.code, report.stderr).toBe(0);
+    for (const file of ['report.html', 'report.md', 'metrics.json']) expect(existsSync(path.join(folder.dir, 'live-report', file))).toBe(true);
+    // The report's queue accuracy is the share of confirmed cases whose served queue was the confirmed one.
+    const metrics = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(folder.dir, 'live-report', 'metrics.json'), 'utf8')));
+    const task = (name: string) => metrics.tasks.find((t) => t.task === name)?.metrics;
+    const judged = lines.filter((l) => l.truth.queue !== null);
+    const queue = computeTaskMetrics(judged.map((l) => l.truth.queue ?? ''), judged.map((l) => l.prediction.queue.label));
+    expect(task('queue')?.accuracy).toBeCloseTo(queue.accuracy, 9);
+    expect(task('topic')?.n).toBe([...truth.values()].filter((labels) => labels.topic !== undefined).length);
+  });
+
+  it('asks which model when the cases were judged on predictions of two, and keeps to the one named', async () => {
+    // One more case, judged on a prediction of another model (kept in the same store, as after a change of champion).
+    const store = createSqliteStore({ file: path.join(folder.home, DB_FILE), writer: 'inline' });
+    try {
+      const at = new Date(Date.now() - 120_000).toISOString();
+      await store.savePredictions([{ predictionId: 'p-old', emailId: 'e-old', modelId: 'ngram-bag-older', createdAt: at, labels: { queue: 'complaints' }, confidences: { queue: Number.NaN }, abstained: { queue: true }, queue: 'manual_triage', latencyMs: 1 }]);
+      await store.saveFeedback({ emailId: 'e-old', predictionId: 'p-old', labels: { queue: 'complaints' }, closedAt: at, receivedAt: at });
+      await store.saveFeedback({ emailId: 'e-none', labels: { queue: 'complaints' }, closedAt: at, receivedAt: at });
+    } finally {
+      await store.close();
+    }
+    const ambiguous = await folder.run(['feedback', 'predictions', '--out', 'all.jsonl']);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain(`judged on predictions of 2 models: ${folder.champion.id} (45), ngram-bag-older (1); pass --model <id>`);
+    expect(existsSync(path.join(folder.dir, 'all.jsonl'))).toBe(false);
+
+    const older = await folder.run(['feedback', 'predictions', '--out', 'older.jsonl', '--model', 'ngram-bag-older']);
+    expect(older.code, older.stderr).toBe(0);
+    expect(older.stdout).toMatch(/^wrote 1 prediction line of confirmed cases/);
+    expect(older.stderr).toContain('note: 1 of 47 confirmed cases are left out: the prediction they judged is no longer kept');
+    expect(older.stderr).toContain(`note: cases judged on other models' predictions are left out: ${folder.champion.id} (45)`);
+    const [line] = readFileSync(path.join(folder.dir, 'older.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PredictionLine);
+    // A confidence that was no number (stored as null) is left out of the line; the abstention stays.
+    expect(line.prediction.queue).toEqual({ label: 'complaints', abstained: true });
+
+    const champion = await folder.run(['feedback', 'predictions', '--out', 'champion.jsonl', '--model', 'champion']);
+    expect(champion.stdout).toMatch(/^wrote 45 prediction lines/);
+    expect((await folder.run(['feedback', 'predictions', '--out', 'live.csv'])).stderr).toContain('prediction lines are JSONL: name the file .jsonl');
+  });
+
+  it('makes a line of a case: a task the person did not name is null in truth, the bank and month are slices', () => {
+    const renamed = caseLine(
+      { emailId: 'e-2', labels: { queue: 'kyc' }, closedAt: '2026-11-01T00:00:00.000Z', predicted: { labels: { queue: 'onboarding_kyc' }, confidences: { queue: 0.8 }, abstained: { queue: false } } },
+      (_task, label) => (label === 'kyc' ? 'onboarding_kyc' : null),
+    );
+    expect(renamed.truth).toEqual({ queue: 'onboarding_kyc' });
+    const line = caseLine({
+      emailId: 'e-1',
+      labels: { queue: 'payments' },
+      closedAt: '2026-11-30T23:30:00.000Z',
+      modelId: 'm-1',
+      bank: 'Comdirect',
+      predicted: { labels: { queue: 'payments', topic: 'sparplan' }, confidences: { queue: 0.9, topic: 0.4 }, abstained: { queue: false, topic: true } },
+    });
+    expect(line).toEqual({
+      id: 'e-1',
+      modelId: 'm-1',
+      truth: { queue: 'payments', topic: null },
+      prediction: { queue: { label: 'payments', confidence: 0.9, abstained: false }, topic: { label: 'sparplan', confidence: 0.4, abstained: true } },
+      meta: { closedMonth: '2026-11', bank: 'Comdirect' },
+    });
+  });
+});
