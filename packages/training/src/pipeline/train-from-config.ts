@@ -138,13 +138,14 @@ export function prepareInputs(rows: readonly DatasetRow[], onProgress?: OnProgre
 
 /**
  * A scratch directory for this run's staged artifact, named by this process; scratch left by runs whose
- * process is gone (Ctrl-C or kill during training: no cleanup ran) is removed first.
+ * process is gone (Ctrl-C or kill during training: no cleanup ran) is removed first. Scratch this user may not
+ * remove (another user's, on a shared machine's /tmp) is left to its owner: it never stops this run.
  */
-export async function scratchDir(): Promise<string> {
+export async function scratchDir(remove: (dir: string) => Promise<void> = (dir) => rm(dir, { recursive: true, force: true })): Promise<string> {
   const tmp = os.tmpdir();
   for (const name of await readdir(tmp).catch(() => [] as string[])) {
     const pid = Number(/^mailroute-train-(\d+)-/.exec(name)?.[1]);
-    if (pid > 0 && pid !== process.pid && !processAlive(pid)) await rm(path.join(tmp, name), { recursive: true, force: true });
+    if (pid > 0 && pid !== process.pid && !processAlive(pid)) await remove(path.join(tmp, name)).catch(() => undefined);
   }
   return mkdtemp(path.join(tmp, `mailroute-train-${process.pid}-`));
 }

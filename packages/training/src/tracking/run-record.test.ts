@@ -101,4 +101,18 @@ describe('run records', () => {
     expect(path.basename(next)).toMatch(new RegExp(`^mailroute-train-${process.pid}-`));
     for (const d of [mine, next, parent]) rmSync(d, { recursive: true, force: true });
   });
+
+  it("leaves scratch it may not remove (another user's on a shared /tmp) and makes its own", async () => {
+    const theirs = path.join(os.tmpdir(), `mailroute-train-${deadPid()}-theirs`);
+    mkdirSync(theirs, { recursive: true });
+    const denied = Object.assign(new Error(`EACCES: permission denied, rmdir '${theirs}'`), { code: 'EACCES' });
+    const tried: string[] = [];
+    const mine = await scratchDir((dir) => {
+      tried.push(dir);
+      return Promise.reject(denied);
+    });
+    expect(tried).toContain(theirs);
+    expect(existsSync(mine)).toBe(true);
+    for (const d of [mine, theirs]) rmSync(d, { recursive: true, force: true });
+  });
 });
