@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
-import { createLocalRegistry } from './local-registry.js';
+import { createLocalRegistry, STAGING_HOST } from './local-registry.js';
 import { registryArtifact } from './test-artifact.js';
 
 const child = fileURLToPath(new URL('./register-child.ts', import.meta.url));
@@ -262,6 +262,17 @@ describe('LocalModelRegistry', () => {
     expect(() => createLocalRegistry({ home: file })).toThrow(expect.objectContaining({ code: 'REGISTRY_HOME_NOT_DIRECTORY', message: expect.stringContaining(`MAILROUTE_HOME=${file} is a file, not a directory`) }));
     expect(() => createLocalRegistry({ home: path.join(file, 'sub') })).toThrow(expect.objectContaining({ message: expect.stringContaining(`lies under a file, not a directory (${file})`) }));
     expect(() => createLocalRegistry({ home: path.join(tmp(), 'not', 'yet') })).not.toThrow();
+  });
+
+  it("collects the staging copies of dead writers on this host, not another host's sharing the home", async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-first', 1024));
+    const dead = 2 ** 22 + 4321;
+    const names = { mine: `.staging-m-x-${dead}-0badcafe.${STAGING_HOST}`, older: `.staging-m-y-${dead}-0badcafe`, theirs: `.staging-m-z-${dead}-0badcafe.${STAGING_HOST === 'ffffffff' ? '00000000' : 'ffffffff'}` };
+    for (const name of Object.values(names)) mkdirSync(path.join(home, 'models', name));
+    await reg.register(artifact('m-second', 1024));
+    expect(readdirSync(path.join(home, 'models')).filter((e) => e.startsWith('.staging'))).toEqual([names.theirs]);
   });
 
   it('refuses an artifact without a valid manifest', async () => {

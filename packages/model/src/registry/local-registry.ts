@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -17,6 +18,13 @@ import { rollbackChampion } from './rollback.js';
 import { isNearId } from '../edit-distance.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * This machine, in a staging directory's name: a process id says whether a writer lives only on its own host, so a
+ * write on another machine sharing the home (a network drive) leaves this one's staging copy alone. A hash, 8 hex
+ * digits: a host name of up to 63 characters beside a 200-character model id would make a name too long.
+ */
+export const STAGING_HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
 export const ModelVersionSchema = z.object({
   /**
@@ -207,7 +215,8 @@ export class LocalModelRegistry implements ModelRegistry {
    * is moved aside to `models/.unlisted-<id>-<time>`, never deleted: it may be the only copy. (A missing
    * index beside artifacts never gets here: `readIndex` refuses it.) Called holding the lock, by every write:
    * a live writer renames its artifact in and lists it in the index under that lock, so no other writer can
-   * see its directory unlisted; and a live writer's staging directory carries its pid, which is alive.
+   * see its directory unlisted; and a live writer's staging directory carries its pid, which is alive, and its
+   * host (`STAGING_HOST`): another machine's are left to it, as its pids mean nothing here.
    */
   private async collectGarbage(index: RegistryIndex): Promise<void> {
     const known = new Set(index.versions.map((v) => v.id));
@@ -217,8 +226,9 @@ export class LocalModelRegistry implements ModelRegistry {
     for (const entry of entries) if (pruned.has(entry)) await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
     const unlisted = entries.filter((e) => !e.startsWith('.') && !known.has(e));
     for (const entry of entries) {
-      const staging = /^\.staging-.+-(\d+)-[0-9a-f]+$/.exec(entry);
-      if (staging) {
+      // A name without a host (an older mailroute's) is taken for this host's.
+      const staging = /^\.staging-.+-(\d+)-[0-9a-f]+(?:\.([0-9a-f]{8}))?$/.exec(entry);
+      if (staging && (staging[2] === undefined || staging[2] === STAGING_HOST)) {
         const pid = Number(staging[1]);
         if (pid !== process.pid && !processAlive(pid)) await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
       }
@@ -234,7 +244,7 @@ export class LocalModelRegistry implements ModelRegistry {
       throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${artifactDir}: no valid manifest.json (${(cause as Error).message.split('\n')[0]})`, { cause });
     }), artifactDir);
     await makeDirectory(this.modelsDir);
-    const staging = path.join(this.modelsDir, `.staging-${source.modelId}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const staging = path.join(this.modelsDir, `.staging-${source.modelId}-${process.pid}-${randomBytes(4).toString('hex')}.${STAGING_HOST}`);
     // Where the model was moved to for the index to list it: taken back out, under the lock, if the index write then
     // fails (a full disk), rather than left to take space as an unlisted folder that is only moved aside later.
     let placed: string | undefined;
