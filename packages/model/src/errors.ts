@@ -37,3 +37,9 @@ export class ClassifierReleasedError extends Error {
   readonly code = 'CLASSIFIER_RELEASED';
   override readonly name = 'ClassifierReleasedError';
 }
+
+/** onnxruntime-node's native binding does not load here (a platform it ships none for, such as an Intel Mac): no model can run. */
+export class OnnxRuntimeUnavailableError extends Error {
+  readonly code = 'ONNX_RUNTIME_UNAVAILABLE';
+  override readonly name = 'OnnxRuntimeUnavailableError';
+}

@@ -2,7 +2,7 @@ export * from './prediction.js';
 export * from './contracts.js';
 export { classifierTasks, currentLabel, followAliases, normalizeLabel, type ClassifierTask } from './task-labels.js';
 export * from './ngram-bag/index.js';
-export { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, PredictInputError, type ArtifactErrorCode } from './errors.js';
+export { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, OnnxRuntimeUnavailableError, PredictInputError, type ArtifactErrorCode } from './errors.js';
 export {
   ManifestSchema,
   ManifestTaskSchema,

@@ -1,5 +1,30 @@
 // The only module that touches onnxruntime-node: sessions are created, run and released here.
-import ort from 'onnxruntime-node';
+import os from 'node:os';
+import type { InferenceSession } from 'onnxruntime-node';
+import { OnnxRuntimeUnavailableError } from '../errors.js';
+
+type Ort = typeof import('onnxruntime-node');
+let loading: Promise<Ort> | undefined;
+
+/**
+ * onnxruntime-node, loaded when the first session is made: commands that run no model (`--help`, `clean`,
+ * `demo-data`, `registry`) work where its native binding cannot load, and one that runs a model says which platform
+ * lacks it (onnxruntime-node 1.30 ships Linux x64 and arm64, macOS arm64 and Windows x64 and arm64: no Intel Mac).
+ */
+function onnxRuntime(): Promise<Ort> {
+  loading ??= import('onnxruntime-node').then(
+    (m) => ((m as { default?: Ort }).default ?? m) as Ort,
+    (cause: unknown) => {
+      loading = undefined;
+      const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+      throw new OnnxRuntimeUnavailableError(
+        `onnxruntime-node cannot load on this machine (${process.platform}/${os.arch()}, Node ${process.version}): ${why}. Models run on Linux x64 or arm64, macOS on Apple silicon, and Windows x64 or arm64 (through WSL 2 for the npm scripts)`,
+        { cause },
+      );
+    },
+  );
+  return loading;
+}
 
 /**
  * onnxruntime-node 1.29 and later (official Linux and macOS builds) collect telemetry by default: a device
@@ -40,7 +65,8 @@ export interface OnnxSession {
 
 /** A session of the model in `model`: its file, or the file's bytes. */
 export async function createOnnxSession(model: string | Uint8Array, options: SessionOptions = {}): Promise<OnnxSession> {
-  const settings: ort.InferenceSession.SessionOptions = {
+  const ort = await onnxRuntime();
+  const settings: InferenceSession.SessionOptions = {
     intraOpNumThreads: options.intraOpThreads ?? 1,
     interOpNumThreads: 1,
     executionMode: 'sequential',
