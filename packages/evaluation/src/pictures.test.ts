@@ -165,6 +165,20 @@ describe('pictures', () => {
     expect(highest).toBeGreaterThan(lines[1].y + 4);
   });
 
+  it('draws text with the bundled font where the machine has none (a slim container), as it does with the system fonts', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="40"><text x="10" y="28" font-size="20" font-family="DejaVu Sans" font-weight="bold">Depotübertrag 12</text></svg>';
+    const inked = (systemFonts: boolean) => {
+      const { pixels } = renderSvg(svg, 1, { systemFonts });
+      let dark = 0;
+      for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 128) dark++;
+      return dark;
+    };
+    const bare = inked(false);
+    expect(bare).toBeGreaterThan(200);
+    // The same glyphs either way: the bundled font is the one used, not a system font of the same name.
+    expect(Math.abs(bare - inked(true))).toBeLessThanOrEqual(bare * 0.02);
+  });
+
   it('makes room for wide row and column labels (capitals), by their measured width', () => {
     const labels = ['W'.repeat(30), 'MMMMMMMMMMMMMMMMMMMM', 'ok'];
     const wide = evaluatePredictions(syntheticPredictionLines({ n: 90, seed: 7, tasks: { queue: labels } })).tasks[0].metrics;
