@@ -136,13 +136,14 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       }
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const tally = newTally();
-      const lines = linesOf(iterateConfirmedCases(file, window), model?.id, truthNames(named?.id, named?.tasks, tally), tally);
+      // Filtered by the model even when it was the only one: a server may record cases of another between the two reads.
+      const lines = linesOf(iterateConfirmedCases(file, window), named?.id, truthNames(named?.id, named?.tasks, tally), tally);
       await writeOutputFile(out, predictionLineChunks(lines, undefined, { parsed: true }), `--out ${flags.out}`);
-      const written = model === undefined ? tally.cases - tally.noPrediction : (tally.byModel.get(model.id) ?? 0);
+      const written = named === undefined ? 0 : (tally.byModel.get(named.id) ?? 0);
       if (tally.cases === 0) ctx.stderr.write('note: no case closed in this window: the file is empty\n');
       if (tally.noPrediction > 0) ctx.stderr.write(`note: ${tally.noPrediction} of ${tally.cases} confirmed cases are left out: the prediction they judged is no longer kept (after the store's retention) or was never made\n`);
-      if (model !== undefined && written < tally.cases - tally.noPrediction) {
-        const others = new Map([...tally.byModel].filter(([id]) => id !== model.id));
+      if (named !== undefined && written < tally.cases - tally.noPrediction) {
+        const others = new Map([...tally.byModel].filter(([id]) => id !== named.id));
         ctx.stderr.write(`note: cases judged on other models' predictions are left out: ${counted(others)}\n`);
       }
       if (named !== undefined && named.tasks === undefined && written > 0) ctx.stderr.write(`note: the artifact of ${named.id} is not at hand (pruned, or another home's): confirmed labels are compared as sent, without its renames and merges\n`);
