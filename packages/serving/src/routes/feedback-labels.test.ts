@@ -188,11 +188,11 @@ describe('POST /v1/feedback', () => {
     expect((await json(res)).readAs).toEqual({ queue: '"know-your-customer" is read as "kyc": the training config of the model that made the prediction renames or merges it' });
   });
 
-  it("asks the registry once for a model it does not hold (deleted): REGISTRY_NOT_FOUND is remembered", async () => {
+  it.each(['REGISTRY_NOT_FOUND', 'REGISTRY_PRUNED'])("asks the registry once for a model whose artifact it does not hold (deleted, pruned): %s is remembered", async (code) => {
     let calls = 0;
     const modelTasks = async () => {
       calls += 1;
-      throw Object.assign(new Error('no such model'), { code: 'REGISTRY_NOT_FOUND' });
+      throw Object.assign(new Error('no such model'), { code });
     };
     const { app, context } = await build({ modelTasks });
     const createdAt = new Date(Date.now() - 60_000).toISOString();

@@ -15,10 +15,12 @@ export function tasksOfModel(ctx: AppContext, modelId: string): Promise<Classifi
   let tasks = known.get(modelId);
   if (!tasks) {
     tasks = read(modelId).catch((error: unknown) => {
-      // A model the registry does not hold (deleted) stays unknown: kept, said once. Any other failure is not
-      // kept: a throttled or unreachable registry is asked again by the next request.
-      if ((error as { code?: unknown } | null | undefined)?.code === 'REGISTRY_NOT_FOUND') {
-        ctx.logger.warn('model tasks unknown: the model is not in the registry; its predictions are compared under the served model\'s names', { modelId });
+      // A model the registry does not hold (deleted) or holds without its artifact (pruned) stays unknown: kept, said
+      // once. Any other failure is not kept: a throttled or unreachable registry is asked again by the next request.
+      const code = (error as { code?: unknown } | null | undefined)?.code;
+      if (code === 'REGISTRY_NOT_FOUND' || code === 'REGISTRY_PRUNED') {
+        const why = code === 'REGISTRY_PRUNED' ? 'its artifact was pruned from the registry' : 'the model is not in the registry';
+        ctx.logger.warn(`model tasks unknown: ${why}; its predictions are compared under the served model's names`, { modelId });
         return undefined;
       }
       known.delete(modelId);
