@@ -129,6 +129,22 @@ describe('buildNgramBagOnnx', () => {
     }
   });
 
+  it('keeps apart tasks whose names end like its own tensors (`queue` beside `queue_logits`)', async () => {
+    const clashing: NgramBagWeights = { parts: [part(rand(5), 20, 4, 0, [['queue', 3], ['queue_logits', 2], ['p0_heads', 2]])] };
+    const file = path.join(dir, 'clashing.onnx');
+    const tasks = ngramBagOnnxNames(['queue', 'queue_logits', 'p0_heads']);
+    await writeFile(file, buildNgramBagOnnx(clashing, {}, tasks));
+    const own = await createOnnxSession(file);
+    try {
+      const out = await own.runBag(tasks.inputs, { ids: Int32Array.from([1, 2]), weights: Float32Array.from([0.5, 0.5]), batch: 1, length: 2 }, ['probs']);
+      const expected = forwardProbs(clashing, { ids: [1, 2], weights: [0.5, 0.5] });
+      const want = [...expected['queue'], ...expected['queue_logits'], ...expected['p0_heads']];
+      want.forEach((p, c) => expect(Math.abs(out.probs[c] - p)).toBeLessThan(1e-5));
+    } finally {
+      await own.release();
+    }
+  });
+
   it('applies the temperature inside the graph', async () => {
     const flat = buildNgramBagOnnx(weights, { queue: 1, topic: 1, area: 1 }, names);
     expect(flat.length).toBeGreaterThan(0);

@@ -114,7 +114,9 @@ export function buildNgramBagOnnx(
     const headsOut = `p${pi}_heads`;
     const logits = dense(headsOut, scaledHeads(part.heads, temperatures), features);
     const taskOutputs = part.heads.map((head) => names.outputs[head.task]);
-    const taskLogits = part.heads.length === 1 ? [logits] : part.heads.map((head) => `${names.outputs[head.task]}_logits`);
+    // Named by the part and the head's place, not the task: `${output}_logits` of a task `queue` was the output
+    // `probs_queue_logits` of a task `queue_logits`, and onnxruntime refused the graph.
+    const taskLogits = part.heads.length === 1 ? [logits] : part.heads.map((_head, hi) => `p${pi}_logits_${hi}`);
     if (part.heads.length > 1) {
       initializers.push(int64Tensor(`${headsOut}_sizes`, part.heads.map((head) => head.outSize)));
       nodes.push({ opType: 'Split', input: [logits, `${headsOut}_sizes`], output: taskLogits, name: `Split_${nodes.length}`, attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] });
