@@ -206,6 +206,28 @@ describe('Classifier', () => {
     }
   });
 
+  it('reads only the email fields its training config read: a bank or subject the export had no column for changes nothing', async () => {
+    const dir = path.join(root, 'fields');
+    await cp(good, dir, { recursive: true });
+    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    manifest.trainingConfig = { columns: { id: 'id', body: 'text' }, tasks: [{ name: 'queue' }, { name: 'topic' }] };
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const bodyOnly = await Classifier.load(dir);
+    const all = await Classifier.load(good);
+    try {
+      const email = { body: 'Sparplan kyc login', subject: 'Depot steuer', bank: 'Nordhafen Depotbank', from: 'anna@example.com' };
+      const plain = await bodyOnly.predict([{ body: email.body }]);
+      const sent = await bodyOnly.predict([email]);
+      expect(sent[0].tasks).toEqual(plain[0].tasks);
+      // A model without a stored config (this fixture) reads every field: the subject and bank do change its answer.
+      const [withAll, withBody] = [(await all.predict([email]))[0].tasks.topic.confidence, (await all.predict([{ body: email.body }]))[0].tasks.topic.confidence];
+      expect(Math.abs(withAll - withBody)).toBeGreaterThan(1e-6);
+    } finally {
+      await bodyOnly.release();
+      await all.release();
+    }
+  });
+
   it('refuses a manifest that breaks the schema, and a missing artifact', async () => {
     const dir = path.join(root, 'invalid');
     await cp(good, dir, { recursive: true });

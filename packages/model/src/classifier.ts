@@ -10,6 +10,7 @@ import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import { classifierTasks, type ClassifierTask } from './task-labels.js';
 import { inputFingerprintNote } from './input-fingerprint.js';
 import { prepareModelInput } from './model-input.js';
+import { asRead, fieldsRead } from './fields-read.js';
 import { graphShapes } from './onnx/graph-shapes.js';
 import { liftRowLookup, type LiftedRowLookup } from './onnx/row-lookup.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
@@ -129,12 +130,15 @@ export class Classifier implements EmailClassifier {
   ) {
     this.modelId = manifest.modelId;
     this.tasks = classifierTasks(manifest);
+    this.read = fieldsRead(manifest);
     this.offsets = [0];
     for (const task of manifest.tasks) this.offsets.push(this.offsets[this.offsets.length - 1] + task.labels.length);
   }
 
   /** Where each task's labels start in a row of the combined output; the last entry is the row width. */
   private readonly offsets: number[];
+  /** The email fields the model's training config read (`fieldsRead`); the others are left out of its input. */
+  private readonly read: ReturnType<typeof fieldsRead>;
   /**
    * Typed arrays over 64 bytes cost a few microseconds each to allocate and collect, as much as the
    * work on a short email, so predictPrepared reuses two pairs: `featureArrays` for the bags (grown by the
@@ -262,7 +266,7 @@ export class Classifier implements EmailClassifier {
   async score(emails: readonly Email[]): Promise<ScoredBatch> {
     if (!Array.isArray(emails)) throw new PredictInputError('predict expects an array of emails');
     if (this.released) throw new ClassifierReleasedError(`model ${this.modelId} was released: load it again to classify`);
-    const inputs = emails.map((email, i) => prepareModelInput(checkedEmail(email, i)));
+    const inputs = emails.map((email, i) => prepareModelInput(asRead(checkedEmail(email, i), this.read)));
     const { probs, truncated, noText } = await this.predictPrepared(inputs);
     return { probs, truncated, languages: inputs.map((input) => input.language), noText };
   }

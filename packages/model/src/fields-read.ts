@@ -1,0 +1,28 @@
+import type { Email } from '@mailroute/preprocess';
+import { z } from 'zod';
+
+/** The email fields a training config maps to columns and the model's input is made of. */
+const INPUT_FIELDS = ['subject', 'body', 'html', 'bank', 'from'] as const;
+type InputField = (typeof INPUT_FIELDS)[number];
+
+const StoredColumnsSchema = z.object({ columns: z.record(z.string(), z.string().optional()) }).loose();
+
+/**
+ * The input fields the model's training config read (a column named for each), or undefined when the manifest
+ * holds no config (a model made otherwise): then every field is read. Training knew only these: a field it
+ * never saw, sent to the server (a `bank` the export had no column for), would add a meta token the model
+ * never learnt, and answer otherwise than `predict` on the same emails.
+ */
+export function fieldsRead(manifest: { trainingConfig?: unknown }): ReadonlySet<InputField> | undefined {
+  const stored = StoredColumnsSchema.safeParse(manifest.trainingConfig);
+  if (!stored.success) return undefined;
+  return new Set(INPUT_FIELDS.filter((field) => stored.data.columns[field] !== undefined));
+}
+
+/** The email as the model reads it: the input fields its config did not read left out (a copy only when one is there). */
+export function asRead(email: Email, read: ReadonlySet<InputField> | undefined): Email {
+  if (read === undefined || INPUT_FIELDS.every((field) => read.has(field) || email[field] === undefined)) return email;
+  const copy: Email = { ...email };
+  for (const field of INPUT_FIELDS) if (!read.has(field)) delete copy[field];
+  return copy;
+}
