@@ -37,6 +37,17 @@ describe('training config', () => {
     expect(parseTrainingConfig(seeded(-1, 2 ** 40), 'stored', { stored: true }).split.seed).toBe(-1);
   });
 
+  it('refuses a model that reads no text, char n-grams that make none, and more characters than the server passes on', () => {
+    const model = (m: Record<string, unknown>) => ({ ...ok, model: m });
+    expect(messageOf(model({ charNgrams: [5, 3] }))).toBe('training config: model.charNgrams: [5, 3] makes no char n-grams: give [min, max] with 1 <= min <= max (e.g. [3, 5]), or [0, 0] for none');
+    expect(messageOf(model({ charNgrams: [0, 5] }))).toMatch(/model\.charNgrams: \[0, 5\] makes no char n-grams/);
+    expect(messageOf(model({ wordNgrams: 0, charNgrams: [0, 0] }))).toBe('training config: model: the model would read no text: wordNgrams is 0 and charNgrams [0, 0]; give word n-grams (wordNgrams 1 to 4), char n-grams, or both');
+    expect(messageOf(model({ maxChars: 60_000 }))).toMatch(/model\.maxChars: 60000 is more than the server reads of a text field \(20000 characters, then cut\)/);
+    for (const fine of [{ charNgrams: [0, 0] }, { charNgrams: [4, 4] }, { wordNgrams: 0 }, { maxChars: 20_000 }]) expect(messageOf(model(fine))).toBe('');
+    // A model trained before the rules is read back as it was trained.
+    expect(parseTrainingConfig(model({ charNgrams: [5, 3], maxChars: 60_000 }), 'stored', { stored: true }).model).toEqual({ charNgrams: [5, 3], maxChars: 60_000 });
+  });
+
   it('fills defaults', () => {
     const c = parseTrainingConfig(ok);
     expect(c.format).toBeUndefined();

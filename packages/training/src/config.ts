@@ -5,7 +5,7 @@ import { isTimeZone } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
 import { choicesHint, configPath, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
-import { NgramBagParamsSchema } from './ngram-bag/params.js';
+import { NgramBagParamsSchema, type NgramBagParams } from './ngram-bag/params.js';
 import { OTHER_LABEL, readLabel } from './taxonomy.js';
 import { decodeUtf8, isUtf16 } from './utf8.js';
 import { delimiterMessage } from './delimiter-names.js';
@@ -192,7 +192,28 @@ const checkConfig = (stored: boolean) => (cfg: Partial<z.output<typeof TrainingC
   // The trainer's parameters are checked here too, so a typo fails before any data is read.
   const params = cfg.model === undefined ? undefined : StrictModelParams.safeParse(cfg.model);
   if (params?.success === false) for (const issue of params.error.issues) ctx.addIssue({ ...issue, path: ['model', ...issue.path] } as z.core.$ZodRawIssue);
+  if (params?.success && !stored) checkTextRead(params.data, ctx);
 };
+
+/** Above this, the server cuts each text field (its limit `maxTextChars`, 20,000 characters) before the model reads it. */
+const SERVED_TEXT_CHARS = 20_000;
+
+/**
+ * What the model reads of the text, as the schema alone cannot say: a char n-gram range that makes none (`[5, 3]`,
+ * `[0, 5]` trained as `[0, 0]` did, the manifest saying otherwise), no text at all (every row left out, the split
+ * then refused with a message that names neither), and more characters than the server passes on.
+ */
+function checkTextRead(model: NgramBagParams, ctx: z.RefinementCtx): void {
+  const [min, max] = model.charNgrams;
+  if (!(min === 0 && max === 0) && !(min >= 1 && min <= max)) {
+    ctx.addIssue({ code: 'custom', path: ['model', 'charNgrams'], message: `[${min}, ${max}] makes no char n-grams: give [min, max] with 1 <= min <= max (e.g. [3, 5]), or [0, 0] for none` });
+  } else if (max === 0 && model.wordNgrams === 0) {
+    ctx.addIssue({ code: 'custom', path: ['model'], message: 'the model would read no text: wordNgrams is 0 and charNgrams [0, 0]; give word n-grams (wordNgrams 1 to 4), char n-grams, or both' });
+  }
+  if (model.maxChars > SERVED_TEXT_CHARS) {
+    ctx.addIssue({ code: 'custom', path: ['model', 'maxChars'], message: `${model.maxChars} is more than the server reads of a text field (${SERVED_TEXT_CHARS} characters, then cut): trained so, the model would answer otherwise served than in training and predict; at most ${SERVED_TEXT_CHARS}` });
+  }
+}
 
 /**
  * A seed outside 0 to 2^32 - 1 is refused: the generators keep its low 32 bits, so 4294967296 split and

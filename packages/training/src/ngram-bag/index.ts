@@ -1,6 +1,6 @@
 export { NgramBagParamsSchema, type NgramBagParams } from './params.js';
 export { type TrainExample, type TaskSpec } from './encode.js';
-export { TrainerInputError } from './errors.js';
+export { TrainerInputError, TrainingDivergedError } from './errors.js';
 export { createPrng, type Prng } from './prng.js';
 export { fitTemperature, chooseThreshold, type ThresholdChoice } from './calibrate.js';
 export {

@@ -39,6 +39,13 @@ describe('trainNgramBag', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
+  it('stops a run whose loss blows up at that epoch, naming the learning rate and the L2 penalty', async () => {
+    const epochs: EpochReport[] = [];
+    const run = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, l2: 10 }, onEpoch: (e) => epochs.push(e) });
+    await expect(run).rejects.toMatchObject({ code: 'TRAINING_DIVERGED', message: expect.stringMatching(/^training diverged at epoch 1: the training loss is (NaN|[\d.]+e\+\d+), where a model that learns has a few units; lower model\.learningRate \(0\.3; default 0\.08\) or model\.l2 \(10; default 0\)$/) });
+    expect(epochs).toEqual([]);
+  });
+
   it('learns a tiny dataset perfectly and reports every epoch', async () => {
     const epochs: EpochReport[] = [];
     const progress: number[] = [];

@@ -2,7 +2,7 @@ import type { NgramBagPart, NgramBagWeights } from '@mailroute/model';
 import { HashedNgramsParamsSchema, type CountedBag, type FeaturizerSpec } from '@mailroute/preprocess';
 import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, countExamples, documentFrequencies, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
-import { TrainerInputError } from './errors.js';
+import { TrainerInputError, TrainingDivergedError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
 import { meanLogits, mergeMembers } from './ensemble.js';
 import { compactPart, compactRows, exportPart, remapExamples, type CompactRows, type InitRows } from './compact.js';
@@ -328,6 +328,7 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
     const report = validateEpoch(tracks, valid, tasks, epoch, params.patience);
     const seconds = (performance.now() - started) / 1000;
     const full: EpochReport = { epoch, loss: seen ? lossSum / seen : 0, learningRate: lr, ...report, seconds, samplesPerSecond: seconds > 0 ? seen / seconds : 0 };
+    checkConverging(full.loss, epoch, params);
     history.push(full);
     input.onEpoch?.(full);
     input.onProgress?.(epoch, planned, `epoch ${epoch}/${planned}`);
@@ -367,6 +368,20 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
   };
   const keptPlan = tracks.map((track) => (track.usedAverage ? { epochs: track.lastEpoch, average: true } : { epochs: track.bestEpoch, average: false }));
   return { model, weights, plan: keptPlan, validLogits };
+}
+
+/**
+ * A loss a model that learns never has: the loss of an example starts near ln(labels) per task (softmax) or half
+ * the labels (squared hinge), and class weights scale it by tens at most. Past this the weights have blown up.
+ */
+const DIVERGED_LOSS = 1e6;
+
+/** Stops a run whose epoch loss is no number or out of all proportion, naming the parameters that make weights blow up. */
+function checkConverging(loss: number, epoch: number, params: NgramBagParams): void {
+  if (Number.isFinite(loss) && loss < DIVERGED_LOSS) return;
+  throw new TrainingDivergedError(
+    `training diverged at epoch ${epoch}: the training loss is ${Number.isNaN(loss) ? 'NaN' : loss.toExponential(2)}, where a model that learns has a few units; lower model.learningRate (${params.learningRate}; default 0.08)${params.l2 > 0 ? ` or model.l2 (${params.l2}; default 0)` : ''}`,
+  );
 }
 
 /**

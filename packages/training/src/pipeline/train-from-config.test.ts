@@ -10,7 +10,7 @@ import { listRuns, readRun } from '../tracking/run-record.js';
 import { measuredOn } from '../tracking/format.js';
 import { ensureDemoChampion } from './demo-champion.js';
 import { predictDataset, predictDatasetLines } from './predict-dataset.js';
-import { fewAnsweredWarnings, trainFromConfig } from './train-from-config.js';
+import { calibrationWarnings, fewAnsweredWarnings, trainFromConfig } from './train-from-config.js';
 import { parseTrainingConfig } from '../config.js';
 import { loadDataset } from '../data/dataset.js';
 
@@ -143,6 +143,20 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     // Enough emails, or a target not reached (its own warning), say nothing here.
     expect(fewAnsweredWarnings({ queue: { thresholdReached: true, validCoverage: 0.05 } }, valid, 0.99)).toEqual([]);
     expect(fewAnsweredWarnings({ queue: { thresholdReached: false, validCoverage: 0.01 } }, valid, 0.99)).toEqual([]);
+  });
+
+  it('warns of a temperature at the end of its range, and of tasks whose calibration or test figures rest on few rows', () => {
+    const row = (queue: string | null, topic: string | null) => ({ labels: { queue, topic } }) as unknown as Parameters<typeof calibrationWarnings>[2]['valid'][number];
+    const valid = Array.from({ length: 40 }, (_, i) => row('a', i < 5 ? 'x' : null));
+    const test = Array.from({ length: 40 }, () => row('a', null));
+    const warnings = calibrationWarnings({ queue: { temperature: 20 }, topic: { temperature: 1.3 } }, ['queue', 'topic'], { valid, test });
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/^queue: its calibration temperature is at the end of its range \(20\.00\): its scores on the validation split are far surer than its answers are right/);
+    expect(warnings[1]).toBe('topic: only 5 validation row(s) carry its label: its temperature and abstention threshold are fitted on too few to trust');
+    expect(warnings[2]).toBe('topic: only 0 test row(s) carry its label: its test figures, which the registered mean macro-F1 includes, rest on those');
+    // A usual temperature, enough rows, and no test split at all (testShare 0) say nothing.
+    expect(calibrationWarnings({ queue: { temperature: 0.8 } }, ['queue'], { valid, test: [] })).toEqual([]);
+    expect(calibrationWarnings({ queue: { temperature: 0.05 } }, ['queue'], { valid, test: [] })[0]).toMatch(/\(0\.05\): its scores on the validation split are far less sure/);
   });
 
   it('warns of skipped bad rows counting rows, not problems, and of labels that differ only in case', async () => {

@@ -89,6 +89,31 @@ export function fewAnsweredWarnings(calibration: Record<string, { thresholdReach
   return out;
 }
 
+/** Labelled rows under which a task's calibration or test figures are said to rest on too few. */
+const FEW_ROWS = 20;
+
+/**
+ * Tasks whose calibration hit the end of its range (temperature 20 or 0.05): scores far more (or less) sure than the
+ * answers are right, as a diverging run or a task the model did not learn leaves them; and tasks with few labelled
+ * validation or test rows, whose temperature and threshold, or test figures (which the registered mean includes),
+ * rest on those few.
+ */
+export function calibrationWarnings(calibration: Record<string, { temperature: number }>, tasks: readonly string[], rows: { valid: readonly DatasetRow[]; test: readonly DatasetRow[] }): string[] {
+  const labelled = (list: readonly DatasetRow[], task: string) => list.filter((row) => row.labels[task] !== null && row.labels[task] !== undefined).length;
+  const out: string[] = [];
+  for (const task of tasks) {
+    const t = calibration[task]?.temperature;
+    if (t !== undefined && (t >= 19.9 || t <= 0.0505)) {
+      out.push(`${task}: its calibration temperature is at the end of its range (${t.toFixed(2)}): its scores on the validation split are ${t > 1 ? 'far surer' : 'far less sure'} than its answers are right, as a diverging training or a task the model did not learn leaves them; its confidences and abstention threshold mean little: check its test figures (a learning rate or l2 too large?)`);
+    }
+    const valid = labelled(rows.valid, task);
+    if (valid < FEW_ROWS) out.push(`${task}: only ${valid} validation row(s) carry its label: its temperature and abstention threshold are fitted on ${valid === 0 ? 'none (temperature 1, threshold 0: it never abstains)' : 'too few to trust'}`);
+    const test = labelled(rows.test, task);
+    if (rows.test.length > 0 && test < FEW_ROWS) out.push(`${task}: only ${test} test row(s) carry its label: its test figures, which the registered mean macro-F1 includes, rest on those`);
+  }
+  return out;
+}
+
 /** Per-task, per-row probabilities (the trainer's form, tasks in order) as each task's flat rows of its labels (the classifier's). */
 function asProbs(tasks: readonly TaskSpec[], byTask: readonly (readonly Float64Array[])[]): Record<string, Float32Array> {
   const probs: Record<string, Float32Array> = {};
@@ -317,6 +342,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const trainingSeconds = (performance.now() - started) / 1000;
     await Promise.all(epochWrites);
     for (const warning of fewAnsweredWarnings(model.calibration, split.valid, params.targetPrecision)) log?.warn?.(warning);
+    for (const warning of calibrationWarnings(model.calibration, tasks.map((t) => t.name), { valid: split.valid, test: testRows })) log?.warn?.(warning);
 
     const modelId = newId('ngram-bag');
     const staged = path.join(tmp, modelId);
