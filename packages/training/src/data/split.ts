@@ -9,6 +9,8 @@ export interface DatasetSplit {
   test: DatasetRow[];
   /** Groups of two or more exact duplicates, each kept whole on one side. */
   duplicateGroups: number;
+  /** Distinct texts (groups of duplicates, single rows included): what the split shares out. */
+  distinctTexts: number;
 }
 
 const MISSING = '\u0000missing';
@@ -34,7 +36,7 @@ function collect(rows: readonly DatasetRow[], groups: number[][], side: Uint8Arr
   for (const p of parts) p.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
   const [train, valid, test] = parts;
   if (train.length === 0) throw new SplitError('the split leaves no rows to train on');
-  return { train, valid, test, duplicateGroups: groups.filter((g) => g.length > 1).length };
+  return { train, valid, test, duplicateGroups: groups.filter((g) => g.length > 1).length, distinctTexts: groups.length };
 }
 
 const TRAIN = 0;

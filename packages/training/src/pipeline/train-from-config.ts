@@ -319,7 +319,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     await tracker.update({ dataHash: dataset.dataHash, namedDataHash: dataset.namedDataHash, counts, taxonomy: dataset.taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${rowCountsLine(counts)}`);
     if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text (as the model reads it, after cleaning)`);
-    for (const warning of checkTrainable(dataset.taxonomy, counts)) log?.warn?.(warning);
+    for (const warning of checkTrainable(dataset.taxonomy, { ...counts, distinctTexts: split.distinctTexts })) log?.warn?.(warning);
     for (const warning of untrainedLabelWarnings(dataset.taxonomy, { train: split.train, valid: split.valid, test: testRows }, config.split.kind)) log?.warn?.(warning);
 
     signal?.throwIfAborted();

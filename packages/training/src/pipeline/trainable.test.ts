@@ -48,6 +48,10 @@ describe('checkTrainable', () => {
 
   it('warns when few rows measure the model: test rows, or validation rows without a test split', () => {
     expect(checkTrainable([task('queue', ['a', 'b'])], { train: 40, valid: 5, test: 2 })).toEqual(['only 2 test row(s) measure the model: its metrics are rough']);
+    // Few texts, each repeated: the copies of one text stay on one side, which is what to change.
+    expect(() => checkTrainable([task('queue', ['a', 'b'])], { train: 300, valid: 0, test: 0, rows: 300, distinctTexts: 6 })).toThrow(
+      'cannot train on this data: the validation split is empty (early stopping and calibration need it): the 300 rows hold only 6 distinct text(s), and the copies of one text stay on one side of the split, so add rows with other texts or raise split.validShare',
+    );
     expect(checkTrainable([task('queue', ['a', 'b'])], { train: 40, valid: 5, test: 0 })).toEqual(['only 5 validation row(s) measure the model: its metrics are rough']);
   });
 });

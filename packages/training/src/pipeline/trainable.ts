@@ -9,7 +9,7 @@ export const FEW_EVALUATION_ROWS = 50;
  * two labels (all merged into `other`, say), an empty training or validation split (early stopping and
  * calibration read the validation split). Returns warnings for data that trains but measures poorly.
  */
-export function checkTrainable(taxonomy: readonly TaskTaxonomyReport[], counts: { train: number; valid: number; test: number }): string[] {
+export function checkTrainable(taxonomy: readonly TaskTaxonomyReport[], counts: { train: number; valid: number; test: number; rows?: number; distinctTexts?: number }): string[] {
   const problems: string[] = [];
   for (const report of taxonomy) {
     if (report.labels.length >= 2) continue;
@@ -21,7 +21,12 @@ export function checkTrainable(taxonomy: readonly TaskTaxonomyReport[], counts: 
     problems.push(`task "${report.task}" has ${report.labels.length === 0 ? 'no label' : `only the label "${report.labels[0]}"`} left${why}; a classifier needs at least 2`);
   }
   if (counts.train === 0) problems.push('the training split is empty');
-  if (counts.valid === 0) problems.push('the validation split is empty (early stopping and calibration need it): add rows or raise split.validShare');
+  if (counts.valid === 0) {
+    // Copies of one text stay on one side: a few texts repeated many times leave too few to share out.
+    const { rows, distinctTexts } = counts;
+    const repeated = rows !== undefined && distinctTexts !== undefined && distinctTexts < rows ? `; the ${rows} rows hold only ${distinctTexts} distinct text(s), and the copies of one text stay on one side of the split, so add rows with other texts` : '';
+    problems.push(`the validation split is empty (early stopping and calibration need it): ${repeated ? repeated.slice(2) : 'add rows'} or raise split.validShare`);
+  }
   if (problems.length > 0) {
     throw new DatasetError('DATASET_TOO_SMALL', `cannot train on this data: ${problems.join('; ')}`, problems);
   }
