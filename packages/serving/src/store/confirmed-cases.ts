@@ -24,7 +24,7 @@ export interface ConfirmedCase {
   /** With the text, the email's bank and receivedAt as the CRM sent them (absent when it sent none, or before data version 2). */
   bank?: string;
   receivedAt?: string;
-  /** What the judged prediction said, per task: its label, calibrated confidence and whether it abstained (absent with `predictionId`). */
+  /** What the judged prediction said, per task: its label, calibrated confidence and whether it abstained (absent when no prediction is paired, as `predictionId`). */
   predicted?: { labels: Record<string, string>; confidences: Record<string, number | null>; abstained: Record<string, boolean> };
 }
 
