@@ -206,7 +206,7 @@ describe('Classifier', () => {
     }
   });
 
-  it('reads only the email fields its training config read: a bank or subject the export had no column for changes nothing', async () => {
+  it('reads only the email fields its training config read: a bank or subject the export had no column for changes nothing; the text comes as body or HTML', async () => {
     const dir = path.join(root, 'fields');
     await cp(good, dir, { recursive: true });
     const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
@@ -219,6 +219,10 @@ describe('Classifier', () => {
       const plain = await bodyOnly.predict([{ body: email.body }]);
       const sent = await bodyOnly.predict([email]);
       expect(sent[0].tasks).toEqual(plain[0].tasks);
+      // The body and the HTML are one text: an email that comes as HTML only is read, as the body would be.
+      const html = await bodyOnly.predict([{ html: `<p>${email.body}</p>` }]);
+      expect(html[0].noText).toBeFalsy();
+      expect(html[0].tasks.topic.confidence).toBeCloseTo(plain[0].tasks.topic.confidence, 6);
       // A model without a stored config (this fixture) reads every field: the subject and bank do change its answer.
       const [withAll, withBody] = [(await all.predict([email]))[0].tasks.topic.confidence, (await all.predict([{ body: email.body }]))[0].tasks.topic.confidence];
       expect(Math.abs(withAll - withBody)).toBeGreaterThan(1e-6);

@@ -4,7 +4,7 @@ import { featurizeAll, MAX_CHUNK_CELLS, newBagArrays, padChunks, type PreparedTe
 import type { BagArrays, RowTable } from '@mailroute/preprocess';
 import type { EmailClassifier } from './contracts.js';
 import { checkedEmail } from './email-input.js';
-import { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, PredictInputError } from './errors.js';
+import { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, OnnxRuntimeUnavailableError, PredictInputError } from './errors.js';
 import { decodeIdfTable, IDF_FILE } from './idf-file.js';
 import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import { classifierTasks, type ClassifierTask } from './task-labels.js';
@@ -186,6 +186,8 @@ export class Classifier implements EmailClassifier {
     try {
       session = await createOnnxSession(lifted?.model ?? onnxBytes, { intraOpThreads: options.intraOpThreads });
     } catch (error) {
+      // No runtime on this machine is no fault of the artifact's.
+      if (error instanceof OnnxRuntimeUnavailableError) throw error;
       throw new ArtifactError('ARTIFACT_ONNX_MISMATCH', `${manifest.onnx.file} in ${dir} cannot be loaded by onnxruntime`, { cause: error });
     }
     const expectedInputs = [manifest.onnx.inputs.ids, manifest.onnx.inputs.weights].sort();

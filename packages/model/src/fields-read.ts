@@ -1,15 +1,19 @@
 import type { Email } from '@mailroute/preprocess';
 import { z } from 'zod';
 
-/** The email fields a training config maps to columns and the model's input is made of. */
-const INPUT_FIELDS = ['subject', 'body', 'html', 'bank', 'from'] as const;
+/**
+ * The email fields a training config maps to columns, besides the text: the body and the HTML are one text to
+ * the model (the HTML read when the body is blank), so a config that named either reads an email's text in
+ * whichever it comes; leaving the HTML out for a model trained on bodies made every HTML-only email no text.
+ */
+const INPUT_FIELDS = ['subject', 'bank', 'from'] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
 
 const StoredColumnsSchema = z.object({ columns: z.record(z.string(), z.string().optional()) }).loose();
 
 /**
- * The input fields the model's training config read (a column named for each), or undefined when the manifest
- * holds no config (a model made otherwise): then every field is read. Training knew only these: a field it
+ * The input fields besides the text that the model's training config read (a column named for each), or undefined
+ * when the manifest holds no config (a model made otherwise): then every field is read. Training knew only these: a field it
  * never saw, sent to the server (a `bank` the export had no column for), would add a meta token the model
  * never learnt, and answer otherwise than `predict` on the same emails.
  */

@@ -238,6 +238,9 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       if (versions === undefined) throw error;
       throw new NoChampionError(noChampionMessage(home, versions, 'serve a model directory with --model-dir', 'There is no model to serve'));
     }
+    // No runtime on this machine: said as it is, not as a champion to reject.
+    const runtime = causeWithCode(error, 'ONNX_RUNTIME_UNAVAILABLE');
+    if (runtime !== undefined) throw runtime;
     if ((error as { code?: unknown }).code === 'MODEL_LOAD_FAILED' && modelDir === undefined) throw await withWayBack(error as Error, home);
     throw error;
   }
@@ -251,6 +254,12 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     await serving.close();
     throw error;
   }
+}
+
+/** The error or the first of its causes with this code. */
+function causeWithCode(error: unknown, code: string): Error | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) if ((e as { code?: unknown }).code === code) return e;
+  return undefined;
 }
 
 /**
