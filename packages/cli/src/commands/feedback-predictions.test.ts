@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { computeTaskMetrics, EvaluationReportSchema, type PredictionLine } from '@mailroute/evaluation';
 import { classifierTasks, createLocalRegistry, currentLabel, readManifest } from '@mailroute/model';
@@ -6,7 +6,7 @@ import { createLocalServing, createSqliteStore, DB_FILE } from '@mailroute/servi
 import { generateDemoRows } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
 import { demoChampionFolder } from '../test-support.js';
-import { caseLine } from './feedback-predictions.js';
+import { caseLine, lineNames, newTally } from './feedback-predictions.js';
 
 const folder = demoChampionFolder('mailroute-cli-live-', 10);
 
@@ -104,15 +104,45 @@ describe('mailroute feedback predictions', () => {
 
     const champion = await folder.run(['feedback', 'predictions', '--out', 'champion.jsonl', '--model', 'champion']);
     expect(champion.stdout).toMatch(/^wrote 45 prediction lines/);
+    // A mistyped id is refused, naming what it may have meant, rather than writing an empty file.
+    const typo = await folder.run(['feedback', 'predictions', '--out', 'typo.jsonl', '--model', 'ngram-bag-olde']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--model ngram-bag-olde: no such model in the registry, and no case of this window was judged on its predictions (did you mean ngram-bag-older?)');
+    // A model directory whose manifest keeps no training config (a model made otherwise): times read as UTC, lines written.
+    const bare = path.join(folder.dir, 'bare-model');
+    cpSync(await createLocalRegistry({ home: folder.home }).artifactDir(folder.champion.id), bare, { recursive: true });
+    const manifest = JSON.parse(readFileSync(path.join(bare, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    delete manifest.trainingConfig;
+    writeFileSync(path.join(bare, 'manifest.json'), JSON.stringify(manifest));
+    const fromDir = await folder.run(['feedback', 'predictions', '--out', 'bare.jsonl', '--model', bare, '--since', '2000-01-01']);
+    expect(fromDir.code, fromDir.stderr).toBe(0);
+    expect(fromDir.stdout).toMatch(/^wrote 45 prediction lines/);
     expect((await folder.run(['feedback', 'predictions', '--out', 'live.csv'])).stderr).toContain('prediction lines are JSONL: name the file .jsonl');
+  });
+
+  it("writes both sides in the champion's names, as /v1/quality: a label the champion renamed counts for an older model's prediction", () => {
+    const older = { id: 'm-old', tasks: [{ name: 'topic', labels: ['sparplan', 'depot'] }] };
+    const champion = [{ name: 'topic', labels: ['savings_plan', 'depot', 'crypto'], aliases: { sparplan: 'savings_plan' } }];
+    const tally = newTally();
+    const names = lineNames(older, champion, tally);
+    expect(names.predicted('topic', 'sparplan')).toBe('savings_plan');
+    expect(names.truth('topic', 'savings_plan')).toBe('savings_plan');
+    expect(names.truth('topic', 'sparplan')).toBe('savings_plan');
+    // A label the older model has no name for and none of its labels became (added since): no truth, counted.
+    expect(names.truth('topic', 'crypto')).toBeNull();
+    expect([...tally.unnamed]).toEqual([['topic: crypto', 1]]);
+    // Without a champion, the model's own names; with neither taxonomy, as stored.
+    expect(lineNames(older, undefined, newTally()).truth('topic', 'savings_plan')).toBeNull();
+    expect(lineNames({ id: 'm-gone' }, undefined, newTally()).truth('topic', 'anything')).toBe('anything');
   });
 
   it('makes a line of a case: a task the person did not name is null in truth, the bank and month are slices', () => {
     const renamed = caseLine(
-      { emailId: 'e-2', labels: { queue: 'kyc' }, closedAt: '2026-11-01T00:00:00.000Z', predicted: { labels: { queue: 'onboarding_kyc' }, confidences: { queue: 0.8 }, abstained: { queue: false } } },
-      (_task, label) => (label === 'kyc' ? 'onboarding_kyc' : null),
+      { emailId: 'e-2', labels: { queue: 'kyc' }, closedAt: '2026-11-01T00:00:00.000Z', predicted: { labels: { queue: 'onboarding' }, confidences: { queue: 0.8 }, abstained: { queue: false } } },
+      { truth: (_task, label) => (label === 'kyc' ? 'onboarding_kyc' : null), predicted: () => 'onboarding_kyc' },
     );
     expect(renamed.truth).toEqual({ queue: 'onboarding_kyc' });
+    expect(renamed.prediction.queue.label).toBe('onboarding_kyc');
     const line = caseLine({
       emailId: 'e-1',
       labels: { queue: 'payments' },

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { predictionLineChunks, type PredictionLine } from '@mailroute/evaluation';
-import { classifierTasks, readManifest, type ClassifierTask } from '@mailroute/model';
+import { classifierTasks, isNearId, readManifest, type ClassifierTask } from '@mailroute/model';
 import { createLabelNamer, DB_FILE, iterateConfirmedCases, type ConfirmedCase } from '@mailroute/serving';
 import { modelTrainingConfig, resolveModelDir } from '@mailroute/training';
 import type { CliContext } from '../context.js';
@@ -11,8 +11,13 @@ import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
 import { timeOption } from '../time-option.js';
 
-/** A confirmed label under the predicting model's names (its renames and merges followed); null: the model has no name for it. */
-export type TruthName = (task: string, label: string) => string | null;
+/** Labels under the names the lines are written in: a confirmed label (null: no name for it), and a predicted one. */
+export interface LineNames {
+  truth(task: string, label: string): string | null;
+  predicted(task: string, label: string): string;
+}
+
+const AS_STORED: LineNames = { truth: (_task, label) => label, predicted: (_task, label) => label };
 
 /**
  * One confirmed case as a prediction line (`mailroute evaluate --predictions`): the prediction the person judged
@@ -20,37 +25,58 @@ export type TruthName = (task: string, label: string) => string | null;
  * the model has no name for); meta: the UTC month the case closed in and the email's bank when stored, for the
  * reports' slices.
  */
-export function caseLine(c: ConfirmedCase & { predicted: NonNullable<ConfirmedCase['predicted']> }, truthName: TruthName = (_task, label) => label): PredictionLine {
+export function caseLine(c: ConfirmedCase & { predicted: NonNullable<ConfirmedCase['predicted']> }, names: LineNames = AS_STORED): PredictionLine {
   const p = c.predicted;
   const tasks = Object.keys(p.labels);
   const prediction = (task: string) => {
     const confidence = p.confidences[task];
-    return { label: p.labels[task], ...(typeof confidence === 'number' ? { confidence } : {}), abstained: p.abstained[task] === true };
+    return { label: names.predicted(task, p.labels[task]), ...(typeof confidence === 'number' ? { confidence } : {}), abstained: p.abstained[task] === true };
   };
   return {
     id: c.emailId,
     ...(c.modelId === undefined ? {} : { modelId: c.modelId }),
-    truth: Object.fromEntries(tasks.map((t) => [t, Object.hasOwn(c.labels, t) ? truthName(t, c.labels[t]) : null])),
+    truth: Object.fromEntries(tasks.map((t) => [t, Object.hasOwn(c.labels, t) ? names.truth(t, c.labels[t]) : null])),
     prediction: Object.fromEntries(tasks.map((t) => [t, prediction(t)])),
     meta: { closedMonth: c.closedAt.slice(0, 7), ...(c.bank === undefined ? {} : { bank: c.bank }) },
   };
 }
 
-/** The model --model names (`champion`, a registry id, a directory) and its training config's time zone when its artifact is there. */
-async function modelOf(ctx: CliContext, ref: string): Promise<{ id: string; timeZone?: string; tasks?: ClassifierTask[] }> {
+/** A model as the command knows it: its id, and from its artifact (when at hand) its tasks and its config's time zone. */
+export interface KnownModel {
+  id: string;
+  tasks?: ClassifierTask[];
+  timeZone?: string;
+  /** The registry has no such id: known only if the store's cases name it. */
+  unregistered?: boolean;
+}
+
+/**
+ * The model `ref` names (`champion`, a registry id, a directory). A registry id whose artifact is gone (pruned), or
+ * that the registry does not hold, still names the predictions it made: its id is enough (the latter is checked
+ * against the store's cases).
+ */
+async function modelOf(ctx: CliContext, ref: string): Promise<KnownModel> {
+  const byId = ref !== 'champion' && !/[/\\]/.test(ref) && !ref.startsWith('.');
   const manifest = await resolveModelDir(modelRef(ctx, ref), ctx.home)
     .then((dir) => readManifest(dir))
     .catch((error: unknown) => {
-      // A version whose artifact is gone (pruned) still names the predictions it made: its id is enough.
-      if (ref === 'champion' || /[/\\]/.test(ref) || ref.startsWith('.')) throw error;
-      return undefined;
+      const code = (error as { code?: unknown }).code;
+      if (byId && code === 'REGISTRY_PRUNED') return undefined;
+      if (byId && code === 'REGISTRY_NOT_FOUND') return null;
+      throw error;
     });
-  if (manifest === undefined) return { id: ref };
-  const timeZone = modelTrainingConfig(manifest).timeZone;
+  if (manifest === undefined || manifest === null) return { id: ref, ...(manifest === null ? { unregistered: true } : {}) };
+  // A model made without a training config has no time zone: times are then read as UTC.
+  let timeZone: string | undefined;
+  try {
+    timeZone = modelTrainingConfig(manifest).timeZone;
+  } catch {
+    timeZone = undefined;
+  }
   return { id: manifest.modelId, tasks: classifierTasks(manifest), ...(timeZone === undefined ? {} : { timeZone }) };
 }
 
-interface Tally {
+export interface Tally {
   cases: number;
   noPrediction: number;
   byModel: Map<string, number>;
@@ -70,24 +96,29 @@ function count(c: ConfirmedCase, tally: Tally): c is ConfirmedCase & { predicted
   return true;
 }
 
-function* linesOf(cases: Iterable<ConfirmedCase>, modelId: string | undefined, truthName: TruthName, tally: Tally): Generator<PredictionLine> {
-  for (const c of cases) if (count(c, tally) && (modelId === undefined || c.modelId === modelId)) yield caseLine(c, truthName);
+function* linesOf(cases: Iterable<ConfirmedCase>, modelId: string | undefined, names: LineNames, tally: Tally): Generator<PredictionLine> {
+  for (const c of cases) if (count(c, tally) && (modelId === undefined || c.modelId === modelId)) yield caseLine(c, names);
 }
 
-const newTally = (): Tally => ({ cases: 0, noPrediction: 0, byModel: new Map(), unnamed: new Map() });
+export const newTally = (): Tally => ({ cases: 0, noPrediction: 0, byModel: new Map(), unnamed: new Map() });
 
 /**
- * Confirmed labels under the model's names, as `/v1/quality` reads them: feedback is stored as the CRM sent it, in
- * the names of the day (`kyc` for a queue a later config renamed `onboarding_kyc`). Without the model's taxonomy
- * (its artifact pruned), as sent. Labels it has no name for are counted in `tally.unnamed`.
+ * The lines' names, as `/v1/quality` reads them: those of the model serving now (the champion), else the model's own.
+ * Feedback is stored as the CRM sent it, in the names of its day (`kyc` for a queue a later config renamed
+ * `onboarding_kyc`); a confirmed label is read in the predicting model's names, then the serving one's, and both
+ * sides end under the serving names. Without either taxonomy, as stored. Labels with no name are counted in `tally.unnamed`.
  */
-function truthNames(modelId: string | undefined, tasks: readonly ClassifierTask[] | undefined, tally: Tally): TruthName {
-  if (modelId === undefined || tasks === undefined) return (_task, label) => label;
-  const namer = createLabelNamer(new Map([[modelId, tasks]]), tasks);
-  return (task, label) => {
-    const name = namer.truth(modelId, task, label);
-    if (name === null) tally.unnamed.set(`${task}: ${label}`, (tally.unnamed.get(`${task}: ${label}`) ?? 0) + 1);
-    return name;
+export function lineNames(model: KnownModel | undefined, served: readonly ClassifierTask[] | undefined, tally: Tally): LineNames {
+  const names = served ?? model?.tasks;
+  if (model === undefined || names === undefined) return AS_STORED;
+  const namer = createLabelNamer(new Map(model.tasks ? [[model.id, model.tasks]] : []), names);
+  return {
+    truth(task, label) {
+      const name = namer.truth(model.id, task, label);
+      if (name === null) tally.unnamed.set(`${task}: ${label}`, (tally.unnamed.get(`${task}: ${label}`) ?? 0) + 1);
+      return name;
+    },
+    predicted: (task, label) => namer.predicted(task, label),
   };
 }
 
@@ -118,26 +149,32 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
     .action(async (flags: PredictionsFlags) => {
       if (!/\.(jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: prediction lines are JSONL: name the file .jsonl`);
       const model = flags.model === undefined ? undefined : await modelOf(ctx, flags.model);
+      const champion = await modelOf(ctx, 'champion').catch(() => undefined);
       // Local times read in the model's zone: the one named, else the champion's (as feedback export reads them), else UTC.
-      const timeZone = model?.timeZone ?? (await modelOf(ctx, 'champion').catch(() => undefined))?.timeZone;
+      const timeZone = model?.timeZone ?? champion?.timeZone;
       const since = flags.since === undefined ? undefined : timeOption('--since', flags.since, timeZone);
       const until = flags.until === undefined ? undefined : timeOption('--until', flags.until, timeZone);
       if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) throw new UsageError(`--since ${flags.since} is not before --until ${flags.until}: no case closed in between`);
       const window = { ...(since ? { since } : {}), ...(until ? { until } : {}) };
       const file = path.join(ctx.home, DB_FILE);
+      // evaluate reports on one model's predictions: with several in the window, the person picks one.
+      const models = newTally();
+      for (const c of iterateConfirmedCases(file, window)) count(c, models);
+      if (model?.unregistered && !models.byModel.has(model.id)) {
+        const seen = [...models.byModel.keys()];
+        const near = seen.filter((id) => isNearId(id, model.id));
+        throw new UsageError(`--model ${model.id}: no such model in the registry, and no case of this window was judged on its predictions${near.length > 0 ? ` (did you mean ${near.slice(0, 3).join(' or ')}?)` : ''}; models of this window: ${seen.length > 0 ? counted(models.byModel) : 'none'}`);
+      }
       let named = model;
       if (named === undefined) {
-        // evaluate reports on one model's predictions: with several in the window, the person picks one.
-        const tally = newTally();
-        for (const c of iterateConfirmedCases(file, window)) count(c, tally);
-        if (tally.byModel.size > 1) throw new UsageError(`the cases of this window were judged on predictions of ${tally.byModel.size} models: ${counted(tally.byModel)}; pass --model <id> (one model's lines make one report)`);
-        const [only] = tally.byModel.keys();
-        if (only !== undefined) named = await modelOf(ctx, only);
+        if (models.byModel.size > 1) throw new UsageError(`the cases of this window were judged on predictions of ${models.byModel.size} models: ${counted(models.byModel)}; pass --model <id> (one model's lines make one report)`);
+        const [only] = models.byModel.keys();
+        if (only !== undefined) named = only === champion?.id ? champion : await modelOf(ctx, only);
       }
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const tally = newTally();
       // Filtered by the model even when it was the only one: a server may record cases of another between the two reads.
-      const lines = linesOf(iterateConfirmedCases(file, window), named?.id, truthNames(named?.id, named?.tasks, tally), tally);
+      const lines = linesOf(iterateConfirmedCases(file, window), named?.id, lineNames(named, champion?.tasks, tally), tally);
       await writeOutputFile(out, predictionLineChunks(lines, undefined, { parsed: true }), `--out ${flags.out}`);
       const written = named === undefined ? 0 : (tally.byModel.get(named.id) ?? 0);
       if (tally.cases === 0) ctx.stderr.write('note: no case closed in this window: the file is empty\n');
@@ -146,7 +183,8 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
         const others = new Map([...tally.byModel].filter(([id]) => id !== named.id));
         ctx.stderr.write(`note: cases judged on other models' predictions are left out: ${counted(others)}\n`);
       }
-      if (named !== undefined && named.tasks === undefined && written > 0) ctx.stderr.write(`note: the artifact of ${named.id} is not at hand (pruned, or another home's): confirmed labels are compared as sent, without its renames and merges\n`);
+      if (named !== undefined && champion?.tasks !== undefined && champion.id !== named.id && written > 0) ctx.stderr.write(`note: labels are written in the names of the champion ${champion.id} (its renames and merges followed), as /v1/quality reads them\n`);
+      if (named !== undefined && named.tasks === undefined && written > 0) ctx.stderr.write(`note: the artifact of ${named.id} is not at hand (pruned, or another home's): confirmed labels are read without its renames and merges\n`);
       if (tally.unnamed.size > 0) ctx.stderr.write(`note: confirmed labels the model has no name for (a label added or split off since, or retired) are left out of the truth: ${counted(tally.unnamed)}\n`);
       const next = written > 0 ? `; \`mailroute evaluate --predictions ${flags.out} --out <dir>\` reports on them` : '';
       await writeStdout(ctx.stdout, `wrote ${written} prediction line${written === 1 ? '' : 's'} of confirmed cases to ${flags.out}${next}\n`);
