@@ -53,6 +53,8 @@ describe('mailroute registry prune', () => {
     const refused = await run(['registry', 'approve', 'm-experiment'], home);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/REGISTRY_PRUNED.*was pruned at .*train it again/);
+    // Rejected now, it offers no undo that approve would refuse.
+    expect((await run(['registry', 'reject', 'm-experiment'], home)).stdout).toBe('m-experiment: Rejected; it was not the champion (m-serving stays the champion); its artifact was pruned, so no approval can undo this\n');
 
     const json = JSON.parse((await run(['registry', 'prune', '--older-than', '0', '--json'], home)).stdout) as Record<string, unknown>;
     expect(json).toMatchObject({ dryRun: false, pruned: [], bytes: 0, kept: { champion: 1, approved: 0, recent: 0, prunedBefore: 2 } });

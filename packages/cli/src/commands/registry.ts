@@ -49,7 +49,8 @@ export function rejectOutcome(
   historyKept = true,
 ): { stdout: string; stderr: string } {
   const id = before.id;
-  const undo = `\`mailroute registry approve ${id} --force\` undoes this`;
+  // A pruned version has no artifact left to approve: no undo to offer.
+  const undo = before.prunedAt === undefined ? `\`mailroute registry approve ${id} --force\` undoes this` : 'its artifact was pruned, so no approval can undo this';
   if (before.status === 'Rejected') {
     const who = [before.statusChangedBy && ` by ${before.statusChangedBy}`, before.statusChangedAt && ` at ${before.statusChangedAt}`].filter(Boolean).join('');
     return { stdout: `${id}: Rejected already${who}; nothing changed (that rejection stays on record, this one is not added to its history)\n`, stderr: '' };

@@ -42,8 +42,11 @@ describe('trainNgramBag', () => {
   it('stops a run whose loss blows up at that epoch, naming the learning rate and the L2 penalty', async () => {
     const epochs: EpochReport[] = [];
     const run = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, l2: 10 }, onEpoch: (e) => epochs.push(e) });
-    await expect(run).rejects.toMatchObject({ code: 'TRAINING_DIVERGED', message: expect.stringMatching(/^training diverged at epoch 1: the training loss is (NaN|[\d.]+e\+\d+), where a model that learns has a few units; lower model\.learningRate \(0\.3; default 0\.08\) or model\.l2 \(10; default 0\)$/) });
+    await expect(run).rejects.toMatchObject({ code: 'TRAINING_DIVERGED', message: expect.stringMatching(/^training diverged at epoch 1: the training loss is (NaN|[\d.]+e\+\d+), where a model that learns has a few units; lower model\.l2 \(10; default 0\) or model\.learningRate \(0\.3; default 0\.08\)$/) });
     expect(epochs).toEqual([]);
+    // With the default rate, only the penalty is named.
+    const penalty = trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, learningRate: 0.08, l2: 10 } });
+    await expect(penalty).rejects.toMatchObject({ message: expect.stringMatching(/; lower model\.l2 \(10; default 0\)$/) });
   });
 
   it('learns a tiny dataset perfectly and reports every epoch', async () => {

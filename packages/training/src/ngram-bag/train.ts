@@ -375,13 +375,16 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
  * the labels (squared hinge), and class weights scale it by tens at most. Past this the weights have blown up.
  */
 const DIVERGED_LOSS = 1e6;
+const DEFAULT_RATE = NgramBagParamsSchema.shape.learningRate.parse(undefined);
 
 /** Stops a run whose epoch loss is no number or out of all proportion, naming the parameters that make weights blow up. */
 function checkConverging(loss: number, epoch: number, params: NgramBagParams): void {
   if (Number.isFinite(loss) && loss < DIVERGED_LOSS) return;
-  throw new TrainingDivergedError(
-    `training diverged at epoch ${epoch}: the training loss is ${Number.isNaN(loss) ? 'NaN' : loss.toExponential(2)}, where a model that learns has a few units; lower model.learningRate (${params.learningRate}; default 0.08)${params.l2 > 0 ? ` or model.l2 (${params.l2}; default 0)` : ''}`,
-  );
+  // The parameter moved from its default first: an L2 penalty is off by default, so one given is the likelier cause.
+  const rate = `model.learningRate (${params.learningRate}; default ${DEFAULT_RATE})`;
+  const l2 = `model.l2 (${params.l2}; default 0)`;
+  const lower = params.l2 > 0 ? (params.learningRate === DEFAULT_RATE ? l2 : `${l2} or ${rate}`) : rate;
+  throw new TrainingDivergedError(`training diverged at epoch ${epoch}: the training loss is ${Number.isNaN(loss) ? 'NaN' : loss.toExponential(2)}, where a model that learns has a few units; lower ${lower}`);
 }
 
 /**
