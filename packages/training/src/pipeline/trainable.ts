@@ -24,8 +24,9 @@ export function checkTrainable(taxonomy: readonly TaskTaxonomyReport[], counts: 
   if (counts.valid === 0) {
     // Copies of one text stay on one side: a few texts repeated many times leave too few to share out.
     const { rows, distinctTexts } = counts;
-    const repeated = rows !== undefined && distinctTexts !== undefined && distinctTexts < rows ? `; the ${rows} rows hold only ${distinctTexts} distinct text(s), and the copies of one text stay on one side of the split, so add rows with other texts` : '';
-    problems.push(`the validation split is empty (early stopping and calibration need it): ${repeated ? repeated.slice(2) : 'add rows'} or raise split.validShare`);
+    const few = rows !== undefined && distinctTexts !== undefined && distinctTexts < rows;
+    const fix = few ? `the ${rows} rows hold only ${distinctTexts} distinct text(s), and the copies of one text stay on one side of the split, so add rows with other texts` : 'add rows';
+    problems.push(`the validation split is empty (early stopping and calibration need it): ${fix} or raise split.validShare`);
   }
   if (problems.length > 0) {
     throw new DatasetError('DATASET_TOO_SMALL', `cannot train on this data: ${problems.join('; ')}`, problems);
