@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -270,7 +270,11 @@ describe('LocalModelRegistry', () => {
     await reg.register(artifact('m-first', 1024));
     const dead = 2 ** 22 + 4321;
     const names = { mine: `.staging-m-x-${dead}-0badcafe.${STAGING_HOST}`, older: `.staging-m-y-${dead}-0badcafe`, theirs: `.staging-m-z-${dead}-0badcafe.${STAGING_HOST === 'ffffffff' ? '00000000' : 'ffffffff'}` };
-    for (const name of Object.values(names)) mkdirSync(path.join(home, 'models', name));
+    const abandoned = `.staging-m-w-${dead}-0badcafe.${STAGING_HOST === 'eeeeeeee' ? '11111111' : 'eeeeeeee'}`;
+    for (const name of [...Object.values(names), abandoned]) mkdirSync(path.join(home, 'models', name));
+    // Another host's copy untouched for two days: that host was renamed or is gone, and no copy takes a day.
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    utimesSync(path.join(home, 'models', abandoned), twoDaysAgo, twoDaysAgo);
     await reg.register(artifact('m-second', 1024));
     expect(readdirSync(path.join(home, 'models')).filter((e) => e.startsWith('.staging'))).toEqual([names.theirs]);
   });

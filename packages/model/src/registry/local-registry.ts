@@ -26,6 +26,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export const STAGING_HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
+/** Another host's staging copy untouched this long is abandoned (a copy takes seconds to minutes). */
+const FOREIGN_STAGING_MS = DAY_MS;
+
 export const ModelVersionSchema = z.object({
   /**
    * As register makes them (no length limit: ids up to about 230 characters were registered before there was
@@ -231,6 +234,10 @@ export class LocalModelRegistry implements ModelRegistry {
       if (staging && (staging[2] === undefined || staging[2] === STAGING_HOST)) {
         const pid = Number(staging[1]);
         if (pid !== process.pid && !processAlive(pid)) await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
+      } else if (staging) {
+        // Another host's: its pid means nothing here, but no copy takes a day (a host renamed or gone left it).
+        const changed = await stat(path.join(this.modelsDir, entry)).then((info) => info.mtimeMs, () => Date.now());
+        if (Date.now() - changed > FOREIGN_STAGING_MS) await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
       }
     }
     if (unlisted.length === 0) return;
