@@ -35,7 +35,7 @@ export { checkHomeDirectory } from './registry/home.js';
 export { checkArtifactToRegister, checkRegisteredArtifact } from './registry/artifact-check.js';
 export { checkManifest, LocalModelRegistry, createLocalRegistry, ModelVersionSchema, RegistryIndexSchema, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks } from './registry/local-registry.js';
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
-export { statusSince, type PruneOptions, type PruneResult, type PrunedVersion } from './registry/prune.js';
+export type { PruneOptions, PruneResult, PrunedVersion } from './registry/prune.js';
 export { withFileLock, type LockOptions } from './registry/lock.js';
 export { processAlive } from './registry/process-alive.js';
 export { writeFileAtomic, writeFileAtomicChunks, copyDirDurable, makeDirectory } from './registry/fs-atomic.js';

@@ -149,7 +149,7 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
     .action(async (flags: PredictionsFlags) => {
       if (!/\.(jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: prediction lines are JSONL: name the file .jsonl`);
       const model = flags.model === undefined ? undefined : await modelOf(ctx, flags.model);
-      const champion = await modelOf(ctx, 'champion').catch(() => undefined);
+      const champion = flags.model === 'champion' ? model : await modelOf(ctx, 'champion').catch(() => undefined);
       // Local times read in the model's zone: the one named, else the champion's (as feedback export reads them), else UTC.
       const timeZone = model?.timeZone ?? champion?.timeZone;
       const since = flags.since === undefined ? undefined : timeOption('--since', flags.since, timeZone);

@@ -70,6 +70,11 @@ export interface TrainFromConfigResult {
   averagedEpochs: number;
 }
 
+/** The rows that carry a label of `task`. */
+function labelledCount(rows: readonly DatasetRow[], task: string): number {
+  return rows.filter((row) => row.labels[task] !== null && row.labels[task] !== undefined).length;
+}
+
 /** Validation emails answered below which a threshold said to reach the target precision is warned of. */
 const FEW_ANSWERED = 20;
 
@@ -80,7 +85,7 @@ const FEW_ANSWERED = 20;
 export function fewAnsweredWarnings(calibration: Record<string, { thresholdReached: boolean; validCoverage: number }>, valid: readonly DatasetRow[], target: number): string[] {
   const out: string[] = [];
   for (const [task, c] of Object.entries(calibration)) {
-    const labelled = valid.filter((row) => row.labels[task] !== null && row.labels[task] !== undefined).length;
+    const labelled = labelledCount(valid, task);
     const answered = Math.round(c.validCoverage * labelled);
     if (c.thresholdReached && answered < FEW_ANSWERED) {
       out.push(`${task}: its abstention threshold reaches the target precision (${target}) on only ${answered} of ${labelled} validation email(s): too few to trust, so on new mail its precision may well fall short (give more validation rows, or a lower targetPrecision)`);
@@ -99,16 +104,15 @@ const FEW_ROWS = 20;
  * rest on those few.
  */
 export function calibrationWarnings(calibration: Record<string, { temperature: number }>, tasks: readonly string[], rows: { valid: readonly DatasetRow[]; test: readonly DatasetRow[] }): string[] {
-  const labelled = (list: readonly DatasetRow[], task: string) => list.filter((row) => row.labels[task] !== null && row.labels[task] !== undefined).length;
   const out: string[] = [];
   for (const task of tasks) {
     const t = calibration[task]?.temperature;
     if (t !== undefined && (t >= 19.9 || t <= 0.0505)) {
       out.push(`${task}: its calibration temperature is at the end of its range (${t.toFixed(2)}): its scores on the validation split are ${t > 1 ? 'far surer' : 'far less sure'} than its answers are right, as a diverging training or a task the model did not learn leaves them; its confidences and abstention threshold mean little: check its test figures (a learning rate or l2 too large?)`);
     }
-    const valid = labelled(rows.valid, task);
+    const valid = labelledCount(rows.valid, task);
     if (valid < FEW_ROWS) out.push(`${task}: only ${valid} validation row(s) carry its label: its temperature and abstention threshold are fitted on ${valid === 0 ? 'none (temperature 1, threshold 0: it never abstains)' : 'too few to trust'}`);
-    const test = labelled(rows.test, task);
+    const test = labelledCount(rows.test, task);
     if (rows.test.length > 0 && test < FEW_ROWS) out.push(`${task}: only ${test} test row(s) carry its label: its test figures, which the registered mean macro-F1 includes, rest on those`);
   }
   return out;
