@@ -9,12 +9,17 @@ export class UsageError extends Error {
   }
 }
 
-/** A command stopped by Ctrl-C before it was done: its message on stderr, exit code 130 (128 + SIGINT). */
+/**
+ * A command stopped by Ctrl-C before it was done: its message on stderr, exit code 130 (128 + SIGINT); stopped by
+ * SIGTERM (`docker stop`, a supervisor), 143 (128 + SIGTERM).
+ */
 export class InterruptedError extends Error {
   readonly code = 'INTERRUPTED';
-  constructor(message: string) {
+  readonly exitCode: 130 | 143;
+  constructor(message: string, exitCode: 130 | 143 = 130) {
     super(message);
     this.name = 'InterruptedError';
+    this.exitCode = exitCode;
   }
 }
 

@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { createContext } from './context.js';
 import { captureStream } from './test-support.js';
 import { twoStepInterrupt } from './interrupt.js';
+import { InterruptedError } from './errors.js';
 
-function setup(quietAfter?: boolean) {
+function setup(quietAfter?: boolean, reason: Error = new Error('interrupted')) {
   const signals = new EventEmitter();
   const stderr = captureStream();
   const exits: number[] = [];
   const ctx = createContext({ env: {}, signals, stderr: stderr.stream, exit: (code) => exits.push(code) });
-  const interrupt = twoStepInterrupt(ctx, { stopping: 'stopping', quitting: 'quitting', reason: new Error('interrupted'), ...(quietAfter === undefined ? {} : { quietAfter }) });
+  const interrupt = twoStepInterrupt(ctx, { stopping: 'stopping', quitting: 'quitting', reason, ...(quietAfter === undefined ? {} : { quietAfter }) });
   return { signals, stderr, exits, interrupt };
 }
 
@@ -36,5 +37,32 @@ describe('twoStepInterrupt', () => {
     expect(signals.listenerCount('SIGINT')).toBe(1);
     signals.emit('SIGINT');
     expect(exits).toEqual([130]);
+  });
+
+  it('takes SIGTERM as a Ctrl-C: the work stops at its next step and the command ends with 143; a second SIGTERM exits 143 at once', () => {
+    const { signals, stderr, exits, interrupt } = setup(undefined, new InterruptedError('interrupted: nothing written'));
+    signals.emit('SIGTERM');
+    expect(interrupt.signal.aborted).toBe(true);
+    expect(interrupt.signal.reason).toBeInstanceOf(InterruptedError);
+    expect((interrupt.signal.reason as InterruptedError).exitCode).toBe(143);
+    expect((interrupt.signal.reason as InterruptedError).message).toBe('interrupted: nothing written');
+    expect([exits, stderr.text()]).toEqual([[], '\nSIGTERM: stopping\n']);
+    signals.emit('SIGTERM');
+    expect(exits).toEqual([143]);
+    const ctrlC = setup(undefined, new InterruptedError('interrupted'));
+    ctrlC.signals.emit('SIGINT');
+    expect((ctrlC.interrupt.signal.reason as InterruptedError).exitCode).toBe(130);
+  });
+
+  it('stops listening to SIGTERM once the work is over; with quietAfter a first SIGTERM then is ignored, a second exits 143', () => {
+    const plain = setup();
+    plain.interrupt.release();
+    expect(plain.signals.listenerCount('SIGTERM')).toBe(0);
+    const { signals, exits, interrupt } = setup(true);
+    interrupt.release();
+    signals.emit('SIGTERM');
+    expect([interrupt.signal.aborted, exits]).toEqual([false, []]);
+    signals.emit('SIGTERM');
+    expect(exits).toEqual([143]);
   });
 });

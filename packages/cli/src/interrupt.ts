@@ -1,4 +1,5 @@
 import type { CliContext } from './context.js';
+import { InterruptedError } from './errors.js';
 
 export interface TwoStepInterrupt {
   /** Aborted at the first Ctrl-C, its reason the `reason` given. */
@@ -14,35 +15,45 @@ export interface TwoStepInterrupt {
 /**
  * Ctrl-C as long work takes it: the first writes `stopping` (after `first`) and aborts `signal` with `reason`, so
  * the work stops at its next step; a second runs `again` (cleaning up what the work left), writes `quitting` and
- * exits 130 at once, for work that looks at the signal only when it is done (reading a big file, say).
+ * exits 130 at once, for work that looks at the signal only when it is done (reading a big file, say). SIGTERM
+ * (`docker stop`, a supervisor, `kill`) is taken as a Ctrl-C, the work stopped the same way, and the command
+ * exits 143 (128 + SIGTERM): a training stopped so is recorded as interrupted, not left `running`.
  */
 export function twoStepInterrupt(
   ctx: CliContext,
   o: { stopping: string; quitting: string; reason: Error; first?: () => void; again?: () => void; quietAfter?: boolean },
 ): TwoStepInterrupt {
   const interrupt = new AbortController();
-  const onInterrupt = () => {
+  const onSignal = (name: 'Ctrl-C' | 'SIGTERM', code: 130 | 143) => () => {
     if (interrupt.signal.aborted) {
       o.again?.();
-      ctx.stderr.write(`\nCtrl-C again: ${o.quitting}\n`);
-      ctx.exit(130);
+      ctx.stderr.write(`\n${name} again: ${o.quitting}\n`);
+      ctx.exit(code);
       return;
     }
     o.first?.();
-    ctx.stderr.write(`\nCtrl-C: ${o.stopping}\n`);
-    interrupt.abort(o.reason);
+    ctx.stderr.write(`\n${name}: ${o.stopping}\n`);
+    // The reason says how the command ends: an InterruptedError exits 130, or 143 for SIGTERM.
+    interrupt.abort(code === 143 && o.reason instanceof InterruptedError ? new InterruptedError(o.reason.message, 143) : o.reason);
   };
+  const onInterrupt = onSignal('Ctrl-C', 130);
+  const onTerminate = onSignal('SIGTERM', 143);
   ctx.signals.on('SIGINT', onInterrupt);
+  ctx.signals.on('SIGTERM', onTerminate);
   // Without a listener, a Ctrl-C between the work's end and the process's (onnxruntime and SQLite closing) kills
   // it with 130, which for train says that the model was not registered when it was.
   let late = 0;
-  const afterWork = () => {
+  const afterWork = (code: 130 | 143) => () => {
     late += 1;
-    if (late > 1) ctx.exit(130);
+    if (late > 1) ctx.exit(code);
   };
   const release = () => {
     ctx.signals.off('SIGINT', onInterrupt);
-    if (o.quietAfter === true) ctx.signals.on('SIGINT', afterWork);
+    ctx.signals.off('SIGTERM', onTerminate);
+    if (o.quietAfter === true) {
+      ctx.signals.on('SIGINT', afterWork(130));
+      ctx.signals.on('SIGTERM', afterWork(143));
+    }
   };
   return { signal: interrupt.signal, release };
 }

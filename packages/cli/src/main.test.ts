@@ -21,7 +21,7 @@ describe('mailroute', () => {
     expect(stdout).toContain('Usage: mailroute');
     expect(stdout).toContain('train');
     expect(stdout).toMatch(/MAILROUTE_HOME +where the registry/);
-    expect(stdout).toContain('Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C).');
+    expect(stdout).toContain('Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.');
   });
 
   it('names every MAILROUTE_ variable the CLI reads in --help and in the README\'s Environment paragraph', async () => {

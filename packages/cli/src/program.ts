@@ -36,7 +36,7 @@ export function buildProgramOf(
         '  MAILROUTE_MODEL_ID  with a model directory, the model id its manifest must name (set on registered SageMaker models)',
         "  MAILROUTE_SAGEMAKER_ROOT  the SageMaker training job's folder (default /opt/ml), read by the container's `train`",
         '',
-        'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C).',
+        'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.',
       ].join('\n'),
     );
   for (const register of commands) register(program, ctx);
@@ -176,7 +176,7 @@ export async function runProgram(program: Command, argv: string[], ctx: CliConte
     if (error instanceof StdoutClosedError) return 0;
     if (error instanceof InterruptedError) {
       ctx.stderr.write(`${error.message}\n`);
-      return 130;
+      return error.exitCode;
     }
     if (error instanceof UsageError) {
       ctx.stderr.write(safeLines(`mailroute: ${error.message}\n(run with --help for usage)\n`));

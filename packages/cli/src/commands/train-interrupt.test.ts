@@ -28,7 +28,10 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     vi.restoreAllMocks();
   });
 
-  it('stops at the next epoch, exits 130, records the run as interrupted and registers nothing', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('at %s stops at the next epoch, exits %i, records the run as interrupted and registers nothing', async (signalName, exitCode) => {
     const { cwd, home, signals, run } = await setup(30);
     const err = captureStream();
     let epochs = 0;
@@ -37,13 +40,13 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     const out = new Writable({
       write(chunk, _encoding, done) {
         stdout += chunk.toString();
-        if (chunk.toString().startsWith("{'loss': ") && ++epochs === 1) signals.emit('SIGINT');
+        if (chunk.toString().startsWith("{'loss': ") && ++epochs === 1) signals.emit(signalName);
         done();
       },
     });
     const ctx = createContext({ env: { CI: 'true' }, cwd, home, signals, stderr: err.stream, stdout: out });
     const code = await main(['train', '--config', 'cfg.json', '--data', 'demo.csv'], ctx);
-    expect(code, err.text()).toBe(130);
+    expect(code, err.text()).toBe(exitCode);
     expect(epochs).toBeLessThanOrEqual(2);
     expect(err.text()).toContain('interrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered');
     expect(stdout).not.toContain('registered ');
@@ -51,8 +54,8 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     const [record] = JSON.parse((await run(['runs', 'list', '--json'])).stdout);
     expect(record).toMatchObject({ status: 'interrupted', epochs: { length: epochs } });
     expect(record.modelId).toBeUndefined();
-    // The stopping listener is gone; a quiet one stays until the process ends (a late Ctrl-C must not kill it with 130).
-    expect(signals.listenerCount('SIGINT')).toBe(1);
+    // The stopping listeners are gone; quiet ones stay until the process ends (a late Ctrl-C must not kill it with 130).
+    expect([signals.listenerCount('SIGINT'), signals.listenerCount('SIGTERM')]).toEqual([1, 1]);
   });
 
   it.each([
