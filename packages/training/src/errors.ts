@@ -58,9 +58,11 @@ export class RunRecordError extends Error {
 export class RunNotFoundError extends Error {
   readonly code = 'RUN_NOT_FOUND';
   /** `dir`: the runs folder looked in; `near`: ids there that a shortened or mistyped one may have meant. */
-  constructor(runId: string, dir: string, options?: { cause?: unknown; near?: readonly string[] }) {
+  /** `reason`: why the id names no run there at all (said in place of the near ids). */
+  constructor(runId: string, dir: string, options?: { cause?: unknown; near?: readonly string[]; reason?: string }) {
     const near = options?.near ?? [];
-    super(`no run "${runId}" in ${dir}; ${near.length > 0 ? `did you mean ${near.slice(0, 3).join(' or ')}?` : 'mailroute runs list shows the ids'}`, options);
+    const hint = options?.reason ?? (near.length > 0 ? `did you mean ${near.slice(0, 3).join(' or ')}?` : 'mailroute runs list shows the ids');
+    super(`no run "${runId}" in ${dir}; ${hint}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RunNotFoundError';
   }
 }

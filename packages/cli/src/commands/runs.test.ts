@@ -81,5 +81,19 @@ describe('mailroute runs', () => {
     expect(row('queue.support')?.[3]).toBe('+0');
     expect(row('training seconds')).toEqual(['training seconds', expect.stringMatching(/^\d+\.\d{2} s$/), expect.stringMatching(/^\d+\.\d{2} s$/), expect.stringMatching(/^[+-]\d+\.\d{2} s$/)]);
     expect(compared.stdout).toContain('b - a of a score is in percentage points');
+    // Other epochs, other weights: the artifacts differ; the same tasks.
+    expect(row('model.onnx sha256')?.[3]).toMatch(/^differ: .*model\.onnx/);
+    expect(row('tasks')).toEqual(['tasks', 'business_area, queue, topic', 'business_area, queue, topic']);
+
+    // A run is found by the model it trained (registry list gives model ids) and by `champion`.
+    const modelId = /registered (\S+)/.exec(first.stdout)?.[1] ?? '';
+    const firstRun = /, run (\S+)/.exec(first.stderr)?.[1];
+    const other = firstRun === a ? b : a;
+    expect(JSON.parse((await run(['runs', 'show', modelId], cwd)).stdout).runId).toBe(firstRun);
+    expect((await run(['registry', 'approve', modelId], cwd)).code).toBe(0);
+    expect(JSON.parse((await run(['runs', 'show', 'champion'], cwd)).stdout).runId).toBe(firstRun);
+    expect((await run(['runs', 'compare', 'champion', other], cwd)).stdout).toMatch(new RegExp(`\\nrun +${firstRun} +${other}\\n`));
+    const missing = await run(['runs', 'show', 'ngram-bag-20990101-000000-000000'], cwd);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('no run "ngram-bag-20990101-000000-000000"')]);
   }, 60_000);
 });

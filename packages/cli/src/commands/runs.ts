@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { compareRunRows, formatRunList, formatTable, listRuns, readRun, RUN_COMPARE_UNITS } from '@mailroute/training';
+import { compareRunRows, formatRunList, formatTable, listRuns, readRunOf, RUN_COMPARE_UNITS } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
@@ -31,18 +31,18 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     });
 
   cmd
-    .command('show <runId>')
-    .description('The full run record (config, data hash, counts, epochs, metrics) as JSON')
+    .command('show <run>')
+    .description('The full run record (config, data hash, counts, epochs, metrics) as JSON; <run> is a run id, or a model id or `champion` for the run that trained it')
     .action(async (runId: string) => {
-      ctx.stdout.write(`${safeJson(await readRun(ctx.home, runId))}\n`);
+      ctx.stdout.write(`${safeJson(await readRunOf(ctx.home, runId))}\n`);
     });
 
   cmd
     .command('compare <a> <b>')
-    .description('Two runs side by side: data, counts, metrics and their differences (b - a; of scores, in percentage points)')
+    .description('Two runs side by side: data, counts, metrics and their differences (b - a; of scores, in percentage points); each a run id, or a model id or `champion`')
     .addHelpText('after', `\n${RUN_COMPARE_UNITS}`)
     .action(async (a: string, b: string) => {
-      const [ra, rb] = await Promise.all([readRun(ctx.home, a), readRun(ctx.home, b)]);
+      const [ra, rb] = await Promise.all([readRunOf(ctx.home, a), readRunOf(ctx.home, b)]);
       ctx.stdout.write(`${formatTable(['', 'a', 'b', 'b - a'], compareRunRows(ra, rb).map((row) => row.map(safeValue)))}\n\n${RUN_COMPARE_UNITS}\n`);
     });
 }

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { evaluatePredictions, PredictionLineSchema } from '@mailroute/evaluation';
-import { createLocalRegistry, inputFingerprint } from '@mailroute/model';
+import { createLocalRegistry, inputFingerprint, processAlive } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { writeDemoData } from '../demo/generate.js';
@@ -13,6 +14,13 @@ import { predictDataset, predictDatasetLines } from './predict-dataset.js';
 import { calibrationWarnings, fewAnsweredWarnings, trainFromConfig } from './train-from-config.js';
 import { parseTrainingConfig } from '../config.js';
 import { loadDataset } from '../data/dataset.js';
+
+/** The pid of a process that has ended. */
+function deadPid(): number {
+  const pid = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+  expect(processAlive(pid)).toBe(false);
+  return pid;
+}
 
 const SMALL = { epochs: 4, buckets: 2 ** 14, dim: 24, patience: 2 };
 const EPOCH_LINE = /^\{'loss': \d+\.\d+, 'learning_rate': \d+\.\d+, 'eval_loss': \d+\.\d+, .*'eval_f1': \d+\.\d+, .*'epoch': \d+\.\d+\}$/;
@@ -353,6 +361,44 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(run).toMatchObject({ status: 'finished', modelId: result.modelId });
     const [version] = await createLocalRegistry({ home }).list();
     expect(version).toMatchObject({ id: result.modelId, runId: result.runId, status: 'PendingManualApproval' });
+  });
+
+  it('keeps what it measured when registering fails, and names no model that did not get registered', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 300, seed: 5 });
+    const registry = createLocalRegistry({ home });
+    registry.register = () => Promise.reject(Object.assign(new Error('the registry lock is held by pid 4242'), { code: 'REGISTRY_LOCK_TIMEOUT' }));
+    await expect(trainFromConfig({ config: { ...(await loadDemoConfig()), model: SMALL }, dataPath: data, home, registry })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
+    const [run] = await listRuns(home);
+    expect(run).toMatchObject({ status: 'failed', error: 'the registry lock is held by pid 4242', metricsSplit: 'test', bestEpoch: expect.any(Number) });
+    expect(run.metrics?.mean_macro_f1).toBeGreaterThan(0);
+    expect([run.modelId, run.artifactFiles, run.artifactDir]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('records the artifact\'s file hashes; a run whose process ended after registering reads as finished, one that registered nothing as interrupted', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 300, seed: 5 });
+    const result = await trainFromConfig({ config: { ...(await loadDemoConfig()), model: SMALL }, dataPath: data, home });
+    const manifest = JSON.parse(readFileSync(path.join(result.artifactDir, 'manifest.json'), 'utf8'));
+    const file = path.join(home, 'runs', result.runId, 'run.json');
+    const finished = JSON.parse(readFileSync(file, 'utf8'));
+    expect(finished.artifactFiles).toEqual(manifest.files);
+    expect(Object.keys(finished.artifactFiles)).toContain('model.onnx');
+    // As a kill between registering and the record's last write leaves it: running, its process gone.
+    const { finishedAt: _at, durationSeconds: _d, artifactDir: _dir, ...registering } = finished;
+    const gone = { ...registering, status: 'running', pid: deadPid(), host: os.hostname() };
+    writeFileSync(file, JSON.stringify(gone));
+    expect(await readRun(home, result.runId)).toMatchObject({ status: 'finished', modelId: result.modelId });
+    // The same record under another run id: no version of the registry is of it, so nothing got registered.
+    mkdirSync(path.join(home, 'runs', 'run-other'));
+    writeFileSync(path.join(home, 'runs', 'run-other', 'run.json'), JSON.stringify({ ...gone, runId: 'run-other' }));
+    expect((await listRuns(home)).map((r) => [r.runId, r.status])).toEqual(
+      [[result.runId, 'finished'], ['run-other', 'interrupted']].sort((a, b) => (a[0] < b[0] ? 1 : -1)),
+    );
   });
 
   it('fails before training when the registry cannot take the model', async () => {

@@ -250,6 +250,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   });
   const tmp = await scratchDir();
   const signal = options.signal;
+  let registered = false;
   // Every progress report is a point to stop at (cleaning, each epoch, each batch of predictions).
   const onProgress: OnProgress = (done, total, label) => {
     signal?.throwIfAborted();
@@ -394,17 +395,21 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
 
     // The last point to stop at: from here the run completes, so a model is never left registered to an interrupted run.
     signal?.throwIfAborted();
-    const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });
-    const artifactDir = await registry.artifactDir(version.id);
     // Not the kept epoch's line: when the average of the last epochs is kept, its own score is the one that counts.
     const bestValidF1 = model.keptValidF1;
     const averagedEpochs = Math.max(0, ...Object.values(model.averagedEpochs));
     const kept = { bestEpoch: model.bestEpoch, ...(bestValidF1 === null ? {} : { bestValidF1 }), ...(averagedEpochs > 0 ? { averagedEpochs } : {}) };
-    await tracker.finish({ metrics, metricsSplit, modelId, artifactDir, ...kept, trainingSeconds });
+    // Recorded before registering: a registration that fails (the lock held too long) keeps what was measured, and a
+    // process that ends between registering and finishing leaves a run the registry's version shows finished.
+    await tracker.update({ metrics, metricsSplit, modelId, artifactFiles: manifest.files, ...kept, trainingSeconds });
+    const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });
+    registered = true;
+    const artifactDir = await registry.artifactDir(version.id);
+    await tracker.finish({ artifactDir });
     return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy: dataset.taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs };
   } catch (error) {
     if (signal?.aborted && error === signal.reason) await tracker.interrupt();
-    else await tracker.fail(error);
+    else await tracker.fail(error, { modelRegistered: registered });
     throw error;
   } finally {
     await rm(tmp, { recursive: true, force: true });

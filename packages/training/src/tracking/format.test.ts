@@ -48,6 +48,58 @@ describe('formatFinalLine', () => {
 });
 
 describe('compareRunRows', () => {
+  const run = (runId: string, tasks: string[], extra: Partial<RunRecord> = {}): RunRecord => ({
+    runId,
+    status: 'finished',
+    startedAt: '2026-01-01T00:00:00Z',
+    gitCommit: null,
+    config: { tasks: tasks.map((name) => ({ name, column: name })), split: { kind: 'stratified', on: 'queue', validShare: 0.1, seed: 0 } },
+    dataPaths: [],
+    epochs: [],
+    dataHash: 'x',
+    taxonomy: tasks.map((task) => ({ task, labels: ['a', 'b'] })),
+    metrics: { mean_macro_f1: 0.8, 'queue.macro_f1': 0.7 },
+    ...extra,
+  });
+  const row = (rows: string[][], name: string) => rows.find((r) => r[0] === name);
+
+  it('says when the runs trained other tasks, and then shows no b - a of the means over tasks (the task figures still compare)', () => {
+    const rows = compareRunRows(run('a', ['business_area', 'queue', 'topic']), run('b', ['queue'], { metrics: { mean_macro_f1: 0.7, 'queue.macro_f1': 0.75 } }));
+    expect(row(rows, 'tasks')).toEqual(['tasks', 'business_area, queue, topic', 'queue', '-business_area -topic: the mean_ figures average other tasks (no b - a shown)']);
+    expect(row(rows, 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.8000', '0.7000', '']);
+    expect(row(rows, 'queue.macro_f1')).toEqual(['queue.macro_f1', '0.7000', '0.7500', '+5.00 pts']);
+    // A task only one run has is not shown as all its labels lost.
+    expect(rows.some((r) => r[0].startsWith('labels '))).toBe(false);
+    // The same tasks in another order are the same tasks.
+    const same = compareRunRows(run('a', ['queue', 'topic']), run('b', ['topic', 'queue'], { metrics: { mean_macro_f1: 0.9 } }));
+    expect(row(same, 'tasks')?.[3]).toBe('');
+    expect(row(same, 'mean_macro_f1')?.[3]).toBe('+10.00 pts');
+  });
+
+  it('lists the config values that differ besides the model params (split shares, a task\'s aliases, onBadRow), at most 12 rows', () => {
+    const a = run('a', ['queue']);
+    const b = run('b', ['queue'], {
+      config: { tasks: [{ name: 'queue', column: 'queue', aliases: { kyc: 'onboarding' } }], split: { kind: 'stratified', on: 'queue', validShare: 0.2, seed: 0 }, onBadRow: 'skip', description: 'other words' },
+    });
+    expect(compareRunRows(a, b).filter((r) => r[0].startsWith('config '))).toEqual([
+      ['config onBadRow', '-', '"skip"', 'differs'],
+      ['config split.validShare', '0.1', '0.2', 'differs'],
+      ['config task queue.aliases.kyc', '-', '"onboarding"', 'differs'],
+    ]);
+    const many = run('b', ['queue'], { config: { tasks: [{ name: 'queue', column: 'queue' }], columns: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`c${i}`, `x${i}`])) } });
+    const listed = compareRunRows(a, many).filter((r) => r[0].startsWith('config '));
+    expect(listed).toHaveLength(13);
+    expect(listed[12]).toEqual(['config (12 more)', '', '', 'runs show has each config whole']);
+  });
+
+  it('says whether two runs\' artifacts are identical (the same weights) when both recorded their files', () => {
+    const files = { 'model.onnx': 'ab'.repeat(32), 'seen-texts.bloom': 'cd'.repeat(32) };
+    const a = run('a', ['queue'], { artifactFiles: files });
+    expect(row(compareRunRows(a, run('b', ['queue'], { artifactFiles: { ...files } })), 'model.onnx sha256')).toEqual(['model.onnx sha256', 'abababababab', 'abababababab', 'identical artifacts: the same weights']);
+    expect(row(compareRunRows(a, run('b', ['queue'], { artifactFiles: { ...files, 'model.onnx': 'ef'.repeat(32) } })), 'model.onnx sha256')?.[3]).toBe('differ: model.onnx');
+    expect(row(compareRunRows(a, run('b', ['queue'])), 'model.onnx sha256')).toBeUndefined();
+  });
+
   it('puts two runs side by side with deltas', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [epoch], metrics: { mean_macro_f1: 0.5 }, dataHash: 'x' };
     // Measured on the same rows (the same data): the metrics compare, and b - a is shown.

@@ -175,13 +175,80 @@ function labelsByTask(run: RunRecord): Map<string, string[]> {
   return out;
 }
 
-/** Tasks whose learnt labels differ (a rename, a merge, a label dropped or new): `+added -removed`. */
+/** The names of a run's tasks: as its config gives them (a run that failed before reading data has no taxonomy). */
+function taskNames(run: RunRecord): string[] {
+  const tasks = (run.config as { tasks?: unknown } | undefined)?.tasks;
+  if (!Array.isArray(tasks)) return [...labelsByTask(run).keys()];
+  return tasks.flatMap((t: unknown) => (typeof (t as { name?: unknown })?.name === 'string' ? [(t as { name: string }).name] : []));
+}
+
+/** Whether two runs trained the same tasks (in any order). */
+function sameTasks(a: RunRecord, b: RunRecord): boolean {
+  const [x, y] = [taskNames(a), taskNames(b)];
+  return x.length === y.length && x.every((t) => y.includes(t));
+}
+
+/** The `tasks` row: each run's tasks, and which b added or dropped. */
+function tasksRow(a: RunRecord, b: RunRecord): string[] {
+  const [x, y] = [taskNames(a), taskNames(b)];
+  const change = [...y.filter((t) => !x.includes(t)).map((t) => `+${t}`), ...x.filter((t) => !y.includes(t)).map((t) => `-${t}`)].join(' ');
+  return ['tasks', x.join(', ') || '-', y.join(', ') || '-', change === '' ? '' : `${change}: the mean_ figures average other tasks (no b - a shown)`];
+}
+
+/** A config as paths to values (`split.validShare`, `task queue.aliases`): its tasks by name, not by place; no description or model (the params row has those). */
+function configPaths(config: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (value: unknown, at: string) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, v] of Object.entries(value)) walk(v, at === '' ? key : `${at}.${key}`);
+    } else out.set(at, JSON.stringify(value));
+  };
+  if (config === null || typeof config !== 'object') return out;
+  const { description: _d, model: _m, tasks, ...rest } = config as Record<string, unknown>;
+  walk(rest, '');
+  if (Array.isArray(tasks)) {
+    for (const task of tasks as Record<string, unknown>[]) {
+      const { name, ...fields } = task ?? {};
+      if (typeof name === 'string') walk(fields, `task ${name}`);
+    }
+  }
+  return out;
+}
+
+/** How many config rows `runs compare` shows at most (`runs show` has the whole config of each). */
+const CONFIG_ROWS = 12;
+
+/** The config values (besides the model params) that differ between two runs: split, columns, onBadRow, a task's aliases... */
+function configChanges(a: RunRecord, b: RunRecord): string[][] {
+  const [x, y] = [configPaths(a.config), configPaths(b.config)];
+  const rows: string[][] = [];
+  for (const key of [...new Set([...x.keys(), ...y.keys()])].sort()) {
+    // A task only one run has is the tasks row's; its fields are not listed one by one.
+    const task = /^task ([^.]+)\./.exec(key)?.[1];
+    if (task !== undefined && (!taskNames(a).includes(task) || !taskNames(b).includes(task))) continue;
+    if (x.get(key) !== y.get(key)) rows.push([`config ${key}`, cut(x.get(key) ?? '-', 40), cut(y.get(key) ?? '-', 40), 'differs']);
+  }
+  if (rows.length <= CONFIG_ROWS) return rows;
+  return [...rows.slice(0, CONFIG_ROWS), [`config (${rows.length - CONFIG_ROWS} more)`, '', '', 'runs show has each config whole']];
+}
+
+/** Whether two runs' artifacts hold the same files (the same weights): blank unless both recorded their hashes. */
+function filesVerdict(a: RunRecord, b: RunRecord): string[][] {
+  if (a.artifactFiles === undefined || b.artifactFiles === undefined) return [];
+  const names = [...new Set([...Object.keys(a.artifactFiles), ...Object.keys(b.artifactFiles)])].sort();
+  const differ = names.filter((name) => a.artifactFiles?.[name] !== b.artifactFiles?.[name]);
+  const hash = (r: RunRecord) => r.artifactFiles?.['model.onnx']?.slice(0, 12) ?? '-';
+  return [['model.onnx sha256', hash(a), hash(b), differ.length === 0 ? 'identical artifacts: the same weights' : `differ: ${differ.join(', ')}`]];
+}
+
+/** Tasks of both runs whose learnt labels differ (a rename, a merge, a label dropped or new): `+added -removed`. */
 function labelChanges(a: RunRecord, b: RunRecord): string[][] {
   const [la, lb] = [labelsByTask(a), labelsByTask(b)];
   // A run that recorded no taxonomy (it failed before reading the data) lost or gained no labels.
   if (la.size === 0 || lb.size === 0) return [];
   const rows: string[][] = [];
-  for (const task of new Set([...la.keys(), ...lb.keys()])) {
+  // A task only one run has is said by the tasks row, not as all its labels gained or lost.
+  for (const task of [...la.keys()].filter((t) => lb.has(t))) {
     const x = la.get(task) ?? [];
     const y = lb.get(task) ?? [];
     const added = y.filter((l) => !x.includes(l));
@@ -238,6 +305,8 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['git commit', commitOf(a), commitOf(b), a.gitDirty || b.gitDirty ? 'uncommitted changes: the code may differ' : ''],
     ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', dataVerdict(a, b)],
     ['metrics on', measuredOn(a), measuredOn(b), rowsVerdict(a, b)],
+    tasksRow(a, b),
+    ...filesVerdict(a, b),
     ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['averaged epochs', fmt(a.averagedEpochs), fmt(b.averagedEpochs), ''],
@@ -250,7 +319,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     const y = JSON.stringify(b.params?.[key]);
     if (x !== y) rows.push([`param ${key}`, x ?? '-', y ?? '-', 'differs']);
   }
-  rows.push(...labelChanges(a, b));
+  rows.push(...configChanges(a, b), ...labelChanges(a, b));
   // Counts (and a metric's `support`) as integers; scores always to 4 places, a perfect 1 or a 0 included, and their b - a in points.
   const numeric = (label: string, x: number | undefined, y: number | undefined, kind: MetricKind, differ = true) => {
     const show = kind === 'count' ? fmt : score;
@@ -259,8 +328,12 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
   };
   for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key], 'count');
   // Metrics measured on different rows do not compare (the `metrics on` row says so): no difference is shown for them.
+  // Nor do the means over tasks of runs that trained other tasks (the tasks row says so).
   const comparable = sameRows(a, b);
-  for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) numeric(key, a.metrics?.[key], b.metrics?.[key], metricKind(key), comparable);
+  const tasksAlike = sameTasks(a, b);
+  for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) {
+    numeric(key, a.metrics?.[key], b.metrics?.[key], metricKind(key), comparable && (tasksAlike || !key.startsWith('mean_')));
+  }
   return rows;
 }
 

@@ -33,6 +33,16 @@ describe('run records', () => {
     expect((await readRun(home, 'run-killed')).status).toBe('running');
   });
 
+  it('reads no record outside the runs folder: an id with a path separator or .. names no run', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    await RunTracker.start(home, { runId: 'run-a', gitCommit: null, config: {}, dataPaths: [] });
+    // A record that a path out of runs/ would reach: ../runs/run-a is the same folder seen from above.
+    for (const id of ['../runs/run-a', 'run-a/../run-a', '..', '.', '', 'run-a\\x']) {
+      await expect(readRun(home, id)).rejects.toMatchObject({ code: 'RUN_NOT_FOUND', message: expect.stringContaining('without / or') });
+    }
+    expect((await readRun(home, 'run-a')).runId).toBe('run-a');
+  });
+
   it('records each epoch at once, without waiting for the event loop (a killed process keeps its epochs)', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
     const run = await RunTracker.start(home, { runId: 'run-epochs', gitCommit: null, config: {}, dataPaths: [] });

@@ -5,7 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkHomeDirectory, isNearId, makeDirectory, processAlive, writeFileAtomic } from '@mailroute/model';
+import { checkHomeDirectory, createLocalRegistry, isNearId, makeDirectory, processAlive, writeFileAtomic } from '@mailroute/model';
 import { redactPii } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
@@ -68,7 +68,13 @@ export const RunRecordSchema = z.object({
   /** Test-split metrics (`queue.macro_f1`, `mean_macro_f1`, ...). */
   metrics: z.record(z.string(), z.number()).optional(),
   metricsSplit: z.enum(['test', 'valid']).optional(),
+  /** Recorded before the model is registered: a run whose process ended while registering names it (see `readRun`). */
   modelId: z.string().optional(),
+  /**
+   * sha256 of each file of the model's artifact but its manifest (the manifest's `files`): two runs whose files agree
+   * trained the same weights. Kept when the registry prunes the artifact.
+   */
+  artifactFiles: z.record(z.string(), z.string()).optional(),
   artifactDir: z.string().optional(),
   trainingSeconds: z.number().optional(),
   error: z.string().optional(),
@@ -84,10 +90,26 @@ export function newId(prefix: string, date = new Date()): string {
   return `${prefix}-${stamp(date)}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A run still marked running whose process on this machine is gone was interrupted. */
-function withLiveness(run: RunRecord): RunRecord {
+/** The run ids of the registry's versions under `home` (none when it has no readable registry). */
+async function registeredRunIds(home: string): Promise<Set<string>> {
+  const versions = await createLocalRegistry({ home }).list().catch(() => []);
+  return new Set(versions.flatMap((v) => (v.runId === undefined ? [] : [v.runId])));
+}
+
+/**
+ * A run still marked running whose process on this machine is gone: finished when the registry holds a version
+ * of it (the process ended after registering the model, before its record said so), else interrupted.
+ */
+async function withLiveness(run: RunRecord, registered: () => Promise<Set<string>>): Promise<RunRecord> {
   const gone = run.status === 'running' && run.pid !== undefined && run.host === os.hostname() && !processAlive(run.pid);
-  return gone ? { ...run, status: 'interrupted' } : run;
+  if (!gone) return run;
+  return run.modelId !== undefined && (await registered()).has(run.runId) ? { ...run, status: 'finished' } : { ...run, status: 'interrupted' };
+}
+
+/** A memo of `registeredRunIds`: read at the first call only, and only if a call comes. */
+function registeredOnce(home: string): () => Promise<Set<string>> {
+  let ids: Promise<Set<string>> | undefined;
+  return () => (ids ??= registeredRunIds(home));
 }
 
 /** The commit of the mailroute checkout this code runs from (not of the directory it is run in); null outside git. */
@@ -178,13 +200,24 @@ export class RunTracker {
    * the export (`not a date/time: "Mit freundlichen Grüßen Anna Schmidt"`), which the run record keeps long after the
    * terminal that showed it whole.
    */
-  async fail(error: unknown): Promise<void> {
+  async fail(error: unknown, options: { modelRegistered?: boolean } = {}): Promise<void> {
     const line = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    // A model that did not get registered is not named: the run keeps what was measured of it, not an id of nothing.
+    if (options.modelRegistered !== true) {
+      const { modelId: _modelId, artifactFiles: _files, ...rest } = this.record;
+      this.record = rest;
+    }
     await this.update({ ...this.finishedFields(), status: 'failed', error: redactPii(line, { names: true }).text });
   }
 }
 
-export async function readRun(home: string, runId: string): Promise<RunRecord> {
+/** A run id names a folder of `runs/`: one path segment, no `..`. */
+function isRunDirName(runId: string): boolean {
+  return runId !== '' && runId !== '.' && runId !== '..' && !/[/\\\0]/.test(runId);
+}
+
+export async function readRun(home: string, runId: string, registered = registeredOnce(home)): Promise<RunRecord> {
+  if (!isRunDirName(runId)) throw new RunNotFoundError(runId, runsDir(home), { reason: 'a run id is the name of a folder there, without / or \\ (mailroute runs list shows the ids)' });
   const file = path.join(runsDir(home), runId, 'run.json');
   let text: string;
   try {
@@ -205,7 +238,25 @@ export async function readRun(home: string, runId: string): Promise<RunRecord> {
     const issue = parsed.error.issues[0];
     throw new RunRecordError(`${file}: not a run record (${issue.path.join('.') || '(root)'}: ${issue.message})`);
   }
-  return withLiveness(parsed.data);
+  return withLiveness(parsed.data, registered);
+}
+
+/**
+ * The run of `id`: a run id, or else a model id (`registry list` gives those) or `champion`, read as the run that
+ * trained that model. An id that names neither is refused as a run id is (with the near ids).
+ */
+export async function readRunOf(home: string, id: string): Promise<RunRecord> {
+  try {
+    return await readRun(home, id);
+  } catch (error) {
+    if (!(error instanceof RunNotFoundError) || !isRunDirName(id)) throw error;
+    const registry = createLocalRegistry({ home });
+    const version = await (id === 'champion' ? registry.champion() : registry.get(id)).catch(() => undefined);
+    const runs = await listRuns(home);
+    const run = (version?.runId === undefined ? undefined : runs.find((r) => r.runId === version.runId)) ?? runs.find((r) => r.modelId === id);
+    if (run) return run;
+    throw error;
+  }
 }
 
 /**
@@ -217,10 +268,11 @@ export async function listRuns(home: string, options: { onDamaged?: (error: RunR
   checkHomeDirectory(home);
   const ids = await readdir(runsDir(home)).catch(() => [] as string[]);
   const runs: RunRecord[] = [];
+  const registered = registeredOnce(home);
   for (const id of ids) {
     if (id.startsWith('.')) continue;
     try {
-      runs.push(await readRun(home, id));
+      runs.push(await readRun(home, id, registered));
     } catch (error) {
       if (error instanceof RunRecordError) options.onDamaged?.(error);
       else if (!(error instanceof RunNotFoundError)) throw error;
