@@ -138,7 +138,7 @@ describe('the training volume key', () => {
 
 describe("the metric regexes read the trainer's log lines", () => {
   const format = readFileSync(path.join(INFRA_ROOT, '../training/src/tracking/format.ts'), 'utf8');
-  const epochLine = "{'loss': 0.1234, 'learning_rate': 0.05, 'eval_loss': 0.3, 'eval_accuracy': 0.9, 'eval_f1': 0.8123, 'eval_queue_f1': 0.7, 'train_samples_per_second': 9000.5, 'epoch_runtime': 0.25, 'epoch': 3.0}";
+  const epochLine = "{'loss': 0.1234, 'learning_rate': 0.05, 'eval_loss': 0.3, 'eval_accuracy': 0.9, 'eval_precision': 0.85, 'eval_recall': 0.8, 'eval_f1': 0.8123, 'eval_queue_f1': 0.7, 'train_samples_per_second': 9000.5, 'epoch_runtime': 0.25, 'epoch': 3.0}";
   const finalLine = "{'eval_f1': 0.8201, 'best_epoch': 4.0, 'test_accuracy': 0.91, 'test_f1': 0.8012, 'test_queue_f1': 0.79}";
   const first = (regex: string, line: string) => new RegExp(regex).exec(line)?.[1];
 
@@ -146,16 +146,20 @@ describe("the metric regexes read the trainer's log lines", () => {
     for (const m of TRAINING_METRICS) {
       const key = /^'([a-z_0-9]+)'/.exec(m.Regex)?.[1];
       // format.ts writes them as ['<key>', value] pairs, or `${split}_f1` for the test split.
-      const printed = format.includes(`['${key}',`) || (key === 'test_f1' && format.includes('`${input.split}_f1`'));
+      const printed = format.includes(`['${key}',`) || (['test_f1', 'test_accuracy'].includes(key ?? '') && format.includes(`\`\${input.split}_${key?.slice(5)}\``));
       expect(printed, m.Name).toBe(true);
     }
   });
 
   it('take each value from its own key, not from a longer one that ends alike', () => {
     const values = Object.fromEntries(TRAINING_METRICS.map((m) => [m.Name, first(m.Regex, epochLine)]));
-    expect(values).toEqual({ 'train:loss': '0.1234', 'train:learning_rate': '0.05', 'validation:loss': '0.3', 'validation:f1': '0.8123', 'test:f1': undefined, epoch: '3.0' });
+    expect(values).toEqual({
+      'train:loss': '0.1234', 'train:learning_rate': '0.05', 'train:samples_per_second': '9000.5', 'train:epoch_runtime': '0.25',
+      'validation:loss': '0.3', 'validation:accuracy': '0.9', 'validation:precision': '0.85', 'validation:recall': '0.8', 'validation:f1': '0.8123',
+      'test:accuracy': undefined, 'test:f1': undefined, epoch: '3.0',
+    });
     const final = Object.fromEntries(TRAINING_METRICS.map((m) => [m.Name, first(m.Regex, finalLine)]));
-    expect(final).toMatchObject({ 'validation:f1': '0.8201', 'test:f1': '0.8012', epoch: undefined });
+    expect(final).toMatchObject({ 'validation:f1': '0.8201', 'validation:accuracy': undefined, 'test:accuracy': '0.91', 'test:f1': '0.8012', epoch: undefined });
   });
 });
 

@@ -37,13 +37,21 @@ const VOLUME_SIZE_GB = 30;
  * `{'loss': 0.1234, 'learning_rate': 0.05, 'eval_loss': 0.3, 'eval_f1': 0.8123, ..., 'epoch': 3.0}`, then
  * `{'eval_f1': 0.8123, 'best_epoch': 3.0, ..., 'test_f1': 0.8012}`. A regex names its key with the quote in
  * front, so `'loss'` never matches inside `'eval_loss'`. SageMaker keeps every match as a time series and
- * the last as the final value: for `eval_f1` that is the kept weights' (the final line's).
+ * the last as the final value: for `eval_f1` that is the kept weights' (the final line's). Per-task figures
+ * (`eval_queue_f1`, `test_queue_f1`) are printed too but not defined here, as the tasks are the training config's;
+ * the job's `run.json` (in its output, `output/data/`) holds every figure per task.
  */
 export const TRAINING_METRICS: readonly { Name: string; Regex: string }[] = [
   { Name: 'train:loss', Regex: "'loss': ([0-9.]+)" },
   { Name: 'train:learning_rate', Regex: "'learning_rate': ([0-9.]+)" },
+  { Name: 'train:samples_per_second', Regex: "'train_samples_per_second': ([0-9.]+)" },
+  { Name: 'train:epoch_runtime', Regex: "'epoch_runtime': ([0-9.]+)" },
   { Name: 'validation:loss', Regex: "'eval_loss': ([0-9.]+)" },
+  { Name: 'validation:accuracy', Regex: "'eval_accuracy': ([0-9.]+)" },
+  { Name: 'validation:precision', Regex: "'eval_precision': ([0-9.]+)" },
+  { Name: 'validation:recall', Regex: "'eval_recall': ([0-9.]+)" },
   { Name: 'validation:f1', Regex: "'eval_f1': ([0-9.]+)" },
+  { Name: 'test:accuracy', Regex: "'test_accuracy': ([0-9.]+)" },
   { Name: 'test:f1', Regex: "'test_f1': ([0-9.]+)" },
   { Name: 'epoch', Regex: "'epoch': ([0-9.]+)" },
 ];

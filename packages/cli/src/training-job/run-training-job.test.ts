@@ -46,6 +46,12 @@ describe('the SageMaker training job', () => {
     const manifest = await readVerifiedManifest(modelDir);
     expect(manifest.modelId).toBe(job.result?.modelId);
     expect(job.model).toEqual(['manifest.json', ...Object.keys(manifest.files)].sort());
+    // The run's record outlives the scratch home: SageMaker keeps output/data as output.tar.gz.
+    const record = JSON.parse(await readFile(path.join(job.root, 'output/data/run.json'), 'utf8'));
+    expect(record).toMatchObject({ status: 'finished', modelId: manifest.modelId, note: 'execution 42', artifactFiles: manifest.files });
+    expect(record.epochs).toHaveLength(3);
+    expect(Object.keys(record.metrics)).toContain('queue.macro_f1');
+    expect((await readFile(path.join(job.root, 'output/data/epochs.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(3);
     // All three files trained it: 400 rows read, less the held-out test rows.
     expect(job.stderr).toContain('400 row(s) read, 400 used');
     const counts = manifest.training?.counts as { train: number; valid: number };
@@ -108,6 +114,15 @@ describe('the SageMaker training job', () => {
     expect(run.failure).not.toContain('\n');
     expect(Buffer.byteLength(run.failure ?? '')).toBeLessThanOrEqual(1024);
     expect(run.model).toEqual([]);
+  }, 60_000);
+
+  it('keeps the record of a run that failed in its data, with its error, in output/data', async () => {
+    const rows = generateDemoRows({ rows: 60 }).map((row) => ({ ...row, subject: '', body: '', html: '' }));
+    const run = await runJob({ config: { 'train-config.json': { ...(await smallDemoConfig()), onBadRow: 'skip' } }, data: { 'a.csv': demoRowsToCsv(rows) } });
+    expect(run.error).toBeDefined();
+    const record = JSON.parse(await readFile(path.join(run.root, 'output/data/run.json'), 'utf8'));
+    expect(record).toMatchObject({ status: 'failed', error: expect.stringContaining('no usable rows') });
+    expect(record.modelId).toBeUndefined();
   }, 60_000);
 
   it('refuses a model directory that already holds files, and leaves them', async () => {

@@ -1,7 +1,7 @@
-import { access, constants, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { access, constants, copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadTrainingConfig, trainFromConfig } from '@mailroute/training';
+import { loadTrainingConfig, runsDir, trainFromConfig } from '@mailroute/training';
 import { formatError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
 import { trainResultLines } from '../commands/train-result.js';
@@ -45,6 +45,26 @@ async function configFileOf(paths: SageMakerPaths, name: string): Promise<string
   return file;
 }
 
+/**
+ * The run's record (run.json, epochs.jsonl: config, commit, data hash and counts, every epoch's and the test split's
+ * figures per task) copied to the job's output data folder, which SageMaker keeps as output.tar.gz whether the job
+ * succeeds or fails: the scratch home it was written in is removed. A copy that fails is said, and fails nothing.
+ */
+async function keepRunRecord(home: string, outputDataDir: string, stderr: NodeJS.WritableStream): Promise<void> {
+  try {
+    const [runId] = await readdir(runsDir(home)).catch(() => [] as string[]);
+    if (runId === undefined) return;
+    await mkdir(outputDataDir, { recursive: true });
+    for (const name of ['run.json', 'epochs.jsonl']) {
+      await copyFile(path.join(runsDir(home), runId, name), path.join(outputDataDir, name)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    }
+  } catch (error) {
+    stderr.write(safeLines(`warning: the run record was not kept in ${outputDataDir}: ${(error as Error).message}\n`));
+  }
+}
+
 /** Trains as `mailroute train --config <config> --data <every export>` does, in a registry of its own that is removed after. */
 async function train(options: TrainingJobOptions, configFile: string, files: string[], note: string | undefined) {
   const { stdout, stderr } = options;
@@ -67,6 +87,7 @@ async function train(options: TrainingJobOptions, configFile: string, files: str
     await writeModelDir(result.artifactDir, options.paths.modelDir);
     return result.modelId;
   } finally {
+    await keepRunRecord(home, options.paths.outputDataDir, stderr);
     await rm(home, { recursive: true, force: true });
   }
 }

@@ -10,6 +10,7 @@ describe('sageMakerPaths', () => {
       dataChannel: '/opt/ml/input/data/training',
       configChannel: '/opt/ml/input/data/config',
       failureFile: '/opt/ml/output/failure',
+      outputDataDir: '/opt/ml/output/data',
     });
   });
 
@@ -24,7 +25,8 @@ describe('sageMakerPaths', () => {
       { SM_MODEL_DIR: '/m', SM_INPUT_CONFIG_DIR: '/c', SM_CHANNEL_TRAINING: '/d', SM_CHANNEL_CONFIG: '/cfg', SM_OUTPUT_DIR: '/o', MAILROUTE_SAGEMAKER_ROOT: '/tmp/ml' },
       '/srv/ml',
     );
-    expect(paths).toEqual({ modelDir: '/m', inputConfigDir: '/c', dataChannel: '/d', configChannel: '/cfg', failureFile: path.join('/o', 'failure') });
+    expect(paths).toEqual({ modelDir: '/m', inputConfigDir: '/c', dataChannel: '/d', configChannel: '/cfg', failureFile: path.join('/o', 'failure'), outputDataDir: path.join('/o', 'data') });
+    expect(sageMakerPaths({ SM_OUTPUT_DIR: '/o', SM_OUTPUT_DATA_DIR: '/od' }).outputDataDir).toBe('/od');
     expect(sageMakerPaths({ SM_MODEL_DIR: '' }, '/srv/ml').modelDir).toBe('/srv/ml/model');
   });
 });

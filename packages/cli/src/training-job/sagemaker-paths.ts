@@ -13,6 +13,11 @@ export interface SageMakerPaths {
   configChannel: string;
   /** The file whose text SageMaker shows as the job's FailureReason (`SM_OUTPUT_DIR`, default <root>/output, + /failure). */
   failureFile: string;
+  /**
+   * Other output, kept by SageMaker as output.tar.gz beside model.tar.gz, whether the job succeeds or fails
+   * (`SM_OUTPUT_DATA_DIR`, default the output folder's `data`): the run record goes there.
+   */
+  outputDataDir: string;
 }
 
 /** The default root: what SageMaker mounts in the container. */
@@ -31,11 +36,13 @@ const channelEnv = (channel: string) => `SM_CHANNEL_${channel.toUpperCase()}`;
 export function sageMakerPaths(env: Record<string, string | undefined>, root?: string): SageMakerPaths {
   const base = path.resolve(root ?? (env[ROOT_ENV]?.trim() || SAGEMAKER_ROOT));
   const from = (name: string, fallback: string) => path.resolve(env[name]?.trim() || path.join(base, fallback));
+  const outputDir = from('SM_OUTPUT_DIR', 'output');
   return {
     modelDir: from('SM_MODEL_DIR', 'model'),
     inputConfigDir: from('SM_INPUT_CONFIG_DIR', 'input/config'),
     dataChannel: from(channelEnv(TRAINING_JOB.dataChannel), `input/data/${TRAINING_JOB.dataChannel}`),
     configChannel: from(channelEnv(TRAINING_JOB.configChannel), `input/data/${TRAINING_JOB.configChannel}`),
-    failureFile: path.join(from('SM_OUTPUT_DIR', 'output'), 'failure'),
+    failureFile: path.join(outputDir, 'failure'),
+    outputDataDir: env.SM_OUTPUT_DATA_DIR?.trim() ? path.resolve(env.SM_OUTPUT_DATA_DIR.trim()) : path.join(outputDir, 'data'),
   };
 }

@@ -23,6 +23,14 @@ describe('formatEpochLine', () => {
     expect(/'epoch': ([0-9.]+)/.exec(line)?.[1]).toBe('3.0');
   });
 
+  it('writes a learning rate or loss too small for its places out in digits the regexes read, never as 0.0 or in exponent form', () => {
+    const line = formatEpochLine({ ...epoch, learningRate: 3.6e-7, loss: 0.00002 });
+    expect(line).toContain("'learning_rate': 0.00000036,");
+    expect(line).toContain("'loss': 0.00002,");
+    expect(/'learning_rate': ([0-9.]+)/.exec(line)?.[1]).toBe('0.00000036');
+    expect(formatEpochLine({ ...epoch, loss: 0 })).toContain("'loss': 0.0,");
+  });
+
   it('leaves out validation fields when there is no validation split', () => {
     const line = formatEpochLine({ ...epoch, valLoss: null, meanF1: null, perTask: {} });
     expect(line).not.toContain('eval_');

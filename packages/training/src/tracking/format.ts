@@ -2,10 +2,18 @@ import path from 'node:path';
 import { describeMeasuredOn, type MeasuredOnFacts } from '@mailroute/model';
 import type { EpochRecord, RunRecord } from './run-record.js';
 
-/** A float as Python prints it: always with a decimal point; metrics rounded to 4 places. */
+/**
+ * A float as Python prints it: always with a decimal point; metrics rounded to 4 places. A value that rounds to 0
+ * but is not 0 (a learning rate of 3.6e-7) keeps its leading digits, written out (`0.00000036`) as the
+ * metric regexes (`[0-9.]+`) read it: never in exponent form.
+ */
 function pyFloat(value: number, places = 4): string {
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : value < 0 ? '-inf' : 'nan';
   const rounded = Number(value.toFixed(places));
+  if (rounded === 0 && value !== 0) {
+    const digits = Math.min(100, Math.ceil(-Math.log10(Math.abs(value))) + 2);
+    return value.toFixed(digits).replace(/(\.\d*?[1-9])0+$/, '$1');
+  }
   const text = String(rounded);
   return /[.e]/.test(text) ? text : `${text}.0`;
 }
