@@ -162,6 +162,21 @@ describe('trainNgramBag', () => {
     expect(Object.keys(model.bestEpochs)).toEqual(['queue', 'topic']);
   });
 
+  it('counts each example once in either mode: the epoch loss is per example summed over its tasks, the rate in examples', async () => {
+    const byMode = async (mode: 'multi-task' | 'single-task') => {
+      const epochs: EpochReport[] = [];
+      // A learning rate of ~0 keeps the weights at their start: both modes then measure the loss of the same guesses.
+      await trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, epochs: 1, learningRate: 1e-9, mode }, onEpoch: (e) => epochs.push(e) });
+      return epochs[0];
+    };
+    const [multi, single] = [await byMode('multi-task'), await byMode('single-task')];
+    // 60 rows, each with a queue label: 60 examples an epoch, not one per (example, task) pair.
+    for (const e of [multi, single]) expect(e.samplesPerSecond * e.seconds).toBeCloseTo(60, 6);
+    // Untrained, each example's loss is near ln 3 + ln 2 (10 of the 60 have no topic: ln 3 alone).
+    const expected = (50 * (Math.log(3) + Math.log(2)) + 10 * Math.log(3)) / 60;
+    for (const e of [multi, single]) expect(e.loss).toBeCloseTo(expected, 1);
+  });
+
   it('trains without a validation split: no early stopping, neutral calibration', async () => {
     const model = await trainNgramBag({ train: rows(30), valid: [], tasks, params: { ...small, epochs: 3 } });
     expect(model.history.map((e) => e.valLoss)).toEqual([null, null, null]);

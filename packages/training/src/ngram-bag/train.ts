@@ -298,6 +298,9 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
   for (let epoch = 1; epoch <= params.epochs && tracks.some((track) => !track.done); epoch++) {
     const started = performance.now();
     let lossSum = 0;
+    // Examples trained this epoch, each once however many parts (single-task: one per task) it trained: the loss
+    // is per example summed over its tasks, and the rate counts examples, in either mode.
+    const trained = new Uint8Array(train.length);
     let seen = 0;
     let lr = params.learningRate;
     for (const track of tracks) {
@@ -312,7 +315,10 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
           updateEmbedding(track.state, example, lr, params.l2);
         }
         applyUpdate(track.state, lr, params.l2, end - start);
-        seen += end - start;
+        for (let k = start; k < end; k++) {
+          if (trained[track.order[k]] === 0) seen++;
+          trained[track.order[k]] = 1;
+        }
         step++;
       }
     }
