@@ -93,6 +93,16 @@ describe('mailroute runs', () => {
     expect((await run(['registry', 'approve', modelId], cwd)).code).toBe(0);
     expect(JSON.parse((await run(['runs', 'show', 'champion'], cwd)).stdout).runId).toBe(firstRun);
     expect((await run(['runs', 'compare', 'champion', other], cwd)).stdout).toMatch(new RegExp(`\\nrun +${firstRun} +${other}\\n`));
+    // The list says where each run's model stands in the registry, and --limit keeps the newest.
+    const listed = (await run(['runs', 'list'], cwd)).stdout;
+    expect(listed).toMatch(/ registry +mean macro-F1 /);
+    expect(listed).toMatch(new RegExp(`\\n${firstRun} +finished .* ${modelId} +Approved, champion +`));
+    expect(listed).toMatch(new RegExp(`\\n${other} +finished .* PendingManualApproval +`));
+    const newest = await run(['runs', 'list', '--limit', '1'], cwd);
+    expect(newest.stdout.trimEnd().split('\n')).toHaveLength(4);
+    expect(newest.stdout).toContain('(1 older run(s) not listed)');
+    expect(JSON.parse((await run(['runs', 'list', '--json', '--limit', '1'], cwd)).stdout)).toHaveLength(1);
+    expect((await run(['runs', 'list', '--limit', '0'], cwd)).code).toBe(2);
     const missing = await run(['runs', 'show', 'ngram-bag-20990101-000000-000000'], cwd);
     expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('no run "ngram-bag-20990101-000000-000000"')]);
   }, 60_000);

@@ -147,13 +147,17 @@ function failureReason(error: string): string {
   return cut(line, REASON_WIDTH);
 }
 
-/** Rows of `runs list`: id, status, started, model, mean macro-F1, measured on, data hash, note, and why a failed run failed. */
-export function runListRows(runs: readonly RunRecord[]): string[][] {
+/**
+ * Rows of `runs list`: id, status, started, model, its registry standing (with `standing`: the model's status in the
+ * registry, as `registry list` shows it), mean macro-F1, measured on, data hash, note, and why a failed run failed.
+ */
+export function runListRows(runs: readonly RunRecord[], standing?: ReadonlyMap<string, string>): string[][] {
   return runs.map((r) => [
     r.runId,
     r.status,
     r.startedAt.slice(0, 19).replace('T', ' '),
     r.modelId ?? '-',
+    ...(standing ? [(r.modelId === undefined ? undefined : standing.get(r.modelId)) ?? '-'] : []),
     score(r.metrics?.mean_macro_f1),
     measuredOn(r),
     r.dataHash ? r.dataHash.slice(0, 12) : '-',
@@ -166,10 +170,10 @@ export function runListRows(runs: readonly RunRecord[]): string[][] {
  * The `runs list` table; the error column only when a listed run failed. `show`: how a cell is shown (the
  * CLI escapes control characters of notes, ids and errors for the terminal), applied before the columns are aligned.
  */
-export function formatRunList(runs: readonly RunRecord[], show: (cell: string) => string = (cell) => cell): string {
-  const header = ['run', 'status', 'started (UTC)', 'model', 'mean macro-F1', 'measured on', 'data', 'note', 'error'];
-  const rows = runListRows(runs).map((row) => row.map(show));
-  if (rows.some((row) => row[8] !== '')) return formatTable(header, rows);
+export function formatRunList(runs: readonly RunRecord[], show: (cell: string) => string = (cell) => cell, standing?: ReadonlyMap<string, string>): string {
+  const header = ['run', 'status', 'started (UTC)', 'model', ...(standing ? ['registry'] : []), 'mean macro-F1', 'measured on', 'data', 'note', 'error'];
+  const rows = runListRows(runs, standing).map((row) => row.map(show));
+  if (rows.some((row) => row[header.length - 1] !== '')) return formatTable(header, rows);
   return formatTable(header.slice(0, -1), rows.map((row) => row.slice(0, -1)));
 }
 
