@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../pipeline/train-from-config.js';
 import { processAlive } from '@mailroute/model';
-import { gitCommit, gitDirty, listRuns, readRun, RunTracker } from './run-record.js';
+import { gitCommit, gitDirty, listRuns, readRun, RUN_STALE_MS, RunTracker } from './run-record.js';
 
 /** The pid of a process that has ended. */
 function deadPid(): number {
@@ -28,9 +28,19 @@ describe('run records', () => {
       [live.runId, 'running'],
       ['run-killed', 'interrupted'],
     ]);
-    // Another machine's run cannot be checked: it stays as written.
-    writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...record, host: 'elsewhere' }));
+    // Another machine's run cannot be checked by its pid: it stays as written while its record is being written.
+    const file = path.join(dir, 'run.json');
+    writeFileSync(file, JSON.stringify({ ...record, host: 'elsewhere' }));
     expect((await readRun(home, 'run-killed')).status).toBe('running');
+    // Unwritten for over a day (a run writes its record at every epoch), it is gone: a container stopped, a host
+    // renamed. So is a run of this machine whose pid is alive again, now another process's.
+    const stale = (Date.now() - RUN_STALE_MS - 60_000) / 1000;
+    utimesSync(file, stale, stale);
+    expect((await readRun(home, 'run-killed')).status).toBe('interrupted');
+    writeFileSync(file, JSON.stringify({ ...record, pid: process.pid }));
+    expect((await readRun(home, 'run-killed')).status).toBe('running');
+    utimesSync(file, stale, stale);
+    expect((await readRun(home, 'run-killed')).status).toBe('interrupted');
   });
 
   it('reads no record outside the runs folder: an id with a path separator or .. names no run', async () => {

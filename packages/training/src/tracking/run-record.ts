@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,12 +97,21 @@ async function registeredRunIds(home: string): Promise<Set<string>> {
 }
 
 /**
- * A run still marked running whose process on this machine is gone: finished when the registry holds a version
- * of it (the process ended after registering the model, before its record said so), else interrupted.
+ * How long a running run's record may go unwritten before it is taken as gone whatever its pid says: a run writes
+ * it at every epoch, and no step between two writes (reading the export, registering) takes a day.
  */
-async function withLiveness(run: RunRecord, registered: () => Promise<Set<string>>): Promise<RunRecord> {
-  const gone = run.status === 'running' && run.pid !== undefined && run.host === os.hostname() && !processAlive(run.pid);
-  if (!gone) return run;
+export const RUN_STALE_MS = 24 * 3600 * 1000;
+
+/**
+ * A run still marked running whose process is gone: on this machine, its pid has ended; on any machine (another
+ * host's, a container's, a pid used again since), its record has not been written for RUN_STALE_MS. Finished when
+ * the registry holds a version of it (the process ended after registering the model, before its record said so),
+ * else interrupted.
+ */
+async function withLiveness(run: RunRecord, writtenAt: number, registered: () => Promise<Set<string>>): Promise<RunRecord> {
+  if (run.status !== 'running') return run;
+  const ended = run.pid !== undefined && run.host === os.hostname() && !processAlive(run.pid);
+  if (!ended && Date.now() - writtenAt < RUN_STALE_MS) return run;
   return run.modelId !== undefined && (await registered()).has(run.runId) ? { ...run, status: 'finished' } : { ...run, status: 'interrupted' };
 }
 
@@ -220,8 +229,10 @@ export async function readRun(home: string, runId: string, registered = register
   if (!isRunDirName(runId)) throw new RunNotFoundError(runId, runsDir(home), { reason: 'a run id is the name of a folder there, without / or \\ (mailroute runs list shows the ids)' });
   const file = path.join(runsDir(home), runId, 'run.json');
   let text: string;
+  let writtenAt: number;
   try {
     text = await readFile(file, 'utf8');
+    writtenAt = (await stat(file)).mtimeMs;
   } catch (cause) {
     // Run ids are long: name the ones a shortened or mistyped id may have meant.
     const ids = await readdir(runsDir(home)).catch(() => [] as string[]);
@@ -238,7 +249,7 @@ export async function readRun(home: string, runId: string, registered = register
     const issue = parsed.error.issues[0];
     throw new RunRecordError(`${file}: not a run record (${issue.path.join('.') || '(root)'}: ${issue.message})`);
   }
-  return withLiveness(parsed.data, registered);
+  return withLiveness(parsed.data, writtenAt, registered);
 }
 
 /**
