@@ -37,6 +37,22 @@ describe('mailroute registry', () => {
     expect(list.stdout).toMatch(/created \(UTC\)/);
   });
 
+  it('add registers an artifact directory made elsewhere, checked against its manifest, as PendingManualApproval', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-add-'));
+    const dir = artifact('model-cloud');
+    const added = await runCli(['registry', 'add', path.relative(home, dir), '--note', 'from the SageMaker job'], { env: { USER: 'tester' }, cwd: home, home });
+    expect([added.code, added.stdout, added.stderr]).toEqual([0, 'registered model-cloud (version 1, PendingManualApproval)\n', '']);
+    expect(await createLocalRegistry({ home }).get('model-cloud')).toMatchObject({ status: 'PendingManualApproval', note: 'from the SageMaker job' });
+    // Twice: refused, the first stays.
+    expect(await run(['registry', 'add', dir], home)).toMatchObject({ code: 1, stderr: expect.stringContaining('[REGISTRY_DUPLICATE]') });
+    // A file changed since its manifest was written: refused, nothing registered.
+    const tampered = artifact('model-tampered');
+    writeFileSync(path.join(tampered, 'model.onnx'), 'y');
+    expect(await run(['registry', 'add', tampered], home)).toMatchObject({ code: 1, stderr: expect.stringContaining('[REGISTRY_ARTIFACT_INVALID]') });
+    expect(await run(['registry', 'add', path.join(home, 'nowhere')], home)).toMatchObject({ code: 1, stderr: expect.stringContaining('no valid manifest.json') });
+    expect((await createLocalRegistry({ home }).list()).map((v) => v.id)).toEqual(['model-cloud']);
+  });
+
   it('lists, shows, approves (champion), rejects and sets the champion', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-'));
     expect((await run(['registry', 'list'], home)).stdout).toContain('no models registered');

@@ -4,6 +4,7 @@ import { createLocalRegistry, gateStanding, heldOutTestRows, noChampionError, Re
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { registerPrune } from './registry-prune.js';
+import { registerAdd } from './registry-add.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
 
@@ -200,7 +201,7 @@ function row(v: ModelVersion, champion: string | undefined): string[] {
 }
 
 /**
- * `mailroute registry list|show|approve|reject|champion|prune`: the local registry under MAILROUTE_HOME. What versions
+ * `mailroute registry list|show|approve|reject|champion|add|prune`: the local registry under MAILROUTE_HOME. What versions
  * hold (notes and names of approvals and rejections, ids, tasks, file names) is printed with control characters escaped.
  */
 export function registerRegistry(program: Command, ctx: CliContext): void {
@@ -208,7 +209,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
   const print = (v: unknown): void => {
     ctx.stdout.write(`${safeJson(v)}\n`);
   };
-  const cmd = program.command('registry').description('List, show, approve or reject registered models; show or set the champion; prune the artifacts of old rejected or unapproved ones');
+  const cmd = program.command('registry').description('List, show, approve or reject registered models; show or set the champion; add a model made elsewhere; prune the artifacts of old rejected or unapproved ones');
 
   cmd
     .command('list', { isDefault: true })
@@ -328,5 +329,6 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       }
     });
 
+  registerAdd(cmd, ctx);
   registerPrune(cmd, ctx);
 }

@@ -369,12 +369,20 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     const data = path.join(tmp, 'demo.csv');
     await writeDemoData(data, { rows: 300, seed: 5 });
     const registry = createLocalRegistry({ home });
+    const register = registry.register.bind(registry);
     registry.register = () => Promise.reject(Object.assign(new Error('the registry lock is held by pid 4242'), { code: 'REGISTRY_LOCK_TIMEOUT' }));
-    await expect(trainFromConfig({ config: { ...(await loadDemoConfig()), model: SMALL }, dataPath: data, home, registry })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
+    const warnings: string[] = [];
+    const training = trainFromConfig({ config: { ...(await loadDemoConfig()), model: SMALL }, dataPath: data, home, registry, logger: { warn: (m) => warnings.push(m) } });
+    await expect(training).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
     const [run] = await listRuns(home);
     expect(run).toMatchObject({ status: 'failed', error: 'the registry lock is held by pid 4242', metricsSplit: 'test', bestEpoch: expect.any(Number) });
     expect(run.metrics?.mean_macro_f1).toBeGreaterThan(0);
     expect([run.modelId, run.artifactFiles, run.artifactDir]).toEqual([undefined, undefined, undefined]);
+    // The model is kept beside its run, whole, and registers later.
+    const kept = path.join(home, 'runs', run.runId, 'model');
+    expect(warnings).toContain(`the trained model was not registered; it is kept in ${kept}: \`mailroute registry add ${kept}\` registers it`);
+    const version = await register(kept);
+    expect(version.metrics.mean_macro_f1).toBeCloseTo(run.metrics?.mean_macro_f1 ?? NaN, 10);
   });
 
   it('records the artifact\'s file hashes; a run whose process ended after registering reads as finished, one that registered nothing as interrupted', async () => {

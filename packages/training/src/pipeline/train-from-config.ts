@@ -1,4 +1,4 @@
-import { access, constants, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, constants, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -209,6 +209,18 @@ function dirtyFlag(): { gitDirty?: boolean } {
   return dirty === undefined ? {} : { gitDirty: dirty };
 }
 
+/** Copies a staged artifact into `<run dir>/model`; the folder, or undefined when it could not be copied (said by the caller's error). */
+async function keepUnregistered(staged: string, runDir: string): Promise<string | undefined> {
+  const target = path.join(runDir, 'model');
+  try {
+    await cp(staged, target, { recursive: true, errorOnExist: true, force: false });
+    return target;
+  } catch {
+    await rm(target, { recursive: true, force: true }).catch(() => undefined);
+    return undefined;
+  }
+}
+
 /**
  * How long a trained model waits for the registry's lock (the registry commands wait 15 s): a training of
  * minutes is not thrown away because an approval or another registration held the lock a little longer.
@@ -251,6 +263,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   const tmp = await scratchDir();
   const signal = options.signal;
   let registered = false;
+  /** The staged artifact, once it is complete and measured. */
+  let trained: string | undefined;
   // Every progress report is a point to stop at (cleaning, each epoch, each batch of predictions).
   const onProgress: OnProgress = (done, total, label) => {
     signal?.throwIfAborted();
@@ -402,6 +416,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // Recorded before registering: a registration that fails (the lock held too long) keeps what was measured, and a
     // process that ends between registering and finishing leaves a run the registry's version shows finished.
     await tracker.update({ metrics, metricsSplit, modelId, artifactFiles: manifest.files, ...kept, trainingSeconds });
+    trained = staged;
     const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });
     registered = true;
     const artifactDir = await registry.artifactDir(version.id);
@@ -409,7 +424,13 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy: dataset.taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs };
   } catch (error) {
     if (signal?.aborted && error === signal.reason) await tracker.interrupt();
-    else await tracker.fail(error, { modelRegistered: registered });
+    else {
+      // A model trained and measured but not registered (the registry's lock held too long, a full disk) is kept
+      // beside its run, to register later, rather than removed with the scratch folder after minutes of training.
+      const keptIn = trained !== undefined && !registered ? await keepUnregistered(trained, tracker.dir) : undefined;
+      if (keptIn !== undefined) log?.warn?.(`the trained model was not registered; it is kept in ${keptIn}: \`mailroute registry add ${keptIn}\` registers it`);
+      await tracker.fail(error, { modelRegistered: registered });
+    }
     throw error;
   } finally {
     await rm(tmp, { recursive: true, force: true });
