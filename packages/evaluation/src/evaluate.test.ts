@@ -360,7 +360,7 @@ describe('evaluatePredictions', () => {
     expect(md).toContain('| 0.1562 |');
     expect(md).not.toMatch(/0\.9063|0\.1563/);
     const reliability = reportPictures(r).find((p) => p.kind === 'reliability')?.svg ?? '';
-    expect(reliability).toContain('ECE 0.1562 · MCE 0.1562');
+    expect(reliability).toContain('ECE 0.1562 over 10 bins · MCE 0.1562 (in a bin of 32 emails)');
   });
 
   it('says "the 1 label that has test emails" and "emails with a label for intent" in good English', () => {

@@ -78,6 +78,8 @@ export const EvaluationReportSchema = z.object({
    * manual triage. The reports say only of `queueTask` that it routes; absent (a predictions file), of none.
    */
   routing: z.object({ queueTask: z.string(), abstainTasks: z.array(z.string()).optional() }).optional(),
+  /** The precision the model's abstention thresholds were chosen for (its config's `targetPrecision`): the reports say when a task falls short of it. */
+  targetPrecision: z.number().min(0).max(1).optional(),
 });
 export type EvaluationReport = z.infer<typeof EvaluationReportSchema>;
 
@@ -106,6 +108,8 @@ export interface EvaluateOptions {
   warnings?: readonly string[];
   /** The model manifest's `routing`: the reports say of its queue task alone that it routes mail. */
   routing?: ReportRouting;
+  /** The precision its thresholds were chosen for (the training config's `targetPrecision`). */
+  targetPrecision?: number;
   onProgress?: (done: number, total: number, label?: string) => void;
 }
 
@@ -333,6 +337,7 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
     tasks: reports,
     ...(warnings.length > 0 ? { warnings } : {}),
     ...(options.routing ? { routing: { queueTask: options.routing.queueTask, ...(options.routing.abstainTasks ? { abstainTasks: [...options.routing.abstainTasks] } : {}) } } : {}),
+    ...(options.targetPrecision !== undefined ? { targetPrecision: options.targetPrecision } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { ReportRouting } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
 import { cell, codeSpan as code } from './markdown.js';
-import { absentLabelsNote, leftOutWarning, operatingSentence, SLICE_NOTE } from './report-text.js';
+import { absentLabelsNote, leftOutWarning, operatingSentence, shortOfTarget, SLICE_NOTE } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
 export interface TrainingFacts {
@@ -144,13 +144,6 @@ function labelChangeLines(changes: NonNullable<TrainingFacts['labelChanges']>[st
   return out;
 }
 
-/** `(target 90%: 5.4 points short on these emails)` after a task's operating point when its precision misses the target. */
-function shortOfTarget(t: EvaluationReport['tasks'][number], target: number | undefined): string {
-  const precision = t.operating?.precision;
-  if (target === undefined || precision === null || precision === undefined || precision >= target) return '';
-  return ` Its target precision is ${pct(target)}: ${((target - precision) * 100).toFixed(1)} points short on these emails.`;
-}
-
 /**
  * When an email goes to manual triage, in the model's own task names when its routing is known (`queue`, or
  * the config's `routing.queueTask`, and the `abstainTasks` whose abstention also sends it there); `below`:
@@ -202,7 +195,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   }
   lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails with a label.`, '');
   const operating = report.tasks.filter((t) => t.operating);
-  const target = options.training?.targetPrecision;
+  const target = report.targetPrecision ?? options.training?.targetPrecision;
   if (operating.length > 0) {
     lines.push(
       '## Where the model answers',
@@ -210,7 +203,10 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
       `At the model's own thresholds (chosen on its validation split for its target precision${target === undefined ? '' : `, ${pct(target)}`}), on these emails. Below its threshold a task abstains. ${triageRule(report.routing, 'abstains')}`,
       '',
     );
-    for (const t of operating) lines.push(`- **${cell(t.task)}**: ${operatingSentence(t)}${shortOfTarget(t, target)}`);
+    for (const t of operating) {
+      const short = shortOfTarget(t, target);
+      lines.push(`- **${cell(t.task)}**: ${operatingSentence(t)}${short === undefined ? '' : ` ${short}`}`);
+    }
     lines.push('');
   }
   const curves = report.tasks.filter((t) => t.coverage);

@@ -11,7 +11,7 @@ import { evaluationMarkdown } from './report-text.js';
 import { confusionHeatmapSvg, supportOrder } from './svg-confusion.js';
 import { coverageCurveSvg, reliabilityDiagramSvg } from './svg-charts.js';
 import { calibration, coverageCurve } from './scores.js';
-import { textWidth } from './svg-common.js';
+import { cellColour, textColour, textWidth } from './svg-common.js';
 import { computeTaskMetrics } from './task-metrics.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { writeEvaluationReport } from './write-report.js';
@@ -368,5 +368,86 @@ describe('pictures', () => {
     expect(html).toBe(evaluationHtml(report, reportPictures(report)));
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(html.match(/<svg /g)).toHaveLength(6);
+    // report.md shows each task's pictures from its pictures/ folder: every link names a file written there.
+    const links = [...readFileSync(path.join(dir, 'report.md'), 'utf8').matchAll(/!\[([^\]]*)\]\(([^)]+)\)/g)].map((m) => m[2]);
+    expect(links).toHaveLength(6);
+    expect(links).toContain('pictures/queue-confusion.svg');
+    for (const link of links) expect(readdirSync(path.join(dir, 'pictures'))).toContain(path.basename(link));
+    // Elsewhere (a CI summary, a pull-request comment) the Markdown has no pictures to link.
+    expect(evaluationMarkdown(report)).not.toContain('](pictures/');
+  });
+});
+
+describe('what the pictures say of themselves (a service lead\'s review)', () => {
+  it('names at its foot the model, data, emails and date it was measured on, also as the picture\'s desc', () => {
+    const dated = { ...report, createdAt: '2026-12-04T20:00:00.000Z' };
+    const [first] = reportPictures(dated);
+    const n = dated.tasks[0].metrics.n;
+    expect(first.svg).toContain(`<desc>model demo · data synthetic · ${n} emails · 2026-12-04</desc>`);
+    expect(first.svg).toMatch(new RegExp(`<text [^>]*>model demo · data synthetic · ${n} emails · 2026-12-04</text></svg>$`));
+    // Without a model or data name: what there is.
+    expect(reportPictures(evaluatePredictions(lines))[0].svg).toContain(`<desc>${n} emails</desc>`);
+  });
+
+  it('writes the counts that fit in a large matrix\'s cells, says the order of equal supports and decodes low shares', () => {
+    // 40 of each of 30 labels, each confused once with the next: counts of 1 fit an 11 px cell, 39 does not.
+    const labels = Array.from({ length: 30 }, (_, i) => `label_${String(i).padStart(2, '0')}`);
+    const metrics = computeTaskMetrics(
+      labels.flatMap((l) => Array.from({ length: 40 }, () => l)),
+      labels.flatMap((l, i) => Array.from({ length: 40 }, (_, k) => (k === 0 ? labels[(i + 1) % 30] : l))),
+      { labels },
+    );
+    const svg = confusionHeatmapSvg(metrics);
+    const cellCounts = [...svg.matchAll(/text-anchor="middle" fill="#[0-9a-f]+">(\d+)<\/text>/g)].map((m) => m[1]);
+    expect(cellCounts.filter((c) => c === '1')).toHaveLength(30);
+    // The subtitle's lines as one text.
+    const words = [...svg.matchAll(/<text x="20" y="\d+" font-size="13" fill="#444">([^<]*)<\/text>/g)].map((m) => m[1]).join(' ');
+    expect(words).toContain('30 labels, in label order.');
+    expect(words).toContain('Counts are written in the cells where they fit.');
+    expect(svg).toContain('>0.02</text>');
+    expect(svg).toContain('square-root scale');
+    // A matrix of unequal supports still says most frequent first.
+    expect(confusionHeatmapSvg(report.tasks[0].metrics)).toMatch(/labels, most frequent\s|most frequent first/);
+  });
+
+  it('fades reliability bins too thin to judge and says how many emails the MCE rests on', () => {
+    const thin = calibration([0.95, 0.96, 0.25], [true, true, false], 10);
+    const svg = reliabilityDiagramSvg(thin, 'Reliability diagram: queue');
+    expect(svg).toContain('Faded: bins of fewer than 20 emails, too few to judge.');
+    expect(svg.match(/data-thin="true"/g)).toHaveLength(2);
+    expect(svg).toMatch(/MCE [0-9.]+ \(in a bin of 1 email\)/);
+    const thick = calibration(Array.from({ length: 40 }, () => 0.9), Array.from({ length: 40 }, (_, i) => i < 36), 10);
+    expect(reliabilityDiagramSvg(thick)).not.toContain('Faded');
+  });
+
+  it('marks the target precision on the coverage chart and says where a zoomed precision axis starts', () => {
+    const curve = coverageCurve([0.99, 0.9, 0.8, 0.7, 0.6], [true, true, true, false, true]);
+    const svg = coverageCurveSvg(curve, 'Precision vs. coverage: queue', { coverage: 0.6, precision: 1, threshold: 0.8 }, coverageWords(undefined, 'queue'), { targetPrecision: 0.9 });
+    expect(svg).toContain('data-marker="target"');
+    expect(svg).toContain('the precision its threshold was chosen for: 90.0%');
+    expect(svg).toMatch(/precision of answered mail \(axis from 0\.[0-9]\)/);
+    expect(coverageCurveSvg(curve)).not.toContain('data-marker="target"');
+  });
+
+  it('writes cell counts in the colour that reads best on each cell', () => {
+    const contrast = (fg: string, bg: string) => {
+      const lum = (c: string) => {
+        const [r, g, b] = (c.startsWith('#') ? [c.slice(1, 3), c.slice(3, 5), c.slice(5, 7)].map((h) => parseInt(h.length === 2 ? h : 'ff', 16)) : (c.match(/\d+/g) ?? []).map(Number)).map((v) => {
+          const x = v / 255;
+          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      return (a + 0.05) / (b + 0.05);
+    };
+    for (const diagonal of [false, true]) {
+      for (const v of [0.02, 0.2, 0.3, 0.35, 0.4, 0.5, 0.7, 1]) {
+        const bg = cellColour(v, diagonal);
+        const chosen = textColour(v, diagonal);
+        const other = chosen === '#fff' ? '#222222' : '#ffffff';
+        expect(contrast(chosen === '#fff' ? '#ffffff' : '#222222', bg), `${v} ${diagonal}`).toBeGreaterThanOrEqual(contrast(other, bg));
+      }
+    }
   });
 });

@@ -25,24 +25,49 @@ export function slug(s: string): string {
   return [...full].slice(0, SLUG_MAX).join('').replace(/-$/, '') || 'task';
 }
 
-/** Every picture of a report, as SVG text: per task the confusion heatmap, and with confidences the reliability diagram and coverage curve. */
-export function reportPictures(report: EvaluationReport): Picture[] {
-  const out: Picture[] = [];
+/**
+ * Each task's file name base, in report order: two tasks whose names slug alike (`queue`, `Queue`) get `queue` and
+ * `queue-2`, so no file overwrites another.
+ */
+export function pictureBases(report: EvaluationReport): Map<string, string> {
+  const bases = new Map<string, string>();
   const taken = new Set<string>();
   for (const t of report.tasks) {
-    // Two tasks whose names slug alike (`queue`, `Queue`) get `queue` and `queue-2`: no file overwrites another.
     let base = slug(t.task);
     for (let i = 2; taken.has(base); i++) base = `${slug(t.task)}-${i}`;
     taken.add(base);
+    bases.set(t.task, base);
+  }
+  return bases;
+}
+
+/** What a task's pictures were measured on, at their foot: `model … · data … · 590 emails · 2026-12-04`. */
+export function pictureFooter(report: EvaluationReport, n: number): string {
+  return [
+    report.modelId === undefined ? undefined : `model ${report.modelId}`,
+    report.dataset === undefined ? undefined : `data ${report.dataset}`,
+    `${n} email${n === 1 ? '' : 's'}`,
+    report.createdAt?.slice(0, 10),
+  ].filter((x) => x !== undefined).join(' · ');
+}
+
+/** Every picture of a report, as SVG text: per task the confusion heatmap, and with confidences the reliability diagram and coverage curve. */
+export function reportPictures(report: EvaluationReport): Picture[] {
+  const out: Picture[] = [];
+  const bases = pictureBases(report);
+  for (const t of report.tasks) {
+    const base = bases.get(t.task) ?? slug(t.task);
+    const footer = pictureFooter(report, t.metrics.n);
     const confusionTitle = `Confusion matrix: ${t.task}`;
-    out.push({ task: t.task, kind: 'confusion', name: `${base}-confusion`, title: confusionTitle, svg: confusionHeatmapSvg(t.metrics, { title: confusionTitle }) });
+    out.push({ task: t.task, kind: 'confusion', name: `${base}-confusion`, title: confusionTitle, svg: confusionHeatmapSvg(t.metrics, { title: confusionTitle, footer }) });
     if (t.calibration) {
       const title = `Reliability diagram: ${t.task}`;
-      out.push({ task: t.task, kind: 'reliability', name: `${base}-reliability`, title, svg: reliabilityDiagramSvg(t.calibration, title) });
+      out.push({ task: t.task, kind: 'reliability', name: `${base}-reliability`, title, svg: reliabilityDiagramSvg(t.calibration, title, footer) });
     }
     if (t.coverage) {
       const title = `Precision vs. coverage: ${t.task}`;
-      out.push({ task: t.task, kind: 'coverage', name: `${base}-coverage`, title, svg: coverageCurveSvg(t.coverage, title, t.operating, coverageWords(report.routing, t.task, t.metrics.labels)) });
+      const more = { footer, ...(report.targetPrecision === undefined ? {} : { targetPrecision: report.targetPrecision }) };
+      out.push({ task: t.task, kind: 'coverage', name: `${base}-coverage`, title, svg: coverageCurveSvg(t.coverage, title, t.operating, coverageWords(report.routing, t.task, t.metrics.labels), more) });
     }
   }
   return out;

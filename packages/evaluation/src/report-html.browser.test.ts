@@ -5,6 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePredictions } from './evaluate.js';
 import { evaluationHtml } from './report-html.js';
+import { reportPictures } from './pictures.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { writeEvaluationReport } from './write-report.js';
 
@@ -79,6 +80,30 @@ describe.skipIf(!hasChromium)('HTML report in headless Chromium', () => {
     // On screen the page is as it was.
     await page.emulateMedia({ media: 'screen' });
     expect(new Set(await computed('h3', 'breakAfter'))).toEqual(new Set(['auto']));
+    await page.close();
+  }, 60_000);
+
+  it('fits a phone\'s width: the page does not scroll sideways, wide tables and pictures scroll in their own box, task names stay whole', async () => {
+    const tasks = { business_area: ['brokerage', 'savings', 'wealth_management'], queue: ['payments_transfers', 'onboarding_kyc', 'securities_transfers', 'complaints'] };
+    const phone = evaluatePredictions(syntheticPredictionLines({ n: 300, seed: 6, tasks }), { modelId: 'ngram-bag-20261204-201648-706794', dataset: 'demo.csv (test split)' });
+    const file = path.join(dir, 'phone.html');
+    writeFileSync(file, evaluationHtml(phone, reportPictures(phone)));
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await page.goto(`file://${file}`);
+    const widths = await page.$eval('html', (e) => ({ page: e.scrollWidth, view: e.ownerDocument.defaultView?.innerWidth ?? 0 }));
+    expect(widths.page).toBeLessThanOrEqual(widths.view);
+    // The summary's task names: one line each, not `busi / ness / _are / a`.
+    const names = await page.$$eval('main > div.scroll:first-of-type tbody td:first-child', (cells) =>
+      cells.map((td) => {
+        const range = td.ownerDocument.createRange();
+        range.selectNodeContents(td);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      }),
+    );
+    expect(names).toEqual([1, 1]);
+    // A picture keeps its size (legible), its box scrolls.
+    const picture = await page.$eval('figure.pic', (f) => ({ box: f.getBoundingClientRect().width, svg: f.querySelector('svg')?.getBoundingClientRect().width ?? 0 }));
+    expect(picture.svg).toBeGreaterThan(picture.box);
     await page.close();
   }, 60_000);
 

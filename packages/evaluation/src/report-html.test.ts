@@ -3,13 +3,14 @@ import { evaluatePredictions } from './evaluate.js';
 import type { PredictionLine } from './prediction-line.js';
 import { reportPictures } from './pictures.js';
 import { evaluationHtml } from './report-html.js';
-import { evaluationMarkdown } from './report-text.js';
+import { evaluationMarkdown, evaluationText } from './report-text.js';
+import { modelCardMarkdown } from './model-card.js';
 
 /** A routing task whose catch-all `other` sends mail to manual triage: its words name `other` as Markdown code. */
-function routedReport() {
+function routedReport(targetPrecision?: number) {
   const line = (truth: string, label: string, confidence: number, abstained = false): PredictionLine => ({ truth: { queue: truth }, prediction: { queue: { label, confidence, abstained } } });
   const lines = [...[0.9, 0.8, 0.7].map((c) => line('tax', 'tax', c)), line('login', 'tax', 0.6), line('other', 'other', 0.95), line('tax', 'other', 0.9), line('login', 'login', 0.2, true)];
-  return evaluatePredictions(lines, { routing: { queueTask: 'queue' }, thresholds: { queue: 0.5 } });
+  return evaluatePredictions(lines, { routing: { queueTask: 'queue' }, thresholds: { queue: 0.5 }, ...(targetPrecision === undefined ? {} : { targetPrecision }) });
 }
 
 describe('evaluationHtml', () => {
@@ -21,6 +22,28 @@ describe('evaluationHtml', () => {
     expect(html).toContain('an email it gives <code>other</code>, the catch-all of rare queues');
     expect(html).not.toContain('`');
     expect(evaluationMarkdown(report)).toContain('2 predicted `other`, which has no queue.');
+  });
+
+  it('says in every report form, at the task and in the summary, when a task falls short of the precision its threshold was chosen for', () => {
+    // 4 routed to a queue (3 tax right, 1 login as tax): precision 75.0%.
+    const report = routedReport(0.9);
+    expect(report.targetPrecision).toBe(0.9);
+    const html = evaluationHtml(report, reportPictures(report));
+    expect(html).toContain('<p class="warning" role="alert" data-short-of-target="queue"><b>Below its target:</b> Its target precision is 90.0%: 15.0 points short on these emails.</p>');
+    expect(html).toContain('<th>answered at own threshold (precision)</th>');
+    expect(html).toContain('<span class="weak">&#9888; 57.1% at 75.0%, under its 90.0% target</span>');
+    const md = evaluationMarkdown(report);
+    expect(md).toContain('> **Warning: below its target.** Its target precision is 90.0%: 15.0 points short on these emails.');
+    expect(md).toMatch(/\| queue \| 7 \| .* \| 57\.1% at 75\.0%, under its 90\.0% target \|/);
+    expect(evaluationText(report)).toContain('WARNING: below its target: Its target precision is 90.0%: 15.0 points short on these emails.');
+    expect(modelCardMarkdown(report)).toContain('Its target precision is 90.0%: 15.0 points short on these emails.');
+    // Reached, or no target known: no warning, the plain figure.
+    for (const quiet of [routedReport(0.7), routedReport()]) {
+      const page = evaluationHtml(quiet, []);
+      expect(page).not.toContain('data-short-of-target');
+      expect(page).toContain('<td class="n">57.1% at 75.0%</td>');
+      expect(evaluationMarkdown(quiet)).not.toContain('below its target');
+    }
   });
 
   it('lists the same most confused pairs as report.md, and says how many when the task has more', () => {

@@ -2,7 +2,9 @@ import { classificationReportText } from './classification-report.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
-import { absentLabelsNote, calibrationSentence, leftOutWarning, operatingSentence, readingGuide, routedPrecision, shownConfusedPairs, SLICE_NOTE, unlabelledNote } from './report-text.js';
+import {
+  absentLabelsNote, calibrationSentence, eceHead, hasOperating, leftOutWarning, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, unlabelledNote,
+} from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
 
@@ -17,11 +19,12 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:21px;margin:36px 0 8px;border-bott
 h3{font-size:16px;margin:22px 0 6px}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}
 th,td{border:1px solid #ddd;padding:4px 10px}th{background:#f0f4fa;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td{overflow-wrap:anywhere}
+td{overflow-wrap:anywhere}td:first-child{min-width:14ch}.scroll{overflow-x:auto;max-width:100%}
 pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:13px}
 code{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:0.92em;background:#f3f3f3;padding:0 3px;border-radius:3px}
 .headline{font-size:15px;color:#333}.kpi{display:inline-block;margin:6px 18px 6px 0;padding:10px 14px;border:1px solid #dde;border-radius:6px;background:#f7f9fc}
 .kpi b{display:block;font-size:22px}.pic{overflow-x:auto;margin:8px 0}.pic svg{max-width:100%;height:auto}
+@media (max-width:720px){main{padding:12px}.pic svg{max-width:none}dl.guide{grid-template-columns:minmax(0,1fr)}dl.guide dd,h1{overflow-wrap:anywhere}}
 .weak{color:#a50f15}.caption{font-size:14px;color:#333;margin:4px 0 8px}dl.guide{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;font-size:14px}dl.guide dt{font-weight:bold}dl.guide dd{margin:0}.operating{font-size:15px;background:#f4f0fa;border-left:4px solid #5b2c83;padding:6px 10px}.warning{background:#fff4e5;border-left:4px solid #e08a00;padding:6px 10px}details{margin:8px 0}
 @page{margin:14mm}
 @media print{body{background:#fff}main{max-width:none;padding:0}.pic{overflow:visible}a{color:inherit}
@@ -31,7 +34,8 @@ h2,h3,p.caption{break-after:avoid}figure,table,.kpi,p.operating,p.warning,dl.gui
 function table(headers: string[], rows: string[][], numeric: boolean[] = []): string {
   const head = headers.map((h) => `<th>${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => (numeric[i] ? `<td class="n">${c}</td>` : `<td>${c}</td>`)).join('')}</tr>`).join('');
-  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  // In a box of its own that scrolls sideways on a narrow screen, rather than breaking its cells mid-word.
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function picture(p: Picture | undefined): string {
@@ -39,7 +43,7 @@ function picture(p: Picture | undefined): string {
   return `<figure class="pic" data-picture="${esc(p.name)}">${p.svg}</figure>`;
 }
 
-function taskSection(t: TaskReport, pictures: readonly Picture[], routing: ReportRouting | undefined, total: number): string {
+function taskSection(t: TaskReport, pictures: readonly Picture[], routing: ReportRouting | undefined, total: number, target: number | undefined): string {
   const m = t.metrics;
   const pic = (kind: Picture['kind']) => picture(pictures.find((p) => p.task === t.task && p.kind === kind));
   const id = `task-${esc(t.task)}`;
@@ -51,7 +55,7 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
       `<span class="kpi">macro-F1<b data-metric="${esc(t.task)}.macro_f1">${f(m.macro.f1)}</b></span>` +
       `<span class="kpi">weighted F1<b data-metric="${esc(t.task)}.weighted_f1">${f(m.weighted.f1)}</b></span>` +
       t.topK.map((k) => `<span class="kpi">top-${k.k} accuracy<b>${f(k.accuracy)}</b></span>`).join('') +
-      (t.calibration ? `<span class="kpi">calibration error (ECE)<b>${f(t.calibration.ece)}</b></span>` : '') +
+      (t.calibration ? `<span class="kpi">calibration error (ECE, ${t.calibration.bins.length} bins)<b>${f(t.calibration.ece)}</b></span>` : '') +
       `<span class="kpi">examples<b>${m.n}</b></span></div>`,
   );
   const unlabelled = unlabelledNote(t, total);
@@ -59,15 +63,17 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
   const operating = operatingSentence(t);
   // Words of its own naming `other` as Markdown code (report.md's sentence): that name as code here, no backticks shown.
   if (operating) parts.push(`<p class="operating" data-operating="${esc(t.task)}"><b>At the model&#39;s own threshold:</b> ${htmlCodeSpans(operating)}</p>`);
+  const short = shortOfTarget(t, target);
+  if (short) parts.push(`<p class="warning" role="alert" data-short-of-target="${esc(t.task)}"><b>Below its target:</b> ${esc(short)}</p>`);
   const absent = absentLabelsNote(t);
   if (absent) parts.push(`<p class="warning" data-absent="${esc(t.task)}"><b>Note:</b> ${esc(absent)}</p>`);
   const rows = [...m.perClass]
     .sort((a, b) => a.f1 - b.f1 || b.support - a.support)
-    .map((c) => [c.f1 < m.macro.f1 - 0.2 ? `<span class="weak">${esc(c.label)}</span>` : esc(c.label), f(c.precision), f(c.recall), f(c.f1), String(c.support)]);
+    .map((c) => [c.f1 < m.macro.f1 - 0.2 ? `<span class="weak">&#9660; ${esc(c.label)}</span>` : esc(c.label), f(c.precision), f(c.recall), f(c.f1), String(c.support)]);
   const weak = m.perClass.some((c) => c.f1 < m.macro.f1 - 0.2);
   parts.push(
     '<h3>Per class, weakest F1 first</h3>',
-    weak ? `<p class="caption">Labels in <span class="weak">red</span>: F1 more than 0.20 below the task&#39;s macro-F1.</p>` : '',
+    weak ? `<p class="caption">Labels marked <span class="weak">&#9660;</span> (in red): F1 more than 0.20 below the task&#39;s macro-F1.</p>` : '',
     table(['label', 'precision', 'recall', 'F1', 'support'], rows, [false, true, true, true, true]),
   );
   parts.push(`<details><summary>Classification report (scikit-learn layout)</summary><pre>${esc(classificationReportText(m, 4))}</pre></details>`);
@@ -94,12 +100,13 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
         [true, true, true],
       ),
     );
+    // With how many emails answered there, and `rough` under 20, as the model card says it.
     const targets = t.coverage.forTargetPrecision.map((x) => [
       pct(x.target),
       x.point ? f(x.point.threshold) : 'not reached',
-      x.point ? pct(x.point.coverage) : '–',
+      x.point ? `${pct(x.point.coverage)} (${x.point.routed})${x.point.routed < 20 ? ' rough' : ''}` : '–',
     ]);
-    parts.push(table(['target precision', `threshold (least confident email ${w.verb})`, `${w.verb} automatically`], targets, [true, true, true]));
+    parts.push(table(['target precision', `threshold (least confident email ${w.verb})`, `${w.verb} automatically (emails; rough: under 20)`], targets, [true, true, true]));
   }
   for (const s of t.slices) {
     parts.push(
@@ -115,8 +122,13 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
 /** One self-contained HTML page (styles and SVG pictures inline, no scripts, no external assets). */
 export function evaluationHtml(report: EvaluationReport, pictures: readonly Picture[]): string {
   const title = `Evaluation${report.modelId ? ` of ${report.modelId}` : ''}${report.dataset ? ` on ${report.dataset}` : ''}`;
+  const operating = hasOperating(report);
+  const atThreshold = (t: TaskReport) => {
+    const text = esc(operatingCell(t, report.targetPrecision));
+    return shortOfTarget(t, report.targetPrecision) === undefined ? text : `<span class="weak">&#9888; ${text}</span>`;
+  };
   const summary = table(
-    ['task', 'examples', 'labels', 'accuracy', 'macro-F1', 'weighted F1', 'ECE'],
+    ['task', 'examples', 'labels', 'accuracy', 'macro-F1', 'weighted F1', eceHead(report), ...(operating ? ['answered at own threshold (precision)'] : [])],
     report.tasks.map((t) => [
       `<a href="#task-${esc(t.task)}">${esc(t.task)}</a>`,
       String(t.metrics.n),
@@ -125,8 +137,9 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
       `<b>${f(t.metrics.macro.f1)}</b>`,
       f(t.metrics.weighted.f1),
       t.calibration ? f(t.calibration.ece) : '–',
+      ...(operating ? [atThreshold(t)] : []),
     ]),
-    [false, true, true, true, true, true, true],
+    [false, true, true, true, true, true, true, true],
   );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -137,7 +150,7 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
 ${(report.warnings ?? []).map((w) => `<p class="warning" role="alert"><b>Warning:</b> ${esc(w)}</p>`).join('\n')}
 <p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues. What each figure means: <a href="#reading">How to read these figures</a>, at the end.</p>
 ${summary}
-${report.tasks.map((t) => taskSection(t, pictures, report.routing, report.lines)).join('\n')}
+${report.tasks.map((t) => taskSection(t, pictures, report.routing, report.lines, report.targetPrecision)).join('\n')}
 <section id="reading"><h2>How to read these figures</h2>
 <dl class="guide">${readingGuide(report).map((g) => `<dt>${htmlCodeSpans(g.term)}</dt><dd>${htmlCodeSpans(g.meaning)}</dd>`).join('')}</dl></section>
 </main></body></html>

@@ -1,4 +1,5 @@
 import { classificationReportText } from './classification-report.js';
+import { pictureBases } from './pictures.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Comparison, TaskComparison } from './compare.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
@@ -73,6 +74,24 @@ export function operatingSentence(t: TaskReport): string | undefined {
   const at = o.threshold === undefined ? '' : ` (threshold ${o.threshold.toFixed(3)})`;
   const few = o.routed > 0 && o.routed < 20 ? ` Only ${o.routed} answered: a rough estimate.` : '';
   return `answers ${pct(o.coverage)} (${o.routed} of ${t.metrics.n}) at precision ${o.precision === null ? '–' : pct(o.precision)}${at}; abstains on ${rest === 0 ? 'none' : `the other ${rest}`}.${few}`;
+}
+
+/**
+ * `Its target precision is 90%: 5.4 points short on these emails.` when a task's precision at its own threshold
+ * misses the precision its threshold was chosen for; undefined when it reaches it, or either is unknown.
+ */
+export function shortOfTarget(t: TaskReport, target: number | undefined): string | undefined {
+  const precision = t.operating?.precision;
+  if (target === undefined || precision === null || precision === undefined || precision >= target) return undefined;
+  return `Its target precision is ${pct(target)}: ${((target - precision) * 100).toFixed(1)} points short on these emails.`;
+}
+
+/** The operating point as the summary tables show it: `80.8% at 90.8%`, and `, under its 95.0% target` when it falls short. */
+export function operatingCell(t: TaskReport, target: number | undefined): string {
+  const o = t.operating;
+  if (!o) return '–';
+  const at = o.precision === null ? '' : ` at ${pct(o.precision)}`;
+  return `${pct(o.coverage)}${at}${shortOfTarget(t, target) === undefined ? '' : `, under its ${pct(target ?? 0)} target`}`;
 }
 
 /**
@@ -165,7 +184,7 @@ export function calibrationSentence(t: TaskReport): string | undefined {
   if (!c) return undefined;
   const gap = (c.meanConfidence - c.accuracy) * 100;
   const verdict = Math.abs(gap) < 0.05 ? 'as confident as it is right' : `${gap > 0 ? 'over' : 'under'}-confident by ${Math.abs(gap).toFixed(1)} points`;
-  return `On average the model is ${c.meanConfidence.toFixed(3)} confident and right ${c.accuracy.toFixed(3)} of the time: ${verdict}. ECE ${f(c.ece)}: the gap per confidence band, averaged over the bands by their emails (under 0.05 is commonly taken as good).`;
+  return `On average the model is ${c.meanConfidence.toFixed(3)} confident and right ${c.accuracy.toFixed(3)} of the time: ${verdict}. ECE ${f(c.ece)} over ${c.bins.length} confidence bands: the gap per band, averaged over the bands by their emails (under 0.05 is commonly taken as good; more bands, fewer emails each, give a larger ECE).`;
 }
 
 /** Precision of the emails answered (routed, for the routing task) at a threshold, or `–` when there are none (undefined, not 0). */
@@ -182,6 +201,8 @@ export function evaluationText(report: EvaluationReport, digits = 4): string {
     if (unlabelled) parts.push(`Note: ${unlabelled}\n\n`);
     const operating = operatingSentence(t);
     if (operating) parts.push(`At the model's own threshold: ${operating}\n\n`);
+    const short = shortOfTarget(t, report.targetPrecision);
+    if (short) parts.push(`WARNING: below its target: ${short}\n\n`);
     const absent = absentLabelsNote(t);
     if (absent) parts.push(`Note: ${absent}\n\n`);
     parts.push(classificationReportText(t.metrics, digits));
@@ -195,16 +216,30 @@ export function evaluationText(report: EvaluationReport, digits = 4): string {
   return parts.join('');
 }
 
-function taskSummaryRows(report: EvaluationReport): string[] {
-  return report.tasks.map((t) => {
+/** The head of a summary table's ECE column: `ECE (10 bins)`, as the figure depends on the bins. */
+export function eceHead(report: EvaluationReport): string {
+  const bins = report.tasks.find((t) => t.calibration)?.calibration?.bins.length;
+  return bins === undefined ? 'ECE' : `ECE (${bins} bins)`;
+}
+
+/** Whether any task of a report has an operating point (confidences and a threshold): the summary tables then show it. */
+export const hasOperating = (report: EvaluationReport): boolean => report.tasks.some((t) => t.operating);
+
+/** The summary table's head and rows in Markdown: per task its figures, and where it answers at its own threshold. */
+function taskSummaryTable(report: EvaluationReport): string[] {
+  const operating = hasOperating(report);
+  const rows = report.tasks.map((t) => {
     const m = t.metrics;
     const topk = t.topK.map((k) => `top-${k.k} ${f(k.accuracy)}`).join(', ') || '–';
     const ece = t.calibration ? f(t.calibration.ece) : '–';
-    return `| ${cell(t.task)} | ${m.n} | ${m.labels.length} | ${f(m.accuracy)} | **${f(m.macro.f1)}** | ${f(m.weighted.f1)} | ${topk} | ${ece} |`;
+    const at = operating ? ` ${operatingCell(t, report.targetPrecision)} |` : '';
+    return `| ${cell(t.task)} | ${m.n} | ${m.labels.length} | ${f(m.accuracy)} | **${f(m.macro.f1)}** | ${f(m.weighted.f1)} | ${topk} | ${ece} |${at}`;
   });
+  const head = `| task | examples | labels | accuracy | macro-F1 | weighted F1 | top-k | ${eceHead(report)} |${operating ? ' answered at own threshold (precision) |' : ''}`;
+  return [head, `| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |${operating ? ' --- |' : ''}`, ...rows];
 }
 
-function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: number, maxClasses = Number.POSITIVE_INFINITY): string[] {
+function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: number, target: number | undefined, maxClasses = Number.POSITIVE_INFINITY): string[] {
   const lines = [`## ${cell(t.task)}`, ''];
   const m = t.metrics;
   lines.push(`Accuracy ${f(m.accuracy)}, macro-F1 **${f(m.macro.f1)}**, ${m.n} examples.`, '');
@@ -213,6 +248,8 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
   const operating = operatingSentence(t);
   // Figures and words of its own only (its `other` a code span), as in the model card: not escaped.
   if (operating) lines.push(`**At the model's own threshold:** ${operating}`, '');
+  const short = shortOfTarget(t, target);
+  if (short) lines.push(`> **Warning: below its target.** ${short}`, '');
   const absent = absentLabelsNote(t);
   if (absent) lines.push(`**Note:** ${cell(absent)}`, '');
   const sorted = [...m.perClass].sort((a, b) => a.f1 - b.f1 || b.support - a.support);
@@ -251,19 +288,34 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
   return lines;
 }
 
+/** A task's pictures as Markdown images (`pictures/queue-confusion.png`), those it has: report.md beside its pictures/ folder shows them. */
+function pictureLinks(t: TaskReport, base: string, ext: 'png' | 'svg'): string[] {
+  const kinds: Array<[string, string, boolean]> = [
+    ['confusion', `Confusion matrix: ${t.task}`, true],
+    ['reliability', `Reliability diagram: ${t.task}`, t.calibration !== undefined],
+    ['coverage', `Precision vs. coverage: ${t.task}`, t.coverage !== undefined],
+  ];
+  return kinds.filter(([, , has]) => has).map(([kind, alt]) => `![${cell(alt).replace(/[[\]]/g, '')}](${base}-${kind}.${ext})`);
+}
+
 /**
  * Markdown for report.md, pull-request comments and CI summaries: a summary table, then each task with every
  * label (a file a person scrolls). `maxClasses` cuts each per-class table to its weakest labels, and says
- * so, where space is short (the CI job summary).
+ * so, where space is short (the CI job summary). `pictures`: report.md's own, beside its pictures/ folder, shows each
+ * task's pictures (of that file type).
  */
-export function evaluationMarkdown(report: EvaluationReport, options: { maxClasses?: number } = {}): string {
+export function evaluationMarkdown(report: EvaluationReport, options: { maxClasses?: number; pictures?: 'png' | 'svg' } = {}): string {
   const title = report.modelId ? `Evaluation of ${report.modelId}` : 'Evaluation';
   const lines = [`# ${cell(title)}${report.dataset ? ` on ${cell(report.dataset)}` : ''}`, ''];
   for (const w of report.warnings ?? []) lines.push(`> **Warning:** ${cell(w)}`, '');
   lines.push(`${report.lines} emails; all tasks right on ${pct(report.exactMatch)} of those with a label.${options.maxClasses === undefined ? ' What each figure means: *How to read these figures*, at the end.' : ''}`, '');
-  lines.push('| task | examples | labels | accuracy | macro-F1 | weighted F1 | top-k | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
-  lines.push(...taskSummaryRows(report), '');
-  for (const t of report.tasks) lines.push(...taskMarkdown(t, report.routing, report.lines, options.maxClasses));
+  lines.push(...taskSummaryTable(report), '');
+  const bases = options.pictures === undefined ? undefined : pictureBases(report);
+  for (const t of report.tasks) {
+    lines.push(...taskMarkdown(t, report.routing, report.lines, report.targetPrecision, options.maxClasses));
+    const base = bases?.get(t.task);
+    if (base !== undefined) lines.push(...pictureLinks(t, `pictures/${base}`, options.pictures ?? 'png'), '');
+  }
   // Not in the short CI summary (maxClasses): report.md, which a person reads, ends with it.
   if (options.maxClasses === undefined) {
     lines.push('## How to read these figures', '', ...readingGuide(report).map((g) => `- **${g.term}**: ${g.meaning}`), '');

@@ -9,12 +9,24 @@ const COUNT_SIZE = 11;
 /** A chart's width: its own, or wider for a title that would not fit (`Reliability diagram: <a long task name>`). */
 const widthFor = (base: number, title: string) => Math.max(base, Math.ceil(textWidth(title, 18, true)) + 40);
 
+/** Emails under which a confidence bin's accuracy is too thin to judge: such bins are drawn faded. */
+export const THIN_BIN = 20;
+
 /** Reliability diagram: accuracy per confidence bin against the diagonal of perfect calibration, with bin counts. */
-export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability diagram'): string {
-  const frame: Frame = { x: 80, y: 70, w: 480, h: 360 };
+export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability diagram', footer?: string): string {
+  // The MCE is one bin's gap: said with that bin's emails, as a gap in a bin of 1 email says little.
+  const worst = cal.bins.filter((b) => b.count > 0).reduce<Calibration['bins'][number] | undefined>((w, b) => (w === undefined || Math.abs(b.accuracy - b.confidence) > Math.abs(w.accuracy - w.confidence) ? b : w), undefined);
+  const mceBin = worst === undefined ? '' : ` (in a bin of ${worst.count} email${worst.count === 1 ? '' : 's'})`;
+  const thin = cal.bins.some((b) => b.count > 0 && b.count < THIN_BIN);
+  const subtitle = [
+    `ECE ${pyFixed(cal.ece, 4)} over ${cal.bins.length} bins · MCE ${pyFixed(cal.mce, 4)}${mceBin}`,
+    `mean confidence ${cal.meanConfidence.toFixed(3)} · accuracy ${cal.accuracy.toFixed(3)} · n ${cal.n}`,
+    ...(thin ? [`Faded: bins of fewer than ${THIN_BIN} emails, too few to judge.`] : []),
+  ];
+  const frame: Frame = { x: 80, y: 52 + subtitle.length * 18, w: 480, h: 360 };
   const parts: string[] = [
     `<text x="20" y="30" font-size="18" font-weight="bold" fill="#111">${esc(title)}</text>`,
-    `<text x="20" y="52" font-size="13" fill="#444">ECE ${pyFixed(cal.ece, 4)} · MCE ${pyFixed(cal.mce, 4)} · mean confidence ${cal.meanConfidence.toFixed(3)} · accuracy ${cal.accuracy.toFixed(3)} · n ${cal.n}</text>`,
+    ...subtitle.map((line, i) => `<text x="20" y="${52 + i * 18}" font-size="13" fill="#444">${esc(line)}</text>`),
     unitAxes(frame, 'confidence of the predicted label', 'accuracy'),
   ];
   const X = (v: number) => frame.x + v * frame.w;
@@ -24,12 +36,13 @@ export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability dia
     if (b.count === 0) continue;
     const x0 = X(b.lo) + 1;
     const w = X(b.hi) - X(b.lo) - 2;
-    parts.push(`<rect x="${r2(x0)}" y="${r2(Y(b.accuracy))}" width="${r2(w)}" height="${r2(frame.h * b.accuracy)}" fill="#4a7fb5" fill-opacity="0.85"/>`);
-    // The gap to perfect calibration, hatched in red.
+    const faded = b.count < THIN_BIN;
+    parts.push(`<rect x="${r2(x0)}" y="${r2(Y(b.accuracy))}" width="${r2(w)}" height="${r2(frame.h * b.accuracy)}" fill="#4a7fb5" fill-opacity="${faded ? 0.3 : 0.85}"${faded ? ' data-thin="true"' : ''}/>`);
+    // The gap to perfect calibration, outlined in red (dashed for a thin bin).
     const top = Math.max(b.accuracy, b.confidence);
     const bottom = Math.min(b.accuracy, b.confidence);
-    parts.push(`<rect x="${r2(x0)}" y="${r2(Y(top))}" width="${r2(w)}" height="${r2(frame.h * (top - bottom))}" fill="none" stroke="#d62728" stroke-width="1.5"/>`);
-    parts.push(`<circle cx="${r2((X(b.lo) + X(b.hi)) / 2)}" cy="${r2(Y(b.confidence))}" r="3" fill="#d62728"/>`);
+    parts.push(`<rect x="${r2(x0)}" y="${r2(Y(top))}" width="${r2(w)}" height="${r2(frame.h * (top - bottom))}" fill="none" stroke="#d62728" stroke-width="1.5"${faded ? ' stroke-dasharray="3 3" stroke-opacity="0.6"' : ''}/>`);
+    parts.push(`<circle cx="${r2((X(b.lo) + X(b.hi)) / 2)}" cy="${r2(Y(b.confidence))}" r="3" fill="#d62728"${faded ? ' fill-opacity="0.5"' : ''}/>`);
   }
   parts.push(`<line x1="${X(0)}" y1="${Y(0)}" x2="${X(1)}" y2="${Y(1)}" stroke="#333" stroke-dasharray="6 4"/>`);
   // Counts per bin below the axes, so empty and thin bins are visible: across its bar where every count fits its bin,
@@ -62,7 +75,7 @@ export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability dia
   parts.push(`<circle cx="${lx + 7}" cy="${frame.y + 30}" r="4" fill="#d62728"/><text x="${lx + 20}" y="${frame.y + 34}" font-size="12" fill="#222">mean confidence</text>`);
   parts.push(`<rect x="${lx}" y="${frame.y + 46}" width="14" height="14" fill="none" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 20}" y="${frame.y + 58}" font-size="12" fill="#222">gap to perfect</text>`);
   parts.push(`<line x1="${lx}" y1="${frame.y + 78}" x2="${lx + 14}" y2="${frame.y + 78}" stroke="#333" stroke-dasharray="4 3"/><text x="${lx + 20}" y="${frame.y + 82}" font-size="12" fill="#222">perfect</text>`);
-  return svgDocument(widthFor(720, title), bottom, parts.join(''), title);
+  return svgDocument(Math.max(widthFor(720, title), ...subtitle.map((line) => Math.ceil(textWidth(line, 13)) + 40)), bottom, parts.join(''), title, footer);
 }
 
 /** Where the model answers at its own threshold, as `TaskReport.operating` holds it. */
@@ -120,6 +133,7 @@ export function coverageCurveSvg(
   title = 'Precision vs. coverage of the abstention threshold',
   operating?: OperatingPoint,
   words: CoverageWords = coverageWords(undefined, ''),
+  more: { footer?: string; targetPrecision?: number } = {},
 ): string {
   const frame: Frame = { x: 80, y: 92, w: 520, h: 380 };
   // The words name `other` as Markdown does: in quotes here, where backticks would show as they are.
@@ -130,7 +144,8 @@ export function coverageCurveSvg(
   const model = operating && operating.precision !== null && operating.coverage > 0 ? { ...operating, precision: operating.precision } : undefined;
   // No point at all (the routing task, every email predicted `other`): the whole axis, not a zoom onto nothing.
   const empty = curve.points.length === 0;
-  const lowest = Math.min(...curve.points.map((p) => p.precision), ...(model ? [model.precision] : []));
+  const target = more.targetPrecision;
+  const lowest = Math.min(...curve.points.map((p) => p.precision), ...(model ? [model.precision] : []), ...(target === undefined ? [] : [target]));
   const yMin = empty ? 0 : Math.max(0, Math.min(0.9, Math.floor(lowest * 10 - 1e-9) / 10));
   const X = (v: number) => frame.x + v * frame.w;
   const Y = (v: number) => frame.y + frame.h - ((v - yMin) / (1 - yMin)) * frame.h;
@@ -138,8 +153,12 @@ export function coverageCurveSvg(
     `<text x="20" y="30" font-size="18" font-weight="bold" fill="#111">${esc(title)}</text>`,
     `<text x="20" y="52" font-size="13" fill="#444">Mail with confidence at or above the threshold t is ${words.verb} automatically;</text>`,
     `<text x="20" y="70" font-size="13" fill="#444">${esc(restLine)}</text>`,
-    unitAxes(frame, `share of mail ${words.verb} automatically (coverage)`, `precision of ${words.verb} mail`, true, yMin),
+    // An axis that does not start at 0 says so in its title: a drop from 0.99 to 0.92 fills it.
+    unitAxes(frame, `share of mail ${words.verb} automatically (coverage)`, `precision of ${words.verb} mail${yMin > 0 ? ` (axis from ${yMin.toFixed(1)})` : ''}`, true, yMin),
   ];
+  if (target !== undefined && !empty) {
+    parts.push(`<line data-marker="target" x1="${frame.x}" y1="${r2(Y(target))}" x2="${frame.x + frame.w}" y2="${r2(Y(target))}" stroke="#5b2c83" stroke-width="1.2" stroke-dasharray="7 4"/>`);
+  }
   const pts = [...curve.points].sort((a, b) => a.coverage - b.coverage);
   const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${r2(X(p.coverage))},${r2(Y(p.precision))}`).join(' ');
   if (empty) {
@@ -189,6 +208,11 @@ export function coverageCurveSvg(
     parts.push(`<text x="${lx + 18}" y="${y}" font-size="13" fill="#222">${esc(`${at}: ${(model.coverage * 100).toFixed(1)}% ${words.verb} at precision ${(model.precision * 100).toFixed(1)}%`)}</text>`);
     y += 20;
   }
+  if (target !== undefined && !empty) {
+    parts.push(`<line x1="${lx}" y1="${y - 5}" x2="${lx + 12}" y2="${y - 5}" stroke="#5b2c83" stroke-width="1.2" stroke-dasharray="4 2"/>`);
+    parts.push(`<text x="${lx + 18}" y="${y}" font-size="13" fill="#222">${esc(`the precision its threshold was chosen for: ${(target * 100).toFixed(1)}%`)}</text>`);
+    y += 20;
+  }
   if (groups.length > 0) {
     parts.push(`<circle cx="${lx + 6}" cy="${y - 5}" r="4.5" fill="#e67e22"/>`);
     const rest = unlabelled.length > 0 ? `; no room beside the point for ${unlabelled.join('; ')} (in the table)` : '';
@@ -198,5 +222,5 @@ export function coverageCurveSvg(
     }
     y += 2;
   }
-  return svgDocument(width, y, parts.join(''), title);
+  return svgDocument(width, y, parts.join(''), title, more.footer);
 }

@@ -121,9 +121,22 @@ export function cellColour(value: number, diagonal: boolean): string {
   return mix(WHITE, diagonal ? BLUE : RED, 0.08 + 0.92 * t);
 }
 
-/** Text colour that reads on a cell of the given value. */
-export function textColour(value: number): string {
-  return Math.sqrt(value) > 0.55 ? '#fff' : '#222';
+/** The relative luminance of an `rgb(r,g,b)` colour (WCAG 2). */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+/g) ?? ['0', '0', '0']).map((c) => {
+    const v = Number(c) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** The luminance of the dark text colour, #222. */
+const DARK_TEXT = 0.016;
+
+/** Text colour that reads best on a cell of the given value: white or #222, whichever has the higher contrast with its colour. */
+export function textColour(value: number, diagonal = false): string {
+  const l = luminance(cellColour(value, diagonal));
+  return (1.05) / (l + 0.05) > (l + 0.05) / (DARK_TEXT + 0.05) ? '#fff' : '#222';
 }
 
 export interface Frame {
@@ -171,9 +184,29 @@ export function unitAxes(frame: Frame, xTitle: string, yTitle: string, xPercent 
   return parts.join('');
 }
 
-export function svgDocument(width: number, height: number, body: string, title: string): string {
+/** A footer line's height. */
+const FOOTER_LINE = 16;
+
+/**
+ * An SVG picture. `footer`: what it was measured on (`model … · data … · 590 emails · 2026-12-04`), at its foot (on
+ * as many lines as it takes, a part too long for any cut), so a picture copied into a ticket or a slide still says
+ * which model and data it shows; it is the picture's `<desc>` too, for a screen reader.
+ */
+export function svgDocument(width: number, height: number, body: string, title: string, footer?: string): string {
+  const lines = footer === undefined ? [] : wrapText(footer, width - 40, 12).map((line) => fitText(line, width - 40, 12));
+  const total = height + (lines.length === 0 ? 0 : 8 + lines.length * FOOTER_LINE);
+  const foot = lines.map((line, i) => `<text x="20" y="${height + 4 + (i + 1) * FOOTER_LINE}" font-size="12" fill="#555">${esc(line)}</text>`).join('');
+  const desc = footer === undefined ? '' : `<desc>${esc(footer)}</desc>`;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}" role="img" aria-label="${esc(title)}">` +
-    `<title>${esc(title)}</title><rect width="100%" height="100%" fill="#fff"/>${body}</svg>`
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}" font-family="${FONT}" role="img" aria-label="${esc(title)}">` +
+    `<title>${esc(title)}</title>${desc}<rect width="100%" height="100%" fill="#fff"/>${body}${foot}</svg>`
   );
+}
+
+/** `text` cut (with `…`) to at most `maxWidth` px by `textWidth`. */
+export function fitText(text: string, maxWidth: number, fontSize: number): string {
+  if (textWidth(text, fontSize) <= maxWidth) return text;
+  let n = text.length;
+  while (n > 1 && textWidth(`${text.slice(0, n)}…`, fontSize) > maxWidth) n--;
+  return truncate(text, n + 1);
 }

@@ -39,7 +39,7 @@ export async function writeEvaluationReport(dir: string, report: EvaluationRepor
   step('metrics.json');
   await put(path.join(dir, 'report.txt'), evaluationText(report));
   step('report.txt');
-  await put(path.join(dir, 'report.md'), evaluationMarkdown(report));
+  await put(path.join(dir, 'report.md'), evaluationMarkdown(report, { pictures: (options.png ?? true) ? 'png' : 'svg' }));
   step('report.md');
   await put(path.join(dir, 'model-card.md'), modelCardMarkdown(report, options.modelCard));
   step('model-card.md');

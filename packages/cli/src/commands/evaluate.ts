@@ -26,7 +26,7 @@ import { writeStaged } from '../staged-output.js';
 import { UsageError } from '../errors.js';
 import { wholeNumber } from '../numbers.js';
 import { createProgress, stagedProgress } from '../progress.js';
-import { trainingFactsOf } from './training-facts.js';
+import { targetPrecisionOf, trainingFactsOf } from './training-facts.js';
 import { safeLines, safeValue } from '../terminal-text.js';
 
 /**
@@ -323,6 +323,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           ...(modelId !== undefined ? { modelId } : {}),
           // With the model at hand, its routing says which task routes mail: the reports say `routed` of that task alone.
           ...(manifest ? { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])), routing: manifest.routing } : {}),
+          // What the thresholds were chosen for: the reports say when a task falls short of it on these emails.
+          ...(manifest && targetPrecisionOf(manifest.trainingConfig) !== undefined ? { targetPrecision: targetPrecisionOf(manifest.trainingConfig) } : {}),
           createdAt: new Date().toISOString(),
           bins,
           topK,

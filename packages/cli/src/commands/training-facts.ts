@@ -4,7 +4,7 @@ import { classifierTasks, sha256, type Manifest } from '@mailroute/model';
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
 
 /** The config's `targetPrecision`, when it is a share (the stored config is the trainer's, read as it is). */
-function targetPrecisionOf(config: unknown): number | undefined {
+export function targetPrecisionOf(config: unknown): number | undefined {
   const value = typeof config === 'object' && config !== null ? (config as Record<string, unknown>).targetPrecision : undefined;
   return typeof value === 'number' && value > 0 && value <= 1 ? value : undefined;
 }
