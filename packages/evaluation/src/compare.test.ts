@@ -14,6 +14,24 @@ const weakRun = syntheticPredictionLines({ n: 600, tasks, seed: 1, skill: 0.6 })
 const weak: PredictionLine[] = strong.map((l, i) => ({ ...weakRun[i], truth: l.truth, id: l.id }));
 
 describe('comparePredictions', () => {
+  it('says beside a check that failed on a drop whose interval spans 0 that the drop may be chance, and not beside one clearly worse', () => {
+    // The challenger gets 6 of the champion's right emails wrong and 3 of its wrong ones right: a small drop, well inside the noise.
+    const right = strong.flatMap((l, i) => (l.prediction.queue.label === l.truth.queue ? [i] : [])).slice(0, 6);
+    const wrong = strong.flatMap((l, i) => (l.prediction.queue.label !== l.truth.queue ? [i] : [])).slice(0, 3);
+    const relabel = (l: PredictionLine, label: string): PredictionLine => ({ ...l, prediction: { ...l.prediction, queue: { label } } });
+    const slightly = strong.map((l, i) => (right.includes(i) ? relabel(l, l.truth.queue === 'cards' ? 'loans' : 'cards') : wrong.includes(i) ? relabel(l, l.truth.queue as string) : l));
+    const c = comparePredictions(slightly, strong, { bootstrap: { resamples: 200, seed: 5 } });
+    const gate = applyGate(c, parseGatePolicy({ maxMacroF1DropPoints: 0 }));
+    const q = c.tasks.find((t) => t.task === 'queue');
+    expect(q?.macroF1.delta).toBeLessThan(0);
+    expect((q?.macroF1.lo ?? 0) < 0 && (q?.macroF1.hi ?? 0) > 0).toBe(true);
+    expect(gate.checks.find((x) => x.name.startsWith('queue: macro-F1 drop'))?.pass).toBe(false);
+    expect(comparisonMarkdown(c, gate)).toContain('Note: `queue` fails its check on the point estimate of the drop, while the 95% interval spans 0 (see above): on these 600 emails the drop may be chance.');
+    // Clearly worse: its interval lies below 0, no such note.
+    const worse = comparePredictions(weak, strong, { bootstrap: { resamples: 200, seed: 5 } });
+    expect(comparisonMarkdown(worse, applyGate(worse))).not.toContain('may be chance. The policy judges');
+  });
+
   it('shows the share each model answers at its own threshold, and warns when the challenger answers far fewer', () => {
     // The same labels (equal figures), but the challenger abstains on 70% of the emails, the champion on 15%.
     const flagged = (lines: readonly PredictionLine[], abstainEvery: (i: number) => boolean) =>

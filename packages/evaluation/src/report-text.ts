@@ -424,6 +424,13 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
   }
   lines.push('', '| check | result | detail |', '| --- | --- | --- |');
   for (const c of gate.checks) lines.push(`| ${cell(c.name)} | ${c.pass ? 'pass' : '**FAIL**'} | ${cell(c.detail)} |`);
+  // A check failed on a drop whose interval spans 0: the policy judges the point estimate, which the intervals above call
+  // possibly chance. Said beside the check, so the two do not read as a contradiction.
+  const withinNoise = comparison.tasks.filter((t) => t.macroF1.lo < 0 && t.macroF1.hi > 0 && gate.checks.some((c) => !c.pass && c.name.startsWith(`${t.task}: macro-F1 drop`)));
+  if (withinNoise.length > 0) {
+    const named = withinNoise.map((t) => codeSpan(t.task)).join(', ');
+    lines.push('', `Note: ${named} ${withinNoise.length === 1 ? 'fails its check' : 'fail their checks'} on the point estimate of the drop, while the ${level} interval spans 0 (see above): on these ${comparison.n} emails the drop may be chance. The policy judges the point estimate; a comparison on more emails tells a real drop from noise.`);
+  }
   lines.push('', 'b: emails only the challenger gets right; c: emails only the champion gets right.', '');
   return lines.join('\n');
 }
