@@ -47,13 +47,15 @@ export function twoStepInterrupt(
     late += 1;
     if (late > 1) ctx.exit(code);
   };
+  // The quiet listeners come before the others go: a signal's last listener removed, Node gives the signal back its
+  // default action, so a Ctrl-C landing between the two would kill the process with 130.
   const release = () => {
-    ctx.signals.off('SIGINT', onInterrupt);
-    ctx.signals.off('SIGTERM', onTerminate);
     if (o.quietAfter === true) {
       ctx.signals.on('SIGINT', afterWork(130));
       ctx.signals.on('SIGTERM', afterWork(143));
     }
+    ctx.signals.off('SIGINT', onInterrupt);
+    ctx.signals.off('SIGTERM', onTerminate);
   };
   return { signal: interrupt.signal, release };
 }

@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createLocalRegistry } from '@mailroute/model';
+import { recordLateRegistration, runOfKeptModel } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { safeLines } from '../terminal-text.js';
 
@@ -13,11 +15,21 @@ export function registerAdd(registry: Command, ctx: CliContext): void {
   registry
     .command('add <dir>')
     .description(
-      "Register a model's artifact directory (manifest.json and the files it lists) made elsewhere: a SageMaker training job's model.tar.gz unpacked, or the model a train kept when the registry could not take it; its files are checked against the manifest's sha256 and copied in, as PendingManualApproval",
+      "Register a model's artifact directory (manifest.json and the files it lists) made elsewhere: a SageMaker training job's model.tar.gz unpacked, or the model a train kept when the registry could not take it; the files its manifest lists are checked against their sha256, and the folder is copied in, as PendingManualApproval",
     )
     .option('--note <text>', 'a note stored with the version (registry show has it)')
     .action(async (dir: string, flags: { note?: string }) => {
-      const version = await createLocalRegistry({ home: ctx.home }).register(path.resolve(ctx.cwd, dir), flags.note === undefined ? {} : { note: flags.note });
-      ctx.stdout.write(safeLines(`registered ${version.id} (version ${version.version}, ${version.status})\n`));
+      const folder = path.resolve(ctx.cwd, dir);
+      // A model a train kept beside its run: registered as that run's, and the run says so.
+      const run = await runOfKeptModel(ctx.home, folder);
+      const registry = createLocalRegistry({ home: ctx.home });
+      const version = await registry.register(folder, { ...(flags.note === undefined ? {} : { note: flags.note }), ...(run ? { runId: run.runId } : {}) });
+      if (run) {
+        const artifactDir = await registry.artifactDir(version.id);
+        // The registry checked every listed file against these hashes as it copied them in.
+        const { files } = JSON.parse(await readFile(path.join(artifactDir, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
+        await recordLateRegistration(ctx.home, run.runId, { modelId: version.id, artifactFiles: files, artifactDir });
+      }
+      ctx.stdout.write(safeLines(`registered ${version.id} (version ${version.version}, ${version.status})${run ? `, the model of run ${run.runId}` : ''}\n`));
     });
 }

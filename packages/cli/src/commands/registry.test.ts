@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
@@ -49,8 +49,23 @@ describe('mailroute registry', () => {
     const tampered = artifact('model-tampered');
     writeFileSync(path.join(tampered, 'model.onnx'), 'y');
     expect(await run(['registry', 'add', tampered], home)).toMatchObject({ code: 1, stderr: expect.stringContaining('[REGISTRY_ARTIFACT_INVALID]') });
-    expect(await run(['registry', 'add', path.join(home, 'nowhere')], home)).toMatchObject({ code: 1, stderr: expect.stringContaining('no valid manifest.json') });
+    expect(await run(['registry', 'add', path.join(home, 'nowhere')], home)).toMatchObject({ code: 1, stderr: expect.stringContaining('no valid manifest.json (there is none: a model artifact is a folder of manifest.json and the files it lists)') });
     expect((await createLocalRegistry({ home }).list()).map((v) => v.id)).toEqual(['model-cloud']);
+  });
+
+  it('add registers the model a train kept beside its run as that run\'s, and the run then names it', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-kept-'));
+    const runDir = path.join(home, 'runs', 'run-20261204-100000-abcdef');
+    mkdirSync(runDir, { recursive: true });
+    cpSync(artifact('model-kept'), path.join(runDir, 'model'), { recursive: true });
+    const failed = { runId: 'run-20261204-100000-abcdef', status: 'failed', startedAt: '2026-12-04T10:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], metrics: { mean_macro_f1: 0.8 }, error: '[REGISTRY_LOCK_TIMEOUT] the registry lock is held' };
+    writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(failed));
+    const added = await run(['registry', 'add', path.join(runDir, 'model')], home);
+    expect([added.code, added.stdout], added.stderr).toEqual([0, 'registered model-kept (version 1, PendingManualApproval), the model of run run-20261204-100000-abcdef\n']);
+    expect((await createLocalRegistry({ home }).get('model-kept')).runId).toBe('run-20261204-100000-abcdef');
+    const record = JSON.parse((await run(['runs', 'show', 'model-kept'], home)).stdout);
+    expect(record).toMatchObject({ status: 'finished', modelId: 'model-kept', error: failed.error, registeredLaterAt: expect.any(String) });
+    expect(Object.keys(record.artifactFiles)).toEqual(['model.onnx']);
   });
 
   it('lists, shows, approves (champion), rejects and sets the champion', async () => {
@@ -120,9 +135,9 @@ describe('mailroute registry', () => {
     expect(history.map((h: { status: string; by?: string }) => `${h.status}:${h.by ?? ''}`)).toEqual(['PendingManualApproval:', 'Approved:tester', 'Rejected:tester', 'Approved:lead']);
     const typo = await run(['registry', 'frob'], home);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain('unknown registry command "frob" (commands: list, show, approve, reject, champion, prune)');
+    expect(typo.stderr).toContain('unknown registry command "frob" (commands: list, show, approve, reject, champion, add, prune)');
     expect((await run(['runs', 'lsit'], home)).stderr).toContain('unknown runs command "lsit": did you mean runs list? (commands: list, show, compare)');
-    expect((await run(['registry', 'aprove', 'model-b'], home)).stderr).toContain('unknown registry command "aprove": did you mean registry approve? (commands: list, show, approve, reject, champion, prune)');
+    expect((await run(['registry', 'aprove', 'model-b'], home)).stderr).toContain('unknown registry command "aprove": did you mean registry approve? (commands: list, show, approve, reject, champion, add, prune)');
     const missing = await run(['registry', 'show', 'nope'], home);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('[REGISTRY_NOT_FOUND]');

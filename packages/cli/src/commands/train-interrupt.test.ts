@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -112,6 +114,24 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     expect(readdirSync(path.join(cwd, 'pr'))).toEqual([]);
     expect(signals.listenerCount('SIGINT')).toBe(before);
   });
+
+  it('as a process, ends with 0 when a Ctrl-C or SIGTERM comes just after the model was registered (it ended with 130 as it closed its threads)', async () => {
+    const { cwd, home } = await setup(2);
+    const bin = fileURLToPath(new URL('../../bin/mailroute.mjs', import.meta.url));
+    // At once (the command still running), and a few milliseconds later, as the process closes.
+    for (const [signal, after] of [['SIGINT', 0], ['SIGTERM', 5], ['SIGINT', 10], ['SIGINT', 20]] as const) {
+      const child = spawn(process.execPath, [bin, 'train', '--config', 'cfg.json', '--data', 'demo.csv'], { cwd, env: { ...process.env, MAILROUTE_HOME: home, CI: 'true', ORT_DISABLE_TELEMETRY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('registered ')) setTimeout(() => child.kill(signal), after);
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | string | null>((resolve) => child.once('exit', (c, s) => resolve(c ?? s)));
+      expect([signal, after, code], stderr).toEqual([signal, after, 0]);
+    }
+  }, 90_000);
 
   it('quits at once on a second Ctrl-C, with exit code 130', async () => {
     const { cwd, home, signals } = await setup(30);

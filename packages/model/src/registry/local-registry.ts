@@ -99,6 +99,16 @@ function headlineMetrics(metrics: Record<string, unknown> | undefined, prefix = 
  * directory on the same filesystem, fsynced, then renamed; the index is replaced via temp file + rename)
  * and serialised across processes by a lock file, so a crash never leaves a half model visible.
  */
+/** Why an artifact's manifest.json could not be read, in words (not Node's `ENOENT: no such file or directory, open …`). */
+function manifestReadProblem(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'there is none: a model artifact is a folder of manifest.json and the files it lists';
+  if (code === 'ENOTDIR') return 'not a folder';
+  if (code === 'EISDIR') return 'manifest.json is a folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? (cause as Error).message.split('\n')[0];
+}
+
 export class LocalModelRegistry implements ModelRegistry {
   readonly home: string;
   private readonly modelsDir: string;
@@ -248,7 +258,7 @@ export class LocalModelRegistry implements ModelRegistry {
   async register(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<ModelVersion> {
     // Read first to refuse a directory that is no artifact before copying it; what is registered is read from the copy.
     const source = parseManifestHead(await readFile(path.join(artifactDir, 'manifest.json')).catch((cause: unknown) => {
-      throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${artifactDir}: no valid manifest.json (${(cause as Error).message.split('\n')[0]})`, { cause });
+      throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${artifactDir}: no valid manifest.json (${manifestReadProblem(cause)})`, { cause });
     }), artifactDir);
     await makeDirectory(this.modelsDir);
     const staging = path.join(this.modelsDir, `.staging-${source.modelId}-${process.pid}-${randomBytes(4).toString('hex')}.${STAGING_HOST}`);

@@ -76,6 +76,8 @@ export const RunRecordSchema = z.object({
    */
   artifactFiles: z.record(z.string(), z.string()).optional(),
   artifactDir: z.string().optional(),
+  /** When its model, which the registry could not take at the end of the run, was registered (`registry add`). */
+  registeredLaterAt: z.string().optional(),
   trainingSeconds: z.number().optional(),
   error: z.string().optional(),
 });
@@ -250,6 +252,28 @@ export async function readRun(home: string, runId: string, registered = register
     throw new RunRecordError(`${file}: not a run record (${issue.path.join('.') || '(root)'}: ${issue.message})`);
   }
   return withLiveness(parsed.data, writtenAt, registered);
+}
+
+/**
+ * The run whose record `dir` lies in, when it is `<home>/runs/<run>/model` (where `train` keeps a model it could not
+ * register) and that run named no model yet; else undefined.
+ */
+export async function runOfKeptModel(home: string, dir: string): Promise<RunRecord | undefined> {
+  const relative = path.relative(runsDir(home), path.resolve(dir));
+  const [runId, model, ...rest] = relative.split(path.sep);
+  if (runId === undefined || model !== 'model' || rest.length > 0 || !isRunDirName(runId)) return undefined;
+  const run = await readRun(home, runId).catch(() => undefined);
+  return run?.modelId === undefined ? run : undefined;
+}
+
+/**
+ * Records on a run whose model `train` kept (its registry could not take it) that the model was registered later
+ * (`registry add`): its model id, file hashes and folder, and `finished`; its error stays, saying why it was late.
+ */
+export async function recordLateRegistration(home: string, runId: string, model: { modelId: string; artifactFiles: Record<string, string>; artifactDir: string }): Promise<void> {
+  const file = path.join(runsDir(home), runId, 'run.json');
+  const run = RunRecordSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  await writeFileAtomic(file, `${JSON.stringify({ ...run, ...model, status: 'finished', registeredLaterAt: new Date().toISOString() }, null, 2)}\n`);
 }
 
 /**
