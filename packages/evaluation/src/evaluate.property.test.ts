@@ -105,8 +105,17 @@ describe('evaluatePredictions on generated lines', () => {
             coverage: routed.length / rows.length,
             precision: routed.length === 0 ? null : right / routed.length,
             ...(threshold !== undefined ? { threshold } : {}),
-            ...(routes ? { manualTriage: { lowConfidence: low.length, noQueue: noQueue.length } } : {}),
+            ...(routes ? { manualTriage: { lowConfidence: low.length, noQueue: noQueue.length }, byQueue: expect.any(Array) } : {}),
           });
+          if (routes) {
+            // Per queue: the routed emails it was given, and how many belong there.
+            const queues = [...new Set(routed.map((l) => p(l).label))].sort();
+            const expected = queues.map((queue) => {
+              const sent = routed.filter((l) => p(l).label === queue);
+              return { queue, routed: sent.length, right: sent.filter((l) => truthOf(l, t.task) === queue).length };
+            });
+            expect([...(t.operating?.byQueue ?? [])].sort((a, b) => (a.queue < b.queue ? -1 : 1))).toEqual(expected);
+          }
         }
         const labelled = lines.filter((l) => tasks.some((t) => truthOf(l, t) !== null));
         const allRight = labelled.filter((l) => tasks.every((t) => truthOf(l, t) === null || own(l.prediction, t)?.label === truthOf(l, t)));

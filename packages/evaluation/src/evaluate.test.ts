@@ -249,7 +249,10 @@ describe('evaluatePredictions', () => {
     ];
     const report = evaluatePredictions(routedLines, { routing: { queueTask: 'queue' }, thresholds: { queue: 0.5 } });
     const queue = report.tasks[0];
-    expect(queue.operating).toEqual({ routed: 6, coverage: 0.6, precision: 5 / 6, threshold: 0.5, manualTriage: { lowConfidence: 1, noQueue: 3 } });
+    expect(queue.operating).toEqual({ routed: 6, coverage: 0.6, precision: 5 / 6, threshold: 0.5, manualTriage: { lowConfidence: 1, noQueue: 3 }, byQueue: [{ queue: 'tax', routed: 6, right: 5 }] });
+    // Per queue, what reaches the team unlooked-at: 1 of the 6 sent to tax belongs elsewhere.
+    expect(evaluationMarkdown(report)).toContain('| queue | routed | misrouted | precision |\n| --- | ---: | ---: | ---: |\n| tax | 6 | 1 | 83.3% |');
+    expect(evaluationHtml(report, [])).toContain('<td>tax</td><td class="n">6</td><td class="n">1</td><td class="n">83.3%</td>');
     // The threshold table and chart: at 0 every email but those predicted `other` is routed, never 100%.
     expect(queue.coverage?.atThresholds[0]).toEqual({ threshold: 0, coverage: 0.7, precision: 6 / 7, routed: 7 });
     const said = 'routes 60.0% (6 of 10) to a queue at precision 83.3% (threshold 0.500); the other 4 go to manual triage: 1 for low confidence, 3 predicted `other`, which has no queue. Only 6 routed: a rough estimate.';
@@ -260,7 +263,7 @@ describe('evaluatePredictions', () => {
     expect(card).toContain('the emails answered are the ones routed automatically to a queue: one it gives `other` (no queue) goes to manual triage at any threshold and is not counted.');
     // A watched task's abstention sends the email to manual triage too, as the model's route does.
     const watched = evaluatePredictions([...routedLines.slice(0, 5), line('tax', 'tax', 0.9, false, true)], { routing: { queueTask: 'queue', abstainTasks: ['queue', 'priority'] } });
-    expect(watched.tasks[0].operating).toEqual({ routed: 5, coverage: 5 / 6, precision: 1, manualTriage: { lowConfidence: 1, noQueue: 0 } });
+    expect(watched.tasks[0].operating).toEqual({ routed: 5, coverage: 5 / 6, precision: 1, manualTriage: { lowConfidence: 1, noQueue: 0 }, byQueue: [{ queue: 'tax', routed: 5, right: 5 }] });
     expect(watched.tasks[0].coverage?.atThresholds[0]).toMatchObject({ coverage: 5 / 6, routed: 5 });
     // Other tasks, and reports without the routing, answer as before.
     expect(report.tasks[1].operating).toEqual({ routed: 10, coverage: 1, precision: 1 });

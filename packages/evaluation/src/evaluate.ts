@@ -53,6 +53,11 @@ export const TaskReportSchema = z.object({
        * (the catch-all `other` predicted). `routed` then counts only emails routed to a queue.
        */
       manualTriage: z.object({ lowConfidence: z.number().int(), noQueue: z.number().int() }).optional(),
+      /**
+       * The routing task's only: per queue, the emails routed to it automatically and how many of them belong there
+       * (the rest are misrouted: they reach the wrong team with no person looking first), worst precision first.
+       */
+      byQueue: z.array(z.object({ queue: z.string(), routed: z.number().int(), right: z.number().int() })).optional(),
     })
     .optional(),
 });
@@ -187,14 +192,24 @@ function routingOperatingPoint(rows: readonly Row[], task: string, routing: Repo
   let lowConfidence = 0;
   let noQueue = 0;
   let right = 0;
+  const queues = new Map<string, { routed: number; right: number }>();
   for (const r of rows) {
     const why = triageReason(r, task, routing, true);
     if (why === 'low') lowConfidence++;
     else if (why === 'noQueue') noQueue++;
-    else if (r.truth === r.predicted) right++;
+    else {
+      const q = queues.get(r.predicted) ?? { routed: 0, right: 0 };
+      q.routed++;
+      if (r.truth === r.predicted) {
+        right++;
+        q.right++;
+      }
+      queues.set(r.predicted, q);
+    }
   }
   const routed = rows.length - lowConfidence - noQueue;
-  return { ...operatingPoint(routed, right, rows.length, threshold), manualTriage: { lowConfidence, noQueue } };
+  const byQueue = [...queues].map(([queue, q]) => ({ queue, ...q })).sort((a, b) => a.right / a.routed - b.right / b.routed || b.routed - a.routed || (a.queue < b.queue ? -1 : 1));
+  return { ...operatingPoint(routed, right, rows.length, threshold), manualTriage: { lowConfidence, noQueue }, byQueue };
 }
 
 function evaluateTask(lines: readonly PredictionLine[], task: string, options: EvaluateOptions, sliceKeys: readonly string[]): TaskReport {

@@ -3,7 +3,7 @@ import { coverageWords, type ReportRouting } from './coverage-words.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
 import {
-  absentLabelsNote, calibrationSentence, eceHead, hasOperating, leftOutWarning, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, unlabelledNote,
+  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, unlabelledNote,
 } from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
@@ -65,6 +65,10 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
   if (operating) parts.push(`<p class="operating" data-operating="${esc(t.task)}"><b>At the model&#39;s own threshold:</b> ${htmlCodeSpans(operating)}</p>`);
   const short = shortOfTarget(t, target);
   if (short) parts.push(`<p class="warning" role="alert" data-short-of-target="${esc(t.task)}"><b>Below its target:</b> ${esc(short)}</p>`);
+  const queues = byQueueRows(t);
+  if (queues.length > 0) {
+    parts.push(`<h3>${esc(BY_QUEUE_HEADING)}</h3>`, table(['queue', 'routed', 'misrouted', 'precision'], queues.map(([q, ...rest]) => [esc(q), ...rest]), [false, true, true, true]));
+  }
   const absent = absentLabelsNote(t);
   if (absent) parts.push(`<p class="warning" data-absent="${esc(t.task)}"><b>Note:</b> ${esc(absent)}</p>`);
   const rows = [...m.perClass]

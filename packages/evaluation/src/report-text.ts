@@ -94,7 +94,16 @@ export function operatingCell(t: TaskReport, target: number | undefined): string
   return `${pct(o.coverage)}${at}${shortOfTarget(t, target) === undefined ? '' : `, under its ${pct(target ?? 0)} target`}`;
 }
 
+/** The heading of the per-queue table of routed mail. */
+export const BY_QUEUE_HEADING = "Routed automatically, by queue (at the model's own threshold; misrouted mail reaches the wrong team with no person looking first)";
+
+/** Rows of the per-queue table: queue, routed, misrouted, precision of what it routes; worst precision first. */
+export function byQueueRows(t: TaskReport): string[][] {
+  return (t.operating?.byQueue ?? []).map((q) => [q.queue, String(q.routed), String(q.routed - q.right), pct(q.right / q.routed)]);
+}
+
 /**
+ * The routing task's operating point, said as the model routes:/**
  * The routing task's operating point, said as the model routes: `routes 73.4% (58 of 79) to a queue at precision
  * 96.6% (threshold 0.000); the other 21 go to manual triage: 21 predicted `other`, which has no queue`.
  */
@@ -250,6 +259,12 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
   if (operating) lines.push(`**At the model's own threshold:** ${operating}`, '');
   const short = shortOfTarget(t, target);
   if (short) lines.push(`> **Warning: below its target.** ${short}`, '');
+  const queues = byQueueRows(t);
+  if (queues.length > 0) {
+    lines.push(`${BY_QUEUE_HEADING}:`, '', '| queue | routed | misrouted | precision |', '| --- | ---: | ---: | ---: |');
+    for (const [queue, routed, misrouted, precision] of queues) lines.push(`| ${cell(queue)} | ${routed} | ${misrouted} | ${precision} |`);
+    lines.push('');
+  }
   const absent = absentLabelsNote(t);
   if (absent) lines.push(`**Note:** ${cell(absent)}`, '');
   const sorted = [...m.perClass].sort((a, b) => a.f1 - b.f1 || b.support - a.support);
