@@ -211,6 +211,28 @@ describe('evaluatePredictions', () => {
     expect(card.split('\n').slice(0, 3)).toEqual(['# Model card: unnamed model', '', "**Warning: the data is the model's training data**"]);
   });
 
+  it('gives each task a bootstrap interval of its macro-F1 that holds the figure, narrows with more emails and is the same each run', () => {
+    const tasks = { queue: ['payments', 'cards', 'loans', 'fraud'] };
+    const few = evaluatePredictions(syntheticPredictionLines({ n: 60, seed: 3, tasks, skill: 0.8 })).tasks[0];
+    const many = evaluatePredictions(syntheticPredictionLines({ n: 3000, seed: 3, tasks, skill: 0.8 })).tasks[0];
+    for (const t of [few, many]) {
+      const i = t.macroF1Interval;
+      expect(i).toMatchObject({ level: 0.95, resamples: 1000 });
+      expect(i?.lo).toBeLessThanOrEqual(t.metrics.macro.f1 + 1e-12);
+      expect(i?.hi).toBeGreaterThanOrEqual(t.metrics.macro.f1 - 1e-12);
+    }
+    const width = (t: typeof few) => (t.macroF1Interval?.hi ?? 0) - (t.macroF1Interval?.lo ?? 0);
+    expect(width(many)).toBeGreaterThan(0);
+    expect(width(many)).toBeLessThan(width(few) / 3);
+    expect(evaluatePredictions(syntheticPredictionLines({ n: 60, seed: 3, tasks, skill: 0.8 })).tasks[0].macroF1Interval).toEqual(few.macroF1Interval);
+    // Large test sets take fewer resamples: at most 2e7 email draws.
+    expect(evaluatePredictions(syntheticPredictionLines({ n: 50_000, seed: 3, tasks, skill: 0.8 })).tasks[0].macroF1Interval?.resamples).toBe(400);
+    // Said in the reports beside the figure.
+    const report = evaluatePredictions(syntheticPredictionLines({ n: 60, seed: 3, tasks, skill: 0.8 }));
+    expect(evaluationText(report)).toMatch(/macro-F1 [0-9.]+, 95% interval [0-9.]+ to [0-9.]+ \(bootstrap over these emails, 1000 resamples\)/);
+    expect(evaluationHtml(report, [])).toMatch(/<small data-interval="queue">95% interval [0-9.]+ to [0-9.]+<\/small>/);
+  }, 60_000);
+
   it("puts each task's operating point at the model's threshold in report.txt, report.md and report.html, beside its headline figures", () => {
     const lines: PredictionLine[] = Array.from({ length: 10 }, (_, i) => ({
       truth: { queue: i < 7 ? 'cards' : 'loans' },
@@ -224,7 +246,15 @@ describe('evaluatePredictions', () => {
     expect(text.slice(0, 2)).toEqual(['== queue (10 examples) ==', `At the model's own threshold: ${said}`]);
     const md = evaluationMarkdown(r).split('\n');
     const heading = md.indexOf('## queue');
-    expect(md.slice(heading, heading + 5)).toEqual(['## queue', '', 'Accuracy 0.7000, macro-F1 **0.4118**, 10 examples.', '', `**At the model's own threshold:** ${said}`]);
+    const interval = r.tasks[0].macroF1Interval;
+    expect(interval?.lo).toBeLessThanOrEqual(0.4118);
+    expect(md.slice(heading, heading + 5)).toEqual([
+      '## queue',
+      '',
+      `Accuracy 0.7000, macro-F1 **0.4118** (95% interval ${interval?.lo.toFixed(4)} to ${interval?.hi.toFixed(4)}, by bootstrap over these emails: another draw of as many would likely fall there), 10 examples.`,
+      '',
+      `**At the model's own threshold:** ${said}`,
+    ]);
     const html = evaluationHtml(r, []);
     expect(html).toContain(`<p class="operating" data-operating="queue"><b>At the model&#39;s own threshold:</b> ${said}</p>`);
     expect(html.indexOf('data-operating="queue"')).toBeLessThan(html.indexOf('Per class'));

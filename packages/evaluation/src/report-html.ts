@@ -3,7 +3,7 @@ import { coverageWords, type ReportRouting } from './coverage-words.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
 import {
-  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, unlabelledNote,
+  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, unlabelledNote,
 } from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
@@ -23,7 +23,7 @@ td{overflow-wrap:anywhere}td:first-child{min-width:14ch}.scroll{overflow-x:auto;
 pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:13px}
 code{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:0.92em;background:#f3f3f3;padding:0 3px;border-radius:3px}
 .headline{font-size:15px;color:#333}.kpi{display:inline-block;margin:6px 18px 6px 0;padding:10px 14px;border:1px solid #dde;border-radius:6px;background:#f7f9fc}
-.kpi b{display:block;font-size:22px}.pic{overflow-x:auto;margin:8px 0}.pic svg{max-width:100%;height:auto}
+.kpi b{display:block;font-size:22px}.kpi small{display:block;font-size:12px;color:#555}.pic{overflow-x:auto;margin:8px 0}.pic svg{max-width:100%;height:auto}
 @media (max-width:720px){main{padding:12px}.pic svg{max-width:none}dl.guide{grid-template-columns:minmax(0,1fr)}dl.guide dd,h1{overflow-wrap:anywhere}}
 .weak{color:#a50f15}.caption{font-size:14px;color:#333;margin:4px 0 8px}dl.guide{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;font-size:14px}dl.guide dt{font-weight:bold}dl.guide dd{margin:0}.operating{font-size:15px;background:#f4f0fa;border-left:4px solid #5b2c83;padding:6px 10px}.warning{background:#fff4e5;border-left:4px solid #e08a00;padding:6px 10px}details{margin:8px 0}
 @page{margin:14mm}
@@ -48,11 +48,12 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
   const pic = (kind: Picture['kind']) => picture(pictures.find((p) => p.task === t.task && p.kind === kind));
   const id = `task-${esc(t.task)}`;
   const parts = [`<section id="${id}" data-task="${esc(t.task)}"><h2>${esc(t.task)}</h2>`];
+  const interval = macroF1IntervalText(t);
   const leftOut = leftOutWarning(t);
   if (leftOut) parts.push(`<p class="warning" role="alert"><b>Warning:</b> ${esc(leftOut)}</p>`);
   parts.push(
     `<div><span class="kpi">accuracy<b data-metric="${esc(t.task)}.accuracy">${f(m.accuracy)}</b></span>` +
-      `<span class="kpi">macro-F1<b data-metric="${esc(t.task)}.macro_f1">${f(m.macro.f1)}</b></span>` +
+      `<span class="kpi">macro-F1<b data-metric="${esc(t.task)}.macro_f1">${f(m.macro.f1)}</b>${interval ? `<small data-interval="${esc(t.task)}">${esc(interval)}</small>` : ''}</span>` +
       `<span class="kpi">weighted F1<b data-metric="${esc(t.task)}.weighted_f1">${f(m.weighted.f1)}</b></span>` +
       t.topK.map((k) => `<span class="kpi">top-${k.k} accuracy<b>${f(k.accuracy)}</b></span>`).join('') +
       (t.calibration ? `<span class="kpi">calibration error (ECE, ${t.calibration.bins.length} bins)<b>${f(t.calibration.ece)}</b></span>` : '') +

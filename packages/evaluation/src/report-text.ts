@@ -94,6 +94,12 @@ export function operatingCell(t: TaskReport, target: number | undefined): string
   return `${pct(o.coverage)}${at}${shortOfTarget(t, target) === undefined ? '' : `, under its ${pct(target ?? 0)} target`}`;
 }
 
+/** `95% interval 0.7850 to 0.8390`: the bootstrap interval of a task's macro-F1 on these emails; undefined without one. */
+export function macroF1IntervalText(t: TaskReport): string | undefined {
+  const i = t.macroF1Interval;
+  return i === undefined ? undefined : `${Math.round(i.level * 100)}% interval ${f(i.lo)} to ${f(i.hi)}`;
+}
+
 /** The heading of the per-queue table of routed mail. */
 export const BY_QUEUE_HEADING = "Routed automatically, by queue (at the model's own threshold; misrouted mail reaches the wrong team with no person looking first)";
 
@@ -216,6 +222,8 @@ export function evaluationText(report: EvaluationReport, digits = 4): string {
     if (absent) parts.push(`Note: ${absent}\n\n`);
     parts.push(classificationReportText(t.metrics, digits));
     const extra: string[] = [];
+    const interval = macroF1IntervalText(t);
+    if (interval) extra.push(`macro-F1 ${f(t.metrics.macro.f1)}, ${interval} (bootstrap over these emails, ${t.macroF1Interval?.resamples} resamples)`);
     for (const k of t.topK) extra.push(`top-${k.k} accuracy: ${f(k.accuracy)}`);
     if (t.calibration) extra.push(`expected calibration error: ${f(t.calibration.ece)} (${t.calibration.bins.length} bins)`);
     if (t.skipped.noPrediction > 0) extra.push(`lines with truth but no prediction (left out): ${t.skipped.noPrediction}`);
@@ -251,7 +259,8 @@ function taskSummaryTable(report: EvaluationReport): string[] {
 function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: number, target: number | undefined, maxClasses = Number.POSITIVE_INFINITY): string[] {
   const lines = [`## ${cell(t.task)}`, ''];
   const m = t.metrics;
-  lines.push(`Accuracy ${f(m.accuracy)}, macro-F1 **${f(m.macro.f1)}**, ${m.n} examples.`, '');
+  const interval = macroF1IntervalText(t);
+  lines.push(`Accuracy ${f(m.accuracy)}, macro-F1 **${f(m.macro.f1)}**${interval ? ` (${interval}, by bootstrap over these emails: another draw of as many would likely fall there)` : ''}, ${m.n} examples.`, '');
   const unlabelled = unlabelledNote(t, total);
   if (unlabelled) lines.push(`**Note:** ${cell(unlabelled)}`, '');
   const operating = operatingSentence(t);
