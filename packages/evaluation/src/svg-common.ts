@@ -104,27 +104,32 @@ export const r2 = (x: number): string => String(Math.round(x * 100) / 100);
 
 type Rgb = [number, number, number];
 
-function mix(a: Rgb, b: Rgb, t: number): string {
-  const c = a.map((v, i) => Math.round(v + (b[i] - v) * t));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
+function mix(a: Rgb, b: Rgb, t: number): Rgb {
+  return a.map((v, i) => Math.round(v + (b[i] - v) * t)) as Rgb;
 }
 
 const WHITE: Rgb = [255, 255, 255];
 const BLUE: Rgb = [8, 48, 107];
 const RED: Rgb = [165, 15, 21];
 
-/** Colour of a row-normalised cell: blues for the diagonal (right), reds off it (confusions). */
-export function cellColour(value: number, diagonal: boolean): string {
-  if (value <= 0) return 'rgb(255,255,255)';
+/** The colour of a row-normalised cell, as red, green and blue. */
+function cellRgb(value: number, diagonal: boolean): Rgb {
+  if (value <= 0) return WHITE;
   // A square root scale so that small confusions are still visible next to a full diagonal.
   const t = Math.sqrt(Math.min(1, value));
   return mix(WHITE, diagonal ? BLUE : RED, 0.08 + 0.92 * t);
 }
 
-/** The relative luminance of an `rgb(r,g,b)` colour (WCAG 2). */
-function luminance(rgb: string): number {
-  const [r, g, b] = (rgb.match(/\d+/g) ?? ['0', '0', '0']).map((c) => {
-    const v = Number(c) / 255;
+/** Colour of a row-normalised cell: blues for the diagonal (right), reds off it (confusions). */
+export function cellColour(value: number, diagonal: boolean): string {
+  const [r, g, b] = cellRgb(value, diagonal);
+  return `rgb(${r},${g},${b})`;
+}
+
+/** The relative luminance of a colour (WCAG 2). */
+function luminance(rgb: Rgb): number {
+  const [r, g, b] = rgb.map((c) => {
+    const v = c / 255;
     return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
   });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
@@ -135,8 +140,8 @@ const DARK_TEXT = 0.016;
 
 /** Text colour that reads best on a cell of the given value: white or #222, whichever has the higher contrast with its colour. */
 export function textColour(value: number, diagonal = false): string {
-  const l = luminance(cellColour(value, diagonal));
-  return (1.05) / (l + 0.05) > (l + 0.05) / (DARK_TEXT + 0.05) ? '#fff' : '#222';
+  const l = luminance(cellRgb(value, diagonal));
+  return 1.05 / (l + 0.05) > (l + 0.05) / (DARK_TEXT + 0.05) ? '#fff' : '#222';
 }
 
 export interface Frame {

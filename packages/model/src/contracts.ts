@@ -18,6 +18,13 @@ export interface EmailClassifier {
 export const MODEL_STATUSES = ['PendingManualApproval', 'Approved', 'Rejected'] as const;
 export type ModelStatus = (typeof MODEL_STATUSES)[number];
 
+/**
+ * Characters of a text field (subject, body, the visible text of the HTML) the server passes on to the model by
+ * default (`maxTextChars`), the rest cut: a training config may not featurize more (`maxChars`), or the model
+ * would answer otherwise served than in training.
+ */
+export const DEFAULT_MAX_TEXT_CHARS = 20_000;
+
 /** One decision on a version: who set which status when, and why. */
 export interface StatusChange {
   status: ModelStatus;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { MAX_SEED } from '@mailroute/evaluation';
-import { followAliases } from '@mailroute/model';
+import { DEFAULT_MAX_TEXT_CHARS, followAliases } from '@mailroute/model';
 import { isTimeZone } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
@@ -195,8 +195,8 @@ const checkConfig = (stored: boolean) => (cfg: Partial<z.output<typeof TrainingC
   if (params?.success && !stored) checkTextRead(params.data, ctx);
 };
 
-/** Above this, the server cuts each text field (its limit `maxTextChars`, 20,000 characters) before the model reads it. */
-const SERVED_TEXT_CHARS = 20_000;
+/** Above this, the server cuts each text field (its limit `maxTextChars`, by default) before the model reads it. */
+const SERVED_TEXT_CHARS = DEFAULT_MAX_TEXT_CHARS;
 
 /**
  * What the model reads of the text, as the schema alone cannot say: a char n-gram range that makes none (`[5, 3]`,

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_TEXT_CHARS } from '@mailroute/model';
 import { z } from 'zod';
 import { RateLimitSchema } from '../auth/api-keys.js';
 
@@ -31,7 +32,7 @@ export const LimitsSchema = z.object({
   bodyLimitSetting: BodyLimitSettingSchema.default(SERVE_BODY_LIMIT),
   maxBatch: z.number().int().min(1).max(10_000).default(256),
   /** Characters per text field (subject, body, html: its visible text); longer text is cut and the response says so. */
-  maxTextChars: z.number().int().min(100).default(20_000),
+  maxTextChars: z.number().int().min(100).default(DEFAULT_MAX_TEXT_CHARS),
   requestTimeoutMs: z.number().int().positive().default(10_000),
   /** Requests of one scope (classify, feedback) handled at once; beyond it 503 with Retry-After instead of a queue. */
   maxConcurrent: z.number().int().positive().default(64),

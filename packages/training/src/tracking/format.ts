@@ -194,21 +194,22 @@ function taskNames(run: RunRecord): string[] {
   return tasks.flatMap((t: unknown) => (typeof (t as { name?: unknown })?.name === 'string' ? [(t as { name: string }).name] : []));
 }
 
-/** Whether two runs trained the same tasks (in any order). */
-function sameTasks(a: RunRecord, b: RunRecord): boolean {
-  const [x, y] = [taskNames(a), taskNames(b)];
+/** Whether two runs' tasks are the same (in any order). */
+function sameTasks(x: readonly string[], y: readonly string[]): boolean {
   return x.length === y.length && x.every((t) => y.includes(t));
 }
 
-/** The `tasks` row: each run's tasks, and which b added or dropped. */
-function tasksRow(a: RunRecord, b: RunRecord): string[] {
-  const [x, y] = [taskNames(a), taskNames(b)];
+/** The `tasks` row: each run's tasks (`x`, `y`), and which b added or dropped. */
+function tasksRow(x: readonly string[], y: readonly string[]): string[] {
   const change = [...y.filter((t) => !x.includes(t)).map((t) => `+${t}`), ...x.filter((t) => !y.includes(t)).map((t) => `-${t}`)].join(' ');
   return ['tasks', x.join(', ') || '-', y.join(', ') || '-', change === '' ? '' : `${change}: the mean_ figures average other tasks (no b - a shown)`];
 }
 
-/** A config as paths to values (`split.validShare`, `task queue.aliases`): its tasks by name, not by place; no description or model (the params row has those). */
-function configPaths(config: unknown): Map<string, string> {
+/**
+ * A config as paths to values (`split.validShare`, `task queue.aliases`): its tasks by name, not by place, those in
+ * `tasks` only (a task one run lacks is the tasks row's); no description or model (the params row has those).
+ */
+function configPaths(config: unknown, tasks: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (value: unknown, at: string) => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -216,12 +217,12 @@ function configPaths(config: unknown): Map<string, string> {
     } else out.set(at, JSON.stringify(value));
   };
   if (config === null || typeof config !== 'object') return out;
-  const { description: _d, model: _m, tasks, ...rest } = config as Record<string, unknown>;
+  const { description: _d, model: _m, tasks: specs, ...rest } = config as Record<string, unknown>;
   walk(rest, '');
-  if (Array.isArray(tasks)) {
-    for (const task of tasks as Record<string, unknown>[]) {
-      const { name, ...fields } = task ?? {};
-      if (typeof name === 'string') walk(fields, `task ${name}`);
+  if (Array.isArray(specs)) {
+    for (const spec of specs as Record<string, unknown>[]) {
+      const { name, ...fields } = spec ?? {};
+      if (typeof name === 'string' && tasks.includes(name)) walk(fields, `task ${name}`);
     }
   }
   return out;
@@ -230,14 +231,11 @@ function configPaths(config: unknown): Map<string, string> {
 /** How many config rows `runs compare` shows at most (`runs show` has the whole config of each). */
 const CONFIG_ROWS = 12;
 
-/** The config values (besides the model params) that differ between two runs: split, columns, onBadRow, a task's aliases... */
-function configChanges(a: RunRecord, b: RunRecord): string[][] {
-  const [x, y] = [configPaths(a.config), configPaths(b.config)];
+/** The config values (besides the model params) that differ between two runs, of the tasks both have (`common`): split, columns, onBadRow, a task's aliases... */
+function configChanges(a: RunRecord, b: RunRecord, common: readonly string[]): string[][] {
+  const [x, y] = [configPaths(a.config, common), configPaths(b.config, common)];
   const rows: string[][] = [];
   for (const key of [...new Set([...x.keys(), ...y.keys()])].sort()) {
-    // A task only one run has is the tasks row's; its fields are not listed one by one.
-    const task = /^task ([^.]+)\./.exec(key)?.[1];
-    if (task !== undefined && (!taskNames(a).includes(task) || !taskNames(b).includes(task))) continue;
     if (x.get(key) !== y.get(key)) rows.push([`config ${key}`, cut(x.get(key) ?? '-', 40), cut(y.get(key) ?? '-', 40), 'differs']);
   }
   if (rows.length <= CONFIG_ROWS) return rows;
@@ -309,6 +307,7 @@ export const RUN_COMPARE_UNITS = 'Scores (accuracy, F1) are fractions from 0 to 
 
 /** Side-by-side rows of two runs: [field, a, b, b - a] for every metric and count either has. */
 export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
+  const [tasksA, tasksB] = [taskNames(a), taskNames(b)];
   const rows: string[][] = [
     ['run', a.runId, b.runId, ''],
     ['status', a.status, b.status, ''],
@@ -317,7 +316,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['git commit', commitOf(a), commitOf(b), a.gitDirty || b.gitDirty ? 'uncommitted changes: the code may differ' : ''],
     ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', dataVerdict(a, b)],
     ['metrics on', measuredOn(a), measuredOn(b), rowsVerdict(a, b)],
-    tasksRow(a, b),
+    tasksRow(tasksA, tasksB),
     ...filesVerdict(a, b),
     ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
@@ -331,7 +330,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     const y = JSON.stringify(b.params?.[key]);
     if (x !== y) rows.push([`param ${key}`, x ?? '-', y ?? '-', 'differs']);
   }
-  rows.push(...configChanges(a, b), ...labelChanges(a, b));
+  rows.push(...configChanges(a, b, tasksA.filter((t) => tasksB.includes(t))), ...labelChanges(a, b));
   // Counts (and a metric's `support`) as integers; scores always to 4 places, a perfect 1 or a 0 included, and their b - a in points.
   const numeric = (label: string, x: number | undefined, y: number | undefined, kind: MetricKind, differ = true) => {
     const show = kind === 'count' ? fmt : score;
@@ -342,7 +341,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
   // Metrics measured on different rows do not compare (the `metrics on` row says so): no difference is shown for them.
   // Nor do the means over tasks of runs that trained other tasks (the tasks row says so).
   const comparable = sameRows(a, b);
-  const tasksAlike = sameTasks(a, b);
+  const tasksAlike = sameTasks(tasksA, tasksB);
   for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) {
     numeric(key, a.metrics?.[key], b.metrics?.[key], metricKind(key), comparable && (tasksAlike || !key.startsWith('mean_')));
   }
