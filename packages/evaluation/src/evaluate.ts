@@ -138,8 +138,11 @@ export function mostConfusedPairs(metrics: TaskMetrics, limit = 15): ConfusedPai
   return pairs.sort((a, b) => b.count - a.count || b.shareOfTruth - a.shareOfTruth).slice(0, limit);
 }
 
+/** The slice value of emails whose metadata lacks the key. */
+export const MISSING_META_VALUE = '(missing)';
+
 function metaValue(v: unknown): string {
-  return v === null || v === undefined ? '(missing)' : String(v);
+  return v === null || v === undefined ? MISSING_META_VALUE : String(v);
 }
 
 function autoSliceKeys(lines: readonly PredictionLine[]): string[] {

@@ -22,4 +22,21 @@ describe('modelCardMarkdown', () => {
     expect(card).toContain('| queue | 0.8125: 100.0% (16) rough |');
     expect(card).not.toContain('0.813');
   });
+
+  it('names the slice of emails without a value in words, not as the value "(missing)"', () => {
+    // 20 emails from each of two banks, all right; 20 with no bank, a quarter wrong: far more than 0.05 apart.
+    const lines: PredictionLine[] = Array.from({ length: 60 }, (_, i) => {
+      const truth = i % 2 === 0 ? 'tax' : 'cards';
+      const wrong = i >= 40 && i % 4 === 0;
+      return {
+        truth: { queue: truth },
+        prediction: { queue: { label: wrong ? 'cards' : truth, confidence: 0.9 } },
+        meta: i < 40 ? { bank: i < 20 ? 'Nordbank' : 'Suedbank' } : {},
+      };
+    });
+    const card = modelCardMarkdown(evaluatePredictions(lines));
+    const sentence = card.split('\n').find((l) => l.includes('By bank: macro-F1'));
+    expect(sentence).toMatch(/on the emails without a bank \(n=20\) against 1\.0000 on `Nordbank`/);
+    expect(sentence).not.toContain('(missing)');
+  });
 });

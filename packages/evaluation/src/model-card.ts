@@ -1,5 +1,5 @@
 import { CATCH_ALL_LABEL } from '@mailroute/model';
-import type { EvaluationReport, TaskReport } from './evaluate.js';
+import { MISSING_META_VALUE, type EvaluationReport, type TaskReport } from './evaluate.js';
 import type { ReportRouting } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
 import { cell, codeSpan as code } from './markdown.js';
@@ -94,7 +94,9 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
     const worst = big.reduce((a, b) => (b.macroF1 < a.macroF1 ? b : a));
     const best = big.reduce((a, b) => (b.macroF1 > a.macroF1 ? b : a));
     if (best.macroF1 - worst.macroF1 >= 0.05) {
-      out.push(`By ${cell(s.key)}: macro-F1 ${f(worst.macroF1)} on ${code(worst.value)} (n=${worst.n}) against ${f(best.macroF1)} on ${code(best.value)} (${SLICE_NOTE}).`);
+      // Emails with no value are not one more value: said in words, not as the table's `(missing)`.
+      const on = (value: string) => (value === MISSING_META_VALUE ? `the emails without a ${cell(s.key)}` : code(value));
+      out.push(`By ${cell(s.key)}: macro-F1 ${f(worst.macroF1)} on ${on(worst.value)} (n=${worst.n}) against ${f(best.macroF1)} on ${on(best.value)} (${SLICE_NOTE}).`);
     }
   }
   if (t.calibration && t.calibration.ece > 0.05) {
