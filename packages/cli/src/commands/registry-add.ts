@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createLocalRegistry } from '@mailroute/model';
@@ -29,7 +29,10 @@ export function registerAdd(registry: Command, ctx: CliContext): void {
         // The registry checked every listed file against these hashes as it copied them in.
         const { files } = JSON.parse(await readFile(path.join(artifactDir, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
         await recordLateRegistration(ctx.home, run.runId, { modelId: version.id, artifactFiles: files, artifactDir });
+        // The registry holds a checked copy now and the run names it: the kept one would only take the space twice.
+        await rm(folder, { recursive: true, force: true });
       }
-      ctx.stdout.write(safeLines(`registered ${version.id} (version ${version.version}, ${version.status})${run ? `, the model of run ${run.runId}` : ''}\n`));
+      const kept = run ? `, the model of run ${run.runId} (its kept copy in ${dir} removed)` : '';
+      ctx.stdout.write(safeLines(`registered ${version.id} (version ${version.version}, ${version.status})${kept}\n`));
     });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
@@ -61,7 +61,10 @@ describe('mailroute registry', () => {
     const failed = { runId: 'run-20261204-100000-abcdef', status: 'failed', startedAt: '2026-12-04T10:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], metrics: { mean_macro_f1: 0.8 }, error: '[REGISTRY_LOCK_TIMEOUT] the registry lock is held' };
     writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(failed));
     const added = await run(['registry', 'add', path.join(runDir, 'model')], home);
-    expect([added.code, added.stdout], added.stderr).toEqual([0, 'registered model-kept (version 1, PendingManualApproval), the model of run run-20261204-100000-abcdef\n']);
+    expect([added.code, added.stdout], added.stderr).toEqual([0, `registered model-kept (version 1, PendingManualApproval), the model of run run-20261204-100000-abcdef (its kept copy in ${path.join(runDir, 'model')} removed)\n`]);
+    // The registry's checked copy is the one left; the run's record stays.
+    expect(existsSync(path.join(runDir, 'model'))).toBe(false);
+    expect(existsSync(path.join(runDir, 'run.json'))).toBe(true);
     expect((await createLocalRegistry({ home }).get('model-kept')).runId).toBe('run-20261204-100000-abcdef');
     const record = JSON.parse((await run(['runs', 'show', 'model-kept'], home)).stdout);
     expect(record).toMatchObject({ status: 'finished', modelId: 'model-kept', error: failed.error, registeredLaterAt: expect.any(String) });
