@@ -31,7 +31,7 @@ describe('modelCardMarkdown', () => {
       return {
         truth: { queue: truth },
         prediction: { queue: { label: wrong ? 'cards' : truth, confidence: 0.9 } },
-        meta: i < 40 ? { bank: i < 20 ? 'Nordbank' : 'Suedbank' } : {},
+        ...(i < 40 ? { meta: { bank: i < 20 ? 'Nordbank' : 'Suedbank' } } : {}),
       };
     });
     const card = modelCardMarkdown(evaluatePredictions(lines));
