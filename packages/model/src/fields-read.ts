@@ -6,7 +6,8 @@ import { z } from 'zod';
  * the model (the HTML read when the body is blank), so a config that named either reads an email's text in
  * whichever it comes; leaving the HTML out for a model trained on bodies made every HTML-only email no text.
  */
-const INPUT_FIELDS = ['subject', 'bank', 'from'] as const;
+// `from` is no input: the model never reads the sender (masking stored text does, `senderNames`).
+const INPUT_FIELDS = ['subject', 'bank'] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
 
 const StoredColumnsSchema = z.object({ columns: z.record(z.string(), z.string().optional()) }).loose();

@@ -48,6 +48,7 @@ export {
 } from './redact.js';
 export { detectLanguage } from './language.js';
 export { namesFound } from './names.js';
+export { senderNames } from './sender-names.js';
 export { normaliseSubject } from './subject.js';
 export { parseReceivedTime, isReceivedTime, isTimeZone, namesTimeZone, DATE_TIME_FORMS } from './received-time.js';
 export { InputTooLargeError, EmlParseError, CleanOptionsError } from './errors.js';

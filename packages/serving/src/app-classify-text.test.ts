@@ -72,6 +72,20 @@ describe('POST /v1/classify', () => {
     expect(text).toBe('Kunden-ID:[ACCOUNT]\n\nTel [PHONE]\nIBAN [IBAN]\nMit freundlichen Grüßen\n[NAME]\n[ADDRESS]');
   });
 
+  it('with storeText: true masks the sender its from names where the text names them without a cue', async () => {
+    const { app, context } = await build({ storeText: true });
+    // A closing masking does not know (French), and a name with no greeting or title before it.
+    const emails = [
+      { id: 's1', from: 'Jean-Baptiste Moreau <jb.moreau@example.org>', body: 'Bonjour, mon virement est bloqué.\nCordialement,\nJean-Baptiste Moreau' },
+      { id: 's2', from: '"Yıldırım, Ayşe" <a@example.org>', body: 'Hier schreibt Familie Yıldırım wegen des Depotübertrags.' },
+      { id: 's3', from: 'katrin.wollmann@example.org', body: 'Katrin Wollmann bittet um die Steuerbescheinigung.' },
+    ];
+    const res = await app.request('/v1/classify', jsonRequest({ emails }));
+    const { predictions } = await json(res);
+    const texts = await Promise.all(predictions.map(async (p: { predictionId: string }) => (await context.store.getPrediction(p.predictionId))?.text));
+    expect(texts).toEqual(['Bonjour, mon virement est bloqué.\nCordialement,\n[NAME]', 'Hier schreibt Familie [NAME] wegen des Depotübertrags.', '[NAME] bittet um die Steuerbescheinigung.']);
+  });
+
   it('with storeText: true masks an HTML-only email as text, entities and tags read', async () => {
     const { app, context } = await build({ storeText: true });
     const html = '<p>Viele Gr&uuml;&szlig;e<br>Max Mustermann<br>Musterstra&szlig;e 12, 10115 Berlin<br>Tel. +49 30 1234567</p>';

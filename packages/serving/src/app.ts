@@ -45,7 +45,7 @@ export interface AppOptions {
   scorer?: TaskScorer;
   parseEml?: (raw: Uint8Array) => EmlEmail | Promise<EmlEmail>;
   /** Keep a PII-masked copy of the text with each prediction: `true` masks with `redactPii`. Off by default. */
-  storeText?: boolean | ((text: string) => string);
+  storeText?: boolean | ((text: string, knownNames?: readonly string[]) => string);
   trainingDistribution?: TrainingDistribution;
   /** Prediction ids (default: UUIDv7). Must return UUIDs: feedback refuses a predictionId of another form. */
   newId?: () => string;
@@ -71,9 +71,12 @@ async function defaultParseEml(raw: Uint8Array): Promise<EmlEmail> {
 /** Every detector of `redactPii`, names and addresses included: stored text leaves the request. */
 const STORED_TEXT_MASKING = { names: true };
 
-/** IBANs, cards, emails, phones, keyed numbers, names and addresses replaced before any text is stored. */
-export function maskPii(text: string): string {
-  return redactPii(text, STORED_TEXT_MASKING).text;
+/**
+ * IBANs, cards, emails, phones, keyed numbers, names and addresses replaced before any text is stored; `knownNames`
+ * (the sender's, `senderNames`) masked wherever they stand, with or without a cue before them.
+ */
+export function maskPii(text: string, knownNames: readonly string[] = []): string {
+  return redactPii(text, knownNames.length === 0 ? STORED_TEXT_MASKING : { ...STORED_TEXT_MASKING, knownNames: [...knownNames] }).text;
 }
 
 /** Builds the Hono app from its dependencies; adapters (Node, Lambda, SageMaker) only run it. */

@@ -192,6 +192,16 @@ describe('mailroute clean', () => {
     expect(line.language).toBe('de');
   });
 
+  it("masks an .eml's sender, as its From names them, where the text names them without a cue", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const message = ['From: "Moreau, Jean" <jean@example.org>', 'Subject: Virement', 'Content-Type: text/plain; charset=utf-8', '', 'Bonjour, mon virement est bloqué.', 'Cordialement,', 'Jean Moreau', ''].join('\r\n');
+    writeFileSync(path.join(dir, 'fr.eml'), message);
+    expect((await run(['clean', '--in', 'fr.eml', '--out', 'fr.jsonl'], dir)).code).toBe(0);
+    const [line] = readOut(path.join(dir, 'fr.jsonl'));
+    expect(JSON.stringify(line)).not.toContain('Moreau');
+    expect(`${line.text}\n${line.signature ?? ''}`).toContain('[NAME]');
+  });
+
   it('says on standard error what of an .eml file the parser could not read (a multipart with no boundary to be found)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     writeFileSync(path.join(dir, 'unsplit.eml'), ['Subject: Depot', 'Content-Type: multipart/mixed', '', '--b', 'Content-Type: text/plain', '', 'Bitte schließen', ''].join('\r\n'));

@@ -8,6 +8,7 @@ import {
   parseEml,
   namesFound,
   redactPii,
+  senderNames,
   type CleanInputLine,
   type CleanOutputLine,
   type CleanScope,
@@ -118,7 +119,8 @@ const ALL_DETECTORS = { names: true };
 function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean): CleanOutputLine {
   // Names are found by their cues in any part (a name signed in the signature) and masked in every part.
   const r = cleanEmail(email, { scope, redact: false });
-  const knownNames = redact ? [...new Set([r.text, r.signature ?? '', r.quoted ?? '', email.subject ?? ''].flatMap(namesFound))] : [];
+  // And the sender's, as its From gives it (an eml's), where the text names them without a cue.
+  const knownNames = redact ? [...new Set([...[r.text, r.signature ?? '', r.quoted ?? '', email.subject ?? ''].flatMap(namesFound), ...senderNames(email.from)])] : [];
   const detectors = { ...ALL_DETECTORS, knownNames };
   // The text masked here, as cleanEmail would mask it, once the names of every part are known.
   const text = redact ? redactPii(r.text, detectors) : { text: r.text, redactions: [] };

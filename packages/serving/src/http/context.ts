@@ -44,7 +44,8 @@ export interface AppContext {
   /** The raw bytes of one message/rfc822 body: 8-bit parts in other charsets than UTF-8 decode as declared; its warnings go in the answer. */
   parseEml?: (raw: Uint8Array) => EmlEmail | Promise<EmlEmail>;
   /** Set to keep a PII-masked copy of the text with each prediction; absent: text is never stored. */
-  maskText?: (text: string) => string;
+  /** Masks stored text; `knownNames` are the sender's (`senderNames` of the email's `from`). */
+  maskText?: (text: string, knownNames?: readonly string[]) => string;
   trainingDistribution?: TrainingDistribution;
   /** The IANA time zone a feedback's closedAt without a zone is read in; absent: UTC. */
   timeZone?: string;

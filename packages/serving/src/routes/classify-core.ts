@@ -1,4 +1,4 @@
-import { bodyIsHtml, htmlToText, markupOf, type Email } from '@mailroute/preprocess';
+import { bodyIsHtml, htmlToText, markupOf, senderNames, type Email } from '@mailroute/preprocess';
 import type { AppContext } from '../http/context.js';
 import type { PredictionRecord } from '../store/types.js';
 import type { z } from '@hono/zod-openapi';
@@ -74,8 +74,9 @@ export function storedText(email: Email): string {
  * masked, and the other fields a training config reads, its bank (a meta token of the model's input: without
  * it, a model retrained on exported cases learns them without the token it is served with) and receivedAt.
  */
-function keepTrainingFields(record: PredictionRecord, email: Email, maskText: (text: string) => string): void {
-  record.text = maskText(storedText(email));
+function keepTrainingFields(record: PredictionRecord, email: Email, maskText: (text: string, knownNames?: readonly string[]) => string): void {
+  // The sender's name as its From gives it is masked too where the text names them without a cue (an unknown closing).
+  record.text = maskText(storedText(email), senderNames(email.from));
   if (typeof email.bank === 'string' && email.bank.trim() !== '') record.bank = email.bank;
   if (typeof email.receivedAt === 'string' && email.receivedAt.trim() !== '') record.receivedAt = email.receivedAt;
 }
