@@ -31,7 +31,10 @@ export const NgramBagParamsSchema = z.object({
   /** Adagrad learning rate (decays linearly to 10% over the epochs). */
   learningRate: z.number().positive().default(0.08),
   batchSize: z.number().int().min(1).max(4096).default(8),
-  /** Average the weights of the last N epochs and keep the average when it scores at least as well on validation; 0: off. */
+  /**
+   * Average the weights of the last N epochs the run trained (wherever early stopping ends it; N snapshots of the
+   * weights are held meanwhile) and keep the average when it scores at least as well on validation; 0: off.
+   */
   averageLast: z.number().int().min(0).default(3),
   /** Share of a training example's ids dropped at random in each step (a regulariser); 0: none. */
   dropout: z.number().min(0).max(0.9).default(0),

@@ -94,6 +94,17 @@ describe('trainNgramBag', () => {
     expect(model.keptValidF1).toBeCloseTo((f1s[0] + f1s[1]) / 2, 6);
   });
 
+  it('averages the last epochs it trained when it stops early, not only the last of the configured epochs', async () => {
+    // The tiny dataset is learnt perfectly within a few epochs; with patience 2 the run stops long before
+    // epoch 20, and the average of its last 3 epochs scores as well as its best: it is kept.
+    const model = await trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, epochs: 20, patience: 2, averageLast: 3 } });
+    const ran = model.history.length;
+    expect(ran).toBeLessThan(20);
+    expect(model.averagedEpochs).toEqual({ queue: 3, topic: 3 });
+    expect(model.bestEpoch).toBe(ran);
+    expect(model.keptValidF1).toBe(1);
+  });
+
   it('ends its progress with the epochs run when it stops early', async () => {
     const progress: Array<[number, number, string | undefined]> = [];
     const model = await trainNgramBag({ train: rows(60), valid: rows(12), tasks, params: { ...small, patience: 1 }, onProgress: (done, total, label) => progress.push([done, total, label]) });

@@ -144,10 +144,13 @@ interface PartTrack {
   lastEpoch: number;
   /** Epochs after which this part stops (the refit's plan); Infinity: early stopping decides. */
   stopAfter: number;
-  /** Whether this part folds its last epochs into an average. */
+  /** Whether this part averages its last epochs. */
   averaging: boolean;
   stale: number;
   done: boolean;
+  /** Snapshots of the last `averageLast` epochs this part trained, oldest first (their buffers reused as it goes on). */
+  recent: NgramBagPart[];
+  /** The mean of `recent`, once training ends. */
   average?: NgramBagPart;
   averaged: number;
   usedAverage: boolean;
@@ -287,7 +290,7 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
     const rows = touchedRows(part.buckets, Array.from(order, (i) => train[i]));
     const stopAfter = plan ? plan[p].epochs : Infinity;
     const averaging = plan ? plan[p].average : params.averageLast > 0;
-    return { state, order, rows, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, stale: 0, done: false, averaged: 0, usedAverage: false };
+    return { state, order, rows, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, stale: 0, done: false, recent: [], averaged: 0, usedAverage: false };
   });
 
   const history: EpochReport[] = [];
@@ -325,10 +328,8 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
     for (const track of tracks) {
       if (track.done) continue;
       track.lastEpoch = epoch;
-      if (track.averaging && epoch > params.epochs - params.averageLast) {
-        track.average = foldIntoAverage(track.average, track.state.part, track.averaged, track.rows);
-        track.averaged++;
-      }
+      // The last epochs the part trained, wherever early stopping ends it (not the last of the configured epochs).
+      if (track.averaging) keepRecent(track, params.averageLast);
       if (epoch >= track.stopAfter) track.done = true;
     }
     const report = validateEpoch(tracks, valid, tasks, epoch, params.patience);
@@ -343,6 +344,7 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
     input.signal?.throwIfAborted();
   }
   input.onProgress?.(...finalProgress(history.length, planned));
+  for (const track of tracks) averageRecent(track);
 
   if (valid.length > 0) for (const track of tracks) preferAverage(track, valid, tasks);
   const kept = tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part)));
@@ -405,6 +407,27 @@ function finalProgress(ran: number, epochs: number): [done: number, total: numbe
 function meanValidF1(logits: readonly (readonly Float64Array[])[], valid: readonly EncodedExample[], tasks: readonly TaskSpec[]): number | null {
   if (valid.length === 0) return null;
   return tasks.reduce((sum, task, t) => sum + taskMetrics(logits[t], valid, t, task).f1, 0) / tasks.length;
+}
+
+/** Adds a snapshot of the part's weights to its last `size` epochs, reusing the oldest one's buffers once there are `size`. */
+function keepRecent(track: PartTrack, size: number): void {
+  if (size <= 0) return;
+  if (track.recent.length < size) {
+    track.recent.push(foldIntoAverage(undefined, track.state.part, 0));
+    return;
+  }
+  const oldest = track.recent.shift() as NgramBagPart;
+  track.recent.push(copyPartInto(oldest, track.state.part, track.rows));
+}
+
+/** The mean of the part's last epochs, folded into the oldest snapshot (no further copy); the others are let go. */
+function averageRecent(track: PartTrack): void {
+  const [first, ...rest] = track.recent;
+  if (first === undefined) return;
+  rest.forEach((snapshot, i) => foldIntoAverage(first, snapshot, i + 1, track.rows));
+  track.average = first;
+  track.averaged = track.recent.length;
+  track.recent = [];
 }
 
 /** Keeps the averaged weights when they score at least as well as the best epoch on validation. */
