@@ -324,7 +324,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           // With the model at hand, its routing says which task routes mail: the reports say `routed` of that task alone.
           ...(manifest ? { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])), routing: manifest.routing } : {}),
           // What the thresholds were chosen for: the reports say when a task falls short of it on these emails.
-          ...(manifest && targetPrecisionOf(manifest.trainingConfig) !== undefined ? { targetPrecision: targetPrecisionOf(manifest.trainingConfig) } : {}),
+          ...(manifest && targetPrecisionOf(manifest) !== undefined ? { targetPrecision: targetPrecisionOf(manifest) } : {}),
           createdAt: new Date().toISOString(),
           bins,
           topK,

@@ -3,10 +3,17 @@ import { classifierTasks, sha256, type Manifest } from '@mailroute/model';
 
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
 
-/** The config's `targetPrecision`, when it is a share (the stored config is the trainer's, read as it is). */
-export function targetPrecisionOf(config: unknown): number | undefined {
-  const value = typeof config === 'object' && config !== null ? (config as Record<string, unknown>).targetPrecision : undefined;
-  return typeof value === 'number' && value > 0 && value <= 1 ? value : undefined;
+const field = (object: unknown, key: string): unknown => (typeof object === 'object' && object !== null ? (object as Record<string, unknown>)[key] : undefined);
+const share = (value: unknown): number | undefined => (typeof value === 'number' && value > 0 && value <= 1 ? value : undefined);
+
+/**
+ * The precision a model's thresholds were chosen for, as its trainer used it: the manifest's `training.params`
+ * (the trainer's own record), else its config's `model.targetPrecision`, which wins over the config's top-level
+ * `targetPrecision` in training, else that one. Read only when it is a share (the records are stored as they are).
+ */
+export function targetPrecisionOf(manifest: Pick<Manifest, 'training' | 'trainingConfig'>): number | undefined {
+  const config = manifest.trainingConfig;
+  return share(field(field(manifest.training, 'params'), 'targetPrecision')) ?? share(field(field(config, 'model'), 'targetPrecision')) ?? share(field(config, 'targetPrecision'));
 }
 
 /** Per task, the labels merged into `other` (the manifest's) and the config's retired and renamed ones, as serving reads them; none when there are none. */
@@ -31,7 +38,7 @@ export function trainingFactsOf(manifest: Manifest): TrainingFacts {
   const validRows = count(rows.valid);
   const refit = manifest.training?.refit;
   const refitRows = typeof refit === 'object' && refit !== null ? count((refit as Record<string, unknown>).rows) : undefined;
-  const targetPrecision = targetPrecisionOf(manifest.trainingConfig);
+  const targetPrecision = targetPrecisionOf(manifest);
   return {
     trainedAt: manifest.createdAt,
     dataHash: manifest.dataHash,

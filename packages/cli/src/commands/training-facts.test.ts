@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { targetPrecisionOf } from './training-facts.js';
+
+describe('targetPrecisionOf', () => {
+  it("reads the precision the trainer used: its own record first, then the config's model value, then the config's", () => {
+    // A config whose model block sets 0.7: the trainer chose its thresholds for 0.7, not the top-level 0.9.
+    const trainingConfig = { targetPrecision: 0.9, model: { targetPrecision: 0.7 } };
+    expect(targetPrecisionOf({ trainingConfig, training: { params: { targetPrecision: 0.7 } } })).toBe(0.7);
+    expect(targetPrecisionOf({ trainingConfig })).toBe(0.7);
+    expect(targetPrecisionOf({ trainingConfig: { targetPrecision: 0.85 } })).toBe(0.85);
+    expect(targetPrecisionOf({ trainingConfig: { targetPrecision: 0.85 }, training: { params: { targetPrecision: 0.8 } } })).toBe(0.8);
+  });
+
+  it('leaves out what is no share', () => {
+    expect(targetPrecisionOf({})).toBeUndefined();
+    expect(targetPrecisionOf({ trainingConfig: { targetPrecision: 0 }, training: { params: { targetPrecision: '0.9' } } })).toBeUndefined();
+    expect(targetPrecisionOf({ trainingConfig: { targetPrecision: 1.5, model: { targetPrecision: null } } })).toBeUndefined();
+  });
+});
