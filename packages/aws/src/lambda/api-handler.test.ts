@@ -125,6 +125,20 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(JSON.parse(old.body)).toMatchObject({ code: 'REQUEST_INVALID', issues: [{ path: ['closedAt'], code: 'too_old' }] });
   });
 
+  it("measures /v1/quality's drift against the serving model's training label shares, read from its manifest in S3", async () => {
+    const manifest = { tasks: [{ name: 'queue', labels: ['payments', 'cards'] }], training: { labelDistribution: { queue: { payments: 80, cards: 20 } } } };
+    s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-1/manifest.json' }).resolves(body(JSON.stringify(manifest)));
+    ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const quality = async () => JSON.parse((await handler(event('GET', '/v1/quality', undefined, { authorization: `Bearer ${token}` }), context)).body) as { tasks: Record<string, { drift: { reference: string } }> };
+    expect((await quality()).tasks.queue.drift.reference).toBe('training');
+    // A manifest that records no shares: no training reference, as on a local server.
+    s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-1/manifest.json' }).resolves(body(JSON.stringify({ tasks: manifest.tasks })));
+    const bare = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const answer = JSON.parse((await bare(event('GET', '/v1/quality', undefined, { authorization: `Bearer ${token}` }), context)).body) as { tasks: Record<string, { drift: { reference: string } }> };
+    expect(answer.tasks.queue.drift.reference).not.toBe('training');
+  });
+
   it('serves before the first approval: the bootstrap artifact answers with its own model id, which has no directory', async () => {
     s3Mock.reset();
     s3Mock.on(GetObjectCommand).rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }));

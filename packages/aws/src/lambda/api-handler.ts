@@ -16,7 +16,7 @@ import { AdapterConfigError, RegistryArtifactError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
-import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelTasks } from './champion-tasks.js';
+import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelTasks, loadTrainingDistribution } from './champion-tasks.js';
 import { API_ENV, knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, lambdaRequestTimeoutMs } from '../contracts.js';
 
 
@@ -100,7 +100,27 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
   const source = createStaticClassifierSource(classifier);
   await source.reload();
   const store = new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName, retentionDays: config.feedbackTtlDays, logger: deps.logger });
+  // What /v1/quality measures drift against: the serving model's training label shares, read once per model
+  // (a failed read is tried again at the next request, and drift falls back to the previous window meanwhile).
+  const distributions = new Map<string, Promise<Record<string, Record<string, number>> | undefined>>();
+  const trainingDistribution = async () => {
+    const id = source.current()?.modelId;
+    if (id === undefined) return undefined;
+    let pending = distributions.get(id);
+    if (pending === undefined) {
+      pending = loadTrainingDistribution(deps.s3, config.artifactBucket, config.modelsPrefix, id);
+      distributions.set(id, pending);
+    }
+    try {
+      return await pending;
+    } catch (error) {
+      distributions.delete(id);
+      deps.logger?.warn('training distribution unread: drift is measured against the previous window', { modelId: id, error: (error as Error).message });
+      return undefined;
+    }
+  };
   return createApp({
+    trainingDistribution,
     classifierSource: source,
     store,
     auth: createGatewayJwtAuth(),

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { classifierTasks, type ClassifierTask } from '@mailroute/model';
+import { classifierTasks, type ClassifierTask, type Manifest } from '@mailroute/model';
+import { trainingDistributionOf } from '@mailroute/serving';
 import { RegistryArtifactError } from '../errors.js';
 import { readObjectText } from '../s3-objects.js';
 
@@ -66,4 +67,17 @@ export async function loadModelTasks(s3: S3Client, bucket: string, prefix: strin
   if (!parsed.success) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json has no task list`);
   // The training config's aliases and retired labels, and the labels merged into other, come along: the feedback and quality routes need them.
   return classifierTasks(parsed.data);
+}
+
+/**
+ * The training label shares of one model (its manifest's `training.labelDistribution`, see
+ * `trainingDistributionOf`), which `/v1/quality` measures drift against; undefined when the manifest records
+ * none. The bootstrap model answers under its manifest's own id: its manifest is read from its directory.
+ */
+export async function loadTrainingDistribution(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<Record<string, Record<string, number>> | undefined> {
+  const own = await readJson(s3, bucket, `${prefix}${modelId}/manifest.json`);
+  const manifest = own ?? (await readJson(s3, bucket, `${prefix}${BOOTSTRAP_MODEL}/manifest.json`));
+  if (typeof manifest !== 'object' || manifest === null) return undefined;
+  if (own === undefined && (manifest as { modelId?: unknown }).modelId !== modelId) return undefined;
+  return trainingDistributionOf(manifest as Pick<Manifest, 'metrics' | 'training'>);
 }
