@@ -5,7 +5,7 @@ export default defineConfig({
     name: 'aws',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     watch: false,
-    // Each run's temporary files in one folder, removed at the end (see the file).
-    globalSetup: ['../../vitest.tmp-setup.ts'],
+    // Each run's temporary files in one folder, removed at the end; the fuzz variables checked (see the files).
+    globalSetup: ['../../vitest.tmp-setup.ts', '../../vitest.fuzz-env.ts'],
   },
 });
