@@ -100,6 +100,11 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(read.code, read.stderr).toBe(0);
     expect(read.stdout).toContain('wrote 1 prediction lines');
     expect((await run(['predict', '--model', 'champion', '--data', 'semi.csv', '--out', 's.jsonl', '--delimiter', ';;'])).code).toBe(2);
+    // On a JSONL export the delimiter splits nothing: said, and the lines are read as they are.
+    writeFileSync(path.join(dir, 'inbox.jsonl'), `${JSON.stringify({ subject: 'Depot', body: 'Bitte übertragen Sie mein Depot.' })}\n`);
+    const jsonl = await run(['predict', '--model', 'champion', '--data', 'inbox.jsonl', '--out', 'j.jsonl', '--delimiter', ';']);
+    expect([jsonl.code, jsonl.stdout], jsonl.stderr).toEqual([0, expect.stringContaining('wrote 1 prediction lines')]);
+    expect(jsonl.stderr).toContain('--delimiter is not used: inbox.jsonl is read as JSONL (one JSON object a line), which no delimiter splits');
   }, 60_000);
 
   it('names the delimiter that reads the header in predict, evaluate and compare, in either direction', async () => {

@@ -377,6 +377,11 @@ describe('mailroute serve', () => {
     const named = await run(['serve', '--sagemaker', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--api-keys', path.join(root, 'sm', 'api-keys.json')]);
     expect(named.code).toBe(2);
     expect(named.stderr).toContain('does not go with --sagemaker');
+    // Options that would do nothing with the others: refused as usage errors, naming why.
+    const polled = await run(['serve', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--poll-seconds', '5']);
+    expect([polled.code, polled.stderr]).toEqual([2, expect.stringContaining('--poll-seconds does not go with a model directory')]);
+    const inline = await run(['serve', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--model-threads', '0', '--inline-emails', '8']);
+    expect([inline.code, inline.stderr]).toEqual([2, expect.stringContaining('--inline-emails does not go with --model-threads 0')]);
     // A model package whose artifact is another model's: the container refuses to start (and never passes /ping).
     const wrong = await run(['serve', '--sagemaker', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--host', '127.0.0.1', '--port', '0'], { MAILROUTE_MODEL_ID: 'another-model' });
     expect(wrong.code).toBe(1);

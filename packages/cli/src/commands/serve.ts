@@ -188,6 +188,20 @@ export function checkServeSettings(ctx: CliContext, flags: ServeFlags): void {
   if (apiKeysFile !== undefined) loadAuth(apiKeysFile, { required: true });
 }
 
+/**
+ * Options that would have no effect with the others given, refused as `--scopes` without `--new-key` is: a
+ * model directory is never polled (only a registry's champion changes), and with no model thread every batch
+ * is scored on the request thread, so no size decides where.
+ */
+function refuseIdleOptions(flags: ServeFlags, modelDir: string | undefined): void {
+  if (modelDir !== undefined && flags.pollSeconds !== undefined) {
+    throw new UsageError('--poll-seconds does not go with a model directory (--model-dir, or --sagemaker\'s): the directory is served as it is, never polled; the poll watches a registry\'s champion');
+  }
+  if (flags.modelThreads === 0 && flags.inlineEmails !== undefined) {
+    throw new UsageError('--inline-emails does not go with --model-threads 0: every batch is scored on the request thread then');
+  }
+}
+
 /** Starts the server from flags and environment and returns it. */
 export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger: Logger): Promise<RunningServer> {
   const { sagemaker, host, port, home } = listenAddress(ctx, flags);
@@ -202,6 +216,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: SAGEMAKER_BODY_LIMIT.ceiling, bodyLimitSetting: SAGEMAKER_BODY_LIMIT } : {}),
   };
   refuseUnsafeListen(ctx, flags);
+  refuseIdleOptions(flags, modelDir);
   const apiKeysFile = namedKeyFile(ctx, flags);
   // SageMaker's runtime signs InvokeEndpoint with IAM and passes no API key on: a key required here would
   // refuse every invocation, so a container reads none, not even a key file left in its home.

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { manySeenInTraining, PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
-import { parseTrainingConfig, type TrainingConfig } from '../config.js';
+import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { splitDataset } from '../data/split.js';
@@ -264,6 +264,10 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     const names = options.config === undefined ? undefined : labelNamesIn(config, classifier.tasks);
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, names?.[t.name] ?? t.labels]));
     const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
+    // A delimiter given for files read as JSONL splits nothing: said, not silently dropped.
+    if (options.delimiter !== undefined && paths.every((file) => formatOf(config, file) === 'jsonl')) {
+      options.onWarning?.(`--delimiter is not used: ${paths.length === 1 ? `${path.basename(paths[0])} is` : 'the files are'} read as JSONL (one JSON object a line), which no delimiter splits`);
+    }
     // Files that no one delimiter reads: each one's own hint (pass --delimiter ";") would break the others.
     await checkOneDelimiter(paths.map((file) => ({ file, flag: '--data' })), config, options.split === 'test' ? 'all' : 'text');
     let rows: DatasetRow[];
