@@ -3,11 +3,9 @@ import { blockKey, hashStep, hashStepKey, hashString } from './hash.js';
 import { featurizeCounted, featurizeHashed, featurizeHashedBag, featurizeHashedBags, HashedNgramsParamsSchema, poolingWeight, readsText, weighCountedBag, wordTokens } from './hashed-ngrams.js';
 import { tokenSpans } from './token-spans.js';
 
-
 describe('hashString', () => {
   it('is stable across releases (values are part of every trained model)', () => {
     expect(hashString('', 0)).toBe(0);
-    expect(hashString('a', 0)).toBe(hashString('a', 0));
     // Pinned values: changing the hash would silently break every artifact.
     expect([hashString('freistellungsauftrag', 1), hashString('über', 2)]).toEqual([PINNED[0], PINNED[1]]);
   });
