@@ -7,6 +7,7 @@ import { bodyIsHtml } from './html-body.js';
 import { splitInlineSeparators } from './forward-marker.js';
 import { htmlParts } from './html.js';
 import { detectLanguage } from './language.js';
+import { removeLeadingBanner } from './banner.js';
 import { splitQuotes, type LineMark } from './quotes.js';
 import { RedactionSchema, redactPlain, type RedactOptions } from './redact.js';
 import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type TailRemoval } from './signature.js';
@@ -262,8 +263,10 @@ export function cleanTextAfresh(text: string, scope: CleanScope = 'visible'): Te
  * With `reuse`, a pass skips the rules that cannot change its lines given what the pass before found.
  */
 function cleanLines(text: string, lines: readonly string[] | undefined, scope: CleanScope, reuse: boolean): TextClean {
-  let current = trimEdges(normalisedLines(text, lines));
-  const removed: RemovedPart[] = [];
+  // The receiving system's external-sender warning at the top goes first, in either scope: it is no one's writing.
+  const banner = removeLeadingBanner(trimEdges(normalisedLines(text, lines)));
+  let current = banner.removed.length === 0 ? banner.lines : trimEdges(banner.lines);
+  const removed: RemovedPart[] = banner.removed;
   const signatures: string[] = [];
   const isDevice = deviceLineMemo();
   let known = NOTHING_KNOWN;

@@ -24,4 +24,14 @@ describe('normaliseSubject', () => {
     expect(normaliseSubject(undefined)).toBe('');
     expect(normaliseSubject('Rechnung: März')).toBe('Rechnung: März');
   });
+
+  it("removes the receiving system's external-sender tags, wherever they stand among the prefixes", () => {
+    expect(normaliseSubject('[EXTERNAL] AW: Freistellungsauftrag')).toBe('Freistellungsauftrag');
+    expect(normaliseSubject('AW: [Extern] Depotübertrag')).toBe('Depotübertrag');
+    expect(normaliseSubject('*EXTERNAL* Re: Card blocked')).toBe('Card blocked');
+    expect(normaliseSubject('EXTERN: [Externe E-Mail] Sparplan')).toBe('Sparplan');
+    // A subject about external things keeps its words.
+    expect(normaliseSubject('Externer Depotübertrag')).toBe('Externer Depotübertrag');
+    expect(normaliseSubject('External transfer: status')).toBe('External transfer: status');
+  });
 });

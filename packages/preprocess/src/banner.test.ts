@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { removeLeadingBanner } from './banner.js';
+import { cleanEmail } from './clean.js';
+
+const clean = (body: string) => cleanEmail({ body }, { redact: false }).text;
+const request = 'Hallo,\nbitte ändern Sie meinen Freistellungsauftrag auf 1.000 EUR.\nDanke';
+
+describe('removeLeadingBanner', () => {
+  it.each([
+    ['CAUTION: This email originated from outside of the organization. Do not click links or open attachments unless you\nrecognize the sender and know the content is safe.'],
+    ['ACHTUNG: Diese E-Mail stammt von einem externen Absender. Klicken Sie nicht auf Links und öffnen Sie keine Anhänge,\nwenn Sie den Absender nicht kennen.'],
+    ['[EXTERNAL]'],
+    ['*** EXTERNE E-MAIL ***'],
+    ["You don't often get email from kunde@example.org. Learn why this is important"],
+    ['Sie erhalten nicht oft eine E-Mail von kunde@example.org. Erfahren Sie, warum dies wichtig ist'],
+    ['    CAUTION:This message is from an EXTERNAL SENDER - be CAUTIOUS, Do NOT Click any links or Open any attachments if you were not expecting them.'],
+    ['Vorsicht: Diese Nachricht kommt von außerhalb der Organisation.'],
+    ['This email originated from outside of the organization.'],
+  ])('takes %j from the top, leaving the customer\'s text as it was', (banner) => {
+    expect(clean(`${banner}\n\n${request}`)).toBe(clean(request));
+    // Right above the greeting, with no blank line between.
+    expect(clean(`${banner}\n${request}`)).toBe(clean(request));
+  });
+
+  it('takes stacked banners, and says what went as a disclaimer', () => {
+    const lines = ["You don't often get email from kunde@example.org. Learn why this is important", '', '[EXTERNAL]', '', ...request.split('\n')];
+    const { lines: kept, removed } = removeLeadingBanner(lines);
+    expect(kept).toEqual(request.split('\n'));
+    expect(removed.map((r) => r.kind)).toEqual(['disclaimer', 'disclaimer']);
+    expect(cleanEmail({ body: lines.join('\n') }).removed.filter((r) => r.kind === 'disclaimer').map((r) => r.text)).toEqual([lines[0], '[EXTERNAL]']);
+  });
+
+  it('leaves a banner that does not stand at the top, and the customer\'s own words about outside mail', () => {
+    const below = `${request}\n\nCAUTION: This email originated from outside of the organization.\n\nMehr Text`;
+    expect(clean(below)).toContain('Mehr Text');
+    const own = 'Diese E-Mail stammt von meinem Mann, der das Depot mit mir führt.\nBitte übertragen Sie es.';
+    expect(removeLeadingBanner(own.split('\n')).removed).toEqual([]);
+    const extern = 'Externe Depotüberträge dauern zu lange.\nBitte prüfen Sie das.';
+    expect(removeLeadingBanner(extern.split('\n')).removed).toEqual([]);
+  });
+
+  it('takes only the first line of a long paragraph that opens as a banner (the customer wrote on under it)', () => {
+    const long = ['CAUTION: This email originated from outside of the organization.', ...Array.from({ length: 8 }, (_, i) => `Line ${i} of the customer's request.`)];
+    const { lines: kept } = removeLeadingBanner(long);
+    expect(kept).toEqual(long.slice(1));
+  });
+
+  it('is idempotent under cleaning', () => {
+    const body = `[EXTERNAL]\n\nCAUTION: This email originated from outside of the organization.\n\n${request}`;
+    expect(clean(clean(body))).toBe(clean(body));
+  });
+});
