@@ -57,6 +57,16 @@ describe('splitterKind word gate', () => {
     expect(splitterKind('## Reply above this line ##')).toBe('splitter');
     expect(splitterKind('Dear team, see my note:')).toBeUndefined();
   });
+
+  it('reads a rule that names the message answered with its date as a separator, and not the words alone', () => {
+    expect(splitterKind('--- Ihre Nachricht vom 02.02.2026 ---')).toBe('splitter');
+    expect(splitterKind('----- Ihre Nachricht vom 2. 2. 2026 um 10:15 Uhr -----')).toBe('splitter');
+    expect(splitterKind('-----Your message of Feb 2, 2026-----')).toBe('splitter');
+    expect(splitterKind('=== your message dated 2026-02-02 ===')).toBe('splitter');
+    // Without a rule it is the customer's sentence; without a date it names no message.
+    expect(splitterKind('Ihre Nachricht vom 02.02.2026:')).toBeUndefined();
+    expect(splitterKind('--- Ihre Nachricht zum Depot ---')).toBeUndefined();
+  });
 });
 
 /** Lines shaped like reply headers, with and without dates, addresses and intro words, in any case. */

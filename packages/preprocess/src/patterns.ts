@@ -375,8 +375,14 @@ export function splitKindOf(raw: string): SplitKind | undefined {
   }
   if (FORWARD_PHRASES.includes(inner)) return 'forward';
   if (SPLIT_PHRASES.includes(inner)) return 'splitter';
+  // Drawn as a rule and naming the message answered with its date: `--- Ihre Nachricht vom 02.02.2026 ---`.
+  if (RULE_START.test(raw) && DATED_SPLIT.test(inner)) return 'splitter';
   return undefined;
 }
+
+const RULE_START = /^[-=_*#~]{2,}/;
+/** `ihre nachricht vom 02.02.2026 (um 10:15)`, `your message of 2 feb 2026`, `your message dated 2026-02-02`: inside a rule only. */
+const DATED_SPLIT = /^(?:ihre|deine|eure|your) (?:nachricht|e-?mail|message|mail) (?:vom|from|of|dated) (?:\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?|\d{4}-\d{2}-\d{2}|\d{1,2}\.? [a-zäö]{3,9}\.? \d{4}|[a-z]{3,9} \d{1,2},? \d{4})(?:,? (?:um|at) \d{1,2}[:.]\d{2}(?: uhr)?)?$/;
 
 // Header keys of a quoted message's header block, per language; "from" keys may open a block.
 const FROM_KEYS = new Set(['from', 'von', 'de', 'van', 'od', 'fra', 'från', 'da', 'lähettäjä', 'от', 'від', 'feladó', 'expéditeur', 'absender', 'afzender', 'remitente']);

@@ -67,6 +67,11 @@ describe('quoted replies in plain text', () => {
     expect(quotes('See below.\n\n-----Original Message-----\nFrom: Bank\nold text')).toBe('See below.');
   });
 
+  it('cuts at a rule naming the message answered with its date (--- Ihre Nachricht vom 02.02.2026 ---)', () => {
+    const old = 'Sehr geehrte Damen und Herren,\nbitte legen Sie ein Festgeld über 10.000 EUR an.';
+    expect(quotes(`Ich komme nicht mehr in die App, der Login schlägt fehl.\n\n--- Ihre Nachricht vom 02.02.2026 ---\n${old}`)).toBe('Ich komme nicht mehr in die App, der Login schlägt fehl.');
+  });
+
   it('cuts at a Von/Gesendet/An/Betreff block, also with bold markers', () => {
     const de = 'Neue Frage.\n\n**Von:** Service <s@example.com>\n**Gesendet:** Mittwoch, 3. Juni 2026 09:43\n**An:** Max\n**Betreff:** Depot\n\nalter Text';
     expect(quotes(de)).toBe('Neue Frage.');
