@@ -39,4 +39,12 @@ describe('modelCardMarkdown', () => {
     expect(sentence).toMatch(/on the emails without a bank \(n=20\) against 1\.0000 on `Nordbank`/);
     expect(sentence).not.toContain('(missing)');
   });
+
+  it("says how much of training's test split was worded as its training rows, and past half what that means for its figures", () => {
+    const report = evaluatePredictions([{ truth: { queue: 'tax' }, prediction: { queue: { label: 'tax', confidence: 0.9 } } }]);
+    const line = (near: number, judged: number) => modelCardMarkdown(report, { training: { testNearDuplicates: { near, judged } } }).split('\n').find((l) => l.startsWith('- Near-duplicates:'));
+    expect(line(425, 799)).toBe("- Near-duplicates: 425 of the 799 test rows training judged (53.2%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings). **Figures measured on that split (`train`'s, and this report's with `--split test`) likely overstate how the model does on mail worded anew**: measure on later mail or an independent file.");
+    expect(line(4, 430)).toBe('- Near-duplicates: 4 of the 430 test rows training judged (0.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings).');
+    expect(line(0, 0)).toBeUndefined();
+  });
 });

@@ -25,6 +25,11 @@ export interface TrainingFacts {
   labelChanges?: Record<string, { mergedIntoOther?: readonly string[]; retired?: readonly string[]; renamed?: Readonly<Record<string, string>> }>;
   /** sha256 of the training config stored in manifest.json, as compact JSON. */
   configSha256?: string;
+  /**
+   * Of the test rows training held out (or its test file), those long enough to judge (`judged`) and those whose
+   * word 5-grams were 60% or more in the training rows (`near`): the same sentences with other names or amounts.
+   */
+  testNearDuplicates?: { near: number; judged: number };
 }
 
 export interface ModelCardOptions {
@@ -118,6 +123,8 @@ function trainingLines(t: TrainingFacts | undefined): string[] {
   const rows = split === '' ? '' : split + refit;
   const facts = [rows, t.dataHash ? `data hash ${code(t.dataHash.slice(0, 12))}` : '', t.trainedAt ? `trained ${cell(t.trainedAt)}` : ''].filter((x) => x !== '');
   if (facts.length > 0) out.push(`- Training: ${facts.join(', ')}.`);
+  const nearDuplicates = nearDuplicateLine(t.testNearDuplicates);
+  if (nearDuplicates) out.push(nearDuplicates);
   if (t.configSha256) {
     // The manifest is in the model's folder, not beside the report: a command run here on a missing file would print the hash of nothing.
     out.push(
@@ -125,6 +132,17 @@ function trainingLines(t: TrainingFacts | undefined): string[] {
     );
   }
   return out;
+}
+
+/**
+ * How much of training's test split was worded as its training rows were; past half of it, what that means for the
+ * figures measured there (this report's too, when it was made on that split: `--split test`).
+ */
+function nearDuplicateLine(near: TrainingFacts['testNearDuplicates']): string | undefined {
+  if (near === undefined || near.judged === 0) return undefined;
+  const share = near.near / near.judged;
+  const fact = `- Near-duplicates: ${near.near.toLocaleString('en-US')} of the ${near.judged.toLocaleString('en-US')} test rows training judged (${pct(share)}) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings).`;
+  return share < 0.5 ? fact : `${fact} **Figures measured on that split (\`train\`'s, and this report's with \`--split test\`) likely overstate how the model does on mail worded anew**: measure on later mail or an independent file.`;
 }
 
 /** Labels shown in one line of label changes at most; the rest counted. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { targetPrecisionOf } from './training-facts.js';
+import type { Manifest } from '@mailroute/model';
+import { targetPrecisionOf, trainingFactsOf } from './training-facts.js';
 
 describe('targetPrecisionOf', () => {
   it("reads the precision the trainer used: its own record first, then the config's model value, then the config's", () => {
@@ -15,5 +16,15 @@ describe('targetPrecisionOf', () => {
     expect(targetPrecisionOf({})).toBeUndefined();
     expect(targetPrecisionOf({ trainingConfig: { targetPrecision: 0 }, training: { params: { targetPrecision: '0.9' } } })).toBeUndefined();
     expect(targetPrecisionOf({ trainingConfig: { targetPrecision: 1.5, model: { targetPrecision: null } } })).toBeUndefined();
+  });
+});
+
+describe('trainingFactsOf', () => {
+  it("reads the near-duplicate count of training's test split when it is two counts, near at most judged", () => {
+    const manifest = (training: unknown) => ({ modelId: 'm', createdAt: '2026-12-04T00:00:00Z', dataHash: 'abc', tasks: [], training }) as unknown as Manifest;
+    expect(trainingFactsOf(manifest({ testNearDuplicates: { near: 425, judged: 799 } })).testNearDuplicates).toEqual({ near: 425, judged: 799 });
+    expect(trainingFactsOf(manifest({ testNearDuplicates: { near: 800, judged: 799 } })).testNearDuplicates).toBeUndefined();
+    expect(trainingFactsOf(manifest({ testNearDuplicates: { near: '4' } })).testNearDuplicates).toBeUndefined();
+    expect(trainingFactsOf(manifest({})).testNearDuplicates).toBeUndefined();
   });
 });

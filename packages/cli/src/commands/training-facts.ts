@@ -39,6 +39,9 @@ export function trainingFactsOf(manifest: Manifest): TrainingFacts {
   const refit = manifest.training?.refit;
   const refitRows = typeof refit === 'object' && refit !== null ? count((refit as Record<string, unknown>).rows) : undefined;
   const targetPrecision = targetPrecisionOf(manifest);
+  const near = field(manifest.training, 'testNearDuplicates');
+  const [nearRows, judged] = [count(field(near, 'near')), count(field(near, 'judged'))];
+  const testNearDuplicates = nearRows !== undefined && judged !== undefined && nearRows <= judged ? { testNearDuplicates: { near: nearRows, judged } } : {};
   return {
     trainedAt: manifest.createdAt,
     dataHash: manifest.dataHash,
@@ -47,6 +50,7 @@ export function trainingFactsOf(manifest: Manifest): TrainingFacts {
     ...(refitRows !== undefined ? { refitRows } : {}),
     ...(targetPrecision !== undefined ? { targetPrecision } : {}),
     ...labelChangesOf(manifest),
+    ...testNearDuplicates,
     ...(manifest.trainingConfig !== undefined ? { configSha256: sha256(JSON.stringify(manifest.trainingConfig)) } : {}),
   };
 }

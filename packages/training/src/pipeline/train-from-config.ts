@@ -10,6 +10,7 @@ import { loadDataset, normaliseText, type DatasetRow } from '../data/dataset.js'
 import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
+import { countNearDuplicates, nearDuplicateWarning } from '../data/near-duplicates.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
 import { formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
@@ -318,6 +319,10 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       const trainingKeys = new Set(prepared.keys);
       return testInputs.filter((input) => trainingKeys.has(normaliseText(input.text))).length;
     };
+    const trainInputs = inputsOf(prepared, split.train);
+    const validInputs = inputsOf(prepared, split.valid);
+    // Test rows that are the training rows' sentences with other names or amounts: their figures flatter the model.
+    const near = countNearDuplicates([...trainInputs, ...validInputs].map((input) => input.text), testInputs.map((input) => input.text));
     // The texts as exported, kept in the artifact (seen-texts.bloom) so that evaluating on them is noticed.
     const seen = new Set([...split.train, ...split.valid].map((r) => r.dedupeKey));
     const counts = {
@@ -333,17 +338,19 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       blankRecords: dataset.blankRecords,
       duplicateGroups: split.duplicateGroups,
       testSeenInTraining: options.testDataPath ? seenInTraining() : 0,
+      testNearDuplicates: near.near,
+      testNearDuplicatesJudged: near.judged,
       ...testCounts,
     };
     await tracker.update({ dataHash: dataset.dataHash, namedDataHash: dataset.namedDataHash, counts, taxonomy: dataset.taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${rowCountsLine(counts)}`);
     if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text (as the model reads it, after cleaning)`);
+    const nearWarning = nearDuplicateWarning(near);
+    if (nearWarning) log?.warn?.(nearWarning);
     for (const warning of checkTrainable(dataset.taxonomy, { ...counts, distinctTexts: split.distinctTexts })) log?.warn?.(warning);
     for (const warning of untrainedLabelWarnings(dataset.taxonomy, { train: split.train, valid: split.valid, test: testRows }, config.split.kind)) log?.warn?.(warning);
 
     signal?.throwIfAborted();
-    const trainInputs = inputsOf(prepared, split.train);
-    const validInputs = inputsOf(prepared, split.valid);
     const epochWrites: Promise<void>[] = [];
     const started = performance.now();
     const model = await trainNgramBag({
@@ -404,7 +411,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const heldOut = testedOn === 'held-out-split' ? { splitKey: 'clean-text', testRowsFingerprint: rowsFingerprint(testRows) } : {};
     if (heldOut.testRowsFingerprint) await tracker.update({ testRowsFingerprint: heldOut.testRowsFingerprint, namedTestRowsFingerprint: rowsFingerprint(testRows, { named: true }) });
     // `dataHashOf: 'rows'`: the data hash and the fingerprint leave out ids made from file names (older models kept them).
-    const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut };
+    // The near-duplicate count, for the model card: the share of test rows worded as training rows were.
+    const nearDuplicates = near.judged > 0 ? { testNearDuplicates: { near: near.near, judged: near.judged } } : {};
+    const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut, ...nearDuplicates };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 
     // The last point to stop at: from here the run completes, so a model is never left registered to an interrupted run.
