@@ -244,6 +244,14 @@ describe('Classifier', () => {
     await expect(Classifier.load(path.join(root, 'nowhere'))).rejects.toMatchObject({ code: 'ARTIFACT_MISSING' });
   });
 
+  it('refuses a manifest of the transformer family, which no featurizer here reads, instead of featurizing it as n-grams', async () => {
+    const dir = path.join(root, 'transformer');
+    await cp(good, dir, { recursive: true });
+    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, family: 'transformer' }));
+    await expect(Classifier.load(dir)).rejects.toMatchObject({ code: 'ARTIFACT_MANIFEST_INVALID', message: expect.stringContaining('family transformer is not served by this mailroute') });
+  });
+
   it('never overwrites an existing artifact', async () => {
     await expect(writeFixture(good, 0)).rejects.toMatchObject({ code: 'ARTIFACT_EXISTS' });
     const manifest = JSON.parse(await readFile(path.join(good, 'manifest.json'), 'utf8')) as Manifest;

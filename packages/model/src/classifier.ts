@@ -163,6 +163,11 @@ export class Classifier implements EmailClassifier {
   static async load(dir: string, options: ClassifierOptions = {}): Promise<Classifier> {
     checkOptions(options);
     const manifest = await readManifest(dir);
+    // The manifest names the transformer family for the GPU models of the architecture's plan, which no featurizer
+    // here reads (no tokenizer): refused, not featurized as hashed n-grams it was never trained on.
+    if (manifest.family !== 'ngram-bag') {
+      throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${MANIFEST_FILE} in ${dir}: family ${manifest.family} is not served by this mailroute (it serves ngram-bag models; a transformer needs its tokenizer, which no featurizer here has)`);
+    }
     const { params } = manifest.featurizer;
     // model.onnx (and idf.f32) are read once: the bytes hashed are the ones whose tables are checked and onnxruntime loads.
     const kept = await checkArtifactFiles(dir, manifest.files, { names: [manifest.onnx.file, ...(params.idf ? [IDF_FILE] : [])], read: options.readFile });
