@@ -229,6 +229,16 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(() => apiConfigFromEnv({ ...env, [API_ENV.timeZone]: 'Europe/Berlinn' })).toThrow(/timeZone: not a time zone/);
   });
 
+  it("names the stack's environment (MAILROUTE_ENVIRONMENT) on every log line", async () => {
+    const lines: Array<[string, Record<string, unknown> | undefined]> = [];
+    const logger = { info: () => undefined, warn: () => undefined, error: (message: string, fields?: Record<string, unknown>) => void lines.push([message, fields]) };
+    s3Mock.on(GetObjectCommand, { Key: 'models/champion.json' }).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    const handler = createApiLambdaHandler({ ...env, [API_ENV.environment]: 'dev' }, { s3, runtime, dynamo, logger });
+    const res = await handler(event('POST', '/v1/classify', { emails: [{ body: 'x' }] }, { authorization: `Bearer ${token}` }), context);
+    expect(res.statusCode).toBe(503);
+    expect(lines[0]).toEqual(['app not ready', expect.objectContaining({ environment: 'dev' })]);
+  });
+
   it('answers 401 without a token (the authorizer would have stopped it earlier)', async () => {
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
     const res = await handler(event('POST', '/v1/classify', { emails: [{ body: 'x' }] }), context);

@@ -152,6 +152,18 @@ const LAMBDA_QUALITY_MAX_PREDICTIONS = 20_000;
 
 /** The API Lambda's handler: config from the environment, app built on the first event. */
 export function createApiLambdaHandler(env: Record<string, string | undefined>, deps?: AwsServingDeps): LambdaHandler {
-  const resolved = deps ?? defaultAwsServingDeps();
+  const given = deps ?? defaultAwsServingDeps();
+  // Every log line names the stack's environment (MAILROUTE_ENVIRONMENT), as the quality Lambda's metrics do.
+  const environment = env[API_ENV.environment];
+  const resolved = given.logger && environment ? { ...given, logger: withFields(given.logger, { environment }) } : given;
   return createLambdaHandler(async () => createAwsServing(apiConfigFromEnv(env), resolved), { logger: resolved.logger });
+}
+
+/** The logger with `fields` on every line (a line's own fields win). */
+function withFields(logger: Logger, fields: Record<string, unknown>): Logger {
+  return {
+    info: (message, own) => logger.info(message, { ...fields, ...own }),
+    warn: (message, own) => logger.warn(message, { ...fields, ...own }),
+    error: (message, own) => logger.error(message, { ...fields, ...own }),
+  };
 }
