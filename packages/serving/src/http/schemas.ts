@@ -365,7 +365,7 @@ export const FeedbackResponseSchema = z
       .optional()
       .openapi({ description: 'Set when matched is false (says no prediction has this emailId) or when the feedback held fields that are not read (names them, with the field probably meant)' }),
     /** Tasks whose label was left out and why (a label the model's training config retired). */
-    ignored: z.record(z.string(), z.string()).optional().openapi({ description: 'Tasks whose label was left out, and why (a label the training config retired)' }),
+    ignored: z.record(z.string(), z.string()).optional().openapi({ description: 'Tasks whose label was left out, and why: a label the training config retired, or a task the model does not have (whose name is near none of its tasks)' }),
     /** Tasks whose label the model reads under another of its names, that name and why (stored as sent; scored under it). */
     readAs: z
       .record(z.string(), z.string())

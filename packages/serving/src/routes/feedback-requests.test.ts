@@ -93,14 +93,16 @@ describe('POST /v1/feedback', () => {
     expect(unmatched.warning).toMatch(/^No prediction of email "nobody" is stored here: .* Fields mailroute does not read were ignored: __proto__\. /);
     const clean = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'mail-w', labels: { queue: 'billing' }, closedAt })));
     expect(clean.warning).toBeUndefined();
-    // A task named __proto__ is unknown, as any other.
+    // A task named __proto__ is unknown, as any other: left out and named, the queue's label recorded.
     const task = await app.request('/v1/feedback', jsonRequest('{"emailId":"mail-w","labels":{"queue":"billing","__proto__":"x"},"closedAt":"2026-11-29T10:00:00Z"}'));
-    expect(task.status).toBe(422);
-    expect((await json(task)).detail).toMatch(/^Task "__proto__" is not one of the model's tasks/);
-    // Alone too: zod's output leaves the key out, but the feedback named a task, so it is not "no label".
+    expect(task.status).toBe(202);
+    const answer = (await json(task)) as { ignored: Record<string, string>; recordedTasks: string[] };
+    expect(answer.recordedTasks).toEqual(['queue']);
+    expect(Object.entries(answer.ignored)).toEqual([['__proto__', "not one of the model's tasks (queue, topic)"]]);
+    // Alone too: zod's output leaves the key out, but the feedback named a task, so it is not "no label": nothing to record.
     const alone = await app.request('/v1/feedback', jsonRequest('{"emailId":"mail-w","labels":{"__proto__":"x"},"closedAt":"2026-11-29T10:00:00Z"}'));
     expect(alone.status).toBe(422);
-    expect(await json(alone)).toMatchObject({ code: 'LABEL_NOT_IN_TAXONOMY', detail: expect.stringMatching(/^Task "__proto__" is not one of the model's tasks/) });
+    expect(await json(alone)).toMatchObject({ code: 'LABEL_NOT_IN_TAXONOMY', detail: expect.stringMatching(/^Nothing to record: "__proto__": not one of the model's tasks/) });
     const none = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-w', labels: {}, closedAt }));
     expect(none.status).toBe(400);
     expect((await json(none)).issues).toEqual([{ path: ['labels'], message: 'at least one task label is required', code: 'custom' }]);

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { CATCH_ALL_LABEL, closestKey, currentLabel, didYouMean, followAliases, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
+import { CATCH_ALL_LABEL, closestKey, currentLabel, didYouMean, followAliases, nullRecord, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
 import { namesTimeZone, parseReceivedTime } from '@mailroute/preprocess';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
@@ -67,13 +67,19 @@ function readAsNote(task: ClassifierTask, label: string, whose: string): string 
   return `"${label}" is read as "${current}": the training config of ${whose} renames or merges it`;
 }
 
-/** One label against one model's tasks: accepted (under a current or an old name), retired, or the 422 to answer. */
-function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: string): 'accepted' | 'retired' | UnknownLabelError {
+/**
+ * One label against one model's tasks: accepted (under a current or an old name), retired, a task the model does not
+ * have and no task's name is near (`unknown-task`: a task a later model adds, or one a rolled-back model lacks), or
+ * the 422 to answer (a label outside the task's taxonomy, or a task name near one of the model's: a typo).
+ */
+function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: string): 'accepted' | 'retired' | 'unknown-task' | UnknownLabelError {
   // find, not an object lookup: a task named "constructor" or "toString" must not find Object's own members.
   const task = tasks.find((t) => t.name === name);
   if (task === undefined) {
     const names = tasks.map((t) => t.name);
-    return new UnknownLabelError(`Task ${quoted(name)} is not one of the model's tasks${didYouMean(name, names)}; its tasks are ${names.join(', ')}.`, {
+    const near = didYouMean(name, names);
+    if (near === '') return 'unknown-task';
+    return new UnknownLabelError(`Task ${quoted(name)} is not one of the model's tasks${near}; its tasks are ${names.join(', ')}.`, {
       validLabels: Object.fromEntries(tasks.map((t) => [t.name, [...t.labels]])),
     });
   }
@@ -89,8 +95,9 @@ function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: strin
  * Every task and label must be in one of the taxonomies given (the served model's first: its valid labels
  * are the ones a 422 lists); a label under an old name that a model's training config renamed or merged is
  * in it too, and so is one training merged into `other` for being rare (the manifest's `mergedIntoOther`).
- * A label no taxonomy accepts and one retired is left out (`ignored`), as training masks it, so the other
- * tasks' labels still count; when nothing is left, 422. The labels are returned as sent: which names they
+ * A label no taxonomy accepts is a 422; one retired, and one of a task no model has whose name is near none of
+ * theirs, are left out (`ignored`), as training masks them, so the other tasks' labels still count; when nothing
+ * is left, 422. The labels are returned as sent: which names they
  * are compared under is the business of scoring, per the model that made the prediction. `readAs` says, per
  * task, the name the first taxonomy accepting it reads a label under when that is another, and why.
  */
@@ -100,7 +107,8 @@ export function checkTaxonomy(
 ): { labels: Record<string, string>; ignored: Record<string, string>; readAs: Record<string, string> } {
   const [served = []] = taxonomies;
   const kept: Record<string, string> = {};
-  const ignored: Record<string, string> = {};
+  // A task named __proto__ is kept as a key like any other (an object literal would take it as its prototype).
+  const ignored = nullRecord<string>();
   const readAs: Record<string, string> = {};
   for (const [name, label] of Object.entries(labels)) {
     const verdicts = taxonomies.map((tasks) => judgeLabel(tasks, name, label));
@@ -111,11 +119,12 @@ export function checkTaxonomy(
       const note = task && readAsNote(task, label, accepting === 0 ? 'the model now serving' : 'the model that made the prediction');
       if (note) readAs[name] = note;
     } else if (verdicts.includes('retired')) ignored[name] = `"${label}" is a retired label`;
-    else throw verdicts[0];
+    else if (verdicts.every((v) => v === 'unknown-task')) ignored[name] = `not one of the model's tasks (${served.map((t) => t.name).join(', ')})`;
+    else throw verdicts.find((v) => v instanceof UnknownLabelError) as UnknownLabelError;
   }
   if (Object.keys(kept).length === 0) {
-    throw new UnknownLabelError(`Every label is retired (${Object.entries(ignored).map(([t, why]) => `${t}: ${why}`).join('; ')}): nothing to record.`, {
-      validLabels: Object.fromEntries(Object.keys(ignored).map((t) => [t, [...(served.find((s) => s.name === t)?.labels ?? [])]])),
+    throw new UnknownLabelError(`Nothing to record: ${Object.entries(ignored).map(([t, why]) => `${quoted(t)}: ${why}`).join('; ')}.`, {
+      validLabels: Object.fromEntries(served.map((t) => [t.name, [...t.labels]])),
     });
   }
   return { labels: kept, ignored, readAs };
@@ -203,12 +212,11 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       } else if (body.emailId !== undefined) {
         prediction = await ctx.store.findPredictionByEmail(body.emailId);
       }
-      // A task named __proto__ is not in zod's output (assigning it would set the prototype): refused as any unknown task is.
-      if (withProtoKey(raw?.labels)) {
-        const verdict = judgeLabel(classifier.tasks, '__proto__', String(Object.getOwnPropertyDescriptor(raw.labels, '__proto__')?.value));
-        if (verdict instanceof UnknownLabelError) throw verdict;
-      }
-      const { labels, ignored, readAs } = await checkLabels(ctx, classifier, body.labels, prediction);
+      // A task named __proto__ is not in zod's output (assigning it would set the prototype): judged as any unknown task is.
+      const sent = withProtoKey(raw?.labels)
+        ? Object.assign(nullRecord<string>(), body.labels, { ['__proto__']: String(Object.getOwnPropertyDescriptor(raw.labels, '__proto__')?.value) })
+        : body.labels;
+      const { labels, ignored, readAs } = await checkLabels(ctx, classifier, sent, prediction);
       const emailId = prediction?.emailId ?? body.emailId ?? '';
       const outcome = await ctx.store.saveFeedback({
         emailId,
