@@ -239,6 +239,23 @@ describe('loadDataset', () => {
     expect(ds.read).toBe(ds.rows.length + ds.unlabelled + ds.badRows);
   });
 
+  it('trains an older export without a task added since: that task masked on its rows, the file named; a column no file has is refused', async () => {
+    const old = file('old-months.csv', 'id,subject,body,receivedAt,queue\n1,Steuer,Bitte FSA ändern,2026-01-02T10:00:00Z,tax\n');
+    const recent = file('new-months.csv', `${header}2,Karte,Login geht nicht,2026-03-04T10:00:00Z,support,login\n`);
+    const ds = await loadDataset([old, recent], cfg());
+    expect(ds.rows.map((r) => [r.id, r.labels.queue, r.labels.topic])).toEqual([['1', 'tax', null], ['2', 'support', 'login']]);
+    expect(ds.lackingLabelColumns).toEqual([{ file: old, columns: ['topic'] }]);
+    // JSONL lines without the key alike.
+    const oldLines = file('old-months.jsonl', '{"id":"3","subject":"s","body":"b","receivedAt":"2026-01-05T10:00:00Z","queue":"payments"}\n');
+    const mixed = await loadDataset([oldLines, recent], cfg());
+    expect(mixed.lackingLabelColumns).toEqual([{ file: oldLines, columns: ['topic'] }]);
+    // Missing in every file: a misspelt column, refused as for one file; so is a file lacking another column than a label's.
+    await expect(loadDataset([old, old], cfg())).rejects.toThrow(/old-months\.csv:1: header lacks column\(s\) "topic"/);
+    await expect(loadDataset(old, cfg())).rejects.toThrow(/header lacks column\(s\) "topic"/);
+    const noTime = file('no-time.csv', 'id,subject,body,queue,topic\n4,a,b,tax,fsa\n');
+    await expect(loadDataset([noTime, recent], cfg())).rejects.toThrow(/no-time\.csv:1: header lacks column\(s\) "receivedAt"/);
+  });
+
   it('names a missing header column and reads JSONL with line numbers', async () => {
     const p = file('nohead.csv', 'id,subject,body\n1,a,b\n');
     await expect(loadDataset(p, cfg())).rejects.toThrow(/nohead\.csv:1: header lacks column\(s\) "receivedAt", "queue", "topic"/);

@@ -58,6 +58,11 @@ export interface Dataset {
   notInModel: Record<string, Record<string, number>>;
   /** Labels not in the taxonomy on many bad rows (skipped with `onBadRow: 'skip'`): likely renamed in the export. */
   renamed: RenamedLabel[];
+  /**
+   * Files of several that lack a task's label column another file has (an export from before the task was
+   * added): their rows train the other tasks, that task masked, as for an empty cell. Empty when none lack one.
+   */
+  lackingLabelColumns: Array<{ file: string; columns: string[] }>;
 }
 
 const MAX_LISTED = 5;
@@ -206,19 +211,28 @@ function checkRepeatedColumns(source: SourceFile, config: TrainingConfig): void 
   }
 }
 
-function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingConfig): void {
-  if (present === undefined) return;
+/**
+ * Refuses a file that lacks a column the config reads. With `labelColumnsMayLack` (one of several files), a file
+ * that lacks only task label columns is not refused: the columns it lacks are returned, with the error to throw
+ * should no file have them (a misspelt column, not an older export).
+ */
+function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingConfig, labelColumnsMayLack = false): { columns: string[]; error: DatasetError } | undefined {
+  if (present === undefined) return undefined;
   const wanted = configuredColumns(config);
   const missing = wanted.filter((w) => !present.columns.includes(w));
   if (missing.length > 0) {
+    const labelColumns = new Set(config.tasks.map(taskColumn));
     // Split by another common delimiter, the header may have every column: say which one to pass.
     const other = otherDelimiterFor(present.source, (columns) => wanted.every((w) => columns.includes(w)));
     // One that gives some of them is named too (a misspelt column as well); one that gives none is no help.
     const partly = other ?? otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
     // Names match exactly: the header's "Betreff" for a configured "betreff" is guessed, case and typos alike.
     const named = missing.map((m) => `"${m}"${didYouMean(m, present.columns, '"')}`);
-    throw lacksError(present, `column(s) ${named.join(', ')} (has ${columnList(present.columns)})`, partly?.hint ?? present.hint, other?.delimiter);
+    const error = lacksError(present, `column(s) ${named.join(', ')} (has ${columnList(present.columns)})`, partly?.hint ?? present.hint, other?.delimiter);
+    if (labelColumnsMayLack && missing.every((m) => labelColumns.has(m))) return { columns: missing, error };
+    throw error;
   }
+  return undefined;
 }
 
 /**
@@ -300,6 +314,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   let blankRecords = 0;
   // Under fail the split's own error names the rows without a time (and how to leave them out).
   const needsTime = options.needsTime === true && config.onBadRow === 'skip';
+  const lackingLabelColumns: Array<{ file: string; columns: string[]; error: DatasetError }> = [];
+  // The columns some file has: a label column lacking in one is read as a task added since only when another has it.
+  const seenColumns = new Set<string>();
   for (const file of files) {
     const onRead = options.onProgress && ((done: number, total: number) => options.onProgress?.(done, total, files.length > 1 ? `read ${path.basename(file)}` : 'read'));
     const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : options.job ? 'job' : 'config', onRead);
@@ -311,8 +328,13 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     checkRepeatedColumns(source, config);
     let fileConfig = config;
     const present = presentIn(source);
+    for (const column of present?.columns ?? []) seenColumns.add(column);
     if (options.textColumnsOnly) fileConfig = present ? presentColumns(present, config, options.labelColumn === true) : config;
-    else checkColumns(present, config);
+    else {
+      // Of several exports, an older one may lack the label column of a task added since.
+      const lacking = checkColumns(present, config, files.length > 1);
+      if (lacking) lackingLabelColumns.push({ file, ...lacking });
+    }
     for (const record of source.records) {
       const rowProblems: string[] = [];
       const row = readRow(record, fileConfig, rowProblems, unknownLabels, needsTime);
@@ -329,6 +351,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     for (const f of found) problems.push(f.problem);
     for (const line of badLines.sort((a, b) => a - b)) badRowPlaces.push(`${file}:${line}`);
   }
+  // A label column no file has is misspelt, not added since: refused as a single file's would be.
+  const inNone = lackingLabelColumns.find((l) => l.columns.some((column) => !seenColumns.has(column)));
+  if (inNone) throw inNone.error;
   const renamed = likelyRenamed(unknownLabels, (task) => config.tasks.find((t) => t.name === task)?.labels ?? []);
   if (problems.length > 0 && config.onBadRow === 'fail') {
     const listed = problems.slice(0, MAX_LISTED).join(' | ');
@@ -396,7 +421,24 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   if (rows.length === 0) {
     throw new DatasetError('DATASET_EMPTY', noUsableRowsMessage({ files, read, blankRecords, badRows: badRowPlaces.length, problems, unlabelled, unlabelledAt }), problems);
   }
-  return { files, rows, skipped: problems, read, blankRecords, badRows: badRowPlaces.length, badRowPlaces, unlabelled, unlabelledAt, taxonomy, dataHash: hash.digest('hex'), namedDataHash: namedHash.digest('hex'), repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)), notInModel, renamed };
+  return {
+    files,
+    rows,
+    skipped: problems,
+    read,
+    blankRecords,
+    badRows: badRowPlaces.length,
+    badRowPlaces,
+    unlabelled,
+    unlabelledAt,
+    taxonomy,
+    dataHash: hash.digest('hex'),
+    namedDataHash: namedHash.digest('hex'),
+    repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)),
+    notInModel,
+    renamed,
+    lackingLabelColumns: lackingLabelColumns.map(({ file, columns }) => ({ file, columns })),
+  };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

@@ -162,6 +162,30 @@ interface Written {
   badUtf8Line?: number;
   /** How many lines the file has. */
   lines: number;
+  /** The configured columns the file has (a CSV's header, the keys of a JSONL file's lines). */
+  has?: ReadonlySet<string>;
+  /** Task label columns it lacks, and no other configured column: read when another file of the run has them (a task added since), else refused. */
+  lacksLabels?: string[];
+}
+
+/** The label columns of the config's tasks. */
+const LABEL_COLUMNS: readonly string[] = ['queue', TOPIC];
+
+/** A file that lacks only label columns another file of the run has is read; else, or alone, it is refused. */
+function settleLackingLabels(written: Written[]): void {
+  const had = new Set(written.flatMap((w) => [...(w.has ?? [])]));
+  for (const w of written) {
+    if (w.lacksLabels && (written.length === 1 || w.lacksLabels.some((c) => !had.has(c)))) w.fileError = 'must';
+  }
+}
+
+/** Marks a file by the configured columns it lacks: any but label columns refuse it; label columns alone are settled with the run's other files. */
+function markLacking(written: Written, has: ReadonlySet<string>): void {
+  written.has = has;
+  const lacking = COLUMNS.filter((c) => !has.has(c));
+  if (lacking.length === 0) return;
+  if (lacking.every((c) => LABEL_COLUMNS.includes(c))) written.lacksLabels = lacking;
+  else written.fileError = 'must';
 }
 
 /** The line (1-based, CRLF or CR or LF one line end each) of each offset, offsets ascending. */
@@ -287,8 +311,10 @@ function writeCsv(file: string, spec: CsvFile, configured: string, timeSkip: boo
   const columns: Column[] = [...spec.order];
   if (spec.header === 'dupNote') columns.push('note');
   if (spec.header === 'dupConfigured') columns.push('body');
-  // A configured column left out of the header (the order may leave one out), or in it twice: refused.
-  if (COLUMNS.some((c) => columns.filter((h) => h === c).length !== 1)) written.fileError = 'must';
+  // A configured column in the header twice: refused. One left out of it (the order may leave one out): refused,
+  // unless it is a task's label column and another file of the run has it (settleLackingLabels).
+  if (COLUMNS.some((c) => columns.filter((h) => h === c).length > 1)) written.fileError = 'must';
+  markLacking(written, new Set(columns));
   const names = columns.map((c) => {
     const name = spec.header === 'decomposed' ? c.normalize('NFD') : c;
     return spec.header === 'spaced' ? ` ${name} ` : spec.header === 'quoted' ? `"${name}"` : name;
@@ -449,7 +475,7 @@ function writeJsonl(file: string, spec: JsonFile, timeSkip: boolean): Written {
   const text = normaliseEnds(out.text).replace(/^\uFEFF/, '');
   // Not one line an object: a JSON array is refused as one; else every configured key must be in some line.
   if (objects === 0 && /^\s*\[/.test(text)) written.fileError = 'must';
-  if (objects > 0 && CONFIGURED.some((c) => !present.has(c))) written.fileError = 'must';
+  if (objects > 0) markLacking(written, present);
   const first = out.firstLatin1;
   if (first !== undefined) written.badUtf8Line = linesAt(out.text, [first])[0];
   written.lines = linesAt(out.text, [out.text.length])[0];
@@ -502,6 +528,7 @@ async function checkScenario(scenario: typeof scenarioArb extends fc.Arbitrary<i
     const file = path.join(dir, `${run}-${i}.${f.kind}`);
     return f.kind === 'csv' ? writeCsv(file, f.spec, scenario.delimiter, timeSkip) : writeJsonl(file, f.spec, timeSkip);
   });
+  settleLackingLabels(written);
   let dataset: Dataset | undefined;
   let error: unknown;
   try {

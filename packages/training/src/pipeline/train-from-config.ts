@@ -281,6 +281,10 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     for (const warning of renamedOverTimeWarnings(dataset.rows, config.tasks)) log?.warn?.(warning);
     if (dataset.badRows > 0) log?.warn?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
+    for (const { file, columns } of dataset.lackingLabelColumns) {
+      const named = columns.map((c) => `"${c}"`).join(', ');
+      log?.warn?.(`${path.basename(file)} has no column ${named} (another file has it: a task added since this export?): its rows train the other tasks, ${columns.length === 1 ? 'that task' : 'those tasks'} masked as for empty cells`);
+    }
     for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not trained on', options.configFile)) log?.warn?.(warning);
     const repeated = dataset.repeatedIds.length > 0 ? repeatedIdsWarning(dataset.rows) : undefined;
     if (repeated) log?.warn?.(repeated);
