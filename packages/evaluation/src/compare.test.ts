@@ -193,7 +193,12 @@ describe('comparePredictions', () => {
       const e = comparePredictions(challenger, champion, { bootstrap: { resamples: 50 } });
       expect(e.tasks.map((t) => t.task)).toEqual(['queue']);
       expect(e.missing).toEqual([{ task: 'area', labelled: 600, challenger: who === 'challenger' ? 600 : 0, champion: who === 'champion' ? 600 : 0 }]);
-      expect(applyGate(e).pass).toBe(false);
+      const gate = applyGate(e);
+      expect(gate.pass).toBe(false);
+      // Said as a task set that differs, with the way to gate the tasks both have; and so gated, it passes.
+      const said = who === 'champion' ? '(the champion has no task area: one the challenger adds, judged by its own report)' : '(the challenger no longer predicts area: a task it drops)';
+      expect(gate.checks.find((c) => !c.pass)?.detail).toBe(`of 600 labelled emails, unpredicted by ${who} 600 ${said}; to gate the tasks both models have, list them in the policy's "tasks" (area left out)`);
+      expect(applyGate(e, { tasks: ['queue'] }).pass).toBe(true);
     }
   });
 });

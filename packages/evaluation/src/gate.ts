@@ -61,6 +61,17 @@ export function unmeasuredDetail(u: UnmeasuredTask): string {
   return `predicted by ${by}, but no email in the data has a label for ${u.task}, so nothing says whether the challenger got worse at it; label it in the data, or leave it out of the policy's "tasks"`;
 }
 
+/**
+ * When one model predicts none of a task's labelled emails and the other all of them, the task sets differ (a task the
+ * challenger adds, or drops): said, with the way to gate the tasks both have.
+ */
+function taskSetHint(m: { task: string; labelled: number; challenger: number; champion: number }): string {
+  const gate = `; to gate the tasks both models have, list them in the policy's "tasks" (${m.task} left out)`;
+  if (m.champion === m.labelled && m.challenger === 0) return ` (the champion has no task ${m.task}: one the challenger adds, judged by its own report)${gate}`;
+  if (m.challenger === m.labelled && m.champion === 0) return ` (the challenger no longer predicts ${m.task}: a task it drops)${gate}`;
+  return '';
+}
+
 /** Applies the policy to a comparison: pass only when every check passes. */
 export function applyGate(comparison: Comparison, policyInput: Partial<GatePolicy> = {}): GateResult {
   const policy = GatePolicySchema.parse(policyInput);
@@ -70,7 +81,7 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
   for (const m of comparison.missing ?? []) {
     if (policy.tasks && !policy.tasks.includes(m.task)) continue;
     const who = [m.challenger > 0 ? `challenger ${m.challenger}` : '', m.champion > 0 ? `champion ${m.champion}` : ''].filter(Boolean).join(', ');
-    checks.push({ name: `${m.task}: every labelled email predicted by both models`, pass: false, detail: `of ${m.labelled} labelled emails, unpredicted by ${who}` });
+    checks.push({ name: `${m.task}: every labelled email predicted by both models`, pass: false, detail: `of ${m.labelled} labelled emails, unpredicted by ${who}${taskSetHint(m)}` });
   }
   // Labels that do not meet make a difference that says nothing (a model that can get no email right): not a pass.
   for (const d of comparison.disjointLabels ?? []) {
