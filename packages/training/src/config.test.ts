@@ -85,6 +85,16 @@ describe('training config', () => {
     expect(() => parseTrainingConfig({ ...ok, columns: { bank: 'bank' } })).toThrow(/at least one of subject, body, html/);
   });
 
+  it('refuses a task name that is not ASCII letters, digits and _, quoting it with a name it could be', () => {
+    const named = (n: string) => () => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue' }, { name: n }] });
+    expect(named('Priorität')).toThrow('tasks.1.name: "Priorität": ASCII letters (a-z, A-Z), digits and _ only, starting with a letter (such as "Prioritaet")');
+    expect(named('queue.v2')).toThrow('(such as "queue_v2")');
+    expect(named('my urgency')).toThrow('(such as "my_urgency")');
+    expect(named('1urgency')).toThrow('(such as "t_1urgency")');
+    expect(named('Café')).toThrow('(such as "Cafe")');
+    expect(named('…')).toThrow(/"…": ASCII letters \(a-z, A-Z\), digits and _ only, starting with a letter$/);
+  });
+
   it('follows alias chains (rename then merge), and detects cycles', () => {
     const task = parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', labels: ['c'], aliases: { a: 'b', b: 'c' }, retired: ['old'] }] }).tasks[0];
     expect(resolveLabel(task, 'a')).toEqual({ kind: 'label', label: 'c', renamedFrom: 'a' });

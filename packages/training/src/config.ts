@@ -10,7 +10,27 @@ import { OTHER_LABEL, readLabel } from './taxonomy.js';
 import { decodeUtf8, isUtf16 } from './utf8.js';
 import { delimiterMessage } from './delimiter-names.js';
 
-const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only, starting with a letter');
+/**
+ * A task name: ASCII letters, digits and `_`, starting with a letter (it names metrics, report files and Prometheus
+ * labels). A refused name is quoted, with the name it could be: `Priorität` as `Prioritaet`, `queue.v2` as `queue_v2`.
+ */
+const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: (issue) => taskNameMessage(issue.input) });
+
+const TRANSLITERATED: Readonly<Record<string, string>> = { ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue', ß: 'ss' };
+
+function taskNameMessage(input: unknown): string {
+  const rule = 'ASCII letters (a-z, A-Z), digits and _ only, starting with a letter';
+  if (typeof input !== 'string') return rule;
+  const ascii = input
+    .replace(/[äöüÄÖÜß]/g, (c) => TRANSLITERATED[c])
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  const suggestion = ascii === '' ? '' : /^[A-Za-z]/.test(ascii) ? ascii : `t_${ascii}`;
+  const shown = input.length > 60 ? `${input.slice(0, 60)}…` : input;
+  return `"${shown}": ${rule}${suggestion === '' ? '' : ` (such as "${suggestion}")`}`;
+}
 
 /**
  * A label of the taxonomy, read as the data's labels are (`readLabel`: NFC, no emoji variation selectors, then
