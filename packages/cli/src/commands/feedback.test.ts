@@ -96,6 +96,34 @@ describe('mailroute feedback export', () => {
     expect(later.stderr).toContain('no case closed in this window');
   }, 120_000);
 
+  it('writes a label column two tasks read once, with the label both read (a coarse task over the queue, through aliases)', async () => {
+    const own = path.join(cwd, 'grouped-home');
+    const now = Date.now();
+    const store = createSqliteStore({ file: path.join(own, DB_FILE), writer: 'inline' });
+    try {
+      const confirmed: Array<Record<string, string>> = [{ queue: 'tax_documents' }, { queue_group: 'money' }, { queue: 'payments_transfers', queue_group: 'money' }];
+      for (const [i, labels] of confirmed.entries()) {
+        await store.saveFeedback({ emailId: `g-${i}`, labels, closedAt: new Date(now - 60_000).toISOString(), receivedAt: new Date(now).toISOString() });
+      }
+    } finally {
+      await store.close();
+    }
+    const config = {
+      columns: { id: 'id', body: 'body' },
+      tasks: [
+        { name: 'queue', labels: ['tax_documents', 'payments_transfers'] },
+        { name: 'queue_group', column: 'queue', labels: ['money', 'paperwork'], aliases: { payments_transfers: 'money', tax_documents: 'paperwork' } },
+      ],
+    };
+    writeFileSync(path.join(cwd, 'grouped.json'), JSON.stringify(config));
+    const exported = await runCli(['feedback', 'export', '--out', 'grouped.csv', '--config', 'grouped.json', '--labels-only'], { env: { CI: 'true' }, cwd, home: own });
+    expect(exported.code, exported.stderr).toBe(0);
+    const lines = readFileSync(path.join(cwd, 'grouped.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('id,queue,closedAt,classifiedAt,modelId,predictionId');
+    // The queue's label, which the group reads too; the group's alone ("money") is no queue, so blank.
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['g-0,tax_documents', 'g-1,', 'g-2,payments_transfers']);
+  });
+
   it('refuses what it cannot do before writing: no champion to take the config from, two configs, a bad time, another file type', async () => {
     const noChampion = await run(['feedback', 'export', '--out', 'x.csv']);
     expect(noChampion.code).toBe(1);

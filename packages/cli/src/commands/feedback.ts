@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '@mailroute/model';
 import { DB_FILE, iterateConfirmedCases, maskPii, type ConfirmedCase } from '@mailroute/serving';
-import { csvField, loadTrainingConfig, modelTrainingConfig, resolveModelDir, taskColumn, type TrainingConfig } from '@mailroute/training';
+import { csvField, loadTrainingConfig, modelTrainingConfig, resolveLabel, resolveModelDir, taskColumn, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { prepareOutput } from '../output-path.js';
@@ -21,12 +21,21 @@ interface Layout {
   bankColumn: string | undefined;
   /** Per task name, its column. */
   tasks: Map<string, string>;
+  /** Each label column once, in the config's order, with the tasks that read it (two when a coarse task reads a fine one's column through aliases). */
+  labelColumns: Array<{ column: string; tasks: TaskConfig[] }>;
   extra: Array<[string, (c: ConfirmedCase) => string | undefined]>;
 }
 
 function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
   const c = config.columns;
   const tasks = new Map(config.tasks.map((t) => [t.name, taskColumn(t)]));
+  const labelColumns: Layout['labelColumns'] = [];
+  for (const task of config.tasks) {
+    const column = taskColumn(task);
+    const shared = labelColumns.find((l) => l.column === column);
+    if (shared) shared.tasks.push(task);
+    else labelColumns.push({ column, tasks: [task] });
+  }
   // Every column the config names must be in the header, or training refuses the file; the text goes where the body would.
   const own = labelsOnly ? [] : [c.id, c.subject, c.body, c.html, c.bank, c.receivedAt, c.from].filter((x): x is string => x !== undefined);
   const idColumn = c.id ?? 'emailId';
@@ -44,6 +53,7 @@ function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
     receivedAtColumn: labelsOnly ? undefined : c.receivedAt,
     bankColumn: labelsOnly ? undefined : c.bank,
     tasks,
+    labelColumns,
     // A config column of the same name keeps its own meaning.
     extra: extras.filter(([name]) => !taken.has(name)),
   };
@@ -51,7 +61,7 @@ function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
 
 /** The file's header: the config's columns, each task's column, then the store's facts. */
 function headerOf(layout: Layout): string[] {
-  return [...layout.columns, ...layout.tasks.values(), ...layout.extra.map(([name]) => name)];
+  return [...layout.columns, ...layout.labelColumns.map((l) => l.column), ...layout.extra.map(([name]) => name)];
 }
 
 /**
@@ -69,9 +79,22 @@ function cellsOf(x: ConfirmedCase, layout: Layout): Array<string | null> {
     if (column === layout.bankColumn) return x.bank ?? null;
     return null;
   });
-  for (const task of layout.tasks.keys()) cells.push(Object.hasOwn(x.labels, task) ? x.labels[task] : null);
+  for (const { tasks } of layout.labelColumns) cells.push(labelCell(x, tasks));
   for (const [, value] of layout.extra) cells.push(value(x) ?? null);
   return cells;
+}
+
+/**
+ * The cell of a label column: the confirmed label of its task. A column two tasks read (a coarse task over a fine
+ * one's labels, through aliases) takes the first of their confirmed labels, in the config's order, that every one of
+ * them reads (the fine label, which the coarse task reads through its aliases; not the coarse one, which the fine
+ * task does not know), else blank: one cell, which retraining reads for both tasks as training did.
+ */
+function labelCell(x: ConfirmedCase, tasks: readonly TaskConfig[]): string | null {
+  const confirmed = tasks.map((t) => (Object.hasOwn(x.labels, t.name) ? x.labels[t.name] : null));
+  if (tasks.length === 1) return confirmed[0];
+  const readByAll = (label: string) => tasks.every((t) => ['label', 'retired'].includes(resolveLabel(t, label).kind));
+  return confirmed.find((label): label is string => label !== null && readByAll(label)) ?? null;
 }
 
 /**
