@@ -69,11 +69,11 @@ async function loadPolicy(ctx: CliContext, file: string | undefined): Promise<{ 
   }
 }
 
-/** The model id and task names a model directory's manifest names; undefined when it has no readable manifest (loading it says why). */
-async function manifestHead(dir: string): Promise<{ modelId: string; tasks: string[] } | undefined> {
+/** The model id, task names and routing a model directory's manifest names; undefined when it has no readable manifest (loading it says why). */
+async function manifestHead(dir: string): Promise<{ modelId: string; tasks: string[]; routing: string } | undefined> {
   try {
     const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')));
-    return parsed.success ? { modelId: parsed.data.modelId, tasks: parsed.data.tasks.map((t) => t.name) } : undefined;
+    return parsed.success ? { modelId: parsed.data.modelId, tasks: parsed.data.tasks.map((t) => t.name), routing: routingText(parsed.data.routing) } : undefined;
   } catch {
     return undefined;
   }
@@ -104,6 +104,16 @@ async function checkModelPair(ctx: CliContext, models: { challenger: string; cha
     );
   }
   if (a && b) checkSharedTasks('models', { challenger: { name: a.modelId, tasks: a.tasks }, champion: { name: b.modelId, tasks: b.tasks } });
+  // The gate compares labels, not where mail goes: a routing that changes is said before anyone approves it.
+  if (a && b && a.routing !== b.routing) {
+    ctx.stderr.write(safeLines(`warning: the models route mail otherwise: the challenger ${a.routing}, the champion ${b.routing}; approving the challenger changes where mail goes, which the gate does not judge\n`));
+  }
+}
+
+/** A manifest's routing in words: `routes by queue (manual triage when queue or topic abstains)`. */
+function routingText(routing: { queueTask: string; abstainTasks?: readonly string[] }): string {
+  const abstain = routing.abstainTasks ?? [routing.queueTask];
+  return `routes by ${routing.queueTask} (manual triage when ${abstain.join(' or ')} abstains)`;
 }
 
 /**

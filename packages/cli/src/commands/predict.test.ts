@@ -107,6 +107,21 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(jsonl.stderr).toContain('--delimiter is not used: inbox.jsonl is read as JSONL (one JSON object a line), which no delimiter splits');
   }, 60_000);
 
+  it('compare says when the two models route mail otherwise, which the gate does not judge', async () => {
+    const registry = createLocalRegistry({ home });
+    const copy = path.join(dir, 'rerouted-artifact');
+    cpSync(await registry.artifactDir((await champion()).id), copy, { recursive: true });
+    const manifestFile = path.join(copy, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, modelId: 'demo-rerouted', routing: { queueTask: 'queue', abstainTasks: ['queue', 'topic'] } }));
+    await registry.register(copy);
+    const compared = await run(['compare', '--challenger', 'demo-rerouted', '--champion', 'champion', '--data', 'labelled.csv', '--resamples', '20']);
+    expect(compared.stderr).toContain('warning: the models route mail otherwise: the challenger routes by queue (manual triage when queue or topic abstains), the champion routes by queue (manual triage when queue abstains); approving the challenger changes where mail goes, which the gate does not judge');
+    // Models that route alike: nothing said.
+    const alike = await run(['compare', '--challenger', challenger, '--champion', 'champion', '--data', 'labelled.csv', '--resamples', '20']);
+    expect(alike.stderr).not.toContain('route mail otherwise');
+  }, 60_000);
+
   it('names the delimiter that reads the header in predict, evaluate and compare, in either direction', async () => {
     // The model's config read with ";" (as a model trained from a ;-export carries it), on a comma file.
     const config = JSON.parse(readFileSync(path.join(home, 'models', (await champion()).id, 'manifest.json'), 'utf8')).trainingConfig as Record<string, unknown>;
