@@ -76,7 +76,10 @@ describe('evaluatePredictions on generated lines', () => {
       fc.property(fc.array(lineArb, { minLength: 1, maxLength: 30 }).filter(measurable), optionsArb, (lines, options) => {
         const report = evaluatePredictions(lines, { ...options, topK: [1, 2, 3] });
         const truthOf = (l: PredictionLine, t: string) => own(l.truth, t) ?? null;
-        const tasks = [...new Set(lines.flatMap((l) => Object.keys(l.truth).filter((t) => truthOf(l, t) !== null)))];
+        // Tasks with a truth, in the order the predictions first name them, then any no line predicts (first seen).
+        const predicted = [...new Set(lines.flatMap((l) => Object.keys(l.prediction)))];
+        const withTruth = [...new Set(lines.flatMap((l) => Object.keys(l.truth).filter((t) => truthOf(l, t) !== null)))];
+        const tasks = [...predicted.filter((t) => withTruth.includes(t)), ...withTruth.filter((t) => !predicted.includes(t))];
         expect(report.tasks.map((t) => t.task)).toEqual(tasks);
         for (const t of report.tasks) {
           const rows = lines.filter((l) => truthOf(l, t.task) !== null && own(l.prediction, t.task));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePredictions } from './evaluate.js';
-import { confidenceOf, formatPredictionLines, parsePredictionLines, predictionLineChunks, type PredictionLine } from './prediction-line.js';
+import { confidenceOf, formatPredictionLines, parsePredictionLines, predictionLineChunks, tasksOf, type PredictionLine } from './prediction-line.js';
 
 const line = (id: string): PredictionLine => ({
   id,
@@ -20,6 +20,20 @@ describe('formatPredictionLines', () => {
     const lines = parsePredictionLines(checked);
     expect(formatPredictionLines(lines, { parsed: true })).toBe(checked);
     expect(() => formatPredictionLines([{ ...raw, extra: 1 } as unknown as PredictionLine])).toThrow();
+  });
+});
+
+describe('tasksOf', () => {
+  it("orders the tasks with a truth as the predictions name them (the model's order), then those none predicts", () => {
+    const p = { label: 'x', confidence: 0.9 };
+    const lines: PredictionLine[] = [
+      // Live feedback whose first case confirmed the newest task only.
+      { truth: { urgency: 'high' }, prediction: { queue: p, topic: p, urgency: p } },
+      { truth: { topic: 'sepa', legacy: 'y' }, prediction: { queue: p, topic: p, urgency: p } },
+      { truth: { queue: 'tax' }, prediction: { queue: p, topic: p, urgency: p } },
+    ];
+    expect(tasksOf(lines)).toEqual(['queue', 'topic', 'urgency', 'legacy']);
+    expect(evaluatePredictions(lines.map((l) => ({ ...l, truth: Object.fromEntries(Object.entries(l.truth).filter(([t]) => t !== 'legacy')) }))).tasks.map((t) => t.task)).toEqual(['queue', 'topic', 'urgency']);
   });
 });
 

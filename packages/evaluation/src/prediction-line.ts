@@ -206,11 +206,21 @@ export function modelIdsOf(lines: readonly PredictionLine[]): string[] {
   return [...new Set(lines.flatMap((l) => (l.modelId === undefined ? [] : [l.modelId])))];
 }
 
-/** The tasks with a truth label in at least one line, in first-seen order. */
+/**
+ * The tasks with a truth label in at least one line, in the order the predictions name them (the model's: a report
+ * of live feedback, whose first confirmed case may carry a newer task only, still opens with the queue), then any
+ * no line predicts, in first-seen order.
+ */
 export function tasksOf(lines: readonly PredictionLine[]): string[] {
   const tasks = new Set<string>();
   for (const l of lines) for (const [task, label] of Object.entries(l.truth)) if (label !== null) tasks.add(task);
-  return [...tasks];
+  const order = predictedTasksOf(lines);
+  const rank = (task: string) => {
+    const at = order.indexOf(task);
+    return at < 0 ? order.length : at;
+  };
+  // A stable sort: tasks no line predicts keep their first-seen order, after the others.
+  return [...tasks].sort((a, b) => rank(a) - rank(b));
 }
 
 /** The tasks predicted in at least one line, in first-seen order. */
