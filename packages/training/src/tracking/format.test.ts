@@ -182,6 +182,9 @@ describe('compareRunRows', () => {
     // With the held-out rows' fingerprints: the same emails under renamed labels (another data hash) still compare.
     const renamed = compareRunRows({ ...held(0), testRowsFingerprint: 'f' }, { ...held(0, 'y'), testRowsFingerprint: 'f' });
     expect(renamed.find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows, other labels (a taxonomy change)');
+    // A task added (the data hash covers every task's labels): said as other tasks, not a taxonomy change.
+    const withTasks = (names: string[], dataHash: string): RunRecord => ({ ...held(0, dataHash), testRowsFingerprint: 'f', config: { split: { kind: 'stratified', seed: 0, testShare: 0.2 }, tasks: names.map((name) => ({ name })) } });
+    expect(compareRunRows(withTasks(['queue', 'topic'], 'x'), withTasks(['queue', 'topic', 'urgency'], 'y')).find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows, other tasks (see the tasks row)');
     expect(compareRunRows({ ...held(0), testRowsFingerprint: 'f' }, { ...held(0), testRowsFingerprint: 'g' }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
   });
 

@@ -126,11 +126,13 @@ function dataVerdict(a: RunRecord, b: RunRecord): string {
 }
 
 /** The verdict of the `metrics on` row: nothing when neither run has metrics, which side has them when one has none. */
-function rowsVerdict(a: RunRecord, b: RunRecord): string {
+function rowsVerdict(a: RunRecord, b: RunRecord, tasks: { a: readonly string[]; b: readonly string[] }): string {
   if (!hasMetrics(a) && !hasMetrics(b)) return '';
   if (!hasMetrics(a) || !hasMetrics(b)) return `only ${hasMetrics(a) ? 'a' : 'b'} has metrics`;
   if (!sameRows(a, b)) return 'different rows: the metrics below do not compare (no b - a shown)';
-  return sameHash(a, b, 'dataHash', 'namedDataHash') ? 'same rows' : 'same rows, other labels (a taxonomy change)';
+  if (sameHash(a, b, 'dataHash', 'namedDataHash')) return 'same rows';
+  // The data hash covers every task's labels: another set of tasks changes it with no label renamed.
+  return sameTasks(tasks.a, tasks.b) ? 'same rows, other labels (a taxonomy change)' : 'same rows, other tasks (see the tasks row)';
 }
 
 /** `text` in at most `width` characters, an ellipsis marking a cut. */
@@ -315,7 +317,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ...(a.note !== undefined || b.note !== undefined ? [['note', a.note ?? '-', b.note ?? '-', '']] : []),
     ['git commit', commitOf(a), commitOf(b), a.gitDirty || b.gitDirty ? 'uncommitted changes: the code may differ' : ''],
     ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', dataVerdict(a, b)],
-    ['metrics on', measuredOn(a), measuredOn(b), rowsVerdict(a, b)],
+    ['metrics on', measuredOn(a), measuredOn(b), rowsVerdict(a, b, { a: tasksA, b: tasksB })],
     tasksRow(tasksA, tasksB),
     ...filesVerdict(a, b),
     ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
