@@ -73,4 +73,11 @@ describe('alignToTaxonomy', () => {
     const extra: PredictionLine = { id: 'z', truth: { priority: 'high' }, prediction: { priority: { label: 'high' } } };
     expect(alignToTaxonomy([extra], challenger, tasks).lines[0]).toEqual(extra);
   });
+
+  it("keeps the line's own truth of a task the newer model lacks beside the newer model's truths of its tasks (a task it dropped)", () => {
+    const withUrgency: PredictionLine = { ...champion[1], truth: { ...champion[1].truth, urgency: 'high' }, prediction: { ...champion[1].prediction, urgency: { label: 'high' } } };
+    const [line] = alignToTaxonomy([withUrgency], challenger, tasks).lines;
+    expect({ ...line.truth }).toEqual({ urgency: 'high', queue: 'payments', topic: 'other' });
+    expect(line.prediction.urgency).toEqual({ label: 'high' });
+  });
 });

@@ -58,8 +58,13 @@ export function alignToTaxonomy(lines: readonly PredictionLine[], reference: rea
       prediction[task] = { ...p, label, ...(scores ? { scores } : {}), ...(confidence !== undefined ? { confidence } : {}) };
     }
     const truth = line.id !== undefined ? truthById.get(line.id) : undefined;
-    if (truth !== undefined) truthsReplaced += 1;
-    return { ...line, truth: truth ?? line.truth, prediction };
+    if (truth === undefined) return { ...line, prediction };
+    truthsReplaced += 1;
+    // The reference's truths for its tasks; a task it lacks (one the challenger dropped) keeps the line's own, so
+    // the comparison says the challenger no longer predicts it, not that the data has no label for it.
+    const merged = nullRecord<string | null>();
+    for (const [task, label] of Object.entries(line.truth)) if (!maps.has(task)) merged[task] = label;
+    return { ...line, truth: Object.assign(merged, truth), prediction };
   });
   return { lines: out, renamed, truthsReplaced };
 }
