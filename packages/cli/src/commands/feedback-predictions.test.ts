@@ -6,7 +6,7 @@ import { createLocalServing, createSqliteStore, DB_FILE } from '@mailroute/servi
 import { generateDemoRows } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
 import { demoChampionFolder } from '../test-support.js';
-import { caseLine, lineNames, newTally } from './feedback-predictions.js';
+import { caseLine, lineNames, linesOf, newTally } from './feedback-predictions.js';
 
 const folder = demoChampionFolder('mailroute-cli-live-', 10);
 
@@ -158,5 +158,18 @@ describe('mailroute feedback predictions', () => {
       prediction: { queue: { label: 'payments', confidence: 0.9, abstained: false }, topic: { label: 'sparplan', confidence: 0.4, abstained: true } },
       meta: { closedMonth: '2026-11', bank: 'Comdirect' },
     });
+  });
+
+  it('leaves out a case left with no truth (every confirmed label one the model has no name for), and counts it', () => {
+    const model = { id: 'm-3', tasks: [{ name: 'queue', labels: ['payments', 'tax'] }] };
+    const tally = newTally();
+    const predicted = { labels: { queue: 'payments' }, confidences: { queue: 0.9 }, abstained: { queue: false } };
+    const cases = [
+      { emailId: 'o1', labels: { urgency: 'high' }, closedAt: '2026-11-30T10:00:00.000Z', modelId: 'm-3', predicted },
+      { emailId: 'o2', labels: { queue: 'tax', urgency: 'low' }, closedAt: '2026-11-30T10:00:00.000Z', modelId: 'm-3', predicted },
+    ];
+    const lines = [...linesOf(cases, 'm-3', lineNames(model, undefined, tally), tally)];
+    expect(lines.map((l) => [l.id, l.truth])).toEqual([['o2', { queue: 'tax' }]]);
+    expect(tally.noTruth).toBe(1);
   });
 });

@@ -82,6 +82,8 @@ export interface Tally {
   byModel: Map<string, number>;
   /** Per task, the confirmed labels the model has no name for (left out of the truth), with their counts. */
   unnamed: Map<string, number>;
+  /** Cases of the model left with no truth at all (every label confirmed was one it has no name for): no line written. */
+  noTruth: number;
 }
 
 /** Counts a case: one without a kept prediction, or one of the model that made its prediction; true when it has one. */
@@ -96,11 +98,17 @@ function count(c: ConfirmedCase, tally: Tally): c is ConfirmedCase & { predicted
   return true;
 }
 
-function* linesOf(cases: Iterable<ConfirmedCase>, modelId: string | undefined, names: LineNames, tally: Tally): Generator<PredictionLine> {
-  for (const c of cases) if (count(c, tally) && (modelId === undefined || c.modelId === modelId)) yield caseLine(c, names);
+export function* linesOf(cases: Iterable<ConfirmedCase>, modelId: string | undefined, names: LineNames, tally: Tally): Generator<PredictionLine> {
+  for (const c of cases) {
+    if (!count(c, tally) || (modelId !== undefined && c.modelId !== modelId)) continue;
+    const line = caseLine(c, names);
+    // A line with no truth scores nothing, and a file of such lines only fails evaluate: left out and counted.
+    if (Object.values(line.truth).every((label) => label === null)) tally.noTruth++;
+    else yield line;
+  }
 }
 
-export const newTally = (): Tally => ({ cases: 0, noPrediction: 0, byModel: new Map(), unnamed: new Map() });
+export const newTally = (): Tally => ({ cases: 0, noPrediction: 0, byModel: new Map(), unnamed: new Map(), noTruth: 0 });
 
 /**
  * The lines' names, as `/v1/quality` reads them: those of the model serving now (the champion), else the model's own.
@@ -176,16 +184,17 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       // Filtered by the model even when it was the only one: a server may record cases of another between the two reads.
       const lines = linesOf(iterateConfirmedCases(file, window), named?.id, lineNames(named, champion?.tasks, tally), tally);
       await writeOutputFile(out, predictionLineChunks(lines, undefined, { parsed: true }), `--out ${flags.out}`);
-      const written = named === undefined ? 0 : (tally.byModel.get(named.id) ?? 0);
+      const written = named === undefined ? 0 : (tally.byModel.get(named.id) ?? 0) - tally.noTruth;
       if (tally.cases === 0) ctx.stderr.write('note: no case closed in this window: the file is empty\n');
       if (tally.noPrediction > 0) ctx.stderr.write(`note: ${tally.noPrediction} of ${tally.cases} confirmed cases are left out: the prediction they judged is no longer kept (after the store's retention) or was never made\n`);
-      if (named !== undefined && written < tally.cases - tally.noPrediction) {
+      if (named !== undefined && written + tally.noTruth < tally.cases - tally.noPrediction) {
         const others = new Map([...tally.byModel].filter(([id]) => id !== named.id));
         ctx.stderr.write(`note: cases judged on other models' predictions are left out: ${counted(others)}\n`);
       }
       if (named !== undefined && champion?.tasks !== undefined && champion.id !== named.id && written > 0) ctx.stderr.write(`note: labels are written in the names of the champion ${champion.id} (its renames and merges followed), as /v1/quality reads them\n`);
       if (named !== undefined && named.tasks === undefined && written > 0) ctx.stderr.write(`note: the artifact of ${named.id} is not at hand (pruned, or another home's): confirmed labels are read without its renames and merges\n`);
       if (tally.unnamed.size > 0) ctx.stderr.write(`note: confirmed labels the model has no name for (a label added or split off since, or retired) are left out of the truth: ${counted(tally.unnamed)}\n`);
+      if (tally.noTruth > 0) ctx.stderr.write(`note: ${tally.noTruth} case${tally.noTruth === 1 ? '' : 's'} left with no truth (every label confirmed was one the model has no name for, such as a task it lacks) ${tally.noTruth === 1 ? 'is' : 'are'} left out\n`);
       const next = written > 0 ? `; \`mailroute evaluate --predictions ${flags.out} --out <dir>\` reports on them` : '';
       await writeStdout(ctx.stdout, `wrote ${written} prediction line${written === 1 ? '' : 's'} of confirmed cases to ${flags.out}${next}\n`);
     });
