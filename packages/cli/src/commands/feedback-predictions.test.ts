@@ -2,7 +2,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { computeTaskMetrics, EvaluationReportSchema, type PredictionLine } from '@mailroute/evaluation';
 import { classifierTasks, createLocalRegistry, currentLabel, readManifest } from '@mailroute/model';
-import { createLocalServing, createSqliteStore, DB_FILE } from '@mailroute/serving';
+import { createLocalServing, createSqliteStore, DB_FILE, type ConfirmedCase } from '@mailroute/serving';
 import { generateDemoRows } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
 import { demoChampionFolder } from '../test-support.js';
@@ -164,7 +164,7 @@ describe('mailroute feedback predictions', () => {
     const model = { id: 'm-3', tasks: [{ name: 'queue', labels: ['payments', 'tax'] }] };
     const tally = newTally();
     const predicted = { labels: { queue: 'payments' }, confidences: { queue: 0.9 }, abstained: { queue: false } };
-    const cases = [
+    const cases: ConfirmedCase[] = [
       { emailId: 'o1', labels: { urgency: 'high' }, closedAt: '2026-11-30T10:00:00.000Z', modelId: 'm-3', predicted },
       { emailId: 'o2', labels: { queue: 'tax', urgency: 'low' }, closedAt: '2026-11-30T10:00:00.000Z', modelId: 'm-3', predicted },
     ];
