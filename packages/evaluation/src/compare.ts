@@ -250,6 +250,21 @@ export function pairedBootstrap(
   boot: BootstrapOptions,
   unscored: ReadonlySet<string> = new Set(),
 ): { f1Deltas: number[]; accDeltas: number[] } {
+  const [sa, sb] = bootstrapScores(truth, [a, b], boot, unscored);
+  return { f1Deltas: sa.f1.map((f, r) => f - sb.f1[r]), accDeltas: sa.hits.map((h, r) => (h - sb.hits[r]) / truth.length) };
+}
+
+/**
+ * Per model (`sides`: one model's predictions for the `truth` lines, or two models'), its macro-F1 and hits in each
+ * bootstrap resample: the resamples draw the same indices for both models (a paired bootstrap), from `boot.seed`.
+ * Macro-F1 is over the labels present in the resample, as scikit-learn's, but those in `unscored`.
+ */
+export function bootstrapScores(
+  truth: readonly string[],
+  sides: readonly [readonly string[]] | readonly [readonly string[], readonly string[]],
+  boot: BootstrapOptions,
+  unscored: ReadonlySet<string> = new Set(),
+): Array<{ f1: number[]; hits: number[] }> {
   const index = new Map<string, number>();
   const code = (l: string): number => {
     let i = index.get(l);
@@ -261,8 +276,10 @@ export function pairedBootstrap(
   };
   const n = truth.length;
   const t = Int32Array.from(truth, code);
-  const pa = Int32Array.from(a, code);
-  const pb = Int32Array.from(b, code);
+  const pa = Int32Array.from(sides[0], code);
+  // The second model's arrays are empty with one model: the loop below counts it only when there is one.
+  const two = sides.length === 2;
+  const pb = two ? Int32Array.from(sides[1], code) : new Int32Array(0);
   const L = index.size;
   const counted = Uint8Array.from({ length: L }, () => 1);
   for (const l of unscored) {
@@ -271,12 +288,12 @@ export function pairedBootstrap(
   }
   const actual = new Int32Array(L);
   const predA = new Int32Array(L);
-  const predB = new Int32Array(L);
+  const predB = new Int32Array(two ? L : 0);
   const tpA = new Int32Array(L);
-  const tpB = new Int32Array(L);
+  const tpB = new Int32Array(two ? L : 0);
   const random = seededRandom(boot.seed);
-  const f1Deltas: number[] = [];
-  const accDeltas: number[] = [];
+  const a = { f1: [] as number[], hits: [] as number[] };
+  const b = { f1: [] as number[], hits: [] as number[] };
   const macro = (pred: Int32Array, tp: Int32Array): number => {
     let s = 0;
     let k = 0;
@@ -301,20 +318,26 @@ export function pairedBootstrap(
       const j = Math.floor(random() * n);
       actual[t[j]]++;
       predA[pa[j]]++;
-      predB[pb[j]]++;
       if (pa[j] === t[j]) {
         tpA[t[j]]++;
         hitsA++;
       }
-      if (pb[j] === t[j]) {
-        tpB[t[j]]++;
-        hitsB++;
+      if (two) {
+        predB[pb[j]]++;
+        if (pb[j] === t[j]) {
+          tpB[t[j]]++;
+          hitsB++;
+        }
       }
     }
-    f1Deltas.push(macro(predA, tpA) - macro(predB, tpB));
-    accDeltas.push((hitsA - hitsB) / n);
+    a.f1.push(macro(predA, tpA));
+    a.hits.push(hitsA);
+    if (two) {
+      b.f1.push(macro(predB, tpB));
+      b.hits.push(hitsB);
+    }
   }
-  return { f1Deltas, accDeltas };
+  return two ? [a, b] : [a];
 }
 
 /**

@@ -6,7 +6,7 @@ import { uniqueLabels } from './labels.js';
 import { confidenceOf, predictedTasksOf, repeatedIds, SEEN_IN_TRAINING, tasksOf, type PredictionLine } from './prediction-line.js';
 import { calibration, CalibrationSchema, coverageCurve, CoverageCurveSchema, topKAccuracy } from './scores.js';
 import { computeTaskMetrics, TaskMetricsSchema, type TaskMetrics } from './task-metrics.js';
-import { pairedBootstrap } from './compare.js';
+import { bootstrapScores } from './compare.js';
 import { percentile } from './stats.js';
 
 export const ConfusedPairSchema = z.object({
@@ -297,16 +297,11 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
 /** Email draws one task's macro-F1 interval may take at most: 1,000 resamples of up to 20,000 emails, fewer beyond. */
 const INTERVAL_DRAWS = 2e7;
 
-/**
- * A 95% percentile-bootstrap interval of one model's macro-F1 on these emails, with a fixed seed: `pairedBootstrap`
- * against the truth itself, a model right on every email whose macro-F1 is 1 in every resample, so that each
- * resample's difference is the model's macro-F1 less 1.
- */
+/** A 95% percentile-bootstrap interval of one model's macro-F1 on these emails, with a fixed seed (`bootstrapScores`). */
 function macroF1Interval(truth: readonly string[], predicted: readonly string[]): NonNullable<TaskReport['macroF1Interval']> {
   const resamples = Math.max(100, Math.min(1000, Math.floor(INTERVAL_DRAWS / Math.max(1, truth.length))));
   const level = 0.95;
-  const { f1Deltas } = pairedBootstrap(truth, predicted, truth, { resamples, seed: 20261129, confidence: level });
-  const values = f1Deltas.map((d) => d + 1);
+  const [{ f1: values }] = bootstrapScores(truth, [predicted], { resamples, seed: 20261129, confidence: level });
   return { lo: percentile(values, (1 - level) / 2), hi: percentile(values, 1 - (1 - level) / 2), level, resamples };
 }
 
