@@ -74,6 +74,27 @@ describe('Classifier.load', () => {
     }
   });
 
+  it('refuses a manifest without a featurizer parameter (written elsewhere): never featurized with defaults its model was not trained on', async () => {
+    const original = JSON.parse(await readFile(path.join(good, 'manifest.json'), 'utf8')) as Manifest;
+    for (const key of ['wordNgrams', 'charNgrams', 'buckets', 'pooling', 'maxChars'] as const) {
+      const dir = path.join(root, `no-${key}`);
+      await cp(good, dir, { recursive: true });
+      const manifest = structuredClone(original);
+      delete (manifest.featurizer.params as Partial<Manifest['featurizer']['params']>)[key];
+      await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+      const error = await Classifier.load(dir).catch((e: unknown) => e);
+      expect(error, key).toMatchObject({ code: 'ARTIFACT_MANIFEST_INVALID', message: expect.stringContaining(`featurizer.params.${key}`) });
+    }
+    // idf came later: a manifest without it is read as before it existed, without an IDF table.
+    const dir = path.join(root, 'no-idf');
+    await cp(good, dir, { recursive: true });
+    const manifest = structuredClone(original);
+    delete (manifest.featurizer.params as Partial<Manifest['featurizer']['params']>).idf;
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const classifier = await Classifier.load(dir);
+    classifier.release();
+  });
+
   it('refuses task labels of other counts than the ONNX outputs give, naming the output (a combined output read them without an error)', async () => {
     const original = JSON.parse(await readFile(path.join(good, 'manifest.json'), 'utf8')) as Manifest;
     const cases: Array<[(m: Manifest) => void, RegExp]> = [

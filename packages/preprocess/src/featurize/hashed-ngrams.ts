@@ -4,25 +4,33 @@ import { cachedCharNgrams, cachedWordHash, findToken, keepToken, useCharNgramCac
 import { blockKey, hashFinish, hashPair, hashStepKey, hashString } from './hash.js';
 import { tokenSpans } from './token-spans.js';
 
+// Each parameter's range, shared by the featurizer's own defaults and the manifest's stricter reading.
+const buckets = z.number().int().min(16).max(2 ** 24);
+const wordNgrams = z.number().int().min(0).max(4);
+const charNgrams = z.tuple([z.number().int().min(0).max(8), z.number().int().min(0).max(8)]);
+const maxChars = z.number().int().min(1);
+const pooling = z.enum(['mean', 'sqrt', 'group-sqrt']);
+
 /**
- * Parameters of the `hashed-ngrams` featurizer. They are written into a model's manifest, so a model
- * is always featurized in serving exactly as it was in training.
+ * Parameters of the `hashed-ngrams` featurizer, with defaults for direct use (the `ngram-bag` trainer has its own,
+ * `NgramBagParamsSchema`). A model's manifest carries every one of them (`FeaturizerSpecSchema`), so a model is
+ * always featurized in serving exactly as it was in training.
  */
 export const HashedNgramsParamsSchema = z.object({
   /** Number of hash buckets (rows of the embedding table). */
-  buckets: z.number().int().min(16).max(2 ** 24).default(2 ** 18),
+  buckets: buckets.default(2 ** 18),
   /** Word n-grams 1..wordNgrams (0: no word features). */
-  wordNgrams: z.number().int().min(0).max(4).default(2),
+  wordNgrams: wordNgrams.default(2),
   /** Character n-gram lengths [min, max] inside word boundaries (like sklearn's `char_wb`); [0, 0]: none. */
-  charNgrams: z.tuple([z.number().int().min(0).max(8), z.number().int().min(0).max(8)]).default([2, 5]),
+  charNgrams: charNgrams.default([2, 5]),
   /** Characters of model text read at most; the rest is cut (and reported as truncated). */
-  maxChars: z.number().int().min(1).default(5_000),
+  maxChars: maxChars.default(5_000),
   /**
    * Pooling weight of each id: `mean` = 1/n, `sqrt` = 1/sqrt(n) over the n ids of a text; `group-sqrt` =
    * 1/sqrt(n_g) within each group (word n-grams, char n-grams, meta tokens), so the many char n-grams
    * do not drown the words (as a union of separately normalised TF-IDF blocks).
    */
-  pooling: z.enum(['mean', 'sqrt', 'group-sqrt']).default('group-sqrt'),
+  pooling: pooling.default('group-sqrt'),
   /**
    * Multiply each id's sublinear count by an IDF table (one value per bucket, learnt by the trainer and
    * carried by the model artifact) before the pooling normalisation; the featurizer then needs the table.
@@ -31,10 +39,13 @@ export const HashedNgramsParamsSchema = z.object({
 });
 export type HashedNgramsParams = z.infer<typeof HashedNgramsParamsSchema>;
 
-/** The featurizer block of a manifest. */
+/**
+ * The featurizer block of a manifest. Its parameters have no defaults (a manifest without one is refused rather than
+ * featurized some other way than its model was trained), but for `idf`, which came later: off, as it was before.
+ */
 export const FeaturizerSpecSchema = z.object({
   kind: z.literal('hashed-ngrams'),
-  params: HashedNgramsParamsSchema,
+  params: z.object({ buckets, wordNgrams, charNgrams, maxChars, pooling, idf: z.boolean().default(false) }),
 });
 export type FeaturizerSpec = z.infer<typeof FeaturizerSpecSchema>;
 
