@@ -2,7 +2,7 @@ import type { Email } from '@mailroute/preprocess';
 import { checkArtifactFiles, readManifest, type ReadWholeFile } from './artifact.js';
 import { featurizeAll, MAX_CHUNK_CELLS, newBagArrays, padChunks, type PreparedText } from './bag-batch.js';
 import type { BagArrays, RowTable } from '@mailroute/preprocess';
-import type { EmailClassifier } from './contracts.js';
+import { servedRouting, type EmailClassifier, type ServedRouting } from './contracts.js';
 import { checkedEmail } from './email-input.js';
 import { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, OnnxRuntimeUnavailableError, PredictInputError } from './errors.js';
 import { decodeIdfTable, IDF_FILE } from './idf-file.js';
@@ -118,6 +118,7 @@ export interface PreparedPrediction {
 export class Classifier implements EmailClassifier {
   readonly modelId: string;
   readonly tasks: ReadonlyArray<ClassifierTask>;
+  readonly routing: ServedRouting;
 
   private constructor(
     readonly manifest: Manifest,
@@ -130,6 +131,7 @@ export class Classifier implements EmailClassifier {
   ) {
     this.modelId = manifest.modelId;
     this.tasks = classifierTasks(manifest);
+    this.routing = servedRouting(manifest);
     this.read = fieldsRead(manifest);
     this.offsets = [0];
     for (const task of manifest.tasks) this.offsets.push(this.offsets[this.offsets.length - 1] + task.labels.length);

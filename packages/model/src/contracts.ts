@@ -2,6 +2,7 @@ import type { Email } from '@mailroute/preprocess';
 import type { EmailPrediction } from './prediction.js';
 import type { ClassifierTask } from './task-labels.js';
 import type { GateRecord } from './registry/gate-record.js';
+import type { RoutingPolicy } from './routing.js';
 
 /**
  * What serving needs of a classifier. The local `Classifier` (onnxruntime-node) and the AWS
@@ -11,8 +12,25 @@ export interface EmailClassifier {
   readonly modelId: string;
   /** Tasks in manifest order with their ordered labels (and old label names, when the model knows them). */
   readonly tasks: ReadonlyArray<ClassifierTask>;
+  /** How its answers are routed (the manifest's): absent where the classifier does not know it (an endpoint's). */
+  readonly routing?: ServedRouting;
   predict(emails: readonly Email[]): Promise<EmailPrediction[]>;
   release(): Promise<void>;
+}
+
+/** A model's routing as served: the queue task, the tasks whose abstention sends mail to manual triage, each task's threshold. */
+export interface ServedRouting {
+  queueTask: string;
+  /** The manifest's `abstainTasks`, or the queue task alone where it names none. */
+  abstainTasks: readonly string[];
+  /** Per task, the calibrated confidence under which it abstains. */
+  thresholds: Readonly<Record<string, number>>;
+}
+
+/** The routing a manifest gives (`ServedRouting`). */
+export function servedRouting(manifest: { routing: RoutingPolicy; tasks: readonly { name: string; threshold: number }[] }): ServedRouting {
+  const { queueTask, abstainTasks } = manifest.routing;
+  return { queueTask, abstainTasks: [...(abstainTasks ?? [queueTask])], thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])) };
 }
 
 export const MODEL_STATUSES = ['PendingManualApproval', 'Approved', 'Rejected'] as const;

@@ -148,6 +148,8 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     const model = await json(fetch(`${server.url}/v1/model`));
     expect(model.modelId).toBe('m2');
     expect(model.registry).toMatchObject({ status: 'Approved', family: 'ngram-bag' });
+    // The routing of the model served, from its manifest (the fixture's thresholds are 0).
+    expect(model.routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue'], thresholds: { queue: 0, topic: 0 } });
     expect(model.lastReloadError.modelId).toBe('m3-broken');
     expect((await post(`${server.url}/v1/classify`, { emails: [{ body: 'noch da?' }] })).status).toBe(200);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();

@@ -482,6 +482,14 @@ export const ModelInfoSchema = z
   .object({
     modelId: z.string().nullable(),
     tasks: z.array(z.object({ name: z.string(), labels: z.array(z.string()) })),
+    /** How answers are routed; null where the server does not know it (a SageMaker endpoint's model). */
+    routing: z
+      .object({
+        queueTask: z.string().openapi({ description: 'The task whose label is the queue an email is routed to' }),
+        abstainTasks: z.array(z.string()).openapi({ description: 'Tasks whose abstention sends an email to manual_triage' }),
+        thresholds: z.record(z.string(), z.number()).openapi({ description: 'Per task, the calibrated confidence under which it abstains' }),
+      })
+      .nullable(),
     loadedAt: z.string().nullable().openapi({ format: 'date-time' }),
     /** Models loaded in place of another (the first load is not counted). */
     reloads: z.number().int(),

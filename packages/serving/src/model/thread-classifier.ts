@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { assemblePredictions, classifierTasks, type EmailClassifier, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
+import { assemblePredictions, classifierTasks, servedRouting, type EmailClassifier, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 import { silentLogger, type Logger } from '../http/logger.js';
 import { DEFAULT_RESPAWN_POLICY, respawnDelayMs, systemTimers, type HealthReporting, type RespawnPolicy, type RespawnTimers, type ThreadFailureEvent } from './thread-health.js';
@@ -312,6 +312,7 @@ export async function loadClassifierInThread(dir: string, options: ThreadOptions
     manifest,
     modelId: manifest.modelId,
     tasks: classifierTasks(manifest),
+    routing: servedRouting(manifest),
     async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
       return assemblePredictions(manifest, emails, await pickThread(pool).predict(emails));
     },

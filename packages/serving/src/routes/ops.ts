@@ -69,6 +69,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
         {
           modelId: s.modelId ?? null,
           tasks: current ? current.tasks.map((t) => ({ name: t.name, labels: [...t.labels] })) : [],
+          routing: current?.routing ? { queueTask: current.routing.queueTask, abstainTasks: [...current.routing.abstainTasks], thresholds: { ...current.routing.thresholds } } : null,
           loadedAt: s.loadedAt ?? null,
           reloads: s.reloads,
           failedReloads: s.failedReloads,

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { servedRouting } from './contracts.js';
+import { routeFromPredictions } from './routing.js';
+import type { TaskPrediction } from './prediction.js';
+
+const task = (label: string, abstained = false): TaskPrediction => ({ label, confidence: abstained ? 0.3 : 0.9, top: [{ label, score: abstained ? 0.3 : 0.9 }], abstained });
+
+describe('routing', () => {
+  it('routes to the queue unless a watched task abstains or the queue is the catch-all', () => {
+    expect(routeFromPredictions({ queue: task('payments'), topic: task('sepa', true) }, { queueTask: 'queue' })).toEqual({ queue: 'payments', reason: 'confident' });
+    expect(routeFromPredictions({ queue: task('payments'), topic: task('sepa', true) }, { queueTask: 'queue', abstainTasks: ['queue', 'topic'] })).toEqual({ queue: 'manual_triage', reason: 'low_confidence' });
+    expect(routeFromPredictions({ queue: task('other') }, { queueTask: 'queue' })).toEqual({ queue: 'manual_triage', reason: 'no_queue' });
+  });
+
+  it('servedRouting says the abstaining tasks a manifest leaves to the default, and each task threshold', () => {
+    const tasks = [{ name: 'queue', threshold: 0.42 }, { name: 'topic', threshold: 0 }];
+    expect(servedRouting({ routing: { queueTask: 'queue' }, tasks })).toEqual({ queueTask: 'queue', abstainTasks: ['queue'], thresholds: { queue: 0.42, topic: 0 } });
+    expect(servedRouting({ routing: { queueTask: 'queue', abstainTasks: ['topic'] }, tasks }).abstainTasks).toEqual(['topic']);
+  });
+});
