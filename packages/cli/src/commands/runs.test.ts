@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEMO_CONFIG_PATH } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 
@@ -68,7 +69,7 @@ describe('mailroute runs', () => {
   it('compare gives every score difference in labelled percentage points, seconds with their unit, and says the units', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-runs-'));
     expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '300'], cwd)).code).toBe(0);
-    const config = JSON.parse(readFileSync(path.join(process.cwd(), 'packages/training/demo/demo-config.json'), 'utf8')) as { model: Record<string, unknown> };
+    const config = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8')) as { model: Record<string, unknown> };
     writeFileSync(path.join(cwd, 'short.json'), JSON.stringify({ ...config, model: { ...config.model, epochs: 2 } }));
     const first = await run(['train', '--data', 'demo.csv'], cwd);
     expect(first.code, first.stderr).toBe(0);
