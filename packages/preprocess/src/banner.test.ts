@@ -22,6 +22,22 @@ describe('removeLeadingBanner', () => {
     expect(clean(`${banner}\n${request}`)).toBe(clean(request));
   });
 
+  it.each([
+    ['CAUTION: This email originated from outside of the organization. Do not click links or open attachments unless you recognize the sender.', 'My card was stolen yesterday, please block it.\nThanks, John'],
+    ['ACHTUNG: Diese E-Mail stammt von einem externen Absender.', 'Meine Karte wurde gestohlen, bitte sofort sperren!\nHans'],
+    ["You don't often get email from john@example.com. Learn why this is important", 'I want to dispute a transaction of 49.99 on my credit card.\nJohn'],
+    ['Sie erhalten nicht oft eine E-Mail von max@example.de. Erfahren Sie, warum dies wichtig ist', 'Ich möchte eine Lastschrift zurückgeben lassen.'],
+    ['ACHTUNG: Diese E-Mail stammt von einem externen Absender.\nKlicken Sie nicht auf Links, wenn Sie den Absender nicht kennen.', 'Ich kann den Anhang Ihrer letzten Mail nicht öffnen.'],
+    ['[EXTERNAL]', 'Bitte lösen Sie mein Depot auf.'],
+  ])('takes %j and leaves the customer\'s text written right under it, with no greeting or blank line between', (banner, text) => {
+    expect(clean(`${banner}\n${text}`)).toBe(clean(text));
+  });
+
+  it('takes a banner in its own HTML block above the customer\'s block (one line break between them)', () => {
+    const html = '<div style="border:1px solid red"><b>CAUTION:</b> This email originated from outside of the organization. Do not click links or open attachments unless you recognize the sender.</div><div>Please block my card, it was stolen.</div><div>John</div>';
+    expect(cleanEmail({ html }, { redact: false }).text).toBe('Please block my card, it was stolen.\nJohn');
+  });
+
   it('takes stacked banners, and says what went as a disclaimer', () => {
     const lines = ["You don't often get email from kunde@example.org. Learn why this is important", '', '[EXTERNAL]', '', ...request.split('\n')];
     const { lines: kept, removed } = removeLeadingBanner(lines);
