@@ -6,7 +6,7 @@
  */
 import { isBlank } from './blank.js';
 import { splitFlatHeaders } from './flat-headers.js';
-import { FORWARD_LINE_PHRASES, FORWARD_PHRASES, headerKey, isRuleChar, MAX_LINE, mayNameSplit, QUOTE_MARK, splitterKind } from './patterns.js';
+import { FORWARD_LINE_PHRASES, FORWARD_PHRASES, headerKey, inlineHeaderStart, isRuleChar, MAX_LINE, mayNameSplit, QUOTE_MARK, splitterKind } from './patterns.js';
 
 /** `Begin forwarded message`, `Anfang der weitergeleiteten Nachricht` ... alone on a line (`>` markers before it), maybe in bold, no colon. */
 const BARE_FORWARD_LINE = new RegExp(`^(?:[ \\t]*>)*[\\s*_]{0,6}(?:${FORWARD_LINE_PHRASES.join('|')})[\\s*_]{0,6}$`, 'i');
@@ -101,7 +101,8 @@ function forwardLineStart(line: string): number {
 /**
  * `lines` with a separator that ends a line after the writer's note, above a header block, put on a line of
  * its own under the note, as the writer's mail program would have: then the note is the writer's text and the
- * separator opens the quoted part, as they do when they stand apart. A header block flattened onto one line
+ * separator opens the quoted part, as they do when they stand apart; so does a reply header written onto the end of
+ * the writer's last line (`inlineHeaderStart`). A header block flattened onto one line
  * (after the note, or after a separator after it) goes on lines of its own first (`splitFlatHeaders`).
  * `lines` itself when there is nothing to split.
  */
@@ -113,7 +114,9 @@ export function splitInlineSeparators(input: readonly string[]): readonly string
     // The cheap tests first: most lines end in no rule or letter of a forward line, most others stand above no header line.
     const e = lastNonBlank(line);
     const may = endsWithRule(line, e) || mayEndWithForwardLine(line, e);
-    const start = may && headerFollows(lines, i + 1) && !QUOTE_MARK.test(line) ? inlineSeparatorStart(line) : -1;
+    const separator = may && headerFollows(lines, i + 1) && !QUOTE_MARK.test(line) ? inlineSeparatorStart(line) : -1;
+    // A reply header the mail program wrote onto the end of the writer's last line goes on a line of its own too.
+    const start = separator > 0 || QUOTE_MARK.test(line) ? separator : inlineHeaderStart(line);
     if (start > 0) {
       out ??= lines.slice(0, i);
       out.push(line.slice(0, start).trimEnd(), line.slice(start).trim());

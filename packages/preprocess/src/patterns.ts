@@ -162,6 +162,29 @@ export function isReplyHeader(line: string, facts?: number): boolean {
   return mayBeReplyHeader(l) && replyHeaderRules(l);
 }
 
+/** A sentence's end and the blanks after it: where a reply header written on the writer's last line may start. */
+const SENTENCE_END = /[.!?]\s+/g;
+
+/**
+ * Where a reply header starts that a mail program wrote onto the end of the writer's last line (`Bitte stornieren
+ * Sie den Auftrag. Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.de>:`), or -1: after a sentence's
+ * end, an intro word (`Am`, `On`, `Le`) opening a reply header, on a line that reads as a header whole (so it was
+ * cut whole before: now the writer's sentence stays).
+ */
+export function inlineHeaderStart(line: string): number {
+  const t = line.trimEnd();
+  const last = t.charCodeAt(t.length - 1);
+  if ((last !== 58 && last !== 0xff1a) || !isReplyHeader(t)) return -1;
+  SENTENCE_END.lastIndex = 0;
+  for (let m = SENTENCE_END.exec(t); m !== null; m = SENTENCE_END.exec(t)) {
+    const at = m.index + m[0].length;
+    const rest = t.slice(at);
+    // Two words of the writer's at least before it: not a date's `3.` or `Mo.` inside the header itself.
+    if (HEADER_START.test(rest) && isReplyHeader(rest) && /\p{L}{2,}\S*\s+\S*\p{L}{2,}/u.test(t.slice(0, m.index))) return at;
+  }
+  return -1;
+}
+
 /** An address (`hasAddress`) or a digit. */
 const AT_OR_DIGIT = /[@\d]|\[EMAIL\]/;
 /** `<address>` (masked: `<[EMAIL]>`). */
