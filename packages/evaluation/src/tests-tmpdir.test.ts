@@ -33,14 +33,16 @@ describe("the tests' temporary folder (vitest.tmp-setup.ts)", () => {
     again();
   });
 
-  it("is named by every package's vitest config and is an input of nx's test target, so changing it reruns the tests", () => {
+  it("is named by every package's vitest config and is an input of nx's test and typecheck targets, so changing it reruns them", () => {
     const root = path.resolve(import.meta.dirname, '../../..');
     for (const pkg of readdirSync(path.join(root, 'packages'))) {
       expect(readFileSync(path.join(root, 'packages', pkg, 'vitest.config.ts'), 'utf8'), pkg).toContain("globalSetup: ['../../vitest.tmp-setup.ts', '../../vitest.fuzz-env.ts']");
     }
     // Else nx affected finds no project touched by a change to it, and a cached test run is taken as passing.
-    const nx = JSON.parse(readFileSync(path.join(root, 'nx.json'), 'utf8')) as { targetDefaults: { test: { inputs: string[] } } };
+    const nx = JSON.parse(readFileSync(path.join(root, 'nx.json'), 'utf8')) as { targetDefaults: Record<'test' | 'typecheck', { inputs: unknown[] }> };
     expect(nx.targetDefaults.test.inputs).toContain('{workspaceRoot}/vitest.tmp-setup.ts');
     expect(nx.targetDefaults.test.inputs).toContain('{workspaceRoot}/vitest.fuzz-env.ts');
+    // This file imports the setup, so the typecheck of a package compiles it: a change to it re-checks the package.
+    expect(nx.targetDefaults.typecheck.inputs).toContain('{workspaceRoot}/vitest.tmp-setup.ts');
   });
 });
