@@ -5,7 +5,8 @@
 //                                            require, copied from the workspace's installed node_modules,
 //                                            trimmed (externals.mjs: TRIM)
 // Usage: node scripts/stage.mjs <out> [--bundle <dir>]   (default bundle: dist/serve; paths relative to where
-// the command was typed). <out> must be new, empty or staged before: it is replaced whole.
+// the command was typed). <out> must be new, empty or staged before: it is replaced whole. `nx run cli:stage -- <out>`
+// builds first and runs this from the repository root (npx passes on the folder it was typed in).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
