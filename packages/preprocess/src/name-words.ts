@@ -152,8 +152,8 @@ const GREETED_NOT_NAMES = new Set(
     .join(' ')
     .split(' '),
 );
-/** Endings of a team, a desk or a role (`serviceteam`, `kundencenter`, `depotabteilung`, `bankberater`). */
-const GREETED_ROLE_ENDING = /(?:team|service|center|zentrale|abteilung|beratung|berater|beraterin|bearbeiter|bearbeiterin|support|desk|hotline|mitarbeiter|mitarbeiterin)$/u;
+/** Endings of a team, a desk or a role (`serviceteam`, `kundendienst`, `kundencenter`, `depotabteilung`, `bankberater`). */
+const GREETED_ROLE_ENDING = /(?:team|service|dienst|center|zentrale|abteilung|beratung|berater|beraterin|bearbeiter|bearbeiterin|support|desk|hotline|mitarbeiter|mitarbeiterin)$/u;
 
 /** Whether a word greeted in lower case names no one by GREETED_NOT_NAMES or a role's ending. */
 export function isGreetedNotName(word: string): boolean {

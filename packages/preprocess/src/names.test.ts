@@ -42,6 +42,9 @@ describe('names and addresses in redactPii', () => {
     // A greeting to a team or a desk names no one: every word of it is one that names no one.
     expect(masked('Dear John Smith, thank you. Hi Team, hello world')).toBe('Dear [NAME], thank you. Hi Team, hello world');
     for (const text of ['Dear Sir,', 'Hello Support Team,', 'Liebe Kundenbetreuung,', 'Hallo Kundenservice,', 'Dear Colleagues,', 'Hi Everyone,', 'Hi There,', 'Hello Folks,', 'Hi All,']) expect(masked(text)).toBe(text);
+    // A desk greeted formally, hyphenated or with particles between its words.
+    for (const text of ['Sehr geehrtes Support-Team,', 'Sehr geehrter Kundendienst,', 'Sehr geehrtes Kundendienstteam,', 'Sehr geehrtes Team der Depotabteilung,']) expect(masked(text)).toBe(text);
+    expect(masked('Sehr geehrte Anna Schmidt,')).toBe('Sehr geehrte [NAME],');
     expect(masked('Hi Team Anna,')).toBe('Hi [NAME],');
     expect(masked('Hallo zusammen, Dear Sir or Madam, Hi there')).toBe('Hallo zusammen, Dear Sir or Madam, Hi there');
   });

@@ -254,6 +254,8 @@ function cuedNameHits(text: string): Hit[] {
     if ((cue[3] !== undefined || cue[4] !== undefined) && TITLE_WORDS.has(words[0].toLowerCase())) continue;
     // `Ansprechpartner: Kundenservice Team`: a field or greeting naming a desk names no one.
     if ((cue[2] !== undefined || cue[4] !== undefined) && words.every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
+    // `Sehr geehrtes Support-Team,`, `Sehr geehrter Kundendienst,`, `Hallo Team der Depotabteilung,`: a greeted desk.
+    if (cue[4] !== undefined && greetsDesk(words)) continue;
     // `Inhaber: Deutsche Bank AG`, `Kontoinhaber: Musterfirma GmbH`: a field that names a firm names no person.
     if (cue[2] !== undefined && namesFirm(text, words, m.index + m[0].length)) continue;
     // After a closing the name is its whole line: one in capitals with a word that names no one (`Danke!` then
@@ -324,6 +326,12 @@ function greetedLowerCase(text: string, at: number): RegExpExecArray | null {
   const m = stickyAt(GREETED_LOWER, text, at);
   const noName = (w: string) => NOT_NAME_WORDS.has(w) || SENTENCE_STARTERS.has(w) || NOT_GIVEN_WORDS.has(w) || TITLE_WORDS.has(w) || isGreetedNotName(w);
   return m && !m[1].split(/[ \t]/).some(noName) ? m : null;
+}
+
+/** A greeting's words that name a team, a desk or a role, each part of a hyphenated word too (`Support-Team`), particles between. */
+function greetsDesk(words: readonly string[]): boolean {
+  const named = words.filter((w) => !PARTICLES.has(w));
+  return named.length > 0 && named.every((w) => w.toLowerCase().split('-').every((part) => NOT_NAME_WORDS.has(part) || isGreetedNotName(part)));
 }
 
 /** Words that head a table's columns (`Name Betrag Datum`, `Name Vorname Geburtsdatum`): a row of them names no one. */
