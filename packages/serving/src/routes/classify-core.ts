@@ -1,4 +1,5 @@
-import { bodyIsHtml, htmlToText, markupOf, senderNames, type Email } from '@mailroute/preprocess';
+import { prepareModelInput } from '@mailroute/model';
+import { bodyIsHtml, htmlToText, markupOf, namesFound, senderNames, type Email } from '@mailroute/preprocess';
 import type { AppContext } from '../http/context.js';
 import type { PredictionRecord } from '../store/types.js';
 import type { z } from '@hono/zod-openapi';
@@ -59,14 +60,24 @@ export function truncateEmail(email: Email, max: number): { email: Email; trunca
 }
 
 /**
- * The text `--store-text` keeps, before masking: the subject and the body, or the visible text of the
- * markup cleaning reads (`markupOf`: the HTML for a blank body, or a body that is HTML), as masking reads
- * text: tags and entities such as `Gr&uuml;&szlig;e` would hide names from it.
+ * An email's whole text as it came, where its names are looked for (`namesFound`): the subject and the body, or the
+ * visible text of the markup cleaning reads (`markupOf`: the HTML for a blank body, or a body that is HTML), as
+ * masking reads text: tags and entities such as `Gr&uuml;&szlig;e` would hide names from it.
  */
-export function storedText(email: Email): string {
+export function rawText(email: Email): string {
   const markup = markupOf(email);
   const body = markup !== undefined ? htmlToText(markup) : email.body;
   return [email.subject, body].filter((x) => x !== undefined).join('\n\n');
+}
+
+/**
+ * The text `--store-text` keeps, before masking: what the model read (`prepareModelInput`: the subject and the body
+ * cleaned, quotes, signature and disclaimers gone, IBANs and numbers masked), so that a model retrained on it
+ * (`mailroute feedback export`) reads what serving read; and the names to mask in it, found by their cues anywhere in
+ * the email (a name signed in the signature that cleaning took out) and given by its From (`senderNames`).
+ */
+export function storedText(email: Email): { text: string; knownNames: string[] } {
+  return { text: prepareModelInput(email).text, knownNames: [...new Set([...namesFound(rawText(email)), ...senderNames(email.from)])] };
 }
 
 /**
@@ -75,8 +86,8 @@ export function storedText(email: Email): string {
  * it, a model retrained on exported cases learns them without the token it is served with) and receivedAt.
  */
 function keepTrainingFields(record: PredictionRecord, email: Email, maskText: (text: string, knownNames?: readonly string[]) => string): void {
-  // The sender's name as its From gives it is masked too where the text names them without a cue (an unknown closing).
-  record.text = maskText(storedText(email), senderNames(email.from));
+  const { text, knownNames } = storedText(email);
+  record.text = maskText(text, knownNames);
   if (typeof email.bank === 'string' && email.bank.trim() !== '') record.bank = email.bank;
   if (typeof email.receivedAt === 'string' && email.receivedAt.trim() !== '') record.receivedAt = email.receivedAt;
 }

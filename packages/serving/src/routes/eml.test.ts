@@ -48,7 +48,7 @@ describe('SageMaker contract and .eml', () => {
     const res = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body }));
     expect(res.status).toBe(200);
     const stored = await context.store.getPrediction((await json(res)).predictions[0].predictionId);
-    expect(stored?.text?.trimEnd()).toBe('invoice\n\nMeine Überweisung über 500 Euro, Grüße');
+    expect(stored?.text?.trimEnd()).toBe('invoice\nMeine Überweisung über 500 Euro, Grüße');
     const blank = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: ' \r\n ' }));
     expect(blank.status).toBe(400);
   });
@@ -62,7 +62,7 @@ describe('SageMaker contract and .eml', () => {
     const answer = await json(res);
     expect(answer.warnings).toBeUndefined();
     const stored = await context.store.getPrediction(answer.predictions[0].predictionId);
-    expect(stored?.text?.trimEnd()).toBe('Kündigung meines Kontos\n\nHiermit kündige ich mein Girokonto ... Grüße');
+    expect(stored?.text?.trimEnd()).toBe('Kündigung meines Kontos\nHiermit kündige ich mein Girokonto ... Grüße');
     const wrong = Buffer.from(['Subject: x', 'Message-ID: <l2@x>', 'Content-Type: text/plain; charset=utf-8', '', 'Gr\xfc\xdfe', ''].join('\r\n'), 'latin1');
     const warned = await json(await post(wrong));
     expect(warned.warnings).toEqual([expect.stringMatching(/^1 email\(s\) \(l2@x\) hold U\+FFFD replacement characters: the raw email holds bytes that are not valid in the charset it declares/)]);
