@@ -105,8 +105,17 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(de.signature).toBe('Mit freundlichen Grüßen\nAnna Schmidt');
     const en = 'Please block my card.\n\nThanks,\nAlso, can you send a replacement to my home address?';
     expect(visible(en).text).toBe(en);
+    // A question whatever its words, and sentences with words of their own (`meine`, `I`, `do`, `wann`).
+    for (const [above, under] of [
+      ['Ich habe eine Frage zu meinem Konto.', 'Wann kommt meine neue Karte?'],
+      ['I have a question about my account.', 'How do I link a new card?'],
+      ['Ich habe eine Frage zu meinem Konto.', 'Die Karte ist noch nicht angekommen.'],
+    ]) {
+      expect(visible(`${above}\n\nMit freundlichen Grüßen\nAnna Schmidt\n${under}`).text).toBe(`${above}\n\n${under}`);
+    }
     // Signature lines that are no sentence still go.
     expect(visible('Please block my card.\n\nBest regards\nJohn Smith\nHead of Finance, Example Ltd.').text).toBe('Please block my card.');
+    expect(visible('Bitte Karte sperren.\n\nViele Grüße\nAnna Schmidt\nLeiterin Einkauf, Beispiel GmbH.').text).toBe('Bitte Karte sperren.');
   });
 
   it('keeps a bare list of instructions: not a contact block, nor a `-Name` line', () => {

@@ -422,7 +422,8 @@ const CONTACT = /@|https?:\/\/|www\.|\+?\(?\d{2,5}\)?[ ./-]?\d{3,}[ ./-]?\d{2,}|
 const CONTACT_KEY = /@|\[EMAIL\]|https?:\/\/|www\.|^(?:tel|fon|fax|mobil|mobile|phone|skype|t|f|m)\.?\s?:?\s/i;
 
 /** Pronouns and auxiliaries of a sentence; a signature line (`John E. Doe, Ph.D.`, `Beispiel Bank AG.`) has none. */
-const SENTENCE_WORD = /\b(?:bitte|ich|mich|mir|sie|ihnen|wir|uns|ist|sind|habe|haben|hat|kann|können|wurde|wird|please|me|my|you|your|we|us|is|are|was|have|has|can|could|would|will)\b/i;
+const SENTENCE_WORD =
+  /(?<![\p{L}\p{N}])(?:bitte|ich|mich|mir|mein|meine|meinen|meinem|meiner|sie|ihnen|wir|uns|es|er|ist|sind|bin|war|wäre|habe|haben|hat|kann|können|wurde|wird|werden|würde|soll|muss|möchte|kommt|gibt|nicht|kein|keine|noch|schon|bereits|wann|wie|warum|wo|please|i|me|my|you|your|we|us|is|are|was|have|has|do|does|did|not|can|could|would|will|should|must|how|what|when|why|where|there)(?![\p{L}\p{N}])/iu;
 
 /** Whether a trimmed line has `atLeast` words or more (a signature line has few); it counts no further. */
 function hasWords(t: string, atLeast: number): boolean {
@@ -439,7 +440,8 @@ function hasWords(t: string, atLeast: number): boolean {
 function isSentence(t: string): boolean {
   const end = t[t.length - 1];
   const ended = end === '.' || end === '?' || end === '!';
-  return hasWords(t, ended ? 3 : 5) && SENTENCE_WORD.test(t) && !CONTACT.test(t);
+  // A question of three words or more is the sender's, whichever words it has (`Wann kommt meine neue Karte?`).
+  return hasWords(t, ended ? 3 : 5) && (end === '?' || SENTENCE_WORD.test(t)) && !CONTACT.test(t);
 }
 
 /**
