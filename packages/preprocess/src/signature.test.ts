@@ -99,6 +99,22 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(visible('Beide Buchungen sind nicht von mir. Bitte erstatten.\nGruß Tim').text).toBe('Beide Buchungen sind nicht von mir. Bitte erstatten.');
   });
 
+  it('cuts a closing of thanks and greetings in one (`Vielen Dank und freundliche Grüße`, `Vielen Dank im Voraus`) with the name under it', () => {
+    for (const closing of ['Vielen Dank im Voraus,', 'Vielen Dank und freundliche Grüße,', 'Vielen Dank und beste Grüße', 'Danke im Voraus!']) {
+      const r = visible(`Bitte senden Sie mir die Steuerbescheinigung.\n\n${closing}\nStefan Schuster\nstefan.schuster@example.org`);
+      expect(r.text, closing).toBe('Bitte senden Sie mir die Steuerbescheinigung.');
+    }
+    // Thanks alone at the end are the message's last words.
+    expect(visible('Bitte senden Sie mir die Steuerbescheinigung.\nVielen Dank im Voraus.').text).toBe('Bitte senden Sie mir die Steuerbescheinigung.\nVielen Dank im Voraus.');
+  });
+
+  it('cuts the signature above thanks that end the text, with them', () => {
+    for (const thanks of ['Vielen Dank', 'Vielen Dank im Voraus', 'Thanks in advance']) {
+      const r = visible(`Mein Laptop startet nicht mehr.\n\nMit freundlichen Grüßen,\nDieter Fischer\n\nDieter Fischer | dieter.fischer@example.org\nTel: 0176 28364932\n${thanks}`);
+      expect(r.text, thanks).toBe('Mein Laptop startet nicht mehr.');
+    }
+  });
+
   it('keeps a sentence under the closing and name: a request or question is the customer\'s text', () => {
     const de = visible('Ich möchte mein Depot kündigen.\n\nMit freundlichen Grüßen\nAnna Schmidt\nBitte bestätigen Sie mir die Kündigung schriftlich.');
     expect(de.text).toBe('Ich möchte mein Depot kündigen.\n\nBitte bestätigen Sie mir die Kündigung schriftlich.');

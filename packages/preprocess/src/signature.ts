@@ -12,6 +12,8 @@ export const SIGN_OFFS = [
   'liebe grüsse', 'herzliche grüße', 'herzliche grüsse', 'schöne grüße', 'schöne grüsse', 'gruß', 'gruss', 'grüße', 'grüsse',
   'lg', 'vg', 'mfg', 'mit besten grüßen', 'mit besten grüssen', 'besten dank', 'vielen dank', 'danke', 'danke schön',
   'danke und viele grüße', 'danke und gruß', 'mit bestem dank', 'hochachtungsvoll', 'beste grüße aus', 'sonnige grüße',
+  'vielen dank im voraus', 'danke im voraus', 'besten dank im voraus', 'vielen dank und freundliche grüße',
+  'vielen dank und beste grüße', 'vielen dank und viele grüße', 'danke und beste grüße', 'danke und freundliche grüße',
   // Spelt without umlauts (an ASCII keyboard, a mailer that replaced them)
   'mit freundlichen gruessen', 'freundliche gruesse', 'viele gruesse', 'beste gruesse', 'liebe gruesse', 'herzliche gruesse',
   'schoene gruesse', 'gruesse', 'mit besten gruessen',
@@ -576,10 +578,10 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   for (let i = last; i > 0 && last - i <= SIG_MAX_LINES; i -= 1) {
     const line = lines[i];
     if (isDelimiterAt(lines, i)) delimiter = i;
-    else if (signOff < 0 && isClosingAt(lines, i, last)) signOff = i;
+    // Thanks that end the text are the message's last words, no closing: a closing above them is looked for.
+    else if (signOff < 0 && !(i === last && isThanks(line)) && isClosingAt(lines, i, last)) signOff = i;
     if (isLongLine(line)) break;
   }
-  if (signOff >= 0 && signOff === last && isThanks(lines[signOff])) signOff = -1;
   let start = delimiter >= 0 ? delimiter : signOff;
   if (start < 0 && last > 0 && DASH_NAME.test(lines[last].trim()) && !isListItemAbove(lines, last)) start = last;
   if (start < 0) start = contactBlockStart(lines, last);
