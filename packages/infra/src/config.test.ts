@@ -279,6 +279,15 @@ describe('parseStackConfig on values set with pulumi config set --path', () => {
     expect(config.network.azCount).toBe(3);
   });
 
+  it('reads a stricter live-quality floor per task, and refuses one under the floor of every task or two that name one alarm', () => {
+    const monitoring = (byTask: unknown) => ({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', minLiveMacroF1: 0.6, minLiveMacroF1ByTask: byTask } });
+    expect(fromEngine(monitoring({ queue: '0.8', topic: 0.6 })).monitoring.minLiveMacroF1ByTask).toEqual({ queue: 0.8, topic: 0.6 });
+    expect(parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com' } }).monitoring.minLiveMacroF1ByTask).toEqual({});
+    expect(() => parseStackConfig(monitoring({ topic: 0.5 }))).toThrow(/mailroute:monitoring\.minLiveMacroF1ByTask\.topic: 0\.5 is under minLiveMacroF1 \(0\.6\), which the worst-task alarm holds every task to/);
+    expect(() => parseStackConfig(monitoring({ Queue: 0.8, queue: 0.7 }))).toThrow(/queue and Queue would name one alarm \(live-quality-queue\)/);
+    expect(() => parseStackConfig(monitoring({ 'queue.v2': 0.8 }))).toThrow(/minLiveMacroF1ByTask\.queue\.v2: not a task name: ASCII letters, digits and _/);
+  });
+
   it('refuses text that is no plain decimal number, and keeps each field’s own checks', () => {
     for (const value of ['', ' 0.65', '0.65 ', '+0.5', '.5', '1e-1', '0x1', 'NaN', 'Infinity', '0,65', '1_0']) {
       expect(() => parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', minLiveMacroF1: value } }), JSON.stringify(value)).toThrow(

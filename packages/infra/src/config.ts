@@ -12,6 +12,11 @@ const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits'
  * config set --path mailroute:<key>.<field> <value>`, which the errors here recommend, stores a value it cannot
  * read as an integer (0.65) as a string.
  */
+/** The key of a task's own live-quality alarm (`queue` -> `live-quality-queue`): alarm names take [a-z0-9-] only. */
+export function liveQualityAlarmKey(task: string): string {
+  return `live-quality-${task.toLowerCase().replace(/_/g, '-')}`;
+}
+
 function configNumber<T extends z.ZodNumber>(schema: T) {
   return z.preprocess((value) => (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value) ? Number(value) : value), schema);
 }
@@ -247,8 +252,35 @@ export const StackConfigSchema = z
        * threshold in microseconds was Infinity, which PutMetricAlarm cannot take.
        */
       p99LatencyMs: configNumber(z.number().positive().max(60_000, 'at most 60000 (60 s, the longest a SageMaker real-time invocation runs): a higher p99 alarm could never fire')).default(500),
-      /** Alarm when live macro F1 (from CRM feedback) falls under this. */
+      /** Alarm when live macro F1 (from CRM feedback) of any task falls under this: the floor of every task. */
       minLiveMacroF1: configNumber(z.number().min(0).max(1)).default(0.7),
+      /**
+       * A stricter floor for a task by its name (`queue: 0.8`), which gets an alarm of its own; at least
+       * `minLiveMacroF1`, which the worst-task alarm already holds every task to.
+       */
+      minLiveMacroF1ByTask: z
+        .record(z.string(), configNumber(z.number().min(0).max(1)))
+        .default({}),
+    })
+    .superRefine((m, ctx) => {
+      const seen = new Map<string, string>();
+      for (const [task, floor] of Object.entries(m.minLiveMacroF1ByTask)) {
+        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(task)) {
+          ctx.addIssue({ code: 'custom', path: ['minLiveMacroF1ByTask', task], message: 'not a task name: ASCII letters, digits and _, starting with a letter (as training configs name tasks)' });
+          continue;
+        }
+        if (floor < m.minLiveMacroF1) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['minLiveMacroF1ByTask', task],
+            message: `${floor} is under minLiveMacroF1 (${m.minLiveMacroF1}), which the worst-task alarm holds every task to: lower minLiveMacroF1 to let ${task} go lower, and give the other tasks their floors here`,
+          });
+        }
+        const key = liveQualityAlarmKey(task);
+        const other = seen.get(key);
+        if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['minLiveMacroF1ByTask', task], message: `${task} and ${other} would name one alarm (${key}): task names that differ only in case are one here` });
+        seen.set(key, task);
+      }
     }),
     feedback: z.strictObject({ ttlDays: configNumber(z.number().int().min(1).max(3650)).default(400) }).prefault({}),
     artifacts: z

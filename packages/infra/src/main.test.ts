@@ -12,10 +12,12 @@ describe('main.ts (the program entry)', () => {
   it('reads the stack config the engine passes and exports the outputs', async () => {
     setEngineConfig('prod');
     const created: string[] = [];
+    const alarms = new Map<string, Record<string, unknown>>();
     pulumi.runtime.setMocks(
       {
         newResource: (args) => {
           created.push(args.type);
+          if (args.type === 'aws:cloudwatch/metricAlarm:MetricAlarm') alarms.set(String(args.inputs.name), args.inputs);
           return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:::${args.name}`, name: args.inputs.name ?? args.name, apiEndpoint: 'https://api.example.com' } };
         },
         call: (args) => args.inputs,
@@ -30,5 +32,8 @@ describe('main.ts (the program entry)', () => {
     expect(program.monthlyCostEstimateUsd).toBeGreaterThan(0);
     expect(created).toContain('pulumi:providers:aws');
     expect(created).toContain('aws:sagemaker/endpoint:Endpoint');
+    // Pulumi.prod.yaml's stricter floor for the queue: an alarm of its own on the task's series, beside the worst task's.
+    expect(alarms.get('mailroute-prod-live-quality-queue')).toMatchObject({ threshold: 0.75, dimensions: { Environment: 'prod', Task: 'queue' }, comparisonOperator: 'LessThanThreshold' });
+    expect(alarms.get('mailroute-prod-live-quality')).toMatchObject({ threshold: 0.7, dimensions: { Environment: 'prod' } });
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { QUALITY_METRIC } from '@mailroute/aws/contracts';
-import type { StackConfig } from './config.js';
+import { liveQualityAlarmKey, type StackConfig } from './config.js';
 import { physicalName } from './naming.js';
 
 /** Namespace of the API Lambda's own metrics (least-privilege condition on PutMetricData). */
@@ -73,6 +73,27 @@ export function alarmSpecs(
     });
   const lambda = (fn: string, key: string, metricName: string, description: string) =>
     spec({ key, description, namespace: 'AWS/Lambda', metricName, dimensions: { FunctionName: fn }, statistic: 'Sum', threshold: 0, comparisonOperator: 'GreaterThanThreshold' });
+  /**
+   * Live macro F1 (what the quality reporter Lambda publishes from CRM feedback, daily) under `threshold`: of the worst
+   * task (the minimum over the {Environment} series), or of one task (`Task` in `dimensions`). Too little feedback is
+   * not a quality drop: the reporter then publishes nothing for the task, and the dashboard's feedback volume widget
+   * (feedbackVolumeWidget) shows the count falling or its gap.
+   */
+  const quality = (key: string, description: string, dimensions: Record<string, string>, threshold: number) =>
+    spec({
+      key,
+      description,
+      namespace: QUALITY_METRIC.namespace,
+      metricName: QUALITY_METRIC.name,
+      dimensions: { Environment: config.environment, ...dimensions },
+      statistic: 'Minimum',
+      period: 86_400,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      threshold,
+      comparisonOperator: 'LessThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
   return [
     spec({
       key: 'endpoint-5xx',
@@ -115,23 +136,11 @@ export function alarmSpecs(
       threshold: 0,
       comparisonOperator: 'GreaterThanThreshold',
     }),
-    spec({
-      key: 'live-quality',
-      description: `Live macro F1 from CRM feedback under ${m.minLiveMacroF1}`,
-      // What the quality reporter Lambda publishes (macro F1 over closed cases, from CRM feedback).
-      namespace: QUALITY_METRIC.namespace,
-      metricName: QUALITY_METRIC.name,
-      dimensions: { Environment: config.environment },
-      statistic: 'Minimum',
-      period: 86_400,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      threshold: m.minLiveMacroF1,
-      comparisonOperator: 'LessThanThreshold',
-      // Too little feedback is not a quality drop: the reporter then publishes nothing for the task, and the
-      // dashboard's feedback volume widget (feedbackVolumeWidget) shows the count falling or its gap.
-      treatMissingData: 'notBreaching',
-    }),
+    quality('live-quality', `Live macro F1 from CRM feedback under ${m.minLiveMacroF1}`, {}, m.minLiveMacroF1),
+    // A stricter floor for a task: its own series (the reporter publishes each task under {Environment, Task} too).
+    ...Object.entries(m.minLiveMacroF1ByTask).map(([task, floor]) =>
+      quality(liveQualityAlarmKey(task), `Live macro F1 of task ${task} from CRM feedback under ${floor}`, { Task: task }, floor),
+    ),
   ];
 }
 

@@ -104,6 +104,17 @@ describe('monitoring plan', () => {
     expect(quality.threshold).toBeCloseTo(0.7, 10);
     expect(specs.filter((s) => s.rollback).map((s) => s.name)).toEqual(['mailroute-prod-endpoint-5xx', 'mailroute-prod-endpoint-p99-latency']);
   });
+  it('gives a task with a stricter floor an alarm of its own, on its own series', () => {
+    const strict = { ...config, monitoring: { ...config.monitoring, minLiveMacroF1ByTask: { queue: 0.8, business_area: 0.75 } } };
+    const all = alarmSpecs(strict, { endpointName: 'ep', variantName: 'AllTraffic', apiFunctionName: 'api', deployerFunctionName: 'dep', apiId: 'abc', stage: '$default' });
+    expect(all.map((s) => s.key).slice(-3)).toEqual(['live-quality', 'live-quality-queue', 'live-quality-business-area']);
+    const queue = all.find((s) => s.key === 'live-quality-queue')!;
+    expect(queue).toMatchObject({ name: 'mailroute-prod-live-quality-queue', namespace: QUALITY_METRIC.namespace, metricName: QUALITY_METRIC.name, dimensions: { Environment: 'prod', Task: 'queue' }, comparisonOperator: 'LessThanThreshold', treatMissingData: 'notBreaching', rollback: false });
+    expect(queue.threshold).toBeCloseTo(0.8, 10);
+    // The worst-task alarm keeps its floor and its {Environment} series.
+    expect(all.find((s) => s.key === 'live-quality')?.dimensions).toEqual({ Environment: 'prod' });
+  });
+
   it('draws one widget per alarm and the feedback volume', () => {
     const body = JSON.parse(dashboardBody('eu-central-1', 'prod', specs)) as { widgets: { x: number; y: number; properties: { metrics: string[][] } }[] };
     expect(body.widgets).toHaveLength(11);

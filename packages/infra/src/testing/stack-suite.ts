@@ -241,9 +241,12 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(inputs(T.lambda, 'api-handler-function').ephemeralStorage).toBeUndefined();
     });
 
-    it('Monitoring: ten alarms to the encrypted topic, email subscription, dashboard, log retention', () => {
+    it('Monitoring: ten alarms (and one per task given a stricter live-quality floor) to the encrypted topic, email subscription, dashboard, log retention', () => {
       const alarms = all('aws:cloudwatch/metricAlarm:MetricAlarm');
-      expect(alarms).toHaveLength(10);
+      const byTask = Object.keys(config.monitoring.minLiveMacroF1ByTask);
+      expect(alarms).toHaveLength(10 + byTask.length);
+      // Pulumi.prod.yaml gives the queue a floor of its own: its alarm reads the task's own series.
+      for (const task of byTask) expect(alarms.find((a) => a.name === `monitoring-live-quality-${task}`)?.inputs.dimensions, task).toEqual({ Environment: stack, Task: task });
       // The quality reporter's errors alarm watches the function the stack really creates.
       expect(alarms.find((a) => a.name === 'monitoring-quality-lambda-errors')?.inputs.dimensions).toEqual({ FunctionName: inputs(T.lambda, 'quality-reporter-function').name });
       const topic = `arn:aws:mock:${config.region}:${config.accountId}:monitoring-topic`;
@@ -252,7 +255,8 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const api5xx = alarms.find((a) => a.name === 'monitoring-api-5xx')!;
       expect(api5xx.inputs.dimensions).toEqual({ ApiId: 'api-api-id', Stage: '$default' });
       expect(all(T.logGroup).every((g) => g.inputs.retentionInDays === config.monitoring.logRetentionDays)).toBe(true);
-      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(11);
+      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(11 + byTask.length);
+      expect(byTask).toEqual(stack === 'prod' ? ['queue'] : []);
     });
 
     it('QualityReporter: daily rule -> reporter Lambda reading the table, feeding the live-quality alarm', () => {
