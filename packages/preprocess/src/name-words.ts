@@ -155,6 +155,11 @@ const GREETED_NOT_NAMES = new Set(
 /** Endings of a team, a desk or a role (`serviceteam`, `kundendienst`, `kundencenter`, `depotabteilung`, `bankberater`). */
 const GREETED_ROLE_ENDING = /(?:team|service|dienst|center|zentrale|abteilung|beratung|berater|beraterin|bearbeiter|bearbeiterin|support|desk|hotline|mitarbeiter|mitarbeiterin)$/u;
 
+/** Whether a word (in lower case) ends as a team, a desk or a role does (`kundendienst`, `depotabteilung`): no person's name. */
+export function isRoleWord(word: string): boolean {
+  return GREETED_ROLE_ENDING.test(word);
+}
+
 /** Whether a word greeted in lower case names no one by GREETED_NOT_NAMES or a role's ending. */
 export function isGreetedNotName(word: string): boolean {
   return GREETED_NOT_NAMES.has(word) || GREETED_ROLE_ENDING.test(word);

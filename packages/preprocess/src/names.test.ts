@@ -45,6 +45,8 @@ describe('names and addresses in redactPii', () => {
     // A desk greeted formally, hyphenated or with particles between its words.
     for (const text of ['Sehr geehrtes Support-Team,', 'Sehr geehrter Kundendienst,', 'Sehr geehrtes Kundendienstteam,', 'Sehr geehrtes Team der Depotabteilung,']) expect(masked(text)).toBe(text);
     expect(masked('Sehr geehrte Anna Schmidt,')).toBe('Sehr geehrte [NAME],');
+    // Words a lower-case greeting names no one with are names when capitalised.
+    expect(masked('Hallo Kollege Schatz,')).toBe('Hallo [NAME],');
     expect(masked('Hi Team Anna,')).toBe('Hi [NAME],');
     expect(masked('Hallo zusammen, Dear Sir or Madam, Hi there')).toBe('Hallo zusammen, Dear Sir or Madam, Hi there');
   });

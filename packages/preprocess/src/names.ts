@@ -14,7 +14,8 @@
  * in capitals with such a word (`Danke!\nBITTE UM RÜCKRUF`) is no name but more of the message.
  */
 import { composeDiacritics } from './compose.js';
-import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, isGreetedNotName, LEGAL_FORMS, NOT_GIVEN_WORDS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
+import { plainSpaces } from './spaces.js';
+import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, isGreetedNotName, isRoleWord, LEGAL_FORMS, NOT_GIVEN_WORDS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
@@ -190,9 +191,13 @@ function nameHit(m: RegExpExecArray): Hit | undefined {
   return start === end ? undefined : { type: 'NAME', start: at + start, end: at + end, placeholder: '[NAME]' };
 }
 
-/** The names a text's cues give (after a title, greeting, closing or header field), each once, with their letters composed. */
+/**
+ * The names a text's cues give (after a title, greeting, closing or header field), each once, as masking reads them:
+ * letters composed, no-break spaces as spaces, invisible characters gone (`plainSpaces`), so a name written with them
+ * is found, and masked in a text cleaned or masked so (`Anna\u00a0Schmidt` as `Anna Schmidt`).
+ */
 export function namesFound(input: string): string[] {
-  const text = composeDiacritics(input);
+  const text = composeDiacritics(plainSpaces(input));
   return [...new Set(cuedNameHits(text).flatMap((h) => (h.echo === false ? [] : [text.slice(h.start, h.end)])))];
 }
 
@@ -331,7 +336,8 @@ function greetedLowerCase(text: string, at: number): RegExpExecArray | null {
 /** A greeting's words that name a team, a desk or a role, each part of a hyphenated word too (`Support-Team`), particles between. */
 function greetsDesk(words: readonly string[]): boolean {
   const named = words.filter((w) => !PARTICLES.has(w));
-  return named.length > 0 && named.every((w) => w.toLowerCase().split('-').every((part) => NOT_NAME_WORDS.has(part) || isGreetedNotName(part)));
+  // Not the lower-case greeting's list (`hallo kollege,`, `hallo schatz,`): capitalised, `Kollege Schatz` is a name.
+  return named.length > 0 && named.every((w) => w.toLowerCase().split('-').every((part) => NOT_NAME_WORDS.has(part) || isRoleWord(part)));
 }
 
 /** Words that head a table's columns (`Name Betrag Datum`, `Name Vorname Geburtsdatum`): a row of them names no one. */
