@@ -10,7 +10,7 @@ import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import { classifierTasks, type ClassifierTask } from './task-labels.js';
 import { inputFingerprintNote } from './input-fingerprint.js';
 import { prepareModelInput } from './model-input.js';
-import { asRead, fieldsRead } from './fields-read.js';
+import { asRead, fieldsRead, modelTextReader } from './fields-read.js';
 import { graphShapes } from './onnx/graph-shapes.js';
 import { liftRowLookup, type LiftedRowLookup } from './onnx/row-lookup.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
@@ -133,6 +133,7 @@ export class Classifier implements EmailClassifier {
     this.tasks = classifierTasks(manifest);
     this.routing = servedRouting(manifest);
     this.read = fieldsRead(manifest);
+    this.modelText = modelTextReader(manifest);
     this.offsets = [0];
     for (const task of manifest.tasks) this.offsets.push(this.offsets[this.offsets.length - 1] + task.labels.length);
   }
@@ -141,6 +142,7 @@ export class Classifier implements EmailClassifier {
   private readonly offsets: number[];
   /** The email fields the model's training config read (`fieldsRead`); the others are left out of its input. */
   private readonly read: ReturnType<typeof fieldsRead>;
+  readonly modelText: (email: Email) => string;
   /**
    * Typed arrays over 64 bytes cost a few microseconds each to allocate and collect, as much as the
    * work on a short email, so predictPrepared reuses two pairs: `featureArrays` for the bags (grown by the

@@ -14,6 +14,12 @@ export interface EmailClassifier {
   readonly tasks: ReadonlyArray<ClassifierTask>;
   /** How its answers are routed (the manifest's): absent where the classifier does not know it (an endpoint's). */
   readonly routing?: ServedRouting;
+  /**
+   * The text the model reads of an email (`prepareModelInput` of the fields its training config read): what
+   * `--store-text` keeps, so a model retrained on it reads what this one read. Absent where the classifier does not
+   * know its config (an endpoint's): every field is read then.
+   */
+  readonly modelText?: (email: Email) => string;
   predict(emails: readonly Email[]): Promise<EmailPrediction[]>;
   release(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { Email } from '@mailroute/preprocess';
 import { z } from 'zod';
+import { prepareModelInput } from './model-input.js';
 
 /**
  * The email fields a training config maps to columns, besides the text: the body and the HTML are one text to
@@ -30,4 +31,10 @@ export function asRead(email: Email, read: ReadonlySet<InputField> | undefined):
   const copy: Email = { ...email };
   for (const field of INPUT_FIELDS) if (!read.has(field)) delete copy[field];
   return copy;
+}
+
+/** The text a model of `manifest` reads of an email (`EmailClassifier.modelText`): `prepareModelInput` of the fields its config read. */
+export function modelTextReader(manifest: { trainingConfig?: unknown }): (email: Email) => string {
+  const read = fieldsRead(manifest);
+  return (email) => prepareModelInput(asRead(email, read)).text;
 }

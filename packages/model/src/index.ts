@@ -22,6 +22,7 @@ export { nullRecord, ownValue } from './records.js';
 export { IDF_FILE, encodeIdfTable, decodeIdfTable } from './idf-file.js';
 export { SEEN_TEXTS_FILE, encodeSeenTexts, decodeSeenTexts, type SeenTexts } from './seen-texts.js';
 export { prepareModelInput, metaValue, type ModelInput } from './model-input.js';
+export { modelTextReader } from './fields-read.js';
 export { inputFingerprint, inputFingerprintNote, inputFingerprintOf } from './input-fingerprint.js';
 export { CATCH_ALL_LABEL, routeFromPredictions, type RoutingPolicy } from './routing.js';
 export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type PaddedChunk } from './bag-batch.js';

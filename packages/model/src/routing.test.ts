@@ -15,6 +15,6 @@ describe('routing', () => {
   it('servedRouting says the abstaining tasks a manifest leaves to the default, and each task threshold', () => {
     const tasks = [{ name: 'queue', threshold: 0.42 }, { name: 'topic', threshold: 0 }];
     expect(servedRouting({ routing: { queueTask: 'queue' }, tasks })).toEqual({ queueTask: 'queue', abstainTasks: ['queue'], thresholds: { queue: 0.42, topic: 0 } });
-    expect(servedRouting({ routing: { queueTask: 'queue', abstainTasks: ['topic'] }, tasks }).abstainTasks).toEqual(['topic']);
+    expect(servedRouting({ routing: { queueTask: 'queue', abstainTasks: ['queue', 'topic'] }, tasks }).abstainTasks).toEqual(['queue', 'topic']);
   });
 });

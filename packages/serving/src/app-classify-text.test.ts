@@ -87,7 +87,7 @@ describe('POST /v1/classify', () => {
     expect(text).toBe('Unterlagen\nBitte senden Sie die Unterlagen an [NAME].');
   });
 
-  it('with storeText: true keeps a text that training reads as serving read the email (feedback export, then train)', async () => {
+  it('with storeText: true keeps a text that training, cleaning it again as an exported row\'s body, reads as serving read the email', async () => {
     const { app, context } = await build({ storeText: true });
     const emails = [
       { id: 'r1', subject: 'AW: WG: Kündigung Depot', body: 'Sehr geehrtes Support-Team,\n\nbitte kündigen Sie mein Depot zum Monatsende.\n\nMit freundlichen Grüßen\nAnna Schmidt' },
@@ -101,6 +101,24 @@ describe('POST /v1/classify', () => {
       // An exported case is a row whose body is the stored text: training cleans it again and reads the same text.
       expect(prepareModelInput({ body: stored }).text, emails[i].id).toBe(prepareModelInput(emails[i]).text);
     }
+  });
+
+  it('with storeText: true masks a name written with no-break, zero-width or soft-hyphen characters, as cleaning leaves it', async () => {
+    const { app, context } = await build({ storeText: true });
+    const emails = ['\u00a0', '\u202f', '\u200b ', '\u00ad '].map((gap, i) => ({ id: `gap${i}`, subject: 'Karte', body: `Bitte sperren Sie die Karte von Anna${gap}Schmidt.\n\nViele Grüße\nAnna${gap}Schmidt` }));
+    const res = await app.request('/v1/classify', jsonRequest({ emails }));
+    const { predictions } = await json(res);
+    for (const p of predictions as Array<{ predictionId: string }>) {
+      expect((await context.store.getPrediction(p.predictionId))?.text).toBe('Karte\nBitte sperren Sie die Karte von [NAME].');
+    }
+  });
+
+  it('with storeText: true keeps only the fields the served model reads (its modelText): no subject a model trained without one never read', async () => {
+    const withoutSubject = { ...createFakeClassifier(), modelText: (e: Parameters<typeof prepareModelInput>[0]) => prepareModelInput({ ...e, subject: undefined }).text };
+    const { app, context } = await build({ storeText: true, classifier: withoutSubject });
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'ns', subject: 'AW: Steuerbescheinigung 2025 fehlt', body: 'Bitte Depot übertragen.' }] }));
+    const { predictions } = await json(res);
+    expect((await context.store.getPrediction(predictions[0].predictionId))?.text).toBe('Bitte Depot übertragen.');
   });
 
   it('with storeText: true masks the sender its from names where the text names them without a cue', async () => {

@@ -80,6 +80,7 @@ export function splitBySize(inline: EmailClassifier, threaded: EmailClassifier, 
     modelId: threaded.modelId,
     tasks: threaded.tasks,
     routing: threaded.routing,
+    modelText: threaded.modelText,
     predict: (emails) => (emails.length <= maxInline ? inline : threaded).predict(emails),
     // Not ready when the threads cannot serve, though small batches still could: bigger ones would fail.
     health: () => classifierHealth(threaded),

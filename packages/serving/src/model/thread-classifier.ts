@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { assemblePredictions, classifierTasks, servedRouting, type EmailClassifier, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
+import { assemblePredictions, classifierTasks, modelTextReader, servedRouting, type EmailClassifier, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 import { silentLogger, type Logger } from '../http/logger.js';
 import { DEFAULT_RESPAWN_POLICY, respawnDelayMs, systemTimers, type HealthReporting, type RespawnPolicy, type RespawnTimers, type ThreadFailureEvent } from './thread-health.js';
@@ -313,6 +313,7 @@ export async function loadClassifierInThread(dir: string, options: ThreadOptions
     modelId: manifest.modelId,
     tasks: classifierTasks(manifest),
     routing: servedRouting(manifest),
+    modelText: modelTextReader(manifest),
     async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
       return assemblePredictions(manifest, emails, await pickThread(pool).predict(emails));
     },

@@ -76,8 +76,8 @@ export function rawText(email: Email): string {
  * (`mailroute feedback export`) reads what serving read; and the names to mask in it, found by their cues anywhere in
  * the email (a name signed in the signature that cleaning took out) and given by its From (`senderNames`).
  */
-export function storedText(email: Email): { text: string; knownNames: string[] } {
-  return { text: prepareModelInput(email).text, knownNames: [...new Set([...namesFound(rawText(email)), ...senderNames(email.from)])] };
+export function storedText(email: Email, modelText: (email: Email) => string = (e) => prepareModelInput(e).text): { text: string; knownNames: string[] } {
+  return { text: modelText(email), knownNames: [...new Set([...namesFound(rawText(email)), ...senderNames(email.from)])] };
 }
 
 /**
@@ -85,8 +85,8 @@ export function storedText(email: Email): { text: string; knownNames: string[] }
  * masked, and the other fields a training config reads, its bank (a meta token of the model's input: without
  * it, a model retrained on exported cases learns them without the token it is served with) and receivedAt.
  */
-function keepTrainingFields(record: PredictionRecord, email: Email, maskText: (text: string, knownNames?: readonly string[]) => string): void {
-  const { text, knownNames } = storedText(email);
+function keepTrainingFields(record: PredictionRecord, email: Email, maskText: (text: string, knownNames?: readonly string[]) => string, modelText?: (email: Email) => string): void {
+  const { text, knownNames } = storedText(email, modelText);
   record.text = maskText(text, knownNames);
   if (typeof email.bank === 'string' && email.bank.trim() !== '') record.bank = email.bank;
   if (typeof email.receivedAt === 'string' && email.receivedAt.trim() !== '') record.receivedAt = email.receivedAt;
@@ -184,7 +184,7 @@ export async function classifyEmails(
     if (abandoned()) return { modelId, predictions: out };
     const records = out.map((p, i) => {
       const record = toRecord(p, createdAt, latencyMs);
-      if (ctx.maskText) keepTrainingFields(record, prepared[i].email, ctx.maskText);
+      if (ctx.maskText) keepTrainingFields(record, prepared[i].email, ctx.maskText, lease.classifier.modelText);
       return record;
     });
     // A store that can commit later (SQLite: within a few ms, shared with other requests) is not waited for.
