@@ -423,9 +423,16 @@ const CONTACT = /@|https?:\/\/|www\.|\+?\(?\d{2,5}\)?[ ./-]?\d{3,}[ ./-]?\d{2,}|
  */
 const CONTACT_KEY = /@|\[EMAIL\]|https?:\/\/|www\.|^(?:tel|fon|fax|mobil|mobile|phone|skype|t|f|m)\.?\s?:?\s/i;
 
-/** Pronouns and auxiliaries of a sentence; a signature line (`John E. Doe, Ph.D.`, `Beispiel Bank AG.`) has none. */
+/**
+ * Pronouns, auxiliaries, negations and question words of a sentence; a signature line (`John E. Doe, Ph.D.`,
+ * `Beispiel Bank AG.`) has none. Not `i.A.`/`i.V.` (on behalf), `Mo.-Do.` (opening hours) or `Es-Straße`.
+ */
 const SENTENCE_WORD =
-  /(?<![\p{L}\p{N}])(?:bitte|ich|mich|mir|mein|meine|meinen|meinem|meiner|sie|ihnen|wir|uns|es|er|ist|sind|bin|war|wäre|habe|haben|hat|kann|können|wurde|wird|werden|würde|soll|muss|möchte|kommt|gibt|nicht|kein|keine|noch|schon|bereits|wann|wie|warum|wo|please|i|me|my|you|your|we|us|is|are|was|have|has|do|does|did|not|can|could|would|will|should|must|how|what|when|why|where|there)(?![\p{L}\p{N}])/iu;
+  /(?<![\p{L}\p{N}])(?:bitte|ich|mich|mir|mein|meine|meinen|meinem|meiner|sie|ihnen|wir|uns|(?:es|er)(?!-)|ist|sind|bin|war|wäre|habe|haben|hat|kann|können|wurde|wird|werden|würde|soll|muss|möchte|kommt|gibt|nicht|kein|keine|noch|schon|bereits|wann|wie|warum|wo|please|i(?!\.)|me|my|you|your|we|us|is|are|was|have|has|does|did|not|can|could|would|will|should|must|how|what|when|why|where|there)(?![\p{L}\p{N}])/iu;
+/** `do` in lower case only: `Do` is a weekday in opening hours (`Mo - Do 9 - 17 Uhr`). */
+const LOWER_DO = /(?<![\p{L}\p{N}])do(?![\p{L}\p{N}.])/u;
+/** A firm's legal form: a line with one is a signature's (`Example Ltd – Why settle for less?`), question or not. */
+const FIRM = /(?<![\p{L}])(?:GmbH|AG|KG|SE|Ltd|Inc|LLC|plc|e\.V\.)(?![\p{L}])/u;
 
 /** Whether a trimmed line has `atLeast` words or more (a signature line has few); it counts no further. */
 function hasWords(t: string, atLeast: number): boolean {
@@ -443,7 +450,7 @@ function isSentence(t: string): boolean {
   const end = t[t.length - 1];
   const ended = end === '.' || end === '?' || end === '!';
   // A question of three words or more is the sender's, whichever words it has (`Wann kommt meine neue Karte?`).
-  return hasWords(t, ended ? 3 : 5) && (end === '?' || SENTENCE_WORD.test(t)) && !CONTACT.test(t);
+  return hasWords(t, ended ? 3 : 5) && (end === '?' || SENTENCE_WORD.test(t) || LOWER_DO.test(t)) && !CONTACT.test(t) && !FIRM.test(t);
 }
 
 /**
