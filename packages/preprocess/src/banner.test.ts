@@ -29,7 +29,20 @@ describe('removeLeadingBanner', () => {
     ['Sie erhalten nicht oft eine E-Mail von max@example.de. Erfahren Sie, warum dies wichtig ist', 'Ich möchte eine Lastschrift zurückgeben lassen.'],
     ['ACHTUNG: Diese E-Mail stammt von einem externen Absender.\nKlicken Sie nicht auf Links, wenn Sie den Absender nicht kennen.', 'Ich kann den Anhang Ihrer letzten Mail nicht öffnen.'],
     ['[EXTERNAL]', 'Bitte lösen Sie mein Depot auf.'],
+    // Outlook's tip with its link, and a first line with no full stop: the customer's line under it is no rest of it.
+    ["You don't often get email from john@example.com. Learn why this is important<https://aka.ms/LearnAboutSenderIdentification>", 'I want to dispute a transaction.\nJohn'],
+    ['CAUTION: This email originated from outside of the organization', 'I want to dispute a transaction.\nJohn'],
+    ['CAUTION: This email originated from outside of the organization.', 'The link in your last email does not work.'],
   ])('takes %j and leaves the customer\'s text written right under it, with no greeting or blank line between', (banner, text) => {
+    expect(clean(`${banner}\n${text}`)).toBe(clean(text));
+  });
+
+  it.each([
+    ['[EXTERNAL EMAIL]\nThis email originated outside of the organization.\nPlease verify the sender before clicking links or opening attachments.', 'Hi,\nplease send my statement.'],
+    ['ACHTUNG: Diese E-Mail stammt von einem externen Absender.\nSeien Sie vorsichtig beim Öffnen von Links und Anhängen.', 'Bitte sperren Sie meine Karte.'],
+    ['ACHTUNG: Diese E-Mail stammt von einem externen Absender.\nPrüfen Sie Links und Anhänge sorgfältig.', 'Bitte sperren Sie meine Karte.'],
+    ['CAUTION: This email originated from outside of the organization.\nBe cautious, particularly with links and attachments.', 'Please block my card.'],
+  ])('takes a banner\'s further sentences in its own words (%j), whatever their wording', (banner, text) => {
     expect(clean(`${banner}\n${text}`)).toBe(clean(text));
   });
 

@@ -9,9 +9,9 @@ import { opensWithGreeting } from './signature.js';
  * some of it (first contacts): it says nothing of what the customer wants, and the model read it as text.
  *
  * A banner is found only at the top: a first line that opens as one does, and the lines right under it that carry
- * on its sentence (it was wrapped: the line before ends in no full stop) or are a banner's own further sentences
- * (`Do not click links ...`, `Klicken Sie nicht auf Links ...`), up to a blank line, a greeting or the first line of
- * other text (the customer wrote on right under it: `My card was stolen ...`); that goes when it is short (a banner's
+ * on its sentence (it was wrapped: the line before ends in no full stop, and the line starts in lower case) or are a
+ * banner's own further sentences (`Do not click links ...`, `Please verify the sender ...`), up to a blank line, a
+ * greeting or the first line of other text (the customer wrote on right under it: `My card was stolen ...`); that goes when it is short (a banner's
  * few lines), else its first line alone. Stacked banners go one after the other (at most three).
  */
 // A tag alone on its line: `[EXTERNAL]`, `*** EXTERNAL EMAIL ***`, `[EXTERN]`, `EXTERNE E-MAIL`.
@@ -35,29 +35,27 @@ const BANNER_START = new RegExp(
 );
 
 /**
- * A banner's further sentences: what not to click or open, whom to trust, where to report it. Phrases, not single
- * words (a customer's `Ich kann den Anhang nicht öffnen` right under a banner stays).
+ * The words a banner's further sentences are made of: links, attachments, the sender, caution, trust, reporting
+ * (`Please verify the sender before clicking links`, `Seien Sie vorsichtig beim Öffnen von Links und Anhängen`).
  */
-const BANNER_SENTENCE = new RegExp(
-  [
-    String.raw`\b(?:do\s+not|don['’]?t|never)\s+(?:click|open|reply|respond|enter|provide)\b`,
-    String.raw`\bunless\s+you\s+(?:recogni[sz]e|know|trust|were\s+expecting)\b`,
-    String.raw`\brecogni[sz]e\s+the\s+sender\b`,
-    String.raw`\b(?:know|are\s+sure)\s+the\s+content\s+is\s+safe\b`,
-    String.raw`\b(?:use|exercise)\s+caution\b`,
-    String.raw`\breport\s+(?:this|it|suspicious|phishing)\b`,
-    String.raw`\blearn\s+why\s+this\s+is\s+important\b`,
-    String.raw`\bklicken\s+sie\s+(?:nicht|keine|nur)\b`,
-    String.raw`\böffnen\s+sie\s+(?:keine|nicht|nur)\b`,
-    String.raw`\b(?:keine|nicht\s+auf)\s+(?:links|anhänge)\b`,
-    String.raw`\bwenn\s+sie\s+den\s+absender\s+(?:nicht\s+)?(?:kennen|erkennen)\b`,
-    String.raw`\berfahren\s+sie,?\s+warum\s+dies\s+wichtig\s+ist\b`,
-  ].join('|'),
-  'iu',
-);
+const BANNER_WORD =
+  /(?<![\p{L}])(?:links?|click\w*|klick\w*|attachments?|anh(?:a|ä)nge?n?|senders?|absender\w*|open\w*|öffne\w*|verif\w+|(?:über)?prüf\w*|caution\w*|cautious\w*|careful\w*|vorsicht\w*|sorgfältig\w*|suspicious|verdächtig\w*|phishing|trust\w*|vertrau\w*|safe|sicher\w*|recogni[sz]e\w*|erkenn\w*|kennen|report\w*|melde\w*|external|extern\w*|organi[sz]ation\w*|outside|außerhalb|ausserhalb|content|inhalt\w*|unless|expecting|erwarte\w*)(?![\p{L}])/giu;
+/** The writer speaking: `ich`, `mein`, `I`, `my` (`Ich kann den Anhang nicht öffnen.` is the customer's). */
+const FIRST_PERSON = /(?<![\p{L}])(?:ich|mich|mir|mein\w*|i|me|my)(?![\p{L}.])/iu;
 
-/** A line that ends its sentence: a full stop, or the closing words of Outlook's tip, which has none. */
-const ENDS_SENTENCE = /(?:[.!?:]["'’)\]*]*|this\s+is\s+important|dies\s+wichtig\s+ist)$/iu;
+/** A line of a banner's own: two of its words or more, and not the writer speaking. */
+function isBannerSentence(line: string): boolean {
+  if (FIRST_PERSON.test(line)) return false;
+  const words = new Set<string>();
+  for (const m of line.matchAll(BANNER_WORD)) words.add(m[0].toLowerCase().slice(0, 4));
+  return words.size >= 2;
+}
+
+/**
+ * A line that ends its sentence: a full stop, or the closing words of Outlook's tip, which has none; a link after
+ * either (`Learn why this is important<https://aka.ms/LearnAboutSenderIdentification>`, `[https://…]`).
+ */
+const ENDS_SENTENCE = /(?:[.!?:]["'’)\]*]*|this\s+is\s+important|dies\s+wichtig\s+ist)(?:\s*(?:<https?:[^<>\s]*>|\[https?:[^\]\s]*\]))?$/iu;
 
 /** A banner's paragraph at most: a longer one holds the customer's text after it, so only its first line goes. */
 const MAX_BANNER_LINES = 6;
@@ -73,7 +71,8 @@ function bannerEnd(lines: readonly string[], start: number): number {
   let end = start + 1;
   while (end < lines.length && !isBlank(lines[end]) && !opensWithGreeting(lines[end])) {
     const line = lines[end].trim();
-    if (!open && !BANNER_SENTENCE.test(line)) break;
+    // The rest of a wrapped sentence starts in lower case; anything else under the banner is a banner's only by its words.
+    if (!(open && /^\p{Ll}/u.test(line)) && !isBannerSentence(line)) break;
     open = !ENDS_SENTENCE.test(line);
     end += 1;
   }
