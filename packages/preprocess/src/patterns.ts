@@ -168,13 +168,12 @@ const SENTENCE_END = /[.!?]\s+/g;
 /**
  * Where a reply header starts that a mail program wrote onto the end of the writer's last line (`Bitte stornieren
  * Sie den Auftrag. Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.de>:`), or -1: after a sentence's
- * end, an intro word (`Am`, `On`, `Le`) opening a reply header, on a line that reads as a header whole (so it was
- * cut whole before: now the writer's sentence stays).
+ * end, an intro word (`Am`, `On`, `Le`) opening what reads as a reply header by itself.
  */
 export function inlineHeaderStart(line: string): number {
   const t = line.trimEnd();
   const last = t.charCodeAt(t.length - 1);
-  if ((last !== 58 && last !== 0xff1a) || !isReplyHeader(t)) return -1;
+  if (last !== 58 && last !== 0xff1a) return -1;
   SENTENCE_END.lastIndex = 0;
   for (let m = SENTENCE_END.exec(t); m !== null; m = SENTENCE_END.exec(t)) {
     const at = m.index + m[0].length;
