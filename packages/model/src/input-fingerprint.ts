@@ -4,7 +4,7 @@ import { prepareModelInput, type ModelInput } from './model-input.js';
 
 /**
  * Invented emails that touch each step of `prepareModelInput`: quoted replies in German and English, a
- * forward, signatures and disclaimers, HTML with CSS, and personal data of every kind masking knows (IBANs,
+ * forward, signatures and disclaimers, an external-sender banner, HTML with CSS, and personal data of every kind masking knows (IBANs,
  * cards, phones, addresses, names, customer numbers, bank codes, VAT ids, secrets in links).
  */
 const PROBES: readonly Email[] = [
@@ -47,6 +47,15 @@ const PROBES: readonly Email[] = [
     body: 'Please pause my savings plan for ETF MSCI World (ISIN IE00B4L5Y983) from December.\n\nKind regards\nOliver Schmidt\nSort code 12-34-56, account 12345678',
     bank: 'Nordhafen Bank',
   },
+  {
+    // An external-sender banner over the writer's first line, a reply header on the writer's last line.
+    subject: '[EXTERNAL] Re: card blocked at the ATM',
+    body:
+      'CAUTION: This email originated from outside of the organization.\nPlease verify the sender before clicking links or opening attachments.\n' +
+      'My card was blocked at the ATM, please unblock it. On Tue, 3 Nov 2026 at 08:30, Support <support@bank.example> wrote:\n> Dear customer,\n> we have blocked your card.',
+  },
+  // A closing of thanks and greetings in one, and a question under the name.
+  { body: 'Bitte senden Sie mir die Kontoauszüge für Oktober.\n\nVielen Dank und freundliche Grüße\nKarin Ulrich\nWann kommt meine neue Karte?' },
   { subject: 'Beschwerde', body: '' },
   { body: 'Überweisung an Hans Meier ist nicht angekommen!!! 2.500,00 EUR am 14.11.2026. Bitte sofort prüfen.\n\n-- \nHans-Peter Krüger\nMobil: +49 171 9876543' },
 ];
