@@ -115,8 +115,10 @@ export function splitInlineSeparators(input: readonly string[]): readonly string
     const e = lastNonBlank(line);
     const may = endsWithRule(line, e) || mayEndWithForwardLine(line, e);
     const separator = may && headerFollows(lines, i + 1) && !QUOTE_MARK.test(line) ? inlineSeparatorStart(line) : -1;
-    // A reply header the mail program wrote onto the end of the writer's last line goes on a line of its own too.
-    const start = separator > 0 || QUOTE_MARK.test(line) ? separator : inlineHeaderStart(line);
+    // A reply header the mail program wrote onto the end of the writer's last line goes on a line of its own too (a
+    // line that ends in a colon: the cheap test first).
+    const colon = e >= 0 && (line.charCodeAt(e) === 58 || line.charCodeAt(e) === 0xff1a);
+    const start = separator > 0 || !colon || QUOTE_MARK.test(line) ? separator : inlineHeaderStart(line);
     if (start > 0) {
       out ??= lines.slice(0, i);
       out.push(line.slice(0, start).trimEnd(), line.slice(start).trim());

@@ -133,7 +133,7 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(visible('Please block my card.\n\nBest regards\nJohn Smith\nHead of Finance, Example Ltd.').text).toBe('Please block my card.');
     expect(visible('Bitte Karte sperren.\n\nViele Grüße\nAnna Schmidt\nLeiterin Einkauf, Beispiel GmbH.').text).toBe('Bitte Karte sperren.');
     // On behalf (`i.V.`), opening hours (`Mo.-Do.`, `Mo - Do`), a slogan of a firm, a street: no sentence words.
-    for (const line of ['i.V. Leiter Einkauf, Beispiel GmbH.', 'i.A. Petra Meier, Buchhaltung.', 'Öffnungszeiten: Mo.-Do. 8:00-18:00 Uhr, Fr. 8:00-14:00 Uhr', 'Sprechzeiten Mo - Do 9 - 17 Uhr', 'Example Ltd – Why settle for less?', 'Es-Straße 5, 12345 Berlin']) {
+    for (const line of ['i.V. Leiter Einkauf, Beispiel GmbH.', 'i.A. Petra Meier, Buchhaltung.', 'Öffnungszeiten: Mo.-Do. 8:00-18:00 Uhr, Fr. 8:00-14:00 Uhr', 'Sprechzeiten Mo - Do 9 - 17 Uhr', 'Example Ltd – Why settle for less?', 'Es-Straße 5, 12345 Berlin', 'Online Anwesenheit: Tagsüber, außer freitags']) {
       expect(visible(`Bitte Karte sperren.\n\nViele Grüße\nAnna Schmidt\n${line}`).text, line).toBe('Bitte Karte sperren.');
     }
   });
