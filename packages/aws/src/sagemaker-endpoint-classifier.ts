@@ -1,6 +1,6 @@
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { z } from 'zod';
-import { EmailPredictionSchema, type EmailClassifier, type EmailPrediction } from '@mailroute/model';
+import { EmailPredictionSchema, type EmailClassifier, type EmailPrediction, type ServedRouting } from '@mailroute/model';
 import { parseReceivedTime, type Email } from '@mailroute/preprocess';
 import { EndpointFailedError, EndpointInvocationError, EndpointResponseError, EndpointUnavailableError } from './errors.js';
 
@@ -33,6 +33,8 @@ export interface SageMakerEndpointClassifierOptions {
    * the endpoint, not a pointer file, says which model serves.
    */
   tasksOf?: (modelId: string) => Promise<ReadonlyArray<{ name: string; labels: readonly string[] }>>;
+  /** How a model routes, by id (read with its tasks), for `/v1/model`; undefined where its manifest does not say. */
+  routingOf?: (modelId: string) => ServedRouting | undefined;
 }
 
 type Tasks = ReadonlyArray<{ name: string; labels: readonly string[] }>;
@@ -86,6 +88,11 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
   /** The tasks and labels of the model that answered last (with `tasksOf`), else those given. */
   get tasks(): Tasks {
     return this.currentTasks;
+  }
+
+  /** How the model the tasks belong to routes (`routingOf`), or undefined. */
+  get routing(): ServedRouting | undefined {
+    return this.options.routingOf?.(this.tasksModelId);
   }
 
   /** Asks the endpoint which model serves (one small call) and takes that model's tasks: for a cold start. */

@@ -12,7 +12,7 @@ export interface EmailClassifier {
   readonly modelId: string;
   /** Tasks in manifest order with their ordered labels (and old label names, when the model knows them). */
   readonly tasks: ReadonlyArray<ClassifierTask>;
-  /** How its answers are routed (the manifest's): absent where the classifier does not know it (an endpoint's). */
+  /** How its answers are routed (the manifest's): absent where the classifier does not know it (a manifest that does not say). */
   readonly routing?: ServedRouting;
   /**
    * The text the model reads of an email (`prepareModelInput` of the fields its training config read): what

@@ -98,7 +98,9 @@ describe('API Lambda wired with the AWS adapters', () => {
 
   it('takes its task list from the model the endpoint says it serves, not from a stale champion.json', async () => {
     // champion.json still names ngram-bag-1, but the endpoint was updated to ngram-bag-2 (approved in the console).
-    s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-2/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['payments', 'cards', 'tax_documents'] }] })));
+    s3Mock
+      .on(GetObjectCommand, { Key: 'models/ngram-bag-2/manifest.json' })
+      .resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['payments', 'cards', 'tax_documents'], threshold: 0.42 }], routing: { queueTask: 'queue' } })));
     smMock.on(InvokeEndpointCommand).callsFake((input) => {
       const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id?: string }[] };
       const predictions = sent.emails.map((e) => ({
@@ -113,9 +115,11 @@ describe('API Lambda wired with the AWS adapters', () => {
     ddbMock.on(GetCommand).resolves({} as Out);
     ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
-    const model = JSON.parse((await handler(event('GET', '/v1/model', undefined, { authorization: `Bearer ${token}` }), context)).body) as { modelId: string; tasks: { labels: string[] }[] };
+    const model = JSON.parse((await handler(event('GET', '/v1/model', undefined, { authorization: `Bearer ${token}` }), context)).body) as { modelId: string; tasks: { labels: string[] }[]; routing: unknown };
     expect(model.modelId).toBe('ngram-bag-2');
     expect(model.tasks[0].labels).toContain('tax_documents');
+    // How it routes, from the manifest of the model that answers, as on Node.
+    expect(model.routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue'], thresholds: { queue: 0.42 } });
     // Feedback with the new model's label is accepted (it was refused against champion.json's old labels).
     const fb = await handler(event('POST', '/v1/feedback', { emailId: 'crm-9', labels: { queue: 'tax_documents' }, closedAt: new Date().toISOString() }, { authorization: `Bearer ${token}` }), context);
     expect(fb.statusCode).toBe(202);

@@ -3,6 +3,7 @@ import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { ServedRouting } from '@mailroute/model';
 import {
   createApp,
   createLambdaHandler,
@@ -16,7 +17,7 @@ import { AdapterConfigError, RegistryArtifactError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
-import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelTasks, loadTrainingDistribution } from './champion-tasks.js';
+import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelInfo, loadModelTasks, loadTrainingDistribution } from './champion-tasks.js';
 import { API_ENV, knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, lambdaRequestTimeoutMs } from '../contracts.js';
 
 
@@ -77,7 +78,10 @@ export function defaultAwsServingDeps(logger?: Logger): AwsServingDeps {
 
 /** The serving app wired with the AWS adapters: the endpoint as classifier, DynamoDB as store. */
 export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServingDeps): Promise<ServingApp> {
-  const { modelId, tasks } = await loadChampionTasks(deps.s3, config.artifactBucket, config.modelsPrefix);
+  const { modelId, tasks, routing } = await loadChampionTasks(deps.s3, config.artifactBucket, config.modelsPrefix);
+  // How each model read routes (its manifest's), for /v1/model: read with its tasks.
+  const routings = new Map<string, ServedRouting>();
+  if (routing !== undefined) routings.set(modelId, routing);
   const classifier = new SageMakerEndpointClassifier({
     client: deps.runtime,
     endpointName: config.endpointName,
@@ -87,14 +91,20 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     // a rollback), so the tasks follow every answer's model id, starting with one canary call.
     tasksOf: async (id) => {
       try {
-        return await loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id);
+        const info = await loadModelInfo(deps.s3, config.artifactBucket, config.modelsPrefix, id);
+        if (info.routing !== undefined) routings.set(id, info.routing);
+        return info.tasks;
       } catch (error) {
         // Before the first approval the endpoint serves the bootstrap artifact, whose manifest names its
         // own model id: it has no directory of that id, and its tasks are the bootstrap manifest's.
-        if (error instanceof RegistryArtifactError && modelId === BOOTSTRAP_MODEL) return tasks;
+        if (error instanceof RegistryArtifactError && modelId === BOOTSTRAP_MODEL) {
+          if (routing !== undefined) routings.set(id, routing);
+          return tasks;
+        }
         throw error;
       }
     },
+    routingOf: (id) => routings.get(id),
   });
   await classifier.refresh();
   const source = createStaticClassifierSource(classifier);

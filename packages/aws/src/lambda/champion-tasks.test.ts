@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { RegistryArtifactError } from '../errors.js';
-import { loadModelTasks } from './champion-tasks.js';
+import { loadModelInfo, loadModelTasks } from './champion-tasks.js';
 
 const s3 = new S3Client({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const s3Mock = mockClient(s3);
@@ -14,6 +14,14 @@ describe('loadModelTasks', () => {
   it('reads the task list of a model from its manifest, aliases included', async () => {
     s3Mock.on(GetObjectCommand, { Key: 'models/m1/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['cards'] }], trainingConfig: { tasks: [{ name: 'queue', aliases: { karten: 'cards' } }] } })));
     expect(await loadModelTasks(s3, 'b', 'models/', 'm1')).toEqual([expect.objectContaining({ name: 'queue', labels: ['cards'], aliases: { karten: 'cards' } })]);
+  });
+
+  it('reads how the model routes where its manifest says (routing and every task\'s threshold), else nothing', async () => {
+    const tasks = [{ name: 'queue', labels: ['cards', 'payments'], threshold: 0.5 }, { name: 'topic', labels: ['pin'], threshold: 0 }];
+    s3Mock.on(GetObjectCommand, { Key: 'models/r1/manifest.json' }).resolves(body(JSON.stringify({ tasks, routing: { queueTask: 'queue', abstainTasks: ['queue', 'topic'] } })));
+    expect((await loadModelInfo(s3, 'b', 'models/', 'r1')).routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue', 'topic'], thresholds: { queue: 0.5, topic: 0 } });
+    s3Mock.on(GetObjectCommand, { Key: 'models/r2/manifest.json' }).resolves(body(JSON.stringify({ tasks: [tasks[0], { name: 'topic', labels: ['pin'] }], routing: { queueTask: 'queue' } })));
+    expect((await loadModelInfo(s3, 'b', 'models/', 'r2')).routing).toBeUndefined();
   });
 
   it('reads the labels training merged into other as other', async () => {

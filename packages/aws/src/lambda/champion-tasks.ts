@@ -1,14 +1,22 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { classifierTasks, type ClassifierTask, type Manifest } from '@mailroute/model';
+import { classifierTasks, servedRouting, type ClassifierTask, type Manifest, type ServedRouting } from '@mailroute/model';
 import { trainingDistributionOf } from '@mailroute/serving';
 import { RegistryArtifactError } from '../errors.js';
 import { readObjectText } from '../s3-objects.js';
 
 const TasksManifestSchema = z.looseObject({
   // mergedIntoOther: the labels training merged into other, read as other by the feedback and quality routes.
-  tasks: z.array(z.looseObject({ name: z.string(), labels: z.array(z.string()).min(1), mergedIntoOther: z.array(z.string()).optional() })).min(1),
+  tasks: z.array(z.looseObject({ name: z.string(), labels: z.array(z.string()).min(1), mergedIntoOther: z.array(z.string()).optional(), threshold: z.number().optional() })).min(1),
+  // How the model routes, for /v1/model (a manifest without it, or a task without a threshold, says nothing of it).
+  routing: z.looseObject({ queueTask: z.string(), abstainTasks: z.array(z.string()).optional() }).optional(),
 });
+
+/** A model's tasks and, where its manifest says, how it routes (`/v1/model`'s `routing`). */
+export interface ModelInfo {
+  tasks: ClassifierTask[];
+  routing?: ServedRouting;
+}
 
 /**
  * The object as JSON; `undefined` when it does not exist (404). A 403 fails (`S3_ACCESS_DENIED`), see
@@ -37,10 +45,10 @@ export async function loadChampionTasks(
   s3: S3Client,
   bucket: string,
   prefix: string,
-): Promise<{ modelId: string; tasks: ClassifierTask[] }> {
+): Promise<{ modelId: string } & ModelInfo> {
   const pointer = (await readJson(s3, bucket, `${prefix}champion.json`)) as { id?: unknown } | undefined;
   const modelId = typeof pointer?.id === 'string' ? pointer.id : BOOTSTRAP_MODEL;
-  return { modelId, tasks: await loadModelTasks(s3, bucket, prefix, modelId) };
+  return { modelId, ...(await loadModelInfo(s3, bucket, prefix, modelId)) };
 }
 
 /**
@@ -60,13 +68,22 @@ export async function hasChampionPointer(s3: S3Client, bucket: string, prefix: s
 
 /** The task list of one model, from its manifest in S3 (`<prefix><modelId>/manifest.json`). */
 export async function loadModelTasks(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<ClassifierTask[]> {
+  return (await loadModelInfo(s3, bucket, prefix, modelId)).tasks;
+}
+
+/** The task list of one model and its routing, from its manifest in S3 (`<prefix><modelId>/manifest.json`). */
+export async function loadModelInfo(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<ModelInfo> {
   const manifest = await readJson(s3, bucket, `${prefix}${modelId}/manifest.json`);
   // Not found (a model deleted, or never published): a code the feedback and quality routes remember instead of asking again.
   if (manifest === undefined) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json does not exist`, { code: 'REGISTRY_NOT_FOUND' });
   const parsed = TasksManifestSchema.safeParse(manifest);
   if (!parsed.success) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json has no task list`);
   // The training config's aliases and retired labels, and the labels merged into other, come along: the feedback and quality routes need them.
-  return classifierTasks(parsed.data);
+  const tasks = classifierTasks(parsed.data);
+  const { routing } = parsed.data;
+  const thresholds = parsed.data.tasks.flatMap((t) => (t.threshold === undefined ? [] : [{ name: t.name, threshold: t.threshold }]));
+  if (routing === undefined || thresholds.length < parsed.data.tasks.length) return { tasks };
+  return { tasks, routing: servedRouting({ routing, tasks: thresholds }) };
 }
 
 /**

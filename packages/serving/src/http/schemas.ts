@@ -482,7 +482,7 @@ export const ModelInfoSchema = z
   .object({
     modelId: z.string().nullable(),
     tasks: z.array(z.object({ name: z.string(), labels: z.array(z.string()) })),
-    /** How answers are routed; null where the server does not know it (a SageMaker endpoint's model). */
+    /** How answers are routed; null where the served model's manifest does not say. */
     routing: z
       .object({
         queueTask: z.string().openapi({ description: 'The task whose label is the queue an email is routed to' }),

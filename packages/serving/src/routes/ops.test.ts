@@ -75,7 +75,7 @@ describe('operations routes', () => {
     const model = await json(app.request('/v1/model'));
     expect(model).toMatchObject({ modelId: 'fake-1', reloads: 0, failedReloads: 0, lastReloadError: null });
     expect(model.tasks[0]).toEqual({ name: 'queue', labels: ['billing', 'technical', 'general'] });
-    // A classifier that does not say how it routes (as a SageMaker endpoint's): null, not made up.
+    // A classifier that does not say how it routes (its manifest does not): null, not made up.
     expect(model.routing).toBeNull();
     const routed = await build({ classifier: { ...createFakeClassifier(), routing: { queueTask: 'queue', abstainTasks: ['queue', 'topic'], thresholds: { queue: 0.5, topic: 0.25 } } } });
     expect((await json(routed.app.request('/v1/model'))).routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue', 'topic'], thresholds: { queue: 0.5, topic: 0.25 } });
