@@ -11,8 +11,9 @@ import { opensWithGreeting } from './signature.js';
  * A banner is found only at the top: a first line that opens as one does, and the lines right under it that carry
  * on its sentence (it was wrapped: the line before ends in no full stop, and the line starts in lower case) or are a
  * banner's own further sentences (`Do not click links ...`, `Please verify the sender ...`), up to a blank line, a
- * greeting or the first line of other text (the customer wrote on right under it: `My card was stolen ...`); that goes when it is short (a banner's
- * few lines), else its first line alone. Stacked banners go one after the other (at most three).
+ * greeting or the first line of other text (the customer wrote on right under it: `My card was stolen ...`); that
+ * goes when it is short (a banner's few lines), else its first line alone. Stacked banners go one after the other
+ * (at most three).
  */
 // A tag alone on its line: `[EXTERNAL]`, `*** EXTERNAL EMAIL ***`, `[EXTERN]`, `EXTERNE E-MAIL`.
 const BANNER_TAG = String.raw`^[\[(*\s]*(?:external|extern|externe)(?:\s+(?:e-?mail|mail|sender|message|absender|nachricht))?[\])*\s:!.]*$`;
