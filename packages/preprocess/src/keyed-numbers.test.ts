@@ -30,6 +30,18 @@ describe('numbers a keyword names', () => {
     ]);
   });
 
+  it('masks a loan\'s or a direct debit\'s reference as an account, not as a phone number for its leading 0 (the model read `phone`)', () => {
+    expectMasked([
+      ['Mandatsreferenz 000123456789', 'Mandatsreferenz [ACCOUNT]'],
+      ['Bitte Kreditvertrag 0045678901 kündigen', 'Bitte Kreditvertrag [ACCOUNT] kündigen'],
+      ['Darlehen Nr. 0045678901', 'Darlehen Nr. [ACCOUNT]'],
+      ['Darlehensnummer: 0045678901', 'Darlehensnummer: [ACCOUNT]'],
+      ['Kreditvertragsnummer 0045678901', 'Kreditvertragsnummer [ACCOUNT]'],
+      // No number keyword: an amount stays, and a bare `Darlehen` names no reference.
+      ['Kredit über 5000 Euro', 'Kredit über 5000 Euro'],
+    ]);
+  });
+
   it('masks a customer id, and a value on the line after its keyword', () => {
     expectMasked([
       ['Kunden-ID: 12345678', 'Kunden-ID: [ACCOUNT]'],
