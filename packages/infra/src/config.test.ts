@@ -285,7 +285,9 @@ describe('parseStackConfig on values set with pulumi config set --path', () => {
     expect(parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com' } }).monitoring.minLiveMacroF1ByTask).toEqual({});
     expect(() => parseStackConfig(monitoring({ topic: 0.5 }))).toThrow(/mailroute:monitoring\.minLiveMacroF1ByTask\.topic: 0\.5 is under minLiveMacroF1 \(0\.6\), which the worst-task alarm holds every task to/);
     expect(() => parseStackConfig(monitoring({ Queue: 0.8, queue: 0.7 }))).toThrow(/queue and Queue would name one alarm \(live-quality-queue\)/);
-    expect(() => parseStackConfig(monitoring({ 'queue.v2': 0.8 }))).toThrow(/minLiveMacroF1ByTask\.queue\.v2: not a task name: ASCII letters, digits and _/);
+    expect(() => parseStackConfig(monitoring({ 'queue.v2': 0.8 }))).toThrow(/minLiveMacroF1ByTask\.queue\.v2: not a task name an alarm can carry: ASCII letters, digits and _/);
+    expect(() => parseStackConfig(monitoring({ [`q${'u'.repeat(200)}`]: 0.8 }))).toThrow(/longer than 200 characters, which its alarm's name cannot hold/);
+    expect(fromEngine(monitoring({ [`q${'u'.repeat(199)}`]: 0.8 })).monitoring.minLiveMacroF1ByTask).toHaveProperty(`q${'u'.repeat(199)}`);
   });
 
   it('refuses text that is no plain decimal number, and keeps each field’s own checks', () => {

@@ -12,6 +12,9 @@ const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits'
  * config set --path mailroute:<key>.<field> <value>`, which the errors here recommend, stores a value it cannot
  * read as an integer (0.65) as a string.
  */
+/** The longest task name a per-task alarm takes: CloudWatch alarm names hold 255 characters, the stack's prefix and `live-quality-` included. */
+const MAX_ALARM_TASK_NAME = 200;
+
 /** The key of a task's own live-quality alarm (`queue` -> `live-quality-queue`): alarm names take [a-z0-9-] only. */
 export function liveQualityAlarmKey(task: string): string {
   return `live-quality-${task.toLowerCase().replace(/_/g, '-')}`;
@@ -265,8 +268,9 @@ export const StackConfigSchema = z
     .superRefine((m, ctx) => {
       const seen = new Map<string, string>();
       for (const [task, floor] of Object.entries(m.minLiveMacroF1ByTask)) {
-        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(task)) {
-          ctx.addIssue({ code: 'custom', path: ['minLiveMacroF1ByTask', task], message: 'not a task name: ASCII letters, digits and _, starting with a letter (as training configs name tasks)' });
+        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(task) || task.length > MAX_ALARM_TASK_NAME) {
+          const why = task.length > MAX_ALARM_TASK_NAME ? `longer than ${MAX_ALARM_TASK_NAME} characters, which its alarm's name cannot hold` : 'ASCII letters, digits and _, starting with a letter (as training configs name tasks)';
+          ctx.addIssue({ code: 'custom', path: ['minLiveMacroF1ByTask', task], message: `not a task name an alarm can carry: ${why}` });
           continue;
         }
         if (floor < m.minLiveMacroF1) {
