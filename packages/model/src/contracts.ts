@@ -2,7 +2,7 @@ import type { Email } from '@mailroute/preprocess';
 import type { EmailPrediction } from './prediction.js';
 import type { ClassifierTask } from './task-labels.js';
 import type { GateRecord } from './registry/gate-record.js';
-import type { RoutingPolicy } from './routing.js';
+import { abstainingTasks, type RoutingPolicy } from './routing.js';
 
 /**
  * What serving needs of a classifier. The local `Classifier` (onnxruntime-node) and the AWS
@@ -35,8 +35,8 @@ export interface ServedRouting {
 
 /** The routing a manifest gives (`ServedRouting`). */
 export function servedRouting(manifest: { routing: RoutingPolicy; tasks: readonly { name: string; threshold: number }[] }): ServedRouting {
-  const { queueTask, abstainTasks } = manifest.routing;
-  return { queueTask, abstainTasks: [...(abstainTasks ?? [queueTask])], thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])) };
+  const { routing } = manifest;
+  return { queueTask: routing.queueTask, abstainTasks: [...abstainingTasks(routing)], thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])) };
 }
 
 export const MODEL_STATUSES = ['PendingManualApproval', 'Approved', 'Rejected'] as const;

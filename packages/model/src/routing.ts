@@ -9,13 +9,18 @@ export interface RoutingPolicy {
   abstainTasks?: readonly string[];
 }
 
+/** The tasks whose abstention sends mail to manual triage: the policy's `abstainTasks`, else the queue task alone. */
+export function abstainingTasks(policy: RoutingPolicy): readonly string[] {
+  return policy.abstainTasks ?? [policy.queueTask];
+}
+
 /**
  * The predicted queue when no routing task abstains, else manual triage for low confidence; manual triage
  * too when the queue is `other` (rare queues merged at training time: no queue to route to).
  */
 export function routeFromPredictions(tasks: Record<string, TaskPrediction>, policy: RoutingPolicy): Route {
   const queue = tasks[policy.queueTask];
-  const watched = policy.abstainTasks ?? [policy.queueTask];
+  const watched = abstainingTasks(policy);
   if (!queue || queue.abstained || watched.some((name) => tasks[name]?.abstained)) {
     return { queue: MANUAL_TRIAGE, reason: 'low_confidence' };
   }

@@ -21,7 +21,7 @@ import {
   type PredictionLine,
   seenInTrainingWarning,
 } from '@mailroute/evaluation';
-import { createLocalRegistry, MANIFEST_FILE, ManifestSchema, type ModelVersion } from '@mailroute/model';
+import { abstainingTasks, createLocalRegistry, MANIFEST_FILE, ManifestSchema, type ModelVersion, type RoutingPolicy } from '@mailroute/model';
 import { alignToTaxonomy, jsonErrorPlace, readProblem, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
@@ -111,9 +111,8 @@ async function checkModelPair(ctx: CliContext, models: { challenger: string; cha
 }
 
 /** A manifest's routing in words: `routes by queue (manual triage when queue or topic abstains)`. */
-function routingText(routing: { queueTask: string; abstainTasks?: readonly string[] }): string {
-  const abstain = routing.abstainTasks ?? [routing.queueTask];
-  return `routes by ${routing.queueTask} (manual triage when ${abstain.join(' or ')} abstains)`;
+function routingText(routing: RoutingPolicy): string {
+  return `routes by ${routing.queueTask} (manual triage when ${abstainingTasks(routing).join(' or ')} abstains)`;
 }
 
 /**
