@@ -298,13 +298,20 @@ function wordBefore(text: string, at: number): string {
 /** Words that only say a number follows (`Nr.`, `no.`, `ID`): the keyword is the word before them (`Order no.`, `Trade ID`). */
 const NUMBER_WORDS = new Set(['nr', 'nr.', 'no', 'no.', 'number', 'nummer', 'id']);
 
+/** Words between a keyword and its number that say nothing of it (`Meine Zählernummer ist 0012345678`, `lautet`). */
+const LINKING_WORDS = new Set(['ist', 'lautet', 'is']);
+
 /**
  * The lower-cased keyword before a number at `at`: the word before it (over `:`, `#` and blanks), or the word before
- * its number word (`Order no.` and `Auftrags-Nr.` give `order` and `auftrags`).
+ * its number word (`Order no.` and `Auftrags-Nr.` give `order` and `auftrags`) or its `ist`, `lautet` or `is`.
  */
 export function keywordBefore(text: string, at: number): string {
   let [b, e] = wordStart(text, at);
   let word = text.slice(b, e).toLowerCase();
+  if (LINKING_WORDS.has(word)) {
+    [b, e] = wordStart(text, b);
+    word = text.slice(b, e).toLowerCase();
+  }
   if (NUMBER_WORDS.has(word)) {
     [b, e] = wordStart(text, b);
     word = text.slice(b, e).toLowerCase();

@@ -176,11 +176,11 @@ const DASHED_AREA_PHONE_RE = /(?<![\w.,/-])0\d{2,5} - \d(?:[ /.]?\d){5,10}(?![\w
 const SHORT_NUMBER_KEYWORDS = new Set('stückzahl stück stk stk. anzahl menge quantity qty qty. isin wkn'.split(' '));
 /**
  * Keywords that name a number as no phone: an order, a trade, an invoice, a reference, a count (`Order 234-567-8901`,
- * `Trade 212-555-0147`, `Stückzahl 00123456`, `Referenz 00123456`, `Kaufabrechnung Nr. 0123456789`). A phone-shaped number after one
+ * `Trade 212-555-0147`, `Stückzahl 00123456`, `Referenz 00123456`, `Kaufabrechnung Nr. 0123456789`, a meter's or a parcel's number, a payment's reference). A phone-shaped number after one
  * stays, and so does a card-shaped one (`Order-ID 4111111111111111`), but for SHORT_NUMBER_KEYWORDS' cards.
  */
 const NOT_PHONE_KEYWORDS = new Set([
-  ...'order orders bestellung bestellnummer bestellnr bestellnr. auftrag auftrags auftragsnummer auftragsnr auftragsnr. trade trades transaktion transaktions transaktionsnummer transaction rechnung rechnungsnummer rechnungsnr rechnungsnr. invoice ticket ticketnummer vorgang vorgangsnummer vorgangsnr. ordernummer ordernr ordernr. abrechnung abrechnungsnummer abrechnungsnr. kaufabrechnung verkaufsabrechnung wertpapierabrechnung aktenzeichen referenz ref ref. reference artikelnummer artikelnr. sendungsnummer tracking'.split(' '),
+  ...'order orders bestellung bestellnummer bestellnr bestellnr. auftrag auftrags auftragsnummer auftragsnr auftragsnr. trade trades transaktion transaktions transaktionsnummer transaction rechnung rechnungsnummer rechnungsnr rechnungsnr. invoice ticket ticketnummer vorgang vorgangsnummer vorgangsnr. ordernummer ordernr ordernr. abrechnung abrechnungsnummer abrechnungsnr. kaufabrechnung verkaufsabrechnung wertpapierabrechnung aktenzeichen referenz ref ref. reference artikelnummer artikelnr. sendungsnummer sendungsnr sendungsnr. paketnummer tracking trackingnummer zähler zählernummer zählernr zählernr. verwendungszweck belegnummer belegnr. buchungsnummer'.split(' '),
   ...SHORT_NUMBER_KEYWORDS,
 ]);
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
