@@ -46,6 +46,7 @@ export {
   type Redaction,
   type RedactResult,
 } from './redact.js';
+export { parsePiiPatterns, MAX_PII_PATTERNS, MAX_PII_PATTERN_CHARS } from './pii-patterns.js';
 export { detectLanguage } from './language.js';
 export { namesFound } from './names.js';
 export { senderNames } from './sender-names.js';

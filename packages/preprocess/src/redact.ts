@@ -10,10 +10,14 @@ import { passesLuhn } from './luhn.js';
 import { plainSpaces } from './spaces.js';
 import { walletHits } from './wallets.js';
 
-/** A user pattern, e.g. a depot number: `{ type: 'DEPOT', pattern: '\\bDP\\d{8}\\b' }` masks as `[DEPOT]`. */
+/**
+ * A user pattern, e.g. a depot number: `{ type: 'DEPOT', pattern: '\\bDP\\d{8}\\b' }` masks as `[DEPOT]`. `flags`: of a
+ * pattern given as text, any of `i`, `m`, `s`, `u` (`g` is always on).
+ */
 export const RedactPatternSchema = z.object({
   type: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'type must be upper-case letters, digits or _'),
   pattern: z.union([z.string().min(1), z.instanceof(RegExp)]),
+  flags: z.string().regex(/^(?!.*(.).*\1)[imsu]*$/, 'flags must be some of i, m, s and u, each once').optional(),
   placeholder: z.string().optional(),
 });
 export type RedactPattern = z.infer<typeof RedactPatternSchema>;
@@ -692,7 +696,7 @@ function patternHits(text: string, p: RedactPattern): Hit[] {
   let re: RegExp;
   try {
     const src = typeof p.pattern === 'string' ? p.pattern : p.pattern.source;
-    const flags = typeof p.pattern === 'string' ? 'g' : p.pattern.flags.includes('g') ? p.pattern.flags : `${p.pattern.flags}g`;
+    const flags = typeof p.pattern === 'string' ? `${p.flags ?? ''}g` : p.pattern.flags.includes('g') ? p.pattern.flags : `${p.pattern.flags}g`;
     re = new RegExp(src, flags);
   } catch (cause) {
     throw new CleanOptionsError(`redaction pattern for ${p.type} is not a valid regular expression`, { cause });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { didYouMean, type ModelRegistry } from '@mailroute/model';
-import { isTimeZone, parseEml as parseRawEml, redactPii, type EmlEmail } from '@mailroute/preprocess';
+import { isTimeZone, parseEml as parseRawEml, redactPii, type EmlEmail, type RedactPattern } from '@mailroute/preprocess';
 import type { Auth, Principal } from './auth/api-keys.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
@@ -73,10 +73,12 @@ const STORED_TEXT_MASKING = { names: true };
 
 /**
  * IBANs, cards, emails, phones, keyed numbers, names and addresses replaced before any text is stored; `knownNames`
- * (the sender's, `senderNames`) masked wherever they stand, with or without a cue before them.
+ * (the sender's, `senderNames`) masked wherever they stand, with or without a cue before them; `patterns` (an
+ * institution's own, `--pii-patterns`) masked before every other detector.
  */
-export function maskPii(text: string, knownNames: readonly string[] = []): string {
-  return redactPii(text, knownNames.length === 0 ? STORED_TEXT_MASKING : { ...STORED_TEXT_MASKING, knownNames: [...knownNames] }).text;
+export function maskPii(text: string, knownNames: readonly string[] = [], patterns: readonly RedactPattern[] = []): string {
+  if (knownNames.length === 0 && patterns.length === 0) return redactPii(text, STORED_TEXT_MASKING).text;
+  return redactPii(text, { ...STORED_TEXT_MASKING, knownNames: [...knownNames], patterns: [...patterns] }).text;
 }
 
 /** Builds the Hono app from its dependencies; adapters (Node, Lambda, SageMaker) only run it. */

@@ -48,6 +48,31 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
     }
   });
 
+  it('masks stored text by piiPatterns too (before the built-in detectors), and refuses patterns without storeText', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-pii-patterns-'));
+    try {
+      const home = path.join(dir, 'home');
+      await writeFixtureModel(path.join(dir, 'artifact'), 'm1');
+      const registry = createLocalRegistry({ home });
+      await registry.approve((await registry.register(path.join(dir, 'artifact'))).id);
+      const piiPatterns = [{ type: 'CASE_REF', pattern: String.raw`\bFALL-\d{4}-\d{5}\b`, flags: 'i' }];
+      await expect(createLocalServing({ home, pollSeconds: 0, piiPatterns })).rejects.toThrow('PII patterns mask the stored text of predictions: they need storeText (--store-text).');
+      const serving = await createLocalServing({ home, pollSeconds: 0, storeText: true, piiPatterns, predictionBufferMs: 0 });
+      try {
+        const body = JSON.stringify({ emails: [{ id: 'crm-1', body: 'Zu fall-2025-00042: die Überweisung an DE89 3704 0044 0532 0130 00 fehlt.' }] });
+        expect((await serving.app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(200);
+      } finally {
+        await serving.close();
+      }
+      const db = new Database(path.join(home, DB_FILE), { readonly: true });
+      const { text } = db.prepare('SELECT text FROM predictions').get() as { text: string };
+      db.close();
+      expect(text).toBe('Zu [CASE_REF]: die Überweisung an [IBAN] fehlt.');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('logs queued predictions lost to a locked database as lost, without the 503\'s advice to retry', () => {
     expect(lostWriteDetail(new StoreUnavailableError('The SQLite database is locked by another connection; retry after Retry-After.'))).toBe(
       'answered predictions not stored: the SQLite database was locked by another connection (a backup or a sqlite3 shell?) past the busy timeout',

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { checkHomeDirectory, createLocalRegistry } from '@mailroute/model';
-import { createApp, type ServingApp } from './app.js';
+import type { RedactPattern } from '@mailroute/preprocess';
+import { createApp, maskPii, type ServingApp } from './app.js';
 import { createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
 import { readKeyFile } from './auth/key-file.js';
 import { ModelLoadError, ServingConfigError, StoreUnavailableError } from './errors.js';
@@ -40,6 +41,8 @@ export interface LocalServingOptions {
   limits?: LimitsInput;
   /** Keep PII-masked text with each prediction. */
   storeText?: boolean;
+  /** With `storeText`: an institution's own patterns, masked in stored text before the built-in detectors (`--pii-patterns`). */
+  piiPatterns?: readonly RedactPattern[];
   /** The IANA time zone of the CRM's times sent without one (feedback's closedAt); default UTC. */
   timeZone?: string;
   /** Seconds between champion checks (0: no polling). */
@@ -81,6 +84,15 @@ export function lostWriteDetail(error: Error): string {
   return error.message;
 }
 
+/** How stored text is masked: off, the built-in detectors, or those after the institution's own patterns. */
+function storedTextMasking(options: LocalServingOptions): boolean | ((text: string, knownNames?: readonly string[]) => string) {
+  const patterns = options.piiPatterns ?? [];
+  // Patterns mask stored text only: without it they would do nothing, which a caller should hear of.
+  if (patterns.length > 0 && options.storeText !== true) throw new ServingConfigError('PII patterns mask the stored text of predictions: they need storeText (--store-text).');
+  if (options.storeText !== true || patterns.length === 0) return options.storeText === true;
+  return (text, knownNames) => maskPii(text, knownNames, patterns);
+}
+
 export async function createLocalServing(options: LocalServingOptions): Promise<ServingApp> {
   const logger = options.logger ?? silentLogger;
   // The database and the keys live in the home even when the model comes from a directory.
@@ -115,7 +127,7 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
   });
   // Feedback that closed before the store's retention would be pruned at once: the feedback route refuses it.
   const limits = { ...options.limits, feedbackRetentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS };
-  const serving = createApp({ classifierSource: source, registry, store, auth, limits, logger, storeText: options.storeText, timeZone: options.timeZone, trainingDistribution, metrics });
+  const serving = createApp({ classifierSource: source, registry, store, auth, limits, logger, storeText: storedTextMasking(options), timeZone: options.timeZone, trainingDistribution, metrics });
   if (registry && (options.pollSeconds ?? 5) > 0) source.startPolling((options.pollSeconds ?? 5) * 1000);
   return serving;
 }

@@ -361,6 +361,37 @@ describe('mailroute clean', () => {
     expect(missing.stderr).toContain('CLEAN_INPUT_UNREADABLE');
   });
 
+  it("masks --pii-patterns' own patterns in every part, before the built-in detectors; refuses a bad file before writing", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const patterns = { patterns: [{ type: 'CASE_REF', pattern: String.raw`\bFALL-\d{4}-\d{5}\b`, flags: 'i' }, { type: 'CUSTOMER_REF', pattern: String.raw`\bKD-\d{6}\b`, placeholder: '[KUNDE]' }] };
+    writeFileSync(path.join(dir, 'refs.json'), JSON.stringify(patterns));
+    const email = { id: '1', subject: 'AW: Fall-2025-00042', body: 'Zu FALL-2025-00042 (KD-123456): IBAN DE89 3704 0044 0532 0130 00.\n\nGruß\nJonas\nKD-123456\n\n> Ihr Fall fall-2025-00042 ist offen.' };
+    writeFileSync(path.join(dir, 'in.jsonl'), `${JSON.stringify(email)}\n`);
+    const r = await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl', '--pii-patterns', 'refs.json'], dir);
+    expect(r.code).toBe(0);
+    const [out] = readOut(path.join(dir, 'out.jsonl'));
+    expect(out.subject).toBe('[CASE_REF]');
+    expect(out.text).toBe('Zu [CASE_REF] ([KUNDE]): IBAN [IBAN].');
+    expect(out.signature).toContain('[KUNDE]');
+    expect(out.quoted).toContain('Ihr Fall [CASE_REF] ist offen.');
+    expect(out.redactions.filter((x) => x.type === 'CASE_REF').map((x) => x.part ?? 'text').sort()).toEqual(['quoted', 'subject', 'text']);
+    // Without the file, the same line keeps them.
+    await run(['clean', '--in', 'in.jsonl', '--out', 'plain.jsonl'], dir);
+    expect(readOut(path.join(dir, 'plain.jsonl'))[0].text).toBe('Zu FALL-2025-00042 (KD-123456): IBAN [IBAN].');
+
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ patterns: [{ type: 'CASE_REF', pattern: '(FALL' }] }));
+    const bad = await run(['clean', '--in', 'in.jsonl', '--out', 'bad-out.jsonl', '--pii-patterns', 'bad.json'], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('[PREPROCESS_OPTIONS_INVALID] --pii-patterns bad.json: patterns[0] (CASE_REF): not a valid regular expression');
+    expect(existsSync(path.join(dir, 'bad-out.jsonl'))).toBe(false);
+    const unread = await run(['clean', '--in', 'in.jsonl', '--out', 'bad-out.jsonl', '--pii-patterns', 'missing.json'], dir);
+    expect(unread.code).toBe(1);
+    expect(unread.stderr).toContain('cannot read --pii-patterns missing.json: no such file');
+    const both = await run(['clean', '--in', 'in.jsonl', '--out', 'bad-out.jsonl', '--pii-patterns', 'refs.json', '--no-redact'], dir);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--pii-patterns does not go with --no-redact');
+  });
+
   it('exits 2 without --in', async () => {
     const r = await run(['clean', '--out', 'o.jsonl'], os.tmpdir());
     expect(r.code).toBe(2);

@@ -13,10 +13,12 @@ import {
   type CleanOutputLine,
   type CleanScope,
   type Email,
+  type RedactPattern,
 } from '@mailroute/preprocess';
 import { decodeUtf8, isGzip, isUtf16, jsonErrorOffset, readProblem } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { prepareOutput } from '../output-path.js';
+import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { safeLines, safeValue } from '../terminal-text.js';
@@ -99,6 +101,7 @@ interface CleanFlags {
   out: string;
   scope: string;
   redact: boolean;
+  piiPatterns?: string;
 }
 
 /** The email of a format/input line, and for an eml line what the parser warns of (a body it could not read). */
@@ -116,12 +119,12 @@ const ALL_DETECTORS = { names: true };
  * One output line. The removed signature and quoted text are written too, so with redaction on they are
  * masked as well: the file must not give back what `text` hides.
  */
-function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean): CleanOutputLine {
+function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean, patterns: readonly RedactPattern[]): CleanOutputLine {
   // Names are found by their cues in any part (a name signed in the signature) and masked in every part.
   const r = cleanEmail(email, { scope, redact: false });
   // And the sender's, as its From gives it (an eml's), where the text names them without a cue.
   const knownNames = redact ? [...new Set([...[r.text, r.signature ?? '', r.quoted ?? '', email.subject ?? ''].flatMap(namesFound), ...senderNames(email.from)])] : [];
-  const detectors = { ...ALL_DETECTORS, knownNames };
+  const detectors = { ...ALL_DETECTORS, knownNames, patterns: [...patterns] };
   // The text masked here, as cleanEmail would mask it, once the names of every part are known.
   const text = redact ? redactPii(r.text, detectors) : { text: r.text, redactions: [] };
   const redactions: CleanOutputLine['redactions'] = [...text.redactions];
@@ -139,9 +142,9 @@ function outputLine(id: string, email: Email, scope: CleanScope, redact: boolean
   return { id, subject, text: text.text, signature, quoted, language: r.language, redactions };
 }
 
-async function cleanOne(line: CleanInputLine, scope: CleanScope, redact: boolean): Promise<{ out: CleanOutputLine; warnings: readonly string[] }> {
+async function cleanOne(line: CleanInputLine, scope: CleanScope, redact: boolean, patterns: readonly RedactPattern[]): Promise<{ out: CleanOutputLine; warnings: readonly string[] }> {
   const { email, warnings } = await toEmail(line);
-  return { out: outputLine(line.id, email, scope, redact), warnings };
+  return { out: outputLine(line.id, email, scope, redact, patterns), warnings };
 }
 
 function describeError(error: unknown): string {
@@ -156,6 +159,8 @@ function describeError(error: unknown): string {
 export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ written: number; skipped: number }> {
   const scope = CleanScopeSchema.safeParse(flags.scope);
   if (!scope.success) throw new UsageError(`--scope must be quotes or visible, not ${JSON.stringify(flags.scope)}`);
+  if (flags.piiPatterns !== undefined && !flags.redact) throw new UsageError('--pii-patterns does not go with --no-redact: its patterns are masked, and --no-redact masks nothing');
+  const patterns = flags.piiPatterns === undefined ? [] : await readPiiPatterns(ctx, flags.piiPatterns);
   const inPath = path.resolve(ctx.cwd, flags.in);
   let raw: Buffer;
   try {
@@ -191,7 +196,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
       const email = await parseEml(new Uint8Array(raw));
       const { attachments: _attachments, id, warnings = [], ...rest } = email;
       // Its Message-ID names it, as in serving's /v1/classify/eml; the file name when it has none.
-      keep(outputLine(id ?? path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact));
+      keep(outputLine(id ?? path.basename(inPath, path.extname(inPath)), rest, scope.data, flags.redact, patterns));
       // What the parser could not read (a multipart with no boundary to be found) or read as UTC for want of a
       // zone (a Date header), as /v1/classify/eml says it.
       for (const warning of warnings) ctx.stderr.write(safeLines(`warning: ${flags.in}: ${warning}\n`));
@@ -222,7 +227,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
           const object = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
           const asEmail = object ? emailLine(object) : undefined;
           if (typeof asEmail === 'string') throw new SkippedLine(`invalid email line: ${asEmail}`, `invalid email line: ${asEmail}`);
-          if (asEmail !== undefined) keep(outputLine(asEmail.id, asEmail.email, scope.data, flags.redact));
+          if (asEmail !== undefined) keep(outputLine(asEmail.id, asEmail.email, scope.data, flags.redact, patterns));
           else {
             const parsed = CleanInputLineSchema.safeParse(object && 'id' in object ? { ...object, id: idOf(object) } : json);
             if (!parsed.success) {
@@ -236,7 +241,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
               const why = `invalid line: ${neither ? LINE_NEEDS : lacking ? LINE_LACKS[lacking] : issue ? `${issue.path.join('.') || 'line'}: ${issue.message}` : 'schema mismatch'}`;
               throw new SkippedLine(why, why);
             }
-            const { out, warnings } = await cleanOne(parsed.data, scope.data, flags.redact);
+            const { out, warnings } = await cleanOne(parsed.data, scope.data, flags.redact, patterns);
             // As for one .eml file (a body that could not be read): said with the line, not dropped.
             for (const warning of warnings) ctx.stderr.write(safeLines(`warning: ${flags.in}:${i + 1}: ${warning}\n`));
             keep(out);
@@ -290,6 +295,7 @@ export function registerClean(program: Command, ctx: CliContext): void {
     .requiredOption('--out <file>', 'JSONL to write: {"id","subject","text","signature","quoted","language","redactions"} per line; - for standard output')
     .option('--scope <scope>', 'quotes: remove quoted and forwarded content only; visible: also signatures, device lines, disclaimers', 'visible')
     .option('--no-redact', 'keep IBANs, card numbers, emails, phone numbers, numbers a keyword names, names and addresses as they are (in text, signature and quoted)')
+    .option('--pii-patterns <file>', `also mask by your own patterns: ${PII_PATTERNS_HELP}`)
     .addHelpText(
       'after',
       `\nBad lines are skipped and reported on stderr with their line number (the first ${SHOWN_SKIPS}; the rest counted per reason); the output is written atomically. When no line can be used (each must be ${LINE_FORMAT}), nothing is written and the exit code is 1.`,

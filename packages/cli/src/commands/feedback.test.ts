@@ -91,6 +91,16 @@ describe('mailroute feedback export', () => {
     expect(await rowsOf('lines.json', 'cases.jsonl')).toEqual(asCsv);
     expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', 'lines.json'])).stderr).toContain('reads every file as JSONL ("format": "jsonl"): name the file .jsonl');
 
+    // --pii-patterns: the institution's own patterns masked in the text too (here a date written as the demo writes them).
+    writeFileSync(path.join(cwd, 'dates.json'), JSON.stringify({ patterns: [{ type: 'DAY', pattern: String.raw`\b\d{1,2} (?:september|oktober)\b`, flags: 'i' }] }));
+    expect((await run(['feedback', 'export', '--out', 'masked.csv', '--config', DEMO_CONFIG_PATH, '--pii-patterns', 'dates.json'])).code).toBe(0);
+    const masked = await rowsOf(DEMO_CONFIG_PATH, 'masked.csv');
+    expect(storedText).toContain('My withdrawal from 28 September still');
+    expect(masked.find((r) => r.id === 'fb-1')?.email.body).toContain('My withdrawal from [DAY] still');
+    expect(masked.find((r) => r.id === 'fb-1')?.email.body).toBe(maskPii(storedText, [], [{ type: 'DAY', pattern: String.raw`\b\d{1,2} (?:september|oktober)\b`, flags: 'i' }]));
+    const noText = await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--labels-only', '--pii-patterns', 'dates.json']);
+    expect([noText.code, noText.stderr]).toEqual([2, expect.stringContaining('--pii-patterns does not go with --labels-only')]);
+
     const later = await run(['feedback', 'export', '--out', 'none.csv', '--config', DEMO_CONFIG_PATH, '--since', new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)]);
     expect(later.stdout).toMatch(/^wrote 0 confirmed cases/);
     expect(later.stderr).toContain('no case closed in this window');

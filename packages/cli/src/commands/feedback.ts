@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '@mailroute/model';
+import type { RedactPattern } from '@mailroute/preprocess';
 import { DB_FILE, iterateConfirmedCases, maskPii, type ConfirmedCase } from '@mailroute/serving';
 import { csvField, loadTrainingConfig, modelTrainingConfig, resolveLabel, resolveModelDir, taskColumn, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { prepareOutput } from '../output-path.js';
+import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
 import { registerFeedbackPredictions } from './feedback-predictions.js';
@@ -68,9 +70,9 @@ function headerOf(layout: Layout): string[] {
  * One case's cells, in the header's order (null: blank). Stored text is masked again, as this version masks: a
  * server of an older version stored what its masking left (masking leaves its own placeholders as they are).
  */
-function cellsOf(x: ConfirmedCase, layout: Layout): Array<string | null> {
-  // Masked only where written (--labels-only writes no text).
-  const text = x.text === undefined || layout.textColumn === undefined ? null : maskPii(x.text);
+function cellsOf(x: ConfirmedCase, layout: Layout, patterns: readonly RedactPattern[]): Array<string | null> {
+  // Masked only where written (--labels-only writes no text), and by the --pii-patterns too.
+  const text = x.text === undefined || layout.textColumn === undefined ? null : maskPii(x.text, [], patterns);
   const cells = layout.columns.map((column) => {
     if (column === layout.idColumn) return x.emailId;
     if (column === layout.textColumn) return text;
@@ -117,7 +119,7 @@ interface Tally {
  * The file in chunks of 1,000 cases, each case read from the store only as its chunk is made: 300,000 cases held
  * at once, texts and all, took over a gigabyte.
  */
-function* fileChunks(cases: Iterable<ConfirmedCase>, layout: Layout, format: 'csv' | 'jsonl', delimiter: string, labelsOnly: boolean, tally: Tally): Generator<string> {
+function* fileChunks(cases: Iterable<ConfirmedCase>, layout: Layout, format: 'csv' | 'jsonl', delimiter: string, labelsOnly: boolean, tally: Tally, patterns: readonly RedactPattern[]): Generator<string> {
   const header = headerOf(layout);
   if (format === 'csv') yield lineOf(header, header, format, delimiter);
   let chunk: string[] = [];
@@ -126,7 +128,7 @@ function* fileChunks(cases: Iterable<ConfirmedCase>, layout: Layout, format: 'cs
     if (!labelsOnly && (x.text === undefined || x.text.trim() === '')) continue;
     tally.written += 1;
     for (const task of Object.keys(x.labels)) if (!layout.tasks.has(task)) tally.otherTasks.set(task, (tally.otherTasks.get(task) ?? 0) + 1);
-    chunk.push(lineOf(cellsOf(x, layout), header, format, delimiter));
+    chunk.push(lineOf(cellsOf(x, layout, patterns), header, format, delimiter));
     if (chunk.length >= 1000) {
       yield chunk.join('');
       chunk = [];
@@ -159,6 +161,7 @@ interface ExportFlags {
   config?: string;
   model?: string;
   labelsOnly?: boolean;
+  piiPatterns?: string;
 }
 
 /** `mailroute feedback export`: the cases people closed, as the retraining data of next month. */
@@ -173,8 +176,11 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
     .option('--config <file>', "training config whose columns and tasks the file's header follows (default: the one stored in --model)")
     .option('--model <id|champion|dir>', 'model whose stored training config to follow (default: champion)')
     .option('--labels-only', "every case, with or without stored text: the email id, the labels and the store's facts, to join to a CRM export by email id")
+    .option('--pii-patterns <file>', `also mask the exported text by your own patterns: ${PII_PATTERNS_HELP}`)
     .action(async (flags: ExportFlags) => {
       if (flags.config !== undefined && flags.model !== undefined) throw new UsageError('give --config or --model, not both: the file follows one training config');
+      if (flags.piiPatterns !== undefined && flags.labelsOnly === true) throw new UsageError('--pii-patterns does not go with --labels-only: it masks text, and --labels-only writes none');
+      const patterns = flags.piiPatterns === undefined ? [] : await readPiiPatterns(ctx, flags.piiPatterns);
       const { config, from } = await configFor(ctx, flags);
       const since = flags.since === undefined ? undefined : timeOption('--since', flags.since, config.timeZone);
       const until = flags.until === undefined ? undefined : timeOption('--until', flags.until, config.timeZone);
@@ -186,7 +192,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       const tally: Tally = { all: 0, written: 0, otherTasks: new Map() };
       // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is. (A write that
       // stops early ends the iteration, which closes the database.)
-      await writeOutputFile(out, fileChunks(cases, layout, format, config.delimiter, flags.labelsOnly === true, tally), `--out ${flags.out}`, { mode: 0o600 });
+      await writeOutputFile(out, fileChunks(cases, layout, format, config.delimiter, flags.labelsOnly === true, tally, patterns), `--out ${flags.out}`, { mode: 0o600 });
       for (const note of exportNotes(tally)) ctx.stderr.write(`note: ${note}\n`);
       await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from})\n`);
     });

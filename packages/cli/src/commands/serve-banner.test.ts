@@ -3,9 +3,9 @@ import type { RunningServer } from '@mailroute/serving';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../context.js';
 import { textDatabase } from './serve.js';
-import { printBanner } from './serve-banner.js';
+import { printBanner, type StoredTextBanner } from './serve-banner.js';
 
-function banner(textDb?: string, { authEnabled = true, sagemaker = false } = {}): string {
+function banner(textDb?: StoredTextBanner, { authEnabled = true, sagemaker = false } = {}): string {
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -19,9 +19,13 @@ describe('printBanner', () => {
     const ctx = createContext({ env: {}, cwd: '/srv' });
     const db = textDatabase(ctx, { home: 'data', storeText: true });
     expect(db).toBe('/srv/data/mailroute.db');
-    const lines = banner(db).split('\n');
+    const lines = banner({ database: db }).split('\n');
     expect(lines.filter((l) => l.startsWith('text: '))).toEqual(["text: ON (--store-text): each email's subject and body, PII-masked, kept with its prediction in /srv/data/mailroute.db (predictions.text)"]);
     expect(lines[1]).toBe('auth: API keys required');
+    // And the --pii-patterns file masked in that text too.
+    expect(banner({ database: db, patternsFile: 'refs.json' }).split('\n').filter((l) => l.startsWith('text: '))).toEqual([
+      "text: ON (--store-text): each email's subject and body, PII-masked (also by the patterns of refs.json), kept with its prediction in /srv/data/mailroute.db (predictions.text)",
+    ]);
   });
 
   it('offers a key on loopback without one, but not to a SageMaker container, which takes none (IAM), even on loopback', () => {

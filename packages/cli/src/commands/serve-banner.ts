@@ -1,12 +1,18 @@
 import { isLoopback, type RunningServer } from '@mailroute/serving';
 import type { CliContext } from '../context.js';
 
+/** With `--store-text`: the database the text goes to, and the `--pii-patterns` file masked in it too. */
+export interface StoredTextBanner {
+  database: string;
+  patternsFile?: string;
+}
+
 /**
  * What `serve` and `start` print once listening: where, whether callers need a key, the routes and a curl;
- * with `textDatabase` (`--store-text`), that email text is being kept, and where. `sagemaker`: serving as a
+ * with `storedText` (`--store-text`), that email text is being kept, and where. `sagemaker`: serving as a
  * SageMaker container, which takes no keys (IAM authorizes callers), on any address.
  */
-export function printBanner(ctx: CliContext, server: RunningServer, textDatabase?: string, sagemaker = false): void {
+export function printBanner(ctx: CliContext, server: RunningServer, storedText?: StoredTextBanner, sagemaker = false): void {
   const { authEnabled } = server;
   const base = server.url.replace('://0.0.0.0:', '://127.0.0.1:');
   const keyHeader = authEnabled ? ` -H 'Authorization: Bearer <key>'` : '';
@@ -18,7 +24,11 @@ export function printBanner(ctx: CliContext, server: RunningServer, textDatabase
         : sagemaker || !isLoopback(server.host)
           ? 'auth: none in the container (the SageMaker runtime authenticates callers with IAM)'
           : 'auth: OFF (loopback only; `mailroute serve --new-key <id>` adds a key, and auth is on from the next start)',
-      ...(textDatabase === undefined ? [] : [`text: ON (--store-text): each email's subject and body, PII-masked, kept with its prediction in ${textDatabase} (predictions.text)`]),
+      ...(storedText === undefined
+        ? []
+        : [
+            `text: ON (--store-text): each email's subject and body, PII-masked${storedText.patternsFile === undefined ? '' : ` (also by the patterns of ${storedText.patternsFile})`}, kept with its prediction in ${storedText.database} (predictions.text)`,
+          ]),
       `  classify  POST ${base}/v1/classify`,
       `  docs      ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
       `  quality   ${base}/v1/quality   metrics ${base}/metrics   model ${base}/v1/model`,

@@ -382,6 +382,8 @@ describe('mailroute serve', () => {
     expect([polled.code, polled.stderr]).toEqual([2, expect.stringContaining('--poll-seconds does not go with a model directory')]);
     const inline = await run(['serve', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--model-threads', '0', '--inline-emails', '8']);
     expect([inline.code, inline.stderr]).toEqual([2, expect.stringContaining('--inline-emails does not go with --model-threads 0')]);
+    const patterns = await run(['serve', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--pii-patterns', 'refs.json']);
+    expect([patterns.code, patterns.stderr]).toEqual([2, expect.stringContaining('--pii-patterns goes only with --store-text')]);
     // A model package whose artifact is another model's: the container refuses to start (and never passes /ping).
     const wrong = await run(['serve', '--sagemaker', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--host', '127.0.0.1', '--port', '0'], { MAILROUTE_MODEL_ID: 'another-model' });
     expect(wrong.code).toBe(1);

@@ -29,6 +29,7 @@ import {
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { plainDecimal, wholeNumber, wholeNumberOption } from '../numbers.js';
+import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
 import { printBanner } from './serve-banner.js';
 
 /** Where SIGTERM/SIGINT come from; tests swap in their own emitter (injection, not module mocking). */
@@ -47,6 +48,7 @@ export interface ServeFlags {
   maxConcurrent?: number;
   maxConnections?: number;
   storeText?: boolean;
+  piiPatterns?: string;
   modelThreads?: number;
   inlineEmails?: number;
   predictionBufferMs?: number;
@@ -197,6 +199,9 @@ function refuseIdleOptions(flags: ServeFlags, modelDir: string | undefined): voi
   if (modelDir !== undefined && flags.pollSeconds !== undefined) {
     throw new UsageError('--poll-seconds does not go with a model directory (--model-dir, or --sagemaker\'s): the directory is served as it is, never polled; the poll watches a registry\'s champion');
   }
+  if (flags.piiPatterns !== undefined && flags.storeText !== true) {
+    throw new UsageError('--pii-patterns goes only with --store-text: its patterns mask the text stored with each prediction (the model reads text masked by the built-in detectors)');
+  }
   if (flags.modelThreads === 0 && flags.inlineEmails !== undefined) {
     throw new UsageError('--inline-emails does not go with --model-threads 0: every batch is scored on the request thread then');
   }
@@ -217,6 +222,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
   };
   refuseUnsafeListen(ctx, flags);
   refuseIdleOptions(flags, modelDir);
+  const piiPatterns = flags.piiPatterns === undefined ? undefined : await readPiiPatterns(ctx, flags.piiPatterns);
   const apiKeysFile = namedKeyFile(ctx, flags);
   // SageMaker's runtime signs InvokeEndpoint with IAM and passes no API key on: a key required here would
   // refuse every invocation, so a container reads none, not even a key file left in its home.
@@ -230,6 +236,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       withoutApiKeys: sagemaker,
       limits,
       storeText: flags.storeText === true,
+      piiPatterns,
       timeZone: timeZoneSetting(ctx, flags),
       pollSeconds: flags.pollSeconds,
       modelThreads: flags.modelThreads,
@@ -295,6 +302,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
   addServeOptions(program.command('serve').description('Serve the champion model over HTTP (Node server; SageMaker container with --sagemaker)'), { sagemaker: true })
     .option('--model-dir <dir>', 'serve this artifact directory instead of the registry champion (with MAILROUTE_MODEL_ID set, as on a registered SageMaker model, its manifest must name that model or serve refuses to start)')
     .option('--store-text', 'keep a PII-masked copy of each email text with its prediction (predictions.text in <home>/mailroute.db)')
+    .option('--pii-patterns <file>', `with --store-text, also mask the stored text by your own patterns: ${PII_PATTERNS_HELP}`)
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin; default classify,feedback, or the rotated key\'s own)', scopeList)
@@ -325,7 +333,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       }
       const logger = lineLogger(ctx);
       const server = await startFromFlags(ctx, flags, logger);
-      printBanner(ctx, server, flags.storeText === true ? textDatabase(ctx, flags) : undefined, listenAddress(ctx, flags).sagemaker);
+      printBanner(ctx, server, flags.storeText === true ? { database: textDatabase(ctx, flags), patternsFile: flags.piiPatterns } : undefined, listenAddress(ctx, flags).sagemaker);
       await closeOnSignals(server, shutdownSignals.emitter, logger);
     });
 }
