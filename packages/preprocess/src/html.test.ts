@@ -22,6 +22,22 @@ describe('htmlToText', () => {
     expect(htmlToTextParts('<p>New</p><div id="OLK_SRC_BODY_SECTION"><b>From:</b> X</div><p>Old</p>').text).toBe('New');
   });
 
+  it("keeps text the writer indented (Gmail's and Apple Mail's blockquote with no border); a quote's blockquote stays a quote", () => {
+    const gmail = '<div>Bitte stornieren Sie diese Überweisung:</div><blockquote style="margin:0 0 0 40px;border:none;padding:0px"><div>Empfänger: Beispiel GmbH</div></blockquote><div>Danke!</div>';
+    expect(htmlToTextParts(gmail)).toEqual({ text: 'Bitte stornieren Sie diese Überweisung:\n\nEmpfänger: Beispiel GmbH\n\nDanke!', quoted: '' });
+    expect(htmlToTextParts('<blockquote style="margin: 0 0 0 40px; border: none; padding: 0px;"><div>Bitte Depot schließen.</div></blockquote><div>Von meinem iPhone gesendet</div>').quoted).toBe('');
+    // Quotes with no border in their style still are, by their type, class or left bar.
+    for (const quote of [
+      '<blockquote type="cite" style="border:none">Alt</blockquote>',
+      '<blockquote class="gmail_quote" style="border:none">Alt</blockquote>',
+      '<blockquote style="border:none;border-left:1px solid #ccc">Alt</blockquote>',
+      '<blockquote style="margin:0 0 0 40px">Alt</blockquote>',
+      '<blockquote>Alt</blockquote>',
+    ]) {
+      expect(htmlToTextParts(`<div>Neu</div>${quote}`), quote).toEqual({ text: 'Neu', quoted: 'Alt' });
+    }
+  });
+
   it('cuts at an <hr> followed by a From block', () => {
     const r = htmlToTextParts('<div>Reply</div><hr><div><b>From:</b> bob@example.com<br><b>Sent:</b> Monday</div><div>Old</div>');
     expect(r.text).toBe('Reply');

@@ -44,10 +44,24 @@ function classes(a: Attribs): string[] {
 
 const QUOTE_CLASSES = ['gmail_quote', 'gmail_extra', 'yahoo_quoted', 'moz-cite-prefix', 'protonmail_quote', 'zmail_extra', 'x_gmail_quote', 'gmail_quote_container'];
 
+/** A style with no border (`border:none`, `border: 0`) and no left border put back after it. */
+const NO_BORDER = /(?:^|;)\s*border\s*:\s*(?:none|0(?:px)?)\s*(?:;|$)/i;
+const LEFT_BORDER = /border-left\s*:/i;
+
+/**
+ * Whether a blockquote is indentation the writer typed, not a quote: Gmail's and Apple Mail's "indent more"
+ * (`<blockquote style="margin:0 0 0 40px;border:none;padding:0px">`), with no border where a quote has its bar, no
+ * `type="cite"` and no quote class.
+ */
+function isIndentation(a: Attribs): boolean {
+  if (a.style === undefined || !NO_BORDER.test(a.style) || LEFT_BORDER.test(a.style)) return false;
+  return (a.type ?? '').toLowerCase() !== 'cite' && !classes(a).some((c) => QUOTE_CLASSES.includes(c));
+}
+
 /** A quoted element that may sit between new text (inline replies): drop it alone. */
 function isQuoteElement(tag: string, a: Attribs): boolean {
-  // Any blockquote: mail clients quote with it; a message that is nothing but a blockquote is kept by the caller.
-  if (tag === 'blockquote') return true;
+  // Any blockquote but typed indentation: mail clients quote with it; a message that is nothing but a blockquote is kept by the caller.
+  if (tag === 'blockquote') return !isIndentation(a);
   const cls = classes(a);
   return QUOTE_CLASSES.some((c) => cls.includes(c));
 }
@@ -187,9 +201,9 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
       if ((state & IN_SKIP) === 0) {
         if (detect && (state & IN_QUOTE) === 0) {
           // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
-          const attrs = attrSrc.length >= 4 && MAY_MARK_QUOTE.test(attrSrc) ? parseAttrs(attrSrc) : undefined;
+          const attrs = (attrSrc.length >= 4 && MAY_MARK_QUOTE.test(attrSrc)) || (tag === 'blockquote' && attrSrc.length >= 6) ? parseAttrs(attrSrc) : undefined;
           if (attrs !== undefined && !cut && isCutElement(attrs)) cut = true;
-          if (tag === 'blockquote' || (attrs !== undefined && isQuoteElement(tag, attrs))) state |= IN_QUOTE;
+          if (attrs !== undefined ? isQuoteElement(tag, attrs) : tag === 'blockquote') state |= IN_QUOTE;
           if (tag === 'hr' && (state & IN_QUOTE) === 0 && !cut) hrMarks.push(text.parts.length);
         }
         const out = sink((state & IN_QUOTE) !== 0);
