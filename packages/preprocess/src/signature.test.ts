@@ -150,6 +150,16 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(html.text).toContain('Restbetrag auf DE89 3704 0044 0532 0130 00');
     // A closing `-Name` line under text stays a signature.
     expect(visible('Please call me back.\n\n-Anna').text).toBe('Please call me back.');
+    // Items written as paragraphs (one <p> each), with numbers in them: no contact block either (HTML audit).
+    const items = 'Bitte erledigen Sie Folgendes:\n\n- Depot 1234567890 schließen\n\n- Restbetrag auf DE89 3704 0044 0532 0130 00\n\n- Rückruf unter 0171 2345678';
+    expect(visible(items).text).toBe(items);
+    expect(cleanEmail({ html: '<p>Bitte erledigen Sie Folgendes:</p><p>- Depot 1234567890 schließen</p><p>- Restbetrag auf DE89 3704 0044 0532 0130 00</p><p>- Rückruf unter 0171 2345678</p>' }, { redact: false }).text).toBe(items);
+    // Numbers a `:` line announces (a table of debits, a cell per paragraph), with no address, link or `Tel.`: the customer's.
+    const debits = 'Folgende Abbuchungen kenne ich nicht, bitte zurückholen:\n\n03.11.2025 10:15\n\nLastschrift PAYPAL 1045678901234\n\n-12,99 EUR\n\n01.11.2025 08:00\n\nKartenzahlung 4711081512\n\n-89,90 EUR';
+    expect(visible(debits).text).toBe(debits);
+    // Contact details a `:` line announces, and bulleted contact lines, still go.
+    expect(visible('Bitte helfen Sie mir. Hier sind meine Kontaktdaten:\n\nName: Markus Weber\nE-Mail: markus@example.com\nTelefon: 0171 2345678').text).toBe('Bitte helfen Sie mir. Hier sind meine Kontaktdaten:');
+    expect(visible('Please call me back today, it is urgent.\n\nJohn Smith\n• Tel: +44 20 7946 0958\n• Mail: john@example.com').text).toBe('Please call me back today, it is urgent.');
   });
 
   it('keeps a list or order details that start like a closing: no closing under a list\'s intro, no thanks without a name', () => {

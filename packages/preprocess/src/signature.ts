@@ -479,14 +479,33 @@ function contactBlockStart(lines: readonly string[], last: number): number {
   while (start <= last && lines[start].trim() === '') start += 1;
   if (start > last) return -1;
   let c = 0;
+  let items = 0;
+  let keyed = false;
   for (let k = start; k <= last; k += 1) {
     // A closing under the block (`...\n\nDanke, Ralf`): the block is the message, a list of instructions.
     if (k > start && isSignOff(lines[k])) return -1;
     if (CONTACT.test(lines[k])) c += 1;
+    if (CONTACT_KEY.test(lines[k])) keyed = true;
+    else if (LIST_ITEM.test(lines[k])) items += 1;
   }
+  // Two items of a list (`- Depot 1234567890 schließen`, `2) Rückruf unter 0171 2345678`; not `• Tel. …`): instructions, not contacts.
+  if (items >= 2) return -1;
+  // Numbers a line ending in `:` announces (`Folgende Abbuchungen kenne ich nicht:` above dates, amounts and references),
+  // with no address, link or `Tel.` among them: the customer's data, not a signature (`Meine Kontaktdaten:` above
+  // `E-Mail: …`, `Tel: …` is one).
+  if (!keyed && INTRODUCES.test(lineAbove(lines, start))) return -1;
   // Never cut down to a bare greeting: the block after `Hallo,` is the customer's message.
   return c >= 2 && !isGreetingOnly(lines, start) ? start : -1;
 }
+
+/** The last line above `i` that is not blank ('' for none). */
+function lineAbove(lines: readonly string[], i: number): string {
+  for (let k = i - 1; k >= 0; k -= 1) if (lines[k].trim() !== '') return lines[k];
+  return '';
+}
+
+/** A list's item with words after its mark (`- Depot schließen`, `• Rückruf`, `2) Restbetrag`), not `--` or `-Jan`. */
+const LIST_ITEM = /^\s*(?:[-*•–]|\d{1,2}[.)])\s+\p{L}/u;
 
 /** A list's item (`- x`, `* x`, `• x`, `1. x`, `2) x`, `a) x`) or the line that introduces a list (`Bitte folgendes erledigen:`). */
 const LIST_LINE = new RegExp(String.raw`^\s*(?:[-*•]\s?\S|(?:\d{1,2}|[a-z])[.)]\s)|${INTRODUCES.source}`);
