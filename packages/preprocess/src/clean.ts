@@ -4,6 +4,7 @@ import { composeDiacritics } from './compose.js';
 import type { Email } from './email.js';
 import { CleanOptionsError, InputTooLargeError } from './errors.js';
 import { bodyIsHtml } from './html-body.js';
+import { htmlPlaceholder, writersText } from './eml-text.js';
 import { splitInlineSeparators } from './forward-marker.js';
 import { htmlParts } from './html.js';
 import { detectLanguage } from './language.js';
@@ -323,6 +324,12 @@ function chooseMarkup(email: Pick<Email, 'body' | 'html'>): ParsedMarkup | undef
   const body = email.body ?? '';
   const html = email.html || undefined;
   if (!VISIBLE.test(body)) return html === undefined ? undefined : parsed(html);
+  // A text part that only says to read the HTML (`Diese Nachricht ist im HTML-Format. Bitte verwenden Sie ein
+  // E-Mail-Programm, das HTML darstellen kann.`), as a CRM passes both parts on: the HTML is the email.
+  if (html !== undefined && htmlPlaceholder(body)) {
+    const fromHtml = parsed(html);
+    if (VISIBLE.test(fromHtml.parts.text) || VISIBLE.test(fromHtml.parts.quoted)) return fromHtml;
+  }
   if (!bodyIsHtml(body)) return undefined;
   const fromBody = parsed(body);
   const visible = VISIBLE.test(fromBody.parts.text) || VISIBLE.test(fromBody.parts.quoted);
@@ -339,6 +346,9 @@ function cleanBody(email: Pick<Email, 'body' | 'html'>, scope: CleanScope, remov
   let source = email.body ?? '';
   let sourceLines: readonly string[] | undefined;
   const parts = chooseMarkup(email)?.parts;
+  // A plain-text body as a CRM passes it on, as `parseEml` reads a text part: without Outlook's image placeholders
+  // (`[cid:image001.png@01DB4A2C.5E6F7A80]`) and PGP armor.
+  if (parts === undefined) source = writersText(source);
   if (parts !== undefined) {
     // A message that is all quote (a bare forward, a reply someone wrapped in a blockquote) keeps its text.
     if (!VISIBLE.test(parts.text) && parts.quoted !== '') source = parts.quoted;

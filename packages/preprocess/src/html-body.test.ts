@@ -90,6 +90,14 @@ describe('cleanEmail on a body that is HTML', () => {
     // A body with text wins over html, as before; one of invisible characters only is blank.
     expect(cleanEmail({ body: '<p>Sparplan</p>', html: '<p>Depot</p>' }).text).toBe('Sparplan');
     for (const body of ['\u200b', ' \u200d\r\n\u00ad', '<p>\u200b</p>']) expect(cleanEmail({ body, html: '<p>Depot &uuml;bertragen</p>' }).text, body).toBe('Depot übertragen');
+    // A body that only says to read the HTML is no text of the email: the html is read, as parseEml reads such parts.
+    for (const body of ['Diese Nachricht ist im HTML-Format. Bitte verwenden Sie ein E-Mail-Programm, das HTML darstellen kann.', 'To view the message, please use an HTML compatible email viewer!']) {
+      expect(cleanEmail({ body, html: '<p>Bitte sperren Sie meine Karte, sie wurde gestohlen!</p>' }).text, body).toBe('Bitte sperren Sie meine Karte, sie wurde gestohlen!');
+      // Without html, or with html that shows nothing, the body is what there is.
+      expect(cleanEmail({ body, html: '<p> </p>' }).text).toBe(body);
+    }
+    // Outlook's image placeholders in a text body, as parseEml drops them from a text part.
+    expect(cleanEmail({ body: 'Hallo,\n\nanbei der Screenshot.\n\n[cid:image001.png@01DB4A2C.5E6F7A80]\n\nBitte prüfen.' }, { redact: false }).text).toBe('Hallo,\n\nanbei der Screenshot.\n\nBitte prüfen.');
   });
 
   it('cleans plain text holding < as plain text', () => {
