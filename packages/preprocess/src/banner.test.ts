@@ -16,6 +16,12 @@ describe('removeLeadingBanner', () => {
     ['    CAUTION:This message is from an EXTERNAL SENDER - be CAUTIOUS, Do NOT Click any links or Open any attachments if you were not expecting them.'],
     ['Vorsicht: Diese Nachricht kommt von außerhalb der Organisation.'],
     ['This email originated from outside of the organization.'],
+    // Outlook's tip as Microsoft 365 words it now, and one-line tags with their advice (HTML audit).
+    ["Some people who received this message don't often get email from kunde@example.com. Learn why this is important"],
+    ['Einige Personen, die diese Nachricht erhalten haben, erhalten nicht oft E-Mails von kunde@example.com. Erfahren Sie, warum dies wichtig ist'],
+    ['This message originated outside your organization. Please be cautious with links and attachments.'],
+    ['CAUTION - EXTERNAL EMAIL: Do not click links or open attachments unless you recognize the sender.'],
+    ['EXTERNE E-MAIL: Prüfen Sie Absender und Links, bevor Sie klicken.'],
   ])('takes %j from the top, leaving the customer\'s text as it was', (banner) => {
     expect(clean(`${banner}\n\n${request}`)).toBe(clean(request));
     // Right above the greeting, with no blank line between.
@@ -66,6 +72,8 @@ describe('removeLeadingBanner', () => {
     expect(removeLeadingBanner(own.split('\n')).removed).toEqual([]);
     const extern = 'Externe Depotüberträge dauern zu lange.\nBitte prüfen Sie das.';
     expect(removeLeadingBanner(extern.split('\n')).removed).toEqual([]);
+    // A tag's words with the writer's own words after them: no gateway's advice.
+    expect(clean('External email: I cannot log in since yesterday.')).toBe('External email: I cannot log in since yesterday.');
   });
 
   it('takes only the first line of a long paragraph that opens as a banner (the customer wrote on under it)', () => {

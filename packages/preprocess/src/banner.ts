@@ -23,14 +23,17 @@ const BANNER_START = new RegExp(
     BANNER_TAG,
     // `CAUTION: This email originated from outside ...`, `WARNING: This message is from an EXTERNAL SENDER`.
     String.raw`^[\[(*\s]*(?:caution|warning|attention|notice|important|external(?:\s+e-?mail)?)\s*[\]):!*-]+\s*(?:this|the)\s+(?:e-?mail|message|mail)\s+(?:originated|was\s+sent|came|comes|is|has\s+been\s+sent)\s+(?:from|by)\s+(?:outside|an?\s+external|external)`,
-    // The same without a leading word: `This email originated from outside of the organization.`
-    String.raw`^(?:this|the)\s+(?:e-?mail|message)\s+(?:originated|was\s+sent|came)\s+from\s+outside\s+(?:of\s+)?(?:the|your|our)\s+(?:organi[sz]ation|company|bank)`,
+    // The same without a leading word: `This email originated from outside of the organization.`, `This message originated outside your organization.`
+    String.raw`^(?:this|the)\s+(?:e-?mail|message)\s+(?:originated|was\s+sent|came)\s+(?:from\s+)?outside\s+(?:of\s+)?(?:the|your|our)\s+(?:organi[sz]ation|company|bank)`,
+    // A tag and its advice on one line: `CAUTION - EXTERNAL EMAIL: Do not click links ...`, `EXTERNE E-MAIL: Prüfen Sie ...`.
+    String.raw`^[\[(*\s]*(?:(?:caution|warning|achtung|vorsicht)\s*[\]):!*-]*\s*)?(?:external|externe)\s+(?:e-?mail|sender|absender|nachricht)\s*[\]):!*-]+\s*(?:do\s+not|don['’]t|please|be\s|use\s|verify|this\s|the\s|bitte|prüfen|seien|klicken|öffnen|diese\s|die\s)`,
     // `ACHTUNG: Diese E-Mail stammt von einem externen Absender`, `Vorsicht: Diese Nachricht kommt von außerhalb ...`.
     String.raw`^[\[(*\s]*(?:achtung|vorsicht|warnung|hinweis|externe?(?:\s+e-?mail)?)\s*[\]):!*-]+\s*(?:diese|die)\s+(?:e-?mail|nachricht|mail)\s+(?:stammt|kommt|wurde|ist)\s+(?:von|aus|außerhalb|ausserhalb)`,
     String.raw`^(?:diese|die)\s+(?:e-?mail|nachricht)\s+(?:stammt|kommt)\s+(?:von\s+(?:einem|einer)\s+externen|von\s+außerhalb|von\s+ausserhalb)`,
-    // Outlook's first-contact tip.
-    String.raw`^(?:some\s+people\s+who\s+received\s+this\s+message\s+)?you\s+don['’]?t\s+often\s+get\s+e-?mail\s+from\s`,
-    String.raw`^(?:einige\s+personen,\s+die\s+diese\s+nachricht\s+erhalten\s+haben,\s+)?sie\s+erhalten\s+nicht\s+oft\s+(?:eine\s+)?e-?mails?\s+von\s`,
+    // Outlook's first-contact tip, in its older (`You don't often get email from`) and current wording (`Some people who
+    // received this message don't often get email from`, `Einige Personen, die diese Nachricht erhalten haben, erhalten nicht oft E-Mails von`).
+    String.raw`^(?:some\s+people\s+who\s+received\s+this\s+message\s+(?:you\s+)?|you\s+)don['’]?t\s+often\s+get\s+e-?mail\s+from\s`,
+    String.raw`^(?:einige\s+personen,\s+die\s+diese\s+nachricht\s+erhalten\s+haben,\s+(?:sie\s+)?|sie\s+)erhalten\s+nicht\s+oft\s+(?:eine\s+)?e-?mails?\s+von\s`,
   ].join('|'),
   'iu',
 );

@@ -67,6 +67,13 @@ describe('quoted replies in plain text', () => {
     expect(quotes('See below.\n\n-----Original Message-----\nFrom: Bank\nold text')).toBe('See below.');
   });
 
+  it("cuts at a help desk's reply marker, bare or drawn as Zendesk draws it (##- ... -##)", () => {
+    const thread = 'Your request (12345) has been updated.\n\nAnna (Bank)\n\nHello, could you tell us your new number?';
+    for (const marker of ['##- Please type your reply above this line -##', '##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##', 'Please type your reply above this line']) {
+      expect(quotes(`Hi,\nplease update my phone number.\n\n${marker}\n\n${thread}`), marker).toBe('Hi,\nplease update my phone number.');
+    }
+  });
+
   it('cuts at a rule naming the message answered with its date (--- Ihre Nachricht vom 02.02.2026 ---)', () => {
     const old = 'Sehr geehrte Damen und Herren,\nbitte legen Sie ein Festgeld über 10.000 EUR an.';
     expect(quotes(`Ich komme nicht mehr in die App, der Login schlägt fehl.\n\n--- Ihre Nachricht vom 02.02.2026 ---\n${old}`)).toBe('Ich komme nicht mehr in die App, der Login schlägt fehl.');

@@ -285,6 +285,21 @@ describe('signatures, device lines, disclaimers and footers', () => {
       expect(isDeviceLine(l), l).toBe(true);
     }
     expect(visible('Please block my card.\n\nGet Outlook for iOS<https://aka.ms/o0ukef>').text).toBe('Please block my card.');
+    // As the German apps word it now (HTML audit).
+    for (const l of ['Outlook für Android herunterladen<https://aka.ms/AAb9ysg>', 'Outlook für iOS beziehen<https://aka.ms/o0ukef>', 'Download Outlook for Android']) expect(isDeviceLine(l), l).toBe(true);
+  });
+
+  it("cuts an antivirus program's footer (Avast, AVG), not the customer's words about viruses", () => {
+    for (const footer of [
+      'Diese E-Mail wurde von Avast Antivirus-Software auf Viren geprüft.\nhttps://www.avast.com/antivirus',
+      'Diese E-Mail wurde von Avast Antivirus-Software auf Viren geprüft.',
+      'This email has been checked for viruses by Avast antivirus software.\nwww.avast.com',
+      'Virus-free. www.avg.com',
+      'Virenfrei.www.avast.com',
+    ]) {
+      expect(visible(`Bitte sperren Sie meine Karte.\n\n${footer}`).text, footer).toBe('Bitte sperren Sie meine Karte.');
+    }
+    expect(visible('Hallo,\n\nmein Rechner ist virenfrei, trotzdem klappt der Login nicht.').text).toBe('Hallo,\n\nmein Rechner ist virenfrei, trotzdem klappt der Login nicht.');
   });
 
   it('takes a line on which masking finds anything, or found it, for no device line: masking lessens its words', () => {

@@ -166,6 +166,7 @@ const DEVICE = [
   /^(?:von|vom) meine[mn]? .{1,50} (?:gesendet|verschickt)\.?$/i,
   /^get outlook for (?:ios|android)\.?$/i,
   /^(?:holen sie sich|hol dir) outlook für (?:ios|android)\.?$/i,
+  /^(?:outlook für (?:ios|android) (?:herunterladen|beziehen)|download outlook for (?:ios|android))\.?$/i,
   /^diese nachricht wurde von meinem .{1,60} gesendet\.?$/i,
 ];
 /** A short line naming a phone or mail app: "Enviado do meu iPhone", "Az iPhone-omról küldve", "أُرسلت من الـ iPhone". */
@@ -235,7 +236,7 @@ const DISCLAIMER_WORD =
 /** The sender writing about themselves: boilerplate is impersonal. */
 const FIRST_PERSON = /\b(?:ich|mein|meine|meinen|meinem|meiner|meines|mir|mich|my|me)\b|\bI(?:'m|'ve|'d| am| have| was| would| will)\b/i;
 const FOOTER =
-  /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences/i;
+  /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences|www\.(?:avast|avg)\.com|checked for viruses|auf viren (?:ge|über)prüft/i;
 const RULE = /^[-_=*~#.\s]{3,}$/;
 /** Any of DISCLAIMER_PHRASE, DISCLAIMER_WORD and FOOTER, for `legalKind`'s first test (grouped: it runs on every closing paragraph). */
 const LEGAL_ANY = new RegExp(byFirstLetter([DISCLAIMER_PHRASE.source, DISCLAIMER_WORD.source, FOOTER.source]), 'i');
