@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isIsin } from './keyed-numbers.js';
+import { cleanEmail } from './clean.js';
 import { redactPii } from './redact.js';
 
 /** Each text masked as given, with the default detectors. */
@@ -52,6 +53,15 @@ describe('numbers a keyword names', () => {
     ]);
     // Not over a blank line: the number there is another paragraph's.
     expect(redactPii('Bitte mein Depot\n\n1234567890 prüfen').text).toBe('Bitte mein Depot\n\n1234567890 prüfen');
+    // But over one after a label's `:`: a web form's field and value, each in its own <p> (HTML audit).
+    expectMasked([
+      ['Kundennummer:\n\n1234567890', 'Kundennummer:\n\n[ACCOUNT]'],
+      ['Geburtsdatum:\n\n12.03.1980', 'Geburtsdatum:\n\n[BIRTHDATE]'],
+      ['Steuer-ID: \n\n12345678901', 'Steuer-ID: \n\n[TAX_ID]'],
+    ]);
+    expect(cleanEmail({ html: '<p><strong>Kundennummer:</strong></p><p>1234567890</p><p><strong>Geburtsdatum:</strong></p><p>12.03.1980</p>' }).text).toBe('Kundennummer:\n\n[ACCOUNT]\n\nGeburtsdatum:\n\n[BIRTHDATE]');
+    // Two blank lines, or a blank line and no `:`, still part them.
+    expect(redactPii('Kundennummer:\n\n\n1234567890').text).toBe('Kundennummer:\n\n\n1234567890');
   });
 
   it('masks the value after a bracket, `=` or a dash between blanks', () => {

@@ -246,11 +246,19 @@ function endsKeyword(word: string, words: ReadonlySet<string>): boolean {
 
 const isWordChar = (c: number) => isAsciiLetter(c) || c === 46 || c === 45 || c >= 0xc0;
 
+/** Whether the line ending at `end` (a line break's index) ends with a label's `:` (blanks and `\r` after it allowed). */
+function labelEndsAt(text: string, end: number): boolean {
+  let k = end - 1;
+  while (k >= 0 && k > end - 4 && (text.charCodeAt(k) === 10 || text.charCodeAt(k) === 13 || text.charCodeAt(k) === 32)) k -= 1;
+  return k >= 0 && text.charCodeAt(k) === 58;
+}
+
 /** What `wordStart` steps over: blanks, `\r`, `:`, `#`, `=`, brackets (`(IdNr.): `) and a dash (`Depotnummer - 123…`). */
 const BETWEEN = new Set([32, 9, 160, 13, 58, 35, 61, 40, 41, 45]);
 
 /**
- * Where the word before `at` starts, over `BETWEEN` and one line break (`Depotnummer:\n1234567890`), at most 8
+ * Where the word before `at` starts, over `BETWEEN` and one line break (`Depotnummer:\n1234567890`), or a blank line
+ * after a label's `:` (`Kundennummer:\n\n1234567890`, a web form's field and value each in its own `<p>`), at most 8
  * characters; `at` itself when none.
  */
 function wordStart(text: string, at: number): [start: number, end: number] {
@@ -260,7 +268,7 @@ function wordStart(text: string, at: number): [start: number, end: number] {
     const c = text.charCodeAt(e - 1);
     if (c === 10) lineBreaks += 1;
     else if (!BETWEEN.has(c)) break;
-    if (lineBreaks > 1) break;
+    if (c === 10 && lineBreaks > 1 && !(lineBreaks === 2 && labelEndsAt(text, e - 1))) break;
     e -= 1;
   }
   let b = e;
