@@ -17,6 +17,11 @@ describe('prepareModelInput', () => {
     expect(input.meta).toEqual(['lang=de', 'bank=comdirect-bank']);
   });
 
+  it('reads the subject masked as the body is (its IBAN the token [IBAN], as in the body)', () => {
+    const input = prepareModelInput({ subject: 'AW: Kündigung DE89 3704 0044 0532 0130 00, Rückruf 0171 2345678', body: 'Bitte kündigen.' });
+    expect(input.text).toBe('Kündigung [IBAN], Rückruf [PHONE]\nBitte kündigen.');
+  });
+
   it('works without subject or bank', () => {
     const input = prepareModelInput({ body: 'Please reset my two-factor authentication, the app lost my device.' });
     expect(input.text.startsWith('Please reset')).toBe(true);

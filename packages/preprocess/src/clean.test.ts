@@ -47,6 +47,16 @@ describe('cleanEmail', () => {
     expect(cleanEmail({ body }, { redact: false }).text).toBe(body);
   });
 
+  it('masks the subject as the text, listing its redactions with part subject (the model reads the subject too)', () => {
+    const email = { subject: 'AW: Kündigung DE89 3704 0044 0532 0130 00, Rückruf 0171 2345678', body: 'Bitte kündigen, IBAN DE89 3704 0044 0532 0130 00.' };
+    const r = cleanEmail(email);
+    expect(r.subject).toBe('Kündigung [IBAN], Rückruf [PHONE]');
+    expect(r.text).toBe('Bitte kündigen, IBAN [IBAN].');
+    expect(r.redactions.map((x) => [x.type, x.part ?? 'text'])).toEqual([['IBAN', 'text'], ['IBAN', 'subject'], ['PHONE', 'subject']]);
+    expect(r.subject.slice(r.redactions[1].start, r.redactions[1].end)).toBe('[IBAN]');
+    expect(cleanEmail(email, { redact: false }).subject).toBe('Kündigung DE89 3704 0044 0532 0130 00, Rückruf 0171 2345678');
+  });
+
   it('composes letters written with combining marks (NFD) first, so every rule and the model see one form', () => {
     const nfd = (s: string) => s.normalize('NFD');
     const r = cleanEmail({ body: nfd(german), subject: nfd('AW: Depotauszüge') });

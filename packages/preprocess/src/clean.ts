@@ -29,14 +29,14 @@ export type RemovedPart = z.infer<typeof RemovedPartSchema>;
 export const CleanResultSchema = z.object({
   /** The customer's new text, PII masked unless redaction is off. */
   text: z.string(),
-  /** The subject without Re:/AW:/WG:/Fwd: prefixes. */
+  /** The subject without Re:/AW:/WG:/Fwd: prefixes, PII masked as `text` is. */
   subject: z.string(),
   signature: z.string().optional(),
   quoted: z.string().optional(),
   removed: z.array(RemovedPartSchema),
   /** ISO 639-1 code, or 'und' when undetermined. */
   language: z.string(),
-  /** Where each placeholder sits in `text`. */
+  /** Where each placeholder sits in `text`, or in `subject` (`part: 'subject'`). */
   redactions: z.array(RedactionSchema),
 });
 export type CleanResult = z.infer<typeof CleanResultSchema>;
@@ -387,14 +387,17 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
   }
 
   const redactOptions = options.redact ?? true;
-  const red = redactOptions === false ? { text: cleaned.text, redactions: [] } : redactPlain(cleaned.text, redactOptions === true ? {} : redactOptions);
+  const mask = (text: string) => (redactOptions === false || text === '' ? { text, redactions: [] } : redactPlain(text, redactOptions === true ? {} : redactOptions));
+  const red = mask(cleaned.text);
+  // The subject is read with the text (the model reads both): masked alike (`AW: Kündigung DE89 3704 …`).
+  const subject = mask(normaliseSubject(email.subject));
   return {
     text: red.text,
-    subject: normaliseSubject(email.subject),
+    subject: subject.text,
     signature: cleaned.signature,
     quoted: joinParts(removed, 'quoted'),
     removed,
     language: detectLanguage(cleaned.text),
-    redactions: red.redactions,
+    redactions: subject.redactions.length === 0 ? red.redactions : [...red.redactions, ...subject.redactions.map((r) => ({ ...r, part: 'subject' as const }))],
   };
 }
