@@ -38,6 +38,13 @@ describe('htmlToText', () => {
     }
   });
 
+  it("opens Outlook's signature container (id=Signature) with a `-- ` line, before its first visible text only", () => {
+    expect(htmlToTextParts('<div>Bitte Auszüge senden.</div><div id="Signature"><div>Dr. Klaus Beispiel</div><div>Tel. 069 123456-0</div></div>').text).toBe('Bitte Auszüge senden.\n--\nDr. Klaus Beispiel\nTel. 069 123456-0');
+    // An empty container (no signature set) gets none, and no text after it does.
+    expect(htmlToTextParts('<div>Bitte Auszüge senden.</div><div id="Signature"><br></div><div>Danke!</div>').text).toBe('Bitte Auszüge senden.\n\nDanke!');
+    expect(htmlToTextParts('<div>Neu</div><div id="Signature"><div>Anna</div></div>', { detectQuotes: false }).text).toBe('Neu\nAnna');
+  });
+
   it('cuts at an <hr> followed by a From block', () => {
     const r = htmlToTextParts('<div>Reply</div><hr><div><b>From:</b> bob@example.com<br><b>Sent:</b> Monday</div><div>Old</div>');
     expect(r.text).toBe('Reply');

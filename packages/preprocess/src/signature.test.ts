@@ -289,6 +289,15 @@ describe('signatures, device lines, disclaimers and footers', () => {
     for (const l of ['Outlook für Android herunterladen<https://aka.ms/AAb9ysg>', 'Outlook für iOS beziehen<https://aka.ms/o0ukef>', 'Download Outlook for Android']) expect(isDeviceLine(l), l).toBe(true);
   });
 
+  it("cuts the signature in Outlook's signature container, which has no closing and one contact line (HTML audit)", () => {
+    const html = '<div>Bitte senden Sie mir die Kontoauszüge für September per Post zu.</div><div id="Signature"><div>Dr. Klaus Beispiel</div><div>Schillerstraße 12, 60313 Frankfurt am Main</div><div>Tel. 069 123456-0</div></div>';
+    const r = cleanEmail({ html }, { redact: false });
+    expect(r.text).toBe('Bitte senden Sie mir die Kontoauszüge für September per Post zu.');
+    expect(r.signature).toBe('--\nDr. Klaus Beispiel\nSchillerstraße 12, 60313 Frankfurt am Main\nTel. 069 123456-0');
+    // Scope quotes keeps it, under its `--` line.
+    expect(cleanEmail({ html }, { scope: 'quotes', redact: false }).text).toBe('Bitte senden Sie mir die Kontoauszüge für September per Post zu.\n--\nDr. Klaus Beispiel\nSchillerstraße 12, 60313 Frankfurt am Main\nTel. 069 123456-0');
+  });
+
   it("cuts an antivirus program's footer (Avast, AVG), not the customer's words about viruses", () => {
     for (const footer of [
       'Diese E-Mail wurde von Avast Antivirus-Software auf Viren geprüft.\nhttps://www.avast.com/antivirus',
