@@ -10,6 +10,16 @@ describe('detectLanguage', () => {
     expect(detectLanguage('I would like to close my account.')).toBe('en');
   });
 
+  it('tells the other languages of a German bank\'s customers (French, Spanish, Dutch, Italian, Polish, Turkish)', () => {
+    expect(detectLanguage('Bonjour, je voudrais clôturer mon compte titres.')).toBe('fr');
+    expect(detectLanguage('Hola, quiero cerrar mi cuenta.')).toBe('es');
+    expect(detectLanguage('Buongiorno, vorrei chiudere il mio conto.')).toBe('it');
+    expect(detectLanguage('Goedemorgen, ik wil graag mijn rekening opheffen, bedankt.')).toBe('nl');
+    // Polish read as German for `konto` before, Turkish as undetermined.
+    expect(detectLanguage('Dzień dobry, chciałbym zamknąć konto.')).toBe('pl');
+    expect(detectLanguage('Merhaba, hesabımı kapatmak istiyorum.')).toBe('tr');
+  });
+
   it('says und when there is no evidence, and never throws', () => {
     expect(detectLanguage('')).toBe('und');
     expect(detectLanguage('12345 !!!')).toBe('und');

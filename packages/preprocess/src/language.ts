@@ -9,6 +9,8 @@ const STOP_WORDS: Record<string, string> = {
   es: 'al como con de del el en es esta este hola la las lo los muy no para pero por que se su sus un una usted y gracias estimado saludos',
   nl: 'aan bij de dat een en het hij ik in is je met niet nog op te van voor wat we ze zijn u uw graag bedankt groeten',
   it: 'al che con da del della di e il in la le lo non per più si sono un una grazie saluti buongiorno',
+  pl: 'jest się nie że jak ale czy dla już mnie moje mój moja moim proszę dzień dobry dziękuję pozdrawiam poważaniem chciałbym chciałabym konta kontem przelew został zostało',
+  tr: 've bir bu için ile çok ama ben benim hesap hesabım hesabımı lütfen merhaba teşekkürler teşekkür ederim saygılarımla olarak istiyorum değil kartım',
 };
 
 const LANGS = Object.keys(STOP_WORDS);
@@ -114,7 +116,7 @@ function addScore(l: number, v: number): void {
 }
 
 /**
- * The language of a text as an ISO 639-1 code ('de', 'en', 'fr', 'es', 'nl', 'it'), or 'und' when the
+ * The language of a text as an ISO 639-1 code ('de', 'en', 'fr', 'es', 'nl', 'it', 'pl', 'tr'), or 'und' when the
  * text has too little evidence. Never throws.
  */
 export function detectLanguage(text: string): string {

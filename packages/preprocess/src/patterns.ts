@@ -44,7 +44,7 @@ export function lineFacts(line: string): number {
 }
 
 const INTRO = String.raw`(?:on|am|le|el|op|il|em|w dniu|dnia|den|d\.|på|dne|в|у|στις|pe|vào|在|於|في)`;
-const VERB = String.raw`(?:wrote|writes|sent|has written|schrieb|geschrieben|a écrit|a ecrit|écrit|escribió|escribio|escribieron|ha escrito|schreef|geschreven|ha scritto|scrisse|napisał(?:a|\(a\))?|napisana|napisal|pisze|skrev(?: følgende)?|escreveu|написал(?:а|\(а\))?|написав|kirjoitti|έγραψε|írta|a scris|đã viết|viết|写道|寫道|작성|のメッセージ|كتب)`;
+const VERB = String.raw`(?:wrote|writes|sent|has written|schrieb|geschrieben|a écrit|a ecrit|écrit|escribió|escribio|escribieron|ha escrito|schreef|geschreven|ha scritto|scrisse|napisał(?:a|\(a\))?|napisana|napisal|pisze|şunu yazdı|yazdı|skrev(?: følgende)?|escreveu|написал(?:а|\(а\))?|написав|kirjoitti|έγραψε|írta|a scris|đã viết|viết|写道|寫道|작성|のメッセージ|كتب)`;
 
 /** `On <date>, <name> wrote:` and its translations, whole on one line. */
 const HEADER_INTRO = new RegExp(String.raw`^${INTRO}[\s,].{0,300}${VERB}.{0,150}[:：]$`, 'iu');

@@ -67,6 +67,14 @@ describe('quoted replies in plain text', () => {
     expect(quotes('See below.\n\n-----Original Message-----\nFrom: Bank\nold text')).toBe('See below.');
   });
 
+  it('cuts at Polish and Turkish reply headers, and their closings go as signatures', () => {
+    const polish = cleanEmail({ body: 'Dzień dobry,\n\nchciałbym zamknąć konto.\n\nPozdrawiam\nJan Kowalski\n\nW dniu 3.11.2025 o 10:15, Service <service@bank.example> pisze:\n> Dzień dobry' }, { redact: false });
+    expect(polish.text).toBe('Dzień dobry,\n\nchciałbym zamknąć konto.');
+    const turkish = cleanEmail({ body: 'Merhaba,\n\nhesabımı kapatmak istiyorum.\n\nSaygılarımla\nAhmet Yılmaz\n\n3 Kas 2025 Pzt 10:15 tarihinde Service <service@bank.example> şunu yazdı:\n> Merhaba' }, { redact: false });
+    expect(turkish.text).toBe('Merhaba,\n\nhesabımı kapatmak istiyorum.');
+    expect([polish.language, turkish.language]).toEqual(['pl', 'tr']);
+  });
+
   it("cuts at a help desk's reply marker, bare or drawn as Zendesk draws it (##- ... -##)", () => {
     const thread = 'Your request (12345) has been updated.\n\nAnna (Bank)\n\nHello, could you tell us your new number?';
     for (const marker of ['##- Please type your reply above this line -##', '##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##', 'Please type your reply above this line']) {

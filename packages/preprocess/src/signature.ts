@@ -22,6 +22,8 @@ export const SIGN_OFFS = [
   'many thanks', 'thanks again', 'thanks in advance', 'sincerely', 'yours sincerely', 'sincerely yours', 'yours truly',
   'yours faithfully', 'best wishes', 'all the best', 'with best regards', 'with kind regards', 'kindest regards', 'greetings',
   'thank you very much', 'thanks so much', 'thx', 'br',
+  // Polish, Turkish
+  'pozdrawiam', 'z poważaniem', 'z pozdrowieniami', 'serdecznie pozdrawiam', 'saygılarımla', 'teşekkürler',
   // French, Spanish, Dutch, Italian
   'cordialement', 'bien cordialement', 'bien à vous', 'salutations', 'merci', 'saludos', 'saludos cordiales', 'atentamente',
   'met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'groeten', 'cordiali saluti', 'distinti saluti', 'saluti',
