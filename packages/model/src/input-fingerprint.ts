@@ -67,6 +67,10 @@ const PROBES: readonly Email[] = [
       '<p>- Depot 1234567890 schließen</p><p>- Rückruf unter 0171 2345678</p><p><b>Kundennummer:</b></p><p>1234567890</p>' +
       '<div id="Signature"><div>Dr. Klaus Beispiel</div><div>Tel. 069 123456-0</div></div>',
   },
+  // Word's HTML, its source wrapped inside a closing.
+  {
+    html: "<p class=MsoNormal>Bitte senden Sie mir eine Kopie\r\ndes Kreditvertrags zu.</p><p class=MsoNormal>Mit\r\nfreundlichen Grüßen</p><p class=MsoNormal>Hans-Jürgen Beispielmann</p>",
+  },
   { body: 'Bitte Zählernummer 0012345678 prüfen.\n\n##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##\n\nIhre Anfrage wurde aktualisiert.' },
 ];
 

@@ -8,9 +8,10 @@ function isFoldBlank(c: number): boolean {
 
 /**
  * `s` from `start` to `end` with every run of blanks folded: source line breaks survive as one line break
- * (talon and the fixtures keep them), other runs become one space. Copies only what changes.
+ * (talon and the fixtures keep them), other runs become one space; with `breaksAsSpace`, line breaks too (Word's
+ * HTML, whose source wraps lines inside its paragraphs: `Mit\r\nfreundlichen Grüßen`). Copies only what changes.
  */
-export function foldBlanks(s: string, start: number, end: number): string {
+export function foldBlanks(s: string, start: number, end: number, breaksAsSpace = false): string {
   let out = '';
   let copied = start;
   let i = start;
@@ -25,7 +26,7 @@ export function foldBlanks(s: string, start: number, end: number): string {
     let lineBreak = false;
     for (; i < end; i += 1) {
       const d = s.charCodeAt(i);
-      if (d === 10) lineBreak = true;
+      if (d === 10) lineBreak = !breaksAsSpace;
       else if (!isFoldBlank(d)) break;
     }
     // A single space stays as it is.

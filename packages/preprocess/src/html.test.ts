@@ -45,6 +45,14 @@ describe('htmlToText', () => {
     expect(htmlToTextParts('<div>Neu</div><div id="Signature"><div>Anna</div></div>', { detectQuotes: false }).text).toBe('Neu\nAnna');
   });
 
+  it("reads Word's wrapped source lines (Outlook on Windows) as the blanks a reader sees; other HTML keeps its source line breaks", () => {
+    const word = "<p class=MsoNormal><span>Bitte senden Sie mir eine Kopie\r\ndes Kreditvertrags zu.<o:p></o:p></span></p><p class=MsoNormal><span>Mit\r\nfreundlichen Grüßen</span></p>";
+    expect(htmlToTextParts(word).text).toBe('Bitte senden Sie mir eine Kopie des Kreditvertrags zu.\n\nMit freundlichen Grüßen');
+    expect(htmlToTextParts('<html xmlns:o="urn:schemas-microsoft-com:office:office"><body><p>Sehr geehrte\nDamen und Herren,</p></body></html>').text).toBe('Sehr geehrte Damen und Herren,');
+    expect(htmlToTextParts('<pre class=MsoNormal>a\nb</pre>').text).toBe('a\nb');
+    expect(htmlToTextParts('<p>Sehr geehrte\nDamen und Herren,</p>').text).toBe('Sehr geehrte\nDamen und Herren,');
+  });
+
   it('cuts at an <hr> followed by a From block', () => {
     const r = htmlToTextParts('<div>Reply</div><hr><div><b>From:</b> bob@example.com<br><b>Sent:</b> Monday</div><div>Old</div>');
     expect(r.text).toBe('Reply');

@@ -146,6 +146,12 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
   /** `<p>` elements on the stack: most documents have none open when a block opens, and no search is needed then. */
   let openP = 0;
   /**
+   * Word's HTML (Outlook on Windows: `class=MsoNormal`, Office namespaces) wraps its source at about 76 characters
+   * inside paragraphs, where a reader sees a space (`Mit\r\nfreundlichen Grüßen`, a closing split so): its line breaks
+   * are read as blanks, as a browser shows them. Other HTML keeps them, as talon and the fixtures do.
+   */
+  const wordSource = html.includes('MsoNormal') || html.includes('schemas-microsoft-com:office');
+  /**
    * Outlook's signature container: the stack depth it was opened at while its `-- ` line waits for its first visible
    * text (an empty container, as Outlook leaves one with no signature set, gets none); 0 when none waits, -1 once written.
    */
@@ -189,8 +195,8 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
         out.lineBreak(1);
         signatureDepth = -1;
       }
-      if (t !== undefined) out.text(pre ? t : foldBlanks(t, 0, t.length));
-      else out.text(pre ? html.slice(start, end) : foldBlanks(html, start, end));
+      if (t !== undefined) out.text(pre ? t : foldBlanks(t, 0, t.length, wordSource));
+      else out.text(pre ? html.slice(start, end) : foldBlanks(html, start, end, wordSource));
     },
     close(name) {
       for (let k = tags.length - 1; k > 0 && k >= tags.length - CLOSE_SEARCH; k -= 1) {

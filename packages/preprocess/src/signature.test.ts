@@ -298,6 +298,11 @@ describe('signatures, device lines, disclaimers and footers', () => {
     expect(cleanEmail({ html }, { scope: 'quotes', redact: false }).text).toBe('Bitte senden Sie mir die Kontoauszüge für September per Post zu.\n--\nDr. Klaus Beispiel\nSchillerstraße 12, 60313 Frankfurt am Main\nTel. 069 123456-0');
   });
 
+  it("cuts a closing that Word's HTML wrapped in its source (Mit\\r\\nfreundlichen Grüßen), and the name and address under it", () => {
+    const html = "<p class=MsoNormal><span style='font-size:11.0pt'>Bitte senden Sie mir eine Kopie des Kreditvertrags zu.<o:p></o:p></span></p><p class=MsoNormal>&nbsp;</p><p class=MsoNormal><span style='font-size:11.0pt'>Mit\r\nfreundlichen Grüßen<o:p></o:p></span></p><p class=MsoNormal>Hans-Jürgen Beispielmann</p><p class=MsoNormal>Lindenweg 3, 80331 München</p>";
+    expect(cleanEmail({ html }, { redact: false }).text).toBe('Bitte senden Sie mir eine Kopie des Kreditvertrags zu.');
+  });
+
   it("cuts an antivirus program's footer (Avast, AVG), not the customer's words about viruses", () => {
     for (const footer of [
       'Diese E-Mail wurde von Avast Antivirus-Software auf Viren geprüft.\nhttps://www.avast.com/antivirus',
