@@ -73,7 +73,13 @@ describe('removeLeadingBanner', () => {
     const extern = 'Externe Depotüberträge dauern zu lange.\nBitte prüfen Sie das.';
     expect(removeLeadingBanner(extern.split('\n')).removed).toEqual([]);
     // A tag's words with the writer's own words after them: no gateway's advice.
-    expect(clean('External email: I cannot log in since yesterday.')).toBe('External email: I cannot log in since yesterday.');
+    for (const own of ['External email: I cannot log in since yesterday.', 'External email: Please reset my online banking password, I cannot log in.', 'Externe Nachricht: Bitte überweisen Sie 500 EUR an meinen Sohn.']) {
+      expect(clean(`${own}\nDas ist dringend.`), own).toBe(`${own}\nDas ist dringend.`);
+    }
+    // A tag and a long run of blanks ends in linear time (two blank runs side by side in the pattern were quadratic:
+    // 80,000 blanks took 6.6 s); a slow pattern fails this test by its timeout.
+    const long = `CAUTION${' '.repeat(200_000)}x`;
+    expect(clean(long) === long).toBe(true);
   });
 
   it('takes only the first line of a long paragraph that opens as a banner (the customer wrote on under it)', () => {

@@ -26,7 +26,8 @@ const BANNER_START = new RegExp(
     // The same without a leading word: `This email originated from outside of the organization.`, `This message originated outside your organization.`
     String.raw`^(?:this|the)\s+(?:e-?mail|message)\s+(?:originated|was\s+sent|came)\s+(?:from\s+)?outside\s+(?:of\s+)?(?:the|your|our)\s+(?:organi[sz]ation|company|bank)`,
     // A tag and its advice on one line: `CAUTION - EXTERNAL EMAIL: Do not click links ...`, `EXTERNE E-MAIL: Prüfen Sie ...`.
-    String.raw`^[\[(*\s]*(?:(?:caution|warning|achtung|vorsicht)\s*[\]):!*-]*\s*)?(?:external|externe)\s+(?:e-?mail|sender|absender|nachricht)\s*[\]):!*-]+\s*(?:do\s+not|don['’]t|please|be\s|use\s|verify|this\s|the\s|bitte|prüfen|seien|klicken|öffnen|diese\s|die\s)`,
+    // The advice is a gateway's (`Do not click`, `Prüfen Sie`), not a customer's `Please reset my password`.
+    String.raw`^[\[(*\s]*(?:(?:caution|warning|achtung|vorsicht)[\s\]):!*-]*)?(?:external|externe)\s+(?:e-?mail|sender|absender|nachricht)\s*[\]):!*-]+\s*(?:do\s+not\s+(?:click|open)|don['’]t\s+(?:click|open)|(?:please\s+)?(?:be\s+(?:careful|cautious)|verify\s+the\s+sender|use\s+caution)|this\s+(?:e-?mail|message)\s+(?:originated|came|is\s+from|was\s+sent)|prüfen\s+sie|klicken\s+sie\s+nicht|öffnen\s+sie\s+(?:keine|nicht)|seien\s+sie\s+vorsichtig|diese\s+(?:e-?mail|nachricht)\s+(?:stammt|kommt))`,
     // `ACHTUNG: Diese E-Mail stammt von einem externen Absender`, `Vorsicht: Diese Nachricht kommt von außerhalb ...`.
     String.raw`^[\[(*\s]*(?:achtung|vorsicht|warnung|hinweis|externe?(?:\s+e-?mail)?)\s*[\]):!*-]+\s*(?:diese|die)\s+(?:e-?mail|nachricht|mail)\s+(?:stammt|kommt|wurde|ist)\s+(?:von|aus|außerhalb|ausserhalb)`,
     String.raw`^(?:diese|die)\s+(?:e-?mail|nachricht)\s+(?:stammt|kommt)\s+(?:von\s+(?:einem|einer)\s+externen|von\s+außerhalb|von\s+ausserhalb)`,

@@ -261,14 +261,14 @@ const BETWEEN = new Set([32, 9, 160, 13, 58, 35, 61, 40, 41, 45]);
  * after a label's `:` (`Kundennummer:\n\n1234567890`, a web form's field and value each in its own `<p>`), at most 8
  * characters; `at` itself when none.
  */
-function wordStart(text: string, at: number): [start: number, end: number] {
+function wordStart(text: string, at: number, overBlankLine = true): [start: number, end: number] {
   let e = at;
   let lineBreaks = 0;
   while (e > 0 && at - e < 8) {
     const c = text.charCodeAt(e - 1);
     if (c === 10) lineBreaks += 1;
     else if (!BETWEEN.has(c)) break;
-    if (c === 10 && lineBreaks > 1 && !(lineBreaks === 2 && labelEndsAt(text, e - 1))) break;
+    if (c === 10 && lineBreaks > 1 && !(overBlankLine && lineBreaks === 2 && labelEndsAt(text, e - 1))) break;
     e -= 1;
   }
   let b = e;
@@ -308,20 +308,25 @@ const NUMBER_WORDS = new Set(['nr', 'nr.', 'no', 'no.', 'number', 'nummer', 'id'
 
 /** Words between a keyword and its number that say nothing of it (`Meine Zählernummer ist 0012345678`, `lautet`). */
 const LINKING_WORDS = new Set(['ist', 'lautet', 'is']);
+/** A number's own name (`Zählernummer`, `Belegnr.`, `order number`): only such a keyword is read over `ist`/`is`. */
+const NAMES_NUMBER = /(?:nummer|nr\.?|number|no\.?|id)$/;
 
 /**
- * The lower-cased keyword before a number at `at`: the word before it (over `:`, `#` and blanks), or the word before
- * its number word (`Order no.` and `Auftrags-Nr.` give `order` and `auftrags`) or its `ist`, `lautet` or `is`.
+ * The lower-cased keyword before a number at `at`: the word before it (over `:`, `#` and blanks, not over a blank
+ * line), or the word before its number word (`Order no.` and `Auftrags-Nr.` give `order` and `auftrags`), or before
+ * an `ist`, `lautet` or `is` after a number's own name (`Meine Zählernummer ist`; not `Die Rechnung ist`).
  */
 export function keywordBefore(text: string, at: number): string {
-  let [b, e] = wordStart(text, at);
+  let [b, e] = wordStart(text, at, false);
   let word = text.slice(b, e).toLowerCase();
   if (LINKING_WORDS.has(word)) {
-    [b, e] = wordStart(text, b);
-    word = text.slice(b, e).toLowerCase();
+    const [pb, pe] = wordStart(text, b, false);
+    const named = text.slice(pb, pe).toLowerCase();
+    if (!NAMES_NUMBER.test(named)) return word;
+    [b, e, word] = [pb, pe, named];
   }
   if (NUMBER_WORDS.has(word)) {
-    [b, e] = wordStart(text, b);
+    [b, e] = wordStart(text, b, false);
     word = text.slice(b, e).toLowerCase();
   }
   const dash = lastDash(word);

@@ -392,10 +392,10 @@ export function splitKindOf(raw: string): SplitKind | undefined {
     .replace(/\s+/g, ' ')
     .replace(/[:.]$/, '')
     .toLowerCase();
-  // A help desk's marker, bare or drawn as a rule (Zendesk's `##- Please type your reply above this line -##`,
-  // `##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##`).
-  if (REPLY_ABOVE.test(inner)) return 'splitter';
-  if (inner.length === raw.length) return undefined;
+  if (inner.length === raw.length) return REPLY_ABOVE.test(inner) ? 'splitter' : undefined;
+  // A help desk's marker drawn as a rule, in its own words only (Zendesk's `##- Please type your reply above this
+  // line -##`, `##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##`), not a list's item that holds them.
+  if (REPLY_MARKER.test(inner)) return 'splitter';
   if (FORWARD_PHRASES.includes(inner)) return 'forward';
   if (SPLIT_PHRASES.includes(inner)) return 'splitter';
   // Drawn as a rule and naming the message answered with its date: `--- Ihre Nachricht vom 02.02.2026 ---`.
@@ -404,6 +404,7 @@ export function splitKindOf(raw: string): SplitKind | undefined {
 }
 
 const REPLY_ABOVE = /reply above this line|über dieser zeile/;
+const REPLY_MARKER = /^(?:(?:please )?type your reply above this line|(?:bitte )?(?:geben sie ihre|schreiben sie ihre|antworten sie) (?:antwort )?über dieser zeile(?: ein)?)$/;
 const RULE_START = /^[-=_*#~]{2,}/;
 /** `ihre nachricht vom 02.02.2026 (um 10:15)`, `your message of 2 feb 2026`, `your message dated 2026-02-02`: inside a rule only. */
 const DATED_SPLIT = /^(?:ihre|deine|eure|your) (?:nachricht|e-?mail|message|mail) (?:vom|from|of|dated) (?:\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?|\d{4}-\d{2}-\d{2}|\d{1,2}\.? [a-zäö]{3,9}\.? \d{4}|[a-z]{3,9} \d{1,2},? \d{4})(?:,? (?:um|at) \d{1,2}[:.]\d{2}(?: uhr)?)?$/;

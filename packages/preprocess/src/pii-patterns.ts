@@ -15,7 +15,11 @@ const PatternEntrySchema = z.strictObject({
   type: RedactPatternSchema.shape.type,
   pattern: z.string().min(1, 'pattern must not be empty').max(MAX_PII_PATTERN_CHARS, `pattern must be at most ${MAX_PII_PATTERN_CHARS} characters`),
   flags: RedactPatternSchema.shape.flags,
-  placeholder: z.string().min(1, 'placeholder must not be empty').max(64, 'placeholder must be at most 64 characters').optional(),
+  // Bracketed capitals, as the built-in placeholders: masking the masked text again (feedback export does) leaves it as it is.
+  placeholder: z
+    .string()
+    .regex(/^\[\p{Lu}[\p{Lu}_]{0,40}\]$/u, 'placeholder must be capitals or _ in square brackets, e.g. [FALL] (masking leaves such a placeholder as it is)')
+    .optional(),
 });
 
 const PatternFileSchema = z.strictObject({

@@ -80,6 +80,9 @@ describe('quoted replies in plain text', () => {
     for (const marker of ['##- Please type your reply above this line -##', '##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##', 'Please type your reply above this line']) {
       expect(quotes(`Hi,\nplease update my phone number.\n\n${marker}\n\n${thread}`), marker).toBe('Hi,\nplease update my phone number.');
     }
+    // A list's item that holds the words is no marker.
+    const list = 'Hallo,\n\nwie besprochen:\n- Betrag steht über dieser Zeile\n- Bitte Depot 123 schließen\n- Danke';
+    expect(quotes(list)).toBe(list);
   });
 
   it('cuts at a rule naming the message answered with its date (--- Ihre Nachricht vom 02.02.2026 ---)', () => {

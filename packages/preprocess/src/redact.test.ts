@@ -146,9 +146,14 @@ describe('redactPii', () => {
     expectKept(['Ordernummer 0123456789', 'Ordernr. 0123456789', 'Kaufabrechnung Nr. 0123456789', 'Wertpapierabrechnung 0123456789']);
     // A meter's or a parcel's number and a payment's reference, also after `ist` / `lautet` (read as the word `phone` before).
     expectKept(['Zählernummer 0012345678', 'Tracking-Nummer 0012345678', 'Paketnummer: 0034043416123', 'Verwendungszweck 0012345678', 'Meine Zählernummer ist 0012345678', 'My order number is 0123456789', 'Die Belegnr. lautet 0012345678']);
+    expectKept(['Buchungsnummer 0012345678', 'Sendungsnr. 0012345678', 'Zähler 0012345678']);
     expectMasked([
       ['Meine Telefonnummer ist 0171 2345678', 'Meine Telefonnummer ist [PHONE]'],
       ['Die Nummer ist 0171 2345678', 'Die Nummer ist [PHONE]'],
+      // Over `ist` only a number's own name counts (`Rechnung ist` names none), and never over a blank line.
+      ['Die Rechnung ist 0171 2345678 zugestellt', 'Die Rechnung ist [PHONE] zugestellt'],
+      ['Rechnung:\n\n0171 2345678', 'Rechnung:\n\n[PHONE]'],
+      ['Ticket:\n\n0171 2345678 bitte zurückrufen', 'Ticket:\n\n[PHONE] bitte zurückrufen'],
     ]);
     // The keyword must stand right before the number: a phone further on is still one.
     expect(redactPii('Order 4711 storniert, bitte rufen Sie 030 1234567 oder 212-555-0147 an. Tel. 00123456').text).toBe('Order 4711 storniert, bitte rufen Sie [PHONE] oder [PHONE] an. Tel. [PHONE]');

@@ -528,6 +528,26 @@ function spelledAtHits(text: string): Hit[] {
     .map((m): Hit => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, placeholder: '[EMAIL]' }));
 }
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/** What `redactPlain` marks a claimed character with: a built-in detector's hit, or a user pattern's. */
+const CLAIM = 1;
+const USER_CLAIM = 2;
+
+/** The runs of `hit` that no earlier hit claimed and that hold a letter or digit, each as a hit of its own. */
+function unclaimedParts(text: string, hit: Hit, claimed: Uint8Array): Hit[] {
+  const parts: Hit[] = [];
+  let start = -1;
+  for (let i = hit.start; i <= hit.end; i += 1) {
+    const free = i < hit.end && claimed[i] === 0;
+    if (free && start < 0) start = i;
+    else if (!free && start >= 0) {
+      if (LETTER_OR_DIGIT.test(text.slice(start, i))) parts.push({ ...hit, start, end: i });
+      start = -1;
+    }
+  }
+  return parts;
+}
+
 /** The matches of an obfuscated address pattern (`OBFUSCATED_EMAIL`, `SPELLED_EMAIL`) as hits. */
 function obfuscatedEmailHits(text: string, re: RegExp): Hit[] {
   return allMatches(re, text).map((m): Hit => ({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, placeholder: '[EMAIL]' }));
@@ -831,22 +851,34 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
     o.names ? nameHits(text, o.knownNames.map(composeDiacritics), addresses) : [],
   ];
   if (groups.every((g) => g.length === 0)) return { text, redactions: [] };
-  // Claim characters group by group; a later hit that overlaps a claimed span is dropped.
+  // Claim characters group by group; a later hit that overlaps a claimed span keeps only what is left of it.
   const claimed = claimedScratch(text.length);
   const chosen: Hit[] = [];
-  for (const group of groups) {
+  // A span a user pattern claimed is marked USER_CLAIM, any other CLAIM.
+  const claim = (h: Hit, mark: number) => {
+    claimed.fill(mark, h.start, h.end);
+    if (h.keep !== true) chosen.push(h);
+  };
+  for (const [g, group] of groups.entries()) {
+    const mark = g < o.patterns.length ? USER_CLAIM : CLAIM;
     for (const hit of group) {
-      let h = hit;
       let firstClaimed = -1;
-      for (let i = h.start; i < h.end && firstClaimed < 0; i += 1) if (claimed[i] === 1) firstClaimed = i;
-      if (firstClaimed >= 0) {
-        // A name keeps its words before a claimed span (the street it ran into); any other hit is dropped.
-        const kept = h.type === 'NAME' ? text.slice(h.start, firstClaimed).trimEnd() : '';
-        if (!/\p{L}$/u.test(kept)) continue;
-        h = { ...h, end: h.start + kept.length };
+      let overUser = false;
+      for (let i = hit.start; i < hit.end; i += 1) {
+        if (claimed[i] === 0) continue;
+        if (firstClaimed < 0) firstClaimed = i;
+        if (claimed[i] === USER_CLAIM) overUser = true;
       }
-      claimed.fill(1, h.start, h.end);
-      if (h.keep !== true) chosen.push(h);
+      if (firstClaimed < 0) claim(hit, mark);
+      else if (hit.type === 'NAME') {
+        // A name keeps its words before a claimed span (the street it ran into).
+        const kept = text.slice(hit.start, firstClaimed).trimEnd();
+        if (/\p{L}$/u.test(kept)) claim({ ...hit, end: hit.start + kept.length }, mark);
+      } else if (overUser) {
+        // Over a user pattern's match, a hit keeps what no earlier hit took (`Kundennr. 1234567890` under a pattern
+        // `\d{6}`: its `7890`), so that nothing of what it found stays as it was; over a built-in one's, it is dropped.
+        for (const part of unclaimedParts(text, hit, claimed)) claim(part, mark);
+      }
     }
   }
   chosen.sort((a, b) => a.start - b.start);

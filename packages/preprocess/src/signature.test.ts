@@ -313,7 +313,9 @@ describe('signatures, device lines, disclaimers and footers', () => {
     ]) {
       expect(visible(`Bitte sperren Sie meine Karte.\n\n${footer}`).text, footer).toBe('Bitte sperren Sie meine Karte.');
     }
-    expect(visible('Hallo,\n\nmein Rechner ist virenfrei, trotzdem klappt der Login nicht.').text).toBe('Hallo,\n\nmein Rechner ist virenfrei, trotzdem klappt der Login nicht.');
+    for (const own of ['Hallo,\n\nmein Rechner ist virenfrei, trotzdem klappt der Login nicht.', 'Bitte Karte sperren.\n\nDie Datei wurde auf Viren geprüft und ist sauber, bitte öffnen.', 'Please block my card.\n\nThe attachment was checked for viruses, it is clean.']) {
+      expect(visible(own).text, own).toBe(own);
+    }
   });
 
   it('takes a line on which masking finds anything, or found it, for no device line: masking lessens its words', () => {

@@ -238,7 +238,7 @@ const DISCLAIMER_WORD =
 /** The sender writing about themselves: boilerplate is impersonal. */
 const FIRST_PERSON = /\b(?:ich|mein|meine|meinen|meinem|meiner|meines|mir|mich|my|me)\b|\bI(?:'m|'ve|'d| am| have| was| would| will)\b/i;
 const FOOTER =
-  /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences|www\.(?:avast|avg)\.com|checked for viruses|auf viren (?:ge|über)prüft/i;
+  /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences|www\.(?:avast|avg)\.com|(?:avast|avg)\b[^\n]{0,60}auf viren (?:ge|über)prüft|checked for viruses by (?:avast|avg)\b/i;
 const RULE = /^[-_=*~#.\s]{3,}$/;
 /** Any of DISCLAIMER_PHRASE, DISCLAIMER_WORD and FOOTER, for `legalKind`'s first test (grouped: it runs on every closing paragraph). */
 const LEGAL_ANY = new RegExp(byFirstLetter([DISCLAIMER_PHRASE.source, DISCLAIMER_WORD.source, FOOTER.source]), 'i');
