@@ -38,13 +38,6 @@ describe('htmlToText', () => {
     }
   });
 
-  it("opens Outlook's signature container (id=Signature) with a `-- ` line, before its first visible text only", () => {
-    expect(htmlToTextParts('<div>Bitte Auszüge senden.</div><div id="Signature"><div>Dr. Klaus Beispiel</div><div>Tel. 069 123456-0</div></div>').text).toBe('Bitte Auszüge senden.\n--\nDr. Klaus Beispiel\nTel. 069 123456-0');
-    // An empty container (no signature set) gets none, and no text after it does.
-    expect(htmlToTextParts('<div>Bitte Auszüge senden.</div><div id="Signature"><br></div><div>Danke!</div>').text).toBe('Bitte Auszüge senden.\n\nDanke!');
-    expect(htmlToTextParts('<div>Neu</div><div id="Signature"><div>Anna</div></div>', { detectQuotes: false }).text).toBe('Neu\nAnna');
-  });
-
   it("reads Word's wrapped source lines (Outlook on Windows) as the blanks a reader sees; other HTML keeps its source line breaks", () => {
     const word = "<p class=MsoNormal><span>Bitte senden Sie mir eine Kopie\r\ndes Kreditvertrags zu.<o:p></o:p></span></p><p class=MsoNormal><span>Mit\r\nfreundlichen Grüßen</span></p>";
     expect(htmlToTextParts(word).text).toBe('Bitte senden Sie mir eine Kopie des Kreditvertrags zu.\n\nMit freundlichen Grüßen');

@@ -3,7 +3,6 @@ import { readStyleSheet, sheetDeclarations, type StyleSheet } from './html-sheet
 import { parseAttrs, tokenizeHtml } from './html-tokens.js';
 import { decodeEntities, foldBlanks, Sink, tidyLines } from './html-text.js';
 import { headerKey } from './patterns.js';
-import { VISIBLE } from './spaces.js';
 
 // What a tag does to the text, as bits: one map lookup per tag instead of one set per kind.
 /** Content never visible. */
@@ -76,14 +75,7 @@ function isCutElement(a: Attribs): boolean {
   return cls.includes('outlookmessageheader') || cls.includes('divrplyfwdmsg');
 }
 
-const MAY_MARK_QUOTE = /quote|extra|cite|rplyfwd|olk_src|messageheader|signature/i;
-
-/** Outlook's signature container (`<div id="Signature">`; `x_Signature` once forwarded), which has no `-- ` line of its own. */
-const SIGNATURE_IDS = ['signature', 'x_signature'];
-
-/** The text that opens a signature in plain text (RFC 3676), written before the text of Outlook's signature container. */
-const SIGNATURE_LINE = '-- ';
-
+const MAY_MARK_QUOTE = /quote|extra|cite|rplyfwd|olk_src|messageheader/i;
 
 // An open element on the stack: its tag name, and its state as bits (no object per element).
 /** Inside a quoted part. */
@@ -151,17 +143,11 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
    * are read as blanks, as a browser shows them. Other HTML keeps them, as talon and the fixtures do.
    */
   const wordSource = html.includes('MsoNormal') || html.includes('schemas-microsoft-com:office');
-  /**
-   * Outlook's signature container: the stack depth it was opened at while its `-- ` line waits for its first visible
-   * text (an empty container, as Outlook leaves one with no signature set, gets none); 0 when none waits, -1 once written.
-   */
-  let signatureDepth = 0;
   /** The rules of the `<style>` sheets read so far that may hide text: they apply to the elements after them. */
   let sheet: StyleSheet | undefined;
   const sink = (q: boolean): Sink => (q || cut ? quoted : text);
   /** Closes the element at stack index `k` and those above it, with the line breaks they ask for. */
   const closeFrom = (k: number): void => {
-    if (signatureDepth > 0 && k < signatureDepth) signatureDepth = 0;
     while (tags.length > k) {
       if (tags.pop() === 'p') openP -= 1;
       const f = states.pop() as number;
@@ -188,13 +174,6 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
       const out = sink((top & IN_QUOTE) !== 0);
       const pre = (top & IN_PRE) !== 0;
       const t = decode ? decodeEntities(html.slice(start, end)) : undefined;
-      if (signatureDepth > 0 && out === text && VISIBLE.test(t ?? html.slice(start, end))) {
-        // The signature's own line above its first text: the cleaning of plain text cuts a signature from there.
-        out.lineBreak(1);
-        out.text(SIGNATURE_LINE);
-        out.lineBreak(1);
-        signatureDepth = -1;
-      }
       if (t !== undefined) out.text(pre ? t : foldBlanks(t, 0, t.length, wordSource));
       else out.text(pre ? html.slice(start, end) : foldBlanks(html, start, end, wordSource));
     },
@@ -230,7 +209,6 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
           // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
           const attrs = (attrSrc.length >= 4 && MAY_MARK_QUOTE.test(attrSrc)) || (tag === 'blockquote' && attrSrc.length >= 6) ? parseAttrs(attrSrc) : undefined;
           if (attrs !== undefined && !cut && isCutElement(attrs)) cut = true;
-          if (attrs !== undefined && signatureDepth === 0 && !cut && SIGNATURE_IDS.includes((attrs.id ?? '').toLowerCase())) signatureDepth = tags.length + 1;
           if (attrs !== undefined ? isQuoteElement(tag, attrs) : tag === 'blockquote') state |= IN_QUOTE;
           if (tag === 'hr' && (state & IN_QUOTE) === 0 && !cut) hrMarks.push(text.parts.length);
         }

@@ -289,15 +289,6 @@ describe('signatures, device lines, disclaimers and footers', () => {
     for (const l of ['Outlook für Android herunterladen<https://aka.ms/AAb9ysg>', 'Outlook für iOS beziehen<https://aka.ms/o0ukef>', 'Download Outlook for Android']) expect(isDeviceLine(l), l).toBe(true);
   });
 
-  it("cuts the signature in Outlook's signature container, which has no closing and one contact line (HTML audit)", () => {
-    const html = '<div>Bitte senden Sie mir die Kontoauszüge für September per Post zu.</div><div id="Signature"><div>Dr. Klaus Beispiel</div><div>Schillerstraße 12, 60313 Frankfurt am Main</div><div>Tel. 069 123456-0</div></div>';
-    const r = cleanEmail({ html }, { redact: false });
-    expect(r.text).toBe('Bitte senden Sie mir die Kontoauszüge für September per Post zu.');
-    expect(r.signature).toBe('--\nDr. Klaus Beispiel\nSchillerstraße 12, 60313 Frankfurt am Main\nTel. 069 123456-0');
-    // Scope quotes keeps it, under its `--` line.
-    expect(cleanEmail({ html }, { scope: 'quotes', redact: false }).text).toBe('Bitte senden Sie mir die Kontoauszüge für September per Post zu.\n--\nDr. Klaus Beispiel\nSchillerstraße 12, 60313 Frankfurt am Main\nTel. 069 123456-0');
-  });
-
   it("cuts a closing that Word's HTML wrapped in its source (Mit\\r\\nfreundlichen Grüßen), and the name and address under it", () => {
     const html = "<p class=MsoNormal><span style='font-size:11.0pt'>Bitte senden Sie mir eine Kopie des Kreditvertrags zu.<o:p></o:p></span></p><p class=MsoNormal>&nbsp;</p><p class=MsoNormal><span style='font-size:11.0pt'>Mit\r\nfreundlichen Grüßen<o:p></o:p></span></p><p class=MsoNormal>Hans-Jürgen Beispielmann</p><p class=MsoNormal>Lindenweg 3, 80331 München</p>";
     expect(cleanEmail({ html }, { redact: false }).text).toBe('Bitte senden Sie mir eine Kopie des Kreditvertrags zu.');
