@@ -85,9 +85,13 @@ export function holdsPgpMessage(text: string): boolean {
 const HTML_PLACEHOLDER =
   /^(?=[\s\S]{0,300}$)(?=[\s\S]*\bHTML\b)[\s\S]*\b(?:view(?:er)?|display|activate|client|compatible|capable|support|HTML[- ](?:only|format|e-?mail|message|version)|anzeigen|anzusehen|darstellen|aktivieren|unterstützt|Programm|Format)\b/i;
 
+/** The writer speaking (`ich kann sie nicht lesen`, `I cannot open it`): a customer's words about HTML, no placeholder. */
+const WRITER = /(?<![\p{L}])(?:ich|mich|mir|mein\w*|i|me|my)(?![\p{L}])/iu;
+
 /** Whether a plain-text body is only such a placeholder for its HTML. */
 export function htmlPlaceholder(text: string): boolean {
-  return HTML_PLACEHOLDER.test(text.trim());
+  const t = text.trim();
+  return HTML_PLACEHOLDER.test(t) && !WRITER.test(t);
 }
 
 /** The plain-text body without PGP armor, encrypted blocks and image placeholders (see above). */

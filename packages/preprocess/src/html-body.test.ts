@@ -98,6 +98,9 @@ describe('cleanEmail on a body that is HTML', () => {
     }
     // PGP armor around a signed text body goes, the text stays.
     expect(cleanEmail({ body: '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nBitte Depot schließen.\n-----BEGIN PGP SIGNATURE-----\n\niQEzBAEBCAAdFiEE\n-----END PGP SIGNATURE-----' }, { redact: false }).text).toBe('Bitte Depot schließen.');
+    // The customer's own words about HTML are the email's text.
+    const own = 'Ihre Nachricht ist im HTML-Format, ich kann sie nicht lesen. Bitte senden Sie sie als Text.';
+    expect(cleanEmail({ body: own, html: '<p>Karte sperren!</p>' }).text).toBe(own);
     // Outlook's image placeholders in a text body, as parseEml drops them from a text part.
     expect(cleanEmail({ body: 'Hallo,\n\nanbei der Screenshot.\n\n[cid:image001.png@01DB4A2C.5E6F7A80]\n\nBitte prüfen.' }, { redact: false }).text).toBe('Hallo,\n\nanbei der Screenshot.\n\nBitte prüfen.');
   });
