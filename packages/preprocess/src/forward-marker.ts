@@ -38,12 +38,18 @@ export function opensBareForward(line: string, lines: readonly string[], i: numb
 
 /** Whether the first non-blank line from `j` on (after at most two blank lines, its `>` markers passed over) opens with a header key. */
 export function headerFollows(lines: readonly string[], j: number): boolean {
-  let blanks = 0;
-  while (j < lines.length && isBlank(unquoted(lines[j]))) {
+  for (let blanks = 0; j < lines.length; j += 1) {
+    // Each line's markers are passed over once; a header key needs a colon (most lines under a note have none).
+    const line = unquoted(lines[j]);
+    if (!isBlank(line)) return hasColon(line) && headerKey(line.trim()) !== undefined;
     if (++blanks > MAX_BLANKS_UNDER) return false;
-    j += 1;
   }
-  return j < lines.length && headerKey(unquoted(lines[j]).trim()) !== undefined;
+  return false;
+}
+
+/** Whether the line holds a colon, `:` or the full-width `：` (`headerKey` finds no key without one). */
+function hasColon(line: string): boolean {
+  return line.includes(':') || line.includes('：');
 }
 
 /** The line without its leading `>` markers (the line itself, not a copy, when it has none). */
