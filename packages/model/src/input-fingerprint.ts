@@ -70,7 +70,7 @@ const PROBES: readonly Email[] = [
   {
     html: "<p class=MsoNormal>Bitte senden Sie mir eine Kopie\r\ndes Kreditvertrags zu.</p><p class=MsoNormal>Mit\r\nfreundlichen Grüßen</p><p class=MsoNormal>Hans-Jürgen Beispielmann</p>",
   },
-  { body: 'Bitte Zählernummer 0012345678 prüfen.\n\n##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##\n\nIhre Anfrage wurde aktualisiert.' },
+  { body: 'Bitte Zählernummer 0012345678 prüfen. <br>Es eilt.\n\n##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##\n\nIhre Anfrage wurde aktualisiert.' },
 ];
 
 /** The sha256 (first 16 hex digits) of what `prepare` makes of the probe emails. */

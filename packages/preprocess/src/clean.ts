@@ -341,6 +341,15 @@ export function markupOf(email: Pick<Email, 'body' | 'html'>): string | undefine
   return chooseMarkup(email)?.markup;
 }
 
+/** A `<br>` tag in text that is not read as HTML (one alone in a line: `Dear Support, <br>Our tools ...`). */
+const BR_TAG = /<br\s*\/?>/i;
+const BR_TAGS = new RegExp(BR_TAG.source, 'gi');
+
+/** Plain text with its stray `<br>` tags as the line breaks they stand for (the model read `<br>` as text). */
+function withLineBreakTags(text: string): string {
+  return text.includes('<') && BR_TAG.test(text) ? text.replace(BR_TAGS, '\n') : text;
+}
+
 /** The email's text (its markup's, `chooseMarkup`) cleaned; what goes is added to `removed`. */
 function cleanBody(email: Pick<Email, 'body' | 'html'>, scope: CleanScope, removed: RemovedPart[]): TextClean {
   let source = email.body ?? '';
@@ -348,7 +357,7 @@ function cleanBody(email: Pick<Email, 'body' | 'html'>, scope: CleanScope, remov
   const parts = chooseMarkup(email)?.parts;
   // A plain-text body as a CRM passes it on, as `parseEml` reads a text part: without Outlook's image placeholders
   // (`[cid:image001.png@01DB4A2C.5E6F7A80]`) and PGP armor.
-  if (parts === undefined) source = writersText(source);
+  if (parts === undefined) source = withLineBreakTags(writersText(source));
   if (parts !== undefined) {
     // A message that is all quote (a bare forward, a reply someone wrapped in a blockquote) keeps its text.
     if (!VISIBLE.test(parts.text) && parts.quoted !== '') source = parts.quoted;

@@ -105,6 +105,11 @@ describe('cleanEmail on a body that is HTML', () => {
     expect(cleanEmail({ body: 'Hallo,\n\nanbei der Screenshot.\n\n[cid:image001.png@01DB4A2C.5E6F7A80]\n\nBitte prüfen.' }, { redact: false }).text).toBe('Hallo,\n\nanbei der Screenshot.\n\nBitte prüfen.');
   });
 
+  it('reads a stray <br> in plain text as the line break it stands for (the model read `<br>` as text)', () => {
+    expect(cleanEmail({ body: 'Dear Customer Support, <br>Our marketing tools are malfunctioning. Please help.' }, { redact: false }).text).toBe('Dear Customer Support,\nOur marketing tools are malfunctioning. Please help.');
+    expect(cleanEmail({ body: 'Hallo,<BR/>bitte Depot schließen.' }, { redact: false }).text).toBe('Hallo,\nbitte Depot schließen.');
+  });
+
   it('cleans plain text holding < as plain text', () => {
     expect(cleanEmail({ body: 'Der Betrag < 5 EUR wurde nicht gebucht. <<Anhang>>' }, { redact: false }).text).toBe('Der Betrag < 5 EUR wurde nicht gebucht. <<Anhang>>');
     expect(cleanEmail({ body: 'Die API liefert List<String> statt Map<String, int>: if (a < b) { x(); }' }, { redact: false }).text).toBe('Die API liefert List<String> statt Map<String, int>: if (a < b) { x(); }');
