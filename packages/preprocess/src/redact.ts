@@ -859,18 +859,18 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
     claimed.fill(mark, h.start, h.end);
     if (h.keep !== true) chosen.push(h);
   };
-  for (const [g, group] of groups.entries()) {
+  for (let g = 0; g < groups.length; g += 1) {
     const mark = g < o.patterns.length ? USER_CLAIM : CLAIM;
-    for (const hit of group) {
+    for (const hit of groups[g]) {
       let firstClaimed = -1;
-      let overUser = false;
-      for (let i = hit.start; i < hit.end; i += 1) {
-        if (claimed[i] === 0) continue;
-        if (firstClaimed < 0) firstClaimed = i;
-        if (claimed[i] === USER_CLAIM) overUser = true;
+      for (let i = hit.start; i < hit.end && firstClaimed < 0; i += 1) if (claimed[i] !== 0) firstClaimed = i;
+      if (firstClaimed < 0) {
+        claim(hit, mark);
+        continue;
       }
-      if (firstClaimed < 0) claim(hit, mark);
-      else if (hit.type === 'NAME') {
+      let overUser = false;
+      for (let i = firstClaimed; i < hit.end && !overUser; i += 1) overUser = claimed[i] === USER_CLAIM;
+      if (hit.type === 'NAME') {
         // A name keeps its words before a claimed span (the street it ran into).
         const kept = text.slice(hit.start, firstClaimed).trimEnd();
         if (/\p{L}$/u.test(kept)) claim({ ...hit, end: hit.start + kept.length }, mark);
