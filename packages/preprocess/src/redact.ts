@@ -851,7 +851,8 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
     o.names ? nameHits(text, o.knownNames.map(composeDiacritics), addresses) : [],
   ];
   if (groups.every((g) => g.length === 0)) return { text, redactions: [] };
-  // Claim characters group by group; a later hit that overlaps a claimed span keeps only what is left of it.
+  // Claim characters group by group; a later hit that overlaps a claimed span is dropped, but for a name's words before
+  // it and, over a user pattern's match, what is left of the hit.
   const claimed = claimedScratch(text.length);
   const chosen: Hit[] = [];
   // A span a user pattern claimed is marked USER_CLAIM, any other CLAIM.
