@@ -197,7 +197,7 @@ function adversarial(): { table: Table; figures: Figure[] } {
 
 export async function run(): Promise<SectionResult> {
   const data = sharedData();
-  if (!data) return { section: 'preprocess', figures: [], tables: [], notes: ['skipped: ../shared/data is absent, so there are no fixtures to score'] };
+  if (!data) return { section: 'preprocess', figures: [], tables: [], notes: ['Skipped: ../shared/data is absent (set MAILROUTE_SHARED_DATA to its path), so there are no fixtures to score.'] };
   const cases = readCases(path.join(data, 'email-reply-fixtures', 'cases.jsonl'));
   const scored = score(cases);
   const speed = throughput(cases, RUNS);

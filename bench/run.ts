@@ -58,5 +58,7 @@ try {
 for (const [i, name] of chosen.entries()) {
   console.error(`bench: ${name} ...`);
   const result = await runs[i]();
+  // A section that measured nothing (no ../shared/data) says why here too, not only in the files it writes.
+  if (result.figures.length === 0) for (const note of result.notes) console.error(`bench: ${name}: ${note}`);
   for (const file of writeSection(result)) console.error(`bench: wrote ${file}`);
 }
