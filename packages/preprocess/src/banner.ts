@@ -1,4 +1,5 @@
 import type { RemovedPart } from './clean.js';
+import { FIRST_PERSON } from './first-person.js';
 import { opensWithGreeting } from './signature.js';
 
 /**
@@ -45,8 +46,6 @@ const BANNER_START = new RegExp(
  */
 const BANNER_WORD =
   /(?<![\p{L}])(?:links?|click\w*|klick\w*|attachments?|anh(?:a|ä)nge?n?|senders?|absender\w*|open\w*|öffne\w*|verif\w+|(?:über)?prüf\w*|caution\w*|cautious\w*|careful\w*|vorsicht\w*|sorgfältig\w*|suspicious|verdächtig\w*|phishing|trust\w*|vertrau\w*|safe|sicher\w*|recogni[sz]e\w*|erkenn\w*|kennen|report\w*|melde\w*|external|extern\w*|organi[sz]ation\w*|outside|außerhalb|ausserhalb|content|inhalt\w*|unless|expecting|erwarte\w*)(?![\p{L}])/giu;
-/** The writer speaking: `ich`, `mein`, `I`, `my` (`Ich kann den Anhang nicht öffnen.` is the customer's). */
-const FIRST_PERSON = /(?<![\p{L}])(?:ich|mich|mir|mein\w*|i|me|my)(?![\p{L}.])/iu;
 
 /** A line of a banner's own: two of its words or more, and not the writer speaking. */
 function isBannerSentence(line: string): boolean {

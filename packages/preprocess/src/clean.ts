@@ -361,7 +361,7 @@ function cleanBody(email: Pick<Email, 'body' | 'html'>, scope: CleanScope, remov
   // A plain-text body as a CRM passes it on, as `parseEml` reads a text part: without Outlook's image placeholders
   // (`[cid:image001.png@01DB4A2C.5E6F7A80]`) and PGP armor.
   if (parts === undefined) source = withLineBreakTags(writersText(source));
-  if (parts !== undefined) {
+  else {
     // A message that is all quote (a bare forward, a reply someone wrapped in a blockquote) keeps its text.
     if (!VISIBLE.test(parts.text) && parts.quoted !== '') source = parts.quoted;
     else {

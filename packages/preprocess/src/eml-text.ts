@@ -1,3 +1,4 @@
+import { FIRST_PERSON } from './first-person.js';
 /**
  * What mail clients write into a plain-text part that is not the writer's text: the armor of an inline PGP
  * signature (`-----BEGIN PGP SIGNED MESSAGE-----`, its `Hash:` header, the base64 signature block), and
@@ -85,13 +86,11 @@ export function holdsPgpMessage(text: string): boolean {
 const HTML_PLACEHOLDER =
   /^(?=[\s\S]{0,300}$)(?=[\s\S]*\bHTML\b)[\s\S]*\b(?:view(?:er)?|display|activate|client|compatible|capable|support|HTML[- ](?:only|format|e-?mail|message|version)|anzeigen|anzusehen|darstellen|aktivieren|unterstützt|Programm|Format)\b/i;
 
-/** The writer speaking (`ich kann sie nicht lesen`, `I cannot open it`): a customer's words about HTML, no placeholder. */
-const WRITER = /(?<![\p{L}])(?:ich|mich|mir|mein\w*|i|me|my)(?![\p{L}])/iu;
-
 /** Whether a plain-text body is only such a placeholder for its HTML. */
 export function htmlPlaceholder(text: string): boolean {
   const t = text.trim();
-  return HTML_PLACEHOLDER.test(t) && !WRITER.test(t);
+  // The writer speaking of HTML (`ich kann sie nicht lesen`) is a customer's words, no placeholder.
+  return HTML_PLACEHOLDER.test(t) && !FIRST_PERSON.test(t);
 }
 
 /** The plain-text body without PGP armor, encrypted blocks and image placeholders (see above). */
