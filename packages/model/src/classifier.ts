@@ -10,7 +10,7 @@ import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import { classifierTasks, type ClassifierTask } from './task-labels.js';
 import { inputFingerprintNote } from './input-fingerprint.js';
 import { prepareModelInput } from './model-input.js';
-import { asRead, fieldsRead, modelTextReader } from './fields-read.js';
+import { asRead, fieldsRead } from './fields-read.js';
 import { graphShapes } from './onnx/graph-shapes.js';
 import { liftRowLookup, type LiftedRowLookup } from './onnx/row-lookup.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
@@ -133,7 +133,7 @@ export class Classifier implements EmailClassifier {
     this.tasks = classifierTasks(manifest);
     this.routing = servedRouting(manifest);
     this.read = fieldsRead(manifest);
-    this.modelText = modelTextReader(manifest);
+    this.modelText = (email) => prepareModelInput(asRead(email, this.read)).text;
     this.offsets = [0];
     for (const task of manifest.tasks) this.offsets.push(this.offsets[this.offsets.length - 1] + task.labels.length);
   }
