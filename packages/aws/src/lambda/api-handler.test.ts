@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactW
 import type { LambdaHandler } from '@mailroute/serving';
 import { API_ENV, lambdaRequestTimeoutMs } from '../contracts.js';
 import { apiConfigFromEnv, createApiLambdaHandler } from './api-handler.js';
+import { ManifestCache } from './champion-tasks.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
 
 type LambdaEvent = Parameters<LambdaHandler>[0];
@@ -94,6 +95,37 @@ describe('API Lambda wired with the AWS adapters', () => {
     // The authorizer also passes a bare token (no `Bearer`): so does the app, naming the caller from it.
     const bare = await handler(event('POST', '/v1/classify', { emails: [{ id: 'crm-2', body: 'Bitte entsperren.' }] }, { authorization: token, 'x-api-key': 'forged' }), context);
     expect(bare.statusCode).toBe(200);
+  });
+
+  it("reads a published model's manifest from S3 once per container", async () => {
+    ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await handler(event('POST', '/v1/classify', { emails: [{ id: 'crm-1', body: 'Bitte entsperren.' }] }, auth), context)).statusCode).toBe(200);
+    expect((await handler(event('GET', '/v1/quality', undefined, auth), context)).statusCode).toBe(200);
+    expect((await handler(event('GET', '/v1/model', undefined, auth), context)).statusCode).toBe(200);
+    // The champion's tasks, the endpoint's first answer and drift's label shares each read it before.
+    expect(s3Mock.commandCalls(GetObjectCommand, { Key: 'models/ngram-bag-1/manifest.json' })).toHaveLength(1);
+  });
+
+  it('reads a manifest again after a failed read', async () => {
+    const cache = new ManifestCache(s3, 'b');
+    s3Mock.on(GetObjectCommand, { Key: 'models/m1/manifest.json' }).rejectsOnce(Object.assign(new Error('slow down'), { name: 'SlowDown' })).resolves(body('{"tasks": []}'));
+    await expect(cache.read('models/m1/manifest.json')).rejects.toThrow();
+    expect(await cache.read('models/m1/manifest.json')).toEqual({ tasks: [] });
+    expect(await cache.read('models/m1/manifest.json')).toEqual({ tasks: [] });
+    expect(s3Mock.commandCalls(GetObjectCommand, { Key: 'models/m1/manifest.json' })).toHaveLength(2);
+    // Not found is not kept (a model published later is read then); the bootstrap's is never kept.
+    s3Mock
+      .on(GetObjectCommand, { Key: 'models/m2/manifest.json' })
+      .rejectsOnce(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }))
+      .resolves(body('{"tasks": [1]}'));
+    expect(await cache.read('models/m2/manifest.json')).toBeUndefined();
+    s3Mock.on(GetObjectCommand, { Key: 'models/bootstrap/manifest.json' }).resolves(body('{"modelId": "x"}'));
+    await cache.read('models/bootstrap/manifest.json');
+    await cache.read('models/bootstrap/manifest.json');
+    expect(s3Mock.commandCalls(GetObjectCommand, { Key: 'models/bootstrap/manifest.json' })).toHaveLength(2);
+    expect(await cache.read('models/m2/manifest.json')).toEqual({ tasks: [1] });
   });
 
   it('takes its task list from the model the endpoint says it serves, not from a stale champion.json', async () => {

@@ -17,7 +17,7 @@ import { AdapterConfigError, RegistryArtifactError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
-import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelInfo, loadModelTasks, loadTrainingDistribution } from './champion-tasks.js';
+import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelInfo, loadModelTasks, loadTrainingDistribution, ManifestCache } from './champion-tasks.js';
 import { API_ENV, knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, lambdaRequestTimeoutMs } from '../contracts.js';
 
 
@@ -78,7 +78,8 @@ export function defaultAwsServingDeps(logger?: Logger): AwsServingDeps {
 
 /** The serving app wired with the AWS adapters: the endpoint as classifier, DynamoDB as store. */
 export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServingDeps): Promise<ServingApp> {
-  const { modelId, tasks, routing } = await loadChampionTasks(deps.s3, config.artifactBucket, config.modelsPrefix);
+  const manifests = new ManifestCache(deps.s3, config.artifactBucket);
+  const { modelId, tasks, routing } = await loadChampionTasks(deps.s3, config.artifactBucket, config.modelsPrefix, manifests);
   // How each model read routes (its manifest's), for /v1/model: read with its tasks.
   const routings = new Map<string, ServedRouting>();
   if (routing !== undefined) routings.set(modelId, routing);
@@ -91,7 +92,7 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     // a rollback), so the tasks follow every answer's model id, starting with one canary call.
     tasksOf: async (id) => {
       try {
-        const info = await loadModelInfo(deps.s3, config.artifactBucket, config.modelsPrefix, id);
+        const info = await loadModelInfo(deps.s3, config.artifactBucket, config.modelsPrefix, id, manifests);
         if (info.routing !== undefined) routings.set(id, info.routing);
         return info.tasks;
       } catch (error) {
@@ -118,7 +119,7 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     if (id === undefined) return undefined;
     let pending = distributions.get(id);
     if (pending === undefined) {
-      pending = loadTrainingDistribution(deps.s3, config.artifactBucket, config.modelsPrefix, id);
+      pending = loadTrainingDistribution(deps.s3, config.artifactBucket, config.modelsPrefix, id, manifests);
       distributions.set(id, pending);
     }
     try {
@@ -135,7 +136,7 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     store,
     auth: createGatewayJwtAuth(),
     logger: deps.logger,
-    modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id),
+    modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id, manifests),
     timeZone: config.timeZone,
     // DynamoDB pages and BatchGets cost far more than a local SQLite read: a quality answer must fit API Gateway's 29 s.
     // Feedback that closed before the TTL would be expired on arrival (reads skip it): the route refuses it.

@@ -37,6 +37,40 @@ async function readJson(s3: S3Client, bucket: string, key: string): Promise<unkn
 export const BOOTSTRAP_MODEL = 'bootstrap';
 
 /**
+ * Manifests read once per container: a published model's manifest never changes under its id, and the cold path
+ * read it three times (the champion's tasks, the endpoint's canary answer, drift's label shares), an S3 GET each.
+ * Only manifests found are kept (a model published later is read then); the bootstrap's is read each time, since
+ * a new bootstrap artifact replaces it under the same key; a failed read is forgotten and tried again.
+ */
+export class ManifestCache {
+  private readonly found = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly s3: S3Client, private readonly bucket: string) {}
+
+  /** The object at `key` as JSON (see readJson), from the cache when a published manifest was read before. */
+  read(key: string): Promise<unknown | undefined> {
+    if (!key.endsWith('/manifest.json') || key.endsWith(`/${BOOTSTRAP_MODEL}/manifest.json`) || key === `${BOOTSTRAP_MODEL}/manifest.json`) {
+      return readJson(this.s3, this.bucket, key);
+    }
+    const kept = this.found.get(key);
+    if (kept) return kept;
+    const pending = readJson(this.s3, this.bucket, key);
+    this.found.set(key, pending);
+    pending.then(
+      (value) => {
+        if (value === undefined) this.found.delete(key);
+      },
+      () => this.found.delete(key),
+    );
+    return pending;
+  }
+}
+
+/** readJson, or the cache's read when one is given. */
+const jsonOf = (s3: S3Client, bucket: string, key: string, cache: ManifestCache | undefined): Promise<unknown | undefined> =>
+  cache ? cache.read(key) : readJson(s3, bucket, key);
+
+/**
  * The task list of the model the registry calls champion (or the bootstrap model before the first
  * approval), read from its manifest in S3: the API Lambda needs it for `EmailClassifier.tasks`
  * without loading the model.
@@ -45,10 +79,11 @@ export async function loadChampionTasks(
   s3: S3Client,
   bucket: string,
   prefix: string,
+  cache?: ManifestCache,
 ): Promise<{ modelId: string } & ModelInfo> {
   const pointer = (await readJson(s3, bucket, `${prefix}champion.json`)) as { id?: unknown } | undefined;
   const modelId = typeof pointer?.id === 'string' ? pointer.id : BOOTSTRAP_MODEL;
-  return { modelId, ...(await loadModelInfo(s3, bucket, prefix, modelId)) };
+  return { modelId, ...(await loadModelInfo(s3, bucket, prefix, modelId, cache)) };
 }
 
 /**
@@ -67,13 +102,13 @@ export async function hasChampionPointer(s3: S3Client, bucket: string, prefix: s
 }
 
 /** The task list of one model, from its manifest in S3 (`<prefix><modelId>/manifest.json`). */
-export async function loadModelTasks(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<ClassifierTask[]> {
-  return (await loadModelInfo(s3, bucket, prefix, modelId)).tasks;
+export async function loadModelTasks(s3: S3Client, bucket: string, prefix: string, modelId: string, cache?: ManifestCache): Promise<ClassifierTask[]> {
+  return (await loadModelInfo(s3, bucket, prefix, modelId, cache)).tasks;
 }
 
 /** The task list of one model and its routing, from its manifest in S3 (`<prefix><modelId>/manifest.json`). */
-export async function loadModelInfo(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<ModelInfo> {
-  const manifest = await readJson(s3, bucket, `${prefix}${modelId}/manifest.json`);
+export async function loadModelInfo(s3: S3Client, bucket: string, prefix: string, modelId: string, cache?: ManifestCache): Promise<ModelInfo> {
+  const manifest = await jsonOf(s3, bucket, `${prefix}${modelId}/manifest.json`, cache);
   // Not found (a model deleted, or never published): a code the feedback and quality routes remember instead of asking again.
   if (manifest === undefined) throw new RegistryArtifactError(`s3://${bucket}/${prefix}${modelId}/manifest.json does not exist`, { code: 'REGISTRY_NOT_FOUND' });
   const parsed = TasksManifestSchema.safeParse(manifest);
@@ -91,8 +126,14 @@ export async function loadModelInfo(s3: S3Client, bucket: string, prefix: string
  * `trainingDistributionOf`), which `/v1/quality` measures drift against; undefined when the manifest records
  * none. The bootstrap model answers under its manifest's own id: its manifest is read from its directory.
  */
-export async function loadTrainingDistribution(s3: S3Client, bucket: string, prefix: string, modelId: string): Promise<Record<string, Record<string, number>> | undefined> {
-  const own = await readJson(s3, bucket, `${prefix}${modelId}/manifest.json`);
+export async function loadTrainingDistribution(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  modelId: string,
+  cache?: ManifestCache,
+): Promise<Record<string, Record<string, number>> | undefined> {
+  const own = await jsonOf(s3, bucket, `${prefix}${modelId}/manifest.json`, cache);
   const manifest = own ?? (await readJson(s3, bucket, `${prefix}${BOOTSTRAP_MODEL}/manifest.json`));
   if (typeof manifest !== 'object' || manifest === null) return undefined;
   if (own === undefined && (manifest as { modelId?: unknown }).modelId !== modelId) return undefined;
