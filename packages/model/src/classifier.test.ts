@@ -118,6 +118,28 @@ describe('Classifier', () => {
     expect(Array.from(alone[0].probs.queue)).not.toEqual(Array.from(alone[1].probs.queue));
   });
 
+  it('sends an automated email (an auto-reply, a bounce) to manual triage as automated, with the labels the model gave', async () => {
+    const person = { subject: 'Sparplan ändern', body: 'Hallo, ich möchte meinen Sparplan ändern.' };
+    const [plain, reply, flagged, bounce, answer] = await classifier.predict([
+      person,
+      { ...person, subject: 'Automatische Antwort: Sparplan ändern' },
+      { ...person, autoSubmitted: 'auto-replied' },
+      { ...person, from: 'Mail Delivery System <MAILER-DAEMON@mx.mail.example>' },
+      { ...person, subject: 'AW: Automatische Antwort: Sparplan ändern' },
+    ]);
+    expect(plain.route.reason).toBe('confident');
+    expect(plain).not.toHaveProperty('automated');
+    expect(reply.route).toEqual({ queue: 'manual_triage', reason: 'automated' });
+    expect(reply.automated).toBe('auto_reply');
+    expect(reply.tasks.queue.abstained).toBe(false);
+    expect(flagged).toMatchObject({ route: { reason: 'automated' }, automated: 'auto_reply' });
+    // The subject or sender alone decides, not what the model reads: the body and labels are the person's email's.
+    expect(flagged.tasks.queue.label).toBe(plain.tasks.queue.label);
+    expect(bounce).toMatchObject({ route: { queue: 'manual_triage', reason: 'automated' }, automated: 'delivery_failure' });
+    // A person's answer to an automatic reply is a person's email.
+    expect(answer.route.reason).toBe('confident');
+  });
+
   it('sends mail to manual triage when the queue task abstains', async () => {
     const dir = path.join(root, 'strict');
     await writeFixture(dir, 0.999);

@@ -1,4 +1,4 @@
-import type { Email } from '@mailroute/preprocess';
+import { automatedKind, type Email } from '@mailroute/preprocess';
 import { checkArtifactFiles, readManifest, type ReadWholeFile } from './artifact.js';
 import { featurizeAll, MAX_CHUNK_CELLS, newBagArrays, padChunks, type PreparedText } from './bag-batch.js';
 import type { BagArrays, RowTable } from '@mailroute/preprocess';
@@ -14,7 +14,7 @@ import { asRead, fieldsRead } from './fields-read.js';
 import { graphShapes } from './onnx/graph-shapes.js';
 import { liftRowLookup, type LiftedRowLookup } from './onnx/row-lookup.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
-import type { EmailPrediction, ScoredLabel, TaskPrediction } from './prediction.js';
+import { MANUAL_TRIAGE, type EmailPrediction, type Route, type ScoredLabel, type TaskPrediction } from './prediction.js';
 import { routeFromPredictions } from './routing.js';
 
 /** What the classifier may tell its host; every method is optional. */
@@ -303,12 +303,15 @@ export interface ScoredBatch extends Omit<PreparedPrediction, 'noText'> {
   noText?: readonly boolean[];
 }
 
+/** What `assemblePredictions` reads of an email: its id, and the fields that tell an automated one (`automatedKind`). */
+export type AssembledEmail = Pick<Email, 'id' | 'subject' | 'from' | 'autoSubmitted'>;
+
 /**
  * The answers for a batch from its probabilities: per task label, confidence, top k and abstention,
  * the route, and the email's id. Cheap next to cleaning and ONNX, so it can run on another thread
  * than they do (serving's model threads send back only the probabilities).
  */
-export function assemblePredictions(manifest: Manifest, emails: readonly Pick<Email, 'id'>[], scored: ScoredBatch, topK = 3): EmailPrediction[] {
+export function assemblePredictions(manifest: Manifest, emails: readonly AssembledEmail[], scored: ScoredBatch, topK = 3): EmailPrediction[] {
   return emails.map((email, i) => {
     const tasks: Record<string, TaskPrediction> = {};
     // No text left after cleaning: training leaves such rows out, so whatever the model answers is a guess,
@@ -318,7 +321,11 @@ export function assemblePredictions(manifest: Manifest, emails: readonly Pick<Em
       const p = taskPrediction(scored.probs[task.name], task.labels, task.threshold, topK, i * task.labels.length);
       tasks[task.name] = noText ? { ...p, abstained: true } : p;
     }
-    const prediction: EmailPrediction = { tasks, route: routeFromPredictions(tasks, manifest.routing), modelId: manifest.modelId };
+    // No person wrote it (an auto-reply, a bounce): manual triage whatever the model says, which the CRM can close.
+    const automated = automatedKind(email);
+    const route: Route = automated ? { queue: MANUAL_TRIAGE, reason: 'automated' } : routeFromPredictions(tasks, manifest.routing);
+    const prediction: EmailPrediction = { tasks, route, modelId: manifest.modelId };
+    if (automated) prediction.automated = automated;
     if (scored.languages[i] !== undefined) prediction.language = scored.languages[i];
     if (email.id != null) prediction.id = email.id;
     if (scored.truncated[i]) prediction.truncated = true;

@@ -2,7 +2,7 @@ import type { Email } from '@mailroute/preprocess';
 import { PredictInputError } from './errors.js';
 
 /** The fields `Email` types: every one a string but `metadata`, an object. */
-const FIELDS = ['id', 'subject', 'body', 'html', 'from', 'bank', 'receivedAt', 'metadata'] as const;
+const FIELDS = ['id', 'subject', 'body', 'html', 'from', 'bank', 'receivedAt', 'autoSubmitted', 'metadata'] as const;
 
 /**
  * An email given to `predict`, checked as HTTP reads one: a field that is `null` is absent (many serializers

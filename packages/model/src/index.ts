@@ -27,7 +27,7 @@ export { inputFingerprint, inputFingerprintNote, inputFingerprintOf } from './in
 export { abstainingTasks, CATCH_ALL_LABEL, routeFromPredictions, type RoutingPolicy } from './routing.js';
 export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type PaddedChunk } from './bag-batch.js';
 export { buildNgramBagOnnx, ngramBagOnnxNames, NGRAM_BAG_OPSET, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
-export { assemblePredictions, Classifier, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction, type ScoredBatch } from './classifier.js';
+export { assemblePredictions, Classifier, type AssembledEmail, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction, type ScoredBatch } from './classifier.js';
 export { describeMeasuredOn, heldOutTestRows, ManifestTestFactsSchema, measuredOnOfManifest, type MeasuredOnFacts } from './registry/measured-on.js';
 export { rollbackChampion } from './registry/rollback.js';
 export { describeNoChampion, noChampionError, noChampionMessage } from './registry/no-champion.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUTOMATED_KINDS } from '@mailroute/preprocess';
 
 /** Manual triage: the route when any routing task abstains. */
 export const MANUAL_TRIAGE = 'manual_triage';
@@ -24,9 +25,10 @@ export const RouteSchema = z.object({
   /**
    * `confident`: routed to the predicted queue; `low_confidence`: manual triage because a routing task
    * abstained; `no_queue`: manual triage because the queue task chose `other`, the catch-all of labels
-   * too rare to learn alone at training time, which names no queue.
+   * too rare to learn alone at training time, which names no queue; `automated`: manual triage because no
+   * person wrote the email (an automatic reply or a delivery failure, see `automated`), whatever the labels.
    */
-  reason: z.enum(['confident', 'low_confidence', 'no_queue']),
+  reason: z.enum(['confident', 'low_confidence', 'no_queue', 'automated']),
 });
 export type Route = z.infer<typeof RouteSchema>;
 
@@ -40,5 +42,7 @@ export const EmailPredictionSchema = z.object({
   truncated: z.boolean().optional(),
   /** True when nothing was left to classify after cleaning (an empty or quote-only email): the labels are guesses, every task abstains. */
   noText: z.boolean().optional(),
+  /** Set when the email is automated (`automatedKind`: by its sender, Auto-Submitted or subject): the route's reason is `automated`. */
+  automated: z.enum(AUTOMATED_KINDS).optional(),
 });
 export type EmailPrediction = z.infer<typeof EmailPredictionSchema>;

@@ -34,6 +34,11 @@ export const EmailSchema = z.object({
   /** The custodian bank (Depotbank) the customer's account sits with, if the CRM knows it. */
   bank: z.string().max(200).optional(),
   receivedAt: z.string().datetime({ offset: true }).optional(),
+  /**
+   * The message's Auto-Submitted header (RFC 3834: `auto-replied`, `auto-generated`, `no`), if the CRM has it;
+   * `parseEml` reads it. `auto-replied` marks the email automated (`automatedKind`): routed as such, not to a queue.
+   */
+  autoSubmitted: z.string().max(100).optional(),
   metadata: z.record(z.string(), MetadataValueSchema).optional(),
 });
 export type Email = z.infer<typeof EmailSchema>;

@@ -59,6 +59,20 @@ describe('parseEml: messages whose text is not read', () => {
     // A person's multipart email is none.
     expect((await parseEml(fixture('calendar-invite.eml'))).warnings).toBeUndefined();
   });
+
+  it('reads the signs of an automatic sender into autoSubmitted: Auto-Submitted, X-Autoreply, Precedence, a report', async () => {
+    const message = (...headers: string[]) => [...headers, 'Subject: Ihre Nachricht', 'Content-Type: text/plain; charset=utf-8', '', 'Ich bin bis 14.12. nicht im Büro.', ''].join('\r\n');
+    expect((await parseEml(message('Auto-Submitted: auto-replied (vacation)'))).autoSubmitted).toBe('auto-replied (vacation)');
+    expect((await parseEml(message('Auto-Submitted: no'))).autoSubmitted).toBe('no');
+    expect((await parseEml(message('X-Autoreply: yes'))).autoSubmitted).toBe('auto-replied');
+    expect((await parseEml(message('X-Autorespond: Abwesend'))).autoSubmitted).toBe('auto-replied');
+    expect((await parseEml(message('Precedence: auto_reply'))).autoSubmitted).toBe('auto-replied');
+    expect((await parseEml(fixture('bounce-dsn.eml'))).autoSubmitted).toBe('auto-replied');
+    // None of them: a person's email (a mailing list's Precedence: bulk is not an automatic reply).
+    expect((await parseEml(message('Precedence: bulk'))).autoSubmitted).toBeUndefined();
+    expect((await parseEml(message('X-Autoreply: no'))).autoSubmitted).toBeUndefined();
+    expect(await parseEml(message())).not.toHaveProperty('autoSubmitted');
+  });
 });
 
 describe('parseEml: what mail clients write into the text that is not the writer\'s', () => {

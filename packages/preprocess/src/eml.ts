@@ -8,6 +8,7 @@ import { DATE_WITHOUT_ZONE_WARNING, headerDate, unreadDateWarning } from './eml-
 import { withSentDates } from './eml-forward-date.js';
 import { holdsPgpMessage, htmlPlaceholder, writersText } from './eml-text.js';
 import { invitationText } from './eml-calendar.js';
+import { autoSubmittedOf } from './eml-auto-submitted.js';
 import { CALENDAR_WARNING, CALENDAR_WITHOUT_TEXT_WARNING, DAMAGED_BASE64_WARNING, noTextWarning, reportWarning, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
 import { htmlToText } from './html.js';
 import { VISIBLE } from './spaces.js';
@@ -214,6 +215,7 @@ function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
  * description, only parts of other types, content that is encrypted, a text part sent as base64 that is damaged
  * (eml-warnings.ts); that the text came from an invitation; that the
  * message is a delivery report or read receipt, not a person's email; and a Date read as UTC for want of a zone.
+ * `autoSubmitted` says what the headers say of an automatic sender (eml-auto-submitted.ts).
  */
 export async function parseEml(raw: string | Uint8Array, options: { maxInputChars?: number; maxLines?: number } = {}): Promise<ParsedEml> {
   const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS * 4;
@@ -250,6 +252,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   // The Message-ID (without its angle brackets) names the email, e.g. in feedback by emailId. Whole: one
   // longer than an email id may be (MAX_EMAIL_ID_CHARS) is for the caller to refuse or replace, not to cut.
   const messageId = messageIdOf(parsed.messageId);
+  const autoSubmitted = autoSubmittedOf(parsed.headers);
   return {
     ...(messageId ? { id: messageId } : {}),
     subject: fixC1(parsed.subject)?.slice(0, 2_000),
@@ -257,6 +260,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
     html: fixC1(parsed.html),
     from: fromText?.slice(0, 500),
     receivedAt: date?.receivedAt,
+    ...(autoSubmitted ? { autoSubmitted } : {}),
     attachments: parsed.attachments.map((a) => ({
       filename: a.filename ?? undefined,
       contentType: a.mimeType,

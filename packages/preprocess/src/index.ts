@@ -51,6 +51,7 @@ export { detectLanguage } from './language.js';
 export { namesFound } from './names.js';
 export { senderNames } from './sender-names.js';
 export { normaliseSubject } from './subject.js';
+export { automatedKind, AUTOMATED_KINDS, type AutomatedKind } from './automated.js';
 export { parseReceivedTime, isReceivedTime, isTimeZone, namesTimeZone, DATE_TIME_FORMS } from './received-time.js';
 export { InputTooLargeError, EmlParseError, CleanOptionsError } from './errors.js';
 export * from './featurize/index.js';

@@ -9,7 +9,7 @@ const PREFIX = /^\s*(?:re|aw|wg|fwd?|sv|vs|tr|rv|odp|antw|antwort|doorst|enc|res
  * The tag a receiving mail system puts before the subject of mail from outside: `[EXTERNAL]`, `[EXTERN]`,
  * `*EXTERNAL*`, `EXTERNAL:`, `[Externe E-Mail]`. It says nothing of the customer's request (see `banner.ts`).
  */
-const EXTERNAL_TAG = /^\s*(?:\[\s*(?:external|extern|ext|externe?)(?:\s+(?:e-?mail|mail|sender|absender))?\s*\]|\*+\s*(?:external|extern)\s*\*+|(?:external|extern)\s*:)\s*/i;
+export const EXTERNAL_TAG = /^\s*(?:\[\s*(?:external|extern|ext|externe?)(?:\s+(?:e-?mail|mail|sender|absender))?\s*\]|\*+\s*(?:external|extern)\s*\*+|(?:external|extern)\s*:)\s*/i;
 
 /** White space that folding to one blank changes: a run of it, or white space other than a blank (most subjects have neither). */
 const FOLDS = /[^\S ]| \s/;

@@ -26,7 +26,7 @@ describe('POST /v1/classify', () => {
     expect(body.predictions.map((p: { id: string }) => p.id)).toEqual(['typo', 'ok']);
     expect(body.warnings).toEqual([
       'Fields mailroute does not read were ignored, in emails: subjekt (did you mean subject?), Received_At (did you mean receivedAt?), to; beside emails: extra. ' +
-        "An email's fields are id, subject, body, html, from, bank, receivedAt, metadata; anything else can go in metadata (flat string, number, boolean or null values).",
+        "An email's fields are id, subject, body, html, from, bank, receivedAt, autoSubmitted, metadata; anything else can go in metadata (flat string, number, boolean or null values).",
     ]);
     // Dropped before classification and storage: the stored text has only the body.
     expect((await context.store.findPredictionByEmail('typo'))?.text).toBe('invoice');
@@ -44,7 +44,7 @@ describe('POST /v1/classify', () => {
       return (await json(res)).detail as string;
     };
     expect(await refused('/v1/classify', { emails: [{ id: 'p', Subject: 'Invoice', Body: 'where is it' }] })).toBe(
-      "The request does not match the schema: emails[0]: an email needs subject, body or html: this one has none of them (null counts as absent). It holds fields that are not read, in emails: Subject (did you mean subject?), Body (did you mean body?); an email's fields are id, subject, body, html, from, bank, receivedAt, metadata.",
+      "The request does not match the schema: emails[0]: an email needs subject, body or html: this one has none of them (null counts as absent). It holds fields that are not read, in emails: Subject (did you mean subject?), Body (did you mean body?); an email's fields are id, subject, body, html, from, bank, receivedAt, autoSubmitted, metadata.",
     );
     expect(await refused('/invocations', { email: [{ subject: 'Invoice' }] })).toMatch(/ It holds fields that are not read, beside emails: email \(did you mean emails\?\); /);
     // Nothing unread, nothing added.

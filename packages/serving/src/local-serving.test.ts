@@ -11,6 +11,15 @@ import { writeFixtureModel } from './test-support/fixture-model.js';
 import type { Logger } from './http/logger.js';
 
 let root: string | undefined;
+
+/** `<dir>/home`, a registry whose champion is the fixture model m1 (built in `<dir>/artifact`). */
+async function homeWithChampion(dir: string): Promise<string> {
+  const home = path.join(dir, 'home');
+  await writeFixtureModel(path.join(dir, 'artifact'), 'm1');
+  const registry = createLocalRegistry({ home });
+  await registry.approve((await registry.register(path.join(dir, 'artifact'))).id);
+  return home;
+}
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
@@ -51,10 +60,7 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
   it('masks stored text by piiPatterns too (before the built-in detectors), and refuses patterns without storeText', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-pii-patterns-'));
     try {
-      const home = path.join(dir, 'home');
-      await writeFixtureModel(path.join(dir, 'artifact'), 'm1');
-      const registry = createLocalRegistry({ home });
-      await registry.approve((await registry.register(path.join(dir, 'artifact'))).id);
+      const home = await homeWithChampion(dir);
       const piiPatterns = [{ type: 'CASE_REF', pattern: String.raw`\bFALL-\d{4}-\d{5}\b`, flags: 'i' }];
       await expect(createLocalServing({ home, pollSeconds: 0, piiPatterns })).rejects.toThrow('PII patterns mask the stored text of predictions: they need storeText (--store-text).');
       const serving = await createLocalServing({ home, pollSeconds: 0, storeText: true, piiPatterns, predictionBufferMs: 0 });
@@ -68,6 +74,42 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
       const { text } = db.prepare('SELECT text FROM predictions').get() as { text: string };
       db.close();
       expect(text).toBe('Zu [CASE_REF]: die Überweisung an [IBAN] fehlt.');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('routes automated mail (an auto-reply by Auto-Submitted or subject, a bounce) as automated, over JSON and .eml, and counts routes by reason', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-automated-'));
+    try {
+      const home = await homeWithChampion(dir);
+      const serving = await createLocalServing({ home, pollSeconds: 0, predictionBufferMs: 0 });
+      try {
+        const body = 'Vielen Dank für Ihre Nachricht. Ich bin bis zum 14.12.2026 nicht im Büro.';
+        const emails = [
+          { id: 'header', subject: 'Ihre Depotübertragung', body, autoSubmitted: 'auto-replied' },
+          { id: 'subject', subject: 'Automatic reply: Your tax certificate', body },
+          { id: 'person', subject: 'Depotübertrag', body: 'Bitte übertragen Sie mein Depot.', autoSubmitted: null },
+        ];
+        const res = await serving.app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails }) });
+        expect(res.status).toBe(200);
+        const { predictions, warnings } = (await res.json()) as { predictions: { id: string; route: { queue: string; reason: string }; automated?: string }[]; warnings?: string[] };
+        expect(warnings).toBeUndefined();
+        expect(predictions.map((p) => [p.id, p.route.reason, p.automated])).toEqual([
+          ['header', 'automated', 'auto_reply'],
+          ['subject', 'automated', 'auto_reply'],
+          ['person', expect.not.stringMatching(/^automated$/), undefined],
+        ]);
+        expect(predictions[0].route.queue).toBe('manual_triage');
+        const eml = ['From: Mail Delivery System <MAILER-DAEMON@mx.mail.example>', 'Subject: Undelivered Mail Returned to Sender', 'Content-Type: text/plain; charset=utf-8', '', 'Your message could not be delivered.', ''].join('\r\n');
+        const bounce = await serving.app.request('/v1/classify/eml', { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml });
+        expect(((await bounce.json()) as { predictions: unknown[] }).predictions[0]).toMatchObject({ route: { reason: 'automated' }, automated: 'delivery_failure' });
+        const metrics = await (await serving.app.request('/metrics')).text();
+        expect(metrics).toMatch(/^mailroute_routes_total\{reason="automated"\} 3$/m);
+        expect(metrics).toMatch(/^mailroute_routes_total\{reason="no_queue"\} 0$/m);
+      } finally {
+        await serving.close();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -103,6 +103,14 @@ export const RequestEmailSchema = z
       .refine(isReceivedTime, { message: `Invalid date-time: use ${DATE_TIME_FORMS}` })
       .openapi({ description: `When the email arrived: ${DATE_TIME_FORMS}. Checked, not rewritten`, example: '2025-11-03T10:15:00+01:00' })
       .nullish(),
+    autoSubmitted: EmailSchema.shape.autoSubmitted
+      .unwrap()
+      .nullish()
+      .openapi({
+        description:
+          "The message's Auto-Submitted header (RFC 3834), if the CRM has it: auto-replied marks the email automated (route reason automated), as a mail system's sender or an automatic reply's subject does",
+        example: 'auto-replied',
+      }),
     metadata: EmailSchema.shape.metadata.unwrap().nullish().openapi({ description: 'Free data of the CRM (string, number, boolean or null values); not read to classify. Fields the API does not read belong here' }),
   })
   .loose()
@@ -249,7 +257,7 @@ const ClassifiedTaskSchema = TaskPredictionSchema.extend({
 /** The route, each field described for /openapi.json. */
 const ClassifiedRouteSchema = RouteSchema.extend({
   queue: RouteSchema.shape.queue.describe(`The queue to route the email to, or ${MANUAL_TRIAGE}`),
-  reason: RouteSchema.shape.reason.describe(`confident: the predicted queue; low_confidence: ${MANUAL_TRIAGE}, as a routing task abstained (by default the queue task alone: another task's abstained flag does not stop the routing); no_queue: ${MANUAL_TRIAGE}, as the queue predicted is other, the catch-all of queues too rare to learn alone`),
+  reason: RouteSchema.shape.reason.describe(`confident: the predicted queue; low_confidence: ${MANUAL_TRIAGE}, as a routing task abstained (by default the queue task alone: another task's abstained flag does not stop the routing); no_queue: ${MANUAL_TRIAGE}, as the queue predicted is other, the catch-all of queues too rare to learn alone; automated: ${MANUAL_TRIAGE}, as no person wrote the email (see automated), whatever its labels`),
 });
 
 export const ClassifiedEmailSchema = EmailPredictionSchema.extend({
@@ -260,6 +268,9 @@ export const ClassifiedEmailSchema = EmailPredictionSchema.extend({
   language: EmailPredictionSchema.shape.language.describe('The language the cleaning detected: ISO 639-1 (de, en), or und when unsure'),
   truncated: EmailPredictionSchema.shape.truncated.describe('True when text was cut before classification: a field over the text limit, or more text after cleaning than the model reads (a warning says which)'),
   noText: EmailPredictionSchema.shape.noText.describe(`True when nothing was left to classify after cleaning (empty, markup only, a quoted reply only): the labels are guesses, every task abstains and the route is ${MANUAL_TRIAGE}`),
+  automated: EmailPredictionSchema.shape.automated.describe(
+    "Set when no person wrote the email: auto_reply (an out-of-office or other automatic reply, a read receipt: Auto-Submitted auto-replied, or such a subject) or delivery_failure (a mail system's report of mail it could not deliver: its sender or subject). The route's reason is then automated; the labels are still the model's",
+  ),
   /** Quote it in feedback; also the key of the stored prediction record. */
   predictionId: z.string().openapi({ format: 'uuid', description: 'The id of this prediction (a UUID): quote it in /v1/feedback' }),
 }).openapi('ClassifiedEmail');

@@ -1,4 +1,4 @@
-import type { EmailPrediction } from '@mailroute/model';
+import { RouteSchema, type EmailPrediction } from '@mailroute/model';
 import { THREAD_FAILURE_EVENTS } from '../model/thread-health.js';
 import { Counter, Gauge, Histogram, labelKey, MetricsRegistry } from './prometheus.js';
 
@@ -20,6 +20,8 @@ export interface ServingMetrics {
   predictions: Counter;
   abstentions: Counter;
   truncations: Counter;
+  /** Emails by the route's reason: the share sent to manual triage, and why. */
+  routes: Counter;
   modelInfo: Gauge;
   reloads: Counter;
   inFlight: Gauge;
@@ -41,6 +43,7 @@ export function createServingMetrics(): ServingMetrics {
   const predictions = registry.register(new Counter('mailroute_predictions_total', 'Predicted labels by task and label.'));
   const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold.'));
   const truncations = registry.register(new Counter('mailroute_truncated_emails_total', 'Emails cut before classification: over the text limit, or more clean text than the model reads.'));
+  const routes = registry.register(new Counter('mailroute_routes_total', 'Emails by the reason of their route: confident (to a queue), low_confidence, no_queue, automated (manual triage).'));
   const modelInfo = registry.register(new Gauge('mailroute_model_info', 'The model being served (value 1).'));
   const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result.'));
   const inFlight = registry.register(new Gauge('mailroute_inflight_requests', 'Requests being handled now.'));
@@ -53,6 +56,8 @@ export function createServingMetrics(): ServingMetrics {
   for (const result of RELOAD_RESULTS) reloads.inc({ result }, 0);
   for (const reason of REJECTION_REASONS) rejected.inc({ reason }, 0);
   truncations.inc({}, 0);
+  const routeKeys = new Map(RouteSchema.shape.reason.options.map((reason) => [reason as string, labelKey({ reason })]));
+  for (const key of routeKeys.values()) routes.incKey(key, 0);
   const storeWriteFailures = registry.register(
     new Counter('mailroute_store_write_failures_total', 'Prediction records that failed to commit after their answer was sent.'),
   );
@@ -77,6 +82,7 @@ export function createServingMetrics(): ServingMetrics {
     predictions,
     abstentions,
     truncations,
+    routes,
     modelInfo,
     reloads,
     inFlight,
@@ -91,6 +97,8 @@ export function createServingMetrics(): ServingMetrics {
           if (t.abstained) abstentions.inc({ task });
         }
         if (p.truncated) truncations.inc();
+        const routeKey = routeKeys.get(p.route.reason);
+        if (routeKey !== undefined) routes.incKey(routeKey);
       }
     },
     setModel(modelId) {
