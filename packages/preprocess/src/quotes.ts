@@ -166,9 +166,9 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
       for (let j = i; j < i + block; j += 1) marks[j] = 'block';
       continue;
     }
-    // A lower-case line right under a `>` line is the rest of a quoted line that the mailer wrapped.
+    // The rest of a quoted line that the mailer wrapped, right under it without its `>`.
     const prev = i > 0 ? marks[i - 1] : undefined;
-    if (prev === 'quote' && /^\p{Ll}/u.test(line.trimStart())) {
+    if (prev === 'quote' && continuesWrapped(lines[i - 1], line)) {
       marks[i] = 'quote';
       continue;
     }
@@ -193,21 +193,50 @@ export interface QuoteSplit {
   marks: readonly LineMark[];
 }
 
+/** The width mailers wrap lines at is 72 to 78 characters: a line this long that a word would take past 72 was wrapped. */
+const WRAPPED_LENGTH = 60;
+const WRAP_WIDTH = 72;
+
+/**
+ * Whether `line` is the rest of the quoted line `above` that the mailer wrapped. Not under a question or a line
+ * ending in `!`, `:` or `;`: that is an inline answer (`> Sollen wir Ihre Karte sperren?` / `ja, bitte sofort`). A
+ * lower-case line continues one with no end mark (`> ... gilt ab` / `sofort.`); a line in capitals or digits (German
+ * nouns) or under a full stop (`z.B.`) only where `above` was long enough to be wrapped, its first word taking
+ * `above` past the width mailers wrap at.
+ */
+function continuesWrapped(above: string, line: string): boolean {
+  const a = above.trimEnd();
+  const end = a[a.length - 1];
+  if (end === '?' || end === '!' || end === ':' || end === ';') return false;
+  const t = line.trimStart();
+  if (end !== '.' && /^\p{Ll}/u.test(t)) return true;
+  const word = /^\S*/.exec(t)?.[0].length ?? 0;
+  return a.length >= WRAPPED_LENGTH && a.length + 1 + word > WRAP_WIDTH && (end !== '.' || /^\p{Ll}/u.test(t));
+}
+
 const STARTS_QUOTE = new Set<LineMark>(['header', 'splitter', 'forward', 'block']);
 const RULE_LINE = /^[-_=*~]{3,}$/;
 
-/** Text between two quoted runs after a reply began: an inline (interleaved) reply. */
-function isInlineReply(marks: readonly LineMark[]): boolean {
-  let state = 0; // 0: before any quote, 1: in/after a quote run, 2: text after a quote run
-  for (const m of marks) {
+/**
+ * Text between two quoted runs after a reply began, an inline (interleaved) reply: where it ends, at the first
+ * separator, forward, header block or reply header after that (an older thread under the answers), else the
+ * line count; -1 when the lines are no inline reply.
+ */
+function inlineReplyEnd(marks: readonly LineMark[]): number {
+  let state = 0; // 0: before any quote, 1: in/after a quote run, 2: text after a quote run, 3: inline
+  for (let i = 0; i < marks.length; i++) {
+    const m = marks[i];
     if (m === 'empty') continue;
-    if (m === 'splitter' || m === 'forward' || m === 'block') return false;
+    if (STARTS_QUOTE.has(m) && (state === 3 || m !== 'header')) {
+      if (state === 3) return i;
+      return -1;
+    }
     if (m === 'quote') {
-      if (state === 2) return true;
-      state = 1;
+      if (state === 2) state = 3;
+      else if (state < 3) state = 1;
     } else if (m === 'text' && state === 1) state = 2;
   }
-  return false;
+  return state === 3 ? marks.length : -1;
 }
 
 /**
@@ -254,7 +283,19 @@ function opensMessage(lines: readonly string[], j: number, isDevice: DeviceTest)
 export function splitQuotes(lines: readonly string[], options: { forwards?: boolean; isDevice?: DeviceTest } = {}): QuoteSplit {
   const isDevice = options.isDevice ?? isDeviceLine;
   const marks = markLines(lines, isDevice);
-  if (isInlineReply(marks) || marks.every((m) => m === 'text' || m === 'empty')) return { kept: lines, quoted: [], marks };
+  let inlineEnd = inlineReplyEnd(marks);
+  if (inlineEnd >= 0 && marks[inlineEnd] === 'forward' && options.forwards === false) inlineEnd = lines.length;
+  if (marks.every((m) => m === 'text' || m === 'empty')) return { kept: lines, quoted: [], marks };
+  if (inlineEnd >= 0) {
+    // The answers stay whole, with the questions they answer (and the reply header, as other parsers keep it); an
+    // older thread under them goes.
+    if (inlineEnd === lines.length) return { kept: lines, quoted: [], marks };
+    const kept = lines.slice(0, inlineEnd);
+    const quoted: string[] = [];
+    moveTrailingRules(kept, quoted);
+    quoted.push(...lines.slice(inlineEnd));
+    return { kept, quoted, marks };
+  }
   const kept: string[] = [];
   const quoted: string[] = [];
   let seenText = false;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { cleanEmail } from './clean.js';
+
+const text = (email: Parameters<typeof cleanEmail>[0]) => cleanEmail(email, { redact: false }).text;
+
+describe('inline answers and wrapped quoted lines', () => {
+  it('keeps an answer typed in lower case right under a quoted question: it is no wrapped line of the quote', () => {
+    const inline = '> Möchten Sie Ihre Karte sperren lassen?\nja, bitte sofort\n> Sollen wir die neue Karte an Ihre Meldeadresse schicken?\nnein, bitte an die neue Adresse';
+    expect(text({ body: inline })).toBe(inline);
+    // A fraud report under the bank's question was lost whole.
+    expect(
+      text({ body: 'On Wed, 3 Dec 2026 at 10:15, Customer Service <service@examplebank.co.uk> wrote:\n> Please confirm that the transfer of GBP 2,500 was made by you.\nno, I did not make this transfer. please block my card' }),
+    ).toBe('no, I did not make this transfer. please block my card');
+    const answers = 'siehe unten\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Haben Sie die Überweisung über 2.500 EUR selbst beauftragt?\nnein, das war ich nicht\n> Sollen wir Ihre Karte sperren?\nja bitte';
+    expect(text({ body: answers })).toBe(answers);
+  });
+
+  it('reads a line the mailer wrapped out of a long quoted line as quote, in capitals too (German nouns), so a top-posted reply loses its quote', () => {
+    const german =
+      'Hallo,\n\nbitte kündigen Sie mein Depot zum Monatsende.\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n' +
+      '> Sehr geehrter Herr Berger, ab dem 01.01.2027 gilt ein neues Preismodell für\nDepots. Details finden Sie im Preis- und Leistungsverzeichnis.\n> Mit freundlichen Grüßen\n> Ihr Musterbank Kundenservice';
+    expect(text({ body: german })).toBe('Hallo,\n\nbitte kündigen Sie mein Depot zum Monatsende.');
+    const english =
+      'Please close my account.\n\nOn Wed, 3 Dec 2026 at 10:15, Customer Service <service@examplebank.co.uk> wrote:\n' +
+      '> Dear Mr Berger, we would like to inform you that the new account fees apply from\n1 January 2027 onwards.\n> Kind regards\n> Customer Service';
+    expect(text({ body: english })).toBe('Please close my account.');
+    // A short quoted line without an end mark, wrapped in lower case, is quote as before.
+    expect(text({ body: 'Bitte stornieren.\n\nAm 03.12.2026 schrieb Service <s@bank.example>:\n> Ihre Order wird ausgeführt am\nmorgen früh.\n> Gruß' })).toBe('Bitte stornieren.');
+  });
+
+  it("cuts an older thread under inline answers, and keeps an answer of contact lines under its question", () => {
+    const answers = 'Antworten unten.\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Haben Sie die Überweisung selbst beauftragt?\nNein.\n> Sollen wir die Karte sperren?\nJa, bitte.';
+    const older = '\n\n-----Original Message-----\nFrom: Jonas Berger <j.berger@web.de>\nSent: Monday, December 1, 2026 09:00\nTo: service@musterbank.de\nSubject: Abbuchung\n\nGuten Tag, ich sehe eine Abbuchung.';
+    const cleaned = cleanEmail({ body: answers + older }, { redact: false });
+    expect(cleaned.text).toBe(answers);
+    expect(cleaned.quoted).toContain('Guten Tag, ich sehe eine Abbuchung.');
+    const contact = 'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Sollen wir Ihre Anschrift ändern?\n\nJa, ab 01.01.2027.\n\n> Unter welcher Telefonnummer erreichen wir Sie?\n\nTel. 0171 1234567\nE-Mail: j.berger@web.de';
+    expect(text({ body: contact })).toBe(contact);
+  });
+
+  it("reads GMX's and WEB.DE's <div name=\"quote\"> as a quote: the answer under it is the writer's text", () => {
+    const html =
+      '<div style="font-family: Verdana;font-size: 12.0px;"><div>&nbsp;</div>\n<div name="quote" style="margin:10px 5px 5px 10px; padding: 10px 0 10px 10px; border-left:2px solid #C3D9E5;">\n' +
+      '<div style="margin:0 0 10px 0;"><b>Gesendet:</b>&nbsp;Mittwoch, 03. Dezember 2026 um 10:15 Uhr<br/>\n<b>Von:</b>&nbsp;&quot;Musterbank Kundenservice&quot; &lt;service@musterbank.de&gt;<br/>\n<b>An:</b>&nbsp;j.berger@web.de<br/>\n<b>Betreff:</b>&nbsp;Rückfrage Depotübertrag</div>\n\n' +
+      '<div name="quoted-content">Sehr geehrter Herr Berger,<br/>\nbei welcher Bank wird das neue Depot geführt?<br/>\nMit freundlichen Grüßen<br/>\nIhr Kundenservice</div>\n</div>\n' +
+      '<div>Bei der Sparkasse KölnBonn, Depotnummer 1234567890.</div>\n<div>Gruß Jonas Berger</div></div>';
+    expect(text({ html })).toBe('Bei der Sparkasse KölnBonn, Depotnummer 1234567890.');
+    // A top-posted GMX reply loses the quote under it.
+    expect(text({ html: '<div>Bitte stornieren.</div><div name="quote"><div name="quoted-content">Ihre Order ...</div></div>' })).toBe('Bitte stornieren.');
+  });
+});
