@@ -7,6 +7,7 @@ import { bodyIsHtml } from './html-body.js';
 import { htmlPlaceholder, writersText } from './eml-text.js';
 import { splitInlineSeparators } from './forward-marker.js';
 import { htmlParts } from './html.js';
+import { announcesAnswersBelow } from './announced-answers.js';
 import { detectLanguage } from './language.js';
 import { removeLeadingBanner } from './banner.js';
 import { splitQuotes, type LineMark } from './quotes.js';
@@ -355,6 +356,7 @@ function withLineBreakTags(text: string): string {
 
 /** The email's text (its markup's, `chooseMarkup`) cleaned; what goes is added to `removed`. */
 function cleanBody(email: Pick<Email, 'body' | 'html'>, scope: CleanScope, removed: RemovedPart[]): TextClean {
+  const from = removed.length;
   let source = email.body ?? '';
   let sourceLines: readonly string[] | undefined;
   const parts = chooseMarkup(email)?.parts;
@@ -372,7 +374,25 @@ function cleanBody(email: Pick<Email, 'body' | 'html'>, scope: CleanScope, remov
   }
   const cleaned = cleanLines(source, sourceLines, scope, true);
   append(removed, cleaned.removed);
-  return cleaned;
+  // Only where something was quoted: a note announcing answers needs a quote below it.
+  const quoted = removed.some((r, i) => i >= from && r.kind === 'quoted');
+  return quoted && announcesAnswersBelow(cleaned.text) ? withAnswersInQuote(cleaned, removed, from, scope) : cleaned;
+}
+
+/**
+ * The text of a note that announces answers in the quote (`Meine Antworten unten in Rot.`) with the quote read as
+ * the writer's text: its header dropped, as at the top of a bottom-posted reply, the sender's closing cut, the
+ * questions kept beside the answers. The quoted parts from `removed[from]` on are replaced by what of them is cut.
+ */
+function withAnswersInQuote(cleaned: TextClean, removed: RemovedPart[], from: number, scope: CleanScope): TextClean {
+  const quoted = removed.slice(from).filter((r) => r.kind === 'quoted');
+  if (quoted.length === 0) return cleaned;
+  const answers = cleanLines(quoted.map((r) => r.text).join('\n\n'), undefined, scope, true);
+  if (!VISIBLE.test(answers.text)) return cleaned;
+  const kept = removed.splice(from).filter((r) => r.kind !== 'quoted');
+  removed.push(...kept, ...answers.removed);
+  const signature = [cleaned.signature, answers.signature].filter((s) => s !== undefined).join('\n\n') || undefined;
+  return { text: `${cleaned.text}\n\n${answers.text}`, removed, signature };
 }
 
 /**

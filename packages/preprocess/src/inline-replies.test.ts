@@ -49,3 +49,45 @@ describe('inline answers and wrapped quoted lines', () => {
     expect(text({ html: '<div>Bitte stornieren.</div><div name="quote"><div name="quoted-content">Ihre Order ...</div></div>' })).toBe('Bitte stornieren.');
   });
 });
+
+describe('answers announced above the quote', () => {
+  it('reads the quote as the writer\'s text when a short note above it says the answers are there (Outlook, Gmail, Thunderbird)', () => {
+    // Outlook, plain text: the answers marked -->, under a header block.
+    expect(
+      text({
+        body:
+          'siehe meine Antworten unten.\n\n-----Ursprüngliche Nachricht-----\nVon: Musterbank Kundenservice <service@musterbank.de>\nGesendet: Mittwoch, 3. Dezember 2026 10:15\nAn: Jonas Berger <j.berger@web.de>\nBetreff: Rückfrage Depotübertrag\n\n' +
+          '1. Bei welcher Bank wird das neue Depot geführt?\n--> Sparkasse KölnBonn\n2. Sollen alle Positionen übertragen werden?\n--> Nein, nur die Siemens-Aktien.',
+      }),
+    ).toBe('siehe meine Antworten unten.\n\n1. Bei welcher Bank wird das neue Depot geführt?\n--> Sparkasse KölnBonn\n2. Sollen alle Positionen übertragen werden?\n--> Nein, nur die Siemens-Aktien.');
+    // Gmail, an answer in red inside the blockquote; the bank's closing still goes.
+    const gmail = cleanEmail(
+      {
+        html:
+          '<div dir="ltr">Meine Antworten unten in Rot.</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">Am Mi., 3. Dez. 2026 um 10:15 Uhr schrieb Musterbank Kundenservice &lt;service@musterbank.de&gt;:<br></div>' +
+          '<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex">Haben Sie die Überweisung über 2.500 EUR selbst beauftragt?<br><font color="#ff0000">Nein, die war nicht von mir! Bitte sofort zurückholen.</font><br>Mit freundlichen Grüßen</blockquote></div>',
+      },
+      { redact: false },
+    );
+    expect(gmail.text).toBe('Meine Antworten unten in Rot.\n\nHaben Sie die Überweisung über 2.500 EUR selbst beauftragt?\nNein, die war nicht von mir! Bitte sofort zurückholen.');
+    expect(gmail.quoted).toContain('schrieb Musterbank Kundenservice');
+    // Outlook on the web, English.
+    expect(
+      text({
+        html:
+          '<div><p>Please see my answers below in red.</p></div><hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr"><b>From:</b> Customer Service &lt;service@examplebank.co.uk&gt;<br><b>Sent:</b> Wednesday, December 3, 2026 10:15 AM<br><b>To:</b> Jonas Berger<br><b>Subject:</b> Account closure</div>' +
+          '<div><p>Which account would you like to close?</p><p><span style="color:rgb(255,0,0)">The savings account ending 4471.</span></p></div>',
+      }),
+    ).toBe('Please see my answers below in red.\n\nWhich account would you like to close?\n\nThe savings account ending 4471.');
+    // Cleaning the text again changes nothing.
+    expect(text({ body: gmail.text })).toBe(gmail.text);
+  });
+
+  it('leaves the quote cut without such a note, or under a message of its own', () => {
+    const quote = '\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Haben Sie die Überweisung selbst beauftragt?\n> Mit freundlichen Grüßen';
+    expect(text({ body: `Bitte sperren Sie meine Karte.${quote}` })).toBe('Bitte sperren Sie meine Karte.');
+    expect(text({ body: `Siehe unten.${quote}` })).toBe('Siehe unten.');
+    const long = `Antworten unten. ${'Ich habe noch eine weitere Frage zu meinem Depot und zur Steuer. '.repeat(4)}`.trim();
+    expect(text({ body: `${long}${quote}` })).toBe(long);
+  });
+});
