@@ -21,6 +21,9 @@ for (let i = 24; i < 60; i++) rows.push(row(`t${i}`, `Hallo, meine Überweisung 
 rows.push(row('t60', '> Nur ein zitierter Text, nichts Neues.', 'payments', ''));
 // Text that makes no word or char n-gram: served, each is noText; trained on, only its meta tokens would be learnt.
 rows.push(row('t61', '😀🙏', 'payments', ''), row('t62', '?!... ---', 'payments', ''), row('t63', '\u200b\u2060', 'payments', '👍'));
+// Automated: an out-of-office reply and a bounce, which an agent filed under some queue.
+rows.push(row('t64', 'Ich bin bis zum 14.12. nicht im Büro.', 'payments', 'Automatische Antwort: Überweisung'));
+rows.push({ ...row('t65', 'Your message could not be delivered.', 'payments', 'Hinweis'), email: { id: 't65', subject: 'Hinweis', body: 'Your message could not be delivered.', from: 'MAILER-DAEMON@mx.mail.example' } });
 
 describe('prepareModelRows and a split by the text the model reads', () => {
   const prepared = prepareModelRows(rows, NgramBagParamsSchema.parse({}));
@@ -28,6 +31,9 @@ describe('prepareModelRows and a split by the text the model reads', () => {
   it('leaves out a row with no text the model reads after cleaning (as serving flags noText), and cleans each other row once', () => {
     expect(prepared.noText).toBe(4);
     expect(prepared.noTextAt).toEqual(['x.csv:61', 'x.csv:62', 'x.csv:63', 'x.csv:64']);
+    // Served, these are routed as automated whatever the model says: their labels would teach it noise.
+    expect(prepared.automated).toBe(2);
+    expect(prepared.automatedAt).toEqual(['x.csv:65', 'x.csv:66']);
     expect(prepared.rows.map((r) => r.id).filter((id) => Number(id.slice(1)) >= 60)).toEqual([]);
     expect(prepared.inputs).toHaveLength(60);
     expect(inputsOf(prepared, [rows[3]])[0]).toBe(prepared.inputs[3]);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { prepareModelInput, type ModelInput } from '@mailroute/model';
-import { readsText, type TextReadParams } from '@mailroute/preprocess';
+import { automatedKind, readsText, type TextReadParams } from '@mailroute/preprocess';
 import { normaliseText, type DatasetRow } from '../data/dataset.js';
 import type { OnProgress } from './evaluate-split.js';
 
@@ -24,6 +24,13 @@ export interface ModelRows {
   noText: number;
   /** Where the first of them are (`file:line`), at most 5. */
   noTextAt: string[];
+  /**
+   * Rows left out as automated (an auto-reply, a bounce: `automatedKind` by their subject and sender), which serving
+   * routes as such whatever the model says: what an agent filed them under would only teach the model noise.
+   */
+  automated: number;
+  /** Where the first of them are (`file:line`), at most 5. */
+  automatedAt: string[];
   /** Each kept row's place in `rows` (and `inputs`, `keys`). */
   at: Map<DatasetRow, number>;
 }
@@ -33,9 +40,15 @@ export interface ModelRows {
  * the model's featurizer params, which decide whether a row has text the model reads.
  */
 export function prepareModelRows(all: readonly DatasetRow[], featurizer: TextReadParams, onProgress?: OnProgress): ModelRows {
-  const out: ModelRows = { rows: [], inputs: [], keys: [], noText: 0, noTextAt: [], at: new Map() };
+  const out: ModelRows = { rows: [], inputs: [], keys: [], noText: 0, noTextAt: [], automated: 0, automatedAt: [], at: new Map() };
   const step = Math.max(1, Math.floor(all.length / 20));
   for (let i = 0; i < all.length; i++) {
+    if (automatedKind(all[i].email) !== undefined) {
+      out.automated += 1;
+      if (out.automatedAt.length < 5) out.automatedAt.push(`${all[i].file}:${all[i].line}`);
+      if ((i + 1) % step === 0 || i + 1 === all.length) onProgress?.(i + 1, all.length, 'clean');
+      continue;
+    }
     const input = prepareModelInput(all[i].email);
     if (!readsText(input.text, featurizer)) {
       out.noText += 1;

@@ -11,6 +11,9 @@ describe('rowCountsLine', () => {
   it('says how many rows were left out and why, and the blank records apart', () => {
     const counts = { ...base, read: 64, badRows: 2, noText: 1, unlabelled: 1, blankRecords: 3 };
     expect(rowCountsLine(counts)).toBe('64 row(s) read, 60 used (42 train, 6 valid, 12 test); 4 left out: 2 bad, 1 without text the model reads, 1 without a label; 3 blank record(s) (every cell empty) skipped');
+    expect(rowCountsLine({ ...counts, read: 66, automated: 2 })).toBe(
+      '66 row(s) read, 60 used (42 train, 6 valid, 12 test); 6 left out: 2 bad, 1 without text the model reads, 2 automated (auto-replies, bounces), 1 without a label; 3 blank record(s) (every cell empty) skipped',
+    );
   });
 
   it('says the test file\'s rows after the training data\'s', () => {

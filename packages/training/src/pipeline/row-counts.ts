@@ -16,6 +16,8 @@ export interface RowCounts extends Partial<TestFileCounts> {
   test: number;
   badRows: number;
   noText: number;
+  /** Automated emails left out (runs recorded before they were have none). */
+  automated?: number;
   unlabelled: number;
   blankRecords: number;
 }
@@ -39,7 +41,7 @@ function leftOut(total: number, parts: ReadonlyArray<readonly [number, string]>,
 export function rowCountsLine(counts: RowCounts): string {
   const external = counts.testRead !== undefined;
   const parts = `${counts.train} train, ${counts.valid} valid${external ? '' : `, ${counts.test} test`}`;
-  const why = [[counts.badRows, 'bad'], [counts.noText, 'without text the model reads'], [counts.unlabelled, 'without a label']] as const;
+  const why = [[counts.badRows, 'bad'], [counts.noText, 'without text the model reads'], [counts.automated ?? 0, 'automated (auto-replies, bounces)'], [counts.unlabelled, 'without a label']] as const;
   const line = `${counts.read} row(s) read, ${counts.rows} used (${parts})${leftOut(counts.read - counts.rows, why, counts.blankRecords)}`;
   if (!external) return line;
   const testWhy = [[counts.testBadRows ?? 0, 'bad'], [counts.testUnlabelled ?? 0, 'without a label']] as const;

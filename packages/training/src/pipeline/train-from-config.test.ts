@@ -48,7 +48,7 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(result.metrics['queue.accuracy']).toBeGreaterThan(0.4);
     expect(result.counts.train + result.counts.valid + result.counts.test).toBe(result.counts.rows);
     expect(result.counts.testSeenInTraining).toBe(0);
-    expect(result.counts.read).toBe(result.counts.rows + result.counts.noText + result.counts.unlabelled + result.counts.badRows);
+    expect(result.counts.read).toBe(result.counts.rows + result.counts.noText + result.counts.automated + result.counts.unlabelled + result.counts.badRows);
 
     const registry = createLocalRegistry({ home });
     const version = await registry.get(result.modelId);

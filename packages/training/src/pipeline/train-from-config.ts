@@ -296,6 +296,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // the split each), and a row with no text left trains nothing.
     const prepared = prepareModelRows(dataset.rows, params, onProgress);
     if (prepared.noText > 0) log?.warn?.(leftOutWarning(prepared.noText, prepared.noTextAt, 'no text the model reads after cleaning (markup, a quoted reply or a signature only; or only emoji, punctuation, zero-width characters: served, such an email is noText)'));
+    if (prepared.automated > 0) {
+      log?.warn?.(leftOutWarning(prepared.automated, prepared.automatedAt, 'automated: an auto-reply or a bounce by its subject or sender (served, such an email is routed as automated, not by the model)'));
+    }
     const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
     if (config.split.kind === 'time') {
       for (const warning of [implausibleTimeWarning(prepared.rows, Date.now()), timeTieWarning(split)]) if (warning) log?.warn?.(warning);
@@ -333,6 +336,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       read: dataset.read,
       rows: prepared.rows.length,
       noText: prepared.noText,
+      automated: prepared.automated,
       train: split.train.length,
       valid: split.valid.length,
       test: testRows.length,
