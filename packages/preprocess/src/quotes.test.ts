@@ -73,6 +73,10 @@ describe('quoted replies in plain text', () => {
     const turkish = cleanEmail({ body: 'Merhaba,\n\nhesabımı kapatmak istiyorum.\n\nSaygılarımla\nAhmet Yılmaz\n\n3 Kas 2025 Pzt 10:15 tarihinde Service <service@bank.example> şunu yazdı:\n> Merhaba' }, { redact: false });
     expect(turkish.text).toBe('Merhaba,\n\nhesabımı kapatmak istiyorum.');
     expect([polish.language, turkish.language]).toEqual(['pl', 'tr']);
+    // Turkish closings with a capital İ (it lower-cases to i and a combining dot) and without it.
+    for (const closing of ['İyi günler', 'iyi çalışmalar', 'Saygılar']) {
+      expect(cleanEmail({ body: `Merhaba,\n\nkartım çalınmış, lütfen hesabımı bloke edin.\n\n${closing}\nAyşe Yılmaz` }, { redact: false }).text, closing).toBe('Merhaba,\n\nkartım çalınmış, lütfen hesabımı bloke edin.');
+    }
   });
 
   it("cuts at a help desk's reply marker, bare or drawn as Zendesk draws it (##- ... -##)", () => {

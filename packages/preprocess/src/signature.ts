@@ -22,8 +22,9 @@ export const SIGN_OFFS = [
   'many thanks', 'thanks again', 'thanks in advance', 'sincerely', 'yours sincerely', 'sincerely yours', 'yours truly',
   'yours faithfully', 'best wishes', 'all the best', 'with best regards', 'with kind regards', 'kindest regards', 'greetings',
   'thank you very much', 'thanks so much', 'thx', 'br',
-  // Polish, Turkish
-  'pozdrawiam', 'z poważaniem', 'z pozdrowieniami', 'serdecznie pozdrawiam', 'saygılarımla', 'teşekkürler',
+  // Polish, Turkish (`İyi günler` lower-cases to `i̇yi günler`, an i with a combining dot above: both spellings are listed)
+  'pozdrawiam', 'z poważaniem', 'z pozdrowieniami', 'serdecznie pozdrawiam', 'saygılarımla', 'teşekkürler', 'saygılar',
+  'iyi günler', 'iyi çalışmalar', 'i\u0307yi günler', 'i\u0307yi çalışmalar',
   // French, Spanish, Dutch, Italian
   'cordialement', 'bien cordialement', 'bien à vous', 'salutations', 'merci', 'saludos', 'saludos cordiales', 'atentamente',
   'met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'groeten', 'cordiali saluti', 'distinti saluti', 'saluti',
