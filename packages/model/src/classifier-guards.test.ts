@@ -246,6 +246,9 @@ describe('Classifier.predict input', () => {
       [[{ body: 'kyc' }, { body: 'a' }, []], /email 2 is an array/],
       [[{ body: 3 }], /email 0: body is a number, not a string/],
       [[{ body: 'kyc', metadata: 'x' }], /email 0: metadata is a string, not an object/],
+      [[{ body: 'kyc', attachmentNames: 'a.pdf' }], /email 0: attachmentNames is a string, not an array of strings/],
+      [[{ body: 'kyc', attachmentNames: ['a.pdf', 3] }], /email 0: attachmentNames is an array, not an array of strings/],
+      [[{ body: ['kyc'] }], /email 0: body is an array, not a string/],
     ];
     for (const [emails, message] of refused) {
       const error = await classifier.predict(emails as Email[]).catch((e: unknown) => e);

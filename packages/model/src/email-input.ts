@@ -1,8 +1,15 @@
 import type { Email } from '@mailroute/preprocess';
 import { PredictInputError } from './errors.js';
 
-/** The fields `Email` types: every one a string but `metadata`, an object. */
-const FIELDS = ['id', 'subject', 'body', 'html', 'from', 'bank', 'receivedAt', 'autoSubmitted', 'metadata'] as const;
+/** The fields `Email` types: every one a string but `metadata`, an object, and `attachmentNames`, an array of strings. */
+const FIELDS = ['id', 'subject', 'body', 'html', 'from', 'bank', 'receivedAt', 'autoSubmitted', 'attachmentNames', 'metadata'] as const;
+
+/** What a field's value must be, said when it is not. */
+function wrongKind(field: (typeof FIELDS)[number], v: unknown): string | undefined {
+  if (field === 'metadata') return typeof v !== 'object' || Array.isArray(v) ? 'an object' : undefined;
+  if (field === 'attachmentNames') return !Array.isArray(v) || v.some((n) => typeof n !== 'string') ? 'an array of strings' : undefined;
+  return typeof v !== 'string' ? 'a string' : undefined;
+}
 
 /**
  * An email given to `predict`, checked as HTTP reads one: a field that is `null` is absent (many serializers
@@ -21,8 +28,9 @@ export function checkedEmail(value: unknown, index: number): Email {
     if (v === null) {
       out ??= { ...fields };
       delete out[field];
-    } else if (v !== undefined && (field === 'metadata' ? typeof v !== 'object' || Array.isArray(v) : typeof v !== 'string')) {
-      throw new PredictInputError(`email ${index}: ${field} is a ${Array.isArray(v) ? 'array' : typeof v}, not ${field === 'metadata' ? 'an object' : 'a string'}`);
+    } else if (v !== undefined) {
+      const wanted = wrongKind(field, v);
+      if (wanted !== undefined) throw new PredictInputError(`email ${index}: ${field} is ${Array.isArray(v) ? 'an array' : `a ${typeof v}`}, not ${wanted}`);
     }
   }
   return (out ?? fields) as Email;

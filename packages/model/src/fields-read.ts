@@ -8,7 +8,7 @@ import { prepareModelInput } from './model-input.js';
  * whichever it comes; leaving the HTML out for a model trained on bodies made every HTML-only email no text.
  */
 // `from` is no input: the model never reads the sender (masking stored text does, `senderNames`).
-const INPUT_FIELDS = ['subject', 'bank'] as const;
+const INPUT_FIELDS = ['subject', 'bank', 'attachmentNames'] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
 
 const StoredColumnsSchema = z.object({ columns: z.record(z.string(), z.string().optional()) }).loose();

@@ -22,6 +22,13 @@ describe('prepareModelInput', () => {
     expect(input.text).toBe('Kündigung [IBAN], Rückruf [PHONE]\nBitte kündigen.');
   });
 
+  it('reads the words of attachment names as meta tokens (file=), after the language and bank', () => {
+    const input = prepareModelInput({ body: 'Anbei das Formular.', bank: 'DKB', attachmentNames: ['Freistellungsauftrag_2026.pdf', 'Scan-Ausweis.JPG'] });
+    expect(input.meta).toEqual(['lang=de', 'bank=dkb', 'file=freistellungsauftrag', 'file=scan', 'file=ausweis']);
+    expect(input.text).toBe('Anbei das Formular.');
+    expect(prepareModelInput({ body: 'Anbei das Formular.', attachmentNames: [] }).meta).toEqual(['lang=de']);
+  });
+
   it('works without subject or bank', () => {
     const input = prepareModelInput({ body: 'Please reset my two-factor authentication, the app lost my device.' });
     expect(input.text.startsWith('Please reset')).toBe(true);

@@ -18,6 +18,10 @@ const MetadataValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null
   },
 });
 
+/** The most attachment names an email has, and the most characters of one (a file system's limit). */
+export const MAX_ATTACHMENT_NAMES = 100;
+export const MAX_ATTACHMENT_NAME_CHARS = 255;
+
 /** The most characters an email id has (a CRM's id, a Message-ID): the same for classify and feedback. */
 export const MAX_EMAIL_ID_CHARS = 200;
 
@@ -39,6 +43,11 @@ export const EmailSchema = z.object({
    * `parseEml` reads it. `auto-replied` marks the email automated (`automatedKind`): routed as such, not to a queue.
    */
   autoSubmitted: z.string().max(100).optional(),
+  /**
+   * The file names of the email's attachments, if the CRM has them (`parseEml` lists them). A model whose training
+   * config read them (`columns.attachmentNames`) reads their words (`attachmentWords`); no file is ever read.
+   */
+  attachmentNames: z.array(z.string().max(MAX_ATTACHMENT_NAME_CHARS)).max(MAX_ATTACHMENT_NAMES).optional(),
   metadata: z.record(z.string(), MetadataValueSchema).optional(),
 });
 export type Email = z.infer<typeof EmailSchema>;

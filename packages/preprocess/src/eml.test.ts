@@ -8,6 +8,15 @@ import { forwardedText } from './forward.js';
 
 const crlf = (lines: string[]) => lines.join('\r\n');
 
+/** The lines of a MIME part that attaches a (fake, 13-byte) PDF named `name`. */
+const pdfPart = (name: string) => [
+  `Content-Type: application/pdf; name="${name}"`,
+  `Content-Disposition: attachment; filename="${name}"`,
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from('%PDF-1.4 fake').toString('base64'),
+];
+
 describe('parseEml', () => {
   it('decodes quoted-printable ISO-8859-1 with umlauts intact', async () => {
     const raw = crlf([
@@ -76,11 +85,7 @@ describe('parseEml', () => {
       '<p>HTML</p>',
       '--b2--',
       '--b1',
-      'Content-Type: application/pdf; name="auszug.pdf"',
-      'Content-Disposition: attachment; filename="auszug.pdf"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      Buffer.from('%PDF-1.4 fake').toString('base64'),
+      ...pdfPart('auszug.pdf'),
       '--b1--',
       '',
     ]);
@@ -88,6 +93,41 @@ describe('parseEml', () => {
     expect(email.body?.trim()).toBe('Überweisung über 100 € bitte prüfen');
     expect(email.html).toContain('<p>HTML</p>');
     expect(email.attachments).toEqual([{ filename: 'auszug.pdf', contentType: 'application/pdf', size: 13 }]);
+    expect(email.attachmentNames).toEqual(['auszug.pdf']);
+  });
+
+  it("names the attached files in attachmentNames, not the images the HTML shows (a signature's logo)", async () => {
+    const raw = crlf([
+      'From: max@example.com',
+      'Subject: Formular',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="m"',
+      '',
+      '--m',
+      'Content-Type: multipart/related; boundary="r"',
+      '',
+      '--r',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Anbei das Formular.</p><img src="cid:logo@x">',
+      '--r',
+      'Content-Type: image/png; name="image001.png"',
+      'Content-Disposition: inline; filename="image001.png"',
+      'Content-ID: <logo@x>',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('png').toString('base64'),
+      '--r--',
+      '--m',
+      ...pdfPart('Freistellungsauftrag_2026.pdf'),
+      '--m--',
+      '',
+    ]);
+    const email = await parseEml(raw);
+    expect(email.attachments.map((a) => a.filename)).toEqual(['image001.png', 'Freistellungsauftrag_2026.pdf']);
+    expect(email.attachmentNames).toEqual(['Freistellungsauftrag_2026.pdf']);
+    // A message without files has none.
+    expect(await parseEml(crlf(['Subject: x', '', 'Text']))).not.toHaveProperty('attachmentNames');
   });
 
   it('takes the id in the angle brackets of a Message-ID, without a comment beside them', async () => {

@@ -1,5 +1,5 @@
 import PostalMime from 'postal-mime';
-import type { Email } from './email.js';
+import { MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, type Email } from './email.js';
 import { EmlParseError, InputTooLargeError } from './errors.js';
 import { DEFAULT_MAX_INPUT_CHARS } from './clean.js';
 import { c1AsWindows1252 } from './windows-1252.js';
@@ -198,6 +198,21 @@ function invitationOf(parsed: Parsed): string | undefined {
   return undefined;
 }
 
+/**
+ * The names of the files attached to the message, as `Email.attachmentNames`: not the images its HTML shows
+ * (a signature's logo, `image001.png`: part of a multipart/related or inline with a Content-ID), at most
+ * MAX_ATTACHMENT_NAMES, each cut to MAX_ATTACHMENT_NAME_CHARS.
+ */
+function attachedFileNames(attachments: Parsed['attachments']): string[] {
+  const names: string[] = [];
+  for (const a of attachments) {
+    if (!a.filename || a.related || (a.disposition === 'inline' && a.contentId && /^image\//i.test(a.mimeType))) continue;
+    names.push(fixC1(a.filename)?.slice(0, MAX_ATTACHMENT_NAME_CHARS) ?? '');
+    if (names.length === MAX_ATTACHMENT_NAMES) break;
+  }
+  return names.filter((n) => n !== '');
+}
+
 function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
   return a.disposition === 'attachment' && !a.filename && /^text\/(?:plain|html)$/i.test(a.mimeType);
 }
@@ -253,6 +268,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   // longer than an email id may be (MAX_EMAIL_ID_CHARS) is for the caller to refuse or replace, not to cut.
   const messageId = messageIdOf(parsed.messageId);
   const autoSubmitted = autoSubmittedOf(parsed.headers);
+  const attachmentNames = attachedFileNames(parsed.attachments);
   return {
     ...(messageId ? { id: messageId } : {}),
     subject: fixC1(parsed.subject)?.slice(0, 2_000),
@@ -261,6 +277,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
     from: fromText?.slice(0, 500),
     receivedAt: date?.receivedAt,
     ...(autoSubmitted ? { autoSubmitted } : {}),
+    ...(attachmentNames.length > 0 ? { attachmentNames } : {}),
     attachments: parsed.attachments.map((a) => ({
       filename: a.filename ?? undefined,
       contentType: a.mimeType,

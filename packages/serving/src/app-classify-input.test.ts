@@ -26,7 +26,7 @@ describe('POST /v1/classify', () => {
     expect(body.predictions.map((p: { id: string }) => p.id)).toEqual(['typo', 'ok']);
     expect(body.warnings).toEqual([
       'Fields mailroute does not read were ignored, in emails: subjekt (did you mean subject?), Received_At (did you mean receivedAt?), to; beside emails: extra. ' +
-        "An email's fields are id, subject, body, html, from, bank, receivedAt, autoSubmitted, metadata; anything else can go in metadata (flat string, number, boolean or null values).",
+        "An email's fields are id, subject, body, html, from, bank, receivedAt, autoSubmitted, attachmentNames, metadata; anything else can go in metadata (flat string, number, boolean or null values).",
     ]);
     // Dropped before classification and storage: the stored text has only the body.
     expect((await context.store.findPredictionByEmail('typo'))?.text).toBe('invoice');
@@ -34,6 +34,16 @@ describe('POST /v1/classify', () => {
     const many = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`${'x'.repeat(50)}${i}`, 1]));
     const cut = await json(app.request('/v1/classify', jsonRequest({ emails: [{ body: 'invoice', ...many }] })));
     expect(cut.warnings[0]).toMatch(new RegExp(`^Fields mailroute does not read were ignored, in emails: ${'x'.repeat(40)}…, .* and 2 more\\. `));
+  });
+
+  it('takes attachment names (a list of strings, null as absent) and refuses another kind with its path', async () => {
+    const { app } = await build();
+    const ok = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'f', body: 'invoice', attachmentNames: ['Rechnung_2026.pdf'] }, { id: 'n', body: 'invoice', attachmentNames: null }] })));
+    expect(ok.predictions.map((p: { id: string }) => p.id)).toEqual(['f', 'n']);
+    expect(ok.warnings).toBeUndefined();
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'invoice', attachmentNames: 'Rechnung.pdf' }] }));
+    expect(res.status).toBe(400);
+    expect(await json(res)).toMatchObject({ code: 'REQUEST_INVALID', issues: [{ path: ['emails', 0, 'attachmentNames'] }] });
   });
 
   it('names the fields it does not read when it refuses a request: Subject and Body (PascalCase) are not an email with no text', async () => {
@@ -44,7 +54,7 @@ describe('POST /v1/classify', () => {
       return (await json(res)).detail as string;
     };
     expect(await refused('/v1/classify', { emails: [{ id: 'p', Subject: 'Invoice', Body: 'where is it' }] })).toBe(
-      "The request does not match the schema: emails[0]: an email needs subject, body or html: this one has none of them (null counts as absent). It holds fields that are not read, in emails: Subject (did you mean subject?), Body (did you mean body?); an email's fields are id, subject, body, html, from, bank, receivedAt, autoSubmitted, metadata.",
+      "The request does not match the schema: emails[0]: an email needs subject, body or html: this one has none of them (null counts as absent). It holds fields that are not read, in emails: Subject (did you mean subject?), Body (did you mean body?); an email's fields are id, subject, body, html, from, bank, receivedAt, autoSubmitted, attachmentNames, metadata.",
     );
     expect(await refused('/invocations', { email: [{ subject: 'Invoice' }] })).toMatch(/ It holds fields that are not read, beside emails: email \(did you mean emails\?\); /);
     // Nothing unread, nothing added.

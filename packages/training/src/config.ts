@@ -72,6 +72,8 @@ export const ColumnsSchema = z
     bank: column.optional(),
     receivedAt: column.optional(),
     from: column.optional(),
+    /** Attachment file names, separated by `;`, `|` or line breaks (JSONL: also an array of strings): the model reads their words. */
+    attachmentNames: column.optional(),
   })
   .refine((c) => c.subject !== undefined || c.body !== undefined || c.html !== undefined, {
     message: 'at least one of subject, body, html must name a column',

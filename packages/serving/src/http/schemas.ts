@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { didYouMean, EmailPredictionSchema, MANUAL_TRIAGE, MODEL_STATUSES, normalizeLabel, RouteSchema, TaskPredictionSchema } from '@mailroute/model';
 import { PROBLEM_CODES, ValidationError } from '../errors.js';
 import { schemaMismatchDetail } from './validation-detail.js';
-import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
+import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
 export const ProblemSchema = z
   .object({
@@ -110,6 +110,13 @@ export const RequestEmailSchema = z
         description:
           "The message's Auto-Submitted header (RFC 3834), if the CRM has it: auto-replied marks the email automated (route reason automated), as a mail system's sender or an automatic reply's subject does",
         example: 'auto-replied',
+      }),
+    attachmentNames: EmailSchema.shape.attachmentNames
+      .unwrap()
+      .nullish()
+      .openapi({
+        description: `The file names of the email's attachments (at most ${MAX_ATTACHMENT_NAMES}, each up to ${MAX_ATTACHMENT_NAME_CHARS} characters); no file is read. A model whose training data had an attachmentNames column reads their words (digits and extensions left out); other models ignore them`,
+        example: ['Freistellungsauftrag_2026.pdf'],
       }),
     metadata: EmailSchema.shape.metadata.unwrap().nullish().openapi({ description: 'Free data of the CRM (string, number, boolean or null values); not read to classify. Fields the API does not read belong here' }),
   })

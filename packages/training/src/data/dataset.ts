@@ -88,7 +88,7 @@ function fixNewlines(value: string | null, literal: boolean): string | undefined
 function checkValues(record: SourceRecord, config: TrainingConfig, problems: string[]): void {
   if (record.badValue === undefined) return;
   const uses: Array<readonly [string, CellUse]> = [
-    ...Object.entries(config.columns).flatMap(([key, column]) => (column === undefined ? [] : [[column, key === 'id' ? 'id' : 'text'] as const])),
+    ...Object.entries(config.columns).flatMap(([key, column]) => (column === undefined ? [] : [[column, key === 'id' ? 'id' : key === 'attachmentNames' ? 'list' : 'text'] as const])),
     ...config.tasks.map((task) => [taskColumn(task), 'label'] as const),
   ];
   for (const [column, use] of uses) {
@@ -119,6 +119,24 @@ function unreadTimeHint(text: string, config: TrainingConfig): string {
   return dateHint(text);
 }
 
+/**
+ * The attachment names of a cell: a JSON array of strings (a JSONL array, as `cell` writes it), else text split
+ * at `;`, `|` and line breaks; blanks around a name go, empty names too.
+ */
+export function attachmentNamesOf(cell: string | undefined): string[] {
+  if (cell === undefined || cell.trim() === '') return [];
+  const text = cell.trim();
+  if (text.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed) && parsed.every((n) => typeof n === 'string')) return parsed.map((n) => n.trim()).filter((n) => n !== '');
+    } catch {
+      // Not JSON: a name that starts with `[`, read as text.
+    }
+  }
+  return text.split(/[;|\r\n]+/).map((n) => n.trim()).filter((n) => n !== '');
+}
+
 function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], unknownLabels: UnknownLabels, needsTime = false): PendingRow | undefined {
   const c = config.columns;
   const before = problems.length;
@@ -134,6 +152,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   email.html = get(c.html);
   email.bank = get(c.bank)?.trim() || undefined;
   email.from = get(c.from);
+  const names = attachmentNamesOf(get(c.attachmentNames));
+  if (names.length > 0) email.attachmentNames = names;
   const received = get(c.receivedAt)?.trim();
   if (received && c.receivedAt !== undefined) {
     const t = parseReceivedTime(config.dateOrder === 'day-first' ? dayFirstAsIso(received) : received, config.timeZone);
@@ -414,7 +434,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const dedupeKey = normaliseText(`${e.subject ?? ''}\n${e.body ?? ''}\n${e.html ?? ''}`);
     const time = e.receivedAt ? Date.parse(e.receivedAt) : undefined;
     rows.push({ id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey, time, ...(p.placeId ? { placeId: true as const } : {}) });
-    const fields = [dedupeKey, e.bank ?? null, e.receivedAt ?? null, labels];
+    // Attachment names only where a row has them: the hash of data without them is as it was before they were read.
+    const fields = [dedupeKey, e.bank ?? null, e.receivedAt ?? null, labels, ...(e.attachmentNames ? [e.attachmentNames] : [])];
     hash.update(`${JSON.stringify([p.placeId ? null : e.id, ...fields])}\n`);
     namedHash.update(`${JSON.stringify([e.id, ...fields])}\n`);
   });

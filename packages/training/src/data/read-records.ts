@@ -27,7 +27,7 @@ export interface SourceRecord {
 }
 
 /** What a cell is read as: text (and dates, banks), a label, or an id. */
-export type CellUse = 'text' | 'label' | 'id';
+export type CellUse = 'text' | 'label' | 'id' | 'list';
 
 /** A problem of a row, said with its place, and the line it is on (to put problems in file order). */
 export interface RowProblem {
@@ -623,7 +623,9 @@ function cell(value: unknown): string | null {
  * silently. Numbers are fine (a label or id 3 is "3"), unless too big for a JSON number to hold exactly.
  */
 function badValue(value: unknown, what: CellUse): string | undefined {
-  const noun = what === 'text' ? 'text' : `a ${what}`;
+  const noun = what === 'text' ? 'text' : what === 'list' ? 'a list of names' : `a ${what}`;
+  // A list is text with separators or an array of strings (`cell` writes the array as JSON, which the list reader takes).
+  if (what === 'list' && Array.isArray(value)) return value.every((v) => typeof v === 'string') ? undefined : 'an array with other values than strings, not a list of names';
   if (Array.isArray(value)) return `an array, not ${noun}`;
   if (typeof value === 'object' && value !== null) return `an object, not ${noun}`;
   if (typeof value === 'boolean') return `${value}, not ${noun}`;

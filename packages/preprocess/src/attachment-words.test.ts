@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { attachmentWords, MAX_ATTACHMENT_WORDS } from './attachment-words.js';
+
+describe('attachmentWords', () => {
+  it('reads the words of file names: letters only, lower case, camel case split, no extension, each once', () => {
+    expect(attachmentWords(['Freistellungsauftrag_2026.pdf', 'Depotübertrag-Formular.PDF', 'ScanAusweis.jpg', 'KYC-Form.docx', 'freistellungsauftrag.pdf'])).toEqual([
+      'freistellungsauftrag',
+      'depotübertrag',
+      'formular',
+      'scan',
+      'ausweis',
+      'kyc',
+      'form',
+    ]);
+  });
+
+  it('leaves out digits, and with them the numbers file names carry, and words under three letters', () => {
+    expect(attachmentWords(['Kontoauszug_DE89370400440532013000.pdf', '2026-12-03.pdf', 'IMG_1234.HEIC', 'a b.txt'])).toEqual(['kontoauszug', 'img']);
+    // Written decomposed (a Mac's file name): composed, one word.
+    expect(attachmentWords(['Mu\u0308ller Vollmacht.pdf'])).toEqual(['müller', 'vollmacht']);
+  });
+
+  it(`reads at most ${MAX_ATTACHMENT_WORDS} words`, () => {
+    const names = Array.from({ length: 30 }, (_, i) => `Anlage${String.fromCharCode(65 + (i % 26))}${'x'.repeat(i)}.pdf`);
+    expect(attachmentWords(names)).toHaveLength(MAX_ATTACHMENT_WORDS);
+    expect(attachmentWords([])).toEqual([]);
+  });
+});
