@@ -1,20 +1,30 @@
+// Whose the words below are: the writer's (`meine`, `my`) or a pointer to them (`siehe`, `see`), at most two words
+// before the noun; or the noun opens a line of the note. Not `Ihre Antworten unten`, `thanks for your answers below`: the bank's.
+const CUE = String.raw`(?:(?:meine|unsere|my|our|siehe|s\.|see|please see)\s+(?:\S+\s+){0,2}|^\s*)`;
+const NOUN_DE = String.raw`(?:antwort(?:en)?|anmerkung(?:en)?|kommentar(?:e)?|ergänzung(?:en)?|notiz(?:en)?)`;
+const NOUN_EN = String.raw`(?:answers?|responses?|repl(?:y|ies)|comments?|notes?)`;
+const WHERE_DE = String.raw`(?:(?:weiter )?unten(?:stehend)?|darunter|im (?:text|mailtext)|in (?:ihre|ihrer|die|der) (?:mail|e-mail|nachricht)|in (?:rot|blau|grün|fett)|zwischen den zeilen|inline)`;
+const WHERE_EN = String.raw`(?:below|inline|in-line|in (?:the )?(?:text|body)|in (?:your|the) (?:email|e-mail|message)|in (?:red|blue|green|bold))`;
+const COLOUR = String.raw`(?:rot|blau|grün|red|blue|green)`;
+
 /**
  * A writer who answers in the quoted message says so above it: `Meine Antworten unten in Rot.`, `Antworten im Text`,
- * `siehe meine Anmerkungen unten`, `Please see my answers below in red.`, `my comments inline`. Their answers stand
- * in the quote then (coloured, or marked `-->`, `[Name]`), so the quote is read as their text (clean.ts).
+ * `siehe meine Anmerkungen unten`, `Siehe unten in Rot.`, `Please see my answers below in red.`, `my comments inline`,
+ * `Fragen unten beantwortet`. Their answers stand in the quote then (coloured, or marked `-->`, `[Name]`), so the
+ * quote is read as their text (clean.ts). The bank's answers named (`Danke für Ihre Antworten unten, aber ...`,
+ * `Your replies below do not answer my question`) announce nothing.
  */
 const ANNOUNCES = new RegExp(
   String.raw`(?:^|[^\p{L}])(?:` +
-    String.raw`(?:antworten|anmerkungen|kommentare|ergänzungen)(?:[^.!?\n]{0,40}?)(?:unten|im text|in (?:rot|blau|grün|fett)|zwischen|direkt in|inline)|` +
-    String.raw`fragen(?:[^.!?\n]{0,30}?)(?:unten|im text)(?:[^.!?\n]{0,20}?)beantwortet|` +
-    String.raw`(?:answers|responses|replies|comments|notes)(?:[^.!?\n]{0,40}?)(?:below|inline|in-line|in (?:red|blue|green|bold))|` +
-    String.raw`answered(?:[^.!?\n]{0,30}?)(?:below|inline)` +
+    String.raw`${CUE}(?:${NOUN_DE}[^.!?\n]{0,30}?${WHERE_DE}|${NOUN_EN}[^.!?\n]{0,30}?${WHERE_EN})|` +
+    String.raw`(?:siehe|see|please see)\s+(?:unten|below)\s+in\s+${COLOUR}|` +
+    String.raw`(?:fragen|questions)[^.!?\n]{0,30}?(?:unten|im text|below|inline)[^.!?\n]{0,20}?(?:beantwortet|answered)` +
     String.raw`)(?![\p{L}])`,
-  'iu',
+  'imu',
 );
 
 /** The most words of a note that announces answers below it: a longer text is a message of its own. */
-const MAX_NOTE_WORDS = 40;
+const MAX_NOTE_WORDS = 25;
 
 /** A `>` line: answers typed between such lines are in the text already (an inline reply, quotes.ts). */
 const QUOTE_LINE = /^[^\S\n]*>/m;
@@ -24,7 +34,7 @@ const QUOTE_LINE = /^[^\S\n]*>/m;
  * inline reply whose answers it holds already.
  */
 export function announcesAnswersBelow(text: string): boolean {
-  // A text over 600 characters is no note of forty words or fewer, whatever its words.
+  // A text over 600 characters is no note of 25 words or fewer, whatever its words.
   if (text.length > 600 || !ANNOUNCES.test(text) || QUOTE_LINE.test(text)) return false;
   let words = 0;
   for (const _ of text.matchAll(/\S+/g)) if (++words > MAX_NOTE_WORDS) return false;

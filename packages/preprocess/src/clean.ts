@@ -389,10 +389,13 @@ function withAnswersInQuote(cleaned: TextClean, removed: RemovedPart[], from: nu
   if (quoted.length === 0) return cleaned;
   const answers = cleanLines(quoted.map((r) => r.text).join('\n\n'), undefined, scope, true);
   if (!VISIBLE.test(answers.text)) return cleaned;
+  // The note and the answers cleaned once more as one text, as cleaning its output would read them (a footer that
+  // a header block run into the quote hid is cut now): cleaning stays idempotent.
+  const joined = cleanLines(`${cleaned.text}\n\n${answers.text}`, undefined, scope, true);
   const kept = removed.splice(from).filter((r) => r.kind !== 'quoted');
-  removed.push(...kept, ...answers.removed);
-  const signature = [cleaned.signature, answers.signature].filter((s) => s !== undefined).join('\n\n') || undefined;
-  return { text: `${cleaned.text}\n\n${answers.text}`, removed, signature };
+  removed.push(...kept, ...answers.removed, ...joined.removed);
+  const signature = [joined.signature, cleaned.signature, answers.signature].filter((s) => s !== undefined).join('\n\n') || undefined;
+  return { text: joined.text, removed, signature };
 }
 
 /**

@@ -62,8 +62,8 @@ function isIndentation(a: Attribs): boolean {
 function isQuoteElement(tag: string, a: Attribs): boolean {
   // Any blockquote but typed indentation: mail clients quote with it; a message that is nothing but a blockquote is kept by the caller.
   if (tag === 'blockquote') return !isIndentation(a);
-  // GMX and WEB.DE quote in `<div name="quote">`.
-  if ((a.name ?? '').toLowerCase() === 'quote') return true;
+  // GMX and WEB.DE quote in `<div name="quote">` (only a div: a span so named holds no quote).
+  if (tag === 'div' && (a.name ?? '').toLowerCase() === 'quote') return true;
   const cls = classes(a);
   return QUOTE_CLASSES.some((c) => cls.includes(c));
 }

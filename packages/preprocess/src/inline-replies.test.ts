@@ -91,3 +91,44 @@ describe('answers announced above the quote', () => {
     expect(text({ body: `${long}${quote}` })).toBe(long);
   });
 });
+
+describe('the limits of those rules (review of the first version)', () => {
+  it("keeps a reply written right under a long quoted line: the writer's own wrapped lines do not continue the quote", () => {
+    const quote =
+      'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Sehr geehrter Herr Berger,\n> anbei erhalten Sie die gewünschten Unterlagen.\n' +
+      '> Mit freundlichen Grüßen\n> Musterbank AG, Sitz Frankfurt am Main, Amtsgericht Frankfurt HRB 12345\n';
+    const reply = 'Vielen Dank für die Unterlagen. Leider fehlt die Steuerbescheinigung für\nmein Depot 2025, bitte schicken Sie mir diese noch zu. Außerdem möchte ich\nmeinen Freistellungsauftrag auf 1000 EUR erhöhen.';
+    expect(text({ body: `${quote}${reply}\n\nGruß Jonas Berger` })).toBe(reply);
+  });
+
+  it("cuts the writer's signature under a quoted closing, and keeps contact lines that answer a quoted question", () => {
+    const inline = 'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Sollen wir die Karte sperren?\nJa, sofort.\n> Mit freundlichen Grüßen\n> Ihr Kundenservice';
+    expect(text({ body: `${inline}\n\nJonas Berger\nMusterweg 5, 50667 Köln\nTel. 0171 1234567\nE-Mail: j.berger@web.de` })).toBe(inline);
+  });
+
+  it("announces nothing where the note names the bank's answers, and finds the writer's announcements in other words", () => {
+    const quote = '\n\n-----Ursprüngliche Nachricht-----\nVon: Musterbank Kundenservice <service@musterbank.de>\nGesendet: Mittwoch, 3. Dezember 2026 10:15\nAn: Jonas Berger <j.berger@web.de>\nBetreff: Gebühr\n\nDie Gebühr beträgt 5 Euro im Monat und kann nicht erstattet werden.';
+    for (const note of ['Danke für Ihre Antworten unten, aber ich möchte die Gebühr erstattet haben.', 'Ihre Antworten unten sind leider unvollständig.', 'Thanks for your answers below, but I still want the fee refunded.', 'Your replies below do not answer my question.']) {
+      expect(text({ body: `${note}${quote}` }), note).toBe(note);
+    }
+    for (const note of ['Meine Antwort steht unten in Rot.', 'Antwort siehe unten.', 'Siehe unten in Rot.', 'See below in red.', 'My answers are in the text.']) {
+      expect(text({ body: `${note}${quote}` }), note).toBe(`${note}\n\nDie Gebühr beträgt 5 Euro im Monat und kann nicht erstattet werden.`);
+    }
+  });
+
+  it('reads announced answers that turn out to be a footer only as cleaning its output would: idempotent', () => {
+    // The header block runs into the quoted text (no blank line under it), a footer under the bank's closing.
+    const body =
+      'Meine Antworten unten in Rot.\n\nVon: Musterbank <service@musterbank.de>\nGesendet: Mittwoch, 3. Dezember 2026 10:15\nAn: Jonas Berger\nBetreff: Rückfrage\n' +
+      'Haben Sie die Überweisung selbst beauftragt?\nNein, das war ich nicht!\nMit freundlichen Grüßen\nIhr Kundenservice\n\n' +
+      'Musterbank AG, Sitz Frankfurt, HRB 12345\nDiese E-Mail ist vertraulich. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte sofort den Absender.';
+    const once = text({ body });
+    expect(text({ body: once })).toBe(once);
+  });
+
+  it('reads only a div named quote as a quote (GMX), not a span so named', () => {
+    expect(text({ html: '<div>Hallo,</div><div><span name="quote">ich möchte ein Angebot für einen Ratenkredit über 10.000 Euro.</span></div>' })).toBe(
+      'Hallo,\nich möchte ein Angebot für einen Ratenkredit über 10.000 Euro.',
+    );
+  });
+});

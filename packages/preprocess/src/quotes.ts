@@ -168,7 +168,7 @@ export function markLines(lines: readonly string[], isDevice: DeviceTest = isDev
     }
     // The rest of a quoted line that the mailer wrapped, right under it without its `>`.
     const prev = i > 0 ? marks[i - 1] : undefined;
-    if (prev === 'quote' && continuesWrapped(lines[i - 1], line)) {
+    if (prev === 'quote' && continuesWrapped(lines[i - 1], line, lines[i + 1])) {
       marks[i] = 'quote';
       continue;
     }
@@ -201,16 +201,19 @@ const WRAP_WIDTH = 72;
  * Whether `line` is the rest of the quoted line `above` that the mailer wrapped. Not under a question or a line
  * ending in `!`, `:` or `;`: that is an inline answer (`> Sollen wir Ihre Karte sperren?` / `ja, bitte sofort`). A
  * lower-case line continues one with no end mark (`> ... gilt ab` / `sofort.`); a line in capitals or digits (German
- * nouns) or under a full stop (`z.B.`) only where `above` was long enough to be wrapped, its first word taking
- * `above` past the width mailers wrap at.
+ * nouns) or under a full stop (`z.B.`) only where `above` is a `>` line long enough to be wrapped (its first word
+ * taking `above` past the width mailers wrap at) and `below` goes on with the quote, is blank or is the end.
  */
-function continuesWrapped(above: string, line: string): boolean {
+function continuesWrapped(above: string, line: string, below: string | undefined): boolean {
   const a = above.trimEnd();
   const end = a[a.length - 1];
   if (end === '?' || end === '!' || end === ':' || end === ';') return false;
   const t = line.trimStart();
   if (end !== '.' && /^\p{Ll}/u.test(t)) return true;
   const word = /^\S*/.exec(t)?.[0].length ?? 0;
+  // Only the rest of a real `>` line with the quote going on (or ending) right under it: no chain down the
+  // writer's own wrapped lines under a long quoted one.
+  if (!/^\s*>/.test(above) || (below !== undefined && !/^\s*(?:>|$)/.test(below))) return false;
   return a.length >= WRAPPED_LENGTH && a.length + 1 + word > WRAP_WIDTH && (end !== '.' || /^\p{Ll}/u.test(t));
 }
 

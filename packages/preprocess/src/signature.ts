@@ -498,8 +498,9 @@ function contactBlockStart(lines: readonly string[], last: number): number {
   // with no address, link or `Tel.` among them: the customer's data, not a signature (`Meine Kontaktdaten:` above
   // `E-Mail: …`, `Tel: …` is one).
   if (!keyed && INTRODUCES.test(lineAbove(lines, start))) return -1;
-  // Under a `>` line (an inline reply's question: `> Unter welcher Telefonnummer erreichen wir Sie?`): the answer.
-  if (/^\s*>/.test(lineAbove(lines, start))) return -1;
+  // Under a quoted question (an inline reply's: `> Unter welcher Telefonnummer erreichen wir Sie?`): the answer. Not
+  // under a quoted closing (`> Ihr Kundenservice`): the writer's own signature below the quote.
+  if (/^\s*>.*[?:]\s*$/.test(lineAbove(lines, start))) return -1;
   // Never cut down to a bare greeting: the block after `Hallo,` is the customer's message.
   return c >= 2 && !isGreetingOnly(lines, start) ? start : -1;
 }
