@@ -128,4 +128,26 @@ describe('parseInvocationsBody', () => {
     expect(parsed.predictions[0].route.queue).toBe('payments');
     expect(parsed.modelId).toBe('m');
   });
+
+  it('reads a route reason or automated kind it does not know (an image newer than the Lambda) as the nearest it knows', () => {
+    const base = prediction('z');
+    const parsed = parseInvocationsBody(
+      encodeBody({
+        modelId: 'm',
+        predictions: [
+          { ...base, route: { queue: 'manual_triage', reason: 'spam' }, automated: 'newsletter' },
+          { ...base, route: { queue: 'payments', reason: 'rule' } },
+          { ...base, route: { queue: 'manual_triage', reason: 'automated' }, automated: 'auto_reply' },
+        ],
+      }),
+      3,
+    );
+    expect(parsed.predictions.map((p) => [p.route.reason, p.automated])).toEqual([
+      ['low_confidence', undefined],
+      ['confident', undefined],
+      ['automated', 'auto_reply'],
+    ]);
+    // Still refused: a route without its fields.
+    expect(() => parseInvocationsBody(encodeBody({ modelId: 'm', predictions: [{ ...base, route: { queue: 'x' } }] }), 1)).toThrow(/predictions.0.route.reason/);
+  });
 });

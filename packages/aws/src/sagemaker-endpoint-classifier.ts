@@ -1,6 +1,6 @@
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { z } from 'zod';
-import { EmailPredictionSchema, type EmailClassifier, type EmailPrediction, type ServedRouting } from '@mailroute/model';
+import { EmailPredictionSchema, MANUAL_TRIAGE, RouteSchema, type EmailClassifier, type EmailPrediction, type ServedRouting } from '@mailroute/model';
 import { parseReceivedTime, type Email } from '@mailroute/preprocess';
 import { EndpointFailedError, EndpointInvocationError, EndpointResponseError, EndpointUnavailableError } from './errors.js';
 
@@ -9,9 +9,31 @@ import { EndpointFailedError, EndpointInvocationError, EndpointResponseError, En
  * `{ modelId, predictions, warnings? }`; each prediction also carries the container's `predictionId`,
  * which is dropped here: the API Lambda records its own predictions).
  */
+/**
+ * A prediction as any endpoint image answers it: a route reason or automated kind this version does not know (an
+ * image newer than the Lambda) is read as the nearest it knows, not refused with the whole batch (a 502).
+ */
+const EndpointPredictionSchema = EmailPredictionSchema.extend({
+  route: z.object({ queue: z.string(), reason: z.string() }).transform((route) => ({ queue: route.queue, reason: knownReason(route) })),
+  automated: z
+    .string()
+    .optional()
+    .transform((kind) => (AUTOMATED.safeParse(kind).success ? (kind as EmailPrediction['automated']) : undefined)),
+});
+
+const REASON = RouteSchema.shape.reason;
+const AUTOMATED = EmailPredictionSchema.shape.automated;
+
+/** The route's reason if this version knows it; else `low_confidence` for manual triage, `confident` for a queue. */
+function knownReason(route: { queue: string; reason: string }): EmailPrediction['route']['reason'] {
+  const known = REASON.safeParse(route.reason);
+  if (known.success) return known.data;
+  return route.queue === MANUAL_TRIAGE ? 'low_confidence' : 'confident';
+}
+
 export const InvocationsResponseSchema = z.object({
   modelId: z.string(),
-  predictions: z.array(EmailPredictionSchema),
+  predictions: z.array(EndpointPredictionSchema),
   warnings: z.array(z.string()).optional(),
 });
 export type InvocationsResponse = z.infer<typeof InvocationsResponseSchema>;

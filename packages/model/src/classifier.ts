@@ -1,4 +1,4 @@
-import { automatedKind, type Email } from '@mailroute/preprocess';
+import type { Email } from '@mailroute/preprocess';
 import { checkArtifactFiles, readManifest, type ReadWholeFile } from './artifact.js';
 import { featurizeAll, MAX_CHUNK_CELLS, newBagArrays, padChunks, type PreparedText } from './bag-batch.js';
 import type { BagArrays, RowTable } from '@mailroute/preprocess';
@@ -14,8 +14,8 @@ import { asRead, fieldsRead } from './fields-read.js';
 import { graphShapes } from './onnx/graph-shapes.js';
 import { liftRowLookup, type LiftedRowLookup } from './onnx/row-lookup.js';
 import { createOnnxSession, type OnnxSession } from './onnx/runtime.js';
-import { MANUAL_TRIAGE, type EmailPrediction, type Route, type ScoredLabel, type TaskPrediction } from './prediction.js';
-import { routeFromPredictions } from './routing.js';
+import type { EmailPrediction, ScoredLabel, TaskPrediction } from './prediction.js';
+import { routeFromPredictions, withAutomatedRoute } from './routing.js';
 
 /** What the classifier may tell its host; every method is optional. */
 export interface ModelLogger {
@@ -322,10 +322,7 @@ export function assemblePredictions(manifest: Manifest, emails: readonly Assembl
       tasks[task.name] = noText ? { ...p, abstained: true } : p;
     }
     // No person wrote it (an auto-reply, a bounce): manual triage whatever the model says, which the CRM can close.
-    const automated = automatedKind(email);
-    const route: Route = automated ? { queue: MANUAL_TRIAGE, reason: 'automated' } : routeFromPredictions(tasks, manifest.routing);
-    const prediction: EmailPrediction = { tasks, route, modelId: manifest.modelId };
-    if (automated) prediction.automated = automated;
+    const prediction: EmailPrediction = withAutomatedRoute({ tasks, route: routeFromPredictions(tasks, manifest.routing), modelId: manifest.modelId }, email);
     if (scored.languages[i] !== undefined) prediction.language = scored.languages[i];
     if (email.id != null) prediction.id = email.id;
     if (scored.truncated[i]) prediction.truncated = true;

@@ -1,4 +1,5 @@
-import { MANUAL_TRIAGE, type Route, type TaskPrediction } from './prediction.js';
+import { automatedKind, type Email } from '@mailroute/preprocess';
+import { MANUAL_TRIAGE, type EmailPrediction, type Route, type TaskPrediction } from './prediction.js';
 
 /** The label that stands for the labels merged at training time for being rare (training's `other`). */
 export const CATCH_ALL_LABEL = 'other';
@@ -26,4 +27,18 @@ export function routeFromPredictions(tasks: Record<string, TaskPrediction>, poli
   }
   if (queue.label === CATCH_ALL_LABEL) return { queue: MANUAL_TRIAGE, reason: 'no_queue' };
   return { queue: queue.label, reason: 'confident' };
+}
+
+/**
+ * The prediction of an automated email (an auto-reply, a bounce: `automatedKind` of its subject, sender and
+ * Auto-Submitted) routed as such: manual triage with the reason `automated`, and `automated` naming the kind, whatever
+ * the labels, so a CRM can close it. Other predictions are returned as they are. `Classifier.predict` applies it, and
+ * so does serving on every answer, whichever model or endpoint image made it.
+ */
+export function withAutomatedRoute<P extends Pick<EmailPrediction, 'route' | 'automated'>>(prediction: P, email: Pick<Email, 'subject' | 'from' | 'autoSubmitted'>): P {
+  const kind = automatedKind(email);
+  if (kind === undefined) return prediction;
+  prediction.route = { queue: MANUAL_TRIAGE, reason: 'automated' };
+  prediction.automated = kind;
+  return prediction;
 }

@@ -16,6 +16,14 @@ describe('automatedKind', () => {
       'Gelesen: Ihre Nachricht vom 03.12.2026',
       'Read: Your order',
       '[EXTERNAL] Automatic reply: Card blocked',
+      '[SPAM] Automatische Antwort: Sparplan',
+      'AUTO: Max Mustermann ist außer Haus (Rückkehr am 14.12.2026)',
+      'Out-of-Office: Sparplan',
+      'Abwesenheitsnotiz',
+      'Return Receipt (displayed) - Depot',
+      'Empfangsbestätigung (angezeigt) - Depot',
+      'Delivery Status Notification (Delay)',
+      'Delayed Mail (still being retried)',
     ]) {
       expect(automatedKind({ subject }), subject).toBe('auto_reply');
     }
@@ -29,6 +37,9 @@ describe('automatedKind', () => {
     expect(automatedKind({ subject: 'Delivery Status Notification (Failure)' })).toBe('delivery_failure');
     expect(automatedKind({ subject: 'Hinweis', from: 'Mail Delivery System <MAILER-DAEMON@mx.mail.example>' })).toBe('delivery_failure');
     expect(automatedKind({ subject: 'Hinweis', from: 'postmaster@bank.example' })).toBe('delivery_failure');
+    expect(automatedKind({ subject: 'DELIVERY FAILURE: User kunde not listed in Domino Directory' })).toBe('delivery_failure');
+    // parseEml's reading of a delivery report (multipart/report of report-type delivery-status).
+    expect(automatedKind({ subject: 'Nondelivery notification', autoSubmitted: 'auto-replied (delivery-status)' })).toBe('delivery_failure');
     // A bounce also says auto-replied: the sender tells which kind.
     expect(automatedKind({ from: 'MAILER-DAEMON@mx.mail.example', autoSubmitted: 'auto-replied' })).toBe('delivery_failure');
   });
@@ -49,11 +60,18 @@ describe('automatedKind', () => {
       'Abwesenheit im Dezember: bitte Post aufbewahren',
       'Ich bin nicht im Büro, bitte rufen Sie später an',
       'Readme: Steuerbescheinigung',
+      'Nicht zustellbar: Brief an meine alte Adresse',
+      'Returned mail: my statement letter came back',
+      'Auto: Kfz-Versicherung abbuchen',
+      'Delivery failure: my new card',
       '',
     ]) {
       expect(automatedKind({ subject, from: 'kunde@mail.example' }), subject).toBeUndefined();
     }
     expect(automatedKind({ from: 'postmaster.fan@mail.example' })).toBeUndefined();
+    // The address decides, not the name shown.
+    expect(automatedKind({ from: '"postmaster@old.example" <kunde@new.example>' })).toBeUndefined();
+    expect(automatedKind({ from: 'Mail System <postmaster@mx.example>' })).toBe('delivery_failure');
     expect(automatedKind({})).toBeUndefined();
   });
 

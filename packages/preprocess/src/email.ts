@@ -42,7 +42,7 @@ export const EmailSchema = z.object({
    * The message's Auto-Submitted header (RFC 3834: `auto-replied`, `auto-generated`, `no`), if the CRM has it;
    * `parseEml` reads it. `auto-replied` marks the email automated (`automatedKind`): routed as such, not to a queue.
    */
-  autoSubmitted: z.string().max(100).optional(),
+  autoSubmitted: z.string().max(1_000).optional(),
   /**
    * The file names of the email's attachments, if the CRM has them (`parseEml` lists them). A model whose training
    * config read them (`columns.attachmentNames`) reads their words (`attachmentWords`); no file is ever read.

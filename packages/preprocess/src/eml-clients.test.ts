@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CALENDAR_WARNING, ENCRYPTED_WARNING, parseEml, REPORT_WARNING, TEXT_ATTACHMENT_WARNING, TNEF_WARNING } from './eml.js';
 import { cleanEmail } from './clean.js';
 import { withoutPgpArmor } from './eml-text.js';
+import { automatedKind } from './automated.js';
 
 /** An invented message of packages/preprocess/fixtures/eml (as a mail client sends it, CRLF line ends). */
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/eml/${name}`, import.meta.url)));
@@ -67,10 +68,18 @@ describe('parseEml: messages whose text is not read', () => {
     expect((await parseEml(message('X-Autoreply: yes'))).autoSubmitted).toBe('auto-replied');
     expect((await parseEml(message('X-Autorespond: Abwesend'))).autoSubmitted).toBe('auto-replied');
     expect((await parseEml(message('Precedence: auto_reply'))).autoSubmitted).toBe('auto-replied');
-    expect((await parseEml(fixture('bounce-dsn.eml'))).autoSubmitted).toBe('auto-replied');
-    // None of them: a person's email (a mailing list's Precedence: bulk is not an automatic reply).
+    // A mail system's report says which, whatever else it states: a delivery report is a bounce (or a delay).
+    expect((await parseEml(fixture('bounce-dsn.eml'))).autoSubmitted).toBe('auto-replied (delivery-status)');
+    const report = (type: string, ...headers: string[]) =>
+      [...headers, 'From: mailadmin@mx.example', 'Subject: Nondelivery notification', `Content-Type: multipart/report; report-type=${type}; boundary="R"`, '', '--R', 'Content-Type: text/plain', '', 'Report.', '--R--', ''].join('\r\n');
+    const bounce = await parseEml(report('delivery-status', 'Auto-Submitted: auto-generated'));
+    expect(bounce.autoSubmitted).toBe('auto-replied (delivery-status)');
+    expect(automatedKind(bounce)).toBe('delivery_failure');
+    const receipt = await parseEml(report('disposition-notification'));
+    expect([receipt.autoSubmitted, automatedKind(receipt)]).toEqual(['auto-replied (disposition-notification)', 'auto_reply']);
+    // None of them: a person's email (a mailing list's Precedence: bulk is not an automatic reply; the X- headers may say no).
     expect((await parseEml(message('Precedence: bulk'))).autoSubmitted).toBeUndefined();
-    expect((await parseEml(message('X-Autoreply: no'))).autoSubmitted).toBeUndefined();
+    for (const no of ['X-Autoreply: no', 'X-Autoreply: false', 'X-Autoreply: 0', 'X-Autorespond: off']) expect((await parseEml(message(no))).autoSubmitted, no).toBeUndefined();
     expect(await parseEml(message())).not.toHaveProperty('autoSubmitted');
   });
 });

@@ -97,6 +97,22 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(bare.statusCode).toBe(200);
   });
 
+  it('routes an automated email as automated though the endpoint image predates the rule (it answers confident)', async () => {
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const res = await handler(
+      event('POST', '/v1/classify', { emails: [{ id: 'ooo', subject: 'Automatische Antwort: Karte', body: 'Ich bin nicht im Büro.' }, { id: 'p', subject: 'Karte', body: 'Bitte entsperren.' }] }, { authorization: `Bearer ${token}` }),
+      context,
+    );
+    const json = JSON.parse(res.body) as { predictions: { id: string; route: { queue: string; reason: string }; automated?: string }[] };
+    expect(json.predictions.map((p) => [p.id, p.route, p.automated])).toEqual([
+      ['ooo', { queue: 'manual_triage', reason: 'automated' }, 'auto_reply'],
+      ['p', { queue: 'payments', reason: 'confident' }, undefined],
+    ]);
+    // The record stored says manual triage, as the answer does.
+    const puts = ddbMock.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems ?? []).map((t) => t.Put?.Item);
+    expect(puts.find((item) => item?.emailId === 'ooo')).toMatchObject({ queue: 'manual_triage' });
+  });
+
   it("reads a published model's manifest from S3 once per container", async () => {
     ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });

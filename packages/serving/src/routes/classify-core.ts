@@ -1,4 +1,4 @@
-import { prepareModelInput } from '@mailroute/model';
+import { prepareModelInput, withAutomatedRoute } from '@mailroute/model';
 import { bodyIsHtml, htmlToText, markupOf, namesFound, senderNames, type Email } from '@mailroute/preprocess';
 import type { AppContext } from '../http/context.js';
 import type { PredictionRecord } from '../store/types.js';
@@ -178,8 +178,9 @@ export async function classifyEmails(
       // Both can hold: text cut to maxTextChars can still be longer, once clean, than the model reads.
       if (prepared[i].truncated) (cut ??= []).push(i);
       if (p.truncated === true) (unread ??= []).push(i);
-      // Answered as the model gave it, plus the caller's email id and the id to quote in feedback.
-      return Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {});
+      // Answered as the model gave it, plus the caller's email id and the id to quote in feedback; an automated email's
+      // route set here too, so that it holds whatever made the prediction (an endpoint image older than this server).
+      return withAutomatedRoute(Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {}), input[i]);
     });
     if (abandoned()) return { modelId, predictions: out };
     const records = out.map((p, i) => {
