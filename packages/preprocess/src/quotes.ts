@@ -230,9 +230,10 @@ function inlineReplyEnd(marks: readonly LineMark[]): number {
   for (let i = 0; i < marks.length; i++) {
     const m = marks[i];
     if (m === 'empty') continue;
-    if (STARTS_QUOTE.has(m) && (state === 3 || m !== 'header')) {
+    if (STARTS_QUOTE.has(m)) {
       if (state === 3) return i;
-      return -1;
+      // A reply header may open the quote that the answers interleave; anything else that starts a quote ends it.
+      if (m !== 'header') return -1;
     }
     if (m === 'quote') {
       if (state === 2) state = 3;
