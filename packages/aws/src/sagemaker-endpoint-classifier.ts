@@ -9,6 +9,9 @@ import { EndpointFailedError, EndpointInvocationError, EndpointResponseError, En
  * `{ modelId, predictions, warnings? }`; each prediction also carries the container's `predictionId`,
  * which is dropped here: the API Lambda records its own predictions).
  */
+const REASON = RouteSchema.shape.reason;
+const AUTOMATED = EmailPredictionSchema.shape.automated;
+
 /**
  * A prediction as any endpoint image answers it: a route reason or automated kind this version does not know (an
  * image newer than the Lambda) is read as the nearest it knows, not refused with the whole batch (a 502).
@@ -21,8 +24,6 @@ const EndpointPredictionSchema = EmailPredictionSchema.extend({
     .transform((kind) => (AUTOMATED.safeParse(kind).success ? (kind as EmailPrediction['automated']) : undefined)),
 });
 
-const REASON = RouteSchema.shape.reason;
-const AUTOMATED = EmailPredictionSchema.shape.automated;
 
 /** The route's reason if this version knows it; else `low_confidence` for manual triage, `confident` for a queue. */
 function knownReason(route: { queue: string; reason: string }): EmailPrediction['route']['reason'] {

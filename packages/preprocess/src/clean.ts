@@ -375,18 +375,17 @@ function cleanBody(email: Pick<Email, 'body' | 'html'>, scope: CleanScope, remov
   const cleaned = cleanLines(source, sourceLines, scope, true);
   append(removed, cleaned.removed);
   // Only where something was quoted: a note announcing answers needs a quote below it.
-  const quoted = removed.some((r, i) => i >= from && r.kind === 'quoted');
-  return quoted && announcesAnswersBelow(cleaned.text) ? withAnswersInQuote(cleaned, removed, from, scope) : cleaned;
+  const quoted = removed.slice(from).filter((r) => r.kind === 'quoted');
+  return quoted.length > 0 && announcesAnswersBelow(cleaned.text) ? withAnswersInQuote(cleaned, quoted, removed, from, scope) : cleaned;
 }
 
 /**
  * The text of a note that announces answers in the quote (`Meine Antworten unten in Rot.`) with the quote read as
  * the writer's text: its header dropped, as at the top of a bottom-posted reply, the sender's closing cut, the
- * questions kept beside the answers. The quoted parts from `removed[from]` on are replaced by what of them is cut.
+ * questions kept beside the answers. The quoted parts from `removed[from]` on (`quoted`) are replaced by what of them
+ * is cut.
  */
-function withAnswersInQuote(cleaned: TextClean, removed: RemovedPart[], from: number, scope: CleanScope): TextClean {
-  const quoted = removed.slice(from).filter((r) => r.kind === 'quoted');
-  if (quoted.length === 0) return cleaned;
+function withAnswersInQuote(cleaned: TextClean, quoted: readonly RemovedPart[], removed: RemovedPart[], from: number, scope: CleanScope): TextClean {
   const answers = cleanLines(quoted.map((r) => r.text).join('\n\n'), undefined, scope, true);
   if (!VISIBLE.test(answers.text)) return cleaned;
   // The note and the answers cleaned once more as one text, as cleaning its output would read them (a footer that
