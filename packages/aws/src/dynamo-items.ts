@@ -16,6 +16,8 @@ export const PredictionItemSchema = z.object({
   text: z.string().optional(),
   bank: z.string().optional(),
   receivedAt: z.string().optional(),
+  /** An automated email's kind (the serving store's `automated`): any text, so an item a newer version wrote is read. */
+  automated: z.string().optional(),
 });
 
 export const FeedbackItemSchema = z.object({

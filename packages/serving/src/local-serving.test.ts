@@ -103,10 +103,17 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
         expect(predictions[0].route.queue).toBe('manual_triage');
         const eml = ['From: Mail Delivery System <MAILER-DAEMON@mx.mail.example>', 'Subject: Undelivered Mail Returned to Sender', 'Content-Type: text/plain; charset=utf-8', '', 'Your message could not be delivered.', ''].join('\r\n');
         const bounce = await serving.app.request('/v1/classify/eml', { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml });
-        expect(((await bounce.json()) as { predictions: unknown[] }).predictions[0]).toMatchObject({ route: { reason: 'automated' }, automated: 'delivery_failure' });
+        const bounced = ((await bounce.json()) as { predictions: { predictionId: string }[] }).predictions[0];
+        expect(bounced).toMatchObject({ route: { reason: 'automated' }, automated: 'delivery_failure' });
         const metrics = await (await serving.app.request('/metrics')).text();
         expect(metrics).toMatch(/^mailroute_routes_total\{reason="automated"\} 3$/m);
         expect(metrics).toMatch(/^mailroute_routes_total\{reason="no_queue"\} 0$/m);
+        // Their labels are not counted as the customers' mail's; the store keeps their kind, and live quality counts them apart.
+        const labelCounts = [...metrics.matchAll(/^mailroute_predictions_total\{label="[^"]+",task="queue"\} (\d+)$/gm)].map((m) => Number(m[1]));
+        expect(labelCounts.reduce((a, b) => a + b, 0)).toBe(1);
+        expect(await serving.context.store.getPrediction(bounced.predictionId)).toMatchObject({ automated: 'delivery_failure', queue: 'manual_triage' });
+        const quality = (await (await serving.app.request('/v1/quality')).json()) as { automated: number; predictions: number; routedShare: number };
+        expect(quality).toMatchObject({ automated: 3, predictions: 1, routedShare: 1 });
       } finally {
         await serving.close();
       }

@@ -106,7 +106,7 @@ describe('quality reporter', () => {
   });
 
   it('publishes nothing when feedback is too thin', () => {
-    const quality = { window: { since: 'a', until: 'b' }, predictions: 2, withFeedback: 1, unchangedShare: 1, routedShare: 1, tasks: { queue: { predictions: 2, withFeedback: 1, unmappable: 0, accuracy: 1, macroF1: 1, coverage: 1, bands: [], drift: { reference: 'none' as const, minPredictions: 30, psi: null, jsDivergence: null, predicted: {}, expected: null } } } };
+    const quality = { window: { since: 'a', until: 'b' }, automated: 0, predictions: 2, withFeedback: 1, unchangedShare: 1, routedShare: 1, tasks: { queue: { predictions: 2, withFeedback: 1, unmappable: 0, accuracy: 1, macroF1: 1, coverage: 1, bands: [], drift: { reference: 'none' as const, minPredictions: 30, psi: null, jsDivergence: null, predicted: {}, expected: null } } } };
     expect(qualityMetricRecords(quality, 'dev', now(), 30)).toEqual([]);
     expect(qualityMetricRecords(quality, 'dev', now(), 1)).toHaveLength(1);
   });

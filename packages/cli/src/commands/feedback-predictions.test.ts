@@ -14,7 +14,10 @@ interface Classified {
   predictions: { id: string; predictionId: string; tasks: Record<string, { label: string }> }[];
 }
 
-/** The demo champion served in process: 60 demo emails classified, 45 of them confirmed with their true labels (the topic of every third left out). */
+/**
+ * The demo champion served in process: 60 demo emails classified, 45 of them confirmed with their true labels (the
+ * topic of every third left out), and an out-of-office reply confirmed as well (which the lines leave out).
+ */
 async function servedAndConfirmed(): Promise<{ truth: Map<string, Record<string, string>>; banks: Map<string, string> }> {
   const rows = generateDemoRows({ rows: 60, seed: 5 });
   // With --store-text the store keeps the email's bank too: a slice of the report.
@@ -22,7 +25,8 @@ async function servedAndConfirmed(): Promise<{ truth: Map<string, Record<string,
   const truth = new Map<string, Record<string, string>>();
   const banks = new Map(rows.map((r) => [r.id, r.bank]));
   try {
-    const emails = rows.map((r) => ({ id: r.id, subject: r.subject, body: r.body, bank: r.bank }));
+    const outOfOffice = { id: 'ooo-1', subject: 'Automatische Antwort: Ihre Depotübertragung', body: 'Ich bin bis zum 14.12. nicht im Büro.' };
+    const emails = [...rows.map((r) => ({ id: r.id, subject: r.subject, body: r.body, bank: r.bank })), outOfOffice];
     const response = await serving.app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails }) });
     expect(response.status).toBe(200);
     const classified = (await response.json()) as Classified;
@@ -35,6 +39,10 @@ async function servedAndConfirmed(): Promise<{ truth: Map<string, Record<string,
       const answer = await serving.app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(feedback) });
       expect(answer.status, await answer.clone().text()).toBe(202);
     }
+    const automated = classified.predictions.at(-1);
+    expect(automated?.id).toBe('ooo-1');
+    const closed = { predictionId: automated?.predictionId, labels: { queue: rows[0].queue }, closedAt: new Date(Date.now() - 60_000).toISOString() };
+    expect((await serving.app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(closed) })).status).toBe(202);
   } finally {
     await serving.close();
   }
@@ -47,6 +55,7 @@ describe('mailroute feedback predictions', () => {
     const written = await folder.run(['feedback', 'predictions', '--out', 'live.jsonl']);
     expect(written.code, written.stderr).toBe(0);
     expect(written.stdout).toBe('wrote 45 prediction lines of confirmed cases to live.jsonl; `mailroute evaluate --predictions live.jsonl --out <dir>` reports on them\n');
+    expect(written.stderr).toBe('note: 1 of 46 confirmed cases are automated mail (auto-replies, bounces) and are left out, as /v1/quality leaves them\n');
     const lines = readFileSync(path.join(folder.dir, 'live.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PredictionLine);
     expect(lines).toHaveLength(45);
     const month = new Date(Date.now() - 60_000).toISOString().slice(0, 7);
@@ -96,7 +105,7 @@ describe('mailroute feedback predictions', () => {
     const older = await folder.run(['feedback', 'predictions', '--out', 'older.jsonl', '--model', 'ngram-bag-older']);
     expect(older.code, older.stderr).toBe(0);
     expect(older.stdout).toMatch(/^wrote 1 prediction line of confirmed cases/);
-    expect(older.stderr).toContain('note: 1 of 47 confirmed cases are left out: the prediction they judged is no longer kept');
+    expect(older.stderr).toContain('note: 1 of 48 confirmed cases are left out: the prediction they judged is no longer kept');
     expect(older.stderr).toContain(`note: cases judged on other models' predictions are left out: ${folder.champion.id} (45)`);
     const [line] = readFileSync(path.join(folder.dir, 'older.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PredictionLine);
     // A confidence that was no number (stored as null) is left out of the line; the abstention stays.

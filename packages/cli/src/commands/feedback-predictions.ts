@@ -79,6 +79,8 @@ async function modelOf(ctx: CliContext, ref: string): Promise<KnownModel> {
 export interface Tally {
   cases: number;
   noPrediction: number;
+  /** Cases whose prediction was answered as automated (an auto-reply, a bounce): left out, as /v1/quality leaves them. */
+  automated: number;
   byModel: Map<string, number>;
   /** Per task, the confirmed labels the model has no name for (left out of the truth), with their counts. */
   unnamed: Map<string, number>;
@@ -86,11 +88,15 @@ export interface Tally {
   noTruth: number;
 }
 
-/** Counts a case: one without a kept prediction, or one of the model that made its prediction; true when it has one. */
+/** Counts a case: one without a kept prediction, an automated one, or one of the model that made its prediction; true for the last. */
 function count(c: ConfirmedCase, tally: Tally): c is ConfirmedCase & { predicted: NonNullable<ConfirmedCase['predicted']> } {
   tally.cases++;
   if (c.predicted === undefined) {
     tally.noPrediction++;
+    return false;
+  }
+  if (c.automated !== undefined) {
+    tally.automated++;
     return false;
   }
   const model = c.modelId ?? '';
@@ -108,7 +114,7 @@ export function* linesOf(cases: Iterable<ConfirmedCase>, modelId: string | undef
   }
 }
 
-export const newTally = (): Tally => ({ cases: 0, noPrediction: 0, byModel: new Map(), unnamed: new Map(), noTruth: 0 });
+export const newTally = (): Tally => ({ cases: 0, noPrediction: 0, automated: 0, byModel: new Map(), unnamed: new Map(), noTruth: 0 });
 
 /**
  * The lines' names, as `/v1/quality` reads them: those of the model serving now (the champion), else the model's own.
@@ -187,7 +193,8 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       const written = named === undefined ? 0 : (tally.byModel.get(named.id) ?? 0) - tally.noTruth;
       if (tally.cases === 0) ctx.stderr.write('note: no case closed in this window: the file is empty\n');
       if (tally.noPrediction > 0) ctx.stderr.write(`note: ${tally.noPrediction} of ${tally.cases} confirmed cases are left out: the prediction they judged is no longer kept (after the store's retention) or was never made\n`);
-      if (named !== undefined && written + tally.noTruth < tally.cases - tally.noPrediction) {
+      if (tally.automated > 0) ctx.stderr.write(`note: ${tally.automated} of ${tally.cases} confirmed cases are automated mail (auto-replies, bounces) and are left out, as /v1/quality leaves them\n`);
+      if (named !== undefined && written + tally.noTruth < tally.cases - tally.noPrediction - tally.automated) {
         const others = new Map([...tally.byModel].filter(([id]) => id !== named.id));
         ctx.stderr.write(`note: cases judged on other models' predictions are left out: ${counted(others)}\n`);
       }

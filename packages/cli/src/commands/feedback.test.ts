@@ -12,7 +12,10 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 const home = path.join(cwd, 'home');
 const run = (argv: string[]) => runCli(argv, { env: { CI: 'true' }, cwd, home });
 
-/** A store as a server with --store-text leaves it: 40 demo emails classified, 30 of them confirmed (every third without text). */
+/**
+ * A store as a server with --store-text leaves it: 40 demo emails classified, 30 of them confirmed (every third without
+ * text; fb-3 answered as an automatic reply).
+ */
 async function servedStore(): Promise<void> {
   const rows = generateDemoRows({ rows: 40, seed: 11 });
   const now = Date.now();
@@ -29,6 +32,7 @@ async function servedStore(): Promise<void> {
         abstained: { queue: false },
         queue: 'payments_transfers',
         latencyMs: 1,
+        ...(i === 3 ? { automated: 'auto_reply' } : {}),
         // As the server keeps them with the text; fb-4 as a server before data version 2 did (text only).
         ...(i % 3 === 2 ? {} : { text: `${r.subject}\n\n${r.body}`, ...(i === 4 ? {} : { bank: r.bank, receivedAt: r.receivedAt }) }),
       })),
@@ -46,7 +50,8 @@ describe('mailroute feedback export', () => {
     await servedStore();
     const exported = await run(['feedback', 'export', '--out', 'cases.csv', '--config', DEMO_CONFIG_PATH]);
     expect(exported.code, exported.stderr).toBe(0);
-    expect(exported.stdout).toMatch(/^wrote 20 confirmed cases to cases\.csv \(columns of .*demo-config\.json\)/);
+    expect(exported.stdout).toMatch(/^wrote 19 confirmed cases to cases\.csv \(columns of .*demo-config\.json\)/);
+    expect(exported.stderr).toContain('note: 1 of 30 confirmed cases are automated mail (auto-replies, bounces: no customer wrote them) and are left out');
     expect(exported.stderr).toContain('note: 10 of 30 confirmed cases have no stored text');
     expect(exported.stderr).toContain('labels of tasks the training config does not have are left out: priority (1)');
     const csv = readFileSync(path.join(cwd, 'cases.csv'), 'utf8');
@@ -57,13 +62,14 @@ describe('mailroute feedback export', () => {
     await writeDemoData(path.join(cwd, 'demo.csv'), { rows: 300, seed: 2 });
     const trained = await run(['train', '--config', DEMO_CONFIG_PATH, '--data', 'demo.csv', 'cases.csv']);
     expect(trained.code, trained.stderr).toBe(0);
-    expect(trained.stderr).toMatch(/data \w+: 320 row\(s\) read, 320 used/);
+    expect(trained.stderr).toMatch(/data \w+: 319 row\(s\) read, 319 used/);
 
     const labels = await run(['feedback', 'export', '--out', 'labels.csv', '--config', DEMO_CONFIG_PATH, '--labels-only']);
-    expect(labels.stdout).toMatch(/^wrote 30 confirmed cases/);
+    expect(labels.stdout).toMatch(/^wrote 29 confirmed cases/);
     const lines = readFileSync(path.join(cwd, 'labels.csv'), 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe('id,business_area,queue,topic,closedAt,classifiedAt,modelId,predictionId');
-    expect(lines).toHaveLength(31);
+    expect(lines).toHaveLength(30);
+    expect(lines.some((l) => l.startsWith('fb-3,'))).toBe(false);
 
     // A config that reads ";"-separated files, or JSONL, gets a file it reads back: train takes it.
     const demo = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
@@ -74,7 +80,8 @@ describe('mailroute feedback export', () => {
     expect((await run(['feedback', 'export', '--out', 'cases.jsonl', '--config', 'lines.json'])).code).toBe(0);
     const rowsOf = async (config: string, data: string) => (await loadDataset(path.join(cwd, data), await loadTrainingConfig(path.resolve(cwd, config)), { keepUnlabelled: true })).rows.map((r) => ({ id: r.id, email: r.email, labels: r.labels }));
     const asCsv = await rowsOf(DEMO_CONFIG_PATH, 'cases.csv');
-    expect(asCsv).toHaveLength(20);
+    expect(asCsv).toHaveLength(19);
+    expect(asCsv.some((r) => r.id === 'fb-3')).toBe(false);
     // Stored unmasked here, as by an older version's masking: the file has the text as this version masks it.
     const second = generateDemoRows({ rows: 40, seed: 11 })[1];
     const storedText = `${second.subject}\n\n${second.body}`;

@@ -108,10 +108,11 @@ function lineOf(cells: ReadonlyArray<string | null>, header: readonly string[], 
   return `${cells.map((cell) => csvField(cell ?? '', delimiter)).join(delimiter)}\n`;
 }
 
-/** What the export counted as it wrote: the cases of the window, those written, and labels of tasks the config lacks. */
+/** What the export counted as it wrote: the cases of the window, those written, automated ones, and labels of tasks the config lacks. */
 interface Tally {
   all: number;
   written: number;
+  automated: number;
   otherTasks: Map<string, number>;
 }
 
@@ -125,6 +126,11 @@ function* fileChunks(cases: Iterable<ConfirmedCase>, layout: Layout, format: 'cs
   let chunk: string[] = [];
   for (const x of cases) {
     tally.all += 1;
+    // An auto-reply or a bounce a person closed with labels: no customer wrote it, so it teaches the model nothing.
+    if (x.automated !== undefined) {
+      tally.automated += 1;
+      continue;
+    }
     if (!labelsOnly && (x.text === undefined || x.text.trim() === '')) continue;
     tally.written += 1;
     for (const task of Object.keys(x.labels)) if (!layout.tasks.has(task)) tally.otherTasks.set(task, (tally.otherTasks.get(task) ?? 0) + 1);
@@ -189,7 +195,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const cases = iterateConfirmedCases(path.join(ctx.home, DB_FILE), { ...(since ? { since } : {}), ...(until ? { until } : {}) });
       const layout = layoutOf(config, flags.labelsOnly === true);
-      const tally: Tally = { all: 0, written: 0, otherTasks: new Map() };
+      const tally: Tally = { all: 0, written: 0, automated: 0, otherTasks: new Map() };
       // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is. (A write that
       // stops early ends the iteration, which closes the database.)
       await writeOutputFile(out, fileChunks(cases, layout, format, config.delimiter, flags.labelsOnly === true, tally, patterns), `--out ${flags.out}`, { mode: 0o600 });
@@ -200,10 +206,11 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
 }
 
 /** What the file leaves out, and why. */
-function exportNotes({ all, written, otherTasks }: Tally): string[] {
+function exportNotes({ all, written, automated, otherTasks }: Tally): string[] {
   const notes: string[] = [];
   if (all === 0) notes.push('no case closed in this window: the file has its header only');
-  const noText = all - written;
+  if (automated > 0) notes.push(`${automated} of ${all} confirmed cases are automated mail (auto-replies, bounces: no customer wrote them) and are left out`);
+  const noText = all - written - automated;
   if (noText > 0) {
     notes.push(
       `${noText} of ${all} confirmed cases have no stored text (the server ran without --store-text, or the prediction is gone after its retention) and are left out: --labels-only writes every case's labels, to join to a CRM export by email id`,

@@ -467,8 +467,10 @@ export const QualityResponseSchema = z
     truncated: z.boolean().openapi({ description: 'True when the window held more predictions than one answer reads: the newest are measured, with every prediction that has feedback' }),
     /** When truncated: predictions without feedback are counted from this time on (those with feedback from the window's start). */
     sampledSince: z.string().nullable().openapi({ format: 'date-time', description: 'When truncated, the oldest prediction without feedback that was read; null otherwise' }),
+    /** Emails of the window the measured model's server answered as automated: left out of every other figure. */
+    automated: z.number().int().openapi({ description: "Emails of the window answered as automated (auto-replies, read receipts, bounces: route reason automated), each once: no person wrote them, so they are left out of every other figure, feedback on them included. Predictions stored before data version 3 of the SQLite store (or by an older server) are not known as automated" }),
     /** Emails the measured model predicted in the window (an email predicted twice counts once, by its latest prediction). */
-    predictions: z.number().int().openapi({ description: 'Emails the measured model predicted in the window (each once)' }),
+    predictions: z.number().int().openapi({ description: 'Emails the measured model predicted in the window (each once), automated ones aside' }),
     withFeedback: z.number().int().openapi({ description: 'Of those, emails whose case was closed with confirmed labels' }),
     unchangedShare: z.number().nullable().openapi({ description: 'Of the emails whose feedback confirms a label of a task their prediction made, the share whose every such label is the predicted one; null when there are none' }),
     routedShare: z.number().nullable().openapi({ description: "Share of the window's emails routed to a queue automatically, not to manual_triage (low confidence, or a predicted other): the evaluation report's routed share of the task that routes mail; a task's coverage counts a predicted other as answered. Null without predictions" }),

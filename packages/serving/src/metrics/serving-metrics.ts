@@ -40,8 +40,8 @@ export function createServingMetrics(): ServingMetrics {
   const latency = registry.register(
     new Histogram('mailroute_http_request_duration_seconds', 'HTTP request latency by route.', LATENCY_BUCKETS),
   );
-  const predictions = registry.register(new Counter('mailroute_predictions_total', 'Predicted labels by task and label.'));
-  const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold.'));
+  const predictions = registry.register(new Counter('mailroute_predictions_total', 'Predicted labels by task and label (automated emails aside).'));
+  const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold (automated emails aside).'));
   const truncations = registry.register(new Counter('mailroute_truncated_emails_total', 'Emails cut before classification: over the text limit, or more clean text than the model reads.'));
   const routes = registry.register(new Counter('mailroute_routes_total', 'Emails by the reason of their route: confident (to a queue), low_confidence, no_queue, automated (manual triage).'));
   const modelInfo = registry.register(new Gauge('mailroute_model_info', 'The model being served (value 1).'));
@@ -91,7 +91,8 @@ export function createServingMetrics(): ServingMetrics {
     modelThreadFailures,
     recordPredictions(list) {
       for (const p of list) {
-        for (const task in p.tasks) {
+        // An automated email's labels (an auto-reply's, a bounce's) say nothing of the customers' mail: its route alone is counted.
+        if (p.automated === undefined) for (const task in p.tasks) {
           const t = p.tasks[task];
           predictions.incKey(predictionKey(task, t.label));
           if (t.abstained) abstentions.inc({ task });

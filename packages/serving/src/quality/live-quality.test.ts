@@ -54,8 +54,11 @@ function referenceNames(pairs: readonly FeedbackPair[], taxonomies: ReadonlyMap<
 
 function referenceQuality(input: LiveQualityInput & { tasks: readonly ClassifierTask[] }): LiveQuality {
   const taxonomies = input.taxonomies ?? new Map();
-  const { pairs, unmappable } = referenceNames(referenceDedupe(input.pairs), taxonomies, input.tasks);
-  const previous = input.previous ? referenceNames(referenceDedupe(input.previous), taxonomies, input.tasks).pairs.map((p) => p.prediction) : [];
+  // An automated email is counted, then left out of everything else (its feedback too).
+  const emails = referenceDedupe(input.pairs);
+  const personal = (list: FeedbackPair[]) => list.filter((p) => p.prediction.automated === undefined);
+  const { pairs, unmappable } = referenceNames(personal(emails), taxonomies, input.tasks);
+  const previous = input.previous ? referenceNames(personal(referenceDedupe(input.previous)), taxonomies, input.tasks).pairs.map((p) => p.prediction) : [];
   const countsOf = (preds: PredictionRecord[], task: string) => {
     const counts: Record<string, number> = {};
     for (const p of preds) if (p.labels[task] !== undefined) counts[p.labels[task]] = (counts[p.labels[task]] ?? 0) + 1;
@@ -106,6 +109,7 @@ function referenceQuality(input: LiveQualityInput & { tasks: readonly Classifier
   const routed = pairs.filter((p) => p.prediction.queue !== 'manual_triage').length;
   return {
     window: input.window,
+    automated: emails.length - pairs.length,
     predictions: pairs.length,
     withFeedback: withFeedback.length,
     unchangedShare: compared.length > 0 ? unchanged.length / compared.length : null,
@@ -148,6 +152,7 @@ function randomPairs(random: () => number, n: number, emails: number, start: num
     const confidences = Object.fromEntries(tasks.filter(() => random() < 0.9).map((t) => [t, pick(CONFIDENCES)]));
     const abstained = Object.fromEntries(tasks.filter(() => random() < 0.5).map((t) => [t, random() < 0.3]));
     const prediction: PredictionRecord = { predictionId, emailId, modelId: pick(['v1', 'v2', 'v2', 'gone']), createdAt, labels, confidences, abstained, queue: pick(['q', 'q', 'manual_triage']), latencyMs: 1 };
+    if (random() < 0.1) Object.assign(prediction, { queue: 'manual_triage', automated: pick(['auto_reply', 'delivery_failure']) });
     if (random() < 0.5) return { prediction };
     const truth = Object.fromEntries(Object.keys(LABELS).filter(() => random() < 0.6).map((t) => [t, random() < 0.5 && labels[t] ? labels[t] : pick(LABELS[t])]));
     const named = random() < 0.4 ? predictionId : random() < 0.2 ? `p${Math.floor(random() * (start + i + 1))}` : undefined;
@@ -191,6 +196,7 @@ describe('computeLiveQuality', () => {
       const expected = referenceQuality(input);
       // The inputs reach every branch: duplicates, abstentions, unmappable labels, feedback of unmeasured tasks.
       expect(expected.predictions).toBeLessThan(n);
+      expect(expected.automated).toBeGreaterThan(0);
       if (seed !== 5) expect(expected.tasks.queue.unmappable).toBeGreaterThan(0);
       expectSame(computeLiveQuality(input), expected, `seed ${seed}`);
       for (const task of Object.values(expected.tasks)) {
@@ -213,7 +219,7 @@ describe('computeLiveQuality', () => {
     const between = (items: number) => Math.ceil(items / ITEMS_PER_TURN) - 1;
     const previous = referenceDedupe(input.previous).length;
     // Dedupe, the pass over the emails, the previous window's dedupe and counts, then a turn before each task.
-    expect(turns).toBe(between(n) + between(expected.predictions) + between(n) + between(previous) + v2.length);
+    expect(turns).toBe(between(n) + between(expected.predictions + expected.automated) + between(n) + between(previous) + v2.length);
   });
 
   it('puts a confidence on a band edge in the band it starts', () => {
@@ -227,6 +233,25 @@ describe('computeLiveQuality', () => {
       ['0.7-0.9', 1],
       ['0.9-1.0', 2],
     ]);
+  });
+
+  it('counts automated emails apart and leaves them out of every other figure, their feedback too', () => {
+    const at = '2026-11-01T00:00:00.000Z';
+    const pair = (id: string, label: string, queue: string, truth?: string, automated?: string): FeedbackPair => {
+      const prediction: PredictionRecord = { predictionId: id, emailId: id, modelId: 'v2', createdAt: at, labels: { topic: label }, confidences: { topic: 0.95 }, abstained: {}, queue, latencyMs: 1, ...(automated ? { automated } : {}) };
+      return truth === undefined ? { prediction } : { prediction, feedback: { emailId: id, labels: { topic: truth }, closedAt: at, receivedAt: at } };
+    };
+    const pairs = [
+      pair('a', 'login', 'q', 'login'),
+      pair('b', 'fees', 'manual_triage'),
+      // A bounce and an auto-reply, one of them closed with a label the model did not predict.
+      pair('c', 'fraud', 'manual_triage', 'login', 'delivery_failure'),
+      pair('d', 'fraud', 'manual_triage', undefined, 'auto_reply'),
+    ];
+    const quality = computeLiveQuality({ pairs, tasks: [v2[1]], window: { since: 'a', until: 'b' }, scorer });
+    expect(quality).toMatchObject({ automated: 2, predictions: 2, withFeedback: 1, unchangedShare: 1, routedShare: 0.5 });
+    expect(quality.tasks.topic).toMatchObject({ predictions: 2, withFeedback: 1, accuracy: 1 });
+    expect(quality.tasks.topic.drift.predicted).toEqual({ login: 0.5, fees: 0.5 });
   });
 });
 

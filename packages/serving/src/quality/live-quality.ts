@@ -46,6 +46,9 @@ export interface TaskQuality {
 
 export interface LiveQuality {
   window: { since: string; until: string };
+  /** The window's emails answered as automated (auto-replies, bounces): left out of every other figure. */
+  automated: number;
+  /** The window's other emails, each once: the ones measured. */
   predictions: number;
   withFeedback: number;
   /** Of the emails with feedback on a task their prediction made, the share whose every such label was confirmed unchanged. */
@@ -106,7 +109,8 @@ function* previousCounts(pairs: readonly FeedbackPair[], tasks: readonly TaskInf
   const counts = tasks.map(() => new Map<string, number>());
   for (let i = 0; i < pairs.length; i++) {
     if (i > 0 && i % ITEMS_PER_TURN === 0) yield;
-    const { labels } = pairs[i].prediction;
+    const { labels, automated } = pairs[i].prediction;
+    if (automated !== undefined) continue;
     for (let t = 0; t < tasks.length; t++) {
       const raw = ownValue(labels, tasks[t].name);
       if (raw === undefined) continue;
@@ -118,7 +122,8 @@ function* previousCounts(pairs: readonly FeedbackPair[], tasks: readonly TaskInf
 }
 
 /**
- * The window's figures, counted in one pass over its emails: one prediction per email, both sides under the
+ * The window's figures, counted in one pass over its emails: one prediction per email (an automated one only
+ * counted: no person wrote it, so its labels and any feedback on it say nothing of the model), both sides under the
  * served names (`createLabelNamer`; a feedback label with no name is left out and counted `unmappable`, and
  * feedback with none left counts as none), then per task its predictions, coverage, bands, scored labels and
  * predicted shares. Yields where a caller may give the event loop a turn.
@@ -136,9 +141,14 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
   let compared = 0;
   let unchanged = 0;
   let routed = 0;
+  let automated = 0;
   for (let i = 0; i < pairs.length; i++) {
     if (i > 0 && i % ITEMS_PER_TURN === 0) yield;
     const { prediction, feedback } = pairs[i];
+    if (prediction.automated !== undefined) {
+      automated++;
+      continue;
+    }
     if (prediction.queue !== MANUAL_TRIAGE) routed++;
     truths.clear();
     if (feedback) {
@@ -183,12 +193,14 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
     yield;
     out[tasks[t].name] = taskQuality(tasks[t], tallies[t], ownValue(unmappable, tasks[t].name) ?? 0, input, previousByTask?.[t]);
   }
+  const measuredEmails = pairs.length - automated;
   return {
     window: input.window,
-    predictions: pairs.length,
+    automated,
+    predictions: measuredEmails,
     withFeedback,
     unchangedShare: compared > 0 ? unchanged / compared : null,
-    routedShare: pairs.length > 0 ? routed / pairs.length : null,
+    routedShare: measuredEmails > 0 ? routed / measuredEmails : null,
     tasks: out,
   };
 }

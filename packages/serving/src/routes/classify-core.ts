@@ -129,7 +129,9 @@ function toRecord(p: ClassifyResponse['predictions'][number], createdAt: string,
     confidences[task] = t.confidence;
     abstained[task] = t.abstained;
   }
-  return { predictionId: p.predictionId, emailId: p.id ?? p.predictionId, modelId: p.modelId, createdAt, labels, confidences, abstained, queue: p.route.queue, latencyMs };
+  const record: PredictionRecord = { predictionId: p.predictionId, emailId: p.id ?? p.predictionId, modelId: p.modelId, createdAt, labels, confidences, abstained, queue: p.route.queue, latencyMs };
+  if (p.automated !== undefined) record.automated = p.automated;
+  return record;
 }
 
 /** How the emails reached classifyEmails. */

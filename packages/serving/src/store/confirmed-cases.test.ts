@@ -57,7 +57,7 @@ describe('readConfirmedCases', () => {
     old.exec('CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT NOT NULL, closed_at TEXT NOT NULL, received_at TEXT NOT NULL)');
     old.exec(`INSERT INTO feedback VALUES ('crm-1', NULL, '{"queue":"loans"}', '2026-12-04T14:00:00+01:00', '2026-12-04T13:00:01.000Z')`);
     old.close();
-    expect(() => readConfirmedCases(file)).toThrow(`written by an older mailroute (data version 0; this one reads ${STORE_SCHEMA_VERSION}): start \`mailroute serve\` on this home once`);
+    expect(() => readConfirmedCases(file)).toThrow(`written by an older mailroute (data version 0; this one reads 2 to ${STORE_SCHEMA_VERSION}): start \`mailroute serve\` on this home once`);
     await createSqliteStore({ file, retentionDays: 0 }).close();
     expect(readConfirmedCases(file, { until: new Date('2026-12-04T13:30:00Z') }).map((c) => [c.emailId, c.closedAt])).toEqual([['crm-1', '2026-12-04T13:00:00.000Z']]);
     const newer = new Database(file);
@@ -66,5 +66,33 @@ describe('readConfirmedCases', () => {
     expect(() => readConfirmedCases(file)).toThrow(`written by a newer mailroute (data version ${STORE_SCHEMA_VERSION + 1}; this one reads up to ${STORE_SCHEMA_VERSION}): export with that version`);
     // Refused when asked for, not at the first case: a caller writing a file finds out before it starts.
     expect(() => iterateConfirmedCases(file)).toThrow(/written by a newer mailroute/);
+  });
+
+  it('gives the kind of a case whose prediction was automated, and reads a file of data version 2 (no kinds then) without a server first', async () => {
+    const file = path.join(dir, 'automated.db');
+    const at = (time: string) => `2026-12-01T${time}.000Z`;
+    const store = createSqliteStore({ file, retentionDays: 0, writer: 'inline' });
+    try {
+      await store.savePredictions([{ ...record('p-1', 'e-1', at('10:00:00')), queue: 'manual_triage', automated: 'auto_reply' }, record('p-2', 'e-2', at('10:00:01'))]);
+      await store.saveFeedback({ emailId: 'e-1', labels: { queue: 'cards' }, closedAt: at('11:00:00'), receivedAt: at('11:00:00') });
+      await store.saveFeedback({ emailId: 'e-2', labels: { queue: 'cards' }, closedAt: at('11:00:01'), receivedAt: at('11:00:01') });
+    } finally {
+      await store.close();
+    }
+    expect(readConfirmedCases(file).map((c) => [c.emailId, c.automated])).toEqual([
+      ['e-1', 'auto_reply'],
+      ['e-2', undefined],
+    ]);
+    // As a mailroute of data version 2 left it: no automated column.
+    const v2 = new Database(file);
+    v2.exec('ALTER TABLE predictions DROP COLUMN automated');
+    v2.pragma('user_version = 2');
+    v2.close();
+    const cases = readConfirmedCases(file);
+    expect(cases.map((c) => [c.emailId, c.predictionId])).toEqual([
+      ['e-1', 'p-1'],
+      ['e-2', 'p-2'],
+    ]);
+    expect(cases.some((c) => 'automated' in c)).toBe(false);
   });
 });

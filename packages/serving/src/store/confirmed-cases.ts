@@ -24,6 +24,11 @@ export interface ConfirmedCase {
   /** With the text, the email's bank and receivedAt as the CRM sent them (absent when it sent none, or before data version 2). */
   bank?: string;
   receivedAt?: string;
+  /**
+   * The judged prediction was answered as automated (an auto-reply, a bounce): its kind. Absent for the others, and for
+   * predictions stored before data version 3 (the server did not tell them apart then).
+   */
+  automated?: string;
   /** What the judged prediction said, per task: its label, calibrated confidence and whether it abstained (absent when no prediction is paired, as `predictionId`). */
   predicted?: { labels: Record<string, string>; confidences: Record<string, number | null>; abstained: Record<string, boolean> };
 }
@@ -38,6 +43,7 @@ const Row = z.object({
   text: z.string().nullable(),
   bank: z.string().nullable(),
   email_received_at: z.string().nullable(),
+  automated: z.string().nullable(),
   predicted_labels: z.string().nullable(),
   predicted_confidences: z.string().nullable(),
   predicted_abstained: z.string().nullable(),
@@ -48,16 +54,20 @@ const Confidences = z.record(z.string(), z.number().nullable());
 const Abstained = z.record(z.string(), z.boolean());
 
 // The prediction a feedback judged: the one it names, or (by emailId, or its prediction pruned) the email's newest,
-// as live quality pairs them. Newest: created later, or in the same millisecond with the greater id.
-const QUERY = `
+// as live quality pairs them. Newest: created later, or in the same millisecond with the greater id. A file of data
+// version 2 has no automated column: none of its predictions is known as automated.
+const query = (version: number) => `
 SELECT f.email_id, f.labels, f.closed_at, p.prediction_id, p.model_id, p.created_at, p.text, p.bank, p.received_at AS email_received_at,
-  p.labels AS predicted_labels, p.confidences AS predicted_confidences, p.abstained AS predicted_abstained
+  ${version >= 3 ? 'p.automated' : 'NULL AS automated'}, p.labels AS predicted_labels, p.confidences AS predicted_confidences, p.abstained AS predicted_abstained
 FROM feedback f
 LEFT JOIN predictions p ON p.prediction_id = COALESCE(
   (SELECT prediction_id FROM predictions WHERE prediction_id = f.prediction_id),
   (SELECT prediction_id FROM predictions WHERE email_id = f.email_id ORDER BY created_at DESC, prediction_id DESC LIMIT 1))
 WHERE f.closed_at >= @since AND f.closed_at < @until
 ORDER BY f.closed_at, f.email_id`;
+
+/** The oldest data version read: times in UTC with milliseconds (1), the email's bank and receivedAt with its text (2). */
+const OLDEST_READ = 2;
 
 /** Bounds of closed_at as the feedback route stores it (ISO UTC with milliseconds, so text order is time order). */
 const OPEN_SINCE = '0000';
@@ -72,13 +82,15 @@ const OPEN_UNTIL = '9999';
  */
 export function iterateConfirmedCases(file: string, window: { since?: Date; until?: Date } = {}): Generator<ConfirmedCase> {
   if (!existsSync(file)) throw new StoreError(`No database at ${file}: no server has recorded predictions or feedback under this home yet (mailroute serve and npm start write it).`);
-  openChecked(file).close();
+  const checked = openChecked(file);
+  const version = checked.pragma('user_version', { simple: true }) as number;
+  checked.close();
   // The window is read by SQL (closed_at is indexed), and the rows one at a time.
   const bounds = { since: window.since?.toISOString() ?? OPEN_SINCE, until: window.until?.toISOString() ?? OPEN_UNTIL };
   return (function* cases(): Generator<ConfirmedCase> {
     const db = openChecked(file);
     try {
-      for (const row of db.prepare(QUERY).iterate(bounds)) yield toCase(row);
+      for (const row of db.prepare(query(version)).iterate(bounds)) yield toCase(row);
     } catch (error) {
       throw cannotRead(file, error);
     } finally {
@@ -91,15 +103,15 @@ function cannotRead(file: string, error: unknown): StoreError {
   return error instanceof StoreError ? error : new StoreError(`Cannot read the feedback in ${file}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
 }
 
-/** The file opened read-only, if its data is of this version: a file of another is refused, not misread (times compared as text). */
+/** The file opened read-only, if this version reads its data: a file of another is refused, not misread (times compared as text). */
 function openChecked(file: string): Database.Database {
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version < STORE_SCHEMA_VERSION) {
-      throw new StoreError(`The database ${file} was written by an older mailroute (data version ${version}; this one reads ${STORE_SCHEMA_VERSION}): start \`mailroute serve\` on this home once, which brings it up to date, then export.`);
+    if (version < OLDEST_READ) {
+      throw new StoreError(`The database ${file} was written by an older mailroute (data version ${version}; this one reads ${OLDEST_READ} to ${STORE_SCHEMA_VERSION}): start \`mailroute serve\` on this home once, which brings it up to date, then export.`);
     }
     if (version > STORE_SCHEMA_VERSION) {
       throw new StoreError(`The database ${file} was written by a newer mailroute (data version ${version}; this one reads up to ${STORE_SCHEMA_VERSION}): export with that version.`);
@@ -123,6 +135,7 @@ function toCase(row: unknown): ConfirmedCase {
     ...(r.text === null ? {} : { text: r.text }),
     ...(r.bank === null ? {} : { bank: r.bank }),
     ...(r.email_received_at === null ? {} : { receivedAt: r.email_received_at }),
+    ...(r.automated === null ? {} : { automated: r.automated }),
     ...(r.predicted_labels === null || r.predicted_confidences === null || r.predicted_abstained === null
       ? {}
       : {

@@ -11,8 +11,8 @@
 
 const NO_TEXT = -1;
 const STRING_FIELDS = ['predictionId', 'emailId', 'modelId', 'createdAt', 'queue'];
-/** Kept only with `--store-text`; NO_TEXT in the pack when absent. */
-const OPTIONAL_STRINGS = ['text', 'bank', 'receivedAt'];
+/** Kept only with `--store-text` (automated: only for automated mail); NO_TEXT in the pack when absent. */
+const OPTIONAL_STRINGS = ['text', 'bank', 'receivedAt', 'automated'];
 
 /** Throws (before anything is packed) unless every value of the records has the type it is packed as. */
 export function checkPredictionRecords(list) {
@@ -84,7 +84,7 @@ export function createPredictionPacker() {
     add(list) {
       checkPredictionRecords(list);
       for (const r of list) {
-        room(10);
+        room(11);
         nums[at++] = unique(r.predictionId);
         nums[at++] = unique(r.emailId);
         nums[at++] = shared(r.modelId);
@@ -94,6 +94,7 @@ export function createPredictionPacker() {
         nums[at++] = r.text === undefined ? NO_TEXT : unique(r.text);
         nums[at++] = r.bank === undefined ? NO_TEXT : shared(r.bank);
         nums[at++] = r.receivedAt === undefined ? NO_TEXT : unique(r.receivedAt);
+        nums[at++] = r.automated === undefined ? NO_TEXT : shared(r.automated);
         putMap(r.labels, 'string');
         putMap(r.confidences, 'number');
         putMap(r.abstained, 'boolean');
@@ -146,6 +147,7 @@ export function createPredictionUnpacker(pack) {
       const textAt = nums[at++];
       const bankAt = nums[at++];
       const receivedAt = nums[at++];
+      const automatedAt = nums[at++];
       const labels = getMap('string');
       const confidences = getMap('number');
       const abstained = getMap('boolean');
@@ -153,6 +155,7 @@ export function createPredictionUnpacker(pack) {
       if (textAt !== NO_TEXT) record.text = strings[textAt];
       if (bankAt !== NO_TEXT) record.bank = strings[bankAt];
       if (receivedAt !== NO_TEXT) record.receivedAt = strings[receivedAt];
+      if (automatedAt !== NO_TEXT) record.automated = strings[automatedAt];
       return record;
     },
   };

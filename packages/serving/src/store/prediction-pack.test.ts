@@ -29,15 +29,16 @@ describe('prediction pack', () => {
       record(2, { text: 'Grüße aus Köln 😀, Konto [IBAN]', emailId: 'crm-"quoted"\n-ß', bank: 'Comdirect', receivedAt: '2026-11-03T10:15:00+01:00' }),
       record(3, { labels: {}, confidences: {}, abstained: {} }),
       record(4, { labels: { queue: 'Billing and Payments' }, confidences: { queue: 0 }, abstained: { queue: false }, text: '' }),
+      record(5, { queue: 'manual_triage', automated: 'auto_reply' }),
     ];
     const packer = createPredictionPacker();
     packer.add(records.slice(0, 1));
     packer.add(records.slice(1));
-    expect(packer.size).toBe(4);
-    const back = unpackAll(packer.take(), 4);
+    expect(packer.size).toBe(5);
+    const back = unpackAll(packer.take(), 5);
     expect(back).toEqual(records);
     expect('text' in back[0]).toBe(false);
-    expect('bank' in back[0] || 'receivedAt' in back[0]).toBe(false);
+    expect('bank' in back[0] || 'receivedAt' in back[0] || 'automated' in back[0]).toBe(false);
     expect(back[3].text).toBe('');
     expect(packer.size).toBe(0);
   });

@@ -291,7 +291,7 @@ describe('createSqliteStore', () => {
     }
   });
 
-  it('brings a file of data version 1 to 2: the predictions gain bank and receivedAt, rows stored before read as before', async () => {
+  it('brings a file of data version 1 up to date: the predictions gain bank, receivedAt and automated, rows stored before read as before', async () => {
     const file = path.join(dir, 'v1', 'mailroute.db');
     mkdirSync(path.dirname(file), { recursive: true });
     const old = new Database(file);
@@ -308,12 +308,44 @@ describe('createSqliteStore', () => {
       expect(before).toMatchObject({ predictionId: 'p-old', text: 'Kredit', labels: { queue: 'loans' } });
       expect(before).not.toHaveProperty('bank');
       expect(before).not.toHaveProperty('receivedAt');
+      expect(before).not.toHaveProperty('automated');
     } finally {
       await store.close();
     }
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('brings a file of data version 2 to 3: an automated email keeps its kind, in every read; rows stored before have none', async () => {
+    const file = path.join(dir, 'v2', 'mailroute.db');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const old = new Database(file);
+    old.exec(TABLES_BEFORE_V2);
+    old.exec('ALTER TABLE predictions ADD COLUMN bank TEXT; ALTER TABLE predictions ADD COLUMN received_at TEXT');
+    old.prepare("INSERT INTO predictions VALUES ('p-old', 'e-old', 'm', '2026-12-01T10:00:00.000Z', '{\"queue\":\"loans\"}', '{\"queue\":0.9}', '{\"queue\":false}', 'manual_triage', 1.5, NULL, NULL, NULL)").run();
+    old.pragma('user_version = 2');
+    old.close();
+    for (const writer of ['inline', 'thread'] as const) {
+      const store = createSqliteStore({ file, retentionDays: 0, writer });
+      try {
+        const bounce = { ...record(`p-${writer}`, `e-${writer}`, '2026-12-02T10:00:00.000Z'), queue: 'manual_triage', automated: 'delivery_failure' };
+        await store.savePredictions([bounce]);
+        expect(await store.getPrediction(bounce.predictionId)).toEqual(bounce);
+        expect(await store.findPredictionByEmail(bounce.emailId)).toEqual(bounce);
+        const pairs = await store.listPairs({ since: '2026-12-01T00:00:00.000Z', until: '2026-12-03T00:00:00.000Z' });
+        expect(pairs.find((p) => p.prediction.predictionId === bounce.predictionId)?.prediction.automated).toBe('delivery_failure');
+        expect(await store.getPrediction('p-old')).not.toHaveProperty('automated');
+      } finally {
+        await store.close();
+      }
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
     } finally {
       db.close();
     }

@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS predictions (
   latency_ms REAL NOT NULL,
   text TEXT,
   bank TEXT,
-  received_at TEXT
+  received_at TEXT,
+  automated TEXT
 );
 CREATE INDEX IF NOT EXISTS predictions_email ON predictions (email_id, created_at);
 CREATE INDEX IF NOT EXISTS predictions_created ON predictions (created_at);
@@ -75,7 +76,7 @@ CREATE INDEX IF NOT EXISTS feedback_closed ON feedback (closed_at);
  * mailroute from before migrations, which may hold a closedAt as its caller sent it (`2026-12-04T14:00:00+01:00`):
  * times are compared as text, so every one must be UTC with milliseconds, as the server writes them now.
  */
-export const STORE_SCHEMA_VERSION = 2;
+export const STORE_SCHEMA_VERSION = 3;
 
 /** The file's data version; refuses one a newer mailroute wrote, before anything in it is changed. */
 function dataVersion(db: Database.Database, file: string): number {
@@ -99,10 +100,12 @@ function migrate(db: Database.Database, file: string): void {
     const version = dataVersion(db, file);
     if (version === STORE_SCHEMA_VERSION) return;
     if (version < 1) toUtcTimes(db);
-    // 2: with the text, the email's bank and receivedAt (feedback export wrote them blank). A file of version 0 made
-    // by this code's SCHEMA has them already.
+    // 2: with the text, the email's bank and receivedAt (feedback export wrote them blank). 3: the kind of an email
+    // answered as automated (live quality and the feedback export counted them as customers' mail); the predictions
+    // stored before it have none, as the server did not tell them apart then. A file of version 0 made by this
+    // code's SCHEMA has every column already.
     const has = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all('predictions') as Array<{ name: string }>).map((c) => c.name));
-    for (const name of ['bank', 'received_at']) if (!has.has(name)) db.exec(`ALTER TABLE predictions ADD COLUMN ${name} TEXT`);
+    for (const name of ['bank', 'received_at', 'automated']) if (!has.has(name)) db.exec(`ALTER TABLE predictions ADD COLUMN ${name} TEXT`);
     db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
   }).immediate();
 }
@@ -158,6 +161,7 @@ function toPrediction(row: Record<string, unknown>): PredictionRecord {
     ...(text === null ? {} : { text }),
     ...optionalText(row, 'bank', 'bank'),
     ...optionalText(row, 'received_at', 'receivedAt'),
+    ...optionalText(row, 'automated', 'automated'),
   };
 }
 
@@ -264,7 +268,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   // held every request up for seconds. Without the text (listPairs' contract): it doubled the read's time.
   const windowQuery = (join: 'LEFT' | 'INNER', after: boolean) =>
     db.prepare(
-      `SELECT p.prediction_id, p.email_id, p.model_id, p.created_at, p.labels, p.confidences, p.abstained, p.queue, p.latency_ms, NULL AS text, p.bank, p.received_at,
+      `SELECT p.prediction_id, p.email_id, p.model_id, p.created_at, p.labels, p.confidences, p.abstained, p.queue, p.latency_ms, NULL AS text, p.bank, p.received_at, p.automated,
               f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
               f.closed_at AS f_closed_at, f.received_at AS f_received_at
        FROM predictions p ${join} JOIN feedback f ON f.email_id = p.email_id

@@ -71,6 +71,17 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect(await s.getPrediction('with-text')).toEqual(withText);
     });
 
+    it('keeps the kind of an automated email in every read, and none for the others', async () => {
+      const s = await fresh();
+      const bounce = { ...predictionFixture('bounce', 'e1', at(1, 0)), queue: 'manual_triage', automated: 'delivery_failure' };
+      await s.savePredictions([bounce, predictionFixture('person', 'e2', at(1, 1))]);
+      await s.saveFeedback(feedback('e1', 'cards'));
+      expect(await s.getPrediction('bounce')).toEqual(bounce);
+      expect(await s.findPredictionByEmail('e1')).toEqual(bounce);
+      for (const judgedOnly of [false, true]) expect((await s.listPairs({ ...days, judgedOnly })).find((p) => p.prediction.predictionId === 'bounce')?.prediction).toEqual(bounce);
+      expect(await s.getPrediction('person')).not.toHaveProperty('automated');
+    });
+
     it('without until, lists up to now: a prediction saved this moment, not one stamped ahead of the clock', async () => {
       const s = await fresh();
       const now = new Date().toISOString();

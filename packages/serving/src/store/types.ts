@@ -11,6 +11,12 @@ export interface PredictionRecord {
   /** Per task: whether it abstained. */
   abstained: Record<string, boolean>;
   queue: string;
+  /**
+   * Set when the email was answered as automated (`route.reason` `automated`): its kind, `auto_reply` or
+   * `delivery_failure` (a newer version may store others). Live quality and the feedback export leave such emails
+   * out: no person wrote them, so their labels say nothing of the model.
+   */
+  automated?: string;
   latencyMs: number;
   /** Only when text storage is configured, and then already PII-masked. */
   text?: string;
