@@ -18,6 +18,7 @@ export const PredictionItemSchema = z.object({
   receivedAt: z.string().optional(),
   /** An automated email's kind (the serving store's `automated`): any text, so an item a newer version wrote is read. */
   automated: z.string().optional(),
+  attachmentNames: z.array(z.string()).optional(),
 });
 
 export const FeedbackItemSchema = z.object({

@@ -77,7 +77,7 @@ export async function* predictionPages(
           ExclusiveStartKey: startKey,
         }),
       );
-      // Without the text, as listPairs gives predictions (live quality reads their labels).
+      // Without the text and attachment names, as listPairs gives predictions (live quality reads their labels).
       const page = (out.Items ?? [])
         .filter((item) => isLive(table, item))
         .map((item) => withoutText(toPrediction(item)))
@@ -90,8 +90,8 @@ export async function* predictionPages(
 }
 
 function withoutText(record: PredictionRecord): PredictionRecord {
-  if (record.text === undefined) return record;
-  const { text: _text, ...rest } = record;
+  if (record.text === undefined && record.attachmentNames === undefined) return record;
+  const { text: _text, attachmentNames: _names, ...rest } = record;
   return rest;
 }
 

@@ -46,6 +46,20 @@ describe('POST /v1/classify', () => {
     expect(second).not.toHaveProperty('receivedAt');
   });
 
+  it('with the text, keeps the attachment names masked as the text (a name the email gives, an IBAN), none when blank; without the text, none', async () => {
+    const emails = [
+      { id: 'a', from: 'Erika Muster <erika@example.org>', body: 'Anbei die Vollmacht.', attachmentNames: ['Vollmacht Erika Muster.pdf', 'Auszug DE89370400440532013000.pdf', ' '] },
+      { id: 'b', body: 'invoice 13', attachmentNames: ['  '] },
+    ];
+    const withText = await build({ storeText: true });
+    const { predictions } = await json(await withText.app.request('/v1/classify', jsonRequest({ emails })));
+    expect((await withText.context.store.getPrediction(predictions[0].predictionId))?.attachmentNames).toEqual(['Vollmacht [NAME].pdf', 'Auszug [IBAN].pdf']);
+    expect(await withText.context.store.getPrediction(predictions[1].predictionId)).not.toHaveProperty('attachmentNames');
+    const without = await build();
+    const answered = await json(await without.app.request('/v1/classify', jsonRequest({ emails })));
+    expect(await without.context.store.getPrediction(answered.predictions[0].predictionId)).not.toHaveProperty('attachmentNames');
+  });
+
   it('stores masked text only when configured', async () => {
     const { app, context } = await build({ storeText: (t) => t.replaceAll(/\d+/g, '#') });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'x', body: 'invoice 12345' }] }));

@@ -141,6 +141,35 @@ describe('mailroute feedback export', () => {
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['g-0,tax_documents', 'g-1,', 'g-2,payments_transfers']);
   });
 
+  it("writes the attachment names a server kept with the text in the config's attachmentNames column, as training reads them back (CSV and JSONL)", async () => {
+    const own = path.join(cwd, 'attachments-home');
+    const now = Date.now();
+    const kept = [['Vollmacht [NAME].pdf', 'Auszug; Nov|2026.pdf'], undefined];
+    const store = createSqliteStore({ file: path.join(own, DB_FILE), writer: 'inline' });
+    try {
+      for (const [i, names] of kept.entries()) {
+        const at = new Date(now - 3_600_000).toISOString();
+        await store.savePredictions([{ predictionId: `a-p-${i}`, emailId: `a-${i}`, modelId: 'm', createdAt: at, labels: { queue: 'kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'kyc', latencyMs: 1, text: 'Anbei die Unterlagen.', ...(names ? { attachmentNames: names } : {}) }]);
+        await store.saveFeedback({ emailId: `a-${i}`, labels: { queue: 'kyc' }, closedAt: new Date(now - 60_000).toISOString(), receivedAt: new Date(now).toISOString() });
+      }
+    } finally {
+      await store.close();
+    }
+    const config = { columns: { id: 'id', body: 'body', attachmentNames: 'attachments' }, tasks: [{ name: 'queue', labels: ['kyc', 'payments'] }] };
+    writeFileSync(path.join(cwd, 'attachments.json'), JSON.stringify(config));
+    writeFileSync(path.join(cwd, 'attachments-lines.json'), JSON.stringify({ ...config, format: 'jsonl' }));
+    for (const [configFile, out] of [['attachments.json', 'attachments.csv'], ['attachments-lines.json', 'attachments.jsonl']]) {
+      const exported = await runCli(['feedback', 'export', '--out', out, '--config', configFile], { env: { CI: 'true' }, cwd, home: own });
+      expect(exported.code, exported.stderr).toBe(0);
+      const { rows } = await loadDataset(path.join(cwd, out), await loadTrainingConfig(path.join(cwd, configFile)));
+      expect(rows.map((r) => [r.id, r.email.attachmentNames])).toEqual([
+        ['a-0', ['Vollmacht [NAME].pdf', 'Auszug; Nov|2026.pdf']],
+        ['a-1', undefined],
+      ]);
+    }
+    expect(readFileSync(path.join(cwd, 'attachments.csv'), 'utf8').split('\n')[0]).toBe('id,body,attachments,queue,closedAt,classifiedAt,modelId,predictionId');
+  });
+
   it('refuses what it cannot do before writing: no champion to take the config from, two configs, a bad time, another file type', async () => {
     const noChampion = await run(['feedback', 'export', '--out', 'x.csv']);
     expect(noChampion.code).toBe(1);

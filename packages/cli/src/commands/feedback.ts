@@ -21,6 +21,7 @@ interface Layout {
   idColumn: string;
   receivedAtColumn: string | undefined;
   bankColumn: string | undefined;
+  attachmentsColumn: string | undefined;
   /** Per task name, its column. */
   tasks: Map<string, string>;
   /** Each label column once, in the config's order, with the tasks that read it (two when a coarse task reads a fine one's column through aliases). */
@@ -39,7 +40,7 @@ function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
     else labelColumns.push({ column, tasks: [task] });
   }
   // Every column the config names must be in the header, or training refuses the file; the text goes where the body would.
-  const own = labelsOnly ? [] : [c.id, c.subject, c.body, c.html, c.bank, c.receivedAt, c.from].filter((x): x is string => x !== undefined);
+  const own = labelsOnly ? [] : [c.id, c.subject, c.body, c.html, c.bank, c.receivedAt, c.from, c.attachmentNames].filter((x): x is string => x !== undefined);
   const idColumn = c.id ?? 'emailId';
   const taken = new Set([...own, ...tasks.values(), idColumn]);
   const extras: Layout['extra'] = [
@@ -54,6 +55,7 @@ function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
     idColumn,
     receivedAtColumn: labelsOnly ? undefined : c.receivedAt,
     bankColumn: labelsOnly ? undefined : c.bank,
+    attachmentsColumn: labelsOnly ? undefined : c.attachmentNames,
     tasks,
     labelColumns,
     // A config column of the same name keeps its own meaning.
@@ -79,6 +81,8 @@ function cellsOf(x: ConfirmedCase, layout: Layout, patterns: readonly RedactPatt
     // The email's own receivedAt, else (the CRM sent none, or a server before data version 2 kept none) when it was classified.
     if (column === layout.receivedAtColumn) return x.receivedAt ?? x.classifiedAt ?? null;
     if (column === layout.bankColumn) return x.bank ?? null;
+    // A JSON array, which training reads in CSV and JSONL alike, whatever a name holds (`;`, `|`).
+    if (column === layout.attachmentsColumn) return x.attachmentNames === undefined ? null : JSON.stringify(x.attachmentNames.map((name) => maskPii(name, [], patterns)));
     return null;
   });
   for (const { tasks } of layout.labelColumns) cells.push(labelCell(x, tasks));

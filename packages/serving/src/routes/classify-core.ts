@@ -83,13 +83,17 @@ export function storedText(email: Email, modelText: (email: Email) => string = (
 /**
  * What `--store-text` keeps of an email for next month's training data (`mailroute feedback export`): its text,
  * masked, and the other fields a training config reads, its bank (a meta token of the model's input: without
- * it, a model retrained on exported cases learns them without the token it is served with) and receivedAt.
+ * it, a model retrained on exported cases learns them without the token it is served with), receivedAt and its
+ * attachment names (masked too).
  */
 function keepTrainingFields(record: PredictionRecord, email: Email, maskText: (text: string, knownNames?: readonly string[]) => string, modelText?: (email: Email) => string): void {
   const { text, knownNames } = storedText(email, modelText);
   record.text = maskText(text, knownNames);
   if (typeof email.bank === 'string' && email.bank.trim() !== '') record.bank = email.bank;
   if (typeof email.receivedAt === 'string' && email.receivedAt.trim() !== '') record.receivedAt = email.receivedAt;
+  // A file name can hold a customer's name (`Vollmacht_Erika_Muster.pdf`): masked as the text, by the same names.
+  const names = email.attachmentNames?.filter((name) => name.trim() !== '');
+  if (names !== undefined && names.length > 0) record.attachmentNames = names.map((name) => maskText(name, knownNames));
 }
 
 /** Ids named in a warning at most. */

@@ -24,6 +24,8 @@ export interface ConfirmedCase {
   /** With the text, the email's bank and receivedAt as the CRM sent them (absent when it sent none, or before data version 2). */
   bank?: string;
   receivedAt?: string;
+  /** With the text, the email's attachment names, masked as the text (absent when it had none, or before data version 3). */
+  attachmentNames?: string[];
   /**
    * The judged prediction was answered as automated (an auto-reply, a bounce): its kind. Absent for the others, and for
    * predictions stored before data version 3 (the server did not tell them apart then).
@@ -44,6 +46,7 @@ const Row = z.object({
   bank: z.string().nullable(),
   email_received_at: z.string().nullable(),
   automated: z.string().nullable(),
+  attachment_names: z.string().nullable(),
   predicted_labels: z.string().nullable(),
   predicted_confidences: z.string().nullable(),
   predicted_abstained: z.string().nullable(),
@@ -55,10 +58,10 @@ const Abstained = z.record(z.string(), z.boolean());
 
 // The prediction a feedback judged: the one it names, or (by emailId, or its prediction pruned) the email's newest,
 // as live quality pairs them. Newest: created later, or in the same millisecond with the greater id. A file of data
-// version 2 has no automated column: none of its predictions is known as automated.
+// version 2 has no automated or attachment_names column: none of its predictions is known as automated, none kept names.
 const query = (version: number) => `
 SELECT f.email_id, f.labels, f.closed_at, p.prediction_id, p.model_id, p.created_at, p.text, p.bank, p.received_at AS email_received_at,
-  ${version >= 3 ? 'p.automated' : 'NULL AS automated'}, p.labels AS predicted_labels, p.confidences AS predicted_confidences, p.abstained AS predicted_abstained
+  ${version >= 3 ? 'p.automated, p.attachment_names' : 'NULL AS automated, NULL AS attachment_names'}, p.labels AS predicted_labels, p.confidences AS predicted_confidences, p.abstained AS predicted_abstained
 FROM feedback f
 LEFT JOIN predictions p ON p.prediction_id = COALESCE(
   (SELECT prediction_id FROM predictions WHERE prediction_id = f.prediction_id),
@@ -136,6 +139,7 @@ function toCase(row: unknown): ConfirmedCase {
     ...(r.bank === null ? {} : { bank: r.bank }),
     ...(r.email_received_at === null ? {} : { receivedAt: r.email_received_at }),
     ...(r.automated === null ? {} : { automated: r.automated }),
+    ...(r.attachment_names === null ? {} : { attachmentNames: z.array(z.string()).parse(JSON.parse(r.attachment_names)) }),
     ...(r.predicted_labels === null || r.predicted_confidences === null || r.predicted_abstained === null
       ? {}
       : {

@@ -24,6 +24,7 @@ export function checkPredictionRecords(list) {
     for (const task in map) if (typeof map[task] !== type) fail(what);
   };
   for (const r of list) {
+    if (r.attachmentNames !== undefined && !(Array.isArray(r.attachmentNames) && r.attachmentNames.every((n) => typeof n === 'string'))) fail('attachmentNames of strings or none');
     for (const key of STRING_FIELDS) if (typeof r[key] !== 'string') fail(`a string ${key}`);
     if (typeof r.latencyMs !== 'number') fail('a number latencyMs');
     for (const key of OPTIONAL_STRINGS) if (r[key] !== undefined && typeof r[key] !== 'string') fail(`a string ${key} or none`);
@@ -84,7 +85,7 @@ export function createPredictionPacker() {
     add(list) {
       checkPredictionRecords(list);
       for (const r of list) {
-        room(11);
+        room(12);
         nums[at++] = unique(r.predictionId);
         nums[at++] = unique(r.emailId);
         nums[at++] = shared(r.modelId);
@@ -95,6 +96,7 @@ export function createPredictionPacker() {
         nums[at++] = r.bank === undefined ? NO_TEXT : shared(r.bank);
         nums[at++] = r.receivedAt === undefined ? NO_TEXT : unique(r.receivedAt);
         nums[at++] = r.automated === undefined ? NO_TEXT : shared(r.automated);
+        nums[at++] = r.attachmentNames === undefined ? NO_TEXT : unique(JSON.stringify(r.attachmentNames));
         putMap(r.labels, 'string');
         putMap(r.confidences, 'number');
         putMap(r.abstained, 'boolean');
@@ -148,6 +150,7 @@ export function createPredictionUnpacker(pack) {
       const bankAt = nums[at++];
       const receivedAt = nums[at++];
       const automatedAt = nums[at++];
+      const attachmentsAt = nums[at++];
       const labels = getMap('string');
       const confidences = getMap('number');
       const abstained = getMap('boolean');
@@ -156,6 +159,7 @@ export function createPredictionUnpacker(pack) {
       if (bankAt !== NO_TEXT) record.bank = strings[bankAt];
       if (receivedAt !== NO_TEXT) record.receivedAt = strings[receivedAt];
       if (automatedAt !== NO_TEXT) record.automated = strings[automatedAt];
+      if (attachmentsAt !== NO_TEXT) record.attachmentNames = JSON.parse(strings[attachmentsAt]);
       return record;
     },
   };

@@ -26,7 +26,7 @@ describe('prediction pack', () => {
   it('gives back exactly the records it was given, in order', () => {
     const records = [
       record(1),
-      record(2, { text: 'Grüße aus Köln 😀, Konto [IBAN]', emailId: 'crm-"quoted"\n-ß', bank: 'Comdirect', receivedAt: '2026-11-03T10:15:00+01:00' }),
+      record(2, { text: 'Grüße aus Köln 😀, Konto [IBAN]', emailId: 'crm-"quoted"\n-ß', bank: 'Comdirect', receivedAt: '2026-11-03T10:15:00+01:00', attachmentNames: ['Kontoauszug;11.pdf', 'a"b\n.pdf', ''] }),
       record(3, { labels: {}, confidences: {}, abstained: {} }),
       record(4, { labels: { queue: 'Billing and Payments' }, confidences: { queue: 0 }, abstained: { queue: false }, text: '' }),
       record(5, { queue: 'manual_triage', automated: 'auto_reply' }),
@@ -71,6 +71,8 @@ describe('prediction pack', () => {
     expect(() => packer.add(bad)).toThrow(/labels of strings/);
     expect(() => packer.add([{ ...record(4), latencyMs: '1' } as unknown as PredictionRecord])).toThrow(/latencyMs/);
     expect(() => packer.add([{ ...record(5), bank: 42 } as unknown as PredictionRecord])).toThrow(/a string bank or none/);
+    expect(() => packer.add([{ ...record(5), attachmentNames: 'a.pdf' } as unknown as PredictionRecord])).toThrow(/attachmentNames of strings or none/);
+    expect(() => packer.add([{ ...record(5), attachmentNames: [1] } as unknown as PredictionRecord])).toThrow(/attachmentNames of strings or none/);
     expect(packer.size).toBe(1);
     const pack = packer.take();
     expect(unpackAll(pack, 1)).toEqual([record(1)]);

@@ -320,7 +320,7 @@ describe('createSqliteStore', () => {
     }
   });
 
-  it('brings a file of data version 2 to 3: an automated email keeps its kind, in every read; rows stored before have none', async () => {
+  it('brings a file of data version 2 to 3: an automated email keeps its kind, in every read, and the text its attachment names; rows stored before have neither', async () => {
     const file = path.join(dir, 'v2', 'mailroute.db');
     mkdirSync(path.dirname(file), { recursive: true });
     const old = new Database(file);
@@ -332,12 +332,14 @@ describe('createSqliteStore', () => {
     for (const writer of ['inline', 'thread'] as const) {
       const store = createSqliteStore({ file, retentionDays: 0, writer });
       try {
-        const bounce = { ...record(`p-${writer}`, `e-${writer}`, '2026-12-02T10:00:00.000Z'), queue: 'manual_triage', automated: 'delivery_failure' };
+        const bounce = { ...record(`p-${writer}`, `e-${writer}`, '2026-12-02T10:00:00.000Z'), queue: 'manual_triage', automated: 'delivery_failure', text: 'Zustellung fehlgeschlagen', attachmentNames: ['details.txt'] };
         await store.savePredictions([bounce]);
         expect(await store.getPrediction(bounce.predictionId)).toEqual(bounce);
         expect(await store.findPredictionByEmail(bounce.emailId)).toEqual(bounce);
         const pairs = await store.listPairs({ since: '2026-12-01T00:00:00.000Z', until: '2026-12-03T00:00:00.000Z' });
-        expect(pairs.find((p) => p.prediction.predictionId === bounce.predictionId)?.prediction.automated).toBe('delivery_failure');
+        const listed = pairs.find((p) => p.prediction.predictionId === bounce.predictionId)?.prediction;
+        expect(listed?.automated).toBe('delivery_failure');
+        expect(listed).not.toHaveProperty('attachmentNames');
         expect(await store.getPrediction('p-old')).not.toHaveProperty('automated');
       } finally {
         await store.close();
@@ -375,13 +377,15 @@ describe('createSqliteStore', () => {
     const file = path.join(dir, 'edited', 'mailroute.db');
     const store = createSqliteStore({ file, retentionDays: 0, writer: 'inline' });
     try {
-      await store.savePredictions([record('p-1', 'e-1', '2026-11-29T10:00:00.000Z'), record('p-2', 'e-2', '2026-11-29T10:00:00.000Z')]);
+      await store.savePredictions([record('p-1', 'e-1', '2026-11-29T10:00:00.000Z'), record('p-2', 'e-2', '2026-11-29T10:00:00.000Z'), record('p-3', 'e-3', '2026-11-29T10:00:00.000Z')]);
       const edit = new Database(file);
       edit.prepare("UPDATE predictions SET labels = '[\"loans\"]' WHERE prediction_id = 'p-1'").run();
       edit.prepare("UPDATE predictions SET latency_ms = 'slow' WHERE prediction_id = 'p-2'").run();
+      edit.prepare("UPDATE predictions SET attachment_names = '{\"a\":1}' WHERE prediction_id = 'p-3'").run();
       edit.close();
       await expect(store.getPrediction('p-1')).rejects.toThrow("A stored row's labels is not an object of labels: the database holds data this version did not write.");
       await expect(store.findPredictionByEmail('e-2')).rejects.toThrow("A stored row's latency_ms is not a number");
+      await expect(store.getPrediction('p-3')).rejects.toThrow("A stored row's attachment_names is not an array of names");
     } finally {
       await store.close();
     }

@@ -57,7 +57,8 @@ CREATE TABLE IF NOT EXISTS predictions (
   text TEXT,
   bank TEXT,
   received_at TEXT,
-  automated TEXT
+  automated TEXT,
+  attachment_names TEXT
 );
 CREATE INDEX IF NOT EXISTS predictions_email ON predictions (email_id, created_at);
 CREATE INDEX IF NOT EXISTS predictions_created ON predictions (created_at);
@@ -102,10 +103,10 @@ function migrate(db: Database.Database, file: string): void {
     if (version < 1) toUtcTimes(db);
     // 2: with the text, the email's bank and receivedAt (feedback export wrote them blank). 3: the kind of an email
     // answered as automated (live quality and the feedback export counted them as customers' mail); the predictions
-    // stored before it have none, as the server did not tell them apart then. A file of version 0 made by this
-    // code's SCHEMA has every column already.
+    // stored before it have none, as the server did not tell them apart then. And, with the text, the attachment
+    // names (a JSON array). A file of version 0 made by this code's SCHEMA has every column already.
     const has = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all('predictions') as Array<{ name: string }>).map((c) => c.name));
-    for (const name of ['bank', 'received_at', 'automated']) if (!has.has(name)) db.exec(`ALTER TABLE predictions ADD COLUMN ${name} TEXT`);
+    for (const name of ['bank', 'received_at', 'automated', 'attachment_names']) if (!has.has(name)) db.exec(`ALTER TABLE predictions ADD COLUMN ${name} TEXT`);
     db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
   }).immediate();
 }
@@ -146,6 +147,15 @@ function optionalText(row: Record<string, unknown>, name: string, key: string): 
   return value === null ? {} : { [key]: value };
 }
 
+/** The attachment names kept with the text (a JSON array of strings), if the row has them. */
+function attachmentNames(row: Record<string, unknown>): { attachmentNames?: string[] } {
+  const json = row.attachment_names === undefined ? null : column(row, 'attachment_names', isStringOrNull, 'text or null');
+  if (json === null) return {};
+  const names: unknown = JSON.parse(json);
+  if (!Array.isArray(names) || !names.every(isString)) throw new StoreError("A stored row's attachment_names is not an array of names: the database holds data this version did not write.");
+  return { attachmentNames: names };
+}
+
 function toPrediction(row: Record<string, unknown>): PredictionRecord {
   const text = column(row, 'text', isStringOrNull, 'text or null');
   return {
@@ -162,6 +172,7 @@ function toPrediction(row: Record<string, unknown>): PredictionRecord {
     ...optionalText(row, 'bank', 'bank'),
     ...optionalText(row, 'received_at', 'receivedAt'),
     ...optionalText(row, 'automated', 'automated'),
+    ...attachmentNames(row),
   };
 }
 
@@ -265,10 +276,10 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   const getByEmail = db.prepare('SELECT * FROM predictions WHERE email_id = ? ORDER BY created_at DESC, prediction_id DESC LIMIT 1');
   // A window is read in pages, newest first, each page after the last row of the one before (keyset: created_at,
   // then prediction_id), so that between pages the thread answers other requests: 100,000 predictions read at once
-  // held every request up for seconds. Without the text (listPairs' contract): it doubled the read's time.
+  // held every request up for seconds. Without the text and attachment names (listPairs' contract): the text doubled the read's time.
   const windowQuery = (join: 'LEFT' | 'INNER', after: boolean) =>
     db.prepare(
-      `SELECT p.prediction_id, p.email_id, p.model_id, p.created_at, p.labels, p.confidences, p.abstained, p.queue, p.latency_ms, NULL AS text, p.bank, p.received_at, p.automated,
+      `SELECT p.prediction_id, p.email_id, p.model_id, p.created_at, p.labels, p.confidences, p.abstained, p.queue, p.latency_ms, NULL AS text, NULL AS attachment_names, p.bank, p.received_at, p.automated,
               f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
               f.closed_at AS f_closed_at, f.received_at AS f_received_at
        FROM predictions p ${join} JOIN feedback f ON f.email_id = p.email_id

@@ -38,8 +38,8 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
   // Set on the connection that writes: it cuts the WAL back when its next transaction starts the log anew.
   db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   const insertPrediction = db.prepare(
-    `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text, bank, received_at, automated)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO predictions (prediction_id, email_id, model_id, created_at, labels, confidences, abstained, queue, latency_ms, text, bank, received_at, automated, attachment_names)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // One feedback per email, merged per task: a later one (closedAt not earlier) sets the tasks it names and
   // keeps the stored labels of the others (json_patch: labels are strings, never the null that would delete
@@ -89,6 +89,7 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
         r.bank ?? null,
         r.receivedAt ?? null,
         r.automated ?? null,
+        r.attachmentNames === undefined ? null : JSON.stringify(r.attachmentNames),
       );
     }
   }

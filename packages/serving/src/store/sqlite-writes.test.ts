@@ -11,7 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const TABLES = `
 CREATE TABLE predictions (prediction_id TEXT PRIMARY KEY, email_id TEXT, model_id TEXT, created_at TEXT, labels TEXT,
-  confidences TEXT, abstained TEXT, queue TEXT, latency_ms REAL, text TEXT, bank TEXT, received_at TEXT, automated TEXT);
+  confidences TEXT, abstained TEXT, queue TEXT, latency_ms REAL, text TEXT, bank TEXT, received_at TEXT, automated TEXT, attachment_names TEXT);
 CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT, closed_at TEXT, received_at TEXT);`;
 
 describe('the erase after a prune', () => {

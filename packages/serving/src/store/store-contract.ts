@@ -61,12 +61,12 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect(await s.listPairs({ since: at(5, 0), until: at(6, 0) })).toEqual([]);
     });
 
-    it('lists predictions without their stored text, which getPrediction gives (bank and receivedAt kept in both)', async () => {
+    it('lists predictions without their stored text and attachment names, which getPrediction gives (bank and receivedAt kept in both)', async () => {
       const s = await fresh();
-      const withText = { ...predictionFixture('with-text', 'e1', at(1, 0)), text: 'Bitte buchen Sie [AMOUNT] zurück.', bank: 'Comdirect', receivedAt: '2026-11-03T10:15:00+01:00' };
+      const withText = { ...predictionFixture('with-text', 'e1', at(1, 0)), text: 'Bitte buchen Sie [AMOUNT] zurück.', bank: 'Comdirect', receivedAt: '2026-11-03T10:15:00+01:00', attachmentNames: ['Kontoauszug 11-2026.pdf', 'Vollmacht [NAME].pdf'] };
       await s.savePredictions([withText]);
       await s.saveFeedback(feedback('e1', 'cards'));
-      const { text: _text, ...withoutText } = withText;
+      const { text: _text, attachmentNames: _names, ...withoutText } = withText;
       for (const judgedOnly of [false, true]) expect(await s.listPairs({ ...days, judgedOnly })).toEqual([{ prediction: withoutText, feedback: feedback('e1', 'cards') }]);
       expect(await s.getPrediction('with-text')).toEqual(withText);
     });

@@ -26,6 +26,11 @@ export interface PredictionRecord {
    */
   bank?: string;
   receivedAt?: string;
+  /**
+   * With the text (only then), the email's attachment names as the CRM sent them, each masked as the text is: a
+   * training config's `attachmentNames` column. Absent when it sent none. Not listed by `listPairs`, as the text.
+   */
+  attachmentNames?: string[];
 }
 
 /**
