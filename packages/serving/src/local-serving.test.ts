@@ -112,6 +112,11 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
         const labelCounts = [...metrics.matchAll(/^mailroute_predictions_total\{label="[^"]+",task="queue"\} (\d+)$/gm)].map((m) => Number(m[1]));
         expect(labelCounts.reduce((a, b) => a + b, 0)).toBe(1);
         expect(await serving.context.store.getPrediction(bounced.predictionId)).toMatchObject({ automated: 'delivery_failure', queue: 'manual_triage' });
+        const closed = await serving.app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailId: 'subject', labels: { queue: 'kyc' }, closedAt: new Date().toISOString() }) });
+        expect(closed.status).toBe(202);
+        expect(((await closed.json()) as { warning?: string }).warning).toBe('Email "subject" was answered as automated mail (auto_reply): the feedback is recorded, but /v1/quality and the feedback export leave automated mail out.');
+        const person = await serving.app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailId: 'person', labels: { queue: 'kyc' }, closedAt: new Date().toISOString() }) });
+        expect(await person.json()).not.toHaveProperty('warning');
         const quality = (await (await serving.app.request('/v1/quality')).json()) as { automated: number; predictions: number; routedShare: number };
         expect(quality).toMatchObject({ automated: 3, predictions: 1, routedShare: 1 });
       } finally {

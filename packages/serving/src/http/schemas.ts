@@ -381,7 +381,7 @@ export const FeedbackResponseSchema = z
     warning: z
       .string()
       .optional()
-      .openapi({ description: 'Set when matched is false (says no prediction has this emailId) or when the feedback held fields that are not read (names them, with the field probably meant)' }),
+      .openapi({ description: 'Set when matched is false (says no prediction has this emailId), when the prediction was of automated mail (an auto-reply or bounce: the feedback is kept, but live quality and the feedback export leave it out) or when the feedback held fields that are not read (names them, with the field probably meant)' }),
     /** Tasks whose label was left out and why (a label the model's training config retired). */
     ignored: z.record(z.string(), z.string()).optional().openapi({ description: 'Tasks whose label was left out, and why: a label the training config retired, or a task the model does not have (whose name is near none of its tasks)' }),
     /** Tasks whose label the model reads under another of its names, that name and why (stored as sent; scored under it). */

@@ -230,7 +230,12 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       const recordedTasks = status === 'recorded' ? Object.keys(labels) : [];
       // Fields it does not read are named, as /v1/classify names them: a misspelt `predictionID` beside emailId would otherwise go unseen.
       const unread = feedbackIgnoredWarning(raw);
-      if (prediction) return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...(unread ? { warning: unread } : {}), ...skipped, recordedTasks }, 202);
+      if (prediction) {
+        // Kept as any feedback, but the caller should know it scores nothing: no person wrote the email.
+        const automated = prediction.automated === undefined ? undefined : `Email "${emailId.slice(0, 80)}" was answered as automated mail (${prediction.automated}): the feedback is recorded, but /v1/quality and the feedback export leave automated mail out.`;
+        const warning = [automated, unread].filter((w) => w !== undefined).join(' ');
+        return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...(warning ? { warning } : {}), ...skipped, recordedTasks }, 202);
+      }
       // Kept (the prediction may be another instance's, or older than a restore), but the caller is told: a typo in emailId would otherwise go unseen.
       const unmatched = `No prediction of email "${emailId.slice(0, 80)}" is stored here: the feedback is recorded, and counts once a prediction of that email is (check the emailId if one should be).`;
       return c.json({ emailId, status, matched: false, warning: unread ? `${unmatched} ${unread}` : unmatched, ...skipped, recordedTasks }, 202);
