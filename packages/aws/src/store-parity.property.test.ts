@@ -61,8 +61,10 @@ const predictionArb = fc
     abstained: fc.boolean(),
     latencyMs: fc.integer({ min: 0, max: 50 }),
     text: fc.option(fc.constantFrom('Hallo', 'Grüße 😀', ''), { nil: undefined }),
+    automated: fc.option(fc.constantFrom('auto_reply', 'delivery_failure'), { nil: undefined }),
+    attachmentNames: fc.option(fc.constantFrom([], ['Vollmacht [NAME].pdf'], ['a;b.pdf', 'ü😀 "x".jpg']), { nil: undefined }),
   })
-  .map(({ emailId, queue, confidence, abstained, text, ...r }): PredictionRecord => ({
+  .map(({ emailId, queue, confidence, abstained, text, automated, attachmentNames, ...r }): PredictionRecord => ({
     ...r,
     // An email sent without an id is stored under its prediction id (classify-core).
     emailId: emailId ?? r.predictionId,
@@ -71,6 +73,9 @@ const predictionArb = fc
     abstained: { queue: abstained },
     queue,
     ...(text === undefined ? {} : { text }),
+    ...(automated === undefined ? {} : { automated }),
+    // Kept with the text only, as classify-core keeps them.
+    ...(text === undefined || attachmentNames === undefined ? {} : { attachmentNames: [...attachmentNames] }),
   }));
 
 const feedbackArb = fc.record(

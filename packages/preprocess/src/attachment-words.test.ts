@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachmentWords, MAX_ATTACHMENT_WORDS } from './attachment-words.js';
+import { attachmentWords, MAX_ATTACHMENT_WORDS, spacedAttachmentName } from './attachment-words.js';
 
 describe('attachmentWords', () => {
   it('reads the words of file names: letters only, lower case, camel case split, no extension, each once', () => {
@@ -24,5 +24,12 @@ describe('attachmentWords', () => {
     const names = Array.from({ length: 30 }, (_, i) => `Anlage${String.fromCharCode(65 + (i % 26))}${'x'.repeat(i)}.pdf`);
     expect(attachmentWords(names)).toHaveLength(MAX_ATTACHMENT_WORDS);
     expect(attachmentWords([])).toEqual([]);
+  });
+
+  it('sets the words of a file name apart for masking (spacedAttachmentName), and reads the same words of either form', () => {
+    const names = ['Vollmacht_Erika_Muster.pdf', 'Erika-Muster-Ausweis.jpg', 'ErikaMuster.PDF', 'Konto.auszug+2026~v2.pdf', 'PDFScan.jpeg', 'plain.pdf', ' Depotübertrag .pdf'];
+    const spaced = names.map(spacedAttachmentName);
+    expect(spaced).toEqual(['Vollmacht Erika Muster.pdf', 'Erika Muster Ausweis.jpg', 'Erika Muster.PDF', 'Konto auszug 2026 v2.pdf', 'PDFScan.jpeg', 'plain.pdf', 'Depotübertrag.pdf']);
+    for (const [i, name] of names.entries()) expect(attachmentWords([spaced[i]]), name).toEqual(attachmentWords([name]));
   });
 });

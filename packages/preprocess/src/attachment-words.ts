@@ -27,3 +27,22 @@ export function attachmentWords(names: readonly string[]): string[] {
   }
   return [...words];
 }
+
+/**
+ * A file name with its words apart, as PII masking reads text (its detectors need word boundaries, which `_` and a
+ * lower-case letter meeting a capital are not): `_`, `-`, `+`, `~` and dots between the parts become spaces, and so
+ * does a camel-case join; the extension is kept. `Vollmacht_Erika_Muster.pdf` gives `Vollmacht Erika Muster.pdf`,
+ * `ErikaMuster.pdf` `Erika Muster.pdf`, `Kontoauszug_DE89370400440532013000.pdf` `Kontoauszug
+ * DE89370400440532013000.pdf`. `attachmentWords` reads the same words of either form.
+ */
+export function spacedAttachmentName(name: string): string {
+  const trimmed = name.trim();
+  const extension = EXTENSION.exec(trimmed)?.[0] ?? '';
+  const stem = trimmed.slice(0, trimmed.length - extension.length);
+  const spaced = stem
+    .replace(/(\p{Ll})(?=\p{Lu})/gu, '$1 ')
+    .replace(/[-_+~.]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `${spaced}${extension}`;
+}

@@ -1,5 +1,5 @@
 export { EmailSchema, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, MAX_EMAIL_ID_CHARS, type Email } from './email.js';
-export { attachmentWords, MAX_ATTACHMENT_WORDS } from './attachment-words.js';
+export { attachmentWords, MAX_ATTACHMENT_WORDS, spacedAttachmentName } from './attachment-words.js';
 export {
   cleanEmail,
   cleanText,

@@ -81,6 +81,19 @@ describe('quality reporter', () => {
     expect(record[QUALITY_METRIC.name]).toBeCloseTo((0.8 + 2 / 3) / 2, 6);
   });
 
+  it('leaves automated mail a person closed with labels out of the published figures', async () => {
+    const judged = [pair(1, 'cards', 'cards'), pair(2, 'cards', 'cards'), pair(3, 'payments', 'payments'), pair(4, 'payments', 'cards')];
+    // An out-of-office reply closed as `cards`: the model's `payments` for it would count as wrong.
+    const outOfOffice = pair(5, 'payments', 'cards');
+    outOfOffice.prediction = { ...outOfOffice.prediction, queue: 'manual_triage', automated: 'auto_reply' };
+    const lines: string[] = [];
+    const result = await createQualityReporter({ store: storeWith([...judged, outOfOffice]), tasks, environment: 'prod', windowDays: 30, minFeedback: 3, write: (l) => lines.push(l), now })();
+    expect(result).toEqual({ published: 1, withFeedback: 4 });
+    const record = JSON.parse(lines[0]) as Record<string, number>;
+    expect(record.LiveFeedbackCount).toBe(4);
+    expect(record[QUALITY_METRIC.name]).toBeCloseTo((0.8 + 2 / 3) / 2, 6);
+  });
+
   it("scores feedback under the measured model's names: a renamed label maps, one it has no name for is not counted wrong", async () => {
     // Feedback stored as sent: `card` is the model's old name of `cards`; `loans` (a later model's label) it cannot name.
     const pairs = [pair(1, 'cards', 'card'), pair(2, 'payments', 'payments'), pair(3, 'cards', 'loans')];

@@ -114,7 +114,8 @@ async function servingModelsJudged(store: PredictionStore & JudgedPairPages, win
     for (const { prediction: p, feedback: f } of page) {
       if (serving !== undefined && p.modelId !== serving) continue;
       out.push({
-        prediction: { predictionId: p.predictionId, emailId: p.emailId, modelId: shared(p.modelId), createdAt: p.createdAt, labels: sharedLabels(p.labels), confidences: NONE, abstained: NONE, queue: '', latencyMs: 0 },
+        // `automated` kept: live quality leaves automated mail out of the published figures (and counts it apart).
+        prediction: { predictionId: p.predictionId, emailId: p.emailId, modelId: shared(p.modelId), createdAt: p.createdAt, labels: sharedLabels(p.labels), confidences: NONE, abstained: NONE, queue: '', latencyMs: 0, ...(p.automated === undefined ? {} : { automated: p.automated }) },
         ...(f ? { feedback: { emailId: p.emailId, ...(f.predictionId === undefined ? {} : { predictionId: f.predictionId }), labels: sharedLabels(f.labels), closedAt: '', receivedAt: '' } } : {}),
       });
     }

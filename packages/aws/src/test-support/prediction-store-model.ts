@@ -36,7 +36,7 @@ export function predictionStoreModel() {
       const pairs = [...predictions.values()]
         .filter((p) => p.createdAt >= since && (until === undefined || p.createdAt < until))
         .sort(newestFirst)
-        .map(({ text: _text, ...prediction }): FeedbackPair => {
+        .map(({ text: _text, attachmentNames: _names, ...prediction }): FeedbackPair => {
           const fb = feedback.get(prediction.emailId);
           return fb ? { prediction, feedback: fb } : { prediction };
         })

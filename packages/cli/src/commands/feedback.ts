@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '@mailroute/model';
-import type { RedactPattern } from '@mailroute/preprocess';
+import { spacedAttachmentName, type RedactPattern } from '@mailroute/preprocess';
 import { DB_FILE, iterateConfirmedCases, maskPii, type ConfirmedCase } from '@mailroute/serving';
 import { csvField, loadTrainingConfig, modelTrainingConfig, resolveLabel, resolveModelDir, taskColumn, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
@@ -82,7 +82,7 @@ function cellsOf(x: ConfirmedCase, layout: Layout, patterns: readonly RedactPatt
     if (column === layout.receivedAtColumn) return x.receivedAt ?? x.classifiedAt ?? null;
     if (column === layout.bankColumn) return x.bank ?? null;
     // A JSON array, which training reads in CSV and JSONL alike, whatever a name holds (`;`, `|`).
-    if (column === layout.attachmentsColumn) return x.attachmentNames === undefined ? null : JSON.stringify(x.attachmentNames.map((name) => maskPii(name, [], patterns)));
+    if (column === layout.attachmentsColumn) return x.attachmentNames === undefined ? null : JSON.stringify(x.attachmentNames.map((name) => maskPii(spacedAttachmentName(name), [], patterns)));
     return null;
   });
   for (const { tasks } of layout.labelColumns) cells.push(labelCell(x, tasks));
@@ -185,7 +185,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
     .option('--until <time>', "cases closed before this ISO date or time, as --since (default: none left out)")
     .option('--config <file>', "training config whose columns and tasks the file's header follows (default: the one stored in --model)")
     .option('--model <id|champion|dir>', 'model whose stored training config to follow (default: champion)')
-    .option('--labels-only', "every case, with or without stored text: the email id, the labels and the store's facts, to join to a CRM export by email id")
+    .option('--labels-only', "every case (automated mail aside), with or without stored text: the email id, the labels and the store's facts, to join to a CRM export by email id")
     .option('--pii-patterns <file>', `also mask the exported text by your own patterns: ${PII_PATTERNS_HELP}`)
     .action(async (flags: ExportFlags) => {
       if (flags.config !== undefined && flags.model !== undefined) throw new UsageError('give --config or --model, not both: the file follows one training config');
@@ -217,7 +217,7 @@ function exportNotes({ all, written, automated, otherTasks }: Tally): string[] {
   const noText = all - written - automated;
   if (noText > 0) {
     notes.push(
-      `${noText} of ${all} confirmed cases have no stored text (the server ran without --store-text, or the prediction is gone after its retention) and are left out: --labels-only writes every case's labels, to join to a CRM export by email id`,
+      `${noText} of ${all} confirmed cases have no stored text (the server ran without --store-text, or the prediction is gone after its retention) and are left out: --labels-only writes the labels of every case (automated mail aside), to join to a CRM export by email id`,
     );
   }
   if (otherTasks.size > 0) notes.push(`labels of tasks the training config does not have are left out: ${[...otherTasks].map(([task, n]) => `${task} (${n})`).join(', ')}`);

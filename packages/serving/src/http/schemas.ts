@@ -467,8 +467,8 @@ export const QualityResponseSchema = z
     truncated: z.boolean().openapi({ description: 'True when the window held more predictions than one answer reads: the newest are measured, with every prediction that has feedback' }),
     /** When truncated: predictions without feedback are counted from this time on (those with feedback from the window's start). */
     sampledSince: z.string().nullable().openapi({ format: 'date-time', description: 'When truncated, the oldest prediction without feedback that was read; null otherwise' }),
-    /** Emails of the window the measured model's server answered as automated: left out of every other figure. */
-    automated: z.number().int().openapi({ description: "Emails of the window answered as automated (auto-replies, read receipts, bounces: route reason automated), each once: no person wrote them, so they are left out of every other figure, feedback on them included. Predictions stored before data version 3 of the SQLite store (or by an older server) are not known as automated" }),
+    /** Emails of the window the measured model's server answered as automated: left out of every other figure but `models`. */
+    automated: z.number().int().openapi({ description: "Emails of the window answered as automated (auto-replies, read receipts, bounces: route reason automated), each once: no person wrote them, so they are left out of every other figure but models, feedback on them included; when truncated, those of the predictions read. Predictions stored before data version 3 of the SQLite store (or by an older server) are not known as automated" }),
     /** Emails the measured model predicted in the window (an email predicted twice counts once, by its latest prediction). */
     predictions: z.number().int().openapi({ description: 'Emails the measured model predicted in the window (each once), automated ones aside' }),
     withFeedback: z.number().int().openapi({ description: 'Of those, emails whose case was closed with confirmed labels' }),

@@ -46,7 +46,7 @@ export interface TaskQuality {
 
 export interface LiveQuality {
   window: { since: string; until: string };
-  /** The window's emails answered as automated (auto-replies, bounces): left out of every other figure. */
+  /** The window's emails answered as automated (auto-replies, bounces): left out of every other figure of this result. */
   automated: number;
   /** The window's other emails, each once: the ones measured. */
   predictions: number;

@@ -1,5 +1,5 @@
 import { prepareModelInput, withAutomatedRoute } from '@mailroute/model';
-import { bodyIsHtml, htmlToText, markupOf, namesFound, senderNames, type Email } from '@mailroute/preprocess';
+import { bodyIsHtml, htmlToText, markupOf, namesFound, senderNames, spacedAttachmentName, type Email } from '@mailroute/preprocess';
 import type { AppContext } from '../http/context.js';
 import type { PredictionRecord } from '../store/types.js';
 import type { z } from '@hono/zod-openapi';
@@ -91,9 +91,10 @@ function keepTrainingFields(record: PredictionRecord, email: Email, maskText: (t
   record.text = maskText(text, knownNames);
   if (typeof email.bank === 'string' && email.bank.trim() !== '') record.bank = email.bank;
   if (typeof email.receivedAt === 'string' && email.receivedAt.trim() !== '') record.receivedAt = email.receivedAt;
-  // A file name can hold a customer's name (`Vollmacht_Erika_Muster.pdf`): masked as the text, by the same names.
+  // A file name can hold a customer's name or IBAN (`Vollmacht_Erika_Muster.pdf`): masked as the text, by the same
+  // names, once its words are apart (masking needs word boundaries, which `_` and `ErikaMuster` are not).
   const names = email.attachmentNames?.filter((name) => name.trim() !== '');
-  if (names !== undefined && names.length > 0) record.attachmentNames = names.map((name) => maskText(name, knownNames));
+  if (names !== undefined && names.length > 0) record.attachmentNames = names.map((name) => maskText(spacedAttachmentName(name), knownNames));
 }
 
 /** Ids named in a warning at most. */

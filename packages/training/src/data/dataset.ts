@@ -120,11 +120,12 @@ function unreadTimeHint(text: string, config: TrainingConfig): string {
 }
 
 /**
- * The attachment names of a cell: a JSON array of strings (a JSONL array, as `cell` writes it), else text split
- * at `;`, `|` and line breaks; blanks around a name go, empty names too.
+ * The attachment names of a cell: a JSON array of strings (a JSONL array, as `cell` writes it, or the array
+ * `mailroute feedback export` writes), else text split at `;`, `|` and line breaks (`\n` too with
+ * `literalNewlines`, which a JSON array is read without: its `\n` is JSON's); blanks around a name go, empty names too.
  */
-export function attachmentNamesOf(cell: string | undefined): string[] {
-  if (cell === undefined || cell.trim() === '') return [];
+export function attachmentNamesOf(cell: string | null | undefined, literalNewlines = false): string[] {
+  if (cell === undefined || cell === null || cell.trim() === '') return [];
   const text = cell.trim();
   if (text.startsWith('[')) {
     try {
@@ -134,7 +135,7 @@ export function attachmentNamesOf(cell: string | undefined): string[] {
       // Not JSON: a name that starts with `[`, read as text.
     }
   }
-  return text.split(/[;|\r\n]+/).map((n) => n.trim()).filter((n) => n !== '');
+  return (fixNewlines(text, literalNewlines) ?? '').split(/[;|\r\n]+/).map((n) => n.trim()).filter((n) => n !== '');
 }
 
 function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], unknownLabels: UnknownLabels, needsTime = false): PendingRow | undefined {
@@ -152,7 +153,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   email.html = get(c.html);
   email.bank = get(c.bank)?.trim() || undefined;
   email.from = get(c.from);
-  const names = attachmentNamesOf(get(c.attachmentNames));
+  const names = c.attachmentNames === undefined ? [] : attachmentNamesOf(record.get(c.attachmentNames), config.literalNewlines);
   if (names.length > 0) email.attachmentNames = names;
   const received = get(c.receivedAt)?.trim();
   if (received && c.receivedAt !== undefined) {

@@ -32,6 +32,9 @@ describe('attachment names as model input', () => {
     expect(attachmentNamesOf('[Entwurf] Antrag.pdf')).toEqual(['[Entwurf] Antrag.pdf']);
     expect(attachmentNamesOf('')).toEqual([]);
     expect(attachmentNamesOf(undefined)).toEqual([]);
+    // With literalNewlines, `\n` parts names, but not inside a JSON array, where it is JSON's escape.
+    expect(attachmentNamesOf(String.raw`a.pdf\nb.pdf`, true)).toEqual(['a.pdf', 'b.pdf']);
+    expect(attachmentNamesOf(JSON.stringify(['Scan\\neu.pdf', 'x\ny.pdf']), true)).toEqual(['Scan\\neu.pdf', 'x\ny.pdf']);
   });
 
   it('reads a JSONL array of names, and refuses an array of other values as a bad row naming its key', async () => {
