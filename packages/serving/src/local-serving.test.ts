@@ -108,6 +108,8 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
         const metrics = await (await serving.app.request('/metrics')).text();
         expect(metrics).toMatch(/^mailroute_routes_total\{reason="automated"\} 3$/m);
         expect(metrics).toMatch(/^mailroute_routes_total\{reason="no_queue"\} 0$/m);
+        expect(metrics).toMatch(/^mailroute_automated_emails_total\{kind="auto_reply"\} 2$/m);
+        expect(metrics).toMatch(/^mailroute_automated_emails_total\{kind="delivery_failure"\} 1$/m);
         // Their labels are not counted as the customers' mail's; the store keeps their kind, and live quality counts them apart.
         const labelCounts = [...metrics.matchAll(/^mailroute_predictions_total\{label="[^"]+",task="queue"\} (\d+)$/gm)].map((m) => Number(m[1]));
         expect(labelCounts.reduce((a, b) => a + b, 0)).toBe(1);

@@ -10,6 +10,7 @@ describe('serving metrics', () => {
     for (const reason of REJECTION_REASONS) expect(text).toMatch(new RegExp(`^mailroute_rejected_requests_total\\{reason="${reason}"\\} 0$`, 'm'));
     expect(text).toMatch(/^mailroute_truncated_emails_total 0$/m);
     for (const reason of ['confident', 'low_confidence', 'no_queue', 'automated']) expect(text).toMatch(new RegExp(`^mailroute_routes_total\\{reason="${reason}"\\} 0$`, 'm'));
+    for (const kind of ['auto_reply', 'delivery_failure']) expect(text).toMatch(new RegExp(`^mailroute_automated_emails_total\\{kind="${kind}"\\} 0$`, 'm'));
     expect(text).toMatch(/^mailroute_store_write_failures_total 0$/m);
     expect(text).toMatch(/^mailroute_inflight_requests 0$/m);
     expect(text).toMatch(/^mailroute_model_thread_failures_total\{event="exited"\} 0$/m);

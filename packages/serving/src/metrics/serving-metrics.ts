@@ -1,4 +1,5 @@
 import { RouteSchema, type EmailPrediction } from '@mailroute/model';
+import { AUTOMATED_KINDS } from '@mailroute/preprocess';
 import { THREAD_FAILURE_EVENTS } from '../model/thread-health.js';
 import { Counter, Gauge, Histogram, labelKey, MetricsRegistry } from './prometheus.js';
 
@@ -22,6 +23,8 @@ export interface ServingMetrics {
   truncations: Counter;
   /** Emails by the route's reason: the share sent to manual triage, and why. */
   routes: Counter;
+  /** Automated emails by kind: a rise of `delivery_failure` is the bank's own outgoing mail bouncing. */
+  automated: Counter;
   modelInfo: Gauge;
   reloads: Counter;
   inFlight: Gauge;
@@ -44,6 +47,7 @@ export function createServingMetrics(): ServingMetrics {
   const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold (automated emails aside).'));
   const truncations = registry.register(new Counter('mailroute_truncated_emails_total', 'Emails cut before classification: over the text limit, or more clean text than the model reads.'));
   const routes = registry.register(new Counter('mailroute_routes_total', 'Emails by the reason of their route: confident (to a queue), low_confidence, no_queue, automated (manual triage).'));
+  const automated = registry.register(new Counter('mailroute_automated_emails_total', 'Emails answered as automated, by kind: auto_reply (out-of-office, read receipts, delay notices), delivery_failure (bounces).'));
   const modelInfo = registry.register(new Gauge('mailroute_model_info', 'The model being served (value 1).'));
   const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result.'));
   const inFlight = registry.register(new Gauge('mailroute_inflight_requests', 'Requests being handled now.'));
@@ -58,6 +62,8 @@ export function createServingMetrics(): ServingMetrics {
   truncations.inc({}, 0);
   const routeKeys = new Map(RouteSchema.shape.reason.options.map((reason) => [reason as string, labelKey({ reason })]));
   for (const key of routeKeys.values()) routes.incKey(key, 0);
+  const automatedKeys = new Map(AUTOMATED_KINDS.map((kind) => [kind as string, labelKey({ kind })]));
+  for (const key of automatedKeys.values()) automated.incKey(key, 0);
   const storeWriteFailures = registry.register(
     new Counter('mailroute_store_write_failures_total', 'Prediction records that failed to commit after their answer was sent.'),
   );
@@ -83,6 +89,7 @@ export function createServingMetrics(): ServingMetrics {
     abstentions,
     truncations,
     routes,
+    automated,
     modelInfo,
     reloads,
     inFlight,
@@ -100,6 +107,8 @@ export function createServingMetrics(): ServingMetrics {
         if (p.truncated) truncations.inc();
         const routeKey = routeKeys.get(p.route.reason);
         if (routeKey !== undefined) routes.incKey(routeKey);
+        const automatedKey = p.automated === undefined ? undefined : automatedKeys.get(p.automated);
+        if (automatedKey !== undefined) automated.incKey(automatedKey);
       }
     },
     setModel(modelId) {
