@@ -304,7 +304,7 @@ export interface ScoredBatch extends Omit<PreparedPrediction, 'noText'> {
 }
 
 /** What `assemblePredictions` reads of an email: its id, and the fields that tell an automated one (`automatedKind`). */
-export type AssembledEmail = Pick<Email, 'id' | 'subject' | 'from' | 'autoSubmitted'>;
+export type AssembledEmail = Pick<Email, 'id' | 'subject' | 'from' | 'autoSubmitted' | 'body'>;
 
 /**
  * The answers for a batch from its probabilities: per task label, confidence, top k and abstention,

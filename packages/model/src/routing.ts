@@ -35,7 +35,7 @@ export function routeFromPredictions(tasks: Record<string, TaskPrediction>, poli
  * the labels, so a CRM can close it. Other predictions are returned as they are. `Classifier.predict` applies it, and
  * so does serving on every answer, whichever model or endpoint image made it.
  */
-export function withAutomatedRoute<P extends Pick<EmailPrediction, 'route' | 'automated'>>(prediction: P, email: Pick<Email, 'subject' | 'from' | 'autoSubmitted'>): P {
+export function withAutomatedRoute<P extends Pick<EmailPrediction, 'route' | 'automated'>>(prediction: P, email: Pick<Email, 'subject' | 'from' | 'autoSubmitted' | 'body'>): P {
   const kind = automatedKind(email);
   if (kind === undefined) return prediction;
   prediction.route = { queue: MANUAL_TRIAGE, reason: 'automated' };

@@ -1,47 +1,86 @@
 import { describe, expect, it } from 'vitest';
 import { automatedKind } from './automated.js';
 
+/** Outlook's read receipt, as a CRM passes its body. */
+const RECEIPT_BODY =
+  'Ihre Nachricht\n\n  An: Kundenservice\n  Betreff: Ihr Depot\n  Gesendet: Mittwoch, 3. Dezember 2026 09:12:00 (UTC+01:00) Amsterdam, Berlin, Bern, Rom, Stockholm, Wien\n\n' +
+  'wurde am Mittwoch, 3. Dezember 2026 09:14:02 (UTC+01:00) Amsterdam, Berlin, Bern, Rom, Stockholm, Wien gelesen.';
+
 describe('automatedKind', () => {
-  it('knows automatic replies and read receipts by their subject, in the languages of the inbox', () => {
+  it('knows automatic replies and receipts by the templates of their subjects, alone, in the languages of the inbox', () => {
     for (const subject of [
       'Automatische Antwort: Ihre Depotübertragung',
       'Automatic reply: Your tax certificate 2025',
-      'Out of Office: Sparplan',
       'Out of Office AutoReply: Kündigung',
-      'Abwesenheitsnotiz: Freistellungsauftrag',
-      'AutoReply: Login',
-      'Auto-Reply: Login',
+      'Out of Office Auto Reply: Kündigung',
       'Réponse automatique : Virement',
       'Respuesta automática: Transferencia',
-      'Gelesen: Ihre Nachricht vom 03.12.2026',
-      'Read: Your order',
+      'Respuesta automatica: Transferencia',
+      'Resposta automática: Transferência',
+      'Automatyczna odpowiedź: Przelew',
+      'Otomatik cevap: Hesap',
+      'OTOMATİK YANIT: Hesap',
       '[EXTERNAL] Automatic reply: Card blocked',
       '[SPAM] Automatische Antwort: Sparplan',
+      '***SPAM*** Automatische Antwort: Sparplan',
+      '[Ticket#2026120110000123] Automatische Antwort: Depot',
       'AUTO: Max Mustermann ist außer Haus (Rückkehr am 14.12.2026)',
-      'Out-of-Office: Sparplan',
+      'AUTO: Erika Muster is out of the office (returning 12/14/2026)',
       'Abwesenheitsnotiz',
+      'Abwesenheitsmeldung',
+      'Automatic reply',
+      'Auto-Reply',
+      'Out of Office',
       'Return Receipt (displayed) - Depot',
       'Empfangsbestätigung (angezeigt) - Depot',
       'Delivery Status Notification (Delay)',
       'Delayed Mail (still being retried)',
+      // A folded header's tab, a double or no-break space, an accent written apart.
+      'Automatische\tAntwort: Ihre Anfrage',
+      'Automatic  reply: Card',
+      'Automatic\u00a0reply: Card',
+      'Re\u0301ponse automatique : Virement',
     ]) {
-      expect(automatedKind({ subject }), subject).toBe('auto_reply');
+      expect(automatedKind({ subject, from: 'kunde@mail.example' }), subject).toBe('auto_reply');
     }
   });
 
-  it("knows a mail system's delivery report by its sender or subject", () => {
-    expect(automatedKind({ subject: 'Undeliverable: Ihr Freistellungsauftrag' })).toBe('delivery_failure');
-    expect(automatedKind({ subject: 'Unzustellbar: Ihr Freistellungsauftrag' })).toBe('delivery_failure');
+  it("takes the words customers start subjects with too only with another sign: Auto-Submitted, or a receipt's text", () => {
+    const words = ['Out of Office: Sparplan', 'Out-of-Office: Sparplan', 'Abwesenheitsnotiz: Freistellungsauftrag', 'Auto-Reply: Login', 'AutoReply: Login', 'Read: Your order', 'Gelesen: Ihre Nachricht vom 03.12.2026'];
+    for (const subject of words) {
+      expect(automatedKind({ subject, from: 'kunde@mail.example' }), subject).toBeUndefined();
+      expect(automatedKind({ subject, from: 'kunde@mail.example', autoSubmitted: 'auto-generated' }), subject).toBe('auto_reply');
+    }
+    expect(automatedKind({ subject: 'Gelesen: Ihr Depot', from: 'kunde@mail.example', body: RECEIPT_BODY })).toBe('auto_reply');
+    expect(automatedKind({ subject: 'Read: Your order', body: 'Your message\n\n  To: Service\n  Subject: Your order\n\nwas read on Wednesday, December 3, 2026 9:14:02 AM (UTC+01:00).' })).toBe('auto_reply');
+  });
+
+  it("knows a mail system's delivery report by its sender, a report, or its subject's template", () => {
     expect(automatedKind({ subject: 'Mail delivery failed: returning message to sender' })).toBe('delivery_failure');
     expect(automatedKind({ subject: 'Undelivered Mail Returned to Sender' })).toBe('delivery_failure');
     expect(automatedKind({ subject: 'Delivery Status Notification (Failure)' })).toBe('delivery_failure');
     expect(automatedKind({ subject: 'Hinweis', from: 'Mail Delivery System <MAILER-DAEMON@mx.mail.example>' })).toBe('delivery_failure');
-    expect(automatedKind({ subject: 'Hinweis', from: 'postmaster@bank.example' })).toBe('delivery_failure');
-    expect(automatedKind({ subject: 'DELIVERY FAILURE: User kunde not listed in Domino Directory' })).toBe('delivery_failure');
+    expect(automatedKind({ subject: 'Returned mail: see transcript for details', from: 'Mail Delivery Subsystem <MAILER-DAEMON>' })).toBe('delivery_failure');
+    expect(automatedKind({ subject: 'Niedostarczalne: Przelew', from: 'MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@firma.example' })).toBe('delivery_failure');
+    // postmaster@ with a system's name or a report's words; a report's words with a system's sender or Auto-Submitted.
+    expect(automatedKind({ subject: 'Undeliverable: Ihr Freistellungsauftrag', from: 'Microsoft Outlook <postmaster@bank.example>' })).toBe('delivery_failure');
+    expect(automatedKind({ subject: 'Unzustellbar: Ihr Freistellungsauftrag', from: 'postmaster@bank.example' })).toBe('delivery_failure');
+    expect(automatedKind({ from: 'Mail System <postmaster@mx.example>' })).toBe('delivery_failure');
+    expect(automatedKind({ subject: 'Unzustellbar: Ihr Freistellungsauftrag', autoSubmitted: 'auto-generated' })).toBe('delivery_failure');
+    expect(automatedKind({ subject: 'DELIVERY FAILURE: User kunde not listed in Domino Directory', from: 'Mail Router <postmaster@notes.example>' })).toBe('delivery_failure');
     // parseEml's reading of a delivery report (multipart/report of report-type delivery-status).
     expect(automatedKind({ subject: 'Nondelivery notification', autoSubmitted: 'auto-replied (delivery-status)' })).toBe('delivery_failure');
     // A bounce also says auto-replied: the sender tells which kind.
     expect(automatedKind({ from: 'MAILER-DAEMON@mx.mail.example', autoSubmitted: 'auto-replied' })).toBe('delivery_failure');
+  });
+
+  it('reads a delay or delivery notice as an auto-reply, not a failure, from a mail system or as a report of such', () => {
+    const gmail = 'Mail Delivery Subsystem <mailer-daemon@googlemail.com>';
+    expect(automatedKind({ subject: 'Delivery Status Notification (Delay)', from: gmail })).toBe('auto_reply');
+    expect(automatedKind({ subject: 'Warning: message 1tXyzA-0001Ab-2C delayed 24 hours', from: 'Mailer-Daemon@mx.example' })).toBe('auto_reply');
+    expect(automatedKind({ subject: 'Zugestellt: Ihr Kontoauszug', from: 'Microsoft Outlook <postmaster@bank.example>' })).toBe('auto_reply');
+    expect(automatedKind({ subject: 'Zustellung verzögert: Ihr Kontoauszug', from: 'postmaster@bank.example' })).toBe('auto_reply');
+    expect(automatedKind({ subject: 'Delivery Status Notification', autoSubmitted: 'auto-replied (delivery-status; delayed)' })).toBe('auto_reply');
   });
 
   it('takes Auto-Submitted: auto-replied, not auto-generated (web forms send requests with it) or no', () => {
@@ -49,13 +88,17 @@ describe('automatedKind', () => {
     expect(automatedKind({ subject: 'Ihre Nachricht', autoSubmitted: 'Auto-Replied (vacation)' })).toBe('auto_reply');
     expect(automatedKind({ subject: 'Kontaktformular: Depot kündigen', autoSubmitted: 'auto-generated' })).toBeUndefined();
     expect(automatedKind({ subject: 'Ihre Nachricht', autoSubmitted: 'no' })).toBeUndefined();
+    expect(automatedKind({ subject: 'Out of Office: Sparplan', autoSubmitted: 'no' })).toBeUndefined();
   });
 
-  it("leaves a person's email a person's: a reply to an automatic answer, a letter or card that did not arrive", () => {
+  it("leaves a person's email a person's: a reply to an automatic answer, subjects about a card, letter or car, a small firm's postmaster", () => {
     for (const subject of [
       'AW: Automatische Antwort: Ihre Anfrage',
       'Re: Out of Office: Sparplan',
+      'WG: Unzustellbar: Ihr Auszug',
       'Zustellung fehlgeschlagen – neue Karte nicht angekommen',
+      'Zustellung verzögert: Wo bleibt meine neue Karte?',
+      'Delivery delayed: my new card has not arrived',
       'Delivery failure of my new debit card',
       'Abwesenheit im Dezember: bitte Post aufbewahren',
       'Ich bin nicht im Büro, bitte rufen Sie später an',
@@ -63,19 +106,31 @@ describe('automatedKind', () => {
       'Nicht zustellbar: Brief an meine alte Adresse',
       'Returned mail: my statement letter came back',
       'Auto: Kfz-Versicherung abbuchen',
+      'AUTO: Kredit für Neuwagen',
+      'AUTO: FINANZIERUNG ANFRAGE',
       'Delivery failure: my new card',
+      'Gelesen: Ihre AGB - ich widerspreche',
+      'Not read: your letter',
+      'Abwesenheitsnotiz: Vollmacht für meine Frau während meiner Reha',
+      'Out of office: please block my card, it was stolen in Rome',
+      '[WICHTIG] Unzustellbar: Brief mit neuer PIN',
+      'Unzustellbar: Kontoauszug kam zurück',
+      'Mail delivery failed: meine Überweisung ist nicht angekommen',
+      'Failure notice',
       '',
     ]) {
-      expect(automatedKind({ subject, from: 'kunde@mail.example' }), subject).toBeUndefined();
+      expect(automatedKind({ subject, from: 'kunde@mail.example', body: 'Bitte helfen Sie mir.' }), subject).toBeUndefined();
     }
+    expect(automatedKind({ subject: 'Bitte Lastschrift zurückgeben', from: 'Bäckerei Müller <postmaster@baeckerei-mueller.example>' })).toBeUndefined();
+    expect(automatedKind({ subject: 'Hinweis', from: 'postmaster@bank.example' })).toBeUndefined();
     expect(automatedKind({ from: 'postmaster.fan@mail.example' })).toBeUndefined();
     // The address decides, not the name shown.
     expect(automatedKind({ from: '"postmaster@old.example" <kunde@new.example>' })).toBeUndefined();
-    expect(automatedKind({ from: 'Mail System <postmaster@mx.example>' })).toBe('delivery_failure');
+    expect(automatedKind({ from: 'Klaus Daemon <k.daemon@mail.example>' })).toBeUndefined();
     expect(automatedKind({})).toBeUndefined();
   });
 
   it('reads null fields as absent, as predict takes them', () => {
-    expect(automatedKind({ subject: null, from: null, autoSubmitted: null } as never)).toBeUndefined();
+    expect(automatedKind({ subject: null, from: null, autoSubmitted: null, body: null } as never)).toBeUndefined();
   });
 });

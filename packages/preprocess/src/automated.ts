@@ -10,47 +10,61 @@ export type AutomatedKind = 'auto_reply' | 'delivery_failure';
 /** The kinds, for schemas and documentation. */
 export const AUTOMATED_KINDS = ['auto_reply', 'delivery_failure'] as const satisfies readonly AutomatedKind[];
 
-/**
- * The subjects that mail clients and servers give their automatic replies, receipts and delay notices, in the
- * languages we see (Outlook, Exchange, GMX and WEB.DE, Apple Mail's rules, Thunderbird, Postfix): only as the
- * subject's start, so that a person's answer to one (`AW: Automatische Antwort: ...`) stays a person's email.
- */
-const AUTO_REPLY_SUBJECT = new RegExp(
-  String.raw`^(?:(?:automatische antwort|automatic reply|auto[- ]?reply|auto[- ]?response|out[- ]of[- ](?:the )?office(?: (?:auto)?reply)?|abwesenheitsnotiz|abwesenheitsmeldung|abwesenheitsassistent|` +
-    String.raw`réponse automatique|risposta automatica|respuesta automática|automatisch antwoord|odpowiedź automatyczna|otomatik yanıt|` +
-    // Read receipts (Outlook: `Gelesen:`, `Read:`, `Nicht gelesen:`, `Not read:`) and delay notices.
-    String.raw`gelesen|nicht gelesen|read|not read|delivery delayed|zustellung verzögert)\s*[:：]|` +
-    // The subject alone (`Abwesenheitsnotiz`), Thunderbird's receipts, Exchange's and Postfix's delay notices.
-    String.raw`(?:abwesenheitsnotiz|out of (?:the )?office)\s*$|return receipt \(displayed\)|empfangsbestätigung \(angezeigt\)|` +
+// Subjects come in two sorts. The templates of automatic replies and reports that no customer starts a subject with
+// (`Automatische Antwort:`, `Undelivered Mail Returned to Sender`) are enough alone. Words a customer may well start
+// with (`Gelesen: Ihre AGB - ich widerspreche`, `Unzustellbar: Brief mit neuer PIN`, `Out of office: please block my
+// card`, `Zustellung verzögert: wo bleibt meine Karte?`) count only with another sign: a mail system's sender, an
+// Auto-Submitted value, or (read receipts) a receipt's text. A reply to either (`AW: Automatische Antwort: ...`) is a
+// person's email: both match the subject's start only.
+
+/** Automatic replies' templates (Outlook, Exchange, GMX and WEB.DE, Apple Mail's rules, Notes, Thunderbird). */
+const AUTO_REPLY_TEMPLATE = new RegExp(
+  String.raw`^(?:(?:automatische antwort|automatic reply|out of (?:the )?office (?:auto ?)?reply|réponse automatique|risposta automatica|respuesta autom[aá]tica|` +
+    String.raw`resposta autom[aá]tica|automatisch antwoord|odpowied[zź] automatyczna|automatyczna odpowied[zź]|otomat[iİ]k (?:yan[ıI]t|cevap)|abwesenheitsassistent)\s*[:：]|` +
+    // The subject alone (GMX's `Abwesenheitsnotiz`), Thunderbird's receipts, Exchange's and Postfix's delay notices.
+    String.raw`(?:abwesenheitsnotiz|abwesenheitsmeldung|automatische antwort|automatic reply|auto[- ]?reply|out[- ]of[- ](?:the )?office)\s*$|` +
+    String.raw`return receipt \(displayed\)|empfangsbestätigung \(angezeigt\)|` +
     String.raw`delivery status notification \(delay\)|benachrichtigung zum übermittlungsstatus \(verzögerung\)|delayed mail \(still being retried\))`,
   'i',
 );
 
-/** Notes/Domino's automatic reply (`AUTO: Max Mustermann ist außer Haus`): in capitals only, `Auto:` is a car. */
-const NOTES_AUTO_REPLY = /^AUTO:\s/;
+/** Notes/Domino's automatic reply (`AUTO: Max Mustermann ist außer Haus`): `AUTO:`, then its away phrase (`AUTO: Kredit für Neuwagen` is a car). */
+const NOTES_AUTO_REPLY = /^AUTO:\s.*\b(?:is out of the office|ist außer Haus|ist abwesend|ist nicht im Büro)/i;
 
-/**
- * The subjects of a mail system's report of mail it could not deliver (Exchange, whose reports come from an
- * address of its own, Exim, Postfix, qmail, Gmail, Domino): only forms no customer writes about a card or a letter that
- * did not arrive (`Zustellung fehlgeschlagen`, `Nicht zustellbar: Brief ...` and `Returned mail: ...` are not among them;
- * the reports that use those come from `MAILER-DAEMON@`, which the sender rule knows).
- */
-const DELIVERY_FAILURE_SUBJECT = new RegExp(
-  String.raw`^(?:(?:undeliverable|unzustellbar|non remis|non recapitabile|no se puede entregar|onbestelbaar)\s*[:：]|` +
-    String.raw`delivery status notification \(failure\)|benachrichtigung zum übermittlungsstatus \(fehler\)|` +
-    String.raw`mail delivery failed\s*:|undelivered mail returned to sender\s*$|failure notice\s*$)`,
+/** Words that start automatic replies' and read receipts' subjects, and customers' too: only with another sign. */
+const AUTO_REPLY_WORDS = new RegExp(
+  String.raw`^(?:(?:out[- ]of[- ](?:the )?office|abwesenheitsnotiz|abwesenheitsmeldung|auto[- ]?reply|auto[- ]?response|AUTO)\s*[:：]|` +
+    String.raw`(?:gelesen|nicht gelesen|read|not read|lu|letto|le[ií]do|gelezen)\s*[:：])`,
   'i',
 );
-/** Domino's report, in capitals only. */
-const DOMINO_FAILURE = /^DELIVERY FAILURE:/;
+/** A read receipt's subject (Outlook's `Gelesen:`): taken with its text (`... wurde am 03.12.2026 09:14 gelesen.`). */
+const READ_RECEIPT_WORDS = /^(?:gelesen|nicht gelesen|read|not read|lu|letto|le[ií]do|gelezen)\s*[:：]/i;
+const READ_RECEIPT_TEXT = /\bwurde am\b[^\n]{0,200}\b(?:gelesen|ungelesen gelöscht)\b|\bwas read on\b|\bwas deleted without being read\b|\bThis is a Return Receipt for the mail\b|\ba été lu(?:e)? le\b/i;
 
-/** A mail system's address (`MAILER-DAEMON@mx.example`, `postmaster@...`), as the address of `from` (not its name). */
-const MAIL_SYSTEM_ADDRESS = /^(?:mailer-daemon|postmaster)@/i;
+/** Notices that mail is on its way or arrived, not failed: from a mail system, an `auto_reply`. */
+const DELIVERY_NOTICE = /^(?:(?:delivery delayed|zustellung verzögert|zugestellt|delivered|relayed|weitergeleitet)\s*[:：]|warning: message \S+ delayed\b|delivery status notification \(delay\)|benachrichtigung zum übermittlungsstatus \(verzögerung\)|delayed mail \(still being retried\))/i;
+
+/** Delivery reports' templates (Postfix, Gmail, Exim's whole subject). */
+const FAILURE_TEMPLATE = /^(?:undelivered mail returned to sender\s*$|delivery status notification \(failure\)|benachrichtigung zum übermittlungsstatus \(fehler\)|mail delivery failed: returning message to sender\s*$)/i;
+
+/**
+ * Words that start delivery reports' subjects (Exchange, Exim, qmail, Domino) and a customer's about a letter or card:
+ * only with another sign.
+ */
+const FAILURE_WORDS = /^(?:(?:undeliverable|unzustellbar|non remis|non recapitabile|no se puede entregar|onbestelbaar|niedostarczalne|mail delivery failed|delivery failure)\s*[:：]|failure notice\s*$|returned mail\s*:)/i;
+
+/** A mail system's own address: `MAILER-DAEMON` (with or without a domain), Exchange's `MicrosoftExchange<32 hex>@`. */
+const MAIL_SYSTEM_ADDRESS = /^(?:mailer-daemon(?:@|$)|microsoftexchange[0-9a-f]{32}@)/i;
+/** `postmaster@`: a mail system's, or a small firm's only mailbox; a system's with another sign (a name such as these). */
+const POSTMASTER_ADDRESS = /^postmaster@/i;
+const MAIL_SYSTEM_NAME = /^\s*"?(?:microsoft outlook|microsoft exchange|mail delivery (?:system|subsystem)|mail (?:system|administrator|router)|mailer[- ]daemon|postmaster|system administrator)"?\s*</i;
 
 /** Values of Auto-Submitted (RFC 3834) that say a program answered: `auto-replied` (an auto-reply, a bounce, a receipt). */
 const AUTO_REPLIED = /^\s*auto-replied\b/i;
 /** What `parseEml` adds to it for a delivery report (multipart/report of report-type delivery-status). */
 const DELIVERY_REPORT = /\bdelivery-status\b/i;
+/** ... and, for one whose recipients were all delayed or delivered, not failed (`delivery-status; delayed`). */
+const DELIVERY_REPORT_NOT_FAILED = /\bdelivery-status; (?:delayed|delivered|relayed|expanded)\b/i;
 
 /** The address of a From value: in angle brackets when it has them (`"postmaster@old.example" <kunde@new.example>`), else the whole. */
 function addressOf(from: string): string {
@@ -58,30 +72,51 @@ function addressOf(from: string): string {
   return (m ? m[1] : from).trim();
 }
 
+/** Whether the sender is a mail system: its address, or `postmaster@` with a system's name or another sign of one. */
+function fromMailSystem(from: unknown, otherSign: boolean): boolean {
+  if (typeof from !== 'string') return false;
+  const address = addressOf(from);
+  if (MAIL_SYSTEM_ADDRESS.test(address)) return true;
+  return POSTMASTER_ADDRESS.test(address) && (otherSign || MAIL_SYSTEM_NAME.test(from));
+}
+
 /**
  * Whether the email is automated, and which kind (undefined: a person's email, as far as these signs tell): by
  * its sender (a mail system), its `autoSubmitted` field (the Auto-Submitted header, which `parseEml` reads) and the
- * start of its subject. The body is not read: a customer who writes that they are away (`Ich bin bis 12.12. nicht im
- * Büro`) is a person asking something. A header value `auto-generated` alone is not taken: web forms send
- * customers' requests with it.
+ * start of its subject; the body only to tell a read receipt's text. A customer who writes that they are away (`Ich
+ * bin bis 12.12. nicht im Büro`) is a person asking something. A header value `auto-generated` alone is not taken: web
+ * forms send customers' requests with it.
  */
-export function automatedKind(email: Pick<Email, 'subject' | 'from' | 'autoSubmitted'>): AutomatedKind | undefined {
+export function automatedKind(email: Pick<Email, 'subject' | 'from' | 'autoSubmitted' | 'body'>): AutomatedKind | undefined {
   const { from, autoSubmitted } = email;
   // Fields may be null as callers of predict send them (null is absent).
   const subject = typeof email.subject === 'string' ? withoutTags(email.subject) : '';
-  const replied = typeof autoSubmitted === 'string' && AUTO_REPLIED.test(autoSubmitted);
-  if ((typeof from === 'string' && MAIL_SYSTEM_ADDRESS.test(addressOf(from))) || (replied && DELIVERY_REPORT.test(autoSubmitted))) return 'delivery_failure';
-  if (DELIVERY_FAILURE_SUBJECT.test(subject) || DOMINO_FAILURE.test(subject)) return 'delivery_failure';
-  if (replied || AUTO_REPLY_SUBJECT.test(subject) || NOTES_AUTO_REPLY.test(subject)) return 'auto_reply';
+  const submitted = typeof autoSubmitted === 'string' && !/^\s*no\b/i.test(autoSubmitted) ? autoSubmitted : undefined;
+  const replied = submitted !== undefined && AUTO_REPLIED.test(submitted);
+  if (replied && DELIVERY_REPORT.test(submitted)) return DELIVERY_REPORT_NOT_FAILED.test(submitted) ? 'auto_reply' : 'delivery_failure';
+  const failureWords = FAILURE_WORDS.test(subject) || /^DELIVERY FAILURE:/.test(subject);
+  const notice = DELIVERY_NOTICE.test(subject);
+  if (fromMailSystem(from, submitted !== undefined || failureWords || notice || FAILURE_TEMPLATE.test(subject))) return notice ? 'auto_reply' : 'delivery_failure';
+  if (FAILURE_TEMPLATE.test(subject) || (failureWords && submitted !== undefined)) return 'delivery_failure';
+  if (replied || AUTO_REPLY_TEMPLATE.test(subject) || NOTES_AUTO_REPLY.test(subject)) return 'auto_reply';
+  if (submitted !== undefined && (AUTO_REPLY_WORDS.test(subject) || notice)) return 'auto_reply';
+  if (READ_RECEIPT_WORDS.test(subject) && typeof email.body === 'string' && READ_RECEIPT_TEXT.test(email.body.slice(0, 2_000))) return 'auto_reply';
   return undefined;
 }
 
-/** A tag in brackets before a subject: a spam filter's (`[SPAM]`), a ticket system's (`[#12345]`). */
-const BRACKET_TAG = /^\[[^\]\n]{1,40}\]\s*/;
+/**
+ * A tag a spam filter or ticket system puts before a subject: `[SPAM]`, `[Possible Spam]`, `***SPAM***`, `[#12345]`,
+ * `[Ticket#2026120110000123]`; not a customer's own (`[WICHTIG]`, `[DRINGEND]`).
+ */
+const BRACKET_TAG = /^(?:\[[^\]\n]{0,30}\bspam\b[^\]\n]{0,30}\]|\*+\s*spam\s*\*+|\[\s*(?:(?:ticket|case|vorgang|fall|ref|req|incident|anfrage)\s*)?(?:#|nr\.?|no\.?)?\s*:?\s*[\w-]{0,10}\d[\w-]{0,30}\])\s*/i;
 
-/** The subject without the tags a receiving gateway, spam filter or ticket system puts before it (`[EXTERNAL] Automatic reply: ...`). */
+/**
+ * The subject without the tags a receiving gateway, spam filter or ticket system puts before it (`[EXTERNAL] Automatic
+ * reply: ...`), its white space folded (a folded header's tab, a no-break space) and its letters composed (`é` written
+ * as `e` and an accent).
+ */
 function withoutTags(subject: string): string {
-  let s = subject.trimStart();
+  let s = subject.normalize('NFC').replace(/\s+/g, ' ').trimStart();
   for (let i = 0; i < 5; i++) {
     const m = EXTERNAL_TAG.exec(s) ?? BRACKET_TAG.exec(s);
     if (!m || m[0].length === 0) break;

@@ -81,6 +81,37 @@ describe('parseEml: messages whose text is not read', () => {
     expect((await parseEml(message('Precedence: bulk'))).autoSubmitted).toBeUndefined();
     for (const no of ['X-Autoreply: no', 'X-Autoreply: false', 'X-Autoreply: 0', 'X-Autorespond: off']) expect((await parseEml(message(no))).autoSubmitted, no).toBeUndefined();
     expect(await parseEml(message())).not.toHaveProperty('autoSubmitted');
+    // Exchange's inbox rules send auto-generated with X-Autoreply: an automatic reply; auto-generated alone stays as stated.
+    const rule = await parseEml(message('Auto-Submitted: auto-generated', 'X-Autoreply: yes', 'X-MS-Exchange-Generated-Message-Source: Mailbox Rules Agent'));
+    expect([rule.autoSubmitted, automatedKind(rule)]).toEqual(['auto-replied', 'auto_reply']);
+    expect((await parseEml(message('Auto-Submitted: auto-generated'))).autoSubmitted).toBe('auto-generated');
+    expect((await parseEml(message('Auto-Submitted: no', 'X-Autoreply: yes'))).autoSubmitted).toBe('no');
+  });
+
+  it("reads a delivery report's Action: all recipients delayed or delivered is an auto-reply, one failed a failure", async () => {
+    const dsn = (...actions: string[]) =>
+      [
+        'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
+        'Subject: Delivery Status Notification',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="R"',
+        '',
+        '--R',
+        'Content-Type: text/plain',
+        '',
+        'Report.',
+        '--R',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example',
+        ...actions.flatMap((action, i) => ['', `Final-Recipient: rfc822; kunde${i}@mail.example`, `Action: ${action}`, 'Status: 4.4.1']),
+        '--R--',
+        '',
+      ].join('\r\n');
+    const delayed = await parseEml(dsn('delayed'));
+    expect([delayed.autoSubmitted, automatedKind(delayed)]).toEqual(['auto-replied (delivery-status; delayed)', 'auto_reply']);
+    expect(automatedKind(await parseEml(dsn('delivered', 'relayed')))).toBe('auto_reply');
+    const mixed = await parseEml(dsn('delayed', 'failed'));
+    expect([mixed.autoSubmitted, automatedKind(mixed)]).toEqual(['auto-replied (delivery-status)', 'delivery_failure']);
   });
 });
 

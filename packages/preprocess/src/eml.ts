@@ -8,7 +8,7 @@ import { DATE_WITHOUT_ZONE_WARNING, headerDate, unreadDateWarning } from './eml-
 import { withSentDates } from './eml-forward-date.js';
 import { holdsPgpMessage, htmlPlaceholder, writersText } from './eml-text.js';
 import { invitationText } from './eml-calendar.js';
-import { autoSubmittedOf } from './eml-auto-submitted.js';
+import { autoSubmittedOf, deliveryActions } from './eml-auto-submitted.js';
 import { CALENDAR_WARNING, CALENDAR_WITHOUT_TEXT_WARNING, DAMAGED_BASE64_WARNING, noTextWarning, reportWarning, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
 import { htmlToText } from './html.js';
 import { VISIBLE } from './spaces.js';
@@ -267,7 +267,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   // The Message-ID (without its angle brackets) names the email, e.g. in feedback by emailId. Whole: one
   // longer than an email id may be (MAX_EMAIL_ID_CHARS) is for the caller to refuse or replace, not to cut.
   const messageId = messageIdOf(parsed.messageId);
-  const autoSubmitted = autoSubmittedOf(parsed.headers);
+  const autoSubmitted = autoSubmittedOf(parsed.headers, deliveryActions(parsed.attachments));
   const attachmentNames = attachedFileNames(parsed.attachments);
   return {
     ...(messageId ? { id: messageId } : {}),
