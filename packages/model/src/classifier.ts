@@ -322,7 +322,7 @@ export function assemblePredictions(manifest: Manifest, emails: readonly Assembl
       tasks[task.name] = noText ? { ...p, abstained: true } : p;
     }
     // No person wrote it (an auto-reply, a bounce): manual triage whatever the model says, which the CRM can close.
-    const prediction: EmailPrediction = withAutomatedRoute({ tasks, route: routeFromPredictions(tasks, manifest.routing), modelId: manifest.modelId }, email);
+    const prediction: EmailPrediction = withAutomatedRoute({ tasks, route: routeFromPredictions(tasks, manifest.routing), modelId: manifest.modelId }, email, manifest.routing);
     if (scored.languages[i] !== undefined) prediction.language = scored.languages[i];
     if (email.id != null) prediction.id = email.id;
     if (scored.truncated[i]) prediction.truncated = true;

@@ -2,7 +2,7 @@ import type { Email } from '@mailroute/preprocess';
 import type { EmailPrediction } from './prediction.js';
 import type { ClassifierTask } from './task-labels.js';
 import type { GateRecord } from './registry/gate-record.js';
-import { abstainingTasks, type RoutingPolicy } from './routing.js';
+import { abstainingTasks, type AutomatedQueues, type RoutingPolicy } from './routing.js';
 
 /**
  * What serving needs of a classifier. The local `Classifier` (onnxruntime-node) and the AWS
@@ -31,12 +31,19 @@ export interface ServedRouting {
   abstainTasks: readonly string[];
   /** Per task, the calibrated confidence under which it abstains. */
   thresholds: Readonly<Record<string, number>>;
+  /** The queues of automated mail by kind, where the manifest names them (else manual triage). */
+  automatedQueues?: AutomatedQueues;
 }
 
 /** The routing a manifest gives (`ServedRouting`). */
 export function servedRouting(manifest: { routing: RoutingPolicy; tasks: readonly { name: string; threshold: number }[] }): ServedRouting {
   const { routing } = manifest;
-  return { queueTask: routing.queueTask, abstainTasks: [...abstainingTasks(routing)], thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])) };
+  return {
+    queueTask: routing.queueTask,
+    abstainTasks: [...abstainingTasks(routing)],
+    thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])),
+    ...(routing.automatedQueues ? { automatedQueues: { ...routing.automatedQueues } } : {}),
+  };
 }
 
 export const MODEL_STATUSES = ['PendingManualApproval', 'Approved', 'Rejected'] as const;

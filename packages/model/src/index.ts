@@ -24,7 +24,7 @@ export { SEEN_TEXTS_FILE, encodeSeenTexts, decodeSeenTexts, type SeenTexts } fro
 export { prepareModelInput, metaValue, type ModelInput } from './model-input.js';
 export { modelTextReader } from './fields-read.js';
 export { inputFingerprint, inputFingerprintNote, inputFingerprintOf } from './input-fingerprint.js';
-export { abstainingTasks, CATCH_ALL_LABEL, routeFromPredictions, withAutomatedRoute, type RoutingPolicy } from './routing.js';
+export { abstainingTasks, CATCH_ALL_LABEL, routeFromPredictions, withAutomatedRoute, type AutomatedQueues, type RoutingPolicy } from './routing.js';
 export { featurizeAll, padChunks, type PreparedText, type FeaturizedBag, type PaddedChunk } from './bag-batch.js';
 export { buildNgramBagOnnx, ngramBagOnnxNames, NGRAM_BAG_OPSET, type NgramBagOnnxNames } from './onnx/build-ngram-bag.js';
 export { assemblePredictions, Classifier, type AssembledEmail, taskPrediction, type ClassifierOptions, type ModelLogger, type PreparedPrediction, type ScoredBatch } from './classifier.js';

@@ -61,8 +61,15 @@ export const ManifestSchema = z
     family: z.enum(['ngram-bag', 'transformer']),
     createdAt: z.string().datetime({ offset: true }),
     tasks: z.array(ManifestTaskSchema).min(1),
-    /** Routing: the task whose label is the target queue, and the tasks whose abstention sends mail to manual triage. */
-    routing: z.object({ queueTask: z.string().min(1), abstainTasks: z.array(z.string()).optional() }),
+    /**
+     * Routing: the task whose label is the target queue, the tasks whose abstention sends mail to manual triage, and
+     * the queues of automated mail by kind (default: manual triage).
+     */
+    routing: z.object({
+      queueTask: z.string().min(1),
+      abstainTasks: z.array(z.string()).optional(),
+      automatedQueues: z.object({ auto_reply: z.string().min(1).optional(), delivery_failure: z.string().min(1).optional() }).optional(),
+    }),
     featurizer: FeaturizerSpecSchema,
     onnx: OnnxSpecSchema,
     /** Hash of the training data (as the trainer computed it). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { servedRouting } from './contracts.js';
-import { routeFromPredictions } from './routing.js';
+import { routeFromPredictions, withAutomatedRoute } from './routing.js';
 import type { TaskPrediction } from './prediction.js';
 
 const task = (label: string, abstained = false): TaskPrediction => ({ label, confidence: abstained ? 0.3 : 0.9, top: [{ label, score: abstained ? 0.3 : 0.9 }], abstained });
@@ -16,5 +16,17 @@ describe('routing', () => {
     const tasks = [{ name: 'queue', threshold: 0.42 }, { name: 'topic', threshold: 0 }];
     expect(servedRouting({ routing: { queueTask: 'queue' }, tasks })).toEqual({ queueTask: 'queue', abstainTasks: ['queue'], thresholds: { queue: 0.42, topic: 0 } });
     expect(servedRouting({ routing: { queueTask: 'queue', abstainTasks: ['queue', 'topic'] }, tasks }).abstainTasks).toEqual(['queue', 'topic']);
+    expect(servedRouting({ routing: { queueTask: 'queue', automatedQueues: { auto_reply: 'auto_replies' } }, tasks }).automatedQueues).toEqual({ auto_reply: 'auto_replies' });
+  });
+
+  it('routes automated mail to the queue the routing names for its kind, else to manual triage', () => {
+    const confident = () => ({ route: { queue: 'payments', reason: 'confident' as const } });
+    const reply = { subject: 'Automatische Antwort: Sparplan' };
+    const bounce = { subject: 'Undelivered Mail Returned to Sender' };
+    const routing = { automatedQueues: { auto_reply: 'auto_replies' } };
+    expect(withAutomatedRoute(confident(), reply, routing)).toEqual({ route: { queue: 'auto_replies', reason: 'automated' }, automated: 'auto_reply' });
+    expect(withAutomatedRoute(confident(), bounce, routing)).toEqual({ route: { queue: 'manual_triage', reason: 'automated' }, automated: 'delivery_failure' });
+    expect(withAutomatedRoute(confident(), reply)).toEqual({ route: { queue: 'manual_triage', reason: 'automated' }, automated: 'auto_reply' });
+    expect(withAutomatedRoute(confident(), { subject: 'Sparplan' }, routing)).toEqual(confident());
   });
 });

@@ -1,13 +1,18 @@
-import { automatedKind, type Email } from '@mailroute/preprocess';
+import { automatedKind, type AutomatedKind, type Email } from '@mailroute/preprocess';
 import { MANUAL_TRIAGE, type EmailPrediction, type Route, type TaskPrediction } from './prediction.js';
 
 /** The label that stands for the labels merged at training time for being rare (training's `other`). */
 export const CATCH_ALL_LABEL = 'other';
 
+/** Per kind of automated mail, the queue it is routed to instead of manual triage (a CRM queue that closes auto-replies). */
+export type AutomatedQueues = Partial<Record<AutomatedKind, string>>;
+
 export interface RoutingPolicy {
   queueTask: string;
   /** Tasks whose abstention sends the email to manual triage (default: the queue task). */
   abstainTasks?: readonly string[];
+  /** Where automated mail goes, per kind (default: manual triage). */
+  automatedQueues?: AutomatedQueues;
 }
 
 /** The tasks whose abstention sends mail to manual triage: the policy's `abstainTasks`, else the queue task alone. */
@@ -31,14 +36,19 @@ export function routeFromPredictions(tasks: Record<string, TaskPrediction>, poli
 
 /**
  * The prediction of an automated email (an auto-reply, a bounce: `automatedKind` of its subject, sender and
- * Auto-Submitted) routed as such: manual triage with the reason `automated`, and `automated` naming the kind, whatever
- * the labels, so a CRM can close it. Other predictions are returned as they are. `Classifier.predict` applies it, and
- * so does serving on every answer, whichever model or endpoint image made it.
+ * Auto-Submitted) routed as such: the reason `automated`, to the queue the routing names for its kind
+ * (`automatedQueues`) or else manual triage, and `automated` naming the kind, whatever the labels, so a CRM can close
+ * it. Other predictions are returned as they are. `Classifier.predict` applies it, and so does serving on every
+ * answer, whichever model or endpoint image made it.
  */
-export function withAutomatedRoute<P extends Pick<EmailPrediction, 'route' | 'automated'>>(prediction: P, email: Pick<Email, 'subject' | 'from' | 'autoSubmitted' | 'body'>): P {
+export function withAutomatedRoute<P extends Pick<EmailPrediction, 'route' | 'automated'>>(
+  prediction: P,
+  email: Pick<Email, 'subject' | 'from' | 'autoSubmitted' | 'body'>,
+  routing?: { readonly automatedQueues?: AutomatedQueues },
+): P {
   const kind = automatedKind(email);
   if (kind === undefined) return prediction;
-  prediction.route = { queue: MANUAL_TRIAGE, reason: 'automated' };
+  prediction.route = { queue: routing?.automatedQueues?.[kind] ?? MANUAL_TRIAGE, reason: 'automated' };
   prediction.automated = kind;
   return prediction;
 }

@@ -129,6 +129,32 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
     }
   });
 
+  it("routes automated mail to the queues the model's routing names per kind, and says them in /v1/model", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-automated-queues-'));
+    try {
+      await writeFixtureModel(path.join(dir, 'm1'), 'm1', { automatedQueues: { auto_reply: 'auto_replies' } });
+      const serving = await createLocalServing({ home: path.join(dir, 'home'), modelDir: path.join(dir, 'm1'), pollSeconds: 0, predictionBufferMs: 0 });
+      try {
+        const emails = [
+          { id: 'ooo', subject: 'Automatic reply: Your tax certificate', body: 'I am out of the office until Monday.' },
+          { id: 'bounce', subject: 'Undelivered Mail Returned to Sender', body: 'Your message could not be delivered.' },
+        ];
+        const res = await serving.app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails }) });
+        const { predictions } = (await res.json()) as { predictions: { route: { queue: string; reason: string } }[] };
+        expect(predictions.map((p) => p.route)).toEqual([
+          { queue: 'auto_replies', reason: 'automated' },
+          { queue: 'manual_triage', reason: 'automated' },
+        ]);
+        const model = (await (await serving.app.request('/v1/model')).json()) as { routing: { automatedQueues?: Record<string, string> } };
+        expect(model.routing.automatedQueues).toEqual({ auto_reply: 'auto_replies' });
+      } finally {
+        await serving.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('logs queued predictions lost to a locked database as lost, without the 503\'s advice to retry', () => {
     expect(lostWriteDetail(new StoreUnavailableError('The SQLite database is locked by another connection; retry after Retry-After.'))).toBe(
       'answered predictions not stored: the SQLite database was locked by another connection (a backup or a sqlite3 shell?) past the busy timeout',

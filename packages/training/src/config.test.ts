@@ -80,6 +80,10 @@ describe('training config', () => {
     expect(parseTrainingConfig({ ...two, routing: { queueTask: 'queue', abstainTasks: ['queue', 'area'] } }).routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue', 'area'] });
     expect(() => parseTrainingConfig({ ...two, routing: { queueTask: 'queue', abstainTasks: ['queue', 'areas'] } })).toThrow('routing.abstainTasks.1: "areas" is not a task');
     expect(() => parseTrainingConfig({ ...two, routing: { queueTask: 'queue', abstainTasks: ['area'] } })).toThrow('routing.abstainTasks: must name the queue task "queue" too');
+    // routing.automatedQueues: a CRM queue per kind of automated mail (any name), a misspelt kind named.
+    expect(parseTrainingConfig({ ...ok, routing: { queueTask: 'queue', automatedQueues: { auto_reply: ' Auto-Antworten ' } } }).routing).toEqual({ queueTask: 'queue', automatedQueues: { auto_reply: 'Auto-Antworten' } });
+    expect(() => parseTrainingConfig({ ...ok, routing: { queueTask: 'queue', automatedQueues: { auto_replies: 'x' } } })).toThrow(/routing\.automatedQueues: unknown key "auto_replies" \(did you mean "auto_reply"\?/);
+    expect(() => parseTrainingConfig({ ...ok, routing: { queueTask: 'queue', automatedQueues: { delivery_failure: ' ' } } })).toThrow('routing.automatedQueues.delivery_failure: a queue name, not empty');
     expect(() => parseTrainingConfig({ ...ok, split: { kind: 'time' } })).toThrow(TrainingConfigError);
     expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue' }, { name: 'queue' }] })).toThrow(/appears twice/);
     expect(() => parseTrainingConfig({ ...ok, columns: { bank: 'bank' } })).toThrow(/at least one of subject, body, html/);

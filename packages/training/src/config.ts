@@ -109,10 +109,18 @@ function defaultSplit(task: string): SplitConfig {
 
 /** Which task's label names the queue an email is routed to. */
 /**
- * The task that routes mail, and optionally `abstainTasks`: the tasks whose abstention sends an email to manual
- * triage (the queue task among them; without it, only the queue task's does), written into the manifest.
+ * Per kind of automated mail (`automatedKind`), the CRM queue it is routed to instead of manual triage (`auto_reply`:
+ * out-of-office replies and receipts, which a CRM may close; `delivery_failure`: bounces, to check an address).
  */
-const RoutingSchema = z.strictObject({ queueTask: name, abstainTasks: z.array(name).min(1).optional() });
+const queueName = z.string().trim().min(1, { error: 'a queue name, not empty' }).max(200);
+const AutomatedQueuesSchema = z.strictObject({ auto_reply: queueName.optional(), delivery_failure: queueName.optional() });
+
+/**
+ * The task that routes mail, and optionally `abstainTasks`: the tasks whose abstention sends an email to manual
+ * triage (the queue task among them; without it, only the queue task's does), and `automatedQueues`; written into
+ * the manifest.
+ */
+const RoutingSchema = z.strictObject({ queueTask: name, abstainTasks: z.array(name).min(1).optional(), automatedQueues: AutomatedQueuesSchema.optional() });
 
 const TrainingConfigFields = z.strictObject({
   $schema: z.string().optional(),
@@ -162,6 +170,7 @@ const KEY_LEVELS: ReadonlyMap<string, KeyLevel> = new Map([
   ['columns', { where: 'in columns', keys: Object.keys(ColumnsSchema.shape) }],
   ['split', { where: 'in split', keys: [...new Set(SplitConfigSchema.options.flatMap((o) => Object.keys(o.shape)))] }],
   ['routing', { where: 'in routing', keys: Object.keys(RoutingSchema.shape) }],
+  ['routing.automatedQueues', { where: 'in routing.automatedQueues', keys: Object.keys(AutomatedQueuesSchema.shape) }],
   ['model', { where: 'in model', keys: Object.keys(NgramBagParamsSchema.shape) }],
 ]);
 

@@ -22,6 +22,10 @@ describe('loadModelTasks', () => {
     expect((await loadModelInfo(s3, 'b', 'models/', 'r1')).routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue', 'topic'], thresholds: { queue: 0.5, topic: 0 } });
     s3Mock.on(GetObjectCommand, { Key: 'models/r2/manifest.json' }).resolves(body(JSON.stringify({ tasks: [tasks[0], { name: 'topic', labels: ['pin'] }], routing: { queueTask: 'queue' } })));
     expect((await loadModelInfo(s3, 'b', 'models/', 'r2')).routing).toBeUndefined();
+    s3Mock.on(GetObjectCommand, { Key: 'models/r3/manifest.json' }).resolves(body(JSON.stringify({ tasks, routing: { queueTask: 'queue', automatedQueues: { auto_reply: 'auto_replies' } } })));
+    expect((await loadModelInfo(s3, 'b', 'models/', 'r3')).routing?.automatedQueues).toEqual({ auto_reply: 'auto_replies' });
+    s3Mock.on(GetObjectCommand, { Key: 'models/r4/manifest.json' }).resolves(body(JSON.stringify({ tasks, routing: { queueTask: 'queue', automatedQueues: { auto_reply: 42 } } })));
+    expect((await loadModelInfo(s3, 'b', 'models/', 'r4')).routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue'], thresholds: { queue: 0.5, topic: 0 } });
   });
 
   it('reads the labels training merged into other as other', async () => {

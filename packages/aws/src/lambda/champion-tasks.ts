@@ -8,8 +8,15 @@ import { readObjectText } from '../s3-objects.js';
 const TasksManifestSchema = z.looseObject({
   // mergedIntoOther: the labels training merged into other, read as other by the feedback and quality routes.
   tasks: z.array(z.looseObject({ name: z.string(), labels: z.array(z.string()).min(1), mergedIntoOther: z.array(z.string()).optional(), threshold: z.number().optional() })).min(1),
-  // How the model routes, for /v1/model (a manifest without it, or a task without a threshold, says nothing of it).
-  routing: z.looseObject({ queueTask: z.string(), abstainTasks: z.array(z.string()).optional() }).optional(),
+  // How the model routes, for /v1/model and the route of automated mail (a manifest without it, or a task without a
+  // threshold, says nothing of it; automatedQueues of another form is read as none).
+  routing: z
+    .looseObject({
+      queueTask: z.string(),
+      abstainTasks: z.array(z.string()).optional(),
+      automatedQueues: z.object({ auto_reply: z.string().min(1).optional(), delivery_failure: z.string().min(1).optional() }).optional().catch(undefined),
+    })
+    .optional(),
 });
 
 /** A model's tasks and, where its manifest says, how it routes (`/v1/model`'s `routing`). */

@@ -112,7 +112,8 @@ async function checkModelPair(ctx: CliContext, models: { challenger: string; cha
 
 /** A manifest's routing in words: `routes by queue (manual triage when queue or topic abstains)`. */
 function routingText(routing: RoutingPolicy): string {
-  return `routes by ${routing.queueTask} (manual triage when ${abstainingTasks(routing).join(' or ')} abstains)`;
+  const automated = Object.entries(routing.automatedQueues ?? {}).map(([kind, queue]) => `${kind} to ${queue}`);
+  return `routes by ${routing.queueTask} (manual triage when ${abstainingTasks(routing).join(' or ')} abstains${automated.length > 0 ? `; automated mail: ${automated.join(', ')}` : ''})`;
 }
 
 /**

@@ -117,6 +117,11 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     await registry.register(copy);
     const compared = await run(['compare', '--challenger', 'demo-rerouted', '--champion', 'champion', '--data', 'labelled.csv', '--resamples', '20']);
     expect(compared.stderr).toContain('warning: the models route mail otherwise: the challenger routes by queue (manual triage when queue or topic abstains), the champion routes by queue (manual triage when queue abstains); approving the challenger changes where mail goes, which the gate does not judge');
+    // Automated mail routed to a queue of its own is a change of where mail goes too.
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, modelId: 'demo-automated', routing: { ...manifest.routing, automatedQueues: { auto_reply: 'auto_replies' } } }));
+    await registry.register(copy);
+    const automated = await run(['compare', '--challenger', 'demo-automated', '--champion', 'champion', '--data', 'labelled.csv', '--resamples', '20']);
+    expect(automated.stderr).toContain('warning: the models route mail otherwise: the challenger routes by queue (manual triage when queue abstains; automated mail: auto_reply to auto_replies), the champion routes by queue (manual triage when queue abstains)');
     // Models that route alike: nothing said.
     const alike = await run(['compare', '--challenger', challenger, '--champion', 'champion', '--data', 'labelled.csv', '--resamples', '20']);
     expect(alike.stderr).not.toContain('route mail otherwise');

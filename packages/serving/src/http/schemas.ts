@@ -264,7 +264,7 @@ const ClassifiedTaskSchema = TaskPredictionSchema.extend({
 /** The route, each field described for /openapi.json. */
 const ClassifiedRouteSchema = RouteSchema.extend({
   queue: RouteSchema.shape.queue.describe(`The queue to route the email to, or ${MANUAL_TRIAGE}`),
-  reason: RouteSchema.shape.reason.describe(`confident: the predicted queue; low_confidence: ${MANUAL_TRIAGE}, as a routing task abstained (by default the queue task alone: another task's abstained flag does not stop the routing); no_queue: ${MANUAL_TRIAGE}, as the queue predicted is other, the catch-all of queues too rare to learn alone; automated: ${MANUAL_TRIAGE}, as no person wrote the email (see automated), whatever its labels`),
+  reason: RouteSchema.shape.reason.describe(`confident: the predicted queue; low_confidence: ${MANUAL_TRIAGE}, as a routing task abstained (by default the queue task alone: another task's abstained flag does not stop the routing); no_queue: ${MANUAL_TRIAGE}, as the queue predicted is other, the catch-all of queues too rare to learn alone; automated: no person wrote the email (see automated), whatever its labels: ${MANUAL_TRIAGE}, or the queue the model's routing names for its kind (GET /v1/model, routing.automatedQueues)`),
 });
 
 export const ClassifiedEmailSchema = EmailPredictionSchema.extend({
@@ -508,6 +508,10 @@ export const ModelInfoSchema = z
         queueTask: z.string().openapi({ description: 'The task whose label is the queue an email is routed to' }),
         abstainTasks: z.array(z.string()).openapi({ description: 'Tasks whose abstention sends an email to manual_triage' }),
         thresholds: z.record(z.string(), z.number()).openapi({ description: 'Per task, the calibrated confidence under which it abstains' }),
+        automatedQueues: z
+          .object({ auto_reply: z.string().optional(), delivery_failure: z.string().optional() })
+          .optional()
+          .openapi({ description: "Per kind of automated mail, the queue it is routed to (the training config's routing.automatedQueues); a kind not named goes to manual_triage" }),
       })
       .nullable(),
     loadedAt: z.string().nullable().openapi({ format: 'date-time' }),

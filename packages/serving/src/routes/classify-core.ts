@@ -187,7 +187,7 @@ export async function classifyEmails(
       if (p.truncated === true) (unread ??= []).push(i);
       // Answered as the model gave it, plus the caller's email id and the id to quote in feedback; an automated email's
       // route set here too, so that it holds whatever made the prediction (an endpoint image older than this server).
-      return withAutomatedRoute(Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {}), input[i]);
+      return withAutomatedRoute(Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {}), input[i], lease.classifier.routing);
     });
     if (abandoned()) return { modelId, predictions: out };
     const records = out.map((p, i) => {

@@ -69,7 +69,14 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
         {
           modelId: s.modelId ?? null,
           tasks: current ? current.tasks.map((t) => ({ name: t.name, labels: [...t.labels] })) : [],
-          routing: current?.routing ? { queueTask: current.routing.queueTask, abstainTasks: [...current.routing.abstainTasks], thresholds: { ...current.routing.thresholds } } : null,
+          routing: current?.routing
+            ? {
+                queueTask: current.routing.queueTask,
+                abstainTasks: [...current.routing.abstainTasks],
+                thresholds: { ...current.routing.thresholds },
+                ...(current.routing.automatedQueues ? { automatedQueues: { ...current.routing.automatedQueues } } : {}),
+              }
+            : null,
           loadedAt: s.loadedAt ?? null,
           reloads: s.reloads,
           failedReloads: s.failedReloads,

@@ -9,10 +9,11 @@ export const FIXTURE_EMAILS = [
   { body: '' },
 ];
 
-/** A fixture's queue task other than the default: its two labels, and the training config's renames and merges. */
+/** A fixture's queue task other than the default: its two labels, the training config's renames and merges, and where automated mail goes. */
 export interface FixtureQueue {
   labels?: readonly [string, string];
   aliases?: Record<string, string>;
+  automatedQueues?: { auto_reply?: string; delivery_failure?: string };
 }
 
 /** Writes a small real ngram-bag artifact (ONNX + manifest) that onnxruntime loads: for end-to-end tests. */
@@ -28,7 +29,7 @@ export async function writeFixtureModel(dir: string, modelId: string, queue: Fix
       { name: 'queue', labels: [...(queue.labels ?? ['payments', 'kyc'])], temperature: 1, threshold: 0 },
       { name: 'topic', labels: ['sparplan', 'login', 'steuer'], temperature: 1, threshold: 0 },
     ],
-    routing: { queueTask: 'queue' },
+    routing: { queueTask: 'queue', ...(queue.automatedQueues ? { automatedQueues: queue.automatedQueues } : {}) },
     featurizer: { kind: 'hashed-ngrams', params: HashedNgramsParamsSchema.parse({ buckets: weights.parts[0].buckets }) },
     onnx: { file: 'model.onnx', opset: NGRAM_BAG_OPSET, inputs: names.inputs, outputs: names.outputs, combined: names.combined },
     dataHash: 'sha256:fixture',

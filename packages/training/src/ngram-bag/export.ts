@@ -21,7 +21,7 @@ export interface ExportInfo {
   metrics?: Record<string, unknown>;
   trainingConfig?: unknown;
   /** The task whose label is the target queue (default: the first task). */
-  routing?: { queueTask: string; abstainTasks?: string[] };
+  routing?: Manifest['routing'];
   /** Dedupe keys of the rows trained and validated on: kept as a filter (`seen-texts.bloom`), so evaluating on them is noticed. */
   seenTexts?: Iterable<string>;
   /** Per task: the labels under minCount merged into `other` (the manifest's `mergedIntoOther`), so serving reads them as `other`. */
