@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PredictionFileError } from './errors.js';
 import { EvaluationReportSchema, evaluatePredictions, headlineMetrics, sliceTaskMetrics } from './evaluate.js';
 import { predictionLineJsonSchema } from './json-schema.js';
-import { formatPredictionLines, parsePredictionLines, seenInTrainingWarning, type PredictionLine } from './prediction-line.js';
+import { formatPredictionLines, parsePredictionLines, seenInTrainingWarning, withoutAutomatedMail, type PredictionLine } from './prediction-line.js';
 import { comparisonMarkdown, evaluationMarkdown, evaluationText } from './report-text.js';
 import { comparePredictions } from './compare.js';
 import { applyGate } from './gate.js';
@@ -576,6 +576,18 @@ describe('emails without a label of a task, and slices', () => {
     expect(evaluationMarkdown(r)).toContain("By bank (each value's macro-F1 is over the labels its emails have or were given: one the model gave there that none of them has counts at F1 0, as scikit-learn counts it):");
     // Every email labelled: no note.
     expect(evaluationMarkdown(evaluatePredictions(lines.slice(7)))).not.toContain('have no queue label');
+  });
+});
+
+describe('withoutAutomatedMail', () => {
+  it('leaves out the lines marked automated, saying how many; none marked, the same lines and no warning', () => {
+    const lines = syntheticPredictionLines({ n: 10, seed: 3, tasks: { queue: ['a', 'b'] } });
+    expect(withoutAutomatedMail(lines)).toEqual({ lines });
+    const marked = lines.map((l, i) => (i % 5 === 0 ? { ...l, meta: { ...l.meta, automated: i === 0 ? 'auto_reply' : 'delivery_failure' } } : l));
+    const { lines: kept, warning } = withoutAutomatedMail(marked);
+    expect(kept).toHaveLength(8);
+    expect(kept.some((l) => l.meta?.automated !== undefined)).toBe(false);
+    expect(warning).toBe('2 of these 10 lines are automated mail (auto-replies, bounces: marked automated when predicted) and are left out of the scores: training leaves such emails out, and serving routes them as automated whatever their labels');
   });
 });
 

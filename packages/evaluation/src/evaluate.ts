@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ReportRouting } from './coverage-words.js';
 import { MetricInputError } from './errors.js';
 import { uniqueLabels } from './labels.js';
-import { confidenceOf, predictedTasksOf, repeatedIds, SEEN_IN_TRAINING, tasksOf, type PredictionLine } from './prediction-line.js';
+import { AUTOMATED_MAIL, confidenceOf, predictedTasksOf, repeatedIds, SEEN_IN_TRAINING, tasksOf, type PredictionLine } from './prediction-line.js';
 import { calibration, CalibrationSchema, coverageCurve, CoverageCurveSchema, topKAccuracy } from './scores.js';
 import { computeTaskMetrics, TaskMetricsSchema, type TaskMetrics } from './task-metrics.js';
 import { bootstrapScores } from './compare.js';
@@ -149,8 +149,8 @@ function autoSliceKeys(lines: readonly PredictionLine[]): string[] {
   const values = new Map<string, Set<string>>();
   for (const l of lines) {
     for (const [k, v] of Object.entries(l.meta ?? {})) {
-      // The seen flag is said in a warning, not sliced by.
-      if ((typeof v !== 'string' && typeof v !== 'boolean') || k === SEEN_IN_TRAINING) continue;
+      // The seen flag is said in a warning, not sliced by; automated mail is left out before.
+      if ((typeof v !== 'string' && typeof v !== 'boolean') || k === SEEN_IN_TRAINING || k === AUTOMATED_MAIL) continue;
       const set = values.get(k) ?? new Set<string>();
       set.add(String(v));
       values.set(k, set);

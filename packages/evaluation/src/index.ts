@@ -51,6 +51,8 @@ export {
   modelIdsOf,
   confidenceOf,
   SEEN_IN_TRAINING,
+  AUTOMATED_MAIL,
+  withoutAutomatedMail,
   manySeenInTraining,
   seenInTrainingWarning,
   type PredictionLine,

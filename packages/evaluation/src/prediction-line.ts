@@ -56,6 +56,27 @@ export type PredictionLine = z.infer<typeof PredictionLineSchema>;
 export const SEEN_IN_TRAINING = 'seenInTraining';
 
 /**
+ * The meta key `mailroute predict` sets on a line of automated mail (an auto-reply, a bounce: `automatedKind` of
+ * @mailroute/preprocess), to its kind: training leaves such rows out and serving routes them as `automated` whatever
+ * the labels, so `evaluate` scores without them. Not a slice of the reports.
+ */
+export const AUTOMATED_MAIL = 'automated';
+
+/**
+ * The lines but those of automated mail (`meta.automated`), and a warning saying how many were left out (undefined
+ * when none was).
+ */
+export function withoutAutomatedMail(lines: readonly PredictionLine[]): { lines: PredictionLine[]; warning?: string } {
+  const kept = lines.filter((l) => l.meta?.[AUTOMATED_MAIL] === undefined || l.meta[AUTOMATED_MAIL] === null);
+  const left = lines.length - kept.length;
+  if (left === 0) return { lines: kept };
+  return {
+    lines: kept,
+    warning: `${left} of these ${lines.length} lines are automated mail (auto-replies, bounces: marked ${AUTOMATED_MAIL} when predicted) and are left out of the scores: training leaves such emails out, and serving routes them as automated whatever their labels`,
+  };
+}
+
+/**
  * Whether `seen` of `total` emails repeating training texts is worth a warning: at least 3, and at least 1% of
  * them beyond the `byChance` a filter's false positives explain. Predicting and the reports of its lines share it.
  */

@@ -16,6 +16,7 @@ import {
   type EvaluationReport,
   type PredictionLine,
   seenInTrainingWarning,
+  withoutAutomatedMail,
 } from '@mailroute/evaluation';
 import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
 import { loadTrainingConfig, namedDelimiter, preparePrediction, readProblem, resolveModelDir, type TrainingConfig } from '@mailroute/training';
@@ -313,6 +314,13 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           ctx.stderr.write(safeLines(`warning: ${seen}\n`));
           warnings.push(seen);
         }
+      }
+      // Automated mail (marked when predicted) is scored by no one: training leaves it out and serving routes it as such.
+      const personal = withoutAutomatedMail(lines);
+      if (personal.warning !== undefined) {
+        ctx.stderr.write(safeLines(`warning: ${personal.warning}\n`));
+        warnings.push(personal.warning);
+        lines = personal.lines;
       }
       const progress = createProgress(ctx, 'evaluate');
       let report: EvaluationReport;

@@ -47,6 +47,24 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     expect(bad.stderr).toContain("argument 'maybe' is invalid. Allowed choices are fail, skip.");
   }, 60_000);
 
+  it('marks the lines of automated mail, which evaluate leaves out of its scores, saying how many', async () => {
+    // An out-of-office reply, labelled as an agent filed it, after the 30 demo rows.
+    const labels = generateDemoRows({ rows: 1, seed: 7 })[0];
+    const reply: Record<string, string> = { id: 'ooo-1', subject: 'Automatische Antwort: Ihre Nachricht', body: 'Ich bin bis 14.12. nicht im Büro.', business_area: labels.business_area, queue: labels.queue, topic: labels.topic };
+    writeFileSync(path.join(dir, 'with-ooo.csv'), `${readFileSync(path.join(dir, 'labelled.csv'), 'utf8').trimEnd()}\n${DEMO_COLUMNS.map((c) => reply[c] ?? '').join(',')}\n`);
+    const predicted = await run(['predict', '--model', 'champion', '--data', 'with-ooo.csv', '--out', 'ooo.jsonl']);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const lines = parsePredictionLines(readFileSync(path.join(dir, 'ooo.jsonl'), 'utf8'));
+    expect(lines.filter((l) => l.meta?.automated !== undefined).map((l) => [l.id, l.meta?.automated])).toEqual([['ooo-1', 'auto_reply']]);
+    const report = path.join(dir, 'ooo-report');
+    const evaluated = await run(['evaluate', '--predictions', 'ooo.jsonl', '--out', report]);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stderr).toContain('warning: 1 of these 31 lines are automated mail (auto-replies, bounces: marked automated when predicted) and are left out of the scores');
+    const metrics = JSON.parse(readFileSync(path.join(report, 'metrics.json'), 'utf8')) as { lines: number; warnings: string[] };
+    expect(metrics.lines).toBe(30);
+    expect(metrics.warnings).toContainEqual(expect.stringContaining('1 of these 31 lines are automated mail'));
+  }, 60_000);
+
   it('says when the rows of --data repeat ids (the same export given twice), and predicts every row all the same', async () => {
     const twice = await run(['predict', '--model', 'champion', '--data', 'labelled.csv', 'labelled.csv', '--out', 'twice.jsonl']);
     expect(twice.code, twice.stderr).toBe(0);

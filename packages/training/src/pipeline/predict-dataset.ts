@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { manySeenInTraining, PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
+import { AUTOMATED_MAIL, manySeenInTraining, PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
@@ -13,6 +13,7 @@ import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { prepareInputs } from './train-from-config.js';
 import { badRowsWarning } from './bad-rows.js';
 import { skippedLabelWarnings } from '../data/renamed-labels.js';
+import { automatedKind } from '@mailroute/preprocess';
 
 export interface PredictDatasetOptions {
   /** A registry id, `champion`, or an artifact directory. */
@@ -394,7 +395,7 @@ async function scoreRows(
       modelId: classifier.modelId,
       truth,
       prediction,
-      meta: { language: languages[i], bank: row.email.bank ?? null, ...(seen?.[i] ? { [SEEN_IN_TRAINING]: true } : {}) },
+      meta: { language: languages[i], bank: row.email.bank ?? null, ...(seen?.[i] ? { [SEEN_IN_TRAINING]: true } : {}), ...automatedMeta(row) },
     });
   };
   return (function* lines() {
@@ -427,4 +428,10 @@ export async function predictDatasetLines(options: PredictDatasetOptions): Promi
   } finally {
     await prepared.release();
   }
+}
+
+/** `{ automated: kind }` for a row of automated mail (an auto-reply, a bounce), which `evaluate` leaves out of its scores. */
+function automatedMeta(row: DatasetRow): Record<string, string> {
+  const kind = automatedKind(row.email);
+  return kind === undefined ? {} : { [AUTOMATED_MAIL]: kind };
 }
