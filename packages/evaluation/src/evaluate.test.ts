@@ -587,6 +587,9 @@ describe('withoutAutomatedMail', () => {
     const { lines: kept, warning } = withoutAutomatedMail(marked);
     expect(kept).toHaveLength(8);
     expect(kept.some((l) => l.meta?.automated !== undefined)).toBe(false);
+    // A value predict does not write (a caller's own meta) says nothing of automated mail.
+    const own = lines.map((l) => ({ ...l, meta: { ...l.meta, automated: false } }));
+    expect(withoutAutomatedMail(own).lines).toHaveLength(10);
     expect(warning).toBe('2 of these 10 lines are automated mail (auto-replies, bounces: marked automated when predicted) and are left out of the scores: training leaves such emails out, and serving routes them as automated whatever their labels');
   });
 });

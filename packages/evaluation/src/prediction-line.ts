@@ -1,4 +1,4 @@
-import { didYouMean, normalizeLabel } from '@mailroute/model';
+import { didYouMean, EmailPredictionSchema, normalizeLabel } from '@mailroute/model';
 import { z } from 'zod';
 import { PredictionFileError } from './errors.js';
 
@@ -61,13 +61,15 @@ export const SEEN_IN_TRAINING = 'seenInTraining';
  * the labels, so `evaluate` scores without them. Not a slice of the reports.
  */
 export const AUTOMATED_MAIL = 'automated';
+const AUTOMATED_KIND = EmailPredictionSchema.shape.automated.unwrap();
 
 /**
  * The lines but those of automated mail (`meta.automated`), and a warning saying how many were left out (undefined
  * when none was).
  */
 export function withoutAutomatedMail(lines: readonly PredictionLine[]): { lines: PredictionLine[]; warning?: string } {
-  const kept = lines.filter((l) => l.meta?.[AUTOMATED_MAIL] === undefined || l.meta[AUTOMATED_MAIL] === null);
+  // Only a kind predict writes: meta is the caller's too, where `automated: false` says no.
+  const kept = lines.filter((l) => !AUTOMATED_KIND.safeParse(l.meta?.[AUTOMATED_MAIL]).success);
   const left = lines.length - kept.length;
   if (left === 0) return { lines: kept };
   return {

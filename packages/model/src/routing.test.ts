@@ -20,13 +20,21 @@ describe('routing', () => {
   });
 
   it('routes automated mail to the queue the routing names for its kind, else to manual triage', () => {
-    const confident = () => ({ route: { queue: 'payments', reason: 'confident' as const } });
+    const confident = () => ({ tasks: { queue: task('payments') }, route: { queue: 'payments', reason: 'confident' as const } });
     const reply = { subject: 'Automatische Antwort: Sparplan' };
     const bounce = { subject: 'Undelivered Mail Returned to Sender' };
     const routing = { automatedQueues: { auto_reply: 'auto_replies' } };
-    expect(withAutomatedRoute(confident(), reply, routing)).toEqual({ route: { queue: 'auto_replies', reason: 'automated' }, automated: 'auto_reply' });
-    expect(withAutomatedRoute(confident(), bounce, routing)).toEqual({ route: { queue: 'manual_triage', reason: 'automated' }, automated: 'delivery_failure' });
-    expect(withAutomatedRoute(confident(), reply)).toEqual({ route: { queue: 'manual_triage', reason: 'automated' }, automated: 'auto_reply' });
+    expect(withAutomatedRoute(confident(), reply, routing)).toMatchObject({ route: { queue: 'auto_replies', reason: 'automated' }, automated: 'auto_reply' });
+    expect(withAutomatedRoute(confident(), bounce, routing)).toMatchObject({ route: { queue: 'manual_triage', reason: 'automated' }, automated: 'delivery_failure' });
+    expect(withAutomatedRoute(confident(), reply)).toMatchObject({ route: { queue: 'manual_triage', reason: 'automated' }, automated: 'auto_reply' });
     expect(withAutomatedRoute(confident(), { subject: 'Sparplan' }, routing)).toEqual(confident());
+  });
+
+  it("routes an answer an older endpoint image took for automated mail by its labels again, when these rules do not take it", () => {
+    const stale = () => ({ tasks: { queue: task('cards') }, route: { queue: 'manual_triage', reason: 'automated' as const }, automated: 'auto_reply' as const });
+    const customer = { subject: 'Out of office: please block my card, it was stolen in Rome' };
+    expect(withAutomatedRoute(stale(), customer, { queueTask: 'queue' })).toEqual({ tasks: { queue: task('cards') }, route: { queue: 'cards', reason: 'confident' } });
+    // Without the routing at hand: manual triage, for low confidence rather than as automated.
+    expect(withAutomatedRoute(stale(), customer)).toEqual({ tasks: { queue: task('cards') }, route: { queue: 'manual_triage', reason: 'low_confidence' } });
   });
 });

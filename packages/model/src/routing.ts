@@ -38,16 +38,24 @@ export function routeFromPredictions(tasks: Record<string, TaskPrediction>, poli
  * The prediction of an automated email (an auto-reply, a bounce: `automatedKind` of its subject, sender and
  * Auto-Submitted) routed as such: the reason `automated`, to the queue the routing names for its kind
  * (`automatedQueues`) or else manual triage, and `automated` naming the kind, whatever the labels, so a CRM can close
- * it. Other predictions are returned as they are. `Classifier.predict` applies it, and so does serving on every
- * answer, whichever model or endpoint image made it.
+ * it. `Classifier.predict` applies it, and so does serving on every answer, whichever model or endpoint image made
+ * it: so an answer an older image took for automated mail, which these rules do not, is routed by its labels again
+ * (by the routing's queue task; without one, to manual triage for low confidence). Other predictions are returned as
+ * they are.
  */
-export function withAutomatedRoute<P extends Pick<EmailPrediction, 'route' | 'automated'>>(
+export function withAutomatedRoute<P extends Pick<EmailPrediction, 'route' | 'automated' | 'tasks'>>(
   prediction: P,
   email: Pick<Email, 'subject' | 'from' | 'autoSubmitted' | 'body'>,
-  routing?: { readonly automatedQueues?: AutomatedQueues },
+  routing?: { readonly automatedQueues?: AutomatedQueues; readonly queueTask?: string; readonly abstainTasks?: readonly string[] },
 ): P {
   const kind = automatedKind(email);
-  if (kind === undefined) return prediction;
+  if (kind === undefined) {
+    if (prediction.automated === undefined && prediction.route.reason !== 'automated') return prediction;
+    delete prediction.automated;
+    const queueTask = routing?.queueTask;
+    prediction.route = queueTask === undefined ? { queue: MANUAL_TRIAGE, reason: 'low_confidence' } : routeFromPredictions(prediction.tasks, { queueTask, ...(routing?.abstainTasks ? { abstainTasks: routing.abstainTasks } : {}) });
+    return prediction;
+  }
   prediction.route = { queue: routing?.automatedQueues?.[kind] ?? MANUAL_TRIAGE, reason: 'automated' };
   prediction.automated = kind;
   return prediction;

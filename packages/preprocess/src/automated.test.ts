@@ -21,6 +21,9 @@ describe('automatedKind', () => {
       'Otomatik cevap: Hesap',
       'OTOMATİK YANIT: Hesap',
       '[EXTERNAL] Automatic reply: Card blocked',
+      '[CAUTION: External Email] Automatic reply: Card',
+      '[Externe Nachricht] Automatische Antwort: Depot',
+      '[Extern] [Achtung] Automatische Antwort: Depot',
       '[SPAM] Automatische Antwort: Sparplan',
       '***SPAM*** Automatische Antwort: Sparplan',
       '[Ticket#2026120110000123] Automatische Antwort: Depot',
@@ -45,11 +48,13 @@ describe('automatedKind', () => {
     }
   });
 
-  it("takes the words customers start subjects with too only with another sign: Auto-Submitted, or a receipt's text", () => {
+  it("takes the words customers start subjects with too only with another sign: Auto-Submitted auto-replied, or a receipt's text", () => {
     const words = ['Out of Office: Sparplan', 'Out-of-Office: Sparplan', 'Abwesenheitsnotiz: Freistellungsauftrag', 'Auto-Reply: Login', 'AutoReply: Login', 'Read: Your order', 'Gelesen: Ihre Nachricht vom 03.12.2026'];
     for (const subject of words) {
       expect(automatedKind({ subject, from: 'kunde@mail.example' }), subject).toBeUndefined();
-      expect(automatedKind({ subject, from: 'kunde@mail.example', autoSubmitted: 'auto-generated' }), subject).toBe('auto_reply');
+      // auto-generated (web forms send customers' requests with it), blank or false are no sign.
+      for (const autoSubmitted of ['auto-generated', '', ' ', 'false']) expect(automatedKind({ subject, from: 'kunde@mail.example', autoSubmitted }), `${subject} ${autoSubmitted}`).toBeUndefined();
+      expect(automatedKind({ subject, from: 'kunde@mail.example', autoSubmitted: 'auto-replied' }), subject).toBe('auto_reply');
     }
     expect(automatedKind({ subject: 'Gelesen: Ihr Depot', from: 'kunde@mail.example', body: RECEIPT_BODY })).toBe('auto_reply');
     expect(automatedKind({ subject: 'Read: Your order', body: 'Your message\n\n  To: Service\n  Subject: Your order\n\nwas read on Wednesday, December 3, 2026 9:14:02 AM (UTC+01:00).' })).toBe('auto_reply');
@@ -66,7 +71,8 @@ describe('automatedKind', () => {
     expect(automatedKind({ subject: 'Undeliverable: Ihr Freistellungsauftrag', from: 'Microsoft Outlook <postmaster@bank.example>' })).toBe('delivery_failure');
     expect(automatedKind({ subject: 'Unzustellbar: Ihr Freistellungsauftrag', from: 'postmaster@bank.example' })).toBe('delivery_failure');
     expect(automatedKind({ from: 'Mail System <postmaster@mx.example>' })).toBe('delivery_failure');
-    expect(automatedKind({ subject: 'Unzustellbar: Ihr Freistellungsauftrag', autoSubmitted: 'auto-generated' })).toBe('delivery_failure');
+    expect(automatedKind({ subject: 'Unzustellbar: Ihr Freistellungsauftrag', autoSubmitted: 'auto-replied' })).toBe('delivery_failure');
+    expect(automatedKind({ subject: 'Unzustellbar: Brief mit neuer PIN', autoSubmitted: 'auto-generated' })).toBeUndefined();
     expect(automatedKind({ subject: 'DELIVERY FAILURE: User kunde not listed in Domino Directory', from: 'Mail Router <postmaster@notes.example>' })).toBe('delivery_failure');
     // parseEml's reading of a delivery report (multipart/report of report-type delivery-status).
     expect(automatedKind({ subject: 'Nondelivery notification', autoSubmitted: 'auto-replied (delivery-status)' })).toBe('delivery_failure');
@@ -80,6 +86,7 @@ describe('automatedKind', () => {
     expect(automatedKind({ subject: 'Warning: message 1tXyzA-0001Ab-2C delayed 24 hours', from: 'Mailer-Daemon@mx.example' })).toBe('auto_reply');
     expect(automatedKind({ subject: 'Zugestellt: Ihr Kontoauszug', from: 'Microsoft Outlook <postmaster@bank.example>' })).toBe('auto_reply');
     expect(automatedKind({ subject: 'Zustellung verzögert: Ihr Kontoauszug', from: 'postmaster@bank.example' })).toBe('auto_reply');
+    expect(automatedKind({ subject: 'Warning: could not send message for past 4 hours', from: 'MAILER-DAEMON@mx.example' })).toBe('auto_reply');
     expect(automatedKind({ subject: 'Delivery Status Notification', autoSubmitted: 'auto-replied (delivery-status; delayed)' })).toBe('auto_reply');
   });
 
@@ -122,6 +129,10 @@ describe('automatedKind', () => {
       expect(automatedKind({ subject, from: 'kunde@mail.example', body: 'Bitte helfen Sie mir.' }), subject).toBeUndefined();
     }
     expect(automatedKind({ subject: 'Bitte Lastschrift zurückgeben', from: 'Bäckerei Müller <postmaster@baeckerei-mueller.example>' })).toBeUndefined();
+    // That firm's out-of-office reply is an auto-reply, not a bounce; its forward no notice.
+    expect(automatedKind({ subject: 'Automatische Antwort: Ihre Lastschrift', from: 'Bäckerei Müller <postmaster@baeckerei-mueller.example>', autoSubmitted: 'auto-replied' })).toBe('auto_reply');
+    expect(automatedKind({ subject: 'Weitergeleitet: Rechnung', from: 'postmaster@baeckerei-mueller.example' })).toBeUndefined();
+    expect(automatedKind({ subject: 'Auto: mein Berater ist abwesend, wer hilft?', from: 'kunde@mail.example' })).toBeUndefined();
     expect(automatedKind({ subject: 'Hinweis', from: 'postmaster@bank.example' })).toBeUndefined();
     expect(automatedKind({ from: 'postmaster.fan@mail.example' })).toBeUndefined();
     // The address decides, not the name shown.

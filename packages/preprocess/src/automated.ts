@@ -13,9 +13,10 @@ export const AUTOMATED_KINDS = ['auto_reply', 'delivery_failure'] as const satis
 // Subjects come in two sorts. The templates of automatic replies and reports that no customer starts a subject with
 // (`Automatische Antwort:`, `Undelivered Mail Returned to Sender`) are enough alone. Words a customer may well start
 // with (`Gelesen: Ihre AGB - ich widerspreche`, `Unzustellbar: Brief mit neuer PIN`, `Out of office: please block my
-// card`, `Zustellung verzögert: wo bleibt meine Karte?`) count only with another sign: a mail system's sender, an
-// Auto-Submitted value, or (read receipts) a receipt's text. A reply to either (`AW: Automatische Antwort: ...`) is a
-// person's email: both match the subject's start only.
+// card`, `Zustellung verzögert: wo bleibt meine Karte?`) count only with another sign: a mail system's sender, or (read
+// receipts) a receipt's text; `Auto-Submitted: auto-replied` is one alone. `auto-generated` is none (web forms send
+// customers' requests with it). A reply to either (`AW: Automatische Antwort: ...`) is a person's email: both match
+// the subject's start only.
 
 /** Automatic replies' templates (Outlook, Exchange, GMX and WEB.DE, Apple Mail's rules, Notes, Thunderbird). */
 const AUTO_REPLY_TEMPLATE = new RegExp(
@@ -28,21 +29,19 @@ const AUTO_REPLY_TEMPLATE = new RegExp(
   'i',
 );
 
-/** Notes/Domino's automatic reply (`AUTO: Max Mustermann ist außer Haus`): `AUTO:`, then its away phrase (`AUTO: Kredit für Neuwagen` is a car). */
-const NOTES_AUTO_REPLY = /^AUTO:\s.*\b(?:is out of the office|ist außer Haus|ist abwesend|ist nicht im Büro)/i;
+/**
+ * Notes/Domino's automatic reply (`AUTO: Max Mustermann ist außer Haus`): `AUTO:` in capitals, then its away phrase
+ * (`AUTO: Kredit für Neuwagen` is a car, and so is `Auto: ...`).
+ */
+const NOTES_AUTO_REPLY = /^AUTO:\s/;
+const NOTES_AWAY = /\b(?:is out of the office|ist außer haus|ist abwesend|ist nicht im büro)/i;
 
-/** Words that start automatic replies' and read receipts' subjects, and customers' too: only with another sign. */
-const AUTO_REPLY_WORDS = new RegExp(
-  String.raw`^(?:(?:out[- ]of[- ](?:the )?office|abwesenheitsnotiz|abwesenheitsmeldung|auto[- ]?reply|auto[- ]?response|AUTO)\s*[:：]|` +
-    String.raw`(?:gelesen|nicht gelesen|read|not read|lu|letto|le[ií]do|gelezen)\s*[:：])`,
-  'i',
-);
 /** A read receipt's subject (Outlook's `Gelesen:`): taken with its text (`... wurde am 03.12.2026 09:14 gelesen.`). */
 const READ_RECEIPT_WORDS = /^(?:gelesen|nicht gelesen|read|not read|lu|letto|le[ií]do|gelezen)\s*[:：]/i;
 const READ_RECEIPT_TEXT = /\bwurde am\b[^\n]{0,200}\b(?:gelesen|ungelesen gelöscht)\b|\bwas read on\b|\bwas deleted without being read\b|\bThis is a Return Receipt for the mail\b|\ba été lu(?:e)? le\b/i;
 
 /** Notices that mail is on its way or arrived, not failed: from a mail system, an `auto_reply`. */
-const DELIVERY_NOTICE = /^(?:(?:delivery delayed|zustellung verzögert|zugestellt|delivered|relayed|weitergeleitet)\s*[:：]|warning: message \S+ delayed\b|delivery status notification \(delay\)|benachrichtigung zum übermittlungsstatus \(verzögerung\)|delayed mail \(still being retried\))/i;
+const DELIVERY_NOTICE = /^(?:(?:delivery delayed|zustellung verzögert|zugestellt|delivered|relayed)\s*[:：]|warning: message \S+ delayed\b|warning: could not send message for past\b|delivery status notification \(delay\)|benachrichtigung zum übermittlungsstatus \(verzögerung\)|delayed mail \(still being retried\))/i;
 
 /** Delivery reports' templates (Postfix, Gmail, Exim's whole subject). */
 const FAILURE_TEMPLATE = /^(?:undelivered mail returned to sender\s*$|delivery status notification \(failure\)|benachrichtigung zum übermittlungsstatus \(fehler\)|mail delivery failed: returning message to sender\s*$)/i;
@@ -72,7 +71,10 @@ function addressOf(from: string): string {
   return (m ? m[1] : from).trim();
 }
 
-/** Whether the sender is a mail system: its address, or `postmaster@` with a system's name or another sign of one. */
+/**
+ * Whether the sender is a mail system: its address, or `postmaster@` (a small firm's only mailbox, maybe) with a
+ * system's name or a report's subject.
+ */
 function fromMailSystem(from: unknown, otherSign: boolean): boolean {
   if (typeof from !== 'string') return false;
   const address = addressOf(from);
@@ -91,24 +93,24 @@ export function automatedKind(email: Pick<Email, 'subject' | 'from' | 'autoSubmi
   const { from, autoSubmitted } = email;
   // Fields may be null as callers of predict send them (null is absent).
   const subject = typeof email.subject === 'string' ? withoutTags(email.subject) : '';
-  const submitted = typeof autoSubmitted === 'string' && !/^\s*no\b/i.test(autoSubmitted) ? autoSubmitted : undefined;
-  const replied = submitted !== undefined && AUTO_REPLIED.test(submitted);
-  if (replied && DELIVERY_REPORT.test(submitted)) return DELIVERY_REPORT_NOT_FAILED.test(submitted) ? 'auto_reply' : 'delivery_failure';
+  // Only `auto-replied` (RFC 3834, and parseEml's reading of a report) says a program answered.
+  const replied = typeof autoSubmitted === 'string' && AUTO_REPLIED.test(autoSubmitted);
+  if (replied && DELIVERY_REPORT.test(autoSubmitted)) return DELIVERY_REPORT_NOT_FAILED.test(autoSubmitted) ? 'auto_reply' : 'delivery_failure';
   const failureWords = FAILURE_WORDS.test(subject) || /^DELIVERY FAILURE:/.test(subject);
   const notice = DELIVERY_NOTICE.test(subject);
-  if (fromMailSystem(from, submitted !== undefined || failureWords || notice || FAILURE_TEMPLATE.test(subject))) return notice ? 'auto_reply' : 'delivery_failure';
-  if (FAILURE_TEMPLATE.test(subject) || (failureWords && submitted !== undefined)) return 'delivery_failure';
-  if (replied || AUTO_REPLY_TEMPLATE.test(subject) || NOTES_AUTO_REPLY.test(subject)) return 'auto_reply';
-  if (submitted !== undefined && (AUTO_REPLY_WORDS.test(subject) || notice)) return 'auto_reply';
+  if (fromMailSystem(from, failureWords || notice || FAILURE_TEMPLATE.test(subject))) return notice ? 'auto_reply' : 'delivery_failure';
+  if (FAILURE_TEMPLATE.test(subject) || (failureWords && replied)) return 'delivery_failure';
+  if (replied || AUTO_REPLY_TEMPLATE.test(subject) || (NOTES_AUTO_REPLY.test(subject) && NOTES_AWAY.test(subject))) return 'auto_reply';
   if (READ_RECEIPT_WORDS.test(subject) && typeof email.body === 'string' && READ_RECEIPT_TEXT.test(email.body.slice(0, 2_000))) return 'auto_reply';
   return undefined;
 }
 
 /**
- * A tag a spam filter or ticket system puts before a subject: `[SPAM]`, `[Possible Spam]`, `***SPAM***`, `[#12345]`,
+ * A tag a spam filter, gateway or ticket system puts before a subject: `[SPAM]`, `[Possible Spam]`, `***SPAM***`,
+ * `[CAUTION: External Email]`, `[Externe Nachricht]`, `[WARNUNG: Externer Absender]`, `[#12345]`,
  * `[Ticket#2026120110000123]`; not a customer's own (`[WICHTIG]`, `[DRINGEND]`).
  */
-const BRACKET_TAG = /^(?:\[[^\]\n]{0,30}\bspam\b[^\]\n]{0,30}\]|\*+\s*spam\s*\*+|\[\s*(?:(?:ticket|case|vorgang|fall|ref|req|incident|anfrage)\s*)?(?:#|nr\.?|no\.?)?\s*:?\s*[\w-]{0,10}\d[\w-]{0,30}\])\s*/i;
+const BRACKET_TAG = /^(?:\[[^\]\n]{0,30}\b(?:spam|extern\w*|caution|warnung|achtung|vorsicht|suspicious)\b[^\]\n]{0,30}\]|\*+\s*spam\s*\*+|\[\s*(?:(?:ticket|case|vorgang|fall|ref|req|incident|anfrage)\s*)?(?:#|nr\.?|no\.?)?\s*:?\s*[\w-]{0,10}\d[\w-]{0,30}\])\s*/i;
 
 /**
  * The subject without the tags a receiving gateway, spam filter or ticket system puts before it (`[EXTERNAL] Automatic

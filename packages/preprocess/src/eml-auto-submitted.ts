@@ -18,7 +18,8 @@ export function autoSubmittedOf(headers: readonly { key: string; value: string }
   const value = (name: string): string | undefined => headers.find((h) => h.key === name)?.value?.trim();
   const contentType = value('content-type') ?? '';
   if (/^multipart\/report\s*(?:;|$)/i.test(contentType)) {
-    const type = parameter(contentType, 'report-type')?.value.trim().toLowerCase();
+    // RFC 6533's global- forms (reports of mail to addresses with umlauts) read as the plain ones.
+    const type = parameter(contentType, 'report-type')?.value.trim().toLowerCase().replace(/^global-/, '');
     if (type === 'delivery-status') {
       const notFailed = deliveryActions.length > 0 && deliveryActions.every((a) => NOT_FAILED.has(a));
       return notFailed ? `auto-replied (delivery-status; ${deliveryActions[0]})` : 'auto-replied (delivery-status)';

@@ -110,6 +110,10 @@ describe('parseEml: messages whose text is not read', () => {
     const delayed = await parseEml(dsn('delayed'));
     expect([delayed.autoSubmitted, automatedKind(delayed)]).toEqual(['auto-replied (delivery-status; delayed)', 'auto_reply']);
     expect(automatedKind(await parseEml(dsn('delivered', 'relayed')))).toBe('auto_reply');
+    // RFC 6533's global reports (mail to an address with umlauts) alike.
+    const global = (...actions: string[]) => dsn(...actions).replace('report-type=delivery-status', 'report-type=global-delivery-status').replace('message/delivery-status', 'message/global-delivery-status');
+    expect((await parseEml(global('failed'))).autoSubmitted).toBe('auto-replied (delivery-status)');
+    expect((await parseEml(global('delayed'))).autoSubmitted).toBe('auto-replied (delivery-status; delayed)');
     const mixed = await parseEml(dsn('delayed', 'failed'));
     expect([mixed.autoSubmitted, automatedKind(mixed)]).toEqual(['auto-replied (delivery-status)', 'delivery_failure']);
   });

@@ -107,7 +107,6 @@ function defaultSplit(task: string): SplitConfig {
   return { kind: 'stratified', on: task, testShare: 0.2, validShare: 0.1, seed: 0 };
 }
 
-/** Which task's label names the queue an email is routed to. */
 /**
  * Per kind of automated mail (`automatedKind`), the CRM queue it is routed to instead of manual triage (`auto_reply`:
  * out-of-office replies and receipts, which a CRM may close; `delivery_failure`: bounces, to check an address).

@@ -316,8 +316,14 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         }
       }
       // Automated mail (marked when predicted) is scored by no one: training leaves it out and serving routes it as such.
+      // The predictions kept beside the report (--model) keep every line, as predict writes them.
+      const predictedLines = lines;
       const personal = withoutAutomatedMail(lines);
       if (personal.warning !== undefined) {
+        if (personal.lines.length === 0) {
+          const all = lines.length === 1 ? 'the only line is' : `all ${lines.length} lines are`;
+          throw new UsageError(`${all} automated mail (auto-replies, bounces: marked automated when predicted): there is nothing to score; evaluate on customers' mail`);
+        }
         ctx.stderr.write(safeLines(`warning: ${personal.warning}\n`));
         warnings.push(personal.warning);
         lines = personal.lines;
@@ -356,7 +362,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           if (flags.model !== undefined) {
             // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
             // In chunks, as predict writes them: one string of every line can pass V8's string limit.
-            await writeFileAtomicChunks(path.join(dir, 'predictions.jsonl'), untilAborted(predictionLineChunks(lines, undefined, { parsed: true }), signal));
+            await writeFileAtomicChunks(path.join(dir, 'predictions.jsonl'), untilAborted(predictionLineChunks(predictedLines, undefined, { parsed: true }), signal));
             extraFiles += 1;
           }
           files = await writeEvaluationReport(dir, report, {

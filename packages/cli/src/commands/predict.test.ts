@@ -63,6 +63,14 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
     const metrics = JSON.parse(readFileSync(path.join(report, 'metrics.json'), 'utf8')) as { lines: number; warnings: string[] };
     expect(metrics.lines).toBe(30);
     expect(metrics.warnings).toContainEqual(expect.stringContaining('1 of these 31 lines are automated mail'));
+    // With --model, the predictions kept beside the report are every line, as predict writes them.
+    const withModel = await run(['evaluate', '--model', 'champion', '--data', 'with-ooo.csv', '--out', 'ooo-model-report']);
+    expect(withModel.code, withModel.stderr).toBe(0);
+    expect(parsePredictionLines(readFileSync(path.join(dir, 'ooo-model-report', 'predictions.jsonl'), 'utf8')).map((l) => l.id)).toContain('ooo-1');
+    // Nothing but automated mail: nothing to score, said as such.
+    writeFileSync(path.join(dir, 'only-ooo.jsonl'), `${JSON.stringify(lines.find((l) => l.id === 'ooo-1'))}\n`);
+    const only = await run(['evaluate', '--predictions', 'only-ooo.jsonl', '--out', 'only-report']);
+    expect([only.code, only.stderr]).toEqual([2, expect.stringContaining('the only line is automated mail (auto-replies, bounces: marked automated when predicted): there is nothing to score')]);
   }, 60_000);
 
   it('says when the rows of --data repeat ids (the same export given twice), and predicts every row all the same', async () => {

@@ -108,7 +108,7 @@ export const RequestEmailSchema = z
       .nullish()
       .openapi({
         description:
-          "The message's Auto-Submitted header (RFC 3834), if the CRM has it: auto-replied marks the email automated (route reason automated), as a mail system's sender or an automatic reply's subject does; any value but no also lets words a customer may start a subject with count (Out of Office:, Gelesen:, Undeliverable:), which alone do not",
+          "The message's Auto-Submitted header (RFC 3834), if the CRM has it: auto-replied marks the email automated (route reason automated), as a mail system's sender or an automatic reply's subject does; auto-generated alone does not (web forms send customers' requests with it)",
         example: 'auto-replied',
       }),
     attachmentNames: EmailSchema.shape.attachmentNames
@@ -276,7 +276,7 @@ export const ClassifiedEmailSchema = EmailPredictionSchema.extend({
   truncated: EmailPredictionSchema.shape.truncated.describe('True when text was cut before classification: a field over the text limit, or more text after cleaning than the model reads (a warning says which)'),
   noText: EmailPredictionSchema.shape.noText.describe(`True when nothing was left to classify after cleaning (empty, markup only, a quoted reply only): the labels are guesses, every task abstains and the route is ${MANUAL_TRIAGE}`),
   automated: EmailPredictionSchema.shape.automated.describe(
-    "Set when no person wrote the email: auto_reply (an out-of-office or other automatic reply, a read receipt, a delay or delivery notice: Auto-Submitted auto-replied, or such a subject) or delivery_failure (a mail system's report of mail it could not deliver: its sender, its report, or its subject with such a sender or Auto-Submitted). The route's reason is then automated; the labels are still the model's",
+    "Set when no person wrote the email: auto_reply (an out-of-office or other automatic reply, a read receipt, a delay or delivery notice: Auto-Submitted auto-replied, or such a subject) or delivery_failure (a mail system's report of mail it could not deliver: its sender, its report, or its subject: a report's template alone, a report's words with such a sender or Auto-Submitted auto-replied). The route's reason is then automated; the labels are still the model's",
   ),
   /** Quote it in feedback; also the key of the stored prediction record. */
   predictionId: z.string().openapi({ format: 'uuid', description: 'The id of this prediction (a UUID): quote it in /v1/feedback' }),

@@ -46,7 +46,7 @@ export function createServingMetrics(): ServingMetrics {
   const predictions = registry.register(new Counter('mailroute_predictions_total', 'Predicted labels by task and label (automated emails aside).'));
   const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold (automated emails aside).'));
   const truncations = registry.register(new Counter('mailroute_truncated_emails_total', 'Emails cut before classification: over the text limit, or more clean text than the model reads.'));
-  const routes = registry.register(new Counter('mailroute_routes_total', 'Emails by the reason of their route: confident (to a queue), low_confidence, no_queue, automated (manual triage).'));
+  const routes = registry.register(new Counter('mailroute_routes_total', 'Emails by the reason of their route: confident (to a queue), low_confidence and no_queue (manual triage), automated (manual triage or the routing\'s queue for the kind).'));
   const automated = registry.register(new Counter('mailroute_automated_emails_total', 'Emails answered as automated, by kind: auto_reply (out-of-office, read receipts, delay notices), delivery_failure (bounces).'));
   const modelInfo = registry.register(new Gauge('mailroute_model_info', 'The model being served (value 1).'));
   const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result.'));
