@@ -53,7 +53,8 @@ export function withAutomatedRoute<P extends Pick<EmailPrediction, 'route' | 'au
     if (prediction.automated === undefined && prediction.route.reason !== 'automated') return prediction;
     delete prediction.automated;
     const queueTask = routing?.queueTask;
-    prediction.route = queueTask === undefined ? { queue: MANUAL_TRIAGE, reason: 'low_confidence' } : routeFromPredictions(prediction.tasks, { queueTask, ...(routing?.abstainTasks ? { abstainTasks: routing.abstainTasks } : {}) });
+    if (queueTask === undefined) prediction.route = { queue: MANUAL_TRIAGE, reason: 'low_confidence' };
+    else prediction.route = routeFromPredictions(prediction.tasks, { queueTask, ...(routing?.abstainTasks ? { abstainTasks: routing.abstainTasks } : {}) });
     return prediction;
   }
   prediction.route = { queue: routing?.automatedQueues?.[kind] ?? MANUAL_TRIAGE, reason: 'automated' };

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AUTOMATED_MAIL, manySeenInTraining, PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
+import { automatedKind } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, type DatasetRow } from '../data/dataset.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
@@ -13,7 +14,6 @@ import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { prepareInputs } from './train-from-config.js';
 import { badRowsWarning } from './bad-rows.js';
 import { skippedLabelWarnings } from '../data/renamed-labels.js';
-import { automatedKind } from '@mailroute/preprocess';
 
 export interface PredictDatasetOptions {
   /** A registry id, `champion`, or an artifact directory. */
