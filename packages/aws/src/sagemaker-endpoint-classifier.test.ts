@@ -51,6 +51,21 @@ describe('SageMakerEndpointClassifier', () => {
     expect(asked).toEqual(['ngram-bag-8']); // ngram-bag-7's came with the classifier
   });
 
+  it('says how each model routes by its id (routingFor), whichever answered last', () => {
+    const routing = (queue: string) => ({ queueTask: 'queue', abstainTasks: ['queue'], thresholds: {}, automatedQueues: { auto_reply: queue } });
+    const classifier = new SageMakerEndpointClassifier({
+      client,
+      endpointName: 'mailroute-dev',
+      modelId: 'ngram-bag-7',
+      tasks: [{ name: 'queue', labels: ['payments'] }],
+      routingOf: (id) => (id === 'ngram-bag-8' ? routing('auto_8') : id === 'ngram-bag-7' ? routing('auto_7') : undefined),
+    });
+    expect(classifier.routingFor('ngram-bag-8')?.automatedQueues).toEqual({ auto_reply: 'auto_8' });
+    expect(classifier.routingFor('ngram-bag-7')?.automatedQueues).toEqual({ auto_reply: 'auto_7' });
+    expect(classifier.routing?.automatedQueues).toEqual({ auto_reply: 'auto_7' });
+    expect(classifier.routingFor('other')).toBeUndefined();
+  });
+
   it('sends { emails } as JSON and returns the results in order', async () => {
     sm.on(InvokeEndpointCommand).callsFake((input) => {
       const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id: string }[] };

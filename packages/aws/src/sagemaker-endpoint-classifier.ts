@@ -118,6 +118,11 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
     return this.options.routingOf?.(this.tasksModelId);
   }
 
+  /** How the model of that id routes (`routingOf`): the chunks of one request may be answered by two variants. */
+  routingFor(modelId: string): ServedRouting | undefined {
+    return this.options.routingOf?.(modelId);
+  }
+
   /** Asks the endpoint which model serves (one small call) and takes that model's tasks: for a cold start. */
   async refresh(): Promise<void> {
     await this.invoke([{ id: 'mailroute-canary', subject: 'canary', body: 'canary' }]);

@@ -15,6 +15,11 @@ export interface EmailClassifier {
   /** How its answers are routed (the manifest's): absent where the classifier does not know it (a manifest that does not say). */
   readonly routing?: ServedRouting;
   /**
+   * How the model of that id routes, for a classifier whose answers can come from several models (an endpoint's
+   * variants during a canary): each answer is routed by the model that made it. Absent: `routing` serves all.
+   */
+  routingFor?(modelId: string): ServedRouting | undefined;
+  /**
    * The text the model reads of an email (`prepareModelInput` of the fields its training config read): what
    * `--store-text` keeps, so a model retrained on it reads what this one read. Absent where the classifier does not
    * know its config (an endpoint's): every field is read then.

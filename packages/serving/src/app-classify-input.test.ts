@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authed, json, jsonRequest, KEYS, testAppBuilder } from './test-support/harness.js';
 import { invoiceEmail } from './test-support/route-helpers.js';
+import { createFakeClassifier } from './test-support/fake-classifier.js';
 
 const build = testAppBuilder();
 
@@ -13,6 +14,22 @@ describe('POST /v1/classify', () => {
       for (const [method, operation] of Object.entries(operations)) if (!operation.responses['403']) missing.push(`${method} ${route}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('routes each answer by the model that made it (an endpoint whose variants answer the chunks of one request)', async () => {
+    const classifier = createFakeClassifier();
+    const predict = classifier.predict.bind(classifier);
+    // Two variants answer alternately; each routes out-of-office replies to a queue of its own.
+    classifier.predict = async (emails) => (await predict(emails)).map((p, i) => ({ ...p, modelId: i % 2 === 0 ? 'variant-a' : 'variant-b' }));
+    const queues: Record<string, string> = { 'variant-a': 'auto_a', 'variant-b': 'auto_b' };
+    classifier.routingFor = (id) => ({ queueTask: 'queue', abstainTasks: ['queue'], thresholds: {}, automatedQueues: { auto_reply: queues[id] } });
+    const { app } = await build({ classifier });
+    const reply = { subject: 'Automatic reply: Your invoice', body: 'I am out of the office.' };
+    const { predictions } = await json(await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'a', ...reply }, { id: 'b', ...reply }] })));
+    expect(predictions.map((p: { modelId: string; route: { queue: string } }) => [p.modelId, p.route.queue])).toEqual([
+      ['variant-a', 'auto_a'],
+      ['variant-b', 'auto_b'],
+    ]);
   });
 
   it('names the fields it does not read, with the field probably meant, and classifies without them', async () => {

@@ -187,7 +187,9 @@ export async function classifyEmails(
       if (p.truncated === true) (unread ??= []).push(i);
       // Answered as the model gave it, plus the caller's email id and the id to quote in feedback; an automated email's
       // route set here too, so that it holds whatever made the prediction (an endpoint image older than this server).
-      return withAutomatedRoute(Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {}), input[i], lease.classifier.routing);
+      // Routed by the model that made the answer (an endpoint's chunks may come from two variants), else the served one's routing.
+      const routing = lease.classifier.routingFor?.(p.modelId) ?? lease.classifier.routing;
+      return withAutomatedRoute(Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {}), input[i], routing);
     });
     if (abandoned()) return { modelId, predictions: out };
     const records = out.map((p, i) => {
