@@ -4,11 +4,6 @@ import { EmailPredictionSchema, MANUAL_TRIAGE, RouteSchema, type EmailClassifier
 import { parseReceivedTime, type Email } from '@mailroute/preprocess';
 import { EndpointFailedError, EndpointInvocationError, EndpointResponseError, EndpointUnavailableError } from './errors.js';
 
-/**
- * The body the serving container's `POST /invocations` returns (serving's ClassifyResponse:
- * `{ modelId, predictions, warnings? }`; each prediction also carries the container's `predictionId`,
- * which is dropped here: the API Lambda records its own predictions).
- */
 const REASON = RouteSchema.shape.reason;
 const AUTOMATED = EmailPredictionSchema.shape.automated;
 
@@ -24,7 +19,6 @@ const EndpointPredictionSchema = EmailPredictionSchema.extend({
     .transform((kind) => (AUTOMATED.safeParse(kind).success ? (kind as EmailPrediction['automated']) : undefined)),
 });
 
-
 /** The route's reason if this version knows it; else `low_confidence` for manual triage, `confident` for a queue. */
 function knownReason(route: { queue: string; reason: string }): EmailPrediction['route']['reason'] {
   const known = REASON.safeParse(route.reason);
@@ -32,6 +26,11 @@ function knownReason(route: { queue: string; reason: string }): EmailPrediction[
   return route.queue === MANUAL_TRIAGE ? 'low_confidence' : 'confident';
 }
 
+/**
+ * The body the serving container's `POST /invocations` returns (serving's ClassifyResponse:
+ * `{ modelId, predictions, warnings? }`; each prediction also carries the container's `predictionId`,
+ * which is dropped here: the API Lambda records its own predictions).
+ */
 export const InvocationsResponseSchema = z.object({
   modelId: z.string(),
   predictions: z.array(EndpointPredictionSchema),

@@ -321,7 +321,7 @@ export function assemblePredictions(manifest: Manifest, emails: readonly Assembl
       const p = taskPrediction(scored.probs[task.name], task.labels, task.threshold, topK, i * task.labels.length);
       tasks[task.name] = noText ? { ...p, abstained: true } : p;
     }
-    // No person wrote it (an auto-reply, a bounce): manual triage whatever the model says, which the CRM can close.
+    // No person wrote it (an auto-reply, a bounce): manual triage, or the routing's queue for its kind, whatever the model says.
     const prediction: EmailPrediction = withAutomatedRoute({ tasks, route: routeFromPredictions(tasks, manifest.routing), modelId: manifest.modelId }, email, manifest.routing);
     if (scored.languages[i] !== undefined) prediction.language = scored.languages[i];
     if (email.id != null) prediction.id = email.id;

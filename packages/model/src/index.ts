@@ -6,6 +6,7 @@ export { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, OnnxRun
 export {
   ManifestSchema,
   ManifestTaskSchema,
+  AutomatedQueuesSchema,
   OnnxSpecSchema,
   MANIFEST_SCHEMA_VERSION,
   MANIFEST_FILE,

@@ -53,6 +53,9 @@ export const OnnxSpecSchema = z.object({
 });
 export type OnnxSpec = z.infer<typeof OnnxSpecSchema>;
 
+/** Per kind of automated mail, the queue a model routes it to (its training config's `routing.automatedQueues`). */
+export const AutomatedQueuesSchema = z.object({ auto_reply: z.string().min(1).optional(), delivery_failure: z.string().min(1).optional() });
+
 /** The model artifact's manifest (`manifest.json`), versioned by `schemaVersion`. */
 export const ManifestSchema = z
   .object({
@@ -68,7 +71,7 @@ export const ManifestSchema = z
     routing: z.object({
       queueTask: z.string().min(1),
       abstainTasks: z.array(z.string()).optional(),
-      automatedQueues: z.object({ auto_reply: z.string().min(1).optional(), delivery_failure: z.string().min(1).optional() }).optional(),
+      automatedQueues: AutomatedQueuesSchema.optional(),
     }),
     featurizer: FeaturizerSpecSchema,
     onnx: OnnxSpecSchema,

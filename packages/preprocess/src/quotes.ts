@@ -287,9 +287,9 @@ function opensMessage(lines: readonly string[], j: number, isDevice: DeviceTest)
 export function splitQuotes(lines: readonly string[], options: { forwards?: boolean; isDevice?: DeviceTest } = {}): QuoteSplit {
   const isDevice = options.isDevice ?? isDeviceLine;
   const marks = markLines(lines, isDevice);
+  if (marks.every((m) => m === 'text' || m === 'empty')) return { kept: lines, quoted: [], marks };
   let inlineEnd = inlineReplyEnd(marks);
   if (inlineEnd >= 0 && marks[inlineEnd] === 'forward' && options.forwards === false) inlineEnd = lines.length;
-  if (marks.every((m) => m === 'text' || m === 'empty')) return { kept: lines, quoted: [], marks };
   if (inlineEnd >= 0) {
     // The answers stay whole, with the questions they answer (and the reply header, as other parsers keep it); an
     // older thread under them goes.

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { classifierTasks, servedRouting, type ClassifierTask, type Manifest, type ServedRouting } from '@mailroute/model';
+import { AutomatedQueuesSchema, classifierTasks, servedRouting, type ClassifierTask, type Manifest, type ServedRouting } from '@mailroute/model';
 import { trainingDistributionOf } from '@mailroute/serving';
 import { RegistryArtifactError } from '../errors.js';
 import { readObjectText } from '../s3-objects.js';
@@ -14,7 +14,7 @@ const TasksManifestSchema = z.looseObject({
     .looseObject({
       queueTask: z.string(),
       abstainTasks: z.array(z.string()).optional(),
-      automatedQueues: z.object({ auto_reply: z.string().min(1).optional(), delivery_failure: z.string().min(1).optional() }).optional().catch(undefined),
+      automatedQueues: AutomatedQueuesSchema.optional().catch(undefined),
     })
     .optional(),
 });

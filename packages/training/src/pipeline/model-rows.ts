@@ -43,19 +43,18 @@ export function prepareModelRows(all: readonly DatasetRow[], featurizer: TextRea
   const out: ModelRows = { rows: [], inputs: [], keys: [], noText: 0, noTextAt: [], automated: 0, automatedAt: [], at: new Map() };
   const step = Math.max(1, Math.floor(all.length / 20));
   for (let i = 0; i < all.length; i++) {
-    if (automatedKind(all[i].email) !== undefined) {
+    const row = all[i];
+    // Automated rows are left out before cleaning; the others when no text the model reads is left.
+    const input = automatedKind(row.email) === undefined ? prepareModelInput(row.email) : undefined;
+    if (input === undefined) {
       out.automated += 1;
-      if (out.automatedAt.length < 5) out.automatedAt.push(`${all[i].file}:${all[i].line}`);
-      if ((i + 1) % step === 0 || i + 1 === all.length) onProgress?.(i + 1, all.length, 'clean');
-      continue;
-    }
-    const input = prepareModelInput(all[i].email);
-    if (!readsText(input.text, featurizer)) {
+      if (out.automatedAt.length < 5) out.automatedAt.push(`${row.file}:${row.line}`);
+    } else if (!readsText(input.text, featurizer)) {
       out.noText += 1;
-      if (out.noTextAt.length < 5) out.noTextAt.push(`${all[i].file}:${all[i].line}`);
+      if (out.noTextAt.length < 5) out.noTextAt.push(`${row.file}:${row.line}`);
     } else {
-      out.at.set(all[i], out.rows.length);
-      out.rows.push(all[i]);
+      out.at.set(row, out.rows.length);
+      out.rows.push(row);
       out.inputs.push(input);
       out.keys.push(normaliseText(input.text));
     }
