@@ -22,5 +22,8 @@ describe('toStoreError', () => {
       expect(mapped).toBeInstanceOf(StoreError);
       expect(mapped).toMatchObject({ code: 'STORE_FAILED', status: 500 });
     }
+    // A socket error is named by its code (a plain Error's name says nothing), an SDK error by its name.
+    expect(toStoreError(withCode('ENOTFOUND'), 'the scan').message).toBe('DynamoDB failed the scan (ENOTFOUND)');
+    expect(toStoreError(Object.assign(named('CredentialsProviderError'), { code: 'X' }), 'the scan').message).toBe('DynamoDB failed the scan (CredentialsProviderError)');
   });
 });

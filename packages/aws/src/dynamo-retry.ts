@@ -39,7 +39,8 @@ const UNAVAILABLE = new Set([
 export function toStoreError(error: unknown, what: string): ServingError {
   if (error instanceof ServingError) return error;
   const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
-  const label = typeof name === 'string' ? name : 'unknown error';
+  // Node's socket errors are plain `Error`s: their `code` (ENOTFOUND) says what happened.
+  const label = typeof code === 'string' && (name === 'Error' || name === undefined) ? code : typeof name === 'string' ? name : 'unknown error';
   if (typeof code === 'string' && UNAVAILABLE.has(code)) return new StoreUnavailableError(`DynamoDB could not be reached for ${what} (${code}); retry shortly`, { cause: error });
   if (UNAVAILABLE.has(label)) return new StoreUnavailableError(`DynamoDB refused ${what} (${label}); retry shortly`, { cause: error });
   return new StoreError(`DynamoDB failed ${what} (${label})`, {}, { cause: error });

@@ -106,21 +106,29 @@ export async function withFeedback(table: DynamoStoreTable, predictions: readonl
 
 async function feedbackFor(table: DynamoStoreTable, emailIds: string[]): Promise<Map<string, FeedbackRecord>> {
   const found = new Map<string, FeedbackRecord>();
-  for (let i = 0; i < emailIds.length; i += BATCH_GET_LIMIT) {
-    let keys: Record<string, unknown>[] | undefined = emailIds.slice(i, i + BATCH_GET_LIMIT).map(feedbackKey);
-    // Retry what DynamoDB leaves unprocessed under throttling, with backoff; never drop it: missing
-    // feedback would skew the live quality figures without a word.
-    for (let attempt = 1; keys && keys.length > 0; attempt++) {
+  for (const item of await batchGetLive(table, emailIds.map(feedbackKey), 'feedback')) {
+    const fb = toFeedback(item);
+    found.set(fb.emailId, fb);
+  }
+  return found;
+}
+
+/**
+ * The live items of these keys (any number; those not stored, or past their retention, are not among them), in no
+ * set order. What DynamoDB leaves unprocessed under throttling is asked again, with backoff; never dropped: a missing
+ * record would skew what is read without a word.
+ */
+export async function batchGetLive(table: DynamoStoreTable, keys: readonly Record<string, unknown>[], what: string): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+    let left: Record<string, unknown>[] | undefined = keys.slice(i, i + BATCH_GET_LIMIT);
+    for (let attempt = 1; left && left.length > 0; attempt++) {
       if (attempt > 1) await backoff(attempt - 1);
-      const out = await table.client.send(new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: keys } } }));
-      for (const item of out.Responses?.[table.tableName] ?? []) {
-        if (!isLive(table, item)) continue;
-        const fb = toFeedback(item);
-        found.set(fb.emailId, fb);
-      }
-      keys = out.UnprocessedKeys?.[table.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      if (keys && keys.length > 0 && attempt >= MAX_ATTEMPTS) {
-        throw new StoreUnavailableError(`DynamoDB left ${keys.length} feedback key(s) unprocessed after ${attempt} tries`);
+      const out = await table.client.send(new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: left } } }));
+      for (const item of out.Responses?.[table.tableName] ?? []) if (isLive(table, item)) found.push(item);
+      left = out.UnprocessedKeys?.[table.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      if (left && left.length > 0 && attempt >= MAX_ATTEMPTS) {
+        throw new StoreUnavailableError(`DynamoDB left ${left.length} ${what} key(s) unprocessed after ${attempt} tries`);
       }
     }
   }

@@ -6,6 +6,8 @@ export { SageMakerEndpointClassifier, InvocationsResponseSchema, parseInvocation
 export type { SageMakerEndpointClassifierOptions, InvocationsResponse } from './sagemaker-endpoint-classifier.js';
 export { DynamoPredictionStore } from './dynamo-prediction-store.js';
 export type { DynamoPredictionStoreOptions } from './dynamo-prediction-store.js';
+export { dynamoConfirmedCases, dynamoDocumentClient } from './dynamo-confirmed-cases.js';
+export type { DynamoConfirmedCasesOptions } from './dynamo-confirmed-cases.js';
 export { API_ENV, DEPLOYER_ENV, QUALITY_ENV, REGISTER_ENV, REGISTER_STEP, DYNAMO_TABLE_LAYOUT, QUALITY_METRIC } from './contracts.js';
 export { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 export type { S3SageMakerRegistryOptions, RegisteredPackage } from './s3-sagemaker-registry.js';

@@ -7,6 +7,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -32,6 +33,7 @@ export interface FakeTableReads {
   batchGets: number;
   batchGetKeys: number;
   gets: number;
+  scans: number;
 }
 
 const keyOf = (k: Item) => `${String(k.pk)}|${String(k.sk)}`;
@@ -98,7 +100,7 @@ type TransactItem = {
 /** Puts the fake behind `ddb` (reset it first); returns the items by `pk|sk` and the read counters. */
 export function fakeDynamoTable(ddb: AwsClientStub<DynamoDBDocumentClient>, options: FakeTableOptions = {}) {
   const items = new Map<string, Item>();
-  const reads: FakeTableReads = { queries: 0, queryItems: 0, queryBytes: 0, batchGets: 0, batchGetKeys: 0, gets: 0 };
+  const reads: FakeTableReads = { queries: 0, queryItems: 0, queryBytes: 0, batchGets: 0, batchGetKeys: 0, gets: 0, scans: 0 };
   const pageItems = options.pageItems ?? 2;
   const pageBytes = options.pageBytes ?? Number.POSITIVE_INFINITY;
 
@@ -161,6 +163,17 @@ export function fakeDynamoTable(ddb: AwsClientStub<DynamoDBDocumentClient>, opti
     // DynamoDB says where to go on whenever it stopped at the Limit, even with nothing left: the next page is empty.
     const more = from + page.length < found.length || page.length === input.Limit;
     return { Items: page, ...(more ? { LastEvaluatedKey: { pk: page.at(-1)?.pk, sk: page.at(-1)?.sk } } : {}) } as Out;
+  });
+  // The whole table in key order (DynamoDB's is its own: any fixed one will do), a page at a time; the filter is applied
+  // after the page is read, as DynamoDB does, so a page may come back empty with more to go.
+  ddb.on(ScanCommand).callsFake((input: { FilterExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values; ExclusiveStartKey?: Item }) => {
+    const all = [...items.values()].sort((a, b) => byteOrder(keyOf(a), keyOf(b)));
+    const from = input.ExclusiveStartKey ? all.findIndex((i) => keyOf(i) === keyOf(input.ExclusiveStartKey!)) + 1 : 0;
+    const read = all.slice(from, from + pageItems);
+    reads.scans += 1;
+    const page = input.FilterExpression ? read.filter((i) => conditionHolds(input.FilterExpression!, i, input.ExpressionAttributeNames ?? {}, input.ExpressionAttributeValues ?? {})) : read;
+    const more = from + read.length < all.length;
+    return { Items: page, ...(more ? { LastEvaluatedKey: { pk: read.at(-1)?.pk, sk: read.at(-1)?.sk } } : {}) } as Out;
   });
   ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: Item[] }> }) => {
     const [table, req] = Object.entries(input.RequestItems)[0];
