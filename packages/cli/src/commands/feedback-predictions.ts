@@ -1,14 +1,14 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { predictionLineChunks, type PredictionLine } from '@mailroute/evaluation';
 import { classifierTasks, isNearId, readManifest, type ClassifierTask } from '@mailroute/model';
-import { createLabelNamer, DB_FILE, iterateConfirmedCases, type ConfirmedCase } from '@mailroute/serving';
+import { createLabelNamer, type ConfirmedCase } from '@mailroute/serving';
 import { modelTrainingConfig, resolveModelDir } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { prepareOutput } from '../output-path.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
+import { caseSource, casesWithoutText, DYNAMODB_TABLE_HELP } from './feedback-source.js';
 import { timeOption } from '../time-option.js';
 
 /** Labels under the names the lines are written in: a confirmed label (null: no name for it), and a predicted one. */
@@ -147,6 +147,7 @@ interface PredictionsFlags {
   since?: string;
   until?: string;
   model?: string;
+  dynamodbTable?: string;
 }
 
 /** `mailroute feedback predictions`: the confirmed cases as prediction lines, to report live quality with `evaluate`. */
@@ -160,6 +161,7 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
     .option('--since <time>', "cases closed at or after this ISO date or time; without a zone, in the model's training config timeZone, else UTC (default: every case the store keeps)")
     .option('--until <time>', 'cases closed before this ISO date or time, as --since (default: none left out)')
     .option('--model <id|champion|dir>', 'only the cases judged on predictions of this model (default: all, when one model made them)')
+    .option('--dynamodb-table <name>', DYNAMODB_TABLE_HELP)
     .action(async (flags: PredictionsFlags) => {
       if (!/\.(jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: prediction lines are JSONL: name the file .jsonl`);
       const model = flags.model === undefined ? undefined : await modelOf(ctx, flags.model);
@@ -170,10 +172,17 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       const until = flags.until === undefined ? undefined : timeOption('--until', flags.until, timeZone);
       if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) throw new UsageError(`--since ${flags.since} is not before --until ${flags.until}: no case closed in between`);
       const window = { ...(since ? { since } : {}), ...(until ? { until } : {}) };
-      const file = path.join(ctx.home, DB_FILE);
+      const source = caseSource(ctx, flags.dynamodbTable);
+      // The local file is read twice, a case at a time; the table once (a scan), its cases held without their text.
+      let cases: () => Iterable<ConfirmedCase>;
+      if (source.local) cases = () => source.cases(window);
+      else {
+        const all = await casesWithoutText(source, window);
+        cases = () => all;
+      }
       // evaluate reports on one model's predictions: with several in the window, the person picks one.
       const models = newTally();
-      for (const c of iterateConfirmedCases(file, window)) count(c, models);
+      for (const c of cases()) count(c, models);
       if (model?.unregistered && !models.byModel.has(model.id)) {
         const seen = [...models.byModel.keys()];
         const near = seen.filter((id) => isNearId(id, model.id));
@@ -188,7 +197,7 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const tally = newTally();
       // Filtered by the model even when it was the only one: a server may record cases of another between the two reads.
-      const lines = linesOf(iterateConfirmedCases(file, window), named?.id, lineNames(named, champion?.tasks, tally), tally);
+      const lines = linesOf(cases(), named?.id, lineNames(named, champion?.tasks, tally), tally);
       await writeOutputFile(out, predictionLineChunks(lines, undefined, { parsed: true }), `--out ${flags.out}`);
       const written = named === undefined ? 0 : (tally.byModel.get(named.id) ?? 0) - tally.noTruth;
       if (tally.cases === 0) ctx.stderr.write('note: no case closed in this window: the file is empty\n');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '@mailroute/model';
 import { spacedAttachmentName, type RedactPattern } from '@mailroute/preprocess';
-import { DB_FILE, iterateConfirmedCases, maskPii, type ConfirmedCase } from '@mailroute/serving';
+import { DB_FILE, maskPii, type ConfirmedCase } from '@mailroute/serving';
 import { csvField, loadTrainingConfig, modelTrainingConfig, resolveLabel, resolveModelDir, taskColumn, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -11,6 +11,7 @@ import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
 import { registerFeedbackPredictions } from './feedback-predictions.js';
+import { caseSource, DYNAMODB_TABLE_HELP } from './feedback-source.js';
 import { timeOption } from '../time-option.js';
 
 /** Columns of the file made of a training config: its columns, its tasks' columns, then what the store knows besides. */
@@ -124,11 +125,19 @@ interface Tally {
  * The file in chunks of 1,000 cases, each case read from the store only as its chunk is made: 300,000 cases held
  * at once, texts and all, took over a gigabyte.
  */
-function* fileChunks(cases: Iterable<ConfirmedCase>, layout: Layout, format: 'csv' | 'jsonl', delimiter: string, labelsOnly: boolean, tally: Tally, patterns: readonly RedactPattern[]): Generator<string> {
+async function* fileChunks(
+  cases: Iterable<ConfirmedCase> | AsyncIterable<ConfirmedCase>,
+  layout: Layout,
+  format: 'csv' | 'jsonl',
+  delimiter: string,
+  labelsOnly: boolean,
+  tally: Tally,
+  patterns: readonly RedactPattern[],
+): AsyncGenerator<string> {
   const header = headerOf(layout);
   if (format === 'csv') yield lineOf(header, header, format, delimiter);
   let chunk: string[] = [];
-  for (const x of cases) {
+  for await (const x of cases) {
     tally.all += 1;
     // An auto-reply or a bounce a person closed with labels: no customer wrote it, so it teaches the model nothing.
     if (x.automated !== undefined) {
@@ -172,11 +181,12 @@ interface ExportFlags {
   model?: string;
   labelsOnly?: boolean;
   piiPatterns?: string;
+  dynamodbTable?: string;
 }
 
 /** `mailroute feedback export`: the cases people closed, as the retraining data of next month. */
 export function registerFeedback(program: Command, ctx: CliContext): void {
-  const feedback = program.command('feedback').description(`The labels people confirmed when their cases closed, as the server recorded them (<home>/${DB_FILE})`);
+  const feedback = program.command('feedback').description(`The labels people confirmed when their cases closed, as the server recorded them (<home>/${DB_FILE}, or on AWS the stack's DynamoDB table: --dynamodb-table)`);
   feedback
     .command('export')
     .description("Write the confirmed cases in a training config's columns, as it reads files (CSV with its delimiter, or JSONL), to train next month's model on (mailroute train --config cfg.json --data cases.csv)")
@@ -187,6 +197,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
     .option('--model <id|champion|dir>', 'model whose stored training config to follow (default: champion)')
     .option('--labels-only', "every case (automated mail aside), with or without stored text: the email id, the labels and the store's facts, to join to a CRM export by email id")
     .option('--pii-patterns <file>', `also mask the exported text by your own patterns: ${PII_PATTERNS_HELP}`)
+    .option('--dynamodb-table <name>', DYNAMODB_TABLE_HELP)
     .action(async (flags: ExportFlags) => {
       if (flags.config !== undefined && flags.model !== undefined) throw new UsageError('give --config or --model, not both: the file follows one training config');
       if (flags.piiPatterns !== undefined && flags.labelsOnly === true) throw new UsageError('--pii-patterns does not go with --labels-only: it masks text, and --labels-only writes none');
@@ -196,15 +207,17 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       const until = flags.until === undefined ? undefined : timeOption('--until', flags.until, config.timeZone);
       if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) throw new UsageError(`--since ${flags.since} is not before --until ${flags.until}: no case closed in between`);
       const format = outputFormat(flags.out, config);
+      const source = caseSource(ctx, flags.dynamodbTable);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
-      const cases = iterateConfirmedCases(path.join(ctx.home, DB_FILE), { ...(since ? { since } : {}), ...(until ? { until } : {}) });
+      const cases = source.cases({ ...(since ? { since } : {}), ...(until ? { until } : {}) });
       const layout = layoutOf(config, flags.labelsOnly === true);
       const tally: Tally = { all: 0, written: 0, automated: 0, otherTasks: new Map() };
       // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is. (A write that
-      // stops early ends the iteration, which closes the database.)
+      // stops early ends the iteration, which closes the database; a failed read leaves no file.)
       await writeOutputFile(out, fileChunks(cases, layout, format, config.delimiter, flags.labelsOnly === true, tally, patterns), `--out ${flags.out}`, { mode: 0o600 });
       for (const note of exportNotes(tally)) ctx.stderr.write(`note: ${note}\n`);
-      await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from})\n`);
+      const read = flags.dynamodbTable === undefined ? '' : `; read from ${source.shown}`;
+      await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from}${read})\n`);
     });
   registerFeedbackPredictions(feedback, ctx);
 }

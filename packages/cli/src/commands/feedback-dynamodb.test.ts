@@ -1,0 +1,89 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoPredictionStore, dynamoDocumentClient } from '@mailroute/aws';
+import { fakeDynamoTablesEverywhere } from '@mailroute/aws/testing';
+import { createSqliteStore, DB_FILE, type PredictionStore } from '@mailroute/serving';
+import { DEMO_CONFIG_PATH, generateDemoRows } from '@mailroute/training';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test-support.js';
+
+const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-feedback-dynamodb-'));
+const home = path.join(cwd, 'home');
+const table = 'mailroute-dev-predictions';
+const aws = { CI: 'true', AWS_REGION: 'eu-central-1' };
+const run = (argv: string[], env: Record<string, string> = aws) => runCli(argv, { env, cwd, home });
+let fake: ReturnType<typeof fakeDynamoTablesEverywhere>;
+const now = Date.now();
+
+/** The same records in any store: 12 demo emails classified with their text (one automated), 10 confirmed, one without text. */
+async function fill(store: PredictionStore): Promise<void> {
+  const rows = generateDemoRows({ rows: 12, seed: 5 });
+  try {
+    await store.savePredictions(
+      rows.map((r, i) => ({
+        predictionId: `p-${i}`,
+        emailId: `dy-${i}`,
+        modelId: 'ngram-bag-served',
+        createdAt: new Date(now - 3_600_000 + i).toISOString(),
+        labels: { queue: 'payments_transfers' },
+        confidences: { queue: 0.6 },
+        abstained: { queue: false },
+        queue: 'payments_transfers',
+        latencyMs: 1,
+        ...(i === 2 ? { automated: 'auto_reply' } : {}),
+        ...(i === 5 ? {} : { text: `${r.subject}\n\n${r.body}`, bank: r.bank, receivedAt: r.receivedAt }),
+      })),
+    );
+    // Closed in the reverse order of their ids: the file's order is the cases', not the table's.
+    for (const [i, r] of rows.slice(0, 10).entries()) {
+      await store.saveFeedback({ emailId: `dy-${i}`, labels: { business_area: r.business_area, queue: r.queue, topic: r.topic }, closedAt: new Date(now - 60_000 - i * 1000).toISOString(), receivedAt: new Date(now).toISOString() });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+beforeAll(async () => {
+  fake = fakeDynamoTablesEverywhere({ pageItems: 4 });
+  await fill(new DynamoPredictionStore({ client: dynamoDocumentClient('eu-central-1'), tableName: table }));
+  await fill(createSqliteStore({ file: path.join(home, DB_FILE), writer: 'inline' }));
+});
+afterAll(() => {
+  fake.restore();
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe('mailroute feedback export / predictions --dynamodb-table', () => {
+  it("writes from the AWS stack's table the file the local store of the same cases gives", async () => {
+    const local = await run(['feedback', 'export', '--out', 'local.csv', '--config', DEMO_CONFIG_PATH]);
+    expect(local.code, local.stderr).toBe(0);
+    const fromTable = await run(['feedback', 'export', '--out', 'aws.csv', '--config', DEMO_CONFIG_PATH, '--dynamodb-table', table]);
+    expect(fromTable.code, fromTable.stderr).toBe(0);
+    expect(fromTable.stdout).toMatch(/^wrote 8 confirmed cases to aws\.csv \(columns of .*demo-config\.json; read from the DynamoDB table mailroute-dev-predictions \(eu-central-1\)\)/);
+    expect(fromTable.stderr).toBe(local.stderr);
+    expect(fromTable.stderr).toContain('1 of 10 confirmed cases are automated mail');
+    const csv = readFileSync(path.join(cwd, 'aws.csv'), 'utf8');
+    expect(csv).toBe(readFileSync(path.join(cwd, 'local.csv'), 'utf8'));
+    expect(csv.split('\n')[1]).toMatch(/^dy-9,/);
+    expect(fake.reads.scans).toBeGreaterThan(1);
+
+    const lines = await run(['feedback', 'predictions', '--out', 'aws.jsonl', '--dynamodb-table', table]);
+    expect(lines.code, lines.stderr).toBe(0);
+    expect((await run(['feedback', 'predictions', '--out', 'local.jsonl'])).code).toBe(0);
+    expect(readFileSync(path.join(cwd, 'aws.jsonl'), 'utf8')).toBe(readFileSync(path.join(cwd, 'local.jsonl'), 'utf8'));
+    expect(lines.stdout).toMatch(/^wrote 9 prediction lines/);
+  });
+
+  it('says what is wrong with the region, the name or the table, and writes no file', async () => {
+    const noRegion = await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--dynamodb-table', table], { CI: 'true' });
+    expect([noRegion.code, noRegion.stderr]).toEqual([2, expect.stringContaining('no AWS region: set AWS_REGION')]);
+    const badName = await run(['feedback', 'predictions', '--out', 'x.jsonl', '--dynamodb-table', 'a b']);
+    expect([badName.code, badName.stderr]).toEqual([2, expect.stringContaining('not a DynamoDB table name')]);
+    fake.failScans(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
+    const missing = await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--dynamodb-table', 'mailroute-prod-predictions']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('(ResourceNotFoundException) for table mailroute-prod-predictions in eu-central-1: no such table in this region');
+    expect(existsSync(path.join(cwd, 'x.csv'))).toBe(false);
+  });
+});

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { dynamoConfirmedCases, dynamoDocumentClient } from '@mailroute/aws';
+import { DB_FILE, iterateConfirmedCases, type ConfirmedCase } from '@mailroute/serving';
+import type { CliContext } from '../context.js';
+import { UsageError } from '../errors.js';
+
+export const DYNAMODB_TABLE_HELP =
+  "read the cases from the AWS stack's DynamoDB table (`pulumi stack output feedbackTable`) instead of <home>/" +
+  `${DB_FILE}; the region is AWS_REGION's (or AWS_DEFAULT_REGION's), the credentials the AWS SDK's usual ones (AWS_PROFILE, SSO, the instance's role); it scans the whole table once`;
+
+export interface CaseWindow {
+  since?: Date;
+  until?: Date;
+}
+
+/** Where the confirmed cases are read: the local store's file (a case at a time, as often as asked), or the AWS stack's table. */
+export type CaseSource =
+  | { local: true; cases(window: CaseWindow): Iterable<ConfirmedCase>; shown: string }
+  | { local: false; cases(window: CaseWindow): AsyncIterable<ConfirmedCase>; shown: string };
+
+/** The source `--dynamodb-table` names, else the home's database file (checked when read). */
+export function caseSource(ctx: CliContext, dynamodbTable: string | undefined): CaseSource {
+  if (dynamodbTable === undefined) return { local: true, cases: (window) => iterateConfirmedCases(path.join(ctx.home, DB_FILE), window), shown: path.join(ctx.home, DB_FILE) };
+  const tableName = dynamodbTable.trim();
+  // DynamoDB's rule for a table name; a name that breaks it would only fail later as the SDK's ValidationException.
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) throw new UsageError(`--dynamodb-table ${JSON.stringify(dynamodbTable)}: not a DynamoDB table name (3 to 255 letters, digits, "_", "-" and "."; \`pulumi stack output feedbackTable\` prints the stack's)`);
+  const region = ctx.env.AWS_REGION?.trim() || ctx.env.AWS_DEFAULT_REGION?.trim();
+  if (!region) throw new UsageError('--dynamodb-table: no AWS region: set AWS_REGION to the region of the stack (e.g. AWS_REGION=eu-central-1)');
+  const client = dynamoDocumentClient(region);
+  return {
+    local: false,
+    cases: (window) => withHint(dynamoConfirmedCases({ client, tableName, ...window }), tableName, region),
+    shown: `the DynamoDB table ${tableName} (${region})`,
+  };
+}
+
+/** What to do about the DynamoDB failures a person meets first, said beside the store's error. */
+const HINTS: Record<string, string> = {
+  ResourceNotFoundException: 'no such table in this region: check AWS_REGION and the name (`pulumi stack output feedbackTable`)',
+  AccessDeniedException: 'the credentials may not read this table: the export needs dynamodb:Scan and dynamodb:BatchGetItem on it, and dynamodb:Query on its by-email index',
+  CredentialsProviderError: 'no AWS credentials found: set AWS_PROFILE, log in with `aws sso login`, or run where a role is attached',
+  UnrecognizedClientException: "the credentials are not valid in this account or region",
+  ExpiredTokenException: 'the credentials have expired: log in again',
+  ...Object.fromEntries(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET'].map((code) => [code, "DynamoDB's endpoint could not be reached: check the network, a proxy, and AWS_REGION"])),
+};
+
+async function* withHint(cases: AsyncIterable<ConfirmedCase>, tableName: string, region: string): AsyncGenerator<ConfirmedCase> {
+  try {
+    yield* cases;
+  } catch (error) {
+    const cause = error instanceof Error ? (error.cause as { name?: unknown; code?: unknown } | undefined) : undefined;
+    const hint = [cause?.name, cause?.code].map((key) => (typeof key === 'string' ? HINTS[key] : undefined)).find((h) => h !== undefined);
+    if (hint === undefined || !(error instanceof Error)) throw error;
+    error.message = `${error.message} for table ${tableName} in ${region}: ${hint}`;
+    throw error;
+  }
+}
+
+/** Every case of the window at once, without the stored text (the prediction lines read labels only). */
+export async function casesWithoutText(source: CaseSource & { local: false }, window: CaseWindow): Promise<ConfirmedCase[]> {
+  const all: ConfirmedCase[] = [];
+  for await (const c of source.cases(window)) {
+    const { text: _text, attachmentNames: _names, ...rest } = c;
+    all.push(rest);
+  }
+  return all;
+}
