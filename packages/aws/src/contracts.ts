@@ -20,6 +20,11 @@ export const API_ENV = {
   requestTimeoutMs: 'MAILROUTE_REQUEST_TIMEOUT_MS',
   /** The IANA time zone of the CRM's times sent without one (stack config `mailroute:api.timeZone`); unset: UTC. */
   timeZone: 'MAILROUTE_TIME_ZONE',
+  /**
+   * `true`: keep a PII-masked copy of each email's text (and attachment names) with its prediction, as `serve
+   * --store-text` does, for `mailroute feedback export --dynamodb-table` (stack config `mailroute:feedback.storeText`); unset: none.
+   */
+  storeText: 'MAILROUTE_STORE_TEXT',
 } as const;
 
 /** Whether this runtime knows the IANA time zone `name` (`Europe/Berlin`). Here too, as this module imports nothing. */

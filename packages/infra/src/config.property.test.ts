@@ -26,6 +26,7 @@ const PATHS: readonly string[][] = [
   ['retraining', 'target', 'functionArn'],
   ...['alarmEmail', 'logRetentionDays', 'p99LatencyMs', 'minLiveMacroF1'].map((k) => ['monitoring', k]),
   ['feedback', 'ttlDays'],
+  ['feedback', 'storeText'],
   ...['noncurrentVersionDays', 'abortMultipartDays', 'dataInfrequentAccessDays'].map((k) => ['artifacts', k]),
   ['servng'],
   ['serving', 'minInstance'],

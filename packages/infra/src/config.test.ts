@@ -40,6 +40,12 @@ describe('parseStackConfig', () => {
     expect(() => parseStackConfig({ ...minimal, api: { ...minimal.api, timeZone: 'MEZ' } })).toThrow(/mailroute:api.timeZone/);
   });
 
+  it("keeps no email text unless feedback.storeText is true (a boolean)", () => {
+    expect(parseStackConfig(minimal).feedback.storeText).toBe(false);
+    expect(parseStackConfig({ ...minimal, feedback: { storeText: true } }).feedback).toEqual({ ttlDays: 400, storeText: true });
+    expect(() => parseStackConfig({ ...minimal, feedback: { storeText: 'yes' } })).toThrow(/mailroute:feedback.storeText/);
+  });
+
   it('requires a versioned serving image tag (the ECR repository is IMMUTABLE)', () => {
     expect(() => parseStackConfig({ ...minimal, serving: {} })).toThrow('mailroute:serving.imageTag: required: the serving image tag in ECR');
     expect(() => parseStackConfig({ ...minimal, serving: undefined })).toThrow('mailroute:serving: required: at least { imageTag: <version> }');

@@ -286,7 +286,16 @@ export const StackConfigSchema = z
         seen.set(key, task);
       }
     }),
-    feedback: z.strictObject({ ttlDays: configNumber(z.number().int().min(1).max(3650)).default(400) }).prefault({}),
+    feedback: z
+      .strictObject({
+        ttlDays: configNumber(z.number().int().min(1).max(3650)).default(400),
+        /**
+         * Keep a PII-masked copy of each email's text with its prediction (the API Lambda's MAILROUTE_STORE_TEXT), so
+         * that `mailroute feedback export --dynamodb-table` writes training rows; off: labels only (`--labels-only`).
+         */
+        storeText: z.boolean().default(false),
+      })
+      .prefault({}),
     artifacts: z
       .strictObject({
         noncurrentVersionDays: configNumber(z.number().int().min(1)).default(90),

@@ -97,6 +97,28 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(bare.statusCode).toBe(200);
   });
 
+  it('keeps the masked text with each prediction only when the stack says so (MAILROUTE_STORE_TEXT), for the feedback export', async () => {
+    const email = { id: 'crm-t', subject: 'Überweisung', body: 'Bitte überweisen Sie auf DE89 3704 0044 0532 0130 00.\n\nViele Grüße\nErika Mustermann', attachmentNames: ['Vollmacht_Erika_Mustermann.pdf'] };
+    const storedItem = async (extra: Record<string, string | undefined>) => {
+      ddbMock.resetHistory();
+      const handler = createApiLambdaHandler({ ...env, ...extra }, { s3, runtime, dynamo });
+      const res = await handler(event('POST', '/v1/classify', { emails: [email] }, { authorization: `Bearer ${token}` }), context);
+      expect(res.statusCode).toBe(200);
+      return ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0].Put?.Item;
+    };
+    const kept = await storedItem({ [API_ENV.storeText]: 'true' });
+    expect(kept?.text).toContain('Bitte überweisen Sie auf [IBAN]');
+    expect(JSON.stringify(kept)).not.toMatch(/DE89|Mustermann/);
+    expect(kept?.attachmentNames).toEqual([expect.stringContaining('[NAME]')]);
+    for (const off of [{}, { [API_ENV.storeText]: 'false' }]) {
+      const item = await storedItem(off);
+      expect(item).toMatchObject({ emailId: 'crm-t' });
+      expect(item?.text).toBeUndefined();
+      expect(item?.attachmentNames).toBeUndefined();
+    }
+    expect(() => apiConfigFromEnv({ ...env, [API_ENV.storeText]: 'yes' })).toThrow(/storeText: true or false/);
+  });
+
   it('routes an automated email as automated though the endpoint image predates the rule (it answers confident)', async () => {
     const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
     const res = await handler(

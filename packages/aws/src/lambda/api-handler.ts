@@ -38,6 +38,10 @@ const ApiConfigSchema = z.object({
   maxBodyBytes: z.coerce.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
   requestTimeoutMs: z.coerce.number().int().min(1).max(LAMBDA_REQUEST_TIMEOUT_MS).default(LAMBDA_REQUEST_TIMEOUT_MS),
   timeZone: z.string().refine(knownTimeZone, { error: 'not a time zone this runtime knows (an IANA name such as Europe/Berlin)' }).optional(),
+  storeText: z
+    .enum(['true', 'false'], { error: 'true or false' })
+    .optional()
+    .transform((value) => value === 'true'),
 });
 export type ApiLambdaConfig = z.infer<typeof ApiConfigSchema>;
 
@@ -51,6 +55,7 @@ export function apiConfigFromEnv(env: Record<string, string | undefined>): ApiLa
     maxBodyBytes: env[API_ENV.maxBodyBytes] || undefined,
     requestTimeoutMs: env[API_ENV.requestTimeoutMs] || undefined,
     timeZone: env[API_ENV.timeZone] || undefined,
+    storeText: env[API_ENV.storeText] || undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -138,6 +143,8 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     logger: deps.logger,
     modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id, manifests),
     timeZone: config.timeZone,
+    // Masked as on Node (redactPii, names and addresses too) before it is written; for the feedback export.
+    storeText: config.storeText,
     // DynamoDB pages and BatchGets cost far more than a local SQLite read: a quality answer must fit API Gateway's 29 s.
     // Feedback that closed before the TTL would be expired on arrival (reads skip it): the route refuses it.
     // The body limit is the stack's (its 413 names that key, not serve's flag), bounded by Lambda's payload.

@@ -47,6 +47,7 @@ export class PublicApi extends pulumi.ComponentResource {
           [API_LAMBDA_ENV.environment]: config.environment,
           [API_LAMBDA_ENV.maxBodyBytes]: String(config.api.maxBodyBytes),
           ...(config.api.timeZone === undefined ? {} : { [API_LAMBDA_ENV.timeZone]: config.api.timeZone }),
+          ...(config.feedback.storeText ? { [API_LAMBDA_ENV.storeText]: 'true' } : {}),
           // The app's deadline, under the function's timeout: its 503 with Retry-After comes before Lambda ends it.
           [API_LAMBDA_ENV.requestTimeoutMs]: String(lambdaRequestTimeoutMs(config.serving.lambdaTimeoutSeconds)),
           NODE_OPTIONS: '--enable-source-maps',

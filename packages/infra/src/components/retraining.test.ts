@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseStackConfig, type StackConfig } from '../config.js';
 import { policyStatements } from '../policies/graph.js';
+import { API_LAMBDA_ENV } from '../lambda-env.js';
 import { createProgram } from '../stack.js';
 import { loadStackConfigFile, runMocked, type RecordedResource } from '../testing/pulumi-harness.js';
 import { createsRetrainingPipeline } from './retraining.js';
 
-// The committed stacks leave the schedule off (stack-suite.ts); this one turns it on with a Lambda target.
+// The committed stacks leave the schedule off (stack-suite.ts); this one turns it on with a Lambda target (and keeps the
+// emails' masked text for the feedback export, also off in both).
 const functionArn = 'arn:aws:lambda:eu-central-1:222222222222:function:mailroute-prod-retrain-starter';
 let config: StackConfig;
 let graph: RecordedResource[];
@@ -13,7 +15,7 @@ const inputsOf = (type: string, name?: string) => graph.find((r) => r.type === t
 
 beforeAll(async () => {
   const prod = loadStackConfigFile('prod');
-  config = parseStackConfig({ ...prod, retraining: { enabled: true, target: { kind: 'lambda', functionArn } } }, 'prod');
+  config = parseStackConfig({ ...prod, retraining: { enabled: true, target: { kind: 'lambda', functionArn } }, feedback: { ...(prod.feedback as object), storeText: true } }, 'prod');
   ({ graph } = await runMocked(config, (rootOpts) => createProgram(config, { lambdaDistDir: '/opt/mailroute/dist' }, rootOpts).outputs));
 }, 60_000);
 
@@ -34,6 +36,13 @@ describe('Retraining, turned on with a Lambda target', () => {
     expect(graph.filter((r) => r.type.startsWith('mailroute:ml:RetrainingPipeline'))).toEqual([]);
     expect(graph.filter((r) => r.name.startsWith('retraining-failed-runs'))).toEqual([]);
     expect(graph.filter((r) => r.type === 'aws:lambda/function:Function').map((r) => r.name).sort()).toEqual(['api-handler-function', 'deploy-on-approval-deployer-function', 'quality-reporter-function']);
+  });
+});
+
+describe('feedback.storeText', () => {
+  it("tells the API Lambda to keep each email's masked text (MAILROUTE_STORE_TEXT), for the feedback export", () => {
+    expect(config.feedback.storeText).toBe(true);
+    expect(inputsOf('aws:lambda/function:Function', 'api-handler-function').environment.variables[API_LAMBDA_ENV.storeText]).toBe('true');
   });
 });
 

@@ -160,6 +160,8 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(fn.timeout).toBe(29);
       // The app's own deadline, 2 s under the function's timeout: its 503 comes before Lambda ends the function.
       expect(fn.environment.variables[API_LAMBDA_ENV.requestTimeoutMs]).toBe('27000');
+      // Off in both committed stacks (mailroute:feedback.storeText): no email text is kept.
+      expect(fn.environment.variables[API_LAMBDA_ENV.storeText]).toBeUndefined();
       expect(inputs('aws:apigatewayv2/integration:Integration').timeoutMilliseconds).toBe(fn.timeout * 1000);
       expect(fn.code).toEqual({ archive: '/opt/mailroute/dist/api' });
       expect(inputs(T.lambdaPermission, 'api-invoke').principal).toBe('apigateway.amazonaws.com');
