@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PredictionFileError } from './errors.js';
 import { EvaluationReportSchema, evaluatePredictions, headlineMetrics, sliceTaskMetrics } from './evaluate.js';
 import { predictionLineJsonSchema } from './json-schema.js';
-import { formatPredictionLines, parsePredictionLines, seenInTrainingWarning, withoutAutomatedMail, type PredictionLine } from './prediction-line.js';
+import { formatPredictionLines, parsePredictionLines, seenInTrainingWarning, withoutAutomatedMail, withoutAutomatedPairs, type PredictionLine } from './prediction-line.js';
 import { comparisonMarkdown, evaluationMarkdown, evaluationText } from './report-text.js';
 import { comparePredictions } from './compare.js';
 import { applyGate } from './gate.js';
@@ -591,6 +591,27 @@ describe('withoutAutomatedMail', () => {
     const own = lines.map((l) => ({ ...l, meta: { ...l.meta, automated: false } }));
     expect(withoutAutomatedMail(own).lines).toHaveLength(10);
     expect(warning).toBe('2 of these 10 lines are automated mail (auto-replies, bounces: marked automated when predicted) and are left out of the scores: training leaves such emails out, and serving routes them as automated whatever their labels');
+  });
+});
+
+describe('withoutAutomatedPairs', () => {
+  it('leaves out of both sides the emails either side marks automated: by id (in any order), else by position', () => {
+    const a = syntheticPredictionLines({ n: 6, seed: 4, tasks: { queue: ['a', 'b'] } });
+    const b = syntheticPredictionLines({ n: 6, seed: 5, tasks: { queue: ['a', 'b'] } }).map((l, i) => ({ ...l, id: a[i].id }));
+    const mark = (l: PredictionLine) => ({ ...l, meta: { ...l.meta, automated: 'auto_reply' } });
+    expect(withoutAutomatedPairs(a, b)).toEqual({ a, b, left: 0 });
+    // One marked by the challenger's run only, one by both: both emails leave both sides; the champion's lines reversed.
+    const a2 = a.map((l, i) => (i === 1 || i === 4 ? mark(l) : l));
+    const b2 = b.map((l, i) => (i === 4 ? mark(l) : l)).reverse();
+    const byId = withoutAutomatedPairs(a2, b2);
+    expect(byId.left).toBe(2);
+    expect(byId.a.map((l) => l.id)).toEqual([0, 2, 3, 5].map((i) => a[i].id));
+    expect(byId.b.map((l) => l.id).sort()).toEqual([0, 2, 3, 5].map((i) => a[i].id).sort());
+    // Lines without ids pair by position.
+    const bare = (lines: PredictionLine[]) => lines.map(({ id: _id, ...rest }) => rest);
+    const byPosition = withoutAutomatedPairs(bare(a2), bare(b.map((l, i) => (i === 2 ? mark(l) : l))));
+    expect(byPosition.left).toBe(3);
+    expect(byPosition.a).toEqual(bare([a[0], a[3], a[5]]));
   });
 });
 

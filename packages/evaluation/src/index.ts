@@ -53,6 +53,8 @@ export {
   SEEN_IN_TRAINING,
   AUTOMATED_MAIL,
   withoutAutomatedMail,
+  withoutAutomatedPairs,
+  isAutomatedMail,
   manySeenInTraining,
   seenInTrainingWarning,
   type PredictionLine,

@@ -63,13 +63,34 @@ export const SEEN_IN_TRAINING = 'seenInTraining';
 export const AUTOMATED_MAIL = 'automated';
 const AUTOMATED_KIND = EmailPredictionSchema.shape.automated.unwrap();
 
+/** Whether predict marked the line as automated mail. Only a kind predict writes: meta is the caller's too, where `automated: false` says no. */
+export function isAutomatedMail(line: PredictionLine): boolean {
+  return AUTOMATED_KIND.safeParse(line.meta?.[AUTOMATED_MAIL]).success;
+}
+
+/**
+ * Two sides' lines of one test set (a comparison's) but those of the emails either side marks as automated mail, so
+ * that both are scored on the same emails: paired by id where every line has one, else by position. `left` counts
+ * the emails left out.
+ */
+export function withoutAutomatedPairs(a: readonly PredictionLine[], b: readonly PredictionLine[]): { a: PredictionLine[]; b: PredictionLine[]; left: number } {
+  if ([...a, ...b].every((l) => l.id !== undefined)) {
+    const automated = new Set([...a, ...b].filter(isAutomatedMail).map((l) => l.id));
+    const kept = (lines: readonly PredictionLine[]) => lines.filter((l) => !automated.has(l.id));
+    return { a: kept(a), b: kept(b), left: new Set([...a, ...b].filter((l) => automated.has(l.id)).map((l) => l.id)).size };
+  }
+  const out = (i: number) => (a[i] !== undefined && isAutomatedMail(a[i])) || (b[i] !== undefined && isAutomatedMail(b[i]));
+  const kept = (lines: readonly PredictionLine[]) => lines.filter((_, i) => !out(i));
+  const left = Array.from({ length: Math.max(a.length, b.length) }, (_, i) => out(i)).filter(Boolean).length;
+  return { a: kept(a), b: kept(b), left };
+}
+
 /**
  * The lines but those of automated mail (`meta.automated`), and a warning saying how many were left out (undefined
  * when none was).
  */
 export function withoutAutomatedMail(lines: readonly PredictionLine[]): { lines: PredictionLine[]; warning?: string } {
-  // Only a kind predict writes: meta is the caller's too, where `automated: false` says no.
-  const kept = lines.filter((l) => !AUTOMATED_KIND.safeParse(l.meta?.[AUTOMATED_MAIL]).success);
+  const kept = lines.filter((l) => !isAutomatedMail(l));
   const left = lines.length - kept.length;
   if (left === 0) return { lines: kept };
   return {

@@ -222,6 +222,23 @@ describe('mailroute compare', () => {
     expect(queueOnly.stdout).toContain('not compared (the policy leaves it out of the gate)');
   });
 
+  it('leaves out of both sides the emails either model marked as automated mail, saying so in the summary; refuses when nothing else is left', async () => {
+    const mark = (l: PredictionLine) => ({ ...l, meta: { ...l.meta, automated: 'auto_reply' } });
+    // 40 auto-replies the challenger got right and the champion wrong: scored, they would be the challenger's lead.
+    const fixed = (l: PredictionLine) => ({ ...l, prediction: { queue: { ...l.prediction.queue, label: l.truth.queue ?? 'payments' }, area: { ...l.prediction.area, label: l.truth.area ?? 'retail' } } });
+    const wrong = (l: PredictionLine) => ({ ...l, prediction: { queue: { ...l.prediction.queue, label: l.truth.queue === 'fraud' ? 'cards' : 'fraud' }, area: l.prediction.area } });
+    writeFileSync(path.join(dir, 'auto-a.jsonl'), formatPredictionLines(weak.map((l, i) => (i < 40 ? mark(fixed(l)) : l))));
+    writeFileSync(path.join(dir, 'auto-b.jsonl'), formatPredictionLines(weak.map((l, i) => (i < 40 ? wrong(l) : l))));
+    const res = await run(['compare', '--challenger', 'auto-a.jsonl', '--champion', 'auto-b.jsonl', '--resamples', '20', '--out', 'auto']);
+    expect(res.stderr).toContain('warning: 40 of these 400 emails are automated mail (auto-replies, bounces: marked automated when predicted by either model) and are left out of the comparison');
+    // The same lines on both sides but for those: no difference left to find.
+    expect(res.stdout).toMatch(/\| queue \| 360 \|/);
+    expect(JSON.parse(readFileSync(path.join(dir, 'auto/comparison.json'), 'utf8')).warnings).toEqual([expect.stringContaining('40 of these 400 emails are automated mail')]);
+    writeFileSync(path.join(dir, 'all-auto.jsonl'), formatPredictionLines(weak.map(mark)));
+    const none = await run(['compare', '--challenger', 'all-auto.jsonl', '--champion', 'weak.jsonl', '--resamples', '20']);
+    expect([none.code, none.stderr]).toEqual([2, expect.stringContaining('all 400 emails are automated mail')]);
+  });
+
   it('refuses a file whose lines repeat an id, naming the file and the id', async () => {
     writeFileSync(path.join(dir, 'twice.jsonl'), formatPredictionLines([...weak, ...weak.slice(0, 2)]));
     const res = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'twice.jsonl', '--resamples', '20']);

@@ -20,6 +20,7 @@ import {
   type GateResult,
   type PredictionLine,
   seenInTrainingWarning,
+  withoutAutomatedPairs,
 } from '@mailroute/evaluation';
 import { abstainingTasks, createLocalRegistry, MANIFEST_FILE, ManifestSchema, type ModelVersion, type RoutingPolicy } from '@mailroute/model';
 import { alignToTaxonomy, jsonErrorPlace, readProblem, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
@@ -336,6 +337,24 @@ async function readBothFiles(ctx: CliContext, challengerFile: string, championFi
 }
 
 /**
+ * Both sides but the emails either marks as automated mail (an auto-reply, a bounce), as evaluate scores: no customer
+ * wrote them, training leaves them out and serving routes them as automated whatever a model says. Said on stderr and
+ * kept with the gate's warnings; refused when nothing else is left.
+ */
+function personalMail(ctx: CliContext, both: Compared): Pick<Compared, 'challenger' | 'champion'> {
+  const { a, b, left } = withoutAutomatedPairs(both.challenger, both.champion);
+  if (left === 0) return both;
+  const emails = Math.max(both.challenger.length, both.champion.length);
+  if (a.length === 0 && b.length === 0) {
+    throw new UsageError(`${emails === 1 ? 'the only email is' : `all ${emails} emails are`} automated mail (auto-replies, bounces: marked automated when predicted): there is nothing to compare; compare on customers' mail`);
+  }
+  const warning = `${left} of these ${emails} emails are automated mail (auto-replies, bounces: marked automated when predicted by either model) and are left out of the comparison: training leaves such emails out, and serving routes them as automated whatever a model says`;
+  ctx.stderr.write(safeLines(`warning: ${warning}\n`));
+  both.warnings.push(warning);
+  return { challenger: a, champion: b };
+}
+
+/**
  * For a challenger in the registry: keeps the gate's outcome on its version, which `registry approve` checks.
  * A failure to keep it (the registry locked too long) is said on stderr and does not undo the comparison.
  */
@@ -484,10 +503,12 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const inputs = [...(data ?? [flags.challenger, flags.champion]), flags.config, flags.policy].filter((f) => f !== undefined);
       const out = flags.out !== undefined ? await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs) : undefined;
       if (data !== undefined) await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion });
-      const { challenger, champion, renamed, warnings, self } =
+      const both =
         data !== undefined
           ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })
           : await readBothFiles(ctx, flags.challenger, flags.champion);
+      const { renamed, warnings, self } = both;
+      const { challenger, champion } = personalMail(ctx, both);
       const progress = createProgress(ctx, 'compare');
       let comparison;
       try {
