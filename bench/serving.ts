@@ -3,7 +3,8 @@
  * - In process: `Classifier.predict` latency per email (one at a time) and throughput in batches of 100.
  * - Over HTTP on loopback with autocannon (16 connections, MAILROUTE_BENCH_SECONDS, default 15 s each):
  *   POST /v1/classify with one email, and with batches of 100, side by side with a plain Hono route that
- *   answers a constant (the framework's ceiling here), loaded with the same two bodies. Each server runs in its own child process;
+ *   answers a constant (the framework's ceiling here), loaded with the same two bodies; once, single emails on
+ *   mailroute's app with a classifier that answers a constant (what the model leaves of the gap). Each server runs in its own child process;
  *   MAILROUTE_BENCH_ROUNDS rounds (default 3) of constant route then mailroute, medians over rounds.
  * The model is real: the demo champion trained by `ensureDemoChampion` into a temporary home.
  */
@@ -102,7 +103,7 @@ function cpuUsed(before: CpuSnapshot, after: CpuSnapshot): { total: number; requ
   return { total: after.total - before.total, request, busiestOther };
 }
 
-async function startChild(mode: 'mailroute' | 'constant', home: string, modelThreads?: number): Promise<Child> {
+async function startChild(mode: 'mailroute' | 'constant' | 'app', home: string, modelThreads?: number): Promise<Child> {
   const args = ['--import', 'tsx', path.resolve('bench/serving-child.ts'), mode, home, ...(modelThreads === undefined ? [] : [String(modelThreads)])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -220,6 +221,11 @@ export async function run(): Promise<SectionResult> {
     }
     // Every batch on the request thread, once, for comparison.
     const onRequestThread = await mailroute(' (--model-threads 0)', 0);
+    // The app without the model (a classifier that answers a constant), once, single emails: what HTTP, validation,
+    // the store and the answer cost, the rest of the gap to the constant route being the model's.
+    const appServer = await startChild('app', home);
+    const appOnly = await load('POST /v1/classify, 1 email, app without the model (constant classifier)', appServer, one, 1);
+    rows.push({ ...appOnly, rssMiB: await appServer.stop() });
     const loadAfter = os.loadavg()[0];
     const constantReqPerSec = median(rounds.map((r) => r.constant.reqPerSec));
     const share = median(rounds.map((r) => r.single.reqPerSec / r.constant.reqPerSec));
@@ -275,6 +281,7 @@ export async function run(): Promise<SectionResult> {
       notes: [
         `Model: ${champion.id}, the demo champion (ngram-bag, onnxruntime-node, 1 intra-op thread), trained in this run on synthetic demo data; request emails are demo rows.`,
         'The mailroute server runs as `mailroute serve` does: batches of up to 32 emails (all the single-email traffic, merged per event-loop turn) scored on the request thread, bigger ones on a model worker thread (the `--model-threads 0` rows score every batch on the request thread), predictions committed to SQLite (WAL, writer thread) within 5 ms of their answer, many requests in one transaction (`--prediction-buffer-ms`), feedback before its answer; the constant route does no work.',
+        `The app without the model (the same app, store and answers, a classifier that answers a constant: no cleaning, featurizing or ONNX): ${Math.round(appOnly.reqPerSec)} req/s single (${((appOnly.reqPerSec / constantReqPerSec) * 100).toFixed(1)}% of the constant route)${appOnly.cpuUsPerEmail === null ? '' : `, ${Math.round(appOnly.cpuUsPerEmail)} µs of server CPU per email`}; the rest of mailroute's cost per email is the model's.`,
         `Model on the request thread (--model-threads 0): ${Math.round(onRequestThread.single.reqPerSec)} req/s single (${((onRequestThread.single.reqPerSec / constantReqPerSec) * 100).toFixed(1)}% of the constant route), ${Math.round(onRequestThread.batch.emailsPerSec)} emails/s in batches of 100.`,
         "Server CPU per email counts all the server's threads (from /proc): what one email costs, less swayed than req/s by other work on the machine. Of it, the request thread's (HTTP, validation, answers) and the busiest other thread's (in batches of 100 the model thread: cleaning, featurizing, ONNX); one thread cannot pass 1e6 / its µs per email emails per second, whatever the machine's other cores do.",
         `Per round, single-email share of the constant route: ${rounds.map((r) => `${((r.single.reqPerSec / r.constant.reqPerSec) * 100).toFixed(1)}%`).join(', ')}; p99 ${rounds.map((r) => `${r.single.p99} ms`).join(', ')}; batches of 100 ${rounds.map((r) => Math.round(r.batch.emailsPerSec)).join(', ')} emails/s. The figures above are the medians.`,
