@@ -86,6 +86,29 @@ describe('dynamoConfirmedCases', () => {
     expect(table.reads.scans).toBeGreaterThan(2);
   });
 
+  it('reads more cases than one batch, feedback by email id and feedback of emails never classified among them, as the local store', async () => {
+    ddb.reset();
+    table = fakeDynamoTable(ddb, { pageItems: 50 });
+    const many = path.join(dir, 'many.db');
+    const closed = at('18:00:00');
+    const records = Array.from({ length: 250 }, (_, i) => record(`m-p-${i}`, `m-e-${i}`, at('17:00:00')));
+    // Every third by email id only, every seventh of an email mailroute never classified; all closed at one instant.
+    const cases: FeedbackRecord[] = records.map((r, i) => ({ emailId: i % 7 === 0 ? `m-unseen-${i}` : r.emailId, ...(i % 3 === 0 ? {} : { predictionId: r.predictionId }), labels: { queue: i % 2 === 0 ? 'tax' : 'cards' }, closedAt: closed, receivedAt: closed }));
+    for (const store of [new DynamoPredictionStore({ client: doc, tableName: 'cases' }), createSqliteStore({ file: many, writer: 'inline' })]) {
+      try {
+        await store.savePredictions(records);
+        // A named prediction of another email is refused by the feedback route: these name their own or none.
+        for (const fb of cases) await store.saveFeedback(fb.emailId.startsWith('m-unseen') ? { ...fb, predictionId: undefined } : fb);
+      } finally {
+        await store.close();
+      }
+    }
+    const local = readConfirmedCases(many);
+    expect(local).toHaveLength(250);
+    expect(local.filter((c) => c.predictionId === undefined)).toHaveLength(36);
+    expect(await collect(dynamoConfirmedCases({ client: doc, tableName: 'cases' }))).toEqual(local);
+  });
+
   it('leaves out feedback past its retention that DynamoDB has not deleted yet', async () => {
     const later = () => new Date(Date.parse(at('00:00:00')) + 401 * 86_400_000);
     expect(await collect(dynamoConfirmedCases({ client: doc, tableName: 'cases', now: later }))).toEqual([]);

@@ -17,13 +17,18 @@ export interface DynamoConfirmedCasesOptions {
   now?: () => Date;
 }
 
-/** A document client of the region, with the SDK's usual credentials (environment, profile, SSO, an attached role). */
-export function dynamoDocumentClient(region: string): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ region }));
+/**
+ * A document client of the region (without one, the SDK's own lookup: AWS_REGION, the profile's), with the SDK's usual
+ * credentials (environment, profile, SSO, an attached role).
+ */
+export function dynamoDocumentClient(region?: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(region === undefined ? {} : { region }));
 }
 
 /** Cases whose judged predictions are read at once: one BatchGetItem. */
 const CHUNK = 100;
+/** Queries for an email's newest prediction in flight at once. */
+const NEWEST_AT_ONCE = 8;
 
 /**
  * The confirmed cases of the DynamoDB store (the API Lambda's table), as `iterateConfirmedCases` reads them from a
@@ -45,6 +50,9 @@ export async function* dynamoConfirmedCases(options: DynamoConfirmedCasesOptions
   }
 }
 
+/** A feedback as the window's are held: what a case needs of it. */
+type HeldFeedback = Pick<FeedbackRecord, 'emailId' | 'predictionId' | 'labels' | 'closedAt'>;
+
 async function guard<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
@@ -54,10 +62,10 @@ async function guard<T>(what: string, run: () => Promise<T>): Promise<T> {
 }
 
 /** Every live feedback closed in [since, until), by closedAt then email id (as the local store orders them: bytes of UTF-8). */
-async function scanFeedback(table: DynamoStoreTable, since: Date | undefined, until: Date | undefined): Promise<FeedbackRecord[]> {
+async function scanFeedback(table: DynamoStoreTable, since: Date | undefined, until: Date | undefined): Promise<HeldFeedback[]> {
   // closedAt is stored in one form (UTC with milliseconds: the feedback route's), so text order is time order.
   const bounds = { ':since': since?.toISOString() ?? '0000', ':until': until?.toISOString() ?? '9999' };
-  const found: FeedbackRecord[] = [];
+  const found: HeldFeedback[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await table.client.send(
@@ -69,14 +77,19 @@ async function scanFeedback(table: DynamoStoreTable, since: Date | undefined, un
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of out.Items ?? []) if (isLive(table, item)) found.push(toFeedback(item));
+    for (const item of out.Items ?? []) {
+      if (!isLive(table, item)) continue;
+      // Held for the whole window: what a case needs, not the feedback's receivedAt.
+      const { emailId, predictionId, labels, closedAt } = toFeedback(item);
+      found.push({ emailId, labels, closedAt, ...(predictionId === undefined ? {} : { predictionId }) });
+    }
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return found.sort((a, b) => (a.closedAt === b.closedAt ? Buffer.compare(Buffer.from(a.emailId), Buffer.from(b.emailId)) : a.closedAt < b.closedAt ? -1 : 1));
 }
 
 /** Per email of the chunk, the prediction its feedback judged: the one it names while it is kept, else the email's newest. */
-async function judgedPredictions(table: DynamoStoreTable, chunk: readonly FeedbackRecord[]): Promise<Map<string, PredictionRecord>> {
+async function judgedPredictions(table: DynamoStoreTable, chunk: readonly HeldFeedback[]): Promise<Map<string, PredictionRecord>> {
   const named = chunk.flatMap((fb) => (fb.predictionId === undefined ? [] : [predictionKey(fb.predictionId)]));
   const byId = new Map<string, PredictionRecord>();
   for (const item of await batchGetLive(table, named, 'prediction')) {
@@ -84,14 +97,22 @@ async function judgedPredictions(table: DynamoStoreTable, chunk: readonly Feedba
     byId.set(prediction.predictionId, prediction);
   }
   const judged = new Map<string, PredictionRecord>();
+  const unnamed: string[] = [];
   for (const fb of chunk) {
-    const prediction = (fb.predictionId === undefined ? undefined : byId.get(fb.predictionId)) ?? (await readNewestOfEmail(table, fb.emailId));
-    if (prediction) judged.set(fb.emailId, prediction);
+    const named = fb.predictionId === undefined ? undefined : byId.get(fb.predictionId);
+    if (named) judged.set(fb.emailId, named);
+    else unnamed.push(fb.emailId);
+  }
+  // The others (feedback by email id, or its prediction gone) a query each: a few at once, not one after another.
+  for (let i = 0; i < unnamed.length; i += NEWEST_AT_ONCE) {
+    const emails = unnamed.slice(i, i + NEWEST_AT_ONCE);
+    const newest = await Promise.all(emails.map((emailId) => readNewestOfEmail(table, emailId)));
+    for (const [k, prediction] of newest.entries()) if (prediction) judged.set(emails[k], prediction);
   }
   return judged;
 }
 
-function toCase(fb: FeedbackRecord, p: PredictionRecord | undefined): ConfirmedCase {
+function toCase(fb: HeldFeedback, p: PredictionRecord | undefined): ConfirmedCase {
   const base: ConfirmedCase = { emailId: fb.emailId, labels: fb.labels, closedAt: fb.closedAt };
   if (p === undefined) return base;
   return {

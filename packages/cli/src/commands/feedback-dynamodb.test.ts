@@ -61,7 +61,9 @@ describe('mailroute feedback export / predictions --dynamodb-table', () => {
     const fromTable = await run(['feedback', 'export', '--out', 'aws.csv', '--config', DEMO_CONFIG_PATH, '--dynamodb-table', table]);
     expect(fromTable.code, fromTable.stderr).toBe(0);
     expect(fromTable.stdout).toMatch(/^wrote 8 confirmed cases to aws\.csv \(columns of .*demo-config\.json; read from the DynamoDB table mailroute-dev-predictions \(eu-central-1\)\)/);
-    expect(fromTable.stderr).toBe(local.stderr);
+    // The same notes, but for where text is kept.
+    expect(fromTable.stderr).toBe(local.stderr.replace('the server ran without --store-text', "the stack's API Lambda keeps none without mailroute:feedback.storeText: true"));
+    expect(fromTable.stderr).toContain('1 of 10 confirmed cases have no stored text (the stack');
     expect(fromTable.stderr).toContain('1 of 10 confirmed cases are automated mail');
     const csv = readFileSync(path.join(cwd, 'aws.csv'), 'utf8');
     expect(csv).toBe(readFileSync(path.join(cwd, 'local.csv'), 'utf8'));
@@ -75,15 +77,33 @@ describe('mailroute feedback export / predictions --dynamodb-table', () => {
     expect(lines.stdout).toMatch(/^wrote 9 prediction lines/);
   });
 
-  it('says what is wrong with the region, the name or the table, and writes no file', async () => {
-    const noRegion = await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--dynamodb-table', table], { CI: 'true' });
-    expect([noRegion.code, noRegion.stderr]).toEqual([2, expect.stringContaining('no AWS region: set AWS_REGION')]);
+  it('says what is wrong with the name, the region or the table, with AWS\'s own words, and writes no file', async () => {
     const badName = await run(['feedback', 'predictions', '--out', 'x.jsonl', '--dynamodb-table', 'a b']);
     expect([badName.code, badName.stderr]).toEqual([2, expect.stringContaining('not a DynamoDB table name')]);
-    fake.failScans(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
-    const missing = await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--dynamodb-table', 'mailroute-prod-predictions']);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('(ResourceNotFoundException) for table mailroute-prod-predictions in eu-central-1: no such table in this region');
-    expect(existsSync(path.join(cwd, 'x.csv'))).toBe(false);
+    // The output is checked before the table is read: a scan takes long and is paid for.
+    const scans = fake.reads.scans;
+    for (const command of ['export', 'predictions']) {
+      const notAFolder = await run(['feedback', command, '--out', `aws.csv/out.${command === 'export' ? 'csv' : 'jsonl'}`, '--config', DEMO_CONFIG_PATH, '--dynamodb-table', table].filter((a) => command === 'export' || (a !== '--config' && a !== DEMO_CONFIG_PATH)));
+      expect(notAFolder.stderr).toContain('aws.csv');
+      expect(notAFolder.code).not.toBe(0);
+    }
+    expect(fake.reads.scans).toBe(scans);
+    const failing = async (error: Error, env: Record<string, string> = aws) => {
+      fake.failScans(error);
+      const res = await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--dynamodb-table', 'mailroute-prod-predictions'], env);
+      expect(res.code).toBe(1);
+      expect(existsSync(path.join(cwd, 'x.csv'))).toBe(false);
+      return res.stderr;
+    };
+    // What the SDK throws without AWS_REGION and without a region in the profile.
+    expect(await failing(new Error('Region is missing'), { CI: 'true' })).toContain('(Error), reading the DynamoDB table mailroute-prod-predictions: no AWS region: set AWS_REGION');
+    expect(await failing(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }))).toContain(
+      '(ResourceNotFoundException), reading the DynamoDB table mailroute-prod-predictions (eu-central-1): no such table in this region',
+    );
+    const denied = await failing(Object.assign(new Error('User: arn:aws:sts::000000000000:assumed-role/x/y is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:eu-central-1:000000000000:key/k'), { name: 'AccessDeniedException' }));
+    expect(denied).toContain("and kms:Decrypt on the stack's KMS key");
+    expect(denied).toContain('(AWS: User: arn:aws:sts::000000000000:assumed-role/x/y is not authorized to perform: kms:Decrypt on resource');
+    // A failure without a hint still names the table, with AWS's words.
+    expect(await failing(Object.assign(new Error('1 validation error detected'), { name: 'ValidationException' }))).toContain('(ValidationException), reading the DynamoDB table mailroute-prod-predictions (eu-central-1) (AWS: 1 validation error detected)');
   });
 });

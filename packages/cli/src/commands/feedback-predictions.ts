@@ -5,7 +5,7 @@ import { createLabelNamer, type ConfirmedCase } from '@mailroute/serving';
 import { modelTrainingConfig, resolveModelDir } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { prepareOutput } from '../output-path.js';
+import { checkOutput, prepareOutput } from '../output-path.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
 import { caseSource, casesWithoutText, DYNAMODB_TABLE_HELP } from './feedback-source.js';
@@ -173,6 +173,8 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) throw new UsageError(`--since ${flags.since} is not before --until ${flags.until}: no case closed in between`);
       const window = { ...(since ? { since } : {}), ...(until ? { until } : {}) };
       const source = caseSource(ctx, flags.dynamodbTable);
+      // Checked before any case is read (a scan of the stack's table takes long and is paid for), made once they are.
+      await checkOutput(ctx.cwd, flags.out, 'file');
       // The local file is read twice, a case at a time; the table once (a scan), its cases held without their text.
       let cases: () => Iterable<ConfirmedCase>;
       if (source.local) cases = () => source.cases(window);

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 
 export const DYNAMODB_TABLE_HELP =
   "read the cases from the AWS stack's DynamoDB table (`pulumi stack output feedbackTable`) instead of <home>/" +
-  `${DB_FILE}; the region is AWS_REGION's (or AWS_DEFAULT_REGION's), the credentials the AWS SDK's usual ones (AWS_PROFILE, SSO, the instance's role); it scans the whole table once`;
+  `${DB_FILE}; the region is AWS_REGION's (or AWS_DEFAULT_REGION's, or the AWS profile's), the credentials the AWS SDK's usual ones (AWS_PROFILE, SSO, the instance's role); it scans the whole table once`;
 
 export interface CaseWindow {
   since?: Date;
@@ -23,17 +23,14 @@ export function caseSource(ctx: CliContext, dynamodbTable: string | undefined): 
   const tableName = dynamodbTable.trim();
   // DynamoDB's rule for a table name; a name that breaks it would only fail later as the SDK's ValidationException.
   if (!/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) throw new UsageError(`--dynamodb-table ${JSON.stringify(dynamodbTable)}: not a DynamoDB table name (3 to 255 letters, digits, "_", "-" and "."; \`pulumi stack output feedbackTable\` prints the stack's)`);
-  const region = ctx.env.AWS_REGION?.trim() || ctx.env.AWS_DEFAULT_REGION?.trim();
-  if (!region) throw new UsageError('--dynamodb-table: no AWS region: set AWS_REGION to the region of the stack (e.g. AWS_REGION=eu-central-1)');
-  return {
-    local: false,
-    cases: (window) => withHint(tableCases(region, tableName, window), tableName, region),
-    shown: `the DynamoDB table ${tableName} (${region})`,
-  };
+  // Else the SDK's own lookup (the profile's region), which fails when reading if there is none (see HINTS).
+  const region = ctx.env.AWS_REGION?.trim() || ctx.env.AWS_DEFAULT_REGION?.trim() || undefined;
+  const where = `the DynamoDB table ${tableName}${region === undefined ? '' : ` (${region})`}`;
+  return { local: false, cases: (window) => withHint(tableCases(region, tableName, window), where), shown: where };
 }
 
 /** The table's cases; the AWS SDK loaded only here (it adds a quarter of a second and 45 MB to every other command). */
-async function* tableCases(region: string, tableName: string, window: CaseWindow): AsyncGenerator<ConfirmedCase> {
+async function* tableCases(region: string | undefined, tableName: string, window: CaseWindow): AsyncGenerator<ConfirmedCase> {
   const { dynamoConfirmedCases, dynamoDocumentClient } = await import('@mailroute/aws');
   yield* dynamoConfirmedCases({ client: dynamoDocumentClient(region), tableName, ...window });
 }
@@ -41,21 +38,33 @@ async function* tableCases(region: string, tableName: string, window: CaseWindow
 /** What to do about the DynamoDB failures a person meets first, said beside the store's error. */
 const HINTS: Record<string, string> = {
   ResourceNotFoundException: 'no such table in this region: check AWS_REGION and the name (`pulumi stack output feedbackTable`)',
-  AccessDeniedException: 'the credentials may not read this table: the export needs dynamodb:Scan and dynamodb:BatchGetItem on it, and dynamodb:Query on its by-email index',
+  AccessDeniedException:
+    "the credentials may not read this table: the export needs dynamodb:Scan and dynamodb:BatchGetItem on it, dynamodb:Query on its by-email index, and kms:Decrypt on the stack's KMS key (the table is encrypted with it)",
   CredentialsProviderError: 'no AWS credentials found: set AWS_PROFILE, log in with `aws sso login`, or run where a role is attached',
-  UnrecognizedClientException: "the credentials are not valid in this account or region",
+  UnrecognizedClientException: 'the credentials are not valid in this account or region',
   ExpiredTokenException: 'the credentials have expired: log in again',
   ...Object.fromEntries(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET'].map((code) => [code, "DynamoDB's endpoint could not be reached: check the network, a proxy, and AWS_REGION"])),
 };
 
-async function* withHint(cases: AsyncIterable<ConfirmedCase>, tableName: string, region: string): AsyncGenerator<ConfirmedCase> {
+/** The SDK's words for a missing region (a plain Error): AWS_REGION unset and no region in the profile. */
+const NO_REGION = /^Region is missing/;
+
+/** The AWS error's own words, one line, shortened: they name the action or key denied (`kms:Decrypt`). */
+function causeText(cause: { message?: unknown } | undefined): string {
+  const text = typeof cause?.message === 'string' ? cause.message.split('\n')[0].trim() : '';
+  return text === '' ? '' : ` (AWS: ${text.length > 300 ? `${text.slice(0, 300)}...` : text})`;
+}
+
+/** A failure to read the table, naming it, with what to check where that is known and AWS's own words. */
+async function* withHint(cases: AsyncIterable<ConfirmedCase>, where: string): AsyncGenerator<ConfirmedCase> {
   try {
     yield* cases;
   } catch (error) {
-    const cause = error instanceof Error ? (error.cause as { name?: unknown; code?: unknown } | undefined) : undefined;
-    const hint = [cause?.name, cause?.code].map((key) => (typeof key === 'string' ? HINTS[key] : undefined)).find((h) => h !== undefined);
-    if (hint === undefined || !(error instanceof Error)) throw error;
-    error.message = `${error.message} for table ${tableName} in ${region}: ${hint}`;
+    if (!(error instanceof Error)) throw error;
+    const cause = error.cause as { name?: unknown; code?: unknown; message?: unknown } | undefined;
+    const noRegion = typeof cause?.message === 'string' && NO_REGION.test(cause.message);
+    const hint = noRegion ? 'no AWS region: set AWS_REGION to the region of the stack (e.g. AWS_REGION=eu-central-1), or a region in the AWS profile' : [cause?.name, cause?.code].map((key) => (typeof key === 'string' ? HINTS[key] : undefined)).find((h) => h !== undefined);
+    error.message = `${error.message}, reading ${where}${hint === undefined ? '' : `: ${hint}`}${noRegion ? '' : causeText(cause)}`;
     throw error;
   }
 }

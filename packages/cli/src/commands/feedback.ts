@@ -215,7 +215,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is. (A write that
       // stops early ends the iteration, which closes the database; a failed read leaves no file.)
       await writeOutputFile(out, fileChunks(cases, layout, format, config.delimiter, flags.labelsOnly === true, tally, patterns), `--out ${flags.out}`, { mode: 0o600 });
-      for (const note of exportNotes(tally)) ctx.stderr.write(`note: ${note}\n`);
+      for (const note of exportNotes(tally, source.local)) ctx.stderr.write(`note: ${note}\n`);
       const read = flags.dynamodbTable === undefined ? '' : `; read from ${source.shown}`;
       await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from}${read})\n`);
     });
@@ -223,14 +223,14 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
 }
 
 /** What the file leaves out, and why. */
-function exportNotes({ all, written, automated, otherTasks }: Tally): string[] {
+function exportNotes({ all, written, automated, otherTasks }: Tally, local: boolean): string[] {
   const notes: string[] = [];
   if (all === 0) notes.push('no case closed in this window: the file has its header only');
   if (automated > 0) notes.push(`${automated} of ${all} confirmed cases are automated mail (auto-replies, bounces: no customer wrote them) and are left out`);
   const noText = all - written - automated;
   if (noText > 0) {
     notes.push(
-      `${noText} of ${all} confirmed cases have no stored text (the server ran without --store-text, or the prediction is gone after its retention) and are left out: --labels-only writes the labels of every case (automated mail aside), to join to a CRM export by email id`,
+      `${noText} of ${all} confirmed cases have no stored text (${local ? 'the server ran without --store-text' : "the stack's API Lambda keeps none without mailroute:feedback.storeText: true"}, or the prediction is gone after its retention) and are left out: --labels-only writes the labels of every case (automated mail aside), to join to a CRM export by email id`,
     );
   }
   if (otherTasks.size > 0) notes.push(`labels of tasks the training config does not have are left out: ${[...otherTasks].map(([task, n]) => `${task} (${n})`).join(', ')}`);
