@@ -612,6 +612,10 @@ describe('withoutAutomatedPairs', () => {
     const byPosition = withoutAutomatedPairs(bare(a2), bare(b.map((l, i) => (i === 2 ? mark(l) : l))));
     expect(byPosition.left).toBe(3);
     expect(byPosition.a).toEqual(bare([a[0], a[3], a[5]]));
+    // Not one test set (a line more, an id only one side has): nothing hidden, for the comparison to refuse.
+    expect(withoutAutomatedPairs(a2, b2.slice(1))).toEqual({ a: a2, b: b2.slice(1), left: 0 });
+    expect(withoutAutomatedPairs(bare(a2), bare(b).slice(1))).toMatchObject({ left: 0 });
+    expect(withoutAutomatedPairs(a2, b.map((l, i) => (i === 1 ? { ...l, id: 'other' } : l)))).toMatchObject({ a: a2, left: 0 });
   });
 });
 

@@ -71,17 +71,21 @@ export function isAutomatedMail(line: PredictionLine): boolean {
 /**
  * Two sides' lines of one test set (a comparison's) but those of the emails either side marks as automated mail, so
  * that both are scored on the same emails: paired by id where every line has one, else by position. `left` counts
- * the emails left out.
+ * the emails left out. Sides of unequal length, or whose ids differ, are returned whole: not one test set.
  */
 export function withoutAutomatedPairs(a: readonly PredictionLine[], b: readonly PredictionLine[]): { a: PredictionLine[]; b: PredictionLine[]; left: number } {
+  // Sides that are not one test set are left as they are, for the comparison to refuse: no line of them hidden first.
+  if (a.length !== b.length) return { a: [...a], b: [...b], left: 0 };
   if ([...a, ...b].every((l) => l.id !== undefined)) {
+    const ids = new Set(b.map((l) => l.id));
+    if (ids.size !== b.length || a.some((l) => !ids.has(l.id))) return { a: [...a], b: [...b], left: 0 };
     const automated = new Set([...a, ...b].filter(isAutomatedMail).map((l) => l.id));
     const kept = (lines: readonly PredictionLine[]) => lines.filter((l) => !automated.has(l.id));
     return { a: kept(a), b: kept(b), left: new Set([...a, ...b].filter((l) => automated.has(l.id)).map((l) => l.id)).size };
   }
-  const out = (i: number) => (a[i] !== undefined && isAutomatedMail(a[i])) || (b[i] !== undefined && isAutomatedMail(b[i]));
+  const out = (i: number) => isAutomatedMail(a[i]) || isAutomatedMail(b[i]);
   const kept = (lines: readonly PredictionLine[]) => lines.filter((_, i) => !out(i));
-  const left = Array.from({ length: Math.max(a.length, b.length) }, (_, i) => out(i)).filter(Boolean).length;
+  const left = a.filter((_, i) => out(i)).length;
   return { a: kept(a), b: kept(b), left };
 }
 
