@@ -23,6 +23,17 @@ describe('estimateMonthlyCost', () => {
     expect(endpoints.quantity).toBe(7 * 2 * HOURS_PER_MONTH);
   });
 
+  it('prices the writes and storage of kept email text (feedback.storeText)', () => {
+    const prod = loadStackConfigFile('prod');
+    const line = (estimate: ReturnType<typeof estimateMonthlyCost>, item: string) => estimate.lines.find((l) => l.item.startsWith(item))!;
+    const without = estimateMonthlyCost(prod);
+    const kept = estimateMonthlyCost({ ...prod, feedback: { ...prod.feedback, storeText: true } });
+    expect(line(kept, 'DynamoDB writes').item).toBe('DynamoDB writes (with kept text)');
+    expect(line(kept, 'DynamoDB writes').quantity).toBeCloseTo(line(without, 'DynamoDB writes').quantity * 2, 6);
+    expect(line(kept, 'DynamoDB storage').quantity).toBeCloseTo(line(without, 'DynamoDB storage').quantity * 5, 6);
+    expect(kept.totalUsd).toBeGreaterThan(without.totalUsd);
+  });
+
   it('is cheaper in us-east-1 than in eu-central-1 for the same sizes', () => {
     const prod = loadStackConfigFile('prod');
     expect(estimateMonthlyCost({ ...prod, region: 'us-east-1' }).totalUsd).toBeLessThan(estimateMonthlyCost(prod).totalUsd);

@@ -65,6 +65,14 @@ export interface UsageAssumptions {
 }
 export const DEFAULT_USAGE: UsageAssumptions = { lambdaMsPerRequest: 60, storageGb: 50, tableGb: 5, logsGbPerMonth: 5, imagesGb: 5 };
 
+/**
+ * What `feedback.storeText` multiplies: a prediction item of about 3 KB with 2 KB of kept text (a cleaned subject and
+ * body) against 0.6 KB without, written whole to the table and to the indexes that project whole items: 3 write units
+ * a copy instead of 1, and about 5 times the storage.
+ */
+export const STORED_TEXT_WRITE_FACTOR = 3;
+export const STORED_TEXT_STORAGE_FACTOR = 5;
+
 export interface CostLine {
   item: string;
   quantity: number;
@@ -83,7 +91,7 @@ export class UnpricedError extends Error {
 
 /** Monthly cost of one stack at list prices: the endpoint at its minimum size plus usage-driven lines. */
 export function estimateMonthlyCost(
-  config: Pick<StackConfig, 'region' | 'serving' | 'training' | 'network' | 'environment' | 'monitoring'>,
+  config: Pick<StackConfig, 'region' | 'serving' | 'training' | 'network' | 'environment' | 'monitoring'> & { feedback?: Pick<StackConfig['feedback'], 'storeText'> },
   usage: UsageAssumptions = DEFAULT_USAGE,
 ): { lines: CostLine[]; totalUsd: number; source: string } {
   const prices = PRICE_LIST.regions[config.region as PricedRegion];
@@ -96,6 +104,7 @@ export function estimateMonthlyCost(
   const training = (prices.sagemakerTrainingPerHour as Record<string, number>)[config.training.instanceType];
   if (training === undefined) throw unpriced('training.instanceType', `${config.region} training price for ${config.training.instanceType}`, prices.sagemakerTrainingPerHour);
   const requests = config.serving.monthlyRequests;
+  const storeText = config.feedback?.storeText === true;
   const interfaces = vpcEndpointPlan(config.region).filter((e) => e.type === 'Interface').length;
   const line = (item: string, quantity: number, unit: string, unitPriceUsd: number): CostLine => ({
     item,
@@ -111,10 +120,11 @@ export function estimateMonthlyCost(
     line('Lambda compute (arm64)', (requests * usage.lambdaMsPerRequest * config.serving.lambdaMemoryMb) / 1000 / 1024, 'GB-seconds', prices.lambdaPerGbSecondArm),
     line('Lambda requests', requests / 1e6, 'million requests', prices.lambdaPerMillionRequests),
     line('HTTP API requests', requests / 1e6, 'million requests', prices.httpApiPerMillionRequests),
-    // One prediction write per request; feedback roughly one per email; listPairs reads are small.
-    line('DynamoDB writes', (requests * 2) / 1e6, 'million write units', prices.dynamoPerMillionWrites),
+    // One prediction write per request; feedback roughly one per email; listPairs reads are small. Kept text makes
+    // each prediction item several write units and several times the storage.
+    line(`DynamoDB writes${storeText ? ' (with kept text)' : ''}`, (requests * (storeText ? 1 + STORED_TEXT_WRITE_FACTOR : 2)) / 1e6, 'million write units', prices.dynamoPerMillionWrites),
     line('DynamoDB reads', requests / 1e6, 'million read units', prices.dynamoPerMillionReads),
-    line('DynamoDB storage + PITR', usage.tableGb, 'GB-months', prices.dynamoStoragePerGbMonth + prices.dynamoPitrPerGbMonth),
+    line('DynamoDB storage + PITR', usage.tableGb * (storeText ? STORED_TEXT_STORAGE_FACTOR : 1), 'GB-months', prices.dynamoStoragePerGbMonth + prices.dynamoPitrPerGbMonth),
     line('S3 artifacts', usage.storageGb, 'GB-months', prices.s3StandardPerGbMonth),
     line('ECR images', usage.imagesGb, 'GB-months', prices.ecrStoragePerGbMonth),
     line('KMS key', 1, 'keys', prices.kmsKeyPerMonth),
