@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '@mailroute/model';
-import { spacedAttachmentName, type RedactPattern } from '@mailroute/preprocess';
-import { DB_FILE, maskPii, type ConfirmedCase } from '@mailroute/serving';
-import { csvField, loadTrainingConfig, modelTrainingConfig, resolveLabel, resolveModelDir, taskColumn, type TaskConfig, type TrainingConfig } from '@mailroute/training';
+import { DB_FILE, maskPii } from '@mailroute/serving';
+import { feedbackFileChunks, loadTrainingConfig, modelTrainingConfig, newFeedbackFileTally, resolveModelDir, type FeedbackFileTally, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { prepareOutput } from '../output-path.js';
@@ -13,148 +12,6 @@ import { modelRef } from './evaluate.js';
 import { registerFeedbackPredictions } from './feedback-predictions.js';
 import { caseSource, DYNAMODB_TABLE_HELP } from './feedback-source.js';
 import { timeOption } from '../time-option.js';
-
-/** Columns of the file made of a training config: its columns, its tasks' columns, then what the store knows besides. */
-interface Layout {
-  /** The config's own columns, in its order, and which of them takes the text. */
-  columns: string[];
-  textColumn: string | undefined;
-  idColumn: string;
-  receivedAtColumn: string | undefined;
-  bankColumn: string | undefined;
-  attachmentsColumn: string | undefined;
-  /** Per task name, its column. */
-  tasks: Map<string, string>;
-  /** Each label column once, in the config's order, with the tasks that read it (two when a coarse task reads a fine one's column through aliases). */
-  labelColumns: Array<{ column: string; tasks: TaskConfig[] }>;
-  extra: Array<[string, (c: ConfirmedCase) => string | undefined]>;
-}
-
-function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
-  const c = config.columns;
-  const tasks = new Map(config.tasks.map((t) => [t.name, taskColumn(t)]));
-  const labelColumns: Layout['labelColumns'] = [];
-  for (const task of config.tasks) {
-    const column = taskColumn(task);
-    const shared = labelColumns.find((l) => l.column === column);
-    if (shared) shared.tasks.push(task);
-    else labelColumns.push({ column, tasks: [task] });
-  }
-  // Every column the config names must be in the header, or training refuses the file; the text goes where the body would.
-  const own = labelsOnly ? [] : [c.id, c.subject, c.body, c.html, c.bank, c.receivedAt, c.from, c.attachmentNames].filter((x): x is string => x !== undefined);
-  const idColumn = c.id ?? 'emailId';
-  const taken = new Set([...own, ...tasks.values(), idColumn]);
-  const extras: Layout['extra'] = [
-    ['closedAt', (x) => x.closedAt],
-    ['classifiedAt', (x) => x.classifiedAt],
-    ['modelId', (x) => x.modelId],
-    ['predictionId', (x) => x.predictionId],
-  ];
-  return {
-    columns: labelsOnly || c.id === undefined ? [idColumn, ...own] : own,
-    textColumn: labelsOnly ? undefined : (c.body ?? c.subject ?? c.html),
-    idColumn,
-    receivedAtColumn: labelsOnly ? undefined : c.receivedAt,
-    bankColumn: labelsOnly ? undefined : c.bank,
-    attachmentsColumn: labelsOnly ? undefined : c.attachmentNames,
-    tasks,
-    labelColumns,
-    // A config column of the same name keeps its own meaning.
-    extra: extras.filter(([name]) => !taken.has(name)),
-  };
-}
-
-/** The file's header: the config's columns, each task's column, then the store's facts. */
-function headerOf(layout: Layout): string[] {
-  return [...layout.columns, ...layout.labelColumns.map((l) => l.column), ...layout.extra.map(([name]) => name)];
-}
-
-/**
- * One case's cells, in the header's order (null: blank). Stored text is masked again, as this version masks: a
- * server of an older version stored what its masking left (masking leaves its own placeholders as they are).
- */
-function cellsOf(x: ConfirmedCase, layout: Layout, patterns: readonly RedactPattern[]): Array<string | null> {
-  // Masked only where written (--labels-only writes no text), and by the --pii-patterns too.
-  const text = x.text === undefined || layout.textColumn === undefined ? null : maskPii(x.text, [], patterns);
-  const cells = layout.columns.map((column) => {
-    if (column === layout.idColumn) return x.emailId;
-    if (column === layout.textColumn) return text;
-    // The email's own receivedAt, else (the CRM sent none, or a server before data version 2 kept none) when it was classified.
-    if (column === layout.receivedAtColumn) return x.receivedAt ?? x.classifiedAt ?? null;
-    if (column === layout.bankColumn) return x.bank ?? null;
-    // A JSON array, which training reads in CSV and JSONL alike, whatever a name holds (`;`, `|`).
-    if (column === layout.attachmentsColumn) return x.attachmentNames === undefined ? null : JSON.stringify(x.attachmentNames.map((name) => maskPii(spacedAttachmentName(name), [], patterns)));
-    return null;
-  });
-  for (const { tasks } of layout.labelColumns) cells.push(labelCell(x, tasks));
-  for (const [, value] of layout.extra) cells.push(value(x) ?? null);
-  return cells;
-}
-
-/**
- * The cell of a label column: the confirmed label of its task. A column two tasks read (a coarse task over a fine
- * one's labels, through aliases) takes the first of their confirmed labels, in the config's order, that every one of
- * them reads (the fine label, which the coarse task reads through its aliases; not the coarse one, which the fine
- * task does not know), else blank: one cell, which retraining reads for both tasks as training did.
- */
-function labelCell(x: ConfirmedCase, tasks: readonly TaskConfig[]): string | null {
-  const confirmed = tasks.map((t) => (Object.hasOwn(x.labels, t.name) ? x.labels[t.name] : null));
-  if (tasks.length === 1) return confirmed[0];
-  const readByAll = (label: string) => tasks.every((t) => ['label', 'retired'].includes(resolveLabel(t, label).kind));
-  return confirmed.find((label): label is string => label !== null && readByAll(label)) ?? null;
-}
-
-/**
- * One line of the file as the config reads it: CSV with its delimiter (real line breaks in quoted fields, which a
- * config with `literalNewlines` reads as they are too), or JSONL, one object a case with every column as a key (null: blank).
- */
-function lineOf(cells: ReadonlyArray<string | null>, header: readonly string[], format: 'csv' | 'jsonl', delimiter: string): string {
-  if (format === 'jsonl') return `${JSON.stringify(Object.fromEntries(header.map((name, i) => [name, cells[i]])))}\n`;
-  return `${cells.map((cell) => csvField(cell ?? '', delimiter)).join(delimiter)}\n`;
-}
-
-/** What the export counted as it wrote: the cases of the window, those written, automated ones, and labels of tasks the config lacks. */
-interface Tally {
-  all: number;
-  written: number;
-  automated: number;
-  otherTasks: Map<string, number>;
-}
-
-/**
- * The file in chunks of 1,000 cases, each case read from the store only as its chunk is made: 300,000 cases held
- * at once, texts and all, took over a gigabyte.
- */
-async function* fileChunks(
-  cases: Iterable<ConfirmedCase> | AsyncIterable<ConfirmedCase>,
-  layout: Layout,
-  format: 'csv' | 'jsonl',
-  delimiter: string,
-  labelsOnly: boolean,
-  tally: Tally,
-  patterns: readonly RedactPattern[],
-): AsyncGenerator<string> {
-  const header = headerOf(layout);
-  if (format === 'csv') yield lineOf(header, header, format, delimiter);
-  let chunk: string[] = [];
-  for await (const x of cases) {
-    tally.all += 1;
-    // An auto-reply or a bounce a person closed with labels: no customer wrote it, so it teaches the model nothing.
-    if (x.automated !== undefined) {
-      tally.automated += 1;
-      continue;
-    }
-    if (!labelsOnly && (x.text === undefined || x.text.trim() === '')) continue;
-    tally.written += 1;
-    for (const task of Object.keys(x.labels)) if (!layout.tasks.has(task)) tally.otherTasks.set(task, (tally.otherTasks.get(task) ?? 0) + 1);
-    chunk.push(lineOf(cellsOf(x, layout, patterns), header, format, delimiter));
-    if (chunk.length >= 1000) {
-      yield chunk.join('');
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk.join('');
-}
 
 /** CSV or JSONL by --out's name; refused where the config reads every file as the other. */
 function outputFormat(out: string, config: TrainingConfig): 'csv' | 'jsonl' {
@@ -210,11 +67,12 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       const source = caseSource(ctx, flags.dynamodbTable);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const cases = source.cases({ ...(since ? { since } : {}), ...(until ? { until } : {}) });
-      const layout = layoutOf(config, flags.labelsOnly === true);
-      const tally: Tally = { all: 0, written: 0, automated: 0, otherTasks: new Map() };
+      const tally = newFeedbackFileTally();
+      // Masked again as this version masks (a server of an older version stored what its masking left), by the --pii-patterns too.
+      const mask = (text: string) => maskPii(text, [], patterns);
       // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is. (A write that
       // stops early ends the iteration, which closes the database; a failed read leaves no file.)
-      await writeOutputFile(out, fileChunks(cases, layout, format, config.delimiter, flags.labelsOnly === true, tally, patterns), `--out ${flags.out}`, { mode: 0o600 });
+      await writeOutputFile(out, feedbackFileChunks(cases, config, { format, labelsOnly: flags.labelsOnly === true, mask, tally }), `--out ${flags.out}`, { mode: 0o600 });
       for (const note of exportNotes(tally, source.local)) ctx.stderr.write(`note: ${note}\n`);
       const read = flags.dynamodbTable === undefined ? '' : `; read from ${source.shown}`;
       await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from}${read})\n`);
@@ -223,7 +81,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
 }
 
 /** What the file leaves out, and why. */
-function exportNotes({ all, written, automated, otherTasks }: Tally, local: boolean): string[] {
+function exportNotes({ all, written, automated, otherTasks }: FeedbackFileTally, local: boolean): string[] {
   const notes: string[] = [];
   if (all === 0) notes.push('no case closed in this window: the file has its header only');
   if (automated > 0) notes.push(`${automated} of ${all} confirmed cases are automated mail (auto-replies, bounces: no customer wrote them) and are left out`);

@@ -1,0 +1,182 @@
+import { spacedAttachmentName } from '@mailroute/preprocess';
+import { taskColumn, type TaskConfig, type TrainingConfig } from '../config.js';
+import { csvField } from '../data/csv-field.js';
+import { resolveLabel } from '../taxonomy.js';
+
+/**
+ * One confirmed case as a store reads it (serving's `ConfirmedCase`, the local file's or DynamoDB's): the labels a
+ * person confirmed and what was kept of the email with the prediction they judged.
+ */
+export interface FeedbackCase {
+  emailId: string;
+  /** Per task: the confirmed label. */
+  labels: Record<string, string>;
+  closedAt: string;
+  predictionId?: string;
+  modelId?: string;
+  /** When mailroute classified the email. */
+  classifiedAt?: string;
+  /** The PII-masked text the model read (subject and cleaned body), when the server kept it. */
+  text?: string;
+  bank?: string;
+  receivedAt?: string;
+  attachmentNames?: string[];
+  /** The judged prediction was answered as automated mail: its kind. */
+  automated?: string;
+}
+
+/** Columns of the file made of a training config: its columns, its tasks' columns, then what the store knows besides. */
+interface Layout {
+  /** The config's own columns, in its order, and which of them takes the text. */
+  columns: string[];
+  textColumn: string | undefined;
+  idColumn: string;
+  receivedAtColumn: string | undefined;
+  bankColumn: string | undefined;
+  attachmentsColumn: string | undefined;
+  /** Per task name, its column. */
+  tasks: Map<string, string>;
+  /** Each label column once, in the config's order, with the tasks that read it (two when a coarse task reads a fine one's column through aliases). */
+  labelColumns: Array<{ column: string; tasks: TaskConfig[] }>;
+  extra: Array<[string, (c: FeedbackCase) => string | undefined]>;
+}
+
+function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
+  const c = config.columns;
+  const tasks = new Map(config.tasks.map((t) => [t.name, taskColumn(t)]));
+  const labelColumns: Layout['labelColumns'] = [];
+  for (const task of config.tasks) {
+    const column = taskColumn(task);
+    const shared = labelColumns.find((l) => l.column === column);
+    if (shared) shared.tasks.push(task);
+    else labelColumns.push({ column, tasks: [task] });
+  }
+  // Every column the config names must be in the header, or training refuses the file; the text goes where the body would.
+  const own = labelsOnly ? [] : [c.id, c.subject, c.body, c.html, c.bank, c.receivedAt, c.from, c.attachmentNames].filter((x): x is string => x !== undefined);
+  const idColumn = c.id ?? 'emailId';
+  const taken = new Set([...own, ...tasks.values(), idColumn]);
+  const extras: Layout['extra'] = [
+    ['closedAt', (x) => x.closedAt],
+    ['classifiedAt', (x) => x.classifiedAt],
+    ['modelId', (x) => x.modelId],
+    ['predictionId', (x) => x.predictionId],
+  ];
+  return {
+    columns: labelsOnly || c.id === undefined ? [idColumn, ...own] : own,
+    textColumn: labelsOnly ? undefined : (c.body ?? c.subject ?? c.html),
+    idColumn,
+    receivedAtColumn: labelsOnly ? undefined : c.receivedAt,
+    bankColumn: labelsOnly ? undefined : c.bank,
+    attachmentsColumn: labelsOnly ? undefined : c.attachmentNames,
+    tasks,
+    labelColumns,
+    // A config column of the same name keeps its own meaning.
+    extra: extras.filter(([name]) => !taken.has(name)),
+  };
+}
+
+/** The file's header: the config's columns, each task's column, then the store's facts. */
+function headerOf(layout: Layout): string[] {
+  return [...layout.columns, ...layout.labelColumns.map((l) => l.column), ...layout.extra.map(([name]) => name)];
+}
+
+/**
+ * One case's cells, in the header's order (null: blank). Stored text is masked again, as this version masks: a
+ * server of an older version stored what its masking left (masking leaves its own placeholders as they are).
+ */
+function cellsOf(x: FeedbackCase, layout: Layout, mask: (text: string) => string): Array<string | null> {
+  // Masked only where written (labelsOnly writes no text).
+  const text = x.text === undefined || layout.textColumn === undefined ? null : mask(x.text);
+  const cells = layout.columns.map((column) => {
+    if (column === layout.idColumn) return x.emailId;
+    if (column === layout.textColumn) return text;
+    // The email's own receivedAt, else (the CRM sent none, or a server before data version 2 kept none) when it was classified.
+    if (column === layout.receivedAtColumn) return x.receivedAt ?? x.classifiedAt ?? null;
+    if (column === layout.bankColumn) return x.bank ?? null;
+    // A JSON array, which training reads in CSV and JSONL alike, whatever a name holds (`;`, `|`).
+    if (column === layout.attachmentsColumn) return x.attachmentNames === undefined ? null : JSON.stringify(x.attachmentNames.map((name) => mask(spacedAttachmentName(name))));
+    return null;
+  });
+  for (const { tasks } of layout.labelColumns) cells.push(labelCell(x, tasks));
+  for (const [, value] of layout.extra) cells.push(value(x) ?? null);
+  return cells;
+}
+
+/**
+ * The cell of a label column: the confirmed label of its task. A column two tasks read (a coarse task over a fine
+ * one's labels, through aliases) takes the first of their confirmed labels, in the config's order, that every one of
+ * them reads (the fine label, which the coarse task reads through its aliases; not the coarse one, which the fine
+ * task does not know), else blank: one cell, which retraining reads for both tasks as training did.
+ */
+function labelCell(x: FeedbackCase, tasks: readonly TaskConfig[]): string | null {
+  const confirmed = tasks.map((t) => (Object.hasOwn(x.labels, t.name) ? x.labels[t.name] : null));
+  if (tasks.length === 1) return confirmed[0];
+  const readByAll = (label: string) => tasks.every((t) => ['label', 'retired'].includes(resolveLabel(t, label).kind));
+  return confirmed.find((label): label is string => label !== null && readByAll(label)) ?? null;
+}
+
+/**
+ * One line of the file as the config reads it: CSV with its delimiter (real line breaks in quoted fields, which a
+ * config with `literalNewlines` reads as they are too), or JSONL, one object a case with every column as a key (null: blank).
+ */
+function lineOf(cells: ReadonlyArray<string | null>, header: readonly string[], format: 'csv' | 'jsonl', delimiter: string): string {
+  if (format === 'jsonl') return `${JSON.stringify(Object.fromEntries(header.map((name, i) => [name, cells[i]])))}\n`;
+  return `${cells.map((cell) => csvField(cell ?? '', delimiter)).join(delimiter)}\n`;
+}
+
+/** What the export counted as it wrote: the cases of the window, those written, automated ones, and labels of tasks the config lacks. */
+export interface FeedbackFileTally {
+  all: number;
+  written: number;
+  automated: number;
+  otherTasks: Map<string, number>;
+}
+
+/** A tally to count a file's cases in. */
+export const newFeedbackFileTally = (): FeedbackFileTally => ({ all: 0, written: 0, automated: 0, otherTasks: new Map() });
+
+export interface FeedbackFileOptions {
+  format: 'csv' | 'jsonl';
+  /** Every case (automated mail aside), with or without text: the id column, the task columns and the store's facts. */
+  labelsOnly?: boolean;
+  /**
+   * Masks a text (and each attachment name, its words set apart) as it is written: stored text is masked again by
+   * this version's rules, since a server of an older version stored what its masking left.
+   */
+  mask: (text: string) => string;
+  /** Counted into as the file is made. */
+  tally: FeedbackFileTally;
+}
+
+/**
+ * Confirmed cases (a feedback with the prediction it judged) as training data in a training config's columns and
+ * file form: CSV with its delimiter (header first) or JSONL. Cases of automated mail are left out, and without
+ * `labelsOnly` those without stored text. In chunks of 1,000 cases, each case read from the source only as its chunk
+ * is made: 300,000 cases held at once, texts and all, took over a gigabyte.
+ */
+export async function* feedbackFileChunks(cases: Iterable<FeedbackCase> | AsyncIterable<FeedbackCase>, config: TrainingConfig, options: FeedbackFileOptions): AsyncGenerator<string> {
+  const { format, tally, mask } = options;
+  const labelsOnly = options.labelsOnly === true;
+  const layout = layoutOf(config, labelsOnly);
+  const delimiter = config.delimiter;
+  const header = headerOf(layout);
+  if (format === 'csv') yield lineOf(header, header, format, delimiter);
+  let chunk: string[] = [];
+  for await (const x of cases) {
+    tally.all += 1;
+    // An auto-reply or a bounce a person closed with labels: no customer wrote it, so it teaches the model nothing.
+    if (x.automated !== undefined) {
+      tally.automated += 1;
+      continue;
+    }
+    if (!labelsOnly && (x.text === undefined || x.text.trim() === '')) continue;
+    tally.written += 1;
+    for (const task of Object.keys(x.labels)) if (!layout.tasks.has(task)) tally.otherTasks.set(task, (tally.otherTasks.get(task) ?? 0) + 1);
+    chunk.push(lineOf(cellsOf(x, layout, mask), header, format, delimiter));
+    if (chunk.length >= 1000) {
+      yield chunk.join('');
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk.join('');
+}
