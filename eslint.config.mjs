@@ -34,7 +34,8 @@ export default tseslint.config(
               sourceTag: 'scope:serving',
               onlyDependOnLibsWithTags: ['scope:evaluation', 'scope:model', 'scope:preprocess'],
             },
-            { sourceTag: 'scope:aws', onlyDependOnLibsWithTags: ['scope:model', 'scope:serving', 'scope:preprocess', 'scope:evaluation'] },
+            // training for its config and feedback file (the retraining pipeline's export step), not for training itself.
+            { sourceTag: 'scope:aws', onlyDependOnLibsWithTags: ['scope:model', 'scope:serving', 'scope:preprocess', 'scope:evaluation', 'scope:training'] },
             // infra deploys build outputs; at run time it imports no other package (bundle entry points excepted).
             { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:aws'] },
             // The CLI reaches AWS through the adapters only (feedback export --dynamodb-table), never the SDK itself (below).

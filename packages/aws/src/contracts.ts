@@ -130,6 +130,26 @@ export const TRAINING_JOB = {
   noteHyperparameter: 'note',
 } as const;
 
+/** Environment variable names of the feedback-export Lambda, the retraining pipeline's ExportFeedback step. */
+export const FEEDBACK_EXPORT_ENV = {
+  /** The prediction and feedback table (the API Lambda's). */
+  tableName: 'MAILROUTE_TABLE_NAME',
+  artifactBucket: 'MAILROUTE_ARTIFACT_BUCKET',
+  /** The prefix the step reads the config from and writes the file under (the SageMaker role's `data/`). */
+  dataPrefix: 'MAILROUTE_DATA_PREFIX',
+} as const;
+
+/**
+ * The ExportFeedback step's names: the Lambda step passes `inputs` as the event's keys (the pipeline's TrainingDataUri
+ * and ConfigUri parameters), and the Lambda's answer carries `outputs` (the count of cases written, the file's URI).
+ * The file is `file` + `.csv` or `.jsonl` (the config's format) under TrainingDataUri, replaced at each run.
+ */
+export const FEEDBACK_EXPORT_STEP = {
+  inputs: { trainingDataUri: 'TrainingDataUri', configUri: 'ConfigUri' },
+  outputs: { cases: 'FeedbackCases', uri: 'FeedbackUri' },
+  file: 'mailroute-feedback/confirmed-cases',
+} as const;
+
 /** Environment variable names of the register Lambda, the retraining pipeline's Register step. */
 export const REGISTER_ENV = {
   artifactBucket: 'MAILROUTE_ARTIFACT_BUCKET',

@@ -88,6 +88,18 @@ export class RegisterEventError extends Error {
   }
 }
 
+/**
+ * The feedback-export Lambda's event is not the ExportFeedback step's (`TrainingDataUri`, `ConfigUri`), a URI is
+ * not a folder under the artifact bucket's data prefix, or the training config there cannot be read: nothing is written.
+ */
+export class FeedbackExportError extends Error {
+  readonly code = 'FEEDBACK_EXPORT_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FeedbackExportError';
+  }
+}
+
 /** A rejected version is serving and no other version is Approved: a person must approve one (the error pages). */
 export class NoApprovedVersionError extends Error {
   readonly code = 'DEPLOY_NO_APPROVED_VERSION';

@@ -8,7 +8,7 @@ export { DynamoPredictionStore } from './dynamo-prediction-store.js';
 export type { DynamoPredictionStoreOptions } from './dynamo-prediction-store.js';
 export { dynamoConfirmedCases, dynamoDocumentClient } from './dynamo-confirmed-cases.js';
 export type { DynamoConfirmedCasesOptions } from './dynamo-confirmed-cases.js';
-export { API_ENV, DEPLOYER_ENV, QUALITY_ENV, REGISTER_ENV, REGISTER_STEP, DYNAMO_TABLE_LAYOUT, QUALITY_METRIC } from './contracts.js';
+export { API_ENV, DEPLOYER_ENV, QUALITY_ENV, REGISTER_ENV, REGISTER_STEP, FEEDBACK_EXPORT_ENV, FEEDBACK_EXPORT_STEP, DYNAMO_TABLE_LAYOUT, QUALITY_METRIC } from './contracts.js';
 export { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 export type { S3SageMakerRegistryOptions, RegisteredPackage } from './s3-sagemaker-registry.js';
 export {
@@ -30,6 +30,8 @@ export { createQualityReporterHandlerFromEnv, measuredTasks } from './quality/qu
 export { publishModel } from './publish-model.js';
 export type { PublishModelOptions } from './publish-model.js';
 export { createRegisterHandler, createRegisterHandlerFromEnv } from './register/register-handler.js';
+export { createFeedbackExportHandler, createFeedbackExportHandlerFromEnv, parseFeedbackExportEvent } from './feedback-export/feedback-export-handler.js';
+export type { FeedbackExportConfig, FeedbackExportDeps, FeedbackExportResult } from './feedback-export/feedback-export-handler.js';
 export type { RegisterDeps, RegisterResult } from './register/register-handler.js';
 export { artifactPrefix, parseRegisterEvent, registerConfigFromEnv, RegisterConfigSchema, RegisterEventSchema } from './register/register-config.js';
 export type { RegisterConfig } from './register/register-config.js';
