@@ -3,6 +3,7 @@
 //   dist/deployer/index.mjs   deployer Lambda
 //   dist/quality/index.mjs    daily live-quality reporter Lambda
 //   dist/register/index.mjs   register Lambda (the retraining pipeline's Register step)
+//   dist/export-feedback/index.mjs   feedback-export Lambda (the pipeline's ExportFeedback step, with feedback.storeText)
 //   dist/program/main.js      the Pulumi program (Pulumi.yaml `main`): the workspace's own TypeScript
 //                             (@mailroute/aws/contracts) bundled in, every other package left to node_modules
 import { build } from 'esbuild';
@@ -65,6 +66,7 @@ const results = await Promise.all([
   lambda('deployer'),
   lambda('quality'),
   lambda('register'),
+  lambda('export-feedback'),
   build({
     entryPoints: [path.join(root, 'src/main.ts')],
     outfile: path.join(dist, 'program', 'main.js'),
@@ -77,7 +79,7 @@ const results = await Promise.all([
     logLevel: 'warning',
   }),
 ]);
-for (const [i, name] of ['api', 'deployer', 'quality', 'register'].entries()) {
+for (const [i, name] of ['api', 'deployer', 'quality', 'register', 'export-feedback'].entries()) {
   const bytes = Object.values(results[i].metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
   process.stdout.write(`dist/${name}: ${(bytes / 1e6).toFixed(1)} MB\n`);
 }

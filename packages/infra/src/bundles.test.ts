@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { INFRA_ROOT } from './testing/stack-files.js';
 
 const dist = path.join(INFRA_ROOT, 'dist');
-const built = ['api', 'deployer', 'quality', 'register'].every((name) => existsSync(path.join(dist, name, 'index.mjs')));
+const built = ['api', 'deployer', 'quality', 'register', 'export-feedback'].every((name) => existsSync(path.join(dist, name, 'index.mjs')));
 const program = path.join(dist, 'program', 'main.js');
 
 // Loads the esbuild bundles in a fresh Node, as Lambda would. Needs `npm run build -w packages/infra`.
@@ -20,14 +20,18 @@ describe.skipIf(!built)('Lambda bundles (skipped: run `npm run build -w packages
       const deployer = await import(${JSON.stringify(path.join(dist, 'deployer', 'index.mjs'))});
       const quality = await import(${JSON.stringify(path.join(dist, 'quality', 'index.mjs'))});
       const register = await import(${JSON.stringify(path.join(dist, 'register', 'index.mjs'))});
+      const exportFeedback = await import(${JSON.stringify(path.join(dist, 'export-feedback', 'index.mjs'))});
       let code = 'none';
       try { await deployer.handler({ source: 'aws.s3' }); } catch (error) { code = error.code; }
       // Refused before any AWS call: the URI is outside the training output prefix.
       let registerCode = 'none';
       try { await register.handler({ ArtifactUri: 's3://b/models/x/' }); } catch (error) { registerCode = error.code; }
-      process.stdout.write(JSON.stringify({ api: typeof api.handler, deployer: typeof deployer.handler, quality: typeof quality.handler, register: typeof register.handler, code, registerCode }));`;
+      // Refused before any AWS call too: the data folder is outside data/.
+      let exportCode = 'none';
+      try { await exportFeedback.handler({ TrainingDataUri: 's3://b/models/', ConfigUri: 's3://b/data/config/' }); } catch (error) { exportCode = error.code; }
+      process.stdout.write(JSON.stringify({ api: typeof api.handler, deployer: typeof deployer.handler, quality: typeof quality.handler, register: typeof register.handler, exportFeedback: typeof exportFeedback.handler, code, registerCode, exportCode }));`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    expect(JSON.parse(out)).toEqual({ api: 'function', deployer: 'function', quality: 'function', register: 'function', code: 'DEPLOY_EVENT_INVALID', registerCode: 'REGISTER_EVENT_INVALID' });
+    expect(JSON.parse(out)).toEqual({ api: 'function', deployer: 'function', quality: 'function', register: 'function', exportFeedback: 'function', code: 'DEPLOY_EVENT_INVALID', registerCode: 'REGISTER_EVENT_INVALID', exportCode: 'FEEDBACK_EXPORT_INVALID' });
   }, 60_000);
 });
 

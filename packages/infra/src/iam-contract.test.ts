@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { deploymentName } from '@mailroute/aws';
 import { DYNAMO_TABLE_LAYOUT } from '@mailroute/aws/contracts';
 import { apiLambdaPolicy, deployerLambdaPolicy, qualityReporterPolicy, type PolicyDocument } from './iam-documents.js';
-import { registerLambdaPolicy, retrainingPipelinePolicy } from './iam-retraining.js';
+import { feedbackExportLambdaPolicy, registerLambdaPolicy, retrainingPipelinePolicy } from './iam-retraining.js';
 
 /**
  * The contract between the Lambdas' code and their roles: every AWS SDK command the code sends must be
@@ -21,6 +21,7 @@ const IAM_ACTION: Record<string, string[]> = {
   GetCommand: ['dynamodb:GetItem'],
   QueryCommand: ['dynamodb:Query'],
   BatchGetCommand: ['dynamodb:BatchGetItem'],
+  ScanCommand: ['dynamodb:Scan'],
   GetObjectCommand: ['s3:GetObject'],
   PutObjectCommand: ['s3:PutObject'],
   DeleteObjectCommand: ['s3:DeleteObject'],
@@ -199,8 +200,37 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
     expect([...allowed(policy)].filter((a) => a.startsWith('s3:'))).toEqual([]);
   });
 
+  it('retraining pipeline with the feedback export: invokes the register and feedback-export Lambdas, no other', () => {
+    const exporter = 'arn:aws:lambda:eu-central-1:2:function:mailroute-prod-export-feedback';
+    const policy = retrainingPipelinePolicy({ accountId: '2', region: 'eu-central-1', sagemakerRoleArn: 'arn:aws:iam::2:role/sm', registerFunctionArn: 'arn:aws:lambda:eu-central-1:2:function:mailroute-prod-register', feedbackExportFunctionArn: exporter, kmsKeyArn: 'arn:key' });
+    expect(allowsOn(policy, 'lambda:InvokeFunction', exporter)).toBe(true);
+    expect(allowsOn(policy, 'lambda:InvokeFunction', 'arn:aws:lambda:eu-central-1:2:function:mailroute-prod-api')).toBe(false);
+  });
+
+  it('feedback-export Lambda: scans the table, reads the training config under data/, writes only its own file there', () => {
+    // The handler reads the config (readObjectText), the cases (dynamoConfirmedCases: a Scan, then BatchGet and, for
+    // feedback that names no prediction, readNewestOfEmail's Query on by-email), and puts and removes its file.
+    const files = ['feedback-export/feedback-export-handler.ts', 'dynamo-confirmed-cases.ts', 'dynamo-store-reads.ts', 's3-objects.ts'];
+    const used = ['ScanCommand', 'BatchGetCommand', 'QueryCommand', 'GetObjectCommand', 'PutObjectCommand', 'DeleteObjectCommand'];
+    for (const c of used) expect(files.flatMap(commandsIn)).toContain(c);
+    const bucketArn = 'arn:aws:s3:::mailroute-prod-artifacts-2';
+    const policy = feedbackExportLambdaPolicy({ tableArn: common.tableArn, artifactBucketArn: bucketArn, dataPrefix: 'data/', kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg' });
+    expect(missingActions(used, policy)).toEqual([]);
+    expect(sourceOf('dynamo-store-reads.ts')).toMatch(/readNewestOfEmail[\s\S]*IndexName: L\.byEmailIndex\.name/);
+    expect(unqueryableIndexes(['by-email'], policy, common.tableArn)).toEqual([]);
+    expect(unqueryableIndexes(['by-day'], policy, common.tableArn)).toEqual(['by-day']);
+    expect(missingKeyIsNoSuchKey(policy, bucketArn)).toBe(true);
+    for (const action of ['s3:PutObject', 's3:DeleteObject']) {
+      expect(allowsOn(policy, action, `${bucketArn}/data/retraining/exports/mailroute-feedback/confirmed-cases.csv`), action).toBe(true);
+      expect(allowsOn(policy, action, `${bucketArn}/data/retraining/exports/crm-2026-11.csv`), action).toBe(false);
+      expect(allowsOn(policy, action, `${bucketArn}/models/mailroute-feedback/confirmed-cases.csv`), action).toBe(false);
+    }
+    expect(allowsOn(policy, 's3:GetObject', `${bucketArn}/data/retraining/config/train-config.json`)).toBe(true);
+    expect(allowed(policy).has('dynamodb:PutItem')).toBe(false);
+  });
+
   it('fails for a command whose action the role lacks', () => {
-    expect(missingActions(['PutCommand', 'ScanCommand'], qualityReporterPolicy(common))).toEqual(['PutCommand needs dynamodb:PutItem', 'ScanCommand: no IAM action known for it (add it to IAM_ACTION and to the role)']);
+    expect(missingActions(['PutCommand', 'ScanCommand', 'BatchWriteCommand'], qualityReporterPolicy(common))).toEqual(['PutCommand needs dynamodb:PutItem', 'ScanCommand needs dynamodb:Scan', 'BatchWriteCommand: no IAM action known for it (add it to IAM_ACTION and to the role)']);
   });
 
   it('fails for a missing key the role may not list (S3 would answer 403, not NoSuchKey)', () => {

@@ -184,7 +184,7 @@ export function sagemakerExecutionPolicy(input: {
 }
 
 /** The table and the indexes named, not `index/*`: a new index is queried only once a role names it. */
-function tableAndIndexes(tableArn: string, indexes: readonly { name: string }[]): string[] {
+export function tableAndIndexes(tableArn: string, indexes: readonly { name: string }[]): string[] {
   return [tableArn, ...indexes.map((index) => `${tableArn}/index/${index.name}`)];
 }
 

@@ -3,23 +3,28 @@
  * register Lambda's.
  */
 import { LAMBDA_ENI_ACTIONS } from './policies/wildcard-allow-list.js';
-import { doc, logsTo, passRoleToSageMaker, readOptionalObjects, useKey, vpcAccess, type PolicyDocument } from './iam-documents.js';
+import { DYNAMO_TABLE_LAYOUT as L, FEEDBACK_EXPORT_STEP } from '@mailroute/aws/contracts';
+import { doc, logsTo, passRoleToSageMaker, readOptionalObjects, tableAndIndexes, useKey, vpcAccess, type PolicyDocument } from './iam-documents.js';
 
 /**
  * The retraining pipeline's role: SageMaker Pipelines runs its steps with it. It starts, watches and stops the
  * Train step's job (SageMaker names a pipeline's jobs `pipelines-<execution>-<step>-<suffix>`, so that prefix
  * is as narrow as an ARN gets; the account runs this stack only), tags it, passes it the execution role, lets
  * SageMaker use the stack key for the job's volume (a grant for the AWS resource only), and invokes the
- * register Lambda for the Register step. It never reads or writes the bucket itself.
+ * register Lambda for the Register step (and the feedback-export Lambda for ExportFeedback). It never reads or
+ * writes the bucket itself.
  */
 export function retrainingPipelinePolicy(input: {
   accountId: string;
   region: string;
   sagemakerRoleArn: string;
   registerFunctionArn: string;
+  /** The ExportFeedback step's Lambda, where the stack keeps the emails' text (feedback.storeText). */
+  feedbackExportFunctionArn?: string;
   kmsKeyArn: string;
 }): PolicyDocument {
   const sm = `arn:aws:sagemaker:${input.region}:${input.accountId}`;
+  const steps = [input.registerFunctionArn, ...(input.feedbackExportFunctionArn === undefined ? [] : [input.feedbackExportFunctionArn])];
   return doc(
     {
       Sid: 'RunPipelineTrainingJobs',
@@ -28,7 +33,7 @@ export function retrainingPipelinePolicy(input: {
       Resource: `${sm}:training-job/pipelines-*`,
     },
     passRoleToSageMaker(input.sagemakerRoleArn),
-    { Sid: 'InvokeRegisterStep', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: input.registerFunctionArn },
+    { Sid: 'InvokeLambdaSteps', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: steps.length === 1 ? steps[0] : steps },
     { Sid: 'DescribeStackKey', Effect: 'Allow', Action: 'kms:DescribeKey', Resource: input.kmsKeyArn },
     {
       Sid: 'GrantStackKeyToTrainingVolumes',
@@ -73,6 +78,24 @@ export function registerLambdaPolicy(input: {
     },
     // The duplicate check and the search after a failed create list the group; List actions take no resource.
     { Sid: 'ListGroupPackages', Effect: 'Allow', Action: 'sagemaker:ListModelPackages', Resource: '*' },
+    logsTo([input.logGroupArn]),
+    vpcAccess(LAMBDA_ENI_ACTIONS),
+  );
+}
+
+/**
+ * The feedback-export Lambda (the pipeline's ExportFeedback step, where the stack keeps the emails' text): scans the
+ * prediction and feedback table (Scan, BatchGetItem on it; Query on `by-email` for feedback that names no prediction),
+ * reads the training config under the data prefix (a missing one as 404), and writes or removes only its own file,
+ * `<folder>/mailroute-feedback/confirmed-cases.csv|jsonl`, under that prefix.
+ */
+export function feedbackExportLambdaPolicy(input: { tableArn: string; artifactBucketArn: string; dataPrefix: string; kmsKeyArn: string; logGroupArn: string }): PolicyDocument {
+  const own = ['csv', 'jsonl'].map((ext) => `${input.artifactBucketArn}/${input.dataPrefix}*${FEEDBACK_EXPORT_STEP.file}.${ext}`);
+  return doc(
+    { Sid: 'ReadConfirmedCases', Effect: 'Allow', Action: ['dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:Query'], Resource: tableAndIndexes(input.tableArn, [L.byEmailIndex]) },
+    ...readOptionalObjects('ReadTrainingConfig', input.artifactBucketArn, input.dataPrefix),
+    { Sid: 'WriteFeedbackFile', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: own },
+    useKey(input.kmsKeyArn),
     logsTo([input.logGroupArn]),
     vpcAccess(LAMBDA_ENI_ACTIONS),
   );

@@ -7,6 +7,7 @@ export {
   DEPLOYER_ENV as DEPLOYER_LAMBDA_ENV,
   QUALITY_ENV as QUALITY_LAMBDA_ENV,
   REGISTER_ENV as REGISTER_LAMBDA_ENV,
+  FEEDBACK_EXPORT_ENV as FEEDBACK_EXPORT_LAMBDA_ENV,
   lambdaRequestTimeoutMs,
 } from '@mailroute/aws/contracts';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { artifactPrefix, registerConfigFromEnv } from '@mailroute/aws';
-import { REGISTER_ENV, REGISTER_STEP, TRAINING_JOB, hasInstanceStorage } from '@mailroute/aws/contracts';
+import { artifactPrefix, parseFeedbackExportEvent, registerConfigFromEnv } from '@mailroute/aws';
+import { FEEDBACK_EXPORT_STEP, REGISTER_ENV, REGISTER_STEP, TRAINING_JOB, hasInstanceStorage } from '@mailroute/aws/contracts';
 import { parseStackConfig } from './config.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS, RETRAIN_OUTPUT_PREFIX, TRAINING_METRICS, retrainingPipelineDefinition, type RetrainingPipelineInput } from './retraining-pipeline.js';
 import { apiEnum, shapeProblems } from './testing/sagemaker-api.js';
@@ -120,6 +120,30 @@ describe('retrainingPipelineDefinition: the shape SageMaker takes', () => {
     const defaults = Object.fromEntries(definition.Parameters.map((p: { Name: string; DefaultValue: unknown }) => [p.Name, p.DefaultValue]));
     expect(defaults).toMatchObject({ Environment: 'prod', TrainingDataUri: 's3://mailroute-prod-artifacts-222222222222/data/retraining/exports/', ConfigUri: 's3://mailroute-prod-artifacts-222222222222/data/retraining/config/' });
     for (const stack of ['dev', 'prod'] as const) expect(apiEnum('TrainingInstanceType')).toContain(loadStackConfigFile(stack).training.instanceType);
+  });
+});
+
+describe('retrainingPipelineDefinition with the feedback export (feedback.storeText)', () => {
+  const exportArn = 'arn:aws:lambda:eu-central-1:222222222222:function:mailroute-prod-export-feedback';
+  const definition = definitionOf(input({ feedbackExportFunctionArn: exportArn }));
+  const [exportStep, train, register] = definition.Steps;
+
+  it('runs ExportFeedback first, Train after it, then Register', () => {
+    expect(definition.Steps.map((s: { Name: string; Type: string }) => [s.Name, s.Type])).toEqual([['ExportFeedback', 'Lambda'], ['Train', 'Training'], ['Register', 'Lambda']]);
+    expect(exportStep).not.toHaveProperty('DependsOn');
+    expect(train.DependsOn).toEqual(['ExportFeedback']);
+    expect(register.DependsOn).toEqual(['Train']);
+    // Train's request is still CreateTrainingJob's, its DependsOn the pipeline's own.
+    expect(shapeProblems(train.Arguments, 'CreateTrainingJobRequest', 'Train', ['TrainingJobName'])).toEqual([]);
+  });
+
+  it("hands the Lambda the folders Train reads, which the Lambda's own check takes, and reads its answer as string outputs", () => {
+    expect(exportStep.FunctionArn).toBe(exportArn);
+    expect(exportStep.Arguments).toEqual({ TrainingDataUri: { Get: 'Parameters.TrainingDataUri' }, ConfigUri: { Get: 'Parameters.ConfigUri' } });
+    expect(train.Arguments.InputDataConfig.map((c: { DataSource: { S3DataSource: { S3Uri: unknown } } }) => c.DataSource.S3DataSource.S3Uri)).toEqual([exportStep.Arguments.TrainingDataUri, exportStep.Arguments.ConfigUri]);
+    const defaults = Object.fromEntries(definition.Parameters.map((p: { Name: string; DefaultValue: string }) => [p.Name, p.DefaultValue]));
+    expect(parseFeedbackExportEvent({ TrainingDataUri: defaults.TrainingDataUri, ConfigUri: defaults.ConfigUri }, { artifactBucket: 'mailroute-prod-artifacts-222222222222', dataPrefix: 'data/' })).toEqual({ dataPrefix: 'data/retraining/exports/', configPrefix: 'data/retraining/config/' });
+    expect(exportStep.OutputParameters).toEqual(Object.values(FEEDBACK_EXPORT_STEP.outputs).map((name) => ({ OutputName: name, OutputType: 'String' })));
   });
 });
 

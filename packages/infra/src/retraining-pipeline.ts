@@ -1,9 +1,11 @@
 /**
  * The retraining pipeline's definition (SageMaker Pipelines' JSON, version 2020-12-01) as a pure function of
- * resolved names: Train (a training job on the serving image, whose `train` entry leaves the model's artifact
- * directory in /opt/ml/model) then Register (the register Lambda publishes that directory to the registry).
+ * resolved names: where the stack keeps the emails' text, ExportFeedback first (the feedback-export Lambda writes the
+ * confirmed cases of the table beside the CRM's exports); Train (a training job on the serving image, whose `train`
+ * entry leaves the model's artifact directory in /opt/ml/model) then Register (the register Lambda publishes that
+ * directory to the registry).
  */
-import { REGISTER_STEP, TRAINING_JOB, hasInstanceStorage } from '@mailroute/aws/contracts';
+import { FEEDBACK_EXPORT_STEP, REGISTER_STEP, TRAINING_JOB, hasInstanceStorage } from '@mailroute/aws/contracts';
 import type { StackConfig } from './config.js';
 import { ARTIFACT_PREFIXES } from './storage-plan.js';
 
@@ -22,7 +24,7 @@ export const RETRAIN_PARAMETERS = {
   maxRuntimeSeconds: 'MaxRuntimeSeconds',
 } as const;
 
-export const RETRAIN_STEPS = { train: 'Train', register: 'Register' } as const;
+export const RETRAIN_STEPS = { exportFeedback: 'ExportFeedback', train: 'Train', register: 'Register' } as const;
 
 /** Where training jobs write (under `training-output/`, which expires after 30 days: the registry keeps what counts). */
 export const RETRAIN_OUTPUT_PREFIX = `${ARTIFACT_PREFIXES.trainingOutput}retrain/`;
@@ -66,6 +68,8 @@ export interface RetrainingPipelineInput {
   /** The serving image with its tag: its `train` entry is the trainer. */
   trainingImage: string;
   registerFunctionArn: string;
+  /** The feedback-export Lambda: given, the pipeline runs ExportFeedback before Train (feedback.storeText). */
+  feedbackExportFunctionArn?: string;
   subnetIds: string[];
   securityGroupId: string;
   /** Tags of the training jobs the pipeline starts. */
@@ -77,13 +81,15 @@ type Parameter = { Name: string; Type: 'String' | 'Integer'; DefaultValue: strin
 export interface TrainingStep {
   Name: string;
   Type: 'Training';
+  DependsOn?: string[];
   /** CreateTrainingJob's request, less the job name (the pipeline names each job). */
   Arguments: Record<string, unknown>;
 }
 export interface LambdaStep {
   Name: string;
   Type: 'Lambda';
-  DependsOn: string[];
+  /** Absent for a first step. */
+  DependsOn?: string[];
   FunctionArn: string;
   /** The event the Lambda gets. */
   Arguments: Record<string, string | PipelineGet>;
@@ -92,7 +98,7 @@ export interface LambdaStep {
 export interface PipelineDefinition {
   Version: '2020-12-01';
   Parameters: Parameter[];
-  Steps: [TrainingStep, LambdaStep];
+  Steps: [TrainingStep, LambdaStep] | [LambdaStep, TrainingStep, LambdaStep];
 }
 
 export function retrainingPipelineDefinition(input: RetrainingPipelineInput): PipelineDefinition {
@@ -105,9 +111,22 @@ export function retrainingPipelineDefinition(input: RetrainingPipelineInput): Pi
     DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: 'FullyReplicated' } },
   });
   const executionId = get('Execution.PipelineExecutionId');
+  // The confirmed cases of the table, written under TrainingDataUri before Train reads it (the config it follows is
+  // the one Train reads); a failed export stops the run before any training.
+  const exportFeedback: LambdaStep | undefined =
+    input.feedbackExportFunctionArn === undefined
+      ? undefined
+      : {
+          Name: RETRAIN_STEPS.exportFeedback,
+          Type: 'Lambda',
+          FunctionArn: input.feedbackExportFunctionArn,
+          Arguments: { [FEEDBACK_EXPORT_STEP.inputs.trainingDataUri]: parameter(P.trainingDataUri), [FEEDBACK_EXPORT_STEP.inputs.configUri]: parameter(P.configUri) },
+          OutputParameters: Object.values(FEEDBACK_EXPORT_STEP.outputs).map((name) => ({ OutputName: name, OutputType: 'String' as const })),
+        };
   const train: TrainingStep = {
     Name: RETRAIN_STEPS.train,
     Type: 'Training',
+    ...(exportFeedback === undefined ? {} : { DependsOn: [RETRAIN_STEPS.exportFeedback] }),
     Arguments: {
       // SageMaker runs the image as `docker run <image> train` (TRAINING_JOB.command).
       AlgorithmSpecification: { TrainingImage: input.trainingImage, TrainingInputMode: 'File', MetricDefinitions: TRAINING_METRICS },
@@ -154,6 +173,6 @@ export function retrainingPipelineDefinition(input: RetrainingPipelineInput): Pi
       { Name: P.instanceType, Type: 'String', DefaultValue: config.training.instanceType },
       { Name: P.maxRuntimeSeconds, Type: 'Integer', DefaultValue: DEFAULT_MAX_RUNTIME_SECONDS },
     ],
-    Steps: [train, register],
+    Steps: exportFeedback === undefined ? [train, register] : [exportFeedback, train, register],
   };
 }

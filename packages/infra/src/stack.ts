@@ -146,6 +146,9 @@ export class MailrouteStack extends pulumi.ComponentResource {
             bucketName: artifacts.bucketName,
             bucketArn: artifacts.bucketArn,
             modelPackageGroupName: registry.groupName,
+            tableName: feedback.tableName,
+            tableArn: feedback.tableArn,
+            feedbackExportCodeDir: `${options.lambdaDistDir}/export-feedback`,
           },
           child,
         )

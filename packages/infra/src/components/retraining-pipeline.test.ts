@@ -37,3 +37,31 @@ describe('Retraining turned on with the default target', () => {
     expect(runPolicies(graph, { environment: 'dev', accountId: config.accountId })).toEqual([]);
   });
 });
+
+describe('Retraining with the feedback export (feedback.storeText), default target', () => {
+  let kept: RecordedResource[];
+  const inputsOf = (type: string, name: string) => kept.find((r) => r.type === type && r.name === name)?.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  beforeAll(async () => {
+    const withText = parseStackConfig({ ...loadStackConfigFile('dev'), retraining: { enabled: true }, feedback: { storeText: true } }, 'dev');
+    ({ graph: kept } = await runMocked(withText, (rootOpts) => createProgram(withText, { lambdaDistDir: '/opt/mailroute/dist' }, rootOpts).outputs));
+  }, 60_000);
+
+  it('runs the export Lambda before Train, which the pipeline may invoke and which reads the table and writes only its file', () => {
+    const fn = inputsOf('aws:lambda/function:Function', 'retraining-pipeline-export-feedback-function');
+    expect(fn.name).toBe('mailroute-dev-export-feedback');
+    expect(fn.code).toEqual({ archive: '/opt/mailroute/dist/export-feedback' });
+    expect(fn.environment.variables).toEqual({ MAILROUTE_TABLE_NAME: 'mailroute-dev-predictions', MAILROUTE_ARTIFACT_BUCKET: expect.stringMatching(/^mailroute-dev-artifacts-/), MAILROUTE_DATA_PREFIX: 'data/' });
+    const steps = JSON.parse(inputsOf('aws:sagemaker/pipeline:Pipeline', 'retraining-pipeline-pipeline').pipelineDefinition).Steps as { Name: string; FunctionArn?: string; DependsOn?: string[] }[];
+    expect(steps.map((s) => s.Name)).toEqual(['ExportFeedback', 'Train', 'Register']);
+    expect(steps[0].FunctionArn).toBe('arn:aws:mock:eu-central-1:111111111111:retraining-pipeline-export-feedback-function');
+    const invoke = policyStatements(inputsOf('aws:iam/rolePolicy:RolePolicy', 'retraining-pipeline-policy').policy).find((s) => s.Sid === 'InvokeLambdaSteps');
+    expect([invoke?.Resource].flat()).toEqual([expect.stringContaining('retraining-pipeline-register-function'), steps[0].FunctionArn]);
+    const own = policyStatements(inputsOf('aws:iam/rolePolicy:RolePolicy', 'retraining-pipeline-export-feedback-policy').policy);
+    expect(own.find((s) => s.Sid === 'WriteFeedbackFile')?.Resource).toEqual([expect.stringMatching(/\/data\/\*mailroute-feedback\/confirmed-cases\.csv$/), expect.stringMatching(/\/data\/\*mailroute-feedback\/confirmed-cases\.jsonl$/)]);
+    expect(inputsOf('aws:scheduler/schedule:Schedule', 'retraining-schedule').description).toContain('and the confirmed cases of the feedback table, exported there first');
+  });
+
+  it('passes every policy', () => {
+    expect(runPolicies(kept, { environment: 'dev', accountId: loadStackConfigFile('dev').accountId as string })).toEqual([]);
+  });
+});

@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { serviceTrustPolicy } from '../iam-documents.js';
-import { registerLambdaPolicy, retrainingPipelinePolicy } from '../iam-retraining.js';
-import { REGISTER_LAMBDA_ENV } from '../lambda-env.js';
+import { feedbackExportLambdaPolicy, registerLambdaPolicy, retrainingPipelinePolicy } from '../iam-retraining.js';
+import { FEEDBACK_EXPORT_LAMBDA_ENV, REGISTER_LAMBDA_ENV } from '../lambda-env.js';
 import { RETRAIN_OUTPUT_PREFIX, retrainingPipelineDefinition } from '../retraining-pipeline.js';
 import { ARTIFACT_PREFIXES } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
@@ -21,18 +21,26 @@ export interface RetrainingPipelineArgs extends LambdaPlacement {
   bucketName: pulumi.Input<string>;
   bucketArn: pulumi.Input<string>;
   modelPackageGroupName: pulumi.Input<string>;
+  /** The prediction and feedback table, which the ExportFeedback step reads (feedback.storeText). */
+  tableName: pulumi.Input<string>;
+  tableArn: pulumi.Input<string>;
+  /** The feedback-export Lambda's bundle (`dist/export-feedback`). */
+  feedbackExportCodeDir: string;
 }
 
 /**
- * The SageMaker pipeline `<prefix>-retrain` the monthly schedule starts: Train (a training job on the serving
- * image, in the VPC, network-isolated) then Register (the register Lambda publishes the trained artifact as a
- * PendingManualApproval model package; a person's approval deploys it, as for any package). Its own role runs
- * the steps; the register Lambda's is the one that writes `models/`.
+ * The SageMaker pipeline `<prefix>-retrain` the monthly schedule starts: where the stack keeps the emails' text
+ * (`feedback.storeText`), ExportFeedback (the feedback-export Lambda writes the table's confirmed cases beside the CRM's
+ * exports); Train (a training job on the serving image, in the VPC, network-isolated) then Register (the register
+ * Lambda publishes the trained artifact as a PendingManualApproval model package; a person's approval deploys it, as
+ * for any package). Its own role runs the steps; the register Lambda's is the one that writes `models/`.
  */
 export class RetrainingPipeline extends pulumi.ComponentResource {
   readonly pipelineArn: pulumi.Output<string>;
   readonly pipelineName: pulumi.Output<string>;
   readonly registerFunctionName: string;
+  /** The ExportFeedback step's function, where the stack keeps the emails' text. */
+  readonly feedbackExportFunctionName?: string;
 
   constructor(name: string, ctx: StackContext & RetrainingPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super('mailroute:ml:RetrainingPipeline', name, {}, opts);
@@ -73,6 +81,33 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
       },
       this,
     );
+    // Where the API keeps the emails' text, the monthly run trains on the cases people confirmed too.
+    const exporter = config.feedback.storeText
+      ? createVpcLambda(
+          `${name}-export-feedback`,
+          { ...ctx, codeDir: ctx.feedbackExportCodeDir },
+          {
+            part: 'export-feedback',
+            description: 'mailroute: the retraining pipeline’s ExportFeedback step (confirmed cases of the table -> training data)',
+            // It holds the window's feedback (about 300 bytes a case) and streams the file; Lambda's longest run.
+            memoryMb: 1024,
+            timeoutSeconds: 900,
+            // The file is written to /tmp before its upload: with text, about 2 KB a case.
+            ephemeralStorageMb: REGISTER_TMP_MB,
+            environment: {
+              [FEEDBACK_EXPORT_LAMBDA_ENV.tableName]: ctx.tableName,
+              [FEEDBACK_EXPORT_LAMBDA_ENV.artifactBucket]: ctx.bucketName,
+              [FEEDBACK_EXPORT_LAMBDA_ENV.dataPrefix]: ARTIFACT_PREFIXES.data,
+            },
+            policy: (logGroupArn) =>
+              pulumi.all([ctx.tableArn, ctx.bucketArn, ctx.kmsKeyArn, logGroupArn]).apply(([tableArn, artifactBucketArn, kmsKeyArn, lg]) =>
+                feedbackExportLambdaPolicy({ tableArn, artifactBucketArn, dataPrefix: ARTIFACT_PREFIXES.data, kmsKeyArn, logGroupArn: lg }),
+              ),
+          },
+          this,
+        )
+      : undefined;
+    const exporterArn = exporter?.fn.arn ?? pulumi.output(undefined);
     const roleName = physicalName(config, 'retrain-pipeline', 64);
     const role = new aws.iam.Role(
       `${name}-role`,
@@ -83,18 +118,18 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         role: role.id,
-        policy: pulumi.all([ctx.executionRoleArn, register.fn.arn, ctx.kmsKeyArn]).apply(([sagemakerRoleArn, registerFunctionArn, kmsKeyArn]) =>
-          JSON.stringify(retrainingPipelinePolicy({ accountId: config.accountId, region: config.region, sagemakerRoleArn, registerFunctionArn, kmsKeyArn })),
+        policy: pulumi.all([ctx.executionRoleArn, register.fn.arn, exporterArn, ctx.kmsKeyArn]).apply(([sagemakerRoleArn, registerFunctionArn, feedbackExportFunctionArn, kmsKeyArn]) =>
+          JSON.stringify(retrainingPipelinePolicy({ accountId: config.accountId, region: config.region, sagemakerRoleArn, registerFunctionArn, feedbackExportFunctionArn, kmsKeyArn })),
         ),
       },
       { parent: this },
     );
     const pipelineName = physicalName(config, 'retrain');
     const definition = pulumi
-      .all([ctx.bucketName, ctx.kmsKeyArn, ctx.executionRoleArn, image, register.fn.arn, pulumi.all(ctx.subnetIds), ctx.securityGroupId])
-      .apply(([bucketName, kmsKeyArn, executionRoleArn, trainingImage, registerFunctionArn, subnetIds, securityGroupId]) =>
+      .all([ctx.bucketName, ctx.kmsKeyArn, ctx.executionRoleArn, image, register.fn.arn, exporterArn, pulumi.all(ctx.subnetIds), ctx.securityGroupId])
+      .apply(([bucketName, kmsKeyArn, executionRoleArn, trainingImage, registerFunctionArn, feedbackExportFunctionArn, subnetIds, securityGroupId]) =>
         JSON.stringify(
-          retrainingPipelineDefinition({ config, bucketName, kmsKeyArn, executionRoleArn, trainingImage, registerFunctionArn, subnetIds, securityGroupId, tags: ctx.tags }),
+          retrainingPipelineDefinition({ config, bucketName, kmsKeyArn, executionRoleArn, trainingImage, registerFunctionArn, feedbackExportFunctionArn, subnetIds, securityGroupId, tags: ctx.tags }),
         ),
       );
     const pipeline = new aws.sagemaker.Pipeline(
@@ -102,7 +137,9 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
       {
         pipelineName,
         pipelineDisplayName: pipelineName,
-        pipelineDescription: 'mailroute: train on the CRM exports under data/, register the model for approval',
+        pipelineDescription: config.feedback.storeText
+          ? 'mailroute: export the confirmed cases, train on them and the CRM exports under data/, register the model for approval'
+          : 'mailroute: train on the CRM exports under data/, register the model for approval',
         roleArn: role.arn,
         pipelineDefinition: definition,
         tags: tagsWith(ctx, pipelineName),
@@ -113,6 +150,7 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
     this.pipelineArn = pipeline.arn;
     this.pipelineName = pipeline.pipelineName;
     this.registerFunctionName = register.functionName;
+    this.feedbackExportFunctionName = exporter?.functionName;
     this.registerOutputs({ pipelineArn: this.pipelineArn, pipelineName: this.pipelineName });
   }
 }

@@ -55,11 +55,15 @@ export function expectRetrainingPipeline(graph: readonly RecordedResource[], con
   expect(under('WritePrefixes', args.OutputDataConfig.S3OutputPath)).toBe(true);
   expect(under('WritePrefixes', `s3://${bucket}/models/`)).toBe(false);
 
-  // The pipeline's role: SageMaker assumes it; it starts jobs as the execution role and invokes only the register Lambda.
+  // The pipeline's role: SageMaker assumes it; it starts jobs as the execution role and invokes only the register Lambda here.
   expect(JSON.parse(inputs(T.role, 'retraining-pipeline-role').assumeRolePolicy).Statement[0].Principal).toEqual({ Service: 'sagemaker.amazonaws.com' });
   const pipelinePolicy = policyStatements(inputs(T.rolePolicy, 'retraining-pipeline-policy').policy);
   expect(pipelinePolicy.find((s) => s.Sid === 'PassExecutionRoleToSageMaker')?.Resource).toBe(mockArn('training-role'));
-  expect(pipelinePolicy.find((s) => s.Sid === 'InvokeRegisterStep')?.Resource).toBe(mockArn('retraining-pipeline-register-function'));
+  expect(pipelinePolicy.find((s) => s.Sid === 'InvokeLambdaSteps')?.Resource).toBe(mockArn('retraining-pipeline-register-function'));
+  // The committed stacks keep no email text (feedback.storeText): no ExportFeedback step, no feedback-export Lambda.
+  expect(config.feedback.storeText).toBe(false);
+  expect(definition.Steps.map((step) => step.Name)).toEqual(['Train', 'Register']);
+  expect(graph.filter((r) => r.name.startsWith('retraining-pipeline-export-feedback'))).toEqual([]);
 
   // The register Lambda: its bundle, the registry's settings, and a role that writes models/ in this bucket only.
   const fn = inputs(T.lambda, 'retraining-pipeline-register-function');
