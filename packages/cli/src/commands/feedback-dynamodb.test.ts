@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DynamoPredictionStore, dynamoDocumentClient } from '@mailroute/aws';
 import { fakeDynamoTablesEverywhere } from '@mailroute/aws/testing';
 import { createSqliteStore, DB_FILE, type PredictionStore } from '@mailroute/serving';
 import { DEMO_CONFIG_PATH, generateDemoRows } from '@mailroute/training';
@@ -45,6 +44,8 @@ async function fill(store: PredictionStore): Promise<void> {
 }
 
 beforeAll(async () => {
+  // Imported as the command imports it (lazily: the AWS SDK only when --dynamodb-table is given).
+  const { DynamoPredictionStore, dynamoDocumentClient } = await import('@mailroute/aws');
   fake = fakeDynamoTablesEverywhere({ pageItems: 4 });
   await fill(new DynamoPredictionStore({ client: dynamoDocumentClient('eu-central-1'), tableName: table }));
   await fill(createSqliteStore({ file: path.join(home, DB_FILE), writer: 'inline' }));
