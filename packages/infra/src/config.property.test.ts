@@ -20,7 +20,7 @@ const PATHS: readonly string[][] = [
   ...['imageTag', 'instanceType', 'initialInstanceCount', 'minInstances', 'maxInstances', 'invocationsPerInstance', 'bootstrapModelKey', 'lambdaMemoryMb', 'lambdaTimeoutSeconds', 'monthlyRequests'].map((k) => ['serving', k]),
   ...['issuer', 'allowedClientIds', 'throttleRatePerSecond', 'throttleBurst', 'maxBodyBytes'].map((k) => ['api', k]),
   ...['instanceType', 'hoursPerMonth'].map((k) => ['training', k]),
-  ...['enabled', 'dataPrefix', 'configPrefix', 'schedule', 'timezone', 'target'].map((k) => ['retraining', k]),
+  ...['enabled', 'dataPrefix', 'configPrefix', 'schedule', 'timezone', 'target', 'exportFeedback'].map((k) => ['retraining', k]),
   ['retraining', 'target', 'kind'],
   ['retraining', 'target', 'pipelineName'],
   ['retraining', 'target', 'functionArn'],

@@ -40,6 +40,15 @@ describe('parseStackConfig', () => {
     expect(() => parseStackConfig({ ...minimal, api: { ...minimal.api, timeZone: 'MEZ' } })).toThrow(/mailroute:api.timeZone/);
   });
 
+  it("refuses a data folder too long for the schedule's description, which says so when the pipeline exports the feedback too", () => {
+    const folder = `data/${'x'.repeat(390)}/`;
+    const retraining = { dataPrefix: folder };
+    expect(parseStackConfig({ ...minimal, retraining }).retraining.dataPrefix).toBe(folder);
+    expect(() => parseStackConfig({ ...minimal, retraining, feedback: { storeText: true } })).toThrow(/mailroute:retraining.dataPrefix: 396 characters: too long for the retraining schedule's description \(563 of Scheduler's 512 characters with it\); name a shorter folder/);
+    // Without the export step the description is the shorter one.
+    expect(parseStackConfig({ ...minimal, retraining: { ...retraining, exportFeedback: false }, feedback: { storeText: true } }).retraining.exportFeedback).toBe(false);
+  });
+
   it("keeps no email text unless feedback.storeText is true (a boolean)", () => {
     expect(parseStackConfig(minimal).feedback.storeText).toBe(false);
     expect(parseStackConfig({ ...minimal, feedback: { storeText: true } }).feedback).toEqual({ ttlDays: 400, storeText: true });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timezoneProblem, validateScheduleExpression } from './schedule.js';
+import { retrainingScheduleDescription, SCHEDULE_DESCRIPTION_MAX, timezoneProblem, validateScheduleExpression } from './schedule.js';
 import { knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES } from '@mailroute/aws/contracts';
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -239,6 +239,11 @@ export const StackConfigSchema = z
             if (problem) ctx.addIssue({ code: 'custom', message: problem });
           }),
         target: RetrainingTargetSchema.optional(),
+        /**
+         * With `feedback.storeText`, the default pipeline exports the confirmed cases of the table before Train (its
+         * ExportFeedback step); false leaves the step out: a table too big for a Lambda step's 10 minutes, exported by hand.
+         */
+        exportFeedback: z.boolean().default(true),
       })
       .prefault({}),
     monitoring: z.strictObject({
@@ -337,6 +342,11 @@ export const StackConfigSchema = z
     const folders = DataFolder.safeParse(dataPrefix).success && DataFolder.safeParse(configPrefix).success;
     if (folders && (dataPrefix.startsWith(configPrefix) || configPrefix.startsWith(dataPrefix))) {
       ctx.addIssue({ code: 'custom', path: ['retraining', 'configPrefix'], message: `${configPrefix} and retraining.dataPrefix ${dataPrefix} overlap: the training channel would read the config JSON as exports` });
+    }
+    // The schedule's description names the folder (and, where the pipeline exports the feedback, says so): Scheduler takes 512 characters.
+    const description = retrainingScheduleDescription(config, true);
+    if (DataFolder.safeParse(dataPrefix).success && description.length > SCHEDULE_DESCRIPTION_MAX) {
+      ctx.addIssue({ code: 'custom', path: ['retraining', 'dataPrefix'], message: `${dataPrefix.length} characters: too long for the retraining schedule's description (${description.length} of Scheduler's ${SCHEDULE_DESCRIPTION_MAX} characters with it); name a shorter folder` });
     }
     const scheduleProblem = validateScheduleExpression(config.retraining.schedule);
     if (scheduleProblem) ctx.addIssue({ code: 'custom', path: ['retraining', 'schedule'], message: scheduleProblem });

@@ -225,7 +225,12 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
       expect(allowsOn(policy, action, `${bucketArn}/data/retraining/exports/crm-2026-11.csv`), action).toBe(false);
       expect(allowsOn(policy, action, `${bucketArn}/models/mailroute-feedback/confirmed-cases.csv`), action).toBe(false);
     }
+    // In a folder right under data/ too, and not a folder whose name merely ends so.
+    expect(allowsOn(policy, 's3:PutObject', `${bucketArn}/data/mailroute-feedback/confirmed-cases.jsonl`)).toBe(true);
+    expect(allowsOn(policy, 's3:PutObject', `${bucketArn}/data/exports/crm-mailroute-feedback/confirmed-cases.csv`)).toBe(false);
     expect(allowsOn(policy, 's3:GetObject', `${bucketArn}/data/retraining/config/train-config.json`)).toBe(true);
+    // The config, not the CRM's exports (customers' unmasked mail).
+    expect(allowsOn(policy, 's3:GetObject', `${bucketArn}/data/retraining/exports/crm-2026-11.csv`)).toBe(false);
     expect(allowed(policy).has('dynamodb:PutItem')).toBe(false);
   });
 

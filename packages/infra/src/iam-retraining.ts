@@ -3,7 +3,7 @@
  * register Lambda's.
  */
 import { LAMBDA_ENI_ACTIONS } from './policies/wildcard-allow-list.js';
-import { DYNAMO_TABLE_LAYOUT as L, FEEDBACK_EXPORT_STEP } from '@mailroute/aws/contracts';
+import { DYNAMO_TABLE_LAYOUT as L, FEEDBACK_EXPORT_STEP, TRAINING_JOB } from '@mailroute/aws/contracts';
 import { doc, logsTo, passRoleToSageMaker, readOptionalObjects, tableAndIndexes, useKey, vpcAccess, type PolicyDocument } from './iam-documents.js';
 
 /**
@@ -86,15 +86,17 @@ export function registerLambdaPolicy(input: {
 /**
  * The feedback-export Lambda (the pipeline's ExportFeedback step, where the stack keeps the emails' text): scans the
  * prediction and feedback table (Scan, BatchGetItem on it; Query on `by-email` for feedback that names no prediction),
- * reads the training config under the data prefix (a missing one as 404), and writes or removes only its own file,
- * `<folder>/mailroute-feedback/confirmed-cases.csv|jsonl`, under that prefix.
+ * reads the training config under the data prefix (only `train-config.json`, not the CRM's exports; listing the bucket,
+ * so a missing one is a 404), and writes or removes only its own file, `mailroute-feedback/confirmed-cases.csv|jsonl`
+ * in a folder under that prefix.
  */
 export function feedbackExportLambdaPolicy(input: { tableArn: string; artifactBucketArn: string; dataPrefix: string; kmsKeyArn: string; logGroupArn: string }): PolicyDocument {
-  const own = ['csv', 'jsonl'].map((ext) => `${input.artifactBucketArn}/${input.dataPrefix}*${FEEDBACK_EXPORT_STEP.file}.${ext}`);
+  const under = (key: string) => [`${input.artifactBucketArn}/${input.dataPrefix}${key}`, `${input.artifactBucketArn}/${input.dataPrefix}*/${key}`];
   return doc(
     { Sid: 'ReadConfirmedCases', Effect: 'Allow', Action: ['dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:Query'], Resource: tableAndIndexes(input.tableArn, [L.byEmailIndex]) },
-    ...readOptionalObjects('ReadTrainingConfig', input.artifactBucketArn, input.dataPrefix),
-    { Sid: 'WriteFeedbackFile', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: own },
+    { Sid: 'ReadTrainingConfig', Effect: 'Allow', Action: 's3:GetObject', Resource: under(TRAINING_JOB.defaultConfigFile) },
+    { Sid: 'ReadTrainingConfigMissingAs404', Effect: 'Allow', Action: 's3:ListBucket', Resource: input.artifactBucketArn },
+    { Sid: 'WriteFeedbackFile', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: ['csv', 'jsonl'].flatMap((ext) => under(`${FEEDBACK_EXPORT_STEP.file}.${ext}`)) },
     useKey(input.kmsKeyArn),
     logsTo([input.logGroupArn]),
     vpcAccess(LAMBDA_ENI_ACTIONS),

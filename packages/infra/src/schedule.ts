@@ -123,10 +123,14 @@ export const SCHEDULE_DESCRIPTION_MAX = 512;
 
 /**
  * The retraining schedule's description: what it starts, not what that does: the stack's pipeline trains on
- * the CRM exports someone put under data/, never on the feedback table, and a Lambda target is the stack owner's.
+ * the CRM exports someone put under data/ (and, where it exports them first, the confirmed cases of the feedback
+ * table), and a Lambda target is the stack owner's.
  */
-export function retrainingScheduleDescription(config: Pick<StackConfig, 'retraining'> & { feedback?: Pick<StackConfig['feedback'], 'storeText'> }, startsOwnPipeline: boolean): string {
+export function retrainingScheduleDescription(
+  config: { retraining: Pick<StackConfig['retraining'], 'dataPrefix'> & { exportFeedback?: boolean }; feedback?: Pick<StackConfig['feedback'], 'storeText'> },
+  startsOwnPipeline: boolean,
+): string {
   if (!startsOwnPipeline) return 'mailroute: starts the configured retraining target';
-  const feedback = config.feedback?.storeText === true ? ' and the confirmed cases of the feedback table, exported there first' : '';
+  const feedback = config.feedback?.storeText === true && config.retraining.exportFeedback !== false ? ' and the confirmed cases of the feedback table, exported there first' : '';
   return `mailroute: starts the retraining pipeline (trains on the CRM exports under s3://<artifact bucket>/${config.retraining.dataPrefix}${feedback})`;
 }

@@ -1,3 +1,4 @@
+import { FEEDBACK_EXPORT_STEP } from '@mailroute/aws/contracts';
 import type { StackConfig } from './config.js';
 
 /** Prefixes of the artifact bucket and who uses them. */
@@ -9,9 +10,16 @@ export const ARTIFACT_PREFIXES = {
 } as const;
 
 /** Lifecycle rules of the artifact bucket (input shape of aws.s3.BucketLifecycleConfiguration). */
-export function artifactLifecycleRules(config: Pick<StackConfig, 'artifacts'>) {
+export function artifactLifecycleRules(config: Pick<StackConfig, 'artifacts'> & Partial<Pick<StackConfig, 'feedback' | 'retraining'>>) {
   const a = config.artifacts;
+  // The feedback file the pipeline replaces each run holds customers' masked text: a replaced one is kept a day, not
+  // `noncurrentVersionDays` (where rules overlap, S3 applies the shorter expiry). Under the default data folder only.
+  const feedbackFile =
+    config.feedback?.storeText === true && config.retraining !== undefined
+      ? [{ id: 'expire-replaced-feedback-files', status: 'Enabled', filter: { prefix: `${config.retraining.dataPrefix}${FEEDBACK_EXPORT_STEP.file}` }, noncurrentVersionExpiration: { noncurrentDays: 1 } }]
+      : [];
   return [
+    ...feedbackFile,
     {
       id: 'expire-noncurrent-versions',
       status: 'Enabled',

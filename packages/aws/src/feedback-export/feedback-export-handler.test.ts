@@ -87,15 +87,20 @@ describe('feedback-export Lambda: the confirmed cases of the table into the trai
 
   it('refuses an event outside the bucket or its data prefix, and a config that is missing or invalid, writing nothing', async () => {
     const handler = createFeedbackExportHandler({ s3, dynamo, config, tmpDir: root });
-    const before = await listKeys(s3, 'artifacts', 'data/retraining/exports/');
+    const keys = await listKeys(s3, 'artifacts', 'data/retraining/exports/');
+    const contents = async () => Promise.all((await listKeys(s3, 'artifacts', 'data/retraining/exports/')).map((k) => readObjectText(s3, 'artifacts', k)));
+    const before = await contents();
+    expect(before.length).toBeGreaterThan(0);
     await expect(handler({ TrainingDataUri: event.TrainingDataUri })).rejects.toThrow(/not an ExportFeedback step event .*ConfigUri/);
     await expect(handler({ ...event, TrainingDataUri: 's3://other/data/x/' })).rejects.toThrow('TrainingDataUri s3://other/data/x/ is in bucket other: the step reads and writes only artifacts');
     await expect(handler({ ...event, TrainingDataUri: 's3://artifacts/models/' })).rejects.toThrow('is not under s3://artifacts/data/');
     await expect(handler({ ...event, ConfigUri: 's3://artifacts/data/../models/' })).rejects.toThrow('has an empty, "." or ".." path segment');
+    await expect(handler({ ...event, TrainingDataUri: 's3://artifacts/data/retraining/exports/crm.csv' })).rejects.toThrow('names a file: give the folder');
     await expect(handler({ ...event, ConfigUri: 's3://artifacts/data/none/' })).rejects.toThrow('s3://artifacts/data/none/train-config.json: no training config there');
     await putConfig({ ...demoConfig, tasks: [] });
     await expect(handler(event)).rejects.toMatchObject({ code: 'FEEDBACK_EXPORT_INVALID', message: expect.stringContaining('s3://artifacts/data/retraining/config/train-config.json') });
-    expect(await listKeys(s3, 'artifacts', 'data/retraining/exports/')).toEqual(before);
+    expect(await listKeys(s3, 'artifacts', 'data/retraining/exports/')).toEqual(keys);
+    expect(await contents()).toEqual(before);
   });
 
   it('reads its settings from the environment, naming a missing variable', () => {

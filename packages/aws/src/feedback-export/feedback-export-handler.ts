@@ -81,6 +81,8 @@ export function parseFeedbackExportEvent(event: unknown, config: Pick<FeedbackEx
     if (!match) throw new FeedbackExportError(`${name} ${JSON.stringify(uri)} is not an s3://<bucket>/<folder> URI`);
     const [, bucket, key] = match;
     if (bucket !== config.artifactBucket) throw new FeedbackExportError(`${name} ${uri} is in bucket ${bucket}: the step reads and writes only ${config.artifactBucket}`);
+    // A file's URI (an export given instead of its folder) would put the file under a "folder" named like it.
+    if (/\.(?:csv|jsonl|ndjson|json|gz|zip)$/i.test(key)) throw new FeedbackExportError(`${name} ${uri} names a file: give the folder (the pipeline's channels are folders)`);
     const prefix = key.endsWith('/') ? key : `${key}/`;
     if (prefix.slice(0, -1).split('/').some((part) => part === '' || part === '.' || part === '..')) throw new FeedbackExportError(`${name} ${uri} has an empty, "." or ".." path segment`);
     if (!prefix.startsWith(config.dataPrefix)) throw new FeedbackExportError(`${name} ${uri} is not under s3://${config.artifactBucket}/${config.dataPrefix}, where the training job reads`);

@@ -3,6 +3,7 @@ import { parseStackConfig, type StackConfig } from '../config.js';
 import { policyStatements } from '../policies/graph.js';
 import { runPolicies } from '../policies/rules.js';
 import { createProgram } from '../stack.js';
+import { exportsFeedback } from './retraining-pipeline.js';
 import { loadStackConfigFile, runMocked, type RecordedResource } from '../testing/pulumi-harness.js';
 
 // The committed stacks create the pipeline but leave its schedule off; this one turns it on, default target.
@@ -57,8 +58,18 @@ describe('Retraining with the feedback export (feedback.storeText), default targ
     const invoke = policyStatements(inputsOf('aws:iam/rolePolicy:RolePolicy', 'retraining-pipeline-policy').policy).find((s) => s.Sid === 'InvokeLambdaSteps');
     expect([invoke?.Resource].flat()).toEqual([expect.stringContaining('retraining-pipeline-register-function'), steps[0].FunctionArn]);
     const own = policyStatements(inputsOf('aws:iam/rolePolicy:RolePolicy', 'retraining-pipeline-export-feedback-policy').policy);
-    expect(own.find((s) => s.Sid === 'WriteFeedbackFile')?.Resource).toEqual([expect.stringMatching(/\/data\/\*mailroute-feedback\/confirmed-cases\.csv$/), expect.stringMatching(/\/data\/\*mailroute-feedback\/confirmed-cases\.jsonl$/)]);
+    expect(own.find((s) => s.Sid === 'WriteFeedbackFile')?.Resource).toEqual(
+      ['data/mailroute-feedback/confirmed-cases.csv', 'data/*/mailroute-feedback/confirmed-cases.csv', 'data/mailroute-feedback/confirmed-cases.jsonl', 'data/*/mailroute-feedback/confirmed-cases.jsonl'].map((key) => `arn:aws:mock:eu-central-1:111111111111:artifacts-bucket/${key}`),
+    );
     expect(inputsOf('aws:scheduler/schedule:Schedule', 'retraining-schedule').description).toContain('and the confirmed cases of the feedback table, exported there first');
+  });
+
+  it('is left out where the stack keeps no text, or turns the step off (a table too big for a Lambda step)', () => {
+    const dev = loadStackConfigFile('dev');
+    const parse = (feedback: object, retraining: object) => parseStackConfig({ ...dev, feedback, retraining }, 'dev');
+    expect(exportsFeedback(parse({ storeText: true }, {}))).toBe(true);
+    expect(exportsFeedback(parse({ storeText: false }, {}))).toBe(false);
+    expect(exportsFeedback(parse({ storeText: true }, { exportFeedback: false }))).toBe(false);
   });
 
   it('passes every policy', () => {

@@ -7,10 +7,19 @@ import { RETRAIN_OUTPUT_PREFIX, retrainingPipelineDefinition } from '../retraini
 import { ARTIFACT_PREFIXES } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
 import { createVpcLambda, type LambdaPlacement } from './vpc-lambda.js';
+import type { StackConfig } from '../config.js';
 import { tagsWith, type StackContext } from './common.js';
 
 /** The register Lambda's /tmp in MB (Lambda's most). */
 export const REGISTER_TMP_MB = 10_240;
+
+/** The longest a SageMaker pipeline's Lambda step waits for its function (10 minutes), and so its functions' timeout. */
+export const LAMBDA_STEP_SECONDS = 600;
+
+/** Whether the pipeline exports the confirmed cases before Train: the stack keeps the emails' text, and does not turn the step off. */
+export function exportsFeedback(config: Pick<StackConfig, 'feedback' | 'retraining'>): boolean {
+  return config.feedback.storeText && config.retraining.exportFeedback;
+}
 
 /** `codeDir`: the register Lambda's bundle (`dist/register`). */
 export interface RetrainingPipelineArgs extends LambdaPlacement {
@@ -54,7 +63,7 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
         description: 'mailroute: the retraining pipeline’s Register step (trained artifact -> model package, PendingManualApproval)',
         memoryMb: 1024,
         // The Lambda step waits for the function; a registration downloads and uploads a few MB.
-        timeoutSeconds: 600,
+        timeoutSeconds: LAMBDA_STEP_SECONDS,
         // The artifact is downloaded to /tmp whole: the most Lambda gives (10 GB), so any model ONNX can hold (2 GB)
         // fits, which Lambda's default 512 MB did not (the config allows wide models); it costs cents a year.
         ephemeralStorageMb: REGISTER_TMP_MB,
@@ -82,16 +91,17 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
       this,
     );
     // Where the API keeps the emails' text, the monthly run trains on the cases people confirmed too.
-    const exporter = config.feedback.storeText
+    const exporter = exportsFeedback(config)
       ? createVpcLambda(
           `${name}-export-feedback`,
           { ...ctx, codeDir: ctx.feedbackExportCodeDir },
           {
             part: 'export-feedback',
             description: 'mailroute: the retraining pipeline’s ExportFeedback step (confirmed cases of the table -> training data)',
-            // It holds the window's feedback (about 300 bytes a case) and streams the file; Lambda's longest run.
+            // It holds the window's feedback (about 300 bytes a case) and streams the file. A pipeline's Lambda step
+            // waits 10 minutes at most (then fails, the function still running), as the register Lambda's does.
             memoryMb: 1024,
-            timeoutSeconds: 900,
+            timeoutSeconds: LAMBDA_STEP_SECONDS,
             // The file is written to /tmp before its upload: with text, about 2 KB a case.
             ephemeralStorageMb: REGISTER_TMP_MB,
             environment: {
@@ -137,7 +147,7 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
       {
         pipelineName,
         pipelineDisplayName: pipelineName,
-        pipelineDescription: config.feedback.storeText
+        pipelineDescription: exportsFeedback(config)
           ? 'mailroute: export the confirmed cases, train on them and the CRM exports under data/, register the model for approval'
           : 'mailroute: train on the CRM exports under data/, register the model for approval',
         roleArn: role.arn,
