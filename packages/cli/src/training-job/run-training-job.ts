@@ -7,7 +7,7 @@ import { formatSeconds } from '../format-seconds.js';
 import { trainResultLines } from '../commands/train-result.js';
 import { safeLines } from '../terminal-text.js';
 import { systemErrorInWords } from '../write-output.js';
-import { TRAINING_JOB } from '@mailroute/aws/contracts';
+import { FEEDBACK_EXPORT_STEP, TRAINING_JOB } from '@mailroute/aws/contracts';
 import { dataFiles } from './data-files.js';
 import { TrainingJobError } from './errors.js';
 import { failureReason, writeFailure } from './failure.js';
@@ -65,6 +65,13 @@ async function keepRunRecord(home: string, outputDataDir: string, stderr: NodeJS
   }
 }
 
+/** The feedback file among the exports (`mailroute-feedback/confirmed-cases.csv|jsonl`, the ExportFeedback step's), if there is one. */
+function supersedingOf(files: readonly string[]): { supersedingDataPath?: string } {
+  const names = ['csv', 'jsonl'].map((ext) => `/${FEEDBACK_EXPORT_STEP.file}.${ext}`);
+  const file = files.find((f) => names.some((name) => f.split(path.sep).join('/').endsWith(name)));
+  return file === undefined ? {} : { supersedingDataPath: file };
+}
+
 /** Trains as `mailroute train --config <config> --data <every export>` does, in a registry of its own that is removed after. */
 async function train(options: TrainingJobOptions, configFile: string, files: string[], note: string | undefined) {
   const { stdout, stderr } = options;
@@ -76,6 +83,8 @@ async function train(options: TrainingJobOptions, configFile: string, files: str
       configFile,
       job: true,
       dataPath: files,
+      // The confirmed cases the pipeline's ExportFeedback step wrote: their rows replace a CRM export's of the same email.
+      ...supersedingOf(files),
       home,
       onEpoch: (_report, line) => stdout.write(safeLines(`${line}\n`)),
       logger: { info: log, warn: (m) => log(`warning: ${m}`) },

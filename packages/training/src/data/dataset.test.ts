@@ -26,6 +26,19 @@ const cfg = (over: Partial<TrainingConfigInput> = {}) => parseTrainingConfig({ .
 const header = 'id,subject,body,receivedAt,queue,topic\n';
 
 describe('loadDataset', () => {
+  it("with supersedingFile, leaves out the other files' rows of the ids that file holds, before labels are counted", async () => {
+    const crm = file('crm.csv', header + '1,Alt,Text eins,,payments,a\n2,Zwei,Text zwei,,tax,b\n3,Drei,Text drei,,support,c\n');
+    const confirmed = file('confirmed.csv', header + '1,Alt,Text eins,,tax,a\n3,Drei,Text drei,,support,c\n');
+    const ds = await loadDataset([crm, confirmed], cfg(), { supersedingFile: confirmed });
+    expect(ds.rows.map((r) => [r.id, r.labels.queue, path.basename(r.file)])).toEqual([['2', 'tax', 'crm.csv'], ['1', 'tax', 'confirmed.csv'], ['3', 'support', 'confirmed.csv']]);
+    expect(ds.superseded).toEqual({ rows: 2, at: [`${crm}:2`, `${crm}:4`] });
+    expect(ds.repeatedIds).toEqual([]);
+    expect(ds.taxonomy.find((t) => t.task === 'queue')?.counts).toMatchObject({ tax: 2, support: 1 });
+    // Without it, every row is read and the ids repeat.
+    const both = await loadDataset([crm, confirmed], cfg());
+    expect([both.rows.length, both.superseded.rows, both.repeatedIds]).toEqual([5, 0, ['1', '3']]);
+  });
+
   it('applies aliases, masks retired and missing labels, and keeps rows that still have a label', async () => {
     const p = file(
       'a.csv',

@@ -63,6 +63,8 @@ export interface Dataset {
    * added): their rows train the other tasks, that task masked, as for an empty cell. Empty when none lack one.
    */
   lackingLabelColumns: Array<{ file: string; columns: string[] }>;
+  /** With `supersedingFile`: the other files' rows left out for an id that file holds, and where the first are. */
+  superseded: { rows: number; at: string[] };
 }
 
 const MAX_LISTED = 5;
@@ -294,6 +296,12 @@ export interface LoadOptions {
    * received time is a bad row, left out and said as others are. Under `fail` the split refuses such rows.
    */
   needsTime?: boolean;
+  /**
+   * One of the files whose rows replace the other files' rows of the same email id (from an id column): the confirmed
+   * cases mailroute exported (the retraining pipeline's feedback file), whose labels people confirmed last, beside CRM
+   * exports that may hold the same closed cases. The other rows of those ids are left out before anything is counted.
+   */
+  supersedingFile?: string;
 }
 
 /** The config's columns of which an email to predict needs one. */
@@ -372,6 +380,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     for (const f of found) problems.push(f.problem);
     for (const line of badLines.sort((a, b) => a - b)) badRowPlaces.push(`${file}:${line}`);
   }
+  const superseded = supersede(pending, options.supersedingFile);
   // A label column no file has is misspelt, not added since: refused as a single file's would be.
   const inNone = lackingLabelColumns.find((l) => l.columns.some((column) => !seenColumns.has(column)));
   if (inNone) throw inNone.error;
@@ -460,7 +469,28 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     notInModel,
     renamed,
     lackingLabelColumns: lackingLabelColumns.map(({ file, columns }) => ({ file, columns })),
+    superseded,
   };
+}
+
+/**
+ * Leaves out (in place) the rows of other files whose email id the superseding file's rows carry (ids from an id column
+ * only: one made of a file's name and line names no email); how many, and where the first are.
+ */
+function supersede(pending: PendingRow[], file: string | undefined): Dataset['superseded'] {
+  if (file === undefined) return { rows: 0, at: [] };
+  const ids = new Set(pending.filter((p) => p.record.file === file && !p.placeId).map((p) => p.email.id));
+  const at: string[] = [];
+  let rows = 0;
+  let kept = 0;
+  for (const p of pending) {
+    if (p.record.file !== file && !p.placeId && ids.has(p.email.id)) {
+      rows++;
+      if (at.length < MAX_LISTED) at.push(`${p.record.file}:${p.record.line}`);
+    } else pending[kept++] = p;
+  }
+  pending.length = kept;
+  return { rows, at };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

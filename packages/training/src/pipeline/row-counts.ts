@@ -19,6 +19,8 @@ export interface RowCounts extends Partial<TestFileCounts> {
   /** Automated emails left out (runs recorded before they were have none). */
   automated?: number;
   unlabelled: number;
+  /** Rows of CRM exports left out for the confirmed cases of the same emails (the pipeline's feedback file). */
+  superseded?: number;
   blankRecords: number;
 }
 
@@ -41,7 +43,13 @@ function leftOut(total: number, parts: ReadonlyArray<readonly [number, string]>,
 export function rowCountsLine(counts: RowCounts): string {
   const external = counts.testRead !== undefined;
   const parts = `${counts.train} train, ${counts.valid} valid${external ? '' : `, ${counts.test} test`}`;
-  const why = [[counts.badRows, 'bad'], [counts.noText, 'without text the model reads'], [counts.automated ?? 0, 'automated (auto-replies, bounces)'], [counts.unlabelled, 'without a label']] as const;
+  const why = [
+    [counts.superseded ?? 0, 'replaced by the confirmed cases of the same emails'],
+    [counts.badRows, 'bad'],
+    [counts.noText, 'without text the model reads'],
+    [counts.automated ?? 0, 'automated (auto-replies, bounces)'],
+    [counts.unlabelled, 'without a label'],
+  ] as const;
   const line = `${counts.read} row(s) read, ${counts.rows} used (${parts})${leftOut(counts.read - counts.rows, why, counts.blankRecords)}`;
   if (!external) return line;
   const testWhy = [[counts.testBadRows ?? 0, 'bad'], [counts.testUnlabelled ?? 0, 'without a label']] as const;

@@ -32,6 +32,11 @@ export interface TrainFromConfigOptions {
   job?: boolean;
   /** One export or several read together. */
   dataPath: string | readonly string[];
+  /**
+   * One of `dataPath` whose rows replace the others' rows of the same email id: the confirmed cases mailroute exported
+   * (the retraining pipeline's feedback file) beside CRM exports of the same closed cases. Said in a line of the log.
+   */
+  supersedingDataPath?: string;
   /** A separate test file (e.g. Banking77's test.csv): no test share is then split off the data. */
   testDataPath?: string;
   /** `MAILROUTE_HOME`: the registry and `runs/` live here. */
@@ -276,7 +281,14 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // A time split places each row by its received time: under skip, a row without one is a bad row.
     // Reading reports progress without the stop points: an error thrown inside the CSV parser would read as a bad file.
     const reading = options.onProgress && { onProgress: options.onProgress };
-    const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time', ...reading });
+    const superseding = options.supersedingDataPath === undefined ? {} : { supersedingFile: options.supersedingDataPath };
+    const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time', ...reading, ...superseding });
+    if (dataset.superseded.rows > 0) {
+      const more = dataset.superseded.rows > dataset.superseded.at.length ? ', ...' : '';
+      log?.info?.(
+        `${dataset.superseded.rows} row(s) of the other exports left out (${dataset.superseded.at.join(', ')}${more}): ${path.basename(options.supersedingDataPath ?? '')} holds the same emails with the labels people confirmed last, and one copy of an email trains once`,
+      );
+    }
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
     for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     for (const warning of renamedOverTimeWarnings(dataset.rows, config.tasks)) log?.warn?.(warning);
@@ -343,6 +355,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       badRows: dataset.badRows,
       badRowProblems: dataset.skipped.length,
       unlabelled: dataset.unlabelled,
+      ...(dataset.superseded.rows > 0 ? { superseded: dataset.superseded.rows } : {}),
       blankRecords: dataset.blankRecords,
       duplicateGroups: split.duplicateGroups,
       testSeenInTraining: options.testDataPath ? seenInTraining() : 0,
