@@ -41,6 +41,7 @@ const NEWEST_AT_ONCE = 8;
  * which hold the text, are read 100 cases at a time as the cases are iterated.
  */
 export async function* dynamoConfirmedCases(options: DynamoConfirmedCasesOptions): AsyncGenerator<ConfirmedCase> {
+  // Reads only: the retention that writes set is not used (expiry is read from each item).
   const table: DynamoStoreTable = { client: options.client, tableName: options.tableName, retentionDays: 0, now: options.now ?? (() => new Date()) };
   const feedback = await guard('the scan for feedback', () => scanFeedback(table, options.since, options.until));
   for (let i = 0; i < feedback.length; i += CHUNK) {
@@ -99,8 +100,8 @@ async function judgedPredictions(table: DynamoStoreTable, chunk: readonly HeldFe
   const judged = new Map<string, PredictionRecord>();
   const unnamed: string[] = [];
   for (const fb of chunk) {
-    const named = fb.predictionId === undefined ? undefined : byId.get(fb.predictionId);
-    if (named) judged.set(fb.emailId, named);
+    const own = fb.predictionId === undefined ? undefined : byId.get(fb.predictionId);
+    if (own) judged.set(fb.emailId, own);
     else unnamed.push(fb.emailId);
   }
   // The others (feedback by email id, or its prediction gone) a query each: a few at once, not one after another.
