@@ -66,15 +66,15 @@ describe('the SageMaker training job', () => {
     }
   }, 120_000);
 
-  it("trains each email once where the pipeline's feedback file holds emails of a CRM export: the confirmed cases' rows replace the export's", async () => {
+  it("trains each email once where the pipeline's feedback file holds emails of a CRM export: the confirmed labels replace the export's", async () => {
     const rows = generateDemoRows({ rows: 300, seed: 7 });
     // The cases people confirmed, 40 of the export's emails, with the labels they confirmed last.
     const confirmed = rows.slice(0, 40).map((r) => ({ ...r, queue: 'complaints' }));
     const data = { 'export.csv': demoRowsToCsv(rows), 'mailroute-feedback/confirmed-cases.csv': demoRowsToCsv(confirmed) };
     const job = await runJob({ config: { 'train-config.json': await smallDemoConfig() }, data });
     expect(job.error).toBeUndefined();
-    expect(job.stderr).toMatch(/40 row\(s\) of the other exports left out \(.*export\.csv:2, .*export\.csv:\d+, .*, \.\.\.\): confirmed-cases\.csv holds the same emails with the labels people confirmed last/);
-    expect(job.stderr).toMatch(/340 row\(s\) read, 300 used \(.*\); 40 left out: 40 replaced by the confirmed cases of the same emails/);
+    expect(job.stderr).toMatch(/40 row\(s\) of confirmed-cases\.csv merged into the other exports' rows of the same emails \(.*confirmed-cases\.csv:\d+, .*, \.\.\.\): the labels people confirmed last replace theirs, task by task/);
+    expect(job.stderr).toMatch(/340 row\(s\) read, 300 used \(.*\); 40 left out: 40 merged into the rows of the same emails \(their confirmed labels\)/);
     expect(job.stderr).not.toContain('are carried by several rows');
     // A file of another name is one more export: its repeated ids are warned of, as before.
     const other = await runJob({ config: { 'train-config.json': await smallDemoConfig() }, data: { 'export.csv': demoRowsToCsv(rows), 'cases.csv': demoRowsToCsv(confirmed) } });

@@ -26,17 +26,26 @@ const cfg = (over: Partial<TrainingConfigInput> = {}) => parseTrainingConfig({ .
 const header = 'id,subject,body,receivedAt,queue,topic\n';
 
 describe('loadDataset', () => {
-  it("with supersedingFile, leaves out the other files' rows of the ids that file holds, before labels are counted", async () => {
-    const crm = file('crm.csv', header + '1,Alt,Text eins,,payments,a\n2,Zwei,Text zwei,,tax,b\n3,Drei,Text drei,,support,c\n');
-    const confirmed = file('confirmed.csv', header + '1,Alt,Text eins,,tax,a\n3,Drei,Text drei,,support,c\n');
+  it("with supersedingFile, merges that file's labels into the other rows of the same ids, task by task, before labels are counted", async () => {
+    const crm = file('crm.csv', header + '1,Alt,Text eins,,payments,a\n2,Zwei,Text zwei,,tax,b\n3,Drei,Text drei,,support,c\n5,Fuenf,Text fuenf,,payments,e\n');
+    // 1: the queue corrected, the topic left blank (kept from the export); 3: unchanged; 5: a retired label (the task masked);
+    // 9: an email no export holds (a row of its own).
+    const confirmed = file('confirmed.csv', header + '1,Alt,Text eins,,tax,\n3,Drei,Text drei,,support,c\n5,Fuenf,Text fuenf,,legacy,\n9,Neun,Text neun,,tax,z\n');
     const ds = await loadDataset([crm, confirmed], cfg(), { supersedingFile: confirmed });
-    expect(ds.rows.map((r) => [r.id, r.labels.queue, path.basename(r.file)])).toEqual([['2', 'tax', 'crm.csv'], ['1', 'tax', 'confirmed.csv'], ['3', 'support', 'confirmed.csv']]);
-    expect(ds.superseded).toEqual({ rows: 2, at: [`${crm}:2`, `${crm}:4`] });
+    expect(ds.rows.map((r) => [r.id, r.labels.queue, r.labels.topic, path.basename(r.file)])).toEqual([
+      ['1', 'tax', 'a', 'crm.csv'],
+      ['2', 'tax', 'b', 'crm.csv'],
+      ['3', 'support', 'c', 'crm.csv'],
+      ['5', null, 'e', 'crm.csv'],
+      ['9', 'tax', 'z', 'confirmed.csv'],
+    ]);
+    expect(ds.superseded).toEqual({ rows: 3, at: [`${confirmed}:2`, `${confirmed}:3`, `${confirmed}:4`] });
     expect(ds.repeatedIds).toEqual([]);
-    expect(ds.taxonomy.find((t) => t.task === 'queue')?.counts).toMatchObject({ tax: 2, support: 1 });
-    // Without it, every row is read and the ids repeat.
+    // Without it, every row is read and the ids repeat; a file not among the paths is a caller's mistake.
     const both = await loadDataset([crm, confirmed], cfg());
-    expect([both.rows.length, both.superseded.rows, both.repeatedIds]).toEqual([5, 0, ['1', '3']]);
+    // (5 of the confirmed file has no label left there: the retired one and a blank topic.)
+    expect([both.rows.length, both.superseded.rows, both.repeatedIds]).toEqual([7, 0, ['1', '3']]);
+    await expect(loadDataset([crm], cfg(), { supersedingFile: confirmed })).rejects.toThrow(/is not among the files read/);
   });
 
   it('applies aliases, masks retired and missing labels, and keeps rows that still have a label', async () => {

@@ -63,7 +63,7 @@ export interface Dataset {
    * added): their rows train the other tasks, that task masked, as for an empty cell. Empty when none lack one.
    */
   lackingLabelColumns: Array<{ file: string; columns: string[] }>;
-  /** With `supersedingFile`: the other files' rows left out for an id that file holds, and where the first are. */
+  /** With `supersedingFile`: that file's rows merged into other rows of the same email id (and left out), and where the first are. */
   superseded: { rows: number; at: string[] };
 }
 
@@ -297,9 +297,10 @@ export interface LoadOptions {
    */
   needsTime?: boolean;
   /**
-   * One of the files whose rows replace the other files' rows of the same email id (from an id column): the confirmed
-   * cases mailroute exported (the retraining pipeline's feedback file), whose labels people confirmed last, beside CRM
-   * exports that may hold the same closed cases. The other rows of those ids are left out before anything is counted.
+   * One of the files whose labels replace, task by task, those of the other files' rows of the same email id (from an id
+   * column): the confirmed cases mailroute exported (the retraining pipeline's feedback file), labels people confirmed
+   * last, beside CRM exports that may hold the same closed cases. Its rows so merged are left out (the other row keeps
+   * its text and fields, a task the file leaves blank its label), before anything is counted.
    */
   supersedingFile?: string;
 }
@@ -380,7 +381,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     for (const f of found) problems.push(f.problem);
     for (const line of badLines.sort((a, b) => a - b)) badRowPlaces.push(`${file}:${line}`);
   }
-  const superseded = supersede(pending, options.supersedingFile);
+  const superseded = supersede(pending, options.supersedingFile, files);
   // A label column no file has is misspelt, not added since: refused as a single file's would be.
   const inNone = lackingLabelColumns.find((l) => l.columns.some((column) => !seenColumns.has(column)));
   if (inNone) throw inNone.error;
@@ -474,23 +475,29 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
 }
 
 /**
- * Leaves out (in place) the rows of other files whose email id the superseding file's rows carry (ids from an id column
- * only: one made of a file's name and line names no email); how many, and where the first are.
+ * Merges (in place) the superseding file's rows into the other files' rows of the same email id (ids from an id column
+ * only: one made of a file's name and line names no email): in each such row, every task the superseding row names (a
+ * label, or a retired one) takes its label; a task it leaves blank keeps the row's own, and so do the row's text and
+ * other fields (a CRM export's, which the feedback file has fewer of). The merged superseding rows are left out; one
+ * whose id no other row has stays a row of its own. How many were merged, and where the first are.
  */
-function supersede(pending: PendingRow[], file: string | undefined): Dataset['superseded'] {
+function supersede(pending: PendingRow[], file: string | undefined, files: readonly string[]): Dataset['superseded'] {
   if (file === undefined) return { rows: 0, at: [] };
-  const ids = new Set(pending.filter((p) => p.record.file === file && !p.placeId).map((p) => p.email.id));
-  const at: string[] = [];
-  let rows = 0;
-  let kept = 0;
+  if (!files.includes(file)) throw new RangeError(`the superseding file ${file} is not among the files read (${files.join(', ')})`);
+  const confirmed = new Map<string, PendingRow>();
+  for (const p of pending) if (p.record.file === file && !p.placeId) confirmed.set(p.email.id as string, p);
+  const merged = new Set<PendingRow>();
   for (const p of pending) {
-    if (p.record.file !== file && !p.placeId && ids.has(p.email.id)) {
-      rows++;
-      if (at.length < MAX_LISTED) at.push(`${p.record.file}:${p.record.line}`);
-    } else pending[kept++] = p;
+    const c = p.record.file === file || p.placeId ? undefined : confirmed.get(p.email.id as string);
+    if (c === undefined) continue;
+    p.raw = p.raw.map((own, t) => (c.raw[t].label !== null || c.raw[t].retired ? c.raw[t] : own));
+    merged.add(c);
   }
+  const at = [...merged].slice(0, MAX_LISTED).map((c) => `${c.record.file}:${c.record.line}`);
+  let kept = 0;
+  for (const p of pending) if (!merged.has(p)) pending[kept++] = p;
   pending.length = kept;
-  return { rows, at };
+  return { rows: merged.size, at };
 }
 
 /** Values that occur more than once, the first `MAX_LISTED` of them. */

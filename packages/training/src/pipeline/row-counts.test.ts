@@ -14,7 +14,7 @@ describe('rowCountsLine', () => {
     expect(rowCountsLine({ ...counts, read: 66, automated: 2 })).toBe(
       '66 row(s) read, 60 used (42 train, 6 valid, 12 test); 6 left out: 2 bad, 1 without text the model reads, 2 automated (auto-replies, bounces), 1 without a label; 3 blank record(s) (every cell empty) skipped',
     );
-    expect(rowCountsLine({ ...base, read: 100, superseded: 40 })).toBe('100 row(s) read, 60 used (42 train, 6 valid, 12 test); 40 left out: 40 replaced by the confirmed cases of the same emails');
+    expect(rowCountsLine({ ...base, read: 100, superseded: 40 })).toBe('100 row(s) read, 60 used (42 train, 6 valid, 12 test); 40 left out: 40 merged into the rows of the same emails (their confirmed labels)');
   });
 
   it('says the test file\'s rows after the training data\'s', () => {

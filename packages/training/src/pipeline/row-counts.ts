@@ -19,7 +19,7 @@ export interface RowCounts extends Partial<TestFileCounts> {
   /** Automated emails left out (runs recorded before they were have none). */
   automated?: number;
   unlabelled: number;
-  /** Rows of CRM exports left out for the confirmed cases of the same emails (the pipeline's feedback file). */
+  /** Rows of the pipeline's feedback file merged into a CRM export's rows of the same emails (their labels taken), so left out. */
   superseded?: number;
   blankRecords: number;
 }
@@ -44,7 +44,7 @@ export function rowCountsLine(counts: RowCounts): string {
   const external = counts.testRead !== undefined;
   const parts = `${counts.train} train, ${counts.valid} valid${external ? '' : `, ${counts.test} test`}`;
   const why = [
-    [counts.superseded ?? 0, 'replaced by the confirmed cases of the same emails'],
+    [counts.superseded ?? 0, 'merged into the rows of the same emails (their confirmed labels)'],
     [counts.badRows, 'bad'],
     [counts.noText, 'without text the model reads'],
     [counts.automated ?? 0, 'automated (auto-replies, bounces)'],

@@ -33,8 +33,9 @@ export interface TrainFromConfigOptions {
   /** One export or several read together. */
   dataPath: string | readonly string[];
   /**
-   * One of `dataPath` whose rows replace the others' rows of the same email id: the confirmed cases mailroute exported
-   * (the retraining pipeline's feedback file) beside CRM exports of the same closed cases. Said in a line of the log.
+   * One of `dataPath` whose labels replace, task by task, those of the others' rows of the same email id (its rows so
+   * merged left out): the confirmed cases mailroute exported (the retraining pipeline's feedback file) beside CRM
+   * exports of the same closed cases. Said in a line of the log.
    */
   supersedingDataPath?: string;
   /** A separate test file (e.g. Banking77's test.csv): no test share is then split off the data. */
@@ -281,12 +282,12 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // A time split places each row by its received time: under skip, a row without one is a bad row.
     // Reading reports progress without the stop points: an error thrown inside the CSV parser would read as a bad file.
     const reading = options.onProgress && { onProgress: options.onProgress };
-    const superseding = options.supersedingDataPath === undefined ? {} : { supersedingFile: options.supersedingDataPath };
+    const superseding = options.supersedingDataPath === undefined ? {} : { supersedingFile: path.resolve(options.supersedingDataPath) };
     const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time', ...reading, ...superseding });
     if (dataset.superseded.rows > 0) {
       const more = dataset.superseded.rows > dataset.superseded.at.length ? ', ...' : '';
       log?.info?.(
-        `${dataset.superseded.rows} row(s) of the other exports left out (${dataset.superseded.at.join(', ')}${more}): ${path.basename(options.supersedingDataPath ?? '')} holds the same emails with the labels people confirmed last, and one copy of an email trains once`,
+        `${dataset.superseded.rows} row(s) of ${path.basename(options.supersedingDataPath ?? '')} merged into the other exports' rows of the same emails (${dataset.superseded.at.join(', ')}${more}): the labels people confirmed last replace theirs, task by task, and each email trains once`,
       );
     }
     for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
