@@ -144,10 +144,15 @@ describe('parseStackConfig (properties)', () => {
   it("takes a retraining exports folder only if the schedule's description naming it fits Scheduler's 512 characters", () => {
     const segment = fc.stringMatching(/^[a-z0-9._-]{1,120}$/, { size: 'max' });
     fc.assert(
-      fc.property(fc.array(segment, { minLength: 1, maxLength: 6 }), (segments) => {
-        const result = outcome({ ...minimal, retraining: { dataPrefix: `data/${segments.join('/')}/` } });
+      // With kept text the description also names the feedback export, and the folder's limit is shorter.
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 6 }), fc.boolean(), (segments, storeText) => {
+        const dataPrefix = `data/${segments.join('/')}/`;
+        const result = outcome({ ...minimal, retraining: { dataPrefix }, feedback: { storeText } });
         if (result.ok) expect(retrainingScheduleDescription(result.config, true).length).toBeLessThanOrEqual(SCHEDULE_DESCRIPTION_MAX);
         else expect(result.lines.slice(1)).toEqual([expect.stringMatching(/^ {2}mailroute:retraining\.dataPrefix: /)]);
+        // A folder the shorter description takes is refused only for the feedback words.
+        const plain = retrainingScheduleDescription({ retraining: { dataPrefix } }, true).length <= SCHEDULE_DESCRIPTION_MAX && dataPrefix.length <= 400;
+        if (!result.ok && plain) expect(storeText).toBe(true);
       }),
       { seed: 4, numRuns: 300 },
     );

@@ -44,9 +44,11 @@ describe('parseStackConfig', () => {
     const folder = `data/${'x'.repeat(390)}/`;
     const retraining = { dataPrefix: folder };
     expect(parseStackConfig({ ...minimal, retraining }).retraining.dataPrefix).toBe(folder);
-    expect(() => parseStackConfig({ ...minimal, retraining, feedback: { storeText: true } })).toThrow(/mailroute:retraining.dataPrefix: 396 characters: too long for the retraining schedule's description \(563 of Scheduler's 512 characters with it\); name a shorter folder/);
-    // Without the export step the description is the shorter one.
+    expect(() => parseStackConfig({ ...minimal, retraining, feedback: { storeText: true } })).toThrow(/mailroute:retraining.dataPrefix: 396 characters: too long for the retraining schedule's description \(563 of Scheduler's 512 characters with it\); name a shorter folder, or leave the feedback export out of the description \(retraining.exportFeedback: false\)/);
+    // Without the export step the description is the shorter one; a Lambda target's names no folder at all.
     expect(parseStackConfig({ ...minimal, retraining: { ...retraining, exportFeedback: false }, feedback: { storeText: true } }).retraining.exportFeedback).toBe(false);
+    const lambda = { kind: 'lambda', functionArn: 'arn:aws:lambda:eu-central-1:111111111111:function:retrain' };
+    expect(parseStackConfig({ ...minimal, retraining: { ...retraining, target: lambda }, feedback: { storeText: true } }).retraining.dataPrefix).toBe(folder);
   });
 
   it("keeps no email text unless feedback.storeText is true (a boolean)", () => {

@@ -50,12 +50,10 @@ describe('storage and deployment plans', () => {
     const rules = artifactLifecycleRules(config);
     expect(rules.find((r) => r.id === 'expire-noncurrent-versions')?.noncurrentVersionExpiration?.noncurrentDays).toBe(90);
     expect(rules.find((r) => r.id === 'training-data-to-infrequent-access')?.filter).toEqual({ prefix: 'data/' });
-    expect(rules.find((r) => r.id === 'expire-replaced-feedback-files')).toBeUndefined();
   });
 
-  it('keeps a replaced feedback file a day where the stack keeps the emails\' text (feedback.storeText)', () => {
-    const kept = artifactLifecycleRules({ ...config, feedback: { ...config.feedback, storeText: true } });
-    expect(kept.find((r) => r.id === 'expire-replaced-feedback-files')).toEqual({
+  it('keeps a replaced or deleted feedback file a day, whether or not the stack keeps the emails\' text now', () => {
+    expect(artifactLifecycleRules(config).find((r) => r.id === 'expire-replaced-feedback-files')).toEqual({
       id: 'expire-replaced-feedback-files',
       status: 'Enabled',
       filter: { prefix: 'data/retraining/exports/mailroute-feedback/confirmed-cases' },

@@ -1,4 +1,5 @@
 import type { StackConfig } from './config.js';
+import { physicalName } from './naming.js';
 
 /**
  * EventBridge Scheduler expressions: `cron(min hour day-of-month month day-of-week year)` (six fields,
@@ -133,4 +134,13 @@ export function retrainingScheduleDescription(
   if (!startsOwnPipeline) return 'mailroute: starts the configured retraining target';
   const feedback = config.feedback?.storeText === true && config.retraining.exportFeedback !== false ? ' and the confirmed cases of the feedback table, exported there first' : '';
   return `mailroute: starts the retraining pipeline (trains on the CRM exports under s3://<artifact bucket>/${config.retraining.dataPrefix}${feedback})`;
+}
+
+/**
+ * Whether the stack creates the retraining target itself: the default pipeline `<prefix>-retrain`, unset or
+ * named. A Lambda target, or a pipeline of another name, is the stack owner's and is only scheduled.
+ */
+export function createsRetrainingPipeline(config: Pick<StackConfig, 'environment' | 'retraining'>): boolean {
+  const t = config.retraining.target;
+  return t === undefined || (t.kind === 'sagemaker-pipeline' && t.pipelineName === physicalName(config, 'retrain'));
 }

@@ -10,12 +10,13 @@ export const ARTIFACT_PREFIXES = {
 } as const;
 
 /** Lifecycle rules of the artifact bucket (input shape of aws.s3.BucketLifecycleConfiguration). */
-export function artifactLifecycleRules(config: Pick<StackConfig, 'artifacts'> & Partial<Pick<StackConfig, 'feedback' | 'retraining'>>) {
+export function artifactLifecycleRules(config: Pick<StackConfig, 'artifacts'> & Partial<Pick<StackConfig, 'retraining'>>) {
   const a = config.artifacts;
-  // The feedback file the pipeline replaces each run holds customers' masked text: a replaced one is kept a day, not
-  // `noncurrentVersionDays` (where rules overlap, S3 applies the shorter expiry). Under the default data folder only.
+  // The feedback file the pipeline replaces each run holds customers' masked text: a replaced (or deleted) one is kept a
+  // day, not `noncurrentVersionDays` (where rules overlap, S3 applies the shorter expiry). Under the default data folder
+  // only; kept whether or not the stack keeps text now, so that a file left from before it was turned off goes too.
   const feedbackFile =
-    config.feedback?.storeText === true && config.retraining !== undefined
+    config.retraining !== undefined
       ? [{ id: 'expire-replaced-feedback-files', status: 'Enabled', filter: { prefix: `${config.retraining.dataPrefix}${FEEDBACK_EXPORT_STEP.file}` }, noncurrentVersionExpiration: { noncurrentDays: 1 } }]
       : [];
   return [

@@ -51,6 +51,7 @@ describe('Retraining with the feedback export (feedback.storeText), default targ
     const fn = inputsOf('aws:lambda/function:Function', 'retraining-pipeline-export-feedback-function');
     expect(fn.name).toBe('mailroute-dev-export-feedback');
     expect(fn.code).toEqual({ archive: '/opt/mailroute/dist/export-feedback' });
+    expect(fn.timeout).toBe(540);
     expect(fn.environment.variables).toEqual({ MAILROUTE_TABLE_NAME: 'mailroute-dev-predictions', MAILROUTE_ARTIFACT_BUCKET: expect.stringMatching(/^mailroute-dev-artifacts-/), MAILROUTE_DATA_PREFIX: 'data/' });
     const steps = JSON.parse(inputsOf('aws:sagemaker/pipeline:Pipeline', 'retraining-pipeline-pipeline').pipelineDefinition).Steps as { Name: string; FunctionArn?: string; DependsOn?: string[] }[];
     expect(steps.map((s) => s.Name)).toEqual(['ExportFeedback', 'Train', 'Register']);
@@ -75,4 +76,18 @@ describe('Retraining with the feedback export (feedback.storeText), default targ
   it('passes every policy', () => {
     expect(runPolicies(kept, { environment: 'dev', accountId: loadStackConfigFile('dev').accountId as string })).toEqual([]);
   });
+});
+
+describe('Retraining with kept text but the feedback export turned off (retraining.exportFeedback: false)', () => {
+  it('has no export Lambda, no ExportFeedback step, and a pipeline role that invokes the register Lambda only', async () => {
+    const off = parseStackConfig({ ...loadStackConfigFile('dev'), retraining: { enabled: true, exportFeedback: false }, feedback: { storeText: true } }, 'dev');
+    const { graph: built } = await runMocked(off, (rootOpts) => createProgram(off, { lambdaDistDir: '/opt/mailroute/dist' }, rootOpts).outputs);
+    const inputsOf = (type: string, name: string) => built.find((r) => r.type === type && r.name === name)?.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(built.filter((r) => r.name.startsWith('retraining-pipeline-export-feedback'))).toEqual([]);
+    expect(JSON.parse(inputsOf('aws:sagemaker/pipeline:Pipeline', 'retraining-pipeline-pipeline').pipelineDefinition).Steps.map((s: { Name: string }) => s.Name)).toEqual(['Train', 'Register']);
+    const invoke = policyStatements(inputsOf('aws:iam/rolePolicy:RolePolicy', 'retraining-pipeline-policy').policy).find((s) => s.Sid === 'InvokeLambdaSteps');
+    expect(invoke?.Resource).toBe('arn:aws:mock:eu-central-1:111111111111:retraining-pipeline-register-function');
+    // The API still keeps the text (the export runs by hand).
+    expect(inputsOf('aws:lambda/function:Function', 'api-handler-function').environment.variables.MAILROUTE_STORE_TEXT).toBe('true');
+  }, 60_000);
 });

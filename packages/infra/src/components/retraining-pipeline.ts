@@ -99,9 +99,10 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
             part: 'export-feedback',
             description: 'mailroute: the retraining pipeline’s ExportFeedback step (confirmed cases of the table -> training data)',
             // It holds the window's feedback (about 300 bytes a case) and streams the file. A pipeline's Lambda step
-            // waits 10 minutes at most (then fails, the function still running), as the register Lambda's does.
+            // waits 10 minutes at most (then fails); a minute less, so that a run past it fails before the step does
+            // (its cold start is not counted in the timeout) and never uploads a file after the step has failed.
             memoryMb: 1024,
-            timeoutSeconds: LAMBDA_STEP_SECONDS,
+            timeoutSeconds: LAMBDA_STEP_SECONDS - 60,
             // The file is written to /tmp before its upload: with text, about 2 KB a case.
             ephemeralStorageMb: REGISTER_TMP_MB,
             environment: {

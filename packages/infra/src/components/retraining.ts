@@ -8,20 +8,14 @@ import { retrainDeadLetterQueueName } from '../monitoring-plan.js';
 import { retrainingScheduleDescription } from '../schedule.js';
 import { deadLetterQueue, tagsWith, type StackContext } from './common.js';
 
+// Decided with the config (schedule.ts), which checks the schedule's description by it.
+export { createsRetrainingPipeline } from '../schedule.js';
+
 /** The retraining target: the configured one, or the stack's SageMaker pipeline `mailroute-<env>-retrain`. */
 export function retrainingTarget(config: StackConfig): { kind: 'sagemaker-pipeline' | 'lambda'; arn: string } {
   const t = config.retraining.target ?? { kind: 'sagemaker-pipeline' as const, pipelineName: physicalName(config, 'retrain') };
   if (t.kind === 'lambda') return { kind: 'lambda', arn: t.functionArn };
   return { kind: 'sagemaker-pipeline', arn: `arn:aws:sagemaker:${config.region}:${config.accountId}:pipeline/${t.pipelineName}` };
-}
-
-/**
- * Whether the stack creates the retraining target itself: the default pipeline `<prefix>-retrain`, unset or
- * named. A Lambda target, or a pipeline of another name, is the stack owner's and is only scheduled.
- */
-export function createsRetrainingPipeline(config: StackConfig): boolean {
-  const t = config.retraining.target;
-  return t === undefined || (t.kind === 'sagemaker-pipeline' && t.pipelineName === physicalName(config, 'retrain'));
 }
 
 /**
