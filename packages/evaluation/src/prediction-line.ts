@@ -81,12 +81,11 @@ export function withoutAutomatedPairs(a: readonly PredictionLine[], b: readonly 
     if (ids.size !== b.length || a.some((l) => !ids.has(l.id))) return { a: [...a], b: [...b], left: 0 };
     const automated = new Set([...a, ...b].filter(isAutomatedMail).map((l) => l.id));
     const kept = (lines: readonly PredictionLine[]) => lines.filter((l) => !automated.has(l.id));
-    return { a: kept(a), b: kept(b), left: new Set([...a, ...b].filter((l) => automated.has(l.id)).map((l) => l.id)).size };
+    return { a: kept(a), b: kept(b), left: automated.size };
   }
-  const out = (i: number) => isAutomatedMail(a[i]) || isAutomatedMail(b[i]);
-  const kept = (lines: readonly PredictionLine[]) => lines.filter((_, i) => !out(i));
-  const left = a.filter((_, i) => out(i)).length;
-  return { a: kept(a), b: kept(b), left };
+  const out = a.map((line, i) => isAutomatedMail(line) || isAutomatedMail(b[i]));
+  const kept = (lines: readonly PredictionLine[]) => lines.filter((_, i) => !out[i]);
+  return { a: kept(a), b: kept(b), left: out.filter(Boolean).length };
 }
 
 /**

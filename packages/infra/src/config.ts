@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createsRetrainingPipeline, retrainingScheduleDescription, SCHEDULE_DESCRIPTION_MAX, timezoneProblem, validateScheduleExpression } from './schedule.js';
+import { createsRetrainingPipeline, exportsFeedback, retrainingScheduleDescription, SCHEDULE_DESCRIPTION_MAX, timezoneProblem, validateScheduleExpression } from './schedule.js';
 import { knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES } from '@mailroute/aws/contracts';
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -346,18 +346,13 @@ export const StackConfigSchema = z
     // The schedule's description names the folder (and, where the pipeline exports the feedback, says so): Scheduler takes 512 characters.
     const description = retrainingScheduleDescription(config, createsRetrainingPipeline(config));
     if (DataFolder.safeParse(dataPrefix).success && description.length > SCHEDULE_DESCRIPTION_MAX) {
-      const orStep = exportsFeedbackWords(config) ? ', or leave the feedback export out of the description (retraining.exportFeedback: false)' : '';
+      const orStep = exportsFeedback(config) ? ', or leave the feedback export out of the description (retraining.exportFeedback: false)' : '';
       ctx.addIssue({ code: 'custom', path: ['retraining', 'dataPrefix'], message: `${dataPrefix.length} characters: too long for the retraining schedule's description (${description.length} of Scheduler's ${SCHEDULE_DESCRIPTION_MAX} characters with it); name a shorter folder${orStep}` });
     }
     const scheduleProblem = validateScheduleExpression(config.retraining.schedule);
     if (scheduleProblem) ctx.addIssue({ code: 'custom', path: ['retraining', 'schedule'], message: scheduleProblem });
   });
 export type StackConfig = z.infer<typeof StackConfigSchema>;
-
-/** Whether the schedule's description names the feedback export (the stack keeps text and does not leave the step out). */
-function exportsFeedbackWords(config: { feedback: { storeText: boolean }; retraining: { exportFeedback: boolean } }): boolean {
-  return config.feedback.storeText && config.retraining.exportFeedback;
-}
 export type StackConfigInput = z.input<typeof StackConfigSchema>;
 
 export class StackConfigError extends Error {

@@ -132,7 +132,7 @@ export function retrainingScheduleDescription(
   startsOwnPipeline: boolean,
 ): string {
   if (!startsOwnPipeline) return 'mailroute: starts the configured retraining target';
-  const feedback = config.feedback?.storeText === true && config.retraining.exportFeedback !== false ? ' and the confirmed cases of the feedback table, exported there first' : '';
+  const feedback = exportsFeedback(config) ? ' and the confirmed cases of the feedback table, exported there first' : '';
   return `mailroute: starts the retraining pipeline (trains on the CRM exports under s3://<artifact bucket>/${config.retraining.dataPrefix}${feedback})`;
 }
 
@@ -143,4 +143,12 @@ export function retrainingScheduleDescription(
 export function createsRetrainingPipeline(config: Pick<StackConfig, 'environment' | 'retraining'>): boolean {
   const t = config.retraining.target;
   return t === undefined || (t.kind === 'sagemaker-pipeline' && t.pipelineName === physicalName(config, 'retrain'));
+}
+
+/**
+ * Whether the stack's pipeline exports the confirmed cases before Train (its ExportFeedback step): the stack keeps the
+ * emails' text (`feedback.storeText`) and does not leave the step out (`retraining.exportFeedback`).
+ */
+export function exportsFeedback(config: { feedback?: { storeText: boolean }; retraining: { exportFeedback?: boolean } }): boolean {
+  return config.feedback?.storeText === true && config.retraining.exportFeedback !== false;
 }

@@ -2,16 +2,16 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { maskPii } from '@mailroute/serving';
 import { feedbackFileChunks, newFeedbackFileTally, parseTrainingConfig, type TrainingConfig } from '@mailroute/training';
 import { z } from 'zod';
 import { FEEDBACK_EXPORT_ENV, FEEDBACK_EXPORT_STEP, TRAINING_JOB } from '../contracts.js';
-import { dynamoConfirmedCases } from '../dynamo-confirmed-cases.js';
+import { dynamoConfirmedCases, dynamoDocumentClient } from '../dynamo-confirmed-cases.js';
 import { AdapterConfigError, FeedbackExportError } from '../errors.js';
 import { readObjectText } from '../s3-objects.js';
+import { s3Folder } from '../s3-uri.js';
 
 const { inputs: IN, outputs: OUT } = FEEDBACK_EXPORT_STEP;
 
@@ -77,14 +77,13 @@ export function parseFeedbackExportEvent(event: unknown, config: Pick<FeedbackEx
     throw new FeedbackExportError(`not an ExportFeedback step event ({ ${IN.trainingDataUri}, ${IN.configUri} }): ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
   }
   const prefixOf = (name: string, uri: string): string => {
-    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-    if (!match) throw new FeedbackExportError(`${name} ${JSON.stringify(uri)} is not an s3://<bucket>/<folder> URI`);
-    const [, bucket, key] = match;
-    if (bucket !== config.artifactBucket) throw new FeedbackExportError(`${name} ${uri} is in bucket ${bucket}: the step reads and writes only ${config.artifactBucket}`);
+    const folder = s3Folder(uri);
+    if (!folder) throw new FeedbackExportError(`${name} ${JSON.stringify(uri)} is not an s3://<bucket>/<folder> URI`);
+    if (folder.bucket !== config.artifactBucket) throw new FeedbackExportError(`${name} ${uri} is in bucket ${folder.bucket}: the step reads and writes only ${config.artifactBucket}`);
     // A file's URI (an export given instead of its folder) would put the file under a "folder" named like it.
-    if (/\.(?:csv|jsonl|ndjson|json|gz|zip)$/i.test(key)) throw new FeedbackExportError(`${name} ${uri} names a file: give the folder (the pipeline's channels are folders)`);
-    const prefix = key.endsWith('/') ? key : `${key}/`;
-    if (prefix.slice(0, -1).split('/').some((part) => part === '' || part === '.' || part === '..')) throw new FeedbackExportError(`${name} ${uri} has an empty, "." or ".." path segment`);
+    if (/\.(?:csv|jsonl|ndjson|json|gz|zip)$/i.test(folder.key)) throw new FeedbackExportError(`${name} ${uri} names a file: give the folder (the pipeline's channels are folders)`);
+    if (folder.badSegment) throw new FeedbackExportError(`${name} ${uri} has an empty, "." or ".." path segment`);
+    const { prefix } = folder;
     if (!prefix.startsWith(config.dataPrefix)) throw new FeedbackExportError(`${name} ${uri} is not under s3://${config.artifactBucket}/${config.dataPrefix}, where the training job reads`);
     return prefix;
   };
@@ -119,7 +118,7 @@ export function createFeedbackExportHandlerFromEnv(env: Record<string, string | 
   }
   return createFeedbackExportHandler({
     s3: deps.s3 ?? new S3Client({}),
-    dynamo: deps.dynamo ?? DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    dynamo: deps.dynamo ?? dynamoDocumentClient(),
     config: parsed.data,
     tmpDir: deps.tmpDir,
     now: deps.now,

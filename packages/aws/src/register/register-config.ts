@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { REGISTER_ENV, REGISTER_STEP } from '../contracts.js';
 import { AdapterConfigError, RegisterEventError } from '../errors.js';
+import { s3Folder } from '../s3-uri.js';
 
 const Prefix = z.string().min(2).endsWith('/', 'must end with "/"').refine((p) => !p.startsWith('/'), 'must not start with "/"');
 
@@ -52,16 +53,13 @@ export function parseRegisterEvent(event: unknown): { artifactUri: string; note?
  * refused. The `/` at the end keeps `.../output/model` from taking in `.../output/model.tar.gz` beside it.
  */
 export function artifactPrefix(uri: string, config: Pick<RegisterConfig, 'artifactBucket' | 'trainingOutputPrefix'>): string {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (!match) throw new RegisterEventError(`${artifactUri} ${JSON.stringify(uri)} is not an s3://<bucket>/<prefix> URI`);
-  const [, bucket, key] = match;
-  if (bucket !== config.artifactBucket) {
-    throw new RegisterEventError(`${artifactUri} ${uri} is in bucket ${bucket}: the register Lambda registers only from ${config.artifactBucket}`);
+  const folder = s3Folder(uri);
+  if (!folder) throw new RegisterEventError(`${artifactUri} ${JSON.stringify(uri)} is not an s3://<bucket>/<prefix> URI`);
+  if (folder.bucket !== config.artifactBucket) {
+    throw new RegisterEventError(`${artifactUri} ${uri} is in bucket ${folder.bucket}: the register Lambda registers only from ${config.artifactBucket}`);
   }
-  const prefix = key.endsWith('/') ? key : `${key}/`;
-  if (prefix.slice(0, -1).split('/').some((part) => part === '' || part === '.' || part === '..')) {
-    throw new RegisterEventError(`${artifactUri} ${uri} has an empty, "." or ".." path segment`);
-  }
+  if (folder.badSegment) throw new RegisterEventError(`${artifactUri} ${uri} has an empty, "." or ".." path segment`);
+  const { prefix } = folder;
   if (!prefix.startsWith(config.trainingOutputPrefix) || prefix === config.trainingOutputPrefix) {
     throw new RegisterEventError(`${artifactUri} ${uri} is not under s3://${config.artifactBucket}/${config.trainingOutputPrefix}: the register Lambda registers only a training job's output`);
   }

@@ -7,19 +7,17 @@ import { RETRAIN_OUTPUT_PREFIX, retrainingPipelineDefinition } from '../retraini
 import { ARTIFACT_PREFIXES } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
 import { createVpcLambda, type LambdaPlacement } from './vpc-lambda.js';
-import type { StackConfig } from '../config.js';
+import { exportsFeedback } from '../schedule.js';
 import { tagsWith, type StackContext } from './common.js';
+
+// Decided with the config (schedule.ts), whose schedule description names the step.
+export { exportsFeedback } from '../schedule.js';
 
 /** The register Lambda's /tmp in MB (Lambda's most). */
 export const REGISTER_TMP_MB = 10_240;
 
 /** The longest a SageMaker pipeline's Lambda step waits for its function (10 minutes), and so its functions' timeout. */
 export const LAMBDA_STEP_SECONDS = 600;
-
-/** Whether the pipeline exports the confirmed cases before Train: the stack keeps the emails' text, and does not turn the step off. */
-export function exportsFeedback(config: Pick<StackConfig, 'feedback' | 'retraining'>): boolean {
-  return config.feedback.storeText && config.retraining.exportFeedback;
-}
 
 /** `codeDir`: the register Lambda's bundle (`dist/register`). */
 export interface RetrainingPipelineArgs extends LambdaPlacement {
