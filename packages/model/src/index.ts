@@ -20,6 +20,7 @@ export { writeArtifact, readManifest, readVerifiedManifest, sha256 } from './art
 export { closestKey, didYouMean, editDistance, isNearId } from './edit-distance.js';
 export { jsonErrorOffset, jsonErrorPlace } from './json-error-offset.js';
 export { nullRecord, ownValue } from './records.js';
+export type { ConfirmedCase } from './confirmed-case.js';
 export { IDF_FILE, encodeIdfTable, decodeIdfTable } from './idf-file.js';
 export { SEEN_TEXTS_FILE, encodeSeenTexts, decodeSeenTexts, type SeenTexts } from './seen-texts.js';
 export { prepareModelInput, metaValue, type ModelInput } from './model-input.js';

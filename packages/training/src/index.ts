@@ -20,4 +20,4 @@ export { alignToTaxonomy, type TaxonomyAlignment } from './pipeline/align-taxono
 export { predictDataset, predictDatasetLines, preparePrediction, resolveModelDir, modelTrainingConfig, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
 export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
 export { headlineFromProbs, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';
-export { feedbackFileChunks, newFeedbackFileTally, type FeedbackCase, type FeedbackFileOptions, type FeedbackFileTally } from './feedback/case-file.js';
+export { feedbackFileChunks, newFeedbackFileTally, type FeedbackFileOptions, type FeedbackFileTally } from './feedback/case-file.js';

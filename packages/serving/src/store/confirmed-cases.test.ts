@@ -47,6 +47,24 @@ describe('readConfirmedCases', () => {
     expect(one.return(undefined).done).toBe(true);
   });
 
+  it("refuses a case whose prediction's attachment names were edited by hand, with the store's own error", async () => {
+    const file = path.join(dir, 'edited', 'mailroute.db');
+    const store = createSqliteStore({ file, writer: 'inline' });
+    try {
+      await store.savePredictions([{ ...record('p-1', 'e-1', new Date().toISOString()), text: 'Anbei das Formular', attachmentNames: ['Formular.pdf'] }]);
+      await store.saveFeedback({ emailId: 'e-1', predictionId: 'p-1', labels: { queue: 'tax' }, closedAt: new Date().toISOString(), receivedAt: new Date().toISOString() });
+    } finally {
+      await store.close();
+    }
+    expect(readConfirmedCases(file)[0].attachmentNames).toEqual(['Formular.pdf']);
+    for (const edited of ['not json', '{"a":1}']) {
+      const edit = new Database(file);
+      edit.prepare('UPDATE predictions SET attachment_names = ?').run(edited);
+      edit.close();
+      expect(() => readConfirmedCases(file)).toThrow("A stored row's attachment_names is not an array of names");
+    }
+  });
+
   it('says there is no database yet rather than creating one', () => {
     expect(() => readConfirmedCases(path.join(dir, 'none', 'mailroute.db'))).toThrow(/No database at .*none.*: no server has recorded predictions or feedback under this home yet/);
   });

@@ -1,39 +1,11 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
+import type { ConfirmedCase } from '@mailroute/model';
 import { StoreError } from '../errors.js';
-import { STORE_SCHEMA_VERSION } from './sqlite-store.js';
+import { STORE_SCHEMA_VERSION, storedAttachmentNames } from './sqlite-store.js';
 
-/**
- * One case a person closed, as the local store holds it: the labels confirmed (merged per task over later
- * corrections) and, from the prediction they judged, what mailroute knew of the email. The material of next
- * month's training data.
- */
-export interface ConfirmedCase {
-  emailId: string;
-  /** Per task: the confirmed label. Tasks the feedback did not name are absent. */
-  labels: Record<string, string>;
-  closedAt: string;
-  /** The prediction judged: the one the feedback named, else the email's newest. Absent when none is kept (pruned, or feedback before any). */
-  predictionId?: string;
-  modelId?: string;
-  /** When mailroute classified the email (the CRM posts new mail at once: about when it arrived). */
-  classifiedAt?: string;
-  /** The PII-masked subject and body, when the server ran with `--store-text`. */
-  text?: string;
-  /** With the text, the email's bank and receivedAt as the CRM sent them (absent when it sent none, or before data version 2). */
-  bank?: string;
-  receivedAt?: string;
-  /** With the text, the email's attachment names, masked as the text (absent when it had none, or before data version 3). */
-  attachmentNames?: string[];
-  /**
-   * The judged prediction was answered as automated (an auto-reply, a bounce): its kind. Absent for the others, and for
-   * predictions stored before data version 3 (the server did not tell them apart then).
-   */
-  automated?: string;
-  /** What the judged prediction said, per task: its label, calibrated confidence and whether it abstained (absent when no prediction is paired, as `predictionId`). */
-  predicted?: { labels: Record<string, string>; confidences: Record<string, number | null>; abstained: Record<string, boolean> };
-}
+export type { ConfirmedCase };
 
 const Row = z.object({
   email_id: z.string(),
@@ -139,7 +111,7 @@ function toCase(row: unknown): ConfirmedCase {
     ...(r.bank === null ? {} : { bank: r.bank }),
     ...(r.email_received_at === null ? {} : { receivedAt: r.email_received_at }),
     ...(r.automated === null ? {} : { automated: r.automated }),
-    ...(r.attachment_names === null ? {} : { attachmentNames: z.array(z.string()).parse(JSON.parse(r.attachment_names)) }),
+    ...storedAttachmentNames(r.attachment_names),
     ...(r.predicted_labels === null || r.predicted_confidences === null || r.predicted_abstained === null
       ? {}
       : {

@@ -377,15 +377,17 @@ describe('createSqliteStore', () => {
     const file = path.join(dir, 'edited', 'mailroute.db');
     const store = createSqliteStore({ file, retentionDays: 0, writer: 'inline' });
     try {
-      await store.savePredictions([record('p-1', 'e-1', '2026-11-29T10:00:00.000Z'), record('p-2', 'e-2', '2026-11-29T10:00:00.000Z'), record('p-3', 'e-3', '2026-11-29T10:00:00.000Z')]);
+      await store.savePredictions([record('p-1', 'e-1', '2026-11-29T10:00:00.000Z'), record('p-2', 'e-2', '2026-11-29T10:00:00.000Z'), record('p-3', 'e-3', '2026-11-29T10:00:00.000Z'), record('p-4', 'e-4', '2026-11-29T10:00:00.000Z')]);
       const edit = new Database(file);
       edit.prepare("UPDATE predictions SET labels = '[\"loans\"]' WHERE prediction_id = 'p-1'").run();
       edit.prepare("UPDATE predictions SET latency_ms = 'slow' WHERE prediction_id = 'p-2'").run();
       edit.prepare("UPDATE predictions SET attachment_names = '{\"a\":1}' WHERE prediction_id = 'p-3'").run();
+      edit.prepare("UPDATE predictions SET attachment_names = 'Formular.pdf' WHERE prediction_id = 'p-4'").run();
       edit.close();
       await expect(store.getPrediction('p-1')).rejects.toThrow("A stored row's labels is not an object of labels: the database holds data this version did not write.");
       await expect(store.findPredictionByEmail('e-2')).rejects.toThrow("A stored row's latency_ms is not a number");
       await expect(store.getPrediction('p-3')).rejects.toThrow("A stored row's attachment_names is not an array of names");
+      await expect(store.getPrediction('p-4')).rejects.toThrow("A stored row's attachment_names is not an array of names");
     } finally {
       await store.close();
     }

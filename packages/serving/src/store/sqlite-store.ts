@@ -147,13 +147,22 @@ function optionalText(row: Record<string, unknown>, name: string, key: string): 
   return value === null ? {} : { [key]: value };
 }
 
-/** The attachment names kept with the text (a JSON array of strings), if the row has them. */
-function attachmentNames(row: Record<string, unknown>): { attachmentNames?: string[] } {
-  const json = row.attachment_names === undefined ? null : column(row, 'attachment_names', isStringOrNull, 'text or null');
+/** The attachment names kept with the text, from the attachment_names column (a JSON array of strings, or null). */
+export function storedAttachmentNames(json: string | null): { attachmentNames?: string[] } {
   if (json === null) return {};
-  const names: unknown = JSON.parse(json);
+  let names: unknown;
+  try {
+    names = JSON.parse(json);
+  } catch {
+    names = undefined;
+  }
   if (!Array.isArray(names) || !names.every(isString)) throw new StoreError("A stored row's attachment_names is not an array of names: the database holds data this version did not write.");
   return { attachmentNames: names };
+}
+
+/** The attachment names kept with the text, if the row has them. */
+function attachmentNames(row: Record<string, unknown>): { attachmentNames?: string[] } {
+  return storedAttachmentNames(row.attachment_names === undefined ? null : column(row, 'attachment_names', isStringOrNull, 'text or null'));
 }
 
 function toPrediction(row: Record<string, unknown>): PredictionRecord {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTrainingConfig } from '../config.js';
-import { feedbackFileChunks, newFeedbackFileTally, type FeedbackCase } from './case-file.js';
+import type { ConfirmedCase } from '@mailroute/model';
+import { feedbackFileChunks, newFeedbackFileTally } from './case-file.js';
 
 const config = parseTrainingConfig({
   columns: { id: 'id', subject: 'subject', body: 'body', bank: 'bank', receivedAt: 'receivedAt', attachmentNames: 'files' },
@@ -8,7 +9,7 @@ const config = parseTrainingConfig({
   delimiter: ';',
 });
 
-const cases: FeedbackCase[] = [
+const cases: ConfirmedCase[] = [
   { emailId: 'e-1', labels: { queue: 'payments', topic: 'x' }, closedAt: '2026-11-02T10:00:00.000Z', classifiedAt: '2026-11-01T09:00:00.000Z', text: 'IBAN DE89; bitte', bank: 'Musterbank', attachmentNames: ['Auszug_DE89.pdf'] },
   { emailId: 'e-2', labels: { queue: 'tax' }, closedAt: '2026-11-02T11:00:00.000Z', classifiedAt: '2026-11-01T09:30:00.000Z' },
   { emailId: 'e-3', labels: { queue: 'tax' }, closedAt: '2026-11-02T12:00:00.000Z', text: 'Ich bin nicht im Büro.', automated: 'auto_reply' },

@@ -1,29 +1,8 @@
+import type { ConfirmedCase } from '@mailroute/model';
 import { spacedAttachmentName } from '@mailroute/preprocess';
 import { taskColumn, type TaskConfig, type TrainingConfig } from '../config.js';
 import { csvField } from '../data/csv-field.js';
 import { resolveLabel } from '../taxonomy.js';
-
-/**
- * One confirmed case as a store reads it (serving's `ConfirmedCase`, the local file's or DynamoDB's): the labels a
- * person confirmed and what was kept of the email with the prediction they judged.
- */
-export interface FeedbackCase {
-  emailId: string;
-  /** Per task: the confirmed label. */
-  labels: Record<string, string>;
-  closedAt: string;
-  predictionId?: string;
-  modelId?: string;
-  /** When mailroute classified the email. */
-  classifiedAt?: string;
-  /** The PII-masked text the model read (subject and cleaned body), when the server kept it. */
-  text?: string;
-  bank?: string;
-  receivedAt?: string;
-  attachmentNames?: string[];
-  /** The judged prediction was answered as automated mail: its kind. */
-  automated?: string;
-}
 
 /** Columns of the file made of a training config: its columns, its tasks' columns, then what the store knows besides. */
 interface Layout {
@@ -38,7 +17,7 @@ interface Layout {
   tasks: Map<string, string>;
   /** Each label column once, in the config's order, with the tasks that read it (two when a coarse task reads a fine one's column through aliases). */
   labelColumns: Array<{ column: string; tasks: TaskConfig[] }>;
-  extra: Array<[string, (c: FeedbackCase) => string | undefined]>;
+  extra: Array<[string, (c: ConfirmedCase) => string | undefined]>;
 }
 
 function layoutOf(config: TrainingConfig, labelsOnly: boolean): Layout {
@@ -84,7 +63,7 @@ function headerOf(layout: Layout): string[] {
  * One case's cells, in the header's order (null: blank). Stored text is masked again, as this version masks: a
  * server of an older version stored what its masking left (masking leaves its own placeholders as they are).
  */
-function cellsOf(x: FeedbackCase, layout: Layout, mask: (text: string) => string): Array<string | null> {
+function cellsOf(x: ConfirmedCase, layout: Layout, mask: (text: string) => string): Array<string | null> {
   // Masked only where written (labelsOnly writes no text).
   const text = x.text === undefined || layout.textColumn === undefined ? null : mask(x.text);
   const cells = layout.columns.map((column) => {
@@ -108,7 +87,7 @@ function cellsOf(x: FeedbackCase, layout: Layout, mask: (text: string) => string
  * them reads (the fine label, which the coarse task reads through its aliases; not the coarse one, which the fine
  * task does not know), else blank: one cell, which retraining reads for both tasks as training did.
  */
-function labelCell(x: FeedbackCase, tasks: readonly TaskConfig[]): string | null {
+function labelCell(x: ConfirmedCase, tasks: readonly TaskConfig[]): string | null {
   const confirmed = tasks.map((t) => (Object.hasOwn(x.labels, t.name) ? x.labels[t.name] : null));
   if (tasks.length === 1) return confirmed[0];
   const readByAll = (label: string) => tasks.every((t) => ['label', 'retired'].includes(resolveLabel(t, label).kind));
@@ -154,7 +133,7 @@ export interface FeedbackFileOptions {
  * `labelsOnly` those without stored text. In chunks of 1,000 cases, each case read from the source only as its chunk
  * is made: 300,000 cases held at once, texts and all, took over a gigabyte.
  */
-export async function* feedbackFileChunks(cases: Iterable<FeedbackCase> | AsyncIterable<FeedbackCase>, config: TrainingConfig, options: FeedbackFileOptions): AsyncGenerator<string> {
+export async function* feedbackFileChunks(cases: Iterable<ConfirmedCase> | AsyncIterable<ConfirmedCase>, config: TrainingConfig, options: FeedbackFileOptions): AsyncGenerator<string> {
   const { format, tally, mask } = options;
   const labelsOnly = options.labelsOnly === true;
   const layout = layoutOf(config, labelsOnly);
