@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Classifier, createLocalRegistry } from '@mailroute/model';
@@ -7,6 +7,7 @@ import { ensureDemoChampion } from './demo-champion.js';
 import { predictDataset } from './predict-dataset.js';
 import { trainFromConfig } from './train-from-config.js';
 import { loadDemoConfig } from '../demo/demo-config.js';
+import { writeDemoData } from '../demo/generate.js';
 
 describe('predictDataset', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-predict-notext-'));
@@ -71,6 +72,27 @@ describe('predictDataset', () => {
     expect(renamed.some((l) => l.truth.queue === 'beschwerden')).toBe(true);
     expect(renamed.some((l) => l.truth.queue === 'complaints')).toBe(false);
     expect(renamed.filter((l) => l.truth.queue === 'beschwerden').length).toBe(own.filter((l) => l.truth.queue === 'complaints').length);
+  }, 180_000);
+
+  it("finds the held-out rows with --split test of a model whose training merged a feedback file into the export's rows (the retraining job's)", async () => {
+    const home = path.join(dir, 'home-superseding');
+    const exportFile = path.join(dir, 'crm.csv');
+    await writeDemoData(exportFile, { rows: 400 });
+    // The feedback file: 20 of the export's emails again, with the queue a person confirmed (another than the export's).
+    const ids = Array.from({ length: 20 }, (_, i) => `demo-${String(i + 1).padStart(6, '0')}`);
+    const feedback = path.join(dir, 'mailroute-feedback', 'confirmed-cases.csv');
+    mkdirSync(path.dirname(feedback), { recursive: true });
+    // In the export's columns, as the pipeline's export step writes them; a task left blank keeps the export's label.
+    writeFileSync(feedback, `id,subject,body,html,from,bank,receivedAt,language,business_area,queue,topic\n${ids.map((id) => `${id},Beschwerde,Ich beschwere mich.,,,,,,,complaints,`).join('\n')}\n`);
+    const config = { ...(await loadDemoConfig()), model: { epochs: 1, dim: 8, buckets: 4096, charNgrams: [0, 0] } };
+    const trained = await trainFromConfig({ config, dataPath: [exportFile, feedback], supersedingDataPath: feedback, home });
+    expect(trained.counts.test).toBeGreaterThan(0);
+    const held = await predictDataset({ model: trained.modelId, dataPath: [exportFile, feedback], home, split: 'test' });
+    expect(held).toHaveLength(trained.counts.test);
+    // Merged as training merged them: a held-out email of the feedback file has the confirmed queue as its truth.
+    const confirmed = held.filter((l) => ids.includes(String(l.id)));
+    expect(confirmed.length).toBeGreaterThan(0);
+    for (const line of confirmed) expect(line.truth.queue).toBe('complaints');
   }, 180_000);
 
   it('reads data to evaluate on as predict does: a text column and the label columns it has (a task without one has no truths)', async () => {

@@ -81,10 +81,20 @@ function fewSeen(seen: SeenFlags | undefined, config: TrainingConfig): boolean {
   return seen.flags.filter(Boolean).length < 0.5 * (1 - config.split.testShare) * seen.flags.length;
 }
 
+/**
+ * The file training merged into the other files' rows of the same emails (the retraining job's feedback file), by its
+ * place among the files: read again, the files are merged the same way, or their rows (and hash) would differ.
+ */
+function supersedingRead(manifest: Manifest, paths: readonly string[]): { supersedingFile?: string } {
+  const at = manifest.training?.supersedingFileIndex;
+  return typeof at === 'number' && Number.isInteger(at) && at >= 0 && at < paths.length ? { supersedingFile: paths[at] } : {};
+}
+
 /** Whether these files are the data the model was trained on, read as its training read them. */
 async function isTrainingData(classifier: Classifier, paths: string[], config: TrainingConfig): Promise<boolean> {
   try {
-    return hashOf(await loadDataset(paths, config, { needsTime: config.split.kind === 'time' }), classifier.manifest) === classifier.manifest.dataHash;
+    const dataset = await loadDataset(paths, config, { needsTime: config.split.kind === 'time', ...supersedingRead(classifier.manifest, paths) });
+    return hashOf(dataset, classifier.manifest) === classifier.manifest.dataHash;
   } catch {
     return false;
   }
@@ -159,7 +169,7 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   let dataset: Awaited<ReturnType<typeof loadDataset>>;
   try {
     // Read as training read it: under a time split with skip, rows without a received time were left out.
-    dataset = await loadDataset(paths, config, { forModel: true, needsTime: config.split.kind === 'time' });
+    dataset = await loadDataset(paths, config, { forModel: true, needsTime: config.split.kind === 'time', ...supersedingRead(manifest, paths) });
   } catch (error) {
     // The training data was read with this config when the model was trained: rows or columns it cannot read
     // mean other data; a file it cannot open or decode is said as it is.

@@ -282,7 +282,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // A time split places each row by its received time: under skip, a row without one is a bad row.
     // Reading reports progress without the stop points: an error thrown inside the CSV parser would read as a bad file.
     const reading = options.onProgress && { onProgress: options.onProgress };
-    const superseding = options.supersedingDataPath === undefined ? {} : { supersedingFile: path.resolve(options.supersedingDataPath) };
+    const supersedingFile = options.supersedingDataPath === undefined ? undefined : path.resolve(options.supersedingDataPath);
+    const superseding = supersedingFile === undefined ? {} : { supersedingFile };
     const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time', ...reading, ...superseding });
     if (dataset.superseded.rows > 0) {
       const more = dataset.superseded.rows > dataset.superseded.at.length ? ', ...' : '';
@@ -435,7 +436,11 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // `dataHashOf: 'rows'`: the data hash and the fingerprint leave out ids made from file names (older models kept them).
     // The near-duplicate count, for the model card: the share of test rows worded as training rows were.
     const nearDuplicates = near.judged > 0 ? { testNearDuplicates: { near: near.near, judged: near.judged } } : {};
-    const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut, ...nearDuplicates };
+    // The file merged into the others' rows (the retraining job's feedback file), by its place: `predict --split test`
+    // must merge it again to read the same rows.
+    const supersedingAt = supersedingFile === undefined ? -1 : dataPaths.indexOf(supersedingFile);
+    const merged = supersedingAt < 0 ? {} : { supersedingFileIndex: supersedingAt };
+    const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut, ...nearDuplicates, ...merged };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 
     // The last point to stop at: from here the run completes, so a model is never left registered to an interrupted run.
