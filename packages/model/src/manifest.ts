@@ -34,6 +34,12 @@ export const ManifestTaskSchema = z.object({
    * read as `other`, as training read them. Optional: models trained before it was kept do not say.
    */
   mergedIntoOther: z.array(z.string().min(1).overwrite(normalizeLabel)).optional(),
+  /**
+   * Labels the training data carried under the task's minCount that training dropped (`rare: "drop"`): their rows
+   * were masked for the task. A test file's rows that carry one are masked too, as training's own test rows were,
+   * not scored as `other`. Optional: models trained before it was kept do not say.
+   */
+  droppedAsRare: z.array(z.string().min(1).overwrite(normalizeLabel)).optional(),
 });
 export type ManifestTask = z.infer<typeof ManifestTaskSchema>;
 

@@ -53,7 +53,7 @@ export interface Dataset {
   repeatedIds: string[];
   /**
    * With `fixedLabels` (a trained model's labels): per task, the labels of the data that model does not
-   * have and how many rows carry each; they became `other` where the model has it, else were left out.
+   * have and how many rows carry each; they became `other` where the model has it (but `maskedLabels`), else were left out.
    */
   notInModel: Record<string, Record<string, number>>;
   /** Labels not in the taxonomy on many bad rows (skipped with `onBadRow: 'skip'`): likely renamed in the export. */
@@ -269,6 +269,11 @@ export interface LoadOptions {
    */
   fixedLabels?: Record<string, readonly string[]>;
   /**
+   * With `fixedLabels`, per task: labels the model's training dropped as rare (`rare: "drop"`), masked as training
+   * masked them, not read as `other` (still counted in `notInModel`).
+   */
+  maskedLabels?: Record<string, readonly string[]>;
+  /**
    * The data is read for a trained model (predict, evaluate, compare), with its own config: the hints for
    * bad rows and another delimiter name those commands' flags (--on-bad-row, --delimiter), not config keys.
    */
@@ -324,12 +329,24 @@ function presentColumns(present: Present, config: TrainingConfig, labelColumn: b
   return { ...config, columns: kept };
 }
 
-function mapToFixed(labels: Array<string | null>, known: readonly string[], unknown: Record<string, number>): Array<string | null> {
+/**
+ * Of `notInModel`, per task, the labels whose rows were masked (left out of the metrics), tasks with none left out:
+ * every label of a task without `other`; of one with it, only those in `masked` (the others became `other`).
+ */
+export function maskedNotInModel(notInModel: Record<string, Record<string, number>>, hasOther: (task: string) => boolean, masked: Record<string, readonly string[]>): Array<[string, Record<string, number>]> {
+  return Object.entries(notInModel)
+    .map(([task, labels]): [string, Record<string, number>] => (hasOther(task) ? [task, Object.fromEntries(Object.entries(labels).filter(([label]) => ownValue(masked, task)?.includes(label)))] : [task, labels]))
+    .filter(([, labels]) => Object.keys(labels).length > 0);
+}
+
+/** A trained model's labels applied: a label it lacks is counted in `unknown` and becomes `other` where it has it, else (or when `masked`) null. */
+function mapToFixed(labels: Array<string | null>, known: readonly string[], unknown: Record<string, number>, masked: readonly string[] = []): Array<string | null> {
   const set = new Set(known);
+  const maskedSet = new Set(masked);
   return labels.map((l) => {
     if (l === null || set.has(l)) return l;
     unknown[l] = (unknown[l] ?? 0) + 1;
-    return set.has(OTHER_LABEL) ? OTHER_LABEL : null;
+    return set.has(OTHER_LABEL) && !maskedSet.has(l) ? OTHER_LABEL : null;
   });
 }
 
@@ -423,7 +440,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const fixed = ownValue(options.fixedLabels, task.name);
     // Without a prototype: a label named `constructor` or `toString` would add its rows to Object's member.
     const unknown = nullRecord<number>();
-    const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed, unknown) : labels, { renamed, retired, missing }, fixed !== undefined);
+    const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed, unknown, ownValue(options.maskedLabels, task.name)) : labels, { renamed, retired, missing }, fixed !== undefined);
     if (Object.keys(unknown).length > 0) notInModel[task.name] = unknown;
     taxonomy.push(result.report);
     finalLabels.push(result.labels);

@@ -26,6 +26,8 @@ export interface ExportInfo {
   seenTexts?: Iterable<string>;
   /** Per task: the labels under minCount merged into `other` (the manifest's `mergedIntoOther`), so serving reads them as `other`. */
   mergedIntoOther?: Record<string, readonly string[]>;
+  /** Per task: the labels under minCount dropped (the manifest's `droppedAsRare`), so a test file's rows of them are masked. */
+  droppedAsRare?: Record<string, readonly string[]>;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
   const onnxBytes = buildNgramBagOnnx(model.weights, temperatures, names);
   // Own keys only: a task named `constructor` (or `hasOwnProperty`) that merged nothing would read Object's member.
   const merged = (task: string): readonly string[] => ownValue(info.mergedIntoOther, task) ?? [];
+  const dropped = (task: string): readonly string[] => ownValue(info.droppedAsRare, task) ?? [];
   return writeArtifact(
     dir,
     {
@@ -58,6 +61,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
         temperature: temperatures[task.name],
         threshold: model.calibration[task.name]?.threshold ?? 0,
         ...(merged(task.name).length > 0 ? { mergedIntoOther: [...merged(task.name)] } : {}),
+        ...(dropped(task.name).length > 0 ? { droppedAsRare: [...dropped(task.name)] } : {}),
       })),
       routing: info.routing ?? { queueTask: taskNames[0] },
       featurizer: model.featurizer,

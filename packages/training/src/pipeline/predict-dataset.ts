@@ -4,7 +4,7 @@ import { AUTOMATED_MAIL, manySeenInTraining, PredictionLineSchema, repeatedIds, 
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { automatedKind } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
-import { loadDataset, type DatasetRow } from '../data/dataset.js';
+import { loadDataset, maskedNotInModel, type DatasetRow } from '../data/dataset.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { splitDataset } from '../data/split.js';
 import { OTHER_LABEL } from '../taxonomy.js';
@@ -129,10 +129,12 @@ function seenRowsWarning(classifier: Classifier, seenFlags: SeenFlags | undefine
 
 /**
  * One warning per task whose truths carry labels the model does not have and that are therefore left out of
- * its metrics. (A model with `other` counts them as `other`, as its training did with labels too rare to learn.)
+ * its metrics. (A model with `other` counts them as `other`, as its training did with labels too rare to learn, but
+ * for those its training dropped as rare: masked, and said.)
  */
 function notInModelWarnings(classifier: Classifier, notInModel: Record<string, Record<string, number>>): string[] {
-  const left = Object.entries(notInModel).filter(([task]) => !classifier.tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL));
+  const dropped = Object.fromEntries(classifier.manifest.tasks.map((t) => [t.name, t.droppedAsRare ?? []]));
+  const left = maskedNotInModel(notInModel, (task) => classifier.tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true, dropped);
   return left.map(([task, labels]) => {
     const total = Object.values(labels).reduce((a, b) => a + b, 0);
     const shown = Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ');
@@ -274,6 +276,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     // Read with another config than the model's own (a newer taxonomy), its labels go by that config's names.
     const names = options.config === undefined ? undefined : labelNamesIn(config, classifier.tasks);
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, names?.[t.name] ?? t.labels]));
+    // Labels training dropped as rare: their rows are masked, as in training's own test rows, not scored as `other`.
+    const maskedLabels = Object.fromEntries(classifier.manifest.tasks.map((t) => [t.name, t.droppedAsRare ?? []]));
     const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
     // A delimiter given for files read as JSONL splits nothing: said, not silently dropped.
     if (options.delimiter !== undefined && paths.every((file) => formatOf(config, file) === 'jsonl')) {
@@ -289,7 +293,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       // label or another minCount made the data hash differ, and the rows were refused as other data); their labels
       // are then read with the config given, as without --split.
       const held = await heldOutRows(classifier, paths, { ...modelTrainingConfig(classifier.manifest), ...overrides });
-      const relabelled = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(options.configFile === undefined ? {} : { configFile: options.configFile }), ...reading });
+      const relabelled = await loadDataset(paths, config, { fixedLabels, maskedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(options.configFile === undefined ? {} : { configFile: options.configFile }), ...reading });
       const byPlace = new Map(relabelled.rows.map((r) => [`${r.file}\u0000${r.line}`, r]));
       // Cleaned again as the config given reads them (its text columns may be others).
       rows = held.rows.flatMap((r) => byPlace.get(`${r.file}\u0000${r.line}`) ?? []);
@@ -297,7 +301,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     } else {
       // The hints name the config file given; read with the model's own config, they say to write one.
       const configFile = options.config === undefined ? undefined : options.configFile;
-      const dataset = await loadDataset(paths, config, { fixedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(configFile === undefined ? {} : { configFile }), ...reading });
+      const dataset = await loadDataset(paths, config, { fixedLabels, maskedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(configFile === undefined ? {} : { configFile }), ...reading });
       rows = dataset.rows;
       // With onBadRow skip, the rows left out are said, as training says them, with where they are.
       if (dataset.badRows > 0) options.onWarning?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped, { what: 'skipped, not predicted' }));

@@ -6,7 +6,7 @@ import {
   type ModelInput, type ModelLogger, type ModelRegistry, type ModelVersion,
 } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
-import { loadDataset, normaliseText, type DatasetRow } from '../data/dataset.js';
+import { loadDataset, maskedNotInModel, normaliseText, type DatasetRow } from '../data/dataset.js';
 import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
@@ -188,11 +188,11 @@ export async function scratchDir(remove: (dir: string) => Promise<void> = (dir) 
 
 /**
  * One warning per task whose test-file truths carry labels the model does not learn (no training row has them,
- * or they were rare and dropped): masked, so left out of its test metrics. (With `other` they count as `other`,
- * as training counted labels too rare to learn.)
+ * or they were rare and dropped): masked, so left out of its test metrics. (With `other`, those no training row has
+ * count as `other`, as training counted labels too rare to learn; the dropped ones are still masked and said.)
  */
-function notLearntWarnings(tasks: readonly TaskSpec[], notInModel: Record<string, Record<string, number>>): string[] {
-  const left = Object.entries(notInModel).filter(([task]) => !tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL));
+function notLearntWarnings(tasks: readonly TaskSpec[], notInModel: Record<string, Record<string, number>>, dropped: Record<string, readonly string[]>): string[] {
+  const left = maskedNotInModel(notInModel, (task) => tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true, dropped);
   return left.map(([task, labels]) => {
     const total = Object.values(labels).reduce((a, b) => a + b, 0);
     const shown = Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ');
@@ -202,7 +202,16 @@ function notLearntWarnings(tasks: readonly TaskSpec[], notInModel: Record<string
 
 /** Per task, the labels under minCount that became `other` (sorted), for the manifest: feedback carrying one is read as `other`. */
 function mergedIntoOther(taxonomy: readonly TaskTaxonomyReport[]): Record<string, string[]> {
-  return Object.fromEntries(taxonomy.filter((t) => t.rareAction === 'other').map((t) => [t.task, Object.keys(t.rare).sort()]));
+  return rareLabels(taxonomy, 'other');
+}
+
+/** Per task, the labels under minCount that were dropped (sorted), for the manifest: a test file's rows of one are masked. */
+function droppedAsRare(taxonomy: readonly TaskTaxonomyReport[]): Record<string, string[]> {
+  return rareLabels(taxonomy, 'drop');
+}
+
+function rareLabels(taxonomy: readonly TaskTaxonomyReport[], action: TaskTaxonomyReport['rareAction']): Record<string, string[]> {
+  return Object.fromEntries(taxonomy.filter((t) => t.rareAction === action).map((t) => [t.task, Object.keys(t.rare).sort()]));
 }
 
 /** `3 row(s) left out: <why>: a.csv:4, a.csv:9, ...`: the first places, and `...` when there are more. */
@@ -324,10 +333,10 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     let testCounts: TestFileCounts | undefined;
     if (options.testDataPath) {
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
-      const test = await loadDataset(options.testDataPath, config, { fixedLabels, ...read });
+      const test = await loadDataset(options.testDataPath, config, { fixedLabels, maskedLabels: droppedAsRare(dataset.taxonomy), ...read });
       testRows = test.rows;
       if (test.badRows > 0) log?.warn?.(badRowsWarning(test.badRowPlaces, test.skipped));
-      for (const warning of notLearntWarnings(tasks, test.notInModel)) log?.warn?.(warning);
+      for (const warning of notLearntWarnings(tasks, test.notInModel, droppedAsRare(dataset.taxonomy))) log?.warn?.(warning);
       // A test row without a label in any task has no truth to measure: left out, as a training row is, and said.
       if (test.unlabelled > 0) log?.warn?.(leftOutWarning(test.unlabelled, test.unlabelledAt, 'of the test file, no label in any task (nothing to measure it against)'));
       testCounts = { testRead: test.read, testBadRows: test.badRows, testBadRowProblems: test.skipped.length, testUnlabelled: test.unlabelled, testBlankRecords: test.blankRecords };
@@ -403,6 +412,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       ...(config.routing ? { routing: config.routing } : {}),
       seenTexts: seen,
       mergedIntoOther: mergedIntoOther(dataset.taxonomy),
+      droppedAsRare: droppedAsRare(dataset.taxonomy),
     });
     const evalRows = testRows.length > 0 ? testRows : split.valid;
     const metricsSplit = testRows.length > 0 ? 'test' : 'valid';
