@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { createPredictBatcher } from './batcher.js';
+import { ModelThreadExitedError } from './thread-classifier.js';
 
 describe('createPredictBatcher', () => {
   it('answers concurrent requests from one predict call, each with its own emails in order', async () => {
@@ -42,5 +43,18 @@ describe('createPredictBatcher', () => {
       batcher.predict(classifier, [{ body: 'poison' }]),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('does not retry email by email a shared call whose model thread exited (the email that ended it would end each replacement)', async () => {
+    const classifier = createFakeClassifier();
+    let calls = 0;
+    classifier.predict = async () => {
+      calls += 1;
+      throw new ModelThreadExitedError('The model thread exited (7).');
+    };
+    const batcher = createPredictBatcher(256);
+    const results = await Promise.allSettled([batcher.predict(classifier, [{ body: 'invoice' }]), batcher.predict(classifier, [{ body: 'poison' }])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(calls).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { EmailClassifier, EmailPrediction } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
+import { ModelThreadExitedError } from './thread-classifier.js';
 
 interface Waiting {
   emails: readonly Email[];
@@ -16,7 +17,8 @@ interface Queue {
  * Dynamic batching: requests that arrive in the same event-loop turn share one `predict` call (one
  * ONNX run and one thread-pool hop instead of one per request). Callers still hold their own lease on
  * the classifier, so a swap never releases a session under a pending batch. If a shared call fails,
- * each request is retried alone, so one bad email cannot fail the others.
+ * each request is retried alone, so one bad email cannot fail the others; but not when the model thread running
+ * it exited: the email that made it exit, if one did, would end each replacement thread in turn.
  */
 export function createPredictBatcher(maxEmails: number) {
   const queues = new WeakMap<EmailClassifier, Queue>();
@@ -33,8 +35,9 @@ export function createPredictBatcher(maxEmails: number) {
         item.resolve(all.slice(at, at + item.emails.length));
         at += item.emails.length;
       }
-    } catch {
-      for (const item of items) classifier.predict(item.emails).then(item.resolve, item.reject);
+    } catch (error) {
+      if (error instanceof ModelThreadExitedError) for (const item of items) item.reject(error);
+      else for (const item of items) classifier.predict(item.emails).then(item.resolve, item.reject);
     }
   }
 

@@ -1,4 +1,5 @@
-import { appendFile, cp, mkdtemp, rename, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { appendFile, cp, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Classifier } from '@mailroute/model';
@@ -15,6 +16,17 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 const emails = FIXTURE_EMAILS;
+
+/** Runs an ES module script (TypeScript imports allowed) in a Node process of its own. */
+async function runNode(script: string): Promise<{ stdout: string; code: number }> {
+  const file = path.join(root, `script-${Date.now()}.mts`);
+  await writeFile(file, script);
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', file], { env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' }, timeout: 50_000 }, (error, stdout, stderr) => {
+      resolve({ stdout: stdout + stderr, code: error ? (typeof error.code === 'number' ? error.code : 1) : 0 });
+    });
+  });
+}
 
 describe('a model on its own worker thread', () => {
   it('predicts what the same model predicts on this thread, then ends with release', async () => {
@@ -96,6 +108,36 @@ describe('a model on its own worker thread', () => {
     }
     await expect(threaded.predict(emails)).rejects.toThrow(/released/);
   }, 30_000);
+
+  it('sends a batch that waited behind the one a thread exited on, never sent to it, to the replacement', async () => {
+    const workerUrl = new URL('../test-support/exiting-thread.worker.mjs', import.meta.url);
+    const respawn = { baseDelayMs: 0, maxDelayMs: 0, resetAfterMs: 60_000 };
+    const threaded = await loadClassifierInThread(path.join(root, 'm1'), { workerUrl, respawn });
+    try {
+      const before = await threaded.predict(emails);
+      // In one turn: the first goes to the thread and ends it; the second waits for the thread's answer.
+      const [exited, waited] = await Promise.allSettled([threaded.predict([{ ...emails[0], id: 'exit-thread' }]), threaded.predict(emails)]);
+      expect(exited.status).toBe('rejected');
+      expect(waited).toEqual({ status: 'fulfilled', value: before });
+    } finally {
+      await threaded.release();
+    }
+  }, 30_000);
+
+  it('keeps the process alive for a batch sent while a replacement thread loads', async () => {
+    // In a process of its own: the batch must hold the process open until it is answered.
+    const script = [
+      `import { loadClassifierInThread } from ${JSON.stringify(new URL('./thread-classifier.ts', import.meta.url).href)};`,
+      `const threaded = await loadClassifierInThread(${JSON.stringify(path.join(root, 'm1'))}, { workerUrl: new URL(${JSON.stringify(new URL('../test-support/exiting-thread.worker.mjs', import.meta.url).href)}) });`,
+      "await threaded.predict([{ id: 'exit-thread', body: 'x' }]).catch(() => undefined);",
+      "const answered = await threaded.predict([{ id: 'a', body: 'Bitte um Rückruf.' }]);",
+      'console.log(`answered ${answered.length}`);',
+      'await threaded.release();',
+    ].join('\n');
+    const { stdout, code } = await runNode(script);
+    expect(stdout).toContain('answered 1');
+    expect(code).toBe(0);
+  }, 60_000);
 
   it('sends batches to a live thread, never to one that has ended', () => {
     const pool = [

@@ -16,6 +16,20 @@ type FromThread =
   | { id: number; scored: ScoredBatch }
   | { id: number; error: ThreadError };
 
+/**
+ * The model thread ended (exited, or failed to load again) while a batch waited on the request thread, never sent to
+ * it: the classifier sends the batch to another thread (the replacement) instead of failing it.
+ */
+class NotSentError extends Error {}
+
+/**
+ * A batch the model thread held when it exited: which of its emails (if any) made it exit is unknown, so it is not
+ * retried email by email (a thread killed by one email would be killed again by each retry).
+ */
+export class ModelThreadExitedError extends Error {
+  override name = 'ModelThreadExitedError';
+}
+
 /** The error the thread reported, with its name and code kept (messages never carry email text). */
 function rebuild(e: ThreadError): Error {
   return Object.assign(new Error(e.message), { name: e.name, ...(e.code ? { code: e.code } : {}) });
@@ -108,16 +122,18 @@ function startModelThread(dir: string, intraOpThreads: number | undefined, worke
           at += p.emails.length;
         }
       },
-      // Retried one by one.
-      () => parts.forEach((p) => post(p.emails, p.resolve, p.reject)),
+      // Retried one by one, unless the thread ended: then each fails with its error.
+      (error) => parts.forEach((p) => (ended ? p.reject(error) : post(p.emails, p.resolve, p.reject))),
     );
   };
   const fail = (error: Error) => {
     ended ??= error;
     loaded?.reject(error);
-    for (const w of waiting.values()) w.reject(error);
+    const held = [...waiting.values()];
     waiting.clear();
-    for (const p of queued) p.reject(error);
+    for (const w of held) w.reject(error);
+    const notSent = new NotSentError(error.message, { cause: error });
+    for (const p of queued) p.reject(notSent);
     queued = [];
     queuedEmails = 0;
     inFlight = 0;
@@ -130,16 +146,16 @@ function startModelThread(dir: string, intraOpThreads: number | undefined, worke
     fail(error);
   });
   worker.on('exit', (code) => {
-    fail(new Error(`The model thread exited (${code}).`));
+    fail(new ModelThreadExitedError(`The model thread exited (${code}).`));
     exited();
     if (serving) onExit(firstError ?? new Error(`The model thread exited (${code}).`));
   });
   worker.on('message', (m: FromThread) => {
     if ('kind' in m) {
       if (m.kind === 'failed') return fail(rebuild(m.error));
-      // Loaded: from now on the thread keeps the process alive only while a batch waits for it.
+      // Loaded: from now on the thread keeps the process alive only while a batch waits for it (one sent while it loaded may).
       serving = true;
-      worker.unref();
+      if (waiting.size === 0) worker.unref();
       return loaded?.resolve(m.manifest);
     }
     const w = waiting.get(m.id);
@@ -315,7 +331,14 @@ export async function loadClassifierInThread(dir: string, options: ThreadOptions
     routing: servedRouting(manifest),
     modelText: modelTextReader(manifest),
     async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
-      return assemblePredictions(manifest, emails, await pickThread(pool).predict(emails));
+      // A batch still queued for a thread that ended goes to the next pick (its replacement, or another thread).
+      const scored = await pickThread(pool)
+        .predict(emails)
+        .catch((error: unknown) => {
+          if (error instanceof NotSentError) return pickThread(pool).predict(emails);
+          throw error;
+        });
+      return assemblePredictions(manifest, emails, scored);
     },
     health() {
       if (pool.some((t) => t.loaded())) return { ready: true };
