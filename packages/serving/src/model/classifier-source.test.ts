@@ -42,6 +42,30 @@ describe('createClassifierSource', () => {
     expect(() => source.acquire()).toThrow(expect.objectContaining({ code: 'MODEL_NOT_READY', message: 'The server is shutting down: it classifies no more requests.' }));
   });
 
+  it('loads nothing once closed: a reload asked after close is refused, and one that was loading releases what it loaded', async () => {
+    const reg = registryLike('m1');
+    let loading: (() => void) | undefined;
+    const source = createClassifierSource({
+      resolve: reg.resolve,
+      load: async (t) => {
+        // m2 loads until the test lets it finish, after close has begun.
+        if (t.id === 'm2') await new Promise<void>((resolve) => (loading = resolve));
+        return reg.load(t);
+      },
+    });
+    await source.reload();
+    reg.setChampion('m2');
+    const during = source.reload();
+    await new Promise((r) => setTimeout(r, 0));
+    const closing = source.close();
+    loading?.();
+    expect(await during).toEqual({ changed: false, modelId: 'm1', previousModelId: 'm1' });
+    await closing;
+    expect(reg.loaded.map((c) => [c.modelId, c.released])).toEqual([['m1', true], ['m2', true]]);
+    await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
+    expect(reg.loaded).toHaveLength(2);
+  });
+
   it('does not swap in a model whose champion changed while it loaded; the next reload loads the champion', async () => {
     const reg = registryLike('m1');
     let failReads = false;
@@ -185,6 +209,10 @@ describe('createClassifierSource', () => {
     expect(withoutPaths('model.onnx in /home/Anna Müller/.mailroute/models/bad does not match its sha256')).toBe('model.onnx in bad does not match its sha256');
     expect(withoutPaths("open 'C:\\Users\\Anna Müller\\Bank Projects\\models\\bad\\manifest.json'")).toBe("open 'manifest.json'");
     expect(withoutPaths('missing and/or damaged at /srv/models/bad/model.onnx')).toBe('missing and/or damaged at model.onnx');
+    // Names of five words, a path after a colon or in a file: URL; and the artifact's own folder, whatever its parents are called.
+    expect(withoutPaths('missing from /home/Anna Maria von der Heide/.mailroute/models/bad')).toBe('missing from bad');
+    expect(withoutPaths('at path:/home/anna/.mailroute/models/bad/model.onnx and file:///home/anna/x/model.onnx')).toBe('at path:model.onnx and file://model.onnx');
+    expect(withoutPaths("open '/home/anna.o'brien/.mailroute/models/bad/model.onnx'", "/home/anna.o'brien/.mailroute/models/bad")).toBe("open 'bad/model.onnx'");
     await expect(source.reload({ force: true })).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
     expect(source.status().failedReloads).toBe(2);
     reg.setChampion('m2');

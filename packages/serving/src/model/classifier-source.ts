@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { EmailClassifier, ModelRegistry } from '@mailroute/model';
 import { ModelLoadError, ModelNotReadyError, NoChampionError } from '../errors.js';
 import { silentLogger, systemClock, type Clock, type Logger } from '../http/logger.js';
@@ -158,6 +159,11 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       // swap (a registry that fails this second read does not stop it).
       const loadedId = target.id;
       const championNow = slot === undefined ? loadedId : await options.resolve().then((t) => t?.id, () => loadedId);
+      // Closed while it loaded: nothing may be swapped in that no one will release.
+      if (closed) {
+        await next.release().catch(() => undefined);
+        return { changed: false, modelId: previousModelId, previousModelId };
+      }
       if (championNow !== loadedId) {
         await next.release().catch(() => undefined);
         logger.info('the champion changed while its model loaded: not swapped in; the next poll loads the champion, if there is one', { modelId: loadedId });
@@ -167,7 +173,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       if (next) await next.release().catch(() => undefined);
       failedReloads += 1;
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      lastReloadError = { at: iso(), message: withoutPaths(message), modelId: target?.id };
+      lastReloadError = { at: iso(), message: withoutPaths(message, target?.dir), modelId: target?.id };
       // Tried, though it may have failed before a load began (the registry could not be read).
       lastReloadAt = lastReloadError.at;
       failedTargetId = target?.id;
@@ -217,6 +223,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     },
     current: () => slot?.classifier,
     reload(opts = {}) {
+      if (closed) return Promise.reject(new ModelNotReadyError(SHUTTING_DOWN));
       const run = chain.then(() => doReload(opts.force === true));
       chain = run.catch(() => undefined);
       return run;
@@ -232,6 +239,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     }),
     startPolling(intervalMs) {
       if (timer) clearInterval(timer);
+      if (closed) return;
       timer = setInterval(() => {
         source.reload().catch(() => undefined); // reported through the logger, the metric and status()
       }, intervalMs);
@@ -257,11 +265,13 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
 
 /**
  * A message with absolute file paths cut to their last part: `status()` is public (GET /v1/model). A folder's
- * name may hold a few words (`/home/Anna Müller/.mailroute`, `C:\Program Files (x86)`): a path cut at its
- * first blank named the account's owner in the answer (`Anna Müller/.mailroute/models/x`).
+ * name may hold several words (`/home/Anna Maria von der Heide/.mailroute`, `C:\Program Files (x86)`): a path cut at
+ * its first blank named the account's owner in the answer (`Anna Müller/.mailroute/models/x`). `dir`, the artifact's
+ * folder when known, is cut to its name first, whatever its parents are called (an apostrophe, more words).
  */
-export function withoutPaths(message: string): string {
-  return message.replace(/(?<![^\s'"`(=])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'"`]+(?: [^\s\\/:'"`]+){0,3})+[\\/]([^\s\\/:'"`]+)/g, '$1');
+export function withoutPaths(message: string, dir?: string): string {
+  const named = dir === undefined ? message : message.split(path.resolve(dir)).join(path.basename(dir));
+  return named.replace(/(?<![^\s'"`(=:/])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'"`]+(?: [^\s\\/:'"`]+){0,7})+[\\/]([^\s\\/:'"`]+)/g, '$1');
 }
 
 /** Serves the registry's champion. */

@@ -59,4 +59,15 @@ describe('createLocalModelSource with model threads and inline small batches', (
       await source.close();
     }
   }, 30_000);
+
+  it("refuses a model whose threads cannot score, though the request thread's session can (the canary is checked on both)", async () => {
+    const threadWorkerUrl = new URL('../test-support/unscoring-thread.worker.mjs', import.meta.url);
+    const { source } = createLocalModelSource({ modelDir: path.join(root, 'm1'), threads: 1, inlineEmails: 2, threadWorkerUrl });
+    try {
+      await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/model thread exited \(9\)/) });
+      expect(source.current()).toBeUndefined();
+    } finally {
+      await source.close();
+    }
+  }, 30_000);
 });

@@ -7,6 +7,7 @@ import type { TrainingDistribution } from '../http/context.js';
 import { silentLogger, type Logger } from '../http/logger.js';
 import { createClassifierSource, registryTarget, type ClassifierSource, type ModelTarget } from './classifier-source.js';
 import { loadClassifierInThread } from './thread-classifier.js';
+import { verifyClassifier } from './verify.js';
 import { classifierHealth, type HealthReporting, type ThreadFailureEvent } from './thread-health.js';
 
 const DistributionSchema = z.record(z.string(), z.record(z.string(), z.number().nonnegative()));
@@ -70,6 +71,8 @@ export interface LocalModelSourceOptions {
   inlineEmails?: number;
   /** Called for each model thread that exited while serving and each replacement that failed to load. */
   onThreadFailure?: (event: ThreadFailureEvent) => void;
+  /** The model threads' entry (default: the real one); tests give one that fails. */
+  threadWorkerUrl?: URL;
 }
 
 export const DEFAULT_INLINE_EMAILS = 32;
@@ -110,7 +113,8 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
       distributions.set(classifier.modelId, trainingDistributionOf(classifier.manifest));
       return classifier;
     }
-    const threaded = await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads, logger, onThreadFailure: options.onThreadFailure });
+    const workerUrl = options.threadWorkerUrl === undefined ? {} : { workerUrl: options.threadWorkerUrl };
+    const threaded = await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads, logger, onThreadFailure: options.onThreadFailure, ...workerUrl });
     distributions.set(threaded.modelId, trainingDistributionOf(threaded.manifest));
     const inlineEmails = options.inlineEmails ?? DEFAULT_INLINE_EMAILS;
     if (inlineEmails <= 0) {
@@ -120,6 +124,9 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
       return threaded;
     }
     try {
+      // The source checks the request thread's session (the canary is small); the threads' own session, which scores
+      // the bigger batches, is checked here.
+      await verifyClassifier(threaded);
       return splitBySize(await Classifier.load(target.dir, { logger, intraOpThreads: options.intraOpThreads }), threaded, inlineEmails);
     } catch (error) {
       await threaded.release();
