@@ -68,6 +68,14 @@ export const RegistryIndexSchema = z.object({
 });
 export type RegistryIndex = z.infer<typeof RegistryIndexSchema>;
 
+/**
+ * The model servers serve: the champion, or, with none (the champion rejected with nothing to roll back to), the last
+ * one, which servers keep until another is approved: a replacement model thread loads its artifact again.
+ */
+function servedChampion(index: RegistryIndex): string | null {
+  return index.champion ?? index.championHistory?.at(-1)?.id ?? null;
+}
+
 /** Test hooks: let a test kill the process at a chosen point of a write. */
 export interface RegistryHooks {
   afterCopyFile?: (relative: string) => void | Promise<void>;
@@ -318,6 +326,8 @@ export class LocalModelRegistry implements ModelRegistry {
     await this.checkArtifact(id);
     return this.update((index) => {
       const v = this.find(index, id);
+      // Pruned since its artifact was checked (a prune that took the lock in between): nothing left to serve.
+      if (v.prunedAt !== undefined) throw this.prunedError(v);
       if (v.status === 'Rejected' && !options.force) {
         const who = [v.statusChangedBy && `by ${v.statusChangedBy}`, v.statusChangedAt && `at ${v.statusChangedAt}`, v.statusNote && `("${v.statusNote}")`].filter(Boolean).join(' ');
         throw new RegistryError('REGISTRY_REJECTED', `model "${id}" was rejected${who ? ` ${who}` : ''}; approving it undoes that decision: pass force to do so`);
@@ -407,11 +417,11 @@ export class LocalModelRegistry implements ModelRegistry {
     });
     if (options.dryRun) {
       const index = await this.sharedIndex();
-      const { prune, kept } = pruneCandidates(index.versions, index.champion, cutoff);
+      const { prune, kept } = pruneCandidates(index.versions, servedChampion(index), cutoff);
       return outcome(await measure(prune), kept, true);
     }
     const { pruned, kept } = await this.update(async (index) => {
-      const { prune, kept } = pruneCandidates(index.versions, index.champion, cutoff);
+      const { prune, kept } = pruneCandidates(index.versions, servedChampion(index), cutoff);
       const measured = await measure(prune);
       const at = this.now();
       for (const v of prune) v.prunedAt = at;
@@ -446,6 +456,7 @@ export class LocalModelRegistry implements ModelRegistry {
     await this.checkArtifact(id);
     await this.update((index) => {
       const v = this.find(index, id);
+      if (v.prunedAt !== undefined) throw this.prunedError(v);
       if (v.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `model "${id}" is ${v.status}; only an Approved model can be champion`);
       this.makeChampion(index, id);
     });

@@ -79,6 +79,43 @@ describe('LocalModelRegistry.prune', () => {
     expect(await registry.champion()).toBeUndefined();
   });
 
+  it('refuses to approve a version a prune removed while the approval waited for the lock', async () => {
+    const home = tmp();
+    await createLocalRegistry({ home }).register(await fixture('m-1'));
+    let entered!: () => void;
+    const inLock = new Promise<void>((resolve) => (entered = resolve));
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    // The prune holds the lock with m-1 chosen; the approval checks m-1's artifact (still there), then waits.
+    const pruning = createLocalRegistry({ home, hooks: { beforeIndexWrite: async () => (entered(), held) } }).prune({ olderThanDays: 0 });
+    await inLock;
+    const approving = createLocalRegistry({ home }).approve('m-1');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    letGo();
+    expect((await pruning).pruned.map((v) => v.id)).toEqual(['m-1']);
+    await expect(approving).rejects.toMatchObject({ code: 'REGISTRY_PRUNED' });
+    expect(await createLocalRegistry({ home }).champion()).toBeUndefined();
+  });
+
+  it('keeps the artifact of a champion rejected with nothing to roll back to: servers keep serving it', async () => {
+    const home = tmp();
+    const { registry, at } = clockedRegistry(home);
+    at(0);
+    await registry.register(await fixture('m-only'));
+    await registry.approve('m-only');
+    await registry.reject('m-only', { note: 'worse than hoped' });
+    expect(await registry.champion()).toBeUndefined();
+    at(40);
+    const result = await registry.prune({ olderThanDays: 30 });
+    expect(result.pruned).toEqual([]);
+    expect(result.kept.champion).toBe(1);
+    expect(existsSync(path.join(home, 'models', 'm-only'))).toBe(true);
+    // Once another is champion, it goes as any old Rejected version.
+    await registry.register(await fixture('m-next'));
+    await registry.approve('m-next');
+    expect((await registry.prune({ olderThanDays: 30 })).pruned.map((v) => v.id)).toEqual(['m-only']);
+  });
+
   it('finishes a prune stopped after its index write at the next write, and never removes what was moved aside', async () => {
     const home = tmp();
     const { registry, at } = clockedRegistry(home);

@@ -40,8 +40,8 @@ export function statusSince(v: ModelVersion): string {
 
 /**
  * The versions prune removes the artifacts of, oldest first: Rejected ones and ones still awaiting approval whose
- * status is older than `cutoffMs`. Never the champion (a server loads it), never an Approved version (a rollback goes
- * back to one), never one pruned already. A time that does not read as one (a hand edit) keeps its version.
+ * status is older than `cutoffMs`. Never the champion (a server loads it; with none, the last one, which servers keep),
+ * never an Approved version (a rollback goes back to one), never one pruned already. A time that does not read as one (a hand edit) keeps its version.
  */
 export function pruneCandidates(versions: readonly ModelVersion[], champion: string | null, cutoffMs: number): { prune: ModelVersion[]; kept: PruneResult['kept'] } {
   const kept = { champion: 0, approved: 0, recent: 0, prunedBefore: 0 };
