@@ -3,9 +3,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
-import { createLocalRegistry } from '@mailroute/model';
+import { createLocalRegistry, type ModelVersion } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
+import { approveAnotherHint } from './registry.js';
 
 
 function run(argv: string[], home: string) {
@@ -497,5 +498,17 @@ describe('mailroute registry', () => {
       expect(result.stderr).toContain(`[REGISTRY_HOME_NOT_DIRECTORY] MAILROUTE_HOME=${file} is a file, not a directory`);
       expect(result.stderr).not.toContain('ENOTDIR');
     }
+  });
+});
+
+describe('approveAnotherHint', () => {
+  const version = (id: string, status: ModelVersion['status'], prunedAt?: string): ModelVersion => ({
+    id, version: 1, status, createdAt: '2026-01-01T00:00:00Z', family: 'ngram-bag', tasks: ['queue'], dataHash: 'h', metrics: {}, ...(prunedAt ? { prunedAt } : {}),
+  });
+
+  it('counts no pruned version as one to approve (its artifact is removed)', () => {
+    expect(approveAnotherHint([version('m-2', 'PendingManualApproval')])).toBe('approve another (`mailroute registry approve <id>`)');
+    expect(approveAnotherHint([version('m-2', 'PendingManualApproval', '2026-02-01T00:00:00Z')])).toBe('train and approve a new one');
+    expect(approveAnotherHint([version('m-2', 'PendingManualApproval', '2026-02-01T00:00:00Z'), version('m-3', 'Rejected')])).toMatch(/^approve another: every other version is Rejected/);
   });
 });

@@ -12,7 +12,9 @@ import { safeJson, safeLines, safeValue } from '../terminal-text.js';
  * How to get a champion back when none is left: approve a pending version, or, when every other is
  * Rejected, approve one again with --force (plain approve refuses it), or train a new one.
  */
-export function approveAnotherHint(others: readonly ModelVersion[]): string {
+export function approveAnotherHint(versions: readonly ModelVersion[]): string {
+  // A pruned version has no artifact left to approve.
+  const others = versions.filter((v) => v.prunedAt === undefined);
   if (others.length === 0) return 'train and approve a new one';
   if (others.some((v) => v.status !== 'Rejected')) return 'approve another (`mailroute registry approve <id>`)';
   return 'approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force`, or train a new one';

@@ -11,9 +11,11 @@ export function describeNoChampion(versions: readonly ModelVersion[]): string {
   if (versions.length === 0) {
     return 'no model version yet; train one (mailroute train --data <export>, then mailroute registry approve <id>) or, for the demo model, run mailroute start (npm start)';
   }
-  const pending = versions.filter((v) => v.status === 'PendingManualApproval').length;
+  // A pruned version has no artifact left: none can be approved or served.
+  const usable = versions.filter((v) => v.prunedAt === undefined);
+  const pending = usable.filter((v) => v.status === 'PendingManualApproval').length;
   // Approved without becoming champion (approve --no-promote, or a champion rejected with no rollback): one command serves it.
-  const approved = versions.filter((v) => v.status === 'Approved');
+  const approved = usable.filter((v) => v.status === 'Approved');
   const newestApproved = approved.reduce<ModelVersion | undefined>((a, v) => (a === undefined || v.version > a.version ? v : a), undefined);
   // Every version rejected: approving one needs --force, and training a new one is the likelier way out.
   const wayOut =
@@ -21,7 +23,9 @@ export function describeNoChampion(versions: readonly ModelVersion[]): string {
       ? `approve one (mailroute registry approve <id>; mailroute registry list shows them)`
       : newestApproved
         ? `${approved.length} version(s) are Approved but none is the champion: make one champion (mailroute registry champion ${newestApproved.id}, the newest Approved)`
-        : `every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force)`;
+        : usable.length === 0
+          ? `every one is pruned (its artifact removed): train a new one (mailroute train --data <export>) and approve it`
+          : `every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force)`;
   return `${versions.length} version(s) but no champion (${pending} waiting for approval); ${wayOut}`;
 }
 
