@@ -6,7 +6,8 @@ import { RegistryError } from './errors.js';
  * The outcome of `mailroute compare`'s gate, kept on the challenger's registry version: what `approve`
  * checks before a person makes it the champion. Metadata only: the artifact and its hashes stay as registered.
  */
-export const GateRecordSchema = z.object({
+// Loose, as the registry's index (local-registry.ts): a newer mailroute's fields survive this one's writes.
+export const GateRecordSchema = z.looseObject({
   pass: z.boolean(),
   /** The id of the model the challenger was compared against (the champion then). */
   champion: z.string().min(1),

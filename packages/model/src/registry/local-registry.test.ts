@@ -175,6 +175,24 @@ describe('LocalModelRegistry', () => {
     expect((await reg.get('m-r')).history?.map((h) => h.status)).toEqual(['PendingManualApproval', 'Rejected']);
   });
 
+  it("keeps the fields a newer mailroute wrote into the index (root, version, history, gate) when it writes", async () => {
+    const home = tmp();
+    const registry = createLocalRegistry({ home });
+    await registry.register(registryArtifact('m-1'));
+    await registry.recordGate('m-1', { pass: true, champion: 'm-0', failed: [], thresholds: {}, at: '2026-01-01T00:00:00Z' });
+    const file = path.join(home, 'registry.json');
+    const index = JSON.parse(readFileSync(file, 'utf8'));
+    index.futureRoot = { kept: true };
+    index.versions[0].futureField = 'kept';
+    index.versions[0].history[0].futureStep = 1;
+    index.versions[0].gate.futureGateField = ['kept'];
+    writeFileSync(file, JSON.stringify(index));
+    await createLocalRegistry({ home }).reject('m-1', { note: 'not yet' });
+    const after = JSON.parse(readFileSync(file, 'utf8'));
+    expect(after.versions[0].status).toBe('Rejected');
+    expect([after.futureRoot, after.versions[0].futureField, after.versions[0].history[0].futureStep, after.versions[0].gate.futureGateField]).toEqual([{ kept: true }, 'kept', 1, ['kept']]);
+  });
+
   it('names the index file when it is damaged, and changes nothing', async () => {
     const home = tmp();
     const reg = createLocalRegistry({ home });

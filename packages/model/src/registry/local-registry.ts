@@ -29,7 +29,9 @@ export const STAGING_HOST = createHash('sha256').update(hostname()).digest('hex'
 /** Another host's staging copy untouched this long is abandoned (a copy takes seconds to minutes). */
 const FOREIGN_STAGING_MS = DAY_MS;
 
-export const ModelVersionSchema = z.object({
+// Loose objects: a field a newer mailroute added (an optional one, so schemaVersion stays 1) survives a write by this
+// one, which would otherwise drop it from every version it rewrites (a prune's prunedAt, a rollback's history).
+export const ModelVersionSchema = z.looseObject({
   /**
    * As register makes them (no length limit: ids up to about 230 characters were registered before there was
    * one). An index edited by hand to hold `../elsewhere` is refused: artifactDir would hand out a directory
@@ -51,22 +53,28 @@ export const ModelVersionSchema = z.object({
   note: z.string().optional(),
   runId: z.string().optional(),
   manifestSha256: z.string().optional(),
-  history: z.array(z.object({ status: z.enum(MODEL_STATUSES), at: z.string(), by: z.string().optional(), note: z.string().optional() })).optional(),
+  history: z.array(z.looseObject({ status: z.enum(MODEL_STATUSES), at: z.string(), by: z.string().optional(), note: z.string().optional() })).optional(),
   gate: GateRecordSchema.optional(),
   prunedAt: z.string().optional(),
 });
 
-export const RegistryIndexSchema = z.object({
+export const RegistryIndexSchema = z.looseObject({
   schemaVersion: z.literal(1),
   champion: z.string().nullable(),
   /**
    * Every champion, oldest first (`at` absent on the one a registry written before this list had): what
    * rejecting the champion rolls back to. A registry without it rolls back as if none was champion before.
    */
-  championHistory: z.array(z.object({ id: z.string(), at: z.string().optional() })).optional(),
+  championHistory: z.array(z.looseObject({ id: z.string(), at: z.string().optional() })).optional(),
   versions: z.array(ModelVersionSchema),
 });
-export type RegistryIndex = z.infer<typeof RegistryIndexSchema>;
+/** The index as the code reads it: what `RegistryIndexSchema` checks, the fields of a newer mailroute carried unseen. */
+export interface RegistryIndex {
+  schemaVersion: 1;
+  champion: string | null;
+  championHistory?: Array<{ id: string; at?: string }>;
+  versions: ModelVersion[];
+}
 
 /**
  * The model servers serve: the champion, or, with none (the champion rejected with nothing to roll back to), the last
