@@ -1,10 +1,23 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createLocalRegistry } from '@mailroute/model';
+import { createLocalRegistry, RegistryError, sha256, type LocalModelRegistry, type ModelVersion } from '@mailroute/model';
 import { recordLateRegistration, runOfKeptModel } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { safeLines } from '../terminal-text.js';
+
+/**
+ * The version of the model in `folder` when `error` says it is registered already and the registry holds that very
+ * manifest (same sha256): the add of a kept model stopped between registering and recording it on its run. Else rethrows.
+ */
+async function registeredAlready(registry: LocalModelRegistry, folder: string, error: unknown): Promise<ModelVersion> {
+  if (!(error instanceof RegistryError) || error.code !== 'REGISTRY_DUPLICATE') throw error;
+  const manifest = await readFile(path.join(folder, 'manifest.json'));
+  const { modelId } = JSON.parse(manifest.toString('utf8')) as { modelId: string };
+  const version = await registry.get(modelId);
+  if (version.manifestSha256 !== sha256(manifest)) throw error;
+  return version;
+}
 
 /**
  * `mailroute registry add <dir> [--note text]`: registers a model's artifact directory made elsewhere (a SageMaker
@@ -23,7 +36,9 @@ export function registerAdd(registry: Command, ctx: CliContext): void {
       // A model a train kept beside its run: registered as that run's, and the run says so.
       const run = await runOfKeptModel(ctx.home, folder);
       const registry = createLocalRegistry({ home: ctx.home });
-      const version = await registry.register(folder, { ...(flags.note === undefined ? {} : { note: flags.note }), ...(run ? { runId: run.runId } : {}) });
+      const registering = registry.register(folder, { ...(flags.note === undefined ? {} : { note: flags.note }), ...(run ? { runId: run.runId } : {}) });
+      // An add of a kept model stopped after registering it (before its run was told) is finished, not refused as a duplicate.
+      const version = await registering.catch(async (error: unknown) => (run ? await registeredAlready(registry, folder, error) : Promise.reject(error)));
       if (run) {
         const artifactDir = await registry.artifactDir(version.id);
         // The registry checked every listed file against these hashes as it copied them in.

@@ -72,6 +72,20 @@ describe('mailroute registry', () => {
     expect(Object.keys(record.artifactFiles)).toEqual(['model.onnx']);
   });
 
+  it('add finishes the add of a kept model that stopped after registering it, rather than refusing it as a duplicate', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-kept-again-'));
+    const runDir = path.join(home, 'runs', 'run-20261204-110000-abcdef');
+    mkdirSync(runDir, { recursive: true });
+    cpSync(artifact('model-kept'), path.join(runDir, 'model'), { recursive: true });
+    writeFileSync(path.join(runDir, 'run.json'), JSON.stringify({ runId: 'run-20261204-110000-abcdef', status: 'failed', startedAt: '2026-12-04T11:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], metrics: {}, error: '[REGISTRY_LOCK_TIMEOUT] the registry lock is held' }));
+    // The first add registered the model and stopped there (its run not yet told, its kept copy still there).
+    await createLocalRegistry({ home }).register(path.join(runDir, 'model'), { runId: 'run-20261204-110000-abcdef' });
+    const again = await run(['registry', 'add', path.join(runDir, 'model')], home);
+    expect([again.code, again.stdout], again.stderr).toEqual([0, `registered model-kept (version 1, PendingManualApproval), the model of run run-20261204-110000-abcdef (its kept copy in ${path.join(runDir, 'model')} removed)\n`]);
+    expect(existsSync(path.join(runDir, 'model'))).toBe(false);
+    expect(JSON.parse((await run(['runs', 'show', 'model-kept'], home)).stdout)).toMatchObject({ status: 'finished', modelId: 'model-kept' });
+  });
+
   it('lists, shows, approves (champion), rejects and sets the champion', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-'));
     expect((await run(['registry', 'list'], home)).stdout).toContain('no models registered');
