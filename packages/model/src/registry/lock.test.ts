@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withFileLock } from './lock.js';
+import { pidsComparable, PROCESS_HOST, processHostOf } from './process-alive.js';
 
 const dir = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-lock-'));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -27,6 +28,23 @@ describe('withFileLock', () => {
       await expect(withFileLock(file, async () => 'ran', { timeoutMs: 1_000 })).resolves.toBe('ran');
       expect(readdirSync(home)).toEqual([]); // the lock and the stale file moved aside are both gone
     }
+  });
+
+  it("judges a holder by its pid only in this PID namespace: a dead-looking pid of another container with this host name waits for staleness", async () => {
+    // Written as this process writes its own (its host and PID namespace), and as another namespace's on this host.
+    for (const [host, takenAtOnce] of [[PROCESS_HOST, true], [processHostOf(hostname(), 'pid:[1]'), PROCESS_HOST === processHostOf(hostname(), 'pid:[1]')]] as const) {
+      const home = dir();
+      const file = path.join(home, 'registry.lock');
+      writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, host }));
+      const taken = withFileLock(file, async () => 'ran', { timeoutMs: 600, staleMs: 60_000 });
+      if (takenAtOnce) await expect(taken).resolves.toBe('ran');
+      else await expect(taken).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
+    }
+    expect(pidsComparable('vm pid:[7]', 'vm pid:[7]')).toBe(true);
+    expect(pidsComparable('vm pid:[8]', 'vm pid:[7]')).toBe(false);
+    // A bare host name (written before the namespace was) is this host's, as before; another host's never is.
+    expect(pidsComparable('vm', 'vm pid:[7]')).toBe(true);
+    expect(pidsComparable('other', 'vm pid:[7]')).toBe(false);
   });
 
   it('waits for a live holder and gives up with a clear error; an empty lock just created is not stale', async () => {

@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { RegistryError } from './errors.js';
-import { processAlive } from './process-alive.js';
+import { pidsComparable, PROCESS_HOST, processAlive } from './process-alive.js';
 
 export interface LockOptions {
   /** Give up after this long (ms). */
@@ -31,8 +30,8 @@ async function staleLock(file: string, staleMs: number): Promise<Seen | undefine
     const age = Date.now() - info.mtimeMs;
     if (age > staleMs || (text === '' && age > EMPTY_STALE_MS)) return seen;
     const holder = JSON.parse(text) as { pid?: unknown; host?: unknown };
-    // Only a holder on this machine can be checked; a dead process never releases its lock.
-    return typeof holder.pid === 'number' && holder.host === hostname() && !processAlive(holder.pid) ? seen : undefined;
+    // Only a holder on this machine (in this PID namespace) can be checked; a dead process never releases its lock.
+    return typeof holder.pid === 'number' && pidsComparable(holder.host) && !processAlive(holder.pid) ? seen : undefined;
   } catch {
     // Unreadable: being written right now (not stale), or gone (the next try succeeds).
     return undefined;
@@ -150,7 +149,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
   let beat: NodeJS.Timeout | undefined;
   try {
     ino = (await held.stat()).ino;
-    await held.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
+    await held.writeFile(JSON.stringify({ pid: process.pid, host: PROCESS_HOST, at: new Date().toISOString() }));
     if (heartbeatMs > 0) {
       beat = setInterval(() => {
         const now = new Date();
