@@ -196,15 +196,21 @@ describe('createClassifierSource', () => {
 
   it('does not retry a failed champion on every poll; a forced reload or a new champion does', async () => {
     const reg = registryLike('m1');
-    const source = createClassifierSource({ ...reg, load: async (t) => (t.id === 'bad' ? Promise.reject(new Error(`/srv/home/models/${t.id}/model.onnx: sha256 mismatch`)) : reg.load(t)) });
+    let unreadable = false;
+    const resolve = () => (unreadable ? Promise.reject(new Error('registry.json is being replaced')) : reg.resolve());
+    const source = createClassifierSource({ ...reg, resolve, load: async (t) => (t.id === 'bad' ? Promise.reject(new Error(`/srv/home/models/${t.id}/model.onnx: sha256 mismatch`)) : reg.load(t)) });
     await source.reload();
     reg.setChampion('bad');
     await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
-    const tried = source.status().lastReloadAt;
-    for (let i = 0; i < 3; i++) expect(await source.reload()).toMatchObject({ changed: false, skippedFailed: 'bad' }); // polls
-    expect(source.status()).toMatchObject({ failedReloads: 1, lastReloadAt: tried, reloads: 0 });
     // The public status names the file, not where it lives.
     expect(source.status().lastReloadError?.message).toBe('model.onnx: sha256 mismatch');
+    // A poll that cannot read the registry in between does not make the failed champion one to try again.
+    unreadable = true;
+    await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+    unreadable = false;
+    const tried = source.status().lastReloadAt;
+    for (let i = 0; i < 3; i++) expect(await source.reload()).toMatchObject({ changed: false, skippedFailed: 'bad' }); // polls
+    expect(source.status()).toMatchObject({ failedReloads: 2, lastReloadAt: tried, reloads: 0 });
     // A folder named with blanks (the account's owner) is cut too, and prose with a slash is left alone.
     expect(withoutPaths('model.onnx in /home/Anna Müller/.mailroute/models/bad does not match its sha256')).toBe('model.onnx in bad does not match its sha256');
     expect(withoutPaths("open 'C:\\Users\\Anna Müller\\Bank Projects\\models\\bad\\manifest.json'")).toBe("open 'manifest.json'");
@@ -214,7 +220,7 @@ describe('createClassifierSource', () => {
     expect(withoutPaths('at path:/home/anna/.mailroute/models/bad/model.onnx and file:///home/anna/x/model.onnx')).toBe('at path:model.onnx and file://model.onnx');
     expect(withoutPaths("open '/home/anna.o'brien/.mailroute/models/bad/model.onnx'", "/home/anna.o'brien/.mailroute/models/bad")).toBe("open 'bad/model.onnx'");
     await expect(source.reload({ force: true })).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
-    expect(source.status().failedReloads).toBe(2);
+    expect(source.status().failedReloads).toBe(3);
     reg.setChampion('m2');
     expect(await source.reload()).toMatchObject({ changed: true, modelId: 'm2' });
     expect(source.status()).toMatchObject({ reloads: 1, lastReloadError: undefined });

@@ -176,7 +176,8 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       lastReloadError = { at: iso(), message: withoutPaths(message, target?.dir), modelId: target?.id };
       // Tried, though it may have failed before a load began (the registry could not be read).
       lastReloadAt = lastReloadError.at;
-      failedTargetId = target?.id;
+      // A registry that could not be read names no champion: the one that failed before stays failed (not retried and logged again).
+      if (target !== undefined) failedTargetId = target.id;
       // With no model yet (the first load), the caller gets the error and reports it: logged here too, a
       // failed start said the same thing twice.
       if (slot !== undefined) logger.error('model load failed; the previous model keeps serving', { modelId: target?.id, detail: message });

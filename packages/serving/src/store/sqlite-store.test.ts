@@ -108,6 +108,16 @@ describe('createSqliteStore', () => {
     }
   }, 60_000);
 
+  it('a second close() while the first runs resolves only once the database is closed (its WAL file gone)', async () => {
+    const file = path.join(dir, 'twice', 'mailroute.db');
+    const store = createSqliteStore({ file });
+    await store.savePredictions([record('p-1', 'e-1', new Date().toISOString())]);
+    const first = store.close();
+    await store.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    await first;
+  });
+
   it('deletes records past the retention: at open, and on prune', async () => {
     const file = path.join(dir, 'retention', 'mailroute.db');
     const old = new Date(Date.now() - 10 * 86_400_000).toISOString();

@@ -305,15 +305,20 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   // span starts at the time of the prediction JUDGED_SPAN below its end.
   const spanStart = db.prepare('SELECT created_at FROM predictions WHERE created_at >= @since AND created_at < @until ORDER BY created_at DESC LIMIT 1 OFFSET @skip');
   let open = true;
+  let closing: Promise<void> | undefined;
   /** Reads see every write made before them: queued predictions are committed first. */
-  const read = async <T>(fn: () => T): Promise<T> => {
-    if (!open) throw new StoreError('The store is closed.');
-    await writes.settled();
+  /** Runs a read now: a failure of SQLite's is a StoreError (503 or 500 STORE_FAILED), not an INTERNAL. */
+  const readNow = <T>(fn: () => T): T => {
     try {
       return fn();
     } catch (error) {
       throw error instanceof StoreError ? error : new StoreError('SQLite read failed.', {}, { cause: error });
     }
+  };
+  const read = async <T>(fn: () => T): Promise<T> => {
+    if (!open) throw new StoreError('The store is closed.');
+    await writes.settled();
+    return readNow(fn);
   };
   const closedError = () => new StoreError('The store is closed.');
   const prune = (before: string) => (open ? writes.write((id) => ({ id, kind: 'prune' as const, before })) : Promise.reject(closedError()));
@@ -379,7 +384,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       // The upsert keeps a feedback that closed later; read back which one the email has now (unless the
       // store closed meanwhile: the write is committed, which is what the caller waits for).
       if (!open) return 'recorded';
-      const stored = getFeedbackClosedAt.get(feedback.emailId) as { closed_at: string } | undefined;
+      const stored = readNow(() => getFeedbackClosedAt.get(feedback.emailId) as { closed_at: string } | undefined);
       return stored !== undefined && stored.closed_at > feedback.closedAt ? 'superseded' : 'recorded';
     },
     prune,
@@ -403,12 +408,13 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       }
       return pairs;
     },
-    close: async () => {
-      if (!open) return;
-      if (pruner) clearInterval(pruner);
-      open = false;
-      await writes.close();
-      db.close();
-    },
+    // Once: a second call while the first runs waits for it (a caller may remove the folder after).
+    close: () =>
+      (closing ??= (async () => {
+        if (pruner) clearInterval(pruner);
+        open = false;
+        await writes.close();
+        db.close();
+      })()),
   };
 }
