@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Classifier, createLocalRegistry } from '@mailroute/model';
@@ -93,6 +93,19 @@ describe('predictDataset', () => {
     const confirmed = held.filter((l) => ids.includes(String(l.id)));
     expect(confirmed.length).toBeGreaterThan(0);
     for (const line of confirmed) expect(line.truth.queue).toBe('complaints');
+  }, 180_000);
+
+  it('finds the held-out rows of a model trained with onBadRow skip under --on-bad-row fail, as training read the data, and says the flag is not used for it', async () => {
+    const home = path.join(dir, 'home-bad-rows');
+    const data = path.join(dir, 'with-bad-row.csv');
+    await writeDemoData(data, { rows: 300 });
+    appendFileSync(data, 'bad-1,Frage,Text,,x@y.de,,not-a-date,de,brokerage,orders_trading,other_topic\n');
+    const config = { ...(await loadDemoConfig()), onBadRow: 'skip', model: { epochs: 1, dim: 8, buckets: 4096, charNgrams: [0, 0] } };
+    const trained = await trainFromConfig({ config, dataPath: data, home });
+    const warnings: string[] = [];
+    const held = await predictDataset({ model: trained.modelId, dataPath: data, home, split: 'test', onBadRow: 'fail', onWarning: (m) => warnings.push(m) });
+    expect(held).toHaveLength(trained.counts.test);
+    expect(warnings).toContain('--on-bad-row fail is not used to find the held-out rows: they are found as training read the data (its bad rows: skip)');
   }, 180_000);
 
   it('reads data to evaluate on as predict does: a text column and the label columns it has (a task without one has no truths)', async () => {

@@ -287,12 +287,18 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     await checkOneDelimiter(paths.map((file) => ({ file, flag: '--data' })), config, options.split === 'test' ? 'all' : 'text');
     let rows: DatasetRow[];
     let inputs: ModelInput[] | undefined;
-    if (options.split === 'test' && options.config === undefined) ({ rows, inputs } = await heldOutRows(classifier, paths, config));
+    // The held-out rows are found as training read the data, by its own rule for bad rows (a row it skipped was in
+    // no split: read as a bad row that fails, the data would be refused as other data).
+    const trainingRead: TrainingConfig = { ...modelTrainingConfig(classifier.manifest), ...(options.delimiter ? { delimiter: options.delimiter } : {}) };
+    if (options.split === 'test' && options.onBadRow !== undefined && options.onBadRow !== trainingRead.onBadRow) {
+      options.onWarning?.(`--on-bad-row ${options.onBadRow} is not used to find the held-out rows: they are found as training read the data (its bad rows: ${trainingRead.onBadRow})`);
+    }
+    if (options.split === 'test' && options.config === undefined) ({ rows, inputs } = await heldOutRows(classifier, paths, trainingRead));
     else if (options.split === 'test') {
       // The held-out rows are found as training split them, with the model's own config (with another, a renamed
       // label or another minCount made the data hash differ, and the rows were refused as other data); their labels
       // are then read with the config given, as without --split.
-      const held = await heldOutRows(classifier, paths, { ...modelTrainingConfig(classifier.manifest), ...overrides });
+      const held = await heldOutRows(classifier, paths, trainingRead);
       const relabelled = await loadDataset(paths, config, { fixedLabels, maskedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(options.configFile === undefined ? {} : { configFile: options.configFile }), ...reading });
       const byPlace = new Map(relabelled.rows.map((r) => [`${r.file}\u0000${r.line}`, r]));
       // Cleaned again as the config given reads them (its text columns may be others).
