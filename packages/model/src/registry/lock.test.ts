@@ -19,12 +19,13 @@ const within = <T>(promise: Promise<T>, ms: number) =>
 const past = (file: string, seconds: number) => utimesSync(file, new Date(Date.now() - seconds * 1000), new Date(Date.now() - seconds * 1000));
 
 describe('withFileLock', () => {
-  it('takes over the lock of a dead holder and of a holder that crashed before writing its pid', async () => {
-    for (const content of [JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }), '']) {
+  it('takes over the lock of a dead holder and of a holder that crashed before or while writing its pid', async () => {
+    for (const content of [JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }), '', '{"pid": 12']) {
       const home = dir();
       const file = path.join(home, 'registry.lock');
       writeFileSync(file, content);
-      if (content === '') past(file, 5); // empty for 5 s: its writer died between creating and writing
+      // Empty, or cut short, for 5 s: its writer died between creating and writing it (or while writing it).
+      if (!content.endsWith('}')) past(file, 5);
       await expect(withFileLock(file, async () => 'ran', { timeoutMs: 1_000 })).resolves.toBe('ran');
       expect(readdirSync(home)).toEqual([]); // the lock and the stale file moved aside are both gone
     }

@@ -13,7 +13,7 @@ export interface LockOptions {
   heldBy?: string;
 }
 
-/** A holder writes its pid right after creating the file: empty for longer than this, it crashed between. */
+/** A holder writes its pid right after creating the file: empty (or cut short) for longer than this, it crashed between. */
 const EMPTY_STALE_MS = 2_000;
 
 /** A file as a writer saw it: enough to tell whether a path still names that file. */
@@ -29,7 +29,13 @@ async function staleLock(file: string, staleMs: number): Promise<Seen | undefine
     const seen = { ino: info.ino, mtimeMs: info.mtimeMs };
     const age = Date.now() - info.mtimeMs;
     if (age > staleMs || (text === '' && age > EMPTY_STALE_MS)) return seen;
-    const holder = JSON.parse(text) as { pid?: unknown; host?: unknown };
+    let holder: { pid?: unknown; host?: unknown };
+    try {
+      holder = JSON.parse(text) as { pid?: unknown; host?: unknown };
+    } catch {
+      // Cut short (a crash or a full disk while its holder wrote it): as an empty one, its writer is gone.
+      return age > EMPTY_STALE_MS ? seen : undefined;
+    }
     // Only a holder on this machine (in this PID namespace) can be checked; a dead process never releases its lock.
     return typeof holder.pid === 'number' && pidsComparable(holder.host) && !processAlive(holder.pid) ? seen : undefined;
   } catch {
