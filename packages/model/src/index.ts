@@ -40,5 +40,5 @@ export { checkManifest, LocalModelRegistry, createLocalRegistry, ModelVersionSch
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
 export type { PruneOptions, PruneResult, PrunedVersion } from './registry/prune.js';
 export { withFileLock, type LockOptions } from './registry/lock.js';
-export { pidsComparable, PROCESS_HOST, processAlive } from './registry/process-alive.js';
+export { PID_NAMESPACE, pidsComparable, processAlive } from './registry/process-alive.js';
 export { writeFileAtomic, writeFileAtomicChunks, copyDirDurable, makeDirectory } from './registry/fs-atomic.js';

@@ -3,7 +3,7 @@ import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promis
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { RegistryError } from './errors.js';
-import { PROCESS_HOST, processAlive } from './process-alive.js';
+import { processAlive } from './process-alive.js';
 
 async function fsyncPath(p: string, flags = 'r'): Promise<void> {
   const handle = await open(p, flags);
@@ -85,10 +85,8 @@ export async function writeFileAtomicChunks(file: string, chunks: Iterable<strin
   await fsyncDir(path.dirname(file));
 }
 
-/** This machine's name as a temp file's name may hold it (with its PID namespace): a pid says whether a writer lives only there. */
-const THIS_HOST = PROCESS_HOST.replace(/[^A-Za-z0-9-]/g, '-') || 'host';
-/** The name older versions wrote, without the namespace: taken for this host's, as before. */
-const LEGACY_HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
+/** This machine's name as a temp file's name may hold it: a pid says whether a writer lives only on its own host. */
+const THIS_HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
 
 /**
  * Removes the temp files of earlier writes of `file` on this host whose process is gone (`kill -9`, out of memory,
@@ -102,7 +100,7 @@ async function removeAbandonedTemps(file: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const m = /^(?:([A-Za-z0-9-]+)\.)?(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
-    if (!m || (m[1] !== undefined && m[1] !== THIS_HOST && m[1] !== LEGACY_HOST)) continue;
+    if (!m || (m[1] !== undefined && m[1] !== THIS_HOST)) continue;
     const pid = Number(m[2]);
     if (pid !== process.pid && !processAlive(pid)) await rm(path.join(path.dirname(file), name), { force: true });
   }

@@ -12,7 +12,7 @@ import { gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } 
 import { copyDirDurable, fsyncDir, makeDirectory, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { measuredOnOfManifest } from './measured-on.js';
-import { PROCESS_HOST, processAlive } from './process-alive.js';
+import { processAlive } from './process-alive.js';
 import { directoryBytes, pruneCandidates, statusSince, type PruneOptions, type PruneResult, type PrunedVersion } from './prune.js';
 import { rollbackChampion } from './rollback.js';
 import { isNearId } from '../edit-distance.js';
@@ -24,9 +24,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * write on another machine sharing the home (a network drive) leaves this one's staging copy alone. A hash, 8 hex
  * digits: a host name of up to 63 characters beside a 200-character model id would make a name too long.
  */
-export const STAGING_HOST = createHash('sha256').update(PROCESS_HOST).digest('hex').slice(0, 8);
-/** The host part of staging names before it held the PID namespace: taken for this host's, as before. */
-const LEGACY_STAGING_HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+export const STAGING_HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
 /** Another host's staging copy untouched this long is abandoned (a copy takes seconds to minutes). */
 const FOREIGN_STAGING_MS = DAY_MS;
@@ -259,7 +257,7 @@ export class LocalModelRegistry implements ModelRegistry {
     for (const entry of entries) {
       // A name without a host (an older mailroute's) is taken for this host's.
       const staging = /^\.staging-.+-(\d+)-[0-9a-f]+(?:\.([0-9a-f]{8}))?$/.exec(entry);
-      if (staging && (staging[2] === undefined || staging[2] === STAGING_HOST || staging[2] === LEGACY_STAGING_HOST)) {
+      if (staging && (staging[2] === undefined || staging[2] === STAGING_HOST)) {
         const pid = Number(staging[1]);
         if (pid !== process.pid && !processAlive(pid)) await rm(path.join(this.modelsDir, entry), { recursive: true, force: true });
       } else if (staging) {

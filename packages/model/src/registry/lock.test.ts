@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withFileLock } from './lock.js';
-import { pidsComparable, PROCESS_HOST, processHostOf } from './process-alive.js';
+import { PID_NAMESPACE, pidsComparable } from './process-alive.js';
 
 const dir = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-lock-'));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -32,20 +32,26 @@ describe('withFileLock', () => {
   });
 
   it("judges a holder by its pid only in this PID namespace: a dead-looking pid of another container with this host name waits for staleness", async () => {
-    // Written as this process writes its own (its host and PID namespace), and as another namespace's on this host.
-    for (const [host, takenAtOnce] of [[PROCESS_HOST, true], [processHostOf(hostname(), 'pid:[1]'), PROCESS_HOST === processHostOf(hostname(), 'pid:[1]')]] as const) {
+    // Written as this process writes its own (its host and PID namespace), without a namespace (an older version), and
+    // as another namespace's on this host.
+    const cases = [[PID_NAMESPACE, true], [undefined, true], ['pid:[1]', PID_NAMESPACE === '' || PID_NAMESPACE === 'pid:[1]']] as const;
+    for (const [pidNamespace, takenAtOnce] of cases) {
       const home = dir();
       const file = path.join(home, 'registry.lock');
-      writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, host }));
+      writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), ...(pidNamespace === undefined ? {} : { pidNamespace }) }));
       const taken = withFileLock(file, async () => 'ran', { timeoutMs: 600, staleMs: 60_000 });
       if (takenAtOnce) await expect(taken).resolves.toBe('ran');
       else await expect(taken).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
     }
-    expect(pidsComparable('vm pid:[7]', 'vm pid:[7]')).toBe(true);
-    expect(pidsComparable('vm pid:[8]', 'vm pid:[7]')).toBe(false);
-    // A bare host name (written before the namespace was) is this host's, as before; another host's never is.
-    expect(pidsComparable('vm', 'vm pid:[7]')).toBe(true);
-    expect(pidsComparable('other', 'vm pid:[7]')).toBe(false);
+    const here = { host: 'vm', namespace: 'pid:[7]' };
+    expect(pidsComparable('vm', 'pid:[7]', here)).toBe(true);
+    expect(pidsComparable('vm', 'pid:[8]', here)).toBe(false);
+    // A record without a namespace (written before it was kept) is this host's, as before; another host's never is.
+    expect(pidsComparable('vm', undefined, here)).toBe(true);
+    expect(pidsComparable('other', 'pid:[7]', here)).toBe(false);
+    // What this process writes: the bare host name, so older versions still judge its pid.
+    const mine = path.join(dir(), 'registry.lock');
+    await withFileLock(mine, async () => expect(JSON.parse(readFileSync(mine, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() }));
   });
 
   it('waits for a live holder and gives up with a clear error; an empty lock just created is not stale', async () => {

@@ -1,6 +1,7 @@
 import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { RegistryError } from './errors.js';
-import { pidsComparable, PROCESS_HOST, processAlive } from './process-alive.js';
+import { hostname } from 'node:os';
+import { PID_NAMESPACE, pidsComparable, processAlive } from './process-alive.js';
 
 export interface LockOptions {
   /** Give up after this long (ms). */
@@ -29,15 +30,15 @@ async function staleLock(file: string, staleMs: number): Promise<Seen | undefine
     const seen = { ino: info.ino, mtimeMs: info.mtimeMs };
     const age = Date.now() - info.mtimeMs;
     if (age > staleMs || (text === '' && age > EMPTY_STALE_MS)) return seen;
-    let holder: { pid?: unknown; host?: unknown };
+    let holder: { pid?: unknown; host?: unknown; pidNamespace?: unknown };
     try {
-      holder = JSON.parse(text) as { pid?: unknown; host?: unknown };
+      holder = JSON.parse(text) as { pid?: unknown; host?: unknown; pidNamespace?: unknown };
     } catch {
       // Cut short (a crash or a full disk while its holder wrote it): as an empty one, its writer is gone.
       return age > EMPTY_STALE_MS ? seen : undefined;
     }
     // Only a holder on this machine (in this PID namespace) can be checked; a dead process never releases its lock.
-    return typeof holder.pid === 'number' && pidsComparable(holder.host) && !processAlive(holder.pid) ? seen : undefined;
+    return typeof holder.pid === 'number' && pidsComparable(holder.host, holder.pidNamespace) && !processAlive(holder.pid) ? seen : undefined;
   } catch {
     // Unreadable: being written right now (not stale), or gone (the next try succeeds).
     return undefined;
@@ -155,7 +156,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
   let beat: NodeJS.Timeout | undefined;
   try {
     ino = (await held.stat()).ino;
-    await held.writeFile(JSON.stringify({ pid: process.pid, host: PROCESS_HOST, at: new Date().toISOString() }));
+    await held.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), ...(PID_NAMESPACE === '' ? {} : { pidNamespace: PID_NAMESPACE }), at: new Date().toISOString() }));
     if (heartbeatMs > 0) {
       beat = setInterval(() => {
         const now = new Date();

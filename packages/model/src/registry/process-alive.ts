@@ -20,23 +20,17 @@ function pidNamespace(): string {
   }
 }
 
-/** `host`, with the PID namespace after a blank when there is one. */
-export function processHostOf(host: string, namespace: string): string {
-  return namespace === '' ? host : `${host} ${namespace}`;
-}
+/**
+ * This process's PID namespace, recorded beside the host name wherever a pid is (a lock's holder, a run): containers
+ * that share a host name (`--network host`, a fixed `hostname:`) and a folder each number their processes on their
+ * own, so by host name alone one's live writer read as a dead pid to the other, which broke its lock.
+ */
+export const PID_NAMESPACE = pidNamespace();
 
 /**
- * Where this process's pids mean something, as records of a pid name it (a lock's holder, a staging folder, a run):
- * the host name and, on Linux, the PID namespace. Containers that share a host name (`--network host`, a fixed
- * `hostname:`) and a folder each number their processes on their own: by host name alone, one's live writer read
- * as a dead pid to the other, which broke its lock.
+ * Whether a pid recorded with `host` and `namespace` can be checked by `processAlive` here: this host, and this PID
+ * namespace when both sides know theirs (a record without one, as older versions wrote, is taken for this one's).
  */
-export const PROCESS_HOST = processHostOf(hostname(), pidNamespace());
-
-/**
- * Whether a pid recorded with `recorded` (the writer's PROCESS_HOST) can be checked by `processAlive` here (`here`:
- * this process's). A bare host name, as versions before the namespace wrote, counts as this host's.
- */
-export function pidsComparable(recorded: unknown, here = PROCESS_HOST): boolean {
-  return recorded === here || (typeof recorded === 'string' && !recorded.includes(' ') && here.split(' ')[0] === recorded);
+export function pidsComparable(host: unknown, namespace: unknown, here: { host: string; namespace: string } = { host: hostname(), namespace: PID_NAMESPACE }): boolean {
+  return host === here.host && (typeof namespace !== 'string' || namespace === '' || here.namespace === '' || namespace === here.namespace);
 }

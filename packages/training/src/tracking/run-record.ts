@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkHomeDirectory, createLocalRegistry, isNearId, makeDirectory, pidsComparable, PROCESS_HOST, processAlive, writeFileAtomic } from '@mailroute/model';
+import { checkHomeDirectory, createLocalRegistry, isNearId, makeDirectory, PID_NAMESPACE, pidsComparable, processAlive, writeFileAtomic } from '@mailroute/model';
 import { redactPii } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
@@ -31,6 +32,8 @@ export const RunRecordSchema = z.object({
   /** The training process, so a run left `running` by a killed process can be told apart. */
   pid: z.number().int().optional(),
   host: z.string().optional(),
+  /** The process's PID namespace (Linux): a pid is checked only in its own. */
+  pidNamespace: z.string().optional(),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   durationSeconds: z.number().optional(),
@@ -111,7 +114,7 @@ export const RUN_STALE_MS = 24 * 3600 * 1000;
  */
 async function withLiveness(run: RunRecord, writtenAt: number, registered: () => Promise<Set<string>>): Promise<RunRecord> {
   if (run.status !== 'running') return run;
-  const ended = run.pid !== undefined && pidsComparable(run.host) && !processAlive(run.pid);
+  const ended = run.pid !== undefined && pidsComparable(run.host, run.pidNamespace) && !processAlive(run.pid);
   if (!ended && Date.now() - writtenAt < RUN_STALE_MS) return run;
   return run.modelId !== undefined && (await registered()).has(run.runId) ? { ...run, status: 'finished' } : { ...run, status: 'interrupted' };
 }
@@ -158,7 +161,7 @@ export class RunTracker {
   }
 
   static async start(home: string, init: Omit<RunRecord, 'status' | 'epochs' | 'startedAt'> & { startedAt?: string }): Promise<RunTracker> {
-    const tracker = new RunTracker(home, { ...init, status: 'running', pid: process.pid, host: PROCESS_HOST, epochs: [], startedAt: init.startedAt ?? new Date().toISOString() });
+    const tracker = new RunTracker(home, { ...init, status: 'running', pid: process.pid, host: os.hostname(), ...(PID_NAMESPACE === '' ? {} : { pidNamespace: PID_NAMESPACE }), epochs: [], startedAt: init.startedAt ?? new Date().toISOString() });
     await makeDirectory(tracker.dir);
     await tracker.save();
     return tracker;
