@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Classifier } from '@mailroute/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_EMAILS, writeFixtureModel } from '../test-support/fixture-model.js';
+import { createPredictBatcher } from './batcher.js';
 import { loadClassifierInThread, pickThread } from './thread-classifier.js';
 import { respawnDelayMs, type RespawnPolicy, type RespawnTimers } from './thread-health.js';
 
@@ -118,6 +119,27 @@ describe('a model on its own worker thread', () => {
       // In one turn: the first goes to the thread and ends it; the second waits for the thread's answer.
       const [exited, waited] = await Promise.allSettled([threaded.predict([{ ...emails[0], id: 'exit-thread' }]), threaded.predict(emails)]);
       expect(exited.status).toBe('rejected');
+      expect(waited).toEqual({ status: 'fulfilled', value: before });
+    } finally {
+      await threaded.release();
+    }
+  }, 30_000);
+
+  it('takes an uncaught error in the thread as its exit: the batch it held fails once, not email by email, and a batch behind it goes to the replacement', async () => {
+    const workerUrl = new URL('../test-support/exiting-thread.worker.mjs', import.meta.url);
+    const failures: string[] = [];
+    const threaded = await loadClassifierInThread(path.join(root, 'm1'), { workerUrl, respawn: { baseDelayMs: 0, maxDelayMs: 0, resetAfterMs: 60_000 }, onThreadFailure: (e) => failures.push(e) });
+    const batcher = createPredictBatcher(256);
+    try {
+      const before = await threaded.predict(emails);
+      // One shared call holds both requests; the thread throws on it.
+      const shared = await Promise.allSettled([batcher.predict(threaded, [{ ...emails[0], id: 'throw-in-thread' }]), batcher.predict(threaded, emails)]);
+      expect(shared.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(shared[0]).toMatchObject({ reason: expect.objectContaining({ name: 'ModelThreadExitedError', message: 'boom in the model thread' }) });
+      expect(failures).toEqual(['exited']);
+      // A batch waiting behind the one the thread threw on, never sent to it, is answered by the replacement.
+      const [thrown, waited] = await Promise.allSettled([threaded.predict([{ ...emails[1], id: 'throw-in-thread' }]), threaded.predict(emails)]);
+      expect(thrown.status).toBe('rejected');
       expect(waited).toEqual({ status: 'fulfilled', value: before });
     } finally {
       await threaded.release();

@@ -141,12 +141,15 @@ function startModelThread(dir: string, intraOpThreads: number | undefined, worke
   /** Set once the model loaded, and when `release()` ends the thread: an exit in between is unexpected. */
   let serving = false;
   let firstError: Error | undefined;
+  // An uncaught error or a heap out of memory is told first; 'exit' always follows, and fails what the thread held then,
+  // once: as a thread that exited (not retried email by email), with the replacement started before those retries run.
   worker.on('error', (error) => {
     firstError ??= error;
-    fail(error);
   });
   worker.on('exit', (code) => {
-    fail(new ModelThreadExitedError(`The model thread exited (${code}).`));
+    // A first load that failed so keeps the error's own name and code; a serving thread's held batches get the exit.
+    const loading = !serving && firstError !== undefined;
+    fail(loading ? (firstError as Error) : new ModelThreadExitedError(firstError?.message ?? `The model thread exited (${code}).`, { cause: firstError }));
     exited();
     if (serving) onExit(firstError ?? new Error(`The model thread exited (${code}).`));
   });
